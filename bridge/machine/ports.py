@@ -1,0 +1,440 @@
+"""
+The ports: the Protocols through which the pipeline talks to the outside world.
+
+``machine`` defines them; ``bridge/adapters/`` implements them. All value types crossing a port
+are frozen attrs classes owned by bridge, so they can be stored in events through the codec.
+Adapters translate vendor exceptions into :mod:`bridge.errors` at their edge.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+import attrs
+
+__all__ = [
+    "Artifact",
+    "Backend",
+    "Finding",
+    "Gate",
+    "GateDecision",
+    "GpuInfo",
+    "GpuProbe",
+    "ImplementRequest",
+    "Implementation",
+    "Implementer",
+    "JobHandle",
+    "JobSpec",
+    "JobState",
+    "JobStatus",
+    "Notifier",
+    "Review",
+    "ReviewRequest",
+    "Reviewer",
+    "Severity",
+    "Slot",
+]
+
+
+# --------------------------------------------------------------------------------------------
+# Backends
+# --------------------------------------------------------------------------------------------
+
+
+class JobStatus(enum.Enum):
+    """
+    What a backend says about one attempt. Every adapter maps its vendor states into this.
+    """
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"  # exit code 0 (outputs are checked by the pipeline, not the backend)
+    FAILED = "failed"  # non-zero exit code, or the vendor reported an error
+    TIMED_OUT = "timed_out"  # the backend's own timeout stopped it
+    CANCELLED = "cancelled"  # stopped by cancel()
+    LOST = "lost"  # no exit code and no live process: killed, host gone, instance vanished
+
+
+@attrs.frozen(kw_only=True)
+class Slot:
+    """
+    One place a run can execute: a host and, when the host has GPUs, one GPU index on it.
+
+    ``host`` is ``"local"`` for the local backend; for SSH it is the configured host name.
+    ``gpu`` is ``None`` on a CPU-only slot.
+    """
+
+    host: str
+    gpu: int | None = None
+
+    def label(self) -> str:
+        """
+        Return ``host:gpu`` (or ``host:cpu``) for people and logs.
+        """
+        return f"{self.host}:{'cpu' if self.gpu is None else self.gpu}"
+
+
+@attrs.frozen(kw_only=True)
+class JobSpec:
+    """
+    Everything a backend needs to launch one attempt, in standardised resources.
+
+    Attributes:
+        run_id: the plan's run id (``R001``).
+        attempt_id: globally unique id of this attempt; the backend's idempotency key
+            (it names the attempt directory, remote marker, instance label or call marker).
+        argv: the command, already rendered; never passed through a shell unquoted.
+        env: extra environment variables (the backend adds ``CUDA_VISIBLE_DEVICES``).
+        slots: where to run; one slot per GPU asked for (all on one host).
+        cwd: working directory relative to the project root (``""`` is the root itself).
+        timeout_seconds: wall-clock limit, ``None`` for none.
+        outputs: expected output globs, relative to the attempt's output directory.
+    """
+
+    run_id: str
+    attempt_id: str
+    argv: tuple[str, ...]
+    env: Mapping[str, str] = attrs.field(factory=dict)
+    slots: tuple[Slot, ...] = ()
+    cwd: str = ""
+    timeout_seconds: float | None = None
+    outputs: tuple[str, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class JobHandle:
+    """
+    A backend's reference to a launched attempt; stored in ``RunStarted`` events.
+
+    ``locator`` holds backend-specific strings (pid, host, remote dir, instance id, call id);
+    only the backend that made the handle interprets it.
+    """
+
+    backend: str
+    attempt_id: str
+    locator: Mapping[str, str] = attrs.field(factory=dict)
+
+
+@attrs.frozen(kw_only=True)
+class JobState:
+    """
+    The answer to ``Backend.poll``.
+
+    Attributes:
+        status: the normalised status.
+        exit_code: the process exit code when it is known.
+        detail: a short human explanation (why lost, the vendor's error message).
+        log_tail: the last few KiB of the attempt's stdout+stderr, used to classify OOM.
+    """
+
+    status: JobStatus
+    exit_code: int | None = None
+    detail: str = ""
+    log_tail: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class Artifact:
+    """
+    One file copied back into the local attempt directory by ``fetch_artifacts``.
+
+    ``path`` is relative to the local destination directory.
+    """
+
+    path: str
+    size: int
+    sha256: str
+
+
+@runtime_checkable
+class Backend(Protocol):
+    """
+    Where runs execute. Implemented by the local, SSH, Vast.ai and Modal adapters.
+
+    Every method may raise :class:`bridge.errors.BackendError`; ``BackendUnavailable`` means the
+    backend cannot be reached or is not configured, and is never answered by silently using
+    another backend. Methods block only for bounded network or process calls.
+    """
+
+    name: str
+
+    def preflight(self) -> Sequence[Slot]:
+        """
+        Check the backend is usable and return the slots it offers now (free GPUs, or CPU slots).
+
+        Raises:
+            BackendUnavailable: not configured, unreachable, or credentials refused.
+        """
+        ...
+
+    def output_dir(self, run_id: str, attempt_id: str) -> str:
+        """
+        Return the absolute path, as the run itself sees it, of the attempt's output directory.
+
+        The pipeline renders ``{output_dir}`` in the command with this value; expected output
+        globs are matched relative to it. Pure: no I/O.
+        """
+        ...
+
+    def submit(self, spec: JobSpec) -> JobHandle:
+        """
+        Launch one attempt and return at once (the run continues detached).
+
+        Idempotent on ``spec.attempt_id``: a second submit of the same attempt returns the handle
+        of the first launch and never launches twice.
+        """
+        ...
+
+    def poll(self, handle: JobHandle) -> JobState:
+        """
+        Return the attempt's state now. A dropped connection is retried, never reported as a
+        failure; ``LOST`` only when the process is verifiably gone without an exit code.
+        """
+        ...
+
+    def wait(self, handles: Sequence[JobHandle], timeout: float) -> None:
+        """
+        Block until one of ``handles`` may have changed state, or ``timeout`` seconds passed.
+
+        Local processes wake this within a second of exiting; remote backends may simply
+        sleep a bounded, backend-appropriate interval.
+        """
+        ...
+
+    def cancel(self, handle: JobHandle) -> None:
+        """
+        Stop the attempt (TERM to its process group, KILL after a grace period) and mark it
+        cancelled so the state is told apart from loss. Idempotent.
+        """
+        ...
+
+    def fetch_artifacts(self, handle: JobHandle, dest: Path) -> Sequence[Artifact]:
+        """
+        Copy the attempt's outputs and logs into ``dest`` (the local attempt directory).
+
+        Raises ``BackendError`` when the copy fails after its retries; never drops silently.
+        """
+        ...
+
+    def find(self, attempt_id: str) -> JobHandle | None:
+        """
+        Return the handle of an attempt launched earlier (by its marker), or ``None`` when the
+        backend has no trace of it. Used to reconcile after a crash.
+        """
+        ...
+
+    def release(self) -> None:
+        """
+        Free what the backend holds (connections; instances when configured to). Idempotent.
+        """
+        ...
+
+
+@attrs.frozen(kw_only=True)
+class GpuInfo:
+    """
+    One GPU as ``nvidia-smi`` reports it.
+    """
+
+    index: int
+    memory_used_mib: int
+    memory_total_mib: int
+
+    def is_free(self, threshold_mib: int = 500) -> bool:
+        """
+        Return True when less than ``threshold_mib`` of its memory is in use.
+        """
+        return self.memory_used_mib < threshold_mib
+
+
+class GpuProbe(Protocol):
+    """
+    Reports the GPUs of a machine. An empty tuple means CPU only (no ``nvidia-smi``).
+    """
+
+    def probe(self) -> tuple[GpuInfo, ...]:
+        """
+        Return the GPUs now. Raises ``BackendError`` if ``nvidia-smi`` exists but fails.
+        """
+        ...
+
+
+# --------------------------------------------------------------------------------------------
+# Implementers and reviewers
+# --------------------------------------------------------------------------------------------
+
+
+class Severity(enum.Enum):
+    """
+    How much a finding matters: BLOCKING findings stop the pipeline until fixed.
+    """
+
+    BLOCKING = "blocking"
+    NON_BLOCKING = "non_blocking"
+
+
+@attrs.frozen(kw_only=True)
+class Finding:
+    """
+    One observation about the code, from a check, a reviewer or a rescue diagnosis.
+    """
+
+    severity: Severity
+    message: str
+    file: str = ""
+    line: int | None = None
+    check: str = ""  # a stable id of the check that produced it, "" for free-text reviews
+
+
+@attrs.frozen(kw_only=True)
+class ImplementRequest:
+    """
+    What the implementer is asked to do.
+
+    Attributes:
+        project: the project root.
+        plan_excerpt: the parts of the plan the code must implement.
+        method: the proposal's method text.
+        commands: each run id with its rendered command, so missing scripts can be found.
+        findings: blocking findings to fix (from review or rescue); empty on the first pass.
+        setup_params: per block id, the hyperparameter names its setup text names.
+    """
+
+    project: Path
+    plan_excerpt: str
+    method: str
+    commands: Mapping[str, tuple[str, ...]]
+    findings: tuple[Finding, ...] = ()
+    setup_params: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
+
+
+@attrs.frozen(kw_only=True)
+class Implementation:
+    """
+    What the implementer did: the files it changed (path relative to the project → sha256)
+    and the findings of its own checks.
+    """
+
+    changed_files: Mapping[str, str]
+    findings: tuple[Finding, ...]
+    summary: str = ""
+    base_commit: str = ""
+
+
+class Implementer(Protocol):
+    """
+    Makes sure every run has working code (existing scripts, or an external coding agent).
+    """
+
+    name: str
+
+    def implement(self, request: ImplementRequest) -> Implementation:
+        """
+        Implement (or fix, when ``request.findings`` is not empty) and check the code.
+
+        Raises ``ImplementError`` when the implementer itself cannot run.
+        """
+        ...
+
+    @property
+    def can_fix(self) -> bool:
+        """
+        True when this implementer can change code in answer to findings.
+        """
+        ...
+
+
+@attrs.frozen(kw_only=True)
+class ReviewRequest:
+    """
+    What the reviewer is asked to judge.
+
+    ``purpose`` is ``"code_review"`` before GPU time is spent, ``"rescue"`` after repeated sanity
+    failures (then ``failure`` holds command, backend, log excerpt and the failure signature).
+    """
+
+    purpose: str
+    project: Path
+    plan_excerpt: str
+    method: str
+    files: Mapping[str, str]  # path relative to project → file text (bounded in size)
+    diff: str = ""
+    failure: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class Review:
+    """
+    A reviewer's answer: findings split by severity, the raw text, and who produced it.
+
+    ``local_only`` is True for the local checklist reviewer; its review is marked ``[local-only]``.
+    """
+
+    reviewer: str
+    findings: tuple[Finding, ...]
+    text: str
+    local_only: bool = False
+    model: str = ""
+
+    @property
+    def blocking(self) -> tuple[Finding, ...]:
+        """
+        The BLOCKING findings.
+        """
+        return tuple(f for f in self.findings if f.severity is Severity.BLOCKING)
+
+
+class Reviewer(Protocol):
+    """
+    Gives a second opinion on the code (or a rescue diagnosis).
+    """
+
+    name: str
+
+    def review(self, request: ReviewRequest) -> Review:
+        """
+        Review and return findings. Raises ``ReviewError`` when no review could be had.
+        """
+        ...
+
+
+# --------------------------------------------------------------------------------------------
+# Gates and notifications
+# --------------------------------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class GateDecision:
+    """
+    A milestone gate's answer: proceed, or hold with a reason.
+    """
+
+    proceed: bool
+    reason: str = ""
+
+
+class Gate(Protocol):
+    """
+    Decides whether the next milestone may start once the current one finished.
+    """
+
+    def decide(self, milestone: str, summary: Mapping[str, str]) -> GateDecision:
+        """
+        Return whether the pipeline may start the milestone after ``milestone``.
+        """
+        ...
+
+
+class Notifier(Protocol):
+    """
+    Tells people about milestones, failures and the end of a run. Must never raise.
+    """
+
+    def notify(self, title: str, text: str) -> None:
+        """
+        Send a notification; failures are logged, never raised.
+        """
+        ...
