@@ -15,6 +15,8 @@ from typing import Protocol, runtime_checkable
 
 import attrs
 
+from bridge.events.values import Artifact, Finding, JobHandle, Severity, Slot
+
 __all__ = [
     "Artifact",
     "Backend",
@@ -59,25 +61,6 @@ class JobStatus(enum.Enum):
 
 
 @attrs.frozen(kw_only=True)
-class Slot:
-    """
-    One place a run can execute: a host and, when the host has GPUs, one GPU index on it.
-
-    ``host`` is ``"local"`` for the local backend; for SSH it is the configured host name.
-    ``gpu`` is ``None`` on a CPU-only slot.
-    """
-
-    host: str
-    gpu: int | None = None
-
-    def label(self) -> str:
-        """
-        Return ``host:gpu`` (or ``host:cpu``) for people and logs.
-        """
-        return f"{self.host}:{'cpu' if self.gpu is None else self.gpu}"
-
-
-@attrs.frozen(kw_only=True)
 class JobSpec:
     """
     Everything a backend needs to launch one attempt, in standardised resources.
@@ -105,20 +88,6 @@ class JobSpec:
 
 
 @attrs.frozen(kw_only=True)
-class JobHandle:
-    """
-    A backend's reference to a launched attempt; stored in ``RunStarted`` events.
-
-    ``locator`` holds backend-specific strings (pid, host, remote dir, instance id, call id);
-    only the backend that made the handle interprets it.
-    """
-
-    backend: str
-    attempt_id: str
-    locator: Mapping[str, str] = attrs.field(factory=dict)
-
-
-@attrs.frozen(kw_only=True)
 class JobState:
     """
     The answer to ``Backend.poll``.
@@ -134,19 +103,6 @@ class JobState:
     exit_code: int | None = None
     detail: str = ""
     log_tail: str = ""
-
-
-@attrs.frozen(kw_only=True)
-class Artifact:
-    """
-    One file copied back into the local attempt directory by ``fetch_artifacts``.
-
-    ``path`` is relative to the local destination directory.
-    """
-
-    path: str
-    size: int
-    sha256: str
 
 
 @runtime_checkable
@@ -265,28 +221,6 @@ class GpuProbe(Protocol):
 # --------------------------------------------------------------------------------------------
 # Implementers and reviewers
 # --------------------------------------------------------------------------------------------
-
-
-class Severity(enum.Enum):
-    """
-    How much a finding matters: BLOCKING findings stop the pipeline until fixed.
-    """
-
-    BLOCKING = "blocking"
-    NON_BLOCKING = "non_blocking"
-
-
-@attrs.frozen(kw_only=True)
-class Finding:
-    """
-    One observation about the code, from a check, a reviewer or a rescue diagnosis.
-    """
-
-    severity: Severity
-    message: str
-    file: str = ""
-    line: int | None = None
-    check: str = ""  # a stable id of the check that produced it, "" for free-text reviews
 
 
 @attrs.frozen(kw_only=True)

@@ -1,0 +1,548 @@
+"""
+The event types: every fact bridge records, in the past tense.
+
+Each event is a frozen, keyword-only attrs class registered with :func:`event` under a stable type
+tag (``"run.submitted"``) and a schema version. The tag, never the Python path, is what the log
+stores, so classes can be renamed and moved freely. Floats are checked finite at construction, so
+no event can carry NaN or Infinity into the log.
+
+Streams: ``bridge`` holds the pipeline's events; ``run:<RUN_ID>`` holds one run's events.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any, ClassVar, TypeVar
+
+import attrs
+
+from bridge.events.values import Artifact, Finding, JobHandle, Slot
+
+__all__ = [
+    "EVENT_TYPES",
+    "ApprovalRequested",
+    "Approved",
+    "ArtifactsFetched",
+    "BaseRepoCloned",
+    "BlockInfo",
+    "BudgetWarned",
+    "CodeReviewed",
+    "Event",
+    "ImplementationRecorded",
+    "MilestoneCompleted",
+    "MilestoneInfo",
+    "OutputWritten",
+    "PipelineBlocked",
+    "PlanLoaded",
+    "RescueDiagnosed",
+    "RunCancelled",
+    "RunFailed",
+    "RunLost",
+    "RunOverdue",
+    "RunPlanned",
+    "RunRetryScheduled",
+    "RunStarted",
+    "RunStuck",
+    "RunSubmitted",
+    "RunSucceeded",
+    "RunTimedOut",
+    "SanityChecked",
+    "StageEntered",
+    "event",
+]
+
+Event = Any  # any registered event class instance; kept as Any so the codec stays generic
+E = TypeVar("E")
+
+#: type tag → (schema version, class). Filled by :func:`event`.
+EVENT_TYPES: dict[str, tuple[int, type[Any]]] = {}
+
+
+def event(tag: str, version: int = 1) -> Callable[[type[E]], type[E]]:
+    """
+    Register an event class under ``tag`` at schema ``version``.
+
+    Raises:
+        ValueError: when the tag is registered twice.
+    """
+
+    def register(cls: type[E]) -> type[E]:
+        if tag in EVENT_TYPES:
+            raise ValueError(f"event type {tag!r} registered twice")
+        cls.TYPE = tag  # type: ignore[attr-defined]
+        cls.SCHEMA_VERSION = version  # type: ignore[attr-defined]
+        EVENT_TYPES[tag] = (version, cls)
+        return cls
+
+    return register
+
+
+def _finite(_: object, attribute: attrs.Attribute[Any], value: float | None) -> None:
+    if value is not None and not math.isfinite(value):
+        raise ValueError(f"{attribute.name} must be finite, got {value!r}")
+
+
+# --------------------------------------------------------------------------------------------
+# Value types carried inside events
+# --------------------------------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class MilestoneInfo:
+    """
+    A milestone as recorded when the plan was loaded (plan order is the tuple order).
+    """
+
+    id: str
+    name: str = ""
+    sanity: bool = False
+    blocks: tuple[str, ...] = ()
+    gpu_hours: float | None = attrs.field(default=None, validator=_finite)
+
+
+@attrs.frozen(kw_only=True)
+class BlockInfo:
+    """
+    An experiment block as recorded when the plan was loaded.
+    """
+
+    id: str
+    title: str = ""
+    priority: str = "must"
+    systems: tuple[str, ...] = ()
+    metrics: tuple[str, ...] = ()
+    success_criterion: str = ""
+    seed_count: int | None = None
+    evaluation_type: str = "real_gt"
+
+
+# --------------------------------------------------------------------------------------------
+# Pipeline stream
+# --------------------------------------------------------------------------------------------
+
+
+@event("plan.loaded")
+@attrs.frozen(kw_only=True)
+class PlanLoaded:
+    """
+    The plan was read: where from (with its sha256), the options in force, milestones and blocks.
+    """
+
+    TYPE: ClassVar[str]
+    SCHEMA_VERSION: ClassVar[int]
+
+    title: str
+    plan_path: str
+    plan_sha256: str
+    language: str = "en"
+    sources: Mapping[str, str] = attrs.field(factory=dict)
+    options: Mapping[str, str] = attrs.field(factory=dict)
+    milestones: tuple[MilestoneInfo, ...] = ()
+    blocks: tuple[BlockInfo, ...] = ()
+    budget_gpu_hours: float | None = attrs.field(default=None, validator=_finite)
+    warnings: tuple[str, ...] = ()
+
+
+@event("stage.entered")
+@attrs.frozen(kw_only=True)
+class StageEntered:
+    """
+    The pipeline moved to ``stage`` (a :class:`bridge.Stage` value) by ``trigger``.
+    """
+
+    TYPE: ClassVar[str]
+    SCHEMA_VERSION: ClassVar[int]
+
+    stage: str
+    trigger: str
+    reason: str = ""
+
+
+@event("pipeline.blocked")
+@attrs.frozen(kw_only=True)
+class PipelineBlocked:
+    """
+    Why the pipeline cannot go on without a person (recorded just before entering BLOCKED).
+    """
+
+    TYPE: ClassVar[str]
+    SCHEMA_VERSION: ClassVar[int]
+
+    reason: str
+    findings: tuple[Finding, ...] = ()
+
+
+@event("base_repo.cloned")
+@attrs.frozen(kw_only=True)
+class BaseRepoCloned:
+    """
+    ``base_repo`` was cloned into the project at ``commit``.
+    """
+
+    TYPE: ClassVar[str]
+    SCHEMA_VERSION: ClassVar[int]
+
+    url: str
+    path: str
+    commit: str
+
+
+@event("implementation.recorded")
+@attrs.frozen(kw_only=True)
+class ImplementationRecorded:
+    """
+    The implementer ran: files it changed (path → sha256) and the findings of its checks.
+    """
+
+    TYPE: ClassVar[str]
+    SCHEMA_VERSION: ClassVar[int]
+
+    implementer: str
+    changed_files: Mapping[str, str] = attrs.field(factory=dict)
+    findings: tuple[Finding, ...] = ()
+    summary: str = ""
+    round: int = 1
+
+
+@event("code.reviewed")
+@attrs.frozen(kw_only=True)
+class CodeReviewed:
+    """
+    A reviewer judged the code (``round`` 1 is the first review, 2 the re-review after a fix).
+    """
+
+    TYPE: ClassVar[str]
+    SCHEMA_VERSION: ClassVar[int]
+
+    reviewer: str
+    findings: tuple[Finding, ...] = ()
+    text: str = ""
+    local_only: bool = False
+    model: str = ""
+    round: int = 1
+    skipped: bool = False
+
+
+@event("approval.requested")
+@attrs.frozen(kw_only=True)
+class ApprovalRequested:
+    """
+    The pipeline stopped for a person's approval (``auto_deploy`` off), with a summary.
+    """
+
+    TYPE: ClassVar[str]
+    SCHEMA_VERSION: ClassVar[int]
+
+    summary: str
+
+
+@event("approval.granted")
+@attrs.frozen(kw_only=True)
+class Approved:
+    """
+    A person approved deployment.
+    """
+
+    TYPE: ClassVar[str]
+    SCHEMA_VERSION: ClassVar[int]
+
+    by: str = ""
+
+
+@event("sanity.checked")
+@attrs.frozen(kw_only=True)
+class SanityChecked:
+    """
+    The sanity milestone finished: passed, or failed with a failure ``signature``.
+    """
+
+    TYPE: ClassVar[str]
+    SCHEMA_VERSION: ClassVar[int]
+
+    passed: bool
+    signature: str = ""
+    detail: str = ""
+
+
+@event("rescue.diagnosed")
+@attrs.frozen(kw_only=True)
+class RescueDiagnosed:
+    """
+    The reviewer diagnosed a repeated sanity failure.
+    """
+
+    TYPE: ClassVar[str]
+    SCHEMA_VERSION: ClassVar[int]
+
+    reviewer: str
+    findings: tuple[Finding, ...] = ()
+    text: str = ""
+
+
+@event("milestone.completed")
+@attrs.frozen(kw_only=True)
+class MilestoneCompleted:
+    """
+    Every must-run run of ``milestone`` is terminal; ``succeeded`` tells whether all succeeded.
+    """
+
+    TYPE: ClassVar[str]
+    SCHEMA_VERSION: ClassVar[int]
+
+    milestone: str
+    succeeded: bool = True
+
+
+@event("budget.warned")
+@attrs.frozen(kw_only=True)
+class BudgetWarned:
+    """
+    GPU-hours used crossed ``threshold`` (0.8 or 1.0) of the planned budget.
+    """
+
+    TYPE: ClassVar[str]
+    SCHEMA_VERSION: ClassVar[int]
+
+    threshold: float = attrs.field(validator=_finite)
+    used_gpu_hours: float = attrs.field(validator=_finite)
+    planned_gpu_hours: float = attrs.field(validator=_finite)
+
+
+@event("output.written")
+@attrs.frozen(kw_only=True)
+class OutputWritten:
+    """
+    A projection file was written: fixed ``path``, its timestamped copy, and its sha256.
+    """
+
+    TYPE: ClassVar[str]
+    SCHEMA_VERSION: ClassVar[int]
+
+    path: str
+    copy: str
+    sha256: str
+    skill: str = "bridge"
+    stage: str = ""
+    description: str = ""
+
+
+# --------------------------------------------------------------------------------------------
+# Run streams
+# --------------------------------------------------------------------------------------------
+
+
+@event("run.planned")
+@attrs.frozen(kw_only=True)
+class RunPlanned:
+    """
+    A run of the plan, with everything needed to launch it (the command template and values).
+    """
+
+    TYPE: ClassVar[str]
+    SCHEMA_VERSION: ClassVar[int]
+
+    run_id: str
+    milestone: str = ""
+    block: str = ""
+    system: str = ""
+    seed: int | None = None
+    priority: str = "must"
+    purpose: str = ""
+    split: str = ""
+    metrics: tuple[str, ...] = ()
+    command: tuple[str, ...] = ()
+    params: Mapping[str, str] = attrs.field(factory=dict)
+    outputs: tuple[str, ...] = ()
+    estimated_minutes: float | None = attrs.field(default=None, validator=_finite)
+    gpus: int = 0
+    timeout_minutes: float | None = attrs.field(default=None, validator=_finite)
+    env: Mapping[str, str] = attrs.field(factory=dict)
+    cwd: str = ""
+    depends_on: tuple[str, ...] = ()
+    max_retries: int = 0
+    oom_max_attempts: int = 3
+    source: str = ""
+    notes: str = ""
+
+
+@event("run.submitted")
+@attrs.frozen(kw_only=True)
+class RunSubmitted:
+    """
+    Intent: attempt ``attempt`` of the run is about to be launched under ``attempt_id``.
+    """
+
+    TYPE: ClassVar[str]
+    SCHEMA_VERSION: ClassVar[int]
+
+    run_id: str
+    attempt_id: str
+    attempt: int
+    backend: str
+    slots: tuple[Slot, ...] = ()
+    argv: tuple[str, ...] = ()
+    output_dir: str = ""
+
+
+@event("run.started")
+@attrs.frozen(kw_only=True)
+class RunStarted:
+    """
+    Confirmation: the backend launched the attempt; ``handle`` finds it again after a restart.
+    """
+
+    TYPE: ClassVar[str]
+    SCHEMA_VERSION: ClassVar[int]
+
+    run_id: str
+    attempt_id: str
+    handle: JobHandle
+    adopted: bool = False
+
+
+@event("run.artifacts_fetched")
+@attrs.frozen(kw_only=True)
+class ArtifactsFetched:
+    """
+    The attempt's outputs and logs are in the local attempt directory (path, size, sha256).
+    """
+
+    TYPE: ClassVar[str]
+    SCHEMA_VERSION: ClassVar[int]
+
+    run_id: str
+    attempt_id: str
+    local_dir: str
+    artifacts: tuple[Artifact, ...] = ()
+
+
+@event("run.succeeded")
+@attrs.frozen(kw_only=True)
+class RunSucceeded:
+    """
+    The attempt exited 0 and every expected output is present.
+    """
+
+    TYPE: ClassVar[str]
+    SCHEMA_VERSION: ClassVar[int]
+
+    run_id: str
+    attempt_id: str
+    exit_code: int = 0
+    gpu_seconds: float = attrs.field(default=0.0, validator=_finite)
+
+
+@event("run.failed")
+@attrs.frozen(kw_only=True)
+class RunFailed:
+    """
+    The attempt failed; ``oom`` marks an out-of-memory failure (state ``failed_oom``).
+    """
+
+    TYPE: ClassVar[str]
+    SCHEMA_VERSION: ClassVar[int]
+
+    run_id: str
+    attempt_id: str
+    exit_code: int | None = None
+    reason: str = ""
+    oom: bool = False
+    log_tail: str = ""
+    gpu_seconds: float = attrs.field(default=0.0, validator=_finite)
+
+
+@event("run.timed_out")
+@attrs.frozen(kw_only=True)
+class RunTimedOut:
+    """
+    The attempt ran past its timeout and was stopped.
+    """
+
+    TYPE: ClassVar[str]
+    SCHEMA_VERSION: ClassVar[int]
+
+    run_id: str
+    attempt_id: str
+    timeout_minutes: float | None = attrs.field(default=None, validator=_finite)
+    gpu_seconds: float = attrs.field(default=0.0, validator=_finite)
+
+
+@event("run.lost")
+@attrs.frozen(kw_only=True)
+class RunLost:
+    """
+    The attempt vanished: no exit code and no live process (host gone, killed, instance lost).
+    """
+
+    TYPE: ClassVar[str]
+    SCHEMA_VERSION: ClassVar[int]
+
+    run_id: str
+    attempt_id: str
+    reason: str = ""
+    gpu_seconds: float = attrs.field(default=0.0, validator=_finite)
+
+
+@event("run.cancelled")
+@attrs.frozen(kw_only=True)
+class RunCancelled:
+    """
+    The run was cancelled by a person (``attempt_id`` is empty when it had not been launched).
+    """
+
+    TYPE: ClassVar[str]
+    SCHEMA_VERSION: ClassVar[int]
+
+    run_id: str
+    attempt_id: str = ""
+    reason: str = ""
+    gpu_seconds: float = attrs.field(default=0.0, validator=_finite)
+
+
+@event("run.retry_scheduled")
+@attrs.frozen(kw_only=True)
+class RunRetryScheduled:
+    """
+    The run goes back to pending; it may launch again at ``not_before``, avoiding ``avoid_gpus``.
+    """
+
+    TYPE: ClassVar[str]
+    SCHEMA_VERSION: ClassVar[int]
+
+    run_id: str
+    reason: str = ""
+    not_before: datetime | None = None
+    avoid_slots: tuple[Slot, ...] = ()
+    manual: bool = False
+
+
+@event("run.stuck")
+@attrs.frozen(kw_only=True)
+class RunStuck:
+    """
+    The run ran out of OOM retries; a person must look at it.
+    """
+
+    TYPE: ClassVar[str]
+    SCHEMA_VERSION: ClassVar[int]
+
+    run_id: str
+    reason: str = ""
+
+
+@event("run.overdue")
+@attrs.frozen(kw_only=True)
+class RunOverdue:
+    """
+    The attempt has run past twice its estimated time (a flag; the run goes on).
+    """
+
+    TYPE: ClassVar[str]
+    SCHEMA_VERSION: ClassVar[int]
+
+    run_id: str
+    attempt_id: str
+    estimated_minutes: float = attrs.field(validator=_finite)
+    elapsed_minutes: float = attrs.field(validator=_finite)

@@ -1,0 +1,83 @@
+"""
+Value types that cross the ports *and* are stored inside events.
+
+They live here, below ``machine``, so that ``events`` never imports upwards;
+:mod:`bridge.machine.ports` re-exports them beside the Protocols that use them.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+
+import attrs
+
+__all__ = ["Artifact", "Finding", "JobHandle", "Severity", "Slot"]
+
+
+@attrs.frozen(kw_only=True)
+class Slot:
+    """
+    One place a run can execute: a host and, when the host has GPUs, one GPU index on it.
+
+    ``host`` is ``"local"`` for the local backend; for SSH it is the configured host name.
+    ``gpu`` is ``None`` on a CPU-only slot.
+    """
+
+    host: str
+    gpu: int | None = None
+
+    def label(self) -> str:
+        """
+        Return ``host:gpu`` (or ``host:cpu``) for people and logs.
+        """
+        return f"{self.host}:{'cpu' if self.gpu is None else self.gpu}"
+
+
+@attrs.frozen(kw_only=True)
+class JobHandle:
+    """
+    A backend's reference to a launched attempt; stored in ``RunStarted`` events.
+
+    ``locator`` holds backend-specific strings (pid, host, remote dir, instance id, call id);
+    only the backend that made the handle interprets it.
+    """
+
+    backend: str
+    attempt_id: str
+    locator: Mapping[str, str] = attrs.field(factory=dict)
+
+
+@attrs.frozen(kw_only=True)
+class Artifact:
+    """
+    One file copied back into the local attempt directory by ``fetch_artifacts``.
+
+    ``path`` is relative to the local destination directory.
+    """
+
+    path: str
+    size: int
+    sha256: str
+
+
+class Severity(enum.Enum):
+    """
+    How much a finding matters: BLOCKING findings stop the pipeline until fixed.
+    """
+
+    BLOCKING = "blocking"
+    NON_BLOCKING = "non_blocking"
+
+
+@attrs.frozen(kw_only=True)
+class Finding:
+    """
+    One observation about the code, from a check, a reviewer or a rescue diagnosis.
+    """
+
+    severity: Severity
+    message: str
+    file: str = ""
+    line: int | None = None
+    check: str = ""  # a stable id of the check that produced it, "" for free-text reviews
