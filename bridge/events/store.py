@@ -1,0 +1,432 @@
+"""
+The event store: an append-only, hash-chained log of events in streams.
+
+``SQLiteEventStore`` (the default, one file ``.bridge/events.db``) and ``InMemoryEventStore``
+are both real implementations and pass one contract test suite (``tests/events/contract.py``).
+
+Each stored row — a :class:`Recorded` — carries a global ``seq``, its ``stream`` and per-stream
+``version``, the event's type tag, schema version and canonical JSON ``data``, ``recorded_at``,
+optional ``causation``/``correlation`` ids, and the hash chain: ``prev_hash`` is the previous row's
+``hash`` (64 zeros for the first) and ``hash = sha256(canonical JSON of [prev_hash, seq, stream,
+version, type, schema_version, recorded_at, causation, correlation, data])``. Editing any column
+of any row breaks the chain at that row, which :meth:`EventStore.verify` reports.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+import attrs
+import sqlite_utils
+
+from bridge.errors import ConcurrencyError, IntegrityError
+from bridge.events import codec
+from bridge.events.types import Event
+
+__all__ = [
+    "GENESIS_HASH",
+    "Clock",
+    "EventStore",
+    "InMemoryEventStore",
+    "Recorded",
+    "SQLiteEventStore",
+    "chain_hash",
+    "utc_now",
+]
+
+GENESIS_HASH = "0" * 64
+Clock = Callable[[], datetime]
+_BATCH = 2000  # rows per read query: bounded memory, no read transaction held across batches
+
+
+def utc_now() -> datetime:
+    """
+    Return the current time as an aware UTC datetime (the default clock).
+    """
+    return datetime.now(UTC)
+
+
+def chain_hash(
+    prev_hash: str,
+    seq: int,
+    stream: str,
+    version: int,
+    type_: str,
+    schema_version: int,
+    recorded_at: str,
+    causation: str | None,
+    correlation: str | None,
+    data: str,
+) -> str:
+    """
+    Return the hash of one row given the previous row's hash (the module docstring's formula).
+    """
+    material = codec.dumps(
+        [prev_hash, seq, stream, version, type_, schema_version, recorded_at, causation,
+         correlation, data]
+    )  # fmt: skip
+    return hashlib.sha256(material.encode()).hexdigest()
+
+
+@attrs.frozen(kw_only=True)
+class Recorded:
+    """
+    One stored event with its envelope. ``event`` is the decoded (and upcast) event.
+    """
+
+    seq: int
+    stream: str
+    version: int
+    type: str
+    schema_version: int
+    data: str
+    recorded_at: datetime
+    causation: str | None
+    correlation: str | None
+    prev_hash: str
+    hash: str
+    event: Event
+
+
+class EventStore(Protocol):
+    """
+    An append-only log of events in streams, with optimistic concurrency per stream.
+    """
+
+    def append(
+        self,
+        stream: str,
+        events: Sequence[Event],
+        expected_version: int | None,
+        *,
+        causation: str | None = None,
+        correlation: str | None = None,
+    ) -> int:
+        """
+        Append ``events`` to ``stream`` in one transaction and return the stream's new version.
+
+        ``expected_version`` is the version the caller last saw (0 for a new stream); ``None``
+        appends whatever the version is. All events are stored, or none.
+
+        Raises:
+            ConcurrencyError: the stream is not at ``expected_version``.
+            SecretError: an event carries a secret value (nothing is stored).
+        """
+        ...
+
+    def read(self, stream: str | None = None, after: int = 0) -> Iterator[Recorded]:
+        """
+        Yield stored events with ``seq > after`` in ``seq`` order, all streams or one.
+
+        A generator reading in bounded batches: memory stays constant however long the log.
+
+        Raises:
+            IntegrityError: a row does not decode (unknown type, bad data).
+        """
+        ...
+
+    def head(self) -> int:
+        """
+        Return the highest ``seq`` stored (0 when empty).
+        """
+        ...
+
+    def stream_version(self, stream: str) -> int:
+        """
+        Return the current version of ``stream`` (0 when it has no events).
+        """
+        ...
+
+    def verify(self) -> int | None:
+        """
+        Recompute the hash chain; return the first bad ``seq``, or ``None`` when all is well.
+        """
+        ...
+
+    def close(self) -> None:
+        """
+        Release the store's resources. Idempotent.
+        """
+        ...
+
+
+def _encode_all(events: Iterable[Event]) -> list[tuple[str, int, str]]:
+    return [codec.encode(evt) for evt in events]
+
+
+class InMemoryEventStore:
+    """
+    The event store in a Python list: a real implementation for tests and embedders.
+    """
+
+    def __init__(self, *, clock: Clock = utc_now) -> None:
+        self._rows: list[Recorded] = []
+        self._versions: dict[str, int] = {}
+        self._clock = clock
+
+    def append(
+        self,
+        stream: str,
+        events: Sequence[Event],
+        expected_version: int | None,
+        *,
+        causation: str | None = None,
+        correlation: str | None = None,
+    ) -> int:
+        """
+        See :meth:`EventStore.append`.
+        """
+        encoded = _encode_all(events)  # refuses secrets before anything is stored
+        version = self._versions.get(stream, 0)
+        if expected_version is not None and version != expected_version:
+            raise ConcurrencyError(
+                f"stream {stream!r} is at version {version}, expected {expected_version}"
+            )
+        at = self._clock().isoformat()
+        prev = self._rows[-1].hash if self._rows else GENESIS_HASH
+        for evt, (tag, schema, data) in zip(events, encoded, strict=True):
+            version += 1
+            seq = len(self._rows) + 1
+            digest = chain_hash(prev, seq, stream, version, tag, schema, at, causation,
+                                correlation, data)  # fmt: skip
+            self._rows.append(
+                Recorded(seq=seq, stream=stream, version=version, type=tag, schema_version=schema,
+                         data=data, recorded_at=datetime.fromisoformat(at), causation=causation,
+                         correlation=correlation, prev_hash=prev, hash=digest, event=evt)
+            )  # fmt: skip
+            prev = digest
+        self._versions[stream] = version
+        return version
+
+    def read(self, stream: str | None = None, after: int = 0) -> Iterator[Recorded]:
+        """
+        See :meth:`EventStore.read`.
+        """
+        for row in self._rows[after:]:
+            if stream is None or row.stream == stream:
+                yield row
+
+    def head(self) -> int:
+        """
+        See :meth:`EventStore.head`.
+        """
+        return len(self._rows)
+
+    def stream_version(self, stream: str) -> int:
+        """
+        See :meth:`EventStore.stream_version`.
+        """
+        return self._versions.get(stream, 0)
+
+    def verify(self) -> int | None:
+        """
+        See :meth:`EventStore.verify`.
+        """
+        return _first_bad(
+            (r.seq, r.stream, r.version, r.type, r.schema_version, r.recorded_at.isoformat(),
+             r.causation, r.correlation, r.data, r.prev_hash, r.hash)
+            for r in self._rows
+        )  # fmt: skip
+
+    def close(self) -> None:
+        """
+        See :meth:`EventStore.close`.
+        """
+
+
+_Row = tuple[int, str, int, str, int, str, str | None, str | None, str, str, str]
+
+
+def _first_bad(rows: Iterable[_Row]) -> int | None:
+    prev = GENESIS_HASH
+    expected_seq = 1
+    for seq, stream, version, tag, schema, at, cause, corr, data, prev_hash, digest in rows:
+        if seq != expected_seq or prev_hash != prev:
+            return seq if seq == expected_seq else expected_seq
+        if chain_hash(prev, seq, stream, version, tag, schema, at, cause, corr, data) != digest:
+            return seq
+        prev = digest
+        expected_seq += 1
+    return None
+
+
+_SCHEMA_TRIGGERS = (
+    """CREATE TRIGGER IF NOT EXISTS events_no_update BEFORE UPDATE ON events
+       BEGIN SELECT RAISE(ABORT, 'bridge events are append-only: UPDATE refused'); END""",
+    """CREATE TRIGGER IF NOT EXISTS events_no_delete BEFORE DELETE ON events
+       BEGIN SELECT RAISE(ABORT, 'bridge events are append-only: DELETE refused'); END""",
+)
+_COLUMNS = (
+    "seq, stream, version, type, schema_version, recorded_at, causation, correlation, data, "
+    "prev_hash, hash"
+)
+
+# Only constants are formatted into SQL; every value travels as a bound parameter.
+_INSERT = f"INSERT INTO events ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)"  # noqa: S608
+_SELECT_ALL = f"SELECT {_COLUMNS} FROM events WHERE seq > ? ORDER BY seq LIMIT {_BATCH}"  # noqa: S608
+_SELECT_STREAM = (
+    f"SELECT {_COLUMNS} FROM events WHERE seq > ? AND stream = ? "  # noqa: S608
+    f"ORDER BY seq LIMIT {_BATCH}"
+)
+
+
+class SQLiteEventStore:
+    """
+    The event store in one SQLite file (WAL, ``synchronous=FULL``: a returned append is durable).
+
+    Several processes may append to one file; writers serialise on SQLite's write lock and
+    ``UNIQUE(stream, version)`` turns a lost race into :class:`ConcurrencyError`.
+
+    Args:
+        path: the database file (``.bridge/events.db``); its folder is created.
+        clock: where ``recorded_at`` comes from.
+        busy_timeout: seconds to wait for another writer's lock.
+    """
+
+    def __init__(self, path: str | Path, *, clock: Clock = utc_now, busy_timeout: float = 30.0):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._clock = clock
+        # Autocommit mode: transactions are explicit (BEGIN IMMEDIATE), never implicit.
+        self._conn = sqlite3.connect(
+            self.path, isolation_level=None, timeout=busy_timeout, check_same_thread=False
+        )
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn.execute("PRAGMA synchronous=FULL")
+        self._db = sqlite_utils.Database(self._conn)
+        self._create_schema()
+
+    def _create_schema(self) -> None:
+        table = self._db.table("events")
+        if not table.exists():
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                if not table.exists():  # another process may have won the race
+                    table.create(
+                        {"seq": int, "stream": str, "version": int, "type": str,
+                         "schema_version": int, "recorded_at": str, "causation": str,
+                         "correlation": str, "data": str, "prev_hash": str, "hash": str},
+                        pk="seq",
+                        not_null={"stream", "version", "type", "schema_version",
+                                  "recorded_at", "data", "prev_hash", "hash"},
+                    )  # fmt: skip
+                    table.create_index(["stream", "version"], unique=True)
+                    for ddl in _SCHEMA_TRIGGERS:
+                        self._conn.execute(ddl)
+                self._conn.execute("COMMIT")
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+
+    def append(
+        self,
+        stream: str,
+        events: Sequence[Event],
+        expected_version: int | None,
+        *,
+        causation: str | None = None,
+        correlation: str | None = None,
+    ) -> int:
+        """
+        See :meth:`EventStore.append`.
+        """
+        encoded = _encode_all(events)  # refuses secrets before anything is stored
+        conn = self._conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            version = self._version(stream)
+            if expected_version is not None and version != expected_version:
+                raise ConcurrencyError(
+                    f"stream {stream!r} is at version {version}, expected {expected_version}"
+                )
+            last = conn.execute("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").fetchone()
+            seq, prev = (last[0], last[1]) if last else (0, GENESIS_HASH)
+            at = self._clock().isoformat()
+            rows = []
+            for tag, schema, data in encoded:
+                seq += 1
+                version += 1
+                digest = chain_hash(prev, seq, stream, version, tag, schema, at, causation,
+                                    correlation, data)  # fmt: skip
+                rows.append((seq, stream, version, tag, schema, at, causation, correlation, data,
+                             prev, digest))  # fmt: skip
+                prev = digest
+            conn.executemany(_INSERT, rows)
+            conn.execute("COMMIT")
+        except sqlite3.IntegrityError as exc:
+            conn.execute("ROLLBACK")
+            raise ConcurrencyError(
+                f"stream {stream!r} was appended to concurrently: {exc}"
+            ) from exc
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        return version
+
+    def _version(self, stream: str) -> int:
+        row = self._conn.execute(
+            "SELECT MAX(version) FROM events WHERE stream = ?", (stream,)
+        ).fetchone()
+        return int(row[0] or 0)
+
+    def _raw(self, stream: str | None, after: int) -> Iterator[tuple[Any, ...]]:
+        query = _SELECT_ALL if stream is None else _SELECT_STREAM
+        while True:
+            params: tuple[Any, ...] = (after, stream) if stream is not None else (after,)
+            batch = self._conn.execute(query, params).fetchall()
+            yield from batch
+            if len(batch) < _BATCH:
+                return
+            after = batch[-1][0]
+
+    def read(self, stream: str | None = None, after: int = 0) -> Iterator[Recorded]:
+        """
+        See :meth:`EventStore.read`.
+        """
+        decode = codec.decode
+        parse_time = datetime.fromisoformat
+        for seq, strm, version, tag, schema, at, cause, corr, data, prev, digest in self._raw(
+            stream, after
+        ):
+            try:
+                evt = decode(tag, schema, data)
+            except IntegrityError as exc:
+                raise IntegrityError(f"seq {seq}: {exc}", seq=seq) from exc
+            yield Recorded(seq=seq, stream=strm, version=version, type=tag, schema_version=schema,
+                           data=data, recorded_at=parse_time(at), causation=cause,
+                           correlation=corr, prev_hash=prev, hash=digest, event=evt)  # fmt: skip
+
+    def head(self) -> int:
+        """
+        See :meth:`EventStore.head`.
+        """
+        row = self._conn.execute("SELECT MAX(seq) FROM events").fetchone()
+        return int(row[0] or 0)
+
+    def stream_version(self, stream: str) -> int:
+        """
+        See :meth:`EventStore.stream_version`.
+        """
+        return self._version(stream)
+
+    def verify(self) -> int | None:
+        """
+        See :meth:`EventStore.verify`.
+        """
+        return _first_bad(
+            (seq, stream, version, tag, schema, at, cause, corr, data, prev, digest)
+            for seq, stream, version, tag, schema, at, cause, corr, data, prev, digest in self._raw(
+                None, 0
+            )
+        )
+
+    def close(self) -> None:
+        """
+        See :meth:`EventStore.close`.
+        """
+        self._conn.close()
