@@ -323,6 +323,7 @@ class OutputWritten:
     path: str
     copy: str
     sha256: str
+    timestamp: str = ""
     skill: str = "bridge"
     stage: str = ""
     description: str = ""

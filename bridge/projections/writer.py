@@ -1,0 +1,243 @@
+"""
+The one place projection files are written, applying bridge's output protocol.
+
+For each projection whose rendering changed since it was last recorded:
+
+1. write ``NAME_YYYYMMDD_HHMMSS.ext`` (the time of the newest event folded; ``_2``, ``_3`` … when
+   that name is taken), then the fixed ``NAME.ext``, each atomically (temp file + rename);
+2. never delete a timestamped copy;
+3. return an ``OutputWritten`` event per file, which the caller appends to the log;
+4. rewrite ``MANIFEST.md`` from every ``OutputWritten`` (old and new): one row per file written.
+
+A file the user had before bridge first wrote it is kept as ``NAME.before-bridge.ext``.
+Rendering is pure, so rebuilding from the same log gives byte-identical files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import attrs
+
+from bridge.events.types import OutputWritten
+from bridge.machine.fold import PipelineState
+from bridge.projections import manifest, tracker
+
+__all__ = [
+    "DEFAULT_PROJECTIONS",
+    "MANIFEST_PATH",
+    "Drift",
+    "Projection",
+    "ProjectionWriter",
+    "atomic_write",
+    "language_of",
+    "sha256_text",
+]
+
+MANIFEST_PATH = "MANIFEST.md"
+Renderer = Callable[[PipelineState, str], str]
+
+
+@attrs.frozen(kw_only=True)
+class Projection:
+    """
+    One projection file: where it goes, who it is attributed to, and its pure renderer.
+
+    ``render`` returns ``None``-free text; a projection that does not apply to the state (compact
+    log when ``compact`` is off) is skipped by returning an empty string.
+    """
+
+    path: str
+    description: str
+    render: Renderer
+    skill: str = "bridge"
+
+
+@attrs.frozen(kw_only=True)
+class Drift:
+    """
+    A file on disk that does not match the log: ``kind`` is ``modified`` or ``missing``.
+    """
+
+    path: str
+    kind: str
+    detail: str = ""
+
+
+DEFAULT_PROJECTIONS: tuple[Projection, ...] = (
+    Projection(
+        path="refine-logs/EXPERIMENT_TRACKER.md",
+        description="run tracker: every run's status and notes",
+        render=tracker.render,
+    ),
+)
+
+
+def sha256_text(text: str) -> str:
+    """
+    Return the hex sha256 of ``text`` encoded as UTF-8.
+    """
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """
+    Write ``text`` to ``path`` so a reader sees the old or the new file, never half of one.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        Path(tmp).replace(path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def language_of(state: PipelineState) -> str:
+    """
+    The language projections are written in (the ``language`` option recorded with the plan).
+    """
+    if state.plan is None:
+        return "en"
+    return state.plan.options.get("language", "en")
+
+
+def _file_sha(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except FileNotFoundError:
+        return None
+
+
+class ProjectionWriter:
+    """
+    Writes projections of a folded state under a project root.
+
+    Args:
+        root: the project root; every projection path is relative to it.
+        projections: what to write (default: :data:`DEFAULT_PROJECTIONS`).
+    """
+
+    def __init__(self, root: Path, projections: Sequence[Projection] = DEFAULT_PROJECTIONS) -> None:
+        self.root = root
+        self.projections = tuple(projections)
+
+    def render_all(self, state: PipelineState) -> dict[str, str]:
+        """
+        Render every projection (and the manifest) of ``state``: path → text. No I/O.
+        """
+        language = language_of(state)
+        rendered = {p.path: p.render(state, language) for p in self.projections}
+        rendered = {path: text for path, text in rendered.items() if text}
+        rendered[MANIFEST_PATH] = manifest.render(state.outputs)
+        return rendered
+
+    def refresh(self, state: PipelineState, *, force: bool = False) -> list[OutputWritten]:
+        """
+        Write every projection whose rendering changed; return the events to record.
+
+        With ``force`` the fixed files are rewritten even when unchanged (``bridge rebuild``).
+        """
+        language = language_of(state)
+        last: dict[str, OutputWritten] = {}
+        taken: set[str] = set()
+        for out in state.outputs:
+            last[out.path] = out
+            taken.add(out.copy)
+        stamp_at = state.last_content_at
+        timestamp = stamp_at.strftime("%Y-%m-%d %H:%M:%S") if stamp_at else ""
+        suffix = stamp_at.strftime("%Y%m%d_%H%M%S") if stamp_at else "00000000_000000"
+        written: list[OutputWritten] = []
+        for projection in self.projections:
+            text = projection.render(state, language)
+            if not text:
+                continue
+            digest = sha256_text(text)
+            fixed = self.root / projection.path
+            previous = last.get(projection.path)
+            if previous is not None and previous.sha256 == digest:
+                if force or _file_sha(fixed) != digest:
+                    atomic_write(fixed, text)
+                continue
+            if previous is None:
+                self._keep_users_file(fixed, digest)
+            copy = self._copy_name(projection.path, suffix, taken)
+            taken.add(copy)
+            atomic_write(self.root / copy, text)
+            atomic_write(fixed, text)
+            written.append(
+                OutputWritten(
+                    path=projection.path,
+                    copy=copy,
+                    sha256=digest,
+                    timestamp=timestamp,
+                    skill=projection.skill,
+                    stage=state.stage.value,
+                    description=projection.description,
+                )
+            )
+        manifest_text = manifest.render((*state.outputs, *written))
+        if force or written or _file_sha(self.root / MANIFEST_PATH) != sha256_text(manifest_text):
+            atomic_write(self.root / MANIFEST_PATH, manifest_text)
+        return written
+
+    def _keep_users_file(self, fixed: Path, digest: str) -> None:
+        current = _file_sha(fixed)
+        if current is None or current == digest:
+            return
+        keep = fixed.with_name(f"{fixed.stem}.before-bridge{fixed.suffix}")
+        if not keep.exists():
+            keep.write_bytes(fixed.read_bytes())
+
+    def _copy_name(self, path: str, suffix: str, taken: set[str]) -> str:
+        base = Path(path)
+        stem = f"{base.stem}_{suffix}"
+        candidate = str(base.with_name(f"{stem}{base.suffix}"))
+        n = 1
+        while candidate in taken or (self.root / candidate).exists():
+            n += 1
+            candidate = str(base.with_name(f"{stem}_{n}{base.suffix}"))
+        return candidate
+
+    def drift(self, state: PipelineState) -> list[Drift]:
+        """
+        Compare the files on disk with what the log says they must be; return the differences.
+
+        Checks each projection's fixed file against its rendering, each recorded timestamped
+        copy against its recorded sha256, and the manifest.
+        """
+        found: list[Drift] = []
+        for path, text in self.render_all(state).items():
+            on_disk = _file_sha(self.root / path)
+            if on_disk is None:
+                found.append(Drift(path=path, kind="missing"))
+            elif on_disk != sha256_text(text):
+                found.append(Drift(path=path, kind="modified", detail="differs from the log"))
+        for out in state.outputs:
+            on_disk = _file_sha(self.root / out.copy)
+            if on_disk is None:
+                found.append(Drift(path=out.copy, kind="missing"))
+            elif on_disk != out.sha256:
+                found.append(
+                    Drift(path=out.copy, kind="modified", detail="differs from its record")
+                )
+        return found
+
+    def write_to(self, state: PipelineState, out_dir: Path) -> list[Path]:
+        """
+        Write every projection of ``state`` under ``out_dir`` (fixed names only; for replay).
+        """
+        paths = []
+        for path, text in self.render_all(state).items():
+            target = out_dir / path
+            atomic_write(target, text)
+            paths.append(target)
+        return paths
