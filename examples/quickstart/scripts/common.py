@@ -51,9 +51,7 @@ class Dataset:
         classes: Class names, sorted, so that class indices are stable across runs.
     """
 
-    def __init__(
-        self, features: list[list[float]], labels: list[int], classes: list[str]
-    ) -> None:
+    def __init__(self, features: list[list[float]], labels: list[int], classes: list[str]) -> None:
         self.features = features
         self.labels = labels
         self.classes = classes
@@ -294,8 +292,7 @@ def write_outputs(
     """
     ensure_dir(out_dir)
     (out_dir / "metrics.json").write_text(
-        json.dumps({k: round(v, 6) for k, v in metrics.items()}, indent=2, allow_nan=False)
-        + "\n",
+        json.dumps({k: round(v, 6) for k, v in metrics.items()}, indent=2, allow_nan=False) + "\n",
         encoding="utf-8",
     )
     with (out_dir / "history.csv").open("w", newline="", encoding="utf-8") as handle:

@@ -67,7 +67,9 @@ class SoftmaxRegression:
                 # d(cross-entropy)/d(score_cls) = p_cls - 1[cls == label]
                 grad = p - (1.0 if cls == label else 0.0)
                 step = self.lr * grad
-                self.weights[cls] = [w - step * x for w, x in zip(self.weights[cls], row)]
+                self.weights[cls] = [
+                    w - step * x for w, x in zip(self.weights[cls], row, strict=True)
+                ]
                 self.bias[cls] -= step
 
     def loss(self, rows: Sequence[Sequence[float]], labels: Sequence[int]) -> float:

@@ -65,7 +65,9 @@ class Perceptron:
                 target = 1.0 if cls == label else -1.0
                 if target * score <= 0.0:
                     step = self.lr * target
-                    self.weights[cls] = [w + step * x for w, x in zip(self.weights[cls], row)]
+                    self.weights[cls] = [
+                        w + step * x for w, x in zip(self.weights[cls], row, strict=True)
+                    ]
                     self.bias[cls] += step
 
     def loss(self, rows: Sequence[Sequence[float]], labels: Sequence[int]) -> float:
