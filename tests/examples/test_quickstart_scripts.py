@@ -379,6 +379,20 @@ class TestQuickstartProject:
             assert placeholders <= set(merged), name
             assert all(isinstance(v, str) and v for v in merged.values()), name
 
+    def test_plan_names_only_configured_systems(self) -> None:
+        """Every system a plan block compares has a [systems] table, and every table is used."""
+        plan = (PROJECT / "refine-logs" / "EXPERIMENT_PLAN.md").read_text("utf-8").splitlines()
+        named: set[str] = set()
+        for i, line in enumerate(plan):
+            if line.startswith("- **Compared systems**:"):
+                for item in plan[i + 1 :]:
+                    if not item.startswith("  - "):
+                        break
+                    named.add(item[4:].strip())
+        systems = load_config()["systems"]
+        assert isinstance(systems, dict)
+        assert named == set(systems)
+
     def test_outputs_match_what_the_scripts_write(self) -> None:
         """The expected outputs and metric files are the ones train.py writes."""
         config = load_config()
