@@ -1,0 +1,104 @@
+"""
+The event store contract: every EventStore implementation must pass these tests.
+
+Subclass :class:`EventStoreContract` and provide the ``store`` fixture.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from bridge.errors import ConcurrencyError, SecretError
+from bridge.events.store import GENESIS_HASH, EventStore, chain_hash
+from bridge.events.types import RunPlanned, RunSubmitted, StageEntered
+
+
+def _stage(n: int) -> StageEntered:
+    return StageEntered(stage="PLANNED", trigger=f"t{n}")
+
+
+class EventStoreContract:
+    """
+    Behaviour every event store shares.
+    """
+
+    def test_empty_store(self, store: EventStore) -> None:
+        """A new store has head 0, no events and an intact (empty) chain."""
+        assert store.head() == 0
+        assert list(store.read()) == []
+        assert store.verify() is None
+        assert store.stream_version("bridge") == 0
+
+    def test_append_returns_new_version_and_reads_back(self, store: EventStore) -> None:
+        """Appended events come back in order with contiguous seq and versions."""
+        assert store.append("bridge", [_stage(1), _stage(2)], 0) == 2
+        assert store.append("run:R1", [RunPlanned(run_id="R1")], 0) == 1
+        assert store.append("bridge", [_stage(3)], 2) == 3
+        rows = list(store.read())
+        assert [r.seq for r in rows] == [1, 2, 3, 4]
+        assert [(r.stream, r.version) for r in rows] == [
+            ("bridge", 1), ("bridge", 2), ("run:R1", 1), ("bridge", 3),
+        ]  # fmt: skip
+        assert [r.event for r in rows][3] == _stage(3)
+        assert store.head() == 4
+        assert store.stream_version("bridge") == 3
+
+    def test_read_filters_by_stream_and_position(self, store: EventStore) -> None:
+        """read(stream, after) gives only that stream's events after that seq."""
+        store.append("bridge", [_stage(1)], 0)
+        store.append("run:R1", [RunPlanned(run_id="R1")], 0)
+        store.append("bridge", [_stage(2)], 1)
+        assert [r.seq for r in store.read(stream="bridge")] == [1, 3]
+        assert [r.seq for r in store.read(after=1)] == [2, 3]
+        assert [r.seq for r in store.read(stream="run:R1", after=2)] == []
+
+    def test_wrong_expected_version_raises_and_stores_nothing(self, store: EventStore) -> None:
+        """A stale expected version is a ConcurrencyError and the log is unchanged."""
+        store.append("bridge", [_stage(1)], 0)
+        with pytest.raises(ConcurrencyError):
+            store.append("bridge", [_stage(2)], 0)
+        assert store.head() == 1
+
+    def test_none_expected_version_appends_anyway(self, store: EventStore) -> None:
+        """expected_version=None skips the check."""
+        store.append("bridge", [_stage(1)], 0)
+        assert store.append("bridge", [_stage(2)], None) == 2
+
+    def test_multi_event_append_is_atomic(self, store: EventStore) -> None:
+        """If one event of a batch is refused, none of the batch is stored."""
+        bad = RunPlanned(run_id="R1", params={"api_token": "tok-12345678"})
+        with pytest.raises(SecretError):
+            store.append("run:R1", [RunPlanned(run_id="R1"), bad], 0)
+        assert store.head() == 0
+
+    def test_hash_chain_links_rows(self, store: EventStore) -> None:
+        """Each row's prev_hash is the previous hash, and its hash is the documented formula."""
+        store.append("bridge", [_stage(1), _stage(2)], 0, causation="c", correlation="k")
+        first, second = store.read()
+        assert first.prev_hash == GENESIS_HASH
+        assert second.prev_hash == first.hash
+        assert second.hash == chain_hash(
+            first.hash, 2, "bridge", 2, "stage.entered", 1, second.recorded_at.isoformat(),
+            "c", "k", second.data,
+        )  # fmt: skip
+        assert store.verify() is None
+
+    def test_large_batch_in_one_transaction(self, store: EventStore) -> None:
+        """A 5,000-event append (beyond any internal batch size) is stored whole."""
+        store.append("run:R1", [RunPlanned(run_id="R1")], 0)
+        subs = [
+            RunSubmitted(run_id="R1", attempt_id=f"a{i}", attempt=i, backend="x")
+            for i in range(5000)
+        ]
+        assert store.append("run:R1", subs, 1) == 5001
+        assert sum(1 for _ in store.read()) == 5001
+        assert store.verify() is None
+
+    def test_recorded_at_comes_from_the_clock(self, store: EventStore) -> None:
+        """recorded_at is an aware UTC time."""
+        store.append("bridge", [_stage(1)], 0)
+        (row,) = store.read()
+        assert row.recorded_at.tzinfo is not None
+        assert row.recorded_at <= datetime.now(UTC)

@@ -1,0 +1,116 @@
+"""
+Tests for the event codec: canonical JSON, round trips, upcasting, and refusals.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bridge.errors import IntegrityError, SecretError
+from bridge.events import codec
+from bridge.events.types import EVENT_TYPES, BudgetWarned, RunFailed, RunPlanned, StageEntered
+from tests.strategies import builds, events
+
+
+class TestRoundTrip:
+    @given(events)
+    def test_every_event_type_round_trips(self, evt: Any) -> None:
+        """Encoding then decoding gives an equal event, and re-encoding the same bytes."""
+        tag, version, data = codec.encode(evt)
+        back = codec.decode(tag, version, data)
+        assert back == evt
+        assert codec.encode(back)[2] == data
+
+    @pytest.mark.parametrize("tag", sorted(EVENT_TYPES))
+    @settings(max_examples=20)
+    @given(data=st.data())
+    def test_each_type_individually(self, tag: str, data: st.DataObject) -> None:
+        """Each registered type round-trips on its own (no type hides behind another)."""
+        evt = data.draw(builds(EVENT_TYPES[tag][1]))
+        assert codec.decode(*codec.encode(evt)) == evt
+
+    def test_canonical_json_sorts_keys_without_spaces(self) -> None:
+        """The encoded data is key-sorted and compact, so equal events give equal bytes."""
+        _, _, data = codec.encode(StageEntered(stage="PLANNED", trigger="t", reason="r"))
+        assert data == '{"reason":"r","stage":"PLANNED","trigger":"t"}'
+
+
+class TestRefusals:
+    def test_nan_is_refused_at_construction(self) -> None:
+        """An event cannot even be built with NaN in a float field."""
+        with pytest.raises(ValueError, match="finite"):
+            BudgetWarned(threshold=float("nan"), used_gpu_hours=1.0, planned_gpu_hours=2.0)
+
+    def test_infinity_is_refused_in_plain_data(self) -> None:
+        """dumps_checked refuses Infinity hidden in nested data."""
+        with pytest.raises(ValueError, match="NaN and Infinity"):
+            codec.dumps_checked({"a": [1.0, float("inf")]})
+
+    def test_unknown_type_is_an_error(self) -> None:
+        """A type the registry does not know is never silently dropped."""
+        with pytest.raises(IntegrityError, match="unknown event type"):
+            codec.decode("no.such.type", 1, "{}")
+
+    def test_extra_keys_are_an_error(self) -> None:
+        """Data with a field the event does not have does not decode."""
+        with pytest.raises(IntegrityError, match="does not decode"):
+            codec.decode("stage.entered", 1, '{"stage":"PLANNED","trigger":"x","bogus":1}')
+
+    def test_future_version_is_an_error(self) -> None:
+        """Data from a newer bridge is refused with a hint to upgrade."""
+        with pytest.raises(IntegrityError, match="upgrade bridge"):
+            codec.decode("stage.entered", 99, '{"stage":"PLANNED","trigger":"x"}')
+
+    @pytest.mark.parametrize(
+        "params",
+        [{"OPENAI_API_KEY": "abc-secret-1"}, {"token": "tok-98765"}, {"hf_token": "tok-4321"},
+         {"password": "pw-s3cr3t!"},
+         {"x": "sk-abcdefghijklmnopqrstuvwxyz012345"}, {"y": "ghp_" + "a" * 36}],
+    )  # fmt: skip
+    def test_secrets_are_refused(self, params: dict[str, str]) -> None:
+        """A secret-named field with a value, or a credential-shaped value, is refused."""
+        with pytest.raises(SecretError) as info:
+            codec.encode(RunPlanned(run_id="R1", params=params))
+        for value in params.values():
+            assert value not in str(info.value)
+
+    @pytest.mark.parametrize(
+        "params",
+        [{"api_key_env": "OPENAI_API_KEY"}, {"key_dim": "64"}, {"tokenizer": "bert"},
+         {"key_file": "~/.ssh/id"}, {"monkey": "x"}, {"token": ""}],
+    )  # fmt: skip
+    def test_names_of_secrets_are_fine(self, params: dict[str, str]) -> None:
+        """Names of variables, paths to key files and look-alike words are not secrets."""
+        codec.encode(RunPlanned(run_id="R1", params=params))
+
+
+class TestUpcasting:
+    def test_old_version_is_upcast(self) -> None:
+        """A registered upcaster turns old data into the current shape when reading."""
+        version, cls = EVENT_TYPES["run.failed"]
+        saved = dict(codec._upcasters)
+        try:
+
+            @codec.upcaster("run.failed", version - 1)
+            def add_reason(data: dict[str, Any]) -> dict[str, Any]:
+                renamed = dict(data)
+                renamed["reason"] = renamed.pop("why")
+                return renamed
+
+            evt = codec.decode(
+                "run.failed", version - 1, '{"run_id":"R1","attempt_id":"a","why":"x"}'
+            )
+        finally:
+            codec._upcasters.clear()
+            codec._upcasters.update(saved)
+        assert evt == RunFailed(run_id="R1", attempt_id="a", reason="x")
+        assert cls is RunFailed
+
+    def test_missing_upcaster_is_an_error(self) -> None:
+        """Old data with no upcaster registered is refused, naming the type."""
+        with pytest.raises(IntegrityError, match="no upcaster for run.failed"):
+            codec.decode("run.failed", 0, "{}")

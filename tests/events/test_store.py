@@ -1,0 +1,155 @@
+"""
+Tests for the SQLite and in-memory event stores (the shared contract, plus SQLite specifics).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bridge.events.store import EventStore, InMemoryEventStore, SQLiteEventStore
+from bridge.events.types import StageEntered
+from tests.events.contract import EventStoreContract
+
+
+class TestInMemoryEventStore(EventStoreContract):
+    @pytest.fixture
+    def store(self) -> EventStore:
+        """A fresh in-memory store."""
+        return InMemoryEventStore()
+
+
+class TestSQLiteEventStore(EventStoreContract):
+    @pytest.fixture
+    def store(self, tmp_path: Path) -> Iterator[EventStore]:
+        """A fresh SQLite store in a real file."""
+        store = SQLiteEventStore(tmp_path / ".bridge" / "events.db")
+        yield store
+        store.close()
+
+    def test_survives_reopening(self, tmp_path: Path) -> None:
+        """Events appended are there when the file is opened again."""
+        path = tmp_path / "events.db"
+        first = SQLiteEventStore(path)
+        first.append("bridge", [StageEntered(stage="PLANNED", trigger="x")], 0)
+        first.close()
+        second = SQLiteEventStore(path)
+        try:
+            assert [r.event.trigger for r in second.read()] == ["x"]
+            assert second.verify() is None
+        finally:
+            second.close()
+
+    def test_uses_wal_and_full_sync(self, tmp_path: Path) -> None:
+        """The log is in WAL mode (durable commits are configured per connection)."""
+        store = SQLiteEventStore(tmp_path / "events.db")
+        store.close()
+        conn = sqlite3.connect(tmp_path / "events.db")
+        try:
+            assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        finally:
+            conn.close()
+
+
+class TestTamperProofing:
+    def _log(self, tmp_path: Path) -> Path:
+        path = tmp_path / "events.db"
+        store = SQLiteEventStore(path)
+        store.append(
+            "bridge", [StageEntered(stage="PLANNED", trigger=f"t{i}") for i in range(5)], 0
+        )
+        store.close()
+        return path
+
+    @pytest.mark.parametrize(
+        "sql", ["UPDATE events SET data = '{}' WHERE seq = 2", "DELETE FROM events WHERE seq = 2"]
+    )
+    def test_update_and_delete_are_refused(self, tmp_path: Path, sql: str) -> None:
+        """Raw sqlite3 cannot change or remove a stored event."""
+        conn = sqlite3.connect(self._log(tmp_path))
+        try:
+            with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+                conn.execute(sql)
+        finally:
+            conn.close()
+
+    def test_edit_after_dropping_triggers_is_found(self, tmp_path: Path) -> None:
+        """A row edited behind the triggers' back is named by verify()."""
+        path = self._log(tmp_path)
+        conn = sqlite3.connect(path)
+        conn.execute("DROP TRIGGER events_no_update")
+        conn.execute(
+            """UPDATE events SET data = '{"stage":"PLANNED","trigger":"forged"}' WHERE seq = 3"""
+        )
+        conn.commit()
+        conn.close()
+        store = SQLiteEventStore(path)
+        try:
+            assert store.verify() == 3
+        finally:
+            store.close()
+
+    def test_deleted_row_is_found(self, tmp_path: Path) -> None:
+        """A row deleted behind the triggers' back breaks the chain at its seq."""
+        path = self._log(tmp_path)
+        conn = sqlite3.connect(path)
+        conn.execute("DROP TRIGGER events_no_delete")
+        conn.execute("DELETE FROM events WHERE seq = 4")
+        conn.commit()
+        conn.close()
+        store = SQLiteEventStore(path)
+        try:
+            assert store.verify() == 4
+        finally:
+            store.close()
+
+
+_RACER = """
+import sys, time
+from bridge.errors import ConcurrencyError
+from bridge.events.store import SQLiteEventStore
+from bridge.events.types import StageEntered
+store = SQLiteEventStore(sys.argv[1])
+go = __import__("pathlib").Path(sys.argv[2])
+deadline = time.monotonic() + 20
+while not go.exists():
+    if time.monotonic() > deadline:
+        sys.exit(9)
+    time.sleep(0.001)
+try:
+    store.append("bridge", [StageEntered(stage="PLANNED", trigger=sys.argv[3])], 1)
+    print("appended")
+except ConcurrencyError:
+    print("conflict")
+"""
+
+
+class TestConcurrentProcesses:
+    def test_one_of_two_processes_wins(self, tmp_path: Path, repo_root: Path) -> None:
+        """Two OS processes appending at the same expected version: one wins, one conflicts."""
+        path = tmp_path / "events.db"
+        store = SQLiteEventStore(path)
+        store.append("bridge", [StageEntered(stage="PLANNED", trigger="first")], 0)
+        go = tmp_path / "go"
+        procs = [
+            subprocess.Popen(
+                [sys.executable, "-c", _RACER, str(path), str(go), name],
+                stdout=subprocess.PIPE,
+                text=True,
+                cwd=repo_root,
+            )  # fmt: skip
+            for name in ("a", "b")
+        ]
+        go.touch()  # release both at once
+        outputs = sorted(p.communicate(timeout=60)[0].strip() for p in procs)
+        assert outputs == ["appended", "conflict"]
+        rows = list(store.read())
+        assert [r.version for r in rows] == [1, 2]
+        assert rows[1].event.trigger in {"a", "b"}
+        assert store.verify() is None
+        store.close()

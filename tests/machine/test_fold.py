@@ -1,0 +1,268 @@
+"""
+Tests for the transition tables and the fold, including a hypothesis state machine.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+
+from bridge.errors import TransitionError
+from bridge.events.store import InMemoryEventStore, SQLiteEventStore
+from bridge.events.types import (
+    RunCancelled,
+    RunFailed,
+    RunLost,
+    RunPlanned,
+    RunRetryScheduled,
+    RunStarted,
+    RunStuck,
+    RunSubmitted,
+    RunSucceeded,
+    RunTimedOut,
+    StageEntered,
+)  # fmt: skip
+from bridge.events.values import JobHandle
+from bridge.machine.fold import Folder, fold
+from bridge.machine.stages import RunState, Stage
+from bridge.machine.table import RUN_TABLE, STAGE_TABLE, run_lookup, stage_lookup
+from bridge.projections.writer import ProjectionWriter
+
+
+class TestTables:
+    def test_stage_lookup_matches_the_table_edge_by_edge(self) -> None:
+        """The compiled lookup has exactly the table's edges."""
+        edges = {(src, trig): dest for trig, srcs, dest in STAGE_TABLE for src in srcs}
+        assert stage_lookup == edges
+
+    def test_run_lookup_matches_the_table_edge_by_edge(self) -> None:
+        """The compiled lookup has exactly the run table's edges."""
+        edges = {(src, trig): dest for trig, srcs, dest in RUN_TABLE for src in srcs}
+        assert run_lookup == edges
+
+    def test_every_stage_is_reachable(self) -> None:
+        """Every stage is the destination of some transition, or the initial stage."""
+        reachable = {dest for _, _, dest in STAGE_TABLE} | {Stage.PLANNED}
+        assert reachable == set(Stage)
+
+
+def _record(store: InMemoryEventStore, stream: str, *events: Any) -> None:
+    store.append(stream, list(events), None)
+
+
+class TestFold:
+    def test_happy_path_of_one_run(self) -> None:
+        """A run planned, submitted, started and succeeded folds to succeeded with one attempt."""
+        store = InMemoryEventStore()
+        handle = JobHandle(backend="local", attempt_id="R1-a1")
+        _record(store, "run:R1", RunPlanned(run_id="R1", milestone="M0"))
+        _record(
+            store,
+            "run:R1",
+            RunSubmitted(run_id="R1", attempt_id="R1-a1", attempt=1, backend="local"),
+        )
+        _record(store, "run:R1", RunStarted(run_id="R1", attempt_id="R1-a1", handle=handle))
+        _record(store, "run:R1", RunSucceeded(run_id="R1", attempt_id="R1-a1", gpu_seconds=7200))
+        state = fold(store.read())
+        run = state.runs["R1"]
+        assert run.state is RunState.SUCCEEDED
+        assert run.current is not None and run.current.handle == handle
+        assert state.gpu_hours_used == pytest.approx(2.0)
+
+    def test_illegal_transition_names_its_seq(self) -> None:
+        """A success before any submission is refused, naming the record's seq."""
+        store = InMemoryEventStore()
+        _record(store, "run:R1", RunPlanned(run_id="R1"))
+        _record(store, "run:R1", RunSucceeded(run_id="R1", attempt_id="x"))
+        with pytest.raises(TransitionError, match="seq 2"):
+            fold(store.read())
+
+    def test_event_for_an_old_attempt_is_refused(self) -> None:
+        """A late event naming a superseded attempt cannot change the current one."""
+        store = InMemoryEventStore()
+        _record(store, "run:R1", RunPlanned(run_id="R1"))
+        _record(store, "run:R1", RunSubmitted(run_id="R1", attempt_id="a1", attempt=1, backend="x"))
+        _record(store, "run:R1", RunLost(run_id="R1", attempt_id="a1"))
+        _record(store, "run:R1", RunRetryScheduled(run_id="R1"))
+        _record(store, "run:R1", RunSubmitted(run_id="R1", attempt_id="a2", attempt=2, backend="x"))
+        _record(store, "run:R1", RunSucceeded(run_id="R1", attempt_id="a1"))
+        with pytest.raises(TransitionError, match="seq 6.*current attempt is a2"):
+            fold(store.read())
+
+    def test_stage_event_must_match_the_table(self) -> None:
+        """A StageEntered whose stage disagrees with its trigger is refused."""
+        store = InMemoryEventStore()
+        _record(store, "bridge", StageEntered(stage="COLLECTED", trigger="implement"))
+        with pytest.raises(TransitionError, match="seq 1"):
+            fold(store.read())
+
+
+_OUTCOMES = ("succeed", "fail", "oom", "time_out", "lose", "cancel")
+_T0 = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+class LogMachine(RuleBasedStateMachine):
+    """
+    Random command sequences against a real SQLite log, folded incrementally and from scratch.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.dir = Path(tempfile.mkdtemp(prefix="bridge-stateful-"))
+        self.tick = 0
+        self.store = SQLiteEventStore(self.dir / "events.db", clock=self._clock)
+        self.folder = Folder()
+        self.writer = ProjectionWriter(self.dir / "live")
+        self.attempts: dict[str, int] = {}
+
+    def _clock(self) -> datetime:
+        self.tick += 1
+        return _T0 + timedelta(seconds=self.tick)
+
+    def _append(self, stream: str, evt: Any) -> None:
+        self.store.append(stream, [evt], None)
+        for rec in self.store.read(after=self.folder.state().last_seq):
+            self.folder.apply(rec)
+        written = self.writer.refresh(self.folder.state())
+        if written:
+            self.store.append("bridge", written, None)
+            for rec in self.store.read(after=self.folder.state().last_seq):
+                self.folder.apply(rec)
+
+    def _illegal(self, stream: str, evt: Any) -> None:
+        state = self.folder.state()
+        probe = InMemoryEventStore()
+        probe.append(stream, [evt], None)
+        (rec,) = probe.read()
+        fake = attrs.evolve(rec, seq=state.last_seq + 1)
+        with pytest.raises(TransitionError):
+            Folder().apply_all([*self.store.read(), fake])
+
+    @property
+    def runs(self) -> list[str]:
+        return sorted(self.folder.state().runs)
+
+    @rule(n=st.integers(1, 30))
+    def plan(self, n: int) -> None:
+        run_id = f"R{n:03d}"
+        state = self.folder.state()
+        if run_id in state.runs and state.runs[run_id].state is not RunState.PENDING:
+            self._illegal(f"run:{run_id}", RunPlanned(run_id=run_id))
+            return
+        self._append(f"run:{run_id}", RunPlanned(run_id=run_id, milestone=f"M{n % 3}", seed=n))
+
+    @precondition(lambda self: bool(self.runs))
+    @rule(data=st.data())
+    def submit(self, data: st.DataObject) -> None:
+        run_id = data.draw(st.sampled_from(self.runs))
+        run = self.folder.state().runs[run_id]
+        number = self.attempts.get(run_id, 0) + 1
+        evt = RunSubmitted(
+            run_id=run_id, attempt_id=f"{run_id}-a{number}", attempt=number, backend="x"
+        )
+        if run.state is RunState.PENDING:
+            self.attempts[run_id] = number
+            self._append(f"run:{run_id}", evt)
+        else:
+            self._illegal(f"run:{run_id}", evt)
+
+    @precondition(lambda self: bool(self.runs))
+    @rule(data=st.data())
+    def start(self, data: st.DataObject) -> None:
+        run_id = data.draw(st.sampled_from(self.runs))
+        run = self.folder.state().runs[run_id]
+        attempt = run.current.attempt_id if run.current else "none"
+        evt = RunStarted(
+            run_id=run_id, attempt_id=attempt, handle=JobHandle(backend="x", attempt_id=attempt)
+        )
+        if run.state is RunState.SUBMITTED:
+            self._append(f"run:{run_id}", evt)
+        else:
+            self._illegal(f"run:{run_id}", evt)
+
+    @precondition(lambda self: bool(self.runs))
+    @rule(data=st.data(), outcome=st.sampled_from(_OUTCOMES))
+    def finish(self, data: st.DataObject, outcome: str) -> None:
+        run_id = data.draw(st.sampled_from(self.runs))
+        run = self.folder.state().runs[run_id]
+        attempt = run.current.attempt_id if run.current else "none"
+        evt = {
+            "succeed": RunSucceeded(run_id=run_id, attempt_id=attempt),
+            "fail": RunFailed(run_id=run_id, attempt_id=attempt, exit_code=1),
+            "oom": RunFailed(run_id=run_id, attempt_id=attempt, exit_code=1, oom=True),
+            "time_out": RunTimedOut(run_id=run_id, attempt_id=attempt),
+            "lose": RunLost(run_id=run_id, attempt_id=attempt),
+            "cancel": RunCancelled(run_id=run_id, attempt_id=attempt),
+        }[outcome]
+        if run.state in (RunState.SUBMITTED, RunState.RUNNING) and run.current:
+            self._append(f"run:{run_id}", evt)
+        else:
+            self._illegal(f"run:{run_id}", evt)
+
+    @precondition(lambda self: bool(self.runs))
+    @rule(data=st.data(), give_up=st.booleans())
+    def retry_or_give_up(self, data: st.DataObject, give_up: bool) -> None:
+        run_id = data.draw(st.sampled_from(self.runs))
+        run = self.folder.state().runs[run_id]
+        trigger = "give_up" if give_up else "retry"
+        evt: Any = RunStuck(run_id=run_id) if give_up else RunRetryScheduled(run_id=run_id)
+        if (run.state, trigger) in run_lookup:
+            self._append(f"run:{run_id}", evt)
+        else:
+            self._illegal(f"run:{run_id}", evt)
+
+    @rule(trigger=st.sampled_from(sorted({t for t, _, _ in STAGE_TABLE})))
+    def stage(self, trigger: str) -> None:
+        current = self.folder.state().stage
+        dest = stage_lookup.get((current, trigger))
+        if dest is None:
+            self._illegal("bridge", StageEntered(stage=Stage.COLLECTED.value, trigger=trigger))
+        else:
+            self._append("bridge", StageEntered(stage=dest.value, trigger=trigger))
+
+    @invariant()
+    def fold_from_store_equals_incremental(self) -> None:
+        assert fold(self.store.read()) == self.folder.state()
+
+    @invariant()
+    def versions_are_contiguous(self) -> None:
+        seen: dict[str, int] = {}
+        for rec in self.store.read():
+            assert rec.version == seen.get(rec.stream, 0) + 1
+            seen[rec.stream] = rec.version
+
+    def teardown(self) -> None:
+        try:
+            rebuilt = self.dir / "rebuilt"
+            state = fold(self.store.read())
+            ProjectionWriter(rebuilt).write_to(state, rebuilt)
+            live = (
+                {
+                    p.relative_to(self.dir / "live"): p.read_bytes()
+                    for p in (self.dir / "live").rglob("*.md")
+                    if "_20" not in p.name
+                }
+                if (self.dir / "live").exists()
+                else {}
+            )
+            again = {p.relative_to(rebuilt): p.read_bytes() for p in rebuilt.rglob("*.md")}
+            if live:
+                assert live == again
+            assert self.store.verify() is None
+        finally:
+            self.store.close()
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+
+TestLogMachine = LogMachine.TestCase
+TestLogMachine.settings = __import__("hypothesis").settings(
+    max_examples=40, stateful_step_count=25, deadline=None
+)
