@@ -422,6 +422,7 @@ class LocalBackend:
                     )
                 )
             if copy:
+                dest.mkdir(parents=True, exist_ok=True)
                 for log in ("stdout.log", "stderr.log"):
                     if (attempt_dir / log).exists():
                         shutil.copyfile(attempt_dir / log, dest / log)
