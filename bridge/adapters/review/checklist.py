@@ -135,7 +135,7 @@ class ChecklistReviewer:
         what = "rescue diagnosis" if request.purpose == "rescue" else "code review"
         body = format_findings(findings) if findings else "No findings."
         text = (
-            f"[local-only] Local checklist {what} (no model was asked; configure [reviewer] "
-            f"for a second opinion).\n\n{body}\n"
+            f"[local-only] Local checklist {what} of {len(self.commands)} run commands (no "
+            f"model was asked; configure [reviewer] for a second opinion).\n\n{body}\n"
         )
         return Review(reviewer=self.name, findings=findings, text=text, local_only=True)

@@ -93,7 +93,7 @@ class TestChecklistReviewer:
         )
         review = reviewer.review(_request(tmp_path))
         assert review.local_only and review.reviewer == "checklist"
-        assert review.text.startswith("[local-only]")
+        assert review.text.startswith("[local-only] Local checklist code review of 2 run commands")
         assert {f.check for f in review.findings} == {"script.missing", "params.missing"}
         assert [f.file for f in review.blocking] == ["missing.py"]
 
