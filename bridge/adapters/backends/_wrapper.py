@@ -114,6 +114,11 @@ def main(args: list[str]) -> int:
     _write_atomic(attempt_dir / "pid", f"{pid}\n")
     exit_path = attempt_dir / "exit_code"
 
+    if (attempt_dir / "cancelled").exists():
+        # cancel() came between the launch and now: honour it rather than start the command.
+        _say("cancelled before the command started")
+        _write_atomic(exit_path, f"{128 + signal.SIGTERM}\n")
+        return 0
     argv = json.loads((attempt_dir / "argv.json").read_text(encoding="utf-8"))
     try:
         child = subprocess.Popen(argv, stdin=subprocess.DEVNULL)

@@ -229,14 +229,22 @@ class LocalBackend:
         callers (threads or processes) only one launches; the other gets the same handle.
 
         Raises:
-            BackendError: unsafe ids, slots of another host, a missing working directory,
-                or the wrapper could not be started (then ``exit_code`` 127 is recorded too).
+            BackendError: unsafe ids, slots of another host, a missing working directory, an
+                empty command, non-text environment values, or the wrapper could not be started
+                (then ``exit_code`` 127 is recorded too). Nothing is claimed before these checks.
         """
         attempt_dir = self._attempt_dir(spec.run_id, spec.attempt_id)
         cwd = self.project_root / spec.cwd
         if not cwd.is_dir():
             raise BackendError(f"working directory {cwd} of run {spec.run_id} does not exist")
         gpus = self._gpus_of(spec.slots)
+        if not spec.argv or not all(isinstance(arg, str) for arg in spec.argv):
+            raise BackendError(
+                f"run {spec.run_id}: the command must be a non-empty list of strings"
+            )
+        bad = [key for key, value in spec.env.items() if not isinstance(value, str) or "=" in key]
+        if bad:
+            raise BackendError(f"run {spec.run_id}: environment entries {bad} are not NAME=text")
         attempt_dir.mkdir(parents=True, exist_ok=True)
         try:
             fd = os.open(attempt_dir / "launch", os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)

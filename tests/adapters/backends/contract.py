@@ -200,6 +200,11 @@ class BackendContract:
 
     # ------------------------------------------------------------------------------------------
 
+    def test_implements_the_port(self, backend: Backend) -> None:
+        """The backend satisfies the Backend Protocol and has a name."""
+        assert isinstance(backend, Backend)
+        assert backend.name
+
     def test_success_outputs_fetched(self, backend: Backend, tmp_path: Path) -> None:
         """A job that exits 0 is SUCCEEDED and its outputs come back with size and sha256."""
         outputs = {"metrics.json": '{"acc": 0.9}', "logs/train.txt": "step 1\n"}

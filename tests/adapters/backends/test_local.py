@@ -392,3 +392,31 @@ class TestLocalBackendArtifacts:
         settle(local, handle)
         with pytest.raises(BackendError, match="leading outside"):
             local.fetch_artifacts(handle, tmp_path / "d")
+
+
+class TestLocalBackendRefusals:
+    """Bad specs are refused before the attempt is claimed."""
+
+    @pytest.mark.parametrize(
+        "bad",
+        [
+            JobSpec(run_id="R001", attempt_id="A1", argv=()),
+            JobSpec(run_id="R001", attempt_id="A1", argv=(PY, "-V"), env={"X": 1}),  # type: ignore[dict-item]
+            JobSpec(run_id="R001", attempt_id="A1", argv=(PY, "-V"), env={"A=B": "c"}),
+        ],
+    )
+    def test_bad_spec_refused_unclaimed(self, local: LocalBackend, bad: JobSpec) -> None:
+        """An empty command or a non-text environment raises and leaves the attempt unclaimed."""
+        with pytest.raises(BackendError):
+            local.submit(bad)
+        assert local.find("A1") is None
+
+    def test_cancel_before_start_never_runs(self, local: LocalBackend, tmp_path: Path) -> None:
+        """A cancel marker present when the wrapper starts keeps the command from running."""
+        attempt = local.runs_dir / "R001" / "A1"
+        attempt.mkdir(parents=True)
+        (attempt / "cancelled").touch()
+        ran = tmp_path / "ran"
+        handle = local.submit(spec("import sys; open(sys.argv[1],'w').close()", str(ran)))
+        assert settle(local, handle).status is JobStatus.CANCELLED
+        assert not ran.exists()
