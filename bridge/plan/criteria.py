@@ -214,7 +214,8 @@ _EACH_COMPONENT = re.compile(
 )
 
 _BEST_REFERENCE = re.compile(
-    r"\b(best|strongest|all|every|any)\s+(of\s+the\s+)?(baselines?|methods?|competitors?|systems?)"
+    r"\b(best|strongest|all|every|any)\s+(of\s+the\s+)?([\w-]+\s+){0,3}?"
+    r"(baselines?|methods?|competitors?|systems?)\b"
     r"|最(强|好|优)的?(基线|基准|方法)|所有(基线|基准|方法)"
 )
 
@@ -600,14 +601,14 @@ def _parse(  # one linear decision procedure, kept in one place to read top to b
     # Systems first (their names may contain digits or metric words), then the baseline word.
     systems = [s for s in block_systems if s.strip()]
     norm, _ = _replace_terms(norm, [(s, _tag("S", i)) for i, s in enumerate(systems)])
+    if _BEST_REFERENCE.search(norm):
+        return unparsed("compares with the best or with all of several systems")
     norm, _ = _replace_terms(norm, [(w, "⟨B⟩") for w in _BASELINE_WORDS])
 
     if _NEGATED_RELATION.search(norm):
         return unparsed("a non-inferiority comparison ('not worse than'), not a threshold")
     if _STATISTICS.search(norm):
         return unparsed("asks for a statistical test or interval, which the rules do not compute")
-    if _BEST_REFERENCE.search(norm):
-        return unparsed("compares with the best or with all of several systems")
     if _SUBSET_COUNT.search(norm):
         return unparsed("counts over subsets (categories, families, configs)")
     if _COMPOUND.search(norm):
