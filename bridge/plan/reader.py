@@ -57,7 +57,6 @@ _HARDWARE_KEYS = ("hardware", "硬件", "gpu", "compute")
 _LINK = re.compile(r"\]\(\s{0,2}<?([^)\s>]{1,300})>?\s{0,2}\)")
 _OVERRIDE = re.compile(r"^\s{0,3}(?:>\s*)?(?:—|–|--)\s*(?P<body>[A-Za-z_ ]{2,24}\s*[:=].*)$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_ASCII_LETTER = re.compile(r"[A-Za-z]")
 
 
 def language_of(text: str) -> str:
@@ -71,8 +70,8 @@ def language_of(text: str) -> str:
         ``zh`` or ``en``.
     """
     cjk = len(_CJK.findall(text))
-    # Four ASCII letters weigh about as much as one Chinese character of meaning.
-    letters = len(_ASCII_LETTER.findall(text)) / 4
+    # About five ASCII characters (a word and its space) weigh as much as one Chinese character.
+    letters = len(text.encode("ascii", "ignore")) / 5
     return "zh" if cjk and cjk / (cjk + letters) >= 0.3 else "en"
 
 
