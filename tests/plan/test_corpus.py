@@ -67,7 +67,7 @@ class TestHandChecked:
         assert plan.budget.gpu_hours == 31
 
     def test_018_chinese_full_width_labels(self) -> None:
-        """018: `### B0：...` blocks with 任务/系统 labels; M0 sanity; JPH-* run ids; passed = done."""
+        """018: `### B0：` blocks, 任务/系统 labels, M0 sanity, JPH-* run ids, passed = done."""
         plan = load_plan(corpus("018") / "EXPERIMENT_PLAN.md")
         assert plan.language == "zh"
         assert [b.id for b in plan.blocks] == ["B0", "B1", "B2", "B3", "B4"]
@@ -107,7 +107,7 @@ class TestHandChecked:
         assert plan.tracker_runs[0].status_raw == "✅"
 
     def test_029_custom_tracker_columns(self) -> None:
-        """029: `Run ID | Milestone | Command | Owner | Status` with **DONE** and lower-case done."""
+        """029: `Run ID | Milestone | Command | Owner | Status`; **DONE** and done are done."""
         plan = load_plan(corpus("029") / "EXPERIMENT_PLAN.md")
         runs = {r.id: r for r in plan.tracker_runs}
         assert runs["R001"].milestone == "M0" and runs["R001"].status == "done"

@@ -76,7 +76,8 @@ class TestDiscovery:
         write(
             tmp_path,
             "refine-logs/FINAL_PROPOSAL.md",
-            "# Final Proposal: X\n\n## Problem Anchor\n\nWhy X fails.\n\n## Method Thesis\n\nDo Y.\n",
+            "# Final Proposal: X\n\n## Problem Anchor\n\nWhy X fails.\n\n"
+            "## Method Thesis\n\nDo Y.\n",
         )
         project = load_project(tmp_path)
         assert project.plan.title == "Final Proposal: X"
