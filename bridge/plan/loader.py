@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import attrs
+
 from bridge.errors import PlanError
 from bridge.plan.model import Budget, Plan, PlanWarning
 from bridge.plan.proposal import read_proposal_document
@@ -207,6 +209,13 @@ def _assemble(
             parts.blocks,
             parts.milestones,
             parts.risks,
+        )
+        # A block whose Claim tested field names no claim id takes the claim map's links.
+        blocks = tuple(
+            b
+            if b.claims
+            else attrs.evolve(b, claims=tuple(c.id for c in claims if b.id in c.blocks))
+            for b in blocks
         )
         budget, sections = parts.budget, parts.sections
         override_line, override_number = parts.override_line, parts.override_line_number
