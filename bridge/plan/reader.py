@@ -122,7 +122,7 @@ def _first_paragraph(text: str) -> str:
             if out:
                 break
             continue
-        out.append(line.strip().lstrip(">").strip())
+        out.append(plain(line.strip().lstrip(">").strip()))
     return " ".join(out).strip()
 
 
