@@ -23,6 +23,7 @@ TOP_LEVEL_LAYER = {
     "pipeline_events": "pipeline",
     "__init__": "pipeline",
     "__main__": "cli",
+    "console": "cli",
     "errors": "plan",  # importable from every layer, so it imports nothing of bridge itself
 }
 ANYWHERE = {"bridge.errors"}
