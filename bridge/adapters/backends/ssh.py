@@ -11,7 +11,6 @@ the directory in its command line. See ``docs/backends/ssh.md``.
 from __future__ import annotations
 
 import posixpath
-import shlex
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -211,7 +210,6 @@ class SSHBackend:
                 )
         else:
             commit = ""
-            self._run_or_unavailable(host, f"mkdir -p -- {shlex.quote(self.config.remote_dir)}")
             rsync_push(self.config, host, self.project_root)
         self._synced[host.name] = commit
         return commit

@@ -98,6 +98,8 @@ def rsync_push(config: SSHConfig, host: HostConfig, project_root: Path) -> None:
     """
     excludes = [*DEFAULT_EXCLUDES, "/.git/", *config.exclude]
     args = [f"--exclude={pattern}" for pattern in excludes]
+    # Create remote_dir in the same connection (rsync creates only the last path component).
+    args.append(f"--rsync-path=mkdir -p -- {shlex.quote(config.remote_dir)} && rsync")
     args += [f"{project_root}/", f"{host.host}:{config.remote_dir}/"]
     _rsync(config, host, args)
 

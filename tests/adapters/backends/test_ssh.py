@@ -519,3 +519,57 @@ class TestSSHBackendErrors:
             backend.fetch_artifacts(handle, tmp_path / "local")
         assert "rsync" in str(info.value)
         assert "sftp" in str(info.value)
+
+
+def git(cwd: Path, *args: str) -> str:
+    """Run git in ``cwd`` with a fixed identity and return stdout."""
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.org",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.org",
+    }
+    return subprocess.run(
+        ["git", *args], cwd=cwd, env=env, capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+
+class TestSSHBackendGitSync:
+    def test_remote_checks_out_the_pushed_commit(
+        self, tmp_path: Path, sshd: SshServer, project: Path
+    ) -> None:
+        """With code_sync = "git" the remote runs the pushed commit, recorded in the handle."""
+        bare = tmp_path / "origin.git"
+        git(tmp_path, "init", "-q", "--bare", str(bare))
+        git(project, "init", "-q")
+        (project / ".gitignore").write_text("data/\n.bridge/\n")
+        git(project, "add", ".")
+        git(project, "commit", "-qm", "first")
+        git(project, "push", "-q", str(bare), "HEAD:refs/heads/main")
+        git(tmp_path, "clone", "-q", str(bare), str(tmp_path / "remote"))
+        (project / "job.py").write_text(JOB.replace("done", "second"))
+        git(project, "commit", "-qam", "second")
+        commit = git(project, "rev-parse", "HEAD")
+        backend = make_backend(tmp_path, [sshd], project, code_sync="git")
+        spec = spec_for(backend, "R1", "x", slot=Slot(host="a"))
+        with pytest.raises(BackendError, match="not on the remote"):
+            backend.submit(spec)
+        git(project, "push", "-q", str(bare), "HEAD:refs/heads/main")
+        handle = backend.submit(spec)
+        assert handle.locator["commit"] == commit
+        assert wait_done(backend, handle).status is JobStatus.SUCCEEDED
+        assert (Path(handle.locator["attempt_dir"]) / "stdout.log").read_text() == "second x\n"
+        backend.release()
+
+    def test_uncommitted_changes_are_refused(
+        self, tmp_path: Path, sshd: SshServer, project: Path
+    ) -> None:
+        """Uncommitted tracked changes stop a git-mode launch instead of running old code."""
+        git(project, "init", "-q")
+        git(project, "add", "job.py")
+        git(project, "commit", "-qm", "first")
+        (project / "job.py").write_text("print('changed')\n")
+        backend = make_backend(tmp_path, [sshd], project, code_sync="git")
+        with pytest.raises(BackendError, match="uncommitted changes"):
+            backend.submit(spec_for(backend, "R1", "x", slot=Slot(host="a")))
