@@ -126,6 +126,7 @@ def sftp_fetch(conn: fabric.Connection, attempt: str, dest: Path) -> None:
         OSError: the SFTP session failed (the caller retries and reports).
     """
     sftp = conn.sftp()
+    sftp.stat(attempt)  # a vanished attempt directory is a failure, not an empty result
     dest.mkdir(parents=True, exist_ok=True)
     for name in FETCHED:
         remote = f"{attempt}/{name}"

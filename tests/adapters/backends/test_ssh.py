@@ -520,6 +520,20 @@ class TestSSHBackendErrors:
         assert "rsync" in str(info.value)
         assert "sftp" in str(info.value)
 
+    def test_vanished_attempt_directory_is_not_an_empty_result(
+        self, tmp_path: Path, sshd: SshServer, project: Path
+    ) -> None:
+        """Copying from an attempt directory that is gone fails instead of returning nothing."""
+        backend = make_backend(tmp_path, [sshd], project)
+        handle = JobHandle(
+            backend="ssh",
+            attempt_id="A1",
+            locator={"host": "a", "attempt_dir": f"{tmp_path}/remote/.bridge/runs/R1/A1"},
+        )
+        with pytest.raises(BackendError, match="could not copy the results of A1"):
+            backend.fetch_artifacts(handle, tmp_path / "local")
+        backend.release()
+
 
 def git(cwd: Path, *args: str) -> str:
     """Run git in ``cwd`` with a fixed identity and return stdout."""
