@@ -45,7 +45,7 @@ def quickstart(tmp_path: Path) -> Path:
 
 class TestQuickstartEndToEnd:
     def test_run_collects_verifies_and_rebuilds(self, quickstart: Path) -> None:
-        """bridge run reaches COLLECTED, every run DONE, verify passes, rebuild is byte-identical."""
+        """bridge run reaches COLLECTED with every run DONE; verify passes; rebuild is exact."""
         done = bridge("run", "--plain", "--project", str(quickstart))
         assert done.returncode == 0, done.stderr + done.stdout
         assert "stage COLLECTED" in done.stdout
