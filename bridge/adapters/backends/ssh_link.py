@@ -33,7 +33,7 @@ _LINK_ERRORS: tuple[type[BaseException], ...] = (
 )
 
 
-class HostUnreachable(Exception):  # noqa: N818 - internal signal, not an error for callers
+class HostUnreachable(Exception):
     """
     A host could not be reached (refused, timed out, dropped twice in a row).
 

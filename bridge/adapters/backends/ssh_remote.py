@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 
 import attrs
 
+from bridge.adapters.gpu import parse_nvidia_smi
 from bridge.errors import BackendError
 from bridge.machine.ports import GpuInfo
 
@@ -327,22 +328,9 @@ def probe_script(*, remote_dir: str, setup: str) -> str:
 
 def parse_gpus(text: str) -> tuple[GpuInfo, ...]:
     """
-    Read ``nvidia-smi --query-gpu=index,memory.used,memory.total --format=csv,noheader,nounits``.
-
-    TODO(merge): replace with ``bridge.adapters.gpu.parse_nvidia_smi`` so the local and SSH
-    probes share one parser.
+    Read the remote ``nvidia-smi`` query with the same parser as the local probe.
 
     Raises:
-        BackendError: a line is not three integers.
+        BackendError: the output is not what the query prints.
     """
-    gpus: list[GpuInfo] = []
-    for line in text.splitlines():
-        if not line.strip():
-            continue
-        parts = [p.strip() for p in line.split(",")]
-        try:
-            index, used, total = (int(p) for p in parts)
-        except ValueError:
-            raise BackendError(f"cannot read nvidia-smi output line {line!r}") from None
-        gpus.append(GpuInfo(index=index, memory_used_mib=used, memory_total_mib=total))
-    return tuple(gpus)
+    return parse_nvidia_smi(text)
