@@ -17,7 +17,7 @@ import paramiko
 
 from bridge.adapters.backends.ssh_config import HostConfig, SSHConfig
 from bridge.adapters.backends.ssh_remote import bash
-from bridge.errors import BackendUnavailable
+from bridge.errors import BackendConfigError
 
 __all__ = ["Connector", "HostUnreachable", "Links", "default_connector"]
 
@@ -117,7 +117,7 @@ class Links:
                 conn.open()
             except paramiko.BadHostKeyException as exc:
                 conn.close()
-                raise BackendUnavailable(
+                raise BackendConfigError(
                     f"ssh host {host.name} ({host.address()}): its host key does not match the "
                     f"one in {self._config.known_hosts} (the server was reinstalled, or someone "
                     "is in the middle). Check the key and fix known_hosts; to skip the check, "
@@ -126,7 +126,7 @@ class Links:
             except paramiko.AuthenticationException as exc:
                 conn.close()
                 key = host.key_file or "the SSH config's IdentityFile, agent or default keys"
-                raise BackendUnavailable(
+                raise BackendConfigError(
                     f"ssh host {host.name} ({host.address()}): the server refused the key "
                     f"{key}; check {host.setting('key_file')} and {host.setting('user')}"
                 ) from exc
@@ -134,7 +134,7 @@ class Links:
                 conn.close()
                 message = str(exc)
                 if "not found in known_hosts" in message:
-                    raise BackendUnavailable(
+                    raise BackendConfigError(
                         f"ssh host {host.name} ({host.address()}) is not in "
                         f"{self._config.known_hosts} (backends.ssh.known_hosts); add its key "
                         "(ssh-keyscan, or log in once with ssh), or set "
