@@ -171,7 +171,7 @@ class FakeModalServicer(_UnimplementedModal):  # type: ignore[misc, valid-type]
     async def FunctionMap(self, stream: Any) -> None:
         req = await self._recv(stream, "FunctionMap")
         item = req.pipelined_inputs[0]
-        args, kwargs = pickle.loads(item.input.args)  # noqa: S301 - bytes from our own client
+        args, kwargs = pickle.loads(item.input.args)
         call_id = f"fc-{next(self.state.ids)}"
         self.state.calls[call_id] = FakeCall(
             call_id=call_id, function_id=req.function_id, args=args, kwargs=kwargs
@@ -287,14 +287,15 @@ class FakeModalServicer(_UnimplementedModal):  # type: ignore[misc, valid-type]
         self.state.blobs[key] = files[path]
         await stream.send_message(
             api_pb2.VolumeGetFile2Response(
-                get_urls=[f"{self.blob_url}/{key}"], size=len(files[path]), start=0, len=len(files[path])
+                get_urls=[f"{self.blob_url}/{key}"],
+                size=len(files[path]),
+                start=0,
+                len=len(files[path]),
             )
         )
 
 
 class _BlobHandler(http.server.BaseHTTPRequestHandler):
-    blobs: dict[str, bytes] = {}
-
     def do_GET(self) -> None:
         data = self.server.blobs.get(self.path.strip("/"))  # type: ignore[attr-defined]
         if data is None:
@@ -305,7 +306,7 @@ class _BlobHandler(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: Any) -> None:
         """Keep test output quiet."""
 
 

@@ -72,9 +72,7 @@ class TestModalBackendPreflight:
         assert list(b.preflight()) == [Slot(host="modal", gpu=0), Slot(host="modal", gpu=1)]
         assert gateway.calls == {}
 
-    def test_not_deployed_names_app_and_function(
-        self, gateway: MemoryModalGateway, tmp_path: Path
-    ):
+    def test_not_deployed_names_app_and_function(self, gateway: MemoryModalGateway, tmp_path: Path):
         """A function that is not deployed is BackendUnavailable naming app and function."""
         gateway.functions.clear()
         b = ModalBackend(make_config(), tmp_path, gateway=gateway)
@@ -183,7 +181,9 @@ class TestModalBackendRuns:
         self, backend: ModalBackend, gateway: MemoryModalGateway, tmp_path: Path
     ):
         """A non-zero exit code is FAILED with that code and the log tail."""
-        handle = backend.submit(spec(argv=py("import sys; print('CUDA out of memory'); sys.exit(3)")))
+        handle = backend.submit(
+            spec(argv=py("import sys; print('CUDA out of memory'); sys.exit(3)"))
+        )
         gateway.run_launcher("fc-1", "runs-vol", tmp_path)
         state = backend.poll(handle)
         assert (state.status, state.exit_code) == (JobStatus.FAILED, 3)
@@ -193,9 +193,7 @@ class TestModalBackendRuns:
         self, backend: ModalBackend, gateway: MemoryModalGateway, tmp_path: Path
     ):
         """The run's own timeout, enforced by the launcher, is TIMED_OUT."""
-        handle = backend.submit(
-            spec(argv=py("import time; time.sleep(30)"), timeout_seconds=0.5)
-        )
+        handle = backend.submit(spec(argv=py("import time; time.sleep(30)"), timeout_seconds=0.5))
         gateway.run_launcher("fc-1", "runs-vol", tmp_path)
         assert backend.poll(handle).status is JobStatus.TIMED_OUT
 

@@ -30,7 +30,7 @@ def lines_of(text: str):
     def line_of(setting: str) -> int | None:
         key = setting.rsplit(".", 1)[-1].split("[", 1)[0]
         for number, line in enumerate(text.splitlines(), start=1):
-            if line.startswith(f"{key} ") or line.startswith(f"{key}="):
+            if line.startswith((f"{key} ", f"{key}=")):
                 return number
         return None
 
@@ -109,8 +109,7 @@ class TestModalConfig:
         """A wrong value is a ConfigError naming the dotted setting."""
         key = line.split(" ", 1)[0]
         text = "\n".join(
-            line if existing.startswith(f"{key} ") else existing
-            for existing in TOML.splitlines()
+            line if existing.startswith(f"{key} ") else existing for existing in TOML.splitlines()
         )
         with pytest.raises(ConfigError) as err:
             load(text)
