@@ -13,6 +13,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TextIO
 
 import structlog
 from rich.console import Console
@@ -28,6 +29,9 @@ __all__ = ["main"]
 EXIT_OK, EXIT_FAILURE, EXIT_INPUT, EXIT_WAITING = 0, 1, 2, 3
 
 Handler = Callable[[argparse.Namespace, Console], int]
+# Log files opened by this invocation; main() closes them and resets structlog, so calling
+# main() in-process (tests, embedding) leaves nothing behind.
+_OPEN_LOGS: list[TextIO] = []
 
 
 class _Parser(argparse.ArgumentParser):
@@ -66,6 +70,7 @@ def _configure_logging(project: Path, verbose: bool) -> None:
     """
     (project / ".bridge").mkdir(parents=True, exist_ok=True)
     handle = (project / ".bridge" / "bridge.log").open("a", encoding="utf-8")
+    _OPEN_LOGS.append(handle)
     processors: list[structlog.typing.Processor] = [
         structlog.processors.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
@@ -456,6 +461,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         errors.print("bridge: interrupted")
         return 130
+    finally:
+        while _OPEN_LOGS:
+            _OPEN_LOGS.pop().close()
+        structlog.reset_defaults()
 
 
 if __name__ == "__main__":  # pragma: no cover
