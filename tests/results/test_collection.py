@@ -189,3 +189,20 @@ class TestVerifySources:
         assert cli.main(["verify", "--project", str(copy)]) == 1
         out = capsys.readouterr().out
         assert "source-missing" in out and ".bridge/runs/R002/R002-a1/stdout.log" in out
+
+
+class TestHandoff:
+    def test_bridge_summary_after_a_run(self, copy: Path) -> None:
+        """Bridge.summary() tells what ran, what came out and where the files are."""
+        from bridge.pipeline import Bridge
+
+        bridge = Bridge(copy)
+        try:
+            text = bridge.summary()
+        finally:
+            bridge.close()
+        assert "stage COLLECTED" in text
+        assert "Runs: 7 of 7 deployed" in text
+        assert "Must-run completed: 5/5; nice-to-have completed: 2/2." in text
+        assert "Main result (M1): positive" in text
+        assert "Ready for the review loop: YES." in text
