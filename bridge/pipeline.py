@@ -48,6 +48,7 @@ from bridge.machine.scheduler import Policy, sanity_milestones
 from bridge.machine.stages import TERMINAL_RUN_STATES, RunState, Stage
 from bridge.machine.table import next_stage
 from bridge.plan import LoadedProject, Plan, load_project, render_argv
+from bridge.projections.summary import handoff_summary
 from bridge.projections.writer import ProjectionWriter
 
 __all__ = ["Bridge", "Step"]
@@ -146,6 +147,12 @@ class Bridge:
         """
         self._catch_up()
         return self._folder.state()
+
+    def summary(self) -> str:
+        """
+        The handoff summary ``bridge run`` ends with (see :func:`handoff_summary`).
+        """
+        return handoff_summary(self.status())
 
     def advance(self) -> Step:
         """

@@ -50,6 +50,7 @@ class AttemptView:
     overdue: bool = False
     gpu_seconds: float = 0.0
     local_dir: str = ""
+    metrics: ev.MetricsRecorded | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -88,6 +89,13 @@ class RunView:
         GPU-seconds used by all attempts (wall time × GPUs).
         """
         return sum(a.gpu_seconds for a in self.attempts)
+
+    @property
+    def metrics(self) -> ev.MetricsRecorded | None:
+        """
+        The metrics recorded for the latest attempt, or None (not finished, or not read yet).
+        """
+        return self.attempts[-1].metrics if self.attempts else None
 
 
 @attrs.frozen(kw_only=True)
@@ -356,6 +364,13 @@ class Folder:
             run.attempts[-1] = attrs.evolve(current, overdue=True)
         elif isinstance(evt, ev.ArtifactsFetched):
             run.attempts[-1] = attrs.evolve(current, local_dir=evt.local_dir)
+        elif isinstance(evt, ev.MetricsRecorded):
+            if current.finished_at is None:
+                raise TransitionError(
+                    f"metrics recorded for attempt {attempt_id} of run {run_id} before it ended",
+                    seq=seq,
+                )
+            run.attempts[-1] = attrs.evolve(current, metrics=evt)
         else:
             if isinstance(evt, ev.RunFailed):
                 trigger = "fail_oom" if evt.oom else "fail"
