@@ -204,9 +204,7 @@ def _cmd_run(args: argparse.Namespace, console: Console) -> int:
 
 
 def _handoff(bridge: Bridge, console: Console) -> None:
-    state = bridge.status()
-    done = sum(1 for r in state.runs.values() if r.state.value == "succeeded")
-    console.print(f"stage {state.stage.value}: {done}/{len(state.runs)} runs succeeded")
+    console.print(bridge.summary(), markup=False)
 
 
 def _cmd_advance(args: argparse.Namespace, console: Console) -> int:

@@ -346,6 +346,16 @@ class Folder:
             run.state = next_run_state(run_id, run.state, "cancel", seq=seq)
             run.reason = evt.reason
             return
+        if run.state not in (RunState.SUBMITTED, RunState.RUNNING) and not isinstance(
+            evt, ev.ArtifactsFetched | ev.MetricsRecorded
+        ):
+            # Every other attempt event speaks of a live attempt; one that names an attempt
+            # which already ended (a late cancel, a second finish) would rewrite history.
+            raise TransitionError(
+                f"{type(evt).__name__} for attempt {evt.attempt_id} of run {run_id}, "
+                f"which is {run.state.value}",
+                seq=seq,
+            )
         attempt_id = evt.attempt_id
         current = run.attempts[-1] if run.attempts else None
         if current is None or current.attempt_id != attempt_id:
