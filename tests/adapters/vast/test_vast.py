@@ -6,7 +6,10 @@ instances' SSH endpoint is the loopback OpenSSH server of the SSH backend's test
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -557,3 +560,60 @@ class TestOrphans:
         with pytest.raises(BackendError, match="not as one of this project's"):
             b.destroy_instance(other.id)
         assert other.id in fake.instances
+
+
+REPO = Path(__file__).resolve().parents[3]
+QUICKSTART = REPO / "examples" / "quickstart"
+# This checkout's command line (an installed `bridge` script may belong to another checkout).
+MAIN = "import sys; from bridge.cli import main; sys.exit(main())"
+
+
+class TestGcCommand:
+    def gc(self, project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+        """Run `bridge gc` on the project in a child process."""
+        return subprocess.run(
+            [sys.executable, "-c", MAIN, "gc", "--project", str(project), *args],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=REPO,
+            env={**os.environ, KEY_ENV: KEY, "COLUMNS": "200", "PYTHONPATH": str(REPO)},
+            stdin=subprocess.DEVNULL,
+            check=False,
+        )
+
+    @pytest.fixture
+    def vast_project(self, tmp_path: Path, fake: FakeVast) -> Path:
+        """The quickstart, switched to backend = "vast" against the fake."""
+        root = tmp_path / "quickstart"
+        shutil.copytree(QUICKSTART, root, ignore=shutil.ignore_patterns(".bridge", "runs"))
+        toml = root / "bridge.toml"
+        text = toml.read_text().replace('backend = "local"', 'backend = "vast"')
+        lines = [f"{k} = {json.dumps(v)}" for k, v in table(fake, tmp_path).items()]
+        toml.write_text(text + "\n[backends.vast]\n" + "\n".join(lines) + "\n")
+        return root
+
+    def test_lists_then_destroys_with_yes(self, fake: FakeVast, vast_project: Path) -> None:
+        """`bridge gc` lists an orphan and leaves it; `--destroy --yes` destroys only it."""
+        orphan = fake.add_instance(project_label(vast_project) + "vast-0:R009-a1", ["running"])
+        stranger = fake.add_instance("someone else's")
+        listed = self.gc(vast_project)
+        assert listed.returncode == 0, listed.stderr
+        assert str(orphan.id) in listed.stdout
+        assert str(stranger.id) not in listed.stdout
+        assert set(fake.instances) == {orphan.id, stranger.id}
+        refused = self.gc(vast_project, "--destroy")
+        assert refused.returncode == 2 and "--yes" in refused.stderr
+        assert orphan.id in fake.instances
+        done = self.gc(vast_project, "--destroy", "--yes")
+        assert done.returncode == 0, done.stderr
+        assert f"destroyed instance {orphan.id}" in done.stdout
+        assert set(fake.instances) == {stranger.id}
+
+    def test_other_backend_is_refused(self, tmp_path: Path) -> None:
+        """On a project without rented instances, gc says so with exit 2."""
+        root = tmp_path / "quickstart"
+        shutil.copytree(QUICKSTART, root, ignore=shutil.ignore_patterns(".bridge", "runs"))
+        result = self.gc(root)
+        assert result.returncode == 2
+        assert "rents none" in result.stderr
