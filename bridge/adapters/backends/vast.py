@@ -13,6 +13,7 @@ finds instances the log no longer uses. See ``docs/backends/vast.md``.
 from __future__ import annotations
 
 import hashlib
+import posixpath
 import re
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -21,6 +22,7 @@ from pathlib import Path
 import attrs
 import structlog
 
+from bridge.adapters.backends import ssh_remote
 from bridge.adapters.backends.ssh import SSHBackend
 from bridge.adapters.backends.ssh_config import HostConfig, SSHConfig
 from bridge.adapters.backends.ssh_link import Connector
@@ -185,7 +187,8 @@ class VastBackend:
         self._connect = connect
         self._sleep = sleep
         self._clock = clock
-        self._rented: dict[str, _Rented] = {}
+        self._rented: dict[str, _Rented] = {}  # host → the instance serving it now
+        self._seen: dict[int, _Rented] = {}  # every instance used, for cost and release
         self._attempts: dict[str, _Attempt] = {}
         self._offer: Offer | None = None
 
@@ -264,7 +267,7 @@ class VastBackend:
         """
         now = self._clock()
         out = []
-        for r in self._rented.values():
+        for r in self._seen.values():
             end = r.ended_at if r.ended_at is not None else now
             hours = max(end - r.row.start_date, 0.0) / 3600.0 if r.row.start_date else 0.0
             out.append(
@@ -294,7 +297,9 @@ class VastBackend:
         """
         Return ``<remote_dir>/.bridge/runs/<run_id>/<attempt_id>/output`` on the instance. Pure.
         """
-        return self._ssh_for("vast-0", "127.0.0.1", 22).output_dir(run_id, attempt_id)
+        return posixpath.join(
+            ssh_remote.attempt_dir(self.config.remote_dir, run_id, attempt_id), "output"
+        )
 
     def submit(self, spec: JobSpec) -> JobHandle:
         """
@@ -382,6 +387,7 @@ class VastBackend:
             checked_at=self._clock(),
         )
         self._rented[host] = rented
+        self._seen[row.id] = rented
         log.info(
             "vast_instance_running",
             instance_id=row.id,
@@ -507,17 +513,18 @@ class VastBackend:
         Block until one attempt may have changed, or ``timeout`` seconds (the SSH backend's
         checks, shared out over the instances).
         """
-        groups: dict[str, list[JobHandle]] = {}
+        groups: dict[int, list[JobHandle]] = {}
         for handle in handles:
-            host = handle.locator.get("host", "")
-            if host in self._rented and not self._rented[host].gone:
-                groups.setdefault(host, []).append(_inner(handle))
+            raw = handle.locator.get("instance_id", "")
+            rented = self._seen.get(int(raw)) if raw.isdigit() else None
+            if rented is not None and not rented.gone:
+                groups.setdefault(rented.row.id, []).append(_inner(handle))
         if not groups:
             time.sleep(max(0.0, min(timeout, 1.0)))
             return
         share = max(0.0, timeout) / len(groups)
-        for host, inner in groups.items():
-            self._rented[host].ssh.wait(inner, share)
+        for instance_id, inner in groups.items():
+            self._seen[instance_id].ssh.wait(inner, share)
 
     def find(self, attempt_id: str) -> JobHandle | None:
         """
@@ -589,7 +596,7 @@ class VastBackend:
         an instance with a failed copy or an unsettled attempt is kept, and the log says why.
         The reused ``instance_id`` is never destroyed. Idempotent.
         """
-        for rented in self._rented.values():
+        for rented in self._seen.values():
             rented.ssh.release()
             if rented.gone or rented.state == "destroyed":
                 continue
@@ -704,8 +711,8 @@ class VastBackend:
                 f"configuration ({dict(handle.locator)})"
             )
         instance_id = int(raw)
-        rented = self._rented.get(host)
-        if rented is not None and rented.row.id == instance_id:
+        rented = self._seen.get(instance_id)
+        if rented is not None:
             if rented.gone:
                 return rented.gone
             if self._clock() - rented.checked_at < self.config.status_interval_seconds:
@@ -719,11 +726,11 @@ class VastBackend:
                 f" ({row.status_msg})" if row.status_msg else ""
             )
         if why:
-            if rented is not None and rented.row.id == instance_id:
+            if rented is not None:
                 rented.gone, rented.state = why, "gone"
             return why
         assert row is not None
-        if rented is not None and rented.row.id == instance_id:
+        if rented is not None:
             rented.checked_at = self._clock()
             return rented
         endpoint = row.endpoint
@@ -741,7 +748,10 @@ class VastBackend:
             ours=instance_id != self.config.instance_id,
             checked_at=self._clock(),
         )
-        self._rented[host] = attached
+        rented = self._rented.get(host)
+        self._seen[instance_id] = attached
+        if rented is None or rented.gone:
+            self._rented[host] = attached
         return attached
 
 

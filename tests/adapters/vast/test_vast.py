@@ -368,28 +368,6 @@ class TestVastBackendNoSsh:
         with pytest.raises(BackendError, match=r"still loading after 0\.2 s"):
             b.submit(spec(b))
 
-    def test_budget_spent_rents_nothing(
-        self, fake: FakeVast, key: str, tmp_path: Path, project: Path
-    ) -> None:
-        """Once max_total_cost is spent, no further instance is rented."""
-        b, _ = backend(fake, tmp_path, project, max_total_cost=0.5)
-        b._clock = lambda: time.time() + 10 * 3600  # type: ignore[method-assign]
-        # An instance rented earlier by this backend has run for 10 h at $0.25/h.
-        inst = fake.add_instance(project_label(project) + "vast-0:old", ["exited"])
-        from bridge.adapters.backends import vast as vast_module
-
-        rented = vast_module._Rented(
-            host="vast-1",
-            row=b.api.show(inst.id),  # type: ignore[arg-type]
-            ssh=b._ssh_for("vast-1", "127.0.0.1", 22),
-            ours=True,
-            checked_at=0,
-        )
-        b._rented["vast-1"] = rented
-        with pytest.raises(BackendError, match="max_total_cost"):
-            b.submit(spec(b))
-        assert fake.calls("PUT", r"/api/v0/asks/\d+/") == []
-
 
 @pytest.mark.ssh
 @requires_sshd
@@ -425,6 +403,28 @@ class TestVastBackend:
         assert fake.calls("DELETE", rf"/api/v0/instances/{inst.id}/")
         assert fake.instances == {}
         assert b.costs()[0].state == "destroyed"
+
+    def test_budget_spent_rents_nothing_more(
+        self, fake: FakeVast, key: str, tmp_path: Path, project: Path, sshd: SshServer
+    ) -> None:
+        """Once max_total_cost is spent, a host without an instance rents none."""
+        now = [time.time()]
+        config = VastConfig.from_table(table(fake, tmp_path, sshd, instances=2, max_total_cost=1.0))
+        b = VastBackend(config, project, sleep=Sleeps(), clock=lambda: now[0])
+        b.submit(spec(b))
+        now[0] += 10 * 3600  # ten hours at $0.25/h
+        assert b.spent() == pytest.approx(2.5, rel=0.01)
+        second = spec(b, "R002")
+        second = JobSpec(
+            run_id=second.run_id,
+            attempt_id=second.attempt_id,
+            argv=second.argv,
+            slots=(Slot(host="vast-1", gpu=0),),
+        )
+        with pytest.raises(BackendError, match="max_total_cost"):
+            b.submit(second)
+        assert len(fake.calls("PUT", r"/api/v0/asks/\d+/")) == 1
+        b.release()
 
     def test_copy_failure_keeps_the_instance(
         self, fake: FakeVast, key: str, tmp_path: Path, project: Path, sshd: SshServer
