@@ -341,6 +341,57 @@ def _cmd_verify(args: argparse.Namespace, console: Console) -> int:
     return EXIT_OK
 
 
+def _cmd_gc(args: argparse.Namespace, console: Console) -> int:
+    from bridge.machine.scheduler import LIVE
+
+    bridge = _bridge(args)
+    try:
+        backend = bridge.backend
+        find = getattr(backend, "orphans", None)
+        destroy = getattr(backend, "destroy_instance", None)
+        if find is None or destroy is None:
+            raise InputError(
+                f"bridge gc looks for rented cloud instances; backend {backend.name!r} rents none"
+            )
+        live = [r.current for r in bridge.status().runs.values() if r.state in LIVE and r.current]
+        orphans = find(
+            handles=[a.handle for a in live if a.handle is not None],
+            attempt_ids=[a.attempt_id for a in live],
+        )
+        if not orphans:
+            console.print("no orphaned instances: every instance of this project is in use")
+            return EXIT_OK
+        table = Table("instance", "status", "$/h", "hours", "$ so far", "label")
+        for o in orphans:
+            table.add_row(
+                str(o.instance_id),
+                o.status,
+                f"{o.dph:g}",
+                f"{o.hours:.2f}",
+                f"{o.dollars:.2f}",
+                o.label,
+            )
+        console.print(table)
+        if not args.destroy:
+            console.print("destroy them with `bridge gc --destroy`")
+            return EXIT_OK
+        if not args.yes:
+            if not sys.stdin.isatty():
+                raise InputError(
+                    "bridge gc --destroy asks for confirmation: run it in a terminal, or add --yes"
+                )
+            answer = input(f"destroy {len(orphans)} instance(s)? [y/N] ")
+            if answer.strip().lower() not in ("y", "yes"):
+                console.print("nothing destroyed")
+                return EXIT_OK
+        for o in orphans:
+            destroy(o.instance_id)
+            console.print(f"destroyed instance {o.instance_id}")
+        return EXIT_OK
+    finally:
+        bridge.close()
+
+
 def _parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     parser = _Parser(
         prog="bridge",
@@ -421,6 +472,14 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     replay.add_argument("--at", type=int, required=True, metavar="SEQ")
     replay.add_argument("--out", required=True, metavar="DIR")
 
+    gc = command(
+        "gc",
+        "list rented instances of this project the log does not use (--destroy them)",
+        "bridge gc --destroy",
+        _cmd_gc,
+    )
+    gc.add_argument("--destroy", action="store_true", help="destroy the instances listed")
+    gc.add_argument("--yes", action="store_true", help="do not ask before destroying")
     command("rebuild", "rewrite every projection file from the log", "bridge rebuild", _cmd_rebuild)
     command(
         "verify",
