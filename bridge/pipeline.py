@@ -41,6 +41,7 @@ from bridge.machine.ports import (
     Implementer,
     ImplementRequest,
     Notifier,
+    PaidBackend,
     Reviewer,
     ReviewRequest,
 )
@@ -275,8 +276,58 @@ class Bridge:
         Release the backend and the store.
         """
         if self._backend is not None:
+            self._record_cost()
             self._backend.release()
         self._store.close()
+
+    # -- paid backends ----------------------------------------------------------------------
+
+    def _paid(self) -> PaidBackend | None:
+        backend = self.backend
+        return backend if isinstance(backend, PaidBackend) else None
+
+    def _quote(self, state: PipelineState) -> str:
+        paid = self._paid()
+        if paid is None:
+            return ""
+        hours = sum(
+            (r.spec.estimated_minutes or 0.0) / 60.0
+            for r in state.runs.values()
+            if r.state not in TERMINAL_RUN_STATES
+        )
+        quote = paid.estimate(hours)
+        return f"\nestimated cost: ${quote.dollars:.2f} ({quote.offer}, ${quote.dph:.3f}/h)"
+
+    def _record_cost(self) -> None:
+        paid = self._paid() if self._backend is not None else None
+        if paid is None:
+            return
+        spent = round(paid.spent(), 4)
+        if spent != round(self._folder.state().dollars_spent, 4):
+            self._append("bridge", [ev.CostRecorded(backend=self.backend.name, dollars=spent)])
+
+    def _report_orphans(self) -> None:
+        paid = self._paid()
+        if paid is None:
+            return
+        live = [r.current for r in self._folder.state().runs.values() if r.current is not None]
+        found = paid.orphans(
+            handles=[a.handle for a in live if a.handle is not None],
+            attempt_ids=[a.attempt_id for a in live],
+        )
+        if found:
+            names = tuple(
+                f"{o.instance_id} ({o.label}, {o.status}, ${o.dollars:.2f})" for o in found
+            )
+            self._append("bridge", [ev.OrphansReported(backend=self.backend.name, instances=names)])
+            self._log.warning("orphans_found", instances=list(names))
+
+    def _run_phase(self, phase: str) -> None:
+        self._report_orphans()
+        try:
+            self._dispatcher().run_phase(phase, idle=self._refresh)
+        finally:
+            self._record_cost()
 
     # -- plumbing ---------------------------------------------------------------------------
 
@@ -573,7 +624,7 @@ class Bridge:
         if not options.auto_deploy and not state.approved:
             from bridge.pipeline_events import approval_summary
 
-            summary = approval_summary(self.project, state)
+            summary = approval_summary(self.project, state) + self._quote(state)
             self._append("bridge", [ev.ApprovalRequested(summary=summary)])
             return self._enter(
                 "request_approval", "auto_deploy is off: waiting for `bridge approve`"
@@ -596,7 +647,7 @@ class Bridge:
                     ],
                     run.stream_version,
                 )
-        self._dispatcher().run_phase("sanity")
+        self._run_phase("sanity")
         state = self._folder.state()
         runs = [r for r in state.runs.values() if r.spec.milestone in sanity]
         failed = [r for r in runs if r.state is not RunState.SUCCEEDED]
@@ -677,7 +728,7 @@ class Bridge:
         )
 
     def _deploy(self) -> Step:
-        self._dispatcher().run_phase("deploy", idle=self._refresh)
+        self._run_phase("deploy")
         state = self._folder.state()
         must = [r for r in state.runs.values() if r.spec.priority == "must"]
         done = sum(1 for r in must if r.state is RunState.SUCCEEDED)

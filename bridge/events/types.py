@@ -30,11 +30,13 @@ __all__ = [
     "BlockInfo",
     "BudgetWarned",
     "CodeReviewed",
+    "CostRecorded",
     "Event",
     "ImplementationRecorded",
     "MetricsRecorded",
     "MilestoneCompleted",
     "MilestoneInfo",
+    "OrphansReported",
     "OutputWritten",
     "PipelineBlocked",
     "PlanLoaded",
@@ -311,6 +313,35 @@ class BudgetWarned:
     threshold: float = attrs.field(validator=_finite)
     used_gpu_hours: float = attrs.field(validator=_finite)
     planned_gpu_hours: float = attrs.field(validator=_finite)
+
+
+@event("cost.recorded")
+@attrs.frozen(kw_only=True)
+class CostRecorded:
+    """
+    A paid backend reported the dollars spent so far (a running total, not an increment).
+    """
+
+    TYPE: ClassVar[str]
+    SCHEMA_VERSION: ClassVar[int]
+
+    backend: str
+    dollars: float = attrs.field(validator=_finite)
+    detail: str = ""
+
+
+@event("orphans.reported")
+@attrs.frozen(kw_only=True)
+class OrphansReported:
+    """
+    Rented machines labelled for this project that no live run uses (``bridge gc`` frees them).
+    """
+
+    TYPE: ClassVar[str]
+    SCHEMA_VERSION: ClassVar[int]
+
+    backend: str
+    instances: tuple[str, ...] = ()
 
 
 @event("output.written")

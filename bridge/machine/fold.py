@@ -130,6 +130,8 @@ class PipelineState:
     stage_history: tuple[tuple[int, ev.StageEntered], ...] = ()
     milestones_completed: tuple[str, ...] = ()
     budget_warnings: tuple[ev.BudgetWarned, ...] = ()
+    dollars_spent: float = 0.0
+    orphans: ev.OrphansReported | None = None
     outputs: tuple[ev.OutputWritten, ...] = ()
     last_seq: int = 0
     last_recorded_at: datetime | None = None
@@ -288,6 +290,10 @@ class Folder:
             lists["milestones_completed"].append(evt.milestone)
         elif isinstance(evt, ev.BudgetWarned):
             lists["budget_warnings"].append(evt)
+        elif isinstance(evt, ev.CostRecorded):
+            self._fields["dollars_spent"] = evt.dollars
+        elif isinstance(evt, ev.OrphansReported):
+            self._fields["orphans"] = evt
         elif isinstance(evt, ev.OutputWritten):
             lists["outputs"].append(evt)
         else:
@@ -429,6 +435,8 @@ class Folder:
                 rescues=tuple(lists["rescues"]),
                 sanity_checks=tuple(lists["sanity_checks"]),
                 base_repo=self._fields.get("base_repo"),
+                dollars_spent=self._fields.get("dollars_spent", 0.0),
+                orphans=self._fields.get("orphans"),
                 blocked=self._fields.get("blocked"),
                 approval=self._fields.get("approval"),
                 stage_history=tuple(lists["stage_history"]),

@@ -9,9 +9,9 @@ Adapters translate vendor exceptions into :mod:`bridge.errors` at their edge.
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import attrs
 
@@ -33,6 +33,7 @@ __all__ = [
     "JobState",
     "JobStatus",
     "Notifier",
+    "PaidBackend",
     "Review",
     "ReviewRequest",
     "Reviewer",
@@ -185,6 +186,38 @@ class Backend(Protocol):
     def release(self) -> None:
         """
         Free what the backend holds (connections; instances when configured to). Idempotent.
+        """
+        ...
+
+
+@runtime_checkable
+class PaidBackend(Protocol):
+    """
+    A backend that rents machines by the hour (Vast.ai): it can quote, count and find leftovers.
+
+    The pipeline uses it when the backend offers it: the quote goes into the approval summary,
+    the dollars spent into the log (``CostRecorded``), and instances left behind by earlier
+    sessions are reported (``OrphansReported``).
+    """
+
+    def estimate(self, hours: float) -> Any:
+        """
+        Quote ``hours`` of work: an object with ``dollars``, ``dph`` and ``offer``.
+        """
+        ...
+
+    def spent(self) -> float:
+        """
+        Dollars accumulated so far by every instance this backend used.
+        """
+        ...
+
+    def orphans(
+        self, *, handles: Iterable[JobHandle] = (), attempt_ids: Iterable[str] = ()
+    ) -> Sequence[Any]:
+        """
+        Instances labelled for this project that none of ``handles``/``attempt_ids`` uses:
+        objects with ``instance_id``, ``label``, ``status`` and ``dollars``.
         """
         ...
 
