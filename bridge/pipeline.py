@@ -536,6 +536,7 @@ class Bridge:
             max_parallel=self.project.options.max_parallel,
             sanity_first=self.project.options.sanity_first,
             budget_enforce=self.project.options.budget == "enforce",
+            oom_backoff_seconds=self.project.config.run.oom_backoff_seconds,
         )
 
     def _dispatcher(self) -> Dispatcher:
