@@ -84,7 +84,7 @@ class TestCrashAtEachPoint:
 class TestCrashAtRandomMoments:
     @pytest.mark.parametrize("seed", range(3))
     def test_killed_after_n_events_then_resumed(self, project: Path, seed: int) -> None:
-        """Killed once the log holds a random number of events, a second run still runs each once."""
+        """Killed once the log holds N events, a second run still executes each run once."""
         write_project(project, RUNS)
         # Small counts land in plan loading and the early stages; larger ones among the runs.
         target = [2, random.Random(seed).randint(5, 20), random.Random(seed).randint(20, 40)][seed]

@@ -4,6 +4,7 @@ Whole plans through ``Bridge.run`` on the local backend with real processes and 
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from pathlib import Path
 
@@ -50,7 +51,7 @@ class TestTenRunPlan:
         for r in TEN:
             by_milestone.setdefault(r.milestone, []).append(runs[r.id][0])
         order = ["M0", "M1", "M2", "M3"]
-        for before, after in zip(order, order[1:], strict=False):
+        for before, after in itertools.pairwise(order):
             assert max(e.end or 0 for e in by_milestone[before]) <= min(
                 e.start for e in by_milestone[after]
             ), f"{after} started before {before} finished"
