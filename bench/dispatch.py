@@ -26,9 +26,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bridge.events import types as ev  # noqa: E402
-from bridge.events.store import SQLiteEventStore  # noqa: E402
-from bridge.pipeline import Bridge  # noqa: E402
+from bridge.events import types as ev
+from bridge.events.store import SQLiteEventStore
+from bridge.pipeline import Bridge
 
 PARALLEL = 4
 SLEEP = "0.1"
