@@ -11,7 +11,9 @@ Waiting is the backend's ``wait``, which wakes within a second of a local proces
 from __future__ import annotations
 
 import fnmatch
+import os
 import re
+import signal
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -43,6 +45,20 @@ __all__ = ["Dispatcher", "attempt_id_for"]
 log = structlog.get_logger("bridge.dispatch")
 Append = Callable[[str, Sequence[Any], int | None], None]
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+#: Test seam, read only from the environment: ``BRIDGE_TEST_CRASH_AT=<point>:<run id>`` makes the
+#: process SIGKILL itself at that point of the run's launch or finish, so tests can crash the
+#: bridge between intent, act and confirm exactly. Points: ``after_intent`` (RunSubmitted
+#: appended, nothing launched), ``after_act`` (launched, RunStarted not appended),
+#: ``after_confirm`` (RunStarted appended), ``before_finish`` (the exit seen, nothing appended),
+#: ``after_finish`` (the finishing events appended). Unset in normal use.
+CRASH_ENV = "BRIDGE_TEST_CRASH_AT"
+
+
+def _crash_point(point: str, run_id: str) -> None:
+    if os.environ.get(CRASH_ENV) == f"{point}:{run_id}":
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def attempt_id_for(run_id: str, number: int) -> str:
@@ -186,9 +202,23 @@ class Dispatcher:
                 launched += 1
         return launched
 
-    def _append_run(self, run: RunView, events: Sequence[Any]) -> None:
-        expected = self._version(run)
-        self.append(f"run:{run.run_id}", events, expected)
+    def _append_run(self, run: RunView, events: Sequence[Any]) -> bool:
+        """
+        Append to the run's stream at the version ``run`` was read at; False on a lost race.
+
+        Another process (``bridge cancel``, ``bridge retry``) may have written to the stream
+        since: then nothing is appended and the loop decides again from the fresh log.
+        """
+        try:
+            self.append(f"run:{run.run_id}", events, self._version(run))
+        except ConcurrencyError:
+            log.info(
+                "run_stream_changed",
+                run_id=run.run_id,
+                events=[type(e).__name__ for e in events],
+            )
+            return False
+        return True
 
     @staticmethod
     def _version(run: RunView) -> int:
@@ -206,24 +236,19 @@ class Dispatcher:
         argv = render_argv(
             run.spec.command, {**run.spec.params, "output_dir": output_dir, "gpu": gpu}
         )
-        try:
-            self._append_run(
-                run,
-                [
-                    ev.RunSubmitted(
-                        run_id=run.run_id,
-                        attempt_id=attempt_id,
-                        attempt=number,
-                        backend=self.backend.name,
-                        slots=slots,
-                        argv=argv,
-                        output_dir=output_dir,
-                    )
-                ],
-            )
-        except ConcurrencyError:
+        intent = ev.RunSubmitted(
+            run_id=run.run_id,
+            attempt_id=attempt_id,
+            attempt=number,
+            backend=self.backend.name,
+            slots=slots,
+            argv=argv,
+            output_dir=output_dir,
+        )
+        if not self._append_run(run, [intent]):
             log.info("launch_lost_race", run_id=run.run_id, attempt_id=attempt_id)
             return False
+        _crash_point("after_intent", run.run_id)
         self._act(self.state().runs[run.run_id])
         return True
 
@@ -259,7 +284,8 @@ class Dispatcher:
                 ],
             )
             return
-        self._append_run(
+        _crash_point("after_act", run.run_id)
+        confirmed = self._append_run(
             run,
             [
                 ev.RunStarted(
@@ -270,6 +296,13 @@ class Dispatcher:
                 )
             ],
         )
+        if not confirmed:
+            # Someone cancelled the attempt between intent and confirm: what was launched
+            # belongs to nobody now, so stop it rather than leave an orphan spending GPU time.
+            log.info("launch_cancelled_meanwhile", run_id=run.run_id, attempt=attempt.attempt_id)
+            self.backend.cancel(handle)
+            return
+        _crash_point("after_confirm", run.run_id)
 
     # -- reconciliation and polling -----------------------------------------------------------
 
@@ -330,6 +363,7 @@ class Dispatcher:
     def _finish(self, run: RunView, status: JobState, now: datetime) -> None:
         attempt = run.current
         assert attempt is not None and attempt.handle is not None
+        _crash_point("before_finish", run.run_id)
         started = attempt.started_at or attempt.submitted_at
         gpu_seconds = max((now - started).total_seconds(), 0.0) * max(run.spec.gpus, 0)
         rid, aid = run.run_id, attempt.attempt_id
@@ -421,7 +455,9 @@ class Dispatcher:
                     gpu_seconds=gpu_seconds,
                 )
             )
-        self._append_run(run, events)
+        if not self._append_run(run, events):
+            return
+        _crash_point("after_finish", run.run_id)
         if isinstance(events[-1], ev.RunSucceeded):
             self.on_finished(run.run_id)
 

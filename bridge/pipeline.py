@@ -24,6 +24,7 @@ import structlog
 from bridge import bootstrap
 from bridge.dispatch import Dispatcher
 from bridge.errors import (
+    ConcurrencyError,
     ImplementError,
     InputError,
     LockedError,
@@ -57,6 +58,7 @@ __all__ = ["Bridge", "Step"]
 log = structlog.get_logger("bridge.pipeline")
 WAITING = frozenset({Stage.AWAITING_APPROVAL, Stage.BLOCKED})
 DONE = frozenset({Stage.COLLECTED})
+_CANCEL_TRIES = 5  # lost races with a running `bridge run` before cancel gives up
 _REFRESH_EVERY = 10.0  # seconds between projection refreshes while runs go on (and at every stage)
 
 
@@ -204,30 +206,29 @@ class Bridge:
             UnknownRunError: the plan has no such run.
             InputError: the run already ended.
         """
-        state = self.status()
-        run = self._run(state, run_id)
+        run = self._run(self.status(), run_id)
         if run.state in TERMINAL_RUN_STATES:
             raise InputError(f"run {run_id} already ended ({run.state.value}); nothing to cancel")
-        attempt = run.current
-        if run.state in (RunState.SUBMITTED, RunState.RUNNING) and attempt is not None:
-            handle = attempt.handle or self.backend.find(attempt.attempt_id)
-            if handle is not None:
-                self.backend.cancel(handle)
-            self._append(
-                f"run:{run_id}",
-                [
-                    ev.RunCancelled(
-                        run_id=run_id, attempt_id=attempt.attempt_id, reason="cancelled by a person"
-                    )
-                ],
-                run.stream_version,
-            )
+        # A running `bridge run` may record the run's end (or its launch) at the same moment:
+        # on a lost race read the log again and go on from what it says now.
+        for _ in range(_CANCEL_TRIES):
+            run = self._run(self.status(), run_id)
+            if run.state in TERMINAL_RUN_STATES:
+                break
+            attempt = run.current
+            event = ev.RunCancelled(run_id=run_id, reason="cancelled by a person")
+            if run.state in (RunState.SUBMITTED, RunState.RUNNING) and attempt is not None:
+                handle = attempt.handle or self.backend.find(attempt.attempt_id)
+                if handle is not None:
+                    self.backend.cancel(handle)
+                event = attrs.evolve(event, attempt_id=attempt.attempt_id)
+            try:
+                self._append(f"run:{run_id}", [event], run.stream_version)
+            except ConcurrencyError:
+                continue
+            break
         else:
-            self._append(
-                f"run:{run_id}",
-                [ev.RunCancelled(run_id=run_id, reason="cancelled by a person")],
-                run.stream_version,
-            )
+            raise ConcurrencyError(f"run {run_id} kept changing while it was being cancelled")
         self._refresh(force=True)
 
     def retry(self, run_id: str) -> None:
@@ -367,8 +368,12 @@ class Bridge:
         now = time.monotonic()
         if not force and now - self._last_refresh < _REFRESH_EVERY:
             return
-        self._last_refresh = now
         state = self._folder.state()
+        if state.plan is None:
+            # Mid-load (PlanLoaded comes last): a tracker rendered now would hold only some of
+            # the runs and replace the researcher's tracker with it.
+            return
+        self._last_refresh = now
         written = self._writer.refresh(state)
         if written:
             self._store.append("bridge", written, None)
@@ -424,8 +429,16 @@ class Bridge:
     def _load(self) -> None:
         from bridge.pipeline_events import plan_events
 
-        for stream, events in plan_events(self.project):
-            self._append(stream, events)
+        # Run streams first, PlanLoaded last, skipping runs already planned: a crash half-way
+        # leaves no PlanLoaded, so the next call loads again and plans only what is missing.
+        planned = self._folder.state().runs
+        recorded = plan_events(self.project)
+        for stream, events in recorded:
+            if stream != "bridge" and stream.removeprefix("run:") not in planned:
+                self._append(stream, events, 0)
+        for stream, events in recorded:
+            if stream == "bridge":
+                self._append(stream, events)
 
     def _commands(self) -> dict[str, tuple[str, ...]]:
         out: dict[str, tuple[str, ...]] = {}
@@ -594,6 +607,7 @@ class Bridge:
             max_parallel=self.project.options.max_parallel,
             sanity_first=self.project.options.sanity_first,
             budget_enforce=self.project.options.budget == "enforce",
+            oom_backoff_seconds=self.project.config.run.oom_backoff_seconds,
         )
 
     def _dispatcher(self) -> Dispatcher:

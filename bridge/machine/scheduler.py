@@ -145,11 +145,19 @@ def _retry_decision(run: RunView, policy: Policy, now: datetime) -> Decision | N
                 reason=f"out of memory {run.oom_failures} times ({len(run.attempts)} attempts)",
             )
         delay = policy.oom_backoff_seconds * (2 ** max(run.oom_failures - 1, 0))
+        # Avoid every GPU this run ran out of memory on, not only the last one: a retry that
+        # bounces back to the first GPU would likely fail the same way.
+        avoid = dict.fromkeys(
+            slot
+            for a in run.attempts
+            if a.state is RunState.FAILED_OOM or a is attempt
+            for slot in a.slots
+        )
         return Retry(
             run_id=run.run_id,
             reason=f"out of memory; retry {run.oom_failures} after {delay:g}s on another GPU",
             not_before=now + timedelta(seconds=delay),
-            avoid_slots=attempt.slots if attempt else (),
+            avoid_slots=tuple(avoid),
         )
     if run.state is RunState.FAILED and run.failures <= spec.max_retries:
         return Retry(

@@ -59,6 +59,7 @@ class RunConfig:
         env: extra environment variables.
         max_retries: retries for non-OOM failures.
         oom_max_attempts: attempts before an out-of-memory run is stuck.
+        oom_backoff_seconds: the wait before the first out-of-memory retry (doubling after).
         args: extra placeholder values.
     """
 
@@ -71,6 +72,7 @@ class RunConfig:
     env: Mapping[str, str] = attrs.field(factory=dict)
     max_retries: int = 0
     oom_max_attempts: int = 3
+    oom_backoff_seconds: float = 30.0
     args: Mapping[str, str] = attrs.field(factory=dict)
 
 
@@ -255,6 +257,7 @@ _RUN_KEYS = (
     "env",
     "max_retries",
     "oom_max_attempts",
+    "oom_backoff_seconds",
     "args",
 )
 _SYSTEM_KEYS = ("command", "args", "outputs", "estimated_minutes", "gpus", "timeout_minutes", "env")
@@ -496,6 +499,10 @@ def load_config(path: Path | None) -> Config:
     for key in ("max_retries", "oom_max_attempts"):
         if key in run_table:
             run_values[key] = reader.integer(run_table[key], f"run.{key}")
+    if "oom_backoff_seconds" in run_table:
+        run_values["oom_backoff_seconds"] = reader.number(
+            run_table["oom_backoff_seconds"], "run.oom_backoff_seconds"
+        )
     run = RunConfig(**run_values)  # type: ignore[arg-type]
 
     systems: dict[str, SystemConfig] = {}

@@ -1,0 +1,359 @@
+"""
+Tests for the pure scheduler: ``decide`` over folded logs built from real events.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from bridge.events import types as ev
+from bridge.events.store import InMemoryEventStore
+from bridge.events.values import JobHandle, Slot
+from bridge.machine.fold import PipelineState, fold
+from bridge.machine.scheduler import (
+    Cancel,
+    GiveUp,
+    Launch,
+    Policy,
+    Retry,
+    WarnBudget,
+    decide,
+    phase_done,
+)
+from bridge.machine.stages import RunState
+
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
+CPU = tuple(Slot(host=f"local#{k}") for k in range(8))
+GPUS = tuple(Slot(host="local", gpu=k) for k in range(4))
+
+
+class Log:
+    """
+    A real in-memory event log with shorthand for the run events the scheduler reads.
+    """
+
+    def __init__(self, milestones: tuple[tuple[str, bool], ...], budget: float | None = None):
+        self.store = InMemoryEventStore()
+        self.store.append(
+            "bridge",
+            [
+                ev.PlanLoaded(
+                    title="t",
+                    plan_path="refine-logs/EXPERIMENT_PLAN.md",
+                    plan_sha256="0" * 64,
+                    milestones=tuple(ev.MilestoneInfo(id=m, sanity=s) for m, s in milestones),
+                    budget_gpu_hours=budget,
+                )
+            ],
+            None,
+        )
+
+    def plan(self, run_id: str, milestone: str, **fields: Any) -> Log:
+        self.store.append(
+            f"run:{run_id}", [ev.RunPlanned(run_id=run_id, milestone=milestone, **fields)], None
+        )
+        return self
+
+    def _attempt(self, run_id: str) -> str:
+        return self.state().runs[run_id].current.attempt_id  # type: ignore[union-attr]
+
+    def launch(self, run_id: str, *slots: Slot) -> Log:
+        number = len(self.state().runs[run_id].attempts) + 1
+        aid = f"{run_id}-a{number}"
+        self.store.append(
+            f"run:{run_id}",
+            [
+                ev.RunSubmitted(
+                    run_id=run_id, attempt_id=aid, attempt=number, backend="x", slots=slots
+                ),
+                ev.RunStarted(
+                    run_id=run_id, attempt_id=aid, handle=JobHandle(backend="x", attempt_id=aid)
+                ),
+            ],
+            None,
+        )
+        return self
+
+    def finish(self, run_id: str, event: type[Any] = ev.RunSucceeded, **fields: Any) -> Log:
+        self.store.append(
+            f"run:{run_id}",
+            [event(run_id=run_id, attempt_id=self._attempt(run_id), **fields)],
+            None,
+        )
+        return self
+
+    def run(self, run_id: str, *slots: Slot, **fields: Any) -> Log:
+        return self.launch(run_id, *slots).finish(run_id, **fields)
+
+    def add(self, run_id: str, *events: Any) -> Log:
+        self.store.append(f"run:{run_id}", list(events), None)
+        return self
+
+    def state(self) -> PipelineState:
+        return fold(self.store.read())
+
+
+def launched(decisions: list[Any]) -> list[str]:
+    return [d.run_id for d in decisions if isinstance(d, Launch)]
+
+
+def of(kind: type[Any], decisions: list[Any]) -> list[Any]:
+    return [d for d in decisions if isinstance(d, kind)]
+
+
+def three_milestones() -> Log:
+    log = Log((("M0", True), ("M1", False), ("M2", False)))
+    log.plan("S1", "M0").plan("A1", "M1").plan("A2", "M1").plan("B1", "M2").plan("B2", "M2")
+    return log
+
+
+class TestMilestoneOrder:
+    def test_sanity_phase_launches_only_the_sanity_milestone(self) -> None:
+        """In the sanity phase only the sanity milestone's runs are launched."""
+        log = three_milestones()
+        assert launched(decide(log.state(), CPU, T0, Policy(), phase="sanity")) == ["S1"]
+
+    def test_deploy_phase_never_launches_sanity_runs(self) -> None:
+        """The deploy phase starts at the first non-sanity milestone and skips sanity runs."""
+        log = three_milestones()
+        assert launched(decide(log.state(), CPU, T0, Policy(), phase="deploy")) == ["A1", "A2"]
+
+    def test_without_sanity_first_the_sanity_milestone_is_just_the_first(self) -> None:
+        """sanity_first=False treats the sanity milestone as an ordinary first milestone."""
+        log = three_milestones()
+        policy = Policy(sanity_first=False)
+        assert launched(decide(log.state(), CPU, T0, policy, phase="deploy")) == ["S1"]
+
+    def test_next_milestone_waits_for_every_must_run(self) -> None:
+        """M2 does not start while one must-run run of M1 is still running."""
+        log = three_milestones().run("A1").launch("A2")
+        assert launched(decide(log.state(), CPU, T0, Policy())) == []
+
+    def test_next_milestone_starts_once_must_runs_succeeded(self) -> None:
+        """M2 starts as soon as every must-run run of M1 succeeded."""
+        log = three_milestones().run("A1").run("A2")
+        assert launched(decide(log.state(), CPU, T0, Policy())) == ["B1", "B2"]
+
+    def test_milestones_follow_plan_order_not_run_order(self) -> None:
+        """Runs planned out of order still go milestone by milestone in the plan's order."""
+        log = Log((("M1", False), ("M2", False)))
+        log.plan("late", "M2").plan("early", "M1")
+        assert launched(decide(log.state(), CPU, T0, Policy())) == ["early"]
+
+    def test_must_run_failure_cancels_later_milestones(self) -> None:
+        """A failed must-run run cancels every pending run of the milestones after it."""
+        log = three_milestones().run("A1").run("A2", event=ev.RunFailed, exit_code=1)
+        decisions = decide(log.state(), CPU, T0, Policy())
+        assert sorted(d.run_id for d in of(Cancel, decisions)) == ["B1", "B2"]
+        assert all("A2" in d.reason for d in of(Cancel, decisions))
+        assert launched(decisions) == []
+
+    def test_nice_to_have_failure_does_not_block(self) -> None:
+        """A failed nice-to-have run neither blocks nor cancels the next milestone."""
+        log = Log((("M1", False), ("M2", False)))
+        log.plan("A1", "M1").plan("N1", "M1", priority="nice").plan("B1", "M2")
+        log.run("A1").run("N1", event=ev.RunFailed, exit_code=1)
+        decisions = decide(log.state(), CPU, T0, Policy())
+        assert launched(decisions) == ["B1"]
+        assert of(Cancel, decisions) == []
+
+    def test_failure_with_retries_left_does_not_cancel(self) -> None:
+        """A must-run failure that will be retried holds the next milestone but cancels nothing."""
+        log = Log((("M1", False), ("M2", False)))
+        log.plan("A1", "M1", max_retries=1).plan("B1", "M2")
+        log.run("A1", event=ev.RunFailed, exit_code=1)
+        decisions = decide(log.state(), CPU, T0, Policy())
+        assert [d.run_id for d in of(Retry, decisions)] == ["A1"]
+        assert of(Cancel, decisions) == [] and launched(decisions) == []
+
+    def test_overdue_run_does_not_hold_the_next_milestone(self) -> None:
+        """A run flagged overdue lets the next milestone start while it keeps running."""
+        log = Log((("M1", False), ("M2", False)))
+        log.plan("A1", "M1", estimated_minutes=1.0).plan("B1", "M2").launch("A1")
+        log.add(
+            "A1",
+            ev.RunOverdue(
+                run_id="A1", attempt_id="A1-a1", estimated_minutes=1.0, elapsed_minutes=3.0
+            ),
+        )
+        assert launched(decide(log.state(), CPU, T0, Policy())) == ["B1"]
+
+    def test_phase_done_only_when_every_run_is_terminal(self) -> None:
+        """phase_done is false while a sanity run is live and true once it has ended."""
+        log = three_milestones().launch("S1")
+        assert not phase_done(log.state(), Policy(), "sanity")
+        log.finish("S1")
+        assert phase_done(log.state(), Policy(), "sanity")
+        assert not phase_done(log.state(), Policy(), "deploy")
+
+
+class TestDependencies:
+    def test_dependant_waits_for_its_dependency(self) -> None:
+        """A run with depends_on does not launch until its dependency succeeded."""
+        log = Log((("M1", False),))
+        log.plan("P1", "M1").plan("P2", "M1", depends_on=("P1",))
+        assert launched(decide(log.state(), CPU, T0, Policy())) == ["P1"]
+        log.run("P1")
+        assert launched(decide(log.state(), CPU, T0, Policy())) == ["P2"]
+
+    def test_failed_dependency_cancels_the_dependant(self) -> None:
+        """A dependency that failed for good cancels the run that waits for it, naming it."""
+        log = Log((("M1", False),))
+        log.plan("P1", "M1", priority="nice").plan("P2", "M1", depends_on=("P1",))
+        log.run("P1", event=ev.RunFailed, exit_code=2)
+        decisions = decide(log.state(), CPU, T0, Policy())
+        assert [(d.run_id, "P1" in d.reason) for d in of(Cancel, decisions)] == [("P2", True)]
+        assert launched(decisions) == []
+
+    def test_stuck_dependency_cancels_the_dependant(self) -> None:
+        """A dependency stuck after OOM retries also cancels its dependant."""
+        log = Log((("M1", False),))
+        log.plan("P1", "M1", oom_max_attempts=1, priority="nice").plan(
+            "P2", "M1", depends_on=("P1",)
+        )
+        log.run("P1", event=ev.RunFailed, oom=True).add(
+            "P1", ev.RunStuck(run_id="P1", reason="oom")
+        )
+        assert [d.run_id for d in of(Cancel, decide(log.state(), CPU, T0, Policy()))] == ["P2"]
+
+
+class TestResources:
+    def test_at_most_max_parallel_runs_live(self) -> None:
+        """Launches stop at max_parallel, counting runs already live."""
+        log = Log((("M1", False),))
+        for k in range(6):
+            log.plan(f"R{k}", "M1")
+        log.launch("R0", CPU[0])
+        assert launched(decide(log.state(), CPU, T0, Policy(max_parallel=3))) == ["R1", "R2"]
+
+    def test_one_run_per_gpu(self) -> None:
+        """A GPU held by a live run is not offered again; each launch gets a distinct GPU."""
+        log = Log((("M1", False),))
+        for k in range(5):
+            log.plan(f"R{k}", "M1", gpus=1)
+        log.launch("R0", GPUS[2])
+        decisions = of(Launch, decide(log.state(), GPUS, T0, Policy(max_parallel=8)))
+        slots = [s for d in decisions for s in d.slots]
+        assert len(decisions) == 3
+        assert sorted(s.gpu for s in slots) == [0, 1, 3]
+
+    def test_multi_gpu_run_waits_for_enough_gpus(self) -> None:
+        """A run needing 2 GPUs does not launch on one free GPU."""
+        log = Log((("M1", False),))
+        log.plan("R0", "M1", gpus=1).plan("R1", "M1", gpus=2)
+        decisions = of(Launch, decide(log.state(), GPUS[:2], T0, Policy()))
+        assert [d.run_id for d in decisions] == ["R0"]
+
+
+class TestOutOfMemory:
+    def test_oom_retries_after_backoff_avoiding_the_gpu(self) -> None:
+        """An OOM failure is retried after the backoff, avoiding the GPU it failed on."""
+        log = Log((("M1", False),))
+        log.plan("R0", "M1", gpus=1, oom_max_attempts=3).run(
+            "R0", GPUS[1], event=ev.RunFailed, oom=True
+        )
+        (retry,) = of(Retry, decide(log.state(), GPUS, T0, Policy(oom_backoff_seconds=10)))
+        assert retry.not_before == T0 + timedelta(seconds=10)
+        assert retry.avoid_slots == (GPUS[1],)
+
+    def test_backoff_doubles_with_each_oom(self) -> None:
+        """The second OOM waits twice as long as the first."""
+        log = Log((("M1", False),))
+        log.plan("R0", "M1", gpus=1, oom_max_attempts=5)
+        log.run("R0", GPUS[0], event=ev.RunFailed, oom=True).add(
+            "R0", ev.RunRetryScheduled(run_id="R0")
+        )
+        log.run("R0", GPUS[1], event=ev.RunFailed, oom=True)
+        (retry,) = of(Retry, decide(log.state(), GPUS, T0, Policy(oom_backoff_seconds=10)))
+        assert retry.not_before == T0 + timedelta(seconds=20)
+
+    def test_retry_waits_for_backoff_then_moves_to_another_gpu(self) -> None:
+        """A pending OOM retry is not launched before not_before, then lands on another GPU."""
+        log = Log((("M1", False),))
+        log.plan("R0", "M1", gpus=1).run("R0", GPUS[0], event=ev.RunFailed, oom=True)
+        later = T0 + timedelta(seconds=30)
+        log.add("R0", ev.RunRetryScheduled(run_id="R0", not_before=later, avoid_slots=(GPUS[0],)))
+        assert launched(decide(log.state(), GPUS, T0, Policy())) == []
+        (launch,) = of(Launch, decide(log.state(), GPUS, later, Policy()))
+        assert launch.slots != (GPUS[0],)
+
+    def test_every_gpu_that_ran_out_of_memory_is_avoided(self) -> None:
+        """After OOMs on GPUs 0 and 1, the retry avoids both, not only the last one."""
+        log = Log((("M1", False),))
+        log.plan("R0", "M1", gpus=1, oom_max_attempts=4)
+        log.run("R0", GPUS[0], event=ev.RunFailed, oom=True).add(
+            "R0", ev.RunRetryScheduled(run_id="R0")
+        )
+        log.run("R0", GPUS[1], event=ev.RunFailed, oom=True)
+        (retry,) = of(Retry, decide(log.state(), GPUS, T0, Policy()))
+        assert set(retry.avoid_slots) == {GPUS[0], GPUS[1]}
+
+    def test_stuck_after_the_attempt_limit(self) -> None:
+        """Once oom_max_attempts attempts ran out of memory the run gives up as stuck."""
+        log = Log((("M1", False),))
+        log.plan("R0", "M1", gpus=1, oom_max_attempts=2)
+        log.run("R0", GPUS[0], event=ev.RunFailed, oom=True).add(
+            "R0", ev.RunRetryScheduled(run_id="R0")
+        )
+        log.run("R0", GPUS[1], event=ev.RunFailed, oom=True)
+        decisions = decide(log.state(), GPUS, T0, Policy())
+        assert [d.run_id for d in of(GiveUp, decisions)] == ["R0"] and of(Retry, decisions) == []
+
+    def test_ordinary_failure_is_not_retried_by_default(self) -> None:
+        """A non-OOM failure with max_retries=0 is final: no retry, no give-up."""
+        log = Log((("M1", False),))
+        log.plan("R0", "M1").run("R0", event=ev.RunFailed, exit_code=1)
+        decisions = decide(log.state(), CPU, T0, Policy())
+        assert of(Retry, decisions) == [] and of(GiveUp, decisions) == []
+
+
+class TestBudget:
+    def _spent(self, *, enforce: bool, used_hours: float, budget: float = 10.0) -> list[Any]:
+        log = Log((("M1", False),), budget=budget)
+        log.plan("done", "M1", gpus=1).plan("next", "M1", gpus=1, estimated_minutes=120.0)
+        log.run("done", GPUS[0], gpu_seconds=used_hours * 3600)
+        return decide(log.state(), GPUS, T0, Policy(budget_enforce=enforce))
+
+    def test_warns_at_80_percent(self) -> None:
+        """Crossing 80% of the budget warns once at 0.8."""
+        warnings = of(WarnBudget, self._spent(enforce=False, used_hours=8.5))
+        assert [w.threshold for w in warnings] == [0.8]
+
+    def test_warns_at_100_percent_too(self) -> None:
+        """Crossing the whole budget warns at 0.8 and 1.0."""
+        assert [
+            w.threshold for w in of(WarnBudget, self._spent(enforce=False, used_hours=10.5))
+        ] == [0.8, 1.0]
+
+    def test_warning_is_not_repeated(self) -> None:
+        """A threshold already warned about in the log is not warned again."""
+        log = Log((("M1", False),), budget=10.0)
+        log.plan("done", "M1", gpus=1).run("done", GPUS[0], gpu_seconds=9 * 3600)
+        log.store.append(
+            "bridge", [ev.BudgetWarned(threshold=0.8, used_gpu_hours=9, planned_gpu_hours=10)], None
+        )
+        assert of(WarnBudget, decide(log.state(), GPUS, T0, Policy())) == []
+
+    def test_warn_mode_still_launches_past_the_budget(self) -> None:
+        """With budget = warn a run that would exceed the budget still launches."""
+        assert launched(self._spent(enforce=False, used_hours=9.0)) == ["next"]
+
+    def test_enforce_mode_launches_nothing_past_the_budget(self) -> None:
+        """With budget = enforce a run whose estimate would exceed the budget is not launched."""
+        assert launched(self._spent(enforce=True, used_hours=9.0)) == []
+
+    def test_enforce_mode_launches_what_fits(self) -> None:
+        """With budget = enforce a run that fits in what is left is launched."""
+        assert launched(self._spent(enforce=True, used_hours=7.0)) == ["next"]
+
+
+class TestRunStates:
+    def test_lost_run_is_relaunched_once(self) -> None:
+        """A lost attempt is retried once (lost_retries), then left lost."""
+        log = Log((("M1", False),))
+        log.plan("R0", "M1").run("R0", event=ev.RunLost)
+        assert [d.run_id for d in of(Retry, decide(log.state(), CPU, T0, Policy()))] == ["R0"]
+        log.add("R0", ev.RunRetryScheduled(run_id="R0")).run("R0", event=ev.RunLost)
+        assert of(Retry, decide(log.state(), CPU, T0, Policy())) == []
+        assert log.state().runs["R0"].state is RunState.LOST

@@ -1,0 +1,269 @@
+"""
+``Bridge.advance()`` through every stage: review with fixes, sanity with rescue, the approval
+checkpoint, BASE_REPO, and configuration errors — with real processes, a real loopback HTTP
+reviewer and a real executable fake coding agent.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bridge.errors import ConfigError
+from bridge.machine.stages import RunState, Stage
+from bridge.pipeline import Bridge
+from tests.adapters.review.conftest import ScriptedOpenAI
+from tests.pipeline.conftest import Run, executions, write_project
+
+SANITY_AND_MAIN = [
+    Run(id="S1", milestone="M0", system="sanity"),
+    Run(id="R1", milestone="M1"),
+    Run(id="R2", milestone="M1"),
+]
+
+# A coding agent that fixes the script only when told what the run raised: it fails to fix
+# the first sanity failure and fixes it once the rescue diagnosis names the exception.
+FIXING_AGENT = """\
+import pathlib, sys
+prompt = pathlib.Path(sys.argv[1]).read_text()
+pathlib.Path("agent_calls.txt").open("a").write("call\\n")
+if "{trigger}" in prompt:
+    job = pathlib.Path("scripts/job.py")
+    job.write_text(job.read_text().replace("BROKEN = True", "BROKEN = False"))
+    print("fixed the script")
+else:
+    print("nothing to change")
+"""
+
+
+@pytest.fixture
+def openai_server() -> Iterator[ScriptedOpenAI]:
+    """A running scripted OpenAI-compatible server on 127.0.0.1."""
+    server = ScriptedOpenAI()
+    server.thread.start()
+    try:
+        yield server
+    finally:
+        server.close()
+
+
+def _agent(tmp_path: Path, trigger: str) -> str:
+    path = tmp_path / "agent.py"
+    path.write_text(FIXING_AGENT.replace("{trigger}", trigger))
+    argv = f'["{sys.executable}", "{path}", "{{prompt_file}}"]'
+    return f'[implementer]\nkind = "agent"\ncommand = {argv}\n'
+
+
+def _break(project: Path) -> None:
+    job = project / "scripts" / "job.py"
+    job.write_text(job.read_text().replace("BROKEN = False", "BROKEN = True"))
+
+
+def _stages(bridge: Bridge, limit: int = 30) -> list[tuple[Stage, Stage]]:
+    steps = []
+    for _ in range(limit):
+        step = bridge.advance()
+        steps.append((step.before, step.after))
+        if step.after in (Stage.COLLECTED, Stage.BLOCKED, Stage.AWAITING_APPROVAL):
+            return steps
+    pytest.fail(f"no end after {limit} advances: {steps}")
+
+
+class TestLifecycle:
+    def test_planned_to_collected_through_advance_only(self, project: Path) -> None:
+        """Repeated advance() calls walk every stage once, each step one transition."""
+        write_project(project, SANITY_AND_MAIN, bridge="max_parallel = 2")
+        bridge = Bridge(project)
+        try:
+            steps = _stages(bridge)
+            state = bridge.status()
+        finally:
+            bridge.close()
+        assert [after for _, after in steps] == [
+            Stage.IMPLEMENTED,
+            Stage.REVIEWED,
+            Stage.SANITY_OK,
+            Stage.DEPLOYED,
+            Stage.COLLECTED,
+        ]
+        assert all(b is not a for b, a in steps)
+        assert {r.state for r in state.runs.values()} == {RunState.SUCCEEDED}
+        assert state.reviews[-1].local_only  # no [reviewer]: the local checklist, marked so
+
+    def test_auto_deploy_off_waits_for_approval(self, project: Path) -> None:
+        """With auto_deploy = false nothing runs until approve(); then it finishes."""
+        write_project(project, SANITY_AND_MAIN, bridge="auto_deploy = false\ncode_review = false")
+        bridge = Bridge(project)
+        try:
+            assert bridge.run() is Stage.AWAITING_APPROVAL
+            assert executions(project) == {}
+            assert bridge.run() is Stage.AWAITING_APPROVAL  # still waiting, nothing launched
+            summary = bridge.status().approval
+            assert summary is not None and "M1" in summary.summary
+            bridge.approve(by="tester")
+            assert bridge.run() is Stage.COLLECTED
+        finally:
+            bridge.close()
+        assert sorted(executions(project)) == ["R1", "R2", "S1"]
+
+
+class TestSanityRescue:
+    def test_same_failure_twice_goes_to_rescue_and_the_agent_fix_succeeds(
+        self, tmp_path: Path, project: Path
+    ) -> None:
+        """Sanity failing twice alike → RESCUE → the agent applies the diagnosis → COLLECTED."""
+        runs = [Run(id="S1", milestone="M0", system="sanity", mode="broken"), *SANITY_AND_MAIN[1:]]
+        write_project(project, runs, extra=_agent(tmp_path, "the run raised KeyError"))
+        _break(project)
+        bridge = Bridge(project)
+        try:
+            assert bridge.run() is Stage.COLLECTED
+            state = bridge.status()
+        finally:
+            bridge.close()
+        visited = [evt.stage for _, evt in state.stage_history]
+        assert visited.count("SANITY_FAILED") == 2 and "RESCUE" in visited
+        assert visited.index("RESCUE") < visited.index("SANITY_OK")
+        assert len(state.rescues) == 1 and "KeyError" in state.rescues[0].findings[0].message
+        assert "BROKEN = False" in (project / "scripts" / "job.py").read_text()
+        assert "scripts/job.py" in state.implementations[-1].changed_files
+        assert len(executions(project)["S1"]) == 3  # two failures and the fixed run
+        assert all(len(executions(project)[r]) == 1 for r in ("R1", "R2"))
+
+    def test_checklist_without_fixer_blocks_with_the_diagnosis(self, project: Path) -> None:
+        """With the local checklist and no implementer able to fix, repeated failure → BLOCKED."""
+        runs = [Run(id="S1", milestone="M0", system="sanity", mode="broken"), *SANITY_AND_MAIN[1:]]
+        write_project(project, runs)
+        _break(project)
+        bridge = Bridge(project)
+        try:
+            assert bridge.run() is Stage.BLOCKED
+            state = bridge.status()
+        finally:
+            bridge.close()
+        assert state.blocked is not None and "KeyError" in state.blocked.reason
+        assert "RESCUE" in [evt.stage for _, evt in state.stage_history]
+        assert sorted(executions(project)) == ["S1"]  # never deployed on a failed sanity
+
+
+class TestReviewRounds:
+    def _config(self, server: ScriptedOpenAI) -> str:
+        return (
+            f'[reviewer]\nkind = "openai"\nbase_url = "{server.base_url}"\nmodel = "m"\n'
+            'api_key_env = "BRIDGE_TEST_REVIEW_KEY"\n'
+        )
+
+    def test_blocking_review_fixed_then_passed(
+        self,
+        tmp_path: Path,
+        project: Path,
+        openai_server: ScriptedOpenAI,
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        """A BLOCKING review goes to the agent once; the re-review approves; runs deploy."""
+        monkeypatch.setenv("BRIDGE_TEST_REVIEW_KEY", "k-123")
+        openai_server.script = [
+            ("reply", "VERDICT: CHANGES_REQUIRED\nBLOCKING: scripts/job.py:3 - BROKEN is set"),
+            ("reply", "VERDICT: APPROVE"),
+        ]
+        write_project(
+            project,
+            SANITY_AND_MAIN,
+            bridge="max_parallel = 2",
+            extra=self._config(openai_server) + _agent(tmp_path, "BROKEN is set"),
+        )
+        bridge = Bridge(project)
+        try:
+            assert bridge.run() is Stage.COLLECTED
+            state = bridge.status()
+        finally:
+            bridge.close()
+        assert len(openai_server.requests) == 2
+        assert [r.round for r in state.reviews] == [1, 2]
+        assert (project / "agent_calls.txt").read_text().count("call") == 2  # implement + fix
+        assert "k-123" not in (project / ".bridge" / "events.db").read_bytes().decode(
+            errors="ignore"
+        )
+
+    def test_blocking_twice_is_blocked(
+        self,
+        tmp_path: Path,
+        project: Path,
+        openai_server: ScriptedOpenAI,
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        """A review still BLOCKING after the fix round stops at BLOCKED before any run."""
+        monkeypatch.setenv("BRIDGE_TEST_REVIEW_KEY", "k-123")
+        openai_server.script = [
+            ("reply", "VERDICT: CHANGES_REQUIRED\nBLOCKING: scripts/job.py:3 - split leaks"),
+        ]
+        write_project(
+            project,
+            SANITY_AND_MAIN,
+            bridge="max_parallel = 2",
+            extra=self._config(openai_server) + _agent(tmp_path, "never matches"),
+        )
+        bridge = Bridge(project)
+        try:
+            assert bridge.run() is Stage.BLOCKED
+            state = bridge.status()
+        finally:
+            bridge.close()
+        assert state.blocked is not None and "split leaks" in state.blocked.reason
+        assert len(openai_server.requests) == 2
+        assert executions(project) == {}
+
+
+class TestBaseRepo:
+    def test_base_repo_is_cloned_from_a_file_url(self, tmp_path: Path, project: Path) -> None:
+        """base_repo over file:// is cloned into base_repo/ and its commit recorded."""
+        origin = tmp_path / "origin"
+        origin.mkdir()
+        (origin / "model.py").write_text("WIDTH = 4\n")
+        git = ["git", "-c", "user.name=T", "-c", "user.email=t@example.invalid"]
+        for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-qm", "base"]):
+            subprocess.run([*git, *args], cwd=origin, check=True, capture_output=True)
+        head = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=origin, check=True, capture_output=True, text=True
+        ).stdout.strip()
+        write_project(
+            project,
+            SANITY_AND_MAIN,
+            bridge=f'code_review = false\nbase_repo = "file://{origin}"',
+        )
+        bridge = Bridge(project)
+        try:
+            assert bridge.run() is Stage.COLLECTED
+            state = bridge.status()
+        finally:
+            bridge.close()
+        assert state.base_repo is not None and state.base_repo.commit == head
+        assert (project / "base_repo" / "model.py").read_text() == "WIDTH = 4\n"
+
+
+class TestConfigErrors:
+    @pytest.mark.parametrize(
+        ("extra", "bridge_lines", "setting"),
+        [
+            ('[reviewer]\nkind = "openai"\nmodel = "m"\n', "", "reviewer.base_url"),
+            ('[implementer]\nkind = "agent"\n', "", "implementer.command"),
+            ("", 'backend = "ssh"', "backends.ssh"),
+        ],
+    )
+    def test_asked_for_and_not_configured(
+        self, project: Path, extra: str, bridge_lines: str, setting: str
+    ) -> None:
+        """A reviewer, implementer or backend asked for but not configured names its setting."""
+        write_project(project, SANITY_AND_MAIN, bridge=bridge_lines, extra=extra)
+        bridge = Bridge(project)
+        try:
+            with pytest.raises(ConfigError) as caught:
+                bridge.run()
+        finally:
+            bridge.close()
+        assert setting in str(caught.value) or caught.value.setting == setting
+        assert executions(project) == {}

@@ -1,0 +1,139 @@
+"""
+Whole plans through ``Bridge.run`` on the local backend with real processes and fake GPUs.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from pathlib import Path
+
+from bridge.machine.stages import RunState, Stage
+from bridge.pipeline import Bridge
+from tests.pipeline.conftest import Execution, Run, executions, write_project
+
+
+def _max_overlap(spans: list[Execution]) -> int:
+    points = sorted([(e.start, 1) for e in spans] + [(e.end or e.start, -1) for e in spans])
+    live = peak = 0
+    for _, delta in sorted(points, key=lambda p: (p[0], p[1])):
+        live += delta
+        peak = max(peak, live)
+    return peak
+
+
+TEN = [
+    Run(id="R01", milestone="M0", system="sanity", sleep=0.1),
+    *(Run(id=f"R0{k}", milestone="M1", sleep=0.2) for k in range(2, 5)),
+    *(Run(id=f"R0{k}", milestone="M2", sleep=0.2) for k in range(5, 8)),
+    *(Run(id=f"R{k:02d}", milestone="M3", sleep=0.2) for k in range(8, 11)),
+]
+
+
+class TestTenRunPlan:
+    def test_every_run_once_in_order_within_limits(
+        self, project: Path, fake_gpus: Callable[[int], None]
+    ) -> None:
+        """Ten runs execute once each, milestone by milestone, ≤ max_parallel, one per GPU."""
+        fake_gpus(3)
+        write_project(project, TEN, run="gpus = 1")
+        bridge = Bridge(project)
+        try:
+            assert bridge.run() is Stage.COLLECTED
+            state = bridge.status()
+        finally:
+            bridge.close()
+        runs = executions(project)
+        assert sorted(runs) == sorted(r.id for r in TEN)
+        assert all(len(v) == 1 and v[0].end is not None for v in runs.values())
+        spans = [v[0] for v in runs.values()]
+        by_milestone: dict[str, list[Execution]] = {}
+        for r in TEN:
+            by_milestone.setdefault(r.milestone, []).append(runs[r.id][0])
+        order = ["M0", "M1", "M2", "M3"]
+        for before, after in itertools.pairwise(order):
+            assert max(e.end or 0 for e in by_milestone[before]) <= min(
+                e.start for e in by_milestone[after]
+            ), f"{after} started before {before} finished"
+        assert _max_overlap(spans) <= 2
+        for gpu in {e.gpu for e in spans}:
+            assert gpu in {"0", "1", "2"}
+            assert _max_overlap([e for e in spans if e.gpu == gpu]) == 1, f"GPU {gpu} shared"
+        assert {r.state for r in state.runs.values()} == {RunState.SUCCEEDED}
+        # What the scripts saw agrees with what the log says about slots.
+        for run_id, run in state.runs.items():
+            assert run.current is not None
+            assert str(run.current.slots[0].gpu) == runs[run_id][0].gpu
+
+
+class TestFailures:
+    def test_oom_retries_on_other_gpus_then_stuck(
+        self, project: Path, fake_gpus: Callable[[int], None]
+    ) -> None:
+        """An OOM run is retried with backoff on a new GPU each time, then ends stuck."""
+        fake_gpus(3)
+        write_project(
+            project,
+            [Run(id="R1", milestone="M1", mode="oom"), Run(id="R2", milestone="M2")],
+            sanity=None,
+            run="gpus = 1\noom_max_attempts = 3\noom_backoff_seconds = 0.05",
+        )
+        bridge = Bridge(project)
+        try:
+            assert bridge.run() is Stage.COLLECTED
+            state = bridge.status()
+        finally:
+            bridge.close()
+        r1 = state.runs["R1"]
+        assert r1.state is RunState.STUCK
+        assert [a.state for a in r1.attempts] == [RunState.FAILED_OOM] * 3
+        gpus = [e.gpu for e in executions(project)["R1"]]
+        assert len(gpus) == 3 and len(set(gpus)) == 3, gpus
+        # Backoff: each retry starts no earlier than its scheduled time, and later ones wait longer.
+        gaps = [
+            (b.submitted_at - a.finished_at).total_seconds()  # type: ignore[operator]
+            for a, b in zip(r1.attempts, r1.attempts[1:], strict=False)
+        ]
+        assert gaps[0] >= 0.05 and gaps[1] >= 0.1
+        # A must-run that got stuck stops the milestones after it.
+        assert state.runs["R2"].state is RunState.CANCELLED
+        assert "R2" not in executions(project)
+
+    def test_dependant_does_not_start_after_its_dependency_failed(self, project: Path) -> None:
+        """A run whose dependency failed is cancelled, never executed; other runs go on."""
+        write_project(
+            project,
+            [
+                Run(id="P1", milestone="M1", mode="fail", priority="NICE"),
+                Run(id="P2", milestone="M1", depends_on=("P1",)),
+                Run(id="P3", milestone="M1"),
+            ],
+            sanity=None,
+        )
+        bridge = Bridge(project)
+        try:
+            assert bridge.run() is Stage.COLLECTED
+            state = bridge.status()
+        finally:
+            bridge.close()
+        assert state.runs["P1"].state is RunState.FAILED
+        assert state.runs["P2"].state is RunState.CANCELLED
+        assert "P1" in state.runs["P2"].reason
+        assert state.runs["P3"].state is RunState.SUCCEEDED
+        assert sorted(executions(project)) == ["P1", "P3"]
+        assert "ValueError" in state.runs["P1"].reason
+
+    def test_must_run_failure_cancels_later_milestones(self, project: Path) -> None:
+        """A failed must-run run ends the plan early: later milestones never execute."""
+        write_project(
+            project,
+            [Run(id="A", milestone="M1", mode="fail"), Run(id="B", milestone="M2")],
+            sanity=None,
+        )
+        bridge = Bridge(project)
+        try:
+            assert bridge.run() is Stage.COLLECTED
+            assert bridge.status().runs["B"].state is RunState.CANCELLED
+        finally:
+            bridge.close()
+        assert sorted(executions(project)) == ["A"]
