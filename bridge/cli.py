@@ -183,6 +183,7 @@ def _explain_waiting(bridge: Bridge, console: Console) -> None:
         console.print("approve with: bridge approve")
     elif state.stage is Stage.BLOCKED and state.blocked is not None:
         console.print(f"[red]blocked:[/red] {state.blocked.reason}", markup=True)
+        console.print("fix it, then `bridge approve` to check again and continue", markup=False)
         for finding in state.blocked.findings[:10]:
             where = f" ({finding.file}:{finding.line})" if finding.file else ""
             console.print(f"  - {finding.message}{where}", markup=False)
@@ -240,7 +241,7 @@ def _cmd_approve(args: argparse.Namespace, console: Console) -> int:
         step = bridge.approve()
     finally:
         bridge.close()
-    console.print(f"approved: {step.after.value}; continue with `bridge run`")
+    console.print(f"{step.action}: now {step.after.value}; continue with `bridge run`")
     return EXIT_OK
 
 
@@ -446,7 +447,12 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
         "status", "show the pipeline and every run", "bridge status --json", _cmd_status
     )
     status.add_argument("--json", action="store_true", help="machine-readable status")
-    command("approve", "approve deployment at the checkpoint", "bridge approve", _cmd_approve)
+    command(
+        "approve",
+        "approve deployment at the checkpoint, or reopen a blocked pipeline after a fix",
+        "bridge approve",
+        _cmd_approve,
+    )
     cancel = command(
         "cancel", "cancel a run (kills its process group)", "bridge cancel R003", _cmd_cancel
     )

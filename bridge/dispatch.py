@@ -80,6 +80,8 @@ class Dispatcher:
         now: the clock.
         policy: the scheduling settings.
         on_finished: called with each run id whose attempt finished successfully (metrics).
+        on_progress: called after each round of polling and launching (milestone bookkeeping,
+            gates); returning False ends the phase early (a gate held the plan).
     """
 
     def __init__(
@@ -91,6 +93,7 @@ class Dispatcher:
         now: Callable[[], datetime],
         policy: Policy,
         on_finished: Callable[[str], None] = lambda _run: None,
+        on_progress: Callable[[], bool] = lambda: True,
     ) -> None:
         self.project = project
         self.backend = backend
@@ -99,23 +102,29 @@ class Dispatcher:
         self.now = now
         self.policy = policy
         self.on_finished = on_finished
+        self.on_progress = on_progress
         self._slots: tuple[Slot, ...] | None = None
 
     # -- the loop -----------------------------------------------------------------------------
 
-    def run_phase(self, phase: str, *, idle: Callable[[], None] = lambda: None) -> None:
+    def run_phase(self, phase: str, *, idle: Callable[[], None] = lambda: None) -> bool:
         """
         Launch, watch and finish the phase's runs until all are terminal.
+
+        Returns:
+            True when the phase finished; False when ``on_progress`` ended it early.
         """
         self.reconcile()
         while True:
             self.poll_all()
+            if not self.on_progress():
+                return False
             launched = self.apply(
                 decide(self.state(), self.slots(), self.now(), self.policy, phase=phase)
             )
             state = self.state()
             if phase_done(state, self.policy, phase):
-                return
+                return self.on_progress()
             live = [r for r in state.runs.values() if r.state in LIVE]
             if not live and not launched and not self._waiting_for_backoff(state):
                 self._cancel_unlaunchable(state, phase)

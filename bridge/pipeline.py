@@ -46,7 +46,7 @@ from bridge.machine.ports import (
     Reviewer,
     ReviewRequest,
 )
-from bridge.machine.scheduler import Policy, sanity_milestones
+from bridge.machine.scheduler import Policy, milestone_order, sanity_milestones
 from bridge.machine.stages import TERMINAL_RUN_STATES, RunState, Stage
 from bridge.machine.table import next_stage
 from bridge.plan import LoadedProject, Plan, load_project, render_argv
@@ -140,6 +140,7 @@ class Bridge:
         self._folder = Folder().apply_all(self._store.read())
         self._writer = ProjectionWriter(self.root)
         self._last_refresh = 0.0
+        self._gates_asked: set[str] = set()
         self._log = log.bind(project=str(self.root))
 
     # -- public API -------------------------------------------------------------------------
@@ -186,13 +187,18 @@ class Bridge:
 
     def approve(self, by: str = "") -> Step:
         """
-        Approve deployment at the AWAITING_APPROVAL checkpoint.
+        A person says "go on": approve deployment at AWAITING_APPROVAL, or, at BLOCKED (after
+        fixing what blocked it), reopen the pipeline so the code is checked and reviewed again
+        and the runs that did not finish go on.
 
         Raises:
-            InputError: nothing is waiting for approval.
+            InputError: nothing is waiting for a person.
         """
         with self._locked():
             state = self.status()
+            if state.stage is Stage.BLOCKED:
+                self._gates_asked.clear()
+                return self._enter("reopen", "reopened by a person after a block")
             if state.stage is not Stage.AWAITING_APPROVAL:
                 raise InputError(f"nothing to approve: the pipeline is at {state.stage.value}")
             self._append("bridge", [ev.Approved(by=by or os.environ.get("USER", ""))])
@@ -323,12 +329,67 @@ class Bridge:
             self._append("bridge", [ev.OrphansReported(backend=self.backend.name, instances=names)])
             self._log.warning("orphans_found", instances=list(names))
 
-    def _run_phase(self, phase: str) -> None:
+    def _run_phase(self, phase: str) -> str | None:
+        """
+        Run a phase to its end; return why a gate held it, or None when it finished.
+        """
         self._report_orphans()
         try:
-            self._dispatcher().run_phase(phase, idle=self._refresh)
+            finished = self._dispatcher().run_phase(phase, idle=self._refresh)
         finally:
             self._record_cost()
+        if finished:
+            return None
+        held = [g for g in self._folder.state().gates if not g.proceed]
+        return f"the gate held the plan after {held[-1].milestone}: {held[-1].reason}"
+
+    def _milestone_progress(self) -> bool:
+        """
+        Record finished milestones (and notify), and ask the gate once a milestone's must-run
+        runs all succeeded. Returns False when the gate holds the plan.
+        """
+        state = self._folder.state()
+        decided = {g.milestone: g for g in state.gates}
+        for milestone in milestone_order(state):
+            runs = state.runs_in(milestone)
+            if not runs:
+                continue
+            must = [r for r in runs if r.spec.priority == "must"]
+            must_ok = all(r.state is RunState.SUCCEEDED for r in must)
+            if self._gate is not None and must_ok:
+                previous = decided.get(milestone)
+                if previous is None or (
+                    not previous.proceed and milestone not in self._gates_asked
+                ):
+                    self._gates_asked.add(milestone)
+                    decision = self._gate.decide(milestone, _milestone_summary(runs))
+                    self._append(
+                        "bridge",
+                        [
+                            ev.GateDecided(
+                                milestone=milestone,
+                                proceed=decision.proceed,
+                                reason=decision.reason,
+                            )
+                        ],
+                    )
+                    if not decision.proceed:
+                        return False
+                elif not previous.proceed:
+                    return False
+            if milestone not in state.milestones_completed and all(
+                r.state in TERMINAL_RUN_STATES for r in runs
+            ):
+                ok = sum(1 for r in runs if r.state is RunState.SUCCEEDED)
+                self._append(
+                    "bridge", [ev.MilestoneCompleted(milestone=milestone, succeeded=must_ok)]
+                )
+                self._notify(
+                    "milestone",
+                    f"bridge: milestone {milestone} finished",
+                    f"{ok}/{len(runs)} runs succeeded",
+                )
+        return True
 
     # -- plumbing ---------------------------------------------------------------------------
 
@@ -608,6 +669,7 @@ class Bridge:
             sanity_first=self.project.options.sanity_first,
             budget_enforce=self.project.options.budget == "enforce",
             oom_backoff_seconds=self.project.config.run.oom_backoff_seconds,
+            gated=self._gate is not None,
         )
 
     def _dispatcher(self) -> Dispatcher:
@@ -627,6 +689,7 @@ class Bridge:
             self._clock,
             self._policy(),
             on_finished=finished,
+            on_progress=self._milestone_progress,
         )
 
     def _append_expected(self, stream: str, events: Sequence[Any], expected: int | None) -> None:
@@ -661,7 +724,9 @@ class Bridge:
                     ],
                     run.stream_version,
                 )
-        self._run_phase("sanity")
+        held = self._run_phase("sanity")
+        if held is not None:
+            return self._block(held)
         state = self._folder.state()
         runs = [r for r in state.runs.values() if r.spec.milestone in sanity]
         failed = [r for r in runs if r.state is not RunState.SUCCEEDED]
@@ -742,7 +807,9 @@ class Bridge:
         )
 
     def _deploy(self) -> Step:
-        self._run_phase("deploy")
+        held = self._run_phase("deploy")
+        if held is not None:
+            return self._block(held)
         state = self._folder.state()
         must = [r for r in state.runs.values() if r.spec.priority == "must"]
         done = sum(1 for r in must if r.state is RunState.SUCCEEDED)
@@ -784,3 +851,16 @@ def _code_files(
                         files[rel] = sibling.read_text(errors="replace")
                         total += len(files[rel])
     return files
+
+
+def _milestone_summary(runs: Sequence[Any]) -> dict[str, str]:
+    """
+    What a gate is told about a finished milestone: counts and each run's state.
+    """
+    summary = {
+        "runs": str(len(runs)),
+        "succeeded": str(sum(1 for r in runs if r.state is RunState.SUCCEEDED)),
+    }
+    for run in runs:
+        summary[run.run_id] = run.state.value
+    return summary

@@ -32,6 +32,7 @@ __all__ = [
     "CodeReviewed",
     "CostRecorded",
     "Event",
+    "GateDecided",
     "ImplementationRecorded",
     "MetricsRecorded",
     "MilestoneCompleted",
@@ -298,6 +299,21 @@ class MilestoneCompleted:
 
     milestone: str
     succeeded: bool = True
+
+
+@event("gate.decided")
+@attrs.frozen(kw_only=True)
+class GateDecided:
+    """
+    The milestone gate decided whether the plan may go past ``milestone``.
+    """
+
+    TYPE: ClassVar[str]
+    SCHEMA_VERSION: ClassVar[int]
+
+    milestone: str
+    proceed: bool
+    reason: str = ""
 
 
 @event("budget.warned")

@@ -132,12 +132,21 @@ class PipelineState:
     budget_warnings: tuple[ev.BudgetWarned, ...] = ()
     dollars_spent: float = 0.0
     orphans: ev.OrphansReported | None = None
+    gates: tuple[ev.GateDecided, ...] = ()
     outputs: tuple[ev.OutputWritten, ...] = ()
     last_seq: int = 0
     last_recorded_at: datetime | None = None
     last_content_seq: int = 0
     last_content_at: datetime | None = None
     events: int = 0
+
+    @property
+    def gates_passed(self) -> frozenset[str]:
+        """
+        The milestones whose gate's latest decision let the plan go on.
+        """
+        latest = {gate.milestone: gate.proceed for gate in self.gates}
+        return frozenset(m for m, proceed in latest.items() if proceed)
 
     @property
     def gpu_hours_used(self) -> float:
@@ -203,6 +212,7 @@ class Folder:
             "stage_history": [],
             "milestones_completed": [],
             "budget_warnings": [],
+            "gates": [],
             "outputs": [],
         }
         self._approved = False
@@ -290,6 +300,8 @@ class Folder:
             lists["milestones_completed"].append(evt.milestone)
         elif isinstance(evt, ev.BudgetWarned):
             lists["budget_warnings"].append(evt)
+        elif isinstance(evt, ev.GateDecided):
+            lists["gates"].append(evt)
         elif isinstance(evt, ev.CostRecorded):
             self._fields["dollars_spent"] = evt.dollars
         elif isinstance(evt, ev.OrphansReported):
@@ -442,6 +454,7 @@ class Folder:
                 stage_history=tuple(lists["stage_history"]),
                 milestones_completed=tuple(lists["milestones_completed"]),
                 budget_warnings=tuple(lists["budget_warnings"]),
+                gates=tuple(lists["gates"]),
                 outputs=tuple(lists["outputs"]),
                 last_seq=self._last_seq,
                 last_recorded_at=self._last_at,

@@ -14,6 +14,7 @@ carries its decisions out (appending events, calling the backend). Rules:
 - an out-of-memory failure is retried after exponential backoff on another free GPU when one
   exists, up to ``oom_max_attempts`` attempts, then the run is stuck; other failures are retried
   ``max_retries`` times (default 0), lost runs once more than that;
+- with a ``Gate`` configured, the next milestone also waits for the gate's recorded decision;
 - with ``budget = "enforce"`` nothing launches that would take GPU-hours past the plan's budget.
 """
 
@@ -55,6 +56,7 @@ class Policy:
     budget_enforce: bool = False
     oom_backoff_seconds: float = 30.0
     lost_retries: int = 1
+    gated: bool = False  # a Gate decides between milestones: wait for its recorded decision
 
 
 @attrs.frozen(kw_only=True)
@@ -251,6 +253,8 @@ def decide(
             break
         if not all(settled_ok(r) for r in must):
             break
+        if policy.gated and milestone not in state.gates_passed:
+            break  # the gate has not (or not yet) let the plan past this milestone
     if blocked_by is not None:
         later = in_phase[len(open_milestones) :]
         for run in runs.values():
