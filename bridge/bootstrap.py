@@ -12,15 +12,23 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import cast
 
+from bridge.adapters.ablation import build_ablation_planner
 from bridge.adapters.backends.local import LocalBackend
 from bridge.adapters.implement.config import build_implementer
 from bridge.adapters.notify import build_notifier
 from bridge.adapters.review.config import build_reviewer
 from bridge.errors import ConfigError
-from bridge.machine.ports import Backend, Implementer, Notifier, Reviewer
+from bridge.machine.ports import AblationPlanner, Backend, Implementer, Notifier, Reviewer
 from bridge.plan import LoadedProject
 
-__all__ = ["BACKENDS", "make_backend", "make_implementer", "make_notifier", "make_reviewer"]
+__all__ = [
+    "BACKENDS",
+    "make_ablation_planner",
+    "make_backend",
+    "make_implementer",
+    "make_notifier",
+    "make_reviewer",
+]
 
 BACKENDS = ("local", "ssh", "vast", "modal")
 
@@ -125,6 +133,16 @@ def make_reviewer(
         extra_roots=tuple(Path(p) for p in extra),
         file=_config_file(project),
         line_of=project.config.line_of,
+    )
+
+
+def make_ablation_planner(project: LoadedProject) -> AblationPlanner | None:
+    """
+    Build the ablation planner when ``[ablations]`` is configured; None otherwise.
+    """
+    table = getattr(project.config, "ablations", None)
+    return build_ablation_planner(
+        table or None, file=_config_file(project), line_of=project.config.line_of
     )
 
 

@@ -37,6 +37,8 @@ from bridge.events.values import Finding, Severity
 from bridge.machine.classify import failure_signature
 from bridge.machine.fold import Folder, PipelineState
 from bridge.machine.ports import (
+    AblationPlanner,
+    AblationRequest,
     Backend,
     Gate,
     Implementer,
@@ -103,6 +105,8 @@ class Bridge:
         project: the project directory when it cannot be told from the first argument.
         store: the event store (default: ``<project>/.bridge/events.db``).
         backend, implementer, reviewer, gate, notifier: ports; built from ``bridge.toml`` when None.
+        ablation_planner: proposes ablations after a positive main result (``[ablations]``
+            when None; without either, ablation planning is recorded as skipped).
         clock: returns the current aware UTC time (default: the system clock).
         options: option overrides (``{"max_parallel": 2}``), above every other source.
 
@@ -121,6 +125,7 @@ class Bridge:
         reviewer: Reviewer | None = None,
         gate: Gate | None = None,
         notifier: Notifier | None = None,
+        ablation_planner: AblationPlanner | None = None,
         clock: Callable[[], datetime] | None = None,
         options: Mapping[str, object] | None = None,
     ) -> None:
@@ -136,6 +141,7 @@ class Bridge:
         self._implementer = implementer
         self._reviewer = reviewer
         self._gate = gate
+        self._ablation_planner = ablation_planner
         self._notifier = notifier if notifier is not None else bootstrap.make_notifier(self.project)
         self._folder = Folder().apply_all(self._store.read())
         self._writer = ProjectionWriter(self.root)
@@ -176,7 +182,14 @@ class Bridge:
             while True:
                 step = self._advance()
                 stage = step.after
-                if (
+                # Stop when done, waiting for a person, asked to, or when a step changed nothing
+                # (except at COLLECTED with proposed runs, whose next step asks for approval).
+                proposals_waiting = (
+                    stage is Stage.COLLECTED
+                    and step.before is not stage
+                    and any(r.state is RunState.PENDING for r in self._folder.state().runs.values())
+                )
+                if not proposals_waiting and (
                     stage in DONE
                     or stage in WAITING
                     or stage is until
@@ -480,6 +493,7 @@ class Bridge:
             Stage.RESCUE: self._rescue,
             Stage.SANITY_OK: lambda: self._enter("deploy", "sanity passed; deploying the plan"),
             Stage.DEPLOYED: self._deploy,
+            Stage.COLLECTED: self._collected,
         }.get(state.stage)
         if handler is None:
             return Step(
@@ -815,7 +829,106 @@ class Bridge:
         done = sum(1 for r in must if r.state is RunState.SUCCEEDED)
         text = f"{done}/{len(must)} must-run runs succeeded"
         self._notify("finished", "bridge: runs finished", text)
-        return self._enter("collect", text)
+        step = self._enter("collect", text)
+        self._plan_ablations()
+        return step
+
+    def _collected(self) -> Step:
+        """
+        At COLLECTED: ablation runs proposed but not yet approved go to the approval checkpoint.
+        """
+        state = self._folder.state()
+        waiting = [r for r in state.runs.values() if r.state is RunState.PENDING]
+        if not waiting:
+            return Step(before=state.stage, after=state.stage, action="all runs collected")
+        from bridge.pipeline_events import approval_summary
+
+        ids = ", ".join(r.run_id for r in waiting)
+        self._append(
+            "bridge",
+            [
+                ev.ApprovalRequested(
+                    summary=f"{len(waiting)} new run(s) wait for approval: {ids}\n"
+                    + approval_summary(self.project, state)
+                    + self._quote(state)
+                )
+            ],
+        )
+        return self._enter("request_approval", f"{len(waiting)} proposed run(s) need approval")
+
+    def _plan_ablations(self) -> None:
+        """
+        After a collection: ask the ablation planner when the main result is positive; record
+        what happened either way (proposed runs, or why planning was skipped).
+        """
+        from bridge.pipeline_events import plan_excerpt, proposed_run_events
+        from bridge.projections import results
+        from bridge.projections.outcome import evaluate
+
+        state = self._folder.state()
+        if state.ablations is not None:
+            return  # planned once per plan: the proposals are in the log already
+        planner = self._ablation_planner or bootstrap.make_ablation_planner(self.project)
+        outcome = evaluate(state)
+        name = planner.name if planner is not None else ""
+        if planner is None:
+            reason = "no ablation planner configured ([ablations] in bridge.toml)"
+        elif outcome.main_result.value != "positive":
+            reason = f"main result {outcome.main_result.value}"
+        else:
+            reason = ""
+        if reason:
+            self._append(
+                "bridge", [ev.AblationsPlanned(planner=name, outcome="skipped", reason=reason)]
+            )
+            return
+        assert planner is not None
+        systems = sorted(
+            {r.spec.system for r in state.runs.values()} | set(self.project.config.systems)
+        )
+        request = AblationRequest(
+            project=self.root,
+            plan_excerpt=plan_excerpt(self.project),
+            results=results.render(state, "en"),
+            systems=tuple(systems),
+            taken_ids=tuple(state.runs),
+        )
+        try:
+            proposals = planner.propose(request)
+        except ReviewError as exc:
+            self._append(
+                "bridge",
+                [
+                    ev.AblationsPlanned(
+                        planner=name, outcome="skipped", reason=f"the planner failed: {exc}"
+                    )
+                ],
+            )
+            return
+        planned: list[str] = []
+        problems: list[str] = []
+        for proposal in proposals:
+            if proposal.id in state.runs:
+                problems.append(f"{proposal.id}: the id is taken")
+                continue
+            event, problem = proposed_run_events(self.project, proposal, "ABLATIONS")
+            if event is None:
+                problems.append(problem)
+                continue
+            self._append(f"run:{proposal.id}", [event], 0)
+            planned.append(proposal.id)
+        outcome_word = "proposed" if planned else "skipped"
+        reason = (
+            "; ".join(problems) if problems else ("" if planned else "the planner proposed none")
+        )
+        self._append(
+            "bridge",
+            [
+                ev.AblationsPlanned(
+                    planner=name, outcome=outcome_word, reason=reason, runs=tuple(planned)
+                )
+            ],
+        )
 
 
 def _log_tail(root: Path, run: Any) -> str:

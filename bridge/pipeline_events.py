@@ -15,8 +15,9 @@ from bridge.errors import ConfigError
 from bridge.events import types as ev
 from bridge.machine.fold import PipelineState
 from bridge.machine.measurements import QualityFlag, UnreadOutput, summarise_history
+from bridge.machine.ports import ProposedRun
 from bridge.machine.quality import QualitySettings, check_quality
-from bridge.plan import LoadedProject
+from bridge.plan import LoadedProject, match_system, render_argv
 from bridge.plan.config import MetricsConfig
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "metrics_spec",
     "plan_events",
     "plan_excerpt",
+    "proposed_run_events",
     "setup_params",
 ]
 
@@ -301,3 +303,62 @@ def collect_metrics(project: LoadedProject, state: PipelineState, run_id: str) -
             lower_is_better=lower,
         )
     ]
+
+
+def proposed_run_events(
+    project: LoadedProject, proposal: ProposedRun, milestone: str
+) -> tuple[ev.RunPlanned | None, str]:
+    """
+    Turn an ablation proposal into a nice-to-have ``RunPlanned`` with the configured command
+    (``[run]`` overridden by the system's ``[systems]`` table and the proposal's args).
+
+    Returns:
+        The event, or None with the reason when the command cannot be rendered for it.
+    """
+    run = project.config.run
+    system = match_system(proposal.system, project.config.systems)
+    command = system.command if system is not None and system.command else run.command
+    params = {**run.args, **(system.args if system is not None else {}), **proposal.args}
+    for key, value in (
+        ("run_id", proposal.id),
+        ("system", proposal.system),
+        ("seed", None if proposal.seed is None else str(proposal.seed)),
+        ("block", proposal.block),
+        ("milestone", milestone),
+    ):
+        if value:
+            params[key] = value
+    if not command:
+        return None, f"{proposal.id}: no command configured for system {proposal.system!r}"
+    try:
+        render_argv(command, {**params, "output_dir": "OUT", "gpu": ""})
+    except ConfigError as exc:
+        return None, f"{proposal.id}: {exc}"
+
+    def pick(name: str, default: Any) -> Any:
+        value = getattr(system, name, None) if system is not None else None
+        return default if value is None else value
+
+    return (
+        ev.RunPlanned(
+            run_id=proposal.id,
+            milestone=milestone,
+            block=proposal.block,
+            system=proposal.system,
+            seed=proposal.seed,
+            priority="nice",
+            purpose=proposal.purpose,
+            command=command,
+            params=params,
+            outputs=pick("outputs", run.outputs),
+            estimated_minutes=pick("estimated_minutes", run.estimated_minutes),
+            gpus=pick("gpus", run.gpus),
+            timeout_minutes=pick("timeout_minutes", run.timeout_minutes),
+            env={**run.env, **(system.env if system is not None else {})},
+            cwd=run.cwd,
+            max_retries=run.max_retries,
+            oom_max_attempts=run.oom_max_attempts,
+            source="ablation-planner",
+        ),
+        "",
+    )

@@ -23,6 +23,7 @@ from bridge.events.values import Artifact, Finding, JobHandle, Slot
 
 __all__ = [
     "EVENT_TYPES",
+    "AblationsPlanned",
     "ApprovalRequested",
     "Approved",
     "ArtifactsFetched",
@@ -299,6 +300,23 @@ class MilestoneCompleted:
 
     milestone: str
     succeeded: bool = True
+
+
+@event("ablations.planned")
+@attrs.frozen(kw_only=True)
+class AblationsPlanned:
+    """
+    Ablation planning after a main result: ``outcome`` is ``proposed`` (``runs`` were added as
+    nice-to-have runs awaiting approval) or ``skipped`` (with the ``reason``).
+    """
+
+    TYPE: ClassVar[str]
+    SCHEMA_VERSION: ClassVar[int]
+
+    planner: str
+    outcome: str
+    reason: str = ""
+    runs: tuple[str, ...] = ()
 
 
 @event("gate.decided")

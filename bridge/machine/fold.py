@@ -133,6 +133,7 @@ class PipelineState:
     dollars_spent: float = 0.0
     orphans: ev.OrphansReported | None = None
     gates: tuple[ev.GateDecided, ...] = ()
+    ablations: ev.AblationsPlanned | None = None
     outputs: tuple[ev.OutputWritten, ...] = ()
     last_seq: int = 0
     last_recorded_at: datetime | None = None
@@ -300,6 +301,8 @@ class Folder:
             lists["milestones_completed"].append(evt.milestone)
         elif isinstance(evt, ev.BudgetWarned):
             lists["budget_warnings"].append(evt)
+        elif isinstance(evt, ev.AblationsPlanned):
+            self._fields["ablations"] = evt
         elif isinstance(evt, ev.GateDecided):
             lists["gates"].append(evt)
         elif isinstance(evt, ev.CostRecorded):
@@ -449,6 +452,7 @@ class Folder:
                 base_repo=self._fields.get("base_repo"),
                 dollars_spent=self._fields.get("dollars_spent", 0.0),
                 orphans=self._fields.get("orphans"),
+                ablations=self._fields.get("ablations"),
                 blocked=self._fields.get("blocked"),
                 approval=self._fields.get("approval"),
                 stage_history=tuple(lists["stage_history"]),

@@ -18,6 +18,8 @@ import attrs
 from bridge.events.values import Artifact, Finding, JobHandle, Severity, Slot
 
 __all__ = [
+    "AblationPlanner",
+    "AblationRequest",
     "Artifact",
     "Backend",
     "Finding",
@@ -34,6 +36,7 @@ __all__ = [
     "JobStatus",
     "Notifier",
     "PaidBackend",
+    "ProposedRun",
     "Review",
     "ReviewRequest",
     "Reviewer",
@@ -364,6 +367,55 @@ class Reviewer(Protocol):
     def review(self, request: ReviewRequest) -> Review:
         """
         Review and return findings. Raises ``ReviewError`` when no review could be had.
+        """
+        ...
+
+
+# --------------------------------------------------------------------------------------------
+# Ablation planning
+# --------------------------------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class ProposedRun:
+    """
+    One ablation run a planner proposes: a system of the plan (or a variant configured in
+    ``[systems]``), a seed, and extra placeholder values for the command template.
+    """
+
+    id: str
+    block: str
+    system: str
+    seed: int | None = None
+    purpose: str = "ablation"
+    args: Mapping[str, str] = attrs.field(factory=dict)
+
+
+@attrs.frozen(kw_only=True)
+class AblationRequest:
+    """
+    What an ablation planner is shown: the plan, the results so far, the systems that can be
+    run, and the run ids already taken.
+    """
+
+    project: Path
+    plan_excerpt: str
+    results: str
+    systems: tuple[str, ...]
+    taken_ids: tuple[str, ...]
+
+
+class AblationPlanner(Protocol):
+    """
+    Proposes ablation runs once the main result is positive. Proposals are recorded as
+    nice-to-have runs and launched only after a person approves them.
+    """
+
+    name: str
+
+    def propose(self, request: AblationRequest) -> Sequence[ProposedRun]:
+        """
+        Return the runs to propose (possibly none). Raises ``ReviewError`` when it cannot.
         """
         ...
 

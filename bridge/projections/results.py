@@ -102,9 +102,9 @@ def next_step(state: PipelineState, outcome: Outcome, language: str) -> str:
     """
     The next step after these results, in ``language`` (one or two sentences).
 
-    Ablation planning: no ablation planner is configured in this version, so a positive main
-    result suggests ablations and says planning was skipped; a negative or inconclusive one
-    skips it and says why.
+    Ablation planning: after a positive main result, the ablation planner's proposals (recorded
+    as ``AblationsPlanned``) are named, or why planning was skipped; a negative or inconclusive
+    result skips it and says why.
     """
     zh = language == "zh"
     if state.stage is Stage.BLOCKED and state.blocked is not None:
@@ -139,12 +139,23 @@ def next_step(state: PipelineState, outcome: Outcome, language: str) -> str:
             "Ablation planning skipped."
         )
     if outcome.main_result is MainResult.POSITIVE:
+        planned = state.ablations
+        if planned is not None and planned.outcome == "proposed":
+            ids = ", ".join(planned.runs)
+            return (
+                f"主要结果为正面。消融规划器提出了消融运行（{ids}）："
+                "用 `bridge approve` 批准后运行。"
+                if zh
+                else f"The main result is positive. The ablation planner proposed runs ({ids}): "
+                "approve them with `bridge approve`, then `bridge run`."
+            )
+        why = planned.reason if planned is not None else "no ablation planner configured"
         return (
             "主要结果为正面：将 EXPERIMENT_RESULTS.md 交给评审循环。"
-            "消融规划已跳过（未配置消融规划器）；建议对所提方法的每个组件做消融。"
+            f"消融规划已跳过（{why}）；建议对所提方法的每个组件做消融。"
             if zh
             else "The main result is positive: hand EXPERIMENT_RESULTS.md to the review loop. "
-            "Ablation planning skipped (no ablation planner configured); consider ablating each "
+            f"Ablation planning skipped ({why}); consider ablating each "
             "component of the proposed system."
         )
     if outcome.main_result is MainResult.NEGATIVE:

@@ -191,7 +191,7 @@ def document(state: PipelineState) -> dict[str, Any]:
             "main_result": outcome.main_result.value,
             "ready_for_review_loop": outcome.ready,
             "not_ready_reasons": list(outcome.not_ready),
-            "ablation_planning": "skipped: no ablation planner configured",
+            "ablation_planning": _ablations(state),
         },
     }
 
@@ -240,3 +240,15 @@ def render_csv(state: PipelineState, language: str = "en") -> str:
                 )
             )
     return out.getvalue()
+
+
+def _ablations(state: PipelineState) -> dict[str, object]:
+    planned = state.ablations
+    if planned is None:
+        return {"outcome": "not yet", "planner": "", "reason": "", "runs": []}
+    return {
+        "outcome": planned.outcome,
+        "planner": planned.planner,
+        "reason": planned.reason,
+        "runs": list(planned.runs),
+    }

@@ -1,0 +1,159 @@
+"""
+Ablation planning after a positive main result: proposals recorded, approved, then run.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import stat
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from bridge import Bridge, Stage
+from bridge.adapters.ablation import AgentCLIAblationPlanner, parse_proposals
+from bridge.errors import ReviewError
+from bridge.events.store import InMemoryEventStore
+from bridge.machine.ports import AblationRequest, JobSpec, ProposedRun
+from bridge.machine.stages import RunState
+from bridge.testing import FakeBackend, FakeOutcome
+
+QUICKSTART = Path(__file__).resolve().parents[2] / "examples" / "quickstart"
+ACCURACY = {"majority": 0.3333, "perceptron": 0.85, "logreg": 0.95}
+
+
+def _outcome(spec: JobSpec) -> FakeOutcome:
+    """Metrics as the quickstart's scripts would write them, by model."""
+    model = spec.argv[spec.argv.index("--model") + 1]
+    accuracy = ACCURACY[model]
+    history = "epoch,loss,accuracy\n" + "".join(
+        f"{e},{1.0 / e:.4f},{accuracy}\n" for e in range(1, 11)
+    )
+    metrics = {"accuracy": accuracy, "macro_f1": accuracy, "train_loss": 0.1}
+    return FakeOutcome(outputs={"metrics.json": json.dumps(metrics), "history.csv": history})
+
+
+class PetalPlanner:
+    """A real planner: proposes two more seeds of the petal-only ablation, and remembers asks."""
+
+    name = "petal"
+
+    def __init__(self) -> None:
+        self.requests: list[AblationRequest] = []
+
+    def propose(self, request: AblationRequest) -> Sequence[ProposedRun]:
+        self.requests.append(request)
+        system = "Logistic regression (petal features only)"
+        return [
+            ProposedRun(id="A001", block="B3", system=system, seed=7),
+            ProposedRun(id="A002", block="B3", system=system, seed=8, args={"epochs": "5"}),
+        ]
+
+
+@pytest.fixture
+def quickstart(tmp_path: Path) -> Path:
+    """A fresh copy of the quickstart project."""
+    return Path(
+        shutil.copytree(QUICKSTART, tmp_path / "q", ignore=shutil.ignore_patterns(".bridge"))
+    )
+
+
+class TestAblationPlanning:
+    def test_proposals_wait_for_approval_then_run(self, quickstart: Path) -> None:
+        """A positive main result → proposals as nice-to-have runs → approve → they run."""
+        backend = FakeBackend(_outcome)
+        planner = PetalPlanner()
+        bridge = Bridge(
+            quickstart, store=InMemoryEventStore(), backend=backend, ablation_planner=planner
+        )
+        assert bridge.run() is Stage.AWAITING_APPROVAL
+        state = bridge.status()
+        assert state.ablations is not None and state.ablations.runs == ("A001", "A002")
+        assert state.runs["A001"].spec.priority == "nice"
+        assert state.runs["A002"].spec.params["epochs"] == "5"
+        assert "2 new run(s) wait for approval: A001, A002" in (
+            state.approval.summary if state.approval else ""
+        )
+        assert "Logistic regression (petal features only)" in planner.requests[0].systems
+        assert len(backend.launches) == 20
+        bridge.approve()
+        assert bridge.run() is Stage.COLLECTED
+        state = bridge.status()
+        assert state.runs["A001"].state is RunState.SUCCEEDED
+        assert len(backend.launches) == 22
+        assert len(planner.requests) == 1  # planned once, not again after the second collection
+        launched = backend.launches[-1].argv
+        assert launched[launched.index("--epochs") + 1] == "5"
+
+    def test_without_a_planner_the_skip_is_recorded(self, quickstart: Path) -> None:
+        """No planner: the log says ablation planning was skipped and why; no approval asked."""
+        bridge = Bridge(quickstart, store=InMemoryEventStore(), backend=FakeBackend(_outcome))
+        assert bridge.run() is Stage.COLLECTED
+        state = bridge.status()
+        assert state.ablations is not None and state.ablations.outcome == "skipped"
+        assert "no ablation planner configured" in state.ablations.reason
+
+    def test_unrenderable_proposal_is_refused_with_the_reason(self, quickstart: Path) -> None:
+        """A proposal for a system with a placeholder nobody fills is not planned, and said so."""
+
+        class Bad(PetalPlanner):
+            def propose(self, request: AblationRequest) -> Sequence[ProposedRun]:
+                return [ProposedRun(id="A001", block="B3", system="Logistic regression")]
+
+        bridge = Bridge(
+            quickstart,
+            store=InMemoryEventStore(),
+            backend=FakeBackend(_outcome),
+            ablation_planner=Bad(),
+        )
+        assert bridge.run() is Stage.COLLECTED
+        state = bridge.status()
+        assert state.ablations is not None and state.ablations.outcome == "skipped"
+        assert "A001" in state.ablations.reason and "seed" in state.ablations.reason
+
+
+AGENT = """#!{python}
+import sys
+prompt = open(sys.argv[1]).read()
+assert "Results so far" in prompt and "Logistic regression" in prompt
+print("Here you go:")
+print('[{{"block": "B3", "system": "Logistic regression", "seed": 3}}]')
+"""
+
+
+class TestAgentCLIAblationPlanner:
+    def test_agent_answer_becomes_proposals(self, tmp_path: Path) -> None:
+        """A real executable agent is run with the prompt file; its JSON becomes runs."""
+        script = tmp_path / "agent.py"
+        script.write_text(AGENT.format(python=sys.executable))
+        script.chmod(script.stat().st_mode | stat.S_IXUSR)
+        planner = AgentCLIAblationPlanner([str(script), "{prompt_file}"], timeout_seconds=30)
+        request = AblationRequest(
+            project=tmp_path,
+            plan_excerpt="plan",
+            results="results",
+            systems=("Logistic regression",),
+            taken_ids=("A001",),
+        )
+        (run,) = planner.propose(request)
+        assert run == ProposedRun(id="A002", block="B3", system="Logistic regression", seed=3)
+
+    @pytest.mark.parametrize(
+        ("reply", "message"),
+        [
+            ("no json here", "no JSON array"),
+            ('[{"block": "B1"}]', "system"),
+            ('[{"system": "x", "seed": "one"}]', "seed must be an integer"),
+        ],
+    )
+    def test_unreadable_answers_are_errors(self, reply: str, message: str) -> None:
+        """Replies that are not the documented shape are refused, never guessed."""
+        with pytest.raises(ReviewError, match=message):
+            parse_proposals(reply, ())
+
+    def test_empty_array_is_no_proposal(self) -> None:
+        """[] means the planner proposes nothing."""
+        assert parse_proposals("Nothing worth it: []", ()) == ()
