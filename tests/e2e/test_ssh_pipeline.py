@@ -4,15 +4,20 @@ A plan run to COLLECTED on the SSH backend (a real loopback OpenSSH server), thr
 
 from __future__ import annotations
 
+import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
+import bridge
 from bridge.cli import main
-from tests.adapters.backends.sshd import SshServer
+from tests.adapters.backends.sshd import SshServer, wait_for
 from tests.e2e.tiny import write_project
 
 pytest_plugins = ["tests.adapters.conftest_ssh"]
+REPO = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.ssh
 
 
@@ -60,3 +65,50 @@ class TestSSHPipeline:
         assert main(["run", "--plain", "--project", str(project)]) == 2
         err = capsys.readouterr().err
         assert "key_file" in err and "Traceback" not in err
+
+
+_DRIVER = "import sys, bridge; b = bridge.Bridge(sys.argv[1]); b.run(); b.close()"
+
+
+class TestSSHCrash:
+    def test_bridge_killed_mid_run_adopts_the_remote_run(
+        self, tmp_path: Path, sshd: SshServer, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """SIGKILL bridge while a remote run goes on; the next `bridge run` adopts it, once."""
+        project = write_project(
+            tmp_path / "p",
+            toml_extra='backend = "ssh"',
+            backend_table=_ssh_table(tmp_path, sshd),
+            sleep=1.5,
+        )
+        db = project / ".bridge" / "events.db"
+        driver = subprocess.Popen([sys.executable, "-c", _DRIVER, str(project)], cwd=REPO)
+        try:
+            wait_for(lambda: _has_event(db, "run:R002", "run.started"), 60, "R002 to start")
+        finally:
+            driver.kill()
+            driver.wait(timeout=30)
+        assert main(["run", "--plain", "--project", str(project)]) == 0, capsys.readouterr()
+        markers = sorted(p.name for p in (tmp_path / "remote" / "markers").iterdir())
+        assert len(markers) == 3, markers  # every run executed exactly once
+        again = bridge.Bridge(project)
+        try:
+            state = again.status()
+        finally:
+            again.close()
+        assert all(len(run.attempts) == 1 for run in state.runs.values())
+
+
+def _has_event(db: Path, stream: str, kind: str) -> bool:
+    if not db.exists():
+        return False
+    conn = sqlite3.connect(db)
+    try:
+        row = conn.execute(
+            "SELECT 1 FROM events WHERE stream = ? AND type = ?", (stream, kind)
+        ).fetchone()
+    except sqlite3.OperationalError:
+        return False
+    finally:
+        conn.close()
+    return row is not None

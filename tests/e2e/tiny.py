@@ -42,11 +42,15 @@ TRACKER = """# Experiment Tracker
 | R003 | M1 | main | Method | test | accuracy | MUST | TODO | seed 0 |
 """
 
-SCRIPT = """import argparse, json, os, pathlib
+SCRIPT = """import argparse, json, os, pathlib, time
 p = argparse.ArgumentParser()
 p.add_argument("--model"); p.add_argument("--seed", type=int); p.add_argument("--lr", type=float)
-p.add_argument("--out")
+p.add_argument("--out"); p.add_argument("--sleep", type=float, default=0.0)
 a = p.parse_args()
+markers = pathlib.Path("markers"); markers.mkdir(exist_ok=True)
+with open(markers / f"{a.model}-{a.seed}-{os.getpid()}", "w") as marker:
+    marker.write(a.out)
+time.sleep(a.sleep)
 out = pathlib.Path(a.out); out.mkdir(parents=True, exist_ok=True)
 acc = {"baseline": 0.5, "method": 0.8}[a.model]
 (out / "metrics.json").write_text(json.dumps({"accuracy": acc}))
@@ -55,7 +59,11 @@ print(f"loss={1 - acc}")
 
 
 def write_project(
-    root: Path, *, toml_extra: str = "", backend_table: dict[str, object] | None = None
+    root: Path,
+    *,
+    toml_extra: str = "",
+    backend_table: dict[str, object] | None = None,
+    sleep: float = 0.0,
 ) -> Path:
     """Write the tiny project under ``root`` and return it."""
     (root / "refine-logs").mkdir(parents=True, exist_ok=True)
@@ -67,7 +75,8 @@ def write_project(
         "max_parallel = 2",
         toml_extra,
         "[run]",
-        'command = "python3 train.py --model {model} --seed {seed} --lr 0.1 --out {output_dir}"',
+        'command = "python3 train.py --model {model} --seed {seed} --lr 0.1 --out {output_dir} '
+        f'--sleep {sleep}"',
         'outputs = ["metrics.json"]',
         "estimated_minutes = 1",
         "timeout_minutes = 5",
