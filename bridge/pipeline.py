@@ -2,84 +2,49 @@
 ``Bridge``: the pipeline. Read the log, fold it, ask the machine what is next, call a port,
 append the events, refresh the projections.
 
-``Bridge`` holds no state of its own beyond the fold of the log: a second ``Bridge`` on the same
-project (or the same one after a crash) carries on where the log says. It never prints; it logs
-structured events through structlog, and the command line renders.
+``Bridge`` is the public face: it holds a :class:`~bridge.session.Session` (the log, the fold,
+the ports) and hands each stage to its step in :mod:`bridge.steps`. It holds no state of its own
+beyond the fold of the log: a second ``Bridge`` on the same project (or the same one after a
+crash) carries on where the log says. It never prints; it logs structured events through
+structlog, and the command line renders.
 """
 
 from __future__ import annotations
 
-import fcntl
 import os
-import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import attrs
-import structlog
 
 from bridge import bootstrap
-from bridge.dispatch import Dispatcher
-from bridge.errors import (
-    ConcurrencyError,
-    ImplementError,
-    InputError,
-    LockedError,
-    ReviewError,
-    UnknownRunError,
-)
+from bridge.errors import ConcurrencyError, InputError, UnknownRunError
 from bridge.events import types as ev
 from bridge.events.store import EventStore, SQLiteEventStore, utc_now
-from bridge.events.values import Finding, Severity
-from bridge.machine.classify import failure_signature
-from bridge.machine.fold import Folder, PipelineState
-from bridge.machine.ports import (
-    AblationPlanner,
-    AblationRequest,
-    Backend,
-    Gate,
-    Implementer,
-    ImplementRequest,
-    Notifier,
-    PaidBackend,
-    Reviewer,
-    ReviewRequest,
-)
-from bridge.machine.scheduler import Policy, milestone_order, sanity_milestones
+from bridge.machine.fold import PipelineState, RunView
+from bridge.machine.ports import AblationPlanner, Backend, Gate, Implementer, Notifier, Reviewer
 from bridge.machine.stages import TERMINAL_RUN_STATES, RunState, Stage
-from bridge.machine.table import next_stage
-from bridge.plan import LoadedProject, Plan, load_project, render_argv
+from bridge.plan import Plan, load_project
 from bridge.projections.summary import handoff_summary
-from bridge.projections.writer import ProjectionWriter
+from bridge.session import Session, Step
+from bridge.steps import code, deploy, sanity
 
 __all__ = ["Bridge", "Step"]
 
-log = structlog.get_logger("bridge.pipeline")
 WAITING = frozenset({Stage.AWAITING_APPROVAL, Stage.BLOCKED})
 DONE = frozenset({Stage.COLLECTED})
 _CANCEL_TRIES = 5  # lost races with a running `bridge run` before cancel gives up
-_REFRESH_EVERY = 10.0  # seconds between projection refreshes while runs go on (and at every stage)
-
-
-@attrs.frozen(kw_only=True)
-class Step:
-    """
-    What one :meth:`Bridge.advance` did: the stage before and after, and a sentence.
-    """
-
-    before: Stage
-    after: Stage
-    action: str
-
-    @property
-    def waiting(self) -> bool:
-        """
-        True when the pipeline stopped for a person (approval, or blocked).
-        """
-        return self.after in WAITING
+_RETRYABLE = frozenset(
+    {
+        RunState.FAILED,
+        RunState.STUCK,
+        RunState.LOST,
+        RunState.CANCELLED,
+        RunState.TIMED_OUT,
+        RunState.FAILED_OOM,
+    }
+)
 
 
 def _project_root(target: str | Path | Plan) -> Path:
@@ -129,40 +94,44 @@ class Bridge:
         clock: Callable[[], datetime] | None = None,
         options: Mapping[str, object] | None = None,
     ) -> None:
-        self.root = (
-            Path(project).resolve() if project is not None else _project_root(plan_or_project)
+        self.root = Path(project).resolve() if project else _project_root(plan_or_project)
+        self.project = load_project(self.root, overrides=dict(options or {}))
+        clock = clock or utc_now
+        self._session = Session(
+            self.root,
+            self.project,
+            store or SQLiteEventStore(self.root / ".bridge" / "events.db", clock=clock),
+            clock,
+            backend=backend,
+            implementer=implementer,
+            reviewer=reviewer,
+            gate=gate,
+            notifier=notifier if notifier is not None else bootstrap.make_notifier(self.project),
+            ablation_planner=ablation_planner,
         )
-        self.project: LoadedProject = load_project(self.root, overrides=dict(options or {}))
-        self._clock = clock or utc_now
-        self._store = store or SQLiteEventStore(
-            self.root / ".bridge" / "events.db", clock=self._clock
-        )
-        self._backend = backend
-        self._implementer = implementer
-        self._reviewer = reviewer
-        self._gate = gate
-        self._ablation_planner = ablation_planner
-        self._notifier = notifier if notifier is not None else bootstrap.make_notifier(self.project)
-        self._folder = Folder().apply_all(self._store.read())
-        self._writer = ProjectionWriter(self.root)
-        self._last_refresh = 0.0
-        self._gates_asked: set[str] = set()
-        self._log = log.bind(project=str(self.root))
 
-    # -- public API -------------------------------------------------------------------------
+    # -- reading ----------------------------------------------------------------------------
 
     def status(self) -> PipelineState:
         """
         The pipeline's state as the log tells it now.
         """
-        self._catch_up()
-        return self._folder.state()
+        return self._session.state()
 
     def summary(self) -> str:
         """
         The handoff summary ``bridge run`` ends with (see :func:`handoff_summary`).
         """
         return handoff_summary(self.status())
+
+    @property
+    def backend(self) -> Backend:
+        """
+        The backend (built from ``bridge.toml`` on first use).
+        """
+        return self._session.backend
+
+    # -- moving on --------------------------------------------------------------------------
 
     def advance(self) -> Step:
         """
@@ -171,14 +140,18 @@ class Bridge:
         Raises:
             LockedError: another bridge process is working on this project.
         """
-        with self._locked():
+        with self._session.locked():
             return self._advance()
 
     def run(self, until: Stage | None = None) -> Stage:
         """
         Advance until COLLECTED, a waiting stage (AWAITING_APPROVAL, BLOCKED) or ``until``.
+
+        Raises:
+            LockedError: another bridge process is working on this project.
         """
-        with self._locked():
+        s = self._session
+        with s.locked():
             while True:
                 step = self._advance()
                 stage = step.after
@@ -187,7 +160,7 @@ class Bridge:
                 proposals_waiting = (
                     stage is Stage.COLLECTED
                     and step.before is not stage
-                    and any(r.state is RunState.PENDING for r in self._folder.state().runs.values())
+                    and any(r.state is RunState.PENDING for r in s.state().runs.values())
                 )
                 if not proposals_waiting and (
                     stage in DONE
@@ -195,8 +168,33 @@ class Bridge:
                     or stage is until
                     or (step.before is step.after and stage is not Stage.DEPLOYED)
                 ):
-                    self._refresh(force=True)
+                    s.refresh(force=True)
                     return stage
+
+    def _advance(self) -> Step:
+        s = self._session
+        state = s.state()
+        if state.plan is None:
+            code.load(s)
+            state = s.state()
+        steps: dict[Stage, Callable[[Session], Step]] = {
+            Stage.PLANNED: code.implement,
+            Stage.IMPLEMENTED: code.review,
+            Stage.REVIEWED: sanity.sanity,
+            Stage.SANITY_FAILED: sanity.after_sanity_failure,
+            Stage.RESCUE: sanity.rescue,
+            Stage.SANITY_OK: lambda s: s.enter("deploy", "sanity passed; deploying the plan"),
+            Stage.DEPLOYED: deploy.deploy,
+            Stage.COLLECTED: deploy.collected,
+        }
+        step = steps.get(state.stage)
+        if step is None:
+            return Step(
+                before=state.stage, after=state.stage, action=f"waiting at {state.stage.value}"
+            )
+        return step(s)
+
+    # -- a person's commands ----------------------------------------------------------------
 
     def approve(self, by: str = "") -> Step:
         """
@@ -207,48 +205,51 @@ class Bridge:
         Raises:
             InputError: nothing is waiting for a person.
         """
-        with self._locked():
-            state = self.status()
+        s = self._session
+        with s.locked():
+            state = s.state()
             if state.stage is Stage.BLOCKED:
-                self._gates_asked.clear()
-                return self._enter("reopen", "reopened by a person after a block")
+                s.gates_asked.clear()
+                return s.enter("reopen", "reopened by a person after a block")
             if state.stage is not Stage.AWAITING_APPROVAL:
                 raise InputError(f"nothing to approve: the pipeline is at {state.stage.value}")
-            self._append("bridge", [ev.Approved(by=by or os.environ.get("USER", ""))])
-            return self._enter("approve", "approved by a person")
+            s.append("bridge", [ev.Approved(by=by or os.environ.get("USER", ""))])
+            return s.enter("approve", "approved by a person")
 
     def cancel(self, run_id: str) -> None:
         """
-        Cancel a run: kill its process group if live, or keep it from launching.
+        Cancel a run: kill its process group if live, or keep it from launching. Works while
+        another process runs the pipeline (it does not take the project lock).
 
         Raises:
             UnknownRunError: the plan has no such run.
             InputError: the run already ended.
         """
-        run = self._run(self.status(), run_id)
+        s = self._session
+        run = _run(s.state(), run_id)
         if run.state in TERMINAL_RUN_STATES:
             raise InputError(f"run {run_id} already ended ({run.state.value}); nothing to cancel")
         # A running `bridge run` may record the run's end (or its launch) at the same moment:
         # on a lost race read the log again and go on from what it says now.
         for _ in range(_CANCEL_TRIES):
-            run = self._run(self.status(), run_id)
+            run = _run(s.state(), run_id)
             if run.state in TERMINAL_RUN_STATES:
                 break
             attempt = run.current
             event = ev.RunCancelled(run_id=run_id, reason="cancelled by a person")
             if run.state in (RunState.SUBMITTED, RunState.RUNNING) and attempt is not None:
-                handle = attempt.handle or self.backend.find(attempt.attempt_id)
+                handle = attempt.handle or s.backend.find(attempt.attempt_id)
                 if handle is not None:
-                    self.backend.cancel(handle)
+                    s.backend.cancel(handle)
                 event = attrs.evolve(event, attempt_id=attempt.attempt_id)
             try:
-                self._append(f"run:{run_id}", [event], run.stream_version)
+                s.append(f"run:{run_id}", [event], run.stream_version)
             except ConcurrencyError:
                 continue
             break
         else:
             raise ConcurrencyError(f"run {run_id} kept changing while it was being cancelled")
-        self._refresh(force=True)
+        s.refresh(force=True)
 
     def retry(self, run_id: str) -> None:
         """
@@ -258,722 +259,37 @@ class Bridge:
             UnknownRunError: the plan has no such run.
             InputError: the run is not in a state that can be retried.
         """
-        state = self.status()
-        run = self._run(state, run_id)
-        retryable = {
-            RunState.FAILED,
-            RunState.STUCK,
-            RunState.LOST,
-            RunState.CANCELLED,
-            RunState.TIMED_OUT,
-            RunState.FAILED_OOM,
-        }
-        if run.state not in retryable:
+        s = self._session
+        state = s.state()
+        run = _run(state, run_id)
+        if run.state not in _RETRYABLE:
             raise InputError(
                 f"run {run_id} is {run.state.value}; only failed, stuck, lost, "
                 "timed-out or cancelled runs can be retried"
             )
-        self._append(
+        s.append(
             f"run:{run_id}",
             [ev.RunRetryScheduled(run_id=run_id, reason="retry asked by a person", manual=True)],
             run.stream_version,
         )
         if state.stage is Stage.COLLECTED:
-            self._enter("redeploy", f"retrying {run_id}")
-        self._refresh(force=True)
-
-    @property
-    def backend(self) -> Backend:
-        """
-        The backend (built from ``bridge.toml`` on first use).
-        """
-        if self._backend is None:
-            self._backend = bootstrap.make_backend(self.project)
-        return self._backend
+            s.enter("redeploy", f"retrying {run_id}")
+        s.refresh(force=True)
 
     def close(self) -> None:
         """
-        Release the backend and the store.
+        Record what a paid backend spent, release the backend, close the store.
         """
-        if self._backend is not None:
-            self._record_cost()
-            self._backend.release()
-        self._store.close()
-
-    # -- paid backends ----------------------------------------------------------------------
-
-    def _paid(self) -> PaidBackend | None:
-        backend = self.backend
-        return backend if isinstance(backend, PaidBackend) else None
-
-    def _quote(self, state: PipelineState) -> str:
-        paid = self._paid()
-        if paid is None:
-            return ""
-        hours = sum(
-            (r.spec.estimated_minutes or 0.0) / 60.0
-            for r in state.runs.values()
-            if r.state not in TERMINAL_RUN_STATES
-        )
-        quote = paid.estimate(hours)
-        return f"\nestimated cost: ${quote.dollars:.2f} ({quote.offer}, ${quote.dph:.3f}/h)"
-
-    def _record_cost(self) -> None:
-        paid = self._paid() if self._backend is not None else None
-        if paid is None:
-            return
-        spent = round(paid.spent(), 4)
-        if spent != round(self._folder.state().dollars_spent, 4):
-            self._append("bridge", [ev.CostRecorded(backend=self.backend.name, dollars=spent)])
-
-    def _report_orphans(self) -> None:
-        paid = self._paid()
-        if paid is None:
-            return
-        live = [r.current for r in self._folder.state().runs.values() if r.current is not None]
-        found = paid.orphans(
-            handles=[a.handle for a in live if a.handle is not None],
-            attempt_ids=[a.attempt_id for a in live],
-        )
-        if found:
-            names = tuple(
-                f"{o.instance_id} ({o.label}, {o.status}, ${o.dollars:.2f})" for o in found
-            )
-            self._append("bridge", [ev.OrphansReported(backend=self.backend.name, instances=names)])
-            self._log.warning("orphans_found", instances=list(names))
-
-    def _run_phase(self, phase: str) -> str | None:
-        """
-        Run a phase to its end; return why a gate held it, or None when it finished.
-        """
-        self._report_orphans()
-        try:
-            finished = self._dispatcher().run_phase(phase, idle=self._refresh)
-        finally:
-            self._record_cost()
-        if finished:
-            return None
-        held = [g for g in self._folder.state().gates if not g.proceed]
-        return f"the gate held the plan after {held[-1].milestone}: {held[-1].reason}"
-
-    def _milestone_progress(self) -> bool:
-        """
-        Record finished milestones (and notify), and ask the gate once a milestone's must-run
-        runs all succeeded. Returns False when the gate holds the plan.
-        """
-        state = self._folder.state()
-        decided = {g.milestone: g for g in state.gates}
-        for milestone in milestone_order(state):
-            runs = state.runs_in(milestone)
-            if not runs:
-                continue
-            must = [r for r in runs if r.spec.priority == "must"]
-            must_ok = all(r.state is RunState.SUCCEEDED for r in must)
-            if self._gate is not None and must_ok:
-                previous = decided.get(milestone)
-                if previous is None or (
-                    not previous.proceed and milestone not in self._gates_asked
-                ):
-                    self._gates_asked.add(milestone)
-                    decision = self._gate.decide(milestone, _milestone_summary(runs))
-                    self._append(
-                        "bridge",
-                        [
-                            ev.GateDecided(
-                                milestone=milestone,
-                                proceed=decision.proceed,
-                                reason=decision.reason,
-                            )
-                        ],
-                    )
-                    if not decision.proceed:
-                        return False
-                elif not previous.proceed:
-                    return False
-            if milestone not in state.milestones_completed and all(
-                r.state in TERMINAL_RUN_STATES for r in runs
-            ):
-                ok = sum(1 for r in runs if r.state is RunState.SUCCEEDED)
-                self._append(
-                    "bridge", [ev.MilestoneCompleted(milestone=milestone, succeeded=must_ok)]
-                )
-                self._notify(
-                    "milestone",
-                    f"bridge: milestone {milestone} finished",
-                    f"{ok}/{len(runs)} runs succeeded",
-                )
-        return True
-
-    # -- plumbing ---------------------------------------------------------------------------
-
-    @contextmanager
-    def _locked(self) -> Iterator[None]:
-        lock_path = self.root / ".bridge" / "lock"
-        lock_path.parent.mkdir(parents=True, exist_ok=True)
-        with lock_path.open("a+") as handle:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError as exc:
-                handle.seek(0)
-                holder = handle.read().strip() or "another process"
-                raise LockedError(
-                    f"another bridge process ({holder}) is working on {self.root}; "
-                    "wait for it or stop it first"
-                ) from exc
-            handle.seek(0)
-            handle.truncate()
-            handle.write(f"pid {os.getpid()}")
-            handle.flush()
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
-
-    def _catch_up(self) -> None:
-        for record in self._store.read(after=self._folder.state().last_seq):
-            self._folder.apply(record)
-
-    def _append(self, stream: str, events: Sequence[Any], expected: int | None = None) -> None:
-        self._store.append(stream, list(events), expected)
-        self._catch_up()
-        self._refresh()
-
-    def _refresh(self, *, force: bool = False) -> None:
-        now = time.monotonic()
-        if not force and now - self._last_refresh < _REFRESH_EVERY:
-            return
-        state = self._folder.state()
-        if state.plan is None:
-            # Mid-load (PlanLoaded comes last): a tracker rendered now would hold only some of
-            # the runs and replace the researcher's tracker with it.
-            return
-        self._last_refresh = now
-        written = self._writer.refresh(state)
-        if written:
-            self._store.append("bridge", written, None)
-            self._catch_up()
-
-    def _enter(self, trigger: str, reason: str) -> Step:
-        before = self.status().stage
-        after = next_stage(before, trigger)
-        self._append("bridge", [ev.StageEntered(stage=after.value, trigger=trigger, reason=reason)])
-        self._refresh(force=True)
-        self._log.info("stage_entered", stage=after.value, trigger=trigger, reason=reason)
-        return Step(before=before, after=after, action=reason)
-
-    def _run(self, state: PipelineState, run_id: str) -> Any:
-        run = state.runs.get(run_id)
-        if run is None:
-            raise UnknownRunError(
-                f"no run {run_id!r} in this plan (runs: {', '.join(list(state.runs)[:8])}…)"
-            )
-        return run
-
-    def _notify(self, event: str, title: str, text: str) -> None:
-        if self._notifier is None:
-            return
-        wants = getattr(self._notifier, "wants", None)
-        if wants is not None and not wants(event):
-            return
-        self._notifier.notify(title, text)
-
-    # -- the stages -------------------------------------------------------------------------
-
-    def _advance(self) -> Step:
-        self._catch_up()
-        state = self._folder.state()
-        if state.plan is None:
-            self._load()
-            state = self._folder.state()
-        handler = {
-            Stage.PLANNED: self._implement,
-            Stage.IMPLEMENTED: self._review,
-            Stage.REVIEWED: self._sanity,
-            Stage.SANITY_FAILED: self._after_sanity_failure,
-            Stage.RESCUE: self._rescue,
-            Stage.SANITY_OK: lambda: self._enter("deploy", "sanity passed; deploying the plan"),
-            Stage.DEPLOYED: self._deploy,
-            Stage.COLLECTED: self._collected,
-        }.get(state.stage)
-        if handler is None:
-            return Step(
-                before=state.stage, after=state.stage, action=f"waiting at {state.stage.value}"
-            )
-        return handler()
-
-    def _load(self) -> None:
-        from bridge.pipeline_events import plan_events
-
-        # Run streams first, PlanLoaded last, skipping runs already planned: a crash half-way
-        # leaves no PlanLoaded, so the next call loads again and plans only what is missing.
-        planned = self._folder.state().runs
-        recorded = plan_events(self.project)
-        for stream, events in recorded:
-            if stream != "bridge" and stream.removeprefix("run:") not in planned:
-                self._append(stream, events, 0)
-        for stream, events in recorded:
-            if stream == "bridge":
-                self._append(stream, events)
-
-    def _commands(self) -> dict[str, tuple[str, ...]]:
-        out: dict[str, tuple[str, ...]] = {}
-        for run in self._folder.state().runs.values():
-            if run.spec.command:
-                out[run.run_id] = render_argv(
-                    run.spec.command, {**run.spec.params, "output_dir": "OUT", "gpu": ""}
-                )
-        return out
-
-    def _setup_params(self) -> dict[str, tuple[str, ...]]:
-        from bridge.pipeline_events import setup_params
-
-        return setup_params(self.project)
-
-    def _request(self, findings: Sequence[Finding] = ()) -> ImplementRequest:
-        from bridge.pipeline_events import plan_excerpt
-
-        return ImplementRequest(
-            project=self.root,
-            plan_excerpt=plan_excerpt(self.project),
-            method=self.project.plan.method,
-            commands=self._commands(),
-            findings=tuple(findings),
-            setup_params=self._setup_params(),
-        )
-
-    @property
-    def implementer(self) -> Implementer:
-        """
-        The implementer (built from ``bridge.toml`` on first use).
-        """
-        if self._implementer is None:
-            self._implementer = bootstrap.make_implementer(self.project)
-        return self._implementer
-
-    @property
-    def reviewer(self) -> Reviewer:
-        """
-        The reviewer (built from ``bridge.toml`` on first use).
-        """
-        if self._reviewer is None:
-            self._reviewer = bootstrap.make_reviewer(
-                self.project, self._commands(), self._setup_params()
-            )
-        return self._reviewer
-
-    def _block(self, reason: str, findings: Sequence[Finding] = ()) -> Step:
-        self._append("bridge", [ev.PipelineBlocked(reason=reason, findings=tuple(findings))])
-        self._notify("blocked", "bridge: blocked", reason)
-        return self._enter("block", reason)
-
-    def _implement(self, findings: Sequence[Finding] = (), *, trigger: str = "implement") -> Step:
-        state = self._folder.state()
-        try:
-            result = self.implementer.implement(self._request(findings))
-        except ImplementError as exc:
-            return self._block(f"implementation failed: {exc}")
-        if result.base_commit and state.base_repo is None:
-            self._append(
-                "bridge",
-                [
-                    ev.BaseRepoCloned(
-                        url=self.project.options.base_repo,
-                        path="base_repo",
-                        commit=result.base_commit,
-                    )
-                ],
-            )
-        self._append(
-            "bridge",
-            [
-                ev.ImplementationRecorded(
-                    implementer=self.implementer.name,
-                    changed_files=dict(result.changed_files),
-                    findings=tuple(result.findings),
-                    summary=result.summary,
-                    round=len(state.implementations) + 1,
-                )
-            ],
-        )
-        blocking = [f for f in result.findings if f.severity is Severity.BLOCKING]
-        if blocking:
-            return self._block(
-                f"{len(blocking)} blocking finding(s): {blocking[0].message}", blocking
-            )
-        return self._enter(trigger, result.summary or "every run has code")
-
-    def _review_once(self, round_: int) -> tuple[Finding, ...] | Step:
-        if not self.project.options.code_review:
-            self._append(
-                "bridge",
-                [
-                    ev.CodeReviewed(
-                        reviewer="none",
-                        skipped=True,
-                        round=round_,
-                        text="code review is off (code_review = false)",
-                    )
-                ],
-            )
-            return ()
-        files = _code_files(self.root, self._commands())
-        request = ReviewRequest(
-            purpose="code_review",
-            project=self.root,
-            plan_excerpt=self._request().plan_excerpt,
-            method=self._request().method,
-            files=files,
-        )
-        try:
-            review = self.reviewer.review(request)
-        except ReviewError as exc:
-            return self._block(f"code review failed: {exc}")
-        self._append(
-            "bridge",
-            [
-                ev.CodeReviewed(
-                    reviewer=review.reviewer,
-                    findings=review.findings,
-                    text=review.text,
-                    local_only=review.local_only,
-                    model=review.model,
-                    round=round_,
-                )
-            ],
-        )
-        return review.blocking
-
-    def _review(self) -> Step:
-        rounds = len(self._folder.state().reviews)
-        blocking = self._review_once(rounds + 1)
-        if isinstance(blocking, Step):
-            return blocking
-        if blocking and self.implementer.can_fix:
-            try:
-                fix = self.implementer.implement(self._request(blocking))
-            except ImplementError as exc:
-                return self._block(f"fixing review findings failed: {exc}")
-            self._append(
-                "bridge",
-                [
-                    ev.ImplementationRecorded(
-                        implementer=self.implementer.name,
-                        changed_files=dict(fix.changed_files),
-                        findings=tuple(fix.findings),
-                        summary=fix.summary,
-                        round=len(self._folder.state().implementations) + 1,
-                    )
-                ],
-            )
-            blocking = self._review_once(rounds + 2)
-            if isinstance(blocking, Step):
-                return blocking
-        if blocking:
-            return self._block(
-                f"code review found {len(blocking)} blocking issue(s): {blocking[0].message}",
-                blocking,
-            )
-        return self._enter(
-            "review", "code reviewed" if self.project.options.code_review else "code review off"
-        )
-
-    def _policy(self) -> Policy:
-        return Policy(
-            max_parallel=self.project.options.max_parallel,
-            sanity_first=self.project.options.sanity_first,
-            budget_enforce=self.project.options.budget == "enforce",
-            oom_backoff_seconds=self.project.config.run.oom_backoff_seconds,
-            gated=self._gate is not None,
-        )
-
-    def _dispatcher(self) -> Dispatcher:
-        from bridge.pipeline_events import collect_metrics
-
-        def finished(run_id: str) -> None:
-            events = collect_metrics(self.project, self._folder.state(), run_id)
-            if events:
-                run = self._folder.state().runs[run_id]
-                self._append(f"run:{run_id}", events, run.stream_version)
-
-        return Dispatcher(
-            self.root,
-            self.backend,
-            self.status,
-            self._append_expected,
-            self._clock,
-            self._policy(),
-            on_finished=finished,
-            on_progress=self._milestone_progress,
-        )
-
-    def _append_expected(self, stream: str, events: Sequence[Any], expected: int | None) -> None:
-        self._append(stream, events, expected)
-
-    def _sanity(self) -> Step:
-        state = self._folder.state()
-        options = self.project.options
-        if not options.auto_deploy and not state.approved:
-            from bridge.pipeline_events import approval_summary
-
-            summary = approval_summary(self.project, state) + self._quote(state)
-            self._append("bridge", [ev.ApprovalRequested(summary=summary)])
-            return self._enter(
-                "request_approval", "auto_deploy is off: waiting for `bridge approve`"
-            )
-        sanity = sanity_milestones(state) if options.sanity_first else set()
-        runs = [r for r in state.runs.values() if r.spec.milestone in sanity]
-        if not runs:
-            self._append(
-                "bridge", [ev.SanityChecked(passed=True, detail="no sanity milestone in the plan")]
-            )
-            return self._enter("pass_sanity", "no sanity milestone; nothing to check first")
-        for run in runs:  # a second sanity pass re-runs what failed before
-            if run.state in TERMINAL_RUN_STATES and run.state is not RunState.SUCCEEDED:
-                self._append(
-                    f"run:{run.run_id}",
-                    [
-                        ev.RunRetryScheduled(
-                            run_id=run.run_id, reason="sanity runs again", manual=True
-                        )
-                    ],
-                    run.stream_version,
-                )
-        held = self._run_phase("sanity")
-        if held is not None:
-            return self._block(held)
-        state = self._folder.state()
-        runs = [r for r in state.runs.values() if r.spec.milestone in sanity]
-        failed = [r for r in runs if r.state is not RunState.SUCCEEDED]
-        if not failed:
-            self._append(
-                "bridge",
-                [ev.SanityChecked(passed=True, detail=f"{len(runs)} sanity run(s) passed")],
-            )
-            self._notify("milestone", "bridge: sanity passed", f"{len(runs)} sanity run(s) passed")
-            return self._enter("pass_sanity", "sanity milestone passed")
-        failures = [
-            (r.spec.system, r.current.exit_code if r.current else None, _log_tail(self.root, r))
-            for r in failed
-        ]
-        signature = failure_signature(failures)
-        detail = "; ".join(f"{r.run_id}: {r.reason}" for r in failed)[:2000]
-        self._append("bridge", [ev.SanityChecked(passed=False, signature=signature, detail=detail)])
-        self._notify("failure", "bridge: sanity failed", detail)
-        return self._enter("fail_sanity", f"sanity failed: {detail[:200]}")
-
-    def _after_sanity_failure(self) -> Step:
-        state = self._folder.state()
-        checks = [c for c in state.sanity_checks if not c.passed]
-        last = checks[-1]
-        repeats = sum(1 for c in checks if c.signature == last.signature)
-        if repeats >= 2:
-            if self.project.options.rescue_on_failure:
-                return self._enter(
-                    "rescue", "the same sanity failure twice: asking for a diagnosis"
-                )
-            return self._block(f"sanity failed twice the same way: {last.detail[:300]}")
-        if self.implementer.can_fix:
-            finding = Finding(severity=Severity.BLOCKING, message=f"sanity failed: {last.detail}")
-            return self._implement([finding])
-        return self._enter("retry_sanity", "sanity failed once; running it again")
-
-    def _rescue(self) -> Step:
-        state = self._folder.state()
-        last = [c for c in state.sanity_checks if not c.passed][-1]
-        failed = [
-            r
-            for r in state.runs.values()
-            if r.spec.milestone in sanity_milestones(state) and r.state is not RunState.SUCCEEDED
-        ]
-        failure = "\n\n".join(
-            f"run {r.run_id} ({r.spec.system}) on {self.backend.name}\ncommand: "
-            f"{' '.join(r.current.argv) if r.current else ''}\nexit: "
-            f"{r.current.exit_code if r.current else None}\nlog:\n{_log_tail(self.root, r)}"
-            for r in failed
-        )
-        request = ReviewRequest(
-            purpose="rescue",
-            project=self.root,
-            plan_excerpt=self._request().plan_excerpt,
-            method=self._request().method,
-            files=_code_files(self.root, self._commands()),
-            failure=f"signature {last.signature}\n{failure}",
-        )
-        try:
-            review = self.reviewer.review(request)
-        except ReviewError as exc:
-            return self._block(f"rescue diagnosis failed: {exc}")
-        self._append(
-            "bridge",
-            [
-                ev.RescueDiagnosed(
-                    reviewer=review.reviewer, findings=review.findings, text=review.text
-                )
-            ],
-        )
-        fixes = [f for f in review.findings if f.severity is Severity.BLOCKING] or list(
-            review.findings
-        )
-        if self.implementer.can_fix and fixes:
-            return self._implement(fixes)
-        return self._block(
-            f"sanity fails repeatedly; diagnosis: {review.text[:400]}", review.findings
-        )
-
-    def _deploy(self) -> Step:
-        held = self._run_phase("deploy")
-        if held is not None:
-            return self._block(held)
-        state = self._folder.state()
-        must = [r for r in state.runs.values() if r.spec.priority == "must"]
-        done = sum(1 for r in must if r.state is RunState.SUCCEEDED)
-        text = f"{done}/{len(must)} must-run runs succeeded"
-        self._notify("finished", "bridge: runs finished", text)
-        step = self._enter("collect", text)
-        self._plan_ablations()
-        return step
-
-    def _collected(self) -> Step:
-        """
-        At COLLECTED: ablation runs proposed but not yet approved go to the approval checkpoint.
-        """
-        state = self._folder.state()
-        waiting = [r for r in state.runs.values() if r.state is RunState.PENDING]
-        if not waiting:
-            return Step(before=state.stage, after=state.stage, action="all runs collected")
-        from bridge.pipeline_events import approval_summary
-
-        ids = ", ".join(r.run_id for r in waiting)
-        self._append(
-            "bridge",
-            [
-                ev.ApprovalRequested(
-                    summary=f"{len(waiting)} new run(s) wait for approval: {ids}\n"
-                    + approval_summary(self.project, state)
-                    + self._quote(state)
-                )
-            ],
-        )
-        return self._enter("request_approval", f"{len(waiting)} proposed run(s) need approval")
-
-    def _plan_ablations(self) -> None:
-        """
-        After a collection: ask the ablation planner when the main result is positive; record
-        what happened either way (proposed runs, or why planning was skipped).
-        """
-        from bridge.pipeline_events import plan_excerpt, proposed_run_events
-        from bridge.projections import results
-        from bridge.projections.outcome import evaluate
-
-        state = self._folder.state()
-        if state.ablations is not None:
-            return  # planned once per plan: the proposals are in the log already
-        planner = self._ablation_planner or bootstrap.make_ablation_planner(self.project)
-        outcome = evaluate(state)
-        name = planner.name if planner is not None else ""
-        if planner is None:
-            reason = "no ablation planner configured ([ablations] in bridge.toml)"
-        elif outcome.main_result.value != "positive":
-            reason = f"main result {outcome.main_result.value}"
-        else:
-            reason = ""
-        if reason:
-            self._append(
-                "bridge", [ev.AblationsPlanned(planner=name, outcome="skipped", reason=reason)]
-            )
-            return
-        assert planner is not None
-        systems = sorted(
-            {r.spec.system for r in state.runs.values()} | set(self.project.config.systems)
-        )
-        request = AblationRequest(
-            project=self.root,
-            plan_excerpt=plan_excerpt(self.project),
-            results=results.render(state, "en"),
-            systems=tuple(systems),
-            taken_ids=tuple(state.runs),
-        )
-        try:
-            proposals = planner.propose(request)
-        except ReviewError as exc:
-            self._append(
-                "bridge",
-                [
-                    ev.AblationsPlanned(
-                        planner=name, outcome="skipped", reason=f"the planner failed: {exc}"
-                    )
-                ],
-            )
-            return
-        planned: list[str] = []
-        problems: list[str] = []
-        for proposal in proposals:
-            if proposal.id in state.runs:
-                problems.append(f"{proposal.id}: the id is taken")
-                continue
-            event, problem = proposed_run_events(self.project, proposal, "ABLATIONS")
-            if event is None:
-                problems.append(problem)
-                continue
-            self._append(f"run:{proposal.id}", [event], 0)
-            planned.append(proposal.id)
-        outcome_word = "proposed" if planned else "skipped"
-        reason = (
-            "; ".join(problems) if problems else ("" if planned else "the planner proposed none")
-        )
-        self._append(
-            "bridge",
-            [
-                ev.AblationsPlanned(
-                    planner=name, outcome=outcome_word, reason=reason, runs=tuple(planned)
-                )
-            ],
-        )
+        s = self._session
+        if s.backend_or_none is not None:
+            deploy.record_cost(s)
+            s.backend_or_none.release()
+        s.store.close()
 
 
-def _log_tail(root: Path, run: Any) -> str:
-    attempt = run.current
-    if attempt is None:
-        return ""
-    base = root / ".bridge" / "runs" / run.run_id / attempt.attempt_id
-    text = ""
-    for name in ("stdout.log", "stderr.log"):
-        try:
-            text += (base / name).read_text(errors="replace")[-4000:]
-        except OSError:
-            continue
-    return text
-
-
-def _code_files(
-    root: Path, commands: Mapping[str, Sequence[str]], limit: int = 200_000
-) -> dict[str, str]:
-    files: dict[str, str] = {}
-    total = 0
-    for argv in commands.values():
-        for token in argv:
-            if token.endswith(".py") and (root / token).is_file() and token not in files:
-                text = (root / token).read_text(errors="replace")
-                total += len(text)
-                if total > limit:
-                    return files
-                files[token] = text
-                for sibling in sorted((root / token).parent.glob("*.py")):
-                    rel = str(sibling.relative_to(root))
-                    if rel not in files and total + sibling.stat().st_size < limit:
-                        files[rel] = sibling.read_text(errors="replace")
-                        total += len(files[rel])
-    return files
-
-
-def _milestone_summary(runs: Sequence[Any]) -> dict[str, str]:
-    """
-    What a gate is told about a finished milestone: counts and each run's state.
-    """
-    summary = {
-        "runs": str(len(runs)),
-        "succeeded": str(sum(1 for r in runs if r.state is RunState.SUCCEEDED)),
-    }
-    for run in runs:
-        summary[run.run_id] = run.state.value
-    return summary
+def _run(state: PipelineState, run_id: str) -> RunView:
+    run = state.runs.get(run_id)
+    if run is None:
+        known = ", ".join(list(state.runs)[:8])
+        raise UnknownRunError(f"no run {run_id!r} in this plan (runs: {known}…)")
+    return run

@@ -21,6 +21,8 @@ TOP_LEVEL_LAYER = {
     "testing": "pipeline",
     "dispatch": "pipeline",
     "pipeline_events": "pipeline",
+    "session": "pipeline",
+    "steps": "pipeline",
     "__init__": "pipeline",
     "__main__": "cli",
     "console": "cli",

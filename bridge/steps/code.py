@@ -1,0 +1,163 @@
+"""
+The code steps: load the plan into the log, implement (existing code or an agent), review.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from bridge.errors import ImplementError, ReviewError
+from bridge.events import types as ev
+from bridge.events.values import Finding, Severity
+from bridge.machine.ports import ReviewRequest
+from bridge.pipeline_events import plan_events
+from bridge.session import Session, Step
+
+__all__ = ["code_files", "implement", "load", "review", "review_once"]
+
+
+def load(s: Session) -> None:
+    # Run streams first, PlanLoaded last, skipping runs already planned: a crash half-way
+    # leaves no PlanLoaded, so the next call loads again and plans only what is missing.
+    planned = s.state().runs
+    recorded = plan_events(s.project)
+    for stream, events in recorded:
+        if stream != "bridge" and stream.removeprefix("run:") not in planned:
+            s.append(stream, events, 0)
+    for stream, events in recorded:
+        if stream == "bridge":
+            s.append(stream, events)
+
+
+def implement(s: Session, findings: Sequence[Finding] = (), *, trigger: str = "implement") -> Step:
+    state = s.state()
+    try:
+        result = s.implementer.implement(s.request(findings))
+    except ImplementError as exc:
+        return s.block(f"implementation failed: {exc}")
+    if result.base_commit and state.base_repo is None:
+        s.append(
+            "bridge",
+            [
+                ev.BaseRepoCloned(
+                    url=s.project.options.base_repo,
+                    path="base_repo",
+                    commit=result.base_commit,
+                )
+            ],
+        )
+    s.append(
+        "bridge",
+        [
+            ev.ImplementationRecorded(
+                implementer=s.implementer.name,
+                changed_files=dict(result.changed_files),
+                findings=tuple(result.findings),
+                summary=result.summary,
+                round=len(state.implementations) + 1,
+            )
+        ],
+    )
+    blocking = [f for f in result.findings if f.severity is Severity.BLOCKING]
+    if blocking:
+        return s.block(f"{len(blocking)} blocking finding(s): {blocking[0].message}", blocking)
+    return s.enter(trigger, result.summary or "every run has code")
+
+
+def review_once(s: Session, round_: int) -> tuple[Finding, ...] | Step:
+    if not s.project.options.code_review:
+        s.append(
+            "bridge",
+            [
+                ev.CodeReviewed(
+                    reviewer="none",
+                    skipped=True,
+                    round=round_,
+                    text="code review is off (code_review = false)",
+                )
+            ],
+        )
+        return ()
+    files = code_files(s.root, s.commands())
+    request = ReviewRequest(
+        purpose="code_review",
+        project=s.root,
+        plan_excerpt=s.request().plan_excerpt,
+        method=s.request().method,
+        files=files,
+    )
+    try:
+        review = s.reviewer.review(request)
+    except ReviewError as exc:
+        return s.block(f"code review failed: {exc}")
+    s.append(
+        "bridge",
+        [
+            ev.CodeReviewed(
+                reviewer=review.reviewer,
+                findings=review.findings,
+                text=review.text,
+                local_only=review.local_only,
+                model=review.model,
+                round=round_,
+            )
+        ],
+    )
+    return review.blocking
+
+
+def review(s: Session) -> Step:
+    rounds = len(s.state().reviews)
+    blocking = review_once(s, rounds + 1)
+    if isinstance(blocking, Step):
+        return blocking
+    if blocking and s.implementer.can_fix:
+        try:
+            fix = s.implementer.implement(s.request(blocking))
+        except ImplementError as exc:
+            return s.block(f"fixing review findings failed: {exc}")
+        s.append(
+            "bridge",
+            [
+                ev.ImplementationRecorded(
+                    implementer=s.implementer.name,
+                    changed_files=dict(fix.changed_files),
+                    findings=tuple(fix.findings),
+                    summary=fix.summary,
+                    round=len(s.state().implementations) + 1,
+                )
+            ],
+        )
+        blocking = review_once(s, rounds + 2)
+        if isinstance(blocking, Step):
+            return blocking
+    if blocking:
+        return s.block(
+            f"code review found {len(blocking)} blocking issue(s): {blocking[0].message}",
+            blocking,
+        )
+    return s.enter(
+        "review", "code reviewed" if s.project.options.code_review else "code review off"
+    )
+
+
+def code_files(
+    root: Path, commands: Mapping[str, Sequence[str]], limit: int = 200_000
+) -> dict[str, str]:
+    files: dict[str, str] = {}
+    total = 0
+    for argv in commands.values():
+        for token in argv:
+            if token.endswith(".py") and (root / token).is_file() and token not in files:
+                text = (root / token).read_text(errors="replace")
+                total += len(text)
+                if total > limit:
+                    return files
+                files[token] = text
+                for sibling in sorted((root / token).parent.glob("*.py")):
+                    rel = str(sibling.relative_to(root))
+                    if rel not in files and total + sibling.stat().st_size < limit:
+                        files[rel] = sibling.read_text(errors="replace")
+                        total += len(files[rel])
+    return files
