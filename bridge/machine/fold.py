@@ -66,6 +66,7 @@ class RunView:
     reason: str = ""
     oom_failures: int = 0
     failures: int = 0
+    stream_version: int = 0
 
     @property
     def run_id(self) -> str:
@@ -152,6 +153,7 @@ class _Run:
     reason: str = ""
     oom_failures: int = 0
     failures: int = 0
+    version: int = 0
 
     def view(self) -> RunView:
         return RunView(
@@ -163,6 +165,7 @@ class _Run:
             reason=self.reason,
             oom_failures=self.oom_failures,
             failures=self.failures,
+            stream_version=self.version,
         )
 
 
@@ -224,6 +227,7 @@ class Folder:
         seq = record.seq
         if record.stream.startswith("run:"):
             self._apply_run(evt, record, seq)
+            self._runs[record.stream[4:]].version = record.version
         else:
             self._apply_pipeline(evt, seq)
         self._last_seq = seq

@@ -1,0 +1,79 @@
+"""
+Reading the user's inputs: plan, tracker, proposal and idea files, options and bridge.toml.
+
+The public entry points are :func:`load_plan` (one plan file) and :func:`load_project` (a whole
+project directory: discovery, ``bridge.toml``, options, runs). Nothing here touches the network
+or starts processes; malformed input raises :class:`bridge.errors.PlanError` or
+:class:`bridge.errors.ConfigError` and nothing else.
+"""
+
+from __future__ import annotations
+
+from bridge.plan.config import (
+    Config,
+    GridConfig,
+    GridPhase,
+    MetricRegex,
+    MetricsConfig,
+    RunConfig,
+    RunEntry,
+    SystemConfig,
+    load_config,
+)
+from bridge.plan.loader import build_plan, load_plan, parse_plan_text
+from bridge.plan.model import (
+    Block,
+    Budget,
+    Claim,
+    Field,
+    Milestone,
+    Plan,
+    PlanWarning,
+    Risk,
+    Section,
+    TrackerRun,
+)
+from bridge.plan.options import OPTION_NAMES, Options, parse_override_line
+from bridge.plan.project import LoadedProject, discover, load_project, plan_json
+from bridge.plan.runs import RunSpec, match_system
+from bridge.plan.templates import BUILTIN_PLACEHOLDERS, placeholders, render_argv
+from bridge.plan.vocabulary import normalise_priority, normalise_status
+
+__all__ = [
+    "BUILTIN_PLACEHOLDERS",
+    "OPTION_NAMES",
+    "Block",
+    "Budget",
+    "Claim",
+    "Config",
+    "Field",
+    "GridConfig",
+    "GridPhase",
+    "LoadedProject",
+    "MetricRegex",
+    "MetricsConfig",
+    "Milestone",
+    "Options",
+    "Plan",
+    "PlanWarning",
+    "Risk",
+    "RunConfig",
+    "RunEntry",
+    "RunSpec",
+    "Section",
+    "SystemConfig",
+    "TrackerRun",
+    "build_plan",
+    "discover",
+    "load_config",
+    "load_plan",
+    "load_project",
+    "match_system",
+    "normalise_priority",
+    "normalise_status",
+    "parse_override_line",
+    "parse_plan_text",
+    "placeholders",
+    "plan_json",
+    "render_argv",
+]

@@ -1,0 +1,100 @@
+"""
+The ``[implementer]`` table of ``bridge.toml`` and the implementer it builds.
+
+::
+
+    [implementer]
+    kind = "agent"                        # "existing" (the default) | "agent"
+    command = ["codex", "exec", "--full-auto", "{prompt_file}"]
+    timeout_seconds = 3600                # agent only; bound on one agent run
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+import attrs
+
+from bridge.adapters.config_table import TableReader
+from bridge.adapters.implement.agent import AgentCLI
+from bridge.adapters.implement.existing import ExistingCode
+from bridge.machine.ports import Implementer
+
+__all__ = ["ImplementerConfig", "build_implementer"]
+
+_KINDS = ("existing", "agent")
+
+
+@attrs.frozen(kw_only=True)
+class ImplementerConfig:
+    """
+    The parsed ``[implementer]`` table.
+
+    Attributes:
+        kind: ``existing`` or ``agent``.
+        command: the agent's argv (``agent`` only).
+        timeout_seconds: bound on one agent run.
+    """
+
+    kind: str = "existing"
+    command: tuple[str, ...] = ()
+    timeout_seconds: float = 3600.0
+
+    @classmethod
+    def from_table(
+        cls,
+        table: Mapping[str, object],
+        *,
+        file: str | None = None,
+        line_of: Callable[[str], int | None] | None = None,
+    ) -> ImplementerConfig:
+        """
+        Parse ``[implementer]``.
+
+        Args:
+            table: the table as the loader read it.
+            file: the configuration file, for messages.
+            line_of: the line of a dotted setting (``implementer.command``), if known.
+
+        Raises:
+            ConfigError: an unknown key, a bad value, or ``kind = "agent"`` without ``command``.
+        """
+        reader = TableReader("implementer", table, file=file, line_of=line_of)
+        reader.reject_unknown(("kind", "command", "timeout_seconds"))
+        kind = reader.choice("kind", _KINDS, "existing")
+        command = reader.argv("command")
+        timeout = reader.number("timeout_seconds", 3600.0)
+        if kind == "agent" and command is None:
+            reader.fail("command", "implementer.kind = 'agent' needs implementer.command")
+        if kind == "existing" and command is not None:
+            reader.fail(
+                "command",
+                "implementer.command is set but implementer.kind is 'existing'; "
+                "set kind = 'agent' to use it",
+            )
+        return cls(kind=kind, command=command or (), timeout_seconds=timeout)
+
+
+def build_implementer(
+    table: Mapping[str, object] | None,
+    *,
+    base_repo: str | None = None,
+    file: str | None = None,
+    line_of: Callable[[str], int | None] | None = None,
+) -> Implementer:
+    """
+    Build the implementer ``[implementer]`` asks for; ``ExistingCode`` when there is no table.
+
+    Args:
+        table: the ``[implementer]`` table, or ``None`` when ``bridge.toml`` has none.
+        base_repo: the plan's base repository URL, cloned before implementing, or ``None``.
+        file: the configuration file, for messages.
+        line_of: the line of a dotted setting, if known.
+
+    Raises:
+        ConfigError: the table is wrong (see :meth:`ImplementerConfig.from_table`).
+    """
+    config = ImplementerConfig.from_table(table or {}, file=file, line_of=line_of)
+    if config.kind == "agent":
+        return AgentCLI(config.command, timeout_seconds=config.timeout_seconds, base_repo=base_repo)
+    return ExistingCode(base_repo=base_repo)

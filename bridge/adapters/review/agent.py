@@ -1,0 +1,69 @@
+"""
+``AgentCLIReviewer``: the same review as the HTTP reviewer, through a coding-agent command.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import structlog
+
+from bridge.adapters.implement.command import run_agent
+from bridge.adapters.review.prompt import build_review_prompt, parse_review_reply
+from bridge.errors import ReviewError
+from bridge.machine.ports import Review, ReviewRequest
+
+__all__ = ["AgentCLIReviewer"]
+
+_log = structlog.get_logger(__name__)
+
+
+class AgentCLIReviewer:
+    """
+    Run a review through an agent command (``codex exec``, ``claude -p``) and parse its answer.
+
+    The prompt (system instructions, then the request) is handed over through ``{prompt_file}``
+    or stdin; the answer is read from ``{reply_file}`` when the command names it, else from
+    stdout (see :mod:`bridge.adapters.implement.command`). It is parsed like the HTTP reply.
+
+    Args:
+        command: the agent's argv.
+        timeout_seconds: bound on one review.
+
+    Raises:
+        ReviewError: ``command`` is empty.
+    """
+
+    name = "agent"
+
+    def __init__(self, command: Sequence[str], *, timeout_seconds: float = 900.0) -> None:
+        if not command:
+            raise ReviewError("the agent reviewer needs a non-empty command")
+        self.command = tuple(command)
+        self.timeout_seconds = timeout_seconds
+
+    def review(self, request: ReviewRequest) -> Review:
+        """
+        Run the agent in the project and parse its reply.
+
+        Returns:
+            ``Review(reviewer="agent")`` with the parsed findings and the reply text.
+
+        Raises:
+            ReviewError: the agent could not start, timed out, exited non-zero, or its reply is
+                malformed.
+        """
+        system, user = build_review_prompt(request)
+        output = run_agent(
+            self.command,
+            f"{system}\n\n{user}",
+            project=request.project,
+            timeout_seconds=self.timeout_seconds,
+            error=ReviewError,
+        )
+        try:
+            findings = parse_review_reply(output.reply)
+        except ReviewError as err:
+            raise ReviewError(f"malformed review from {self.command[0]!r}: {err}") from err
+        _log.info("review_received", reviewer=self.name, findings=len(findings))
+        return Review(reviewer=self.name, findings=findings, text=output.reply)

@@ -1,0 +1,194 @@
+"""
+The ``[reviewer]`` table of ``bridge.toml`` and the reviewer it builds.
+
+::
+
+    [reviewer]
+    kind = "openai"                       # "openai" | "agent" | "checklist"
+    base_url = "https://api.openai.com/v1"
+    model = "gpt-5"
+    api_key_env = "OPENAI_API_KEY"        # the NAME of the variable; never the key
+    reasoning_effort = "xhigh"            # default; "" leaves it out of the request
+    timeout_seconds = 120                 # default; one HTTP request (agent: one review, 900)
+    max_retries = 4                       # default
+
+    [reviewer]
+    kind = "agent"
+    command = ["codex", "exec", "{prompt_file}"]
+
+No ``[reviewer]`` table means the local checklist reviewer: that is the documented default, and
+never what happens when a configured reviewer is incomplete (that is a ``ConfigError``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+
+import attrs
+
+from bridge.adapters.config_table import TableReader
+from bridge.adapters.review.agent import AgentCLIReviewer
+from bridge.adapters.review.checklist import ChecklistReviewer
+from bridge.adapters.review.openai import OpenAIReviewer
+from bridge.machine.ports import Reviewer
+
+__all__ = ["ReviewerConfig", "build_reviewer"]
+
+_KINDS = ("openai", "agent", "checklist")
+_KEYS = (
+    "kind",
+    "base_url",
+    "model",
+    "api_key_env",
+    "reasoning_effort",
+    "timeout_seconds",
+    "max_retries",
+    "command",
+)
+_OPENAI_ONLY = ("base_url", "model", "api_key_env", "reasoning_effort", "max_retries")
+
+
+@attrs.frozen(kw_only=True)
+class ReviewerConfig:
+    """
+    The parsed ``[reviewer]`` table.
+
+    Attributes:
+        kind: ``openai``, ``agent`` or ``checklist``.
+        base_url: the API root (openai).
+        model: the model name (openai).
+        api_key_env: the name of the variable holding the API key (openai; optional for
+            endpoints without authentication).
+        reasoning_effort: sent with each request (openai).
+        timeout_seconds: one HTTP request (openai) or one agent review (agent).
+        max_retries: retries on 429/5xx/transport errors (openai).
+        command: the agent's argv (agent).
+    """
+
+    kind: str = "checklist"
+    base_url: str = ""
+    model: str = ""
+    api_key_env: str | None = None
+    reasoning_effort: str = "xhigh"
+    timeout_seconds: float = 120.0
+    max_retries: int = 4
+    command: tuple[str, ...] = ()
+
+    @classmethod
+    def from_table(
+        cls,
+        table: Mapping[str, object],
+        *,
+        file: str | None = None,
+        line_of: Callable[[str], int | None] | None = None,
+    ) -> ReviewerConfig:
+        """
+        Parse ``[reviewer]``.
+
+        Args:
+            table: the table as the loader read it.
+            file: the configuration file, for messages.
+            line_of: the line of a dotted setting (``reviewer.base_url``), if known.
+
+        Raises:
+            ConfigError: a missing ``kind``, an unknown key, a bad value, a setting the kind
+                needs that is missing (``reviewer.kind = 'openai' needs reviewer.base_url``), or
+                a key written into the file (``api_key``).
+        """
+        reader = TableReader("reviewer", table, file=file, line_of=line_of)
+        if "api_key" in table:
+            reader.fail(
+                "api_key",
+                "reviewer.api_key is not allowed: keep the key in an environment variable "
+                "and name that variable in reviewer.api_key_env",
+            )
+        reader.reject_unknown(_KEYS)
+        if "kind" not in table:
+            reader.fail("kind", "reviewer.kind is missing; one of: " + ", ".join(_KINDS))
+        kind = reader.choice("kind", _KINDS, "checklist")
+        reasoning = table.get("reasoning_effort", "xhigh")
+        if not isinstance(reasoning, str):
+            reader.fail("reasoning_effort", "reviewer.reasoning_effort must be a string")
+        config = cls(
+            kind=kind,
+            base_url=(reader.text("base_url") or "").rstrip("/"),
+            model=reader.text("model") or "",
+            api_key_env=reader.env_name("api_key_env"),
+            reasoning_effort=reasoning.strip(),
+            timeout_seconds=reader.number("timeout_seconds", 900.0 if kind == "agent" else 120.0),
+            max_retries=reader.count("max_retries", 4),
+            command=reader.argv("command") or (),
+        )
+        if kind == "openai":
+            for key in ("base_url", "model"):
+                if not getattr(config, key):
+                    reader.fail(key, f"reviewer.kind = 'openai' needs reviewer.{key}")
+            if not config.base_url.startswith(("http://", "https://")):
+                reader.fail("base_url", "reviewer.base_url must start with http:// or https://")
+        elif kind == "agent" and not config.command:
+            reader.fail("command", "reviewer.kind = 'agent' needs reviewer.command")
+        wrong = [k for k in _OPENAI_ONLY if k in table] if kind != "openai" else []
+        if kind == "openai" and "command" in table:
+            wrong = ["command"]
+        if kind == "checklist" and "timeout_seconds" in table:
+            wrong.append("timeout_seconds")
+        if wrong:
+            reader.fail(
+                wrong[0],
+                f"reviewer.{wrong[0]} does not apply to reviewer.kind = {kind!r}",
+            )
+        return config
+
+
+def build_reviewer(
+    table: Mapping[str, object] | None,
+    *,
+    commands: Mapping[str, Sequence[str]] | None = None,
+    setup_params: Mapping[str, Sequence[str]] | None = None,
+    extra_roots: Sequence[Path] = (),
+    environ: Mapping[str, str] | None = None,
+    file: str | None = None,
+    line_of: Callable[[str], int | None] | None = None,
+) -> Reviewer:
+    """
+    Build the reviewer ``[reviewer]`` asks for; ``ChecklistReviewer`` when there is no table.
+
+    Args:
+        table: the ``[reviewer]`` table, or ``None`` when ``bridge.toml`` has none.
+        commands: run id → rendered argv, for the checklist reviewer.
+        setup_params: block id → hyperparameter names, for the checklist reviewer.
+        extra_roots: further script roots (``base_repo/``), for the checklist reviewer.
+        environ: the environment to check ``api_key_env`` in (default ``os.environ``).
+        file: the configuration file, for messages.
+        line_of: the line of a dotted setting, if known.
+
+    Raises:
+        ConfigError: the table is wrong, or the variable ``api_key_env`` names is not set.
+    """
+    if table is None:
+        return ChecklistReviewer(
+            commands=commands, setup_params=setup_params, extra_roots=extra_roots
+        )
+    config = ReviewerConfig.from_table(table, file=file, line_of=line_of)
+    if config.kind == "openai":
+        env = os.environ if environ is None else environ
+        if config.api_key_env and not env.get(config.api_key_env):
+            TableReader("reviewer", table, file=file, line_of=line_of).fail(
+                "api_key_env",
+                f"the environment variable {config.api_key_env} named by reviewer.api_key_env "
+                "is not set",
+            )
+        return OpenAIReviewer(
+            base_url=config.base_url,
+            model=config.model,
+            api_key_env=config.api_key_env,
+            reasoning_effort=config.reasoning_effort,
+            timeout_seconds=config.timeout_seconds,
+            max_retries=config.max_retries,
+            environ=environ,
+        )
+    if config.kind == "agent":
+        return AgentCLIReviewer(config.command, timeout_seconds=config.timeout_seconds)
+    return ChecklistReviewer(commands=commands, setup_params=setup_params, extra_roots=extra_roots)

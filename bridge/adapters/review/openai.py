@@ -1,0 +1,220 @@
+"""
+``OpenAIReviewer``: a review from any OpenAI-compatible chat-completions endpoint, over httpx.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import os
+import time
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+import structlog
+
+from bridge.adapters.implement.base_repo import redact_url
+from bridge.adapters.review.prompt import build_review_prompt, parse_review_reply
+from bridge.errors import ReviewError
+from bridge.machine.ports import Finding, Review, ReviewRequest
+
+__all__ = ["OpenAIReviewer", "retry_after_seconds"]
+
+_log = structlog.get_logger(__name__)
+_SNIPPET = 300  # characters of an error body quoted in a message
+
+
+def retry_after_seconds(value: str | None, *, now: datetime | None = None) -> float | None:
+    """
+    Read a ``Retry-After`` header: delta-seconds or an HTTP date.
+
+    Args:
+        value: the header's value, or ``None``.
+        now: the current time for an HTTP date (defaults to the system clock).
+
+    Returns:
+        Seconds to wait (0 for a date in the past), or ``None`` when absent or unreadable.
+    """
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    try:
+        return max(0.0, float(text))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+class OpenAIReviewer:
+    """
+    Ask an OpenAI-compatible ``/chat/completions`` endpoint for a review and parse the reply.
+
+    The API key is read from the environment variable ``api_key_env`` names at every call; it is
+    sent only in the ``Authorization`` header and is scrubbed from every reply, finding and
+    error message. Requests are retried on HTTP 429, any 5xx and transport errors (timeouts,
+    refused connections): the wait is the server's ``Retry-After`` when given, otherwise
+    ``backoff_seconds * 2**attempt``, never more than ``max_retry_wait_seconds``.
+
+    Args:
+        base_url: the API root, e.g. ``https://api.openai.com/v1``.
+        model: the model name.
+        api_key_env: the name of the environment variable holding the key, or ``None`` for an
+            endpoint without authentication (a local server).
+        reasoning_effort: sent as ``reasoning_effort``; ``""`` leaves it out for servers that
+            reject it.
+        timeout_seconds: bound on one HTTP request (connect bounded at 10 s).
+        max_retries: retries after the first attempt.
+        max_retry_wait_seconds: cap on any single wait between attempts.
+        backoff_seconds: the first wait when the server gives no ``Retry-After``.
+        transport: an httpx transport to use instead of the network (for embedding).
+        sleep: the function that waits (injectable so tests record waits instead of waiting).
+        environ: where to read the key from (default ``os.environ`` at call time).
+    """
+
+    name = "openai"
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        model: str,
+        api_key_env: str | None = None,
+        reasoning_effort: str = "xhigh",
+        timeout_seconds: float = 120.0,
+        max_retries: int = 4,
+        max_retry_wait_seconds: float = 60.0,
+        backoff_seconds: float = 1.0,
+        transport: httpx.BaseTransport | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        environ: Mapping[str, str] | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.model = model
+        self.api_key_env = api_key_env
+        self.reasoning_effort = reasoning_effort
+        self.timeout_seconds = timeout_seconds
+        self.max_retries = max_retries
+        self.max_retry_wait_seconds = max_retry_wait_seconds
+        self.backoff_seconds = backoff_seconds
+        self._transport = transport
+        self._sleep = sleep
+        self._environ = environ
+
+    def _key(self) -> str:
+        if not self.api_key_env:
+            return ""
+        environ = os.environ if self._environ is None else self._environ
+        key = environ.get(self.api_key_env, "")
+        if not key:
+            raise ReviewError(
+                f"the environment variable {self.api_key_env} (reviewer.api_key_env) is not set"
+            )
+        return key
+
+    def review(self, request: ReviewRequest) -> Review:
+        """
+        Send the review prompt and parse the reply into findings.
+
+        Returns:
+            ``Review(reviewer="openai", model=...)`` with the parsed findings and the reply text.
+
+        Raises:
+            ReviewError: the key's variable is unset, retries ran out, the server refused the
+                request (4xx other than 429), or the reply is malformed.
+        """
+        key = self._key()
+        system, user = build_review_prompt(request)
+        body: dict[str, Any] = {
+            "model": self.model,
+            "messages": [
+                {"role": "system", "content": system},
+                {"role": "user", "content": user},
+            ],
+        }
+        if self.reasoning_effort:
+            body["reasoning_effort"] = self.reasoning_effort
+        content = self._scrub(self._complete(body, key), key)
+        try:
+            findings = parse_review_reply(content)
+        except ReviewError as err:
+            raise ReviewError(f"malformed review from {self._where()}: {err}") from err
+        findings = tuple(
+            Finding(
+                severity=f.severity,
+                message=self._scrub(f.message, key),
+                file=f.file,
+                line=f.line,
+                check=f.check,
+            )
+            for f in findings
+        )
+        _log.info("review_received", reviewer=self.name, model=self.model, findings=len(findings))
+        return Review(reviewer=self.name, findings=findings, text=content, model=self.model)
+
+    def _where(self) -> str:
+        return f"{redact_url(self.base_url)} (model {self.model})"
+
+    @staticmethod
+    def _scrub(text: str, key: str) -> str:
+        return text.replace(key, "***") if key else text
+
+    def _complete(self, body: dict[str, Any], key: str) -> str:
+        headers = {"Authorization": f"Bearer {key}"} if key else {}
+        timeout = httpx.Timeout(self.timeout_seconds, connect=min(10.0, self.timeout_seconds))
+        url = f"{self.base_url}/chat/completions"
+        last = ""
+        with httpx.Client(timeout=timeout, transport=self._transport) as client:
+            for attempt in range(self.max_retries + 1):
+                delay: float | None = None
+                try:
+                    response = client.post(url, json=body, headers=headers)
+                except httpx.TransportError as err:
+                    last = f"{type(err).__name__}: {self._scrub(str(err), key) or 'no detail'}"
+                else:
+                    if response.status_code == 429 or response.status_code >= 500:
+                        last = f"HTTP {response.status_code}: {self._snippet(response, key)}"
+                        delay = retry_after_seconds(response.headers.get("Retry-After"))
+                    elif response.status_code >= 400:
+                        raise ReviewError(
+                            f"the reviewer at {self._where()} refused the request: HTTP "
+                            f"{response.status_code}: {self._snippet(response, key)}"
+                        )
+                    else:
+                        return self._content(response)
+                if attempt == self.max_retries:
+                    break
+                if delay is None:
+                    delay = self.backoff_seconds * 2**attempt
+                delay = min(delay, self.max_retry_wait_seconds)
+                _log.warning("review_retry", reviewer=self.name, attempt=attempt + 1, wait=delay)
+                self._sleep(delay)
+        raise ReviewError(
+            f"the reviewer at {self._where()} gave no answer after "
+            f"{self.max_retries + 1} attempts; last: {last}"
+        )
+
+    def _snippet(self, response: httpx.Response, key: str) -> str:
+        return self._scrub(response.text[:_SNIPPET].strip(), key) or "(empty body)"
+
+    def _content(self, response: httpx.Response) -> str:
+        try:
+            data = response.json()
+        except ValueError as err:
+            raise ReviewError(f"malformed review from {self._where()}: not JSON") from err
+        choices = data.get("choices") if isinstance(data, dict) else None
+        if not isinstance(choices, list) or not choices:
+            raise ReviewError(f"malformed review from {self._where()}: the reply has no choices")
+        message = choices[0].get("message") if isinstance(choices[0], dict) else None
+        content = message.get("content") if isinstance(message, dict) else None
+        if isinstance(content, list):  # some servers answer with content parts
+            content = "".join(str(p.get("text", "")) for p in content if isinstance(p, dict))
+        if not isinstance(content, str) or not content.strip():
+            raise ReviewError(f"malformed review from {self._where()}: the reply has no content")
+        return content

@@ -1,0 +1,137 @@
+"""
+The composition root: the only place that turns options and ``bridge.toml`` into adapters.
+
+A backend, reviewer or implementer that is asked for and not configured is a
+:class:`~bridge.errors.ConfigError` naming what is missing — never a silent fallback.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import cast
+
+from bridge.adapters.backends.local import LocalBackend
+from bridge.adapters.implement.config import build_implementer
+from bridge.adapters.notify import build_notifier
+from bridge.adapters.review.config import build_reviewer
+from bridge.errors import ConfigError
+from bridge.machine.ports import Backend, Implementer, Notifier, Reviewer
+from bridge.plan import LoadedProject
+
+__all__ = ["BACKENDS", "make_backend", "make_implementer", "make_notifier", "make_reviewer"]
+
+BACKENDS = ("local", "ssh", "vast", "modal")
+
+
+def _config_file(project: LoadedProject) -> str | None:
+    path = project.config.path
+    return str(path.relative_to(project.root)) if path is not None else None
+
+
+def make_backend(project: LoadedProject) -> Backend:
+    """
+    Build the backend the ``backend`` option names.
+
+    Raises:
+        ConfigError: the backend's ``[backends.<name>]`` section is missing or wrong, or its
+            optional extra is not installed.
+    """
+    name = project.options.backend
+    tables = project.config.backends
+    if name == "local":
+        table: Mapping[str, object] = tables.get("local") or {}
+        unknown = sorted(set(table) - {"cpu_slots", "gpu_free_threshold_mib"})
+        if unknown:
+            raise ConfigError(
+                f"unknown setting backends.local.{unknown[0]} (known: cpu_slots, "
+                "gpu_free_threshold_mib)",
+                setting=f"backends.local.{unknown[0]}",
+                file=_config_file(project),
+            )
+        cpu_slots = table.get("cpu_slots", project.options.max_parallel)
+        if not isinstance(cpu_slots, int) or cpu_slots < 1:
+            raise ConfigError(
+                "backends.local.cpu_slots must be a positive integer",
+                setting="backends.local.cpu_slots",
+                file=_config_file(project),
+            )
+        return LocalBackend(project.root, cpu_slots=cpu_slots)
+    remote = tables.get(name)
+    if remote is None:
+        raise ConfigError(
+            f'backend = "{name}" needs a [backends.{name}] section in bridge.toml; see '
+            f"docs/backends/{name}.md",
+            setting=f"backends.{name}",
+            file=_config_file(project) or "bridge.toml",
+        )
+    return _remote_backend(name, remote, project)
+
+
+#: backend name → (module, config class, backend class); imported only when asked for, so
+#: the optional extras (fabric, vastai, modal) are needed only by those who use them.
+_REMOTE = {
+    "ssh": ("bridge.adapters.backends.ssh", "SSHConfig", "SSHBackend"),
+    "modal": ("bridge.adapters.backends.modal", "ModalConfig", "ModalBackend"),
+    "vast": ("bridge.adapters.backends.vast", "VastConfig", "VastBackend"),
+}
+
+
+def _remote_backend(name: str, table: Mapping[str, object], project: LoadedProject) -> Backend:
+    if name not in _REMOTE:
+        raise ConfigError(
+            f"unknown backend {name!r}; choose one of {', '.join(BACKENDS)}", setting="backend"
+        )
+    module_name, config_name, backend_name = _REMOTE[name]
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise ConfigError(
+            f'backend = "{name}" needs the optional extra: pip install "bridge[{name}]" ({exc})',
+            setting="backend",
+        ) from exc
+    config = getattr(module, config_name).from_table(
+        table, file=_config_file(project), line_of=project.config.line_of
+    )
+    return cast(Backend, getattr(module, backend_name)(config, project.root))
+
+
+def make_implementer(project: LoadedProject) -> Implementer:
+    """
+    Build the implementer ``[implementer]`` asks for (``ExistingCode`` without the section).
+    """
+    return build_implementer(
+        project.config.implementer or None,
+        base_repo=project.options.base_repo or None,
+        file=_config_file(project),
+        line_of=project.config.line_of,
+    )
+
+
+def make_reviewer(
+    project: LoadedProject,
+    commands: Mapping[str, Sequence[str]],
+    setup_params: Mapping[str, Sequence[str]],
+) -> Reviewer:
+    """
+    Build the reviewer ``[reviewer]`` asks for (the local checklist without the section).
+    """
+    extra = (project.root / "base_repo",) if project.options.base_repo else ()
+    return build_reviewer(
+        project.config.reviewer or None,
+        commands=commands,
+        setup_params=setup_params,
+        extra_roots=tuple(Path(p) for p in extra),
+        file=_config_file(project),
+        line_of=project.config.line_of,
+    )
+
+
+def make_notifier(project: LoadedProject) -> Notifier | None:
+    """
+    Build the webhook notifier when ``[notify]`` is configured; None otherwise.
+    """
+    return build_notifier(
+        project.config.notify or None, file=_config_file(project), line_of=project.config.line_of
+    )

@@ -1,0 +1,320 @@
+"""
+The scheduler: a pure function from the folded state, free resources and the time to decisions.
+
+``decide`` never does I/O and never looks at the wall clock; the pipeline gives it ``now`` and
+carries its decisions out (appending events, calling the backend). Rules:
+
+- runs go milestone by milestone in plan order; the next milestone starts once every must-run
+  run of the current one has *succeeded* (nice-to-have runs never hold it back; an overdue run
+  does not either); a must-run run that ended any other way stops the milestones after it, and
+  their runs are cancelled with the reason, so nothing waits forever and nothing starts on top
+  of a failure;
+- ``depends_on`` runs wait for their dependencies to succeed, and are cancelled when one cannot;
+- at most ``max_parallel`` runs are live at once, and a GPU slot holds one run at a time;
+- an out-of-memory failure is retried after exponential backoff on another free GPU when one
+  exists, up to ``oom_max_attempts`` attempts, then the run is stuck; other failures are retried
+  ``max_retries`` times (default 0), lost runs once more than that;
+- with ``budget = "enforce"`` nothing launches that would take GPU-hours past the plan's budget.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+import attrs
+
+from bridge.events.values import Slot
+from bridge.machine.fold import PipelineState, RunView
+from bridge.machine.stages import TERMINAL_RUN_STATES, RunState
+
+__all__ = [
+    "Cancel",
+    "Decision",
+    "GiveUp",
+    "Launch",
+    "Policy",
+    "Retry",
+    "WarnBudget",
+    "decide",
+    "milestone_order",
+]
+
+LIVE = frozenset({RunState.SUBMITTED, RunState.RUNNING})
+
+
+@attrs.frozen(kw_only=True)
+class Policy:
+    """
+    The scheduling settings (from the options and ``[run]``).
+    """
+
+    max_parallel: int = 4
+    sanity_first: bool = True
+    budget_enforce: bool = False
+    oom_backoff_seconds: float = 30.0
+    lost_retries: int = 1
+
+
+@attrs.frozen(kw_only=True)
+class Launch:
+    """
+    Launch the run's next attempt on ``slots``.
+    """
+
+    run_id: str
+    slots: tuple[Slot, ...]
+
+
+@attrs.frozen(kw_only=True)
+class Retry:
+    """
+    Put the run back to pending, not before ``not_before``, avoiding ``avoid_slots``.
+    """
+
+    run_id: str
+    reason: str
+    not_before: datetime | None = None
+    avoid_slots: tuple[Slot, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class GiveUp:
+    """
+    The run ran out of OOM retries: mark it stuck.
+    """
+
+    run_id: str
+    reason: str
+
+
+@attrs.frozen(kw_only=True)
+class Cancel:
+    """
+    The run can never start (a dependency or an earlier milestone failed): cancel it.
+    """
+
+    run_id: str
+    reason: str
+
+
+@attrs.frozen(kw_only=True)
+class WarnBudget:
+    """
+    GPU-hours used crossed ``threshold`` of the budget.
+    """
+
+    threshold: float
+    used: float
+    planned: float
+
+
+Decision = Launch | Retry | GiveUp | Cancel | WarnBudget
+
+
+def milestone_order(state: PipelineState) -> list[str]:
+    """
+    Milestone ids in plan order, then any milestone only the runs name, in order of appearance.
+    """
+    order = [m.id for m in state.plan.milestones] if state.plan else []
+    for run in state.runs.values():
+        if run.spec.milestone not in order:
+            order.append(run.spec.milestone)
+    return order
+
+
+def sanity_milestones(state: PipelineState) -> set[str]:
+    """
+    The ids of the plan's sanity milestones.
+    """
+    return {m.id for m in state.plan.milestones if m.sanity} if state.plan else set()
+
+
+def _is_overdue(run: RunView) -> bool:
+    return run.current is not None and run.current.overdue and run.state in LIVE
+
+
+def _retry_decision(run: RunView, policy: Policy, now: datetime) -> Decision | None:
+    spec = run.spec
+    attempt = run.current
+    if run.state is RunState.FAILED_OOM:
+        if len(run.attempts) >= spec.oom_max_attempts:
+            return GiveUp(
+                run_id=run.run_id,
+                reason=f"out of memory {run.oom_failures} times ({len(run.attempts)} attempts)",
+            )
+        delay = policy.oom_backoff_seconds * (2 ** max(run.oom_failures - 1, 0))
+        return Retry(
+            run_id=run.run_id,
+            reason=f"out of memory; retry {run.oom_failures} after {delay:g}s on another GPU",
+            not_before=now + timedelta(seconds=delay),
+            avoid_slots=attempt.slots if attempt else (),
+        )
+    if run.state is RunState.FAILED and run.failures <= spec.max_retries:
+        return Retry(
+            run_id=run.run_id, reason=f"failed; retry {run.failures} of {spec.max_retries}"
+        )
+    if run.state is RunState.LOST:
+        losses = sum(1 for a in run.attempts if a.state is RunState.LOST)
+        if losses <= spec.max_retries + policy.lost_retries:
+            return Retry(run_id=run.run_id, reason=f"lost ({run.reason}); relaunching")
+    return None
+
+
+def _pick_slots(run: RunView, free: Counter[Slot]) -> tuple[Slot, ...] | None:
+    """
+    Choose slots for the run from ``free`` (a multiset), or None when it cannot start now.
+    """
+    wanted = run.spec.gpus
+    avoid = set(run.avoid_slots)
+    if wanted <= 0:
+        cpu = [slot for slot in free if slot.gpu is None and free[slot] > 0]
+        if cpu:
+            return (sorted(cpu, key=Slot.label)[0],)
+        if any(slot.gpu is None for slot in free):
+            return None  # CPU slots exist but all are busy
+        return ()  # the backend has no notion of CPU slots: max_parallel alone limits
+    by_host: dict[str, list[Slot]] = {}
+    for slot in sorted(free, key=lambda s: (s.host, s.gpu if s.gpu is not None else -1)):
+        if slot.gpu is not None and free[slot] > 0:
+            by_host.setdefault(slot.host, []).append(slot)
+    # Prefer a host where enough GPUs are free without the ones to avoid (OOM retries).
+    for allow_avoided in (False, True):
+        for slots in by_host.values():
+            usable = [s for s in slots if allow_avoided or s not in avoid]
+            if len(usable) >= wanted:
+                return tuple(usable[:wanted])
+    return None
+
+
+def decide(
+    state: PipelineState,
+    free_slots: Sequence[Slot],
+    now: datetime,
+    policy: Policy,
+    *,
+    phase: str = "deploy",
+) -> list[Decision]:
+    """
+    Decide what to do now.
+
+    Args:
+        state: the folded log.
+        free_slots: the slots the backend offers now (live runs' slots are subtracted here).
+        now: the current time (from the pipeline's clock).
+        policy: the scheduling settings.
+        phase: ``"sanity"`` schedules only the sanity milestone's runs; ``"deploy"`` the rest.
+
+    Returns:
+        Decisions in the order to carry them out.
+    """
+    decisions: list[Decision] = []
+    runs = state.runs
+    sanity = sanity_milestones(state) if policy.sanity_first else set()
+    order = milestone_order(state)
+
+    # Retries and give-ups first: they change what is pending.
+    for run in runs.values():
+        retry = _retry_decision(run, policy, now)
+        if retry is not None:
+            decisions.append(retry)
+    retried = {d.run_id for d in decisions if isinstance(d, Retry)}
+
+    def settled_ok(run: RunView) -> bool:
+        return run.state is RunState.SUCCEEDED or _is_overdue(run)
+
+    def finished_badly(run: RunView) -> bool:
+        return run.state in TERMINAL_RUN_STATES and run.state is not RunState.SUCCEEDED
+
+    in_phase = [m for m in order if (m in sanity) == (phase == "sanity")]
+    # Walk milestones in order: the first one whose must-run runs are not all settled is open.
+    open_milestones: list[str] = []
+    blocked_by: str | None = None
+    for milestone in in_phase:
+        members = [r for r in runs.values() if r.spec.milestone == milestone]
+        open_milestones.append(milestone)
+        must = [r for r in members if r.spec.priority == "must"]
+        bad = [r for r in must if finished_badly(r) and r.run_id not in retried]
+        if bad:
+            blocked_by = (
+                f"milestone {milestone} must-run {bad[0].run_id} ended {bad[0].state.value}"
+            )
+            break
+        if not all(settled_ok(r) for r in must):
+            break
+    if blocked_by is not None:
+        later = in_phase[len(open_milestones) :]
+        for run in runs.values():
+            if run.spec.milestone in later and run.state is RunState.PENDING:
+                decisions.append(Cancel(run_id=run.run_id, reason=f"not run: {blocked_by}"))
+
+    # Free resources: what the backend offers minus what live runs hold.
+    free: Counter[Slot] = Counter(free_slots)
+    live = 0
+    for run in runs.values():
+        if run.state in LIVE:
+            live += 1
+            for slot in run.current.slots if run.current else ():
+                if free[slot] > 0:
+                    free[slot] -= 1
+
+    budget = state.plan.budget_gpu_hours if state.plan else None
+    used = state.gpu_hours_used
+    committed = used + sum(
+        r.spec.gpus * (r.spec.estimated_minutes or 0.0) / 60.0
+        for r in runs.values()
+        if r.state in LIVE
+    )
+    if budget:
+        warned = {w.threshold for w in state.budget_warnings}
+        for threshold in (0.8, 1.0):
+            if used >= threshold * budget and threshold not in warned:
+                decisions.append(WarnBudget(threshold=threshold, used=used, planned=budget))
+
+    cancelled = {d.run_id for d in decisions if isinstance(d, Cancel)}
+    for run in runs.values():
+        if live >= policy.max_parallel:
+            break
+        if run.state is not RunState.PENDING or run.run_id in cancelled:
+            continue
+        if run.spec.milestone not in open_milestones:
+            continue
+        if run.not_before is not None and run.not_before > now:
+            continue
+        deps = [runs.get(dep) for dep in run.spec.depends_on]
+        missing = [d for d, r in zip(run.spec.depends_on, deps, strict=True) if r is None]
+        failed = [r.run_id for r in deps if r is not None and finished_badly(r)]
+        if missing or failed:
+            why = (
+                f"unknown dependency {missing[0]}" if missing else f"dependency {failed[0]} failed"
+            )
+            decisions.append(Cancel(run_id=run.run_id, reason=f"not run: {why}"))
+            continue
+        if not all(r is not None and r.state is RunState.SUCCEEDED for r in deps):
+            continue
+        cost = run.spec.gpus * (run.spec.estimated_minutes or 0.0) / 60.0
+        if policy.budget_enforce and budget is not None and committed + cost > budget:
+            continue
+        slots = _pick_slots(run, free)
+        if slots is None:
+            continue
+        for slot in slots:
+            free[slot] -= 1
+        committed += cost
+        live += 1
+        decisions.append(Launch(run_id=run.run_id, slots=slots))
+    return decisions
+
+
+def phase_done(state: PipelineState, policy: Policy, phase: str) -> bool:
+    """
+    True when every run of the phase is terminal (nothing live, nothing left to launch).
+    """
+    sanity = sanity_milestones(state) if policy.sanity_first else set()
+    for run in state.runs.values():
+        if (run.spec.milestone in sanity) != (phase == "sanity"):
+            continue
+        if run.state not in TERMINAL_RUN_STATES:
+            return False
+    return True

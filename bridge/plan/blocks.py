@@ -1,0 +1,323 @@
+"""
+Experiment blocks: recognising block headings in all their shapes and reading labelled fields.
+
+Heading shapes and label styles are those of FORMAT-NOTES §4-§5: ``Block 1:``, ``Block 1 (B1) —``,
+``B1：``, ``块 1：``, ``Experiment Block A:``, ``RQ1 / Block 1:``, tags such as ``[COMPLETE]`` or
+``(NICE-TO-HAVE)`` stripped into fields; labels bold or plain, colon inside or outside the bold,
+ASCII or full-width, with an optional parenthetical and a value on the line or as a nested list.
+"""
+
+from __future__ import annotations
+
+import re
+
+import attrs
+
+from bridge.plan.model import Block, Field
+from bridge.plan.quantities import gpu_hours, normalise_block_id, seeds, split_list
+from bridge.plan.text import Document, Heading, plain
+from bridge.plan.vocabulary import field_key, normalise_heading, normalise_priority
+
+__all__ = ["BlockHeading", "match_block_heading", "read_block", "read_fields"]
+
+_SEP = r"\s{0,3}(?:[:：.—–\-]|$|\s(?=\S))"
+_BLOCK_WORD = re.compile(
+    r"^(?:rq\s?\d{1,3}\s{0,2}/\s{0,2})?(?:(?:nice[- ]to[- ]have|must[- ]run|optional)\s+)?"
+    r"(?:experiment(?:al)?\s+)?block\s{1,3}"
+    r"(?P<id>[A-Za-z]{0,2}\d{1,3}(?:\.\d{1,2})?[a-z]?|[A-Z](?![\w]))"
+    r"(?:\s{0,2}[(（](?P<alias>B\d{1,3}(?:\.\d{1,2})?)[)）])?" + _SEP,
+    re.IGNORECASE,
+)
+_CHINESE_BLOCK = re.compile(r"^块\s{0,2}(?P<id>\d{1,3}(?:\.\d{1,2})?)" + _SEP)
+_SHORT_BLOCK = re.compile(
+    r"^(?P<id>B\d{1,3}(?:\.\d{1,2})?[a-z]?)(?:\s{0,2}[:：—–\-]|\s{1,3}(?=\S)|$)"
+)
+_EXPERIMENT_N = re.compile(r"^experiment\s{1,3}(?P<id>\d{1,3})" + _SEP, re.IGNORECASE)
+_CODE_BLOCK = re.compile(r"^(?P<id>(?:E|A|P|S|RQ|L)\d{1,3}(?:\.\d{1,2})?)\s{0,2}[:：—–\-]")
+_TRAILING_ID = re.compile(r"[(（](?P<id>B\d{1,3}(?:\.\d{1,2})?)[)）]\s*$")
+_TAG = re.compile(r"\[([^\]]{1,80})\]|[(（]([^)）]{1,80})[)）]")
+_DASH_TAG = re.compile(r"\s[—–-]{1,2}\s*([A-Z][A-Z0-9 \-★✓/]{2,40}★?)\s*$")
+_STATUS_WORDS = ("complete", "done", "locked", "new", "wip", "in progress", "blocked", "pending")
+_EMOJI_STATUS = ("✅", "⚠️", "❌", "🔄", "⏳")
+
+
+@attrs.frozen(kw_only=True)
+class BlockHeading:
+    """
+    What a block heading says.
+
+    Args:
+        id: normalised block id.
+        title: the title without id and tags.
+        priority_raw: a priority tag from the heading, or ``""``.
+        status_tag: a status tag from the heading, or ``""``.
+        cost_raw: a cost tag from the heading, or ``""``.
+    """
+
+    id: str
+    title: str
+    priority_raw: str
+    status_tag: str
+    cost_raw: str
+
+
+def match_block_heading(text: str, *, generic_codes: bool) -> BlockHeading | None:
+    """
+    Recognise a block heading.
+
+    Args:
+        text: the heading text as written.
+        generic_codes: also accept ``E1:``/``A1:``/``P0:``-style codes (only inside an
+            Experiment Blocks section, where they cannot be confused with other headings).
+
+    Returns:
+        The parsed heading, or None when this is not a block heading.
+    """
+    cleaned = normalise_heading(text) if text else ""
+    # Keep the original case for ids and titles: strip numbering and marks the same way.
+    original = plain(text)
+    original = re.sub(
+        r"^(?:part\s+\d+\s*[:.：]\s*|\d+(?:\.\d+)*[.)]?\s+|[一二三四五六七八九十]+\s*[、.．]\s*)",
+        "",
+        original,
+        count=1,
+        flags=re.IGNORECASE,
+    ).strip()
+    if not cleaned:
+        return None
+    match = (
+        _BLOCK_WORD.match(original)
+        or _CHINESE_BLOCK.match(original)
+        or _SHORT_BLOCK.match(original)
+        or _EXPERIMENT_N.match(original)
+        or (_CODE_BLOCK.match(original) if generic_codes else None)
+    )
+    if match is None:
+        return None
+    raw_id = match.group("id")
+    if match.re is _EXPERIMENT_N:
+        block_id = f"E{raw_id}"
+    elif match.re is _CHINESE_BLOCK:
+        block_id = f"B{raw_id}"
+    else:
+        alias = match.groupdict().get("alias")
+        block_id = normalise_block_id(alias or raw_id)
+        if len(raw_id) == 1 and raw_id.isalpha():
+            block_id = raw_id.upper()
+    rest = original[match.end() :].strip().lstrip(":：.—–- ").strip()
+    trailing = _TRAILING_ID.search(rest)
+    if trailing:
+        rest = rest[: trailing.start()].strip()
+    priority_raw = ""
+    status_tag = ""
+    cost_raw = ""
+    for tag in _TAG.finditer(rest):
+        content = (tag.group(1) or tag.group(2) or "").strip()
+        folded = content.casefold()
+        if not priority_raw and normalise_priority(content) is not None:
+            priority_raw = content
+        elif not cost_raw and gpu_hours(content) is not None:
+            cost_raw = content
+        elif not status_tag and any(folded.startswith(word) for word in _STATUS_WORDS):
+            status_tag = content
+        else:
+            continue
+    dash = _DASH_TAG.search(rest)
+    if dash and not priority_raw and normalise_priority(dash.group(1)) is not None:
+        priority_raw = dash.group(1).strip()
+        rest = rest[: dash.start()].strip()
+    for mark in _EMOJI_STATUS:
+        if mark in text and not status_tag:
+            status_tag = mark
+    if not cost_raw:
+        cost = gpu_hours(rest)
+        if cost is not None:
+            cost_raw = rest
+    title = _TAG.sub(
+        lambda m: (
+            ""
+            if (m.group(1) or m.group(2) or "").strip() in (priority_raw, status_tag, cost_raw)
+            else m.group(0)
+        ),
+        rest,
+    ).strip(" —–-:：")
+    return BlockHeading(
+        id=block_id,
+        title=title,
+        priority_raw=priority_raw,
+        status_tag=status_tag,
+        cost_raw=cost_raw,
+    )
+
+
+_BULLET = re.compile(r"^(?P<indent>\s*)(?P<mark>[-*+]|\d{1,3}[.)])\s+(?P<rest>.*)$")
+_BOLD_LABEL = re.compile(
+    r"^\*\*(?P<label>[^*]{1,100}?)\s{0,2}(?P<inner>[:：])?\*\*\s{0,2}(?:[(（][^)）]{0,200}[)）]\s{0,2})?(?P<outer>[:：])?\s*"
+)
+_PLAIN_LABEL = re.compile(
+    r"^(?P<label>[^:：*`\[\]()（）|]{1,48}?)\s{0,2}(?:[(（][^)）]{0,120}[)）]\s{0,2})?[:：](?!//)\s*"
+)
+
+
+def _label(rest: str) -> tuple[str, str] | None:
+    bold = _BOLD_LABEL.match(rest)
+    if bold and (bold.group("inner") or bold.group("outer")):
+        label = re.sub(r"\s*[(（][^)）]*[)）]\s*", " ", bold.group("label")).strip()
+        return label, rest[bold.end() :].strip()
+    if bold:
+        return None
+    match = _PLAIN_LABEL.match(rest)
+    if match is None:
+        return None
+    label = match.group("label").strip()
+    # A plain label must be short and either known or label-like (few words), not prose.
+    if field_key(label) is None and (len(label.split()) > 5 or not label):
+        return None
+    return label, rest[match.end() :].strip()
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" \t"))
+
+
+def read_fields(doc: Document, start: int, end: int) -> list[Field]:
+    """
+    Read the labelled values in lines ``[start, end)``.
+
+    A value is the text after the label plus every following line that belongs to it: deeper
+    indented lines (a nested list, joined line by line with their bullets removed) and wrapped
+    lines without a bullet, up to the next bullet at the same or a shallower indentation, a
+    heading, a table or a blank line followed by shallower text.
+
+    Args:
+        doc: the document.
+        start: first 0-based line index.
+        end: one past the last line index.
+
+    Returns:
+        The fields in order; unknown labels have ``key == ""``.
+    """
+    fields: list[Field] = []
+    i = start
+    lines = doc.lines
+    while i < end:
+        if doc.in_fence[i]:
+            i += 1
+            continue
+        line = lines[i]
+        bullet = _BULLET.match(line)
+        indent = _indent(line)
+        rest = bullet.group("rest") if bullet else line.strip()
+        found = _label(rest) if rest and not rest.startswith(("#", "|", ">")) else None
+        if found is None or (bullet is None and indent > 0):
+            i += 1
+            continue
+        label, value = found
+        parts = [value] if value else []
+        j = i + 1
+        while j < end:
+            nxt = lines[j]
+            if not nxt.strip():
+                k = j + 1
+                while k < end and not lines[k].strip():
+                    k += 1
+                if k < end and _indent(lines[k]) > indent and not doc.in_fence[k]:
+                    j = k
+                    continue
+                break
+            if doc.in_fence[j]:
+                parts.append(nxt.strip())
+                j += 1
+                continue
+            stripped = nxt.strip()
+            if stripped.startswith(("#", "|")):
+                break
+            nested = _BULLET.match(nxt)
+            if nested and _indent(nxt) <= indent:
+                break
+            if nested is None and _indent(nxt) <= indent and (bullet is None and _label(stripped)):
+                break
+            parts.append(nested.group("rest").strip() if nested else stripped)
+            j += 1
+        fields.append(
+            Field(
+                label=label, key=field_key(label) or "", value="\n".join(parts).strip(), line=i + 1
+            )
+        )
+        i = j
+    return fields
+
+
+_CLAIM_IDS = re.compile(r"\b(?:C\d{1,2}(?:\.[a-z0-9]{1,3})?[a-z]?|H\d{1,2})\b")
+
+
+def read_block(doc: Document, heading: Heading, parsed: BlockHeading, end: int) -> Block:
+    """
+    Build one block from its heading and body.
+
+    Args:
+        doc: the document.
+        heading: the block heading.
+        parsed: what the heading says.
+        end: one past the block body's last line index.
+
+    Returns:
+        The block; fields the body does not state are empty.
+    """
+    fields = read_fields(doc, heading.index + 1, end)
+    by_key: dict[str, str] = {}
+    for field in fields:
+        if field.key and field.key not in by_key:
+            by_key[field.key] = field.value
+    text = doc.raw(heading.index + 1, end)
+    priority_raw = by_key.get("priority", "") or parsed.priority_raw
+    priority = normalise_priority(by_key["priority"]) if by_key.get("priority") else None
+    if priority is None and parsed.priority_raw:
+        priority = normalise_priority(parsed.priority_raw)
+        priority_raw = by_key.get("priority") or parsed.priority_raw
+    seed_source = "\n".join((heading.text, by_key.get("seeds", ""), text))
+    seed_values, seed_count = seeds(seed_source)
+    cost_raw = parsed.cost_raw or by_key.get("cost", "")
+    systems_raw = by_key.get("systems", "")
+    metrics_raw = by_key.get("metrics", "")
+    return Block(
+        id=parsed.id,
+        title=parsed.title,
+        heading=heading.text,
+        priority=priority,
+        priority_raw=priority_raw,
+        status_tag=parsed.status_tag,
+        claims=tuple(dict.fromkeys(_CLAIM_IDS.findall(by_key.get("claim", "")))),
+        claim_text=by_key.get("claim", ""),
+        why=by_key.get("why", ""),
+        dataset=by_key.get("dataset", ""),
+        systems=_items(systems_raw),
+        systems_raw=systems_raw,
+        metrics=_items(metrics_raw),
+        metrics_raw=metrics_raw,
+        setup=by_key.get("setup", ""),
+        seeds=seed_values,
+        seed_count=seed_count,
+        success_criterion=by_key.get("success", ""),
+        failure_interpretation=by_key.get("failure", ""),
+        table_target=by_key.get("table", ""),
+        cost_raw=cost_raw,
+        gpu_hours=gpu_hours(cost_raw) if cost_raw else None,
+        fields=tuple(fields),
+        text=text,
+        file=doc.file,
+        line=heading.line,
+    )
+
+
+def _items(raw: str) -> tuple[str, ...]:
+    if not raw:
+        return ()
+    if "\n" in raw:
+        items: list[str] = []
+        for line in raw.split("\n"):
+            line = line.strip()
+            if line:
+                items.append(line)
+        return tuple(items)
+    return split_list(raw)

@@ -1,0 +1,278 @@
+"""
+Turning plan, tracker, proposal and idea files into one :class:`Plan`.
+
+Only files are read here (no network, no subprocesses). A plan that is only a pointer to another
+plan file in the same folder is followed (FORMAT-NOTES §13.12).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from bridge.errors import PlanError
+from bridge.plan.model import Budget, Plan, PlanWarning
+from bridge.plan.proposal import read_proposal_document
+from bridge.plan.reader import language_of, read_plan_document
+from bridge.plan.text import Document, decode, plain
+from bridge.plan.tracker import read_tracker_runs
+
+__all__ = ["build_plan", "load_plan", "parse_plan_text", "read_document"]
+
+_MAX_POINTER_HOPS = 3
+
+
+def read_document(path: Path, display: str) -> Document:
+    """
+    Read and lex one Markdown file.
+
+    Args:
+        path: the file.
+        display: the name to use in messages (relative to the project root).
+
+    Returns:
+        The document.
+
+    Raises:
+        PlanError: the file cannot be read, is binary or is not UTF-8.
+    """
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise PlanError(f"cannot read the file: {exc.strerror or exc}", file=display) from None
+    return Document(decode(data, display), display)
+
+
+def parse_plan_text(text: str, file: str = "EXPERIMENT_PLAN.md") -> Plan:
+    """
+    Parse plan text held in memory (no tracker or proposal).
+
+    Args:
+        text: the plan's Markdown.
+        file: the name used in warnings.
+
+    Returns:
+        The plan.
+    """
+    doc = Document(text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff"), file)
+    return _assemble(plan_doc=doc, tracker_doc=None, proposal_doc=None, ideas_doc=None)
+
+
+def _display(path: Path, root: Path | None) -> str:
+    if root is not None:
+        try:
+            return path.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            pass
+    return str(path)
+
+
+def _follow_pointer(path: Path, root: Path | None, warnings: list[PlanWarning]) -> Path:
+    """
+    Follow a pointer-stub plan to the plan file it links to, when the link resolves.
+    """
+    current = path
+    for _ in range(_MAX_POINTER_HOPS):
+        display = _display(current, root)
+        doc = read_document(current, display)
+        if any(h.level >= 2 for h in doc.headings) or len(doc.lines) > 60:
+            return current
+        target: Path | None = None
+        for _number, line in doc.text_lines(0, len(doc.lines)):
+            for link in re.findall(r"\]\(\s{0,2}<?([^)\s>]{1,300}\.md)>?\s{0,2}\)", line):
+                candidate = (current.parent / link).resolve()
+                if (
+                    candidate.parent == current.parent.resolve()
+                    and candidate.is_file()
+                    and candidate != current.resolve()
+                    and candidate.name.upper().startswith("EXPERIMENT_PLAN")
+                ):
+                    target = candidate
+                    break
+            if target:
+                break
+        if target is None:
+            return current
+        warnings.append(
+            PlanWarning(
+                file=display,
+                line=0,
+                message=f"this plan only points to {target.name}; reading that file instead",
+            )
+        )
+        current = target
+    return current
+
+
+def build_plan(
+    *,
+    plan: Path | None,
+    tracker: Path | None,
+    proposal: Path | None,
+    ideas: Path | None,
+    root: Path | None = None,
+) -> Plan:
+    """
+    Read whichever input files exist into one plan.
+
+    Args:
+        plan: EXPERIMENT_PLAN.md, if present.
+        tracker: EXPERIMENT_TRACKER.md, if present.
+        proposal: FINAL_PROPOSAL.md, if present.
+        ideas: IDEA_CANDIDATES.md or IDEA_REPORT.md, if present.
+        root: the project root (file names in the plan and warnings are relative to it).
+
+    Returns:
+        The plan.
+
+    Raises:
+        PlanError: a file is unreadable, binary or not UTF-8.
+    """
+    warnings: list[PlanWarning] = []
+    if plan is not None:
+        plan = _follow_pointer(plan, root, warnings)
+    docs = [
+        read_document(p, _display(p, root)) if p is not None else None
+        for p in (plan, tracker, proposal, ideas)
+    ]
+    return _assemble(
+        plan_doc=docs[0],
+        tracker_doc=docs[1],
+        proposal_doc=docs[2],
+        ideas_doc=docs[3],
+        extra_warnings=warnings,
+    )
+
+
+def load_plan(path: str | Path) -> Plan:
+    """
+    Parse one plan file, with the tracker and proposal found beside it.
+
+    Args:
+        path: the plan file (usually ``refine-logs/EXPERIMENT_PLAN.md``).
+
+    Returns:
+        The plan; the siblings ``EXPERIMENT_TRACKER.md`` and ``FINAL_PROPOSAL.md`` are read
+        when present.
+
+    Raises:
+        PlanError: the file does not exist, or is unreadable, binary or not UTF-8.
+    """
+    plan = Path(path)
+    if not plan.is_file():
+        raise PlanError("no such plan file; create one with `bridge init`", file=str(plan))
+    folder = plan.parent
+    tracker = folder / "EXPERIMENT_TRACKER.md"
+    proposal = folder / "FINAL_PROPOSAL.md"
+    return build_plan(
+        plan=plan,
+        tracker=tracker if tracker.is_file() and tracker.resolve() != plan.resolve() else None,
+        proposal=proposal if proposal.is_file() and proposal.resolve() != plan.resolve() else None,
+        ideas=None,
+        root=None,
+    )
+
+
+def _assemble(
+    *,
+    plan_doc: Document | None,
+    tracker_doc: Document | None,
+    proposal_doc: Document | None,
+    ideas_doc: Document | None,
+    extra_warnings: list[PlanWarning] | None = None,
+) -> Plan:
+    warnings = list(extra_warnings or [])
+    title = problem = thesis = date = method = ""
+    header: dict[str, str] = {}
+    claims: tuple = ()  # type: ignore[type-arg]
+    blocks: tuple = ()  # type: ignore[type-arg]
+    milestones: tuple = ()  # type: ignore[type-arg]
+    risks: tuple = ()  # type: ignore[type-arg]
+    sections: tuple = ()  # type: ignore[type-arg]
+    override_line, override_number = "", 0
+    budget = Budget(gpu_hours=None, raw="", hardware="", bottleneck="", file="", line=0)
+    language_text = ""
+    tracker_runs: list = []  # type: ignore[type-arg]
+    if plan_doc is not None:
+        parts = read_plan_document(plan_doc)
+        title, header, problem, thesis, date = (
+            parts.title,
+            parts.header,
+            parts.problem,
+            parts.thesis,
+            parts.date,
+        )
+        claims, blocks, milestones, risks = (
+            parts.claims,
+            parts.blocks,
+            parts.milestones,
+            parts.risks,
+        )
+        budget, sections = parts.budget, parts.sections
+        override_line, override_number = parts.override_line, parts.override_line_number
+        warnings.extend(
+            PlanWarning(file=plan_doc.file, line=line, message=message)
+            for line, message in parts.warnings
+        )
+        language_text = "\n".join(plan_doc.lines)
+        embedded, embedded_warnings = read_tracker_runs(plan_doc)
+        if tracker_doc is None and embedded:
+            tracker_runs = embedded
+            warnings.extend(
+                PlanWarning(file=plan_doc.file, line=line, message=message)
+                for line, message in embedded_warnings
+            )
+    if tracker_doc is not None:
+        runs, run_warnings = read_tracker_runs(tracker_doc)
+        tracker_runs = runs
+        warnings.extend(
+            PlanWarning(file=tracker_doc.file, line=w.line, message=w.message)
+            for w in tracker_doc.warnings
+        )
+        warnings.extend(
+            PlanWarning(file=tracker_doc.file, line=line, message=message)
+            for line, message in run_warnings
+        )
+        if not runs:
+            warnings.append(
+                PlanWarning(
+                    file=tracker_doc.file,
+                    line=0,
+                    message="the tracker has no run table (first column Run ID / ID / Run / #)",
+                )
+            )
+        if not title:
+            title = next((plain(h.text) for h in tracker_doc.headings if h.level == 1), "")
+        language_text = language_text or "\n".join(tracker_doc.lines)
+    for doc in (proposal_doc, ideas_doc):
+        if doc is None:
+            continue
+        extra = read_proposal_document(doc)
+        title = title or extra.title
+        problem = problem or extra.problem
+        thesis = thesis or extra.thesis
+        method = method or extra.method
+        language_text = language_text or "\n".join(doc.lines)
+    return Plan(
+        title=title,
+        problem=problem,
+        thesis=thesis,
+        date=date,
+        language=language_of(language_text),
+        header=header,
+        claims=claims,
+        blocks=blocks,
+        milestones=milestones,
+        budget=budget,
+        risks=risks,
+        tracker_runs=tuple(tracker_runs),
+        method=method,
+        override_line=override_line,
+        override_line_number=override_number,
+        sections=sections,
+        warnings=tuple(warnings),
+        plan_file=plan_doc.file if plan_doc else "",
+        tracker_file=tracker_doc.file if tracker_doc else "",
+        proposal_file=proposal_doc.file if proposal_doc else "",
+        ideas_file=ideas_doc.file if ideas_doc else "",
+    )

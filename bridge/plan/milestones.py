@@ -1,0 +1,252 @@
+"""
+Milestones: from a run-order table, from milestone headings, or from a list (FORMAT-NOTES §7).
+"""
+
+from __future__ import annotations
+
+import re
+
+import attrs
+
+from bridge.plan.model import Milestone
+from bridge.plan.quantities import block_refs, gpu_hours
+from bridge.plan.text import Document, Heading, Table, plain
+
+__all__ = ["mark_sanity", "milestone_id", "read_milestones"]
+
+_M_ID = re.compile(r"(?<![A-Za-z0-9])M(\d{1,2}(?:\.\d{1,2})?[A-Za-z]?)(?![A-Za-z0-9])")
+_M_WORD = re.compile(r"^milestone\s{0,2}(\d{1,2}(?:\.\d{1,2})?[A-Za-z]?)\b", re.IGNORECASE)
+_LABELLED = re.compile(
+    r"^(?P<id>(?:gate|phase|week|stage|part|day|step|里程碑|阶段)\s{0,2}[A-Za-z0-9.]{1,6})\b",
+    re.IGNORECASE,
+)
+_PSEUDO = re.compile(r"^(?:total|合计|总计|sum|★|decision gate|gate\s*$)", re.IGNORECASE)
+_FIRST_HEADERS = ("milestone", "里程碑", "gate", "order", "phase", "stage", "week", "阶段", "step")
+_SANITY = re.compile(r"sanity|smoke|pipeline works|健全|冒烟|烟雾", re.IGNORECASE)
+_NAME_SPLIT = re.compile(r"^[\s:：—–\-]+")
+
+
+def milestone_id(cell: str) -> tuple[str, str]:
+    """
+    Normalise a milestone cell or heading into ``(id, name)`` as PARSE-RULES says.
+
+    Args:
+        cell: ``**M0 — Sanity**``, ``M0: Sanity``, ``Milestone 2: ...``, ``Gate A``, ``Phase 1``.
+
+    Returns:
+        ``("M0", "Sanity")``; for other schemes the label without bold, backticks or trailing
+        commentary and ``""``; ``("", "")`` for an empty cell.
+    """
+    text = plain(cell).strip()
+    if not text:
+        return "", ""
+    word = _M_WORD.match(text)
+    if word:
+        return f"M{word.group(1)}", _NAME_SPLIT.sub("", text[word.end() :]).strip()
+    match = _M_ID.search(text[:12])
+    if match and match.start() <= 2:
+        name = _NAME_SPLIT.sub("", text[match.end() :]).strip()
+        name = (
+            name.strip("()（）").strip()
+            if name.startswith(("(", "（")) and name.endswith((")", "）"))
+            else name
+        )
+        return f"M{match.group(1)}", name
+    labelled = _LABELLED.match(text)
+    if labelled:
+        name = _NAME_SPLIT.sub("", text[labelled.end() :]).strip()
+        return labelled.group("id").strip(), name
+    # Other labels (M-off-ramp (conditional)): drop trailing commentary.
+    short = re.split(r"\s[(（]|\s[—–]\s|[:：]", text, maxsplit=1)[0].strip()
+    return short, text[len(short) :].strip(" ()（）:：—–-")
+
+
+def _header_index(table: Table, names: tuple[str, ...], contains: tuple[str, ...]) -> int | None:
+    header = [plain(h).casefold() for h in table.header]
+    for position, name in enumerate(header[1:], start=1):
+        if name in names:
+            return position
+    for position, name in enumerate(header[1:], start=1):
+        if any(word in name for word in contains):
+            return position
+    return None
+
+
+def _from_table(doc: Document, table: Table, known: frozenset[str]) -> list[Milestone]:
+    goal = _header_index(table, ("goal", "目标", "purpose"), ("goal", "目标", "purpose", "目的"))
+    runs = _header_index(
+        table,
+        ("runs", "run", "what runs", "运行", "首批 run", "block", "blocks", "必须完成"),
+        ("run", "block", "运行", "实验"),
+    )
+    gate = _header_index(table, ("decision gate", "gate"), ("gate", "门", "stop", "exit"))
+    cost = _header_index(
+        table,
+        ("cost", "budget", "gpu-hours", "成本", "估计成本"),
+        ("cost", "gpu", "budget", "成本", "resource", "wall", "time", "预算"),
+    )
+    result: list[Milestone] = []
+    for line, cells in table.rows:
+        first = plain(cells[0])
+        if not first or _PSEUDO.match(first.lstrip("★ ").strip()) or first.startswith("★"):
+            continue
+        mid, name = milestone_id(cells[0])
+        if not mid:
+            continue
+        runs_raw = cells[runs].strip() if runs is not None else ""
+        cost_raw = plain(cells[cost]) if cost is not None else ""
+        result.append(
+            Milestone(
+                id=mid,
+                name=name,
+                goal=plain(cells[goal]) if goal is not None else "",
+                blocks=block_refs(runs_raw, known),
+                gate=plain(cells[gate]) if gate is not None else "",
+                cost_raw=cost_raw,
+                gpu_hours=gpu_hours(cost_raw) if cost_raw else None,
+                sanity=False,
+                file=doc.file,
+                line=line,
+                runs_raw=runs_raw,
+            )
+        )
+    return result
+
+
+def read_milestones(
+    doc: Document, section: Heading | None, known: frozenset[str], used: set[int]
+) -> tuple[list[Milestone], list[tuple[int, str]]]:
+    """
+    Read the plan's milestones.
+
+    Args:
+        doc: the plan document.
+        section: the run-order section heading, if the plan has one.
+        known: block ids that are not ``B<n>`` (matched as words in the Runs cells).
+        used: heading indices already interpreted; milestone headings are added.
+
+    Returns:
+        The milestones in plan order (sanity flag set) and warnings ``(line, message)``.
+    """
+    warnings: list[tuple[int, str]] = []
+    start, end = (section.index, section.end) if section else (0, len(doc.lines))
+    milestones: list[Milestone] = []
+    for table in doc.section_tables(start, end):
+        first = plain(table.header[0]).casefold() if table.header else ""
+        if any(first.startswith(word) for word in _FIRST_HEADERS):
+            milestones.extend(_from_table(doc, table, known))
+    if not milestones:
+        milestones = _from_headings(doc, known, used, section)
+    if not milestones and section is not None:
+        milestones = _from_list(doc, section, known)
+    seen: dict[str, int] = {}
+    unique: list[Milestone] = []
+    for milestone in milestones:
+        if milestone.id in seen:
+            warnings.append(
+                (
+                    milestone.line,
+                    f"milestone {milestone.id} appears again (first at "
+                    f"line {seen[milestone.id]}); the first is used",
+                )
+            )
+            continue
+        seen[milestone.id] = milestone.line
+        unique.append(milestone)
+    return mark_sanity(unique), warnings
+
+
+def mark_sanity(milestones: list[Milestone]) -> list[Milestone]:
+    """
+    Set ``sanity`` on the first milestone that is M0 or says sanity/smoke (and only that one).
+
+    Args:
+        milestones: milestones in plan order.
+
+    Returns:
+        The same milestones with the flag set on at most one.
+    """
+    result: list[Milestone] = []
+    found = False
+    for milestone in milestones:
+        is_sanity = not found and (
+            milestone.id == "M0" or bool(_SANITY.search(f"{milestone.name} {milestone.goal}"))
+        )
+        found = found or is_sanity
+        result.append(attrs.evolve(milestone, sanity=is_sanity))
+    return result
+
+
+def _from_headings(
+    doc: Document, known: frozenset[str], used: set[int], section: Heading | None
+) -> list[Milestone]:
+    result: list[Milestone] = []
+    inside_end = -1
+    for heading in doc.headings:
+        if heading.level < 2 or heading.level > 4 or heading.index < inside_end:
+            continue
+        text = plain(heading.text)
+        text = re.sub(r"^\d+(?:\.\d+)*[.)]?\s+", "", text)
+        in_section = section is not None and section.index < heading.index < section.end
+        if not (_M_WORD.match(text) or _M_ID.match(text) or (in_section and _LABELLED.match(text))):
+            continue
+        mid, name = milestone_id(text)
+        body = doc.raw(heading.index + 1, heading.end)
+        gate = ""
+        for line in body.split("\n"):
+            if re.search(r"gate|门控|通过条件", line, re.IGNORECASE):
+                gate = plain(line.lstrip("-* "))
+                break
+        cost = gpu_hours(heading.text) or gpu_hours(body[:2000])
+        result.append(
+            Milestone(
+                id=mid,
+                name=name,
+                goal=_first_line(body),
+                blocks=block_refs(body, known),
+                gate=gate,
+                cost_raw="",
+                gpu_hours=cost,
+                sanity=False,
+                file=doc.file,
+                line=heading.line,
+            )
+        )
+        used.add(heading.index)
+        inside_end = heading.end
+    return result
+
+
+def _first_line(body: str) -> str:
+    for line in body.split("\n"):
+        stripped = line.strip().lstrip("-*>").strip()
+        if stripped and not stripped.startswith(("|", "#", "```")):
+            return plain(stripped)
+    return ""
+
+
+def _from_list(doc: Document, section: Heading, known: frozenset[str]) -> list[Milestone]:
+    result: list[Milestone] = []
+    for line, text in doc.text_lines(section.index + 1, section.end):
+        match = re.match(r"^\s*(?:[-*]|\d{1,2}[.)])\s+(.+)$", text)
+        if not match:
+            continue
+        item = plain(match.group(1))
+        if not (_M_ID.match(item) or _M_WORD.match(item)):
+            continue
+        mid, name = milestone_id(item)
+        result.append(
+            Milestone(
+                id=mid,
+                name=name,
+                goal=name,
+                blocks=block_refs(item, known),
+                gate="",
+                cost_raw="",
+                gpu_hours=gpu_hours(item),
+                sanity=False,
+                file=doc.file,
+                line=line,
+            )
+        )
+    return result

@@ -1,0 +1,343 @@
+"""
+The typed, immutable picture of a researcher's plan files.
+
+Every value carries the file and 1-based line it came from, so a message about it can point the
+user at their own text. Nothing here is guessed: absent fields are empty strings, empty tuples or
+None, and whatever was not understood is kept raw (``fields``, ``columns``, ``sections``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import attrs
+
+__all__ = [
+    "Block",
+    "Budget",
+    "Claim",
+    "Field",
+    "Milestone",
+    "Plan",
+    "PlanWarning",
+    "Risk",
+    "Section",
+    "TrackerRun",
+]
+
+
+@attrs.frozen(kw_only=True)
+class PlanWarning:
+    """
+    Something in the user's files that was repaired, ignored or not understood.
+
+    Args:
+        file: the file, relative to the project root where possible.
+        line: the 1-based line (0 when the warning is about the file as a whole).
+        message: what happened, for a person.
+    """
+
+    file: str
+    line: int
+    message: str
+
+
+@attrs.frozen(kw_only=True)
+class Field:
+    """
+    One labelled value inside a block (``- **Setup details**: ...``), known or not.
+
+    Args:
+        label: the label as written, without bold or colon.
+        key: the template field it maps to (``setup``, ``systems`` …) or ``""`` when unknown.
+        value: the value, with a nested list joined line by line.
+        line: the 1-based line of the label.
+    """
+
+    label: str
+    key: str
+    value: str
+    line: int
+
+
+@attrs.frozen(kw_only=True)
+class Claim:
+    """
+    A claim from the claim map.
+
+    Args:
+        id: ``C1``, ``C1.a``, ``Anti-claim 1`` …, or ``C<n>`` by position when none is written.
+        text: the claim as written.
+        blocks: normalised ids of the blocks said to test it.
+        file: source file.
+        line: 1-based line.
+    """
+
+    id: str
+    text: str
+    blocks: tuple[str, ...]
+    file: str
+    line: int
+
+
+@attrs.frozen(kw_only=True)
+class Block:
+    """
+    One experiment block.
+
+    Args:
+        id: normalised id (``B1``, ``B1.5``, ``A``, ``P0``, ``E3``).
+        title: the heading's title without id and tags.
+        heading: the heading as written.
+        priority: ``must``, ``nice``, ``cut`` or None.
+        priority_raw: the Priority field, or the heading tag it came from.
+        status_tag: a status tag from the heading (``COMPLETE``, ``LOCKED``, ``✅``), or ``""``.
+        claims: claim ids named by the Claim tested field.
+        claim_text: the Claim tested field as written.
+        why: Why this block exists.
+        dataset: Dataset / split / task.
+        systems: compared systems, split into items.
+        systems_raw: the Compared systems field as written.
+        metrics: metrics, split into items.
+        metrics_raw: the Metrics field as written.
+        setup: Setup details.
+        seeds: seed values written in the block.
+        seed_count: number of seeds (values or a bare count), None when unstated.
+        success_criterion: Success criterion.
+        failure_interpretation: Failure interpretation.
+        table_target: Table / figure target.
+        cost_raw: a cost in the heading or a cost field.
+        gpu_hours: GPU-hours read from ``cost_raw``.
+        fields: every labelled value in the block, known or not, in order.
+        text: the block's whole body, raw.
+        file: source file.
+        line: 1-based line of the heading.
+    """
+
+    id: str
+    title: str
+    heading: str
+    priority: str | None
+    priority_raw: str
+    status_tag: str
+    claims: tuple[str, ...]
+    claim_text: str
+    why: str
+    dataset: str
+    systems: tuple[str, ...]
+    systems_raw: str
+    metrics: tuple[str, ...]
+    metrics_raw: str
+    setup: str
+    seeds: tuple[int, ...]
+    seed_count: int | None
+    success_criterion: str
+    failure_interpretation: str
+    table_target: str
+    cost_raw: str
+    gpu_hours: float | None
+    fields: tuple[Field, ...]
+    text: str
+    file: str
+    line: int
+
+
+@attrs.frozen(kw_only=True)
+class Milestone:
+    """
+    One milestone of the run order.
+
+    Args:
+        id: ``M0``, ``M1.5``, ``M1A``, or the label as written (``Gate A``, ``Phase 1``).
+        name: the rest of the milestone cell or heading (``Sanity``), or ``""``.
+        goal: the Goal column or text.
+        blocks: normalised ids of the blocks it runs.
+        gate: the decision gate.
+        cost_raw: the cost as written.
+        gpu_hours: GPU-hours (upper bound) when the cost has a GPU-hour unit.
+        sanity: True for the one sanity milestone (PARSE-RULES).
+        runs_raw: the Runs cell as written.
+        file: source file.
+        line: 1-based line.
+    """
+
+    id: str
+    name: str
+    goal: str
+    blocks: tuple[str, ...]
+    gate: str
+    cost_raw: str
+    gpu_hours: float | None
+    sanity: bool
+    file: str
+    line: int
+    runs_raw: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class Budget:
+    """
+    The compute budget.
+
+    Args:
+        gpu_hours: the stated total in GPU-hours (upper bound), None when none is stated.
+        raw: the budget section (or total line) as written.
+        hardware: hardware named in the header or budget, as written.
+        bottleneck: the stated biggest bottleneck, as written.
+        file: source file.
+        line: 1-based line of the budget section or total.
+    """
+
+    gpu_hours: float | None
+    raw: str
+    hardware: str
+    bottleneck: str
+    file: str
+    line: int
+
+
+@attrs.frozen(kw_only=True)
+class Risk:
+    """
+    One risk with its mitigation.
+
+    Args:
+        text: the risk as written.
+        mitigation: the mitigation, or ``""``.
+        file: source file.
+        line: 1-based line.
+    """
+
+    text: str
+    mitigation: str
+    file: str
+    line: int
+
+
+@attrs.frozen(kw_only=True)
+class TrackerRun:
+    """
+    One row of a tracker run table.
+
+    Args:
+        id: the Run ID cell without bold or backticks (ranges stay one run).
+        milestone: the milestone id (normalised like plan milestones), or ``""``.
+        block: the block id when the tracker has a Block column, or ``""``.
+        purpose: Purpose.
+        system: System / Variant.
+        split: Split / dataset.
+        metrics: Metrics.
+        priority: ``must``, ``nice``, ``cut`` or None.
+        priority_raw: the Priority cell.
+        status: the normalised status (PARSE-RULES).
+        status_raw: the Status cell as written.
+        notes: Notes.
+        seed: a seed from a Seed column or ``seed N`` in the notes, else None.
+        columns: every cell by its header as written.
+        file: source file.
+        line: 1-based line.
+    """
+
+    id: str
+    milestone: str
+    block: str
+    purpose: str
+    system: str
+    split: str
+    metrics: str
+    priority: str | None
+    priority_raw: str
+    status: str
+    status_raw: str
+    notes: str
+    seed: int | None
+    columns: Mapping[str, str]
+    file: str
+    line: int
+
+
+@attrs.frozen(kw_only=True)
+class Section:
+    """
+    A section the reader did not interpret, kept raw.
+
+    Args:
+        heading: the heading as written.
+        level: heading level.
+        text: the section's body as written.
+        file: source file.
+        line: 1-based line of the heading.
+    """
+
+    heading: str
+    level: int
+    text: str
+    file: str
+    line: int
+
+
+@attrs.frozen(kw_only=True)
+class Plan:
+    """
+    Everything read from the plan, tracker, proposal and idea files.
+
+    Args:
+        title: the plan's title (H1 without the ``Experiment Plan`` boilerplate kept as is).
+        problem: the problem statement.
+        thesis: the method thesis.
+        date: the plan's date as written (``YYYY-MM-DD`` in practice), or ``""``.
+        language: ``en`` or ``zh``.
+        header: every header field before the first section, by label as written.
+        claims: the claim map.
+        blocks: experiment blocks in plan order (a block described twice is merged).
+        milestones: milestones in plan order.
+        budget: the compute budget.
+        risks: risks and mitigations.
+        tracker_runs: tracker run rows in file order.
+        method: the proposal's method text.
+        override_line: an option override line found in the plan (``— compact: true``), or ``""``.
+        override_line_number: its 1-based line, 0 when absent.
+        sections: sections not interpreted, kept raw.
+        warnings: what was repaired or not understood.
+        plan_file: the plan path, or ``""``.
+        tracker_file: the tracker path, or ``""``.
+        proposal_file: the proposal path, or ``""``.
+        ideas_file: the ideas path, or ``""``.
+    """
+
+    title: str
+    problem: str
+    thesis: str
+    date: str
+    language: str
+    header: Mapping[str, str]
+    claims: tuple[Claim, ...]
+    blocks: tuple[Block, ...]
+    milestones: tuple[Milestone, ...]
+    budget: Budget
+    risks: tuple[Risk, ...]
+    tracker_runs: tuple[TrackerRun, ...]
+    method: str
+    override_line: str
+    override_line_number: int
+    sections: tuple[Section, ...]
+    warnings: tuple[PlanWarning, ...]
+    plan_file: str
+    tracker_file: str
+    proposal_file: str
+    ideas_file: str
+
+    def block(self, block_id: str) -> Block | None:
+        """
+        The block with this id, or None.
+
+        Args:
+            block_id: a normalised block id.
+
+        Returns:
+            The block, or None when the plan has no such block.
+        """
+        for block in self.blocks:
+            if block.id == block_id:
+                return block
+        return None

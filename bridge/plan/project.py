@@ -1,0 +1,306 @@
+"""
+A project on disk: input discovery, options, bridge.toml and runs, joined into one value.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+
+import attrs
+
+from bridge.errors import ConfigError, PlanError
+from bridge.plan.config import Config, load_config
+from bridge.plan.loader import build_plan
+from bridge.plan.milestones import mark_sanity
+from bridge.plan.model import Milestone, Plan, PlanWarning
+from bridge.plan.options import Options, apply_options, parse_override_line
+from bridge.plan.runs import RunSpec, build_runs
+
+__all__ = ["LoadedProject", "discover", "load_project", "plan_json"]
+
+PLAN = "refine-logs/EXPERIMENT_PLAN.md"
+TRACKER = "refine-logs/EXPERIMENT_TRACKER.md"
+PROPOSAL = "refine-logs/FINAL_PROPOSAL.md"
+CANDIDATES = ("idea-stage/IDEA_CANDIDATES.md", "IDEA_CANDIDATES.md")
+REPORT = ("idea-stage/IDEA_REPORT.md", "IDEA_REPORT.md")
+
+
+@attrs.frozen(kw_only=True)
+class LoadedProject:
+    """
+    Everything bridge needs to know before it starts.
+
+    Args:
+        root: the project root.
+        plan: the parsed inputs.
+        config: the parsed bridge.toml (defaults when absent).
+        options: the resolved options.
+        runs: the runs in deterministic launch order.
+        milestones: plan milestones in plan order (synthesised in id order from the runs when
+            the plan has none).
+        sources: ``plan``/``tracker``/``proposal``/``ideas`` → path relative to root, or None.
+        warnings: everything repaired or not understood.
+        needs_confirmation: True when the runs were proposed from the plan.
+    """
+
+    root: Path
+    plan: Plan
+    config: Config
+    options: Options
+    runs: tuple[RunSpec, ...]
+    milestones: tuple[Milestone, ...]
+    sources: Mapping[str, str | None]
+    warnings: tuple[PlanWarning, ...]
+    needs_confirmation: bool
+
+
+def discover(root: Path, *, compact: bool) -> dict[str, Path | None]:
+    """
+    Find the input files in the documented order.
+
+    Args:
+        root: the project root.
+        compact: prefer IDEA_CANDIDATES.md over IDEA_REPORT.md.
+
+    Returns:
+        ``plan``/``tracker``/``proposal``/``ideas`` → the file found, or None.
+
+    Raises:
+        PlanError: none of the inputs exists; the message lists every path looked at and says
+            to start with ``bridge init``.
+    """
+    found: dict[str, Path | None] = {}
+    looked: list[str] = []
+    for key, relative in (("plan", PLAN), ("tracker", TRACKER), ("proposal", PROPOSAL)):
+        path = root / relative
+        looked.append(relative)
+        found[key] = path if path.is_file() else None
+    ideas_order = (*CANDIDATES, *REPORT) if compact else (*REPORT, *CANDIDATES)
+    found["ideas"] = None
+    for relative in ideas_order:
+        looked.append(relative)
+        if (root / relative).is_file():
+            found["ideas"] = root / relative
+            break
+    if not any(found.values()):
+        listing = "\n".join(f"  - {root / p}" for p in looked)
+        raise PlanError(
+            f"no plan found. Looked for:\n{listing}\nStart a project with `bridge init`, or "
+            f"write {PLAN}.",
+            file=str(root),
+        )
+    return found
+
+
+_NATURAL = re.compile(r"(\d+)")
+
+
+def _natural(text: str) -> list[object]:
+    return [int(part) if part.isdigit() else part for part in _NATURAL.split(text)]
+
+
+def load_project(
+    root: str | Path,
+    *,
+    overrides: Mapping[str, object] | None = None,
+    override_line: str | None = None,
+) -> LoadedProject:
+    """
+    Load a project: discover inputs, read bridge.toml, resolve options, assemble runs.
+
+    Args:
+        root: the project directory.
+        overrides: ``-o key=value`` / keyword options (highest precedence; strings coerced).
+        override_line: an override line such as ``— compact: true, base repo: URL``.
+
+    Returns:
+        The loaded project.
+
+    Raises:
+        PlanError: no input file, or an unreadable, binary or non-UTF-8 one.
+        ConfigError: a bad bridge.toml, option or template (file:line and the key named).
+    """
+    root_path = Path(root)
+    if not root_path.is_dir():
+        raise PlanError(
+            "the project directory does not exist; create it with `bridge init`",
+            file=str(root_path),
+        )
+    toml = root_path / "bridge.toml"
+    config = load_config(toml if toml.is_file() else None)
+    options = Options()
+    if config.bridge:
+        options = apply_options(
+            options,
+            config.bridge,
+            where="bridge.toml [bridge]",
+            file=config.file,
+            lines={k: config.line_of(f"bridge.{k}") or 0 for k in config.bridge},
+        )
+    line_values = parse_override_line(override_line) if override_line else {}
+    early = apply_options(options, line_values, where="the override line")
+    if overrides:
+        early = apply_options(early, overrides, where="-o overrides")
+    found = discover(root_path, compact=early.compact)
+    plan = build_plan(
+        plan=found["plan"],
+        tracker=found["tracker"],
+        proposal=found["proposal"],
+        ideas=found["ideas"],
+        root=root_path,
+    )
+    if plan.override_line:
+        try:
+            options = apply_options(
+                options,
+                parse_override_line(plan.override_line),
+                where="the plan's override line",
+                file=plan.plan_file,
+                lines=None,
+            )
+        except ConfigError as exc:
+            raise ConfigError(
+                exc.message,
+                setting=exc.setting,
+                file=plan.plan_file,
+                line=plan.override_line_number,
+            ) from None
+    options = apply_options(options, line_values, where="the override line")
+    if overrides:
+        options = apply_options(options, overrides, where="-o overrides")
+
+    milestones = plan.milestones
+    runs, proposed, run_warnings = build_runs(
+        plan, config, milestones, sanity_first=options.sanity_first
+    )
+    if not milestones:
+        ids = sorted({r.milestone for r in runs if r.milestone}, key=_natural)
+        milestones = tuple(
+            mark_sanity(
+                [
+                    Milestone(
+                        id=mid,
+                        name="",
+                        goal="",
+                        blocks=(),
+                        gate="",
+                        cost_raw="",
+                        gpu_hours=None,
+                        sanity=False,
+                        file="",
+                        line=0,
+                    )
+                    for mid in ids
+                ]
+            )
+        )
+        if ids:
+            runs, proposed, run_warnings = build_runs(
+                plan, config, milestones, sanity_first=options.sanity_first
+            )
+    warnings = list(plan.warnings) + run_warnings
+    if not runs:
+        warnings.append(
+            PlanWarning(
+                file=plan.plan_file or plan.tracker_file,
+                line=0,
+                message=(
+                    "no runs: the tracker has no run table, bridge.toml has no [[runs]] or "
+                    "[grid], and no runs could be proposed from the plan's blocks"
+                ),
+            )
+        )
+    sources = {
+        "plan": plan.plan_file or None,
+        "tracker": plan.tracker_file or None,
+        "proposal": plan.proposal_file or None,
+        "ideas": plan.ideas_file or None,
+    }
+    return LoadedProject(
+        root=root_path,
+        plan=plan,
+        config=config,
+        options=options,
+        runs=runs,
+        milestones=milestones,
+        sources=sources,
+        warnings=tuple(warnings),
+        needs_confirmation=proposed,
+    )
+
+
+def plan_json(project: LoadedProject) -> dict[str, object]:
+    """
+    The ``bridge plan --json`` document (shape documented in docs/plan-format.md).
+
+    Args:
+        project: a loaded project.
+
+    Returns:
+        A JSON-ready dict with exactly the documented keys.
+    """
+    plan = project.plan
+    return {
+        "title": plan.title,
+        "problem": plan.problem,
+        "thesis": plan.thesis,
+        "language": plan.language,
+        "sources": dict(project.sources),
+        "claims": [{"id": c.id, "text": c.text, "blocks": list(c.blocks)} for c in plan.claims],
+        "blocks": [
+            {
+                "id": b.id,
+                "title": b.title,
+                "priority": b.priority,
+                "priority_raw": b.priority_raw,
+                "claims": list(b.claims),
+                "dataset": b.dataset,
+                "systems": list(b.systems),
+                "metrics": list(b.metrics),
+                "setup": b.setup,
+                "seeds": list(b.seeds),
+                "seed_count": b.seed_count,
+                "success_criterion": b.success_criterion,
+                "line": b.line,
+            }
+            for b in plan.blocks
+        ],
+        "milestones": [
+            {
+                "id": m.id,
+                "name": m.name,
+                "goal": m.goal,
+                "blocks": list(m.blocks),
+                "gate": m.gate,
+                "cost_raw": m.cost_raw,
+                "gpu_hours": m.gpu_hours,
+                "sanity": m.sanity,
+                "line": m.line,
+            }
+            for m in project.milestones
+        ],
+        "budget": {
+            "gpu_hours": plan.budget.gpu_hours,
+            "raw": plan.budget.raw,
+            "hardware": plan.budget.hardware,
+        },
+        "runs": [
+            {
+                "id": r.id,
+                "milestone": r.milestone,
+                "block": r.block,
+                "system": r.system,
+                "seed": r.seed,
+                "priority": r.priority,
+                "status": r.status,
+                "status_raw": r.status_raw,
+                "source": r.source,
+            }
+            for r in project.runs
+        ],
+        "warnings": [
+            {"file": w.file, "line": w.line, "message": w.message} for w in project.warnings
+        ],
+    }

@@ -1,0 +1,479 @@
+"""
+Reading an EXPERIMENT_PLAN.md: header fields, claims, blocks, milestones, budget, risks.
+
+Every section is optional and may come in any order, at H2 or H3, numbered, translated or
+re-cased (FORMAT-NOTES §3). When a canonical section appears twice (large plans with appended
+roadmaps), the first one is read and later ones are kept raw.
+"""
+
+from __future__ import annotations
+
+import re
+
+import attrs
+
+from bridge.plan.blocks import match_block_heading, read_block, read_fields
+from bridge.plan.milestones import read_milestones
+from bridge.plan.model import Block, Budget, Claim, Risk, Section
+from bridge.plan.quantities import block_refs, gpu_hours, number_upper
+from bridge.plan.text import Document, Heading, Table, plain
+from bridge.plan.vocabulary import section_kind
+
+__all__ = ["PlanParts", "language_of", "read_plan_document"]
+
+
+@attrs.frozen(kw_only=True)
+class PlanParts:
+    """
+    What one plan document says (the loader joins it with tracker and proposal).
+    """
+
+    title: str
+    header: dict[str, str]
+    problem: str
+    thesis: str
+    date: str
+    language: str
+    claims: tuple[Claim, ...]
+    blocks: tuple[Block, ...]
+    milestones: tuple[object, ...]
+    budget: Budget
+    risks: tuple[Risk, ...]
+    override_line: str
+    override_line_number: int
+    sections: tuple[Section, ...]
+    warnings: tuple[tuple[int, str], ...]
+    links: tuple[str, ...]
+
+
+_HEADER_FIELD = re.compile(
+    r"^\s{0,3}(?:[-*]\s+)?\*\*(?P<bl>[^*]{1,60}?)\s{0,2}[:：]?\*\*\s{0,2}[:：]?\s*(?P<bv>.*)$"
+    r"|^\s{0,3}(?P<pl>[A-Za-z][A-Za-z /_-]{0,30}|[\u4e00-\u9fff]{1,8})\s{0,2}[:：]\s*(?P<pv>.*)$"
+)
+_PROBLEM_KEYS = ("problem", "问题", "核心问题", "problem anchor", "research problem")
+_THESIS_KEYS = ("method thesis", "thesis", "方法主张", "方法论主张", "方法论文", "方法论点")
+_DATE_KEYS = ("date", "created", "日期", "当前日期", "创建日期")
+_HARDWARE_KEYS = ("hardware", "硬件", "gpu", "compute")
+_LINK = re.compile(r"\]\(\s{0,2}<?([^)\s>]{1,300})>?\s{0,2}\)")
+_OVERRIDE = re.compile(r"^\s{0,3}(?:>\s*)?(?:—|–|--)\s*(?P<body>[A-Za-z_ ]{2,24}\s*[:=].*)$")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
+
+
+def language_of(text: str) -> str:
+    """
+    ``zh`` when Chinese carries a substantial share of the prose, else ``en``.
+
+    Args:
+        text: the plan text.
+
+    Returns:
+        ``zh`` or ``en``.
+    """
+    cjk = len(_CJK.findall(text))
+    # Four ASCII letters weigh about as much as one Chinese character of meaning.
+    letters = len(_ASCII_LETTER.findall(text)) / 4
+    return "zh" if cjk and cjk / (cjk + letters) >= 0.3 else "en"
+
+
+def _header_fields(doc: Document, start: int, end: int) -> tuple[dict[str, str], dict[str, int]]:
+    fields: dict[str, str] = {}
+    lines_of: dict[str, int] = {}
+    current: str | None = None
+    for number, line in doc.text_lines(start, end):
+        match = _HEADER_FIELD.match(line)
+        if match and (match.group("bl") or match.group("pl")):
+            label = (match.group("bl") or match.group("pl") or "").strip()
+            value = (match.group("bv") if match.group("bl") else match.group("pv")) or ""
+            if label not in fields:
+                fields[label] = value.strip()
+                lines_of[label] = number
+                current = label
+            else:
+                current = None
+            continue
+        if not line.strip() or line.lstrip().startswith(("#", "|", ">", "---")):
+            if not line.strip() and current is not None and fields[current]:
+                current = None
+            continue
+        if current is not None:
+            fields[current] = (fields[current] + " " + line.strip()).strip()
+    return fields, lines_of
+
+
+def _pick(fields: dict[str, str], keys: tuple[str, ...]) -> str:
+    for label, value in fields.items():
+        if label.casefold().rstrip(":：") in keys and value:
+            return value
+    return ""
+
+
+def _section_text(doc: Document, heading: Heading) -> str:
+    return doc.raw(heading.index + 1, heading.end)
+
+
+def _first_paragraph(text: str) -> str:
+    out: list[str] = []
+    for line in text.split("\n"):
+        if not line.strip():
+            if out:
+                break
+            continue
+        if line.lstrip().startswith(("#", "|", "```")):
+            if out:
+                break
+            continue
+        out.append(line.strip().lstrip(">").strip())
+    return " ".join(out).strip()
+
+
+def _claims(doc: Document, heading: Heading, warnings: list[tuple[int, str]]) -> list[Claim]:
+    claims: list[Claim] = []
+    for table in doc.section_tables(heading.index, heading.end):
+        claim_col = _column(table, ("claim", "声明", "claim id", "id"))
+        if claim_col is None:
+            continue
+        block_col = _column(
+            table,
+            (
+                "linked blocks",
+                "blocks",
+                "block",
+                "实验块",
+                "experiments",
+                "experiment",
+                "linked experiments",
+                "验证实验",
+                "对应实验",
+            ),
+            contains=("block", "实验", "experiment"),
+        )
+        text_col = _column(table, ("statement", "claim text", "text", "description", "内容"))
+        for line, cells in table.rows:
+            cell = plain(cells[claim_col])
+            if not cell:
+                continue
+            text = plain(cells[text_col]) if text_col is not None else cell
+            claims.append(
+                _claim(
+                    cell,
+                    text,
+                    cells[block_col] if block_col is not None else "",
+                    len(claims) + 1,
+                    doc.file,
+                    line,
+                )
+            )
+    if claims:
+        return claims
+    for field in read_fields(doc, heading.index + 1, heading.end):
+        claims.append(
+            _claim(
+                f"{field.label}: {field.value}",
+                "",
+                field.value,
+                len(claims) + 1,
+                doc.file,
+                field.line,
+            )
+        )
+    if not claims:
+        for line, text in doc.text_lines(heading.index + 1, heading.end):
+            match = re.match(r"^\s*(?:[-*]|\d{1,2}[.)])\s+(.*)$", text)
+            if match and re.match(r"^\**\s*C\d", match.group(1)):
+                claims.append(
+                    _claim(match.group(1), "", match.group(1), len(claims) + 1, doc.file, line)
+                )
+    return claims
+
+
+_CLAIM_ID = re.compile(
+    r"^\**\s*(?P<id>(?:anti[- ]?claim|claim)\s*\d{0,2}"
+    r"|C\d{1,2}(?:\.[A-Za-z0-9]{1,3})?[a-z]?|H\d{1,2})"
+    r"\s*(?:[(（][^)）]{0,80}[)）])?\s*\**\s*(?:[:：.—–-]\s*|$)",
+    re.IGNORECASE,
+)
+
+
+def _claim(cell: str, text: str, blocks_cell: str, position: int, file: str, line: int) -> Claim:
+    cleaned = plain(cell)
+    match = _CLAIM_ID.match(cleaned)
+    if match:
+        claim_id = match.group("id").strip()
+        rest = cleaned[match.end() :].strip()
+    else:
+        claim_id = f"C{position}"
+        rest = cleaned
+    if not text or text == cell:
+        text = rest or cleaned
+    return Claim(id=claim_id, text=text, blocks=block_refs(blocks_cell), file=file, line=line)
+
+
+def _column(table: Table, names: tuple[str, ...], contains: tuple[str, ...] = ()) -> int | None:
+    header = [plain(h).casefold() for h in table.header]
+    for position, name in enumerate(header):
+        if name in names:
+            return position
+    for position, name in enumerate(header):
+        if any(word in name for word in contains):
+            return position
+    for position, name in enumerate(header):
+        if any(name.startswith(word) for word in names):
+            return position
+    return None
+
+
+def _budget(doc: Document, heading: Heading | None, header: dict[str, str]) -> Budget:
+    hardware = _pick(header, _HARDWARE_KEYS)
+    total: float | None = None
+    raw = ""
+    line = heading.line if heading else 0
+    bottleneck = ""
+    if heading is not None:
+        raw = _section_text(doc, heading)
+        for field in read_fields(doc, heading.index + 1, heading.end):
+            label = field.label.casefold()
+            if (
+                total is None
+                and ("total" in label or "合计" in label or "总" in label)
+                and ("gpu" in label)
+            ):
+                total = (
+                    gpu_hours(field.value)
+                    if gpu_hours(field.value) is not None
+                    else (number_upper(field.value))
+                )
+                line = field.line
+            elif "bottleneck" in label or "瓶颈" in label:
+                bottleneck = field.value
+            elif not hardware and ("hardware" in label or "硬件" in label):
+                hardware = field.value
+        if total is None:
+            for table in doc.section_tables(heading.index, heading.end):
+                for row_line, cells in table.rows:
+                    first = plain(cells[0]).casefold() if cells else ""
+                    if "total" not in first and "合计" not in first and "总" not in first:
+                        continue
+                    if "gpu" in first:
+                        total = number_upper(" ".join(plain(c) for c in cells[1:]))
+                    else:
+                        total = gpu_hours(" ".join(plain(c) for c in cells[1:]))
+                    if total is not None:
+                        line = row_line
+                        break
+                if total is not None:
+                    break
+    if total is None:
+        for number, text in doc.text_lines(0, len(doc.lines)):
+            folded = text.casefold()
+            if ("total" in folded or "合计" in text or "总" in text) and "gpu" in folded:
+                amount = gpu_hours(text)
+                if amount is not None:
+                    total, line = amount, number
+                    raw = raw or text.strip()
+                    break
+    if total is None:
+        for label, value in header.items():
+            if "budget" in label.casefold() or "预算" in label:
+                total = gpu_hours(value)
+                raw = raw or value
+    return Budget(
+        gpu_hours=total, raw=raw, hardware=hardware, bottleneck=bottleneck, file=doc.file, line=line
+    )
+
+
+def _risks(doc: Document, heading: Heading) -> list[Risk]:
+    risks: list[Risk] = []
+    for table in doc.section_tables(heading.index, heading.end):
+        mitigation_col = _column(
+            table, ("mitigation", "缓解", "缓解措施", "应对"), contains=("mitigat", "缓解")
+        )
+        for line, cells in table.rows:
+            if cells and plain(cells[0]):
+                risks.append(
+                    Risk(
+                        text=plain(cells[0]),
+                        mitigation=plain(cells[mitigation_col])
+                        if mitigation_col is not None
+                        else "",
+                        file=doc.file,
+                        line=line,
+                    )
+                )
+    if risks:
+        return risks
+    pending: Risk | None = None
+    for field in read_fields(doc, heading.index + 1, heading.end):
+        label = field.label.casefold()
+        if label.startswith(("risk", "风险")):
+            if pending:
+                risks.append(pending)
+            pending = Risk(text=field.value, mitigation="", file=doc.file, line=field.line)
+        elif label.startswith(("mitigation", "缓解", "应对")) and pending is not None:
+            risks.append(attrs.evolve(pending, mitigation=field.value))
+            pending = None
+        else:
+            if pending:
+                risks.append(pending)
+                pending = None
+            risks.append(
+                Risk(
+                    text=f"{field.label}: {field.value}",
+                    mitigation="",
+                    file=doc.file,
+                    line=field.line,
+                )
+            )
+    if pending:
+        risks.append(pending)
+    if not risks:
+        for line, text in doc.text_lines(heading.index + 1, heading.end):
+            match = re.match(r"^(?:[-*]|\d{1,2}[.)])\s+(.+)$", text)
+            if match:
+                risks.append(
+                    Risk(text=plain(match.group(1)), mitigation="", file=doc.file, line=line)
+                )
+    return risks
+
+
+def read_plan_document(doc: Document) -> PlanParts:
+    """
+    Read one plan document.
+
+    Args:
+        doc: the parsed Markdown of EXPERIMENT_PLAN.md.
+
+    Returns:
+        What the document says; absent sections give empty values and a warning.
+    """
+    warnings: list[tuple[int, str]] = [(w.line, w.message) for w in doc.warnings]
+    headings = doc.headings
+    title = ""
+    first_section = len(doc.lines)
+    for heading in headings:
+        if heading.level == 1 and not title:
+            title = plain(heading.text)
+        elif heading.level >= 2:
+            first_section = heading.index
+            break
+    header, header_lines = _header_fields(doc, 0, first_section)
+    problem = _pick(header, _PROBLEM_KEYS)
+    thesis = _pick(header, _THESIS_KEYS)
+    date = _pick(header, _DATE_KEYS)
+
+    kinds: dict[str, Heading] = {}
+    used: set[int] = set()
+    for heading in headings:
+        if heading.level < 2 or heading.level > 3:
+            continue
+        kind = section_kind(heading.text)
+        if kind is None or match_block_heading(heading.text, generic_codes=False) is not None:
+            continue
+        if kind not in kinds:
+            kinds[kind] = heading
+            used.add(heading.index)
+    if not problem and "problem" in kinds:
+        problem = _first_paragraph(_section_text(doc, kinds["problem"]))
+    if not thesis and "thesis" in kinds:
+        thesis = _first_paragraph(_section_text(doc, kinds["thesis"]))
+
+    claims = _claims(doc, kinds["claims"], warnings) if "claims" in kinds else []
+    blocks = _blocks(doc, kinds.get("blocks"), used)
+    known = frozenset(b.id for b in blocks if not re.fullmatch(r"B\d+(?:\.\d+)?", b.id))
+    milestones, milestone_warnings = read_milestones(doc, kinds.get("run_order"), known, used)
+    warnings.extend(milestone_warnings)
+    budget = _budget(doc, kinds.get("budget"), header)
+    risks = _risks(doc, kinds["risks"]) if "risks" in kinds else []
+
+    override_line, override_number = "", 0
+    links: list[str] = []
+    for number, text in doc.text_lines(0, len(doc.lines)):
+        if not override_line:
+            match = _OVERRIDE.match(text)
+            if match:
+                override_line, override_number = match.group("body").strip(), number
+        if len(links) < 20:
+            links.extend(_LINK.findall(text)[:5])
+
+    sections = tuple(
+        Section(
+            heading=h.text, level=h.level, text=_section_text(doc, h), file=doc.file, line=h.line
+        )
+        for h in headings
+        if h.level == 2 and h.index not in used
+    )
+    if not kinds and not blocks:
+        warnings.append(
+            (
+                0,
+                "no recognisable plan section (claim map, experiment blocks, run "
+                "order, budget); the plan is read as free text",
+            )
+        )
+    elif not blocks:
+        warnings.append(
+            (
+                0,
+                "no experiment block headings found (expected e.g. '### Block 1: ...' "
+                "or '### B1: ...')",
+            )
+        )
+    if not milestones and blocks:
+        warnings.append((0, "no milestones found (no run-order table, milestone headings or list)"))
+    text_for_language = "\n".join(line for _, line in doc.text_lines(0, len(doc.lines)))
+    del header_lines
+    return PlanParts(
+        title=title,
+        header=header,
+        problem=problem,
+        thesis=thesis,
+        date=date,
+        language=language_of(text_for_language),
+        claims=tuple(claims),
+        blocks=tuple(blocks),
+        milestones=tuple(milestones),
+        budget=budget,
+        risks=tuple(risks),
+        override_line=override_line,
+        override_line_number=override_number,
+        sections=sections,
+        warnings=tuple(warnings),
+        links=tuple(links),
+    )
+
+
+def _blocks(doc: Document, section: Heading | None, used: set[int]) -> list[Block]:
+    merged: dict[str, Block] = {}
+    order: list[str] = []
+    for heading in doc.headings:
+        inside = section is not None and section.index < heading.index < section.end
+        if heading.level > 4 or heading.level < 2 or (heading.level == 4 and not inside):
+            continue
+        parsed = match_block_heading(heading.text, generic_codes=inside)
+        if parsed is None:
+            continue
+        block = read_block(doc, heading, parsed, heading.end)
+        used.add(heading.index)
+        if block.id in merged:
+            merged[block.id] = _merge(merged[block.id], block)
+        else:
+            merged[block.id] = block
+            order.append(block.id)
+    return [merged[block_id] for block_id in order]
+
+
+def _merge(first: Block, later: Block) -> Block:
+    """
+    One block from two descriptions: the first wins, the later fills what the first left empty.
+    """
+    changes: dict[str, object] = {}
+    for field in attrs.fields(Block):
+        mine = getattr(first, field.name)
+        theirs = getattr(later, field.name)
+        if field.name in ("fields",):
+            changes[field.name] = mine + theirs
+        elif field.name in ("text",):
+            changes[field.name] = mine + "\n\n" + theirs
+        elif mine in ("", (), None) and theirs not in ("", (), None):
+            changes[field.name] = theirs
+    return attrs.evolve(first, **changes)  # type: ignore[arg-type]

@@ -1,0 +1,381 @@
+"""
+Reading a Markdown file into lines, headings and tables, tolerantly and in linear time.
+
+This is deliberately not a Markdown renderer: it only finds what the plan reader needs — which
+lines are headings (never inside fenced code or blockquotes), which runs of lines are pipe tables
+(split the way a careful reader would, with broken rows repaired and reported), and the plain text
+of every line with its 1-based line number. Every regex here is anchored or bounded so that a
+pathological line costs time proportional to its length.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import attrs
+
+from bridge.errors import PlanError
+
+__all__ = [
+    "Document",
+    "Heading",
+    "Table",
+    "TextWarning",
+    "decode",
+    "plain",
+    "split_cells",
+]
+
+_HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t#]*$")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_SEPARATOR_CELL = re.compile(r"^\s*:?-{1,}:?\s*$")
+_BACKTICKS = re.compile(r"`+")
+_INLINE_MARKS = re.compile(r"\*\*|__|(?<!\w)\*(?=\S)|(?<=\S)\*(?!\w)|`")
+
+
+@attrs.frozen(kw_only=True)
+class TextWarning:
+    """
+    A problem noticed while reading, kept for the user (converted to ``PlanWarning`` upstream).
+
+    Args:
+        line: 1-based line number.
+        message: what was not understood or was repaired.
+    """
+
+    line: int
+    message: str
+
+
+@attrs.frozen(kw_only=True)
+class Heading:
+    """
+    One Markdown heading outside code fences.
+
+    Args:
+        index: the 0-based line index of the heading.
+        level: 1 for ``#`` … 6 for ``######``.
+        text: the heading text with surrounding spaces and closing ``#`` removed.
+        end: the index one past the last line of its section (next heading of the same or
+            higher level, or the end of the file).
+    """
+
+    index: int
+    level: int
+    text: str
+    end: int
+
+    @property
+    def line(self) -> int:
+        """
+        The 1-based line number of the heading.
+        """
+        return self.index + 1
+
+
+@attrs.frozen(kw_only=True)
+class Table:
+    """
+    One pipe table: a header row, a separator row and zero or more body rows.
+
+    Args:
+        index: 0-based line index of the header row.
+        header: the header cells, stripped.
+        rows: ``(line_number, cells)`` for each body row, each repaired to the header's width.
+        end: the index one past the last row.
+    """
+
+    index: int
+    header: tuple[str, ...]
+    rows: tuple[tuple[int, tuple[str, ...]], ...]
+    end: int
+
+    @property
+    def line(self) -> int:
+        """
+        The 1-based line number of the header row.
+        """
+        return self.index + 1
+
+
+def decode(data: bytes, file: str) -> str:
+    """
+    Turn a file's bytes into text with ``\\n`` line endings and no byte-order mark.
+
+    Args:
+        data: the raw bytes.
+        file: the path to name in errors.
+
+    Returns:
+        The decoded text.
+
+    Raises:
+        PlanError: the bytes are binary (contain NUL) or not UTF-8; the message names the line.
+    """
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise PlanError(
+            "this is a binary file, not a Markdown plan (it contains NUL bytes)",
+            file=file,
+            line=data.count(b"\n", 0, nul) + 1,
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise PlanError(
+            f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+            "save the file as UTF-8",
+            file=file,
+            line=data.count(b"\n", 0, exc.start) + 1,
+        ) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
+
+
+def plain(text: str) -> str:
+    """
+    Remove bold/italic/code markers and surrounding space from inline Markdown.
+
+    Args:
+        text: one cell or label.
+
+    Returns:
+        The text without ``**``, ``__``, single ``*`` emphasis or backticks.
+    """
+    return _INLINE_MARKS.sub("", text).strip()
+
+
+def split_cells(line: str) -> list[str]:
+    """
+    Split one table row on unescaped pipes that are outside backtick code spans.
+
+    A backtick run only opens a code span when a run of the same length closes it later on the
+    line (as in CommonMark); a lone backtick is literal. Each run length is searched for at most
+    once after it fails, which keeps the cost linear in the line length.
+
+    Args:
+        line: the row, with or without leading and trailing pipes.
+
+    Returns:
+        The stripped cells (``\\|`` becomes ``|``).
+    """
+    body = line.strip()
+    if body.startswith("|"):
+        body = body[1:]
+    if body.endswith("|") and not body.endswith("\\|"):
+        body = body[:-1]
+    cells: list[str] = []
+    current: list[str] = []
+    unmatched_from: dict[int, int] = {}  # run length -> position after which no closer exists
+    i = 0
+    n = len(body)
+    while i < n:
+        ch = body[i]
+        if ch == "\\" and i + 1 < n and body[i + 1] == "|":
+            current.append("|")
+            i += 2
+            continue
+        if ch == "`":
+            run = _BACKTICKS.match(body, i)
+            assert run is not None
+            length = run.end() - i
+            close = -1
+            if unmatched_from.get(length, n + 1) > i:
+                close = _find_run(body, run.end(), length)
+                if close < 0:
+                    unmatched_from[length] = i
+            if close >= 0:
+                current.append(body[i : close + length])
+                i = close + length
+            else:
+                current.append(body[i : run.end()])
+                i = run.end()
+            continue
+        if ch == "|":
+            cells.append("".join(current).strip())
+            current = []
+        else:
+            current.append(ch)
+        i += 1
+    cells.append("".join(current).strip())
+    return cells
+
+
+def _find_run(text: str, start: int, length: int) -> int:
+    """
+    Find the next backtick run of exactly ``length`` at or after ``start``; -1 if none.
+    """
+    pos = start
+    while True:
+        found = text.find("`" * length, pos)
+        if found < 0:
+            return -1
+        run = _BACKTICKS.match(text, found)
+        assert run is not None
+        if run.end() - found == length and (found == 0 or text[found - 1] != "`"):
+            return found
+        pos = run.end()
+
+
+def _is_separator(cells: Sequence[str]) -> bool:
+    return bool(cells) and all(_SEPARATOR_CELL.match(c) for c in cells) and any(cells)
+
+
+class Document:
+    """
+    A Markdown file split into lines, with fenced code, headings and tables located.
+
+    Args:
+        text: the decoded text (see :func:`decode`).
+        file: the path used in warnings.
+    """
+
+    def __init__(self, text: str, file: str) -> None:
+        self.file = file
+        self.lines: list[str] = [line.rstrip() for line in text.split("\n")]
+        self.in_fence: list[bool] = []
+        self.warnings: list[TextWarning] = []
+        self._scan_fences()
+        self.headings: list[Heading] = self._scan_headings()
+        self.tables: list[Table] = self._scan_tables()
+
+    def _scan_fences(self) -> None:
+        fence: str | None = None
+        for line in self.lines:
+            match = _FENCE.match(line)
+            if fence is None:
+                if match:
+                    fence = match.group(1)
+                    self.in_fence.append(True)
+                else:
+                    self.in_fence.append(False)
+            else:
+                self.in_fence.append(True)
+                if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
+                    rest = line.strip()[len(match.group(1)) :]
+                    if not rest.strip():
+                        fence = None
+
+    def _scan_headings(self) -> list[Heading]:
+        found: list[tuple[int, int, str]] = []
+        for index, line in enumerate(self.lines):
+            if self.in_fence[index] or not line.lstrip(" ").startswith("#"):
+                continue
+            match = _HEADING.match(line)
+            if match:
+                found.append((index, len(match.group(1)), (match.group(2) or "").strip()))
+        # Section ends: the next heading of the same or a higher level (a stack keeps it linear).
+        ends = [len(self.lines)] * len(found)
+        stack: list[int] = []
+        for position, (index, level, _text) in enumerate(found):
+            while stack and found[stack[-1]][1] >= level:
+                ends[stack.pop()] = index
+            stack.append(position)
+        return [
+            Heading(index=index, level=level, text=text, end=ends[position])
+            for position, (index, level, text) in enumerate(found)
+        ]
+
+    def _scan_tables(self) -> list[Table]:
+        tables: list[Table] = []
+        i = 0
+        total = len(self.lines)
+        while i < total - 1:
+            line = self.lines[i].strip()
+            if self.in_fence[i] or not line.startswith("|"):
+                i += 1
+                continue
+            nxt = self.lines[i + 1].strip()
+            if self.in_fence[i + 1] or "-" not in nxt or not nxt.startswith(("|", ":", "-")):
+                i += 1
+                continue
+            separator = split_cells(nxt)
+            if not _is_separator(separator):
+                i += 1
+                continue
+            header = tuple(split_cells(line))
+            rows: list[tuple[int, tuple[str, ...]]] = []
+            j = i + 2
+            while j < total and not self.in_fence[j] and self.lines[j].strip().startswith("|"):
+                rows.append((j + 1, self._repair(split_cells(self.lines[j]), len(header), j + 1)))
+                j += 1
+            tables.append(Table(index=i, header=header, rows=tuple(rows), end=j))
+            i = j
+        return tables
+
+    def _repair(self, cells: list[str], width: int, line: int) -> tuple[str, ...]:
+        if len(cells) == width:
+            return tuple(cells)
+        if len(cells) > width:
+            extra = cells[width:]
+            if not any(extra):
+                # Trailing empty cells (`| a | b | |`) carry nothing; drop them quietly but say so.
+                self.warnings.append(
+                    TextWarning(
+                        line=line,
+                        message=f"table row has {len(cells)} cells under a "
+                        f"{width}-column header; dropped empty trailing cells",
+                    )
+                )
+                return tuple(cells[:width])
+            self.warnings.append(
+                TextWarning(
+                    line=line,
+                    message=f"table row has {len(cells)} cells under a "
+                    f"{width}-column header; joined the extra cells into the last column",
+                )
+            )
+            if width <= 1:
+                return (" | ".join(cells),)
+            return (*cells[: width - 1], " | ".join(cells[width - 1 :]))
+        self.warnings.append(
+            TextWarning(
+                line=line,
+                message=f"table row has {len(cells)} cells under a "
+                f"{width}-column header; missing cells left empty",
+            )
+        )
+        return (*cells, *([""] * (width - len(cells))))
+
+    def section_tables(self, start: int, end: int) -> list[Table]:
+        """
+        The tables whose header row lies in ``[start, end)`` (0-based line indices).
+
+        Args:
+            start: first line index.
+            end: one past the last line index.
+
+        Returns:
+            The tables in file order.
+        """
+        return [t for t in self.tables if start <= t.index < end]
+
+    def text_lines(self, start: int, end: int) -> list[tuple[int, str]]:
+        """
+        The ``(line_number, text)`` pairs in ``[start, end)`` that are outside code fences.
+
+        Args:
+            start: first line index.
+            end: one past the last line index.
+
+        Returns:
+            The lines, with trailing whitespace already removed.
+        """
+        return [
+            (i + 1, self.lines[i])
+            for i in range(start, min(end, len(self.lines)))
+            if not self.in_fence[i]
+        ]
+
+    def raw(self, start: int, end: int) -> str:
+        """
+        The raw text of lines ``[start, end)`` (fences included), stripped of blank edges.
+
+        Args:
+            start: first line index.
+            end: one past the last line index.
+
+        Returns:
+            The joined text.
+        """
+        return "\n".join(self.lines[start:end]).strip("\n")

@@ -1,0 +1,224 @@
+"""
+Tracker run tables (FORMAT-NOTES §11, PARSE-RULES "Tracker runs").
+
+A run table is any table whose first column header is Run ID, ID, Run, #, 运行ID or 编号; every
+such table counts, other tables (tasks, gates, results) do not. Columns are matched by header
+name, never by position; every cell is also kept by its header as written.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bridge.plan.milestones import milestone_id
+from bridge.plan.model import TrackerRun
+from bridge.plan.quantities import normalise_block_id
+from bridge.plan.text import Document, Table, plain
+from bridge.plan.vocabulary import normalise_priority, normalise_status
+
+__all__ = ["is_run_table", "read_tracker_runs"]
+
+_RUN_HEADERS = {
+    "run id",
+    "runid",
+    "id",
+    "run",
+    "#",
+    "运行id",
+    "运行 id",
+    "编号",
+    "run ids",
+    "run-id",
+}
+_COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    # key: (exact header names, header words that match by containment)
+    "milestone": (("milestone", "里程碑", "stage", "phase", "gate"), ("milestone", "里程碑")),
+    "block": (("block", "块", "实验块"), ("block",)),
+    "purpose": (
+        (
+            "purpose",
+            "目的",
+            "description",
+            "experiment",
+            "study",
+            "task",
+            "purpose / system",
+            "目的/arm",
+            "run",
+            "goal",
+        ),
+        ("purpose", "目的", "description"),
+    ),
+    "system": (
+        (
+            "system / variant",
+            "system/variant",
+            "system",
+            "variant",
+            "系统/变体",
+            "系统 / 变体",
+            "model",
+            "policy",
+            "method",
+            "系统",
+        ),
+        ("system", "variant", "系统", "变体"),
+    ),
+    "split": (("split", "数据集", "dataset", "data"), ("split", "dataset", "数据")),
+    "metrics": (
+        ("metrics", "decisive metrics", "metrics / gate", "指标", "metric"),
+        ("metric", "指标"),
+    ),
+    "priority": (("priority", "优先级"), ("priority", "优先")),
+    "status": (("status", "状态"), ("status", "状态")),
+    "notes": (("notes", "备注", "note", "comments", "comment"), ("note", "备注")),
+    "seed": (("seed", "seeds", "种子"), ("seed",)),
+}
+_SEED_IN_NOTES = re.compile(r"\bseed\s{0,2}[=:：]?\s{0,2}(\d{1,12})\b", re.IGNORECASE)
+_EMPTY_IDS = {"", "-", "—", "–", "n/a", "…", "..."}
+
+
+def is_run_table(table: Table) -> bool:
+    """
+    Whether a table is a run table (its first header names a run id column).
+
+    Args:
+        table: a table from the tracker.
+
+    Returns:
+        True for run tables.
+    """
+    if not table.header:
+        return False
+    first = re.sub(r"\s+", " ", plain(table.header[0]).casefold()).strip()
+    return first in _RUN_HEADERS
+
+
+def _map_columns(header: tuple[str, ...]) -> dict[str, int]:
+    names = [re.sub(r"\s+", " ", plain(h).casefold()).strip() for h in header]
+    mapping: dict[str, int] = {}
+    taken: set[int] = {0}
+    for key, (exact, _words) in _COLUMNS.items():
+        for position, name in enumerate(names):
+            if position not in taken and name in exact:
+                mapping[key] = position
+                taken.add(position)
+                break
+    for key, (_exact, words) in _COLUMNS.items():
+        if key in mapping:
+            continue
+        for position, name in enumerate(names):
+            if position not in taken and any(word in name for word in words):
+                mapping[key] = position
+                taken.add(position)
+                break
+    return mapping
+
+
+_HEADING_M = re.compile(r"(?<![A-Za-z0-9])M\d{1,2}(?:\.\d{1,2})?[A-Za-z]?(?![A-Za-z0-9])")
+
+
+def _heading_milestones(doc: Document) -> dict[int, str]:
+    """
+    For each table, the milestone named by the nearest enclosing heading (``## M1 ...``,
+    ``Stage M0``); one sweep over headings and tables together keeps it linear.
+    """
+    result: dict[int, str] = {}
+    stack: list[tuple[int, str]] = []  # (section end, milestone id or "")
+    headings = doc.headings
+    position = 0
+    for table in doc.tables:
+        while position < len(headings) and headings[position].index < table.index:
+            heading = headings[position]
+            while stack and stack[-1][0] <= heading.index:
+                stack.pop()
+            match = _HEADING_M.search(plain(heading.text))
+            stack.append((heading.end, match.group(0) if match else ""))
+            position += 1
+        while stack and stack[-1][0] <= table.index:
+            stack.pop()
+        result[table.index] = next((m for _end, m in reversed(stack) if m), "")
+    return result
+
+
+def read_tracker_runs(doc: Document) -> tuple[list[TrackerRun], list[tuple[int, str]]]:
+    """
+    Read every run row of every run table.
+
+    Args:
+        doc: the tracker (or a plan with an embedded tracker table).
+
+    Returns:
+        The runs in file order (a repeated id keeps its first row) and warnings.
+    """
+    runs: list[TrackerRun] = []
+    warnings: list[tuple[int, str]] = []
+    seen: dict[str, int] = {}
+    milestones_at = _heading_milestones(doc)
+    for table in doc.tables:
+        if not is_run_table(table):
+            continue
+        columns = _map_columns(table.header)
+        heading_milestone = milestones_at.get(table.index, "")
+        header_names = [plain(h) or f"column {n + 1}" for n, h in enumerate(table.header)]
+        for line, cells in table.rows:
+            run_id = plain(cells[0]).strip()
+            if run_id.casefold() in _EMPTY_IDS or run_id.casefold() in _RUN_HEADERS:
+                continue
+            if run_id in seen:
+                warnings.append(
+                    (
+                        line,
+                        f"run {run_id} appears again (first at line "
+                        f"{seen[run_id]}); this row is ignored",
+                    )
+                )
+                continue
+            seen[run_id] = line
+
+            def cell(
+                key: str, cells: tuple[str, ...] = cells, columns: dict[str, int] = columns
+            ) -> str:
+                position = columns.get(key)
+                return plain(cells[position]) if position is not None else ""
+
+            milestone_cell = cell("milestone")
+            milestone = milestone_id(milestone_cell)[0] if milestone_cell else heading_milestone
+            if milestone in _EMPTY_IDS:
+                milestone = ""
+            status_raw = cells[columns["status"]].strip() if "status" in columns else ""
+            priority_raw = cell("priority")
+            notes = cell("notes")
+            seed = _seed(cell("seed"), notes)
+            block_cell = cell("block")
+            runs.append(
+                TrackerRun(
+                    id=run_id,
+                    milestone=milestone,
+                    block=normalise_block_id(block_cell)
+                    if block_cell and len(block_cell) <= 24
+                    else "",
+                    purpose=cell("purpose"),
+                    system=cell("system"),
+                    split=cell("split"),
+                    metrics=cell("metrics"),
+                    priority=normalise_priority(priority_raw) if priority_raw else None,
+                    priority_raw=priority_raw,
+                    status=normalise_status(status_raw),
+                    status_raw=status_raw,
+                    notes=notes,
+                    seed=seed,
+                    columns={name: cells[n] for n, name in enumerate(header_names)},
+                    file=doc.file,
+                    line=line,
+                )
+            )
+    return runs, warnings
+
+
+def _seed(seed_cell: str, notes: str) -> int | None:
+    match = re.fullmatch(r"\s*(\d{1,12})\s*", seed_cell)
+    if match:
+        return int(match.group(1))
+    found = _SEED_IN_NOTES.search(notes)
+    return int(found.group(1)) if found else None

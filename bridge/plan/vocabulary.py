@@ -1,0 +1,409 @@
+"""
+The words plans use, mapped to what they mean: section kinds, field labels, priorities, statuses.
+
+Matching is on meaning, not exact strings (corpus FORMAT-NOTES §3, §5, §6, §11): headings lose
+their numbering and case before lookup, labels lose bold and parentheticals, and priorities and
+statuses go through a lookup of leading tokens with the raw text always kept by the caller.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = [
+    "FIELD_KEYS",
+    "field_key",
+    "normalise_heading",
+    "normalise_priority",
+    "normalise_status",
+    "section_kind",
+]
+
+_NUMBERING = re.compile(
+    r"^(?:part\s+\d+\s*[:.：]\s*|\d+(?:\.\d+)*[.)]?\s+|[一二三四五六七八九十]+\s*[、.．]\s*|[ivx]+\.\s+)",
+    re.IGNORECASE,
+)
+_EMOJI_AND_MARKS = re.compile(r"[*`_~\u2600-\u27bf\U0001f300-\U0001faff\u2b1c\u2b50\u2705\u274c]")
+_SPACES = re.compile(r"\s+")
+
+
+def normalise_heading(text: str) -> str:
+    """
+    Reduce a heading to a comparable key: no numbering, marks, emoji or case.
+
+    Args:
+        text: the heading text as written.
+
+    Returns:
+        The lower-cased heading without leading ``1.``/``4.2``/``一、``/``Part 3:`` numbering.
+    """
+    cleaned = _EMOJI_AND_MARKS.sub("", text).strip()
+    cleaned = _NUMBERING.sub("", cleaned, count=1)
+    return _SPACES.sub(" ", cleaned).strip().casefold()
+
+
+# Ordered: the first kind whose words appear in the heading wins. Budget is tested before run
+# order so "Compute Budget Timeline" stays a budget; risks before everything with "gate" in it.
+_SECTION_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("checklist", ("checklist", "检查清单")),
+    ("risks", ("risk", "风险")),
+    ("budget", ("budget", "预算", "gpu 分配", "gpu分配", "resource")),
+    ("claims", ("claim", "声明映射", "claims to validate")),
+    ("storyline", ("storyline", "故事线", "实验叙事")),
+    ("blocks", ("experiment blocks", "experimental blocks", "experiment block", "实验块")),
+    (
+        "run_order",
+        (
+            "run order",
+            "milestone",
+            "execution schedule",
+            "execution roadmap",
+            "roadmap",
+            "timeline",
+            "运行顺序",
+            "里程碑",
+            "执行顺序",
+            "schedule",
+        ),
+    ),
+    (
+        "gates",
+        ("decision gate", "stop/go", "stop rule", "go/stop", "kill criteria", "exit criteria"),
+    ),
+    ("problem", ("problem", "goal", "项目目标", "问题")),
+    ("thesis", ("thesis", "方法论点", "方法主张")),
+    ("method", ("method", "方法")),
+)
+
+
+def section_kind(heading: str) -> str | None:
+    """
+    Classify a heading as one of the plan's known sections.
+
+    Args:
+        heading: the heading text as written.
+
+    Returns:
+        ``claims``, ``storyline``, ``blocks``, ``run_order``, ``budget``, ``risks``,
+        ``checklist``, ``gates``, ``problem``, ``thesis``, ``method`` or None.
+    """
+    key = normalise_heading(heading)
+    for kind, words in _SECTION_WORDS:
+        if any(word in key for word in words):
+            return kind
+    return None
+
+
+# Field label synonyms (FORMAT-NOTES §5), keyed by normalised label (case-folded, no marks).
+FIELD_KEYS: dict[str, str] = {}
+for _key, _labels in {
+    "claim": (
+        "claim tested",
+        "claims tested",
+        "validates",
+        "question",
+        "goal",
+        "测试声明",
+        "测试 claim",
+        "验证 claim",
+        "claim",
+        "claims",
+    ),
+    "why": (
+        "why this block exists",
+        "why this block existed",
+        "why",
+        "rationale",
+        "为什么存在此块",
+        "为什么存在",
+        "motivation",
+    ),
+    "dataset": (
+        "dataset / split / task",
+        "dataset/split/task",
+        "dataset / split",
+        "dataset",
+        "data",
+        "split",
+        "inputs",
+        "数据集/分割/任务",
+        "数据集 / 分割 / 任务",
+        "数据/任务",
+        "任务",
+        "数据集",
+        "task",
+        "dataset / task",
+    ),
+    "systems": (
+        "compared systems",
+        "systems",
+        "baselines",
+        "variants",
+        "policies",
+        "对比系统",
+        "系统",
+        "compared methods",
+        "methods",
+    ),
+    "metrics": ("metrics", "metric", "metrics to derive", "指标", "evaluation metrics"),
+    "setup": ("setup details", "setup", "method", "design", "设置细节", "设置", "setup detail"),
+    "success": (
+        "success criterion",
+        "success criteria",
+        "success",
+        "acceptance",
+        "pass",
+        "go gate",
+        "success gate",
+        "exit criterion",
+        "成功标准",
+        "成功条件",
+    ),
+    "failure": ("failure interpretation", "stop", "失败解释", "failure", "if it fails"),
+    "table": (
+        "table / figure target",
+        "table / figure",
+        "table/figure target",
+        "table target",
+        "figure target",
+        "表格/图形目标",
+        "论文位置",
+        "table / figure targets",
+    ),
+    "priority": ("priority", "优先级"),
+    "seeds": ("seeds", "seed", "随机种子"),
+    "cost": ("gpu estimate", "budget", "cost", "compute", "time estimate", "compute note"),
+}.items():
+    for _label in _labels:
+        FIELD_KEYS[_label] = _key
+
+_LABEL_PAREN = re.compile(r"\s*[(（][^)）]*[)）]\s*")
+
+
+def field_key(label: str) -> str | None:
+    """
+    Map a block field label to its template field.
+
+    Args:
+        label: the label as written, without the colon (bold and parentheticals allowed).
+
+    Returns:
+        ``claim``, ``why``, ``dataset``, ``systems``, ``metrics``, ``setup``, ``success``,
+        ``failure``, ``table``, ``priority``, ``seeds``, ``cost`` or None for an unknown label.
+    """
+    key = _SPACES.sub(" ", _LABEL_PAREN.sub(" ", label.replace("*", "").replace("`", ""))).strip()
+    key = key.casefold().rstrip(":：").strip()
+    if key in FIELD_KEYS:
+        return FIELD_KEYS[key]
+    if key.startswith("if ") and "fail" in key:
+        return "failure"
+    return None
+
+
+_LEAD_TOKEN = re.compile(r"[A-Za-z]+[0-9]?|[\u4e00-\u9fff]+")
+
+_MUST = {"must", "mustrun", "critical", "high", "p0", "required", "essential", "必须", "必须运行"}
+_NICE = {
+    "nice",
+    "nicetohave",
+    "should",
+    "shouldrun",
+    "optional",
+    "appendix",
+    "conditional",
+    "p1",
+    "p2",
+    "p3",
+    "low",
+    "medium",
+    "可选",
+    "附录",
+    "stretch",
+}
+
+
+def normalise_priority(raw: str) -> str | None:
+    """
+    Normalise a priority as PARSE-RULES says: ``must``, ``nice``, ``cut`` or None.
+
+    The leading token decides (``CONDITIONAL MUST-RUN`` is nice); when it is not a priority word
+    the first priority word anywhere decides (``写作周 MUST-RUN`` is must).
+
+    Args:
+        raw: the priority text as written.
+
+    Returns:
+        The normalised priority, or None when no priority word is present.
+    """
+    text = raw.replace("*", "").replace("`", "").replace("-", "").replace("_", "").strip()
+    tokens = [t.casefold() for t in _LEAD_TOKEN.findall(text)]
+    if not tokens:
+        return None
+    first = tokens[0]
+    for word in (first, tokens[0] + tokens[1] if len(tokens) > 1 else first):
+        if word.startswith("必须") or word in _MUST:
+            return "must"
+        if word == "cut":
+            return "cut"
+        if word in _NICE or word.startswith("可选"):
+            return "nice"
+    folded = text.casefold()
+    for token in tokens:
+        if token in _MUST or token.startswith("必须"):
+            return "must"
+        if token in {"nice", "nicetohave", "optional", "appendix"} or token.startswith("可选"):
+            return "nice"
+        if token == "cut":  # noqa: S105 - a priority word, not a secret
+            return "cut"
+    if "mustrun" in folded:
+        return "must"
+    return None
+
+
+_STATUS_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        "todo",
+        (
+            "TODO",
+            "PENDING",
+            "PLANNED",
+            "PLAN",
+            "READY",
+            "QUEUED",
+            "QUEUE",
+            "WAITING",
+            "SCHEDULED",
+            "GO",
+            "NEW",
+            "OPEN",
+            "NOTSTARTED",
+            "NOTSCHEDULED",
+            "CODEREADY",
+            "UNSTARTED",
+            "TBD",
+        ),
+    ),
+    ("running", ("RUNNING", "INPROGRESS", "STARTED", "ACTIVE", "TRAINING", "ONGOING", "WIP")),
+    (
+        "failed",
+        ("FAILED", "FAIL", "FAILURE", "CRASHED", "CRASH", "INVALID", "ERROR", "ERRORED", "OOM"),
+    ),
+    (
+        "done",
+        (
+            "DONE",
+            "COMPLETE",
+            "COMPLETED",
+            "FINISHED",
+            "PASS",
+            "PASSED",
+            "SUCCESS",
+            "SUCCEEDED",
+            "OK",
+            "DEPLOYYES",
+            "NEGATIVE",
+            "VERIFIED",
+            "APPROVED",
+            "GATE",
+            "UPPERBOUND",
+        ),
+    ),
+    ("blocked", ("BLOCKED", "LOCKED", "BLOCKING", "NOTRUNBECAUSE")),
+    (
+        "skipped",
+        (
+            "STOPPED",
+            "STOP",
+            "CANCELLED",
+            "CANCELED",
+            "SKIPPED",
+            "SKIP",
+            "DEFER",
+            "DEFERRED",
+            "PAUSED",
+            "PAUSE",
+            "MOOT",
+            "ABANDONED",
+            "DROPPED",
+            "CUT",
+            "KILLED",
+        ),
+    ),
+)
+_STATUS_LOOKUP = {word: status for status, words in _STATUS_WORDS for word in words}
+_STATUS_TOKENS = re.compile(r"[A-Za-z]+")
+_CHINESE_STATUS: tuple[tuple[str, str], ...] = (
+    ("已完成-失败", "failed"),
+    ("失败", "failed"),
+    ("已完成", "done"),
+    ("完成", "done"),
+    ("通过", "done"),
+    ("待运行", "todo"),
+    ("未开始", "todo"),
+    ("计划", "todo"),
+    ("训练中", "running"),
+    ("运行中", "running"),
+    ("进行中", "running"),
+    ("阻塞", "blocked"),
+    ("暂停", "skipped"),
+    ("取消", "skipped"),
+    ("跳过", "skipped"),
+)
+
+
+def normalise_status(raw: str) -> str:
+    """
+    Normalise a tracker status to the PARSE-RULES enum.
+
+    Args:
+        raw: the status cell as written (bold, emoji, counts and commentary allowed).
+
+    Returns:
+        One of ``todo``, ``running``, ``done``, ``failed``, ``blocked``, ``skipped``, ``unknown``.
+    """
+    text = raw.replace("*", "").replace("`", "").strip()
+    if not text:
+        return "unknown"
+    if text.startswith("[ ]"):
+        return "todo"
+    if text[:3].lower() == "[x]":
+        return "done"
+    for mark, status in (
+        ("✅", "done"),
+        ("✓", "done"),
+        ("🔄", "running"),
+        ("⬜", "todo"),
+        ("⏳", "todo"),
+        ("❌", "blocked"),
+    ):
+        if text.startswith(mark):
+            return status
+    tokens = [t.upper() for t in _STATUS_TOKENS.findall(text[:80])]
+    lead = text.lstrip()[:1]
+    if tokens and lead.isascii():
+        first = tokens[0]
+        pair = first + tokens[1] if len(tokens) > 1 else first
+        if first == "NOT" and len(tokens) > 1:
+            rest = tokens[1:]
+            if "MOOT" in rest:
+                return "skipped"
+            if rest[0] == "RUN" and len(rest) > 1:
+                return "blocked"  # NOT_RUN_R002_FAIL: not run because something else failed
+            return "todo"
+        if pair in _STATUS_LOOKUP:
+            return _STATUS_LOOKUP[pair]
+        if first in _STATUS_LOOKUP:
+            return _STATUS_LOOKUP[first]
+    for word, status in _CHINESE_STATUS:
+        if word in text:
+            return status
+    for mark, status in (
+        ("✅", "done"),
+        ("🔄", "running"),
+        ("⬜", "todo"),
+        ("⏳", "todo"),
+        ("❌", "blocked"),
+    ):
+        if mark in text:
+            return status
+    return "unknown"
