@@ -39,7 +39,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -87,22 +87,40 @@ def run_prologue(run: int) -> list[Any]:
     run_id = f"R{run:04d}"
     return [
         ev.RunPlanned(
-            run_id=run_id, milestone="M1", block="B1", system="ours", seed=run % 5,
-            purpose="main result", split="test", metrics=("acc", "f1"),
-            command=("python", "train.py", "--seed", "{seed}"), params={"lr": "3e-4"},
-            outputs=("results.json",), estimated_minutes=30.0, gpus=1, timeout_minutes=120.0,
+            run_id=run_id,
+            milestone="M1",
+            block="B1",
+            system="ours",
+            seed=run % 5,
+            purpose="main result",
+            split="test",
+            metrics=("acc", "f1"),
+            command=("python", "train.py", "--seed", "{seed}"),
+            params={"lr": "3e-4"},
+            outputs=("results.json",),
+            estimated_minutes=30.0,
+            gpus=1,
+            timeout_minutes=120.0,
         ),
         ev.RunSubmitted(
-            run_id=run_id, attempt_id=_attempt(run), attempt=1, backend="ssh",
+            run_id=run_id,
+            attempt_id=_attempt(run),
+            attempt=1,
+            backend="ssh",
             slots=(Slot(host="gpu1", gpu=run % 8),),
-            argv=("python", "train.py", "--seed", str(run % 5)), output_dir=f"runs/{run_id}/a1",
+            argv=("python", "train.py", "--seed", str(run % 5)),
+            output_dir=f"runs/{run_id}/a1",
         ),
         ev.RunStarted(
-            run_id=run_id, attempt_id=_attempt(run),
-            handle=JobHandle(backend="ssh", attempt_id=_attempt(run),
-                             locator={"host": "gpu1", "pid": str(4000 + run)}),
+            run_id=run_id,
+            attempt_id=_attempt(run),
+            handle=JobHandle(
+                backend="ssh",
+                attempt_id=_attempt(run),
+                locator={"host": "gpu1", "pid": str(4000 + run)},
+            ),
         ),
-    ]  # fmt: skip
+    ]
 
 
 def run_middle(run: int, i: int) -> Any:
@@ -110,13 +128,17 @@ def run_middle(run: int, i: int) -> Any:
     run_id = f"R{run:04d}"
     if i % 2:
         return ev.RunOverdue(
-            run_id=run_id, attempt_id=_attempt(run), estimated_minutes=30.0,
+            run_id=run_id,
+            attempt_id=_attempt(run),
+            estimated_minutes=30.0,
             elapsed_minutes=60.0 + i,
-        )  # fmt: skip
+        )
     return ev.ArtifactsFetched(
-        run_id=run_id, attempt_id=_attempt(run), local_dir=f"runs/{run_id}/a1/{i}",
+        run_id=run_id,
+        attempt_id=_attempt(run),
+        local_dir=f"runs/{run_id}/a1/{i}",
         artifacts=(Artifact(path="metrics.json", size=1000 + i, sha256="ab" * 32),),
-    )  # fmt: skip
+    )
 
 
 def run_epilogue(run: int) -> Any:
@@ -157,8 +179,21 @@ def raw_rows(pairs: list[tuple[str, Any]]) -> list[tuple[Any, ...]]:
     for seq, (stream, evt) in enumerate(pairs, start=1):
         tag, schema, data = codec.encode(evt)
         versions[stream] = versions.get(stream, 0) + 1
-        rows.append((seq, stream, versions[stream], tag, schema, at, None, None, data,
-                     f"{seq - 1:064x}", f"{seq:064x}"))  # fmt: skip
+        rows.append(
+            (
+                seq,
+                stream,
+                versions[stream],
+                tag,
+                schema,
+                at,
+                None,
+                None,
+                data,
+                f"{seq - 1:064x}",
+                f"{seq:064x}",
+            )
+        )
     return rows
 
 
@@ -187,8 +222,7 @@ def bench_single(tmp: Path, n: int) -> tuple[float, float]:
 
 def bench_batched(tmp: Path, batches: int, size: int) -> tuple[float, float]:
     """(b): events/s for bridge and raw, ``size`` events per transaction."""
-    pairs = [(f"run:B{b:04d}", evt) for b in range(batches)
-             for _, evt in sample_events(size)]  # fmt: skip
+    pairs = [(f"run:B{b:04d}", evt) for b in range(batches) for _, evt in sample_events(size)]
     rows = raw_rows(pairs)
     conn = raw_connect(tmp / "b_raw.db")
     start = time.perf_counter()
@@ -225,8 +259,11 @@ def build_log(path: Path, total: int) -> None:
             break
         count = min(per_run if run < RUNS - 1 else total - written, total - written)
         count = max(count, 5)
-        events = [*run_prologue(run), *(run_middle(run, i) for i in range(count - 4)),
-                  run_epilogue(run)]  # fmt: skip
+        events = [
+            *run_prologue(run),
+            *(run_middle(run, i) for i in range(count - 4)),
+            run_epilogue(run),
+        ]
         version = 0
         for start in range(0, len(events), 1000):
             version = store.append(f"run:R{run:04d}", events[start : start + 1000], version)
@@ -237,7 +274,7 @@ def build_log(path: Path, total: int) -> None:
 def _status_mib(field: str) -> float:
     # VmHWM, not getrusage's ru_maxrss: Linux carries ru_maxrss across fork + exec, so a child
     # would report its parent's peak.
-    with open("/proc/self/status", encoding="ascii") as status:  # noqa: PTH123
+    with open("/proc/self/status", encoding="ascii") as status:
         for line in status:
             if line.startswith(field + ":"):
                 return int(line.split()[1]) / 1024
@@ -278,8 +315,10 @@ def bench_read(path: Path, mode: str) -> dict[str, float]:
     """Run :func:`read_child` in a fresh interpreter and return its numbers."""
     out = subprocess.run(
         [sys.executable, __file__, "--read-child", mode, "--db", str(path)],
-        check=True, capture_output=True, text=True,
-    )  # fmt: skip
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     result: dict[str, float] = json.loads(out.stdout)
     return result
 
@@ -311,8 +350,10 @@ def main() -> int:
     base.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=base) as name:
         tmp = Path(name)
-        print(f"python {sys.version.split()[0]}, sqlite {sqlite3.sqlite_version}, "
-              f"orjson {orjson.__version__}, {os.cpu_count()} cores, databases in {base}")  # fmt: skip
+        print(
+            f"python {sys.version.split()[0]}, sqlite {sqlite3.sqlite_version}, "
+            f"orjson {orjson.__version__}, {os.cpu_count()} cores, databases in {base}"
+        )
         print(f"{'measurement':<44}{'bridge/s':>12}{'raw/s':>12}{'ratio':>8}{'target':>8}")
         ok = True
         if "a" in args.only:
@@ -328,21 +369,28 @@ def main() -> int:
             build_log(path, args.events)
             built = time.perf_counter() - start
             size = path.stat().st_size / 2**20
-            print(f"    (log for (c): {args.events} events, {size:.0f} MiB, written by bridge "
-                  f"in {built:.1f} s = {args.events / built:,.0f}/s)")  # fmt: skip
+            print(
+                f"    (log for (c): {args.events} events, {size:.0f} MiB, written by bridge "
+                f"in {built:.1f} s = {args.events / built:,.0f}/s)"
+            )
             raw_json = bench_read(path, "raw-json")
             raw = bench_read(path, "raw-orjson")
             bridge_read = bench_read(path, "bridge")
             if bridge_read["events"] != args.events or raw["events"] != args.events:
                 raise SystemExit(f"read {bridge_read['events']}/{raw['events']} events")
-            ok &= _line(f"(c) read+decode+fold ×{args.events}", bridge_read["rate"],
-                        raw["rate"], "c")  # fmt: skip
-            print(f"    raw json.loads: {raw_json['rate']:,.0f}/s "
-                  f"(bridge/json ratio {bridge_read['rate'] / raw_json['rate']:.2f})")
+            ok &= _line(
+                f"(c) read+decode+fold ×{args.events}", bridge_read["rate"], raw["rate"], "c"
+            )
+            print(
+                f"    raw json.loads: {raw_json['rate']:,.0f}/s "
+                f"(bridge/json ratio {bridge_read['rate'] / raw_json['rate']:.2f})"
+            )
             rss_ok = bridge_read["rss"] <= RSS_LIMIT_MIB
-            print(f"    peak RSS growth: bridge {bridge_read['rss']:.1f} MiB, raw "
-                  f"{raw['rss']:.1f} MiB (target ≤ {RSS_LIMIT_MIB:.0f} MiB: "
-                  f"{'meets' if rss_ok else 'ABOVE'})")  # fmt: skip
+            print(
+                f"    peak RSS growth: bridge {bridge_read['rss']:.1f} MiB, raw "
+                f"{raw['rss']:.1f} MiB (target ≤ {RSS_LIMIT_MIB:.0f} MiB: "
+                f"{'meets' if rss_ok else 'ABOVE'})"
+            )
             ok &= rss_ok
         print("all targets met" if ok else "some targets missed")
     return 0
@@ -351,8 +399,10 @@ def main() -> int:
 def _line(label: str, bridge: float, raw: float, key: str) -> bool:
     ratio = bridge / raw
     target = TARGETS[key]
-    print(f"{label:<44}{bridge:>12,.0f}{raw:>12,.0f}{ratio:>8.2f}{'≥ ' + str(target):>8}  "
-          f"{_verdict(ratio, target)}")  # fmt: skip
+    print(
+        f"{label:<44}{bridge:>12,.0f}{raw:>12,.0f}{ratio:>8.2f}{'≥ ' + str(target):>8}  "
+        f"{_verdict(ratio, target)}"
+    )
     return ratio >= target
 
 
