@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import attrs
+import orjson
 import sqlite_utils
 
 from bridge.errors import ConcurrencyError, IntegrityError
@@ -66,11 +67,17 @@ def chain_hash(
     """
     Return the hash of one row given the previous row's hash (the module docstring's formula).
     """
-    material = codec.dumps(
+    # codec.dumps minus its str round trip: orjson's bytes are the canonical JSON's UTF-8 (a
+    # list of strings, ints and nulls has no keys to sort; tests compare with codec.dumps).
+    material = _dumps(
         [prev_hash, seq, stream, version, type_, schema_version, recorded_at, causation,
          correlation, data]
     )  # fmt: skip
-    return hashlib.sha256(material.encode()).hexdigest()
+    return _sha256(material).hexdigest()
+
+
+_dumps = orjson.dumps
+_sha256 = hashlib.sha256
 
 
 @attrs.frozen(kw_only=True)

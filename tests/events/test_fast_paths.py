@@ -19,16 +19,19 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bridge.errors import IntegrityError
+from bridge.errors import IntegrityError, SecretError
 from bridge.events import codec
 from bridge.events.store import GENESIS_HASH, Recorded, SQLiteEventStore, chain_hash
 from bridge.events.types import (
     ArtifactsFetched,
     PipelineBlocked,
+    RunFailed,
     RunOverdue,
     RunRetryScheduled,
+    RunStarted,
     StageEntered,
 )
+from bridge.events.values import JobHandle
 from tests.strategies import events, text
 
 
@@ -169,3 +172,42 @@ class TestRecordedFastPath:
         )  # fmt: skip
         with pytest.raises(attrs.exceptions.FrozenInstanceError):
             rec.seq = 2  # type: ignore[misc]
+
+
+class TestSecretScreen:
+    def test_value_prefixes_cover_every_credential_pattern(self) -> None:
+        """Each alternative of the credential regex starts with a screened prefix."""
+        body = codec._SECRET_VALUE.pattern.removeprefix("(?:").removesuffix(")")
+        alternatives = body.split("|")
+        assert len(alternatives) == len(codec._VALUE_PREFIXES)
+        for alternative in alternatives:
+            assert alternative.startswith(codec._VALUE_PREFIXES), alternative
+
+    @pytest.mark.parametrize(
+        "name", ["api_key", "apikey", "secret", "token", "password", "passwd", "pwd",
+                 "credentials", "key", "HF_TOKEN", "db-password"],
+    )  # fmt: skip
+    def test_suspicious_words_cover_every_secret_name(self, name: str) -> None:
+        """Every field name the secret-name regex catches contains a screened word."""
+        assert codec._SECRET_NAME.search(name)
+        assert codec._has_suspicious_word(name.lower())
+
+    def test_secret_key_in_a_nested_mapping_is_refused(self) -> None:
+        """A secret under a secret-named key deep inside an event is still refused."""
+        evt = RunStarted(run_id="R", attempt_id="a",
+                         handle=JobHandle(backend="x", attempt_id="a",
+                                          locator={"api_token": "abc123"}))  # fmt: skip
+        with pytest.raises(SecretError, match="api_token"):
+            codec.encode(evt)
+
+    def test_credential_value_in_a_flat_event_is_refused(self) -> None:
+        """A credential-shaped value is refused even in an event with no mapping fields."""
+        evt = RunFailed(run_id="R", attempt_id="a", reason="key sk-" + "a" * 30)
+        with pytest.raises(SecretError, match="looks like an API key"):
+            codec.encode(evt)
+
+    def test_only_types_with_open_keys_are_scanned_for_names(self) -> None:
+        """Types whose keys are all fixed field names skip the name scan; mappings do not."""
+        assert codec._NAMES_MAY_BE_SECRET["run.planned"] is True  # params, env
+        assert codec._NAMES_MAY_BE_SECRET["run.started"] is True  # handle.locator
+        assert codec._NAMES_MAY_BE_SECRET["run.overdue"] is False
