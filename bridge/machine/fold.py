@@ -23,7 +23,7 @@ from bridge.events import types as ev
 from bridge.events.store import Recorded
 from bridge.events.values import Finding, JobHandle, Slot
 from bridge.machine.stages import RunState, Stage
-from bridge.machine.table import next_run_state, next_stage
+from bridge.machine.table import next_run_state, next_stage, run_lookup
 
 __all__ = ["AttemptView", "Folder", "PipelineState", "RunView", "fold"]
 
@@ -281,10 +281,41 @@ class Folder:
     def apply_all(self, records: Iterable[Recorded]) -> Folder:
         """
         Apply every record in order; returns self.
+
+        Raises:
+            TransitionError: a record's event is not legal in the state so far (the records
+                before it stay applied, as with :meth:`apply`).
         """
-        apply = self.apply
-        for record in records:
-            apply(record)
+        # apply() inlined, with the counters in locals written back once (also on error): the
+        # fold replays millions of records and per-record attribute writes add up.
+        apply_run = self._apply_run
+        apply_pipeline = self._apply_pipeline
+        output_written = ev.OutputWritten
+        last_seq, last_at = self._last_seq, self._last_at
+        content_seq, content_at = self._content_seq, self._content_at
+        count = self._count
+        self._snapshot = None
+        try:
+            for record in records:
+                seq = record.seq
+                if seq <= last_seq:
+                    raise TransitionError(f"records out of order: {seq} after {last_seq}", seq=seq)
+                evt = record.event
+                stream = record.stream
+                if stream.startswith("run:"):
+                    apply_run(evt, record, seq, stream)
+                else:
+                    apply_pipeline(evt, seq)
+                last_seq = seq
+                last_at = record.recorded_at
+                if type(evt) is not output_written:
+                    content_seq = seq
+                    content_at = last_at
+                count += 1
+        finally:
+            self._last_seq, self._last_at = last_seq, last_at
+            self._content_seq, self._content_at = content_seq, content_at
+            self._count = count
         return self
 
     def apply(self, record: Recorded) -> None:
@@ -294,22 +325,7 @@ class Folder:
         Raises:
             TransitionError: the record's event is not legal in the state so far.
         """
-        seq = record.seq
-        if seq <= self._last_seq:
-            raise TransitionError(f"records out of order: {seq} after {self._last_seq}", seq=seq)
-        self._snapshot = None
-        evt = record.event
-        stream = record.stream
-        if stream.startswith("run:"):
-            self._apply_run(evt, record, seq, stream)
-        else:
-            self._apply_pipeline(evt, seq)
-        self._last_seq = seq
-        at = self._last_at = record.recorded_at
-        if type(evt) is not ev.OutputWritten:
-            self._content_seq = seq
-            self._content_at = at
-        self._count += 1
+        self.apply_all((record,))
 
     # -- pipeline stream ------------------------------------------------------------------
 
@@ -425,12 +441,23 @@ class Folder:
         current.state = run.state
 
     def _overdue(self, run: _Run, run_id: str, evt: Any, record: Recorded) -> None:
-        current = self._current(run, run_id, evt, record.seq)
-        run.state = next_run_state(run_id, run.state, "flag_overdue", seq=record.seq)
+        # The two events a long run repeats most, with the checks inlined (the slow calls
+        # only run to raise).
+        current = run.latest
+        if current is None or current.attempt_id != evt.attempt_id:
+            current = self._current(run, run_id, evt, record.seq)
+        state = run_lookup.get((run.state, "flag_overdue"))
+        run.state = (
+            state if state is not None
+            else next_run_state(run_id, run.state, "flag_overdue", seq=record.seq)
+        )  # fmt: skip
         current.overdue = True
 
     def _artifacts_fetched(self, run: _Run, run_id: str, evt: Any, record: Recorded) -> None:
-        self._current(run, run_id, evt, record.seq).local_dir = evt.local_dir
+        current = run.latest
+        if current is None or current.attempt_id != evt.attempt_id:
+            current = self._current(run, run_id, evt, record.seq)
+        current.local_dir = evt.local_dir
 
     def _finished(self, run: _Run, run_id: str, evt: Any, record: Recorded) -> None:
         seq = record.seq
