@@ -474,7 +474,7 @@ def decode(tag: str, version: int, data: str | bytes | dict[str, Any]) -> Event:
         raise IntegrityError(f"unknown event type {tag!r} in the log")
     current, structure = entry
     try:
-        raw = loads(data) if type(data) is str or isinstance(data, bytes) else data
+        raw: dict[str, Any] = data if isinstance(data, dict) else loads(data)
         if version != current:
             raw = _upcast(tag, version, current, raw)
         return structure(raw)
