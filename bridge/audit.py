@@ -6,6 +6,7 @@ These read the log and the projection files only; they never launch or change ru
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ __all__ = [
     "open_store",
     "rebuild",
     "replay",
+    "source_drift",
     "timeline",
     "verify",
 ]
@@ -146,4 +148,45 @@ def verify(
     writer = (
         ProjectionWriter(project) if projections is None else ProjectionWriter(project, projections)
     )
-    return VerifyReport(events=state.events, bad_seq=None, drift=tuple(writer.drift(state)))
+    drift = [*writer.drift(state), *source_drift(state, project)]
+    return VerifyReport(events=state.events, bad_seq=None, drift=tuple(drift))
+
+
+def source_drift(state: PipelineState, project: Path) -> list[Drift]:
+    """
+    Re-hash every file a recorded metric value or history came from; report what changed.
+
+    Returns:
+        ``source-missing`` for a file that is gone, ``source-changed`` for one whose sha256 is no
+        longer the one recorded at extraction; each names the run and attempt. A number is never
+        reported without the file behind it.
+    """
+    recorded: dict[str, tuple[str, str]] = {}
+    for run in state.runs.values():
+        for attempt in run.attempts:
+            metrics = attempt.metrics
+            if metrics is None:
+                continue
+            owner = f"{run.run_id}/{attempt.attempt_id}"
+            pairs = [(v.source, v.sha256) for v in metrics.values]
+            pairs += [(h.source, h.sha256) for h in metrics.histories]
+            for source, sha in pairs:
+                recorded.setdefault(source, (sha, owner))
+    found: list[Drift] = []
+    for source, (sha, owner) in sorted(recorded.items()):
+        try:
+            digest = hashlib.sha256((project / source).read_bytes()).hexdigest()
+        except FileNotFoundError:
+            found.append(
+                Drift(path=source, kind="source-missing", detail=f"metrics of {owner} came from it")
+            )
+            continue
+        if digest != sha:
+            found.append(
+                Drift(
+                    path=source,
+                    kind="source-changed",
+                    detail=f"sha256 {digest[:12]} ≠ {sha[:12]} recorded for {owner}",
+                )
+            )
+    return found

@@ -17,6 +17,8 @@ exit 2, everything else 1)::
     ├── LockedError                another bridge process holds the project lock
     ├── BackendError               a backend failed
     │   ├── BackendUnavailable     the backend cannot be reached or is not configured
+    │   │   └── BackendConfigError the backend refused our configuration (key, host key,
+    │   │                          credentials); also a ConfigError, so exit code 2
     │   └── JobNotFound            a handle the backend does not know
     ├── ReviewError                the reviewer failed (transport, retries exhausted, bad reply)
     └── ImplementError             the implementer failed (agent command, clone of base_repo)
@@ -25,6 +27,7 @@ exit 2, everything else 1)::
 from __future__ import annotations
 
 __all__ = [
+    "BackendConfigError",
     "BackendError",
     "BackendUnavailable",
     "BridgeError",
@@ -165,6 +168,15 @@ class BackendError(BridgeError):
 class BackendUnavailable(BackendError):
     """
     A backend cannot be reached, is not configured, or refused our credentials.
+    """
+
+
+class BackendConfigError(BackendUnavailable, ConfigError):
+    """
+    The backend refused what the configuration gave it (a key, a host key, an API token).
+
+    Both a ``BackendUnavailable`` (the backend cannot be used) and a ``ConfigError`` (the user
+    must change a setting), so the command line exits 2 and names the setting.
     """
 
 

@@ -19,8 +19,11 @@ TOP_LEVEL_LAYER = {
     "bootstrap": "pipeline",
     "audit": "pipeline",
     "testing": "pipeline",
+    "dispatch": "pipeline",
+    "pipeline_events": "pipeline",
     "__init__": "pipeline",
     "__main__": "cli",
+    "console": "cli",
     "errors": "plan",  # importable from every layer, so it imports nothing of bridge itself
 }
 ANYWHERE = {"bridge.errors"}

@@ -101,7 +101,15 @@ def _field_structurer(tp: Any) -> _Fn | None:
 
         return tuple_of
     if origin is not None and issubclass(origin, Mapping):
-        return _dict_of_json
+        value_type = typing.get_args(tp)[1] if typing.get_args(tp) else Any
+        values = None if value_type is Any else _field_structurer(value_type)
+        if values is None:
+            return _dict_of_json
+
+        def dict_of(value: Any, values: _Fn = values) -> dict[str, Any]:
+            return {key: values(item) for key, item in _dict_of_json(value).items()}
+
+        return dict_of
     if tp is datetime:
         return _parse_time
     if isinstance(tp, type) and issubclass(tp, enum.Enum):

@@ -18,6 +18,7 @@ from typing import Any, ClassVar, TypeVar
 
 import attrs
 
+from bridge.events.measurements import HistorySummary, MetricValue, QualityFlag, UnreadOutput
 from bridge.events.values import Artifact, Finding, JobHandle, Slot
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "CodeReviewed",
     "Event",
     "ImplementationRecorded",
+    "MetricsRecorded",
     "MilestoneCompleted",
     "MilestoneInfo",
     "OutputWritten",
@@ -97,6 +99,7 @@ class MilestoneInfo:
 
     id: str
     name: str = ""
+    goal: str = ""
     sanity: bool = False
     blocks: tuple[str, ...] = ()
     gpu_hours: float | None = attrs.field(default=None, validator=_finite)
@@ -547,3 +550,30 @@ class RunOverdue:
     attempt_id: str
     estimated_minutes: float = attrs.field(validator=_finite)
     elapsed_minutes: float = attrs.field(validator=_finite)
+
+
+@event("run.metrics_recorded")
+@attrs.frozen(kw_only=True)
+class MetricsRecorded:
+    """
+    The metrics read from a finished attempt's outputs, each with its file, sha256 and rule.
+
+    Recorded after ``RunSucceeded``. Histories are kept as bounded summaries (the full series is
+    in the file the summary names). ``key_metric`` is the extracted name shown as the run's key
+    metric (``""`` when none matched); ``aliases`` and ``lower_is_better`` are the ``[metrics]``
+    settings the values were read and will be judged with, so the results are a function of the
+    log alone.
+    """
+
+    TYPE: ClassVar[str]
+    SCHEMA_VERSION: ClassVar[int]
+
+    run_id: str
+    attempt_id: str
+    values: tuple[MetricValue, ...] = ()
+    histories: tuple[HistorySummary, ...] = ()
+    quality: tuple[QualityFlag, ...] = ()
+    problems: tuple[UnreadOutput, ...] = ()
+    key_metric: str = ""
+    aliases: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
+    lower_is_better: Mapping[str, bool] = attrs.field(factory=dict)

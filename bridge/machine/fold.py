@@ -50,6 +50,7 @@ class AttemptView:
     overdue: bool = False
     gpu_seconds: float = 0.0
     local_dir: str = ""
+    metrics: ev.MetricsRecorded | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -88,6 +89,13 @@ class RunView:
         GPU-seconds used by all attempts (wall time × GPUs).
         """
         return sum(a.gpu_seconds for a in self.attempts)
+
+    @property
+    def metrics(self) -> ev.MetricsRecorded | None:
+        """
+        The metrics recorded for the latest attempt, or None (not finished, or not read yet).
+        """
+        return self.attempts[-1].metrics if self.attempts else None
 
 
 @attrs.frozen(kw_only=True)
@@ -163,6 +171,7 @@ class _Attempt:
     overdue: bool = False
     gpu_seconds: float = 0.0
     local_dir: str = ""
+    metrics: ev.MetricsRecorded | None = None
 
     def view(self) -> AttemptView:
         return AttemptView(
@@ -182,6 +191,7 @@ class _Attempt:
             overdue=self.overdue,
             gpu_seconds=self.gpu_seconds,
             local_dir=self.local_dir,
+            metrics=self.metrics,
         )
 
 
@@ -272,6 +282,7 @@ class Folder:
             ev.RunStarted: self._started,
             ev.RunOverdue: self._overdue,
             ev.ArtifactsFetched: self._artifacts_fetched,
+            ev.MetricsRecorded: self._metrics_recorded,
             ev.RunFailed: self._finished,
             ev.RunSucceeded: self._finished,
             ev.RunTimedOut: self._finished,
@@ -423,6 +434,16 @@ class Folder:
         run.state = next_run_state(run_id, run.state, "cancel", seq=record.seq)
         run.reason = evt.reason
 
+    def _live(self, run: _Run, run_id: str, evt: Any, seq: int) -> None:
+        # Every attempt event but a fetch or metrics speaks of a live attempt; one that names an
+        # attempt which already ended (a late cancel, a second finish) would rewrite history.
+        if run.state is not RunState.SUBMITTED and run.state is not RunState.RUNNING:
+            raise TransitionError(
+                f"{type(evt).__name__} for attempt {evt.attempt_id} of run {run_id}, "
+                f"which is {run.state.value}",
+                seq=seq,
+            )
+
     def _current(self, run: _Run, run_id: str, evt: Any, seq: int) -> _Attempt:
         current = run.latest
         if current is None or current.attempt_id != evt.attempt_id:
@@ -434,6 +455,7 @@ class Folder:
         return current
 
     def _started(self, run: _Run, run_id: str, evt: Any, record: Recorded) -> None:
+        self._live(run, run_id, evt, record.seq)
         current = self._current(run, run_id, evt, record.seq)
         run.state = next_run_state(run_id, run.state, "start", seq=record.seq)
         current.handle = evt.handle
@@ -443,6 +465,8 @@ class Folder:
     def _overdue(self, run: _Run, run_id: str, evt: Any, record: Recorded) -> None:
         # The two events a long run repeats most, with the checks inlined (the slow calls
         # only run to raise).
+        if run.state is not RunState.RUNNING:
+            self._live(run, run_id, evt, record.seq)
         current = run.latest
         if current is None or current.attempt_id != evt.attempt_id:
             current = self._current(run, run_id, evt, record.seq)
@@ -459,18 +483,20 @@ class Folder:
             current = self._current(run, run_id, evt, record.seq)
         current.local_dir = evt.local_dir
 
+    def _metrics_recorded(self, run: _Run, run_id: str, evt: Any, record: Recorded) -> None:
+        current = self._current(run, run_id, evt, record.seq)
+        if current.finished_at is None:
+            raise TransitionError(
+                f"metrics recorded for attempt {evt.attempt_id} of run {run_id} before it ended",
+                seq=record.seq,
+            )
+        current.metrics = evt
+
     def _finished(self, run: _Run, run_id: str, evt: Any, record: Recorded) -> None:
         seq = record.seq
+        self._live(run, run_id, evt, seq)
         current = self._current(run, run_id, evt, seq)
         kind = type(evt)
-        if current.finished_at is not None:
-            # An attempt ends once; a cancel naming an ended attempt of a run that went back to
-            # pending must not pass as the table's pending -> cancelled edge.
-            raise TransitionError(
-                f"{kind.__name__} names attempt {current.attempt_id} of run {run_id}, "
-                f"which already ended ({current.state.value})",
-                seq=seq,
-            )
         exit_code: int | None
         if kind is ev.RunFailed:
             trigger = "fail_oom" if evt.oom else "fail"

@@ -345,7 +345,9 @@ class _Reader:
             raise self.error(f"{dotted} must be a table", dotted)
         return value
 
-    def keys(self, table: Mapping[str, object], allowed: tuple[str, ...], dotted: str) -> None:
+    def keys(
+        self, table: Mapping[str, object], allowed: tuple[str, ...], dotted: str, at: str = ""
+    ) -> None:
         for key in table:
             if key not in allowed:
                 close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.5)
@@ -354,8 +356,10 @@ class _Reader:
                     if close
                     else (f"; valid keys: {', '.join(allowed)}")
                 )
+                where = f"in [{dotted}]" if dotted else "(top-level table)"
                 raise self.error(
-                    f"unknown key {key!r} in [{dotted}]{hint}", f"{dotted}.{key}" if dotted else key
+                    f"unknown key {key!r} {where}{hint}",
+                    f"{at or dotted}.{key}" if (at or dotted) else key,
                 )
 
     def string(self, value: object, dotted: str) -> str:
@@ -546,7 +550,7 @@ def _read_runs(reader: _Reader, raw: object) -> tuple[RunEntry, ...]:
     for index, item in enumerate(raw):
         dotted = f"runs.{index}"
         table = reader.table(item, dotted)
-        reader.keys(table, _ENTRY_KEYS, "runs")
+        reader.keys(table, _ENTRY_KEYS, "runs", dotted)
         if "id" not in table:
             raise reader.error("a [[runs]] entry needs an id", dotted)
         run_id = reader.scalar(table["id"], f"{dotted}.id")
@@ -601,7 +605,7 @@ def _read_grid(reader: _Reader, raw: object) -> GridConfig:
     for index, item in enumerate(phases_raw):
         dotted = f"grid.phases.{index}"
         phase = reader.table(item, dotted)
-        reader.keys(phase, _PHASE_KEYS, "grid.phases")
+        reader.keys(phase, _PHASE_KEYS, "grid.phases", dotted)
         name = reader.scalar(phase.get("name", f"phase{index + 1}"), f"{dotted}.name")
         depends = reader.strings(phase.get("depends_on", []), f"{dotted}.depends_on")
         for dep in depends:
@@ -652,7 +656,7 @@ def _read_metrics(reader: _Reader, raw: object) -> MetricsConfig:
     for index, item in enumerate(regex_raw):
         dotted = f"metrics.regex.{index}"
         entry = reader.table(item, dotted)
-        reader.keys(entry, _REGEX_KEYS, "metrics.regex")
+        reader.keys(entry, _REGEX_KEYS, "metrics.regex", dotted)
         pattern = reader.string(entry.get("pattern", ""), f"{dotted}.pattern")
         try:
             compiled = re.compile(pattern)

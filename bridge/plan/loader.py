@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import attrs
+
 from bridge.errors import PlanError
 from bridge.plan.model import Budget, Plan, PlanWarning
 from bridge.plan.proposal import read_proposal_document
@@ -67,16 +69,16 @@ def _display(path: Path, root: Path | None) -> str:
     return str(path)
 
 
-def _follow_pointer(path: Path, root: Path | None, warnings: list[PlanWarning]) -> Path:
+def _follow_pointer(path: Path, root: Path | None, warnings: list[PlanWarning]) -> Document:
     """
     Follow a pointer-stub plan to the plan file it links to, when the link resolves.
     """
     current = path
+    doc = read_document(current, _display(current, root))
     for _ in range(_MAX_POINTER_HOPS):
-        display = _display(current, root)
-        doc = read_document(current, display)
+        display = doc.file
         if any(h.level >= 2 for h in doc.headings) or len(doc.lines) > 60:
-            return current
+            return doc
         target: Path | None = None
         for _number, line in doc.text_lines(0, len(doc.lines)):
             for link in re.findall(r"\]\(\s{0,2}<?([^)\s>]{1,300}\.md)>?\s{0,2}\)", line):
@@ -92,7 +94,7 @@ def _follow_pointer(path: Path, root: Path | None, warnings: list[PlanWarning]) 
             if target:
                 break
         if target is None:
-            return current
+            return doc
         warnings.append(
             PlanWarning(
                 file=display,
@@ -101,7 +103,8 @@ def _follow_pointer(path: Path, root: Path | None, warnings: list[PlanWarning]) 
             )
         )
         current = target
-    return current
+        doc = read_document(current, _display(current, root))
+    return doc
 
 
 def build_plan(
@@ -129,17 +132,16 @@ def build_plan(
         PlanError: a file is unreadable, binary or not UTF-8.
     """
     warnings: list[PlanWarning] = []
-    if plan is not None:
-        plan = _follow_pointer(plan, root, warnings)
+    plan_doc = _follow_pointer(plan, root, warnings) if plan is not None else None
     docs = [
         read_document(p, _display(p, root)) if p is not None else None
-        for p in (plan, tracker, proposal, ideas)
+        for p in (tracker, proposal, ideas)
     ]
     return _assemble(
-        plan_doc=docs[0],
-        tracker_doc=docs[1],
-        proposal_doc=docs[2],
-        ideas_doc=docs[3],
+        plan_doc=plan_doc,
+        tracker_doc=docs[0],
+        proposal_doc=docs[1],
+        ideas_doc=docs[2],
         extra_warnings=warnings,
     )
 
@@ -207,6 +209,13 @@ def _assemble(
             parts.blocks,
             parts.milestones,
             parts.risks,
+        )
+        # A block whose Claim tested field names no claim id takes the claim map's links.
+        blocks = tuple(
+            b
+            if b.claims
+            else attrs.evolve(b, claims=tuple(c.id for c in claims if b.id in c.blocks))
+            for b in blocks
         )
         budget, sections = parts.budget, parts.sections
         override_line, override_number = parts.override_line, parts.override_line_number

@@ -119,6 +119,8 @@ def seeds(text: str) -> tuple[tuple[int, ...], int | None]:
         ``(values, count)``: the seed values in order of appearance without duplicates, and the
         count (the number of values when values are written, otherwise a bare ``3 seeds``).
     """
+    if "seed" not in text.casefold():
+        return (), None
     values: list[int] = []
     seen: set[int] = set()
 

@@ -57,7 +57,6 @@ _HARDWARE_KEYS = ("hardware", "硬件", "gpu", "compute")
 _LINK = re.compile(r"\]\(\s{0,2}<?([^)\s>]{1,300})>?\s{0,2}\)")
 _OVERRIDE = re.compile(r"^\s{0,3}(?:>\s*)?(?:—|–|--)\s*(?P<body>[A-Za-z_ ]{2,24}\s*[:=].*)$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_ASCII_LETTER = re.compile(r"[A-Za-z]")
 
 
 def language_of(text: str) -> str:
@@ -71,8 +70,8 @@ def language_of(text: str) -> str:
         ``zh`` or ``en``.
     """
     cjk = len(_CJK.findall(text))
-    # Four ASCII letters weigh about as much as one Chinese character of meaning.
-    letters = len(_ASCII_LETTER.findall(text)) / 4
+    # About five ASCII characters (a word and its space) weigh as much as one Chinese character.
+    letters = len(text.encode("ascii", "ignore")) / 5
     return "zh" if cjk and cjk / (cjk + letters) >= 0.3 else "en"
 
 
@@ -123,7 +122,7 @@ def _first_paragraph(text: str) -> str:
             if out:
                 break
             continue
-        out.append(line.strip().lstrip(">").strip())
+        out.append(plain(line.strip().lstrip(">").strip()))
     return " ".join(out).strip()
 
 
@@ -443,8 +442,7 @@ def read_plan_document(doc: Document) -> PlanParts:
 
 
 def _blocks(doc: Document, section: Heading | None, used: set[int]) -> list[Block]:
-    merged: dict[str, Block] = {}
-    order: list[str] = []
+    described: dict[str, list[Block]] = {}
     for heading in doc.headings:
         inside = section is not None and section.index < heading.index < section.end
         if heading.level > 4 or heading.level < 2 or (heading.level == 4 and not inside):
@@ -452,28 +450,30 @@ def _blocks(doc: Document, section: Heading | None, used: set[int]) -> list[Bloc
         parsed = match_block_heading(heading.text, generic_codes=inside)
         if parsed is None:
             continue
-        block = read_block(doc, heading, parsed, heading.end)
         used.add(heading.index)
-        if block.id in merged:
-            merged[block.id] = _merge(merged[block.id], block)
-        else:
-            merged[block.id] = block
-            order.append(block.id)
-    return [merged[block_id] for block_id in order]
+        described.setdefault(parsed.id, []).append(read_block(doc, heading, parsed, heading.end))
+    return [_merge(versions) for versions in described.values()]
 
 
-def _merge(first: Block, later: Block) -> Block:
+def _merge(versions: list[Block]) -> Block:
     """
-    One block from two descriptions: the first wins, the later fills what the first left empty.
+    One block from its descriptions: the first wins, later ones fill what it left empty.
+
+    All descriptions are merged in one pass so a block described many times costs linear time.
     """
-    changes: dict[str, object] = {}
+    first = versions[0]
+    if len(versions) == 1:
+        return first
+    changes: dict[str, object] = {
+        "fields": tuple(f for version in versions for f in version.fields),
+        "text": "\n\n".join(version.text for version in versions),
+    }
     for field in attrs.fields(Block):
-        mine = getattr(first, field.name)
-        theirs = getattr(later, field.name)
-        if field.name in ("fields",):
-            changes[field.name] = mine + theirs
-        elif field.name in ("text",):
-            changes[field.name] = mine + "\n\n" + theirs
-        elif mine in ("", (), None) and theirs not in ("", (), None):
-            changes[field.name] = theirs
+        if field.name in changes or getattr(first, field.name) not in ("", (), None):
+            continue
+        for later in versions[1:]:
+            value = getattr(later, field.name)
+            if value not in ("", (), None):
+                changes[field.name] = value
+                break
     return attrs.evolve(first, **changes)  # type: ignore[arg-type]

@@ -31,6 +31,7 @@ _HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t#]*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _SEPARATOR_CELL = re.compile(r"^\s*:?-{1,}:?\s*$")
 _BACKTICKS = re.compile(r"`+")
+_SPECIAL = re.compile(r"`+|\\\||\|")
 _INLINE_MARKS = re.compile(r"\*\*|__|(?<!\w)\*(?=\S)|(?<=\S)\*(?!\w)|`")
 
 
@@ -164,39 +165,37 @@ def split_cells(line: str) -> list[str]:
         body = body[1:]
     if body.endswith("|") and not body.endswith("\\|"):
         body = body[:-1]
+    if "`" not in body and "\\" not in body:
+        return [cell.strip() for cell in body.split("|")]
     cells: list[str] = []
     current: list[str] = []
     unmatched_from: dict[int, int] = {}  # run length -> position after which no closer exists
     i = 0
     n = len(body)
-    while i < n:
-        ch = body[i]
-        if ch == "\\" and i + 1 < n and body[i + 1] == "|":
+    for special in _SPECIAL.finditer(body):
+        if special.start() < i:
+            continue
+        current.append(body[i : special.start()])
+        mark = special.group(0)
+        i = special.end()
+        if mark == "\\|":
             current.append("|")
-            i += 2
-            continue
-        if ch == "`":
-            run = _BACKTICKS.match(body, i)
-            assert run is not None
-            length = run.end() - i
-            close = -1
-            if unmatched_from.get(length, n + 1) > i:
-                close = _find_run(body, run.end(), length)
-                if close < 0:
-                    unmatched_from[length] = i
-            if close >= 0:
-                current.append(body[i : close + length])
-                i = close + length
-            else:
-                current.append(body[i : run.end()])
-                i = run.end()
-            continue
-        if ch == "|":
+        elif mark == "|":
             cells.append("".join(current).strip())
             current = []
         else:
-            current.append(ch)
-        i += 1
+            length = len(mark)
+            close = -1
+            if unmatched_from.get(length, n + 1) > special.start():
+                close = _find_run(body, i, length)
+                if close < 0:
+                    unmatched_from[length] = special.start()
+            if close >= 0:
+                current.append(body[special.start() : close + length])
+                i = close + length
+            else:
+                current.append(mark)
+    current.append(body[i:])
     cells.append("".join(current).strip())
     return cells
 

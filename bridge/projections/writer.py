@@ -25,7 +25,7 @@ import attrs
 
 from bridge.events.types import OutputWritten
 from bridge.machine.fold import PipelineState
-from bridge.projections import manifest, tracker
+from bridge.projections import code_review, compact_log, manifest, results, results_data, tracker
 
 __all__ = [
     "DEFAULT_PROJECTIONS",
@@ -73,6 +73,31 @@ DEFAULT_PROJECTIONS: tuple[Projection, ...] = (
         path="refine-logs/EXPERIMENT_TRACKER.md",
         description="run tracker: every run's status and notes",
         render=tracker.render,
+    ),
+    Projection(
+        path="refine-logs/EXPERIMENT_RESULTS.md",
+        description="results: milestones, criteria, verdicts, summary and next step",
+        render=results.render,
+    ),
+    Projection(
+        path="refine-logs/results.json",
+        description="machine-readable results: every value with its source file and sha256",
+        render=results_data.render_json,
+    ),
+    Projection(
+        path="refine-logs/results.csv",
+        description="machine-readable metric values, one row each, with provenance",
+        render=results_data.render_csv,
+    ),
+    Projection(
+        path="refine-logs/EXPERIMENT_CODE_REVIEW.md",
+        description="code review: implementations, reviews and rescue diagnoses",
+        render=code_review.render,
+    ),
+    Projection(
+        path="EXPERIMENT_LOG.md",
+        description="compact log: one entry per finished run with its command",
+        render=compact_log.render,
     ),
 )
 

@@ -112,5 +112,5 @@ class TestUpcasting:
 
     def test_missing_upcaster_is_an_error(self) -> None:
         """Old data with no upcaster registered is refused, naming the type."""
-        with pytest.raises(IntegrityError, match="no upcaster for run.failed"):
+        with pytest.raises(IntegrityError, match=r"no upcaster for run\.failed"):
             codec.decode("run.failed", 0, "{}")

@@ -142,7 +142,7 @@ class TestConcurrentProcesses:
                 stdout=subprocess.PIPE,
                 text=True,
                 cwd=repo_root,
-            )  # fmt: skip
+            )
             for name in ("a", "b")
         ]
         go.touch()  # release both at once

@@ -94,7 +94,7 @@ class TestFold:
         _record(store, "run:R1", RunRetryScheduled(run_id="R1"))
         _record(store, "run:R1", RunSubmitted(run_id="R1", attempt_id="a2", attempt=2, backend="x"))
         _record(store, "run:R1", RunSucceeded(run_id="R1", attempt_id="a1"))
-        with pytest.raises(TransitionError, match="seq 6.*current attempt is a2"):
+        with pytest.raises(TransitionError, match=r"seq 6.*current attempt is a2"):
             fold(store.read())
 
     def test_stage_event_must_match_the_table(self) -> None:

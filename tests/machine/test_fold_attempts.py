@@ -36,7 +36,7 @@ class TestFolder:
         """A cancel naming an attempt that already failed is illegal, naming its seq."""
         store = _failed_then_pending()
         store.append("run:R1", [RunCancelled(run_id="R1", attempt_id="a1")], 4)
-        with pytest.raises(TransitionError, match=r"seq 5.*already ended"):
+        with pytest.raises(TransitionError, match=r"seq 5.*which is pending"):
             fold(store.read())
 
     def test_cancel_of_a_pending_run_without_attempt_is_legal(self) -> None:

@@ -1,0 +1,210 @@
+"""
+What the command line shows while a pipeline works: a live rich view, or plain lines.
+
+The view reads the log through its own store connection and folds it incrementally, so it never
+touches the pipeline's objects and costs the pipeline nothing.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from rich.console import Console, Group
+from rich.progress_bar import ProgressBar
+from rich.table import Table
+from rich.text import Text
+
+from bridge.events import types as ev
+from bridge.events.store import Recorded, SQLiteEventStore, utc_now
+from bridge.machine.fold import Folder, PipelineState
+from bridge.machine.scheduler import milestone_order
+from bridge.machine.stages import TERMINAL_RUN_STATES, RunState
+from bridge.projections.tracker import status_word
+
+__all__ = ["Watcher", "describe", "render_status", "status_json"]
+
+
+def describe(rec: Recorded) -> str | None:
+    """
+    One plain line for the events a person wants to see scroll by (None for the rest).
+    """
+    evt = rec.event
+    at = rec.recorded_at.strftime("%H:%M:%S")
+    if isinstance(evt, ev.StageEntered):
+        return f"{at} stage {evt.stage}: {evt.reason}"
+    if isinstance(evt, ev.RunStarted):
+        return f"{at} {evt.run_id} started ({evt.attempt_id}{', adopted' if evt.adopted else ''})"
+    if isinstance(evt, ev.RunSucceeded):
+        return f"{at} {evt.run_id} done"
+    if isinstance(evt, ev.RunFailed):
+        return f"{at} {evt.run_id} {'OOM' if evt.oom else 'failed'}: {evt.reason}"
+    if isinstance(evt, ev.RunRetryScheduled):
+        return f"{at} {evt.run_id} retry: {evt.reason}"
+    if isinstance(evt, ev.RunStuck | ev.RunLost | ev.RunTimedOut | ev.RunCancelled):
+        what = type(evt).__name__[3:].lower()
+        return f"{at} {evt.run_id} {what}: {getattr(evt, 'reason', '')}".rstrip(": ")
+    if isinstance(evt, ev.RunOverdue):
+        took, guess = evt.elapsed_minutes, evt.estimated_minutes
+        return f"{at} {evt.run_id} OVERDUE ({took:.1f} min, estimated {guess:g})"
+    if isinstance(evt, ev.BudgetWarned):
+        return f"{at} budget: {evt.used_gpu_hours:.2f} of {evt.planned_gpu_hours:g} GPU-h used"
+    if isinstance(evt, ev.PipelineBlocked):
+        return f"{at} BLOCKED: {evt.reason}"
+    return None
+
+
+def _elapsed(start: datetime | None, now: datetime) -> str:
+    if start is None:
+        return ""
+    seconds = int((now - start).total_seconds())
+    return f"{seconds // 3600:d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+
+
+def render_status(state: PipelineState, now: datetime | None = None) -> Group:
+    """
+    The status view: stage, a bar per milestone, live runs with slot and elapsed time, budget.
+    """
+    now = now or utc_now()
+    title = state.plan.title if state.plan else "(no plan loaded)"
+    head = Text.assemble(("stage ", "bold"), (state.stage.value, "bold cyan"), f"  ·  {title}")
+    bars = Table.grid(padding=(0, 1))
+    for milestone in milestone_order(state):
+        runs = state.runs_in(milestone)
+        done = sum(1 for r in runs if r.state in TERMINAL_RUN_STATES)
+        ok = sum(1 for r in runs if r.state is RunState.SUCCEEDED)
+        bars.add_row(
+            milestone,
+            ProgressBar(total=max(len(runs), 1), completed=done, width=30),
+            f"{ok}/{len(runs)} ok" + (f", {done - ok} not ok" if done - ok else ""),
+        )
+    table = Table("run", "milestone", "system", "status", "attempt", "slot", "elapsed", "note")
+    for run in state.runs.values():
+        attempt = run.current
+        interesting = run.state not in (RunState.PENDING, RunState.SUCCEEDED)
+        if not interesting:
+            continue
+        table.add_row(
+            run.run_id,
+            run.spec.milestone,
+            run.spec.system[:40],
+            status_word(run),
+            str(attempt.number) if attempt else "",
+            ",".join(s.label() for s in attempt.slots) if attempt else "",
+            _elapsed(attempt.started_at, attempt.finished_at or now) if attempt else "",
+            ("OVERDUE " if attempt and attempt.overdue else "") + run.reason[:60],
+        )
+    budget = state.plan.budget_gpu_hours if state.plan else None
+    used = state.gpu_hours_used
+    foot = f"GPU-hours used {used:.2f}" + (f" of {budget:g} planned" if budget else "")
+    return Group(head, bars, table, Text(foot))
+
+
+def status_json(state: PipelineState, now: datetime | None = None) -> dict[str, object]:
+    """
+    ``bridge status --json``: stage, each run's state, attempts, slots, elapsed, budget.
+    """
+    now = now or utc_now()
+    runs = []
+    for run in state.runs.values():
+        attempt = run.current
+        runs.append(
+            {
+                "id": run.run_id,
+                "milestone": run.spec.milestone,
+                "block": run.spec.block,
+                "system": run.spec.system,
+                "seed": run.spec.seed,
+                "priority": run.spec.priority,
+                "state": run.state.value,
+                "status": status_word(run),
+                "attempts": len(run.attempts),
+                "slots": [s.label() for s in attempt.slots] if attempt else [],
+                "elapsed_seconds": round(
+                    ((attempt.finished_at or now) - attempt.started_at).total_seconds(), 3
+                )
+                if attempt and attempt.started_at
+                else None,
+                "overdue": bool(attempt and attempt.overdue),
+                "reason": run.reason,
+            }
+        )
+    return {
+        "stage": state.stage.value,
+        "title": state.plan.title if state.plan else None,
+        "events": state.events,
+        "last_seq": state.last_seq,
+        "runs": runs,
+        "gpu_hours_used": round(state.gpu_hours_used, 6),
+        "gpu_hours_planned": state.plan.budget_gpu_hours if state.plan else None,
+        "blocked": state.blocked.reason if state.blocked else None,
+    }
+
+
+class Watcher:
+    """
+    Follows a project's log from a background thread and shows it (live view or plain lines).
+
+    Args:
+        db: the project's event log.
+        console: where to draw.
+        plain: print one line per notable event instead of a live view.
+    """
+
+    def __init__(self, db: Path, console: Console, *, plain: bool) -> None:
+        self.db = db
+        self.console = console
+        self.plain = plain
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def __enter__(self) -> Watcher:
+        self._thread = threading.Thread(target=self._follow, name="bridge-watcher", daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def _follow(self) -> None:
+        store = SQLiteEventStore(self.db)
+        folder = Folder().apply_all(store.read())
+        show: Callable[[], None]
+        if self.plain:
+
+            def show() -> None:
+                for rec in store.read(after=folder.state().last_seq):
+                    folder.apply(rec)
+                    line = describe(rec)
+                    if line:
+                        self.console.print(line, markup=False, highlight=False)
+
+            try:
+                while not self._stop.wait(0.2):
+                    show()
+                show()
+            finally:
+                store.close()
+            return
+        from rich.live import Live
+
+        with Live(
+            render_status(folder.state()),
+            console=self.console,
+            refresh_per_second=4,
+            transient=False,
+        ) as live:
+            try:
+                while not self._stop.wait(0.25):
+                    for rec in store.read(after=folder.state().last_seq):
+                        folder.apply(rec)
+                    live.update(render_status(folder.state()))
+                for rec in store.read(after=folder.state().last_seq):
+                    folder.apply(rec)
+                live.update(render_status(folder.state()))
+            finally:
+                store.close()

@@ -1,0 +1,234 @@
+"""
+Measurements: metric values and histories read from a run's output files, with provenance.
+
+They live in ``events`` so the ``MetricsRecorded`` event can carry them;
+:mod:`bridge.machine.measurements` re-exports them for the checks and the judge.
+
+Every number bridge reports traces to a file: the run and attempt that wrote it, the file's path
+relative to the project root, the file's sha256 at extraction time, and the rule that read it.
+
+Non-finite numbers (NaN, ±Inf) are kept, never dropped, because the training-quality check must
+see them; but the event codec writes canonical JSON without NaN. So a non-finite value is stored
+as ``value=None`` with the text as written in ``raw`` (``"NaN"``, ``"inf"``); ``finite`` tells the
+two apart and :meth:`MetricValue.as_float` gives the IEEE value back in memory.
+
+Extraction rules (``rule``) have a fixed grammar so a reader can redo the extraction by hand:
+
+- ``json:KEY.PATH`` a number at that dotted path; ``json:KEY.PATH[-1]`` the last element of a
+  list of numbers; ``json:KEY.PATH[*].NAME`` a column of a list of objects (a history);
+- ``csv:last_row:COLUMN`` the value in the final row; ``csv:last_value:COLUMN`` the last
+  non-empty cell when the final row leaves it empty; ``csv:column:COLUMN`` a history;
+- ``regex:PATTERN`` the last match (value) or all matches (history).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import attrs
+
+__all__ = [
+    "HistorySummary",
+    "MetricHistory",
+    "MetricValue",
+    "QualityFlag",
+    "UnreadOutput",
+    "summarise_history",
+    "to_stored",
+]
+
+
+def to_stored(number: float) -> float | None:
+    """
+    Return the number when it is finite, ``None`` when it is NaN or infinite.
+
+    Args:
+        number: any float.
+
+    Returns:
+        The value to store in a :class:`MetricValue` or :class:`MetricHistory`.
+    """
+    return number if math.isfinite(number) else None
+
+
+def _finite(_: object, attribute: attrs.Attribute[Any], value: float | None) -> None:
+    if value is not None and not math.isfinite(value):
+        raise ValueError(f"{attribute.name} must be finite or None, got {value!r}")
+
+
+@attrs.frozen(kw_only=True)
+class MetricValue:
+    """
+    One metric value of one attempt, with where it came from.
+
+    Attributes:
+        run_id: the plan's run id.
+        attempt_id: the attempt whose outputs held it.
+        name: the metric name as extracted (dotted for nested JSON: ``eval.accuracy``).
+        value: the number, or ``None`` when it was NaN or infinite (see ``raw``).
+        raw: the number as written in the file (``"0.912"``, ``"NaN"``).
+        source: the file, relative to the project root, POSIX separators.
+        sha256: hex digest of the file's bytes at extraction.
+        rule: how the value was read (module docstring gives the grammar).
+
+    Raises:
+        ValueError: ``value`` is NaN or infinite (store ``None`` and the text in ``raw``).
+    """
+
+    run_id: str
+    attempt_id: str
+    name: str
+    value: float | None = attrs.field(validator=_finite)
+    raw: str
+    source: str
+    sha256: str
+    rule: str
+
+    @property
+    def finite(self) -> bool:
+        """
+        ``True`` when the value is a finite number.
+        """
+        return self.value is not None
+
+    def as_float(self) -> float:
+        """
+        Return the value as a float, NaN or ±Inf included (parsed back from ``raw``).
+
+        Returns:
+            The IEEE value; ``nan`` when ``raw`` is not a readable number.
+        """
+        if self.value is not None:
+            return self.value
+        try:
+            return float(self.raw)
+        except ValueError:
+            return math.nan
+
+
+@attrs.frozen(kw_only=True)
+class MetricHistory:
+    """
+    A metric over training steps (a CSV column, a JSON list, every match of a log regex).
+
+    Attributes:
+        run_id: the plan's run id.
+        attempt_id: the attempt whose outputs held it.
+        name: the metric name.
+        steps: the step (or epoch, iteration, index) of each point, ascending as written.
+        values: one entry per step; ``None`` where the number was NaN or infinite.
+        nonfinite: ``(index, raw text)`` for every ``None`` in ``values``.
+        source: the file, relative to the project root.
+        sha256: hex digest of the file's bytes at extraction.
+        rule: how the history was read.
+    """
+
+    run_id: str
+    attempt_id: str
+    name: str
+    steps: tuple[float, ...]
+    values: tuple[float | None, ...]
+    nonfinite: tuple[tuple[int, str], ...] = ()
+    source: str
+    sha256: str
+    rule: str
+
+    def __attrs_post_init__(self) -> None:
+        """
+        Check that steps and values line up.
+        """
+        if len(self.steps) != len(self.values):
+            msg = f"history {self.name!r}: {len(self.steps)} steps but {len(self.values)} values"
+            raise ValueError(msg)
+
+
+@attrs.frozen(kw_only=True)
+class HistorySummary:
+    """
+    A bounded record of one :class:`MetricHistory`, as the log keeps it.
+
+    The full series stays in the file (``source``, ``sha256``, ``rule`` say how to read it
+    again); the log keeps enough to show it and to audit it.
+
+    Attributes:
+        name: the metric name.
+        source: the file, relative to the project root.
+        sha256: hex digest of the file's bytes at extraction.
+        rule: how the history was read.
+        points: how many points it has.
+        nonfinite: how many of them are NaN or infinite.
+        first_step: the step of the first point (``None`` when empty).
+        last_step: the step of the last point.
+        first: the first value (``None`` when non-finite or empty).
+        last: the last value (``None`` when non-finite or empty).
+        minimum: the smallest finite value (``None`` when none).
+        maximum: the largest finite value (``None`` when none).
+    """
+
+    name: str
+    source: str
+    sha256: str
+    rule: str
+    points: int = 0
+    nonfinite: int = 0
+    first_step: float | None = attrs.field(default=None, validator=_finite)
+    last_step: float | None = attrs.field(default=None, validator=_finite)
+    first: float | None = attrs.field(default=None, validator=_finite)
+    last: float | None = attrs.field(default=None, validator=_finite)
+    minimum: float | None = attrs.field(default=None, validator=_finite)
+    maximum: float | None = attrs.field(default=None, validator=_finite)
+
+
+def summarise_history(history: MetricHistory) -> HistorySummary:
+    """
+    Return the bounded summary of ``history`` that the log records.
+    """
+    finite = [v for v in history.values if v is not None]
+    steps = [s for s in history.steps if math.isfinite(s)]
+    return HistorySummary(
+        name=history.name,
+        source=history.source,
+        sha256=history.sha256,
+        rule=history.rule,
+        points=len(history.values),
+        nonfinite=sum(1 for v in history.values if v is None),
+        first_step=steps[0] if steps else None,
+        last_step=steps[-1] if steps else None,
+        first=history.values[0] if history.values else None,
+        last=history.values[-1] if history.values else None,
+        minimum=min(finite) if finite else None,
+        maximum=max(finite) if finite else None,
+    )
+
+
+@attrs.frozen(kw_only=True)
+class QualityFlag:
+    """
+    A training-quality finding as the log keeps it.
+
+    Attributes:
+        metric: the metric name as extracted.
+        kind: ``non_finite``, ``divergence`` or ``plateau``.
+        message: for a person: where (file, step) and the numbers.
+        blocking: ``True`` when the run's numbers should not be trusted.
+    """
+
+    metric: str
+    kind: str
+    message: str
+    blocking: bool = True
+
+
+@attrs.frozen(kw_only=True)
+class UnreadOutput:
+    """
+    An output file that matched a metrics glob but could not be read (never silently skipped).
+
+    Attributes:
+        source: the file, relative to the project root.
+        message: what went wrong.
+    """
+
+    source: str
+    message: str

@@ -1,0 +1,187 @@
+"""
+Training-quality checks over a run's metric values and histories. Pure: no I/O.
+
+Three kinds of finding (:class:`QualityKind`):
+
+- ``non_finite``: a NaN or infinite number anywhere, in a final value or at any step of a
+  history. A run with one has not produced a trustworthy result.
+- ``divergence``: a lower-is-better metric (loss, perplexity, error, ...; see
+  :func:`bridge.plan.metric_names.is_lower_better`) that is rising over the last part of its
+  history and has ended more than ``divergence_factor`` times above the best value it reached
+  (for a best value near zero or negative: above it by more than ``(factor - 1) × |best|``,
+  with a floor of ``1e-12``). Higher-is-better metrics are not checked for divergence.
+- ``plateau``: no improvement (in the metric's better direction) over the last
+  ``plateau_window`` points, relative to the best value before them, beyond a relative
+  tolerance. A plateau is often plain convergence; it is reported as information for the reader,
+  and :attr:`QualityFinding.blocking` is ``False`` for it.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from collections.abc import Mapping, Sequence
+
+import attrs
+
+from bridge.machine.measurements import MetricHistory, MetricValue
+from bridge.plan.metric_names import is_lower_better
+
+__all__ = ["QualityFinding", "QualityKind", "QualitySettings", "check_quality"]
+
+
+class QualityKind(enum.Enum):
+    """
+    What a quality finding is about.
+    """
+
+    NON_FINITE = "non_finite"
+    DIVERGENCE = "divergence"
+    PLATEAU = "plateau"
+
+
+@attrs.frozen(kw_only=True)
+class QualitySettings:
+    """
+    Thresholds of the checks.
+
+    Attributes:
+        divergence_factor: how far above its best value a loss-like metric must end to be called
+            diverging (``2.0``: at least twice its best).
+        divergence_tail: the fraction of the history that counts as its "last part".
+        min_points: histories shorter than this are not checked for divergence or plateau.
+        plateau_window: the number of final points that must show no improvement.
+        plateau_tolerance: improvements smaller than this fraction of the best value count as
+            none.
+        lower_is_better: metric name → direction, overriding the built-in list.
+    """
+
+    divergence_factor: float = attrs.field(default=2.0, validator=attrs.validators.gt(1.0))
+    divergence_tail: float = attrs.field(
+        default=0.25, validator=[attrs.validators.gt(0.0), attrs.validators.le(1.0)]
+    )
+    min_points: int = attrs.field(default=5, validator=attrs.validators.ge(2))
+    plateau_window: int = attrs.field(default=10, validator=attrs.validators.ge(2))
+    plateau_tolerance: float = attrs.field(default=1e-3, validator=attrs.validators.ge(0.0))
+    lower_is_better: Mapping[str, bool] = attrs.field(factory=dict)
+
+
+@attrs.frozen(kw_only=True)
+class QualityFinding:
+    """
+    One quality problem of one run.
+
+    Attributes:
+        run_id: the run.
+        metric: the metric name as extracted.
+        kind: what was found.
+        message: for a person: where (file, step) and the numbers.
+        blocking: ``True`` when the run's result should not be trusted (NaN, divergence);
+            ``False`` for information (plateau).
+    """
+
+    run_id: str
+    metric: str
+    kind: QualityKind
+    message: str
+    blocking: bool = True
+
+
+def check_quality(
+    values: Sequence[MetricValue],
+    histories: Sequence[MetricHistory],
+    *,
+    settings: QualitySettings | None = None,
+) -> tuple[QualityFinding, ...]:
+    """
+    Run every check over one run's (or several runs') values and histories.
+
+    Args:
+        values: final metric values.
+        histories: metric histories.
+        settings: thresholds; the defaults of :class:`QualitySettings` when ``None``.
+
+    Returns:
+        The findings, in input order: values first, then per history non-finite, divergence,
+        plateau. Empty when everything looks healthy.
+    """
+    chosen = settings or QualitySettings()
+    findings: list[QualityFinding] = []
+    for value in values:
+        if not value.finite:
+            findings.append(
+                QualityFinding(
+                    run_id=value.run_id,
+                    metric=value.name,
+                    kind=QualityKind.NON_FINITE,
+                    message=f"{value.name} = {value.raw} in {value.source} ({value.rule})",
+                )
+            )
+    for history in histories:
+        findings.extend(_check_history(history, chosen))
+    return tuple(findings)
+
+
+def _check_history(history: MetricHistory, settings: QualitySettings) -> list[QualityFinding]:
+    def finding(kind: QualityKind, message: str, *, blocking: bool = True) -> QualityFinding:
+        return QualityFinding(
+            run_id=history.run_id,
+            metric=history.name,
+            kind=kind,
+            message=f"{message} in {history.source} ({history.rule})",
+            blocking=blocking,
+        )
+
+    bad = [i for i, v in enumerate(history.values) if v is None]
+    if bad:
+        raws = dict(history.nonfinite)
+        first = bad[0]
+        return [
+            finding(
+                QualityKind.NON_FINITE,
+                f"{history.name} is {raws.get(first, 'non-finite')} at step "
+                f"{history.steps[first]:g} ({len(bad)} of {len(history.values)} points)",
+            )
+        ]
+    series = [v for v in history.values if v is not None]
+    if len(series) < settings.min_points:
+        return []
+    lower = is_lower_better(history.name, overrides=settings.lower_is_better)
+    out: list[QualityFinding] = []
+    if lower:
+        diverged = _divergence(series, settings)
+        if diverged:
+            out.append(finding(QualityKind.DIVERGENCE, f"{history.name} {diverged}"))
+    plateau = _plateau(series, lower=lower, settings=settings)
+    if plateau and not out:
+        out.append(finding(QualityKind.PLATEAU, f"{history.name} {plateau}", blocking=False))
+    return out
+
+
+def _divergence(series: Sequence[float], settings: QualitySettings) -> str | None:
+    tail_len = max(2, math.ceil(settings.divergence_tail * len(series)))
+    tail = series[-tail_len:]
+    best = min(series)
+    last = series[-1]
+    if last <= tail[0]:
+        return None  # not rising over the last part
+    allowed = (settings.divergence_factor - 1.0) * max(abs(best), 1e-12)
+    if last - best <= allowed:
+        return None
+    return (
+        f"rose from {tail[0]:.6g} to {last:.6g} over the last {tail_len} points; "
+        f"best was {best:.6g} (more than {settings.divergence_factor:g}× allowed)"
+    )
+
+
+def _plateau(series: Sequence[float], *, lower: bool, settings: QualitySettings) -> str | None:
+    window = settings.plateau_window
+    if len(series) <= window:
+        return None
+    before, last = series[:-window], series[-window:]
+    best_before = min(before) if lower else max(before)
+    best_last = min(last) if lower else max(last)
+    gain = best_before - best_last if lower else best_last - best_before
+    if gain > settings.plateau_tolerance * max(abs(best_before), 1e-12):
+        return None
+    return f"did not improve over the last {window} points (best before: {best_before:.6g})"

@@ -1,0 +1,303 @@
+"""
+What the pipeline records about the plan, and the texts it builds from it.
+
+Kept apart from :mod:`bridge.pipeline` so that module stays about the stages.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from bridge.adapters.metrics import MetricsSpec, RegexRule, extract_metrics, match_metric
+from bridge.errors import ConfigError
+from bridge.events import types as ev
+from bridge.machine.fold import PipelineState
+from bridge.machine.measurements import QualityFlag, UnreadOutput, summarise_history
+from bridge.machine.quality import QualitySettings, check_quality
+from bridge.plan import LoadedProject
+from bridge.plan.config import MetricsConfig
+
+__all__ = [
+    "approval_summary",
+    "collect_metrics",
+    "metric_aliases",
+    "metrics_spec",
+    "plan_events",
+    "plan_excerpt",
+    "setup_params",
+]
+
+
+def _sha(project: LoadedProject, rel: str | None) -> str:
+    if not rel:
+        return ""
+    try:
+        return hashlib.sha256((project.root / rel).read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def plan_events(project: LoadedProject) -> list[tuple[str, Sequence[Any]]]:
+    """
+    The events that record a loaded plan: ``PlanLoaded`` then one ``RunPlanned`` per run.
+    """
+    plan = project.plan
+    options = project.options
+    evaluation = project.config.evaluation
+    blocks = tuple(
+        ev.BlockInfo(
+            id=b.id,
+            title=b.title,
+            priority=b.priority or "must",
+            systems=b.systems,
+            metrics=b.metrics,
+            success_criterion=b.success_criterion,
+            seed_count=b.seed_count,
+            evaluation_type=evaluation.get(b.id, "real_gt"),
+        )
+        for b in plan.blocks
+    )
+    milestones = tuple(
+        ev.MilestoneInfo(
+            id=m.id,
+            name=m.name,
+            goal=m.goal,
+            sanity=m.sanity,
+            blocks=m.blocks,
+            gpu_hours=m.gpu_hours,
+        )
+        for m in project.milestones
+    )
+    sources = {k: v for k, v in project.sources.items() if v}
+    loaded = ev.PlanLoaded(
+        title=plan.title,
+        plan_path=sources.get("plan", ""),
+        plan_sha256=_sha(project, sources.get("plan")),
+        language=plan.language,
+        sources=sources,
+        options={
+            name: str(getattr(options, name)).lower()
+            if isinstance(getattr(options, name), bool)
+            else str(getattr(options, name))
+            for name in _option_names(options)
+        },
+        milestones=milestones,
+        blocks=blocks,
+        budget_gpu_hours=plan.budget.gpu_hours,
+        warnings=tuple(f"{w.file}:{w.line}: {w.message}" for w in project.warnings)[:200],
+    )
+    run_cfg = project.config.run
+    out: list[tuple[str, Sequence[Any]]] = [("bridge", [loaded])]
+    for spec in project.runs:
+        out.append(
+            (
+                f"run:{spec.id}",
+                [
+                    ev.RunPlanned(
+                        run_id=spec.id,
+                        milestone=spec.milestone,
+                        block=spec.block,
+                        system=spec.system,
+                        seed=spec.seed,
+                        priority=spec.priority,
+                        purpose=spec.purpose,
+                        split=spec.split,
+                        metrics=spec.metrics,
+                        command=spec.command,
+                        params=dict(spec.params),
+                        outputs=spec.outputs,
+                        estimated_minutes=spec.estimated_minutes,
+                        gpus=spec.gpus,
+                        timeout_minutes=spec.timeout_minutes,
+                        env=dict(spec.env),
+                        cwd=spec.cwd,
+                        depends_on=spec.depends_on,
+                        max_retries=run_cfg.max_retries,
+                        oom_max_attempts=run_cfg.oom_max_attempts,
+                        source=spec.source,
+                    )
+                ],
+            )
+        )
+    return out
+
+
+def _option_names(options: Any) -> list[str]:
+    import attrs
+
+    return [f.name for f in attrs.fields(type(options))]
+
+
+def setup_params(project: LoadedProject) -> dict[str, tuple[str, ...]]:
+    """
+    Per block, the hyperparameter names its setup text names (``lr = 0.1``, ``--epochs``).
+    """
+    import re
+
+    found: dict[str, tuple[str, ...]] = {}
+    for block in project.plan.blocks:
+        names = re.findall(r"(?:--)?\b([a-z][a-z0-9_]{1,30})\s*(?:=|:)\s*[-+0-9.e]+", block.setup)
+        flags = re.findall(r"--([a-z][a-z0-9_-]{1,30})", block.setup)
+        found[block.id] = tuple(dict.fromkeys([*names, *flags]))
+    return found
+
+
+def plan_excerpt(project: LoadedProject) -> str:
+    """
+    The parts of the plan the code must implement: title, problem, thesis and the blocks.
+    """
+    plan = project.plan
+    parts = [f"# {plan.title}", plan.problem, plan.thesis]
+    for block in plan.blocks:
+        parts.append(
+            f"## {block.id} {block.title}\nsystems: {', '.join(block.systems)}\n"
+            f"metrics: {', '.join(block.metrics)}\nsetup: {block.setup}\n"
+            f"success: {block.success_criterion}"
+        )
+    return "\n\n".join(p for p in parts if p)[:20_000]
+
+
+def approval_summary(project: LoadedProject, state: PipelineState) -> str:
+    """
+    What a person approves: milestones, runs per milestone, estimated GPU-hours.
+    """
+    lines = []
+    total = 0.0
+    for milestone in project.milestones:
+        runs = state.runs_in(milestone.id)
+        hours = sum(r.spec.gpus * (r.spec.estimated_minutes or 0) / 60 for r in runs)
+        total += hours
+        flag = " (sanity)" if milestone.sanity else ""
+        lines.append(f"{milestone.id}{flag} {milestone.name}: {len(runs)} runs, ~{hours:.2f} GPU-h")
+    budget = project.plan.budget.gpu_hours
+    lines.append(
+        f"estimated total: ~{total:.2f} GPU-h" + (f" of {budget:g} budgeted" if budget else "")
+    )
+    lines.append(f"backend: {project.options.backend}; max_parallel {project.options.max_parallel}")
+    return "\n".join(lines)
+
+
+def metrics_spec(config: MetricsConfig) -> MetricsSpec:
+    """
+    Translate ``[metrics]`` into what the extraction adapter reads from one attempt directory.
+
+    Extraction runs over the attempt directory (``.bridge/runs/RUN/ATTEMPT``), so the configured
+    file globs are taken inside its ``output/`` folder; a regex rule reads ``output/FILE`` and,
+    when ``FILE`` is a plain file name (``stdout.log``), also the attempt's own ``FILE`` (where
+    the backends put the captured stdout and stderr).
+
+    Raises:
+        ConfigError: a regex does not compile or has no group (setting ``metrics.regex``).
+    """
+    rules: list[RegexRule] = []
+    for rx in config.regex:
+        rules.append(RegexRule(name=rx.name, pattern=rx.pattern, files=f"output/{rx.file}"))
+        if "/" not in rx.file and not any(c in rx.file for c in "*?["):
+            rules.append(RegexRule(name=rx.name, pattern=rx.pattern, files=rx.file))
+    return MetricsSpec(
+        files=tuple(f"output/{glob}" for glob in config.files),
+        regex=tuple(rules),
+        aliases=metric_aliases(config),
+    )
+
+
+def metric_aliases(config: MetricsConfig) -> dict[str, tuple[str, ...]]:
+    """
+    ``[metrics] aliases`` (alternative name → canonical name) as the matcher's plan name →
+    extracted names, in both directions: a plan may use either name, and so may a file.
+    """
+    out: dict[str, list[str]] = {}
+    for alternative, canonical in sorted(config.aliases.items()):
+        out.setdefault(canonical, []).append(alternative)
+        out.setdefault(alternative, []).append(canonical)
+    return {name: tuple(dict.fromkeys(targets)) for name, targets in sorted(out.items())}
+
+
+def _block_primary(metrics: Sequence[str]) -> str:
+    for item in metrics:
+        if item.lower().startswith("primary:"):
+            return item.split(":", 1)[1].split(",")[0].strip()
+    return metrics[0].split(",")[0].strip() if metrics else ""
+
+
+def _key_metric(
+    candidates: Sequence[str], names: Sequence[str], aliases: Mapping[str, Sequence[str]]
+) -> str:
+    for candidate in candidates:
+        if not candidate:
+            continue
+        try:
+            found = match_metric(candidate, names, aliases)
+        except ConfigError:
+            continue  # ambiguous for this candidate: try the next one rather than guess
+        if found is not None:
+            return found
+    return ""
+
+
+def collect_metrics(project: LoadedProject, state: PipelineState, run_id: str) -> list[Any]:
+    """
+    Read a finished run's metrics from its latest attempt's files and check training quality.
+
+    Args:
+        project: the loaded project (``[metrics]`` settings, the root).
+        state: the pipeline state, in which the run's latest attempt has ended.
+        run_id: the run.
+
+    Returns:
+        ``[MetricsRecorded]`` for the run's stream, or ``[]`` when the run has no finished
+        attempt. Files that matched but could not be read are recorded as problems.
+
+    Raises:
+        ConfigError: a ``[metrics]`` regex is unusable (setting ``metrics.regex``).
+    """
+    run = state.runs.get(run_id)
+    attempt = run.current if run is not None else None
+    if run is None or attempt is None or attempt.finished_at is None:
+        return []
+    config = project.config.metrics
+    spec = metrics_spec(config)
+    attempt_dir = project.root / ".bridge" / "runs" / run_id / attempt.attempt_id
+    extraction = extract_metrics(
+        attempt_dir,
+        project_root=project.root,
+        run_id=run_id,
+        attempt_id=attempt.attempt_id,
+        config=spec,
+    )
+    lower = {name: not higher for name, higher in sorted(config.higher_is_better.items())}
+    findings = check_quality(
+        extraction.values,
+        extraction.histories,
+        settings=QualitySettings(lower_is_better=lower),
+    )
+    block = next(
+        (b for b in (state.plan.blocks if state.plan else ()) if b.id == run.spec.block), None
+    )
+    candidates = [
+        config.primary,
+        _block_primary(block.metrics) if block is not None else "",
+        *run.spec.metrics,
+    ]
+    return [
+        ev.MetricsRecorded(
+            run_id=run_id,
+            attempt_id=attempt.attempt_id,
+            values=extraction.values,
+            histories=tuple(summarise_history(h) for h in extraction.histories),
+            quality=tuple(
+                QualityFlag(
+                    metric=f.metric, kind=f.kind.value, message=f.message, blocking=f.blocking
+                )
+                for f in findings
+            ),
+            problems=tuple(
+                UnreadOutput(source=p.source, message=p.message) for p in extraction.problems
+            ),
+            key_metric=_key_metric(candidates, extraction.names(), spec.aliases),
+            aliases=dict(spec.aliases),
+            lower_is_better=lower,
+        )
+    ]

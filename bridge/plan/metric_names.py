@@ -1,0 +1,279 @@
+"""
+Metric names: how a plan's metric name is matched to the names found in a run's output files.
+
+A plan says ``Top-1 Acc``; a script writes ``top1_acc`` or ``{"eval": {"accuracy": ...}}``. The
+rules, in order (the first rule that finds anything decides):
+
+1. an explicit alias from ``bridge.toml`` ``[metrics] aliases`` (plan name → extracted names);
+2. the same name, compared by :func:`metric_key` (case and punctuation ignored);
+3. the last dotted component (``eval.accuracy`` answers to ``accuracy``);
+4. the built-in synonyms in :data:`SYNONYMS` (``acc`` ≈ ``accuracy``, ``ppl`` ≈ ``perplexity``,
+   ``准确率`` ≈ ``accuracy``), again on the full name and then on the last dotted component.
+
+Two or more different extracted names matching at the same rule is an ambiguity, reported as a
+:class:`bridge.errors.ConfigError` that asks for an alias, never resolved by guessing.
+
+This module is pure (no I/O) and sits in the plan layer so both the criterion parser and the
+judge can use it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+
+from bridge.errors import ConfigError
+
+__all__ = [
+    "LOWER_IS_BETTER_TOKENS",
+    "RATE_TOKENS",
+    "SYNONYMS",
+    "is_lower_better",
+    "is_rate_metric",
+    "match_metric",
+    "metric_key",
+]
+
+# Each group lists spellings of one metric; the first entry is the canonical English name that
+# the criterion parser reports for a Chinese spelling.
+SYNONYMS: tuple[tuple[str, ...], ...] = (
+    ("accuracy", "acc", "准确率", "正确率", "精度", "准确度"),
+    ("top1 accuracy", "top1", "top1 acc", "acc1", "acc@1", "top-1"),
+    ("top5 accuracy", "top5", "top5 acc", "acc5", "acc@5", "top-5"),
+    ("perplexity", "ppl", "困惑度"),
+    ("loss", "损失", "损失值"),
+    ("f1", "f1 score", "f1score", "f-score", "f1值"),
+    ("precision", "精确率", "查准率"),
+    ("recall", "召回率", "查全率"),
+    ("error rate", "error", "err", "错误率", "误差率"),
+    ("success rate", "成功率", "sr"),
+    ("exact match", "em"),
+    ("word error rate", "wer", "词错误率"),
+    ("character error rate", "cer", "字错误率"),
+    ("reward", "return", "回报", "奖励"),
+    ("latency", "延迟", "时延"),
+    ("throughput", "吞吐", "吞吐量"),
+)
+
+# Tokens of metric names where a smaller value is better. Matched against the tokens of the
+# name (split on anything that is not a letter or digit), or as a suffix/prefix of one token
+# (``valloss``), so ``val_loss``, ``eval/ppl`` and ``top1_err`` are all lower-is-better.
+LOWER_IS_BETTER_TOKENS: frozenset[str] = frozenset(
+    {
+        "loss",
+        "ppl",
+        "perplexity",
+        "error",
+        "err",
+        "mse",
+        "mae",
+        "rmse",
+        "wer",
+        "cer",
+        "fid",
+        "nll",
+        "bpc",
+        "bpd",
+        "lpips",
+        "kl",
+        "latency",
+        "runtime",
+        "regret",
+        "violation",
+        "violations",
+        "损失",
+        "困惑度",
+        "错误率",
+        "误差",
+        "延迟",
+        "时延",
+    }
+)
+
+# Tokens of metrics reported as a rate or percentage, where a bare "2%" in a criterion usually
+# means percentage points (ML papers' convention for accuracy-like numbers).
+RATE_TOKENS: frozenset[str] = frozenset(
+    {
+        "accuracy",
+        "acc",
+        "f1",
+        "precision",
+        "recall",
+        "auc",
+        "auroc",
+        "auprc",
+        "map",
+        "miou",
+        "iou",
+        "dice",
+        "em",
+        "match",
+        "rate",
+        "tpr",
+        "fpr",
+        "top1",
+        "top5",
+        "acc1",
+        "acc5",
+        "bleu",
+        "rouge",
+        "rougel",
+        "chrf",
+        "准确率",
+        "正确率",
+        "精度",
+        "召回率",
+        "精确率",
+        "成功率",
+        "错误率",
+    }
+)
+
+_NON_WORD = re.compile(r"[^0-9a-z\u4e00-\u9fff]+")
+
+
+def metric_key(name: str) -> str:
+    """
+    Reduce a metric name to the key used for matching: NFKC, lower case, no punctuation or space.
+
+    Args:
+        name: any metric name (``"Top-1 Acc"``, ``"top1_acc"``, ``"准确率"``).
+
+    Returns:
+        The key (``"top1acc"``); two names match when their keys are equal.
+    """
+    return _NON_WORD.sub("", unicodedata.normalize("NFKC", name).lower())
+
+
+def _tokens(name: str) -> list[str]:
+    return [t for t in _NON_WORD.split(unicodedata.normalize("NFKC", name).lower()) if t]
+
+
+def is_lower_better(name: str, *, overrides: Mapping[str, bool] | None = None) -> bool:
+    """
+    Tell whether a smaller value of the metric is better (loss, perplexity, error, latency, ...).
+
+    Args:
+        name: the metric name as written anywhere.
+        overrides: metric name → ``True`` when lower is better, ``False`` when higher is; looked
+            up by :func:`metric_key` before the built-in token list.
+
+    Returns:
+        ``True`` for a lower-is-better metric, ``False`` otherwise (higher is better is the
+        default for names the list does not know, as for accuracy-like metrics).
+    """
+    if overrides:
+        keyed = {metric_key(k): v for k, v in overrides.items()}
+        if metric_key(name) in keyed:
+            return keyed[metric_key(name)]
+    for token in _tokens(name):
+        if token in LOWER_IS_BETTER_TOKENS:
+            return True
+        if any(
+            token.endswith(low) or token.startswith(low)
+            for low in ("loss", "ppl", "perplexity", "error", "err", "rmse", "mse", "mae", "nll")
+        ):
+            return True
+        if any(low in token for low in ("损失", "困惑度", "错误率", "误差", "延迟")):
+            return True
+    return False
+
+
+def is_rate_metric(name: str) -> bool:
+    """
+    Tell whether the metric is a rate or percentage (accuracy, F1, recall, success rate, ...).
+
+    Args:
+        name: the metric name.
+
+    Returns:
+        ``True`` when a token of the name is in :data:`RATE_TOKENS`.
+    """
+    key = metric_key(name)
+    if key.startswith(("top1", "top5", "acc", "f1", "rouge", "chrf")):
+        return True
+    return any(t in RATE_TOKENS for t in _tokens(name)) or any(
+        t in key for t in ("准确率", "正确率", "召回率", "精确率", "成功率")
+    )
+
+
+def _synonym_keys(name: str) -> frozenset[str]:
+    key = metric_key(name)
+    for group in SYNONYMS:
+        keys = {metric_key(g) for g in group}
+        if key in keys:
+            return frozenset(keys)
+    return frozenset({key})
+
+
+def _last_component(name: str) -> str:
+    return re.split(r"[./]", name)[-1]
+
+
+def _unique(hits: Iterable[str], plan_name: str, rule: str) -> str | None:
+    found = sorted(set(hits))
+    if len(found) > 1:
+        raise ConfigError(
+            f"plan metric {plan_name!r} matches several extracted metrics ({rule}): "
+            f"{', '.join(found)}; name the one you mean in [metrics] aliases",
+            setting="metrics.aliases",
+        )
+    return found[0] if found else None
+
+
+def match_metric(
+    plan_name: str,
+    extracted_names: Iterable[str],
+    aliases: Mapping[str, Sequence[str]] | None = None,
+) -> str | None:
+    """
+    Find the extracted metric name that a plan's metric name refers to.
+
+    Args:
+        plan_name: the metric as the plan or a criterion names it (``"Top-1 Acc"``).
+        extracted_names: the names found in a run's outputs (``"eval.top1_acc"``, ...).
+        aliases: plan name → extracted names to try first (keys and values compared by
+            :func:`metric_key`).
+
+    Returns:
+        The matching extracted name exactly as extracted, or ``None`` when nothing matches.
+
+    Raises:
+        ConfigError: two different extracted names match at the same rule (setting
+            ``metrics.aliases``); an alias settles it.
+    """
+    names = list(dict.fromkeys(extracted_names))
+    if plan_name in names:
+        return plan_name
+    key = metric_key(plan_name)
+    if aliases:
+        for alias_of, targets in aliases.items():
+            if metric_key(alias_of) != key:
+                continue
+            target_keys = {metric_key(t) for t in targets}
+            hit = _unique((n for n in names if metric_key(n) in target_keys), plan_name, "alias")
+            if hit is not None:
+                return hit
+    rules: tuple[tuple[str, frozenset[str], bool], ...] = (
+        ("same name", frozenset({key}), False),
+        ("last dotted component", frozenset({key}), True),
+        ("synonym", _synonym_keys(plan_name), False),
+        ("synonym of the last dotted component", _synonym_keys(plan_name), True),
+    )
+    for rule, keys, last in rules:
+        hit = _unique(
+            (n for n in names if metric_key(_last_component(n) if last else n) in keys),
+            plan_name,
+            rule,
+        )
+        if hit is not None:
+            return hit
+    # Last: the plan's words end the extracted name ("loss" ~ "val_loss"); ambiguity is likely
+    # here (train_loss, val_loss) and is reported, not guessed.
+    wanted = _tokens(plan_name)
+    if wanted:
+        return _unique(
+            (n for n in names if _tokens(n)[-len(wanted) :] == wanted), plan_name, "name ending"
+        )
+    return None

@@ -1,0 +1,404 @@
+"""
+The results of a plan as the log tells them: per milestone, per block (aggregates, criterion,
+verdict), and the summary. Pure; shared by the results files and the handoff summary.
+
+How the plan is read, where it is silent or imperfect:
+
+- A milestone's blocks are the blocks it names plus the blocks of its runs.
+- A block's runs for a system are the runs of that block and system; when the block has none,
+  the runs of that system in other blocks ("runs shared with Block 1" — the same system name
+  means the same configured command).
+- Expected seeds: the most runs any of the block's systems has planned.
+- The reference system is the one whose name says baseline (``baseline``, ``基线``); the
+  candidate is a system whose name starts every other system's name (``X`` in an ablation of
+  ``X (no …)``). Neither is guessed beyond that; the judge says when it needs one.
+- The main milestone is the first whose name or goal says main (``Main``, ``主实验``); else the
+  milestone with the most runs in blocks titled main.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+import attrs
+
+from bridge.errors import ConfigError
+from bridge.events.measurements import MetricValue, QualityFlag
+from bridge.events.types import BlockInfo, MetricsRecorded, MilestoneInfo
+from bridge.machine.fold import PipelineState, RunView
+from bridge.machine.judge import (
+    Aggregate,
+    EvaluationType,
+    MainResult,
+    RunKey,
+    Verdict,
+    VerdictKind,
+    aggregate,
+    judge_block,
+    main_result,
+    samples_from_values,
+)
+from bridge.machine.quality import QualityFinding, QualityKind
+from bridge.machine.stages import TERMINAL_RUN_STATES, RunState, Stage
+from bridge.plan.criteria import BASELINE, Criterion, Mode, Scope, Unparsed, parse_criterion
+from bridge.plan.metric_names import match_metric
+
+__all__ = [
+    "BlockResult",
+    "MilestoneResult",
+    "Outcome",
+    "evaluate",
+    "key_value",
+]
+
+_MAIN = re.compile(r"\bmain\b|主实验|主要结果|主结果", re.IGNORECASE)
+_BASELINE = re.compile(r"baseline|基线|基准", re.IGNORECASE)
+
+
+@attrs.frozen(kw_only=True)
+class BlockResult:
+    """
+    One block judged: its runs, aggregates, criterion and verdict.
+
+    Attributes:
+        block: the block as the plan recorded it.
+        run_ids: the runs judged (see the module docstring for shared runs).
+        shared: the runs taken from other blocks.
+        criterion: the parsed criterion, or why it is not machine-checkable.
+        aggregates: every (system, metric) of the block over its runs.
+        shown: the metric names worth showing for people (criterion, key and plan metrics).
+        verdict: the verdict with its reason.
+        reference: the block's baseline system, when one was recognised.
+        candidate: the block's proposed system, when one was recognised.
+        expected_seeds: runs expected per system.
+    """
+
+    block: BlockInfo
+    run_ids: tuple[str, ...]
+    shared: tuple[str, ...]
+    criterion: Criterion | Unparsed
+    aggregates: tuple[Aggregate, ...]
+    shown: tuple[str, ...]
+    verdict: Verdict
+    reference: str | None
+    candidate: str | None
+    expected_seeds: int
+
+
+@attrs.frozen(kw_only=True)
+class MilestoneResult:
+    """
+    One milestone: its runs and blocks, and for a sanity milestone whether it passed.
+
+    Attributes:
+        info: the milestone as the plan recorded it.
+        blocks: the blocks it covers, in plan order.
+        run_ids: its runs, in planning order.
+        sanity_passed: ``True``/``False`` for a checked sanity milestone, else ``None``.
+    """
+
+    info: MilestoneInfo
+    blocks: tuple[str, ...]
+    run_ids: tuple[str, ...]
+    sanity_passed: bool | None
+
+
+@attrs.frozen(kw_only=True)
+class Outcome:
+    """
+    Everything the results files say, computed once from the state.
+
+    Attributes:
+        milestones: in plan order.
+        blocks: in plan order.
+        main_milestone: the main milestone's id, or ``None`` when none was recognised.
+        main_result: positive, negative or inconclusive (from the main milestone's blocks).
+        must_done: must-run runs that succeeded.
+        must_total: must-run runs planned.
+        nice_done: nice-to-have runs that succeeded.
+        nice_total: nice-to-have runs planned.
+        ready: ready for the review loop.
+        not_ready: why not, when not ready.
+        flags: every quality finding, with its run id, in run order.
+    """
+
+    milestones: tuple[MilestoneResult, ...]
+    blocks: tuple[BlockResult, ...]
+    main_milestone: str | None
+    main_result: MainResult
+    must_done: int
+    must_total: int
+    nice_done: int
+    nice_total: int
+    ready: bool
+    not_ready: tuple[str, ...]
+    flags: tuple[tuple[str, QualityFlag], ...]
+
+
+def key_value(run: RunView) -> MetricValue | None:
+    """
+    The run's key metric value (the first value under its recorded key metric), or ``None``.
+    """
+    metrics = run.metrics
+    if metrics is None or not metrics.key_metric:
+        return None
+    return next((v for v in metrics.values if v.name == metrics.key_metric), None)
+
+
+def _settings(state: PipelineState) -> MetricsRecorded | None:
+    return next((r.metrics for r in state.runs.values() if r.metrics is not None), None)
+
+
+def _milestone_blocks(state: PipelineState, info: MilestoneInfo) -> tuple[str, ...]:
+    assert state.plan is not None
+    named = set(info.blocks) | {r.spec.block for r in state.runs_in(info.id) if r.spec.block}
+    ordered = [b.id for b in state.plan.blocks if b.id in named]
+    return tuple(ordered + sorted(named - set(ordered)))
+
+
+def _block_runs(state: PipelineState, block: BlockInfo) -> tuple[list[RunView], list[str]]:
+    runs = list(state.runs.values())
+    own = [r for r in runs if r.spec.block == block.id]
+    if not block.systems:
+        return own, []
+    chosen: list[RunView] = []
+    shared: list[str] = []
+    for system in block.systems:
+        mine = [r for r in own if r.spec.system == system]
+        if not mine:
+            mine = [r for r in runs if r.spec.system == system]
+            shared.extend(r.run_id for r in mine)
+        chosen.extend(mine)
+    return chosen, shared
+
+
+def _reference(systems: Sequence[str]) -> str | None:
+    hits = [s for s in systems if _BASELINE.search(s)]
+    return hits[0] if len(hits) == 1 else None
+
+
+def _candidate(systems: Sequence[str], reference: str | None) -> str | None:
+    others = [s for s in systems if s != reference]
+    for system in others:
+        rest = [s for s in others if s != system]
+        if rest and all(s.startswith(system) for s in rest):
+            return system
+    return None
+
+
+def _involved(
+    criterion: Criterion | Unparsed,
+    systems: Sequence[str],
+    reference: str | None,
+    candidate: str | None,
+) -> frozenset[str]:
+    """
+    The systems a criterion compares: only their failed runs and quality findings can make the
+    verdict inconclusive. All of the block's systems when that cannot be told.
+    """
+    everything = frozenset(systems)
+    if not isinstance(criterion, Criterion) or criterion.scope is Scope.EACH_COMPONENT:
+        return everything
+    subject = criterion.subject or candidate
+    if subject is None:
+        others = [s for s in systems if s != reference]
+        subject = others[0] if len(others) == 1 else None
+    if criterion.mode is Mode.ABSOLUTE:
+        return frozenset({subject}) if subject else everything
+    ref = reference if criterion.reference == BASELINE else criterion.reference
+    return frozenset({subject, ref}) if subject and ref else everything
+
+
+def _flags_as_findings(run: RunView) -> list[QualityFinding]:
+    metrics = run.metrics
+    if metrics is None:
+        return []
+    return [
+        QualityFinding(
+            run_id=run.run_id,
+            metric=f.metric,
+            kind=QualityKind(f.kind),
+            message=f.message,
+            blocking=f.blocking,
+        )
+        for f in metrics.quality
+    ]
+
+
+def _shown(
+    criterion: Criterion | Unparsed,
+    block: BlockInfo,
+    runs: Sequence[RunView],
+    aggregates: Sequence[Aggregate],
+    aliases: Mapping[str, Sequence[str]],
+) -> tuple[str, ...]:
+    names = list(dict.fromkeys(a.metric for a in aggregates))
+    wanted = [criterion.metric if isinstance(criterion, Criterion) else None]
+    wanted += [r.metrics.key_metric for r in runs if r.metrics is not None]
+    wanted += [m.split(":", 1)[-1].split(",")[0].strip() for m in block.metrics]
+    wanted += [m for r in runs for m in r.spec.metrics]
+    found: list[str] = []
+    for plan_name in wanted:
+        if not plan_name:
+            continue
+        try:
+            hit = match_metric(plan_name, names, aliases)
+        except ConfigError:
+            continue  # ambiguous: shown in results.json, not guessed here
+        if hit is not None and hit not in found:
+            found.append(hit)
+    return tuple(found)
+
+
+def _judge(state: PipelineState, block: BlockInfo) -> BlockResult:
+    runs, shared = _block_runs(state, block)
+    settings = _settings(state)
+    aliases: Mapping[str, Sequence[str]] = settings.aliases if settings else {}
+    lower: Mapping[str, bool] = settings.lower_is_better if settings else {}
+    keys = {r.run_id: RunKey(block=block.id, system=r.spec.system) for r in runs}
+    values = [v for r in runs if r.metrics is not None for v in r.metrics.values]
+    aggregates = aggregate(samples_from_values(values, keys))
+    systems = block.systems or tuple(dict.fromkeys(r.spec.system for r in runs))
+    per_system: dict[str, int] = {}
+    for run in runs:
+        per_system[run.spec.system] = per_system.get(run.spec.system, 0) + 1
+    expected = max(per_system.values(), default=0)
+    plan_metrics = [m.split(":", 1)[-1].strip() for m in block.metrics]
+    criterion = parse_criterion(
+        block.success_criterion, block_systems=systems, metrics=plan_metrics
+    )
+    reference = _reference(systems)
+    candidate = _candidate(systems, reference)
+    primary = next(
+        (r.metrics.key_metric for r in runs if r.metrics is not None and r.metrics.key_metric),
+        None,
+    )
+    try:
+        evaluation = EvaluationType(block.evaluation_type)
+    except ValueError:
+        evaluation = None
+    if evaluation is None:
+        verdict = Verdict(
+            verdict=VerdictKind.INCONCLUSIVE,
+            reason=f"unknown evaluation type {block.evaluation_type!r}",
+            criterion=criterion.text,
+        )
+    else:
+        involved = _involved(criterion, systems, reference, candidate)
+        judged = [r for r in runs if r.spec.system in involved]
+        verdict = judge_block(
+            criterion,
+            aggregates,
+            runs_status={r.run_id: r.state.value for r in judged},
+            expected_seeds=expected,
+            reference_system=reference,
+            candidate_system=candidate,
+            primary_metric=primary,
+            evaluation_type=evaluation,
+            aliases=aliases,
+            lower_is_better=lower,
+            findings=[f for r in judged for f in _flags_as_findings(r)],
+        )
+    return BlockResult(
+        block=block,
+        run_ids=tuple(r.run_id for r in runs),
+        shared=tuple(shared),
+        criterion=criterion,
+        aggregates=aggregates,
+        shown=_shown(criterion, block, runs, aggregates, aliases),
+        verdict=verdict,
+        reference=reference,
+        candidate=candidate,
+        expected_seeds=expected,
+    )
+
+
+def _main_milestone(state: PipelineState, milestones: Sequence[MilestoneResult]) -> str | None:
+    assert state.plan is not None
+    for m in milestones:
+        if not m.info.sanity and (_MAIN.search(m.info.name) or _MAIN.search(m.info.goal)):
+            return m.info.id
+    main_blocks = {b.id for b in state.plan.blocks if _MAIN.search(b.title)}
+    best: tuple[int, str] | None = None
+    for m in milestones:
+        if m.info.sanity:
+            continue
+        count = sum(1 for r in state.runs_in(m.info.id) if r.spec.block in main_blocks)
+        if count and (best is None or count > best[0]):
+            best = (count, m.info.id)
+    return best[1] if best else None
+
+
+def _sanity_passed(state: PipelineState, info: MilestoneInfo) -> bool | None:
+    if not info.sanity:
+        return None
+    if state.sanity_checks:
+        return state.sanity_checks[-1].passed
+    runs = state.runs_in(info.id)
+    if runs and all(r.state in TERMINAL_RUN_STATES for r in runs):
+        return all(r.state is RunState.SUCCEEDED for r in runs)
+    return None
+
+
+_CACHE: list[tuple[PipelineState, Outcome]] = []
+
+
+def evaluate(state: PipelineState) -> Outcome:
+    """
+    Compute the results of ``state`` (which must have a plan). Pure; the last result is cached,
+    so the several result files of one refresh judge once.
+
+    Raises:
+        ValueError: the state has no plan.
+    """
+    if _CACHE and _CACHE[0][0] is state:
+        return _CACHE[0][1]
+    if state.plan is None:
+        raise ValueError("no plan in the log yet")
+    milestones = tuple(
+        MilestoneResult(
+            info=info,
+            blocks=_milestone_blocks(state, info),
+            run_ids=tuple(r.run_id for r in state.runs_in(info.id)),
+            sanity_passed=_sanity_passed(state, info),
+        )
+        for info in state.plan.milestones
+    )
+    blocks = tuple(_judge(state, block) for block in state.plan.blocks)
+    main = _main_milestone(state, milestones)
+    main_blocks = next((m.blocks for m in milestones if m.info.id == main), ())
+    result = main_result(b.verdict for b in blocks if b.block.id in main_blocks)
+    runs = list(state.runs.values())
+    must = [r for r in runs if r.spec.priority == "must"]
+    nice = [r for r in runs if r.spec.priority != "must"]
+    ok = RunState.SUCCEEDED
+    flags = tuple((r.run_id, f) for r in runs if r.metrics is not None for f in r.metrics.quality)
+    reasons: list[str] = []
+    if state.stage is not Stage.COLLECTED:
+        reasons.append(f"the pipeline is at {state.stage.value}, not COLLECTED")
+    failed = [r.run_id for r in must if r.state is not ok]
+    if failed:
+        reasons.append(f"must-run runs not succeeded: {', '.join(failed)}")
+    unread = [r.run_id for r in runs if r.state is ok and r.metrics is None]
+    if unread:
+        reasons.append(f"runs without recorded metrics: {', '.join(unread)}")
+    if main is None:
+        reasons.append("no main milestone recognised in the plan")
+    elif result is MainResult.INCONCLUSIVE:
+        reasons.append(f"the main milestone {main} is inconclusive")
+    outcome = Outcome(
+        milestones=milestones,
+        blocks=blocks,
+        main_milestone=main,
+        main_result=result,
+        must_done=sum(1 for r in must if r.state is ok),
+        must_total=len(must),
+        nice_done=sum(1 for r in nice if r.state is ok),
+        nice_total=len(nice),
+        ready=not reasons,
+        not_ready=tuple(reasons),
+        flags=flags,
+    )
+    _CACHE[:] = [(state, outcome)]
+    return outcome

@@ -1,0 +1,281 @@
+"""
+``refine-logs/EXPERIMENT_RESULTS.md``: the results for people, from the log alone.
+
+Date (of the newest event, never the wall clock), plan path, results by milestone (sanity
+passed/failed; a ``| Run | System | Key Metric | Status |`` table each), every block's criterion,
+aggregates and verdict with its evaluation type and what that allows to be claimed, the
+training-quality findings, the summary and the next step. Headings and prose follow the
+``language`` setting (``en``, ``zh``); ids, numbers, paths and the machine-read table headers
+never change.
+"""
+
+from __future__ import annotations
+
+from bridge.machine.fold import PipelineState, RunView
+from bridge.machine.judge import EvaluationType, MainResult, claim_scope
+from bridge.machine.stages import RunState, Stage
+from bridge.plan.criteria import Criterion
+from bridge.projections.markdown import table
+from bridge.projections.outcome import BlockResult, Outcome, evaluate, key_value
+from bridge.projections.text import stamp
+from bridge.projections.tracker import status_word
+
+__all__ = ["AGGREGATE_HEADER", "RUN_HEADER", "next_step", "number", "render"]
+
+RUN_HEADER = ("Run", "System", "Key Metric", "Status")
+AGGREGATE_HEADER = ("System", "Metric", "Mean", "Std", "n", "Runs")
+
+_WORDS: dict[str, tuple[str, str]] = {
+    "title": ("Experiment Results", "实验结果"),
+    "date": ("Date", "日期"),
+    "plan": ("Plan", "计划"),
+    "stage": ("Stage", "阶段"),
+    "by_milestone": ("Results by milestone", "按里程碑的结果"),
+    "sanity_passed": ("Sanity: passed", "健全性检查：通过"),
+    "sanity_failed": ("Sanity: failed", "健全性检查：未通过"),
+    "sanity_pending": ("Sanity: not checked yet", "健全性检查：尚未完成"),
+    "no_runs": ("No runs in this milestone.", "此里程碑没有运行。"),
+    "blocks": ("Blocks: criteria and verdicts", "实验块：成功标准与判定"),
+    "criterion": ("Criterion", "成功标准"),
+    "none": ("(none written)", "（未填写）"),
+    "parsed": ("Read as", "解析为"),
+    "unparsed": ("Not machine-checkable", "无法自动检验"),
+    "evaluation": ("Evaluation", "评测类型"),
+    "verdict": ("Verdict", "判定"),
+    "judged_by": ("judged by", "判定者"),
+    "runs": ("Runs", "运行"),
+    "shared": ("shared from other blocks", "取自其他实验块"),
+    "no_values": ("No metric values recorded yet.", "尚无已记录的指标值。"),
+    "quality": ("Training-quality findings", "训练质量检查"),
+    "quality_none": (
+        "None: no NaN/Inf, divergence or plateau in any recorded metric.",
+        "无：已记录的指标中没有 NaN/Inf、发散或停滞。",
+    ),
+    "problems": ("Unreadable output files", "无法读取的输出文件"),
+    "summary": ("Summary", "总结"),
+    "must": ("Must-run completed", "必做运行完成"),
+    "nice": ("Nice-to-have completed", "可选运行完成"),
+    "main": ("Main result", "主要结果"),
+    "main_none": ("no main milestone recognised", "未识别出主要里程碑"),
+    "ready": ("Ready for the review loop", "可进入评审循环"),
+    "why_not": ("why not", "原因"),
+    "next": ("Next step", "下一步"),
+    "blocking": ("blocking", "阻断"),
+    "info": ("information", "提示"),
+}
+
+_RESULT_WORDS = {
+    MainResult.POSITIVE: ("positive", "正面"),
+    MainResult.NEGATIVE: ("negative", "负面"),
+    MainResult.INCONCLUSIVE: ("inconclusive", "无定论"),
+}
+
+
+def _t(key: str, language: str) -> str:
+    english, chinese = _WORDS[key]
+    return chinese if language == "zh" else english
+
+
+def number(value: float | None) -> str:
+    """
+    Format a number for people: 4 significant digits, ``-`` for none.
+    """
+    return "-" if value is None else f"{value:.4g}"
+
+
+def _key_cell(run: RunView) -> str:
+    value = key_value(run)
+    if value is None:
+        return "-"
+    shown = value.raw if value.value is None else number(value.value)
+    return f"{value.name} = {shown}"
+
+
+def _status_cell(run: RunView) -> str:
+    word = status_word(run)
+    flags = run.metrics.quality if run.metrics is not None else ()
+    kinds = sorted({f.kind for f in flags if f.blocking})
+    return f"{word} ⚠ {', '.join(kinds)}" if kinds else word
+
+
+def next_step(state: PipelineState, outcome: Outcome, language: str) -> str:
+    """
+    The next step after these results, in ``language`` (one or two sentences).
+
+    Ablation planning: no ablation planner is configured in this version, so a positive main
+    result suggests ablations and says planning was skipped; a negative or inconclusive one
+    skips it and says why.
+    """
+    zh = language == "zh"
+    if state.stage is Stage.BLOCKED and state.blocked is not None:
+        return (
+            f"流水线已阻断：{state.blocked.reason}。修复后运行 `bridge run`。"
+            if zh
+            else f"The pipeline is blocked: {state.blocked.reason}. Fix it, then `bridge run`."
+        )
+    if state.stage is Stage.AWAITING_APPROVAL:
+        return (
+            "等待批准：检查计划与预算后运行 `bridge approve`。"
+            if zh
+            else "Waiting for approval: check the plan and budget, then `bridge approve`."
+        )
+    if state.stage is not Stage.COLLECTED:
+        return (
+            "运行尚未全部结束：继续 `bridge run`。"
+            if zh
+            else "Runs are not finished: continue with `bridge run`."
+        )
+    failed = [
+        r.run_id
+        for r in state.runs.values()
+        if r.spec.priority == "must" and r.state is not RunState.SUCCEEDED
+    ]
+    if failed:
+        ids = ", ".join(failed)
+        return (
+            f"必做运行未成功（{ids}）：查看原因后用 `bridge retry RUN` 重跑。消融规划已跳过。"
+            if zh
+            else f"Must-run runs did not succeed ({ids}): read why, then `bridge retry RUN`. "
+            "Ablation planning skipped."
+        )
+    if outcome.main_result is MainResult.POSITIVE:
+        return (
+            "主要结果为正面：将 EXPERIMENT_RESULTS.md 交给评审循环。"
+            "消融规划已跳过（未配置消融规划器）；建议对所提方法的每个组件做消融。"
+            if zh
+            else "The main result is positive: hand EXPERIMENT_RESULTS.md to the review loop. "
+            "Ablation planning skipped (no ablation planner configured); consider ablating each "
+            "component of the proposed system."
+        )
+    if outcome.main_result is MainResult.NEGATIVE:
+        return (
+            "主要结果为负面：对照计划中的失败解释修改方法或计划。消融规划已跳过（主要结果为负面）。"
+            if zh
+            else "The main result is negative: revisit the method or the plan against the "
+            "plan's failure interpretation. Ablation planning skipped (main result negative)."
+        )
+    return (
+        "主要结果无定论：先解决上面列出的无定论原因（失败运行、缺失指标、训练质量问题）。"
+        "消融规划已跳过（主要结果无定论）。"
+        if zh
+        else "The main result is inconclusive: resolve the reasons listed above (failed runs, "
+        "missing metrics, training-quality problems) first. Ablation planning skipped (main "
+        "result inconclusive)."
+    )
+
+
+def _block_section(state: PipelineState, result: BlockResult, language: str) -> list[str]:
+    block = result.block
+    lines = [f"### {block.id}" + (f": {block.title}" if block.title else ""), ""]
+    text = block.success_criterion or _t("none", language)
+    lines.append(f"- **{_t('criterion', language)}:** {text}")
+    if isinstance(result.criterion, Criterion):
+        lines.append(f"- **{_t('parsed', language)}:** `{result.criterion.describe()}`")
+    elif block.success_criterion:
+        lines.append(f"- **{_t('unparsed', language)}:** {result.criterion.reason}")
+    verdict = result.verdict
+    try:
+        scope = claim_scope(EvaluationType(block.evaluation_type), language=language)
+    except ValueError:
+        scope = ""
+    lines.append(f"- **{_t('evaluation', language)}:** `{block.evaluation_type}` — {scope}")
+    lines.append(
+        f"- **{_t('verdict', language)}:** **{verdict.verdict.value}** "
+        f"({_t('judged_by', language)} {verdict.judged_by.value}) — {verdict.reason}"
+    )
+    runs = ", ".join(result.run_ids) or "-"
+    shared = f" ({_t('shared', language)}: {', '.join(result.shared)})" if result.shared else ""
+    lines.append(f"- **{_t('runs', language)}:** {runs}{shared}")
+    lines.append("")
+    rows = [
+        (a.system, a.metric, number(a.mean), number(a.std), a.n, ", ".join(a.run_ids))
+        for a in result.aggregates
+        if a.metric in result.shown
+    ]
+    lines.extend([table(AGGREGATE_HEADER, rows), ""] if rows else [_t("no_values", language), ""])
+    return lines
+
+
+def render(state: PipelineState, language: str = "en") -> str:
+    """
+    Render the results file; ``""`` before a plan is in the log. Pure: same state, same bytes.
+    """
+    if state.plan is None:
+        return ""
+    outcome = evaluate(state)
+    plan = state.plan
+    date = state.last_content_at.strftime("%Y-%m-%d") if state.last_content_at else "-"
+    lines = [
+        f"# {_t('title', language)}: {plan.title}" if plan.title else f"# {_t('title', language)}",
+        "",
+        stamp(state, language),
+        "",
+        f"- **{_t('date', language)}:** {date}",
+        f"- **{_t('plan', language)}:** `{plan.plan_path}` (sha256 `{plan.plan_sha256[:12]}`)",
+        f"- **{_t('stage', language)}:** `{state.stage.value}`",
+        "",
+        f"## {_t('by_milestone', language)}",
+        "",
+    ]
+    for milestone in outcome.milestones:
+        info = milestone.info
+        label = info.name or info.goal
+        blocks = ", ".join(milestone.blocks)
+        lines.append(f"### {info.id}" + (f": {label}" if label else "") + f" ({blocks})")
+        lines.append("")
+        if info.sanity:
+            key = {True: "sanity_passed", False: "sanity_failed", None: "sanity_pending"}[
+                milestone.sanity_passed
+            ]
+            lines.extend([f"**{_t(key, language)}**", ""])
+        runs = [state.runs[r] for r in milestone.run_ids]
+        if runs:
+            rows = [(r.run_id, r.spec.system, _key_cell(r), _status_cell(r)) for r in runs]
+            lines.extend([table(RUN_HEADER, rows), ""])
+        else:
+            lines.extend([_t("no_runs", language), ""])
+    lines.extend([f"## {_t('blocks', language)}", ""])
+    for result in outcome.blocks:
+        lines.extend(_block_section(state, result, language))
+    lines.extend([f"## {_t('quality', language)}", ""])
+    if outcome.flags:
+        for run_id, flag in outcome.flags:
+            level = _t("blocking" if flag.blocking else "info", language)
+            lines.append(f"- {run_id} `{flag.kind}` ({level}): {flag.message}")
+    else:
+        lines.append(_t("quality_none", language))
+    lines.append("")
+    problems = [(r.run_id, p) for r in state.runs.values() if r.metrics for p in r.metrics.problems]
+    if problems:
+        lines.extend([f"## {_t('problems', language)}", ""])
+        lines.extend(f"- {run_id} `{p.source}`: {p.message}" for run_id, p in problems)
+        lines.append("")
+    # The English word is what a program reads; Chinese readers get their word beside it.
+    main_word = f"`{outcome.main_result.value}`" + (
+        f"（{_RESULT_WORDS[outcome.main_result][1]}）" if language == "zh" else ""
+    )
+    main = (
+        f"{main_word} ({outcome.main_milestone})"
+        if outcome.main_milestone
+        else f"{main_word} ({_t('main_none', language)})"
+    )
+    ready = "YES" if outcome.ready else "NO"
+    why = (
+        f" — {_t('why_not', language)}: {'; '.join(outcome.not_ready)}" if not outcome.ready else ""
+    )
+    lines.extend(
+        [
+            f"## {_t('summary', language)}",
+            "",
+            f"- **{_t('must', language)}:** {outcome.must_done}/{outcome.must_total}",
+            f"- **{_t('nice', language)}:** {outcome.nice_done}/{outcome.nice_total}",
+            f"- **{_t('main', language)}:** {main}",
+            f"- **{_t('ready', language)}:** {ready}{why}",
+            "",
+            f"## {_t('next', language)}",
+            "",
+            next_step(state, outcome, language),
+            "",
+        ]
+    )
+    return "\n".join(lines)

@@ -1,0 +1,242 @@
+"""
+``refine-logs/results.json`` and ``refine-logs/results.csv``: the results for programs.
+
+Every run, every metric value with its provenance (run, attempt, file, sha256, rule), the
+aggregates and the verdicts; the schema is in ``docs/results-format.md``. Formatting is canonical
+(sorted keys, two-space indent, LF line ends, no NaN), so a rebuild from the same log gives the
+same bytes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from bridge.machine.fold import PipelineState, RunView
+from bridge.machine.judge import EvaluationType, claim_scope
+from bridge.plan.criteria import Criterion
+from bridge.projections.outcome import BlockResult, evaluate
+
+__all__ = ["CSV_HEADER", "SCHEMA_VERSION", "render_csv", "render_json"]
+
+SCHEMA_VERSION = 1
+CSV_HEADER = (
+    "run_id",
+    "attempt_id",
+    "block",
+    "system",
+    "milestone",
+    "seed",
+    "status",
+    "metric",
+    "value",
+    "raw",
+    "source",
+    "sha256",
+    "rule",
+)
+
+
+def _run(run: RunView) -> dict[str, Any]:
+    attempt = run.current
+    metrics = run.metrics
+    return {
+        "run_id": run.run_id,
+        "attempt_id": attempt.attempt_id if attempt else None,
+        "attempts": len(run.attempts),
+        "block": run.spec.block,
+        "system": run.spec.system,
+        "milestone": run.spec.milestone,
+        "seed": run.spec.seed,
+        "priority": run.spec.priority,
+        "status": run.state.value,
+        "reason": run.reason,
+        "argv": list(attempt.argv) if attempt else [],
+        "finished_at": attempt.finished_at.isoformat() if attempt and attempt.finished_at else None,
+        "key_metric": metrics.key_metric if metrics else None,
+        "metrics": [
+            {
+                "name": v.name,
+                "value": v.value,
+                "raw": v.raw,
+                "source": v.source,
+                "sha256": v.sha256,
+                "rule": v.rule,
+            }
+            for v in (metrics.values if metrics else ())
+        ],
+        "histories": [
+            {
+                "name": h.name,
+                "points": h.points,
+                "nonfinite": h.nonfinite,
+                "first_step": h.first_step,
+                "last_step": h.last_step,
+                "first": h.first,
+                "last": h.last,
+                "min": h.minimum,
+                "max": h.maximum,
+                "source": h.source,
+                "sha256": h.sha256,
+                "rule": h.rule,
+            }
+            for h in (metrics.histories if metrics else ())
+        ],
+        "extraction_problems": [
+            {"source": p.source, "message": p.message}
+            for p in (metrics.problems if metrics else ())
+        ],
+        "quality": [
+            {"metric": f.metric, "kind": f.kind, "blocking": f.blocking, "message": f.message}
+            for f in (metrics.quality if metrics else ())
+        ],
+    }
+
+
+def _criterion(result: BlockResult) -> dict[str, Any]:
+    parsed = result.criterion
+    if isinstance(parsed, Criterion):
+        return {
+            "text": parsed.text,
+            "parsed": {
+                "metric": parsed.metric,
+                "comparison": parsed.comparison.value,
+                "threshold": parsed.threshold,
+                "mode": parsed.mode.value,
+                "percent_scale": parsed.percent_scale,
+                "orientation": parsed.orientation.value if parsed.orientation else None,
+                "subject": parsed.subject,
+                "reference": parsed.reference,
+                "scope": parsed.scope.value,
+                "notes": list(parsed.notes),
+            },
+            "unparsed_reason": None,
+        }
+    return {"text": parsed.text, "parsed": None, "unparsed_reason": parsed.reason}
+
+
+def _block(result: BlockResult) -> dict[str, Any]:
+    verdict = result.verdict
+    try:
+        scope = claim_scope(EvaluationType(result.block.evaluation_type))
+    except ValueError:
+        scope = ""
+    return {
+        "block": result.block.id,
+        "title": result.block.title,
+        "priority": result.block.priority,
+        "systems": list(result.block.systems),
+        "reference_system": result.reference,
+        "candidate_system": result.candidate,
+        "expected_seeds": result.expected_seeds,
+        "runs": list(result.run_ids),
+        "shared_runs": list(result.shared),
+        "criterion": _criterion(result),
+        "verdict": verdict.verdict.value,
+        "reason": verdict.reason,
+        "measured": verdict.measured,
+        "judged_by": verdict.judged_by.value,
+        "evaluation_type": result.block.evaluation_type,
+        "claim_scope": scope,
+    }
+
+
+def document(state: PipelineState) -> dict[str, Any]:
+    """
+    The results as plain data (what ``results.json`` holds). The state must have a plan.
+    """
+    assert state.plan is not None
+    outcome = evaluate(state)
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "title": state.plan.title,
+        "plan": state.plan.plan_path,
+        "plan_sha256": state.plan.plan_sha256,
+        "generated_at": state.last_content_at.isoformat() if state.last_content_at else None,
+        "log_seq": state.last_content_seq,
+        "stage": state.stage.value,
+        "milestones": [
+            {
+                "milestone": m.info.id,
+                "name": m.info.name or m.info.goal,
+                "sanity": m.info.sanity,
+                "sanity_passed": m.sanity_passed,
+                "blocks": list(m.blocks),
+                "runs": list(m.run_ids),
+            }
+            for m in outcome.milestones
+        ],
+        "runs": [_run(run) for _, run in sorted(state.runs.items())],
+        "aggregates": [
+            {
+                "block": a.block,
+                "system": a.system,
+                "metric": a.metric,
+                "mean": a.mean,
+                "std": a.std,
+                "n": a.n,
+                "n_nonfinite": a.n_nonfinite,
+                "run_ids": list(a.run_ids),
+            }
+            for result in outcome.blocks
+            for a in result.aggregates
+        ],
+        "blocks": [_block(result) for result in outcome.blocks],
+        "summary": {
+            "must_run": {"completed": outcome.must_done, "total": outcome.must_total},
+            "nice_to_have": {"completed": outcome.nice_done, "total": outcome.nice_total},
+            "main_milestone": outcome.main_milestone,
+            "main_result": outcome.main_result.value,
+            "ready_for_review_loop": outcome.ready,
+            "not_ready_reasons": list(outcome.not_ready),
+            "ablation_planning": "skipped: no ablation planner configured",
+        },
+    }
+
+
+def render_json(state: PipelineState, language: str = "en") -> str:
+    """
+    Render ``results.json`` (language-independent); ``""`` before a plan is in the log.
+    """
+    if state.plan is None:
+        return ""
+    return (
+        json.dumps(document(state), sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False)
+        + "\n"
+    )
+
+
+def render_csv(state: PipelineState, language: str = "en") -> str:
+    """
+    Render ``results.csv``: one row per metric value (long format); ``""`` before a plan.
+    """
+    if state.plan is None:
+        return ""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_HEADER)
+    for _, run in sorted(state.runs.items()):
+        metrics = run.metrics
+        if metrics is None:
+            continue
+        for v in metrics.values:
+            writer.writerow(
+                (
+                    run.run_id,
+                    metrics.attempt_id,
+                    run.spec.block,
+                    run.spec.system,
+                    run.spec.milestone,
+                    "" if run.spec.seed is None else run.spec.seed,
+                    run.state.value,
+                    v.name,
+                    "" if v.value is None else repr(v.value),
+                    v.raw,
+                    v.source,
+                    v.sha256,
+                    v.rule,
+                )
+            )
+    return out.getvalue()

@@ -1,0 +1,178 @@
+"""
+End to end through the installed ``bridge`` console script, on a fresh copy of the quickstart.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+QUICKSTART = REPO / "examples" / "quickstart"
+BRIDGE = shutil.which("bridge", path=str(Path(sys.executable).parent)) or shutil.which("bridge")
+
+
+def bridge(
+    *args: str, cwd: Path | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
+    """Run the console script and capture its output."""
+    assert BRIDGE is not None, "the bridge console script is not installed (pip install -e .)"
+    env = {**os.environ, "COLUMNS": "200"}
+    return subprocess.run(
+        [BRIDGE, *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=cwd,
+        env=env,
+        check=False,
+    )
+
+
+@pytest.fixture
+def quickstart(tmp_path: Path) -> Path:
+    """A fresh copy of the quickstart project."""
+    target = tmp_path / "quickstart"
+    shutil.copytree(QUICKSTART, target, ignore=shutil.ignore_patterns(".bridge", "runs"))
+    return target
+
+
+class TestQuickstartEndToEnd:
+    def test_run_collects_verifies_and_rebuilds(self, quickstart: Path) -> None:
+        """bridge run reaches COLLECTED with every run DONE; verify passes; rebuild is exact."""
+        done = bridge("run", "--plain", "--project", str(quickstart))
+        assert done.returncode == 0, done.stderr + done.stdout
+        assert "stage COLLECTED" in done.stdout
+        tracker = (quickstart / "refine-logs" / "EXPERIMENT_TRACKER.md").read_text()
+        rows = [line for line in tracker.splitlines() if re.match(r"\| R\d{3} ", line)]
+        assert len(rows) == 20
+        assert all("| DONE |" in row for row in rows), rows
+        assert (quickstart / "refine-logs" / "EXPERIMENT_TRACKER.before-bridge.md").exists()
+        status = bridge("status", "--json", "--project", str(quickstart))
+        assert '"stage": "COLLECTED"' in status.stdout
+        assert bridge("verify", "--project", str(quickstart)).returncode == 0
+        outputs = {
+            p: p.read_bytes()
+            for p in [
+                quickstart / "MANIFEST.md",
+                *sorted((quickstart / "refine-logs").glob("*.md")),
+            ]
+        }
+        for path in (
+            quickstart / "MANIFEST.md",
+            quickstart / "refine-logs" / "EXPERIMENT_TRACKER.md",
+        ):
+            path.unlink()
+        assert bridge("rebuild", "--project", str(quickstart)).returncode == 0
+        assert {p: p.read_bytes() for p in outputs} == outputs
+        again = bridge("run", "--plain", "--project", str(quickstart))
+        assert again.returncode == 0
+        log = bridge("log", "--json", "--project", str(quickstart)).stdout
+        assert log.count('"type": "run.started"') == 20  # nothing ran twice
+
+    def test_auto_deploy_off_waits_for_approval(self, quickstart: Path) -> None:
+        """With auto_deploy=false, run stops with exit 3; approve then run finishes."""
+        first = bridge("run", "--plain", "-o", "auto_deploy=false", "--project", str(quickstart))
+        assert first.returncode == 3, first.stderr + first.stdout
+        assert "bridge approve" in first.stdout
+        assert bridge("approve", "--project", str(quickstart)).returncode == 0
+        second = bridge("run", "--plain", "-o", "auto_deploy=false", "--project", str(quickstart))
+        assert second.returncode == 0, second.stderr + second.stdout
+
+
+class TestBadInput:
+    def test_missing_plan_is_exit_2_with_a_hint(self, tmp_path: Path) -> None:
+        """An empty directory: exit 2, where it looked, how to start, no traceback."""
+        result = bridge("run", "--project", str(tmp_path))
+        assert result.returncode == 2
+        assert "bridge init" in result.stderr
+        assert "Traceback" not in result.stderr + result.stdout
+
+    def test_broken_bridge_toml_names_file_and_line(self, quickstart: Path) -> None:
+        """A TOML syntax error: exit 2 naming bridge.toml and the line."""
+        (quickstart / "bridge.toml").write_text("[bridge]\nmax_parallel = = 2\n")
+        result = bridge("plan", "--project", str(quickstart))
+        assert result.returncode == 2
+        assert "bridge.toml" in result.stderr and ":2" in result.stderr
+        assert "Traceback" not in result.stderr
+
+    def test_unknown_option_names_the_closest(self, quickstart: Path) -> None:
+        """-o max_paralel=2 is refused with the closest valid key."""
+        result = bridge("plan", "-o", "max_paralel=2", "--project", str(quickstart))
+        assert result.returncode == 2
+        assert "max_parallel" in result.stderr
+        assert "Traceback" not in result.stderr
+
+    def test_unknown_run_id_is_exit_2(self, quickstart: Path) -> None:
+        """retry R999 on a project without such a run is bad input."""
+        assert bridge("advance", "--project", str(quickstart)).returncode == 0
+        result = bridge("retry", "R999", "--project", str(quickstart))
+        assert result.returncode == 2
+        assert "R999" in result.stderr and "Traceback" not in result.stderr
+
+    def test_help_has_an_example_for_every_command(self) -> None:
+        """Every subcommand's --help shows an example."""
+        for command in (
+            "init",
+            "plan",
+            "advance",
+            "run",
+            "status",
+            "approve",
+            "cancel",
+            "retry",
+            "log",
+            "replay",
+            "rebuild",
+            "verify",
+            "diagram",
+        ):
+            result = bridge(command, "--help")
+            assert result.returncode == 0
+            assert "Example: bridge" in result.stdout, command
+
+
+class TestInitAndDiagram:
+    def test_init_writes_a_plan_bridge_can_read(self, tmp_path: Path) -> None:
+        """bridge init writes templates that bridge plan reads without error."""
+        assert bridge("init", str(tmp_path / "new")).returncode == 0
+        result = bridge("plan", "--json", "--project", str(tmp_path / "new"))
+        assert result.returncode == 0, result.stderr
+        assert '"R001"' in result.stdout
+        again = bridge("init", str(tmp_path / "new"))
+        assert again.returncode == 2 and "--force" in again.stderr
+
+    def test_diagram_is_mermaid(self, tmp_path: Path) -> None:
+        """bridge diagram prints a Mermaid state diagram."""
+        result = bridge("diagram", "--project", str(tmp_path))
+        assert result.stdout.startswith("```mermaid\nstateDiagram-v2")
+
+
+class TestReadme:
+    def test_first_command_block_runs(self, tmp_path: Path) -> None:
+        """The README's first shell block (install + quickstart) runs and succeeds."""
+        readme = (REPO / "README.md").read_text()
+        block = re.search(r"```bash\n(.*?)```", readme, re.S)
+        assert block is not None
+        env = {
+            **os.environ,
+            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+            "TMPDIR": str(tmp_path),
+        }
+        result = subprocess.run(
+            ["bash", "-euo", "pipefail", "-c", block.group(1)],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            env=env,
+            check=False,
+        )
+        assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+        assert "stage COLLECTED" in result.stdout

@@ -1,0 +1,156 @@
+"""
+The real plans of the shared corpus: all parse, and a hand-checked sample reads as written.
+
+The expectations below were written by reading the corpus files, not by running the parser.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bridge.plan import load_plan, load_project, plan_json
+from tests.plan.corpus import as_project, corpus, plan_dirs
+
+pytestmark = pytest.mark.skipif(not plan_dirs(), reason="shared corpus not found (BRIDGE_SHARED)")
+
+
+class TestCorpus:
+    @pytest.mark.parametrize("folder", plan_dirs(), ids=lambda p: p.name)
+    def test_every_plan_loads_as_a_project(self, folder: Path, tmp_path: Path) -> None:
+        """Every corpus folder, laid out as refine-logs/, loads and serialises to the JSON shape."""
+        project = load_project(as_project(folder.name[:3], tmp_path))
+        document = plan_json(project)
+        assert set(document) == {
+            "title",
+            "problem",
+            "thesis",
+            "language",
+            "sources",
+            "claims",
+            "blocks",
+            "milestones",
+            "budget",
+            "runs",
+            "warnings",
+        }
+        assert len({r["id"] for r in document["runs"]}) == len(document["runs"])  # type: ignore[union-attr]
+
+
+class TestHandChecked:
+    def test_009_template_plan_and_tracker(self) -> None:
+        """009: four `### Block N:` blocks, M0-M4 table, five tracker runs with DONE/TODO/READY."""
+        plan = load_plan(corpus("009") / "EXPERIMENT_PLAN.md")
+        assert [b.id for b in plan.blocks] == ["B1", "B2", "B3", "B4"]
+        assert plan.blocks[0].title == "Data and Retrieval Sanity"
+        assert [b.priority for b in plan.blocks] == ["must", "must", "nice", "must"]
+        assert [m.id for m in plan.milestones] == ["M0", "M1", "M2", "M3", "M4"]
+        assert [m.sanity for m in plan.milestones] == [True, False, False, False, False]
+        assert [r.id for r in plan.tracker_runs] == ["R001", "R002", "R003", "R004", "R005"]
+        assert [r.status for r in plan.tracker_runs] == ["done", "done", "todo", "todo", "todo"]
+        assert plan.tracker_runs[3].status_raw == "READY"
+        assert plan.budget.gpu_hours == 0
+        assert plan.date == "2026-07-03"
+        assert [c.id for c in plan.claims][:2] == ["C1", "C2"]
+        assert plan.claims[0].blocks == ("B1", "B2")
+
+    def test_005_bold_run_ids_and_heading_tags(self) -> None:
+        """005: `**R001**` ids lose their bold; `(NICE-TO-HAVE)` in B6/B7 headings sets nice."""
+        plan = load_plan(corpus("005") / "EXPERIMENT_PLAN.md")
+        assert [b.id for b in plan.blocks] == ["B1", "B2", "B3", "B4", "B5", "B6", "B7"]
+        assert plan.block("B6") is not None and plan.block("B6").priority == "nice"  # type: ignore[union-attr]
+        assert plan.tracker_runs[0].id == "R001"
+        assert plan.tracker_runs[0].milestone == "M0"
+        assert plan.milestones[0].id == "M0" and plan.milestones[0].name == "Sanity"
+        assert "Total" not in [m.id for m in plan.milestones]
+        assert plan.budget.gpu_hours == 31
+
+    def test_018_chinese_full_width_labels(self) -> None:
+        """018: `### B0：` blocks, 任务/系统 labels, M0 sanity, JPH-* run ids, passed = done."""
+        plan = load_plan(corpus("018") / "EXPERIMENT_PLAN.md")
+        assert plan.language == "zh"
+        assert [b.id for b in plan.blocks] == ["B0", "B1", "B2", "B3", "B4"]
+        assert plan.blocks[0].title == "真实数据面与版本正确性"
+        assert plan.blocks[0].dataset.startswith("AReaL v2.0.0")
+        assert plan.problem.startswith("怎样在 AReaL")
+        assert [m.id for m in plan.milestones] == ["M0", "M1", "M2", "M3", "M4"]
+        assert plan.milestones[0].sanity
+        assert plan.milestones[0].gpu_hours == 32
+        first = plan.tracker_runs[0]
+        assert (first.id, first.block, first.seed, first.status) == (
+            "JPH-M0-LOCAL-001",
+            "B0",
+            0,
+            "done",
+        )
+
+    def test_030_lettered_h2_blocks(self) -> None:
+        """030: `## Experiment Block A:` … E at H2; tracker `ID | Block | Run | Status` rows."""
+        plan = load_plan(corpus("030") / "EXPERIMENT_PLAN.md")
+        assert [b.id for b in plan.blocks] == ["A", "B", "C", "D", "E"]
+        assert plan.blocks[0].title == "Account and Social Layer"
+        assert plan.tracker_runs[0].id == "A1"
+        assert plan.tracker_runs[0].status == "todo"
+
+    def test_036_dotted_ids_and_must_run_priority(self) -> None:
+        """036: tracker `ID | Experiment | Status | Priority` with M0.1 ids, DONE, MUST-RUN."""
+        plan = load_plan(corpus("036") / "EXPERIMENT_PLAN.md")
+        first = plan.tracker_runs[0]
+        assert (first.id, first.status, first.priority) == ("M0.1", "done", "must")
+
+    def test_026_emoji_status(self) -> None:
+        """026: ✅ in the status column is done."""
+        plan = load_plan(corpus("026") / "EXPERIMENT_PLAN.md")
+        assert plan.tracker_runs[0].id == "P1"
+        assert plan.tracker_runs[0].status == "done"
+        assert plan.tracker_runs[0].status_raw == "✅"
+
+    def test_029_custom_tracker_columns(self) -> None:
+        """029: `Run ID | Milestone | Command | Owner | Status`; **DONE** and done are done."""
+        plan = load_plan(corpus("029") / "EXPERIMENT_PLAN.md")
+        runs = {r.id: r for r in plan.tracker_runs}
+        assert runs["R001"].milestone == "M0" and runs["R001"].status == "done"
+        assert runs["R020"].status == "done" and runs["R020"].status_raw == "done"
+
+    def test_039_chinese_plan_english_tracker(self) -> None:
+        """039: `# 实验计划` with `**问题**：`; B1-B4 with full-width colons; R001 M0 TODO."""
+        plan = load_plan(corpus("039") / "EXPERIMENT_PLAN.md")
+        assert plan.title == "实验计划"
+        assert plan.problem.startswith("注意力中与幻觉相关")
+        assert plan.date == "2026-08-12"
+        assert [b.id for b in plan.blocks] == ["B1", "B2", "B3", "B4"]
+        assert plan.claims[0].id == "C1"
+        assert (plan.tracker_runs[0].id, plan.tracker_runs[0].milestone) == ("R001", "M0")
+        assert plan.tracker_runs[0].status == "todo"
+
+    def test_017_checklist_tracker_has_no_runs(self, tmp_path: Path) -> None:
+        """017: `### Block 1.` headings; a checklist-only tracker yields zero tracker runs."""
+        plan = load_plan(corpus("017") / "EXPERIMENT_PLAN.md")
+        assert [b.id for b in plan.blocks] == ["B1", "B2", "B3", "B4", "B5"]
+        assert plan.tracker_runs == ()
+        assert any("no run table" in w.message for w in plan.warnings)
+
+    def test_038_pointer_stub_is_followed(self) -> None:
+        """038: the 8-line stub links to the dated plan, whose `## Block B1 —` blocks are read."""
+        plan = load_plan(corpus("038") / "EXPERIMENT_PLAN.md")
+        assert plan.plan_file.endswith("EXPERIMENT_PLAN_20260802_TRIPHARM_THREE_GATES.md")
+        assert [b.id for b in plan.blocks] == ["B1", "B2", "B3", "B4", "B5"]
+        assert any("only points to" in w.message for w in plan.warnings)
+
+    def test_040_prose_only_plan(self) -> None:
+        """040: a prose plan is valid input with no blocks and a warning saying so."""
+        plan = load_plan(corpus("040") / "EXPERIMENT_PLAN.md")
+        assert plan.blocks == ()
+        assert plan.milestones == ()
+        assert plan.warnings
+
+    def test_020_gate_milestones(self) -> None:
+        """020: a `Gate | 目标 | 必须完成 | 不通过时` table gives milestones Gate A … Gate G."""
+        plan = load_plan(corpus("020") / "EXPERIMENT_PLAN.md")
+        assert [m.id for m in plan.milestones] == [f"Gate {c}" for c in "ABCDEFG"]
+
+    def test_budget_totals(self) -> None:
+        """001 states ~35-45 GPU hours (upper bound 45); 032 states ~2,500 GPU-hours."""
+        assert load_plan(corpus("001") / "EXPERIMENT_PLAN.md").budget.gpu_hours == 45
+        assert load_plan(corpus("032") / "EXPERIMENT_PLAN.md").budget.gpu_hours == 2500

@@ -1,0 +1,190 @@
+"""
+The Markdown lexer and the vocabulary/quantity normalisers.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bridge.plan import normalise_priority, normalise_status, parse_plan_text
+from bridge.plan.quantities import block_refs, gpu_hours, seeds
+from bridge.plan.text import Document, decode, split_cells
+
+
+class TestDecode:
+    def test_bom_and_crlf(self) -> None:
+        """A BOM is dropped and CRLF/CR become LF."""
+        assert decode(b"\xef\xbb\xbf# T\r\nx\ry", "f") == "# T\nx\ny"
+
+
+class TestDocument:
+    def test_fenced_hash_is_not_a_heading(self) -> None:
+        """`#` lines inside fences are never headings."""
+        doc = Document("# T\n```bash\n# comment\n```\n## Real\n", "f")
+        assert [h.text for h in doc.headings] == ["T", "Real"]
+
+    def test_row_repair_warns(self) -> None:
+        """Extra cells are joined into the last column with a warning."""
+        doc = Document("| a | b |\n|---|---|\n| 1 | 2 | 3 |\n| x |\n", "f")
+        assert doc.tables[0].rows == ((3, ("1", "2 | 3")), (4, ("x", "")))
+        assert len(doc.warnings) == 2
+
+
+class TestSplitCells:
+    @pytest.mark.parametrize(
+        ("row", "cells"),
+        [
+            ("| a | b |", ["a", "b"]),
+            ("| `mean |L|` | b |", ["`mean |L|`", "b"]),
+            (r"| a \| b | c |", ["a | b", "c"]),
+            ("| `x | y |", ["`x", "y"]),
+        ],
+    )
+    def test_pipes_in_code_and_escapes(self, row: str, cells: list[str]) -> None:
+        """Pipes inside code spans and escaped pipes do not split; a lone backtick is literal."""
+        assert split_cells(row) == cells
+
+
+class TestVocabulary:
+    @pytest.mark.parametrize(
+        ("raw", "status"),
+        [
+            ("TODO", "todo"),
+            ("⬜ Pending", "todo"),
+            ("READY_CLOUD", "todo"),
+            ("[ ]", "todo"),
+            ("待运行", "todo"),
+            ("IN_PROGRESS", "running"),
+            ("🔄 训练中", "running"),
+            ("**DONE 5/5** (rebuilt)", "done"),
+            ("COMPLETE_FAIL_HARD_STOP", "done"),
+            ("DONE_NEGATIVE_DIRECTIONAL_ONLY", "done"),
+            ("**GATE FAILED**", "done"),
+            ("✅ 7/7 ds", "done"),
+            ("已完成", "done"),
+            ("已完成-失败", "failed"),
+            ("failed", "failed"),
+            ("invalid", "failed"),
+            ("BLOCKED_BY_M1.5", "blocked"),
+            ("NOT_RUN_R002_FAIL", "blocked"),
+            ("LOCKED", "blocked"),
+            ("STOP (12705)", "skipped"),
+            ("NOT RUN — MOOT", "skipped"),
+            ("**PAUSED**", "skipped"),
+            ("暂停", "skipped"),
+            ("DEFERRED", "skipped"),
+            ("外部维护", "unknown"),
+            ("-", "unknown"),
+        ],
+    )
+    def test_status(self, raw: str, status: str) -> None:
+        """Raw tracker statuses normalise to the PARSE-RULES enum."""
+        assert normalise_status(raw) == status
+
+    @pytest.mark.parametrize(
+        ("raw", "priority"),
+        [
+            ("MUST-RUN", "must"),
+            ("**MUST-RUN, FIRST** (gates)", "must"),
+            ("P0", "must"),
+            ("CONDITIONAL MUST-RUN", "nice"),
+            ("NICE-TO-HAVE after B1-B2", "nice"),
+            ("Should-Run", "nice"),
+            ("可选", "nice"),
+            ("必须运行", "must"),
+            ("CUT for the proposed route", "cut"),
+            ("写作周 MUST-RUN", "must"),
+            ("DIAGNOSTIC", None),
+        ],
+    )
+    def test_priority(self, raw: str, priority: str | None) -> None:
+        """Priorities normalise by leading token, then by any priority word."""
+        assert normalise_priority(raw) == priority
+
+
+class TestQuantities:
+    @pytest.mark.parametrize(
+        ("text", "hours"),
+        [
+            ("~35-45 GPU hours", 45),
+            ("累计 800–1600 GPUh", 1600),
+            ("~2,500 GPU-hours", 2500),
+            ("≤ 1 GPU-h", 1),
+            ("CPU seconds", None),
+            ("4×H200, ≤6h", None),
+            ("~$83 API, ~22 GPU-hours", 22),
+        ],
+    )
+    def test_gpu_hours(self, text: str, hours: float | None) -> None:
+        """GPU-hour amounts take the upper bound; other units give None."""
+        assert gpu_hours(text) == hours
+
+    @pytest.mark.parametrize(
+        ("text", "values", "count"),
+        [
+            ("mean ± std over seeds {0, 1, 2}", (0, 1, 2), 3),
+            ("seeds 42/43/44", (42, 43, 44), 3),
+            ("seed 3407", (3407,), 1),
+            ("3 seeds", (), 3),
+            ("three seeds", (), 3),
+            ("SEEDS=1..3", (1, 2, 3), 3),
+            ("no randomness", (), None),
+            ("3 seeds {2, 15, 333}", (2, 15, 333), 3),
+        ],
+    )
+    def test_seeds(self, text: str, values: tuple[int, ...], count: int | None) -> None:
+        """Seed lists, ranges, single values and bare counts are read."""
+        assert seeds(text) == (values, count)
+
+    def test_block_refs(self) -> None:
+        """Block references normalise and ranges expand."""
+        assert block_refs("Blocks 1-3 and B5") == ("B1", "B2", "B3", "B5")
+        assert block_refs("B0–B2") == ("B0", "B1", "B2")
+
+
+class TestPlanShapes:
+    @pytest.mark.parametrize(
+        ("heading", "block_id", "title"),
+        [
+            ("### Block 1: Title", "B1", "Title"),
+            ("### Block 1 (B1) — Title", "B1", "Title"),
+            ("### Block 1: 中文标题 (B1)", "B1", "中文标题"),
+            ("### Block B0 — Title (Week 1)", "B0", "Title (Week 1)"),
+            ("### B1.5: Title", "B1.5", "Title"),
+            ("### 块 2：标题", "B2", "标题"),
+            ("### RQ1 / Block 3: Title", "B3", "Title"),
+            ("## Experiment Block A: Accounts", "A", "Accounts"),
+            ("### Block P0 — Probe (≤ 1 GPU-h, run first)", "P0", "Probe"),
+            ("## 4. B0: Preflight (MUST-RUN)", "B0", "Preflight"),
+        ],
+    )
+    def test_block_headings(self, heading: str, block_id: str, title: str) -> None:
+        """Every block heading shape gives the normalised id and the bare title."""
+        plan = parse_plan_text(f"# P\n\n## Experiment Blocks\n\n{heading}\n\n- Metrics: acc\n")
+        assert [(b.id, b.title) for b in plan.blocks] == [(block_id, title)]
+
+    @pytest.mark.parametrize(
+        "line",
+        [
+            "- **Compared systems**: A, B",
+            "- Compared systems: A, B",
+            "- **Compared systems:** A, B",
+            "- **Compared systems**：A, B",
+            "* 对比系统：A, B",
+            "- **Compared systems** (all tuned): A, B",
+            "- **Compared systems (2)**: A, B",
+            "- **Compared systems**:\n  - A\n  - B",
+        ],
+    )
+    def test_label_styles(self, line: str) -> None:
+        """All four label styles, parentheticals and nested lists read the same systems."""
+        plan = parse_plan_text(f"# P\n\n### Block 1: T\n\n{line}\n- Metrics: acc\n")
+        assert plan.blocks[0].systems == ("A", "B")
+        assert plan.blocks[0].metrics == ("acc",)
+
+    def test_unknown_labels_are_kept(self) -> None:
+        """A label the reader does not know is kept in the block's fields."""
+        plan = parse_plan_text("# P\n\n### B1: T\n\n- **Remaining work**: write it\n")
+        assert [(f.label, f.key, f.value) for f in plan.blocks[0].fields] == [
+            ("Remaining work", "", "write it")
+        ]

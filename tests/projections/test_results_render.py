@@ -1,0 +1,247 @@
+"""
+The results renderers on logs built event by event (no processes): language, applicability,
+the compact log, the code review file, the handoff summary and the fold of ``MetricsRecorded``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+import attrs
+import pytest
+
+from bridge.errors import TransitionError
+from bridge.events import types as ev
+from bridge.events.measurements import HistorySummary, MetricValue, QualityFlag
+from bridge.events.store import InMemoryEventStore
+from bridge.events.values import Finding, JobHandle, Severity, Slot
+from bridge.machine.fold import PipelineState, fold
+from bridge.machine.stages import Stage
+from bridge.projections import code_review, compact_log, results, results_data
+from bridge.projections.summary import handoff_summary
+
+_T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+
+
+def _clock() -> Callable[[], datetime]:
+    ticks = iter(range(10_000))
+    return lambda: _T0 + timedelta(seconds=next(ticks))
+
+
+def _value(run: str, name: str, value: float | None, raw: str) -> MetricValue:
+    return MetricValue(
+        run_id=run,
+        attempt_id=f"{run}-a1",
+        name=name,
+        value=value,
+        raw=raw,
+        source=f".bridge/runs/{run}/{run}-a1/output/metrics.json",
+        sha256="a" * 64,
+        rule=f"json:{name}",
+    )
+
+
+def _log(*, compact: bool = False, with_metrics: bool = True) -> InMemoryEventStore:
+    store = InMemoryEventStore(clock=_clock())
+    options = {"language": "en", "compact": "true" if compact else "false"}
+    store.append(
+        "bridge",
+        [
+            ev.PlanLoaded(
+                title="Toy",
+                plan_path="refine-logs/EXPERIMENT_PLAN.md",
+                plan_sha256="b" * 64,
+                options=options,
+                milestones=(ev.MilestoneInfo(id="M1", goal="Main", blocks=("B1",)),),
+                blocks=(
+                    ev.BlockInfo(
+                        id="B1",
+                        title="Main",
+                        systems=("Baseline", "Ours"),
+                        metrics=("accuracy",),
+                        success_criterion="Ours accuracy > 2% over the Baseline",
+                    ),
+                ),
+            ),
+            ev.CodeReviewed(
+                reviewer="checklist",
+                local_only=True,
+                findings=(Finding(severity=Severity.BLOCKING, message="seed unused", check="x"),),
+            ),
+        ],
+        None,
+    )
+    for run, system, acc in (("R001", "Baseline", 0.5), ("R002", "Ours", 0.9)):
+        events: list[object] = [
+            ev.RunPlanned(
+                run_id=run,
+                milestone="M1",
+                block="B1",
+                system=system,
+                seed=0,
+                params={"lr": "0.1", "run_id": run},
+            ),
+            ev.RunSubmitted(
+                run_id=run,
+                attempt_id=f"{run}-a1",
+                attempt=1,
+                backend="local",
+                slots=(Slot(host="local", gpu=0),),
+                argv=("python", "train.py", "--name", "it's"),
+            ),
+            ev.RunStarted(
+                run_id=run,
+                attempt_id=f"{run}-a1",
+                handle=JobHandle(backend="local", attempt_id="x"),
+            ),
+            ev.RunSucceeded(run_id=run, attempt_id=f"{run}-a1"),
+        ]
+        if with_metrics:
+            events.append(
+                ev.MetricsRecorded(
+                    run_id=run,
+                    attempt_id=f"{run}-a1",
+                    values=(
+                        _value(run, "accuracy", acc, str(acc)),
+                        _value(run, "loss", None, "NaN"),
+                    ),
+                    histories=(
+                        HistorySummary(
+                            name="loss", source="h.csv", sha256="c" * 64, rule="csv:column:loss"
+                        ),
+                    ),
+                    quality=(QualityFlag(metric="loss", kind="non_finite", message="loss = NaN"),)
+                    if run == "R001"
+                    else (),
+                    key_metric="accuracy",
+                )
+            )
+        store.append(f"run:{run}", events, None)
+    store.append("bridge", [ev.StageEntered(stage="IMPLEMENTED", trigger="implement")], None)
+    return store
+
+
+def _state(**kwargs: bool) -> PipelineState:
+    return fold(_log(**kwargs).read())
+
+
+class TestMetricsRecordedFold:
+    def test_metrics_attach_to_the_attempt(self) -> None:
+        """The fold keeps MetricsRecorded on the run's latest attempt."""
+        run = _state().runs["R002"]
+        assert run.metrics is not None and run.metrics.key_metric == "accuracy"
+        assert run.current is not None and run.current.metrics is run.metrics
+
+    def test_metrics_before_the_attempt_ends_are_refused(self) -> None:
+        """Recording metrics for an attempt still running is an illegal transition."""
+        store = InMemoryEventStore(clock=_clock())
+        store.append(
+            "run:R1",
+            [
+                ev.RunPlanned(run_id="R1"),
+                ev.RunSubmitted(run_id="R1", attempt_id="R1-a1", attempt=1, backend="x"),
+                ev.MetricsRecorded(run_id="R1", attempt_id="R1-a1"),
+            ],
+            None,
+        )
+        with pytest.raises(TransitionError):
+            fold(store.read())
+
+    def test_non_finite_values_cannot_enter_an_event(self) -> None:
+        """A NaN value must be stored as None with its raw text, never as a float."""
+        with pytest.raises(ValueError, match="finite"):
+            _value("R1", "loss", float("nan"), "nan")
+
+
+class TestResultsRender:
+    def test_nothing_before_a_plan(self) -> None:
+        """With no plan in the log every results renderer returns an empty string."""
+        empty = PipelineState()
+        assert results.render(empty, "en") == ""
+        assert results_data.render_json(empty) == ""
+        assert results_data.render_csv(empty) == ""
+        assert code_review.render(empty, "en") == ""
+        assert compact_log.render(empty, "en") == ""
+
+    def test_chinese_keeps_machine_read_headers(self) -> None:
+        """In Chinese the prose is translated but table headers, ids and numbers are not."""
+        text = results.render(_state(), "zh")
+        assert "# 实验结果: Toy" in text
+        assert "| Run | System | Key Metric | Status |" in text
+        assert "| System | Metric | Mean | Std | n | Runs |" in text
+        assert "| R002 | Ours | accuracy = 0.9 | DONE |" in text
+        assert "R001 `non_finite`" in text
+        assert "## 总结" in text and "## 下一步" in text
+        assert "Summary" not in text
+
+    def test_pending_stage_is_not_ready(self) -> None:
+        """Before COLLECTED the results say NO and why, and the next step is to keep running."""
+        text = results.render(_state(), "en")
+        assert "**Ready for the review loop:** NO" in text
+        assert "not COLLECTED" in text
+        assert "continue with `bridge run`" in text
+
+    def test_nan_key_metric_makes_the_block_inconclusive(self) -> None:
+        """A blocking finding on a compared run makes the block's verdict inconclusive."""
+        doc = results_data.document(_state())
+        (block,) = doc["blocks"]
+        assert block["verdict"] == "inconclusive"
+        assert "training-quality" in block["reason"]
+
+    def test_runs_without_metrics_are_listed_as_not_ready(self) -> None:
+        """Succeeded runs whose metrics were never recorded block the review loop."""
+        doc = results_data.document(_state(with_metrics=False))
+        assert any("without recorded metrics" in r for r in doc["summary"]["not_ready_reasons"])
+
+    def test_csv_keeps_non_finite_as_raw_text(self) -> None:
+        """A NaN value has an empty value cell and its raw text in results.csv."""
+        csv_text = results_data.render_csv(_state())
+        assert ",loss,,NaN," in csv_text
+
+
+class TestCompactLog:
+    def test_off_by_default(self) -> None:
+        """Without compact the log is not written."""
+        assert compact_log.render(_state(), "en") == ""
+
+    def test_entries_quote_the_command(self) -> None:
+        """Each finished run has an entry whose command is shell-quoted."""
+        text = compact_log.render(_state(compact=True), "en")
+        assert "## R001 — 2026-03-01" in text and "## R002" in text
+        assert "python train.py --name 'it'\"'\"'s'" in text
+        assert "- **Config:** lr=0.1" in text
+
+
+class TestCodeReview:
+    def test_reviewer_local_only_and_severity(self) -> None:
+        """Reviews name their reviewer, the [local-only] mark and BLOCKING findings."""
+        text = code_review.render(_state(), "en")
+        assert "by `checklist`) [local-only]: 1 blocking finding(s)" in text
+        assert "| BLOCKING | x |  | seed unused |" in text
+
+
+class TestHandoffSummary:
+    def test_summary_names_counts_paths_and_next_step(self) -> None:
+        """The handoff summary gives runs, slots, completion, the main result and the files."""
+        text = handoff_summary(_state())
+        assert "Runs: 2 of 2 deployed on 1 GPU(s) via local" in text
+        assert "Must-run completed: 2/2" in text
+        assert "Main result (M1): inconclusive" in text
+        assert "refine-logs/EXPERIMENT_RESULTS.md" in text and "MANIFEST.md" in text
+        assert text.rstrip().splitlines()[-1].startswith("Next step:")
+
+    def test_summary_before_a_plan(self) -> None:
+        """Before the plan is loaded the summary says so."""
+        assert handoff_summary(PipelineState()) == "No plan loaded yet."
+
+    def test_summary_follows_the_state(self) -> None:
+        """The summary is a function of the state: a blocked pipeline says why and what to do."""
+        state = attrs.evolve(
+            _state(),
+            stage=Stage.BLOCKED,
+            blocked=ev.PipelineBlocked(reason="reviewer unreachable"),
+        )
+        text = handoff_summary(state)
+        assert "stage BLOCKED" in text
+        assert "Next step: The pipeline is blocked: reviewer unreachable." in text

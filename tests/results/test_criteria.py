@@ -1,0 +1,247 @@
+"""
+Tests for the success-criterion parser (bridge.plan.criteria).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bridge.plan.criteria import (
+    BASELINE,
+    Comparison,
+    Criterion,
+    Mode,
+    Orientation,
+    Scope,
+    Unparsed,
+    parse_criterion,
+)
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SHARED = Path(os.environ.get("BRIDGE_SHARED", REPO_ROOT.parent / "shared"))
+
+
+def parsed(text: str, **kwargs: object) -> Criterion:
+    result = parse_criterion(text, **kwargs)  # type: ignore[arg-type]
+    assert isinstance(result, Criterion), result
+    return result
+
+
+class TestParseCriterionEnglish:
+    def test_percent_over_baseline_is_points_for_accuracy(self) -> None:
+        """'> 2% accuracy over baseline' is a gain of more than 2 percentage points."""
+        c = parsed("> 2% accuracy over baseline")
+        assert (c.metric, c.comparison, c.threshold) == ("accuracy", Comparison.GT, 2.0)
+        assert c.mode is Mode.DIFFERENCE and c.percent_scale
+        assert c.reference == BASELINE and c.orientation is Orientation.BETTER
+
+    def test_improvement_vs_named_system(self) -> None:
+        """'≥ 0.5 F1 improvement vs B' compares with system B in F1 units."""
+        c = parsed("≥ 0.5 F1 improvement vs B", block_systems=["A", "B"])
+        assert (c.metric, c.comparison, c.threshold) == ("f1", Comparison.GE, 0.5)
+        assert c.mode is Mode.DIFFERENCE and not c.percent_scale
+        assert c.reference == "B" and c.subject is None
+
+    def test_reference_without_block_systems_keeps_spelling(self) -> None:
+        """Without known systems, the word after 'vs' is the reference as written."""
+        assert parsed("≥ 0.5 F1 improvement vs MyNet").reference == "MyNet"
+
+    def test_absolute_upper_bound(self) -> None:
+        """'PPL < 20' is an absolute bound on perplexity."""
+        c = parsed("PPL < 20")
+        assert (c.metric, c.comparison, c.threshold, c.mode) == (
+            "ppl",
+            Comparison.LT,
+            20.0,
+            Mode.ABSOLUTE,
+        )
+        assert c.reference is None and c.orientation is None
+
+    def test_each_component(self) -> None:
+        """'each component contributes > 0.5%' is an ablation criterion on the primary metric."""
+        c = parsed("each component contributes > 0.5%")
+        assert c.scope is Scope.EACH_COMPONENT and c.metric is None
+        assert (c.comparison, c.threshold, c.mode) == (Comparison.GT, 0.5, Mode.DIFFERENCE)
+
+    def test_at_least_percent_absolute(self) -> None:
+        """'accuracy at least 90%' is an absolute threshold on a percent scale."""
+        c = parsed("accuracy at least 90%")
+        assert (c.comparison, c.threshold, c.mode, c.percent_scale) == (
+            Comparison.GE,
+            90.0,
+            Mode.ABSOLUTE,
+            True,
+        )
+
+    def test_outperforms_without_number(self) -> None:
+        """'outperforms the baseline on accuracy' means any positive gain."""
+        c = parsed("outperforms the baseline on accuracy")
+        assert (c.comparison, c.threshold, c.reference) == (Comparison.GT, 0.0, BASELINE)
+
+    def test_reduces_loss_is_relative(self) -> None:
+        """'reduces loss by 10%' is a relative reduction of at least 10%."""
+        c = parsed("reduces loss by 10%")
+        assert (c.mode, c.orientation, c.comparison, c.threshold) == (
+            Mode.RELATIVE,
+            Orientation.LOWER,
+            Comparison.GE,
+            10.0,
+        )
+        assert c.reference == BASELINE
+
+    def test_two_systems_and_points(self) -> None:
+        """A real corpus phrasing with both systems named parses subject and reference."""
+        c = parsed(
+            "DepthGate accuracy > Standard LoRA accuracy by >= 2 points overall",
+            block_systems=["DepthGate", "Standard LoRA"],
+        )
+        assert (c.subject, c.reference) == ("DepthGate", "Standard LoRA")
+        assert (c.comparison, c.threshold, c.percent_scale) == (Comparison.GE, 2.0, True)
+
+    def test_plan_metric_name_reported_as_written(self) -> None:
+        """A plan metric with digits and punctuation is found and kept as the plan spells it."""
+        c = parsed(
+            "Top-1 Acc improves by at least 1.5 pp over ResNet-50",
+            block_systems=["ResNet-50", "Ours"],
+            metrics=["Top-1 Acc"],
+        )
+        assert (c.metric, c.reference, c.threshold) == ("Top-1 Acc", "ResNet-50", 1.5)
+
+    def test_ratio_is_relative_gain(self) -> None:
+        """'1.3x over baseline' is a relative gain of at least 30%."""
+        c = parsed("throughput 1.3x over baseline")
+        assert c.mode is Mode.RELATIVE and c.threshold == pytest.approx(30.0)
+
+    def test_seed_phrase_is_ignored(self) -> None:
+        """'averaged across 5 seeds' does not count as a second number."""
+        assert parsed("val loss < 0.3 averaged across 5 seeds").threshold == 0.3
+
+    def test_level_words_stay_absolute(self) -> None:
+        """'loss decreases below 0.5' states a level, not a gain."""
+        assert parsed("loss decreases below 0.5").mode is Mode.ABSOLUTE
+
+    def test_latex_and_markdown(self) -> None:
+        """LaTeX comparators and Markdown emphasis are understood."""
+        c = parsed("**accuracy** $\\geq$ 85\\%")
+        assert (c.comparison, c.threshold) == (Comparison.GE, 85.0)
+
+
+class TestParseCriterionChinese:
+    def test_higher_than_baseline_by_points(self) -> None:
+        """'准确率比基线高2%以上' is accuracy ≥ 2 points above the baseline."""
+        c = parsed("准确率比基线高2%以上")
+        assert (c.metric, c.comparison, c.threshold) == ("accuracy", Comparison.GE, 2.0)
+        assert c.reference == BASELINE and c.orientation is Orientation.HIGHER
+        assert c.percent_scale
+
+    def test_improvement_without_reference(self) -> None:
+        """'F1 提升 ≥ 0.5' is a gain over the block's baseline, noted as an interpretation."""
+        c = parsed("F1 提升 ≥ 0.5")
+        assert (c.metric, c.comparison, c.threshold, c.reference) == (
+            "f1",
+            Comparison.GE,
+            0.5,
+            BASELINE,
+        )
+        assert any("baseline" in n for n in c.notes)
+
+    def test_absolute_below(self) -> None:
+        """'困惑度低于20' is perplexity < 20."""
+        c = parsed("困惑度低于20")
+        assert (c.metric, c.comparison, c.threshold, c.mode) == (
+            "perplexity",
+            Comparison.LT,
+            20.0,
+            Mode.ABSOLUTE,
+        )
+
+    def test_each_component(self) -> None:
+        """'每个组件贡献超过0.5%' is an ablation criterion."""
+        c = parsed("每个组件贡献超过0.5%")
+        assert c.scope is Scope.EACH_COMPONENT and c.comparison is Comparison.GT
+
+    def test_percentage_points(self) -> None:
+        """'准确率提升2个百分点' is a 2-point gain."""
+        c = parsed("准确率提升2个百分点")
+        assert (c.threshold, c.percent_scale, c.mode) == (2.0, True, Mode.DIFFERENCE)
+
+    def test_relative_latency(self) -> None:
+        """'相对基线，延迟降低 20%' is a relative reduction of latency."""
+        c = parsed("相对基线，延迟降低 20%")
+        assert (c.metric, c.mode, c.orientation) == ("latency", Mode.RELATIVE, Orientation.LOWER)
+
+    def test_full_width_symbols(self) -> None:
+        """Full-width comparators and percent signs are normalised."""
+        c = parsed("准确率＞９０％")
+        assert (c.comparison, c.threshold) == (Comparison.GT, 90.0)
+
+
+class TestParseCriterionUnparsed:
+    @pytest.mark.parametrize(
+        ("text", "reason"),
+        [
+            ("", "empty"),
+            ("zero unsupported core claims.", "no comparison"),
+            ("KAN skill > 0.4, statistically significant vs MLP", "statistical"),
+            ("Sobel helps by >= 0.5 points, or can be dropped if not", "clauses"),
+            ("Multi-task (λ=0.3) improves Hard F1 by ≥3pp over single-task", "thresholds"),
+            ("LSVJ-S > `SEAP` on ≥ 3/8 categories with CI direction", "statistical"),
+            ("search > random by ≥+0.10 mean lift on 10 clips.", "without a comparison"),
+            ("accuracy not lower than the baseline", "non-inferiority"),
+            ("accuracy and F1 > 90%", "several metrics"),
+            ("TACE beats the strongest NMP-native baseline on throughput", "best"),
+            ("成功标准：每个 main claim 有表/图支撑", "no comparison"),
+            ("准确率 90%", "without a comparison"),
+        ],
+    )
+    def test_reason(self, text: str, reason: str) -> None:
+        """Criteria the rules cannot check come back Unparsed with a reason saying why."""
+        result = parse_criterion(text)
+        assert isinstance(result, Unparsed), result
+        assert reason in result.reason and result.text == text
+
+    def test_unknown_reference_with_known_systems(self) -> None:
+        """Naming a reference that is not one of the block's systems is not guessed."""
+        result = parse_criterion("accuracy ≥ 1 point vs Zeta", block_systems=["A", "B"])
+        assert isinstance(result, Unparsed)
+
+
+class TestParseCriterionProperties:
+    @settings(max_examples=300, deadline=None)
+    @given(st.text(max_size=120))
+    def test_never_raises(self, text: str) -> None:
+        """Any text gives a Criterion or an Unparsed, never an exception."""
+        assert isinstance(parse_criterion(text), Criterion | Unparsed)
+
+    @settings(max_examples=150, deadline=None)
+    @given(
+        st.sampled_from(["accuracy", "loss", "F1", "困惑度"]),
+        st.sampled_from(["<", ">", "≥", "≤", "低于", "at least"]),
+        st.decimals(min_value=0, max_value=1000, places=2).map(str),
+    )
+    def test_absolute_threshold_round_trip(self, metric: str, op: str, number: str) -> None:
+        """'METRIC OP NUMBER' always parses to that number as an absolute threshold."""
+        c = parsed(f"{metric} {op} {number}")
+        assert c.mode is Mode.ABSOLUTE and c.threshold == float(number)
+
+    def test_corpus_criteria_never_raise(self) -> None:
+        """Every success criterion in the real corpus parses or is declined with a reason."""
+        plans = sorted((SHARED / "corpus" / "plans").glob("*/EXPERIMENT_PLAN.md"))
+        if not plans:
+            pytest.skip(f"corpus not found under {SHARED}")
+        pattern = re.compile(r"(Success criteri\w*|成功标准|成功条件)[^:：]*[:：]\s*(.+)")
+        seen = 0
+        for plan in plans:
+            for line in plan.read_text(encoding="utf-8-sig").splitlines():
+                found = pattern.search(line)
+                if found:
+                    seen += 1
+                    result = parse_criterion(found.group(2))
+                    assert isinstance(result, Criterion) or result.reason
+        assert seen > 20

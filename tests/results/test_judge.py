@@ -1,0 +1,271 @@
+"""
+Tests for aggregation and judging (bridge.machine.judge).
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bridge.errors import ConfigError
+from bridge.machine.judge import (
+    Aggregate,
+    EvaluationType,
+    MainResult,
+    RunKey,
+    Sample,
+    Verdict,
+    VerdictKind,
+    aggregate,
+    claim_scope,
+    judge_block,
+    main_result,
+    samples_from_values,
+)
+from bridge.machine.measurements import MetricValue
+from bridge.machine.quality import QualityFinding, QualityKind
+from bridge.plan.criteria import Criterion, Unparsed, parse_criterion
+
+
+def samples(system: str, metric: str, values: list[float | None]) -> list[Sample]:
+    return [
+        Sample(block="B1", system=system, metric=metric, run_id=f"{system}-{i}", value=v)
+        for i, v in enumerate(values)
+    ]
+
+
+def crit(text: str, **kwargs: object) -> Criterion:
+    c = parse_criterion(text, **kwargs)  # type: ignore[arg-type]
+    assert isinstance(c, Criterion), c
+    return c
+
+
+def ok_runs(n: int = 6) -> dict[str, str]:
+    return {f"R{i}": "succeeded" for i in range(n)}
+
+
+BLOCK = aggregate(
+    samples("ours", "eval.accuracy", [0.91, 0.92, 0.93])
+    + samples("base", "eval.accuracy", [0.88, 0.89, 0.90])
+    + samples("ours", "val_loss", [1.0, 1.1, 0.9])
+    + samples("base", "val_loss", [1.5, 1.4, 1.6])
+)
+
+
+def judge(
+    criterion: Criterion | Unparsed, aggs: tuple[Aggregate, ...] = BLOCK, **kw: object
+) -> Verdict:
+    args: dict[str, object] = {
+        "runs_status": ok_runs(),
+        "expected_seeds": 3,
+        "reference_system": "base",
+        "candidate_system": "ours",
+    }
+    args.update(kw)
+    return judge_block(criterion, aggs, **args)  # type: ignore[arg-type]
+
+
+class TestAggregate:
+    def test_mean_sample_std_and_n(self) -> None:
+        """Mean, n−1 standard deviation and n per (block, system, metric)."""
+        (agg,) = aggregate(samples("ours", "acc", [1.0, 2.0, 3.0]))
+        assert (agg.mean, agg.std, agg.n) == (2.0, 1.0, 3)
+        assert agg.run_ids == ("ours-0", "ours-1", "ours-2")
+
+    def test_single_seed_has_no_std(self) -> None:
+        """With one seed the spread is unknown: std is None, not 0."""
+        (agg,) = aggregate(samples("ours", "acc", [0.5]))
+        assert agg.std is None and agg.n == 1
+
+    def test_nonfinite_counted_not_averaged(self) -> None:
+        """NaN values are counted apart and left out of the mean."""
+        (agg,) = aggregate(samples("ours", "loss", [1.0, None, 3.0]))
+        assert (agg.mean, agg.n, agg.n_nonfinite) == (2.0, 2, 1)
+
+    @given(st.lists(st.floats(min_value=-1e6, max_value=1e6), min_size=1, max_size=20))
+    def test_matches_statistics_module(self, values: list[float]) -> None:
+        """Mean and std agree with the statistics module; n counts every value."""
+        (agg,) = aggregate(samples("s", "m", list(values)))
+        assert agg.n == len(values)
+        assert agg.mean is not None and math.isclose(
+            agg.mean, statistics.fmean(values), rel_tol=1e-9, abs_tol=1e-6
+        )
+        if len(values) > 1:
+            assert agg.std is not None and math.isclose(
+                agg.std, statistics.stdev(values), rel_tol=1e-9, abs_tol=1e-6
+            )
+
+    @given(st.permutations(list(range(8))))
+    def test_order_independent(self, order: list[int]) -> None:
+        """The order of the samples does not change the aggregates."""
+        items = samples("a", "m", [float(i) for i in range(4)]) + samples(
+            "b", "m", [float(i) for i in range(4)]
+        )
+        shuffled = [items[i] for i in order]
+        assert aggregate(shuffled) == aggregate(items)
+
+    def test_samples_from_values_keeps_first_per_run(self) -> None:
+        """Values of unknown runs are ignored; the first value per (run, name) wins."""
+
+        def value(run: str, v: float, source: str) -> MetricValue:
+            return MetricValue(
+                run_id=run,
+                attempt_id="a",
+                name="acc",
+                value=v,
+                raw=str(v),
+                source=source,
+                sha256="0" * 64,
+                rule="json:acc",
+            )
+
+        got = samples_from_values(
+            [value("R1", 0.5, "x.json"), value("R1", 0.9, "y.json"), value("R9", 0.1, "z")],
+            {"R1": RunKey(block="B1", system="ours")},
+        )
+        assert [(s.run_id, s.value) for s in got] == [("R1", 0.5)]
+
+
+class TestJudgeBlock:
+    def test_points_over_baseline_met(self) -> None:
+        """Accuracy 0.92 vs 0.89 is a 3-point gain, which meets '> 2% over baseline'."""
+        v = judge(crit("> 2% accuracy over baseline"))
+        assert v.verdict is VerdictKind.MET and "×100" in v.reason
+        assert v.measured == pytest.approx(3.0)
+
+    def test_points_over_baseline_not_met(self) -> None:
+        """The same gain does not meet '≥ 5 pp'."""
+        assert judge(crit("accuracy improves by at least 5 pp")).verdict is VerdictKind.NOT_MET
+
+    def test_lower_is_better_direction(self) -> None:
+        """'reduces loss by 10%': val_loss 1.0 vs 1.5 is a 33% reduction."""
+        v = judge(crit("reduces val loss by 10%", metrics=["val loss"]))
+        assert v.verdict is VerdictKind.MET and v.measured == pytest.approx(100 / 3)
+
+    def test_better_means_lower_for_loss(self) -> None:
+        """'outperforms the baseline on val loss' holds when the loss is lower."""
+        v = judge(crit("outperforms the baseline on val_loss", metrics=["val_loss"]))
+        assert v.verdict is VerdictKind.MET and "lower is better" in v.reason
+
+    def test_absolute(self) -> None:
+        """'accuracy at least 95%' is not met by 0.92."""
+        v = judge(crit("accuracy at least 95%"))
+        assert v.verdict is VerdictKind.NOT_MET and v.measured == pytest.approx(92.0)
+
+    def test_chinese_criterion(self) -> None:
+        """'准确率比基线高2%以上' is judged on the accuracy aggregates."""
+        assert judge(crit("准确率比基线高2%以上")).verdict is VerdictKind.MET
+
+    def test_unparsed_is_inconclusive(self) -> None:
+        """A criterion that is not machine-checkable is inconclusive, for a reviewer."""
+        v = judge(Unparsed(text="reads well", reason="no comparison"))
+        assert v.verdict is VerdictKind.INCONCLUSIVE and "not machine-checkable" in v.reason
+
+    def test_missing_seed(self) -> None:
+        """Fewer seeds than expected is inconclusive and says how many."""
+        v = judge(crit("> 2% accuracy over baseline"), expected_seeds=5)
+        assert v.verdict is VerdictKind.INCONCLUSIVE and "3 of 5" in v.reason
+
+    def test_failed_run(self) -> None:
+        """A failed run in the block makes the verdict inconclusive, naming it."""
+        status = ok_runs() | {"R7": "failed_oom"}
+        v = judge(crit("> 2% accuracy over baseline"), runs_status=status)
+        assert v.verdict is VerdictKind.INCONCLUSIVE and "R7 (failed_oom)" in v.reason
+
+    def test_unfinished_run(self) -> None:
+        """A run still running makes the verdict inconclusive."""
+        v = judge(crit("PPL < 20"), runs_status={"R1": "running"})
+        assert "not finished" in v.reason
+
+    def test_metric_not_found(self) -> None:
+        """A metric no run reported is inconclusive, listing what was extracted."""
+        v = judge(crit("BLEU > 30"))
+        assert v.verdict is VerdictKind.INCONCLUSIVE and "not found" in v.reason
+        assert "eval.accuracy" in v.reason
+
+    def test_nonfinite_value(self) -> None:
+        """A NaN among a system's seeds is inconclusive."""
+        aggs = aggregate(samples("ours", "loss", [1.0, None, 1.0]))
+        v = judge(crit("loss < 2"), aggs)
+        assert v.verdict is VerdictKind.INCONCLUSIVE and "non-finite" in v.reason
+
+    def test_blocking_quality_finding(self) -> None:
+        """A divergence finding in the block makes the verdict inconclusive."""
+        finding = QualityFinding(
+            run_id="R1", metric="loss", kind=QualityKind.DIVERGENCE, message="rose"
+        )
+        v = judge(crit("> 2% accuracy over baseline"), findings=[finding])
+        assert v.verdict is VerdictKind.INCONCLUSIVE and "divergence" in v.reason
+
+    def test_each_component(self) -> None:
+        """Each ablated variant must trail the full system by the threshold."""
+        aggs = aggregate(
+            samples("full", "acc", [0.90, 0.90])
+            + samples("no_a", "acc", [0.88, 0.88])
+            + samples("no_b", "acc", [0.899, 0.899])
+        )
+        c = crit("each component contributes > 0.5%")
+        args = {"candidate_system": "full", "reference_system": None, "expected_seeds": 2}
+        v = judge(c, aggs, primary_metric="acc", **args)
+        assert v.verdict is VerdictKind.NOT_MET and v.measured == pytest.approx(0.1)
+        only_a = judge(c, aggs, primary_metric="acc", ablated_systems=["no_a"], **args)
+        assert only_a.verdict is VerdictKind.MET
+
+    def test_each_component_needs_primary_metric(self) -> None:
+        """Without a metric in the text or a primary metric, the verdict is inconclusive."""
+        v = judge(crit("每个组件贡献超过0.5%"))
+        assert v.verdict is VerdictKind.INCONCLUSIVE and "no metric" in v.reason
+
+    def test_named_systems(self) -> None:
+        """Subject and reference named in the text override the block's defaults."""
+        c = crit("base accuracy > ours accuracy by >= 1 point", block_systems=["ours", "base"])
+        assert judge(c).verdict is VerdictKind.NOT_MET
+
+    def test_ambiguous_metric(self) -> None:
+        """A metric that matches two extracted names is inconclusive, asking for an alias."""
+        aggs = aggregate(samples("ours", "val.acc", [0.9]) + samples("ours", "test.acc", [0.8]))
+        v = judge(crit("acc > 0.5"), aggs, expected_seeds=1)
+        assert v.verdict is VerdictKind.INCONCLUSIVE and "alias" in v.reason
+        fixed = judge(crit("acc > 0.5"), aggs, expected_seeds=1, aliases={"acc": ["test.acc"]})
+        assert fixed.verdict is VerdictKind.MET
+
+    def test_evaluation_type_recorded(self) -> None:
+        """The block's evaluation type travels with the verdict."""
+        v = judge(crit("PPL < 20"), evaluation_type=EvaluationType.SIMULATION_ONLY)
+        assert v.evaluation_type is EvaluationType.SIMULATION_ONLY
+
+
+class TestMainResult:
+    def verdict(self, kind: VerdictKind) -> Verdict:
+        return Verdict(verdict=kind, reason="r")
+
+    def test_all_met_is_positive(self) -> None:
+        """All blocks met → positive."""
+        assert main_result([self.verdict(VerdictKind.MET)] * 2) is MainResult.POSITIVE
+
+    def test_any_not_met_is_negative(self) -> None:
+        """One block not met → negative, even beside an inconclusive one."""
+        kinds = [VerdictKind.MET, VerdictKind.INCONCLUSIVE, VerdictKind.NOT_MET]
+        assert main_result([self.verdict(k) for k in kinds]) is MainResult.NEGATIVE
+
+    def test_inconclusive_or_empty(self) -> None:
+        """No verdicts, or an inconclusive one without failures → inconclusive."""
+        assert main_result([]) is MainResult.INCONCLUSIVE
+        kinds = [VerdictKind.MET, VerdictKind.INCONCLUSIVE]
+        assert main_result([self.verdict(k) for k in kinds]) is MainResult.INCONCLUSIVE
+
+
+class TestClaimScope:
+    @pytest.mark.parametrize("kind", list(EvaluationType))
+    def test_every_type_has_both_languages(self, kind: EvaluationType) -> None:
+        """Every evaluation type states its claim scope in English and Chinese."""
+        assert claim_scope(kind) and claim_scope(kind, language="zh") != claim_scope(kind)
+
+    def test_unknown_language(self) -> None:
+        """An unknown language is a configuration error naming the setting."""
+        with pytest.raises(ConfigError):
+            claim_scope(EvaluationType.REAL_GT, language="fr")
