@@ -13,12 +13,16 @@ never silently dropped.
 
 from __future__ import annotations
 
+import enum
 import math
 import re
+import types
+import typing
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
+import attrs
 import cattrs
 import orjson
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
@@ -43,12 +47,259 @@ _converter.register_unstructure_hook(datetime, lambda value: value.isoformat())
 _converter.register_structure_hook(datetime, lambda value, _: datetime.fromisoformat(value))
 
 for _version, _cls in EVENT_TYPES.values():
-    # Generated functions are several times faster than the generic path; the fold reads
-    # millions of events, so this matters (bench/event_store.py).
+    # Generated functions are several times faster than the generic path (event_data uses them).
     _converter.register_unstructure_hook(_cls, make_dict_unstructure_fn(_cls, _converter))
     _converter.register_structure_hook(
         _cls, make_dict_structure_fn(_cls, _converter, _cattrs_forbid_extra_keys=True)
     )
+
+
+# -- the hot paths: encode and decode ---------------------------------------------------------
+#
+# The fold reads millions of events and the pipeline appends thousands, so encode and decode do
+# not go through the converter's generic dispatch (bench/event_store.py measured it at most of a
+# read's cost). For every attrs class reachable from an event, a small function is generated
+# once from its fields: to structure, only fields that need work (tuples, nested classes, enums,
+# times) are touched and the class's own ``__init__`` does the rest (missing or unknown fields
+# raise there, validators run there); to unstructure, orjson writes tuples, dicts, enums and
+# numbers itself and calls back only for nested attrs objects. A test proves the bytes equal
+# the converter's.
+
+_Fn = Callable[[Any], Any]
+_structurers: dict[type[Any], _Fn] = {}
+_unstructurers: dict[type[Any], _Fn] = {}
+
+
+def _field_structurer(tp: Any) -> _Fn | None:
+    """
+    Return the function turning JSON data into a value of type ``tp``; None when the JSON value
+    is already it (str, int, float, bool, a dict of strings).
+    """
+    origin = typing.get_origin(tp)
+    if origin in (types.UnionType, typing.Union):
+        members = [arg for arg in typing.get_args(tp) if arg is not type(None)]
+        if len(members) != 1:
+            raise TypeError(f"codec cannot structure {tp!r}")
+        inner = _field_structurer(members[0])
+        if inner is None:
+            return None
+
+        def optional(value: Any, inner: _Fn = inner) -> Any:
+            return None if value is None else inner(value)
+
+        return optional
+    if origin is tuple:
+        args = typing.get_args(tp)
+        if len(args) != 2 or args[1] is not Ellipsis:
+            raise TypeError(f"codec cannot structure {tp!r}")
+        item = _field_structurer(args[0])
+        if item is None:
+            return _tuple_of_json
+
+        def tuple_of(value: Any, item: _Fn = item) -> tuple[Any, ...]:
+            return tuple([item(x) for x in _checked_list(value)])
+
+        return tuple_of
+    if origin is not None and issubclass(origin, Mapping):
+        value_type = typing.get_args(tp)[1] if typing.get_args(tp) else Any
+        values = None if value_type is Any else _field_structurer(value_type)
+        if values is None:
+            return _dict_of_json
+
+        def dict_of(value: Any, values: _Fn = values) -> dict[str, Any]:
+            return {key: values(item) for key, item in _dict_of_json(value).items()}
+
+        return dict_of
+    if tp is datetime:
+        return _parse_time
+    if isinstance(tp, type) and issubclass(tp, enum.Enum):
+        return tp
+    if attrs.has(tp):
+        return _class_structurer(tp)
+    if tp is float:
+        return _float
+    if tp in (str, int, bool):
+        return None
+    raise TypeError(f"codec cannot structure {tp!r}")
+
+
+def _checked_list(value: Any) -> list[Any]:
+    if type(value) is not list:
+        raise TypeError(f"expected a JSON array, got {type(value).__name__}")
+    return value
+
+
+def _tuple_of_json(value: Any) -> tuple[Any, ...]:
+    return tuple(_checked_list(value))
+
+
+def _dict_of_json(value: Any) -> dict[str, Any]:
+    if type(value) is not dict:
+        raise TypeError(f"expected a JSON object, got {type(value).__name__}")
+    return value
+
+
+def _float(value: Any) -> float:
+    # JSON has one number type; canonical JSON writes 1.0 as 1.0, but hand-written data may not.
+    if type(value) is float:
+        return value
+    if type(value) is int:
+        return float(value)
+    raise TypeError(f"expected a number, got {type(value).__name__}")
+
+
+_time_cache: dict[str, datetime] = {}
+
+
+def _parse_time(value: str) -> datetime:
+    parsed = _time_cache.get(value)
+    if parsed is None:
+        if len(_time_cache) > 4096:  # bounded: times repeat within a batch, not across a log
+            _time_cache.clear()
+        parsed = _time_cache[value] = datetime.fromisoformat(value)
+    return parsed
+
+
+def _class_structurer(cls: type[Any]) -> _Fn:
+    known = _structurers.get(cls)
+    if known is not None:
+        return known
+    hints = typing.get_type_hints(cls)
+    fields = attrs.fields(cls)
+    work = {f.name: conv for f in fields
+            if (conv := _field_structurer(hints[f.name])) is not None}  # fmt: skip
+    slow = _general_structurer(cls, tuple(work.items()))
+    if getattr(cls, "__attrs_post_init__", None) is not None or any(f.converter for f in fields):
+        _structurers[cls] = slow
+        return slow
+    # The fast path, for data holding exactly the class's fields (what encode writes): set the
+    # slots directly and run the validators, as attrs' own __init__ does, without its keyword
+    # argument handling, which costs more than the rest of a decode. Anything else (a missing or
+    # unknown key, upcast data relying on defaults) takes the general path and its errors.
+    namespace: dict[str, Any] = {"_new": object.__new__, "_cls": cls, "_slow": slow}
+    lines = [
+        "def structure(data):",
+        f"    if type(data) is not dict or len(data) != {len(fields)}:",
+        "        return _slow(data)",
+        "    obj = _new(_cls)",
+        "    try:",
+    ]
+    for i, field in enumerate(fields):
+        namespace[f"_set{i}"] = _slot_setter(cls, field.name)
+        value = f"data[{field.name!r}]"
+        if field.name in work:
+            namespace[f"_conv{i}"] = work[field.name]
+            value = f"_conv{i}({value})"
+        lines.append(f"        _set{i}(obj, {value})")
+    lines += ["    except KeyError:", "        return _slow(data)"]
+    for i, field in enumerate(fields):
+        if field.validator is not None:
+            namespace[f"_check{i}"] = field.validator
+            namespace[f"_field{i}"] = field
+            lines.append(f"    _check{i}(obj, _field{i}, obj.{field.name})")
+    lines.append("    return obj")
+    exec("\n".join(lines) + "\n", namespace)  # noqa: S102
+    fn: _Fn = namespace["structure"]
+    _structurers[cls] = fn
+    return fn
+
+
+def _slot_setter(cls: type[Any], name: str) -> Callable[[Any, Any], None]:
+    descriptor = None
+    for klass in cls.__mro__:
+        descriptor = vars(klass).get(name)
+        if descriptor is not None:
+            break
+    setter = getattr(descriptor, "__set__", None)
+    if setter is None:
+        raise TypeError(f"{cls.__name__}.{name} is not a slot")
+    return setter  # type: ignore[no-any-return]
+
+
+def _general_structurer(cls: type[Any], work: tuple[tuple[str, _Fn], ...]) -> _Fn:
+    def structure(data: Any) -> Any:
+        if type(data) is not dict:
+            raise TypeError(f"expected a JSON object, got {type(data).__name__}")
+        kwargs = data.copy()  # the caller's data is never changed
+        for name, conv in work:
+            if name in kwargs:
+                kwargs[name] = conv(kwargs[name])
+        return cls(**kwargs)  # unknown or missing fields raise here
+
+    return structure
+
+
+def _class_unstructurer(cls: type[Any]) -> _Fn:
+    known = _unstructurers.get(cls)
+    if known is not None:
+        return known
+    hints = typing.get_type_hints(cls)
+    names = [f.name for f in attrs.fields(cls)]
+    times = {name for name in names if datetime in (hints[name], *typing.get_args(hints[name]))}
+    for name in names:
+        _register_nested(hints[name])
+    # Built as source so each class gets one flat dict display: the fastest CPython has.
+    body = ", ".join(
+        f"{name!r}: _iso(obj.{name})" if name in times else f"{name!r}: obj.{name}"
+        for name in names
+    )
+    namespace: dict[str, Any] = {"_iso": _iso}
+    exec(f"def unstructure(obj):\n    return {{{body}}}\n", namespace)  # noqa: S102
+    fn: _Fn = namespace["unstructure"]
+    _unstructurers[cls] = fn
+    return fn
+
+
+def _register_nested(tp: Any) -> None:
+    if isinstance(tp, type) and attrs.has(tp):
+        _class_unstructurer(tp)
+    for arg in typing.get_args(tp):
+        _register_nested(arg)
+
+
+def _iso(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _default(obj: Any) -> Any:
+    # orjson calls this for what it cannot write itself: nested attrs objects and non-dict
+    # mappings (attrs fields typed Mapping may hold any mapping).
+    fn = _unstructurers.get(type(obj))
+    if fn is not None:
+        return fn(obj)
+    if isinstance(obj, Mapping):
+        return dict(obj)
+    raise TypeError(f"Type is not JSON serializable: {type(obj).__name__}")
+
+
+def _keys_may_be_secret(tp: Any, seen: set[Any] | None = None) -> bool:
+    """
+    Whether JSON written for ``tp`` can hold a key naming a secret: a key is either a field name
+    of an attrs class (fixed, so checked here once) or a key of a mapping (any, so: yes).
+    """
+    seen = set() if seen is None else seen
+    if tp in seen:
+        return False
+    seen.add(tp)
+    origin = typing.get_origin(tp)
+    if origin is not None and isinstance(origin, type) and issubclass(origin, Mapping):
+        return True
+    if isinstance(tp, type) and attrs.has(tp):
+        hints = typing.get_type_hints(tp)
+        return any(
+            _has_suspicious_word(f.name.lower()) or _keys_may_be_secret(hints[f.name], seen)
+            for f in attrs.fields(tp)
+        )
+    return any(_keys_may_be_secret(arg, seen) for arg in typing.get_args(tp))
+
+
+_EVENT_CODECS: dict[type[Any], tuple[str, int, _Fn]] = {}
+_STRUCTURE: dict[str, tuple[int, _Fn]] = {}
+for _tag, (_version, _cls) in EVENT_TYPES.items():
+    _EVENT_CODECS[_cls] = (_tag, _version, _class_unstructurer(_cls))
+    _STRUCTURE[_tag] = (_version, _class_structurer(_cls))
+_SORTED = orjson.OPT_SORT_KEYS
+
 
 Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
 _upcasters: dict[tuple[str, int], Upcaster] = {}
@@ -145,22 +396,46 @@ _SECRET_VALUE = re.compile(
     r"(?:sk-[A-Za-z0-9_\-]{20,}|ghp_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,}"
     r"|AKIA[0-9A-Z]{16}|xox[bpas]-[A-Za-z0-9\-]{10,}|hf_[A-Za-z0-9]{30,})"
 )
+# Every alternative of _SECRET_VALUE starts with one of these (a test checks it).
+_VALUE_PREFIXES = ("sk-", "ghp_", "github_pat_", "AKIA", "xox", "hf_")
 
 
-def check_no_secrets(tag: str, text: str) -> None:
+def _substring_test(words: tuple[str, ...]) -> Callable[[str], bool]:
+    # `"a" in t or "b" in t ...` compiled once: several times faster than any() over a
+    # generator, and this runs for every appended event.
+    test: Callable[[str], bool] = eval(  # noqa: S307 - the words are constants above
+        "lambda t: " + " or ".join(f"{word!r} in t" for word in words)
+    )
+    return test
+
+
+_has_value_prefix = _substring_test(_VALUE_PREFIXES)
+_has_suspicious_word = _substring_test(_SUSPICIOUS)
+# Per event type: can its JSON hold a secret-named key at all? Most cannot, and skip the scan.
+_NAMES_MAY_BE_SECRET = {tag: _keys_may_be_secret(cls) for tag, (_, cls) in EVENT_TYPES.items()}
+
+
+def check_no_secrets(tag: str, text: str, *, names_may_be_secret: bool = True) -> None:
     """
     Refuse event JSON that carries a secret value.
+
+    Args:
+        tag: the event type, for the message.
+        text: the event's canonical JSON.
+        names_may_be_secret: False when no key of ``text`` can name a secret (see
+            :func:`_keys_may_be_secret`); skips the scan for secret-named fields.
 
     Raises:
         SecretError: naming the event type and the field (never the value).
     """
-    if _SECRET_VALUE.search(text):
+    # The common case, on append's hot path: plain substring tests (C speed) rule out every
+    # credential prefix of _SECRET_VALUE and every word of _SUSPICIOUS before any regex runs.
+    if _has_value_prefix(text) and _SECRET_VALUE.search(text):
         raise SecretError(
             f"refusing to record {tag}: a value looks like an API key or token; secrets never "
             "enter the log — pass them through environment variables named in bridge.toml"
         )
-    lowered = text.lower()
-    if not any(word in lowered for word in _SUSPICIOUS):  # the common case: append's hot path
+    if not names_may_be_secret or not _has_suspicious_word(text.lower()):
         return
     for match in _STRING_FIELD.finditer(text):
         name = match.group(1)
@@ -181,10 +456,17 @@ def encode(evt: Event) -> tuple[str, int, str]:
         SecretError: the event carries a secret.
         ValueError: a non-finite float.
     """
-    tag = type_of(evt)
-    text = dumps(event_data(evt))
-    check_no_secrets(tag, text)
-    return tag, EVENT_TYPES[tag][0], text
+    entry = _EVENT_CODECS.get(type(evt))
+    if entry is None:
+        type_of(evt)  # raises the TypeError naming the class
+        raise TypeError(f"{type(evt).__name__} is not a registered event type")
+    tag, version, unstructure = entry
+    try:
+        text = orjson.dumps(unstructure(evt), default=_default, option=_SORTED).decode()
+    except TypeError as exc:  # orjson reports unsupported types as TypeError
+        raise ValueError(str(exc)) from exc
+    check_no_secrets(tag, text, names_may_be_secret=_NAMES_MAY_BE_SECRET[tag])
+    return tag, version, text
 
 
 def decode(tag: str, version: int, data: str | bytes | dict[str, Any]) -> Event:
@@ -195,16 +477,18 @@ def decode(tag: str, version: int, data: str | bytes | dict[str, Any]) -> Event:
         IntegrityError: an unknown type, a version from the future, a missing upcaster, or data
             that does not fit the event's fields.
     """
-    entry = EVENT_TYPES.get(tag)
+    entry = _STRUCTURE.get(tag)
     if entry is None:
         raise IntegrityError(f"unknown event type {tag!r} in the log")
-    current, cls = entry
-    raw: dict[str, Any] = loads(data) if isinstance(data, str | bytes) else data
-    if version != current:
-        raw = _upcast(tag, version, current, raw)
+    current, structure = entry
     try:
-        return _converter.structure(raw, cls)
-    except Exception as exc:  # cattrs raises several types; all mean "data does not fit"
+        raw: dict[str, Any] = data if isinstance(data, dict) else loads(data)
+        if version != current:
+            raw = _upcast(tag, version, current, raw)
+        return structure(raw)
+    except IntegrityError:
+        raise
+    except Exception as exc:  # TypeError, ValueError, JSONDecodeError: "data does not fit"
         raise IntegrityError(f"event {tag} v{version} does not decode: {exc}") from exc
 
 

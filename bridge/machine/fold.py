@@ -12,7 +12,7 @@ raises :class:`~bridge.errors.TransitionError` naming the record's ``seq``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -23,7 +23,7 @@ from bridge.events import types as ev
 from bridge.events.store import Recorded
 from bridge.events.values import Finding, JobHandle, Slot
 from bridge.machine.stages import RunState, Stage
-from bridge.machine.table import next_run_state, next_stage
+from bridge.machine.table import next_run_state, next_stage, run_lookup
 
 __all__ = ["AttemptView", "Folder", "PipelineState", "RunView", "fold"]
 
@@ -163,36 +163,102 @@ class PipelineState:
         return tuple(run for run in self.runs.values() if run.spec.milestone == milestone)
 
 
-@attrs.define
+@attrs.define(slots=True)
+class _Attempt:
+    # The latest attempt of a run, mutable while the fold runs: updating it in place instead of
+    # attrs.evolve-ing a frozen view per event is most of the fold's speed (bench/event_store.py).
+    attempt_id: str
+    number: int
+    backend: str
+    slots: tuple[Slot, ...]
+    argv: tuple[str, ...]
+    output_dir: str
+    submitted_at: datetime
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    handle: JobHandle | None = None
+    state: RunState = RunState.SUBMITTED
+    exit_code: int | None = None
+    reason: str = ""
+    overdue: bool = False
+    gpu_seconds: float = 0.0
+    local_dir: str = ""
+    metrics: ev.MetricsRecorded | None = None
+
+    def view(self) -> AttemptView:
+        return AttemptView(
+            attempt_id=self.attempt_id,
+            number=self.number,
+            backend=self.backend,
+            slots=self.slots,
+            argv=self.argv,
+            output_dir=self.output_dir,
+            submitted_at=self.submitted_at,
+            started_at=self.started_at,
+            finished_at=self.finished_at,
+            handle=self.handle,
+            state=self.state,
+            exit_code=self.exit_code,
+            reason=self.reason,
+            overdue=self.overdue,
+            gpu_seconds=self.gpu_seconds,
+            local_dir=self.local_dir,
+            metrics=self.metrics,
+        )
+
+
+@attrs.define(slots=True)
 class _Run:
     spec: ev.RunPlanned
     state: RunState = RunState.PENDING
-    attempts: list[AttemptView] = attrs.Factory(list)
+    done: list[AttemptView] = attrs.Factory(list)  # every attempt before the latest, as views
+    latest: _Attempt | None = None
     not_before: datetime | None = None
     avoid_slots: tuple[Slot, ...] = ()
     reason: str = ""
     oom_failures: int = 0
     failures: int = 0
     version: int = 0
+    cached: RunView | None = None  # the view, until the next event of this run
 
     def view(self) -> RunView:
-        return RunView(
-            spec=self.spec,
-            state=self.state,
-            attempts=tuple(self.attempts),
-            not_before=self.not_before,
-            avoid_slots=self.avoid_slots,
-            reason=self.reason,
-            oom_failures=self.oom_failures,
-            failures=self.failures,
-            stream_version=self.version,
-        )
+        if self.cached is None:
+            latest = self.latest
+            self.cached = RunView(
+                spec=self.spec,
+                state=self.state,
+                attempts=(*self.done, latest.view()) if latest else tuple(self.done),
+                not_before=self.not_before,
+                avoid_slots=self.avoid_slots,
+                reason=self.reason,
+                oom_failures=self.oom_failures,
+                failures=self.failures,
+                stream_version=self.version,
+            )
+        return self.cached
 
 
 _FINISH_TRIGGERS: dict[type[Any], str] = {
     ev.RunSucceeded: "succeed",
     ev.RunTimedOut: "time_out",
     ev.RunLost: "lose",
+}
+_PIPELINE_LISTS: dict[type[Any], str] = {
+    ev.ImplementationRecorded: "implementations",
+    ev.CodeReviewed: "reviews",
+    ev.RescueDiagnosed: "rescues",
+    ev.SanityChecked: "sanity_checks",
+    ev.BudgetWarned: "budget_warnings",
+    ev.OutputWritten: "outputs",
+    ev.GateDecided: "gates",
+}
+_PIPELINE_FIELDS: dict[type[Any], str] = {
+    ev.PlanLoaded: "plan",
+    ev.ApprovalRequested: "approval",
+    ev.BaseRepoCloned: "base_repo",
+    ev.PipelineBlocked: "blocked",
+    ev.AblationsPlanned: "ablations",
+    ev.OrphansReported: "orphans",
 }
 
 
@@ -223,13 +289,60 @@ class Folder:
         self._content_at: datetime | None = None
         self._count = 0
         self._snapshot: PipelineState | None = None
+        # Dispatch on the event's exact class: one dict lookup instead of an isinstance chain.
+        self._run_handlers: dict[type[Any], Callable[[_Run, str, Any, Recorded], None]] = {
+            ev.RunSubmitted: self._submitted,
+            ev.RunRetryScheduled: self._retry_scheduled,
+            ev.RunStuck: self._stuck,
+            ev.RunCancelled: self._cancelled,
+            ev.RunStarted: self._started,
+            ev.RunOverdue: self._overdue,
+            ev.ArtifactsFetched: self._artifacts_fetched,
+            ev.MetricsRecorded: self._metrics_recorded,
+            ev.RunFailed: self._finished,
+            ev.RunSucceeded: self._finished,
+            ev.RunTimedOut: self._finished,
+            ev.RunLost: self._finished,
+        }
 
     def apply_all(self, records: Iterable[Recorded]) -> Folder:
         """
         Apply every record in order; returns self.
+
+        Raises:
+            TransitionError: a record's event is not legal in the state so far (the records
+                before it stay applied, as with :meth:`apply`).
         """
-        for record in records:
-            self.apply(record)
+        # apply() inlined, with the counters in locals written back once (also on error): the
+        # fold replays millions of records and per-record attribute writes add up.
+        apply_run = self._apply_run
+        apply_pipeline = self._apply_pipeline
+        output_written = ev.OutputWritten
+        last_seq, last_at = self._last_seq, self._last_at
+        content_seq, content_at = self._content_seq, self._content_at
+        count = self._count
+        self._snapshot = None
+        try:
+            for record in records:
+                seq = record.seq
+                if seq <= last_seq:
+                    raise TransitionError(f"records out of order: {seq} after {last_seq}", seq=seq)
+                evt = record.event
+                stream = record.stream
+                if stream.startswith("run:"):
+                    apply_run(evt, record, seq, stream)
+                else:
+                    apply_pipeline(evt, seq)
+                last_seq = seq
+                last_at = record.recorded_at
+                if type(evt) is not output_written:
+                    content_seq = seq
+                    content_at = last_at
+                count += 1
+        finally:
+            self._last_seq, self._last_at = last_seq, last_at
+            self._content_seq, self._content_at = content_seq, content_at
+            self._count = count
         return self
 
     def apply(self, record: Recorded) -> None:
@@ -239,30 +352,21 @@ class Folder:
         Raises:
             TransitionError: the record's event is not legal in the state so far.
         """
-        if record.seq <= self._last_seq:
-            raise TransitionError(
-                f"records out of order: {record.seq} after {self._last_seq}", seq=record.seq
-            )
-        self._snapshot = None
-        evt = record.event
-        seq = record.seq
-        if record.stream.startswith("run:"):
-            self._apply_run(evt, record, seq)
-            self._runs[record.stream[4:]].version = record.version
-        else:
-            self._apply_pipeline(evt, seq)
-        self._last_seq = seq
-        self._last_at = record.recorded_at
-        if not isinstance(evt, ev.OutputWritten):
-            self._content_seq = seq
-            self._content_at = record.recorded_at
-        self._count += 1
+        self.apply_all((record,))
 
     # -- pipeline stream ------------------------------------------------------------------
 
     def _apply_pipeline(self, evt: Any, seq: int) -> None:
-        lists = self._lists
-        if isinstance(evt, ev.StageEntered):
+        kind = type(evt)
+        name = _PIPELINE_LISTS.get(kind)
+        if name is not None:
+            self._lists[name].append(evt)
+            return
+        name = _PIPELINE_FIELDS.get(kind)
+        if name is not None:
+            self._fields[name] = evt
+            return
+        if kind is ev.StageEntered:
             target = Stage(evt.stage)
             dest = next_stage(self._stage, evt.trigger, seq=seq)
             if dest is not target:
@@ -276,41 +380,15 @@ class Folder:
             if evt.trigger == "reopen":
                 self._fields["blocked"] = None
             self._stage = dest
-            lists["stage_history"].append((seq, evt))
-        elif isinstance(evt, ev.PlanLoaded):
-            self._fields["plan"] = evt
-        elif isinstance(evt, ev.Approved):
+            self._lists["stage_history"].append((seq, evt))
+        elif kind is ev.Approved:
             if self._stage is not Stage.AWAITING_APPROVAL:
                 raise TransitionError("approval recorded while nothing awaited it", seq=seq)
             self._approved = True
-        elif isinstance(evt, ev.ApprovalRequested):
-            self._fields["approval"] = evt
-        elif isinstance(evt, ev.ImplementationRecorded):
-            lists["implementations"].append(evt)
-        elif isinstance(evt, ev.CodeReviewed):
-            lists["reviews"].append(evt)
-        elif isinstance(evt, ev.RescueDiagnosed):
-            lists["rescues"].append(evt)
-        elif isinstance(evt, ev.SanityChecked):
-            lists["sanity_checks"].append(evt)
-        elif isinstance(evt, ev.BaseRepoCloned):
-            self._fields["base_repo"] = evt
-        elif isinstance(evt, ev.PipelineBlocked):
-            self._fields["blocked"] = evt
-        elif isinstance(evt, ev.MilestoneCompleted):
-            lists["milestones_completed"].append(evt.milestone)
-        elif isinstance(evt, ev.BudgetWarned):
-            lists["budget_warnings"].append(evt)
-        elif isinstance(evt, ev.AblationsPlanned):
-            self._fields["ablations"] = evt
-        elif isinstance(evt, ev.GateDecided):
-            lists["gates"].append(evt)
-        elif isinstance(evt, ev.CostRecorded):
+        elif kind is ev.MilestoneCompleted:
+            self._lists["milestones_completed"].append(evt.milestone)
+        elif kind is ev.CostRecorded:
             self._fields["dollars_spent"] = evt.dollars
-        elif isinstance(evt, ev.OrphansReported):
-            self._fields["orphans"] = evt
-        elif isinstance(evt, ev.OutputWritten):
-            lists["outputs"].append(evt)
         else:
             raise TransitionError(
                 f"{type(evt).__name__} does not belong on the bridge stream", seq=seq
@@ -318,119 +396,147 @@ class Folder:
 
     # -- run streams ----------------------------------------------------------------------
 
-    def _apply_run(self, evt: Any, record: Recorded, seq: int) -> None:
-        run_id = record.stream[4:]
-        if isinstance(evt, ev.RunPlanned):
-            if evt.run_id != run_id:
-                raise TransitionError(
-                    f"RunPlanned for {evt.run_id} on stream {record.stream}", seq=seq
-                )
-            existing = self._runs.get(run_id)
-            if existing is None:
-                self._runs[run_id] = _Run(spec=evt)
-            else:
-                existing.state = next_run_state(run_id, existing.state, "replan", seq=seq)
-                existing.spec = evt
-            return
+    def _apply_run(self, evt: Any, record: Recorded, seq: int, stream: str) -> None:
+        run_id = stream[4:]
         run = self._runs.get(run_id)
-        if run is None:
-            raise TransitionError(f"{type(evt).__name__} for unplanned run {run_id}", seq=seq)
-        if getattr(evt, "run_id", run_id) != run_id:
-            raise TransitionError(f"event for {evt.run_id} on stream {record.stream}", seq=seq)
-        at = record.recorded_at
-        if isinstance(evt, ev.RunSubmitted):
-            run.state = next_run_state(run_id, run.state, "submit", seq=seq)
-            run.attempts.append(
-                AttemptView(
-                    attempt_id=evt.attempt_id,
-                    number=evt.attempt,
-                    backend=evt.backend,
-                    slots=evt.slots,
-                    argv=evt.argv,
-                    output_dir=evt.output_dir,
-                    submitted_at=at,
-                )
-            )
-            run.not_before = None
+        kind = type(evt)
+        if kind is ev.RunPlanned:
+            if evt.run_id != run_id:
+                raise TransitionError(f"RunPlanned for {evt.run_id} on stream {stream}", seq=seq)
+            if run is None:
+                run = self._runs[run_id] = _Run(spec=evt)
+            else:
+                run.state = next_run_state(run_id, run.state, "replan", seq=seq)
+                run.spec = evt
+        else:
+            if run is None:
+                raise TransitionError(f"{kind.__name__} for unplanned run {run_id}", seq=seq)
+            handler = self._run_handlers.get(kind)
+            if handler is None:
+                raise TransitionError(f"{kind.__name__} does not belong on a run stream", seq=seq)
+            if evt.run_id != run_id:
+                raise TransitionError(f"event for {evt.run_id} on stream {stream}", seq=seq)
+            handler(run, run_id, evt, record)
+        run.cached = None
+        run.version = record.version
+
+    def _submitted(self, run: _Run, run_id: str, evt: Any, record: Recorded) -> None:
+        run.state = next_run_state(run_id, run.state, "submit", seq=record.seq)
+        if run.latest is not None:
+            run.done.append(run.latest.view())
+        run.latest = _Attempt(
+            attempt_id=evt.attempt_id,
+            number=evt.attempt,
+            backend=evt.backend,
+            slots=evt.slots,
+            argv=evt.argv,
+            output_dir=evt.output_dir,
+            submitted_at=record.recorded_at,
+        )
+        run.not_before = None
+
+    def _retry_scheduled(self, run: _Run, run_id: str, evt: Any, record: Recorded) -> None:
+        run.state = next_run_state(run_id, run.state, "retry", seq=record.seq)
+        run.not_before = evt.not_before
+        run.avoid_slots = evt.avoid_slots
+        run.reason = evt.reason
+
+    def _stuck(self, run: _Run, run_id: str, evt: Any, record: Recorded) -> None:
+        run.state = next_run_state(run_id, run.state, "give_up", seq=record.seq)
+        run.reason = evt.reason
+
+    def _cancelled(self, run: _Run, run_id: str, evt: Any, record: Recorded) -> None:
+        if evt.attempt_id:
+            self._finished(run, run_id, evt, record)
             return
-        if isinstance(evt, ev.RunRetryScheduled):
-            run.state = next_run_state(run_id, run.state, "retry", seq=seq)
-            run.not_before = evt.not_before
-            run.avoid_slots = evt.avoid_slots
-            run.reason = evt.reason
-            return
-        if isinstance(evt, ev.RunStuck):
-            run.state = next_run_state(run_id, run.state, "give_up", seq=seq)
-            run.reason = evt.reason
-            return
-        if isinstance(evt, ev.RunCancelled) and not evt.attempt_id:
-            run.state = next_run_state(run_id, run.state, "cancel", seq=seq)
-            run.reason = evt.reason
-            return
-        if run.state not in (RunState.SUBMITTED, RunState.RUNNING) and not isinstance(
-            evt, ev.ArtifactsFetched | ev.MetricsRecorded
-        ):
-            # Every other attempt event speaks of a live attempt; one that names an attempt
-            # which already ended (a late cancel, a second finish) would rewrite history.
+        run.state = next_run_state(run_id, run.state, "cancel", seq=record.seq)
+        run.reason = evt.reason
+
+    def _live(self, run: _Run, run_id: str, evt: Any, seq: int) -> None:
+        # Every attempt event but a fetch or metrics speaks of a live attempt; one that names an
+        # attempt which already ended (a late cancel, a second finish) would rewrite history.
+        if run.state is not RunState.SUBMITTED and run.state is not RunState.RUNNING:
             raise TransitionError(
                 f"{type(evt).__name__} for attempt {evt.attempt_id} of run {run_id}, "
                 f"which is {run.state.value}",
                 seq=seq,
             )
-        attempt_id = evt.attempt_id
-        current = run.attempts[-1] if run.attempts else None
-        if current is None or current.attempt_id != attempt_id:
+
+    def _current(self, run: _Run, run_id: str, evt: Any, seq: int) -> _Attempt:
+        current = run.latest
+        if current is None or current.attempt_id != evt.attempt_id:
             raise TransitionError(
-                f"{type(evt).__name__} names attempt {attempt_id} of run {run_id}, "
+                f"{type(evt).__name__} names attempt {evt.attempt_id} of run {run_id}, "
                 f"whose current attempt is {current.attempt_id if current else 'none'}",
                 seq=seq,
             )
-        if isinstance(evt, ev.RunStarted):
-            run.state = next_run_state(run_id, run.state, "start", seq=seq)
-            run.attempts[-1] = attrs.evolve(
-                current, handle=evt.handle, started_at=at, state=run.state
+        return current
+
+    def _started(self, run: _Run, run_id: str, evt: Any, record: Recorded) -> None:
+        self._live(run, run_id, evt, record.seq)
+        current = self._current(run, run_id, evt, record.seq)
+        run.state = next_run_state(run_id, run.state, "start", seq=record.seq)
+        current.handle = evt.handle
+        current.started_at = record.recorded_at
+        current.state = run.state
+
+    def _overdue(self, run: _Run, run_id: str, evt: Any, record: Recorded) -> None:
+        # The two events a long run repeats most, with the checks inlined (the slow calls
+        # only run to raise).
+        if run.state is not RunState.RUNNING:
+            self._live(run, run_id, evt, record.seq)
+        current = run.latest
+        if current is None or current.attempt_id != evt.attempt_id:
+            current = self._current(run, run_id, evt, record.seq)
+        state = run_lookup.get((run.state, "flag_overdue"))
+        run.state = (
+            state if state is not None
+            else next_run_state(run_id, run.state, "flag_overdue", seq=record.seq)
+        )  # fmt: skip
+        current.overdue = True
+
+    def _artifacts_fetched(self, run: _Run, run_id: str, evt: Any, record: Recorded) -> None:
+        current = run.latest
+        if current is None or current.attempt_id != evt.attempt_id:
+            current = self._current(run, run_id, evt, record.seq)
+        current.local_dir = evt.local_dir
+
+    def _metrics_recorded(self, run: _Run, run_id: str, evt: Any, record: Recorded) -> None:
+        current = self._current(run, run_id, evt, record.seq)
+        if current.finished_at is None:
+            raise TransitionError(
+                f"metrics recorded for attempt {evt.attempt_id} of run {run_id} before it ended",
+                seq=record.seq,
             )
-        elif isinstance(evt, ev.RunOverdue):
-            run.state = next_run_state(run_id, run.state, "flag_overdue", seq=seq)
-            run.attempts[-1] = attrs.evolve(current, overdue=True)
-        elif isinstance(evt, ev.ArtifactsFetched):
-            run.attempts[-1] = attrs.evolve(current, local_dir=evt.local_dir)
-        elif isinstance(evt, ev.MetricsRecorded):
-            if current.finished_at is None:
-                raise TransitionError(
-                    f"metrics recorded for attempt {attempt_id} of run {run_id} before it ended",
-                    seq=seq,
-                )
-            run.attempts[-1] = attrs.evolve(current, metrics=evt)
-        else:
-            if isinstance(evt, ev.RunFailed):
-                trigger = "fail_oom" if evt.oom else "fail"
-                exit_code, reason = evt.exit_code, evt.reason
-                if evt.oom:
-                    run.oom_failures += 1
-                else:
-                    run.failures += 1
-            elif isinstance(evt, ev.RunSucceeded):
-                trigger, exit_code, reason = "succeed", evt.exit_code, ""
-            elif isinstance(evt, ev.RunCancelled):
-                trigger, exit_code, reason = "cancel", None, evt.reason
-            elif type(evt) in _FINISH_TRIGGERS:
-                trigger, exit_code = _FINISH_TRIGGERS[type(evt)], None
-                reason = getattr(evt, "reason", "") or trigger.replace("_", " ")
+        current.metrics = evt
+
+    def _finished(self, run: _Run, run_id: str, evt: Any, record: Recorded) -> None:
+        seq = record.seq
+        self._live(run, run_id, evt, seq)
+        current = self._current(run, run_id, evt, seq)
+        kind = type(evt)
+        exit_code: int | None
+        if kind is ev.RunFailed:
+            trigger = "fail_oom" if evt.oom else "fail"
+            exit_code, reason = evt.exit_code, evt.reason
+            if evt.oom:
+                run.oom_failures += 1
             else:
-                raise TransitionError(
-                    f"{type(evt).__name__} does not belong on a run stream", seq=seq
-                )
-            run.state = next_run_state(run_id, run.state, trigger, seq=seq)
-            run.reason = reason
-            run.attempts[-1] = attrs.evolve(
-                current,
-                state=run.state,
-                finished_at=at,
-                exit_code=exit_code,
-                reason=reason,
-                gpu_seconds=evt.gpu_seconds,
-            )
+                run.failures += 1
+        elif kind is ev.RunSucceeded:
+            trigger, exit_code, reason = "succeed", evt.exit_code, ""
+        elif kind is ev.RunCancelled:
+            trigger, exit_code, reason = "cancel", None, evt.reason
+        else:
+            trigger, exit_code = _FINISH_TRIGGERS[kind], None
+            reason = getattr(evt, "reason", "") or trigger.replace("_", " ")
+        run.state = next_run_state(run_id, run.state, trigger, seq=seq)
+        run.reason = reason
+        current.state = run.state
+        current.finished_at = record.recorded_at
+        current.exit_code = exit_code
+        current.reason = reason
+        current.gpu_seconds = evt.gpu_seconds
 
     # -- snapshot -------------------------------------------------------------------------
 
