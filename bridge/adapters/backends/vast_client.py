@@ -20,7 +20,7 @@ import attrs
 import requests
 
 from bridge.adapters.backends.vast_config import VastConfig
-from bridge.errors import BackendError, BackendUnavailable
+from bridge.errors import BackendConfigError, BackendError, BackendUnavailable
 
 __all__ = ["DEAD", "Endpoint", "InstanceRow", "Offer", "VastApi", "VastClient", "resolve_api_key"]
 
@@ -127,7 +127,7 @@ def resolve_api_key(config: VastConfig) -> str:
             key = path.read_text(encoding="utf-8").strip()
             if key:
                 return key
-    raise BackendUnavailable(
+    raise BackendConfigError(
         f"no Vast.ai API key: set the environment variable {config.api_key_env} "
         "(backends.vast.api_key_env) or run `vastai set api-key` to write the key file"
     )
@@ -303,7 +303,7 @@ class VastApi:
                 if code == 404 and missing_ok:
                     return None
                 if code in (401, 403):
-                    raise BackendUnavailable(
+                    raise BackendConfigError(
                         f"Vast.ai refused the API key (HTTP {code}) while trying to {what}: "
                         f"check the key in the environment variable {self.config.api_key_env} "
                         "(backends.vast.api_key_env)"
