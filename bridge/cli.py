@@ -21,7 +21,7 @@ from rich.table import Table
 
 from bridge import audit
 from bridge.errors import BridgeError, ConfigError, InputError, LockedError
-from bridge.machine.stages import Stage
+from bridge.machine.stages import RunState, Stage
 from bridge.pipeline import Bridge
 
 __all__ = ["main"]
@@ -199,8 +199,17 @@ def _cmd_run(args: argparse.Namespace, console: Console) -> int:
             stage = bridge.run()
         _explain_waiting(bridge, console)
         _handoff(bridge, console)
+        failed = [
+            run.run_id
+            for run in bridge.status().runs.values()
+            if run.spec.priority == "must" and run.state is not RunState.SUCCEEDED
+        ]
     finally:
         bridge.close()
+    if stage is Stage.COLLECTED and failed:
+        # The pipeline finished, but not every must-run run did: a script driving bridge must
+        # be able to tell (exit 1, runtime failure), the summary above says which and why.
+        return EXIT_FAILURE
     return _exit_for(stage)
 
 

@@ -176,3 +176,18 @@ class TestReadme:
         )
         assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
         assert "stage COLLECTED" in result.stdout
+
+
+class TestExitCodes:
+    def test_failed_must_run_is_exit_1_with_the_summary(self, tmp_path: Path) -> None:
+        """A finished pipeline whose must-run run failed exits 1 and says which run."""
+        from tests.pipeline.conftest import Run, write_project
+
+        project = write_project(
+            tmp_path / "p",
+            [Run(id="S1", milestone="M0"), Run(id="R1", milestone="M1", mode="fail")],
+        )
+        result = bridge("run", "--plain", "--project", str(project))
+        assert result.returncode == 1, result.stdout + result.stderr
+        assert "stage COLLECTED" in result.stdout
+        assert "R1" in result.stdout and "Traceback" not in result.stderr
