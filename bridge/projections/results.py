@@ -15,6 +15,7 @@ from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.judge import EvaluationType, MainResult, claim_scope
 from bridge.machine.stages import RunState, Stage
 from bridge.plan.criteria import Criterion
+from bridge.projections import plot
 from bridge.projections.markdown import table
 from bridge.projections.outcome import BlockResult, Outcome, evaluate, key_value
 from bridge.projections.text import stamp
@@ -36,6 +37,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "sanity_pending": ("Sanity: not checked yet", "健全性检查：尚未完成"),
     "no_runs": ("No runs in this milestone.", "此里程碑没有运行。"),
     "blocks": ("Blocks: criteria and verdicts", "实验块：成功标准与判定"),
+    "plot": ("Key metric per system, mean ± std over seeds", "各系统关键指标（种子均值 ± 标准差）"),
     "criterion": ("Criterion", "成功标准"),
     "none": ("(none written)", "（未填写）"),
     "parsed": ("Read as", "解析为"),
@@ -246,6 +248,8 @@ def render(state: PipelineState, language: str = "en") -> str:
         else:
             lines.extend([_t("no_runs", language), ""])
     lines.extend([f"## {_t('blocks', language)}", ""])
+    if plot.shown(state):
+        lines.extend([f"![{_t('plot', language)}](results.png)", ""])
     for result in outcome.blocks:
         lines.extend(_block_section(state, result, language))
     lines.extend([f"## {_t('quality', language)}", ""])

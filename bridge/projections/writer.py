@@ -25,7 +25,15 @@ import attrs
 
 from bridge.events.types import OutputWritten
 from bridge.machine.fold import PipelineState
-from bridge.projections import code_review, compact_log, manifest, results, results_data, tracker
+from bridge.projections import (
+    code_review,
+    compact_log,
+    manifest,
+    plot,
+    results,
+    results_data,
+    tracker,
+)
 
 __all__ = [
     "DEFAULT_PROJECTIONS",
@@ -39,7 +47,7 @@ __all__ = [
 ]
 
 MANIFEST_PATH = "MANIFEST.md"
-Renderer = Callable[[PipelineState, str], str]
+Renderer = Callable[[PipelineState, str], str | bytes]
 
 
 @attrs.frozen(kw_only=True)
@@ -47,8 +55,9 @@ class Projection:
     """
     One projection file: where it goes, who it is attributed to, and its pure renderer.
 
-    ``render`` returns ``None``-free text; a projection that does not apply to the state (compact
-    log when ``compact`` is off) is skipped by returning an empty string.
+    ``render`` returns text (or bytes, for the plot); a projection that does not apply to the
+    state (compact log when ``compact`` is off, the plot without matplotlib) is skipped by
+    returning an empty string.
     """
 
     path: str
@@ -95,6 +104,11 @@ DEFAULT_PROJECTIONS: tuple[Projection, ...] = (
         render=code_review.render,
     ),
     Projection(
+        path=plot.PATH,
+        description="plot: the key metric per system per block, mean ± std over seeds",
+        render=plot.render,
+    ),
+    Projection(
         path="EXPERIMENT_LOG.md",
         description="compact log: one entry per finished run with its command",
         render=compact_log.render,
@@ -102,24 +116,27 @@ DEFAULT_PROJECTIONS: tuple[Projection, ...] = (
 )
 
 
-def sha256_text(text: str) -> str:
+def sha256_text(text: str | bytes) -> str:
     """
-    Return the hex sha256 of ``text`` encoded as UTF-8.
+    Return the hex sha256 of ``text`` (UTF-8 when it is a string).
     """
-    return hashlib.sha256(text.encode()).hexdigest()
+    return hashlib.sha256(text.encode() if isinstance(text, str) else text).hexdigest()
 
 
-def atomic_write(path: Path, text: str) -> None:
+def atomic_write(path: Path, text: str | bytes) -> None:
     """
-    Write ``text`` to ``path`` so a reader sees the old or the new file, never half of one.
+    Write ``text`` (UTF-8 when a string) to ``path`` so a reader sees the old or the new file,
+    never half of one.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(text.encode() if isinstance(text, str) else text)
             handle.flush()
             os.fsync(handle.fileno())
+        # mkstemp creates 0600; projections are ordinary shared files like the plan itself.
+        Path(tmp).chmod(0o644)
         Path(tmp).replace(path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -155,9 +172,10 @@ class ProjectionWriter:
         self.root = root
         self.projections = tuple(projections)
 
-    def render_all(self, state: PipelineState) -> dict[str, str]:
+    def render_all(self, state: PipelineState) -> dict[str, str | bytes]:
         """
-        Render every projection (and the manifest) of ``state``: path → text. No I/O.
+        Render every projection (and the manifest) of ``state``: path → text (bytes for the plot).
+        No I/O.
         """
         language = language_of(state)
         rendered = {p.path: p.render(state, language) for p in self.projections}

@@ -1,0 +1,77 @@
+"""
+The results plot: drawn from the log, byte-identical on rebuild, linked from the results file,
+and simply absent without matplotlib.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from bridge import Bridge, Stage
+from bridge.cli import main
+from bridge.projections import plot
+from bridge.testing import FakeBackend
+from tests.pipeline.test_ablations import QUICKSTART, _outcome
+
+pytest.importorskip("matplotlib", reason="the plots extra is not installed")
+
+
+@pytest.fixture
+def collected(tmp_path: Path) -> Path:
+    """The quickstart collected (scripted outcomes), with its projections on disk."""
+    project = Path(
+        shutil.copytree(QUICKSTART, tmp_path / "q", ignore=shutil.ignore_patterns(".bridge"))
+    )
+    bridge = Bridge(project, backend=FakeBackend(_outcome))
+    try:
+        assert bridge.run() is Stage.COLLECTED
+    finally:
+        bridge.close()
+    return project
+
+
+class TestPlot:
+    def test_png_written_linked_and_rebuilt_identically(self, collected: Path) -> None:
+        """results.png is a PNG, linked from the results file, and rebuild gives the same bytes."""
+        png = collected / "refine-logs" / "results.png"
+        first = png.read_bytes()
+        assert first.startswith(b"\x89PNG\r\n\x1a\n")
+        assert "](results.png)" in (collected / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text()
+        assert "refine-logs/results_" in (collected / "MANIFEST.md").read_text()
+        png.unlink()
+        assert main(["rebuild", "--project", str(collected)]) == 0
+        assert png.read_bytes() == first
+        assert main(["verify", "--project", str(collected)]) == 0
+
+    def test_series_are_the_key_metric_per_system(self, collected: Path) -> None:
+        """Each block's bars are its systems' mean key metric."""
+        bridge = Bridge(collected)
+        try:
+            series = {
+                block: {s: m for s, m, _ in bars}
+                for block, _, bars in plot.series(bridge.status())
+            }
+        finally:
+            bridge.close()
+        assert series["B1"]["Majority baseline"] == pytest.approx(0.3333)
+        assert series["B1"]["Logistic regression"] == pytest.approx(0.95)
+
+    def test_without_matplotlib_nothing_is_drawn(
+        self, collected: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """With matplotlib unimportable the renderer draws nothing and the results do not link."""
+        monkeypatch.setitem(sys.modules, "matplotlib", None)
+        bridge = Bridge(collected)
+        try:
+            state = bridge.status()
+        finally:
+            bridge.close()
+        assert not plot.available()
+        assert plot.render(state) == b""
+        from bridge.projections import results
+
+        assert "results.png" not in results.render(state)
