@@ -62,6 +62,15 @@ def milestone_id(cell: str) -> tuple[str, str]:
 
 
 _NAME_MAX = 60
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]{0,6}\.?"
+_WHEN_ONLY = re.compile(
+    r"^[(（]?\s{0,2}(?:"
+    rf"{_MONTH}\s{{0,2}}\d{{1,2}}(?:\s{{0,2}}[–—-]\s{{0,2}}(?:{_MONTH}\s{{0,2}})?\d{{1,2}})?"
+    r"|\d{4}-\d{2}-\d{2}(?:\s{0,2}[–—-]\s{0,2}\d{4}-\d{2}-\d{2})?"
+    r"|(?:week|wk|w|day|d)\s{0,2}\d{1,3}(?:\s{0,2}[–—-]\s{0,2}(?:week|wk|w|day|d)?\s{0,2}\d{1,3})?"
+    r")\s{0,2}[)）]?$",
+    re.IGNORECASE,
+)
 _GOAL_LEAD = re.compile(r"\s{0,3}(?:[:：]|\s[—–-]{1,2}\s)")
 _CLAUSE_END = re.compile(r"[.;；。(（,，]")
 
@@ -130,6 +139,9 @@ def _from_table(doc: Document, table: Table, known: frozenset[str]) -> list[Mile
         runs_raw = cells[runs].strip() if runs is not None else ""
         cost_raw = plain(cells[cost]) if cost is not None else ""
         goal_text = plain(cells[goal]) if goal is not None else ""
+        if _WHEN_ONLY.match(name):
+            # ``M0 — Aug 2``: the cell gives the date, not a name.
+            name = ""
         if not name:
             name = plain(cells[name_column]) if name_column is not None else ""
         if not name:

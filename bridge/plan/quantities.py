@@ -281,11 +281,11 @@ def block_refs(text: str, known: frozenset[str] = frozenset()) -> tuple[str, ...
     Returns:
         The referenced block ids.
     """
-    refs: list[str] = []
+    # A dict keeps first-seen order and makes the duplicate check constant-time.
+    refs: dict[str, None] = {}
 
     def add(ref: str) -> None:
-        if ref not in refs:
-            refs.append(ref)
+        refs.setdefault(ref, None)
 
     def add_range(first: str, last: str | None) -> None:
         start = normalise_block_id(first)
