@@ -12,7 +12,7 @@ from bridge.plan.model import Milestone
 from bridge.plan.quantities import block_refs, gpu_hours
 from bridge.plan.text import Document, Heading, Table, plain
 
-__all__ = ["mark_sanity", "milestone_id", "read_milestones"]
+__all__ = ["mark_sanity", "milestone_id", "name_from_goal", "read_milestones"]
 
 _M_ID = re.compile(r"(?<![A-Za-z0-9])M(\d{1,2}(?:\.\d{1,2})?[A-Za-z]?)(?![A-Za-z0-9])")
 _M_WORD = re.compile(r"^milestone\s{0,2}(\d{1,2}(?:\.\d{1,2})?[A-Za-z]?)\b", re.IGNORECASE)
@@ -61,6 +61,48 @@ def milestone_id(cell: str) -> tuple[str, str]:
     return short, text[len(short) :].strip(" ()（）:：—–-")
 
 
+_NAME_MAX = 60
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]{0,6}\.?"
+_WHEN_ONLY = re.compile(
+    r"^[(（]?\s{0,2}(?:"
+    rf"{_MONTH}\s{{0,2}}\d{{1,2}}(?:\s{{0,2}}[–—-]\s{{0,2}}(?:{_MONTH}\s{{0,2}})?\d{{1,2}})?"
+    r"|\d{4}-\d{2}-\d{2}(?:\s{0,2}[–—-]\s{0,2}\d{4}-\d{2}-\d{2})?"
+    r"|(?:week|wk|w|day|d)\s{0,2}\d{1,3}(?:\s{0,2}[–—-]\s{0,2}(?:week|wk|w|day|d)?\s{0,2}\d{1,3})?"
+    r")\s{0,2}[)）]?$",
+    re.IGNORECASE,
+)
+_GOAL_LEAD = re.compile(r"\s{0,3}(?:[:：]|\s[—–-]{1,2}\s)")
+_CLAUSE_END = re.compile(r"[.;；。(（,，]")
+
+
+def name_from_goal(goal: str) -> str:
+    """
+    A milestone name taken from its goal, for tables that have no name anywhere else.
+
+    Args:
+        goal: the Goal cell as written (``Sanity``, ``Sanity: pipeline runs end to end``,
+            ``Baseline — reproduce the reference numbers``).
+
+    Returns:
+        The goal's leading phrase before ``:``/``：``/a spaced dash when there is one, otherwise
+        the whole goal when it is short (at most 60 characters), otherwise its first clause or
+        its first words with ``…``; ``""`` for an empty goal.
+    """
+    text = goal.strip()
+    if not text:
+        return ""
+    lead = _GOAL_LEAD.search(text)
+    if lead and 0 < lead.start() <= _NAME_MAX:
+        return text[: lead.start()].strip()
+    if len(text) <= _NAME_MAX:
+        return text
+    clause = _CLAUSE_END.search(text, 0, _NAME_MAX + 1)
+    if clause and clause.start() > 0:
+        return text[: clause.start()].strip()
+    cut = text.rfind(" ", 0, _NAME_MAX)
+    return text[: cut if cut > 0 else _NAME_MAX].strip() + "…"
+
+
 def _header_index(table: Table, names: tuple[str, ...], contains: tuple[str, ...]) -> int | None:
     header = [plain(h).casefold() for h in table.header]
     for position, name in enumerate(header[1:], start=1):
@@ -74,6 +116,7 @@ def _header_index(table: Table, names: tuple[str, ...], contains: tuple[str, ...
 
 def _from_table(doc: Document, table: Table, known: frozenset[str]) -> list[Milestone]:
     goal = _header_index(table, ("goal", "目标", "purpose"), ("goal", "目标", "purpose", "目的"))
+    name_column = _header_index(table, ("name", "名称", "title", "milestone name"), ())
     runs = _header_index(
         table,
         ("runs", "run", "what runs", "运行", "首批 run", "block", "blocks", "必须完成"),
@@ -95,12 +138,23 @@ def _from_table(doc: Document, table: Table, known: frozenset[str]) -> list[Mile
             continue
         runs_raw = cells[runs].strip() if runs is not None else ""
         cost_raw = plain(cells[cost]) if cost is not None else ""
+        goal_text = plain(cells[goal]) if goal is not None else ""
+        if _WHEN_ONLY.match(name):
+            # ``M0 — Aug 2``: the cell gives the date, not a name.
+            name = ""
+        if not name:
+            name = plain(cells[name_column]) if name_column is not None else ""
+        if not name:
+            name = name_from_goal(goal_text)
+        # The Runs cell names the blocks first; a goal such as "Complete Block 5 evidence" or
+        # "B6 + B7 nice-to-haves" names blocks too.
+        refs = block_refs(runs_raw, known) + block_refs(goal_text, known)
         result.append(
             Milestone(
                 id=mid,
                 name=name,
-                goal=plain(cells[goal]) if goal is not None else "",
-                blocks=block_refs(runs_raw, known),
+                goal=goal_text,
+                blocks=tuple(dict.fromkeys(refs)),
                 gate=plain(cells[gate]) if gate is not None else "",
                 cost_raw=cost_raw,
                 gpu_hours=gpu_hours(cost_raw) if cost_raw else None,
@@ -114,7 +168,11 @@ def _from_table(doc: Document, table: Table, known: frozenset[str]) -> list[Mile
 
 
 def read_milestones(
-    doc: Document, section: Heading | None, known: frozenset[str], used: set[int]
+    doc: Document,
+    section: Heading | None,
+    known: frozenset[str],
+    used: set[int],
+    plan_blocks: frozenset[str] | None = None,
 ) -> tuple[list[Milestone], list[tuple[int, str]]]:
     """
     Read the plan's milestones.
@@ -124,6 +182,9 @@ def read_milestones(
         section: the run-order section heading, if the plan has one.
         known: block ids that are not ``B<n>`` (matched as words in the Runs cells).
         used: heading indices already interpreted; milestone headings are added.
+        plan_blocks: every block id of the plan; when given, a milestone keeps only the
+            references to these blocks (``B0–B4`` naming baselines in a plan without such
+            blocks is not a block reference) and a warning names the others.
 
     Returns:
         The milestones in plan order (sanity flag set) and warnings ``(line, message)``.
@@ -152,6 +213,19 @@ def read_milestones(
             )
             continue
         seen[milestone.id] = milestone.line
+        if plan_blocks is not None:
+            kept = tuple(b for b in milestone.blocks if b in plan_blocks)
+            dropped = [b for b in milestone.blocks if b not in plan_blocks]
+            if dropped:
+                warnings.append(
+                    (
+                        milestone.line,
+                        f"milestone {milestone.id} mentions {', '.join(dropped)}, which "
+                        f"{'is not a block' if len(dropped) == 1 else 'are not blocks'} of "
+                        "this plan; not counted as its blocks",
+                    )
+                )
+                milestone = attrs.evolve(milestone, blocks=kept)
         unique.append(milestone)
     return mark_sanity(unique), warnings
 
@@ -217,12 +291,26 @@ def _from_headings(
     return result
 
 
+_GOAL_LABEL = re.compile(r"^(?:goal|objective|目标)\s{0,2}[:：]\s*", re.IGNORECASE)
+_CHECKBOX = re.compile(r"^\[[ xX✓]?\]\s*")
+
+
 def _first_line(body: str) -> str:
+    """
+    The goal of a milestone section: its ``Goal:`` line without the label when it has one,
+    otherwise its first line of text (without list marks or a checklist box).
+    """
+    first = ""
     for line in body.split("\n"):
         stripped = line.strip().lstrip("-*>").strip()
-        if stripped and not stripped.startswith(("|", "#", "```")):
-            return plain(stripped)
-    return ""
+        if not stripped or stripped.startswith(("|", "#", "```")):
+            continue
+        text = _CHECKBOX.sub("", plain(stripped))
+        goal = _GOAL_LABEL.match(text)
+        if goal:
+            return text[goal.end() :].strip()
+        first = first or text
+    return first
 
 
 def _from_list(doc: Document, section: Heading, known: frozenset[str]) -> list[Milestone]:

@@ -17,6 +17,7 @@ __all__ = [
     "number_upper",
     "seeds",
     "split_list",
+    "stated_seed_count",
 ]
 
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,9}(?:\.\d+)?"
@@ -91,6 +92,20 @@ _COUNT_THEN_LIST = re.compile(
     re.IGNORECASE,
 )
 _SEED_SLASH = re.compile(r"seeds?\s{1,3}`?(\d{1,12}(?:\s?/\s?\d{1,12}){1,99})`?", re.IGNORECASE)
+# ``3 seeds: 0, 1, 2`` / ``seeds 0, 1 and 2``: an unbracketed list needs the plural and two
+# items, and an item followed by a unit (``seeds 0, 30 epochs``) ends the list before it.
+_SEED_ITEM = r"\d{1,12}(?!\d|\.\d)(?!\s{0,2}(?:epochs?|steps?|runs?|gpus?|h\b|hours?|%|x\b|×))"
+_SEED_BARE_LIST = re.compile(
+    rf"seeds\s{{0,3}}(?:[=:：]\s{{0,3}})?({_SEED_ITEM}(?:\s{{0,3}}(?:,|，|、|\band\b)\s{{0,3}}{_SEED_ITEM}){{1,99}})",
+    re.IGNORECASE,
+)
+# Seeds of something other than the run (``split seed 1936``, ``data seed``, ``bootstrap
+# seeds``) are not the run's seeds: the word before ``seed`` says so.
+_OTHER_SEED = re.compile(
+    r"(?:split|data|dataset|partition|bootstrap|shuffle|sampling|sampler|permutation|fold|cv|"
+    r"hash|划分|数据)[\s_-]{0,2}$",
+    re.IGNORECASE,
+)
 _SEED_RANGE = re.compile(
     r"seeds?\s{0,3}[=:：]?\s{0,3}(\d{1,6})\s{0,2}(?:-|–|\.\.)\s{0,2}(\d{1,6})\b", re.IGNORECASE
 )
@@ -105,11 +120,31 @@ _SEED_COUNT_ZH = re.compile(
     re.IGNORECASE,
 )
 _MAX_SEEDS = 1000
+# What may stand right before a count's number when the number is not a count of seeds.
+_NOT_A_COUNT = re.compile(r"(?:[=/]|\b(?:gpus?|cards?|nodes?|卡)\s{0,2})$", re.IGNORECASE)
+
+
+def _run_seed(text: str, position: int) -> bool:
+    """
+    Whether the seed mention at ``position`` is about the run (not ``split seed`` and the like).
+    """
+    return _OTHER_SEED.search(text, max(0, position - 16), position) is None
+
+
+def _seed_keyword(match: re.Match[str]) -> int:
+    """
+    Where the word ``seed`` of a match starts (after a leading count or ``--``).
+    """
+    found = re.search(r"seed", match.group(0), re.IGNORECASE)
+    return match.start() + (found.start() if found else 0)
 
 
 def seeds(text: str) -> tuple[tuple[int, ...], int | None]:
     """
     Seed values and seed count stated in a text.
+
+    Seeds of something other than the run (``split seed 1936``, ``data seed``, ``bootstrap
+    seeds``) are ignored.
 
     Args:
         text: block text (heading, fields, setup) in which seeds may be written in any of the
@@ -117,7 +152,9 @@ def seeds(text: str) -> tuple[tuple[int, ...], int | None]:
 
     Returns:
         ``(values, count)``: the seed values in order of appearance without duplicates, and the
-        count (the number of values when values are written, otherwise a bare ``3 seeds``).
+        count: the number of values written (``3 seeds (0, 1, 2)`` and ``seeds 0, 1, 2`` count
+        3), otherwise a stated count (``3 seeds``, see :func:`stated_seed_count`); None when
+        neither is written.
     """
     if "seed" not in text.casefold():
         return (), None
@@ -130,37 +167,56 @@ def seeds(text: str) -> tuple[tuple[int, ...], int | None]:
             values.append(number)
 
     found: list[tuple[int, list[int]]] = []
-    for pattern in (_SEED_LIST, _COUNT_THEN_LIST):
+    for pattern in (_SEED_LIST, _COUNT_THEN_LIST, _SEED_BARE_LIST):
         for match in pattern.finditer(text):
-            found.append(
-                (
-                    match.start(),
-                    [int(x) for x in re.findall(r"\d+", match.group(match.lastindex or 1))],
+            if _run_seed(text, _seed_keyword(match)):
+                found.append(
+                    (
+                        match.start(),
+                        [int(x) for x in re.findall(r"\d+", match.group(match.lastindex or 1))],
+                    )
                 )
-            )
     for match in _SEED_SLASH.finditer(text):
-        found.append((match.start(), [int(x) for x in match.group(1).split("/")]))
+        if _run_seed(text, match.start()):
+            found.append((match.start(), [int(x) for x in match.group(1).split("/")]))
     for match in _SEED_RANGE.finditer(text):
         lo, hi = int(match.group(1)), int(match.group(2))
-        if lo <= hi and hi - lo < _MAX_SEEDS:
+        if lo <= hi and hi - lo < _MAX_SEEDS and _run_seed(text, match.start()):
             found.append((match.start(), list(range(lo, hi + 1))))
     for match in _SEED_SINGLE.finditer(text):
-        found.append((match.start(), [int(match.group(1))]))
+        if _run_seed(text, _seed_keyword(match)):
+            found.append((match.start(), [int(match.group(1))]))
     for _, numbers in sorted(found, key=lambda item: item[0]):
         for number in numbers:
             add(number)
     if values:
         return tuple(values), len(values)
-    count: int | None = None
-    counted = _SEED_COUNT.search(text)
-    if counted:
+    return (), stated_seed_count(text)
+
+
+def stated_seed_count(text: str) -> int | None:
+    """
+    The first seed count a text states in words (``3 seeds``, ``three seeds``, ``3 个 seed``).
+
+    A number that belongs to something else (``GPU 5 seeds 201/202``, ``N=1 SEEDS=1..25``) or a
+    count of other seeds (``3 split seeds``) is not a count.
+
+    Args:
+        text: block text.
+
+    Returns:
+        The count, or None when the text states none.
+    """
+    if "seed" not in text.casefold():
+        return None
+    for counted in _SEED_COUNT.finditer(text):
+        before = text[max(0, counted.start() - 12) : counted.start()]
+        if not _run_seed(text, _seed_keyword(counted)) or _NOT_A_COUNT.search(before):
+            continue
         word = counted.group(1).casefold()
-        count = _WORD_COUNTS.get(word) or (int(word) if word.isdigit() else None)
-    else:
-        zh = _SEED_COUNT_ZH.search(text)
-        if zh:
-            count = int(zh.group(1) or zh.group(2))
-    return (), count
+        return _WORD_COUNTS.get(word) or (int(word) if word.isdigit() else None)
+    zh = _SEED_COUNT_ZH.search(text)
+    return int(zh.group(1) or zh.group(2)) if zh else None
 
 
 _BLOCK_ID = re.compile(
@@ -186,11 +242,29 @@ def normalise_block_id(raw: str) -> str:
     return re.sub(r"[^\w.]", "", text)
 
 
+# One block reference item: a number (``1``, ``B1``, ``1.5``) or a range of them (``1-3``,
+# ``B1–B3``, ``1 to 3``), or a capital letter code (``A``; case-sensitive so that ``and a`` is
+# not read as block A). A number followed by a unit (``Block 1, 2 GPUs``) is not an item.
+_UNIT = r"(?!\s{0,2}(?:%|×|x\b|gpus?\b|h\b|hours?\b|seeds?\b|epochs?\b|days?\b|个|小时))"
+_NUMBER_ITEM = (
+    r"B?\d{1,3}(?:\.\d)?(?!\w|\.\d)(?:\s{0,2}(?:-|–|—|~|to|到|至)\s{0,2}B?\d{1,3}(?!\w|\.\d))?"
+    + _UNIT
+)
+_ITEM = rf"(?:{_NUMBER_ITEM}|(?-i:[A-Z])(?![\w]))"
+_LIST_SEP = r"\s{0,2}(?:,|，|、|/|&|\+|and|or|和|及|与|或)\s{0,2}"
 _REF = re.compile(
-    r"(?:blocks?|块)\s{0,2}(B?\d{1,3}(?:\.\d)?|[A-Z]\b)(?:\s{0,2}(?:-|–|—|to|~)\s{0,2}(B?\d{1,3}))?"
-    r"|\bB(\d{1,3}(?:\.\d)?)\b(?:\s{0,2}(?:-|–|—|~)\s{0,2}B(\d{1,3})\b)?",
+    # ``Blocks 1, 2 and 4``, ``Block 1-3``, ``实验块 1、2``: a keyword, then a list of items.
+    rf"(?P<list>(?:blocks?|块)\s{{0,2}}{_ITEM}(?:{_LIST_SEP}{_ITEM})*)"
+    # ``B1``, ``B1–B3`` on their own.
+    r"|\bB(?P<one>\d{1,3}(?:\.\d)?)\b(?:\s{0,2}(?:-|–|—|~)\s{0,2}B(?P<last>\d{1,3})\b)?",
     re.IGNORECASE,
 )
+_ITEM_IN_LIST = re.compile(
+    r"(?P<first>B?\d{1,3}(?:\.\d)?)(?!\w|\.\d)(?:\s{0,2}(?:-|–|—|~|to|到|至)\s{0,2}(?P<last>B?\d{1,3}))?"
+    r"|(?-i:(?P<letter>[A-Z]))(?![\w])",
+    re.IGNORECASE,
+)
+_MAX_RANGE = 20
 
 
 def block_refs(text: str, known: frozenset[str] = frozenset()) -> tuple[str, ...]:
@@ -199,32 +273,46 @@ def block_refs(text: str, known: frozenset[str] = frozenset()) -> tuple[str, ...
 
     Args:
         text: a ``Runs``/``Linked Blocks`` cell or a sentence (``B1 + B2``, ``Blocks 1-3``,
-            ``B0–B3``, ``Block A``).
+            ``B0–B3``, ``Block A``, ``Blocks 1, 2``, ``Block 1 and 2``, ``实验块 1、2``).
+            Lists are expanded only after the word Block(s)/块, so ``B1 configs 1, 2`` is B1.
         known: ids of the plan's blocks that are not ``B<n>`` (``A``, ``P0``, ``E3``), matched
             as whole words.
 
     Returns:
         The referenced block ids.
     """
-    refs: list[str] = []
+    # A dict keeps first-seen order and makes the duplicate check constant-time.
+    refs: dict[str, None] = {}
 
     def add(ref: str) -> None:
-        if ref not in refs:
-            refs.append(ref)
+        refs.setdefault(ref, None)
 
-    for match in _REF.finditer(text):
-        first = match.group(1) or match.group(3)
-        last = match.group(2) or match.group(4)
+    def add_range(first: str, last: str | None) -> None:
         start = normalise_block_id(first)
-        if first.isalpha() and len(first) == 1:
-            start = first.upper()
         add(start)
         if last:
             lo_text = start[1:]
             hi_text = normalise_block_id(last)[1:]
-            if lo_text.isdigit() and hi_text.isdigit() and 0 <= int(hi_text) - int(lo_text) <= 20:
+            if (
+                lo_text.isdigit()
+                and hi_text.isdigit()
+                and 0 <= int(hi_text) - int(lo_text) <= _MAX_RANGE
+            ):
                 for n in range(int(lo_text) + 1, int(hi_text) + 1):
                     add(f"B{n}")
+
+    for match in _REF.finditer(text):
+        if match.group("list"):
+            listed = match.group("list")
+            # Skip the keyword itself (``blocks`` contains the letter-free prefix only).
+            body = re.sub(r"^(?:blocks?|块)", "", listed, flags=re.IGNORECASE)
+            for item in _ITEM_IN_LIST.finditer(body):
+                if item.group("letter"):
+                    add(item.group("letter"))
+                else:
+                    add_range(item.group("first"), item.group("last"))
+        else:
+            add_range("B" + match.group("one"), match.group("last"))
     if known:
         for word in re.findall(r"[A-Za-z]{1,4}\d{0,3}(?:\.\d{1,2})?", text):
             if word in known:

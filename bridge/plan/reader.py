@@ -15,7 +15,7 @@ import attrs
 from bridge.plan.blocks import match_block_heading, read_block, read_fields
 from bridge.plan.milestones import read_milestones
 from bridge.plan.model import Block, Budget, Claim, Risk, Section
-from bridge.plan.quantities import block_refs, gpu_hours, number_upper
+from bridge.plan.quantities import block_refs, gpu_hours, number_upper, stated_seed_count
 from bridge.plan.text import Document, Heading, Table, plain
 from bridge.plan.vocabulary import section_kind
 
@@ -378,8 +378,11 @@ def read_plan_document(doc: Document) -> PlanParts:
 
     claims = _claims(doc, kinds["claims"], warnings) if "claims" in kinds else []
     blocks = _blocks(doc, kinds.get("blocks"), used)
+    warnings.extend(_seed_disagreements(blocks))
     known = frozenset(b.id for b in blocks if not re.fullmatch(r"B\d+(?:\.\d+)?", b.id))
-    milestones, milestone_warnings = read_milestones(doc, kinds.get("run_order"), known, used)
+    milestones, milestone_warnings = read_milestones(
+        doc, kinds.get("run_order"), known, used, frozenset(b.id for b in blocks)
+    )
     warnings.extend(milestone_warnings)
     budget = _budget(doc, kinds.get("budget"), header)
     risks = _risks(doc, kinds["risks"]) if "risks" in kinds else []
@@ -439,6 +442,29 @@ def read_plan_document(doc: Document) -> PlanParts:
         warnings=tuple(warnings),
         links=tuple(links),
     )
+
+
+def _seed_disagreements(blocks: list[Block]) -> list[tuple[int, str]]:
+    """
+    Warn where a block writes seed values and also states a different number of seeds
+    (``Seed: 42 (run 3 seeds only if ...)``): the values are used, and the user should know.
+    """
+    warnings: list[tuple[int, str]] = []
+    for block in blocks:
+        if not block.seeds:
+            continue
+        stated = stated_seed_count(f"{block.heading}\n{block.text}")
+        if stated is not None and stated != len(block.seeds):
+            shown = ", ".join(str(s) for s in block.seeds[:10])
+            more = ", …" if len(block.seeds) > 10 else ""
+            warnings.append(
+                (
+                    block.line,
+                    f"block {block.id} writes {len(block.seeds)} seed value(s) ({shown}{more}) "
+                    f"but also says {stated} seeds; the written values are used",
+                )
+            )
+    return warnings
 
 
 def _blocks(doc: Document, section: Heading | None, used: set[int]) -> list[Block]:

@@ -18,7 +18,8 @@ import attrs
 
 from bridge.errors import ConfigError
 from bridge.plan.config import Config, RunEntry, SystemConfig
-from bridge.plan.model import Milestone, Plan, PlanWarning
+from bridge.plan.model import Milestone, Plan, PlanWarning, TrackerRun
+from bridge.plan.quantities import block_refs
 from bridge.plan.templates import placeholders
 
 __all__ = ["RunSpec", "build_runs", "match_system"]
@@ -131,21 +132,108 @@ class _Draft:
     line: int = 0
 
 
-def _tracker_drafts(plan: Plan) -> list[_Draft]:
+def _system_key(name: str) -> str:
+    """
+    A system name for exact comparison: without Markdown marks, case and repeated spaces.
+    """
+    return " ".join(name.replace("`", "").replace("*", "").split()).casefold()
+
+
+@attrs.frozen(kw_only=True)
+class _Assignment:
+    """
+    Which block a tracker run belongs to, and why when it is not certain.
+
+    Args:
+        block: the block id, ``""`` when the evidence does not name one.
+        doubt: ``""`` when certain; otherwise a key grouping runs with the same doubt.
+        message: the warning for the group (``{runs}`` stands for the run ids).
+    """
+
+    block: str
+    doubt: str = ""
+    message: str = ""
+
+
+class _BlockEvidence:
+    """
+    The plan facts used to place tracker runs in blocks: block ids, each block's compared
+    systems and each milestone's blocks.
+    """
+
+    def __init__(self, plan: Plan) -> None:
+        self.order = [b.id for b in plan.blocks]
+        self.ids = set(self.order)
+        self.known = frozenset(b for b in self.order if not re.fullmatch(r"B\d+(?:\.\d+)?", b))
+        self.by_system: dict[str, list[str]] = {}
+        for block in plan.blocks:
+            for system in block.systems:
+                holders = self.by_system.setdefault(_system_key(system), [])
+                if block.id not in holders:
+                    holders.append(block.id)
+        self.milestone_blocks = {
+            m.id: [b for b in m.blocks if b in self.ids] for m in plan.milestones
+        }
+
+    def assign(self, run: TrackerRun) -> _Assignment:
+        """
+        The block of one tracker run, from the best evidence there is: the Block column; a
+        single block named in the Notes (or a Milestone cell that names a block, not a
+        milestone); the block whose compared systems list the run's system exactly (ignoring
+        case), preferring the run's milestone's blocks; the milestone's only block.
+        """
+        if run.block:
+            return _Assignment(block=run.block)
+        noted = [b for b in block_refs(run.notes, self.known) if b in self.ids]
+        if len(noted) == 1:
+            return _Assignment(block=noted[0])
+        if run.milestone in self.ids and run.milestone not in self.milestone_blocks:
+            return _Assignment(block=run.milestone)
+        in_milestone = self.milestone_blocks.get(run.milestone, [])
+        holders = self.by_system.get(_system_key(run.system), []) if run.system else []
+        candidates = [b for b in in_milestone if b in holders] or holders
+        if len(candidates) == 1:
+            return _Assignment(block=candidates[0])
+        if candidates:
+            listed = ", ".join(candidates)
+            return _Assignment(
+                block=candidates[0],
+                doubt=f"system|{run.milestone}|{_system_key(run.system)}|{listed}",
+                message=(
+                    f"runs {{runs}} (system {run.system!r}) fit blocks {listed}, which all "
+                    f"list that system; they are counted under {candidates[0]} (the first). "
+                    "Add a Block column to the tracker to say which"
+                ),
+            )
+        if len(in_milestone) == 1:
+            return _Assignment(block=in_milestone[0])
+        if len(in_milestone) > 1:
+            listed = ", ".join(in_milestone)
+            return _Assignment(
+                block="",
+                doubt=f"milestone|{run.milestone}|{listed}",
+                message=(
+                    f"runs {{runs}} of milestone {run.milestone} could belong to any of its "
+                    f"blocks {listed} (no Block column, and their system is not one a block "
+                    "lists); they are left without a block. Add a Block column to the tracker"
+                ),
+            )
+        return _Assignment(block="")
+
+
+def _tracker_drafts(plan: Plan, warnings: list[PlanWarning]) -> list[_Draft]:
     drafts = []
-    block_ids = {b.id for b in plan.blocks}
+    evidence = _BlockEvidence(plan)
+    doubts: dict[str, tuple[TrackerRun, str, list[str]]] = {}
     for run in plan.tracker_runs:
-        block = run.block
-        if not block:
-            # A milestone that runs exactly one block gives the run its block.
-            for milestone in plan.milestones:
-                if milestone.id == run.milestone and len(milestone.blocks) == 1:
-                    block = milestone.blocks[0] if milestone.blocks[0] in block_ids else ""
+        assignment = evidence.assign(run)
+        if assignment.doubt:
+            doubts.setdefault(assignment.doubt, (run, assignment.message, []))[2].append(run.id)
         drafts.append(
             _Draft(
                 id=run.id,
                 milestone=run.milestone,
-                block=block,
+                block=assignment.block,
                 system=run.system,
                 seed=run.seed,
                 priority="nice" if run.priority in ("nice", "cut") else "must",
@@ -158,6 +246,13 @@ def _tracker_drafts(plan: Plan) -> list[_Draft]:
                 file=run.file,
                 line=run.line,
             )
+        )
+    for first, message, run_ids in doubts.values():
+        shown = ", ".join(run_ids[:8]) + (
+            f" and {len(run_ids) - 8} more" if len(run_ids) > 8 else ""
+        )
+        warnings.append(
+            PlanWarning(file=first.file, line=first.line, message=message.format(runs=shown))
         )
     return drafts
 
@@ -303,7 +398,7 @@ def build_runs(
             ``depends_on`` names an unknown run.
     """
     warnings: list[PlanWarning] = []
-    drafts = _tracker_drafts(plan)
+    drafts = _tracker_drafts(plan, warnings)
     by_id = {d.id: d for d in drafts}
     config_file = str(config.path) if config.path else "bridge.toml"
     for entry in config.runs:

@@ -1,0 +1,329 @@
+"""
+Parser bugs found by running the real pipeline, each pinned by a regression test.
+
+Every expectation was written by reading the plan text (the quickstart example, the corpus files
+or the small plans below), not by running the parser.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bridge.plan import load_plan, load_project, parse_plan_text
+from bridge.plan.milestones import name_from_goal
+from bridge.plan.quantities import block_refs, seeds, stated_seed_count
+from tests.plan.corpus import REPO_ROOT, as_project, corpus, plan_dirs
+
+QUICKSTART = REPO_ROOT / "examples" / "quickstart"
+needs_corpus = pytest.mark.skipif(not plan_dirs(), reason="shared corpus not found (BRIDGE_SHARED)")
+
+
+def write(root: Path, relative: str, text: str) -> Path:
+    path = root / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+class TestQuickstart:
+    def test_milestone_blocks_expand_block_lists(self) -> None:
+        """M2's Runs cell says `(Blocks 1, 2)` and M3's `(Blocks 3, 4)`: both blocks are kept."""
+        plan = load_plan(QUICKSTART / "refine-logs" / "EXPERIMENT_PLAN.md")
+        assert [(m.id, m.blocks) for m in plan.milestones] == [
+            ("M0", ("B0",)),
+            ("M1", ("B1",)),
+            ("M2", ("B1", "B2")),
+            ("M3", ("B3", "B4")),
+        ]
+
+    def test_milestone_names_come_from_the_goal_column(self) -> None:
+        """The table has no Name column and bare `M0` cells: the Goal gives the name, goal kept."""
+        plan = load_plan(QUICKSTART / "refine-logs" / "EXPERIMENT_PLAN.md")
+        assert [m.name for m in plan.milestones] == ["Sanity", "Baseline", "Main", "Ablation"]
+        assert [m.goal for m in plan.milestones] == ["Sanity", "Baseline", "Main", "Ablation"]
+
+    def test_split_seed_is_not_a_run_seed(self) -> None:
+        """`split seed 1936` is no run seed; `3 seeds (0, 1, 2)` and `3 seeds: 0, 1, 2` are 3."""
+        plan = load_plan(QUICKSTART / "refine-logs" / "EXPERIMENT_PLAN.md")
+        assert [(b.id, b.seeds, b.seed_count) for b in plan.blocks] == [
+            ("B0", (0,), 1),
+            ("B1", (0, 1, 2), 3),
+            ("B2", (0, 1, 2), 3),
+            ("B3", (0, 1, 2), 3),
+            ("B4", (0, 1, 2), 3),
+        ]
+
+    def test_runs_follow_the_block_that_lists_their_system(self) -> None:
+        """R012-R014 (no feature scaling) are B4's; R015-R020 B3's; M2's shared runs go to B1."""
+        project = load_project(QUICKSTART)
+        blocks = {r.id: r.block for r in project.runs}
+        assert [blocks[f"R{n:03d}"] for n in range(1, 21)] == (
+            ["B0"] * 2 + ["B1"] * 3 + ["B1"] * 6 + ["B4"] * 3 + ["B3"] * 6
+        )
+
+    def test_shared_runs_are_reported(self) -> None:
+        """Perceptron and Logistic regression are listed by both B1 and B2: one warning each."""
+        project = load_project(QUICKSTART)
+        shared = [w.message for w in project.warnings if "fit blocks B1, B2" in w.message]
+        assert len(shared) == 2
+        assert "R006, R007, R008" in shared[0] and "'Perceptron'" in shared[0]
+        assert "R009, R010, R011" in shared[1] and "'Logistic regression'" in shared[1]
+
+
+class TestBlockRefs:
+    @pytest.mark.parametrize(
+        ("text", "refs"),
+        [
+            ("R006-R011 (Blocks 1, 2)", ("B1", "B2")),
+            ("B1–B3", ("B1", "B2", "B3")),
+            ("Block 1 and 2", ("B1", "B2")),
+            ("Blocks 1 and 2.", ("B1", "B2")),
+            ("实验块 1、2", ("B1", "B2")),
+            ("块 1 和 块 3", ("B1", "B3")),
+            ("Blocks 1 to 3", ("B1", "B2", "B3")),
+            ("Blocks 1-2, 4", ("B1", "B2", "B4")),
+            ("Blocks A and B", ("A", "B")),
+            ("Block 1.5 and 2", ("B1.5", "B2")),
+            ("Complete Block 5 evidence", ("B5",)),
+        ],
+    )
+    def test_lists_after_the_word_block_expand(self, text: str, refs: tuple[str, ...]) -> None:
+        """A list or range after Block(s)/块 names every block in it."""
+        assert block_refs(text) == refs
+
+    @pytest.mark.parametrize(
+        ("text", "refs"),
+        [
+            ("B1 configs 1, 2, 3 (LLM-only)", ("B1",)),
+            ("B2 variants 1-3, paired seeds", ("B2",)),
+            ("Block 1, 2 GPUs", ("B1",)),
+            ("Block 1 and a smoke test", ("B1",)),
+        ],
+    )
+    def test_other_numbers_are_not_blocks(self, text: str, refs: tuple[str, ...]) -> None:
+        """Numbers after a bare `B1`, numbers with a unit and lower-case words are not blocks."""
+        assert block_refs(text) == refs
+
+
+class TestSeeds:
+    @pytest.mark.parametrize(
+        ("text", "values", "count"),
+        [
+            ("split seed 1936; 3 seeds (0, 1, 2).", (0, 1, 2), 3),
+            ("split seed 1936, seed 0", (0,), 1),
+            ("3 seeds: 0, 1, 2; runs shared with Block 1", (0, 1, 2), 3),
+            ("seeds 0, 1 and 2.", (0, 1, 2), 3),
+            ("data seed 7, bootstrap seeds 0-999", (), None),
+            ("seeds 0, 30 epochs", (), None),
+            ("fixed split (split seed 1936), 5 seeds", (), 5),
+        ],
+    )
+    def test_only_run_seeds_count(
+        self, text: str, values: tuple[int, ...], count: int | None
+    ) -> None:
+        """Lists count their items; seeds of splits, data or bootstraps are ignored."""
+        assert seeds(text) == (values, count)
+
+    @pytest.mark.parametrize(
+        ("text", "count"),
+        [
+            ("Seed: 42 (run 3 seeds only if margins are tight)", 3),
+            ("Stage B packed GPU 5 seeds `201/202/203`", None),
+            ("LGGSN_ORFN=1 SEEDS=1..25", None),
+            ("3 split seeds, then three seeds per system", 3),
+            ("no randomness", None),
+        ],
+    )
+    def test_stated_count(self, text: str, count: int | None) -> None:
+        """A count in words is found; a number belonging to a GPU or an assignment is not one."""
+        assert stated_seed_count(text) == count
+
+    def test_disagreeing_count_warns(self) -> None:
+        """Values and a different stated count: the values are used and a warning says so."""
+        plan = parse_plan_text(
+            "# P\n\n## Experiment Blocks\n\n### Block 1: Main\n"
+            "- **Setup details**: seed 42 (run 3 seeds only if margins are tight)\n"
+        )
+        block = plan.blocks[0]
+        assert (block.seeds, block.seed_count) == ((42,), 1)
+        assert any("says 3 seeds" in w.message and w.line == 5 for w in plan.warnings)
+
+
+class TestMilestoneNames:
+    @pytest.mark.parametrize(
+        ("goal", "name"),
+        [
+            ("Sanity", "Sanity"),
+            ("Sanity: the pipeline runs end to end", "Sanity"),
+            ("Baseline — reproduce the reference numbers", "Baseline"),
+            ("验证数据与指标", "验证数据与指标"),
+            ("", ""),
+            (
+                "Produce finalized training labels with self-consistency and counterfactual "
+                "verification, then freeze them",
+                "Produce finalized training labels with self-consistency and…",
+            ),
+            (
+                "Reproduce the strong baselines on the held-out split first; then compare",
+                "Reproduce the strong baselines on the held-out split first",
+            ),
+        ],
+    )
+    def test_name_from_goal(self, goal: str, name: str) -> None:
+        """The leading phrase before a colon or spaced dash, else the short goal, else a clause."""
+        assert name_from_goal(goal) == name
+
+    def test_name_column_wins_over_goal(self) -> None:
+        """A Name column gives the name; the milestone cell's own name beats both."""
+        plan = parse_plan_text(
+            "# P\n\n## Run Order and Milestones\n\n"
+            "| Milestone | Name | Goal | Runs |\n|---|---|---|---|\n"
+            "| M0 | Smoke | Sanity: it runs | B1 |\n"
+            "| M1: Main | Other | Main result | B1 |\n"
+            "| M2 | | Ablation — parts | B1 |\n"
+        )
+        assert [(m.name, m.goal) for m in plan.milestones] == [
+            ("Smoke", "Sanity: it runs"),
+            ("Main", "Main result"),
+            ("Ablation", "Ablation — parts"),
+        ]
+
+    def test_a_date_is_not_a_name(self) -> None:
+        """`M0 — Aug 2` and `M1 (Week 3)` give dates, not names: the goal names them."""
+        plan = parse_plan_text(
+            "# P\n\n## Run Order and Milestones\n\n"
+            "| Milestone | Goal | Runs |\n|---|---|---|\n"
+            "| M0 — Aug 2 | Seal scope | - |\n"
+            "| M1 (Week 3) | Train: main runs | - |\n"
+            "| M2 Sanity (W1–W3) | Other | - |\n"
+        )
+        assert [m.name for m in plan.milestones] == ["Seal scope", "Train", "Sanity (W1–W3)"]
+
+    def test_goal_label_is_not_part_of_the_goal(self) -> None:
+        """A milestone section's `**Goal:** ...` line is its goal, without the label."""
+        plan = parse_plan_text(
+            "# P\n\n## Run Order\n\n### M0: Data\n\nSome context first.\n\n"
+            "**Goal:** Produce labels.\n\n### M1: Train\n\n- [ ] Train the model\n"
+        )
+        assert [(m.id, m.name, m.goal) for m in plan.milestones] == [
+            ("M0", "Data", "Produce labels."),
+            ("M1", "Train", "Train the model"),
+        ]
+
+
+PLAN = """# Experiment Plan: Toy
+
+## Experiment Blocks
+
+### Block 1: Main
+- **Compared systems**: Baseline, Method
+- **Setup details**: 2 seeds {0, 1}
+
+### Block 2: Ablation
+- **Compared systems**: Method, Method (no X)
+
+### Block 3: Extra
+- **Compared systems**: Probe
+
+## Run Order and Milestones
+
+| Milestone | Goal | Runs |
+|---|---|---|
+| M0 | Sanity | Block 1 |
+| M1 | Main | Blocks 1, 2 |
+| M2 | Extra | Blocks 2 and 3 |
+"""
+
+TRACKER = """# Experiment Tracker
+
+| Run ID | Milestone | Block | System / Variant | Status | Notes |
+|---|---|---|---|---|---|
+| R001 | M0 | | Baseline | TODO | seed 0 |
+| R002 | M1 | B2 | Baseline | TODO | explicit column |
+| R003 | M1 | | method (NO x) | TODO | case differs |
+| R004 | M1 | | Method | TODO | in B1 and B2 |
+| R005 | M1 | | Mystery | TODO | no system match |
+| R006 | M2 | | Mystery | TODO | for B3 |
+| R007 | M2 | | Probe | TODO | |
+| R008 | M9 | | Method (no X) | TODO | milestone unknown |
+"""
+
+
+class TestRunBlocks:
+    def test_evidence_order(self, tmp_path: Path) -> None:
+        """Block column, then a block in the notes, then the system, then the milestone's block."""
+        write(tmp_path, "refine-logs/EXPERIMENT_PLAN.md", PLAN)
+        write(tmp_path, "refine-logs/EXPERIMENT_TRACKER.md", TRACKER)
+        project = load_project(tmp_path)
+        assert {r.id: r.block for r in project.runs} == {
+            "R001": "B1",  # M0 runs only Block 1
+            "R002": "B2",  # the Block column wins over the system (Baseline is B1's)
+            "R003": "B2",  # only B2 lists "Method (no X)", compared ignoring case
+            "R004": "B1",  # B1 and B2 both list Method: the first, with a warning
+            "R005": "",  # M1 has B1 and B2 and neither lists Mystery: no guess, a warning
+            "R006": "B3",  # the notes name B3
+            "R007": "B3",  # only B3 lists Probe
+            "R008": "B2",  # no such milestone, but only B2 lists the system
+        }
+        messages = [w.message for w in project.warnings]
+        assert any("R004" in m and "B1, B2" in m and "counted under B1" in m for m in messages)
+        assert any("R005" in m and "left without a block" in m for m in messages)
+        assert not any("R003" in m or "R007" in m for m in messages)
+
+    def test_milestone_mentions_of_unknown_blocks_warn(self) -> None:
+        """A Runs cell naming `B0–B2` in a plan whose blocks are A and B keeps no such block."""
+        plan = parse_plan_text(
+            "# P\n\n## Experiment Blocks\n\n### Block A: One\n- Setup: x\n\n"
+            "### Block B: Two\n- Setup: y\n\n## Run Order and Milestones\n\n"
+            "| Milestone | Goal | Runs |\n|---|---|---|\n"
+            "| M0 | Compare | Block A vs baselines B0–B2 |\n"
+        )
+        assert plan.milestones[0].blocks == ("A",)
+        assert any(
+            "M0 mentions B0, B1, B2, which are not blocks" in w.message for w in plan.warnings
+        )
+
+
+@needs_corpus
+class TestCorpusMilestones:
+    def test_006_goal_names_a_block(self) -> None:
+        """006: M0's Goal is `Complete Block 5 evidence` and its Runs cell only run ids."""
+        plan = load_plan(corpus("006") / "EXPERIMENT_PLAN.md")
+        assert plan.milestones[0].id == "M0" and plan.milestones[0].blocks == ("B5",)
+        assert plan.milestones[0].name == "S3 Polish"
+
+    def test_005_goal_adds_blocks(self) -> None:
+        """005: M5's Goal `B6 + B7 nice-to-haves` and Runs `(B5 reuse ...)` give B5, B6, B7."""
+        plan = load_plan(corpus("005") / "EXPERIMENT_PLAN.md")
+        m5 = next(m for m in plan.milestones if m.id == "M5")
+        assert m5.blocks == ("B5", "B6", "B7")
+
+    def test_002_names_from_goals(self) -> None:
+        """002: `M0 | Sanity and instrumentation | ...` has no name but its goal."""
+        plan = load_plan(corpus("002") / "EXPERIMENT_PLAN.md")
+        assert plan.milestones[0].name == "Sanity and instrumentation"
+        assert plan.milestones[2].name == "Main mechanism test"
+
+    def test_038_dated_milestones_take_the_goal(self) -> None:
+        """038's target plan: `| M0 — Aug 2 | Seal scope and metrics | ...` is named by its goal."""
+        plan = load_plan(corpus("038") / "EXPERIMENT_PLAN.md")
+        assert [(m.id, m.name) for m in plan.milestones][:2] == [
+            ("M0", "Seal scope and metrics"),
+            ("M1", "Remove HIP export bottleneck"),
+        ]
+
+    def test_029_baselines_are_not_blocks(self) -> None:
+        """029 has no block headings; `baseline B0–B4` in its milestone sections are baselines."""
+        plan = load_plan(corpus("029") / "EXPERIMENT_PLAN.md")
+        assert plan.blocks == ()
+        assert all(m.blocks == () for m in plan.milestones)
+        assert plan.milestones[0].goal.startswith("prove the project skeleton works")
+
+    def test_027_milestone_cell_naming_a_block(self, tmp_path: Path) -> None:
+        """027: tracker rows `R-B0-CAL | B0 | ...` put B0 in the Milestone column: block B0."""
+        project = load_project(as_project("027", tmp_path))
+        runs = {r.id: r for r in project.runs}
+        assert runs["R-B0-CAL"].block == "B0"
+        assert runs["R-B0-TRACE"].block == "B0"
