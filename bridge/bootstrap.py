@@ -28,6 +28,7 @@ __all__ = [
     "make_implementer",
     "make_notifier",
     "make_reviewer",
+    "validate",
 ]
 
 BACKENDS = ("local", "ssh", "vast", "modal")
@@ -105,6 +106,57 @@ def _remote_backend(name: str, table: Mapping[str, object], project: LoadedProje
     return cast(Backend, getattr(module, backend_name)(config, project.root))
 
 
+def validate(
+    project: LoadedProject,
+    *,
+    backend: bool = True,
+    implementer: bool = True,
+    reviewer: bool = True,
+    ablations: bool = True,
+) -> None:
+    """
+    Check every configured section before any work starts, so a mistake in ``[reviewer]``,
+    ``[implementer]``, ``[ablations]`` or the backend's section is an error now (exit 2), not
+    after hours of runs. Builds nothing that connects anywhere.
+
+    The flags leave out the ports an embedder passed in itself.
+
+    Raises:
+        ConfigError: naming the setting that is wrong or missing.
+    """
+    if implementer:
+        make_implementer(project)
+    if reviewer:
+        make_reviewer(project, {}, {})
+    if ablations:
+        make_ablation_planner(project)
+    name = project.options.backend
+    if not backend:
+        return
+    if name == "local":
+        make_backend(project)
+        return
+    if name not in _REMOTE:
+        raise ConfigError(
+            f"unknown backend {name!r}; choose one of {', '.join(BACKENDS)}", setting="backend"
+        )
+    table = project.config.backends.get(name)
+    if table is None:
+        make_backend(project)  # raises the ConfigError that names the missing section
+        return
+    module_name, config_name, _ = _REMOTE[name]
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise ConfigError(
+            f'backend = "{name}" needs the optional extra: pip install "bridge[{name}]" ({exc})',
+            setting="backend",
+        ) from exc
+    getattr(module, config_name).from_table(
+        table, file=_config_file(project), line_of=project.config.line_of
+    )
+
+
 def make_implementer(project: LoadedProject) -> Implementer:
     """
     Build the implementer ``[implementer]`` asks for (``ExistingCode`` without the section).
@@ -140,9 +192,8 @@ def make_ablation_planner(project: LoadedProject) -> AblationPlanner | None:
     """
     Build the ablation planner when ``[ablations]`` is configured; None otherwise.
     """
-    table = getattr(project.config, "ablations", None)
     return build_ablation_planner(
-        table or None, file=_config_file(project), line_of=project.config.line_of
+        project.config.ablations or None, file=_config_file(project), line_of=project.config.line_of
     )
 
 

@@ -76,7 +76,8 @@ class Bridge:
         options: option overrides (``{"max_parallel": 2}``), above every other source.
 
     Raises:
-        InputError: the plan or configuration is wrong (``PlanError``, ``ConfigError``).
+        InputError: the plan or configuration is wrong (``PlanError``, ``ConfigError``); every
+            configured section is checked here, before any work starts.
     """
 
     def __init__(
@@ -96,6 +97,13 @@ class Bridge:
     ) -> None:
         self.root = Path(project).resolve() if project else _project_root(plan_or_project)
         self.project = load_project(self.root, overrides=dict(options or {}))
+        bootstrap.validate(
+            self.project,
+            backend=backend is None,
+            implementer=implementer is None,
+            reviewer=reviewer is None,
+            ablations=ablation_planner is None,
+        )
         clock = clock or utc_now
         self._session = Session(
             self.root,

@@ -3,9 +3,9 @@
 
 ``[bridge]`` options, ``[run]`` defaults, ``[systems."<name>"]`` overrides, ``[[runs]]`` explicit
 runs, ``[grid]`` expansion, ``[metrics]``, ``[evaluation]``; ``[reviewer]``, ``[implementer]``,
-``[notify]`` and ``[backends.*]`` are kept raw for the modules that own them. Unknown tables and
-keys are errors naming the closest valid key and file:line; command templates are checked here,
-at load time, for unknown placeholders.
+``[notify]``, ``[ablations]`` and ``[backends.*]`` are kept raw for the modules that own them.
+Unknown tables and keys are errors naming the closest valid key and file:line; command templates
+are checked here, at load time, for unknown placeholders.
 """
 
 from __future__ import annotations
@@ -205,6 +205,7 @@ class Config:
     reviewer: Mapping[str, object] = attrs.field(factory=dict)
     implementer: Mapping[str, object] = attrs.field(factory=dict)
     notify: Mapping[str, object] = attrs.field(factory=dict)
+    ablations: Mapping[str, object] = attrs.field(factory=dict)
     backends: Mapping[str, Mapping[str, object]] = attrs.field(factory=dict)
     evaluation: Mapping[str, str] = attrs.field(factory=dict)
     key_lines: Mapping[str, int] = attrs.field(factory=dict)
@@ -245,6 +246,7 @@ _TOP = (
     "reviewer",
     "implementer",
     "notify",
+    "ablations",
     "backends",
 )
 _RUN_KEYS = (
@@ -541,6 +543,7 @@ def load_config(path: Path | None) -> Config:
         reviewer=reader.table(data.get("reviewer", {}), "reviewer"),
         implementer=reader.table(data.get("implementer", {}), "implementer"),
         notify=reader.table(data.get("notify", {}), "notify"),
+        ablations=reader.table(data.get("ablations", {}), "ablations"),
         backends=backends,
         evaluation=evaluation,
         key_lines=lines,

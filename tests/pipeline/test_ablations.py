@@ -157,3 +157,32 @@ class TestAgentCLIAblationPlanner:
     def test_empty_array_is_no_proposal(self) -> None:
         """[] means the planner proposes nothing."""
         assert parse_proposals("Nothing worth it: []", ()) == ()
+
+
+class TestConfiguredPlanner:
+    def test_ablations_table_runs_the_agent_command(self, quickstart: Path) -> None:
+        """`[ablations] command = [...]` in bridge.toml is the planner the pipeline asks."""
+        script = quickstart / "planner.py"
+        script.write_text(
+            "import sys\n"
+            'print(\'[{"block": "B3", "system": "Logistic regression (petal features only)", '
+            '"seed": 9}]\')\n'
+        )
+        with (quickstart / "bridge.toml").open("a") as toml:
+            toml.write(
+                f'\n[ablations]\ncommand = ["{sys.executable}", "planner.py", "{{prompt_file}}"]\n'
+            )
+        bridge = Bridge(quickstart, store=InMemoryEventStore(), backend=FakeBackend(_outcome))
+        assert bridge.run() is Stage.AWAITING_APPROVAL
+        state = bridge.status()
+        assert state.ablations is not None and state.ablations.planner == "agent"
+        assert state.runs["A001"].spec.seed == 9
+
+    def test_unknown_ablations_key_is_a_config_error(self, quickstart: Path) -> None:
+        """A misspelt key in [ablations] is refused naming the setting."""
+        from bridge.errors import ConfigError
+
+        with (quickstart / "bridge.toml").open("a") as toml:
+            toml.write('\n[ablations]\ncomand = ["x"]\n')
+        with pytest.raises(ConfigError, match="ablations"):  # at construction, before any work
+            Bridge(quickstart, store=InMemoryEventStore(), backend=FakeBackend(_outcome))

@@ -52,8 +52,7 @@ class TestPlot:
         bridge = Bridge(collected)
         try:
             series = {
-                block: {s: m for s, m, _ in bars}
-                for block, _, bars in plot.series(bridge.status())
+                block: {s: m for s, m, _ in bars} for block, _, bars in plot.series(bridge.status())
             }
         finally:
             bridge.close()
