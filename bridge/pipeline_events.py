@@ -119,6 +119,7 @@ def plan_events(project: LoadedProject) -> list[tuple[str, Sequence[Any]]]:
                         max_retries=run_cfg.max_retries,
                         oom_max_attempts=run_cfg.oom_max_attempts,
                         source=spec.source,
+                        notes=spec.notes,
                     )
                 ],
             )

@@ -54,6 +54,7 @@ class RunSpec:
         source: ``tracker``, ``config``, ``proposed`` or ``grid``.
         file: where the run came from.
         line: 1-based line there.
+        notes: the tracker row's Notes, as written (kept in the tracker bridge writes).
     """
 
     id: str
@@ -79,6 +80,7 @@ class RunSpec:
     source: str
     file: str
     line: int
+    notes: str = ""
 
 
 def _fold(name: str) -> str:
@@ -130,6 +132,7 @@ class _Draft:
     source: str = "config"
     file: str = ""
     line: int = 0
+    notes: str = ""
 
 
 def _system_key(name: str) -> str:
@@ -245,6 +248,7 @@ def _tracker_drafts(plan: Plan, warnings: list[PlanWarning]) -> list[_Draft]:
                 source="tracker",
                 file=run.file,
                 line=run.line,
+                notes=run.notes,
             )
         )
     for first, message, run_ids in doubts.values():
@@ -523,4 +527,5 @@ def _freeze(draft: _Draft, config: Config) -> RunSpec:
         source=draft.source,
         file=draft.file,
         line=draft.line,
+        notes=draft.notes,
     )

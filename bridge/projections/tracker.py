@@ -51,7 +51,7 @@ def status_word(run: RunView) -> str:
 def _notes(run: RunView) -> str:
     spec = run.spec
     parts: list[str] = []
-    if spec.seed is not None:
+    if spec.seed is not None and f"seed {spec.seed}" not in spec.notes:
         parts.append(f"seed {spec.seed}")
     attempt = run.current
     if attempt is not None:

@@ -7,6 +7,7 @@ or the small plans below), not by running the parser.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -63,9 +64,18 @@ class TestQuickstart:
             ["B0"] * 2 + ["B1"] * 3 + ["B1"] * 6 + ["B4"] * 3 + ["B3"] * 6
         )
 
-    def test_shared_runs_are_reported(self) -> None:
-        """Perceptron and Logistic regression are listed by both B1 and B2: one warning each."""
-        project = load_project(QUICKSTART)
+    def test_notes_naming_the_block_settle_it(self) -> None:
+        """The quickstart's Notes name block B1 for the shared runs: no ambiguity warning."""
+        assert load_project(QUICKSTART).warnings == ()
+
+    def test_shared_runs_are_reported(self, tmp_path: Path) -> None:
+        """Without a block in Notes, runs whose system B1 and B2 both list get one warning each."""
+        copy = Path(shutil.copytree(QUICKSTART, tmp_path / "q"))
+        tracker = copy / "refine-logs" / "EXPERIMENT_TRACKER.md"
+        tracker.write_text(
+            tracker.read_text().replace("; block B1, also compared in the training-rule block", "")
+        )
+        project = load_project(copy)
         shared = [w.message for w in project.warnings if "fit blocks B1, B2" in w.message]
         assert len(shared) == 2
         assert "R006, R007, R008" in shared[0] and "'Perceptron'" in shared[0]
