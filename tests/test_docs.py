@@ -37,3 +37,19 @@ class TestDocExamples:
         monkeypatch.setenv("PYTHONUNBUFFERED", "1")
         namespace: dict[str, object] = {"__name__": f"docs_example_{os.getpid()}"}
         exec(compile(code, where, "exec"), namespace)  # the docs are ours to run
+
+
+LINK = re.compile(r"\]\(([^)#\s]+\.(?:md|py|png))(?:#[^)]*)?\)")
+
+
+class TestDocLinks:
+    def test_relative_links_point_at_files(self) -> None:
+        """Every relative link in README.md and docs/ names a file that exists."""
+        broken = []
+        for path in [REPO / "README.md", *sorted((REPO / "docs").rglob("*.md"))]:
+            for target in LINK.findall(path.read_text(encoding="utf-8")):
+                if "://" in target or target == "results.png":
+                    continue
+                if not (path.parent / target).exists():
+                    broken.append(f"{path.relative_to(REPO)} → {target}")
+        assert broken == []
