@@ -9,11 +9,11 @@ exit 2, everything else 1)::
     ├── InputError                 bad input from the user: exit code 2
     │   ├── PlanError              a plan, tracker, proposal or idea file (file:line + message)
     │   ├── ConfigError            bridge.toml or an option (the setting's name, file:line if known)
-    │   └── UnknownRunError        a run id that the plan does not have
+    │   ├── UnknownRunError        a run id that the plan does not have
+    │   └── SecretError            a secret value was about to enter the log (from configuration)
     ├── TransitionError            an illegal stage or run-state transition (names the seq if any)
     ├── ConcurrencyError           optimistic-concurrency conflict on an event stream
     ├── IntegrityError             the hash chain or a projection does not match the log
-    ├── SecretError                a secret value was about to enter the log
     ├── LockedError                another bridge process holds the project lock
     ├── BackendError               a backend failed
     │   ├── BackendUnavailable     the backend cannot be reached or is not configured
@@ -147,9 +147,12 @@ class IntegrityError(BridgeError):
         super().__init__(message)
 
 
-class SecretError(BridgeError):
+class SecretError(InputError):
     """
     A value that looks like a secret was about to be written to the log.
+
+    Only user input carries such values (an ``env`` or ``args`` table in bridge.toml), so this is
+    bad input: put the secret in the environment and name the variable instead.
     """
 
 

@@ -23,7 +23,8 @@ def bridge(
 ) -> subprocess.CompletedProcess[str]:
     """Run the console script and capture its output."""
     assert BRIDGE is not None, "the bridge console script is not installed (pip install -e .)"
-    env = {**os.environ, "COLUMNS": "200"}
+    # The checkout under test, whatever editable install the console script came with.
+    env = {**os.environ, "COLUMNS": "200", "PYTHONPATH": str(REPO)}
     return subprocess.run(
         [BRIDGE, *args],
         capture_output=True,
@@ -108,6 +109,19 @@ class TestBadInput:
         assert result.returncode == 2
         assert "max_parallel" in result.stderr
         assert "Traceback" not in result.stderr
+
+    def test_secret_in_bridge_toml_is_refused(self, quickstart: Path) -> None:
+        """A token written into [run] env is refused (exit 2) without echoing its value."""
+        toml = quickstart / "bridge.toml"
+        toml.write_text(toml.read_text().replace(
+            'env = { PYTHONUNBUFFERED = "1" }',
+            'env = { PYTHONUNBUFFERED = "1", HF_TOKEN = "hf_s3cr3tvalue" }',
+        ))  # fmt: skip
+        result = bridge("run", "--plain", "--project", str(quickstart))
+        assert result.returncode == 2, result.stdout + result.stderr
+        assert "HF_TOKEN" in result.stderr
+        assert "hf_s3cr3tvalue" not in result.stderr + result.stdout
+        assert not list(quickstart.glob(".bridge/runs/*"))  # nothing ran
 
     def test_unknown_run_id_is_exit_2(self, quickstart: Path) -> None:
         """retry R999 on a project without such a run is bad input."""
