@@ -28,6 +28,7 @@ import orjson
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
 from bridge.errors import IntegrityError, SecretError
+from bridge.events.secrets import SECRET_VALUE, VALUE_PREFIXES
 from bridge.events.types import EVENT_TYPES, Event
 
 __all__ = [
@@ -392,12 +393,8 @@ _SECRET_NAME = re.compile(
 )
 _SAFE_SUFFIX = re.compile(r"(?:_env|_name|_file|_path|_id|_var)$", re.IGNORECASE)
 # Values that look like well-known credential formats, wherever they appear.
-_SECRET_VALUE = re.compile(
-    r"(?:sk-[A-Za-z0-9_\-]{20,}|ghp_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,}"
-    r"|AKIA[0-9A-Z]{16}|xox[bpas]-[A-Za-z0-9\-]{10,}|hf_[A-Za-z0-9]{30,})"
-)
-# Every alternative of _SECRET_VALUE starts with one of these (a test checks it).
-_VALUE_PREFIXES = ("sk-", "ghp_", "github_pat_", "AKIA", "xox", "hf_")
+_SECRET_VALUE = SECRET_VALUE
+_VALUE_PREFIXES = VALUE_PREFIXES
 
 
 def _substring_test(words: tuple[str, ...]) -> Callable[[str], bool]:

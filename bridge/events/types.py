@@ -19,6 +19,7 @@ from typing import Any, ClassVar, TypeVar
 import attrs
 
 from bridge.events.measurements import HistorySummary, MetricValue, QualityFlag, UnreadOutput
+from bridge.events.secrets import redact
 from bridge.events.values import Artifact, Finding, JobHandle, Slot
 
 __all__ = [
@@ -164,7 +165,7 @@ class StageEntered:
 
     stage: str
     trigger: str
-    reason: str = ""
+    reason: str = attrs.field(default="", converter=redact)
 
 
 @event("pipeline.blocked")
@@ -177,7 +178,7 @@ class PipelineBlocked:
     TYPE: ClassVar[str]
     SCHEMA_VERSION: ClassVar[int]
 
-    reason: str
+    reason: str = attrs.field(converter=redact)
     findings: tuple[Finding, ...] = ()
 
 
@@ -225,7 +226,7 @@ class CodeReviewed:
 
     reviewer: str
     findings: tuple[Finding, ...] = ()
-    text: str = ""
+    text: str = attrs.field(default="", converter=redact)
     local_only: bool = False
     model: str = ""
     round: int = 1
@@ -270,7 +271,7 @@ class SanityChecked:
 
     passed: bool
     signature: str = ""
-    detail: str = ""
+    detail: str = attrs.field(default="", converter=redact)
 
 
 @event("rescue.diagnosed")
@@ -285,7 +286,7 @@ class RescueDiagnosed:
 
     reviewer: str
     findings: tuple[Finding, ...] = ()
-    text: str = ""
+    text: str = attrs.field(default="", converter=redact)
 
 
 @event("milestone.completed")
@@ -315,7 +316,7 @@ class AblationsPlanned:
 
     planner: str
     outcome: str
-    reason: str = ""
+    reason: str = attrs.field(default="", converter=redact)
     runs: tuple[str, ...] = ()
 
 
@@ -331,7 +332,7 @@ class GateDecided:
 
     milestone: str
     proceed: bool
-    reason: str = ""
+    reason: str = attrs.field(default="", converter=redact)
 
 
 @event("budget.warned")
@@ -361,7 +362,7 @@ class CostRecorded:
 
     backend: str
     dollars: float = attrs.field(validator=_finite)
-    detail: str = ""
+    detail: str = attrs.field(default="", converter=redact)
 
 
 @event("orphans.reported")
@@ -516,9 +517,9 @@ class RunFailed:
     run_id: str
     attempt_id: str
     exit_code: int | None = None
-    reason: str = ""
+    reason: str = attrs.field(default="", converter=redact)
     oom: bool = False
-    log_tail: str = ""
+    log_tail: str = attrs.field(default="", converter=redact)
     gpu_seconds: float = attrs.field(default=0.0, validator=_finite)
 
 
@@ -550,7 +551,7 @@ class RunLost:
 
     run_id: str
     attempt_id: str
-    reason: str = ""
+    reason: str = attrs.field(default="", converter=redact)
     gpu_seconds: float = attrs.field(default=0.0, validator=_finite)
 
 
@@ -566,7 +567,7 @@ class RunCancelled:
 
     run_id: str
     attempt_id: str = ""
-    reason: str = ""
+    reason: str = attrs.field(default="", converter=redact)
     gpu_seconds: float = attrs.field(default=0.0, validator=_finite)
 
 
@@ -581,7 +582,7 @@ class RunRetryScheduled:
     SCHEMA_VERSION: ClassVar[int]
 
     run_id: str
-    reason: str = ""
+    reason: str = attrs.field(default="", converter=redact)
     not_before: datetime | None = None
     avoid_slots: tuple[Slot, ...] = ()
     manual: bool = False
@@ -598,7 +599,7 @@ class RunStuck:
     SCHEMA_VERSION: ClassVar[int]
 
     run_id: str
-    reason: str = ""
+    reason: str = attrs.field(default="", converter=redact)
 
 
 @event("run.overdue")

@@ -12,6 +12,8 @@ from collections.abc import Mapping
 
 import attrs
 
+from bridge.events.secrets import redact
+
 __all__ = ["Artifact", "Finding", "JobHandle", "Severity", "Slot"]
 
 
@@ -77,7 +79,7 @@ class Finding:
     """
 
     severity: Severity
-    message: str
+    message: str = attrs.field(converter=redact)
     file: str = ""
     line: int | None = None
     check: str = ""  # a stable id of the check that produced it, "" for free-text reviews

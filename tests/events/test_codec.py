@@ -114,3 +114,24 @@ class TestUpcasting:
         """Old data with no upcaster registered is refused, naming the type."""
         with pytest.raises(IntegrityError, match=r"no upcaster for run\.failed"):
             codec.decode("run.failed", 0, "{}")
+
+
+class TestRedaction:
+    def test_credentials_in_free_text_are_redacted_not_refused(self) -> None:
+        """A log tail quoting a key keeps the text and loses the key; the event still encodes."""
+        from bridge.events.types import RunFailed
+
+        key = "sk-" + "A1b2C3d4" * 4
+        evt = RunFailed(run_id="R1", attempt_id="a", log_tail=f"auth with {key} failed")
+        assert evt.log_tail == "auth with [redacted] failed"
+        assert key not in codec.encode(evt)[2]
+
+    @pytest.mark.parametrize(
+        "word", ["Mask-RCNN_resnet50_fpn_3x_coco_2017", "risk-sensitive_policy_gradient_v2_long"]
+    )
+    def test_words_containing_a_prefix_are_not_secrets(self, word: str) -> None:
+        """Model and method names that contain 'sk-' inside a word pass untouched."""
+        from bridge.events.types import RunFailed
+
+        assert RunFailed(run_id="R1", attempt_id="a", reason=word).reason == word
+        codec.encode(RunPlanned(run_id="R1", params={"model": word}))
