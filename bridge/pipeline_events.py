@@ -13,6 +13,7 @@ from typing import Any
 from bridge.adapters.metrics import MetricsSpec, RegexRule, extract_metrics, match_metric
 from bridge.errors import ConfigError
 from bridge.events import types as ev
+from bridge.events.secrets import redact
 from bridge.machine.fold import PipelineState
 from bridge.machine.measurements import QualityFlag, UnreadOutput, summarise_history
 from bridge.machine.ports import ProposedRun
@@ -82,7 +83,7 @@ def plan_events(project: LoadedProject) -> list[tuple[str, Sequence[Any]]]:
         options={
             name: str(getattr(options, name)).lower()
             if isinstance(getattr(options, name), bool)
-            else str(getattr(options, name))
+            else redact(str(getattr(options, name)))  # base_repo may carry a token
             for name in _option_names(options)
         },
         milestones=milestones,

@@ -22,12 +22,17 @@ SECRET_VALUE = re.compile(
 # Every alternative of SECRET_VALUE starts with one of these (a test checks it).
 VALUE_PREFIXES = ("sk-", "ghp_", "github_pat_", "AKIA", "xox", "hf_")
 REDACTED = "[redacted]"
+# user:password@ (or token@) in a URL: https://alice:hunter2@host/…, https://ghp_…@github.com
+URL_USERINFO = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]*://)[^/@\s:]+(?::[^/@\s]*)?@")
 
 
 def redact(text: str) -> str:
     """
-    Return ``text`` with every credential-shaped value replaced by ``[redacted]``. Idempotent.
+    Return ``text`` with every credential-shaped value, and the user/password part of every
+    URL, replaced by ``[redacted]``. Idempotent.
     """
+    if "@" in text and "://" in text:
+        text = URL_USERINFO.sub(rf"\g<scheme>{REDACTED}@", text)
     if not any(prefix in text for prefix in VALUE_PREFIXES):
         return text
     return SECRET_VALUE.sub(REDACTED, text)

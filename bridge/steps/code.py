@@ -9,6 +9,7 @@ from pathlib import Path
 
 from bridge.errors import ImplementError, ReviewError
 from bridge.events import types as ev
+from bridge.events.secrets import redact
 from bridge.events.values import Finding, Severity
 from bridge.machine.ports import ReviewRequest
 from bridge.pipeline_events import plan_events
@@ -41,7 +42,7 @@ def implement(s: Session, findings: Sequence[Finding] = (), *, trigger: str = "i
             "bridge",
             [
                 ev.BaseRepoCloned(
-                    url=s.project.options.base_repo,
+                    url=redact(s.project.options.base_repo),
                     path="base_repo",
                     commit=result.base_commit,
                 )
@@ -145,19 +146,36 @@ def review(s: Session) -> Step:
 def code_files(
     root: Path, commands: Mapping[str, Sequence[str]], limit: int = 200_000
 ) -> dict[str, str]:
+    """
+    The Python files a reviewer is shown: each command's entry script and the scripts beside
+    it, at most ``limit`` characters in all, and only files inside the project (a command
+    naming ``/elsewhere/train.py`` does not send ``/elsewhere`` to a remote reviewer).
+
+    Returns:
+        Path relative to the project → file text.
+    """
+    base = root.resolve()
     files: dict[str, str] = {}
     total = 0
+
+    def inside(path: Path) -> str | None:
+        resolved = path.resolve()
+        return str(resolved.relative_to(base)) if resolved.is_relative_to(base) else None
+
     for argv in commands.values():
         for token in argv:
-            if token.endswith(".py") and (root / token).is_file() and token not in files:
-                text = (root / token).read_text(errors="replace")
-                total += len(text)
-                if total > limit:
+            if not token.endswith(".py"):
+                continue
+            entry = inside(root / token)
+            if entry is None or entry in files or not (base / entry).is_file():
+                continue
+            for path in [base / entry, *sorted((base / entry).parent.glob("*.py"))]:
+                rel = inside(path)
+                if rel is None or rel in files or not path.is_file():
+                    continue
+                text = path.read_text(errors="replace")
+                if total + len(text) > limit:
                     return files
-                files[token] = text
-                for sibling in sorted((root / token).parent.glob("*.py")):
-                    rel = str(sibling.relative_to(root))
-                    if rel not in files and total + sibling.stat().st_size < limit:
-                        files[rel] = sibling.read_text(errors="replace")
-                        total += len(files[rel])
+                files[rel] = text
+                total += len(text)
     return files
