@@ -14,6 +14,8 @@ exit 2, everything else 1)::
     ├── TransitionError            an illegal stage or run-state transition (names the seq if any)
     ├── ConcurrencyError           optimistic-concurrency conflict on an event stream
     ├── IntegrityError             the hash chain or a projection does not match the log
+    ├── StoreError                 the event log cannot be read or written (not a database,
+    │                              locked past the timeout, disk full)
     ├── LockedError                another bridge process holds the project lock
     ├── BackendError               a backend failed
     │   ├── BackendUnavailable     the backend cannot be reached or is not configured
@@ -41,6 +43,7 @@ __all__ = [
     "PlanError",
     "ReviewError",
     "SecretError",
+    "StoreError",
     "TransitionError",
     "UnknownRunError",
 ]
@@ -145,6 +148,13 @@ class IntegrityError(BridgeError):
         self.seq = seq
         self.path = path
         super().__init__(message)
+
+
+class StoreError(BridgeError):
+    """
+    The event log cannot be opened, read or written: the file is not a bridge log, it stayed
+    locked past the busy timeout, or the disk is full. Nothing is written when this is raised.
+    """
 
 
 class SecretError(InputError):

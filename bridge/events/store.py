@@ -25,7 +25,7 @@ import attrs
 import orjson
 import sqlite_utils
 
-from bridge.errors import ConcurrencyError, IntegrityError
+from bridge.errors import ConcurrencyError, IntegrityError, StoreError
 from bridge.events import codec
 from bridge.events.types import Event
 
@@ -326,10 +326,14 @@ class SQLiteEventStore:
         self._conn = sqlite3.connect(
             self.path, isolation_level=None, timeout=busy_timeout, check_same_thread=False
         )
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        self._conn.execute("PRAGMA synchronous=FULL")
-        self._db = sqlite_utils.Database(self._conn)
-        self._create_schema()
+        try:
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute("PRAGMA synchronous=FULL")
+            self._db = sqlite_utils.Database(self._conn)
+            self._create_schema()
+        except sqlite3.DatabaseError as exc:
+            self._conn.close()
+            raise StoreError(f"{self.path}: cannot open the event log: {exc}") from exc
 
     def _create_schema(self) -> None:
         table = self._db.table("events")
@@ -367,8 +371,8 @@ class SQLiteEventStore:
         """
         encoded = _encode_all(events)  # refuses secrets before anything is stored
         conn = self._conn
-        conn.execute("BEGIN IMMEDIATE")
         try:
+            conn.execute("BEGIN IMMEDIATE")
             version = self._version(stream)
             if expected_version is not None and version != expected_version:
                 raise ConcurrencyError(
@@ -393,8 +397,13 @@ class SQLiteEventStore:
             raise ConcurrencyError(
                 f"stream {stream!r} was appended to concurrently: {exc}"
             ) from exc
+        except sqlite3.DatabaseError as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise StoreError(f"{self.path}: could not append to the event log: {exc}") from exc
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
             raise
         return version
 
@@ -426,7 +435,10 @@ class SQLiteEventStore:
         recorded_at = _EPOCH
         while True:
             params: tuple[Any, ...] = (after, stream) if stream is not None else (after,)
-            batch = execute(query, params).fetchall()
+            try:
+                batch = execute(query, params).fetchall()
+            except sqlite3.DatabaseError as exc:
+                raise StoreError(f"{self.path}: could not read the event log: {exc}") from exc
             for row in batch:
                 try:
                     evt = decode(row[3], row[4], row[8])

@@ -153,3 +153,31 @@ class TestConcurrentProcesses:
         assert rows[1].event.trigger in {"a", "b"}
         assert store.verify() is None
         store.close()
+
+
+class TestStoreErrors:
+    def test_a_file_that_is_not_a_log_is_a_clear_error(self, tmp_path: Path) -> None:
+        """Opening a non-database file raises StoreError naming it, not sqlite3's error."""
+        from bridge.errors import StoreError
+
+        path = tmp_path / "events.db"
+        path.write_bytes(b"this is not sqlite" * 100)
+        with pytest.raises(StoreError, match="cannot open the event log"):
+            SQLiteEventStore(path)
+
+    def test_locked_log_is_a_clear_error_and_nothing_is_written(self, tmp_path: Path) -> None:
+        """A writer holding the lock past the busy timeout gives StoreError, not a traceback."""
+        from bridge.errors import StoreError
+
+        path = tmp_path / "events.db"
+        store = SQLiteEventStore(path, busy_timeout=0.05)
+        other = sqlite3.connect(path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        try:
+            with pytest.raises(StoreError, match="could not append"):
+                store.append("bridge", [StageEntered(stage="PLANNED", trigger="x")], 0)
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        assert store.head() == 0
+        store.close()
