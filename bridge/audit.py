@@ -48,7 +48,8 @@ def open_store(project: Path, *, must_exist: bool = True) -> SQLiteEventStore:
     path = db_path(project)
     if must_exist and not path.exists():
         raise InputError(
-            f"{project}: no bridge event log at {path} — run `bridge run` (or `bridge plan`) first"
+            f"{project}: no bridge event log at {path} — "
+            "`bridge run` or `bridge advance` starts one"
         )
     return SQLiteEventStore(path)
 

@@ -20,7 +20,7 @@ from rich.console import Console
 from rich.table import Table
 
 from bridge import audit
-from bridge.errors import BridgeError, ConfigError, InputError, LockedError
+from bridge.errors import BridgeError, ConfigError, InputError, LockedError, UnknownRunError
 from bridge.machine.stages import RunState, Stage
 from bridge.pipeline import Bridge
 
@@ -258,9 +258,13 @@ def _cmd_cancel(args: argparse.Namespace, console: Console) -> int:
     bridge = _bridge(args)
     try:
         bridge.cancel(args.run)
+        run = bridge.status().runs[args.run]
     finally:
         bridge.close()
-    console.print(f"cancelled {args.run}")
+    if run.state is RunState.CANCELLED:
+        console.print(f"cancelled {args.run}")
+    else:  # it ended on its own while the cancel was on its way
+        console.print(f"{args.run} had already ended: {run.state.value}")
     return EXIT_OK
 
 
@@ -292,6 +296,8 @@ def _cmd_diagram(args: argparse.Namespace, console: Console) -> int:
 def _cmd_log(args: argparse.Namespace, console: Console) -> int:
     store = audit.open_store(_project(args))
     try:
+        if args.run and store.stream_version(f"run:{args.run}") == 0:
+            raise UnknownRunError(f"--run {args.run}: the log has no run {args.run!r}")
         rows = list(audit.timeline(store, run=args.run))
     finally:
         store.close()
@@ -421,7 +427,11 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
         cmd.add_argument("--project", default=".", help="project directory (default: .)")
-        cmd.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+        # SUPPRESS: `bridge --debug CMD` and `bridge CMD --debug` both work; the subcommand's
+        # default must not overwrite the top-level flag.
+        cmd.add_argument(
+            "--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks"
+        )
         cmd.add_argument(
             "-o",
             "--option",
@@ -529,6 +539,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.debug:
             raise
         errors.print(f"bridge: {type(exc).__name__}: {exc}", markup=False)
+        return EXIT_FAILURE
+    except OSError as exc:
+        # A path the user named that cannot be written or read (--out on a file, a read-only
+        # folder): one line naming it, not a traceback.
+        if args.debug:
+            raise
+        errors.print(f"bridge: error: {exc}", markup=False)
         return EXIT_FAILURE
     except KeyboardInterrupt:
         errors.print("bridge: interrupted")
