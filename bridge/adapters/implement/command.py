@@ -97,6 +97,8 @@ def run_agent(
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 text=True,
+                encoding="utf-8",
+                errors="replace",  # an agent printing other encodings is still read
                 start_new_session=True,
             )
         except OSError as err:
@@ -123,4 +125,6 @@ def _kill_group(process: subprocess.Popen[str]) -> None:
     # The agent may have started children (a shell, a test run); they share its session.
     with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGKILL)
-    process.communicate()
+    # Bounded: a grandchild that left the group (setsid) could hold the pipes open forever.
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.communicate(timeout=10)
