@@ -76,11 +76,13 @@ def discover(root: Path, *, compact: bool) -> dict[str, Path | None]:
     for key, relative in (("plan", PLAN), ("tracker", TRACKER), ("proposal", PROPOSAL)):
         path = root / relative
         looked.append(relative)
+        _refuse_non_file(path)
         found[key] = path if path.is_file() else None
     ideas_order = (*CANDIDATES, *REPORT) if compact else (*REPORT, *CANDIDATES)
     found["ideas"] = None
     for relative in ideas_order:
         looked.append(relative)
+        _refuse_non_file(root / relative)
         if (root / relative).is_file():
             found["ideas"] = root / relative
             break
@@ -94,7 +96,18 @@ def discover(root: Path, *, compact: bool) -> dict[str, Path | None]:
     return found
 
 
+def _refuse_non_file(path: Path) -> None:
+    """
+    An input path that exists but is not a file (a folder named EXPERIMENT_PLAN.md) is a
+    mistake to report, not a reason to fall back silently to the next input.
+    """
+    if path.exists() and not path.is_file():
+        raise PlanError(f"{path.name} exists but is not a file", file=str(path))
+
+
 _NATURAL = re.compile(r"(\d+)")
+# Run ids name directories here and on remote hosts, and travel in shell-quoted commands.
+_SAFE_RUN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
 
 
 def _natural(text: str) -> list[object]:
@@ -129,6 +142,8 @@ def load_project(
             file=str(root_path),
         )
     toml = root_path / "bridge.toml"
+    if toml.exists() and not toml.is_file():
+        raise ConfigError("bridge.toml exists but is not a file", file=str(toml))
     config = load_config(toml if toml.is_file() else None)
     options = Options()
     if config.bridge:
@@ -199,6 +214,14 @@ def load_project(
         if ids:
             runs, proposed, run_warnings = build_runs(
                 plan, config, milestones, sanity_first=options.sanity_first
+            )
+    for run in runs:
+        if not _SAFE_RUN_ID.fullmatch(run.id):
+            raise PlanError(
+                f"run id {run.id!r} cannot name a run directory: use letters, digits, '.', '_' "
+                "or '-' (starting with a letter or digit, at most 128 characters)",
+                file=run.file or None,
+                line=run.line or None,
             )
     warnings = list(plan.warnings) + run_warnings
     if not runs:
