@@ -110,6 +110,9 @@ def job_script(
     a = shlex.quote(attempt)
     lines = [
         f"A={a}",
+        # The job records its own pid first: a launcher cut off right after `&` must not leave
+        # a running job that looks like a launch that never happened (it would run twice).
+        'echo "$$" > "$A/pid.tmp" && mv -f "$A/pid.tmp" "$A/pid"',
         'bridge_finish() { printf \'%s\\n\' "$1" > "$A/exit_code.tmp" '
         '&& mv -f "$A/exit_code.tmp" "$A/exit_code"; exit "$1"; }',
         f"cd -- {shlex.quote(workdir)} || {{ echo 'bridge: cannot enter the working directory' "
@@ -165,8 +168,7 @@ def launch_script(*, attempt: str, job: str) -> str:
         'mkdir -p -- "$A/output" || exit 1\n'
         f'printf "%s" {shlex.quote(job)} > "$A/job.sh" || exit 1\n'
         'nohup setsid bash "$A/job.sh" > "$A/stdout.log" 2> "$A/stderr.log" < /dev/null &\n'
-        'pid=$!\necho "$pid" > "$A/pid.tmp" && mv -f "$A/pid.tmp" "$A/pid"\n'
-        'echo "launched $pid"\n'
+        'echo "launched $!"\n'
     )
 
 
