@@ -36,6 +36,7 @@ from bridge.machine.scheduler import (
     WarnBudget,
     decide,
     phase_done,
+    sanity_milestones,
 )
 from bridge.machine.stages import RunState
 from bridge.plan import render_argv
@@ -44,6 +45,7 @@ __all__ = ["Dispatcher", "attempt_id_for"]
 
 log = structlog.get_logger("bridge.dispatch")
 Append = Callable[[str, Sequence[Any], int | None], None]
+FETCH_TRIES = 3  # polls that try to copy a finished attempt's results back before it fails
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -59,6 +61,23 @@ CRASH_ENV = "BRIDGE_TEST_CRASH_AT"
 def _crash_point(point: str, run_id: str) -> None:
     if os.environ.get(CRASH_ENV) == f"{point}:{run_id}":
         os.kill(os.getpid(), signal.SIGKILL)
+
+
+# What each decision needs the run to still be in when it is carried out.
+_PRECONDITION: dict[type[Any], frozenset[RunState]] = {
+    Launch: frozenset({RunState.PENDING}),
+    Retry: frozenset({RunState.FAILED_OOM, RunState.FAILED, RunState.LOST}),
+    GiveUp: frozenset({RunState.FAILED_OOM}),
+    Cancel: frozenset({RunState.PENDING}),
+}
+
+
+def _gpus_per_host(slots: Sequence[Slot]) -> int:
+    counts: dict[str, int] = {}
+    for slot in slots:
+        if slot.gpu is not None:
+            counts[slot.host] = counts.get(slot.host, 0) + 1
+    return max(counts.values(), default=0)
 
 
 def attempt_id_for(run_id: str, number: int) -> str:
@@ -104,6 +123,9 @@ class Dispatcher:
         self.on_finished = on_finished
         self.on_progress = on_progress
         self._slots: tuple[Slot, ...] | None = None
+        self._max_gpus = 0  # the most GPUs seen on one host: more can never be had
+        self._fetch_failures: dict[str, int] = {}
+        self.reprobe_seconds = 30.0
 
     # -- the loop -----------------------------------------------------------------------------
 
@@ -119,14 +141,17 @@ class Dispatcher:
             self.poll_all()
             if not self.on_progress():
                 return False
-            launched = self.apply(
+            progressed = self.apply(
                 decide(self.state(), self.slots(), self.now(), self.policy, phase=phase)
             )
             state = self.state()
             if phase_done(state, self.policy, phase):
                 return self.on_progress()
             live = [r for r in state.runs.values() if r.state in LIVE]
-            if not live and not launched and not self._waiting_for_backoff(state):
+            if not live and not progressed and not self._waiting_for_backoff(state):
+                if self._busy_gpus_may_free(state, phase):
+                    self.backend.wait([], timeout=self.reprobe_seconds)
+                    continue
                 self._cancel_unlaunchable(state, phase)
                 continue
             idle()
@@ -135,11 +160,52 @@ class Dispatcher:
 
     def slots(self) -> tuple[Slot, ...]:
         """
-        The backend's slots, probed once per dispatcher (plus any held by live runs).
+        The slots runs can use: what the backend offered when probed, plus every slot a live run
+        was seen holding (a GPU busy with our own adopted run at start-up is ours again once it
+        ends), each slot once.
         """
         if self._slots is None:
             self._slots = tuple(self.backend.preflight())
+            self._max_gpus = max(self._max_gpus, _gpus_per_host(self._slots))
+        held = [
+            slot
+            for run in self.state().runs.values()
+            if run.state in LIVE and run.current is not None
+            for slot in run.current.slots
+        ]
+        new = [slot for slot in dict.fromkeys(held) if slot not in self._slots]
+        if new:
+            self._slots = (*self._slots, *new)
+            self._max_gpus = max(self._max_gpus, _gpus_per_host(self._slots))
         return self._slots
+
+    def _busy_gpus_may_free(self, state: PipelineState, phase: str) -> bool:
+        """
+        True when pending GPU runs wait for GPUs that exist but were busy (another user's jobs
+        on a shared server): probe again and wait, rather than give the runs up.
+        """
+        wanting = [r for r in self._pending(state, phase) if r.spec.gpus > 0]
+        if not wanting:
+            return False
+        self._slots = None  # probe again: some GPUs may have freed up
+        offered = self.slots()
+        if not offered:
+            # A backend with GPUs offers only the free ones: nothing at all means every GPU
+            # is busy (someone else's jobs). Wait and probe again rather than give up.
+            log.warning("waiting_for_free_gpus", runs=[r.run_id for r in wanting])
+            return True
+        free = _gpus_per_host(offered)
+        # Wait only for runs that fit on the machine but not in what is free now; a run that
+        # fits in what is free waits for something else (a dependency) and is not helped.
+        return any(free < r.spec.gpus <= self._max_gpus for r in wanting)
+
+    def _pending(self, state: PipelineState, phase: str) -> list[RunView]:
+        sanity = sanity_milestones(state) if self.policy.sanity_first else set()
+        return [
+            r
+            for r in state.runs.values()
+            if r.state is RunState.PENDING and (r.spec.milestone in sanity) == (phase == "sanity")
+        ]
 
     def _waiting_for_backoff(self, state: PipelineState) -> bool:
         now = self.now()
@@ -157,24 +223,36 @@ class Dispatcher:
         return soonest
 
     def _cancel_unlaunchable(self, state: PipelineState, phase: str) -> None:
-        offered = self.slots()
-        gpus = sum(1 for s in offered if s.gpu is not None)
-        for run in state.runs.values():
-            if run.state is RunState.PENDING:
+        """
+        Nothing is live, nothing launched, nothing waits for a backoff: the phase's pending runs
+        can never start. Cancel them with the reason, so the phase ends and the results say why.
+        """
+        budget = state.plan.budget_gpu_hours if state.plan else None
+        for run in self._pending(state, phase):
+            cost = run.spec.gpus * (run.spec.estimated_minutes or 0.0) / 60.0
+            if self.policy.budget_enforce and budget is not None and cost > 0:
                 reason = (
-                    f"not run: needs {run.spec.gpus} GPU(s) on one host; the backend offers {gpus}"
-                    if run.spec.gpus
-                    else "not run: nothing it waits for can finish"
+                    f"not run: {cost:.2f} more GPU-hours would pass the budget of {budget:g} "
+                    '(budget = "enforce")'
                 )
-                self._append_run(run, [ev.RunCancelled(run_id=run.run_id, reason=reason)])
+            elif run.spec.gpus > self._max_gpus:
+                reason = (
+                    f"not run: needs {run.spec.gpus} GPU(s) on one host; the backend has "
+                    f"at most {self._max_gpus}"
+                )
+            else:
+                reason = "not run: a run it depends on, or its milestone, cannot go on"
+            self._append_run(run, [ev.RunCancelled(run_id=run.run_id, reason=reason)])
 
     # -- decisions ----------------------------------------------------------------------------
 
     def apply(self, decisions: Sequence[Any]) -> int:
         """
-        Carry decisions out in order; return how many runs were launched.
+        Carry decisions out in order; return how many changed a run (launch, retry, give up,
+        cancel). A decision whose run changed since it was made (``bridge cancel`` from another
+        process, say) is dropped: the next round decides again from the log.
         """
-        launched = 0
+        progressed = 0
         for decision in decisions:
             state = self.state()
             if isinstance(decision, WarnBudget):
@@ -191,8 +269,13 @@ class Dispatcher:
                 )
                 continue
             run = state.runs[decision.run_id]
+            if run.state not in _PRECONDITION[type(decision)]:
+                log.info("decision_dropped", run_id=run.run_id, state=run.state.value)
+                continue
             if isinstance(decision, Retry):
-                self._append_run(
+                if run.state is RunState.LOST:
+                    self._forget(run)
+                progressed += self._append_run(
                     run,
                     [
                         ev.RunRetryScheduled(
@@ -204,12 +287,29 @@ class Dispatcher:
                     ],
                 )
             elif isinstance(decision, GiveUp):
-                self._append_run(run, [ev.RunStuck(run_id=run.run_id, reason=decision.reason)])
+                progressed += self._append_run(
+                    run, [ev.RunStuck(run_id=run.run_id, reason=decision.reason)]
+                )
             elif isinstance(decision, Cancel):
-                self._append_run(run, [ev.RunCancelled(run_id=run.run_id, reason=decision.reason)])
+                progressed += self._append_run(
+                    run, [ev.RunCancelled(run_id=run.run_id, reason=decision.reason)]
+                )
             elif isinstance(decision, Launch) and self.launch(run, decision.slots):
-                launched += 1
-        return launched
+                progressed += 1
+        return progressed
+
+    def _forget(self, run: RunView) -> None:
+        """
+        Before relaunching a lost run, stop its old attempt in case the host comes back with it
+        still running (best effort: the host may still be gone).
+        """
+        attempt = run.current
+        if attempt is None or attempt.handle is None:
+            return
+        try:
+            self.backend.cancel(attempt.handle)
+        except BackendError as exc:
+            log.info("lost_attempt_not_cancelled", run_id=run.run_id, reason=str(exc))
 
     def _append_run(self, run: RunView, events: Sequence[Any]) -> bool:
         """
@@ -382,6 +482,13 @@ class Dispatcher:
             try:
                 artifacts = tuple(self.backend.fetch_artifacts(attempt.handle, local_dir))
             except BackendError as exc:
+                # The run's results are on the backend: try again on the next polls (the run
+                # stays running meanwhile) before giving the GPU time up as failed.
+                tries = self._fetch_failures.get(aid, 0) + 1
+                self._fetch_failures[aid] = tries
+                log.warning("fetch_failed", run_id=rid, attempt_id=aid, tries=tries, error=str(exc))
+                if tries < FETCH_TRIES:
+                    return
                 self._append_run(
                     run,
                     [

@@ -27,6 +27,7 @@ from bridge.events import types as ev
 from bridge.events.store import EventStore
 from bridge.events.values import Finding
 from bridge.machine.fold import Folder, PipelineState
+from bridge.machine.guard import check_append
 from bridge.machine.ports import (
     AblationPlanner,
     Backend,
@@ -128,7 +129,14 @@ class Session:
     def append(self, stream: str, events: Sequence[Any], expected: int | None = None) -> None:
         """
         Append events (at ``expected`` version when given), fold them, refresh when due.
+
+        Raises:
+            TransitionError: the events would not fold after the log as it is now; nothing is
+                written (an illegal event in the log would make the project unreadable).
+            ConcurrencyError: the stream moved past ``expected`` meanwhile.
         """
+        self.catch_up()
+        check_append(self.folder.state(), stream, events)
         self.store.append(stream, list(events), expected)
         self.catch_up()
         self.refresh()

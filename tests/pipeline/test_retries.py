@@ -1,0 +1,67 @@
+"""
+Automatic retries carried out by the dispatcher (not only decided by the scheduler), and
+pending runs left alone by the phase that does not own them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bridge import Bridge, Stage
+from bridge.machine.stages import RunState
+from tests.pipeline.conftest import Run, executions, write_project
+
+
+class TestAutomaticRetry:
+    def test_a_failure_is_retried_up_to_max_retries(self, project: Path) -> None:
+        """With max_retries = 1 a run that fails once runs again and succeeds."""
+        write_project(
+            project,
+            [Run(id="S1", milestone="M0"), Run(id="R1", milestone="M1", mode="flaky")],
+            run="max_retries = 1",
+        )
+        bridge = Bridge(project)
+        try:
+            assert bridge.run() is Stage.COLLECTED
+            state = bridge.status()
+        finally:
+            bridge.close()
+        assert state.runs["R1"].state is RunState.SUCCEEDED
+        assert len(state.runs["R1"].attempts) == 2
+        assert len(executions(project)["R1"]) == 2
+
+    def test_without_retries_the_failure_stands(self, project: Path) -> None:
+        """With the default max_retries = 0 the same run fails once and stays failed."""
+        write_project(
+            project, [Run(id="S1", milestone="M0"), Run(id="R1", milestone="M1", mode="flaky")]
+        )
+        bridge = Bridge(project)
+        try:
+            assert bridge.run() is Stage.COLLECTED
+            state = bridge.status()
+        finally:
+            bridge.close()
+        assert state.runs["R1"].state is RunState.FAILED
+        assert len(executions(project)["R1"]) == 1
+
+
+class TestSanityPhaseLeavesTheRestAlone:
+    def test_a_failed_then_passing_sanity_still_runs_the_plan(self, project: Path) -> None:
+        """A sanity run that fails once and passes on the re-run leaves every later run to run."""
+        runs = [
+            Run(id="S1", milestone="M0", mode="flaky"),
+            Run(id="R1", milestone="M1"),
+            Run(id="R2", milestone="M1"),
+        ]
+        write_project(project, runs)
+        bridge = Bridge(project)
+        try:
+            assert bridge.run() is Stage.COLLECTED
+            state = bridge.status()
+        finally:
+            bridge.close()
+        assert {r.run_id: r.state for r in state.runs.values()} == {
+            "S1": RunState.SUCCEEDED,
+            "R1": RunState.SUCCEEDED,
+            "R2": RunState.SUCCEEDED,
+        }
