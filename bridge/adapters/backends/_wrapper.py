@@ -3,7 +3,7 @@ The attempt wrapper: runs one attempt's command and records how it ended, on dis
 
 Run as a file, never imported by the running job::
 
-    python3 -I _wrapper.py ATTEMPT_DIR [--timeout SECONDS] [--grace SECONDS]
+    python3 -I -S _wrapper.py ATTEMPT_DIR [--timeout SECONDS] [--grace SECONDS]
 
 It must be started as the leader of a new session (``start_new_session=True`` or ``setsid``),
 with stdout/stderr already pointing at the attempt's log files. It:
@@ -37,15 +37,18 @@ _NOT_FOUND = 127
 _NOT_EXECUTABLE = 126
 
 
-def _write_atomic(path: Path, text: str) -> None:
+def _write_atomic(path: Path, text: str, durable: bool = True) -> None:
     """
-    Write ``text`` to ``path`` so that readers see either nothing or the whole text.
+    Write ``text`` to ``path`` so that readers see either nothing or the whole text; with
+    ``durable``, fsync first so it also survives a machine crash (the pid need not: a machine
+    crash ends the attempt, and the exit code is what must not be lost).
     """
     tmp = path.with_name(f"{path.name}.tmp.{os.getpid()}")
     with tmp.open("w", encoding="utf-8") as handle:
         handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
+        if durable:
+            handle.flush()
+            os.fsync(handle.fileno())
     tmp.replace(path)
 
 
@@ -110,8 +113,8 @@ def main(args: list[str]) -> int:
     for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(signum, _ignore)
     pid = os.getpid()
-    _write_atomic(attempt_dir / "pid.start", _start_ticks(pid) + "\n")
-    _write_atomic(attempt_dir / "pid", f"{pid}\n")
+    _write_atomic(attempt_dir / "pid.start", _start_ticks(pid) + "\n", durable=False)
+    _write_atomic(attempt_dir / "pid", f"{pid}\n", durable=False)
     exit_path = attempt_dir / "exit_code"
 
     if (attempt_dir / "cancelled").exists():
