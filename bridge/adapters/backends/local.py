@@ -274,6 +274,9 @@ class LocalBackend:
         if spec.timeout_seconds is not None:
             command += ["--timeout", repr(float(spec.timeout_seconds))]
         command += ["--grace", repr(float(self.kill_grace_seconds))]
+        # The argv also goes on the wrapper's command line (no shell is involved), so the
+        # wrapper need not import json to read argv.json, which stays as the record.
+        command += ["--", *spec.argv]
         with (
             (attempt_dir / "stdout.log").open("ab") as out,
             (attempt_dir / "stderr.log").open("ab") as err,
