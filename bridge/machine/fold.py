@@ -289,6 +289,12 @@ class Folder:
         self._content_at: datetime | None = None
         self._count = 0
         self._snapshot: PipelineState | None = None
+        # Each run's frozen view as of the last snapshot, and the runs changed since: a snapshot
+        # rebuilds only those, so taking one after each event costs O(changed), not O(runs).
+        self._views: dict[str, RunView] = {}
+        self._dirty: dict[str, _Run] = {}
+        # The last snapshot's tuples of the pipeline lists, reused while a list is unchanged.
+        self._tuples: dict[str, tuple[Any, ...]] = {}
         # Dispatch on the event's exact class: one dict lookup instead of an isinstance chain.
         self._run_handlers: dict[type[Any], Callable[[_Run, str, Any, Recorded], None]] = {
             ev.RunSubmitted: self._submitted,
@@ -419,6 +425,7 @@ class Folder:
             handler(run, run_id, evt, record)
         run.cached = None
         run.version = record.version
+        self._dirty[run_id] = run
 
     def _submitted(self, run: _Run, run_id: str, evt: Any, record: Recorded) -> None:
         run.state = next_run_state(run_id, run.state, "submit", seq=record.seq)
@@ -545,27 +552,38 @@ class Folder:
         Return the immutable state after every record applied so far.
         """
         if self._snapshot is None:
-            lists = self._lists
+            views = self._views
+            if self._dirty:
+                for run_id, run in self._dirty.items():
+                    views[run_id] = run.view()
+                self._dirty.clear()
+            tuples = self._tuples
+            for name, items in self._lists.items():
+                # The lists only ever grow, so an equal length means an unchanged list.
+                old = tuples.get(name)
+                if old is None or len(old) != len(items):
+                    tuples[name] = tuple(items)
             self._snapshot = PipelineState(
                 stage=self._stage,
                 plan=self._fields.get("plan"),
-                runs={run_id: run.view() for run_id, run in self._runs.items()},
+                # A copy (in C): the snapshot must not change as later records are applied.
+                runs=dict(views),
                 approved=self._approved,
-                implementations=tuple(lists["implementations"]),
-                reviews=tuple(lists["reviews"]),
-                rescues=tuple(lists["rescues"]),
-                sanity_checks=tuple(lists["sanity_checks"]),
+                implementations=tuples["implementations"],
+                reviews=tuples["reviews"],
+                rescues=tuples["rescues"],
+                sanity_checks=tuples["sanity_checks"],
                 base_repo=self._fields.get("base_repo"),
                 dollars_spent=self._fields.get("dollars_spent", 0.0),
                 orphans=self._fields.get("orphans"),
                 ablations=self._fields.get("ablations"),
                 blocked=self._fields.get("blocked"),
                 approval=self._fields.get("approval"),
-                stage_history=tuple(lists["stage_history"]),
-                milestones_completed=tuple(lists["milestones_completed"]),
-                budget_warnings=tuple(lists["budget_warnings"]),
-                gates=tuple(lists["gates"]),
-                outputs=tuple(lists["outputs"]),
+                stage_history=tuples["stage_history"],
+                milestones_completed=tuples["milestones_completed"],
+                budget_warnings=tuples["budget_warnings"],
+                gates=tuples["gates"],
+                outputs=tuples["outputs"],
                 last_seq=self._last_seq,
                 last_recorded_at=self._last_at,
                 last_content_seq=self._content_seq,

@@ -43,6 +43,7 @@ __all__ = [
 ]
 
 LIVE = frozenset({RunState.SUBMITTED, RunState.RUNNING})
+_MAY_RETRY = frozenset({RunState.FAILED_OOM, RunState.FAILED, RunState.LOST})
 
 
 @attrs.frozen(kw_only=True)
@@ -224,8 +225,29 @@ def decide(
     sanity = sanity_milestones(state) if policy.sanity_first else set()
     order = milestone_order(state)
 
-    # Retries and give-ups first: they change what is pending.
+    # One pass over every run sorts out the few each rule below looks at, so a round costs one
+    # cheap scan of the log's runs rather than one per rule (the dispatcher decides after every
+    # event). Each list keeps planning order.
+    may_retry: list[RunView] = []
+    live_runs: list[RunView] = []
+    pending: list[RunView] = []
+    members_of: dict[str, list[RunView]] = {}
     for run in runs.values():
+        run_state = run.state
+        if run_state is RunState.PENDING:
+            pending.append(run)
+        elif run_state in LIVE:
+            live_runs.append(run)
+        elif run_state in _MAY_RETRY:
+            may_retry.append(run)
+        members = members_of.get(run.spec.milestone)
+        if members is None:
+            members_of[run.spec.milestone] = [run]
+        else:
+            members.append(run)
+
+    # Retries and give-ups first: they change what is pending.
+    for run in may_retry:
         retry = _retry_decision(run, policy, now)
         if retry is not None:
             decisions.append(retry)
@@ -242,7 +264,7 @@ def decide(
     open_milestones: list[str] = []
     blocked_by: str | None = None
     for milestone in in_phase:
-        members = [r for r in runs.values() if r.spec.milestone == milestone]
+        members = members_of.get(milestone, [])
         open_milestones.append(milestone)
         must = [r for r in members if r.spec.priority == "must"]
         bad = [r for r in must if finished_badly(r) and r.run_id not in retried]
@@ -257,26 +279,23 @@ def decide(
             break  # the gate has not (or not yet) let the plan past this milestone
     if blocked_by is not None:
         later = in_phase[len(open_milestones) :]
-        for run in runs.values():
-            if run.spec.milestone in later and run.state is RunState.PENDING:
+        for run in pending:
+            if run.spec.milestone in later:
                 decisions.append(Cancel(run_id=run.run_id, reason=f"not run: {blocked_by}"))
 
     # Free resources: what the backend offers minus what live runs hold.
     free: Counter[Slot] = Counter(free_slots)
-    live = 0
-    for run in runs.values():
-        if run.state in LIVE:
-            live += 1
-            for slot in run.current.slots if run.current else ():
-                if free[slot] > 0:
-                    free[slot] -= 1
+    live = len(live_runs)
+    for run in live_runs:
+        for slot in run.current.slots if run.current else ():
+            if free[slot] > 0:
+                free[slot] -= 1
 
     budget = state.plan.budget_gpu_hours if state.plan else None
-    used = state.gpu_hours_used
+    # GPU-hours used sum every attempt of every run: only worth it when there is a budget.
+    used = state.gpu_hours_used if budget is not None else 0.0
     committed = used + sum(
-        r.spec.gpus * (r.spec.estimated_minutes or 0.0) / 60.0
-        for r in runs.values()
-        if r.state in LIVE
+        r.spec.gpus * (r.spec.estimated_minutes or 0.0) / 60.0 for r in live_runs
     )
     if budget:
         warned = {w.threshold for w in state.budget_warnings}
@@ -285,10 +304,10 @@ def decide(
                 decisions.append(WarnBudget(threshold=threshold, used=used, planned=budget))
 
     cancelled = {d.run_id for d in decisions if isinstance(d, Cancel)}
-    for run in runs.values():
+    for run in pending:
         if live >= policy.max_parallel:
             break
-        if run.state is not RunState.PENDING or run.run_id in cancelled:
+        if run.run_id in cancelled:
             continue
         if run.spec.milestone not in open_milestones:
             continue

@@ -239,7 +239,9 @@ def _shown(
     wanted += [m.split(":", 1)[-1].split(",")[0].strip() for m in block.metrics]
     wanted += [m for r in runs for m in r.spec.metrics]
     found: list[str] = []
-    for plan_name in wanted:
+    # Runs repeat the same metric names; matching is pure, so each distinct name is matched once
+    # (the first occurrence keeps its place, so ``found`` keeps its order).
+    for plan_name in dict.fromkeys(wanted):
         if not plan_name:
             continue
         try:

@@ -77,6 +77,26 @@ class TestFold:
         assert run.current is not None and run.current.handle == handle
         assert state.gpu_hours_used == pytest.approx(2.0)
 
+    def test_snapshot_does_not_change_as_records_follow(self) -> None:
+        """A state taken earlier keeps its runs as they were when later records are applied."""
+        store = InMemoryEventStore()
+        _record(store, "run:R1", RunPlanned(run_id="R1", milestone="M0"))
+        folder = Folder()
+        records = list(store.read())
+        folder.apply_all(records)
+        before = folder.state()
+        _record(
+            store,
+            "run:R1",
+            RunSubmitted(run_id="R1", attempt_id="R1-a1", attempt=1, backend="local"),
+        )
+        _record(store, "run:R2", RunPlanned(run_id="R2", milestone="M0"))
+        folder.apply_all(store.read(after=before.last_seq))
+        after = folder.state()
+        assert list(before.runs) == ["R1"] and before.runs["R1"].state is RunState.PENDING
+        assert list(after.runs) == ["R1", "R2"] and after.runs["R1"].state is RunState.SUBMITTED
+        assert after == fold(store.read())
+
     def test_illegal_transition_names_its_seq(self) -> None:
         """A success before any submission is refused, naming the record's seq."""
         store = InMemoryEventStore()

@@ -3,14 +3,15 @@ The attempt wrapper: runs one attempt's command and records how it ended, on dis
 
 Run as a file, never imported by the running job::
 
-    python3 -I _wrapper.py ATTEMPT_DIR [--timeout SECONDS] [--grace SECONDS]
+    python3 -I -S _wrapper.py ATTEMPT_DIR [--timeout SECONDS] [--grace SECONDS] [-- ARGV...]
 
 It must be started as the leader of a new session (``start_new_session=True`` or ``setsid``),
 with stdout/stderr already pointing at the attempt's log files. It:
 
 1. records its own pid and start time (``pid``, ``pid.start``),
-2. runs the argv list in ``ATTEMPT_DIR/argv.json`` (never through a shell) in the wrapper's
-   process group, with the environment and working directory it was given,
+2. runs the argv given after ``--`` (or, without ``--``, the list in ``ATTEMPT_DIR/argv.json``),
+   never through a shell, in the wrapper's process group, with the environment and working
+   directory it was given,
 3. waits; on ``--timeout`` it writes the ``timed_out`` marker, sends SIGTERM to the group,
    and SIGKILL after ``--grace`` seconds,
 4. writes the exit code to ``exit_code`` atomically (temporary file, fsync, rename):
@@ -20,33 +21,50 @@ with stdout/stderr already pointing at the attempt's log files. It:
 So the attempt's outcome never depends on the process that launched it staying alive. The
 wrapper ignores SIGTERM/SIGINT/SIGHUP sent to its group (the command gets them and dies; the
 wrapper then records the exit code). This file uses only the standard library and Python 3.8
-syntax so the SSH backend can copy it to a remote host and run it with that host's ``python3``.
+syntax so it can be copied to a remote host and run with that host's ``python3``.
+
+It starts once per attempt and its start-up delays the command, so it imports only ``os``,
+``signal``, ``sys`` and ``time`` (``json`` only for ``argv.json``): no ``subprocess`` or
+``pathlib``, which would double its start-up time.
 """
+
+# Plain os.path on purpose: importing pathlib would add to every attempt's start-up.
+# ruff: noqa: PTH105, PTH110, PTH118, PTH123
 
 from __future__ import annotations
 
-import json
 import os
 import signal
-import subprocess
 import sys
-from pathlib import Path
+import time
 from types import FrameType
 
 _NOT_FOUND = 127
 _NOT_EXECUTABLE = 126
+# Signals the command gets back at their default action: the wrapper catches the first three,
+# and Python ignores SIGPIPE and SIGXFSZ (as subprocess's restore_signals does).
+_DEFAULT_SIGNALS = (
+    signal.SIGTERM,
+    signal.SIGINT,
+    signal.SIGHUP,
+    signal.SIGPIPE,
+    signal.SIGXFSZ,
+)
 
 
-def _write_atomic(path: Path, text: str) -> None:
+def _write_atomic(path: str, text: str, durable: bool = True) -> None:
     """
-    Write ``text`` to ``path`` so that readers see either nothing or the whole text.
+    Write ``text`` to ``path`` so that readers see either nothing or the whole text; with
+    ``durable``, fsync first so it also survives a machine crash (the pid need not: a machine
+    crash ends the attempt, and the exit code is what must not be lost).
     """
-    tmp = path.with_name(f"{path.name}.tmp.{os.getpid()}")
-    with tmp.open("w", encoding="utf-8") as handle:
+    tmp = f"{path}.tmp.{os.getpid()}"
+    with open(tmp, "w", encoding="utf-8") as handle:
         handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    tmp.replace(path)
+        if durable:
+            handle.flush()
+            os.fsync(handle.fileno())
+    os.replace(tmp, path)
 
 
 def _start_ticks(pid: int) -> str:
@@ -54,7 +72,8 @@ def _start_ticks(pid: int) -> str:
     Return the start time of ``pid`` in clock ticks (field 22 of /proc/<pid>/stat), or "".
     """
     try:
-        text = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as handle:
+            text = handle.read()
     except OSError:
         return ""
     return text[text.rfind(")") + 2 :].split()[19]
@@ -76,22 +95,52 @@ def _ignore(signum: int, frame: FrameType | None) -> None:
     """
 
 
-def _exit_status(returncode: int) -> int:
+def _exit_status(status: int) -> int:
     """
-    Map ``Popen.returncode`` (negative for a signal) to the shell convention 128+signal.
+    Map a ``waitpid`` status to the shell convention: the exit code, or 128+N for signal N.
     """
-    return 128 - returncode if returncode < 0 else returncode
+    if os.WIFSIGNALED(status):
+        return 128 + os.WTERMSIG(status)
+    return os.WEXITSTATUS(status)
 
 
-def _parse(args: list[str]) -> tuple[Path, float | None, float]:
+def _wait(pid: int, timeout: float | None) -> int | None:
     """
-    Parse ``ATTEMPT_DIR [--timeout S] [--grace S]``.
+    Wait for ``pid`` and return its ``waitpid`` status, or None when ``timeout`` passed first.
+
+    Without a timeout this blocks in ``waitpid``; with one it polls, sleeping at most 50 ms
+    between looks (as ``subprocess`` does).
+    """
+    if timeout is None:
+        return os.waitpid(pid, 0)[1]
+    deadline = time.monotonic() + timeout
+    delay = 0.0005
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return status
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return None
+        delay = min(delay * 2, remaining, 0.05)
+        time.sleep(delay)
+
+
+def _parse(args: list[str]) -> tuple[str, float | None, float, list[str] | None]:
+    """
+    Parse ``ATTEMPT_DIR [--timeout S] [--grace S] [-- ARGV...]``.
     """
     if not args:
-        raise SystemExit("usage: _wrapper.py ATTEMPT_DIR [--timeout SECONDS] [--grace SECONDS]")
-    attempt_dir, timeout, grace = Path(args[0]), None, 5.0
+        raise SystemExit(
+            "usage: _wrapper.py ATTEMPT_DIR [--timeout SECONDS] [--grace SECONDS] [-- ARGV...]"
+        )
+    attempt_dir, timeout, grace = args[0], None, 5.0
+    argv = None
     rest = args[1:]
     while rest:
+        if rest[0] == "--":
+            argv = rest[1:]
+            break
         flag, value, rest = rest[0], rest[1], rest[2:]
         if flag == "--timeout":
             timeout = float(value)
@@ -99,29 +148,48 @@ def _parse(args: list[str]) -> tuple[Path, float | None, float]:
             grace = float(value)
         else:
             raise SystemExit(f"unknown option {flag}")
-    return attempt_dir, timeout, grace
+    return attempt_dir, timeout, grace, argv
+
+
+def _read_argv(attempt_dir: str) -> list[str]:
+    """
+    Read the command from ``argv.json`` (when it was not given after ``--``).
+    """
+    import json
+
+    with open(os.path.join(attempt_dir, "argv.json"), encoding="utf-8") as handle:
+        argv: list[str] = json.load(handle)
+    return argv
 
 
 def main(args: list[str]) -> int:
     """
     Run the attempt in ``args[0]`` and record its exit code; return the wrapper's own status.
     """
-    attempt_dir, timeout, grace = _parse(args)
+    attempt_dir, timeout, grace, argv = _parse(args)
     for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(signum, _ignore)
     pid = os.getpid()
-    _write_atomic(attempt_dir / "pid.start", _start_ticks(pid) + "\n")
-    _write_atomic(attempt_dir / "pid", f"{pid}\n")
-    exit_path = attempt_dir / "exit_code"
+    _write_atomic(os.path.join(attempt_dir, "pid.start"), _start_ticks(pid) + "\n", False)
+    _write_atomic(os.path.join(attempt_dir, "pid"), f"{pid}\n", False)
+    exit_path = os.path.join(attempt_dir, "exit_code")
 
-    if (attempt_dir / "cancelled").exists():
+    if os.path.exists(os.path.join(attempt_dir, "cancelled")):
         # cancel() came between the launch and now: honour it rather than start the command.
         _say("cancelled before the command started")
         _write_atomic(exit_path, f"{128 + signal.SIGTERM}\n")
         return 0
-    argv = json.loads((attempt_dir / "argv.json").read_text(encoding="utf-8"))
+    if argv is None:
+        argv = _read_argv(attempt_dir)
     try:
-        child = subprocess.Popen(argv, stdin=subprocess.DEVNULL)
+        # posix_spawn reports a program that cannot be run as an error here, like subprocess.
+        child = os.posix_spawnp(
+            argv[0],
+            argv,
+            os.environ,
+            file_actions=[(os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0)],
+            setsigdef=_DEFAULT_SIGNALS,
+        )
     except FileNotFoundError as exc:
         _say(f"cannot start {argv[0]!r}: {exc.strerror or exc}")
         _write_atomic(exit_path, f"{_NOT_FOUND}\n")
@@ -131,22 +199,21 @@ def main(args: list[str]) -> int:
         _write_atomic(exit_path, f"{_NOT_EXECUTABLE}\n")
         return 0
 
-    try:
-        returncode = child.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        _write_atomic(attempt_dir / "timed_out", f"{timeout}\n")
+    status = _wait(child, timeout)
+    if status is None:
+        assert timeout is not None  # only a wait with a timeout ends without a status
+        _write_atomic(os.path.join(attempt_dir, "timed_out"), f"{timeout}\n")
         _say(f"timed out after {timeout:g} s: sending SIGTERM to the process group")
         os.killpg(0, signal.SIGTERM)
-        try:
-            returncode = child.wait(timeout=grace)
-        except subprocess.TimeoutExpired:
+        status = _wait(child, grace)
+        if status is None:
             _say(f"still running {grace:g} s after SIGTERM: sending SIGKILL")
             # SIGKILL reaches the wrapper too, so the exit code (that of a killed process) is
             # recorded first.
             _write_atomic(exit_path, f"{128 + signal.SIGKILL}\n")
             os.killpg(0, signal.SIGKILL)
             return 0  # not reached
-    _write_atomic(exit_path, f"{_exit_status(returncode)}\n")
+    _write_atomic(exit_path, f"{_exit_status(status)}\n")
     return 0
 
 

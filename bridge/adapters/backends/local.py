@@ -90,15 +90,24 @@ def validate_id(kind: str, value: str) -> str:
     return value
 
 
-def _write_atomic(path: Path, text: str) -> None:
+def _write_atomic(path: Path, text: str, *, durable: bool = True) -> None:
     """
-    Write ``text`` to ``path`` via a temporary file and a rename.
+    Write ``text`` to ``path`` via a temporary file and a rename (readers see all or nothing).
+
+    Args:
+        path: the file.
+        text: its content.
+        durable: fsync before the rename, so the file also survives a machine crash. Records
+            that only matter while the attempt's processes live (the argv, the pid) skip it: a
+            bridge process that crashes leaves them in the page cache, and a machine crash ends
+            the attempt anyway (it then reads as lost either way).
     """
     tmp = path.with_name(f"{path.name}.tmp.{os.getpid()}.{threading.get_ident()}")
     with tmp.open("w", encoding="utf-8") as handle:
         handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
+        if durable:
+            handle.flush()
+            os.fsync(handle.fileno())
     tmp.replace(path)
 
 
@@ -179,6 +188,10 @@ class LocalBackend:
         self.launch_grace_seconds = launch_grace_seconds
         self._probe: GpuProbe = probe if probe is not None else NvidiaSmiProbe()
         self._children: dict[str, subprocess.Popen[bytes]] = {}
+        # Attempt ids of children whose wrapper the reaper thread has seen exit. Until then a
+        # child of ours is known to be running without reading /proc (a zombie cannot exist
+        # before the reaper's wait returns, and proc.poll() would race that wait).
+        self._exited: set[str] = set()
         self._reapers: list[threading.Thread] = []
         self._changed = threading.Condition()
         self._generation = 0
@@ -251,14 +264,19 @@ class LocalBackend:
         except FileExistsError:
             return self._handle_from_disk(spec.run_id, attempt_id=spec.attempt_id)
         os.close(fd)
-        _write_atomic(attempt_dir / "argv.json", json.dumps(list(spec.argv)) + "\n")
+        _write_atomic(attempt_dir / "argv.json", json.dumps(list(spec.argv)) + "\n", durable=False)
         (attempt_dir / "output").mkdir(exist_ok=True)
         env = dict(os.environ) | dict(spec.env)
         env["CUDA_VISIBLE_DEVICES"] = ",".join(str(gpu) for gpu in gpus)
-        command = [sys.executable, "-I", str(WRAPPER_PATH), str(attempt_dir)]
+        # -I: ignore the user's environment and site-packages; -S: skip ``site`` altogether (the
+        # wrapper needs only the standard library, and ``.pth`` files there can cost tens of ms).
+        command = [sys.executable, "-I", "-S", str(WRAPPER_PATH), str(attempt_dir)]
         if spec.timeout_seconds is not None:
             command += ["--timeout", repr(float(spec.timeout_seconds))]
         command += ["--grace", repr(float(self.kill_grace_seconds))]
+        # The argv also goes on the wrapper's command line (no shell is involved), so the
+        # wrapper need not import json to read argv.json, which stays as the record.
+        command += ["--", *spec.argv]
         with (
             (attempt_dir / "stdout.log").open("ab") as out,
             (attempt_dir / "stderr.log").open("ab") as err,
@@ -280,8 +298,8 @@ class LocalBackend:
         # Our child cannot be reaped before the reaper thread starts, so /proc still has it.
         stat = procfs.read_stat(proc.pid)
         start = stat.start_ticks if stat is not None else ""
-        _write_atomic(attempt_dir / "pid.start", start + "\n")
-        _write_atomic(attempt_dir / "pid", f"{proc.pid}\n")
+        _write_atomic(attempt_dir / "pid.start", start + "\n", durable=False)
+        _write_atomic(attempt_dir / "pid", f"{proc.pid}\n", durable=False)
         self._watch(spec.attempt_id, proc)
         return self._handle(spec.run_id, spec.attempt_id, str(proc.pid), start)
 
@@ -302,6 +320,8 @@ class LocalBackend:
         finished = self._finished_state(attempt_dir, tail)
         if finished is not None:
             return finished
+        if self._running_child(handle.attempt_id):
+            return JobState(status=JobStatus.RUNNING, log_tail=tail)
         cancelled = (attempt_dir / "cancelled").exists()
         ident = self._ident(attempt_dir)
         if ident is None:
@@ -560,6 +580,8 @@ class LocalBackend:
         """
         True when the attempt recorded an exit code or has no live process left.
         """
+        if self._running_child(handle.attempt_id):
+            return False
         try:
             attempt_dir = self._dir_of(handle)
         except BackendError:
@@ -569,6 +591,13 @@ class LocalBackend:
         ident = self._ident(attempt_dir)
         return ident is not None and not procfs.group_alive(*ident)
 
+    def _running_child(self, attempt_id: str) -> bool:
+        """
+        True when ``attempt_id`` was launched by this object and its wrapper has not exited:
+        the wrapper outlives the command, so the attempt is certainly still running.
+        """
+        return attempt_id in self._children and attempt_id not in self._exited
+
     def _watch(self, attempt_id: str, proc: subprocess.Popen[bytes]) -> None:
         """
         Reap ``proc`` in a daemon thread and wake waiters the moment it exits.
@@ -577,6 +606,7 @@ class LocalBackend:
         def reap() -> None:
             proc.wait()
             with self._changed:
+                self._exited.add(attempt_id)
                 self._generation += 1
                 self._changed.notify_all()
 
