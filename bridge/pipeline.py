@@ -76,8 +76,9 @@ class Bridge:
         options: option overrides (``{"max_parallel": 2}``), above every other source.
 
     Raises:
-        InputError: the plan or configuration is wrong (``PlanError``, ``ConfigError``); every
-            configured section is checked here, before any work starts.
+        InputError: the plan or configuration is wrong (``PlanError``, ``ConfigError``). The
+            configured adapters' sections are checked before the first step (``advance``,
+            ``run``), so a mistake there stops the pipeline before any work is done.
     """
 
     def __init__(
@@ -97,13 +98,14 @@ class Bridge:
     ) -> None:
         self.root = Path(project).resolve() if project else _project_root(plan_or_project)
         self.project = load_project(self.root, overrides=dict(options or {}))
-        bootstrap.validate(
-            self.project,
-            backend=backend is None,
-            implementer=implementer is None,
-            reviewer=reviewer is None,
-            ablations=ablation_planner is None,
-        )
+        # What bootstrap checks before the first step (not here: `bridge cancel` must work
+        # even when, say, the reviewer's key is missing from this shell).
+        self._unchecked = {
+            "backend": backend is None,
+            "implementer": implementer is None,
+            "reviewer": reviewer is None,
+            "ablations": ablation_planner is None,
+        }
         clock = clock or utc_now
         self._session = Session(
             self.root,
@@ -180,6 +182,9 @@ class Bridge:
                     return stage
 
     def _advance(self) -> Step:
+        if self._unchecked:
+            bootstrap.validate(self.project, **self._unchecked)
+            self._unchecked = {}
         s = self._session
         state = s.state()
         if state.plan is None:

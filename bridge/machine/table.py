@@ -60,7 +60,12 @@ RUN_TABLE: tuple[tuple[str, tuple[RunState, ...], RunState], ...] = (
     ("time_out", _LIVE, R.TIMED_OUT),
     ("lose", _LIVE, R.LOST),
     ("cancel", (R.PENDING, *_LIVE), R.CANCELLED),
-    ("retry", (R.FAILED_OOM, R.FAILED, R.TIMED_OUT, R.LOST, R.CANCELLED, R.STUCK), R.PENDING),
+    # SUCCEEDED too: a sanity run whose metrics could not be trusted runs again after a fix.
+    (
+        "retry",
+        (R.FAILED_OOM, R.FAILED, R.TIMED_OUT, R.LOST, R.CANCELLED, R.STUCK, R.SUCCEEDED),
+        R.PENDING,
+    ),
     ("give_up", (R.FAILED_OOM,), R.STUCK),
     ("flag_overdue", (R.RUNNING,), R.RUNNING),
 )

@@ -19,6 +19,7 @@ judge can use it.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -198,6 +199,7 @@ def is_rate_metric(name: str) -> bool:
     )
 
 
+@functools.lru_cache(maxsize=4096)  # pure, and asked for every value of every run
 def _synonym_keys(name: str) -> frozenset[str]:
     key = metric_key(name)
     for group in SYNONYMS:

@@ -21,6 +21,10 @@ __all__ = ["code_files", "implement", "load", "review", "review_once"]
 def load(s: Session) -> None:
     # Run streams first, PlanLoaded last, skipping runs already planned: a crash half-way
     # leaves no PlanLoaded, so the next call loads again and plans only what is missing.
+    """
+    Record the plan in the log: every run first, ``PlanLoaded`` last (a crash half-way
+    leaves no ``PlanLoaded``, so the next load plans only what is missing).
+    """
     planned = s.state().runs
     recorded = plan_events(s.project)
     for stream, events in recorded:
@@ -32,6 +36,10 @@ def load(s: Session) -> None:
 
 
 def implement(s: Session, findings: Sequence[Finding] = (), *, trigger: str = "implement") -> Step:
+    """
+    PLANNED → IMPLEMENTED: make sure every run has code (the implementer; ``base_repo``
+    cloned first), record what changed and the checks' findings; BLOCKED on blocking findings.
+    """
     state = s.state()
     try:
         result = s.implementer.implement(s.request(findings))
@@ -67,6 +75,10 @@ def implement(s: Session, findings: Sequence[Finding] = (), *, trigger: str = "i
 
 
 def review_once(s: Session, round_: int) -> tuple[Finding, ...] | Step:
+    """
+    One review round: the reviewer's findings recorded; the blocking ones returned (or the
+    BLOCKED step when no review could be had). With ``code_review`` off, a skipped review.
+    """
     if not s.project.options.code_review:
         s.append(
             "bridge",
@@ -109,6 +121,10 @@ def review_once(s: Session, round_: int) -> tuple[Finding, ...] | Step:
 
 
 def review(s: Session) -> Step:
+    """
+    IMPLEMENTED → REVIEWED: review, one fix round through an implementer that can fix, one
+    re-review; still blocking → BLOCKED with the findings.
+    """
     rounds = len(s.state().reviews)
     blocking = review_once(s, rounds + 1)
     if isinstance(blocking, Step):

@@ -30,22 +30,30 @@ __all__ = [
     "collected",
     "deploy",
     "dispatcher",
+    "ensure_metrics",
     "milestone_progress",
     "paid_backend",
     "plan_ablations",
     "quote",
     "record_cost",
+    "record_metrics",
     "report_orphans",
     "run_phase",
 ]
 
 
 def paid_backend(s: Session) -> PaidBackend | None:
+    """
+    The backend when it rents machines by the hour (Vast.ai), else None.
+    """
     backend = s.backend
     return backend if isinstance(backend, PaidBackend) else None
 
 
 def quote(s: Session, state: PipelineState) -> str:
+    """
+    The cost line of the approval summary for a paid backend (``""`` otherwise).
+    """
     paid = paid_backend(s)
     if paid is None:
         return ""
@@ -59,6 +67,9 @@ def quote(s: Session, state: PipelineState) -> str:
 
 
 def record_cost(s: Session) -> None:
+    """
+    Record what a paid backend has spent so far, when it changed.
+    """
     paid = paid_backend(s) if s.backend_or_none is not None else None
     if paid is None:
         return
@@ -68,6 +79,9 @@ def record_cost(s: Session) -> None:
 
 
 def report_orphans(s: Session) -> None:
+    """
+    Record instances labelled for this project that no live run uses.
+    """
     paid = paid_backend(s)
     if paid is None:
         return
@@ -142,12 +156,30 @@ def milestone_progress(s: Session) -> bool:
     return True
 
 
+def record_metrics(s: Session, run_id: str) -> None:
+    """
+    Read a finished run's metrics into the log (``run.metrics_recorded``).
+    """
+    events = collect_metrics(s.project, s.state(), run_id)
+    if events:
+        run = s.state().runs[run_id]
+        s.append(f"run:{run_id}", events, run.stream_version)
+
+
+def ensure_metrics(s: Session) -> None:
+    """
+    Read the metrics of every succeeded run that has none recorded: after a crash between a
+    run's end and the reading of its metrics, nothing else would read them again.
+    """
+    for run in list(s.state().runs.values()):
+        if run.state is RunState.SUCCEEDED and run.metrics is None:
+            record_metrics(s, run.run_id)
+
+
 def dispatcher(s: Session) -> Dispatcher:
-    def finished(run_id: str) -> None:
-        events = collect_metrics(s.project, s.state(), run_id)
-        if events:
-            run = s.state().runs[run_id]
-            s.append(f"run:{run_id}", events, run.stream_version)
+    """
+    The dispatcher for this session: its metrics and milestone hooks write through ``s``.
+    """
 
     return Dispatcher(
         s.root,
@@ -156,15 +188,19 @@ def dispatcher(s: Session) -> Dispatcher:
         s.append,
         s.clock,
         s.policy(),
-        on_finished=finished,
+        on_finished=lambda run_id: record_metrics(s, run_id),
         on_progress=lambda: milestone_progress(s),
     )
 
 
 def deploy(s: Session) -> Step:
+    """
+    Run the remaining milestones to the end, read any metrics still missing, and collect.
+    """
     held = run_phase(s, "deploy")
     if held is not None:
         return s.block(held)
+    ensure_metrics(s)
     state = s.state()
     must = [r for r in state.runs.values() if r.spec.priority == "must"]
     done = sum(1 for r in must if r.state is RunState.SUCCEEDED)

@@ -12,6 +12,7 @@ from bridge.errors import ReviewError
 from bridge.events import types as ev
 from bridge.events.values import Finding, Severity
 from bridge.machine.classify import failure_signature
+from bridge.machine.fold import RunView
 from bridge.machine.ports import ReviewRequest
 from bridge.machine.scheduler import sanity_milestones
 from bridge.machine.stages import TERMINAL_RUN_STATES, RunState
@@ -22,7 +23,15 @@ from bridge.steps import code, deploy
 __all__ = ["after_sanity_failure", "log_tail", "rescue", "sanity"]
 
 
+MAX_SANITY_FAILURES = 3  # failed sanity checks before a rescue is asked for, whatever the signature
+MAX_RESCUES = 2  # rescue rounds before a person is asked
+
+
 def sanity(s: Session) -> Step:
+    """
+    Run the sanity milestone first (after the approval checkpoint when ``auto_deploy`` is
+    off); pass only when every sanity run succeeded and its metrics were read and trusted.
+    """
     state = s.state()
     options = s.project.options
     if not options.auto_deploy and not state.approved:
@@ -36,8 +45,8 @@ def sanity(s: Session) -> Step:
             "bridge", [ev.SanityChecked(passed=True, detail="no sanity milestone in the plan")]
         )
         return s.enter("pass_sanity", "no sanity milestone; nothing to check first")
-    for run in runs:  # a second sanity pass re-runs what failed before
-        if run.state in TERMINAL_RUN_STATES and run.state is not RunState.SUCCEEDED:
+    for run in runs:  # a second sanity pass re-runs what did not pass before
+        if run.state in TERMINAL_RUN_STATES and _sanity_problem(run):
             s.append(
                 f"run:{run.run_id}",
                 [ev.RunRetryScheduled(run_id=run.run_id, reason="sanity runs again", manual=True)],
@@ -46,9 +55,10 @@ def sanity(s: Session) -> Step:
     held = deploy.run_phase(s, "sanity")
     if held is not None:
         return s.block(held)
+    deploy.ensure_metrics(s)
     state = s.state()
     runs = [r for r in state.runs.values() if r.spec.milestone in sanity]
-    failed = [r for r in runs if r.state is not RunState.SUCCEEDED]
+    failed = [r for r in runs if _sanity_problem(r)]
     if not failed:
         s.append(
             "bridge",
@@ -61,34 +71,66 @@ def sanity(s: Session) -> Step:
         for r in failed
     ]
     signature = failure_signature(failures)
-    detail = "; ".join(f"{r.run_id}: {r.reason}" for r in failed)[:2000]
+    detail = "; ".join(f"{r.run_id}: {_sanity_problem(r)}" for r in failed)[:2000]
     s.append("bridge", [ev.SanityChecked(passed=False, signature=signature, detail=detail)])
     s.notify("failure", "bridge: sanity failed", detail)
     return s.enter("fail_sanity", f"sanity failed: {detail[:200]}")
 
 
 def after_sanity_failure(s: Session) -> Step:
+    """
+    After a failed sanity milestone: retry once, let an implementer that can fix try, and ask
+    for a rescue diagnosis when the same failure comes twice (or failures keep coming) — never
+    more than a bounded number of rounds before a person is asked.
+    """
     state = s.state()
     checks = [c for c in state.sanity_checks if not c.passed]
     last = checks[-1]
     repeats = sum(1 for c in checks if c.signature == last.signature)
-    if repeats >= 2:
+    if len(state.rescues) >= MAX_RESCUES:
+        return s.block(
+            f"sanity still fails after {len(state.rescues)} rescue rounds: {last.detail[:300]}"
+        )
+    if repeats >= 2 or len(checks) >= MAX_SANITY_FAILURES:
+        why = "the same sanity failure twice" if repeats >= 2 else f"{len(checks)} sanity failures"
         if s.project.options.rescue_on_failure:
-            return s.enter("rescue", "the same sanity failure twice: asking for a diagnosis")
-        return s.block(f"sanity failed twice the same way: {last.detail[:300]}")
+            return s.enter("rescue", f"{why}: asking for a diagnosis")
+        return s.block(f"{why}: {last.detail[:300]}")
     if s.implementer.can_fix:
         finding = Finding(severity=Severity.BLOCKING, message=f"sanity failed: {last.detail}")
         return code.implement(s, [finding])
     return s.enter("retry_sanity", "sanity failed once; running it again")
 
 
+def _sanity_problem(run: RunView) -> str:
+    """
+    Why a sanity run does not pass, or ``""`` when it does: it must succeed (exit 0, outputs
+    present), its metrics must have been read, and none of them may be untrustworthy.
+    """
+    if run.state is not RunState.SUCCEEDED:
+        return run.reason or run.state.value
+    metrics = run.metrics
+    if metrics is None or not metrics.values:
+        return "no metric could be read from its outputs"
+    if metrics.problems:
+        return f"unreadable output {metrics.problems[0].source}: {metrics.problems[0].message}"
+    flagged = [q for q in metrics.quality if q.blocking]
+    if flagged:
+        return f"{flagged[0].metric}: {flagged[0].message}"
+    return ""
+
+
 def rescue(s: Session) -> Step:
+    """
+    Ask the reviewer for a diagnosis of the repeated sanity failure; apply the concrete fixes
+    through an implementer that can fix, or block with the diagnosis.
+    """
     state = s.state()
     last = [c for c in state.sanity_checks if not c.passed][-1]
     failed = [
         r
         for r in state.runs.values()
-        if r.spec.milestone in sanity_milestones(state) and r.state is not RunState.SUCCEEDED
+        if r.spec.milestone in sanity_milestones(state) and _sanity_problem(r)
     ]
     failure = "\n\n".join(
         f"run {r.run_id} ({r.spec.system}) on {s.backend.name}\ncommand: "
@@ -119,6 +161,9 @@ def rescue(s: Session) -> Step:
 
 
 def log_tail(root: Path, run: Any) -> str:
+    """
+    The last few KiB of the run's latest attempt's stdout and stderr, as copied back.
+    """
     attempt = run.current
     if attempt is None:
         return ""

@@ -184,5 +184,7 @@ class TestConfiguredPlanner:
 
         with (quickstart / "bridge.toml").open("a") as toml:
             toml.write('\n[ablations]\ncomand = ["x"]\n')
-        with pytest.raises(ConfigError, match="ablations"):  # at construction, before any work
-            Bridge(quickstart, store=InMemoryEventStore(), backend=FakeBackend(_outcome))
+        bridge = Bridge(quickstart, store=InMemoryEventStore(), backend=FakeBackend(_outcome))
+        with pytest.raises(ConfigError, match="ablations"):  # before the first step
+            bridge.advance()
+        assert bridge.status().events == 0  # nothing was done
