@@ -244,11 +244,12 @@ class WandbSource:
         environ = os.environ if self.environ is None else self.environ
         key = environ.get(self.api_key_env, "")
         if not key:
-            return _problem(
-                source,
+            why = (
                 f"W&B not read: the environment variable {self.api_key_env} named by "
-                "metrics.wandb.api_key_env is not set; metrics from files only",
+                "metrics.wandb.api_key_env is not set"
             )
+            _log.warning("wandb_not_read", source=source, reason=why)
+            return _problem(source, f"{why}; metrics from files only")
         data, message = self._query(name, key)
         if data is None:
             _log.warning("wandb_not_read", source=source, reason=message)
