@@ -13,6 +13,7 @@ from typing import Any
 
 import attrs
 
+from bridge.adapters.wandb import SOURCE_PREFIX as WANDB_SOURCE_PREFIX
 from bridge.errors import InputError, IntegrityError
 from bridge.events import codec
 from bridge.events.store import EventStore, Recorded, SQLiteEventStore
@@ -160,7 +161,8 @@ def source_drift(state: PipelineState, project: Path) -> list[Drift]:
     Returns:
         ``source-missing`` for a file that is gone, ``source-changed`` for one whose sha256 is no
         longer the one recorded at extraction; each names the run and attempt. A number is never
-        reported without the file behind it.
+        reported without the file behind it. Sources read from W&B (``wandb:ENTITY/PROJECT/RUN``)
+        are not files and are not re-hashed: their sha256 is of the API's answer at collection.
     """
     recorded: dict[str, tuple[str, str]] = {}
     for run in state.runs.values():
@@ -172,6 +174,8 @@ def source_drift(state: PipelineState, project: Path) -> list[Drift]:
             pairs = [(v.source, v.sha256) for v in metrics.values]
             pairs += [(h.source, h.sha256) for h in metrics.histories]
             for source, sha in pairs:
+                if source.startswith(WANDB_SOURCE_PREFIX):
+                    continue
                 recorded.setdefault(source, (sha, owner))
     found: list[Drift] = []
     for source, (sha, owner) in sorted(recorded.items()):

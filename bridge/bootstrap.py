@@ -19,6 +19,7 @@ from bridge.adapters.notify import build_notifier
 from bridge.adapters.review.config import build_reviewer
 from bridge.errors import ConfigError
 from bridge.machine.ports import AblationPlanner, Backend, Implementer, Notifier, Reviewer
+from bridge.pipeline_events import wandb_source
 from bridge.plan import LoadedProject
 
 __all__ = [
@@ -116,8 +117,8 @@ def validate(
 ) -> None:
     """
     Check every configured section before any work starts, so a mistake in ``[reviewer]``,
-    ``[implementer]``, ``[ablations]`` or the backend's section is an error now (exit 2), not
-    after hours of runs. Builds nothing that connects anywhere.
+    ``[implementer]``, ``[ablations]``, ``[metrics.wandb]`` or the backend's section is an error
+    now (exit 2), not after hours of runs. Builds nothing that connects anywhere.
 
     The flags leave out the ports an embedder passed in itself.
 
@@ -130,6 +131,7 @@ def validate(
         make_reviewer(project, {}, {})
     if ablations:
         make_ablation_planner(project)
+    wandb_source(project)
     name = project.options.backend
     if not backend:
         return

@@ -10,7 +10,14 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from bridge.adapters.metrics import MetricsSpec, RegexRule, extract_metrics, match_metric
+from bridge.adapters.metrics import (
+    Extraction,
+    MetricsSpec,
+    RegexRule,
+    extract_metrics,
+    match_metric,
+)
+from bridge.adapters.wandb import WandbSource
 from bridge.errors import ConfigError
 from bridge.events import types as ev
 from bridge.events.secrets import redact
@@ -18,18 +25,20 @@ from bridge.machine.fold import PipelineState
 from bridge.machine.measurements import QualityFlag, UnreadOutput, summarise_history
 from bridge.machine.ports import ProposedRun
 from bridge.machine.quality import QualitySettings, check_quality
-from bridge.plan import LoadedProject, match_system, render_argv
+from bridge.plan import BUILTIN_PLACEHOLDERS, LoadedProject, match_system, render_argv
 from bridge.plan.config import MetricsConfig
 
 __all__ = [
     "approval_summary",
     "collect_metrics",
+    "merge_extractions",
     "metric_aliases",
     "metrics_spec",
     "plan_events",
     "plan_excerpt",
     "proposed_run_events",
     "setup_params",
+    "wandb_source",
 ]
 
 
@@ -243,7 +252,14 @@ def _key_metric(
 
 def collect_metrics(project: LoadedProject, state: PipelineState, run_id: str) -> list[Any]:
     """
-    Read a finished run's metrics from its latest attempt's files and check training quality.
+    Read a finished run's metrics from its latest attempt's files (and from W&B when
+    ``[metrics.wandb]`` is configured) and check training quality.
+
+    W&B's values and histories are merged after the files': on a name clash the file wins (its
+    bytes can be re-hashed by ``bridge verify``; a W&B answer cannot be fetched again
+    identically), and the W&B number is not recorded. The quality checks run on the merged
+    histories. W&B not answering, refusing the key or not knowing the run is recorded as a
+    problem with the ``wandb:`` source and the reason, and the files' numbers stand alone.
 
     Args:
         project: the loaded project (``[metrics]`` settings, the root).
@@ -255,7 +271,8 @@ def collect_metrics(project: LoadedProject, state: PipelineState, run_id: str) -
         attempt. Files that matched but could not be read are recorded as problems.
 
     Raises:
-        ConfigError: a ``[metrics]`` regex is unusable (setting ``metrics.regex``).
+        ConfigError: a ``[metrics]`` regex is unusable (setting ``metrics.regex``), or the
+            ``[metrics.wandb]`` table is wrong (``validate`` refuses it earlier).
     """
     run = state.runs.get(run_id)
     attempt = run.current if run is not None else None
@@ -271,6 +288,17 @@ def collect_metrics(project: LoadedProject, state: PipelineState, run_id: str) -
         attempt_id=attempt.attempt_id,
         config=spec,
     )
+    source = wandb_source(project)
+    if source is not None:
+        gpu = ",".join(str(slot.gpu) for slot in attempt.slots if slot.gpu is not None)
+        extraction = merge_extractions(
+            extraction,
+            source.fetch(
+                run_id,
+                {**run.spec.params, "output_dir": attempt.output_dir, "gpu": gpu},
+                attempt_id=attempt.attempt_id,
+            ),
+        )
     lower = {name: not higher for name, higher in sorted(config.higher_is_better.items())}
     findings = check_quality(
         extraction.values,
@@ -305,6 +333,58 @@ def collect_metrics(project: LoadedProject, state: PipelineState, run_id: str) -
             lower_is_better=lower,
         )
     ]
+
+
+def wandb_source(project: LoadedProject) -> WandbSource | None:
+    """
+    The W&B source ``[metrics.wandb]`` configures, or ``None`` when the table is absent.
+
+    Connects nowhere, so ``bootstrap.validate`` calls it to check the table at start.
+
+    Raises:
+        ConfigError: the table is wrong (the message names ``metrics.wandb.<key>``).
+    """
+    config = project.config
+    table = config.metrics.wandb
+    if table is None:
+        return None
+    known = set(BUILTIN_PLACEHOLDERS) | set(config.run.args)
+    for system in config.systems.values():
+        known |= set(system.args)
+    for entry in config.runs:
+        known |= set(entry.args)
+    if config.grid is not None:
+        for phase in config.grid.phases:
+            known |= set(phase.axes)
+    path = config.path
+    return WandbSource.from_table(
+        table,
+        file=str(path.relative_to(project.root)) if path is not None else None,
+        line_of=config.line_of,
+        known_placeholders=known,
+    )
+
+
+def merge_extractions(files: Extraction, wandb: Extraction) -> Extraction:
+    """
+    The files' extraction followed by W&B's, a W&B value or history dropped when a file already
+    gave one of that name (the file is the source ``bridge verify`` can check).
+
+    Args:
+        files: what the attempt's files gave.
+        wandb: what W&B gave (values, histories, or the problem that kept it from answering).
+
+    Returns:
+        One extraction: the files' entries first, then W&B's that do not clash; all problems.
+    """
+    value_names = {v.name for v in files.values}
+    history_names = {h.name for h in files.histories}
+    return Extraction(
+        values=files.values + tuple(v for v in wandb.values if v.name not in value_names),
+        histories=files.histories
+        + tuple(h for h in wandb.histories if h.name not in history_names),
+        problems=files.problems + wandb.problems,
+    )
 
 
 def proposed_run_events(

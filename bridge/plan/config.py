@@ -180,6 +180,8 @@ class MetricsConfig:
         aliases: alternative name → canonical name.
         regex: metrics read from logs by regex.
         higher_is_better: metric → direction, when the plan's criteria need one.
+        wandb: the raw ``[metrics.wandb]`` table (read and checked by
+            :mod:`bridge.adapters.wandb`), or ``None`` when W&B is not configured.
     """
 
     files: tuple[str, ...] = ("metrics.json",)
@@ -187,6 +189,7 @@ class MetricsConfig:
     aliases: Mapping[str, str] = attrs.field(factory=dict)
     regex: tuple[MetricRegex, ...] = ()
     higher_is_better: Mapping[str, bool] = attrs.field(factory=dict)
+    wandb: Mapping[str, object] | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -282,7 +285,7 @@ _ENTRY_KEYS = (
 )
 _GRID_KEYS = ("id_prefix", "axes", "milestone", "block", "priority", "phases")
 _PHASE_KEYS = ("name", "axes", "milestone", "block", "priority", "depends_on", "match")
-_METRIC_KEYS = ("files", "primary", "aliases", "regex", "higher_is_better")
+_METRIC_KEYS = ("files", "primary", "aliases", "regex", "higher_is_better", "wandb")
 _REGEX_KEYS = ("name", "pattern", "file")
 
 _HEADER = re.compile(r"^\s*\[(\[)?\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
@@ -704,6 +707,7 @@ def _read_metrics(reader: _Reader, raw: object) -> MetricsConfig:
         aliases=reader.mapping(table.get("aliases", {}), "metrics.aliases"),
         regex=tuple(regexes),
         higher_is_better={str(k): bool(v) for k, v in higher.items()},
+        wandb=reader.table(table["wandb"], "metrics.wandb") if "wandb" in table else None,
     )
 
 
