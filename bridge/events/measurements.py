@@ -4,8 +4,10 @@ Measurements: metric values and histories read from a run's output files, with p
 They live in ``events`` so the ``MetricsRecorded`` event can carry them;
 :mod:`bridge.machine.measurements` re-exports them for the checks and the judge.
 
-Every number bridge reports traces to a file: the run and attempt that wrote it, the file's path
-relative to the project root, the file's sha256 at extraction time, and the rule that read it.
+Every number bridge reports traces to a file, or to a W&B answer: the run and attempt that wrote
+it, the file's path relative to the project root (or ``wandb:ENTITY/PROJECT/RUN``), the sha256 of
+the file (or of the canonical JSON of the answer's ``data``) at extraction time, and the rule that
+read it.
 
 Non-finite numbers (NaN, ±Inf) are kept, never dropped, because the training-quality check must
 see them; but the event codec writes canonical JSON without NaN. So a non-finite value is stored
@@ -18,7 +20,9 @@ Extraction rules (``rule``) have a fixed grammar so a reader can redo the extrac
   list of numbers; ``json:KEY.PATH[*].NAME`` a column of a list of objects (a history);
 - ``csv:last_row:COLUMN`` the value in the final row; ``csv:last_value:COLUMN`` the last
   non-empty cell when the final row leaves it empty; ``csv:column:COLUMN`` a history;
-- ``regex:PATTERN`` the last match (value) or all matches (history).
+- ``regex:PATTERN`` the last match (value) or all matches (history);
+- ``wandb:summary:KEY`` a number in a W&B run's summary; ``wandb:history:KEY`` a W&B history
+  (steps from ``_step``).
 """
 
 from __future__ import annotations
