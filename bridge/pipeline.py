@@ -170,7 +170,7 @@ class Bridge:
                 proposals_waiting = (
                     stage is Stage.COLLECTED
                     and step.before is not stage
-                    and any(r.state is RunState.PENDING for r in s.state().runs.values())
+                    and bool(deploy.proposals_waiting(s.state()))
                 )
                 if not proposals_waiting and (
                     stage in DONE
@@ -226,6 +226,7 @@ class Bridge:
                 return s.enter("reopen", "reopened by a person after a block")
             if state.stage is not Stage.AWAITING_APPROVAL:
                 raise InputError(f"nothing to approve: the pipeline is at {state.stage.value}")
+            deploy.plan_approved_proposals(s)
             s.append("bridge", [ev.Approved(by=by or os.environ.get("USER", ""))])
             return s.enter("approve", "approved by a person")
 

@@ -307,8 +307,9 @@ class MilestoneCompleted:
 @attrs.frozen(kw_only=True)
 class AblationsPlanned:
     """
-    Ablation planning after a main result: ``outcome`` is ``proposed`` (``runs`` were added as
-    nice-to-have runs awaiting approval) or ``skipped`` (with the ``reason``).
+    Ablation planning after a main result: ``outcome`` is ``proposed`` (``runs`` wait for a
+    person's approval; ``proposals`` hold their full plans, recorded as ``RunPlanned`` only when
+    approved, so nothing can launch them before) or ``skipped`` (with the ``reason``).
     """
 
     TYPE: ClassVar[str]
@@ -318,6 +319,7 @@ class AblationsPlanned:
     outcome: str
     reason: str = attrs.field(default="", converter=redact)
     runs: tuple[str, ...] = ()
+    proposals: tuple[RunPlanned, ...] = ()
 
 
 @event("gate.decided")

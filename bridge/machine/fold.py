@@ -367,6 +367,9 @@ class Folder:
         name = _PIPELINE_LISTS.get(kind)
         if name is not None:
             self._lists[name].append(evt)
+            if kind is ev.ImplementationRecorded and evt.changed_files:
+                # A person approved other code: changed code needs approving again.
+                self._approved = False
             return
         name = _PIPELINE_FIELDS.get(kind)
         if name is not None:

@@ -34,6 +34,8 @@ __all__ = [
     "milestone_progress",
     "paid_backend",
     "plan_ablations",
+    "plan_approved_proposals",
+    "proposals_waiting",
     "quote",
     "record_cost",
     "record_metrics",
@@ -216,10 +218,10 @@ def collected(s: Session) -> Step:
     At COLLECTED: ablation runs proposed but not yet approved go to the approval checkpoint.
     """
     state = s.state()
-    waiting = [r for r in state.runs.values() if r.state is RunState.PENDING]
+    waiting = proposals_waiting(state)
     if not waiting:
         return Step(before=state.stage, after=state.stage, action="all runs collected")
-    ids = ", ".join(r.run_id for r in waiting)
+    ids = ", ".join(p.run_id for p in waiting)
     s.append(
         "bridge",
         [
@@ -275,28 +277,49 @@ def plan_ablations(s: Session) -> None:
             ],
         )
         return
-    planned: list[str] = []
+    planned: list[ev.RunPlanned] = []
     problems: list[str] = []
     for proposal in proposals:
-        if proposal.id in state.runs:
+        if proposal.id in state.runs or any(p.run_id == proposal.id for p in planned):
             problems.append(f"{proposal.id}: the id is taken")
             continue
         event, problem = proposed_run_events(s.project, proposal, "ABLATIONS")
         if event is None:
             problems.append(problem)
             continue
-        s.append(f"run:{proposal.id}", [event], 0)
-        planned.append(proposal.id)
+        planned.append(event)
     outcome_word = "proposed" if planned else "skipped"
     reason = "; ".join(problems) if problems else ("" if planned else "the planner proposed none")
     s.append(
         "bridge",
         [
             ev.AblationsPlanned(
-                planner=name, outcome=outcome_word, reason=reason, runs=tuple(planned)
+                planner=name,
+                outcome=outcome_word,
+                reason=reason,
+                runs=tuple(p.run_id for p in planned),
+                proposals=tuple(planned),
             )
         ],
     )
+
+
+def proposals_waiting(state: PipelineState) -> list[ev.RunPlanned]:
+    """
+    Proposed ablation runs not yet approved (not yet planned in the log).
+    """
+    planned = state.ablations
+    if planned is None:
+        return []
+    return [p for p in planned.proposals if p.run_id not in state.runs]
+
+
+def plan_approved_proposals(s: Session) -> None:
+    """
+    On approval: record the waiting proposals as planned runs, so they launch from now on.
+    """
+    for proposal in proposals_waiting(s.state()):
+        s.append(f"run:{proposal.run_id}", [proposal], 0)
 
 
 def milestone_summary(runs: Sequence[Any]) -> dict[str, str]:

@@ -72,14 +72,17 @@ class TestAblationPlanning:
         assert bridge.run() is Stage.AWAITING_APPROVAL
         state = bridge.status()
         assert state.ablations is not None and state.ablations.runs == ("A001", "A002")
-        assert state.runs["A001"].spec.priority == "nice"
-        assert state.runs["A002"].spec.params["epochs"] == "5"
+        proposed = {p.run_id: p for p in state.ablations.proposals}
+        assert proposed["A001"].priority == "nice"
+        assert proposed["A002"].params["epochs"] == "5"
+        assert "A001" not in state.runs  # nothing can launch it before a person approves
         assert "2 new run(s) wait for approval: A001, A002" in (
             state.approval.summary if state.approval else ""
         )
         assert "Logistic regression (petal features only)" in planner.requests[0].systems
         assert len(backend.launches) == 20
         bridge.approve()
+        assert bridge.status().runs["A001"].state is RunState.PENDING
         assert bridge.run() is Stage.COLLECTED
         state = bridge.status()
         assert state.runs["A001"].state is RunState.SUCCEEDED
@@ -176,7 +179,7 @@ class TestConfiguredPlanner:
         assert bridge.run() is Stage.AWAITING_APPROVAL
         state = bridge.status()
         assert state.ablations is not None and state.ablations.planner == "agent"
-        assert state.runs["A001"].spec.seed == 9
+        assert state.ablations.proposals[0].seed == 9
 
     def test_unknown_ablations_key_is_a_config_error(self, quickstart: Path) -> None:
         """A misspelt key in [ablations] is refused naming the setting."""
