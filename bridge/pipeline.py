@@ -172,6 +172,8 @@ class Bridge:
                     and step.before is not stage
                     and bool(deploy.proposals_waiting(s.state()))
                 )
+                if step.before is Stage.COLLECTED and stage is Stage.DEPLOYED:
+                    continue  # runs were added to the plan: deploy them
                 if not proposals_waiting and (
                     stage in DONE
                     or stage in WAITING
@@ -190,6 +192,11 @@ class Bridge:
         if state.plan is None:
             code.load(s)
             state = s.state()
+        else:
+            changed = code.changed_inputs(s)
+            if changed:
+                code.reload(s, changed)
+                state = s.state()
         steps: dict[Stage, Callable[[Session], Step]] = {
             Stage.PLANNED: code.implement,
             Stage.IMPLEMENTED: code.review,

@@ -31,6 +31,7 @@ from bridge.plan.config import MetricsConfig
 __all__ = [
     "approval_summary",
     "collect_metrics",
+    "input_digests",
     "merge_extractions",
     "metric_aliases",
     "metrics_spec",
@@ -99,6 +100,7 @@ def plan_events(project: LoadedProject) -> list[tuple[str, Sequence[Any]]]:
         blocks=blocks,
         budget_gpu_hours=plan.budget.gpu_hours,
         warnings=tuple(f"{w.file}:{w.line}: {w.message}" for w in project.warnings)[:200],
+        inputs=input_digests(project),
     )
     run_cfg = project.config.run
     out: list[tuple[str, Sequence[Any]]] = [("bridge", [loaded])]
@@ -135,6 +137,17 @@ def plan_events(project: LoadedProject) -> list[tuple[str, Sequence[Any]]]:
             )
         )
     return out
+
+
+def input_digests(project: LoadedProject) -> dict[str, str]:
+    """
+    The sha256 of every input the plan was read from (plan, tracker, proposal, ideas and
+    ``bridge.toml``), by path relative to the project: what tells a changed input.
+    """
+    paths = [p for p in project.sources.values() if p]
+    if project.config.path is not None:
+        paths.append(str(project.config.path.relative_to(project.root)))
+    return {rel: _sha(project, rel) for rel in sorted(set(paths))}
 
 
 def _option_names(options: Any) -> list[str]:

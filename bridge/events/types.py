@@ -151,6 +151,7 @@ class PlanLoaded:
     blocks: tuple[BlockInfo, ...] = ()
     budget_gpu_hours: float | None = attrs.field(default=None, validator=_finite)
     warnings: tuple[str, ...] = ()
+    inputs: Mapping[str, str] = attrs.field(factory=dict)
 
 
 @event("stage.entered")

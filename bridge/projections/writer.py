@@ -9,7 +9,8 @@ For each projection whose rendering changed since it was last recorded:
 3. return an ``OutputWritten`` event per file, which the caller appends to the log;
 4. rewrite ``MANIFEST.md`` from every ``OutputWritten`` (old and new): one row per file written.
 
-A file the user had before bridge first wrote it is kept as ``NAME.before-bridge.ext``.
+A file the user had before bridge first wrote it is kept as ``NAME.before-bridge.ext``; a
+researcher's edit of a file bridge wrote is kept as ``NAME.edited.ext`` before it is rewritten.
 Rendering is pure, so rebuilding from the same log gives byte-identical files.
 """
 
@@ -206,12 +207,11 @@ class ProjectionWriter:
             digest = sha256_text(text)
             fixed = self.root / projection.path
             previous = last.get(projection.path)
+            self._keep_users_file(fixed, digest, previous.sha256 if previous else None)
             if previous is not None and previous.sha256 == digest:
                 if force or _file_sha(fixed) != digest:
                     atomic_write(fixed, text)
                 continue
-            if previous is None:
-                self._keep_users_file(fixed, digest)
             copy = self._copy_name(projection.path, suffix, taken)
             taken.add(copy)
             atomic_write(self.root / copy, text)
@@ -232,13 +232,24 @@ class ProjectionWriter:
             atomic_write(self.root / MANIFEST_PATH, manifest_text)
         return written
 
-    def _keep_users_file(self, fixed: Path, digest: str) -> None:
+    def _keep_users_file(self, fixed: Path, digest: str, ours: str | None) -> None:
+        """
+        Before overwriting a file that is neither what bridge wrote last nor what it is about
+        to write — the researcher's own tracker, or their edit of bridge's — keep a copy:
+        ``NAME.before-bridge.ext`` the first time, ``NAME.edited.ext`` (``-2``, ``-3`` …) after.
+        """
         current = _file_sha(fixed)
-        if current is None or current == digest:
+        if current is None or current in (digest, ours):
             return
-        keep = fixed.with_name(f"{fixed.stem}.before-bridge{fixed.suffix}")
-        if not keep.exists():
-            keep.write_bytes(fixed.read_bytes())
+        label = "before-bridge" if ours is None else "edited"
+        keep = fixed.with_name(f"{fixed.stem}.{label}{fixed.suffix}")
+        n = 1
+        while keep.exists():
+            if _file_sha(keep) == current:
+                return  # this very version is kept already
+            n += 1
+            keep = fixed.with_name(f"{fixed.stem}.{label}-{n}{fixed.suffix}")
+        keep.write_bytes(fixed.read_bytes())
 
     def _copy_name(self, path: str, suffix: str, taken: set[str]) -> str:
         base = Path(path)

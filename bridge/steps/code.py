@@ -7,20 +7,29 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+import attrs
+
 from bridge.errors import ImplementError, ReviewError
 from bridge.events import types as ev
 from bridge.events.secrets import redact
 from bridge.events.values import Finding, Severity
 from bridge.machine.ports import ReviewRequest
-from bridge.pipeline_events import plan_events
+from bridge.machine.stages import RunState
+from bridge.pipeline_events import input_digests, plan_events
 from bridge.session import Session, Step
 
-__all__ = ["code_files", "implement", "load", "review", "review_once"]
+__all__ = [
+    "changed_inputs",
+    "code_files",
+    "implement",
+    "load",
+    "reload",
+    "review",
+    "review_once",
+]
 
 
 def load(s: Session) -> None:
-    # Run streams first, PlanLoaded last, skipping runs already planned: a crash half-way
-    # leaves no PlanLoaded, so the next call loads again and plans only what is missing.
     """
     Record the plan in the log: every run first, ``PlanLoaded`` last (a crash half-way
     leaves no ``PlanLoaded``, so the next load plans only what is missing).
@@ -33,6 +42,77 @@ def load(s: Session) -> None:
     for stream, events in recorded:
         if stream == "bridge":
             s.append(stream, events)
+
+
+# What a replan may change of a run that has not started yet (notes and status are the
+# tracker's bookkeeping, not the run).
+_SPEC_FIELDS = (
+    "milestone",
+    "block",
+    "system",
+    "seed",
+    "priority",
+    "purpose",
+    "split",
+    "metrics",
+    "command",
+    "params",
+    "outputs",
+    "estimated_minutes",
+    "gpus",
+    "timeout_minutes",
+    "env",
+    "cwd",
+    "depends_on",
+    "max_retries",
+    "oom_max_attempts",
+)
+
+
+def changed_inputs(s: Session) -> list[str]:
+    """
+    The inputs (plan, tracker, proposal, ideas, ``bridge.toml``) that changed since the plan was
+    last recorded. A projection bridge wrote itself (the tracker) is not a change.
+    """
+    state = s.state()
+    plan = state.plan
+    if plan is None or not plan.inputs:
+        return []
+    now = input_digests(s.project)
+    written = {out.path: out.sha256 for out in state.outputs}
+    changed = []
+    for path in sorted(set(now) | set(plan.inputs)):
+        current = now.get(path)
+        if current is not None and written.get(path) == current:
+            continue  # our own projection, as we wrote it
+        if current != plan.inputs.get(path):
+            changed.append(path)
+    return changed
+
+
+def reload(s: Session, changed: Sequence[str]) -> None:
+    """
+    The inputs changed: record the plan again. New runs are planned; runs that have not started
+    take their new command, arguments and settings; runs that started or ended keep theirs
+    (``bridge retry`` runs one again with what it had).
+    """
+    state = s.state()
+    recorded = plan_events(s.project)
+    for stream, events in recorded:
+        if stream == "bridge":
+            continue
+        for new in events:
+            old = state.runs.get(new.run_id)
+            if old is None:
+                s.append(stream, [new], 0)
+            elif old.state is RunState.PENDING and any(
+                getattr(old.spec, name) != getattr(new, name) for name in _SPEC_FIELDS
+            ):
+                s.append(stream, [attrs.evolve(new, notes=old.spec.notes)], old.stream_version)
+    for stream, events in recorded:
+        if stream == "bridge":
+            s.append(stream, events)
+    s.log.info("plan_reloaded", changed=list(changed))
 
 
 def implement(s: Session, findings: Sequence[Finding] = (), *, trigger: str = "implement") -> Step:

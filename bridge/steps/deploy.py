@@ -215,9 +215,13 @@ def deploy(s: Session) -> Step:
 
 def collected(s: Session) -> Step:
     """
-    At COLLECTED: ablation runs proposed but not yet approved go to the approval checkpoint.
+    At COLLECTED: runs added to the plan since are deployed; ablation runs proposed but not
+    yet approved go to the approval checkpoint; otherwise there is nothing to do.
     """
     state = s.state()
+    new = [r.run_id for r in state.runs.values() if r.state is RunState.PENDING]
+    if new:  # runs added to the plan since (a tracker row, a [[runs]] entry): run them too
+        return s.enter("redeploy", f"{len(new)} run(s) added to the plan: {', '.join(new[:8])}")
     waiting = proposals_waiting(state)
     if not waiting:
         return Step(before=state.stage, after=state.stage, action="all runs collected")

@@ -1,0 +1,75 @@
+"""
+Changing the inputs after bridge started: the plan is recorded again, added runs run, and a
+fixed configuration unblocks the pipeline.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bridge import Bridge, Stage
+from bridge.machine.stages import RunState
+from tests.e2e.tiny import write_project
+
+
+def _run(project: Path) -> Stage:
+    bridge = Bridge(project)
+    try:
+        return bridge.run()
+    finally:
+        bridge.close()
+
+
+class TestReload:
+    def test_fixed_command_unblocks_after_approve(self, tmp_path: Path) -> None:
+        """A typo'd script blocks; after fixing bridge.toml, approve and run reach COLLECTED."""
+        project = write_project(tmp_path / "p")
+        toml = project / "bridge.toml"
+        toml.write_text(toml.read_text().replace("python3 train.py", "python3 trian.py"))
+        assert _run(project) is Stage.BLOCKED
+        toml.write_text(toml.read_text().replace("python3 trian.py", "python3 train.py"))
+        bridge = Bridge(project)
+        try:
+            bridge.run()  # records the changed plan; still blocked until a person says go on
+            assert bridge.approve().after is Stage.PLANNED
+            assert bridge.run() is Stage.COLLECTED
+            state = bridge.status()
+        finally:
+            bridge.close()
+        assert state.plan is not None and "bridge.toml" in state.plan.inputs
+        assert all(r.state is RunState.SUCCEEDED for r in state.runs.values())
+        assert all("train.py" in r.spec.command[1] for r in state.runs.values())
+
+    def test_a_tracker_row_added_after_collection_runs(self, tmp_path: Path) -> None:
+        """A row added to the tracker bridge wrote is planned and run; the edit is kept."""
+        project = write_project(tmp_path / "p")
+        assert _run(project) is Stage.COLLECTED
+        tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+        text = tracker.read_text()
+        tracker.write_text(
+            text.rstrip("\n")
+            + "\n| R004 | M1 | main | Method | test | accuracy | MUST | TODO | seed 1 |\n"
+        )
+        assert _run(project) is Stage.COLLECTED
+        bridge = Bridge(project)
+        try:
+            state = bridge.status()
+        finally:
+            bridge.close()
+        assert state.runs["R004"].state is RunState.SUCCEEDED
+        assert len(state.runs["R002"].attempts) == 1  # nothing else ran again
+        assert (project / "refine-logs" / "EXPERIMENT_TRACKER.edited.md").exists()
+        assert "| R004 |" in tracker.read_text()
+
+    def test_unchanged_inputs_record_nothing_new(self, tmp_path: Path) -> None:
+        """Running again on unchanged inputs (bridge's own tracker included) loads no plan."""
+        project = write_project(tmp_path / "p")
+        assert _run(project) is Stage.COLLECTED
+        bridge = Bridge(project)
+        try:
+            before = bridge.status().events
+            assert bridge.run() is Stage.COLLECTED
+            after = bridge.status().events
+        finally:
+            bridge.close()
+        assert after == before
