@@ -357,7 +357,9 @@ class BudgetWarned:
 @attrs.frozen(kw_only=True)
 class CostRecorded:
     """
-    A paid backend reported the dollars spent so far (a running total, not an increment).
+    A paid backend reported what one rented machine has cost so far (a running total for that
+    ``instance``, not an increment). The log's spend is the sum over instances of their latest
+    totals, so sessions that each saw only some instances never lose each other's costs.
     """
 
     TYPE: ClassVar[str]
@@ -365,6 +367,7 @@ class CostRecorded:
 
     backend: str
     dollars: float = attrs.field(validator=_finite)
+    instance: str = ""
     detail: str = attrs.field(default="", converter=redact)
 
 

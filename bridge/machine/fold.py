@@ -131,6 +131,7 @@ class PipelineState:
     milestones_completed: tuple[str, ...] = ()
     budget_warnings: tuple[ev.BudgetWarned, ...] = ()
     dollars_spent: float = 0.0
+    costs: Mapping[str, float] = attrs.field(factory=dict)
     orphans: ev.OrphansReported | None = None
     gates: tuple[ev.GateDecided, ...] = ()
     ablations: ev.AblationsPlanned | None = None
@@ -397,7 +398,8 @@ class Folder:
         elif kind is ev.MilestoneCompleted:
             self._lists["milestones_completed"].append(evt.milestone)
         elif kind is ev.CostRecorded:
-            self._fields["dollars_spent"] = evt.dollars
+            costs = self._fields.setdefault("costs", {})
+            costs[f"{evt.backend}/{evt.instance}"] = evt.dollars
         else:
             raise TransitionError(
                 f"{type(evt).__name__} does not belong on the bridge stream", seq=seq
@@ -577,7 +579,8 @@ class Folder:
                 rescues=tuples["rescues"],
                 sanity_checks=tuples["sanity_checks"],
                 base_repo=self._fields.get("base_repo"),
-                dollars_spent=self._fields.get("dollars_spent", 0.0),
+                dollars_spent=sum(self._fields.get("costs", {}).values()),
+                costs=dict(self._fields.get("costs", {})),
                 orphans=self._fields.get("orphans"),
                 ablations=self._fields.get("ablations"),
                 blocked=self._fields.get("blocked"),

@@ -215,6 +215,12 @@ class PaidBackend(Protocol):
         """
         ...
 
+    def costs(self) -> Sequence[Any]:
+        """
+        Per instance used: an object with ``instance_id`` and ``dollars`` accumulated so far.
+        """
+        ...
+
     def orphans(
         self, *, handles: Iterable[JobHandle] = (), attempt_ids: Iterable[str] = ()
     ) -> Sequence[Any]:

@@ -70,14 +70,22 @@ def quote(s: Session, state: PipelineState) -> str:
 
 def record_cost(s: Session) -> None:
     """
-    Record what a paid backend has spent so far, when it changed.
+    Record what each instance of a paid backend has cost so far, when it changed.
     """
     paid = paid_backend(s) if s.backend_or_none is not None else None
     if paid is None:
         return
-    spent = round(paid.spent(), 4)
-    if spent != round(s.state().dollars_spent, 4):
-        s.append("bridge", [ev.CostRecorded(backend=s.backend.name, dollars=spent)])
+    name = s.backend.name
+    recorded = s.state().costs
+    changed = [
+        ev.CostRecorded(
+            backend=name, instance=str(cost.instance_id), dollars=round(cost.dollars, 4)
+        )
+        for cost in paid.costs()
+        if round(cost.dollars, 4) != round(recorded.get(f"{name}/{cost.instance_id}", -1.0), 4)
+    ]
+    if changed:
+        s.append("bridge", changed)
 
 
 def report_orphans(s: Session) -> None:

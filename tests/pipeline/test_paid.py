@@ -1,0 +1,110 @@
+"""
+A backend that rents machines: the quote at the approval checkpoint, per-instance costs summed
+across sessions, and orphaned instances reported.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from bridge import Bridge, Stage
+from bridge.events.store import InMemoryEventStore
+from bridge.machine.ports import JobHandle
+from bridge.testing import FakeBackend
+from tests.pipeline.test_ablations import QUICKSTART, _outcome
+
+
+@attrs.frozen
+class Cost:
+    instance_id: int
+    dollars: float
+
+
+@attrs.frozen
+class Quote:
+    dollars: float
+    dph: float
+    offer: str
+
+
+@attrs.frozen
+class Orphan:
+    instance_id: int
+    label: str
+    status: str
+    dollars: float
+
+
+class RentingBackend(FakeBackend):
+    """FakeBackend plus what a renting backend reports (a real, scripted implementation)."""
+
+    def __init__(self, instances: dict[int, float], orphans: Sequence[Orphan] = ()) -> None:
+        super().__init__(_outcome)
+        self.instances = instances
+        self.found = tuple(orphans)
+
+    def estimate(self, hours: float) -> Quote:
+        return Quote(dollars=round(hours * 0.5, 2), dph=0.5, offer="offer 7 (1x RTX_4090)")
+
+    def spent(self) -> float:
+        return sum(self.instances.values())
+
+    def costs(self) -> Sequence[Cost]:
+        return [Cost(instance_id=i, dollars=d) for i, d in self.instances.items()]
+
+    def orphans(
+        self, *, handles: Iterable[JobHandle] = (), attempt_ids: Iterable[str] = ()
+    ) -> Sequence[Any]:
+        return self.found
+
+
+def _project(tmp_path: Path) -> Path:
+    return Path(
+        shutil.copytree(QUICKSTART, tmp_path / "q", ignore=shutil.ignore_patterns(".bridge"))
+    )
+
+
+class TestPaidBackend:
+    def test_quote_in_the_approval_summary(self, tmp_path: Path) -> None:
+        """With auto_deploy off the approval summary carries the backend's cost estimate."""
+        bridge = Bridge(
+            _project(tmp_path),
+            store=InMemoryEventStore(),
+            backend=RentingBackend({}),
+            options={"auto_deploy": "false"},
+        )
+        assert bridge.run() is Stage.AWAITING_APPROVAL
+        approval = bridge.status().approval
+        assert approval is not None and "estimated cost: $" in approval.summary
+        assert "offer 7 (1x RTX_4090)" in approval.summary
+
+    def test_costs_of_instances_seen_by_different_sessions_add_up(self, tmp_path: Path) -> None:
+        """Each session records its instances' totals; the log's spend is their sum."""
+        store = InMemoryEventStore()
+        project = _project(tmp_path)
+        first = Bridge(project, store=store, backend=RentingBackend({11: 1.25}))
+        first.advance()
+        first.close()
+        second = Bridge(project, store=store, backend=RentingBackend({12: 0.5}))
+        second.advance()
+        second.close()
+        state = Bridge(project, store=store, backend=RentingBackend({})).status()
+        assert state.costs == {"fake/11": 1.25, "fake/12": 0.5}
+        assert state.dollars_spent == 1.75
+
+    def test_orphans_are_reported_in_the_log(self, tmp_path: Path) -> None:
+        """Instances labelled for the project that no run uses are recorded when runs start."""
+        orphan = Orphan(
+            instance_id=99, label="bridge:q:vast-0:R001-a1", status="running", dollars=3.0
+        )
+        bridge = Bridge(
+            _project(tmp_path), store=InMemoryEventStore(), backend=RentingBackend({}, [orphan])
+        )
+        assert bridge.run() is Stage.COLLECTED
+        reported = bridge.status().orphans
+        assert reported is not None and "99 (bridge:q:vast-0:R001-a1" in reported.instances[0]
