@@ -272,10 +272,15 @@ def extract_metrics(
 
 
 def _matching(out: Path, globs: Sequence[str]) -> Iterator[Path]:
+    """
+    Files under ``out`` matching the globs, each once; links that lead outside ``out`` are
+    skipped (a run's output cannot make bridge read, and report, a file elsewhere).
+    """
     seen: set[Path] = set()
+    base = out.resolve()
     for pattern in globs:
         for path in sorted(out.glob(pattern)):
-            if path.is_file() and path not in seen:
+            if path.is_file() and path not in seen and path.resolve().is_relative_to(base):
                 seen.add(path)
                 yield path
 

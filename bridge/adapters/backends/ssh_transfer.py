@@ -115,7 +115,9 @@ def rsync_fetch(config: SSHConfig, host: HostConfig, attempt: str, dest: Path) -
     filters = ["--include=/output/***"]
     filters += [f"--include=/{name}" for name in FETCHED if name != "output"]
     filters.append("--exclude=*")
-    _rsync(config, host, [*filters, f"{host.host}:{attempt}/", f"{dest}/"])
+    # --no-links: a link the run left in output/ (or that a rented host planted) is not copied,
+    # so nothing read here afterwards can lead outside the attempt directory.
+    _rsync(config, host, ["--no-links", *filters, f"{host.host}:{attempt}/", f"{dest}/"])
 
 
 def sftp_fetch(conn: fabric.Connection, attempt: str, dest: Path) -> None:
