@@ -22,7 +22,7 @@ import attrs
 import structlog
 
 from bridge import bootstrap
-from bridge.errors import LockedError
+from bridge.errors import ConcurrencyError, LockedError
 from bridge.events import types as ev
 from bridge.events.store import EventStore
 from bridge.events.values import Finding
@@ -136,7 +136,15 @@ class Session:
             ConcurrencyError: the stream moved past ``expected`` meanwhile.
         """
         self.catch_up()
-        check_append(self.folder.state(), stream, events)
+        state = self.folder.state()
+        if expected is not None and stream.startswith("run:"):
+            run = state.runs.get(stream[4:])
+            version = run.stream_version if run is not None else 0
+            if version != expected:  # someone else wrote first: the caller decides again
+                raise ConcurrencyError(
+                    f"stream {stream!r} is at version {version}, expected {expected}"
+                )
+        check_append(state, stream, events)
         self.store.append(stream, list(events), expected)
         self.catch_up()
         self.refresh()

@@ -112,8 +112,10 @@ def _sanity_problem(run: RunView) -> str:
     metrics = run.metrics
     if metrics is None or not metrics.values:
         return "no metric could be read from its outputs"
-    if metrics.problems:
-        return f"unreadable output {metrics.problems[0].source}: {metrics.problems[0].message}"
+    # An unreadable output file is a broken run; W&B being unreachable is not (files are kept).
+    unread = [p for p in metrics.problems if not p.source.startswith("wandb:")]
+    if unread:
+        return f"unreadable output {unread[0].source}: {unread[0].message}"
     flagged = [q for q in metrics.quality if q.blocking]
     if flagged:
         return f"{flagged[0].metric}: {flagged[0].message}"

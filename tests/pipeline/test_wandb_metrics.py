@@ -167,8 +167,9 @@ class TestWandbMetrics:
     def test_typo_stops_the_start(self, tmp_path: Path, fake: FakeWandb) -> None:
         """A misspelt [metrics.wandb] key is a ConfigError at start naming it, before any run."""
         root = _project(tmp_path / "p", fake.base_url, projetc="iris")
+        bridge = Bridge(root, backend=FakeBackend(_outcome))
         with pytest.raises(ConfigError) as err:
-            Bridge(root, backend=FakeBackend(_outcome))
+            bridge.advance()
         assert err.value.setting == "metrics.wandb.projetc"
         assert "did you mean 'project'" in str(err.value)
         assert err.value.file == "bridge.toml" and err.value.line is not None
