@@ -362,7 +362,10 @@ def judge_block(
         _check_runs(runs_status)
         blocking = [f for f in findings if f.blocking]
         if blocking:
-            listed = "; ".join(f"{f.run_id} {f.metric}: {f.kind.value}" for f in blocking)
+            # The same problem read from two sources (history.csv and a log regex) is one problem.
+            listed = "; ".join(
+                dict.fromkeys(f"{f.run_id} {f.metric}: {f.kind.value}" for f in blocking)
+            )
             raise _InconclusiveError(f"training-quality problems: {listed}")
         outcome = _evaluate(
             criterion,

@@ -1,8 +1,10 @@
 """
-One-vs-rest perceptron: one linear separator per class, prediction by the largest score.
+One-vs-rest averaged perceptron: one linear separator per class, prediction by the largest score.
 
-Versicolor is not linearly separable from the other two species, so the plain perceptron
-never converges on it and its final weights depend on the visiting order (the run seed).
+Versicolor is not linearly separable from the other two species, so the plain perceptron never
+converges on it: its weights jump with every mistake and the last ones depend on the visiting
+order. The averaged perceptron (Freund & Schapire, 1999) predicts with the mean of the weights
+over every step instead, which settles; the mistake-driven updates themselves are unchanged.
 Run it alone with ``python3 scripts/perceptron.py --seed 0 --out OUT``.
 """
 
@@ -15,7 +17,9 @@ from collections.abc import Sequence
 
 class Perceptron:
     """
-    Rosenblatt perceptron rule applied per class with targets +1 (this class) / -1 (rest).
+    Rosenblatt perceptron rule applied per class with targets +1 (this class) / -1 (rest);
+    ``weights``/``bias`` (used to score, predict and report the loss) are the running averages of
+    the updated weights over every example seen.
 
     Args:
         n_features: Width of an input row.
@@ -31,8 +35,13 @@ class Perceptron:
         self.rng = rng
         # Small random weights instead of zeros: with zero init the learning rate would only
         # rescale the weights and could never change a prediction.
-        self.weights = [[rng.gauss(0.0, 0.01) for _ in range(n_features)] for _ in range(n_classes)]
-        self.bias = [0.0] * n_classes
+        self.live = [[rng.gauss(0.0, 0.01) for _ in range(n_features)] for _ in range(n_classes)]
+        self.live_bias = [0.0] * n_classes
+        self.weights = [list(ws) for ws in self.live]
+        self.bias = list(self.live_bias)
+        self._sum = [[0.0] * n_features for _ in range(n_classes)]
+        self._sum_bias = [0.0] * n_classes
+        self._seen = 0
 
     def scores(self, row: Sequence[float]) -> list[float]:
         """
@@ -61,14 +70,19 @@ class Perceptron:
         self.rng.shuffle(order)
         for i in order:
             row, label = rows[i], labels[i]
-            for cls, score in enumerate(self.scores(row)):
+            for cls, ws in enumerate(self.live):
+                score = self.live_bias[cls] + sum(w * x for w, x in zip(ws, row, strict=True))
                 target = 1.0 if cls == label else -1.0
                 if target * score <= 0.0:
                     step = self.lr * target
-                    self.weights[cls] = [
-                        w + step * x for w, x in zip(self.weights[cls], row, strict=True)
-                    ]
-                    self.bias[cls] += step
+                    self.live[cls] = [w + step * x for w, x in zip(ws, row, strict=True)]
+                    self.live_bias[cls] += step
+            for cls, ws in enumerate(self.live):
+                self._sum[cls] = [a + w for a, w in zip(self._sum[cls], ws, strict=True)]
+                self._sum_bias[cls] += self.live_bias[cls]
+            self._seen += 1
+        self.weights = [[a / self._seen for a in sums] for sums in self._sum]
+        self.bias = [b / self._seen for b in self._sum_bias]
 
     def loss(self, rows: Sequence[Sequence[float]], labels: Sequence[int]) -> float:
         """
