@@ -25,7 +25,15 @@ from bridge.errors import BackendError, ConcurrencyError
 from bridge.events import types as ev
 from bridge.machine.classify import is_oom, last_error_line
 from bridge.machine.fold import PipelineState, RunView
-from bridge.machine.ports import Backend, JobHandle, JobSpec, JobState, JobStatus, Slot
+from bridge.machine.ports import (
+    Backend,
+    IdleReleaser,
+    JobHandle,
+    JobSpec,
+    JobState,
+    JobStatus,
+    Slot,
+)
 from bridge.machine.scheduler import (
     LIVE,
     Cancel,
@@ -145,6 +153,10 @@ class Dispatcher:
                 decide(self.state(), self.slots(), self.now(), self.policy, phase=phase)
             )
             state = self.state()
+            if isinstance(self.backend, IdleReleaser) and not self._pending(state, "deploy"):
+                # Nothing left to launch in the plan: machines whose runs are all done and
+                # copied back stop billing now, not when the last run ends.
+                self.backend.release_idle()
             if phase_done(state, self.policy, phase):
                 return self.on_progress()
             live = [r for r in state.runs.values() if r.state in LIVE]

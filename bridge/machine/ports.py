@@ -27,6 +27,7 @@ __all__ = [
     "GateDecision",
     "GpuInfo",
     "GpuProbe",
+    "IdleReleaser",
     "ImplementRequest",
     "Implementation",
     "Implementer",
@@ -227,6 +228,20 @@ class PaidBackend(Protocol):
         """
         Instances labelled for this project that none of ``handles``/``attempt_ids`` uses:
         objects with ``instance_id``, ``label``, ``status`` and ``dollars``.
+        """
+        ...
+
+
+@runtime_checkable
+class IdleReleaser(Protocol):
+    """
+    A backend that can give back machines no queued run needs before the whole plan ends.
+    """
+
+    def release_idle(self) -> None:
+        """
+        Free what no live attempt uses (each freed only once everything on it was copied back).
+        Idempotent; never raises for a machine it keeps.
         """
         ...
 

@@ -108,3 +108,30 @@ class TestPaidBackend:
         assert bridge.run() is Stage.COLLECTED
         reported = bridge.status().orphans
         assert reported is not None and "99 (bridge:q:vast-0:R001-a1" in reported.instances[0]
+
+
+class ReleasingBackend(FakeBackend):
+    """FakeBackend that records, at each release_idle call, how many runs were still pending."""
+
+    def __init__(self, bridge_state: list[Any]) -> None:
+        super().__init__(_outcome)
+        self.pending_at_release: list[int] = []
+        self.bridge_state = bridge_state
+
+    def release_idle(self) -> None:
+        state = self.bridge_state[0].status()
+        self.pending_at_release.append(
+            sum(1 for r in state.runs.values() if r.state.value == "pending")
+        )
+
+
+class TestIdleRelease:
+    def test_machines_are_released_only_once_nothing_waits_to_launch(self, tmp_path: Path) -> None:
+        """The dispatcher asks for idle machines back only when no run is left to launch."""
+        holder: list[Any] = []
+        backend = ReleasingBackend(holder)
+        bridge = Bridge(_project(tmp_path), store=InMemoryEventStore(), backend=backend)
+        holder.append(bridge)
+        assert bridge.run() is Stage.COLLECTED
+        assert backend.pending_at_release  # it was asked, during the deploy phase
+        assert set(backend.pending_at_release) == {0}

@@ -598,14 +598,34 @@ class VastBackend:
         """
         for rented in self._seen.values():
             rented.ssh.release()
-            if rented.gone or rented.state == "destroyed":
-                continue
-            if not (self.config.auto_destroy and rented.ours and rented.used):
-                continue
-            mine = [a for a in self._attempts.values() if a.instance_id == rented.row.id]
-            failed = [a for a in mine if a.copy_failed]
-            open_ = [a for a in mine if not a.settled and not a.copy_failed]
-            if failed or open_:
+            self._destroy_if_done(rented, final=True)
+
+    def release_idle(self) -> None:
+        """
+        With ``auto_destroy``, destroy now every instance whose attempts are all settled (copied
+        back or ended with nothing to copy): called when no queued run needs one, so an idle
+        instance stops billing before the whole plan ends. Instances still running an attempt
+        are left alone; one with a failed copy is kept and says why. Idempotent.
+        """
+        for rented in self._seen.values():
+            if self._destroy_if_done(rented, final=False):
+                rented.ssh.release()
+
+    def _destroy_if_done(self, rented: _Rented, *, final: bool) -> bool:
+        """
+        Destroy ``rented`` when bridge rented it, used it, ``auto_destroy`` is on and every
+        attempt on it is settled; return True when it was destroyed now. With ``final``, an
+        instance that cannot be destroyed is marked kept with the reason.
+        """
+        if rented.gone or rented.state == "destroyed":
+            return False
+        if not (self.config.auto_destroy and rented.ours and rented.used):
+            return False
+        mine = [a for a in self._attempts.values() if a.instance_id == rented.row.id]
+        failed = [a for a in mine if a.copy_failed]
+        open_ = [a for a in mine if not a.settled and not a.copy_failed]
+        if failed or open_:
+            if final or failed:
                 rented.state = "kept"
                 rented.note = (
                     f"{len(failed)} attempt(s) could not be copied back"
@@ -613,18 +633,19 @@ class VastBackend:
                     else f"{len(open_)} attempt(s) not finished and copied back"
                 )
                 log.warning("vast_instance_kept", instance_id=rented.row.id, reason=rented.note)
-                continue
-            self.api.destroy(rented.row.id)
-            rented.ended_at = self._clock()
-            rented.state = "destroyed"
-            cost = next(c for c in self.costs() if c.instance_id == rented.row.id)
-            log.info(
-                "vast_instance_destroyed",
-                instance_id=rented.row.id,
-                dph=rented.row.dph,
-                hours=cost.hours,
-                dollars=cost.dollars,
-            )
+            return False
+        self.api.destroy(rented.row.id)
+        rented.ended_at = self._clock()
+        rented.state = "destroyed"
+        cost = next(c for c in self.costs() if c.instance_id == rented.row.id)
+        log.info(
+            "vast_instance_destroyed",
+            instance_id=rented.row.id,
+            dph=rented.row.dph,
+            hours=cost.hours,
+            dollars=cost.dollars,
+        )
+        return True
 
     # ---------------------------------------------------------------- orphans (bridge gc)
 

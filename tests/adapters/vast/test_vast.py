@@ -404,6 +404,24 @@ class TestVastBackend:
         assert fake.instances == {}
         assert b.costs()[0].state == "destroyed"
 
+    def test_idle_instance_is_released_before_the_end(
+        self, fake: FakeVast, key: str, tmp_path: Path, project: Path, sshd: SshServer
+    ) -> None:
+        """release_idle keeps an instance while its run goes on, destroys it once copied back."""
+        b, _ = backend(fake, tmp_path, project, sshd, auto_destroy=True)
+        handle = b.submit(spec(b))
+        (inst,) = fake.instances.values()
+        b.release_idle()  # the run is not settled yet: the instance stays, and is not "kept"
+        assert inst.id in fake.instances
+        assert b.costs()[0].state != "kept"
+        assert wait_done(b, handle).status is JobStatus.SUCCEEDED
+        b.fetch_artifacts(handle, tmp_path / "local")
+        b.release_idle()
+        assert fake.calls("DELETE", rf"/api/v0/instances/{inst.id}/")
+        assert b.costs()[0].state == "destroyed"
+        b.release()  # idempotent: nothing destroyed twice
+        assert len(fake.calls("DELETE", rf"/api/v0/instances/{inst.id}/")) == 1
+
     def test_budget_spent_rents_nothing_more(
         self, fake: FakeVast, key: str, tmp_path: Path, project: Path, sshd: SshServer
     ) -> None:
