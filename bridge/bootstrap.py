@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 from bridge.adapters.ablation import build_ablation_planner
 from bridge.adapters.backends.local import LocalBackend
@@ -88,12 +88,23 @@ _REMOTE = {
 }
 
 
-def _remote_backend(name: str, table: Mapping[str, object], project: LoadedProject) -> Backend:
+def _remote_config(
+    name: str, table: Mapping[str, object], project: LoadedProject
+) -> tuple[Any, object]:
+    """
+    Import a remote backend's module (its optional extra) and parse its section.
+
+    Returns:
+        The module and the parsed configuration.
+
+    Raises:
+        ConfigError: an unknown backend, a missing extra, or a wrong section.
+    """
     if name not in _REMOTE:
         raise ConfigError(
             f"unknown backend {name!r}; choose one of {', '.join(BACKENDS)}", setting="backend"
         )
-    module_name, config_name, backend_name = _REMOTE[name]
+    module_name, config_name, _ = _REMOTE[name]
     try:
         module = importlib.import_module(module_name)
     except ImportError as exc:
@@ -104,7 +115,12 @@ def _remote_backend(name: str, table: Mapping[str, object], project: LoadedProje
     config = getattr(module, config_name).from_table(
         table, file=_config_file(project), line_of=project.config.line_of
     )
-    return cast(Backend, getattr(module, backend_name)(config, project.root))
+    return module, config
+
+
+def _remote_backend(name: str, table: Mapping[str, object], project: LoadedProject) -> Backend:
+    module, config = _remote_config(name, table, project)
+    return cast(Backend, getattr(module, _REMOTE[name][2])(config, project.root))
 
 
 def validate(
@@ -138,25 +154,11 @@ def validate(
     if name == "local":
         make_backend(project)
         return
-    if name not in _REMOTE:
-        raise ConfigError(
-            f"unknown backend {name!r}; choose one of {', '.join(BACKENDS)}", setting="backend"
-        )
     table = project.config.backends.get(name)
     if table is None:
         make_backend(project)  # raises the ConfigError that names the missing section
         return
-    module_name, config_name, _ = _REMOTE[name]
-    try:
-        module = importlib.import_module(module_name)
-    except ImportError as exc:
-        raise ConfigError(
-            f'backend = "{name}" needs the optional extra: pip install "bridge[{name}]" ({exc})',
-            setting="backend",
-        ) from exc
-    getattr(module, config_name).from_table(
-        table, file=_config_file(project), line_of=project.config.line_of
-    )
+    _remote_config(name, table, project)
 
 
 def make_implementer(project: LoadedProject) -> Implementer:

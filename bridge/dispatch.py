@@ -43,6 +43,7 @@ from bridge.machine.scheduler import (
     Retry,
     WarnBudget,
     decide,
+    in_phase,
     phase_done,
     sanity_milestones,
 )
@@ -216,7 +217,7 @@ class Dispatcher:
         return [
             r
             for r in state.runs.values()
-            if r.state is RunState.PENDING and (r.spec.milestone in sanity) == (phase == "sanity")
+            if r.state is RunState.PENDING and in_phase(r, sanity, phase)
         ]
 
     def _waiting_for_backoff(self, state: PipelineState) -> bool:

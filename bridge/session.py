@@ -40,6 +40,7 @@ from bridge.machine.ports import (
 from bridge.machine.scheduler import Policy
 from bridge.machine.stages import Stage
 from bridge.machine.table import next_stage
+from bridge.pipeline_events import plan_excerpt, setup_params
 from bridge.plan import LoadedProject, render_argv
 from bridge.projections.writer import ProjectionWriter
 
@@ -283,16 +284,12 @@ class Session:
         """
         Per block, the hyperparameter names its setup text names.
         """
-        from bridge.pipeline_events import setup_params
-
         return setup_params(self.project)
 
     def request(self, findings: Sequence[Finding] = ()) -> ImplementRequest:
         """
         What the implementer is asked: the plan, the method, the commands, findings to fix.
         """
-        from bridge.pipeline_events import plan_excerpt
-
         return ImplementRequest(
             project=self.root,
             plan_excerpt=plan_excerpt(self.project),

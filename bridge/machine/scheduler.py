@@ -39,6 +39,7 @@ __all__ = [
     "Retry",
     "WarnBudget",
     "decide",
+    "in_phase",
     "milestone_order",
 ]
 
@@ -338,13 +339,21 @@ def decide(
     return decisions
 
 
+def in_phase(run: RunView, sanity: set[str], phase: str) -> bool:
+    """
+    True when ``run`` belongs to ``phase``: the sanity milestones' runs to ``"sanity"``, the
+    others to ``"deploy"`` (``sanity`` is the set of sanity milestone ids in force).
+    """
+    return (run.spec.milestone in sanity) == (phase == "sanity")
+
+
 def phase_done(state: PipelineState, policy: Policy, phase: str) -> bool:
     """
     True when every run of the phase is terminal (nothing live, nothing left to launch).
     """
     sanity = sanity_milestones(state) if policy.sanity_first else set()
     for run in state.runs.values():
-        if (run.spec.milestone in sanity) != (phase == "sanity"):
+        if not in_phase(run, sanity, phase):
             continue
         if run.state not in TERMINAL_RUN_STATES:
             return False

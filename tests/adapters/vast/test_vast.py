@@ -398,7 +398,8 @@ class TestVastBackend:
         assert json.loads((dest / "output" / "metrics.json").read_text()) == {"acc": 0.9}
         assert "output/metrics.json" in {a.path for a in artifacts}
         (cost,) = b.costs()
-        assert cost.instance_id == inst.id and cost.dph == 0.25 and cost.dollars >= 0
+        assert cost.instance_id == inst.id and cost.dph == 0.25
+        assert cost.hours > 0 and cost.dollars == pytest.approx(cost.hours * 0.25, abs=1e-6)
         b.release()
         assert fake.calls("DELETE", rf"/api/v0/instances/{inst.id}/")
         assert fake.instances == {}
