@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from bridge.adapters.backends import procfs
-from bridge.adapters.backends.local import WRAPPER_PATH, LocalBackend
+from bridge.adapters.backends.local import LocalBackend
 from bridge.errors import BackendError
 from bridge.machine.ports import Backend, GpuInfo, JobHandle, JobSpec, JobStatus, Slot
 from tests.adapters.backends.contract import BackendContract, settle
@@ -170,17 +170,6 @@ class TestLocalBackendLaunch:
         )
         assert ignored & (1 << (signal.SIGPIPE - 1)) == 0
         assert ignored & (1 << (signal.SIGTERM - 1)) == 0
-
-    def test_wrapper_reads_argv_json_without_dashes(self, tmp_path: Path) -> None:
-        """Started without ``-- ARGV``, the wrapper runs the command recorded in argv.json."""
-        attempt = tmp_path / "attempt"
-        attempt.mkdir()
-        (attempt / "argv.json").write_text(json.dumps([PY, "-c", "raise SystemExit(3)"]))
-        subprocess.run(
-            [PY, "-I", "-S", str(WRAPPER_PATH), str(attempt)], check=True, start_new_session=True
-        )
-        assert (attempt / "exit_code").read_text() == "3\n"
-        assert int((attempt / "pid").read_text()) > 0
 
     def test_env_and_cwd(self, local: LocalBackend, project: Path) -> None:
         """The job runs in project/cwd with the bridge environment plus the spec's env."""
