@@ -160,7 +160,7 @@ class Dispatcher:
                 self.backend.release_idle()
             if phase_done(state, self.policy, phase):
                 return self.on_progress()
-            live = [r for r in state.runs.values() if r.state in LIVE]
+            live = state.runs_in_state(*LIVE)
             if not live and not progressed and not self._waiting_for_backoff(state):
                 if self._busy_gpus_may_free(state, phase):
                     self.backend.wait([], timeout=self.reprobe_seconds)
@@ -182,8 +182,8 @@ class Dispatcher:
             self._max_gpus = max(self._max_gpus, _gpus_per_host(self._slots))
         held = [
             slot
-            for run in self.state().runs.values()
-            if run.state in LIVE and run.current is not None
+            for run in self.state().runs_in_state(*LIVE)
+            if run.current is not None
             for slot in run.current.slots
         ]
         new = [slot for slot in dict.fromkeys(held) if slot not in self._slots]
@@ -214,24 +214,20 @@ class Dispatcher:
 
     def _pending(self, state: PipelineState, phase: str) -> list[RunView]:
         sanity = sanity_milestones(state) if self.policy.sanity_first else set()
-        return [
-            r
-            for r in state.runs.values()
-            if r.state is RunState.PENDING and in_phase(r, sanity, phase)
-        ]
+        return [r for r in state.runs_in_state(RunState.PENDING) if in_phase(r, sanity, phase)]
 
     def _waiting_for_backoff(self, state: PipelineState) -> bool:
         now = self.now()
         return any(
-            r.state is RunState.PENDING and r.not_before is not None and r.not_before > now
-            for r in state.runs.values()
+            r.not_before is not None and r.not_before > now
+            for r in state.runs_in_state(RunState.PENDING)
         )
 
     def _wait_timeout(self, state: PipelineState) -> float:
         now = self.now()
         soonest = 5.0
-        for run in state.runs.values():
-            if run.state is RunState.PENDING and run.not_before is not None:
+        for run in state.runs_in_state(RunState.PENDING):
+            if run.not_before is not None:
                 soonest = min(soonest, max((run.not_before - now).total_seconds(), 0.05))
         return soonest
 
@@ -458,9 +454,9 @@ class Dispatcher:
         Poll every live attempt once and record what finished; flag overdue runs.
         """
         now = self.now()
-        for run in list(self.state().runs.values()):
+        for run in self.state().runs_in_state(RunState.RUNNING):
             attempt = run.current
-            if run.state is not RunState.RUNNING or attempt is None or attempt.handle is None:
+            if attempt is None or attempt.handle is None:
                 continue
             status = self.backend.poll(attempt.handle)
             if status.status in (JobStatus.RUNNING, JobStatus.QUEUED):

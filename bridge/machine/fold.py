@@ -114,6 +114,15 @@ class PipelineState:
         last_content_at: its time; projections are stamped with it, so recording that a file was
             written never changes what the file should contain.
         events: how many records were folded.
+        milestone_ids: the plan's milestones in order, then any milestone only runs name.
+        run_ids_by_state: the ids of the runs in each state, each tuple in planning order (a
+            state no run is in may be absent). Kept up to date as records are applied, so the
+            scheduler, which decides after every event, looks at the few pending and live runs
+            instead of scanning every run.
+        milestone_counts: per milestone, how many runs are in each state, keyed by (the run
+            is must-run, its state).
+        plan_order: each run's position in planning order.
+        gpu_seconds_used: GPU-seconds used by every attempt of every run.
     """
 
     stage: Stage = Stage.PLANNED
@@ -136,6 +145,11 @@ class PipelineState:
     gates: tuple[ev.GateDecided, ...] = ()
     ablations: ev.AblationsPlanned | None = None
     outputs: tuple[ev.OutputWritten, ...] = ()
+    milestone_ids: tuple[str, ...] = ()
+    run_ids_by_state: Mapping[RunState, tuple[str, ...]] = attrs.field(factory=dict)
+    milestone_counts: Mapping[str, Mapping[tuple[bool, RunState], int]] = attrs.field(factory=dict)
+    plan_order: Mapping[str, int] = attrs.field(factory=dict)
+    gpu_seconds_used: float = 0.0
     last_seq: int = 0
     last_recorded_at: datetime | None = None
     last_content_seq: int = 0
@@ -155,7 +169,33 @@ class PipelineState:
         """
         GPU-hours used by every attempt of every run.
         """
-        return sum(run.gpu_seconds for run in self.runs.values()) / 3600.0
+        return self.gpu_seconds_used / 3600.0
+
+    def runs_in_state(self, *states: RunState) -> list[RunView]:
+        """
+        The runs in any of ``states``, in planning order.
+        """
+        if len(states) == 1:
+            return [self.runs[i] for i in self.run_ids_by_state.get(states[0], ())]
+        ids = [i for state in states for i in self.run_ids_by_state.get(state, ())]
+        ids.sort(key=self.plan_order.__getitem__)
+        return [self.runs[i] for i in ids]
+
+    def count_in(
+        self, milestone: str, states: Iterable[RunState], *, must_only: bool = False
+    ) -> int:
+        """
+        How many runs of ``milestone`` (only its must-run runs with ``must_only``) are in any
+        of ``states``.
+        """
+        counts = self.milestone_counts.get(milestone)
+        if not counts:
+            return 0
+        return sum(
+            counts.get((must, state), 0)
+            for state in states
+            for must in ((True,) if must_only else (True, False))
+        )
 
     def runs_in(self, milestone: str) -> tuple[RunView, ...]:
         """
@@ -211,6 +251,7 @@ class _Attempt:
 @attrs.define(slots=True)
 class _Run:
     spec: ev.RunPlanned
+    index: int  # position in planning order
     state: RunState = RunState.PENDING
     done: list[AttemptView] = attrs.Factory(list)  # every attempt before the latest, as views
     latest: _Attempt | None = None
@@ -296,6 +337,18 @@ class Folder:
         self._dirty: dict[str, _Run] = {}
         # The last snapshot's tuples of the pipeline lists, reused while a list is unchanged.
         self._tuples: dict[str, tuple[Any, ...]] = {}
+        # Indexes of the runs, brought up to date from the changed runs at each snapshot: run
+        # ids per state (dicts kept in planning order), per milestone counts by (must, state),
+        # and GPU time in whole nanoseconds (integers, so the total does not depend on how
+        # the records were grouped into snapshots).
+        self._buckets: dict[RunState, dict[str, None]] = {}
+        self._bucket_tuples: dict[RunState, tuple[str, ...]] = {}
+        self._counts: dict[str, dict[tuple[bool, RunState], int]] = {}
+        self._count_views: dict[str, Mapping[tuple[bool, RunState], int]] = {}
+        self._gpu_ns = 0
+        self._order: dict[str, int] = {}
+        self._milestone_ids: tuple[str, ...] = ()
+        self._milestones_plan: ev.PlanLoaded | None = None
         # Dispatch on the event's exact class: one dict lookup instead of an isinstance chain.
         self._run_handlers: dict[type[Any], Callable[[_Run, str, Any, Recorded], None]] = {
             ev.RunSubmitted: self._submitted,
@@ -415,7 +468,7 @@ class Folder:
             if evt.run_id != run_id:
                 raise TransitionError(f"RunPlanned for {evt.run_id} on stream {stream}", seq=seq)
             if run is None:
-                run = self._runs[run_id] = _Run(spec=evt)
+                run = self._runs[run_id] = _Run(spec=evt, index=len(self._runs))
             else:
                 run.state = next_run_state(run_id, run.state, "replan", seq=seq)
                 run.spec = evt
@@ -558,10 +611,11 @@ class Folder:
         """
         if self._snapshot is None:
             views = self._views
-            if self._dirty:
-                for run_id, run in self._dirty.items():
-                    views[run_id] = run.view()
-                self._dirty.clear()
+            stale = self._reindex(views) if self._dirty else False
+            plan = self._fields.get("plan")
+            if stale or plan is not self._milestones_plan:
+                self._milestones_plan = plan
+                self._milestone_ids = self._milestones()
             tuples = self._tuples
             for name, items in self._lists.items():
                 # The lists only ever grow, so an equal length means an unchanged list.
@@ -590,6 +644,11 @@ class Folder:
                 budget_warnings=tuples["budget_warnings"],
                 gates=tuples["gates"],
                 outputs=tuples["outputs"],
+                milestone_ids=self._milestone_ids,
+                run_ids_by_state=dict(self._bucket_tuples),
+                milestone_counts=dict(self._count_views),
+                plan_order=self._order,
+                gpu_seconds_used=self._gpu_ns / 1e9,
                 last_seq=self._last_seq,
                 last_recorded_at=self._last_at,
                 last_content_seq=self._content_seq,
@@ -597,6 +656,84 @@ class Folder:
                 events=self._count,
             )
         return self._snapshot
+
+    def _reindex(self, views: dict[str, RunView]) -> bool:
+        """
+        Bring the run views and indexes up to date with the runs changed since the last
+        snapshot: O(changed runs), plus O(runs in a state) for each state whose set changed.
+        Returns True when the milestones the runs name may have changed.
+        """
+        buckets, counts = self._buckets, self._counts
+        moved: set[RunState] = set()
+        unsorted: set[RunState] = set()
+        recounted: set[str] = set()
+        planned: dict[str, int] = {}
+        new_runs = False
+        for run_id, run in self._dirty.items():
+            old = views.get(run_id)
+            new = views[run_id] = run.view()
+            if old is None:
+                new_runs = True
+                planned[run_id] = run.index
+            elif old.state is new.state and old.spec is new.spec:
+                self._gpu_ns += _ns(new) - _ns(old)
+                continue
+            if old is None or old.state is not new.state:
+                if old is not None:
+                    del buckets[old.state][run_id]
+                    moved.add(old.state)
+                bucket = buckets.setdefault(new.state, {})
+                if bucket and self._runs[next(reversed(bucket))].index > run.index:
+                    unsorted.add(new.state)
+                bucket[run_id] = None
+                moved.add(new.state)
+            if old is not None:
+                key = (old.spec.priority == "must", old.state)
+                counts[old.spec.milestone][key] -= 1
+                recounted.add(old.spec.milestone)
+                self._gpu_ns -= _ns(old)
+                if old.spec.milestone != new.spec.milestone:
+                    new_runs = True  # the milestone list may change
+            key = (new.spec.priority == "must", new.state)
+            tally = counts.setdefault(new.spec.milestone, {})
+            tally[key] = tally.get(key, 0) + 1
+            recounted.add(new.spec.milestone)
+            self._gpu_ns += _ns(new)
+        self._dirty.clear()
+        if planned:
+            # A new dict, not an update: earlier snapshots hold the old one.
+            self._order = {**self._order, **planned}
+        runs = self._runs
+        for state in moved:
+            bucket = buckets[state]
+            if state in unsorted:
+                bucket = dict.fromkeys(sorted(bucket, key=lambda i: runs[i].index))
+                buckets[state] = bucket
+            # Empty entries are dropped, so the indexes do not depend on the states runs
+            # passed through between snapshots (fold(all) equals the incremental fold).
+            if bucket:
+                self._bucket_tuples[state] = tuple(bucket)
+            else:
+                self._bucket_tuples.pop(state, None)
+        for milestone in recounted:
+            view = {k: v for k, v in counts[milestone].items() if v}
+            if view:
+                self._count_views[milestone] = view
+            else:
+                self._count_views.pop(milestone, None)
+        return new_runs
+
+    def _milestones(self) -> tuple[str, ...]:
+        plan = self._fields.get("plan")
+        order = dict.fromkeys(m.id for m in plan.milestones) if plan is not None else {}
+        for run in self._views.values():
+            order.setdefault(run.spec.milestone, None)
+        return tuple(order)
+
+
+def _ns(run: RunView) -> int:
+    """A run's GPU time in whole nanoseconds (exact to add and subtract)."""
+    return round(run.gpu_seconds * 1e9) if run.attempts else 0
 
 
 def fold(records: Iterable[Recorded]) -> PipelineState:

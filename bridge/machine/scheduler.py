@@ -45,6 +45,7 @@ __all__ = [
 
 LIVE = frozenset({RunState.SUBMITTED, RunState.RUNNING})
 _MAY_RETRY = frozenset({RunState.FAILED_OOM, RunState.FAILED, RunState.LOST})
+_FINISHED_BADLY = TERMINAL_RUN_STATES - {RunState.SUCCEEDED}
 
 
 @attrs.frozen(kw_only=True)
@@ -121,11 +122,7 @@ def milestone_order(state: PipelineState) -> list[str]:
     """
     Milestone ids in plan order, then any milestone only the runs name, in order of appearance.
     """
-    order = [m.id for m in state.plan.milestones] if state.plan else []
-    for run in state.runs.values():
-        if run.spec.milestone not in order:
-            order.append(run.spec.milestone)
-    return order
+    return list(state.milestone_ids)
 
 
 def sanity_milestones(state: PipelineState) -> set[str]:
@@ -224,28 +221,13 @@ def decide(
     decisions: list[Decision] = []
     runs = state.runs
     sanity = sanity_milestones(state) if policy.sanity_first else set()
-    order = milestone_order(state)
 
-    # One pass over every run sorts out the few each rule below looks at, so a round costs one
-    # cheap scan of the log's runs rather than one per rule (the dispatcher decides after every
-    # event). Each list keeps planning order.
-    may_retry: list[RunView] = []
-    live_runs: list[RunView] = []
-    pending: list[RunView] = []
-    members_of: dict[str, list[RunView]] = {}
-    for run in runs.values():
-        run_state = run.state
-        if run_state is RunState.PENDING:
-            pending.append(run)
-        elif run_state in LIVE:
-            live_runs.append(run)
-        elif run_state in _MAY_RETRY:
-            may_retry.append(run)
-        members = members_of.get(run.spec.milestone)
-        if members is None:
-            members_of[run.spec.milestone] = [run]
-        else:
-            members.append(run)
+    # The fold keeps the runs of each state and per-milestone counts up to date, so a round
+    # looks at the pending, live and failed runs only, never at every run of the plan (the
+    # dispatcher decides after every event). Each list keeps planning order.
+    may_retry = state.runs_in_state(*_MAY_RETRY)
+    live_runs = state.runs_in_state(*LIVE)
+    pending = state.runs_in_state(RunState.PENDING)
 
     # Retries and give-ups first: they change what is pending.
     for run in may_retry:
@@ -254,27 +236,33 @@ def decide(
             decisions.append(retry)
     retried = {d.run_id for d in decisions if isinstance(d, Retry)}
 
-    def settled_ok(run: RunView) -> bool:
-        return run.state is RunState.SUCCEEDED or _is_overdue(run)
-
     def finished_badly(run: RunView) -> bool:
         return run.state in TERMINAL_RUN_STATES and run.state is not RunState.SUCCEEDED
 
-    in_phase = [m for m in order if (m in sanity) == (phase == "sanity")]
-    # Walk milestones in order: the first one whose must-run runs are not all settled is open.
+    overdue_must: Counter[str] = Counter(
+        r.spec.milestone for r in live_runs if r.spec.priority == "must" and _is_overdue(r)
+    )
+    in_phase = [m for m in state.milestone_ids if (m in sanity) == (phase == "sanity")]
+    # Walk milestones in order: the first one whose must-run runs are not all settled
+    # (succeeded, or overdue and so not holding the plan back) is open.
     open_milestones: list[str] = []
     blocked_by: str | None = None
     for milestone in in_phase:
-        members = members_of.get(milestone, [])
         open_milestones.append(milestone)
-        must = [r for r in members if r.spec.priority == "must"]
-        bad = [r for r in must if finished_badly(r) and r.run_id not in retried]
-        if bad:
-            blocked_by = (
-                f"milestone {milestone} must-run {bad[0].run_id} ended {bad[0].state.value}"
-            )
-            break
-        if not all(settled_ok(r) for r in must):
+        if state.count_in(milestone, _FINISHED_BADLY, must_only=True):
+            bad = [
+                r
+                for r in state.runs_in(milestone)
+                if r.spec.priority == "must" and finished_badly(r) and r.run_id not in retried
+            ]
+            if bad:
+                blocked_by = (
+                    f"milestone {milestone} must-run {bad[0].run_id} ended {bad[0].state.value}"
+                )
+                break
+        must = state.count_in(milestone, RunState, must_only=True)
+        settled = state.count_in(milestone, (RunState.SUCCEEDED,), must_only=True)
+        if settled + overdue_must[milestone] < must:
             break
         if policy.gated and milestone not in state.gates_passed:
             break  # the gate has not (or not yet) let the plan past this milestone
@@ -293,7 +281,6 @@ def decide(
                 free[slot] -= 1
 
     budget = state.plan.budget_gpu_hours if state.plan else None
-    # GPU-hours used sum every attempt of every run: only worth it when there is a budget.
     used = state.gpu_hours_used if budget is not None else 0.0
     committed = used + sum(
         r.spec.gpus * (r.spec.estimated_minutes or 0.0) / 60.0 for r in live_runs
@@ -352,9 +339,9 @@ def phase_done(state: PipelineState, policy: Policy, phase: str) -> bool:
     True when every run of the phase is terminal (nothing live, nothing left to launch).
     """
     sanity = sanity_milestones(state) if policy.sanity_first else set()
-    for run in state.runs.values():
-        if not in_phase(run, sanity, phase):
-            continue
-        if run.state not in TERMINAL_RUN_STATES:
-            return False
-    return True
+    unfinished = [s for s in state.run_ids_by_state if s not in TERMINAL_RUN_STATES]
+    return not any(
+        in_phase(state.runs[run_id], sanity, phase)
+        for run_state in unfinished
+        for run_id in state.run_ids_by_state[run_state]
+    )

@@ -14,7 +14,6 @@ from bridge.errors import ReviewError
 from bridge.events import types as ev
 from bridge.machine.fold import PipelineState
 from bridge.machine.ports import AblationRequest, PaidBackend
-from bridge.machine.scheduler import milestone_order
 from bridge.machine.stages import TERMINAL_RUN_STATES, RunState
 from bridge.pipeline_events import (
     approval_summary,
@@ -128,17 +127,19 @@ def milestone_progress(s: Session) -> bool:
     """
     state = s.state()
     decided = {g.milestone: g for g in state.gates}
-    for milestone in milestone_order(state):
-        runs = state.runs_in(milestone)
-        if not runs:
+    for milestone in state.milestone_ids:
+        # Counts kept by the fold: this runs after every event, and must not scan every run.
+        total = state.count_in(milestone, RunState)
+        if not total:
             continue
-        must = [r for r in runs if r.spec.priority == "must"]
-        must_ok = all(r.state is RunState.SUCCEEDED for r in must)
+        must_ok = state.count_in(milestone, (RunState.SUCCEEDED,), must_only=True) == (
+            state.count_in(milestone, RunState, must_only=True)
+        )
         if s.gate is not None and must_ok:
             previous = decided.get(milestone)
             if previous is None or (not previous.proceed and milestone not in s.gates_asked):
                 s.gates_asked.add(milestone)
-                decision = s.gate.decide(milestone, milestone_summary(runs))
+                decision = s.gate.decide(milestone, milestone_summary(state.runs_in(milestone)))
                 s.append(
                     "bridge",
                     [
@@ -153,15 +154,16 @@ def milestone_progress(s: Session) -> bool:
                     return False
             elif not previous.proceed:
                 return False
-        if milestone not in state.milestones_completed and all(
-            r.state in TERMINAL_RUN_STATES for r in runs
+        if (
+            milestone not in state.milestones_completed
+            and state.count_in(milestone, TERMINAL_RUN_STATES) == total
         ):
-            ok = sum(1 for r in runs if r.state is RunState.SUCCEEDED)
+            ok = state.count_in(milestone, (RunState.SUCCEEDED,))
             s.append("bridge", [ev.MilestoneCompleted(milestone=milestone, succeeded=must_ok)])
             s.notify(
                 "milestone",
                 f"bridge: milestone {milestone} finished",
-                f"{ok}/{len(runs)} runs succeeded",
+                f"{ok}/{total} runs succeeded",
             )
     return True
 

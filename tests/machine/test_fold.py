@@ -170,14 +170,23 @@ class LogMachine(RuleBasedStateMachine):
     def runs(self) -> list[str]:
         return sorted(self.folder.state().runs)
 
-    @rule(n=st.integers(1, 30))
-    def plan(self, n: int) -> None:
+    @rule(n=st.integers(1, 30), milestone=st.integers(0, 3), must=st.booleans())
+    def plan(self, n: int, milestone: int, must: bool) -> None:
         run_id = f"R{n:03d}"
         state = self.folder.state()
         if run_id in state.runs and state.runs[run_id].state is not RunState.PENDING:
             self._illegal(f"run:{run_id}", RunPlanned(run_id=run_id))
             return
-        self._append(f"run:{run_id}", RunPlanned(run_id=run_id, milestone=f"M{n % 3}", seed=n))
+        # A replan may move a pending run to another milestone or priority.
+        self._append(
+            f"run:{run_id}",
+            RunPlanned(
+                run_id=run_id,
+                milestone=f"M{milestone}",
+                priority="must" if must else "nice",
+                seed=n,
+            ),
+        )
 
     @precondition(lambda self: bool(self.runs))
     @rule(data=st.data())
@@ -214,11 +223,12 @@ class LogMachine(RuleBasedStateMachine):
         run_id = data.draw(st.sampled_from(self.runs))
         run = self.folder.state().runs[run_id]
         attempt = run.current.attempt_id if run.current else "none"
+        used = self.tick / 7  # GPU time that is not a round number
         evt = {
-            "succeed": RunSucceeded(run_id=run_id, attempt_id=attempt),
-            "fail": RunFailed(run_id=run_id, attempt_id=attempt, exit_code=1),
+            "succeed": RunSucceeded(run_id=run_id, attempt_id=attempt, gpu_seconds=used),
+            "fail": RunFailed(run_id=run_id, attempt_id=attempt, exit_code=1, gpu_seconds=used),
             "oom": RunFailed(run_id=run_id, attempt_id=attempt, exit_code=1, oom=True),
-            "time_out": RunTimedOut(run_id=run_id, attempt_id=attempt),
+            "time_out": RunTimedOut(run_id=run_id, attempt_id=attempt, gpu_seconds=used),
             "lose": RunLost(run_id=run_id, attempt_id=attempt),
             "cancel": RunCancelled(run_id=run_id, attempt_id=attempt),
         }[outcome]
@@ -251,6 +261,29 @@ class LogMachine(RuleBasedStateMachine):
     @invariant()
     def fold_from_store_equals_incremental(self) -> None:
         assert fold(self.store.read()) == self.folder.state()
+
+    @invariant()
+    def indexes_agree_with_the_runs(self) -> None:
+        """The fold's run indexes say what a scan of every run says."""
+        state = self.folder.state()
+        runs = list(state.runs.values())
+        by_state: dict[RunState, tuple[str, ...]] = {}
+        counts: dict[str, dict[tuple[bool, RunState], int]] = {}
+        for run in runs:
+            by_state[run.state] = (*by_state.get(run.state, ()), run.run_id)
+            tally = counts.setdefault(run.spec.milestone, {})
+            key = (run.spec.priority == "must", run.state)
+            tally[key] = tally.get(key, 0) + 1
+        assert state.run_ids_by_state == by_state
+        assert state.milestone_counts == counts
+        assert list(state.plan_order) == list(state.runs)
+        assert state.milestone_ids == tuple(dict.fromkeys(r.spec.milestone for r in runs))
+        assert state.gpu_seconds_used == pytest.approx(sum(r.gpu_seconds for r in runs))
+        for milestone, tally in counts.items():
+            must = sum(v for (m, _), v in tally.items() if m)
+            assert state.count_in(milestone, list(RunState), must_only=True) == must
+        live = state.runs_in_state(RunState.SUBMITTED, RunState.RUNNING)
+        assert live == [r for r in runs if r.state in (RunState.SUBMITTED, RunState.RUNNING)]
 
     @invariant()
     def versions_are_contiguous(self) -> None:

@@ -318,12 +318,15 @@ class LocalBackend:
             JobNotFound: the handle names no attempt directory of this backend.
         """
         attempt_dir = self._dir_of(handle)
+        if self._running_child(handle.attempt_id):
+            # Our reaper has not seen the wrapper exit, and the wrapper outlives the command:
+            # running, for certain. The dispatcher polls every live run after every event, so
+            # this answer costs no file reads (the log tail matters once the attempt ends).
+            return JobState(status=JobStatus.RUNNING)
         tail = self._log_tail(attempt_dir)
         finished = self._finished_state(attempt_dir, tail)
         if finished is not None:
             return finished
-        if self._running_child(handle.attempt_id):
-            return JobState(status=JobStatus.RUNNING, log_tail=tail)
         cancelled = (attempt_dir / "cancelled").exists()
         ident = self._ident(attempt_dir)
         if ident is None:
