@@ -22,10 +22,13 @@ say() { printf '[bridge wrapper] %s\n' "$1" >&2; }
 
 # put FILE TEXT [durable]: write atomically (readers see all or nothing); durable also fsyncs,
 # so the exit code survives a machine crash (the pid need not: a crash ends the attempt).
+# The temporary name carries $writer: the timer below is a subshell, where $$ is still the
+# wrapper's pid, and the two may write exit_code at the same moment.
+writer=wrapper
 put() {
-    printf '%s\n' "$2" > "$1.tmp.$$" || return 1
-    if [ "$3" = durable ]; then sync -- "$1.tmp.$$"; fi
-    mv -f -- "$1.tmp.$$" "$1"
+    printf '%s\n' "$2" > "$1.tmp.$writer.$$" || return 1
+    if [ "$3" = durable ]; then sync -- "$1.tmp.$writer.$$"; fi
+    mv -f -- "$1.tmp.$writer.$$" "$1"
 }
 
 # The 20th field after the command name in /proc/PID/stat: the start time in clock ticks,
@@ -54,10 +57,11 @@ if [ -n "$T" ]; then
     # The watcher ignores SIGTERM (its sleeps inherit that) so its own group signal does not end
     # it; SIGUSR1 from the wrapper stops it, and its sleep, once the command has ended.
     (
+        writer=timer
         trap '' TERM INT HUP
         trap 'kill -KILL $! 2>/dev/null; exit 0' USR1
         sleep "$T" & wait $!
-        : > "$A/timed_out"
+        put "$A/timed_out" "$T" durable
         say "timed out after $T s: sending SIGTERM to the process group"
         kill -TERM 0
         sleep "$G" & wait $!
