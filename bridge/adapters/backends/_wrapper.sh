@@ -1,34 +1,40 @@
 # The attempt wrapper of the local backend: runs one attempt's command and records how it
-# ended, on disk. POSIX sh (dash, bash, busybox ash), started as the leader of a new session
-# (start_new_session=True), stdout/stderr already pointing at the attempt's log files:
+# ended, on disk. POSIX sh (dash, bash, busybox ash), started by the backend as the leader of a
+# new session with every signal at its default action, stdout/stderr already pointing at the
+# attempt's log files:
 #
-#     /bin/sh _wrapper.sh ATTEMPT_DIR TIMEOUT GRACE ARGV...
+#     /bin/sh _wrapper.sh ATTEMPT_DIR WORKDIR TIMEOUT GRACE ARGV...
 #
 # TIMEOUT is empty for none; GRACE is the seconds between SIGTERM and SIGKILL at the timeout.
-# It records its pid and start time (pid, pid.start), runs ARGV (never through a shell: `exec`
-# looks the program up on PATH and skips builtins and functions), and writes the exit code to
-# exit_code atomically and durably: the command's status, 128+N when signal N killed it, 127
-# when the program does not exist, 126 when it cannot be executed. At TIMEOUT it writes
-# timed_out, sends SIGTERM to the process group, and SIGKILL after GRACE (recording 137 first).
-# SIGTERM, SIGINT and SIGHUP sent to the group end the command, not the wrapper, which then
-# records the code. It is a shell script rather than Python because it starts once per attempt
-# and its start-up delays the command: about 1 ms against 20-25 ms for `python3 -I -S`.
+# It records its pid and start time (pid, pid.start), enters WORKDIR, runs ARGV (never through
+# a shell: `exec` looks the program up on PATH and skips builtins and functions), and writes
+# the exit code to exit_code atomically and durably: the command's status, 128+N when signal N
+# killed it, 127 when the program does not exist, 126 when it cannot be executed. At TIMEOUT it
+# writes timed_out, sends SIGTERM to the process group, and SIGKILL after GRACE (recording 137
+# first). SIGTERM, SIGINT and SIGHUP sent to the group end the command, not the wrapper, which
+# then records the code. It is a shell script rather than Python because it starts once per
+# attempt and its start-up delays the command: about 1 ms against 20-25 ms for `python3 -I -S`.
+#
+# The shell's own diagnostics ("Killed", job notices) go to /dev/null: the log is the command's
+# (the OOM classifier reads it, and "Killed" there means the kernel's OOM killer). Fd 3 is the
+# log, for the wrapper's own lines and the command's stderr. The tools the wrapper uses are
+# found with `command -p` (the system's default PATH), never through the run's PATH.
 
 set -f
-A=$1 T=$2 G=$3
-shift 3
+exec 3>&2 2>/dev/null
+A=$1 W=$2 T=$3 G=$4
+shift 4
 
-say() { printf '[bridge wrapper] %s\n' "$1" >&2; }
+say() { printf '[bridge wrapper] %s\n' "$1" >&3; }
 
 # put FILE TEXT [durable]: write atomically (readers see all or nothing); durable also fsyncs,
-# so the exit code survives a machine crash (the pid need not: a crash ends the attempt).
-# The temporary name carries $writer: the timer below is a subshell, where $$ is still the
-# wrapper's pid, and the two may write exit_code at the same moment.
+# so the result survives a machine crash (the pid need not: a crash ends the attempt). The
+# temporary name carries $writer: in the timer below, a subshell, $$ is still the wrapper's pid.
 writer=wrapper
 put() {
     printf '%s\n' "$2" > "$1.tmp.$writer.$$" || return 1
-    if [ "$3" = durable ]; then sync -- "$1.tmp.$writer.$$"; fi
-    mv -f -- "$1.tmp.$writer.$$" "$1"
+    if [ "$3" = durable ]; then command -p sync -- "$1.tmp.$writer.$$"; fi
+    command -p mv -f -- "$1.tmp.$writer.$$" "$1"
 }
 
 # The 20th field after the command name in /proc/PID/stat: the start time in clock ticks,
@@ -52,31 +58,44 @@ if [ -e "$A/cancelled" ]; then
     put "$A/exit_code" 143 durable
     exit 0
 fi
+if ! cd -- "$W"; then
+    say "cannot enter the working directory $W"
+    put "$A/exit_code" 126 durable
+    exit 0
+fi
 
 if [ -n "$T" ]; then
-    # The watcher ignores SIGTERM (its sleeps inherit that) so its own group signal does not end
+    # The timer ignores SIGTERM (its sleeps inherit that) so its own group signal does not end
     # it; SIGUSR1 from the wrapper stops it, and its sleep, once the command has ended.
     (
         writer=timer
         trap '' TERM INT HUP
         trap 'kill -KILL $! 2>/dev/null; exit 0' USR1
-        sleep "$T" & wait $!
+        command -p sleep "$T" &
+        if ! wait $!; then
+            say "cannot time the command (sleep $T failed): it runs without a time limit"
+            exit 0
+        fi
         put "$A/timed_out" "$T" durable
         say "timed out after $T s: sending SIGTERM to the process group"
         kill -TERM 0
-        sleep "$G" & wait $!
+        command -p sleep "$G" & wait $!
         say "still running $G s after SIGTERM: sending SIGKILL"
         # SIGKILL reaches the wrapper too, so the code of a killed process is recorded first.
         put "$A/exit_code" 137 durable
         kill -KILL 0
     ) &
-    watcher=$!
+    timer=$!
 fi
 
 case $1 in
     # `exec` would read these as its own options (bash) or fail obscurely (dash).
     -*) say "cannot start '$1': a program name cannot start with '-'"; rc=127 ;;
-    *) (exec "$@"); rc=$? ;;
+    *) (exec "$@" 2>&3 3>&-); rc=$? ;;
 esac
-if [ -n "$T" ]; then kill -USR1 "$watcher" 2>/dev/null; fi
+if [ -n "$T" ]; then
+    # Stop the timer and wait for it, so only one process ever writes exit_code.
+    kill -USR1 "$timer"
+    wait "$timer"
+fi
 put "$A/exit_code" "$rc" durable

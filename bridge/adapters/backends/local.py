@@ -36,7 +36,6 @@ import os
 import re
 import shutil
 import signal
-import subprocess
 import threading
 import time
 from collections.abc import Sequence
@@ -60,6 +59,8 @@ __all__ = ["WRAPPER_PATH", "LocalBackend", "validate_id"]
 #: The attempt wrapper, a POSIX shell script run by ``/bin/sh``.
 WRAPPER_PATH = Path(__file__).with_name("_wrapper.sh")
 _SHELL = "/bin/sh"
+_LOG_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_APPEND
+_CATCHABLE_SIGNALS = frozenset(signal.valid_signals()) - {signal.SIGKILL, signal.SIGSTOP}
 
 _SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
 _CPU_HOST = re.compile(r"local(#[0-9]+)?")
@@ -187,10 +188,10 @@ class LocalBackend:
         self.kill_grace_seconds = kill_grace_seconds
         self.launch_grace_seconds = launch_grace_seconds
         self._probe: GpuProbe = probe if probe is not None else NvidiaSmiProbe()
-        self._children: dict[str, subprocess.Popen[bytes]] = {}
+        self._children: dict[str, int] = {}  # attempt id -> wrapper pid
         # Attempt ids of children whose wrapper the reaper thread has seen exit. Until then a
         # child of ours is known to be running without reading /proc (a zombie cannot exist
-        # before the reaper's wait returns, and proc.poll() would race that wait).
+        # before the reaper's waitpid returns, and another waitpid would race it).
         self._exited: set[str] = set()
         self._reapers: list[threading.Thread] = []
         self._changed = threading.Condition()
@@ -275,35 +276,39 @@ class LocalBackend:
             _SHELL,
             str(WRAPPER_PATH),
             str(attempt_dir),
+            str(cwd),
             timeout,
             repr(float(self.kill_grace_seconds)),
             *spec.argv,
         ]
-        with (
-            (attempt_dir / "stdout.log").open("ab") as out,
-            (attempt_dir / "stderr.log").open("ab") as err,
-        ):
-            try:
-                proc = subprocess.Popen(
-                    command,
-                    start_new_session=True,
-                    stdin=subprocess.DEVNULL,
-                    stdout=out,
-                    stderr=err,
-                    cwd=cwd,
-                    env=env,
-                )
-            except OSError as exc:
+        try:
+            # posix_spawn rather than subprocess: it resets every signal to its default action
+            # (a shell cannot undo a signal ignored before it started, as under nohup), and it
+            # starts the new session itself. The wrapper enters the working directory.
+            pid = os.posix_spawn(
+                _SHELL,
+                command,
+                env,
+                file_actions=[
+                    (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+                    (os.POSIX_SPAWN_OPEN, 1, str(attempt_dir / "stdout.log"), _LOG_FLAGS, 0o644),
+                    (os.POSIX_SPAWN_OPEN, 2, str(attempt_dir / "stderr.log"), _LOG_FLAGS, 0o644),
+                ],
+                setsid=True,
+                setsigdef=_CATCHABLE_SIGNALS,
+            )
+        except OSError as exc:
+            with (attempt_dir / "stderr.log").open("ab") as err:
                 err.write(f"[bridge] cannot start the attempt wrapper: {exc}\n".encode())
-                _write_atomic(attempt_dir / "exit_code", "127\n")
-                raise BackendError(f"cannot start attempt {spec.attempt_id}: {exc}") from exc
+            _write_atomic(attempt_dir / "exit_code", "127\n")
+            raise BackendError(f"cannot start attempt {spec.attempt_id}: {exc}") from exc
         # Our child cannot be reaped before the reaper thread starts, so /proc still has it.
-        stat = procfs.read_stat(proc.pid)
+        stat = procfs.read_stat(pid)
         start = stat.start_ticks if stat is not None else ""
         _write_atomic(attempt_dir / "pid.start", start + "\n", durable=False)
-        _write_atomic(attempt_dir / "pid", f"{proc.pid}\n", durable=False)
-        self._watch(spec.attempt_id, proc)
-        return self._handle(spec.run_id, spec.attempt_id, str(proc.pid), start)
+        _write_atomic(attempt_dir / "pid", f"{pid}\n", durable=False)
+        self._watch(spec.attempt_id, pid)
+        return self._handle(spec.run_id, spec.attempt_id, str(pid), start)
 
     def poll(self, handle: JobHandle) -> JobState:
         """
@@ -603,19 +608,19 @@ class LocalBackend:
         """
         return attempt_id in self._children and attempt_id not in self._exited
 
-    def _watch(self, attempt_id: str, proc: subprocess.Popen[bytes]) -> None:
+    def _watch(self, attempt_id: str, pid: int) -> None:
         """
-        Reap ``proc`` in a daemon thread and wake waiters the moment it exits.
+        Reap our child ``pid`` in a daemon thread and wake waiters the moment it exits.
         """
 
         def reap() -> None:
-            proc.wait()
+            os.waitpid(pid, 0)
             with self._changed:
                 self._exited.add(attempt_id)
                 self._generation += 1
                 self._changed.notify_all()
 
-        self._children[attempt_id] = proc
+        self._children[attempt_id] = pid
         thread = threading.Thread(target=reap, name=f"bridge-reap-{attempt_id}", daemon=True)
         thread.start()
         self._reapers.append(thread)

@@ -19,6 +19,7 @@ import pytest
 from bridge.adapters.backends import procfs
 from bridge.adapters.backends.local import LocalBackend
 from bridge.errors import BackendError
+from bridge.machine.classify import is_oom
 from bridge.machine.ports import Backend, GpuInfo, JobHandle, JobSpec, JobStatus, Slot
 from tests.adapters.backends.contract import BackendContract, settle
 
@@ -170,6 +171,31 @@ class TestLocalBackendLaunch:
         )
         assert ignored & (1 << (signal.SIGPIPE - 1)) == 0
         assert ignored & (1 << (signal.SIGTERM - 1)) == 0
+
+    def test_signals_ignored_by_bridge_are_not_inherited(self, local: LocalBackend) -> None:
+        """Under nohup (SIGHUP ignored) the command still starts with no signal ignored."""
+        saved = {sig: signal.signal(sig, signal.SIG_IGN) for sig in (signal.SIGHUP, signal.SIGUSR1)}
+        try:
+            handle = local.submit(
+                JobSpec(run_id="R001", attempt_id="A1", argv=("cat", "/proc/self/status"))
+            )
+        finally:
+            for sig, action in saved.items():
+                signal.signal(sig, action)
+        assert settle(local, handle).status is JobStatus.SUCCEEDED
+        status = (local.runs_dir / "R001" / "A1" / "stdout.log").read_text()
+        ignored = int(
+            next(line for line in status.splitlines() if line.startswith("SigIgn:")).split()[1], 16
+        )
+        for sig in (signal.SIGHUP, signal.SIGUSR1, signal.SIGINT, signal.SIGTERM, signal.SIGPIPE):
+            assert ignored & (1 << (sig - 1)) == 0, sig.name
+
+    def test_sigkill_is_not_reported_as_oom(self, local: LocalBackend) -> None:
+        """A command killed with SIGKILL from outside leaves no "Killed" line to mislead."""
+        handle = local.submit(spec("import os,signal; os.kill(os.getpid(), signal.SIGKILL)"))
+        state = settle(local, handle)
+        assert state.exit_code == 137
+        assert not is_oom(state.exit_code, state.log_tail)
 
     def test_env_and_cwd(self, local: LocalBackend, project: Path) -> None:
         """The job runs in project/cwd with the bridge environment plus the spec's env."""

@@ -20,6 +20,7 @@ from bridge.adapters.backends import procfs
 from bridge.adapters.backends.local import WRAPPER_PATH
 
 PY = sys.executable
+WRAPPER = str(WRAPPER_PATH)
 SHELLS = [
     pytest.param([path], id=name)
     for name in ("sh", "dash", "bash")
@@ -33,7 +34,7 @@ def wrap(
     """Run the wrapper to its end, as the backend starts it (leader of a new session)."""
     attempt.mkdir(parents=True, exist_ok=True)
     return subprocess.run(
-        [*shell, str(WRAPPER_PATH), str(attempt), timeout, grace, *argv],
+        [*shell, str(WRAPPER_PATH), str(attempt), str(attempt), timeout, grace, *argv],
         start_new_session=True,
         stdin=subprocess.DEVNULL,
         capture_output=True,
@@ -156,7 +157,7 @@ class TestWrapperScript:
         started = tmp_path / "started"
         code = "import sys,time; open(sys.argv[1],'w').close()\nwhile True: time.sleep(0.05)"
         proc = subprocess.Popen(
-            [*shell, str(WRAPPER_PATH), str(attempt), "", "1", PY, "-c", code, str(started)],
+            [*shell, WRAPPER, str(attempt), str(attempt), "", "1", PY, "-c", code, str(started)],
             start_new_session=True,
             stdin=subprocess.DEVNULL,
         )
@@ -167,3 +168,47 @@ class TestWrapperScript:
         os.killpg(proc.pid, signal.SIGTERM)
         assert proc.wait(timeout=10) == 0
         assert (attempt / "exit_code").read_text() == "143\n"
+
+    def test_tools_not_taken_from_the_runs_path(self, shell: list[str], tmp_path: Path) -> None:
+        """A run whose PATH holds none of sleep, sync and mv is still timed and recorded."""
+        attempt = tmp_path / "a"
+        attempt.mkdir()
+        empty = tmp_path / "empty-bin"
+        empty.mkdir()
+        env = {**os.environ, "PATH": str(empty)}
+        subprocess.run(
+            [*shell, WRAPPER, str(attempt), str(attempt), "0.3", "0.3", PY, "-c", "pass"],
+            start_new_session=True,
+            env=env,
+            check=True,
+            timeout=30,
+        )
+        assert (attempt / "exit_code").read_text() == "0\n"
+        assert not (attempt / "timed_out").exists()
+
+    def test_one_writer_at_the_end_of_the_grace(self, shell: list[str], tmp_path: Path) -> None:
+        """
+        A command that catches SIGTERM and exits as the grace ends races the timer's SIGKILL:
+        exit_code is still one whole code and nothing complains about vanished files.
+        """
+        code = (
+            "import signal,sys,time\n"
+            "signal.signal(signal.SIGTERM, lambda *a: (time.sleep(0.2), sys.exit(7)))\n"
+            "time.sleep(30)"
+        )
+        for k in range(4):
+            attempt = tmp_path / f"a{k}"
+            result = wrap(shell, attempt, [PY, "-c", code], timeout="0.1", grace="0.2")
+            assert (attempt / "exit_code").read_text() in ("7\n", "137\n")
+            assert "mv:" not in result.stderr and "sync:" not in result.stderr
+            assert gone(int((attempt / "pid").read_text()))
+
+    def test_shell_notices_stay_out_of_the_log(self, shell: list[str], tmp_path: Path) -> None:
+        """
+        The shell's "Killed" notice never reaches the log: the OOM classifier reads it, and
+        there "Killed" means the kernel's OOM killer.
+        """
+        code = "import os,signal; os.kill(os.getpid(), signal.SIGKILL)"
+        result = wrap(shell, tmp_path / "a", [PY, "-c", code], timeout="60")
+        assert (tmp_path / "a" / "exit_code").read_text() == "137\n"
+        assert result.stderr == ""
