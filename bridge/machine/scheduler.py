@@ -237,7 +237,7 @@ def decide(
     retried = {d.run_id for d in decisions if isinstance(d, Retry)}
 
     def finished_badly(run: RunView) -> bool:
-        return run.state in TERMINAL_RUN_STATES and run.state is not RunState.SUCCEEDED
+        return run.state in _FINISHED_BADLY
 
     overdue_must: Counter[str] = Counter(
         r.spec.milestone for r in live_runs if r.spec.priority == "must" and _is_overdue(r)
