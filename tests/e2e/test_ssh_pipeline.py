@@ -13,10 +13,10 @@ import pytest
 
 import bridge
 from bridge.cli import main
-from tests.adapters.backends.sshd import SshServer, wait_for
+from tests.adapters.backends.ssh.sshd import SshServer, wait_for
 from tests.e2e.tiny import write_project
 
-pytest_plugins = ["tests.adapters.conftest_ssh"]
+pytest_plugins = ["tests.adapters.backends.ssh.conftest_ssh"]
 REPO = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.ssh
 
@@ -57,7 +57,7 @@ class TestSSHPipeline:
     ) -> None:
         """A key the server does not accept: exit 2, the key_file setting named, no traceback."""
         other = tmp_path / "other_key"
-        from tests.adapters.backends.sshd import keygen
+        from tests.adapters.backends.ssh.sshd import keygen
 
         keygen(other)
         table = _ssh_table(tmp_path, sshd, key_file=str(other))

@@ -18,7 +18,7 @@ from bridge.errors import ConfigError
 from bridge.events import types as ev
 from bridge.machine.ports import JobSpec
 from bridge.testing import FakeBackend, FakeOutcome
-from tests.adapters.fake_wandb import FakeRun, FakeWandb, closed_port_url, losses, serving
+from tests.adapters.metrics.fake_wandb import FakeRun, FakeWandb, closed_port_url, losses, serving
 from tests.pipeline.conftest import Run, write_project
 
 KEY_ENV = "BRIDGE_TEST_WANDB_KEY"

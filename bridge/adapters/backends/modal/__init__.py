@@ -1,0 +1,3 @@
+"""
+The Modal backend: a deployed launcher function called through the modal SDK (``gateway``).
+"""

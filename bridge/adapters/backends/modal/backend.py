@@ -1,0 +1,393 @@
+"""
+The Modal backend: each attempt is one call of the user's deployed launcher function.
+
+The launcher (``docs/backends/modal.md``) writes an attempt marker holding its call id to a Modal
+Volume before it does anything else, runs the command, and keeps the log, exit code and outputs
+on the Volume. This backend spawns calls, polls them with ``FunctionCall.get(timeout=0)``, finds
+attempts again by their marker after a crash, and copies outputs back from the Volume.
+
+bridge never deploys the launcher and never falls back to another backend: a missing or
+mismatched deployment is a preflight error that names what is wrong.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from bridge.adapters.backends.modal.config import ModalConfig
+from bridge.adapters.backends.modal.gateway import (
+    CallOutcome,
+    ModalGateway,
+    ModalObjectMissing,
+    Outcome,
+    SdkModalGateway,
+)
+from bridge.errors import BackendError, BackendUnavailable
+from bridge.machine.ports import Artifact, JobHandle, JobSpec, JobState, JobStatus, Slot
+
+__all__ = ["ModalBackend", "attempt_marker_path"]
+
+_SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
+_RUN_SPEC_VERSION = 1
+
+
+def attempt_marker_path(attempt_id: str) -> str:
+    """
+    Return the marker's path relative to the Volume root (``attempts/<attempt_id>.json``).
+    """
+    return f"attempts/{attempt_id}.json"
+
+
+def _attempt_dir(run_id: str, attempt_id: str) -> str:
+    return f"runs/{run_id}/{attempt_id}"
+
+
+def _check_id(kind: str, value: str) -> None:
+    # Ids become Volume paths; anything else could escape the attempt directory.
+    if not _SAFE_ID.match(value):
+        raise BackendError(f"Modal backend: {kind} {value!r} is not a safe path component")
+
+
+class ModalBackend:
+    """
+    ``Backend`` on Modal functions.
+
+    Args:
+        config: the ``[backends.modal]`` settings.
+        project_root: the project directory (the launcher uploads it to ``/workspace``).
+        gateway: the Modal seam; ``None`` for the real SDK.
+        client: a ``modal.Client`` for the real SDK gateway; ``None`` lets the SDK build one from
+            Modal's environment variables or profile. Ignored when ``gateway`` is given.
+        sleep: how ``wait`` sleeps (injectable for embedders; defaults to ``time.sleep``).
+    """
+
+    name = "modal"
+
+    def __init__(
+        self,
+        config: ModalConfig,
+        project_root: Path,
+        *,
+        gateway: ModalGateway | None = None,
+        client: Any = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.config = config
+        self.project_root = project_root
+        self._gateway: ModalGateway = gateway or SdkModalGateway(
+            client=client, environment=config.environment
+        )
+        self._sleep = sleep
+        self._handles: dict[str, JobHandle] = {}
+        self._cancelled: set[str] = set()  # call ids this process cancelled
+        self._started: set[str] = set()  # call ids whose marker we have seen
+        self._deployed_timeout: int | None = None
+
+    # -- preflight ------------------------------------------------------------------------------
+
+    def preflight(self) -> Sequence[Slot]:
+        """
+        Check the deployed function, its Secrets and Volume against the configuration.
+
+        Returns:
+            ``slots`` slots ``Slot(host="modal", gpu=i)``; ``gpu`` is a concurrency index (each
+            call gets its own container and GPUs).
+
+        Raises:
+            BackendUnavailable: Modal unreachable or credentials refused; the function is not
+                deployed (naming app and function); or each mismatch, named by its setting.
+        """
+        cfg = self.config
+        try:
+            deployed = self._gateway.lookup_function(cfg.app, cfg.function)
+        except ModalObjectMissing as exc:
+            raise BackendUnavailable(
+                f"backends.modal: function '{cfg.function}' of app '{cfg.app}' is not deployed "
+                f"({exc}). Deploy the launcher with `modal deploy` (docs/backends/modal.md); "
+                "bridge never deploys it for you."
+            ) from None
+        problems: list[str] = []
+        if cfg.gpu is not None and tuple(cfg.gpu) != tuple(deployed.gpus):
+            problems.append(
+                f"backends.modal.gpu: configured {_gpus(cfg.gpu)}, deployed {_gpus(deployed.gpus)}"
+            )
+        if cfg.timeout_seconds is not None and cfg.timeout_seconds != deployed.timeout_seconds:
+            problems.append(
+                f"backends.modal.timeout: configured {cfg.timeout_seconds} s, "
+                f"deployed {deployed.timeout_seconds} s"
+            )
+        try:
+            volume_id = self._gateway.volume_id(cfg.volume)
+        except ModalObjectMissing as exc:
+            problems.append(f"backends.modal.volume: {exc}")
+        else:
+            mounted = deployed.volume_mounts.get(cfg.mount_path)
+            if mounted is None:
+                where = ", ".join(sorted(deployed.volume_mounts)) or "nowhere"
+                problems.append(
+                    f"backends.modal.mount_path: the function mounts no volume at "
+                    f"{cfg.mount_path} (it mounts volumes at: {where})"
+                )
+            elif mounted != volume_id:
+                problems.append(
+                    f"backends.modal.volume: the function mounts another volume ({mounted}) at "
+                    f"{cfg.mount_path}, not '{cfg.volume}' ({volume_id})"
+                )
+        for index, secret in enumerate(cfg.secrets):
+            try:
+                secret_id = self._gateway.secret_id(secret.name, secret.required_keys)
+            except ModalObjectMissing as exc:
+                problems.append(f"backends.modal.secrets[{index}]: {exc}")
+                continue
+            if secret_id not in deployed.secret_ids:
+                problems.append(
+                    f"backends.modal.secrets[{index}]: the function was deployed without "
+                    f"Secret '{secret.name}'"
+                )
+        if problems:
+            raise BackendUnavailable(
+                f"Modal function {cfg.app}/{cfg.function} does not match bridge.toml:\n  - "
+                + "\n  - ".join(problems)
+            )
+        self._deployed_timeout = deployed.timeout_seconds
+        return tuple(Slot(host="modal", gpu=i) for i in range(cfg.slots))
+
+    # -- runs -------------------------------------------------------------------------------------
+
+    def output_dir(self, run_id: str, attempt_id: str) -> str:
+        """
+        Return ``<mount_path>/runs/<run_id>/<attempt_id>/output``, as the function sees it.
+        """
+        return f"{self.config.mount_path}/{_attempt_dir(run_id, attempt_id)}/output"
+
+    def submit(self, spec: JobSpec) -> JobHandle:
+        """
+        Spawn one call with the run spec; idempotent on ``spec.attempt_id`` through the marker.
+
+        Raises:
+            BackendError: unsafe ids, or a run timeout longer than the deployed function's.
+            BackendUnavailable: Modal unreachable.
+        """
+        _check_id("run id", spec.run_id)
+        _check_id("attempt id", spec.attempt_id)
+        if spec.attempt_id in self._handles:
+            return self._handles[spec.attempt_id]
+        deployed = self._deployed_timeout
+        if (
+            spec.timeout_seconds is not None
+            and deployed is not None
+            and spec.timeout_seconds > deployed
+        ):
+            raise BackendError(
+                f"run {spec.run_id}: its timeout ({spec.timeout_seconds:g} s) is longer than the "
+                f"deployed Modal function's ({deployed} s), which would stop it first; raise "
+                "TIMEOUT_SECONDS in the launcher and redeploy, or lower the run's timeout"
+            )
+        earlier = self.find(spec.attempt_id)
+        if earlier is not None:
+            return earlier
+        run_spec = {
+            "version": _RUN_SPEC_VERSION,
+            "run_id": spec.run_id,
+            "attempt_id": spec.attempt_id,
+            "argv": list(spec.argv),
+            "env": dict(spec.env),
+            "cwd": spec.cwd,
+            "timeout_seconds": spec.timeout_seconds,
+        }
+        call_id = self._gateway.spawn(self.config.app, self.config.function, run_spec)
+        handle = self._handle(spec.run_id, spec.attempt_id, call_id)
+        self._handles[spec.attempt_id] = handle
+        return handle
+
+    def _handle(self, run_id: str, attempt_id: str, call_id: str) -> JobHandle:
+        return JobHandle(
+            backend=self.name,
+            attempt_id=attempt_id,
+            locator={
+                "call_id": call_id,
+                "run_id": run_id,
+                "app": self.config.app,
+                "function": self.config.function,
+                "volume": self.config.volume,
+            },
+        )
+
+    def poll(self, handle: JobHandle) -> JobState:
+        """
+        Classify ``FunctionCall.get(timeout=0)``.
+
+        Pending is QUEUED until the launcher's marker appears, RUNNING after; the function's own
+        timeout is TIMED_OUT; termination after our ``cancel`` is CANCELLED (otherwise FAILED);
+        an expired result is LOST; any other exception is FAILED with its message; a returned
+        result is SUCCEEDED or FAILED by its exit code.
+        """
+        call_id = self._call_id(handle)
+        outcome = self._gateway.get(call_id)
+        if outcome.outcome is Outcome.RETURNED and isinstance(outcome.value, dict):
+            original = outcome.value.get("duplicate_of")
+            if isinstance(original, str) and original and original != call_id:
+                # This call found another call already owning the attempt: follow that one.
+                return self._classify(handle, original, self._gateway.get(original))
+        return self._classify(handle, call_id, outcome)
+
+    def _classify(self, handle: JobHandle, call_id: str, outcome: CallOutcome) -> JobState:
+        kind = outcome.outcome
+        if kind is Outcome.PENDING:
+            if call_id in self._started or self._marker_call(handle.attempt_id) is not None:
+                self._started.add(call_id)
+                return JobState(status=JobStatus.RUNNING)
+            return JobState(status=JobStatus.QUEUED, detail="waiting for a Modal container")
+        if kind is Outcome.RETURNED:
+            return _from_result(outcome.value)
+        if kind is Outcome.TERMINATED and call_id in self._cancelled:
+            return JobState(status=JobStatus.CANCELLED, detail=outcome.message)
+        tail = self._log_tail(handle)
+        if kind is Outcome.FUNCTION_TIMEOUT:
+            return JobState(status=JobStatus.TIMED_OUT, detail=outcome.message, log_tail=tail)
+        if kind is Outcome.EXPIRED:
+            return JobState(
+                status=JobStatus.LOST,
+                detail=f"Modal no longer holds the result of {call_id}: {outcome.message}",
+                log_tail=tail,
+            )
+        return JobState(status=JobStatus.FAILED, detail=outcome.message, log_tail=tail)
+
+    def _call_id(self, handle: JobHandle) -> str:
+        if handle.backend != self.name or "call_id" not in handle.locator:
+            raise BackendError(f"not a Modal handle: {handle.backend} {handle.attempt_id}")
+        return handle.locator["call_id"]
+
+    def _marker_call(self, attempt_id: str) -> dict[str, str] | None:
+        raw = self._gateway.read_file(self.config.volume, attempt_marker_path(attempt_id))
+        if raw is None:
+            return None
+        try:
+            data = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            raise BackendError(
+                f"attempt marker {attempt_marker_path(attempt_id)} on Volume "
+                f"'{self.config.volume}' is not JSON"
+            ) from None
+        if not isinstance(data, dict) or not isinstance(data.get("call_id"), str):
+            raise BackendError(f"attempt marker for {attempt_id} has no call_id")
+        return {str(k): str(v) for k, v in data.items()}
+
+    def _log_tail(self, handle: JobHandle) -> str:
+        run_id = handle.locator.get("run_id", "")
+        if not _SAFE_ID.match(run_id):
+            return ""
+        path = f"{_attempt_dir(run_id, handle.attempt_id)}/log.txt"
+        raw = self._gateway.read_file(self.config.volume, path)
+        return "" if raw is None else raw[-8192:].decode("utf-8", errors="replace")
+
+    def wait(self, handles: Sequence[JobHandle], timeout: float) -> None:
+        """
+        Sleep ``min(timeout, poll_interval_seconds)``: Modal has no cheap change notification.
+        """
+        self._sleep(max(0.0, min(timeout, self.config.poll_interval_seconds)))
+
+    def cancel(self, handle: JobHandle) -> None:
+        """
+        ``FunctionCall.cancel`` and remember it, so the termination reads as CANCELLED.
+        """
+        call_id = self._call_id(handle)
+        self._cancelled.add(call_id)
+        self._gateway.cancel(call_id)
+
+    def fetch_artifacts(self, handle: JobHandle, dest: Path) -> Sequence[Artifact]:
+        """
+        Copy ``runs/<run_id>/<attempt_id>/`` from the Volume into ``dest``, same layout.
+
+        Returns:
+            Each file copied (``output/...``, ``log.txt``, ``exit_code``) with size and sha256.
+
+        Raises:
+            BackendError: a listed file could not be read back, or a path would leave ``dest``.
+        """
+        run_id = handle.locator.get("run_id", "")
+        _check_id("run id", run_id)
+        _check_id("attempt id", handle.attempt_id)
+        prefix = _attempt_dir(run_id, handle.attempt_id)
+        artifacts: list[Artifact] = []
+        for entry in self._gateway.list_files(self.config.volume, prefix):
+            relative = (
+                PurePosixPath(entry.path).relative_to(prefix)
+                if entry.path.startswith(prefix + "/")
+                else None
+            )
+            if relative is None or ".." in relative.parts or relative.is_absolute():
+                raise BackendError(f"Modal Volume listed {entry.path!r} outside {prefix}")
+            data = self._gateway.read_file(self.config.volume, entry.path)
+            if data is None:
+                raise BackendError(
+                    f"Modal Volume '{self.config.volume}' listed {entry.path} but it could not "
+                    "be read back"
+                )
+            target = dest.joinpath(*relative.parts)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+            artifacts.append(
+                Artifact(
+                    path=relative.as_posix(),
+                    size=len(data),
+                    sha256=hashlib.sha256(data).hexdigest(),
+                )
+            )
+        return sorted(artifacts, key=lambda a: a.path)
+
+    def find(self, attempt_id: str) -> JobHandle | None:
+        """
+        Read the attempt marker from the Volume; ``None`` when the launcher never started it.
+
+        A call spawned but not yet started by Modal leaves no marker; if bridge crashed in that
+        window the attempt may be launched again, and the launcher then defers to the first call.
+        """
+        _check_id("attempt id", attempt_id)
+        if attempt_id in self._handles:
+            return self._handles[attempt_id]
+        marker = self._marker_call(attempt_id)
+        if marker is None:
+            return None
+        handle = self._handle(marker.get("run_id", ""), attempt_id, marker["call_id"])
+        self._handles[attempt_id] = handle
+        self._started.add(marker["call_id"])
+        return handle
+
+    def release(self) -> None:
+        """
+        Close the gateway (Modal calls keep running; nothing is held on Modal's side).
+        """
+        self._gateway.close()
+
+
+def _gpus(gpus: Sequence[tuple[str, int]]) -> str:
+    return ", ".join(f"{kind}:{count}" for kind, count in gpus) or "no GPU"
+
+
+def _from_result(value: Any) -> JobState:
+    if not isinstance(value, dict) or "exit_code" not in value:
+        return JobState(
+            status=JobStatus.FAILED,
+            detail=f"the Modal function returned {type(value).__name__}, not the launcher's result",
+        )
+    code = value.get("exit_code")
+    tail = str(value.get("log_tail") or "")
+    if value.get("timed_out"):
+        return JobState(
+            status=JobStatus.TIMED_OUT,
+            exit_code=code if isinstance(code, int) else None,
+            detail="the run's timeout stopped it",
+            log_tail=tail,
+        )
+    if not isinstance(code, int) or isinstance(code, bool):
+        return JobState(status=JobStatus.FAILED, detail=f"no exit code ({code!r})", log_tail=tail)
+    status = JobStatus.SUCCEEDED if code == 0 else JobStatus.FAILED
+    detail = "" if code == 0 else f"exit code {code}"
+    return JobState(status=status, exit_code=code, detail=detail, log_tail=tail)

@@ -1,0 +1,4 @@
+"""
+The SSH backend (fabric): configuration, the connection link, the remote job protocol and file
+transfer, one module each.
+"""

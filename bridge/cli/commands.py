@@ -1,0 +1,559 @@
+"""
+The ``bridge`` command: parse arguments, call the library, render with rich.
+
+Thin by design: every behaviour lives in the library. Exit codes: 0 done, 1 runtime failure,
+2 bad input or configuration, 3 stopped waiting (AWAITING_APPROVAL or BLOCKED). Errors are one
+clear message, never a traceback, unless ``--debug``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TextIO
+
+import structlog
+from rich.console import Console
+from rich.table import Table
+
+from bridge.errors import BridgeError, ConfigError, InputError, LockedError, UnknownRunError
+from bridge.machine.stages import RunState, Stage
+from bridge.pipeline import Bridge, audit
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_FAILURE, EXIT_INPUT, EXIT_WAITING = 0, 1, 2, 3
+
+Handler = Callable[[argparse.Namespace, Console], int]
+# Log files opened by this invocation; main() closes them and resets structlog, so calling
+# main() in-process (tests, embedding) leaves nothing behind.
+_OPEN_LOGS: list[TextIO] = []
+
+
+class _Parser(argparse.ArgumentParser):
+    """
+    argparse that exits 2 with one line (argparse's own convention) and an example.
+    """
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"bridge: error: {message}\n")
+        raise SystemExit(EXIT_INPUT)
+
+
+def _project(args: argparse.Namespace) -> Path:
+    project = Path(args.project).resolve()
+    if not project.is_dir():
+        raise InputError(f"--project {args.project}: no such directory")
+    return project
+
+
+def _overrides(args: argparse.Namespace) -> dict[str, object]:
+    out: dict[str, object] = {}
+    for item in getattr(args, "option", None) or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise ConfigError(
+                f"-o {item!r}: expected key=value (e.g. -o max_parallel=2)", setting=item
+            )
+        out[key.strip()] = value.strip()
+    return out
+
+
+def _configure_logging(project: Path, verbose: bool) -> None:
+    """
+    Structured logs as JSON lines in ``.bridge/bridge.log``; ``-v`` mirrors them on stderr.
+    """
+    (project / ".bridge").mkdir(parents=True, exist_ok=True)
+    handle = (project / ".bridge" / "bridge.log").open("a", encoding="utf-8")
+    _OPEN_LOGS.append(handle)
+    processors: list[structlog.typing.Processor] = [
+        structlog.processors.add_log_level,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        structlog.processors.JSONRenderer(sort_keys=True),
+    ]
+
+    class _Tee:
+        def msg(self, message: str) -> None:
+            handle.write(message + "\n")
+            handle.flush()
+            if verbose:
+                sys.stderr.write(message + "\n")
+
+        log = debug = info = warning = warn = error = critical = exception = msg
+
+    structlog.configure(
+        processors=processors, logger_factory=lambda *_: _Tee(), cache_logger_on_first_use=False
+    )
+
+
+def _bridge(args: argparse.Namespace) -> Bridge:
+
+    project = _project(args)
+    _configure_logging(project, getattr(args, "verbose", False))
+    return Bridge(project, options=_overrides(args))
+
+
+def _cmd_init(args: argparse.Namespace, console: Console) -> int:
+    target = Path(args.dir or args.project).resolve()
+    templates = Path(__file__).parents[1] / "templates"
+    files = {
+        "refine-logs/EXPERIMENT_PLAN.md": templates / "EXPERIMENT_PLAN.md",
+        "refine-logs/EXPERIMENT_TRACKER.md": templates / "EXPERIMENT_TRACKER.md",
+        "bridge.toml": templates / "bridge.toml",
+    }
+    existing = [name for name in files if (target / name).exists()]
+    if existing and not args.force:
+        raise InputError(
+            f"{target}: {', '.join(existing)} already exist (use --force to overwrite)"
+        )
+    for name, source in files.items():
+        (target / name).parent.mkdir(parents=True, exist_ok=True)
+        (target / name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+        console.print(f"wrote {target / name}")
+    console.print(
+        "next: edit the plan, tracker and bridge.toml, then `bridge plan` and `bridge run`"
+    )
+    return EXIT_OK
+
+
+def _cmd_plan(args: argparse.Namespace, console: Console) -> int:
+    from bridge.plan import load_project, plan_json
+
+    loaded = load_project(_project(args), overrides=_overrides(args))
+    doc = plan_json(loaded)
+    if args.json:
+        sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=False) + "\n")
+        return EXIT_OK
+    runs = list(loaded.runs)
+    must = sum(1 for r in runs if r.priority == "must")
+    console.print(f"[bold]{loaded.plan.title or '(untitled plan)'}[/bold]")
+    table = Table("milestone", "name", "sanity", "runs", "GPU-h")
+    for m in loaded.milestones:
+        mine = [r for r in runs if r.milestone == m.id]
+        hours = sum(r.gpus * (r.estimated_minutes or 0) / 60 for r in mine)
+        table.add_row(
+            m.id,
+            m.name,
+            "yes" if m.sanity else "",
+            str(len(mine)),
+            f"{m.gpu_hours:g}" if m.gpu_hours is not None else f"~{hours:.2f}",
+        )
+    console.print(table)
+    budget = loaded.plan.budget.gpu_hours
+    console.print(
+        f"runs: {len(runs)} ({must} must-run, {len(runs) - must} nice-to-have) from "
+        f"{runs[0].source if runs else 'nowhere'}; budget: "
+        f"{f'{budget:g} GPU-h' if budget is not None else 'not stated'}"
+    )
+    first = [
+        r for r in runs if r.milestone == (loaded.milestones[0].id if loaded.milestones else "")
+    ]
+    if first:
+        console.print("first to launch: " + ", ".join(f"{r.id} ({r.system})" for r in first[:6]))
+    if loaded.needs_confirmation:
+        console.print(
+            "[yellow]runs were proposed from the plan: check them before `bridge run`[/yellow]"
+        )
+    for warning in loaded.warnings[:20]:
+        console.print(
+            f"[yellow]warning[/yellow] {warning.file}:{warning.line}: {warning.message}",
+            markup=True,
+        )
+    if len(loaded.warnings) > 20:
+        console.print(f"… and {len(loaded.warnings) - 20} more warnings (bridge plan --json)")
+    return EXIT_OK
+
+
+def _exit_for(stage: Stage) -> int:
+    if stage in (Stage.AWAITING_APPROVAL, Stage.BLOCKED):
+        return EXIT_WAITING
+    return EXIT_OK
+
+
+def _explain_waiting(bridge: Bridge, console: Console) -> None:
+    state = bridge.status()
+    if state.stage is Stage.AWAITING_APPROVAL and state.approval is not None:
+        console.print("[yellow]waiting for approval[/yellow] (auto_deploy is off):")
+        console.print(state.approval.summary, markup=False)
+        console.print("approve with: bridge approve")
+    elif state.stage is Stage.BLOCKED and state.blocked is not None:
+        console.print(f"[red]blocked:[/red] {state.blocked.reason}", markup=True)
+        console.print("fix it, then `bridge approve` to check again and continue", markup=False)
+        for finding in state.blocked.findings[:10]:
+            where = f" ({finding.file}:{finding.line})" if finding.file else ""
+            console.print(f"  - {finding.message}{where}", markup=False)
+
+
+def _cmd_run(args: argparse.Namespace, console: Console) -> int:
+    from bridge.cli.console import Watcher
+
+    bridge = _bridge(args)
+    plain = args.plain or not console.is_terminal
+    try:
+        with Watcher(audit.db_path(_project(args)), console, plain=plain):
+            stage = bridge.run()
+        _explain_waiting(bridge, console)
+        _handoff(bridge, console)
+        failed = [
+            run.run_id
+            for run in bridge.status().runs.values()
+            if run.spec.priority == "must" and run.state is not RunState.SUCCEEDED
+        ]
+    finally:
+        bridge.close()
+    if stage is Stage.COLLECTED and failed:
+        # The pipeline finished, but not every must-run run did: a script driving bridge must
+        # be able to tell (exit 1, runtime failure), the summary above says which and why.
+        return EXIT_FAILURE
+    return _exit_for(stage)
+
+
+def _handoff(bridge: Bridge, console: Console) -> None:
+    console.print(bridge.summary(), markup=False)
+
+
+def _cmd_advance(args: argparse.Namespace, console: Console) -> int:
+    bridge = _bridge(args)
+    try:
+        step = bridge.advance()
+        console.print(f"{step.before.value} → {step.after.value}: {step.action}", markup=False)
+        _explain_waiting(bridge, console)
+    finally:
+        bridge.close()
+    return _exit_for(step.after)
+
+
+def _cmd_status(args: argparse.Namespace, console: Console) -> int:
+    from bridge.cli.console import render_status, status_json
+    from bridge.machine.fold import fold
+
+    store = audit.open_store(_project(args))
+    try:
+        state = fold(store.read())
+    finally:
+        store.close()
+    if args.json:
+        sys.stdout.write(json.dumps(status_json(state), ensure_ascii=False, indent=2) + "\n")
+    else:
+        console.print(render_status(state))
+    return EXIT_OK
+
+
+def _cmd_approve(args: argparse.Namespace, console: Console) -> int:
+    bridge = _bridge(args)
+    try:
+        step = bridge.approve()
+    finally:
+        bridge.close()
+    console.print(f"{step.action}: now {step.after.value}; continue with `bridge run`")
+    return EXIT_OK
+
+
+def _cmd_cancel(args: argparse.Namespace, console: Console) -> int:
+    bridge = _bridge(args)
+    try:
+        bridge.cancel(args.run)
+        run = bridge.status().runs[args.run]
+    finally:
+        bridge.close()
+    if run.state is RunState.CANCELLED:
+        console.print(f"cancelled {args.run}")
+    else:  # it ended on its own while the cancel was on its way
+        console.print(f"{args.run} had already ended: {run.state.value}")
+    return EXIT_OK
+
+
+def _cmd_retry(args: argparse.Namespace, console: Console) -> int:
+    bridge = _bridge(args)
+    try:
+        bridge.retry(args.run)
+    finally:
+        bridge.close()
+    console.print(f"{args.run} will run again on the next `bridge run`")
+    return EXIT_OK
+
+
+def _cmd_diagram(args: argparse.Namespace, console: Console) -> int:
+    from bridge.machine.fold import fold
+    from bridge.projections.diagram import mermaid
+
+    stage = None
+    if audit.db_path(_project(args)).exists():
+        store = audit.open_store(_project(args))
+        try:
+            stage = fold(store.read()).stage
+        finally:
+            store.close()
+    sys.stdout.write(mermaid(stage) + "\n")
+    return EXIT_OK
+
+
+def _cmd_log(args: argparse.Namespace, console: Console) -> int:
+    store = audit.open_store(_project(args))
+    try:
+        if args.run and store.stream_version(f"run:{args.run}") == 0:
+            raise UnknownRunError(f"--run {args.run}: the log has no run {args.run!r}")
+        rows = list(audit.timeline(store, run=args.run))
+    finally:
+        store.close()
+    if args.json:
+        for row in rows:
+            sys.stdout.write(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n")
+        return EXIT_OK
+    table = Table(title="bridge event log", show_lines=False)
+    for column in ("seq", "time (UTC)", "stream", "type", "data"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        data = json.dumps(row["data"], ensure_ascii=False, sort_keys=True)
+        table.add_row(
+            str(row["seq"]), row["recorded_at"][:19], row["stream"], row["type"], data[:160]
+        )
+    console.print(table)
+    return EXIT_OK
+
+
+def _cmd_replay(args: argparse.Namespace, console: Console) -> int:
+    store = audit.open_store(_project(args))
+    try:
+        paths = audit.replay(store, args.at, Path(args.out).resolve())
+    finally:
+        store.close()
+    for path in paths:
+        console.print(f"wrote {path}")
+    return EXIT_OK
+
+
+def _cmd_rebuild(args: argparse.Namespace, console: Console) -> int:
+    project = _project(args)
+    store = audit.open_store(project)
+    try:
+        state = audit.rebuild(store, project)
+    finally:
+        store.close()
+    console.print(f"rebuilt projections from {state.events} events (seq {state.last_seq})")
+    return EXIT_OK
+
+
+def _cmd_verify(args: argparse.Namespace, console: Console) -> int:
+    project = _project(args)
+    store = audit.open_store(project)
+    try:
+        report = audit.verify(store, project)
+    finally:
+        store.close()
+    if report.bad_seq is not None:
+        console.print(f"[red]hash chain broken at seq {report.bad_seq}[/red]")
+        return EXIT_FAILURE
+    for drift in report.drift:
+        console.print(f"[red]{drift.kind}:[/red] {drift.path} {drift.detail}".rstrip())
+    if report.drift:
+        return EXIT_FAILURE
+    console.print(f"ok: {report.events} events, hash chain intact, projections match the log")
+    return EXIT_OK
+
+
+def _cmd_gc(args: argparse.Namespace, console: Console) -> int:
+    from bridge.machine.scheduler import LIVE
+
+    bridge = _bridge(args)
+    try:
+        backend = bridge.backend
+        find = getattr(backend, "orphans", None)
+        destroy = getattr(backend, "destroy_instance", None)
+        if find is None or destroy is None:
+            raise InputError(
+                f"bridge gc looks for rented cloud instances; backend {backend.name!r} rents none"
+            )
+        live = [r.current for r in bridge.status().runs.values() if r.state in LIVE and r.current]
+        orphans = find(
+            handles=[a.handle for a in live if a.handle is not None],
+            attempt_ids=[a.attempt_id for a in live],
+        )
+        if not orphans:
+            console.print("no orphaned instances: every instance of this project is in use")
+            return EXIT_OK
+        table = Table("instance", "status", "$/h", "hours", "$ so far", "label")
+        for o in orphans:
+            table.add_row(
+                str(o.instance_id),
+                o.status,
+                f"{o.dph:g}",
+                f"{o.hours:.2f}",
+                f"{o.dollars:.2f}",
+                o.label,
+            )
+        console.print(table)
+        if not args.destroy:
+            console.print("destroy them with `bridge gc --destroy`")
+            return EXIT_OK
+        if not args.yes:
+            if not sys.stdin.isatty():
+                raise InputError(
+                    "bridge gc --destroy asks for confirmation: run it in a terminal, or add --yes"
+                )
+            answer = input(f"destroy {len(orphans)} instance(s)? [y/N] ")
+            if answer.strip().lower() not in ("y", "yes"):
+                console.print("nothing destroyed")
+                return EXIT_OK
+        for o in orphans:
+            destroy(o.instance_id)
+            console.print(f"destroyed instance {o.instance_id}")
+        return EXIT_OK
+    finally:
+        bridge.close()
+
+
+def _parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
+    parser = _Parser(
+        prog="bridge",
+        description="Carry an ARIS experiment plan to finished, audited results.",
+        epilog="Example: bridge run --project path/to/project",
+    )
+    parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    handlers: dict[str, Handler] = {}
+
+    def command(name: str, help_: str, example: str, handler: Handler) -> argparse.ArgumentParser:
+        cmd = sub.add_parser(
+            name,
+            help=help_,
+            description=help_,
+            epilog=f"Example: {example}",
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        cmd.add_argument("--project", default=".", help="project directory (default: .)")
+        # SUPPRESS: `bridge --debug CMD` and `bridge CMD --debug` both work; the subcommand's
+        # default must not overwrite the top-level flag.
+        cmd.add_argument(
+            "--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks"
+        )
+        cmd.add_argument(
+            "-o",
+            "--option",
+            action="append",
+            metavar="KEY=VALUE",
+            help="override an option (e.g. -o max_parallel=2); repeatable",
+        )
+        cmd.add_argument(
+            "-v", "--verbose", action="store_true", help="mirror the JSON log on stderr"
+        )
+        handlers[name] = handler
+        return cmd
+
+    init = command(
+        "init",
+        "write a commented template plan, tracker and bridge.toml",
+        "bridge init my-project",
+        _cmd_init,
+    )
+    init.add_argument("dir", nargs="?", help="where to write them (default: --project)")
+    init.add_argument("--force", action="store_true", help="overwrite existing files")
+    plan = command(
+        "plan", "show what bridge understood of the plan", "bridge plan --json", _cmd_plan
+    )
+    plan.add_argument("--json", action="store_true", help="the machine-readable summary")
+    command("advance", "take exactly one pipeline step", "bridge advance", _cmd_advance)
+    run = command(
+        "run", "advance until done or waiting for a person", "bridge run --plain", _cmd_run
+    )
+    run.add_argument("--plain", action="store_true", help="plain lines instead of a live view")
+    status = command(
+        "status", "show the pipeline and every run", "bridge status --json", _cmd_status
+    )
+    status.add_argument("--json", action="store_true", help="machine-readable status")
+    command(
+        "approve",
+        "approve deployment at the checkpoint, or reopen a blocked pipeline after a fix",
+        "bridge approve",
+        _cmd_approve,
+    )
+    cancel = command(
+        "cancel", "cancel a run (kills its process group)", "bridge cancel R003", _cmd_cancel
+    )
+    cancel.add_argument("run", metavar="RUN")
+    retry = command(
+        "retry", "run a failed, stuck, lost or cancelled run again", "bridge retry R003", _cmd_retry
+    )
+    retry.add_argument("run", metavar="RUN")
+    command(
+        "diagram", "print the pipeline state machine as Mermaid", "bridge diagram", _cmd_diagram
+    )
+
+    log = command("log", "show the event log as a timeline", "bridge log --run R001", _cmd_log)
+    log.add_argument("--json", action="store_true", help="one JSON object per line")
+    log.add_argument("--run", help="only this run's events")
+
+    replay = command(
+        "replay",
+        "write the projections as they were after event SEQ",
+        "bridge replay --at 42 --out /tmp/at42",
+        _cmd_replay,
+    )
+    replay.add_argument("--at", type=int, required=True, metavar="SEQ")
+    replay.add_argument("--out", required=True, metavar="DIR")
+
+    gc = command(
+        "gc",
+        "list rented instances of this project the log does not use (--destroy them)",
+        "bridge gc --destroy",
+        _cmd_gc,
+    )
+    gc.add_argument("--destroy", action="store_true", help="destroy the instances listed")
+    gc.add_argument("--yes", action="store_true", help="do not ask before destroying")
+    command("rebuild", "rewrite every projection file from the log", "bridge rebuild", _cmd_rebuild)
+    command(
+        "verify",
+        "check the hash chain and that files on disk match the log",
+        "bridge verify",
+        _cmd_verify,
+    )
+    return parser, handlers
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """
+    Run the ``bridge`` command and return its exit code.
+    """
+    parser, handlers = _parser()
+    args = parser.parse_args(argv)
+    console = Console(stderr=False, highlight=False, soft_wrap=True)
+    errors = Console(stderr=True, highlight=False, soft_wrap=True)
+    try:
+        return handlers[args.command](args, console)
+    except InputError as exc:
+        if args.debug:
+            raise
+        errors.print(f"bridge: error: {exc}", markup=False)
+        return EXIT_INPUT
+    except LockedError as exc:
+        if args.debug:
+            raise
+        errors.print(f"bridge: {exc}", markup=False)
+        return EXIT_FAILURE
+    except BridgeError as exc:
+        if args.debug:
+            raise
+        errors.print(f"bridge: {type(exc).__name__}: {exc}", markup=False)
+        return EXIT_FAILURE
+    except OSError as exc:
+        # A path the user named that cannot be written or read (--out on a file, a read-only
+        # folder): one line naming it, not a traceback.
+        if args.debug:
+            raise
+        errors.print(f"bridge: error: {exc}", markup=False)
+        return EXIT_FAILURE
+    except KeyboardInterrupt:
+        errors.print("bridge: interrupted")
+        return 130
+    finally:
+        while _OPEN_LOGS:
+            _OPEN_LOGS.pop().close()
+        structlog.reset_defaults()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

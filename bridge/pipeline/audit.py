@@ -1,0 +1,197 @@
+"""
+Auditing a project's log: the timeline, replay at a point in time, rebuild, and verify.
+
+These read the log and the projection files only; they never launch or change runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from bridge.adapters.metrics.wandb import SOURCE_PREFIX as WANDB_SOURCE_PREFIX
+from bridge.errors import InputError, IntegrityError
+from bridge.events import codec
+from bridge.events.store import EventStore, Recorded, SQLiteEventStore
+from bridge.machine.fold import PipelineState, fold
+from bridge.projections.writer import Drift, Projection, ProjectionWriter
+
+__all__ = [
+    "VerifyReport",
+    "db_path",
+    "open_store",
+    "rebuild",
+    "replay",
+    "source_drift",
+    "timeline",
+    "verify",
+]
+
+
+def db_path(project: Path) -> Path:
+    """
+    Where a project's event log lives.
+    """
+    return project / ".bridge" / "events.db"
+
+
+def open_store(project: Path, *, must_exist: bool = True) -> SQLiteEventStore:
+    """
+    Open the project's event store.
+
+    Raises:
+        InputError: ``must_exist`` and the project has no log yet.
+    """
+    path = db_path(project)
+    if must_exist and not path.exists():
+        raise InputError(
+            f"{project}: no bridge event log at {path} — "
+            "`bridge run` or `bridge advance` starts one"
+        )
+    return SQLiteEventStore(path)
+
+
+def timeline(store: EventStore, *, run: str | None = None) -> Iterator[dict[str, Any]]:
+    """
+    Yield the log as plain dicts (seq, time, stream, version, type, data), optionally one run's.
+    """
+    stream = f"run:{run}" if run else None
+    for rec in store.read(stream=stream):
+        yield {
+            "seq": rec.seq,
+            "recorded_at": rec.recorded_at.isoformat(),
+            "stream": rec.stream,
+            "version": rec.version,
+            "type": rec.type,
+            "data": codec.loads(rec.data),
+            "hash": rec.hash,
+        }
+
+
+def _upto(store: EventStore, seq: int) -> Iterator[Recorded]:
+    for rec in store.read():
+        if rec.seq > seq:
+            return
+        yield rec
+
+
+def replay(
+    store: EventStore, seq: int, out_dir: Path, projections: tuple[Projection, ...] | None = None
+) -> list[Path]:
+    """
+    Write the projections as they were right after ``seq`` into ``out_dir``.
+
+    Raises:
+        InputError: ``seq`` is not in the log.
+    """
+    head = store.head()
+    if seq < 0 or seq > head:
+        raise InputError(f"--at {seq}: the log holds seq 1..{head}")
+    state = fold(_upto(store, seq))
+    writer = (
+        ProjectionWriter(out_dir) if projections is None else ProjectionWriter(out_dir, projections)
+    )
+    return writer.write_to(state, out_dir)
+
+
+def rebuild(
+    store: EventStore, project: Path, projections: tuple[Projection, ...] | None = None
+) -> PipelineState:
+    """
+    Rewrite every projection file from the log; record any file whose content is new.
+    """
+    state = fold(store.read())
+    writer = (
+        ProjectionWriter(project) if projections is None else ProjectionWriter(project, projections)
+    )
+    written = writer.refresh(state, force=True)
+    if written:
+        store.append("bridge", written, None)
+        state = fold(store.read())
+        writer.refresh(state, force=True)
+    return state
+
+
+@attrs.frozen(kw_only=True)
+class VerifyReport:
+    """
+    What ``bridge verify`` found: the first bad seq of the chain, and drifted files.
+    """
+
+    events: int
+    bad_seq: int | None
+    drift: tuple[Drift, ...]
+
+    @property
+    def ok(self) -> bool:
+        """
+        True when the chain is intact and every file matches the log.
+        """
+        return self.bad_seq is None and not self.drift
+
+
+def verify(
+    store: EventStore, project: Path, projections: tuple[Projection, ...] | None = None
+) -> VerifyReport:
+    """
+    Recompute the hash chain and compare the projection files on disk with the log.
+    """
+    bad = store.verify()
+    if bad is not None:
+        return VerifyReport(events=store.head(), bad_seq=bad, drift=())
+    try:
+        state = fold(store.read())
+    except IntegrityError as exc:
+        return VerifyReport(events=store.head(), bad_seq=exc.seq or 0, drift=())
+    writer = (
+        ProjectionWriter(project) if projections is None else ProjectionWriter(project, projections)
+    )
+    drift = [*writer.drift(state), *source_drift(state, project)]
+    return VerifyReport(events=state.events, bad_seq=None, drift=tuple(drift))
+
+
+def source_drift(state: PipelineState, project: Path) -> list[Drift]:
+    """
+    Re-hash every file a recorded metric value or history came from; report what changed.
+
+    Returns:
+        ``source-missing`` for a file that is gone, ``source-changed`` for one whose sha256 is no
+        longer the one recorded at extraction; each names the run and attempt. A number is never
+        reported without the file behind it. Sources read from W&B (``wandb:ENTITY/PROJECT/RUN``)
+        are not files and are not re-hashed: their sha256 is of the API's answer at collection.
+    """
+    recorded: dict[str, tuple[str, str]] = {}
+    for run in state.runs.values():
+        for attempt in run.attempts:
+            metrics = attempt.metrics
+            if metrics is None:
+                continue
+            owner = f"{run.run_id}/{attempt.attempt_id}"
+            pairs = [(v.source, v.sha256) for v in metrics.values]
+            pairs += [(h.source, h.sha256) for h in metrics.histories]
+            for source, sha in pairs:
+                if source.startswith(WANDB_SOURCE_PREFIX):
+                    continue
+                recorded.setdefault(source, (sha, owner))
+    found: list[Drift] = []
+    for source, (sha, owner) in sorted(recorded.items()):
+        try:
+            digest = hashlib.sha256((project / source).read_bytes()).hexdigest()
+        except FileNotFoundError:
+            found.append(
+                Drift(path=source, kind="source-missing", detail=f"metrics of {owner} came from it")
+            )
+            continue
+        if digest != sha:
+            found.append(
+                Drift(
+                    path=source,
+                    kind="source-changed",
+                    detail=f"sha256 {digest[:12]} ≠ {sha[:12]} recorded for {owner}",
+                )
+            )
+    return found

@@ -1,0 +1,240 @@
+"""
+The composition root: the only place that turns options and ``bridge.toml`` into adapters.
+
+A backend, reviewer or implementer that is asked for and not configured is a
+:class:`~bridge.errors.ConfigError` naming what is missing — never a silent fallback.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, cast
+
+from bridge.adapters.ablation import build_ablation_planner
+from bridge.adapters.backends.local.backend import LocalBackend
+from bridge.adapters.implement.config import build_implementer
+from bridge.adapters.metrics.wandb import WandbSource
+from bridge.adapters.notify import build_notifier
+from bridge.adapters.review.config import build_reviewer
+from bridge.errors import ConfigError
+from bridge.machine.ports import AblationPlanner, Backend, Implementer, Notifier, Reviewer
+from bridge.plan import BUILTIN_PLACEHOLDERS, LoadedProject
+
+__all__ = [
+    "BACKENDS",
+    "make_ablation_planner",
+    "make_backend",
+    "make_implementer",
+    "make_notifier",
+    "make_reviewer",
+    "validate",
+]
+
+BACKENDS = ("local", "ssh", "vast", "modal")
+
+
+def _config_file(project: LoadedProject) -> str | None:
+    path = project.config.path
+    return str(path.relative_to(project.root)) if path is not None else None
+
+
+def make_backend(project: LoadedProject) -> Backend:
+    """
+    Build the backend the ``backend`` option names.
+
+    Raises:
+        ConfigError: the backend's ``[backends.<name>]`` section is missing or wrong, or its
+            optional extra is not installed.
+    """
+    name = project.options.backend
+    tables = project.config.backends
+    if name == "local":
+        table: Mapping[str, object] = tables.get("local") or {}
+        unknown = sorted(set(table) - {"cpu_slots", "gpu_free_threshold_mib"})
+        if unknown:
+            raise ConfigError(
+                f"unknown setting backends.local.{unknown[0]} (known: cpu_slots, "
+                "gpu_free_threshold_mib)",
+                setting=f"backends.local.{unknown[0]}",
+                file=_config_file(project),
+            )
+        cpu_slots = table.get("cpu_slots", project.options.max_parallel)
+        if not isinstance(cpu_slots, int) or cpu_slots < 1:
+            raise ConfigError(
+                "backends.local.cpu_slots must be a positive integer",
+                setting="backends.local.cpu_slots",
+                file=_config_file(project),
+            )
+        return LocalBackend(project.root, cpu_slots=cpu_slots)
+    remote = tables.get(name)
+    if remote is None:
+        raise ConfigError(
+            f'backend = "{name}" needs a [backends.{name}] section in bridge.toml; see '
+            f"docs/backends/{name}.md",
+            setting=f"backends.{name}",
+            file=_config_file(project) or "bridge.toml",
+        )
+    return _remote_backend(name, remote, project)
+
+
+#: backend name → (module, config class, backend class); imported only when asked for, so
+#: the optional extras (fabric, vastai, modal) are needed only by those who use them.
+_REMOTE = {
+    "ssh": ("bridge.adapters.backends.ssh.backend", "SSHConfig", "SSHBackend"),
+    "modal": ("bridge.adapters.backends.modal.backend", "ModalConfig", "ModalBackend"),
+    "vast": ("bridge.adapters.backends.vast.backend", "VastConfig", "VastBackend"),
+}
+
+
+def _remote_config(
+    name: str, table: Mapping[str, object], project: LoadedProject
+) -> tuple[Any, object]:
+    """
+    Import a remote backend's module (its optional extra) and parse its section.
+
+    Returns:
+        The module and the parsed configuration.
+
+    Raises:
+        ConfigError: an unknown backend, a missing extra, or a wrong section.
+    """
+    if name not in _REMOTE:
+        raise ConfigError(
+            f"unknown backend {name!r}; choose one of {', '.join(BACKENDS)}", setting="backend"
+        )
+    module_name, config_name, _ = _REMOTE[name]
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise ConfigError(
+            f'backend = "{name}" needs the optional extra: pip install "bridge[{name}]" ({exc})',
+            setting="backend",
+        ) from exc
+    config = getattr(module, config_name).from_table(
+        table, file=_config_file(project), line_of=project.config.line_of
+    )
+    return module, config
+
+
+def _remote_backend(name: str, table: Mapping[str, object], project: LoadedProject) -> Backend:
+    module, config = _remote_config(name, table, project)
+    return cast(Backend, getattr(module, _REMOTE[name][2])(config, project.root))
+
+
+def validate(
+    project: LoadedProject,
+    *,
+    backend: bool = True,
+    implementer: bool = True,
+    reviewer: bool = True,
+    ablations: bool = True,
+) -> None:
+    """
+    Check every configured section before any work starts, so a mistake in ``[reviewer]``,
+    ``[implementer]``, ``[ablations]``, ``[metrics.wandb]`` or the backend's section is an error
+    now (exit 2), not after hours of runs. Builds nothing that connects anywhere.
+
+    The flags leave out the ports an embedder passed in itself.
+
+    Raises:
+        ConfigError: naming the setting that is wrong or missing.
+    """
+    if implementer:
+        make_implementer(project)
+    if reviewer:
+        make_reviewer(project, {}, {})
+    if ablations:
+        make_ablation_planner(project)
+    make_wandb_source(project)
+    name = project.options.backend
+    if not backend:
+        return
+    if name == "local":
+        make_backend(project)
+        return
+    table = project.config.backends.get(name)
+    if table is None:
+        make_backend(project)  # raises the ConfigError that names the missing section
+        return
+    _remote_config(name, table, project)
+
+
+def make_implementer(project: LoadedProject) -> Implementer:
+    """
+    Build the implementer ``[implementer]`` asks for (``ExistingCode`` without the section).
+    """
+    return build_implementer(
+        project.config.implementer or None,
+        base_repo=project.options.base_repo or None,
+        file=_config_file(project),
+        line_of=project.config.line_of,
+    )
+
+
+def make_reviewer(
+    project: LoadedProject,
+    commands: Mapping[str, Sequence[str]],
+    setup_params: Mapping[str, Sequence[str]],
+) -> Reviewer:
+    """
+    Build the reviewer ``[reviewer]`` asks for (the local checklist without the section).
+    """
+    extra = (project.root / "base_repo",) if project.options.base_repo else ()
+    return build_reviewer(
+        project.config.reviewer or None,
+        commands=commands,
+        setup_params=setup_params,
+        extra_roots=tuple(Path(p) for p in extra),
+        file=_config_file(project),
+        line_of=project.config.line_of,
+    )
+
+
+def make_ablation_planner(project: LoadedProject) -> AblationPlanner | None:
+    """
+    Build the ablation planner when ``[ablations]`` is configured; None otherwise.
+    """
+    return build_ablation_planner(
+        project.config.ablations or None, file=_config_file(project), line_of=project.config.line_of
+    )
+
+
+def make_notifier(project: LoadedProject) -> Notifier | None:
+    """
+    Build the webhook notifier when ``[notify]`` is configured; None otherwise.
+    """
+    return build_notifier(
+        project.config.notify or None, file=_config_file(project), line_of=project.config.line_of
+    )
+
+
+def make_wandb_source(project: LoadedProject) -> WandbSource | None:
+    """
+    The W&B source ``[metrics.wandb]`` configures, or ``None`` when the table is absent.
+
+    Connects nowhere, so ``bootstrap.validate`` calls it to check the table at start.
+
+    Raises:
+        ConfigError: the table is wrong (the message names ``metrics.wandb.<key>``).
+    """
+    config = project.config
+    table = config.metrics.wandb
+    if table is None:
+        return None
+    known = set(BUILTIN_PLACEHOLDERS) | set(config.run.args)
+    for system in config.systems.values():
+        known |= set(system.args)
+    for entry in config.runs:
+        known |= set(entry.args)
+    if config.grid is not None:
+        for phase in config.grid.phases:
+            known |= set(phase.axes)
+    path = config.path
+    return WandbSource.from_table(
+        table,
+        file=str(path.relative_to(project.root)) if path is not None else None,
+        line_of=config.line_of,
+        known_placeholders=known,
+    )

@@ -1,0 +1,316 @@
+"""
+``Bridge``: the pipeline. Read the log, fold it, ask the machine what is next, call a port,
+append the events, refresh the projections.
+
+``Bridge`` is the public face: it holds a :class:`~bridge.session.Session` (the log, the fold,
+the ports) and hands each stage to its step in :mod:`bridge.steps`. It holds no state of its own
+beyond the fold of the log: a second ``Bridge`` on the same project (or the same one after a
+crash) carries on where the log says. It never prints; it logs structured events through
+structlog, and the command line renders.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from pathlib import Path
+
+import attrs
+
+from bridge.errors import ConcurrencyError, InputError, UnknownRunError
+from bridge.events import types as ev
+from bridge.events.store import EventStore, SQLiteEventStore, utc_now
+from bridge.machine.fold import PipelineState, RunView
+from bridge.machine.ports import AblationPlanner, Backend, Gate, Implementer, Notifier, Reviewer
+from bridge.machine.stages import TERMINAL_RUN_STATES, RunState, Stage
+from bridge.pipeline import bootstrap
+from bridge.pipeline.session import Session, Step
+from bridge.pipeline.steps import code, deploy, sanity
+from bridge.plan import Plan, load_project
+from bridge.projections.summary import handoff_summary
+
+__all__ = ["Bridge", "Step"]
+
+WAITING = frozenset({Stage.AWAITING_APPROVAL, Stage.BLOCKED})
+DONE = frozenset({Stage.COLLECTED})
+_CANCEL_TRIES = 5  # lost races with a running `bridge run` before cancel gives up
+_RETRYABLE = frozenset(
+    {
+        RunState.FAILED,
+        RunState.STUCK,
+        RunState.LOST,
+        RunState.CANCELLED,
+        RunState.TIMED_OUT,
+        RunState.FAILED_OOM,
+    }
+)
+
+
+def _project_root(target: str | Path | Plan) -> Path:
+    if isinstance(target, Plan):
+        plan_file = Path(target.plan_file) if target.plan_file else None
+        if plan_file is None or not plan_file.is_absolute():
+            raise InputError("pass project= with a Plan whose file path is relative or unknown")
+        return (
+            plan_file.parent.parent if plan_file.parent.name == "refine-logs" else plan_file.parent
+        )
+    path = Path(target).resolve()
+    if path.is_file():
+        return path.parent.parent if path.parent.name == "refine-logs" else path.parent
+    return path
+
+
+class Bridge:
+    """
+    The pipeline for one project.
+
+    Args:
+        plan_or_project: the project directory, a plan file inside it, or a loaded ``Plan``.
+        project: the project directory when it cannot be told from the first argument.
+        store: the event store (default: ``<project>/.bridge/events.db``).
+        backend, implementer, reviewer, gate, notifier: ports; built from ``bridge.toml`` when None.
+        ablation_planner: proposes ablations after a positive main result (``[ablations]``
+            when None; without either, ablation planning is recorded as skipped).
+        clock: returns the current aware UTC time (default: the system clock).
+        options: option overrides (``{"max_parallel": 2}``), above every other source.
+
+    Raises:
+        InputError: the plan or configuration is wrong (``PlanError``, ``ConfigError``). The
+            configured adapters' sections are checked before the first step (``advance``,
+            ``run``), so a mistake there stops the pipeline before any work is done.
+    """
+
+    def __init__(
+        self,
+        plan_or_project: str | Path | Plan,
+        *,
+        project: str | Path | None = None,
+        store: EventStore | None = None,
+        backend: Backend | None = None,
+        implementer: Implementer | None = None,
+        reviewer: Reviewer | None = None,
+        gate: Gate | None = None,
+        notifier: Notifier | None = None,
+        ablation_planner: AblationPlanner | None = None,
+        clock: Callable[[], datetime] | None = None,
+        options: Mapping[str, object] | None = None,
+    ) -> None:
+        self.root = Path(project).resolve() if project else _project_root(plan_or_project)
+        self.project = load_project(self.root, overrides=dict(options or {}))
+        # What bootstrap checks before the first step (not here: `bridge cancel` must work
+        # even when, say, the reviewer's key is missing from this shell).
+        self._unchecked = {
+            "backend": backend is None,
+            "implementer": implementer is None,
+            "reviewer": reviewer is None,
+            "ablations": ablation_planner is None,
+        }
+        clock = clock or utc_now
+        self._session = Session(
+            self.root,
+            self.project,
+            store or SQLiteEventStore(self.root / ".bridge" / "events.db", clock=clock),
+            clock,
+            backend=backend,
+            implementer=implementer,
+            reviewer=reviewer,
+            gate=gate,
+            notifier=notifier if notifier is not None else bootstrap.make_notifier(self.project),
+            ablation_planner=ablation_planner,
+        )
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def status(self) -> PipelineState:
+        """
+        The pipeline's state as the log tells it now.
+        """
+        return self._session.state()
+
+    def summary(self) -> str:
+        """
+        The handoff summary ``bridge run`` ends with (see :func:`handoff_summary`).
+        """
+        return handoff_summary(self.status())
+
+    @property
+    def backend(self) -> Backend:
+        """
+        The backend (built from ``bridge.toml`` on first use).
+        """
+        return self._session.backend
+
+    # -- moving on --------------------------------------------------------------------------
+
+    def advance(self) -> Step:
+        """
+        Take exactly one stage transition (running the runs it needs) and return it.
+
+        Raises:
+            LockedError: another bridge process is working on this project.
+        """
+        with self._session.locked():
+            return self._advance()
+
+    def run(self, until: Stage | None = None) -> Stage:
+        """
+        Advance until COLLECTED, a waiting stage (AWAITING_APPROVAL, BLOCKED) or ``until``.
+
+        Raises:
+            LockedError: another bridge process is working on this project.
+        """
+        s = self._session
+        with s.locked():
+            while True:
+                step = self._advance()
+                stage = step.after
+                # Stop when done, waiting for a person, asked to, or when a step changed nothing
+                # (except at COLLECTED with proposed runs, whose next step asks for approval).
+                proposals_waiting = (
+                    stage is Stage.COLLECTED
+                    and step.before is not stage
+                    and bool(deploy.proposals_waiting(s.state()))
+                )
+                if step.before is Stage.COLLECTED and stage is Stage.DEPLOYED:
+                    continue  # runs were added to the plan: deploy them
+                if not proposals_waiting and (
+                    stage in DONE
+                    or stage in WAITING
+                    or stage is until
+                    or (step.before is step.after and stage is not Stage.DEPLOYED)
+                ):
+                    s.refresh(force=True)
+                    return stage
+
+    def _advance(self) -> Step:
+        if self._unchecked:
+            bootstrap.validate(self.project, **self._unchecked)
+            self._unchecked = {}
+        s = self._session
+        state = s.state()
+        if state.plan is None:
+            code.load(s)
+            state = s.state()
+        else:
+            changed = code.changed_inputs(s)
+            if changed:
+                code.reload(s, changed)
+                state = s.state()
+        steps: dict[Stage, Callable[[Session], Step]] = {
+            Stage.PLANNED: code.implement,
+            Stage.IMPLEMENTED: code.review,
+            Stage.REVIEWED: sanity.sanity,
+            Stage.SANITY_FAILED: sanity.after_sanity_failure,
+            Stage.RESCUE: sanity.rescue,
+            Stage.SANITY_OK: lambda s: s.enter("deploy", "sanity passed; deploying the plan"),
+            Stage.DEPLOYED: deploy.deploy,
+            Stage.COLLECTED: deploy.collected,
+        }
+        step = steps.get(state.stage)
+        if step is None:
+            return Step(
+                before=state.stage, after=state.stage, action=f"waiting at {state.stage.value}"
+            )
+        return step(s)
+
+    # -- a person's commands ----------------------------------------------------------------
+
+    def approve(self, by: str = "") -> Step:
+        """
+        A person says "go on": approve deployment at AWAITING_APPROVAL, or, at BLOCKED (after
+        fixing what blocked it), reopen the pipeline so the code is checked and reviewed again
+        and the runs that did not finish go on.
+
+        Raises:
+            InputError: nothing is waiting for a person.
+        """
+        s = self._session
+        with s.locked():
+            state = s.state()
+            if state.stage is Stage.BLOCKED:
+                s.gates_asked.clear()
+                return s.enter("reopen", "reopened by a person after a block")
+            if state.stage is not Stage.AWAITING_APPROVAL:
+                raise InputError(f"nothing to approve: the pipeline is at {state.stage.value}")
+            deploy.plan_approved_proposals(s)
+            s.append("bridge", [ev.Approved(by=by or os.environ.get("USER", ""))])
+            return s.enter("approve", "approved by a person")
+
+    def cancel(self, run_id: str) -> None:
+        """
+        Cancel a run: kill its process group if live, or keep it from launching. Works while
+        another process runs the pipeline (it does not take the project lock).
+
+        Raises:
+            UnknownRunError: the plan has no such run.
+            InputError: the run already ended.
+        """
+        s = self._session
+        run = _run(s.state(), run_id)
+        if run.state in TERMINAL_RUN_STATES:
+            raise InputError(f"run {run_id} already ended ({run.state.value}); nothing to cancel")
+        # A running `bridge run` may record the run's end (or its launch) at the same moment:
+        # on a lost race read the log again and go on from what it says now.
+        for _ in range(_CANCEL_TRIES):
+            run = _run(s.state(), run_id)
+            if run.state in TERMINAL_RUN_STATES:
+                break
+            attempt = run.current
+            event = ev.RunCancelled(run_id=run_id, reason="cancelled by a person")
+            if run.state in (RunState.SUBMITTED, RunState.RUNNING) and attempt is not None:
+                handle = attempt.handle or s.backend.find(attempt.attempt_id)
+                if handle is not None:
+                    s.backend.cancel(handle)
+                event = attrs.evolve(event, attempt_id=attempt.attempt_id)
+            try:
+                s.append(f"run:{run_id}", [event], run.stream_version)
+            except ConcurrencyError:
+                continue
+            break
+        else:
+            raise ConcurrencyError(f"run {run_id} kept changing while it was being cancelled")
+        s.refresh(force=True)
+
+    def retry(self, run_id: str) -> None:
+        """
+        Put a failed, stuck, lost, timed-out or cancelled run back to pending.
+
+        Raises:
+            UnknownRunError: the plan has no such run.
+            InputError: the run is not in a state that can be retried.
+        """
+        s = self._session
+        state = s.state()
+        run = _run(state, run_id)
+        if run.state not in _RETRYABLE:
+            raise InputError(
+                f"run {run_id} is {run.state.value}; only failed, stuck, lost, "
+                "timed-out or cancelled runs can be retried"
+            )
+        s.append(
+            f"run:{run_id}",
+            [ev.RunRetryScheduled(run_id=run_id, reason="retry asked by a person", manual=True)],
+            run.stream_version,
+        )
+        if state.stage is Stage.COLLECTED:
+            s.enter("redeploy", f"retrying {run_id}")
+        s.refresh(force=True)
+
+    def close(self) -> None:
+        """
+        Record what a paid backend spent, release the backend, close the store.
+        """
+        s = self._session
+        if s.backend_or_none is not None:
+            deploy.record_cost(s)
+            s.backend_or_none.release()
+        s.store.close()
+
+
+def _run(state: PipelineState, run_id: str) -> RunView:
+    run = state.runs.get(run_id)
+    if run is None:
+        known = ", ".join(list(state.runs)[:8])
+        raise UnknownRunError(f"no run {run_id!r} in this plan (runs: {known}…)")
+    return run

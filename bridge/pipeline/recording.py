@@ -1,0 +1,248 @@
+"""
+What the pipeline records about its inputs: the plan and its runs as events, the digests that
+tell a changed input, the texts built from the plan (excerpt, approval summary), and ablation
+proposals turned into planned runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from typing import Any
+
+from bridge.errors import ConfigError
+from bridge.events import types as ev
+from bridge.events.secrets import redact
+from bridge.machine.fold import PipelineState
+from bridge.machine.ports import ProposedRun
+from bridge.plan import LoadedProject, match_system, render_argv
+
+__all__ = [
+    "approval_summary",
+    "input_digests",
+    "plan_events",
+    "plan_excerpt",
+    "proposed_run_events",
+    "setup_params",
+]
+
+
+def _sha(project: LoadedProject, rel: str | None) -> str:
+    if not rel:
+        return ""
+    try:
+        return hashlib.sha256((project.root / rel).read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def plan_events(project: LoadedProject) -> list[tuple[str, Sequence[Any]]]:
+    """
+    The events that record a loaded plan: ``PlanLoaded`` then one ``RunPlanned`` per run.
+    """
+    plan = project.plan
+    options = project.options
+    evaluation = project.config.evaluation
+    blocks = tuple(
+        ev.BlockInfo(
+            id=b.id,
+            title=b.title,
+            priority=b.priority or "must",
+            systems=b.systems,
+            metrics=b.metrics,
+            success_criterion=b.success_criterion,
+            seed_count=b.seed_count,
+            evaluation_type=evaluation.get(b.id, "real_gt"),
+        )
+        for b in plan.blocks
+    )
+    milestones = tuple(
+        ev.MilestoneInfo(
+            id=m.id,
+            name=m.name,
+            goal=m.goal,
+            sanity=m.sanity,
+            blocks=m.blocks,
+            gpu_hours=m.gpu_hours,
+        )
+        for m in project.milestones
+    )
+    sources = {k: v for k, v in project.sources.items() if v}
+    loaded = ev.PlanLoaded(
+        title=plan.title,
+        plan_path=sources.get("plan", ""),
+        plan_sha256=_sha(project, sources.get("plan")),
+        language=plan.language,
+        sources=sources,
+        options={
+            name: str(getattr(options, name)).lower()
+            if isinstance(getattr(options, name), bool)
+            else redact(str(getattr(options, name)))  # base_repo may carry a token
+            for name in _option_names(options)
+        },
+        milestones=milestones,
+        blocks=blocks,
+        budget_gpu_hours=plan.budget.gpu_hours,
+        warnings=tuple(f"{w.file}:{w.line}: {w.message}" for w in project.warnings)[:200],
+        inputs=input_digests(project),
+    )
+    run_cfg = project.config.run
+    out: list[tuple[str, Sequence[Any]]] = [("bridge", [loaded])]
+    for spec in project.runs:
+        out.append(
+            (
+                f"run:{spec.id}",
+                [
+                    ev.RunPlanned(
+                        run_id=spec.id,
+                        milestone=spec.milestone,
+                        block=spec.block,
+                        system=spec.system,
+                        seed=spec.seed,
+                        priority=spec.priority,
+                        purpose=spec.purpose,
+                        split=spec.split,
+                        metrics=spec.metrics,
+                        command=spec.command,
+                        params=dict(spec.params),
+                        outputs=spec.outputs,
+                        estimated_minutes=spec.estimated_minutes,
+                        gpus=spec.gpus,
+                        timeout_minutes=spec.timeout_minutes,
+                        env=dict(spec.env),
+                        cwd=spec.cwd,
+                        depends_on=spec.depends_on,
+                        max_retries=run_cfg.max_retries,
+                        oom_max_attempts=run_cfg.oom_max_attempts,
+                        source=spec.source,
+                        notes=spec.notes,
+                    )
+                ],
+            )
+        )
+    return out
+
+
+def input_digests(project: LoadedProject) -> dict[str, str]:
+    """
+    The sha256 of every input the plan was read from (plan, tracker, proposal, ideas and
+    ``bridge.toml``), by path relative to the project: what tells a changed input.
+    """
+    paths = [p for p in project.sources.values() if p]
+    if project.config.path is not None:
+        paths.append(str(project.config.path.relative_to(project.root)))
+    return {rel: _sha(project, rel) for rel in sorted(set(paths))}
+
+
+def _option_names(options: Any) -> list[str]:
+    import attrs
+
+    return [f.name for f in attrs.fields(type(options))]
+
+
+def setup_params(project: LoadedProject) -> dict[str, tuple[str, ...]]:
+    """
+    Per block, the hyperparameter names its setup text names (``lr = 0.1``, ``--epochs``).
+    """
+    import re
+
+    found: dict[str, tuple[str, ...]] = {}
+    for block in project.plan.blocks:
+        names = re.findall(r"(?:--)?\b([a-z][a-z0-9_]{1,30})\s*(?:=|:)\s*[-+0-9.e]+", block.setup)
+        flags = re.findall(r"--([a-z][a-z0-9_-]{1,30})", block.setup)
+        found[block.id] = tuple(dict.fromkeys([*names, *flags]))
+    return found
+
+
+def plan_excerpt(project: LoadedProject) -> str:
+    """
+    The parts of the plan the code must implement: title, problem, thesis and the blocks.
+    """
+    plan = project.plan
+    parts = [f"# {plan.title}", plan.problem, plan.thesis]
+    for block in plan.blocks:
+        parts.append(
+            f"## {block.id} {block.title}\nsystems: {', '.join(block.systems)}\n"
+            f"metrics: {', '.join(block.metrics)}\nsetup: {block.setup}\n"
+            f"success: {block.success_criterion}"
+        )
+    return "\n\n".join(p for p in parts if p)[:20_000]
+
+
+def approval_summary(project: LoadedProject, state: PipelineState) -> str:
+    """
+    What a person approves: milestones, runs per milestone, estimated GPU-hours.
+    """
+    lines = []
+    total = 0.0
+    for milestone in project.milestones:
+        runs = state.runs_in(milestone.id)
+        hours = sum(r.spec.gpus * (r.spec.estimated_minutes or 0) / 60 for r in runs)
+        total += hours
+        flag = " (sanity)" if milestone.sanity else ""
+        lines.append(f"{milestone.id}{flag} {milestone.name}: {len(runs)} runs, ~{hours:.2f} GPU-h")
+    budget = project.plan.budget.gpu_hours
+    lines.append(
+        f"estimated total: ~{total:.2f} GPU-h" + (f" of {budget:g} budgeted" if budget else "")
+    )
+    lines.append(f"backend: {project.options.backend}; max_parallel {project.options.max_parallel}")
+    return "\n".join(lines)
+
+
+def proposed_run_events(
+    project: LoadedProject, proposal: ProposedRun, milestone: str
+) -> tuple[ev.RunPlanned | None, str]:
+    """
+    Turn an ablation proposal into a nice-to-have ``RunPlanned`` with the configured command
+    (``[run]`` overridden by the system's ``[systems]`` table and the proposal's args).
+
+    Returns:
+        The event, or None with the reason when the command cannot be rendered for it.
+    """
+    run = project.config.run
+    system = match_system(proposal.system, project.config.systems)
+    command = system.command if system is not None and system.command else run.command
+    params = {**run.args, **(system.args if system is not None else {}), **proposal.args}
+    for key, value in (
+        ("run_id", proposal.id),
+        ("system", proposal.system),
+        ("seed", None if proposal.seed is None else str(proposal.seed)),
+        ("block", proposal.block),
+        ("milestone", milestone),
+    ):
+        if value:
+            params[key] = value
+    if not command:
+        return None, f"{proposal.id}: no command configured for system {proposal.system!r}"
+    try:
+        render_argv(command, {**params, "output_dir": "OUT", "gpu": ""})
+    except ConfigError as exc:
+        return None, f"{proposal.id}: {exc}"
+
+    def pick(name: str, default: Any) -> Any:
+        value = getattr(system, name, None) if system is not None else None
+        return default if value is None else value
+
+    return (
+        ev.RunPlanned(
+            run_id=proposal.id,
+            milestone=milestone,
+            block=proposal.block,
+            system=proposal.system,
+            seed=proposal.seed,
+            priority="nice",
+            purpose=proposal.purpose,
+            command=command,
+            params=params,
+            outputs=pick("outputs", run.outputs),
+            estimated_minutes=pick("estimated_minutes", run.estimated_minutes),
+            gpus=pick("gpus", run.gpus),
+            timeout_minutes=pick("timeout_minutes", run.timeout_minutes),
+            env={**run.env, **(system.env if system is not None else {})},
+            cwd=run.cwd,
+            max_retries=run.max_retries,
+            oom_max_attempts=run.oom_max_attempts,
+            source="ablation-planner",
+        ),
+        "",
+    )

@@ -1,0 +1,312 @@
+"""
+One pipeline session on one project: the log, the folded state, the projections and the ports.
+
+``Session`` is the plumbing the stage steps (:mod:`bridge.steps`) share: appending events and
+keeping the fold current, entering stages, blocking, notifying, refreshing the projection files,
+and building the ports from ``bridge.toml`` on first use. It holds nothing the log does not say,
+except caches (the fold, the built adapters) and the throttle of projection refreshes.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import attrs
+import structlog
+
+from bridge.errors import ConcurrencyError, LockedError
+from bridge.events import types as ev
+from bridge.events.store import EventStore
+from bridge.events.values import Finding
+from bridge.machine.fold import Folder, PipelineState
+from bridge.machine.guard import check_append
+from bridge.machine.ports import (
+    AblationPlanner,
+    Backend,
+    Gate,
+    Implementer,
+    ImplementRequest,
+    Notifier,
+    Reviewer,
+)
+from bridge.machine.scheduler import Policy
+from bridge.machine.stages import Stage
+from bridge.machine.table import next_stage
+from bridge.pipeline import bootstrap
+from bridge.pipeline.recording import plan_excerpt, setup_params
+from bridge.plan import LoadedProject, render_argv
+from bridge.projections.writer import ProjectionWriter
+
+__all__ = ["REFRESH_EVERY", "Session", "Step"]
+
+REFRESH_EVERY = 10.0  # seconds between projection refreshes while runs go on (and at every stage)
+WAITING = frozenset({Stage.AWAITING_APPROVAL, Stage.BLOCKED})
+
+
+@attrs.frozen(kw_only=True)
+class Step:
+    """
+    What one :meth:`bridge.Bridge.advance` did: the stage before and after, and a sentence.
+    """
+
+    before: Stage
+    after: Stage
+    action: str
+
+    @property
+    def waiting(self) -> bool:
+        """
+        True when the pipeline stopped for a person (approval, or blocked).
+        """
+        return self.after in WAITING
+
+
+class Session:
+    """
+    The log-side plumbing of one project's pipeline.
+
+    Args:
+        root: the project root.
+        project: the loaded plan and configuration.
+        store: the event store.
+        clock: returns the current aware UTC time.
+        backend, implementer, reviewer, gate, notifier, ablation_planner: the ports; the first
+            three are built from ``bridge.toml`` on first use when None.
+    """
+
+    def __init__(
+        self,
+        root: Path,
+        project: LoadedProject,
+        store: EventStore,
+        clock: Callable[[], datetime],
+        *,
+        backend: Backend | None,
+        implementer: Implementer | None,
+        reviewer: Reviewer | None,
+        gate: Gate | None,
+        notifier: Notifier | None,
+        ablation_planner: AblationPlanner | None,
+    ) -> None:
+        self.root = root
+        self.project = project
+        self.store = store
+        self.clock = clock
+        self.gate = gate
+        self.ablation_planner = ablation_planner
+        self.notifier = notifier
+        self.gates_asked: set[str] = set()
+        self.log = structlog.get_logger("bridge.pipeline").bind(project=str(root))
+        self.folder = Folder().apply_all(store.read())
+        self.writer = ProjectionWriter(root)
+        self._backend = backend
+        self._implementer = implementer
+        self._reviewer = reviewer
+        self._last_refresh = 0.0
+
+    # -- the log ----------------------------------------------------------------------------
+
+    def state(self) -> PipelineState:
+        """
+        The folded state, caught up with everything in the log (other processes' events too).
+        """
+        self.catch_up()
+        return self.folder.state()
+
+    def catch_up(self) -> None:
+        """
+        Fold the records appended since the last look.
+        """
+        for record in self.store.read(after=self.folder.state().last_seq):
+            self.folder.apply(record)
+
+    def append(self, stream: str, events: Sequence[Any], expected: int | None = None) -> None:
+        """
+        Append events (at ``expected`` version when given), fold them, refresh when due.
+
+        Raises:
+            TransitionError: the events would not fold after the log as it is now; nothing is
+                written (an illegal event in the log would make the project unreadable).
+            ConcurrencyError: the stream moved past ``expected`` meanwhile.
+        """
+        self.catch_up()
+        state = self.folder.state()
+        if expected is not None and stream.startswith("run:"):
+            run = state.runs.get(stream[4:])
+            version = run.stream_version if run is not None else 0
+            if version != expected:  # someone else wrote first: the caller decides again
+                raise ConcurrencyError(
+                    f"stream {stream!r} is at version {version}, expected {expected}"
+                )
+        check_append(state, stream, events)
+        self.store.append(stream, list(events), expected)
+        self.catch_up()
+        self.refresh()
+
+    def refresh(self, *, force: bool = False) -> None:
+        """
+        Rewrite the projections whose content changed (at most every ``REFRESH_EVERY`` seconds
+        unless ``force``), and record what was written.
+        """
+        now = time.monotonic()
+        if not force and now - self._last_refresh < REFRESH_EVERY:
+            return
+        state = self.folder.state()
+        if state.plan is None:
+            # Mid-load (PlanLoaded comes last): a tracker rendered now would hold only some of
+            # the runs and replace the researcher's tracker with it.
+            return
+        self._last_refresh = now
+        written = self.writer.refresh(state)
+        if written:
+            self.store.append("bridge", written, None)
+            self.catch_up()
+
+    def enter(self, trigger: str, reason: str) -> Step:
+        """
+        Record a stage transition (checked against the table) and return it as a step.
+        """
+        before = self.state().stage
+        after = next_stage(before, trigger)
+        self.append("bridge", [ev.StageEntered(stage=after.value, trigger=trigger, reason=reason)])
+        self.refresh(force=True)
+        self.log.info("stage_entered", stage=after.value, trigger=trigger, reason=reason)
+        return Step(before=before, after=after, action=reason)
+
+    def block(self, reason: str, findings: Sequence[Finding] = ()) -> Step:
+        """
+        Record why the pipeline cannot go on, tell people, and enter BLOCKED.
+        """
+        self.append("bridge", [ev.PipelineBlocked(reason=reason, findings=tuple(findings))])
+        self.notify("blocked", "bridge: blocked", reason)
+        return self.enter("block", reason)
+
+    def notify(self, event: str, title: str, text: str) -> None:
+        """
+        Send a notification of kind ``event`` when a notifier is configured and wants it.
+        """
+        if self.notifier is None:
+            return
+        wants = getattr(self.notifier, "wants", None)
+        if wants is not None and not wants(event):
+            return
+        self.notifier.notify(title, text)
+
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        """
+        Hold the project lock (``.bridge/lock``) for the block.
+
+        Raises:
+            LockedError: another bridge process holds it.
+        """
+        lock_path = self.root / ".bridge" / "lock"
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        with lock_path.open("a+") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError as exc:
+                handle.seek(0)
+                holder = handle.read().strip() or "another process"
+                raise LockedError(
+                    f"another bridge process ({holder}) is working on {self.root}; "
+                    "wait for it or stop it first"
+                ) from exc
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"pid {os.getpid()}")
+            handle.flush()
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    # -- the ports --------------------------------------------------------------------------
+
+    @property
+    def backend(self) -> Backend:
+        """
+        The backend (built from ``bridge.toml`` on first use).
+        """
+        if self._backend is None:
+            self._backend = bootstrap.make_backend(self.project)
+        return self._backend
+
+    @property
+    def backend_or_none(self) -> Backend | None:
+        """
+        The backend if it was built already (closing must not build one).
+        """
+        return self._backend
+
+    @property
+    def implementer(self) -> Implementer:
+        """
+        The implementer (built from ``bridge.toml`` on first use).
+        """
+        if self._implementer is None:
+            self._implementer = bootstrap.make_implementer(self.project)
+        return self._implementer
+
+    @property
+    def reviewer(self) -> Reviewer:
+        """
+        The reviewer (built from ``bridge.toml`` on first use).
+        """
+        if self._reviewer is None:
+            self._reviewer = bootstrap.make_reviewer(
+                self.project, self.commands(), self.setup_params()
+            )
+        return self._reviewer
+
+    # -- what the ports are asked -----------------------------------------------------------
+
+    def commands(self) -> dict[str, tuple[str, ...]]:
+        """
+        Each run's command rendered for reading (``{output_dir}`` shown as ``OUT``).
+        """
+        out: dict[str, tuple[str, ...]] = {}
+        for run in self.folder.state().runs.values():
+            if run.spec.command:
+                out[run.run_id] = render_argv(
+                    run.spec.command, {**run.spec.params, "output_dir": "OUT", "gpu": ""}
+                )
+        return out
+
+    def setup_params(self) -> dict[str, tuple[str, ...]]:
+        """
+        Per block, the hyperparameter names its setup text names.
+        """
+        return setup_params(self.project)
+
+    def request(self, findings: Sequence[Finding] = ()) -> ImplementRequest:
+        """
+        What the implementer is asked: the plan, the method, the commands, findings to fix.
+        """
+        return ImplementRequest(
+            project=self.root,
+            plan_excerpt=plan_excerpt(self.project),
+            method=self.project.plan.method,
+            commands=self.commands(),
+            findings=tuple(findings),
+            setup_params=self.setup_params(),
+        )
+
+    def policy(self) -> Policy:
+        """
+        The scheduling settings from the options and ``[run]``.
+        """
+        return Policy(
+            max_parallel=self.project.options.max_parallel,
+            sanity_first=self.project.options.sanity_first,
+            budget_enforce=self.project.options.budget == "enforce",
+            oom_backoff_seconds=self.project.config.run.oom_backoff_seconds,
+            gated=self.gate is not None,
+        )

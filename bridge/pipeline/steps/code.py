@@ -1,0 +1,277 @@
+"""
+The code steps: load the plan into the log, implement (existing code or an agent), review.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import attrs
+
+from bridge.errors import ImplementError, ReviewError
+from bridge.events import types as ev
+from bridge.events.secrets import redact
+from bridge.events.values import Finding, Severity
+from bridge.machine.ports import ReviewRequest
+from bridge.machine.stages import RunState
+from bridge.pipeline.recording import input_digests, plan_events
+from bridge.pipeline.session import Session, Step
+
+__all__ = [
+    "changed_inputs",
+    "code_files",
+    "implement",
+    "load",
+    "reload",
+    "review",
+    "review_once",
+]
+
+
+def load(s: Session) -> None:
+    """
+    Record the plan in the log: every run first, ``PlanLoaded`` last (a crash half-way
+    leaves no ``PlanLoaded``, so the next load plans only what is missing).
+    """
+    planned = s.state().runs
+    recorded = plan_events(s.project)
+    for stream, events in recorded:
+        if stream != "bridge" and stream.removeprefix("run:") not in planned:
+            s.append(stream, events, 0)
+    for stream, events in recorded:
+        if stream == "bridge":
+            s.append(stream, events)
+
+
+# What a replan may change of a run that has not started yet (notes and status are the
+# tracker's bookkeeping, not the run).
+_SPEC_FIELDS = (
+    "milestone",
+    "block",
+    "system",
+    "seed",
+    "priority",
+    "purpose",
+    "split",
+    "metrics",
+    "command",
+    "params",
+    "outputs",
+    "estimated_minutes",
+    "gpus",
+    "timeout_minutes",
+    "env",
+    "cwd",
+    "depends_on",
+    "max_retries",
+    "oom_max_attempts",
+)
+
+
+def changed_inputs(s: Session) -> list[str]:
+    """
+    The inputs (plan, tracker, proposal, ideas, ``bridge.toml``) that changed since the plan was
+    last recorded. A projection bridge wrote itself (the tracker) is not a change.
+    """
+    state = s.state()
+    plan = state.plan
+    if plan is None or not plan.inputs:
+        return []
+    now = input_digests(s.project)
+    written = {out.path: out.sha256 for out in state.outputs}
+    changed = []
+    for path in sorted(set(now) | set(plan.inputs)):
+        current = now.get(path)
+        if current is not None and written.get(path) == current:
+            continue  # our own projection, as we wrote it
+        if current != plan.inputs.get(path):
+            changed.append(path)
+    return changed
+
+
+def reload(s: Session, changed: Sequence[str]) -> None:
+    """
+    The inputs changed: record the plan again. New runs are planned; runs that have not started
+    take their new command, arguments and settings; runs that started or ended keep theirs
+    (``bridge retry`` runs one again with what it had).
+    """
+    state = s.state()
+    recorded = plan_events(s.project)
+    for stream, events in recorded:
+        if stream == "bridge":
+            continue
+        for new in events:
+            old = state.runs.get(new.run_id)
+            if old is None:
+                s.append(stream, [new], 0)
+            elif old.state is RunState.PENDING and any(
+                getattr(old.spec, name) != getattr(new, name) for name in _SPEC_FIELDS
+            ):
+                s.append(stream, [attrs.evolve(new, notes=old.spec.notes)], old.stream_version)
+    for stream, events in recorded:
+        if stream == "bridge":
+            s.append(stream, events)
+    s.log.info("plan_reloaded", changed=list(changed))
+
+
+def implement(s: Session, findings: Sequence[Finding] = (), *, trigger: str = "implement") -> Step:
+    """
+    PLANNED → IMPLEMENTED: make sure every run has code (the implementer; ``base_repo``
+    cloned first), record what changed and the checks' findings; BLOCKED on blocking findings.
+    """
+    state = s.state()
+    try:
+        result = s.implementer.implement(s.request(findings))
+    except ImplementError as exc:
+        return s.block(f"implementation failed: {exc}")
+    if result.base_commit and state.base_repo is None:
+        s.append(
+            "bridge",
+            [
+                ev.BaseRepoCloned(
+                    url=redact(s.project.options.base_repo),
+                    path="base_repo",
+                    commit=result.base_commit,
+                )
+            ],
+        )
+    s.append(
+        "bridge",
+        [
+            ev.ImplementationRecorded(
+                implementer=s.implementer.name,
+                changed_files=dict(result.changed_files),
+                findings=tuple(result.findings),
+                summary=result.summary,
+                round=len(state.implementations) + 1,
+            )
+        ],
+    )
+    blocking = [f for f in result.findings if f.severity is Severity.BLOCKING]
+    if blocking:
+        return s.block(f"{len(blocking)} blocking finding(s): {blocking[0].message}", blocking)
+    return s.enter(trigger, result.summary or "every run has code")
+
+
+def review_once(s: Session, round_: int) -> tuple[Finding, ...] | Step:
+    """
+    One review round: the reviewer's findings recorded; the blocking ones returned (or the
+    BLOCKED step when no review could be had). With ``code_review`` off, a skipped review.
+    """
+    if not s.project.options.code_review:
+        s.append(
+            "bridge",
+            [
+                ev.CodeReviewed(
+                    reviewer="none",
+                    skipped=True,
+                    round=round_,
+                    text="code review is off (code_review = false)",
+                )
+            ],
+        )
+        return ()
+    files = code_files(s.root, s.commands())
+    request = ReviewRequest(
+        purpose="code_review",
+        project=s.root,
+        plan_excerpt=s.request().plan_excerpt,
+        method=s.request().method,
+        files=files,
+    )
+    try:
+        review = s.reviewer.review(request)
+    except ReviewError as exc:
+        return s.block(f"code review failed: {exc}")
+    s.append(
+        "bridge",
+        [
+            ev.CodeReviewed(
+                reviewer=review.reviewer,
+                findings=review.findings,
+                text=review.text,
+                local_only=review.local_only,
+                model=review.model,
+                round=round_,
+            )
+        ],
+    )
+    return review.blocking
+
+
+def review(s: Session) -> Step:
+    """
+    IMPLEMENTED → REVIEWED: review, one fix round through an implementer that can fix, one
+    re-review; still blocking → BLOCKED with the findings.
+    """
+    rounds = len(s.state().reviews)
+    blocking = review_once(s, rounds + 1)
+    if isinstance(blocking, Step):
+        return blocking
+    if blocking and s.implementer.can_fix:
+        try:
+            fix = s.implementer.implement(s.request(blocking))
+        except ImplementError as exc:
+            return s.block(f"fixing review findings failed: {exc}")
+        s.append(
+            "bridge",
+            [
+                ev.ImplementationRecorded(
+                    implementer=s.implementer.name,
+                    changed_files=dict(fix.changed_files),
+                    findings=tuple(fix.findings),
+                    summary=fix.summary,
+                    round=len(s.state().implementations) + 1,
+                )
+            ],
+        )
+        blocking = review_once(s, rounds + 2)
+        if isinstance(blocking, Step):
+            return blocking
+    if blocking:
+        return s.block(
+            f"code review found {len(blocking)} blocking issue(s): {blocking[0].message}",
+            blocking,
+        )
+    return s.enter(
+        "review", "code reviewed" if s.project.options.code_review else "code review off"
+    )
+
+
+def code_files(
+    root: Path, commands: Mapping[str, Sequence[str]], limit: int = 200_000
+) -> dict[str, str]:
+    """
+    The Python files a reviewer is shown: each command's entry script and the scripts beside
+    it, at most ``limit`` characters in all, and only files inside the project (a command
+    naming ``/elsewhere/train.py`` does not send ``/elsewhere`` to a remote reviewer).
+
+    Returns:
+        Path relative to the project → file text.
+    """
+    base = root.resolve()
+    files: dict[str, str] = {}
+    total = 0
+
+    def inside(path: Path) -> str | None:
+        resolved = path.resolve()
+        return str(resolved.relative_to(base)) if resolved.is_relative_to(base) else None
+
+    for argv in commands.values():
+        for token in argv:
+            if not token.endswith(".py"):
+                continue
+            entry = inside(root / token)
+            if entry is None or entry in files or not (base / entry).is_file():
+                continue
+            for path in [base / entry, *sorted((base / entry).parent.glob("*.py"))]:
+                rel = inside(path)
+                if rel is None or rel in files or not path.is_file():
+                    continue
+                text = path.read_text(errors="replace")
+                if total + len(text) > limit:
+                    return files
+                files[rel] = text
+                total += len(text)
+    return files

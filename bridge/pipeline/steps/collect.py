@@ -1,0 +1,221 @@
+"""
+The collect step's reading: a finished run's metrics from its files (and W&B), checked for
+training quality, recorded as ``MetricsRecorded``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from bridge.adapters.metrics.files import (
+    Extraction,
+    MetricsSpec,
+    RegexRule,
+    extract_metrics,
+    match_metric,
+)
+from bridge.errors import ConfigError
+from bridge.events import types as ev
+from bridge.machine.fold import PipelineState
+from bridge.machine.measurements import QualityFlag, UnreadOutput, summarise_history
+from bridge.machine.quality import QualitySettings, check_quality
+from bridge.machine.stages import RunState
+from bridge.pipeline import bootstrap
+from bridge.pipeline.session import Session
+from bridge.plan import LoadedProject
+from bridge.plan.config import MetricsConfig
+
+__all__ = [
+    "collect_metrics",
+    "ensure_metrics",
+    "merge_extractions",
+    "metric_aliases",
+    "metrics_spec",
+    "record_metrics",
+]
+
+
+def metrics_spec(config: MetricsConfig) -> MetricsSpec:
+    """
+    Translate ``[metrics]`` into what the extraction adapter reads from one attempt directory.
+
+    Extraction runs over the attempt directory (``.bridge/runs/RUN/ATTEMPT``), so the configured
+    file globs are taken inside its ``output/`` folder; a regex rule reads ``output/FILE`` and,
+    when ``FILE`` is a plain file name (``stdout.log``), also the attempt's own ``FILE`` (where
+    the backends put the captured stdout and stderr).
+
+    Raises:
+        ConfigError: a regex does not compile or has no group (setting ``metrics.regex``).
+    """
+    rules: list[RegexRule] = []
+    for rx in config.regex:
+        rules.append(RegexRule(name=rx.name, pattern=rx.pattern, files=f"output/{rx.file}"))
+        if "/" not in rx.file and not any(c in rx.file for c in "*?["):
+            rules.append(RegexRule(name=rx.name, pattern=rx.pattern, files=rx.file))
+    return MetricsSpec(
+        files=tuple(f"output/{glob}" for glob in config.files),
+        regex=tuple(rules),
+        aliases=metric_aliases(config),
+    )
+
+
+def metric_aliases(config: MetricsConfig) -> dict[str, tuple[str, ...]]:
+    """
+    ``[metrics] aliases`` (alternative name → canonical name) as the matcher's plan name →
+    extracted names, in both directions: a plan may use either name, and so may a file.
+    """
+    out: dict[str, list[str]] = {}
+    for alternative, canonical in sorted(config.aliases.items()):
+        out.setdefault(canonical, []).append(alternative)
+        out.setdefault(alternative, []).append(canonical)
+    return {name: tuple(dict.fromkeys(targets)) for name, targets in sorted(out.items())}
+
+
+def _block_primary(metrics: Sequence[str]) -> str:
+    for item in metrics:
+        if item.lower().startswith("primary:"):
+            return item.split(":", 1)[1].split(",")[0].strip()
+    return metrics[0].split(",")[0].strip() if metrics else ""
+
+
+def _key_metric(
+    candidates: Sequence[str], names: Sequence[str], aliases: Mapping[str, Sequence[str]]
+) -> str:
+    for candidate in candidates:
+        if not candidate:
+            continue
+        try:
+            found = match_metric(candidate, names, aliases)
+        except ConfigError:
+            continue  # ambiguous for this candidate: try the next one rather than guess
+        if found is not None:
+            return found
+    return ""
+
+
+def collect_metrics(project: LoadedProject, state: PipelineState, run_id: str) -> list[Any]:
+    """
+    Read a finished run's metrics from its latest attempt's files (and from W&B when
+    ``[metrics.wandb]`` is configured) and check training quality.
+
+    W&B's values and histories are merged after the files': on a name clash the file wins (its
+    bytes can be re-hashed by ``bridge verify``; a W&B answer cannot be fetched again
+    identically), and the W&B number is not recorded. The quality checks run on the merged
+    histories. W&B not answering, refusing the key or not knowing the run is recorded as a
+    problem with the ``wandb:`` source and the reason, and the files' numbers stand alone.
+
+    Args:
+        project: the loaded project (``[metrics]`` settings, the root).
+        state: the pipeline state, in which the run's latest attempt has ended.
+        run_id: the run.
+
+    Returns:
+        ``[MetricsRecorded]`` for the run's stream, or ``[]`` when the run has no finished
+        attempt. Files that matched but could not be read are recorded as problems.
+
+    Raises:
+        ConfigError: a ``[metrics]`` regex is unusable (setting ``metrics.regex``), or the
+            ``[metrics.wandb]`` table is wrong (``validate`` refuses it earlier).
+    """
+    run = state.runs.get(run_id)
+    attempt = run.current if run is not None else None
+    if run is None or attempt is None or attempt.finished_at is None:
+        return []
+    config = project.config.metrics
+    spec = metrics_spec(config)
+    attempt_dir = project.root / ".bridge" / "runs" / run_id / attempt.attempt_id
+    extraction = extract_metrics(
+        attempt_dir,
+        project_root=project.root,
+        run_id=run_id,
+        attempt_id=attempt.attempt_id,
+        config=spec,
+    )
+    source = bootstrap.make_wandb_source(project)
+    if source is not None:
+        gpu = ",".join(str(slot.gpu) for slot in attempt.slots if slot.gpu is not None)
+        extraction = merge_extractions(
+            extraction,
+            source.fetch(
+                run_id,
+                {**run.spec.params, "output_dir": attempt.output_dir, "gpu": gpu},
+                attempt_id=attempt.attempt_id,
+            ),
+        )
+    lower = {name: not higher for name, higher in sorted(config.higher_is_better.items())}
+    findings = check_quality(
+        extraction.values,
+        extraction.histories,
+        settings=QualitySettings(lower_is_better=lower),
+    )
+    block = next(
+        (b for b in (state.plan.blocks if state.plan else ()) if b.id == run.spec.block), None
+    )
+    candidates = [
+        config.primary,
+        _block_primary(block.metrics) if block is not None else "",
+        *run.spec.metrics,
+    ]
+    return [
+        ev.MetricsRecorded(
+            run_id=run_id,
+            attempt_id=attempt.attempt_id,
+            values=extraction.values,
+            histories=tuple(summarise_history(h) for h in extraction.histories),
+            quality=tuple(
+                QualityFlag(
+                    metric=f.metric, kind=f.kind.value, message=f.message, blocking=f.blocking
+                )
+                for f in findings
+            ),
+            problems=tuple(
+                UnreadOutput(source=p.source, message=p.message) for p in extraction.problems
+            ),
+            key_metric=_key_metric(candidates, extraction.names(), spec.aliases),
+            aliases=dict(spec.aliases),
+            lower_is_better=lower,
+        )
+    ]
+
+
+def merge_extractions(files: Extraction, wandb: Extraction) -> Extraction:
+    """
+    The files' extraction followed by W&B's, a W&B value or history dropped when a file already
+    gave one of that name (the file is the source ``bridge verify`` can check).
+
+    Args:
+        files: what the attempt's files gave.
+        wandb: what W&B gave (values, histories, or the problem that kept it from answering).
+
+    Returns:
+        One extraction: the files' entries first, then W&B's that do not clash; all problems.
+    """
+    value_names = {v.name for v in files.values}
+    history_names = {h.name for h in files.histories}
+    return Extraction(
+        values=files.values + tuple(v for v in wandb.values if v.name not in value_names),
+        histories=files.histories
+        + tuple(h for h in wandb.histories if h.name not in history_names),
+        problems=files.problems + wandb.problems,
+    )
+
+
+def record_metrics(s: Session, run_id: str) -> None:
+    """
+    Read a finished run's metrics into the log (``run.metrics_recorded``).
+    """
+    events = collect_metrics(s.project, s.state(), run_id)
+    if events:
+        run = s.state().runs[run_id]
+        s.append(f"run:{run_id}", events, run.stream_version)
+
+
+def ensure_metrics(s: Session) -> None:
+    """
+    Read the metrics of every succeeded run that has none recorded: after a crash between a
+    run's end and the reading of its metrics, nothing else would read them again.
+    """
+    for run in list(s.state().runs.values()):
+        if run.state is RunState.SUCCEEDED and run.metrics is None:
+            record_metrics(s, run.run_id)

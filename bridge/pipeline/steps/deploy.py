@@ -1,0 +1,327 @@
+"""
+The deploy steps: run the milestones through the dispatcher, record milestones and gate
+decisions, paid backends' costs and orphans, collection, and ablation planning.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from bridge.errors import ReviewError
+from bridge.events import types as ev
+from bridge.machine.fold import PipelineState
+from bridge.machine.ports import AblationRequest, PaidBackend
+from bridge.machine.stages import TERMINAL_RUN_STATES, RunState
+from bridge.pipeline import bootstrap
+from bridge.pipeline.dispatch import Dispatcher
+from bridge.pipeline.recording import (
+    approval_summary,
+    plan_excerpt,
+    proposed_run_events,
+)
+from bridge.pipeline.session import Session, Step
+from bridge.pipeline.steps import collect
+from bridge.projections import results
+from bridge.projections.outcome import evaluate
+
+__all__ = [
+    "collected",
+    "deploy",
+    "dispatcher",
+    "milestone_progress",
+    "paid_backend",
+    "plan_ablations",
+    "plan_approved_proposals",
+    "proposals_waiting",
+    "quote",
+    "record_cost",
+    "report_orphans",
+    "run_phase",
+]
+
+
+def paid_backend(s: Session) -> PaidBackend | None:
+    """
+    The backend when it rents machines by the hour (Vast.ai), else None.
+    """
+    backend = s.backend
+    return backend if isinstance(backend, PaidBackend) else None
+
+
+def quote(s: Session, state: PipelineState) -> str:
+    """
+    The cost line of the approval summary for a paid backend (``""`` otherwise).
+    """
+    paid = paid_backend(s)
+    if paid is None:
+        return ""
+    hours = sum(
+        (r.spec.estimated_minutes or 0.0) / 60.0
+        for r in state.runs.values()
+        if r.state not in TERMINAL_RUN_STATES
+    )
+    quote = paid.estimate(hours)
+    return f"\nestimated cost: ${quote.dollars:.2f} ({quote.offer}, ${quote.dph:.3f}/h)"
+
+
+def record_cost(s: Session) -> None:
+    """
+    Record what each instance of a paid backend has cost so far, when it changed.
+    """
+    paid = paid_backend(s) if s.backend_or_none is not None else None
+    if paid is None:
+        return
+    name = s.backend.name
+    recorded = s.state().costs
+    changed = [
+        ev.CostRecorded(
+            backend=name, instance=str(cost.instance_id), dollars=round(cost.dollars, 4)
+        )
+        for cost in paid.costs()
+        if round(cost.dollars, 4) != round(recorded.get(f"{name}/{cost.instance_id}", -1.0), 4)
+    ]
+    if changed:
+        s.append("bridge", changed)
+
+
+def report_orphans(s: Session) -> None:
+    """
+    Record instances labelled for this project that no live run uses.
+    """
+    paid = paid_backend(s)
+    if paid is None:
+        return
+    live = [r.current for r in s.state().runs.values() if r.current is not None]
+    found = paid.orphans(
+        handles=[a.handle for a in live if a.handle is not None],
+        attempt_ids=[a.attempt_id for a in live],
+    )
+    if found:
+        names = tuple(f"{o.instance_id} ({o.label}, {o.status}, ${o.dollars:.2f})" for o in found)
+        s.append("bridge", [ev.OrphansReported(backend=s.backend.name, instances=names)])
+        s.log.warning("orphans_found", instances=list(names))
+
+
+def run_phase(s: Session, phase: str) -> str | None:
+    """
+    Run a phase to its end; return why a gate held it, or None when it finished.
+    """
+    report_orphans(s)
+    try:
+        finished = dispatcher(s).run_phase(phase, idle=s.refresh)
+    finally:
+        record_cost(s)
+    if finished:
+        return None
+    held = [g for g in s.state().gates if not g.proceed]
+    return f"the gate held the plan after {held[-1].milestone}: {held[-1].reason}"
+
+
+def milestone_progress(s: Session) -> bool:
+    """
+    Record finished milestones (and notify), and ask the gate once a milestone's must-run
+    runs all succeeded. Returns False when the gate holds the plan.
+    """
+    state = s.state()
+    decided = {g.milestone: g for g in state.gates}
+    for milestone in state.milestone_ids:
+        # Counts kept by the fold: this runs after every event, and must not scan every run.
+        total = state.count_in(milestone, RunState)
+        if not total:
+            continue
+        must_ok = state.count_in(milestone, (RunState.SUCCEEDED,), must_only=True) == (
+            state.count_in(milestone, RunState, must_only=True)
+        )
+        if s.gate is not None and must_ok:
+            previous = decided.get(milestone)
+            if previous is None or (not previous.proceed and milestone not in s.gates_asked):
+                s.gates_asked.add(milestone)
+                decision = s.gate.decide(milestone, milestone_summary(state.runs_in(milestone)))
+                s.append(
+                    "bridge",
+                    [
+                        ev.GateDecided(
+                            milestone=milestone,
+                            proceed=decision.proceed,
+                            reason=decision.reason,
+                        )
+                    ],
+                )
+                if not decision.proceed:
+                    return False
+            elif not previous.proceed:
+                return False
+        if (
+            milestone not in state.milestones_completed
+            and state.count_in(milestone, TERMINAL_RUN_STATES) == total
+        ):
+            ok = state.count_in(milestone, (RunState.SUCCEEDED,))
+            s.append("bridge", [ev.MilestoneCompleted(milestone=milestone, succeeded=must_ok)])
+            s.notify(
+                "milestone",
+                f"bridge: milestone {milestone} finished",
+                f"{ok}/{total} runs succeeded",
+            )
+    return True
+
+
+def dispatcher(s: Session) -> Dispatcher:
+    """
+    The dispatcher for this session: its metrics and milestone hooks write through ``s``.
+    """
+
+    return Dispatcher(
+        s.root,
+        s.backend,
+        s.state,
+        s.append,
+        s.clock,
+        s.policy(),
+        on_finished=lambda run_id: collect.record_metrics(s, run_id),
+        on_progress=lambda: milestone_progress(s),
+    )
+
+
+def deploy(s: Session) -> Step:
+    """
+    Run the remaining milestones to the end, read any metrics still missing, and collect.
+    """
+    held = run_phase(s, "deploy")
+    if held is not None:
+        return s.block(held)
+    collect.ensure_metrics(s)
+    state = s.state()
+    must = [r for r in state.runs.values() if r.spec.priority == "must"]
+    done = sum(1 for r in must if r.state is RunState.SUCCEEDED)
+    text = f"{done}/{len(must)} must-run runs succeeded"
+    s.notify("finished", "bridge: runs finished", text)
+    step = s.enter("collect", text)
+    plan_ablations(s)
+    return step
+
+
+def collected(s: Session) -> Step:
+    """
+    At COLLECTED: runs added to the plan since are deployed; ablation runs proposed but not
+    yet approved go to the approval checkpoint; otherwise there is nothing to do.
+    """
+    state = s.state()
+    new = [r.run_id for r in state.runs.values() if r.state is RunState.PENDING]
+    if new:  # runs added to the plan since (a tracker row, a [[runs]] entry): run them too
+        return s.enter("redeploy", f"{len(new)} run(s) added to the plan: {', '.join(new[:8])}")
+    waiting = proposals_waiting(state)
+    if not waiting:
+        return Step(before=state.stage, after=state.stage, action="all runs collected")
+    ids = ", ".join(p.run_id for p in waiting)
+    s.append(
+        "bridge",
+        [
+            ev.ApprovalRequested(
+                summary=f"{len(waiting)} new run(s) wait for approval: {ids}\n"
+                + approval_summary(s.project, state)
+                + quote(s, state)
+            )
+        ],
+    )
+    return s.enter("request_approval", f"{len(waiting)} proposed run(s) need approval")
+
+
+def plan_ablations(s: Session) -> None:
+    """
+    After a collection: ask the ablation planner when the main result is positive; record
+    what happened either way (proposed runs, or why planning was skipped).
+    """
+
+    state = s.state()
+    if state.ablations is not None:
+        return  # planned once per plan: the proposals are in the log already
+    planner = s.ablation_planner or bootstrap.make_ablation_planner(s.project)
+    outcome = evaluate(state)
+    name = planner.name if planner is not None else ""
+    if planner is None:
+        reason = "no ablation planner configured"
+    elif outcome.main_result.value != "positive":
+        reason = f"main result {outcome.main_result.value}"
+    else:
+        reason = ""
+    if reason:
+        s.append("bridge", [ev.AblationsPlanned(planner=name, outcome="skipped", reason=reason)])
+        return
+    assert planner is not None
+    systems = sorted({r.spec.system for r in state.runs.values()} | set(s.project.config.systems))
+    request = AblationRequest(
+        project=s.root,
+        plan_excerpt=plan_excerpt(s.project),
+        results=results.render(state, "en"),
+        systems=tuple(systems),
+        taken_ids=tuple(state.runs),
+    )
+    try:
+        proposals = planner.propose(request)
+    except ReviewError as exc:
+        s.append(
+            "bridge",
+            [
+                ev.AblationsPlanned(
+                    planner=name, outcome="skipped", reason=f"the planner failed: {exc}"
+                )
+            ],
+        )
+        return
+    planned: list[ev.RunPlanned] = []
+    problems: list[str] = []
+    for proposal in proposals:
+        if proposal.id in state.runs or any(p.run_id == proposal.id for p in planned):
+            problems.append(f"{proposal.id}: the id is taken")
+            continue
+        event, problem = proposed_run_events(s.project, proposal, "ABLATIONS")
+        if event is None:
+            problems.append(problem)
+            continue
+        planned.append(event)
+    outcome_word = "proposed" if planned else "skipped"
+    reason = "; ".join(problems) if problems else ("" if planned else "the planner proposed none")
+    s.append(
+        "bridge",
+        [
+            ev.AblationsPlanned(
+                planner=name,
+                outcome=outcome_word,
+                reason=reason,
+                runs=tuple(p.run_id for p in planned),
+                proposals=tuple(planned),
+            )
+        ],
+    )
+
+
+def proposals_waiting(state: PipelineState) -> list[ev.RunPlanned]:
+    """
+    Proposed ablation runs not yet approved (not yet planned in the log).
+    """
+    planned = state.ablations
+    if planned is None:
+        return []
+    return [p for p in planned.proposals if p.run_id not in state.runs]
+
+
+def plan_approved_proposals(s: Session) -> None:
+    """
+    On approval: record the waiting proposals as planned runs, so they launch from now on.
+    """
+    for proposal in proposals_waiting(s.state()):
+        s.append(f"run:{proposal.run_id}", [proposal], 0)
+
+
+def milestone_summary(runs: Sequence[Any]) -> dict[str, str]:
+    """
+    What a gate is told about a finished milestone: counts and each run's state.
+    """
+    summary = {
+        "runs": str(len(runs)),
+        "succeeded": str(sum(1 for r in runs if r.state is RunState.SUCCEEDED)),
+    }
+    for run in runs:
+        summary[run.run_id] = run.state.value
+    return summary

@@ -1,0 +1,179 @@
+"""
+The sanity steps: run the sanity milestone first, retry or fix it, and ask for a rescue
+diagnosis when it fails the same way twice. Never deploy past a failed sanity milestone.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from bridge.errors import ReviewError
+from bridge.events import types as ev
+from bridge.events.values import Finding, Severity
+from bridge.machine.classify import failure_signature
+from bridge.machine.fold import RunView
+from bridge.machine.ports import ReviewRequest
+from bridge.machine.scheduler import sanity_milestones
+from bridge.machine.stages import TERMINAL_RUN_STATES, RunState
+from bridge.pipeline.recording import approval_summary
+from bridge.pipeline.session import Session, Step
+from bridge.pipeline.steps import code, collect, deploy
+
+__all__ = ["after_sanity_failure", "log_tail", "rescue", "sanity"]
+
+
+MAX_SANITY_FAILURES = 3  # failed sanity checks before a rescue is asked for, whatever the signature
+MAX_RESCUES = 2  # rescue rounds before a person is asked
+
+
+def sanity(s: Session) -> Step:
+    """
+    Run the sanity milestone first (after the approval checkpoint when ``auto_deploy`` is
+    off); pass only when every sanity run succeeded and its metrics were read and trusted.
+    """
+    state = s.state()
+    options = s.project.options
+    if not options.auto_deploy and not state.approved:
+        summary = approval_summary(s.project, state) + deploy.quote(s, state)
+        s.append("bridge", [ev.ApprovalRequested(summary=summary)])
+        return s.enter("request_approval", "auto_deploy is off: waiting for `bridge approve`")
+    sanity = sanity_milestones(state) if options.sanity_first else set()
+    runs = [r for r in state.runs.values() if r.spec.milestone in sanity]
+    if not runs:
+        s.append(
+            "bridge", [ev.SanityChecked(passed=True, detail="no sanity milestone in the plan")]
+        )
+        return s.enter("pass_sanity", "no sanity milestone; nothing to check first")
+    for run in runs:  # a second sanity pass re-runs what did not pass before
+        if run.state in TERMINAL_RUN_STATES and _sanity_problem(run):
+            s.append(
+                f"run:{run.run_id}",
+                [ev.RunRetryScheduled(run_id=run.run_id, reason="sanity runs again", manual=True)],
+                run.stream_version,
+            )
+    held = deploy.run_phase(s, "sanity")
+    if held is not None:
+        return s.block(held)
+    collect.ensure_metrics(s)
+    state = s.state()
+    runs = [r for r in state.runs.values() if r.spec.milestone in sanity]
+    failed = [r for r in runs if _sanity_problem(r)]
+    if not failed:
+        s.append(
+            "bridge",
+            [ev.SanityChecked(passed=True, detail=f"{len(runs)} sanity run(s) passed")],
+        )
+        s.notify("milestone", "bridge: sanity passed", f"{len(runs)} sanity run(s) passed")
+        return s.enter("pass_sanity", "sanity milestone passed")
+    failures = [
+        (r.spec.system, r.current.exit_code if r.current else None, log_tail(s.root, r))
+        for r in failed
+    ]
+    signature = failure_signature(failures)
+    detail = "; ".join(f"{r.run_id}: {_sanity_problem(r)}" for r in failed)[:2000]
+    s.append("bridge", [ev.SanityChecked(passed=False, signature=signature, detail=detail)])
+    s.notify("failure", "bridge: sanity failed", detail)
+    return s.enter("fail_sanity", f"sanity failed: {detail[:200]}")
+
+
+def after_sanity_failure(s: Session) -> Step:
+    """
+    After a failed sanity milestone: retry once, let an implementer that can fix try, and ask
+    for a rescue diagnosis when the same failure comes twice (or failures keep coming) — never
+    more than a bounded number of rounds before a person is asked.
+    """
+    state = s.state()
+    checks = [c for c in state.sanity_checks if not c.passed]
+    last = checks[-1]
+    repeats = sum(1 for c in checks if c.signature == last.signature)
+    if len(state.rescues) >= MAX_RESCUES:
+        return s.block(
+            f"sanity still fails after {len(state.rescues)} rescue rounds: {last.detail[:300]}"
+        )
+    if repeats >= 2 or len(checks) >= MAX_SANITY_FAILURES:
+        why = "the same sanity failure twice" if repeats >= 2 else f"{len(checks)} sanity failures"
+        if s.project.options.rescue_on_failure:
+            return s.enter("rescue", f"{why}: asking for a diagnosis")
+        return s.block(f"{why}: {last.detail[:300]}")
+    if s.implementer.can_fix:
+        finding = Finding(severity=Severity.BLOCKING, message=f"sanity failed: {last.detail}")
+        return code.implement(s, [finding])
+    return s.enter("retry_sanity", "sanity failed once; running it again")
+
+
+def _sanity_problem(run: RunView) -> str:
+    """
+    Why a sanity run does not pass, or ``""`` when it does: it must succeed (exit 0, outputs
+    present), its metrics must have been read, and none of them may be untrustworthy.
+    """
+    if run.state is not RunState.SUCCEEDED:
+        return run.reason or run.state.value
+    metrics = run.metrics
+    if metrics is None or not metrics.values:
+        return "no metric could be read from its outputs"
+    # An unreadable output file is a broken run; W&B being unreachable is not (files are kept).
+    unread = [p for p in metrics.problems if not p.source.startswith("wandb:")]
+    if unread:
+        return f"unreadable output {unread[0].source}: {unread[0].message}"
+    flagged = [q for q in metrics.quality if q.blocking]
+    if flagged:
+        return f"{flagged[0].metric}: {flagged[0].message}"
+    return ""
+
+
+def rescue(s: Session) -> Step:
+    """
+    Ask the reviewer for a diagnosis of the repeated sanity failure; apply the concrete fixes
+    through an implementer that can fix, or block with the diagnosis.
+    """
+    state = s.state()
+    last = [c for c in state.sanity_checks if not c.passed][-1]
+    failed = [
+        r
+        for r in state.runs.values()
+        if r.spec.milestone in sanity_milestones(state) and _sanity_problem(r)
+    ]
+    failure = "\n\n".join(
+        f"run {r.run_id} ({r.spec.system}) on {s.backend.name}\ncommand: "
+        f"{' '.join(r.current.argv) if r.current else ''}\nexit: "
+        f"{r.current.exit_code if r.current else None}\nlog:\n{log_tail(s.root, r)}"
+        for r in failed
+    )
+    request = ReviewRequest(
+        purpose="rescue",
+        project=s.root,
+        plan_excerpt=s.request().plan_excerpt,
+        method=s.request().method,
+        files=code.code_files(s.root, s.commands()),
+        failure=f"signature {last.signature}\n{failure}",
+    )
+    try:
+        review = s.reviewer.review(request)
+    except ReviewError as exc:
+        return s.block(f"rescue diagnosis failed: {exc}")
+    s.append(
+        "bridge",
+        [ev.RescueDiagnosed(reviewer=review.reviewer, findings=review.findings, text=review.text)],
+    )
+    fixes = [f for f in review.findings if f.severity is Severity.BLOCKING] or list(review.findings)
+    if s.implementer.can_fix and fixes:
+        return code.implement(s, fixes)
+    return s.block(f"sanity fails repeatedly; diagnosis: {review.text[:400]}", review.findings)
+
+
+def log_tail(root: Path, run: Any) -> str:
+    """
+    The last few KiB of the run's latest attempt's stdout and stderr, as copied back.
+    """
+    attempt = run.current
+    if attempt is None:
+        return ""
+    base = root / ".bridge" / "runs" / run.run_id / attempt.attempt_id
+    text = ""
+    for name in ("stdout.log", "stderr.log"):
+        try:
+            text += (base / name).read_text(errors="replace")[-4000:]
+        except OSError:
+            continue
+    return text

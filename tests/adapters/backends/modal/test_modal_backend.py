@@ -1,0 +1,328 @@
+"""
+ModalBackend's own logic against the in-memory gateway, with the real launcher code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from bridge.adapters.backends.modal.backend import ModalBackend
+from bridge.adapters.backends.modal.config import ModalConfig, ModalSecret
+from bridge.adapters.backends.modal.gateway import CallOutcome, DeployedFunction, Outcome
+from bridge.errors import BackendError, BackendUnavailable
+from bridge.machine.ports import Backend, JobHandle, JobSpec, JobStatus, Slot
+from tests.adapters.backends.modal.memory_gateway import MemoryModalGateway
+
+
+def make_config(**overrides: object) -> ModalConfig:
+    values: dict[str, object] = {
+        "app": "bridge-runs",
+        "function": "run_attempt",
+        "volume": "runs-vol",
+        "mount_path": "/bridge",
+        "gpu": (("A100-80GB", 1),),
+        "timeout_seconds": 3600,
+        "secrets": (ModalSecret(name="wandb", required_keys=("WANDB_API_KEY",)),),
+        "poll_interval_seconds": 0.01,
+        "slots": 2,
+    }
+    values.update(overrides)
+    return ModalConfig(**values)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def gateway(tmp_path: Path) -> MemoryModalGateway:
+    gw = MemoryModalGateway(tmp_path / "volumes")
+    gw.volumes["runs-vol"] = "vo-1"
+    gw.secrets["wandb"] = ("st-1", {"WANDB_API_KEY"})
+    gw.functions[("bridge-runs", "run_attempt")] = DeployedFunction(
+        gpus=(("A100-80GB", 1),),
+        timeout_seconds=3600,
+        volume_mounts={"/bridge": "vo-1"},
+        secret_ids=("st-1",),
+    )
+    return gw
+
+
+@pytest.fixture
+def backend(gateway: MemoryModalGateway, tmp_path: Path) -> ModalBackend:
+    b = ModalBackend(make_config(), tmp_path, gateway=gateway)
+    b.preflight()
+    return b
+
+
+def spec(attempt: str = "A1", argv: tuple[str, ...] = ("true",), **kw: object) -> JobSpec:
+    return JobSpec(run_id="R001", attempt_id=attempt, argv=argv, **kw)  # type: ignore[arg-type]
+
+
+def py(code: str) -> tuple[str, ...]:
+    return (sys.executable, "-c", code)
+
+
+class TestModalBackendPreflight:
+    def test_matching_deployment_gives_slots(self, gateway: MemoryModalGateway, tmp_path: Path):
+        """A deployment matching the configuration yields one slot per configured slot."""
+        b = ModalBackend(make_config(), tmp_path, gateway=gateway)
+        assert isinstance(b, Backend)
+        assert list(b.preflight()) == [Slot(host="modal", gpu=0), Slot(host="modal", gpu=1)]
+        assert gateway.calls == {}
+
+    def test_not_deployed_names_app_and_function(self, gateway: MemoryModalGateway, tmp_path: Path):
+        """A function that is not deployed is BackendUnavailable naming app and function."""
+        gateway.functions.clear()
+        b = ModalBackend(make_config(), tmp_path, gateway=gateway)
+        with pytest.raises(BackendUnavailable) as err:
+            b.preflight()
+        text = str(err.value)
+        assert "'run_attempt'" in text and "'bridge-runs'" in text
+        assert "never deploys" in text
+        assert gateway.calls == {}
+
+    def test_every_mismatch_is_named(self, gateway: MemoryModalGateway, tmp_path: Path):
+        """GPU, timeout, volume mount and secret mismatches are each named by their setting."""
+        gateway.functions[("bridge-runs", "run_attempt")] = DeployedFunction(
+            gpus=(("T4", 1),),
+            timeout_seconds=600,
+            volume_mounts={"/other": "vo-1"},
+            secret_ids=(),
+        )
+        gateway.secrets["hf"] = ("st-2", {"HF_TOKEN"})
+        config = make_config(
+            secrets=(
+                ModalSecret(name="wandb", required_keys=("WANDB_API_KEY",)),
+                ModalSecret(name="hf", required_keys=("HF_TOKEN", "HF_HOME")),
+            )
+        )
+        with pytest.raises(BackendUnavailable) as err:
+            ModalBackend(config, tmp_path, gateway=gateway).preflight()
+        text = str(err.value)
+        assert "backends.modal.gpu: configured A100-80GB:1, deployed T4:1" in text
+        assert "backends.modal.timeout: configured 3600 s, deployed 600 s" in text
+        assert "backends.modal.mount_path: the function mounts no volume at /bridge" in text
+        assert "backends.modal.secrets[0]: the function was deployed without Secret 'wandb'" in text
+        assert "backends.modal.secrets[1]:" in text and "HF_HOME" in text
+
+    def test_other_volume_and_missing_volume(self, gateway: MemoryModalGateway, tmp_path: Path):
+        """A different volume at the mount path, or no such volume, is named."""
+        gateway.volumes["runs-vol"] = "vo-9"
+        with pytest.raises(BackendUnavailable, match=r"mounts another volume \(vo-1\)"):
+            ModalBackend(make_config(), tmp_path, gateway=gateway).preflight()
+        del gateway.volumes["runs-vol"]
+        with pytest.raises(BackendUnavailable, match=r"backends.modal.volume: Volume 'runs-vol'"):
+            ModalBackend(make_config(), tmp_path, gateway=gateway).preflight()
+
+    def test_unchecked_when_not_configured(self, gateway: MemoryModalGateway, tmp_path: Path):
+        """Without gpu and timeout settings, any deployed GPU and timeout are accepted."""
+        gateway.functions[("bridge-runs", "run_attempt")] = DeployedFunction(
+            gpus=(), timeout_seconds=5, volume_mounts={"/bridge": "vo-1"}, secret_ids=("st-1",)
+        )
+        config = make_config(gpu=None, timeout_seconds=None)
+        assert len(ModalBackend(config, tmp_path, gateway=gateway).preflight()) == 2
+
+    def test_unreachable_is_unavailable(self, gateway: MemoryModalGateway, tmp_path: Path):
+        """Modal unreachable is BackendUnavailable, never a fallback."""
+        gateway.reachable = False
+        with pytest.raises(BackendUnavailable, match="could not be reached"):
+            ModalBackend(make_config(), tmp_path, gateway=gateway).preflight()
+
+
+class TestModalBackendRuns:
+    def test_submit_spawns_small_run_spec(self, backend: ModalBackend, gateway: MemoryModalGateway):
+        """Submit spawns one call whose argument is the run spec, and returns its handle."""
+        handle = backend.submit(spec(argv=("python", "train.py"), env={"SEED": "1"}, cwd="src"))
+        assert handle == JobHandle(
+            backend="modal",
+            attempt_id="A1",
+            locator={
+                "call_id": "fc-1",
+                "run_id": "R001",
+                "app": "bridge-runs",
+                "function": "run_attempt",
+                "volume": "runs-vol",
+            },
+        )
+        assert gateway.calls["fc-1"].run_spec == {
+            "version": 1,
+            "run_id": "R001",
+            "attempt_id": "A1",
+            "argv": ["python", "train.py"],
+            "env": {"SEED": "1"},
+            "cwd": "src",
+            "timeout_seconds": None,
+        }
+
+    def test_submit_is_idempotent(self, backend: ModalBackend, gateway: MemoryModalGateway):
+        """A second submit of the same attempt returns the first handle and spawns nothing."""
+        first = backend.submit(spec())
+        assert backend.submit(spec()) == first
+        assert list(gateway.calls) == ["fc-1"]
+
+    def test_queued_then_running_then_succeeded(
+        self, backend: ModalBackend, gateway: MemoryModalGateway, tmp_path: Path
+    ):
+        """Pending is QUEUED before the marker, RUNNING after it; exit 0 is SUCCEEDED."""
+        handle = backend.submit(spec(argv=py("print('hello')")))
+        assert backend.poll(handle).status is JobStatus.QUEUED
+        marker = gateway.volume_dir("runs-vol") / "attempts" / "A1.json"
+        marker.parent.mkdir(parents=True)
+        marker.write_text('{"call_id": "fc-1", "run_id": "R001", "attempt_id": "A1"}')
+        assert backend.poll(handle).status is JobStatus.RUNNING
+        gateway.run_launcher("fc-1", "runs-vol", tmp_path)
+        state = backend.poll(handle)
+        assert (state.status, state.exit_code) == (JobStatus.SUCCEEDED, 0)
+        assert "hello" in state.log_tail
+
+    def test_nonzero_exit_is_failed(
+        self, backend: ModalBackend, gateway: MemoryModalGateway, tmp_path: Path
+    ):
+        """A non-zero exit code is FAILED with that code and the log tail."""
+        handle = backend.submit(
+            spec(argv=py("import sys; print('CUDA out of memory'); sys.exit(3)"))
+        )
+        gateway.run_launcher("fc-1", "runs-vol", tmp_path)
+        state = backend.poll(handle)
+        assert (state.status, state.exit_code) == (JobStatus.FAILED, 3)
+        assert "CUDA out of memory" in state.log_tail
+
+    def test_run_timeout_is_timed_out(
+        self, backend: ModalBackend, gateway: MemoryModalGateway, tmp_path: Path
+    ):
+        """The run's own timeout, enforced by the launcher, is TIMED_OUT."""
+        handle = backend.submit(spec(argv=py("import time; time.sleep(30)"), timeout_seconds=0.5))
+        gateway.run_launcher("fc-1", "runs-vol", tmp_path)
+        assert backend.poll(handle).status is JobStatus.TIMED_OUT
+
+    @pytest.mark.parametrize(
+        ("outcome", "status", "detail"),
+        [
+            (Outcome.FUNCTION_TIMEOUT, JobStatus.TIMED_OUT, "FunctionTimeoutError: 60s"),
+            (Outcome.TERMINATED, JobStatus.FAILED, "RemoteError: terminated"),
+            (Outcome.RAISED, JobStatus.FAILED, "ValueError: boom"),
+            (Outcome.EXPIRED, JobStatus.LOST, "OutputExpiredError"),
+        ],
+    )
+    def test_exceptions_are_classified(
+        self,
+        backend: ModalBackend,
+        gateway: MemoryModalGateway,
+        outcome: Outcome,
+        status: JobStatus,
+        detail: str,
+    ):
+        """Each terminal exception maps to its status and keeps its message."""
+        handle = backend.submit(spec())
+        log = gateway.volume_dir("runs-vol") / "runs" / "R001" / "A1" / "log.txt"
+        log.parent.mkdir(parents=True)
+        log.write_text("epoch 3 loss 0.1\n")
+        gateway.calls["fc-1"].outcome = CallOutcome(outcome=outcome, message=detail)
+        state = backend.poll(handle)
+        assert state.status is status
+        assert detail in state.detail
+        assert state.log_tail == "epoch 3 loss 0.1\n"
+
+    def test_terminated_after_cancel_is_cancelled(
+        self, backend: ModalBackend, gateway: MemoryModalGateway
+    ):
+        """Termination after our own cancel reads as CANCELLED; cancel reaches Modal."""
+        handle = backend.submit(spec())
+        backend.cancel(handle)
+        backend.cancel(handle)
+        assert gateway.calls["fc-1"].cancelled
+        assert backend.poll(handle).status is JobStatus.CANCELLED
+
+    def test_unexpected_return_value_is_failed(
+        self, backend: ModalBackend, gateway: MemoryModalGateway
+    ):
+        """A function that does not return the launcher's dict is FAILED, saying so."""
+        handle = backend.submit(spec())
+        gateway.calls["fc-1"].outcome = CallOutcome(outcome=Outcome.RETURNED, value=42)
+        state = backend.poll(handle)
+        assert state.status is JobStatus.FAILED
+        assert "int" in state.detail
+
+    def test_duplicate_launch_follows_the_first_call(
+        self, backend: ModalBackend, gateway: MemoryModalGateway, tmp_path: Path
+    ):
+        """A call that found the attempt owned by an earlier call reports that call's state."""
+        gateway.spawn("bridge-runs", "run_attempt", {"run_id": "R001", "attempt_id": "A1"})
+        gateway.calls["fc-1"].run_spec.update(argv=list(py("print(1)")))
+        gateway.run_launcher("fc-1", "runs-vol", tmp_path)
+        fresh = ModalBackend(make_config(), tmp_path, gateway=gateway)
+        handle = fresh._handle("R001", "A1", gateway.spawn("bridge-runs", "run_attempt", {}))
+        gateway.calls["fc-2"].run_spec = dict(gateway.calls["fc-1"].run_spec)
+        result = gateway.run_launcher("fc-2", "runs-vol", tmp_path)
+        assert result["duplicate_of"] == "fc-1"
+        assert fresh.poll(handle).status is JobStatus.SUCCEEDED
+
+    def test_find_reconciles_by_marker(
+        self, backend: ModalBackend, gateway: MemoryModalGateway, tmp_path: Path
+    ):
+        """After a crash, a new backend finds the attempt by its marker and does not respawn."""
+        handle = backend.submit(spec(argv=py("print(1)")))
+        gateway.run_launcher("fc-1", "runs-vol", tmp_path)
+        restarted = ModalBackend(make_config(), tmp_path, gateway=gateway)
+        assert restarted.find("A1") == handle
+        assert restarted.find("A2") is None
+        assert restarted.submit(spec()) == handle
+        assert list(gateway.calls) == ["fc-1"]
+
+    def test_fetch_artifacts_copies_attempt_dir(
+        self, backend: ModalBackend, gateway: MemoryModalGateway, tmp_path: Path
+    ):
+        """Outputs, log and exit code come back with sizes and sha256 digests."""
+        code = (
+            "import os, pathlib; d = pathlib.Path(os.environ['BRIDGE_OUTPUT_DIR']);"
+            "(d / 'sub').mkdir(); (d / 'metrics.json').write_text('{\"acc\": 0.9}');"
+            "(d / 'sub' / 'curve.csv').write_text('1,2\\n'); print('done')"
+        )
+        handle = backend.submit(spec(argv=py(code)))
+        gateway.run_launcher("fc-1", "runs-vol", tmp_path)
+        dest = tmp_path / "local" / "A1"
+        artifacts = backend.fetch_artifacts(handle, dest)
+        assert [a.path for a in artifacts] == [
+            "exit_code",
+            "log.txt",
+            "output/metrics.json",
+            "output/sub/curve.csv",
+        ]
+        for artifact in artifacts:
+            data = (dest / artifact.path).read_bytes()
+            assert artifact.size == len(data)
+            assert artifact.sha256 == hashlib.sha256(data).hexdigest()
+        assert (dest / "output" / "metrics.json").read_text() == '{"acc": 0.9}'
+
+    def test_output_dir_is_on_the_mount(self, backend: ModalBackend):
+        """The output directory is the Volume path the function sees."""
+        assert backend.output_dir("R001", "A1") == "/bridge/runs/R001/A1/output"
+
+    def test_run_timeout_longer_than_function_is_refused(self, backend: ModalBackend):
+        """A run timeout beyond the deployed function timeout is refused before spawning."""
+        with pytest.raises(BackendError, match="longer than the deployed Modal function"):
+            backend.submit(spec(timeout_seconds=7200))
+
+    @pytest.mark.parametrize("attempt", ["../x", "a/b", "", ".hidden"])
+    def test_unsafe_ids_are_refused(self, backend: ModalBackend, attempt: str):
+        """Ids that would leave the attempt directory on the Volume are refused."""
+        with pytest.raises(BackendError, match="safe path component"):
+            backend.submit(spec(attempt=attempt))
+
+    def test_foreign_handle_is_refused(self, backend: ModalBackend):
+        """A handle from another backend is an error, not a guess."""
+        with pytest.raises(BackendError, match="not a Modal handle"):
+            backend.poll(JobHandle(backend="local", attempt_id="A1", locator={"pid": "1"}))
+
+    def test_wait_is_bounded_by_poll_interval(self, backend: ModalBackend):
+        """wait() returns after at most the poll interval."""
+        started = time.monotonic()
+        backend.wait([], timeout=30.0)
+        assert time.monotonic() - started < 1.0
+
+    def test_release_closes_gateway(self, backend: ModalBackend, gateway: MemoryModalGateway):
+        """release() closes the gateway."""
+        backend.release()
+        assert gateway.closed

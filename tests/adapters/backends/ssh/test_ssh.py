@@ -1,0 +1,589 @@
+"""
+The SSH backend against a real OpenSSH server on 127.0.0.1 with real rsync.
+
+The "remote" host is this machine over loopback, so the tests can look at the remote attempt
+directories and processes directly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import socket
+import subprocess
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from bridge.adapters.backends.ssh.backend import SSHBackend, SSHConfig
+from bridge.errors import BackendError, BackendUnavailable
+from bridge.machine.ports import Backend, JobHandle, JobSpec, JobState, JobStatus, Slot
+from tests.adapters.backends.ssh.sshd import SshServer, free_port, keygen, requires_sshd, wait_for
+
+# The sshd fixtures (sshd, sshd_b, own_sshd).
+pytest_plugins = ["tests.adapters.backends.ssh.conftest_ssh"]
+
+pytestmark = [pytest.mark.ssh, requires_sshd, pytest.mark.timeout(120)]
+
+JOB = """\
+import json, os, pathlib, sys, time
+out = pathlib.Path(sys.argv[1])
+with open(out.parent / "launches", "a") as f:
+    f.write("x")
+if len(sys.argv) > 3:
+    gate = pathlib.Path(sys.argv[3])
+    deadline = time.time() + 60
+    while not gate.exists() and time.time() < deadline:
+        time.sleep(0.02)
+(out / "metrics.json").write_text(json.dumps(
+    {"value": sys.argv[2], "cuda": os.environ.get("CUDA_VISIBLE_DEVICES")}))
+(out / "sub").mkdir(exist_ok=True)
+(out / "sub" / "curve.csv").write_text("step,loss\\n1,0.5\\n")
+print("done", sys.argv[2])
+print("note on stderr", file=sys.stderr)
+sys.exit(int(os.environ.get("EXIT_WITH", "0")))
+"""
+
+TERMINAL = {
+    JobStatus.SUCCEEDED,
+    JobStatus.FAILED,
+    JobStatus.TIMED_OUT,
+    JobStatus.CANCELLED,
+    JobStatus.LOST,
+}
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A tiny research project with a job script and a data folder that must not be synced."""
+    root = tmp_path / "project"
+    root.mkdir()
+    (root / "job.py").write_text(JOB)
+    (root / "data").mkdir()
+    (root / "data" / "big.bin").write_bytes(b"0" * 1024)
+    (root / ".bridge").mkdir()
+    (root / ".bridge" / "events.db").write_bytes(b"local only")
+    return root
+
+
+def make_backend(
+    tmp_path: Path, servers: list[SshServer], project: Path, **settings: object
+) -> SSHBackend:
+    """Build the backend from a [backends.ssh] table, as bridge.toml would give it."""
+    known = tmp_path / f"known_hosts-{uuid.uuid4().hex[:6]}"
+    known.write_text("".join(s.known_hosts.read_text() for s in servers))
+    ssh_config = tmp_path / "ssh_config"
+    ssh_config.touch()
+    names = ["a", "b", "c"]
+    table: dict[str, object] = {
+        "remote_dir": str(tmp_path / "remote"),
+        "known_hosts": str(known),
+        "ssh_config": str(ssh_config),
+        "connect_timeout": 3,
+        "cancel_grace_seconds": 2,
+        "hosts": [s.host_table(name=names[i]) for i, s in enumerate(servers)],
+    }
+    table.update(settings)
+    for i, host in enumerate(table["hosts"]):  # type: ignore[arg-type]
+        host.setdefault("name", names[i])
+    return SSHBackend(SSHConfig.from_table(table), project)
+
+
+def spec_for(
+    backend: SSHBackend,
+    run_id: str,
+    value: str,
+    *,
+    slot: Slot,
+    gate: Path | None = None,
+    **kw: object,
+) -> JobSpec:
+    """A JobSpec running job.py, writing into the backend's output dir."""
+    attempt_id = f"{run_id}-{uuid.uuid4().hex[:8]}"
+    argv = ["python3", "job.py", backend.output_dir(run_id, attempt_id), value]
+    if gate is not None:
+        argv.append(str(gate))
+    return JobSpec(run_id=run_id, attempt_id=attempt_id, argv=tuple(argv), slots=(slot,), **kw)  # type: ignore[arg-type]
+
+
+def wait_done(backend: SSHBackend, handle: JobHandle, timeout: float = 30) -> JobState:
+    """Poll (with backend.wait between) until the attempt is terminal; bounded."""
+    deadline = time.monotonic() + timeout
+    while True:
+        state = backend.poll(handle)
+        if state.status in TERMINAL:
+            return state
+        if time.monotonic() > deadline:
+            raise AssertionError(f"attempt {handle.attempt_id} still {state} after {timeout} s")
+        backend.wait([handle], timeout=1.0)
+
+
+def session_members(pid: str) -> list[str]:
+    """Live (non-zombie) processes whose session id is ``pid``."""
+    out = subprocess.run(
+        ["ps", "-e", "-o", "pid=", "-o", "sid=", "-o", "stat="],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return [
+        line.split()[0]
+        for line in out.splitlines()
+        if line.split()[1] == pid and not line.split()[2].startswith("Z")
+    ]
+
+
+class TestSSHBackend:
+    def test_is_a_backend(self, tmp_path: Path, sshd: SshServer, project: Path) -> None:
+        """SSHBackend satisfies the Backend protocol and names itself ssh."""
+        backend = make_backend(tmp_path, [sshd], project)
+        assert isinstance(backend, Backend)
+        assert backend.name == "ssh"
+        assert backend.output_dir("R1", "A1") == f"{tmp_path}/remote/.bridge/runs/R1/A1/output"
+
+    def test_runs_complete_and_results_come_back(
+        self, tmp_path: Path, sshd: SshServer, project: Path
+    ) -> None:
+        """Several runs launch, finish and their outputs and logs come back with right sha256."""
+        backend = make_backend(tmp_path, [sshd], project, hosts=[sshd.host_table(max_parallel=3)])
+        slots = backend.preflight()
+        assert slots == (Slot(host="a", gpu=None),) * 3
+        specs = [spec_for(backend, f"R00{i}", f"v{i}", slot=slots[i]) for i in range(3)]
+        handles = [backend.submit(s) for s in specs]
+        remote = tmp_path / "remote"
+        assert (remote / "job.py").read_text() == JOB
+        assert not (remote / "data").exists(), "data/ must not be synced"
+        assert not (remote / ".bridge" / "events.db").exists(), ".bridge/ must not be synced"
+        for i, handle in enumerate(handles):
+            state = wait_done(backend, handle)
+            assert state.status is JobStatus.SUCCEEDED, state
+            assert state.exit_code == 0
+            dest = tmp_path / "local" / handle.attempt_id
+            artifacts = backend.fetch_artifacts(handle, dest)
+            paths = {a.path for a in artifacts}
+            assert paths == {
+                "output/metrics.json",
+                "output/sub/curve.csv",
+                "stdout.log",
+                "stderr.log",
+                "exit_code",
+            }
+            for a in artifacts:
+                data = (dest / a.path).read_bytes()
+                assert a.sha256 == hashlib.sha256(data).hexdigest()
+                assert a.size == len(data)
+            assert json.loads((dest / "output/metrics.json").read_text())["value"] == f"v{i}"
+            assert (dest / "stdout.log").read_text() == f"done v{i}\n"
+            assert (dest / "stderr.log").read_text() == "note on stderr\n"
+        backend.release()
+
+    def test_failed_run_reports_exit_code_and_log_tail(
+        self, tmp_path: Path, sshd: SshServer, project: Path
+    ) -> None:
+        """A non-zero exit is FAILED with that exit code and the log tail."""
+        backend = make_backend(tmp_path, [sshd], project)
+        spec = spec_for(backend, "R1", "x", slot=Slot(host="a"), env={"EXIT_WITH": "3"})
+        state = wait_done(backend, backend.submit(spec))
+        assert state.status is JobStatus.FAILED
+        assert state.exit_code == 3
+        assert "note on stderr" in state.log_tail
+        backend.release()
+
+    def test_submit_is_idempotent(self, tmp_path: Path, sshd: SshServer, project: Path) -> None:
+        """Submitting the same attempt twice returns the first launch and launches once."""
+        backend = make_backend(tmp_path, [sshd], project)
+        spec = spec_for(backend, "R1", "x", slot=Slot(host="a"))
+        first = backend.submit(spec)
+        second = backend.submit(spec)
+        assert first == second
+        assert wait_done(backend, first).status is JobStatus.SUCCEEDED
+        assert backend.submit(spec) == first
+        attempt = Path(first.locator["attempt_dir"])
+        assert (attempt / "launches").read_text() == "x"
+        backend.release()
+
+    def test_dropped_connection_does_not_fail_the_run(
+        self, tmp_path: Path, sshd: SshServer, project: Path
+    ) -> None:
+        """Killing the per-connection sshd child mid-run neither fails nor loses the run."""
+        backend = make_backend(tmp_path, [sshd], project)
+        gate = tmp_path / "gate"
+        handle = backend.submit(spec_for(backend, "R1", "x", slot=Slot(host="a"), gate=gate))
+        assert backend.poll(handle).status is JobStatus.RUNNING
+        assert sshd.drop_connections() >= 1
+        assert backend.poll(handle).status is JobStatus.RUNNING
+        gate.touch()
+        assert wait_done(backend, handle).status is JobStatus.SUCCEEDED
+        assert (Path(handle.locator["attempt_dir"]) / "launches").read_text() == "x"
+        backend.release()
+
+    def test_sshd_restart_reconciles_without_relaunch(
+        self, tmp_path: Path, own_sshd: SshServer, project: Path
+    ) -> None:
+        """With sshd down runs are not failed; after restart poll and find see the same run."""
+        backend = make_backend(tmp_path, [own_sshd], project)
+        gate = tmp_path / "gate"
+        spec = spec_for(backend, "R1", "x", slot=Slot(host="a"), gate=gate)
+        handle = backend.submit(spec)
+        own_sshd.stop()
+        down = backend.poll(handle)
+        assert down.status is JobStatus.RUNNING
+        assert "unreachable" in down.detail
+        with pytest.raises(BackendUnavailable, match="cannot tell whether attempt"):
+            backend.find(spec.attempt_id)
+        own_sshd.start()
+        assert backend.poll(handle).status is JobStatus.RUNNING
+        assert backend.find(spec.attempt_id) == handle
+        assert backend.submit(spec) == handle
+        gate.touch()
+        assert wait_done(backend, handle).status is JobStatus.SUCCEEDED
+        assert (Path(handle.locator["attempt_dir"]) / "launches").read_text() == "x"
+        backend.release()
+
+    def test_unreachable_past_grace_is_lost(
+        self, tmp_path: Path, own_sshd: SshServer, project: Path
+    ) -> None:
+        """A host unreachable longer than lost_grace_seconds makes its run LOST, saying why."""
+        backend = make_backend(tmp_path, [own_sshd], project, lost_grace_seconds=0.5)
+        gate = tmp_path / "gate"
+        handle = backend.submit(spec_for(backend, "R1", "x", slot=Slot(host="a"), gate=gate))
+        own_sshd.stop()
+        states: list[JobState] = []
+        wait_for(
+            lambda: states.append(backend.poll(handle)) or states[-1].status is JobStatus.LOST,
+            10,
+            "LOST",
+        )
+        assert "lost_grace_seconds" in states[-1].detail
+        assert "connection refused" in states[-1].detail
+        gate.touch()
+        backend.release()
+
+    def test_fresh_backend_adopts_a_running_run(
+        self, tmp_path: Path, sshd: SshServer, project: Path
+    ) -> None:
+        """A new backend object (bridge restarted) finds the remote run and does not relaunch."""
+        first = make_backend(tmp_path, [sshd], project)
+        gate = tmp_path / "gate"
+        spec = spec_for(first, "R1", "x", slot=Slot(host="a"), gate=gate)
+        handle = first.submit(spec)
+        first.release()
+        second = make_backend(tmp_path, [sshd], project)
+        found = second.find(spec.attempt_id)
+        assert found == handle
+        assert second.find("never-launched") is None
+        assert second.submit(spec) == handle
+        assert second.poll(found).status is JobStatus.RUNNING
+        gate.touch()
+        assert wait_done(second, found).status is JobStatus.SUCCEEDED
+        assert (Path(handle.locator["attempt_dir"]) / "launches").read_text() == "x"
+        second.release()
+
+    def test_two_hosts_share_the_work(
+        self, tmp_path: Path, sshd: SshServer, sshd_b: SshServer, project: Path
+    ) -> None:
+        """Slots come from both hosts; each run lands on its slot's host and is found there."""
+        backend = make_backend(tmp_path, [sshd, sshd_b], project)
+        slots = backend.preflight()
+        assert slots == (Slot(host="a"), Slot(host="b"))
+        log_b = sshd_b.root / "sshd.log"
+        logins_before = log_b.read_text().count("Accepted publickey")
+        handles = [
+            backend.submit(spec_for(backend, f"R{i}", "x", slot=s)) for i, s in enumerate(slots)
+        ]
+        assert [h.locator["host"] for h in handles] == ["a", "b"]
+        for h in handles:
+            assert wait_done(backend, h).status is JobStatus.SUCCEEDED
+            # Both "hosts" share this machine's disk, so find() may answer from either one.
+            found = backend.find(h.attempt_id)
+            assert found is not None
+            assert found.locator["attempt_dir"] == h.locator["attempt_dir"]
+        assert log_b.read_text().count("Accepted publickey") > logins_before
+        backend.release()
+
+    def test_cancel_leaves_no_remote_process(
+        self, tmp_path: Path, sshd: SshServer, project: Path
+    ) -> None:
+        """Cancel TERMs the whole session (children too) and the state is CANCELLED."""
+        backend = make_backend(tmp_path, [sshd], project)
+        spec = JobSpec(
+            run_id="R1",
+            attempt_id=f"A-{uuid.uuid4().hex[:8]}",
+            argv=("bash", "-c", "sleep 300 & sleep 300 & wait"),
+            slots=(Slot(host="a"),),
+        )
+        handle = backend.submit(spec)
+        pid = handle.locator["pid"]
+        wait_for(lambda: len(session_members(pid)) >= 3, 10, "the job's children")
+        backend.cancel(handle)
+        assert session_members(pid) == []
+        state = backend.poll(handle)
+        assert state.status is JobStatus.CANCELLED
+        backend.cancel(handle)
+        assert backend.poll(handle).status is JobStatus.CANCELLED
+        backend.release()
+
+    def test_timeout_is_enforced_remotely(
+        self, tmp_path: Path, sshd: SshServer, project: Path
+    ) -> None:
+        """A run past spec.timeout_seconds is stopped on the remote and reported TIMED_OUT."""
+        backend = make_backend(tmp_path, [sshd], project)
+        spec = JobSpec(
+            run_id="R1",
+            attempt_id=f"A-{uuid.uuid4().hex[:8]}",
+            argv=("sleep", "60"),
+            slots=(Slot(host="a"),),
+            timeout_seconds=1,
+        )
+        state = wait_done(backend, backend.submit(spec), timeout=20)
+        assert state.status is JobStatus.TIMED_OUT
+        backend.release()
+
+    def test_hostile_values_stay_inert(
+        self, tmp_path: Path, sshd: SshServer, project: Path
+    ) -> None:
+        """Shell syntax in run ids, argv and env reaches the program as plain text."""
+        canary = tmp_path / "pwned"
+        hostile = [
+            f"x; touch {canary}",
+            f"$(touch {canary})",
+            f"`touch {canary}`",
+            f"'; touch {canary}; '",
+            f'"; touch {canary}; "',
+            f"line\ntouch {canary}",
+            "$HOME ${PATH} * ?",
+        ]
+        backend = make_backend(tmp_path, [sshd], project)
+        run_id = "r;touch pwned-run"
+        attempt_id = "a$(touch pwned-attempt)`touch pwned-attempt`"
+        out = backend.output_dir(run_id, attempt_id)
+        code = (
+            "import json, os, sys; "
+            "json.dump({'argv': sys.argv[2:], 'env': os.environ['HOSTILE']}, "
+            "open(os.path.join(sys.argv[1], 'seen.json'), 'w'))"
+        )
+        spec = JobSpec(
+            run_id=run_id,
+            attempt_id=attempt_id,
+            argv=("python3", "-c", code, out, *hostile),
+            env={"HOSTILE": "\n".join(hostile)},
+            slots=(Slot(host="a"),),
+        )
+        handle = backend.submit(spec)
+        assert wait_done(backend, handle).status is JobStatus.SUCCEEDED
+        dest = tmp_path / "local"
+        backend.fetch_artifacts(handle, dest)
+        seen = json.loads((dest / "output" / "seen.json").read_text())
+        assert seen == {"argv": hostile, "env": "\n".join(hostile)}
+        assert backend.find(attempt_id) == handle
+        home = Path(os.path.expanduser("~"))
+        for place in (tmp_path, tmp_path / "remote", home):
+            assert not (place / "pwned").exists()
+            assert not (place / "pwned-run").exists()
+            assert not (place / "pwned-attempt").exists()
+        backend.release()
+
+    def test_gpus_probed_with_nvidia_smi_and_exported(
+        self, tmp_path: Path, sshd: SshServer, project: Path
+    ) -> None:
+        """Preflight runs setup, offers the free GPUs, and the run sees its CUDA_VISIBLE_DEVICES."""
+        fakebin = tmp_path / "fakebin"
+        fakebin.mkdir()
+        smi = fakebin / "nvidia-smi"
+        smi.write_text("#!/bin/sh\nprintf '0, 10, 81920\\n1, 30000, 81920\\n2, 3, 81920\\n'\n")
+        smi.chmod(0o755)
+        backend = make_backend(tmp_path, [sshd], project, setup=f"export PATH={fakebin}:$PATH")
+        slots = backend.preflight()
+        assert slots == (Slot(host="a", gpu=0), Slot(host="a", gpu=2))
+        handle = backend.submit(spec_for(backend, "R1", "x", slot=slots[1]))
+        assert wait_done(backend, handle).status is JobStatus.SUCCEEDED
+        metrics = Path(handle.locator["attempt_dir"]) / "output" / "metrics.json"
+        assert json.loads(metrics.read_text())["cuda"] == "2"
+        backend.release()
+
+    def test_failing_setup_is_reported_at_preflight(
+        self, tmp_path: Path, sshd: SshServer, project: Path
+    ) -> None:
+        """A setup line that fails makes preflight raise, naming backends.ssh.setup."""
+        backend = make_backend(tmp_path, [sshd], project, setup="source /nonexistent/activate")
+        with pytest.raises(BackendUnavailable, match=r"backends\.ssh\.setup"):
+            backend.preflight()
+        backend.release()
+
+    def test_results_come_back_over_sftp_without_rsync(
+        self, tmp_path: Path, sshd: SshServer, project: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """With no rsync on PATH the outputs and logs are copied over SFTP."""
+        backend = make_backend(tmp_path, [sshd], project)
+        handle = backend.submit(spec_for(backend, "R1", "x", slot=Slot(host="a")))
+        assert wait_done(backend, handle).status is JobStatus.SUCCEEDED
+        empty = tmp_path / "empty-bin"
+        empty.mkdir()
+        monkeypatch.setenv("PATH", str(empty))
+        artifacts = backend.fetch_artifacts(handle, tmp_path / "local")
+        assert {a.path for a in artifacts} >= {"output/metrics.json", "output/sub/curve.csv"}
+        backend.release()
+
+
+class TestSSHBackendErrors:
+    def test_wrong_key_names_the_setting(
+        self, tmp_path: Path, sshd: SshServer, project: Path
+    ) -> None:
+        """A key the server refuses gives BackendUnavailable naming host and key_file."""
+        wrong = keygen(tmp_path / "wrong_key")
+        backend = make_backend(
+            tmp_path, [sshd], project, hosts=[sshd.host_table(key_file=str(wrong))]
+        )
+        with pytest.raises(BackendUnavailable) as info:
+            backend.preflight()
+        message = str(info.value)
+        assert "backends.ssh.hosts[0].key_file" in message
+        assert str(wrong) in message
+        assert "127.0.0.1" in message
+
+    def test_refused_port_is_a_clear_error(
+        self, tmp_path: Path, sshd: SshServer, project: Path
+    ) -> None:
+        """Nothing listening: BackendUnavailable saying the connection was refused, at once."""
+        backend = make_backend(tmp_path, [sshd], project, hosts=[sshd.host_table(port=free_port())])
+        started = time.monotonic()
+        with pytest.raises(BackendUnavailable, match="connection refused"):
+            backend.preflight()
+        assert time.monotonic() - started < 3
+
+    def test_silent_listener_times_out_within_connect_timeout(
+        self, tmp_path: Path, sshd: SshServer, project: Path
+    ) -> None:
+        """A port that accepts but never speaks SSH fails within about connect_timeout."""
+        with socket.socket() as listener:
+            listener.bind(("127.0.0.1", 0))
+            listener.listen(8)
+            port = listener.getsockname()[1]
+            backend = make_backend(
+                tmp_path,
+                [sshd],
+                project,
+                connect_timeout=1,
+                hosts=[sshd.host_table(port=port)],
+            )
+            started = time.monotonic()
+            with pytest.raises(BackendUnavailable, match="no SSH banner"):
+                backend.preflight()
+            # Two tries (connect, one reconnect), each bounded by connect_timeout.
+            assert time.monotonic() - started < 2 * 1 + 2
+
+    def test_unknown_host_key_is_rejected_by_default(
+        self, tmp_path: Path, sshd: SshServer, project: Path
+    ) -> None:
+        """An empty known_hosts rejects the host, naming known_hosts and the opt-out."""
+        empty = tmp_path / "empty_known_hosts"
+        empty.touch()
+        backend = make_backend(tmp_path, [sshd], project, known_hosts=str(empty))
+        with pytest.raises(BackendUnavailable) as info:
+            backend.preflight()
+        assert str(empty) in str(info.value)
+        assert "strict_host_keys = false" in str(info.value)
+        relaxed = make_backend(
+            tmp_path, [sshd], project, known_hosts=str(empty), strict_host_keys=False
+        )
+        assert relaxed.preflight() == (Slot(host="a"),)
+        relaxed.release()
+
+    def test_changed_host_key_is_rejected(
+        self, tmp_path: Path, sshd: SshServer, project: Path
+    ) -> None:
+        """A known_hosts entry with another key is a clear mismatch error."""
+        other = keygen(tmp_path / "other_host_key")
+        kind, key = (tmp_path / "other_host_key.pub").read_text().split()[:2]
+        bad = tmp_path / "bad_known_hosts"
+        bad.write_text(f"[127.0.0.1]:{sshd.port} {kind} {key}\n")
+        assert other.exists()
+        backend = make_backend(tmp_path, [sshd], project, known_hosts=str(bad))
+        with pytest.raises(BackendUnavailable, match="does not match"):
+            backend.preflight()
+
+    def test_failed_copy_raises_after_retries(
+        self, tmp_path: Path, sshd: SshServer, project: Path
+    ) -> None:
+        """When the host cannot be reached the copy fails loudly, with each try's reason."""
+        backend = make_backend(tmp_path, [sshd], project, hosts=[sshd.host_table(port=free_port())])
+        handle = JobHandle(
+            backend="ssh",
+            attempt_id="A1",
+            locator={"host": "a", "attempt_dir": f"{tmp_path}/remote/.bridge/runs/R1/A1"},
+        )
+        with pytest.raises(BackendError, match="could not copy the results of A1") as info:
+            backend.fetch_artifacts(handle, tmp_path / "local")
+        assert "rsync" in str(info.value)
+        assert "sftp" in str(info.value)
+
+    def test_vanished_attempt_directory_is_not_an_empty_result(
+        self, tmp_path: Path, sshd: SshServer, project: Path
+    ) -> None:
+        """Copying from an attempt directory that is gone fails instead of returning nothing."""
+        backend = make_backend(tmp_path, [sshd], project)
+        handle = JobHandle(
+            backend="ssh",
+            attempt_id="A1",
+            locator={"host": "a", "attempt_dir": f"{tmp_path}/remote/.bridge/runs/R1/A1"},
+        )
+        with pytest.raises(BackendError, match="could not copy the results of A1"):
+            backend.fetch_artifacts(handle, tmp_path / "local")
+        backend.release()
+
+
+def git(cwd: Path, *args: str) -> str:
+    """Run git in ``cwd`` with a fixed identity and return stdout."""
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.org",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.org",
+    }
+    return subprocess.run(
+        ["git", *args], cwd=cwd, env=env, capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+
+class TestSSHBackendGitSync:
+    def test_remote_checks_out_the_pushed_commit(
+        self, tmp_path: Path, sshd: SshServer, project: Path
+    ) -> None:
+        """With code_sync = "git" the remote runs the pushed commit, recorded in the handle."""
+        bare = tmp_path / "origin.git"
+        git(tmp_path, "init", "-q", "--bare", str(bare))
+        git(project, "init", "-q")
+        (project / ".gitignore").write_text("data/\n.bridge/\n")
+        git(project, "add", ".")
+        git(project, "commit", "-qm", "first")
+        git(project, "push", "-q", str(bare), "HEAD:refs/heads/main")
+        git(tmp_path, "clone", "-q", str(bare), str(tmp_path / "remote"))
+        (project / "job.py").write_text(JOB.replace("done", "second"))
+        git(project, "commit", "-qam", "second")
+        commit = git(project, "rev-parse", "HEAD")
+        backend = make_backend(tmp_path, [sshd], project, code_sync="git")
+        spec = spec_for(backend, "R1", "x", slot=Slot(host="a"))
+        with pytest.raises(BackendError, match="not on the remote"):
+            backend.submit(spec)
+        git(project, "push", "-q", str(bare), "HEAD:refs/heads/main")
+        handle = backend.submit(spec)
+        assert handle.locator["commit"] == commit
+        assert wait_done(backend, handle).status is JobStatus.SUCCEEDED
+        assert (Path(handle.locator["attempt_dir"]) / "stdout.log").read_text() == "second x\n"
+        backend.release()
+
+    def test_uncommitted_changes_are_refused(
+        self, tmp_path: Path, sshd: SshServer, project: Path
+    ) -> None:
+        """Uncommitted tracked changes stop a git-mode launch instead of running old code."""
+        git(project, "init", "-q")
+        git(project, "add", "job.py")
+        git(project, "commit", "-qm", "first")
+        (project / "job.py").write_text("print('changed')\n")
+        backend = make_backend(tmp_path, [sshd], project, code_sync="git")
+        with pytest.raises(BackendError, match="uncommitted changes"):
+            backend.submit(spec_for(backend, "R1", "x", slot=Slot(host="a")))

@@ -1,0 +1,194 @@
+"""
+Tests for metric extraction (bridge.adapters.metrics) and metric-name matching.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from bridge.adapters.metrics.files import (
+    Extraction,
+    MetricsSpec,
+    RegexRule,
+    extract_metrics,
+    match_metric,
+)
+from bridge.errors import ConfigError
+
+
+def run_dir(tmp_path: Path) -> Path:
+    out = tmp_path / "runs" / "R001" / "a1"
+    out.mkdir(parents=True)
+    return out
+
+
+def extract(tmp_path: Path, out: Path, spec: MetricsSpec | None = None) -> Extraction:
+    return extract_metrics(
+        out, project_root=tmp_path, run_id="R001", attempt_id="a1", config=spec or MetricsSpec()
+    )
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+class TestExtractJson:
+    def test_nested_json_gives_dotted_names_with_provenance(self, tmp_path: Path) -> None:
+        """Nested numbers become dotted names with file, sha256 and rule recorded."""
+        out = run_dir(tmp_path)
+        path = out / "metrics.json"
+        path.write_text(json.dumps({"eval": {"accuracy": 0.91, "f1": 0.88}, "name": "x"}))
+        result = extract(tmp_path, out)
+        by_name = {v.name: v for v in result.values}
+        assert set(by_name) == {"eval.accuracy", "eval.f1"}
+        acc = by_name["eval.accuracy"]
+        assert acc.value == 0.91 and acc.finite and acc.rule == "json:eval.accuracy"
+        assert acc.source == "runs/R001/a1/metrics.json"
+        assert acc.sha256 == digest(path)
+        assert (acc.run_id, acc.attempt_id) == ("R001", "a1")
+
+    def test_list_of_numbers_is_history_and_last_value(self, tmp_path: Path) -> None:
+        """A list of numbers is a history; its last element is the value."""
+        out = run_dir(tmp_path)
+        (out / "m.json").write_text(json.dumps({"train": {"loss": [2.0, 1.5, 1.2]}}))
+        result = extract(tmp_path, out)
+        (history,) = result.histories
+        assert history.values == (2.0, 1.5, 1.2) and history.steps == (0.0, 1.0, 2.0)
+        (value,) = result.values
+        assert value.value == 1.2 and value.rule == "json:train.loss[-1]"
+
+    def test_records_use_step_key(self, tmp_path: Path) -> None:
+        """A list of objects gives one history per key, indexed by its step key."""
+        out = run_dir(tmp_path)
+        records = [{"step": 10, "loss": 3.0}, {"step": 20, "loss": 2.0, "eval_acc": 0.5}]
+        (out / "trainer_state.json").write_text(json.dumps({"log_history": records}))
+        result = extract(tmp_path, out)
+        histories = {h.name: h for h in result.histories}
+        assert histories["log_history.loss"].steps == (10.0, 20.0)
+        assert histories["log_history.eval_acc"].steps == (20.0,)
+        assert histories["log_history.loss"].rule == "json:log_history[*].loss"
+
+    def test_nan_is_kept_and_flagged(self, tmp_path: Path) -> None:
+        """A JSON NaN is kept as a non-finite value (None + raw), not dropped."""
+        out = run_dir(tmp_path)
+        (out / "m.json").write_text('{"loss": NaN, "acc": "inf", "ok": 1}')
+        by_name = {v.name: v for v in extract(tmp_path, out).values}
+        assert by_name["loss"].value is None and by_name["loss"].raw == "NaN"
+        assert not by_name["loss"].finite and by_name["loss"].as_float() != 0.0
+        assert by_name["acc"].value is None and by_name["ok"].value == 1.0
+
+    def test_broken_json_is_a_problem_not_silence(self, tmp_path: Path) -> None:
+        """An unparseable JSON file is reported with its line."""
+        out = run_dir(tmp_path)
+        (out / "m.json").write_text('{"a": 1,\n "b": }')
+        result = extract(tmp_path, out)
+        (problem,) = result.problems
+        assert problem.source == "runs/R001/a1/m.json" and ":2:" in problem.message
+
+
+class TestExtractCsv:
+    def test_csv_history_and_final_row(self, tmp_path: Path) -> None:
+        """A CSV with an epoch column gives histories and final-row values."""
+        out = run_dir(tmp_path)
+        path = out / "log.csv"
+        path.write_text("epoch,loss,val_acc,tag\n1,2.0,,a\n2,1.0,0.7,b\n3,0.5,,c\n")
+        result = extract(tmp_path, out)
+        values = {v.name: v for v in result.values}
+        assert values["loss"].value == 0.5 and values["loss"].rule == "csv:last_row:loss"
+        assert values["val_acc"].rule == "csv:last_value:val_acc"
+        assert "tag" not in values
+        histories = {h.name: h for h in result.histories}
+        assert histories["loss"].steps == (1.0, 2.0, 3.0)
+        assert histories["val_acc"].steps == (2.0,)
+        assert histories["loss"].sha256 == digest(path)
+
+    def test_csv_without_step_column_has_no_history(self, tmp_path: Path) -> None:
+        """Without a step column only the final row is read."""
+        out = run_dir(tmp_path)
+        (out / "r.csv").write_text("acc,f1\n0.5,0.4\n0.9,0.8\n")
+        result = extract(tmp_path, out)
+        assert not result.histories and [v.value for v in result.values] == [0.9, 0.8]
+
+    def test_ragged_csv_is_a_problem(self, tmp_path: Path) -> None:
+        """A row with the wrong number of cells is reported with its line."""
+        out = run_dir(tmp_path)
+        (out / "r.csv").write_text("acc,f1\n0.5\n")
+        (problem,) = extract(tmp_path, out).problems
+        assert "r.csv:2" in problem.message
+
+
+class TestExtractRegex:
+    def test_log_regex_last_match_and_history(self, tmp_path: Path) -> None:
+        """A regex rule gives the last match as value and all matches as history."""
+        out = run_dir(tmp_path)
+        log = out / "train.log"
+        log.write_text("step 1 loss=2.5\nstep 2 loss=1.25\nnoise\nstep 3 loss=nan\n")
+        rule = RegexRule(name="loss", pattern=r"step (?P<step>\d+) loss=(?P<value>\S+)")
+        result = extract(tmp_path, out, MetricsSpec(files=(), regex=(rule,)))
+        (value,) = result.values
+        assert value.value is None and value.raw == "nan"
+        assert value.sha256 == digest(log) and value.source == "runs/R001/a1/train.log"
+        assert value.rule.startswith("regex:")
+        (history,) = result.histories
+        assert history.steps == (1.0, 2.0, 3.0) and history.values == (2.5, 1.25, None)
+        assert history.nonfinite == ((2, "nan"),)
+
+    def test_bad_pattern_is_config_error(self) -> None:
+        """A pattern that does not compile fails when configured, naming the setting."""
+        with pytest.raises(ConfigError) as info:
+            RegexRule(name="loss", pattern="loss=(")
+        assert info.value.setting == "metrics.regex"
+
+    def test_pattern_without_group_is_config_error(self) -> None:
+        """A pattern without a capture group is refused."""
+        with pytest.raises(ConfigError):
+            RegexRule(name="loss", pattern=r"loss=\d+")
+
+
+class TestExtractMetrics:
+    def test_output_outside_project_is_refused(self, tmp_path: Path) -> None:
+        """Sources must be relative to the project, so an outside directory is an error."""
+        (tmp_path / "p").mkdir()
+        (tmp_path / "o").mkdir()
+        with pytest.raises(ConfigError):
+            extract(tmp_path / "p", tmp_path / "o")
+
+    def test_value_lookup_by_plan_name(self, tmp_path: Path) -> None:
+        """Extraction.value finds a plan metric by its normalised name."""
+        out = run_dir(tmp_path)
+        (out / "m.json").write_text(json.dumps({"test": {"top1_acc": 0.7}}))
+        found = extract(tmp_path, out).value("Top-1 Acc")
+        assert found is not None and found.value == 0.7
+
+
+class TestMatchMetric:
+    def test_case_and_punctuation_insensitive(self) -> None:
+        """'Top-1 Acc' matches 'top1_acc'."""
+        assert match_metric("Top-1 Acc", ["loss", "top1_acc"]) == "top1_acc"
+
+    def test_last_dotted_component(self) -> None:
+        """'accuracy' matches 'eval.accuracy'."""
+        assert match_metric("accuracy", ["eval.accuracy", "eval.loss"]) == "eval.accuracy"
+
+    def test_synonym(self) -> None:
+        """Built-in synonyms: 'Perplexity' matches 'ppl', '准确率' matches 'acc'."""
+        assert match_metric("Perplexity", ["ppl"]) == "ppl"
+        assert match_metric("准确率", ["acc", "loss"]) == "acc"
+
+    def test_alias_wins(self) -> None:
+        """A configured alias is used before any other rule."""
+        names = ["val.acc", "test.acc"]
+        assert match_metric("accuracy", names, {"Accuracy": ["test.acc"]}) == "test.acc"
+
+    def test_ambiguity_is_reported(self) -> None:
+        """Two equally good matches raise a ConfigError asking for an alias."""
+        with pytest.raises(ConfigError, match="aliases"):
+            match_metric("acc", ["val.acc", "test.acc"])
+
+    def test_no_match(self) -> None:
+        """An unknown metric gives None."""
+        assert match_metric("bleu", ["acc"]) is None

@@ -1,0 +1,123 @@
+"""
+The audit commands (log, replay, rebuild, verify) on a log written by the test.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from bridge.cli import main
+from bridge.events.store import SQLiteEventStore
+from bridge.events.types import PlanLoaded, RunPlanned, RunSubmitted, StageEntered
+from bridge.machine.fold import fold
+from bridge.pipeline.audit import db_path
+from bridge.projections.writer import ProjectionWriter
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A project whose log has a plan, two runs and written projections."""
+    store = SQLiteEventStore(db_path(tmp_path))
+    store.append("bridge", [PlanLoaded(title="T", plan_path="p.md", plan_sha256="0" * 64)], 0)
+    store.append("run:R001", [RunPlanned(run_id="R001", milestone="M0", system="a | b")], 0)
+    store.append("run:R002", [RunPlanned(run_id="R002", milestone="M1", seed=3)], 0)
+    writer = ProjectionWriter(tmp_path)
+    store.append("bridge", writer.refresh(fold(store.read())), None)
+    store.append("bridge", [StageEntered(stage="IMPLEMENTED", trigger="implement")], None)
+    store.append(
+        "run:R001",
+        [RunSubmitted(run_id="R001", attempt_id="R001-a1", attempt=1, backend="local")],
+        1,
+    )
+    store.append("bridge", writer.refresh(fold(store.read())), None)
+    store.close()
+    return tmp_path
+
+
+class TestAuditCommands:
+    def test_verify_passes_on_a_consistent_project(
+        self, project: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """verify exits 0 when chain and files match."""
+        assert main(["verify", "--project", str(project)]) == 0
+        assert "hash chain intact" in capsys.readouterr().out
+
+    def test_verify_names_a_hand_edited_tracker(
+        self, project: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A hand-edited tracker is reported as drifted, exit 1."""
+        tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+        tracker.write_text(tracker.read_text().replace("QUEUED", "DONE"))
+        assert main(["verify", "--project", str(project)]) == 1
+        assert "refine-logs/EXPERIMENT_TRACKER.md" in capsys.readouterr().out
+
+    def test_verify_names_the_first_forged_seq(
+        self, project: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A row edited after dropping the triggers is named by its seq, exit 1."""
+        conn = sqlite3.connect(db_path(project))
+        conn.execute("DROP TRIGGER events_no_update")
+        conn.execute("UPDATE events SET recorded_at = '2020-01-01T00:00:00+00:00' WHERE seq = 3")
+        conn.commit()
+        conn.close()
+        assert main(["verify", "--project", str(project)]) == 1
+        assert "seq 3" in capsys.readouterr().out
+
+    def test_rebuild_reproduces_files_byte_for_byte(self, project: Path) -> None:
+        """Deleting the projections and rebuilding gives the same bytes."""
+        tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+        manifest = project / "MANIFEST.md"
+        before = tracker.read_bytes(), manifest.read_bytes()
+        tracker.unlink()
+        manifest.unlink()
+        assert main(["rebuild", "--project", str(project)]) == 0
+        assert (tracker.read_bytes(), manifest.read_bytes()) == before
+        assert main(["verify", "--project", str(project)]) == 0
+
+    def test_timestamped_copies_are_kept(self, project: Path) -> None:
+        """Each write left a timestamped copy; the manifest lists each of them."""
+        copies = sorted((project / "refine-logs").glob("EXPERIMENT_TRACKER_*.md"))
+        assert len(copies) == 2
+        manifest = (project / "MANIFEST.md").read_text()
+        assert "| Timestamp | Skill | File | Stage | Description |" in manifest
+        for copy in copies:
+            assert f"refine-logs/{copy.name}" in manifest
+
+    def test_replay_shows_the_past(self, project: Path, tmp_path: Path) -> None:
+        """replay --at 3 writes the tracker as it was before R001 was submitted."""
+        out = tmp_path / "at3"
+        assert main(["replay", "--project", str(project), "--at", "3", "--out", str(out)]) == 0
+        text = (out / "refine-logs" / "EXPERIMENT_TRACKER.md").read_text()
+        assert "| R001 | M0 |  | a \\| b |" in text
+        assert "QUEUED" not in text and "TODO" in text
+
+    def test_log_json_lists_every_event(
+        self, project: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """log --json prints one object per event, and --run filters to one run."""
+        assert main(["log", "--json", "--project", str(project)]) == 0
+        rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+        assert [r["seq"] for r in rows] == list(range(1, len(rows) + 1))
+        assert main(["log", "--json", "--run", "R001", "--project", str(project)]) == 0
+        runs = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+        assert {r["stream"] for r in runs} == {"run:R001"}
+        assert [r["type"] for r in runs] == ["run.planned", "run.submitted"]
+
+    def test_missing_log_is_exit_2(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """Auditing a project without a log is bad input with a hint, no traceback."""
+        assert main(["verify", "--project", str(tmp_path)]) == 2
+        err = capsys.readouterr().err
+        assert "no bridge event log" in err and "Traceback" not in err
+
+    def test_replay_out_of_range_is_exit_2(self, project: Path, tmp_path: Path) -> None:
+        """A seq that is not in the log is bad input."""
+        assert (
+            main(["replay", "--project", str(project), "--at", "999", "--out", str(tmp_path / "x")])
+            == 2
+        )

@@ -1,0 +1,208 @@
+"""
+End to end: a real tiny project run by the real pipeline (local backend, real subprocesses);
+metrics recorded with provenance, results files written, rebuilt byte-identically, and verified
+against the output files they came from.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bridge import cli
+from bridge.machine.fold import PipelineState, fold
+from bridge.pipeline.audit import open_store
+from tests.pipeline.results_project import make_project, run_project
+
+RESULT_FILES = (
+    "refine-logs/EXPERIMENT_RESULTS.md",
+    "refine-logs/results.json",
+    "refine-logs/results.csv",
+    "refine-logs/EXPERIMENT_CODE_REVIEW.md",
+    "refine-logs/EXPERIMENT_TRACKER.md",
+    "EXPERIMENT_LOG.md",
+)
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """
+    The tiny project, run once to COLLECTED with ``compact`` on.
+    """
+    root = make_project(tmp_path_factory.mktemp("tiny") / "project", "compact = true")
+    run_project(root)
+    return root
+
+
+@pytest.fixture
+def copy(project: Path, tmp_path: Path) -> Path:
+    """
+    A private copy of the finished project, for tests that change files.
+    """
+    target = tmp_path / "project"
+    shutil.copytree(project, target)
+    return target
+
+
+def _state(root: Path) -> PipelineState:
+    store = open_store(root)
+    try:
+        return fold(store.read())
+    finally:
+        store.close()
+
+
+class TestMetricsRecorded:
+    def test_nested_json_csv_and_log_regex_are_recorded_with_provenance(
+        self, project: Path
+    ) -> None:
+        """Nested JSON keys are dotted, CSV last rows and log regex values carry file, sha, rule."""
+        state = _state(project)
+        metrics = state.runs["R004"].metrics
+        assert metrics is not None
+        by_name = {v.name: v for v in metrics.values}
+        assert by_name["eval.accuracy"].value == pytest.approx(0.80)
+        assert by_name["eval.accuracy"].rule == "json:eval.accuracy"
+        assert by_name["loss"].rule == "csv:last_row:loss"
+        assert by_name["grad_norm"].source == ".bridge/runs/R004/R004-a1/stdout.log"
+        assert by_name["grad_norm"].raw == "1.200"
+        for value in metrics.values:
+            data = (project / value.source).read_bytes()
+            assert hashlib.sha256(data).hexdigest() == value.sha256
+        assert metrics.key_metric == "eval.accuracy"
+
+    def test_csv_history_is_summarised(self, project: Path) -> None:
+        """The CSV loss column becomes a bounded history summary with its step range."""
+        metrics = _state(project).runs["R002"].metrics
+        assert metrics is not None
+        history = next(h for h in metrics.histories if h.rule == "csv:column:loss")
+        assert (history.points, history.first_step, history.last_step) == (12, 1.0, 12.0)
+        assert history.first == pytest.approx(1.0)
+        assert history.last == pytest.approx(1 / 12)
+
+    def test_nan_and_divergence_are_flagged_on_their_runs(self, project: Path) -> None:
+        """The NaN loss and the diverging loss each become a blocking finding on their run."""
+        state = _state(project)
+        nan = state.runs["R006"].metrics
+        diverging = state.runs["R007"].metrics
+        assert nan is not None and diverging is not None
+        assert {(f.metric, f.kind) for f in nan.quality if f.blocking} == {("loss", "non_finite")}
+        assert ("loss", "divergence") in {(f.metric, f.kind) for f in diverging.quality}
+        healthy = state.runs["R004"].metrics
+        assert healthy is not None and not [f for f in healthy.quality if f.blocking]
+
+
+class TestResultsFile:
+    def test_results_show_flags_verdicts_and_summary(self, project: Path) -> None:
+        """EXPERIMENT_RESULTS.md flags NaN and divergence and gives verdicts and the summary."""
+        text = (project / "refine-logs/EXPERIMENT_RESULTS.md").read_text()
+        assert "| Run | System | Key Metric | Status |" in text
+        assert "| R006 | Unstable | eval.accuracy = 0.6 | DONE ⚠ non_finite |" in text
+        assert "| R007 | Diverging | eval.accuracy = 0.6 | DONE ⚠ divergence |" in text
+        assert "R006 `non_finite` (blocking): loss is nan at step 8" in text
+        assert "R007 `divergence` (blocking)" in text
+        assert "**Sanity: passed**" in text
+        assert "**Verdict:** **met**" in text and "gain +30 pp" in text
+        assert "**Verdict:** **inconclusive**" in text
+        assert "**Must-run completed:** 5/5" in text
+        assert "**Nice-to-have completed:** 2/2" in text
+        assert "**Main result:** `positive` (M1)" in text
+        assert "**Ready for the review loop:** YES" in text
+        assert "Ablation planning skipped (no ablation planner configured)" in text
+
+    def test_results_json_gives_every_value_with_provenance(self, project: Path) -> None:
+        """results.json lists every run, each value with its source and sha, and the verdicts."""
+        doc = json.loads((project / "refine-logs/results.json").read_text())
+        assert [r["run_id"] for r in doc["runs"]] == [f"R00{i}" for i in range(1, 8)]
+        for run in doc["runs"]:
+            assert run["metrics"], run["run_id"]
+            for value in run["metrics"]:
+                assert value["source"].startswith(f".bridge/runs/{run['run_id']}/")
+                assert len(value["sha256"]) == 64
+        blocks = {b["block"]: b for b in doc["blocks"]}
+        assert blocks["B1"]["verdict"] == "met"
+        assert blocks["B1"]["criterion"]["parsed"]["reference"] == "Baseline"
+        assert blocks["B2"]["verdict"] == "inconclusive"
+        ours = next(a for a in doc["aggregates"] if (a["block"], a["system"]) == ("B1", "Ours")
+                    and a["metric"] == "eval.accuracy")  # fmt: skip
+        assert (ours["n"], ours["mean"]) == (2, pytest.approx(0.805))
+        assert doc["summary"]["must_run"] == {"completed": 5, "total": 5}
+
+    def test_results_csv_has_one_row_per_value(self, project: Path) -> None:
+        """results.csv has the documented header and one row per recorded value."""
+        lines = (project / "refine-logs/results.csv").read_text().splitlines()
+        assert lines[0] == (
+            "run_id,attempt_id,block,system,milestone,seed,status,metric,value,raw,source,"
+            "sha256,rule"
+        )
+        state = _state(project)
+        total = sum(len(r.metrics.values) for r in state.runs.values() if r.metrics)
+        assert len(lines) == total + 1
+
+    def test_compact_log_gives_the_reproducing_command(self, project: Path) -> None:
+        """EXPERIMENT_LOG.md has an entry per run with its exact shell-quoted command."""
+        text = (project / "EXPERIMENT_LOG.md").read_text()
+        assert text.count("\n## R00") == 7
+        assert "exp.py --sys Baseline --seed 1 --loss ok --out" in text
+        assert "- **Verdict:** B1 `met`" in text
+
+    def test_code_review_marks_local_only_reviews(self, project: Path) -> None:
+        """The checklist review is marked [local-only] with its findings table."""
+        text = (project / "refine-logs/EXPERIMENT_CODE_REVIEW.md").read_text()
+        assert "by `checklist`) [local-only]" in text
+
+
+class TestRebuild:
+    def test_rebuilt_results_are_byte_identical(self, copy: Path) -> None:
+        """Deleting every result file and rebuilding from the log gives the same bytes."""
+        before = {name: (copy / name).read_bytes() for name in RESULT_FILES}
+        for name in RESULT_FILES:
+            (copy / name).unlink()
+        assert cli.main(["rebuild", "--project", str(copy)]) == 0
+        after = {name: (copy / name).read_bytes() for name in RESULT_FILES}
+        assert after == before
+        assert cli.main(["verify", "--project", str(copy)]) == 0
+
+
+class TestVerifySources:
+    def test_changed_output_file_is_reported(
+        self, copy: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """Changing a metrics file after collection makes verify fail naming that file."""
+        capsys.readouterr()
+        target = copy / ".bridge/runs/R004/R004-a1/output/metrics.json"
+        target.write_text(target.read_text().replace("0.8", "0.9"))
+        assert cli.main(["verify", "--project", str(copy)]) == 1
+        out = capsys.readouterr().out
+        assert "source-changed" in out and ".bridge/runs/R004/R004-a1/output/metrics.json" in out
+
+    def test_deleted_output_file_is_reported(
+        self, copy: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """Deleting a log a value was read from makes verify fail naming that file."""
+        capsys.readouterr()
+        (copy / ".bridge/runs/R002/R002-a1/stdout.log").unlink()
+        assert cli.main(["verify", "--project", str(copy)]) == 1
+        out = capsys.readouterr().out
+        assert "source-missing" in out and ".bridge/runs/R002/R002-a1/stdout.log" in out
+
+
+class TestHandoff:
+    def test_bridge_summary_after_a_run(self, copy: Path) -> None:
+        """Bridge.summary() tells what ran, what came out and where the files are."""
+        from bridge.pipeline import Bridge
+
+        bridge = Bridge(copy)
+        try:
+            text = bridge.summary()
+        finally:
+            bridge.close()
+        assert "stage COLLECTED" in text
+        assert "Runs: 7 of 7 deployed" in text
+        assert "Must-run completed: 5/5; nice-to-have completed: 2/2." in text
+        assert "Main result (M1): positive" in text
+        assert "Ready for the review loop: YES." in text
