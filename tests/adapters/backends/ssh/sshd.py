@@ -4,8 +4,9 @@ A real OpenSSH server on 127.0.0.1 for the SSH backend's tests (notes/backends.m
 ``SshServer`` generates its host and client keys, writes a minimal ``sshd_config``, starts
 ``sshd -D`` on a free loopback port, waits for the port with a bound, and stops by its own pid.
 It can also drop live connections (kill the per-connection children of the listener) and
-restart on the same port, to inject failures. The fixtures are in ``tests/adapters/backends/ssh/conftest_ssh.py``
-(a plugin named in ``pytest_plugins`` by the test modules that need them).
+restart on the same port, to inject failures. The fixtures are in
+``tests/adapters/backends/ssh/conftest_ssh.py`` (a plugin named in ``pytest_plugins`` by the test
+modules that need them).
 """
 
 from __future__ import annotations
