@@ -12,12 +12,17 @@ and, optionally or instead, a JSON block::
     {"verdict": "changes_required",
      "findings": [{"severity": "blocking", "message": "...", "file": "train.py", "line": 42}]}
 
-The parser is tolerant: markers may be bulleted, numbered, bold (``**BLOCKING**:``), lower case,
-spelled ``NON_BLOCKING`` or ``NONBLOCKING``; an indented line continues the finding above it;
-``BLOCKING: none`` is ignored. When a JSON block with ``findings`` is present it wins. "No
-findings" must be explicit (``VERDICT: APPROVE``); a reply with neither a verdict nor a finding
-is malformed. A ``CHANGES_REQUIRED`` verdict with no blocking finding listed becomes one
-BLOCKING finding, so an unexplained rejection is never read as an approval.
+The parser is tolerant, because models write the same lists many ways: markers may be bulleted,
+numbered, bold (``**BLOCKING**:``), bracketed (``[BLOCKING]``), lower case, spelled ``NON_BLOCKING``
+or ``NONBLOCKING``, followed by a noun (``Blocking issues:``); a heading (``## BLOCKING issues``,
+``**Non-blocking suggestions**``, ``BLOCKING:`` alone) opens a list whose bulleted, numbered or
+plain lines are findings until the next heading; an indented line continues the finding above it;
+``None.``, ``BLOCKING: none`` and "No blocking issues." are empty lists. The verdict may be a
+``VERDICT:`` line, ``**Overall verdict:** ...``, ``Verdict - ...``, a ``## Verdict`` heading with
+the word on the next line, or absent. When a JSON block with ``findings`` is present it wins. Only a
+reply with no recognisable structure (no verdict, no marker, no heading) is malformed, and the error
+quotes its first lines. A rejecting verdict (``CHANGES_REQUIRED``) with no blocking finding listed
+becomes one BLOCKING finding, so an unexplained rejection is never read as an approval.
 """
 
 from __future__ import annotations
@@ -66,19 +71,36 @@ and the change); do not propose speculative rewrites. Each fix that must be appl
 run can succeed is BLOCKING.
 """
 
+_KIND = r"(?P<kind>non[-_ ]?blocking|blocking)"
+# What may follow the kind word in a marker or heading: "issues", "(must fix)", "(2)".
+_KIND_TAIL = (
+    r"(?:\s+(?:issues?|findings?|concerns?|problems?|items?|changes?|suggestions?|comments?"
+    r"|notes?|bugs?|fixes))?(?:\s*\([^)]{0,40}\))?"
+)
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)]|\(\d{1,3}\))\s+(?P<rest>.*)$")
+# "- BLOCKING: x", "**Blocking issues**: x", "[NON-BLOCKING] x", "BLOCKING:" (a heading).
 _MARKER = re.compile(
-    r"^\s*(?:[-*+•]|\d+[.)])?\s*[*_`]*\s*"
-    r"(?P<kind>non[-_ ]?blocking|blocking)\s*[*_`]*\s*[:：]\s*[*_`]*\s*(?P<rest>.*)$",
+    rf"^\[?{_KIND}\]?{_KIND_TAIL}\s*(?:[:：]|(?<=\])|\s[-–—]\s)\s*(?P<rest>.*)$",
     re.IGNORECASE,
 )
-_VERDICT = re.compile(
-    r"^\s*[*_`#]*\s*verdict\s*[*_`]*\s*[:：]\s*[*_`]*\s*(?P<verdict>[A-Za-z_ -]+)",
-    re.IGNORECASE | re.MULTILINE,
+# "## BLOCKING issues", "Blocking issues (must fix)", "NON-BLOCKING": the kind alone on a line.
+_HEADING = re.compile(rf"^{_KIND}{_KIND_TAIL}\s*[:：]?$", re.IGNORECASE)
+# "No blocking issues.", "There are no non-blocking findings": an empty list, said in words.
+_NO_KIND = re.compile(
+    rf"^(?:there\s+are\s+|i\s+found\s+|i\s+see\s+)?no\s+{_KIND}{_KIND_TAIL}\b",
+    re.IGNORECASE,
 )
+_VERDICT_WORD = r"(?:(?:final|overall)\s+)?(?:verdict|decision|recommendation)"
+_VERDICT_LINE = re.compile(
+    rf"^{_VERDICT_WORD}\s*(?:[:：]|\s[-–—]\s|\s+is\s+)\s*(?P<verdict>[A-Za-z_ -]+)",
+    re.IGNORECASE,
+)
+_VERDICT_HEADING = re.compile(rf"^{_VERDICT_WORD}\s*[:：]?$", re.IGNORECASE)
+_OTHER_HEADING = re.compile(r"^\s*(?:#{1,6}\s+\S|\*\*[^*]+\*\*\s*:?\s*$)")
 _WHERE = re.compile(
     r"^\[?`?(?P<file>[\w./\\-]+\.[A-Za-z0-9]+)(?::(?P<line>\d+))?`?\]?\s*(?:[-–—:]\s+|\s+-\s+|$)"
 )
-_NONE = re.compile(r"^\(?(none|n/?a|nothing|no issues?|-)\)?\.?$", re.IGNORECASE)
+_NONE = re.compile(r"^\(?(none|n/?a|nothing|no issues?|-|无|没有|暂无)\)?[.。]?$", re.IGNORECASE)
 _JSON_BLOCK = re.compile(r"```(?:json)?\s*(\{.*?\})\s*```", re.DOTALL)
 
 
@@ -161,57 +183,149 @@ def _json_finding(raw: Any) -> Finding:
     )
 
 
-def _from_lines(text: str) -> tuple[Finding, ...]:
+_FIRST_LINES = 4  # lines of a malformed reply quoted in the error
+
+
+def _plain(line: str) -> str:
+    """
+    The line without Markdown decoration: heading hashes, bold, italic stars, and underscores or
+    backticks around a BLOCKING, NON-BLOCKING or VERDICT word. Underscores inside words
+    (``NON_BLOCKING``, ``train_loss``) stay.
+    """
+    text = re.sub(r"^\s*#{1,6}\s*", "", line)
+    # Bold pairs and single italic stars; a run of three or more stars (a scrubbed secret,
+    # "***") is text, not decoration.
+    text = re.sub(r"(?<!\*)\*\*(?!\*)|(?<![\w*])\*(?=\w)|(?<=\w)\*(?![\w*])", "", text)
+    text = re.sub(
+        r"__(?=\w)|(?<=\w)__|(?<![\w`])[_`](?=(?:non[-_ ]?)?blocking|verdict)"
+        r"|(?<=blocking)[_`]|(?<=verdict)[_`]",
+        "",
+        text,
+        flags=re.IGNORECASE,
+    )
+    return text.strip()
+
+
+def _from_lines(text: str) -> tuple[str, tuple[Finding, ...], bool]:
+    """
+    Read the line formats: markers, sections under headings, list items, a verdict line.
+
+    Returns:
+        ``(verdict, findings, structured)``: ``structured`` is whether any BLOCKING or
+        NON-BLOCKING marker, heading or "no blocking issues" sentence was seen, so that a reply
+        saying only "BLOCKING: None." is an answer and not a malformed reply.
+    """
     findings: list[tuple[Severity, list[str]]] = []
-    current: list[str] | None = None
+    verdict = ""
+    structured = False
+    section: Severity | None = None  # the list a heading opened
+    current: list[str] | None = None  # the finding continuation lines join
+    verdict_next = False  # a "## Verdict" heading: the verdict is on the next line
+
+    def start(severity: Severity, message: str) -> None:
+        nonlocal current
+        current = [message]
+        findings.append((severity, current))
+
     for line in text.splitlines():
-        marker = _MARKER.match(line)
+        if not line.strip():
+            current = None
+            continue
+        item = _LIST_ITEM.match(line)
+        plain = _plain(item.group("rest") if item else line)
+        if verdict_next:
+            verdict_next = False
+            word = re.match(r"[A-Za-z_ -]+", plain)
+            if word and word.group(0).strip():
+                verdict = verdict or word.group(0).strip()
+                continue
+        said = _VERDICT_LINE.match(plain)
+        if said:
+            verdict = verdict or said.group("verdict").strip()
+            section = current = None
+            continue
+        if _VERDICT_HEADING.match(plain):
+            verdict_next = True
+            section = current = None
+            continue
+        if _NO_KIND.match(plain):
+            structured = True
+            section = current = None
+            continue
+        heading = _HEADING.match(plain)
+        if heading:
+            structured = True
+            section = _severity(heading.group("kind"))
+            current = None
+            continue
+        marker = _MARKER.match(plain)
         if marker:
+            structured = True
             rest = marker.group("rest").strip()
-            if _NONE.match(rest) or not rest:
+            section = current = None
+            if rest and not _NONE.match(rest):
+                start(_severity(marker.group("kind")), rest)
+            continue
+        if _OTHER_HEADING.match(line):
+            section = current = None
+            continue
+        if current is not None and line[:1].isspace() and not item:
+            current.append(plain)
+            continue
+        if section is not None:
+            # Inside a BLOCKING or NON-BLOCKING list: a list item, or a paragraph written
+            # without a bullet; "None." is the empty list and a line ending in ":" an intro.
+            if _NONE.match(plain) or plain.endswith((":", "：")):
                 current = None
                 continue
-            current = [rest]
-            findings.append((_severity(marker.group("kind")), current))
-        elif current is not None and line.strip() and line[:1].isspace():
-            current.append(line.strip())
-        else:
-            current = None
+            start(section, plain)
+            continue
+        current = None
     result = []
     for severity, parts in findings:
         message, file, line_no = _located(" ".join(parts))
         result.append(Finding(severity=severity, message=message, file=file, line=line_no))
-    return tuple(result)
+    return verdict, tuple(result), structured
+
+
+def _first_lines(text: str) -> str:
+    lines = [line.rstrip()[:160] for line in text.strip().splitlines() if line.strip()]
+    if not lines:
+        return "(empty reply)"
+    quoted = "\n".join(f"  > {line}" for line in lines[:_FIRST_LINES])
+    more = len(lines) - _FIRST_LINES
+    return "it begins:\n" + quoted + (f"\n  ({more} more lines)" if more > 0 else "")
 
 
 def parse_review_reply(text: str) -> tuple[Finding, ...]:
     """
-    Parse a reviewer's reply into findings (the format is in this module's docstring).
+    Parse a reviewer's reply into findings (the formats are in this module's docstring).
 
     Args:
         text: the reply.
 
     Returns:
-        The findings; empty only when the reply says ``VERDICT: APPROVE`` and lists none.
+        The findings; empty when the reply approves or says its lists are empty ("None.").
 
     Raises:
-        ReviewError: the reply has neither a verdict nor a finding, or a JSON finding lacks a
-            message.
+        ReviewError: the reply has no recognisable structure (no verdict, no BLOCKING or
+            NON-BLOCKING marker, heading or list); the message quotes its first lines. Also
+            when a JSON finding lacks a message.
     """
-    verdict_match = _VERDICT.search(text)
-    verdict = verdict_match.group("verdict").strip().lower() if verdict_match else ""
+    verdict, findings, structured = _from_lines(text)
+    verdict = verdict.lower()
     parsed = _from_json(text)
     if parsed is not None:
         verdict = parsed[0].strip().lower() or verdict
         findings = parsed[1]
-    else:
-        findings = _from_lines(text)
-    if not findings and not verdict:
+        structured = True
+    if not structured and not findings and not verdict:
         raise ReviewError(
-            "the reviewer's reply has no VERDICT line and no BLOCKING/NON-BLOCKING findings: "
-            + (repr(text[:200]) if text.strip() else "(empty reply)")
+            "the reviewer's reply has no VERDICT line and no BLOCKING/NON-BLOCKING findings "
+            "(no recognisable structure); " + _first_lines(text)
         )
-    rejected = verdict and not verdict.startswith(("approve", "pass", "ok", "lgtm"))
+    approving = ("approve", "pass", "ok", "lgtm", "accept", "no change", "no blocking")
+    rejected = verdict and not verdict.replace("_", " ").startswith(approving)
     if rejected and not any(f.severity is Severity.BLOCKING for f in findings):
         findings = (
             Finding(
