@@ -21,7 +21,7 @@ __all__ = ["OPTION_NAMES", "Options", "apply_options", "option_key", "parse_over
 
 _CHOICES: dict[str, tuple[str, ...]] = {
     "backend": ("local", "ssh", "vast", "modal"),
-    "language": ("en", "zh"),
+    "language": ("auto", "en", "zh"),
     "budget": ("warn", "enforce"),
 }
 
@@ -56,7 +56,8 @@ class Options:
         compact: compact mode (EXPERIMENT_LOG.md, IDEA_CANDIDATES preferred).
         backend: ``local``, ``ssh``, ``vast`` or ``modal``.
         rescue_on_failure: ask for a rescue diagnosis on repeated identical failures.
-        language: ``en`` or ``zh`` for human-facing text.
+        language: ``en`` or ``zh`` for human-facing text; ``auto`` (the default) follows the
+            language detected in the plan.
         budget: ``warn`` or ``enforce`` when the GPU-hour budget is exceeded.
     """
 
@@ -68,7 +69,7 @@ class Options:
     compact: bool = False
     backend: str = attrs.field(default="local", validator=_check_choice)
     rescue_on_failure: bool = True
-    language: str = attrs.field(default="en", validator=_check_choice)
+    language: str = attrs.field(default="auto", validator=_check_choice)
     budget: str = attrs.field(default="warn", validator=_check_choice)
 
 

@@ -9,6 +9,7 @@ from bridge.machine.fold import PipelineState
 from bridge.machine.judge import MainResult
 from bridge.projections.outcome import evaluate
 from bridge.projections.results import next_step
+from bridge.projections.text import language_of
 
 __all__ = ["handoff_summary"]
 
@@ -17,10 +18,14 @@ TRACKER_PATH = "refine-logs/EXPERIMENT_TRACKER.md"
 MANIFEST_PATH = "MANIFEST.md"
 
 
-def _main_sentence(state: PipelineState) -> str:
+def _main_sentence(state: PipelineState, zh: bool) -> str:
     outcome = evaluate(state)
     if outcome.main_milestone is None:
-        return "Main result: inconclusive (no main milestone recognised in the plan)."
+        return (
+            "主要结果：无定论（计划中未识别出主要里程碑）。"
+            if zh
+            else "Main result: inconclusive (no main milestone recognised in the plan)."
+        )
     blocks = [
         b
         for b in outcome.blocks
@@ -34,18 +39,29 @@ def _main_sentence(state: PipelineState) -> str:
         f"{b.block.id} {b.verdict.verdict.value}: {b.verdict.reason}" for b in blocks
     )
     word = outcome.main_result.value
+    main = outcome.main_milestone
     if outcome.main_result is MainResult.POSITIVE:
-        lead = f"Main result ({outcome.main_milestone}): positive, every criterion met"
+        lead = (
+            f"主要结果（{main}）：正面，所有标准均满足"
+            if zh
+            else f"Main result ({main}): positive, every criterion met"
+        )
     elif outcome.main_result is MainResult.NEGATIVE:
-        lead = f"Main result ({outcome.main_milestone}): negative, a criterion was not met"
+        lead = (
+            f"主要结果（{main}）：负面，有标准未满足"
+            if zh
+            else f"Main result ({main}): negative, a criterion was not met"
+        )
     else:
-        lead = f"Main result ({outcome.main_milestone}): {word}"
-    return f"{lead} — {detail}." if detail else f"{lead}."
+        lead = f"主要结果（{main}）：无定论" if zh else f"Main result ({main}): {word}"
+    end = "。" if zh else "."
+    return f"{lead} — {detail}{end}" if detail else f"{lead}{end}"
 
 
 def handoff_summary(state: PipelineState) -> str:
     """
-    Return the summary printed at the end of ``bridge run`` (English, plain text, several lines).
+    Return the summary printed at the end of ``bridge run`` (plain text, several lines), in the
+    language of the projections (:func:`~bridge.projections.text.language_of`).
 
     Args:
         state: the folded state.
@@ -57,22 +73,56 @@ def handoff_summary(state: PipelineState) -> str:
     """
     if state.plan is None:
         return "No plan loaded yet."
+    language = language_of(state)
+    zh = language == "zh"
     outcome = evaluate(state)
     changed = sorted({p for impl in state.implementations for p in impl.changed_files})
     implementers = sorted({impl.implementer for impl in state.implementations})
+    who = ", ".join(implementers)
     if changed:
-        scripts = f"{len(changed)} file(s) implemented by {', '.join(implementers)}"
+        scripts = (
+            f"{len(changed)} 个文件由 {who} 实现"
+            if zh
+            else (f"{len(changed)} file(s) implemented by {who}")
+        )
     elif implementers:
-        scripts = f"existing code used as is (checked by {', '.join(implementers)})"
+        scripts = (
+            f"直接使用现有代码（由 {who} 检查）"
+            if zh
+            else (f"existing code used as is (checked by {who})")
+        )
     else:
-        scripts = "no implementation recorded yet"
+        scripts = "尚无实现记录" if zh else "no implementation recorded yet"
     launched = [r for r in state.runs.values() if r.attempts]
     slots = {slot for r in launched for a in r.attempts for slot in a.slots}
     gpus = {s for s in slots if s.gpu is not None}
     backends = sorted({a.backend for r in launched for a in r.attempts})
-    where = (f"{len(gpus)} GPU(s)" if gpus else f"{len(slots)} CPU slot(s)") + (
-        f" via {', '.join(backends)}" if backends else ""
-    )
+    if zh:
+        where = (f"{len(gpus)} 个 GPU" if gpus else f"{len(slots)} 个 CPU 槽位") + (
+            f"（{', '.join(backends)}）" if backends else ""
+        )
+    else:
+        where = (f"{len(gpus)} GPU(s)" if gpus else f"{len(slots)} CPU slot(s)") + (
+            f" via {', '.join(backends)}" if backends else ""
+        )
+    if zh:
+        lines = [
+            f"bridge: {state.plan.title} — 阶段 {state.stage.value}",
+            f"代码：{scripts}。",
+            f"运行：{len(state.runs)} 个中 {len(launched)} 个已部署在 {where}；"
+            f"已用 {state.gpu_hours_used:.2f} GPU 小时。",
+            f"必须运行完成：{outcome.must_done}/{outcome.must_total}；"
+            f"可选运行完成：{outcome.nice_done}/{outcome.nice_total}。",
+            _main_sentence(state, zh),
+            f"可进入评审循环：{'是' if outcome.ready else '否'}"
+            + (f"（{'；'.join(outcome.not_ready)}）" if not outcome.ready else "")
+            + "。",
+            f"结果：{RESULTS_PATH}, refine-logs/results.json, refine-logs/results.csv",
+            f"追踪表：{TRACKER_PATH}",
+            f"产出清单：{MANIFEST_PATH}",
+            f"下一步：{next_step(state, outcome, language)}",
+        ]
+        return "\n".join(lines) + "\n"
     lines = [
         f"bridge: {state.plan.title} — stage {state.stage.value}",
         f"Scripts: {scripts}.",
@@ -80,13 +130,13 @@ def handoff_summary(state: PipelineState) -> str:
         f"{state.gpu_hours_used:.2f} GPU-hours used.",
         f"Must-run completed: {outcome.must_done}/{outcome.must_total}; "
         f"nice-to-have completed: {outcome.nice_done}/{outcome.nice_total}.",
-        _main_sentence(state),
+        _main_sentence(state, zh),
         f"Ready for the review loop: {'YES' if outcome.ready else 'NO'}"
         + (f" ({'; '.join(outcome.not_ready)})" if not outcome.ready else "")
         + ".",
         f"Results: {RESULTS_PATH}, refine-logs/results.json, refine-logs/results.csv",
         f"Tracker: {TRACKER_PATH}",
         f"Manifest: {MANIFEST_PATH}",
-        f"Next step: {next_step(state, outcome, 'en')}",
+        f"Next step: {next_step(state, outcome, language)}",
     ]
     return "\n".join(lines) + "\n"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bridge.machine.fold import PipelineState
 
-__all__ = ["stamp", "t"]
+__all__ = ["language_of", "stamp", "t"]
 
 _WORDS: dict[str, tuple[str, str]] = {
     "tracker_title": ("Experiment Tracker", "实验追踪表"),
@@ -40,3 +40,17 @@ def stamp(state: PipelineState, language: str) -> str:
         return t("empty_log", language)
     at = state.last_content_at.strftime("%Y-%m-%d %H:%M:%S UTC")
     return t("generated", language).format(seq=state.last_content_seq, at=at)
+
+
+def language_of(state: PipelineState) -> str:
+    """
+    The language projections and the console are written in: the ``language`` option recorded
+    with the plan when it is ``en`` or ``zh``, else (``auto``, the default) the language
+    detected in the plan. A log recorded before ``auto`` existed holds ``en`` and stays English.
+    """
+    if state.plan is None:
+        return "en"
+    chosen = state.plan.options.get("language", "auto")
+    if chosen in ("en", "zh"):
+        return chosen
+    return "zh" if state.plan.language == "zh" else "en"

@@ -48,24 +48,27 @@ def status_word(run: RunView) -> str:
     return STATUS_WORDS[run.state]
 
 
-def _notes(run: RunView) -> str:
+def _notes(run: RunView, language: str) -> str:
     spec = run.spec
+    zh = language == "zh"
     parts: list[str] = []
     if spec.seed is not None and f"seed {spec.seed}" not in spec.notes:
-        parts.append(f"seed {spec.seed}")
+        parts.append(f"种子 {spec.seed}" if zh else f"seed {spec.seed}")
     attempt = run.current
     if attempt is not None:
         where = ",".join(slot.label() for slot in attempt.slots) or attempt.backend
-        parts.append(f"attempt {attempt.number} on {where}")
+        parts.append(
+            f"第 {attempt.number} 次尝试，{where}" if zh else f"attempt {attempt.number} on {where}"
+        )
         if attempt.exit_code is not None:
-            parts.append(f"exit {attempt.exit_code}")
+            parts.append(f"退出码 {attempt.exit_code}" if zh else f"exit {attempt.exit_code}")
         if attempt.overdue:
-            parts.append("OVERDUE")
+            parts.append("超时预警 OVERDUE" if zh else "OVERDUE")
     if run.reason and run.state is not RunState.SUCCEEDED:
         parts.append(run.reason)
     if spec.notes:
         parts.append(spec.notes)
-    return "; ".join(parts)
+    return ("；" if zh else "; ").join(parts)
 
 
 def render(state: PipelineState, language: str = "en") -> str:
@@ -83,7 +86,7 @@ def render(state: PipelineState, language: str = "en") -> str:
             ", ".join(run.spec.metrics),
             "MUST" if run.spec.priority == "must" else "NICE",
             status_word(run),
-            _notes(run),
+            _notes(run, language),
         )
         for run in state.runs.values()
     ]

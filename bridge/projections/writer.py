@@ -35,6 +35,7 @@ from bridge.projections import (
     results_data,
     tracker,
 )
+from bridge.projections.text import language_of
 
 __all__ = [
     "DEFAULT_PROJECTIONS",
@@ -142,15 +143,6 @@ def atomic_write(path: Path, text: str | bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-
-
-def language_of(state: PipelineState) -> str:
-    """
-    The language projections are written in (the ``language`` option recorded with the plan).
-    """
-    if state.plan is None:
-        return "en"
-    return state.plan.options.get("language", "en")
 
 
 def _file_sha(path: Path) -> str | None:

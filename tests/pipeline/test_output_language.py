@@ -1,0 +1,56 @@
+"""
+Language follows the plan: a plan written in Chinese gives Chinese projections and a Chinese
+handoff summary unless ``language`` says otherwise (issue 14, item 7).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bridge.machine.stages import Stage
+from bridge.pipeline import Bridge
+from tests.pipeline.conftest import Run, write_project
+
+CHINESE_PREFACE = """\
+> 本实验计划检验一个小脚本能否按计划完成每一次运行，并记录每次运行的结果与证据。
+> 所有运行都在本地执行，结果写入追踪表与结果文件，供后续评审循环使用。
+
+"""
+
+
+def _chinese_project(root: Path, language: str = "") -> Path:
+    write_project(
+        root,
+        [Run(id="S1", milestone="M0"), Run(id="R1", milestone="M1")],
+        bridge="max_parallel = 2\ncode_review = false"
+        + (f'\nlanguage = "{language}"' if language else ""),
+    )
+    plan = root / "refine-logs" / "EXPERIMENT_PLAN.md"
+    head, _, rest = plan.read_text().partition("\n")
+    plan.write_text(head + "\n\n" + CHINESE_PREFACE * 3 + rest)
+    return root
+
+
+def test_a_chinese_plan_gives_chinese_outputs(project: Path) -> None:
+    """No ``language`` set: the detected Chinese plan gives Chinese results, tracker notes and
+    handoff summary; machine-read headers stay as they are."""
+    _chinese_project(project)
+    bridge = Bridge(project)
+    assert bridge.run() is Stage.COLLECTED
+    results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text()
+    tracker = (project / "refine-logs" / "EXPERIMENT_TRACKER.md").read_text()
+    summary = bridge.summary()
+    assert "下一步" in results
+    assert "第 1 次尝试" in tracker and "attempt 1 on" not in tracker
+    assert "| Run ID |" in tracker  # the machine-read header is never translated
+    assert "必须运行完成：2/2" in summary and "Next step" not in summary
+
+
+def test_language_setting_wins_over_the_plan(project: Path) -> None:
+    """``language = "en"`` keeps a Chinese plan's outputs English."""
+    _chinese_project(project, language="en")
+    bridge = Bridge(project)
+    assert bridge.run() is Stage.COLLECTED
+    tracker = (project / "refine-logs" / "EXPERIMENT_TRACKER.md").read_text()
+    assert "attempt 1 on" in tracker
+    assert "Must-run completed: 2/2" in bridge.summary()
