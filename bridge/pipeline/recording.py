@@ -16,6 +16,7 @@ from bridge.events.secrets import redact
 from bridge.machine.fold import PipelineState
 from bridge.machine.ports import ProposedRun
 from bridge.plan import LoadedProject, match_system, render_argv
+from bridge.plan.hyperparams import setup_hyperparameters
 
 __all__ = [
     "approval_summary",
@@ -142,16 +143,13 @@ def _option_names(options: Any) -> list[str]:
 
 def setup_params(project: LoadedProject) -> dict[str, tuple[str, ...]]:
     """
-    Per block, the hyperparameter names its setup text names (``lr = 0.1``, ``--epochs``).
+    Per block, the hyperparameter names its setup text names with a value: ``lr = 0.1``,
+    ``--epochs``, and prose ("learning rate 0.1", "3 epochs"; :mod:`bridge.plan.hyperparams`).
     """
-    import re
-
-    found: dict[str, tuple[str, ...]] = {}
-    for block in project.plan.blocks:
-        names = re.findall(r"(?:--)?\b([a-z][a-z0-9_]{1,30})\s*(?:=|:)\s*[-+0-9.e]+", block.setup)
-        flags = re.findall(r"--([a-z][a-z0-9_-]{1,30})", block.setup)
-        found[block.id] = tuple(dict.fromkeys([*names, *flags]))
-    return found
+    return {
+        block.id: tuple(h.name for h in setup_hyperparameters(block.setup))
+        for block in project.plan.blocks
+    }
 
 
 def plan_excerpt(project: LoadedProject) -> str:

@@ -18,9 +18,18 @@ with the hyperparameters the plan's setup text names. Every finding carries a st
 ``outputs.undeclared`` (NON-BLOCKING)
     the script writes no JSON or CSV (no ``json.dump``, ``csv.writer``, ``.to_csv``, no ``.json``
     or ``.csv`` path) and the command names none.
+``eval.model_labels`` (NON-BLOCKING)
+    evaluation may score against another model's outputs instead of ground truth: a labels-like
+    option, variable or command argument (``labels``, ``gold``, ``targets``, ``y_true``,
+    ``references``…) is given a teacher's, pseudo-labels' or predictions' file or value. Named
+    with file and line.
 
 Hyperparameter and seed misses are NON-BLOCKING on purpose: the names come from free text in the
-plan, so a miss may be a naming mismatch; the reviewer (or a person) judges. A missing script is
+plan, so a miss may be a naming mismatch; the reviewer (or a person) judges. A hyperparameter
+counts as configurable under any of its usual spellings (``learning_rate`` by ``--lr``; see
+:mod:`bridge.plan.hyperparams`). The ground-truth check is a heuristic over names, so it is
+NON-BLOCKING too: scoring a student against its teacher is sometimes the point (distillation
+fidelity), and only a person can tell. A missing script is
 BLOCKING because the run cannot start at all.
 """
 
@@ -34,6 +43,7 @@ from pathlib import Path
 import attrs
 
 from bridge.machine.ports import Finding, Severity
+from bridge.plan.hyperparams import spellings_of
 
 __all__ = [
     "EntryPoint",
@@ -48,6 +58,17 @@ _MAX_MODULES = 64  # bound on project modules followed through imports from one 
 _OUTPUT_CALLS = frozenset({"dump", "writer", "DictWriter", "to_csv", "to_json", "savetxt"})
 _OUTPUT_SUFFIXES = (".json", ".jsonl", ".csv")
 _PYTHON = re.compile(r"^(python|python3(\.\d+)?|py)$")
+# A name in the role of ground truth, and a source that is some model's output.
+_TRUTH_ROLE = re.compile(
+    r"(?:^|_)(?:labels?|gold|ground_?truth|gt|targets?|references?|refs?|answers?|y_true|truth)"
+    r"(?:$|_)"
+)
+_MODEL_SOURCE = re.compile(
+    r"teacher|pseudo[_-]?labels?|silver|distill|predictions?|(?:^|[_/.-])preds?(?:$|[_/.-])"
+    r"|model[_-]?outputs?|generated",
+    re.IGNORECASE,
+)
+_MODEL_NAME = re.compile(r"teacher|pseudo[_-]?labels?|silver|distill", re.IGNORECASE)
 
 
 def normalise_name(name: str) -> str:
@@ -86,10 +107,13 @@ class ScriptFacts:
         writes_tabular: True when the code writes JSON or CSV.
         syntax_error: ``file:line: message`` when a file does not parse, else ``""``.
         syntax_line: the line of that syntax error, if any.
+        model_labels: ``(file, line, code)`` where a labels-like name takes another model's
+            outputs (the ``eval.model_labels`` heuristic).
     """
 
     options: frozenset[str]
     writes_tabular: bool
+    model_labels: tuple[tuple[str, int, str], ...] = ()
     syntax_error: str = ""
     syntax_line: int | None = None
 
@@ -154,6 +178,7 @@ def read_script(path: Path, project: Path) -> ScriptFacts:
     """
     options: set[str] = set()
     writes = False
+    model_labels: list[tuple[str, int, str]] = []
     seen: set[Path] = set()
     queue = [path]
     while queue and len(seen) < _MAX_MODULES:
@@ -174,8 +199,12 @@ def read_script(path: Path, project: Path) -> ScriptFacts:
             )
         options |= _options(tree)
         writes = writes or _writes_tabular(tree)
+        shown = _show(current, project)
+        model_labels.extend((shown, line, code) for line, code in _model_labels(tree))
         queue.extend(_local_imports(tree, current.parent, (path.parent, project)))
-    return ScriptFacts(options=frozenset(options), writes_tabular=writes)
+    return ScriptFacts(
+        options=frozenset(options), writes_tabular=writes, model_labels=tuple(model_labels)
+    )
 
 
 def _show(path: Path, root: Path) -> str:
@@ -202,6 +231,94 @@ def _options(tree: ast.AST) -> set[str]:
             if keyword.arg == "dest" and isinstance(keyword.value, ast.Constant):
                 found.add(normalise_name(str(keyword.value.value)))
     found.discard("")
+    return found
+
+
+def _truth_role(name: str) -> bool:
+    return _TRUTH_ROLE.search(normalise_name(name)) is not None
+
+
+def _strings(node: ast.AST) -> list[str]:
+    return [
+        n.value for n in ast.walk(node) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+    ]
+
+
+def _names(node: ast.AST) -> list[str]:
+    found = []
+    for n in ast.walk(node):
+        if isinstance(n, ast.Name):
+            found.append(n.id)
+        elif isinstance(n, ast.Attribute):
+            found.append(n.attr)
+    return found
+
+
+def _target_names(node: ast.AST) -> list[str]:
+    if isinstance(node, ast.Name):
+        return [node.id]
+    if isinstance(node, ast.Attribute):
+        return [node.attr]
+    if isinstance(node, ast.Tuple | ast.List):
+        return [name for elt in node.elts for name in _target_names(elt)]
+    return []
+
+
+def _model_labels(tree: ast.AST) -> Iterable[tuple[int, str]]:
+    """
+    Lines where a name in the role of ground truth is fed another model's outputs.
+
+    Three shapes: an argparse option whose name or ``dest`` is labels-like with a default
+    path that is a teacher's, pseudo-labels' or predictions' file (or whose own name says
+    ``--teacher-labels``); an assignment to a labels-like name from a teacher or pseudo-label
+    value or path.
+    """
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            if name != "add_argument":
+                continue
+            flags = [
+                a.value
+                for a in node.args
+                if isinstance(a, ast.Constant) and isinstance(a.value, str)
+            ]
+            defaults = [k.value for k in node.keywords if k.arg == "default"]
+            for flag in flags:
+                own = normalise_name(flag)
+                if not _truth_role(own):
+                    continue
+                if _MODEL_NAME.search(own) or any(
+                    _MODEL_SOURCE.search(s) for d in defaults for s in _strings(d)
+                ):
+                    yield node.lineno, ast.unparse(node)[:120]
+                    break
+        elif isinstance(node, ast.Assign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            named = [n for t in targets for n in _target_names(t) if _truth_role(n)]
+            if not named or node.value is None:
+                continue
+            value = node.value
+            if any(_MODEL_NAME.search(n) for n in _names(value)) or any(
+                _MODEL_SOURCE.search(s) for s in _strings(value)
+            ):
+                yield node.lineno, f"{named[0]} = {ast.unparse(value)[:80]}"
+
+
+def _argv_model_labels(argv: Sequence[str]) -> list[str]:
+    """
+    Command arguments that hand a labels-like option another model's outputs:
+    ``--labels out/teacher_preds.jsonl`` or ``--gold=pseudo_labels.json``.
+    """
+    found = []
+    for i, arg in enumerate(argv):
+        if not arg.startswith("-"):
+            continue
+        flag, _, inline = arg.partition("=")
+        value = inline or (argv[i + 1] if i + 1 < len(argv) else "")
+        if _truth_role(flag) and value and _MODEL_SOURCE.search(value):
+            found.append(f"{flag} {value}")
     return found
 
 
@@ -336,6 +453,21 @@ def check_commands(
                     check="seed.uncontrolled",
                 )
             )
+        hits: list[tuple[str, int | None, str]] = list(facts.model_labels)
+        hits += [(shown, None, f"the command passes {text}") for text in _argv_model_labels(argv)]
+        for file, line, code in hits:
+            where = f"{file}:{line}" if line else file
+            findings.append(
+                Finding(
+                    severity=Severity.NON_BLOCKING,
+                    message=f"{run_id}: evaluation may score against another model's outputs, "
+                    f"not ground truth ({where}: {code}); check that the labels come from the "
+                    "data set",
+                    file=file,
+                    line=line,
+                    check="eval.model_labels",
+                )
+            )
         if not facts.writes_tabular and not any(
             arg.lower().endswith(_OUTPUT_SUFFIXES) for arg in argv
         ):
@@ -349,9 +481,7 @@ def check_commands(
                 )
             )
     for block_id in sorted(setup_params):
-        missing = [
-            name for name in setup_params[block_id] if normalise_name(name) not in all_options
-        ]
+        missing = [name for name in setup_params[block_id] if not spellings_of(name) & all_options]
         if missing:
             findings.append(
                 Finding(

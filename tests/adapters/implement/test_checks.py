@@ -135,3 +135,84 @@ class TestCheckCommands:
         """A command without Python code is noted, not blocked."""
         (finding,) = _checks(tmp_path, {"R1": ("bash", "run.sh")})
         assert (finding.check, finding.severity) == ("entry.unknown", Severity.NON_BLOCKING)
+
+
+SCORE_AGAINST_TEACHER = """\
+import argparse
+import json
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--seed", type=int, default=0)
+parser.add_argument("--labels", default="outputs/teacher_predictions.jsonl")
+args = parser.parse_args()
+preds = [json.loads(line) for line in open("outputs/student.jsonl")]
+gold = [json.loads(line) for line in open(args.labels)]
+json.dump({"acc": sum(p == g for p, g in zip(preds, gold)) / len(gold)}, open("m.json", "w"))
+"""
+
+SCORE_AGAINST_DATA = """\
+import argparse
+import json
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--seed", type=int, default=0)
+parser.add_argument("--labels", default="data/test_labels.jsonl")
+args = parser.parse_args()
+predictions = [json.loads(line) for line in open("outputs/predictions.jsonl")]
+labels = [json.loads(line)["label"] for line in open(args.labels)]
+json.dump({"acc": sum(p == g for p, g in zip(predictions, labels))}, open("m.json", "w"))
+"""
+
+
+class TestProseHyperparameters:
+    def test_prose_settings_are_checked_under_their_usual_spellings(self, tmp_path):
+        """'learning rate 0.1, 3 epochs, batch size 64': --lr covers the learning rate, and
+        the epochs the script cannot set are named (the plan's prose, not only key=value)."""
+        from bridge.pipeline.recording import setup_hyperparameters
+
+        (tmp_path / "train.py").write_text(GOOD)
+        names = tuple(
+            h.name for h in setup_hyperparameters("learning rate 0.1, 3 epochs, batch size 64")
+        )
+        assert names == ("learning_rate", "epochs", "batch_size")
+        findings = _checks(tmp_path, {"R001": ("python", "train.py")}, {"B1": names})
+        missing = [f for f in findings if f.check == "params.missing"]
+        assert len(missing) == 1 and missing[0].message.endswith(": epochs")
+
+
+class TestGroundTruth:
+    def test_labels_from_a_teacher_file_are_named_with_file_and_line(self, tmp_path):
+        """An evaluation whose labels default to a teacher's predictions is reported once, at
+        the line that declares the option."""
+        (tmp_path / "eval.py").write_text(SCORE_AGAINST_TEACHER)
+        findings = _checks(tmp_path, {"R001": ("python", "eval.py")})
+        hits = [f for f in findings if f.check == "eval.model_labels"]
+        assert [(f.file, f.line) for f in hits] == [("eval.py", 6)]
+        assert hits[0].severity is Severity.NON_BLOCKING
+        assert "teacher_predictions" in hits[0].message and "R001" in hits[0].message
+
+    def test_labels_from_the_data_set_are_fine(self, tmp_path):
+        """Predictions compared with the data set's labels give no ground-truth finding."""
+        (tmp_path / "eval.py").write_text(SCORE_AGAINST_DATA)
+        findings = _checks(tmp_path, {"R001": ("python", "eval.py")})
+        assert [f for f in findings if f.check == "eval.model_labels"] == []
+
+    def test_command_handing_labels_a_pseudo_label_file(self, tmp_path):
+        """``--gold pseudo_labels.json`` in the command is reported against the script."""
+        (tmp_path / "eval.py").write_text(SCORE_AGAINST_DATA)
+        findings = _checks(
+            tmp_path, {"R002": ("python", "eval.py", "--labels", "runs/pseudo_labels.json")}
+        )
+        hits = [f for f in findings if f.check == "eval.model_labels"]
+        assert len(hits) == 1 and hits[0].file == "eval.py" and hits[0].line is None
+        assert "--labels runs/pseudo_labels.json" in hits[0].message
+
+    def test_assignment_from_a_teacher_model(self, tmp_path):
+        """``y_true = teacher.predict(x)`` is reported at its line."""
+        (tmp_path / "eval.py").write_text(
+            "import json\nteacher = load()\ny_true = teacher.predict(x)\n"
+            "json.dump({}, open('m.json', 'w'))\nseed = 0\n"
+        )
+        findings = _checks(tmp_path, {"R001": ("python", "eval.py", "--seed", "1")})
+        hits = [f for f in findings if f.check == "eval.model_labels"]
+        assert [(f.file, f.line) for f in hits] == [("eval.py", 3)]
