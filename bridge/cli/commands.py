@@ -20,6 +20,7 @@ from rich.console import Console
 from rich.table import Table
 
 from bridge.errors import BridgeError, ConfigError, InputError, LockedError, UnknownRunError
+from bridge.events.secrets import redact
 from bridge.machine.stages import RunState, Stage
 from bridge.pipeline import Bridge, audit
 
@@ -78,6 +79,7 @@ def _configure_logging(project: Path, verbose: bool) -> None:
 
     class _Tee:
         def msg(self, message: str) -> None:
+            message = redact(message)  # bridge's credentials never reach a log line
             handle.write(message + "\n")
             handle.flush()
             if verbose:
@@ -527,7 +529,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputError as exc:
         if args.debug:
             raise
-        errors.print(f"bridge: error: {exc}", markup=False)
+        errors.print(f"bridge: error: {redact(str(exc))}", markup=False)
         return EXIT_INPUT
     except LockedError as exc:
         if args.debug:
@@ -537,7 +539,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BridgeError as exc:
         if args.debug:
             raise
-        errors.print(f"bridge: {type(exc).__name__}: {exc}", markup=False)
+        errors.print(f"bridge: {type(exc).__name__}: {redact(str(exc))}", markup=False)
         return EXIT_FAILURE
     except OSError as exc:
         # A path the user named that cannot be written or read (--out on a file, a read-only

@@ -28,7 +28,7 @@ import orjson
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
 from bridge.errors import IntegrityError, SecretError
-from bridge.events.secrets import SECRET_VALUE, VALUE_PREFIXES
+from bridge.events.secrets import SECRET_VALUE, VALUE_PREFIXES, redact_known
 from bridge.events.types import EVENT_TYPES, Event
 
 __all__ = [
@@ -444,9 +444,17 @@ def check_no_secrets(tag: str, text: str, *, names_may_be_secret: bool = True) -
         )
 
 
+# A JSON-escaped NUL (\u0000) not itself preceded by an escaped backslash.
+_JSON_NUL = re.compile(r"(?<!\\)((?:\\\\)*)\\u0000")
+
+
 def encode(evt: Event) -> tuple[str, int, str]:
     """
     Encode an event as ``(type tag, schema version, canonical JSON data)``.
+
+    Registered secret values (:func:`bridge.events.secrets.register_secret_values`) are replaced
+    by ``[redacted]`` and NUL characters by U+FFFD in the data, so the stored event may differ
+    from ``evt`` there; decode the data to get what the log holds.
 
     Raises:
         TypeError: not a registered event.
@@ -462,6 +470,11 @@ def encode(evt: Event) -> tuple[str, int, str]:
         text = orjson.dumps(unstructure(evt), default=_default, option=_SORTED).decode()
     except TypeError as exc:  # orjson reports unsupported types as TypeError
         raise ValueError(str(exc)) from exc
+    # A value read from a *_env variable is replaced wherever it sits (any field, any shape):
+    # once in the hash-chained log it could never be removed.
+    text = redact_known(text)
+    if "\\u0000" in text:  # a NUL, as JSON escapes it: nothing bridge writes may carry one
+        text = _JSON_NUL.sub(r"\1\\ufffd", text)
     check_no_secrets(tag, text, names_may_be_secret=_NAMES_MAY_BE_SECRET[tag])
     return tag, version, text
 

@@ -219,7 +219,9 @@ class InMemoryEventStore:
             )
         at = self._clock().isoformat()
         prev = self._rows[-1].hash if self._rows else GENESIS_HASH
-        for evt, (tag, schema, data) in zip(events, encoded, strict=True):
+        for tag, schema, data in encoded:
+            # What the log holds: encoding redacts registered secrets and replaces NULs.
+            evt = codec.decode(tag, schema, data)
             version += 1
             seq = len(self._rows) + 1
             digest = chain_hash(prev, seq, stream, version, tag, schema, at, causation,

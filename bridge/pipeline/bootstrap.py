@@ -20,6 +20,7 @@ from bridge.adapters.notify import build_notifier
 from bridge.adapters.review.config import build_reviewer
 from bridge.errors import ConfigError
 from bridge.machine.ports import AblationPlanner, Backend, Implementer, Notifier, Reviewer
+from bridge.pipeline.credentials import credential_variables
 from bridge.plan import BUILTIN_PLACEHOLDERS, LoadedProject
 
 __all__ = [
@@ -67,7 +68,9 @@ def make_backend(project: LoadedProject) -> Backend:
                 setting="backends.local.cpu_slots",
                 file=_config_file(project),
             )
-        return LocalBackend(project.root, cpu_slots=cpu_slots)
+        return LocalBackend(
+            project.root, cpu_slots=cpu_slots, withheld_env=credential_variables(project)
+        )
     remote = tables.get(name)
     if remote is None:
         raise ConfigError(

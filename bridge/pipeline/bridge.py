@@ -25,6 +25,7 @@ from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.ports import AblationPlanner, Backend, Gate, Implementer, Notifier, Reviewer
 from bridge.machine.stages import TERMINAL_RUN_STATES, RunState, Stage
 from bridge.pipeline import bootstrap
+from bridge.pipeline.credentials import register_credentials
 from bridge.pipeline.session import Session, Step
 from bridge.pipeline.steps import code, deploy, sanity
 from bridge.plan import Plan, load_project
@@ -98,6 +99,9 @@ class Bridge:
     ) -> None:
         self.root = Path(project).resolve() if project else _project_root(plan_or_project)
         self.project = load_project(self.root, overrides=dict(options or {}))
+        # Before anything is recorded: the values of bridge's credential variables are
+        # redacted from every event, log line and file bridge writes from here on.
+        register_credentials(self.project)
         # What bootstrap checks before the first step (not here: `bridge cancel` must work
         # even when, say, the reviewer's key is missing from this shell).
         self._unchecked = {

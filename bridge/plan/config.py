@@ -461,6 +461,36 @@ def _overrides(reader: _Reader, table: Mapping[str, object], dotted: str) -> dic
     return out
 
 
+# C0 controls (NUL among them) and DEL; tab, newline and carriage return are text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _refuse_control_characters(reader: _Reader, value: object, dotted: str) -> None:
+    """
+    Refuse a control character (a NUL, an escape) in any key or string of the file: it would
+    reach commands, the log and bridge's own files, where nothing can read it back.
+
+    Raises:
+        ConfigError: naming the setting and its line, and the character as an escape.
+    """
+    if isinstance(value, dict):
+        for key, item in value.items():
+            name = f"{dotted}.{key}" if dotted else str(key)
+            _refuse_control_characters(reader, key, name)
+            _refuse_control_characters(reader, item, name)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _refuse_control_characters(reader, item, f"{dotted}.{index}")
+    elif isinstance(value, str):
+        found = _CONTROL.search(value)
+        if found is not None:
+            raise reader.error(
+                f"{dotted or 'a key'} holds the control character "
+                f"{found.group()!r}; remove it (only tab and newlines are allowed in text)",
+                dotted,
+            )
+
+
 def load_config(path: Path | None) -> Config:
     """
     Read and validate ``bridge.toml``.
@@ -491,6 +521,7 @@ def load_config(path: Path | None) -> Config:
         ) from None
     lines = _key_lines(text)
     reader = _Reader(path, lines)
+    _refuse_control_characters(reader, data, "")
     reader.keys(data, _TOP, "")
 
     bridge = reader.table(data.get("bridge", {}), "bridge")

@@ -24,13 +24,14 @@ __all__ = ["build_plan", "load_plan", "parse_plan_text", "read_document"]
 _MAX_POINTER_HOPS = 3
 
 
-def read_document(path: Path, display: str) -> Document:
+def read_document(path: Path, display: str, *, replace_nul: bool = False) -> Document:
     """
     Read and lex one Markdown file.
 
     Args:
         path: the file.
         display: the name to use in messages (relative to the project root).
+        replace_nul: read NUL bytes as U+FFFD (see :func:`bridge.plan.text.decode`).
 
     Returns:
         The document.
@@ -42,7 +43,7 @@ def read_document(path: Path, display: str) -> Document:
         data = path.read_bytes()
     except OSError as exc:
         raise PlanError(f"cannot read the file: {exc.strerror or exc}", file=display) from None
-    return Document(decode(data, display), display)
+    return Document(decode(data, display, replace_nul=replace_nul), display)
 
 
 def parse_plan_text(text: str, file: str = "EXPERIMENT_PLAN.md") -> Plan:
@@ -134,7 +135,7 @@ def build_plan(
     warnings: list[PlanWarning] = []
     plan_doc = _follow_pointer(plan, root, warnings) if plan is not None else None
     docs = [
-        read_document(p, _display(p, root)) if p is not None else None
+        read_document(p, _display(p, root), replace_nul=p is tracker) if p is not None else None
         for p in (tracker, proposal, ideas)
     ]
     return _assemble(

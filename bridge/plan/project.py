@@ -114,6 +114,28 @@ def _natural(text: str) -> list[object]:
     return [int(part) if part.isdigit() else part for part in _NATURAL.split(text)]
 
 
+def _check_cwd_inside(root: Path, config: Config) -> None:
+    """
+    ``run.cwd`` is checked lexically when read; here it is resolved, so a symlink inside the
+    project that points outside it cannot make commands run elsewhere.
+
+    Raises:
+        ConfigError: the resolved directory is outside the project (names run.cwd and its line).
+    """
+    if not config.run.cwd:
+        return
+    real_root = root.resolve()
+    target = (real_root / config.run.cwd).resolve()
+    if not target.is_relative_to(real_root):
+        raise ConfigError(
+            f"run.cwd = {config.run.cwd!r} resolves to {target}, outside the project "
+            f"{real_root} (through a symbolic link); commands run inside the project only",
+            setting="run.cwd",
+            file=config.file,
+            line=config.line_of("run.cwd"),
+        )
+
+
 def load_project(
     root: str | Path,
     *,
@@ -145,6 +167,7 @@ def load_project(
     if toml.exists() and not toml.is_file():
         raise ConfigError("bridge.toml exists but is not a file", file=str(toml))
     config = load_config(toml if toml.is_file() else None)
+    _check_cwd_inside(root_path, config)
     options = Options()
     if config.bridge:
         options = apply_options(

@@ -100,13 +100,15 @@ class Table:
         return self.index + 1
 
 
-def decode(data: bytes, file: str) -> str:
+def decode(data: bytes, file: str, *, replace_nul: bool = False) -> str:
     """
     Turn a file's bytes into text with ``\\n`` line endings and no byte-order mark.
 
     Args:
         data: the raw bytes.
         file: the path to name in errors.
+        replace_nul: read NUL bytes as U+FFFD instead of refusing the file (for the tracker,
+            which bridge writes itself: one an older bridge wrote a NUL into must stay readable).
 
     Returns:
         The decoded text.
@@ -115,7 +117,9 @@ def decode(data: bytes, file: str) -> str:
         PlanError: the bytes are binary (contain NUL) or not UTF-8; the message names the line.
     """
     nul = data.find(b"\x00")
-    if nul >= 0:
+    if nul >= 0 and replace_nul:
+        data = data.replace(b"\x00", "\ufffd".encode())
+    elif nul >= 0:
         raise PlanError(
             "this is a binary file, not a Markdown plan (it contains NUL bytes)",
             file=file,

@@ -152,6 +152,16 @@ def _file_sha(path: Path) -> str | None:
         return None
 
 
+def _no_nul(text: str | bytes) -> str | bytes:
+    """
+    Nothing bridge writes holds a NUL (a log written by an older bridge may carry one in a
+    command or a reason): as text it reads as U+FFFD. Bytes (the plot) are left alone.
+    """
+    if isinstance(text, str) and "\x00" in text:
+        return text.replace("\x00", "\ufffd")
+    return text
+
+
 class ProjectionWriter:
     """
     Writes projections of a folded state under a project root.
@@ -171,7 +181,7 @@ class ProjectionWriter:
         No I/O.
         """
         language = language_of(state)
-        rendered = {p.path: p.render(state, language) for p in self.projections}
+        rendered = {p.path: _no_nul(p.render(state, language)) for p in self.projections}
         rendered = {path: text for path, text in rendered.items() if text}
         rendered[MANIFEST_PATH] = manifest.render(state.outputs)
         return rendered
@@ -193,7 +203,7 @@ class ProjectionWriter:
         suffix = stamp_at.strftime("%Y%m%d_%H%M%S") if stamp_at else "00000000_000000"
         written: list[OutputWritten] = []
         for projection in self.projections:
-            text = projection.render(state, language)
+            text = _no_nul(projection.render(state, language))
             if not text:
                 continue
             digest = sha256_text(text)

@@ -135,3 +135,13 @@ class TestRedaction:
 
         assert RunFailed(run_id="R1", attempt_id="a", reason=word).reason == word
         codec.encode(RunPlanned(run_id="R1", params={"model": word}))
+
+
+class TestNothingWrittenHoldsANul:
+    def test_nul_in_free_text_is_stored_as_replacement_character(self) -> None:
+        """A NUL in an event's text is stored as U+FFFD; an escaped backslash-u0000 is kept."""
+        from bridge.events.types import PipelineBlocked
+
+        tag, version, data = codec.encode(PipelineBlocked(reason="a\x00b \\u0000"))
+        assert "\\u0000" not in data.replace("\\\\u0000", "")
+        assert codec.decode(tag, version, data) == PipelineBlocked(reason="a\ufffdb \\u0000")

@@ -45,3 +45,46 @@ class TestRefusals:
         with pytest.raises(PlanError, match="cannot name a run directory") as info:
             load_project(tmp_path)
         assert info.value.line == 5
+
+
+class TestControlCharactersAndEscapes:
+    @pytest.mark.parametrize(
+        ("toml", "setting", "line"),
+        [
+            ('[run]\ncommand = "python train.py --tag a\\u0000b"\n', "run.command", 2),
+            ('[run]\ncwd = "."\nenv = { TAG = "x\\u001by" }\n', "run.env.TAG", 3),
+            ('[bridge]\nmax_parallel = 2\n\n[[runs]]\nid = "R1\\u0000"\n', "runs.0.id", 5),
+        ],
+    )
+    def test_control_character_in_a_config_string(
+        self, tmp_path: Path, toml: str, setting: str, line: int
+    ) -> None:
+        """A NUL or escape in a bridge.toml string is a config error naming the key and line."""
+        (tmp_path / "refine-logs").mkdir()
+        (tmp_path / "refine-logs" / "EXPERIMENT_TRACKER.md").write_text(TRACKER.format(run_id="R1"))
+        (tmp_path / "bridge.toml").write_text(toml)
+        with pytest.raises(ConfigError, match="control character") as info:
+            load_project(tmp_path)
+        assert info.value.setting == setting
+        assert info.value.line == line
+
+    def test_a_tracker_with_a_nul_from_an_older_bridge_still_loads(self, tmp_path: Path) -> None:
+        """bridge's own tracker holding a NUL reads as U+FFFD, not as a binary file."""
+        (tmp_path / "refine-logs").mkdir()
+        text = TRACKER.format(run_id="R1").replace("seed 0", "seed \x000")
+        (tmp_path / "refine-logs" / "EXPERIMENT_TRACKER.md").write_text(text)
+        project = load_project(tmp_path)
+        assert [r.id for r in project.runs] == ["R1"]
+
+    def test_cwd_through_a_symlink_out_of_the_project(self, tmp_path: Path) -> None:
+        """run.cwd is resolved: a link inside the project to a folder outside is refused."""
+        root = tmp_path / "p"
+        (root / "refine-logs").mkdir(parents=True)
+        (root / "refine-logs" / "EXPERIMENT_TRACKER.md").write_text(TRACKER.format(run_id="R1"))
+        (tmp_path / "outside").mkdir()
+        (root / "work").symlink_to(tmp_path / "outside")
+        (root / "bridge.toml").write_text('[run]\ncwd = "work"\n')
+        with pytest.raises(ConfigError, match="outside the project") as info:
+            load_project(root)
+        assert info.value.setting == "run.cwd"
+        assert info.value.line == 2

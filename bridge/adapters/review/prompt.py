@@ -33,6 +33,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from bridge.errors import ReviewError
+from bridge.events.secrets import redact
 from bridge.machine.ports import Finding, ReviewRequest, Severity
 
 __all__ = ["MAX_FILE_CHARS", "build_review_prompt", "parse_review_reply"]
@@ -118,7 +119,8 @@ def build_review_prompt(request: ReviewRequest) -> tuple[str, str]:
         request: what to review. Files are cut to 60,000 characters each and 400,000 in all.
 
     Returns:
-        ``(system, user)``.
+        ``(system, user)``; secrets are redacted from ``user`` (see
+        :func:`bridge.events.secrets.redact`).
     """
     rescue = request.purpose == "rescue"
     system = (_RESCUE if rescue else _CODE_REVIEW) + "\n" + _FORMAT
@@ -138,7 +140,9 @@ def build_review_prompt(request: ReviewRequest) -> tuple[str, str]:
         budget -= len(text)
         files.append(f"## {path}\n```\n{text}\n```")
     sections.append("# Files\n" + ("\n\n".join(files) if files else "(none)"))
-    return system, "\n\n".join(sections) + "\n"
+    # The reviewer is outside: a key written in the plan, the tracker, a file or a log tail
+    # (one of bridge's own credentials, or any credential-shaped value) does not go to it.
+    return system, redact("\n\n".join(sections) + "\n")
 
 
 def _severity(kind: str) -> Severity:

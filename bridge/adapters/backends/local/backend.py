@@ -38,7 +38,7 @@ import shutil
 import signal
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from bridge.adapters.backends.local import procfs
@@ -64,6 +64,7 @@ _CATCHABLE_SIGNALS = frozenset(signal.valid_signals()) - {signal.SIGKILL, signal
 
 _SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
 _CPU_HOST = re.compile(r"local(#[0-9]+)?")
+_PASS_THROUGH = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _TAIL_BYTES = 4096
 _ADOPTED_POLL_SECONDS = 0.1
 
@@ -164,6 +165,8 @@ class LocalBackend:
         kill_grace_seconds: how long ``cancel`` and the timeout wait after SIGTERM before SIGKILL.
         launch_grace_seconds: how long an attempt whose ``launch`` marker exists may go without
             a recorded pid before ``poll`` calls it lost (a crash between marker and launch).
+        withheld_env: variables of bridge's environment that runs do not inherit (the ones
+            bridge reads its own credentials from) unless the run's ``env`` names them.
     """
 
     name = "local"
@@ -178,6 +181,7 @@ class LocalBackend:
         gpu_free_threshold_mib: int = 500,
         kill_grace_seconds: float = 5.0,
         launch_grace_seconds: float = 30.0,
+        withheld_env: frozenset[str] = frozenset(),
     ) -> None:
         if cpu_slots < 1:
             raise BackendError(f"cpu_slots must be at least 1, got {cpu_slots}")
@@ -187,6 +191,7 @@ class LocalBackend:
         self.gpu_free_threshold_mib = gpu_free_threshold_mib
         self.kill_grace_seconds = kill_grace_seconds
         self.launch_grace_seconds = launch_grace_seconds
+        self.withheld_env = withheld_env
         self._probe: GpuProbe = probe if probe is not None else NvidiaSmiProbe()
         self._children: dict[str, int] = {}  # attempt id -> wrapper pid
         # Attempt ids of children whose wrapper the reaper thread has seen exit. Until then a
@@ -248,7 +253,12 @@ class LocalBackend:
                 (then ``exit_code`` 127 is recorded too). Nothing is claimed before these checks.
         """
         attempt_dir = self._attempt_dir(spec.run_id, spec.attempt_id)
-        cwd = self.project_root / spec.cwd
+        cwd = (self.project_root / spec.cwd).resolve()  # resolved: a symlink cannot lead out
+        if not cwd.is_relative_to(self.project_root):
+            raise BackendError(
+                f"working directory {spec.cwd!r} of run {spec.run_id} resolves to {cwd}, "
+                f"outside the project {self.project_root}"
+            )
         if not cwd.is_dir():
             raise BackendError(f"working directory {cwd} of run {spec.run_id} does not exist")
         gpus = self._gpus_of(spec.slots)
@@ -267,7 +277,7 @@ class LocalBackend:
         os.close(fd)
         _write_atomic(attempt_dir / "argv.json", json.dumps(list(spec.argv)) + "\n", durable=False)
         (attempt_dir / "output").mkdir(exist_ok=True)
-        env = dict(os.environ) | dict(spec.env)
+        env = self._environment(spec.env)
         env["CUDA_VISIBLE_DEVICES"] = ",".join(str(gpu) for gpu in gpus)
         # A POSIX shell script, not Python: it starts in about 1 ms, so a run's command starts
         # as soon as its slot is given. The argv reaches it as arguments, never as shell text.
@@ -309,6 +319,18 @@ class LocalBackend:
         _write_atomic(attempt_dir / "pid", f"{pid}\n", durable=False)
         self._watch(spec.attempt_id, pid)
         return self._handle(spec.run_id, spec.attempt_id, str(pid), start)
+
+    def _environment(self, extra: Mapping[str, str]) -> dict[str, str]:
+        """
+        The attempt's environment: bridge's own, less ``withheld_env``, plus the run's ``env``.
+        A value written ``${NAME}`` is bridge's ``NAME`` (unset: empty), so a credential can be
+        handed to a run without writing it into ``bridge.toml`` or the log.
+        """
+        env = {k: v for k, v in os.environ.items() if k not in self.withheld_env}
+        for key, value in extra.items():
+            match = _PASS_THROUGH.fullmatch(value)
+            env[key] = os.environ.get(match.group(1), "") if match else value
+        return env
 
     def poll(self, handle: JobHandle) -> JobState:
         """
