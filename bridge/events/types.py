@@ -389,7 +389,8 @@ class OrphansReported:
 @attrs.frozen(kw_only=True)
 class OutputWritten:
     """
-    A projection file was written: fixed ``path``, its timestamped copy, and its sha256.
+    A projection file was written: fixed ``path``, its sha256, and the timestamped copy kept as
+    a version (``copy`` is ``""`` when only the fixed file was rewritten).
     """
 
     TYPE: ClassVar[str]

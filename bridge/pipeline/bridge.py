@@ -149,13 +149,17 @@ class Bridge:
 
     def advance(self) -> Step:
         """
-        Take exactly one stage transition (running the runs it needs) and return it.
+        Take exactly one stage transition (running the runs it needs) and return it; then keep a
+        timestamped version of every projection whose content changed since its last version.
 
         Raises:
             LockedError: another bridge process is working on this project.
         """
-        with self._session.locked():
-            return self._advance()
+        s = self._session
+        with s.locked():
+            step = self._advance()
+            s.refresh(force=True, version=True)
+            return step
 
     def run(self, until: Stage | None = None) -> Stage:
         """
@@ -184,7 +188,7 @@ class Bridge:
                     or stage is until
                     or (step.before is step.after and stage is not Stage.DEPLOYED)
                 ):
-                    s.refresh(force=True)
+                    s.refresh(force=True, version=True)
                     return stage
 
     def _advance(self) -> Step:

@@ -150,10 +150,12 @@ class Session:
         self.catch_up()
         self.refresh()
 
-    def refresh(self, *, force: bool = False) -> None:
+    def refresh(self, *, force: bool = False, version: bool = False) -> None:
         """
         Rewrite the projections whose content changed (at most every ``REFRESH_EVERY`` seconds
-        unless ``force``), and record what was written.
+        unless ``force``), and record what was written. With ``version`` (where bridge hands the
+        project back: the end of ``run`` and of each ``advance``) a timestamped copy is kept of
+        each file whose content changed since its last version.
         """
         now = time.monotonic()
         if not force and now - self._last_refresh < REFRESH_EVERY:
@@ -164,7 +166,7 @@ class Session:
             # the runs and replace the researcher's tracker with it.
             return
         self._last_refresh = now
-        written = self.writer.refresh(state)
+        written = self.writer.refresh(state, version=version)
         if written:
             self.store.append("bridge", written, None)
             self.catch_up()

@@ -1,5 +1,6 @@
 """
-``MANIFEST.md``: one row for every file bridge wrote, from the ``OutputWritten`` events.
+``MANIFEST.md``: one row for every version bridge kept of a file, from the ``OutputWritten``
+events that name a timestamped copy.
 """
 
 from __future__ import annotations
@@ -11,14 +12,20 @@ from bridge.projections.markdown import table
 
 __all__ = ["HEADER", "render"]
 
-HEADER = ("Timestamp", "Skill", "File", "Stage", "Description")
+HEADER = ("Timestamp", "Skill", "File", "Version", "Stage", "Description")
 
 
 def render(outputs: Sequence[OutputWritten]) -> str:
     """
-    Render the manifest from ``OutputWritten`` events in log order.
+    Render the manifest from ``OutputWritten`` events in log order: one row per version, with
+    the fixed file name and its timestamped copy. Writes of the fixed file that kept no copy
+    are in the log but not here.
 
     The header is machine-read and never translated.
     """
-    body = [(out.timestamp, out.skill, out.copy, out.stage, out.description) for out in outputs]
+    body = [
+        (out.timestamp, out.skill, out.path, out.copy, out.stage, out.description)
+        for out in outputs
+        if out.copy
+    ]
     return "\n".join(["# Manifest", "", table(HEADER, body), ""])

@@ -1,17 +1,22 @@
 """
 The one place projection files are written, applying bridge's output protocol.
 
-For each projection whose rendering changed since it was last recorded:
+Fixed files follow the log: whenever a projection's rendering changed since it was last
+recorded, the fixed ``NAME.ext`` is rewritten atomically (temp file + rename) and an
+``OutputWritten`` event with no copy is returned for the caller to append.
 
-1. write ``NAME_YYYYMMDD_HHMMSS.ext`` (the time of the newest event folded; ``_2``, ``_3`` … when
-   that name is taken), then the fixed ``NAME.ext``, each atomically (temp file + rename);
-2. never delete a timestamped copy;
-3. return an ``OutputWritten`` event per file, which the caller appends to the log;
-4. rewrite ``MANIFEST.md`` from every ``OutputWritten`` (old and new): one row per file written.
+Versions are kept at the points where bridge hands the project back to a person: with
+``version=True`` (the end of ``bridge run`` and of each ``bridge advance`` step), every projection
+whose content differs from its last version gets a timestamped copy ``NAME_YYYYMMDD_HHMMSS.ext``
+(the time of the newest content event folded; ``_2``, ``_3`` … when that name is taken), written
+before the fixed file and recorded by an ``OutputWritten`` naming the copy. Copies are never
+deleted. ``MANIFEST.md`` is rewritten from every ``OutputWritten`` that names a copy: one row per
+version, with the fixed name and the copy.
 
 A file the user had before bridge first wrote it is kept as ``NAME.before-bridge.ext``; a
 researcher's edit of a file bridge wrote is kept as ``NAME.edited.ext`` before it is rewritten.
-Rendering is pure, so rebuilding from the same log gives byte-identical files.
+Rendering is pure and which versions exist is recorded in the log, so rebuilding from the same
+log gives byte-identical fixed files and manifest (a rebuild never adds a version).
 """
 
 from __future__ import annotations
@@ -186,18 +191,25 @@ class ProjectionWriter:
         rendered[MANIFEST_PATH] = manifest.render(state.outputs)
         return rendered
 
-    def refresh(self, state: PipelineState, *, force: bool = False) -> list[OutputWritten]:
+    def refresh(
+        self, state: PipelineState, *, force: bool = False, version: bool = False
+    ) -> list[OutputWritten]:
         """
         Write every projection whose rendering changed; return the events to record.
 
-        With ``force`` the fixed files are rewritten even when unchanged (``bridge rebuild``).
+        With ``version`` a timestamped copy is also kept of every projection whose content
+        differs from its last version. With ``force`` the fixed files are rewritten even when
+        unchanged (``bridge rebuild``).
         """
         language = language_of(state)
         last: dict[str, OutputWritten] = {}
+        versioned: dict[str, str] = {}
         taken: set[str] = set()
         for out in state.outputs:
             last[out.path] = out
-            taken.add(out.copy)
+            if out.copy:
+                versioned[out.path] = out.sha256
+                taken.add(out.copy)
         stamp_at = state.last_content_at
         timestamp = stamp_at.strftime("%Y-%m-%d %H:%M:%S") if stamp_at else ""
         suffix = stamp_at.strftime("%Y%m%d_%H%M%S") if stamp_at else "00000000_000000"
@@ -210,13 +222,17 @@ class ProjectionWriter:
             fixed = self.root / projection.path
             previous = last.get(projection.path)
             self._keep_users_file(fixed, digest, previous.sha256 if previous else None)
-            if previous is not None and previous.sha256 == digest:
+            changed = previous is None or previous.sha256 != digest
+            new_version = version and versioned.get(projection.path) != digest
+            if not changed and not new_version:
                 if force or _file_sha(fixed) != digest:
                     atomic_write(fixed, text)
                 continue
-            copy = self._copy_name(projection.path, suffix, taken)
-            taken.add(copy)
-            atomic_write(self.root / copy, text)
+            copy = ""
+            if new_version:
+                copy = self._copy_name(projection.path, suffix, taken)
+                taken.add(copy)
+                atomic_write(self.root / copy, text)
             atomic_write(fixed, text)
             written.append(
                 OutputWritten(
@@ -267,8 +283,8 @@ class ProjectionWriter:
         """
         Compare the files on disk with what the log says they must be; return the differences.
 
-        Checks each projection's fixed file against its rendering, each recorded timestamped
-        copy against its recorded sha256, and the manifest.
+        Checks each projection's fixed file against its rendering, each recorded version
+        (timestamped copy) against its recorded sha256, and the manifest.
         """
         found: list[Drift] = []
         for path, text in self.render_all(state).items():
@@ -278,6 +294,8 @@ class ProjectionWriter:
             elif on_disk != sha256_text(text):
                 found.append(Drift(path=path, kind="modified", detail="differs from the log"))
         for out in state.outputs:
+            if not out.copy:
+                continue
             on_disk = _file_sha(self.root / out.copy)
             if on_disk is None:
                 found.append(Drift(path=out.copy, kind="missing"))

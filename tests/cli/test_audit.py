@@ -26,7 +26,7 @@ def project(tmp_path: Path) -> Path:
     store.append("run:R001", [RunPlanned(run_id="R001", milestone="M0", system="a | b")], 0)
     store.append("run:R002", [RunPlanned(run_id="R002", milestone="M1", seed=3)], 0)
     writer = ProjectionWriter(tmp_path)
-    store.append("bridge", writer.refresh(fold(store.read())), None)
+    store.append("bridge", writer.refresh(fold(store.read()), version=True), None)
     store.append("bridge", [StageEntered(stage="IMPLEMENTED", trigger="implement")], None)
     store.append(
         "run:R001",
@@ -34,6 +34,7 @@ def project(tmp_path: Path) -> Path:
         1,
     )
     store.append("bridge", writer.refresh(fold(store.read())), None)
+    store.append("bridge", writer.refresh(fold(store.read()), version=True), None)
     store.close()
     return tmp_path
 
@@ -78,14 +79,24 @@ class TestAuditCommands:
         assert (tracker.read_bytes(), manifest.read_bytes()) == before
         assert main(["verify", "--project", str(project)]) == 0
 
-    def test_timestamped_copies_are_kept(self, project: Path) -> None:
-        """Each write left a timestamped copy; the manifest lists each of them."""
+    def test_a_version_is_kept_only_when_asked_and_changed(self, project: Path) -> None:
+        """Two versioned refreshes of different content left two copies; the plain refresh
+        between them left none; the manifest lists each version with its fixed name."""
         copies = sorted((project / "refine-logs").glob("EXPERIMENT_TRACKER_*.md"))
         assert len(copies) == 2
         manifest = (project / "MANIFEST.md").read_text()
-        assert "| Timestamp | Skill | File | Stage | Description |" in manifest
+        assert "| Timestamp | Skill | File | Version | Stage | Description |" in manifest
         for copy in copies:
-            assert f"refine-logs/{copy.name}" in manifest
+            assert f"| refine-logs/EXPERIMENT_TRACKER.md | refine-logs/{copy.name} |" in manifest
+
+    def test_an_unchanged_file_gets_no_new_version(self, project: Path) -> None:
+        """Versioning again with nothing changed writes no copy and records nothing."""
+        store = SQLiteEventStore(db_path(project))
+        try:
+            assert ProjectionWriter(project).refresh(fold(store.read()), version=True) == []
+        finally:
+            store.close()
+        assert len(list((project / "refine-logs").glob("EXPERIMENT_TRACKER_*.md"))) == 2
 
     def test_replay_shows_the_past(self, project: Path, tmp_path: Path) -> None:
         """replay --at 3 writes the tracker as it was before R001 was submitted."""

@@ -44,6 +44,16 @@ def quickstart(tmp_path: Path) -> Path:
     return target
 
 
+def _versions(project: Path) -> dict[str, list[str]]:
+    """The timestamped copies in the project, by the fixed file they are versions of."""
+    found: dict[str, list[str]] = {}
+    for path in sorted(project.rglob("*")):
+        match = re.fullmatch(r"(.+)_\d{8}_\d{6}(?:_\d+)?(\.\w+)", path.name)
+        if match and ".bridge" not in path.parts and "runs" not in path.parts:
+            found.setdefault(match.group(1) + match.group(2), []).append(path.name)
+    return found
+
+
 class TestQuickstartEndToEnd:
     def test_run_collects_verifies_and_rebuilds(self, quickstart: Path) -> None:
         """bridge run reaches COLLECTED with every run DONE; verify passes; rebuild is exact."""
@@ -55,6 +65,8 @@ class TestQuickstartEndToEnd:
         assert len(rows) == 20
         assert all("| DONE |" in row for row in rows), rows
         assert (quickstart / "refine-logs" / "EXPERIMENT_TRACKER.before-bridge.md").exists()
+        copies = _versions(quickstart)
+        assert copies and all(len(names) == 1 for names in copies.values()), copies
         status = bridge("status", "--json", "--project", str(quickstart))
         assert '"stage": "COLLECTED"' in status.stdout
         assert bridge("verify", "--project", str(quickstart)).returncode == 0
@@ -76,6 +88,7 @@ class TestQuickstartEndToEnd:
         assert again.returncode == 0
         log = bridge("log", "--json", "--project", str(quickstart)).stdout
         assert log.count('"type": "run.started"') == 20  # nothing ran twice
+        assert _versions(quickstart) == copies  # nothing changed, so no new version
 
     def test_auto_deploy_off_waits_for_approval(self, quickstart: Path) -> None:
         """With auto_deploy=false, run stops with exit 3; approve then run finishes."""
