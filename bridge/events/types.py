@@ -220,6 +220,8 @@ class ImplementationRecorded:
 class CodeReviewed:
     """
     A reviewer judged the code (``round`` 1 is the first review, 2 the re-review after a fix).
+    ``unavailable`` is why the configured reviewer could not answer when the local checklist
+    stood in for it (then ``local_only`` is True).
     """
 
     TYPE: ClassVar[str]
@@ -232,6 +234,7 @@ class CodeReviewed:
     model: str = ""
     round: int = 1
     skipped: bool = False
+    unavailable: str = attrs.field(default="", converter=redact)
 
 
 @event("approval.requested")

@@ -362,6 +362,8 @@ class Review:
     A reviewer's answer: findings split by severity, the raw text, and who produced it.
 
     ``local_only`` is True for the local checklist reviewer; its review is marked ``[local-only]``.
+    ``unavailable`` says why a configured reviewer could not answer, when the local checklist
+    answered in its place (``[reviewer] on_unavailable = "local-only"``).
     """
 
     reviewer: str
@@ -369,6 +371,7 @@ class Review:
     text: str
     local_only: bool = False
     model: str = ""
+    unavailable: str = ""
 
     @property
     def blocking(self) -> tuple[Finding, ...]:

@@ -15,7 +15,7 @@ from bridge.machine.fold import PipelineState
 from bridge.projections.markdown import table
 from bridge.projections.text import stamp
 
-__all__ = ["FINDING_HEADER", "render"]
+__all__ = ["FINDING_HEADER", "render", "unavailable_note"]
 
 FINDING_HEADER = ("Severity", "Check", "File", "Message")
 
@@ -37,6 +37,26 @@ _WORDS: dict[str, tuple[str, str]] = {
 def _t(key: str, language: str) -> str:
     english, chinese = _WORDS[key]
     return chinese if language == "zh" else english
+
+
+def unavailable_note(state: PipelineState, language: str = "en") -> str:
+    """
+    One line saying the configured reviewer could not be reached and the local checklist stood
+    in (``[local-only]``), from the latest review; ``""`` when that did not happen.
+    """
+    latest = state.reviews[-1] if state.reviews else None
+    return _unavailable(latest.unavailable, language) if latest is not None else ""
+
+
+def _unavailable(reason: str, language: str) -> str:
+    if not reason:
+        return ""
+    if language == "zh":
+        return f"[local-only] 配置的评审者无法连接（{reason}）；改由本地检查清单评审代码。"
+    return (
+        f"[local-only] The configured reviewer could not be reached ({reason}); "
+        "the local checklist reviewed the code instead."
+    )
 
 
 def _findings(findings: Sequence[Finding], language: str) -> list[str]:
@@ -94,6 +114,8 @@ def render(state: PipelineState, language: str = "en") -> str:
             lines.extend([f"{head}: {_t('skipped', language)}", "", review.text, ""])
             continue
         lines.extend([f"{head}: {_count(review.findings, language)}", ""])
+        if review.unavailable:
+            lines.extend([_unavailable(review.unavailable, language), ""])
         lines.extend(_findings(review.findings, language))
     for number, rescue in enumerate(state.rescues, start=1):
         lines.extend(

@@ -16,6 +16,7 @@ from bridge.machine.judge import EvaluationType, MainResult, claim_scope
 from bridge.machine.stages import RunState, Stage
 from bridge.plan.criteria import Criterion
 from bridge.projections import plot
+from bridge.projections.code_review import unavailable_note
 from bridge.projections.markdown import table
 from bridge.projections.outcome import BlockResult, Outcome, evaluate, key_value
 from bridge.projections.text import stamp
@@ -226,6 +227,7 @@ def render(state: PipelineState, language: str = "en") -> str:
         f"- **{_t('date', language)}:** {date}",
         f"- **{_t('plan', language)}:** `{plan.plan_path}` (sha256 `{plan.plan_sha256[:12]}`)",
         f"- **{_t('stage', language)}:** `{state.stage.value}`",
+        *([f"- {note}"] if (note := unavailable_note(state, language)) else []),
         "",
         f"## {_t('by_milestone', language)}",
         "",

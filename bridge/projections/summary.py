@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from bridge.machine.fold import PipelineState
 from bridge.machine.judge import MainResult
+from bridge.projections.code_review import unavailable_note
 from bridge.projections.outcome import evaluate
 from bridge.projections.results import next_step
 from bridge.projections.text import language_of
@@ -109,6 +110,7 @@ def handoff_summary(state: PipelineState) -> str:
         lines = [
             f"bridge: {state.plan.title} — 阶段 {state.stage.value}",
             f"代码：{scripts}。",
+            *([note] if (note := unavailable_note(state, language)) else []),
             f"运行：{len(state.runs)} 个中 {len(launched)} 个已部署在 {where}；"
             f"已用 {state.gpu_hours_used:.2f} GPU 小时。",
             f"必须运行完成：{outcome.must_done}/{outcome.must_total}；"
@@ -126,6 +128,7 @@ def handoff_summary(state: PipelineState) -> str:
     lines = [
         f"bridge: {state.plan.title} — stage {state.stage.value}",
         f"Scripts: {scripts}.",
+        *([note] if (note := unavailable_note(state, language)) else []),
         f"Runs: {len(launched)} of {len(state.runs)} deployed on {where}; "
         f"{state.gpu_hours_used:.2f} GPU-hours used.",
         f"Must-run completed: {outcome.must_done}/{outcome.must_total}; "

@@ -267,3 +267,54 @@ class TestConfigErrors:
             bridge.close()
         assert setting in str(caught.value) or caught.value.setting == setting
         assert executions(project) == {}
+
+
+class TestReviewerUnavailable:
+    def _config(self, on_unavailable: str) -> str:
+        import socket
+
+        with socket.socket() as sock:  # a loopback port nothing listens on
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        return (
+            f'[reviewer]\nkind = "openai"\nbase_url = "http://127.0.0.1:{port}/v1"\n'
+            f'model = "m"\nmax_retries = 0\non_unavailable = "{on_unavailable}"\n'
+        )
+
+    def test_unreachable_reviewer_falls_back_to_the_local_checklist_loudly(
+        self, project: Path
+    ) -> None:
+        """The workflow's rule: the checklist reviews instead, and the review, the results
+        and the summary say [local-only] with the reason; the runs go on."""
+        write_project(
+            project, SANITY_AND_MAIN, bridge="max_parallel = 2", extra=self._config("local-only")
+        )
+        bridge = Bridge(project)
+        try:
+            assert bridge.run() is Stage.COLLECTED
+            state = bridge.status()
+            summary = bridge.summary()
+        finally:
+            bridge.close()
+        review = state.reviews[-1]
+        assert review.local_only and review.reviewer == "checklist"
+        assert review.unavailable.startswith("openai")
+        code_review = (project / "refine-logs" / "EXPERIMENT_CODE_REVIEW.md").read_text()
+        results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text()
+        for text in (code_review, results, summary):
+            assert "[local-only] The configured reviewer could not be reached (openai" in text
+        assert sorted(executions(project)) == ["R1", "R2", "S1"]
+
+    def test_on_unavailable_block_stops_before_any_run(self, project: Path) -> None:
+        """on_unavailable = "block" keeps the old behaviour: BLOCKED, nothing launched."""
+        write_project(
+            project, SANITY_AND_MAIN, bridge="max_parallel = 2", extra=self._config("block")
+        )
+        bridge = Bridge(project)
+        try:
+            assert bridge.run() is Stage.BLOCKED
+            state = bridge.status()
+        finally:
+            bridge.close()
+        assert state.blocked is not None and "code review failed" in state.blocked.reason
+        assert executions(project) == {}

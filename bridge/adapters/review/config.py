@@ -11,13 +11,18 @@ The ``[reviewer]`` table of ``bridge.toml`` and the reviewer it builds.
     reasoning_effort = "xhigh"            # default; "" leaves it out of the request
     timeout_seconds = 120                 # default; one HTTP request (agent: one review, 900)
     max_retries = 4                       # default
+    on_unavailable = "local-only"         # default; or "block"
 
     [reviewer]
     kind = "agent"
     command = ["codex", "exec", "{prompt_file}"]
 
 No ``[reviewer]`` table means the local checklist reviewer: that is the documented default, and
-never what happens when a configured reviewer is incomplete (that is a ``ConfigError``).
+never what happens when a configured reviewer is incomplete (that is a ``ConfigError``). A
+configured reviewer that cannot be *reached* at review time is another matter: the workflow says
+to run the checklist locally and mark the review ``[local-only]``, which is what
+``on_unavailable = "local-only"`` (the default) does, loudly; ``"block"`` stops the pipeline
+instead.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ import attrs
 from bridge.adapters.config_table import TableReader
 from bridge.adapters.review.agent import AgentCLIReviewer
 from bridge.adapters.review.checklist import ChecklistReviewer
+from bridge.adapters.review.fallback import LocalFallbackReviewer
 from bridge.adapters.review.openai import OpenAIReviewer
 from bridge.machine.ports import Reviewer
 
@@ -46,7 +52,9 @@ _KEYS = (
     "timeout_seconds",
     "max_retries",
     "command",
+    "on_unavailable",
 )
+_ON_UNAVAILABLE = ("local-only", "block")
 _OPENAI_ONLY = ("base_url", "model", "api_key_env", "reasoning_effort", "max_retries")
 
 
@@ -65,6 +73,8 @@ class ReviewerConfig:
         timeout_seconds: one HTTP request (openai) or one agent review (agent).
         max_retries: retries on 429/5xx/transport errors (openai).
         command: the agent's argv (agent).
+        on_unavailable: ``"local-only"`` (the local checklist answers, marked ``[local-only]``)
+            or ``"block"`` (the pipeline stops) when the reviewer cannot be reached.
     """
 
     kind: str = "checklist"
@@ -75,6 +85,7 @@ class ReviewerConfig:
     timeout_seconds: float = 120.0
     max_retries: int = 4
     command: tuple[str, ...] = ()
+    on_unavailable: str = "local-only"
 
     @classmethod
     def from_table(
@@ -120,6 +131,7 @@ class ReviewerConfig:
             timeout_seconds=reader.number("timeout_seconds", 900.0 if kind == "agent" else 120.0),
             max_retries=reader.count("max_retries", 4),
             command=reader.argv("command") or (),
+            on_unavailable=reader.choice("on_unavailable", _ON_UNAVAILABLE, "local-only"),
         )
         if kind == "openai":
             for key in ("base_url", "model"):
@@ -132,8 +144,8 @@ class ReviewerConfig:
         wrong = [k for k in _OPENAI_ONLY if k in table] if kind != "openai" else []
         if kind == "openai" and "command" in table:
             wrong = ["command"]
-        if kind == "checklist" and "timeout_seconds" in table:
-            wrong.append("timeout_seconds")
+        if kind == "checklist":
+            wrong += [k for k in ("timeout_seconds", "on_unavailable") if k in table]
         if wrong:
             reader.fail(
                 wrong[0],
@@ -172,6 +184,8 @@ def build_reviewer(
             commands=commands, setup_params=setup_params, extra_roots=extra_roots
         )
     config = ReviewerConfig.from_table(table, file=file, line_of=line_of)
+    local = ChecklistReviewer(commands=commands, setup_params=setup_params, extra_roots=extra_roots)
+    remote: Reviewer
     if config.kind == "openai":
         env = os.environ if environ is None else environ
         if config.api_key_env and not env.get(config.api_key_env):
@@ -180,7 +194,7 @@ def build_reviewer(
                 f"the environment variable {config.api_key_env} named by reviewer.api_key_env "
                 "is not set",
             )
-        return OpenAIReviewer(
+        remote = OpenAIReviewer(
             base_url=config.base_url,
             model=config.model,
             api_key_env=config.api_key_env,
@@ -189,6 +203,10 @@ def build_reviewer(
             max_retries=config.max_retries,
             environ=environ,
         )
-    if config.kind == "agent":
-        return AgentCLIReviewer(config.command, timeout_seconds=config.timeout_seconds)
-    return ChecklistReviewer(commands=commands, setup_params=setup_params, extra_roots=extra_roots)
+    elif config.kind == "agent":
+        remote = AgentCLIReviewer(config.command, timeout_seconds=config.timeout_seconds)
+    else:
+        return local
+    if config.on_unavailable == "local-only":
+        return LocalFallbackReviewer(remote, local)
+    return remote

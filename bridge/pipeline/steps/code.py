@@ -194,6 +194,7 @@ def review_once(s: Session, round_: int) -> tuple[Finding, ...] | Step:
                 local_only=review.local_only,
                 model=review.model,
                 round=round_,
+                unavailable=review.unavailable,
             )
         ],
     )

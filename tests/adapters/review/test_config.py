@@ -9,6 +9,7 @@ import pytest
 from bridge.adapters.review.agent import AgentCLIReviewer
 from bridge.adapters.review.checklist import ChecklistReviewer
 from bridge.adapters.review.config import ReviewerConfig, build_reviewer
+from bridge.adapters.review.fallback import LocalFallbackReviewer
 from bridge.adapters.review.openai import OpenAIReviewer
 from bridge.errors import ConfigError
 
@@ -81,16 +82,35 @@ class TestReviewerConfig:
             ReviewerConfig.from_table({**OPENAI, "max_retries": True})
 
 
+class TestOnUnavailable:
+    def test_values_and_misuse(self):
+        """on_unavailable is local-only (default) or block; anything else, or on the checklist
+        kind, is a ConfigError naming the setting."""
+        assert ReviewerConfig.from_table(OPENAI).on_unavailable == "local-only"
+        with pytest.raises(ConfigError, match="on_unavailable") as caught:
+            ReviewerConfig.from_table({**OPENAI, "on_unavailable": "skip"})
+        assert caught.value.setting == "reviewer.on_unavailable"
+        with pytest.raises(ConfigError, match="does not apply"):
+            ReviewerConfig.from_table({"kind": "checklist", "on_unavailable": "block"})
+
+
 class TestBuildReviewer:
     def test_no_table_is_the_checklist(self):
         """Without [reviewer] the documented default is the local checklist."""
         assert isinstance(build_reviewer(None), ChecklistReviewer)
 
     def test_openai_with_key_set(self):
-        """An openai table with its key variable set builds an OpenAIReviewer."""
+        """An openai table with its key variable set builds an OpenAIReviewer (wrapped so the
+        local checklist stands in when it cannot be reached, the default)."""
         reviewer = build_reviewer(OPENAI, environ={"REVIEW_KEY": "k"})
-        assert isinstance(reviewer, OpenAIReviewer)
-        assert "k" not in vars(reviewer).values()
+        assert isinstance(reviewer, LocalFallbackReviewer)
+        assert isinstance(reviewer.primary, OpenAIReviewer)
+        assert isinstance(reviewer.local, ChecklistReviewer)
+        assert "k" not in vars(reviewer.primary).values()
+        blocking = build_reviewer(
+            {**OPENAI, "on_unavailable": "block"}, environ={"REVIEW_KEY": "k"}
+        )
+        assert isinstance(blocking, OpenAIReviewer)
 
     def test_unset_key_variable_is_named(self):
         """An unset api_key_env variable is a ConfigError naming the variable."""
@@ -100,6 +120,12 @@ class TestBuildReviewer:
 
     def test_agent_and_checklist_kinds(self):
         """kind = agent and kind = checklist build their reviewers."""
-        agent = build_reviewer({"kind": "agent", "command": ["codex", "exec", "{prompt_file}"]})
+        agent = build_reviewer(
+            {
+                "kind": "agent",
+                "command": ["codex", "exec", "{prompt_file}"],
+                "on_unavailable": "block",
+            }
+        )
         assert isinstance(agent, AgentCLIReviewer) and agent.timeout_seconds == 900.0
         assert isinstance(build_reviewer({"kind": "checklist"}), ChecklistReviewer)
