@@ -169,20 +169,58 @@ def plan_excerpt(project: LoadedProject) -> str:
 
 def approval_summary(project: LoadedProject, state: PipelineState) -> str:
     """
-    What a person approves: milestones, runs per milestone, estimated GPU-hours.
+    What a person approves: per milestone its runs, the GPUs each asks for and the GPU-hours,
+    then the total against the plan's budget, the backend and ``max_parallel``.
+
+    GPU-hours come from the runs' estimates (``estimated_minutes`` × ``gpus``) when any run of
+    the milestone has one, otherwise from the plan's run-order Cost column; each line says
+    which, and says "unknown" when neither gives a number. A total above the plan's budget is
+    flagged on its own line.
     """
     lines = []
     total = 0.0
+    unknown: list[str] = []
     for milestone in project.milestones:
         runs = state.runs_in(milestone.id)
-        hours = sum(r.spec.gpus * (r.spec.estimated_minutes or 0) / 60 for r in runs)
-        total += hours
+        estimated = [r for r in runs if r.spec.estimated_minutes is not None]
+        gpus = sorted({r.spec.gpus for r in runs})
+        if not gpus or gpus == [0]:
+            asks = "CPU"
+        elif len(gpus) == 1:
+            asks = f"{gpus[0]} GPU each"
+        else:
+            asks = f"{gpus[0]}–{gpus[-1]} GPUs each"
+        if estimated:
+            hours: float | None = sum(
+                r.spec.gpus * (r.spec.estimated_minutes or 0) / 60 for r in estimated
+            )
+            source = "from the runs' estimates"
+        elif milestone.gpu_hours is not None:
+            hours = milestone.gpu_hours
+            source = f"from the plan's Cost column ({milestone.cost_raw})"
+        else:
+            hours = None
+            source = "no run estimate and no Cost in the plan"
         flag = " (sanity)" if milestone.sanity else ""
-        lines.append(f"{milestone.id}{flag} {milestone.name}: {len(runs)} runs, ~{hours:.2f} GPU-h")
+        name = f" {milestone.name}" if milestone.name else ""
+        count = f"{len(runs)} run{'s' if len(runs) != 1 else ''} ({asks})"
+        if hours is None:
+            unknown.append(milestone.id)
+            lines.append(f"{milestone.id}{flag}{name}: {count}, GPU-h unknown ({source})")
+        else:
+            total += hours
+            lines.append(f"{milestone.id}{flag}{name}: {count}, ~{hours:.2f} GPU-h ({source})")
     budget = project.plan.budget.gpu_hours
+    partial = f" (without {', '.join(unknown)})" if unknown else ""
     lines.append(
-        f"estimated total: ~{total:.2f} GPU-h" + (f" of {budget:g} budgeted" if budget else "")
+        f"estimated total: ~{total:.2f} GPU-h{partial}"
+        + (f" of {budget:g} budgeted" if budget else "")
     )
+    if budget and total > budget:
+        lines.append(
+            f"⚠ the estimate is above the plan's budget of {budget:g} GPU-h "
+            f"by {total - budget:.2f} GPU-h"
+        )
     lines.append(f"backend: {project.options.backend}; max_parallel {project.options.max_parallel}")
     return "\n".join(lines)
 
