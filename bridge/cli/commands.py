@@ -17,6 +17,7 @@ from typing import TextIO
 
 import structlog
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from bridge.errors import BridgeError, ConfigError, InputError, LockedError, UnknownRunError
@@ -145,6 +146,10 @@ def _cmd_plan(args: argparse.Namespace, console: Console) -> int:
             f"{m.gpu_hours:g}" if m.gpu_hours is not None else f"~{hours:.2f}",
         )
     console.print(table)
+    if loaded.plan.blocks:
+        from bridge.cli.console import render_blocks
+
+        console.print(render_blocks(loaded))
     budget = loaded.plan.budget.gpu_hours
     console.print(
         f"runs: {len(runs)} ({must} must-run, {len(runs) - must} nice-to-have) from "
@@ -162,7 +167,8 @@ def _cmd_plan(args: argparse.Namespace, console: Console) -> int:
         )
     for warning in loaded.warnings[:20]:
         console.print(
-            f"[yellow]warning[/yellow] {warning.file}:{warning.line}: {warning.message}",
+            "[yellow]warning[/yellow] "
+            + escape(f"{warning.file}:{warning.line}: {warning.message}"),
             markup=True,
         )
     if len(loaded.warnings) > 20:

@@ -11,6 +11,7 @@ import threading
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console, Group
 from rich.progress_bar import ProgressBar
@@ -24,7 +25,55 @@ from bridge.machine.scheduler import milestone_order
 from bridge.machine.stages import TERMINAL_RUN_STATES, RunState
 from bridge.projections.tracker import status_word
 
-__all__ = ["Watcher", "describe", "render_status", "status_json"]
+if TYPE_CHECKING:
+    from bridge.plan import LoadedProject
+
+__all__ = ["Watcher", "describe", "render_blocks", "render_status", "status_json"]
+
+
+def render_blocks(project: LoadedProject) -> Group:
+    """
+    ``bridge plan``'s block view: each block with its criterion, compared systems and the runs
+    attributed to it, grouped by the compared system they stand for (sanity runs marked), then
+    the runs attributed to no block, each with the reason.
+    """
+    sanity = {m.id for m in project.milestones if m.sanity}
+    known = {b.id for b in project.plan.blocks}
+    parts: list[Text] = [Text("blocks", style="bold")]
+    for block in project.plan.blocks:
+        by_system: dict[str, list[str]] = {}
+        for run in project.runs:
+            if run.block == block.id:
+                label = run.id + (" (sanity)" if run.milestone in sanity else "")
+                by_system.setdefault(run.block_system or run.system or "-", []).append(label)
+        runs = "; ".join(f"{system}: {', '.join(ids)}" for system, ids in by_system.items())
+        if not by_system:
+            # The results judge such a block on the runs of its systems in other blocks.
+            shared = [
+                r.id
+                for r in project.runs
+                if r.block != block.id
+                and r.milestone not in sanity
+                and (r.block_system or r.system) in block.systems
+            ]
+            runs = f"- (shares {', '.join(shared)} from other blocks)" if shared else ""
+        parts.append(Text(f"{block.id}: {block.title}" if block.title else block.id, "bold"))
+        parts.append(Text(f"  criterion: {block.success_criterion or '(none written)'}"))
+        parts.append(Text(f"  systems:   {'; '.join(block.systems) or '-'}"))
+        parts.append(Text(f"  runs:      {runs or '-'}"))
+    loose = [r for r in project.runs if r.block not in known]
+    if loose:
+        parts.append(
+            Text(
+                f"runs not attributed to a block: {len(loose)} of {len(project.runs)}",
+                style="yellow",
+            )
+        )
+        for run in loose[:20]:
+            parts.append(Text(f"  {run.id} ({run.system or '-'}): {run.attribution}"))
+        if len(loose) > 20:
+            parts.append(Text(f"  … and {len(loose) - 20} more (bridge plan --json)"))
+    return Group(*parts)
 
 
 def describe(rec: Recorded) -> str | None:

@@ -418,6 +418,10 @@ class OutputWritten:
 class RunPlanned:
     """
     A run of the plan, with everything needed to launch it (the command template and values).
+
+    ``block_system`` is the block's compared system the run stands for, as the plan writes it;
+    ``attribution`` says how the block was chosen, or, when ``block`` is empty, why no block
+    could be (bridge/plan/attribution.py).
     """
 
     TYPE: ClassVar[str]
@@ -445,6 +449,8 @@ class RunPlanned:
     oom_max_attempts: int = 3
     source: str = ""
     notes: str = ""
+    block_system: str = ""
+    attribution: str = ""
 
 
 @event("run.submitted")

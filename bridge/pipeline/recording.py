@@ -117,6 +117,8 @@ def plan_events(project: LoadedProject) -> list[tuple[str, Sequence[Any]]]:
                         oom_max_attempts=run_cfg.oom_max_attempts,
                         source=spec.source,
                         notes=spec.notes,
+                        block_system=spec.block_system,
+                        attribution=spec.attribution,
                     )
                 ],
             )

@@ -80,9 +80,14 @@ class RunConfig:
 class SystemConfig:
     """
     ``[systems."<name>"]``: overrides for runs of one system (None/empty = not overridden).
+
+    ``block`` attributes every run of the system to that block; ``aliases`` are other names the
+    plan or tracker writes for the same system (see bridge/plan/attribution.py).
     """
 
     name: str
+    block: str | None = None
+    aliases: tuple[str, ...] = ()
     command: tuple[str, ...] | None = None
     args: Mapping[str, str] = attrs.field(factory=dict)
     outputs: tuple[str, ...] | None = None
@@ -265,7 +270,17 @@ _RUN_KEYS = (
     "oom_backoff_seconds",
     "args",
 )
-_SYSTEM_KEYS = ("command", "args", "outputs", "estimated_minutes", "gpus", "timeout_minutes", "env")
+_SYSTEM_KEYS = (
+    "command",
+    "args",
+    "outputs",
+    "estimated_minutes",
+    "gpus",
+    "timeout_minutes",
+    "env",
+    "block",
+    "aliases",
+)
 _ENTRY_KEYS = (
     "id",
     "milestone",
@@ -545,7 +560,12 @@ def load_config(path: Path | None) -> Config:
     for name, raw in reader.table(data.get("systems", {}), "systems").items():
         table = reader.table(raw, f"systems.{name}")
         reader.keys(table, _SYSTEM_KEYS, f"systems.{name}")
-        systems[name] = SystemConfig(name=name, **_overrides(reader, table, f"systems.{name}"))  # type: ignore[arg-type]
+        values = _overrides(reader, table, f"systems.{name}")
+        if "block" in table:
+            values["block"] = reader.scalar(table["block"], f"systems.{name}.block")
+        if "aliases" in table:
+            values["aliases"] = reader.strings(table["aliases"], f"systems.{name}.aliases")
+        systems[name] = SystemConfig(name=name, **values)  # type: ignore[arg-type]
 
     runs = _read_runs(reader, data.get("runs", []))
     grid = _read_grid(reader, data["grid"]) if "grid" in data else None

@@ -222,7 +222,8 @@ class TrackerRun:
     Args:
         id: the Run ID cell without bold or backticks (ranges stay one run).
         milestone: the milestone id (normalised like plan milestones), or ``""``.
-        block: the block id when the tracker has a Block column, or ``""``.
+        block: the block id when the tracker's Block cell names exactly one (``B2``), else ``""``
+            (``B2/B3`` names two: see ``block_cell``).
         purpose: Purpose.
         system: System / Variant.
         split: Split / dataset.
@@ -236,6 +237,7 @@ class TrackerRun:
         columns: every cell by its header as written.
         file: source file.
         line: 1-based line.
+        block_cell: the Block cell without markup, as written (``B2/B3``, ``G1/B0 calibration``).
     """
 
     id: str
@@ -254,6 +256,7 @@ class TrackerRun:
     columns: Mapping[str, str]
     file: str
     line: int
+    block_cell: str = ""
 
 
 @attrs.frozen(kw_only=True)

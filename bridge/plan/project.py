@@ -343,6 +343,8 @@ def plan_json(project: LoadedProject) -> dict[str, object]:
                 "status": r.status,
                 "status_raw": r.status_raw,
                 "source": r.source,
+                "block_system": r.block_system,
+                "attribution": r.attribution,
             }
             for r in project.runs
         ],

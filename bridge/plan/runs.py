@@ -17,9 +17,9 @@ from collections.abc import Mapping
 import attrs
 
 from bridge.errors import ConfigError
+from bridge.plan.attribution import Attributor, RunFacts, system_table
 from bridge.plan.config import Config, RunEntry, SystemConfig
-from bridge.plan.model import Milestone, Plan, PlanWarning, TrackerRun
-from bridge.plan.quantities import block_refs
+from bridge.plan.model import Milestone, Plan, PlanWarning
 from bridge.plan.templates import placeholders
 
 __all__ = ["RunSpec", "build_runs", "match_system"]
@@ -55,6 +55,9 @@ class RunSpec:
         file: where the run came from.
         line: 1-based line there.
         notes: the tracker row's Notes, as written (kept in the tracker bridge writes).
+        block_system: the block's compared system this run stands for, as the plan writes it
+            (``""`` when unattributed or no compared system matches the run's system).
+        attribution: how the block was chosen, or why none could be (when ``block`` is ``""``).
     """
 
     id: str
@@ -81,15 +84,14 @@ class RunSpec:
     file: str
     line: int
     notes: str = ""
-
-
-def _fold(name: str) -> str:
-    return re.sub(r"[\W_]+", "", name).casefold()
+    block_system: str = ""
+    attribution: str = ""
 
 
 def match_system(name: str, systems: Mapping[str, SystemConfig]) -> SystemConfig | None:
     """
-    The ``[systems."<name>"]`` table for a system: exact name first, then ignoring case/punctuation.
+    The ``[systems."<name>"]`` table for a system (see
+    :func:`bridge.plan.attribution.system_table`).
 
     Args:
         name: the run's system as written.
@@ -98,15 +100,7 @@ def match_system(name: str, systems: Mapping[str, SystemConfig]) -> SystemConfig
     Returns:
         The matching table, or None.
     """
-    if name in systems:
-        return systems[name]
-    folded = _fold(name)
-    if not folded:
-        return None
-    for key, system in systems.items():
-        if _fold(key) == folded:
-            return system
-    return None
+    return system_table(name, systems)
 
 
 @attrs.define
@@ -133,110 +127,18 @@ class _Draft:
     file: str = ""
     line: int = 0
     notes: str = ""
+    block_cell: str = ""
+    block_system: str = ""
+    attribution: str = ""
 
 
-def _system_key(name: str) -> str:
-    """
-    A system name for exact comparison: without Markdown marks, case and repeated spaces.
-    """
-    return " ".join(name.replace("`", "").replace("*", "").split()).casefold()
-
-
-@attrs.frozen(kw_only=True)
-class _Assignment:
-    """
-    Which block a tracker run belongs to, and why when it is not certain.
-
-    Args:
-        block: the block id, ``""`` when the evidence does not name one.
-        doubt: ``""`` when certain; otherwise a key grouping runs with the same doubt.
-        message: the warning for the group (``{runs}`` stands for the run ids).
-    """
-
-    block: str
-    doubt: str = ""
-    message: str = ""
-
-
-class _BlockEvidence:
-    """
-    The plan facts used to place tracker runs in blocks: block ids, each block's compared
-    systems and each milestone's blocks.
-    """
-
-    def __init__(self, plan: Plan) -> None:
-        self.order = [b.id for b in plan.blocks]
-        self.ids = set(self.order)
-        self.known = frozenset(b for b in self.order if not re.fullmatch(r"B\d+(?:\.\d+)?", b))
-        self.by_system: dict[str, list[str]] = {}
-        for block in plan.blocks:
-            for system in block.systems:
-                holders = self.by_system.setdefault(_system_key(system), [])
-                if block.id not in holders:
-                    holders.append(block.id)
-        self.milestone_blocks = {
-            m.id: [b for b in m.blocks if b in self.ids] for m in plan.milestones
-        }
-
-    def assign(self, run: TrackerRun) -> _Assignment:
-        """
-        The block of one tracker run, from the best evidence there is: the Block column; a
-        single block named in the Notes (or a Milestone cell that names a block, not a
-        milestone); the block whose compared systems list the run's system exactly (ignoring
-        case), preferring the run's milestone's blocks; the milestone's only block.
-        """
-        if run.block:
-            return _Assignment(block=run.block)
-        noted = [b for b in block_refs(run.notes, self.known) if b in self.ids]
-        if len(noted) == 1:
-            return _Assignment(block=noted[0])
-        if run.milestone in self.ids and run.milestone not in self.milestone_blocks:
-            return _Assignment(block=run.milestone)
-        in_milestone = self.milestone_blocks.get(run.milestone, [])
-        holders = self.by_system.get(_system_key(run.system), []) if run.system else []
-        candidates = [b for b in in_milestone if b in holders] or holders
-        if len(candidates) == 1:
-            return _Assignment(block=candidates[0])
-        if candidates:
-            listed = ", ".join(candidates)
-            return _Assignment(
-                block=candidates[0],
-                doubt=f"system|{run.milestone}|{_system_key(run.system)}|{listed}",
-                message=(
-                    f"runs {{runs}} (system {run.system!r}) fit blocks {listed}, which all "
-                    f"list that system; they are counted under {candidates[0]} (the first). "
-                    "Add a Block column to the tracker to say which"
-                ),
-            )
-        if len(in_milestone) == 1:
-            return _Assignment(block=in_milestone[0])
-        if len(in_milestone) > 1:
-            listed = ", ".join(in_milestone)
-            return _Assignment(
-                block="",
-                doubt=f"milestone|{run.milestone}|{listed}",
-                message=(
-                    f"runs {{runs}} of milestone {run.milestone} could belong to any of its "
-                    f"blocks {listed} (no Block column, and their system is not one a block "
-                    "lists); they are left without a block. Add a Block column to the tracker"
-                ),
-            )
-        return _Assignment(block="")
-
-
-def _tracker_drafts(plan: Plan, warnings: list[PlanWarning]) -> list[_Draft]:
+def _tracker_drafts(plan: Plan) -> list[_Draft]:
     drafts = []
-    evidence = _BlockEvidence(plan)
-    doubts: dict[str, tuple[TrackerRun, str, list[str]]] = {}
     for run in plan.tracker_runs:
-        assignment = evidence.assign(run)
-        if assignment.doubt:
-            doubts.setdefault(assignment.doubt, (run, assignment.message, []))[2].append(run.id)
         drafts.append(
             _Draft(
                 id=run.id,
                 milestone=run.milestone,
-                block=assignment.block,
                 system=run.system,
                 seed=run.seed,
                 priority="nice" if run.priority in ("nice", "cut") else "must",
@@ -249,16 +151,54 @@ def _tracker_drafts(plan: Plan, warnings: list[PlanWarning]) -> list[_Draft]:
                 file=run.file,
                 line=run.line,
                 notes=run.notes,
+                block_cell=run.block_cell,
             )
         )
-    for first, message, run_ids in doubts.values():
-        shown = ", ".join(run_ids[:8]) + (
-            f" and {len(run_ids) - 8} more" if len(run_ids) > 8 else ""
-        )
-        warnings.append(
-            PlanWarning(file=first.file, line=first.line, message=message.format(runs=shown))
-        )
     return drafts
+
+
+def _attribute(
+    drafts: list[_Draft], plan: Plan, config: Config, warnings: list[PlanWarning]
+) -> None:
+    """
+    Place every draft that is not proposed from the plan in a block (bridge/plan/attribution.py);
+    runs left without one are warned about, grouped by reason.
+    """
+    attributor = Attributor(plan, config.systems)
+    unplaced: dict[str, list[_Draft]] = {}
+    for draft in drafts:
+        if draft.source == "proposed":
+            continue
+        placed = attributor.attribute(
+            RunFacts(
+                id=draft.id,
+                milestone=draft.milestone,
+                system=draft.system,
+                explicit_block=draft.block,
+                block_cell=draft.block_cell,
+                notes=draft.notes,
+            )
+        )
+        draft.block, draft.block_system, draft.attribution = (
+            placed.block,
+            placed.system,
+            placed.basis,
+        )
+        if not placed.block:
+            unplaced.setdefault(placed.basis, []).append(draft)
+    for reason, group in unplaced.items():
+        ids = [d.id for d in group]
+        shown = ", ".join(ids[:8]) + (f" and {len(ids) - 8} more" if len(ids) > 8 else "")
+        noun = "run" if len(ids) == 1 else "runs"
+        warnings.append(
+            PlanWarning(
+                file=group[0].file,
+                line=group[0].line,
+                message=f"{noun} {shown} not attributed to a block: {reason}. Set `block` on "
+                "the run's [[runs]] entry or its [systems] table, or fill the tracker's Block "
+                "column",
+            )
+        )
 
 
 def _proposed(plan: Plan, warnings: list[PlanWarning]) -> list[_Draft]:
@@ -304,6 +244,8 @@ def _proposed(plan: Plan, warnings: list[PlanWarning]) -> list[_Draft]:
                     source="proposed",
                     file=plan_file or block.file,
                     line=block.line,
+                    block_system=system,
+                    attribution="proposed from the block",
                 )
             )
     return drafts
@@ -402,7 +344,7 @@ def build_runs(
             ``depends_on`` names an unknown run.
     """
     warnings: list[PlanWarning] = []
-    drafts = _tracker_drafts(plan, warnings)
+    drafts = _tracker_drafts(plan)
     by_id = {d.id: d for d in drafts}
     config_file = str(config.path) if config.path else "bridge.toml"
     for entry in config.runs:
@@ -427,6 +369,7 @@ def build_runs(
     if not drafts:
         drafts = _proposed(plan, warnings)
         proposed = bool(drafts)
+    _attribute(drafts, plan, config, warnings)
     order = {m.id: n for n, m in enumerate(milestones)}
     sanity = next((m.id for m in milestones if m.sanity), None)
 
@@ -528,4 +471,6 @@ def _freeze(draft: _Draft, config: Config) -> RunSpec:
         file=draft.file,
         line=draft.line,
         notes=draft.notes,
+        block_system=draft.block_system,
+        attribution=draft.attribution,
     )

@@ -195,9 +195,7 @@ def read_tracker_runs(doc: Document) -> tuple[list[TrackerRun], list[tuple[int, 
                 TrackerRun(
                     id=run_id,
                     milestone=milestone,
-                    block=normalise_block_id(block_cell)
-                    if block_cell and len(block_cell) <= 24
-                    else "",
+                    block=_single_block(block_cell),
                     purpose=cell("purpose"),
                     system=cell("system"),
                     split=cell("split"),
@@ -211,9 +209,27 @@ def read_tracker_runs(doc: Document) -> tuple[list[TrackerRun], list[tuple[int, 
                     columns={name: cells[n] for n, name in enumerate(header_names)},
                     file=doc.file,
                     line=line,
+                    block_cell=block_cell,
                 )
             )
     return runs, warnings
+
+
+_ONE_BLOCK = re.compile(
+    r"(?:[Bb]lock\s{0,2}|块\s{0,2})?[A-Za-z]{0,2}\d{1,3}(?:\.\d{1,2})?[a-z]?|[A-Z]"
+)
+
+
+def _single_block(cell: str) -> str:
+    """
+    The block id of a Block cell that names one block (``B2``, ``Block 2``, ``A``), else ``""``:
+    a cell naming several (``B2/B3``) or a title is resolved against the plan's blocks when runs
+    are attributed (bridge/plan/attribution.py), never glued into one id.
+    """
+    text = cell.strip()
+    if _ONE_BLOCK.fullmatch(text):
+        return normalise_block_id(text)
+    return ""
 
 
 def _seed(seed_cell: str, notes: str) -> int | None:

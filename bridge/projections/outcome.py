@@ -5,10 +5,14 @@ verdict), and the summary. Pure; shared by the results files and the handoff sum
 How the plan is read, where it is silent or imperfect:
 
 - A milestone's blocks are the blocks it names plus the blocks of its runs.
-- A block's runs for a system are the runs of that block and system; when the block has none,
-  the runs of that system in other blocks ("runs shared with Block 1" — the same system name
-  means the same configured command).
-- Expected seeds: the most runs any of the block's systems has planned.
+- A block's runs are the runs attributed to it (bridge/plan/attribution.py), never the sanity
+  milestone's runs, which are reported under that milestone only (unless the block holds
+  nothing else: a "Pipeline sanity" block is judged on its own runs). A run counts for the
+  compared system attribution matched (``block_system``), else its own system. When the block
+  has no run of one of its systems, the runs of that system in other blocks are used ("runs
+  shared with Block 1" — the same system means the same configured command).
+- Expected seeds: the block's stated seeds (``seeds 0, 1, 2``, ``3 seeds``), else the most runs
+  planned in the block for one of its systems.
 - The reference system is the one whose name says baseline (``baseline``, ``基线``); the
   candidate is a system whose name starts every other system's name (``X`` in an ablation of
   ``X (no …)``). Neither is guessed beyond that; the judge says when it needs one.
@@ -121,6 +125,8 @@ class Outcome:
         ready: ready for the review loop.
         not_ready: why not, when not ready.
         flags: every quality finding, with its run id, in run order.
+        unattributed: ``(run id, reason)`` for every run outside the sanity milestone that
+            belongs to no block of the plan, in planning order.
     """
 
     milestones: tuple[MilestoneResult, ...]
@@ -134,6 +140,7 @@ class Outcome:
     ready: bool
     not_ready: tuple[str, ...]
     flags: tuple[tuple[str, QualityFlag], ...]
+    unattributed: tuple[tuple[str, str], ...] = ()
 
 
 def key_value(run: RunView) -> MetricValue | None:
@@ -157,20 +164,62 @@ def _milestone_blocks(state: PipelineState, info: MilestoneInfo) -> tuple[str, .
     return tuple(ordered + sorted(named - set(ordered)))
 
 
+def _sanity_ids(state: PipelineState) -> frozenset[str]:
+    assert state.plan is not None
+    return frozenset(m.id for m in state.plan.milestones if m.sanity)
+
+
+def _system_of(run: RunView) -> str:
+    """
+    The block system a run stands for: the compared system attribution matched, else the
+    run's own system as written.
+    """
+    return run.spec.block_system or run.spec.system
+
+
 def _block_runs(state: PipelineState, block: BlockInfo) -> tuple[list[RunView], list[str]]:
-    runs = list(state.runs.values())
-    own = [r for r in runs if r.spec.block == block.id]
+    sanity = _sanity_ids(state)
+    everything = list(state.runs.values())
+    own = [r for r in everything if r.spec.block == block.id]
+    if own and all(r.spec.milestone in sanity for r in own):
+        # The sanity block itself (a "Pipeline sanity" block): its runs are what it measures.
+        runs = everything
+    else:
+        # Sanity runs check the pipeline, not the claim: they are reported under their
+        # milestone and never pooled with a block's seeds.
+        runs = [r for r in everything if r.spec.milestone not in sanity]
+        own = [r for r in own if r.spec.milestone not in sanity]
     if not block.systems:
         return own, []
     chosen: list[RunView] = []
     shared: list[str] = []
     for system in block.systems:
-        mine = [r for r in own if r.spec.system == system]
+        mine = [r for r in own if _system_of(r) == system]
         if not mine:
-            mine = [r for r in runs if r.spec.system == system]
+            mine = [r for r in runs if r.spec.block != block.id and _system_of(r) == system]
             shared.extend(r.run_id for r in mine)
         chosen.extend(mine)
+    # The block's runs whose system is none of its compared systems still count, under their
+    # own system name: dropping them would hide numbers the researcher ran for this block.
+    chosen.extend(r for r in own if r not in chosen)
     return chosen, shared
+
+
+def _expected_seeds(block: BlockInfo, runs: Sequence[RunView]) -> int:
+    """
+    Runs expected per system: the block's stated seeds, else the most runs planned for one of
+    its systems in this block (sanity runs are never among them).
+    """
+    if block.seed_count:
+        return block.seed_count
+    per_system: dict[str, int] = {}
+    for run in runs:
+        if run.spec.block == block.id:
+            per_system[_system_of(run)] = per_system.get(_system_of(run), 0) + 1
+    if not per_system:
+        for run in runs:
+            per_system[_system_of(run)] = per_system.get(_system_of(run), 0) + 1
+    return max(per_system.values(), default=0)
 
 
 def _reference(systems: Sequence[str]) -> str | None:
@@ -258,14 +307,11 @@ def _judge(state: PipelineState, block: BlockInfo) -> BlockResult:
     settings = _settings(state)
     aliases: Mapping[str, Sequence[str]] = settings.aliases if settings else {}
     lower: Mapping[str, bool] = settings.lower_is_better if settings else {}
-    keys = {r.run_id: RunKey(block=block.id, system=r.spec.system) for r in runs}
+    keys = {r.run_id: RunKey(block=block.id, system=_system_of(r)) for r in runs}
     values = [v for r in runs if r.metrics is not None for v in r.metrics.values]
     aggregates = aggregate(samples_from_values(values, keys))
-    systems = block.systems or tuple(dict.fromkeys(r.spec.system for r in runs))
-    per_system: dict[str, int] = {}
-    for run in runs:
-        per_system[run.spec.system] = per_system.get(run.spec.system, 0) + 1
-    expected = max(per_system.values(), default=0)
+    systems = block.systems or tuple(dict.fromkeys(_system_of(r) for r in runs))
+    expected = _expected_seeds(block, runs)
     plan_metrics = [m.split(":", 1)[-1].strip() for m in block.metrics]
     criterion = parse_criterion(
         block.success_criterion, block_systems=systems, metrics=plan_metrics
@@ -288,7 +334,7 @@ def _judge(state: PipelineState, block: BlockInfo) -> BlockResult:
         )
     else:
         involved = _involved(criterion, systems, reference, candidate)
-        judged = [r for r in runs if r.spec.system in involved]
+        judged = [r for r in runs if _system_of(r) in involved]
         verdict = judge_block(
             criterion,
             aggregates,
@@ -314,6 +360,12 @@ def _judge(state: PipelineState, block: BlockInfo) -> BlockResult:
         candidate=candidate,
         expected_seeds=expected,
     )
+
+
+def _unattributed_reason(run: RunView) -> str:
+    if run.spec.block:
+        return f"block {run.spec.block!r} is not a block of the plan"
+    return run.spec.attribution or "no block recorded for this run"
 
 
 def _main_milestone(state: PipelineState, milestones: Sequence[MilestoneResult]) -> str | None:
@@ -389,6 +441,13 @@ def evaluate(state: PipelineState) -> Outcome:
         reasons.append("no main milestone recognised in the plan")
     elif result is MainResult.INCONCLUSIVE:
         reasons.append(f"the main milestone {main} is inconclusive")
+    block_ids = {b.id for b in state.plan.blocks}
+    sanity = _sanity_ids(state)
+    unattributed = tuple(
+        (r.run_id, _unattributed_reason(r))
+        for r in runs
+        if r.spec.block not in block_ids and r.spec.milestone not in sanity
+    )
     outcome = Outcome(
         milestones=milestones,
         blocks=blocks,
@@ -401,6 +460,7 @@ def evaluate(state: PipelineState) -> Outcome:
         ready=not reasons,
         not_ready=tuple(reasons),
         flags=flags,
+        unattributed=unattributed,
     )
     _CACHE[:] = [(state, outcome)]
     return outcome

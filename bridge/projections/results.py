@@ -3,8 +3,9 @@
 
 Date (of the newest event, never the wall clock), plan path, results by milestone (sanity
 passed/failed; a ``| Run | System | Key Metric | Status |`` table each), every block's criterion,
-aggregates and verdict with its evaluation type and what that allows to be claimed, the
-training-quality findings, the summary and the next step. Headings and prose follow the
+aggregates and verdict with its evaluation type and what that allows to be claimed, the runs
+not attributed to a block (with the reason), the training-quality findings, the summary and
+the next step. Headings and prose follow the
 ``language`` setting (``en``, ``zh``); ids, numbers, paths and the machine-read table headers
 never change.
 """
@@ -49,6 +50,14 @@ _WORDS: dict[str, tuple[str, str]] = {
     "runs": ("Runs", "运行"),
     "shared": ("shared from other blocks", "取自其他实验块"),
     "no_values": ("No metric values recorded yet.", "尚无已记录的指标值。"),
+    "unattributed": ("Runs not attributed to a block", "未归属实验块的运行"),
+    "unattributed_note": (
+        "These runs count for no block's statistics; give each a block (`block =` on its "
+        "`[[runs]]` entry or `[systems]` table, or the tracker's Block column) to judge them.",
+        "这些运行不计入任何实验块的统计；请为其指定实验块（`[[runs]]` 或 `[systems]` 中的 "
+        "`block =`，或跟踪表的 Block 列）。",
+    ),
+    "reason": ("Reason", "原因"),
     "quality": ("Training-quality findings", "训练质量检查"),
     "quality_none": (
         "None: no NaN/Inf, divergence or plateau in any recorded metric.",
@@ -254,6 +263,16 @@ def render(state: PipelineState, language: str = "en") -> str:
         lines.extend([f"![{_t('plot', language)}](results.png)", ""])
     for result in outcome.blocks:
         lines.extend(_block_section(state, result, language))
+    if outcome.unattributed:
+        lines.extend(
+            [f"## {_t('unattributed', language)}", "", _t("unattributed_note", language), ""]
+        )
+        rows = [
+            (run_id, state.runs[run_id].spec.system, _key_cell(state.runs[run_id]), reason)
+            for run_id, reason in outcome.unattributed
+        ]
+        header = (RUN_HEADER[0], RUN_HEADER[1], RUN_HEADER[2], _t("reason", language))
+        lines.extend([table(header, rows), ""])
     lines.extend([f"## {_t('quality', language)}", ""])
     if outcome.flags:
         for run_id, flag in outcome.flags:

@@ -47,6 +47,8 @@ def _run(run: RunView) -> dict[str, Any]:
         "attempt_id": attempt.attempt_id if attempt else None,
         "attempts": len(run.attempts),
         "block": run.spec.block,
+        "block_system": run.spec.block_system,
+        "attribution": run.spec.attribution,
         "system": run.spec.system,
         "milestone": run.spec.milestone,
         "seed": run.spec.seed,

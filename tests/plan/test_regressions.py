@@ -69,15 +69,21 @@ class TestQuickstart:
         assert load_project(QUICKSTART).warnings == ()
 
     def test_shared_runs_are_reported(self, tmp_path: Path) -> None:
-        """Without a block in Notes, runs whose system B1 and B2 both list get one warning each."""
+        """
+        Without a block in Notes, runs whose system B1 and B2 both list are not attributed (never
+        counted under the first block), with one warning per system.
+        """
         copy = Path(shutil.copytree(QUICKSTART, tmp_path / "q"))
         tracker = copy / "refine-logs" / "EXPERIMENT_TRACKER.md"
         tracker.write_text(
             tracker.read_text().replace("; block B1, also compared in the training-rule block", "")
         )
         project = load_project(copy)
-        shared = [w.message for w in project.warnings if "fit blocks B1, B2" in w.message]
+        shared = [w.message for w in project.warnings if "compared in blocks B1, B2" in w.message]
         assert len(shared) == 2
+        assert {r.id: r.block for r in project.runs if r.milestone == "M2"} == dict.fromkeys(
+            [f"R{n:03d}" for n in range(6, 12)], ""
+        )
         assert "R006, R007, R008" in shared[0] and "'Perceptron'" in shared[0]
         assert "R009, R010, R011" in shared[1] and "'Logistic regression'" in shared[1]
 
@@ -263,7 +269,10 @@ TRACKER = """# Experiment Tracker
 
 class TestRunBlocks:
     def test_evidence_order(self, tmp_path: Path) -> None:
-        """Block column, then a block in the notes, then the system, then the milestone's block."""
+        """
+        Block column, then a block in the notes, then the milestone's block, then the system;
+        a run with several candidate blocks or none is left without one, with the reason.
+        """
         write(tmp_path, "refine-logs/EXPERIMENT_PLAN.md", PLAN)
         write(tmp_path, "refine-logs/EXPERIMENT_TRACKER.md", TRACKER)
         project = load_project(tmp_path)
@@ -271,15 +280,25 @@ class TestRunBlocks:
             "R001": "B1",  # M0 runs only Block 1
             "R002": "B2",  # the Block column wins over the system (Baseline is B1's)
             "R003": "B2",  # only B2 lists "Method (no X)", compared ignoring case
-            "R004": "B1",  # B1 and B2 both list Method: the first, with a warning
+            "R004": "",  # B1 and B2 both list Method: no guess, a warning
             "R005": "",  # M1 has B1 and B2 and neither lists Mystery: no guess, a warning
             "R006": "B3",  # the notes name B3
             "R007": "B3",  # only B3 lists Probe
             "R008": "B2",  # no such milestone, but only B2 lists the system
         }
         messages = [w.message for w in project.warnings]
-        assert any("R004" in m and "B1, B2" in m and "counted under B1" in m for m in messages)
-        assert any("R005" in m and "left without a block" in m for m in messages)
+        assert any(
+            "R004 not attributed" in m and "'Method' is compared in blocks B1, B2" in m
+            for m in messages
+        )
+        assert any(
+            "R005 not attributed" in m
+            and "milestone M1 names blocks B1, B2; system 'Mystery' is not among" in m
+            for m in messages
+        )
+        reasons = {r.id: r.attribution for r in project.runs}
+        assert reasons["R002"] == "tracker Block column"
+        assert reasons["R003"] == "system among milestone M1's blocks"
         assert not any("R003" in m or "R007" in m for m in messages)
 
     def test_milestone_mentions_of_unknown_blocks_warn(self) -> None:

@@ -1,0 +1,379 @@
+"""
+Which experiment block each run belongs to, and which of the block's compared systems it runs.
+
+Evidence is taken in a fixed order, the first that decides wins:
+
+1. an explicit ``block =`` on the run's ``[[runs]]`` entry (or its ``[grid]`` phase), then on its
+   ``[systems."X"]`` table;
+2. the tracker's Block column, split into block ids (``B2/B3`` names two blocks, ``G1/B4`` names
+   B4 because G1 is not a block; a cell may also name a block by its title, ``Scheduler``);
+   then a single block named in the run's Notes, or a Milestone cell that names a block;
+3. the run's milestone when it names exactly one block;
+4. system matching: the blocks whose compared systems include the run's system, compared after
+   :func:`system_key` normalisation, with ``[systems."X"] aliases`` as further names.
+
+Where evidence names several blocks, system matching narrows it; a run still left with several
+blocks, or with none, is *not attributed*, and the reason says why. Nothing is guessed: such a
+run is listed by ``bridge plan`` and in the results, never counted under a block it may not
+belong to.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+
+import attrs
+
+from bridge.plan.config import SystemConfig
+from bridge.plan.model import Plan
+from bridge.plan.quantities import block_refs, normalise_block_id
+
+__all__ = [
+    "Attribution",
+    "Attributor",
+    "RunFacts",
+    "block_cell_ids",
+    "system_key",
+    "system_table",
+]
+
+_COMMENTARY = re.compile(r"[(（\[【][^()（）\[\]【】]*[)）\]】]")
+_MARKUP = re.compile(r"[`*~]|(?<!\w)_|_(?!\w)")
+# A short code labelling a list item ("E2: Standard LoRA"), not part of the system's name.
+_LABEL = re.compile(r"^\s*[A-Za-z]{1,3}\d{1,3}[a-z]?\s*:\s*(?=\S)")
+
+
+def system_key(name: str, *, keep_commentary: bool = False) -> str:
+    """
+    A system name reduced to what identifies it, for comparing names written differently.
+
+    Full-width characters become their ASCII forms (NFKC), Markdown marks (backticks, bold,
+    strikethrough) and parenthesised commentary (``(baseline, unscaled features)``, ``（ours）``)
+    are removed, and what is left is compared by its words, ignoring case, punctuation and
+    spacing: ``**`Raw-Centroid`** (baseline)`` and ``raw centroid`` have the same key. A
+    short code labelling a list item (``E2: Standard LoRA``) is removed too.
+
+    Args:
+        name: a system as written in a plan, tracker or bridge.toml.
+        keep_commentary: keep the words in parentheses: the stricter key, used for the run's
+            side of a comparison, because in ablations they are what tells systems apart
+            (``Logistic regression (no feature scaling)``).
+
+    Returns:
+        The key; ``""`` when nothing identifying is left.
+    """
+    text = unicodedata.normalize("NFKC", name)
+    text = _MARKUP.sub("", text)
+    text = _LABEL.sub("", text, count=1)
+    previous = None
+    while not keep_commentary and previous != text:  # nested commentary: "(a (b))"
+        previous = text
+        text = _COMMENTARY.sub(" ", text)
+    words = re.findall(r"[^\W_]+", text.casefold())
+    return " ".join(words)
+
+
+def _keys(name: str) -> tuple[str, str]:
+    return system_key(name, keep_commentary=True), system_key(name)
+
+
+_CELL_SPLIT = re.compile(r"\s*(?:/|,|，|、|\+|&|;|；|\band\b|\bor\b|和|及|与)\s*")
+
+
+def block_cell_ids(cell: str, ids: Sequence[str], titles: Mapping[str, str]) -> tuple[str, ...]:
+    """
+    The plan blocks a tracker Block cell names, in order.
+
+    The cell is split on ``/``, commas, ``+``, ``&``, ``and`` …; each part is a block id
+    (normalised like plan ids: ``Block 2`` → ``B2``), possibly followed by commentary
+    (``B0 calibration``), or a block's title or a word of it (``Scheduler``,
+    ``AI-AI``). Parts that name no block of the plan (``G1``, a gate) are left out.
+
+    Args:
+        cell: the Block cell as written.
+        ids: the plan's block ids.
+        titles: block id → title.
+
+    Returns:
+        The block ids named, without duplicates.
+    """
+    found: dict[str, None] = {}
+    known = set(ids)
+    for part in _CELL_SPLIT.split(cell.replace("`", "").replace("*", "")):
+        part = part.strip()
+        if not part:
+            continue
+        head = part.split()[0]
+        candidate = normalise_block_id(head)
+        if candidate in known:
+            found.setdefault(candidate, None)
+            continue
+        whole = normalise_block_id(part)
+        if whole in known:
+            found.setdefault(whole, None)
+            continue
+        key = system_key(part)
+        if not key:
+            continue
+        by_title = [b for b in ids if _names_title(key, titles.get(b, ""))]
+        if len(by_title) == 1:
+            found.setdefault(by_title[0], None)
+    return tuple(found)
+
+
+def _names_title(key: str, title: str) -> bool:
+    """
+    Whether a cell's words name a block title: every word of the cell starts a word of the
+    title (``Accounts`` names "Account and Social Layer" by its stem, ``AI-AI`` names
+    "AI-AI Communication").
+    """
+    title_words = system_key(title).split()
+    if not title_words:
+        return False
+    for word in key.split():
+        stem = word[:-1] if len(word) > 4 and word.endswith("s") else word
+        if not any(t.startswith(stem) for t in title_words):
+            return False
+    return True
+
+
+@attrs.frozen(kw_only=True)
+class Attribution:
+    """
+    Where a run was placed, and why.
+
+    Args:
+        block: the block id, ``""`` when the run is not attributed.
+        system: the block's compared-system entry the run stands for (as the plan writes it),
+            ``""`` when the run is not attributed or none of the block's systems matches.
+        basis: how it was decided (``bridge.toml [[runs]]``, ``tracker Block column`` …) or,
+            when ``block`` is ``""``, why no block could be chosen.
+    """
+
+    block: str
+    system: str
+    basis: str
+
+
+@attrs.frozen(kw_only=True)
+class RunFacts:
+    """
+    What attribution looks at for one run.
+
+    Args:
+        id: the run id.
+        milestone: the milestone id, ``""`` when unknown.
+        system: the system as written.
+        explicit_block: a block set in bridge.toml for this run (``[[runs]]`` or ``[grid]``).
+        block_cell: the tracker's Block cell as written, ``""`` when none.
+        notes: the tracker's Notes.
+    """
+
+    id: str
+    milestone: str
+    system: str
+    explicit_block: str = ""
+    block_cell: str = ""
+    notes: str = ""
+
+
+class Attributor:
+    """
+    Places runs in the blocks of one plan (see the module docstring for the order).
+    """
+
+    def __init__(self, plan: Plan, systems: Mapping[str, SystemConfig]) -> None:
+        self.order = [b.id for b in plan.blocks]
+        self.ids = set(self.order)
+        self.titles = {b.id: b.title for b in plan.blocks}
+        self.known = frozenset(b for b in self.order if not re.fullmatch(r"B\d+(?:\.\d+)?", b))
+        self.systems = systems
+        # block → (strict key → system as written, loose key → system as written)
+        self.block_systems: dict[str, tuple[dict[str, str], dict[str, str]]] = {}
+        for block in plan.blocks:
+            strict, loose = self.block_systems.setdefault(block.id, ({}, {}))
+            for system in block.systems:
+                full, base = _keys(system)
+                if full:
+                    strict.setdefault(full, system)
+                if base:
+                    loose.setdefault(base, system)
+        self.milestone_blocks = {
+            m.id: [b for b in m.blocks if b in self.ids] for m in plan.milestones
+        }
+
+    def _names(self, system: str) -> tuple[set[str], set[str]]:
+        """
+        The strict and loose keys a run's system is known by: its own, and its ``[systems]``
+        table's name and aliases.
+        """
+        strict: set[str] = set()
+        loose: set[str] = set()
+        if not system:
+            return strict, loose
+        names = [system]
+        table = system_table(system, self.systems)
+        if table is not None:
+            names += [table.name, *table.aliases]
+        for name in names:
+            full, base = _keys(name)
+            strict.add(full)
+            loose.add(base)
+        strict.discard("")
+        loose.discard("")
+        return strict, loose
+
+    def _pairs(
+        self, block: str, names: tuple[set[str], set[str]]
+    ) -> list[tuple[set[str], dict[str, str]]]:
+        """
+        The (run keys, block keys) comparisons in order of strictness: the run's words in
+        parentheses always count (``X (no feature scaling)`` is not ``X``), the plan's may be
+        commentary (``X (ours)`` is ``X``); only when neither finds a match are the run's
+        parentheses dropped too.
+        """
+        strict, loose = self.block_systems[block]
+        return [(names[0], strict), (names[0], loose), (names[1], loose)]
+
+    def _matching(self, names: tuple[set[str], set[str]], among: Sequence[str]) -> list[str]:
+        """
+        The blocks among ``among`` that compare the run's system, at the strictest level at
+        which any does (see :meth:`_pairs`).
+        """
+        first = [
+            b
+            for b in among
+            if any(mine & keyed.keys() for mine, keyed in self._pairs(b, names)[:2])
+        ]
+        if first:
+            return first
+        return [b for b in among if names[1] & self.block_systems[b][1].keys()]
+
+    def _placed(self, block: str, names: tuple[set[str], set[str]], basis: str) -> Attribution:
+        system = ""
+        for mine, keyed in self._pairs(block, names):
+            system = next((keyed[n] for n in sorted(mine) if n in keyed), "")
+            if system:
+                break
+        return Attribution(block=block, system=system, basis=basis)
+
+    def attribute(self, run: RunFacts) -> Attribution:
+        """
+        The block of one run.
+
+        Args:
+            run: what is known of the run.
+
+        Returns:
+            The attribution; ``block == ""`` with the reason in ``basis`` when the run cannot
+            be placed in exactly one block.
+        """
+        names = self._names(run.system)
+        shown = f"system {run.system!r}" if run.system else "no system"
+        milestone = run.milestone if " " not in run.milestone else repr(run.milestone)
+        if not self.order:
+            return Attribution(block="", system="", basis="the plan has no experiment blocks")
+        if run.explicit_block:
+            block = normalise_block_id(run.explicit_block)
+            if block in self.ids:
+                return self._placed(block, names, "bridge.toml block")
+            return Attribution(
+                block="",
+                system="",
+                basis=f"bridge.toml sets block {run.explicit_block!r}, which the plan does not "
+                f"have (blocks: {', '.join(self.order)})",
+            )
+        table = system_table(run.system, self.systems) if run.system else None
+        if table is not None and table.block:
+            block = normalise_block_id(table.block)
+            if block in self.ids:
+                return self._placed(block, names, f'bridge.toml [systems."{table.name}"] block')
+            return Attribution(
+                block="",
+                system="",
+                basis=f'[systems."{table.name}"] block = {table.block!r} is not a block of the '
+                f"plan (blocks: {', '.join(self.order)})",
+            )
+        doubt = ""
+        if run.block_cell:
+            named = block_cell_ids(run.block_cell, self.order, self.titles)
+            if len(named) == 1:
+                return self._placed(named[0], names, "tracker Block column")
+            if len(named) > 1:
+                narrowed = self._matching(names, named)
+                if len(narrowed) == 1:
+                    return self._placed(
+                        narrowed[0], names, f"tracker Block column ({run.block_cell}) and system"
+                    )
+                return Attribution(
+                    block="",
+                    system="",
+                    basis=f"the tracker's Block column names {len(named)} blocks "
+                    f"({', '.join(named)}) and {shown} does not tell which",
+                )
+            doubt = f"the tracker's Block column {run.block_cell!r} names no block of the plan"
+        noted = [b for b in block_refs(run.notes, self.known) if b in self.ids]
+        if len(noted) == 1:
+            return self._placed(noted[0], names, "a block named in the tracker's Notes")
+        if run.milestone in self.ids and run.milestone not in self.milestone_blocks:
+            return self._placed(run.milestone, names, "tracker Milestone column names a block")
+        in_milestone = self.milestone_blocks.get(run.milestone, [])
+        if len(in_milestone) == 1:
+            return self._placed(in_milestone[0], names, f"milestone {milestone}'s only block")
+        narrowed = self._matching(names, in_milestone)
+        if len(narrowed) == 1:
+            return self._placed(narrowed[0], names, f"system among milestone {milestone}'s blocks")
+        holders = narrowed or self._matching(names, self.order)
+        if len(holders) == 1:
+            return self._placed(holders[0], names, "system matches one block")
+        reasons = [doubt] if doubt else []
+        if holders:
+            reasons.append(f"{shown} is compared in blocks {', '.join(holders)}")
+        else:
+            if in_milestone:
+                reasons.append(f"milestone {milestone} names blocks {', '.join(in_milestone)}")
+            elif run.milestone:
+                reasons.append(f"milestone {milestone} names no block")
+            else:
+                reasons.append("no milestone")
+            reasons.append(
+                f"{shown} is not among any block's compared systems"
+                if run.system
+                else "no system to match"
+            )
+        return Attribution(block="", system="", basis="; ".join(reasons))
+
+
+def system_table(name: str, systems: Mapping[str, SystemConfig]) -> SystemConfig | None:
+    """
+    The ``[systems."X"]`` table for a system: by exact name, then ignoring case and
+    punctuation (``raw-centroid`` finds ``RawCentroid``), then by one of its aliases compared the
+    same way. Parenthesised words count here: they pick the command, and
+    ``X (no feature scaling)`` must never run ``X``'s.
+
+    Args:
+        name: the run's system as written.
+        systems: the configured systems.
+
+    Returns:
+        The matching table, or None.
+    """
+    if name in systems:
+        return systems[name]
+    folded = _fold(name)
+    if not folded:
+        return None
+    for table in systems.values():
+        if _fold(table.name) == folded:
+            return table
+    for table in systems.values():
+        if folded in {_fold(a) for a in table.aliases}:
+            return table
+    return None
+
+
+def _fold(name: str) -> str:
+    name = _MARKUP.sub("", unicodedata.normalize("NFKC", name))
+    return re.sub(r"[\W_]+", "", name).casefold()

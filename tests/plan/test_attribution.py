@@ -1,0 +1,229 @@
+"""
+Attribution of runs to blocks (bridge/plan/attribution.py): the evidence order, system names
+compared after normalisation, ``[systems]`` block and aliases, the Block column read without
+gluing ids, and the runs left unattributed with their reason, on synthetic and corpus plans.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bridge.plan import load_project
+from bridge.plan.attribution import block_cell_ids, system_key
+from tests.plan.corpus import as_project, plan_dirs
+
+needs_corpus = pytest.mark.skipif(not plan_dirs(), reason="shared corpus not found (BRIDGE_SHARED)")
+
+
+def write(root: Path, name: str, text: str) -> None:
+    path = root / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+class TestSystemKey:
+    @pytest.mark.parametrize(
+        ("a", "b"),
+        [
+            ("`raw-centroid` (baseline, unscaled features)", "raw-centroid"),
+            ("**Raw Centroid**", "raw_centroid"),
+            ("Ours（我们的）", "ours"),
+            ("ＢＭ２５ ｃｏｍｐａｃｔ", "bm25 compact"),
+            ("E2: Standard LoRA r=102 (non-depth PEFT)", "Standard LoRA r=102"),
+            ("  Method\t(no  X) ", "method"),
+        ],
+    )
+    def test_same_system_written_differently(self, a: str, b: str) -> None:
+        """Markup, commentary, case, spacing, full-width forms and a list label do not count."""
+        assert system_key(a) == system_key(b) != ""
+
+    def test_commentary_is_kept_in_the_strict_key(self) -> None:
+        """The strict key tells ablations apart by what their parentheses say."""
+        plain = system_key("Logistic regression", keep_commentary=True)
+        ablation = system_key("Logistic regression (no feature scaling)", keep_commentary=True)
+        assert plain != ablation
+        assert system_key("Logistic regression (no feature scaling)") == system_key(
+            "Logistic regression"
+        )
+
+
+IDS = ("A", "B", "C", "B0", "B2", "B3", "B4")
+TITLES = {
+    "A": "Account and Social Layer",
+    "B": "AI-AI Communication",
+    "C": "Scheduler",
+    "B0": "Data plane",
+}
+
+
+class TestBlockCell:
+    @pytest.mark.parametrize(
+        ("cell", "ids"),
+        [
+            ("B2/B3", ("B2", "B3")),
+            ("G1/B4", ("B4",)),
+            ("G1/B0 calibration", ("B0",)),
+            ("Block 2", ("B2",)),
+            ("Accounts", ("A",)),
+            ("AI-AI", ("B",)),
+            ("Scheduler", ("C",)),
+            ("Gate G1", ()),
+        ],
+    )
+    def test_cells(self, cell: str, ids: tuple[str, ...]) -> None:
+        """Ids are split, never glued (`B2/B3` is not `B2B3`); titles name blocks too."""
+        assert block_cell_ids(cell, IDS, TITLES) == ids
+
+
+PLAN = """# Experiment Plan: Attribution
+
+## Experiment Blocks
+
+### Block 1: Main
+- **Compared systems**: `raw-centroid` (baseline, unscaled features), **Scaled centroid** (ours)
+- **Success criterion**: Scaled centroid accuracy > 2% over raw-centroid
+
+### Block 2: Ablation
+- **Compared systems**: Scaled centroid, Scaled centroid (no whitening)
+
+### Block 3: Transfer
+- **Compared systems**: Transfer probe
+
+## Run Order and Milestones
+
+| Milestone | Goal | Runs |
+|---|---|---|
+| M0 | Sanity | smoke |
+| M1 | Main | Blocks 1, 2 |
+| M2 | Transfer | Block 3 |
+"""
+
+TRACKER = """# Experiment Tracker
+
+| Run ID | Milestone | Block | System / Variant | Status | Notes |
+|---|---|---|---|---|---|
+| R001 | M1 | | RAW-CENTROID | TODO | seed 0 |
+| R002 | M1 | | scaled centroid (no whitening) | TODO | seed 0 |
+| R003 | M1 | | Scaled centroid | TODO | in B1 and B2: ambiguous |
+| R004 | M1 | B1/B2 | Scaled centroid | TODO | two blocks, system in both |
+| R005 | M1 | | centroid-v2 | TODO | only an alias says which |
+| R006 | M1 | | Scaled centroid | TODO | bridge.toml says B2 |
+| R007 | M1 | | Mystery | TODO | nothing says which |
+| R008 | M2 | | anything | TODO | M2 has one block |
+| R009 | M1 | B3 | Scaled centroid | TODO | the Block column wins over the system |
+| R010 | M1 | | Pinned | TODO | its [systems] table names B3 |
+"""
+
+TOML = """
+[run]
+command = "true"
+
+[systems."centroid-v2"]
+aliases = ["Scaled centroid (ours)"]
+
+[systems."Pinned"]
+block = "B3"
+
+[[runs]]
+id = "R006"
+block = "B2"
+"""
+
+
+class TestEvidenceOrder:
+    @pytest.fixture
+    def project(self, tmp_path: Path) -> Path:
+        write(tmp_path, "refine-logs/EXPERIMENT_PLAN.md", PLAN)
+        write(tmp_path, "refine-logs/EXPERIMENT_TRACKER.md", TRACKER)
+        write(tmp_path, "bridge.toml", TOML)
+        return tmp_path
+
+    def test_blocks_and_systems(self, project: Path) -> None:
+        """Each run's block and the compared system it stands for, as the plan writes it."""
+        loaded = load_project(project)
+        placed = {r.id: (r.block, r.block_system) for r in loaded.runs}
+        assert placed == {
+            "R001": ("B1", "`raw-centroid` (baseline, unscaled features)"),
+            "R002": ("B2", "Scaled centroid (no whitening)"),
+            "R003": ("", ""),
+            "R004": ("", ""),
+            "R005": ("B1", "**Scaled centroid** (ours)"),
+            "R006": ("B2", "Scaled centroid"),
+            "R007": ("", ""),
+            "R008": ("B3", ""),
+            "R009": ("B3", ""),
+            "R010": ("B3", ""),
+        }
+
+    def test_bases_and_reasons(self, project: Path) -> None:
+        """How each block was chosen, and why none could be, is kept on the run."""
+        basis = {r.id: r.attribution for r in load_project(project).runs}
+        assert basis["R001"] == "system among milestone M1's blocks"
+        assert basis["R003"] == "system 'Scaled centroid' is compared in blocks B1, B2"
+        assert basis["R004"] == (
+            "the tracker's Block column names 2 blocks (B1, B2) and system 'Scaled centroid' "
+            "does not tell which"
+        )
+        assert basis["R006"] == "bridge.toml block"
+        assert basis["R007"] == (
+            "milestone M1 names blocks B1, B2; system 'Mystery' is not among any block's "
+            "compared systems"
+        )
+        assert basis["R008"] == "milestone M2's only block"
+        assert basis["R009"] == "tracker Block column"
+        assert basis["R010"] == 'bridge.toml [systems."Pinned"] block'
+
+    def test_unattributed_runs_are_warned_about(self, project: Path) -> None:
+        """One warning per reason names the runs, the reason and how to settle it."""
+        messages = [w.message for w in load_project(project).warnings]
+        unplaced = [m for m in messages if "not attributed to a block" in m]
+        assert len(unplaced) == 3
+        assert any(m.startswith("run R004 not attributed") and "(B1, B2)" in m for m in unplaced)
+        assert all("Block column" in m for m in unplaced)
+
+    def test_unknown_explicit_block_is_not_kept(self, project: Path) -> None:
+        """A `block =` naming no block of the plan leaves the run unattributed, saying so."""
+        write(project, "bridge.toml", TOML.replace('block = "B2"', 'block = "B9"'))
+        run = next(r for r in load_project(project).runs if r.id == "R006")
+        assert run.block == ""
+        assert run.attribution.startswith("bridge.toml sets block 'B9', which the plan does not")
+
+    def test_plan_without_blocks(self, tmp_path: Path) -> None:
+        """With no experiment blocks, every run is unattributed for that one reason."""
+        write(tmp_path, "refine-logs/EXPERIMENT_PLAN.md", "# Plan\n\n## Notes\n\nNothing.\n")
+        write(tmp_path, "refine-logs/EXPERIMENT_TRACKER.md", TRACKER)
+        runs = load_project(tmp_path).runs
+        assert {r.attribution for r in runs} == {"the plan has no experiment blocks"}
+
+
+@needs_corpus
+class TestCorpus:
+    def test_every_tracker_run_is_attributed_or_has_a_reason(self, tmp_path: Path) -> None:
+        """Over every real plan: each tracker run has a plan block, or a reason why not."""
+        attributed = unattributed = 0
+        for n, folder in enumerate(plan_dirs()):
+            loaded = load_project(as_project(folder.name[:3], tmp_path / str(n)))
+            blocks = {b.id for b in loaded.plan.blocks}
+            for run in loaded.runs:
+                if run.block in blocks:
+                    attributed += 1
+                else:
+                    assert run.block == "" and run.attribution, (folder.name, run.id)
+                    unattributed += 1
+        assert attributed >= 98 and attributed + unattributed >= 433
+
+    def test_018_block_column(self, tmp_path: Path) -> None:
+        """018: `G1/B4` is B4 (G1 is a gate), `G1/B0 calibration` B0, `B2/B3` two blocks."""
+        runs = {r.id: r for r in load_project(as_project("018", tmp_path)).runs}
+        assert runs["JPH-G1-CTRL-001"].block == "B4"
+        assert runs["JPH-CAL-LP-C0"].block == "B0"
+        assert runs["JPH-B1-HO-S0"].block == "B1"
+        b2 = runs["JPH-B2-FX-S0"]
+        assert b2.block == "" and "names 2 blocks (B2, B3)" in b2.attribution
+
+    def test_030_block_column_holds_titles(self, tmp_path: Path) -> None:
+        """030: the Block column says `Accounts`, `AI-AI`, `Scheduler`: the blocks so titled."""
+        runs = {r.id: r.block for r in load_project(as_project("030", tmp_path)).runs}
+        assert (runs["A1"], runs["A2"], runs["B1"], runs["C1"]) == ("A", "A", "B", "C")

@@ -1,0 +1,193 @@
+"""
+Which runs a block is judged on (bridge/projections/outcome.py): sanity runs never pooled,
+expected seeds from the block's stated seeds, runs counted under the compared system they were
+matched to, and runs attributed to no block listed with their reason in the results.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from bridge.events import types as ev
+from bridge.events.measurements import MetricValue
+from bridge.events.store import InMemoryEventStore
+from bridge.events.values import JobHandle, Slot
+from bridge.machine.fold import PipelineState, fold
+from bridge.projections import results, results_data
+from bridge.projections.outcome import evaluate
+
+_T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+
+BASELINE = "`Baseline` (unscaled features)"
+OURS = "**Ours** (proposed)"
+
+
+def _clock() -> Callable[[], datetime]:
+    ticks = iter(range(10_000))
+    return lambda: _T0 + timedelta(seconds=next(ticks))
+
+
+def _finished(run: str, accuracy: float) -> list[object]:
+    attempt = f"{run}-a1"
+    return [
+        ev.RunSubmitted(
+            run_id=run,
+            attempt_id=attempt,
+            attempt=1,
+            backend="local",
+            slots=(Slot(host="local", gpu=0),),
+            argv=("python", "train.py"),
+        ),
+        ev.RunStarted(
+            run_id=run, attempt_id=attempt, handle=JobHandle(backend="local", attempt_id=attempt)
+        ),
+        ev.RunSucceeded(run_id=run, attempt_id=attempt),
+        ev.MetricsRecorded(
+            run_id=run,
+            attempt_id=attempt,
+            values=(
+                MetricValue(
+                    run_id=run,
+                    attempt_id=attempt,
+                    name="accuracy",
+                    value=accuracy,
+                    raw=str(accuracy),
+                    source=f".bridge/runs/{run}/{attempt}/output/metrics.json",
+                    sha256="a" * 64,
+                    rule="json:accuracy",
+                ),
+            ),
+            key_metric="accuracy",
+        ),
+    ]
+
+
+def _state(*, seed_count: int | None, stray: bool = True) -> PipelineState:
+    """
+    M0 sanity runs Ours once (attributed to B1, as `bridge init` projects do), M1 runs both
+    systems on seeds 0-2 (written as the tracker writes them), and R099 belongs to no block.
+    """
+    store = InMemoryEventStore(clock=_clock())
+    store.append(
+        "bridge",
+        [
+            ev.PlanLoaded(
+                title="Toy",
+                plan_path="refine-logs/EXPERIMENT_PLAN.md",
+                plan_sha256="b" * 64,
+                options={"language": "en"},
+                milestones=(
+                    ev.MilestoneInfo(id="M0", name="Sanity", sanity=True),
+                    ev.MilestoneInfo(id="M1", name="Main", blocks=("B1",)),
+                ),
+                blocks=(
+                    ev.BlockInfo(
+                        id="B1",
+                        title="Main",
+                        systems=(BASELINE, OURS),
+                        metrics=("accuracy",),
+                        success_criterion="accuracy > 0.5",
+                        seed_count=seed_count,
+                    ),
+                ),
+            )
+        ],
+        None,
+    )
+    planned: list[tuple[str, str, str, str, int, float]] = [("R000", "M0", "ours", OURS, 0, 0.1)]
+    planned += [(f"R00{n + 1}", "M1", "baseline", BASELINE, n, 0.4 + n / 100) for n in range(3)]
+    planned += [(f"R00{n + 4}", "M1", "ours", OURS, n, 0.9 - n / 100) for n in range(3)]
+    for run, milestone, system, block_system, seed, accuracy in planned:
+        store.append(
+            f"run:{run}",
+            [
+                ev.RunPlanned(
+                    run_id=run,
+                    milestone=milestone,
+                    block="B1",
+                    system=system,
+                    block_system=block_system,
+                    seed=seed,
+                    attribution="tracker Block column",
+                ),
+                *_finished(run, accuracy),
+            ],
+            None,
+        )
+    if not stray:
+        return fold(store.read())
+    store.append(
+        "run:R099",
+        [
+            ev.RunPlanned(
+                run_id="R099",
+                milestone="M1",
+                system="mystery",
+                attribution="system 'mystery' is not among any block's compared systems",
+            ),
+            *_finished("R099", 0.7),
+        ],
+        None,
+    )
+    return fold(store.read())
+
+
+class TestBlockRuns:
+    def test_sanity_run_is_not_pooled(self) -> None:
+        """R000 (sanity, Ours, seed 0) is reported under M0 and is no fourth seed of B1."""
+        outcome = evaluate(_state(seed_count=3))
+        block = outcome.blocks[0]
+        assert "R000" not in block.run_ids
+        assert "R000" in outcome.milestones[0].run_ids
+        ours = next(a for a in block.aggregates if a.system == OURS)
+        assert (ours.n, ours.run_ids) == (3, ("R004", "R005", "R006"))
+
+    def test_runs_count_under_the_matched_system(self) -> None:
+        """Runs written `baseline`/`ours` are aggregated under the plan's system names."""
+        block = evaluate(_state(seed_count=3)).blocks[0]
+        assert {a.system for a in block.aggregates} == {BASELINE, OURS}
+
+    def test_stated_seeds_are_expected(self) -> None:
+        """`3 seeds` in the block: 3 expected; the 3 runs of each system are enough."""
+        block = evaluate(_state(seed_count=3)).blocks[0]
+        assert block.expected_seeds == 3
+        assert "missing seeds" not in block.verdict.reason
+
+    def test_stated_seeds_beyond_the_runs_are_missing(self) -> None:
+        """A block stating 5 seeds with 3 runs per system is missing seeds, whatever the max."""
+        block = evaluate(_state(seed_count=5)).blocks[0]
+        assert block.expected_seeds == 5
+
+    def test_without_stated_seeds_the_block_runs_count(self) -> None:
+        """No stated seeds: the most runs planned in the block for one system, sanity excluded."""
+        block = evaluate(_state(seed_count=None)).blocks[0]
+        assert block.expected_seeds == 3
+        assert "missing seeds" not in block.verdict.reason
+
+
+class TestUnattributed:
+    def test_listed_with_the_reason(self) -> None:
+        """R099 has no block: the results list it, its key metric and why, and no block has it."""
+        state = _state(seed_count=3)
+        outcome = evaluate(state)
+        assert outcome.unattributed == (
+            ("R099", "system 'mystery' is not among any block's compared systems"),
+        )
+        assert all("R099" not in b.run_ids for b in outcome.blocks)
+        text = results.render(state)
+        section = text.split("## Runs not attributed to a block", 1)[1].split("\n## ", 1)[0]
+        assert "| R099 | mystery | accuracy = 0.7 | system 'mystery' is not among" in section
+        assert "R000" not in section  # the sanity run needs no block
+
+    def test_results_json_keeps_the_attribution(self) -> None:
+        """results.json carries each run's matched system and how its block was chosen."""
+        runs = {r["run_id"]: r for r in results_data.document(_state(seed_count=3))["runs"]}
+        assert runs["R001"]["block_system"] == BASELINE
+        assert runs["R001"]["attribution"] == "tracker Block column"
+        assert runs["R099"]["block"] == "" and runs["R099"]["attribution"].startswith("system")
+
+    def test_no_section_when_every_run_has_a_block(self) -> None:
+        """The section appears only when there is something to list."""
+        assert "Runs not attributed" in results.render(_state(seed_count=3))
+        assert "Runs not attributed" not in results.render(_state(seed_count=3, stray=False))
