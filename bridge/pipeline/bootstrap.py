@@ -33,7 +33,7 @@ __all__ = [
     "validate",
 ]
 
-BACKENDS = ("local", "ssh", "vast", "modal")
+BACKENDS = ("local", "ssh", "slurm", "vast", "modal")
 
 
 def _config_file(project: LoadedProject) -> str | None:
@@ -86,6 +86,7 @@ def make_backend(project: LoadedProject) -> Backend:
 #: the optional extras (fabric, vastai, modal) are needed only by those who use them.
 _REMOTE = {
     "ssh": ("bridge.adapters.backends.ssh.backend", "SSHConfig", "SSHBackend"),
+    "slurm": ("bridge.adapters.backends.slurm.backend", "SlurmConfig", "SlurmBackend"),
     "modal": ("bridge.adapters.backends.modal.backend", "ModalConfig", "ModalBackend"),
     "vast": ("bridge.adapters.backends.vast.backend", "VastConfig", "VastBackend"),
 }

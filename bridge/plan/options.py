@@ -20,7 +20,7 @@ from bridge.errors import ConfigError
 __all__ = ["OPTION_NAMES", "Options", "apply_options", "option_key", "parse_override_line"]
 
 _CHOICES: dict[str, tuple[str, ...]] = {
-    "backend": ("local", "ssh", "vast", "modal"),
+    "backend": ("local", "ssh", "slurm", "vast", "modal"),
     "language": ("auto", "en", "zh"),
     "budget": ("warn", "enforce"),
 }

@@ -287,7 +287,7 @@ class BackendContract:
         settle(backend, handle, running)
         self.kill_hard(backend, handle)
         state = settle(backend, handle)
-        assert state.status is JobStatus.LOST
+        assert state.status is JobStatus.LOST, state
         assert state.exit_code is None
 
     def test_timeout_is_timed_out(self, backend: Backend) -> None:

@@ -1,0 +1,44 @@
+"""
+Session fixture for the Slurm tests: one real single-node cluster (``cluster.py``).
+
+Loaded as a plugin (``pytest_plugins = ["tests.adapters.backends.slurm.conftest_slurm"]``) by
+the modules that use it. The tests never skip in CI (``CI=true``): there, a missing Slurm is a
+failure; elsewhere it is a skip that names the install command.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+from tests.adapters.backends.slurm.cluster import SLURM_MISSING, SlurmCluster
+
+
+@pytest.fixture(scope="session")
+def slurm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SlurmCluster]:
+    """A real Slurm cluster (controller + one node), with ``SLURM_CONF`` set for the session."""
+    if SLURM_MISSING:
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(f"CI must run the Slurm tests: {SLURM_MISSING}")
+        pytest.skip(SLURM_MISSING)
+    cluster = SlurmCluster(tmp_path_factory.mktemp("slurm"))
+    previous = os.environ.get("SLURM_CONF")
+    cluster.start()
+    os.environ["SLURM_CONF"] = str(cluster.conf)
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+        if previous is None:
+            os.environ.pop("SLURM_CONF", None)
+        else:
+            os.environ["SLURM_CONF"] = previous
+
+
+@pytest.fixture
+def slurm_up(slurm: SlurmCluster) -> Iterator[SlurmCluster]:
+    """The cluster with its partition up again after the test (a test may hold it DOWN)."""
+    yield slurm
+    slurm.partition("UP")
