@@ -13,7 +13,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import structlog
 from rich.console import Console
@@ -24,6 +24,9 @@ from bridge.errors import BridgeError, ConfigError, InputError, LockedError, Unk
 from bridge.events.secrets import redact
 from bridge.machine.stages import RunState, Stage
 from bridge.pipeline import Bridge, audit
+
+if TYPE_CHECKING:
+    from bridge.adapters.backends.slurm.backend import SlurmBackend
 
 __all__ = ["main"]
 
@@ -370,6 +373,10 @@ def _cmd_gc(args: argparse.Namespace, console: Console) -> int:
     bridge = _bridge(args)
     try:
         backend = bridge.backend
+        from bridge.adapters.backends.slurm.backend import SlurmBackend
+
+        if isinstance(backend, SlurmBackend):
+            return _gc_jobs(bridge, backend, args, console)
         find = getattr(backend, "orphans", None)
         destroy = getattr(backend, "destroy_instance", None)
         if find is None or destroy is None:
@@ -413,6 +420,34 @@ def _cmd_gc(args: argparse.Namespace, console: Console) -> int:
         return EXIT_OK
     finally:
         bridge.close()
+
+
+def _gc_jobs(
+    bridge: Bridge, backend: SlurmBackend, args: argparse.Namespace, console: Console
+) -> int:
+    """
+    ``bridge gc`` on Slurm: this project's queued or running jobs whose attempt is not live in
+    the log; ``--cancel`` scancels them.
+    """
+    from bridge.machine.scheduler import LIVE
+
+    runs = bridge.status().runs.values()
+    live = [r.current.attempt_id for r in runs if r.state in LIVE and r.current]
+    orphans = backend.orphans(live_attempt_ids=live)
+    if not orphans:
+        console.print("no stray jobs: every queued or running job of this project is in use")
+        return EXIT_OK
+    table = Table("job", "state", "attempt", "name")
+    for job in orphans:
+        table.add_row(job.job_id, job.state, job.attempt_id, job.name)
+    console.print(table)
+    if not args.cancel:
+        console.print("cancel them with `bridge gc --cancel`")
+        return EXIT_OK
+    for job in orphans:
+        backend.cancel_job(job.job_id)
+        console.print(f"cancelled job {job.job_id}")
+    return EXIT_OK
 
 
 def _parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
@@ -506,11 +541,12 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
 
     gc = command(
         "gc",
-        "list rented instances of this project the log does not use (--destroy them)",
+        "list rented instances (Vast) or Slurm jobs of this project the log does not use",
         "bridge gc --destroy",
         _cmd_gc,
     )
     gc.add_argument("--destroy", action="store_true", help="destroy the instances listed")
+    gc.add_argument("--cancel", action="store_true", help="scancel the Slurm jobs listed")
     gc.add_argument("--yes", action="store_true", help="do not ask before destroying")
     command("rebuild", "rewrite every projection file from the log", "bridge rebuild", _cmd_rebuild)
     command(

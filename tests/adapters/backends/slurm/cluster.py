@@ -9,6 +9,7 @@ Client commands find the cluster through ``SLURM_CONF``; :attr:`SlurmCluster.env
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -29,7 +30,10 @@ def slurm_missing() -> str:
     """
     missing = [name for name in _DAEMONS if shutil.which(name) is None]
     if missing:
-        return f"Slurm is not installed ({', '.join(missing)} missing; apt-get install slurm-wlm munge)"
+        return (
+            f"Slurm is not installed ({', '.join(missing)} missing; "
+            "apt-get install slurm-wlm munge)"
+        )
     if os.geteuid() != 0:
         return "the test Slurm daemons run as root"
     return ""
@@ -202,10 +206,8 @@ def kill_tree(pid: int) -> None:
         tree.append(current)
         todo.extend(children.get(current, []))
     for member in tree:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(member, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
 
 
 def _alive(pid: int) -> bool:

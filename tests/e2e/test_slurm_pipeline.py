@@ -1,0 +1,165 @@
+"""
+Plans run on the Slurm backend through a real single-node cluster: the CLI to COLLECTED, and
+bridge SIGKILLed between intent and sbatch, between sbatch and the recorded job id, and while
+jobs run, then run again: every run executes exactly once (the job's own marker lines say so).
+"""
+
+from __future__ import annotations
+
+import signal
+from pathlib import Path
+
+import pytest
+
+from bridge.adapters.backends.slurm.backend import SlurmBackend
+from bridge.adapters.backends.slurm.config import SlurmConfig
+from bridge.cli import main
+from bridge.machine.ports import JobSpec
+from tests.adapters.backends.slurm.cluster import SlurmCluster
+from tests.pipeline.conftest import (
+    Run,
+    events_of,
+    executions,
+    start_bridge,
+    wait_for,
+    write_project,
+)
+
+pytest_plugins = ["tests.adapters.backends.slurm.conftest_slurm"]
+
+RUNS = [
+    Run(id="R1", milestone="M0", system="sanity"),
+    Run(id="R2", milestone="M1", sleep=1.0),
+    Run(id="R3", milestone="M1", sleep=1.0),
+]
+_BRIDGE = 'backend = "slurm"\nmax_parallel = 2\ncode_review = false'
+_SLURM = "[backends.slurm]\npoll_seconds = 0.2\n"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """The directory a test writes its project into."""
+    root = tmp_path / "project"
+    root.mkdir()
+    return root
+
+
+def _project(root: Path, runs: list[Run] = RUNS, **kw: str) -> Path:
+    return write_project(root, runs, bridge=_BRIDGE, extra=_SLURM, **kw)
+
+
+def _once_each(project: Path, runs: list[Run] = RUNS) -> None:
+    ran = executions(project)
+    assert {k: len(v) for k, v in ran.items()} == {r.id: 1 for r in runs}
+    assert all(v[0].end is not None for v in ran.values())
+
+
+class TestSlurmPipeline:
+    def test_plan_reaches_collected(
+        self, slurm: SlurmCluster, project: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A mini plan runs to COLLECTED through sbatch, each run once, results in the log."""
+        _project(project)
+        assert main(["run", "--plain", "--project", str(project)]) == 0, capsys.readouterr()
+        _once_each(project)
+        assert len(list(project.glob(".bridge/runs/*/*/output/metrics.json"))) == 3
+        assert sum(1 for e in events_of(project) if e[2] == "run.succeeded") == 3
+        assert main(["verify", "--project", str(project)]) == 0
+
+    def test_unknown_partition_is_exit_2_before_any_launch(
+        self, slurm: SlurmCluster, project: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A partition Slurm lacks: exit 2 naming the setting, no traceback, no job launched."""
+        write_project(project, RUNS, bridge=_BRIDGE, extra='[backends.slurm]\npartition = "gpuz"\n')
+        assert main(["run", "--plain", "--project", str(project)]) == 2
+        err = capsys.readouterr().err
+        assert "backends.slurm.partition" in err and "Traceback" not in err
+        assert not executions(project)
+        assert not any(e[2] == "run.submitted" for e in events_of(project))
+
+    def test_run_past_its_timeout_is_timed_out(self, slurm: SlurmCluster, project: Path) -> None:
+        """A run longer than timeout_minutes is stopped in its job and recorded timed out."""
+        _project(
+            project,
+            [Run(id="R1", milestone="M1", sleep=60)],
+            sanity=None,
+            run="timeout_minutes = 0.02",
+        )
+        main(["run", "--plain", "--project", str(project)])
+        assert "run.timed_out" in [e[2] for e in events_of(project)]
+        assert [len(v) for v in executions(project).values()] == [1]
+
+
+class TestSlurmCrashes:
+    @pytest.mark.parametrize("point", ["after_intent", "after_act"])
+    def test_killed_around_sbatch_then_resumed(
+        self, slurm: SlurmCluster, project: Path, point: str
+    ) -> None:
+        """Killed between intent and sbatch, or between sbatch and the recorded job id: the
+        next run finds or submits the job, and every run executes exactly once."""
+        _project(project)
+        crashed = start_bridge(project, {"BRIDGE_TEST_CRASH_AT": f"{point}:R3"})
+        _, err = crashed.communicate(timeout=120)
+        assert crashed.returncode == -signal.SIGKILL, err
+        assert main(["run", "--plain", "--project", str(project)]) == 0
+        _once_each(project)
+
+    def test_killed_while_jobs_run_then_resumed(self, slurm: SlurmCluster, project: Path) -> None:
+        """SIGKILL while Slurm runs the jobs; the next run adopts them and runs nothing twice."""
+        _project(project)
+        proc = start_bridge(project)
+        try:
+            wait_for(lambda: "R2" in executions(project), timeout=60, what="R2 running")
+        finally:
+            proc.send_signal(signal.SIGKILL)
+            proc.communicate(timeout=30)
+        assert main(["run", "--plain", "--project", str(project)]) == 0
+        _once_each(project)
+        assert any(e[2] == "run.started" for e in events_of(project))
+
+
+def _queue_state(slurm: SlurmCluster, job_id: str) -> str:
+    out = slurm.run(["squeue", "-h", "--states=all", "-j", job_id, "-o", "%T"]).stdout
+    return out.strip()
+
+
+class TestSlurmCancelAndGc:
+    def test_bridge_cancel_scancels_the_job(
+        self, slurm: SlurmCluster, project: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """`bridge cancel` during a run scancels its job; the run is recorded cancelled."""
+        _project(project, [Run(id="R1", milestone="M1", mode="gate")], sanity=None)
+        proc = start_bridge(project)
+        try:
+            wait_for(lambda: "R1" in executions(project), timeout=60, what="R1 running")
+            assert main(["cancel", "R1", "--project", str(project)]) == 0, capsys.readouterr()
+            proc.communicate(timeout=60)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.communicate()
+        job_id = next(project.glob(".bridge/runs/R1/*/job_id")).read_text().strip()
+        wait_for(lambda: _queue_state(slurm, job_id) == "CANCELLED", what="job cancelled")
+        assert "run.cancelled" in [e[2] for e in events_of(project)]
+        assert executions(project)["R1"][0].end is None
+
+    def test_gc_lists_and_cancels_stray_jobs(
+        self, slurm: SlurmCluster, project: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A job of this project that no live attempt owns is listed, then cancelled."""
+        _project(project)
+        stray = SlurmBackend(SlurmConfig(), project).submit(
+            JobSpec(run_id="R9", attempt_id="R9-a1", argv=("sleep", "60"))
+        )
+        capsys.readouterr()
+        assert main(["gc", "--project", str(project)]) == 0
+        out = capsys.readouterr().out
+        assert stray.locator["job_id"] in out and "bridge gc --cancel" in out
+        assert _queue_state(slurm, stray.locator["job_id"]) in ("PENDING", "RUNNING")
+        assert main(["gc", "--cancel", "--project", str(project)]) == 0
+        assert f"cancelled job {stray.locator['job_id']}" in capsys.readouterr().out
+        wait_for(
+            lambda: _queue_state(slurm, stray.locator["job_id"]) == "CANCELLED", what="cancelled"
+        )
+        assert main(["gc", "--project", str(project)]) == 0
+        assert "no stray jobs" in capsys.readouterr().out
