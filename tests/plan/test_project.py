@@ -178,7 +178,7 @@ class TestOptions:
         """A value of the wrong type or outside its choices is a ConfigError."""
         write(tmp_path, "refine-logs/EXPERIMENT_PLAN.md", PLAN)
         with pytest.raises(ConfigError, match="backend"):
-            load_project(tmp_path, overrides={"backend": "slurm"})
+            load_project(tmp_path, overrides={"backend": "kubernetes"})
         with pytest.raises(ConfigError, match="max_parallel"):
             load_project(tmp_path, overrides={"max_parallel": "many"})
 
