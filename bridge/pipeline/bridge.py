@@ -28,7 +28,7 @@ from bridge.pipeline import bootstrap
 from bridge.pipeline.credentials import register_credentials
 from bridge.pipeline.session import Session, Step
 from bridge.pipeline.steps import code, deploy, sanity
-from bridge.plan import Plan, load_project
+from bridge.plan import Plan, load_project, require_runs
 from bridge.projections.summary import handoff_summary
 
 __all__ = ["Bridge", "Step"]
@@ -193,6 +193,7 @@ class Bridge:
 
     def _advance(self) -> Step:
         if self._unchecked:
+            require_runs(self.project)
             bootstrap.validate(self.project, **self._unchecked)
             self._unchecked = {}
         s = self._session

@@ -34,7 +34,7 @@ from bridge.plan.model import (
     TrackerRun,
 )
 from bridge.plan.options import OPTION_NAMES, Options, parse_override_line
-from bridge.plan.project import LoadedProject, discover, load_project, plan_json
+from bridge.plan.project import LoadedProject, discover, load_project, plan_json, require_runs
 from bridge.plan.runs import RunSpec, match_system
 from bridge.plan.templates import BUILTIN_PLACEHOLDERS, placeholders, render_argv
 from bridge.plan.vocabulary import normalise_priority, normalise_status
@@ -76,4 +76,5 @@ __all__ = [
     "placeholders",
     "plan_json",
     "render_argv",
+    "require_runs",
 ]

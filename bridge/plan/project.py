@@ -18,7 +18,7 @@ from bridge.plan.model import Milestone, Plan, PlanWarning
 from bridge.plan.options import Options, apply_options, parse_override_line
 from bridge.plan.runs import RunSpec, build_runs
 
-__all__ = ["LoadedProject", "discover", "load_project", "plan_json"]
+__all__ = ["LoadedProject", "discover", "load_project", "plan_json", "require_runs"]
 
 PLAN = "refine-logs/EXPERIMENT_PLAN.md"
 TRACKER = "refine-logs/EXPERIMENT_TRACKER.md"
@@ -54,6 +54,35 @@ class LoadedProject:
     sources: Mapping[str, str | None]
     warnings: tuple[PlanWarning, ...]
     needs_confirmation: bool
+
+
+def require_runs(project: LoadedProject) -> None:
+    """
+    Refuse a project from which no run can be derived, before any stage starts.
+
+    The workflow asks the researcher what to implement when there is no usable plan; bridge
+    cannot ask, so it stops and says what it found and what to add.
+
+    Raises:
+        PlanError: no runs, naming the input files found (and the plan file when there is one).
+    """
+    if project.runs:
+        return
+    plan = project.sources.get("plan")
+    others = [path for key, path in project.sources.items() if path and key != "plan"]
+    also = f" (bridge also found {', '.join(others)})" if others else ""
+    if plan:
+        what = f"the plan has no run order, experiment blocks or tracker rows to run{also}"
+    elif others:
+        what = f"bridge found {', '.join(others)} but no experiment plan ({PLAN})"
+    else:
+        what = f"bridge found no plan ({PLAN}), tracker or idea files in {project.root}"
+    raise PlanError(
+        f"nothing to run: {what}. Add a plan with experiment blocks and a run order (or "
+        f"tracker rows in {TRACKER}, or [[runs]] in bridge.toml); `bridge init` writes "
+        "commented templates to start from.",
+        file=plan,
+    )
 
 
 def discover(root: Path, *, compact: bool) -> dict[str, Path | None]:

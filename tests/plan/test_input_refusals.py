@@ -88,3 +88,37 @@ class TestControlCharactersAndEscapes:
             load_project(root)
         assert info.value.setting == "run.cwd"
         assert info.value.line == 2
+
+
+class TestNothingToRun:
+    def _run(self, root: Path) -> tuple[int, str]:
+        import contextlib
+        import io
+
+        from bridge.cli import main
+
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+            code = main(["run", "--plain", "--project", str(root)])
+        return code, err.getvalue()
+
+    def test_only_an_idea_report_stops_before_any_stage(self, tmp_path: Path) -> None:
+        """A project with only an idea report is exit 2, naming what was found and what to
+        add, with nothing recorded: no stage entered, no projection written."""
+        (tmp_path / "idea-stage").mkdir()
+        (tmp_path / "idea-stage" / "IDEA_REPORT.md").write_text("# Idea report\n\nAn idea.\n")
+        code, err = self._run(tmp_path)
+        assert code == 2
+        assert "nothing to run: bridge found idea-stage/IDEA_REPORT.md" in err
+        assert "no experiment plan (refine-logs/EXPERIMENT_PLAN.md)" in err
+        assert "`bridge init`" in err
+        assert not (tmp_path / "refine-logs").exists()
+        assert not (tmp_path / "MANIFEST.md").exists()
+
+    def test_an_empty_plan_names_the_file(self, tmp_path: Path) -> None:
+        """An empty plan file is refused at that file; the researcher is told what to add."""
+        (tmp_path / "refine-logs").mkdir()
+        (tmp_path / "refine-logs" / "EXPERIMENT_PLAN.md").write_text("")
+        code, err = self._run(tmp_path)
+        assert code == 2
+        assert "refine-logs/EXPERIMENT_PLAN.md: nothing to run: the plan has no run order" in err
