@@ -5,6 +5,7 @@ Milestones: from a run-order table, from milestone headings, or from a list (FOR
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 import attrs
 
@@ -173,9 +174,17 @@ def read_milestones(
     known: frozenset[str],
     used: set[int],
     plan_blocks: frozenset[str] | None = None,
+    *,
+    others: Sequence[Heading] = (),
 ) -> tuple[list[Milestone], list[tuple[int, str]]]:
     """
     Read the plan's milestones.
+
+    The sources, in order: the run-order sections' milestone tables (when several sections
+    have one, the first whose rows are ``M<n>`` milestones wins over a gate or phase table
+    before it: ``Gate A…G`` then an ``M0–M5`` run-order table gives M0–M5), milestone headings,
+    a milestone list, and finally phase headings anywhere in the plan (``### Phase 0 …``, at
+    least two). A source other than the first run-order section is named in a warning.
 
     Args:
         doc: the plan document.
@@ -185,21 +194,60 @@ def read_milestones(
         plan_blocks: every block id of the plan; when given, a milestone keeps only the
             references to these blocks (``B0–B4`` naming baselines in a plan without such
             blocks is not a block reference) and a warning names the others.
+        others: further run-order sections after ``section`` (``## Milestones & Dates`` after
+            a ``## Run Order`` holding only block headings).
 
     Returns:
         The milestones in plan order (sanity flag set) and warnings ``(line, message)``.
     """
     warnings: list[tuple[int, str]] = []
-    start, end = (section.index, section.end) if section else (0, len(doc.lines))
+    sources: list[Heading | None] = [section, *others] if section is not None else [None]
+    found = [(h, ms) for h in sources if (ms := _tables(doc, h, known))]
+    by_m = next((f for f in found if any(_M_ID.fullmatch(m.id) for m in f[1])), None)
     milestones: list[Milestone] = []
-    for table in doc.section_tables(start, end):
-        first = plain(table.header[0]).casefold() if table.header else ""
-        if any(first.startswith(word) for word in _FIRST_HEADERS):
-            milestones.extend(_from_table(doc, table, known))
+    source: Heading | None = section
+    if by_m is not None:
+        source, milestones = by_m
     if not milestones:
         milestones = _from_headings(doc, known, used, section)
+    if not milestones and found:
+        source, milestones = found[0]
     if not milestones and section is not None:
         milestones = _from_list(doc, section, known)
+    if milestones and source is not section and source is not None:
+        passed = [(h, ms) for h, ms in found if h is not source]
+        instead = (
+            f", not from the {', '.join(m.id for m in passed[0][1][:3])}… table under "
+            f"{_title(passed[0][0])}"
+            if passed
+            else ""
+        )
+        warnings.append(
+            (
+                source.line,
+                f"milestones read from the table under {_title(source)} (line {source.line})"
+                f"{instead}",
+            )
+        )
+    elif milestones and by_m is not None and found[0] is not by_m:  # two tables, one section
+        warnings.append(
+            (
+                milestones[0].line,
+                f"milestones read from the M-numbered table at line {milestones[0].line}, not "
+                f"from the {', '.join(m.id for m in found[0][1][:3])}… table before it",
+            )
+        )
+    if not milestones:
+        milestones = _from_headings(doc, known, used, None, phases=True)
+        if milestones:
+            warnings.append(
+                (
+                    milestones[0].line,
+                    f"no run-order table: milestones read from the {len(milestones)} phase "
+                    f"headings ({milestones[0].id} … {milestones[-1].id}, from line "
+                    f"{milestones[0].line})",
+                )
+            )
     seen: dict[str, int] = {}
     unique: list[Milestone] = []
     for milestone in milestones:
@@ -230,6 +278,23 @@ def read_milestones(
     return mark_sanity(unique), warnings
 
 
+def _title(heading: Heading | None) -> str:
+    return repr(plain(heading.text)) if heading is not None else "the plan"
+
+
+def _tables(doc: Document, section: Heading | None, known: frozenset[str]) -> list[Milestone]:
+    """
+    The milestones of the milestone tables in ``section`` (the whole plan when None).
+    """
+    start, end = (section.index, section.end) if section else (0, len(doc.lines))
+    milestones: list[Milestone] = []
+    for table in doc.section_tables(start, end):
+        first = plain(table.header[0]).casefold() if table.header else ""
+        if any(first.startswith(word) for word in _FIRST_HEADERS):
+            milestones.extend(_from_table(doc, table, known))
+    return milestones
+
+
 def mark_sanity(milestones: list[Milestone]) -> list[Milestone]:
     """
     Set ``sanity`` on the first milestone that is M0 or says sanity/smoke (and only that one).
@@ -251,10 +316,24 @@ def mark_sanity(milestones: list[Milestone]) -> list[Milestone]:
     return result
 
 
+_PHASE = re.compile(r"^(?:phase|stage|阶段)\s{0,2}\d{1,2}\b", re.IGNORECASE)
+
+
 def _from_headings(
-    doc: Document, known: frozenset[str], used: set[int], section: Heading | None
+    doc: Document,
+    known: frozenset[str],
+    used: set[int],
+    section: Heading | None,
+    *,
+    phases: bool = False,
 ) -> list[Milestone]:
+    """
+    Milestones from headings: ``M0``/``Milestone 1`` anywhere, labelled ones (``Gate A``) inside
+    the run-order section; with ``phases``, only numbered phase headings anywhere
+    (``### Phase 0: …``), and only when there are at least two.
+    """
     result: list[Milestone] = []
+    taken: list[int] = []
     inside_end = -1
     for heading in doc.headings:
         if heading.level < 2 or heading.level > 4 or heading.index < inside_end:
@@ -262,7 +341,12 @@ def _from_headings(
         text = plain(heading.text)
         text = re.sub(r"^\d+(?:\.\d+)*[.)]?\s+", "", text)
         in_section = section is not None and section.index < heading.index < section.end
-        if not (_M_WORD.match(text) or _M_ID.match(text) or (in_section and _LABELLED.match(text))):
+        if phases:
+            if not _PHASE.match(text):
+                continue
+        elif not (
+            _M_WORD.match(text) or _M_ID.match(text) or (in_section and _LABELLED.match(text))
+        ):
             continue
         mid, name = milestone_id(text)
         body = doc.raw(heading.index + 1, heading.end)
@@ -286,8 +370,11 @@ def _from_headings(
                 line=heading.line,
             )
         )
-        used.add(heading.index)
+        taken.append(heading.index)
         inside_end = heading.end
+    if phases and len(result) < 2:
+        return []
+    used.update(taken)
     return result
 
 

@@ -269,9 +269,11 @@ def load_project(
             )
     for run in runs:
         if not _SAFE_RUN_ID.fullmatch(run.id):
+            safe = re.sub(r"[^A-Za-z0-9._-]+", "-", run.id).strip("-._")[:128]
+            hint = f", e.g. {safe!r}" if safe and safe != run.id else ""
             raise PlanError(
                 f"run id {run.id!r} cannot name a run directory: use letters, digits, '.', '_' "
-                "or '-' (starting with a letter or digit, at most 128 characters)",
+                f"or '-' (starting with a letter or digit, at most 128 characters){hint}",
                 file=run.file or None,
                 line=run.line or None,
             )

@@ -361,6 +361,7 @@ def read_plan_document(doc: Document) -> PlanParts:
     date = _pick(header, _DATE_KEYS)
 
     kinds: dict[str, Heading] = {}
+    run_orders: list[Heading] = []  # every run-order section: a gate table may come first
     used: set[int] = set()
     for heading in headings:
         if heading.level < 2 or heading.level > 3:
@@ -368,6 +369,8 @@ def read_plan_document(doc: Document) -> PlanParts:
         kind = section_kind(heading.text)
         if kind is None or match_block_heading(heading.text, generic_codes=False) is not None:
             continue
+        if kind == "run_order":
+            run_orders.append(heading)
         if kind not in kinds:
             kinds[kind] = heading
             used.add(heading.index)
@@ -381,7 +384,12 @@ def read_plan_document(doc: Document) -> PlanParts:
     warnings.extend(_seed_disagreements(blocks))
     known = frozenset(b.id for b in blocks if not re.fullmatch(r"B\d+(?:\.\d+)?", b.id))
     milestones, milestone_warnings = read_milestones(
-        doc, kinds.get("run_order"), known, used, frozenset(b.id for b in blocks)
+        doc,
+        kinds.get("run_order"),
+        known,
+        used,
+        frozenset(b.id for b in blocks),
+        others=tuple(run_orders[1:]),
     )
     warnings.extend(milestone_warnings)
     budget = _budget(doc, kinds.get("budget"), header)

@@ -162,57 +162,112 @@ def read_tracker_runs(doc: Document) -> tuple[list[TrackerRun], list[tuple[int, 
         heading_milestone = milestones_at.get(table.index, "")
         header_names = [plain(h) or f"column {n + 1}" for n, h in enumerate(table.header)]
         for line, cells in table.rows:
-            run_id = plain(cells[0]).strip()
-            if run_id.casefold() in _EMPTY_IDS or run_id.casefold() in _RUN_HEADERS:
+            written = plain(cells[0]).strip()
+            if written.casefold() in _EMPTY_IDS or written.casefold() in _RUN_HEADERS:
                 continue
-            if run_id in seen:
+            expanded = expand_braces(written)
+            if len(expanded) > 1:
                 warnings.append(
                     (
                         line,
-                        f"run {run_id} appears again (first at line "
-                        f"{seen[run_id]}); this row is ignored",
+                        f"run id {written!r} names {len(expanded)} runs "
+                        f"({', '.join(expanded)}); each is planned as its own run",
                     )
                 )
-                continue
-            seen[run_id] = line
-
-            def cell(
-                key: str, cells: tuple[str, ...] = cells, columns: dict[str, int] = columns
-            ) -> str:
-                position = columns.get(key)
-                return plain(cells[position]) if position is not None else ""
-
-            milestone_cell = cell("milestone")
-            milestone = milestone_id(milestone_cell)[0] if milestone_cell else heading_milestone
-            if milestone in _EMPTY_IDS:
-                milestone = ""
-            status_raw = cells[columns["status"]].strip() if "status" in columns else ""
-            priority_raw = cell("priority")
-            notes = cell("notes")
-            seed = _seed(cell("seed"), notes)
-            block_cell = cell("block")
-            runs.append(
-                TrackerRun(
-                    id=run_id,
-                    milestone=milestone,
-                    block=_single_block(block_cell),
-                    purpose=cell("purpose"),
-                    system=cell("system"),
-                    split=cell("split"),
-                    metrics=cell("metrics"),
-                    priority=normalise_priority(priority_raw) if priority_raw else None,
-                    priority_raw=priority_raw,
-                    status=normalise_status(status_raw),
-                    status_raw=status_raw,
-                    notes=notes,
-                    seed=seed,
-                    columns={name: cells[n] for n, name in enumerate(header_names)},
-                    file=doc.file,
-                    line=line,
-                    block_cell=block_cell,
+            for run_id in expanded:
+                if run_id in seen:
+                    warnings.append(
+                        (
+                            line,
+                            f"run {run_id} appears again (first at line "
+                            f"{seen[run_id]}); this row is ignored",
+                        )
+                    )
+                    continue
+                seen[run_id] = line
+                runs.append(
+                    _row(doc, columns, heading_milestone, header_names, run_id, line, cells)
                 )
-            )
     return runs, warnings
+
+
+_BRACES = re.compile(r"\{([^{}]*,[^{}]*)\}")
+_MAX_EXPANDED = 64
+
+
+def expand_braces(run_id: str) -> list[str]:
+    """
+    The run ids a tracker id with brace sets names, shell-style: ``X-{A1,A2,ADJ}`` is ``X-A1``,
+    ``X-A2``, ``X-ADJ``; several sets multiply. An id without a set (or with more than 64
+    expansions, or an empty item) is returned as it is.
+
+    Args:
+        run_id: the Run ID cell without markup.
+
+    Returns:
+        The ids in order.
+    """
+    ids = _expand(run_id)
+    if ids is None or len(ids) > _MAX_EXPANDED:
+        return [run_id]
+    return ids
+
+
+def _expand(template: str) -> list[str] | None:
+    match = _BRACES.search(template)
+    if match is None:
+        return [template]
+    items = [item.strip() for item in match.group(1).split(",")]
+    rest = _expand(template[match.end() :])
+    if rest is None or any(not item for item in items):
+        return None
+    return [template[: match.start()] + item + tail for item in items for tail in rest]
+
+
+def _row(
+    doc: Document,
+    columns: dict[str, int],
+    heading_milestone: str,
+    header_names: list[str],
+    run_id: str,
+    line: int,
+    cells: tuple[str, ...],
+) -> TrackerRun:
+    """
+    The run ``run_id`` of one run-table row (a row naming several runs gives each the same cells).
+    """
+
+    def cell(key: str) -> str:
+        position = columns.get(key)
+        return plain(cells[position]) if position is not None else ""
+
+    milestone_cell = cell("milestone")
+    milestone = milestone_id(milestone_cell)[0] if milestone_cell else heading_milestone
+    if milestone in _EMPTY_IDS:
+        milestone = ""
+    status_raw = cells[columns["status"]].strip() if "status" in columns else ""
+    priority_raw = cell("priority")
+    notes = cell("notes")
+    block_cell = cell("block")
+    return TrackerRun(
+        id=run_id,
+        milestone=milestone,
+        block=_single_block(block_cell),
+        purpose=cell("purpose"),
+        system=cell("system"),
+        split=cell("split"),
+        metrics=cell("metrics"),
+        priority=normalise_priority(priority_raw) if priority_raw else None,
+        priority_raw=priority_raw,
+        status=normalise_status(status_raw),
+        status_raw=status_raw,
+        notes=notes,
+        seed=_seed(cell("seed"), notes),
+        columns={name: cells[n] for n, name in enumerate(header_names)},
+        file=doc.file,
+        line=line,
+        block_cell=block_cell,
+    )
 
 
 _ONE_BLOCK = re.compile(

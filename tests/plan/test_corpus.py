@@ -145,10 +145,45 @@ class TestHandChecked:
         assert plan.milestones == ()
         assert plan.warnings
 
-    def test_020_gate_milestones(self) -> None:
-        """020: a `Gate | 目标 | 必须完成 | 不通过时` table gives milestones Gate A … Gate G."""
+    def test_020_run_order_table_over_gate_table(self) -> None:
+        """
+        020: a `Gate | 目标 | 必须完成 | 不通过时` table comes first, but the run-order table
+        (`运行顺序与里程碑`) gives the milestones M0–M5, and a warning names the source used.
+        """
         plan = load_plan(corpus("020") / "EXPERIMENT_PLAN.md")
-        assert [m.id for m in plan.milestones] == [f"Gate {c}" for c in "ABCDEFG"]
+        assert [m.id for m in plan.milestones] == [f"M{n}" for n in range(6)]
+        assert plan.milestones[0].sanity
+        assert any(
+            "milestones read from the table under '运行顺序与里程碑' (line 350), not from the "
+            "Gate A, Gate B, Gate C… table" in w.message
+            for w in plan.warnings
+        )
+
+    def test_034_milestones_and_dates(self) -> None:
+        """034: `## Run Order` holds only blocks; `## Milestones & Dates` gives the milestones."""
+        plan = load_plan(corpus("034") / "EXPERIMENT_PLAN.md")
+        assert [m.blocks for m in plan.milestones][:4] == [
+            ("P0", "P1"),
+            ("A1", "A2", "A3"),
+            ("S1", "S2"),
+            ("M1", "M2"),
+        ]
+        assert plan.milestones[0].id == "Pilot positive"
+        assert any(
+            "milestones read from the table under 'Milestones & Dates' (line 85)" in w.message
+            for w in plan.warnings
+        )
+
+    def test_026_phase_sections(self) -> None:
+        """026: no run-order table; the `### Phase 0…7` sections are the milestones."""
+        plan = load_plan(corpus("026") / "EXPERIMENT_PLAN.md")
+        assert [m.id for m in plan.milestones] == [f"Phase {n}" for n in range(8)]
+        assert plan.milestones[1].name.startswith("预算扫描")
+        assert any(
+            "milestones read from the 8 phase headings (Phase 0 … Phase 7, from line 15)"
+            in w.message
+            for w in plan.warnings
+        )
 
     def test_budget_totals(self) -> None:
         """001 states ~35-45 GPU hours (upper bound 45); 032 states ~2,500 GPU-hours."""

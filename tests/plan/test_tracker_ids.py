@@ -1,0 +1,72 @@
+"""
+Tracker run ids that name several runs (brace sets) and ids that cannot name a directory.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bridge.errors import PlanError
+from bridge.plan import load_project
+from bridge.plan.tracker import expand_braces
+
+PLAN = """# Experiment Plan: Audit
+
+## Experiment Blocks
+
+### Block 1: Audit
+- **Compared systems**: MHC-MI
+"""
+
+
+def _project(root: Path, run_id: str) -> Path:
+    (root / "refine-logs").mkdir(parents=True)
+    (root / "refine-logs" / "EXPERIMENT_PLAN.md").write_text(PLAN, encoding="utf-8")
+    (root / "refine-logs" / "EXPERIMENT_TRACKER.md").write_text(
+        "| Run ID | Milestone | Block | System / Variant | Status |\n|---|---|---|---|---|\n"
+        f"| `{run_id}` | M1 | B1 | MHC-MI | TODO |\n",
+        encoding="utf-8",
+    )
+    return root
+
+
+class TestBraceSets:
+    @pytest.mark.parametrize(
+        ("written", "ids"),
+        [
+            (
+                "SSR-B1-AUDIT-MHC-MI-{A1,A2,ADJ}",
+                ["SSR-B1-AUDIT-MHC-MI-A1", "SSR-B1-AUDIT-MHC-MI-A2", "SSR-B1-AUDIT-MHC-MI-ADJ"],
+            ),
+            ("X-{A1,ADJ}-{s0, s1}", ["X-A1-s0", "X-A1-s1", "X-ADJ-s0", "X-ADJ-s1"]),
+            ("R046-R048", ["R046-R048"]),  # a range stays one run (PARSE-RULES)
+            ("R{1}", ["R{1}"]),
+            ("a{,b}", ["a{,b}"]),
+        ],
+    )
+    def test_expansion(self, written: str, ids: list[str]) -> None:
+        """Brace sets expand shell-style; anything else is left as written."""
+        assert expand_braces(written) == ids
+
+    def test_three_runs_with_a_warning(self, tmp_path: Path) -> None:
+        """The issue's id is three runs of the row, planned (not refused), with a warning."""
+        loaded = load_project(_project(tmp_path, "SSR-B1-AUDIT-MHC-MI-{A1,A2,ADJ}"))
+        assert [(r.id, r.block, r.system) for r in loaded.runs] == [
+            (f"SSR-B1-AUDIT-MHC-MI-{s}", "B1", "MHC-MI") for s in ("A1", "A2", "ADJ")
+        ]
+        assert any(
+            "run id 'SSR-B1-AUDIT-MHC-MI-{A1,A2,ADJ}' names 3 runs" in w.message
+            for w in loaded.warnings
+        )
+
+
+class TestUnsafeIds:
+    def test_refused_with_a_safe_suggestion(self, tmp_path: Path) -> None:
+        """An id with a slash is refused before anything runs, naming a safe spelling."""
+        with pytest.raises(PlanError) as caught:
+            load_project(_project(tmp_path, "B1/audit run"))
+        assert "cannot name a run directory" in str(caught.value)
+        assert "e.g. 'B1-audit-run'" in str(caught.value)
+        assert caught.value.line == 3
