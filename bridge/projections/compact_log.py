@@ -25,7 +25,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "config": ("Config", "配置"),
     "result": ("Result", "结果"),
     "verdict": ("Verdict", "判定"),
-    "command": ("Command", "命令"),
+    "command": ("Reproduce", "复现"),
     "none": ("No run has finished yet.", "尚无运行结束。"),
 }
 

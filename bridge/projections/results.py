@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.judge import EvaluationType, MainResult, claim_scope
-from bridge.machine.stages import RunState, Stage
+from bridge.machine.stages import TERMINAL_RUN_STATES, RunState, Stage
 from bridge.plan.criteria import Criterion
 from bridge.projections import plot
 from bridge.projections.code_review import unavailable_note
@@ -151,25 +151,43 @@ def next_step(state: PipelineState, outcome: Outcome, language: str) -> str:
             "Ablation planning skipped."
         )
     if outcome.main_result is MainResult.POSITIVE:
+        title = state.plan.title if state.plan is not None else ""
+        handoff = f'→ /auto-review-loop "{title}"' if outcome.ready else ""
         planned = state.ablations
         if planned is not None and planned.outcome == "proposed":
             ids = ", ".join(planned.runs)
+            approved = [state.runs[r] for r in planned.runs if r in state.runs]
+            if not approved:
+                return (
+                    f"主要结果为正面。消融规划器提出了消融运行（{ids}）："
+                    "用 `bridge approve` 批准后运行。"
+                    if zh
+                    else f"The main result is positive. The ablation planner proposed runs "
+                    f"({ids}): approve them with `bridge approve`, then `bridge run`."
+                )
+            if any(r.state not in TERMINAL_RUN_STATES for r in approved):
+                return (
+                    f"主要结果为正面；已批准的消融运行（{ids}）尚未结束：继续 `bridge run`。"
+                    if zh
+                    else f"The main result is positive; the approved ablation runs ({ids}) "
+                    "are not finished: continue with `bridge run`."
+                )
             return (
-                f"主要结果为正面。消融规划器提出了消融运行（{ids}）："
-                "用 `bridge approve` 批准后运行。"
+                f"主要结果为正面，消融运行（{ids}）已完成：将 EXPERIMENT_RESULTS.md 交给评审循环。"
+                f"{handoff}"
                 if zh
-                else f"The main result is positive. The ablation planner proposed runs ({ids}): "
-                "approve them with `bridge approve`, then `bridge run`."
-            )
+                else f"The main result is positive and the ablation runs ({ids}) have run: "
+                f"hand EXPERIMENT_RESULTS.md to the review loop. {handoff}"
+            ).rstrip()
         why = planned.reason if planned is not None else "no ablation planner configured"
         return (
             "主要结果为正面：将 EXPERIMENT_RESULTS.md 交给评审循环。"
-            f"消融规划已跳过（{why}）；建议对所提方法的每个组件做消融。"
+            f"消融规划已跳过（{why}）；建议对所提方法的每个组件做消融。{handoff}"
             if zh
             else "The main result is positive: hand EXPERIMENT_RESULTS.md to the review loop. "
             f"Ablation planning skipped ({why}); consider ablating each "
-            "component of the proposed system."
-        )
+            f"component of the proposed system. {handoff}"
+        ).rstrip()
     if outcome.main_result is MainResult.NEGATIVE:
         return (
             "主要结果为负面：对照计划中的失败解释修改方法或计划。消融规划已跳过（主要结果为负面）。"

@@ -90,6 +90,9 @@ class TestAblationPlanning:
         assert len(planner.requests) == 1  # planned once, not again after the second collection
         launched = backend.launches[-1].argv
         assert launched[launched.index("--epochs") + 1] == "5"
+        # The next step stays true after the ablations ran: they are done, hand off.
+        assert "the ablation runs (A001, A002) have run" in bridge.summary()
+        assert "approve them" not in bridge.summary()
 
     def test_without_a_planner_the_skip_is_recorded(self, quickstart: Path) -> None:
         """No planner: the log says ablation planning was skipped and why; no approval asked."""

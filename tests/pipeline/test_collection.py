@@ -144,9 +144,11 @@ class TestResultsFile:
         assert len(lines) == total + 1
 
     def test_compact_log_gives_the_reproducing_command(self, project: Path) -> None:
-        """EXPERIMENT_LOG.md has an entry per run with its exact shell-quoted command."""
+        """EXPERIMENT_LOG.md has an entry per run with a Reproduce: line holding its exact
+        shell-quoted command."""
         text = (project / "EXPERIMENT_LOG.md").read_text()
         assert text.count("\n## R00") == 7
+        assert text.count("- **Reproduce:**\n\n```sh\n") == 7
         assert "exp.py --sys Baseline --seed 1 --loss ok --out" in text
         assert "- **Verdict:** B1 `met`" in text
 
@@ -199,6 +201,7 @@ class TestHandoff:
         bridge = Bridge(copy)
         try:
             text = bridge.summary()
+            plan = bridge.status().plan
         finally:
             bridge.close()
         assert "stage COLLECTED" in text
@@ -206,3 +209,5 @@ class TestHandoff:
         assert "Must-run completed: 5/5; nice-to-have completed: 2/2." in text
         assert "Main result (M1): positive" in text
         assert "Ready for the review loop: YES." in text
+        assert plan is not None
+        assert text.rstrip().endswith(f'→ /auto-review-loop "{plan.title}"')
