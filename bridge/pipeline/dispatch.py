@@ -11,9 +11,7 @@ Waiting is the backend's ``wait``, which wakes within a second of a local proces
 from __future__ import annotations
 
 import fnmatch
-import os
 import re
-import signal
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -56,20 +54,6 @@ log = structlog.get_logger("bridge.dispatch")
 Append = Callable[[str, Sequence[Any], int | None], None]
 FETCH_TRIES = 3  # polls that try to copy a finished attempt's results back before it fails
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
-
-
-#: Test seam, read only from the environment: ``BRIDGE_TEST_CRASH_AT=<point>:<run id>`` makes the
-#: process SIGKILL itself at that point of the run's launch or finish, so tests can crash the
-#: bridge between intent, act and confirm exactly. Points: ``after_intent`` (RunSubmitted
-#: appended, nothing launched), ``after_act`` (launched, RunStarted not appended),
-#: ``after_confirm`` (RunStarted appended), ``before_finish`` (the exit seen, nothing appended),
-#: ``after_finish`` (the finishing events appended). Unset in normal use.
-CRASH_ENV = "BRIDGE_TEST_CRASH_AT"
-
-
-def _crash_point(point: str, run_id: str) -> None:
-    if os.environ.get(CRASH_ENV) == f"{point}:{run_id}":
-        os.kill(os.getpid(), signal.SIGKILL)
 
 
 # What each decision needs the run to still be in when it is carried out.
@@ -366,7 +350,6 @@ class Dispatcher:
         if not self._append_run(run, [intent]):
             log.info("launch_lost_race", run_id=run.run_id, attempt_id=attempt_id)
             return False
-        _crash_point("after_intent", run.run_id)
         self._act(self.state().runs[run.run_id])
         return True
 
@@ -402,7 +385,6 @@ class Dispatcher:
                 ],
             )
             return
-        _crash_point("after_act", run.run_id)
         confirmed = self._append_run(
             run,
             [
@@ -420,7 +402,6 @@ class Dispatcher:
             log.info("launch_cancelled_meanwhile", run_id=run.run_id, attempt=attempt.attempt_id)
             self.backend.cancel(handle)
             return
-        _crash_point("after_confirm", run.run_id)
 
     # -- reconciliation and polling -----------------------------------------------------------
 
@@ -481,7 +462,6 @@ class Dispatcher:
     def _finish(self, run: RunView, status: JobState, now: datetime) -> None:
         attempt = run.current
         assert attempt is not None and attempt.handle is not None
-        _crash_point("before_finish", run.run_id)
         started = attempt.started_at or attempt.submitted_at
         gpu_seconds = max((now - started).total_seconds(), 0.0) * max(run.spec.gpus, 0)
         rid, aid = run.run_id, attempt.attempt_id
@@ -582,7 +562,6 @@ class Dispatcher:
             )
         if not self._append_run(run, events):
             return
-        _crash_point("after_finish", run.run_id)
         if isinstance(events[-1], ev.RunSucceeded):
             self.on_finished(run.run_id)
 

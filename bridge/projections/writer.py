@@ -22,6 +22,7 @@ log gives byte-identical fixed files and manifest (a rebuild never adds a versio
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import tempfile
 from collections.abc import Callable, Sequence
@@ -54,6 +55,10 @@ __all__ = [
 ]
 
 MANIFEST_PATH = "MANIFEST.md"
+#: What the writer is about to put in each fixed file (path → sha256), noted before writing, so
+#: a file written by a bridge that stopped before logging it is recognised as its own. A crash
+#: note, never state: it is read only to tell bridge's writes from a researcher's edits.
+PENDING_PATH = ".bridge/pending-outputs.json"
 Renderer = Callable[[PipelineState, str], str | bytes]
 
 
@@ -214,14 +219,25 @@ class ProjectionWriter:
         timestamp = stamp_at.strftime("%Y-%m-%d %H:%M:%S") if stamp_at else ""
         suffix = stamp_at.strftime("%Y%m%d_%H%M%S") if stamp_at else "00000000_000000"
         written: list[OutputWritten] = []
-        for projection in self.projections:
-            text = _no_nul(projection.render(state, language))
+        pending = self._pending()
+        texts = [(p, _no_nul(p.render(state, language))) for p in self.projections]
+        # Before a new version of a file lands, note what it will be: a crash after writing and
+        # before the caller logs it must not make the next run call bridge's file an edit.
+        upcoming = {
+            p.path: sha256_text(text)
+            for p, text in texts
+            if text and (last.get(p.path) is None or last[p.path].sha256 != sha256_text(text))
+        }
+        if upcoming and any(pending.get(path) != sha for path, sha in upcoming.items()):
+            pending |= upcoming
+            atomic_write(self.root / PENDING_PATH, json.dumps(pending, sort_keys=True))
+        for projection, text in texts:
             if not text:
                 continue
             digest = sha256_text(text)
             fixed = self.root / projection.path
             previous = last.get(projection.path)
-            self._keep_users_file(fixed, digest, previous.sha256 if previous else None)
+            self._keep_users_file(fixed, digest, previous.sha256 if previous else None, pending)
             changed = previous is None or previous.sha256 != digest
             new_version = version and versioned.get(projection.path) != digest
             if not changed and not new_version:
@@ -250,14 +266,37 @@ class ProjectionWriter:
             atomic_write(self.root / MANIFEST_PATH, manifest_text)
         return written
 
-    def _keep_users_file(self, fixed: Path, digest: str, ours: str | None) -> None:
+    def is_own_write(self, path: str, sha256: str, state: PipelineState) -> bool:
+        """
+        True when the file at ``path`` (relative to the root) with content ``sha256`` is bridge's
+        own: what the log says bridge wrote last, or what bridge was writing when it stopped
+        before logging it (:data:`PENDING_PATH` names it).
+        """
+        recorded = [out for out in state.outputs if out.path == path]
+        if recorded and recorded[-1].sha256 == sha256:
+            return True
+        return self._pending().get(path) == sha256
+
+    def _pending(self) -> dict[str, str]:
+        try:
+            data = json.loads((self.root / PENDING_PATH).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+    def _keep_users_file(
+        self, fixed: Path, digest: str, ours: str | None, pending: dict[str, str]
+    ) -> None:
         """
         Before overwriting a file that is neither what bridge wrote last nor what it is about
         to write — the researcher's own tracker, or their edit of bridge's — keep a copy:
         ``NAME.before-bridge.ext`` the first time, ``NAME.edited.ext`` (``-2``, ``-3`` …) after.
+        A file bridge wrote and stopped before logging (in ``pending``) is its own, not an edit.
         """
         current = _file_sha(fixed)
         if current is None or current in (digest, ours):
+            return
+        if pending.get(str(fixed.relative_to(self.root))) == current:
             return
         label = "before-bridge" if ours is None else "edited"
         keep = fixed.with_name(f"{fixed.stem}.{label}{fixed.suffix}")

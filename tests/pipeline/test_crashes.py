@@ -1,15 +1,19 @@
 """
 The bridge process SIGKILLed mid-flight, then run again: every run executes exactly once.
 
-Exact points use the ``BRIDGE_TEST_CRASH_AT`` seam in :mod:`bridge.dispatch` (the process kills
-itself with SIGKILL there); random moments are SIGKILLs from the test once the log holds a
-chosen number of events.
+Exact points are append boundaries: ``tests/pipeline/crashing.py`` runs bridge over an event
+store that SIGKILLs the process just before or just after a chosen append (the store is a port
+bridge takes; production code has no crash hook). Random moments are SIGKILLs from the test
+once the log holds a chosen number of events.
 """
 
 from __future__ import annotations
 
+import os
 import random
 import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -19,6 +23,7 @@ from bridge.machine.fold import fold
 from bridge.machine.stages import RunState, Stage
 from bridge.pipeline import Bridge
 from tests.pipeline.conftest import (
+    REPO_ROOT,
     Run,
     events_of,
     executions,
@@ -26,6 +31,7 @@ from tests.pipeline.conftest import (
     wait_for,
     write_project,
 )
+from tests.pipeline.crashing import PASSED
 
 RUNS = [
     Run(id="R1", milestone="M0", system="sanity", sleep=0.1),
@@ -54,31 +60,62 @@ def _finish_and_check(project: Path) -> None:
     assert all(len(r.attempts) == 1 for r in state.runs.values())
 
 
+def _crash(project: Path, spec: str) -> bool:
+    """
+    Run bridge until the store kills it at ``spec`` (see tests/pipeline/crashing.py); False
+    when the point was passed already (an earlier batch held it).
+    """
+    env = dict(os.environ) | {"PYTHONPATH": str(REPO_ROOT)}
+    proc = subprocess.run(
+        [sys.executable, "-m", "tests.pipeline.crashing", str(project), spec],
+        env=env, cwd=REPO_ROOT, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    if proc.returncode == PASSED:
+        return False
+    assert proc.returncode == -signal.SIGKILL, f"{spec} was never reached: {proc.stderr[-2000:]}"
+    return True
+
+
+# Every append boundary of a run's life, for the sanity run R1 and the deployed run R3, and
+# of the pipeline's own stream, in the order the log reaches them (a restarted bridge carries
+# on, so each point is still ahead of it).
+_RUN_EVENTS = (
+    "run.submitted", "run.started", "run.artifacts_fetched", "run.succeeded",
+    "run.metrics_recorded",
+)  # fmt: skip
+_CHAIN = (
+    "plan.loaded:bridge", "output.written:bridge", "implementation.recorded:bridge",
+    "stage.entered:bridge", "code.reviewed:bridge", "stage.entered:bridge",
+    *(f"{tag}:run:R1" for tag in _RUN_EVENTS),
+    "milestone.completed:bridge", "sanity.checked:bridge", "stage.entered:bridge",
+    *(f"{tag}:run:R3" for tag in _RUN_EVENTS),
+    "stage.entered:bridge", "output.written:bridge",
+)  # fmt: skip
+
+
 class TestCrashAtEachPoint:
+    @pytest.mark.parametrize("when", ["before", "after"])
+    def test_killed_at_every_append_boundary_in_turn(self, project: Path, when: str) -> None:
+        """Killed before (or after) each append of every stage in turn, every run runs once."""
+        write_project(project, RUNS)
+        crashed = [point for point in _CHAIN if _crash(project, f"{when}:{point}")]
+        assert len(crashed) >= len(_CHAIN) - 2, set(_CHAIN) - set(crashed)
+        _finish_and_check(project)
+        assert not list(project.rglob("*.edited.*")), "bridge's own files taken for edits"
+
     @pytest.mark.parametrize(
-        ("point", "run_id"),
+        "spec",
         [
-            ("after_intent", "R1"),
-            ("after_act", "R1"),
-            *(
-                (point, "R3")
-                for point in (
-                    "after_intent",
-                    "after_act",
-                    "after_confirm",
-                    "before_finish",
-                    "after_finish",
-                )
-            ),
+            "after:run.succeeded:run:R1",  # sanity: success recorded, metrics not yet read
+            "before:output.written:bridge",  # projection written, not logged
         ],
     )
-    def test_killed_at_point_then_resumed(self, project: Path, point: str, run_id: str) -> None:
-        """Killed at an intent/act/confirm point, a second run completes every run exactly once."""
+    def test_killed_at_point_then_resumed(self, project: Path, spec: str) -> None:
+        """Killed at one point, a second run completes every run exactly once."""
         write_project(project, RUNS)
-        crashed = start_bridge(project, {"BRIDGE_TEST_CRASH_AT": f"{point}:{run_id}"})
-        _, err = crashed.communicate(timeout=60)
-        assert crashed.returncode == -signal.SIGKILL, err
+        _crash(project, spec)
         _finish_and_check(project)
+        assert not list(project.rglob("*.edited.*")), "bridge's own files taken for edits"
 
 
 class TestCrashAtRandomMoments:

@@ -79,12 +79,11 @@ def changed_inputs(s: Session) -> list[str]:
     if plan is None or not plan.inputs:
         return []
     now = input_digests(s.project)
-    written = {out.path: out.sha256 for out in state.outputs}
     changed = []
     for path in sorted(set(now) | set(plan.inputs)):
         current = now.get(path)
-        if current is not None and written.get(path) == current:
-            continue  # our own projection, as we wrote it
+        if current is not None and s.writer.is_own_write(path, current, state):
+            continue  # our own projection, as we wrote it (logged or not yet)
         if current != plan.inputs.get(path):
             changed.append(path)
     return changed

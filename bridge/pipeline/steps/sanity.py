@@ -45,6 +45,12 @@ def sanity(s: Session) -> Step:
             "bridge", [ev.SanityChecked(passed=True, detail="no sanity milestone in the plan")]
         )
         return s.enter("pass_sanity", "no sanity milestone; nothing to check first")
+    # What to re-run is decided from the log only after every recorded success has had its
+    # metrics read: a crash between a run's success and the reading of its metrics must not
+    # make it look failed (and run it again).
+    collect.ensure_metrics(s)
+    state = s.state()
+    runs = [r for r in state.runs.values() if r.spec.milestone in sanity]
     for run in runs:  # a second sanity pass re-runs what did not pass before
         if run.state in TERMINAL_RUN_STATES and _sanity_problem(run):
             s.append(

@@ -1,0 +1,106 @@
+"""
+A test-only entry point: ``Bridge(root).run()`` over an event store that SIGKILLs the process
+at one append boundary, so crash tests can stop bridge exactly between two events.
+
+    python -m tests.pipeline.crashing ROOT WHEN:TYPE:STREAM[:N]
+
+``WHEN`` is ``before`` (the append is not made) or ``after`` (it is durable); ``TYPE`` an event
+type tag (``run.succeeded``); ``STREAM`` the stream (``run:R1``, ``bridge``) or ``*``; ``N`` the
+matching append to stop at (default 1). Exits with ``PASSED`` (5), running nothing, when a point
+on a run stream is already in the log. The crash is injected through the store port bridge
+already takes (``Bridge(store=...)``): production code has no crash hook.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from bridge.events import codec
+from bridge.events.store import Recorded, SQLiteEventStore
+from bridge.events.types import Event
+from bridge.pipeline import Bridge
+
+
+class CrashingStore:
+    """
+    A real SQLite store that kills its process at one chosen append boundary.
+    """
+
+    def __init__(self, inner: SQLiteEventStore, spec: str) -> None:
+        when, tag, stream, *rest = spec.split(":")
+        if stream == "run" and rest:  # "run:R1" split in two
+            stream, rest = f"run:{rest[0]}", rest[1:]
+        assert when in ("before", "after"), spec
+        self.inner = inner
+        self.when = when
+        self.tag = tag
+        self.stream = stream
+        self.remaining = int(rest[0]) if rest else 1
+
+    def _matches(self, stream: str, events: Sequence[Event]) -> bool:
+        if self.stream not in ("*", stream):
+            return False
+        return any(codec.type_of(evt) == self.tag for evt in events)
+
+    def append(
+        self,
+        stream: str,
+        events: Sequence[Event],
+        expected_version: int | None,
+        *,
+        causation: str | None = None,
+        correlation: str | None = None,
+    ) -> int:
+        hit = self._matches(stream, events)
+        if hit:
+            self.remaining -= 1
+        if hit and self.remaining == 0 and self.when == "before":
+            os.kill(os.getpid(), signal.SIGKILL)
+        version = self.inner.append(
+            stream, events, expected_version, causation=causation, correlation=correlation
+        )
+        if hit and self.remaining == 0:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return version
+
+    def read(self, stream: str | None = None, after: int = 0) -> Iterator[Recorded]:
+        return self.inner.read(stream, after)
+
+    def head(self) -> int:
+        return self.inner.head()
+
+    def stream_version(self, stream: str) -> int:
+        return self.inner.stream_version(stream)
+
+    def verify(self) -> int | None:
+        return self.inner.verify()
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+#: Exit status when a run-stream point was passed already (an earlier append batch held it).
+PASSED = 5
+
+
+def main(root: str, spec: str) -> int:
+    store = CrashingStore(SQLiteEventStore(Path(root) / ".bridge" / "events.db"), spec)
+    if store.stream.startswith("run:") and any(
+        r.type == store.tag for r in store.inner.read(store.stream)
+    ):
+        store.close()
+        return PASSED
+    bridge = Bridge(root, store=store)
+    try:
+        print(bridge.run().value)
+    finally:
+        bridge.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1], sys.argv[2]))
