@@ -2,7 +2,8 @@
 The event store: an append-only, hash-chained log of events in streams.
 
 ``SQLiteEventStore`` (the default, one file ``.bridge/events.db``) and ``InMemoryEventStore``
-are both real implementations and pass one contract test suite (``tests/events/contract.py``).
+are both real implementations and pass one contract test suite
+(:mod:`bridge.testing.store_contract`).
 
 Each stored row — a :class:`Recorded` — carries a global ``seq``, its ``stream`` and per-stream
 ``version``, the event's type tag, schema version and canonical JSON ``data``, ``recorded_at``,

@@ -14,7 +14,7 @@ import pytest
 
 from bridge.events.store import EventStore, InMemoryEventStore, SQLiteEventStore
 from bridge.events.types import StageEntered
-from tests.events.contract import EventStoreContract
+from bridge.testing.store_contract import EventStoreContract
 
 
 class TestInMemoryEventStore(EventStoreContract):

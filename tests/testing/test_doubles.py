@@ -11,7 +11,7 @@ import pytest
 
 from bridge.machine.ports import Backend, JobHandle, JobSpec, JobStatus
 from bridge.testing import FakeBackend, FakeOutcome, FixedClock
-from tests.adapters.backends.contract import BackendContract, fake_script
+from bridge.testing.backend_contract import BackendContract, fake_script
 
 
 class TestFakeBackendContract(BackendContract):

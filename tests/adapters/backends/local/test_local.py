@@ -21,7 +21,7 @@ from bridge.adapters.backends.local.backend import LocalBackend
 from bridge.errors import BackendError
 from bridge.machine.classify import is_oom
 from bridge.machine.ports import Backend, GpuInfo, JobHandle, JobSpec, JobStatus, Slot
-from tests.adapters.backends.contract import BackendContract, settle
+from bridge.testing.backend_contract import BackendContract, settle
 
 PY = sys.executable
 

@@ -17,7 +17,7 @@ from bridge.adapters.backends.slurm.config import SlurmConfig
 from bridge.errors import BackendConfigError, ConfigError
 from bridge.machine.classify import is_oom
 from bridge.machine.ports import JobSpec, JobStatus
-from tests.adapters.backends.contract import PROGRAM, settle
+from bridge.testing.backend_contract import PROGRAM, settle
 from tests.adapters.backends.slurm.cluster import SlurmCluster
 
 pytest_plugins = ["tests.adapters.backends.slurm.conftest_slurm"]

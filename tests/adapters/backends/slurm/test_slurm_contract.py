@@ -11,7 +11,7 @@ import pytest
 from bridge.adapters.backends.slurm.backend import SlurmBackend
 from bridge.adapters.backends.slurm.config import SlurmConfig
 from bridge.machine.ports import Backend, JobHandle
-from tests.adapters.backends.contract import BackendContract
+from bridge.testing.backend_contract import BackendContract
 from tests.adapters.backends.slurm.cluster import SlurmCluster, kill_tree
 from tests.pipeline.conftest import wait_for
 

@@ -20,7 +20,7 @@ import pytest
 
 from bridge.adapters.backends.ssh.backend import SSHBackend, SSHConfig
 from bridge.errors import BackendError, BackendUnavailable
-from bridge.machine.ports import Backend, JobHandle, JobSpec, JobState, JobStatus, Slot
+from bridge.machine.ports import JobHandle, JobSpec, JobState, JobStatus, Slot
 from tests.adapters.backends.ssh.sshd import SshServer, free_port, keygen, requires_sshd, wait_for
 
 # The sshd fixtures (sshd, sshd_b, own_sshd).
@@ -137,13 +137,6 @@ def session_members(pid: str) -> list[str]:
 
 
 class TestSSHBackend:
-    def test_is_a_backend(self, tmp_path: Path, sshd: SshServer, project: Path) -> None:
-        """SSHBackend satisfies the Backend protocol and names itself ssh."""
-        backend = make_backend(tmp_path, [sshd], project)
-        assert isinstance(backend, Backend)
-        assert backend.name == "ssh"
-        assert backend.output_dir("R1", "A1") == f"{tmp_path}/remote/.bridge/runs/R1/A1/output"
-
     def test_runs_complete_and_results_come_back(
         self, tmp_path: Path, sshd: SshServer, project: Path
     ) -> None:
@@ -178,31 +171,6 @@ class TestSSHBackend:
             assert json.loads((dest / "output/metrics.json").read_text())["value"] == f"v{i}"
             assert (dest / "stdout.log").read_text() == f"done v{i}\n"
             assert (dest / "stderr.log").read_text() == "note on stderr\n"
-        backend.release()
-
-    def test_failed_run_reports_exit_code_and_log_tail(
-        self, tmp_path: Path, sshd: SshServer, project: Path
-    ) -> None:
-        """A non-zero exit is FAILED with that exit code and the log tail."""
-        backend = make_backend(tmp_path, [sshd], project)
-        spec = spec_for(backend, "R1", "x", slot=Slot(host="a"), env={"EXIT_WITH": "3"})
-        state = wait_done(backend, backend.submit(spec))
-        assert state.status is JobStatus.FAILED
-        assert state.exit_code == 3
-        assert "note on stderr" in state.log_tail
-        backend.release()
-
-    def test_submit_is_idempotent(self, tmp_path: Path, sshd: SshServer, project: Path) -> None:
-        """Submitting the same attempt twice returns the first launch and launches once."""
-        backend = make_backend(tmp_path, [sshd], project)
-        spec = spec_for(backend, "R1", "x", slot=Slot(host="a"))
-        first = backend.submit(spec)
-        second = backend.submit(spec)
-        assert first == second
-        assert wait_done(backend, first).status is JobStatus.SUCCEEDED
-        assert backend.submit(spec) == first
-        attempt = Path(first.locator["attempt_dir"])
-        assert (attempt / "launches").read_text() == "x"
         backend.release()
 
     def test_dropped_connection_does_not_fail_the_run(
@@ -262,26 +230,6 @@ class TestSSHBackend:
         gate.touch()
         backend.release()
 
-    def test_fresh_backend_adopts_a_running_run(
-        self, tmp_path: Path, sshd: SshServer, project: Path
-    ) -> None:
-        """A new backend object (bridge restarted) finds the remote run and does not relaunch."""
-        first = make_backend(tmp_path, [sshd], project)
-        gate = tmp_path / "gate"
-        spec = spec_for(first, "R1", "x", slot=Slot(host="a"), gate=gate)
-        handle = first.submit(spec)
-        first.release()
-        second = make_backend(tmp_path, [sshd], project)
-        found = second.find(spec.attempt_id)
-        assert found == handle
-        assert second.find("never-launched") is None
-        assert second.submit(spec) == handle
-        assert second.poll(found).status is JobStatus.RUNNING
-        gate.touch()
-        assert wait_done(second, found).status is JobStatus.SUCCEEDED
-        assert (Path(handle.locator["attempt_dir"]) / "launches").read_text() == "x"
-        second.release()
-
     def test_two_hosts_share_the_work(
         self, tmp_path: Path, sshd: SshServer, sshd_b: SshServer, project: Path
     ) -> None:
@@ -324,22 +272,6 @@ class TestSSHBackend:
         assert state.status is JobStatus.CANCELLED
         backend.cancel(handle)
         assert backend.poll(handle).status is JobStatus.CANCELLED
-        backend.release()
-
-    def test_timeout_is_enforced_remotely(
-        self, tmp_path: Path, sshd: SshServer, project: Path
-    ) -> None:
-        """A run past spec.timeout_seconds is stopped on the remote and reported TIMED_OUT."""
-        backend = make_backend(tmp_path, [sshd], project)
-        spec = JobSpec(
-            run_id="R1",
-            attempt_id=f"A-{uuid.uuid4().hex[:8]}",
-            argv=("sleep", "60"),
-            slots=(Slot(host="a"),),
-            timeout_seconds=1,
-        )
-        state = wait_done(backend, backend.submit(spec), timeout=20)
-        assert state.status is JobStatus.TIMED_OUT
         backend.release()
 
     def test_hostile_values_stay_inert(

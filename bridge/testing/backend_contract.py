@@ -10,6 +10,9 @@ described portably by :meth:`BackendContract.job`: the command is a small Python
 program (the fake) interpret the same parameters with :func:`fake_script`.
 
 No test sleeps for a condition: :func:`settle` polls with a deadline, pacing on ``wait``.
+
+Shipped in the package for people writing their own backend (``docs/testing.md``); it needs
+pytest, and nothing in bridge imports it (``bridge.testing`` itself does not).
 """
 
 from __future__ import annotations
@@ -206,7 +209,8 @@ class BackendContract:
         assert backend.name
 
     def test_success_outputs_fetched(self, backend: Backend, tmp_path: Path) -> None:
-        """A job that exits 0 is SUCCEEDED and its outputs come back with size and sha256."""
+        """A job that exits 0 is SUCCEEDED and its outputs come back with size and sha256 (logs
+        may come back too)."""
         outputs = {"metrics.json": '{"acc": 0.9}', "logs/train.txt": "step 1\n"}
         handle = self.launch(backend, self.job(backend, "A1", outputs=outputs, stdout="hello"))
         state = settle(backend, handle)
@@ -214,7 +218,8 @@ class BackendContract:
         assert "hello" in state.log_tail
         dest = tmp_path / "collected"
         artifacts = backend.fetch_artifacts(handle, dest)
-        assert sorted(a.path for a in artifacts) == ["output/logs/train.txt", "output/metrics.json"]
+        fetched = sorted(a.path for a in artifacts if a.path.startswith("output/"))
+        assert fetched == ["output/logs/train.txt", "output/metrics.json"]
         for artifact in artifacts:
             data = (dest / artifact.path).read_bytes()
             assert artifact.size == len(data)
@@ -269,6 +274,19 @@ class BackendContract:
         again.cancel(found)
         assert settle(again, found).status is JobStatus.CANCELLED
         assert settle(backend, handle).status is JobStatus.CANCELLED
+        again.release()
+
+    def test_find_after_end_keeps_outcome(self, backend: Backend, root: Path) -> None:
+        """A fresh backend object finds an attempt that ended meanwhile, with its exit code."""
+        if not self.persistent:
+            pytest.skip("this backend keeps its attempts in memory: nothing survives the object")
+        handle = self.launch(backend, self.job(backend, "A1", exit_code=3))
+        assert settle(backend, handle).status is JobStatus.FAILED
+        again = self.make_backend(root)
+        found = again.find("A1")
+        assert found is not None and found.attempt_id == "A1"
+        state = settle(again, found)
+        assert (state.status, state.exit_code) == (JobStatus.FAILED, 3)
         again.release()
 
     def test_find_unknown_is_none(self, backend: Backend) -> None:

@@ -1,7 +1,9 @@
 """
 The event store contract: every EventStore implementation must pass these tests.
 
-Subclass :class:`EventStoreContract` and provide the ``store`` fixture.
+Subclass :class:`EventStoreContract` and provide the ``store`` fixture. Shipped in the package
+for people writing their own store (``docs/testing.md``); it needs pytest, and nothing in bridge
+imports it (``bridge.testing`` itself does not).
 """
 
 from __future__ import annotations
