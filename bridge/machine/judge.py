@@ -22,6 +22,7 @@ import enum
 import math
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
+from typing import assert_never
 
 import attrs
 
@@ -31,7 +32,9 @@ from bridge.machine.quality import QualityFinding
 from bridge.plan.criteria import (
     BASELINE,
     Comparison,
+    Compound,
     Criterion,
+    DerivedOp,
     Mode,
     Orientation,
     Scope,
@@ -304,7 +307,7 @@ class _InconclusiveError(Exception):
 
 
 def judge_block(
-    criterion: Criterion | Unparsed,
+    criterion: Criterion | Unparsed | Compound,
     aggregates: Sequence[Aggregate],
     *,
     runs_status: Mapping[str, str],
@@ -317,12 +320,22 @@ def judge_block(
     aliases: Mapping[str, Sequence[str]] | None = None,
     lower_is_better: Mapping[str, bool] | None = None,
     findings: Sequence[QualityFinding] = (),
+    candidate_evidence: str = "",
 ) -> Verdict:
     """
     Judge one block's criterion on its aggregates.
 
+    The subject is the system the criterion names, else the block's proposed system
+    (``candidate_system``), else the one system left once the reference is removed; "the
+    baseline" is ``reference_system``, else the one system left once the subject is removed.
+    Every such reading, and every interpretation the parser made, is written into the reason.
+    A :class:`Compound` is judged clause by clause: ``met`` when every clause is met,
+    ``not_met`` as soon as one checkable clause is not met, otherwise ``inconclusive`` naming
+    each open clause and why it is open.
+
     Args:
-        criterion: the parsed criterion, or :class:`Unparsed` (→ inconclusive, for a reviewer).
+        criterion: the parsed criterion, several clauses, or :class:`Unparsed` (→
+            inconclusive, for a reviewer).
         aggregates: the block's aggregates (every system and metric of this one block).
         runs_status: every run of the block → its run state value (``"succeeded"``,
             ``"failed"``, ``"failed_oom"``, ``"timed_out"``, ``"lost"``, ``"cancelled"``,
@@ -339,6 +352,7 @@ def judge_block(
         aliases: plan metric name → extracted names.
         lower_is_better: metric name → direction, overriding the built-in list.
         findings: quality findings of the block's runs; a blocking one makes it inconclusive.
+        candidate_evidence: why ``candidate_system`` is the proposed system (for the reason).
 
     Returns:
         The verdict; the reason always says what was compared or what is missing.
@@ -367,18 +381,20 @@ def judge_block(
                 dict.fromkeys(f"{f.run_id} {f.metric}: {f.kind.value}" for f in blocking)
             )
             raise _InconclusiveError(f"training-quality problems: {listed}")
-        outcome = _evaluate(
-            criterion,
-            aggregates,
+        context = _Context(
+            aggregates=aggregates,
             expected_seeds=expected_seeds,
             reference_system=reference_system,
             candidate_system=candidate_system,
+            candidate_evidence=candidate_evidence,
             primary_metric=primary_metric,
             ablated_systems=ablated_systems,
             aliases=aliases,
             lower_is_better=lower_is_better,
         )
-        return verdict(*outcome)
+        if isinstance(criterion, Compound):
+            return verdict(*_evaluate_clauses(criterion, context))
+        return verdict(*_evaluate(criterion, context))
     except _InconclusiveError as why:
         return verdict(VerdictKind.INCONCLUSIVE, str(why))
 
@@ -399,42 +415,104 @@ def _check_runs(runs_status: Mapping[str, str]) -> None:
         raise _InconclusiveError("; ".join(parts))
 
 
-def _evaluate(
-    criterion: Criterion,
-    aggregates: Sequence[Aggregate],
-    *,
-    expected_seeds: int,
-    reference_system: str | None,
-    candidate_system: str | None,
-    primary_metric: str | None,
-    ablated_systems: Sequence[str] | None,
-    aliases: Mapping[str, Sequence[str]] | None,
-    lower_is_better: Mapping[str, bool] | None,
+@attrs.frozen(kw_only=True)
+class _Context:
+    """
+    What judging one clause needs besides the clause (see :func:`judge_block`'s arguments).
+    """
+
+    aggregates: Sequence[Aggregate]
+    expected_seeds: int
+    reference_system: str | None
+    candidate_system: str | None
+    candidate_evidence: str
+    primary_metric: str | None
+    ablated_systems: Sequence[str] | None
+    aliases: Mapping[str, Sequence[str]] | None
+    lower_is_better: Mapping[str, bool] | None
+
+
+_CLAUSE_LABEL = {
+    VerdictKind.MET: "met",
+    VerdictKind.NOT_MET: "not met",
+    VerdictKind.INCONCLUSIVE: "open",
+}
+
+
+def _evaluate_clauses(
+    compound: Compound, context: _Context
 ) -> tuple[VerdictKind, str, float | None]:
-    metric = criterion.metric or primary_metric
+    results: list[tuple[VerdictKind, str, float | None]] = []
+    for clause in compound.clauses:
+        if isinstance(clause, Unparsed):
+            results.append(
+                (VerdictKind.INCONCLUSIVE, f"not machine-checkable: {clause.reason}", None)
+            )
+            continue
+        try:
+            results.append(_evaluate(clause, context))
+        except _InconclusiveError as why:
+            results.append((VerdictKind.INCONCLUSIVE, str(why), None))
+    kinds = [kind for kind, _, _ in results]
+    total = len(results)
+    failed = [i for i, k in enumerate(kinds) if k is VerdictKind.NOT_MET]
+    opened = [i for i, k in enumerate(kinds) if k is VerdictKind.INCONCLUSIVE]
+    if failed:
+        overall = VerdictKind.NOT_MET
+        head = f"clause {failed[0] + 1} of {total} not met"
+    elif opened:
+        overall = VerdictKind.INCONCLUSIVE
+        head = f"{len(opened)} of {total} clauses open ({', '.join(str(i + 1) for i in opened)})"
+    else:
+        overall = VerdictKind.MET
+        head = f"all {total} clauses met"
+    parts = [
+        f"[{i + 1}] {_CLAUSE_LABEL[kind]}: «{clause.text}» — {why}"
+        for i, (clause, (kind, why, _)) in enumerate(zip(compound.clauses, results, strict=True))
+    ]
+    if compound.notes:
+        parts.append("read as: " + "; ".join(compound.notes))
+    measured = results[failed[0]][2] if failed else None
+    return overall, f"{head}. " + " | ".join(parts), measured
+
+
+def _evaluate(criterion: Criterion, context: _Context) -> tuple[VerdictKind, str, float | None]:
+    metric = criterion.metric or context.primary_metric
     if metric is None:
         raise _InconclusiveError(
             "the criterion names no metric and the block has no primary metric"
         )
+    aggregates = context.aggregates
     systems = list(dict.fromkeys(a.system for a in aggregates))
-    subject = _subject(criterion, systems, candidate_system, reference_system)
+    readings: list[str] = list(criterion.notes)
     references: list[str] = []
+    single_reference: str | None = None
+    if criterion.mode is not Mode.ABSOLUTE and criterion.scope is Scope.SINGLE:
+        single_reference = _reference(criterion, context, systems, readings)
+    subject = _subject(criterion, context, systems, single_reference, readings)
     if criterion.mode is not Mode.ABSOLUTE:
         if criterion.scope is Scope.EACH_COMPONENT:
             references = list(
-                ablated_systems
-                if ablated_systems is not None
-                else [s for s in systems if s not in (subject, reference_system)]
+                context.ablated_systems
+                if context.ablated_systems is not None
+                else [s for s in systems if s not in (subject, context.reference_system)]
             )
             if not references:
                 raise _InconclusiveError("no ablated variants to compare the full system with")
         else:
-            references = [_reference(criterion, reference_system)]
+            assert single_reference is not None
+            references = [single_reference]
         if subject in references:
             raise _InconclusiveError(f"{subject} would be compared with itself")
+    interpretation = f" (read as: {'; '.join(readings)})" if readings else ""
+
+    if criterion.derived is not None:
+        kind, reason, value = _derived(criterion, context, subject)
+        return kind, reason + interpretation, value
 
     stats = {
-        s: _find(aggregates, s, metric, aliases, expected_seeds) for s in [subject, *references]
+        s: _find(aggregates, s, metric, context.aliases, context.expected_seeds)
+        for s in [subject, *references]
     }
     name = stats[subject].metric
     scale = 1.0
@@ -444,7 +522,7 @@ def _evaluate(
         if means and all(0.0 <= m <= 1.0 for m in means):
             scale = 100.0
             scale_note = " (values read as fractions, ×100)"
-    lower = is_lower_better(name, overrides=lower_is_better)
+    lower = is_lower_better(name, overrides=context.lower_is_better)
     threshold = criterion.threshold
     cmp = criterion.comparison
 
@@ -452,10 +530,10 @@ def _evaluate(
         quantity = _mean(stats[subject]) * scale
         ok = _holds(quantity, cmp, threshold)
         reason = (
-            f"{name}: {_describe(stats[subject], scale)}{scale_note}; "
+            f"{name}: {subject} {_describe(stats[subject], scale)}{scale_note}; "
             f"{quantity:.6g} {cmp.value} {threshold:g} → {'met' if ok else 'not met'}"
         )
-        return (VerdictKind.MET if ok else VerdictKind.NOT_MET, reason, quantity)
+        return (VerdictKind.MET if ok else VerdictKind.NOT_MET, reason + interpretation, quantity)
 
     gains: list[tuple[str, float]] = []
     for ref in references:
@@ -479,21 +557,71 @@ def _evaluate(
         + (" for each" if len(gains) > 1 else "")
         + f" → {'met' if ok else 'not met'}"
     )
-    return (VerdictKind.MET if ok else VerdictKind.NOT_MET, reason, worst)
+    return (VerdictKind.MET if ok else VerdictKind.NOT_MET, reason + interpretation, worst)
+
+
+def _derived(
+    criterion: Criterion, context: _Context, subject: str
+) -> tuple[VerdictKind, str, float]:
+    """
+    Compute a difference, ratio or share of two recorded metrics of the subject (each the mean
+    over its seeds) and compare it with the threshold; the reason shows both inputs.
+    """
+    derived = criterion.derived
+    assert derived is not None
+    left = _find(context.aggregates, subject, derived.left, context.aliases, context.expected_seeds)
+    right = _find(
+        context.aggregates, subject, derived.right, context.aliases, context.expected_seeds
+    )
+    a, b = _mean(left), _mean(right)
+    scale = 1.0
+    match derived.op:
+        case DerivedOp.DIFFERENCE:
+            value = a - b
+            symbol = "−"
+            if criterion.percent_scale and 0.0 <= a <= 1.0 and 0.0 <= b <= 1.0:
+                scale = 100.0
+        case DerivedOp.RATIO | DerivedOp.SHARE:
+            if b == 0.0:
+                raise _InconclusiveError(
+                    f"{subject} {right.metric} is 0: {derived.describe()} is undefined"
+                )
+            value = a / b
+            symbol = "/"
+            if criterion.percent_scale and 0.0 <= value <= 1.0:
+                scale = 100.0
+        case _ as unreachable:
+            assert_never(unreachable)
+    quantity = value * scale
+    ok = _holds(quantity, criterion.comparison, criterion.threshold)
+    scaled = " ×100" if scale != 1.0 else ""
+    reason = (
+        f"{derived.describe()} for {subject}: {left.metric} {_describe(left, 1.0)} {symbol} "
+        f"{right.metric} {_describe(right, 1.0)} = {quantity:.6g}{scaled} (means over seeds); "
+        f"{quantity:.6g} {criterion.comparison.value} {criterion.threshold:g} → "
+        f"{'met' if ok else 'not met'}"
+    )
+    return (VerdictKind.MET if ok else VerdictKind.NOT_MET, reason, quantity)
 
 
 def _subject(
     criterion: Criterion,
+    context: _Context,
     systems: Sequence[str],
-    candidate_system: str | None,
-    reference_system: str | None,
+    reference: str | None,
+    readings: list[str],
 ) -> str:
     if criterion.subject:
         return criterion.subject
-    if candidate_system:
-        return candidate_system
-    others = [s for s in systems if s != reference_system]
+    if context.candidate_system and context.candidate_system != reference:
+        why = context.candidate_evidence or "the block's proposed system"
+        readings.append(f"subject {context.candidate_system}: {why}")
+        return context.candidate_system
+    # The criterion's own reference is not its subject: with two systems and one named, the
+    # other is meant.
+    others = [s for s in systems if s not in (context.reference_system, reference)]
     if len(others) == 1:
+        readings.append(f"subject {others[0]}: the only system besides the reference")
         return others[0]
     raise _InconclusiveError(
         "the criterion names no system and the block's proposed system is not known "
@@ -501,14 +629,23 @@ def _subject(
     )
 
 
-def _reference(criterion: Criterion, reference_system: str | None) -> str:
+def _reference(
+    criterion: Criterion, context: _Context, systems: Sequence[str], readings: list[str]
+) -> str:
     if criterion.reference is None:
         raise _InconclusiveError("the criterion compares with nothing")
-    if criterion.reference == BASELINE:
-        if reference_system is None:
-            raise _InconclusiveError("the criterion compares with the baseline; the block has none")
-        return reference_system
-    return criterion.reference
+    if criterion.reference != BASELINE:
+        return criterion.reference
+    if context.reference_system is not None:
+        return context.reference_system
+    # No system is marked as the baseline: with the subject known, the one other system is the
+    # comparison.
+    subject = criterion.subject or context.candidate_system
+    others = [s for s in systems if s != subject]
+    if subject is not None and len(others) == 1:
+        readings.append(f"'the baseline' read as {others[0]}, the block's other system")
+        return others[0]
+    raise _InconclusiveError("the criterion compares with the baseline; the block has none")
 
 
 def _find(

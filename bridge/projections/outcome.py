@@ -45,7 +45,15 @@ from bridge.machine.judge import (
 )
 from bridge.machine.quality import QualityFinding, QualityKind
 from bridge.machine.stages import TERMINAL_RUN_STATES, RunState, Stage
-from bridge.plan.criteria import BASELINE, Criterion, Mode, Scope, Unparsed, parse_criterion
+from bridge.plan.criteria import (
+    BASELINE,
+    Compound,
+    Criterion,
+    Mode,
+    Scope,
+    Unparsed,
+    parse_criterion,
+)
 from bridge.plan.metric_names import match_metric
 
 __all__ = [
@@ -81,7 +89,7 @@ class BlockResult:
     block: BlockInfo
     run_ids: tuple[str, ...]
     shared: tuple[str, ...]
-    criterion: Criterion | Unparsed
+    criterion: Criterion | Unparsed | Compound
     aggregates: tuple[Aggregate, ...]
     shown: tuple[str, ...]
     verdict: Verdict
@@ -227,17 +235,34 @@ def _reference(systems: Sequence[str]) -> str | None:
     return hits[0] if len(hits) == 1 else None
 
 
-def _candidate(systems: Sequence[str], reference: str | None) -> str | None:
+_PROPOSED = re.compile(
+    r"[(（]\s*(?:ours|proposed|our method|本文|我们的?(?:方法)?)\s*[)）]|\bproposed method\b|"
+    r"—\s*proposed\b|我们的|本文方法",
+    re.IGNORECASE,
+)
+
+
+def _candidate(systems: Sequence[str], reference: str | None) -> tuple[str | None, str]:
+    """
+    The block's proposed system and the evidence for it: marked "(ours)", "(proposed)",
+    "我们的"; else the system whose name starts every other's (``X`` of ``X (no …)``); else,
+    of two systems, the first listed ("A vs B").
+    """
     others = [s for s in systems if s != reference]
+    marked = [s for s in others if _PROPOSED.search(s)]
+    if len(marked) == 1:
+        return marked[0], "the block's proposed system (marked as ours/proposed)"
     for system in others:
         rest = [s for s in others if s != system]
         if rest and all(s.startswith(system) for s in rest):
-            return system
-    return None
+            return system, "the block's full system (every other system's name starts with it)"
+    if len(systems) == 2 and reference is None:
+        return systems[0], "the first-listed of the block's two systems"
+    return None, ""
 
 
 def _involved(
-    criterion: Criterion | Unparsed,
+    criterion: Criterion | Unparsed | Compound,
     systems: Sequence[str],
     reference: str | None,
     candidate: str | None,
@@ -276,14 +301,20 @@ def _flags_as_findings(run: RunView) -> list[QualityFinding]:
 
 
 def _shown(
-    criterion: Criterion | Unparsed,
+    criterion: Criterion | Unparsed | Compound,
     block: BlockInfo,
     runs: Sequence[RunView],
     aggregates: Sequence[Aggregate],
     aliases: Mapping[str, Sequence[str]],
 ) -> tuple[str, ...]:
     names = list(dict.fromkeys(a.metric for a in aggregates))
-    wanted = [criterion.metric if isinstance(criterion, Criterion) else None]
+    clauses = criterion.clauses if isinstance(criterion, Compound) else (criterion,)
+    wanted: list[str | None] = []
+    for clause in clauses:
+        if isinstance(clause, Criterion) and clause.derived is not None:
+            wanted += [clause.derived.left, clause.derived.right]
+        elif isinstance(clause, Criterion):
+            wanted.append(clause.metric)
     wanted += [r.metrics.key_metric for r in runs if r.metrics is not None]
     wanted += [m.split(":", 1)[-1].split(",")[0].strip() for m in block.metrics]
     wanted += [m for r in runs for m in r.spec.metrics]
@@ -317,7 +348,7 @@ def _judge(state: PipelineState, block: BlockInfo) -> BlockResult:
         block.success_criterion, block_systems=systems, metrics=plan_metrics
     )
     reference = _reference(systems)
-    candidate = _candidate(systems, reference)
+    candidate, candidate_evidence = _candidate(systems, reference)
     primary = next(
         (r.metrics.key_metric for r in runs if r.metrics is not None and r.metrics.key_metric),
         None,
@@ -347,6 +378,7 @@ def _judge(state: PipelineState, block: BlockInfo) -> BlockResult:
             aliases=aliases,
             lower_is_better=lower,
             findings=[f for r in judged for f in _flags_as_findings(r)],
+            candidate_evidence=candidate_evidence,
         )
     return BlockResult(
         block=block,

@@ -15,7 +15,7 @@ from __future__ import annotations
 from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.judge import EvaluationType, MainResult, claim_scope
 from bridge.machine.stages import TERMINAL_RUN_STATES, RunState, Stage
-from bridge.plan.criteria import Criterion
+from bridge.plan.criteria import Compound, Criterion
 from bridge.projections import plot
 from bridge.projections.code_review import unavailable_note
 from bridge.projections.markdown import table
@@ -212,6 +212,13 @@ def _block_section(state: PipelineState, result: BlockResult, language: str) -> 
     lines.append(f"- **{_t('criterion', language)}:** {text}")
     if isinstance(result.criterion, Criterion):
         lines.append(f"- **{_t('parsed', language)}:** `{result.criterion.describe()}`")
+    elif isinstance(result.criterion, Compound):
+        lines.append(f"- **{_t('parsed', language)}:**")
+        for position, clause in enumerate(result.criterion.clauses, 1):
+            if isinstance(clause, Criterion):
+                lines.append(f"  {position}. `{clause.describe()}`")
+            else:
+                lines.append(f"  {position}. {_t('unparsed', language)}: {clause.reason}")
     elif block.success_criterion:
         lines.append(f"- **{_t('unparsed', language)}:** {result.criterion.reason}")
     verdict = result.verdict

@@ -16,7 +16,7 @@ from typing import Any
 
 from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.judge import EvaluationType, claim_scope
-from bridge.plan.criteria import Criterion
+from bridge.plan.criteria import Compound, Criterion
 from bridge.projections.outcome import BlockResult, evaluate
 
 __all__ = ["CSV_HEADER", "SCHEMA_VERSION", "render_csv", "render_json"]
@@ -97,24 +97,48 @@ def _run(run: RunView) -> dict[str, Any]:
     }
 
 
+def _parsed(parsed: Criterion) -> dict[str, Any]:
+    return {
+        "metric": parsed.metric,
+        "comparison": parsed.comparison.value,
+        "threshold": parsed.threshold,
+        "mode": parsed.mode.value,
+        "percent_scale": parsed.percent_scale,
+        "orientation": parsed.orientation.value if parsed.orientation else None,
+        "subject": parsed.subject,
+        "reference": parsed.reference,
+        "scope": parsed.scope.value,
+        "derived": (
+            {
+                "op": parsed.derived.op.value,
+                "left": parsed.derived.left,
+                "right": parsed.derived.right,
+            }
+            if parsed.derived
+            else None
+        ),
+        "notes": list(parsed.notes),
+    }
+
+
 def _criterion(result: BlockResult) -> dict[str, Any]:
     parsed = result.criterion
     if isinstance(parsed, Criterion):
+        return {"text": parsed.text, "parsed": _parsed(parsed), "unparsed_reason": None}
+    if isinstance(parsed, Compound):
         return {
             "text": parsed.text,
-            "parsed": {
-                "metric": parsed.metric,
-                "comparison": parsed.comparison.value,
-                "threshold": parsed.threshold,
-                "mode": parsed.mode.value,
-                "percent_scale": parsed.percent_scale,
-                "orientation": parsed.orientation.value if parsed.orientation else None,
-                "subject": parsed.subject,
-                "reference": parsed.reference,
-                "scope": parsed.scope.value,
-                "notes": list(parsed.notes),
-            },
+            "parsed": None,
             "unparsed_reason": None,
+            "clauses": [
+                {
+                    "text": c.text,
+                    "parsed": _parsed(c) if isinstance(c, Criterion) else None,
+                    "unparsed_reason": None if isinstance(c, Criterion) else c.reason,
+                }
+                for c in parsed.clauses
+            ],
+            "notes": list(parsed.notes),
         }
     return {"text": parsed.text, "parsed": None, "unparsed_reason": parsed.reason}
 

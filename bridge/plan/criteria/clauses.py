@@ -1,0 +1,164 @@
+"""
+Splitting a criterion into the clauses that must all hold.
+
+Hard separators always split: ``;``, ``；``, a sentence end (``. `` or ``。`` followed by more
+text), a new line, and ``→`` (what follows an arrow is what to do, not a condition, and is left
+out with a note). Soft separators (``and``, ``AND``, ``且``, ``并且``, ``而且``, ``同时``, ``，并``,
+commas) split only where both sides state a condition, so "beats A and B on regret" is not cut
+in half; such a comparison with several systems is distributed instead ("beats A on regret" and
+"beats B on regret"). A trailing "or …" that states no condition ("or can be dropped if not")
+says what to do otherwise and is left out with a note. A chain ``A > B > C`` becomes ``A > B``
+and ``B > C``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = ["looks_like_condition", "split_clauses"]
+
+_HARD = re.compile(r"\s*(?:;|；|(?<=[^\d\s.])\.\s+(?=\S)|。(?=\s*\S))\s*")
+# A new line that starts a list item separates clauses; any other new line wraps one.
+_ITEM_LINE = re.compile(r"\n\s*(?:[-*+•]|\d{1,2}[.)])\s+")
+_ARROW = re.compile(r"\s*(?:→|=>|⇒)\s*")
+_SOFT = re.compile(
+    r"\s*(?:,\s*(?:and|while\s+also|while|with)\s+|\s+and\s+also\s+|\s+and\s+|，\s*(?:并且|而且|且|并|同时)|"
+    r"(?<!\w)(?:并且|而且|且|同时)|,\s*|，\s*)\s*",
+    re.IGNORECASE,
+)
+_OR_TAIL = re.compile(
+    r"\s*(?:,|，)?\s*\b(?:or|otherwise)\b\s+(?P<tail>.*)$|\s*(?:,|，)?\s*(?:否则|或者)(?P<zh>.*)$",
+    re.IGNORECASE,
+)
+_CONDITION = re.compile(
+    r"[<>≥≤=]|\d|\b(?:improv\w*|outperform\w*|beats?|exceed\w*|surpass\w*|higher|lower|better|"
+    r"worse|reduc\w*|increas\w*|decreas\w*|drops?|loses?|helps?|contribut\w*|positive|negative|"
+    r"signific\w*|gains?|at\s+least|at\s+most|more|less|fewer|above|below|under|over|within|"
+    r"vs\.?|versus|passes|fails?|non-?zero|zero)\b"
+    r"|优于|好于|高于|低于|提升|提高|降低|下降|减少|增加|显著|超过|不超过|至少|至多|大于|小于|为正|为负|非零|胜过"
+)
+_DISTRIBUTE = re.compile(
+    r"^(?P<head>.*?\b(?:beats?|outperforms?|exceeds?|surpass(?:es)?|than|over|vs\.?|versus|"
+    r"against)\s+|.*?(?:优于|好于|高于|胜过|超过)\s*)"
+    r"(?P<items>[^,;，；]+?(?:(?:\s*,\s*|\s+and\s+|\s*、\s*|\s*和\s*|\s*与\s*)[^,;，；]+?)+)"
+    r"(?P<tail>\s+(?:on|in|for|at|by|with)\s+.*)?$",
+    re.IGNORECASE,
+)
+_ITEM_SPLIT = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*、\s*|\s*和\s*|\s*与\s*", re.IGNORECASE)
+_CHAIN = re.compile(
+    r"^(?P<a>[^<>≥≤\d]+?)\s*(?P<op1>[<>])\s*(?P<b>[^<>≥≤\d]+?)\s*(?P<op2>[<>])\s*(?P<c>[^<>≥≤\d]+)$"
+)
+_LABEL = re.compile(r"^(?:[A-Z]{1,2}\d{1,2}[a-z]?)\s*[:：]\s+")
+_DISJUNCTION = re.compile(r"\beither\b|\bor\b|或者|或是", re.IGNORECASE)
+_DECORATION = re.compile(r"[✓✔✅]|\*\*")
+
+
+def looks_like_condition(text: str) -> bool:
+    """
+    Whether a piece of text states a condition: a comparator, a number or a comparison word.
+    """
+    return bool(_CONDITION.search(unicodedata.normalize("NFKC", text)))
+
+
+def split_clauses(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """
+    Split a criterion into clauses that must all hold.
+
+    Args:
+        text: the criterion as written.
+
+    Returns:
+        ``(clauses, notes)``: the clauses as written (stripped), and what was left out or
+        rewritten and why. A text that does not split is one clause.
+    """
+    notes: list[str] = []
+    cleaned = _ITEM_LINE.sub(" ; ", _DECORATION.sub("", text).strip())
+    cleaned = re.sub(r"\s*\n\s*", " ", cleaned)
+    clauses: list[str] = []
+    for hard in _HARD.split(cleaned):
+        piece = hard.strip().strip("-*•").strip().rstrip(".。!！").strip()
+        if not piece:
+            continue
+        piece = _LABEL.sub("", piece)  # "C3: Aggregate net ≥ +3": the label names the clause
+        parts = _ARROW.split(piece, maxsplit=1)
+        if len(parts) == 2 and parts[1].strip():
+            notes.append(f"left out what follows '→' (what to do, not a condition): {parts[1]!r}")
+            piece = parts[0].strip()
+        piece = _drop_or_tail(piece, notes)
+        if _DISJUNCTION.search(piece):  # "either … or …": not all-of; the parser declines it
+            clauses.append(piece)
+            continue
+        for soft in _soft_split(piece):
+            clauses.extend(_expand(soft, notes))
+    return tuple(c for c in clauses if c), tuple(notes)
+
+
+def _drop_or_tail(piece: str, notes: list[str]) -> str:
+    match = _OR_TAIL.search(piece)
+    if match is None:
+        return piece
+    tail = (match.group("tail") or match.group("zh") or "").strip()
+    head = piece[: match.start()].strip()
+    if head and tail and not looks_like_condition(tail) and looks_like_condition(head):
+        notes.append(f"left out {piece[match.start() :].strip()!r}: what to do otherwise")
+        return head
+    return piece
+
+
+def _soft_split(piece: str) -> list[str]:
+    """
+    Split on soft separators, then join back every part that states no condition.
+    """
+    # Separators inside brackets or backticks ("max(M10,M01)") are not clause boundaries.
+    seps_at = [m for m in _SOFT.finditer(piece) if _depth(piece, m.start()) == 0]
+    parts = []
+    start = 0
+    for m in seps_at:
+        parts.append(piece[start : m.start()].strip())
+        start = m.end()
+    parts.append(piece[start:].strip())
+    seps = [m.group(0) for m in seps_at]
+    if len(parts) <= 1 or not all(parts):  # a separator at an edge: keep the text whole
+        return [piece]
+    merged: list[str] = [parts[0]]
+    for sep, part in zip(seps, parts[1:], strict=True):
+        if looks_like_condition(part) and looks_like_condition(merged[-1]):
+            merged.append(part)
+        else:
+            merged[-1] = merged[-1] + sep + part
+    return merged
+
+
+def _depth(text: str, position: int) -> int:
+    """
+    How deep ``position`` is inside brackets or backticks (0: at the top level).
+    """
+    depth = 0
+    for char in text[:position]:
+        if char in "([{（【":
+            depth += 1
+        elif char in ")]}）】":
+            depth = max(0, depth - 1)
+    return depth + text[:position].count("`") % 2
+
+
+def _expand(clause: str, notes: list[str]) -> list[str]:
+    """
+    Distribute "beats A and B on X" over its systems, and unchain ``A > B > C``.
+    """
+    chain = _CHAIN.match(clause)
+    if chain and chain.group("op1") == chain.group("op2"):
+        a, b, c = (chain.group(k).strip() for k in ("a", "b", "c"))
+        op = chain.group("op1")
+        notes.append(f"{clause!r} read as '{a} {op} {b}' and '{b} {op} {c}'")
+        return [f"{a} {op} {b}", f"{b} {op} {c}"]
+    match = _DISTRIBUTE.match(clause)
+    if match:
+        items = [i.strip() for i in _ITEM_SPLIT.split(match.group("items")) if i.strip()]
+        if len(items) >= 2 and not any(looks_like_condition(i) for i in items):
+            head, tail = match.group("head"), match.group("tail") or ""
+            expanded = [f"{head}{item}{tail}".strip() for item in items]
+            notes.append(f"{clause!r} read as one comparison per system: {expanded}")
+            return expanded
+    return [clause]

@@ -1,0 +1,435 @@
+"""
+The words criteria are written in: comparators, units, direction words, metric and system terms,
+and the text normalisation every pattern assumes (NFKC, lower case, ASCII comparators).
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+import unicodedata
+from collections.abc import Sequence
+
+from bridge.plan.criteria.model import Comparison, Orientation
+from bridge.plan.metric_names import SYNONYMS, metric_key
+
+__all__ = [
+    "BASELINE_WORDS",
+    "BEST_REFERENCE",
+    "BETTER_WORDS",
+    "COMPOUND",
+    "EACH_COMPONENT",
+    "HIGHER_WORDS",
+    "LEVEL_WORDS",
+    "LOWER_WORDS",
+    "NAMED_REFERENCE",
+    "NEGATED_RELATION",
+    "POST",
+    "PREFIX",
+    "REFERENCE_BEFORE",
+    "RELATIVE_WORDS",
+    "REPLACEMENTS",
+    "SEEDS_PHRASE",
+    "STATISTICS",
+    "SUBSET_COUNT",
+    "SYSTEM_RELATION",
+    "THRESHOLD",
+    "UNIT",
+    "Unit",
+    "canonical",
+    "metric_terms",
+    "normalise",
+    "replace_terms",
+    "tag",
+    "untag",
+]
+
+# --------------------------------------------------------------------------------------------
+# Normalisation and vocabulary
+# --------------------------------------------------------------------------------------------
+
+REPLACEMENTS: tuple[tuple[str, str], ...] = (
+    ("\\geq", "≥"),
+    ("\\ge", "≥"),
+    ("\\leq", "≤"),
+    ("\\le", "≤"),
+    ("\\times", "×"),
+    ("\\%", "%"),
+    (">=", "≥"),
+    ("=>", "≥"),
+    ("<=", "≤"),
+    ("=<", "≤"),
+    ("≧", "≥"),
+    ("⩾", "≥"),
+    ("≦", "≤"),
+    ("⩽", "≤"),
+    ("==", "="),
+    ("大于或等于", "≥"),
+    ("小于或等于", "≤"),
+    ("大于等于", "≥"),
+    ("小于等于", "≤"),
+    ("&gt;", ">"),
+    ("&lt;", "<"),
+    ("−", "-"),  # the minus sign
+    ("–", "-"),
+    ("\u00a0", " "),
+)
+
+BASELINE_WORDS = (
+    "the baseline model",
+    "the baseline",
+    "baseline model",
+    "baselines",
+    "baseline",
+    "基线模型",
+    "基线方法",
+    "基线",
+    "基准模型",
+    "基准方法",
+    "基准",
+)
+
+EACH_COMPONENT = re.compile(
+    r"\b(each|every|all)\s+(component|module|ablated component|ablation|part|term|piece)s?\b"
+    r"|每个(组件|模块|部件|成分|部分)|每一个(组件|模块)|各(个)?(组件|模块)|所有(组件|模块)"
+)
+
+BEST_REFERENCE = re.compile(
+    r"\b(best|strongest|all|every|any)\s+(of\s+the\s+)?([\w-]+\s+){0,3}?"
+    r"(baselines?|methods?|competitors?|systems?)\b"
+    r"|最(强|好|优)的?(基线|基准|方法)|所有(基线|基准|方法)"
+)
+
+STATISTICS = re.compile(
+    r"\bp\s*[<≤=]|p-value|signific|confidence|\bci\b|bootstrap|wilson|mcnemar|wilcoxon|t-test"
+    r"|holm|bonferroni|显著|置信|检验"
+)
+
+COMPOUND = re.compile(
+    r";|；|\beither\b|\bor\b(?!\s+(more|higher|above|better|less|lower|fewer|below)\b)|\bwhile\b|\bwithout\b|\bunless\b|\bif\b|\bprovided\b|\bbut\b"
+    r"|\bwhereas\b|\bboth\b|\bas well as\b|或者|或|并且|而且|同时|但|如果|若|否则|以及|且"
+)
+
+SUBSET_COUNT = re.compile(
+    r"\d+\s*/\s*\d+|\b(at least|at most)\s+(one|two|three|four|five)\b|\bmajority\b|多数|大部分"
+)
+
+SEEDS_PHRASE = re.compile(
+    r"\(?\s*(averaged\s+|on\s+average\s+)?(over|across|on|with)\s+\d+\s+(random\s+)?"
+    r"(seeds?|runs?|trials?)\s*\)?|\d+\s*(个)?\s*(seeds?|种子|次运行)(平均|均值)?"
+)
+
+# Comparators that introduce a threshold number. Longest first, so "at least" beats "at".
+PREFIX_COMPARATORS: tuple[tuple[str, Comparison, Orientation | None], ...] = (
+    ("by at least", Comparison.GE, None),
+    ("by more than", Comparison.GT, None),
+    ("by over", Comparison.GT, None),
+    ("by at most", Comparison.LE, None),
+    ("by less than", Comparison.LT, None),
+    ("of at least", Comparison.GE, None),
+    ("of more than", Comparison.GT, None),
+    ("no less than", Comparison.GE, None),
+    ("not less than", Comparison.GE, None),
+    ("no more than", Comparison.LE, None),
+    ("not more than", Comparison.LE, None),
+    ("greater than", Comparison.GT, None),
+    ("higher than", Comparison.GT, None),
+    ("larger than", Comparison.GT, None),
+    ("lower than", Comparison.LT, None),
+    ("smaller than", Comparison.LT, None),
+    ("fewer than", Comparison.LT, None),
+    ("more than", Comparison.GT, None),
+    ("less than", Comparison.LT, None),
+    ("at least", Comparison.GE, None),
+    ("at most", Comparison.LE, None),
+    ("equal to", Comparison.EQ, None),
+    ("exceeding", Comparison.GT, None),
+    ("exceeds", Comparison.GT, None),
+    ("exceed", Comparison.GT, None),
+    ("above", Comparison.GT, None),
+    ("below", Comparison.LT, None),
+    ("under", Comparison.LT, None),
+    ("over", Comparison.GT, None),
+    ("by", Comparison.GE, None),
+    ("of", Comparison.GE, None),
+    ("大于等于", Comparison.GE, None),
+    ("大于或等于", Comparison.GE, None),
+    ("小于等于", Comparison.LE, None),
+    ("小于或等于", Comparison.LE, None),
+    ("不低于", Comparison.GE, None),
+    ("不少于", Comparison.GE, None),
+    ("不小于", Comparison.GE, None),
+    ("不超过", Comparison.LE, None),
+    ("不高于", Comparison.LE, None),
+    ("不大于", Comparison.LE, None),
+    ("至少", Comparison.GE, None),
+    ("至多", Comparison.LE, None),
+    ("最多", Comparison.LE, None),
+    ("超过", Comparison.GT, None),
+    ("高于", Comparison.GT, None),
+    ("大于", Comparison.GT, None),
+    ("多于", Comparison.GT, None),
+    ("低于", Comparison.LT, None),
+    ("小于", Comparison.LT, None),
+    ("少于", Comparison.LT, None),
+    ("不到", Comparison.LT, None),
+    ("等于", Comparison.EQ, None),
+    # A Chinese direction word straight before the number: "高2%以上", "降低10%".
+    ("提升了", Comparison.GE, Orientation.BETTER),
+    ("提升", Comparison.GE, Orientation.BETTER),
+    ("提高了", Comparison.GE, Orientation.HIGHER),
+    ("提高", Comparison.GE, Orientation.HIGHER),
+    ("增加了", Comparison.GE, Orientation.HIGHER),
+    ("增加", Comparison.GE, Orientation.HIGHER),
+    ("降低了", Comparison.GE, Orientation.LOWER),
+    ("降低", Comparison.GE, Orientation.LOWER),
+    ("减少了", Comparison.GE, Orientation.LOWER),
+    ("减少", Comparison.GE, Orientation.LOWER),
+    ("下降了", Comparison.GE, Orientation.LOWER),
+    ("下降", Comparison.GE, Orientation.LOWER),
+    ("高出", Comparison.GE, Orientation.HIGHER),
+    ("高了", Comparison.GE, Orientation.HIGHER),
+    ("高", Comparison.GE, Orientation.HIGHER),
+    ("低了", Comparison.GE, Orientation.LOWER),
+    ("低", Comparison.GE, Orientation.LOWER),
+    ("≥", Comparison.GE, None),
+    ("≤", Comparison.LE, None),
+    (">", Comparison.GT, None),
+    ("<", Comparison.LT, None),
+    ("=", Comparison.EQ, None),
+)
+
+# Comparators that state a level ("loss below 0.5") rather than a gain, even next to a verb.
+LEVEL_WORDS = frozenset(
+    {
+        "greater than",
+        "higher than",
+        "larger than",
+        "lower than",
+        "smaller than",
+        "fewer than",
+        "more than",
+        "less than",
+        "above",
+        "below",
+        "under",
+        "over",
+        "exceeds",
+        "exceed",
+        "exceeding",
+        "高于",
+        "低于",
+        "大于",
+        "小于",
+        "多于",
+        "少于",
+        "不到",
+    }
+)
+
+POSTFIX = (
+    ("or more", Comparison.GE),
+    ("or higher", Comparison.GE),
+    ("or above", Comparison.GE),
+    ("or better", Comparison.GE),
+    ("or less", Comparison.LE),
+    ("or lower", Comparison.LE),
+    ("or fewer", Comparison.LE),
+    ("or below", Comparison.LE),
+    ("以上", Comparison.GE),
+    ("及以上", Comparison.GE),
+    ("以下", Comparison.LE),
+    ("及以下", Comparison.LE),
+)
+
+
+class Unit(enum.Enum):
+    NONE = "none"
+    PERCENT = "percent"  # a bare "%": points or relative, decided by the metric
+    POINTS = "points"
+    RELATIVE = "relative"
+    RATIO = "ratio"
+
+
+UNITS: tuple[tuple[str, Unit], ...] = (
+    ("percentage points", Unit.POINTS),
+    ("percentage point", Unit.POINTS),
+    ("个百分点", Unit.POINTS),
+    ("百分点", Unit.POINTS),
+    ("points", Unit.POINTS),
+    ("point", Unit.POINTS),
+    ("p.p.", Unit.POINTS),
+    ("pts", Unit.POINTS),
+    ("pt", Unit.POINTS),
+    ("pp", Unit.POINTS),
+    ("个点", Unit.POINTS),
+    ("%", Unit.PERCENT),
+    ("percent", Unit.PERCENT),
+    ("×", Unit.RATIO),
+    ("x", Unit.RATIO),
+    ("倍", Unit.RATIO),
+)
+
+
+def alternation(words: Sequence[str], *, leading: bool = True) -> str:
+    parts = []
+    for word in sorted(words, key=len, reverse=True):
+        escaped = re.escape(word)
+        # Latin words need word boundaries; CJK and symbols do not have any. Units follow a
+        # number directly ("5pp", "2x"), so they get no leading boundary.
+        if leading and word[0].isascii() and word[0].isalpha():
+            escaped = r"\b" + escaped
+        if word[-1].isascii() and word[-1].isalpha():
+            escaped += r"\b"
+        parts.append(escaped)
+    return "|".join(parts)
+
+
+NUM = r"(?<![a-z0-9.])[+-]?\d+(?:\.\d+)?"
+THRESHOLD = re.compile(
+    rf"(?:(?P<pre>{alternation([w for w, _, _ in PREFIX_COMPARATORS])})\s*)?"
+    rf"(?P<num>{NUM})"
+    rf"(?:\s*-?\s*(?P<unit>{alternation([u for u, _ in UNITS], leading=False)}))?"
+    rf"(?:\s*(?P<post>{alternation([p for p, _ in POSTFIX])}))?"
+)
+PREFIX = {w: (c, o) for w, c, o in PREFIX_COMPARATORS}
+POST = dict(POSTFIX)
+UNIT = dict(UNITS)
+
+HIGHER_WORDS = re.compile(
+    r"\b(higher|increases?|increased|raises?|more)\b|提高|增加|增长|更高|高出|高"
+)
+LOWER_WORDS = re.compile(
+    r"\b(lower|reduces?|reduced|reduction|decreases?|decreased|drops?|cuts?|less|fewer|shrinks?|"
+    r"down|loses?)\b"
+    r"|降低|减少|下降|更低|低"
+)
+BETTER_WORDS = re.compile(
+    r"\b(improves?|improved|improvement|gains?|outperforms?|beats?|better|surpass(es)?|"
+    r"contributes?|contribution|helps?|lifts?|boosts?|wins?)\b"
+    r"|提升|优于|好于|胜过|超越|贡献|增益|改进|改善"
+)
+RELATIVE_WORDS = re.compile(r"\brelative(ly)?\b|相对(提升|提高|增益|降低|减少|下降|改进)|相对地")
+
+# A reference follows one of these words; "⟨…⟩" is a placeholder put in by the parser.
+REFERENCE_BEFORE = re.compile(
+    r"(?:\b(?:vs\.?|versus|over|than|against|relative\s+to|compared\s+(?:to|with)|beats?|"
+    r"outperforms?|surpass(?:es)?|exceeds?)\s+(?:the\s+)?|比|相对于|相对|相比于|相比|较|对比|"
+    r"优于|好于|胜过|超过|超越|高于|低于|与)\s*(?P<ref>⟨(?:S[A-Z]+|B)⟩)"
+)
+SYSTEM_RELATION = re.compile(
+    r"(?P<lhs>⟨S[A-Z]+⟩)(?:[^⟨⟩]|⟨M⟩){0,40}?(?P<op>[><≥≤])\s*(?P<rhs>⟨(?:S[A-Z]+|B)⟩)"
+)
+NAMED_REFERENCE = re.compile(
+    r"\b(?:vs\.?|versus|against|compared\s+(?:to|with)|relative\s+to|beats?|outperforms?|"
+    r"surpass(?:es)?)\s+(?:the\s+)?"
+    r"(?P<word>[^\s,;:.()⟨⟩]+)"
+)
+NEGATED_RELATION = re.compile(
+    r"(不低于|不高于|不差于|不劣于|\bnot\s+(lower|higher|worse|better)\s+than|"
+    r"\bno\s+(lower|higher|worse|better)\s+than)\s*(the\s+)?⟨"
+)
+
+
+def tag(kind: str, index: int) -> str:
+    """
+    Return a placeholder such as ``⟨SA⟩``: upper-case letters, so no lower-case term or number
+    pattern can match inside it.
+    """
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(ord("A") + rem) + letters
+    return f"⟨{kind}{letters}⟩"
+
+
+def untag(placeholder: str) -> int:
+    index = 0
+    for char in placeholder[2:-1]:
+        index = index * 26 + (ord(char) - ord("A") + 1)
+    return index - 1
+
+
+def normalise(text: str) -> str:
+    out = unicodedata.normalize("NFKC", text)
+    for old, new in REPLACEMENTS:
+        out = out.replace(old, new)
+    out = re.sub(r"[*`$]", "", out)
+    out = re.sub(r"\s+", " ", out).strip()
+    return out.lower()
+
+
+def replace_terms(text: str, terms: Sequence[tuple[str, str]]) -> tuple[str, list[str]]:
+    """
+    Replace each term (matched case-insensitively, not inside a longer word) by its placeholder.
+    """
+    found: list[str] = []
+    for term, placeholder in sorted(terms, key=lambda t: len(t[0]), reverse=True):
+        needle = normalise(term)
+        if not needle:
+            continue
+        left = r"(?<![0-9a-z])" if needle[0].isascii() and needle[0].isalnum() else ""
+        right = r"(?![0-9a-z])" if needle[-1].isascii() and needle[-1].isalnum() else ""
+        pattern = re.compile(left + re.escape(needle) + right)
+        if pattern.search(text):
+            found.append(term)
+            text = pattern.sub(placeholder, text)
+    return text, found
+
+
+def metric_terms(metrics: Sequence[str]) -> list[tuple[str, str]]:
+    """
+    Metric spellings to look for: the plan's metric names, then the built-in vocabulary.
+    """
+    terms: list[tuple[str, str]] = [(m, tag("M", i)) for i, m in enumerate(metrics) if m.strip()]
+    known = {metric_key(m) for m in metrics}
+    extra = [
+        "macro f1",
+        "micro f1",
+        "macro accuracy",
+        "auroc",
+        "auprc",
+        "auc",
+        "map",
+        "miou",
+        "iou",
+        "bleu",
+        "rouge-l",
+        "rouge",
+        "chrf++",
+        "chrf",
+        "psnr",
+        "ssim",
+        "lpips",
+        "fid",
+        "mse",
+        "mae",
+        "rmse",
+        "nll",
+        "win rate",
+        "hit rate",
+        "tpr",
+        "fpr",
+        "top-1 acc",
+        "top-5 acc",
+    ]
+    vocabulary = [w for group in SYNONYMS for w in group] + extra
+    offset = len(terms)
+    for j, word in enumerate(vocabulary):
+        if metric_key(word) not in known:
+            terms.append((word, tag("M", offset + j)))
+    return terms
+
+
+def canonical(name: str) -> str:
+    """
+    Give the English canonical name for a Chinese metric spelling; other names unchanged.
+    """
+    if name.isascii():
+        return name
+    key = metric_key(name)
+    for group in SYNONYMS:
+        if key in {metric_key(g) for g in group}:
+            return group[0]
+    return name

@@ -1,0 +1,209 @@
+"""
+The criterion types: what a parsed success criterion says, or why it could not be parsed.
+"""
+
+from __future__ import annotations
+
+import enum
+
+import attrs
+
+__all__ = [
+    "BASELINE",
+    "Comparison",
+    "Compound",
+    "Criterion",
+    "Derived",
+    "DerivedOp",
+    "Mode",
+    "Orientation",
+    "Scope",
+    "Unparsed",
+]
+
+BASELINE = "baseline"
+"""The reference name meaning "the block's baseline system", resolved by the judge."""
+
+
+class Comparison(enum.Enum):
+    """
+    How the measured quantity must relate to the threshold.
+    """
+
+    GT = ">"
+    GE = "≥"
+    LT = "<"
+    LE = "≤"
+    EQ = "="
+
+
+class Mode(enum.Enum):
+    """
+    What is compared with the threshold.
+
+    ``ABSOLUTE``: the subject's value. ``DIFFERENCE``: the subject's gain over the reference, in
+    the metric's units (or percentage points when ``percent_scale``). ``RELATIVE``: that gain as
+    a percentage of the reference's value.
+    """
+
+    ABSOLUTE = "absolute"
+    DIFFERENCE = "difference"
+    RELATIVE = "relative"
+
+
+class Orientation(enum.Enum):
+    """
+    Which way a gain is counted: subject minus reference (``HIGHER``), reference minus subject
+    (``LOWER``), or whichever way is better for the metric (``BETTER``: lower for loss-like).
+    """
+
+    HIGHER = "higher"
+    LOWER = "lower"
+    BETTER = "better"
+
+
+class Scope(enum.Enum):
+    """
+    ``SINGLE``: one subject against one reference. ``EACH_COMPONENT``: the full system against
+    every ablated variant of the block, each comparison must hold.
+    """
+
+    SINGLE = "single"
+    EACH_COMPONENT = "each_component"
+
+
+class DerivedOp(enum.Enum):
+    """
+    How a derived quantity is computed from two recorded metrics.
+
+    ``DIFFERENCE``: left − right. ``RATIO``: left / right. ``SHARE``: left / right read as a
+    share ("X of Y"), on a 0-100 scale when the threshold is in percent.
+    """
+
+    DIFFERENCE = "difference"
+    RATIO = "ratio"
+    SHARE = "share"
+
+
+@attrs.frozen(kw_only=True)
+class Derived:
+    """
+    A quantity a clause asks for that two recorded metrics give directly.
+
+    Attributes:
+        op: difference, ratio or share.
+        left: the first metric's name as written.
+        right: the second metric's name as written.
+    """
+
+    op: DerivedOp
+    left: str
+    right: str
+
+    def describe(self) -> str:
+        """
+        Return the formula (``a − b``, ``a / b``, ``a of b``).
+        """
+        sign = {DerivedOp.DIFFERENCE: "−", DerivedOp.RATIO: "/", DerivedOp.SHARE: "of"}[self.op]
+        return f"{self.left} {sign} {self.right}"
+
+
+@attrs.frozen(kw_only=True)
+class Criterion:
+    """
+    One machine-checkable success criterion.
+
+    Attributes:
+        text: the criterion as the plan wrote it.
+        metric: the metric named (a plan metric name when one matched, else the name as written,
+            Chinese names given as their English canonical name); ``None`` when the text names
+            none and the block's primary metric is meant.
+        comparison: the comparison with the threshold.
+        threshold: the threshold (in percent for ``RELATIVE``; in percentage points when
+            ``percent_scale``).
+        mode: absolute value, difference or relative gain.
+        percent_scale: the threshold is on a 0-100 scale (``90%``, ``2 pp``); the judge reads
+            values of a metric stored as fractions (all within [0, 1]) times 100.
+        orientation: how a gain is counted; ``None`` for ``ABSOLUTE``.
+        subject: the system that must meet it; ``None`` for the block's proposed system.
+        reference: the system compared against (:data:`BASELINE` for the block's baseline);
+            ``None`` for ``ABSOLUTE`` and for ``EACH_COMPONENT`` (the ablated variants).
+        scope: single comparison or each ablated component.
+        notes: interpretations the parser made, for the results file.
+        derived: for an absolute clause on a quantity computed from two recorded metrics (a
+            difference, ratio or share), how; then ``metric`` is its formula.
+    """
+
+    text: str
+    metric: str | None
+    comparison: Comparison
+    threshold: float
+    mode: Mode
+    percent_scale: bool = False
+    orientation: Orientation | None = None
+    subject: str | None = None
+    reference: str | None = None
+    scope: Scope = Scope.SINGLE
+    notes: tuple[str, ...] = ()
+    derived: Derived | None = None
+
+    def describe(self) -> str:
+        """
+        Return a one-line, language-neutral statement of the criterion (for tables).
+        """
+        metric = self.metric or "primary metric"
+        unit = "%" if self.mode is Mode.RELATIVE else (" pp" if self.percent_scale else "")
+        limit = f"{self.comparison.value} {self.threshold:g}{unit}"
+        who = self.subject or "system"
+        if self.mode is Mode.ABSOLUTE:
+            return f"{who}: {metric} {limit}"
+        kind = "relative gain" if self.mode is Mode.RELATIVE else "gain"
+        way = self.orientation.value if self.orientation else "better"
+        against = (
+            "each ablated variant"
+            if self.scope is Scope.EACH_COMPONENT
+            else (self.reference or BASELINE)
+        )
+        return f"{who} vs {against}: {metric} {kind} ({way}) {limit}"
+
+
+@attrs.frozen(kw_only=True)
+class Unparsed:
+    """
+    A criterion the rules cannot check; a reviewer may judge it.
+
+    Attributes:
+        text: the criterion as written.
+        reason: why it is not machine-checkable.
+    """
+
+    text: str
+    reason: str
+
+
+@attrs.frozen(kw_only=True)
+class Compound:
+    """
+    A criterion of several clauses, all of which must hold.
+
+    The judge gives ``met`` only when every clause is met, ``not_met`` as soon as one checkable
+    clause is not met, otherwise ``inconclusive`` naming the open clauses and why each is open.
+
+    Attributes:
+        text: the criterion as written.
+        clauses: each clause parsed, or why it is not machine-checkable, in text order.
+        notes: how the text was split (a trailing "or can be dropped if not" left out, ...).
+    """
+
+    text: str
+    clauses: tuple[Criterion | Unparsed, ...]
+    notes: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        """
+        Return the clauses, one statement each, joined by ``AND``.
+        """
+        return " AND ".join(
+            c.describe() if isinstance(c, Criterion) else f"[not checkable: {c.text}]"
+            for c in self.clauses
+        )

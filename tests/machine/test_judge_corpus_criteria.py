@@ -1,0 +1,485 @@
+"""
+Success criteria from the real plans in ``../shared/corpus/plans/*/EXPERIMENT_PLAN.md``, judged on
+synthetic numbers on both sides of each threshold.
+
+Each criterion (or, for a few long lines, one of its clauses) is quoted as the plan writes it,
+with the block's compared systems shortened to their names. Three outcomes are allowed, and the
+test says which one each criterion gets:
+
+- ``JUDGED``: every clause is checked; the verdict is ``met`` on one side and ``not_met`` on the
+  other.
+- ``PARTLY``: some clauses are checked, others are not machine-checkable; the verdict is
+  ``inconclusive`` (naming the open clauses) when the checked ones hold, and ``not_met`` when
+  one fails.
+- ``DECLINED``: no clause is machine-checkable; the verdict is ``inconclusive`` with the reason
+  on both sides, whatever the numbers.
+
+No criterion is judged wrong: a verdict that does not flip the way a careful reader expects
+fails the test.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+
+import attrs
+import pytest
+
+from bridge.machine.judge import Aggregate, VerdictKind, judge_block
+from bridge.plan.criteria import Compound, Criterion, parse_criterion
+
+
+class Expect(enum.Enum):
+    JUDGED = "judged"
+    PARTLY = "partly"
+    DECLINED = "declined"
+
+
+Values = Mapping[tuple[str, str], float]
+
+
+@attrs.frozen(kw_only=True)
+class Case:
+    source: str
+    text: str
+    expect: Expect
+    systems: tuple[str, ...] = ()
+    met: Values = attrs.field(factory=dict)
+    failed: Values = attrs.field(factory=dict)
+    reference: str | None = None
+    candidate: str | None = None
+    primary: str | None = None
+    language: str = "en"
+
+
+E2, E3 = "E2: Standard LoRA r=102 (non-depth PEFT)", "E3: DepthGate r=102 + scalar gates"
+SOBEL, NO_SOBEL = "DepthGate (with Sobel): default", "DepthGate (without Sobel): raw depth only"
+PRED = "E_best(predicted depth) — real depth from P1"
+SHUF = "E6: E_best(shuffled depth) — randomly permute depth maps"
+ZERO = "E7: E_best(zero depth) — all-zero depth tensor"
+RANDOM, SEARCH = "**Random K=3**: 3 positions at random", "**Joint search**: joint curriculum"
+FREQ, SIGNAL, ORACLE = "frequency-only heuristic", "signal-score heuristic", "oracle"
+KAN, MLP = "KAN teacher (skill=0.453)", "matched MLP (skill=0.430)"
+S3, DIRECT = "S3 composite", "direct single-formula extraction"
+LSVJ, SEAP = "LSVJ-S full", "`SEAP` (main)"
+A0, RAW = "A0 (K3_top + insert-only, frozen)", "RAW joint v5 (full Stage 14, NO wrapper)"
+NOROT, DIAG, TCCS = "JORA-NoRot", "current additive JORA-Diag", "TC-CS-1S (attention-only first)"
+LGG, GRC = "LGGSN+ORFN", "GR-ConvNet baseline"
+TACE, NMP = "TACE", "NMP-native baseline"
+
+CASES: tuple[Case, ...] = (
+    # ---- every clause checked: met on one side, not met on the other -----------------------
+    Case(
+        source="001 B1",
+        text="DepthGate accuracy > Standard LoRA accuracy by >= 2 points overall",
+        expect=Expect.JUDGED,
+        systems=(E2, E3),
+        met={(E3, "accuracy"): 0.80, (E2, "accuracy"): 0.77},
+        failed={(E3, "accuracy"): 0.78, (E2, "accuracy"): 0.77},
+    ),
+    Case(
+        source="001 B5",
+        text="Sobel helps by >= 0.5 points, or can be dropped if not",
+        expect=Expect.JUDGED,
+        systems=(SOBEL, NO_SOBEL),
+        primary="accuracy",
+        met={(SOBEL, "accuracy"): 71.0, (NO_SOBEL, "accuracy"): 70.4},
+        failed={(SOBEL, "accuracy"): 70.6, (NO_SOBEL, "accuracy"): 70.4},
+    ),
+    Case(
+        source="001 B3",
+        text="Predicted > Shuffled > Zero, with at least 2-point drop from predicted to zero",
+        expect=Expect.JUDGED,
+        systems=(PRED, SHUF, ZERO),
+        primary="accuracy",
+        met={(PRED, "accuracy"): 60.0, (SHUF, "accuracy"): 58.5, (ZERO, "accuracy"): 57.0},
+        failed={(PRED, "accuracy"): 60.0, (SHUF, "accuracy"): 58.5, (ZERO, "accuracy"): 58.8},
+    ),
+    Case(
+        source="005 B4",
+        text="search > random by ≥+0.10 mean lift on 10 clips.",
+        expect=Expect.JUDGED,
+        systems=(RANDOM, SEARCH),
+        met={(SEARCH, "mean_lift"): 0.30, (RANDOM, "mean_lift"): 0.15},
+        failed={(SEARCH, "mean_lift"): 0.20, (RANDOM, "mean_lift"): 0.15},
+    ),
+    Case(
+        source="029 M4",
+        text="XGBoost achieves AUROC ≥ 0.80 on a temporally-held-out test day.",
+        expect=Expect.JUDGED,
+        systems=("XGBoost", "MLP"),
+        candidate="XGBoost",
+        met={("XGBoost", "auroc"): 0.85},
+        failed={("XGBoost", "auroc"): 0.78},
+    ),
+    Case(
+        source="033 gate C1",
+        text="C1: Scissors net ≥ −1 (vs current −4)",
+        expect=Expect.JUDGED,
+        systems=(LGG,),
+        met={(LGG, "scissors_net"): 0.0},
+        failed={(LGG, "scissors_net"): -2.0},
+    ),
+    Case(
+        source="033 gate C2",
+        text="C2: CrackerBox net ≥ +3 (vs current +4, allow ≤1 degradation)",
+        expect=Expect.JUDGED,
+        systems=(LGG,),
+        met={(LGG, "crackerbox_net"): 3.0},
+        failed={(LGG, "crackerbox_net"): 2.0},
+    ),
+    Case(
+        source="033 gate C3",
+        text="C3: Aggregate net ≥ +3",
+        expect=Expect.JUDGED,
+        systems=(LGG,),
+        met={(LGG, "aggregate_net"): 4.0},
+        failed={(LGG, "aggregate_net"): 2.0},
+    ),
+    Case(
+        source="033 C4",
+        text="C4: LGGSN+ORFN success rate ≥ GR-ConvNet baseline, with net ≥ 0",
+        expect=Expect.JUDGED,
+        systems=(LGG, GRC),
+        met={(LGG, "success_rate"): 0.6, (GRC, "success_rate"): 0.6, (LGG, "net"): 1.0},
+        failed={(LGG, "success_rate"): 0.7, (GRC, "success_rate"): 0.6, (LGG, "net"): -1.0},
+    ),
+    Case(
+        source="018 B3 (clause)",
+        text="历史成功率下降不超过 2 个百分点",
+        expect=Expect.JUDGED,
+        systems=("joint", "fixed"),
+        candidate="joint",
+        reference="fixed",
+        met={("joint", "success_rate"): 0.70, ("fixed", "success_rate"): 0.71},
+        failed={("joint", "success_rate"): 0.66, ("fixed", "success_rate"): 0.71},
+        language="zh",
+    ),
+    # ---- some clauses checked: inconclusive when they hold, not met when one fails ---------
+    Case(
+        source="009 B4",
+        text="signal heuristic beats frequency-only and fixed placement on regret.",
+        expect=Expect.PARTLY,
+        systems=(FREQ, SIGNAL, ORACLE),
+        met={(SIGNAL, "regret"): 0.10, (FREQ, "regret"): 0.20},
+        failed={(SIGNAL, "regret"): 0.25, (FREQ, "regret"): 0.20},
+    ),
+    Case(
+        source="006 B1",
+        text="KAN skill > 0.4, statistically significant vs MLP ✓",
+        expect=Expect.PARTLY,
+        systems=(KAN, MLP),
+        met={(KAN, "skill"): 0.45},
+        failed={(KAN, "skill"): 0.38},
+    ),
+    Case(
+        source="006 B5",
+        text="Each sub-formula contains its target physical variable; composite skill > 0",
+        expect=Expect.PARTLY,
+        systems=(S3, DIRECT, KAN),
+        met={(S3, "skill"): 0.1},
+        failed={(S3, "skill"): -0.05},
+    ),
+    Case(
+        source="004 B2",
+        text="LSVJ-S > `SEAP` on ≥ 3/8 categories with CI direction; verbatim-match ≤ 30%",
+        expect=Expect.PARTLY,
+        systems=(LSVJ, SEAP),
+        candidate=LSVJ,
+        met={(LSVJ, "verbatim_match"): 0.2},
+        failed={(LSVJ, "verbatim_match"): 0.45},
+    ),
+    Case(
+        source="005 B1",
+        text="≥5/10 strict wins; mean lift ≥+0.05; median >0; top contributor <40%; "
+        "mean RAW J-drop ≥0.55.",
+        expect=Expect.PARTLY,
+        systems=(A0, RAW),
+        candidate=RAW,
+        met={
+            (RAW, "mean_lift"): 0.08,
+            (RAW, "median"): 0.02,
+            (RAW, "top_contributor"): 0.30,
+            (RAW, "mean_raw_j_drop"): 0.60,
+        },
+        failed={
+            (RAW, "mean_lift"): 0.03,
+            (RAW, "median"): 0.02,
+            (RAW, "top_contributor"): 0.30,
+            (RAW, "mean_raw_j_drop"): 0.60,
+        },
+    ),
+    Case(
+        source="015 B5",
+        text="TACE beats the strongest NMP-native baseline on throughput by ≥ 1.3× at T_cap = "
+        "90 °C; throttle event count down ≥ 30%; avg TPOT delta ≤ 1 °C-worth (≈ ≤ 5% TPOT "
+        "increase)",
+        expect=Expect.PARTLY,
+        systems=(TACE, NMP),
+        reference=NMP,
+        met={(TACE, "throttle_event_count"): 60.0, (NMP, "throttle_event_count"): 100.0},
+        failed={(TACE, "throttle_event_count"): 80.0, (NMP, "throttle_event_count"): 100.0},
+    ),
+    Case(
+        source="018 B3",
+        text="3 seeds 的 task-bootstrap 95% CI 下界满足 `Delta_interaction=M11-M10-M01+M00 > "
+        "0`，且 `M11` 至少比 `max(M10,M01)` 高 3 个百分点；历史成功率下降不超过 2 个百分点。",
+        expect=Expect.PARTLY,
+        systems=("joint", "fixed"),
+        candidate="joint",
+        reference="fixed",
+        met={("joint", "success_rate"): 0.70, ("fixed", "success_rate"): 0.71},
+        failed={("joint", "success_rate"): 0.66, ("fixed", "success_rate"): 0.71},
+        language="zh",
+    ),
+    Case(
+        source="002 B1",
+        text="TC-CS-1S must outperform NoRot by a non-trivial margin on the primary quality "
+        "metric and also beat current additive JORA-Diag.",
+        expect=Expect.PARTLY,
+        systems=(NOROT, DIAG, TCCS),
+        candidate=TCCS,
+        primary="accuracy",
+        met={(TCCS, "accuracy"): 0.72, (DIAG, "accuracy"): 0.70, (NOROT, "accuracy"): 0.6},
+        failed={(TCCS, "accuracy"): 0.69, (DIAG, "accuracy"): 0.70, (NOROT, "accuracy"): 0.6},
+    ),
+    # ---- nothing machine-checkable: inconclusive with the reason, whatever the numbers -----
+    *(
+        Case(source=source, text=text, expect=Expect.DECLINED, language=language)
+        for source, text, language in (
+            (
+                "001 B2",
+                "Either clear ordering (Gate < FiLM < Basis) OR clear equivalence (all within 1 "
+                "point)",
+                "en",
+            ),
+            (
+                "004 B1",
+                "LSVJ-S per-category TPR ≥ `SEAP` on ≥ 5/8 categories; overall LSVJ-S Wilson CI "
+                "lower bound > `SEAP` Wilson CI upper bound on ≥ 1 category",
+                "en",
+            ),
+            (
+                "004 B4",
+                "≥ 1 of 2 Tier-1 primitives shows paired-McNemar p < 0.05 OR (if b+c < 10) "
+                "paired-Wilson 95% CI entirely above 0",
+                "en",
+            ),
+            (
+                "004 B5",
+                "for each caught case, synthesized rule structure clearly shows which primitive "
+                "detected what — interpretable",
+                "en",
+            ),
+            (
+                "004 B6",
+                "b.4 rejects ≥ 90% of attacker-mode rules; ≤ 10% false-rejection on benign "
+                "control; per-attack-type rejection ≥ 75% across all 4 types",
+                "en",
+            ),
+            (
+                "005 B3",
+                "**Strong pass**: collapse_attacked ≥ 0.20 abs AND (collapse_attacked − "
+                "collapse_control) ≥ 0.10 abs, both on ≥7/10",
+                "en",
+            ),
+            (
+                "005 B5",
+                "integral of (d_mem_full − d_mem_only) over t ∈ (w_K, w_K + L) > 0 on ≥7/10 clips.",
+                "en",
+            ),
+            (
+                "005 B6",
+                "T_obj results consistent in sign across all three; qualitatives readable.",
+                "en",
+            ),
+            (
+                "005 B7",
+                "at least one previously-reverting clip applies at lambda=50 → mention in "
+                "§Discussion as tuning trade-off.",
+                "en",
+            ),
+            ("006 B2", "ALL configs produce load-only or skill<0 formulas ✓", "en"),
+            (
+                "006 B3",
+                "GHI VER=3/3 in at least one horizon+config ✓; competition dynamics visible "
+                "(h=144 both worse) ✓",
+                "en",
+            ),
+            (
+                "006 B6",
+                "At least one config achieves TGR < 1.5 with no NaN; bonus if physical variable "
+                "appears",
+                "en",
+            ),
+            ("008 B5", "zero unsupported core claims.", "en"),
+            (
+                "009 B1",
+                "at least 95% of observed function-call tasks have local schemas; compact "
+                "retrieval is nontrivial.",
+                "en",
+            ),
+            (
+                "009 B3",
+                "template macros reduce malformed calls or argument errors without increasing "
+                "prompt cost substantially.",
+                "en",
+            ),
+            (
+                "011 B1",
+                "Multi-task macro F1 > best LLM judge macro F1 by ≥5pp; κ(classifier,human) > "
+                "κ(LLM,human)",
+                "en",
+            ),
+            ("011 B2", "Multi-task (λ=0.3) improves Hard F1 by ≥3pp over single-task", "en"),
+            (
+                "011 B3",
+                "Classifier reranking improves macro accuracy ≥5pp over K=1 for ALL 4 methods; "
+                "Hard hit rate ≥+10pp for ≥3 methods",
+                "en",
+            ),
+            (
+                "012 B2",
+                "variant 3 improves the locked high-DTU endpoint beyond variant 2, not merely "
+                "beyond the molecule-weighted baseline.",
+                "en",
+            ),
+            (
+                "014 B2",
+                "topology-matched control is feasible for at least 90% of eligible images; mean "
+                "TCIG is positive for both findings",
+                "en",
+            ),
+            (
+                "015 B1",
+                "correlation ≥ 0.85 on both metrics. If lower, refit (α, β, γ, δ) via ridge "
+                "regression with cross-validated λ",
+                "en",
+            ),
+            ("015 B6", "median gap ≤ 3% at 16×4; warm-start scaling curve does not blow up", "en"),
+            (
+                "015 B8",
+                "TACE-vs-strongest-NMP-native-baseline delta stays positive across ≥ 80% of "
+                "swept points",
+                "en",
+            ),
+            (
+                "015 B9",
+                "if firebreak helps by ≥ 0.5 °C peak T on ≥ 2 families, include in headline "
+                "TACE; otherwise drop and mention as failed ablation",
+                "en",
+            ),
+            ("017", "Dynamic policy recovers a meaningful share of oracle advantage.", "en"),
+            ("029 M3", "Conformal coverage within ±0.02 of nominal 0.9 on test set.", "en"),
+            (
+                "036 P5",
+                "beat `baseline3_1_unk` on chrF++ without increasing contamination.",
+                "en",
+            ),
+            (
+                "002 B4",
+                "one-sided TC-CS-1S should be competitive with or superior to the broader "
+                "current two-sided global-rotation baseline.",
+                "en",
+            ),
+            (
+                "018 B0",
+                "官方 actor 完成 1 次更新和权重同步；抽样 token 数据可复算；无混版本。",
+                "zh",
+            ),
+            ("018 B1", "每域最优动作概率均超过 0.8，且 held-out 平均回报显著高于随机策略。", "zh"),
+            ("018 B3 (clause)", "`M11` 至少比 `max(M10,M01)` 高 3 个百分点", "zh"),
+            (
+                "020 B1",
+                "每类至少 20 个 valid pilot episodes；同一 seed 复跑 failure timing/status 一致；"
+                "negative-control 明确预注册为 memory 不应收益。",
+                "zh",
+            ),
+            ("020 B4", "能定位 memory 的有效成分；不要求所有组件都有用。", "zh"),
+            (
+                "021 B3",
+                "延迟感知 + 物理约束策略在 `1-5 us` 延迟下保持更低违规率，"
+                "并且验证指标优于无模型黑盒策略。",
+                "zh",
+            ),
+            (
+                "023 B2",
+                "Holm-adjusted `D_Vanilla>0` 与 `D_PredRNN-online>0` 同时成立；absolute "
+                "post-reveal NDVI MAE 不更差；总体收益不能只由最高-clear stratum贡献。",
+                "zh",
+            ),
+            (
+                "039 B1",
+                "MART 相对 position-only 的 AUPRC 增量区间不跨 0，"
+                "并在主要 data source 上方向一致。",
+                "zh",
+            ),
+            (
+                "039 B3",
+                "GNN 同时优于 MART、同 support 的 no-message，且 source-shuffle 使性能下降。",
+                "zh",
+            ),
+        )
+    ),
+)
+
+
+def _aggregates(values: Values) -> list[Aggregate]:
+    return [
+        Aggregate(
+            block="B", system=system, metric=metric, mean=value, std=None, n=1, run_ids=("r",)
+        )
+        for (system, metric), value in values.items()
+    ]
+
+
+def _judge(case: Case, values: Values) -> tuple[VerdictKind, str]:
+    criterion = parse_criterion(case.text, block_systems=case.systems)
+    verdict = judge_block(
+        criterion,
+        _aggregates(values),
+        runs_status={"r": "succeeded"},
+        expected_seeds=1,
+        reference_system=case.reference,
+        candidate_system=case.candidate,
+        primary_metric=case.primary,
+    )
+    return verdict.verdict, verdict.reason
+
+
+def _checkable(case: Case) -> list[bool]:
+    parsed = parse_criterion(case.text, block_systems=case.systems)
+    clauses = parsed.clauses if isinstance(parsed, Compound) else (parsed,)
+    return [isinstance(c, Criterion) for c in clauses]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"{c.source}: {c.text[:40]}" for c in CASES])
+def test_verdict_flips_or_is_declined(case: Case) -> None:
+    """The verdict flips with the numbers, or the criterion is declined with a reason."""
+    checkable = _checkable(case)
+    on_met, why_met = _judge(case, case.met)
+    on_failed, why_failed = _judge(case, case.failed)
+    match case.expect:
+        case Expect.JUDGED:
+            assert all(checkable), checkable
+            assert (on_met, on_failed) == (VerdictKind.MET, VerdictKind.NOT_MET), (
+                why_met,
+                why_failed,
+            )
+        case Expect.PARTLY:
+            assert any(checkable) and not all(checkable), checkable
+            assert on_met is VerdictKind.INCONCLUSIVE and "open" in why_met, why_met
+            assert on_failed is VerdictKind.NOT_MET, why_failed
+        case Expect.DECLINED:
+            assert not any(checkable), checkable
+            assert on_met is on_failed is VerdictKind.INCONCLUSIVE
+            assert "not machine-checkable" in why_met
+
+
+def test_the_corpus_set_is_large_and_bilingual() -> None:
+    """At least 40 criteria, English and Chinese, and every outcome kind is represented."""
+    kinds = {e: sum(1 for c in CASES if c.expect is e) for e in Expect}
+    assert len(CASES) >= 40
+    assert {c.language for c in CASES} == {"en", "zh"}
+    assert all(kinds.values()), kinds

@@ -1,0 +1,181 @@
+"""
+How the judge reads a criterion: subject and reference, ablation directions, derived
+quantities, clause-by-clause verdicts, and the reading written into the reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pytest
+
+from bridge.machine.judge import Aggregate, Verdict, VerdictKind, judge_block
+from bridge.plan.criteria import parse_criterion
+
+
+def _judge(
+    text: str,
+    systems: tuple[str, ...],
+    values: Mapping[tuple[str, str], float],
+    *,
+    reference: str | None = None,
+    candidate: str | None = None,
+    evidence: str = "",
+    primary: str | None = None,
+) -> Verdict:
+    aggregates = [
+        Aggregate(block="B1", system=s, metric=m, mean=v, std=None, n=1, run_ids=(f"{s}-{m}",))
+        for (s, m), v in values.items()
+    ]
+    return judge_block(
+        parse_criterion(text, block_systems=systems),
+        aggregates,
+        runs_status={"R1": "succeeded"},
+        expected_seeds=1,
+        reference_system=reference,
+        candidate_system=candidate,
+        candidate_evidence=evidence,
+        primary_metric=primary,
+    )
+
+
+class TestSubjectAndReference:
+    def test_the_other_system_is_the_subject(self) -> None:
+        """'A vs B' and '> 5% accuracy over B': A is judged against B, and the reason says why."""
+        values = {("A", "accuracy"): 0.86, ("B", "accuracy"): 0.80}
+        verdict = _judge("> 5% accuracy over B", ("A", "B"), values)
+        assert verdict.verdict is VerdictKind.MET, verdict.reason
+        assert "subject A: the only system besides the reference" in verdict.reason
+        values = {("A", "accuracy"): 0.84, ("B", "accuracy"): 0.80}
+        assert _judge("> 5% accuracy over B", ("A", "B"), values).verdict is VerdictKind.NOT_MET
+
+    def test_baseline_without_a_marked_baseline_is_the_other_system(self) -> None:
+        """'outperforms the baseline' with a proposed system and one other: that other one."""
+        values = {("ours", "f1"): 0.7, ("BM25", "f1"): 0.6}
+        verdict = _judge(
+            "outperforms the baseline on F1",
+            ("ours", "BM25"),
+            values,
+            candidate="ours",
+            evidence="marked (ours)",
+        )
+        assert verdict.verdict is VerdictKind.MET
+        assert "'the baseline' read as BM25" in verdict.reason
+        assert "subject ours: marked (ours)" in verdict.reason
+
+    def test_the_proposed_system_is_never_its_own_reference(self) -> None:
+        """A first-listed candidate that the criterion names as the reference is not the subject."""
+        values = {("B", "accuracy"): 0.80, ("A", "accuracy"): 0.86}
+        verdict = _judge("> 5% accuracy over B", ("B", "A"), values, candidate="B")
+        assert verdict.verdict is VerdictKind.MET, verdict.reason
+
+
+class TestAblationDirections:
+    @pytest.mark.parametrize(
+        ("without", "expected"),
+        [(0.76, VerdictKind.MET), (0.79, VerdictKind.NOT_MET), (0.82, VerdictKind.NOT_MET)],
+    )
+    def test_drops_against(self, without: float, expected: VerdictKind) -> None:
+        """'accuracy drops by > 2% against A': the ablated system must be 2 points below A."""
+        values = {("A", "accuracy"): 0.80, ("A w/o gate", "accuracy"): without}
+        verdict = _judge("accuracy drops by > 2% against A", ("A", "A w/o gate"), values)
+        assert verdict.verdict is expected, verdict.reason
+
+    @pytest.mark.parametrize(
+        ("full", "expected"), [(0.8, VerdictKind.MET), (0.78, VerdictKind.NOT_MET)]
+    )
+    def test_without_component(self, full: float, expected: VerdictKind) -> None:
+        """'accuracy drops by ≥ 1 point without the gate': full minus ablated ≥ 1 point."""
+        systems = ("full model", "no gate")
+        values = {("full model", "accuracy"): full, ("no gate", "accuracy"): 0.785}
+        verdict = _judge("accuracy drops by ≥ 1 point without gate", systems, values)
+        assert verdict.verdict is expected, verdict.reason
+        assert "without 'gate': no gate against full model" in verdict.reason
+
+    @pytest.mark.parametrize(
+        ("k5", "expected"), [(0.46, VerdictKind.MET), (0.44, VerdictKind.NOT_MET)]
+    )
+    def test_improves_over_k1(self, k5: float, expected: VerdictKind) -> None:
+        """'Classifier reranking improves macro accuracy ≥5pp over K=1' (011 B3's first half)."""
+        systems = (
+            "**K=1 (no reranking)** — single generation per item",
+            "**K=5 + classifier reranking** — generate 5, argmax P(target)",
+            "**K=5 + random selection** — generate 5, random pick",
+        )
+        values = {(systems[0], "macro_accuracy"): 0.40, (systems[1], "macro_accuracy"): k5}
+        text = "Classifier reranking improves macro accuracy ≥5pp over K=1"
+        assert _judge(text, systems, values).verdict is expected
+
+
+class TestDerived:
+    @pytest.mark.parametrize(
+        ("text", "values", "expected", "shown"),
+        [
+            (
+                "(collapse_attacked − collapse_control) ≥ 0.10 abs",
+                {"collapse_attacked": 0.35, "collapse_control": 0.2},
+                VerdictKind.MET,
+                "collapse_attacked 0.35 (n=1) − collapse_control 0.2 (n=1) = 0.15",
+            ),
+            (
+                "hits / total ≥ 0.9",
+                {"hits": 85.0, "total": 100.0},
+                VerdictKind.NOT_MET,
+                "hits 85 (n=1) / total 100 (n=1) = 0.85",
+            ),
+            (
+                "tasks_with_schema of observed_tasks ≥ 95%",
+                {"tasks_with_schema": 97.0, "observed_tasks": 100.0},
+                VerdictKind.MET,
+                "= 97 ×100",
+            ),
+        ],
+    )
+    def test_computed_with_both_inputs_shown(
+        self, text: str, values: dict[str, float], expected: VerdictKind, shown: str
+    ) -> None:
+        """A difference, ratio or share of two recorded metrics is computed, inputs shown."""
+        verdict = _judge(text, ("ours",), {("ours", m): v for m, v in values.items()})
+        assert verdict.verdict is expected, verdict.reason
+        assert shown in verdict.reason
+
+
+class TestClauses:
+    def test_met_only_when_every_clause_is_met(self) -> None:
+        """'accuracy ≥ 0.8 and latency < 50': both must hold."""
+        values = {("ours", "accuracy"): 0.85, ("ours", "latency"): 40.0}
+        verdict = _judge("accuracy ≥ 0.8 and latency < 50", ("ours",), values)
+        assert verdict.verdict is VerdictKind.MET
+        assert verdict.reason.startswith("all 2 clauses met")
+
+    def test_not_met_as_soon_as_one_checkable_clause_fails(self) -> None:
+        """One failing clause decides, even when another clause is open."""
+        values = {("ours", "accuracy"): 0.85, ("ours", "latency"): 60.0}
+        text = "accuracy ≥ 0.8; latency < 50; significant at p < 0.05"
+        verdict = _judge(text, ("ours",), values)
+        assert verdict.verdict is VerdictKind.NOT_MET
+        assert verdict.reason.startswith("clause 2 of 3 not met")
+
+    def test_open_clauses_are_named_with_why(self) -> None:
+        """With the checkable clauses met, the open ones are named with their reason."""
+        values = {("ours", "accuracy"): 0.85}
+        verdict = _judge("准确率至少 0.8，且显著优于基线", ("ours", "基线"), values)
+        assert verdict.verdict is VerdictKind.INCONCLUSIVE
+        assert "1 of 2 clauses open (2)" in verdict.reason
+        assert "statistical test" in verdict.reason
+
+    def test_or_tail_is_left_out_and_said(self) -> None:
+        """'…, or can be dropped if not' is what to do otherwise, not a clause."""
+        systems = ("DepthGate (with Sobel)", "DepthGate (without Sobel)")
+        values = {(systems[0], "accuracy"): 71.0, (systems[1], "accuracy"): 70.4}
+        verdict = _judge(
+            "Sobel helps by >= 0.5 points, or can be dropped if not",
+            systems,
+            values,
+            primary="accuracy",
+        )
+        assert verdict.verdict is VerdictKind.MET
+        assert "left out ', or can be dropped if not'" in verdict.reason
+        assert "'sobel' helps: DepthGate (with Sobel) against DepthGate (without Sobel)" in (
+            verdict.reason
+        )
