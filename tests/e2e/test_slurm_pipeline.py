@@ -6,7 +6,10 @@ jobs run, then run again: every run executes exactly once (the job's own marker 
 
 from __future__ import annotations
 
+import os
 import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -17,6 +20,7 @@ from bridge.cli import main
 from bridge.machine.ports import JobSpec
 from tests.adapters.backends.slurm.cluster import SlurmCluster
 from tests.pipeline.conftest import (
+    REPO_ROOT,
     Run,
     events_of,
     executions,
@@ -91,16 +95,29 @@ class TestSlurmPipeline:
 
 
 class TestSlurmCrashes:
-    @pytest.mark.parametrize("point", ["after_intent", "after_act"])
+    @pytest.mark.parametrize(
+        "spec",
+        [
+            "after:run.submitted:run:R3",  # intent recorded, sbatch not called
+            "before:run.started:run:R3",  # sbatch answered, the job id not recorded
+        ],
+    )
     def test_killed_around_sbatch_then_resumed(
-        self, slurm: SlurmCluster, project: Path, point: str
+        self, slurm: SlurmCluster, project: Path, spec: str
     ) -> None:
         """Killed between intent and sbatch, or between sbatch and the recorded job id: the
         next run finds or submits the job, and every run executes exactly once."""
         _project(project)
-        crashed = start_bridge(project, {"BRIDGE_TEST_CRASH_AT": f"{point}:R3"})
-        _, err = crashed.communicate(timeout=120)
-        assert crashed.returncode == -signal.SIGKILL, err
+        crashed = subprocess.run(
+            [sys.executable, "-m", "tests.pipeline.crashing", str(project), spec],
+            env=dict(os.environ) | {"PYTHONPATH": str(REPO_ROOT)},
+            cwd=REPO_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert crashed.returncode == -signal.SIGKILL, crashed.stderr[-2000:]
         assert main(["run", "--plain", "--project", str(project)]) == 0
         _once_each(project)
 
