@@ -267,7 +267,9 @@ class Approved:
 @attrs.frozen(kw_only=True)
 class SanityChecked:
     """
-    The sanity milestone finished: passed, or failed with a failure ``signature``.
+    The sanity milestone finished: passed, or failed with a failure ``signature``; or it was
+    ``skipped`` by configuration (``sanity_first = false``: then ``passed`` is True only in the
+    sense that nothing holds deployment back).
     """
 
     TYPE: ClassVar[str]
@@ -276,6 +278,7 @@ class SanityChecked:
     passed: bool
     signature: str = ""
     detail: str = attrs.field(default="", converter=redact)
+    skipped: bool = False
 
 
 @event("rescue.diagnosed")

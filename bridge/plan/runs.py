@@ -22,7 +22,7 @@ from bridge.plan.config import Config, RunEntry, SystemConfig
 from bridge.plan.model import Milestone, Plan, PlanWarning
 from bridge.plan.templates import placeholders
 
-__all__ = ["RunSpec", "build_runs", "match_system"]
+__all__ = ["SANITY_PROPOSAL", "RunSpec", "build_runs", "match_system"]
 
 
 @attrs.frozen(kw_only=True)
@@ -201,6 +201,11 @@ def _attribute(
         )
 
 
+#: ``RunSpec.source`` of the sanity run bridge proposes when the plan's sanity milestone names
+#: none: the pipeline asks a person to approve it before it runs.
+SANITY_PROPOSAL = "proposed-sanity"
+
+
 def _proposed(plan: Plan, warnings: list[PlanWarning]) -> list[_Draft]:
     drafts: list[_Draft] = []
     blocks = {b.id: b for b in plan.blocks}
@@ -248,6 +253,34 @@ def _proposed(plan: Plan, warnings: list[PlanWarning]) -> list[_Draft]:
                     attribution="proposed from the block",
                 )
             )
+    sanity = next((m for m in plan.milestones if m.sanity), None)
+    if sanity is not None and drafts and not any(d.milestone == sanity.id for d in drafts):
+        first = drafts[0]
+        taken = {d.id for d in drafts}
+        run_id = next(f"S{n:03d}" for n in range(1, len(taken) + 2) if f"S{n:03d}" not in taken)
+        warnings.append(
+            PlanWarning(
+                file=sanity.file,
+                line=sanity.line,
+                message=f"the sanity milestone {sanity.id} names no run: bridge proposes "
+                f"{run_id}, the first run of block {first.block} ({first.system or 'its system'}"
+                + (f", seed {first.seed}" if first.seed is not None else "")
+                + "), as the sanity run; it waits for `bridge approve`",
+            )
+        )
+        drafts.insert(
+            0,
+            attrs.evolve(
+                first,
+                id=run_id,
+                milestone=sanity.id,
+                priority="must",
+                purpose=f"sanity: the first run of block {first.block}, proposed by bridge",
+                source=SANITY_PROPOSAL,
+                args=dict(first.args),
+                attribution="proposed as the sanity run",
+            ),
+        )
     return drafts
 
 

@@ -37,6 +37,10 @@ _WORDS: dict[str, tuple[str, str]] = {
     "sanity_passed": ("Sanity: passed", "健全性检查：通过"),
     "sanity_failed": ("Sanity: failed", "健全性检查：未通过"),
     "sanity_pending": ("Sanity: not checked yet", "健全性检查：尚未完成"),
+    "sanity_skipped": (
+        "Sanity: skipped by configuration (sanity_first = false)",
+        "健全性检查：按配置跳过（sanity_first = false）",
+    ),
     "no_runs": ("No runs in this milestone.", "此里程碑没有运行。"),
     "blocks": ("Blocks: criteria and verdicts", "实验块：成功标准与判定"),
     "plot": ("Key metric per system, mean ± std over seeds", "各系统关键指标（种子均值 ± 标准差）"),
@@ -276,6 +280,8 @@ def render(state: PipelineState, language: str = "en") -> str:
             key = {True: "sanity_passed", False: "sanity_failed", None: "sanity_pending"}[
                 milestone.sanity_passed
             ]
+            if state.sanity_checks and state.sanity_checks[-1].skipped:
+                key = "sanity_skipped"
             lines.extend([f"**{_t(key, language)}**", ""])
         runs = [state.runs[r] for r in milestone.run_ids]
         if runs:

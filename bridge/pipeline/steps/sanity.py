@@ -19,6 +19,7 @@ from bridge.machine.stages import TERMINAL_RUN_STATES, RunState
 from bridge.pipeline.recording import approval_summary
 from bridge.pipeline.session import Session, Step
 from bridge.pipeline.steps import code, collect, deploy
+from bridge.plan.runs import SANITY_PROPOSAL
 
 __all__ = ["after_sanity_failure", "log_tail", "rescue", "sanity"]
 
@@ -38,8 +39,23 @@ def sanity(s: Session) -> Step:
         summary = approval_summary(s.project, state) + deploy.quote(s, state)
         s.append("bridge", [ev.ApprovalRequested(summary=summary)])
         return s.enter("request_approval", "auto_deploy is off: waiting for `bridge approve`")
-    sanity = sanity_milestones(state) if options.sanity_first else set()
+    if not options.sanity_first:
+        why = "sanity skipped by configuration (sanity_first = false)"
+        s.append("bridge", [ev.SanityChecked(passed=True, skipped=True, detail=why)])
+        return s.enter("pass_sanity", why)
+    sanity = sanity_milestones(state)
     runs = [r for r in state.runs.values() if r.spec.milestone in sanity]
+    proposed = [r.run_id for r in runs if r.spec.source == SANITY_PROPOSAL]
+    if proposed and not state.approved:
+        summary = (
+            f"The plan's sanity milestone names no run; bridge proposes {', '.join(proposed)} "
+            "(the first run of the first block) as the sanity run. `bridge approve` runs it, "
+            "or add the sanity run to the tracker and `bridge run`.\n"
+            + approval_summary(s.project, state)
+            + deploy.quote(s, state)
+        )
+        s.append("bridge", [ev.ApprovalRequested(summary=summary)])
+        return s.enter("request_approval", f"the proposed sanity run {proposed[0]} needs approval")
     if not runs:
         s.append(
             "bridge", [ev.SanityChecked(passed=True, detail="no sanity milestone in the plan")]
