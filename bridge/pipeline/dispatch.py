@@ -19,7 +19,7 @@ from typing import Any
 
 import structlog
 
-from bridge.errors import BackendError, ConcurrencyError
+from bridge.errors import BackendConfigError, BackendError, BackendUnavailable, ConcurrencyError
 from bridge.events import types as ev
 from bridge.machine.classify import is_oom, last_error_line
 from bridge.machine.fold import PipelineState, RunView
@@ -118,6 +118,7 @@ class Dispatcher:
         self._slots: tuple[Slot, ...] | None = None
         self._max_gpus = 0  # the most GPUs seen on one host: more can never be had
         self._fetch_failures: dict[str, int] = {}
+        self._probed = False
         self.reprobe_seconds = 30.0
 
     # -- the loop -----------------------------------------------------------------------------
@@ -162,7 +163,7 @@ class Dispatcher:
         ends), each slot once.
         """
         if self._slots is None:
-            self._slots = tuple(self.backend.preflight())
+            self._slots = tuple(self._preflight())
             self._max_gpus = max(self._max_gpus, _gpus_per_host(self._slots))
         held = [
             slot
@@ -175,6 +176,28 @@ class Dispatcher:
             self._slots = (*self._slots, *new)
             self._max_gpus = max(self._max_gpus, _gpus_per_host(self._slots))
         return self._slots
+
+    def _preflight(self) -> Sequence[Slot]:
+        """
+        Probe the backend. The first probe of a session is the start: a backend that cannot be
+        reached or authenticated then is a configuration problem (exit 2, the same message
+        shape for every backend), not a runtime failure; later probes raise as they are.
+        """
+        first = not self._probed
+        self._probed = True
+        try:
+            return self.backend.preflight()
+        except BackendConfigError:
+            raise
+        except BackendUnavailable as exc:
+            if not first:
+                raise
+            name = self.backend.name
+            raise BackendConfigError(
+                f"the {name} backend cannot be used: {exc} (check [backends.{name}] and that "
+                "the machines or service it names can be reached from here)",
+                setting=f"backends.{name}",
+            ) from exc
 
     def _busy_gpus_may_free(self, state: PipelineState, phase: str) -> bool:
         """

@@ -66,6 +66,21 @@ class TestSSHPipeline:
         err = capsys.readouterr().err
         assert "key_file" in err and "Traceback" not in err
 
+    def test_unreachable_host_at_start_is_exit_2_naming_the_backend(
+        self, tmp_path: Path, sshd: SshServer, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """Nothing listens on the host's port: a configuration problem at start (exit 2, the
+        [backends.ssh] section named), not a runtime failure; nothing launched."""
+        from tests.adapters.backends.ssh.sshd import free_port
+
+        table = _ssh_table(tmp_path, sshd, port=free_port())
+        project = write_project(tmp_path / "p", toml_extra='backend = "ssh"', backend_table=table)
+        assert main(["run", "--plain", "--project", str(project)]) == 2
+        err = capsys.readouterr().err
+        assert "the ssh backend cannot be used" in err and "connection refused" in err
+        assert "[backends.ssh]" in err and "Traceback" not in err
+        assert not list(project.glob(".bridge/runs/*/*"))
+
 
 _DRIVER = "import sys, bridge; b = bridge.Bridge(sys.argv[1]); b.run(); b.close()"
 
