@@ -16,8 +16,12 @@ two apart and :meth:`MetricValue.as_float` gives the IEEE value back in memory.
 
 Extraction rules (``rule``) have a fixed grammar so a reader can redo the extraction by hand:
 
-- ``json:KEY.PATH`` a number at that dotted path; ``json:KEY.PATH[-1]`` the last element of a
-  list of numbers; ``json:KEY.PATH[*].NAME`` a column of a list of objects (a history);
+- ``json:EXPR`` where ``EXPR`` is a JMESPath expression that finds the number again:
+  ``json:KEY.PATH`` a number at that dotted path; ``json:KEY.PATH[-1]`` the last element of a
+  list of numbers; ``json:KEY.PATH[*].NAME`` a column of a list of records (a history);
+  ``json:KEY[?LABEL=='X'] | [0].NAME`` a named condition (value name ``NAME[X]``);
+- ``jmespath:QUERY`` the answer of a ``[[metrics.extract]]`` query (``jmespath:QUERY | FIELD``
+  for a field of an object answer);
 - ``csv:last_row:COLUMN`` the value in the final row; ``csv:last_value:COLUMN`` the last
   non-empty cell when the final row leaves it empty; ``csv:column:COLUMN`` a history;
 - ``regex:PATTERN`` the last match (value) or all matches (history);

@@ -14,6 +14,13 @@ Three kinds of finding (:class:`QualityKind`):
   ``plateau_window`` points, relative to the best value before them, beyond a relative
   tolerance. A plateau is often plain convergence; it is reported as information for the reader,
   and :attr:`QualityFinding.blocking` is ``False`` for it.
+
+The checks are scoped to what the plan measures (``measured``, from :func:`measured_names`):
+a NaN in a final value the plan never asks about (a diagnostic field a script fills with NaN by
+design) is noted with ``blocking=False``; a NaN in a plan metric, or at any step of a recorded
+series (a history: a training curve), blocks. Divergence and plateau are only looked for in
+histories, which are real series (:mod:`bridge.adapters.metrics.json_values` reads a list of
+records without a rising step field as conditions, not as a series).
 """
 
 from __future__ import annotations
@@ -24,10 +31,11 @@ from collections.abc import Mapping, Sequence
 
 import attrs
 
+from bridge.errors import ConfigError
 from bridge.machine.measurements import MetricHistory, MetricValue
-from bridge.plan.metric_names import is_lower_better
+from bridge.plan.metric_names import is_lower_better, match_metric, metric_key
 
-__all__ = ["QualityFinding", "QualityKind", "QualitySettings", "check_quality"]
+__all__ = ["QualityFinding", "QualityKind", "QualitySettings", "check_quality", "measured_names"]
 
 
 class QualityKind(enum.Enum):
@@ -92,6 +100,7 @@ def check_quality(
     histories: Sequence[MetricHistory],
     *,
     settings: QualitySettings | None = None,
+    measured: frozenset[str] | None = None,
 ) -> tuple[QualityFinding, ...]:
     """
     Run every check over one run's (or several runs') values and histories.
@@ -100,6 +109,9 @@ def check_quality(
         values: final metric values.
         histories: metric histories.
         settings: thresholds; the defaults of :class:`QualitySettings` when ``None``.
+        measured: the extracted names the plan measures (:func:`measured_names`); a
+            non-finite value of any other name is a non-blocking note. ``None``: every value
+            counts (no plan to scope by).
 
     Returns:
         The findings, in input order: values first, then per history non-finite, divergence,
@@ -109,17 +121,59 @@ def check_quality(
     findings: list[QualityFinding] = []
     for value in values:
         if not value.finite:
+            planned = measured is None or value.name in measured
+            note = "" if planned else "; not a metric the plan measures: noted, not blocking"
             findings.append(
                 QualityFinding(
                     run_id=value.run_id,
                     metric=value.name,
                     kind=QualityKind.NON_FINITE,
-                    message=f"{value.name} = {value.raw} in {value.source} ({value.rule})",
+                    message=f"{value.name} = {value.raw} in {value.source} ({value.rule}){note}",
+                    blocking=planned,
                 )
             )
     for history in histories:
         findings.extend(_check_history(history, chosen))
     return tuple(findings)
+
+
+def measured_names(
+    names: Sequence[str],
+    wanted: Sequence[str],
+    aliases: Mapping[str, Sequence[str]] | None = None,
+) -> frozenset[str]:
+    """
+    The extracted names that the plan's metric names refer to.
+
+    A plan metric matches by :func:`~bridge.plan.metric_names.match_metric`, over the names and
+    over the names with their condition labels removed (``mrr`` covers ``mrr[compact]`` and
+    ``mrr[full]``). Where the match is ambiguous, every name whose last dotted component is
+    the plan's name counts: for scoping the checks, over-including is the safe side.
+
+    Args:
+        names: the extracted names.
+        wanted: the plan's metric names (primary, block metrics, run metrics).
+        aliases: plan name → extracted names.
+    """
+    distinct = list(dict.fromkeys(names))
+    by_base: dict[str, list[str]] = {}
+    for name in distinct:
+        by_base.setdefault(name.split("[", 1)[0], []).append(name)
+    out: set[str] = set()
+    for plan_name in dict.fromkeys(w.strip() for w in wanted if w.strip()):
+        for pool in (distinct, list(by_base)):
+            try:
+                hit = match_metric(plan_name, pool, aliases)
+            except ConfigError:
+                key = metric_key(plan_name)
+                out.update(
+                    n for n in distinct if metric_key(n.split("[", 1)[0].rsplit(".", 1)[-1]) == key
+                )
+                continue
+            if hit is not None:
+                # A hit among the label-free bases stands for its conditions, not itself.
+                out.update([hit] if pool is distinct else by_base[hit])
+    return frozenset(out)
 
 
 def _check_history(history: MetricHistory, settings: QualitySettings) -> list[QualityFinding]:

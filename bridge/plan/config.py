@@ -27,6 +27,7 @@ __all__ = [
     "Config",
     "GridConfig",
     "GridPhase",
+    "MetricExtract",
     "MetricRegex",
     "MetricsConfig",
     "RunConfig",
@@ -175,6 +176,22 @@ class MetricRegex:
 
 
 @attrs.frozen(kw_only=True)
+class MetricExtract:
+    """
+    ``[[metrics.extract]]``: a metric picked from a JSON output file by a JMESPath query.
+
+    Attributes:
+        name: the metric name the answer is recorded under.
+        file: the JSON file (a glob allowed), relative to the run's output directory.
+        query: the JMESPath expression (checked when the file is read).
+    """
+
+    name: str
+    file: str
+    query: str
+
+
+@attrs.frozen(kw_only=True)
 class MetricsConfig:
     """
     ``[metrics]``: where a run's numbers are read from.
@@ -187,6 +204,10 @@ class MetricsConfig:
         higher_is_better: metric → direction, when the plan's criteria need one.
         wandb: the raw ``[metrics.wandb]`` table (read and checked by
             :mod:`bridge.adapters.wandb`), or ``None`` when W&B is not configured.
+        extract: metrics picked by JMESPath queries.
+        max_file_mb: a metrics file larger than this (MiB) is not read.
+        max_depth: JSON nested deeper than this is not parsed (at most 500).
+        max_values: at most this many values, and histories, are recorded per attempt.
     """
 
     files: tuple[str, ...] = ("metrics.json",)
@@ -195,6 +216,10 @@ class MetricsConfig:
     regex: tuple[MetricRegex, ...] = ()
     higher_is_better: Mapping[str, bool] = attrs.field(factory=dict)
     wandb: Mapping[str, object] | None = None
+    extract: tuple[MetricExtract, ...] = ()
+    max_file_mb: float = 64.0
+    max_depth: int = 64
+    max_values: int = 2000
 
 
 @attrs.frozen(kw_only=True)
@@ -300,8 +325,20 @@ _ENTRY_KEYS = (
 )
 _GRID_KEYS = ("id_prefix", "axes", "milestone", "block", "priority", "phases")
 _PHASE_KEYS = ("name", "axes", "milestone", "block", "priority", "depends_on", "match")
-_METRIC_KEYS = ("files", "primary", "aliases", "regex", "higher_is_better", "wandb")
+_METRIC_KEYS = (
+    "files",
+    "primary",
+    "aliases",
+    "regex",
+    "higher_is_better",
+    "wandb",
+    "extract",
+    "max_file_mb",
+    "max_depth",
+    "max_values",
+)
 _REGEX_KEYS = ("name", "pattern", "file")
+_EXTRACT_KEYS = ("name", "file", "query")
 
 _HEADER = re.compile(r"^\s*\[(\[)?\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
 _KEY = re.compile(
@@ -750,7 +787,12 @@ def _read_metrics(reader: _Reader, raw: object) -> MetricsConfig:
                 f"metrics.higher_is_better.{key} must be true or false",
                 f"metrics.higher_is_better.{key}",
             )
+    limits = _read_limits(reader, table)
     return MetricsConfig(
+        extract=_read_extract(reader, table.get("extract", [])),
+        max_file_mb=limits[0],
+        max_depth=int(limits[1]),
+        max_values=int(limits[2]),
         files=reader.outputs(table["files"], "metrics.files")
         if "files" in table
         else ("metrics.json",),
@@ -760,6 +802,83 @@ def _read_metrics(reader: _Reader, raw: object) -> MetricsConfig:
         higher_is_better={str(k): bool(v) for k, v in higher.items()},
         wandb=reader.table(table["wandb"], "metrics.wandb") if "wandb" in table else None,
     )
+
+
+def _read_limits(reader: _Reader, table: Mapping[str, object]) -> tuple[float, float, float]:
+    """
+    ``max_file_mb``, ``max_depth`` and ``max_values``, each positive (depth at most 500: the
+    JSON parser must never reach Python's recursion limit).
+    """
+    out: list[float] = []
+    for key, default, top in (
+        ("max_file_mb", 64.0, None),
+        ("max_depth", 64, 500),
+        ("max_values", 2000, None),
+    ):
+        dotted = f"metrics.{key}"
+        raw = table.get(key, default)
+        amount = reader.number(raw, dotted) if key == "max_file_mb" else reader.integer(raw, dotted)
+        if amount <= 0 or (top is not None and amount > top):
+            bound = f"between 1 and {top}" if top is not None else "above 0"
+            raise reader.error(f"{dotted} must be {bound}, not {raw!r}", dotted)
+        out.append(float(amount))
+    return out[0], out[1], out[2]
+
+
+def _read_extract(reader: _Reader, raw: object) -> tuple[MetricExtract, ...]:
+    """
+    ``[[metrics.extract]]``: name, file and a JMESPath query that compiles.
+    """
+    if not isinstance(raw, list):
+        raise reader.error(
+            "metrics.extract must be an array of tables ([[metrics.extract]])", "metrics.extract"
+        )
+    rules: list[MetricExtract] = []
+    for index, item in enumerate(raw):
+        dotted = f"metrics.extract.{index}"
+        entry = reader.table(item, dotted)
+        reader.keys(entry, _EXTRACT_KEYS, "metrics.extract", dotted)
+        for key in _EXTRACT_KEYS:
+            if not entry.get(key):
+                raise reader.error(
+                    f"{dotted}.{key} is required", f"{dotted}.{key}" if key in entry else dotted
+                )
+        query = reader.string(entry["query"], f"{dotted}.query")
+        # Imported here: only a project with queries pays for the import.
+        import jmespath
+        import jmespath.exceptions
+
+        try:
+            jmespath.compile(query)
+        except jmespath.exceptions.JMESPathError as exc:
+            detail = _query_error(exc, query)
+            raise reader.error(
+                f"{dotted}.query is not a valid JMESPath query: {detail}", f"{dotted}.query"
+            ) from None
+        rules.append(
+            MetricExtract(
+                name=reader.string(entry["name"], f"{dotted}.name"),
+                file=reader.relative(
+                    reader.string(entry["file"], f"{dotted}.file"),
+                    f"{dotted}.file",
+                    "run's output directory",
+                ),
+                query=query,
+            )
+        )
+    return tuple(rules)
+
+
+def _query_error(exc: Exception, query: str) -> str:
+    """
+    A JMESPath compile error on one line: what was expected and where.
+    """
+    if type(exc).__name__ == "IncompleteExpressionError":
+        return f"the query ends too early: {query!r}"
+    message = str(getattr(exc, "msg", "") or exc).splitlines()[0]
+    position = getattr(exc, "lex_position", None)
+    where = f" at character {position + 1}" if isinstance(position, int) else ""
+    return f"{message}{where} of {query!r}"
 
 
 def _check_templates(reader: _Reader, config: Config) -> None:

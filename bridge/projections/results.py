@@ -22,6 +22,7 @@ from bridge.projections.markdown import table
 from bridge.projections.outcome import BlockResult, Outcome, evaluate, key_value
 from bridge.projections.text import stamp
 from bridge.projections.tracker import status_word
+from bridge.projections.unmatched import unmatched_note
 
 __all__ = ["AGGREGATE_HEADER", "RUN_HEADER", "next_step", "number", "render"]
 
@@ -244,7 +245,10 @@ def _block_section(state: PipelineState, result: BlockResult, language: str) -> 
         for a in result.aggregates
         if a.metric in result.shown
     ]
-    lines.extend([table(AGGREGATE_HEADER, rows), ""] if rows else [_t("no_values", language), ""])
+    if rows:
+        lines.extend([table(AGGREGATE_HEADER, rows), ""])
+    else:
+        lines.extend([unmatched_note(state, result, language) or _t("no_values", language), ""])
     return lines
 
 

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bridge.machine.measurements import MetricHistory, MetricValue, to_stored
-from bridge.machine.quality import QualityKind, QualitySettings, check_quality
+from bridge.machine.quality import QualityKind, QualitySettings, check_quality, measured_names
 
 
 def history(name: str, values: list[float]) -> MetricHistory:
@@ -91,3 +91,50 @@ class TestCheckQuality:
         ordered = sorted(values, reverse=True)
         found = check_quality([], [history("loss", ordered)])
         assert all(f.kind is not QualityKind.DIVERGENCE for f in found)
+
+
+def nan_value(name: str) -> MetricValue:
+    return MetricValue(
+        run_id="R1",
+        attempt_id="a1",
+        name=name,
+        value=None,
+        raw="NaN",
+        source="runs/R1/a1/summary.json",
+        sha256="0" * 64,
+        rule=f"json:{name}",
+    )
+
+
+class TestScopedToThePlan:
+    """Issue #19 item 11: findings apply to what the plan measures and to real series."""
+
+    def test_nan_in_a_field_the_plan_does_not_measure_is_a_note(self) -> None:
+        """A NaN diagnostic beside the plan's metric is noted, not blocking."""
+        measured = measured_names(["accuracy", "components.degenerate"], ["Accuracy"])
+        (finding,) = check_quality([nan_value("components.degenerate")], [], measured=measured)
+        assert finding.kind is QualityKind.NON_FINITE and not finding.blocking
+        assert "not a metric the plan measures" in finding.message
+
+    def test_nan_in_the_plan_metric_blocks(self) -> None:
+        """A NaN in the metric the plan asks for blocks."""
+        measured = measured_names(["accuracy", "other"], ["Accuracy"])
+        (finding,) = check_quality([nan_value("accuracy")], [], measured=measured)
+        assert finding.blocking
+
+    def test_nan_in_a_recorded_series_blocks(self) -> None:
+        """A NaN at any step of a history (a training curve) blocks, plan metric or not."""
+        (finding,) = check_quality(
+            [], [history("train_loss", [2.0, math.nan, 1.0])], measured=frozenset()
+        )
+        assert finding.blocking
+
+    def test_conditions_of_a_plan_metric_are_measured(self) -> None:
+        """mrr covers mrr[full] and mrr[compact]; unrelated names stay out."""
+        names = ["results.mrr[full]", "results.mrr[compact]", "results.recall[full]"]
+        assert measured_names(names, ["MRR"]) == {"results.mrr[full]", "results.mrr[compact]"}
+
+    def test_an_ambiguous_plan_name_covers_every_candidate(self) -> None:
+        """Two files both writing accuracy: both are scoped in (over-including is safe)."""
+        names = ["val.accuracy", "test.accuracy", "loss"]
+        assert measured_names(names, ["accuracy"]) == {"val.accuracy", "test.accuracy"}

@@ -1,21 +1,23 @@
 """
 Metric extraction: read a finished attempt's output files into values and histories.
 
-Three readers, each recording for every number the file (relative to the project root), the
+Four readers, each recording for every number the file (relative to the project root), the
 file's sha256 and the rule that read it (grammar in :mod:`bridge.machine.measurements`):
 
-- **JSON** (``*.json``, globs from :attr:`MetricsSpec.files`): numbers at any depth become
-  dotted names (``{"eval": {"acc": 0.9}}`` → ``eval.acc``); a list of numbers is a history and
-  its last element a value; a list of objects (``[{"step": 1, "loss": 2.3}, ...]``) gives one
-  history per numeric key, with steps from a ``step``/``epoch``/``iter`` key when there is one.
-  ``NaN``/``Infinity`` tokens, and the strings ``"nan"``/``"inf"``, are kept as non-finite
-  values; other strings and booleans are not metrics.
+- **JSON** (``*.json``, globs from :attr:`MetricsSpec.files`): numbers at any depth, series and
+  named conditions, by the rules of :mod:`bridge.adapters.metrics.json_values`.
+- **Queries** (:class:`~bridge.adapters.metrics.query.QueryRule`, ``[[metrics.extract]]``): a
+  JMESPath query over one JSON file names exactly the number a plan means.
 - **CSV** (``*.csv``): with a header row; every numeric column gives the value in the final row;
   when a step column exists (:data:`STEP_COLUMNS`) every other numeric column is also a history.
 - **Regex** rules (:class:`RegexRule`) over text files: the last match is the value, all matches
   the history (steps from a named group ``step`` when the pattern has one).
 
-A file that cannot be read or parsed is not skipped silently: it becomes an
+Outputs are untrusted input (:mod:`bridge.adapters.metrics.reading`): a file is read only when
+it resolves inside the attempt directory, is a regular file and is within the size limit; JSON
+deeper than the depth limit is not parsed; at most ``max_values`` values and histories are
+recorded (the plan's metrics first). A file that cannot or may not be read, a part of a document
+the rules do not read, and anything over a limit are not skipped silently: each becomes an
 :class:`ExtractionProblem` in the result, which the pipeline records and shows.
 """
 
@@ -24,17 +26,28 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import json
-import math
+import os
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TypeVar
 
 import attrs
 
+from bridge.adapters.metrics.json_values import read_json
+from bridge.adapters.metrics.query import QueryRule, read_query
+from bridge.adapters.metrics.reading import OutputLimits, OutputRefused, contained, read_contained
+from bridge.adapters.metrics.records import (
+    STEP_COLUMNS,
+    Found,
+    ReadFile,
+    history,
+    step_key,
+    value,
+)
 from bridge.errors import ConfigError
-from bridge.machine.measurements import MetricHistory, MetricValue, to_stored
+from bridge.machine.measurements import MetricHistory, MetricValue
+from bridge.machine.quality import measured_names
 from bridge.plan.metric_names import match_metric
 
 __all__ = [
@@ -42,29 +55,12 @@ __all__ = [
     "Extraction",
     "ExtractionProblem",
     "MetricsSpec",
+    "OutputLimits",
+    "QueryRule",
     "RegexRule",
     "extract_metrics",
     "match_metric",
 ]
-
-STEP_COLUMNS: tuple[str, ...] = (
-    "step",
-    "steps",
-    "global_step",
-    "epoch",
-    "epochs",
-    "iter",
-    "iters",
-    "iteration",
-    "iterations",
-    "it",
-    "update",
-    "updates",
-    "round",
-)
-"""Column (or JSON key) names, compared case-insensitively, that index a history."""
-
-_NONFINITE_STRINGS = frozenset({"nan", "-nan", "inf", "+inf", "-inf", "infinity", "-infinity"})
 
 
 def _compile(pattern: str, name: str) -> re.Pattern[str]:
@@ -118,13 +114,17 @@ class MetricsSpec:
     Attributes:
         files: globs (relative to the output directory) of JSON and CSV files; the suffix decides
             the reader. Earlier globs come first in the result.
-        regex: regex rules over text files, after the JSON and CSV files.
+        queries: JMESPath rules, after the JSON and CSV files.
+        regex: regex rules over text files, after the queries.
         aliases: plan metric name → extracted names, for :func:`match_metric`.
+        limits: how much is read and recorded.
     """
 
     files: tuple[str, ...] = ("**/*.json", "**/*.csv")
+    queries: tuple[QueryRule, ...] = ()
     regex: tuple[RegexRule, ...] = ()
     aliases: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
+    limits: OutputLimits = attrs.field(factory=OutputLimits)
 
 
 @attrs.frozen(kw_only=True)
@@ -180,14 +180,6 @@ class Extraction:
         return next((v for v in self.values if v.name == name), None) if name else None
 
 
-@attrs.frozen(kw_only=True)
-class _File:
-    path: Path
-    source: str
-    sha256: str
-    data: bytes
-
-
 def extract_metrics(
     output_dir: Path,
     *,
@@ -195,20 +187,22 @@ def extract_metrics(
     run_id: str,
     attempt_id: str,
     config: MetricsSpec,
+    wanted: Sequence[str] = (),
 ) -> Extraction:
     """
     Read every configured metric file of one attempt.
 
     Args:
-        output_dir: the attempt's output directory (inside the project).
+        output_dir: the attempt's directory (inside the project); nothing outside it is read.
         project_root: the project root; sources are recorded relative to it.
         run_id: the run the attempt belongs to.
         attempt_id: the attempt.
-        config: which files and rules to read.
+        config: which files and rules to read, and the limits.
+        wanted: the plan's metric names; kept first when ``max_values`` cuts the record.
 
     Returns:
-        The values, histories and unreadable files. Files are read once: the sha256 recorded is
-        of exactly the bytes parsed.
+        The values, histories and problems. Files are read once: the sha256 recorded is of
+        exactly the bytes parsed. Never raises for anything a run wrote.
 
     Raises:
         ConfigError: ``output_dir`` is not inside ``project_root`` (a source path must be
@@ -219,201 +213,184 @@ def extract_metrics(
     if not out.is_relative_to(root):
         msg = f"output directory {output_dir} is not inside the project root {project_root}"
         raise ConfigError(msg)
+    limits = config.limits
     values: list[MetricValue] = []
     histories: list[MetricHistory] = []
     problems: list[ExtractionProblem] = []
-    cache: dict[Path, _File] = {}
+    cache: dict[Path, ReadFile | str] = {}
 
-    def load(path: Path) -> _File:
+    def problem(path: Path, message: str) -> None:
+        problems.append(ExtractionProblem(source=_source(path, root), message=message))
+
+    def load(path: Path) -> ReadFile | None:
+        """The file's bytes, or ``None`` after recording (once) why it was not read."""
         if path not in cache:
-            data = path.read_bytes()
-            cache[path] = _File(
-                path=path,
-                source=path.relative_to(root).as_posix(),
-                sha256=hashlib.sha256(data).hexdigest(),
-                data=data,
-            )
-        return cache[path]
-
-    ids = {"run_id": run_id, "attempt_id": attempt_id}
-    for path in _matching(out, config.files):
-        file = load(path)
-        try:
-            text = file.data.decode("utf-8-sig")
-            if path.suffix.lower() == ".json":
-                found = _read_json(text, file, ids)
-            elif path.suffix.lower() == ".csv":
-                found = _read_csv(text, file, ids)
+            try:
+                data = read_contained(path, out, limits)
+            except OutputRefused as exc:
+                cache[path] = str(exc)
+                problem(path, str(exc))
             else:
-                problems.append(
-                    ExtractionProblem(
-                        source=file.source,
-                        message="not a .json or .csv file; use a regex rule for text files",
-                    )
+                cache[path] = ReadFile(
+                    path=str(path),
+                    source=_source(path, root),
+                    sha256=hashlib.sha256(data).hexdigest(),
+                    data=data,
                 )
-                continue
-        except (UnicodeDecodeError, ValueError) as exc:
-            problems.append(ExtractionProblem(source=file.source, message=str(exc)))
-            continue
+        loaded = cache[path]
+        return loaded if isinstance(loaded, ReadFile) else None
+
+    def take(
+        file: ReadFile, found: tuple[list[MetricValue], list[MetricHistory], list[str]]
+    ) -> None:
         values.extend(found[0])
         histories.extend(found[1])
-    for rule in config.regex:
-        for path in _matching(out, (rule.files,)):
+        problems.extend(ExtractionProblem(source=file.source, message=n) for n in found[2])
+
+    ids = {"run_id": run_id, "attempt_id": attempt_id}
+    for path in _matching(output_dir, out, config.files, problem):
+        file = load(path)
+        if file is None:
+            continue
+        suffix = path.suffix.lower()
+        try:
+            text = file.data.decode("utf-8-sig")
+            if suffix == ".json":
+                take(file, read_json(text, file, ids, limits.max_depth))
+            elif suffix == ".csv":
+                take(file, (*_read_csv(text, file, ids), []))
+            else:
+                problem(path, "not a .json or .csv file; use a regex rule for text files")
+        except (UnicodeDecodeError, ValueError) as exc:
+            problem(path, str(exc))
+    for rule in config.queries:
+        paths = list(_matching(output_dir, out, (rule.files,), problem))
+        if not paths:
+            problems.append(
+                ExtractionProblem(
+                    source=_source(output_dir / rule.files, root),
+                    message=f"[[metrics.extract]] {rule.name!r}: no file matches {rule.files!r}",
+                )
+            )
+        for path in paths:
             file = load(path)
-            text = file.data.decode("utf-8", errors="replace")
-            try:
-                found = _read_regex(rule, text, file, ids)
-            except ValueError as exc:
-                problems.append(ExtractionProblem(source=file.source, message=str(exc)))
+            if file is None:
                 continue
-            values.extend(found[0])
-            histories.extend(found[1])
-    return Extraction(values=tuple(values), histories=tuple(histories), problems=tuple(problems))
+            try:
+                take(
+                    file,
+                    read_query(rule, file.data.decode("utf-8-sig"), file, ids, limits.max_depth),
+                )
+            except (UnicodeDecodeError, ValueError) as exc:
+                problem(path, str(exc))
+    for regex in config.regex:
+        for path in _matching(output_dir, out, (regex.files,), problem):
+            file = load(path)
+            if file is None:
+                continue
+            try:
+                found = _read_regex(regex, file.data.decode("utf-8", errors="replace"), file, ids)
+            except ValueError as exc:
+                problem(path, str(exc))
+                continue
+            take(file, (*found, []))
+    return _capped(
+        Extraction(values=tuple(values), histories=tuple(histories), problems=tuple(problems)),
+        limits,
+        wanted,
+        config.aliases,
+        _source(output_dir, root),
+    )
 
 
-def _matching(out: Path, globs: Sequence[str]) -> Iterator[Path]:
+def _source(path: Path, root: Path) -> str:
     """
-    Files under ``out`` matching the globs, each once; links that lead outside ``out`` are
-    skipped (a run's output cannot make bridge read, and report, a file elsewhere).
+    ``path`` relative to the project root without following links (a link's own name is what
+    the run wrote; where it leads is said in the message).
+    """
+    absolute = path.absolute()
+    try:
+        return absolute.relative_to(root).as_posix()
+    except ValueError:
+        return absolute.as_posix()
+
+
+def _capped(
+    found: Extraction,
+    limits: OutputLimits,
+    wanted: Sequence[str],
+    aliases: Mapping[str, Sequence[str]],
+    where: str,
+) -> Extraction:
+    """
+    Keep at most ``max_values`` values and as many histories, the plan's metrics first, and
+    say how many were left out.
+    """
+    cap = limits.max_values
+    if len(found.values) <= cap and len(found.histories) <= cap:
+        return found
+    keep = measured_names(found.names(), wanted, aliases)
+    values = _first(found.values, keep, cap)
+    histories = _first(found.histories, keep, cap)
+    dropped_v = len(found.values) - len(values)
+    dropped_h = len(found.histories) - len(histories)
+    message = (
+        f"{len(found.values):,} values and {len(found.histories):,} histories found, over the "
+        f"limit of {cap:,} each ([metrics] max_values): {dropped_v:,} values and "
+        f"{dropped_h:,} histories were not recorded"
+        + (" (the plan's metrics were kept)" if keep else "")
+    )
+    return Extraction(
+        values=values,
+        histories=histories,
+        problems=(*found.problems, ExtractionProblem(source=where, message=message)),
+    )
+
+
+_Named = TypeVar("_Named", MetricValue, MetricHistory)
+
+
+def _first(items: Sequence[_Named], keep: frozenset[str], cap: int) -> tuple[_Named, ...]:
+    chosen = [i for i, item in enumerate(items) if item.name in keep][:cap]
+    rest = [i for i, item in enumerate(items) if item.name not in keep][: cap - len(chosen)]
+    return tuple(items[i] for i in sorted(chosen + rest))
+
+
+_WILDCARD = re.compile(r"[*?\[]")
+
+
+def _matching(
+    given: Path, out: Path, globs: Sequence[str], problem: Callable[[Path, str], None]
+) -> Iterator[Path]:
+    """
+    Paths under the attempt directory matching the globs, each once, in glob order; links,
+    FIFOs and the like are yielded too (:func:`read_contained` decides, and says why). A glob
+    whose fixed leading folders lead outside the attempt directory (``output`` replaced by a
+    link elsewhere) is one problem and is not walked at all.
     """
     seen: set[Path] = set()
-    base = out.resolve()
     for pattern in globs:
-        for path in sorted(out.glob(pattern)):
-            if path.is_file() and path not in seen and path.resolve().is_relative_to(base):
-                seen.add(path)
-                yield path
-
-
-def _number(item: object) -> float | None:
-    """
-    Return the item as a float when it is a metric number (not a bool, not a plain string).
-    """
-    if isinstance(item, bool):
-        return None
-    if isinstance(item, int | float):
-        return float(item)
-    if isinstance(item, str) and item.strip().lower() in _NONFINITE_STRINGS:
-        return float(item.strip())
-    return None
-
-
-def _raw(item: object) -> str:
-    if isinstance(item, float) and not math.isfinite(item):
-        return "NaN" if math.isnan(item) else ("Infinity" if item > 0 else "-Infinity")
-    return item.strip() if isinstance(item, str) else json.dumps(item)
-
-
-_Found = tuple[list[MetricValue], list[MetricHistory]]
-
-
-def _value(
-    ids: Mapping[str, str], file: _File, name: str, number: float, raw: str, rule: str
-) -> MetricValue:
-    return MetricValue(
-        run_id=ids["run_id"],
-        attempt_id=ids["attempt_id"],
-        name=name,
-        value=to_stored(number),
-        raw=raw,
-        source=file.source,
-        sha256=file.sha256,
-        rule=rule,
-    )
-
-
-def _history(
-    ids: Mapping[str, str],
-    file: _File,
-    name: str,
-    points: Sequence[tuple[float, float, str]],
-    rule: str,
-) -> MetricHistory:
-    return MetricHistory(
-        run_id=ids["run_id"],
-        attempt_id=ids["attempt_id"],
-        name=name,
-        steps=tuple(step for step, _, _ in points),
-        values=tuple(to_stored(number) for _, number, _ in points),
-        nonfinite=tuple(
-            (i, raw) for i, (_, number, raw) in enumerate(points) if not math.isfinite(number)
-        ),
-        source=file.source,
-        sha256=file.sha256,
-        rule=rule,
-    )
-
-
-def _step_key(keys: Sequence[str]) -> str | None:
-    lowered = {k.lower(): k for k in keys}
-    return next((lowered[s] for s in STEP_COLUMNS if s in lowered), None)
-
-
-def _read_json(text: str, file: _File, ids: Mapping[str, str]) -> _Found:
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as exc:
-        msg = f"{file.source}:{exc.lineno}: not valid JSON: {exc.msg}"
-        raise ValueError(msg) from exc
-    values: list[MetricValue] = []
-    histories: list[MetricHistory] = []
-
-    def walk(node: Any, path: str) -> None:
-        number = _number(node)
-        if number is not None and path:
-            values.append(_value(ids, file, path, number, _raw(node), f"json:{path}"))
-        elif isinstance(node, dict):
-            for key, child in node.items():
-                walk(child, f"{path}.{key}" if path else str(key))
-        elif isinstance(node, list) and node:
-            numbers = [_number(item) for item in node]
-            if all(n is not None for n in numbers) and path:
-                points = [
-                    (float(i), n, _raw(item))
-                    for i, (n, item) in enumerate(zip(numbers, node, strict=True))
-                    if n is not None
-                ]
-                histories.append(_history(ids, file, path, points, f"json:{path}"))
-                last = points[-1]
-                values.append(_value(ids, file, path, last[1], last[2], f"json:{path}[-1]"))
-            elif all(isinstance(item, dict) for item in node):
-                _json_records(node, path, file, ids, (values, histories))
-
-    walk(document, "")
-    return values, histories
-
-
-def _json_records(
-    records: list[dict[str, Any]],
-    path: str,
-    file: _File,
-    ids: Mapping[str, str],
-    into: _Found,
-) -> None:
-    """
-    Read a list of objects as one history per numeric key, and its last point as a value.
-    """
-    keys = list(dict.fromkeys(k for record in records for k in record))
-    step = _step_key(keys)
-    for key in keys:
-        if key == step:
-            continue
-        points: list[tuple[float, float, str]] = []
-        for index, record in enumerate(records):
-            if key not in record:
+        parts = Path(pattern).parts
+        fixed = 0
+        while fixed < len(parts) - 1 and not _WILDCARD.search(parts[fixed]):
+            fixed += 1
+        if fixed:
+            top = given.joinpath(*parts[:fixed])
+            if os.path.lexists(top):
+                try:
+                    contained(top, out)
+                except OutputRefused as exc:
+                    problem(top, f"{exc}; nothing under it is read")
+                    continue
+        if not _WILDCARD.search(pattern):
+            candidates = [given / pattern] if os.path.lexists(given / pattern) else []
+        else:
+            candidates = sorted(given.glob(pattern))
+        for path in candidates:
+            if path in seen or (path.is_dir() and not path.is_symlink()):
                 continue
-            number = _number(record[key])
-            if number is None:
-                points = []
-                break
-            at = _number(record.get(step)) if step else float(index)
-            points.append((float(index) if at is None else at, number, _raw(record[key])))
-        if points:
-            name = f"{path}.{key}" if path else key
-            rule = f"json:{path}[*].{key}" if path else f"json:[*].{key}"
-            into[1].append(_history(ids, file, name, points, rule))
-            _, number, raw = points[-1]
-            into[0].append(_value(ids, file, name, number, raw, f"{rule}[-1]"))
+            seen.add(path)
+            yield path
 
 
 def _cell(text: str) -> float | None:
@@ -423,7 +400,7 @@ def _cell(text: str) -> float | None:
         return None
 
 
-def _read_csv(text: str, file: _File, ids: Mapping[str, str]) -> _Found:
+def _read_csv(text: str, file: ReadFile, ids: Mapping[str, str]) -> Found:
     reader = csv.reader(io.StringIO(text))
     rows = [row for row in reader if any(cell.strip() for cell in row)]
     if not rows:
@@ -434,7 +411,7 @@ def _read_csv(text: str, file: _File, ids: Mapping[str, str]) -> _Found:
         if len(row) != len(header):
             msg = f"{file.source}:{line}: {len(row)} cells but the header has {len(header)}"
             raise ValueError(msg)
-    step = _step_key(header)
+    step = step_key(header)
     step_at = header.index(step) if step else None
     values: list[MetricValue] = []
     histories: list[MetricHistory] = []
@@ -446,7 +423,7 @@ def _read_csv(text: str, file: _File, ids: Mapping[str, str]) -> _Found:
         last_index, last_number, last_raw = numbers[-1]
         where = "last_row" if last_index == len(body) - 1 else "last_value"
         assert last_number is not None
-        values.append(_value(ids, file, name, last_number, last_raw, f"csv:{where}:{name}"))
+        values.append(value(ids, file, name, last_number, last_raw, f"csv:{where}:{name}"))
         if step_at is None or col == step_at:
             continue
         points: list[tuple[float, float, str]] = []
@@ -454,11 +431,11 @@ def _read_csv(text: str, file: _File, ids: Mapping[str, str]) -> _Found:
             step_value = _cell(body[i][step_at].strip())
             assert number is not None
             points.append((float(i) if step_value is None else step_value, number, raw))
-        histories.append(_history(ids, file, name, points, f"csv:column:{name}"))
+        histories.append(history(ids, file, name, points, f"csv:column:{name}"))
     return values, histories
 
 
-def _read_regex(rule: RegexRule, text: str, file: _File, ids: Mapping[str, str]) -> _Found:
+def _read_regex(rule: RegexRule, text: str, file: ReadFile, ids: Mapping[str, str]) -> Found:
     points: list[tuple[float, float, str]] = []
     for index, match in enumerate(rule.compiled.finditer(text)):
         raw = match.group("value") if "value" in rule.compiled.groupindex else match.group(1)
@@ -478,6 +455,6 @@ def _read_regex(rule: RegexRule, text: str, file: _File, ids: Mapping[str, str])
         return [], []
     tag = f"regex:{rule.pattern}"
     _, number, raw = points[-1]
-    return [_value(ids, file, rule.name, number, raw, tag)], [
-        _history(ids, file, rule.name, points, tag)
+    return [value(ids, file, rule.name, number, raw, tag)], [
+        history(ids, file, rule.name, points, tag)
     ]

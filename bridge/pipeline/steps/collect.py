@@ -11,6 +11,8 @@ from typing import Any
 from bridge.adapters.metrics.files import (
     Extraction,
     MetricsSpec,
+    OutputLimits,
+    QueryRule,
     RegexRule,
     extract_metrics,
     match_metric,
@@ -19,7 +21,7 @@ from bridge.errors import ConfigError
 from bridge.events import types as ev
 from bridge.machine.fold import PipelineState
 from bridge.machine.measurements import QualityFlag, UnreadOutput, summarise_history
-from bridge.machine.quality import QualitySettings, check_quality
+from bridge.machine.quality import QualitySettings, check_quality, measured_names
 from bridge.machine.stages import RunState
 from bridge.pipeline import bootstrap
 from bridge.pipeline.session import Session
@@ -45,8 +47,12 @@ def metrics_spec(config: MetricsConfig) -> MetricsSpec:
     when ``FILE`` is a plain file name (``stdout.log``), also the attempt's own ``FILE`` (where
     the backends put the captured stdout and stderr).
 
+    A ``[[metrics.extract]]`` query reads ``output/FILE``; the limits come from ``max_file_mb``,
+    ``max_depth`` and ``max_values``.
+
     Raises:
-        ConfigError: a regex does not compile or has no group (setting ``metrics.regex``).
+        ConfigError: a regex does not compile or has no group (setting ``metrics.regex``), or
+            a query does not compile (setting ``metrics.extract``).
     """
     rules: list[RegexRule] = []
     for rx in config.regex:
@@ -55,8 +61,16 @@ def metrics_spec(config: MetricsConfig) -> MetricsSpec:
             rules.append(RegexRule(name=rx.name, pattern=rx.pattern, files=rx.file))
     return MetricsSpec(
         files=tuple(f"output/{glob}" for glob in config.files),
+        queries=tuple(
+            QueryRule(name=q.name, query=q.query, files=f"output/{q.file}") for q in config.extract
+        ),
         regex=tuple(rules),
         aliases=metric_aliases(config),
+        limits=OutputLimits(
+            max_file_bytes=max(1, int(config.max_file_mb * 1024 * 1024)),
+            max_depth=config.max_depth,
+            max_values=config.max_values,
+        ),
     )
 
 
@@ -77,6 +91,17 @@ def _block_primary(metrics: Sequence[str]) -> str:
         if item.lower().startswith("primary:"):
             return item.split(":", 1)[1].split(",")[0].strip()
     return metrics[0].split(",")[0].strip() if metrics else ""
+
+
+def _plan_metrics(metrics: Sequence[str]) -> list[str]:
+    """
+    Every metric name a block's metrics line lists (``primary: acc, f1`` → ``acc``, ``f1``).
+    """
+    out: list[str] = []
+    for item in metrics:
+        text = item.split(":", 1)[1] if ":" in item else item
+        out.extend(part.strip() for part in text.split(",") if part.strip())
+    return out
 
 
 def _key_metric(
@@ -124,6 +149,15 @@ def collect_metrics(project: LoadedProject, state: PipelineState, run_id: str) -
         return []
     config = project.config.metrics
     spec = metrics_spec(config)
+    block = next(
+        (b for b in (state.plan.blocks if state.plan else ()) if b.id == run.spec.block), None
+    )
+    candidates = [
+        config.primary,
+        _block_primary(block.metrics) if block is not None else "",
+        *run.spec.metrics,
+    ]
+    wanted = [*candidates, *(_plan_metrics(block.metrics) if block is not None else ())]
     attempt_dir = project.root / ".bridge" / "runs" / run_id / attempt.attempt_id
     extraction = extract_metrics(
         attempt_dir,
@@ -131,6 +165,7 @@ def collect_metrics(project: LoadedProject, state: PipelineState, run_id: str) -
         run_id=run_id,
         attempt_id=attempt.attempt_id,
         config=spec,
+        wanted=wanted,
     )
     source = bootstrap.make_wandb_source(project)
     if source is not None:
@@ -148,15 +183,8 @@ def collect_metrics(project: LoadedProject, state: PipelineState, run_id: str) -
         extraction.values,
         extraction.histories,
         settings=QualitySettings(lower_is_better=lower),
+        measured=measured_names(extraction.names(), wanted, spec.aliases),
     )
-    block = next(
-        (b for b in (state.plan.blocks if state.plan else ()) if b.id == run.spec.block), None
-    )
-    candidates = [
-        config.primary,
-        _block_primary(block.metrics) if block is not None else "",
-        *run.spec.metrics,
-    ]
     return [
         ev.MetricsRecorded(
             run_id=run_id,

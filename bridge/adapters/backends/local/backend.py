@@ -36,10 +36,13 @@ import os
 import re
 import shutil
 import signal
+import stat
 import threading
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+
+import structlog
 
 from bridge.adapters.backends.local import procfs
 from bridge.adapters.gpu import NvidiaSmiProbe, free_slots
@@ -58,6 +61,7 @@ __all__ = ["WRAPPER_PATH", "LocalBackend", "validate_id"]
 
 #: The attempt wrapper, a POSIX shell script run by ``/bin/sh``.
 WRAPPER_PATH = Path(__file__).with_name("wrapper.sh")
+_log = structlog.get_logger(__name__)
 _SHELL = "/bin/sh"
 _LOG_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_APPEND
 _CATCHABLE_SIGNALS = frozenset(signal.valid_signals()) - {signal.SIGKILL, signal.SIGSTOP}
@@ -450,28 +454,43 @@ class LocalBackend:
         Return the attempt's outputs as artifacts, copying them (and the logs) when ``dest``
         is not the attempt directory itself.
 
+        Outputs are untrusted: paths are resolved, never taken lexically. ``output/`` itself
+        replaced by a link that leads out of the attempt directory, or a file inside it linked
+        to somewhere outside, is refused, so no file elsewhere is hashed or recorded. Entries
+        that are not regular files (a FIFO, a socket, a device) are not opened, so none can
+        block the collection; they are left out of the list and logged.
+
         Returns:
-            One :class:`Artifact` per file under ``output/``, its path relative to ``dest``
-            (``output/...``), sorted by path.
+            One :class:`Artifact` per regular file under ``output/``, its path relative to
+            ``dest`` (``output/...``), sorted by path.
 
         Raises:
             JobNotFound: the handle names no attempt of this backend.
-            BackendError: an output is a symbolic link leading outside ``output/``, or copying
-                failed.
+            BackendError: ``output/`` or an output is a symbolic link leading outside, or
+                copying failed.
         """
         attempt_dir = self._dir_of(handle)
         source = attempt_dir / "output"
         dest = Path(dest).resolve()
-        copy = dest != attempt_dir
+        copy = dest != attempt_dir.resolve()
         artifacts: list[Artifact] = []
         try:
+            real_source = source.resolve()
+            if source.is_symlink() or not real_source.is_relative_to(attempt_dir.resolve()):
+                raise BackendError(
+                    f"output {source} is a link leading outside the attempt directory "
+                    f"(to {real_source}); its files are not hashed or recorded"
+                )
             files = (
                 sorted(p for p in source.rglob("*") if not p.is_dir()) if source.exists() else []
             )
             for path in files:
                 real = path.resolve()
-                if not real.is_relative_to(source.resolve()):
+                if not real.is_relative_to(real_source):
                     raise BackendError(f"output {path} is a link leading outside {source}")
+                if not stat.S_ISREG(real.lstat().st_mode):
+                    _log.warning("output_not_a_file", path=str(path), attempt_id=handle.attempt_id)
+                    continue
                 relative = Path("output") / path.relative_to(source)
                 if copy:
                     (dest / relative).parent.mkdir(parents=True, exist_ok=True)
@@ -483,10 +502,10 @@ class LocalBackend:
                 )
             if copy:
                 dest.mkdir(parents=True, exist_ok=True)
-                for log in ("stdout.log", "stderr.log"):
-                    if (attempt_dir / log).exists():
-                        shutil.copyfile(attempt_dir / log, dest / log)
-        except OSError as exc:
+                for log_name in ("stdout.log", "stderr.log"):
+                    if (attempt_dir / log_name).exists():
+                        shutil.copyfile(attempt_dir / log_name, dest / log_name)
+        except (OSError, RuntimeError) as exc:  # RuntimeError: a link loop (Python < 3.13)
             raise BackendError(f"cannot collect outputs of {handle.attempt_id}: {exc}") from exc
         return artifacts
 

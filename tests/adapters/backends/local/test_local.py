@@ -432,6 +432,35 @@ class TestLocalBackendArtifacts:
         with pytest.raises(BackendError, match="leading outside"):
             local.fetch_artifacts(handle, tmp_path / "d")
 
+    def test_output_folder_replaced_by_a_link_is_refused(
+        self, local: LocalBackend, tmp_path: Path
+    ) -> None:
+        """A run that swaps output/ for a link to a folder elsewhere: nothing there is hashed."""
+        elsewhere = tmp_path / "elsewhere"
+        elsewhere.mkdir()
+        (elsewhere / "private.key").write_text("k")
+        out = local.output_dir("R001", "A1")
+        code = (
+            "import os,shutil,sys; shutil.rmtree(sys.argv[2]); os.symlink(sys.argv[1], sys.argv[2])"
+        )
+        handle = local.submit(spec(code, str(elsewhere), out))
+        settle(local, handle)
+        with pytest.raises(BackendError, match="not hashed or recorded"):
+            local.fetch_artifacts(handle, local.runs_dir / "R001" / "A1")
+
+    @pytest.mark.timeout(60)
+    def test_a_fifo_among_the_outputs_does_not_block(self, local: LocalBackend) -> None:
+        """A FIFO in output/ is left out of the artifacts instead of being opened."""
+        out = local.output_dir("R001", "A1")
+        code = (
+            "import os,sys; os.mkfifo(sys.argv[1]+'/pipe'); "
+            "open(sys.argv[1]+'/m.json','w').write('{}')"
+        )
+        handle = local.submit(spec(code, out))
+        settle(local, handle)
+        artifacts = local.fetch_artifacts(handle, local.runs_dir / "R001" / "A1")
+        assert [a.path for a in artifacts] == ["output/m.json"]
+
 
 class TestLocalBackendRefusals:
     """Bad specs are refused before the attempt is claimed."""

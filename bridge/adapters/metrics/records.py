@@ -1,0 +1,143 @@
+"""
+The pieces every metric reader shares: a file read once, and the values and histories made from
+it with their provenance (run, attempt, file, sha256, rule).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping, Sequence
+
+import attrs
+
+from bridge.machine.measurements import MetricHistory, MetricValue, to_stored
+
+__all__ = [
+    "STEP_COLUMNS",
+    "Found",
+    "ReadFile",
+    "history",
+    "number",
+    "raw_text",
+    "step_key",
+    "value",
+]
+
+STEP_COLUMNS: tuple[str, ...] = (
+    "step",
+    "steps",
+    "global_step",
+    "epoch",
+    "epochs",
+    "iter",
+    "iters",
+    "iteration",
+    "iterations",
+    "it",
+    "update",
+    "updates",
+    "round",
+)
+"""Column (or JSON key) names, compared case-insensitively, that index a history."""
+
+_NONFINITE_STRINGS = frozenset({"nan", "-nan", "inf", "+inf", "-inf", "infinity", "-infinity"})
+
+
+@attrs.frozen(kw_only=True)
+class ReadFile:
+    """
+    One output file as read: its path, its path relative to the project root, the sha256 of
+    exactly the bytes parsed, and those bytes.
+    """
+
+    path: str
+    source: str
+    sha256: str
+    data: bytes = attrs.field(repr=False)
+
+
+Found = tuple[list[MetricValue], list[MetricHistory]]
+"""What one reader found in one file: values and histories, in file order."""
+
+
+def number(item: object) -> float | None:
+    """
+    Return the item as a float when it is a metric number, ``None`` otherwise.
+
+    Booleans are 0/1 (a criterion such as "passes" reads them); the strings ``"nan"``,
+    ``"inf"`` and their spellings are non-finite numbers; other strings are not numbers.
+    """
+    if isinstance(item, bool):
+        return 1.0 if item else 0.0
+    if isinstance(item, int | float):
+        return float(item)
+    if isinstance(item, str) and item.strip().lower() in _NONFINITE_STRINGS:
+        return float(item.strip())
+    return None
+
+
+def raw_text(item: object) -> str:
+    """
+    The number as it was written (``NaN``/``Infinity`` for non-finite JSON tokens).
+    """
+    if isinstance(item, bool):
+        return "true" if item else "false"
+    if isinstance(item, float):
+        if not math.isfinite(item):
+            return "NaN" if math.isnan(item) else ("Infinity" if item > 0 else "-Infinity")
+        return repr(item)  # what json.dumps writes for a float, without its overhead
+    if isinstance(item, int):
+        return str(item)
+    return item.strip() if isinstance(item, str) else json.dumps(item)
+
+
+def value(
+    ids: Mapping[str, str], file: ReadFile, name: str, amount: float, raw: str, rule: str
+) -> MetricValue:
+    """
+    A :class:`MetricValue` of ``file`` for the run and attempt in ``ids``.
+    """
+    return MetricValue(
+        run_id=ids["run_id"],
+        attempt_id=ids["attempt_id"],
+        name=name,
+        value=to_stored(amount),
+        raw=raw,
+        source=file.source,
+        sha256=file.sha256,
+        rule=rule,
+    )
+
+
+def history(
+    ids: Mapping[str, str],
+    file: ReadFile,
+    name: str,
+    points: Sequence[tuple[float, float, str]],
+    rule: str,
+) -> MetricHistory:
+    """
+    A :class:`MetricHistory` of ``file`` from ``(step, number, raw)`` points.
+    """
+    return MetricHistory(
+        run_id=ids["run_id"],
+        attempt_id=ids["attempt_id"],
+        name=name,
+        steps=tuple(step for step, _, _ in points),
+        values=tuple(to_stored(amount) for _, amount, _ in points),
+        nonfinite=tuple(
+            (i, raw) for i, (_, amount, raw) in enumerate(points) if not math.isfinite(amount)
+        ),
+        source=file.source,
+        sha256=file.sha256,
+        rule=rule,
+    )
+
+
+def step_key(keys: Sequence[str]) -> str | None:
+    """
+    The first of ``keys`` that names a step (:data:`STEP_COLUMNS`), or ``None``.
+    """
+    lowered = {k.lower(): k for k in keys}
+    return next((lowered[s] for s in STEP_COLUMNS if s in lowered), None)

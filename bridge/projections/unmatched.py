@@ -1,0 +1,77 @@
+"""
+The sentence a block shows when its runs recorded numbers but none under a name the plan uses:
+which names were found, and the alias that would connect them. Without it a reader sees "no
+metric values" although the runs wrote dozens.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Sequence
+
+from bridge.machine.fold import PipelineState
+from bridge.plan.criteria import Criterion
+from bridge.projections.outcome import BlockResult
+
+__all__ = ["unmatched_note"]
+
+_SHOWN = 12
+
+
+def unmatched_note(state: PipelineState, result: BlockResult, language: str) -> str | None:
+    """
+    Say which metric names the block's runs recorded when none matched the plan's metrics.
+
+    Args:
+        state: the folded log.
+        result: the judged block (its runs and its criterion).
+        language: ``en`` or ``zh``.
+
+    Returns:
+        The sentence, or ``None`` when the block's runs recorded no value at all.
+    """
+    found: dict[str, None] = {}
+    for run_id in result.run_ids:
+        run = state.runs.get(run_id)
+        if run is not None and run.metrics is not None:
+            found.update(dict.fromkeys(v.name for v in run.metrics.values))
+    if not found:
+        return None
+    wanted = _plan_names(result)
+    names = list(found)
+    shown = ", ".join(f"`{n}`" for n in names[:_SHOWN]) + (
+        f" (+{len(names) - _SHOWN})" if len(names) > _SHOWN else ""
+    )
+    plan = ", ".join(f"`{w}`" for w in wanted) or "-"
+    hint = ""
+    if wanted:
+        target = wanted[0]
+        tails = {n.rsplit(".", 1)[-1].lower(): n for n in names}
+        close = difflib.get_close_matches(target.lower(), list(tails), n=1, cutoff=0.0)
+        pick = tails[close[0]] if close else names[0]
+        hint = f'[metrics] aliases = {{ "{pick}" = "{target}" }}'
+    if language == "zh":
+        return f"已记录 {len(names)} 个指标名，但没有一个与计划的指标（{plan}）对应：{shown}。" + (
+            f"若其中之一就是计划的指标，请在 bridge.toml 中加入 `{hint}`。" if hint else ""
+        )
+    return (
+        f"{len(names)} metric name(s) were recorded, none matching the plan's metrics "
+        f"({plan}): {shown}."
+        + (f" If one of them is the plan's metric, add `{hint}` to bridge.toml." if hint else "")
+    )
+
+
+def _plan_names(result: BlockResult) -> list[str]:
+    out: list[str] = []
+    if isinstance(result.criterion, Criterion) and result.criterion.metric:
+        out.append(result.criterion.metric)
+    out.extend(_listed(result.block.metrics))
+    return list(dict.fromkeys(out))
+
+
+def _listed(metrics: Sequence[str]) -> list[str]:
+    out: list[str] = []
+    for item in metrics:
+        text = item.split(":", 1)[1] if ":" in item else item
+        out.extend(part.strip() for part in text.split(",") if part.strip())
+    return out
