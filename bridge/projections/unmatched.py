@@ -7,6 +7,7 @@ metric values" although the runs wrote dozens.
 from __future__ import annotations
 
 import difflib
+import json
 from collections.abc import Sequence
 
 from bridge.machine.fold import PipelineState
@@ -46,19 +47,35 @@ def unmatched_note(state: PipelineState, result: BlockResult, language: str) -> 
     hint = ""
     if wanted:
         target = wanted[0]
-        tails = {n.rsplit(".", 1)[-1].lower(): n for n in names}
-        close = difflib.get_close_matches(target.lower(), list(tails), n=1, cutoff=0.0)
-        pick = tails[close[0]] if close else names[0]
-        hint = f'[metrics] aliases = {{ "{pick}" = "{target}" }}'
+        tails = {n.split("[", 1)[0].rsplit(".", 1)[-1].lower(): n for n in reversed(names)}
+        close = difflib.get_close_matches(target.lower(), list(tails), n=1, cutoff=0.6)
+        # Without a close name, a template: a guessed name would send the reader astray.
+        pick = _toml_string(tails[close[0]]) if close else '"RECORDED NAME"'
+        hint = f"[metrics] aliases = {{ {pick} = {_toml_string(target)} }}"
     if language == "zh":
         return f"已记录 {len(names)} 个指标名，但没有一个与计划的指标（{plan}）对应：{shown}。" + (
-            f"若其中之一就是计划的指标，请在 bridge.toml 中加入 `{hint}`。" if hint else ""
+            f"若其中之一就是计划的指标，请在 bridge.toml 中加入 `{hint}`，"
+            "或用 `[[metrics.extract]]` 查询选出该数值。"
+            if hint
+            else ""
         )
     return (
         f"{len(names)} metric name(s) were recorded, none matching the plan's metrics "
         f"({plan}): {shown}."
-        + (f" If one of them is the plan's metric, add `{hint}` to bridge.toml." if hint else "")
+        + (
+            f" If one of them is the plan's metric, add `{hint}` to bridge.toml, or pick the "
+            "number with a `[[metrics.extract]]` query."
+            if hint
+            else ""
+        )
     )
+
+
+def _toml_string(text: str) -> str:
+    """
+    ``text`` as a TOML basic string (JSON's escapes are TOML's).
+    """
+    return json.dumps(text, ensure_ascii=False)
 
 
 def _plan_names(result: BlockResult) -> list[str]:

@@ -68,7 +68,7 @@ p.add_argument("--out"); p.add_argument("--sleep", type=float, default=0.0)
 a = p.parse_args()
 out = pathlib.Path(a.out); out.mkdir(parents=True, exist_ok=True)
 top1 = {"baseline": 0.5, "method": 0.8}[a.model]
-(out / "metrics.json").write_text(json.dumps({"eval": {"top1": top1, "loss": 1 - top1}}))
+(out / "metrics.json").write_text(json.dumps({"eval": {"accuracy_top1": top1, "loss": 1 - top1}}))
 """
 
 
@@ -91,6 +91,6 @@ def test_values_under_other_names_are_listed_with_the_alias_to_add(tmp_path: Pat
     report = (root / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text()
     assert "No metric values recorded yet" not in report
     assert "2 metric name(s) were recorded, none matching the plan's metrics" in report
-    assert "`eval.top1`, `eval.loss`" in report
-    hint = '[metrics] aliases = { "eval.top1" = "accuracy" }'
-    assert hint in report
+    assert "`eval.accuracy_top1`, `eval.loss`" in report
+    assert '[metrics] aliases = { "eval.accuracy_top1" = "accuracy" }' in report
+    assert "[[metrics.extract]]" in report
