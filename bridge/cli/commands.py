@@ -351,13 +351,19 @@ def _cmd_rebuild(args: argparse.Namespace, console: Console) -> int:
 
 def _cmd_verify(args: argparse.Namespace, console: Console) -> int:
     project = _project(args)
-    store = audit.open_store(project)
+    store = audit.open_store(project, check=False)
     try:
         report = audit.verify(store, project)
     finally:
         store.close()
+    for problem in report.problems:
+        console.print(f"[red]damaged log:[/red] {escape(problem)}")
+    if report.triggers_restored:
+        console.print("append-only triggers were missing; every row verified, so they are restored")
     if report.bad_seq is not None:
         console.print(f"[red]hash chain broken at seq {report.bad_seq}[/red]")
+        return EXIT_FAILURE
+    if report.problems:
         return EXIT_FAILURE
     for drift in report.drift:
         console.print(f"[red]{drift.kind}:[/red] {drift.path} {drift.detail}".rstrip())

@@ -16,6 +16,8 @@ of any row breaks the chain at that row, which :meth:`EventStore.verify` reports
 from __future__ import annotations
 
 import hashlib
+import os
+import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
@@ -275,13 +277,28 @@ class InMemoryEventStore:
 _Row = tuple[int, str, int, str, int, str, str | None, str | None, str, str, str]
 
 
+def _lenient_text(raw: bytes) -> str:
+    return raw.decode("utf-8", "surrogateescape")
+
+
+def _row_hash(prev: str, row: tuple[Any, ...]) -> str:
+    """
+    The hash a row read with :data:`_COLUMNS` must have, chained onto ``prev``.
+    """
+    return chain_hash(prev, row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8])
+
+
 def _first_bad(rows: Iterable[_Row]) -> int | None:
     prev = GENESIS_HASH
     expected_seq = 1
     for seq, stream, version, tag, schema, at, cause, corr, data, prev_hash, digest in rows:
         if seq != expected_seq or prev_hash != prev:
             return seq if seq == expected_seq else expected_seq
-        if chain_hash(prev, seq, stream, version, tag, schema, at, cause, corr, data) != digest:
+        try:
+            if chain_hash(prev, seq, stream, version, tag, schema, at, cause, corr, data) != digest:
+                return seq
+            datetime.fromisoformat(at)
+        except (TypeError, ValueError):  # undecodable text (orjson refuses it), a bad time
             return seq
         prev = digest
         expected_seq += 1
@@ -294,6 +311,7 @@ _SCHEMA_TRIGGERS = (
     """CREATE TRIGGER IF NOT EXISTS events_no_delete BEFORE DELETE ON events
        BEGIN SELECT RAISE(ABORT, 'bridge events are append-only: DELETE refused'); END""",
 )
+_TRIGGER_NAMES = frozenset({"events_no_update", "events_no_delete"})
 _COLUMNS = (
     "seq, stream, version, type, schema_version, recorded_at, causation, correlation, data, "
     "prev_hash, hash"
@@ -321,9 +339,17 @@ class SQLiteEventStore:
         busy_timeout: seconds to wait for another writer's lock.
     """
 
-    def __init__(self, path: str | Path, *, clock: Clock = utc_now, busy_timeout: float = 30.0):
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        clock: Clock = utc_now,
+        busy_timeout: float = 30.0,
+        check: bool = True,
+    ):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.witness = self.path.with_name(self.path.name + ".head")
         self._clock = clock
         # Autocommit mode: transactions are explicit (BEGIN IMMEDIATE), never implicit.
         self._conn = sqlite3.connect(
@@ -337,6 +363,15 @@ class SQLiteEventStore:
         except sqlite3.DatabaseError as exc:
             self._conn.close()
             raise StoreError(f"{self.path}: cannot open the event log: {exc}") from exc
+        if check:
+            problems = self.problems()
+            if problems:
+                self._conn.close()
+                raise IntegrityError(
+                    f"{self.path}: {problems[0]}; nothing was done — run `bridge verify` to "
+                    "inspect the log",
+                    seq=self.head_seq_of(problems[0]),
+                )
 
     def _create_schema(self) -> None:
         table = self._db.table("events")
@@ -395,6 +430,7 @@ class SQLiteEventStore:
                 prev = digest
             conn.executemany(_INSERT, rows)
             conn.execute("COMMIT")
+            self._note_head(seq, prev)
         except sqlite3.IntegrityError as exc:
             conn.execute("ROLLBACK")
             raise ConcurrencyError(
@@ -409,6 +445,92 @@ class SQLiteEventStore:
                 conn.execute("ROLLBACK")
             raise
         return version
+
+    # -- the log defends itself ------------------------------------------------------------
+
+    def _note_head(self, seq: int, digest: str) -> None:
+        # The witness: the newest seq and hash this log is known to have held, kept beside it
+        # (written after the commit, so it never runs ahead of the log). A log found shorter
+        # than its witness lost rows (a deleted -wal file, a truncated or replaced file).
+        tmp = self.witness.with_name(f"{self.witness.name}.{os.getpid()}.tmp")
+        try:
+            tmp.write_text(f"{seq} {digest}\n", encoding="ascii")
+            tmp.replace(self.witness)
+        except OSError:
+            pass  # a witness behind the log is harmless: only one ahead of it is a finding
+
+    def _read_witness(self) -> tuple[int, str] | None:
+        try:
+            seq, digest = self.witness.read_text(encoding="ascii").split()
+            return int(seq), digest
+        except (OSError, ValueError, UnicodeDecodeError):
+            return None
+
+    @staticmethod
+    def head_seq_of(problem: str) -> int | None:
+        """
+        The seq a problem sentence of :meth:`problems` names (``seq N``), if any.
+        """
+        found = re.search(r"\bseq (\d+)", problem)
+        return int(found.group(1)) if found else None
+
+    def problems(self) -> list[str]:
+        """
+        The cheap checks every command makes when it opens the log; an empty list when all is
+        well. Never raises for a damaged log: what is wrong is the answer.
+
+        Checked: both append-only triggers exist; the last row chains onto the one before it
+        (seq, ``prev_hash`` and ``hash``); the log still holds the newest row its witness file
+        (``events.db.head``) says it held, with the same hash.
+        """
+        found: list[str] = []
+        try:
+            names = {
+                row[0]
+                for row in self._conn.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'events'"
+                )
+            }
+            missing = sorted(_TRIGGER_NAMES - names)
+            if missing:
+                found.append(
+                    f"the append-only trigger(s) {', '.join(missing)} are gone, so rows may have "
+                    "been changed or deleted"
+                )
+            last = self._conn.execute(
+                f"SELECT {_COLUMNS} FROM events ORDER BY seq DESC LIMIT 2"  # noqa: S608
+            ).fetchall()
+            head = last[0][0] if last else 0
+            if last:
+                row = last[0]
+                prev = last[1][10] if len(last) > 1 else GENESIS_HASH
+                prev_seq = last[1][0] if len(last) > 1 else 0
+                if row[0] != prev_seq + 1 or row[9] != prev or _row_hash(prev, row) != row[10]:
+                    found.append(f"the hash chain is broken at its last row, seq {row[0]}")
+            witness = self._read_witness()
+            if witness is not None:
+                seq, digest = witness
+                if head < seq:
+                    found.append(
+                        f"the log ends at seq {head} but held seq {seq} before: rows are lost "
+                        "(a deleted events.db-wal, or a truncated or replaced events.db)"
+                    )
+                else:
+                    held = self._conn.execute(
+                        "SELECT hash FROM events WHERE seq = ?", (seq,)
+                    ).fetchone()
+                    if held is None or held[0] != digest:
+                        found.append(f"seq {seq} is not the row this log held: history rewritten")
+        except (sqlite3.DatabaseError, ValueError, TypeError) as exc:
+            found.append(f"the last rows cannot be read ({exc})")
+        return found
+
+    def restore_triggers(self) -> None:
+        """
+        Recreate the append-only triggers (``bridge verify`` does, once the chain verified).
+        """
+        for ddl in _SCHEMA_TRIGGERS:
+            self._conn.execute(ddl)
 
     def _version(self, stream: str) -> int:
         row = self._conn.execute(
@@ -441,15 +563,24 @@ class SQLiteEventStore:
             try:
                 batch = execute(query, params).fetchall()
             except sqlite3.DatabaseError as exc:
-                raise StoreError(f"{self.path}: could not read the event log: {exc}") from exc
+                raise StoreError(
+                    f"{self.path}: could not read the event log ({exc}); run `bridge verify`"
+                ) from exc
             for row in batch:
                 try:
                     evt = decode(row[3], row[4], row[8])
                 except IntegrityError as exc:
                     raise IntegrityError(f"seq {row[0]}: {exc}", seq=row[0]) from exc
                 if row[5] != last_at:  # a batch append shares one time: parse it once
+                    try:
+                        recorded_at = datetime.fromisoformat(row[5])
+                    except (TypeError, ValueError):
+                        raise IntegrityError(
+                            f"seq {row[0]}: recorded_at {row[5]!r} is not a time; run "
+                            "`bridge verify`",
+                            seq=row[0],
+                        ) from None
                     last_at = row[5]
-                    recorded_at = datetime.fromisoformat(last_at)
                 yield make(row, recorded_at, evt)
             if len(batch) < _BATCH:
                 return
@@ -472,12 +603,18 @@ class SQLiteEventStore:
         """
         See :meth:`EventStore.verify`.
         """
-        return _first_bad(
-            (seq, stream, version, tag, schema, at, cause, corr, data, prev, digest)
-            for seq, stream, version, tag, schema, at, cause, corr, data, prev, digest in self._raw(
-                None, 0
+        # Text that is not UTF-8 is read with surrogate escapes, so it hashes as wrong (a bad
+        # seq) instead of stopping the read.
+        self._conn.text_factory = _lenient_text
+        try:
+            return _first_bad(
+                (seq, stream, version, tag, schema, at, cause, corr, data, prev, digest)
+                for seq, stream, version, tag, schema, at, cause, corr, data, prev, digest in (
+                    self._raw(None, 0)
+                )
             )
-        )
+        finally:
+            self._conn.text_factory = str
 
     def close(self) -> None:
         """

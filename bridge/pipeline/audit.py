@@ -18,10 +18,11 @@ from bridge.errors import InputError, IntegrityError
 from bridge.events import codec
 from bridge.events.store import EventStore, Recorded, SQLiteEventStore
 from bridge.machine.fold import PipelineState, fold
-from bridge.projections.writer import Drift, Projection, ProjectionWriter
+from bridge.projections.writer import MANIFEST_PATH, Drift, Projection, ProjectionWriter
 
 __all__ = [
     "VerifyReport",
+    "check_not_lost",
     "db_path",
     "open_store",
     "rebuild",
@@ -39,12 +40,19 @@ def db_path(project: Path) -> Path:
     return project / ".bridge" / "events.db"
 
 
-def open_store(project: Path, *, must_exist: bool = True) -> SQLiteEventStore:
+def open_store(project: Path, *, must_exist: bool = True, check: bool = True) -> SQLiteEventStore:
     """
     Open the project's event store.
 
+    Args:
+        project: the project root.
+        must_exist: refuse a project without a log.
+        check: make the store's checks on open (:meth:`SQLiteEventStore.problems`); only
+            ``bridge verify``, which reports them, opens without.
+
     Raises:
         InputError: ``must_exist`` and the project has no log yet.
+        IntegrityError: ``check`` and the log is damaged (the message says to run verify).
     """
     path = db_path(project)
     if must_exist and not path.exists():
@@ -52,7 +60,38 @@ def open_store(project: Path, *, must_exist: bool = True) -> SQLiteEventStore:
             f"{project}: no bridge event log at {path} — "
             "`bridge run` or `bridge advance` starts one"
         )
-    return SQLiteEventStore(path)
+    store = SQLiteEventStore(path, check=check)
+    if check:
+        try:
+            check_not_lost(project, store)
+        except IntegrityError:
+            store.close()
+            raise
+    return store
+
+
+def check_not_lost(project: Path, store: EventStore) -> None:
+    """
+    Refuse an empty log in a project whose ``MANIFEST.md`` lists files bridge wrote: the log
+    they came from is gone (deleted, truncated to 0 bytes), and starting history again would
+    rewrite the tracker and results from nothing.
+
+    Raises:
+        IntegrityError: the log is empty and the manifest has rows of bridge's.
+    """
+    if store.head() != 0:
+        return
+    try:
+        text = (project / MANIFEST_PATH).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return
+    if any(line.startswith("| ") and " | bridge | " in line for line in text.splitlines()):
+        raise IntegrityError(
+            f"{db_path(project)} is empty, but {MANIFEST_PATH} lists files bridge wrote from "
+            "an earlier log: the log was lost or replaced; nothing was done — run `bridge "
+            f"verify`, restore .bridge/ from a backup, or move {MANIFEST_PATH} away to start "
+            "a new history"
+        )
 
 
 def timeline(store: EventStore, *, run: str | None = None) -> Iterator[dict[str, Any]]:
@@ -103,7 +142,18 @@ def rebuild(
 ) -> PipelineState:
     """
     Rewrite every projection file from the log; record any file whose content is new.
+
+    Raises:
+        IntegrityError: the hash chain does not verify (a forged value is never copied into
+            the files); nothing is written.
     """
+    bad = store.verify()
+    if bad is not None:
+        raise IntegrityError(
+            f"the hash chain is broken at seq {bad}: not rebuilding from a log that was "
+            "changed; run `bridge verify`",
+            seq=bad,
+        )
     state = fold(store.read())
     writer = (
         ProjectionWriter(project) if projections is None else ProjectionWriter(project, projections)
@@ -119,19 +169,23 @@ def rebuild(
 @attrs.frozen(kw_only=True)
 class VerifyReport:
     """
-    What ``bridge verify`` found: the first bad seq of the chain, and drifted files.
+    What ``bridge verify`` found: the first bad seq of the chain, drifted files, what the
+    checks on open found (:meth:`SQLiteEventStore.problems`), and whether the append-only
+    triggers were found missing and put back (only once every row verified).
     """
 
     events: int
     bad_seq: int | None
     drift: tuple[Drift, ...]
+    problems: tuple[str, ...] = ()
+    triggers_restored: bool = False
 
     @property
     def ok(self) -> bool:
         """
-        True when the chain is intact and every file matches the log.
+        True when the chain is intact, the log's checks on open pass, and every file matches.
         """
-        return self.bad_seq is None and not self.drift
+        return self.bad_seq is None and not self.drift and not self.problems
 
 
 def verify(
@@ -140,18 +194,31 @@ def verify(
     """
     Recompute the hash chain and compare the projection files on disk with the log.
     """
+    problems = tuple(store.problems()) if isinstance(store, SQLiteEventStore) else ()
     bad = store.verify()
     if bad is not None:
-        return VerifyReport(events=store.head(), bad_seq=bad, drift=())
+        return VerifyReport(events=store.head(), bad_seq=bad, drift=(), problems=problems)
     try:
         state = fold(store.read())
     except IntegrityError as exc:
-        return VerifyReport(events=store.head(), bad_seq=exc.seq or 0, drift=())
+        return VerifyReport(events=store.head(), bad_seq=exc.seq or 0, drift=(), problems=problems)
+    restored = False
+    if isinstance(store, SQLiteEventStore) and any("trigger" in p for p in problems):
+        # Every row verified: the content is what bridge wrote, so the guard goes back on.
+        store.restore_triggers()
+        problems = tuple(p for p in problems if "trigger" not in p)
+        restored = True
     writer = (
         ProjectionWriter(project) if projections is None else ProjectionWriter(project, projections)
     )
     drift = [*writer.drift(state), *source_drift(state, project)]
-    return VerifyReport(events=state.events, bad_seq=None, drift=tuple(drift))
+    return VerifyReport(
+        events=state.events,
+        bad_seq=None,
+        drift=tuple(drift),
+        problems=problems,
+        triggers_restored=restored,
+    )
 
 
 def source_drift(state: PipelineState, project: Path) -> list[Drift]:

@@ -18,13 +18,13 @@ from pathlib import Path
 
 import attrs
 
-from bridge.errors import ConcurrencyError, InputError, UnknownRunError
+from bridge.errors import ConcurrencyError, InputError, IntegrityError, UnknownRunError
 from bridge.events import types as ev
 from bridge.events.store import EventStore, SQLiteEventStore, utc_now
 from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.ports import AblationPlanner, Backend, Gate, Implementer, Notifier, Reviewer
 from bridge.machine.stages import TERMINAL_RUN_STATES, RunState, Stage
-from bridge.pipeline import bootstrap
+from bridge.pipeline import audit, bootstrap
 from bridge.pipeline.credentials import register_credentials
 from bridge.pipeline.session import Session, Step
 from bridge.pipeline.steps import code, deploy, sanity
@@ -111,10 +111,17 @@ class Bridge:
             "ablations": ablation_planner is None,
         }
         clock = clock or utc_now
+        if store is None:
+            store = SQLiteEventStore(self.root / ".bridge" / "events.db", clock=clock)
+            try:
+                audit.check_not_lost(self.root, store)
+            except IntegrityError:
+                store.close()
+                raise
         self._session = Session(
             self.root,
             self.project,
-            store or SQLiteEventStore(self.root / ".bridge" / "events.db", clock=clock),
+            store,
             clock,
             backend=backend,
             implementer=implementer,
