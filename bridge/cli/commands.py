@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import structlog
 from rich.console import Console
@@ -564,10 +566,43 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     return parser, handlers
 
 
+class _Stop:
+    """
+    SIGTERM ends bridge the way Ctrl-C does (KeyboardInterrupt, caught in :func:`main`): the
+    current append rolls back or completes, files are written whole, the lock goes with the
+    process, and detached runs go on. Remembers which signal came, for the exit code.
+    """
+
+    def __init__(self) -> None:
+        self.signum = int(signal.SIGINT)
+        self._previous: dict[int, Any] = {}
+        if threading.current_thread() is not threading.main_thread():
+            return  # handlers can only be set from the main thread (an embedder's worker)
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            self._previous[signum] = signal.signal(signum, self._raise)
+
+    def _raise(self, signum: int, frame: object) -> None:
+        self.signum = signum
+        raise KeyboardInterrupt
+
+    @property
+    def name(self) -> str:
+        return signal.Signals(self.signum).name
+
+    def hold(self) -> None:
+        for signum in self._previous:
+            signal.signal(signum, signal.SIG_IGN)
+
+    def restore(self) -> None:
+        for signum, previous in self._previous.items():
+            signal.signal(signum, previous)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """
     Run the ``bridge`` command and return its exit code.
     """
+    stop = _Stop()
     parser, handlers = _parser()
     args = parser.parse_args(argv)
     console = Console(stderr=False, highlight=False, soft_wrap=True)
@@ -597,9 +632,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         errors.print(f"bridge: error: {exc}", markup=False)
         return EXIT_FAILURE
     except KeyboardInterrupt:
-        errors.print("bridge: interrupted")
-        return 130
+        stop.hold()  # a second Ctrl-C must not break the clean-up into a traceback
+        errors.print(
+            f"bridge: interrupted ({stop.name}); runs already launched keep running and the "
+            "next `bridge run` adopts them",
+            markup=False,
+        )
+        return 128 + stop.signum
     finally:
+        stop.restore()
         while _OPEN_LOGS:
             _OPEN_LOGS.pop().close()
         structlog.reset_defaults()

@@ -1,0 +1,70 @@
+"""
+SIGTERM and SIGINT end ``bridge run`` cleanly: one line, no traceback, the runs it launched go on,
+and the next ``bridge run`` adopts them (each run executes once).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.pipeline.conftest import REPO_ROOT, Run, events_of, executions, wait_for, write_project
+
+RUNS = [
+    Run(id="R1", milestone="M0", system="sanity", sleep=0.05),
+    Run(id="R2", milestone="M1", sleep=1.5),
+    Run(id="R3", milestone="M1", sleep=1.5),
+]
+
+
+def _bridge(project: Path) -> subprocess.Popen[str]:
+    env = dict(os.environ) | {"PYTHONPATH": str(REPO_ROOT)}
+    return subprocess.Popen(
+        [sys.executable, "-m", "bridge", "run", "--plain", "--project", str(project)],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+
+
+class TestStopSignals:
+    @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+    def test_signal_while_runs_are_live(self, tmp_path: Path, signum: signal.Signals) -> None:
+        """Stopped while M1 runs: exit 128+N, one line, runs finish, a rerun adopts them."""
+        project = write_project(tmp_path / "p", RUNS)
+        proc = _bridge(project)
+        wait_for(
+            lambda: sum(1 for e in events_of(project) if e[2] == "run.started") >= 2
+            or proc.poll() is not None,
+            timeout=60,
+            what="two runs started",
+        )
+        proc.send_signal(signum)
+        _, err = proc.communicate(timeout=60)
+        assert proc.returncode == 128 + signum, err
+        assert "Traceback" not in err
+        assert f"interrupted ({signum.name})" in err
+        again = _bridge(project)
+        _, err = again.communicate(timeout=120)
+        assert again.returncode == 0, err
+        ran = executions(project)
+        assert {k: len(v) for k, v in ran.items()} == {"R1": 1, "R2": 1, "R3": 1}
+        assert all(v[0].end is not None for v in ran.values())
+
+    @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+    def test_signal_during_start_up(self, tmp_path: Path, signum: signal.Signals) -> None:
+        """Stopped while loading (before any event): no traceback."""
+        project = write_project(tmp_path / "p", RUNS)
+        proc = _bridge(project)
+        wait_for(
+            lambda: (project / ".bridge").exists() or proc.poll() is not None,
+            timeout=60,
+            what="start-up",
+        )
+        proc.send_signal(signum)
+        _, err = proc.communicate(timeout=60)
+        assert "Traceback" not in err, err
+        assert proc.returncode in (0, 128 + signum), err
