@@ -37,8 +37,10 @@ class TestStopSignals:
         project = write_project(tmp_path / "p", RUNS)
         proc = _bridge(project)
         wait_for(
-            lambda: sum(1 for e in events_of(project) if e[2] == "run.started") >= 2
-            or proc.poll() is not None,
+            lambda: (
+                sum(1 for e in events_of(project) if e[2] == "run.started") >= 2
+                or proc.poll() is not None
+            ),
             timeout=60,
             what="two runs started",
         )
