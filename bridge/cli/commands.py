@@ -138,7 +138,7 @@ def _cmd_plan(args: argparse.Namespace, console: Console) -> int:
         return EXIT_OK
     runs = list(loaded.runs)
     must = sum(1 for r in runs if r.priority == "must")
-    console.print(f"[bold]{loaded.plan.title or '(untitled plan)'}[/bold]")
+    console.print(f"[bold]{escape(loaded.plan.title or '(untitled plan)')}[/bold]")
     table = Table("milestone", "name", "sanity", "runs", "GPU-h")
     for m in loaded.milestones:
         mine = [r for r in runs if r.milestone == m.id]
@@ -194,7 +194,7 @@ def _explain_waiting(bridge: Bridge, console: Console) -> None:
         console.print(state.approval.summary, markup=False)
         console.print("approve with: bridge approve")
     elif state.stage is Stage.BLOCKED and state.blocked is not None:
-        console.print(f"[red]blocked:[/red] {state.blocked.reason}", markup=True)
+        console.print(f"[red]blocked:[/red] {escape(state.blocked.reason)}", markup=True)
         console.print("fix it, then `bridge approve` to check again and continue", markup=False)
         for finding in state.blocked.findings[:10]:
             where = f" ({finding.file}:{finding.line})" if finding.file else ""
@@ -368,7 +368,7 @@ def _cmd_verify(args: argparse.Namespace, console: Console) -> int:
     if report.problems:
         return EXIT_FAILURE
     for drift in report.drift:
-        console.print(f"[red]{drift.kind}:[/red] {drift.path} {drift.detail}".rstrip())
+        console.print(f"[red]{drift.kind}:[/red] {escape(f'{drift.path} {drift.detail}')}".rstrip())
     if report.drift:
         return EXIT_FAILURE
     console.print(f"ok: {report.events} events, hash chain intact, projections match the log")

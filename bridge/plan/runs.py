@@ -157,6 +157,67 @@ def _tracker_drafts(plan: Plan) -> list[_Draft]:
     return drafts
 
 
+_RUN_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9_-]*[0-9A-Za-z](?:\.\.\d{1,3})?")
+_DOTTED_RANGE = re.compile(r"^(?P<base>.*?)(?P<lo>\d{1,3})\.\.(?P<hi>\d{1,3})$")
+
+
+def _named_runs(runs_raw: str) -> list[tuple[str, bool]]:
+    """
+    The run ids or id prefixes a milestone's Runs cell names: ``(id, prefix?)``. A token with a
+    digit and a hyphen is an id (``JPH-B0-OFFICIAL-001``) or a prefix of ids
+    (``JPH-M0-LOCAL`` names ``JPH-M0-LOCAL-001``); ``JPH-B1-HO-S0..2`` names S0, S1 and S2.
+    """
+    named: list[tuple[str, bool]] = []
+    for token in _RUN_TOKEN.findall(runs_raw):
+        dotted = _DOTTED_RANGE.match(token)
+        if dotted:
+            lo, hi = int(dotted.group("lo")), int(dotted.group("hi"))
+            if 0 <= hi - lo <= 50:
+                named += [(f"{dotted.group('base')}{n}", False) for n in range(lo, hi + 1)]
+            continue
+        if "-" in token and any(c.isdigit() for c in token):
+            named.append((token, True))
+    return named
+
+
+def _milestones_from_plan(drafts: list[_Draft], plan: Plan, warnings: list[PlanWarning]) -> None:
+    """
+    Give tracker runs without a milestone the one milestone whose Runs cell names them (by id,
+    id prefix or ``S0..2`` range), with one warning per milestone; a run named by several
+    milestones keeps none.
+    """
+    cells = [(m, _named_runs(m.runs_raw)) for m in plan.milestones if m.runs_raw]
+    if not cells:
+        return
+    given: dict[str, list[_Draft]] = {}
+    for draft in drafts:
+        if draft.milestone:
+            continue
+        hits = [
+            m
+            for m, named in cells
+            if any(
+                draft.id == name or (prefix and draft.id.startswith(name + "-"))
+                for name, prefix in named
+            )
+        ]
+        if len(hits) == 1:
+            draft.milestone = hits[0].id
+            given.setdefault(hits[0].id, []).append(draft)
+    for milestone in plan.milestones:
+        group = given.get(milestone.id, [])
+        if group:
+            warnings.append(
+                PlanWarning(
+                    file=group[0].file,
+                    line=group[0].line,
+                    message=f"{', '.join(d.id for d in group)}: no milestone in the tracker; "
+                    f"{milestone.id} from the plan's run-order table (line {milestone.line}), "
+                    "whose Runs cell names them",
+                )
+            )
+
+
 def _attribute(
     drafts: list[_Draft], plan: Plan, config: Config, warnings: list[PlanWarning]
 ) -> None:
@@ -378,6 +439,7 @@ def build_runs(
     """
     warnings: list[PlanWarning] = []
     drafts = _tracker_drafts(plan)
+    _milestones_from_plan(drafts, plan, warnings)
     by_id = {d.id: d for d in drafts}
     config_file = str(config.path) if config.path else "bridge.toml"
     for entry in config.runs:

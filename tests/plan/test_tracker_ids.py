@@ -70,3 +70,36 @@ class TestUnsafeIds:
         assert "cannot name a run directory" in str(caught.value)
         assert "e.g. 'B1-audit-run'" in str(caught.value)
         assert caught.value.line == 3
+
+
+class TestMilestoneFromRunsCell:
+    def test_ids_prefixes_and_ranges(self, tmp_path: Path) -> None:
+        """
+        A tracker without a Milestone column: the plan's Runs cells name the runs by id, by id
+        prefix (`JPH-M0-LOCAL` is `JPH-M0-LOCAL-001`) or `S0..2` range; a warning says so.
+        """
+        (tmp_path / "refine-logs").mkdir()
+        (tmp_path / "refine-logs" / "EXPERIMENT_PLAN.md").write_text(
+            PLAN
+            + "\n## Run Order and Milestones\n\n| Milestone | Goal | 首批 Run |\n|---|---|---|\n"
+            "| M0 | sanity | JPH-M0-LOCAL、JPH-B0-OFFICIAL |\n| M1 | main | JPH-B1-HO-S0..2 |\n",
+            encoding="utf-8",
+        )
+        rows = ["JPH-M0-LOCAL-001", "JPH-B0-OFFICIAL-001", "JPH-B1-HO-S1", "JPH-B1-HO-S3", "X-1"]
+        (tmp_path / "refine-logs" / "EXPERIMENT_TRACKER.md").write_text(
+            "| Run ID | Block | System / Variant |\n|---|---|---|\n"
+            + "".join(f"| {r} | B1 | MHC-MI |\n" for r in rows),
+            encoding="utf-8",
+        )
+        loaded = load_project(tmp_path)
+        assert {r.id: r.milestone for r in loaded.runs} == {
+            "JPH-M0-LOCAL-001": "M0",
+            "JPH-B0-OFFICIAL-001": "M0",
+            "JPH-B1-HO-S1": "M1",
+            "JPH-B1-HO-S3": "",
+            "X-1": "",
+        }
+        assert any(
+            w.message.startswith("JPH-B1-HO-S1: no milestone in the tracker; M1 from the plan")
+            for w in loaded.warnings
+        )

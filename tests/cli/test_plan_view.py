@@ -1,0 +1,30 @@
+"""
+Plain `bridge plan`: blocks with their criteria, systems and attached runs, then the runs
+attributed to no block with the reason, and warnings printed as written (not read as markup).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.e2e.test_cli import bridge
+from tests.plan.test_attribution import PLAN, TOML, TRACKER, write
+
+
+def test_blocks_runs_and_unattributed(tmp_path: Path) -> None:
+    """The view a researcher checks before `bridge run`, through the real console script."""
+    write(tmp_path, "refine-logs/EXPERIMENT_PLAN.md", PLAN)
+    write(tmp_path, "refine-logs/EXPERIMENT_TRACKER.md", TRACKER)
+    write(tmp_path, "bridge.toml", TOML)
+    done = bridge("plan", "--project", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "B1: Main\n  criterion: Scaled centroid accuracy > 2% over raw-centroid\n" in out
+    assert (
+        "  runs:      `raw-centroid` (baseline, unscaled features): R001; "
+        "**Scaled centroid** (ours): R005\n" in out
+    )
+    assert "runs not attributed to a block: 3 of 10\n" in out
+    assert "  R004 (Scaled centroid): the tracker's Block column names 2 blocks (B1, B2)" in out
+    # "[[runs]]" and "[systems]" in the warning survive the console.
+    assert "Set `block` on the run's [[runs]] entry or its [systems] table" in out
