@@ -5,6 +5,7 @@ Shared test configuration: hypothesis profiles and the paths tests need.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -37,3 +38,24 @@ def shared_dir() -> Path:
     if not SHARED.is_dir():
         pytest.skip(f"shared folder not found at {SHARED} (set BRIDGE_SHARED)")
     return SHARED
+
+
+# The one retry policy (bridge.adapters.retry, stamina) waits for nothing in tests: every
+# backoff and Retry-After is zero, while the number of tries stays what the code asks for.
+import stamina  # noqa: E402
+import stamina.instrumentation  # noqa: E402
+
+stamina.set_testing(True, attempts=1000, cap=True)
+
+
+@pytest.fixture
+def retries() -> Iterator[list[stamina.instrumentation.RetryDetails]]:
+    """
+    Every retry the code schedules while the test runs (``caused_by`` is the
+    :class:`bridge.adapters.retry.Transient` with the wait it asked for).
+    """
+    seen: list[stamina.instrumentation.RetryDetails] = []
+    before = stamina.instrumentation.get_on_retry_hooks()
+    stamina.instrumentation.set_on_retry_hooks([seen.append])
+    yield seen
+    stamina.instrumentation.set_on_retry_hooks(before)

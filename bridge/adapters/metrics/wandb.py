@@ -47,6 +47,7 @@ import attrs
 import httpx
 import structlog
 
+from bridge.adapters import retry
 from bridge.adapters.config_table import TableReader
 from bridge.adapters.metrics.files import Extraction, ExtractionProblem
 from bridge.errors import ConfigError
@@ -280,48 +281,63 @@ class WandbSource:
             },
         }
         deadline = time.monotonic() + self.timeout_seconds
-        why = ""
         tries = 0
+        why = ""
         with httpx.Client(transport=self.transport, follow_redirects=False) as client:
-            while True:
-                tries += 1
-                remaining = max(deadline - time.monotonic(), 0.01)
-                try:
-                    response = client.post(
-                        url,
-                        json=body,
-                        auth=("api", key),
-                        headers={"User-Agent": "bridge"},
-                        timeout=httpx.Timeout(remaining),
-                    )
-                except httpx.TimeoutException:
-                    why = f"no answer within {self.timeout_seconds:g} s"
-                except httpx.TransportError as err:
-                    # The key travels in a header, never the URL, so the error text cannot hold it.
-                    why = f"{type(err).__name__}: {err}"
-                else:
-                    status = response.status_code
-                    if status in (401, 403):
-                        return None, (
-                            f"W&B at {self.base_url} refused the API key in "
-                            f"{self.api_key_env} (HTTP {status})"
-                        )
-                    if status == 404:
-                        return None, (
-                            f"W&B at {self.base_url} does not know "
-                            f"{self.entity}/{self.project}/{name} (HTTP 404)"
-                        )
-                    if status not in _RETRY_STATUS:
-                        return _answer(response, self.base_url)
-                    why = f"HTTP {status}"
-                wait = self.backoff_seconds * 2 ** (tries - 1)
-                if tries > self.retries or time.monotonic() + wait >= deadline:
-                    break
-                time.sleep(wait)  # bounded by the retries and the deadline
+            try:
+                for attempt in retry.attempts(
+                    tries=self.retries + 1,
+                    first_wait=self.backoff_seconds,
+                    max_wait=self.timeout_seconds,
+                    timeout=self.timeout_seconds,
+                ):
+                    with attempt:
+                        tries += 1
+                        return self._post(client, url, body, key, deadline)
+            except retry.Transient as exc:
+                why = exc.reason
         return None, (
             f"W&B at {self.base_url} is unreachable ({why}; {tries} "
             f"{'try' if tries == 1 else 'tries'} in {self.timeout_seconds:g} s)"
         )
+
+    def _post(
+        self, client: httpx.Client, url: str, body: Mapping[str, Any], key: str, deadline: float
+    ) -> tuple[dict[str, Any] | None, str]:
+        """
+        One try: the answer, or ``(None, why)`` for a final refusal.
+
+        Raises:
+            retry.Transient: a refused connection, a timeout, a 5xx or a 429.
+        """
+        remaining = max(deadline - time.monotonic(), 0.01)
+        try:
+            response = client.post(
+                url,
+                json=body,
+                auth=("api", key),
+                headers={"User-Agent": "bridge"},
+                timeout=httpx.Timeout(remaining),
+            )
+        except httpx.TimeoutException:
+            raise retry.Transient(f"no answer within {self.timeout_seconds:g} s") from None
+        except httpx.TransportError as err:
+            # The key travels in a header, never the URL, so the error text cannot hold it.
+            raise retry.Transient(f"{type(err).__name__}: {err}") from None
+        status = response.status_code
+        if status in (401, 403):
+            return None, (
+                f"W&B at {self.base_url} refused the API key in {self.api_key_env} (HTTP {status})"
+            )
+        if status == 404:
+            return None, (
+                f"W&B at {self.base_url} does not know "
+                f"{self.entity}/{self.project}/{body['variables']['name']} (HTTP 404)"
+            )
+        if status in _RETRY_STATUS:
+            after = retry.retry_after_seconds(response.headers.get("Retry-After"))
+            raise retry.Transient(f"HTTP {status}", after=after)
+        return _answer(response, self.base_url)
 
 
 @attrs.frozen(kw_only=True)

@@ -15,6 +15,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from bridge.adapters import retry
 from bridge.adapters.backends.ssh import remote
 from bridge.adapters.backends.ssh.config import HostConfig, SSHConfig
 from bridge.adapters.backends.ssh.link import (
@@ -346,14 +347,17 @@ class SSHBackend:
         """
         host, attempt = self._locate(handle)
         failures: list[str] = []
-        for attempt_no in range(_FETCH_TRIES):
-            try:
-                rsync_fetch(self.config, host, attempt, dest)
-                return collect_artifacts(dest)
-            except BackendError as exc:
-                failures.append(f"rsync: {exc}")
-            if attempt_no + 1 < _FETCH_TRIES:
-                time.sleep(0.5 * 2**attempt_no)
+        try:
+            for tried in retry.attempts(tries=_FETCH_TRIES, first_wait=0.5, max_wait=4.0):
+                with tried:
+                    try:
+                        rsync_fetch(self.config, host, attempt, dest)
+                    except BackendError as exc:
+                        failures.append(f"rsync: {exc}")
+                        raise retry.Transient(str(exc)) from None
+                    return collect_artifacts(dest)
+        except retry.Transient:
+            pass  # rsync failed every try: SFTP next
         try:
             sftp_fetch(self._links.connection(host), attempt, dest)
             return collect_artifacts(dest)

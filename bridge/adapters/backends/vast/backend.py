@@ -164,7 +164,7 @@ class VastBackend:
         project_root: the local project (synced to ``remote_dir`` on each instance).
         client: the SDK client (default ``vastai.VastAI`` made on first use).
         connect: the SSH connection factory handed to the SSH backend (tests pin keys).
-        sleep: waits between status checks and out ``Retry-After``.
+        sleep: waits between status checks while an instance starts.
         clock: epoch seconds, for cost and status-check intervals.
     """
 
@@ -183,7 +183,7 @@ class VastBackend:
         self.config = config
         self.project_root = Path(project_root)
         self.label_prefix = project_label(self.project_root)
-        self.api = VastApi(config, client=client, sleep=sleep)
+        self.api = VastApi(config, client=client)
         self._connect = connect
         self._sleep = sleep
         self._clock = clock

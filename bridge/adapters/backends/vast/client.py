@@ -2,8 +2,9 @@
 The edge between bridge and the vastai SDK: the API key, the calls the backend needs, and the
 translation of HTTP failures into :mod:`bridge.errors`.
 
-``VastAI`` is made with ``retry=1`` so that rate limits (HTTP 429) come back here, where
-``Retry-After`` is honoured with an injectable sleep and a bound. The key is read from the
+``VastAI`` is made with ``retry=1`` so that rate limits (HTTP 429) come back here, where they
+are retried under the one retry policy (:mod:`bridge.adapters.retry`): ``Retry-After`` is
+honoured up to a bound. The key is read from the
 environment variable the configuration names (or the vastai key file) and handed only to the
 SDK; it never appears in a message, a log line or an event.
 """
@@ -11,7 +12,6 @@ SDK; it never appears in a message, a log line or an event.
 from __future__ import annotations
 
 import os
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
@@ -19,6 +19,7 @@ from typing import Any, Protocol, TypeVar
 import attrs
 import requests
 
+from bridge.adapters import retry
 from bridge.adapters.backends.vast.config import VastConfig
 from bridge.errors import BackendConfigError, BackendError, BackendUnavailable
 
@@ -174,19 +175,11 @@ class VastApi:
         config: the ``[backends.vast]`` settings.
         client: a ready SDK client; by default ``vastai.VastAI`` is made on first use with the
             resolved key, ``server_url`` and ``retry=1``.
-        sleep: how to wait out a ``Retry-After`` (tests pass a recorder).
     """
 
-    def __init__(
-        self,
-        config: VastConfig,
-        *,
-        client: VastClient | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
+    def __init__(self, config: VastConfig, *, client: VastClient | None = None) -> None:
         self.config = config
         self._client = client
-        self._sleep = sleep
 
     @property
     def client(self) -> VastClient:
@@ -293,52 +286,59 @@ class VastApi:
     # ---------------------------------------------------------------- errors
 
     def _call(self, what: str, fn: Callable[[], T], *, missing_ok: bool = False) -> T | None:
-        waited = 0.0
-        for attempt in range(_RATE_LIMIT_TRIES):
-            try:
-                return fn()
-            except requests.HTTPError as exc:
-                response = exc.response
-                code = response.status_code if response is not None else 0
-                if code == 404 and missing_ok:
-                    return None
-                if code in (401, 403):
-                    raise BackendConfigError(
-                        f"Vast.ai refused the API key (HTTP {code}) while trying to {what}: "
-                        f"check the key in the environment variable {self.config.api_key_env} "
-                        "(backends.vast.api_key_env)"
-                    ) from None
-                if code == 429 and attempt + 1 < _RATE_LIMIT_TRIES:
-                    delay = _retry_after(response)
-                    if delay <= _MAX_RETRY_AFTER:
-                        self._sleep(delay)
-                        waited += delay
-                        continue
-                if code == 429:
+        try:
+            for attempt in retry.attempts(
+                tries=_RATE_LIMIT_TRIES, first_wait=1.0, max_wait=_MAX_RETRY_AFTER
+            ):
+                with attempt:
+                    return self._once(what, fn, missing_ok=missing_ok)
+        except retry.Transient as exc:
+            raise BackendUnavailable(
+                f"Vast.ai kept rate-limiting ({exc.reason}) the request to {what} "
+                f"after {_RATE_LIMIT_TRIES} tries"
+            ) from None
+        raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
+
+    def _once(self, what: str, fn: Callable[[], T], *, missing_ok: bool) -> T | None:
+        """
+        One try, HTTP failures translated: a rate limit is :class:`retry.Transient` (after its
+        ``Retry-After``), everything else final.
+        """
+        try:
+            return fn()
+        except requests.HTTPError as exc:
+            response = exc.response
+            code = response.status_code if response is not None else 0
+            if code == 404 and missing_ok:
+                return None
+            if code in (401, 403):
+                raise BackendConfigError(
+                    f"Vast.ai refused the API key (HTTP {code}) while trying to {what}: "
+                    f"check the key in the environment variable {self.config.api_key_env} "
+                    "(backends.vast.api_key_env)"
+                ) from None
+            if code == 429:
+                delay = _retry_after(response)
+                if delay > _MAX_RETRY_AFTER:
                     raise BackendUnavailable(
-                        f"Vast.ai kept rate-limiting (HTTP 429) the request to {what} "
-                        f"after {attempt + 1} tries and {waited:g} s of waiting"
+                        f"Vast.ai rate-limits (HTTP 429) the request to {what} and asks to wait "
+                        f"{delay:g} s, more than bridge waits ({_MAX_RETRY_AFTER:g} s)"
                     ) from None
-                raise BackendError(
-                    f"Vast.ai could not {what}: HTTP {code} {_body(response)}"
-                ) from None
-            except (requests.ConnectionError, requests.Timeout) as exc:
-                where = self.config.server_url or "console.vast.ai"
-                raise BackendUnavailable(
-                    f"cannot reach the Vast.ai API at {where} to {what}: {type(exc).__name__}"
-                ) from None
-            except requests.RequestException as exc:
-                raise BackendError(
-                    f"Vast.ai could not {what}: {type(exc).__name__}: {exc}"
-                ) from None
-        raise AssertionError("unreachable")  # pragma: no cover
+                raise retry.Transient("HTTP 429", after=delay) from None
+            raise BackendError(f"Vast.ai could not {what}: HTTP {code} {_body(response)}") from None
+        except (requests.ConnectionError, requests.Timeout) as exc:
+            where = self.config.server_url or "console.vast.ai"
+            raise BackendUnavailable(
+                f"cannot reach the Vast.ai API at {where} to {what}: {type(exc).__name__}"
+            ) from None
+        except requests.RequestException as exc:
+            raise BackendError(f"Vast.ai could not {what}: {type(exc).__name__}: {exc}") from None
 
 
 def _retry_after(response: requests.Response | None) -> float:
-    try:
-        return max(0.0, float((response.headers if response is not None else {})["Retry-After"]))
-    except (KeyError, TypeError, ValueError):
-        return 1.0
+    headers = response.headers if response is not None else {}
+    seconds = retry.retry_after_seconds(headers.get("Retry-After"))
+    return 1.0 if seconds is None else seconds
 
 
 def _body(response: requests.Response | None) -> str:
