@@ -95,6 +95,10 @@ def describe(rec: Recorded) -> str | None:
     if isinstance(evt, ev.RunStuck | ev.RunLost | ev.RunTimedOut | ev.RunCancelled):
         what = type(evt).__name__[3:].lower()
         return f"{at} {evt.run_id} {what}: {getattr(evt, 'reason', '')}".rstrip(": ")
+    if isinstance(evt, ev.RunQueueNoted):
+        return f"{at} {evt.run_id} " + (
+            f"queued: {evt.waiting}" if evt.waiting else "left the queue"
+        )
     if isinstance(evt, ev.RunOverdue):
         took, guess = evt.elapsed_minutes, evt.estimated_minutes
         return f"{at} {evt.run_id} OVERDUE ({took:.1f} min, estimated {guess:g})"
@@ -139,11 +143,13 @@ def render_status(state: PipelineState, now: datetime | None = None) -> Group:
             run.run_id,
             run.spec.milestone,
             run.spec.system[:40],
-            status_word(run),
+            "queued" if attempt and attempt.waiting else status_word(run),
             str(attempt.number) if attempt else "",
             ",".join(s.label() for s in attempt.slots) if attempt else "",
             _elapsed(attempt.started_at, attempt.finished_at or now) if attempt else "",
-            ("OVERDUE " if attempt and attempt.overdue else "") + run.reason[:60],
+            ("OVERDUE " if attempt and attempt.overdue else "")
+            + (f"{attempt.waiting} " if attempt and attempt.waiting else "")
+            + run.reason[:60],
         )
     budget = state.plan.budget_gpu_hours if state.plan else None
     used = state.gpu_hours_used
@@ -177,6 +183,7 @@ def status_json(state: PipelineState, now: datetime | None = None) -> dict[str, 
                 if attempt and attempt.started_at
                 else None,
                 "overdue": bool(attempt and attempt.overdue),
+                "waiting": attempt.waiting if attempt else "",
                 "reason": run.reason,
             }
         )

@@ -49,6 +49,7 @@ __all__ = [
     "RunLost",
     "RunOverdue",
     "RunPlanned",
+    "RunQueueNoted",
     "RunRetryScheduled",
     "RunStarted",
     "RunStuck",
@@ -635,6 +636,23 @@ class RunOverdue:
     attempt_id: str
     estimated_minutes: float = attrs.field(validator=_finite)
     elapsed_minutes: float = attrs.field(validator=_finite)
+
+
+@event("run.queue_noted")
+@attrs.frozen(kw_only=True)
+class RunQueueNoted:
+    """
+    The backend's queue holds the attempt, and why (``waiting``: a Slurm job pending for
+    ``PartitionDown``), or, with ``waiting`` empty, no longer holds it. Recorded when the reason
+    changes; the run stays running in bridge's sense (it was handed over).
+    """
+
+    TYPE: ClassVar[str]
+    SCHEMA_VERSION: ClassVar[int]
+
+    run_id: str
+    attempt_id: str
+    waiting: str = attrs.field(default="", converter=redact)
 
 
 @event("run.metrics_recorded")

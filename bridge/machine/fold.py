@@ -48,6 +48,7 @@ class AttemptView:
     exit_code: int | None = None
     reason: str = ""
     overdue: bool = False
+    waiting: str = ""  # why the backend's queue holds the attempt ("" when it does not)
     gpu_seconds: float = 0.0
     local_dir: str = ""
     metrics: ev.MetricsRecorded | None = None
@@ -222,6 +223,7 @@ class _Attempt:
     exit_code: int | None = None
     reason: str = ""
     overdue: bool = False
+    waiting: str = ""  # why the backend's queue holds the attempt ("" when it does not)
     gpu_seconds: float = 0.0
     local_dir: str = ""
     metrics: ev.MetricsRecorded | None = None
@@ -242,6 +244,7 @@ class _Attempt:
             exit_code=self.exit_code,
             reason=self.reason,
             overdue=self.overdue,
+            waiting=self.waiting,
             gpu_seconds=self.gpu_seconds,
             local_dir=self.local_dir,
             metrics=self.metrics,
@@ -357,6 +360,7 @@ class Folder:
             ev.RunCancelled: self._cancelled,
             ev.RunStarted: self._started,
             ev.RunOverdue: self._overdue,
+            ev.RunQueueNoted: self._queue_noted,
             ev.ArtifactsFetched: self._artifacts_fetched,
             ev.MetricsRecorded: self._metrics_recorded,
             ev.RunFailed: self._finished,
@@ -559,6 +563,12 @@ class Folder:
             else next_run_state(run_id, run.state, "flag_overdue", seq=record.seq)
         )  # fmt: skip
         current.overdue = True
+
+    def _queue_noted(self, run: _Run, run_id: str, evt: Any, record: Recorded) -> None:
+        self._live(run, run_id, evt, record.seq)
+        current = self._current(run, run_id, evt, record.seq)
+        run.state = next_run_state(run_id, run.state, "note_queue", seq=record.seq)
+        current.waiting = evt.waiting
 
     def _artifacts_fetched(self, run: _Run, run_id: str, evt: Any, record: Recorded) -> None:
         current = run.latest

@@ -31,6 +31,7 @@ _TRIGGERS: dict[type[Any], str] = {
     ev.RunRetryScheduled: "retry",
     ev.RunStuck: "give_up",
     ev.RunOverdue: "flag_overdue",
+    ev.RunQueueNoted: "note_queue",
 }
 
 

@@ -102,12 +102,16 @@ class JobState:
         exit_code: the process exit code when it is known.
         detail: a short human explanation (why lost, the vendor's error message).
         log_tail: the last few KiB of the attempt's stdout+stderr, used to classify OOM.
+        waiting: why the backend's own queue holds a ``QUEUED`` attempt (a Slurm job pending
+            for ``PartitionDown``), for people to see in ``bridge status``; ``""`` when the
+            backend gives no reason worth recording.
     """
 
     status: JobStatus
     exit_code: int | None = None
     detail: str = ""
     log_tail: str = ""
+    waiting: str = ""
 
 
 @runtime_checkable

@@ -68,6 +68,7 @@ RUN_TABLE: tuple[tuple[str, tuple[RunState, ...], RunState], ...] = (
     ),
     ("give_up", (R.FAILED_OOM,), R.STUCK),
     ("flag_overdue", (R.RUNNING,), R.RUNNING),
+    ("note_queue", (R.RUNNING,), R.RUNNING),
 )
 
 E = TypeVar("E", bound=enum.Enum)

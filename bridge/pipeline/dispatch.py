@@ -463,6 +463,23 @@ class Dispatcher:
             if attempt is None or attempt.handle is None:
                 continue
             status = self.backend.poll(attempt.handle)
+            waiting = status.waiting if status.status is JobStatus.QUEUED else ""
+            if (
+                status.status in (JobStatus.RUNNING, JobStatus.QUEUED)
+                and waiting != attempt.waiting
+            ):
+                # Shown in `bridge status`: why the backend's own queue holds the run.
+                self._append_run(
+                    run,
+                    [
+                        ev.RunQueueNoted(
+                            run_id=run.run_id, attempt_id=attempt.attempt_id, waiting=waiting
+                        )
+                    ],
+                )
+                run = self.state().runs[run.run_id]
+                attempt = run.current
+                assert attempt is not None
             if status.status in (JobStatus.RUNNING, JobStatus.QUEUED):
                 est = run.spec.estimated_minutes
                 started = attempt.started_at or attempt.submitted_at

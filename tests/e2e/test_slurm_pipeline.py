@@ -6,6 +6,7 @@ jobs run, then run again: every run executes exactly once (the job's own marker 
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -180,3 +181,40 @@ class TestSlurmCancelAndGc:
         )
         assert main(["gc", "--project", str(project)]) == 0
         assert "no stray jobs" in capsys.readouterr().out
+
+
+class TestSlurmHeldPartition:
+    def test_held_partition_shows_queued_runs_in_status(
+        self, slurm_up: SlurmCluster, project: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """With the partition DOWN, `bridge status` shows the runs queued with Slurm's reason;
+        once it is UP again they run, each once."""
+        runs = [Run(id="R1", milestone="M1"), Run(id="R2", milestone="M1")]
+        _project(project, runs, sanity=None)
+        slurm_up.partition("DOWN")
+        proc = start_bridge(project)
+        try:
+
+            def waiting() -> list[str]:
+                if not (project / ".bridge" / "events.db").exists():
+                    return []
+                capsys.readouterr()
+                assert main(["status", "--json", "--project", str(project)]) == 0
+                state = json.loads(capsys.readouterr().out)
+                return [r["waiting"] for r in state["runs"] if "PartitionDown" in r["waiting"]]
+
+            wait_for(lambda: len(waiting()) == 2, timeout=60, what="both runs held")
+            assert not executions(project)
+            capsys.readouterr()
+            assert main(["status", "--project", str(project)]) == 0
+            shown = capsys.readouterr().out
+            assert shown.count("queued") == 2 and "RUNNING" not in shown
+            slurm_up.partition("UP")
+            proc.communicate(timeout=120)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.communicate()
+        _once_each(project, runs)
+        noted = [e for e in events_of(project) if e[2] == "run.queue_noted"]
+        assert len(noted) == 4  # held, then released, for each run

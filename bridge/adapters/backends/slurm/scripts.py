@@ -366,8 +366,13 @@ def state_of(entry: QueueEntry | None, markers: Markers, log_tail: str = "") -> 
     if entry is not None:
         state = entry.state
         if state in WAITING:
-            reason = f" ({entry.reason})" if entry.reason and entry.reason != "None" else ""
-            return JobState(status=JobStatus.QUEUED, detail=f"{slurm}{reason}")
+            why = entry.reason if entry.reason and entry.reason != "None" else ""
+            reason = f" ({why})" if why else ""
+            return JobState(
+                status=JobStatus.QUEUED,
+                detail=f"{slurm}{reason}",
+                waiting=f"Slurm {entry.state.lower()}: {why}" if why else "",
+            )
         if state in ACTIVE:
             return JobState(status=JobStatus.RUNNING, detail=slurm, log_tail=log_tail)
         if state == "CANCELLED":
