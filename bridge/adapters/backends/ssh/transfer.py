@@ -122,7 +122,8 @@ def rsync_fetch(config: SSHConfig, host: HostConfig, attempt: str, dest: Path) -
 
 def sftp_fetch(conn: fabric.Connection, attempt: str, dest: Path) -> None:
     """
-    Copy the same files as :func:`rsync_fetch` over SFTP (for hosts without rsync).
+    Copy the same files as :func:`rsync_fetch` over SFTP (for hosts without rsync): regular
+    files only, links and special files left on the host.
 
     Raises:
         OSError: the SFTP session failed (the caller retries and reports).
@@ -133,22 +134,28 @@ def sftp_fetch(conn: fabric.Connection, attempt: str, dest: Path) -> None:
     for name in FETCHED:
         remote = f"{attempt}/{name}"
         try:
-            attrs = sftp.stat(remote)
+            attrs = sftp.lstat(remote)
         except FileNotFoundError:
             continue
-        if attrs.st_mode is not None and stat.S_ISDIR(attrs.st_mode):
+        mode = attrs.st_mode or 0
+        if stat.S_ISDIR(mode):
             _sftp_tree(sftp, remote, dest / name)
-        else:
+        elif stat.S_ISREG(mode):
             sftp.get(remote, str(dest / name))
 
 
 def _sftp_tree(sftp: object, remote: str, local: Path) -> None:
+    """
+    Copy the regular files under ``remote``; like rsync ``--no-links``, links (which could lead
+    anywhere on the host) and FIFOs or devices (which could block the read) are not copied.
+    """
     local.mkdir(parents=True, exist_ok=True)
     for entry in sftp.listdir_attr(remote):  # type: ignore[attr-defined]
         path = f"{remote}/{entry.filename}"
-        if entry.st_mode is not None and stat.S_ISDIR(entry.st_mode):
+        mode = entry.st_mode or 0  # readdir's attributes are the entry's own (lstat)
+        if stat.S_ISDIR(mode):
             _sftp_tree(sftp, path, local / entry.filename)
-        else:
+        elif stat.S_ISREG(mode):
             sftp.get(path, str(local / entry.filename))  # type: ignore[attr-defined]
 
 

@@ -16,6 +16,7 @@ import time
 import uuid
 from pathlib import Path
 
+import attrs
 import pytest
 
 from bridge.adapters.backends.ssh.backend import SSHBackend, SSHConfig
@@ -357,6 +358,41 @@ class TestSSHBackend:
         monkeypatch.setenv("PATH", str(empty))
         artifacts = backend.fetch_artifacts(handle, tmp_path / "local")
         assert {a.path for a in artifacts} >= {"output/metrics.json", "output/sub/curve.csv"}
+        backend.release()
+
+    @pytest.mark.parametrize("rsync", [True, False], ids=["rsync", "sftp"])
+    def test_links_and_fifos_on_the_host_are_not_fetched(
+        self,
+        tmp_path: Path,
+        sshd: SshServer,
+        project: Path,
+        monkeypatch: pytest.MonkeyPatch,
+        rsync: bool,
+    ) -> None:
+        """A run's link to a host file outside its attempt, and a FIFO, stay on the host: the
+        file is neither copied nor hashed, and the FIFO does not block the fetch."""
+        secret = tmp_path / "host-secret.key"
+        secret.write_text("do not copy")
+        backend = make_backend(tmp_path, [sshd], project)
+        spec = spec_for(backend, "R1", "x", slot=Slot(host="a"))
+        out = spec.argv[2]
+        code = (
+            "import os,sys; o=sys.argv[1]; os.makedirs(o, exist_ok=True); "
+            "open(o+'/metrics.json','w').write('{}'); os.symlink(sys.argv[2], o+'/stolen.key'); "
+            "os.mkfifo(o+'/pipe')"
+        )
+        spec = attrs.evolve(spec, argv=("python3", "-c", code, out, str(secret)))
+        handle = backend.submit(spec)
+        assert wait_done(backend, handle).status is JobStatus.SUCCEEDED
+        if not rsync:
+            empty = tmp_path / "empty-bin"
+            empty.mkdir()
+            monkeypatch.setenv("PATH", str(empty))
+        artifacts = backend.fetch_artifacts(handle, tmp_path / "local")
+        assert [a.path for a in artifacts if a.path.startswith("output/")] == [
+            "output/metrics.json"
+        ]
+        assert not (tmp_path / "local" / "output" / "stolen.key").exists()
         backend.release()
 
 
