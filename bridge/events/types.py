@@ -33,6 +33,7 @@ __all__ = [
     "BudgetWarned",
     "CodeReviewed",
     "CostRecorded",
+    "CriterionJudged",
     "Event",
     "GateDecided",
     "ImplementationRecorded",
@@ -343,6 +344,28 @@ class GateDecided:
     milestone: str
     proceed: bool
     reason: str = attrs.field(default="", converter=redact)
+
+
+@event("criterion.judged")
+@attrs.frozen(kw_only=True)
+class CriterionJudged:
+    """
+    A reviewer judged a block's success criterion that the rules could not check: ``verdict``
+    (``met``, ``not_met`` or ``inconclusive``), its ``reasoning``, and who answered
+    (``reviewer``, ``model``). ``inputs_sha256`` is the digest of what it was shown (the
+    criterion and the aggregated numbers); once the numbers change, the judgment no longer
+    applies. A reviewer's judgment never replaces a rule's ``met`` or ``not_met``.
+    """
+
+    TYPE: ClassVar[str]
+    SCHEMA_VERSION: ClassVar[int]
+
+    block: str
+    verdict: str
+    reasoning: str = attrs.field(default="", converter=redact)
+    reviewer: str = ""
+    model: str = ""
+    inputs_sha256: str = ""
 
 
 @event("budget.warned")

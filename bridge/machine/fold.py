@@ -124,6 +124,7 @@ class PipelineState:
             is must-run, its state).
         plan_order: each run's position in planning order.
         gpu_seconds_used: GPU-seconds used by every attempt of every run.
+        judgments: reviewer judgments of criteria the rules could not check, in log order.
     """
 
     stage: Stage = Stage.PLANNED
@@ -144,6 +145,7 @@ class PipelineState:
     costs: Mapping[str, float] = attrs.field(factory=dict)
     orphans: ev.OrphansReported | None = None
     gates: tuple[ev.GateDecided, ...] = ()
+    judgments: tuple[ev.CriterionJudged, ...] = ()
     ablations: ev.AblationsPlanned | None = None
     outputs: tuple[ev.OutputWritten, ...] = ()
     milestone_ids: tuple[str, ...] = ()
@@ -296,6 +298,7 @@ _PIPELINE_LISTS: dict[type[Any], str] = {
     ev.BudgetWarned: "budget_warnings",
     ev.OutputWritten: "outputs",
     ev.GateDecided: "gates",
+    ev.CriterionJudged: "judgments",
 }
 _PIPELINE_FIELDS: dict[type[Any], str] = {
     ev.PlanLoaded: "plan",
@@ -325,6 +328,7 @@ class Folder:
             "milestones_completed": [],
             "budget_warnings": [],
             "gates": [],
+            "judgments": [],
             "outputs": [],
         }
         self._approved = False
@@ -653,6 +657,7 @@ class Folder:
                 milestones_completed=tuples["milestones_completed"],
                 budget_warnings=tuples["budget_warnings"],
                 gates=tuples["gates"],
+                judgments=tuples["judgments"],
                 outputs=tuples["outputs"],
                 milestone_ids=self._milestone_ids,
                 run_ids_by_state=dict(self._bucket_tuples),

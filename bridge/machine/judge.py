@@ -19,6 +19,8 @@ Aggregation over seeds and judging each block's success criterion. Pure: no I/O.
 from __future__ import annotations
 
 import enum
+import hashlib
+import json
 import math
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
@@ -55,7 +57,9 @@ __all__ = [
     "aggregate",
     "claim_scope",
     "judge_block",
+    "judgment_inputs",
     "main_result",
+    "numbers_text",
     "samples_from_values",
 ]
 
@@ -717,6 +721,43 @@ def _holds(quantity: float, comparison: Comparison, threshold: float) -> bool:
     if comparison is Comparison.LE:
         return quantity <= threshold
     return math.isclose(quantity, threshold, rel_tol=1e-9, abs_tol=1e-12)
+
+
+def judgment_inputs(block: str, criterion: str, aggregates: Sequence[Aggregate]) -> str:
+    """
+    The digest of what a reviewer is shown to judge a criterion: the block, the criterion and
+    every aggregate (system, metric, mean, std, n, runs). A judgment recorded with another
+    digest was made on other numbers and no longer applies.
+
+    Returns:
+        The sha256 hex digest.
+    """
+    payload = [
+        block,
+        criterion,
+        [
+            [a.system, a.metric, a.mean, a.std, a.n, a.n_nonfinite, list(a.run_ids)]
+            for a in sorted(aggregates, key=lambda a: (a.system, a.metric))
+        ],
+    ]
+    canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def numbers_text(aggregates: Sequence[Aggregate]) -> str:
+    """
+    The aggregates as lines for a reviewer: ``system | metric: mean ± std (n=3; runs R1, R2,
+    R3)``, with NaN/Inf counts when there were any.
+    """
+    lines = []
+    for a in sorted(aggregates, key=lambda a: (a.system, a.metric)):
+        mean = "no finite values" if a.mean is None else f"{a.mean:.6g}"
+        spread = f" ± {a.std:.4g}" if a.std is not None else ""
+        bad = f"; {a.n_nonfinite} NaN/Inf" if a.n_nonfinite else ""
+        lines.append(
+            f"{a.system} | {a.metric}: {mean}{spread} (n={a.n}{bad}; runs {', '.join(a.run_ids)})"
+        )
+    return "\n".join(lines)
 
 
 def main_result(verdicts: Iterable[Verdict]) -> MainResult:

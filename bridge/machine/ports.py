@@ -22,6 +22,9 @@ __all__ = [
     "AblationRequest",
     "Artifact",
     "Backend",
+    "CriterionJudgment",
+    "CriterionRequest",
+    "CriterionReviewer",
     "Finding",
     "Gate",
     "GateDecision",
@@ -395,6 +398,56 @@ class Reviewer(Protocol):
     def review(self, request: ReviewRequest) -> Review:
         """
         Review and return findings. Raises ``ReviewError`` when no review could be had.
+        """
+        ...
+
+
+@attrs.frozen(kw_only=True)
+class CriterionRequest:
+    """
+    A block whose success criterion the rules could not check, for a reviewer to judge.
+
+    Attributes:
+        block: the block id.
+        plan_excerpt: the block as the plan recorded it (title, systems, metrics, criterion).
+        criterion: the criterion's text.
+        numbers: the block's aggregated numbers, one line each, with the runs they come from.
+        rule_reason: why the rules gave no verdict.
+    """
+
+    block: str
+    plan_excerpt: str
+    criterion: str
+    numbers: str
+    rule_reason: str
+
+
+@attrs.frozen(kw_only=True)
+class CriterionJudgment:
+    """
+    A reviewer's verdict on one criterion: ``met``, ``not_met`` or ``inconclusive``, with its
+    reasoning and who gave it.
+    """
+
+    verdict: str
+    reasoning: str
+    reviewer: str
+    model: str = ""
+
+
+@runtime_checkable
+class CriterionReviewer(Protocol):
+    """
+    A reviewer that can also judge a success criterion the rules cannot check (a judgment, not
+    a measurement; shown as ``judged_by: reviewer``).
+    """
+
+    name: str
+
+    def judge_criterion(self, request: CriterionRequest) -> CriterionJudgment:
+        """
+        Judge the criterion on the numbers given. Raises ``ReviewError`` when no judgment could
+        be had (unreachable, refused, or a reply with no verdict line).
         """
         ...
 

@@ -34,12 +34,14 @@ from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.judge import (
     Aggregate,
     EvaluationType,
+    JudgedBy,
     MainResult,
     RunKey,
     Verdict,
     VerdictKind,
     aggregate,
     judge_block,
+    judgment_inputs,
     main_result,
     samples_from_values,
 )
@@ -84,6 +86,9 @@ class BlockResult:
         reference: the block's baseline system, when one was recognised.
         candidate: the block's proposed system, when one was recognised.
         expected_seeds: runs expected per system.
+        reviewable: the rules gave no verdict because the criterion (or a clause of it) is not
+            machine-checkable, and every run of the block succeeded: a reviewer may judge it.
+        inputs_sha256: for a reviewable block, the digest of what a reviewer is shown.
     """
 
     block: BlockInfo
@@ -96,6 +101,8 @@ class BlockResult:
     reference: str | None
     candidate: str | None
     expected_seeds: int
+    reviewable: bool = False
+    inputs_sha256: str = ""
 
 
 @attrs.frozen(kw_only=True)
@@ -242,11 +249,13 @@ _PROPOSED = re.compile(
 )
 
 
-def _candidate(systems: Sequence[str], reference: str | None) -> tuple[str | None, str]:
+def _candidate(
+    systems: Sequence[str], reference: str | None, with_runs: frozenset[str] = frozenset()
+) -> tuple[str | None, str]:
     """
     The block's proposed system and the evidence for it: marked "(ours)", "(proposed)",
     "我们的"; else the system whose name starts every other's (``X`` of ``X (no …)``); else,
-    of two systems, the first listed ("A vs B").
+    of two systems that both have runs, the first listed ("A vs B").
     """
     others = [s for s in systems if s != reference]
     marked = [s for s in others if _PROPOSED.search(s)]
@@ -256,7 +265,7 @@ def _candidate(systems: Sequence[str], reference: str | None) -> tuple[str | Non
         rest = [s for s in others if s != system]
         if rest and all(s.startswith(system) for s in rest):
             return system, "the block's full system (every other system's name starts with it)"
-    if len(systems) == 2 and reference is None:
+    if len(systems) == 2 and reference is None and set(systems) <= with_runs:
         return systems[0], "the first-listed of the block's two systems"
     return None, ""
 
@@ -348,7 +357,9 @@ def _judge(state: PipelineState, block: BlockInfo) -> BlockResult:
         block.success_criterion, block_systems=systems, metrics=plan_metrics
     )
     reference = _reference(systems)
-    candidate, candidate_evidence = _candidate(systems, reference)
+    candidate, candidate_evidence = _candidate(
+        systems, reference, frozenset(r.spec.system for r in runs)
+    )
     primary = next(
         (r.metrics.key_metric for r in runs if r.metrics is not None and r.metrics.key_metric),
         None,
@@ -380,8 +391,21 @@ def _judge(state: PipelineState, block: BlockInfo) -> BlockResult:
             findings=[f for r in judged for f in _flags_as_findings(r)],
             candidate_evidence=candidate_evidence,
         )
+    reviewable = (
+        evaluation is not None
+        and verdict.verdict is VerdictKind.INCONCLUSIVE
+        and _declined(criterion)
+        and bool(runs)
+        and all(r.state is RunState.SUCCEEDED for r in runs)
+        and bool(aggregates)
+    )
+    digest = judgment_inputs(block.id, criterion.text, aggregates) if reviewable else ""
+    if reviewable:
+        verdict = _reviewed(state, block.id, digest, verdict)
     return BlockResult(
         block=block,
+        reviewable=reviewable,
+        inputs_sha256=digest,
         run_ids=tuple(r.run_id for r in runs),
         shared=tuple(shared),
         criterion=criterion,
@@ -398,6 +422,44 @@ def _unattributed_reason(run: RunView) -> str:
     if run.spec.block:
         return f"block {run.spec.block!r} is not a block of the plan"
     return run.spec.attribution or "no block recorded for this run"
+
+
+def _declined(criterion: Criterion | Unparsed | Compound) -> bool:
+    """
+    Whether the rules declined the criterion, or a clause of it, as not machine-checkable.
+    """
+    if isinstance(criterion, Compound):
+        return any(isinstance(c, Unparsed) for c in criterion.clauses)
+    return isinstance(criterion, Unparsed)
+
+
+def _reviewed(state: PipelineState, block: str, digest: str, rule: Verdict) -> Verdict:
+    """
+    The reviewer's judgment of these numbers, when one is recorded; else the rule's
+    inconclusive verdict, saying that no reviewer judged it.
+    """
+    judged = next(
+        (j for j in reversed(state.judgments) if j.block == block and j.inputs_sha256 == digest),
+        None,
+    )
+    if judged is None:
+        return attrs.evolve(
+            rule,
+            reason=rule.reason + "; no reviewer has judged it (a [reviewer] of kind openai "
+            "judges such criteria at collection)",
+        )
+    try:
+        kind = VerdictKind(judged.verdict)
+    except ValueError:
+        kind = VerdictKind.INCONCLUSIVE
+    who = judged.reviewer + (f", model {judged.model}" if judged.model else "")
+    return Verdict(
+        verdict=kind,
+        reason=f"judged by the reviewer ({who}), not measured by a rule: {judged.reasoning}",
+        evaluation_type=rule.evaluation_type,
+        judged_by=JudgedBy.REVIEWER,
+        criterion=rule.criterion,
+    )
 
 
 def _main_milestone(state: PipelineState, milestones: Sequence[MilestoneResult]) -> str | None:

@@ -16,7 +16,14 @@ import attrs
 import structlog
 
 from bridge.errors import ReviewError
-from bridge.machine.ports import Review, Reviewer, ReviewRequest
+from bridge.machine.ports import (
+    CriterionJudgment,
+    CriterionRequest,
+    CriterionReviewer,
+    Review,
+    Reviewer,
+    ReviewRequest,
+)
 
 __all__ = ["LocalFallbackReviewer"]
 
@@ -59,3 +66,15 @@ class LocalFallbackReviewer:
             f"checklist ran instead.\n\n{review.text}"
         )
         return attrs.evolve(review, text=text, local_only=True, unavailable=reason)
+
+    def judge_criterion(self, request: CriterionRequest) -> CriterionJudgment:
+        """
+        The primary reviewer's judgment of a criterion. There is no local stand-in: a
+        checklist cannot judge a criterion, so a failure is the caller's to record.
+
+        Raises:
+            ReviewError: the primary cannot judge criteria, or could not answer.
+        """
+        if not isinstance(self.primary, CriterionReviewer):
+            raise ReviewError(f"the {self.primary.name} reviewer does not judge criteria")
+        return self.primary.judge_criterion(request)

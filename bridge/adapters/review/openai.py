@@ -15,9 +15,20 @@ import httpx
 import structlog
 
 from bridge.adapters.implement.base_repo import redact_url
-from bridge.adapters.review.prompt import build_review_prompt, parse_review_reply
+from bridge.adapters.review.prompt import (
+    build_criterion_prompt,
+    build_review_prompt,
+    parse_judgment_reply,
+    parse_review_reply,
+)
 from bridge.errors import ReviewError
-from bridge.machine.ports import Finding, Review, ReviewRequest
+from bridge.machine.ports import (
+    CriterionJudgment,
+    CriterionRequest,
+    Finding,
+    Review,
+    ReviewRequest,
+)
 
 __all__ = ["OpenAIReviewer", "retry_after_seconds"]
 
@@ -157,6 +168,38 @@ class OpenAIReviewer:
         )
         _log.info("review_received", reviewer=self.name, model=self.model, findings=len(findings))
         return Review(reviewer=self.name, findings=findings, text=content, model=self.model)
+
+    def judge_criterion(self, request: CriterionRequest) -> CriterionJudgment:
+        """
+        Ask the endpoint to judge a criterion the rules could not check.
+
+        Returns:
+            The verdict (``met``, ``not_met``, ``inconclusive``), the reasoning, and the model.
+
+        Raises:
+            ReviewError: as for :meth:`review`; a reply without a ``VERDICT:`` line is
+                malformed.
+        """
+        key = self._key()
+        system, user = build_criterion_prompt(request)
+        body: dict[str, Any] = {
+            "model": self.model,
+            "messages": [
+                {"role": "system", "content": system},
+                {"role": "user", "content": user},
+            ],
+        }
+        if self.reasoning_effort:
+            body["reasoning_effort"] = self.reasoning_effort
+        content = self._scrub(self._complete(body, key), key)
+        try:
+            verdict, reasoning = parse_judgment_reply(content)
+        except ReviewError as err:
+            raise ReviewError(f"malformed judgment from {self._where()}: {err}") from err
+        _log.info("criterion_judged", reviewer=self.name, block=request.block, verdict=verdict)
+        return CriterionJudgment(
+            verdict=verdict, reasoning=reasoning, reviewer=self.name, model=self.model
+        )
 
     def _where(self) -> str:
         return f"{redact_url(self.base_url)} (model {self.model})"

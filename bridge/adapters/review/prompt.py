@@ -34,9 +34,15 @@ from typing import Any
 
 from bridge.errors import ReviewError
 from bridge.events.secrets import redact
-from bridge.machine.ports import Finding, ReviewRequest, Severity
+from bridge.machine.ports import CriterionRequest, Finding, ReviewRequest, Severity
 
-__all__ = ["MAX_FILE_CHARS", "build_review_prompt", "parse_review_reply"]
+__all__ = [
+    "MAX_FILE_CHARS",
+    "build_criterion_prompt",
+    "build_review_prompt",
+    "parse_judgment_reply",
+    "parse_review_reply",
+]
 
 MAX_FILE_CHARS = 60_000  # per file; longer files are cut and marked
 MAX_PROMPT_FILES_CHARS = 400_000  # all files together
@@ -340,3 +346,75 @@ def parse_review_reply(text: str) -> tuple[Finding, ...]:
             *findings,
         )
     return findings
+
+
+_CRITERION = """\
+You judge whether an experiment block met its success criterion, from the block as the plan
+wrote it and the aggregated numbers the runs recorded (mean ± sample std over seeds, n, and the
+runs they come from). Automatic rules could not check this criterion; the reason is given.
+Judge only from the numbers shown: when they cannot decide the criterion (a needed number is
+missing, a test the criterion asks for was not run), answer INCONCLUSIVE and say what is missing.
+
+Answer in exactly this format:
+
+VERDICT: MET | NOT_MET | INCONCLUSIVE
+REASONING: <two to six sentences naming the numbers you compared>"""
+
+_JUDGMENT = re.compile(
+    r"^\s*[*_`#]*\s*verdict\s*[*_`]*\s*[:：]\s*[*_`]*\s*"
+    r"(?P<verdict>not[\s_-]*met|met|inconclusive|undecided|cannot\s+(?:be\s+)?(?:decided|tell))\b",
+    re.IGNORECASE | re.MULTILINE,
+)
+_REASONING = re.compile(
+    r"^\s*[*_`#]*\s*reasoning\s*[*_`]*\s*[:：]\s*[*_`]*\s*", re.IGNORECASE | re.MULTILINE
+)
+
+
+def build_criterion_prompt(request: CriterionRequest) -> tuple[str, str]:
+    """
+    Build the system and user messages asking a reviewer to judge one criterion.
+
+    Args:
+        request: the block, its criterion, the numbers with provenance, and why the rules
+            could not decide.
+
+    Returns:
+        ``(system, user)``.
+    """
+    user = "\n\n".join(
+        [
+            f"# Block {request.block}\n{request.plan_excerpt.strip() or '(none)'}",
+            f"# Success criterion\n{request.criterion.strip()}",
+            f"# Why the rules could not decide\n{request.rule_reason.strip()}",
+            f"# Aggregated numbers\n{request.numbers.strip() or '(none recorded)'}",
+        ]
+    )
+    return _CRITERION, user + "\n"
+
+
+def parse_judgment_reply(text: str) -> tuple[str, str]:
+    """
+    Read a reviewer's verdict on a criterion.
+
+    Args:
+        text: the reply: a ``VERDICT:`` line (``MET``, ``NOT_MET``, ``NOT MET``,
+            ``INCONCLUSIVE``; bold, lower case and headings tolerated) and the reasoning
+            (after ``REASONING:``, else the rest of the reply).
+
+    Returns:
+        ``(verdict, reasoning)`` with the verdict as ``met``, ``not_met`` or ``inconclusive``.
+
+    Raises:
+        ReviewError: the reply has no verdict line; the message quotes its first lines.
+    """
+    found = _JUDGMENT.search(text)
+    if found is None:
+        raise ReviewError("the reviewer's judgment has no VERDICT line; " + _first_lines(text))
+    word = re.sub(r"[\s_-]+", "_", found.group("verdict").strip().lower())
+    verdict = {"met": "met", "not_met": "not_met"}.get(word, "inconclusive")
+    reasoning_at = _REASONING.search(text)
+    if reasoning_at is not None:
+        reasoning = text[reasoning_at.end() :].strip()
+    else:
+        reasoning = (text[: found.start()] + text[found.end() :]).strip()
+    return verdict, " ".join(reasoning.split()) or "(no reasoning given)"

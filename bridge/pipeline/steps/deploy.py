@@ -21,7 +21,7 @@ from bridge.pipeline.recording import (
     proposed_run_events,
 )
 from bridge.pipeline.session import Session, Step
-from bridge.pipeline.steps import collect
+from bridge.pipeline.steps import collect, judging
 from bridge.projections import results
 from bridge.projections.outcome import evaluate
 
@@ -197,6 +197,7 @@ def deploy(s: Session) -> Step:
     text = f"{done}/{len(must)} must-run runs succeeded"
     s.notify("finished", "bridge: runs finished", text)
     step = s.enter("collect", text)
+    judging.judge_criteria(s)  # before ablation planning, which reads the main result
     plan_ablations(s)
     return step
 

@@ -1,0 +1,109 @@
+"""
+A configured reviewer judges the criteria the rules cannot check, at collection, through the
+loopback OpenAI-compatible server; rule verdicts are never sent and never replaced.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bridge import Bridge, Stage
+from tests.adapters.review.conftest import ScriptedOpenAI
+from tests.pipeline.conftest import Run, write_project
+
+RUNS = [Run(id="S1", milestone="M0", system="sanity"), Run(id="R1", milestone="M1")]
+VAGUE = "the main system shows a meaningful accuracy, and the outputs look sane."
+
+
+@pytest.fixture
+def openai_server() -> Iterator[ScriptedOpenAI]:
+    """A running scripted OpenAI-compatible server on 127.0.0.1."""
+    server = ScriptedOpenAI()
+    server.thread.start()
+    try:
+        yield server
+    finally:
+        server.close()
+
+
+def _project(root: Path, server: ScriptedOpenAI | None, criterion: str) -> None:
+    reviewer = (
+        f'[reviewer]\nkind = "openai"\nbase_url = "{server.base_url}"\nmodel = "judge-1"\n'
+        'reasoning_effort = ""\n'
+        if server is not None
+        else ""
+    )
+    write_project(root, RUNS, extra=reviewer)
+    plan = root / "refine-logs" / "EXPERIMENT_PLAN.md"
+    text = plan.read_text(encoding="utf-8")
+    head, sep, tail = text.partition("### Block 1")
+    plan.write_text(head + sep + tail.replace("accuracy > 0.5.", criterion, 1), encoding="utf-8")
+
+
+def _run(root: Path) -> tuple[Stage, dict[str, str]]:
+    bridge = Bridge(root)
+    try:
+        stage = bridge.run()
+    finally:
+        bridge.close()
+    data = json.loads((root / "refine-logs" / "results.json").read_text(encoding="utf-8"))
+    block = next(b for b in data["blocks"] if b["block"] == "B1")
+    return stage, block
+
+
+class TestReviewerJudgesCriteria:
+    def test_declined_criterion_is_judged_by_the_reviewer(
+        self, project: Path, openai_server: ScriptedOpenAI
+    ) -> None:
+        """The reviewer's verdict, reasoning and model are recorded and shown as its judgment."""
+        openai_server.script = [("reply", "VERDICT: MET\nREASONING: accuracy 0.9 on R1.")]
+        _project(project, openai_server, VAGUE)
+        stage, block = _run(project)
+        assert stage is Stage.COLLECTED
+        assert len(openai_server.requests) == 1  # B0's "accuracy > 0.5" is a rule's to judge
+        sent = openai_server.requests[0]["body"]["messages"][1]["content"]
+        assert VAGUE in sent and "main | accuracy: 0.9 (n=1; runs R1)" in sent
+        assert (block["verdict"], block["judged_by"]) == ("met", "reviewer")
+        assert "judged by the reviewer (openai, model judge-1)" in block["reason"]
+        results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
+        assert "judged by reviewer" in results
+
+    def test_judged_once_for_the_same_numbers(
+        self, project: Path, openai_server: ScriptedOpenAI
+    ) -> None:
+        """Advancing again at COLLECTED does not ask the reviewer again."""
+        openai_server.script = [("reply", "VERDICT: NOT_MET\nREASONING: no.")]
+        _project(project, openai_server, VAGUE)
+        _run(project)
+        stage, block = _run(project)
+        assert stage is Stage.COLLECTED and len(openai_server.requests) == 1
+        assert block["verdict"] == "not_met"
+
+    def test_a_rule_verdict_is_not_sent(self, project: Path, openai_server: ScriptedOpenAI) -> None:
+        """A criterion the rules decide is never sent; the rule's verdict stands."""
+        _project(project, openai_server, "accuracy > 0.95.")
+        _stage, block = _run(project)
+        assert openai_server.requests == []
+        assert (block["verdict"], block["judged_by"]) == ("not_met", "rule")
+
+    def test_without_a_reviewer_it_stays_inconclusive_with_the_reason(self, project: Path) -> None:
+        """No reviewer configured: inconclusive, saying why and that no reviewer judged it."""
+        _project(project, None, VAGUE)
+        _stage, block = _run(project)
+        assert block["verdict"] == "inconclusive"
+        assert "not machine-checkable" in block["reason"]
+        assert "no reviewer has judged it" in block["reason"]
+
+    def test_an_unreachable_reviewer_is_recorded_as_inconclusive(
+        self, project: Path, openai_server: ScriptedOpenAI
+    ) -> None:
+        """A reviewer that answers badly leaves an inconclusive judgment saying why."""
+        openai_server.script = [("reply", "Sure, looks fine!")]
+        _project(project, openai_server, VAGUE)
+        _stage, block = _run(project)
+        assert block["verdict"] == "inconclusive"
+        assert "the reviewer gave no judgment: malformed judgment" in block["reason"]
