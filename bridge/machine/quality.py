@@ -10,6 +10,11 @@ Three kinds of finding (:class:`QualityKind`):
   history and has ended more than ``divergence_factor`` times above the best value it reached
   (for a best value near zero or negative: above it by more than ``(factor - 1) × |best|``,
   with a floor of ``1e-12``). Higher-is-better metrics are not checked for divergence.
+- ``overfitting``: a validation loss (``val_loss``, ``eval/loss``, ``valid.loss``…) that rose
+  at each of its last ``overfit_evaluations`` evaluations while the matching training loss
+  (``train_loss``, ``train/loss``, or plain ``loss``) fell over the same steps. Reported with
+  both series and their numbers; not blocking: the best checkpoint may well be fine, but the
+  reader should know the final one is past it.
 - ``plateau``: no improvement (in the metric's better direction) over the last
   ``plateau_window`` points, relative to the best value before them, beyond a relative
   tolerance. A plateau is often plain convergence; it is reported as information for the reader,
@@ -26,7 +31,9 @@ records without a rising step field as conditions, not as a series).
 from __future__ import annotations
 
 import enum
+import itertools
 import math
+import re
 from collections.abc import Mapping, Sequence
 
 import attrs
@@ -46,6 +53,7 @@ class QualityKind(enum.Enum):
     NON_FINITE = "non_finite"
     DIVERGENCE = "divergence"
     PLATEAU = "plateau"
+    OVERFITTING = "overfitting"
 
 
 @attrs.frozen(kw_only=True)
@@ -61,6 +69,8 @@ class QualitySettings:
         plateau_window: the number of final points that must show no improvement.
         plateau_tolerance: improvements smaller than this fraction of the best value count as
             none.
+        overfit_evaluations: how many evaluations in a row the validation loss must rise (while
+            the training loss falls) to be called overfitting.
         lower_is_better: metric name → direction, overriding the built-in list.
     """
 
@@ -71,6 +81,7 @@ class QualitySettings:
     min_points: int = attrs.field(default=5, validator=attrs.validators.ge(2))
     plateau_window: int = attrs.field(default=10, validator=attrs.validators.ge(2))
     plateau_tolerance: float = attrs.field(default=1e-3, validator=attrs.validators.ge(0.0))
+    overfit_evaluations: int = attrs.field(default=3, validator=attrs.validators.ge(2))
     lower_is_better: Mapping[str, bool] = attrs.field(factory=dict)
 
 
@@ -134,6 +145,7 @@ def check_quality(
             )
     for history in histories:
         findings.extend(_check_history(history, chosen))
+    findings.extend(_overfitting(histories, chosen))
     return tuple(findings)
 
 
@@ -239,3 +251,73 @@ def _plateau(series: Sequence[float], *, lower: bool, settings: QualitySettings)
     if gain > settings.plateau_tolerance * max(abs(best_before), 1e-12):
         return None
     return f"did not improve over the last {window} points (best before: {best_before:.6g})"
+
+
+_TRAIN = re.compile(r"(?:^|(?<=[._/-]))(?:train|training|trn)(?:[._/-]|$)", re.IGNORECASE)
+_HELD_OUT = re.compile(
+    r"(?:^|(?<=[._/-]))(?:val|valid|validation|eval|dev)(?:[._/-]|$)", re.IGNORECASE
+)
+
+
+def _without(name: str, split: re.Pattern[str]) -> str:
+    return split.sub("", name).strip("._/-").lower()
+
+
+def _overfitting(
+    histories: Sequence[MetricHistory], settings: QualitySettings
+) -> list[QualityFinding]:
+    """
+    Validation losses that rose at each of their last evaluations while the matching training
+    loss fell over the same steps (one finding per validation series).
+    """
+    clean = [h for h in histories if h.values and all(v is not None for v in h.values)]
+    training = {_without(h.name, _TRAIN): h for h in clean if _TRAIN.search(h.name)}
+    plain = {h.name.lower(): h for h in clean if not _HELD_OUT.search(h.name)}
+    n = settings.overfit_evaluations
+    out: list[QualityFinding] = []
+    for held in clean:
+        if not _HELD_OUT.search(held.name) or len(held.values) < n + 1:
+            continue
+        if not is_lower_better(held.name, overrides=settings.lower_is_better):
+            continue
+        base = _without(held.name, _HELD_OUT)
+        train = training.get(base) or plain.get(base)
+        if train is None or train.run_id != held.run_id:
+            continue
+        values = [v for v in held.values if v is not None]
+        window = values[-(n + 1) :]
+        if not all(a < b for a, b in itertools.pairwise(window)):
+            continue
+        start, end = held.steps[-(n + 1)], held.steps[-1]
+        before, after = _at(train, start), _at(train, end)
+        if before is None or after is None or not after < before:
+            continue
+        best = min(values)
+        out.append(
+            QualityFinding(
+                run_id=held.run_id,
+                metric=held.name,
+                kind=QualityKind.OVERFITTING,
+                message=(
+                    f"{held.name} rose at each of its last {n} evaluations "
+                    f"({window[0]:.6g} → {window[-1]:.6g}, steps {start:g}–{end:g}; best "
+                    f"{best:.6g}) while {train.name} fell ({before:.6g} → {after:.6g}): "
+                    f"overfitting, in {held.source} ({held.rule}) and {train.source} "
+                    f"({train.rule})"
+                ),
+                blocking=False,
+            )
+        )
+    return out
+
+
+def _at(history: MetricHistory, step: float) -> float | None:
+    """
+    The history's value at the last step not after ``step`` (``None`` before its first).
+    """
+    found: float | None = None
+    for at, value in zip(history.steps, history.values, strict=True):
+        if at > step:
+            break
+        found = value
+    return found

@@ -208,6 +208,8 @@ class MetricsConfig:
         max_file_mb: a metrics file larger than this (MiB) is not read.
         max_depth: JSON nested deeper than this is not parsed (at most 500).
         max_values: at most this many values, and histories, are recorded per attempt.
+        overfit_evaluations: evaluations in a row a validation loss must rise, while the
+            training loss falls, to be reported as overfitting (at least 2).
     """
 
     files: tuple[str, ...] = ("metrics.json",)
@@ -220,6 +222,7 @@ class MetricsConfig:
     max_file_mb: float = 64.0
     max_depth: int = 64
     max_values: int = 2000
+    overfit_evaluations: int = 3
 
 
 @attrs.frozen(kw_only=True)
@@ -336,6 +339,7 @@ _METRIC_KEYS = (
     "max_file_mb",
     "max_depth",
     "max_values",
+    "overfit_evaluations",
 )
 _REGEX_KEYS = ("name", "pattern", "file")
 _EXTRACT_KEYS = ("name", "file", "query")
@@ -788,7 +792,14 @@ def _read_metrics(reader: _Reader, raw: object) -> MetricsConfig:
                 f"metrics.higher_is_better.{key}",
             )
     limits = _read_limits(reader, table)
+    overfit = reader.integer(table.get("overfit_evaluations", 3), "metrics.overfit_evaluations")
+    if overfit < 2:
+        raise reader.error(
+            f"metrics.overfit_evaluations must be at least 2, not {overfit}",
+            "metrics.overfit_evaluations",
+        )
     return MetricsConfig(
+        overfit_evaluations=overfit,
         extract=_read_extract(reader, table.get("extract", [])),
         max_file_mb=limits[0],
         max_depth=int(limits[1]),

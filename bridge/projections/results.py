@@ -65,8 +65,8 @@ _WORDS: dict[str, tuple[str, str]] = {
     "reason": ("Reason", "原因"),
     "quality": ("Training-quality findings", "训练质量检查"),
     "quality_none": (
-        "None: no NaN/Inf, divergence or plateau in any recorded metric.",
-        "无：已记录的指标中没有 NaN/Inf、发散或停滞。",
+        "None: no NaN/Inf, divergence, overfitting or plateau in any recorded metric.",
+        "无：已记录的指标中没有 NaN/Inf、发散、过拟合或停滞。",
     ),
     "problems": ("Unreadable output files", "无法读取的输出文件"),
     "summary": ("Summary", "总结"),

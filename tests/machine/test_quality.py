@@ -138,3 +138,61 @@ class TestScopedToThePlan:
         """Two files both writing accuracy: both are scoped in (over-including is safe)."""
         names = ["val.accuracy", "test.accuracy", "loss"]
         assert measured_names(names, ["accuracy"]) == {"val.accuracy", "test.accuracy"}
+
+
+def _steps(h: MetricHistory, steps: list[float]) -> MetricHistory:
+    import attrs
+
+    return attrs.evolve(h, steps=tuple(steps))
+
+
+class TestOverfitting:
+    TRAIN = (2.0, 1.6, 1.3, 1.1, 0.9, 0.8, 0.7, 0.6, 0.5, 0.45)
+
+    def _val(self, name: str, values: list[float]) -> MetricHistory:
+        # evaluations every other training step: steps 1, 3, 5, ...
+        return _steps(history(name, values), [float(2 * i + 1) for i in range(len(values))])
+
+    def test_val_rising_while_train_falls_is_overfitting(self) -> None:
+        """val_loss up at each of its last 3 evaluations while train_loss falls: reported,
+        not blocking, naming both series and their numbers."""
+        val = self._val("val_loss", [1.5, 1.2, 1.0, 1.05, 1.1, 1.2])
+        findings = check_quality([], [history("train_loss", list(self.TRAIN)), val])
+        (finding,) = [f for f in findings if f.kind is QualityKind.OVERFITTING]
+        assert not finding.blocking and finding.metric == "val_loss"
+        assert "rose at each of its last 3 evaluations (1 → 1.2, steps 5–11; best 1)" in (
+            finding.message
+        )
+        assert "train_loss fell (0.8 → 0.45)" in finding.message
+        assert "csv:column:val_loss" in finding.message and "csv:column:train_loss" in (
+            finding.message
+        )
+
+    def test_two_rises_are_not_enough_by_default_but_are_when_configured(self) -> None:
+        """Two rising evaluations are noise under the default of 3, overfitting when set to 2."""
+        val = self._val("eval/loss", [1.5, 1.2, 1.0, 0.95, 1.0, 1.1])
+        pair = [history("train/loss", list(self.TRAIN)), val]
+        kinds = [f.kind for f in check_quality([], pair)]
+        assert QualityKind.OVERFITTING not in kinds
+        strict = QualitySettings(overfit_evaluations=2)
+        kinds = [f.kind for f in check_quality([], pair, settings=strict)]
+        assert QualityKind.OVERFITTING in kinds
+
+    def test_plain_loss_pairs_with_val_loss_and_both_rising_is_not_overfitting(self) -> None:
+        """'loss' is the training series for 'val_loss'; when training rises too, that is not
+        overfitting (the divergence check speaks to it instead)."""
+        rising = [0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2, 1.3, 1.4]
+        val = self._val("val_loss", [1.0, 1.1, 1.2, 1.3, 1.4])
+        kinds = [f.kind for f in check_quality([], [history("loss", rising), val])]
+        assert QualityKind.OVERFITTING not in kinds
+        fell = check_quality([], [history("loss", list(self.TRAIN)), val])
+        assert [f.metric for f in fell if f.kind is QualityKind.OVERFITTING] == ["val_loss"]
+
+    def test_higher_is_better_and_unpaired_series_are_left_alone(self) -> None:
+        """A rising val_accuracy is good news, and a val_loss with no training loss to compare
+        with is not judged."""
+        acc = self._val("val_accuracy", [0.5, 0.6, 0.7, 0.8, 0.9])
+        val = self._val("val_loss", [1.0, 1.1, 1.2, 1.3, 1.4])
+        train_acc = history("train_accuracy", [0.5 + 0.04 * i for i in range(10)])
+        kinds = [f.kind for f in check_quality([], [train_acc, acc, val])]
+        assert QualityKind.OVERFITTING not in kinds

@@ -182,7 +182,9 @@ def collect_metrics(project: LoadedProject, state: PipelineState, run_id: str) -
     findings = check_quality(
         extraction.values,
         extraction.histories,
-        settings=QualitySettings(lower_is_better=lower),
+        settings=QualitySettings(
+            lower_is_better=lower, overfit_evaluations=config.overfit_evaluations
+        ),
         measured=measured_names(extraction.names(), wanted, spec.aliases),
     )
     return [
