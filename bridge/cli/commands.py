@@ -24,7 +24,7 @@ from rich.table import Table
 
 from bridge.errors import BridgeError, ConfigError, InputError, LockedError, UnknownRunError
 from bridge.events.secrets import redact
-from bridge.machine.stages import RunState, Stage
+from bridge.machine.stages import NOT_BRIDGES_RUN_STATES, RunState, Stage
 from bridge.pipeline import Bridge, audit
 
 if TYPE_CHECKING:
@@ -214,7 +214,9 @@ def _cmd_run(args: argparse.Namespace, console: Console) -> int:
         failed = [
             run.run_id
             for run in bridge.status().runs.values()
-            if run.spec.priority == "must" and run.state is not RunState.SUCCEEDED
+            if run.spec.priority == "must"
+            and run.state is not RunState.SUCCEEDED
+            and run.state not in NOT_BRIDGES_RUN_STATES
         ]
     finally:
         bridge.close()

@@ -22,7 +22,7 @@ from bridge.events import types as ev
 from bridge.events.store import Recorded, SQLiteEventStore, utc_now
 from bridge.machine.fold import Folder, PipelineState
 from bridge.machine.scheduler import milestone_order
-from bridge.machine.stages import TERMINAL_RUN_STATES, RunState
+from bridge.machine.stages import SETTLED_RUN_STATES, TERMINAL_RUN_STATES, RunState
 from bridge.projections.tracker import status_word
 
 if TYPE_CHECKING:
@@ -125,9 +125,9 @@ def render_status(state: PipelineState, now: datetime | None = None) -> Group:
     head = Text.assemble(("stage ", "bold"), (state.stage.value, "bold cyan"), f"  ·  {title}")
     bars = Table.grid(padding=(0, 1))
     for milestone in milestone_order(state):
-        runs = state.runs_in(milestone)
+        runs = [r for r in state.runs_in(milestone) if r.state is not RunState.OUT_OF_SCOPE]
         done = sum(1 for r in runs if r.state in TERMINAL_RUN_STATES)
-        ok = sum(1 for r in runs if r.state is RunState.SUCCEEDED)
+        ok = sum(1 for r in runs if r.state in SETTLED_RUN_STATES)
         bars.add_row(
             milestone,
             ProgressBar(total=max(len(runs), 1), completed=done, width=30),

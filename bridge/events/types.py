@@ -138,6 +138,9 @@ class BlockInfo:
 class PlanLoaded:
     """
     The plan was read: where from (with its sha256), the options in force, milestones and blocks.
+
+    ``tracker_text`` is the researcher's tracker as written (without any part bridge generated),
+    the layout the tracker projection fills in; ``""`` when there is none.
     """
 
     TYPE: ClassVar[str]
@@ -154,6 +157,7 @@ class PlanLoaded:
     budget_gpu_hours: float | None = attrs.field(default=None, validator=_finite)
     warnings: tuple[str, ...] = ()
     inputs: Mapping[str, str] = attrs.field(factory=dict)
+    tracker_text: str = ""
 
 
 @event("stage.entered")
@@ -478,6 +482,44 @@ class RunPlanned:
     notes: str = ""
     block_system: str = ""
     attribution: str = ""
+
+
+@event("run.found_done")
+@attrs.frozen(kw_only=True)
+class RunFoundDone:
+    """
+    The researcher's tracker says this run was done before bridge (DONE, COMPLETED, passed, ✓):
+    it is not launched and counts as done; ``evidence`` is the row's Notes as written, ``status``
+    its Status cell. ``bridge retry --force`` runs it after all.
+    """
+
+    TYPE: ClassVar[str]
+    SCHEMA_VERSION: ClassVar[int]
+
+    run_id: str
+    status: str = ""
+    evidence: str = ""
+    file: str = ""
+    line: int = 0
+
+
+@event("run.ruled_out")
+@attrs.frozen(kw_only=True)
+class RunRuledOut:
+    """
+    The researcher's tracker marks this run out of scope (CANCELLED, SKIPPED, MOOT, BLOCKED, NOT
+    RUN — reason): it is not launched, does not count against must-run totals, and is listed
+    with ``reason`` (the Status cell, and the Notes when they say more).
+    """
+
+    TYPE: ClassVar[str]
+    SCHEMA_VERSION: ClassVar[int]
+
+    run_id: str
+    status: str = ""
+    reason: str = ""
+    file: str = ""
+    line: int = 0
 
 
 @event("run.submitted")

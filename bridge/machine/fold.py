@@ -371,6 +371,8 @@ class Folder:
             ev.RunSucceeded: self._finished,
             ev.RunTimedOut: self._finished,
             ev.RunLost: self._finished,
+            ev.RunFoundDone: self._found_done,
+            ev.RunRuledOut: self._ruled_out,
         }
 
     def apply_all(self, records: Iterable[Recorded]) -> Folder:
@@ -512,6 +514,14 @@ class Folder:
         run.state = next_run_state(run_id, run.state, "retry", seq=record.seq)
         run.not_before = evt.not_before
         run.avoid_slots = evt.avoid_slots
+        run.reason = evt.reason
+
+    def _found_done(self, run: _Run, run_id: str, evt: Any, record: Recorded) -> None:
+        run.state = next_run_state(run_id, run.state, "find_done", seq=record.seq)
+        run.reason = f"{evt.status} — {evt.evidence}" if evt.evidence else evt.status
+
+    def _ruled_out(self, run: _Run, run_id: str, evt: Any, record: Recorded) -> None:
+        run.state = next_run_state(run_id, run.state, "rule_out", seq=record.seq)
         run.reason = evt.reason
 
     def _stuck(self, run: _Run, run_id: str, evt: Any, record: Recorded) -> None:

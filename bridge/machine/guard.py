@@ -32,6 +32,8 @@ _TRIGGERS: dict[type[Any], str] = {
     ev.RunStuck: "give_up",
     ev.RunOverdue: "flag_overdue",
     ev.RunQueueNoted: "note_queue",
+    ev.RunFoundDone: "find_done",
+    ev.RunRuledOut: "rule_out",
 }
 
 

@@ -28,7 +28,13 @@ import attrs
 
 from bridge.events.values import Slot
 from bridge.machine.fold import PipelineState, RunView
-from bridge.machine.stages import TERMINAL_RUN_STATES, RunState
+from bridge.machine.stages import (
+    COUNTED_RUN_STATES,
+    NOT_BRIDGES_RUN_STATES,
+    SETTLED_RUN_STATES,
+    TERMINAL_RUN_STATES,
+    RunState,
+)
 
 __all__ = [
     "Cancel",
@@ -45,7 +51,7 @@ __all__ = [
 
 LIVE = frozenset({RunState.SUBMITTED, RunState.RUNNING})
 _MAY_RETRY = frozenset({RunState.FAILED_OOM, RunState.FAILED, RunState.LOST})
-_FINISHED_BADLY = TERMINAL_RUN_STATES - {RunState.SUCCEEDED}
+_FINISHED_BADLY = TERMINAL_RUN_STATES - SETTLED_RUN_STATES - NOT_BRIDGES_RUN_STATES
 
 
 @attrs.frozen(kw_only=True)
@@ -260,8 +266,8 @@ def decide(
                     f"milestone {milestone} must-run {bad[0].run_id} ended {bad[0].state.value}"
                 )
                 break
-        must = state.count_in(milestone, RunState, must_only=True)
-        settled = state.count_in(milestone, (RunState.SUCCEEDED,), must_only=True)
+        must = state.count_in(milestone, COUNTED_RUN_STATES, must_only=True)
+        settled = state.count_in(milestone, SETTLED_RUN_STATES, must_only=True)
         if settled + overdue_must[milestone] < must:
             break
         if policy.gated and milestone not in state.gates_passed:
@@ -304,13 +310,17 @@ def decide(
         deps = [runs.get(dep) for dep in run.spec.depends_on]
         missing = [d for d, r in zip(run.spec.depends_on, deps, strict=True) if r is None]
         failed = [r.run_id for r in deps if r is not None and finished_badly(r)]
-        if missing or failed:
-            why = (
-                f"unknown dependency {missing[0]}" if missing else f"dependency {failed[0]} failed"
-            )
+        ruled_out = [r.run_id for r in deps if r is not None and r.state is RunState.OUT_OF_SCOPE]
+        if missing or failed or ruled_out:
+            if missing:
+                why = f"unknown dependency {missing[0]}"
+            elif failed:
+                why = f"dependency {failed[0]} failed"
+            else:
+                why = f"dependency {ruled_out[0]} is out of scope in the tracker"
             decisions.append(Cancel(run_id=run.run_id, reason=f"not run: {why}"))
             continue
-        if not all(r is not None and r.state is RunState.SUCCEEDED for r in deps):
+        if not all(r is not None and r.state in SETTLED_RUN_STATES for r in deps):
             continue
         cost = run.spec.gpus * (run.spec.estimated_minutes or 0.0) / 60.0
         if policy.budget_enforce and budget is not None and committed + cost > budget:

@@ -6,7 +6,14 @@ from __future__ import annotations
 
 import enum
 
-__all__ = ["TERMINAL_RUN_STATES", "RunState", "Stage"]
+__all__ = [
+    "COUNTED_RUN_STATES",
+    "NOT_BRIDGES_RUN_STATES",
+    "SETTLED_RUN_STATES",
+    "TERMINAL_RUN_STATES",
+    "RunState",
+    "Stage",
+]
 
 
 class Stage(enum.Enum):
@@ -45,6 +52,10 @@ class RunState(enum.Enum):
     LOST = "lost"
     CANCELLED = "cancelled"
     STUCK = "stuck"
+    # From the researcher's tracker: done before bridge (never launched by it, its Notes the
+    # evidence), or out of scope (cancelled, skipped, moot, blocked: not launched, not counted).
+    DONE_BEFORE = "done_before_bridge"
+    OUT_OF_SCOPE = "out_of_scope"
 
 
 #: States in which a run needs nothing more from the scheduler unless a person retries it.
@@ -56,5 +67,17 @@ TERMINAL_RUN_STATES = frozenset(
         RunState.LOST,
         RunState.CANCELLED,
         RunState.STUCK,
+        RunState.DONE_BEFORE,
+        RunState.OUT_OF_SCOPE,
     }
 )
+
+#: States in which a run counts as done: bridge ran it and it succeeded, or the tracker says it
+#: was done before bridge.
+SETTLED_RUN_STATES = frozenset({RunState.SUCCEEDED, RunState.DONE_BEFORE})
+
+#: The runs bridge was not asked to run: listed with their reason, never launched.
+NOT_BRIDGES_RUN_STATES = frozenset({RunState.DONE_BEFORE, RunState.OUT_OF_SCOPE})
+
+#: States that count towards a milestone's or the plan's totals (out-of-scope runs do not).
+COUNTED_RUN_STATES = frozenset(RunState) - {RunState.OUT_OF_SCOPE}

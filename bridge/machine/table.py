@@ -60,10 +60,24 @@ RUN_TABLE: tuple[tuple[str, tuple[RunState, ...], RunState], ...] = (
     ("time_out", _LIVE, R.TIMED_OUT),
     ("lose", _LIVE, R.LOST),
     ("cancel", (R.PENDING, *_LIVE), R.CANCELLED),
-    # SUCCEEDED too: a sanity run whose metrics could not be trusted runs again after a fix.
+    # The researcher's tracker says the run was done before bridge, or is out of scope.
+    ("find_done", (R.PENDING,), R.DONE_BEFORE),
+    ("rule_out", (R.PENDING,), R.OUT_OF_SCOPE),
+    # SUCCEEDED too: a sanity run whose metrics could not be trusted runs again after a fix;
+    # DONE_BEFORE and OUT_OF_SCOPE when a person asks bridge to run the row after all.
     (
         "retry",
-        (R.FAILED_OOM, R.FAILED, R.TIMED_OUT, R.LOST, R.CANCELLED, R.STUCK, R.SUCCEEDED),
+        (
+            R.FAILED_OOM,
+            R.FAILED,
+            R.TIMED_OUT,
+            R.LOST,
+            R.CANCELLED,
+            R.STUCK,
+            R.SUCCEEDED,
+            R.DONE_BEFORE,
+            R.OUT_OF_SCOPE,
+        ),
         R.PENDING,
     ),
     ("give_up", (R.FAILED_OOM,), R.STUCK),

@@ -44,6 +44,7 @@ _RETRYABLE = frozenset(
         RunState.CANCELLED,
         RunState.TIMED_OUT,
         RunState.FAILED_OOM,
+        RunState.OUT_OF_SCOPE,
     }
 )
 

@@ -15,8 +15,10 @@ from bridge.events import types as ev
 from bridge.events.secrets import redact
 from bridge.machine.fold import PipelineState
 from bridge.machine.ports import ProposedRun
-from bridge.plan import LoadedProject, match_system, render_argv
+from bridge.plan import LoadedProject, RunSpec, match_system, render_argv
 from bridge.plan.hyperparams import setup_hyperparameters
+from bridge.plan.text import decode
+from bridge.projections.tracker_layout import template_of
 
 __all__ = [
     "approval_summary",
@@ -25,6 +27,8 @@ __all__ = [
     "plan_excerpt",
     "proposed_run_events",
     "setup_params",
+    "tracker_status_events",
+    "tracker_template",
 ]
 
 
@@ -86,6 +90,7 @@ def plan_events(project: LoadedProject) -> list[tuple[str, Sequence[Any]]]:
         budget_gpu_hours=plan.budget.gpu_hours,
         warnings=tuple(f"{w.file}:{w.line}: {w.message}" for w in project.warnings)[:200],
         inputs=input_digests(project),
+        tracker_text=tracker_template(project),
     )
     run_cfg = project.config.run
     out: list[tuple[str, Sequence[Any]]] = [("bridge", [loaded])]
@@ -119,11 +124,60 @@ def plan_events(project: LoadedProject) -> list[tuple[str, Sequence[Any]]]:
                         notes=spec.notes,
                         block_system=spec.block_system,
                         attribution=spec.attribution,
-                    )
+                    ),
+                    *tracker_status_events(spec),
                 ],
             )
         )
     return out
+
+
+# Tracker statuses (normalised by bridge.plan.vocabulary) that mean bridge must not launch the
+# run: done before bridge (a negative or failed result, ``invalid``, ``已完成-失败``, is a result
+# too: the run happened), or out of scope. Everything else (todo, running, unknown) is bridge's.
+_DONE_STATUSES = frozenset({"done", "failed"})
+_OUT_OF_SCOPE_STATUSES = frozenset({"skipped", "blocked"})
+
+
+def tracker_status_events(spec: RunSpec) -> list[ev.RunFoundDone | ev.RunRuledOut]:
+    """
+    What the researcher's tracker row says about a run before bridge touches it: done before
+    bridge (``RunFoundDone``, the Notes as evidence), out of scope (``RunRuledOut``, with the
+    reason as written), or nothing (bridge runs it).
+    """
+    if spec.source != "tracker":
+        return []
+    raw = " ".join(spec.status_raw.replace("**", "").split())
+    notes = " ".join(spec.notes.split())
+    if spec.status in _DONE_STATUSES:
+        return [
+            ev.RunFoundDone(
+                run_id=spec.id, status=raw, evidence=notes, file=spec.file, line=spec.line
+            )
+        ]
+    if spec.status in _OUT_OF_SCOPE_STATUSES:
+        reason = f"{raw} — {notes}" if notes and notes not in raw else raw
+        return [
+            ev.RunRuledOut(
+                run_id=spec.id, status=raw, reason=reason, file=spec.file, line=spec.line
+            )
+        ]
+    return []
+
+
+def tracker_template(project: LoadedProject) -> str:
+    """
+    The researcher's tracker as written (decoded; without the part bridge generates), the
+    layout the tracker projection fills in; ``""`` when the project has no tracker file.
+    """
+    rel = project.sources.get("tracker")
+    if not rel:
+        return ""
+    try:
+        data = (project.root / rel).read_bytes()
+    except OSError:
+        return ""
+    return template_of(decode(data, rel, replace_nul=True).replace("\r\n", "\n"))
 
 
 def input_digests(project: LoadedProject) -> dict[str, str]:

@@ -16,7 +16,7 @@ from bridge.plan.quantities import normalise_block_id
 from bridge.plan.text import Document, Table, plain
 from bridge.plan.vocabulary import normalise_priority, normalise_status
 
-__all__ = ["is_run_table", "read_tracker_runs"]
+__all__ = ["column_positions", "is_run_table", "read_tracker_runs"]
 
 _RUN_HEADERS = {
     "run id",
@@ -113,6 +113,20 @@ def _map_columns(header: tuple[str, ...]) -> dict[str, int]:
                 taken.add(position)
                 break
     return mapping
+
+
+def column_positions(header: tuple[str, ...]) -> dict[str, int]:
+    """
+    Which column of a run table holds what, matched by header name (never by position).
+
+    Args:
+        header: the table's header cells as written.
+
+    Returns:
+        ``milestone``, ``block``, ``purpose``, ``system``, ``split``, ``metrics``,
+        ``priority``, ``status``, ``notes``, ``seed`` → 0-based column, for those present.
+    """
+    return _map_columns(header)
 
 
 _HEADING_M = re.compile(r"(?<![A-Za-z0-9])M\d{1,2}(?:\.\d{1,2})?[A-Za-z]?(?![A-Za-z0-9])")

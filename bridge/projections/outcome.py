@@ -46,7 +46,14 @@ from bridge.machine.judge import (
     samples_from_values,
 )
 from bridge.machine.quality import QualityFinding, QualityKind
-from bridge.machine.stages import TERMINAL_RUN_STATES, RunState, Stage
+from bridge.machine.stages import (
+    COUNTED_RUN_STATES,
+    NOT_BRIDGES_RUN_STATES,
+    SETTLED_RUN_STATES,
+    TERMINAL_RUN_STATES,
+    RunState,
+    Stage,
+)
 from bridge.plan.criteria import (
     BASELINE,
     Compound,
@@ -483,7 +490,7 @@ def _sanity_passed(state: PipelineState, info: MilestoneInfo) -> bool | None:
         return None
     if state.sanity_checks:
         return state.sanity_checks[-1].passed
-    runs = state.runs_in(info.id)
+    runs = [r for r in state.runs_in(info.id) if r.state not in NOT_BRIDGES_RUN_STATES]
     if runs and all(r.state in TERMINAL_RUN_STATES for r in runs):
         return all(r.state is RunState.SUCCEEDED for r in runs)
     return None
@@ -518,14 +525,16 @@ def evaluate(state: PipelineState) -> Outcome:
     main_blocks = next((m.blocks for m in milestones if m.info.id == main), ())
     result = main_result(b.verdict for b in blocks if b.block.id in main_blocks)
     runs = list(state.runs.values())
-    must = [r for r in runs if r.spec.priority == "must"]
-    nice = [r for r in runs if r.spec.priority != "must"]
+    # Out-of-scope runs count nowhere; runs done before bridge count as done.
+    counted = [r for r in runs if r.state in COUNTED_RUN_STATES]
+    must = [r for r in counted if r.spec.priority == "must"]
+    nice = [r for r in counted if r.spec.priority != "must"]
     ok = RunState.SUCCEEDED
     flags = tuple((r.run_id, f) for r in runs if r.metrics is not None for f in r.metrics.quality)
     reasons: list[str] = []
     if state.stage is not Stage.COLLECTED:
         reasons.append(f"the pipeline is at {state.stage.value}, not COLLECTED")
-    failed = [r.run_id for r in must if r.state is not ok]
+    failed = [r.run_id for r in must if r.state not in SETTLED_RUN_STATES]
     if failed:
         reasons.append(f"must-run runs not succeeded: {', '.join(failed)}")
     unread = [r.run_id for r in runs if r.state is ok and r.metrics is None]
@@ -547,9 +556,9 @@ def evaluate(state: PipelineState) -> Outcome:
         blocks=blocks,
         main_milestone=main,
         main_result=result,
-        must_done=sum(1 for r in must if r.state is ok),
+        must_done=sum(1 for r in must if r.state in SETTLED_RUN_STATES),
         must_total=len(must),
-        nice_done=sum(1 for r in nice if r.state is ok),
+        nice_done=sum(1 for r in nice if r.state in SETTLED_RUN_STATES),
         nice_total=len(nice),
         ready=not reasons,
         not_ready=tuple(reasons),

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.judge import EvaluationType, MainResult, claim_scope
-from bridge.machine.stages import TERMINAL_RUN_STATES, RunState, Stage
+from bridge.machine.stages import NOT_BRIDGES_RUN_STATES, TERMINAL_RUN_STATES, RunState, Stage
 from bridge.plan.criteria import Compound, Criterion
 from bridge.projections import plot
 from bridge.projections.code_review import unavailable_note
@@ -145,7 +145,9 @@ def next_step(state: PipelineState, outcome: Outcome, language: str) -> str:
     failed = [
         r.run_id
         for r in state.runs.values()
-        if r.spec.priority == "must" and r.state is not RunState.SUCCEEDED
+        if r.spec.priority == "must"
+        and r.state is not RunState.SUCCEEDED
+        and r.state not in NOT_BRIDGES_RUN_STATES
     ]
     if failed:
         ids = ", ".join(failed)

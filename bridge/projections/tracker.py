@@ -1,17 +1,21 @@
 """
 ``refine-logs/EXPERIMENT_TRACKER.md``: every run, its status and notes, as the log tells it.
 
-The table's header is machine-read by the ARIS tools and by bridge's own plan loader, so it is
-never translated; headings and prose follow the ``language`` setting.
+When the researcher had a tracker, it is their file filled in (:mod:`.tracker_layout`): every
+column, section and byte kept, only the Status and Notes of the runs bridge launched rewritten
+(stale notes replaced, not appended to). Without one, bridge writes its own table. The table's
+header is machine-read by the ARIS tools and by bridge's own plan loader, so it is never
+translated; headings and prose follow the ``language`` setting.
 """
 
 from __future__ import annotations
 
 from bridge.machine.fold import PipelineState, RunView
-from bridge.machine.stages import RunState
+from bridge.machine.stages import NOT_BRIDGES_RUN_STATES, RunState
 from bridge.projections.diagram import mermaid
 from bridge.projections.markdown import table
 from bridge.projections.text import stamp, t
+from bridge.projections.tracker_layout import fill_in, generated_section, kept_as_written
 
 __all__ = ["HEADER", "STATUS_WORDS", "render", "status_word"]
 
@@ -38,6 +42,8 @@ STATUS_WORDS = {
     RunState.LOST: "LOST",
     RunState.CANCELLED: "CANCELLED",
     RunState.STUCK: "STUCK",
+    RunState.DONE_BEFORE: "DONE",
+    RunState.OUT_OF_SCOPE: "SKIPPED",
 }
 
 
@@ -48,11 +54,15 @@ def status_word(run: RunView) -> str:
     return STATUS_WORDS[run.state]
 
 
-def _notes(run: RunView, language: str) -> str:
+def _notes(run: RunView, language: str, *, with_plan_notes: bool = True) -> str:
+    """
+    What bridge knows about a run, for its Notes cell: seed, attempt, exit code, overdue, the
+    reason it stopped; then (``with_plan_notes``) the tracker row's Notes as planned.
+    """
     spec = run.spec
     zh = language == "zh"
     parts: list[str] = []
-    if spec.seed is not None and f"seed {spec.seed}" not in spec.notes:
+    if spec.seed is not None and (not with_plan_notes or f"seed {spec.seed}" not in spec.notes):
         parts.append(f"种子 {spec.seed}" if zh else f"seed {spec.seed}")
     attempt = run.current
     if attempt is not None:
@@ -64,9 +74,9 @@ def _notes(run: RunView, language: str) -> str:
             parts.append(f"退出码 {attempt.exit_code}" if zh else f"exit {attempt.exit_code}")
         if attempt.overdue:
             parts.append("超时预警 OVERDUE" if zh else "OVERDUE")
-    if run.reason and run.state is not RunState.SUCCEEDED:
+    if run.reason and run.state not in (RunState.SUCCEEDED, RunState.DONE_BEFORE):
         parts.append(run.reason)
-    if spec.notes:
+    if spec.notes and with_plan_notes:
         parts.append(spec.notes)
     return ("；" if zh else "; ").join(parts)
 
@@ -75,33 +85,86 @@ def render(state: PipelineState, language: str = "en") -> str:
     """
     Render the tracker. Pure: the same state and language give the same bytes.
     """
-    title = state.plan.title if state.plan else ""
-    rows = [
-        (
-            run.run_id,
-            run.spec.milestone,
-            run.spec.purpose,
-            run.spec.system,
-            run.spec.split,
-            ", ".join(run.spec.metrics),
-            "MUST" if run.spec.priority == "must" else "NICE",
-            status_word(run),
-            _notes(run, language),
-        )
-        for run in state.runs.values()
+    if state.plan is not None and state.plan.tracker_text:
+        return _filled_in(state, state.plan.tracker_text, language)
+    return _own(state, language)
+
+
+def _row(run: RunView, status_raw: str, language: str) -> tuple[str | None, str | None]:
+    status = None if kept_as_written(run, status_raw) else status_word(run)
+    if run.state in NOT_BRIDGES_RUN_STATES or not (run.attempts or run.reason):
+        return status, None  # bridge has nothing to say: the researcher's Notes stay
+    return status, _notes(run, language, with_plan_notes=False)
+
+
+def _not_launched(run: RunView, language: str) -> str:
+    zh = language == "zh"
+    if run.state is RunState.DONE_BEFORE:
+        what = "运行前已完成" if zh else "done before bridge"
+    else:
+        what = "不在范围内" if zh else "out of scope"
+    return f"- {run.run_id} — {what}: {run.reason or '-'}"
+
+
+def _filled_in(state: PipelineState, template: str, language: str) -> str:
+    file = state.plan.sources.get("tracker", "EXPERIMENT_TRACKER.md") if state.plan else ""
+    lines, shown = fill_in(template, file, state, lambda run, raw: _row(run, raw, language))
+    body = [_summary(state, language), ""]
+    skipped = [r for r in state.runs.values() if r.state in NOT_BRIDGES_RUN_STATES]
+    if skipped:
+        heading = "未由 bridge 运行" if language == "zh" else "Not launched by bridge"
+        body += [f"### {heading}", "", *(_not_launched(r, language) for r in skipped), ""]
+    extra = [r for r in state.runs.values() if r.run_id not in shown]
+    if extra:
+        heading = "不在上表中的运行" if language == "zh" else "Runs not in the tables above"
+        body += [f"### {heading}", "", table(HEADER, [_own_row(r, language) for r in extra]), ""]
+    noted = [
+        (r.run_id, _row(r, "", language)[1])
+        for r in state.runs.values()
+        if r.run_id in shown and not shown[r.run_id]
     ]
+    noted_lines = [f"- {run_id}: {notes}" for run_id, notes in noted if notes]
+    if noted_lines:
+        heading = "bridge 的备注" if language == "zh" else "Notes by bridge"
+        body += [f"### {heading}", "", *noted_lines, ""]
+    return "\n".join([*lines, *generated_section(lines, state, language, body)])
+
+
+def _own_row(run: RunView, language: str) -> tuple[str, ...]:
+    return (
+        run.run_id,
+        run.spec.milestone,
+        run.spec.purpose,
+        run.spec.system,
+        run.spec.split,
+        ", ".join(run.spec.metrics),
+        "MUST" if run.spec.priority == "must" else "NICE",
+        status_word(run),
+        _notes(run, language),
+    )
+
+
+def _summary(state: PipelineState, language: str) -> str:
     counts: dict[str, int] = {}
     for run in state.runs.values():
         word = status_word(run)
         counts[word] = counts.get(word, 0) + 1
     summary = ", ".join(f"{word} {n}" for word, n in sorted(counts.items())) or "-"
+    return (
+        f"**{t('stage', language)}:** `{state.stage.value}` · **{t('runs', language)}:** "
+        f"{len(state.runs)} ({summary})"
+    )
+
+
+def _own(state: PipelineState, language: str) -> str:
+    title = state.plan.title if state.plan else ""
+    rows = [_own_row(run, language) for run in state.runs.values()]
     parts = [
         f"# {t('tracker_title', language)}" + (f": {title}" if title else ""),
         "",
         stamp(state, language),
         "",
-        f"**{t('stage', language)}:** `{state.stage.value}` · **{t('runs', language)}:** "
-        f"{len(state.runs)} ({summary})",
+        _summary(state, language),
         "",
         f"## {t('pipeline', language)}",
         "",

@@ -41,15 +41,17 @@ class TestReload:
         assert all("train.py" in r.spec.command[1] for r in state.runs.values())
 
     def test_a_tracker_row_added_after_collection_runs(self, tmp_path: Path) -> None:
-        """A row added to the tracker bridge wrote is planned and run; the edit is kept."""
+        """A row added to the run table of the tracker bridge wrote is planned and run; the
+        edit is kept."""
         project = write_project(tmp_path / "p")
         assert _run(project) is Stage.COLLECTED
         tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
-        text = tracker.read_text()
-        tracker.write_text(
-            text.rstrip("\n")
-            + "\n| R004 | M1 | main | Method | test | accuracy | MUST | TODO | seed 1 |\n"
+        lines = tracker.read_text().split("\n")
+        last_row = max(n for n, line in enumerate(lines) if line.startswith("| R00"))
+        lines.insert(
+            last_row + 1, "| R004 | M1 | main | Method | test | accuracy | MUST | TODO | seed 1 |"
         )
+        tracker.write_text("\n".join(lines))
         assert _run(project) is Stage.COLLECTED
         bridge = Bridge(project)
         try:

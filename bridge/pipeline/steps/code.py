@@ -100,16 +100,29 @@ def reload(s: Session, changed: Sequence[str]) -> None:
     for stream, events in recorded:
         if stream == "bridge":
             continue
-        for new in events:
-            old = state.runs.get(new.run_id)
-            if old is None:
-                s.append(stream, [new], 0)
-            elif old.state is RunState.PENDING and any(
-                getattr(old.spec, name) != getattr(new, name) for name in _SPEC_FIELDS
-            ):
-                s.append(stream, [attrs.evolve(new, notes=old.spec.notes)], old.stream_version)
+        new, *tracker_says = events
+        old = state.runs.get(new.run_id)
+        if old is None:
+            # A new run: planned, and marked done or out of scope when its tracker row says so.
+            s.append(stream, [new, *tracker_says], 0)
+        elif old.state is RunState.PENDING:
+            replanned = any(getattr(old.spec, n) != getattr(new, n) for n in _SPEC_FIELDS)
+            # The researcher marked a run bridge has not started yet done or out of scope.
+            appended = [attrs.evolve(new, notes=old.spec.notes)] if replanned else []
+            if appended or tracker_says:
+                s.append(stream, [*appended, *tracker_says], old.stream_version)
+    tracker = s.project.sources.get("tracker")
     for stream, events in recorded:
         if stream == "bridge":
+            if state.plan is not None and tracker not in changed:
+                # The tracker on disk is bridge's own filling-in of the researcher's layout:
+                # the layout stays the one they wrote.
+                events = [
+                    attrs.evolve(e, tracker_text=state.plan.tracker_text)
+                    if isinstance(e, ev.PlanLoaded)
+                    else e
+                    for e in events
+                ]
             s.append(stream, events)
     s.log.info("plan_reloaded", changed=list(changed))
 

@@ -12,7 +12,12 @@ from bridge.errors import ReviewError
 from bridge.events import types as ev
 from bridge.machine.fold import PipelineState
 from bridge.machine.ports import AblationRequest, PaidBackend
-from bridge.machine.stages import TERMINAL_RUN_STATES, RunState
+from bridge.machine.stages import (
+    COUNTED_RUN_STATES,
+    SETTLED_RUN_STATES,
+    TERMINAL_RUN_STATES,
+    RunState,
+)
 from bridge.pipeline import bootstrap
 from bridge.pipeline.dispatch import Dispatcher
 from bridge.pipeline.recording import (
@@ -130,8 +135,8 @@ def milestone_progress(s: Session) -> bool:
         total = state.count_in(milestone, RunState)
         if not total:
             continue
-        must_ok = state.count_in(milestone, (RunState.SUCCEEDED,), must_only=True) == (
-            state.count_in(milestone, RunState, must_only=True)
+        must_ok = state.count_in(milestone, SETTLED_RUN_STATES, must_only=True) == (
+            state.count_in(milestone, COUNTED_RUN_STATES, must_only=True)
         )
         if s.gate is not None and must_ok:
             previous = decided.get(milestone)
@@ -156,7 +161,7 @@ def milestone_progress(s: Session) -> bool:
             milestone not in state.milestones_completed
             and state.count_in(milestone, TERMINAL_RUN_STATES) == total
         ):
-            ok = state.count_in(milestone, (RunState.SUCCEEDED,))
+            ok = state.count_in(milestone, SETTLED_RUN_STATES)
             s.append("bridge", [ev.MilestoneCompleted(milestone=milestone, succeeded=must_ok)])
             s.notify(
                 "milestone",
@@ -192,8 +197,12 @@ def deploy(s: Session) -> Step:
         return s.block(held)
     collect.ensure_metrics(s)
     state = s.state()
-    must = [r for r in state.runs.values() if r.spec.priority == "must"]
-    done = sum(1 for r in must if r.state is RunState.SUCCEEDED)
+    must = [
+        r
+        for r in state.runs.values()
+        if r.spec.priority == "must" and r.state in COUNTED_RUN_STATES
+    ]
+    done = sum(1 for r in must if r.state in SETTLED_RUN_STATES)
     text = f"{done}/{len(must)} must-run runs succeeded"
     s.notify("finished", "bridge: runs finished", text)
     step = s.enter("collect", text)

@@ -15,7 +15,7 @@ from bridge.machine.classify import failure_signature
 from bridge.machine.fold import RunView
 from bridge.machine.ports import ReviewRequest
 from bridge.machine.scheduler import sanity_milestones
-from bridge.machine.stages import TERMINAL_RUN_STATES, RunState
+from bridge.machine.stages import NOT_BRIDGES_RUN_STATES, TERMINAL_RUN_STATES, RunState
 from bridge.pipeline.recording import approval_summary
 from bridge.pipeline.session import Session, Step
 from bridge.pipeline.steps import code, collect, deploy
@@ -44,7 +44,12 @@ def sanity(s: Session) -> Step:
         s.append("bridge", [ev.SanityChecked(passed=True, skipped=True, detail=why)])
         return s.enter("pass_sanity", why)
     sanity = sanity_milestones(state)
-    runs = [r for r in state.runs.values() if r.spec.milestone in sanity]
+    # Runs the tracker says were done before bridge or are out of scope are not bridge's to check.
+    runs = [
+        r
+        for r in state.runs.values()
+        if r.spec.milestone in sanity and r.state not in NOT_BRIDGES_RUN_STATES
+    ]
     proposed = [r.run_id for r in runs if r.spec.source == SANITY_PROPOSAL]
     if proposed and not state.approved:
         summary = (
@@ -66,7 +71,11 @@ def sanity(s: Session) -> Step:
     # make it look failed (and run it again).
     collect.ensure_metrics(s)
     state = s.state()
-    runs = [r for r in state.runs.values() if r.spec.milestone in sanity]
+    runs = [
+        r
+        for r in state.runs.values()
+        if r.spec.milestone in sanity and r.state not in NOT_BRIDGES_RUN_STATES
+    ]
     for run in runs:  # a second sanity pass re-runs what did not pass before
         if run.state in TERMINAL_RUN_STATES and _sanity_problem(run):
             s.append(
@@ -79,7 +88,11 @@ def sanity(s: Session) -> Step:
         return s.block(held)
     collect.ensure_metrics(s)
     state = s.state()
-    runs = [r for r in state.runs.values() if r.spec.milestone in sanity]
+    runs = [
+        r
+        for r in state.runs.values()
+        if r.spec.milestone in sanity and r.state not in NOT_BRIDGES_RUN_STATES
+    ]
     failed = [r for r in runs if _sanity_problem(r)]
     if not failed:
         s.append(
@@ -154,7 +167,9 @@ def rescue(s: Session) -> Step:
     failed = [
         r
         for r in state.runs.values()
-        if r.spec.milestone in sanity_milestones(state) and _sanity_problem(r)
+        if r.spec.milestone in sanity_milestones(state)
+        and r.state not in NOT_BRIDGES_RUN_STATES
+        and _sanity_problem(r)
     ]
     failure = "\n\n".join(
         f"run {r.run_id} ({r.spec.system}) on {s.backend.name}\ncommand: "

@@ -1,0 +1,205 @@
+"""
+The researcher's own tracker, filled in: their file as they wrote it, with only the Status and
+Notes cells of the runs bridge knows rewritten from the log.
+
+Every other byte of the template stays: extra columns (Block, evidence, artifact location),
+sections (decision log, failure log, gate checklist), prose, tables that are not run tables, and
+the rows of runs bridge was told not to launch (done before bridge, out of scope), which keep
+their own Status and Notes. A run table without a Status or Notes column gets one appended.
+What bridge adds (its stamp, the runs it did not launch and why, runs that are not in the
+researcher's tables) goes after :data:`GENERATED_MARK` at the end, which is cut off again when
+the file is read back as a template.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from bridge.machine.fold import PipelineState, RunView
+from bridge.machine.stages import NOT_BRIDGES_RUN_STATES, RunState
+from bridge.plan.text import Document, plain
+from bridge.plan.tracker import column_positions, is_run_table
+from bridge.plan.vocabulary import normalise_status
+from bridge.projections.text import stamp, t
+
+__all__ = [
+    "GENERATED_MARK",
+    "cell_spans",
+    "fill_in",
+    "generated_section",
+    "kept_as_written",
+    "template_of",
+]
+
+#: The line after which everything in the tracker is bridge's (and is dropped from a template).
+GENERATED_MARK = "<!-- bridge: everything below this line is written by bridge from its log -->"
+
+_SPECIAL = re.compile(r"`+|\\\||\|")
+
+
+def template_of(text: str) -> str:
+    """
+    The researcher's part of a tracker: ``text`` without bridge's generated section and the
+    blank line bridge put before it.
+    """
+    at = text.find(GENERATED_MARK)
+    if at < 0:
+        return text
+    return text[:at].removesuffix("\n")
+
+
+def cell_spans(line: str) -> list[tuple[int, int]]:
+    """
+    Where each cell of a table row is in ``line``: ``(start, end)`` between the pipes, the same
+    cells :func:`bridge.plan.text.split_cells` reads (pipes inside backtick code spans and
+    escaped ``\\|`` do not split).
+    """
+    pipes: list[int] = []
+    i = 0
+    n = len(line)
+    unmatched: dict[int, int] = {}  # backtick run length -> position after which none closes
+    while i < n:
+        found = _SPECIAL.search(line, i)
+        if found is None:
+            break
+        mark = found.group(0)
+        if mark == "|":
+            pipes.append(found.start())
+            i = found.end()
+        elif mark == "\\|":
+            i = found.end()
+        else:
+            length = len(mark)
+            close = -1
+            if unmatched.get(length, n + 1) > found.start():
+                close = _closing_run(line, found.end(), length)
+                if close < 0:
+                    unmatched[length] = found.start()
+            i = close + length if close >= 0 else found.end()
+    body_start = len(line) - len(line.lstrip())
+    body_end = len(line.rstrip())
+    bounds = list(pipes)
+    if not bounds or bounds[0] != body_start:
+        bounds.insert(0, body_start - 1)
+    if bounds[-1] != body_end - 1 or len(bounds) == 1:
+        bounds.append(body_end)
+    return [(bounds[k] + 1, bounds[k + 1]) for k in range(len(bounds) - 1)]
+
+
+def _closing_run(text: str, start: int, length: int) -> int:
+    pos = start
+    while True:
+        found = text.find("`" * length, pos)
+        if found < 0:
+            return -1
+        end = found
+        while end < len(text) and text[end] == "`":
+            end += 1
+        if end - found == length:
+            return found
+        pos = end
+
+
+def _cell_text(value: str) -> str:
+    return " " + " ".join(value.split()).replace("|", "\\|") + " "
+
+
+def _set_cells(line: str, values: dict[int, str], width: int) -> str:
+    """
+    ``line`` with the cells at the given 0-based positions replaced; missing trailing cells are
+    added empty first. ``width`` is the header's: as the reader does, the header's last column
+    holds any extra cells the row has. Every other character stays as it was.
+    """
+    spans = cell_spans(line)
+    needed = max(values) + 1
+    if len(spans) < needed:
+        body = line.rstrip()
+        if not body.endswith("|"):
+            body += " |"
+        body += " |" * (needed - len(spans))
+        line = body + line[len(line.rstrip()) :]
+        spans = cell_spans(line)
+    for position in sorted(values, reverse=True):
+        start, end = spans[position]
+        if position == width - 1 and len(spans) > width:
+            end = spans[-1][1]
+        line = line[:start] + _cell_text(values[position]) + line[end:]
+    return line
+
+
+#: Given a run and its row's Status cell as written: the Status and Notes to show (None keeps
+#: the cell as written).
+RowFiller = Callable[[RunView, str], tuple[str | None, str | None]]
+
+
+def fill_in(
+    template: str, file: str, state: PipelineState, row: RowFiller
+) -> tuple[list[str], dict[str, bool]]:
+    """
+    Fill the researcher's run tables in: for each row of a run bridge knows, ``row(run,
+    status_as_written)`` gives the new Status and Notes (None keeps the cell as written). A
+    table without a Status or Notes column is left as it is (no column is added).
+
+    Args:
+        template: the researcher's tracker text.
+        file: its path, for the reader.
+        state: the folded state (runs by id).
+        row: the Status and Notes a run's row shows.
+
+    Returns:
+        The lines of the filled-in tracker, and for each run whose status it shows whether its
+        row also has a Notes cell.
+    """
+    lines = template.split("\n")
+    doc = Document(template, file)
+    shown: dict[str, bool] = {}
+    for table in doc.tables:
+        if not is_run_table(table):
+            continue
+        columns = column_positions(table.header)
+        status_at = columns.get("status")
+        if status_at is None:
+            continue
+        notes_at = columns.get("notes")
+        width = len(table.header)
+        for number, cells in table.rows:
+            run_id = plain(cells[0]).strip()
+            run = state.runs.get(run_id)
+            if run is None or run_id in shown:
+                continue
+            shown[run_id] = notes_at is not None
+            status, notes = row(run, cells[status_at])
+            values: dict[int, str] = {}
+            if status is not None:
+                values[status_at] = status
+            if notes is not None and notes_at is not None:
+                values[notes_at] = notes
+            if values:
+                lines[number - 1] = _set_cells(lines[number - 1], values, width)
+    return lines, shown
+
+
+def kept_as_written(run: RunView, status_raw: str) -> bool:
+    """
+    Whether a row's Status stays as the researcher wrote it: runs bridge did not launch, and
+    pending runs whose status already says "not started" (``⬜ Pending`` stays ``⬜ Pending``).
+    """
+    if run.state in NOT_BRIDGES_RUN_STATES:
+        return True
+    return (
+        run.state is RunState.PENDING
+        and not run.attempts
+        and (normalise_status(status_raw) == "todo")
+    )
+
+
+def generated_section(
+    lines: list[str], state: PipelineState, language: str, body: list[str]
+) -> list[str]:
+    """
+    Bridge's own part after the filled-in ``lines``: a blank line, the mark, the stamp, ``body``.
+    """
+    gap = [] if lines and lines[-1] == "" else [""]
+    heading = f"## bridge — {t('runs', language)}"
+    return [*gap, GENERATED_MARK, "", heading, "", stamp(state, language), "", *body]

@@ -1,0 +1,104 @@
+"""
+The tracker stays the researcher's (issue 14, item 5), through a real ``bridge run``: rows marked
+done are recorded as done before bridge and not launched, out-of-scope rows are not launched and
+not counted, and the rewritten tracker keeps the researcher's columns and sections.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bridge.machine.stages import RunState, Stage
+from bridge.pipeline import Bridge
+from tests.pipeline.conftest import Run, events_of, executions, write_project
+
+TRACKER = """\
+# Experiment Tracker
+
+Owner notes before the table.
+
+| Run ID | Block | Milestone | Purpose | System | Metrics | Priority | Status | Evidence | Notes |
+|---|---|---|---|---|---|---|---|---|---|
+| S1 | B0 | M0 | sanity | main | accuracy | MUST | TODO | - | seed 0 |
+| R1 | B1 | M1 | main | main | accuracy | MUST | ✅ DONE | `runs/r1.json` | acc 0.91 on the server |
+| R2 | B1 | M1 | main | main | accuracy | MUST | TODO | - | seed 0 |
+| R3 | B1 | M1 | main | main | accuracy | MUST | NOT RUN — MOOT | - | superseded by R2 |
+| R4 | B1 | M1 | main | main | accuracy | MUST | **CANCELLED** | - | out of budget |
+| R5 | B1 | M1 | main | main | accuracy | MUST | passed | `runs/r5.json` | gate passed by hand |
+
+## Decision log
+
+- 2026-01-10: R3 is moot after R2 changed the split.
+
+## Failure log
+
+| Date | Run | What |
+|------|-----|------|
+| 2026-01-09 | R4 | budget |
+"""
+
+
+def _project(root: Path) -> Path:
+    write_project(
+        root,
+        [
+            Run(id=i, milestone="M0" if i == "S1" else "M1")
+            for i in ("S1", "R1", "R2", "R3", "R4", "R5")
+        ],
+    )
+    (root / "refine-logs" / "EXPERIMENT_TRACKER.md").write_text(TRACKER)
+    return root
+
+
+def test_done_and_out_of_scope_rows_are_not_launched(project: Path) -> None:
+    """Only S1 and R2 run; R1 and R5 are done before bridge with their notes as evidence; R3
+    and R4 are out of scope with their reason; the plan is complete (4/4 must-run)."""
+    _project(project)
+    bridge = Bridge(project)
+    assert bridge.run() is Stage.COLLECTED
+    assert sorted(executions(project)) == ["R2", "S1"]
+    state = bridge.status()
+    assert state.runs["R1"].state is RunState.DONE_BEFORE
+    assert state.runs["R1"].reason == "✅ DONE — acc 0.91 on the server"
+    assert state.runs["R5"].state is RunState.DONE_BEFORE
+    assert state.runs["R3"].state is RunState.OUT_OF_SCOPE
+    assert state.runs["R4"].reason == "CANCELLED — out of budget"
+    types = [t for _seq, stream, t in events_of(project) if stream in ("run:R1", "run:R3")]
+    assert types == ["run.planned", "run.found_done", "run.planned", "run.ruled_out"]
+    summary = bridge.summary()
+    assert "Must-run completed: 4/4" in summary, summary
+
+
+def test_the_rewritten_tracker_keeps_the_researchers_file(project: Path) -> None:
+    """Every line of the researcher's tracker is still there, in place; only the Status and
+    Notes cells of the runs bridge ran changed; bridge's part follows at the end."""
+    _project(project)
+    Bridge(project).run()
+    text = (project / "refine-logs" / "EXPERIMENT_TRACKER.md").read_text()
+    before, after = TRACKER.split("\n"), text.split("\n")
+    changed = [n for n, line in enumerate(before) if after[n] != line]
+    assert [before[n].split("|")[1].strip() for n in changed] == ["S1", "R2"]
+    for n in changed:
+        assert after[n].split("|")[:8] == before[n].split("|")[:8]  # up to Status
+        assert after[n].split("|")[9] == before[n].split("|")[9]  # Evidence
+        assert "| DONE |" in after[n] and "attempt 1 on" in after[n]
+        assert "seed 0 |" not in after[n].split("attempt")[0]  # replaced, not appended to
+    tail = text[len("\n".join(before)) :]
+    assert "R3 — out of scope: NOT RUN — MOOT — superseded by R2" in tail
+    assert "R1 — done before bridge: ✅ DONE — acc 0.91 on the server" in tail
+
+
+def test_a_done_row_the_researcher_marks_later_is_respected(project: Path) -> None:
+    """A run not started yet, marked SKIPPED in the tracker before the next ``bridge run``,
+    is not launched."""
+    _project(project)
+    bridge = Bridge(project)
+    assert bridge.run(until=Stage.SANITY_OK) is Stage.SANITY_OK
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    tracker.write_text(
+        TRACKER.replace("TODO | - | seed 0 |\n| R3", "SKIPPED | - | not needed |\n| R3")
+    )
+    bridge = Bridge(project)
+    assert bridge.run() is Stage.COLLECTED
+    assert sorted(executions(project)) == ["S1"]
+    assert bridge.status().runs["R2"].state is RunState.OUT_OF_SCOPE

@@ -1,0 +1,137 @@
+"""
+The tracker stays the researcher's (issue 14, item 5): every real corpus tracker, filled in from a
+log where some of its runs ran, keeps every byte outside the Status and Notes cells of the runs
+bridge launched; done-like and out-of-scope rows are recorded as such and kept as written.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bridge.errors import ConfigError, PlanError
+from bridge.events import types as ev
+from bridge.events.store import InMemoryEventStore
+from bridge.machine.fold import PipelineState, fold
+from bridge.machine.stages import NOT_BRIDGES_RUN_STATES, RunState
+from bridge.pipeline.recording import plan_events
+from bridge.plan import load_project
+from bridge.plan.text import Document, split_cells
+from bridge.plan.tracker import column_positions, is_run_table
+from bridge.projections import tracker
+from bridge.projections.tracker_layout import GENERATED_MARK, cell_spans, template_of
+from tests.plan.corpus import as_project, plan_dirs
+
+TRACKERS = [p.name for p in plan_dirs() if (p / "EXPERIMENT_TRACKER.md").is_file()]
+
+
+def _state(root: Path, launched: int = 3) -> PipelineState:
+    """The project's plan recorded, then its first ``launched`` pending runs run: one fails,
+    the others succeed."""
+    store = InMemoryEventStore()
+    for stream, events in plan_events(load_project(root)):
+        store.append(stream, events, 0 if stream.startswith("run:") else None)
+    pending = [r.run_id for r in fold(store.read()).runs.values() if r.state is RunState.PENDING]
+    for n, run_id in enumerate(pending[:launched]):
+        attempt = f"{run_id}-a1"
+        finished: object = (
+            ev.RunFailed(run_id=run_id, attempt_id=attempt, exit_code=1, reason="exit 1")
+            if n == 0
+            else ev.RunSucceeded(run_id=run_id, attempt_id=attempt)
+        )
+        store.append(
+            f"run:{run_id}",
+            [
+                ev.RunSubmitted(run_id=run_id, attempt_id=attempt, attempt=1, backend="local"),
+                finished,
+            ],
+            None,
+        )
+    return fold(store.read())
+
+
+def _fixed_cells(header: tuple[str, ...]) -> set[int]:
+    columns = column_positions(header)
+    return {columns[k] for k in ("status", "notes") if k in columns}
+
+
+@pytest.mark.parametrize("name", TRACKERS)
+def test_corpus_tracker_keeps_everything_but_status_and_notes(name: str, tmp_path: Path) -> None:
+    """Outside the Status and Notes cells of rows bridge ran, the tracker is byte for byte the
+    researcher's: every line, column, section and table; only bridge's section follows."""
+    root = as_project(name[:3], tmp_path)
+    original = (root / "refine-logs" / "EXPERIMENT_TRACKER.md").read_bytes().decode("utf-8-sig")
+    try:
+        state = _state(root)
+    except (PlanError, ConfigError) as exc:  # pragma: no cover - would say which plan
+        pytest.fail(f"{name}: {exc}")
+    text = tracker.render(state)
+    template = original.replace("\r\n", "\n")
+    assert GENERATED_MARK in text
+    assert len(template_of(text).split("\n")) == len(template.split("\n"))
+    before, after = template.split("\n"), text.split("\n")
+    doc = Document(template, "EXPERIMENT_TRACKER.md")
+    row_lines = {
+        number - 1: table for table in doc.tables if is_run_table(table) for number, _ in table.rows
+    }
+    untouchable = {r.run_id for r in state.runs.values() if r.state in NOT_BRIDGES_RUN_STATES}
+    changed_rows = 0
+    for index, line in enumerate(before):
+        table = row_lines.get(index)
+        if after[index] == line:
+            continue
+        assert table is not None, f"{name}: line {index + 1} changed outside a run table row"
+        run_id = split_cells(line)[0].strip("*` ")
+        assert run_id in state.runs, f"{name}: row {run_id} (line {index + 1}) is no run"
+        assert run_id not in untouchable, f"{name}: {run_id} was not bridge's to change"
+        free = _fixed_cells(table.header)
+        old, new = split_cells(line), split_cells(after[index])
+        kept = [c for k, c in enumerate(old) if k not in free and k < len(table.header) - 1]
+        assert kept == [c for k, c in enumerate(new) if k not in free][: len(kept)], (name, index)
+        changed_rows += 1
+    launched = {r.run_id for r in state.runs.values() if r.attempts}
+    # A launched run whose row has a Status column shows bridge's status there.
+    assert changed_rows >= len(launched & _first_cells(doc))
+
+
+def _first_cells(doc: Document) -> set[str]:
+    """The run ids of the rows of run tables that have a Status column."""
+    return {
+        cells[0].strip("*` ")
+        for table in doc.tables
+        if is_run_table(table) and "status" in column_positions(table.header)
+        for _, cells in table.rows
+    }
+
+
+def test_every_corpus_tracker_is_covered() -> None:
+    """The corpus is there (read from ../shared) and most of its plans have trackers."""
+    assert len(TRACKERS) >= 20
+
+
+def test_areal_tracker_keeps_its_171_lines_and_columns(tmp_path: Path) -> None:
+    """018 (Chinese, extra columns Block / 结果/证据 / 产物位置, decision and failure logs):
+    every researcher line is still there, and done or out-of-scope rows are not launched."""
+    root = as_project("018", tmp_path)
+    state = _state(root)
+    text = tracker.render(state)
+    original = (root / "refine-logs" / "EXPERIMENT_TRACKER.md").read_text()
+    assert len(template_of(text).split("\n")) == len(original.split("\n"))
+    assert text.count("\n") > original.count("\n")
+    skipped = [r for r in state.runs.values() if r.state in NOT_BRIDGES_RUN_STATES]
+    assert skipped, "the 018 tracker marks runs done and out of scope"
+    for run in skipped:
+        assert f"- {run.run_id} — " in text
+
+
+def test_cell_spans_agree_with_the_reader() -> None:
+    """The cells located for rewriting are the cells the reader reads."""
+    for line in (
+        "| R1 | a `x|y` b | DONE | n |",
+        "R1 | a \\| b | TODO",
+        "  | R2 |  | ✅ 7/7 | notes | ",
+        "| `` a ` b `` | c |",
+    ):
+        spans = [line[s:e].strip() for s, e in cell_spans(line)]
+        assert [s.replace("\\|", "|") for s in spans] == split_cells(line), line
