@@ -1,0 +1,69 @@
+"""
+How a block's criterion is judged inside the results (bridge/projections/outcome.py): the
+proposed system found from its marking, and a declined criterion left for a reviewer.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from bridge.events import types as ev
+from bridge.machine.fold import PipelineState
+from bridge.machine.judge import JudgedBy, VerdictKind
+from bridge.projections.outcome import evaluate
+from tests.projections.test_block_runs import OURS, _state
+
+
+def _with_criterion(text: str, judgments: tuple[ev.CriterionJudged, ...] = ()) -> PipelineState:
+    state = _state(seed_count=3, stray=False)
+    assert state.plan is not None
+    block = attrs.evolve(state.plan.blocks[0], success_criterion=text)
+    plan = attrs.evolve(state.plan, blocks=(block,))
+    return attrs.evolve(state, plan=plan, judgments=judgments)
+
+
+class TestProposedSystem:
+    def test_marked_proposed_is_the_subject_and_the_reason_says_so(self) -> None:
+        """'**Ours** (proposed)' is the subject of 'accuracy > 0.85', and the reason says why."""
+        block = evaluate(_with_criterion("accuracy > 0.85")).blocks[0]
+        assert block.candidate == OURS
+        assert block.verdict.verdict is VerdictKind.MET, block.verdict.reason
+        assert "marked as ours/proposed" in block.verdict.reason
+
+
+class TestLeftForAReviewer:
+    TEXT = "Ours shows a meaningful gain over the baseline."
+
+    def test_declined_and_not_judged(self) -> None:
+        """A declined criterion with every run succeeded is reviewable and says none judged it."""
+        block = evaluate(_with_criterion(self.TEXT)).blocks[0]
+        assert block.reviewable and len(block.inputs_sha256) == 64
+        assert block.verdict.verdict is VerdictKind.INCONCLUSIVE
+        assert "no reviewer has judged it" in block.verdict.reason
+
+    def test_a_judgment_of_these_numbers_is_shown_as_the_reviewers(self) -> None:
+        """A recorded judgment with the same digest gives the verdict, judged_by reviewer."""
+        digest = evaluate(_with_criterion(self.TEXT)).blocks[0].inputs_sha256
+        judged = ev.CriterionJudged(
+            block="B1",
+            verdict="met",
+            reasoning="0.89 vs 0.41",
+            reviewer="openai",
+            model="m",
+            inputs_sha256=digest,
+        )
+        block = evaluate(_with_criterion(self.TEXT, (judged,))).blocks[0]
+        assert (block.verdict.verdict, block.verdict.judged_by) == (
+            VerdictKind.MET,
+            JudgedBy.REVIEWER,
+        )
+        assert block.verdict.reason.startswith("judged by the reviewer (openai, model m)")
+
+    def test_a_judgment_of_other_numbers_no_longer_applies(self) -> None:
+        """A judgment recorded for other numbers is ignored: inconclusive again."""
+        stale = ev.CriterionJudged(
+            block="B1", verdict="met", reasoning="old", reviewer="openai", inputs_sha256="0" * 64
+        )
+        block = evaluate(_with_criterion(self.TEXT, (stale,))).blocks[0]
+        assert block.verdict.judged_by is JudgedBy.RULE
+        assert block.verdict.verdict is VerdictKind.INCONCLUSIVE
