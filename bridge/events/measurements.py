@@ -231,12 +231,17 @@ class QualityFlag:
 @attrs.frozen(kw_only=True)
 class UnreadOutput:
     """
-    An output file that matched a metrics glob but could not be read (never silently skipped).
+    What of a run's outputs was not read, and why (never silently skipped).
 
     Attributes:
-        source: the file, relative to the project root.
+        source: the file (or folder), relative to the project root.
         message: what went wrong.
+        blocking: ``True`` when the output itself is broken or refused (unreadable, invalid,
+            a link out, a FIFO, over a size or depth limit): a sanity run with one fails.
+            ``False`` for a note on a readable file: a part the rules do not read (a long table
+            without step or label) or values over ``max_values`` (the plan's were kept).
     """
 
     source: str
     message: str
+    blocking: bool = True

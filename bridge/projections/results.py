@@ -321,7 +321,12 @@ def render(state: PipelineState, language: str = "en") -> str:
     problems = [(r.run_id, p) for r in state.runs.values() if r.metrics for p in r.metrics.problems]
     if problems:
         lines.extend([f"## {_t('problems', language)}", ""])
-        lines.extend(f"- {run_id} `{p.source}`: {p.message}" for run_id, p in problems)
+        lines.extend(
+            f"- {run_id} `{p.source}`"
+            + ("" if p.blocking else f" ({_t('info', language)})")
+            + f": {p.message}"
+            for run_id, p in problems
+        )
         lines.append("")
     # The English word is what a program reads; Chinese readers get their word beside it.
     main_word = f"`{outcome.main_result.value}`" + (

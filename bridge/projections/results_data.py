@@ -87,7 +87,7 @@ def _run(run: RunView) -> dict[str, Any]:
             for h in (metrics.histories if metrics else ())
         ],
         "extraction_problems": [
-            {"source": p.source, "message": p.message}
+            {"source": p.source, "message": p.message, "blocking": p.blocking}
             for p in (metrics.problems if metrics else ())
         ],
         "quality": [

@@ -1,7 +1,8 @@
 """
 Whole pipeline, real subprocesses: runs that hand back hostile outputs (a FIFO, JSON nested
 1,000 deep, a NaN in a field the plan does not measure) do not stop the project: ``bridge run``
-ends, each problem is shown on its run, and the sanity run is not blocked by the NaN.
+ends, each problem is shown on its run, and the sanity run is blocked neither by the NaN nor
+by a table the JSON rules leave to a query (a note, not a broken output).
 """
 
 from __future__ import annotations
@@ -30,13 +31,34 @@ elif os.path.exists("markers-sanity-done"):
     (out / "metrics.json").write_text("[" * 1000 + "0.8" + "]" * 1000)
 else:
     pathlib.Path("markers-sanity-done").write_text("")
-    (out / "metrics.json").write_text('{"accuracy": 0.8, "diagnostics": {"degenerate": NaN}}')
+    papers = ", ".join('{"year": %d}' % (2000 + i % 20) for i in range(100))
+    (out / "metrics.json").write_text(
+        '{"accuracy": 0.8, "diagnostics": {"degenerate": NaN}, "papers": [%s]}' % papers
+    )
 """
+
+
+def results_problems(results: dict[str, object]) -> list[dict[str, object]]:
+    """Every extraction problem in results.json, whatever the run."""
+    found: list[dict[str, object]] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            found.extend(node.get("extraction_problems", []))
+            for child in node.values():
+                walk(child)
+        elif isinstance(node, list):
+            for child in node:
+                walk(child)
+
+    walk(results)
+    return found
 
 
 @pytest.mark.timeout(240)
 def test_hostile_outputs_end_as_problems_on_their_runs(tmp_path: Path) -> None:
-    """bridge run finishes; the FIFO and the deep JSON are problems; sanity passes."""
+    """bridge run finishes; the FIFO and the deep JSON are problems; sanity passes with a NaN
+    diagnostic and an unread table noted as information."""
     root = write_project(tmp_path / "p")
     (root / "train.py").write_text(HOSTILE)
     toml = (root / "bridge.toml").read_text().replace('outputs = ["metrics.json"]\n', "")
@@ -58,6 +80,9 @@ def test_hostile_outputs_end_as_problems_on_their_runs(tmp_path: Path) -> None:
     assert "nested deeper than 64 levels" in text
     report = (root / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text()
     assert "not a metric the plan measures" in report
+    assert "(information): papers is a list of 100 objects" in report
+    fifo = next(p for p in results_problems(results) if "FIFO" in p["message"])
+    assert fifo["blocking"] is True
     assert "SANITY_FAILED" not in done.stdout
 
 

@@ -130,15 +130,18 @@ class MetricsSpec:
 @attrs.frozen(kw_only=True)
 class ExtractionProblem:
     """
-    A file that matched a glob but could not be read; shown in the results, never dropped.
+    What was not read; shown in the results, never dropped.
 
     Attributes:
         source: the file, relative to the project root.
         message: what went wrong (with the line when the parser gives one).
+        blocking: ``False`` for a note on a readable file (see
+            :class:`~bridge.events.measurements.UnreadOutput`).
     """
 
     source: str
     message: str
+    blocking: bool = True
 
 
 @attrs.frozen(kw_only=True)
@@ -241,11 +244,16 @@ def extract_metrics(
         return loaded if isinstance(loaded, ReadFile) else None
 
     def take(
-        file: ReadFile, found: tuple[list[MetricValue], list[MetricHistory], list[str]]
+        file: ReadFile,
+        found: tuple[list[MetricValue], list[MetricHistory], list[str]],
+        *,
+        blocking: bool,
     ) -> None:
         values.extend(found[0])
         histories.extend(found[1])
-        problems.extend(ExtractionProblem(source=file.source, message=n) for n in found[2])
+        problems.extend(
+            ExtractionProblem(source=file.source, message=n, blocking=blocking) for n in found[2]
+        )
 
     ids = {"run_id": run_id, "attempt_id": attempt_id}
     for path in _matching(output_dir, out, config.files, problem):
@@ -256,9 +264,10 @@ def extract_metrics(
         try:
             text = file.data.decode("utf-8-sig")
             if suffix == ".json":
-                take(file, read_json(text, file, ids, limits.max_depth))
+                # What the JSON rules leave unread is a note: the file itself is fine.
+                take(file, read_json(text, file, ids, limits.max_depth), blocking=False)
             elif suffix == ".csv":
-                take(file, (*_read_csv(text, file, ids), []))
+                take(file, (*_read_csv(text, file, ids), []), blocking=True)
             else:
                 problem(path, "not a .json or .csv file; use a regex rule for text files")
         except (UnicodeDecodeError, ValueError) as exc:
@@ -280,6 +289,7 @@ def extract_metrics(
                 take(
                     file,
                     read_query(rule, file.data.decode("utf-8-sig"), file, ids, limits.max_depth),
+                    blocking=True,  # a rule the researcher wrote that finds nothing is a failure
                 )
             except (UnicodeDecodeError, ValueError) as exc:
                 problem(path, str(exc))
@@ -293,7 +303,7 @@ def extract_metrics(
             except ValueError as exc:
                 problem(path, str(exc))
                 continue
-            take(file, (*found, []))
+            take(file, (*found, []), blocking=True)
     return _capped(
         Extraction(values=tuple(values), histories=tuple(histories), problems=tuple(problems)),
         limits,
@@ -343,7 +353,10 @@ def _capped(
     return Extraction(
         values=values,
         histories=histories,
-        problems=(*found.problems, ExtractionProblem(source=where, message=message)),
+        problems=(
+            *found.problems,
+            ExtractionProblem(source=where, message=message, blocking=False),
+        ),
     )
 
 

@@ -200,7 +200,8 @@ def collect_metrics(project: LoadedProject, state: PipelineState, run_id: str) -
                 for f in findings
             ),
             problems=tuple(
-                UnreadOutput(source=p.source, message=p.message) for p in extraction.problems
+                UnreadOutput(source=p.source, message=p.message, blocking=p.blocking)
+                for p in extraction.problems
             ),
             key_metric=_key_metric(candidates, extraction.names(), spec.aliases),
             aliases=dict(spec.aliases),

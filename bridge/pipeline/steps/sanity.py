@@ -147,8 +147,9 @@ def _sanity_problem(run: RunView) -> str:
     metrics = run.metrics
     if metrics is None or not metrics.values:
         return "no metric could be read from its outputs"
-    # An unreadable output file is a broken run; W&B being unreachable is not (files are kept).
-    unread = [p for p in metrics.problems if not p.source.startswith("wandb:")]
+    # An unreadable output file is a broken run; W&B being unreachable is not (files are kept),
+    # nor is a note on a readable file (a table the rules leave to a query, values over the cap).
+    unread = [p for p in metrics.problems if p.blocking and not p.source.startswith("wandb:")]
     if unread:
         return f"unreadable output {unread[0].source}: {unread[0].message}"
     flagged = [q for q in metrics.quality if q.blocking]

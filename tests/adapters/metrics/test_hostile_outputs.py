@@ -109,6 +109,7 @@ class TestNotRegularFiles:
         assert time.monotonic() - started < 5
         assert found.values == ()
         assert "is not a regular file (a FIFO)" in messages(found)
+        assert found.problems[0].blocking
 
     def test_a_link_to_a_device_is_not_read(self, tmp_path: Path) -> None:
         """A link to /dev/zero (endless bytes) is refused before any byte is read."""
@@ -161,6 +162,7 @@ class TestLimits:
         assert "100,001 values" in messages(found)
         assert "98,001 values and 0 histories were not recorded" in messages(found)
         assert "the plan's metrics were kept" in messages(found)
+        assert not found.problems[-1].blocking  # a note: the file was read
 
     def test_the_cap_is_configurable(self, tmp_path: Path) -> None:
         """max_values applies to values and histories alike."""

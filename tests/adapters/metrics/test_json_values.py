@@ -87,6 +87,7 @@ class TestConditions:
         (problem,) = found.problems
         assert "papers is a list of 200 objects" in problem.message
         assert "[[metrics.extract]]" in problem.message
+        assert not problem.blocking  # a note on a readable file, not a broken output
 
 
 class TestSeriesAndScalars:
