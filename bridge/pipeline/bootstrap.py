@@ -124,6 +124,10 @@ def _remote_config(
 
 def _remote_backend(name: str, table: Mapping[str, object], project: LoadedProject) -> Backend:
     module, config = _remote_config(name, table, project)
+    if name == "slurm":
+        # sbatch hands its own environment to the job: bridge's credentials stay out of it.
+        withheld = credential_variables(project)
+        return cast(Backend, module.SlurmBackend(config, project.root, withheld_env=withheld))
     return cast(Backend, getattr(module, _REMOTE[name][2])(config, project.root))
 
 

@@ -13,7 +13,9 @@ login node over SSH. See ``docs/backends/slurm.md``.
 from __future__ import annotations
 
 import hashlib
+import os
 import posixpath
+import re
 import shutil
 import time
 from collections.abc import Sequence
@@ -35,6 +37,7 @@ if TYPE_CHECKING:
 __all__ = ["SlurmBackend", "SlurmConfig", "SlurmJob"]
 
 _KILL_GRACE_SECONDS = 10.0
+_PASS_THROUGH = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _TERMINAL = frozenset(
     {
         JobStatus.SUCCEEDED,
@@ -68,12 +71,20 @@ class SlurmBackend:
             code copied to ``remote_dir`` with it.
         shell: where Slurm's commands run; by default this machine, or the login node when
             ``config.host`` is set.
+        withheld_env: variables of bridge's environment kept from ``sbatch`` and so from the
+            jobs (the ones bridge reads its own credentials from); a run's ``env`` value
+            ``${NAME}`` hands one over, through sbatch's environment, never written to disk.
     """
 
     name = "slurm"
 
     def __init__(
-        self, config: SlurmConfig, project_root: Path, *, shell: Shell | None = None
+        self,
+        config: SlurmConfig,
+        project_root: Path,
+        *,
+        shell: Shell | None = None,
+        withheld_env: frozenset[str] = frozenset(),
     ) -> None:
         self.config = config
         self.project_root = Path(project_root).resolve()
@@ -84,7 +95,7 @@ class SlurmBackend:
 
             self._login = LoginShell(config.ssh)
             shell = self._login
-        self.shell: Shell = shell or LocalShell()
+        self.shell: Shell = shell or LocalShell(withheld_env)
         self._workdir = config.remote_dir if config.ssh is not None else str(self.project_root)
         self._pushed = False
         self._watch: dict[str, JobHandle] = {}  # attempt id → handle of every live job asked about
@@ -180,13 +191,19 @@ class SlurmBackend:
         if self._login is not None and not self._pushed:
             self._login.push(self.project_root)
             self._pushed = True
+        literal = {k: v for k, v in spec.env.items() if not _PASS_THROUGH.fullmatch(v)}
+        handed = {
+            k: os.environ.get(m.group(1), "")
+            for k, v in spec.env.items()
+            if (m := _PASS_THROUGH.fullmatch(v))
+        }
         job = scripts.batch_script(
             attempt=attempt,
             workdir=posixpath.normpath(posixpath.join(self._workdir, spec.cwd)),
             modules=self.config.modules,
             setup=self.config.setup,
             argv=spec.argv,
-            env=dict(spec.env),
+            env=literal,
             timeout_seconds=spec.timeout_seconds,
             kill_grace_seconds=_KILL_GRACE_SECONDS,
         )
@@ -197,7 +214,9 @@ class SlurmBackend:
             resources=self._resources(gpus, spec.timeout_seconds),
             extra=self.config.sbatch_args,
         )
-        out = self.shell.run(scripts.submit_script(attempt=attempt, name=name, job=job, argv=argv))
+        out = self.shell.run(
+            scripts.submit_script(attempt=attempt, name=name, job=job, argv=argv), env=handed
+        )
         head, _, rest = out.strip().partition("\n")
         word, _, job_id = head.partition(" ")
         if word == "@@rejected":

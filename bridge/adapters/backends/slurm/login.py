@@ -6,12 +6,13 @@ fabric is needed only then (``pip install "bridge[slurm]"``).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from bridge.adapters.backends.ssh.config import HostConfig, SSHConfig
 from bridge.adapters.backends.ssh.link import HostUnreachable, Links, default_connector
 from bridge.adapters.backends.ssh.transfer import collect_artifacts, rsync_fetch, rsync_push
-from bridge.errors import BackendUnavailable
+from bridge.errors import BackendError, BackendUnavailable
 from bridge.machine.ports import Artifact
 
 __all__ = ["LoginShell"]
@@ -28,13 +29,23 @@ class LoginShell:
         self.where = f"login node {self.host.address()}"
         self._links = Links(config, default_connector(config))
 
-    def run(self, script: str, *, timeout: float = 60.0) -> str:
+    def run(
+        self, script: str, *, timeout: float = 60.0, env: Mapping[str, str] | None = None
+    ) -> str:
         """
         Run ``script`` with bash on the login node and return its stdout.
 
         Raises:
             BackendUnavailable: the login node cannot be reached or refused us.
+            BackendError: ``env`` is not empty (values of this machine's environment are not
+                carried to the login node).
         """
+        if env:
+            raise BackendError(
+                f"{', '.join(sorted(env))}: a run's env value ${{NAME}} hands over a variable "
+                "of bridge's environment, which is not carried to the login node "
+                "(backends.slurm.host); set it there, in backends.slurm.setup"
+            )
         try:
             return self._links.run(self.host, script, timeout=timeout)
         except HostUnreachable as exc:

@@ -5,7 +5,9 @@ bash on the login node over SSH with the SSH backend's connection code.
 
 from __future__ import annotations
 
+import os
 import subprocess
+from collections.abc import Mapping
 from typing import Protocol
 
 from bridge.errors import BackendUnavailable
@@ -20,10 +22,13 @@ class Shell(Protocol):
 
     where: str
 
-    def run(self, script: str, *, timeout: float = 60.0) -> str:
+    def run(
+        self, script: str, *, timeout: float = 60.0, env: Mapping[str, str] | None = None
+    ) -> str:
         """
         Run ``script`` with bash and return its stdout (scripts report in their output; a
-        non-zero exit is not an error).
+        non-zero exit is not an error). ``env`` adds variables to the script's environment
+        (``sbatch`` hands its environment to the job).
 
         Raises:
             BackendUnavailable: the place cannot be reached, or the script did not end in time.
@@ -39,12 +44,18 @@ class Shell(Protocol):
 
 class LocalShell:
     """
-    Runs scripts with ``bash`` on this machine.
+    Runs scripts with ``bash`` on this machine, in bridge's environment less ``withheld_env``
+    (the variables bridge reads its own credentials from).
     """
 
     where = "this machine"
 
-    def run(self, script: str, *, timeout: float = 60.0) -> str:
+    def __init__(self, withheld_env: frozenset[str] = frozenset()) -> None:
+        self.withheld_env = withheld_env
+
+    def run(
+        self, script: str, *, timeout: float = 60.0, env: Mapping[str, str] | None = None
+    ) -> str:
         """
         Run ``script`` with bash here and return its stdout.
 
@@ -59,6 +70,8 @@ class LocalShell:
                 timeout=timeout,
                 check=False,
                 stdin=subprocess.DEVNULL,
+                env={k: v for k, v in os.environ.items() if k not in self.withheld_env}
+                | dict(env or {}),
             )
         except FileNotFoundError as exc:
             raise BackendUnavailable(f"cannot run bash on {self.where}: {exc}") from exc

@@ -6,6 +6,7 @@ table, and (on the real single-node cluster) preflight errors, a held partition,
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -321,3 +322,41 @@ def _bash_with_path(path: str):  # type: ignore[no-untyped-def]
         ).stdout
 
     return run
+
+
+class TestCredentials:
+    def test_credentials_stay_out_of_jobs_unless_handed_over(
+        self, slurm: SlurmCluster, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A withheld variable does not reach the job; ${NAME} hands one over, never on disk."""
+        monkeypatch.setenv("BRIDGE_TEST_TOKEN", "tok-9f8e7d6c5b4a")
+        monkeypatch.setenv("BRIDGE_TEST_OTHER", "other-1a2b3c4d")
+        backend = SlurmBackend(
+            SlurmConfig(poll_seconds=0.2),
+            tmp_path,
+            withheld_env=frozenset({"BRIDGE_TEST_TOKEN", "BRIDGE_TEST_OTHER"}),
+        )
+        out = backend.output_dir("R001", "A1")
+        code = (
+            "import json, os, sys; json.dump({k: os.environ.get(k) for k in "
+            "('BRIDGE_TEST_TOKEN', 'BRIDGE_TEST_OTHER', 'HANDED')}, "
+            "open(os.path.join(sys.argv[1], 'env.json'), 'w'))"
+        )
+        spec = JobSpec(
+            run_id="R001",
+            attempt_id="A1",
+            argv=("python3", "-c", code, out),
+            env={"HANDED": "${BRIDGE_TEST_TOKEN}"},
+        )
+        handle = backend.submit(spec)
+        assert settle(backend, handle, timeout=30).status is JobStatus.SUCCEEDED
+        seen = json.loads((Path(out) / "env.json").read_text())
+        assert seen == {
+            "BRIDGE_TEST_TOKEN": None,
+            "BRIDGE_TEST_OTHER": None,
+            "HANDED": "tok-9f8e7d6c5b4a",
+        }
+        attempt = Path(handle.locator["attempt_dir"])
+        assert not any(
+            "tok-9f8e7d6c5b4a" in p.read_text(errors="replace") for p in attempt.rglob("*.sh")
+        )
