@@ -198,7 +198,9 @@ class TestWrapperScript:
         )
         for k in range(4):
             attempt = tmp_path / f"a{k}"
-            result = wrap(shell, attempt, [PY, "-c", code], timeout="0.1", grace="0.2")
+            # The timeout leaves Python time to start and install its handler even on a
+            # loaded machine (else SIGTERM's default action ends it: 143, not the race).
+            result = wrap(shell, attempt, [PY, "-c", code], timeout="1.0", grace="0.2")
             assert (attempt / "exit_code").read_text() in ("7\n", "137\n")
             assert "mv:" not in result.stderr and "sync:" not in result.stderr
             assert gone(int((attempt / "pid").read_text()))
