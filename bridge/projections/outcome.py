@@ -383,7 +383,13 @@ def _judge(state: PipelineState, block: BlockInfo) -> BlockResult:
         )
     else:
         involved = _involved(criterion, systems, reference, candidate)
-        judged = [r for r in runs if _system_of(r) in involved]
+        # All of the block's runs when the compared systems cannot be told, including runs
+        # attributed to the block whose system is none of its compared systems.
+        judged = (
+            list(runs)
+            if involved == frozenset(systems)
+            else [r for r in runs if _system_of(r) in involved]
+        )
         verdict = judge_block(
             criterion,
             aggregates,

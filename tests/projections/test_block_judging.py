@@ -67,3 +67,15 @@ class TestLeftForAReviewer:
         block = evaluate(_with_criterion(self.TEXT, (stale,))).blocks[0]
         assert block.verdict.judged_by is JudgedBy.RULE
         assert block.verdict.verdict is VerdictKind.INCONCLUSIVE
+
+
+class TestRunsOutsideTheComparedSystems:
+    def test_a_block_with_runs_is_never_said_to_have_none(self) -> None:
+        """Runs attributed to the block count even when no compared system names them."""
+        state = _with_criterion("accuracy > 0.85; the outputs look sane")
+        assert state.plan is not None
+        block = attrs.evolve(state.plan.blocks[0], systems=("X", "Y"))
+        state = attrs.evolve(state, plan=attrs.evolve(state.plan, blocks=(block,)))
+        result = evaluate(state).blocks[0]
+        assert result.run_ids
+        assert "the block has no runs" not in result.verdict.reason
