@@ -333,31 +333,38 @@ def _capped(
     where: str,
 ) -> Extraction:
     """
-    Keep at most ``max_values`` values and as many histories, the plan's metrics first, and
-    say how many were left out.
+    Keep at most ``max_values`` values, as many histories (the plan's metrics first) and as
+    many problems (the blocking ones first), and say how many were left out.
     """
     cap = limits.max_values
-    if len(found.values) <= cap and len(found.histories) <= cap:
+    values, histories = found.values, found.histories
+    notes: list[ExtractionProblem] = []
+    if len(values) > cap or len(histories) > cap:
+        keep = measured_names(found.names(), wanted, aliases)
+        values, histories = _first(values, keep, cap), _first(histories, keep, cap)
+        message = (
+            f"{len(found.values):,} values and {len(found.histories):,} histories found, over "
+            f"the limit of {cap:,} each ([metrics] max_values): "
+            f"{len(found.values) - len(values):,} values and "
+            f"{len(found.histories) - len(histories):,} histories were not recorded"
+            + (" (the plan's metrics were kept)" if keep else "")
+        )
+        notes.append(ExtractionProblem(source=where, message=message, blocking=False))
+    problems = found.problems
+    if len(problems) > cap:
+        ordered = sorted(problems, key=lambda p: not p.blocking)  # stable: file order kept
+        problems = tuple(ordered[:cap])
+        notes.append(
+            ExtractionProblem(
+                source=where,
+                message=f"{len(found.problems):,} problems, over the limit of {cap:,} "
+                f"([metrics] max_values): {len(found.problems) - cap:,} more not listed",
+                blocking=any(p.blocking for p in ordered[cap:]),
+            )
+        )
+    if not notes:
         return found
-    keep = measured_names(found.names(), wanted, aliases)
-    values = _first(found.values, keep, cap)
-    histories = _first(found.histories, keep, cap)
-    dropped_v = len(found.values) - len(values)
-    dropped_h = len(found.histories) - len(histories)
-    message = (
-        f"{len(found.values):,} values and {len(found.histories):,} histories found, over the "
-        f"limit of {cap:,} each ([metrics] max_values): {dropped_v:,} values and "
-        f"{dropped_h:,} histories were not recorded"
-        + (" (the plan's metrics were kept)" if keep else "")
-    )
-    return Extraction(
-        values=values,
-        histories=histories,
-        problems=(
-            *found.problems,
-            ExtractionProblem(source=where, message=message, blocking=False),
-        ),
-    )
+    return Extraction(values=values, histories=histories, problems=(*problems, *notes))
 
 
 _Named = TypeVar("_Named", MetricValue, MetricHistory)

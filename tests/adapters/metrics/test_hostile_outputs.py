@@ -173,3 +173,15 @@ class TestLimits:
         found = extract(root, attempt_dir, spec)
         assert len(found.values) == 3 and len(found.histories) == 3
         assert "7 values and 7 histories were not recorded" in messages(found)
+
+    def test_a_flood_of_broken_files_is_counted_not_listed(self, tmp_path: Path) -> None:
+        """500 invalid JSON files with max_values = 50: 50 problems and one that counts the rest."""
+        root, attempt_dir = attempt(tmp_path)
+        for i in range(500):
+            (attempt_dir / "output" / f"m{i:03d}.json").write_text("{")
+        spec = MetricsSpec(files=("output/*.json",), limits=OutputLimits(max_values=50))
+        found = extract(root, attempt_dir, spec)
+        assert len(found.problems) == 51
+        assert "500 problems, over the limit of 50" in found.problems[-1].message
+        assert "450 more not listed" in found.problems[-1].message
+        assert found.problems[-1].blocking
