@@ -67,6 +67,7 @@ SUCCEEDED = "succeeded"
 """The run status (``bridge`` run state value) that counts as a finished, usable run."""
 
 _UNFINISHED = frozenset({"pending", "submitted", "running", "queued"})
+_NOT_RUN_BY_BRIDGE = frozenset({"done_before_bridge", "out_of_scope"})
 
 
 class EvaluationType(enum.Enum):
@@ -407,12 +408,19 @@ def _check_runs(runs_status: Mapping[str, str]) -> None:
     if not runs_status:
         raise _InconclusiveError("the block has no runs")
     unfinished = sorted(r for r, s in runs_status.items() if s in _UNFINISHED)
+    elsewhere = sorted(r for r, s in runs_status.items() if s in _NOT_RUN_BY_BRIDGE)
     failed = sorted(
-        f"{r} ({s})" for r, s in runs_status.items() if s != SUCCEEDED and s not in _UNFINISHED
+        f"{r} ({s})"
+        for r, s in runs_status.items()
+        if s != SUCCEEDED and s not in _UNFINISHED and s not in _NOT_RUN_BY_BRIDGE
     )
     parts = []
     if failed:
         parts.append(f"runs failed: {', '.join(failed)}")
+    if elsewhere:
+        # The tracker says these ran before bridge (or are out of its scope): their numbers
+        # are not in the log, so they cannot be judged, but they did not fail.
+        parts.append(f"runs not run by bridge, no numbers in the log: {', '.join(elsewhere)}")
     if unfinished:
         parts.append(f"runs not finished: {', '.join(unfinished)}")
     if parts:

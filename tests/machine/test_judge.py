@@ -176,6 +176,13 @@ class TestJudgeBlock:
         v = judge(crit("> 2% accuracy over baseline"), runs_status=status)
         assert v.verdict is VerdictKind.INCONCLUSIVE and "R7 (failed_oom)" in v.reason
 
+    def test_run_done_before_bridge_is_not_called_failed(self) -> None:
+        """A tracker row done before bridge has no numbers in the log; it did not fail."""
+        v = judge(crit("PPL < 20"), runs_status={"R1": "succeeded", "R2": "done_before_bridge"})
+        assert v.verdict is VerdictKind.INCONCLUSIVE
+        assert "runs not run by bridge, no numbers in the log: R2" in v.reason
+        assert "failed" not in v.reason
+
     def test_unfinished_run(self) -> None:
         """A run still running makes the verdict inconclusive."""
         v = judge(crit("PPL < 20"), runs_status={"R1": "running"})
