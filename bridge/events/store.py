@@ -19,6 +19,7 @@ import hashlib
 import os
 import re
 import sqlite3
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -356,10 +357,7 @@ class SQLiteEventStore:
             self.path, isolation_level=None, timeout=busy_timeout, check_same_thread=False
         )
         try:
-            self._conn.execute("PRAGMA journal_mode=WAL")
-            self._conn.execute("PRAGMA synchronous=FULL")
-            self._db = sqlite_utils.Database(self._conn)
-            self._create_schema()
+            self._open_schema(busy_timeout)
         except sqlite3.DatabaseError as exc:
             self._conn.close()
             raise StoreError(f"{self.path}: cannot open the event log: {exc}") from exc
@@ -372,6 +370,27 @@ class SQLiteEventStore:
                     "inspect the log",
                     seq=self.head_seq_of(problems[0]),
                 )
+
+    def _open_schema(self, busy_timeout: float) -> None:
+        # Switching a brand-new file to WAL takes an exclusive lock that SQLite's busy handler
+        # does not wait for: two processes opening a new log at once would get "database is
+        # locked". The loser retries (bounded by busy_timeout) and then meets the project lock.
+        deadline = time.monotonic() + busy_timeout
+        delay = 0.005
+        while True:
+            try:
+                self._conn.execute("PRAGMA journal_mode=WAL")
+                self._conn.execute("PRAGMA synchronous=FULL")
+                self._db = sqlite_utils.Database(self._conn)
+                self._create_schema()
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() >= deadline:
+                    raise
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
+                time.sleep(delay)
+                delay = min(delay * 2, 0.1)
 
     def _create_schema(self) -> None:
         table = self._db.table("events")

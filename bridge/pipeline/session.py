@@ -211,24 +211,30 @@ class Session:
         """
         lock_path = self.root / ".bridge" / "lock"
         lock_path.parent.mkdir(parents=True, exist_ok=True)
-        with lock_path.open("a+") as handle:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError as exc:
+        # The lock is held on the .bridge folder itself: deleting the `lock` file (which only
+        # names the holder) cannot let a second process in.
+        folder = os.open(lock_path.parent, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            with lock_path.open("a+") as handle:
+                try:
+                    fcntl.flock(folder, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError as exc:
+                    handle.seek(0)
+                    holder = handle.read().strip() or "another process"
+                    raise LockedError(
+                        f"another bridge process ({holder}) is working on {self.root}; "
+                        "wait for it or stop it first"
+                    ) from exc
                 handle.seek(0)
-                holder = handle.read().strip() or "another process"
-                raise LockedError(
-                    f"another bridge process ({holder}) is working on {self.root}; "
-                    "wait for it or stop it first"
-                ) from exc
-            handle.seek(0)
-            handle.truncate()
-            handle.write(f"pid {os.getpid()}")
-            handle.flush()
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+                handle.truncate()
+                handle.write(f"pid {os.getpid()}")
+                handle.flush()
+                try:
+                    yield
+                finally:
+                    fcntl.flock(folder, fcntl.LOCK_UN)
+        finally:
+            os.close(folder)
 
     # -- the ports --------------------------------------------------------------------------
 

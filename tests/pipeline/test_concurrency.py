@@ -69,6 +69,44 @@ class TestTwoProcesses:
         assert 0 in codes
         assert {k: len(v) for k, v in executions(project).items()} == {r.id: 1 for r in runs}
 
+    def test_deleted_lock_file_does_not_let_a_second_process_in(self, project: Path) -> None:
+        """The lock file deleted under a running bridge: a second process is still refused."""
+        runs = [Run(id="D1", milestone="M1", mode="gate")]
+        write_project(project, runs, sanity=None)
+        first = start_bridge(project)
+        try:
+            wait_for(lambda: _started(project, "D1"), what="the first run to start")
+            (project / ".bridge" / "lock").unlink()
+            second = start_bridge(project)
+            _, err = second.communicate(timeout=60)
+            assert second.returncode == 3, err
+            assert "another bridge process" in err and "Traceback" not in err
+            (project / "markers" / "open.flag").touch()
+            _, err = first.communicate(timeout=60)
+            assert first.returncode == 0, err
+        finally:
+            first.kill()
+            first.communicate()
+        assert {k: len(v) for k, v in executions(project).items()} == {"D1": 1}
+
+    def test_processes_opening_a_brand_new_log_at_once(self, project: Path) -> None:
+        """Four processes creating the log together: one works, the others get the lock message."""
+        write_project(project, [Run(id="N1", milestone="M1", mode="gate")], sanity=None)
+        procs = [start_bridge(project) for _ in range(4)]
+        try:
+            wait_for(lambda: (project / "markers" / "N1").exists(), timeout=90, what="N1 to start")
+            (project / "markers" / "open.flag").touch()
+            errors = [proc.communicate(timeout=60)[1] for proc in procs]
+        finally:
+            for proc in procs:
+                proc.kill()
+                proc.communicate()
+        assert sorted(p.returncode for p in procs)[-1] in (0, 3)
+        for proc, err in zip(procs, errors, strict=True):
+            assert proc.returncode in (0, 3), err
+            assert "database is locked" not in err
+        assert {k: len(v) for k, v in executions(project).items()} == {"N1": 1}
+
 
 class TestCancel:
     def test_cancel_from_another_process_leaves_no_orphan(self, project: Path) -> None:
