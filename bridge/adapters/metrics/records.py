@@ -70,8 +70,13 @@ def number(item: object) -> float | None:
     """
     if isinstance(item, bool):
         return 1.0 if item else 0.0
-    if isinstance(item, int | float):
-        return float(item)
+    if isinstance(item, float):
+        return item
+    if isinstance(item, int):
+        try:
+            return float(item)
+        except OverflowError:  # an integer beyond float range: infinite, kept as written
+            return math.inf if item > 0 else -math.inf
     if isinstance(item, str) and item.strip().lower() in _NONFINITE_STRINGS:
         return float(item.strip())
     return None

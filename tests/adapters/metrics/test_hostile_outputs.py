@@ -174,6 +174,16 @@ class TestLimits:
         assert len(found.values) == 3 and len(found.histories) == 3
         assert "7 values and 7 histories were not recorded" in messages(found)
 
+    def test_an_integer_beyond_float_range_is_non_finite(self, tmp_path: Path) -> None:
+        """A 400-digit integer is kept as a non-finite value with its digits, not an
+        OverflowError."""
+        root, attempt_dir = attempt(tmp_path)
+        (attempt_dir / "output" / "metrics.json").write_text('{"x": 1' + "0" * 400 + ', "y": 0.5}')
+        found = extract(root, attempt_dir)
+        by_name = {v.name: v for v in found.values}
+        assert by_name["x"].value is None and by_name["x"].raw == "1" + "0" * 400
+        assert by_name["y"].value == 0.5
+
     def test_a_flood_of_broken_files_is_counted_not_listed(self, tmp_path: Path) -> None:
         """500 invalid JSON files with max_values = 50: 50 problems and one that counts the rest."""
         root, attempt_dir = attempt(tmp_path)
