@@ -18,6 +18,7 @@ from bridge.errors import InputError, IntegrityError
 from bridge.events import codec
 from bridge.events.store import EventStore, Recorded, SQLiteEventStore
 from bridge.machine.fold import PipelineState, fold
+from bridge.pipeline.layout import ProjectLayout
 from bridge.projections.writer import MANIFEST_PATH, Drift, Projection, ProjectionWriter
 
 __all__ = [
@@ -37,7 +38,7 @@ def db_path(project: Path) -> Path:
     """
     Where a project's event log lives.
     """
-    return project / ".bridge" / "events.db"
+    return ProjectLayout(project).events_db
 
 
 def open_store(project: Path, *, must_exist: bool = True, check: bool = True) -> SQLiteEventStore:

@@ -21,6 +21,7 @@ from bridge.adapters.review.config import build_reviewer
 from bridge.errors import ConfigError
 from bridge.machine.ports import AblationPlanner, Backend, Implementer, Notifier, Reviewer
 from bridge.pipeline.credentials import credential_variables
+from bridge.pipeline.layout import ProjectLayout
 from bridge.plan import BUILTIN_PLACEHOLDERS, LoadedProject
 
 __all__ = [
@@ -69,7 +70,10 @@ def make_backend(project: LoadedProject) -> Backend:
                 file=_config_file(project),
             )
         return LocalBackend(
-            project.root, cpu_slots=cpu_slots, withheld_env=credential_variables(project)
+            project.root,
+            runs_dir=ProjectLayout(project.root).runs_dir,
+            cpu_slots=cpu_slots,
+            withheld_env=credential_variables(project),
         )
     remote = tables.get(name)
     if remote is None:

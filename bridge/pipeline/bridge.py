@@ -26,6 +26,7 @@ from bridge.machine.ports import AblationPlanner, Backend, Gate, Implementer, No
 from bridge.machine.stages import TERMINAL_RUN_STATES, RunState, Stage
 from bridge.pipeline import audit, bootstrap
 from bridge.pipeline.credentials import register_credentials
+from bridge.pipeline.layout import ProjectLayout
 from bridge.pipeline.session import Session, Step
 from bridge.pipeline.steps import code, deploy, sanity
 from bridge.plan import Plan, load_project, require_runs
@@ -113,7 +114,7 @@ class Bridge:
         }
         clock = clock or utc_now
         if store is None:
-            store = SQLiteEventStore(self.root / ".bridge" / "events.db", clock=clock)
+            store = SQLiteEventStore(ProjectLayout(self.root).events_db, clock=clock)
             try:
                 audit.check_not_lost(self.root, store)
             except IntegrityError:

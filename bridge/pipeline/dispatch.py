@@ -46,6 +46,7 @@ from bridge.machine.scheduler import (
     sanity_milestones,
 )
 from bridge.machine.stages import RunState
+from bridge.pipeline.layout import ProjectLayout
 from bridge.plan import render_argv
 
 __all__ = ["Dispatcher", "attempt_id_for"]
@@ -505,7 +506,7 @@ class Dispatcher:
         started = attempt.started_at or attempt.submitted_at
         gpu_seconds = max((now - started).total_seconds(), 0.0) * max(run.spec.gpus, 0)
         rid, aid = run.run_id, attempt.attempt_id
-        local_dir = self.project / ".bridge" / "runs" / run.run_id / attempt.attempt_id
+        local_dir = ProjectLayout(self.project).attempt_dir(run.run_id, attempt.attempt_id)
         events: list[Any] = []
         if status.status in (JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.TIMED_OUT):
             try:

@@ -40,6 +40,7 @@ from bridge.machine.scheduler import Policy
 from bridge.machine.stages import Stage
 from bridge.machine.table import next_stage
 from bridge.pipeline import bootstrap
+from bridge.pipeline.layout import ProjectLayout
 from bridge.pipeline.recording import plan_excerpt, setup_params
 from bridge.plan import LoadedProject, render_argv
 from bridge.projections.writer import ProjectionWriter
@@ -209,7 +210,7 @@ class Session:
         Raises:
             LockedError: another bridge process holds it.
         """
-        lock_path = self.root / ".bridge" / "lock"
+        lock_path = ProjectLayout(self.root).lock
         lock_path.parent.mkdir(parents=True, exist_ok=True)
         # The lock is held on the .bridge folder itself: deleting the `lock` file (which only
         # names the holder) cannot let a second process in.

@@ -24,6 +24,7 @@ from bridge.machine.measurements import QualityFlag, UnreadOutput, summarise_his
 from bridge.machine.quality import QualitySettings, check_quality, measured_names
 from bridge.machine.stages import RunState
 from bridge.pipeline import bootstrap
+from bridge.pipeline.layout import ProjectLayout
 from bridge.pipeline.session import Session
 from bridge.plan import LoadedProject
 from bridge.plan.config import MetricsConfig
@@ -158,7 +159,7 @@ def collect_metrics(project: LoadedProject, state: PipelineState, run_id: str) -
         *run.spec.metrics,
     ]
     wanted = [*candidates, *(_plan_metrics(block.metrics) if block is not None else ())]
-    attempt_dir = project.root / ".bridge" / "runs" / run_id / attempt.attempt_id
+    attempt_dir = ProjectLayout(project.root).attempt_dir(run_id, attempt.attempt_id)
     extraction = extract_metrics(
         attempt_dir,
         project_root=project.root,

@@ -16,6 +16,7 @@ from bridge.machine.fold import RunView
 from bridge.machine.ports import ReviewRequest
 from bridge.machine.scheduler import sanity_milestones
 from bridge.machine.stages import NOT_BRIDGES_RUN_STATES, TERMINAL_RUN_STATES, RunState
+from bridge.pipeline.layout import ProjectLayout
 from bridge.pipeline.recording import approval_summary
 from bridge.pipeline.session import Session, Step
 from bridge.pipeline.steps import code, collect, deploy
@@ -207,7 +208,7 @@ def log_tail(root: Path, run: Any) -> str:
     attempt = run.current
     if attempt is None:
         return ""
-    base = root / ".bridge" / "runs" / run.run_id / attempt.attempt_id
+    base = ProjectLayout(root).attempt_dir(run.run_id, attempt.attempt_id)
     text = ""
     for name in ("stdout.log", "stderr.log"):
         try:
