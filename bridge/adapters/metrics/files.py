@@ -422,7 +422,11 @@ def _cell(text: str) -> float | None:
 
 def _read_csv(text: str, file: ReadFile, ids: Mapping[str, str]) -> Found:
     reader = csv.reader(io.StringIO(text))
-    rows = [row for row in reader if any(cell.strip() for cell in row)]
+    try:
+        rows = [row for row in reader if any(cell.strip() for cell in row)]
+    except csv.Error as exc:  # a field over the csv module's limit, and the like
+        msg = f"{file.source}:{reader.line_num}: not readable as CSV: {exc}"
+        raise ValueError(msg) from exc
     if not rows:
         return [], []
     header = [h.strip() for h in rows[0]]

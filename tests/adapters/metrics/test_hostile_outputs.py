@@ -184,6 +184,14 @@ class TestLimits:
         assert by_name["x"].value is None and by_name["x"].raw == "1" + "0" * 400
         assert by_name["y"].value == 0.5
 
+    def test_a_csv_field_over_the_csv_limit_is_a_problem(self, tmp_path: Path) -> None:
+        """A 200,000-character CSV cell is a problem naming file and line, not a csv.Error."""
+        root, attempt_dir = attempt(tmp_path)
+        (attempt_dir / "output" / "log.csv").write_text("step,loss\n1," + "9" * 200_000 + "\n")
+        found = extract(root, attempt_dir, MetricsSpec(files=("output/*.csv",)))
+        assert found.values == ()
+        assert "log.csv:2: not readable as CSV: field larger than field limit" in messages(found)
+
     def test_a_flood_of_broken_files_is_counted_not_listed(self, tmp_path: Path) -> None:
         """500 invalid JSON files with max_values = 50: 50 problems and one that counts the rest."""
         root, attempt_dir = attempt(tmp_path)
