@@ -413,6 +413,7 @@ class CriterionRequest:
         criterion: the criterion's text.
         numbers: the block's aggregated numbers, one line each, with the runs they come from.
         rule_reason: why the rules gave no verdict.
+        project: the project root (where an agent reviewer runs).
     """
 
     block: str
@@ -420,6 +421,7 @@ class CriterionRequest:
     criterion: str
     numbers: str
     rule_reason: str
+    project: Path = Path()
 
 
 @attrs.frozen(kw_only=True)

@@ -458,7 +458,8 @@ def _reviewed(state: PipelineState, block: str, digest: str, rule: Verdict) -> V
     if judged is None:
         return attrs.evolve(
             rule,
-            reason=rule.reason + "; no reviewer has judged it (a [reviewer] of kind openai "
+            reason=rule.reason
+            + "; no reviewer has judged it (a [reviewer] of kind openai or agent "
             "judges such criteria at collection)",
         )
     try:

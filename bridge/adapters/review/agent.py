@@ -9,9 +9,14 @@ from collections.abc import Sequence
 import structlog
 
 from bridge.adapters.implement.command import run_agent
-from bridge.adapters.review.prompt import build_review_prompt, parse_review_reply
+from bridge.adapters.review.prompt import (
+    build_criterion_prompt,
+    build_review_prompt,
+    parse_judgment_reply,
+    parse_review_reply,
+)
 from bridge.errors import ReviewError
-from bridge.machine.ports import Review, ReviewRequest
+from bridge.machine.ports import CriterionJudgment, CriterionRequest, Review, ReviewRequest
 
 __all__ = ["AgentCLIReviewer"]
 
@@ -67,3 +72,26 @@ class AgentCLIReviewer:
             raise ReviewError(f"malformed review from {self.command[0]!r}: {err}") from err
         _log.info("review_received", reviewer=self.name, findings=len(findings))
         return Review(reviewer=self.name, findings=findings, text=output.reply)
+
+    def judge_criterion(self, request: CriterionRequest) -> CriterionJudgment:
+        """
+        Run the agent in the project with the criterion prompt and read its verdict.
+
+        Raises:
+            ReviewError: the agent could not start, timed out, exited non-zero, or its reply
+                has no ``VERDICT:`` line.
+        """
+        system, user = build_criterion_prompt(request)
+        output = run_agent(
+            self.command,
+            f"{system}\n\n{user}",
+            project=request.project,
+            timeout_seconds=self.timeout_seconds,
+            error=ReviewError,
+        )
+        try:
+            verdict, reasoning = parse_judgment_reply(output.reply)
+        except ReviewError as err:
+            raise ReviewError(f"malformed judgment from {self.command[0]!r}: {err}") from err
+        _log.info("criterion_judged", reviewer=self.name, block=request.block, verdict=verdict)
+        return CriterionJudgment(verdict=verdict, reasoning=reasoning, reviewer=self.name)

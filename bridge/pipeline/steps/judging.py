@@ -57,6 +57,7 @@ def judge_criteria(s: Session) -> int:
             criterion=result.block.success_criterion,
             numbers=numbers_text(result.aggregates),
             rule_reason=result.verdict.reason,
+            project=s.root,
         )
         try:
             judgment = reviewer.judge_criterion(request)

@@ -5,8 +5,10 @@ OpenAI-compatible reviewer against the loopback server.
 
 from __future__ import annotations
 
+import attrs
 import pytest
 
+from bridge.adapters.review.agent import AgentCLIReviewer
 from bridge.adapters.review.openai import OpenAIReviewer
 from bridge.adapters.review.prompt import build_criterion_prompt, parse_judgment_reply
 from bridge.errors import ReviewError
@@ -79,3 +81,22 @@ class TestOpenAIJudgesCriteria:
         reviewer = OpenAIReviewer(base_url=openai_server.base_url, model="judge-1", max_retries=0)
         with pytest.raises(ReviewError, match=r"(?s)malformed judgment from .*judge-1.*Sure!"):
             reviewer.judge_criterion(REQUEST)
+
+
+class TestAgentJudgesCriteria:
+    def test_agent_judgment(self, write_agent, tmp_path) -> None:
+        """A real executable agent gets the prompt on stdin and its verdict is read."""
+        agent = write_agent(
+            "judge",
+            "import sys\nprompt = sys.stdin.read()\n"
+            "ok = 'full | accuracy: 0.81' in prompt\n"
+            "print('VERDICT: MET' if ok else 'VERDICT: INCONCLUSIVE')\n"
+            "print('REASONING: read the numbers')\n",
+        )
+        request = attrs.evolve(REQUEST, project=tmp_path)
+        judgment = AgentCLIReviewer([str(agent)]).judge_criterion(request)
+        assert (judgment.verdict, judgment.reasoning, judgment.reviewer) == (
+            "met",
+            "read the numbers",
+            "agent",
+        )
