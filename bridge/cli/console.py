@@ -23,6 +23,7 @@ from bridge.events.store import Recorded, SQLiteEventStore, utc_now
 from bridge.machine.fold import Folder, PipelineState
 from bridge.machine.scheduler import milestone_order
 from bridge.machine.stages import SETTLED_RUN_STATES, TERMINAL_RUN_STATES, RunState
+from bridge.projections.text import language_of
 from bridge.projections.tracker import status_word
 
 if TYPE_CHECKING:
@@ -76,36 +77,59 @@ def render_blocks(project: LoadedProject) -> Group:
     return Group(*parts)
 
 
-def describe(rec: Recorded) -> str | None:
+def describe(rec: Recorded, language: str = "en") -> str | None:
     """
-    One plain line for the events a person wants to see scroll by (None for the rest).
+    One plain line for the events a person wants to see scroll by (None for the rest), in
+    ``language`` (``zh`` or English; ids, stage names and reasons stay as recorded).
     """
     evt = rec.event
     at = rec.recorded_at.strftime("%H:%M:%S")
+    zh = language == "zh"
     if isinstance(evt, ev.StageEntered):
-        return f"{at} stage {evt.stage}: {evt.reason}"
+        return f"{at} {'阶段' if zh else 'stage'} {evt.stage}: {evt.reason}"
     if isinstance(evt, ev.RunStarted):
-        return f"{at} {evt.run_id} started ({evt.attempt_id}{', adopted' if evt.adopted else ''})"
+        adopted = ("，已接管" if zh else ", adopted") if evt.adopted else ""
+        return f"{at} {evt.run_id} {'已启动' if zh else 'started'} ({evt.attempt_id}{adopted})"
     if isinstance(evt, ev.RunSucceeded):
-        return f"{at} {evt.run_id} done"
+        return f"{at} {evt.run_id} {'完成' if zh else 'done'}"
     if isinstance(evt, ev.RunFailed):
-        return f"{at} {evt.run_id} {'OOM' if evt.oom else 'failed'}: {evt.reason}"
+        word = "OOM" if evt.oom else ("失败" if zh else "failed")
+        return f"{at} {evt.run_id} {word}: {evt.reason}"
     if isinstance(evt, ev.RunRetryScheduled):
-        return f"{at} {evt.run_id} retry: {evt.reason}"
+        return f"{at} {evt.run_id} {'重试' if zh else 'retry'}: {evt.reason}"
+    if isinstance(evt, ev.RunFoundDone):
+        what = "运行前已完成，不运行" if zh else "done before bridge, not run"
+        return f"{at} {evt.run_id} {what}: {evt.status}"
+    if isinstance(evt, ev.RunRuledOut):
+        what = "不在范围内，不运行" if zh else "out of scope, not run"
+        return f"{at} {evt.run_id} {what}: {evt.reason}"
     if isinstance(evt, ev.RunStuck | ev.RunLost | ev.RunTimedOut | ev.RunCancelled):
         what = type(evt).__name__[3:].lower()
+        if zh:
+            what = {"stuck": "卡住", "lost": "丢失", "timedout": "超时", "cancelled": "已取消"}[
+                what
+            ]
         return f"{at} {evt.run_id} {what}: {getattr(evt, 'reason', '')}".rstrip(": ")
     if isinstance(evt, ev.RunQueueNoted):
+        if zh:
+            return f"{at} {evt.run_id} " + (
+                f"排队中: {evt.waiting}" if evt.waiting else "已离开队列"
+            )
         return f"{at} {evt.run_id} " + (
             f"queued: {evt.waiting}" if evt.waiting else "left the queue"
         )
     if isinstance(evt, ev.RunOverdue):
         took, guess = evt.elapsed_minutes, evt.estimated_minutes
+        if zh:
+            return f"{at} {evt.run_id} 超时预警 OVERDUE（{took:.1f} 分钟，预计 {guess:g}）"
         return f"{at} {evt.run_id} OVERDUE ({took:.1f} min, estimated {guess:g})"
     if isinstance(evt, ev.BudgetWarned):
-        return f"{at} budget: {evt.used_gpu_hours:.2f} of {evt.planned_gpu_hours:g} GPU-h used"
+        used, planned = evt.used_gpu_hours, evt.planned_gpu_hours
+        if zh:
+            return f"{at} 预算：已用 {used:.2f} / {planned:g} GPU 小时"
+        return f"{at} budget: {used:.2f} of {planned:g} GPU-h used"
     if isinstance(evt, ev.PipelineBlocked):
-        return f"{at} BLOCKED: {evt.reason}"
+        return f"{at} {'已阻断' if zh else 'BLOCKED'}: {evt.reason}"
     return None
 
 
@@ -231,18 +255,28 @@ class Watcher:
         folder = Folder().apply_all(store.read())
         show: Callable[[], None]
         if self.plain:
+            # The lines are in the plan's language, and a plan's runs are recorded before the
+            # plan itself: lines wait until the plan is in the log (or bridge stops).
+            held: list[Recorded] = []
 
-            def show() -> None:
+            def show(last: bool = False) -> None:
                 for rec in store.read(after=folder.state().last_seq):
                     folder.apply(rec)
-                    line = describe(rec)
+                    held.append(rec)
+                state = folder.state()
+                if state.plan is None and not last:
+                    return
+                language = language_of(state)
+                for rec in held:
+                    line = describe(rec, language)
                     if line:
                         self.console.print(line, markup=False, highlight=False)
+                held.clear()
 
             try:
                 while not self._stop.wait(0.2):
                     show()
-                show()
+                show(last=True)
             finally:
                 store.close()
             return

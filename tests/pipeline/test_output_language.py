@@ -5,11 +5,14 @@ handoff summary unless ``language`` says otherwise (issue 14, item 7).
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from bridge.machine.stages import Stage
 from bridge.pipeline import Bridge
-from tests.pipeline.conftest import Run, write_project
+from tests.pipeline.conftest import REPO_ROOT, Run, write_project
 
 CHINESE_PREFACE = """\
 > 本实验计划检验一个小脚本能否按计划完成每一次运行，并记录每次运行的结果与证据。
@@ -54,3 +57,26 @@ def test_language_setting_wins_over_the_plan(project: Path) -> None:
     tracker = (project / "refine-logs" / "EXPERIMENT_TRACKER.md").read_text()
     assert "attempt 1 on" in tracker
     assert "Must-run completed: 2/2" in bridge.summary()
+
+
+def test_the_console_follows_the_language(project: Path) -> None:
+    """``bridge run --plain`` on a Chinese plan prints its progress lines and handoff in
+    Chinese; a row the tracker marks done is named as not run."""
+    _chinese_project(project)
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    row = "| R1 | M1 | main | main | test | accuracy | MUST |"
+    tracker.write_text(tracker.read_text().replace(f"{row} TODO |", f"{row} 已完成 |"))
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-m", "bridge", "run", "--plain", "--project", str(project)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "阶段 COLLECTED" in done.stdout and "stage COLLECTED" not in done.stdout
+    assert "S1 完成" in done.stdout
+    assert "R1 运行前已完成，不运行: 已完成" in done.stdout
+    assert "必须运行完成：2/2" in done.stdout
