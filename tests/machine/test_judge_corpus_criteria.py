@@ -67,6 +67,8 @@ A0, RAW = "A0 (K3_top + insert-only, frozen)", "RAW joint v5 (full Stage 14, NO 
 NOROT, DIAG, TCCS = "JORA-NoRot", "current additive JORA-Diag", "TC-CS-1S (attention-only first)"
 LGG, GRC = "LGGSN+ORFN", "GR-ConvNet baseline"
 TACE, NMP = "TACE", "NMP-native baseline"
+A1_ONLY = "**A1-only**: insert at W* with `nu_init`, ALL bridge variables zeroed"
+A1_FULL = "**A1-full**: insert at SAME W* with SAME `nu_init` + full Stage 14 polish"
 
 CASES: tuple[Case, ...] = (
     # ---- every clause checked: met on one side, not met on the other -----------------------
@@ -209,6 +211,15 @@ CASES: tuple[Case, ...] = (
             (RAW, "top_contributor"): 0.30,
             (RAW, "mean_raw_j_drop"): 0.60,
         },
+    ),
+    Case(
+        source="005 B2",
+        text="A1-full mean paired lift over A1-only ≥+0.05; ≥6/10 strict wins; median >0.",
+        expect=Expect.PARTLY,
+        systems=(A1_ONLY, A1_FULL),
+        primary="j",
+        met={(A1_FULL, "j"): 0.60, (A1_ONLY, "j"): 0.50, (A1_FULL, "median"): 0.02},
+        failed={(A1_FULL, "j"): 0.52, (A1_ONLY, "j"): 0.50, (A1_FULL, "median"): 0.02},
     ),
     Case(
         source="015 B5",

@@ -332,7 +332,12 @@ def _gain_phrase(rest: str, systems: Sequence[str]) -> str | None:
     if not starts:
         return None
     before = rest[: min(starts)]
-    return cleaned(before[before.rfind("⟩") + 1 :])
+    named = cleaned(before[before.rfind("⟩") + 1 :])
+    # "A1-full mean paired lift over A1-only": "mean paired" describes the gain itself (of the
+    # primary metric), it names no metric.
+    if named and all(_STATISTIC_WORD.fullmatch(w) for w in named.split()):
+        return None
+    return named
 
 
 def _parse(  # one linear decision procedure, kept in one place to read top to bottom
