@@ -452,7 +452,8 @@ class RunPlanned:
 
     ``block_system`` is the block's compared system the run stands for, as the plan writes it;
     ``attribution`` says how the block was chosen, or, when ``block`` is empty, why no block
-    could be (bridge/plan/attribution.py).
+    could be (bridge/plan/attribution.py). ``directory`` is the safe name of the run's
+    directory when its id cannot name one (``""``: the id itself).
     """
 
     TYPE: ClassVar[str]
@@ -482,6 +483,7 @@ class RunPlanned:
     notes: str = ""
     block_system: str = ""
     attribution: str = ""
+    directory: str = ""
 
 
 @event("run.found_done")

@@ -78,6 +78,14 @@ class RunView:
         return self.spec.run_id
 
     @property
+    def directory(self) -> str:
+        """
+        The run's directory name (``.bridge/runs/<directory>``, the backends' run directories):
+        the safe name recorded at planning when the id cannot name a directory, else the id.
+        """
+        return self.spec.directory or self.spec.run_id
+
+    @property
     def current(self) -> AttemptView | None:
         """
         The latest attempt, or None before the first launch.

@@ -74,7 +74,8 @@ class JobSpec:
     Everything a backend needs to launch one attempt, in standardised resources.
 
     Attributes:
-        run_id: the plan's run id (``R001``).
+        run_id: the run's directory name: the plan's run id (``R001``), or the safe name
+            derived from an id that cannot name a directory (``RunView.directory``).
         attempt_id: globally unique id of this attempt; the backend's idempotency key
             (it names the attempt directory, remote marker, instance label or call marker).
         argv: the command, already rendered; never passed through a shell unquoted.

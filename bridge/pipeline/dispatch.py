@@ -357,7 +357,7 @@ class Dispatcher:
         """
         number = len(run.attempts) + 1
         attempt_id = attempt_id_for(run.run_id, number)
-        output_dir = self.backend.output_dir(run.run_id, attempt_id)
+        output_dir = self.backend.output_dir(run.directory, attempt_id)
         gpu = ",".join(str(s.gpu) for s in slots if s.gpu is not None)
         argv = render_argv(
             run.spec.command, {**run.spec.params, "output_dir": output_dir, "gpu": gpu}
@@ -382,7 +382,7 @@ class Dispatcher:
         assert attempt is not None
         timeout = run.spec.timeout_minutes * 60.0 if run.spec.timeout_minutes else None
         return JobSpec(
-            run_id=run.run_id,
+            run_id=run.directory,
             attempt_id=attempt.attempt_id,
             argv=attempt.argv,
             env=dict(run.spec.env),
@@ -506,7 +506,7 @@ class Dispatcher:
         started = attempt.started_at or attempt.submitted_at
         gpu_seconds = max((now - started).total_seconds(), 0.0) * max(run.spec.gpus, 0)
         rid, aid = run.run_id, attempt.attempt_id
-        local_dir = ProjectLayout(self.project).attempt_dir(run.run_id, attempt.attempt_id)
+        local_dir = ProjectLayout(self.project).attempt_dir(run.directory, attempt.attempt_id)
         events: list[Any] = []
         if status.status in (JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.TIMED_OUT):
             try:

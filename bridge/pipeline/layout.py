@@ -55,6 +55,8 @@ class ProjectLayout:
 
     def attempt_dir(self, run_id: str, attempt_id: str) -> Path:
         """
-        ``.bridge/runs/<run_id>/<attempt_id>/``: what the attempt handed back.
+        ``.bridge/runs/<run_id>/<attempt_id>/``: what the attempt handed back. ``run_id`` is the
+        run's directory name (``RunView.directory``: the id, or the safe name derived from an
+        id that cannot name a directory).
         """
         return self.runs_dir / run_id / attempt_id

@@ -124,6 +124,7 @@ def plan_events(project: LoadedProject) -> list[tuple[str, Sequence[Any]]]:
                         notes=spec.notes,
                         block_system=spec.block_system,
                         attribution=spec.attribution,
+                        directory=spec.directory,
                     ),
                     *tracker_status_events(spec),
                 ],

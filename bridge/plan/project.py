@@ -4,6 +4,7 @@ A project on disk: input discovery, options, bridge.toml and runs, joined into o
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -139,6 +140,35 @@ _NATURAL = re.compile(r"(\d+)")
 _SAFE_RUN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
 
 
+def _directories(runs: tuple[RunSpec, ...]) -> tuple[tuple[RunSpec, ...], list[PlanWarning]]:
+    """
+    Give each run whose id cannot name a directory a safe directory name derived from it (the
+    id's safe characters, ``_`` for the rest, and 8 hex digits of its sha256 so two ids never
+    share one), recorded in the log with the run; the id itself is kept.
+    """
+    taken = {r.id for r in runs if _SAFE_RUN_ID.fullmatch(r.id)}
+    out: list[RunSpec] = []
+    warnings: list[PlanWarning] = []
+    for run in runs:
+        if run.id in taken:
+            out.append(run)
+            continue
+        stem = re.sub(r"[^A-Za-z0-9._-]+", "_", run.id).strip("._-")[:100] or "run"
+        digest = hashlib.sha256(run.id.encode("utf-8")).hexdigest()[:8]
+        directory = f"{stem}-{digest}"
+        taken.add(directory)
+        out.append(attrs.evolve(run, directory=directory))
+        warnings.append(
+            PlanWarning(
+                file=run.file,
+                line=run.line,
+                message=f"run id {run.id!r} cannot name a directory; its files go to "
+                f".bridge/runs/{directory}/ (the id is kept everywhere else)",
+            )
+        )
+    return tuple(out), warnings
+
+
 def _natural(text: str) -> list[object]:
     return [int(part) if part.isdigit() else part for part in _NATURAL.split(text)]
 
@@ -267,16 +297,8 @@ def load_project(
             runs, proposed, run_warnings = build_runs(
                 plan, config, milestones, sanity_first=options.sanity_first
             )
-    for run in runs:
-        if not _SAFE_RUN_ID.fullmatch(run.id):
-            safe = re.sub(r"[^A-Za-z0-9._-]+", "-", run.id).strip("-._")[:128]
-            hint = f", e.g. {safe!r}" if safe and safe != run.id else ""
-            raise PlanError(
-                f"run id {run.id!r} cannot name a run directory: use letters, digits, '.', '_' "
-                f"or '-' (starting with a letter or digit, at most 128 characters){hint}",
-                file=run.file or None,
-                line=run.line or None,
-            )
+    runs, directory_warnings = _directories(runs)
+    run_warnings = run_warnings + directory_warnings
     warnings = list(plan.warnings) + run_warnings
     if not runs:
         warnings.append(
@@ -376,6 +398,7 @@ def plan_json(project: LoadedProject) -> dict[str, object]:
                 "source": r.source,
                 "block_system": r.block_system,
                 "attribution": r.attribution,
+                "directory": r.directory,
             }
             for r in project.runs
         ],

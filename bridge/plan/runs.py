@@ -58,6 +58,7 @@ class RunSpec:
         block_system: the block's compared system this run stands for, as the plan writes it
             (``""`` when unattributed or no compared system matches the run's system).
         attribution: how the block was chosen, or why none could be (when ``block`` is ``""``).
+        directory: the run's directory name when its id cannot name one (``""``: the id).
     """
 
     id: str
@@ -86,6 +87,7 @@ class RunSpec:
     notes: str = ""
     block_system: str = ""
     attribution: str = ""
+    directory: str = ""
 
 
 def match_system(name: str, systems: Mapping[str, SystemConfig]) -> SystemConfig | None:

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from bridge.errors import PlanError
 from bridge.plan import load_project
 from bridge.plan.tracker import expand_braces
 
@@ -63,13 +62,22 @@ class TestBraceSets:
 
 
 class TestUnsafeIds:
-    def test_refused_with_a_safe_suggestion(self, tmp_path: Path) -> None:
-        """An id with a slash is refused before anything runs, naming a safe spelling."""
-        with pytest.raises(PlanError) as caught:
-            load_project(_project(tmp_path, "B1/audit run"))
-        assert "cannot name a run directory" in str(caught.value)
-        assert "e.g. 'B1-audit-run'" in str(caught.value)
-        assert caught.value.line == 3
+    def test_a_safe_directory_is_derived(self, tmp_path: Path) -> None:
+        """An id with a slash and a space keeps its id and gets a directory name, warned."""
+        loaded = load_project(_project(tmp_path, "B1/audit run"))
+        (run,) = loaded.runs
+        assert run.id == "B1/audit run"
+        assert run.directory.startswith("B1_audit_run-") and len(run.directory) == 21
+        assert any(
+            "run id 'B1/audit run' cannot name a directory; its files go to .bridge/runs/"
+            f"{run.directory}/" in w.message
+            for w in loaded.warnings
+        )
+
+    def test_safe_ids_keep_their_name(self, tmp_path: Path) -> None:
+        """A safe id is its own directory (nothing recorded)."""
+        (run,) = load_project(_project(tmp_path, "R001")).runs
+        assert run.directory == ""
 
 
 class TestMilestoneFromRunsCell:

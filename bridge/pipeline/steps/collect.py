@@ -159,7 +159,7 @@ def collect_metrics(project: LoadedProject, state: PipelineState, run_id: str) -
         *run.spec.metrics,
     ]
     wanted = [*candidates, *(_plan_metrics(block.metrics) if block is not None else ())]
-    attempt_dir = ProjectLayout(project.root).attempt_dir(run_id, attempt.attempt_id)
+    attempt_dir = ProjectLayout(project.root).attempt_dir(run.directory, attempt.attempt_id)
     extraction = extract_metrics(
         attempt_dir,
         project_root=project.root,

@@ -208,7 +208,7 @@ def log_tail(root: Path, run: Any) -> str:
     attempt = run.current
     if attempt is None:
         return ""
-    base = ProjectLayout(root).attempt_dir(run.run_id, attempt.attempt_id)
+    base = ProjectLayout(root).attempt_dir(run.directory, attempt.attempt_id)
     text = ""
     for name in ("stdout.log", "stderr.log"):
         try:
