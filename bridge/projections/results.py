@@ -56,6 +56,15 @@ _WORDS: dict[str, tuple[str, str]] = {
     "shared": ("shared from other blocks", "取自其他实验块"),
     "no_values": ("No metric values recorded yet.", "尚无已记录的指标值。"),
     "unattributed": ("Runs not attributed to a block", "未归属实验块的运行"),
+    "not_run": ("Runs bridge did not launch", "bridge 未运行的运行"),
+    "not_run_note": (
+        "As the tracker says: done before bridge (counted as done, with the tracker's evidence; "
+        "no metrics read) or out of scope (not counted). `bridge retry --force RUN` runs one.",
+        "依据追踪表：运行前已完成（计为完成，证据取自追踪表；未读取指标）或不在范围内（不计入）。"
+        "`bridge retry --force RUN` 可重新运行。",
+    ),
+    "done_before": ("done before bridge", "运行前已完成"),
+    "out_of_scope": ("out of scope", "不在范围内"),
     "unattributed_note": (
         "These runs count for no block's statistics; give each a block (`block =` on its "
         "`[[runs]]` entry or `[systems]` table, or the tracker's Block column) to judge them.",
@@ -310,6 +319,13 @@ def render(state: PipelineState, language: str = "en") -> str:
         ]
         header = (RUN_HEADER[0], RUN_HEADER[1], RUN_HEADER[2], _t("reason", language))
         lines.extend([table(header, rows), ""])
+    not_run = [r for r in state.runs.values() if r.state in NOT_BRIDGES_RUN_STATES]
+    if not_run:
+        lines.extend([f"## {_t('not_run', language)}", "", _t("not_run_note", language), ""])
+        for run in not_run:
+            what = "done_before" if run.state is RunState.DONE_BEFORE else "out_of_scope"
+            lines.append(f"- {run.run_id} — {_t(what, language)}: {run.reason or '-'}")
+        lines.append("")
     lines.extend([f"## {_t('quality', language)}", ""])
     if outcome.flags:
         for run_id, flag in outcome.flags:

@@ -67,6 +67,9 @@ def test_done_and_out_of_scope_rows_are_not_launched(project: Path) -> None:
     assert types == ["run.planned", "run.found_done", "run.planned", "run.ruled_out"]
     summary = bridge.summary()
     assert "Must-run completed: 4/4" in summary, summary
+    results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text()
+    assert "## Runs bridge did not launch" in results
+    assert "- R4 — out of scope: CANCELLED — out of budget" in results
 
 
 def test_the_rewritten_tracker_keeps_the_researchers_file(project: Path) -> None:
