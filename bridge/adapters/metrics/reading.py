@@ -22,7 +22,7 @@ from pathlib import Path
 
 import attrs
 
-__all__ = ["OutputLimits", "OutputRefused", "contained", "read_contained"]
+__all__ = ["OutputLimits", "OutputRefused", "contained", "read_contained", "read_tail"]
 
 
 @attrs.frozen(kw_only=True)
@@ -105,6 +105,32 @@ def read_contained(path: Path, base: Path, limits: OutputLimits) -> bytes:
     if len(data) > limits.max_file_bytes:
         raise OutputRefused(_too_large(len(data), limits))
     return data
+
+
+def read_tail(path: Path, size: int) -> str:
+    """
+    The last ``size`` bytes of a log a run could have tampered with, as text.
+
+    The file is opened with ``O_NOFOLLOW | O_NONBLOCK`` and read only when it is a regular
+    file: a log the run replaced by a link (to a key file, say) or by a FIFO is not read, and
+    the text says so instead, so nothing outside the attempt reaches the log and nothing blocks.
+
+    Returns:
+        The tail (``""`` when the file does not exist), or a one-line note in brackets.
+    """
+    flags = os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        return ""
+    except OSError as exc:  # ELOOP: the log is a link
+        return f"[{path.name} not read: {exc.strerror}]\n"
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            return f"[{path.name} not read: {_kind(info.st_mode)}]\n"
+        handle.seek(max(0, info.st_size - size))
+        return handle.read(size).decode("utf-8", errors="replace")
 
 
 def _too_large(size: int, limits: OutputLimits) -> str:

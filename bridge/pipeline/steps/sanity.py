@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from bridge.adapters.metrics.reading import read_tail
 from bridge.errors import ReviewError
 from bridge.events import types as ev
 from bridge.events.values import Finding, Severity
@@ -211,8 +212,5 @@ def log_tail(root: Path, run: Any) -> str:
     base = ProjectLayout(root).attempt_dir(run.directory, attempt.attempt_id)
     text = ""
     for name in ("stdout.log", "stderr.log"):
-        try:
-            text += (base / name).read_text(errors="replace")[-4000:]
-        except OSError:
-            continue
+        text += read_tail(base / name, 4000)  # never through a link, never a FIFO
     return text

@@ -46,6 +46,7 @@ import structlog
 
 from bridge.adapters.backends.local import procfs
 from bridge.adapters.gpu import NvidiaSmiProbe, free_slots
+from bridge.adapters.metrics.reading import read_tail
 from bridge.errors import BackendError, BackendUnavailable, JobNotFound
 from bridge.machine.ports import (
     Artifact,
@@ -119,15 +120,10 @@ def _write_atomic(path: Path, text: str, *, durable: bool = True) -> None:
 
 def _tail(path: Path, size: int) -> str:
     """
-    Return the last ``size`` bytes of ``path`` as text ("" when it does not exist).
+    Return the last ``size`` bytes of ``path`` as text ("" when it does not exist); a log the
+    run replaced by a link or a FIFO is not read (:func:`read_tail`).
     """
-    try:
-        with path.open("rb") as handle:
-            handle.seek(0, os.SEEK_END)
-            handle.seek(max(0, handle.tell() - size))
-            return handle.read().decode("utf-8", errors="replace")
-    except FileNotFoundError:
-        return ""
+    return read_tail(path, size)
 
 
 def _sha256(path: Path) -> str:

@@ -449,6 +449,28 @@ class TestLocalBackendArtifacts:
             local.fetch_artifacts(handle, local.runs_dir / "R001" / "A1")
 
     @pytest.mark.timeout(60)
+    @pytest.mark.parametrize("swap", ["link", "fifo"])
+    def test_a_log_swapped_by_the_run_is_not_read(
+        self, local: LocalBackend, tmp_path: Path, swap: str
+    ) -> None:
+        """A failing run that replaces its stdout.log by a link to a secret or by a FIFO: the
+        status comes back at once and the secret is not in the log tail."""
+        secret = tmp_path / "secret.key"
+        secret.write_text("TOPSECRET")
+        code = (
+            "import os,sys; log=os.path.join(os.path.dirname(sys.argv[1]), 'stdout.log'); "
+            "os.remove(log); "
+            "os.symlink(sys.argv[2], log) if sys.argv[3] == 'link' else os.mkfifo(log); "
+            "sys.exit(3)"
+        )
+        out = local.output_dir("R001", "A1")
+        handle = local.submit(spec(code, out, str(secret), swap))
+        state = settle(local, handle)
+        assert state.status is JobStatus.FAILED
+        assert "TOPSECRET" not in state.log_tail
+        assert "stdout.log not read" in state.log_tail
+
+    @pytest.mark.timeout(60)
     def test_a_fifo_among_the_outputs_does_not_block(self, local: LocalBackend) -> None:
         """A FIFO in output/ is left out of the artifacts instead of being opened."""
         out = local.output_dir("R001", "A1")
