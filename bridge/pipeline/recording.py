@@ -10,7 +10,8 @@ import hashlib
 from collections.abc import Sequence
 from typing import Any
 
-from bridge.errors import ConfigError
+from bridge.errors import ConfigError, SecretError
+from bridge.events import codec
 from bridge.events import types as ev
 from bridge.events.secrets import redact
 from bridge.machine.fold import PipelineState
@@ -130,7 +131,23 @@ def plan_events(project: LoadedProject) -> list[tuple[str, Sequence[Any]]]:
                 ],
             )
         )
+        _screen(spec, out[-1][1])
     return out
+
+
+def _screen(spec: RunSpec, events: Sequence[Any]) -> None:
+    """
+    Refuse a run whose recorded form would carry a secret, naming where the run was written
+    (the tracker row or the ``[[runs]]`` entry), before anything is appended.
+
+    Raises:
+        SecretError: with the run's file and line.
+    """
+    for event in events:
+        try:
+            codec.encode(event)
+        except SecretError as exc:
+            raise SecretError(f"{spec.file}:{spec.line}: run {spec.id}: {exc}") from None
 
 
 # Tracker statuses (normalised by bridge.plan.vocabulary) that mean bridge must not launch the

@@ -96,3 +96,17 @@ class TestSecretsByValue:
         """Values too short to be a credential are not scrubbed from every text."""
         register_secret_values([short])
         assert redact("abc 1234567") == "abc 1234567"
+
+
+class TestSecretInTheTracker:
+    def test_refused_key_names_the_tracker_line(self, tmp_path: Path) -> None:
+        """A key pasted into a tracker row is refused naming the tracker file and line, exit 2."""
+        project = write_project(tmp_path / "p", [Run(id="R1", milestone="M0", system="sanity")])
+        tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+        tracker.write_text(
+            tracker.read_text().replace("seed 0", "key sk-abcdefghijklmnopqrstuvwxyz0123")
+        )
+        done = _cli(project, "run", "--plain")
+        assert done.returncode == 2, done.stdout + done.stderr
+        assert "EXPERIMENT_TRACKER.md:5: run R1" in done.stderr, done.stderr
+        assert "sk-abcdefghij" not in done.stderr + done.stdout

@@ -137,6 +137,16 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _disk_full(path: Path) -> bool:
+    """
+    True when the file system holding ``path`` has no block left for an ordinary user.
+    """
+    try:
+        return os.statvfs(path).f_bavail == 0
+    except OSError:
+        return False
+
+
 def _describe_exit(code: int) -> str:
     """
     Explain an exit code for people: a code above 128 names the signal that killed the command.
@@ -386,7 +396,11 @@ class LocalBackend:
         return JobState(
             status=JobStatus.LOST,
             detail=f"process {pid} ended without recording an exit code "
-            "(killed from outside, or the machine restarted)",
+            + (
+                f"(the disk holding {attempt_dir} is full: the wrapper could not write it)"
+                if _disk_full(attempt_dir)
+                else "(killed from outside, or the machine restarted)"
+            ),
             log_tail=tail,
         )
 

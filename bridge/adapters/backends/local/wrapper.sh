@@ -32,7 +32,11 @@ say() { printf '[bridge wrapper] %s\n' "$1" >&3; }
 # temporary name carries $writer: in the timer below, a subshell, $$ is still the wrapper's pid.
 writer=wrapper
 put() {
-    printf '%s\n' "$2" > "$1.tmp.$writer.$$" || return 1
+    # On a full disk the write fails: remove the empty temporary file rather than leave it.
+    if ! printf '%s\n' "$2" > "$1.tmp.$writer.$$"; then
+        command -p rm -f -- "$1.tmp.$writer.$$"
+        return 1
+    fi
     if [ "$3" = durable ]; then command -p sync -- "$1.tmp.$writer.$$"; fi
     command -p mv -f -- "$1.tmp.$writer.$$" "$1"
 }
@@ -98,4 +102,4 @@ if [ -n "$T" ]; then
     kill -USR1 "$timer"
     wait "$timer"
 fi
-put "$A/exit_code" "$rc" durable
+put "$A/exit_code" "$rc" durable || say "cannot record exit code $rc in $A (is the disk full?)"

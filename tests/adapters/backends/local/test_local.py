@@ -510,3 +510,44 @@ class TestLocalBackendRefusals:
         handle = local.submit(spec("import sys; open(sys.argv[1],'w').close()", str(ran)))
         assert settle(local, handle).status is JobStatus.CANCELLED
         assert not ran.exists()
+
+
+@pytest.fixture
+def full_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 256 KiB tmpfs (root only): a disk the run can fill."""
+    mount = tmp_path / "small"
+    mount.mkdir()
+    if os.geteuid() != 0:
+        pytest.skip("mounting a small tmpfs needs root")
+    made = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mount)],
+        capture_output=True, check=False,
+    )  # fmt: skip
+    if made.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {made.stderr!r}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+class TestLocalBackendFullDisk:
+    def test_a_run_that_fills_the_disk_is_not_killed_from_outside(
+        self, project: Path, full_disk: Path
+    ) -> None:
+        """The wrapper cannot write exit_code: LOST names the full disk; no empty temp files."""
+        backend = LocalBackend(project, runs_dir=full_disk, probe=NoGpus())
+        fill = (
+            "import os\n"
+            "try:\n"
+            "    with open(os.path.join(os.environ['OUT'], 'fill'), 'wb') as f:\n"
+            "        while True: f.write(b'x' * 4096); f.flush()\n"
+            "except OSError: pass\n"
+        )
+        out = backend.output_dir("R001", "A1")
+        handle = backend.submit(spec(fill, env={"OUT": out}))
+        state = settle(backend, handle)
+        backend.release()
+        assert state.status is JobStatus.LOST, state
+        assert "disk" in state.detail and "full" in state.detail, state.detail
+        assert not list(Path(out).parent.glob("*.tmp.*"))
