@@ -23,11 +23,13 @@ from bridge.events.store import Recorded, SQLiteEventStore, utc_now
 from bridge.machine.fold import Folder, PipelineState
 from bridge.machine.scheduler import milestone_order
 from bridge.machine.stages import SETTLED_RUN_STATES, TERMINAL_RUN_STATES, RunState
+from bridge.plan.criteria import Compound, Criterion, parse_criterion
 from bridge.projections.text import language_of
 from bridge.projections.tracker import status_word
 
 if TYPE_CHECKING:
     from bridge.plan import LoadedProject
+    from bridge.plan.model import Block
 
 __all__ = ["Watcher", "describe", "render_blocks", "render_status", "status_json"]
 
@@ -60,6 +62,7 @@ def render_blocks(project: LoadedProject) -> Group:
             runs = f"- (shares {', '.join(shared)} from other blocks)" if shared else ""
         parts.append(Text(f"{block.id}: {block.title}" if block.title else block.id, "bold"))
         parts.append(Text(f"  criterion: {block.success_criterion or '(none written)'}"))
+        parts.extend(Text(line) for line in _criterion_lines(block.success_criterion, block))
         parts.append(Text(f"  systems:   {'; '.join(block.systems) or '-'}"))
         parts.append(Text(f"  runs:      {runs or '-'}"))
     loose = [r for r in project.runs if r.block not in known]
@@ -75,6 +78,32 @@ def render_blocks(project: LoadedProject) -> Group:
         if len(loose) > 20:
             parts.append(Text(f"  … and {len(loose) - 20} more (bridge plan --json)"))
     return Group(*parts)
+
+
+def _criterion_lines(text: str, block: Block) -> list[str]:
+    """
+    How the results will judge a criterion, clause by clause, so a researcher can reword it
+    before running (``read as:`` a rule, or why it is not machine-checkable).
+    """
+    if not text.strip():
+        return []
+    parsed = parse_criterion(
+        text,
+        block_systems=block.systems,
+        metrics=[m.split(":", 1)[-1].strip() for m in block.metrics],
+    )
+    clauses = parsed.clauses if isinstance(parsed, Compound) else (parsed,)
+    lines = []
+    for number, clause in enumerate(clauses, 1):
+        label = "  read as:   " if number == 1 else " " * 13
+        index = f"{number}. " if len(clauses) > 1 else ""
+        what = (
+            clause.describe()
+            if isinstance(clause, Criterion)
+            else f"not machine-checkable: {clause.reason}"
+        )
+        lines.append(f"{label}{index}{what}")
+    return lines
 
 
 def describe(rec: Recorded, language: str = "en") -> str | None:

@@ -20,6 +20,7 @@ def test_blocks_runs_and_unattributed(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert "B1: Main\n  criterion: Scaled centroid accuracy > 2% over raw-centroid\n" in out
+    assert "  read as:   **Scaled centroid** (ours) vs `raw-centroid`" in out
     assert (
         "  runs:      `raw-centroid` (baseline, unscaled features): R001; "
         "**Scaled centroid** (ours): R005\n" in out
