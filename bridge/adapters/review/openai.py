@@ -4,16 +4,14 @@
 
 from __future__ import annotations
 
-import email.utils
 import os
-import time
-from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
+from collections.abc import Mapping
 from typing import Any
 
 import httpx
 import structlog
 
+from bridge.adapters import retry
 from bridge.adapters.implement.base_repo import redact_url
 from bridge.adapters.review.prompt import (
     build_criterion_prompt,
@@ -30,37 +28,10 @@ from bridge.machine.ports import (
     ReviewRequest,
 )
 
-__all__ = ["OpenAIReviewer", "retry_after_seconds"]
+__all__ = ["OpenAIReviewer"]
 
 _log = structlog.get_logger(__name__)
 _SNIPPET = 300  # characters of an error body quoted in a message
-
-
-def retry_after_seconds(value: str | None, *, now: datetime | None = None) -> float | None:
-    """
-    Read a ``Retry-After`` header: delta-seconds or an HTTP date.
-
-    Args:
-        value: the header's value, or ``None``.
-        now: the current time for an HTTP date (defaults to the system clock).
-
-    Returns:
-        Seconds to wait (0 for a date in the past), or ``None`` when absent or unreadable.
-    """
-    if value is None or not value.strip():
-        return None
-    text = value.strip()
-    try:
-        return max(0.0, float(text))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(text)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
 class OpenAIReviewer:
@@ -69,9 +40,10 @@ class OpenAIReviewer:
 
     The API key is read from the environment variable ``api_key_env`` names at every call; it is
     sent only in the ``Authorization`` header and is scrubbed from every reply, finding and
-    error message. Requests are retried on HTTP 429, any 5xx and transport errors (timeouts,
-    refused connections): the wait is the server's ``Retry-After`` when given, otherwise
-    ``backoff_seconds * 2**attempt``, never more than ``max_retry_wait_seconds``.
+    error message. Requests are retried under the one retry policy
+    (:mod:`bridge.adapters.retry`) on HTTP 429, any 5xx and transport errors (timeouts, refused
+    connections): the wait is the server's ``Retry-After`` when given, otherwise exponential
+    from ``backoff_seconds``, never more than ``max_retry_wait_seconds``.
 
     Args:
         base_url: the API root, e.g. ``https://api.openai.com/v1``.
@@ -85,7 +57,6 @@ class OpenAIReviewer:
         max_retry_wait_seconds: cap on any single wait between attempts.
         backoff_seconds: the first wait when the server gives no ``Retry-After``.
         transport: an httpx transport to use instead of the network (for embedding).
-        sleep: the function that waits (injectable so tests record waits instead of waiting).
         environ: where to read the key from (default ``os.environ`` at call time).
     """
 
@@ -103,7 +74,6 @@ class OpenAIReviewer:
         max_retry_wait_seconds: float = 60.0,
         backoff_seconds: float = 1.0,
         transport: httpx.BaseTransport | None = None,
-        sleep: Callable[[float], None] = time.sleep,
         environ: Mapping[str, str] | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
@@ -115,7 +85,6 @@ class OpenAIReviewer:
         self.max_retry_wait_seconds = max_retry_wait_seconds
         self.backoff_seconds = backoff_seconds
         self._transport = transport
-        self._sleep = sleep
         self._environ = environ
 
     def _key(self) -> str:
@@ -212,36 +181,55 @@ class OpenAIReviewer:
         headers = {"Authorization": f"Bearer {key}"} if key else {}
         timeout = httpx.Timeout(self.timeout_seconds, connect=min(10.0, self.timeout_seconds))
         url = f"{self.base_url}/chat/completions"
-        last = ""
         with httpx.Client(timeout=timeout, transport=self._transport) as client:
-            for attempt in range(self.max_retries + 1):
-                delay: float | None = None
-                try:
-                    response = client.post(url, json=body, headers=headers)
-                except httpx.TransportError as err:
-                    last = f"{type(err).__name__}: {self._scrub(str(err), key) or 'no detail'}"
-                else:
-                    if response.status_code == 429 or response.status_code >= 500:
-                        last = f"HTTP {response.status_code}: {self._snippet(response, key)}"
-                        delay = retry_after_seconds(response.headers.get("Retry-After"))
-                    elif response.status_code >= 400:
-                        raise ReviewError(
-                            f"the reviewer at {self._where()} refused the request: HTTP "
-                            f"{response.status_code}: {self._snippet(response, key)}"
-                        )
-                    else:
-                        return self._content(response)
-                if attempt == self.max_retries:
-                    break
-                if delay is None:
-                    delay = self.backoff_seconds * 2**attempt
-                delay = min(delay, self.max_retry_wait_seconds)
-                _log.warning("review_retry", reviewer=self.name, attempt=attempt + 1, wait=delay)
-                self._sleep(delay)
-        raise ReviewError(
-            f"the reviewer at {self._where()} gave no answer after "
-            f"{self.max_retries + 1} attempts; last: {last}"
-        )
+            try:
+                for attempt in retry.attempts(
+                    tries=self.max_retries + 1,
+                    first_wait=self.backoff_seconds,
+                    max_wait=self.max_retry_wait_seconds,
+                ):
+                    with attempt:
+                        return self._once(client, url, body, headers, key)
+            except retry.Transient as exc:
+                raise ReviewError(
+                    f"the reviewer at {self._where()} gave no answer after "
+                    f"{self.max_retries + 1} attempts; last: {exc.reason}"
+                ) from None
+        raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
+
+    def _once(
+        self,
+        client: httpx.Client,
+        url: str,
+        body: dict[str, Any],
+        headers: Mapping[str, str],
+        key: str,
+    ) -> str:
+        """
+        One request: the reply's content.
+
+        Raises:
+            retry.Transient: a transport error, HTTP 429 or a 5xx (with its ``Retry-After``).
+            ReviewError: any other refusal, or a malformed reply.
+        """
+        try:
+            response = client.post(url, json=body, headers=dict(headers))
+        except httpx.TransportError as err:
+            raise retry.Transient(
+                f"{type(err).__name__}: {self._scrub(str(err), key) or 'no detail'}"
+            ) from None
+        if response.status_code == 429 or response.status_code >= 500:
+            _log.warning("review_retry", reviewer=self.name, status=response.status_code)
+            raise retry.Transient(
+                f"HTTP {response.status_code}: {self._snippet(response, key)}",
+                after=retry.retry_after_seconds(response.headers.get("Retry-After")),
+            )
+        if response.status_code >= 400:
+            raise ReviewError(
+                f"the reviewer at {self._where()} refused the request: HTTP "
+                f"{response.status_code}: {self._snippet(response, key)}"
+            )
+        return self._content(response)
 
     def _snippet(self, response: httpx.Response, key: str) -> str:
         return self._scrub(response.text[:_SNIPPET].strip(), key) or "(empty body)"
