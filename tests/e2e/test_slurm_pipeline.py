@@ -196,7 +196,9 @@ class TestSlurmHeldPartition:
         try:
 
             def waiting() -> list[str]:
-                if not (project / ".bridge" / "events.db").exists():
+                # Ask only once the log holds the runs' notes: `bridge status` reads a log that
+                # another process is still creating as an error.
+                if sum(1 for e in events_of(project) if e[2] == "run.queue_noted") < 2:
                     return []
                 capsys.readouterr()
                 assert main(["status", "--json", "--project", str(project)]) == 0
