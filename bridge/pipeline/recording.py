@@ -18,6 +18,7 @@ from bridge.machine.fold import PipelineState
 from bridge.machine.ports import ProposedRun
 from bridge.plan import LoadedProject, RunSpec, match_system, render_argv
 from bridge.plan.hyperparams import setup_hyperparameters
+from bridge.plan.overview import estimate_milestone
 from bridge.plan.text import decode
 from bridge.projections.tracker_layout import template_of
 
@@ -256,7 +257,6 @@ def approval_summary(project: LoadedProject, state: PipelineState) -> str:
     unknown: list[str] = []
     for milestone in project.milestones:
         runs = state.runs_in(milestone.id)
-        estimated = [r for r in runs if r.spec.estimated_minutes is not None]
         gpus = sorted({r.spec.gpus for r in runs})
         if not gpus or gpus == [0]:
             asks = "CPU"
@@ -264,17 +264,8 @@ def approval_summary(project: LoadedProject, state: PipelineState) -> str:
             asks = f"{gpus[0]} GPU each"
         else:
             asks = f"{gpus[0]}–{gpus[-1]} GPUs each"
-        if estimated:
-            hours: float | None = sum(
-                r.spec.gpus * (r.spec.estimated_minutes or 0) / 60 for r in estimated
-            )
-            source = "from the runs' estimates"
-        elif milestone.gpu_hours is not None:
-            hours = milestone.gpu_hours
-            source = f"from the plan's Cost column ({milestone.cost_raw})"
-        else:
-            hours = None
-            source = "no run estimate and no Cost in the plan"
+        estimate = estimate_milestone(milestone, [r.spec for r in runs])
+        hours, source = estimate.gpu_hours, estimate.source
         flag = " (sanity)" if milestone.sanity else ""
         name = f" {milestone.name}" if milestone.name else ""
         count = f"{len(runs)} run{'s' if len(runs) != 1 else ''} ({asks})"

@@ -1,0 +1,110 @@
+"""
+The workflow's opening summary of a loaded plan, and the GPU-hour estimate it and the approval
+checkpoint share.
+
+ARIS's experiment bridge opens with what it understood: the milestones with their names, how
+many blocks and runs are must-run and nice-to-have, and the estimated GPU-hours. ``bridge plan``
+prints it, and ``bridge run`` prints it before the first stage.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+import attrs
+
+from bridge.plan.model import Milestone
+from bridge.plan.project import LoadedProject
+
+__all__ = ["Estimate", "RunCost", "estimate_milestone", "overview"]
+
+
+class RunCost(Protocol):
+    """
+    What the estimate reads of a run (a ``RunSpec`` or a recorded ``RunPlanned``).
+    """
+
+    @property
+    def gpus(self) -> int:
+        """GPUs the run asks for."""
+        ...
+
+    @property
+    def estimated_minutes(self) -> float | None:
+        """Its expected duration, if known."""
+        ...
+
+
+@attrs.frozen(kw_only=True)
+class Estimate:
+    """
+    A milestone's estimated GPU-hours and where the number came from.
+
+    Attributes:
+        gpu_hours: the estimate, or ``None`` when nothing gives one.
+        source: ``"the runs' estimates"``, ``"the plan's Cost column (…)"`` or why there is none.
+    """
+
+    gpu_hours: float | None
+    source: str
+
+
+def estimate_milestone(milestone: Milestone, runs: Sequence[RunCost]) -> Estimate:
+    """
+    GPU-hours for a milestone: from its runs' ``estimated_minutes × gpus`` when any run has an
+    estimate, otherwise from the plan's run-order Cost column, otherwise unknown.
+    """
+    estimated = [r for r in runs if r.estimated_minutes is not None]
+    if estimated:
+        hours = sum(r.gpus * (r.estimated_minutes or 0.0) / 60.0 for r in estimated)
+        return Estimate(gpu_hours=hours, source="from the runs' estimates")
+    if milestone.gpu_hours is not None:
+        return Estimate(
+            gpu_hours=milestone.gpu_hours,
+            source=f"from the plan's Cost column ({milestone.cost_raw})",
+        )
+    return Estimate(gpu_hours=None, source="no run estimate and no Cost in the plan")
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def overview(project: LoadedProject) -> tuple[str, ...]:
+    """
+    The opening summary, one line each: blocks and runs by priority, each milestone with its
+    name, runs and GPU-hours, and the total against the plan's budget.
+    """
+    plan = project.plan
+    blocks = [b for b in plan.blocks if b.priority != "cut"]
+    must_blocks = sum(1 for b in blocks if b.priority != "nice")
+    runs = project.runs
+    must_runs = sum(1 for r in runs if r.priority == "must")
+    lines = [
+        f"{_count(len(blocks), 'block')} ({must_blocks} must-run, "
+        f"{len(blocks) - must_blocks} nice-to-have); {_count(len(runs), 'run')} "
+        f"({must_runs} must-run, {len(runs) - must_runs} nice-to-have)",
+    ]
+    total = 0.0
+    unknown: list[str] = []
+    for milestone in project.milestones:
+        mine = [r for r in runs if r.milestone == milestone.id]
+        estimate = estimate_milestone(milestone, mine)
+        name = f" {milestone.name}" if milestone.name else ""
+        sanity = " (sanity)" if milestone.sanity else ""
+        if estimate.gpu_hours is None:
+            unknown.append(milestone.id)
+            hours = "GPU-h unknown"
+        else:
+            total += estimate.gpu_hours
+            hours = f"~{estimate.gpu_hours:.2f} GPU-h"
+        lines.append(f"{milestone.id}{sanity}{name}: {_count(len(mine), 'run')}, {hours}")
+    without = f" (without {', '.join(unknown)})" if unknown else ""
+    budget = plan.budget.gpu_hours
+    lines.append(
+        f"estimated: ~{total:.2f} GPU-h{without}"
+        + (f" of {budget:g} budgeted" if budget is not None else "")
+        + (" ⚠ above the budget" if budget is not None and total > budget else "")
+    )
+    return tuple(lines)
