@@ -10,7 +10,7 @@ from collections.abc import Mapping
 import pytest
 
 from bridge.machine.judge import Aggregate, Verdict, VerdictKind, judge_block
-from bridge.plan.criteria import parse_criterion
+from bridge.plan.criteria import Criterion, parse_criterion
 
 
 def _judge(
@@ -179,3 +179,16 @@ class TestClauses:
         assert "'sobel' helps: DepthGate (with Sobel) against DepthGate (without Sobel)" in (
             verdict.reason
         )
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "accuracy ≥ 90%, averaged over 3 seeds",
+            "accuracy ≥ 0.9, mean over 5 runs",
+            "准确率提升 2 个百分点，3 个种子平均",
+            "Ours beats the baseline by ≥ 2 points on accuracy, on the test split",
+        ],
+    )
+    def test_a_comma_before_a_qualifier_does_not_split(self, text: str) -> None:
+        """A comma followed by a qualifier ("averaged over 3 seeds") keeps one clause."""
+        assert isinstance(parse_criterion(text, block_systems=("Ours", "baseline")), Criterion)

@@ -32,11 +32,12 @@ _OR_TAIL = re.compile(
     re.IGNORECASE,
 )
 _CONDITION = re.compile(
-    r"[<>≥≤=]|\d|\b(?:improv\w*|outperform\w*|beats?|exceed\w*|surpass\w*|higher|lower|better|"
+    r"[<>≥≤=]|\b(?:improv\w*|outperform\w*|beats?|exceed\w*|surpass\w*|higher|lower|better|"
     r"worse|reduc\w*|increas\w*|decreas\w*|drops?|loses?|helps?|contribut\w*|positive|negative|"
-    r"signific\w*|gains?|at\s+least|at\s+most|more|less|fewer|above|below|under|over|within|"
-    r"vs\.?|versus|passes|fails?|non-?zero|zero)\b"
-    r"|优于|好于|高于|低于|提升|提高|降低|下降|减少|增加|显著|超过|不超过|至少|至多|大于|小于|为正|为负|非零|胜过"
+    r"signific\w*|gains?|at\s+least|at\s+most|more\s+than|less\s+than|fewer|above|below|under|"
+    r"within|vs\.?|versus|passes|fails?|non-?zero|zero)\b"
+    r"|优于|好于|高于|低于|提升|提高|降低|下降|减少|增加|显著|超过|不超过|至少|至多|大于|小于|为正|为负|非零"
+    r"|胜过|比"
 )
 _DISTRIBUTE = re.compile(
     r"^(?P<head>.*?\b(?:beats?|outperforms?|exceeds?|surpass(?:es)?|than|over|vs\.?|versus|"
@@ -56,7 +57,8 @@ _DECORATION = re.compile(r"[✓✔✅]|\*\*")
 
 def looks_like_condition(text: str) -> bool:
     """
-    Whether a piece of text states a condition: a comparator, a number or a comparison word.
+    Whether a piece of text states a condition: a comparator or a comparison word (a number
+    alone does not: "averaged over 3 seeds" qualifies the clause before it).
     """
     return bool(_CONDITION.search(unicodedata.normalize("NFKC", text)))
 
