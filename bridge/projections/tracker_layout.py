@@ -202,4 +202,4 @@ def generated_section(
     """
     gap = [] if lines and lines[-1] == "" else [""]
     heading = f"## bridge — {t('runs', language)}"
-    return [*gap, GENERATED_MARK, "", heading, "", stamp(state, language), "", *body]
+    return [*gap, GENERATED_MARK, "", heading, "", stamp(state, language, in_yours=True), "", *body]

@@ -69,6 +69,9 @@ def test_corpus_tracker_keeps_everything_but_status_and_notes(name: str, tmp_pat
     text = tracker.render(state)
     template = original.replace("\r\n", "\n")
     assert GENERATED_MARK in text
+    # The file is the researcher's: bridge says which parts are its own, never "not this file".
+    assert "the rest of this file is yours" in text.split(GENERATED_MARK, 1)[1]
+    assert "edit the plan, not this file" not in text
     assert len(template_of(text).split("\n")) == len(template.split("\n"))
     before, after = template.split("\n"), text.split("\n")
     doc = Document(template, "EXPERIMENT_TRACKER.md")
