@@ -285,10 +285,18 @@ def _cmd_cancel(args: argparse.Namespace, console: Console) -> int:
 def _cmd_retry(args: argparse.Namespace, console: Console) -> int:
     bridge = _bridge(args)
     try:
-        bridge.retry(args.run)
+        scheduled = bridge.retry(
+            *args.runs, failed=args.failed, milestone=args.milestone or "", force=args.force
+        )
     finally:
         bridge.close()
-    console.print(f"{args.run} will run again on the next `bridge run`")
+    console.print(f"will run again: {', '.join(scheduled.asked)}", markup=False)
+    if scheduled.revived:
+        console.print(
+            f"and the runs cancelled because of them: {', '.join(scheduled.revived)}",
+            markup=False,
+        )
+    console.print("Next step: `bridge run`.", markup=False)
     return EXIT_OK
 
 
@@ -529,9 +537,19 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     )
     cancel.add_argument("run", metavar="RUN")
     retry = command(
-        "retry", "run a failed, stuck, lost or cancelled run again", "bridge retry R003", _cmd_retry
+        "retry",
+        "run runs again with the current inputs (and the runs cancelled because of them)",
+        "bridge retry R003 R004 | bridge retry --failed | bridge retry --milestone M2",
+        _cmd_retry,
     )
-    retry.add_argument("run", metavar="RUN")
+    retry.add_argument("runs", metavar="RUN", nargs="*", help="the runs to run again")
+    retry.add_argument(
+        "--failed", action="store_true", help="every run that ended without succeeding"
+    )
+    retry.add_argument("--milestone", metavar="M", help="the runs of this milestone that ended")
+    retry.add_argument(
+        "--force", action="store_true", help="succeeded runs too (they keep their spec otherwise)"
+    )
     command(
         "diagram", "print the pipeline state machine as Mermaid", "bridge diagram", _cmd_diagram
     )

@@ -52,12 +52,14 @@ __all__ = [
     "RunPlanned",
     "RunQueueNoted",
     "RunRetryScheduled",
+    "RunSpecChanged",
     "RunStarted",
     "RunStuck",
     "RunSubmitted",
     "RunSucceeded",
     "RunTimedOut",
     "SanityChecked",
+    "SpecChange",
     "StageEntered",
     "event",
 ]
@@ -522,6 +524,37 @@ class RunRuledOut:
     reason: str = ""
     file: str = ""
     line: int = 0
+
+
+@attrs.frozen(kw_only=True)
+class SpecChange:
+    """
+    One field of a run's spec that changed: its name and the old and new values as text.
+    """
+
+    field: str
+    old: str = attrs.field(converter=redact)
+    new: str = attrs.field(converter=redact)
+
+
+@event("run.spec_changed")
+@attrs.frozen(kw_only=True)
+class RunSpecChanged:
+    """
+    The inputs changed and a run that has not succeeded takes the new spec (``spec``) for its
+    next attempt; ``changes`` lists each field old → new and ``inputs`` the digests of the inputs
+    it was built from. Recorded before the attempt it applies to is launched, so the log shows
+    which attempt ran with which settings.
+    """
+
+    TYPE: ClassVar[str]
+    SCHEMA_VERSION: ClassVar[int]
+
+    run_id: str
+    spec: RunPlanned
+    changes: tuple[SpecChange, ...] = ()
+    inputs: Mapping[str, str] = attrs.field(factory=dict)
+    reason: str = ""
 
 
 @event("run.submitted")

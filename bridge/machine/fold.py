@@ -368,6 +368,7 @@ class Folder:
         self._run_handlers: dict[type[Any], Callable[[_Run, str, Any, Recorded], None]] = {
             ev.RunSubmitted: self._submitted,
             ev.RunRetryScheduled: self._retry_scheduled,
+            ev.RunSpecChanged: self._spec_changed,
             ev.RunStuck: self._stuck,
             ev.RunCancelled: self._cancelled,
             ev.RunStarted: self._started,
@@ -531,6 +532,12 @@ class Folder:
     def _ruled_out(self, run: _Run, run_id: str, evt: Any, record: Recorded) -> None:
         run.state = next_run_state(run_id, run.state, "rule_out", seq=record.seq)
         run.reason = evt.reason
+
+    def _spec_changed(self, run: _Run, run_id: str, evt: Any, record: Recorded) -> None:
+        run.state = next_run_state(run_id, run.state, "respec", seq=record.seq)
+        if evt.spec.run_id != run_id:
+            raise TransitionError(f"spec for {evt.spec.run_id} on run {run_id}", seq=record.seq)
+        run.spec = evt.spec
 
     def _stuck(self, run: _Run, run_id: str, evt: Any, record: Recorded) -> None:
         run.state = next_run_state(run_id, run.state, "give_up", seq=record.seq)

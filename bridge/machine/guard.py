@@ -29,6 +29,7 @@ _TRIGGERS: dict[type[Any], str] = {
     ev.RunLost: "lose",
     ev.RunCancelled: "cancel",
     ev.RunRetryScheduled: "retry",
+    ev.RunSpecChanged: "respec",
     ev.RunStuck: "give_up",
     ev.RunOverdue: "flag_overdue",
     ev.RunQueueNoted: "note_queue",

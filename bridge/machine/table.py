@@ -52,6 +52,12 @@ STAGE_TABLE: tuple[tuple[str, tuple[Stage, ...], Stage], ...] = (
 _LIVE = (R.SUBMITTED, R.RUNNING)
 RUN_TABLE: tuple[tuple[str, tuple[RunState, ...], RunState], ...] = (
     ("replan", (R.PENDING,), R.PENDING),
+    # A run that has not succeeded takes changed inputs for its next attempt, in any state
+    # but live or succeeded (a succeeded run keeps what it ran with).
+    *(
+        ("respec", (state,), state)
+        for state in (R.PENDING, R.FAILED, R.FAILED_OOM, R.TIMED_OUT, R.LOST, R.CANCELLED, R.STUCK)
+    ),
     ("submit", (R.PENDING,), R.SUBMITTED),
     ("start", (R.SUBMITTED,), R.RUNNING),
     ("succeed", _LIVE, R.SUCCEEDED),

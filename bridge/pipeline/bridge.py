@@ -24,7 +24,7 @@ from bridge.events.store import EventStore, SQLiteEventStore, utc_now
 from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.ports import AblationPlanner, Backend, Gate, Implementer, Notifier, Reviewer
 from bridge.machine.stages import TERMINAL_RUN_STATES, RunState, Stage
-from bridge.pipeline import audit, bootstrap
+from bridge.pipeline import audit, bootstrap, retries
 from bridge.pipeline.credentials import register_credentials
 from bridge.pipeline.layout import ProjectLayout
 from bridge.pipeline.session import Session, Step
@@ -37,17 +37,6 @@ __all__ = ["Bridge", "Step"]
 WAITING = frozenset({Stage.AWAITING_APPROVAL, Stage.BLOCKED})
 DONE = frozenset({Stage.COLLECTED})
 _CANCEL_TRIES = 5  # lost races with a running `bridge run` before cancel gives up
-_RETRYABLE = frozenset(
-    {
-        RunState.FAILED,
-        RunState.STUCK,
-        RunState.LOST,
-        RunState.CANCELLED,
-        RunState.TIMED_OUT,
-        RunState.FAILED_OOM,
-        RunState.OUT_OF_SCOPE,
-    }
-)
 
 
 def _project_root(target: str | Path | Plan) -> Path:
@@ -215,6 +204,10 @@ class Bridge:
             if changed:
                 code.reload(s, changed)
                 state = s.state()
+                if state.stage is Stage.BLOCKED:
+                    # A changed input is the researcher's answer to the block: check again.
+                    s.gates_asked.clear()
+                    return s.enter("reopen", f"inputs changed ({', '.join(changed[:5])})")
         steps: dict[Stage, Callable[[Session], Step]] = {
             Stage.PLANNED: code.implement,
             Stage.IMPLEMENTED: code.review,
@@ -290,30 +283,40 @@ class Bridge:
             raise ConcurrencyError(f"run {run_id} kept changing while it was being cancelled")
         s.refresh(force=True)
 
-    def retry(self, run_id: str) -> None:
+    def retry(
+        self,
+        *run_ids: str,
+        failed: bool = False,
+        milestone: str = "",
+        force: bool = False,
+    ) -> retries.Retried:
         """
-        Put a failed, stuck, lost, timed-out or cancelled run back to pending.
+        Run runs again on the next :meth:`run`: the ones named, every run that ended without
+        succeeding (``failed``), or those of ``milestone``; a succeeded run only with
+        ``force``. The runs bridge cancelled because of them come back too, and each takes
+        the spec the inputs give now (``RunSpecChanged`` when it differs).
+
+        Returns:
+            The runs asked for, and the runs revived with them.
 
         Raises:
-            UnknownRunError: the plan has no such run.
-            InputError: the run is not in a state that can be retried.
+            UnknownRunError: the plan has no such run or milestone.
+            InputError: nothing to retry, or a named run cannot be retried (live, or
+                succeeded without ``force``).
         """
         s = self._session
-        state = s.state()
-        run = _run(state, run_id)
-        if run.state not in _RETRYABLE:
-            raise InputError(
-                f"run {run_id} is {run.state.value}; only failed, stuck, lost, "
-                "timed-out or cancelled runs can be retried"
-            )
-        s.append(
-            f"run:{run_id}",
-            [ev.RunRetryScheduled(run_id=run_id, reason="retry asked by a person", manual=True)],
-            run.stream_version,
-        )
-        if state.stage is Stage.COLLECTED:
-            s.enter("redeploy", f"retrying {run_id}")
-        s.refresh(force=True)
+        with s.locked():
+            state = s.state()
+            chosen = retries.select(state, run_ids, failed=failed, milestone=milestone, force=force)
+            scheduled = retries.schedule(s, chosen, "retry asked by a person")
+            code.respec(s, "retried with the current inputs", set(scheduled.all))
+            if state.stage is Stage.COLLECTED:
+                s.enter("redeploy", f"retrying {', '.join(chosen[:8])}")
+            elif state.stage is Stage.BLOCKED:
+                s.gates_asked.clear()
+                s.enter("reopen", f"retrying {', '.join(chosen[:8])}")
+            s.refresh(force=True)
+        return scheduled
 
     def close(self) -> None:
         """

@@ -28,6 +28,7 @@ __all__ = [
     "plan_events",
     "plan_excerpt",
     "proposed_run_events",
+    "script_paths",
     "setup_params",
     "tracker_status_events",
     "tracker_template",
@@ -202,12 +203,42 @@ def tracker_template(project: LoadedProject) -> str:
 def input_digests(project: LoadedProject) -> dict[str, str]:
     """
     The sha256 of every input the plan was read from (plan, tracker, proposal, ideas and
-    ``bridge.toml``), by path relative to the project: what tells a changed input.
+    ``bridge.toml``) and of the code the commands run (each command's entry script, present
+    or not, and the Python files beside it), by path relative to the project: what tells a
+    changed input. A missing file has the digest ``""``, so creating it is a change too.
     """
     paths = [p for p in project.sources.values() if p]
     if project.config.path is not None:
         paths.append(str(project.config.path.relative_to(project.root)))
+    paths.extend(script_paths(project))
     return {rel: _sha(project, rel) for rel in sorted(set(paths))}
+
+
+_MAX_SCRIPTS = 200  # Python files watched for changes; a large code base is watched in part
+
+
+def script_paths(project: LoadedProject) -> list[str]:
+    """
+    The code the runs' commands name, relative to the project: every ``*.py`` argument inside
+    the project (whether it exists yet or not) and the Python files in its folder.
+    """
+    base = project.root.resolve()
+    found: dict[str, None] = {}
+    for spec in project.runs:
+        root = (base / spec.cwd).resolve() if spec.cwd else base
+        for token in spec.command:
+            if not token.endswith(".py") or "{" in token:
+                continue
+            entry = (root / token).resolve()
+            if not entry.is_relative_to(base):
+                continue  # a script outside the project is not the researcher's to watch here
+            found[str(entry.relative_to(base))] = None
+            if entry.parent.is_dir():
+                for sibling in sorted(entry.parent.glob("*.py")):
+                    found[str(sibling.relative_to(base))] = None
+            if len(found) >= _MAX_SCRIPTS:
+                return list(found)[:_MAX_SCRIPTS]
+    return list(found)
 
 
 def _option_names(options: Any) -> list[str]:

@@ -4,7 +4,7 @@ The code steps: load the plan into the log, implement (existing code or an agent
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 
 import attrs
@@ -15,6 +15,7 @@ from bridge.events.secrets import redact
 from bridge.events.values import Finding, Severity
 from bridge.machine.ports import ReviewRequest
 from bridge.machine.stages import RunState
+from bridge.pipeline import retries
 from bridge.pipeline.recording import input_digests, plan_events
 from bridge.pipeline.session import Session, Step
 
@@ -24,6 +25,7 @@ __all__ = [
     "implement",
     "load",
     "reload",
+    "respec",
     "review",
     "review_once",
 ]
@@ -89,30 +91,106 @@ def changed_inputs(s: Session) -> list[str]:
     return changed
 
 
-def reload(s: Session, changed: Sequence[str]) -> None:
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, tuple):
+        return " ".join(str(v) for v in value)
+    if isinstance(value, Mapping):
+        return ", ".join(f"{k}={v}" for k, v in sorted(value.items()))
+    return str(value)
+
+
+def _changes(old: ev.RunPlanned, new: ev.RunPlanned) -> tuple[ev.SpecChange, ...]:
+    return tuple(
+        ev.SpecChange(field=name, old=_text(getattr(old, name)), new=_text(getattr(new, name)))
+        for name in _SPEC_FIELDS
+        if getattr(old, name) != getattr(new, name)
+    )
+
+
+# A run takes new inputs in these states: it has not succeeded and no attempt of it is live.
+_RESPECABLE = frozenset(
+    {
+        RunState.PENDING,
+        RunState.FAILED,
+        RunState.FAILED_OOM,
+        RunState.TIMED_OUT,
+        RunState.LOST,
+        RunState.STUCK,
+        RunState.CANCELLED,
+    }
+)
+
+
+def respec(s: Session, reason: str, run_ids: Collection[str] | None = None) -> list[str]:
     """
-    The inputs changed: record the plan again. New runs are planned; runs that have not started
-    take their new command, arguments and settings; runs that started or ended keep theirs
-    (``bridge retry`` runs one again with what it had).
+    Give each run (of ``run_ids``, or all) that has not succeeded and is not live the spec the
+    inputs give now, recorded as ``RunSpecChanged`` (each field old → new, the input digests)
+    before any attempt of it launches. Runs not in the log yet are planned. Returns the runs
+    whose spec changed.
     """
     state = s.state()
-    recorded = plan_events(s.project)
-    for stream, events in recorded:
+    inputs = input_digests(s.project)
+    changed: list[str] = []
+    for stream, events in plan_events(s.project):
         if stream == "bridge":
             continue
         new, *tracker_says = events
+        if run_ids is not None and new.run_id not in run_ids:
+            continue
         old = state.runs.get(new.run_id)
         if old is None:
             # A new run: planned, and marked done or out of scope when its tracker row says so.
             s.append(stream, [new, *tracker_says], 0)
-        elif old.state is RunState.PENDING:
-            replanned = any(getattr(old.spec, n) != getattr(new, n) for n in _SPEC_FIELDS)
-            # The researcher marked a run bridge has not started yet done or out of scope.
-            appended = [attrs.evolve(new, notes=old.spec.notes)] if replanned else []
-            if appended or tracker_says:
-                s.append(stream, [*appended, *tracker_says], old.stream_version)
+            continue
+        if old.state not in _RESPECABLE:
+            continue
+        spec = attrs.evolve(new, notes=old.spec.notes)
+        changes = _changes(old.spec, spec)
+        appended = (
+            [
+                ev.RunSpecChanged(
+                    run_id=new.run_id, spec=spec, changes=changes, inputs=inputs, reason=reason
+                )
+            ]
+            if changes
+            else []
+        )
+        # On a reload, the researcher may have marked a run bridge has not started yet done or
+        # out of scope (not on a retry: the person asked for the run).
+        says = tracker_says if run_ids is None and old.state is RunState.PENDING else []
+        if appended or says:
+            s.append(stream, [*appended, *says], old.stream_version)
+        if changes:
+            changed.append(new.run_id)
+    return changed
+
+
+def reload(s: Session, changed: Sequence[str]) -> tuple[str, ...]:
+    """
+    The inputs changed: record the plan again. New runs are planned; runs that have not
+    succeeded take their new command, arguments and settings (``RunSpecChanged``), and those
+    that ended without succeeding run again with them, with the runs bridge cancelled because
+    of them. Succeeded runs keep theirs (``bridge retry --force`` runs one again).
+
+    Returns:
+        The runs scheduled to run again.
+    """
+    state = s.state()
+    reason = f"inputs changed: {', '.join(changed)}"
+    respecced = respec(s, reason)
+    now = s.state()
+    # A person's cancel stands; a run bridge cancelled (it could not go on) is decided again.
+    ended = [
+        r
+        for r in respecced
+        if now.runs[r].state in retries.FAILED
+        and (now.runs[r].state is not RunState.CANCELLED or retries.bridge_cancelled(now.runs[r]))
+    ]
+    again = retries.schedule(s, ended, f"its settings changed ({reason})").all if ended else ()
     tracker = s.project.sources.get("tracker")
-    for stream, events in recorded:
+    for stream, events in plan_events(s.project):
         if stream == "bridge":
             if state.plan is not None and tracker not in changed:
                 # The tracker on disk is bridge's own filling-in of the researcher's layout:
@@ -124,7 +202,8 @@ def reload(s: Session, changed: Sequence[str]) -> None:
                     for e in events
                 ]
             s.append(stream, events)
-    s.log.info("plan_reloaded", changed=list(changed))
+    s.log.info("plan_reloaded", changed=list(changed), respecced=respecced, retried=again)
+    return again
 
 
 def implement(s: Session, findings: Sequence[Finding] = (), *, trigger: str = "implement") -> Step:

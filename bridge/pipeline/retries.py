@@ -1,0 +1,167 @@
+"""
+Retrying runs: which runs a retry asks for (by id, every failed run, a milestone's runs), and
+the runs it brings back with them (those bridge cancelled because a run they wait for could not
+go on).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import attrs
+
+from bridge.errors import InputError, UnknownRunError
+from bridge.events import types as ev
+from bridge.machine.fold import PipelineState, RunView
+from bridge.machine.stages import RunState
+from bridge.pipeline.session import Session
+
+__all__ = ["FAILED", "Retried", "bridge_cancelled", "schedule", "select"]
+
+# The states a run ends in without succeeding (cancelled ones are told apart by their reason).
+FAILED = frozenset(
+    {
+        RunState.FAILED,
+        RunState.FAILED_OOM,
+        RunState.TIMED_OUT,
+        RunState.LOST,
+        RunState.STUCK,
+        RunState.CANCELLED,
+    }
+)
+_DONE = frozenset({RunState.SUCCEEDED, RunState.DONE_BEFORE})
+# Reasons the dispatcher gives when it cancels a run (a person's cancel says otherwise).
+_NOT_RUN = "not run:"
+
+
+def bridge_cancelled(run: RunView) -> bool:
+    """
+    True when bridge itself cancelled the run because it could not go on (a dependency or its
+    milestone failed, the budget, the GPUs), as opposed to a person's ``bridge cancel``.
+    """
+    return run.state is RunState.CANCELLED and run.reason.startswith(_NOT_RUN)
+
+
+def select(
+    state: PipelineState,
+    run_ids: Sequence[str] = (),
+    *,
+    failed: bool = False,
+    milestone: str = "",
+    force: bool = False,
+) -> list[str]:
+    """
+    The runs a ``bridge retry`` names, in plan order: the ids given, every run that ended
+    without succeeding (``failed``), and every such run of ``milestone``. Succeeded runs, and
+    runs the tracker says were done before bridge, are only taken with ``force`` (they keep
+    what they ran with otherwise); a run the tracker rules out of scope only when named.
+
+    Raises:
+        UnknownRunError: an id or the milestone is not in the plan.
+        InputError: nothing was named, or a named run cannot be retried (live, or succeeded
+            without ``force``), or nothing matched.
+    """
+    if not run_ids and not failed and not milestone:
+        raise InputError("bridge retry: name runs (R003 R004), or --failed, or --milestone M2")
+    unknown = [r for r in run_ids if r not in state.runs]
+    if unknown:
+        known = ", ".join(list(state.runs)[:8])
+        raise UnknownRunError(f"no run {unknown[0]!r} in this plan (runs: {known}…)")
+    if milestone and milestone not in state.milestone_ids:
+        raise UnknownRunError(
+            f"--milestone {milestone}: the plan has milestones {', '.join(state.milestone_ids)}"
+        )
+    # Done (by bridge, or before it per the tracker) only with force; a row the tracker rules
+    # out of scope only when named: the person asks for that run.
+    ok = FAILED | (_DONE if force else frozenset())
+    chosen: dict[str, None] = {}
+    refused: list[str] = []
+    for run_id in run_ids:
+        run = state.runs[run_id]
+        if run.state in ok or run.state is RunState.OUT_OF_SCOPE:
+            chosen[run_id] = None
+        else:
+            refused.append(f"{run_id} is {run.state.value}")
+    if refused:
+        hint = (
+            " (add --force to run a succeeded run again)"
+            if any(r.endswith(tuple(d.value for d in _DONE)) for r in refused)
+            else ""
+        )
+        raise InputError(
+            f"cannot retry: {'; '.join(refused)}; only runs that ended can be retried{hint}"
+        )
+    for run in state.runs.values():
+        if milestone and run.spec.milestone != milestone:
+            continue
+        if (failed or milestone) and run.state in ok:
+            chosen[run.run_id] = None
+    if not chosen:
+        where = f" in {milestone}" if milestone else ""
+        raise InputError(
+            f"nothing to retry{where}: no run ended without succeeding"
+            + ("" if force else " (add --force to run succeeded runs again)")
+        )
+    order = {run_id: i for i, run_id in enumerate(state.runs)}
+    return sorted(chosen, key=order.__getitem__)
+
+
+def _revived(state: PipelineState, retried: Sequence[str]) -> list[str]:
+    """
+    The runs bridge cancelled because of a retried run: those waiting on it, directly or through
+    others (``depends_on``, "dependency R001 failed"), and those cancelled because a milestone
+    could not go on, from the retried run's milestone on (they are decided again).
+    """
+    back = set(retried)
+    order = {m: i for i, m in enumerate(state.milestone_ids)}
+    earliest = min((order.get(state.runs[r].spec.milestone, 0) for r in retried), default=0)
+    grew = True
+    while grew:
+        grew = False
+        for run in state.runs.values():
+            if run.run_id in back or not bridge_cancelled(run):
+                continue
+            named = re.search(r"dependency (\S+) failed", run.reason)
+            waits = any(dep in back for dep in run.spec.depends_on) or (
+                named is not None and named.group(1) in back
+            )
+            later = "its milestone" in run.reason and order.get(run.spec.milestone, 0) >= earliest
+            if waits or later:
+                back.add(run.run_id)
+                grew = True
+    return [r for r in state.runs if r in back and r not in retried]
+
+
+@attrs.frozen(kw_only=True)
+class Retried:
+    """
+    What a retry scheduled: the runs asked for, and the runs revived with them.
+    """
+
+    asked: tuple[str, ...]
+    revived: tuple[str, ...] = ()
+
+    @property
+    def all(self) -> tuple[str, ...]:
+        """
+        Every run scheduled, the ones asked for first.
+        """
+        return (*self.asked, *self.revived)
+
+
+def schedule(s: Session, run_ids: Sequence[str], reason: str) -> Retried:
+    """
+    Put ``run_ids`` back to pending, with the runs bridge cancelled because of them.
+    """
+    state = s.state()
+    revived = _revived(state, run_ids)
+    for run_id in [*run_ids, *revived]:
+        run = s.state().runs[run_id]
+        why = reason if run_id in run_ids else f"{reason} (a run it waits for runs again)"
+        s.append(
+            f"run:{run_id}",
+            [ev.RunRetryScheduled(run_id=run_id, reason=why, manual=True)],
+            run.stream_version,
+        )
+    return Retried(asked=tuple(run_ids), revived=tuple(revived))
