@@ -188,14 +188,15 @@ def _exit_for(stage: Stage) -> int:
 
 
 def _explain_waiting(bridge: Bridge, console: Console) -> None:
+    """
+    What the pipeline waits for, before the summary's one "Next step" line says what to do.
+    """
     state = bridge.status()
     if state.stage is Stage.AWAITING_APPROVAL and state.approval is not None:
         console.print("[yellow]waiting for approval[/yellow] (auto_deploy is off):")
         console.print(state.approval.summary, markup=False)
-        console.print("approve with: bridge approve")
     elif state.stage is Stage.BLOCKED and state.blocked is not None:
         console.print(f"[red]blocked:[/red] {escape(state.blocked.reason)}", markup=True)
-        console.print("fix it, then `bridge approve` to check again and continue", markup=False)
         for finding in state.blocked.findings[:10]:
             where = f" ({finding.file}:{finding.line})" if finding.file else ""
             console.print(f"  - {finding.message}{where}", markup=False)
@@ -236,7 +237,11 @@ def _cmd_advance(args: argparse.Namespace, console: Console) -> int:
     try:
         step = bridge.advance()
         console.print(f"{step.before.value} → {step.after.value}: {step.action}", markup=False)
-        _explain_waiting(bridge, console)
+        if step.waiting:
+            from bridge.projections.summary import next_step_line
+
+            _explain_waiting(bridge, console)
+            console.print(next_step_line(bridge.status()), markup=False)
     finally:
         bridge.close()
     return _exit_for(step.after)

@@ -106,6 +106,24 @@ def _criterion_lines(text: str, block: Block) -> list[str]:
     return lines
 
 
+def _changed_words(old: str, new: str) -> str:
+    """
+    ``old → new`` shown by the words that differ (a long command changes in one word).
+    """
+    a, b = old.split(" "), new.split(" ")
+    start = 0
+    while start < min(len(a), len(b)) and a[start] == b[start]:
+        start += 1
+    end = 0
+    while end < min(len(a), len(b)) - start and a[-1 - end] == b[-1 - end]:
+        end += 1
+    left = "… " if start else ""
+    right = " …" if end else ""
+    mid_a = " ".join(a[start : len(a) - end])
+    mid_b = " ".join(b[start : len(b) - end])
+    return f"{left}{mid_a}{right} → {left}{mid_b}{right}"
+
+
 def describe(rec: Recorded, language: str = "en") -> str | None:
     """
     One plain line for the events a person wants to see scroll by (None for the rest), in
@@ -132,6 +150,10 @@ def describe(rec: Recorded, language: str = "en") -> str | None:
     if isinstance(evt, ev.RunRuledOut):
         what = "不在范围内，不运行" if zh else "out of scope, not run"
         return f"{at} {evt.run_id} {what}: {evt.reason}"
+    if isinstance(evt, ev.RunSpecChanged):
+        fields = "; ".join(f"{c.field}: {_changed_words(c.old, c.new)}" for c in evt.changes)
+        what = "设置已变更" if zh else "spec changed"
+        return f"{at} {evt.run_id} {what}: {fields}"[:400]
     if isinstance(evt, ev.RunStuck | ev.RunLost | ev.RunTimedOut | ev.RunCancelled):
         what = type(evt).__name__[3:].lower()
         if zh:

@@ -8,7 +8,7 @@ import hashlib
 import re
 from collections.abc import Iterable
 
-__all__ = ["failure_signature", "is_oom", "last_error_line"]
+__all__ = ["GENERIC_FAILURE", "explain_failure", "failure_signature", "is_oom", "last_error_line"]
 
 _OOM = re.compile(
     r"CUDA out of memory|torch\.(?:cuda\.)?OutOfMemoryError|CUBLAS_STATUS_ALLOC_FAILED"
@@ -49,3 +49,80 @@ def failure_signature(failures: Iterable[tuple[str, int | None, str]]) -> str:
         for system, code, tail in failures
     )
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+
+
+GENERIC_FAILURE = "it failed"  # the meaning of a failure none of the patterns below recognise
+
+# (pattern in the failure, what it means, the fix), first match wins: the reason a run failed
+# carries the exit code and the log's last error line, which is enough to tell these apart.
+_MEANINGS: tuple[tuple[re.Pattern[str], str, str], ...] = (
+    (
+        re.compile(r"expected outputs missing"),
+        "it exited 0 but did not write its expected outputs",
+        "make the script write them under the folder given as {output_dir}, or correct "
+        "`outputs` in bridge.toml",
+    ),
+    (
+        re.compile(r"^exit 127\b|program not found|command not found|: not found"),
+        "command not found (exit 127)",
+        "correct the program in the command (`[run] command`, or the system's `command`, in "
+        "bridge.toml), or install it on the backend's PATH",
+    ),
+    (
+        re.compile(r"^exit 126\b|Permission denied"),
+        "the program cannot be executed (exit 126)",
+        "make it executable (chmod +x) or call it through its interpreter in the command",
+    ),
+    (
+        re.compile(r"can't open file|No such file or directory|FileNotFoundError"),
+        "a file it needs does not exist",
+        "create the file, or correct its path in the command or the script",
+    ),
+    (
+        re.compile(r"ModuleNotFoundError|ImportError"),
+        "a Python module could not be imported",
+        "install it in the environment the command runs in, or correct the import",
+    ),
+    (
+        re.compile(r"unrecognized arguments|invalid choice|the following arguments are required"),
+        "the script refused its arguments (exit 2)",
+        "make the command (`[run] command`) and its arguments (`[run] args`, the systems' "
+        "`args`) match the script's options",
+    ),
+    (
+        re.compile(r"^out of memory"),
+        "out of memory",
+        "lower the batch size or memory use, or give the run more GPUs or memory",
+    ),
+    (
+        re.compile(r"^exit 137\b"),
+        "killed (exit 137: SIGKILL, often the out-of-memory killer)",
+        "lower the memory use, or give the run more memory",
+    ),
+    (
+        re.compile(r"^timed out|timed_out"),
+        "it ran past its timeout",
+        "raise `timeout_minutes` in bridge.toml, or make the run shorter",
+    ),
+    (
+        re.compile(r"no metric could be read|unreadable output"),
+        "its metrics could not be read",
+        "write the metrics to a file `[metrics] files` names (JSON or CSV), or correct "
+        "`[metrics]` in bridge.toml",
+    ),
+)
+
+
+def explain_failure(reason: str) -> tuple[str, str]:
+    """
+    What a run's failure ``reason`` (as recorded: ``exit 127: …``, ``exit 0 but expected outputs
+    missing: …``) means, and the fix to make before the next ``bridge run``.
+
+    Returns:
+        ``(meaning, fix)``; an unrecognised failure reads as "it failed" with the fix "correct
+        the error in the log".
+    """
+    for pattern, meaning, fix in _MEANINGS:
+        if pattern.search(reason):
+            return meaning, fix
+    return GENERIC_FAILURE, "correct the error its log shows (the last error line is quoted)"

@@ -14,12 +14,14 @@ from typing import Any, cast
 
 from bridge.adapters.ablation import build_ablation_planner
 from bridge.adapters.backends.local.backend import LocalBackend
+from bridge.adapters.gpu import NvidiaSmiProbe
 from bridge.adapters.implement.config import build_implementer
 from bridge.adapters.metrics.wandb import WandbSource
 from bridge.adapters.notify import build_notifier
 from bridge.adapters.review.config import build_reviewer
 from bridge.errors import ConfigError
 from bridge.machine.ports import AblationPlanner, Backend, Implementer, Notifier, Reviewer
+from bridge.pipeline import local_checks
 from bridge.pipeline.credentials import credential_variables
 from bridge.pipeline.layout import ProjectLayout
 from bridge.plan import BUILTIN_PLACEHOLDERS, LoadedProject
@@ -146,7 +148,9 @@ def validate(
     """
     Check every configured section before any work starts, so a mistake in ``[reviewer]``,
     ``[implementer]``, ``[ablations]``, ``[metrics.wandb]`` or the backend's section is an error
-    now (exit 2), not after hours of runs. Builds nothing that connects anywhere.
+    now (exit 2), not after hours of runs. Builds nothing that connects anywhere. For the local
+    backend, the runs are checked against this machine too: every command's program is found,
+    and runs asking for GPUs have them (:mod:`bridge.pipeline.local_checks`).
 
     The flags leave out the ports an embedder passed in itself.
 
@@ -165,6 +169,8 @@ def validate(
         return
     if name == "local":
         make_backend(project)
+        local_checks.check_programs(project)
+        local_checks.check_gpus(project, lambda: len(NvidiaSmiProbe().probe()))
         return
     table = project.config.backends.get(name)
     if table is None:

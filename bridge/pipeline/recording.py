@@ -23,6 +23,7 @@ from bridge.plan.text import decode
 from bridge.projections.tracker_layout import template_of
 
 __all__ = [
+    "METRICS_INPUT",
     "approval_summary",
     "input_digests",
     "plan_events",
@@ -206,12 +207,19 @@ def input_digests(project: LoadedProject) -> dict[str, str]:
     ``bridge.toml``) and of the code the commands run (each command's entry script, present
     or not, and the Python files beside it), by path relative to the project: what tells a
     changed input. A missing file has the digest ``""``, so creating it is a change too.
+    ``METRICS_INPUT`` is the digest of the ``[metrics]`` settings alone.
     """
     paths = [p for p in project.sources.values() if p]
     if project.config.path is not None:
         paths.append(str(project.config.path.relative_to(project.root)))
     paths.extend(script_paths(project))
-    return {rel: _sha(project, rel) for rel in sorted(set(paths))}
+    digests = {rel: _sha(project, rel) for rel in sorted(set(paths))}
+    # The [metrics] settings on their own: a change there re-reads collected runs' metrics.
+    digests[METRICS_INPUT] = hashlib.sha256(repr(project.config.metrics).encode()).hexdigest()
+    return digests
+
+
+METRICS_INPUT = "bridge.toml [metrics]"
 
 
 _MAX_SCRIPTS = 200  # Python files watched for changes; a large code base is watched in part

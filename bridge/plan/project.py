@@ -13,6 +13,7 @@ import attrs
 
 from bridge.errors import ConfigError, PlanError
 from bridge.plan.config import Config, load_config
+from bridge.plan.crosscheck import check_against_runs
 from bridge.plan.loader import build_plan
 from bridge.plan.milestones import mark_sanity
 from bridge.plan.model import Milestone, Plan, PlanWarning
@@ -299,7 +300,7 @@ def load_project(
             )
     runs, directory_warnings = _directories(runs)
     run_warnings = run_warnings + directory_warnings
-    warnings = list(plan.warnings) + run_warnings
+    warnings = list(plan.warnings) + run_warnings + check_against_runs(plan, config, runs)
     if not runs:
         warnings.append(
             PlanWarning(

@@ -134,10 +134,20 @@ def next_step(state: PipelineState, outcome: Outcome, language: str) -> str:
     """
     zh = language == "zh"
     if state.stage is Stage.BLOCKED and state.blocked is not None:
+        reason = state.blocked.reason
+        if reason.startswith("the gate held"):  # a decision, not a mistake: a person overrides
+            return (
+                f"流水线已阻断：{reason}。要越过关卡继续，运行 `bridge approve`。"
+                if zh
+                else f"The pipeline is blocked: {reason}. To go on past the gate, "
+                "run `bridge approve`."
+            )
+        # A changed input (plan, tracker, bridge.toml, the scripts) is the signal to check again.
         return (
-            f"流水线已阻断：{state.blocked.reason}。修复后运行 `bridge run`。"
+            f"流水线已阻断：{reason}。修复后运行 `bridge run`（改动过的输入会被重新检查）。"
             if zh
-            else f"The pipeline is blocked: {state.blocked.reason}. Fix it, then `bridge run`."
+            else f"The pipeline is blocked: {reason}. Fix it, then run `bridge run` "
+            "(it checks the changed inputs again and goes on)."
         )
     if state.stage is Stage.AWAITING_APPROVAL:
         return (

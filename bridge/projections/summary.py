@@ -8,11 +8,11 @@ from __future__ import annotations
 from bridge.machine.fold import PipelineState
 from bridge.machine.judge import MainResult
 from bridge.projections.code_review import unavailable_note
-from bridge.projections.outcome import evaluate
+from bridge.projections.outcome import Outcome, evaluate
 from bridge.projections.results import next_step
 from bridge.projections.text import language_of
 
-__all__ = ["handoff_summary"]
+__all__ = ["handoff_summary", "next_step_line"]
 
 RESULTS_PATH = "refine-logs/EXPERIMENT_RESULTS.md"
 TRACKER_PATH = "refine-logs/EXPERIMENT_TRACKER.md"
@@ -57,6 +57,14 @@ def _main_sentence(state: PipelineState, zh: bool) -> str:
         lead = f"主要结果（{main}）：无定论" if zh else f"Main result ({main}): {word}"
     end = "。" if zh else "."
     return f"{lead} — {detail}{end}" if detail else f"{lead}{end}"
+
+
+def next_step_line(state: PipelineState, outcome: Outcome | None = None) -> str:
+    """
+    The one instruction bridge gives after a stop: ``Next step: …`` (one line, in the language
+    of the projections).
+    """
+    return f"Next step: {next_step(state, outcome or evaluate(state), language_of(state))}"
 
 
 def handoff_summary(state: PipelineState) -> str:
@@ -140,6 +148,6 @@ def handoff_summary(state: PipelineState) -> str:
         f"Results: {RESULTS_PATH}, refine-logs/results.json, refine-logs/results.csv",
         f"Tracker: {TRACKER_PATH}",
         f"Manifest: {MANIFEST_PATH}",
-        f"Next step: {next_step(state, outcome, language)}",
+        next_step_line(state, outcome),
     ]
     return "\n".join(lines) + "\n"

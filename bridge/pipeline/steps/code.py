@@ -16,8 +16,9 @@ from bridge.events.values import Finding, Severity
 from bridge.machine.ports import ReviewRequest
 from bridge.machine.stages import RunState
 from bridge.pipeline import retries
-from bridge.pipeline.recording import input_digests, plan_events
+from bridge.pipeline.recording import METRICS_INPUT, input_digests, plan_events
 from bridge.pipeline.session import Session, Step
+from bridge.pipeline.steps import collect
 
 __all__ = [
     "changed_inputs",
@@ -25,6 +26,7 @@ __all__ = [
     "implement",
     "load",
     "reload",
+    "reread_metrics",
     "respec",
     "review",
     "review_once",
@@ -189,6 +191,7 @@ def reload(s: Session, changed: Sequence[str]) -> tuple[str, ...]:
         and (now.runs[r].state is not RunState.CANCELLED or retries.bridge_cancelled(now.runs[r]))
     ]
     again = retries.schedule(s, ended, f"its settings changed ({reason})").all if ended else ()
+    reread = reread_metrics(s) if METRICS_INPUT in changed else []
     tracker = s.project.sources.get("tracker")
     for stream, events in plan_events(s.project):
         if stream == "bridge":
@@ -202,8 +205,30 @@ def reload(s: Session, changed: Sequence[str]) -> tuple[str, ...]:
                     for e in events
                 ]
             s.append(stream, events)
-    s.log.info("plan_reloaded", changed=list(changed), respecced=respecced, retried=again)
+    s.log.info(
+        "plan_reloaded", changed=list(changed), respecced=respecced, retried=again, reread=reread
+    )
     return again
+
+
+def reread_metrics(s: Session) -> list[str]:
+    """
+    ``[metrics]`` changed: read the metrics of every succeeded run again from its recorded
+    outputs, and record them (``run.metrics_recorded``, each value with its file, sha256 and
+    rule) where they differ from what was recorded. The verdicts follow from the log.
+
+    Returns:
+        The runs whose metrics were recorded again.
+    """
+    reread = []
+    for run in list(s.state().runs.values()):
+        if run.state is not RunState.SUCCEEDED or run.current is None:
+            continue
+        events = collect.collect_metrics(s.project, s.state(), run.run_id)
+        if events and events[-1] != run.current.metrics:
+            s.append(f"run:{run.run_id}", events, s.state().runs[run.run_id].stream_version)
+            reread.append(run.run_id)
+    return reread
 
 
 def implement(s: Session, findings: Sequence[Finding] = (), *, trigger: str = "implement") -> Step:
@@ -227,22 +252,45 @@ def implement(s: Session, findings: Sequence[Finding] = (), *, trigger: str = "i
                 )
             ],
         )
+    findings = (*_no_command(s), *result.findings)
     s.append(
         "bridge",
         [
             ev.ImplementationRecorded(
                 implementer=s.implementer.name,
                 changed_files=dict(result.changed_files),
-                findings=tuple(result.findings),
+                findings=findings,
                 summary=result.summary,
                 round=len(state.implementations) + 1,
             )
         ],
     )
-    blocking = [f for f in result.findings if f.severity is Severity.BLOCKING]
+    blocking = [f for f in findings if f.severity is Severity.BLOCKING]
     if blocking:
         return s.block(f"{len(blocking)} blocking finding(s): {blocking[0].message}", blocking)
     return s.enter(trigger, result.summary or "every run has code")
+
+
+def _no_command(s: Session) -> list[Finding]:
+    """
+    One blocking finding naming every run no command is configured for (they would otherwise
+    fail at launch one by one).
+    """
+    missing = [r.run_id for r in s.state().runs.values() if not r.spec.command]
+    if not missing:
+        return []
+    shown = ", ".join(missing[:20]) + (f", … ({len(missing)} in all)" if len(missing) > 20 else "")
+    config = s.project.config
+    return [
+        Finding(
+            severity=Severity.BLOCKING,
+            message=f"{len(missing)} run(s) have no command: {shown}. Fix: set [run] command in "
+            'bridge.toml (or command in the system\'s [systems."NAME"] table)',
+            file="bridge.toml" if config.path is not None else "",
+            line=config.line_of("run.command"),
+            check="run.no_command",
+        )
+    ]
 
 
 def review_once(s: Session, round_: int) -> tuple[Finding, ...] | Step:

@@ -5,6 +5,8 @@ diagnosis when it fails the same way twice. Never deploy past a failed sanity mi
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +14,8 @@ from bridge.adapters.metrics.reading import read_tail
 from bridge.errors import ReviewError
 from bridge.events import types as ev
 from bridge.events.values import Finding, Severity
-from bridge.machine.classify import failure_signature
-from bridge.machine.fold import RunView
+from bridge.machine.classify import GENERIC_FAILURE, explain_failure, failure_signature
+from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.ports import ReviewRequest
 from bridge.machine.scheduler import sanity_milestones
 from bridge.machine.stages import NOT_BRIDGES_RUN_STATES, TERMINAL_RUN_STATES, RunState
@@ -23,7 +25,7 @@ from bridge.pipeline.session import Session, Step
 from bridge.pipeline.steps import code, collect, deploy
 from bridge.plan.runs import SANITY_PROPOSAL
 
-__all__ = ["after_sanity_failure", "log_tail", "rescue", "sanity"]
+__all__ = ["after_sanity_failure", "failure_findings", "log_tail", "rescue", "sanity"]
 
 
 MAX_SANITY_FAILURES = 3  # failed sanity checks before a rescue is asked for, whatever the signature
@@ -124,15 +126,17 @@ def after_sanity_failure(s: Session) -> Step:
     checks = [c for c in state.sanity_checks if not c.passed]
     last = checks[-1]
     repeats = sum(1 for c in checks if c.signature == last.signature)
+    findings = failure_findings(_failed_sanity_runs(state))
+    lead = _lead(findings) or last.detail[:300]
     if len(state.rescues) >= MAX_RESCUES:
         return s.block(
-            f"sanity still fails after {len(state.rescues)} rescue rounds: {last.detail[:300]}"
+            f"sanity still fails after {len(state.rescues)} rescue rounds: {lead}", findings
         )
     if repeats >= 2 or len(checks) >= MAX_SANITY_FAILURES:
         why = "the same sanity failure twice" if repeats >= 2 else f"{len(checks)} sanity failures"
         if s.project.options.rescue_on_failure:
             return s.enter("rescue", f"{why}: asking for a diagnosis")
-        return s.block(f"{why}: {last.detail[:300]}")
+        return s.block(f"{why}: {lead}", findings)
     if s.implementer.can_fix:
         finding = Finding(severity=Severity.BLOCKING, message=f"sanity failed: {last.detail}")
         return code.implement(s, [finding])
@@ -167,13 +171,7 @@ def rescue(s: Session) -> Step:
     """
     state = s.state()
     last = [c for c in state.sanity_checks if not c.passed][-1]
-    failed = [
-        r
-        for r in state.runs.values()
-        if r.spec.milestone in sanity_milestones(state)
-        and r.state not in NOT_BRIDGES_RUN_STATES
-        and _sanity_problem(r)
-    ]
+    failed = _failed_sanity_runs(state)
     failure = "\n\n".join(
         f"run {r.run_id} ({r.spec.system}) on {s.backend.name}\ncommand: "
         f"{' '.join(r.current.argv) if r.current else ''}\nexit: "
@@ -196,10 +194,57 @@ def rescue(s: Session) -> Step:
         "bridge",
         [ev.RescueDiagnosed(reviewer=review.reviewer, findings=review.findings, text=review.text)],
     )
-    fixes = [f for f in review.findings if f.severity is Severity.BLOCKING] or list(review.findings)
+    blocking = [f for f in review.findings if f.severity is Severity.BLOCKING]
+    fixes = blocking or list(review.findings)
     if s.implementer.can_fix and fixes:
         return code.implement(s, fixes)
-    return s.block(f"sanity fails repeatedly; diagnosis: {review.text[:400]}", review.findings)
+    # The actual failure and its fix lead; the diagnosis adds only what it found blocking (its
+    # full text is in the review file).
+    findings = [*failure_findings(failed), *blocking]
+    lead = _lead(findings) or review.text[:400]
+    return s.block(f"sanity fails repeatedly: {lead}", findings)
+
+
+def _failed_sanity_runs(state: PipelineState) -> list[RunView]:
+    sanity = sanity_milestones(state)
+    return [
+        r
+        for r in state.runs.values()
+        if r.spec.milestone in sanity
+        and r.state not in NOT_BRIDGES_RUN_STATES
+        and _sanity_problem(r)
+    ]
+
+
+def failure_findings(runs: Sequence[RunView]) -> list[Finding]:
+    """
+    One blocking finding per distinct failure of ``runs``: the runs, what the failure means
+    (exit code, missing file or output, the log's last error line) and its fix.
+    """
+    groups: dict[str, list[str]] = {}
+    for run in runs:
+        groups.setdefault(_sanity_problem(run), []).append(run.run_id)
+    findings = []
+    for why, ids in groups.items():
+        meaning, fix = explain_failure(why)
+        detail = re.sub(r"^exit \d+: ", "", why)[:300]
+        # An unrecognised failure is told by its own words (the exit code, the last error line).
+        what = f"{why[:300]}" if meaning == GENERIC_FAILURE else f"{meaning} — {detail}"
+        findings.append(
+            Finding(
+                severity=Severity.BLOCKING,
+                message=f"{', '.join(ids)}: {what}. Fix: {fix}",
+                check="run.failed",
+            )
+        )
+    return findings
+
+
+def _lead(findings: Sequence[Finding]) -> str:
+    """
+    The first finding's opening (the runs and what the failure means), for the block's reason.
+    """
+    return findings[0].message.partition(" — ")[0].partition(". Fix: ")[0] if findings else ""
 
 
 def log_tail(root: Path, run: Any) -> str:

@@ -95,7 +95,11 @@ fi
 case $1 in
     # `exec` would read these as its own options (bash) or fail obscurely (dash).
     -*) say "cannot start '$1': a program name cannot start with '-'"; rc=127 ;;
-    *) (exec "$@" 2>&3 3>&-); rc=$? ;;
+    # Said here, naming the program: the shell's own message names this wrapper's file and line.
+    */*) if [ -e "$1" ]; then (exec "$@" 2>&3 3>&-); rc=$?
+         else say "program not found: '$1' (no such file)"; rc=127; fi ;;
+    *) if command -v "$1" >/dev/null 2>&1; then (exec "$@" 2>&3 3>&-); rc=$?
+       else say "program not found: '$1' is not on PATH"; rc=127; fi ;;
 esac
 if [ -n "$T" ]; then
     # Stop the timer and wait for it, so only one process ever writes exit_code.

@@ -225,6 +225,14 @@ class TestLocalBackendLaunch:
         assert (state.status, state.exit_code) == (JobStatus.FAILED, 127)
         assert "/no/such/program" in state.log_tail
 
+    def test_program_not_on_path_is_named_not_the_wrapper(self, local: LocalBackend) -> None:
+        """A program missing from PATH is named in the log; bridge's wrapper file is not."""
+        handle = local.submit(JobSpec(run_id="R001", attempt_id="A1", argv=("pythn3", "x.py")))
+        state = settle(local, handle)
+        assert (state.status, state.exit_code) == (JobStatus.FAILED, 127)
+        assert "program not found: 'pythn3' is not on PATH" in state.log_tail
+        assert "wrapper.sh" not in state.log_tail
+
     def test_signal_exit_is_128_plus_signal(self, local: LocalBackend) -> None:
         """A command killed by SIGKILL (as the OOM killer does) reports exit code 137."""
         handle = local.submit(spec("import os,signal; os.kill(os.getpid(), signal.SIGKILL)"))

@@ -1,0 +1,107 @@
+"""
+Checks of the runs against this machine, for the local backend, before anything launches: each
+command's program can be found, and runs that ask for GPUs have GPUs to run on. A mistake here
+is a :class:`~bridge.errors.ConfigError` (exit 2) naming every run it concerns, not a failed
+sanity milestone minutes later.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import shutil
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from bridge.errors import ConfigError
+from bridge.plan import LoadedProject, RunSpec, match_system
+
+__all__ = ["check_gpus", "check_programs"]
+
+
+def _ids(runs: Sequence[RunSpec]) -> str:
+    ids = [r.id for r in runs]
+    return ", ".join(ids[:8]) + (f", … ({len(ids)} runs)" if len(ids) > 8 else "")
+
+
+def _path_names(path: str) -> list[str]:
+    names: set[str] = set()
+    for folder in path.split(os.pathsep):
+        try:
+            names.update(p.name for p in Path(folder or ".").iterdir())
+        except OSError:
+            continue
+    return sorted(names)
+
+
+def check_programs(project: LoadedProject) -> None:
+    """
+    Every run's program (the command's first word) exists: on ``PATH`` (the run's own ``env``
+    ``PATH`` when it sets one) for a bare name, or as a file for a path (relative to the run's
+    working directory). A program given by a placeholder is not checked.
+
+    Raises:
+        ConfigError: naming the program, the runs and the setting, with the closest names.
+    """
+    missing: dict[str, list[RunSpec]] = {}
+    for run in project.runs:
+        if not run.command or "{" in run.command[0]:
+            continue
+        program = run.command[0]
+        path = run.env.get("PATH", os.environ.get("PATH", os.defpath))
+        if "/" in program:
+            base = project.root / run.cwd if run.cwd else project.root
+            found = (base / program).exists()
+        else:
+            found = shutil.which(program, path=path) is not None
+        if not found:
+            missing.setdefault(program, []).append(run)
+    if not missing:
+        return
+    program, runs = next(iter(missing.items()))
+    if "/" in program:
+        what = f"program {program!r} does not exist (relative to the project)"
+    else:
+        path = runs[0].env.get("PATH", os.environ.get("PATH", os.defpath))
+        close = difflib.get_close_matches(program, _path_names(path), n=3, cutoff=0.75)
+        hint = f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
+        what = f"program {program!r} is not on PATH{hint}"
+    others = [p for p in missing if p != program]
+    also = f" (also not found: {', '.join(repr(p) for p in others)})" if others else ""
+    system = match_system(runs[0].system, project.config.systems) if runs[0].system else None
+    setting = f"systems.{system.name}.command" if system and system.command else "run.command"
+    raise ConfigError(
+        f"the command of {_ids(runs)} cannot start: {what}{also}",
+        setting=setting,
+        file=project.config.file,
+        line=project.config.line_of(setting),
+    )
+
+
+def check_gpus(project: LoadedProject, gpu_count: Callable[[], int]) -> None:
+    """
+    Runs that ask for GPUs (``gpus > 0``) have that many on this machine.
+
+    Args:
+        gpu_count: how many GPUs the local backend can use (asked only when a run wants one).
+
+    Raises:
+        ConfigError: naming the runs, what they ask for and what the machine has.
+    """
+    wanting = [r for r in project.runs if r.gpus > 0]
+    if not wanting:
+        return
+    have = gpu_count()
+    short = [r for r in wanting if r.gpus > have]
+    if not short:
+        return
+    most = max(r.gpus for r in short)
+    machine = f"this machine has {have} GPU(s)" if have else "this machine has no GPU"
+    raise ConfigError(
+        f"{_ids(short)} ask for up to {most} GPU(s) (gpus = {most}) but the local backend "
+        f"has none to give: {machine}. Set gpus = 0 for a CPU run, or choose a backend with "
+        "GPUs (backend = ...)",
+        setting="run.gpus",
+        file=project.config.file,
+        line=project.config.line_of("run.gpus"),
+    )

@@ -1,0 +1,110 @@
+"""
+``bridge.toml`` checked against the runs it configures: mistakes that only show once the plan's
+runs are known, refused (or listed) before anything launches.
+
+- a ``[systems."NAME"]`` table that no run or block names (a typo would otherwise be ignored and
+  its runs take ``[run]``'s settings): refused, with the closest names;
+- a placeholder in ``outputs`` (``{output_dir}/metrics.json``): outputs are paths inside the
+  run's output directory and are not expanded, so it is refused with the path to write instead;
+- runs with no command: listed together, as one warning (``bridge plan``); the implement stage
+  blocks on them.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Sequence
+
+from bridge.errors import ConfigError
+from bridge.plan.config import Config
+from bridge.plan.model import Plan, PlanWarning
+from bridge.plan.runs import RunSpec, match_system
+
+__all__ = ["check_against_runs", "runs_without_command"]
+
+_PLACEHOLDER = re.compile(r"\{[^{}]*\}")
+
+
+def _fold(name: str) -> str:
+    return re.sub(r"[\W_]+", "", name.casefold())
+
+
+def _unknown_systems(config: Config, names: Iterable[str]) -> list[PlanWarning]:
+    used = {id(s) for n in names if (s := match_system(n, config.systems)) is not None}
+    known = sorted(set(names))
+    warnings = []
+    for key, system in config.systems.items():
+        if id(system) in used:
+            continue
+        close = (
+            difflib.get_close_matches(key, known, n=3, cutoff=0.5)
+            or [n for n in known if _fold(key) in _fold(n) or _fold(n) in _fold(key)][:3]
+        )
+        hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+        message = (
+            f'[systems."{key}"] names no system of the plan or tracker{hint} (systems: '
+            f"{', '.join(repr(n) for n in known[:10])}{', …' if len(known) > 10 else ''})"
+        )
+        line = config.line_of(f"systems.{key}")
+        if config.ablations:  # the table may be meant for the ablation planner's proposals
+            warnings.append(
+                PlanWarning(file=config.file or "bridge.toml", line=line or 0, message=message)
+            )
+            continue
+        raise ConfigError(message, setting=f"systems.{key}", file=config.file, line=line)
+    return warnings
+
+
+def _placeholder_outputs(config: Config) -> None:
+    tables = [("run.outputs", config.run.outputs)] + [
+        (f"systems.{name}.outputs", s.outputs or ()) for name, s in config.systems.items()
+    ]
+    for setting, outputs in tables:
+        for output in outputs:
+            if _PLACEHOLDER.search(output):
+                plain = _PLACEHOLDER.sub("", output).lstrip("/") or "metrics.json"
+                raise ConfigError(
+                    f"{setting}: {output!r} has a placeholder; outputs are paths inside the "
+                    f"run's output directory and are not expanded: write {plain!r}",
+                    setting=setting,
+                    file=config.file,
+                    line=config.line_of(setting),
+                )
+
+
+def runs_without_command(runs: Sequence[RunSpec]) -> list[str]:
+    """
+    The ids of the runs no command is configured for, in plan order.
+    """
+    return [r.id for r in runs if not r.command]
+
+
+def check_against_runs(plan: Plan, config: Config, runs: Sequence[RunSpec]) -> list[PlanWarning]:
+    """
+    Check ``config`` against the assembled runs.
+
+    Returns:
+        Warnings to show with the plan (the runs without a command, all in one).
+
+    Raises:
+        ConfigError: an unknown ``[systems."NAME"]`` table (a warning instead when
+            ``[ablations]`` is configured: its proposals may use it), or a placeholder in
+            ``outputs`` (file:line and the setting named).
+    """
+    names = [r.system for r in runs if r.system] + [s for b in plan.blocks for s in b.systems]
+    warnings = _unknown_systems(config, names) if runs else []
+    _placeholder_outputs(config)
+    missing = runs_without_command(runs)
+    if not missing:
+        return warnings
+    shown = ", ".join(missing[:20]) + (f", … ({len(missing)} in all)" if len(missing) > 20 else "")
+    return [
+        *warnings,
+        PlanWarning(
+            file=config.file or "bridge.toml",
+            line=config.line_of("run.command") or 0,
+            message=f"{len(missing)} run(s) have no command: {shown}; set [run] command in "
+            'bridge.toml (or command in the system\'s [systems."NAME"] table)',
+        ),
+    ]

@@ -1,0 +1,211 @@
+"""
+The researcher's loop: a run fails, the researcher fixes an input, one ``bridge run`` goes on
+with the fix; ``bridge retry`` by ids, ``--failed``, ``--milestone``, ``--force``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bridge import Bridge, Stage
+from bridge.errors import InputError, UnknownRunError
+from bridge.events import types as ev
+from bridge.events.store import SQLiteEventStore
+from bridge.machine.stages import RunState
+from tests.e2e.tiny import write_project
+from tests.pipeline.conftest import Run
+from tests.pipeline.conftest import write_project as write_runs
+
+
+def _run(project: Path) -> Stage:
+    bridge = Bridge(project)
+    try:
+        return bridge.run()
+    finally:
+        bridge.close()
+
+
+def _records(project: Path) -> list[object]:
+    store = SQLiteEventStore(project / ".bridge" / "events.db")
+    try:
+        return list(store.read())
+    finally:
+        store.close()
+
+
+def _typo(project: Path, old: str, new: str) -> None:
+    toml = project / "bridge.toml"
+    text = toml.read_text()
+    assert old in text
+    toml.write_text(text.replace(old, new))
+
+
+class TestFixTakesEffect:
+    def test_sanity_typo_loop_finishes_with_one_run_after_the_fix(self, tmp_path: Path) -> None:
+        """A typo in the [run] command fails sanity and blocks, leading with the failure and its
+        fix; after fixing bridge.toml ONE run reaches COLLECTED, and the log records the changed
+        spec before the attempt that ran with it."""
+        project = write_project(tmp_path / "p")
+        _typo(project, "--seed {seed}", "--sed {seed}")
+        assert _run(project) is Stage.BLOCKED
+        bridge = Bridge(project)
+        try:
+            blocked = bridge.status().blocked
+            assert blocked is not None
+            assert "the script refused its arguments (exit 2)" in blocked.reason
+            assert "unrecognized arguments: --sed 0" in blocked.findings[0].message
+            assert "Fix: make the command" in blocked.findings[0].message
+            summary = bridge.summary()
+        finally:
+            bridge.close()
+        next_steps = [line for line in summary.splitlines() if line.startswith("Next step:")]
+        assert len(next_steps) == 1 and "`bridge run`" in next_steps[0]
+        assert "approve" not in next_steps[0]
+
+        _typo(project, "--sed {seed}", "--seed {seed}")
+        assert _run(project) is Stage.COLLECTED
+        records = [r for r in _records(project) if r.stream == "run:R001"]
+        kinds = [type(r.event).__name__ for r in records]
+        changed = kinds.index("RunSpecChanged")
+        last_submit = max(i for i, k in enumerate(kinds) if k == "RunSubmitted")
+        assert kinds.count("RunSubmitted") == 3 and changed < last_submit
+        spec_changed = records[changed].event
+        assert isinstance(spec_changed, ev.RunSpecChanged)
+        (change,) = spec_changed.changes
+        assert change.field == "command"
+        assert "--sed {seed}" in change.old and "--seed {seed}" in change.new
+        assert spec_changed.inputs["bridge.toml"]  # the digest of the input it came from
+        submitted = records[last_submit].event
+        assert isinstance(submitted, ev.RunSubmitted) and "--seed" in submitted.argv
+        # The attempts before the fix keep the argv they ran with.
+        first = next(r.event for r in records if isinstance(r.event, ev.RunSubmitted))
+        assert "--sed" in first.argv
+
+    def test_blocked_and_unchanged_stays_blocked(self, tmp_path: Path) -> None:
+        """`bridge run` again with nothing changed records nothing and stays BLOCKED."""
+        project = write_project(tmp_path / "p")
+        _typo(project, '"python3 train.py', '"python3 trian.py')
+        assert _run(project) is Stage.BLOCKED
+        before = len(_records(project))
+        assert _run(project) is Stage.BLOCKED
+        assert len(_records(project)) == before
+
+    def test_creating_the_missing_script_is_the_signal(self, tmp_path: Path) -> None:
+        """A command naming a script that does not exist blocks; creating it unblocks on the
+        next run (the scripts the commands name are inputs too)."""
+        project = write_project(tmp_path / "p")
+        script = project / "train.py"
+        text = script.read_text()
+        script.unlink()
+        assert _run(project) is Stage.BLOCKED
+        script.write_text(text)
+        assert _run(project) is Stage.COLLECTED
+
+    def test_succeeded_runs_keep_their_spec_unless_forced(self, tmp_path: Path) -> None:
+        """After a change, succeeded runs keep the spec they ran with; retry --force runs one
+        again with the current inputs."""
+        project = write_project(tmp_path / "p")
+        assert _run(project) is Stage.COLLECTED
+        _typo(project, "--lr 0.1", "--lr 0.2")
+        assert _run(project) is Stage.COLLECTED
+        bridge = Bridge(project)
+        try:
+            state = bridge.status()
+            assert "0.1" in state.runs["R002"].spec.command
+            with pytest.raises(InputError, match="--force"):
+                bridge.retry("R002")
+            retried = bridge.retry("R002", force=True)
+            assert retried.asked == ("R002",)
+            assert "0.2" in bridge.status().runs["R002"].spec.command
+            assert bridge.run() is Stage.COLLECTED
+            run = bridge.status().runs["R002"]
+        finally:
+            bridge.close()
+        assert run.state is RunState.SUCCEEDED
+        assert len(run.attempts) == 2 and "0.2" in run.attempts[-1].argv
+
+
+class TestMetricsChanged:
+    def test_changed_metrics_settings_reread_collected_runs(self, tmp_path: Path) -> None:
+        """A [metrics] rule added after collection is applied to every succeeded run's
+        recorded outputs (with its source), without running anything again."""
+        project = write_project(tmp_path / "p")
+        assert _run(project) is Stage.COLLECTED
+        toml = project / "bridge.toml"
+        toml.write_text(
+            toml.read_text()
+            + "[[metrics.regex]]\nname = \"loss\"\npattern = 'loss=([0-9.]+)'\n"
+            + 'file = "stdout.log"\n'
+        )
+        assert _run(project) is Stage.COLLECTED
+        bridge = Bridge(project)
+        try:
+            state = bridge.status()
+        finally:
+            bridge.close()
+        for run in state.runs.values():
+            assert len(run.attempts) == 1
+            assert run.metrics is not None
+            (loss,) = [v for v in run.metrics.values if v.name == "loss"]
+            assert "stdout.log" in loss.source and loss.sha256
+
+
+class TestRetry:
+    def _dependant_failed(self, project: Path) -> None:
+        """P1 fails, P2 (which waits on it) is cancelled by bridge, P3 succeeds."""
+        write_runs(
+            project,
+            [
+                Run(id="P1", milestone="M1", mode="fail", priority="NICE"),
+                Run(id="P2", milestone="M1", depends_on=("P1",)),
+                Run(id="P3", milestone="M1"),
+            ],
+            sanity=None,
+        )
+        assert _run(project) is Stage.COLLECTED
+
+    def test_fixed_setting_reruns_the_failed_run_and_revives_its_dependant(
+        self, project: Path
+    ) -> None:
+        """Fixing the failed run's arguments in bridge.toml: one `bridge run` runs it again
+        with them, and the run cancelled because of it runs too."""
+        self._dependant_failed(project)
+        _typo(project, 'id = "P1"\nargs = { mode = "fail"', 'id = "P1"\nargs = { mode = "ok"')
+        assert _run(project) is Stage.COLLECTED
+        bridge = Bridge(project)
+        try:
+            state = bridge.status()
+        finally:
+            bridge.close()
+        assert {r: state.runs[r].state for r in ("P1", "P2", "P3")} == dict.fromkeys(
+            ("P1", "P2", "P3"), RunState.SUCCEEDED
+        )
+        assert len(state.runs["P3"].attempts) == 1  # the succeeded run kept its attempt
+
+    def test_retry_by_id_failed_and_milestone(self, project: Path) -> None:
+        """retry P1 brings back P2; --failed and --milestone select the runs that ended badly;
+        succeeded runs need --force; unknown ids and milestones are refused."""
+        self._dependant_failed(project)
+        bridge = Bridge(project)
+        try:
+            with pytest.raises(UnknownRunError):
+                bridge.retry("P9")
+            with pytest.raises(UnknownRunError, match="M9"):
+                bridge.retry(milestone="M9")
+            with pytest.raises(InputError, match="name runs"):
+                bridge.retry()
+            with pytest.raises(InputError, match="--force"):
+                bridge.retry("P3")
+            assert bridge.retry("P1").all == ("P1", "P2")
+            assert bridge.status().runs["P2"].state is RunState.PENDING
+            assert bridge.run() is Stage.COLLECTED  # P1 fails again, P2 is cancelled again
+            assert bridge.retry(failed=True).all == ("P1", "P2")
+            assert bridge.run() is Stage.COLLECTED
+            assert bridge.retry(milestone="M1").asked == ("P1", "P2")
+            assert bridge.retry(milestone="M1", force=True).asked == ("P3",)
+            state = bridge.status()
+        finally:
+            bridge.close()
+        assert [len(state.runs[r].attempts) for r in ("P1", "P2", "P3")] == [3, 0, 1]
