@@ -171,10 +171,11 @@ def next_step(state: PipelineState, outcome: Outcome, language: str) -> str:
     if failed:
         ids = ", ".join(failed)
         return (
-            f"必做运行未成功（{ids}）：查看原因后用 `bridge retry RUN` 重跑。消融规划已跳过。"
+            f"必做运行未成功（{ids}）：查看原因并修复，然后运行 `bridge retry --failed` 和 "
+            "`bridge run`。消融规划已跳过。"
             if zh
-            else f"Must-run runs did not succeed ({ids}): read why, then `bridge retry RUN`. "
-            "Ablation planning skipped."
+            else f"Must-run runs did not succeed ({ids}): read why, fix the cause, then run "
+            "`bridge retry --failed` and `bridge run`. Ablation planning skipped."
         )
     if outcome.main_result is MainResult.POSITIVE:
         title = state.plan.title if state.plan is not None else ""

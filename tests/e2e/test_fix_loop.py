@@ -54,3 +54,16 @@ class TestFixLoop:
             output = _CLOCK.sub("", result.stdout)
             missing = [line for line in lines if line not in output]
             assert missing == [], "docs/getting-started.md quotes output bridge no longer prints"
+
+    def test_retry_command_line(self, quickstart: Path) -> None:  # noqa: F811
+        """retry takes several ids, --milestone and --force; refusals are exit 2 with the
+        reason; a scheduled retry names the one next step."""
+        assert bridge("run", "--plain", "--project", str(quickstart)).returncode == 0
+        nothing = bridge("retry", "--milestone", "M1", "--project", str(quickstart))
+        assert nothing.returncode == 2 and "--force" in nothing.stderr
+        succeeded = bridge("retry", "R003", "--project", str(quickstart))
+        assert succeeded.returncode == 2 and "R003 is succeeded" in succeeded.stderr
+        forced = bridge("retry", "R003", "R004", "--force", "--project", str(quickstart))
+        assert forced.returncode == 0, forced.stderr
+        assert "will run again: R003, R004" in forced.stdout
+        assert forced.stdout.strip().endswith("Next step: `bridge run`.")
