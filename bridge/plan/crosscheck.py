@@ -99,12 +99,17 @@ def check_against_runs(plan: Plan, config: Config, runs: Sequence[RunSpec]) -> l
     if not missing:
         return warnings
     shown = ", ".join(missing[:20]) + (f", … ({len(missing)} in all)" if len(missing) > 20 else "")
+    which = (
+        f"none of the {len(missing)} runs has a command"
+        if len(missing) == len(runs)
+        else f"{len(missing)} run(s) have no command: {shown}"
+    )
     return [
         *warnings,
         PlanWarning(
             file=config.file or "bridge.toml",
             line=config.line_of("run.command") or 0,
-            message=f"{len(missing)} run(s) have no command: {shown}; set [run] command in "
+            message=f"{which}; set [run] command in "
             'bridge.toml (or command in the system\'s [systems."NAME"] table)',
         ),
     ]

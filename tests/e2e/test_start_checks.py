@@ -64,7 +64,7 @@ class TestRunsWithoutCommand:
         )
         plan = bridge("plan", "--project", str(project))
         assert plan.returncode == 0, plan.stderr
-        assert "3 run(s) have no command: R001, R002, R003" in plan.stdout
+        assert "none of the 3 runs has a command; set [run] command" in plan.stdout
         run = bridge("run", "--plain", "--project", str(project))
         assert run.returncode == 3, run.stdout + run.stderr
         assert "3 run(s) have no command: R001, R002, R003" in run.stdout
