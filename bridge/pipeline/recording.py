@@ -232,11 +232,13 @@ def script_paths(project: LoadedProject) -> list[str]:
     """
     base = project.root.resolve()
     found: dict[str, None] = {}
+    seen: set[tuple[str, str]] = set()  # (cwd, token): thousands of runs share a few scripts
     for spec in project.runs:
-        root = (base / spec.cwd).resolve() if spec.cwd else base
         for token in spec.command:
-            if not token.endswith(".py") or "{" in token:
+            if not token.endswith(".py") or "{" in token or (spec.cwd, token) in seen:
                 continue
+            seen.add((spec.cwd, token))
+            root = (base / spec.cwd).resolve() if spec.cwd else base
             entry = (root / token).resolve()
             if not entry.is_relative_to(base):
                 continue  # a script outside the project is not the researcher's to watch here

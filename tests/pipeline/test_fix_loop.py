@@ -151,6 +151,25 @@ class TestMetricsChanged:
             (loss,) = [v for v in run.metrics.values if v.name == "loss"]
             assert "stdout.log" in loss.source and loss.sha256
 
+    def test_changed_evaluation_rejudges_without_running(self, tmp_path: Path) -> None:
+        """An [evaluation] type set after collection is recorded and the results are judged
+        again with it; nothing runs again."""
+        project = write_project(tmp_path / "p")
+        assert _run(project) is Stage.COLLECTED
+        toml = project / "bridge.toml"
+        toml.write_text(toml.read_text() + '[evaluation]\nB1 = "synthetic_proxy"\n')
+        assert _run(project) is Stage.COLLECTED
+        bridge = Bridge(project)
+        try:
+            state = bridge.status()
+        finally:
+            bridge.close()
+        assert state.plan is not None
+        assert [b.evaluation_type for b in state.plan.blocks] == ["synthetic_proxy"]
+        assert all(len(r.attempts) == 1 for r in state.runs.values())
+        results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text()
+        assert "`synthetic_proxy`" in results
+
 
 class TestRetry:
     def _dependant_failed(self, project: Path) -> None:
