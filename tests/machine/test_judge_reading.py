@@ -192,3 +192,11 @@ class TestClauses:
     def test_a_comma_before_a_qualifier_does_not_split(self, text: str) -> None:
         """A comma followed by a qualifier ("averaged over 3 seeds") keeps one clause."""
         assert isinstance(parse_criterion(text, block_systems=("Ours", "baseline")), Criterion)
+
+    def test_seed_words_are_not_system_names(self) -> None:
+        """'over 3 random seeds' names no system, even with a system 'K=5 + random selection'."""
+        parsed = parse_criterion(
+            "accuracy ≥ 0.8 averaged over 3 random seeds",
+            block_systems=("K=1 (no reranking)", "K=5 + random selection"),
+        )
+        assert isinstance(parsed, Criterion) and parsed.subject is None

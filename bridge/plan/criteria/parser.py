@@ -367,6 +367,8 @@ def _parse(  # one linear decision procedure, kept in one place to read top to b
     if aside:
         notes.append(f"left out the aside {aside.group(0).strip()!r}")
         norm = (norm[: aside.start()] + " " + norm[aside.end() :]).strip()
+    # Seed counts before systems: "over 3 random seeds" is not the system "random selection".
+    norm = SEEDS_PHRASE.sub(" ", norm)
     sample = _SAMPLE_SIZE.search(norm)
     if sample:
         notes.append(f"{sample.group(0)!r} read as the evaluation set, not a condition")
