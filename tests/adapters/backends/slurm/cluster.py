@@ -168,9 +168,18 @@ class SlurmCluster:
 
     def stop(self) -> None:
         """
-        Cancel every job and stop the daemons. Idempotent.
+        Cancel every job, wait (bounded) until Slurm has ended their processes, then stop the
+        daemons: a job still running when slurmd stops would outlive the cluster. Idempotent.
         """
         self.run(["scancel", "--user=root"], check=False)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            live = self.run(
+                ["squeue", "-h", "-t", "PENDING,RUNNING,COMPLETING", "-o", "%i"], check=False
+            )
+            if live.returncode != 0 or not live.stdout.strip():
+                break
+            time.sleep(0.1)
         for pid_file in ("slurmd.pid", "slurmctld.pid", "munge/pid"):
             path = self.root / pid_file
             try:
