@@ -20,6 +20,7 @@ from bridge.plan import LoadedProject, RunSpec, match_system, render_argv
 from bridge.plan.hyperparams import setup_hyperparameters
 from bridge.plan.overview import estimate_milestone
 from bridge.plan.text import decode
+from bridge.plan.vocabulary import DONE_STATUSES, OUT_OF_SCOPE_STATUSES
 from bridge.projections.tracker_layout import template_of
 
 __all__ = [
@@ -153,13 +154,6 @@ def _screen(spec: RunSpec, events: Sequence[Any]) -> None:
             raise SecretError(f"{spec.file}:{spec.line}: run {spec.id}: {exc}") from None
 
 
-# Tracker statuses (normalised by bridge.plan.vocabulary) that mean bridge must not launch the
-# run: done before bridge (a negative or failed result, ``invalid``, ``已完成-失败``, is a result
-# too: the run happened), or out of scope. Everything else (todo, running, unknown) is bridge's.
-_DONE_STATUSES = frozenset({"done", "failed"})
-_OUT_OF_SCOPE_STATUSES = frozenset({"skipped", "blocked"})
-
-
 def tracker_status_events(spec: RunSpec) -> list[ev.RunFoundDone | ev.RunRuledOut]:
     """
     What the researcher's tracker row says about a run before bridge touches it: done before
@@ -170,13 +164,13 @@ def tracker_status_events(spec: RunSpec) -> list[ev.RunFoundDone | ev.RunRuledOu
         return []
     raw = " ".join(spec.status_raw.replace("**", "").split())
     notes = " ".join(spec.notes.split())
-    if spec.status in _DONE_STATUSES:
+    if spec.status in DONE_STATUSES:
         return [
             ev.RunFoundDone(
                 run_id=spec.id, status=raw, evidence=notes, file=spec.file, line=spec.line
             )
         ]
-    if spec.status in _OUT_OF_SCOPE_STATUSES:
+    if spec.status in OUT_OF_SCOPE_STATUSES:
         reason = f"{raw} — {notes}" if notes and notes not in raw else raw
         return [
             ev.RunRuledOut(

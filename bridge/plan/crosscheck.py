@@ -20,6 +20,7 @@ from bridge.errors import ConfigError
 from bridge.plan.config import Config
 from bridge.plan.model import Plan, PlanWarning
 from bridge.plan.runs import RunSpec, match_system
+from bridge.plan.vocabulary import DONE_STATUSES, OUT_OF_SCOPE_STATUSES
 
 __all__ = ["check_against_runs", "runs_without_command"]
 
@@ -75,9 +76,13 @@ def _placeholder_outputs(config: Config) -> None:
 
 def runs_without_command(runs: Sequence[RunSpec]) -> list[str]:
     """
-    The ids of the runs no command is configured for, in plan order.
+    The ids of the runs no command is configured for, in plan order, leaving out the tracker's
+    rows that bridge will not launch (done before bridge, or out of scope): they need none.
     """
-    return [r.id for r in runs if not r.command]
+    settled = DONE_STATUSES | OUT_OF_SCOPE_STATUSES
+    return [
+        r.id for r in runs if not r.command and not (r.source == "tracker" and r.status in settled)
+    ]
 
 
 def check_against_runs(plan: Plan, config: Config, runs: Sequence[RunSpec]) -> list[PlanWarning]:

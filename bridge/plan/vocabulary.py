@@ -11,13 +11,21 @@ from __future__ import annotations
 import re
 
 __all__ = [
+    "DONE_STATUSES",
     "FIELD_KEYS",
+    "OUT_OF_SCOPE_STATUSES",
     "field_key",
     "normalise_heading",
     "normalise_priority",
     "normalise_status",
     "section_kind",
 ]
+
+# Tracker statuses (as normalise_status gives them) that mean bridge must not launch the run:
+# done before bridge (a negative or failed result, ``invalid``, ``已完成-失败``, is a result
+# too: the run happened), or out of scope. Everything else (todo, running, unknown) is bridge's.
+DONE_STATUSES = frozenset({"done", "failed"})
+OUT_OF_SCOPE_STATUSES = frozenset({"skipped", "blocked"})
 
 _NUMBERING = re.compile(
     r"^(?:part\s+\d+\s*[:.：]\s*|\d+(?:\.\d+)*[.)]?\s+|[一二三四五六七八九十]+\s*[、.．]\s*|[ivx]+\.\s+)",

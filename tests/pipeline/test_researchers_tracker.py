@@ -6,6 +6,7 @@ not counted, and the rewritten tracker keeps the researcher's columns and sectio
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from bridge.machine.stages import RunState, Stage
@@ -105,3 +106,28 @@ def test_a_done_row_the_researcher_marks_later_is_respected(project: Path) -> No
     assert bridge.run() is Stage.COLLECTED
     assert sorted(executions(project)) == ["S1"]
     assert bridge.status().runs["R2"].state is RunState.OUT_OF_SCOPE
+
+
+def test_rows_bridge_will_not_launch_need_no_command(project: Path) -> None:
+    """A row that cannot run here (no command configured for it) but is out of scope or done
+    in the tracker neither blocks the implement stage nor shows in `bridge plan`'s warning."""
+    from bridge.plan import load_project
+
+    _project(project)
+    # The researcher's bridge.toml gives a command to the runs bridge should run, and none to
+    # R1 and R5 (done), R3 and R4 (out of scope).
+    argv = ", ".join(
+        f'"{a}"'
+        for a in (sys.executable, "scripts/job.py", "--run", "{run_id}", "--out", "{output_dir}")
+    )
+    entries = "".join(
+        f'\n[[runs]]\nid = "{run_id}"\ncommand = [{argv}]\noutputs = ["metrics.json"]\n'
+        for run_id in ("S1", "R2")
+    )
+    (project / "bridge.toml").write_text(
+        "[bridge]\nmax_parallel = 2\ncode_review = false\n" + entries
+    )
+    loaded = load_project(project)
+    assert not any("no command" in w.message for w in loaded.warnings)
+    bridge = Bridge(project)
+    assert bridge.run() is Stage.COLLECTED

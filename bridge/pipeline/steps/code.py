@@ -14,7 +14,7 @@ from bridge.events import types as ev
 from bridge.events.secrets import redact
 from bridge.events.values import Finding, Severity
 from bridge.machine.ports import ReviewRequest
-from bridge.machine.stages import RunState
+from bridge.machine.stages import NOT_BRIDGES_RUN_STATES, RunState
 from bridge.pipeline import retries
 from bridge.pipeline.recording import METRICS_INPUT, input_digests, plan_events
 from bridge.pipeline.session import Session, Step
@@ -276,7 +276,11 @@ def _no_command(s: Session) -> list[Finding]:
     One blocking finding naming every run no command is configured for (they would otherwise
     fail at launch one by one).
     """
-    missing = [r.run_id for r in s.state().runs.values() if not r.spec.command]
+    missing = [
+        r.run_id
+        for r in s.state().runs.values()
+        if not r.spec.command and r.state not in NOT_BRIDGES_RUN_STATES
+    ]
     if not missing:
         return []
     shown = ", ".join(missing[:20]) + (f", … ({len(missing)} in all)" if len(missing) > 20 else "")
