@@ -83,6 +83,24 @@ class TestFixTakesEffect:
         first = next(r.event for r in records if isinstance(r.event, ev.RunSubmitted))
         assert "--sed" in first.argv
 
+    def test_a_second_try_gets_the_same_rounds_as_the_first(self, tmp_path: Path) -> None:
+        """After a fix that fails differently, sanity is run again once before a rescue, as on
+        the first try (the rounds count from the reopening, not from the project's start)."""
+        project = write_project(tmp_path / "p")
+        _typo(project, "--seed {seed}", "--sed {seed}")
+        assert _run(project) is Stage.BLOCKED
+        _typo(project, "--sed {seed}", "--sedd {seed}")
+        assert _run(project) is Stage.BLOCKED
+        bridge = Bridge(project)
+        try:
+            state = bridge.status()
+        finally:
+            bridge.close()
+        triggers = [evt.trigger for _, evt in state.stage_history]
+        after = triggers[triggers.index("reopen") + 1 :]
+        assert after.count("retry_sanity") == 1 and after.count("rescue") == 1
+        assert state.blocked is not None and "--sedd" in state.blocked.findings[0].message
+
     def test_blocked_and_unchanged_stays_blocked(self, tmp_path: Path) -> None:
         """`bridge run` again with nothing changed records nothing and stays BLOCKED."""
         project = write_project(tmp_path / "p")

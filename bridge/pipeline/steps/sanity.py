@@ -123,15 +123,14 @@ def after_sanity_failure(s: Session) -> Step:
     more than a bounded number of rounds before a person is asked.
     """
     state = s.state()
-    checks = [c for c in state.sanity_checks if not c.passed]
+    failures, rescues = _since_reopen(state)
+    checks = [c for c in state.sanity_checks if not c.passed][-failures:]
     last = checks[-1]
     repeats = sum(1 for c in checks if c.signature == last.signature)
     findings = failure_findings(_failed_sanity_runs(state))
     lead = _lead(findings) or last.detail[:300]
-    if len(state.rescues) >= MAX_RESCUES:
-        return s.block(
-            f"sanity still fails after {len(state.rescues)} rescue rounds: {lead}", findings
-        )
+    if rescues >= MAX_RESCUES:
+        return s.block(f"sanity still fails after {rescues} rescue rounds: {lead}", findings)
     if repeats >= 2 or len(checks) >= MAX_SANITY_FAILURES:
         why = "the same sanity failure twice" if repeats >= 2 else f"{len(checks)} sanity failures"
         if s.project.options.rescue_on_failure:
@@ -141,6 +140,17 @@ def after_sanity_failure(s: Session) -> Step:
         finding = Finding(severity=Severity.BLOCKING, message=f"sanity failed: {last.detail}")
         return code.implement(s, [finding])
     return s.enter("retry_sanity", "sanity failed once; running it again")
+
+
+def _since_reopen(state: PipelineState) -> tuple[int, int]:
+    """
+    The sanity failures and rescue rounds since the pipeline was last reopened (after a fix,
+    the researcher's next try gets the same rounds as the first), at least one failure.
+    """
+    triggers = [evt.trigger for _, evt in state.stage_history]
+    start = max((i for i, t in enumerate(triggers) if t == "reopen"), default=-1) + 1
+    recent = triggers[start:]
+    return max(recent.count("fail_sanity"), 1), recent.count("rescue")
 
 
 def _sanity_problem(run: RunView) -> str:
