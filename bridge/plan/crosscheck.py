@@ -115,6 +115,7 @@ def check_against_runs(plan: Plan, config: Config, runs: Sequence[RunSpec]) -> l
             file=config.file or "bridge.toml",
             line=config.line_of("run.command") or 0,
             message=f"{which}; set [run] command in "
-            'bridge.toml (or command in the system\'s [systems."NAME"] table)',
+            'bridge.toml (or command in the system\'s [systems."NAME"] table), or, for a run that '
+            "cannot run here, mark its tracker row NOT RUN — <reason>",
         ),
     ]

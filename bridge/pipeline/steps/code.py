@@ -289,7 +289,8 @@ def _no_command(s: Session) -> list[Finding]:
         Finding(
             severity=Severity.BLOCKING,
             message=f"{len(missing)} run(s) have no command: {shown}. Fix: set [run] command in "
-            'bridge.toml (or command in the system\'s [systems."NAME"] table)',
+            'bridge.toml (or command in the system\'s [systems."NAME"] table), or, for a run that '
+            "cannot run here, mark its tracker row NOT RUN — <reason>",
             file="bridge.toml" if config.path is not None else "",
             line=config.line_of("run.command"),
             check="run.no_command",
