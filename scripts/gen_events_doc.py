@@ -28,6 +28,7 @@ sys.path.insert(0, str(REPO_ROOT))
 
 from bridge.events import types as ev  # noqa: E402
 from bridge.events import values  # noqa: E402
+from bridge.plan.priority import Priority  # noqa: E402
 
 DOC = REPO_ROOT / "docs" / "events.md"
 
@@ -72,6 +73,8 @@ def _default(field: attrs.Attribute[Any]) -> str:
         return "required"
     if isinstance(field.default, attrs.Factory):  # type: ignore[arg-type]
         return f"`{field.default.factory()!r}`"
+    if isinstance(field.default, enum.Enum):  # stored as its value, so shown as its value
+        return f"`{field.default.value!r}`"
     return f"`{field.default!r}`"
 
 
@@ -123,6 +126,8 @@ def render() -> str:
     severities = ", ".join(f"`{member.value}`" for member in values.Severity)
     assert issubclass(values.Severity, enum.Enum)
     out += ["### Severity", "", f"{_summary(values.Severity)} One of {severities}.", ""]
+    priorities = ", ".join(f"`{member.value}`" for member in Priority)
+    out += ["### Priority", "", f"{_summary(Priority)} One of {priorities}.", ""]
     return "\n".join(out)
 
 

@@ -4,6 +4,7 @@ Hypothesis strategies for bridge's value types and events.
 
 from __future__ import annotations
 
+import enum
 import typing
 from datetime import UTC, datetime
 from typing import Any
@@ -63,6 +64,8 @@ def for_type(tp: Any) -> st.SearchStrategy[Any]:
         return st.lists(for_type(args[0]), max_size=3).map(tuple)
     if origin is not None and getattr(origin, "__name__", "") == "Mapping":
         return st.dictionaries(keys, for_type(args[1]), max_size=3)
+    if isinstance(tp, type) and issubclass(tp, enum.Enum):
+        return st.sampled_from(tp)
     if attrs.has(tp):
         return builds(tp)
     raise NotImplementedError(f"no strategy for {tp!r}")

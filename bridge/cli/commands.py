@@ -26,6 +26,7 @@ from bridge.errors import BridgeError, ConfigError, InputError, LockedError, Unk
 from bridge.events.secrets import redact
 from bridge.machine.stages import NOT_BRIDGES_RUN_STATES, RunState, Stage
 from bridge.pipeline import Bridge, audit
+from bridge.plan.priority import Priority
 
 if TYPE_CHECKING:
     from bridge.adapters.backends.slurm.backend import SlurmBackend
@@ -137,7 +138,7 @@ def _cmd_plan(args: argparse.Namespace, console: Console) -> int:
         sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=False) + "\n")
         return EXIT_OK
     runs = list(loaded.runs)
-    must = sum(1 for r in runs if r.priority == "must")
+    must = sum(1 for r in runs if r.priority is Priority.MUST)
     console.print(f"[bold]{escape(loaded.plan.title or '(untitled plan)')}[/bold]")
     table = Table("milestone", "name", "sanity", "runs", "GPU-h")
     for m in loaded.milestones:
@@ -215,7 +216,7 @@ def _cmd_run(args: argparse.Namespace, console: Console) -> int:
         failed = [
             run.run_id
             for run in bridge.status().runs.values()
-            if run.spec.priority == "must"
+            if run.spec.priority is Priority.MUST
             and run.state is not RunState.SUCCEEDED
             and run.state not in NOT_BRIDGES_RUN_STATES
         ]

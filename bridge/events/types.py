@@ -21,6 +21,7 @@ import attrs
 from bridge.events.measurements import HistorySummary, MetricValue, QualityFlag, UnreadOutput
 from bridge.events.secrets import redact
 from bridge.events.values import Artifact, Finding, JobHandle, Slot
+from bridge.plan.priority import Priority, as_priority
 
 __all__ = [
     "EVENT_TYPES",
@@ -466,7 +467,7 @@ class RunPlanned:
     block: str = ""
     system: str = ""
     seed: int | None = None
-    priority: str = "must"
+    priority: Priority = attrs.field(default=Priority.MUST, converter=as_priority)
     purpose: str = ""
     split: str = ""
     metrics: tuple[str, ...] = ()

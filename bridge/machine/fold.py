@@ -24,6 +24,7 @@ from bridge.events.store import Recorded
 from bridge.events.values import Finding, JobHandle, Slot
 from bridge.machine.stages import RunState, Stage
 from bridge.machine.table import next_run_state, next_stage, run_lookup
+from bridge.plan.priority import Priority
 
 __all__ = ["AttemptView", "Folder", "PipelineState", "RunView", "fold"]
 
@@ -728,13 +729,13 @@ class Folder:
                 bucket[run_id] = None
                 moved.add(new.state)
             if old is not None:
-                key = (old.spec.priority == "must", old.state)
+                key = (old.spec.priority is Priority.MUST, old.state)
                 counts[old.spec.milestone][key] -= 1
                 recounted.add(old.spec.milestone)
                 self._gpu_ns -= _ns(old)
                 if old.spec.milestone != new.spec.milestone:
                     new_runs = True  # the milestone list may change
-            key = (new.spec.priority == "must", new.state)
+            key = (new.spec.priority is Priority.MUST, new.state)
             tally = counts.setdefault(new.spec.milestone, {})
             tally[key] = tally.get(key, 0) + 1
             recounted.add(new.spec.milestone)

@@ -35,6 +35,7 @@ from bridge.machine.stages import (
     TERMINAL_RUN_STATES,
     RunState,
 )
+from bridge.plan.priority import Priority
 
 __all__ = [
     "Cancel",
@@ -246,7 +247,7 @@ def decide(
         return run.state in _FINISHED_BADLY
 
     overdue_must: Counter[str] = Counter(
-        r.spec.milestone for r in live_runs if r.spec.priority == "must" and _is_overdue(r)
+        r.spec.milestone for r in live_runs if r.spec.priority is Priority.MUST and _is_overdue(r)
     )
     in_phase = [m for m in state.milestone_ids if (m in sanity) == (phase == "sanity")]
     # Walk milestones in order: the first one whose must-run runs are not all settled
@@ -259,7 +260,9 @@ def decide(
             bad = [
                 r
                 for r in state.runs_in(milestone)
-                if r.spec.priority == "must" and finished_badly(r) and r.run_id not in retried
+                if r.spec.priority is Priority.MUST
+                and finished_badly(r)
+                and r.run_id not in retried
             ]
             if bad:
                 blocked_by = (

@@ -19,6 +19,7 @@ from bridge.machine.ports import ProposedRun
 from bridge.plan import LoadedProject, RunSpec, match_system, render_argv
 from bridge.plan.hyperparams import setup_hyperparameters
 from bridge.plan.overview import estimate_milestone
+from bridge.plan.priority import Priority
 from bridge.plan.text import decode
 from bridge.plan.vocabulary import DONE_STATUSES, OUT_OF_SCOPE_STATUSES
 from bridge.projections.tracker_layout import template_of
@@ -57,7 +58,7 @@ def plan_events(project: LoadedProject) -> list[tuple[str, Sequence[Any]]]:
         ev.BlockInfo(
             id=b.id,
             title=b.title,
-            priority=b.priority or "must",
+            priority=b.priority or Priority.MUST,
             systems=b.systems,
             metrics=b.metrics,
             success_criterion=b.success_criterion,
@@ -366,7 +367,7 @@ def proposed_run_events(
             block=proposal.block,
             system=proposal.system,
             seed=proposal.seed,
-            priority="nice",
+            priority=Priority.NICE,
             purpose=proposal.purpose,
             command=command,
             params=params,

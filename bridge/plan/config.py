@@ -21,6 +21,7 @@ from pathlib import Path
 import attrs
 
 from bridge.errors import ConfigError
+from bridge.plan.priority import Priority
 from bridge.plan.templates import BUILTIN_PLACEHOLDERS, placeholders
 
 __all__ = [
@@ -110,7 +111,7 @@ class RunEntry:
     block: str | None = None
     system: str | None = None
     seed: int | None = None
-    priority: str | None = None
+    priority: Priority | None = None
     purpose: str | None = None
     args: Mapping[str, str] = attrs.field(factory=dict)
     command: tuple[str, ...] | None = None
@@ -142,7 +143,7 @@ class GridPhase:
     axes: Mapping[str, tuple[str, ...]]
     milestone: str
     block: str
-    priority: str
+    priority: Priority
     depends_on: tuple[str, ...]
     match: tuple[str, ...]
     line: int
@@ -668,11 +669,11 @@ def _read_runs(reader: _Reader, raw: object) -> tuple[RunEntry, ...]:
                 values[key] = reader.scalar(table[key], f"{dotted}.{key}")
         if "priority" in table:
             priority = reader.string(table["priority"], f"{dotted}.priority")
-            if priority not in ("must", "nice"):
+            if priority not in tuple(Priority):
                 raise reader.error(
                     f"{dotted}.priority must be 'must' or 'nice'", f"{dotted}.priority"
                 )
-            values["priority"] = priority
+            values["priority"] = Priority(priority)
         if "seed" in table:
             values["seed"] = reader.integer(table["seed"], f"{dotted}.seed")
         if "depends_on" in table:
@@ -724,9 +725,9 @@ def _read_grid(reader: _Reader, raw: object) -> GridConfig:
         if not axes:
             raise reader.error("[grid] needs axes (e.g. axes = { seed = [0, 1, 2] })", dotted)
         priority = reader.scalar(
-            phase.get("priority", defaults.get("priority", "must")), f"{dotted}.priority"
+            phase.get("priority", defaults.get("priority", Priority.MUST)), f"{dotted}.priority"
         )
-        if priority not in ("must", "nice"):
+        if priority not in tuple(Priority):
             raise reader.error(f"{dotted}.priority must be 'must' or 'nice'", f"{dotted}.priority")
         match = reader.strings(phase.get("match", []), f"{dotted}.match")
         phases.append(
@@ -739,7 +740,7 @@ def _read_grid(reader: _Reader, raw: object) -> GridConfig:
                 block=reader.scalar(
                     phase.get("block", defaults.get("block", "")), f"{dotted}.block"
                 ),
-                priority=priority,
+                priority=Priority(priority),
                 depends_on=depends,
                 match=match,
                 line=reader.lines.get(dotted, reader.lines.get("grid", 0)),

@@ -15,6 +15,7 @@ from typing import Protocol
 import attrs
 
 from bridge.plan.model import Milestone
+from bridge.plan.priority import Priority
 from bridge.plan.project import LoadedProject
 
 __all__ = ["Estimate", "RunCost", "estimate_milestone", "overview"]
@@ -78,9 +79,9 @@ def overview(project: LoadedProject) -> tuple[str, ...]:
     """
     plan = project.plan
     blocks = [b for b in plan.blocks if b.priority != "cut"]
-    must_blocks = sum(1 for b in blocks if b.priority != "nice")
+    must_blocks = sum(1 for b in blocks if b.priority != Priority.NICE)
     runs = project.runs
-    must_runs = sum(1 for r in runs if r.priority == "must")
+    must_runs = sum(1 for r in runs if r.priority is Priority.MUST)
     lines = [
         f"{_count(len(blocks), 'block')} ({must_blocks} must-run, "
         f"{len(blocks) - must_blocks} nice-to-have); {_count(len(runs), 'run')} "

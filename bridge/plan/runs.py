@@ -20,6 +20,7 @@ from bridge.errors import ConfigError
 from bridge.plan.attribution import Attributor, RunFacts, system_table
 from bridge.plan.config import Config, RunEntry, SystemConfig
 from bridge.plan.model import Milestone, Plan, PlanWarning
+from bridge.plan.priority import Priority, as_priority
 from bridge.plan.templates import placeholders
 
 __all__ = ["SANITY_PROPOSAL", "RunSpec", "build_runs", "match_system"]
@@ -66,7 +67,7 @@ class RunSpec:
     block: str
     system: str
     seed: int | None
-    priority: str
+    priority: Priority = attrs.field(converter=as_priority)
     purpose: str
     split: str
     metrics: tuple[str, ...]
@@ -116,7 +117,7 @@ class _Draft:
     block: str = ""
     system: str = ""
     seed: int | None = None
-    priority: str = "must"
+    priority: Priority = Priority.MUST
     purpose: str = ""
     split: str = ""
     metrics: tuple[str, ...] = ()
@@ -143,7 +144,7 @@ def _tracker_drafts(plan: Plan) -> list[_Draft]:
                 milestone=run.milestone,
                 system=run.system,
                 seed=run.seed,
-                priority="nice" if run.priority in ("nice", "cut") else "must",
+                priority=Priority.NICE if run.priority in (Priority.NICE, "cut") else Priority.MUST,
                 purpose=run.purpose,
                 split=run.split,
                 metrics=tuple(m.strip() for m in re.split(r"[,;，、]", run.metrics) if m.strip()),
@@ -305,7 +306,7 @@ def _proposed(plan: Plan, warnings: list[PlanWarning]) -> list[_Draft]:
                     block=block_id,
                     system=system,
                     seed=seed,
-                    priority="nice" if block.priority == "nice" else "must",
+                    priority=Priority.NICE if block.priority == Priority.NICE else Priority.MUST,
                     purpose=block.title,
                     split=block.dataset,
                     metrics=block.metrics,
@@ -337,7 +338,7 @@ def _proposed(plan: Plan, warnings: list[PlanWarning]) -> list[_Draft]:
                 first,
                 id=run_id,
                 milestone=sanity.id,
-                priority="must",
+                priority=Priority.MUST,
                 purpose=f"sanity: the first run of block {first.block}, proposed by bridge",
                 source=SANITY_PROPOSAL,
                 args=dict(first.args),

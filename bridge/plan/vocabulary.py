@@ -9,6 +9,9 @@ statuses go through a lookup of leading tokens with the raw text always kept by 
 from __future__ import annotations
 
 import re
+from typing import Literal
+
+from bridge.plan.priority import Priority
 
 __all__ = [
     "DONE_STATUSES",
@@ -230,7 +233,7 @@ _NICE = {
 }
 
 
-def normalise_priority(raw: str) -> str | None:
+def normalise_priority(raw: str) -> Priority | Literal["cut"] | None:
     """
     Normalise a priority as PARSE-RULES says: ``must``, ``nice``, ``cut`` or None.
 
@@ -250,21 +253,21 @@ def normalise_priority(raw: str) -> str | None:
     first = tokens[0]
     for word in (first, tokens[0] + tokens[1] if len(tokens) > 1 else first):
         if word.startswith("必须") or word in _MUST:
-            return "must"
+            return Priority.MUST
         if word == "cut":
             return "cut"
         if word in _NICE or word.startswith("可选"):
-            return "nice"
+            return Priority.NICE
     folded = text.casefold()
     for token in tokens:
         if token in _MUST or token.startswith("必须"):
-            return "must"
+            return Priority.MUST
         if token in {"nice", "nicetohave", "optional", "appendix"} or token.startswith("可选"):
-            return "nice"
+            return Priority.NICE
         if token == "cut":  # noqa: S105 - a priority word, not a secret
             return "cut"
     if "mustrun" in folded:
-        return "must"
+        return Priority.MUST
     return None
 
 

@@ -64,6 +64,7 @@ from bridge.plan.criteria import (
     parse_criterion,
 )
 from bridge.plan.metric_names import match_metric
+from bridge.plan.priority import Priority
 
 __all__ = [
     "BlockResult",
@@ -534,8 +535,8 @@ def evaluate(state: PipelineState) -> Outcome:
     runs = list(state.runs.values())
     # Out-of-scope runs count nowhere; runs done before bridge count as done.
     counted = [r for r in runs if r.state in COUNTED_RUN_STATES]
-    must = [r for r in counted if r.spec.priority == "must"]
-    nice = [r for r in counted if r.spec.priority != "must"]
+    must = [r for r in counted if r.spec.priority is Priority.MUST]
+    nice = [r for r in counted if r.spec.priority is Priority.NICE]
     ok = RunState.SUCCEEDED
     flags = tuple((r.run_id, f) for r in runs if r.metrics is not None for f in r.metrics.quality)
     reasons: list[str] = []

@@ -16,6 +16,7 @@ from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.judge import EvaluationType, MainResult, claim_scope
 from bridge.machine.stages import NOT_BRIDGES_RUN_STATES, TERMINAL_RUN_STATES, RunState, Stage
 from bridge.plan.criteria import Compound, Criterion
+from bridge.plan.priority import Priority
 from bridge.projections import plot
 from bridge.projections.code_review import unavailable_note
 from bridge.projections.markdown import table
@@ -164,7 +165,7 @@ def next_step(state: PipelineState, outcome: Outcome, language: str) -> str:
     failed = [
         r.run_id
         for r in state.runs.values()
-        if r.spec.priority == "must"
+        if r.spec.priority is Priority.MUST
         and r.state is not RunState.SUCCEEDED
         and r.state not in NOT_BRIDGES_RUN_STATES
     ]

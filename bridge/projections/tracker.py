@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.stages import NOT_BRIDGES_RUN_STATES, RunState
+from bridge.plan.priority import Priority
 from bridge.projections.diagram import mermaid
 from bridge.projections.markdown import table
 from bridge.projections.text import stamp, t
@@ -138,7 +139,7 @@ def _own_row(run: RunView, language: str) -> tuple[str, ...]:
         run.spec.system,
         run.spec.split,
         ", ".join(run.spec.metrics),
-        "MUST" if run.spec.priority == "must" else "NICE",
+        "MUST" if run.spec.priority is Priority.MUST else "NICE",
         status_word(run),
         _notes(run, language),
     )

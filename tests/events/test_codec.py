@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from bridge.errors import IntegrityError, SecretError
 from bridge.events import codec
 from bridge.events.types import EVENT_TYPES, BudgetWarned, RunFailed, RunPlanned, StageEntered
+from bridge.plan.priority import Priority
 from tests.strategies import builds, events
 
 
@@ -37,6 +38,17 @@ class TestRoundTrip:
         """The encoded data is key-sorted and compact, so equal events give equal bytes."""
         _, _, data = codec.encode(StageEntered(stage="PLANNED", trigger="t", reason="r"))
         assert data == '{"reason":"r","stage":"PLANNED","trigger":"t"}'
+
+    def test_priority_is_stored_as_the_bare_word_and_old_logs_decode(self) -> None:
+        """A run's priority is written as ``"nice"``, as logs before the enum wrote it, and reads
+        back as the Priority member; an unknown word does not decode."""
+        _, _, data = codec.encode(RunPlanned(run_id="r1", priority=Priority.NICE))
+        assert '"priority":"nice"' in data
+        back = codec.decode("run.planned", 1, '{"run_id":"r1","priority":"nice"}')
+        assert back.priority is Priority.NICE
+        assert RunPlanned(run_id="r1", priority="must").priority is Priority.MUST
+        with pytest.raises(IntegrityError, match="does not decode"):
+            codec.decode("run.planned", 1, '{"run_id":"r1","priority":"cut"}')
 
 
 class TestRefusals:

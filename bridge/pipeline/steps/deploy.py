@@ -27,6 +27,7 @@ from bridge.pipeline.recording import (
 )
 from bridge.pipeline.session import Session, Step
 from bridge.pipeline.steps import collect, judging
+from bridge.plan.priority import Priority
 from bridge.projections import results
 from bridge.projections.outcome import evaluate
 
@@ -200,7 +201,7 @@ def deploy(s: Session) -> Step:
     must = [
         r
         for r in state.runs.values()
-        if r.spec.priority == "must" and r.state in COUNTED_RUN_STATES
+        if r.spec.priority is Priority.MUST and r.state in COUNTED_RUN_STATES
     ]
     done = sum(1 for r in must if r.state in SETTLED_RUN_STATES)
     text = f"{done}/{len(must)} must-run runs succeeded"
