@@ -18,7 +18,8 @@ Extraction rules (``rule``) have a fixed grammar so a reader can redo the extrac
 
 - ``json:EXPR`` where ``EXPR`` is a JMESPath expression that finds the number again:
   ``json:KEY.PATH`` a number at that dotted path; ``json:KEY.PATH[-1]`` the last element of a
-  list of numbers; ``json:KEY.PATH[*].NAME`` a column of a list of records (a history);
+  list of numbers; ``json:KEY.PATH[*].NAME`` a column of a list of records (a history), and
+  ``json:KEY.PATH[*].NAME | [-1]`` its last point;
   ``json:KEY[?LABEL=='X'] | [0].NAME`` a named condition (value name ``NAME[X]``);
 - ``jmespath:QUERY`` the answer of a ``[[metrics.extract]]`` query (``jmespath:QUERY | FIELD``
   for a field of an object answer);

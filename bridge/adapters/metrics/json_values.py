@@ -254,41 +254,56 @@ class _Walker:
             return False
         if any(b <= a for a, b in itertools.pairwise(steps)):
             return False  # the same "step" on every item is a setting, not an index
-        flat = [_flatten(record) for record in records]
-        columns = list(dict.fromkeys(k for record in flat for k in record))
-        for column in columns:
-            if column == step:
+        columns = list(dict.fromkeys(path for record in records for path in _numeric_paths(record)))
+        for path in columns:
+            if path == (step,):
                 continue
-            points: list[tuple[float, float, str]] = []
-            for at, record in zip(steps, flat, strict=True):
-                if column not in record:
-                    continue
-                raw = record[column]
-                amount = number(raw)
-                assert amount is not None
-                points.append((at, amount, raw_text(raw)))
-            if not points:
-                continue
+            column = ".".join(path)
             full = (f"{name}.{column}" if name else column) + suffix
-            rule = self._rule(f"{q}[*].{json_path(column.split('.'))}")
+            cells = [_at(record, path) for record in records]
+            if any(c is not None and number(c) is None for c in cells):
+                # JMESPath's projection would see the other values too: not one series.
+                self.notes.append(f"{full} mixes numbers with other values across the series")
+                continue
+            points = [
+                (at, amount, raw_text(cell))
+                for at, cell in zip(steps, cells, strict=True)
+                if cell is not None and (amount := number(cell)) is not None
+            ]
+            rule = self._rule(f"{q}[*].{json_path(path)}")
             self.histories.append(history(self.ids, self.file, full, points, rule))
             _, last, raw = points[-1]
-            self.values.append(value(self.ids, self.file, full, last, raw, f"{rule}[-1]"))
+            # "| [-1]": after a projection, a bare [-1] would apply to each item, not the list.
+            self.values.append(value(self.ids, self.file, full, last, raw, f"{rule} | [-1]"))
         return True
 
 
-def _flatten(record: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+def _numeric_paths(
+    record: Mapping[str, Any], prefix: tuple[str, ...] = ()
+) -> list[tuple[str, ...]]:
     """
-    The numeric leaves of an object (nested objects dotted); lists and text are left out.
+    The key paths of an object's numeric leaves (nested objects followed; lists and text not).
     """
-    out: dict[str, Any] = {}
+    out: list[tuple[str, ...]] = []
     for key, child in record.items():
-        name = f"{prefix}.{key}" if prefix else str(key)
+        path = (*prefix, str(key))
         if isinstance(child, dict):
-            out.update(_flatten(child, name))
+            out.extend(_numeric_paths(child, path))
         elif number(child) is not None:
-            out[name] = child
+            out.append(path)
     return out
+
+
+def _at(record: Mapping[str, Any], path: tuple[str, ...]) -> Any:
+    """
+    The value at a key path, ``None`` where the path is absent (as JMESPath gives it).
+    """
+    node: Any = record
+    for key in path:
+        if not isinstance(node, dict):
+            return None
+        node = node.get(key)
+    return node
 
 
 def _label(items: list[dict[str, Any]]) -> str | None:

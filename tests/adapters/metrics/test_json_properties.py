@@ -38,6 +38,9 @@ DOCUMENTS = st.recursive(
             ),
             max_size=4,
         )
+        | st.lists(inner, max_size=4).map(
+            lambda items: [{"step": i, "v": x, "w": {"x": x}} for i, x in enumerate(items)]
+        )
     ),
     max_leaves=25,
 )
