@@ -48,6 +48,7 @@ __all__ = [
     "RescueDiagnosed",
     "RunCancelled",
     "RunFailed",
+    "RunInput",
     "RunLost",
     "RunOverdue",
     "RunPlanned",
@@ -558,11 +559,32 @@ class RunSpecChanged:
     reason: str = ""
 
 
+@attrs.frozen(kw_only=True)
+class RunInput:
+    """
+    Lineage: a run's command read another run's outputs through ``{outputs_of:RUN}``.
+
+    ``path`` is the directory the placeholder rendered to; ``local_dir`` the project-relative
+    copy bridge collected, whose ``digest`` (sha256 over every file's relative path and sha256,
+    in path order) ``bridge verify`` recomputes.
+    """
+
+    run_id: str
+    attempt_id: str
+    path: str
+    local_dir: str
+    digest: str
+
+
 @event("run.submitted")
 @attrs.frozen(kw_only=True)
 class RunSubmitted:
     """
     Intent: attempt ``attempt`` of the run is about to be launched under ``attempt_id``.
+
+    ``scratch_dir`` is the ``{scratch_dir}`` it was given ("" when its command uses none);
+    ``inputs`` the other runs' outputs its command reads through ``{outputs_of:RUN}``, each with
+    the digest ``bridge verify`` re-checks.
     """
 
     TYPE: ClassVar[str]
@@ -575,6 +597,8 @@ class RunSubmitted:
     slots: tuple[Slot, ...] = ()
     argv: tuple[str, ...] = ()
     output_dir: str = ""
+    scratch_dir: str = ""
+    inputs: tuple[RunInput, ...] = ()
 
 
 @event("run.started")

@@ -53,6 +53,8 @@ class AttemptView:
     gpu_seconds: float = 0.0
     local_dir: str = ""
     metrics: ev.MetricsRecorded | None = None
+    scratch_dir: str = ""  # the {scratch_dir} it was given, removed after collection
+    inputs: tuple[ev.RunInput, ...] = ()  # lineage: {outputs_of:RUN} it read
 
 
 @attrs.frozen(kw_only=True)
@@ -238,6 +240,8 @@ class _Attempt:
     gpu_seconds: float = 0.0
     local_dir: str = ""
     metrics: ev.MetricsRecorded | None = None
+    scratch_dir: str = ""  # the {scratch_dir} it was given, removed after collection
+    inputs: tuple[ev.RunInput, ...] = ()  # lineage: {outputs_of:RUN} it read
 
     def view(self) -> AttemptView:
         return AttemptView(
@@ -259,6 +263,8 @@ class _Attempt:
             gpu_seconds=self.gpu_seconds,
             local_dir=self.local_dir,
             metrics=self.metrics,
+            scratch_dir=self.scratch_dir,
+            inputs=self.inputs,
         )
 
 
@@ -517,6 +523,8 @@ class Folder:
             argv=evt.argv,
             output_dir=evt.output_dir,
             submitted_at=record.recorded_at,
+            scratch_dir=evt.scratch_dir,
+            inputs=evt.inputs,
         )
         run.not_before = None
 

@@ -44,6 +44,7 @@ __all__ = [
     "Review",
     "ReviewRequest",
     "Reviewer",
+    "ScratchSpace",
     "Severity",
     "Slot",
 ]
@@ -250,6 +251,27 @@ class IdleReleaser(Protocol):
         """
         Free what no live attempt uses (each freed only once everything on it was copied back).
         Idempotent; never raises for a machine it keeps.
+        """
+        ...
+
+
+@runtime_checkable
+class ScratchSpace(Protocol):
+    """
+    A backend that gives each attempt a fresh scratch directory outside the project's checkout
+    (``{scratch_dir}`` in a command); a backend without it refuses such commands at start.
+    """
+
+    def scratch_dir(self, run_id: str, attempt_id: str) -> str:
+        """
+        Create the attempt's empty scratch directory and return its absolute path as the run
+        sees it. Idempotent on ``attempt_id`` (a relaunch after a crash gets the same one).
+        """
+        ...
+
+    def remove_scratch(self, run_id: str, attempt_id: str) -> None:
+        """
+        Delete the attempt's scratch directory and all in it; nothing when it is already gone.
         """
         ...
 

@@ -19,6 +19,7 @@ from bridge.events import codec
 from bridge.events.store import EventStore, Recorded, SQLiteEventStore
 from bridge.machine.fold import PipelineState, fold
 from bridge.pipeline.layout import ProjectLayout
+from bridge.pipeline.lineage import lineage_drift
 from bridge.projections.writer import MANIFEST_PATH, Drift, Projection, ProjectionWriter
 
 __all__ = [
@@ -212,7 +213,7 @@ def verify(
     writer = (
         ProjectionWriter(project) if projections is None else ProjectionWriter(project, projections)
     )
-    drift = [*writer.drift(state), *source_drift(state, project)]
+    drift = [*writer.drift(state), *source_drift(state, project), *lineage_drift(state, project)]
     return VerifyReport(
         events=state.events,
         bad_seq=None,

@@ -24,7 +24,7 @@ from bridge.machine.ports import AblationPlanner, Backend, Implementer, Notifier
 from bridge.pipeline import local_checks
 from bridge.pipeline.credentials import credential_variables
 from bridge.pipeline.layout import ProjectLayout
-from bridge.plan import BUILTIN_PLACEHOLDERS, LoadedProject
+from bridge.plan import BUILTIN_PLACEHOLDERS, LoadedProject, placeholders
 
 __all__ = [
     "BACKENDS",
@@ -167,6 +167,7 @@ def validate(
     name = project.options.backend
     if not backend:
         return
+    _check_scratch(project, name)
     if name == "local":
         make_backend(project)
         local_checks.check_programs(project)
@@ -177,6 +178,24 @@ def validate(
         make_backend(project)  # raises the ConfigError that names the missing section
         return
     _remote_config(name, table, project)
+
+
+def _check_scratch(project: LoadedProject, backend: str) -> None:
+    """
+    ``{scratch_dir}`` needs a backend that makes one (the local backend, for now): refuse a
+    command using it on another backend at start, naming the run, not when it would launch.
+    """
+    if backend == "local":
+        return
+    for run in project.runs:
+        if any("scratch_dir" in placeholders(token) for token in run.command):
+            raise ConfigError(
+                f"run {run.id} uses {{scratch_dir}}, which the {backend} backend does not give "
+                "yet (only the local backend does); write scratch files under {output_dir}",
+                setting="run.command",
+                file=_config_file(project),
+                line=project.config.line_of("run.command"),
+            )
 
 
 def make_implementer(project: LoadedProject) -> Implementer:

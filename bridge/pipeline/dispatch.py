@@ -30,6 +30,7 @@ from bridge.machine.ports import (
     JobSpec,
     JobState,
     JobStatus,
+    ScratchSpace,
     Slot,
 )
 from bridge.machine.scheduler import (
@@ -47,7 +48,8 @@ from bridge.machine.scheduler import (
 )
 from bridge.machine.stages import RunState
 from bridge.pipeline.layout import ProjectLayout
-from bridge.plan import render_argv
+from bridge.pipeline.lineage import LineageError, resolve_inputs
+from bridge.plan import placeholders, render_argv
 
 __all__ = ["Dispatcher", "attempt_id_for"]
 
@@ -95,6 +97,8 @@ class Dispatcher:
         on_finished: called with each run id whose attempt finished successfully (metrics).
         on_progress: called after each round of polling and launching (milestone bookkeeping,
             gates); returning False ends the phase early (a gate held the plan).
+        keep_scratch: keep each attempt's ``{scratch_dir}`` after collection (``[run]
+            keep_scratch``); by default it is removed once the attempt's results are recorded.
     """
 
     def __init__(
@@ -107,6 +111,7 @@ class Dispatcher:
         policy: Policy,
         on_finished: Callable[[str], None] = lambda _run: None,
         on_progress: Callable[[], bool] = lambda: True,
+        keep_scratch: bool = False,
     ) -> None:
         self.project = project
         self.backend = backend
@@ -116,6 +121,7 @@ class Dispatcher:
         self.policy = policy
         self.on_finished = on_finished
         self.on_progress = on_progress
+        self.keep_scratch = keep_scratch
         self._slots: tuple[Slot, ...] | None = None
         self._max_gpus = 0  # the most GPUs seen on one host: more can never be had
         self._fetch_failures: dict[str, int] = {}
@@ -359,23 +365,69 @@ class Dispatcher:
         attempt_id = attempt_id_for(run.run_id, number)
         output_dir = self.backend.output_dir(run.directory, attempt_id)
         gpu = ",".join(str(s.gpu) for s in slots if s.gpu is not None)
-        argv = render_argv(
-            run.spec.command, {**run.spec.params, "output_dir": output_dir, "gpu": gpu}
-        )
+        try:
+            inputs, lineage = resolve_inputs(self.state(), run, self.project)
+            scratch = self._scratch(run, attempt_id)
+        except (LineageError, BackendError) as exc:
+            return self._append_run(
+                run, [ev.RunCancelled(run_id=run.run_id, reason=f"not run: {exc}")]
+            )
+        values = {
+            **run.spec.params,
+            **inputs,
+            "output_dir": output_dir,
+            "gpu": gpu,
+            "attempt_id": attempt_id,
+            "scratch_dir": scratch,
+        }
         intent = ev.RunSubmitted(
             run_id=run.run_id,
             attempt_id=attempt_id,
             attempt=number,
             backend=self.backend.name,
             slots=slots,
-            argv=argv,
+            argv=render_argv(run.spec.command, values),
             output_dir=output_dir,
+            scratch_dir=scratch,
+            inputs=lineage,
         )
         if not self._append_run(run, [intent]):
             log.info("launch_lost_race", run_id=run.run_id, attempt_id=attempt_id)
             return False
         self._act(self.state().runs[run.run_id])
         return True
+
+    def _scratch(self, run: RunView, attempt_id: str) -> str:
+        """
+        The attempt's fresh scratch directory when its command uses ``{scratch_dir}``, else "".
+
+        Raises:
+            BackendError: the backend gives no scratch space (refused at start too), or the
+                directory cannot be made.
+        """
+        if not any("scratch_dir" in placeholders(token) for token in run.spec.command):
+            return ""
+        if not isinstance(self.backend, ScratchSpace):
+            raise BackendError(f"the {self.backend.name} backend gives no {{scratch_dir}}")
+        return self.backend.scratch_dir(run.directory, attempt_id)
+
+    def _drop_scratch(self, run: RunView) -> None:
+        """
+        Remove the finished attempt's scratch directory unless ``keep_scratch``; a failure to
+        remove it is logged, never fatal (the results are already recorded).
+        """
+        attempt = run.current
+        if (
+            self.keep_scratch
+            or attempt is None
+            or not attempt.scratch_dir
+            or not isinstance(self.backend, ScratchSpace)
+        ):
+            return
+        try:
+            self.backend.remove_scratch(run.directory, attempt.attempt_id)
+        except BackendError as exc:
+            log.warning("scratch_not_removed", run_id=run.run_id, error=str(exc))
 
     def _spec(self, run: RunView) -> JobSpec:
         attempt = run.current
@@ -603,6 +655,7 @@ class Dispatcher:
             )
         if not self._append_run(run, events):
             return
+        self._drop_scratch(run)
         if isinstance(events[-1], ev.RunSucceeded):
             self.on_finished(run.run_id)
 

@@ -16,7 +16,7 @@ from bridge.events import types as ev
 from bridge.events.secrets import redact
 from bridge.machine.fold import PipelineState
 from bridge.machine.ports import ProposedRun
-from bridge.plan import LoadedProject, RunSpec, match_system, render_argv
+from bridge.plan import LoadedProject, RunSpec, match_system, render_for_reading
 from bridge.plan.hyperparams import setup_hyperparameters
 from bridge.plan.overview import estimate_milestone
 from bridge.plan.priority import Priority
@@ -352,7 +352,7 @@ def proposed_run_events(
     if not command:
         return None, f"{proposal.id}: no command configured for system {proposal.system!r}"
     try:
-        render_argv(command, {**params, "output_dir": "OUT", "gpu": ""})
+        render_for_reading(command, params)
     except ConfigError as exc:
         return None, f"{proposal.id}: {exc}"
 

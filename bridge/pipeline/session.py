@@ -42,7 +42,7 @@ from bridge.machine.table import next_stage
 from bridge.pipeline import bootstrap
 from bridge.pipeline.layout import ProjectLayout
 from bridge.pipeline.recording import plan_excerpt, setup_params
-from bridge.plan import LoadedProject, render_argv
+from bridge.plan import LoadedProject, render_for_reading
 from bridge.projections.writer import ProjectionWriter
 
 __all__ = ["REFRESH_EVERY", "Session", "Step"]
@@ -284,9 +284,7 @@ class Session:
         out: dict[str, tuple[str, ...]] = {}
         for run in self.folder.state().runs.values():
             if run.spec.command:
-                out[run.run_id] = render_argv(
-                    run.spec.command, {**run.spec.params, "output_dir": "OUT", "gpu": ""}
-                )
+                out[run.run_id] = render_for_reading(run.spec.command, run.spec.params)
         return out
 
     def setup_params(self) -> dict[str, tuple[str, ...]]:

@@ -36,12 +36,20 @@ from bridge.plan.model import (
 from bridge.plan.options import OPTION_NAMES, Options, parse_override_line
 from bridge.plan.project import LoadedProject, discover, load_project, plan_json, require_runs
 from bridge.plan.runs import RunSpec, match_system
-from bridge.plan.templates import BUILTIN_PLACEHOLDERS, placeholders, render_argv
+from bridge.plan.templates import (
+    BUILTIN_PLACEHOLDERS,
+    OUTPUTS_OF,
+    outputs_of,
+    placeholders,
+    render_argv,
+    render_for_reading,
+)
 from bridge.plan.vocabulary import normalise_priority, normalise_status
 
 __all__ = [
     "BUILTIN_PLACEHOLDERS",
     "OPTION_NAMES",
+    "OUTPUTS_OF",
     "Block",
     "Budget",
     "Claim",
@@ -71,10 +79,12 @@ __all__ = [
     "match_system",
     "normalise_priority",
     "normalise_status",
+    "outputs_of",
     "parse_override_line",
     "parse_plan_text",
     "placeholders",
     "plan_json",
     "render_argv",
+    "render_for_reading",
     "require_runs",
 ]

@@ -22,7 +22,7 @@ import attrs
 
 from bridge.errors import ConfigError
 from bridge.plan.priority import Priority
-from bridge.plan.templates import BUILTIN_PLACEHOLDERS, placeholders
+from bridge.plan.templates import BUILTIN_PLACEHOLDERS, outputs_of, placeholders
 
 __all__ = [
     "Config",
@@ -63,6 +63,7 @@ class RunConfig:
         oom_max_attempts: attempts before an out-of-memory run is stuck.
         oom_backoff_seconds: the wait before the first out-of-memory retry (doubling after).
         args: extra placeholder values.
+        keep_scratch: keep each attempt's ``{scratch_dir}`` after its results are collected.
     """
 
     command: tuple[str, ...] = ()
@@ -76,6 +77,7 @@ class RunConfig:
     oom_max_attempts: int = 3
     oom_backoff_seconds: float = 30.0
     args: Mapping[str, str] = attrs.field(factory=dict)
+    keep_scratch: bool = False
 
 
 @attrs.frozen(kw_only=True)
@@ -298,6 +300,7 @@ _RUN_KEYS = (
     "oom_max_attempts",
     "oom_backoff_seconds",
     "args",
+    "keep_scratch",
 )
 _SYSTEM_KEYS = (
     "command",
@@ -596,6 +599,10 @@ def load_config(path: Path | None) -> Config:
         run_values["oom_backoff_seconds"] = reader.number(
             run_table["oom_backoff_seconds"], "run.oom_backoff_seconds"
         )
+    if "keep_scratch" in run_table:
+        if not isinstance(run_table["keep_scratch"], bool):
+            raise reader.error("run.keep_scratch must be true or false", "run.keep_scratch")
+        run_values["keep_scratch"] = run_table["keep_scratch"]
     run = RunConfig(**run_values)  # type: ignore[arg-type]
 
     systems: dict[str, SystemConfig] = {}
@@ -917,7 +924,8 @@ def _check_templates(reader: _Reader, config: Config) -> None:
             except ConfigError as exc:
                 raise reader.error(f"{dotted}: {exc.message}", dotted) from None
             for name in names:
-                if name not in known:
+                # {outputs_of:RUN} is checked against the run's dependencies once runs exist.
+                if name not in known and outputs_of(name) is None:
                     close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
                     hint = f"; did you mean {{{close[0]}}}?" if close else ""
                     raise reader.error(

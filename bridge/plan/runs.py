@@ -21,7 +21,7 @@ from bridge.plan.attribution import Attributor, RunFacts, system_table
 from bridge.plan.config import Config, RunEntry, SystemConfig
 from bridge.plan.model import Milestone, Plan, PlanWarning
 from bridge.plan.priority import Priority, as_priority
-from bridge.plan.templates import placeholders
+from bridge.plan.templates import outputs_of, placeholders
 
 __all__ = ["SANITY_PROPOSAL", "RunSpec", "build_runs", "match_system"]
 
@@ -160,6 +160,8 @@ def _tracker_drafts(plan: Plan) -> list[_Draft]:
     return drafts
 
 
+# Placeholders the dispatcher fills in at launch, not from the plan or config.
+_AT_LAUNCH = frozenset({"output_dir", "gpu", "attempt_id", "scratch_dir"})
 _RUN_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9_-]*[0-9A-Za-z](?:\.\.\d{1,3})?")
 _DOTTED_RANGE = re.compile(r"^(?P<base>.*?)(?P<lo>\d{1,3})\.\.(?P<hi>\d{1,3})$")
 
@@ -536,7 +538,17 @@ def _freeze(draft: _Draft, config: Config) -> RunSpec:
             params[key] = value
     for token in command:
         for name in placeholders(token):
-            if name not in params and name not in ("output_dir", "gpu"):
+            source = outputs_of(name)
+            if source is not None and source not in draft.depends_on:
+                raise ConfigError(
+                    f"run {draft.id}: {{{name}}} in {command_key} names a run it does not "
+                    f"depend on; add depends_on = [{source!r}] to its [[runs]] entry, so "
+                    f"{source} has finished and its outputs are recorded before {draft.id} starts",
+                    setting=command_key,
+                    file=config.file,
+                    line=config.line_of(command_key),
+                )
+            if source is None and name not in params and name not in _AT_LAUNCH:
                 raise ConfigError(
                     f"run {draft.id}: placeholder {{{name}}} in {command_key} has no value for "
                     f"this run (set it in the tracker, [[runs]] or [run] args)",

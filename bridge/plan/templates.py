@@ -4,6 +4,10 @@ Command templates: ``{name}`` placeholders substituted token by token, in a sing
 A template is a tuple of argv tokens (never a shell string), so values from plans and config
 cannot be re-split or interpreted by a shell. ``{{`` and ``}}`` stand for literal braces; a brace
 not followed by an identifier (``{0,1}``) is literal too.
+
+``{outputs_of:RUN}`` is the one qualified placeholder: it names another run (which must be a
+dependency of the run whose command uses it) and renders as that run's recorded output
+directory; its name in ``placeholders`` and in ``render_argv``'s values is ``outputs_of:RUN``.
 """
 
 from __future__ import annotations
@@ -13,7 +17,14 @@ from collections.abc import Mapping, Sequence
 
 from bridge.errors import ConfigError
 
-__all__ = ["BUILTIN_PLACEHOLDERS", "placeholders", "render_argv"]
+__all__ = [
+    "BUILTIN_PLACEHOLDERS",
+    "OUTPUTS_OF",
+    "outputs_of",
+    "placeholders",
+    "render_argv",
+    "render_for_reading",
+]
 
 BUILTIN_PLACEHOLDERS: tuple[str, ...] = (
     "run_id",
@@ -23,8 +34,11 @@ BUILTIN_PLACEHOLDERS: tuple[str, ...] = (
     "milestone",
     "output_dir",
     "gpu",
+    "attempt_id",
+    "scratch_dir",
 )
-_TOKEN = re.compile(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*)\}")
+OUTPUTS_OF = "outputs_of"
+_TOKEN = re.compile(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*|outputs_of:[^{}\s]+)\}")
 
 
 def placeholders(token: str) -> tuple[str, ...]:
@@ -38,6 +52,14 @@ def placeholders(token: str) -> tuple[str, ...]:
         The names in order of appearance.
     """
     return tuple(m.group(1) for m in _TOKEN.finditer(token) if m.group(1))
+
+
+def outputs_of(name: str) -> str | None:
+    """
+    The run id an ``outputs_of:RUN`` placeholder name refers to, or None for any other name.
+    """
+    head, colon, run_id = name.partition(":")
+    return run_id if colon and head == OUTPUTS_OF else None
 
 
 def render_argv(tokens: Sequence[str], values: Mapping[str, str]) -> tuple[str, ...]:
@@ -68,3 +90,28 @@ def render_argv(tokens: Sequence[str], values: Mapping[str, str]) -> tuple[str, 
         return str(values[name])
 
     return tuple(_TOKEN.sub(replace, token) for token in tokens)
+
+
+def render_for_reading(tokens: Sequence[str], params: Mapping[str, str]) -> tuple[str, ...]:
+    """
+    The command as a person (or a reviewer) reads it before launch: what only a launch knows is
+    shown by name (``{output_dir}`` as ``OUT``, ``{scratch_dir}`` as ``SCRATCH``,
+    ``{attempt_id}`` as ``ATTEMPT``, ``{outputs_of:R1}`` as ``OUTPUTS_OF_R1``, ``{gpu}`` empty).
+
+    Raises:
+        ConfigError: a token names a placeholder ``params`` lacks.
+    """
+    values = {
+        **{
+            name: f"OUTPUTS_OF_{source}"
+            for token in tokens
+            for name in placeholders(token)
+            if (source := outputs_of(name)) is not None
+        },
+        **params,
+        "output_dir": "OUT",
+        "gpu": "",
+        "attempt_id": "ATTEMPT",
+        "scratch_dir": "SCRATCH",
+    }
+    return render_argv(tokens, values)

@@ -238,7 +238,9 @@ class WandbSource:
             (unreachable, key refused or not set, run not found, an answer bridge cannot read).
         """
         try:
-            (name,) = render_argv((self.run_name,), {**params, "run_id": run_id})
+            (name,) = render_argv(
+                (self.run_name,), {**params, "run_id": run_id, "attempt_id": attempt_id}
+            )
         except ConfigError as exc:
             return _problem(self.address(self.run_name), f"metrics.wandb.run_name: {exc.message}")
         source = self.address(name)

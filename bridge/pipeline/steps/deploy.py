@@ -186,6 +186,7 @@ def dispatcher(s: Session) -> Dispatcher:
         s.policy(),
         on_finished=lambda run_id: collect.record_metrics(s, run_id),
         on_progress=lambda: milestone_progress(s),
+        keep_scratch=s.project.config.run.keep_scratch,
     )
 
 

@@ -29,6 +29,7 @@ offered, as ``Slot(host="local", gpu=i)``. This backend needs Linux (``/proc``).
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import json
@@ -37,6 +38,7 @@ import re
 import shutil
 import signal
 import stat
+import tempfile
 import threading
 import time
 from collections.abc import Mapping, Sequence
@@ -192,11 +194,17 @@ class LocalBackend:
         kill_grace_seconds: float = 5.0,
         launch_grace_seconds: float = 30.0,
         withheld_env: frozenset[str] = frozenset(),
+        scratch_root: Path | None = None,
     ) -> None:
         if cpu_slots < 1:
             raise BackendError(f"cpu_slots must be at least 1, got {cpu_slots}")
         self.project_root = Path(project_root).resolve()
         self.runs_dir = Path(runs_dir or self.project_root / ".bridge" / "runs").resolve()
+        # Outside the project (so outside its git checkout), one folder per project.
+        key = hashlib.sha256(str(self.project_root).encode()).hexdigest()[:12]
+        self.scratch_root = Path(
+            scratch_root or Path(tempfile.gettempdir()) / "bridge-scratch" / key
+        ).resolve()
         self.cpu_slots = cpu_slots
         self.gpu_free_threshold_mib = gpu_free_threshold_mib
         self.kill_grace_seconds = kill_grace_seconds
@@ -249,6 +257,44 @@ class LocalBackend:
             BackendError: an id that is not a safe directory name.
         """
         return str(self._attempt_dir(run_id, attempt_id) / "output")
+
+    def scratch_dir(self, run_id: str, attempt_id: str) -> str:
+        """
+        Create (private to this user) and return the attempt's scratch directory, under
+        ``scratch_root``: outside the project, so nothing there is ever mistaken for its files.
+
+        Raises:
+            BackendError: an unsafe id, or the directory cannot be created (the message says
+                which path).
+        """
+        path = (
+            self.scratch_root
+            / validate_id("run id", run_id)
+            / validate_id("attempt id", attempt_id)
+        )
+        try:
+            path.mkdir(parents=True, exist_ok=True, mode=0o700)
+        except OSError as exc:
+            raise BackendError(f"cannot create the scratch directory {path}: {exc}") from exc
+        return str(path)
+
+    def remove_scratch(self, run_id: str, attempt_id: str) -> None:
+        """
+        Delete the attempt's scratch directory (and its run's folder once empty).
+
+        Raises:
+            BackendError: it exists but cannot be removed (the message says which path).
+        """
+        parent = self.scratch_root / validate_id("run id", run_id)
+        path = parent / validate_id("attempt id", attempt_id)
+        try:
+            shutil.rmtree(path)
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            raise BackendError(f"cannot remove the scratch directory {path}: {exc}") from exc
+        with contextlib.suppress(OSError):
+            parent.rmdir()  # only when empty: another attempt's scratch may still be there
 
     def submit(self, spec: JobSpec) -> JobHandle:
         """

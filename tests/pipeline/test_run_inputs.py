@@ -1,0 +1,128 @@
+"""
+A run's scratch space and its inputs (#20 gap 13): ``{attempt_id}``, ``{scratch_dir}`` and
+``{outputs_of:RUN}``, run through ``Bridge`` on the real local backend and checked by
+``bridge verify``.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from bridge import Bridge
+from bridge.cli import main
+from bridge.errors import ConfigError
+from bridge.machine.stages import RunState, Stage
+from tests.pipeline.conftest import Run, write_project
+
+PRODUCE = """\
+import json, os, pathlib, sys
+out, scratch, attempt = sys.argv[1:4]
+pathlib.Path(scratch, "work.tmp").write_text("half-done")
+pathlib.Path(out, "model.txt").write_text("weights of " + attempt)
+pathlib.Path(out, "seen.json").write_text(json.dumps(
+    {"scratch": scratch, "attempt": attempt, "scratch_files": os.listdir(scratch)}))
+pathlib.Path(out, "metrics.json").write_text('{"accuracy": 0.9}')
+"""
+
+CONSUME = """\
+import pathlib, sys
+source, out = sys.argv[1:3]
+model = pathlib.Path(source, "model.txt").read_text()
+pathlib.Path(out, "read.txt").write_text(model)
+pathlib.Path(out, "metrics.json").write_text('{"accuracy": 0.8}')
+"""
+
+
+def _write(root: Path, *, consumer_depends: bool = True, run: str = "") -> Path:
+    write_project(root, [Run(id="P1", milestone="M1"), Run(id="P2", milestone="M1")], sanity=None)
+    (root / "scripts" / "produce.py").write_text(PRODUCE)
+    (root / "scripts" / "consume.py").write_text(CONSUME)
+    py = json.dumps(sys.executable)
+    depends = 'depends_on = ["P1"]\n' if consumer_depends else ""
+    (root / "bridge.toml").write_text(
+        '[bridge]\ncode_review = false\n\n[run]\noutputs = ["metrics.json"]\n'
+        f'command = [{py}, "scripts/produce.py", "{{output_dir}}", "{{scratch_dir}}", '
+        f'"{{attempt_id}}"]\n{run}\n\n'
+        '[[runs]]\nid = "P1"\n\n'
+        f'[[runs]]\nid = "P2"\n{depends}'
+        f'command = [{py}, "scripts/consume.py", "{{outputs_of:P1}}", "{{output_dir}}"]\n'
+    )
+    return root
+
+
+class TestRunInputs:
+    def test_a_dependent_run_reads_its_dependencys_outputs_and_verify_checks_them(
+        self, project: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """{outputs_of:P1} renders as P1's recorded output dir, recorded as lineage; the
+        producer's {scratch_dir} is outside the project and gone after collection; changing
+        P1's outputs afterwards is named by bridge verify."""
+        _write(project)
+        bridge = Bridge(project)
+        try:
+            assert bridge.run() is Stage.COLLECTED
+            state = bridge.status()
+        finally:
+            bridge.close()
+        p1, p2 = state.runs["P1"], state.runs["P2"]
+        assert (p1.state, p2.state) == (RunState.SUCCEEDED, RunState.SUCCEEDED)
+        producer = p1.current
+        consumer = p2.current
+        assert producer is not None and consumer is not None
+        assert consumer.argv[2] == producer.output_dir
+        out = project / consumer.local_dir / "output"
+        assert (out / "read.txt").read_text() == f"weights of {producer.attempt_id}"
+        [lineage] = consumer.inputs
+        assert (lineage.run_id, lineage.attempt_id) == ("P1", producer.attempt_id)
+        assert lineage.local_dir == f"{producer.local_dir}/output"
+        seen = json.loads((project / producer.local_dir / "output" / "seen.json").read_text())
+        assert seen["attempt"] == producer.attempt_id == "P1-a1"
+        assert seen["scratch_files"] == ["work.tmp"]
+        scratch = Path(seen["scratch"])
+        assert scratch.resolve() == Path(producer.scratch_dir)
+        assert not scratch.resolve().is_relative_to(project.resolve())
+        assert not scratch.exists()  # removed once P1's results were recorded
+        capsys.readouterr()
+        assert main(["verify", "--project", str(project)]) == 0
+
+        (project / producer.local_dir / "output" / "model.txt").write_text("retrained by hand")
+        assert main(["verify", "--project", str(project)]) == 1
+        said = capsys.readouterr().out
+        assert "input-changed" in said and "P2/P2-a1" in said, said
+
+    def test_keep_scratch_keeps_it(self, project: Path) -> None:
+        """[run] keep_scratch = true leaves the attempt's scratch directory in place."""
+        _write(project, run="keep_scratch = true")
+        bridge = Bridge(project)
+        try:
+            assert bridge.run() is Stage.COLLECTED
+            producer = bridge.status().runs["P1"].current
+        finally:
+            bridge.close()
+        assert producer is not None
+        scratch = Path(producer.scratch_dir)
+        try:
+            assert (scratch / "work.tmp").read_text() == "half-done"
+        finally:
+            shutil.rmtree(scratch.parent)
+
+    def test_outputs_of_a_run_that_is_no_dependency_is_refused_at_start(
+        self, project: Path
+    ) -> None:
+        """{outputs_of:P1} in a run that does not depend on P1: a config error naming the
+        file and line, before anything runs."""
+        _write(project, consumer_depends=False)
+        with pytest.raises(ConfigError) as caught:
+            Bridge(project)
+        message = str(caught.value)
+        assert "depends_on" in message and "outputs_of:P1" in message, message
+        assert caught.value.file is not None and caught.value.file.endswith("bridge.toml")
+        assert caught.value.line is not None
+        lines = (project / "bridge.toml").read_text().splitlines()
+        assert "outputs_of:P1" in lines[caught.value.line - 1]
+        assert not (project / "markers").exists()
