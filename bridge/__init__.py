@@ -5,9 +5,16 @@ The public face is deliberately small; everything else lives in subpackages::
 
     import bridge
     bridge.Bridge("path/to/project").run()
+
+Names are loaded on first use (PEP 562): ``import bridge`` or ``import bridge.plan`` costs only
+what they use, and the pipeline, its adapters, rich, httpx and SQLite load when ``Bridge`` is
+first touched. ``tests/test_imports.py`` holds the line.
 """
 
 from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING
 
 from bridge.errors import (
     BackendError,
@@ -20,9 +27,11 @@ from bridge.errors import (
     PlanError,
     TransitionError,
 )
-from bridge.machine.stages import RunState, Stage
-from bridge.pipeline import Bridge, Step
-from bridge.plan import Plan, load_plan
+
+if TYPE_CHECKING:
+    from bridge.machine.stages import RunState, Stage
+    from bridge.pipeline import Bridge, Step
+    from bridge.plan import Plan, load_plan
 
 __all__ = [
     "BackendError",
@@ -41,3 +50,26 @@ __all__ = [
     "TransitionError",
     "load_plan",
 ]
+
+# Public name -> the module that defines it; imported on first attribute access.
+_LAZY = {
+    "Bridge": "bridge.pipeline",
+    "Step": "bridge.pipeline",
+    "Plan": "bridge.plan",
+    "load_plan": "bridge.plan",
+    "RunState": "bridge.machine.stages",
+    "Stage": "bridge.machine.stages",
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'bridge' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

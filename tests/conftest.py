@@ -1,5 +1,11 @@
 """
-Shared test configuration: hypothesis profiles and the paths tests need.
+Shared test configuration: hypothesis profiles, the paths tests need, and the gate for tests
+that read ``../shared/``.
+
+Tests that read the shared folder beside the checkout (the corpus of real ARIS plans) carry the
+``needs_shared`` mark. On a clone without it they are not run, and the session ends with one
+line saying how many and why. CI sets ``BRIDGE_REQUIRE_SHARED=1`` (in ``.ci/run``), which turns
+a missing shared folder into a failure before any test runs, so they can never be skipped there.
 """
 
 from __future__ import annotations
@@ -13,6 +19,10 @@ from hypothesis import HealthCheck, settings
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("BRIDGE_SHARED", REPO_ROOT.parent / "shared"))
+HAVE_SHARED = (SHARED / "corpus" / "plans").is_dir()
+REQUIRE_SHARED = os.environ.get("BRIDGE_REQUIRE_SHARED") == "1"
+
+needs_shared = pytest.mark.needs_shared
 
 settings.register_profile(
     "default", deadline=None, suppress_health_check=[HealthCheck.too_slow], max_examples=100
@@ -20,6 +30,36 @@ settings.register_profile(
 settings.register_profile("ci", parent=settings.get_profile("default"), max_examples=60)
 settings.register_profile("thorough", parent=settings.get_profile("default"), max_examples=1000)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+_NOT_RUN = pytest.StashKey[int]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if REQUIRE_SHARED and not HAVE_SHARED:
+        raise pytest.UsageError(
+            f"BRIDGE_REQUIRE_SHARED=1 but there is no shared folder at {SHARED} (no "
+            "corpus/plans in it): put shared/ beside the checkout or set BRIDGE_SHARED"
+        )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if HAVE_SHARED:
+        return
+    gated = [item for item in items if item.get_closest_marker("needs_shared")]
+    if gated:
+        items[:] = [item for item in items if not item.get_closest_marker("needs_shared")]
+        config.hook.pytest_deselected(items=gated)
+        config.stash[_NOT_RUN] = len(gated)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    count = terminalreporter.config.stash.get(_NOT_RUN, 0)
+    if count:
+        terminalreporter.write_line(
+            f"skipped {count} tests that read ../shared/ (the corpus of real plans): no shared "
+            f"folder at {SHARED}. For the full suite put shared/ beside the checkout or set "
+            "BRIDGE_SHARED; BRIDGE_REQUIRE_SHARED=1 (CI) makes its absence a failure."
+        )
 
 
 @pytest.fixture
@@ -33,10 +73,9 @@ def repo_root() -> Path:
 @pytest.fixture
 def shared_dir() -> Path:
     """
-    The shared folder beside the checkout (corpus, notes), or $BRIDGE_SHARED.
+    The shared folder beside the checkout (corpus, notes), or $BRIDGE_SHARED. Tests using it
+    must carry the ``needs_shared`` mark.
     """
-    if not SHARED.is_dir():
-        pytest.skip(f"shared folder not found at {SHARED} (set BRIDGE_SHARED)")
     return SHARED
 
 

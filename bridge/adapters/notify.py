@@ -22,9 +22,9 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import httpx
-import structlog
 
 from bridge.adapters.config_table import TableReader
+from bridge.logs import get_logger
 from bridge.machine.ports import Notifier
 
 __all__ = ["EVENTS", "FORMATS", "WebhookNotifier", "build_notifier", "webhook_payload"]
@@ -32,7 +32,7 @@ __all__ = ["EVENTS", "FORMATS", "WebhookNotifier", "build_notifier", "webhook_pa
 EVENTS = ("milestone", "failure", "blocked", "finished")
 FORMATS = ("slack", "feishu")
 
-_log = structlog.get_logger(__name__)
+_log = get_logger(__name__)
 
 
 def webhook_payload(format: str, title: str, text: str) -> dict[str, Any]:

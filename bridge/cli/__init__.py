@@ -1,11 +1,12 @@
 """
-The ``bridge`` command: the parser and its thin handlers (:mod:`bridge.cli.commands`) and the
-rich rendering of pipeline state (:mod:`bridge.cli.console`). ``bridge.cli:main`` is the console
-script's entry point.
+The ``bridge`` command: the parser (:mod:`bridge.cli.parser`), one handler per command
+(:mod:`bridge.cli.handlers`), the one place output is rendered (:mod:`bridge.cli.console`), the
+live view (:mod:`bridge.cli.watch`) and the command's log file (:mod:`bridge.cli.logfile`).
+``bridge.cli:main`` is the console script's entry point.
 """
 
 from __future__ import annotations
 
-from bridge.cli.commands import main
+from bridge.cli.main import main
 
 __all__ = ["main"]

@@ -1,37 +1,37 @@
 """
-What the command line shows while a pipeline works: a live rich view, or plain lines.
+The one place the command line renders output: consoles, the status view and its JSON.
 
-The view reads the log through its own store connection and folds it incrementally, so it never
-touches the pipeline's objects and costs the pipeline nothing.
+Every console made here prints text as text: rich's markup, emoji codes and highlighting are
+off, so a plan title, a system name or a warning that mentions ``[[runs]]`` or ``[reviewer]``
+is printed exactly as written. Styling is applied with :class:`rich.text.Text` spans, never by
+embedding markup in strings. The status view is laid out here as plain lines (fast: ``bridge
+status`` loads no rich at all), and the live view shows the same lines.
 """
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
+import unicodedata
+from collections.abc import Collection
 from datetime import datetime
-from pathlib import Path
-from typing import TYPE_CHECKING
-
-from rich.console import Console, Group
-from rich.progress_bar import ProgressBar
-from rich.table import Table
-from rich.text import Text
-
-from bridge.events import types as ev
-from bridge.events.store import Recorded, SQLiteEventStore, utc_now
-from bridge.machine.fold import Folder, PipelineState
-from bridge.machine.scheduler import milestone_order
-from bridge.machine.stages import SETTLED_RUN_STATES, TERMINAL_RUN_STATES, RunState
-from bridge.plan.criteria import Compound, Criterion, parse_criterion
-from bridge.projections.text import language_of
-from bridge.projections.tracker import status_word
+from typing import IO, TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from rich.console import Console, Group
+    from rich.text import Text
+
+    from bridge.machine.fold import PipelineState, RunView
     from bridge.plan import LoadedProject
     from bridge.plan.model import Block
 
-__all__ = ["Watcher", "describe", "render_blocks", "render_status", "status_json"]
+__all__ = [
+    "make_console",
+    "progress_lines",
+    "render_blocks",
+    "render_status",
+    "status_json",
+    "status_lines",
+    "styled",
+]
 
 
 def render_blocks(project: LoadedProject) -> Group:
@@ -40,6 +40,9 @@ def render_blocks(project: LoadedProject) -> Group:
     attributed to it, grouped by the compared system they stand for (sanity runs marked), then
     the runs attributed to no block, each with the reason.
     """
+    from rich.console import Group
+    from rich.text import Text
+
     sanity = {m.id for m in project.milestones if m.sanity}
     known = {b.id for b in project.plan.blocks}
     parts: list[Text] = [Text("blocks", style="bold")]
@@ -85,6 +88,8 @@ def _criterion_lines(text: str, block: Block) -> list[str]:
     How the results will judge a criterion, clause by clause, so a researcher can reword it
     before running (``read as:`` a rule, or why it is not machine-checkable).
     """
+    from bridge.plan.criteria import Compound, Criterion, parse_criterion
+
     if not text.strip():
         return []
     parsed = parse_criterion(
@@ -106,82 +111,25 @@ def _criterion_lines(text: str, block: Block) -> list[str]:
     return lines
 
 
-def _changed_words(old: str, new: str) -> str:
+def make_console(*, stderr: bool = False, file: IO[str] | None = None) -> Console:
     """
-    ``old → new`` shown by the words that differ (a long command changes in one word).
+    A console that prints user text exactly (no markup, no emoji codes, no highlighting), to
+    stdout, stderr or ``file``.
     """
-    a, b = old.split(" "), new.split(" ")
-    start = 0
-    while start < min(len(a), len(b)) and a[start] == b[start]:
-        start += 1
-    end = 0
-    while end < min(len(a), len(b)) - start and a[-1 - end] == b[-1 - end]:
-        end += 1
-    left = "… " if start else ""
-    right = " …" if end else ""
-    mid_a = " ".join(a[start : len(a) - end])
-    mid_b = " ".join(b[start : len(b) - end])
-    return f"{left}{mid_a}{right} → {left}{mid_b}{right}"
+    from rich.console import Console
+
+    return Console(
+        stderr=stderr, file=file, markup=False, emoji=False, highlight=False, soft_wrap=True
+    )
 
 
-def describe(rec: Recorded, language: str = "en") -> str | None:
+def styled(label: str, style: str, rest: str = "") -> Text:
     """
-    One plain line for the events a person wants to see scroll by (None for the rest), in
-    ``language`` (``zh`` or English; ids, stage names and reasons stay as recorded).
+    ``label`` in ``style`` followed by ``rest`` as plain text (``rest`` is never parsed).
     """
-    evt = rec.event
-    at = rec.recorded_at.strftime("%H:%M:%S")
-    zh = language == "zh"
-    if isinstance(evt, ev.StageEntered):
-        return f"{at} {'阶段' if zh else 'stage'} {evt.stage}: {evt.reason}"
-    if isinstance(evt, ev.RunStarted):
-        adopted = ("，已接管" if zh else ", adopted") if evt.adopted else ""
-        return f"{at} {evt.run_id} {'已启动' if zh else 'started'} ({evt.attempt_id}{adopted})"
-    if isinstance(evt, ev.RunSucceeded):
-        return f"{at} {evt.run_id} {'完成' if zh else 'done'}"
-    if isinstance(evt, ev.RunFailed):
-        word = "OOM" if evt.oom else ("失败" if zh else "failed")
-        return f"{at} {evt.run_id} {word}: {evt.reason}"
-    if isinstance(evt, ev.RunRetryScheduled):
-        return f"{at} {evt.run_id} {'重试' if zh else 'retry'}: {evt.reason}"
-    if isinstance(evt, ev.RunFoundDone):
-        what = "运行前已完成，不运行" if zh else "done before bridge, not run"
-        return f"{at} {evt.run_id} {what}: {evt.status}"
-    if isinstance(evt, ev.RunRuledOut):
-        what = "不在范围内，不运行" if zh else "out of scope, not run"
-        return f"{at} {evt.run_id} {what}: {evt.reason}"
-    if isinstance(evt, ev.RunSpecChanged):
-        fields = "; ".join(f"{c.field}: {_changed_words(c.old, c.new)}" for c in evt.changes)
-        what = "设置已变更" if zh else "spec changed"
-        return f"{at} {evt.run_id} {what}: {fields}"[:400]
-    if isinstance(evt, ev.RunStuck | ev.RunLost | ev.RunTimedOut | ev.RunCancelled):
-        what = type(evt).__name__[3:].lower()
-        if zh:
-            what = {"stuck": "卡住", "lost": "丢失", "timedout": "超时", "cancelled": "已取消"}[
-                what
-            ]
-        return f"{at} {evt.run_id} {what}: {getattr(evt, 'reason', '')}".rstrip(": ")
-    if isinstance(evt, ev.RunQueueNoted):
-        if zh:
-            return f"{at} {evt.run_id} " + (
-                f"排队中: {evt.waiting}" if evt.waiting else "已离开队列"
-            )
-        return f"{at} {evt.run_id} " + (
-            f"queued: {evt.waiting}" if evt.waiting else "left the queue"
-        )
-    if isinstance(evt, ev.RunOverdue):
-        took, guess = evt.elapsed_minutes, evt.estimated_minutes
-        if zh:
-            return f"{at} {evt.run_id} 超时预警 OVERDUE（{took:.1f} 分钟，预计 {guess:g}）"
-        return f"{at} {evt.run_id} OVERDUE ({took:.1f} min, estimated {guess:g})"
-    if isinstance(evt, ev.BudgetWarned):
-        used, planned = evt.used_gpu_hours, evt.planned_gpu_hours
-        if zh:
-            return f"{at} 预算：已用 {used:.2f} / {planned:g} GPU 小时"
-        return f"{at} budget: {used:.2f} of {planned:g} GPU-h used"
-    if isinstance(evt, ev.PipelineBlocked):
-        return f"{at} {'已阻断' if zh else 'BLOCKED'}: {evt.reason}"
-    return None
+    from rich.text import Text
+
+    return Text.assemble((label, style), rest)
 
 
 def _elapsed(start: datetime | None, now: datetime) -> str:
@@ -191,55 +139,182 @@ def _elapsed(start: datetime | None, now: datetime) -> str:
     return f"{seconds // 3600:d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
 
 
-def render_status(state: PipelineState, now: datetime | None = None) -> Group:
+def _cells(text: str) -> int:
+    # Terminal cells: East Asian wide and full-width characters take two.
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _fit(text: str, width: int) -> str:
+    """``text`` padded to ``width`` cells, or cut to it with a final ``…``."""
+    if _cells(text) <= width:
+        return text + " " * (width - _cells(text))
+    out, used = [], 0
+    for ch in text:
+        size = _cells(ch)
+        if used + size > width - 1:
+            break
+        out.append(ch)
+        used += size
+    return "".join(out) + "…" + " " * (width - 1 - used)
+
+
+def _bar(done: int, total: int, width: int = 30) -> str:
+    filled = round(width * done / total) if total else 0
+    return "━" * filled + "╺" * (width - filled)
+
+
+def _status(run: RunView, exited: Collection[str]) -> str:
+    from bridge.projections.tracker import status_word
+
+    if run.run_id in exited:
+        return "exited"
+    attempt = run.current
+    return "queued" if attempt and attempt.waiting else status_word(run)
+
+
+def _note(run: RunView, exited: Collection[str]) -> str:
+    if run.run_id in exited:
+        return "not yet collected; `bridge run` collects it"
+    attempt = run.current
+    note = ("OVERDUE " if attempt and attempt.overdue else "") + (
+        f"{attempt.waiting} " if attempt and attempt.waiting else ""
+    )
+    return " ".join((note + run.reason).split())
+
+
+def status_lines(
+    state: PipelineState,
+    now: datetime | None = None,
+    *,
+    exited: Collection[str] = (),
+    detached: bool = False,
+    width: int = 80,
+) -> list[str]:
     """
-    The status view: stage, a bar per milestone, live runs with slot and elapsed time, budget.
+    The status view as plain lines: stage and title, a bar per milestone, then every run, one
+    line each, never wider than ``width`` cells (long systems and notes end in ``…``; ``--json``
+    and ``bridge log --run`` have them in full), then GPU-hours.
+
+    Args:
+        state: the folded log.
+        now: the time elapsed is measured to (default: the clock).
+        exited: live runs whose process has ended but that no ``bridge run`` has collected yet.
+        detached: no ``bridge run`` is active, so live runs are nobody's to collect for now.
+        width: the terminal's width in cells.
     """
+    from bridge.events.store import utc_now
+    from bridge.machine.scheduler import LIVE, milestone_order
+    from bridge.machine.stages import SETTLED_RUN_STATES, TERMINAL_RUN_STATES, RunState
+
     now = now or utc_now()
     title = state.plan.title if state.plan else "(no plan loaded)"
-    head = Text.assemble(("stage ", "bold"), (state.stage.value, "bold cyan"), f"  ·  {title}")
-    bars = Table.grid(padding=(0, 1))
+    lines = [f"stage {state.stage.value}  ·  {title}"]
     for milestone in milestone_order(state):
         runs = [r for r in state.runs_in(milestone) if r.state is not RunState.OUT_OF_SCOPE]
         done = sum(1 for r in runs if r.state in TERMINAL_RUN_STATES)
         ok = sum(1 for r in runs if r.state in SETTLED_RUN_STATES)
-        bars.add_row(
-            milestone,
-            ProgressBar(total=max(len(runs), 1), completed=done, width=30),
-            f"{ok}/{len(runs)} ok" + (f", {done - ok} not ok" if done - ok else ""),
-        )
-    table = Table("run", "milestone", "system", "status", "attempt", "slot", "elapsed", "note")
+        tail = f"{ok}/{len(runs)} ok" + (f", {done - ok} not ok" if done - ok else "")
+        lines.append(f"{milestone} {_bar(done, max(len(runs), 1))} {tail}")
+    header = ("run", "ms", "system", "status", "try", "slot", "elapsed", "note")
+    rows = []
     for run in state.runs.values():
         attempt = run.current
-        interesting = run.state not in (RunState.PENDING, RunState.SUCCEEDED)
-        if not interesting:
-            continue
-        table.add_row(
-            run.run_id,
-            run.spec.milestone,
-            run.spec.system[:40],
-            "queued" if attempt and attempt.waiting else status_word(run),
-            str(attempt.number) if attempt else "",
-            ",".join(s.label() for s in attempt.slots) if attempt else "",
-            _elapsed(attempt.started_at, attempt.finished_at or now) if attempt else "",
-            ("OVERDUE " if attempt and attempt.overdue else "")
-            + (f"{attempt.waiting} " if attempt and attempt.waiting else "")
-            + run.reason[:60],
+        rows.append(
+            (
+                run.run_id,
+                run.spec.milestone,
+                run.spec.system,
+                _status(run, exited),
+                str(attempt.number) if attempt else "",
+                ",".join(s.label() for s in attempt.slots) if attempt else "",
+                _elapsed(attempt.started_at, attempt.finished_at or now) if attempt else "",
+                _note(run, exited),
+            )
         )
+    if rows:
+        widths = [max(_cells(row[i]) for row in (header, *rows)) for i in range(len(header))]
+        widths[5] = min(widths[5], 12)  # slots: the first few say enough
+        # System and note share what the other columns leave: each whole when both fit, else
+        # the system gets what the note does not need, but never less than half.
+        spare = width - sum(widths[i] for i in (0, 1, 3, 4, 5, 6)) - 2 * (len(header) - 1)
+        if widths[2] + widths[7] > spare:
+            widths[2] = max(6, min(widths[2], max(spare // 2, spare - widths[7])))
+            widths[7] = max(4, spare - widths[2])
+        right = {4}
+        for number, row in enumerate((header, *rows)):
+            cells = [
+                " " * (widths[i] - _cells(cell)) + cell if i in right else _fit(cell, widths[i])
+                for i, cell in enumerate(row)
+            ]
+            lines.append("  ".join(cells).rstrip())
+            if number == 0:
+                lines.append("  ".join("─" * w for w in widths))
     budget = state.plan.budget_gpu_hours if state.plan else None
     used = state.gpu_hours_used
-    foot = f"GPU-hours used {used:.2f}" + (f" of {budget:g} planned" if budget else "")
-    return Group(head, bars, table, Text(foot))
+    lines.append(f"GPU-hours used {used:.2f}" + (f" of {budget:g} planned" if budget else ""))
+    live = [r for r in state.runs_in_state(*LIVE) if r.run_id not in exited]
+    if detached and (live or exited):
+        lines.append(
+            f"no `bridge run` is active: {len(live)} running (the next `bridge run` adopts "
+            f"them), {len(exited)} exited, not yet collected"
+        )
+    return lines
 
 
-def status_json(state: PipelineState, now: datetime | None = None) -> dict[str, object]:
+def render_status(state: PipelineState, now: datetime | None = None, *, width: int = 80) -> Text:
     """
-    ``bridge status --json``: stage, each run's state, attempts, slots, elapsed, budget.
+    :func:`status_lines` as one rich renderable, for the live view (the stage in bold).
     """
+    from rich.text import Text
+
+    lines = status_lines(state, now, width=width)
+    text = Text("\n".join(lines), no_wrap=True, overflow="ellipsis")
+    text.stylize("bold", 0, len(lines[0].split("  ·  ")[0]))
+    return text
+
+
+def progress_lines(state: PipelineState, elapsed: str) -> list[str]:
+    """
+    One plain line per milestone that has begun and not finished: runs done / running / queued,
+    the time since the command started and the GPU-hours used so far.
+    """
+    from bridge.machine.scheduler import LIVE, milestone_order
+    from bridge.machine.stages import TERMINAL_RUN_STATES, RunState
+
+    lines = []
+    for milestone in milestone_order(state):
+        runs = [r for r in state.runs_in(milestone) if r.state is not RunState.OUT_OF_SCOPE]
+        done = sum(1 for r in runs if r.state in TERMINAL_RUN_STATES)
+        running = sum(1 for r in runs if r.state in LIVE)
+        if running == 0 or done == len(runs):
+            continue
+        lines.append(
+            f"progress {milestone}: {done} done, {running} running, "
+            f"{len(runs) - done - running} queued · elapsed {elapsed} · "
+            f"{state.gpu_hours_used:.2f} GPU-h"
+        )
+    return lines
+
+
+def status_json(
+    state: PipelineState, now: datetime | None = None, *, exited: Collection[str] = ()
+) -> dict[str, object]:
+    """
+    ``bridge status --json``: stage, each run's state, attempts, slots, elapsed, budget, and
+    notes in full. ``process`` is ``exited`` for a live run whose process has ended but is not
+    yet collected, ``running`` for the other live runs, and null otherwise.
+    """
+    from bridge.events.store import utc_now
+    from bridge.machine.scheduler import LIVE
+    from bridge.projections.tracker import status_word
+
     now = now or utc_now()
     runs = []
     for run in state.runs.values():
         attempt = run.current
+        process = None
+        if run.state in LIVE:
+            process = "exited" if run.run_id in exited else "running"
         runs.append(
             {
                 "id": run.run_id,
@@ -250,6 +325,7 @@ def status_json(state: PipelineState, now: datetime | None = None) -> dict[str, 
                 "priority": run.spec.priority,
                 "state": run.state.value,
                 "status": status_word(run),
+                "process": process,
                 "attempts": len(run.attempts),
                 "slots": [s.label() for s in attempt.slots] if attempt else [],
                 "elapsed_seconds": round(
@@ -272,80 +348,3 @@ def status_json(state: PipelineState, now: datetime | None = None) -> dict[str, 
         "gpu_hours_planned": state.plan.budget_gpu_hours if state.plan else None,
         "blocked": state.blocked.reason if state.blocked else None,
     }
-
-
-class Watcher:
-    """
-    Follows a project's log from a background thread and shows it (live view or plain lines).
-
-    Args:
-        db: the project's event log.
-        console: where to draw.
-        plain: print one line per notable event instead of a live view.
-    """
-
-    def __init__(self, db: Path, console: Console, *, plain: bool) -> None:
-        self.db = db
-        self.console = console
-        self.plain = plain
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def __enter__(self) -> Watcher:
-        self._thread = threading.Thread(target=self._follow, name="bridge-watcher", daemon=True)
-        self._thread.start()
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-
-    def _follow(self) -> None:
-        store = SQLiteEventStore(self.db)
-        folder = Folder().apply_all(store.read())
-        show: Callable[[], None]
-        if self.plain:
-            # The lines are in the plan's language, and a plan's runs are recorded before the
-            # plan itself: lines wait until the plan is in the log (or bridge stops).
-            held: list[Recorded] = []
-
-            def show(last: bool = False) -> None:
-                for rec in store.read(after=folder.state().last_seq):
-                    folder.apply(rec)
-                    held.append(rec)
-                state = folder.state()
-                if state.plan is None and not last:
-                    return
-                language = language_of(state)
-                for rec in held:
-                    line = describe(rec, language)
-                    if line:
-                        self.console.print(line, markup=False, highlight=False)
-                held.clear()
-
-            try:
-                while not self._stop.wait(0.2):
-                    show()
-                show(last=True)
-            finally:
-                store.close()
-            return
-        from rich.live import Live
-
-        with Live(
-            render_status(folder.state()),
-            console=self.console,
-            refresh_per_second=4,
-            transient=False,
-        ) as live:
-            try:
-                while not self._stop.wait(0.25):
-                    for rec in store.read(after=folder.state().last_seq):
-                        folder.apply(rec)
-                    live.update(render_status(folder.state()))
-                for rec in store.read(after=folder.state().last_seq):
-                    folder.apply(rec)
-                live.update(render_status(folder.state()))
-            finally:
-                store.close()

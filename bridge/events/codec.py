@@ -14,18 +14,17 @@ never silently dropped.
 from __future__ import annotations
 
 import enum
+import functools
 import math
 import re
 import types
 import typing
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
-import cattrs
 import orjson
-from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
 from bridge.errors import IntegrityError, SecretError
 from bridge.events.secrets import SECRET_VALUE, VALUE_PREFIXES, redact_known
@@ -39,20 +38,35 @@ __all__ = [
     "encode",
     "event_data",
     "loads",
+    "names_may_be_secret",
     "type_of",
     "upcaster",
 ]
 
-_converter = cattrs.Converter(forbid_extra_keys=True, detailed_validation=False)
-_converter.register_unstructure_hook(datetime, lambda value: value.isoformat())
-_converter.register_structure_hook(datetime, lambda value, _: datetime.fromisoformat(value))
+if TYPE_CHECKING:
+    import cattrs
 
-for _version, _cls in EVENT_TYPES.values():
-    # Generated functions are several times faster than the generic path (event_data uses them).
-    _converter.register_unstructure_hook(_cls, make_dict_unstructure_fn(_cls, _converter))
-    _converter.register_structure_hook(
-        _cls, make_dict_structure_fn(_cls, _converter, _cattrs_forbid_extra_keys=True)
-    )
+
+@functools.cache
+def _converter() -> cattrs.Converter:
+    """
+    The cattrs converter behind :func:`event_data` (and the oracle the fast paths are tested
+    against). Built on first use: generating its hooks for every event costs more than reading a
+    small log, and ``bridge status`` never needs it.
+    """
+    import cattrs
+    from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
+
+    converter = cattrs.Converter(forbid_extra_keys=True, detailed_validation=False)
+    converter.register_unstructure_hook(datetime, lambda value: value.isoformat())
+    converter.register_structure_hook(datetime, lambda value, _: datetime.fromisoformat(value))
+    for _version, cls in EVENT_TYPES.values():
+        # Generated functions are several times faster than the generic path.
+        converter.register_unstructure_hook(cls, make_dict_unstructure_fn(cls, converter))
+        converter.register_structure_hook(
+            cls, make_dict_structure_fn(cls, converter, _cattrs_forbid_extra_keys=True)
+        )
+    return converter
 
 
 # -- the hot paths: encode and decode ---------------------------------------------------------
@@ -294,11 +308,34 @@ def _keys_may_be_secret(tp: Any, seen: set[Any] | None = None) -> bool:
     return any(_keys_may_be_secret(arg, seen) for arg in typing.get_args(tp))
 
 
-_EVENT_CODECS: dict[type[Any], tuple[str, int, _Fn]] = {}
+# Per event class and per tag, filled on first use of each (a process reading a small log
+# meets a few dozen types; generating all of them up front would cost more than the read).
+_EVENT_CODECS: dict[type[Any], tuple[str, int, _Fn, bool]] = {}
 _STRUCTURE: dict[str, tuple[int, _Fn]] = {}
-for _tag, (_version, _cls) in EVENT_TYPES.items():
-    _EVENT_CODECS[_cls] = (_tag, _version, _class_unstructurer(_cls))
-    _STRUCTURE[_tag] = (_version, _class_structurer(_cls))
+
+
+def _encoder_for(cls: type[Any]) -> tuple[str, int, _Fn, bool]:
+    tag = getattr(cls, "TYPE", None)
+    registered = EVENT_TYPES.get(tag) if isinstance(tag, str) else None
+    if not isinstance(tag, str) or registered is None or registered[1] is not cls:
+        raise TypeError(f"{cls.__name__} is not a registered event type")
+    entry = _EVENT_CODECS[cls] = (
+        tag,
+        registered[0],
+        _class_unstructurer(cls),
+        _keys_may_be_secret(cls),
+    )
+    return entry
+
+
+def _decoder_for(tag: str) -> tuple[int, _Fn]:
+    registered = EVENT_TYPES.get(tag)
+    if registered is None:
+        raise IntegrityError(f"unknown event type {tag!r} in the log")
+    entry = _STRUCTURE[tag] = (registered[0], _class_structurer(registered[1]))
+    return entry
+
+
 _SORTED = orjson.OPT_SORT_KEYS
 
 
@@ -378,7 +415,7 @@ def event_data(evt: Event) -> dict[str, Any]:
     """
     Return the event's fields as plain JSON-ready data.
     """
-    data: dict[str, Any] = _converter.unstructure(evt)
+    data: dict[str, Any] = _converter().unstructure(evt)
     return data
 
 
@@ -408,8 +445,14 @@ def _substring_test(words: tuple[str, ...]) -> Callable[[str], bool]:
 
 _has_value_prefix = _substring_test(_VALUE_PREFIXES)
 _has_suspicious_word = _substring_test(_SUSPICIOUS)
-# Per event type: can its JSON hold a secret-named key at all? Most cannot, and skip the scan.
-_NAMES_MAY_BE_SECRET = {tag: _keys_may_be_secret(cls) for tag, (_, cls) in EVENT_TYPES.items()}
+
+
+def names_may_be_secret(tag: str) -> bool:
+    """
+    Whether the JSON of event type ``tag`` can hold a secret-named key at all (most cannot, and
+    skip that scan).
+    """
+    return _keys_may_be_secret(EVENT_TYPES[tag][1])
 
 
 def check_no_secrets(tag: str, text: str, *, names_may_be_secret: bool = True) -> None:
@@ -461,11 +504,8 @@ def encode(evt: Event) -> tuple[str, int, str]:
         SecretError: the event carries a secret.
         ValueError: a non-finite float.
     """
-    entry = _EVENT_CODECS.get(type(evt))
-    if entry is None:
-        type_of(evt)  # raises the TypeError naming the class
-        raise TypeError(f"{type(evt).__name__} is not a registered event type")
-    tag, version, unstructure = entry
+    entry = _EVENT_CODECS.get(type(evt)) or _encoder_for(type(evt))
+    tag, version, unstructure, names_may_be = entry
     try:
         text = orjson.dumps(unstructure(evt), default=_default, option=_SORTED).decode()
     except TypeError as exc:  # orjson reports unsupported types as TypeError
@@ -475,7 +515,7 @@ def encode(evt: Event) -> tuple[str, int, str]:
     text = redact_known(text)
     if "\\u0000" in text:  # a NUL, as JSON escapes it: nothing bridge writes may carry one
         text = _JSON_NUL.sub(r"\1\\ufffd", text)
-    check_no_secrets(tag, text, names_may_be_secret=_NAMES_MAY_BE_SECRET[tag])
+    check_no_secrets(tag, text, names_may_be_secret=names_may_be)
     return tag, version, text
 
 
@@ -487,10 +527,7 @@ def decode(tag: str, version: int, data: str | bytes | dict[str, Any]) -> Event:
         IntegrityError: an unknown type, a version from the future, a missing upcaster, or data
             that does not fit the event's fields.
     """
-    entry = _STRUCTURE.get(tag)
-    if entry is None:
-        raise IntegrityError(f"unknown event type {tag!r} in the log")
-    current, structure = entry
+    current, structure = _STRUCTURE.get(tag) or _decoder_for(tag)
     try:
         raw: dict[str, Any] = data if isinstance(data, dict) else loads(data)
         if version != current:

@@ -27,7 +27,6 @@ from typing import Any, Protocol
 
 import attrs
 import orjson
-import sqlite_utils
 
 from bridge.errors import ConcurrencyError, IntegrityError, StoreError
 from bridge.events import codec
@@ -381,7 +380,6 @@ class SQLiteEventStore:
             try:
                 self._conn.execute("PRAGMA journal_mode=WAL")
                 self._conn.execute("PRAGMA synchronous=FULL")
-                self._db = sqlite_utils.Database(self._conn)
                 self._create_schema()
                 return
             except sqlite3.OperationalError as exc:
@@ -392,8 +390,18 @@ class SQLiteEventStore:
                 time.sleep(delay)
                 delay = min(delay * 2, 0.1)
 
+    def _has_table(self) -> bool:
+        found = self._conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'events'"
+        ).fetchone()
+        return found is not None
+
     def _create_schema(self) -> None:
-        table = self._db.table("events")
+        if self._has_table():
+            return  # the common case: an existing log opens without loading sqlite_utils
+        import sqlite_utils  # only to create the schema (it loads numpy when installed)
+
+        table = sqlite_utils.Database(self._conn).table("events")
         if not table.exists():
             self._conn.execute("BEGIN IMMEDIATE")
             try:

@@ -9,18 +9,18 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from bridge.adapters.metrics.wandb import SOURCE_PREFIX as WANDB_SOURCE_PREFIX
 from bridge.errors import InputError, IntegrityError
 from bridge.events import codec
 from bridge.events.store import EventStore, Recorded, SQLiteEventStore
 from bridge.machine.fold import PipelineState, fold
 from bridge.pipeline.layout import ProjectLayout
-from bridge.pipeline.lineage import lineage_drift
-from bridge.projections.writer import MANIFEST_PATH, Drift, Projection, ProjectionWriter
+
+if TYPE_CHECKING:
+    from bridge.projections.writer import Drift, Projection
 
 __all__ = [
     "VerifyReport",
@@ -83,6 +83,8 @@ def check_not_lost(project: Path, store: EventStore) -> None:
     """
     if store.head() != 0:
         return
+    from bridge.projections.writer import MANIFEST_PATH  # only for an empty log
+
     try:
         text = (project / MANIFEST_PATH).read_text(encoding="utf-8", errors="replace")
     except OSError:
@@ -129,6 +131,8 @@ def replay(
     Raises:
         InputError: ``seq`` is not in the log.
     """
+    from bridge.projections.writer import ProjectionWriter
+
     head = store.head()
     if seq < 0 or seq > head:
         raise InputError(f"--at {seq}: the log holds seq 1..{head}")
@@ -149,6 +153,8 @@ def rebuild(
         IntegrityError: the hash chain does not verify (a forged value is never copied into
             the files); nothing is written.
     """
+    from bridge.projections.writer import ProjectionWriter
+
     bad = store.verify()
     if bad is not None:
         raise IntegrityError(
@@ -196,6 +202,9 @@ def verify(
     """
     Recompute the hash chain and compare the projection files on disk with the log.
     """
+    from bridge.pipeline.lineage import lineage_drift
+    from bridge.projections.writer import ProjectionWriter
+
     problems = tuple(store.problems()) if isinstance(store, SQLiteEventStore) else ()
     bad = store.verify()
     if bad is not None:
@@ -233,6 +242,10 @@ def source_drift(state: PipelineState, project: Path) -> list[Drift]:
         reported without the file behind it. Sources read from W&B (``wandb:ENTITY/PROJECT/RUN``)
         are not files and are not re-hashed: their sha256 is of the API's answer at collection.
     """
+    # Imported here: `bridge status` and `bridge log` use this module and load no adapter.
+    from bridge.adapters.metrics.wandb import SOURCE_PREFIX as WANDB_SOURCE_PREFIX
+    from bridge.projections.writer import Drift
+
     recorded: dict[str, tuple[str, str]] = {}
     for run in state.runs.values():
         for attempt in run.attempts:

@@ -6,7 +6,7 @@ append the events, refresh the projections.
 the ports) and hands each stage to its step in :mod:`bridge.steps`. It holds no state of its own
 beyond the fold of the log: a second ``Bridge`` on the same project (or the same one after a
 crash) carries on where the log says. It never prints; it logs structured events through
-structlog, and the command line renders.
+structlog (silent until the embedding program configures it), and the command line renders.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from bridge.machine.stages import TERMINAL_RUN_STATES, RunState, Stage
 from bridge.pipeline import audit, bootstrap, retries
 from bridge.pipeline.credentials import register_credentials
 from bridge.pipeline.layout import ProjectLayout
+from bridge.pipeline.root import project_root
 from bridge.pipeline.session import Session, Step
 from bridge.pipeline.steps import code, deploy, sanity
 from bridge.plan import Plan, load_project, require_runs
@@ -47,10 +48,7 @@ def _project_root(target: str | Path | Plan) -> Path:
         return (
             plan_file.parent.parent if plan_file.parent.name == "refine-logs" else plan_file.parent
         )
-    path = Path(target).resolve()
-    if path.is_file():
-        return path.parent.parent if path.parent.name == "refine-logs" else path.parent
-    return path
+    return project_root(target)
 
 
 class Bridge:
@@ -58,7 +56,8 @@ class Bridge:
     The pipeline for one project.
 
     Args:
-        plan_or_project: the project directory, a plan file inside it, or a loaded ``Plan``.
+        plan_or_project: the project directory (or a folder inside it: the root is found by
+            walking up), a plan file inside it, or a loaded ``Plan``.
         project: the project directory when it cannot be told from the first argument.
         store: the event store (default: ``<project>/.bridge/events.db``).
         backend, implementer, reviewer, gate, notifier: ports; built from ``bridge.toml`` when None.

@@ -17,10 +17,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import structlog
-
 from bridge.errors import BackendConfigError, BackendError, BackendUnavailable, ConcurrencyError
 from bridge.events import types as ev
+from bridge.logs import get_logger
 from bridge.machine.classify import is_oom, last_error_line
 from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.ports import (
@@ -53,7 +52,7 @@ from bridge.plan import placeholders, render_argv
 
 __all__ = ["Dispatcher", "attempt_id_for"]
 
-log = structlog.get_logger("bridge.dispatch")
+log = get_logger("bridge.dispatch")
 Append = Callable[[str, Sequence[Any], int | None], None]
 FETCH_TRIES = 3  # polls that try to copy a finished attempt's results back before it fails
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")

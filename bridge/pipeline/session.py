@@ -19,12 +19,12 @@ from pathlib import Path
 from typing import Any
 
 import attrs
-import structlog
 
 from bridge.errors import ConcurrencyError, LockedError
 from bridge.events import types as ev
 from bridge.events.store import EventStore
 from bridge.events.values import Finding
+from bridge.logs import get_logger
 from bridge.machine.fold import Folder, PipelineState
 from bridge.machine.guard import check_append
 from bridge.machine.ports import (
@@ -104,7 +104,7 @@ class Session:
         self.ablation_planner = ablation_planner
         self.notifier = notifier
         self.gates_asked: set[str] = set()
-        self.log = structlog.get_logger("bridge.pipeline").bind(project=str(root))
+        self.log = get_logger("bridge.pipeline").bind(project=str(root))
         self.folder = Folder().apply_all(store.read())
         self.writer = ProjectionWriter(root)
         self._backend = backend

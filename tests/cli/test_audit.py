@@ -122,9 +122,11 @@ class TestAuditCommands:
         self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:
         """Auditing a project without a log is bad input with a hint, no traceback."""
+        (tmp_path / "bridge.toml").write_text("")
         assert main(["verify", "--project", str(tmp_path)]) == 2
         err = capsys.readouterr().err
         assert "no bridge event log" in err and "Traceback" not in err
+        assert not (tmp_path / ".bridge").exists()
 
     def test_replay_out_of_range_is_exit_2(self, project: Path, tmp_path: Path) -> None:
         """A seq that is not in the log is bad input."""

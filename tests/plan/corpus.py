@@ -4,12 +4,13 @@ Where the shared corpus of real plans lives, and a helper to lay one out as a pr
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-SHARED = Path(os.environ.get("BRIDGE_SHARED", REPO_ROOT.parent / "shared"))
+from tests.conftest import REPO_ROOT, SHARED
+
+__all__ = ["PLANS", "REPO_ROOT", "SHARED", "as_project", "corpus", "plan_dirs"]
+
 PLANS = SHARED / "corpus" / "plans"
 
 

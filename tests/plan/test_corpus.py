@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from bridge.plan import load_plan, load_project, plan_json
+from tests.conftest import needs_shared
 from tests.plan.corpus import as_project, corpus, plan_dirs
 
-pytestmark = pytest.mark.skipif(not plan_dirs(), reason="shared corpus not found (BRIDGE_SHARED)")
+pytestmark = needs_shared
 
 
 class TestCorpus:

@@ -4,9 +4,7 @@ Tests for the success-criterion parser (bridge.plan.criteria).
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -23,9 +21,7 @@ from bridge.plan.criteria import (
     Unparsed,
     parse_criterion,
 )
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
-SHARED = Path(os.environ.get("BRIDGE_SHARED", REPO_ROOT.parent / "shared"))
+from tests.conftest import SHARED, needs_shared
 
 
 def parsed(text: str, **kwargs: object) -> Criterion:
@@ -234,11 +230,11 @@ class TestParseCriterionProperties:
         c = parsed(f"{metric} {op} {number}")
         assert c.mode is Mode.ABSOLUTE and c.threshold == float(number)
 
+    @needs_shared
     def test_corpus_criteria_never_raise(self) -> None:
         """Every success criterion in the real corpus parses or is declined with a reason."""
         plans = sorted((SHARED / "corpus" / "plans").glob("*/EXPERIMENT_PLAN.md"))
-        if not plans:
-            pytest.skip(f"corpus not found under {SHARED}")
+        assert plans, f"no plans under {SHARED}"
         pattern = re.compile(r"(Success criteri\w*|成功标准|成功条件)[^:：]*[:：]\s*(.+)")
         seen = 0
         for plan in plans:

@@ -14,6 +14,7 @@ from bridge.errors import PlanError
 from bridge.plan import build_plan, parse_plan_text
 from bridge.plan.text import Document, decode
 from bridge.plan.tracker import read_tracker_runs
+from tests.conftest import needs_shared
 from tests.plan.corpus import plan_dirs
 
 CORPUS_TEXTS = [
@@ -76,7 +77,7 @@ class TestFuzz:
         """Arbitrary text parses (possibly to an empty plan) without any exception."""
         parse_everything(text)
 
-    @pytest.mark.skipif(not CORPUS_TEXTS, reason="shared corpus not found")
+    @needs_shared
     @FUZZ
     @given(mutated_corpus())
     def test_mutated_corpus(self, text: str) -> None:

@@ -15,10 +15,10 @@ import pytest
 from bridge.plan import load_plan, load_project, parse_plan_text
 from bridge.plan.milestones import name_from_goal
 from bridge.plan.quantities import block_refs, seeds, stated_seed_count
-from tests.plan.corpus import REPO_ROOT, as_project, corpus, plan_dirs
+from tests.conftest import needs_shared
+from tests.plan.corpus import REPO_ROOT, as_project, corpus
 
 QUICKSTART = REPO_ROOT / "examples" / "quickstart"
-needs_corpus = pytest.mark.skipif(not plan_dirs(), reason="shared corpus not found (BRIDGE_SHARED)")
 
 
 def write(root: Path, relative: str, text: str) -> Path:
@@ -315,7 +315,7 @@ class TestRunBlocks:
         )
 
 
-@needs_corpus
+@needs_shared
 class TestCorpusMilestones:
     def test_006_goal_names_a_block(self) -> None:
         """006: M0's Goal is `Complete Block 5 evidence` and its Runs cell only run ids."""

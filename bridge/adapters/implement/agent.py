@@ -7,19 +7,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-import structlog
-
 from bridge.adapters.implement.base_repo import clone_base_repo
 from bridge.adapters.implement.changes import changed_files, take_snapshot
 from bridge.adapters.implement.checks import check_commands
 from bridge.adapters.implement.command import run_agent
 from bridge.adapters.implement.prompt import build_implement_prompt
 from bridge.errors import ImplementError
+from bridge.logs import get_logger
 from bridge.machine.ports import Implementation, ImplementRequest
 
 __all__ = ["AgentCLI"]
 
-_log = structlog.get_logger(__name__)
+_log = get_logger(__name__)
 _SUMMARY = 2000  # characters of the agent's output kept as the summary
 
 

@@ -6,15 +6,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import structlog
-
 from bridge.adapters.implement.base_repo import clone_base_repo
 from bridge.adapters.implement.checks import check_commands
+from bridge.logs import get_logger
 from bridge.machine.ports import Implementation, ImplementRequest, Severity
 
 __all__ = ["ExistingCode"]
 
-_log = structlog.get_logger(__name__)
+_log = get_logger(__name__)
 
 
 class ExistingCode:

@@ -45,18 +45,18 @@ from typing import Any
 
 import attrs
 import httpx
-import structlog
 
 from bridge.adapters import retry
 from bridge.adapters.config_table import TableReader
 from bridge.adapters.metrics.files import Extraction, ExtractionProblem
 from bridge.errors import ConfigError
+from bridge.logs import get_logger
 from bridge.machine.measurements import MetricHistory, MetricValue, to_stored
 from bridge.plan import placeholders, render_argv
 
 __all__ = ["DEFAULT_BASE_URL", "RUN_METRICS_QUERY", "SOURCE_PREFIX", "WANDB_KEYS", "WandbSource"]
 
-_log = structlog.get_logger(__name__)
+_log = get_logger(__name__)
 
 DEFAULT_BASE_URL = "https://api.wandb.ai"
 

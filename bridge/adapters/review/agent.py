@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import structlog
-
 from bridge.adapters.implement.command import run_agent
 from bridge.adapters.review.prompt import (
     build_criterion_prompt,
@@ -16,11 +14,12 @@ from bridge.adapters.review.prompt import (
     parse_review_reply,
 )
 from bridge.errors import ReviewError
+from bridge.logs import get_logger
 from bridge.machine.ports import CriterionJudgment, CriterionRequest, Review, ReviewRequest
 
 __all__ = ["AgentCLIReviewer"]
 
-_log = structlog.get_logger(__name__)
+_log = get_logger(__name__)
 
 
 class AgentCLIReviewer:

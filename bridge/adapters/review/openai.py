@@ -9,7 +9,6 @@ from collections.abc import Mapping
 from typing import Any
 
 import httpx
-import structlog
 
 from bridge.adapters import retry
 from bridge.adapters.implement.base_repo import redact_url
@@ -20,6 +19,7 @@ from bridge.adapters.review.prompt import (
     parse_review_reply,
 )
 from bridge.errors import ReviewError
+from bridge.logs import get_logger
 from bridge.machine.ports import (
     CriterionJudgment,
     CriterionRequest,
@@ -30,7 +30,7 @@ from bridge.machine.ports import (
 
 __all__ = ["OpenAIReviewer"]
 
-_log = structlog.get_logger(__name__)
+_log = get_logger(__name__)
 _SNIPPET = 300  # characters of an error body quoted in a message
 
 

@@ -20,7 +20,6 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import attrs
-import structlog
 
 from bridge.adapters.backends.ssh import remote as ssh_remote
 from bridge.adapters.backends.ssh.backend import SSHBackend
@@ -35,6 +34,7 @@ from bridge.adapters.backends.vast.client import (
 )
 from bridge.adapters.backends.vast.config import VastConfig
 from bridge.errors import BackendError, BackendUnavailable, JobNotFound
+from bridge.logs import get_logger
 from bridge.machine.ports import Artifact, JobHandle, JobSpec, JobState, JobStatus, Slot
 
 __all__ = [
@@ -47,7 +47,7 @@ __all__ = [
     "project_label",
 ]
 
-log = structlog.get_logger("bridge.vast")
+log = get_logger("bridge.vast")
 
 _SSH_KEYS = ("host", "attempt_dir", "run_id", "pid", "commit")
 _START_POLL = 5.0

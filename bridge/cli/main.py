@@ -1,0 +1,120 @@
+"""
+``bridge.cli:main``: parse, run the command's handler, turn errors into one line and an exit
+code.
+
+Exit codes: 0 done, 1 runtime failure, 2 bad input or configuration, 3 stopped waiting for a
+person (AWAITING_APPROVAL or BLOCKED), 128+N ended by signal N (130 Ctrl-C, 143 SIGTERM).
+Errors are one line, never a traceback, unless ``--debug``. Output cut short by a closed pipe
+(``bridge log | head``) ends quietly with 0.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+from bridge.cli.parser import EXIT_INPUT, parse
+from bridge.errors import BridgeError, InputError, LockedError
+from bridge.events.secrets import redact
+
+__all__ = ["main"]
+
+EXIT_FAILURE = 1
+
+
+class _Stop:
+    """
+    SIGTERM ends bridge the way Ctrl-C does (KeyboardInterrupt, caught in :func:`main`): the
+    current append rolls back or completes, files are written whole, the lock goes with the
+    process, and detached runs go on. Remembers which signal came, for the exit code.
+    """
+
+    def __init__(self) -> None:
+        self.signum = int(signal.SIGINT)
+        self._previous: dict[int, Any] = {}
+        if threading.current_thread() is not threading.main_thread():
+            return  # handlers can only be set from the main thread (an embedder's worker)
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            self._previous[signum] = signal.signal(signum, self._raise)
+
+    def _raise(self, signum: int, frame: object) -> None:
+        self.signum = signum
+        raise KeyboardInterrupt
+
+    @property
+    def name(self) -> str:
+        return signal.Signals(self.signum).name
+
+    def hold(self) -> None:
+        for signum in self._previous:
+            signal.signal(signum, signal.SIG_IGN)
+
+    def restore(self) -> None:
+        for signum, previous in self._previous.items():
+            signal.signal(signum, previous)
+
+
+def _say(message: str) -> None:
+    sys.stderr.write(message + "\n")
+    sys.stderr.flush()
+
+
+def _quiet_stdout() -> None:
+    # The reader went away: send whatever is still buffered nowhere, so the interpreter's final
+    # flush cannot fail again (the recipe in Python's signal documentation).
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """
+    Run the ``bridge`` command and return its exit code.
+    """
+    from bridge.cli import logfile
+    from bridge.cli.handlers import HANDLERS
+
+    stop = _Stop()
+    args = parse(argv)
+    try:
+        code = HANDLERS[args.command](args)
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:
+        _quiet_stdout()
+        return 0
+    except InputError as exc:
+        if args.debug:
+            raise
+        _say(f"bridge: error: {redact(str(exc))}")
+        return EXIT_INPUT
+    except LockedError as exc:
+        if args.debug:
+            raise
+        _say(f"bridge: {exc}")
+        return EXIT_FAILURE
+    except BridgeError as exc:
+        if args.debug:
+            raise
+        _say(f"bridge: {type(exc).__name__}: {redact(str(exc))}")
+        return EXIT_FAILURE
+    except OSError as exc:
+        # A path the user named that cannot be written or read (--out on a file, a read-only
+        # folder): one line naming it, not a traceback.
+        if args.debug:
+            raise
+        _say(f"bridge: error: {exc}")
+        return EXIT_FAILURE
+    except KeyboardInterrupt:
+        stop.hold()  # a second Ctrl-C must not break the clean-up into a traceback
+        _say(
+            f"bridge: interrupted ({stop.name}); runs already launched keep running and the "
+            "next `bridge run` adopts and collects them (`bridge status` shows them meanwhile)"
+        )
+        return 128 + stop.signum
+    finally:
+        stop.restore()
+        logfile.reset()

@@ -1,0 +1,208 @@
+"""
+What ``bridge run`` shows while the pipeline works: a live view, or plain lines.
+
+The watcher reads the log through its own store connection and folds it incrementally, so it
+never touches the pipeline's objects and costs the pipeline nothing. Plain mode (``--plain``,
+or output that is not a terminal: a CI log, ``nohup``) prints one line per notable event and,
+so that a long job is never silent, a progress line per unfinished milestone at least every
+``progress_every`` seconds.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+from rich.console import Console
+
+from bridge.cli.console import progress_lines, render_status
+from bridge.events import types as ev
+from bridge.events.store import Recorded, SQLiteEventStore
+from bridge.machine.fold import Folder
+from bridge.projections.text import language_of
+
+__all__ = ["PROGRESS_EVERY", "Watcher", "describe"]
+
+PROGRESS_EVERY = 30.0  # seconds between progress lines in plain mode
+
+
+def _changed_words(old: str, new: str) -> str:
+    """
+    ``old → new`` shown by the words that differ (a long command changes in one word).
+    """
+    a, b = old.split(" "), new.split(" ")
+    start = 0
+    while start < min(len(a), len(b)) and a[start] == b[start]:
+        start += 1
+    end = 0
+    while end < min(len(a), len(b)) - start and a[-1 - end] == b[-1 - end]:
+        end += 1
+    left = "… " if start else ""
+    right = " …" if end else ""
+    mid_a = " ".join(a[start : len(a) - end])
+    mid_b = " ".join(b[start : len(b) - end])
+    return f"{left}{mid_a}{right} → {left}{mid_b}{right}"
+
+
+def describe(rec: Recorded, language: str = "en") -> str | None:
+    """
+    One plain line for the events a person wants to see scroll by (None for the rest), in
+    ``language`` (``zh`` or English; ids, stage names and reasons stay as recorded).
+    """
+    evt = rec.event
+    at = rec.recorded_at.strftime("%H:%M:%S")
+    zh = language == "zh"
+    if isinstance(evt, ev.StageEntered):
+        return f"{at} {'阶段' if zh else 'stage'} {evt.stage}: {evt.reason}"
+    if isinstance(evt, ev.RunStarted):
+        adopted = ("，已接管" if zh else ", adopted") if evt.adopted else ""
+        return f"{at} {evt.run_id} {'已启动' if zh else 'started'} ({evt.attempt_id}{adopted})"
+    if isinstance(evt, ev.RunSucceeded):
+        return f"{at} {evt.run_id} {'完成' if zh else 'done'}"
+    if isinstance(evt, ev.RunFailed):
+        word = "OOM" if evt.oom else ("失败" if zh else "failed")
+        return f"{at} {evt.run_id} {word}: {evt.reason}"
+    if isinstance(evt, ev.RunRetryScheduled):
+        return f"{at} {evt.run_id} {'重试' if zh else 'retry'}: {evt.reason}"
+    if isinstance(evt, ev.RunFoundDone):
+        what = "运行前已完成，不运行" if zh else "done before bridge, not run"
+        return f"{at} {evt.run_id} {what}: {evt.status}"
+    if isinstance(evt, ev.RunRuledOut):
+        what = "不在范围内，不运行" if zh else "out of scope, not run"
+        return f"{at} {evt.run_id} {what}: {evt.reason}"
+    if isinstance(evt, ev.RunSpecChanged):
+        fields = "; ".join(f"{c.field}: {_changed_words(c.old, c.new)}" for c in evt.changes)
+        what = "设置已变更" if zh else "spec changed"
+        return f"{at} {evt.run_id} {what}: {fields}"[:400]
+    if isinstance(evt, ev.RunStuck | ev.RunLost | ev.RunTimedOut | ev.RunCancelled):
+        what = type(evt).__name__[3:].lower()
+        if zh:
+            what = {"stuck": "卡住", "lost": "丢失", "timedout": "超时", "cancelled": "已取消"}[
+                what
+            ]
+        return f"{at} {evt.run_id} {what}: {getattr(evt, 'reason', '')}".rstrip(": ")
+    if isinstance(evt, ev.RunQueueNoted):
+        if zh:
+            return f"{at} {evt.run_id} " + (
+                f"排队中: {evt.waiting}" if evt.waiting else "已离开队列"
+            )
+        return f"{at} {evt.run_id} " + (
+            f"queued: {evt.waiting}" if evt.waiting else "left the queue"
+        )
+    if isinstance(evt, ev.RunOverdue):
+        took, guess = evt.elapsed_minutes, evt.estimated_minutes
+        if zh:
+            return f"{at} {evt.run_id} 超时预警 OVERDUE（{took:.1f} 分钟，预计 {guess:g}）"
+        return f"{at} {evt.run_id} OVERDUE ({took:.1f} min, estimated {guess:g})"
+    if isinstance(evt, ev.BudgetWarned):
+        used, planned = evt.used_gpu_hours, evt.planned_gpu_hours
+        if zh:
+            return f"{at} 预算：已用 {used:.2f} / {planned:g} GPU 小时"
+        return f"{at} budget: {used:.2f} of {planned:g} GPU-h used"
+    if isinstance(evt, ev.PipelineBlocked):
+        return f"{at} {'已阻断' if zh else 'BLOCKED'}: {evt.reason}"
+    return None
+
+
+def _clock(seconds: float) -> str:
+    whole = int(seconds)
+    return f"{whole // 3600:d}:{whole // 60 % 60:02d}:{whole % 60:02d}"
+
+
+class Watcher:
+    """
+    Follows a project's log from a background thread and shows it (live view or plain lines).
+
+    Args:
+        db: the project's event log.
+        console: where to draw (made by :func:`bridge.cli.console.make_console`).
+        plain: print lines instead of a live view.
+        progress_every: in plain mode, the most seconds between two progress lines.
+    """
+
+    def __init__(
+        self, db: Path, console: Console, *, plain: bool, progress_every: float = PROGRESS_EVERY
+    ) -> None:
+        self.db = db
+        self.console = console
+        self.plain = plain
+        self.progress_every = progress_every
+        self._stop = threading.Event()
+        self._ready = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def __enter__(self) -> Watcher:
+        """
+        Start following; returns once the log so far is read, so every event appended after
+        this is shown.
+        """
+        self._thread = threading.Thread(target=self._follow, name="bridge-watcher", daemon=True)
+        self._thread.start()
+        self._ready.wait(timeout=30)  # bounded: a watcher that cannot start must not hang a run
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def _follow(self) -> None:
+        try:
+            store = SQLiteEventStore(self.db)
+        except BaseException:
+            self._ready.set()  # never leave __enter__ waiting on a watcher that failed
+            raise
+        try:
+            if self.plain:
+                self._lines(store)
+            else:
+                self._live(store)
+        finally:
+            self._ready.set()
+            store.close()
+
+    def _lines(self, store: SQLiteEventStore) -> None:
+        folder = Folder().apply_all(store.read())
+        self._ready.set()
+        started = last_progress = time.monotonic()
+        # The lines are in the plan's language, and a plan's runs are recorded before the plan
+        # itself: lines wait until the plan is in the log (or bridge stops).
+        held: list[Recorded] = []
+        while True:
+            stopping = self._stop.wait(0.2)
+            for rec in store.read(after=folder.state().last_seq):
+                folder.apply(rec)
+                held.append(rec)
+            if folder.state().plan is not None or stopping:
+                language = language_of(folder.state())
+                for rec in held:
+                    line = describe(rec, language)
+                    if line:
+                        self.console.print(line)
+                held.clear()
+            now = time.monotonic()
+            if not stopping and now - last_progress >= self.progress_every:
+                last_progress = now
+                for line in progress_lines(folder.state(), _clock(now - started)):
+                    self.console.print(time.strftime("%H:%M:%S ", time.gmtime()) + line)
+            if stopping:
+                return
+
+    def _live(self, store: SQLiteEventStore) -> None:
+        from rich.live import Live
+
+        folder = Folder().apply_all(store.read())
+        self._ready.set()
+        with Live(
+            render_status(folder.state(), width=self.console.width),
+            console=self.console,
+            refresh_per_second=4,
+        ) as live:
+            while True:
+                stopping = self._stop.wait(0.25)
+                for rec in store.read(after=folder.state().last_seq):
+                    folder.apply(rec)
+                live.update(render_status(folder.state(), width=self.console.width))
+                if stopping:
+                    return

@@ -1,0 +1,154 @@
+"""
+What the command line prints: user text exactly as written (never read as markup), every run
+in 80 columns with long notes cut, and progress lines in plain mode.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from bridge.cli import main
+from bridge.cli.console import make_console, render_status
+from bridge.cli.watch import Watcher
+from bridge.events.store import SQLiteEventStore
+from bridge.events.types import RunFailed, RunStarted, RunSubmitted
+from bridge.events.values import JobHandle
+from bridge.machine.fold import fold
+from bridge.pipeline.audit import db_path
+from tests.cli.conftest import LONG_REASON, SYSTEM, TITLE, bridge_cli
+from tests.e2e.tiny import write_project
+
+
+def _start(store: SQLiteEventStore, run_id: str) -> None:
+    attempt = f"{run_id}-a1"
+    store.append(
+        f"run:{run_id}",
+        [
+            RunSubmitted(run_id=run_id, attempt_id=attempt, attempt=1, backend="local"),
+            RunStarted(
+                run_id=run_id,
+                attempt_id=attempt,
+                handle=JobHandle(backend="local", attempt_id=attempt),
+            ),
+        ],
+        1,
+    )
+
+
+def _wait_for(buffer: io.StringIO, text: str, bound: float = 20.0) -> str:
+    deadline = time.monotonic() + bound
+    while text not in buffer.getvalue():
+        assert time.monotonic() < deadline, f"{text!r} never appeared in {buffer.getvalue()!r}"
+        time.sleep(0.02)
+    return buffer.getvalue()
+
+
+class TestTextNotMarkup:
+    def test_the_console_prints_markup_looking_text_exactly(self) -> None:
+        """Brackets, rich tags and emoji codes come out as typed."""
+        out = io.StringIO()
+        make_console(file=out).print(f"{TITLE} {SYSTEM}")
+        assert out.getvalue() == f"{TITLE} {SYSTEM}\n"
+
+    def test_status_shows_title_and_system_exactly(self, logged: Path) -> None:
+        """`bridge status` prints the plan title and a bracketed system name as written."""
+        done = bridge_cli("status", "--project", str(logged), columns=120)
+        assert done.returncode == 0, done.stderr
+        assert TITLE in done.stdout
+        assert SYSTEM in done.stdout
+
+    def test_the_live_view_shows_text_exactly(self, logged: Path) -> None:
+        """The live view (the same renderer) keeps brackets in titles and systems."""
+        store = SQLiteEventStore(db_path(logged))
+        state = fold(store.read())
+        store.close()
+        out = io.StringIO()
+        console = make_console(file=out)
+        console.width = 160
+        console.print(render_status(state, width=console.width))
+        assert TITLE in out.getvalue() and SYSTEM in out.getvalue()
+
+    def test_plan_shows_title_and_systems_exactly(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """`bridge plan` prints a bracketed plan title and system name as written."""
+        project = write_project(tmp_path / "p")
+        for name in ("EXPERIMENT_PLAN.md", "EXPERIMENT_TRACKER.md"):
+            path = project / "refine-logs" / name
+            path.write_text(
+                path.read_text().replace("— Tiny", "— " + TITLE).replace("Method", SYSTEM)
+            )
+        assert main(["plan", "--project", str(project)]) == 0
+        out = capsys.readouterr().out
+        assert TITLE in out
+        assert f"R001 ({SYSTEM})" in out
+
+    def test_plain_lines_keep_brackets(self, logged: Path) -> None:
+        """A failure reason with brackets scrolls by exactly in plain mode."""
+        out = io.StringIO()
+        store = SQLiteEventStore(db_path(logged))
+        with Watcher(db_path(logged), make_console(file=out), plain=True):
+            _start(store, "R002")
+            store.append(
+                "run:R002",
+                [
+                    RunFailed(
+                        run_id="R002", attempt_id="R002-a1", reason="[reviewer] said [b]no[/b]"
+                    )
+                ],
+                None,
+            )
+            _wait_for(out, "R002 failed")
+        store.close()
+        assert "R002 failed: [reviewer] said [b]no[/b]\n" in out.getvalue()
+
+
+class TestStatus:
+    def test_every_run_in_80_columns(self, logged: Path) -> None:
+        """Every run has a line, no line passes 80 columns, and the long note is cut."""
+        done = bridge_cli("status", "--project", str(logged), columns=80)
+        assert done.returncode == 0, done.stderr
+        lines = done.stdout.splitlines()
+        for run_id in ("R001", "R002", "R003"):
+            assert any(line.split()[:1] == [run_id] for line in lines), run_id
+        assert max(len(line) for line in lines) <= 80
+        assert "END-OF-REASON" not in done.stdout and "…" in done.stdout
+
+    def test_the_full_note_is_in_json_and_the_run_log(self, logged: Path) -> None:
+        """The cut note is whole in `status --json` and in `bridge log --run`."""
+        status = json.loads(bridge_cli("status", "--json", "--project", str(logged)).stdout)
+        assert {r["id"]: r["reason"] for r in status["runs"]}["R001"] == LONG_REASON
+        log = bridge_cli("log", "--run", "R001", "--project", str(logged)).stdout
+        assert "END-OF-REASON" in log
+
+
+class TestProgressLines:
+    def test_plain_mode_prints_progress_per_milestone(self, logged: Path) -> None:
+        """With a run live, plain mode prints done / running / queued, elapsed and GPU-hours."""
+        store = SQLiteEventStore(db_path(logged))
+        _start(store, "R002")
+        store.close()
+        out = io.StringIO()
+        with Watcher(db_path(logged), make_console(file=out), plain=True, progress_every=0.05):
+            text = _wait_for(out, "progress M1")
+        line = next(line for line in text.splitlines() if "progress M1" in line)
+        assert "progress M1: 1 done, 1 running, 1 queued · elapsed 0:00:0" in line
+        assert line.endswith("0.00 GPU-h")
+
+    def test_no_progress_line_before_its_time(self, logged: Path) -> None:
+        """The default interval is long: a short watch prints no progress line."""
+        store = SQLiteEventStore(db_path(logged))
+        _start(store, "R002")
+        out = io.StringIO()
+        with Watcher(db_path(logged), make_console(file=out), plain=True):
+            store.append(
+                "run:R002", [RunFailed(run_id="R002", attempt_id="R002-a1", reason="x")], None
+            )
+            _wait_for(out, "R002 failed")
+        store.close()
+        assert "progress" not in out.getvalue()

@@ -1,0 +1,77 @@
+"""
+What importing bridge loads: the public names are there, and nothing heavy comes with them
+until it is used (adapters, the pipeline, rich, httpx, SQLite, structlog).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+HEAVY = ("bridge.adapters", "bridge.pipeline.bridge", "rich", "httpx", "sqlite3", "sqlite_utils")
+
+PROBE = """
+import json, sys
+{code}
+print(json.dumps(sorted(sys.modules)))
+"""
+
+
+def _loaded(code: str) -> set[str]:
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE.format(code=code)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=True,
+        timeout=120,
+    )
+    return set(json.loads(done.stdout.splitlines()[-1]))
+
+
+def _heavy(modules: set[str]) -> list[str]:
+    return sorted(m for m in modules if any(m == h or m.startswith(h + ".") for h in HEAVY))
+
+
+class TestLazyImports:
+    @pytest.mark.parametrize("module", ["bridge", "bridge.plan", "bridge.errors"])
+    def test_importing_loads_nothing_heavy(self, module: str) -> None:
+        """`import bridge` and `import bridge.plan` load no adapter, rich, httpx or SQLite."""
+        loaded = _loaded(f"import {module}")
+        assert _heavy(loaded) == []
+        assert "structlog" not in loaded
+
+    def test_help_loads_nothing_heavy(self) -> None:
+        """`bridge --help` builds its parser without loading the application."""
+        loaded = _loaded(
+            "from bridge.cli import main\ntry:\n    main(['--help'])\nexcept SystemExit:\n    pass"
+        )
+        assert _heavy(loaded) == []
+        assert not any(m.startswith("bridge.plan") for m in loaded)
+
+    def test_status_loads_no_adapter(self, tmp_path: Path) -> None:
+        """`bridge status` reads the log without loading any adapter, the pipeline or rich."""
+        (tmp_path / "bridge.toml").write_text("")
+        loaded = _loaded(
+            f"from bridge.cli import main\nmain(['status', '--project', {str(tmp_path)!r}])"
+        )
+        assert not any(m.startswith(("bridge.adapters", "bridge.pipeline.bridge")) for m in loaded)
+        assert "rich" not in loaded
+
+    def test_public_names_load_on_first_use(self) -> None:
+        """bridge.Bridge, bridge.Stage and bridge.load_plan resolve, and only then load."""
+        loaded = _loaded("import bridge\nbridge.Bridge, bridge.Stage, bridge.load_plan")
+        assert "bridge.pipeline.bridge" in loaded
+
+    def test_an_unknown_name_is_an_attribute_error(self) -> None:
+        """A misspelt public name fails like any module attribute."""
+        import bridge
+
+        with pytest.raises(AttributeError, match="Bridgee"):
+            _ = bridge.Bridgee  # type: ignore[attr-defined]
