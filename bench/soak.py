@@ -145,7 +145,7 @@ def _reap(proc: subprocess.Popen[str], tally: Tally, where: str) -> None:
                 tally.import_interrupts += 1
             else:
                 tally.tracebacks.append(f"{where} (exit {proc.returncode}): {err[-400:]}")
-        if "locked" in err.lower():
+        if "another bridge process" in err:
             tally.locked += 1
 
 
