@@ -295,7 +295,8 @@ class SanityChecked:
 @attrs.frozen(kw_only=True)
 class RescueDiagnosed:
     """
-    The reviewer diagnosed a repeated sanity failure.
+    The reviewer diagnosed a repeated failure: of the sanity milestone (``milestone`` empty), or
+    of runs of the deployed ``milestone`` failing the same way (``signature``, ``runs``).
     """
 
     TYPE: ClassVar[str]
@@ -304,6 +305,9 @@ class RescueDiagnosed:
     reviewer: str
     findings: tuple[Finding, ...] = ()
     text: str = attrs.field(default="", converter=redact)
+    milestone: str = ""
+    signature: str = ""
+    runs: tuple[str, ...] = ()
 
 
 @event("milestone.completed")

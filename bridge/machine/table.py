@@ -34,7 +34,8 @@ _NOT_DONE = (S.PLANNED, S.IMPLEMENTED, S.REVIEWED, S.SANITY_OK, S.SANITY_FAILED,
              S.DEPLOYED, S.AWAITING_APPROVAL)  # fmt: skip
 
 STAGE_TABLE: tuple[tuple[str, tuple[Stage, ...], Stage], ...] = (
-    ("implement", (S.PLANNED, S.SANITY_FAILED, S.RESCUE), S.IMPLEMENTED),
+    # From DEPLOYED: a deployment rescue's diagnosis applied by an implementer able to fix.
+    ("implement", (S.PLANNED, S.SANITY_FAILED, S.RESCUE, S.DEPLOYED), S.IMPLEMENTED),
     ("review", (S.IMPLEMENTED,), S.REVIEWED),
     ("request_approval", (S.REVIEWED, S.COLLECTED), S.AWAITING_APPROVAL),
     ("approve", (S.AWAITING_APPROVAL,), S.REVIEWED),

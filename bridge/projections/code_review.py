@@ -120,7 +120,9 @@ def render(state: PipelineState, language: str = "en") -> str:
     for number, rescue in enumerate(state.rescues, start=1):
         lines.extend(
             [
-                f"## {_t('rescue', language)} {number} ({_t('by', language)} `{rescue.reviewer}`)",
+                f"## {_t('rescue', language)} {number} ({_t('by', language)} `{rescue.reviewer}`"
+                + (f", {rescue.milestone}: {', '.join(rescue.runs)}" if rescue.milestone else "")
+                + ")",
                 "",
             ]
         )

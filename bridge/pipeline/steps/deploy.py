@@ -26,7 +26,7 @@ from bridge.pipeline.recording import (
     proposed_run_events,
 )
 from bridge.pipeline.session import Session, Step
-from bridge.pipeline.steps import collect, judging
+from bridge.pipeline.steps import collect, deploy_rescue, judging
 from bridge.plan.priority import Priority
 from bridge.projections import results
 from bridge.projections.outcome import evaluate
@@ -197,6 +197,9 @@ def deploy(s: Session) -> Step:
     held = run_phase(s, "deploy")
     if held is not None:
         return s.block(held)
+    rescued = deploy_rescue.deployment_rescue(s)
+    if rescued is not None:
+        return rescued
     collect.ensure_metrics(s)
     state = s.state()
     must = [

@@ -25,7 +25,15 @@ from bridge.pipeline.session import Session, Step
 from bridge.pipeline.steps import code, collect, deploy
 from bridge.plan.runs import SANITY_PROPOSAL
 
-__all__ = ["after_sanity_failure", "failure_findings", "log_tail", "rescue", "sanity"]
+__all__ = [
+    "after_sanity_failure",
+    "failure_findings",
+    "lead_of",
+    "log_tail",
+    "rescue",
+    "rescue_request",
+    "sanity",
+]
 
 
 MAX_SANITY_FAILURES = 3  # failed sanity checks before a rescue is asked for, whatever the signature
@@ -128,7 +136,7 @@ def after_sanity_failure(s: Session) -> Step:
     last = checks[-1]
     repeats = sum(1 for c in checks if c.signature == last.signature)
     findings = failure_findings(_failed_sanity_runs(state))
-    lead = _lead(findings) or last.detail[:300]
+    lead = lead_of(findings) or last.detail[:300]
     if rescues >= MAX_RESCUES:
         return s.block(f"sanity still fails after {rescues} rescue rounds: {lead}", findings)
     if repeats >= 2 or len(checks) >= MAX_SANITY_FAILURES:
@@ -182,20 +190,7 @@ def rescue(s: Session) -> Step:
     state = s.state()
     last = [c for c in state.sanity_checks if not c.passed][-1]
     failed = _failed_sanity_runs(state)
-    failure = "\n\n".join(
-        f"run {r.run_id} ({r.spec.system}) on {s.backend.name}\ncommand: "
-        f"{' '.join(r.current.argv) if r.current else ''}\nexit: "
-        f"{r.current.exit_code if r.current else None}\nlog:\n{log_tail(s.root, r)}"
-        for r in failed
-    )
-    request = ReviewRequest(
-        purpose="rescue",
-        project=s.root,
-        plan_excerpt=s.request().plan_excerpt,
-        method=s.request().method,
-        files=code.code_files(s.root, s.commands()),
-        failure=f"signature {last.signature}\n{failure}",
-    )
+    request = rescue_request(s, failed, last.signature)
     try:
         review = s.reviewer.review(request)
     except ReviewError as exc:
@@ -211,8 +206,29 @@ def rescue(s: Session) -> Step:
     # The actual failure and its fix lead; the diagnosis adds only what it found blocking (its
     # full text is in the review file).
     findings = [*failure_findings(failed), *blocking]
-    lead = _lead(findings) or review.text[:400]
+    lead = lead_of(findings) or review.text[:400]
     return s.block(f"sanity fails repeatedly: {lead}", findings)
+
+
+def rescue_request(s: Session, failed: Sequence[RunView], signature: str) -> ReviewRequest:
+    """
+    What a rescue diagnosis is asked, for sanity and deployment alike: the plan, the method, the
+    code the commands run, and per failed run its command, exit code and log tail.
+    """
+    failure = "\n\n".join(
+        f"run {r.run_id} ({r.spec.system}) on {s.backend.name}\ncommand: "
+        f"{' '.join(r.current.argv) if r.current else ''}\nexit: "
+        f"{r.current.exit_code if r.current else None}\nlog:\n{log_tail(s.root, r)}"
+        for r in failed
+    )
+    return ReviewRequest(
+        purpose="rescue",
+        project=s.root,
+        plan_excerpt=s.request().plan_excerpt,
+        method=s.request().method,
+        files=code.code_files(s.root, s.commands()),
+        failure=f"signature {signature}\n{failure}",
+    )
 
 
 def _failed_sanity_runs(state: PipelineState) -> list[RunView]:
@@ -250,7 +266,7 @@ def failure_findings(runs: Sequence[RunView]) -> list[Finding]:
     return findings
 
 
-def _lead(findings: Sequence[Finding]) -> str:
+def lead_of(findings: Sequence[Finding]) -> str:
     """
     The first finding's opening (the runs and what the failure means), for the block's reason.
     """
