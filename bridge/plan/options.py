@@ -59,6 +59,8 @@ class Options:
         language: ``en`` or ``zh`` for human-facing text; ``auto`` (the default) follows the
             language detected in the plan.
         budget: ``warn`` or ``enforce`` when the GPU-hour budget is exceeded.
+        main_milestone: the milestone whose blocks give the main result (``M2``); ``""``
+            (the default) recognises it by name ("main", "decisive", "主实验").
     """
 
     auto_deploy: bool = True
@@ -71,6 +73,7 @@ class Options:
     rescue_on_failure: bool = True
     language: str = attrs.field(default="auto", validator=_check_choice)
     budget: str = attrs.field(default="warn", validator=_check_choice)
+    main_milestone: str = ""
 
 
 OPTION_NAMES: tuple[str, ...] = tuple(f.name for f in attrs.fields(Options))

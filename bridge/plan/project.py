@@ -4,9 +4,10 @@ A project on disk: input discovery, options, bridge.toml and runs, joined into o
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import attrs
@@ -56,6 +57,32 @@ class LoadedProject:
     sources: Mapping[str, str | None]
     warnings: tuple[PlanWarning, ...]
     needs_confirmation: bool
+
+
+def _check_main_milestone(
+    options: Options, milestones: Sequence[Milestone], config: Config
+) -> None:
+    """
+    ``main_milestone`` must name one of the plan's milestones (not the sanity one).
+
+    Raises:
+        ConfigError: naming the setting, the closest id and the ids there are.
+    """
+    chosen = options.main_milestone
+    if not chosen:
+        return
+    ids = [m.id for m in milestones if not m.sanity]
+    if chosen in ids:
+        return
+    close = difflib.get_close_matches(chosen, ids, n=1, cutoff=0.5)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    raise ConfigError(
+        f"main_milestone = {chosen!r} is not a milestone of the plan{hint} "
+        f"(milestones: {', '.join(ids) or 'none'})",
+        setting="bridge.main_milestone",
+        file=str(config.path) if config.path else None,
+        line=config.line_of("bridge.main_milestone"),
+    )
 
 
 def require_runs(project: LoadedProject) -> None:
@@ -298,6 +325,7 @@ def load_project(
             runs, proposed, run_warnings = build_runs(
                 plan, config, milestones, sanity_first=options.sanity_first
             )
+    _check_main_milestone(options, milestones, config)
     runs, directory_warnings = _directories(runs)
     run_warnings = run_warnings + directory_warnings
     warnings = list(plan.warnings) + run_warnings + check_against_runs(plan, config, runs)

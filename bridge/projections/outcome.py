@@ -74,7 +74,12 @@ __all__ = [
     "key_value",
 ]
 
-_MAIN = re.compile(r"\bmain\b|主实验|主要结果|主结果", re.IGNORECASE)
+_MAIN = re.compile(r"\bmain\b|\bdecisive\b|主实验|主要结果|主结果|决定性", re.IGNORECASE)
+#: Why there is no main result, and what to do about it (the results and the summary say it).
+NO_MAIN = (
+    "no main milestone recognised in the plan (none is named main); name it with "
+    'main_milestone = "M…" in bridge.toml [bridge]'
+)
 _BASELINE = re.compile(r"baseline|基线|基准", re.IGNORECASE)
 
 
@@ -479,6 +484,9 @@ def _reviewed(state: PipelineState, block: str, digest: str, rule: Verdict) -> V
 
 def _main_milestone(state: PipelineState, milestones: Sequence[MilestoneResult]) -> str | None:
     assert state.plan is not None
+    chosen = state.plan.options.get("main_milestone", "")
+    if chosen:  # the researcher named it ([bridge] main_milestone; checked at load)
+        return chosen
     for m in milestones:
         if not m.info.sanity and (_MAIN.search(m.info.name) or _MAIN.search(m.info.goal)):
             return m.info.id
@@ -549,7 +557,7 @@ def evaluate(state: PipelineState) -> Outcome:
     if unread:
         reasons.append(f"runs without recorded metrics: {', '.join(unread)}")
     if main is None:
-        reasons.append("no main milestone recognised in the plan")
+        reasons.append(NO_MAIN)
     elif result is MainResult.INCONCLUSIVE:
         reasons.append(f"the main milestone {main} is inconclusive")
     block_ids = {b.id for b in state.plan.blocks}

@@ -83,7 +83,10 @@ _WORDS: dict[str, tuple[str, str]] = {
     "must": ("Must-run completed", "必做运行完成"),
     "nice": ("Nice-to-have completed", "可选运行完成"),
     "main": ("Main result", "主要结果"),
-    "main_none": ("no main milestone recognised", "未识别出主要里程碑"),
+    "main_none": (
+        'no main milestone recognised; name it with main_milestone = "M…" in bridge.toml',
+        '未识别出主要里程碑；可在 bridge.toml 中用 main_milestone = "M…" 指定',
+    ),
     "ready": ("Ready for the review loop", "可进入评审循环"),
     "why_not": ("why not", "原因"),
     "next": ("Next step", "下一步"),

@@ -8,7 +8,7 @@ from __future__ import annotations
 from bridge.machine.fold import PipelineState
 from bridge.machine.judge import MainResult
 from bridge.projections.code_review import unavailable_note
-from bridge.projections.outcome import Outcome, evaluate
+from bridge.projections.outcome import NO_MAIN, Outcome, evaluate
 from bridge.projections.results import next_step
 from bridge.projections.text import language_of
 
@@ -23,9 +23,10 @@ def _main_sentence(state: PipelineState, zh: bool) -> str:
     outcome = evaluate(state)
     if outcome.main_milestone is None:
         return (
-            "主要结果：无定论（计划中未识别出主要里程碑）。"
+            "主要结果：无定论（计划中未识别出主要里程碑；"
+            '可在 bridge.toml [bridge] 中用 main_milestone = "M…" 指定）。'
             if zh
-            else "Main result: inconclusive (no main milestone recognised in the plan)."
+            else f"Main result: inconclusive ({NO_MAIN})."
         )
     blocks = [
         b

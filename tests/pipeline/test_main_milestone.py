@@ -1,0 +1,60 @@
+"""
+Which milestone gives the main result: recognised by name, or named by the researcher.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bridge.errors import ConfigError
+from bridge.machine.stages import Stage
+from bridge.pipeline import Bridge
+from bridge.plan import load_project
+from tests.pipeline.conftest import Run, write_project
+
+RUNS = [Run(id="S1", milestone="M0", system="sanity"), Run(id="R1", milestone="M1")]
+
+
+def _unnamed(project: Path, bridge: str = "max_parallel = 2\ncode_review = false") -> Path:
+    write_project(project, RUNS, bridge=bridge)
+    plan = project / "refine-logs" / "EXPERIMENT_PLAN.md"
+    # A diagnostic plan (like a real one in ../shared/projects) names no milestone "main".
+    plan.write_text(plan.read_text().replace("| Main |", "| Signal report |"))
+    return project
+
+
+def _summary(project: Path) -> str:
+    bridge = Bridge(project)
+    try:
+        assert bridge.run() is Stage.COLLECTED
+        return bridge.summary()
+    finally:
+        bridge.close()
+
+
+def test_no_main_milestone_says_how_to_name_one(project: Path) -> None:
+    """With no milestone named main, the summary says so and how to name it, and the results
+    are not ready for the review loop."""
+    text = _summary(_unnamed(project))
+    assert 'name it with main_milestone = "M…" in bridge.toml [bridge]' in text
+    assert "Ready for the review loop: NO" in text
+
+
+def test_main_milestone_option_chooses_it(project: Path) -> None:
+    """main_milestone = "M1" makes M1's blocks the main result."""
+    text = _summary(
+        _unnamed(project, 'max_parallel = 2\ncode_review = false\nmain_milestone = "M1"')
+    )
+    assert "Main result (M1): positive" in text
+    assert "Ready for the review loop: YES" in text
+
+
+def test_unknown_main_milestone_is_a_config_error(project: Path) -> None:
+    """A main_milestone the plan does not have is refused at load, naming the setting and the
+    closest id."""
+    _unnamed(project, 'max_parallel = 2\nmain_milestone = "M11"')
+    with pytest.raises(ConfigError, match="did you mean 'M1'") as caught:
+        load_project(project)
+    assert caught.value.setting == "bridge.main_milestone"
