@@ -125,6 +125,7 @@ class TestResultsFile:
                 assert len(value["sha256"]) == 64
         blocks = {b["block"]: b for b in doc["blocks"]}
         assert blocks["B1"]["verdict"] == "met"
+        # One comparison: "(absolute points, mean of 2 seeds)" is commentary, not more systems.
         assert blocks["B1"]["criterion"]["parsed"]["reference"] == "Baseline"
         assert blocks["B2"]["verdict"] == "inconclusive"
         ours = next(a for a in doc["aggregates"] if (a["block"], a["system"]) == ("B1", "Ours")

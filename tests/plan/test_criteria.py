@@ -38,6 +38,13 @@ class TestParseCriterionEnglish:
         assert c.mode is Mode.DIFFERENCE and c.percent_scale
         assert c.reference == BASELINE and c.orientation is Orientation.BETTER
 
+    def test_parenthesised_commentary_is_not_a_list_of_systems(self) -> None:
+        """'(absolute points, mean of 2 seeds)' after the reference is commentary: one
+        comparison, never a second clause '> 20% over mean of 2 seeds'."""
+        c = parsed("Ours accuracy > 20% over the Baseline (absolute points, mean of 2 seeds).")
+        assert (c.metric, c.threshold, c.mode) == ("accuracy", 20.0, Mode.DIFFERENCE)
+        assert c.reference == BASELINE
+
     def test_improvement_vs_named_system(self) -> None:
         """'≥ 0.5 F1 improvement vs B' compares with system B in F1 units."""
         c = parsed("≥ 0.5 F1 improvement vs B", block_systems=["A", "B"])

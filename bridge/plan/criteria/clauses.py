@@ -132,6 +132,20 @@ def _soft_split(piece: str) -> list[str]:
     return merged
 
 
+def _top_level_split(text: str) -> list[str]:
+    """
+    ``text`` split on list separators outside brackets: "the Baseline (absolute points, mean of
+    2 seeds)" is one item, its commentary included.
+    """
+    parts, start = [], 0
+    for m in _ITEM_SPLIT.finditer(text):
+        if _depth(text, m.start()) == 0:
+            parts.append(text[start : m.start()])
+            start = m.end()
+    parts.append(text[start:])
+    return parts
+
+
 def _depth(text: str, position: int) -> int:
     """
     How deep ``position`` is inside brackets or backticks (0: at the top level).
@@ -157,7 +171,7 @@ def _expand(clause: str, notes: list[str]) -> list[str]:
         return [f"{a} {op} {b}", f"{b} {op} {c}"]
     match = _DISTRIBUTE.match(clause)
     if match:
-        items = [i.strip() for i in _ITEM_SPLIT.split(match.group("items")) if i.strip()]
+        items = [i.strip() for i in _top_level_split(match.group("items")) if i.strip()]
         if len(items) >= 2 and not any(looks_like_condition(i) for i in items):
             head, tail = match.group("head"), match.group("tail") or ""
             expanded = [f"{head}{item}{tail}".strip() for item in items]
