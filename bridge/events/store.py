@@ -350,6 +350,7 @@ class SQLiteEventStore:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.witness = self.path.with_name(self.path.name + ".head")
+        self._witness_fd: int | None = None
         self._clock = clock
         # Autocommit mode: transactions are explicit (BEGIN IMMEDIATE), never implicit.
         self._conn = sqlite3.connect(
@@ -478,11 +479,13 @@ class SQLiteEventStore:
     def _note_head(self, seq: int, digest: str) -> None:
         # The witness: the newest seq and hash this log is known to have held, kept beside it
         # (written after the commit, so it never runs ahead of the log). A log found shorter
-        # than its witness lost rows (a deleted -wal file, a truncated or replaced file).
-        tmp = self.witness.with_name(f"{self.witness.name}.{os.getpid()}.tmp")
+        # than its witness lost rows (a deleted -wal file, a truncated or replaced file). One
+        # fixed-width pwrite on a descriptor kept open: a rename per append would cost more
+        # than the append (file systems flush a file renamed over another).
         try:
-            tmp.write_text(f"{seq} {digest}\n", encoding="ascii")
-            tmp.replace(self.witness)
+            if self._witness_fd is None:
+                self._witness_fd = os.open(self.witness, os.O_WRONLY | os.O_CREAT, 0o644)
+            os.pwrite(self._witness_fd, f"{seq:020d} {digest}\n".encode("ascii"), 0)
         except OSError:
             pass  # a witness behind the log is harmless: only one ahead of it is a finding
 
@@ -647,4 +650,7 @@ class SQLiteEventStore:
         """
         See :meth:`EventStore.close`.
         """
+        if self._witness_fd is not None:
+            os.close(self._witness_fd)
+            self._witness_fd = None
         self._conn.close()
