@@ -19,6 +19,7 @@ from bridge.machine.ports import ProposedRun
 from bridge.plan import LoadedProject, RunSpec, match_system, render_for_reading
 from bridge.plan.hyperparams import setup_hyperparameters
 from bridge.plan.overview import estimate_milestone
+from bridge.plan.plan_section import researchers_part
 from bridge.plan.priority import Priority
 from bridge.plan.text import decode
 from bridge.plan.vocabulary import DONE_STATUSES, OUT_OF_SCOPE_STATUSES
@@ -42,7 +43,8 @@ def _sha(project: LoadedProject, rel: str | None) -> str:
     if not rel:
         return ""
     try:
-        return hashlib.sha256((project.root / rel).read_bytes()).hexdigest()
+        # Bridge's section in the plan is left out: writing it is not an edit of the plan.
+        return hashlib.sha256(researchers_part((project.root / rel).read_bytes())).hexdigest()
     except OSError:
         return ""
 

@@ -14,6 +14,7 @@ import attrs
 
 from bridge.errors import PlanError
 from bridge.plan.model import Budget, Plan, PlanWarning
+from bridge.plan.plan_section import researchers_part
 from bridge.plan.proposal import read_proposal_document
 from bridge.plan.reader import language_of, read_plan_document
 from bridge.plan.text import Document, decode, plain
@@ -43,6 +44,8 @@ def read_document(path: Path, display: str, *, replace_nul: bool = False) -> Doc
         data = path.read_bytes()
     except OSError as exc:
         raise PlanError(f"cannot read the file: {exc.strerror or exc}", file=display) from None
+    # Bridge's own section (the approved ablations it appended) is not the researcher's plan.
+    data = researchers_part(data)
     return Document(decode(data, display, replace_nul=replace_nul), display)
 
 

@@ -19,7 +19,10 @@ from bridge.errors import ReviewError
 from bridge.events.store import InMemoryEventStore
 from bridge.machine.ports import AblationRequest, JobSpec, ProposedRun
 from bridge.machine.stages import RunState
+from bridge.plan import load_project
+from bridge.plan.plan_section import BEGIN, END, researchers_part
 from bridge.testing import FakeBackend, FakeOutcome
+from tests.pipeline.conftest import events_of
 
 QUICKSTART = Path(__file__).resolve().parents[2] / "examples" / "quickstart"
 ACCURACY = {"majority": 0.3333, "perceptron": 0.85, "logreg": 0.95}
@@ -51,6 +54,17 @@ class PetalPlanner:
             ProposedRun(id="A001", block="B3", system=system, seed=7),
             ProposedRun(id="A002", block="B3", system=system, seed=8, args={"epochs": "5"}),
         ]
+
+
+def _without(project: Path) -> Path:
+    """A copy of ``project`` whose plan has bridge's section cut off."""
+    copy = Path(shutil.copytree(project, project.parent / "cut", ignore=_IGNORE))
+    plan = copy / "refine-logs" / "EXPERIMENT_PLAN.md"
+    plan.write_bytes(researchers_part(plan.read_bytes()))
+    return copy
+
+
+_IGNORE = shutil.ignore_patterns(".bridge")
 
 
 @pytest.fixture
@@ -93,6 +107,36 @@ class TestAblationPlanning:
         # The next step stays true after the ablations ran: they are done, hand off.
         assert "the ablation runs (A001, A002) have run" in bridge.summary()
         assert "approve them" not in bridge.summary()
+
+    def test_approved_proposals_are_appended_to_the_plan_in_bridges_section(
+        self, quickstart: Path
+    ) -> None:
+        """Approving appends A001/A002 to EXPERIMENT_PLAN.md between bridge's markers; the
+        researcher's bytes stay; the section is neither read as plan nor taken for an edit."""
+        plan = quickstart / "refine-logs" / "EXPERIMENT_PLAN.md"
+        original = plan.read_bytes()
+        bridge = Bridge(quickstart, backend=FakeBackend(_outcome), ablation_planner=PetalPlanner())
+        try:
+            assert bridge.run() is Stage.AWAITING_APPROVAL
+            assert plan.read_bytes() == original  # proposals alone are not the plan's
+            bridge.approve()
+            written = plan.read_bytes()
+            assert written.startswith(original) and researchers_part(written) == original
+            section = written[len(original) :].decode()
+            assert section.startswith(f"\n{BEGIN}\n") and section.endswith(f"{END}\n")
+            assert "| A001 | Logistic regression (petal features only) | B3 |" in section
+            assert "--epochs 5" in section  # A002's command as it will run
+            assert bridge.run() is Stage.COLLECTED
+            state = bridge.status()
+        finally:
+            bridge.close()
+        assert state.runs["A002"].state is RunState.SUCCEEDED
+        assert plan.read_bytes() == written
+        loads = [t for _, _, t in events_of(quickstart) if t == "plan.loaded"]
+        assert len(loads) == 1, "bridge's own section was taken for an edit of the plan"
+        assert not any(t == "run.spec_changed" for _, _, t in events_of(quickstart))
+        # Read as a new user's next `bridge plan` would: the section is not part of the plan.
+        assert load_project(quickstart).plan == load_project(_without(quickstart)).plan
 
     def test_without_a_planner_the_skip_is_recorded(self, quickstart: Path) -> None:
         """No planner: the log says ablation planning was skipped and why; no approval asked."""

@@ -19,6 +19,7 @@ from bridge.machine.stages import (
     RunState,
 )
 from bridge.pipeline import bootstrap
+from bridge.pipeline.ablation_section import write_plan_section
 from bridge.pipeline.dispatch import Dispatcher
 from bridge.pipeline.recording import (
     approval_summary,
@@ -327,6 +328,8 @@ def plan_approved_proposals(s: Session) -> None:
     """
     for proposal in proposals_waiting(s.state()):
         s.append(f"run:{proposal.run_id}", [proposal], 0)
+    # The plan lists them too, in bridge's own section (left out when the plan is read).
+    write_plan_section(s.root, s.project.sources.get("plan"), s.state())
 
 
 def milestone_summary(runs: Sequence[Any]) -> dict[str, str]:
