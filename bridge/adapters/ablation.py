@@ -20,6 +20,7 @@ from collections.abc import Callable, Mapping, Sequence
 from bridge.adapters.config_table import TableReader
 from bridge.adapters.implement.command import run_agent
 from bridge.errors import ReviewError
+from bridge.events.secrets import redact
 from bridge.machine.ports import AblationPlanner, AblationRequest, ProposedRun
 
 __all__ = ["AgentCLIAblationPlanner", "build_ablation_planner", "parse_proposals"]
@@ -119,11 +120,13 @@ class AgentCLIAblationPlanner:
         Raises:
             ReviewError: the command failed, timed out, or answered something unreadable.
         """
-        prompt = PROMPT.format(
-            systems="\n".join(f"- {s}" for s in request.systems) or "- (none listed)",
-            taken=", ".join(request.taken_ids) or "(none)",
-            plan=request.plan_excerpt,
-            results=request.results,
+        prompt = redact(  # the command is outside: no credential goes to it
+            PROMPT.format(
+                systems="\n".join(f"- {s}" for s in request.systems) or "- (none listed)",
+                taken=", ".join(request.taken_ids) or "(none)",
+                plan=request.plan_excerpt,
+                results=request.results,
+            )
         )
         output = run_agent(
             self.command,

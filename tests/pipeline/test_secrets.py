@@ -91,6 +91,17 @@ class TestSecretsByValue:
         assert base64.b64encode(KEY.encode()).decode() not in user
         assert user.count("[redacted]") == 2
 
+    def test_implementer_prompt_screens_plan_text(self) -> None:
+        """A registered key in the plan excerpt does not go to a coding agent either."""
+        from bridge.adapters.implement.prompt import build_implement_prompt
+        from bridge.machine.ports import ImplementRequest
+
+        register_secret_values([KEY])
+        request = ImplementRequest(
+            project=Path("."), plan_excerpt=f"token {KEY}", method="", commands={}
+        )
+        assert KEY not in build_implement_prompt(request, ())
+
     @pytest.mark.parametrize("short", ["", "abc", "1234567"])
     def test_short_values_are_not_registered(self, short: str) -> None:
         """Values too short to be a credential are not scrubbed from every text."""

@@ -4,6 +4,7 @@ The prompt a coding agent gets to implement the plan or fix findings.
 
 from __future__ import annotations
 
+from bridge.events.secrets import redact
 from bridge.machine.ports import Finding, ImplementRequest, Severity
 
 __all__ = ["build_implement_prompt", "format_findings"]
@@ -76,4 +77,5 @@ def build_implement_prompt(request: ImplementRequest, pending: tuple[Finding, ..
         "- Evaluation uses the dataset's ground truth, never another model's output.\n"
         "- Do not start training or download large data; only edit the code.",
     ]
-    return "\n\n".join(sections) + "\n"
+    # The agent is outside: bridge's credentials and credential-shaped values do not go to it.
+    return redact("\n\n".join(sections) + "\n")
