@@ -532,7 +532,8 @@ def decode(tag: str, version: int, data: str | bytes | dict[str, Any]) -> Event:
         raw: dict[str, Any] = data if isinstance(data, dict) else loads(data)
         if version != current:
             raw = _upcast(tag, version, current, raw)
-        return structure(raw)
+        evt: Event = structure(raw)  # the structurer registered for ``tag`` builds its class
+        return evt
     except IntegrityError:
         raise
     except Exception as exc:  # TypeError, ValueError, JSONDecodeError: "data does not fit"

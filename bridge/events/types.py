@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, TypeAlias, TypeVar
 
 import attrs
 
@@ -44,9 +44,11 @@ __all__ = [
     "OrphansReported",
     "OutputWritten",
     "PipelineBlocked",
+    "PipelineEvent",
     "PlanLoaded",
     "RescueDiagnosed",
     "RunCancelled",
+    "RunEvent",
     "RunFailed",
     "RunInput",
     "RunLost",
@@ -66,7 +68,6 @@ __all__ = [
     "event",
 ]
 
-Event = Any  # any registered event class instance; kept as Any so the codec stays generic
 E = TypeVar("E")
 
 #: type tag → (schema version, class). Filled by :func:`event`.
@@ -809,3 +810,56 @@ class MetricsRecorded:
     key_metric: str = ""
     aliases: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
     lower_is_better: Mapping[str, bool] = attrs.field(factory=dict)
+
+
+# --------------------------------------------------------------------------------------------
+# The closed unions
+# --------------------------------------------------------------------------------------------
+
+#: Every event of the ``bridge`` stream.
+PipelineEvent: TypeAlias = (
+    PlanLoaded
+    | StageEntered
+    | PipelineBlocked
+    | BaseRepoCloned
+    | ImplementationRecorded
+    | CodeReviewed
+    | ApprovalRequested
+    | Approved
+    | SanityChecked
+    | RescueDiagnosed
+    | MilestoneCompleted
+    | AblationsPlanned
+    | GateDecided
+    | CriterionJudged
+    | BudgetWarned
+    | CostRecorded
+    | OrphansReported
+    | OutputWritten
+)
+
+#: Every event of a ``run:<RUN_ID>`` stream (each has a ``run_id``).
+RunEvent: TypeAlias = (
+    RunPlanned
+    | RunFoundDone
+    | RunRuledOut
+    | RunSpecChanged
+    | RunSubmitted
+    | RunStarted
+    | ArtifactsFetched
+    | RunSucceeded
+    | RunFailed
+    | RunTimedOut
+    | RunLost
+    | RunCancelled
+    | RunRetryScheduled
+    | RunStuck
+    | RunOverdue
+    | RunQueueNoted
+    | MetricsRecorded
+)
+
+#: Every registered event: a new event class joins one of the unions above (a test checks that
+#: the unions hold exactly the registered classes), and then every ``match`` over events that
+#: ends in ``assert_never`` fails ``mypy --strict`` until it handles the new class.
+Event: TypeAlias = PipelineEvent | RunEvent

@@ -12,9 +12,9 @@ raises :class:`~bridge.errors.TransitionError` naming the record's ``seq``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeAlias, assert_never
 
 import attrs
 
@@ -300,29 +300,23 @@ class _Run:
         return self.cached
 
 
-_FINISH_TRIGGERS: dict[type[Any], str] = {
-    ev.RunSucceeded: "succeed",
-    ev.RunTimedOut: "time_out",
-    ev.RunLost: "lose",
-}
-_PIPELINE_LISTS: dict[type[Any], str] = {
-    ev.ImplementationRecorded: "implementations",
-    ev.CodeReviewed: "reviews",
-    ev.RescueDiagnosed: "rescues",
-    ev.SanityChecked: "sanity_checks",
-    ev.BudgetWarned: "budget_warnings",
-    ev.OutputWritten: "outputs",
-    ev.GateDecided: "gates",
-    ev.CriterionJudged: "judgments",
-}
-_PIPELINE_FIELDS: dict[type[Any], str] = {
-    ev.PlanLoaded: "plan",
-    ev.ApprovalRequested: "approval",
-    ev.BaseRepoCloned: "base_repo",
-    ev.PipelineBlocked: "blocked",
-    ev.AblationsPlanned: "ablations",
-    ev.OrphansReported: "orphans",
-}
+#: The events that speak of one attempt of a run.
+_AttemptEvent: TypeAlias = (
+    ev.RunStarted
+    | ev.RunOverdue
+    | ev.RunQueueNoted
+    | ev.ArtifactsFetched
+    | ev.MetricsRecorded
+    | ev.RunSucceeded
+    | ev.RunFailed
+    | ev.RunTimedOut
+    | ev.RunLost
+    | ev.RunCancelled
+)
+#: The events that end an attempt.
+_FinishEvent: TypeAlias = (
+    ev.RunSucceeded | ev.RunFailed | ev.RunTimedOut | ev.RunLost | ev.RunCancelled
+)
 
 
 class Folder:
@@ -371,25 +365,6 @@ class Folder:
         self._order: dict[str, int] = {}
         self._milestone_ids: tuple[str, ...] = ()
         self._milestones_plan: ev.PlanLoaded | None = None
-        # Dispatch on the event's exact class: one dict lookup instead of an isinstance chain.
-        self._run_handlers: dict[type[Any], Callable[[_Run, str, Any, Recorded], None]] = {
-            ev.RunSubmitted: self._submitted,
-            ev.RunRetryScheduled: self._retry_scheduled,
-            ev.RunSpecChanged: self._spec_changed,
-            ev.RunStuck: self._stuck,
-            ev.RunCancelled: self._cancelled,
-            ev.RunStarted: self._started,
-            ev.RunOverdue: self._overdue,
-            ev.RunQueueNoted: self._queue_noted,
-            ev.ArtifactsFetched: self._artifacts_fetched,
-            ev.MetricsRecorded: self._metrics_recorded,
-            ev.RunFailed: self._finished,
-            ev.RunSucceeded: self._finished,
-            ev.RunTimedOut: self._finished,
-            ev.RunLost: self._finished,
-            ev.RunFoundDone: self._found_done,
-            ev.RunRuledOut: self._ruled_out,
-        }
 
     def apply_all(self, records: Iterable[Recorded]) -> Folder:
         """
@@ -442,76 +417,205 @@ class Folder:
 
     # -- pipeline stream ------------------------------------------------------------------
 
-    def _apply_pipeline(self, evt: Any, seq: int) -> None:
-        kind = type(evt)
-        name = _PIPELINE_LISTS.get(kind)
-        if name is not None:
-            self._lists[name].append(evt)
-            if kind is ev.ImplementationRecorded and evt.changed_files:
-                # A person approved other code: changed code needs approving again.
-                self._approved = False
-            return
-        name = _PIPELINE_FIELDS.get(kind)
-        if name is not None:
-            self._fields[name] = evt
-            return
-        if kind is ev.StageEntered:
-            target = Stage(evt.stage)
-            dest = next_stage(self._stage, evt.trigger, seq=seq)
-            if dest is not target:
+    def _apply_pipeline(self, evt: ev.Event, seq: int) -> None:
+        # One case per event class, the most frequent first (a match tries its cases in order);
+        # assert_never makes a new event class a type error here until it is handled.
+        lists = self._lists
+        fields = self._fields
+        match evt:
+            case ev.OutputWritten():
+                lists["outputs"].append(evt)
+            case ev.StageEntered():
+                self._stage_entered(evt, seq)
+            case ev.ImplementationRecorded():
+                lists["implementations"].append(evt)
+                if evt.changed_files:
+                    # A person approved other code: changed code needs approving again.
+                    self._approved = False
+            case ev.CodeReviewed():
+                lists["reviews"].append(evt)
+            case ev.RescueDiagnosed():
+                lists["rescues"].append(evt)
+            case ev.SanityChecked():
+                lists["sanity_checks"].append(evt)
+            case ev.BudgetWarned():
+                lists["budget_warnings"].append(evt)
+            case ev.GateDecided():
+                lists["gates"].append(evt)
+            case ev.CriterionJudged():
+                lists["judgments"].append(evt)
+            case ev.MilestoneCompleted():
+                lists["milestones_completed"].append(evt.milestone)
+            case ev.PlanLoaded():
+                fields["plan"] = evt
+            case ev.ApprovalRequested():
+                fields["approval"] = evt
+            case ev.BaseRepoCloned():
+                fields["base_repo"] = evt
+            case ev.PipelineBlocked():
+                fields["blocked"] = evt
+            case ev.AblationsPlanned():
+                fields["ablations"] = evt
+            case ev.OrphansReported():
+                fields["orphans"] = evt
+            case ev.Approved():
+                if self._stage is not Stage.AWAITING_APPROVAL:
+                    raise TransitionError("approval recorded while nothing awaited it", seq=seq)
+                self._approved = True
+            case ev.CostRecorded():
+                costs = fields.setdefault("costs", {})
+                costs[f"{evt.backend}/{evt.instance}"] = evt.dollars
+            case (
+                ev.RunPlanned()
+                | ev.RunFoundDone()
+                | ev.RunRuledOut()
+                | ev.RunSpecChanged()
+                | ev.RunSubmitted()
+                | ev.RunStarted()
+                | ev.ArtifactsFetched()
+                | ev.RunSucceeded()
+                | ev.RunFailed()
+                | ev.RunTimedOut()
+                | ev.RunLost()
+                | ev.RunCancelled()
+                | ev.RunRetryScheduled()
+                | ev.RunStuck()
+                | ev.RunOverdue()
+                | ev.RunQueueNoted()
+                | ev.MetricsRecorded()
+            ):
                 raise TransitionError(
-                    f"{evt.trigger!r} from {self._stage.value} leads to {dest.value}, "
-                    f"but the log says {target.value}",
-                    seq=seq,
+                    f"{type(evt).__name__} does not belong on the bridge stream", seq=seq
                 )
-            if evt.trigger == "request_approval":
-                self._approved = False
-            if evt.trigger == "reopen":
-                self._fields["blocked"] = None
-            self._stage = dest
-            self._lists["stage_history"].append((seq, evt))
-        elif kind is ev.Approved:
-            if self._stage is not Stage.AWAITING_APPROVAL:
-                raise TransitionError("approval recorded while nothing awaited it", seq=seq)
-            self._approved = True
-        elif kind is ev.MilestoneCompleted:
-            self._lists["milestones_completed"].append(evt.milestone)
-        elif kind is ev.CostRecorded:
-            costs = self._fields.setdefault("costs", {})
-            costs[f"{evt.backend}/{evt.instance}"] = evt.dollars
-        else:
+            case _:
+                assert_never(evt)
+
+    def _stage_entered(self, evt: ev.StageEntered, seq: int) -> None:
+        target = Stage(evt.stage)
+        dest = next_stage(self._stage, evt.trigger, seq=seq)
+        if dest is not target:
             raise TransitionError(
-                f"{type(evt).__name__} does not belong on the bridge stream", seq=seq
+                f"{evt.trigger!r} from {self._stage.value} leads to {dest.value}, "
+                f"but the log says {target.value}",
+                seq=seq,
             )
+        if evt.trigger == "request_approval":
+            self._approved = False
+        if evt.trigger == "reopen":
+            self._fields["blocked"] = None
+        self._stage = dest
+        self._lists["stage_history"].append((seq, evt))
 
     # -- run streams ----------------------------------------------------------------------
 
-    def _apply_run(self, evt: Any, record: Recorded, seq: int, stream: str) -> None:
+    def _apply_run(self, evt: ev.Event, record: Recorded, seq: int, stream: str) -> None:
         run_id = stream[4:]
         run = self._runs.get(run_id)
-        kind = type(evt)
-        if kind is ev.RunPlanned:
-            if evt.run_id != run_id:
-                raise TransitionError(f"RunPlanned for {evt.run_id} on stream {stream}", seq=seq)
-            if run is None:
-                run = self._runs[run_id] = _Run(spec=evt, index=len(self._runs))
-            else:
-                run.state = next_run_state(run_id, run.state, "replan", seq=seq)
-                run.spec = evt
-        else:
-            if run is None:
-                raise TransitionError(f"{kind.__name__} for unplanned run {run_id}", seq=seq)
-            handler = self._run_handlers.get(kind)
-            if handler is None:
-                raise TransitionError(f"{kind.__name__} does not belong on a run stream", seq=seq)
-            if evt.run_id != run_id:
-                raise TransitionError(f"event for {evt.run_id} on stream {stream}", seq=seq)
-            handler(run, run_id, evt, record)
+        # One case per event class, the most frequent first (a long run repeats fetches and
+        # overdue flags); assert_never makes a new event class a type error until handled.
+        match evt:
+            case ev.ArtifactsFetched():
+                if run is None or evt.run_id != run_id:
+                    run = self._own(run, run_id, evt, seq)  # raises
+                self._artifacts_fetched(run, run_id, evt, record)
+            case ev.RunOverdue():
+                if run is None or evt.run_id != run_id:
+                    run = self._own(run, run_id, evt, seq)  # raises
+                self._overdue(run, run_id, evt, record)
+            case ev.RunQueueNoted():
+                if run is None or evt.run_id != run_id:
+                    run = self._own(run, run_id, evt, seq)  # raises
+                self._queue_noted(run, run_id, evt, record)
+            case ev.RunSubmitted():
+                if run is None or evt.run_id != run_id:
+                    run = self._own(run, run_id, evt, seq)  # raises
+                self._submitted(run, run_id, evt, record)
+            case ev.RunStarted():
+                if run is None or evt.run_id != run_id:
+                    run = self._own(run, run_id, evt, seq)  # raises
+                self._started(run, run_id, evt, record)
+            case ev.RunSucceeded() | ev.RunFailed() | ev.RunTimedOut() | ev.RunLost():
+                if run is None or evt.run_id != run_id:
+                    run = self._own(run, run_id, evt, seq)  # raises
+                self._finished(run, run_id, evt, record)
+            case ev.MetricsRecorded():
+                if run is None or evt.run_id != run_id:
+                    run = self._own(run, run_id, evt, seq)  # raises
+                self._metrics_recorded(run, run_id, evt, record)
+            case ev.RunPlanned():
+                if evt.run_id != run_id:
+                    raise TransitionError(
+                        f"RunPlanned for {evt.run_id} on stream {stream}", seq=seq
+                    )
+                if run is None:
+                    run = self._runs[run_id] = _Run(spec=evt, index=len(self._runs))
+                else:
+                    run.state = next_run_state(run_id, run.state, "replan", seq=seq)
+                    run.spec = evt
+            case ev.RunRetryScheduled():
+                if run is None or evt.run_id != run_id:
+                    run = self._own(run, run_id, evt, seq)  # raises
+                self._retry_scheduled(run, run_id, evt, record)
+            case ev.RunSpecChanged():
+                if run is None or evt.run_id != run_id:
+                    run = self._own(run, run_id, evt, seq)  # raises
+                self._spec_changed(run, run_id, evt, record)
+            case ev.RunStuck():
+                if run is None or evt.run_id != run_id:
+                    run = self._own(run, run_id, evt, seq)  # raises
+                self._stuck(run, run_id, evt, record)
+            case ev.RunCancelled():
+                if run is None or evt.run_id != run_id:
+                    run = self._own(run, run_id, evt, seq)  # raises
+                self._cancelled(run, run_id, evt, record)
+            case ev.RunFoundDone():
+                if run is None or evt.run_id != run_id:
+                    run = self._own(run, run_id, evt, seq)  # raises
+                self._found_done(run, run_id, evt, record)
+            case ev.RunRuledOut():
+                if run is None or evt.run_id != run_id:
+                    run = self._own(run, run_id, evt, seq)  # raises
+                self._ruled_out(run, run_id, evt, record)
+            case (
+                ev.PlanLoaded()
+                | ev.StageEntered()
+                | ev.PipelineBlocked()
+                | ev.BaseRepoCloned()
+                | ev.ImplementationRecorded()
+                | ev.CodeReviewed()
+                | ev.ApprovalRequested()
+                | ev.Approved()
+                | ev.SanityChecked()
+                | ev.RescueDiagnosed()
+                | ev.MilestoneCompleted()
+                | ev.AblationsPlanned()
+                | ev.GateDecided()
+                | ev.CriterionJudged()
+                | ev.BudgetWarned()
+                | ev.CostRecorded()
+                | ev.OrphansReported()
+                | ev.OutputWritten()
+            ):
+                raise TransitionError(
+                    f"{type(evt).__name__} does not belong on a run stream", seq=seq
+                )
+            case _:
+                assert_never(evt)
         run.cached = None
         run.version = record.version
         self._dirty[run_id] = run
 
-    def _submitted(self, run: _Run, run_id: str, evt: Any, record: Recorded) -> None:
+    @staticmethod
+    def _own(run: _Run | None, run_id: str, evt: ev.RunEvent, seq: int) -> _Run:
+        # The stream's run must be planned, and the event must name it (the callers test both
+        # inline, so the call is only made to raise).
+        if run is None:
+            raise TransitionError(f"{type(evt).__name__} for unplanned run {run_id}", seq=seq)
+        if evt.run_id != run_id:
+            raise TransitionError(f"event for {evt.run_id} on stream run:{run_id}", seq=seq)
+        return run
+
+    def _submitted(self, run: _Run, run_id: str, evt: ev.RunSubmitted, record: Recorded) -> None:
         run.state = next_run_state(run_id, run.state, "submit", seq=record.seq)
         if run.latest is not None:
             run.done.append(run.latest.view())
@@ -528,38 +632,42 @@ class Folder:
         )
         run.not_before = None
 
-    def _retry_scheduled(self, run: _Run, run_id: str, evt: Any, record: Recorded) -> None:
+    def _retry_scheduled(
+        self, run: _Run, run_id: str, evt: ev.RunRetryScheduled, record: Recorded
+    ) -> None:
         run.state = next_run_state(run_id, run.state, "retry", seq=record.seq)
         run.not_before = evt.not_before
         run.avoid_slots = evt.avoid_slots
         run.reason = evt.reason
 
-    def _found_done(self, run: _Run, run_id: str, evt: Any, record: Recorded) -> None:
+    def _found_done(self, run: _Run, run_id: str, evt: ev.RunFoundDone, record: Recorded) -> None:
         run.state = next_run_state(run_id, run.state, "find_done", seq=record.seq)
         run.reason = f"{evt.status} — {evt.evidence}" if evt.evidence else evt.status
 
-    def _ruled_out(self, run: _Run, run_id: str, evt: Any, record: Recorded) -> None:
+    def _ruled_out(self, run: _Run, run_id: str, evt: ev.RunRuledOut, record: Recorded) -> None:
         run.state = next_run_state(run_id, run.state, "rule_out", seq=record.seq)
         run.reason = evt.reason
 
-    def _spec_changed(self, run: _Run, run_id: str, evt: Any, record: Recorded) -> None:
+    def _spec_changed(
+        self, run: _Run, run_id: str, evt: ev.RunSpecChanged, record: Recorded
+    ) -> None:
         run.state = next_run_state(run_id, run.state, "respec", seq=record.seq)
         if evt.spec.run_id != run_id:
             raise TransitionError(f"spec for {evt.spec.run_id} on run {run_id}", seq=record.seq)
         run.spec = evt.spec
 
-    def _stuck(self, run: _Run, run_id: str, evt: Any, record: Recorded) -> None:
+    def _stuck(self, run: _Run, run_id: str, evt: ev.RunStuck, record: Recorded) -> None:
         run.state = next_run_state(run_id, run.state, "give_up", seq=record.seq)
         run.reason = evt.reason
 
-    def _cancelled(self, run: _Run, run_id: str, evt: Any, record: Recorded) -> None:
+    def _cancelled(self, run: _Run, run_id: str, evt: ev.RunCancelled, record: Recorded) -> None:
         if evt.attempt_id:
             self._finished(run, run_id, evt, record)
             return
         run.state = next_run_state(run_id, run.state, "cancel", seq=record.seq)
         run.reason = evt.reason
 
-    def _live(self, run: _Run, run_id: str, evt: Any, seq: int) -> None:
+    def _live(self, run: _Run, run_id: str, evt: _AttemptEvent, seq: int) -> None:
         # Every attempt event but a fetch or metrics speaks of a live attempt; one that names an
         # attempt which already ended (a late cancel, a second finish) would rewrite history.
         if run.state is not RunState.SUBMITTED and run.state is not RunState.RUNNING:
@@ -569,7 +677,7 @@ class Folder:
                 seq=seq,
             )
 
-    def _current(self, run: _Run, run_id: str, evt: Any, seq: int) -> _Attempt:
+    def _current(self, run: _Run, run_id: str, evt: _AttemptEvent, seq: int) -> _Attempt:
         current = run.latest
         if current is None or current.attempt_id != evt.attempt_id:
             raise TransitionError(
@@ -579,7 +687,7 @@ class Folder:
             )
         return current
 
-    def _started(self, run: _Run, run_id: str, evt: Any, record: Recorded) -> None:
+    def _started(self, run: _Run, run_id: str, evt: ev.RunStarted, record: Recorded) -> None:
         self._live(run, run_id, evt, record.seq)
         current = self._current(run, run_id, evt, record.seq)
         run.state = next_run_state(run_id, run.state, "start", seq=record.seq)
@@ -587,7 +695,7 @@ class Folder:
         current.started_at = record.recorded_at
         current.state = run.state
 
-    def _overdue(self, run: _Run, run_id: str, evt: Any, record: Recorded) -> None:
+    def _overdue(self, run: _Run, run_id: str, evt: ev.RunOverdue, record: Recorded) -> None:
         # The two events a long run repeats most, with the checks inlined (the slow calls
         # only run to raise).
         if run.state is not RunState.RUNNING:
@@ -602,19 +710,23 @@ class Folder:
         )  # fmt: skip
         current.overdue = True
 
-    def _queue_noted(self, run: _Run, run_id: str, evt: Any, record: Recorded) -> None:
+    def _queue_noted(self, run: _Run, run_id: str, evt: ev.RunQueueNoted, record: Recorded) -> None:
         self._live(run, run_id, evt, record.seq)
         current = self._current(run, run_id, evt, record.seq)
         run.state = next_run_state(run_id, run.state, "note_queue", seq=record.seq)
         current.waiting = evt.waiting
 
-    def _artifacts_fetched(self, run: _Run, run_id: str, evt: Any, record: Recorded) -> None:
+    def _artifacts_fetched(
+        self, run: _Run, run_id: str, evt: ev.ArtifactsFetched, record: Recorded
+    ) -> None:
         current = run.latest
         if current is None or current.attempt_id != evt.attempt_id:
             current = self._current(run, run_id, evt, record.seq)
         current.local_dir = evt.local_dir
 
-    def _metrics_recorded(self, run: _Run, run_id: str, evt: Any, record: Recorded) -> None:
+    def _metrics_recorded(
+        self, run: _Run, run_id: str, evt: ev.MetricsRecorded, record: Recorded
+    ) -> None:
         current = self._current(run, run_id, evt, record.seq)
         if current.finished_at is None:
             raise TransitionError(
@@ -623,26 +735,30 @@ class Folder:
             )
         current.metrics = evt
 
-    def _finished(self, run: _Run, run_id: str, evt: Any, record: Recorded) -> None:
+    def _finished(self, run: _Run, run_id: str, evt: _FinishEvent, record: Recorded) -> None:
         seq = record.seq
         self._live(run, run_id, evt, seq)
         current = self._current(run, run_id, evt, seq)
-        kind = type(evt)
-        exit_code: int | None
-        if kind is ev.RunFailed:
-            trigger = "fail_oom" if evt.oom else "fail"
-            exit_code, reason = evt.exit_code, evt.reason
-            if evt.oom:
-                run.oom_failures += 1
-            else:
-                run.failures += 1
-        elif kind is ev.RunSucceeded:
-            trigger, exit_code, reason = "succeed", evt.exit_code, ""
-        elif kind is ev.RunCancelled:
-            trigger, exit_code, reason = "cancel", None, evt.reason
-        else:
-            trigger, exit_code = _FINISH_TRIGGERS[kind], None
-            reason = getattr(evt, "reason", "") or trigger.replace("_", " ")
+        exit_code: int | None = None
+        match evt:
+            case ev.RunFailed():
+                trigger = "fail_oom" if evt.oom else "fail"
+                exit_code, reason = evt.exit_code, evt.reason
+                if evt.oom:
+                    run.oom_failures += 1
+                else:
+                    run.failures += 1
+            case ev.RunSucceeded():
+                trigger, exit_code, reason = "succeed", evt.exit_code, ""
+            case ev.RunCancelled():
+                trigger, reason = "cancel", evt.reason
+            case ev.RunTimedOut():
+                trigger, reason = "time_out", "time out"
+            case ev.RunLost():
+                trigger = "lose"
+                reason = evt.reason or "lose"
+            case _:
+                assert_never(evt)
         run.state = next_run_state(run_id, run.state, trigger, seq=seq)
         run.reason = reason
         current.state = run.state

@@ -10,7 +10,7 @@ before it is written (a decision made on a state that changed meanwhile, say).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import assert_never
 
 from bridge.errors import TransitionError
 from bridge.events import types as ev
@@ -18,32 +18,18 @@ from bridge.machine.fold import PipelineState
 from bridge.machine.stages import RunState
 from bridge.machine.table import next_run_state, next_stage
 
-__all__ = ["check_append"]
+__all__ = ["check_append", "run_trigger"]
 
 _LIVE = frozenset({RunState.SUBMITTED, RunState.RUNNING})
-_TRIGGERS: dict[type[Any], str] = {
-    ev.RunSubmitted: "submit",
-    ev.RunStarted: "start",
-    ev.RunSucceeded: "succeed",
-    ev.RunTimedOut: "time_out",
-    ev.RunLost: "lose",
-    ev.RunCancelled: "cancel",
-    ev.RunRetryScheduled: "retry",
-    ev.RunSpecChanged: "respec",
-    ev.RunStuck: "give_up",
-    ev.RunOverdue: "flag_overdue",
-    ev.RunQueueNoted: "note_queue",
-    ev.RunFoundDone: "find_done",
-    ev.RunRuledOut: "rule_out",
-}
 
 
-def check_append(state: PipelineState, stream: str, events: Sequence[Any]) -> None:
+def check_append(state: PipelineState, stream: str, events: Sequence[ev.Event]) -> None:
     """
     Raise when ``events`` appended to ``stream`` after ``state`` would be illegal.
 
     Raises:
-        TransitionError: naming the run (or stage) and the transition that is not allowed.
+        TransitionError: naming the run (or stage) and the transition that is not allowed, or
+            an event that does not belong on a run stream.
     """
     if not stream.startswith("run:"):
         stage = state.stage
@@ -62,15 +48,79 @@ def check_append(state: PipelineState, stream: str, events: Sequence[Any]) -> No
             continue
         if current is None:
             raise TransitionError(f"{type(evt).__name__} for run {run_id}, which is not planned")
-        if isinstance(evt, ev.RunFailed):
-            trigger = "fail_oom" if evt.oom else "fail"
-        else:
-            found = _TRIGGERS.get(type(evt))
-            if found is None:  # ArtifactsFetched, MetricsRecorded: no transition
-                continue
-            trigger = found
-        if trigger == "cancel" and evt.attempt_id and current not in _LIVE:
+        trigger = run_trigger(evt)
+        if trigger is None:
+            continue
+        if isinstance(evt, ev.RunCancelled) and evt.attempt_id and current not in _LIVE:
             raise TransitionError(
                 f"run {run_id} is {current.value}: its attempt {evt.attempt_id} cannot be cancelled"
             )
         current = next_run_state(run_id, current, trigger)
+
+
+def run_trigger(evt: ev.Event) -> str | None:
+    """
+    The trigger of the run table (:mod:`bridge.machine.table`) that ``evt`` fires on its run.
+
+    Returns:
+        The trigger, or None for a run event that changes no state (a fetch, recorded metrics).
+
+    Raises:
+        TransitionError: ``evt`` is a pipeline event, which does not belong on a run stream.
+    """
+    match evt:
+        case ev.RunPlanned():
+            return "replan"
+        case ev.RunSubmitted():
+            return "submit"
+        case ev.RunStarted():
+            return "start"
+        case ev.RunSucceeded():
+            return "succeed"
+        case ev.RunFailed():
+            return "fail_oom" if evt.oom else "fail"
+        case ev.RunTimedOut():
+            return "time_out"
+        case ev.RunLost():
+            return "lose"
+        case ev.RunCancelled():
+            return "cancel"
+        case ev.RunRetryScheduled():
+            return "retry"
+        case ev.RunSpecChanged():
+            return "respec"
+        case ev.RunStuck():
+            return "give_up"
+        case ev.RunOverdue():
+            return "flag_overdue"
+        case ev.RunQueueNoted():
+            return "note_queue"
+        case ev.RunFoundDone():
+            return "find_done"
+        case ev.RunRuledOut():
+            return "rule_out"
+        case ev.ArtifactsFetched() | ev.MetricsRecorded():
+            return None
+        case (
+            ev.PlanLoaded()
+            | ev.StageEntered()
+            | ev.PipelineBlocked()
+            | ev.BaseRepoCloned()
+            | ev.ImplementationRecorded()
+            | ev.CodeReviewed()
+            | ev.ApprovalRequested()
+            | ev.Approved()
+            | ev.SanityChecked()
+            | ev.RescueDiagnosed()
+            | ev.MilestoneCompleted()
+            | ev.AblationsPlanned()
+            | ev.GateDecided()
+            | ev.CriterionJudged()
+            | ev.BudgetWarned()
+            | ev.CostRecorded()
+            | ev.OrphansReported()
+            | ev.OutputWritten()
+        ):
+            raise TransitionError(f"{type(evt).__name__} does not belong on a run stream")
+        case _:
+            assert_never(evt)

@@ -4,15 +4,26 @@ Tests for the event codec: canonical JSON, round trips, upcasting, and refusals.
 
 from __future__ import annotations
 
+import typing
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bridge.errors import IntegrityError, SecretError
 from bridge.events import codec
-from bridge.events.types import EVENT_TYPES, BudgetWarned, RunFailed, RunPlanned, StageEntered
+from bridge.events.types import (
+    EVENT_TYPES,
+    BudgetWarned,
+    Event,
+    PipelineEvent,
+    RunEvent,
+    RunFailed,
+    RunPlanned,
+    StageEntered,
+)
 from bridge.plan.priority import Priority
 from tests.strategies import builds, events
 
@@ -49,6 +60,17 @@ class TestRoundTrip:
         assert RunPlanned(run_id="r1", priority="must").priority is Priority.MUST
         with pytest.raises(IntegrityError, match="does not decode"):
             codec.decode("run.planned", 1, '{"run_id":"r1","priority":"cut"}')
+
+
+class TestClosedUnions:
+    def test_the_unions_hold_exactly_the_registered_classes(self) -> None:
+        """Event is PipelineEvent | RunEvent, which together hold every registered class once;
+        RunEvent holds exactly the classes with a run_id (the run streams' events)."""
+        registered = {cls for _, cls in EVENT_TYPES.values()}
+        pipeline, run = set(typing.get_args(PipelineEvent)), set(typing.get_args(RunEvent))
+        assert set(typing.get_args(Event)) == registered == pipeline | run
+        assert not pipeline & run
+        assert run == {cls for cls in registered if "run_id" in attrs.fields_dict(cls)}
 
 
 class TestRefusals:

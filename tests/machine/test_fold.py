@@ -6,19 +6,23 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import typing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import attrs
 import pytest
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from bridge.errors import TransitionError
 from bridge.events.store import InMemoryEventStore, SQLiteEventStore
 from bridge.events.types import (
+    Event,
     RunCancelled,
+    RunEvent,
     RunFailed,
     RunLost,
     RunPlanned,
@@ -32,9 +36,11 @@ from bridge.events.types import (
 )  # fmt: skip
 from bridge.events.values import JobHandle
 from bridge.machine.fold import Folder, fold
+from bridge.machine.guard import check_append, run_trigger
 from bridge.machine.stages import RunState, Stage
 from bridge.machine.table import RUN_TABLE, STAGE_TABLE, run_lookup, stage_lookup
 from bridge.projections.writer import ProjectionWriter
+from tests.strategies import events
 
 
 class TestTables:
@@ -123,6 +129,38 @@ class TestFold:
         _record(store, "bridge", StageEntered(stage="COLLECTED", trigger="implement"))
         with pytest.raises(TransitionError, match="seq 1"):
             fold(store.read())
+
+    def test_an_event_on_the_wrong_kind_of_stream_is_refused(self) -> None:
+        """A pipeline event on a run stream, or a run event on the bridge stream, is refused by
+        name, never skipped."""
+        store = InMemoryEventStore()
+        _record(store, "run:R1", RunPlanned(run_id="R1"))
+        _record(store, "run:R1", StageEntered(stage="PLANNED", trigger="x"))
+        with pytest.raises(TransitionError, match="StageEntered does not belong on a run stream"):
+            fold(store.read())
+        store = InMemoryEventStore()
+        _record(store, "bridge", RunStuck(run_id="R1"))
+        with pytest.raises(TransitionError, match="RunStuck does not belong on the bridge stream"):
+            fold(store.read())
+
+    def test_guard_refuses_what_the_fold_would(self) -> None:
+        """check_append refuses a pipeline event bound for a run stream before it is written."""
+        store = InMemoryEventStore()
+        _record(store, "run:R1", RunPlanned(run_id="R1"))
+        with pytest.raises(TransitionError, match="StageEntered does not belong on a run stream"):
+            check_append(fold(store.read()), "run:R1", [StageEntered(stage="PLANNED", trigger="x")])
+
+    @settings(max_examples=200)
+    @given(events)
+    def test_every_run_event_fires_a_trigger_the_run_table_knows(self, evt: Event) -> None:
+        """run_trigger gives each run event a trigger of the run table (None: no state change)
+        and refuses every pipeline event."""
+        if isinstance(evt, typing.get_args(RunEvent)):
+            found = run_trigger(evt)
+            assert found is None or found in {trigger for (_, trigger) in run_lookup}
+        else:
+            with pytest.raises(TransitionError, match="does not belong on a run stream"):
+                run_trigger(evt)
 
 
 _OUTCOMES = ("succeed", "fail", "oom", "time_out", "lose", "cancel")
