@@ -65,3 +65,23 @@ class TestSanityPhaseLeavesTheRestAlone:
             "R1": RunState.SUCCEEDED,
             "R2": RunState.SUCCEEDED,
         }
+
+
+class TestRetrySanityRunLater:
+    def test_a_sanity_run_retried_after_collection_runs_again(self, project: Path) -> None:
+        """`bridge retry --force S1` at COLLECTED: the next run executes S1 once more (through
+        the sanity phase, the deploy phase never launches sanity runs) and ends collected."""
+        write_project(
+            project,
+            [Run(id="S1", milestone="M0", system="sanity"), Run(id="R1", milestone="M1")],
+        )
+        bridge = Bridge(project)
+        try:
+            assert bridge.run() is Stage.COLLECTED
+            bridge.retry("S1", force=True)
+            assert bridge.run() is Stage.COLLECTED
+            state = bridge.status()
+        finally:
+            bridge.close()
+        assert [len(executions(project)[r]) for r in ("S1", "R1")] == [2, 1]
+        assert state.runs["S1"].state is RunState.SUCCEEDED

@@ -12,6 +12,7 @@ from bridge.errors import ReviewError
 from bridge.events import types as ev
 from bridge.machine.fold import PipelineState
 from bridge.machine.ports import AblationRequest, PaidBackend
+from bridge.machine.scheduler import sanity_milestones
 from bridge.machine.stages import (
     COUNTED_RUN_STATES,
     SETTLED_RUN_STATES,
@@ -194,7 +195,16 @@ def dispatcher(s: Session) -> Dispatcher:
 def deploy(s: Session) -> Step:
     """
     Run the remaining milestones to the end, read any metrics still missing, and collect.
+
+    A sanity run pending again here (a person retried it after sanity passed) runs first,
+    through the sanity phase: the deploy phase never launches sanity runs.
     """
+    state = s.state()
+    sanity = sanity_milestones(state) if s.policy().sanity_first else set()
+    if any(r.spec.milestone in sanity for r in state.runs_in_state(RunState.PENDING)):
+        held = run_phase(s, "sanity")
+        if held is not None:
+            return s.block(held)
     held = run_phase(s, "deploy")
     if held is not None:
         return s.block(held)
