@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import assert_never
 
 from bridge.errors import BackendConfigError, BackendError, BackendUnavailable, ConcurrencyError
 from bridge.events import types as ev
@@ -35,6 +35,7 @@ from bridge.machine.ports import (
 from bridge.machine.scheduler import (
     LIVE,
     Cancel,
+    Decision,
     GiveUp,
     Launch,
     Policy,
@@ -53,18 +54,16 @@ from bridge.plan import placeholders, render_argv
 __all__ = ["Dispatcher", "attempt_id_for"]
 
 log = get_logger("bridge.dispatch")
-Append = Callable[[str, Sequence[Any], int | None], None]
+Append = Callable[[str, Sequence[ev.Event], int | None], None]
 FETCH_TRIES = 3  # polls that try to copy a finished attempt's results back before it fails
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 # What each decision needs the run to still be in when it is carried out.
-_PRECONDITION: dict[type[Any], frozenset[RunState]] = {
-    Launch: frozenset({RunState.PENDING}),
-    Retry: frozenset({RunState.FAILED_OOM, RunState.FAILED, RunState.LOST}),
-    GiveUp: frozenset({RunState.FAILED_OOM}),
-    Cancel: frozenset({RunState.PENDING}),
-}
+# The states a run must still be in for a decision about it to be carried out.
+_LAUNCHABLE = frozenset({RunState.PENDING})  # a launch or a cancel
+_RETRYABLE = frozenset({RunState.FAILED_OOM, RunState.FAILED, RunState.LOST})
+_GIVE_UP_FROM = frozenset({RunState.FAILED_OOM})
 
 
 def _gpus_per_host(slots: Sequence[Slot]) -> int:
@@ -268,7 +267,7 @@ class Dispatcher:
 
     # -- decisions ----------------------------------------------------------------------------
 
-    def apply(self, decisions: Sequence[Any]) -> int:
+    def apply(self, decisions: Sequence[Decision]) -> int:
         """
         Carry decisions out in order; return how many changed a run (launch, retry, give up,
         cancel). A decision whose run changed since it was made (``bridge cancel`` from another
@@ -276,49 +275,54 @@ class Dispatcher:
         """
         progressed = 0
         for decision in decisions:
-            state = self.state()
-            if isinstance(decision, WarnBudget):
-                self.append(
-                    "bridge",
-                    [
-                        ev.BudgetWarned(
-                            threshold=decision.threshold,
-                            used_gpu_hours=decision.used,
-                            planned_gpu_hours=decision.planned,
-                        )
-                    ],
-                    None,
-                )
-                continue
-            run = state.runs[decision.run_id]
-            if run.state not in _PRECONDITION[type(decision)]:
-                log.info("decision_dropped", run_id=run.run_id, state=run.state.value)
-                continue
-            if isinstance(decision, Retry):
-                if run.state is RunState.LOST:
-                    self._forget(run)
-                progressed += self._append_run(
-                    run,
-                    [
-                        ev.RunRetryScheduled(
+            match decision:
+                case WarnBudget():
+                    warned = ev.BudgetWarned(
+                        threshold=decision.threshold,
+                        used_gpu_hours=decision.used,
+                        planned_gpu_hours=decision.planned,
+                    )
+                    self.append("bridge", [warned], None)
+                case Launch():
+                    run = self._still(decision.run_id, _LAUNCHABLE)
+                    if run is not None and self.launch(run, decision.slots):
+                        progressed += 1
+                case Retry():
+                    run = self._still(decision.run_id, _RETRYABLE)
+                    if run is not None:
+                        if run.state is RunState.LOST:
+                            self._forget(run)
+                        retried = ev.RunRetryScheduled(
                             run_id=run.run_id,
                             reason=decision.reason,
                             not_before=decision.not_before,
                             avoid_slots=decision.avoid_slots,
                         )
-                    ],
-                )
-            elif isinstance(decision, GiveUp):
-                progressed += self._append_run(
-                    run, [ev.RunStuck(run_id=run.run_id, reason=decision.reason)]
-                )
-            elif isinstance(decision, Cancel):
-                progressed += self._append_run(
-                    run, [ev.RunCancelled(run_id=run.run_id, reason=decision.reason)]
-                )
-            elif isinstance(decision, Launch) and self.launch(run, decision.slots):
-                progressed += 1
+                        progressed += self._append_run(run, [retried])
+                case GiveUp():
+                    run = self._still(decision.run_id, _GIVE_UP_FROM)
+                    if run is not None:
+                        stuck = ev.RunStuck(run_id=run.run_id, reason=decision.reason)
+                        progressed += self._append_run(run, [stuck])
+                case Cancel():
+                    run = self._still(decision.run_id, _LAUNCHABLE)
+                    if run is not None:
+                        cancelled = ev.RunCancelled(run_id=run.run_id, reason=decision.reason)
+                        progressed += self._append_run(run, [cancelled])
+                case _:
+                    assert_never(decision)
         return progressed
+
+    def _still(self, run_id: str, states: frozenset[RunState]) -> RunView | None:
+        """
+        The run as the log has it now, when it is still in one of ``states`` (as when the
+        decision was made); None, logged, when it has moved on.
+        """
+        run = self.state().runs[run_id]
+        if run.state not in states:
+            log.info("decision_dropped", run_id=run_id, state=run.state.value)
+            return None
+        return run
 
     def _forget(self, run: RunView) -> None:
         """
@@ -333,7 +337,7 @@ class Dispatcher:
         except BackendError as exc:
             log.info("lost_attempt_not_cancelled", run_id=run.run_id, reason=str(exc))
 
-    def _append_run(self, run: RunView, events: Sequence[Any]) -> bool:
+    def _append_run(self, run: RunView, events: Sequence[ev.RunEvent]) -> bool:
         """
         Append to the run's stream at the version ``run`` was read at; False on a lost race.
 
@@ -558,7 +562,7 @@ class Dispatcher:
         gpu_seconds = max((now - started).total_seconds(), 0.0) * max(run.spec.gpus, 0)
         rid, aid = run.run_id, attempt.attempt_id
         local_dir = ProjectLayout(self.project).attempt_dir(run.directory, attempt.attempt_id)
-        events: list[Any] = []
+        events: list[ev.RunEvent] = []
         if status.status in (JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.TIMED_OUT):
             try:
                 artifacts = tuple(self.backend.fetch_artifacts(attempt.handle, local_dir))

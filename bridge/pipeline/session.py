@@ -16,7 +16,6 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import attrs
 
@@ -128,7 +127,7 @@ class Session:
         for record in self.store.read(after=self.folder.state().last_seq):
             self.folder.apply(record)
 
-    def append(self, stream: str, events: Sequence[Any], expected: int | None = None) -> None:
+    def append(self, stream: str, events: Sequence[ev.Event], expected: int | None = None) -> None:
         """
         Append events (at ``expected`` version when given), fold them, refresh when due.
 
