@@ -165,7 +165,7 @@ def plan(args: Parsed) -> int:
 
     from bridge.cli.console import render_blocks, styled
     from bridge.plan import load_project, plan_json
-    from bridge.plan.priority import Priority
+    from bridge.plan.overview import estimate_milestone, overview
 
     loaded = load_project(project_root(args), overrides=overrides(args))
     if args.json:
@@ -173,28 +173,28 @@ def plan(args: Parsed) -> int:
         return EXIT_OK
     console = _console()
     runs = list(loaded.runs)
-    must = sum(1 for r in runs if r.priority is Priority.MUST)
     console.print(styled(loaded.plan.title or "(untitled plan)", "bold"))
     table = Table("milestone", "name", "sanity", "runs", "GPU-h")
     for m in loaded.milestones:
         mine = [r for r in runs if r.milestone == m.id]
-        hours = sum(r.gpus * (r.estimated_minutes or 0) / 60 for r in mine)
+        hours = estimate_milestone(m, mine).gpu_hours
         table.add_row(
             m.id,
             m.name,
             "yes" if m.sanity else "",
             str(len(mine)),
-            f"{m.gpu_hours:g}" if m.gpu_hours is not None else f"~{hours:.2f}",
+            f"~{hours:.2f}" if hours is not None else "?",
         )
     console.print(table)
     if loaded.plan.blocks:
         console.print(render_blocks(loaded))
+    summary = overview(loaded)
     budget = loaded.plan.budget.gpu_hours
     console.print(
-        f"runs: {len(runs)} ({must} must-run, {len(runs) - must} nice-to-have) from "
-        f"{runs[0].source if runs else 'nowhere'}; budget: "
+        f"{summary[0]}; runs from {runs[0].source if runs else 'nowhere'}; budget: "
         f"{f'{budget:g} GPU-h' if budget is not None else 'not stated'}"
     )
+    console.print(summary[-1])
     first_id = loaded.milestones[0].id if loaded.milestones else ""
     first = [r for r in runs if r.milestone == first_id]
     if first:
@@ -244,9 +244,11 @@ def _inside(folder: Path, root: Path) -> bool:
 
 def run(args: Parsed) -> int:
     """``bridge run``: advance until done or waiting; a live view, or plain lines in a pipe."""
+    from bridge.cli.console import styled
     from bridge.cli.watch import Watcher
     from bridge.machine.stages import NOT_BRIDGES_RUN_STATES, RunState, Stage
     from bridge.pipeline.audit import db_path
+    from bridge.plan.overview import overview
     from bridge.plan.priority import Priority
 
     root = project_root(args)
@@ -254,6 +256,10 @@ def run(args: Parsed) -> int:
     console = _console()
     plain = args.plain or not console.is_terminal
     try:
+        # The workflow's opening summary: what bridge understood before it starts.
+        console.print(styled(bridge.project.plan.title or "(untitled plan)", "bold"))
+        for line in overview(bridge.project):
+            console.print(f"  {line}")
         with Watcher(db_path(root), console, plain=plain):
             stage = bridge.run()
         _explain_waiting(bridge, console)

@@ -60,6 +60,12 @@ class TestQuickstartEndToEnd:
         done = bridge("run", "--plain", "--project", str(quickstart))
         assert done.returncode == 0, done.stderr + done.stdout
         assert "stage COLLECTED" in done.stdout
+        # The workflow's opening summary comes first: blocks and runs by priority, milestones.
+        opening = done.stdout.split("stage IMPLEMENTED", 1)[0]
+        assert "5 blocks (5 must-run, 0 nice-to-have); 20 runs (17 must-run, 3 nice-to-have)" in (
+            opening
+        )
+        assert "M2 Main: 6 runs" in opening
         tracker = (quickstart / "refine-logs" / "EXPERIMENT_TRACKER.md").read_text()
         rows = [line for line in tracker.splitlines() if re.match(r"\| R\d{3} ", line)]
         assert len(rows) == 20
