@@ -202,7 +202,7 @@ def status_lines(
         detached: no ``bridge run`` is active, so live runs are nobody's to collect for now.
         width: the terminal's width in cells.
     """
-    from bridge.events.store import utc_now
+    from bridge.events.clock import utc_now
     from bridge.machine.scheduler import LIVE, milestone_order
     from bridge.machine.stages import SETTLED_RUN_STATES, TERMINAL_RUN_STATES, RunState
 
@@ -304,7 +304,7 @@ def status_json(
     notes in full. ``process`` is ``exited`` for a live run whose process has ended but is not
     yet collected, ``running`` for the other live runs, and null otherwise.
     """
-    from bridge.events.store import utc_now
+    from bridge.events.clock import utc_now
     from bridge.machine.scheduler import LIVE
     from bridge.projections.tracker import status_word
 

@@ -30,29 +30,20 @@ import orjson
 
 from bridge.errors import ConcurrencyError, IntegrityError, StoreError
 from bridge.events import codec
+from bridge.events.clock import Clock, utc_now
 from bridge.events.types import Event
 
 __all__ = [
     "GENESIS_HASH",
-    "Clock",
     "EventStore",
     "InMemoryEventStore",
     "Recorded",
     "SQLiteEventStore",
     "chain_hash",
-    "utc_now",
 ]
 
 GENESIS_HASH = "0" * 64
-Clock = Callable[[], datetime]
 _BATCH = 2000  # rows per read query: bounded memory, no read transaction held across batches
-
-
-def utc_now() -> datetime:
-    """
-    Return the current time as an aware UTC datetime (the default clock).
-    """
-    return datetime.now(UTC)
 
 
 def chain_hash(

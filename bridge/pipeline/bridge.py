@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from datetime import datetime
 from pathlib import Path
 
 import attrs
 
 from bridge.errors import ConcurrencyError, InputError, IntegrityError, UnknownRunError
 from bridge.events import types as ev
-from bridge.events.store import EventStore, SQLiteEventStore, utc_now
+from bridge.events.clock import Clock, utc_now
+from bridge.events.store import EventStore, SQLiteEventStore
 from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.ports import AblationPlanner, Backend, Gate, Implementer, Notifier, Reviewer
 from bridge.machine.stages import TERMINAL_RUN_STATES, RunState, Stage
@@ -84,7 +84,7 @@ class Bridge:
         gate: Gate | None = None,
         notifier: Notifier | None = None,
         ablation_planner: AblationPlanner | None = None,
-        clock: Callable[[], datetime] | None = None,
+        clock: Clock | None = None,
         options: Mapping[str, object] | None = None,
     ) -> None:
         self.root = Path(project).resolve() if project else _project_root(plan_or_project)

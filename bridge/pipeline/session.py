@@ -12,15 +12,15 @@ from __future__ import annotations
 import fcntl
 import os
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime
 from pathlib import Path
 
 import attrs
 
 from bridge.errors import ConcurrencyError, LockedError
 from bridge.events import types as ev
+from bridge.events.clock import Clock
 from bridge.events.store import EventStore
 from bridge.events.values import Finding
 from bridge.logs import get_logger
@@ -86,7 +86,7 @@ class Session:
         root: Path,
         project: LoadedProject,
         store: EventStore,
-        clock: Callable[[], datetime],
+        clock: Clock,
         *,
         backend: Backend | None,
         implementer: Implementer | None,

@@ -5,6 +5,7 @@ behaviour, never mocks (``FakeBackend``, ``FakeOutcome``, ``FixedClock``).
 
 from __future__ import annotations
 
-from bridge.testing.doubles import Clock, FakeBackend, FakeOutcome, FixedClock
+from bridge.events.clock import Clock
+from bridge.testing.doubles import FakeBackend, FakeOutcome, FixedClock
 
 __all__ = ["Clock", "FakeBackend", "FakeOutcome", "FixedClock"]

@@ -25,46 +25,25 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Protocol
 
 import attrs
 
 from bridge.errors import BackendError, JobNotFound
+from bridge.events.clock import Clock, utc_now
 from bridge.machine.ports import Artifact, JobHandle, JobSpec, JobState, JobStatus, Slot
 
-__all__ = ["Clock", "FakeBackend", "FakeOutcome", "FixedClock"]
+__all__ = ["FakeBackend", "FakeOutcome", "FixedClock"]
 
 _SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
 _FAKE_SLOTS = tuple(Slot(host=f"fake#{k}") for k in range(4))
 
 
-class Clock(Protocol):
-    """
-    Anything with ``now()`` returning an aware UTC datetime.
-    """
-
-    def now(self) -> datetime:
-        """
-        Return the current time, timezone-aware, in UTC.
-        """
-        ...
-
-
-class _SystemClock:
-    """
-    The real clock.
-    """
-
-    def now(self) -> datetime:
-        """
-        Return the current UTC time.
-        """
-        return datetime.now(UTC)
-
-
 class FixedClock:
     """
     A clock that stands still until it is set or advanced.
+
+    An instance is a :data:`~bridge.events.clock.Clock` (calling it returns ``now()``), so the
+    same one can be given to the event store, the pipeline and :class:`FakeBackend`.
 
     Args:
         start: the first time ``now()`` returns; must be timezone-aware. Default
@@ -82,6 +61,12 @@ class FixedClock:
     def now(self) -> datetime:
         """
         Return the clock's current time (aware, UTC).
+        """
+        return self._now
+
+    def __call__(self) -> datetime:
+        """
+        Return :meth:`now`: the clock is itself a :data:`~bridge.events.clock.Clock`.
         """
         return self._now
 
@@ -174,7 +159,7 @@ class FakeBackend:
         self.released = False
         self._script = script
         self._slots = tuple(slots)
-        self._clock: Clock = clock if clock is not None else _SystemClock()
+        self._clock: Clock = clock if clock is not None else utc_now
         self._attempts: dict[str, _Attempt] = {}
         self._lock = threading.Lock()
 
@@ -204,7 +189,7 @@ class FakeBackend:
         with self._lock:
             if spec.attempt_id not in self._attempts:
                 self._attempts[spec.attempt_id] = _Attempt(
-                    spec=spec, outcome=self._script(spec), started=self._clock.now()
+                    spec=spec, outcome=self._script(spec), started=self._clock()
                 )
                 self.launches.append(spec)
         return self._handle(spec.attempt_id)
@@ -221,7 +206,7 @@ class FakeBackend:
             if attempt.final is not None:
                 return attempt.final
             timeout = attempt.spec.timeout_seconds
-            elapsed = (self._clock.now() - attempt.started).total_seconds()
+            elapsed = (self._clock() - attempt.started).total_seconds()
             outcome = attempt.outcome
             if timeout is not None and elapsed >= timeout:
                 attempt.final = JobState(

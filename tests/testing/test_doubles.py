@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from bridge.events.store import InMemoryEventStore
+from bridge.events.types import StageEntered
 from bridge.machine.ports import Backend, JobHandle, JobSpec, JobStatus
 from bridge.testing import FakeBackend, FakeOutcome, FixedClock
 from bridge.testing.backend_contract import BackendContract, fake_script
@@ -105,3 +107,17 @@ class TestFixedClock:
         """A naive datetime is refused with ValueError."""
         with pytest.raises(ValueError, match="aware"):
             FixedClock(datetime(2025, 5, 1))
+
+    def test_one_clock_drives_the_store_and_the_fake_backend(self) -> None:
+        """A FixedClock is a Clock: the same instance stamps the store's records and measures
+        the fake backend's timeouts, and calling it gives now()."""
+        clock = FixedClock(datetime(2025, 5, 1, 12, tzinfo=UTC))
+        store = InMemoryEventStore(clock=clock)
+        store.append("bridge", [StageEntered(stage="PLANNED", trigger="load")], None)
+        clock.advance(60)
+        assert clock() == clock.now()
+        assert [r.recorded_at for r in store.read()] == [datetime(2025, 5, 1, 12, tzinfo=UTC)]
+        backend = FakeBackend(lambda spec: FakeOutcome(polls=None), clock=clock)
+        handle = backend.submit(_spec(timeout_seconds=30))
+        clock.advance(31)
+        assert backend.poll(handle).status is JobStatus.TIMED_OUT
