@@ -111,16 +111,7 @@ class OpenAIReviewer:
         """
         key = self._key()
         system, user = build_review_prompt(request)
-        body: dict[str, Any] = {
-            "model": self.model,
-            "messages": [
-                {"role": "system", "content": system},
-                {"role": "user", "content": user},
-            ],
-        }
-        if self.reasoning_effort:
-            body["reasoning_effort"] = self.reasoning_effort
-        content = self._scrub(self._complete(body, key), key)
+        content = self._ask(system, user, key)
         try:
             findings = parse_review_reply(content)
         except ReviewError as err:
@@ -151,6 +142,20 @@ class OpenAIReviewer:
         """
         key = self._key()
         system, user = build_criterion_prompt(request)
+        content = self._ask(system, user, key)
+        try:
+            verdict, reasoning = parse_judgment_reply(content)
+        except ReviewError as err:
+            raise ReviewError(f"malformed judgment from {self._where()}: {err}") from err
+        _log.info("criterion_judged", reviewer=self.name, block=request.block, verdict=verdict)
+        return CriterionJudgment(
+            verdict=verdict, reasoning=reasoning, reviewer=self.name, model=self.model
+        )
+
+    def _ask(self, system: str, user: str, key: str) -> str:
+        """
+        One chat completion (system and user messages), the key scrubbed from the answer.
+        """
         body: dict[str, Any] = {
             "model": self.model,
             "messages": [
@@ -160,15 +165,7 @@ class OpenAIReviewer:
         }
         if self.reasoning_effort:
             body["reasoning_effort"] = self.reasoning_effort
-        content = self._scrub(self._complete(body, key), key)
-        try:
-            verdict, reasoning = parse_judgment_reply(content)
-        except ReviewError as err:
-            raise ReviewError(f"malformed judgment from {self._where()}: {err}") from err
-        _log.info("criterion_judged", reviewer=self.name, block=request.block, verdict=verdict)
-        return CriterionJudgment(
-            verdict=verdict, reasoning=reasoning, reviewer=self.name, model=self.model
-        )
+        return self._scrub(self._complete(body, key), key)
 
     def _where(self) -> str:
         return f"{redact_url(self.base_url)} (model {self.model})"
