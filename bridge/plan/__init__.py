@@ -5,46 +5,73 @@ The public entry points are :func:`load_plan` (one plan file) and :func:`load_pr
 project directory: discovery, ``bridge.toml``, options, runs). Nothing here touches the network
 or starts processes; malformed input raises :class:`bridge.errors.PlanError` or
 :class:`bridge.errors.ConfigError` and nothing else.
+
+Names load on first use (PEP 562): ``import bridge.plan`` costs almost nothing, and a
+module that needs one part (``bridge.plan.priority``) does not load the parser.
 """
 
 from __future__ import annotations
 
-from bridge.plan.config import (
-    Config,
-    GridConfig,
-    GridPhase,
-    MetricRegex,
-    MetricsConfig,
-    RunConfig,
-    RunEntry,
-    SystemConfig,
-    load_config,
-)
-from bridge.plan.loader import build_plan, load_plan, parse_plan_text
-from bridge.plan.model import (
-    Block,
-    Budget,
-    Claim,
-    Field,
-    Milestone,
-    Plan,
-    PlanWarning,
-    Risk,
-    Section,
-    TrackerRun,
-)
-from bridge.plan.options import OPTION_NAMES, Options, parse_override_line
-from bridge.plan.project import LoadedProject, discover, load_project, plan_json, require_runs
-from bridge.plan.runs import RunSpec, match_system
-from bridge.plan.templates import (
-    BUILTIN_PLACEHOLDERS,
-    OUTPUTS_OF,
-    outputs_of,
-    placeholders,
-    render_argv,
-    render_for_reading,
-)
-from bridge.plan.vocabulary import normalise_priority, normalise_status
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bridge.plan.config import (
+        Config,
+        GridConfig,
+        GridPhase,
+        MetricRegex,
+        MetricsConfig,
+        RunConfig,
+        RunEntry,
+        SystemConfig,
+        load_config,
+    )
+    from bridge.plan.loader import (
+        build_plan,
+        load_plan,
+        parse_plan_text,
+    )
+    from bridge.plan.model import (
+        Block,
+        Budget,
+        Claim,
+        Field,
+        Milestone,
+        Plan,
+        PlanWarning,
+        Risk,
+        Section,
+        TrackerRun,
+    )
+    from bridge.plan.options import (
+        OPTION_NAMES,
+        Options,
+        parse_override_line,
+    )
+    from bridge.plan.project import (
+        LoadedProject,
+        discover,
+        load_project,
+        plan_json,
+        require_runs,
+    )
+    from bridge.plan.runs import (
+        RunSpec,
+        match_system,
+    )
+    from bridge.plan.templates import (
+        BUILTIN_PLACEHOLDERS,
+        OUTPUTS_OF,
+        outputs_of,
+        placeholders,
+        render_argv,
+        render_for_reading,
+    )
+    from bridge.plan.vocabulary import (
+        normalise_priority,
+        normalise_status,
+    )
 
 __all__ = [
     "BUILTIN_PLACEHOLDERS",
@@ -88,3 +115,60 @@ __all__ = [
     "render_for_reading",
     "require_runs",
 ]
+
+# Public name -> the module that defines it; imported on first attribute access.
+_LAZY = {
+    "BUILTIN_PLACEHOLDERS": "bridge.plan.templates",
+    "Block": "bridge.plan.model",
+    "Budget": "bridge.plan.model",
+    "Claim": "bridge.plan.model",
+    "Config": "bridge.plan.config",
+    "Field": "bridge.plan.model",
+    "GridConfig": "bridge.plan.config",
+    "GridPhase": "bridge.plan.config",
+    "LoadedProject": "bridge.plan.project",
+    "MetricRegex": "bridge.plan.config",
+    "MetricsConfig": "bridge.plan.config",
+    "Milestone": "bridge.plan.model",
+    "OPTION_NAMES": "bridge.plan.options",
+    "OUTPUTS_OF": "bridge.plan.templates",
+    "Options": "bridge.plan.options",
+    "Plan": "bridge.plan.model",
+    "PlanWarning": "bridge.plan.model",
+    "Risk": "bridge.plan.model",
+    "RunConfig": "bridge.plan.config",
+    "RunEntry": "bridge.plan.config",
+    "RunSpec": "bridge.plan.runs",
+    "Section": "bridge.plan.model",
+    "SystemConfig": "bridge.plan.config",
+    "TrackerRun": "bridge.plan.model",
+    "build_plan": "bridge.plan.loader",
+    "discover": "bridge.plan.project",
+    "load_config": "bridge.plan.config",
+    "load_plan": "bridge.plan.loader",
+    "load_project": "bridge.plan.project",
+    "match_system": "bridge.plan.runs",
+    "normalise_priority": "bridge.plan.vocabulary",
+    "normalise_status": "bridge.plan.vocabulary",
+    "outputs_of": "bridge.plan.templates",
+    "parse_override_line": "bridge.plan.options",
+    "parse_plan_text": "bridge.plan.loader",
+    "placeholders": "bridge.plan.templates",
+    "plan_json": "bridge.plan.project",
+    "render_argv": "bridge.plan.templates",
+    "render_for_reading": "bridge.plan.templates",
+    "require_runs": "bridge.plan.project",
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'bridge.plan' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -16,7 +16,6 @@ from bridge.plan.priority import Priority
 from bridge.projections.diagram import mermaid
 from bridge.projections.markdown import table
 from bridge.projections.text import stamp, t
-from bridge.projections.tracker_layout import fill_in, generated_section, kept_as_written
 
 __all__ = ["HEADER", "STATUS_WORDS", "render", "status_word"]
 
@@ -92,6 +91,8 @@ def render(state: PipelineState, language: str = "en") -> str:
 
 
 def _row(run: RunView, status_raw: str, language: str) -> tuple[str | None, str | None]:
+    from bridge.projections.tracker_layout import kept_as_written
+
     status = None if kept_as_written(run, status_raw) else status_word(run)
     if run.state in NOT_BRIDGES_RUN_STATES or not (run.attempts or run.reason):
         return status, None  # bridge has nothing to say: the researcher's Notes stay
@@ -108,6 +109,9 @@ def _not_launched(run: RunView, language: str) -> str:
 
 
 def _filled_in(state: PipelineState, template: str, language: str) -> str:
+    # Imported here: `bridge status` needs only status_word, not the tracker parser behind this.
+    from bridge.projections.tracker_layout import fill_in, generated_section
+
     file = state.plan.sources.get("tracker", "EXPERIMENT_TRACKER.md") if state.plan else ""
     lines, shown = fill_in(template, file, state, lambda run, raw: _row(run, raw, language))
     body = [_summary(state, language), ""]
