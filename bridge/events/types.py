@@ -38,6 +38,7 @@ __all__ = [
     "Event",
     "GateDecided",
     "ImplementationRecorded",
+    "InstanceRented",
     "MetricsRecorded",
     "MilestoneCompleted",
     "MilestoneInfo",
@@ -309,6 +310,27 @@ class RescueDiagnosed:
     milestone: str = ""
     signature: str = ""
     runs: tuple[str, ...] = ()
+
+
+@event("backend.instance_rented")
+@attrs.frozen(kw_only=True)
+class InstanceRented:
+    """
+    A paid backend rented (or found again) a machine for ``attempt_id``, recorded before
+    anything is launched on it: ``cleanup`` is the exact command that stops its billing,
+    ``mounts`` what it holds beyond its image (the project's code copy, its disk, volumes).
+    """
+
+    TYPE: ClassVar[str]
+    SCHEMA_VERSION: ClassVar[int]
+
+    backend: str
+    instance_id: str
+    attempt_id: str
+    cleanup: str
+    label: str = ""
+    image: str = ""
+    mounts: tuple[str, ...] = ()
 
 
 @event("milestone.completed")
@@ -828,6 +850,7 @@ PipelineEvent: TypeAlias = (
     | Approved
     | SanityChecked
     | RescueDiagnosed
+    | InstanceRented
     | MilestoneCompleted
     | AblationsPlanned
     | GateDecided

@@ -145,6 +145,7 @@ class PipelineState:
     implementations: tuple[ev.ImplementationRecorded, ...] = ()
     reviews: tuple[ev.CodeReviewed, ...] = ()
     rescues: tuple[ev.RescueDiagnosed, ...] = ()
+    rentals: tuple[ev.InstanceRented, ...] = ()  # paid machines, with their cleanup commands
     sanity_checks: tuple[ev.SanityChecked, ...] = ()
     base_repo: ev.BaseRepoCloned | None = None
     blocked: ev.PipelineBlocked | None = None
@@ -332,6 +333,7 @@ class Folder:
             "implementations": [],
             "reviews": [],
             "rescues": [],
+            "rentals": [],
             "sanity_checks": [],
             "stage_history": [],
             "milestones_completed": [],
@@ -436,6 +438,8 @@ class Folder:
                 lists["reviews"].append(evt)
             case ev.RescueDiagnosed():
                 lists["rescues"].append(evt)
+            case ev.InstanceRented():
+                lists["rentals"].append(evt)
             case ev.SanityChecked():
                 lists["sanity_checks"].append(evt)
             case ev.BudgetWarned():
@@ -587,6 +591,7 @@ class Folder:
                 | ev.Approved()
                 | ev.SanityChecked()
                 | ev.RescueDiagnosed()
+                | ev.InstanceRented()
                 | ev.MilestoneCompleted()
                 | ev.AblationsPlanned()
                 | ev.GateDecided()
@@ -795,6 +800,7 @@ class Folder:
                 implementations=tuples["implementations"],
                 reviews=tuples["reviews"],
                 rescues=tuples["rescues"],
+                rentals=tuples["rentals"],
                 sanity_checks=tuples["sanity_checks"],
                 base_repo=self._fields.get("base_repo"),
                 dollars_spent=sum(self._fields.get("costs", {}).values()),

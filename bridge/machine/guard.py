@@ -112,6 +112,7 @@ def run_trigger(evt: ev.Event) -> str | None:
             | ev.Approved()
             | ev.SanityChecked()
             | ev.RescueDiagnosed()
+            | ev.InstanceRented()
             | ev.MilestoneCompleted()
             | ev.AblationsPlanned()
             | ev.GateDecided()

@@ -9,12 +9,13 @@ Adapters translate vendor exceptions into :mod:`bridge.errors` at their edge.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 import attrs
 
+from bridge.events import types as ev
 from bridge.events.values import Artifact, Finding, JobHandle, Severity, Slot
 
 __all__ = [
@@ -41,6 +42,7 @@ __all__ = [
     "Notifier",
     "PaidBackend",
     "ProposedRun",
+    "RentalReporter",
     "Review",
     "ReviewRequest",
     "Reviewer",
@@ -251,6 +253,21 @@ class IdleReleaser(Protocol):
         """
         Free what no live attempt uses (each freed only once everything on it was copied back).
         Idempotent; never raises for a machine it keeps.
+        """
+        ...
+
+
+@runtime_checkable
+class RentalReporter(Protocol):
+    """
+    A backend that rents machines (Vast.ai) and reports each one, with the command that stops
+    its billing, before it launches anything on it.
+    """
+
+    def on_rented(self, hook: Callable[[ev.InstanceRented], None]) -> None:
+        """
+        Call ``hook`` with every machine rented or found again from now on, before the attempt
+        it serves is launched there (an error from ``hook`` stops that launch).
         """
         ...
 

@@ -29,6 +29,7 @@ from bridge.machine.ports import (
     JobSpec,
     JobState,
     JobStatus,
+    RentalReporter,
     ScratchSpace,
     Slot,
 )
@@ -125,6 +126,20 @@ class Dispatcher:
         self._fetch_failures: dict[str, int] = {}
         self._probed = False
         self.reprobe_seconds = 30.0
+        if isinstance(backend, RentalReporter):
+            backend.on_rented(self._record_rental)
+
+    def _record_rental(self, rented: ev.InstanceRented) -> None:
+        """
+        Log a machine a paid backend rented, with its cleanup command, before anything runs on
+        it (once per machine and attempt: an adopted one is not logged twice).
+        """
+        if any(
+            r.instance_id == rented.instance_id and r.attempt_id == rented.attempt_id
+            for r in self.state().rentals
+        ):
+            return
+        self.append("bridge", [rented], None)
 
     # -- the loop -----------------------------------------------------------------------------
 

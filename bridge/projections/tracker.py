@@ -10,6 +10,9 @@ translated; headings and prose follow the ``language`` setting.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+from bridge.events import types as ev
 from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.stages import NOT_BRIDGES_RUN_STATES, RunState
 from bridge.plan.priority import Priority
@@ -54,10 +57,17 @@ def status_word(run: RunView) -> str:
     return STATUS_WORDS[run.state]
 
 
-def _notes(run: RunView, language: str, *, with_plan_notes: bool = True) -> str:
+def _notes(
+    run: RunView,
+    language: str,
+    *,
+    with_plan_notes: bool = True,
+    rentals: Mapping[str, ev.InstanceRented] | None = None,
+) -> str:
     """
     What bridge knows about a run, for its Notes cell: seed, attempt, exit code, overdue, the
-    reason it stopped; then (``with_plan_notes``) the tracker row's Notes as planned.
+    command that stops the paid machine of its attempt (``rentals``, by attempt id), the reason
+    it stopped; then (``with_plan_notes``) the tracker row's Notes as planned.
     """
     spec = run.spec
     zh = language == "zh"
@@ -74,6 +84,9 @@ def _notes(run: RunView, language: str, *, with_plan_notes: bool = True) -> str:
             parts.append(f"退出码 {attempt.exit_code}" if zh else f"exit {attempt.exit_code}")
         if attempt.overdue:
             parts.append("超时预警 OVERDUE" if zh else "OVERDUE")
+        rented = (rentals or {}).get(attempt.attempt_id)
+        if rented is not None:
+            parts.append(f"清理: {rented.cleanup}" if zh else f"cleanup: {rented.cleanup}")
     if run.reason and run.state not in (RunState.SUCCEEDED, RunState.DONE_BEFORE):
         parts.append(run.reason)
     if spec.notes and with_plan_notes:
@@ -90,13 +103,18 @@ def render(state: PipelineState, language: str = "en") -> str:
     return _own(state, language)
 
 
-def _row(run: RunView, status_raw: str, language: str) -> tuple[str | None, str | None]:
+def _row(
+    run: RunView,
+    status_raw: str,
+    language: str,
+    rentals: Mapping[str, ev.InstanceRented] | None = None,
+) -> tuple[str | None, str | None]:
     from bridge.projections.tracker_layout import kept_as_written
 
     status = None if kept_as_written(run, status_raw) else status_word(run)
     if run.state in NOT_BRIDGES_RUN_STATES or not (run.attempts or run.reason):
         return status, None  # bridge has nothing to say: the researcher's Notes stay
-    return status, _notes(run, language, with_plan_notes=False)
+    return status, _notes(run, language, with_plan_notes=False, rentals=rentals)
 
 
 def _not_launched(run: RunView, language: str) -> str:
@@ -113,7 +131,10 @@ def _filled_in(state: PipelineState, template: str, language: str) -> str:
     from bridge.projections.tracker_layout import fill_in, generated_section
 
     file = state.plan.sources.get("tracker", "EXPERIMENT_TRACKER.md") if state.plan else ""
-    lines, shown = fill_in(template, file, state, lambda run, raw: _row(run, raw, language))
+    rentals = {r.attempt_id: r for r in state.rentals}
+    lines, shown = fill_in(
+        template, file, state, lambda run, raw: _row(run, raw, language, rentals)
+    )
     body = [_summary(state, language), ""]
     skipped = [r for r in state.runs.values() if r.state in NOT_BRIDGES_RUN_STATES]
     if skipped:
@@ -122,9 +143,14 @@ def _filled_in(state: PipelineState, template: str, language: str) -> str:
     extra = [r for r in state.runs.values() if r.run_id not in shown]
     if extra:
         heading = "不在上表中的运行" if language == "zh" else "Runs not in the tables above"
-        body += [f"### {heading}", "", table(HEADER, [_own_row(r, language) for r in extra]), ""]
+        body += [
+            f"### {heading}",
+            "",
+            table(HEADER, [_own_row(r, language, rentals) for r in extra]),
+            "",
+        ]
     noted = [
-        (r.run_id, _row(r, "", language)[1])
+        (r.run_id, _row(r, "", language, rentals)[1])
         for r in state.runs.values()
         if r.run_id in shown and not shown[r.run_id]
     ]
@@ -135,7 +161,9 @@ def _filled_in(state: PipelineState, template: str, language: str) -> str:
     return "\n".join([*lines, *generated_section(lines, state, language, body)])
 
 
-def _own_row(run: RunView, language: str) -> tuple[str, ...]:
+def _own_row(
+    run: RunView, language: str, rentals: Mapping[str, ev.InstanceRented] | None = None
+) -> tuple[str, ...]:
     return (
         run.run_id,
         run.spec.milestone,
@@ -145,7 +173,7 @@ def _own_row(run: RunView, language: str) -> tuple[str, ...]:
         ", ".join(run.spec.metrics),
         "MUST" if run.spec.priority is Priority.MUST else "NICE",
         status_word(run),
-        _notes(run, language),
+        _notes(run, language, rentals=rentals),
     )
 
 
@@ -163,7 +191,8 @@ def _summary(state: PipelineState, language: str) -> str:
 
 def _own(state: PipelineState, language: str) -> str:
     title = state.plan.title if state.plan else ""
-    rows = [_own_row(run, language) for run in state.runs.values()]
+    rentals = {r.attempt_id: r for r in state.rentals}
+    rows = [_own_row(run, language, rentals) for run in state.runs.values()]
     parts = [
         f"# {t('tracker_title', language)}" + (f": {title}" if title else ""),
         "",

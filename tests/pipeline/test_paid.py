@@ -6,7 +6,8 @@ across sessions, and orphaned instances reported.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterable, Sequence
+import sqlite3
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,8 @@ import attrs
 
 from bridge import Bridge, Stage
 from bridge.events.store import InMemoryEventStore
-from bridge.machine.ports import JobHandle
+from bridge.events.types import InstanceRented
+from bridge.machine.ports import JobHandle, JobSpec
 from bridge.testing import FakeBackend
 from tests.pipeline.test_ablations import QUICKSTART, _outcome
 
@@ -135,3 +137,68 @@ class TestIdleRelease:
         assert bridge.run() is Stage.COLLECTED
         assert backend.pending_at_release  # it was asked, during the deploy phase
         assert set(backend.pending_at_release) == {0}
+
+
+class RentingReporter(RentingBackend):
+    """A renting backend that reports each machine it rents, one per attempt, before launch."""
+
+    def __init__(self) -> None:
+        super().__init__({})
+        self.hook: Callable[[InstanceRented], None] | None = None
+        self.logged_at_launch: list[bool] = []
+        self._project: Path | None = None
+
+    def on_rented(self, hook: Callable[[InstanceRented], None]) -> None:
+        self.hook = hook
+
+    def submit(self, spec: JobSpec) -> JobHandle:
+        assert self.hook is not None
+        number = 100 + len(self.launches)
+        self.hook(
+            InstanceRented(
+                backend=self.name,
+                instance_id=str(number),
+                attempt_id=spec.attempt_id,
+                cleanup=f"vastai destroy instance {number}",
+                mounts=("the project's code copied to /root/bridge",),
+            )
+        )
+        self.logged_at_launch.append(self._project is not None and _logged(self._project, number))
+        return super().submit(spec)
+
+
+def _logged(project: Path, number: int) -> bool:
+    conn = sqlite3.connect(project / ".bridge" / "events.db")
+    try:
+        (text,) = conn.execute(
+            "SELECT group_concat(data) FROM events WHERE type = 'backend.instance_rented'"
+        ).fetchone()
+    finally:
+        conn.close()
+    return f"vastai destroy instance {number}" in (text or "")
+
+
+class TestRentalRecords:
+    def test_cleanup_command_is_in_the_log_and_the_tracker_before_launch(
+        self, tmp_path: Path
+    ) -> None:
+        """Each rented machine is logged with its destroy command before its attempt launches,
+        and the tracker's Notes of the run carry the command."""
+        project = _project(tmp_path)
+        backend = RentingReporter()
+        backend._project = project
+        bridge = Bridge(project, backend=backend)
+        try:
+            assert bridge.run() is Stage.COLLECTED
+            state = bridge.status()
+        finally:
+            bridge.close()
+        assert backend.logged_at_launch and all(backend.logged_at_launch)
+        assert len(state.rentals) == len(backend.launches)
+        first = state.rentals[0]
+        run = next(
+            r for r in state.runs.values() if r.current and r.current.attempt_id == first.attempt_id
+        )
+        tracker = (project / "refine-logs" / "EXPERIMENT_TRACKER.md").read_text()
+        row = next(line for line in tracker.splitlines() if line.startswith(f"| {run.run_id} "))
+        assert f"cleanup: {first.cleanup}" in row, row

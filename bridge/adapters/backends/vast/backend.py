@@ -34,6 +34,7 @@ from bridge.adapters.backends.vast.client import (
 )
 from bridge.adapters.backends.vast.config import VastConfig
 from bridge.errors import BackendError, BackendUnavailable, JobNotFound
+from bridge.events import types as ev
 from bridge.logs import get_logger
 from bridge.machine.ports import Artifact, JobHandle, JobSpec, JobState, JobStatus, Slot
 
@@ -191,6 +192,32 @@ class VastBackend:
         self._seen: dict[int, _Rented] = {}  # every instance used, for cost and release
         self._attempts: dict[str, _Attempt] = {}
         self._offer: Offer | None = None
+        self._on_rented: Callable[[ev.InstanceRented], None] | None = None
+
+    def on_rented(self, hook: Callable[[ev.InstanceRented], None]) -> None:
+        """
+        Report every instance this backend rents or adopts to ``hook`` (with its ``vastai
+        destroy instance N`` cleanup command and what it holds) before an attempt runs on it.
+        """
+        self._on_rented = hook
+
+    def _report(self, instance_id: int, label: str, attempt_id: str) -> None:
+        if self._on_rented is None:
+            return
+        self._on_rented(
+            ev.InstanceRented(
+                backend=self.name,
+                instance_id=str(instance_id),
+                attempt_id=attempt_id,
+                cleanup=f"vastai destroy instance {instance_id}",
+                label=label,
+                image=self.config.image,
+                mounts=(
+                    f"the project's code copied to {self.config.remote_dir}",
+                    f"container disk {self.config.disk_gb:g} GB",
+                ),
+            )
+        )
 
     @property
     def hosts(self) -> tuple[str, ...]:
@@ -338,6 +365,7 @@ class VastBackend:
         rows.sort(key=lambda r: (r.label != label, r.id))
         if rows:
             log.info("vast_instance_adopted", instance_id=rows[0].id, label=rows[0].label)
+            self._report(rows[0].id, rows[0].label, attempt_id)
             return self._bring_up(host, rows[0].id, ours=True)
         self._check_budget()
         offer = self._best_offer(fresh=True)
@@ -349,6 +377,8 @@ class VastBackend:
             dph=offer.dph,
             label=label,
         )
+        # Billing runs from now: the cleanup command is in the log before anything else.
+        self._report(instance_id, label, attempt_id)
         return self._bring_up(host, instance_id, ours=True)
 
     def _check_budget(self) -> None:

@@ -22,6 +22,7 @@ from bridge.adapters.backends.vast.backend import VastBackend, project_label
 from bridge.adapters.backends.vast.client import VastApi, endpoint_of
 from bridge.adapters.backends.vast.config import VastConfig
 from bridge.errors import BackendError, BackendUnavailable, ConfigError
+from bridge.events.types import InstanceRented
 from bridge.machine.ports import Backend, JobHandle, JobSpec, JobState, JobStatus, Slot
 from tests.adapters.backends.ssh.sshd import SshServer, requires_sshd
 from tests.adapters.backends.vast.fake_vast import KEY, FakeVast
@@ -347,6 +348,26 @@ class TestVastBackendNoSsh:
         assert f"instance {created.id} is exited" in str(info.value)
         assert "kept" in str(info.value)
         assert fake.calls("DELETE", r"/api/v0/instances/\d+/") == []
+
+    def test_a_rented_instance_is_reported_with_its_cleanup_before_anything_runs(
+        self, fake: FakeVast, key: str, tmp_path: Path, project: Path
+    ) -> None:
+        """The hook hears of the instance (destroy command, image, what it holds) as soon as it
+        is rented: even one that never starts is reported before the launch fails."""
+        fake.start_statuses = ["loading", "exited"]
+        b, _ = backend(fake, tmp_path, project)
+        heard: list[InstanceRented] = []
+        b.on_rented(heard.append)
+        job = spec(b)
+        with pytest.raises(BackendError):
+            b.submit(job)
+        (created,) = fake.instances.values()
+        (rented,) = heard
+        assert rented.cleanup == f"vastai destroy instance {created.id}"
+        assert (rented.backend, rented.instance_id) == ("vast", str(created.id))
+        assert rented.attempt_id == job.attempt_id
+        assert rented.label.endswith(f":vast-0:{job.attempt_id}")
+        assert rented.image and any(str(tmp_path / "remote") in m for m in rented.mounts)
 
     def test_offline_with_auto_destroy_destroys_the_dead_instance(
         self, fake: FakeVast, key: str, tmp_path: Path, project: Path
