@@ -78,6 +78,7 @@ class Options:
 
 OPTION_NAMES: tuple[str, ...] = tuple(f.name for f in attrs.fields(Options))
 _TYPES: dict[str, type] = {f.name: type(f.default) for f in attrs.fields(Options)}
+_KIND_WORDS = {bool: "true or false", int: "a whole number", str: "a string"}
 _TRUE = {"true", "yes", "on", "1", "y"}
 _FALSE = {"false", "no", "off", "0", "n"}
 
@@ -120,7 +121,7 @@ def _coerce(key: str, value: object, where: str, file: str | None, line: int | N
     elif isinstance(value, str):
         return value.strip()
     raise ConfigError(
-        f"option {key} in {where} must be a {kind.__name__}, not {value!r}",
+        f"option {key} in {where} must be {_KIND_WORDS.get(kind, kind.__name__)}, not {value!r}",
         setting=key,
         file=file,
         line=line,
