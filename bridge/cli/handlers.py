@@ -513,6 +513,7 @@ def gc(args: Parsed) -> int:
     """``bridge gc [--destroy]``: rented instances of this project that the log does not use."""
     from rich.table import Table
 
+    from bridge.machine.ports import InstanceSweeper
     from bridge.machine.scheduler import LIVE
 
     bridge = _bridge(args, project_root(args))
@@ -523,14 +524,12 @@ def gc(args: Parsed) -> int:
 
         if isinstance(backend, SlurmBackend):
             return _gc_jobs(bridge, backend, args, console)
-        find = getattr(backend, "orphans", None)
-        destroy = getattr(backend, "destroy_instance", None)
-        if find is None or destroy is None:
+        if not isinstance(backend, InstanceSweeper):
             raise InputError(
                 f"bridge gc looks for rented cloud instances; backend {backend.name!r} rents none"
             )
         live = [r.current for r in bridge.status().runs.values() if r.state in LIVE and r.current]
-        orphans = find(
+        orphans = backend.orphans(
             handles=[a.handle for a in live if a.handle is not None],
             attempt_ids=[a.attempt_id for a in live],
         )
@@ -561,7 +560,7 @@ def gc(args: Parsed) -> int:
                 console.print("nothing destroyed")
                 return EXIT_OK
         for o in orphans:
-            destroy(o.instance_id)
+            backend.destroy_instance(o.instance_id)
             console.print(f"destroyed instance {o.instance_id}")
         return EXIT_OK
     finally:

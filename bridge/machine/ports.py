@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import Protocol, runtime_checkable
 
 import attrs
 
@@ -23,6 +23,7 @@ __all__ = [
     "AblationRequest",
     "Artifact",
     "Backend",
+    "CostQuote",
     "CriterionJudgment",
     "CriterionRequest",
     "CriterionReviewer",
@@ -35,11 +36,14 @@ __all__ = [
     "ImplementRequest",
     "Implementation",
     "Implementer",
+    "InstanceSpend",
+    "InstanceSweeper",
     "JobHandle",
     "JobSpec",
     "JobState",
     "JobStatus",
     "Notifier",
+    "OrphanInstance",
     "PaidBackend",
     "ProposedRun",
     "RentalReporter",
@@ -47,6 +51,7 @@ __all__ = [
     "ReviewRequest",
     "Reviewer",
     "ScratchSpace",
+    "SelectiveNotifier",
     "Severity",
     "Slot",
 ]
@@ -205,6 +210,79 @@ class Backend(Protocol):
         ...
 
 
+class CostQuote(Protocol):
+    """
+    A paid backend's quote for some hours of work.
+    """
+
+    @property
+    def dollars(self) -> float:
+        """The quoted total."""
+        ...
+
+    @property
+    def dph(self) -> float:
+        """Dollars per hour of one machine."""
+        ...
+
+    @property
+    def offer(self) -> str:
+        """What would be rented, for people: ``"offer 123 (2x RTX_4090)"``."""
+        ...
+
+
+class InstanceSpend(Protocol):
+    """
+    What one rented machine has cost so far.
+    """
+
+    @property
+    def instance_id(self) -> int:
+        """The provider's id of the machine."""
+        ...
+
+    @property
+    def dollars(self) -> float:
+        """Dollars accumulated so far."""
+        ...
+
+
+class OrphanInstance(Protocol):
+    """
+    A machine labelled for this project that no live attempt in the log uses.
+    """
+
+    @property
+    def instance_id(self) -> int:
+        """The provider's id of the machine."""
+        ...
+
+    @property
+    def label(self) -> str:
+        """Its label (which names the project and the attempt it was rented for)."""
+        ...
+
+    @property
+    def status(self) -> str:
+        """The provider's status word (``running``, ``exited``, ...)."""
+        ...
+
+    @property
+    def dph(self) -> float:
+        """Dollars per hour."""
+        ...
+
+    @property
+    def hours(self) -> float:
+        """Hours since it started."""
+        ...
+
+    @property
+    def dollars(self) -> float:
+        """Dollars accumulated so far."""
+        ...
+
+
 @runtime_checkable
 class PaidBackend(Protocol):
     """
@@ -215,9 +293,9 @@ class PaidBackend(Protocol):
     sessions are reported (``OrphansReported``).
     """
 
-    def estimate(self, hours: float) -> Any:
+    def estimate(self, hours: float) -> CostQuote:
         """
-        Quote ``hours`` of work: an object with ``dollars``, ``dph`` and ``offer``.
+        Quote ``hours`` of work.
         """
         ...
 
@@ -227,18 +305,38 @@ class PaidBackend(Protocol):
         """
         ...
 
-    def costs(self) -> Sequence[Any]:
+    def costs(self) -> Sequence[InstanceSpend]:
         """
-        Per instance used: an object with ``instance_id`` and ``dollars`` accumulated so far.
+        Per instance used: what it has cost so far.
         """
         ...
 
     def orphans(
         self, *, handles: Iterable[JobHandle] = (), attempt_ids: Iterable[str] = ()
-    ) -> Sequence[Any]:
+    ) -> Sequence[OrphanInstance]:
         """
-        Instances labelled for this project that none of ``handles``/``attempt_ids`` uses:
-        objects with ``instance_id``, ``label``, ``status`` and ``dollars``.
+        Instances labelled for this project that none of ``handles``/``attempt_ids`` uses.
+        """
+        ...
+
+
+@runtime_checkable
+class InstanceSweeper(Protocol):
+    """
+    A backend whose leftover rented machines ``bridge gc`` can list and destroy.
+    """
+
+    def orphans(
+        self, *, handles: Iterable[JobHandle] = (), attempt_ids: Iterable[str] = ()
+    ) -> Sequence[OrphanInstance]:
+        """
+        Instances labelled for this project that none of ``handles``/``attempt_ids`` uses.
+        """
+        ...
+
+    def destroy_instance(self, instance_id: int) -> None:
+        """
+        Destroy one of this project's instances; refuse (``BackendError``) one it did not rent.
         """
         ...
 
@@ -578,5 +676,19 @@ class Notifier(Protocol):
     def notify(self, title: str, text: str) -> None:
         """
         Send a notification; failures are logged, never raised.
+        """
+        ...
+
+
+@runtime_checkable
+class SelectiveNotifier(Notifier, Protocol):
+    """
+    A notifier that chooses which kinds of event it is told about (``[notify] events``).
+    """
+
+    def wants(self, event: str) -> bool:
+        """
+        Return whether notifications of kind ``event`` (``milestone``, ``failed``, ``blocked``,
+        ...) should be sent.
         """
         ...

@@ -34,6 +34,7 @@ from bridge.machine.ports import (
     ImplementRequest,
     Notifier,
     Reviewer,
+    SelectiveNotifier,
 )
 from bridge.machine.scheduler import Policy
 from bridge.machine.stages import Stage
@@ -196,8 +197,7 @@ class Session:
         """
         if self.notifier is None:
             return
-        wants = getattr(self.notifier, "wants", None)
-        if wants is not None and not wants(event):
+        if isinstance(self.notifier, SelectiveNotifier) and not self.notifier.wants(event):
             return
         self.notifier.notify(title, text)
 
