@@ -328,6 +328,7 @@ class Folder:
     def __init__(self) -> None:
         self._stage = Stage.PLANNED
         self._runs: dict[str, _Run] = {}
+        # Any: each pipeline field or list holds its own event class (PipelineState types them).
         self._fields: dict[str, Any] = {}
         self._lists: dict[str, list[Any]] = {
             "implementations": [],

@@ -10,7 +10,8 @@ from __future__ import annotations
 import importlib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, cast
+from types import ModuleType
+from typing import cast
 
 from bridge.adapters.ablation import build_ablation_planner
 from bridge.adapters.backends.local.backend import LocalBackend
@@ -100,7 +101,7 @@ _REMOTE = {
 
 def _remote_config(
     name: str, table: Mapping[str, object], project: LoadedProject
-) -> tuple[Any, object]:
+) -> tuple[ModuleType, object]:
     """
     Import a remote backend's module (its optional extra) and parse its section.
 

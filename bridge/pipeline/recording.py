@@ -16,7 +16,7 @@ from bridge.events import types as ev
 from bridge.events.secrets import redact
 from bridge.machine.fold import PipelineState
 from bridge.machine.ports import ProposedRun
-from bridge.plan import LoadedProject, RunSpec, match_system, render_for_reading
+from bridge.plan import LoadedProject, Options, RunSpec, match_system, render_for_reading
 from bridge.plan.hyperparams import setup_hyperparameters
 from bridge.plan.overview import estimate_milestone
 from bridge.plan.plan_section import researchers_part
@@ -49,7 +49,7 @@ def _sha(project: LoadedProject, rel: str | None) -> str:
         return ""
 
 
-def plan_events(project: LoadedProject) -> list[tuple[str, Sequence[Any]]]:
+def plan_events(project: LoadedProject) -> list[tuple[str, Sequence[ev.Event]]]:
     """
     The events that record a loaded plan: ``PlanLoaded`` then one ``RunPlanned`` per run.
     """
@@ -101,7 +101,7 @@ def plan_events(project: LoadedProject) -> list[tuple[str, Sequence[Any]]]:
         tracker_text=tracker_template(project),
     )
     run_cfg = project.config.run
-    out: list[tuple[str, Sequence[Any]]] = [("bridge", [loaded])]
+    out: list[tuple[str, Sequence[ev.Event]]] = [("bridge", [loaded])]
     for spec in project.runs:
         out.append(
             (
@@ -142,7 +142,7 @@ def plan_events(project: LoadedProject) -> list[tuple[str, Sequence[Any]]]:
     return out
 
 
-def _screen(spec: RunSpec, events: Sequence[Any]) -> None:
+def _screen(spec: RunSpec, events: Sequence[ev.Event]) -> None:
     """
     Refuse a run whose recorded form would carry a secret, naming where the run was written
     (the tracker row or the ``[[runs]]`` entry), before anything is appended.
@@ -248,7 +248,7 @@ def script_paths(project: LoadedProject) -> list[str]:
     return list(found)
 
 
-def _option_names(options: Any) -> list[str]:
+def _option_names(options: Options) -> list[str]:
     import attrs
 
     return [f.name for f in attrs.fields(type(options))]
@@ -358,6 +358,7 @@ def proposed_run_events(
     except ConfigError as exc:
         return None, f"{proposal.id}: {exc}"
 
+    # Any: the system table's fields have several types, and each default matches its field.
     def pick(name: str, default: Any) -> Any:
         value = getattr(system, name, None) if system is not None else None
         return default if value is None else value

@@ -139,6 +139,8 @@ def respec(s: Session, reason: str, run_ids: Collection[str] | None = None) -> l
         if stream == "bridge":
             continue
         new, *tracker_says = events
+        # plan_events opens every run stream with the run's RunPlanned.
+        assert isinstance(new, ev.RunPlanned), new
         if run_ids is not None and new.run_id not in run_ids:
             continue
         old = state.runs.get(new.run_id)

@@ -6,7 +6,6 @@ training quality, recorded as ``MetricsRecorded``.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 from bridge.adapters.metrics.files import (
     Extraction,
@@ -120,7 +119,9 @@ def _key_metric(
     return ""
 
 
-def collect_metrics(project: LoadedProject, state: PipelineState, run_id: str) -> list[Any]:
+def collect_metrics(
+    project: LoadedProject, state: PipelineState, run_id: str
+) -> list[ev.MetricsRecorded]:
     """
     Read a finished run's metrics from its latest attempt's files (and from W&B when
     ``[metrics.wandb]`` is configured) and check training quality.

@@ -6,11 +6,10 @@ decisions, paid backends' costs and orphans, collection, and ablation planning.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from bridge.errors import ReviewError
 from bridge.events import types as ev
-from bridge.machine.fold import PipelineState
+from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.ports import AblationRequest, PaidBackend
 from bridge.machine.scheduler import sanity_milestones
 from bridge.machine.stages import (
@@ -342,7 +341,7 @@ def plan_approved_proposals(s: Session) -> None:
     write_plan_section(s.root, s.project.sources.get("plan"), s.state())
 
 
-def milestone_summary(runs: Sequence[Any]) -> dict[str, str]:
+def milestone_summary(runs: Sequence[RunView]) -> dict[str, str]:
     """
     What a gate is told about a finished milestone: counts and each run's state.
     """

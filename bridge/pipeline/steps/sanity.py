@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from bridge.adapters.metrics.reading import read_tail
 from bridge.errors import ReviewError
@@ -273,7 +272,7 @@ def lead_of(findings: Sequence[Finding]) -> str:
     return findings[0].message.partition(" — ")[0].partition(". Fix: ")[0] if findings else ""
 
 
-def log_tail(root: Path, run: Any) -> str:
+def log_tail(root: Path, run: RunView) -> str:
     """
     The last few KiB of the run's latest attempt's stdout and stderr, as copied back.
     """
