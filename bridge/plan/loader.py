@@ -13,7 +13,17 @@ from pathlib import Path
 import attrs
 
 from bridge.errors import PlanError
-from bridge.plan.model import Budget, Plan, PlanWarning
+from bridge.plan.model import (
+    Block,
+    Budget,
+    Claim,
+    Milestone,
+    Plan,
+    PlanWarning,
+    Risk,
+    Section,
+    TrackerRun,
+)
 from bridge.plan.plan_section import researchers_part
 from bridge.plan.proposal import read_proposal_document
 from bridge.plan.reader import language_of, read_plan_document
@@ -190,15 +200,15 @@ def _assemble(
     warnings = list(extra_warnings or [])
     title = problem = thesis = date = method = ""
     header: dict[str, str] = {}
-    claims: tuple = ()  # type: ignore[type-arg]
-    blocks: tuple = ()  # type: ignore[type-arg]
-    milestones: tuple = ()  # type: ignore[type-arg]
-    risks: tuple = ()  # type: ignore[type-arg]
-    sections: tuple = ()  # type: ignore[type-arg]
+    claims: tuple[Claim, ...] = ()
+    blocks: tuple[Block, ...] = ()
+    milestones: tuple[Milestone, ...] = ()
+    risks: tuple[Risk, ...] = ()
+    sections: tuple[Section, ...] = ()
     override_line, override_number = "", 0
     budget = Budget(gpu_hours=None, raw="", hardware="", bottleneck="", file="", line=0)
     language_text = ""
-    tracker_runs: list = []  # type: ignore[type-arg]
+    tracker_runs: list[TrackerRun] = []
     if plan_doc is not None:
         parts = read_plan_document(plan_doc)
         title, header, problem, thesis, date = (

@@ -14,7 +14,7 @@ import attrs
 
 from bridge.plan.blocks import match_block_heading, read_block, read_fields
 from bridge.plan.milestones import read_milestones
-from bridge.plan.model import Block, Budget, Claim, Risk, Section
+from bridge.plan.model import Block, Budget, Claim, Milestone, Risk, Section
 from bridge.plan.quantities import block_refs, gpu_hours, number_upper, stated_seed_count
 from bridge.plan.text import Document, Heading, Table, plain
 from bridge.plan.vocabulary import section_kind
@@ -36,7 +36,7 @@ class PlanParts:
     language: str
     claims: tuple[Claim, ...]
     blocks: tuple[Block, ...]
-    milestones: tuple[object, ...]
+    milestones: tuple[Milestone, ...]
     budget: Budget
     risks: tuple[Risk, ...]
     override_line: str
