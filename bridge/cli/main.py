@@ -55,7 +55,14 @@ class _Stop:
 
     def restore(self) -> None:
         for signum, previous in self._previous.items():
-            signal.signal(signum, previous)
+            # The start-up handler of bridge.cli only covers the imports: give the defaults back.
+            if getattr(previous, "__name__", "") == "_stopped_while_starting":
+                if signum == signal.SIGINT:
+                    signal.signal(signum, signal.default_int_handler)
+                else:
+                    signal.signal(signum, signal.SIG_DFL)
+            else:
+                signal.signal(signum, previous)
 
 
 def _say(message: str) -> None:

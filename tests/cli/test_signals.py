@@ -70,3 +70,40 @@ class TestStopSignals:
         _, err = proc.communicate(timeout=60)
         assert "Traceback" not in err, err
         assert proc.returncode in (0, 128 + signum), err
+
+
+KICK_DURING_IMPORT = """
+import importlib.abc, os, signal, sys
+
+class Kick(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path, target=None):
+        if name == "bridge.cli.main":  # the command's heavy imports start here
+            os.kill(os.getpid(), signal.{signame})
+        return None
+
+sys.meta_path.insert(0, Kick())
+import bridge.cli
+print("imported")
+"""
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_signal_while_the_command_is_still_importing(signum: signal.Signals) -> None:
+    """A signal that lands while the command's modules are being imported ends it with one
+    line and 128 + N, never an import traceback."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO_ROOT
+
+    proc = subprocess.run(
+        [sys.executable, "-c", KICK_DURING_IMPORT.replace("{signame}", signum.name)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
+    )
+    assert proc.returncode == 128 + signum, proc.stderr
+    assert "Traceback" not in proc.stderr and "imported" not in proc.stdout
+    assert proc.stderr.strip() == f"bridge: stopped by {signum.name} while starting"
