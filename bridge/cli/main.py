@@ -15,7 +15,7 @@ import signal
 import sys
 import threading
 from collections.abc import Sequence
-from typing import Any
+from typing import Any  # Any: signal handlers as the signal module returns them
 
 from bridge.cli.parser import EXIT_INPUT, parse
 from bridge.errors import BridgeError, InputError, LockedError

@@ -21,7 +21,7 @@ import types
 import typing
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any  # Any: JSON data and the generated codecs
 
 import attrs
 import orjson

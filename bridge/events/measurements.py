@@ -33,7 +33,7 @@ Extraction rules (``rule``) have a fixed grammar so a reader can redo the extrac
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any  # Any: attrs' Attribute type
 
 import attrs
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from typing import Any
+from typing import Any  # Any: a system table's fields, each of its own type
 
 from bridge.errors import ConfigError, SecretError
 from bridge.events import codec

@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import Any
+from typing import Any  # Any: the results document is JSON
 
 from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.judge import EvaluationType, claim_scope

@@ -30,7 +30,7 @@ import itertools
 import json
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any  # Any: JSON documents of any shape
 
 from bridge.adapters.metrics.records import (
     ReadFile,

@@ -17,7 +17,7 @@ run that quotes the query, never a silent absence.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any  # Any: what a query finds in a JSON document
 
 import attrs
 import jmespath

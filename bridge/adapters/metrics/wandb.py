@@ -41,7 +41,7 @@ import math
 import os
 import time
 from collections.abc import Callable, Collection, Iterator, Mapping
-from typing import Any
+from typing import Any  # Any: W&B's JSON answers
 
 import attrs
 import httpx

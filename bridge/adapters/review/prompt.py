@@ -30,7 +30,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any  # Any: the reviewer's JSON answer
 
 from bridge.errors import ReviewError
 from bridge.events.secrets import redact

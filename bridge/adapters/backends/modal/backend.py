@@ -18,7 +18,7 @@ import re
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any  # Any: modal SDK objects
 
 from bridge.adapters.backends.modal.config import ModalConfig
 from bridge.adapters.backends.modal.gateway import (
