@@ -22,8 +22,10 @@ class ScriptedOpenAI:
     """
     Serves ``POST /v1/chat/completions`` from a script of behaviours, one per request.
 
-    Behaviours: ``("reply", content)``, ``("status", code, headers, body)``, ``("raw", body)``,
-    ``("stall",)``, ``("echo_auth",)``. The last behaviour repeats once the script runs out.
+    Behaviours: ``("reply", content)``, ``("answer", function)`` (the reply is the function of
+    the last message's text, so the order of requests does not matter), ``("status", code,
+    headers, body)``, ``("raw", body)``, ``("stall",)``, ``("echo_auth",)``. The last behaviour
+    repeats once the script runs out.
     """
 
     def __init__(self) -> None:
@@ -52,6 +54,9 @@ class ScriptedOpenAI:
                     return
                 if kind == "reply":
                     self._send(200, {}, _completion(behaviour[1]))
+                elif kind == "answer":
+                    text = str(body["messages"][-1]["content"])
+                    self._send(200, {}, _completion(behaviour[1](text)))
                 elif kind == "echo_auth":
                     auth = self.headers.get("Authorization", "")
                     self._send(200, {}, _completion(f"VERDICT: APPROVE\nNON-BLOCKING: saw {auth}"))
