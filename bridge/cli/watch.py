@@ -81,7 +81,8 @@ def describe(rec: Recorded, language: str = "en") -> str | None:
             what = {"stuck": "卡住", "lost": "丢失", "timedout": "超时", "cancelled": "已取消"}[
                 what
             ]
-        return f"{at} {evt.run_id} {what}: {getattr(evt, 'reason', '')}".rstrip(": ")
+        reason = "" if isinstance(evt, ev.RunTimedOut) else evt.reason  # a timeout has none
+        return f"{at} {evt.run_id} {what}: {reason}".rstrip(": ")
     if isinstance(evt, ev.RunQueueNoted):
         if zh:
             return f"{at} {evt.run_id} " + (
