@@ -159,17 +159,9 @@ def tool_placement(
     009 run once for the module (its retrieval baseline takes 30-40 s), with a reviewer.
     """
     project = _copy("009_tool-placement", tmp_path_factory.mktemp("009"))
-    # The researcher wants bridge to run R001 and R002 so their numbers are in the log (the
-    # tracker records them as DONE, with numbers only in its Notes), and R005 has no CPU
-    # command: it needs model-call outputs from an API, so it is marked as not run here.
-    _edit_tracker(
-        project,
-        {
-            "R001": "TODO",
-            "R002": "TODO",
-            "R005": "NOT RUN — needs model-call outputs from an API",
-        },
-    )
+    # R005 has no CPU command: it needs model-call outputs from an API, so the researcher marks
+    # it as not run here.
+    _edit_tracker(project, {"R005": "NOT RUN — needs model-call outputs from an API"})
     # The reviewer approves the existing code, then judges each declined block as a careful
     # human would from the numbers it is sent.
     reviewer.script = [
@@ -182,6 +174,10 @@ def tool_placement(
         )
     ]
     _with_reviewer(project, reviewer)
+    _run(project)
+    # The tracker records R001 and R002 as DONE with their numbers only in its Notes: the
+    # researcher runs them again so that their numbers are in the log.
+    assert main(["retry", "--force", "R001", "R002", "--project", str(project)]) == 0
     return project, _run(project)
 
 
