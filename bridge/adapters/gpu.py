@@ -19,6 +19,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 from collections.abc import Callable, Sequence
+from typing import Protocol, runtime_checkable
 
 import attrs
 
@@ -26,11 +27,14 @@ from bridge.errors import BackendError
 from bridge.machine.ports import GpuInfo, Slot
 
 __all__ = [
+    "APPS_QUERY_ARGS",
     "QUERY_ARGS",
     "CommandResult",
+    "GpuProcessProbe",
     "NvidiaSmiProbe",
     "Runner",
     "free_slots",
+    "parse_compute_apps",
     "parse_nvidia_smi",
 ]
 
@@ -152,6 +156,44 @@ def free_slots(gpus: Sequence[GpuInfo], host: str, threshold_mib: int = 500) -> 
     )
 
 
+@runtime_checkable
+class GpuProcessProbe(Protocol):
+    """
+    A GPU probe that can also say how much GPU memory each process uses.
+    """
+
+    def process_memory(self) -> dict[int, int]:
+        """
+        pid → MiB of GPU memory in use now.
+        """
+        ...
+
+
+APPS_QUERY_ARGS = ("--query-compute-apps=pid,used_memory", "--format=csv,noheader,nounits")
+
+
+def parse_compute_apps(text: str) -> dict[int, int]:
+    """
+    Parse ``nvidia-smi --query-compute-apps=pid,used_memory --format=csv,noheader,nounits``:
+    pid → MiB used (summed over GPUs when a process uses several).
+
+    Raises:
+        BackendError: a line that is not two whole numbers (the message quotes it).
+    """
+    used: dict[int, int] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        fields = [f.strip() for f in line.split(",")]
+        if len(fields) != 2 or not all(f.isdigit() for f in fields):
+            raise BackendError(
+                f"nvidia-smi compute-apps line {number}: expected pid, used_memory: {line!r}"
+            )
+        pid, mib = int(fields[0]), int(fields[1])
+        used[pid] = used.get(pid, 0) + mib
+    return used
+
+
 class NvidiaSmiProbe:
     """
     A :class:`bridge.machine.ports.GpuProbe` that asks ``nvidia-smi``.
@@ -196,3 +238,26 @@ class NvidiaSmiProbe:
                 f"{self.executable} failed with exit status {result.returncode}: {said}"
             )
         return parse_nvidia_smi(result.stdout)
+
+    def process_memory(self) -> dict[int, int]:
+        """
+        The GPU memory each process uses now (pid → MiB); empty without ``nvidia-smi``.
+
+        Raises:
+            BackendError: ``nvidia-smi`` exists but fails or prints unreadable text.
+        """
+        if self._runner is None:
+            found = shutil.which(self.executable)
+            if found is None:
+                return {}
+            result = _run_locally([found, *APPS_QUERY_ARGS], self.timeout)
+        else:
+            result = self._runner([self.executable, *APPS_QUERY_ARGS], self.timeout)
+        if result.returncode == _NOT_FOUND:
+            return {}
+        if result.returncode != 0:
+            said = (result.stderr.strip() or result.stdout.strip() or "no output")[-500:]
+            raise BackendError(
+                f"{self.executable} failed with exit status {result.returncode}: {said}"
+            )
+        return parse_compute_apps(result.stdout)

@@ -674,6 +674,7 @@ class RunSucceeded:
     attempt_id: str
     exit_code: int = 0
     gpu_seconds: float = attrs.field(default=0.0, validator=_finite)
+    gpu_memory_peak_mib: int | None = None  # sampled while it ran; None: not sampled
 
 
 @event("run.failed")
@@ -693,6 +694,7 @@ class RunFailed:
     oom: bool = False
     log_tail: str = attrs.field(default="", converter=redact)
     gpu_seconds: float = attrs.field(default=0.0, validator=_finite)
+    gpu_memory_peak_mib: int | None = None  # sampled while it ran; None: not sampled
 
 
 @event("run.timed_out")

@@ -54,6 +54,7 @@ class AttemptView:
     local_dir: str = ""
     metrics: ev.MetricsRecorded | None = None
     scratch_dir: str = ""  # the {scratch_dir} it was given, removed after collection
+    gpu_memory_peak_mib: int | None = None  # the most GPU memory it was seen using
     inputs: tuple[ev.RunInput, ...] = ()  # lineage: {outputs_of:RUN} it read
 
 
@@ -243,6 +244,7 @@ class _Attempt:
     metrics: ev.MetricsRecorded | None = None
     scratch_dir: str = ""  # the {scratch_dir} it was given, removed after collection
     inputs: tuple[ev.RunInput, ...] = ()  # lineage: {outputs_of:RUN} it read
+    gpu_memory_peak_mib: int | None = None
 
     def view(self) -> AttemptView:
         return AttemptView(
@@ -265,6 +267,7 @@ class _Attempt:
             local_dir=self.local_dir,
             metrics=self.metrics,
             scratch_dir=self.scratch_dir,
+            gpu_memory_peak_mib=self.gpu_memory_peak_mib,
             inputs=self.inputs,
         )
 
@@ -767,12 +770,14 @@ class Folder:
             case ev.RunFailed():
                 trigger = "fail_oom" if evt.oom else "fail"
                 exit_code, reason = evt.exit_code, evt.reason
+                current.gpu_memory_peak_mib = evt.gpu_memory_peak_mib
                 if evt.oom:
                     run.oom_failures += 1
                 else:
                     run.failures += 1
             case ev.RunSucceeded():
                 trigger, exit_code, reason = "succeed", evt.exit_code, ""
+                current.gpu_memory_peak_mib = evt.gpu_memory_peak_mib
             case ev.RunCancelled():
                 trigger, reason = "cancel", evt.reason
             case ev.RunTimedOut():

@@ -117,6 +117,8 @@ class JobState:
         waiting: why the backend's own queue holds a ``QUEUED`` attempt (a Slurm job pending
             for ``PartitionDown``), for people to see in ``bridge status``; ``""`` when the
             backend gives no reason worth recording.
+        gpu_memory_peak_mib: the most GPU memory the attempt's processes were seen using
+            (sampled while it ran), or None when the backend does not sample it.
     """
 
     status: JobStatus
@@ -124,6 +126,7 @@ class JobState:
     detail: str = ""
     log_tail: str = ""
     waiting: str = ""
+    gpu_memory_peak_mib: int | None = None
 
 
 @runtime_checkable

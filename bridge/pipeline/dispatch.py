@@ -620,12 +620,17 @@ class Dispatcher:
                         exit_code=status.exit_code,
                         reason=f"exit 0 but expected outputs missing: {', '.join(missing)}",
                         gpu_seconds=gpu_seconds,
+                        gpu_memory_peak_mib=status.gpu_memory_peak_mib,
                     )
                 )
             else:
                 events.append(
                     ev.RunSucceeded(
-                        run_id=rid, attempt_id=aid, exit_code=0, gpu_seconds=gpu_seconds
+                        run_id=rid,
+                        attempt_id=aid,
+                        exit_code=0,
+                        gpu_seconds=gpu_seconds,
+                        gpu_memory_peak_mib=status.gpu_memory_peak_mib,
                     )
                 )
         elif status.status is JobStatus.FAILED:
@@ -642,6 +647,7 @@ class Dispatcher:
                     oom=oom,
                     log_tail=status.log_tail[-2000:],
                     gpu_seconds=gpu_seconds,
+                    gpu_memory_peak_mib=status.gpu_memory_peak_mib,
                 )
             )
         elif status.status is JobStatus.TIMED_OUT:

@@ -64,6 +64,7 @@ class RunConfig:
         oom_backoff_seconds: the wait before the first out-of-memory retry (doubling after).
         args: extra placeholder values.
         keep_scratch: keep each attempt's ``{scratch_dir}`` after its results are collected.
+        max_gpu_memory_gb: a sanity run whose sampled GPU memory peak is above this fails.
     """
 
     command: tuple[str, ...] = ()
@@ -78,6 +79,7 @@ class RunConfig:
     oom_backoff_seconds: float = 30.0
     args: Mapping[str, str] = attrs.field(factory=dict)
     keep_scratch: bool = False
+    max_gpu_memory_gb: float | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -301,6 +303,7 @@ _RUN_KEYS = (
     "oom_backoff_seconds",
     "args",
     "keep_scratch",
+    "max_gpu_memory_gb",
 )
 _SYSTEM_KEYS = (
     "command",
@@ -603,6 +606,10 @@ def load_config(path: Path | None) -> Config:
         if not isinstance(run_table["keep_scratch"], bool):
             raise reader.error("run.keep_scratch must be true or false", "run.keep_scratch")
         run_values["keep_scratch"] = run_table["keep_scratch"]
+    if "max_gpu_memory_gb" in run_table:
+        run_values["max_gpu_memory_gb"] = reader.number(
+            run_table["max_gpu_memory_gb"], "run.max_gpu_memory_gb"
+        )
     run = RunConfig(**run_values)  # type: ignore[arg-type]
 
     systems: dict[str, SystemConfig] = {}

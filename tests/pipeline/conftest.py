@@ -309,7 +309,11 @@ def fake_gpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[int]
         bin_dir.mkdir(exist_ok=True)
         lines = "\\n".join(f"{k}, 10, 16000" for k in range(n))
         script = bin_dir / "nvidia-smi"
-        script.write_text(f"#!/bin/sh\nprintf '{lines}\\n'\n")
+        # --query-compute-apps (GPU memory per process) answers: no process uses a GPU.
+        script.write_text(
+            f'#!/bin/sh\ncase "$1" in --query-compute-apps=*) exit 0 ;; esac\n'
+            f"printf '{lines}\\n'\n"
+        )
         script.chmod(0o755)
         monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
 

@@ -46,6 +46,7 @@ def sanity(s: Session) -> Step:
     """
     state = s.state()
     options = s.project.options
+    limit = s.project.config.run.max_gpu_memory_gb
     if not options.auto_deploy and not state.approved:
         summary = approval_summary(s.project, state) + deploy.quote(s, state)
         s.append("bridge", [ev.ApprovalRequested(summary=summary)])
@@ -88,7 +89,7 @@ def sanity(s: Session) -> Step:
         if r.spec.milestone in sanity and r.state not in NOT_BRIDGES_RUN_STATES
     ]
     for run in runs:  # a second sanity pass re-runs what did not pass before
-        if run.state in TERMINAL_RUN_STATES and _sanity_problem(run):
+        if run.state in TERMINAL_RUN_STATES and _sanity_problem(run, limit):
             s.append(
                 f"run:{run.run_id}",
                 [ev.RunRetryScheduled(run_id=run.run_id, reason="sanity runs again", manual=True)],
@@ -104,7 +105,7 @@ def sanity(s: Session) -> Step:
         for r in state.runs.values()
         if r.spec.milestone in sanity and r.state not in NOT_BRIDGES_RUN_STATES
     ]
-    failed = [r for r in runs if _sanity_problem(r)]
+    failed = [r for r in runs if _sanity_problem(r, limit)]
     if not failed:
         s.append(
             "bridge",
@@ -117,7 +118,7 @@ def sanity(s: Session) -> Step:
         for r in failed
     ]
     signature = failure_signature(failures)
-    detail = "; ".join(f"{r.run_id}: {_sanity_problem(r)}" for r in failed)[:2000]
+    detail = "; ".join(f"{r.run_id}: {_sanity_problem(r, limit)}" for r in failed)[:2000]
     s.append("bridge", [ev.SanityChecked(passed=False, signature=signature, detail=detail)])
     s.notify("failure", "bridge: sanity failed", detail)
     return s.enter("fail_sanity", f"sanity failed: {detail[:200]}")
@@ -134,7 +135,8 @@ def after_sanity_failure(s: Session) -> Step:
     checks = [c for c in state.sanity_checks if not c.passed][-failures:]
     last = checks[-1]
     repeats = sum(1 for c in checks if c.signature == last.signature)
-    findings = failure_findings(_failed_sanity_runs(state))
+    limit = s.project.config.run.max_gpu_memory_gb
+    findings = failure_findings(_failed_sanity_runs(state, limit), limit)
     lead = lead_of(findings) or last.detail[:300]
     if rescues >= MAX_RESCUES:
         return s.block(f"sanity still fails after {rescues} rescue rounds: {lead}", findings)
@@ -160,13 +162,20 @@ def _since_reopen(state: PipelineState) -> tuple[int, int]:
     return max(recent.count("fail_sanity"), 1), recent.count("rescue")
 
 
-def _sanity_problem(run: RunView) -> str:
+def _sanity_problem(run: RunView, max_gpu_memory_gb: float | None = None) -> str:
     """
     Why a sanity run does not pass, or ``""`` when it does: it must succeed (exit 0, outputs
-    present), its metrics must have been read, and none of them may be untrustworthy.
+    present), its GPU memory peak must stay within ``[run] max_gpu_memory_gb`` (when set and
+    sampled), its metrics must have been read, and none of them may be untrustworthy.
     """
     if run.state is not RunState.SUCCEEDED:
         return run.reason or run.state.value
+    peak = run.current.gpu_memory_peak_mib if run.current is not None else None
+    if max_gpu_memory_gb is not None and peak is not None and peak > max_gpu_memory_gb * 1024:
+        return (
+            f"GPU memory peaked at {peak / 1024:.2f} GB, over [run] max_gpu_memory_gb = "
+            f"{max_gpu_memory_gb:g}"
+        )
     metrics = run.metrics
     if metrics is None or not metrics.values:
         return "no metric could be read from its outputs"
@@ -188,7 +197,8 @@ def rescue(s: Session) -> Step:
     """
     state = s.state()
     last = [c for c in state.sanity_checks if not c.passed][-1]
-    failed = _failed_sanity_runs(state)
+    limit = s.project.config.run.max_gpu_memory_gb
+    failed = _failed_sanity_runs(state, limit)
     request = rescue_request(s, failed, last.signature)
     try:
         review = s.reviewer.review(request)
@@ -204,7 +214,7 @@ def rescue(s: Session) -> Step:
         return code.implement(s, fixes)
     # The actual failure and its fix lead; the diagnosis adds only what it found blocking (its
     # full text is in the review file).
-    findings = [*failure_findings(failed), *blocking]
+    findings = [*failure_findings(failed, limit), *blocking]
     lead = lead_of(findings) or review.text[:400]
     return s.block(f"sanity fails repeatedly: {lead}", findings)
 
@@ -230,25 +240,25 @@ def rescue_request(s: Session, failed: Sequence[RunView], signature: str) -> Rev
     )
 
 
-def _failed_sanity_runs(state: PipelineState) -> list[RunView]:
+def _failed_sanity_runs(state: PipelineState, limit: float | None) -> list[RunView]:
     sanity = sanity_milestones(state)
     return [
         r
         for r in state.runs.values()
         if r.spec.milestone in sanity
         and r.state not in NOT_BRIDGES_RUN_STATES
-        and _sanity_problem(r)
+        and _sanity_problem(r, limit)
     ]
 
 
-def failure_findings(runs: Sequence[RunView]) -> list[Finding]:
+def failure_findings(runs: Sequence[RunView], limit: float | None = None) -> list[Finding]:
     """
     One blocking finding per distinct failure of ``runs``: the runs, what the failure means
     (exit code, missing file or output, the log's last error line) and its fix.
     """
     groups: dict[str, list[str]] = {}
     for run in runs:
-        groups.setdefault(_sanity_problem(run), []).append(run.run_id)
+        groups.setdefault(_sanity_problem(run, limit), []).append(run.run_id)
     findings = []
     for why, ids in groups.items():
         meaning, fix = explain_failure(why)

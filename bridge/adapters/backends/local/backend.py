@@ -44,10 +44,11 @@ import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+import attrs
 import structlog
 
 from bridge.adapters.backends.local import procfs
-from bridge.adapters.gpu import NvidiaSmiProbe, free_slots
+from bridge.adapters.gpu import GpuProcessProbe, NvidiaSmiProbe, free_slots
 from bridge.adapters.metrics.reading import read_tail
 from bridge.errors import BackendError, BackendUnavailable, JobNotFound
 from bridge.machine.ports import (
@@ -74,6 +75,13 @@ _CPU_HOST = re.compile(r"local(#[0-9]+)?")
 _PASS_THROUGH = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _TAIL_BYTES = 4096
 _ADOPTED_POLL_SECONDS = 0.1
+
+
+def _read_int(path: Path) -> int | None:
+    try:
+        return int(path.read_text(encoding="ascii").strip())
+    except (OSError, ValueError):
+        return None
 
 
 def validate_id(kind: str, value: str) -> str:
@@ -211,6 +219,8 @@ class LocalBackend:
         self.launch_grace_seconds = launch_grace_seconds
         self.withheld_env = withheld_env
         self._probe: GpuProbe = probe if probe is not None else NvidiaSmiProbe()
+        self._apps: tuple[float, dict[int, int]] | None = None  # (when, pid → MiB) sampled
+        self._apps_error = ""
         self._children: dict[str, int] = {}  # attempt id -> wrapper pid
         # Attempt ids of children whose wrapper the reaper thread has seen exit. Until then a
         # child of ours is known to be running without reading /proc (a zombie cannot exist
@@ -389,6 +399,54 @@ class LocalBackend:
         return env
 
     def poll(self, handle: JobHandle) -> JobState:
+        """
+        Return the attempt's state (:meth:`_poll`) with the most GPU memory its process group
+        was seen using: sampled (``nvidia-smi --query-compute-apps``, at most once a second for
+        all attempts) while it runs, kept in the attempt directory's ``gpu_peak_mib``.
+
+        Raises:
+            JobNotFound: the handle names no attempt directory of this backend.
+        """
+        state = self._poll(handle)
+        attempt_dir = self._dir_of(handle)
+        if state.status is JobStatus.RUNNING:
+            self._sample_gpu_memory(attempt_dir)
+            return state
+        peak = _read_int(attempt_dir / "gpu_peak_mib")
+        return state if peak is None else attrs.evolve(state, gpu_memory_peak_mib=peak)
+
+    def _sample_gpu_memory(self, attempt_dir: Path) -> None:
+        """
+        Add up the GPU memory of the attempt's process group now; keep it when above its peak.
+        A failing ``nvidia-smi`` is logged once and never fails the run.
+        """
+        probe = self._probe
+        if not isinstance(probe, GpuProcessProbe):
+            return
+        now = time.monotonic()
+        if self._apps is None or now - self._apps[0] >= 1.0:
+            try:
+                self._apps = (now, probe.process_memory())
+            except BackendError as exc:
+                if self._apps_error != str(exc):
+                    _log.warning("gpu_memory_not_sampled", error=str(exc))
+                    self._apps_error = str(exc)
+                self._apps = (now, {})
+        apps = self._apps[1]
+        ident = self._ident(attempt_dir)
+        if not apps or ident is None:
+            return
+        group = ident[0]  # the wrapper leads the attempt's process group
+        used = 0
+        for pid, mib in apps.items():
+            stat = procfs.read_stat(pid)
+            if stat is not None and stat.pgid == group:
+                used += mib
+        peak_file = attempt_dir / "gpu_peak_mib"
+        if used > (_read_int(peak_file) or 0):
+            peak_file.write_text(str(used), encoding="ascii")
+
+    def _poll(self, handle: JobHandle) -> JobState:
         """
         Return the attempt's state from its directory and ``/proc``.
 
