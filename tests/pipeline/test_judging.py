@@ -83,6 +83,24 @@ class TestReviewerJudgesCriteria:
         assert stage is Stage.COLLECTED and len(openai_server.requests) == 1
         assert block["verdict"] == "not_met"
 
+    def test_a_reviewer_added_after_collection_judges_on_the_next_run(
+        self, project: Path, openai_server: ScriptedOpenAI
+    ) -> None:
+        """A project collected without a reviewer; the researcher adds [reviewer]; the next
+        `bridge run` asks it about the declined criterion, without running anything again."""
+        openai_server.script = [("reply", "VERDICT: MET\nREASONING: accuracy 0.9 on R1.")]
+        _project(project, None, VAGUE)
+        _stage, block = _run(project)
+        assert block["verdict"] == "inconclusive"
+        with (project / "bridge.toml").open("a", encoding="utf-8") as toml:
+            toml.write(
+                f'\n[reviewer]\nkind = "openai"\nbase_url = "{openai_server.base_url}"\n'
+                'model = "judge-1"\nreasoning_effort = ""\n'
+            )
+        stage, block = _run(project)
+        assert stage is Stage.COLLECTED and len(openai_server.requests) == 1
+        assert (block["verdict"], block["judged_by"]) == ("met", "reviewer")
+
     def test_a_rule_verdict_is_not_sent(self, project: Path, openai_server: ScriptedOpenAI) -> None:
         """A criterion the rules decide is never sent; the rule's verdict stands."""
         _project(project, openai_server, "accuracy > 0.95.")

@@ -237,7 +237,11 @@ def collected(s: Session) -> Step:
         return s.enter("redeploy", f"{len(new)} run(s) added to the plan: {', '.join(new[:8])}")
     waiting = proposals_waiting(state)
     if not waiting:
-        return Step(before=state.stage, after=state.stage, action="all runs collected")
+        # A reviewer configured since (or numbers re-read since) judges what it has not seen;
+        # the judging step asks once per block and set of numbers.
+        judged = judging.judge_criteria(s)
+        action = f"{judged} criteria judged by the reviewer" if judged else "all runs collected"
+        return Step(before=state.stage, after=state.stage, action=action)
     ids = ", ".join(p.run_id for p in waiting)
     s.append(
         "bridge",

@@ -157,10 +157,12 @@ class TestQueries:
         assert "gave the text 'compact', not a number" in found.problems[0].message
 
     def test_a_query_without_a_file_is_a_problem(self, tmp_path: Path) -> None:
-        """A query whose file the run did not write says so."""
+        """A query whose file the run did not write says so, as a note: the rule may be meant
+        for other runs (a sanity run that writes another file is not broken by it)."""
         rule = QueryRule(name="m", query="a", files="missing.json")
         found = extract(tmp_path, {}, rule)
         assert "no file matches 'missing.json'" in found.problems[0].message
+        assert not found.problems[0].blocking
 
     def test_a_bad_query_is_a_config_error(self) -> None:
         """A query that does not compile is refused when the rule is made."""
