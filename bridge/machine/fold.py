@@ -792,6 +792,9 @@ class Folder:
         current.state = run.state
         current.finished_at = record.recorded_at
         current.exit_code = exit_code
+        # An attempt that ended is no longer held in any queue, whether or not a poll saw it
+        # leave the queue first (a short job can go from pending to done between two polls).
+        current.waiting = ""
         current.reason = reason
         current.gpu_seconds = evt.gpu_seconds
 

@@ -52,3 +52,22 @@ class TestFolder:
         store = _failed_then_pending()
         store.append("run:R1", [ArtifactsFetched(run_id="R1", attempt_id="a1", local_dir="d")], 4)
         assert fold(store.read()).runs["R1"].attempts[-1].local_dir == "d"
+
+
+def test_an_attempt_that_ended_is_not_shown_as_queued() -> None:
+    """A job held in the backend's queue that ends before a poll sees it leave the queue is
+    not 'queued' any more: ending clears the queue note."""
+    from bridge.events.types import RunQueueNoted, RunStarted, RunSucceeded
+    from bridge.events.values import JobHandle
+
+    store = InMemoryEventStore()
+    handle = JobHandle(backend="x", attempt_id="a1", locator={})
+    store.append("run:R1", [
+        RunPlanned(run_id="R1"),
+        RunSubmitted(run_id="R1", attempt_id="a1", attempt=1, backend="x"),
+        RunStarted(run_id="R1", attempt_id="a1", handle=handle),
+        RunQueueNoted(run_id="R1", attempt_id="a1", waiting="Slurm pending: PartitionDown"),
+    ], 0)  # fmt: skip
+    assert fold(store.read()).runs["R1"].attempts[-1].waiting.endswith("PartitionDown")
+    store.append("run:R1", [RunSucceeded(run_id="R1", attempt_id="a1", exit_code=0)], 4)
+    assert fold(store.read()).runs["R1"].attempts[-1].waiting == ""
