@@ -87,6 +87,7 @@ class TestRunInputs:
         assert scratch.resolve() == Path(producer.scratch_dir)
         assert not scratch.resolve().is_relative_to(project.resolve())
         assert not scratch.exists()  # removed once P1's results were recorded
+        assert not scratch.parent.parent.exists()  # and the project's folder, left empty
         capsys.readouterr()
         assert main(["verify", "--project", str(project)]) == 0
 
@@ -109,7 +110,7 @@ class TestRunInputs:
         try:
             assert (scratch / "work.tmp").read_text() == "half-done"
         finally:
-            shutil.rmtree(scratch.parent)
+            shutil.rmtree(scratch.parent.parent)  # the project's scratch folder, kept
 
     def test_outputs_of_a_run_that_is_no_dependency_is_refused_at_start(
         self, project: Path

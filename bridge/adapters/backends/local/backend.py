@@ -290,7 +290,7 @@ class LocalBackend:
 
     def remove_scratch(self, run_id: str, attempt_id: str) -> None:
         """
-        Delete the attempt's scratch directory (and its run's folder once empty).
+        Delete the attempt's scratch directory (and its run's and project's folders once empty).
 
         Raises:
             BackendError: it exists but cannot be removed (the message says which path).
@@ -304,7 +304,9 @@ class LocalBackend:
         except OSError as exc:
             raise BackendError(f"cannot remove the scratch directory {path}: {exc}") from exc
         with contextlib.suppress(OSError):
-            parent.rmdir()  # only when empty: another attempt's scratch may still be there
+            # Each only when empty: another attempt's (or run's) scratch may still be there.
+            parent.rmdir()
+            self.scratch_root.rmdir()
 
     def submit(self, spec: JobSpec) -> JobHandle:
         """
