@@ -146,7 +146,9 @@ class PlanLoaded:
     The plan was read: where from (with its sha256), the options in force, milestones and blocks.
 
     ``tracker_text`` is the researcher's tracker as written (without any part bridge generated),
-    the layout the tracker projection fills in; ``""`` when there is none.
+    the layout the tracker projection fills in; ``""`` when there is none. ``method`` is the
+    plan's method thesis (and the proposal's method, shortened): the judge reads the proposed
+    system's name from it.
     """
 
     TYPE: ClassVar[str]
@@ -164,6 +166,7 @@ class PlanLoaded:
     warnings: tuple[str, ...] = ()
     inputs: Mapping[str, str] = attrs.field(factory=dict)
     tracker_text: str = ""
+    method: str = attrs.field(default="", converter=redact)
 
 
 @event("stage.entered")

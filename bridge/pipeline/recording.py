@@ -99,6 +99,7 @@ def plan_events(project: LoadedProject) -> list[tuple[str, Sequence[ev.Event]]]:
         warnings=tuple(f"{w.file}:{w.line}: {w.message}" for w in project.warnings)[:200],
         inputs=input_digests(project),
         tracker_text=tracker_template(project),
+        method=" ".join(f"{plan.thesis}\n{plan.method}".split())[:2000],
     )
     run_cfg = project.config.run
     out: list[tuple[str, Sequence[ev.Event]]] = [("bridge", [loaded])]

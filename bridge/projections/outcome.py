@@ -262,18 +262,36 @@ _PROPOSED = re.compile(
 )
 
 
+def _named_in(system: str, method: str) -> bool:
+    """
+    Whether the plan's method text names ``system`` (its name without markup or commentary,
+    as a whole word, any case).
+    """
+    name = re.sub(r"[*`_]|[(（][^)）]*[)）]", "", system).strip()
+    if len(name) < 2 or not method:
+        return False
+    return re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", method, re.IGNORECASE) is not None
+
+
 def _candidate(
-    systems: Sequence[str], reference: str | None, with_runs: frozenset[str] = frozenset()
+    systems: Sequence[str],
+    reference: str | None,
+    with_runs: frozenset[str] = frozenset(),
+    method: str = "",
 ) -> tuple[str | None, str]:
     """
     The block's proposed system and the evidence for it: marked "(ours)", "(proposed)",
-    "我们的"; else the system whose name starts every other's (``X`` of ``X (no …)``); else,
-    of two systems that both have runs, the first listed ("A vs B").
+    "我们的"; else the only one the plan's method thesis names; else the system whose name
+    starts every other's (``X`` of ``X (no …)``); else, of two systems that both have runs, the
+    first listed ("A vs B").
     """
     others = [s for s in systems if s != reference]
     marked = [s for s in others if _PROPOSED.search(s)]
     if len(marked) == 1:
         return marked[0], "the block's proposed system (marked as ours/proposed)"
+    named = [s for s in others if _named_in(s, method)]
+    if len(named) == 1:
+        return named[0], "the system the plan's method thesis names"
     for system in others:
         rest = [s for s in others if s != system]
         if rest and all(s.startswith(system) for s in rest):
@@ -371,7 +389,10 @@ def _judge(state: PipelineState, block: BlockInfo) -> BlockResult:
     )
     reference = _reference(systems)
     candidate, candidate_evidence = _candidate(
-        systems, reference, frozenset(r.spec.system for r in runs)
+        systems,
+        reference,
+        frozenset(r.spec.system for r in runs),
+        state.plan.method if state.plan is not None else "",
     )
     primary = next(
         (r.metrics.key_metric for r in runs if r.metrics is not None and r.metrics.key_metric),
