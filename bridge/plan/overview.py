@@ -53,9 +53,12 @@ class Estimate:
 
 def estimate_milestone(milestone: Milestone, runs: Sequence[RunCost]) -> Estimate:
     """
-    GPU-hours for a milestone: from its runs' ``estimated_minutes × gpus`` when any run has an
-    estimate, otherwise from the plan's run-order Cost column, otherwise unknown.
+    GPU-hours for a milestone: none when every run is a CPU run; else from its runs'
+    ``estimated_minutes × gpus`` when any run has an estimate, otherwise from the plan's
+    run-order Cost column, otherwise unknown (saying whether the Cost column was there).
     """
+    if runs and all(r.gpus == 0 for r in runs):
+        return Estimate(gpu_hours=0.0, source="CPU runs only")
     estimated = [r for r in runs if r.estimated_minutes is not None]
     if estimated:
         hours = sum(r.gpus * (r.estimated_minutes or 0.0) / 60.0 for r in estimated)
@@ -64,6 +67,11 @@ def estimate_milestone(milestone: Milestone, runs: Sequence[RunCost]) -> Estimat
         return Estimate(
             gpu_hours=milestone.gpu_hours,
             source=f"from the plan's Cost column ({milestone.cost_raw})",
+        )
+    if milestone.cost_raw:
+        return Estimate(
+            gpu_hours=None,
+            source=f"no run estimate, and the plan's Cost ({milestone.cost_raw}) is not GPU-hours",
         )
     return Estimate(gpu_hours=None, source="no run estimate and no Cost in the plan")
 

@@ -4,6 +4,7 @@ The approval checkpoint (``auto_deploy = false``): what a person is shown before
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from bridge.machine.stages import Stage
@@ -29,31 +30,50 @@ def _approval(project: Path) -> str:
 
 
 class TestApprovalSummary:
-    def test_plan_cost_column_is_used_when_runs_carry_no_estimate(self, project: Path) -> None:
-        """Runs without estimates take the milestone's GPU-hours from the plan's Cost column,
-        say so, show what each run asks for, and flag a total above the plan's budget."""
-        write_project(project, RUNS, bridge="auto_deploy = false\ncode_review = false")
-        plan = project / "refine-logs" / "EXPERIMENT_PLAN.md"
-        plan.write_text(plan.read_text().replace("| ok | 1 | none |", "| ok | 3 GPU-h | none |"))
-        summary = _approval(project)
-        assert "M1 Main: 2 runs (CPU), ~3.00 GPU-h (from the plan's Cost column (3 GPU-h))" in (
-            summary
-        )
-        assert "estimated total: ~6.00 GPU-h of 1 budgeted" in summary
-        assert "⚠ the estimate is above the plan's budget of 1 GPU-h by 5.00 GPU-h" in summary
-
-    def test_run_estimates_win_and_unknowns_are_named(self, project: Path) -> None:
-        """Runs with estimates give the hours from estimated_minutes × gpus; a milestone with
-        neither estimates nor a Cost is 'unknown' and left out of the total, by name."""
+    def test_plan_cost_column_is_used_when_runs_carry_no_estimate(
+        self, project: Path, fake_gpus: Callable[[int], None]
+    ) -> None:
+        """GPU runs without estimates take the milestone's GPU-hours from the plan's Cost
+        column, say so, show what each run asks for, and a total above the budget is flagged;
+        a milestone of CPU runs costs no GPU-hours whatever its Cost column says."""
+        fake_gpus(2)
         write_project(
             project,
             RUNS,
             bridge="auto_deploy = false\ncode_review = false",
-            extra='[systems."main"]\nestimated_minutes = 30\n',
+            extra='[systems."main"]\ngpus = 1\n',
+        )
+        plan = project / "refine-logs" / "EXPERIMENT_PLAN.md"
+        plan.write_text(plan.read_text().replace("| ok | 1 | none |", "| ok | 3 GPU-h | none |"))
+        summary = _approval(project)
+        assert (
+            "M1 Main: 2 runs (1 GPU each), ~3.00 GPU-h (from the plan's Cost column (3 GPU-h))"
+            in summary
+        )
+        assert "M0 (sanity) Sanity: 1 run (CPU), ~0.00 GPU-h (CPU runs only)" in summary
+        assert "estimated total: ~3.00 GPU-h of 1 budgeted" in summary
+        assert "⚠ the estimate is above the plan's budget of 1 GPU-h by 2.00 GPU-h" in summary
+
+    def test_run_estimates_win_and_unknowns_are_named(
+        self, project: Path, fake_gpus: Callable[[int], None]
+    ) -> None:
+        """Runs with estimates give the hours from estimated_minutes × gpus; GPU runs with
+        neither estimates nor GPU-hours in the Cost column are 'unknown', left out of the
+        total by name."""
+        fake_gpus(2)
+        write_project(
+            project,
+            RUNS,
+            bridge="auto_deploy = false\ncode_review = false",
+            extra='[systems."main"]\ngpus = 1\nestimated_minutes = 30\n'
+            '[systems."sanity"]\ngpus = 1\n',
             budget="10",
         )
         summary = _approval(project)
-        assert "M1 Main: 2 runs (CPU), ~0.00 GPU-h (from the runs' estimates)" in summary
-        assert "M0 (sanity) Sanity: 1 run (CPU), GPU-h unknown" in summary
-        assert "estimated total: ~0.00 GPU-h (without M0) of 10 budgeted" in summary
+        assert "M1 Main: 2 runs (1 GPU each), ~1.00 GPU-h (from the runs' estimates)" in summary
+        assert (
+            "M0 (sanity) Sanity: 1 run (1 GPU each), GPU-h unknown (no run estimate, and the "
+            "plan's Cost (1) is not GPU-hours)" in summary
+        )
+        assert "estimated total: ~1.00 GPU-h (without M0) of 10 budgeted" in summary
         assert "⚠" not in summary

@@ -41,3 +41,5 @@ def test_estimate_prefers_run_estimates_then_the_cost_column() -> None:
     assert (estimate.gpu_hours, estimate.source) == (3.0, "from the plan's Cost column (3 GPU-h)")
     none = estimate_milestone(attrs.evolve(milestone, gpu_hours=None), [Run(1, None)])
     assert none.gpu_hours is None and "no run estimate" in none.source
+    cpu = estimate_milestone(with_cost, [Run(0, None), Run(0, 30.0)])
+    assert (cpu.gpu_hours, cpu.source) == (0.0, "CPU runs only")
