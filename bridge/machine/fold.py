@@ -73,6 +73,7 @@ class RunView:
     oom_failures: int = 0
     failures: int = 0
     stream_version: int = 0
+    found_status: str = ""  # the tracker's status as written, when it was done before bridge
 
     @property
     def run_id(self) -> str:
@@ -285,6 +286,7 @@ class _Run:
     oom_failures: int = 0
     failures: int = 0
     version: int = 0
+    found_status: str = ""
     cached: RunView | None = None  # the view, until the next event of this run
 
     def view(self) -> RunView:
@@ -300,6 +302,7 @@ class _Run:
                 oom_failures=self.oom_failures,
                 failures=self.failures,
                 stream_version=self.version,
+                found_status=self.found_status,
             )
         return self.cached
 
@@ -668,6 +671,7 @@ class Folder:
 
     def _found_done(self, run: _Run, run_id: str, evt: ev.RunFoundDone, record: Recorded) -> None:
         run.state = next_run_state(run_id, run.state, "find_done", seq=record.seq)
+        run.found_status = evt.status
         run.reason = f"{evt.status} — {evt.evidence}" if evt.evidence else evt.status
 
     def _ruled_out(self, run: _Run, run_id: str, evt: ev.RunRuledOut, record: Recorded) -> None:

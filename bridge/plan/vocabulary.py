@@ -15,6 +15,7 @@ from bridge.plan.priority import Priority
 
 __all__ = [
     "DONE_STATUSES",
+    "FAILED_STATUSES",
     "FIELD_KEYS",
     "OUT_OF_SCOPE_STATUSES",
     "field_key",
@@ -28,6 +29,8 @@ __all__ = [
 # done before bridge (a negative or failed result, ``invalid``, ``已完成-失败``, is a result
 # too: the run happened), or out of scope. Everything else (todo, running, unknown) is bridge's.
 DONE_STATUSES = frozenset({"done", "failed"})
+# Of those, the ones whose result was a failure: completed, not succeeded; summaries name them.
+FAILED_STATUSES = frozenset({"failed"})
 OUT_OF_SCOPE_STATUSES = frozenset({"skipped", "blocked"})
 
 _NUMBERING = re.compile(

@@ -65,6 +65,7 @@ from bridge.plan.criteria import (
 )
 from bridge.plan.metric_names import match_metric
 from bridge.plan.priority import Priority
+from bridge.plan.vocabulary import FAILED_STATUSES, normalise_status
 
 __all__ = [
     "BlockResult",
@@ -146,8 +147,12 @@ class Outcome:
         blocks: in plan order.
         main_milestone: the main milestone's id, or ``None`` when none was recognised.
         main_result: positive, negative or inconclusive (from the main milestone's blocks).
-        must_done: must-run runs that succeeded.
+        must_done: must-run runs that completed: succeeded under bridge, or done before bridge
+            as the tracker says (whatever their result).
         must_total: must-run runs planned.
+        must_failed_before: must-run runs counted in ``must_done`` whose tracker row says they
+            ended failed or invalid before bridge (in planning order): completed, not
+            succeeded, so every summary names them.
         nice_done: nice-to-have runs that succeeded.
         nice_total: nice-to-have runs planned.
         ready: ready for the review loop.
@@ -163,12 +168,29 @@ class Outcome:
     main_result: MainResult
     must_done: int
     must_total: int
+    must_failed_before: tuple[str, ...]
     nice_done: int
     nice_total: int
     ready: bool
     not_ready: tuple[str, ...]
     flags: tuple[tuple[str, QualityFlag], ...]
     unattributed: tuple[tuple[str, str], ...] = ()
+
+
+def must_completed(outcome: Outcome, *, zh: bool = False) -> str:
+    """
+    ``done/total`` of the must-run runs, naming those that count as completed although their
+    tracker row says they ended failed or invalid before bridge (a count that hid them would
+    read as success).
+    """
+    text = f"{outcome.must_done}/{outcome.must_total}"
+    failed = outcome.must_failed_before
+    if not failed:
+        return text
+    ids = ", ".join(failed)
+    if zh:
+        return f"{text}（其中 {len(failed)} 个在 bridge 之前已结束为失败或无效：{ids}）"
+    return f"{text} ({len(failed)} of them ended failed or invalid before bridge: {ids})"
 
 
 def key_value(run: RunView) -> MetricValue | None:
@@ -595,6 +617,12 @@ def evaluate(state: PipelineState) -> Outcome:
         main_result=result,
         must_done=sum(1 for r in must if r.state in SETTLED_RUN_STATES),
         must_total=len(must),
+        must_failed_before=tuple(
+            r.run_id
+            for r in must
+            if r.state is RunState.DONE_BEFORE
+            and normalise_status(r.found_status) in FAILED_STATUSES
+        ),
         nice_done=sum(1 for r in nice if r.state in SETTLED_RUN_STATES),
         nice_total=len(nice),
         ready=not reasons,

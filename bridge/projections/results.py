@@ -20,7 +20,7 @@ from bridge.plan.priority import Priority
 from bridge.projections import plot
 from bridge.projections.code_review import unavailable_note
 from bridge.projections.markdown import table
-from bridge.projections.outcome import BlockResult, Outcome, evaluate, key_value
+from bridge.projections.outcome import BlockResult, Outcome, evaluate, key_value, must_completed
 from bridge.projections.text import stamp
 from bridge.projections.tracker import status_word
 from bridge.projections.unmatched import unmatched_note
@@ -376,7 +376,7 @@ def render(state: PipelineState, language: str = "en") -> str:
         [
             f"## {_t('summary', language)}",
             "",
-            f"- **{_t('must', language)}:** {outcome.must_done}/{outcome.must_total}",
+            f"- **{_t('must', language)}:** {must_completed(outcome, zh=language == 'zh')}",
             f"- **{_t('nice', language)}:** {outcome.nice_done}/{outcome.nice_total}",
             f"- **{_t('main', language)}:** {main}",
             f"- **{_t('ready', language)}:** {ready}{why}",

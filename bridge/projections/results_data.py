@@ -211,7 +211,11 @@ def document(state: PipelineState) -> dict[str, Any]:
         ],
         "blocks": [_block(result) for result in outcome.blocks],
         "summary": {
-            "must_run": {"completed": outcome.must_done, "total": outcome.must_total},
+            "must_run": {
+                "completed": outcome.must_done,
+                "total": outcome.must_total,
+                "failed_before_bridge": list(outcome.must_failed_before),
+            },
             "nice_to_have": {"completed": outcome.nice_done, "total": outcome.nice_total},
             "main_milestone": outcome.main_milestone,
             "main_result": outcome.main_result.value,

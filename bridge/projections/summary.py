@@ -8,7 +8,7 @@ from __future__ import annotations
 from bridge.machine.fold import PipelineState
 from bridge.machine.judge import MainResult
 from bridge.projections.code_review import unavailable_note
-from bridge.projections.outcome import NO_MAIN, Outcome, evaluate
+from bridge.projections.outcome import NO_MAIN, Outcome, evaluate, must_completed
 from bridge.projections.results import next_step
 from bridge.projections.text import language_of
 
@@ -122,7 +122,7 @@ def handoff_summary(state: PipelineState) -> str:
             *([note] if (note := unavailable_note(state, language)) else []),
             f"运行：{len(state.runs)} 个中 {len(launched)} 个已部署在 {where}；"
             f"已用 {state.gpu_hours_used:.2f} GPU 小时。",
-            f"必须运行完成：{outcome.must_done}/{outcome.must_total}；"
+            f"必须运行完成：{must_completed(outcome, zh=True)}；"
             f"可选运行完成：{outcome.nice_done}/{outcome.nice_total}。",
             _main_sentence(state, zh),
             f"可进入评审循环：{'是' if outcome.ready else '否'}"
@@ -140,7 +140,7 @@ def handoff_summary(state: PipelineState) -> str:
         *([note] if (note := unavailable_note(state, language)) else []),
         f"Runs: {len(launched)} of {len(state.runs)} deployed on {where}; "
         f"{state.gpu_hours_used:.2f} GPU-hours used.",
-        f"Must-run completed: {outcome.must_done}/{outcome.must_total}; "
+        f"Must-run completed: {must_completed(outcome)}; "
         f"nice-to-have completed: {outcome.nice_done}/{outcome.nice_total}.",
         _main_sentence(state, zh),
         f"Ready for the review loop: {'YES' if outcome.ready else 'NO'}"

@@ -310,6 +310,24 @@ class TestHarnessRules:
         assert "statistical test" in b1["reason"]
         assert "no reviewer has judged it" in b1["reason"]
 
+    def test_rows_that_ended_failed_or_invalid_are_named(
+        self, harness: tuple[Path, dict[str, Any]]
+    ) -> None:
+        """018's tracker marks the five bridge attempts ``invalid`` and the four calibration
+        cells ``failed``: they count as completed must-run runs, and every summary names them,
+        so the count never reads as success."""
+        project, data = harness
+        failed = data["summary"]["must_run"]["failed_before_bridge"]
+        assert failed == [
+            *(f"JPH-G1-BRIDGE-00{i}" for i in range(1, 6)),
+            "JPH-CAL-LP-C0",
+            "JPH-CAL-LP-C1",
+            "JPH-CAL-CG-C2A",
+            "JPH-CAL-CG-C2B",
+        ]
+        results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
+        assert f"（其中 9 个在 bridge 之前已结束为失败或无效：{', '.join(failed)}）" in results
+
     @pytest.mark.parametrize("block", ["B2", "B3"])
     def test_gpu_blocks_have_no_runs(
         self, harness: tuple[Path, dict[str, Any]], block: str

@@ -6,6 +6,7 @@ not counted, and the rewritten tracker keeps the researcher's columns and sectio
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -26,6 +27,7 @@ Owner notes before the table.
 | R3 | B1 | M1 | main | main | accuracy | MUST | NOT RUN — MOOT | - | superseded by R2 |
 | R4 | B1 | M1 | main | main | accuracy | MUST | **CANCELLED** | - | out of budget |
 | R5 | B1 | M1 | main | main | accuracy | MUST | passed | `runs/r5.json` | gate passed by hand |
+| R6 | B1 | M1 | main | main | accuracy | MUST | invalid | `runs/r6.json` | mask mismatch |
 
 ## Decision log
 
@@ -44,7 +46,7 @@ def _project(root: Path) -> Path:
         root,
         [
             Run(id=i, milestone="M0" if i == "S1" else "M1")
-            for i in ("S1", "R1", "R2", "R3", "R4", "R5")
+            for i in ("S1", "R1", "R2", "R3", "R4", "R5", "R6")
         ],
     )
     (root / "refine-logs" / "EXPERIMENT_TRACKER.md").write_text(TRACKER)
@@ -52,8 +54,9 @@ def _project(root: Path) -> Path:
 
 
 def test_done_and_out_of_scope_rows_are_not_launched(project: Path) -> None:
-    """Only S1 and R2 run; R1 and R5 are done before bridge with their notes as evidence; R3
-    and R4 are out of scope with their reason; the plan is complete (4/4 must-run)."""
+    """Only S1 and R2 run; R1, R5 and R6 are done before bridge with their notes as evidence; R3
+    and R4 are out of scope with their reason; the plan is complete (5/5 must-run), and R6, whose
+    row says ``invalid``, is named as completed but not succeeded wherever the count is shown."""
     _project(project)
     bridge = Bridge(project)
     assert bridge.run() is Stage.COLLECTED
@@ -67,8 +70,16 @@ def test_done_and_out_of_scope_rows_are_not_launched(project: Path) -> None:
     types = [t for _seq, stream, t in events_of(project) if stream in ("run:R1", "run:R3")]
     assert types == ["run.planned", "run.found_done", "run.planned", "run.ruled_out"]
     summary = bridge.summary()
-    assert "Must-run completed: 4/4" in summary, summary
+    failed = "(1 of them ended failed or invalid before bridge: R6)"
+    assert f"Must-run completed: 5/5 {failed};" in summary, summary
     results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text()
+    assert f"- **Must-run completed:** 5/5 {failed}" in results
+    data = json.loads((project / "refine-logs" / "results.json").read_text())
+    assert data["summary"]["must_run"] == {
+        "completed": 5,
+        "total": 5,
+        "failed_before_bridge": ["R6"],
+    }
     assert "## Runs bridge did not launch" in results
     assert "- R4 — out of scope: CANCELLED — out of budget" in results
 
