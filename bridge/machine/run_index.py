@@ -1,0 +1,118 @@
+"""
+The fold's indexes of the runs, kept up to date from the runs changed since the last snapshot.
+
+Taking a snapshot after each event must cost O(changed runs), not O(runs): :class:`RunIndex`
+holds each run's frozen view as of the last snapshot and, from those, the run ids per state,
+the per-milestone counts by (must-run, state), the planning order and the GPU time used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from bridge.machine.live_run import LiveRun
+from bridge.machine.stages import RunState
+from bridge.machine.views import RunView
+from bridge.plan.priority import Priority
+
+__all__ = ["RunIndex"]
+
+
+class RunIndex:
+    """
+    Each run's latest frozen view and the indexes derived from them.
+
+    Attributes:
+        views: each run's view as of the last :meth:`update`, in planning order.
+        by_state: the ids of the runs in each state, in planning order; a state no run is in is
+            absent.
+        counts: per milestone, how many runs are in each (must-run, state); zero counts and
+            milestones without runs are absent.
+        order: each run's position in planning order (a new dict whenever a run is planned,
+            so an earlier snapshot's stays as it was).
+        gpu_ns: GPU time of every attempt of every run, in whole nanoseconds (integers, so the
+            total does not depend on how the records were grouped into snapshots).
+    """
+
+    def __init__(self) -> None:
+        self.views: dict[str, RunView] = {}
+        self.by_state: dict[RunState, tuple[str, ...]] = {}
+        self.counts: dict[str, Mapping[tuple[bool, RunState], int]] = {}
+        self.order: dict[str, int] = {}
+        self.gpu_ns = 0
+        # The working sets behind by_state and counts: dicts kept in planning order, and raw
+        # counts that may hold zeros.
+        self._buckets: dict[RunState, dict[str, None]] = {}
+        self._tallies: dict[str, dict[tuple[bool, RunState], int]] = {}
+
+    def update(self, changed: Mapping[str, LiveRun], runs: Mapping[str, LiveRun]) -> bool:
+        """
+        Bring the views and indexes up to date with the ``changed`` runs (``runs`` is every
+        run, for planning positions): O(changed runs), plus O(runs in a state) for each state
+        whose set changed.
+
+        Returns:
+            True when the milestones the runs name may have changed.
+        """
+        views, buckets, tallies = self.views, self._buckets, self._tallies
+        moved: set[RunState] = set()
+        unsorted: set[RunState] = set()
+        recounted: set[str] = set()
+        planned: dict[str, int] = {}
+        new_runs = False
+        for run_id, run in changed.items():
+            old = views.get(run_id)
+            new = views[run_id] = run.view()
+            if old is None:
+                new_runs = True
+                planned[run_id] = run.index
+            elif old.state is new.state and old.spec is new.spec:
+                self.gpu_ns += _ns(new) - _ns(old)
+                continue
+            if old is None or old.state is not new.state:
+                if old is not None:
+                    del buckets[old.state][run_id]
+                    moved.add(old.state)
+                bucket = buckets.setdefault(new.state, {})
+                if bucket and runs[next(reversed(bucket))].index > run.index:
+                    unsorted.add(new.state)
+                bucket[run_id] = None
+                moved.add(new.state)
+            if old is not None:
+                key = (old.spec.priority is Priority.MUST, old.state)
+                tallies[old.spec.milestone][key] -= 1
+                recounted.add(old.spec.milestone)
+                self.gpu_ns -= _ns(old)
+                if old.spec.milestone != new.spec.milestone:
+                    new_runs = True  # the milestone list may change
+            key = (new.spec.priority is Priority.MUST, new.state)
+            tally = tallies.setdefault(new.spec.milestone, {})
+            tally[key] = tally.get(key, 0) + 1
+            recounted.add(new.spec.milestone)
+            self.gpu_ns += _ns(new)
+        if planned:
+            # A new dict, not an update: earlier snapshots hold the old one.
+            self.order = {**self.order, **planned}
+        for state in moved:
+            bucket = buckets[state]
+            if state in unsorted:
+                bucket = dict.fromkeys(sorted(bucket, key=lambda i: runs[i].index))
+                buckets[state] = bucket
+            # Empty entries are dropped, so the indexes do not depend on the states runs
+            # passed through between snapshots (fold(all) equals the incremental fold).
+            if bucket:
+                self.by_state[state] = tuple(bucket)
+            else:
+                self.by_state.pop(state, None)
+        for milestone in recounted:
+            view = {k: v for k, v in tallies[milestone].items() if v}
+            if view:
+                self.counts[milestone] = view
+            else:
+                self.counts.pop(milestone, None)
+        return new_runs
+
+
+def _ns(run: RunView) -> int:
+    """A run's GPU time in whole nanoseconds (exact to add and subtract)."""
+    return round(run.gpu_seconds * 1e9) if run.attempts else 0

@@ -1,0 +1,351 @@
+"""
+The run streams of the fold: the handler of every event a ``run:<id>`` stream may hold, each
+updating a :class:`~bridge.machine.live_run.LiveRun` in place. Every transition is checked
+against :mod:`bridge.machine.table`; an illegal one raises :class:`~bridge.errors.TransitionError`
+naming the record's ``seq``.
+"""
+
+from __future__ import annotations
+
+from typing import TypeAlias, assert_never
+
+from bridge.errors import TransitionError
+from bridge.events import types as ev
+from bridge.events.store import Recorded
+from bridge.machine.live_run import LiveAttempt, LiveRun
+from bridge.machine.stages import RunState
+from bridge.machine.table import next_run_state, run_lookup
+
+__all__ = ["apply_run_event"]
+
+
+#: The events that speak of one attempt of a run.
+_AttemptEvent: TypeAlias = (
+    ev.RunStarted
+    | ev.RunOverdue
+    | ev.RunQueueNoted
+    | ev.ArtifactsFetched
+    | ev.MetricsRecorded
+    | ev.RunSucceeded
+    | ev.RunFailed
+    | ev.RunTimedOut
+    | ev.RunLost
+    | ev.RunCancelled
+)
+#: The events that end an attempt.
+_FinishEvent: TypeAlias = (
+    ev.RunSucceeded | ev.RunFailed | ev.RunTimedOut | ev.RunLost | ev.RunCancelled
+)
+
+
+def apply_run_event(
+    runs: dict[str, LiveRun],
+    changed: dict[str, LiveRun],
+    evt: ev.Event,
+    record: Recorded,
+    seq: int,
+    stream: str,
+) -> None:
+    """
+    Apply one record of the stream ``run:<id>`` to ``runs`` (adding the run on ``RunPlanned``)
+    and note the run in ``changed``.
+
+    Raises:
+        TransitionError: the event does not belong on a run stream, names another run or an
+            attempt that is not current, or its transition is not in the run table.
+    """
+    run_id = stream[4:]
+    run = runs.get(run_id)
+    # The two events a long run repeats most skip the match below: an exact type test is
+    # about half the cost of a class pattern, and the fold replays millions of records.
+    if type(evt) is ev.ArtifactsFetched:
+        if run is None or evt.run_id != run_id:
+            run = _own(run, run_id, evt, seq)  # raises
+        _artifacts_fetched(run, run_id, evt, record)
+    elif type(evt) is ev.RunOverdue:
+        if run is None or evt.run_id != run_id:
+            run = _own(run, run_id, evt, seq)  # raises
+        _overdue(run, run_id, evt, record)
+    else:
+        run = _apply_other(runs, evt, run, run_id, record, seq, stream)
+    run.cached = None
+    run.version = record.version
+    changed[run_id] = run
+
+
+def _apply_other(
+    runs: dict[str, LiveRun],
+    evt: ev.Event,
+    run: LiveRun | None,
+    run_id: str,
+    record: Recorded,
+    seq: int,
+    stream: str,
+) -> LiveRun:
+    # One case per event class, the most frequent first; assert_never makes a new event
+    # class a type error here until it is handled.
+    match evt:
+        case ev.RunQueueNoted():
+            if run is None or evt.run_id != run_id:
+                run = _own(run, run_id, evt, seq)  # raises
+            _queue_noted(run, run_id, evt, record)
+        case ev.RunSubmitted():
+            if run is None or evt.run_id != run_id:
+                run = _own(run, run_id, evt, seq)  # raises
+            _submitted(run, run_id, evt, record)
+        case ev.RunStarted():
+            if run is None or evt.run_id != run_id:
+                run = _own(run, run_id, evt, seq)  # raises
+            _started(run, run_id, evt, record)
+        case ev.RunSucceeded() | ev.RunFailed() | ev.RunTimedOut() | ev.RunLost():
+            if run is None or evt.run_id != run_id:
+                run = _own(run, run_id, evt, seq)  # raises
+            _finished(run, run_id, evt, record)
+        case ev.MetricsRecorded():
+            if run is None or evt.run_id != run_id:
+                run = _own(run, run_id, evt, seq)  # raises
+            _metrics_recorded(run, run_id, evt, record)
+        case ev.RunPlanned():
+            if evt.run_id != run_id:
+                raise TransitionError(f"RunPlanned for {evt.run_id} on stream {stream}", seq=seq)
+            if run is None:
+                run = runs[run_id] = LiveRun(spec=evt, index=len(runs))
+            else:
+                run.state = next_run_state(run_id, run.state, "replan", seq=seq)
+                run.spec = evt
+        case ev.RunRetryScheduled():
+            if run is None or evt.run_id != run_id:
+                run = _own(run, run_id, evt, seq)  # raises
+            _retry_scheduled(run, run_id, evt, record)
+        case ev.RunSpecChanged():
+            if run is None or evt.run_id != run_id:
+                run = _own(run, run_id, evt, seq)  # raises
+            _spec_changed(run, run_id, evt, record)
+        case ev.RunStuck():
+            if run is None or evt.run_id != run_id:
+                run = _own(run, run_id, evt, seq)  # raises
+            _stuck(run, run_id, evt, record)
+        case ev.RunCancelled():
+            if run is None or evt.run_id != run_id:
+                run = _own(run, run_id, evt, seq)  # raises
+            _cancelled(run, run_id, evt, record)
+        case ev.RunFoundDone():
+            if run is None or evt.run_id != run_id:
+                run = _own(run, run_id, evt, seq)  # raises
+            _found_done(run, run_id, evt, record)
+        case ev.RunRuledOut():
+            if run is None or evt.run_id != run_id:
+                run = _own(run, run_id, evt, seq)  # raises
+            _ruled_out(run, run_id, evt, record)
+        case ev.ArtifactsFetched() | ev.RunOverdue():
+            # Taken by _apply_run's fast path; here so that the match stays exhaustive.
+            if run is None or evt.run_id != run_id:
+                run = _own(run, run_id, evt, seq)  # raises
+            if isinstance(evt, ev.ArtifactsFetched):
+                _artifacts_fetched(run, run_id, evt, record)
+            else:
+                _overdue(run, run_id, evt, record)
+        case (
+            ev.PlanLoaded()
+            | ev.StageEntered()
+            | ev.PipelineBlocked()
+            | ev.BaseRepoCloned()
+            | ev.ImplementationRecorded()
+            | ev.CodeReviewed()
+            | ev.ApprovalRequested()
+            | ev.Approved()
+            | ev.SanityChecked()
+            | ev.RescueDiagnosed()
+            | ev.InstanceRented()
+            | ev.MilestoneCompleted()
+            | ev.AblationsPlanned()
+            | ev.GateDecided()
+            | ev.CriterionJudged()
+            | ev.BudgetWarned()
+            | ev.CostRecorded()
+            | ev.OrphansReported()
+            | ev.OutputWritten()
+        ):
+            raise TransitionError(f"{type(evt).__name__} does not belong on a run stream", seq=seq)
+        case _:
+            assert_never(evt)
+    return run
+
+
+def _own(run: LiveRun | None, run_id: str, evt: ev.RunEvent, seq: int) -> LiveRun:
+    # The stream's run must be planned, and the event must name it (the callers test both
+    # inline, so the call is only made to raise).
+    if run is None:
+        raise TransitionError(f"{type(evt).__name__} for unplanned run {run_id}", seq=seq)
+    if evt.run_id != run_id:
+        raise TransitionError(f"event for {evt.run_id} on stream run:{run_id}", seq=seq)
+    return run
+
+
+def _submitted(run: LiveRun, run_id: str, evt: ev.RunSubmitted, record: Recorded) -> None:
+    run.state = next_run_state(run_id, run.state, "submit", seq=record.seq)
+    if run.latest is not None:
+        run.done.append(run.latest.view())
+    run.latest = LiveAttempt(
+        attempt_id=evt.attempt_id,
+        number=evt.attempt,
+        backend=evt.backend,
+        slots=evt.slots,
+        argv=evt.argv,
+        output_dir=evt.output_dir,
+        submitted_at=record.recorded_at,
+        scratch_dir=evt.scratch_dir,
+        inputs=evt.inputs,
+    )
+    run.not_before = None
+
+
+def _retry_scheduled(
+    run: LiveRun, run_id: str, evt: ev.RunRetryScheduled, record: Recorded
+) -> None:
+    run.state = next_run_state(run_id, run.state, "retry", seq=record.seq)
+    run.not_before = evt.not_before
+    run.avoid_slots = evt.avoid_slots
+    run.reason = evt.reason
+
+
+def _found_done(run: LiveRun, run_id: str, evt: ev.RunFoundDone, record: Recorded) -> None:
+    run.state = next_run_state(run_id, run.state, "find_done", seq=record.seq)
+    run.found_status = evt.status
+    run.reason = f"{evt.status} — {evt.evidence}" if evt.evidence else evt.status
+
+
+def _ruled_out(run: LiveRun, run_id: str, evt: ev.RunRuledOut, record: Recorded) -> None:
+    run.state = next_run_state(run_id, run.state, "rule_out", seq=record.seq)
+    run.reason = evt.reason
+
+
+def _spec_changed(run: LiveRun, run_id: str, evt: ev.RunSpecChanged, record: Recorded) -> None:
+    run.state = next_run_state(run_id, run.state, "respec", seq=record.seq)
+    if evt.spec.run_id != run_id:
+        raise TransitionError(f"spec for {evt.spec.run_id} on run {run_id}", seq=record.seq)
+    run.spec = evt.spec
+
+
+def _stuck(run: LiveRun, run_id: str, evt: ev.RunStuck, record: Recorded) -> None:
+    run.state = next_run_state(run_id, run.state, "give_up", seq=record.seq)
+    run.reason = evt.reason
+
+
+def _cancelled(run: LiveRun, run_id: str, evt: ev.RunCancelled, record: Recorded) -> None:
+    if evt.attempt_id:
+        _finished(run, run_id, evt, record)
+        return
+    run.state = next_run_state(run_id, run.state, "cancel", seq=record.seq)
+    run.reason = evt.reason
+
+
+def _live(run: LiveRun, run_id: str, evt: _AttemptEvent, seq: int) -> None:
+    # Every attempt event but a fetch or metrics speaks of a live attempt; one that names an
+    # attempt which already ended (a late cancel, a second finish) would rewrite history.
+    if run.state is not RunState.SUBMITTED and run.state is not RunState.RUNNING:
+        raise TransitionError(
+            f"{type(evt).__name__} for attempt {evt.attempt_id} of run {run_id}, "
+            f"which is {run.state.value}",
+            seq=seq,
+        )
+
+
+def _current(run: LiveRun, run_id: str, evt: _AttemptEvent, seq: int) -> LiveAttempt:
+    current = run.latest
+    if current is None or current.attempt_id != evt.attempt_id:
+        raise TransitionError(
+            f"{type(evt).__name__} names attempt {evt.attempt_id} of run {run_id}, "
+            f"whose current attempt is {current.attempt_id if current else 'none'}",
+            seq=seq,
+        )
+    return current
+
+
+def _started(run: LiveRun, run_id: str, evt: ev.RunStarted, record: Recorded) -> None:
+    _live(run, run_id, evt, record.seq)
+    current = _current(run, run_id, evt, record.seq)
+    run.state = next_run_state(run_id, run.state, "start", seq=record.seq)
+    current.handle = evt.handle
+    current.started_at = record.recorded_at
+    current.state = run.state
+
+
+def _overdue(run: LiveRun, run_id: str, evt: ev.RunOverdue, record: Recorded) -> None:
+    # The two events a long run repeats most, with the checks inlined (the slow calls
+    # only run to raise).
+    if run.state is not RunState.RUNNING:
+        _live(run, run_id, evt, record.seq)
+    current = run.latest
+    if current is None or current.attempt_id != evt.attempt_id:
+        current = _current(run, run_id, evt, record.seq)
+    state = run_lookup.get((run.state, "flag_overdue"))
+    run.state = (
+        state if state is not None
+        else next_run_state(run_id, run.state, "flag_overdue", seq=record.seq)
+    )  # fmt: skip
+    current.overdue = True
+
+
+def _queue_noted(run: LiveRun, run_id: str, evt: ev.RunQueueNoted, record: Recorded) -> None:
+    _live(run, run_id, evt, record.seq)
+    current = _current(run, run_id, evt, record.seq)
+    run.state = next_run_state(run_id, run.state, "note_queue", seq=record.seq)
+    current.waiting = evt.waiting
+
+
+def _artifacts_fetched(
+    run: LiveRun, run_id: str, evt: ev.ArtifactsFetched, record: Recorded
+) -> None:
+    current = run.latest
+    if current is None or current.attempt_id != evt.attempt_id:
+        current = _current(run, run_id, evt, record.seq)
+    current.local_dir = evt.local_dir
+
+
+def _metrics_recorded(run: LiveRun, run_id: str, evt: ev.MetricsRecorded, record: Recorded) -> None:
+    current = _current(run, run_id, evt, record.seq)
+    if current.finished_at is None:
+        raise TransitionError(
+            f"metrics recorded for attempt {evt.attempt_id} of run {run_id} before it ended",
+            seq=record.seq,
+        )
+    current.metrics = evt
+
+
+def _finished(run: LiveRun, run_id: str, evt: _FinishEvent, record: Recorded) -> None:
+    seq = record.seq
+    _live(run, run_id, evt, seq)
+    current = _current(run, run_id, evt, seq)
+    exit_code: int | None = None
+    match evt:
+        case ev.RunFailed():
+            trigger = "fail_oom" if evt.oom else "fail"
+            exit_code, reason = evt.exit_code, evt.reason
+            current.gpu_memory_peak_mib = evt.gpu_memory_peak_mib
+            if evt.oom:
+                run.oom_failures += 1
+            else:
+                run.failures += 1
+        case ev.RunSucceeded():
+            trigger, exit_code, reason = "succeed", evt.exit_code, ""
+            current.gpu_memory_peak_mib = evt.gpu_memory_peak_mib
+        case ev.RunCancelled():
+            trigger, reason = "cancel", evt.reason
+        case ev.RunTimedOut():
+            trigger, reason = "time_out", "time out"
+        case ev.RunLost():
+            trigger = "lose"
+            reason = evt.reason or "lose"
+        case _:
+            assert_never(evt)
+    run.state = next_run_state(run_id, run.state, trigger, seq=seq)
+    run.reason = reason
+    current.state = run.state
+    current.finished_at = record.recorded_at
+    current.exit_code = exit_code
+    # An attempt that ended is no longer held in any queue, whether or not a poll saw it
+    # leave the queue first (a short job can go from pending to done between two polls).
+    current.waiting = ""
+    current.reason = reason
+    current.gpu_seconds = evt.gpu_seconds

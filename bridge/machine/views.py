@@ -1,0 +1,224 @@
+"""
+The folded state's frozen views: what the fold returns and every reader sees.
+
+:class:`PipelineState` is the whole pipeline as the log tells it, :class:`RunView` one run and
+:class:`AttemptView` one launch of it. They are immutable values; :mod:`bridge.machine.fold`
+builds them from the log and nothing else does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+
+import attrs
+
+from bridge.events import types as ev
+from bridge.events.values import Finding, JobHandle, Slot
+from bridge.machine.stages import RunState, Stage
+
+__all__ = ["AttemptView", "PipelineState", "RunView", "findings_of"]
+
+
+@attrs.frozen(kw_only=True)
+class AttemptView:
+    """
+    One launch of a run: where, when, and how it ended (``state`` is the run state it led to).
+    """
+
+    attempt_id: str
+    number: int
+    backend: str
+    slots: tuple[Slot, ...]
+    argv: tuple[str, ...]
+    output_dir: str
+    submitted_at: datetime
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    handle: JobHandle | None = None
+    state: RunState = RunState.SUBMITTED
+    exit_code: int | None = None
+    reason: str = ""
+    overdue: bool = False
+    waiting: str = ""  # why the backend's queue holds the attempt ("" when it does not)
+    gpu_seconds: float = 0.0
+    local_dir: str = ""
+    metrics: ev.MetricsRecorded | None = None
+    scratch_dir: str = ""  # the {scratch_dir} it was given, removed after collection
+    gpu_memory_peak_mib: int | None = None  # the most GPU memory it was seen using
+    inputs: tuple[ev.RunInput, ...] = ()  # lineage: {outputs_of:RUN} it read
+
+
+@attrs.frozen(kw_only=True)
+class RunView:
+    """
+    One run as the log tells it: its plan, its state, and every attempt.
+    """
+
+    spec: ev.RunPlanned
+    state: RunState
+    attempts: tuple[AttemptView, ...] = ()
+    not_before: datetime | None = None
+    avoid_slots: tuple[Slot, ...] = ()
+    reason: str = ""
+    oom_failures: int = 0
+    failures: int = 0
+    stream_version: int = 0
+    found_status: str = ""  # the tracker's status as written, when it was done before bridge
+
+    @property
+    def run_id(self) -> str:
+        """
+        The run's id.
+        """
+        return self.spec.run_id
+
+    @property
+    def directory(self) -> str:
+        """
+        The run's directory name (``.bridge/runs/<directory>``, the backends' run directories):
+        the safe name recorded at planning when the id cannot name a directory, else the id.
+        """
+        return self.spec.directory or self.spec.run_id
+
+    @property
+    def current(self) -> AttemptView | None:
+        """
+        The latest attempt, or None before the first launch.
+        """
+        return self.attempts[-1] if self.attempts else None
+
+    @property
+    def gpu_seconds(self) -> float:
+        """
+        GPU-seconds used by all attempts (wall time × GPUs).
+        """
+        return sum(a.gpu_seconds for a in self.attempts)
+
+    @property
+    def metrics(self) -> ev.MetricsRecorded | None:
+        """
+        The metrics recorded for the latest attempt, or None (not finished, or not read yet).
+        """
+        return self.attempts[-1].metrics if self.attempts else None
+
+
+@attrs.frozen(kw_only=True)
+class PipelineState:
+    """
+    The whole pipeline as the log tells it.
+
+    Attributes:
+        stage: the current stage.
+        plan: the latest ``PlanLoaded``, or None before the plan is loaded.
+        runs: every planned run by id, in planning order.
+        approved: a person approved deployment since the last approval request.
+        last_seq: the seq of the newest record folded (0 for an empty log).
+        last_recorded_at: the time of the newest record folded.
+        last_content_seq: the seq of the newest record that is not ``OutputWritten``.
+        last_content_at: its time; projections are stamped with it, so recording that a file was
+            written never changes what the file should contain.
+        events: how many records were folded.
+        milestone_ids: the plan's milestones in order, then any milestone only runs name.
+        run_ids_by_state: the ids of the runs in each state, each tuple in planning order (a
+            state no run is in may be absent). Kept up to date as records are applied, so the
+            scheduler, which decides after every event, looks at the few pending and live runs
+            instead of scanning every run.
+        milestone_counts: per milestone, how many runs are in each state, keyed by (the run
+            is must-run, its state).
+        plan_order: each run's position in planning order.
+        gpu_seconds_used: GPU-seconds used by every attempt of every run.
+        judgments: reviewer judgments of criteria the rules could not check, in log order.
+    """
+
+    stage: Stage = Stage.PLANNED
+    plan: ev.PlanLoaded | None = None
+    runs: Mapping[str, RunView] = attrs.field(factory=dict)
+    approved: bool = False
+    implementations: tuple[ev.ImplementationRecorded, ...] = ()
+    reviews: tuple[ev.CodeReviewed, ...] = ()
+    rescues: tuple[ev.RescueDiagnosed, ...] = ()
+    rentals: tuple[ev.InstanceRented, ...] = ()  # paid machines, with their cleanup commands
+    sanity_checks: tuple[ev.SanityChecked, ...] = ()
+    base_repo: ev.BaseRepoCloned | None = None
+    blocked: ev.PipelineBlocked | None = None
+    approval: ev.ApprovalRequested | None = None
+    stage_history: tuple[tuple[int, ev.StageEntered], ...] = ()
+    milestones_completed: tuple[str, ...] = ()
+    budget_warnings: tuple[ev.BudgetWarned, ...] = ()
+    dollars_spent: float = 0.0
+    costs: Mapping[str, float] = attrs.field(factory=dict)
+    orphans: ev.OrphansReported | None = None
+    gates: tuple[ev.GateDecided, ...] = ()
+    judgments: tuple[ev.CriterionJudged, ...] = ()
+    ablations: ev.AblationsPlanned | None = None
+    outputs: tuple[ev.OutputWritten, ...] = ()
+    milestone_ids: tuple[str, ...] = ()
+    run_ids_by_state: Mapping[RunState, tuple[str, ...]] = attrs.field(factory=dict)
+    milestone_counts: Mapping[str, Mapping[tuple[bool, RunState], int]] = attrs.field(factory=dict)
+    plan_order: Mapping[str, int] = attrs.field(factory=dict)
+    gpu_seconds_used: float = 0.0
+    last_seq: int = 0
+    last_recorded_at: datetime | None = None
+    last_content_seq: int = 0
+    last_content_at: datetime | None = None
+    events: int = 0
+
+    @property
+    def gates_passed(self) -> frozenset[str]:
+        """
+        The milestones whose gate's latest decision let the plan go on.
+        """
+        latest = {gate.milestone: gate.proceed for gate in self.gates}
+        return frozenset(m for m, proceed in latest.items() if proceed)
+
+    @property
+    def gpu_hours_used(self) -> float:
+        """
+        GPU-hours used by every attempt of every run.
+        """
+        return self.gpu_seconds_used / 3600.0
+
+    def runs_in_state(self, *states: RunState) -> list[RunView]:
+        """
+        The runs in any of ``states``, in planning order.
+        """
+        if len(states) == 1:
+            return [self.runs[i] for i in self.run_ids_by_state.get(states[0], ())]
+        ids = [i for state in states for i in self.run_ids_by_state.get(state, ())]
+        ids.sort(key=self.plan_order.__getitem__)
+        return [self.runs[i] for i in ids]
+
+    def count_in(
+        self, milestone: str, states: Iterable[RunState], *, must_only: bool = False
+    ) -> int:
+        """
+        How many runs of ``milestone`` (only its must-run runs with ``must_only``) are in any
+        of ``states``.
+        """
+        counts = self.milestone_counts.get(milestone)
+        if not counts:
+            return 0
+        return sum(
+            counts.get((must, state), 0)
+            for state in states
+            for must in ((True,) if must_only else (True, False))
+        )
+
+    def runs_in(self, milestone: str) -> tuple[RunView, ...]:
+        """
+        The runs of ``milestone``, in planning order.
+        """
+        return tuple(run for run in self.runs.values() if run.spec.milestone == milestone)
+
+
+def findings_of(state: PipelineState) -> tuple[Finding, ...]:
+    """
+    The findings of the latest implementation and review, for renderers.
+    """
+    found: list[Finding] = []
+    if state.implementations:
+        found.extend(state.implementations[-1].findings)
+    if state.reviews:
+        found.extend(state.reviews[-1].findings)
+    return tuple(found)
