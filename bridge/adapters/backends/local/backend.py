@@ -25,31 +25,41 @@ Slots are values (equal when their fields are equal), so ``cpu_slots`` copies of
 host labels keep every slot countable and make ``host:cpu`` labels in logs tell runs apart.
 ``submit`` accepts ``local`` and ``local#K`` hosts. On a machine with GPUs only the free GPUs are
 offered, as ``Slot(host="local", gpu=i)``. This backend needs Linux (``/proc``).
+
+This module is the port facade; the parts live beside it: ``attempt_files`` (the directory's
+files), ``spawn`` (starting the wrapper), ``children`` (reaping and waking waiters), ``state``
+(reading an attempt's state back), ``outputs`` (collecting artifacts) and ``gpu_memory``
+(the sampled peak).
 """
 
 from __future__ import annotations
 
 import contextlib
-import errno
 import hashlib
 import json
 import os
 import re
 import shutil
 import signal
-import stat
 import tempfile
-import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import attrs
-import structlog
 
 from bridge.adapters.backends.local import procfs
-from bridge.adapters.gpu import GpuProcessProbe, NvidiaSmiProbe, free_slots
-from bridge.adapters.metrics.reading import read_tail
+from bridge.adapters.backends.local.attempt_files import (
+    read_ident,
+    validate_id,
+    write_atomic,
+)
+from bridge.adapters.backends.local.children import Children, signal_group
+from bridge.adapters.backends.local.gpu_memory import GpuMemorySampler, recorded_peak
+from bridge.adapters.backends.local.outputs import collect_outputs
+from bridge.adapters.backends.local.spawn import WRAPPER_PATH, environment, spawn_wrapper
+from bridge.adapters.backends.local.state import attempt_state
+from bridge.adapters.gpu import NvidiaSmiProbe, free_slots
 from bridge.errors import BackendError, BackendUnavailable, JobNotFound
 from bridge.machine.ports import (
     Artifact,
@@ -63,112 +73,8 @@ from bridge.machine.ports import (
 
 __all__ = ["WRAPPER_PATH", "LocalBackend", "validate_id"]
 
-#: The attempt wrapper, a POSIX shell script run by ``/bin/sh``.
-WRAPPER_PATH = Path(__file__).with_name("wrapper.sh")
-_log = structlog.get_logger(__name__)
-_SHELL = "/bin/sh"
-_LOG_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_APPEND
-_CATCHABLE_SIGNALS = frozenset(signal.valid_signals()) - {signal.SIGKILL, signal.SIGSTOP}
-
-_SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
 _CPU_HOST = re.compile(r"local(#[0-9]+)?")
-_PASS_THROUGH = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
-_TAIL_BYTES = 4096
 _ADOPTED_POLL_SECONDS = 0.1
-
-
-def _read_int(path: Path) -> int | None:
-    try:
-        return int(path.read_text(encoding="ascii").strip())
-    except (OSError, ValueError):
-        return None
-
-
-def validate_id(kind: str, value: str) -> str:
-    """
-    Check that ``value`` can name a directory without escaping its parent.
-
-    Args:
-        kind: what the value is (``"run id"``, ``"attempt id"``), for the message.
-        value: the id.
-
-    Returns:
-        ``value`` unchanged.
-
-    Raises:
-        BackendError: the id is empty, too long, or holds anything but letters, digits,
-            ``.``, ``_`` and ``-`` (or does not start with a letter or digit).
-    """
-    if not _SAFE_ID.fullmatch(value):
-        raise BackendError(
-            f"{kind} {value!r} cannot name an attempt directory: use 1-128 letters, digits, "
-            "'.', '_' or '-', starting with a letter or digit"
-        )
-    return value
-
-
-def _write_atomic(path: Path, text: str, *, durable: bool = True) -> None:
-    """
-    Write ``text`` to ``path`` via a temporary file and a rename (readers see all or nothing).
-
-    Args:
-        path: the file.
-        text: its content.
-        durable: fsync before the rename, so the file also survives a machine crash. Records
-            that only matter while the attempt's processes live (the argv, the pid) skip it: a
-            bridge process that crashes leaves them in the page cache, and a machine crash ends
-            the attempt anyway (it then reads as lost either way).
-    """
-    tmp = path.with_name(f"{path.name}.tmp.{os.getpid()}.{threading.get_ident()}")
-    with tmp.open("w", encoding="utf-8") as handle:
-        handle.write(text)
-        if durable:
-            handle.flush()
-            os.fsync(handle.fileno())
-    tmp.replace(path)
-
-
-def _tail(path: Path, size: int) -> str:
-    """
-    Return the last ``size`` bytes of ``path`` as text ("" when it does not exist); a log the
-    run replaced by a link or a FIFO is not read (:func:`read_tail`).
-    """
-    return read_tail(path, size)
-
-
-def _sha256(path: Path) -> str:
-    """
-    Return the hex sha256 of a file's bytes.
-    """
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _disk_full(path: Path) -> bool:
-    """
-    True when the file system holding ``path`` has no block left for an ordinary user.
-    """
-    try:
-        return os.statvfs(path).f_bavail == 0
-    except OSError:
-        return False
-
-
-def _describe_exit(code: int) -> str:
-    """
-    Explain an exit code for people: a code above 128 names the signal that killed the command.
-    """
-    if code > 128:
-        try:
-            name = signal.Signals(code - 128).name
-        except ValueError:
-            return f"exit code {code}"
-        extra = " (the kernel's OOM killer also sends this)" if name == "SIGKILL" else ""
-        return f"exit code {code}: killed by {name}{extra}"
-    return f"exit code {code}"
 
 
 class LocalBackend:
@@ -219,16 +125,8 @@ class LocalBackend:
         self.launch_grace_seconds = launch_grace_seconds
         self.withheld_env = withheld_env
         self._probe: GpuProbe = probe if probe is not None else NvidiaSmiProbe()
-        self._apps: tuple[float, dict[int, int]] | None = None  # (when, pid → MiB) sampled
-        self._apps_error = ""
-        self._children: dict[str, int] = {}  # attempt id -> wrapper pid
-        # Attempt ids of children whose wrapper the reaper thread has seen exit. Until then a
-        # child of ours is known to be running without reading /proc (a zombie cannot exist
-        # before the reaper's waitpid returns, and another waitpid would race it).
-        self._exited: set[str] = set()
-        self._reapers: list[threading.Thread] = []
-        self._changed = threading.Condition()
-        self._generation = 0
+        self._gpu_memory = GpuMemorySampler(self._probe)
+        self._children = Children()
 
     # ----------------------------------------------------------------------------------------
     # Port methods
@@ -343,62 +241,31 @@ class LocalBackend:
         except FileExistsError:
             return self._handle_from_disk(spec.run_id, attempt_id=spec.attempt_id)
         os.close(fd)
-        _write_atomic(attempt_dir / "argv.json", json.dumps(list(spec.argv)) + "\n", durable=False)
+        write_atomic(attempt_dir / "argv.json", json.dumps(list(spec.argv)) + "\n", durable=False)
         (attempt_dir / "output").mkdir(exist_ok=True)
-        env = self._environment(spec.env)
+        env = environment(spec.env, self.withheld_env)
         env["CUDA_VISIBLE_DEVICES"] = ",".join(str(gpu) for gpu in gpus)
-        # A POSIX shell script, not Python: it starts in about 1 ms, so a run's command starts
-        # as soon as its slot is given. The argv reaches it as arguments, never as shell text.
-        timeout = "" if spec.timeout_seconds is None else repr(float(spec.timeout_seconds))
-        command = [
-            _SHELL,
-            str(WRAPPER_PATH),
-            str(attempt_dir),
-            str(cwd),
-            timeout,
-            repr(float(self.kill_grace_seconds)),
-            *spec.argv,
-        ]
         try:
-            # posix_spawn rather than subprocess: it resets every signal to its default action
-            # (a shell cannot undo a signal ignored before it started, as under nohup), and it
-            # starts the new session itself. The wrapper enters the working directory.
-            pid = os.posix_spawn(
-                _SHELL,
-                command,
+            pid = spawn_wrapper(
+                attempt_dir,
+                cwd,
+                spec.argv,
                 env,
-                file_actions=[
-                    (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
-                    (os.POSIX_SPAWN_OPEN, 1, str(attempt_dir / "stdout.log"), _LOG_FLAGS, 0o644),
-                    (os.POSIX_SPAWN_OPEN, 2, str(attempt_dir / "stderr.log"), _LOG_FLAGS, 0o644),
-                ],
-                setsid=True,
-                setsigdef=_CATCHABLE_SIGNALS,
+                timeout_seconds=spec.timeout_seconds,
+                kill_grace_seconds=self.kill_grace_seconds,
             )
         except OSError as exc:
             with (attempt_dir / "stderr.log").open("ab") as err:
                 err.write(f"[bridge] cannot start the attempt wrapper: {exc}\n".encode())
-            _write_atomic(attempt_dir / "exit_code", "127\n")
+            write_atomic(attempt_dir / "exit_code", "127\n")
             raise BackendError(f"cannot start attempt {spec.attempt_id}: {exc}") from exc
         # Our child cannot be reaped before the reaper thread starts, so /proc still has it.
         stat = procfs.read_stat(pid)
         start = stat.start_ticks if stat is not None else ""
-        _write_atomic(attempt_dir / "pid.start", start + "\n", durable=False)
-        _write_atomic(attempt_dir / "pid", f"{pid}\n", durable=False)
-        self._watch(spec.attempt_id, pid)
+        write_atomic(attempt_dir / "pid.start", start + "\n", durable=False)
+        write_atomic(attempt_dir / "pid", f"{pid}\n", durable=False)
+        self._children.watch(spec.attempt_id, pid)
         return self._handle(spec.run_id, spec.attempt_id, str(pid), start)
-
-    def _environment(self, extra: Mapping[str, str]) -> dict[str, str]:
-        """
-        The attempt's environment: bridge's own, less ``withheld_env``, plus the run's ``env``.
-        A value written ``${NAME}`` is bridge's ``NAME`` (unset: empty), so a credential can be
-        handed to a run without writing it into ``bridge.toml`` or the log.
-        """
-        env = {k: v for k, v in os.environ.items() if k not in self.withheld_env}
-        for key, value in extra.items():
-            match = _PASS_THROUGH.fullmatch(value)
-            env[key] = os.environ.get(match.group(1), "") if match else value
-        return env
 
     def poll(self, handle: JobHandle) -> JobState:
         """
@@ -412,41 +279,10 @@ class LocalBackend:
         state = self._poll(handle)
         attempt_dir = self._dir_of(handle)
         if state.status is JobStatus.RUNNING:
-            self._sample_gpu_memory(attempt_dir)
+            self._gpu_memory.sample(attempt_dir)
             return state
-        peak = _read_int(attempt_dir / "gpu_peak_mib")
+        peak = recorded_peak(attempt_dir)
         return state if peak is None else attrs.evolve(state, gpu_memory_peak_mib=peak)
-
-    def _sample_gpu_memory(self, attempt_dir: Path) -> None:
-        """
-        Add up the GPU memory of the attempt's process group now; keep it when above its peak.
-        A failing ``nvidia-smi`` is logged once and never fails the run.
-        """
-        probe = self._probe
-        if not isinstance(probe, GpuProcessProbe):
-            return
-        now = time.monotonic()
-        if self._apps is None or now - self._apps[0] >= 1.0:
-            try:
-                self._apps = (now, probe.process_memory())
-            except BackendError as exc:
-                if self._apps_error != str(exc):
-                    _log.warning("gpu_memory_not_sampled", error=str(exc))
-                    self._apps_error = str(exc)
-                self._apps = (now, {})
-        apps = self._apps[1]
-        ident = self._ident(attempt_dir)
-        if not apps or ident is None:
-            return
-        group = ident[0]  # the wrapper leads the attempt's process group
-        used = 0
-        for pid, mib in apps.items():
-            stat = procfs.read_stat(pid)
-            if stat is not None and stat.pgid == group:
-                used += mib
-        peak_file = attempt_dir / "gpu_peak_mib"
-        if used > (_read_int(peak_file) or 0):
-            peak_file.write_text(str(used), encoding="ascii")
 
     def _poll(self, handle: JobHandle) -> JobState:
         """
@@ -461,54 +297,12 @@ class LocalBackend:
             JobNotFound: the handle names no attempt directory of this backend.
         """
         attempt_dir = self._dir_of(handle)
-        if self._running_child(handle.attempt_id):
+        if self._children.running(handle.attempt_id):
             # Our reaper has not seen the wrapper exit, and the wrapper outlives the command:
             # running, for certain. The dispatcher polls every live run after every event, so
             # this answer costs no file reads (the log tail matters once the attempt ends).
             return JobState(status=JobStatus.RUNNING)
-        tail = self._log_tail(attempt_dir)
-        finished = self._finished_state(attempt_dir, tail)
-        if finished is not None:
-            return finished
-        cancelled = (attempt_dir / "cancelled").exists()
-        ident = self._ident(attempt_dir)
-        if ident is None:
-            if cancelled:
-                return JobState(status=JobStatus.CANCELLED, detail="cancelled before it started")
-            age = time.time() - (attempt_dir / "launch").stat().st_mtime
-            if age < self.launch_grace_seconds:
-                return JobState(status=JobStatus.QUEUED, detail="launching", log_tail=tail)
-            return JobState(
-                status=JobStatus.LOST,
-                detail="the launch was claimed but no process was ever recorded "
-                "(the launcher stopped in between)",
-                log_tail=tail,
-            )
-        pid, start = ident
-        if procfs.process_alive(pid, start):
-            return JobState(status=JobStatus.RUNNING, log_tail=tail)
-        if procfs.group_alive(pid, start):
-            return JobState(
-                status=JobStatus.RUNNING,
-                detail=f"wrapper {pid} is gone without an exit code; its process group still runs",
-                log_tail=tail,
-            )
-        # The wrapper may have written exit_code and exited between the two looks.
-        finished = self._finished_state(attempt_dir, tail)
-        if finished is not None:
-            return finished
-        if cancelled:
-            return JobState(status=JobStatus.CANCELLED, detail="killed by cancel", log_tail=tail)
-        return JobState(
-            status=JobStatus.LOST,
-            detail=f"process {pid} ended without recording an exit code "
-            + (
-                f"(the disk holding {attempt_dir} is full: the wrapper could not write it)"
-                if _disk_full(attempt_dir)
-                else "(killed from outside, or the machine restarted)"
-            ),
-            log_tail=tail,
-        )
+        return attempt_state(attempt_dir, launch_grace_seconds=self.launch_grace_seconds)
 
     def wait(self, handles: Sequence[JobHandle], timeout: float) -> None:
         """
@@ -519,22 +313,17 @@ class LocalBackend:
         process are checked in ``/proc`` every 0.1 s.
         """
         deadline = time.monotonic() + timeout
-        with self._changed:
-            seen = self._generation
+        seen = self._children.generation()
         if any(self._ended(handle) for handle in handles):
             return
-        adopted = [handle for handle in handles if handle.attempt_id not in self._children]
+        adopted = [h for h in handles if not self._children.launched(h.attempt_id)]
         while True:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 return
-            with self._changed:
-                if self._generation == seen:
-                    self._changed.wait(
-                        min(remaining, _ADOPTED_POLL_SECONDS) if adopted else remaining
-                    )
-                if self._generation != seen:
-                    return
+            wait = min(remaining, _ADOPTED_POLL_SECONDS) if adopted else remaining
+            if self._children.wait_for_exit(seen, wait):
+                return
             if any(self._ended(handle) for handle in adopted):
                 return
 
@@ -551,15 +340,15 @@ class LocalBackend:
         attempt_dir = self._dir_of(handle)
         if not (attempt_dir / "exit_code").exists():
             (attempt_dir / "cancelled").touch()
-        ident = self._ident(attempt_dir)
+        ident = read_ident(attempt_dir)
         if ident is None or not procfs.group_alive(*ident):
             return
         pid, start = ident
-        self._signal_group(pid, signal.SIGTERM)
-        if self._await_group_end(pid, start, self.kill_grace_seconds):
+        signal_group(pid, signal.SIGTERM)
+        if self._children.await_group_end(pid, start, self.kill_grace_seconds):
             return
-        self._signal_group(pid, signal.SIGKILL)
-        if not self._await_group_end(pid, start, 10.0):
+        signal_group(pid, signal.SIGKILL)
+        if not self._children.await_group_end(pid, start, 10.0):
             raise BackendError(
                 f"attempt {handle.attempt_id}: process group {pid} survived SIGKILL "
                 f"(members: {procfs.group_members(pid)})"
@@ -585,45 +374,7 @@ class LocalBackend:
             BackendError: ``output/`` or an output is a symbolic link leading outside, or
                 copying failed.
         """
-        attempt_dir = self._dir_of(handle)
-        source = attempt_dir / "output"
-        dest = Path(dest).resolve()
-        copy = dest != attempt_dir.resolve()
-        artifacts: list[Artifact] = []
-        try:
-            real_source = source.resolve()
-            if source.is_symlink() or not real_source.is_relative_to(attempt_dir.resolve()):
-                raise BackendError(
-                    f"output {source} is a link leading outside the attempt directory "
-                    f"(to {real_source}); its files are not hashed or recorded"
-                )
-            files = (
-                sorted(p for p in source.rglob("*") if not p.is_dir()) if source.exists() else []
-            )
-            for path in files:
-                real = path.resolve()
-                if not real.is_relative_to(real_source):
-                    raise BackendError(f"output {path} is a link leading outside {source}")
-                if not stat.S_ISREG(real.lstat().st_mode):
-                    _log.warning("output_not_a_file", path=str(path), attempt_id=handle.attempt_id)
-                    continue
-                relative = Path("output") / path.relative_to(source)
-                if copy:
-                    (dest / relative).parent.mkdir(parents=True, exist_ok=True)
-                    shutil.copyfile(real, dest / relative)
-                artifacts.append(
-                    Artifact(
-                        path=relative.as_posix(), size=real.stat().st_size, sha256=_sha256(real)
-                    )
-                )
-            if copy:
-                dest.mkdir(parents=True, exist_ok=True)
-                for log_name in ("stdout.log", "stderr.log"):
-                    if (attempt_dir / log_name).exists():
-                        shutil.copyfile(attempt_dir / log_name, dest / log_name)
-        except (OSError, RuntimeError) as exc:  # RuntimeError: a link loop (Python < 3.13)
-            raise BackendError(f"cannot collect outputs of {handle.attempt_id}: {exc}") from exc
-        return artifacts
+        return collect_outputs(self._dir_of(handle), dest, handle.attempt_id)
 
     def find(self, attempt_id: str) -> JobHandle | None:
         """
@@ -647,7 +398,7 @@ class LocalBackend:
         Forget reaper threads whose processes ended. Running attempts are left running: they
         are detached on purpose. Idempotent.
         """
-        self._reapers = [thread for thread in self._reapers if thread.is_alive()]
+        self._children.forget_ended()
 
     # ----------------------------------------------------------------------------------------
     # Internals
@@ -696,58 +447,15 @@ class LocalBackend:
         """
         Build the handle of an already launched attempt from its directory.
         """
-        ident = self._ident(self._attempt_dir(run_id, attempt_id))
+        ident = read_ident(self._attempt_dir(run_id, attempt_id))
         pid, start = (str(ident[0]), ident[1]) if ident else ("", "")
         return self._handle(run_id, attempt_id, pid, start)
-
-    @staticmethod
-    def _ident(attempt_dir: Path) -> tuple[int, str] | None:
-        """
-        Return the recorded (pid, start ticks) of the wrapper, or ``None`` before it is known.
-        """
-        try:
-            pid = int((attempt_dir / "pid").read_text(encoding="ascii").strip())
-            start = (attempt_dir / "pid.start").read_text(encoding="ascii").strip()
-        except (FileNotFoundError, ValueError):
-            return None
-        return pid, start
-
-    def _finished_state(self, attempt_dir: Path, tail: str) -> JobState | None:
-        """
-        Return the final state when ``exit_code`` exists, else ``None``.
-        """
-        try:
-            text = (attempt_dir / "exit_code").read_text(encoding="ascii").strip()
-        except FileNotFoundError:
-            return None
-        try:
-            code = int(text)
-        except ValueError as exc:
-            raise BackendError(f"{attempt_dir / 'exit_code'} holds {text!r}, not a code") from exc
-        if (attempt_dir / "timed_out").exists():
-            status, detail = JobStatus.TIMED_OUT, "stopped at its timeout"
-        elif (attempt_dir / "cancelled").exists():
-            status, detail = JobStatus.CANCELLED, "stopped by cancel"
-        elif code == 0:
-            status, detail = JobStatus.SUCCEEDED, ""
-        else:
-            status, detail = JobStatus.FAILED, _describe_exit(code)
-        return JobState(status=status, exit_code=code, detail=detail, log_tail=tail)
-
-    @staticmethod
-    def _log_tail(attempt_dir: Path) -> str:
-        """
-        Return the last few KiB of stdout followed by the last few KiB of stderr.
-        """
-        out = _tail(attempt_dir / "stdout.log", _TAIL_BYTES)
-        err = _tail(attempt_dir / "stderr.log", _TAIL_BYTES)
-        return out + ("\n" if out and not out.endswith("\n") else "") + err
 
     def _ended(self, handle: JobHandle) -> bool:
         """
         True when the attempt recorded an exit code or has no live process left.
         """
-        if self._running_child(handle.attempt_id):
+        if self._children.running(handle.attempt_id):
             return False
         try:
             attempt_dir = self._dir_of(handle)
@@ -755,57 +463,5 @@ class LocalBackend:
             return True
         if (attempt_dir / "exit_code").exists():
             return True
-        ident = self._ident(attempt_dir)
+        ident = read_ident(attempt_dir)
         return ident is not None and not procfs.group_alive(*ident)
-
-    def _running_child(self, attempt_id: str) -> bool:
-        """
-        True when ``attempt_id`` was launched by this object and its wrapper has not exited:
-        the wrapper outlives the command, so the attempt is certainly still running.
-        """
-        return attempt_id in self._children and attempt_id not in self._exited
-
-    def _watch(self, attempt_id: str, pid: int) -> None:
-        """
-        Reap our child ``pid`` in a daemon thread and wake waiters the moment it exits.
-        """
-
-        def reap() -> None:
-            os.waitpid(pid, 0)
-            with self._changed:
-                self._exited.add(attempt_id)
-                self._generation += 1
-                self._changed.notify_all()
-
-        self._children[attempt_id] = pid
-        thread = threading.Thread(target=reap, name=f"bridge-reap-{attempt_id}", daemon=True)
-        thread.start()
-        self._reapers.append(thread)
-
-    def _signal_group(self, pgid: int, signum: signal.Signals) -> None:
-        """
-        Send ``signum`` to process group ``pgid``; a group that is already gone is fine.
-        """
-        try:
-            os.killpg(pgid, signum)
-        except ProcessLookupError:
-            pass
-        except PermissionError as exc:
-            raise BackendError(f"not allowed to signal process group {pgid}: {exc}") from exc
-        except OSError as exc:  # pragma: no cover - other errnos do not occur for killpg
-            if exc.errno != errno.ESRCH:
-                raise BackendError(f"cannot signal process group {pgid}: {exc}") from exc
-
-    def _await_group_end(self, pgid: int, start: str, seconds: float) -> bool:
-        """
-        Wait up to ``seconds`` for the group to have no live member; True when it has none.
-        """
-        deadline = time.monotonic() + seconds
-        while procfs.group_alive(pgid, start):
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                return False
-            # Our own wrapper's exit notifies the condition; grandchildren are rechecked often.
-            with self._changed:
-                self._changed.wait(min(remaining, 0.05))
-        return True

@@ -384,11 +384,16 @@ class TestVastBackendNoSsh:
     ) -> None:
         """An instance stuck loading past start_timeout_seconds is an error naming it."""
         fake.start_statuses = ["loading"]
-        b, sleeps = backend(fake, tmp_path, project, start_timeout_seconds=0.2)
+        sleeps = Sleeps()
         deadline = time.monotonic() + 0.3
-        b._sleep = lambda s: (
-            sleeps(s) or time.sleep(max(0.0, min(0.05, deadline - time.monotonic())))
-        )  # type: ignore[method-assign]
+        config = VastConfig.from_table(table(fake, tmp_path, None, start_timeout_seconds=0.2))
+        b = VastBackend(
+            config,
+            project,
+            sleep=lambda s: (
+                sleeps(s) or time.sleep(max(0.0, min(0.05, deadline - time.monotonic())))
+            ),
+        )
         with pytest.raises(BackendError, match=r"still loading after 0\.2 s"):
             b.submit(spec(b))
 

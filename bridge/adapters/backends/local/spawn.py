@@ -1,0 +1,82 @@
+"""
+Starting an attempt's wrapper (``wrapper.sh``) detached, in its own session, with its own
+environment: the one place the local backend creates processes.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+__all__ = ["WRAPPER_PATH", "environment", "spawn_wrapper"]
+
+#: The attempt wrapper, a POSIX shell script run by ``/bin/sh``.
+WRAPPER_PATH = Path(__file__).with_name("wrapper.sh")
+_SHELL = "/bin/sh"
+_LOG_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_APPEND
+_CATCHABLE_SIGNALS = frozenset(signal.valid_signals()) - {signal.SIGKILL, signal.SIGSTOP}
+_PASS_THROUGH = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def environment(extra: Mapping[str, str], withheld: frozenset[str]) -> dict[str, str]:
+    """
+    The attempt's environment: bridge's own, less ``withheld``, plus the run's ``extra``.
+    A value written ``${NAME}`` is bridge's ``NAME`` (unset: empty), so a credential can be
+    handed to a run without writing it into ``bridge.toml`` or the log.
+    """
+    env = {k: v for k, v in os.environ.items() if k not in withheld}
+    for key, value in extra.items():
+        match = _PASS_THROUGH.fullmatch(value)
+        env[key] = os.environ.get(match.group(1), "") if match else value
+    return env
+
+
+def spawn_wrapper(
+    attempt_dir: Path,
+    cwd: Path,
+    argv: Sequence[str],
+    env: Mapping[str, str],
+    *,
+    timeout_seconds: float | None,
+    kill_grace_seconds: float,
+) -> int:
+    """
+    Start ``wrapper.sh`` for one attempt as the leader of a new session and return its pid.
+
+    Standard input is ``/dev/null``; standard output and error append to the attempt
+    directory's ``stdout.log`` and ``stderr.log``. The argv reaches the wrapper as arguments,
+    never as shell text.
+
+    Raises:
+        OSError: the wrapper could not be started.
+    """
+    # A POSIX shell script, not Python: it starts in about 1 ms, so a run's command starts
+    # as soon as its slot is given.
+    timeout = "" if timeout_seconds is None else repr(float(timeout_seconds))
+    command = [
+        _SHELL,
+        str(WRAPPER_PATH),
+        str(attempt_dir),
+        str(cwd),
+        timeout,
+        repr(float(kill_grace_seconds)),
+        *argv,
+    ]
+    # posix_spawn rather than subprocess: it resets every signal to its default action
+    # (a shell cannot undo a signal ignored before it started, as under nohup), and it
+    # starts the new session itself. The wrapper enters the working directory.
+    return os.posix_spawn(
+        _SHELL,
+        command,
+        env,
+        file_actions=[
+            (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+            (os.POSIX_SPAWN_OPEN, 1, str(attempt_dir / "stdout.log"), _LOG_FLAGS, 0o644),
+            (os.POSIX_SPAWN_OPEN, 2, str(attempt_dir / "stderr.log"), _LOG_FLAGS, 0o644),
+        ],
+        setsid=True,
+        setsigdef=_CATCHABLE_SIGNALS,
+    )

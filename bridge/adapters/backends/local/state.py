@@ -1,0 +1,78 @@
+"""
+An attempt's state read from its directory and ``/proc``, for an attempt this process is not
+watching (adopted from an earlier bridge process, or one whose wrapper has exited).
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from bridge.adapters.backends.local import procfs
+from bridge.adapters.backends.local.attempt_files import (
+    disk_full,
+    finished_state,
+    log_tail,
+    read_ident,
+)
+from bridge.machine.ports import JobState, JobStatus
+
+__all__ = ["attempt_state"]
+
+
+def attempt_state(attempt_dir: Path, *, launch_grace_seconds: float) -> JobState:
+    """
+    Return the attempt's state from its directory and ``/proc``.
+
+    ``exit_code`` decides a finished attempt (``timed_out`` and ``cancelled`` markers take
+    precedence over the code). Without it, the attempt is RUNNING while its wrapper, or any
+    process of its group, lives; a pid now held by another process or a zombie counts as
+    gone, and gone without an exit code is LOST. A ``launch`` marker without a recorded pid is
+    QUEUED for ``launch_grace_seconds``, then LOST (the launcher stopped in between).
+
+    Raises:
+        BackendError: ``exit_code`` holds something other than an integer.
+    """
+    tail = log_tail(attempt_dir)
+    finished = finished_state(attempt_dir, tail)
+    if finished is not None:
+        return finished
+    cancelled = (attempt_dir / "cancelled").exists()
+    ident = read_ident(attempt_dir)
+    if ident is None:
+        if cancelled:
+            return JobState(status=JobStatus.CANCELLED, detail="cancelled before it started")
+        age = time.time() - (attempt_dir / "launch").stat().st_mtime
+        if age < launch_grace_seconds:
+            return JobState(status=JobStatus.QUEUED, detail="launching", log_tail=tail)
+        return JobState(
+            status=JobStatus.LOST,
+            detail="the launch was claimed but no process was ever recorded "
+            "(the launcher stopped in between)",
+            log_tail=tail,
+        )
+    pid, start = ident
+    if procfs.process_alive(pid, start):
+        return JobState(status=JobStatus.RUNNING, log_tail=tail)
+    if procfs.group_alive(pid, start):
+        return JobState(
+            status=JobStatus.RUNNING,
+            detail=f"wrapper {pid} is gone without an exit code; its process group still runs",
+            log_tail=tail,
+        )
+    # The wrapper may have written exit_code and exited between the two looks.
+    finished = finished_state(attempt_dir, tail)
+    if finished is not None:
+        return finished
+    if cancelled:
+        return JobState(status=JobStatus.CANCELLED, detail="killed by cancel", log_tail=tail)
+    return JobState(
+        status=JobStatus.LOST,
+        detail=f"process {pid} ended without recording an exit code "
+        + (
+            f"(the disk holding {attempt_dir} is full: the wrapper could not write it)"
+            if disk_full(attempt_dir)
+            else "(killed from outside, or the machine restarted)"
+        ),
+        log_tail=tail,
+    )
