@@ -10,7 +10,6 @@ Waiting is the backend's ``wait``, which wakes within a second of a local proces
 
 from __future__ import annotations
 
-import fnmatch
 import re
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -20,8 +19,8 @@ from typing import assert_never
 from bridge.errors import BackendConfigError, BackendError, BackendUnavailable, ConcurrencyError
 from bridge.events import types as ev
 from bridge.logs import get_logger
-from bridge.machine.classify import is_oom, last_error_line
 from bridge.machine.fold import PipelineState, RunView
+from bridge.machine.outcomes import Fetched, FetchFailed, fetches_results, poll_outcome
 from bridge.machine.ports import (
     Backend,
     IdleReleaser,
@@ -56,7 +55,6 @@ __all__ = ["Dispatcher", "attempt_id_for"]
 
 log = get_logger("bridge.dispatch")
 Append = Callable[[str, Sequence[ev.Event], int | None], None]
-FETCH_TRIES = 3  # polls that try to copy a finished attempt's results back before it fails
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -526,7 +524,9 @@ class Dispatcher:
 
     def poll_all(self) -> None:
         """
-        Poll every live attempt once and record what finished; flag overdue runs.
+        Poll every live attempt once and record what it says (:func:`poll_outcome`): a change
+        in the backend's queue, an overdue run, or how a finished attempt ended, its results
+        copied back first.
         """
         now = self.now()
         for run in self.state().runs_in_state(RunState.RUNNING):
@@ -534,164 +534,51 @@ class Dispatcher:
             if attempt is None or attempt.handle is None:
                 continue
             status = self.backend.poll(attempt.handle)
-            waiting = status.waiting if status.status is JobStatus.QUEUED else ""
-            if (
-                status.status in (JobStatus.RUNNING, JobStatus.QUEUED)
-                and waiting != attempt.waiting
-            ):
-                # Shown in `bridge status`: why the backend's own queue holds the run.
-                self._append_run(
-                    run,
-                    [
-                        ev.RunQueueNoted(
-                            run_id=run.run_id, attempt_id=attempt.attempt_id, waiting=waiting
-                        )
-                    ],
-                )
-                run = self.state().runs[run.run_id]
-                attempt = run.current
-                assert attempt is not None
-            if status.status in (JobStatus.RUNNING, JobStatus.QUEUED):
-                est = run.spec.estimated_minutes
-                started = attempt.started_at or attempt.submitted_at
-                elapsed = (now - started).total_seconds() / 60.0
-                if est and not attempt.overdue and elapsed > 2 * est:
-                    self._append_run(
-                        run,
-                        [
-                            ev.RunOverdue(
-                                run_id=run.run_id,
-                                attempt_id=attempt.attempt_id,
-                                estimated_minutes=est,
-                                elapsed_minutes=round(elapsed, 3),
-                            )
-                        ],
-                    )
+            fetch = self._fetch(run, status) if fetches_results(status.status) else None
+            outcome = poll_outcome(run, status, now, fetch)
+            if not outcome.events or not self._append_run(run, outcome.events):
                 continue
-            self._finish(run, status, now)
+            if outcome.results_recorded:
+                self._drop_scratch(run)
+            if outcome.succeeded:
+                self.on_finished(run.run_id)
 
-    def _finish(self, run: RunView, status: JobState, now: datetime) -> None:
+    def _fetch(self, run: RunView, status: JobState) -> Fetched | FetchFailed:
+        """
+        Copy the finished attempt's results into its local attempt directory, and list its
+        outputs when they are checked (exit 0 and the run expects some). A failed copy is
+        counted per attempt: the run stays running and the next poll tries again.
+        """
         attempt = run.current
         assert attempt is not None and attempt.handle is not None
-        started = attempt.started_at or attempt.submitted_at
-        gpu_seconds = max((now - started).total_seconds(), 0.0) * max(run.spec.gpus, 0)
-        rid, aid = run.run_id, attempt.attempt_id
         local_dir = ProjectLayout(self.project).attempt_dir(run.directory, attempt.attempt_id)
-        events: list[ev.RunEvent] = []
-        if status.status in (JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.TIMED_OUT):
-            try:
-                artifacts = tuple(self.backend.fetch_artifacts(attempt.handle, local_dir))
-            except BackendError as exc:
-                # The run's results are on the backend: try again on the next polls (the run
-                # stays running meanwhile) before giving the GPU time up as failed.
-                tries = self._fetch_failures.get(aid, 0) + 1
-                self._fetch_failures[aid] = tries
-                log.warning("fetch_failed", run_id=rid, attempt_id=aid, tries=tries, error=str(exc))
-                if tries < FETCH_TRIES:
-                    return
-                self._append_run(
-                    run,
-                    [
-                        ev.RunFailed(
-                            run_id=rid,
-                            attempt_id=aid,
-                            exit_code=status.exit_code,
-                            reason=f"results could not be copied back: {exc}",
-                            gpu_seconds=gpu_seconds,
-                        )
-                    ],
-                )
-                return
-            events.append(
-                ev.ArtifactsFetched(
-                    run_id=rid,
-                    attempt_id=aid,
-                    local_dir=str(local_dir.relative_to(self.project)),
-                    artifacts=artifacts,
-                )
+        try:
+            artifacts = tuple(self.backend.fetch_artifacts(attempt.handle, local_dir))
+        except BackendError as exc:
+            # The run's results are on the backend: try again on the next polls before giving
+            # the GPU time up as failed.
+            tries = self._fetch_failures.get(attempt.attempt_id, 0) + 1
+            self._fetch_failures[attempt.attempt_id] = tries
+            log.warning(
+                "fetch_failed",
+                run_id=run.run_id,
+                attempt_id=attempt.attempt_id,
+                tries=tries,
+                error=str(exc),
             )
-        if status.status is JobStatus.SUCCEEDED:
-            missing = _missing_outputs(run.spec.outputs, local_dir / "output")
-            if missing:
-                events.append(
-                    ev.RunFailed(
-                        run_id=rid,
-                        attempt_id=aid,
-                        exit_code=status.exit_code,
-                        reason=f"exit 0 but expected outputs missing: {', '.join(missing)}",
-                        gpu_seconds=gpu_seconds,
-                        gpu_memory_peak_mib=status.gpu_memory_peak_mib,
-                    )
-                )
-            else:
-                events.append(
-                    ev.RunSucceeded(
-                        run_id=rid,
-                        attempt_id=aid,
-                        exit_code=0,
-                        gpu_seconds=gpu_seconds,
-                        gpu_memory_peak_mib=status.gpu_memory_peak_mib,
-                    )
-                )
-        elif status.status is JobStatus.FAILED:
-            oom = is_oom(status.exit_code, status.log_tail)
-            reason = ("out of memory: " if oom else f"exit {status.exit_code}: ") + (
-                last_error_line(status.log_tail) or status.detail
-            )
-            events.append(
-                ev.RunFailed(
-                    run_id=rid,
-                    attempt_id=aid,
-                    exit_code=status.exit_code,
-                    reason=reason[:500],
-                    oom=oom,
-                    log_tail=status.log_tail[-2000:],
-                    gpu_seconds=gpu_seconds,
-                    gpu_memory_peak_mib=status.gpu_memory_peak_mib,
-                )
-            )
-        elif status.status is JobStatus.TIMED_OUT:
-            events.append(
-                ev.RunTimedOut(
-                    run_id=rid,
-                    attempt_id=aid,
-                    timeout_minutes=run.spec.timeout_minutes,
-                    gpu_seconds=gpu_seconds,
-                )
-            )
-        elif status.status is JobStatus.CANCELLED:
-            events.append(
-                ev.RunCancelled(
-                    run_id=rid,
-                    attempt_id=aid,
-                    reason=status.detail or "cancelled",
-                    gpu_seconds=gpu_seconds,
-                )
-            )
-        else:
-            events.append(
-                ev.RunLost(
-                    run_id=rid,
-                    attempt_id=aid,
-                    reason=status.detail or "process gone without an exit code",
-                    gpu_seconds=gpu_seconds,
-                )
-            )
-        if not self._append_run(run, events):
-            return
-        self._drop_scratch(run)
-        if isinstance(events[-1], ev.RunSucceeded):
-            self.on_finished(run.run_id)
+            return FetchFailed(error=str(exc), tries=tries)
+        checked = status.status is JobStatus.SUCCEEDED and run.spec.outputs
+        return Fetched(
+            local_dir=str(local_dir.relative_to(self.project)),
+            artifacts=artifacts,
+            outputs=_files_under(local_dir / "output") if checked else (),
+        )
 
 
-def _missing_outputs(patterns: Sequence[str], output_dir: Path) -> list[str]:
-    if not patterns:
-        return []
-    present = (
-        [str(p.relative_to(output_dir)) for p in output_dir.rglob("*") if p.is_file()]
-        if output_dir.is_dir()
-        else []
-    )
-    return [
-        pattern for pattern in patterns if not any(fnmatch.fnmatch(f, pattern) for f in present)
-    ]
+def _files_under(directory: Path) -> tuple[str, ...]:
+    """
+    Every file under ``directory``, relative to it; none when it does not exist.
+    """
+    if not directory.is_dir():
+        return ()
+    return tuple(str(p.relative_to(directory)) for p in directory.rglob("*") if p.is_file())
