@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 from rich.console import Console
@@ -22,7 +23,7 @@ from bridge.events.store import Recorded, SQLiteEventStore
 from bridge.machine.fold import Folder
 from bridge.projections.text import language_of
 
-__all__ = ["PROGRESS_EVERY", "Watcher", "describe"]
+__all__ = ["PROGRESS_EVERY", "LineMerger", "Watcher", "describe", "describe_all"]
 
 PROGRESS_EVERY = 30.0  # seconds between progress lines in plain mode
 
@@ -106,6 +107,77 @@ def describe(rec: Recorded, language: str = "en") -> str | None:
     return None
 
 
+# Runs named in full in a merged line; past this the line names the first ones and the count.
+_NAMED_RUNS = 3
+
+# Events whose line, minus the run id, is often the same for many runs at once (a bridge.toml
+# edit changes every run's command; a tracker marks a whole block done).
+_MERGEABLE = (ev.RunSpecChanged, ev.RunRetryScheduled, ev.RunFoundDone, ev.RunRuledOut)
+
+
+def _runs_named(ids: list[str], zh: bool) -> str:
+    if len(ids) <= _NAMED_RUNS + 1:
+        return ("、" if zh else ", ").join(ids)
+    first = ("、" if zh else ", ").join(ids[:_NAMED_RUNS])
+    if zh:
+        return f"{first} 等 {len(ids)} 个运行"
+    return f"{first} and {len(ids) - _NAMED_RUNS} more ({len(ids)} runs)"
+
+
+class LineMerger:
+    """
+    The lines of :func:`describe`, in order, with consecutive events of one kind whose lines
+    differ only in the run id merged into one line naming the runs (a bridge.toml edit that
+    changes 20 runs' command is one line, not 20; ``bridge log`` keeps every event).
+
+    :meth:`feed` returns the lines that are complete; the last group stays open, since the
+    pipeline records a group run by run, until a different line comes or :meth:`flush`.
+    """
+
+    def __init__(self, language: str = "en") -> None:
+        self.language = language
+        self._ids: list[str] = []  # the open group's run ids
+        self._key: tuple[type, str] | None = None  # its event type and line without the run id
+        self._first = ""  # its first line as describe wrote it
+
+    def feed(self, rec: Recorded) -> list[str]:
+        """Take one record; return the lines it completes (possibly none)."""
+        line = describe(rec, self.language)
+        if line is None:
+            return []
+        evt = rec.event
+        if isinstance(evt, _MERGEABLE):
+            prefix = f"{line.split(' ', 1)[0]} {evt.run_id} "
+            if line.startswith(prefix):
+                key = (type(evt), line[len(prefix) :])
+                done = self.flush() if key != self._key else []
+                if not self._ids:
+                    self._key, self._first = key, line
+                self._ids.append(evt.run_id)
+                return done
+        return [*self.flush(), line]
+
+    def flush(self) -> list[str]:
+        """Close the open group: its one line (or nothing when none is open)."""
+        ids, self._ids = self._ids, []
+        key, self._key = self._key, None
+        if not ids or key is None:
+            return []
+        if len(ids) == 1:
+            return [self._first]
+        at = self._first.split(" ", 1)[0]
+        return [f"{at} {_runs_named(ids, self.language == 'zh')} {key[1]}"]
+
+
+def describe_all(records: Iterable[Recorded], language: str = "en") -> list[str]:
+    """
+    Every line :class:`LineMerger` gives for ``records``, the last group included.
+    """
+    merger = LineMerger(language)
+    lines = [line for rec in records for line in merger.feed(rec)]
+    return [*lines, *merger.flush()]
+
+
 def _clock(seconds: float) -> str:
     whole = int(seconds)
     return f"{whole // 3600:d}:{whole // 60 % 60:02d}:{whole % 60:02d}"
@@ -170,17 +242,23 @@ class Watcher:
         # The lines are in the plan's language, and a plan's runs are recorded before the plan
         # itself: lines wait until the plan is in the log (or bridge stops).
         held: list[Recorded] = []
+        merger: LineMerger | None = None
         while True:
             stopping = self._stop.wait(0.2)
-            for rec in store.read(after=folder.state().last_seq):
+            new = list(store.read(after=folder.state().last_seq))
+            for rec in new:
                 folder.apply(rec)
                 held.append(rec)
             if folder.state().plan is not None or stopping:
-                language = language_of(folder.state())
-                for rec in held:
-                    line = describe(rec, language)
-                    if line:
-                        self.console.print(line)
+                if merger is None:
+                    merger = LineMerger(language_of(folder.state()))
+                lines = [line for rec in held for line in merger.feed(rec)]
+                # An open group closes once the log is quiet for a round (its runs are
+                # recorded one append each, so a group can span two reads), or at the end.
+                if not new or stopping:
+                    lines.extend(merger.flush())
+                for line in lines:
+                    self.console.print(line)
                 held.clear()
             now = time.monotonic()
             if not stopping and now - last_progress >= self.progress_every:

@@ -14,9 +14,17 @@ import pytest
 
 from bridge.cli import main
 from bridge.cli.console import make_console, render_status
-from bridge.cli.watch import Watcher
+from bridge.cli.watch import Watcher, describe_all
 from bridge.events.store import SQLiteEventStore
-from bridge.events.types import RunFailed, RunStarted, RunSubmitted
+from bridge.events.types import (
+    RunFailed,
+    RunPlanned,
+    RunRetryScheduled,
+    RunSpecChanged,
+    RunStarted,
+    RunSubmitted,
+    SpecChange,
+)
 from bridge.events.values import JobHandle
 from bridge.machine.fold import fold
 from bridge.pipeline.audit import db_path
@@ -152,3 +160,39 @@ class TestProgressLines:
             _wait_for(out, "R002 failed")
         store.close()
         assert "progress" not in out.getvalue()
+
+
+class TestMergedLines:
+    def test_the_same_change_to_many_runs_is_one_line(self, tmp_path: Path) -> None:
+        """A bridge.toml edit that changes six runs' command the same way prints one line naming
+        the first three and the count; a run changed differently, and the retries that follow,
+        keep their own lines; two runs are named in full."""
+        store = SQLiteEventStore(tmp_path / "events.db")
+        same = (
+            SpecChange(field="command", old="python t.py --epohcs 3", new="python t.py --epochs 3"),
+        )
+        other = (SpecChange(field="timeout_minutes", old="30", new="60"),)
+        for i in range(1, 8):
+            run = f"R00{i}"
+            store.append(
+                f"run:{run}",
+                [
+                    RunPlanned(run_id=run),
+                    RunSpecChanged(
+                        run_id=run, spec=RunPlanned(run_id=run), changes=other if i == 7 else same
+                    ),
+                ],
+                None,
+            )
+        for run in ("R001", "R002"):
+            store.append(
+                f"run:{run}", [RunRetryScheduled(run_id=run, reason="its settings changed")], 2
+            )
+        lines = [line.split(" ", 1)[1] for line in describe_all(list(store.read()))]
+        store.close()
+        assert lines == [
+            "R001, R002, R003 and 3 more (6 runs) spec changed: "
+            "command: … --epohcs … → … --epochs …",
+            "R007 spec changed: timeout_minutes: 30 → 60",
+            "R001, R002 retry: its settings changed",
+        ]
