@@ -25,8 +25,8 @@ if TYPE_CHECKING:
         RunConfig,
         RunEntry,
         SystemConfig,
-        load_config,
     )
+    from bridge.plan.config_reader import load_config
     from bridge.plan.loader import (
         build_plan,
         load_plan,
@@ -144,7 +144,7 @@ _LAZY = {
     "TrackerRun": "bridge.plan.model",
     "build_plan": "bridge.plan.loader",
     "discover": "bridge.plan.project",
-    "load_config": "bridge.plan.config",
+    "load_config": "bridge.plan.config_reader",
     "load_plan": "bridge.plan.loader",
     "load_project": "bridge.plan.project",
     "match_system": "bridge.plan.runs",

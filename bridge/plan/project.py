@@ -13,7 +13,8 @@ from pathlib import Path
 import attrs
 
 from bridge.errors import ConfigError, PlanError
-from bridge.plan.config import Config, load_config
+from bridge.plan.config import Config
+from bridge.plan.config_reader import load_config
 from bridge.plan.crosscheck import check_against_runs
 from bridge.plan.loader import build_plan
 from bridge.plan.milestones import mark_sanity

@@ -61,7 +61,7 @@ class TestControlCharactersAndEscapes:
         [
             ('[run]\ncommand = "python train.py --tag a\\u0000b"\n', "run.command", 2),
             ('[run]\ncwd = "."\nenv = { TAG = "x\\u001by" }\n', "run.env.TAG", 3),
-            ('[bridge]\nmax_parallel = 2\n\n[[runs]]\nid = "R1\\u0000"\n', "runs.0.id", 5),
+            ('[bridge]\nmax_parallel = 2\n\n[[runs]]\nid = "R1\\u0000"\n', "runs[0].id", 5),
         ],
     )
     def test_control_character_in_a_config_string(

@@ -42,7 +42,7 @@ class TestMetricsExtract:
             (
                 '[metrics]\n[[metrics.extract]]\nname = "m"\nfile = "s.json"\nquery = "a[?b=="\n',
                 5,
-                "metrics.extract.0.query is not a valid JMESPath query",
+                "metrics.extract[0].query is not a valid JMESPath query",
             ),
             ('[[metrics.extract]]\nname = "m"\nfile = "s.json"\n', 1, "query is required"),
             (

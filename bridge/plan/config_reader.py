@@ -1,0 +1,148 @@
+"""
+Loading ``bridge.toml``: the file read, parsed, scanned for lines, structured onto
+:class:`bridge.plan.config.Config` by the one settings reader, then checked across sections.
+
+The checks here are the ones no single setting can make: control characters anywhere, run ids
+that appear twice, and command placeholders that no section defines.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import attrs
+
+from bridge.errors import ConfigError
+from bridge.plan.config import Config, GridConfig
+from bridge.plan.settings import SettingsTable, did_you_mean
+from bridge.plan.templates import BUILTIN_PLACEHOLDERS, outputs_of, placeholders
+from bridge.plan.toml_lines import key_lines, line_of
+
+__all__ = ["load_config"]
+
+# C0 controls (NUL among them) and DEL; tab, newline and carriage return are text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def load_config(path: Path | None) -> Config:
+    """
+    Read and validate ``bridge.toml``.
+
+    Args:
+        path: the file, or None for an all-defaults configuration.
+
+    Returns:
+        The typed configuration.
+
+    Raises:
+        ConfigError: unreadable file, TOML syntax error, unknown table or key, wrong type, a path
+            escaping the project or output directory, or a template with an unknown placeholder;
+            the message names file:line and the dotted key.
+    """
+    if path is None:
+        return Config()
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read bridge.toml: {exc}", file=str(path)) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"line (\d+)", str(exc))
+        raise ConfigError(
+            f"TOML syntax error: {exc}", file=str(path), line=int(match.group(1)) if match else None
+        ) from None
+    lines = key_lines(text)
+    reader = SettingsTable("", data, file=str(path), line_of=lambda name: line_of(lines, name))
+    _refuse_control_characters(reader, data, "")
+    config = reader.structure(Config)
+    runs = tuple(
+        attrs.evolve(entry, line=lines.get(f"runs.{index}", 0))
+        for index, entry in enumerate(config.runs)
+    )
+    seen: set[str] = set()
+    for index, entry in enumerate(runs):
+        if entry.id in seen:
+            reader.fail(f"runs[{index}].id", f"run id {entry.id!r} appears twice in [[runs]]")
+        seen.add(entry.id)
+    config = attrs.evolve(
+        config, path=path, key_lines=lines, runs=runs, grid=_placed(config.grid, lines)
+    )
+    _check_templates(reader, config)
+    return config
+
+
+def _placed(grid: GridConfig | None, lines: dict[str, int]) -> GridConfig | None:
+    """
+    The grid with the lines of ``[grid]`` and of each ``[[grid.phases]]`` entry.
+    """
+    if grid is None:
+        return None
+    top = lines.get("grid", 0)
+    phases = tuple(
+        attrs.evolve(phase, line=lines.get(f"grid.phases.{index}", top))
+        for index, phase in enumerate(grid.phases)
+    )
+    return attrs.evolve(grid, phases=phases, line=top)
+
+
+def _refuse_control_characters(reader: SettingsTable, value: object, dotted: str) -> None:
+    """
+    Refuse a control character (a NUL, an escape) in any key or string of the file: it would
+    reach commands, the log and bridge's own files, where nothing can read it back.
+
+    Raises:
+        ConfigError: naming the setting and its line, and the character as an escape.
+    """
+    if isinstance(value, dict):
+        for key, item in value.items():
+            name = f"{dotted}.{key}" if dotted else str(key)
+            _refuse_control_characters(reader, key, name)
+            _refuse_control_characters(reader, item, name)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _refuse_control_characters(reader, item, f"{dotted}[{index}]")
+    elif isinstance(value, str):
+        found = _CONTROL.search(value)
+        if found is not None:
+            reader.fail(
+                dotted,
+                f"{dotted or 'a key'} holds the control character "
+                f"{found.group()!r}; remove it (only tab and newlines are allowed in text)",
+            )
+
+
+def _check_templates(reader: SettingsTable, config: Config) -> None:
+    """
+    Every placeholder in every command must be a built-in or an arg defined somewhere.
+    """
+    known = set(BUILTIN_PLACEHOLDERS) | set(config.run.args)
+    for system in config.systems.values():
+        known |= set(system.args)
+    for entry in config.runs:
+        known |= set(entry.args)
+    if config.grid is not None:
+        for phase in config.grid.phases:
+            known |= set(phase.axes)
+    commands: list[tuple[str, tuple[str, ...]]] = [("run.command", config.run.command)]
+    commands += [
+        (f"systems.{n}.command", s.command) for n, s in config.systems.items() if s.command
+    ]
+    commands += [(f"runs[{i}].command", e.command) for i, e in enumerate(config.runs) if e.command]
+    for dotted, tokens in commands:
+        for token in tokens:
+            try:
+                names = placeholders(token)
+            except ConfigError as exc:
+                reader.fail(dotted, f"{dotted}: {exc.message}")
+            for name in names:
+                # {outputs_of:RUN} is checked against the run's dependencies once runs exist.
+                if name not in known and outputs_of(name) is None:
+                    hint = did_you_mean(name, sorted(known), show=lambda k: f"{{{k}}}")
+                    reader.fail(
+                        dotted,
+                        f"{dotted} uses unknown placeholder {{{name}}}{hint} (known: "
+                        f"{', '.join(sorted(known))}; define more under [run] args)",
+                    )

@@ -1,0 +1,520 @@
+"""
+The one reader of ``bridge.toml`` sections: cattrs structuring onto attrs classes, with errors
+that name the file, the line and the dotted setting.
+
+Every section (``[run]``, ``[metrics]``, ``[reviewer]``, ``[backends.ssh]``, ...) is read here.
+A section's attrs class is the schema: cattrs (a private converter, ``forbid_extra_keys``) turns
+the TOML table into it, so an unknown key, a missing required key and a value of the wrong type
+are refused in one place, with one "did you mean" (:func:`did_you_mean`). A field says how its
+value is read when that is more than its type (a range, a path that must stay inside the
+project, a command split into arguments) through :func:`setting` metadata: a small function
+that returns the value or raises :class:`Invalid`. Checks across fields stay in the section's
+own ``from_table`` after structuring, raising through :meth:`SettingsTable.fail`.
+
+Values of settings marked ``secret`` are never quoted back in a message.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import typing
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, NoReturn, TypeVar
+
+import attrs
+import cattrs
+from cattrs.errors import (
+    ClassValidationError,
+    ForbiddenExtraKeysError,
+    IterableValidationError,
+    IterableValidationNote,
+)
+from cattrs.gen import make_dict_structure_fn, override
+
+from bridge.errors import ConfigError
+
+__all__ = [
+    "ENV_NAME",
+    "Invalid",
+    "SettingsTable",
+    "Within",
+    "did_you_mean",
+    "setting",
+    "structure_value",
+]
+
+T = TypeVar("T")
+
+ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+_META = "bridge.setting"
+
+
+class Invalid(ValueError):
+    """
+    A value its setting does not take. Raised by a field's read function; the reader adds the
+    setting's dotted name, its line, and the value (unless the setting is secret).
+
+    Args:
+        reason: what the setting takes, as the end of a sentence (``"must be a positive
+            number"``); ``{setting}`` in it stands for the setting's dotted name.
+        value: the value as written, quoted after the reason; omit to quote nothing.
+    """
+
+    def __init__(self, reason: str, value: object = ..., *, quote: bool = True) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.value = value
+        self.quote = quote and value is not ...
+
+
+class Within(Exception):
+    """
+    An error inside one entry of a table of tables (``systems."MLP"``): the key it sits under.
+    """
+
+    def __init__(self, key: str | int, error: Exception) -> None:
+        super().__init__(key, error)
+        self.key = key
+        self.error = error
+
+
+@attrs.frozen
+class _Rule:
+    read: Callable[[Any], object] | None  # Any: a TOML value
+    key: str | None
+    secret: bool
+    internal: bool
+
+
+def setting(
+    *,
+    read: Callable[[Any], object] | None = None,
+    key: str | None = None,
+    secret: bool = False,
+    internal: bool = False,
+) -> dict[str, object]:
+    """
+    Field metadata saying how a ``bridge.toml`` key becomes this field.
+
+    Args:
+        read: turns the TOML value into the field's value, or raises :class:`Invalid`; without
+            it the field's type decides (strictly: a string is not a number).
+        key: the key in the file when it differs from the field's name.
+        secret: the value is never quoted back in a message.
+        internal: not a key of the file (set by the code after reading; must have a default).
+
+    Returns:
+        The metadata for ``attrs.field(metadata=...)``.
+    """
+    return {_META: _Rule(read=read, key=key, secret=secret, internal=internal)}
+
+
+def _rule(field: attrs.Attribute[object]) -> _Rule:
+    found = field.metadata.get(_META)
+    return found if isinstance(found, _Rule) else _Rule(None, None, False, False)
+
+
+def _key(field: attrs.Attribute[object]) -> str:
+    return _rule(field).key or field.name
+
+
+def keys_of(cls: type) -> tuple[str, ...]:
+    """
+    The keys a section's class takes, in the class's order.
+    """
+    return tuple(_key(f) for f in attrs.fields(cls) if not _rule(f).internal)
+
+
+def did_you_mean(key: str, valid: Iterable[str], show: Callable[[str], str] = repr) -> str:
+    """
+    ``"; did you mean 'x'?"`` naming the valid key closest to ``key`` (written by ``show``),
+    or ``""`` when none is close.
+    """
+    close = difflib.get_close_matches(key, list(valid), n=1, cutoff=0.5)
+    return f"; did you mean {show(close[0])}?" if close else ""
+
+
+def _strict(kind: type, reason: str) -> Callable[[object, type], object]:
+    def hook(value: object, _: type) -> object:
+        if isinstance(value, bool) and kind is not bool:
+            raise Invalid(reason, value)
+        if not isinstance(value, kind):
+            raise Invalid(reason, value)
+        return value
+
+    return hook
+
+
+def _number(value: object, _: type) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise Invalid("must be a number", value)
+    return float(value)
+
+
+def _is_tuple(type_: Any) -> bool:  # Any: a typing form
+    return typing.get_origin(type_) is tuple
+
+
+def _tuple_hook(type_: Any) -> Callable[[object, type], object]:  # Any: a typing form
+    args = typing.get_args(type_)
+    item = args[0]
+
+    def hook(value: object, _: type) -> object:
+        if not isinstance(value, list):
+            if attrs.has(item):
+                raise Invalid("must be an array of tables ([[{setting}]])")
+            raise Invalid("must be a list", value)
+        out: list[object] = []
+        for index, entry in enumerate(value):
+            try:
+                out.append(_CONVERTER.structure(entry, item))
+            except Exception as exc:
+                exc.__notes__ = [IterableValidationNote(f"@ index {index}", index, item)]
+                raise IterableValidationError(f"While structuring {type_}", [exc], type_) from None
+        return tuple(out)
+
+    return hook
+
+
+def _field_hook(read: Callable[[Any], object]) -> Callable[[object, type], object]:
+    def hook(value: object, _: type) -> object:
+        return read(value)
+
+    return hook
+
+
+def _class_hook(cls: type) -> Callable[[object, type], object]:
+    overrides: dict[str, Any] = {}  # Any: cattrs' override objects
+    for field in attrs.fields(cls):
+        rule = _rule(field)
+        if rule.internal:
+            overrides[field.name] = override(omit=True)
+            continue
+        overrides[field.name] = override(
+            rename=rule.key,
+            struct_hook=_field_hook(rule.read) if rule.read is not None else None,
+        )
+    structure: Callable[[Mapping[str, object], type], object] = make_dict_structure_fn(
+        cls,
+        _CONVERTER,
+        _cattrs_forbid_extra_keys=True,
+        _cattrs_detailed_validation=True,
+        **overrides,
+    )
+
+    def hook(value: object, type_: type) -> object:
+        if not isinstance(value, Mapping):
+            raise Invalid("must be a table", value)
+        return structure(value, type_)
+
+    return hook
+
+
+_CONVERTER = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
+_CONVERTER.register_structure_hook(str, _strict(str, "must be a string"))
+_CONVERTER.register_structure_hook(bool, _strict(bool, "must be true or false"))
+_CONVERTER.register_structure_hook(int, _strict(int, "must be an integer"))
+_CONVERTER.register_structure_hook(float, _number)
+_CONVERTER.register_structure_hook_factory(_is_tuple, _tuple_hook)
+_CONVERTER.register_structure_hook_factory(attrs.has, _class_hook)
+
+
+def structure_value(value: object, cls: type[T]) -> T:
+    """
+    Structure one value onto ``cls`` (for read functions that hold tables of tables).
+
+    Raises:
+        Exception: cattrs' errors and :class:`Invalid`; :meth:`SettingsTable.structure` turns
+            them into a :class:`ConfigError`.
+    """
+    return _CONVERTER.structure(value, cls)
+
+
+@attrs.frozen
+class _Found:
+    path: tuple[str | int, ...]
+    error: BaseException
+    secret: bool
+
+
+def _notes_key(error: BaseException, owner: type | None) -> tuple[str | int | None, bool]:
+    for note in getattr(error, "__notes__", ()):
+        if isinstance(note, IterableValidationNote):
+            return note.index, False
+        name = getattr(note, "name", None)
+        if isinstance(name, str):
+            if owner is not None and attrs.has(owner):
+                field = attrs.fields_dict(owner).get(name)
+                if field is not None:
+                    return _key(field), _rule(field).secret
+            return name, False
+    return None, False
+
+
+def _leaves(error: BaseException, path: tuple[str | int, ...], secret: bool) -> list[_Found]:
+    owner = error.cl if isinstance(error, ClassValidationError) else None
+    if isinstance(error, ClassValidationError | IterableValidationError):
+        found: list[_Found] = []
+        for sub in error.exceptions:
+            key, hidden = _notes_key(sub, owner)
+            here = path if key is None else (*path, key)
+            found += _leaves(sub, here, secret or hidden)
+        return found
+    if isinstance(error, Within):
+        return _leaves(error.error, (*path, error.key), secret)
+    return [_Found(path, error, secret)]
+
+
+@attrs.frozen
+class SettingsTable:
+    """
+    One table of ``bridge.toml`` and the means to read it: structure it onto a class, read one
+    key, or refuse it with a :class:`ConfigError` naming ``file:line`` and the setting.
+
+    Args:
+        section: the table's dotted name (``backends.ssh``; ``""`` for the whole file); settings
+            are named ``section.key``, entries of arrays ``section.key[0]``.
+        table: the table's contents, as ``tomllib`` returns them.
+        file: the configuration file, for messages.
+        line_of: the 1-based line of a dotted setting, or ``None`` when unknown.
+    """
+
+    section: str
+    table: Mapping[str, object] = attrs.field(factory=dict)
+    file: str | None = None
+    line_of: Callable[[str], int | None] | None = None
+
+    def setting(self, key: str | int = "") -> str:
+        """
+        Return the dotted name of ``key`` (``reviewer.base_url``, ``runs[0]``).
+        """
+        if isinstance(key, int):
+            return f"{self.section}[{key}]"
+        if not key:
+            return self.section
+        return f"{self.section}.{key}" if self.section else key
+
+    def at(self, key: str | int, table: Mapping[str, object]) -> SettingsTable:
+        """
+        Return the reader of a nested table (``hosts[0]`` of ``backends.ssh``).
+        """
+        return attrs.evolve(self, section=self.setting(key), table=table)
+
+    def error(self, key: str | int, message: str) -> ConfigError:
+        """
+        Return a ConfigError about ``key`` (``""`` for the table itself), with its line.
+        """
+        name = self.setting(key)
+        line = self.line_of(name) if self.line_of is not None and name else None
+        return ConfigError(message, setting=name or None, file=self.file, line=line)
+
+    def fail(self, key: str | int, message: str) -> NoReturn:
+        """
+        Raise :meth:`error`.
+
+        Raises:
+            ConfigError: always.
+        """
+        raise self.error(key, message)
+
+    def unknown(self, key: str, valid: Iterable[str]) -> ConfigError:
+        """
+        Return the error for an unknown key: the closest valid key, then all of them.
+        """
+        known = list(valid)
+        return self.error(
+            key,
+            f"unknown setting {self.setting(key)}{did_you_mean(key, known)} "
+            f"(valid: {', '.join(known)})",
+        )
+
+    def reject_unknown(self, known: Iterable[str]) -> None:
+        """
+        Refuse the first key (in file order) not in ``known``: a typo must not silently fall
+        back to a default.
+
+        Raises:
+            ConfigError: naming the key, the closest known one and all of them.
+        """
+        valid = list(known)
+        for key in self.table:
+            if key not in valid:
+                raise self.unknown(key, valid)
+
+    def structure(self, cls: type[T]) -> T:
+        """
+        Structure the table onto ``cls`` (an attrs class whose fields are the section's keys).
+
+        Returns:
+            The instance, with the class's defaults for absent keys and internal fields.
+
+        Raises:
+            ConfigError: the first unknown key (in file order), else the first missing or
+                invalid setting, naming it and its line; a secret's value is never quoted.
+        """
+        try:
+            return _CONVERTER.structure(self.table, cls)
+        except (ClassValidationError, IterableValidationError, Within, Invalid) as exc:
+            raise self._explain(exc) from None
+
+    def _explain(self, exc: BaseException) -> ConfigError:
+        found = _leaves(exc, (), False)
+        for leaf in found:
+            if isinstance(leaf.error, ForbiddenExtraKeysError):
+                inner = self._nested(leaf.path)
+                extra = [k for k in inner.table if k in leaf.error.extra_fields]
+                first = extra[0] if extra else sorted(leaf.error.extra_fields)[0]
+                return inner.unknown(first, keys_of(leaf.error.cl))
+        leaf = found[0]
+        name = self._name(leaf.path)
+        where = attrs.evolve(self, section=name)
+        match leaf.error:
+            case Invalid() as invalid:
+                quote = f", not {invalid.value!r}" if invalid.quote and not leaf.secret else ""
+                reason = invalid.reason.replace("{setting}", name)
+                return where.error("", f"{name} {reason}{quote}")
+            case KeyError():
+                return where.error("", f"{name} is required")
+            case ConfigError() as error:
+                return where.error("", f"{name}: {error.message}")
+            case error:
+                return where.error("", f"{name} is not valid: {error}")
+
+    def _name(self, path: tuple[str | int, ...]) -> str:
+        name = self.section
+        for part in path:
+            name = attrs.evolve(self, section=name).setting(part)
+        return name
+
+    def _nested(self, path: tuple[str | int, ...]) -> SettingsTable:
+        table: object = self.table
+        for part in path:
+            if isinstance(part, int) and isinstance(table, list) and part < len(table):
+                table = table[part]
+            elif isinstance(part, str) and isinstance(table, Mapping):
+                table = table.get(part, {})
+        return attrs.evolve(
+            self,
+            section=self._name(path),
+            table=table if isinstance(table, Mapping) else {},
+        )
+
+    # One key at a time, for sections whose needs depend on another key (``[reviewer] kind``).
+
+    def text(self, key: str, default: str | None = None) -> str | None:
+        """
+        Return a string setting (stripped), or ``default`` when absent.
+
+        Raises:
+            ConfigError: present but not a non-empty string.
+        """
+        if key not in self.table:
+            return default
+        value = self.table[key]
+        if not isinstance(value, str) or not value.strip():
+            self.fail(key, f"{self.setting(key)} must be a non-empty string")
+        return value.strip()
+
+    def choice(self, key: str, choices: tuple[str, ...], default: str) -> str:
+        """
+        Return a string setting that must be one of ``choices``.
+
+        Raises:
+            ConfigError: not one of them.
+        """
+        value = self.text(key, default)
+        assert value is not None
+        if value not in choices:
+            self.fail(
+                key,
+                f"{self.setting(key)} = {value!r} is not one of: "
+                + ", ".join(choices)
+                + did_you_mean(value, choices),
+            )
+        return value
+
+    def number(self, key: str, default: float, *, minimum: float = 0.0) -> float:
+        """
+        Return a number setting greater than ``minimum``.
+
+        Raises:
+            ConfigError: not a number, or not greater than ``minimum``.
+        """
+        if key not in self.table:
+            return default
+        value = self.table[key]
+        if isinstance(value, bool) or not isinstance(value, int | float) or value <= minimum:
+            self.fail(key, f"{self.setting(key)} must be a number greater than {minimum:g}")
+        return float(value)
+
+    def count(self, key: str, default: int) -> int:
+        """
+        Return a non-negative integer setting.
+
+        Raises:
+            ConfigError: not an integer, or negative.
+        """
+        if key not in self.table:
+            return default
+        value = self.table[key]
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            self.fail(key, f"{self.setting(key)} must be a whole number, 0 or more")
+        return value
+
+    def argv(self, key: str) -> tuple[str, ...] | None:
+        """
+        Return a command setting: a non-empty list of strings (an argv; never a shell line).
+
+        Raises:
+            ConfigError: a string, an empty list, or a list with non-strings.
+        """
+        if key not in self.table:
+            return None
+        value = self.table[key]
+        if isinstance(value, str):
+            self.fail(
+                key,
+                f"{self.setting(key)} must be a list of arguments "
+                '(e.g. ["codex", "exec", "{prompt_file}"]), not one string',
+            )
+        if (
+            not isinstance(value, list | tuple)
+            or not value
+            or not all(isinstance(a, str) and a for a in value)
+        ):
+            self.fail(key, f"{self.setting(key)} must be a non-empty list of non-empty strings")
+        return tuple(value)
+
+    def env_name(self, key: str) -> str | None:
+        """
+        Return the name of an environment variable (the variable itself is read elsewhere).
+
+        Raises:
+            ConfigError: not a valid variable name (the value is not echoed: it may be a key).
+        """
+        if key not in self.table:
+            return None
+        value = self.table[key]
+        if not isinstance(value, str) or not ENV_NAME.match(value):
+            self.fail(
+                key,
+                f"{self.setting(key)} must be the NAME of an environment variable "
+                "(letters, digits, _), not the secret itself",
+            )
+        return value
+
+    def strings(self, key: str) -> tuple[str, ...] | None:
+        """
+        Return a list-of-strings setting.
+
+        Raises:
+            ConfigError: not a list of strings.
+        """
+        if key not in self.table:
+            return None
+        value = self.table[key]
+        if not isinstance(value, list | tuple) or not all(isinstance(a, str) for a in value):
+            self.fail(key, f"{self.setting(key)} must be a list of strings")
+        return tuple(value)

@@ -1,0 +1,73 @@
+"""
+Where each key of a TOML file stands: a light line scanner, because ``tomllib`` gives no
+positions and every configuration error must name ``file:line``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+__all__ = ["key_lines", "line_of"]
+
+_HEADER = re.compile(r"^\s*\[(\[)?\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
+_KEY = re.compile(
+    r"""^\s*((?:"[^"]*"|'[^']*'|[A-Za-z0-9_-]+)(?:\s*\.\s*(?:"[^"]*"|'[^']*'|[A-Za-z0-9_-]+))*)\s*="""
+)
+_PART = re.compile(r"""\s*("[^"]*"|'[^']*'|[A-Za-z0-9_-]+)\s*\.?""")
+_INDEX = re.compile(r"\[(\d+)\]")
+
+
+def _parts(dotted: str) -> list[str]:
+    return [p.group(1).strip("\"'") for p in _PART.finditer(dotted) if p.group(1)]
+
+
+def key_lines(text: str) -> dict[str, int]:
+    """
+    Map each dotted key of a TOML text to its 1-based line.
+
+    Tables are keyed by their header's line; the n-th ``[[array]]`` entry is ``array.n``
+    (0-based). Lines inside multi-line strings are skipped.
+    """
+    lines: dict[str, int] = {}
+    prefix: list[str] = []
+    arrays: dict[str, int] = {}
+    in_multiline = False
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line.count('"""') % 2 == 1 or line.count("'''") % 2 == 1:
+            in_multiline = not in_multiline
+            if not in_multiline:
+                continue
+        elif in_multiline:
+            continue
+        header = _HEADER.match(line)
+        if header and not _KEY.match(line):
+            parts = _parts(header.group(2))
+            if header.group(1):
+                name = ".".join(parts)
+                index = arrays.get(name, -1) + 1
+                arrays[name] = index
+                parts = [*parts, str(index)]
+            prefix = parts
+            lines.setdefault(".".join(prefix), number)
+            continue
+        key = _KEY.match(line)
+        if key:
+            lines.setdefault(".".join([*prefix, *_parts(key.group(1))]), number)
+    return lines
+
+
+def line_of(lines: Mapping[str, int], dotted: str) -> int | None:
+    """
+    The line of a dotted setting (``runs[0].id``, ``backends.ssh.hosts[1]``), or of the nearest
+    enclosing key the scanner saw (an entry of an inline array sits on its key's line).
+
+    Returns:
+        The 1-based line, or None when no part of the name was found.
+    """
+    key = _INDEX.sub(r".\1", dotted)
+    while key:
+        if key in lines:
+            return lines[key]
+        key = key.rpartition(".")[0]
+    return None
