@@ -1,0 +1,114 @@
+"""
+The code and its checks: the cloned base repository, implementations, code reviews, the sanity
+milestone's verdict and rescue diagnoses (all on the ``bridge`` stream).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import ClassVar
+
+import attrs
+
+from bridge.events.registry import event
+from bridge.events.secrets import redact
+from bridge.events.values import Finding
+
+__all__ = [
+    "BaseRepoCloned",
+    "CodeReviewed",
+    "ImplementationRecorded",
+    "RescueDiagnosed",
+    "SanityChecked",
+]
+
+
+@event("base_repo.cloned")
+@attrs.frozen(kw_only=True)
+class BaseRepoCloned:
+    """
+    ``base_repo`` was cloned into the project at ``commit``.
+    """
+
+    TYPE: ClassVar[str]
+    SCHEMA_VERSION: ClassVar[int]
+
+    url: str
+    path: str
+    commit: str
+
+
+@event("implementation.recorded")
+@attrs.frozen(kw_only=True)
+class ImplementationRecorded:
+    """
+    The implementer ran: files it changed (path → sha256) and the findings of its checks.
+    """
+
+    TYPE: ClassVar[str]
+    SCHEMA_VERSION: ClassVar[int]
+
+    implementer: str
+    changed_files: Mapping[str, str] = attrs.field(factory=dict)
+    findings: tuple[Finding, ...] = ()
+    summary: str = ""
+    round: int = 1
+
+
+@event("code.reviewed")
+@attrs.frozen(kw_only=True)
+class CodeReviewed:
+    """
+    A reviewer judged the code (``round`` 1 is the first review, 2 the re-review after a fix).
+    ``unavailable`` is why the configured reviewer could not answer when the local checklist
+    stood in for it (then ``local_only`` is True).
+    """
+
+    TYPE: ClassVar[str]
+    SCHEMA_VERSION: ClassVar[int]
+
+    reviewer: str
+    findings: tuple[Finding, ...] = ()
+    text: str = attrs.field(default="", converter=redact)
+    local_only: bool = False
+    model: str = ""
+    round: int = 1
+    skipped: bool = False
+    unavailable: str = attrs.field(default="", converter=redact)
+
+
+@event("sanity.checked")
+@attrs.frozen(kw_only=True)
+class SanityChecked:
+    """
+    The sanity milestone finished: passed, or failed with a failure ``signature``; or it was
+    ``skipped`` by configuration (``sanity_first = false``: then ``passed`` is True only in the
+    sense that nothing holds deployment back).
+    """
+
+    TYPE: ClassVar[str]
+    SCHEMA_VERSION: ClassVar[int]
+
+    passed: bool
+    signature: str = ""
+    detail: str = attrs.field(default="", converter=redact)
+    skipped: bool = False
+
+
+@event("rescue.diagnosed")
+@attrs.frozen(kw_only=True)
+class RescueDiagnosed:
+    """
+    The reviewer diagnosed a repeated failure: of the sanity milestone (``milestone`` empty), or
+    of runs of the deployed ``milestone`` failing the same way (``signature``, ``runs``).
+    """
+
+    TYPE: ClassVar[str]
+    SCHEMA_VERSION: ClassVar[int]
+
+    reviewer: str
+    findings: tuple[Finding, ...] = ()
+    text: str = attrs.field(default="", converter=redact)
+    milestone: str = ""
+    signature: str = ""
+    runs: tuple[str, ...] = ()

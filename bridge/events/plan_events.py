@@ -1,0 +1,213 @@
+"""
+The plan and the pipeline's stages: what was read, which stage the pipeline is in, approvals,
+gates, milestones, and the files bridge wrote (all on the ``bridge`` stream).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import ClassVar
+
+import attrs
+
+from bridge.events.registry import event, finite
+from bridge.events.run_spec_events import RunPlanned
+from bridge.events.secrets import redact
+from bridge.events.values import Finding
+
+__all__ = [
+    "AblationsPlanned",
+    "ApprovalRequested",
+    "Approved",
+    "BlockInfo",
+    "GateDecided",
+    "MilestoneCompleted",
+    "MilestoneInfo",
+    "OutputWritten",
+    "PipelineBlocked",
+    "PlanLoaded",
+    "StageEntered",
+]
+
+
+@attrs.frozen(kw_only=True)
+class MilestoneInfo:
+    """
+    A milestone as recorded when the plan was loaded (plan order is the tuple order).
+    """
+
+    id: str
+    name: str = ""
+    goal: str = ""
+    sanity: bool = False
+    blocks: tuple[str, ...] = ()
+    gpu_hours: float | None = attrs.field(default=None, validator=finite)
+
+
+@attrs.frozen(kw_only=True)
+class BlockInfo:
+    """
+    An experiment block as recorded when the plan was loaded.
+    """
+
+    id: str
+    title: str = ""
+    priority: str = "must"
+    systems: tuple[str, ...] = ()
+    metrics: tuple[str, ...] = ()
+    success_criterion: str = ""
+    seed_count: int | None = None
+    evaluation_type: str = "real_gt"
+
+
+@event("plan.loaded")
+@attrs.frozen(kw_only=True)
+class PlanLoaded:
+    """
+    The plan was read: where from (with its sha256), the options in force, milestones and blocks.
+
+    ``tracker_text`` is the researcher's tracker as written (without any part bridge generated),
+    the layout the tracker projection fills in; ``""`` when there is none. ``method`` is the
+    plan's method thesis (and the proposal's method, shortened): the judge reads the proposed
+    system's name from it.
+    """
+
+    TYPE: ClassVar[str]
+    SCHEMA_VERSION: ClassVar[int]
+
+    title: str
+    plan_path: str
+    plan_sha256: str
+    language: str = "en"
+    sources: Mapping[str, str] = attrs.field(factory=dict)
+    options: Mapping[str, str] = attrs.field(factory=dict)
+    milestones: tuple[MilestoneInfo, ...] = ()
+    blocks: tuple[BlockInfo, ...] = ()
+    budget_gpu_hours: float | None = attrs.field(default=None, validator=finite)
+    warnings: tuple[str, ...] = ()
+    inputs: Mapping[str, str] = attrs.field(factory=dict)
+    tracker_text: str = ""
+    method: str = attrs.field(default="", converter=redact)
+
+
+@event("stage.entered")
+@attrs.frozen(kw_only=True)
+class StageEntered:
+    """
+    The pipeline moved to ``stage`` (a :class:`bridge.Stage` value) by ``trigger``.
+    """
+
+    TYPE: ClassVar[str]
+    SCHEMA_VERSION: ClassVar[int]
+
+    stage: str
+    trigger: str
+    reason: str = attrs.field(default="", converter=redact)
+
+
+@event("pipeline.blocked")
+@attrs.frozen(kw_only=True)
+class PipelineBlocked:
+    """
+    Why the pipeline cannot go on without a person (recorded just before entering BLOCKED).
+    """
+
+    TYPE: ClassVar[str]
+    SCHEMA_VERSION: ClassVar[int]
+
+    reason: str = attrs.field(converter=redact)
+    findings: tuple[Finding, ...] = ()
+
+
+@event("approval.requested")
+@attrs.frozen(kw_only=True)
+class ApprovalRequested:
+    """
+    The pipeline stopped for a person's approval (``auto_deploy`` off), with a summary.
+    """
+
+    TYPE: ClassVar[str]
+    SCHEMA_VERSION: ClassVar[int]
+
+    summary: str
+
+
+@event("approval.granted")
+@attrs.frozen(kw_only=True)
+class Approved:
+    """
+    A person approved deployment.
+    """
+
+    TYPE: ClassVar[str]
+    SCHEMA_VERSION: ClassVar[int]
+
+    by: str = ""
+
+
+@event("milestone.completed")
+@attrs.frozen(kw_only=True)
+class MilestoneCompleted:
+    """
+    Every must-run run of ``milestone`` is terminal; ``succeeded`` tells whether all succeeded.
+    """
+
+    TYPE: ClassVar[str]
+    SCHEMA_VERSION: ClassVar[int]
+
+    milestone: str
+    succeeded: bool = True
+
+
+@event("ablations.planned")
+@attrs.frozen(kw_only=True)
+class AblationsPlanned:
+    """
+    Ablation planning after a main result: ``outcome`` is ``proposed`` (``runs`` wait for a
+    person's approval; ``proposals`` hold their full plans, recorded as ``RunPlanned`` only when
+    approved, so nothing can launch them before) or ``skipped`` (with the ``reason``).
+    """
+
+    TYPE: ClassVar[str]
+    SCHEMA_VERSION: ClassVar[int]
+
+    planner: str
+    outcome: str
+    reason: str = attrs.field(default="", converter=redact)
+    runs: tuple[str, ...] = ()
+    proposals: tuple[RunPlanned, ...] = ()
+
+
+@event("gate.decided")
+@attrs.frozen(kw_only=True)
+class GateDecided:
+    """
+    The milestone gate decided whether the plan may go past ``milestone``.
+    """
+
+    TYPE: ClassVar[str]
+    SCHEMA_VERSION: ClassVar[int]
+
+    milestone: str
+    proceed: bool
+    reason: str = attrs.field(default="", converter=redact)
+
+
+@event("output.written")
+@attrs.frozen(kw_only=True)
+class OutputWritten:
+    """
+    A projection file was written: fixed ``path``, its sha256, and the timestamped copy kept as
+    a version (``copy`` is ``""`` when only the fixed file was rewritten).
+    """
+
+    TYPE: ClassVar[str]
+    SCHEMA_VERSION: ClassVar[int]
+
+    path: str
+    copy: str
+    sha256: str
+    timestamp: str = ""
+    skill: str = "bridge"
+    stage: str = ""
+    description: str = ""

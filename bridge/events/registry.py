@@ -1,0 +1,46 @@
+"""
+The event registry: :func:`event` gives a class its stable type tag and schema version and
+records it in :data:`EVENT_TYPES`, which the codec and ``docs/events.md`` are built from.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any, TypeVar  # Any: attrs.Attribute, class registry
+
+import attrs
+
+__all__ = ["EVENT_TYPES", "event", "finite"]
+
+E = TypeVar("E")
+
+#: type tag → (schema version, class). Filled by :func:`event`.
+EVENT_TYPES: dict[str, tuple[int, type[Any]]] = {}
+
+
+def event(tag: str, version: int = 1) -> Callable[[type[E]], type[E]]:
+    """
+    Register an event class under ``tag`` at schema ``version``.
+
+    Raises:
+        ValueError: when the tag is registered twice.
+    """
+
+    def register(cls: type[E]) -> type[E]:
+        if tag in EVENT_TYPES:
+            raise ValueError(f"event type {tag!r} registered twice")
+        cls.TYPE = tag  # type: ignore[attr-defined]
+        cls.SCHEMA_VERSION = version  # type: ignore[attr-defined]
+        EVENT_TYPES[tag] = (version, cls)
+        return cls
+
+    return register
+
+
+def finite(_: object, attribute: attrs.Attribute[Any], value: float | None) -> None:
+    """
+    An attrs validator: refuse NaN and Infinity (``None`` passes), so no event carries them.
+    """
+    if value is not None and not math.isfinite(value):
+        raise ValueError(f"{attribute.name} must be finite, got {value!r}")

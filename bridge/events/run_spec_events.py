@@ -1,0 +1,152 @@
+"""
+What a run is: planned, found done or ruled out before bridge, its spec changed, and the
+inputs it read (each on its ``run:<RUN_ID>`` stream).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import ClassVar
+
+import attrs
+
+from bridge.events.registry import event, finite
+from bridge.events.secrets import redact
+from bridge.plan.priority import Priority, as_priority
+
+__all__ = [
+    "RunFoundDone",
+    "RunInput",
+    "RunPlanned",
+    "RunRuledOut",
+    "RunSpecChanged",
+    "SpecChange",
+]
+
+
+@event("run.planned")
+@attrs.frozen(kw_only=True)
+class RunPlanned:
+    """
+    A run of the plan, with everything needed to launch it (the command template and values).
+
+    ``block_system`` is the block's compared system the run stands for, as the plan writes it;
+    ``attribution`` says how the block was chosen, or, when ``block`` is empty, why no block
+    could be (bridge/plan/attribution.py). ``directory`` is the safe name of the run's
+    directory when its id cannot name one (``""``: the id itself).
+    """
+
+    TYPE: ClassVar[str]
+    SCHEMA_VERSION: ClassVar[int]
+
+    run_id: str
+    milestone: str = ""
+    block: str = ""
+    system: str = ""
+    seed: int | None = None
+    priority: Priority = attrs.field(default=Priority.MUST, converter=as_priority)
+    purpose: str = ""
+    split: str = ""
+    metrics: tuple[str, ...] = ()
+    command: tuple[str, ...] = ()
+    params: Mapping[str, str] = attrs.field(factory=dict)
+    outputs: tuple[str, ...] = ()
+    estimated_minutes: float | None = attrs.field(default=None, validator=finite)
+    gpus: int = 0
+    timeout_minutes: float | None = attrs.field(default=None, validator=finite)
+    env: Mapping[str, str] = attrs.field(factory=dict)
+    cwd: str = ""
+    depends_on: tuple[str, ...] = ()
+    max_retries: int = 0
+    oom_max_attempts: int = 3
+    source: str = ""
+    notes: str = ""
+    block_system: str = ""
+    attribution: str = ""
+    directory: str = ""
+
+
+@event("run.found_done")
+@attrs.frozen(kw_only=True)
+class RunFoundDone:
+    """
+    The researcher's tracker says this run was done before bridge (DONE, COMPLETED, passed, ✓):
+    it is not launched and counts as done; ``evidence`` is the row's Notes as written, ``status``
+    its Status cell. ``bridge retry --force`` runs it after all.
+    """
+
+    TYPE: ClassVar[str]
+    SCHEMA_VERSION: ClassVar[int]
+
+    run_id: str
+    status: str = ""
+    evidence: str = ""
+    file: str = ""
+    line: int = 0
+
+
+@event("run.ruled_out")
+@attrs.frozen(kw_only=True)
+class RunRuledOut:
+    """
+    The researcher's tracker marks this run out of scope (CANCELLED, SKIPPED, MOOT, BLOCKED, NOT
+    RUN — reason): it is not launched, does not count against must-run totals, and is listed
+    with ``reason`` (the Status cell, and the Notes when they say more).
+    """
+
+    TYPE: ClassVar[str]
+    SCHEMA_VERSION: ClassVar[int]
+
+    run_id: str
+    status: str = ""
+    reason: str = ""
+    file: str = ""
+    line: int = 0
+
+
+@attrs.frozen(kw_only=True)
+class SpecChange:
+    """
+    One field of a run's spec that changed: its name and the old and new values as text.
+    """
+
+    field: str
+    old: str = attrs.field(converter=redact)
+    new: str = attrs.field(converter=redact)
+
+
+@event("run.spec_changed")
+@attrs.frozen(kw_only=True)
+class RunSpecChanged:
+    """
+    The inputs changed and a run that has not succeeded takes the new spec (``spec``) for its
+    next attempt; ``changes`` lists each field old → new and ``inputs`` the digests of the inputs
+    it was built from. Recorded before the attempt it applies to is launched, so the log shows
+    which attempt ran with which settings.
+    """
+
+    TYPE: ClassVar[str]
+    SCHEMA_VERSION: ClassVar[int]
+
+    run_id: str
+    spec: RunPlanned
+    changes: tuple[SpecChange, ...] = ()
+    inputs: Mapping[str, str] = attrs.field(factory=dict)
+    reason: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class RunInput:
+    """
+    Lineage: a run's command read another run's outputs through ``{outputs_of:RUN}``.
+
+    ``path`` is the directory the placeholder rendered to; ``local_dir`` the project-relative
+    copy bridge collected, whose ``digest`` (sha256 over every file's relative path and sha256,
+    in path order) ``bridge verify`` recomputes.
+    """
+
+    run_id: str
+    attempt_id: str
+    path: str
+    local_dir: str
+    digest: str
