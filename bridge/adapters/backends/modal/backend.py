@@ -28,7 +28,7 @@ from bridge.adapters.backends.modal.gateway import (
     Outcome,
     SdkModalGateway,
 )
-from bridge.errors import BackendError, BackendUnavailable
+from bridge.errors import BackendError, BackendUnavailable, JobNotFound
 from bridge.machine.ports import Artifact, JobHandle, JobSpec, JobState, JobStatus, Slot
 
 __all__ = ["ModalBackend", "attempt_marker_path"]
@@ -224,9 +224,15 @@ class ModalBackend:
         Classify ``FunctionCall.get(timeout=0)``.
 
         Pending is QUEUED until the launcher's marker appears, RUNNING after; the function's own
-        timeout is TIMED_OUT; termination after our ``cancel`` is CANCELLED (otherwise FAILED);
-        an expired result is LOST; any other exception is FAILED with its message; a returned
-        result is SUCCEEDED or FAILED by its exit code.
+        timeout is TIMED_OUT; a terminated call is CANCELLED, whoever cancelled it (this
+        process, another bridge, ``modal app stop``, the dashboard); a lost input (preempted
+        or vanished worker) and an expired result are LOST; any other exception is FAILED with
+        its message; a returned result is SUCCEEDED or FAILED by its exit code, TIMED_OUT when
+        the run's own timeout stopped it.
+
+        Raises:
+            JobNotFound: Modal knows no such call, or the handle names none and the Volume has
+                no marker for its attempt.
         """
         call_id = self._call_id(handle)
         outcome = self._gateway.get(call_id)
@@ -246,8 +252,9 @@ class ModalBackend:
             return JobState(status=JobStatus.QUEUED, detail="waiting for a Modal container")
         if kind is Outcome.RETURNED:
             return _from_result(outcome.value)
-        if kind is Outcome.TERMINATED and call_id in self._cancelled:
-            return JobState(status=JobStatus.CANCELLED, detail=outcome.message)
+        if kind is Outcome.TERMINATED:
+            who = "" if call_id in self._cancelled else "cancelled outside this bridge process: "
+            return JobState(status=JobStatus.CANCELLED, detail=who + outcome.message)
         tail = self._log_tail(handle)
         if kind is Outcome.FUNCTION_TIMEOUT:
             return JobState(status=JobStatus.TIMED_OUT, detail=outcome.message, log_tail=tail)
@@ -257,12 +264,28 @@ class ModalBackend:
                 detail=f"Modal no longer holds the result of {call_id}: {outcome.message}",
                 log_tail=tail,
             )
+        if kind is Outcome.INPUT_LOST:
+            return JobState(
+                status=JobStatus.LOST,
+                detail=f"Modal lost {call_id} with its worker: {outcome.message}",
+                log_tail=tail,
+            )
         return JobState(status=JobStatus.FAILED, detail=outcome.message, log_tail=tail)
 
     def _call_id(self, handle: JobHandle) -> str:
-        if handle.backend != self.name or "call_id" not in handle.locator:
+        if handle.backend != self.name:
             raise BackendError(f"not a Modal handle: {handle.backend} {handle.attempt_id}")
-        return handle.locator["call_id"]
+        if "call_id" in handle.locator:
+            return handle.locator["call_id"]
+        # A handle without a call id (an attempt recorded before its spawn returned): the
+        # Volume's marker is the only place its call can be found.
+        found = self.find(handle.attempt_id)
+        if found is None:
+            raise JobNotFound(
+                f"Modal backend: no call for attempt {handle.attempt_id} (no marker "
+                f"{attempt_marker_path(handle.attempt_id)} on Volume '{self.config.volume}')"
+            )
+        return found.locator["call_id"]
 
     def _marker_call(self, attempt_id: str) -> dict[str, str] | None:
         raw = self._gateway.read_file(self.config.volume, attempt_marker_path(attempt_id))
@@ -295,7 +318,7 @@ class ModalBackend:
 
     def cancel(self, handle: JobHandle) -> None:
         """
-        ``FunctionCall.cancel`` and remember it, so the termination reads as CANCELLED.
+        ``FunctionCall.cancel``; idempotent, and a call that already ended keeps its outcome.
         """
         call_id = self._call_id(handle)
         self._cancelled.add(call_id)

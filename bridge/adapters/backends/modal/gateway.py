@@ -44,6 +44,7 @@ class Outcome(enum.Enum):
     FUNCTION_TIMEOUT = "function_timeout"  # modal.exception.FunctionTimeoutError
     TERMINATED = "terminated"  # modal.exception.RemoteError: cancelled or terminated
     EXPIRED = "expired"  # modal.exception.OutputExpiredError: the result is gone
+    INPUT_LOST = "input_lost"  # modal.exception.InternalFailure: worker preempted or lost
     RAISED = "raised"  # any other exception, re-raised from the container
 
 
@@ -265,6 +266,10 @@ class SdkModalGateway:
             return CallOutcome(outcome=Outcome.FUNCTION_TIMEOUT, message=_describe(exc))
         except err.OutputExpiredError as exc:
             return CallOutcome(outcome=Outcome.EXPIRED, message=_describe(exc))
+        except err.InternalFailure as exc:
+            # Modal's GENERIC_STATUS_INTERNAL_FAILURE: the input was lost with its worker
+            # (preemption, a vanished container), not an outcome of the user's code.
+            return CallOutcome(outcome=Outcome.INPUT_LOST, message=_describe(exc))
         except TimeoutError:
             return CallOutcome(outcome=Outcome.PENDING)
         except err.NotFoundError as exc:

@@ -4,9 +4,21 @@ A loopback Modal control plane for the real ``modal`` 1.6.4 SDK.
 A grpclib servicer built on ``modal_proto.api_grpc.ModalClientBase`` implements the RPCs that
 ``SdkModalGateway`` makes (``FunctionGet``, ``FunctionMap``, ``FunctionGetOutputs``,
 ``FunctionCallCancel``, ``SecretGetOrCreate``, ``VolumeGetOrCreate``, ``VolumeListFiles2``,
-``VolumeGetFile2``); every other RPC answers UNIMPLEMENTED with its name, so an SDK upgrade that
-calls something new fails loudly. Volume blocks are served by a tiny HTTP server, as Modal serves
-them from blob storage. Both bind 127.0.0.1 on a free port; state is plain Python the test drives.
+``VolumeGetFile2``, ``ImageFromId``); every other RPC answers UNIMPLEMENTED with its name, so an
+SDK upgrade that calls something new fails loudly. Volume blocks are served by a tiny HTTP
+server, as Modal serves them from blob storage. Both bind 127.0.0.1 on a free port; state is
+plain Python the test drives.
+
+A function deployed with a ``launcher`` runs each call for real, as Modal runs it in a
+container: ``fake_container.py`` in its own process session imports the launcher file and calls
+its ``run_spec_attempt`` with the call's argument, the project at ``workspace``, and the
+function's one Volume mounted at its mount path (a directory on this machine, so the paths a
+run sees are the paths bridge computes). What the container writes becomes visible through the
+API only when the launcher commits, as on Modal. The fake enforces the function's timeout
+(``FunctionTimeoutError``), kills the container's process group on ``FunctionCallCancel``
+(terminated), and reports a container that ended without returning (killed from outside: a
+preempted or lost worker) as an internal failure. Functions without a launcher run nothing:
+the test decides each call's result by hand.
 """
 
 from __future__ import annotations
@@ -14,11 +26,17 @@ from __future__ import annotations
 import asyncio
 import http.server
 import itertools
+import os
 import pickle
+import signal
 import socket
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -27,6 +45,7 @@ from grpclib.server import Server
 from modal_proto import api_grpc, api_pb2
 
 _BOUND = 10.0  # seconds any start/stop may take
+_CONTAINER = Path(__file__).with_name("fake_container.py")
 
 
 def _unimplemented(name: str) -> Any:
@@ -54,6 +73,9 @@ class FakeFunction:
     timeout_secs: int = 3600
     volume_mounts: dict[str, str] = attrs.Factory(dict)  # mount path -> volume id
     secret_ids: list[str] = attrs.Factory(list)
+    image_id: str = "im-1"
+    launcher: Path | None = None  # a launcher file: calls run it for real (see module doc)
+    workspace: Path | None = None  # the project directory the container sees
 
 
 @attrs.define
@@ -65,17 +87,32 @@ class FakeCall:
     args: tuple[Any, ...]
     kwargs: dict[str, Any]
     status: str = "pending"  # pending | success | failure | timeout | terminated | expired
+    #  | internal_failure
     value: Any = None
     cancelled: bool = False
+    message: str = ""  # the exception text of a timeout or an internal failure
+    process: subprocess.Popen[bytes] | None = None  # the container, for a launcher function
+    result_path: Path | None = None
+    deadline: float | None = None  # monotonic time the function's timeout ends the call
+
+
+@attrs.define
+class FakeImage:
+    """A built image as ``ImageFromId`` reports it."""
+
+    python_version: str = "3.11.9"
+    packages: dict[str, str] = attrs.Factory(dict)  # distribution name -> version
 
 
 @attrs.define
 class FakeState:
-    """Everything the fake knows; tests mutate it directly."""
+    """Everything the fake knows; tests mutate it directly. ``root`` holds Volumes and calls."""
 
+    root: Path
     functions: dict[tuple[str, str], FakeFunction] = attrs.Factory(dict)
     secrets: dict[str, tuple[str, dict[str, str]]] = attrs.Factory(dict)  # name -> (id, env)
-    volumes: dict[str, tuple[str, dict[str, bytes]]] = attrs.Factory(dict)  # name -> (id, files)
+    volumes: dict[str, tuple[str, Path]] = attrs.Factory(dict)  # name -> (id, committed files)
+    images: dict[str, FakeImage] = attrs.Factory(lambda: {"im-1": FakeImage()})
     calls: dict[str, FakeCall] = attrs.Factory(dict)
     requests: list[tuple[str, Any]] = attrs.Factory(list)
     metadata: list[dict[str, str]] = attrs.Factory(list)
@@ -97,20 +134,105 @@ class FakeState:
         return secret_id
 
     def add_volume(self, name: str, files: dict[str, bytes] | None = None) -> str:
-        """Register a Volume and return its id."""
+        """Register a Volume (its committed files live in a directory) and return its id."""
         volume_id = f"vo-{next(self.ids)}"
-        self.volumes[name] = (volume_id, dict(files or {}))
+        store = self.root / "volumes" / volume_id
+        store.mkdir(parents=True)
+        self.volumes[name] = (volume_id, store)
+        for path, data in (files or {}).items():
+            self.put_file(name, path, data)
         return volume_id
 
-    def volume_files(self, name: str) -> dict[str, bytes]:
-        """The files of a Volume, by path relative to its root."""
-        return self.volumes[name][1]
+    def put_file(self, volume: str, path: str, data: bytes) -> None:
+        """Commit one file to a Volume, as a container's commit would."""
+        target = self.volumes[volume][1] / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
 
-    def _volume_by_id(self, volume_id: str) -> dict[str, bytes]:
-        for vid, files in self.volumes.values():
+    def _volume_by_id(self, volume_id: str) -> Path:
+        for vid, store in self.volumes.values():
             if vid == volume_id:
-                return files
+                return store
         raise GRPCError(Status.NOT_FOUND, f"volume {volume_id} not found")
+
+    # -- containers ------------------------------------------------------------------------------
+
+    def start(self, call: FakeCall, fn: FakeFunction) -> None:
+        """Run the call's launcher in a container process of its own session."""
+        assert fn.launcher is not None and fn.workspace is not None
+        if len(fn.volume_mounts) != 1:
+            raise GRPCError(Status.FAILED_PRECONDITION, "the fake mounts exactly one Volume")
+        ((mount, volume_id),) = fn.volume_mounts.items()
+        spool = self.root / "calls" / call.call_id
+        spool.mkdir(parents=True)
+        call.result_path = spool / "result.pickle"
+        job = {
+            "launcher": str(fn.launcher),
+            "spec": call.args[0],
+            "call_id": call.call_id,
+            "mount": mount,
+            "store": str(self._volume_by_id(volume_id)),
+            "workspace": str(fn.workspace),
+            "result": str(call.result_path),
+        }
+        (spool / "job.pickle").write_bytes(pickle.dumps(job))
+        # The container's environment is the image's, not the caller's: nothing of the test's
+        # own environment (Modal tokens, server URL) leaks into the run.
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONDONTWRITEBYTECODE": "1"}
+        with (spool / "container.log").open("wb") as log:
+            call.process = subprocess.Popen(
+                [sys.executable, str(_CONTAINER), str(spool / "job.pickle")],
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=env,
+                start_new_session=True,
+            )
+        call.deadline = time.monotonic() + fn.timeout_secs
+
+    def refresh(self, call: FakeCall) -> None:
+        """Bring a running container's call up to date: returned, timed out, or gone."""
+        process = call.process
+        if process is None or call.status != "pending":
+            return
+        if process.poll() is None:
+            if call.deadline is not None and time.monotonic() > call.deadline:
+                self._stop(call)
+                call.status = "timeout"
+                call.message = "Function call timed out"
+            return
+        assert call.result_path is not None
+        if call.result_path.exists():
+            kind, value = pickle.loads(call.result_path.read_bytes())
+            call.status, call.value = kind, value
+            return
+        code = process.returncode
+        how = f"killed by signal {-code}" if code < 0 else f"exit code {code}"
+        call.status = "internal_failure"
+        call.message = f"the container ended without a result ({how}): its worker was lost"
+
+    def _stop(self, call: FakeCall) -> None:
+        if call.process is not None and call.process.poll() is None:
+            with suppress(ProcessLookupError):
+                os.killpg(call.process.pid, signal.SIGKILL)
+            call.process.wait(_BOUND)
+
+    def kill_container(self, call_id: str) -> None:
+        """SIGKILL a call's container from outside (a preempted or vanished worker)."""
+        self._stop(self.calls[call_id])
+
+    def cancel(self, call: FakeCall) -> None:
+        """FunctionCallCancel: a call still running is terminated, its container stopped."""
+        call.cancelled = True
+        self.refresh(call)
+        if call.status == "pending":
+            self._stop(call)
+            call.status = "terminated"
+
+    def stop_all(self) -> None:
+        """Stop every container still running (the fake is shutting down)."""
+        for call in self.calls.values():
+            self._stop(call)
 
 
 class FakeModalServicer(_UnimplementedModal):  # type: ignore[misc, valid-type]
@@ -148,7 +270,7 @@ class FakeModalServicer(_UnimplementedModal):  # type: ignore[misc, valid-type]
                         for path, vid in fn.volume_mounts.items()
                     ],
                     secret_ids=fn.secret_ids,
-                    image_id="im-1",
+                    image_id=fn.image_id,
                 ),
             )
             for rank, (kind, count) in enumerate(fn.gpus or [("", 0)])
@@ -173,9 +295,11 @@ class FakeModalServicer(_UnimplementedModal):  # type: ignore[misc, valid-type]
         item = req.pipelined_inputs[0]
         args, kwargs = pickle.loads(item.input.args)
         call_id = f"fc-{next(self.state.ids)}"
-        self.state.calls[call_id] = FakeCall(
-            call_id=call_id, function_id=req.function_id, args=args, kwargs=kwargs
-        )
+        call = FakeCall(call_id=call_id, function_id=req.function_id, args=args, kwargs=kwargs)
+        self.state.calls[call_id] = call
+        fn = next(f for f in self.state.functions.values() if f.function_id == req.function_id)
+        if fn.launcher is not None:
+            self.state.start(call, fn)
         await stream.send_message(
             api_pb2.FunctionMapResponse(
                 function_call_id=call_id,
@@ -192,6 +316,7 @@ class FakeModalServicer(_UnimplementedModal):  # type: ignore[misc, valid-type]
         call = self.state.calls.get(req.function_call_id)
         if call is None:
             raise GRPCError(Status.NOT_FOUND, f"function call {req.function_call_id} not found")
+        self.state.refresh(call)
         generic = api_pb2.GenericResult
         result: api_pb2.GenericResult | None = None
         if call.status == "success":
@@ -204,12 +329,15 @@ class FakeModalServicer(_UnimplementedModal):  # type: ignore[misc, valid-type]
             )
         elif call.status == "timeout":
             result = generic(
-                status=generic.GENERIC_STATUS_TIMEOUT, exception="Function timed out after 60s"
+                status=generic.GENERIC_STATUS_TIMEOUT,
+                exception=call.message or "Function timed out after 60s",
             )
         elif call.status == "terminated":
             result = generic(
                 status=generic.GENERIC_STATUS_TERMINATED, exception="Function call was cancelled"
             )
+        elif call.status == "internal_failure":
+            result = generic(status=generic.GENERIC_STATUS_INTERNAL_FAILURE, exception=call.message)
         if result is None:
             unfinished = 0 if call.status == "expired" else 1
             await stream.send_message(
@@ -232,9 +360,7 @@ class FakeModalServicer(_UnimplementedModal):  # type: ignore[misc, valid-type]
         call = self.state.calls.get(req.function_call_id)
         if call is None:
             raise GRPCError(Status.NOT_FOUND, f"function call {req.function_call_id} not found")
-        call.cancelled = True
-        if call.status == "pending":
-            call.status = "terminated"
+        self.state.cancel(call)
         from google.protobuf import empty_pb2
 
         await stream.send_message(empty_pb2.Empty())
@@ -266,31 +392,54 @@ class FakeModalServicer(_UnimplementedModal):  # type: ignore[misc, valid-type]
 
     async def VolumeListFiles2(self, stream: Any) -> None:
         req = await self._recv(stream, "VolumeListFiles2")
-        files = self.state._volume_by_id(req.volume_id)
+        store = self.state._volume_by_id(req.volume_id)
         prefix = req.path.strip("/")
         entries = [
-            api_pb2.FileEntry(path=path, type=api_pb2.FileEntry.FileType.FILE, size=len(data))
-            for path, data in sorted(files.items())
-            if not prefix or path == prefix or path.startswith(prefix + "/")
+            api_pb2.FileEntry(
+                path=path.relative_to(store).as_posix(),
+                type=api_pb2.FileEntry.FileType.FILE,
+                size=path.stat().st_size,
+            )
+            for path in sorted((store / prefix).rglob("*") if prefix else store.rglob("*"))
+            if path.is_file()
         ]
+        if prefix and (store / prefix).is_file():
+            entries = [
+                api_pb2.FileEntry(
+                    path=prefix,
+                    type=api_pb2.FileEntry.FileType.FILE,
+                    size=(store / prefix).stat().st_size,
+                )
+            ]
         if not entries:
             raise GRPCError(Status.NOT_FOUND, f"No such file or directory: {req.path}")
         await stream.send_message(api_pb2.VolumeListFiles2Response(entries=entries))
 
     async def VolumeGetFile2(self, stream: Any) -> None:
         req = await self._recv(stream, "VolumeGetFile2")
-        files = self.state._volume_by_id(req.volume_id)
-        path = req.path.strip("/")
-        if path not in files:
+        target = self.state._volume_by_id(req.volume_id) / req.path.strip("/")
+        if not target.is_file():
             raise GRPCError(Status.NOT_FOUND, f"No such file: {req.path}")
+        data = target.read_bytes()
         key = f"b{next(self.state.ids)}"
-        self.state.blobs[key] = files[path]
+        self.state.blobs[key] = data
         await stream.send_message(
             api_pb2.VolumeGetFile2Response(
-                get_urls=[f"{self.blob_url}/{key}"],
-                size=len(files[path]),
-                start=0,
-                len=len(files[path]),
+                get_urls=[f"{self.blob_url}/{key}"], size=len(data), start=0, len=len(data)
+            )
+        )
+
+    async def ImageFromId(self, stream: Any) -> None:
+        req = await self._recv(stream, "ImageFromId")
+        image = self.state.images.get(req.image_id)
+        if image is None:
+            raise GRPCError(Status.NOT_FOUND, f"Image {req.image_id} not found")
+        await stream.send_message(
+            api_pb2.ImageFromIdResponse(
+                image_id=req.image_id,
+                metadata=api_pb2.ImageMetadata(
+                    python_version_info=image.python_version, python_packages=image.packages
+                ),
             )
         )
 
@@ -320,12 +469,15 @@ class FakeModalServer:
 
 
 @contextmanager
-def serve_fake_modal(state: FakeState | None = None) -> Iterator[FakeModalServer]:
-    """Run the fake gRPC and blob servers on 127.0.0.1 free ports for the block's duration."""
-    state = state or FakeState()
+def serve_fake_modal(root: Path) -> Iterator[FakeModalServer]:
+    """Run the fake gRPC and blob servers on 127.0.0.1 free ports for the block's duration;
+    its Volumes and containers' files live under ``root``."""
+    state = FakeState(root=root)
     blob_server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _BlobHandler)
     blob_server.blobs = state.blobs  # type: ignore[attr-defined]
-    blob_thread = threading.Thread(target=blob_server.serve_forever, daemon=True)
+    blob_thread = threading.Thread(
+        target=blob_server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
     blob_thread.start()
     blob_url = f"http://127.0.0.1:{blob_server.server_address[1]}"
 
@@ -361,6 +513,7 @@ def serve_fake_modal(state: FakeState | None = None) -> Iterator[FakeModalServer
             await servers[0].wait_closed()
 
         asyncio.run_coroutine_threadsafe(stop(), loop).result(_BOUND)
+        state.stop_all()
         loop.call_soon_threadsafe(loop.stop)
         thread.join(_BOUND)
         loop.close()

@@ -4,8 +4,6 @@ SdkModalGateway and ModalBackend with the real modal 1.6.4 SDK, against a loopba
 
 from __future__ import annotations
 
-import json
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,8 +12,6 @@ import modal
 import pytest
 from modal_proto import api_pb2
 
-from bridge.adapters.backends.modal.backend import ModalBackend
-from bridge.adapters.backends.modal.config import ModalConfig, ModalSecret
 from bridge.adapters.backends.modal.gateway import (
     ModalObjectMissing,
     Outcome,
@@ -23,16 +19,14 @@ from bridge.adapters.backends.modal.gateway import (
     VolumeFile,
 )
 from bridge.errors import BackendUnavailable, JobNotFound
-from bridge.machine.ports import JobSpec, JobStatus
 from tests.adapters.backends.modal.fake_modal_server import FakeModalServer, serve_fake_modal
-from tests.adapters.backends.modal.memory_gateway import load_launcher
 
 TOKEN_SECRET = "as-super-secret-value"
 
 
 @pytest.fixture
-def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeModalServer]:
-    with serve_fake_modal() as srv:
+def server(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[FakeModalServer]:
+    with serve_fake_modal(tmp_path / "modal") as srv:
         state = srv.state
         vid = state.add_volume("runs-vol", {"attempts/old.json": b'{"call_id": "fc-old"}'})
         sid = state.add_secret("wandb", {"WANDB_API_KEY": "k"})
@@ -134,6 +128,19 @@ class TestSdkModalGateway:
         server.state.calls[call_id].status = "expired"
         assert gateway.get(call_id).outcome is Outcome.EXPIRED
 
+    def test_internal_failure_is_input_lost(
+        self, gateway: SdkModalGateway, server: FakeModalServer
+    ):
+        """GENERIC_STATUS_INTERNAL_FAILURE (a preempted or lost worker) is INPUT_LOST."""
+        call_id = spawn(gateway)
+        call = server.state.calls[call_id]
+        call.status, call.message = "internal_failure", "worker preempted"
+        outcome = gateway.get(call_id)
+        assert (outcome.outcome, outcome.message) == (
+            Outcome.INPUT_LOST,
+            "InternalFailure: worker preempted",
+        )
+
     def test_cancel(self, gateway: SdkModalGateway, server: FakeModalServer):
         """cancel() reaches FunctionCallCancel; the next get is TERMINATED (RemoteError)."""
         call_id = spawn(gateway)
@@ -157,9 +164,8 @@ class TestSdkModalGateway:
 
     def test_volume_read_and_list(self, gateway: SdkModalGateway, server: FakeModalServer):
         """Files are read back through VolumeGetFile2 and block URLs, and listed recursively."""
-        files = server.state.volume_files("runs-vol")
-        files["runs/R001/A1/output/metrics.json"] = b'{"acc": 1}'
-        files["runs/R001/A1/log.txt"] = b"x" * 70_000
+        server.state.put_file("runs-vol", "runs/R001/A1/output/metrics.json", b'{"acc": 1}')
+        server.state.put_file("runs-vol", "runs/R001/A1/log.txt", b"x" * 70_000)
         assert gateway.read_file("runs-vol", "attempts/old.json") == b'{"call_id": "fc-old"}'
         assert gateway.read_file("runs-vol", "runs/R001/A1/log.txt") == b"x" * 70_000
         assert gateway.read_file("runs-vol", "attempts/none.json") is None
@@ -195,65 +201,3 @@ class TestSdkModalGateway:
         spawn(gateway)
         assert server.state.metadata[-1]["x-modal-token-secret"] == TOKEN_SECRET
         assert all(TOKEN_SECRET not in str(request) for _, request in server.state.requests)
-
-
-class TestModalBackendOverSdk:
-    def config(self) -> ModalConfig:
-        return ModalConfig(
-            app="bridge-runs",
-            function="run_attempt",
-            volume="runs-vol",
-            gpu=(("A100-80GB", 1),),
-            timeout_seconds=3600,
-            secrets=(ModalSecret(name="wandb", required_keys=("WANDB_API_KEY",)),),
-            poll_interval_seconds=0.01,
-        )
-
-    def test_whole_attempt(self, client: Any, server: FakeModalServer, tmp_path: Path):
-        """Preflight, submit, poll, a launcher run, success, fetch, and find after a restart."""
-        backend = ModalBackend(self.config(), tmp_path, client=client)
-        assert len(backend.preflight()) == 1
-        code = (
-            "import os, pathlib;"
-            "pathlib.Path(os.environ['BRIDGE_OUTPUT_DIR'], 'r.json').write_text('{}')"
-        )
-        handle = backend.submit(
-            JobSpec(run_id="R001", attempt_id="A1", argv=(sys.executable, "-c", code))
-        )
-        assert backend.poll(handle).status is JobStatus.QUEUED
-
-        # Play the container: run the real launcher into a directory, then publish it on the Volume.
-        call = server.state.calls[handle.locator["call_id"]]
-        volume_dir = tmp_path / "volume"
-        result = load_launcher().run_spec_attempt(
-            call.args[0],
-            volume_root=volume_dir,
-            call_id=call.call_id,
-            commit=lambda: None,
-            reload=lambda: None,
-            workspace=tmp_path,
-        )
-        files = server.state.volume_files("runs-vol")
-        for path in volume_dir.rglob("*"):
-            if path.is_file():
-                files[path.relative_to(volume_dir).as_posix()] = path.read_bytes()
-        assert backend.poll(handle).status is JobStatus.RUNNING
-        call.status, call.value = "success", result
-        state = backend.poll(handle)
-        assert (state.status, state.exit_code) == (JobStatus.SUCCEEDED, 0)
-
-        artifacts = backend.fetch_artifacts(handle, tmp_path / "local")
-        assert [a.path for a in artifacts] == ["exit_code", "log.txt", "output/r.json"]
-        assert (tmp_path / "local" / "output" / "r.json").read_text() == "{}"
-
-        restarted = ModalBackend(self.config(), tmp_path, client=client)
-        assert restarted.find("A1") == handle
-        marker = json.loads(files["attempts/A1.json"])
-        assert marker["call_id"] == handle.locator["call_id"]
-
-    def test_cancel_is_cancelled(self, client: Any, server: FakeModalServer, tmp_path: Path):
-        """A cancelled call polls as CANCELLED, not FAILED."""
-        backend = ModalBackend(self.config(), tmp_path, client=client)
-        handle = backend.submit(JobSpec(run_id="R001", attempt_id="A2", argv=("true",)))
-        backend.cancel(handle)
-        assert backend.poll(handle).status is JobStatus.CANCELLED

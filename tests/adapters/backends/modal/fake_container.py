@@ -1,0 +1,67 @@
+"""
+One container of the loopback Modal fake (``fake_modal_server.py``): runs one call for real.
+
+Usage: ``python fake_container.py JOB.pickle``. The job names the launcher file, the call's
+argument and id, the Volume's mount path (where the launcher and the run read and write, as in
+a container) and its committed store (what Modal's API serves), the project directory, and
+where to leave the result. The launcher's ``commit`` copies the mount into the store, each file
+replaced atomically, so a reader through the API never sees a half-written file and sees
+nothing the container has not committed, as on Modal. The result is pickled as
+``("success", value)`` or ``("failure", exception)``; a container killed before it writes one
+has no result, which the fake reports as a lost worker.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import pickle
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+
+def _commit(mount: Path, store: Path) -> None:
+    for path in sorted(mount.rglob("*")):
+        if not path.is_file():
+            continue
+        data = path.read_bytes()
+        target = store / path.relative_to(mount)
+        if target.is_file() and target.read_bytes() == data:
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".commit-")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, target)
+
+
+def main(job_path: str) -> None:
+    job: dict[str, Any] = pickle.loads(Path(job_path).read_bytes())
+    spec = importlib.util.spec_from_file_location("bridge_modal_launcher", job["launcher"])
+    assert spec is not None and spec.loader is not None
+    launcher = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(launcher)
+    mount, store = Path(job["mount"]), Path(job["store"])
+    mount.mkdir(parents=True, exist_ok=True)
+    outcome: tuple[str, Any]
+    try:
+        value = launcher.run_spec_attempt(
+            job["spec"],
+            volume_root=mount,
+            call_id=job["call_id"],
+            commit=lambda: _commit(mount, store),
+            reload=lambda: None,  # one machine: every container already sees the same mount
+            workspace=Path(job["workspace"]),
+        )
+        outcome = ("success", value)
+    except Exception as exc:  # the function raised: Modal returns the exception to the caller
+        outcome = ("failure", exc)
+    result = Path(job["result"])
+    result.with_suffix(".tmp").write_bytes(pickle.dumps(outcome))
+    os.replace(result.with_suffix(".tmp"), result)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
