@@ -14,23 +14,40 @@ Aggregation over seeds and judging each block's success criterion. Pure: no I/O.
   perplexity, error ...) "improves" means "goes down".
 - :func:`main_result`: the milestone's result from its blocks' verdicts.
 - :func:`claim_scope`: what an evaluation type allows the paper to claim.
+
+The aggregation lives in :mod:`bridge.machine.aggregation`, the verdict types in
+:mod:`bridge.machine.verdicts`; this module holds the rules that judge a criterion and
+re-exports both, so ``bridge.machine.judge`` keeps every name.
 """
 
 from __future__ import annotations
 
-import enum
-import hashlib
-import json
 import math
-import statistics
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import assert_never
 
 import attrs
 
 from bridge.errors import ConfigError
-from bridge.machine.measurements import MetricValue
+from bridge.machine.aggregation import (
+    Aggregate,
+    RunKey,
+    Sample,
+    aggregate,
+    judgment_inputs,
+    numbers_text,
+    samples_from_values,
+)
 from bridge.machine.quality import QualityFinding
+from bridge.machine.verdicts import (
+    EvaluationType,
+    JudgedBy,
+    MainResult,
+    Verdict,
+    VerdictKind,
+    claim_scope,
+    main_result,
+)
 from bridge.plan.criteria import (
     BASELINE,
     Comparison,
@@ -68,241 +85,6 @@ SUCCEEDED = "succeeded"
 
 _UNFINISHED = frozenset({"pending", "submitted", "running", "queued"})
 _NOT_RUN_BY_BRIDGE = frozenset({"done_before_bridge", "out_of_scope"})
-
-
-class EvaluationType(enum.Enum):
-    """
-    What the block's numbers are measured against (``bridge.toml``; ``real_gt`` by default).
-    """
-
-    REAL_GT = "real_gt"
-    SYNTHETIC_PROXY = "synthetic_proxy"
-    SELF_SUPERVISED_PROXY = "self_supervised_proxy"
-    SIMULATION_ONLY = "simulation_only"
-    HUMAN_EVAL = "human_eval"
-
-
-class VerdictKind(enum.Enum):
-    """
-    A block's verdict.
-    """
-
-    MET = "met"
-    NOT_MET = "not_met"
-    INCONCLUSIVE = "inconclusive"
-
-
-class JudgedBy(enum.Enum):
-    """
-    Who decided: the rules of this module, or a reviewer (a judgment, not a measurement).
-    """
-
-    RULE = "rule"
-    REVIEWER = "reviewer"
-
-
-class MainResult(enum.Enum):
-    """
-    The main milestone's result.
-    """
-
-    POSITIVE = "positive"
-    NEGATIVE = "negative"
-    INCONCLUSIVE = "inconclusive"
-
-
-_CLAIM_SCOPE: Mapping[EvaluationType, tuple[str, str]] = {
-    EvaluationType.REAL_GT: (
-        "Measured against ground truth: the results can support claims about the method on the "
-        "evaluated data and metrics.",
-        "基于真实标注评测：结果可支持关于该方法在所评测数据与指标上的结论。",
-    ),
-    EvaluationType.SYNTHETIC_PROXY: (
-        "Measured on synthetic data or a proxy task: claims are limited to that proxy; "
-        "performance on real data is not shown.",
-        "基于合成数据或代理任务：结论仅限于该代理设定，不能说明在真实数据上的表现。",
-    ),
-    EvaluationType.SELF_SUPERVISED_PROXY: (
-        "Measured with a self-supervised or model-derived signal, not ground truth: claims are "
-        "limited to agreement with that signal.",
-        "基于自监督或模型生成的信号而非真实标注：结论仅限于与该信号的一致性。",
-    ),
-    EvaluationType.SIMULATION_ONLY: (
-        "Measured in simulation only: claims hold for the simulator; transfer to the real "
-        "system is not shown.",
-        "仅基于仿真：结论只在仿真环境中成立，未证明可迁移到真实系统。",
-    ),
-    EvaluationType.HUMAN_EVAL: (
-        "Measured by human evaluation: claims rest on the raters' judgments; the protocol, the "
-        "number of raters and their agreement must be reported with them.",
-        "基于人工评测：结论依赖评测者的判断，须同时报告评测流程、评测人数与一致性。",
-    ),
-}
-
-
-def claim_scope(evaluation_type: EvaluationType, *, language: str = "en") -> str:
-    """
-    Say what results of this evaluation type allow to be claimed.
-
-    Args:
-        evaluation_type: the block's evaluation type.
-        language: ``"en"`` or ``"zh"``.
-
-    Returns:
-        One sentence for the results file.
-
-    Raises:
-        ConfigError: an unknown language (setting ``language``).
-    """
-    en, zh = _CLAIM_SCOPE[evaluation_type]
-    if language == "en":
-        return en
-    if language == "zh":
-        return zh
-    msg = f"language must be 'en' or 'zh', not {language!r}"
-    raise ConfigError(msg, setting="language")
-
-
-@attrs.frozen(kw_only=True)
-class RunKey:
-    """
-    Where a run belongs: its block and system (from the plan).
-    """
-
-    block: str
-    system: str
-
-
-@attrs.frozen(kw_only=True)
-class Sample:
-    """
-    One run's value of one metric, ready to aggregate.
-
-    Attributes:
-        block: the block id.
-        system: the system name.
-        metric: the metric name as extracted.
-        run_id: the run (one seed).
-        value: the number, ``None`` when it was NaN or infinite.
-    """
-
-    block: str
-    system: str
-    metric: str
-    run_id: str
-    value: float | None
-
-
-@attrs.frozen(kw_only=True)
-class Aggregate:
-    """
-    One (block, system, metric) over its runs.
-
-    Attributes:
-        block: the block id.
-        system: the system.
-        metric: the metric name as extracted.
-        mean: mean of the finite values; ``None`` when there are none.
-        std: sample standard deviation (n − 1) of the finite values; ``None`` when n < 2.
-        n: number of finite values.
-        n_nonfinite: number of NaN or infinite values (left out of mean and std).
-        run_ids: the runs aggregated, sorted.
-    """
-
-    block: str
-    system: str
-    metric: str
-    mean: float | None
-    std: float | None
-    n: int
-    n_nonfinite: int = 0
-    run_ids: tuple[str, ...] = ()
-
-
-def samples_from_values(
-    values: Iterable[MetricValue], runs: Mapping[str, RunKey]
-) -> tuple[Sample, ...]:
-    """
-    Turn extracted values into samples, keeping the first value of each (run, metric name).
-
-    Args:
-        values: the values of the attempts that count (one attempt per run, the caller's choice).
-        runs: run id → its block and system; values of other runs are ignored.
-
-    Returns:
-        The samples in input order.
-    """
-    seen: set[tuple[str, str]] = set()
-    out: list[Sample] = []
-    for value in values:
-        key = runs.get(value.run_id)
-        if key is None or (value.run_id, value.name) in seen:
-            continue
-        seen.add((value.run_id, value.name))
-        out.append(
-            Sample(
-                block=key.block,
-                system=key.system,
-                metric=value.name,
-                run_id=value.run_id,
-                value=value.value,
-            )
-        )
-    return tuple(out)
-
-
-def aggregate(samples: Iterable[Sample]) -> tuple[Aggregate, ...]:
-    """
-    Aggregate samples per (block, system, metric).
-
-    Args:
-        samples: one value per run and metric.
-
-    Returns:
-        The aggregates sorted by block, system, metric.
-    """
-    groups: dict[tuple[str, str, str], list[Sample]] = {}
-    for sample in samples:
-        groups.setdefault((sample.block, sample.system, sample.metric), []).append(sample)
-    out: list[Aggregate] = []
-    for (block, system, metric), group in sorted(groups.items()):
-        finite = [s.value for s in group if s.value is not None and math.isfinite(s.value)]
-        out.append(
-            Aggregate(
-                block=block,
-                system=system,
-                metric=metric,
-                mean=statistics.fmean(finite) if finite else None,
-                std=statistics.stdev(finite) if len(finite) >= 2 else None,
-                n=len(finite),
-                n_nonfinite=len(group) - len(finite),
-                run_ids=tuple(sorted(s.run_id for s in group)),
-            )
-        )
-    return tuple(out)
-
-
-@attrs.frozen(kw_only=True)
-class Verdict:
-    """
-    A block's verdict on its success criterion.
-
-    Attributes:
-        verdict: met, not met or inconclusive.
-        reason: why, with the numbers compared (or what is missing).
-        evaluation_type: what the numbers were measured against.
-        judged_by: the rules, or a reviewer (a judgment).
-        criterion: the criterion's text as the plan wrote it.
-        measured: the quantity compared with the threshold (the smallest gain for an ablation),
-            ``None`` when nothing was compared.
-    """
-
-    verdict: VerdictKind
-    reason: str
-    evaluation_type: EvaluationType = EvaluationType.REAL_GT
-    judged_by: JudgedBy = JudgedBy.RULE
-    criterion: str = ""
-    measured: float | None = None
 
 
 class _InconclusiveError(Exception):
@@ -729,60 +511,3 @@ def _holds(quantity: float, comparison: Comparison, threshold: float) -> bool:
     if comparison is Comparison.LE:
         return quantity <= threshold
     return math.isclose(quantity, threshold, rel_tol=1e-9, abs_tol=1e-12)
-
-
-def judgment_inputs(block: str, criterion: str, aggregates: Sequence[Aggregate]) -> str:
-    """
-    The digest of what a reviewer is shown to judge a criterion: the block, the criterion and
-    every aggregate (system, metric, mean, std, n, runs). A judgment recorded with another
-    digest was made on other numbers and no longer applies.
-
-    Returns:
-        The sha256 hex digest.
-    """
-    payload = [
-        block,
-        criterion,
-        [
-            [a.system, a.metric, a.mean, a.std, a.n, a.n_nonfinite, list(a.run_ids)]
-            for a in sorted(aggregates, key=lambda a: (a.system, a.metric))
-        ],
-    ]
-    canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-
-
-def numbers_text(aggregates: Sequence[Aggregate]) -> str:
-    """
-    The aggregates as lines for a reviewer: ``system | metric: mean ± std (n=3; runs R1, R2,
-    R3)``, with NaN/Inf counts when there were any.
-    """
-    lines = []
-    for a in sorted(aggregates, key=lambda a: (a.system, a.metric)):
-        mean = "no finite values" if a.mean is None else f"{a.mean:.6g}"
-        spread = f" ± {a.std:.4g}" if a.std is not None else ""
-        bad = f"; {a.n_nonfinite} NaN/Inf" if a.n_nonfinite else ""
-        lines.append(
-            f"{a.system} | {a.metric}: {mean}{spread} (n={a.n}{bad}; runs {', '.join(a.run_ids)})"
-        )
-    return "\n".join(lines)
-
-
-def main_result(verdicts: Iterable[Verdict]) -> MainResult:
-    """
-    Decide the main milestone's result from its blocks' verdicts.
-
-    Args:
-        verdicts: the verdicts of the main milestone's blocks.
-
-    Returns:
-        ``NEGATIVE`` when any block's criterion was not met; ``POSITIVE`` when there is at
-        least one verdict and all were met; ``INCONCLUSIVE`` otherwise (no verdicts, or some
-        inconclusive and none failed).
-    """
-    kinds = [v.verdict for v in verdicts]
-    if VerdictKind.NOT_MET in kinds:
-        return MainResult.NEGATIVE
-    if kinds and all(k is VerdictKind.MET for k in kinds):
-        return MainResult.POSITIVE
-    return MainResult.INCONCLUSIVE
