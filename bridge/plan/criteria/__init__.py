@@ -26,7 +26,9 @@ interpretation it does make (reading a bare ``%`` as percentage points, an impli
 metric read from the words before a comparator) is written into :attr:`Criterion.notes`.
 
 Modules: :mod:`.model` (the types), :mod:`.lexicon` (words and normalisation),
-:mod:`.clauses` (splitting into clauses), :mod:`.parser` (one clause → a criterion).
+:mod:`.clauses` (splitting into clauses), :mod:`.parser` (one clause → a criterion),
+:mod:`.phrases` (system, component and metric names read from a clause's words),
+:mod:`.derived` (quantities of two metrics).
 
 Pure: no I/O. Never raises on any text.
 """
