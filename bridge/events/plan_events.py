@@ -94,7 +94,8 @@ class PlanLoaded:
 @attrs.frozen(kw_only=True)
 class StageEntered:
     """
-    The pipeline moved to ``stage`` (a :class:`bridge.Stage` value) by ``trigger``.
+    The pipeline moved to ``stage`` (a :class:`bridge.Stage` value) by ``trigger`` (a
+    ``bridge.machine.triggers.StageTrigger`` value; the fold refuses any other).
     """
 
     TYPE: ClassVar[str]

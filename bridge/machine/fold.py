@@ -27,6 +27,7 @@ from bridge.machine.run_index import RunIndex
 from bridge.machine.run_stream import apply_run_event
 from bridge.machine.stages import Stage
 from bridge.machine.table import next_stage
+from bridge.machine.triggers import StageTrigger, stage_trigger
 from bridge.machine.views import AttemptView, PipelineState, RunView, findings_of
 
 __all__ = ["AttemptView", "Folder", "PipelineState", "RunView", "findings_of", "fold"]
@@ -199,16 +200,17 @@ class Folder:
 
     def _stage_entered(self, evt: ev.StageEntered, seq: int) -> None:
         target = Stage(evt.stage)
-        dest = next_stage(self._stage, evt.trigger, seq=seq)
+        trigger = stage_trigger(evt, seq=seq)
+        dest = next_stage(self._stage, trigger, seq=seq)
         if dest is not target:
             raise TransitionError(
-                f"{evt.trigger!r} from {self._stage.value} leads to {dest.value}, "
+                f"'{trigger}' from {self._stage.value} leads to {dest.value}, "
                 f"but the log says {target.value}",
                 seq=seq,
             )
-        if evt.trigger == "request_approval":
+        if trigger is StageTrigger.REQUEST_APPROVAL:
             self._approved = False
-        if evt.trigger == "reopen":
+        if trigger is StageTrigger.REOPEN:
             self._fields["blocked"] = None
         self._stage = dest
         self._lists["stage_history"].append((seq, evt))

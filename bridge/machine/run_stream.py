@@ -15,6 +15,7 @@ from bridge.events.store import Recorded
 from bridge.machine.live_run import LiveAttempt, LiveRun
 from bridge.machine.stages import RunState
 from bridge.machine.table import next_run_state, run_lookup
+from bridge.machine.triggers import RunTrigger, run_trigger
 
 __all__ = ["apply_run_event"]
 
@@ -111,7 +112,7 @@ def _apply_other(
             if run is None:
                 run = runs[run_id] = LiveRun(spec=evt, index=len(runs))
             else:
-                run.state = next_run_state(run_id, run.state, "replan", seq=seq)
+                run.state = next_run_state(run_id, run.state, _trigger(evt), seq=seq)
                 run.spec = evt
         case ev.RunRetryScheduled():
             if run is None or evt.run_id != run_id:
@@ -172,6 +173,14 @@ def _apply_other(
     return run
 
 
+def _trigger(evt: ev.RunEvent) -> RunTrigger:
+    # The trigger from the one event → trigger table; every event with a handler that changes
+    # state fires one (only a fetch and recorded metrics fire none, and change no state).
+    trigger = run_trigger(evt)
+    assert trigger is not None, type(evt).__name__
+    return trigger
+
+
 def _own(run: LiveRun | None, run_id: str, evt: ev.RunEvent, seq: int) -> LiveRun:
     # The stream's run must be planned, and the event must name it (the callers test both
     # inline, so the call is only made to raise).
@@ -183,7 +192,7 @@ def _own(run: LiveRun | None, run_id: str, evt: ev.RunEvent, seq: int) -> LiveRu
 
 
 def _submitted(run: LiveRun, run_id: str, evt: ev.RunSubmitted, record: Recorded) -> None:
-    run.state = next_run_state(run_id, run.state, "submit", seq=record.seq)
+    run.state = next_run_state(run_id, run.state, _trigger(evt), seq=record.seq)
     if run.latest is not None:
         run.done.append(run.latest.view())
     run.latest = LiveAttempt(
@@ -203,32 +212,32 @@ def _submitted(run: LiveRun, run_id: str, evt: ev.RunSubmitted, record: Recorded
 def _retry_scheduled(
     run: LiveRun, run_id: str, evt: ev.RunRetryScheduled, record: Recorded
 ) -> None:
-    run.state = next_run_state(run_id, run.state, "retry", seq=record.seq)
+    run.state = next_run_state(run_id, run.state, _trigger(evt), seq=record.seq)
     run.not_before = evt.not_before
     run.avoid_slots = evt.avoid_slots
     run.reason = evt.reason
 
 
 def _found_done(run: LiveRun, run_id: str, evt: ev.RunFoundDone, record: Recorded) -> None:
-    run.state = next_run_state(run_id, run.state, "find_done", seq=record.seq)
+    run.state = next_run_state(run_id, run.state, _trigger(evt), seq=record.seq)
     run.found_status = evt.status
     run.reason = f"{evt.status} — {evt.evidence}" if evt.evidence else evt.status
 
 
 def _ruled_out(run: LiveRun, run_id: str, evt: ev.RunRuledOut, record: Recorded) -> None:
-    run.state = next_run_state(run_id, run.state, "rule_out", seq=record.seq)
+    run.state = next_run_state(run_id, run.state, _trigger(evt), seq=record.seq)
     run.reason = evt.reason
 
 
 def _spec_changed(run: LiveRun, run_id: str, evt: ev.RunSpecChanged, record: Recorded) -> None:
-    run.state = next_run_state(run_id, run.state, "respec", seq=record.seq)
+    run.state = next_run_state(run_id, run.state, _trigger(evt), seq=record.seq)
     if evt.spec.run_id != run_id:
         raise TransitionError(f"spec for {evt.spec.run_id} on run {run_id}", seq=record.seq)
     run.spec = evt.spec
 
 
 def _stuck(run: LiveRun, run_id: str, evt: ev.RunStuck, record: Recorded) -> None:
-    run.state = next_run_state(run_id, run.state, "give_up", seq=record.seq)
+    run.state = next_run_state(run_id, run.state, _trigger(evt), seq=record.seq)
     run.reason = evt.reason
 
 
@@ -236,7 +245,7 @@ def _cancelled(run: LiveRun, run_id: str, evt: ev.RunCancelled, record: Recorded
     if evt.attempt_id:
         _finished(run, run_id, evt, record)
         return
-    run.state = next_run_state(run_id, run.state, "cancel", seq=record.seq)
+    run.state = next_run_state(run_id, run.state, _trigger(evt), seq=record.seq)
     run.reason = evt.reason
 
 
@@ -265,7 +274,7 @@ def _current(run: LiveRun, run_id: str, evt: _AttemptEvent, seq: int) -> LiveAtt
 def _started(run: LiveRun, run_id: str, evt: ev.RunStarted, record: Recorded) -> None:
     _live(run, run_id, evt, record.seq)
     current = _current(run, run_id, evt, record.seq)
-    run.state = next_run_state(run_id, run.state, "start", seq=record.seq)
+    run.state = next_run_state(run_id, run.state, _trigger(evt), seq=record.seq)
     current.handle = evt.handle
     current.started_at = record.recorded_at
     current.state = run.state
@@ -279,10 +288,10 @@ def _overdue(run: LiveRun, run_id: str, evt: ev.RunOverdue, record: Recorded) ->
     current = run.latest
     if current is None or current.attempt_id != evt.attempt_id:
         current = _current(run, run_id, evt, record.seq)
-    state = run_lookup.get((run.state, "flag_overdue"))
+    state = run_lookup.get((run.state, _trigger(evt)))
     run.state = (
         state if state is not None
-        else next_run_state(run_id, run.state, "flag_overdue", seq=record.seq)
+        else next_run_state(run_id, run.state, _trigger(evt), seq=record.seq)
     )  # fmt: skip
     current.overdue = True
 
@@ -290,7 +299,7 @@ def _overdue(run: LiveRun, run_id: str, evt: ev.RunOverdue, record: Recorded) ->
 def _queue_noted(run: LiveRun, run_id: str, evt: ev.RunQueueNoted, record: Recorded) -> None:
     _live(run, run_id, evt, record.seq)
     current = _current(run, run_id, evt, record.seq)
-    run.state = next_run_state(run_id, run.state, "note_queue", seq=record.seq)
+    run.state = next_run_state(run_id, run.state, _trigger(evt), seq=record.seq)
     current.waiting = evt.waiting
 
 
@@ -320,7 +329,6 @@ def _finished(run: LiveRun, run_id: str, evt: _FinishEvent, record: Recorded) ->
     exit_code: int | None = None
     match evt:
         case ev.RunFailed():
-            trigger = "fail_oom" if evt.oom else "fail"
             exit_code, reason = evt.exit_code, evt.reason
             current.gpu_memory_peak_mib = evt.gpu_memory_peak_mib
             if evt.oom:
@@ -328,18 +336,17 @@ def _finished(run: LiveRun, run_id: str, evt: _FinishEvent, record: Recorded) ->
             else:
                 run.failures += 1
         case ev.RunSucceeded():
-            trigger, exit_code, reason = "succeed", evt.exit_code, ""
+            exit_code, reason = evt.exit_code, ""
             current.gpu_memory_peak_mib = evt.gpu_memory_peak_mib
         case ev.RunCancelled():
-            trigger, reason = "cancel", evt.reason
+            reason = evt.reason
         case ev.RunTimedOut():
-            trigger, reason = "time_out", "time out"
+            reason = "time out"
         case ev.RunLost():
-            trigger = "lose"
             reason = evt.reason or "lose"
         case _:
             assert_never(evt)
-    run.state = next_run_state(run_id, run.state, trigger, seq=seq)
+    run.state = next_run_state(run_id, run.state, _trigger(evt), seq=seq)
     run.reason = reason
     current.state = run.state
     current.finished_at = record.recorded_at

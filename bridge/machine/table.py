@@ -18,6 +18,7 @@ from transitions import Machine
 
 from bridge.errors import TransitionError
 from bridge.machine.stages import RunState, Stage
+from bridge.machine.triggers import RunTrigger, StageTrigger
 
 __all__ = [
     "RUN_TABLE",
@@ -30,50 +31,52 @@ __all__ = [
 
 S = Stage
 R = RunState
+ST = StageTrigger
+RT = RunTrigger
 _NOT_DONE = (S.PLANNED, S.IMPLEMENTED, S.REVIEWED, S.SANITY_OK, S.SANITY_FAILED, S.RESCUE,
              S.DEPLOYED, S.AWAITING_APPROVAL)  # fmt: skip
 
-STAGE_TABLE: tuple[tuple[str, tuple[Stage, ...], Stage], ...] = (
+STAGE_TABLE: tuple[tuple[StageTrigger, tuple[Stage, ...], Stage], ...] = (
     # From DEPLOYED: a deployment rescue's diagnosis applied by an implementer able to fix.
-    ("implement", (S.PLANNED, S.SANITY_FAILED, S.RESCUE, S.DEPLOYED), S.IMPLEMENTED),
-    ("review", (S.IMPLEMENTED,), S.REVIEWED),
-    ("request_approval", (S.REVIEWED, S.COLLECTED), S.AWAITING_APPROVAL),
-    ("approve", (S.AWAITING_APPROVAL,), S.REVIEWED),
-    ("pass_sanity", (S.REVIEWED,), S.SANITY_OK),
-    ("fail_sanity", (S.REVIEWED,), S.SANITY_FAILED),
-    ("retry_sanity", (S.SANITY_FAILED,), S.REVIEWED),
-    ("rescue", (S.SANITY_FAILED,), S.RESCUE),
-    ("deploy", (S.SANITY_OK,), S.DEPLOYED),
-    ("collect", (S.DEPLOYED,), S.COLLECTED),
-    ("redeploy", (S.COLLECTED,), S.DEPLOYED),
-    ("block", _NOT_DONE, S.BLOCKED),
-    ("reopen", (S.BLOCKED,), S.PLANNED),
+    (ST.IMPLEMENT, (S.PLANNED, S.SANITY_FAILED, S.RESCUE, S.DEPLOYED), S.IMPLEMENTED),
+    (ST.REVIEW, (S.IMPLEMENTED,), S.REVIEWED),
+    (ST.REQUEST_APPROVAL, (S.REVIEWED, S.COLLECTED), S.AWAITING_APPROVAL),
+    (ST.APPROVE, (S.AWAITING_APPROVAL,), S.REVIEWED),
+    (ST.PASS_SANITY, (S.REVIEWED,), S.SANITY_OK),
+    (ST.FAIL_SANITY, (S.REVIEWED,), S.SANITY_FAILED),
+    (ST.RETRY_SANITY, (S.SANITY_FAILED,), S.REVIEWED),
+    (ST.RESCUE, (S.SANITY_FAILED,), S.RESCUE),
+    (ST.DEPLOY, (S.SANITY_OK,), S.DEPLOYED),
+    (ST.COLLECT, (S.DEPLOYED,), S.COLLECTED),
+    (ST.REDEPLOY, (S.COLLECTED,), S.DEPLOYED),
+    (ST.BLOCK, _NOT_DONE, S.BLOCKED),
+    (ST.REOPEN, (S.BLOCKED,), S.PLANNED),
 )
 
 _LIVE = (R.SUBMITTED, R.RUNNING)
-RUN_TABLE: tuple[tuple[str, tuple[RunState, ...], RunState], ...] = (
-    ("replan", (R.PENDING,), R.PENDING),
+RUN_TABLE: tuple[tuple[RunTrigger, tuple[RunState, ...], RunState], ...] = (
+    (RT.REPLAN, (R.PENDING,), R.PENDING),
     # A run that has not succeeded takes changed inputs for its next attempt, in any state
     # but live or succeeded (a succeeded run keeps what it ran with).
     *(
-        ("respec", (state,), state)
+        (RT.RESPEC, (state,), state)
         for state in (R.PENDING, R.FAILED, R.FAILED_OOM, R.TIMED_OUT, R.LOST, R.CANCELLED, R.STUCK)
     ),
-    ("submit", (R.PENDING,), R.SUBMITTED),
-    ("start", (R.SUBMITTED,), R.RUNNING),
-    ("succeed", _LIVE, R.SUCCEEDED),
-    ("fail", _LIVE, R.FAILED),
-    ("fail_oom", _LIVE, R.FAILED_OOM),
-    ("time_out", _LIVE, R.TIMED_OUT),
-    ("lose", _LIVE, R.LOST),
-    ("cancel", (R.PENDING, *_LIVE), R.CANCELLED),
+    (RT.SUBMIT, (R.PENDING,), R.SUBMITTED),
+    (RT.START, (R.SUBMITTED,), R.RUNNING),
+    (RT.SUCCEED, _LIVE, R.SUCCEEDED),
+    (RT.FAIL, _LIVE, R.FAILED),
+    (RT.FAIL_OOM, _LIVE, R.FAILED_OOM),
+    (RT.TIME_OUT, _LIVE, R.TIMED_OUT),
+    (RT.LOSE, _LIVE, R.LOST),
+    (RT.CANCEL, (R.PENDING, *_LIVE), R.CANCELLED),
     # The researcher's tracker says the run was done before bridge, or is out of scope.
-    ("find_done", (R.PENDING,), R.DONE_BEFORE),
-    ("rule_out", (R.PENDING,), R.OUT_OF_SCOPE),
+    (RT.FIND_DONE, (R.PENDING,), R.DONE_BEFORE),
+    (RT.RULE_OUT, (R.PENDING,), R.OUT_OF_SCOPE),
     # SUCCEEDED too: a sanity run whose metrics could not be trusted runs again after a fix;
     # DONE_BEFORE and OUT_OF_SCOPE when a person asks bridge to run the row after all.
     (
-        "retry",
+        RT.RETRY,
         (
             R.FAILED_OOM,
             R.FAILED,
@@ -87,12 +90,13 @@ RUN_TABLE: tuple[tuple[str, tuple[RunState, ...], RunState], ...] = (
         ),
         R.PENDING,
     ),
-    ("give_up", (R.FAILED_OOM,), R.STUCK),
-    ("flag_overdue", (R.RUNNING,), R.RUNNING),
-    ("note_queue", (R.RUNNING,), R.RUNNING),
+    (RT.GIVE_UP, (R.FAILED_OOM,), R.STUCK),
+    (RT.FLAG_OVERDUE, (R.RUNNING,), R.RUNNING),
+    (RT.NOTE_QUEUE, (R.RUNNING,), R.RUNNING),
 )
 
 E = TypeVar("E", bound=enum.Enum)
+T = TypeVar("T", bound=enum.StrEnum)
 
 
 class _Model:
@@ -102,32 +106,32 @@ class _Model:
 
 
 def _compile(
-    states: type[E], table: Sequence[tuple[str, tuple[E, ...], E]]
-) -> dict[tuple[E, str], E]:
+    states: type[E], triggers: type[T], table: Sequence[tuple[T, tuple[E, ...], E]]
+) -> dict[tuple[E, T], E]:
     machine = Machine(
         model=_Model(),
         states=states,
         transitions=[
-            {"trigger": trigger, "source": list(sources), "dest": dest}
+            {"trigger": trigger.value, "source": list(sources), "dest": dest}
             for trigger, sources, dest in table
         ],
         initial=next(iter(states)),
         auto_transitions=False,
         model_override=True,
     )
-    lookup: dict[tuple[E, str], E] = {}
+    lookup: dict[tuple[E, T], E] = {}
     for trigger, evt in machine.events.items():
         for source_name, transitions in evt.transitions.items():
             for transition in transitions:
-                lookup[(states[source_name], trigger)] = states[str(transition.dest)]
+                lookup[(states[source_name], triggers(trigger))] = states[str(transition.dest)]
     return lookup
 
 
-stage_lookup: dict[tuple[Stage, str], Stage] = _compile(Stage, STAGE_TABLE)
-run_lookup: dict[tuple[RunState, str], RunState] = _compile(RunState, RUN_TABLE)
+stage_lookup: dict[tuple[Stage, StageTrigger], Stage] = _compile(Stage, StageTrigger, STAGE_TABLE)
+run_lookup: dict[tuple[RunState, RunTrigger], RunState] = _compile(RunState, RunTrigger, RUN_TABLE)
 
 
-def next_stage(current: Stage, trigger: str, *, seq: int | None = None) -> Stage:
+def next_stage(current: Stage, trigger: StageTrigger, *, seq: int | None = None) -> Stage:
     """
     Return the stage ``trigger`` leads to from ``current``.
 
@@ -136,12 +140,12 @@ def next_stage(current: Stage, trigger: str, *, seq: int | None = None) -> Stage
     """
     dest = stage_lookup.get((current, trigger))
     if dest is None:
-        raise TransitionError(f"stage {current.value} has no transition {trigger!r}", seq=seq)
+        raise TransitionError(f"stage {current.value} has no transition '{trigger}'", seq=seq)
     return dest
 
 
 def next_run_state(
-    run_id: str, current: RunState, trigger: str, *, seq: int | None = None
+    run_id: str, current: RunState, trigger: RunTrigger, *, seq: int | None = None
 ) -> RunState:
     """
     Return the run state ``trigger`` leads to from ``current``.
@@ -152,6 +156,6 @@ def next_run_state(
     dest = run_lookup.get((current, trigger))
     if dest is None:
         raise TransitionError(
-            f"run {run_id} in state {current.value} has no transition {trigger!r}", seq=seq
+            f"run {run_id} in state {current.value} has no transition '{trigger}'", seq=seq
         )
     return dest

@@ -24,6 +24,7 @@ from bridge.events.store import EventStore, SQLiteEventStore
 from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.ports import AblationPlanner, Backend, Gate, Implementer, Notifier, Reviewer
 from bridge.machine.stages import TERMINAL_RUN_STATES, RunState, Stage
+from bridge.machine.triggers import StageTrigger
 from bridge.pipeline import audit, bootstrap, retries
 from bridge.pipeline.credentials import register_credentials
 from bridge.pipeline.layout import ProjectLayout
@@ -206,14 +207,18 @@ class Bridge:
                 if state.stage is Stage.BLOCKED:
                     # A changed input is the researcher's answer to the block: check again.
                     s.gates_asked.clear()
-                    return s.enter("reopen", f"inputs changed ({', '.join(changed[:5])})")
+                    return s.enter(
+                        StageTrigger.REOPEN, f"inputs changed ({', '.join(changed[:5])})"
+                    )
         steps: dict[Stage, Callable[[Session], Step]] = {
             Stage.PLANNED: code.implement,
             Stage.IMPLEMENTED: code.review,
             Stage.REVIEWED: sanity.sanity,
             Stage.SANITY_FAILED: sanity.after_sanity_failure,
             Stage.RESCUE: sanity.rescue,
-            Stage.SANITY_OK: lambda s: s.enter("deploy", "sanity passed; deploying the plan"),
+            Stage.SANITY_OK: lambda s: s.enter(
+                StageTrigger.DEPLOY, "sanity passed; deploying the plan"
+            ),
             Stage.DEPLOYED: deploy.deploy,
             Stage.COLLECTED: deploy.collected,
         }
@@ -240,12 +245,12 @@ class Bridge:
             state = s.state()
             if state.stage is Stage.BLOCKED:
                 s.gates_asked.clear()
-                return s.enter("reopen", "reopened by a person after a block")
+                return s.enter(StageTrigger.REOPEN, "reopened by a person after a block")
             if state.stage is not Stage.AWAITING_APPROVAL:
                 raise InputError(f"nothing to approve: the pipeline is at {state.stage.value}")
             deploy.plan_approved_proposals(s)
             s.append("bridge", [ev.Approved(by=by or os.environ.get("USER", ""))])
-            return s.enter("approve", "approved by a person")
+            return s.enter(StageTrigger.APPROVE, "approved by a person")
 
     def cancel(self, run_id: str) -> None:
         """
@@ -310,10 +315,10 @@ class Bridge:
             scheduled = retries.schedule(s, chosen, "retry asked by a person")
             code.respec(s, "retried with the current inputs", set(scheduled.all))
             if state.stage is Stage.COLLECTED:
-                s.enter("redeploy", f"retrying {', '.join(chosen[:8])}")
+                s.enter(StageTrigger.REDEPLOY, f"retrying {', '.join(chosen[:8])}")
             elif state.stage is Stage.BLOCKED:
                 s.gates_asked.clear()
-                s.enter("reopen", f"retrying {', '.join(chosen[:8])}")
+                s.enter(StageTrigger.REOPEN, f"retrying {', '.join(chosen[:8])}")
             s.refresh(force=True)
         return scheduled
 

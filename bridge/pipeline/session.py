@@ -39,6 +39,7 @@ from bridge.machine.ports import (
 from bridge.machine.scheduler import Policy
 from bridge.machine.stages import Stage
 from bridge.machine.table import next_stage
+from bridge.machine.triggers import StageTrigger
 from bridge.pipeline import bootstrap
 from bridge.pipeline.layout import ProjectLayout
 from bridge.pipeline.recording import plan_excerpt, setup_params
@@ -172,15 +173,17 @@ class Session:
             self.store.append("bridge", written, None)
             self.catch_up()
 
-    def enter(self, trigger: str, reason: str) -> Step:
+    def enter(self, trigger: StageTrigger, reason: str) -> Step:
         """
         Record a stage transition (checked against the table) and return it as a step.
         """
         before = self.state().stage
         after = next_stage(before, trigger)
-        self.append("bridge", [ev.StageEntered(stage=after.value, trigger=trigger, reason=reason)])
+        self.append(
+            "bridge", [ev.StageEntered(stage=after.value, trigger=trigger.value, reason=reason)]
+        )
         self.refresh(force=True)
-        self.log.info("stage_entered", stage=after.value, trigger=trigger, reason=reason)
+        self.log.info("stage_entered", stage=after.value, trigger=trigger.value, reason=reason)
         return Step(before=before, after=after, action=reason)
 
     def block(self, reason: str, findings: Sequence[Finding] = ()) -> Step:
@@ -189,7 +192,7 @@ class Session:
         """
         self.append("bridge", [ev.PipelineBlocked(reason=reason, findings=tuple(findings))])
         self.notify("blocked", "bridge: blocked", reason)
-        return self.enter("block", reason)
+        return self.enter(StageTrigger.BLOCK, reason)
 
     def notify(self, event: str, title: str, text: str) -> None:
         """

@@ -36,9 +36,10 @@ from bridge.events.types import (
 )  # fmt: skip
 from bridge.events.values import JobHandle
 from bridge.machine.fold import Folder, fold
-from bridge.machine.guard import check_append, run_trigger
+from bridge.machine.guard import check_append
 from bridge.machine.stages import RunState, Stage
 from bridge.machine.table import RUN_TABLE, STAGE_TABLE, run_lookup, stage_lookup
+from bridge.machine.triggers import RunTrigger, StageTrigger, run_trigger
 from bridge.projections.writer import ProjectionWriter
 from tests.strategies import events
 
@@ -58,6 +59,23 @@ class TestTables:
         """Every stage is the destination of some transition, or the initial stage."""
         reachable = {dest for _, _, dest in STAGE_TABLE} | {Stage.PLANNED}
         assert reachable == set(Stage)
+
+    def test_every_trigger_moves_something(self) -> None:
+        """Each trigger of both enums has a row in its table: none is declared and never used."""
+        assert {t for t, _, _ in STAGE_TABLE} == set(StageTrigger)
+        assert {t for t, _, _ in RUN_TABLE} == set(RunTrigger)
+
+    def test_the_compiled_lookups_are_keyed_by_the_enums(self) -> None:
+        """What transitions compiled is read back as enum members, not its own strings."""
+        assert all(type(t) is StageTrigger for _, t in stage_lookup)
+        assert all(type(t) is RunTrigger for _, t in run_lookup)
+
+    def test_an_unknown_stage_trigger_in_the_log_is_refused_with_its_seq(self) -> None:
+        """A StageEntered naming a trigger the table lacks fails the fold naming seq and name."""
+        store = InMemoryEventStore()
+        _record(store, "bridge", StageEntered(stage="IMPLEMENTED", trigger="implemented"))
+        with pytest.raises(TransitionError, match=r"seq 1.*unknown stage trigger 'implemented'"):
+            fold(store.read())
 
 
 def _record(store: InMemoryEventStore, stream: str, *events: Any) -> None:
@@ -280,21 +298,22 @@ class LogMachine(RuleBasedStateMachine):
     def retry_or_give_up(self, data: st.DataObject, give_up: bool) -> None:
         run_id = data.draw(st.sampled_from(self.runs))
         run = self.folder.state().runs[run_id]
-        trigger = "give_up" if give_up else "retry"
+        trigger = RunTrigger.GIVE_UP if give_up else RunTrigger.RETRY
         evt: Any = RunStuck(run_id=run_id) if give_up else RunRetryScheduled(run_id=run_id)
         if (run.state, trigger) in run_lookup:
             self._append(f"run:{run_id}", evt)
         else:
             self._illegal(f"run:{run_id}", evt)
 
-    @rule(trigger=st.sampled_from(sorted({t for t, _, _ in STAGE_TABLE})))
-    def stage(self, trigger: str) -> None:
+    @rule(trigger=st.sampled_from(StageTrigger))
+    def stage(self, trigger: StageTrigger) -> None:
         current = self.folder.state().stage
         dest = stage_lookup.get((current, trigger))
+        entered = StageEntered(stage=(dest or Stage.COLLECTED).value, trigger=trigger.value)
         if dest is None:
-            self._illegal("bridge", StageEntered(stage=Stage.COLLECTED.value, trigger=trigger))
+            self._illegal("bridge", entered)
         else:
-            self._append("bridge", StageEntered(stage=dest.value, trigger=trigger))
+            self._append("bridge", entered)
 
     @invariant()
     def fold_from_store_equals_incremental(self) -> None:

@@ -15,6 +15,7 @@ from bridge.events.secrets import redact
 from bridge.events.values import Finding, Severity
 from bridge.machine.ports import ReviewRequest
 from bridge.machine.stages import NOT_BRIDGES_RUN_STATES, RunState
+from bridge.machine.triggers import StageTrigger
 from bridge.pipeline import retries
 from bridge.pipeline.recording import METRICS_INPUT, input_digests, plan_events
 from bridge.pipeline.session import Session, Step
@@ -233,7 +234,9 @@ def reread_metrics(s: Session) -> list[str]:
     return reread
 
 
-def implement(s: Session, findings: Sequence[Finding] = (), *, trigger: str = "implement") -> Step:
+def implement(
+    s: Session, findings: Sequence[Finding] = (), *, trigger: StageTrigger = StageTrigger.IMPLEMENT
+) -> Step:
     """
     PLANNED → IMPLEMENTED: make sure every run has code (the implementer; ``base_repo``
     cloned first), record what changed and the checks' findings; BLOCKED on blocking findings.
@@ -382,7 +385,7 @@ def review(s: Session) -> Step:
             blocking,
         )
     return s.enter(
-        "review", "code reviewed" if s.project.options.code_review else "code review off"
+        StageTrigger.REVIEW, "code reviewed" if s.project.options.code_review else "code review off"
     )
 
 

@@ -18,6 +18,7 @@ from bridge.machine.stages import (
     TERMINAL_RUN_STATES,
     RunState,
 )
+from bridge.machine.triggers import StageTrigger
 from bridge.pipeline import bootstrap
 from bridge.pipeline.ablation_section import write_plan_section
 from bridge.pipeline.dispatch import Dispatcher
@@ -220,7 +221,7 @@ def deploy(s: Session) -> Step:
     done = sum(1 for r in must if r.state in SETTLED_RUN_STATES)
     text = f"{done}/{len(must)} must-run runs succeeded"
     s.notify("finished", "bridge: runs finished", text)
-    step = s.enter("collect", text)
+    step = s.enter(StageTrigger.COLLECT, text)
     judging.judge_criteria(s)  # before ablation planning, which reads the main result
     plan_ablations(s)
     return step
@@ -234,7 +235,9 @@ def collected(s: Session) -> Step:
     state = s.state()
     new = [r.run_id for r in state.runs.values() if r.state is RunState.PENDING]
     if new:  # runs added to the plan since (a tracker row, a [[runs]] entry): run them too
-        return s.enter("redeploy", f"{len(new)} run(s) added to the plan: {', '.join(new[:8])}")
+        return s.enter(
+            StageTrigger.REDEPLOY, f"{len(new)} run(s) added to the plan: {', '.join(new[:8])}"
+        )
     waiting = proposals_waiting(state)
     if not waiting:
         # A reviewer configured since (or numbers re-read since) judges what it has not seen;
@@ -253,7 +256,7 @@ def collected(s: Session) -> Step:
             )
         ],
     )
-    return s.enter("request_approval", f"{len(waiting)} proposed run(s) need approval")
+    return s.enter(StageTrigger.REQUEST_APPROVAL, f"{len(waiting)} proposed run(s) need approval")
 
 
 def plan_ablations(s: Session) -> None:

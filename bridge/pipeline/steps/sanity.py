@@ -18,6 +18,7 @@ from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.ports import ReviewRequest
 from bridge.machine.scheduler import sanity_milestones
 from bridge.machine.stages import NOT_BRIDGES_RUN_STATES, TERMINAL_RUN_STATES, RunState
+from bridge.machine.triggers import StageTrigger
 from bridge.pipeline.layout import ProjectLayout
 from bridge.pipeline.recording import approval_summary
 from bridge.pipeline.session import Session, Step
@@ -50,11 +51,13 @@ def sanity(s: Session) -> Step:
     if not options.auto_deploy and not state.approved:
         summary = approval_summary(s.project, state) + deploy.quote(s, state)
         s.append("bridge", [ev.ApprovalRequested(summary=summary)])
-        return s.enter("request_approval", "auto_deploy is off: waiting for `bridge approve`")
+        return s.enter(
+            StageTrigger.REQUEST_APPROVAL, "auto_deploy is off: waiting for `bridge approve`"
+        )
     if not options.sanity_first:
         why = "sanity skipped by configuration (sanity_first = false)"
         s.append("bridge", [ev.SanityChecked(passed=True, skipped=True, detail=why)])
-        return s.enter("pass_sanity", why)
+        return s.enter(StageTrigger.PASS_SANITY, why)
     sanity = sanity_milestones(state)
     # Runs the tracker says were done before bridge or are out of scope are not bridge's to check.
     runs = [
@@ -72,12 +75,14 @@ def sanity(s: Session) -> Step:
             + deploy.quote(s, state)
         )
         s.append("bridge", [ev.ApprovalRequested(summary=summary)])
-        return s.enter("request_approval", f"the proposed sanity run {proposed[0]} needs approval")
+        return s.enter(
+            StageTrigger.REQUEST_APPROVAL, f"the proposed sanity run {proposed[0]} needs approval"
+        )
     if not runs:
         s.append(
             "bridge", [ev.SanityChecked(passed=True, detail="no sanity milestone in the plan")]
         )
-        return s.enter("pass_sanity", "no sanity milestone; nothing to check first")
+        return s.enter(StageTrigger.PASS_SANITY, "no sanity milestone; nothing to check first")
     # What to re-run is decided from the log only after every recorded success has had its
     # metrics read: a crash between a run's success and the reading of its metrics must not
     # make it look failed (and run it again).
@@ -112,7 +117,7 @@ def sanity(s: Session) -> Step:
             [ev.SanityChecked(passed=True, detail=f"{len(runs)} sanity run(s) passed")],
         )
         s.notify("milestone", "bridge: sanity passed", f"{len(runs)} sanity run(s) passed")
-        return s.enter("pass_sanity", "sanity milestone passed")
+        return s.enter(StageTrigger.PASS_SANITY, "sanity milestone passed")
     failures = [
         (r.spec.system, r.current.exit_code if r.current else None, log_tail(s.root, r))
         for r in failed
@@ -121,7 +126,7 @@ def sanity(s: Session) -> Step:
     detail = "; ".join(f"{r.run_id}: {_sanity_problem(r, limit)}" for r in failed)[:2000]
     s.append("bridge", [ev.SanityChecked(passed=False, signature=signature, detail=detail)])
     s.notify("failure", "bridge: sanity failed", detail)
-    return s.enter("fail_sanity", f"sanity failed: {detail[:200]}")
+    return s.enter(StageTrigger.FAIL_SANITY, f"sanity failed: {detail[:200]}")
 
 
 def after_sanity_failure(s: Session) -> Step:
@@ -143,12 +148,12 @@ def after_sanity_failure(s: Session) -> Step:
     if repeats >= 2 or len(checks) >= MAX_SANITY_FAILURES:
         why = "the same sanity failure twice" if repeats >= 2 else f"{len(checks)} sanity failures"
         if s.project.options.rescue_on_failure:
-            return s.enter("rescue", f"{why}: asking for a diagnosis")
+            return s.enter(StageTrigger.RESCUE, f"{why}: asking for a diagnosis")
         return s.block(f"{why}: {lead}", findings)
     if s.implementer.can_fix:
         finding = Finding(severity=Severity.BLOCKING, message=f"sanity failed: {last.detail}")
         return code.implement(s, [finding])
-    return s.enter("retry_sanity", "sanity failed once; running it again")
+    return s.enter(StageTrigger.RETRY_SANITY, "sanity failed once; running it again")
 
 
 def _since_reopen(state: PipelineState) -> tuple[int, int]:
@@ -157,9 +162,9 @@ def _since_reopen(state: PipelineState) -> tuple[int, int]:
     the researcher's next try gets the same rounds as the first), at least one failure.
     """
     triggers = [evt.trigger for _, evt in state.stage_history]
-    start = max((i for i, t in enumerate(triggers) if t == "reopen"), default=-1) + 1
+    start = max((i for i, t in enumerate(triggers) if t == StageTrigger.REOPEN), default=-1) + 1
     recent = triggers[start:]
-    return max(recent.count("fail_sanity"), 1), recent.count("rescue")
+    return max(recent.count(StageTrigger.FAIL_SANITY), 1), recent.count(StageTrigger.RESCUE)
 
 
 def _sanity_problem(run: RunView, max_gpu_memory_gb: float | None = None) -> str:
