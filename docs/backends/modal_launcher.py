@@ -10,12 +10,17 @@ with your project at /workspace, and keeps markers, logs and outputs on a Modal 
     <MOUNT_PATH>/runs/<run_id>/<attempt_id>/output/  the run's output directory ({output_dir})
     <MOUNT_PATH>/runs/<run_id>/<attempt_id>/log.txt  stdout and stderr
     <MOUNT_PATH>/runs/<run_id>/<attempt_id>/exit_code
+
+A second, CPU-only function on the same image, <FUNCTION_NAME>_image_report, tells bridge's
+pre-launch check which Python and packages the image holds (backends.modal.requirements).
 """
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import os
+import platform
 import re
 import subprocess
 from collections.abc import Callable
@@ -145,3 +150,23 @@ def run_attempt(spec: dict[str, Any]) -> dict[str, Any]:
         reload=volume.reload,
         workspace=Path(WORKSPACE),
     )
+
+
+def describe_environment() -> dict[str, Any]:
+    """
+    Return this environment's Python version and installed distributions (name -> version).
+    """
+    packages: dict[str, str] = {}
+    for dist in importlib.metadata.distributions():
+        name = dist.metadata["Name"]
+        if name:
+            packages[str(name)] = dist.version
+    return {"python": platform.python_version(), "packages": packages}
+
+
+@app.function(name=f"{FUNCTION_NAME}_image_report", image=image, timeout=300)
+def image_report() -> dict[str, Any]:
+    """
+    bridge's pre-launch check calls this (no GPU, no Volume) to read what the image holds.
+    """
+    return describe_environment()

@@ -23,18 +23,32 @@ from typing import Any  # Any: modal SDK objects
 from bridge.adapters.backends.modal.config import ModalConfig
 from bridge.adapters.backends.modal.gateway import (
     CallOutcome,
+    DeployedFunction,
     ModalGateway,
     ModalObjectMissing,
     Outcome,
     SdkModalGateway,
 )
+from bridge.adapters.backends.modal.requirements import (
+    DeclaredRequirement,
+    read_requirements_file,
+    unmet,
+)
 from bridge.errors import BackendError, BackendUnavailable, JobNotFound
 from bridge.machine.ports import Artifact, JobHandle, JobSpec, JobState, JobStatus, Slot
 
-__all__ = ["ModalBackend", "attempt_marker_path"]
+__all__ = ["ModalBackend", "attempt_marker_path", "image_report_function"]
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 _RUN_SPEC_VERSION = 1
+_IMAGE_REPORT_TIMEOUT = 300.0  # seconds: a CPU container of the image starting and answering
+
+
+def image_report_function(function: str) -> str:
+    """
+    Return the name of the launcher's image-report function for the entry ``function``.
+    """
+    return f"{function}_image_report"
 
 
 def attempt_marker_path(attempt_id: str) -> str:
@@ -88,12 +102,18 @@ class ModalBackend:
         self._cancelled: set[str] = set()  # call ids this process cancelled
         self._started: set[str] = set()  # call ids whose marker we have seen
         self._deployed_timeout: int | None = None
+        self._image_checked = False  # the image report is asked for once per backend object
 
     # -- preflight ------------------------------------------------------------------------------
 
     def preflight(self) -> Sequence[Slot]:
         """
-        Check the deployed function, its Secrets and Volume against the configuration.
+        Check the deployed function, its Secrets, Volume and image against the configuration.
+
+        The image check runs when ``requirements`` or ``packages`` are configured, on the first
+        preflight only: the launcher's ``<function>_image_report`` function (same image, no
+        GPU) is called once and every declared requirement must be installed in a version it
+        allows.
 
         Returns:
             ``slots`` slots ``Slot(host="modal", gpu=i)``; ``gpu`` is a concurrency index (each
@@ -101,7 +121,10 @@ class ModalBackend:
 
         Raises:
             BackendUnavailable: Modal unreachable or credentials refused; the function is not
-                deployed (naming app and function); or each mismatch, named by its setting.
+                deployed (naming app and function); the image report gave no answer in time;
+                or each mismatch, named by its setting.
+            BackendConfigError: the requirements file cannot be read or holds a line bridge
+                cannot check (naming ``file:line``).
         """
         cfg = self.config
         try:
@@ -150,6 +173,7 @@ class ModalBackend:
                     f"backends.modal.secrets[{index}]: the function was deployed without "
                     f"Secret '{secret.name}'"
                 )
+        problems.extend(self._image_problems(deployed))
         if problems:
             raise BackendUnavailable(
                 f"Modal function {cfg.app}/{cfg.function} does not match bridge.toml:\n  - "
@@ -157,6 +181,54 @@ class ModalBackend:
             )
         self._deployed_timeout = deployed.timeout_seconds
         return tuple(Slot(host="modal", gpu=i) for i in range(cfg.slots))
+
+    def _declared_requirements(self) -> tuple[DeclaredRequirement, ...]:
+        cfg = self.config
+        declared = tuple(
+            DeclaredRequirement(text=text, where=f"backends.modal.packages[{index}]")
+            for index, text in enumerate(cfg.packages)
+        )
+        if cfg.requirements is not None:
+            path = self.project_root / cfg.requirements
+            declared += read_requirements_file(path, cfg.requirements)
+        return declared
+
+    def _image_problems(self, deployed: DeployedFunction) -> list[str]:
+        cfg = self.config
+        declared = self._declared_requirements()
+        if not declared or self._image_checked:
+            return []
+        if not deployed.image_id:
+            return [
+                f"backends.modal.requirements: Modal names no image for {cfg.app}/{cfg.function}"
+            ]
+        reporter_name = image_report_function(cfg.function)
+        try:
+            reporter = self._gateway.lookup_function(cfg.app, reporter_name)
+        except ModalObjectMissing:
+            return [
+                f"backends.modal.requirements: the image cannot be checked: function "
+                f"'{reporter_name}' of app '{cfg.app}' is not deployed (the launcher in "
+                "docs/backends/modal.md defines it: redeploy the current launcher)"
+            ]
+        if reporter.image_id != deployed.image_id:
+            return [
+                f"backends.modal.requirements: '{reporter_name}' runs image "
+                f"{reporter.image_id or '(none)'} but '{cfg.function}' runs {deployed.image_id}: "
+                "redeploy the launcher so both are built from one image"
+            ]
+        try:
+            report = self._gateway.report_image(cfg.app, reporter_name, _IMAGE_REPORT_TIMEOUT)
+        except BackendUnavailable:
+            raise
+        except BackendError as exc:
+            return [f"backends.modal.requirements: the image report failed: {exc}"]
+        self._image_checked = True
+        return [
+            f"{line} (image {deployed.image_id}, Python {report.python or 'unknown'}; add it to "
+            "the launcher's image and redeploy)"
+            for line in unmet(declared, report.python, report.packages)
+        ]
 
     # -- runs -------------------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from typing import Any  # Any: TOML values
 
 import attrs
 
+from bridge.adapters.backends.modal.requirements import requirement_problem
 from bridge.errors import ConfigError
 
 __all__ = ["ModalConfig", "ModalSecret", "parse_gpu"]
@@ -31,6 +32,8 @@ _KEYS = (
     "secrets",
     "poll_interval_seconds",
     "slots",
+    "requirements",
+    "packages",
 )
 _SECRET_KEYS = ("name", "required_keys")
 # Modal object names: letters, digits, dashes, underscores and dots (modal's check_object_name).
@@ -84,6 +87,9 @@ class ModalConfig:
         secrets: Secrets the function must carry, each with its required keys.
         poll_interval_seconds: how long ``wait`` sleeps between polls.
         slots: how many attempts may run on Modal at once.
+        requirements: a pip requirements file (relative to the project) whose packages the
+            function's image must hold; checked before launching, ``None`` for no file.
+        packages: requirement strings (``"torch>=2.1"``) the image must satisfy, likewise.
     """
 
     app: str
@@ -96,6 +102,8 @@ class ModalConfig:
     secrets: tuple[ModalSecret, ...] = ()
     poll_interval_seconds: float = 30.0
     slots: int = 1
+    requirements: str | None = None
+    packages: tuple[str, ...] = ()
 
     @classmethod
     def from_table(
@@ -205,6 +213,19 @@ class ModalConfig:
                 raise fail(f"{where}.required_keys", "must be a list of key names")
             secrets.append(ModalSecret(name=secret_name, required_keys=tuple(keys)))
 
+        requirements = table.get("requirements")
+        if requirements is not None and (not isinstance(requirements, str) or not requirements):
+            raise fail(
+                "requirements", f"must be the path of a requirements file, not {requirements!r}"
+            )
+        packages = table.get("packages", [])
+        if not isinstance(packages, list) or not all(isinstance(p, str) for p in packages):
+            raise fail("packages", f"must be a list of requirement strings, not {packages!r}")
+        for index, text in enumerate(packages):
+            problem = requirement_problem(text)
+            if problem:
+                raise fail(f"packages[{index}]", problem)
+
         return cls(
             app=app,
             function=function,
@@ -216,4 +237,6 @@ class ModalConfig:
             secrets=tuple(secrets),
             poll_interval_seconds=float(poll),
             slots=slots,
+            requirements=requirements,
+            packages=tuple(packages),
         )

@@ -20,6 +20,7 @@ from bridge.errors import BackendError, BackendUnavailable, JobNotFound
 __all__ = [
     "CallOutcome",
     "DeployedFunction",
+    "ImageReport",
     "ModalGateway",
     "ModalObjectMissing",
     "Outcome",
@@ -74,12 +75,28 @@ class DeployedFunction:
         timeout_seconds: the function's timeout.
         volume_mounts: mount path → volume id.
         secret_ids: ids of the Secrets attached to it.
+        image_id: the id of the image it was built from (``im-...``); empty when Modal names none.
     """
 
     gpus: tuple[tuple[str, int], ...]
     timeout_seconds: int
     volume_mounts: Mapping[str, str]
     secret_ids: tuple[str, ...]
+    image_id: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class ImageReport:
+    """
+    What a function's image holds, as the launcher's image-report function saw it from inside.
+
+    Attributes:
+        python: the Python version (``3.11.9``).
+        packages: installed distributions, name → version.
+    """
+
+    python: str
+    packages: Mapping[str, str]
 
 
 @attrs.frozen(kw_only=True)
@@ -128,6 +145,15 @@ class ModalGateway(Protocol):
     def secret_id(self, name: str, required_keys: Sequence[str]) -> str:
         """
         Return the Secret's id; ``ModalObjectMissing`` when absent or lacking a required key.
+        """
+        ...
+
+    def report_image(self, app: str, function: str, timeout: float) -> ImageReport:
+        """
+        Call the launcher's image-report ``function`` once and return what it reports.
+        ``ModalObjectMissing`` when it is not deployed; ``BackendUnavailable`` when it gives
+        no answer within ``timeout`` seconds; ``BackendError`` when it fails or answers
+        something else.
         """
         ...
 
@@ -235,7 +261,41 @@ class SdkModalGateway:
                 if mount.volume_id
             },
             secret_ids=tuple(str(s) for s in info.secrets),
+            image_id=str(info.image_info.image_id or ""),
         )
+
+    def report_image(self, app: str, function: str, timeout: float) -> ImageReport:
+        """
+        ``Function.spawn()`` then ``FunctionCall.get(timeout=...)``; the call is cancelled when
+        it gives no answer in time.
+        """
+        handle = self._function(app, function)
+        try:
+            call = handle.spawn()
+        except self._transport_errors() as exc:
+            raise self._unavailable(exc, f"spawning {app}/{function}") from None
+        try:
+            value = call.get(timeout=timeout)
+        # As in get(): the builtin TimeoutError is "no answer yet"; Modal's own are outcomes.
+        except TimeoutError:
+            self.cancel(str(call.object_id))
+            raise BackendUnavailable(
+                f"Modal function {app}/{function} gave no answer within {timeout:g} s"
+            ) from None
+        except self._transport_errors() as exc:
+            raise self._unavailable(exc, f"calling {app}/{function}") from None
+        except Exception as exc:  # the function failed, or its exception re-raised here
+            raise BackendError(
+                f"Modal function {app}/{function} failed: {_describe(exc)}"
+            ) from None
+        packages = value.get("packages") if isinstance(value, dict) else None
+        python = value.get("python") if isinstance(value, dict) else None
+        if not isinstance(packages, dict) or not isinstance(python, str):
+            raise BackendError(
+                f"Modal function {app}/{function} answered {type(value).__name__}, not the "
+                "launcher's image report (redeploy the launcher from docs/backends/modal.md)"
+            )
+        return ImageReport(python=python, packages={str(k): str(v) for k, v in packages.items()})
 
     def spawn(self, app: str, function: str, run_spec: Mapping[str, Any]) -> str:
         """

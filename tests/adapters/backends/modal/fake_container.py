@@ -1,14 +1,14 @@
 """
 One container of the loopback Modal fake (``fake_modal_server.py``): runs one call for real.
 
-Usage: ``python fake_container.py JOB.pickle``. The job names the launcher file, the call's
-argument and id, the Volume's mount path (where the launcher and the run read and write, as in
-a container) and its committed store (what Modal's API serves), the project directory, and
-where to leave the result. The launcher's ``commit`` copies the mount into the store, each file
-replaced atomically, so a reader through the API never sees a half-written file and sees
-nothing the container has not committed, as on Modal. The result is pickled as
-``("success", value)`` or ``("failure", exception)``; a container killed before it writes one
-has no result, which the fake reports as a lost worker.
+Usage: ``python fake_container.py JOB.pickle``. The job names the launcher file and the function
+of it the call runs (its ``entry``), the call's arguments and id, the Volume's mount path (where
+the launcher and the run read and write, as in a container) and its committed store (what
+Modal's API serves), the project directory, and where to leave the result. The launcher's
+``commit`` copies the mount into the store, each file replaced atomically, so a reader through
+the API never sees a half-written file and sees nothing the container has not committed, as on
+Modal. The result is pickled as ``("success", value)`` or ``("failure", exception)``; a
+container killed before it writes one has no result, which the fake reports as a lost worker.
 """
 
 from __future__ import annotations
@@ -43,18 +43,22 @@ def main(job_path: str) -> None:
     assert spec is not None and spec.loader is not None
     launcher = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(launcher)
-    mount, store = Path(job["mount"]), Path(job["store"])
-    mount.mkdir(parents=True, exist_ok=True)
     outcome: tuple[str, Any]
     try:
-        value = launcher.run_spec_attempt(
-            job["spec"],
-            volume_root=mount,
-            call_id=job["call_id"],
-            commit=lambda: _commit(mount, store),
-            reload=lambda: None,  # one machine: every container already sees the same mount
-            workspace=Path(job["workspace"]),
-        )
+        if job["entry"] == "run_spec_attempt":
+            # The Modal entry point's body, with this machine's paths for the container's.
+            mount, store = Path(job["mount"]), Path(job["store"])
+            mount.mkdir(parents=True, exist_ok=True)
+            value = launcher.run_spec_attempt(
+                job["args"][0],
+                volume_root=mount,
+                call_id=job["call_id"],
+                commit=lambda: _commit(mount, store),
+                reload=lambda: None,  # one machine: every container already sees the same mount
+                workspace=Path(job["workspace"]),
+            )
+        else:
+            value = getattr(launcher, job["entry"])(*job["args"])
         outcome = ("success", value)
     except Exception as exc:  # the function raised: Modal returns the exception to the caller
         outcome = ("failure", exc)

@@ -75,6 +75,7 @@ class FakeFunction:
     secret_ids: list[str] = attrs.Factory(list)
     image_id: str = "im-1"
     launcher: Path | None = None  # a launcher file: calls run it for real (see module doc)
+    entry: str = "run_spec_attempt"  # the launcher's function a call runs
     workspace: Path | None = None  # the project directory the container sees
 
 
@@ -160,21 +161,22 @@ class FakeState:
     def start(self, call: FakeCall, fn: FakeFunction) -> None:
         """Run the call's launcher in a container process of its own session."""
         assert fn.launcher is not None and fn.workspace is not None
-        if len(fn.volume_mounts) != 1:
-            raise GRPCError(Status.FAILED_PRECONDITION, "the fake mounts exactly one Volume")
-        ((mount, volume_id),) = fn.volume_mounts.items()
         spool = self.root / "calls" / call.call_id
         spool.mkdir(parents=True)
         call.result_path = spool / "result.pickle"
-        job = {
+        job: dict[str, Any] = {
             "launcher": str(fn.launcher),
-            "spec": call.args[0],
+            "entry": fn.entry,
+            "args": call.args,
             "call_id": call.call_id,
-            "mount": mount,
-            "store": str(self._volume_by_id(volume_id)),
             "workspace": str(fn.workspace),
             "result": str(call.result_path),
         }
+        if fn.volume_mounts:
+            if len(fn.volume_mounts) != 1:
+                raise GRPCError(Status.FAILED_PRECONDITION, "the fake mounts at most one Volume")
+            ((mount, volume_id),) = fn.volume_mounts.items()
+            job.update(mount=mount, store=str(self._volume_by_id(volume_id)))
         (spool / "job.pickle").write_bytes(pickle.dumps(job))
         # The container's environment is the image's, not the caller's: nothing of the test's
         # own environment (Modal tokens, server URL) leaks into the run.

@@ -19,6 +19,7 @@ import attrs
 from bridge.adapters.backends.modal.gateway import (
     CallOutcome,
     DeployedFunction,
+    ImageReport,
     ModalObjectMissing,
     Outcome,
     VolumeFile,
@@ -57,6 +58,7 @@ class MemoryModalGateway:
         self.secrets: dict[str, tuple[str, set[str]]] = {}
         self.volumes: dict[str, str] = {}
         self.calls: dict[str, MemoryCall] = {}
+        self.images: dict[tuple[str, str], ImageReport] = {}  # image-report function -> report
         self.reachable = True
         self.closed = False
         self._ids = itertools.count(1)
@@ -98,6 +100,11 @@ class MemoryModalGateway:
         call.cancelled = True
         if call.outcome.outcome is Outcome.PENDING:
             call.outcome = CallOutcome(outcome=Outcome.TERMINATED, message="RemoteError: cancelled")
+
+    def report_image(self, app: str, function: str, timeout: float) -> ImageReport:
+        """Answer the registered report of the image-report function."""
+        self.lookup_function(app, function)
+        return self.images[(app, function)]
 
     def secret_id(self, name: str, required_keys: Sequence[str]) -> str:
         """Return the Secret id when it holds every required key."""

@@ -23,6 +23,8 @@ mount_path = "/bridge/"
 poll_interval_seconds = 15
 slots = 4
 secrets = [{ name = "wandb", required_keys = ["WANDB_API_KEY"] }, { name = "hf" }]
+requirements = "requirements.txt"
+packages = ["torch>=2.1", "numpy"]
 """
 
 
@@ -60,6 +62,8 @@ class TestModalConfig:
                 ModalSecret(name="wandb", required_keys=("WANDB_API_KEY",)),
                 ModalSecret(name="hf", required_keys=()),
             ),
+            requirements="requirements.txt",
+            packages=("torch>=2.1", "numpy"),
         )
 
     def test_defaults(self):
@@ -103,6 +107,9 @@ class TestModalConfig:
             ('app = "has space"', "backends.modal.app"),
             ('secrets = [{ name = "x", keys = ["A"] }]', "backends.modal.secrets[0].keys"),
             ('secrets = [{ required_keys = ["A"] }]', "backends.modal.secrets[0].name"),
+            ('packages = ["numpy", "torch >>> 2"]', "backends.modal.packages[1]"),
+            ('packages = "torch"', "backends.modal.packages"),
+            ("requirements = 3", "backends.modal.requirements"),
         ],
     )
     def test_wrong_values_name_the_setting(self, line: str, setting: str):
