@@ -10,7 +10,6 @@ Waiting is the backend's ``wait``, which wakes within a second of a local proces
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -50,12 +49,12 @@ from bridge.machine.stages import RunState
 from bridge.pipeline.layout import ProjectLayout
 from bridge.pipeline.lineage import LineageError, resolve_inputs
 from bridge.plan import placeholders, render_argv
+from bridge.plan.safe_ids import replace_unsafe
 
 __all__ = ["Dispatcher", "attempt_id_for"]
 
 log = get_logger("bridge.dispatch")
 Append = Callable[[str, Sequence[ev.Event], int | None], None]
-_SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 # What each decision needs the run to still be in when it is carried out.
@@ -77,7 +76,7 @@ def attempt_id_for(run_id: str, number: int) -> str:
     """
     The attempt id of a run's ``number``-th attempt: safe as a file and directory name.
     """
-    return f"{_SAFE.sub('_', run_id).strip('._') or 'run'}-a{number}"
+    return f"{replace_unsafe(run_id).strip('._') or 'run'}-a{number}"
 
 
 class Dispatcher:

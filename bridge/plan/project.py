@@ -21,6 +21,7 @@ from bridge.plan.milestones import mark_sanity
 from bridge.plan.model import Milestone, Plan, PlanWarning
 from bridge.plan.options import Options, apply_options, parse_override_line
 from bridge.plan.runs import RunSpec, build_runs
+from bridge.plan.safe_ids import is_safe_id, replace_unsafe
 
 __all__ = ["LoadedProject", "discover", "load_project", "plan_json", "require_runs"]
 
@@ -165,8 +166,6 @@ def _refuse_non_file(path: Path) -> None:
 
 
 _NATURAL = re.compile(r"(\d+)")
-# Run ids name directories here and on remote hosts, and travel in shell-quoted commands.
-_SAFE_RUN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
 
 
 def _directories(runs: tuple[RunSpec, ...]) -> tuple[tuple[RunSpec, ...], list[PlanWarning]]:
@@ -175,14 +174,14 @@ def _directories(runs: tuple[RunSpec, ...]) -> tuple[tuple[RunSpec, ...], list[P
     id's safe characters, ``_`` for the rest, and 8 hex digits of its sha256 so two ids never
     share one), recorded in the log with the run; the id itself is kept.
     """
-    taken = {r.id for r in runs if _SAFE_RUN_ID.fullmatch(r.id)}
+    taken = {r.id for r in runs if is_safe_id(r.id)}
     out: list[RunSpec] = []
     warnings: list[PlanWarning] = []
     for run in runs:
         if run.id in taken:
             out.append(run)
             continue
-        stem = re.sub(r"[^A-Za-z0-9._-]+", "_", run.id).strip("._-")[:100] or "run"
+        stem = replace_unsafe(run.id).strip("._-")[:100] or "run"
         digest = hashlib.sha256(run.id.encode("utf-8")).hexdigest()[:8]
         directory = f"{stem}-{digest}"
         taken.add(directory)

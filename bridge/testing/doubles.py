@@ -20,7 +20,6 @@ Example::
 from __future__ import annotations
 
 import hashlib
-import re
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
@@ -31,10 +30,10 @@ import attrs
 from bridge.errors import BackendError, JobNotFound
 from bridge.events.clock import Clock, utc_now
 from bridge.machine.ports import Artifact, JobHandle, JobSpec, JobState, JobStatus, Slot
+from bridge.plan.safe_ids import SAFE_ID_RULE, is_safe_id
 
 __all__ = ["FakeBackend", "FakeOutcome", "FixedClock"]
 
-_SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
 _FAKE_SLOTS = tuple(Slot(host=f"fake#{k}") for k in range(4))
 
 
@@ -322,6 +321,6 @@ def _check_id(kind: str, value: str) -> str:
     """
     Refuse ids that could not name a directory safely (as the real backends do).
     """
-    if not _SAFE_ID.fullmatch(value):
-        raise BackendError(f"{kind} {value!r} is not a safe name")
+    if not is_safe_id(value):
+        raise BackendError(f"{kind} {value!r} is not a safe name: use {SAFE_ID_RULE}")
     return value

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import signal
 import threading
 from pathlib import Path
@@ -18,6 +17,7 @@ from pathlib import Path
 from bridge.adapters.metrics.reading import read_tail
 from bridge.errors import BackendError
 from bridge.machine.ports import JobState, JobStatus
+from bridge.plan.safe_ids import SAFE_ID_RULE, is_safe_id
 
 __all__ = [
     "describe_exit",
@@ -31,7 +31,6 @@ __all__ = [
     "write_atomic",
 ]
 
-_SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
 _TAIL_BYTES = 4096
 
 
@@ -60,11 +59,8 @@ def validate_id(kind: str, value: str) -> str:
         BackendError: the id is empty, too long, or holds anything but letters, digits,
             ``.``, ``_`` and ``-`` (or does not start with a letter or digit).
     """
-    if not _SAFE_ID.fullmatch(value):
-        raise BackendError(
-            f"{kind} {value!r} cannot name an attempt directory: use 1-128 letters, digits, "
-            "'.', '_' or '-', starting with a letter or digit"
-        )
+    if not is_safe_id(value):
+        raise BackendError(f"{kind} {value!r} cannot name an attempt directory: use {SAFE_ID_RULE}")
     return value
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path, PurePosixPath
@@ -36,10 +35,10 @@ from bridge.adapters.backends.modal.requirements import (
 )
 from bridge.errors import BackendError, BackendUnavailable, JobNotFound
 from bridge.machine.ports import Artifact, JobHandle, JobSpec, JobState, JobStatus, Slot
+from bridge.plan.safe_ids import is_safe_id
 
 __all__ = ["ModalBackend", "attempt_marker_path", "image_report_function"]
 
-_SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 _RUN_SPEC_VERSION = 1
 _IMAGE_REPORT_TIMEOUT = 300.0  # seconds: a CPU container of the image starting and answering
 
@@ -64,7 +63,7 @@ def _attempt_dir(run_id: str, attempt_id: str) -> str:
 
 def _check_id(kind: str, value: str) -> None:
     # Ids become Volume paths; anything else could escape the attempt directory.
-    if not _SAFE_ID.match(value):
+    if not is_safe_id(value):
         raise BackendError(f"Modal backend: {kind} {value!r} is not a safe path component")
 
 
@@ -376,7 +375,7 @@ class ModalBackend:
 
     def _log_tail(self, handle: JobHandle) -> str:
         run_id = handle.locator.get("run_id", "")
-        if not _SAFE_ID.match(run_id):
+        if not is_safe_id(run_id):
             return ""
         path = f"{_attempt_dir(run_id, handle.attempt_id)}/log.txt"
         raw = self._gateway.read_file(self.config.volume, path)

@@ -24,6 +24,7 @@ import attrs
 from bridge.adapters.gpu import parse_nvidia_smi
 from bridge.errors import BackendError
 from bridge.machine.ports import GpuInfo
+from bridge.plan.safe_ids import SAFE_ID_RULE, is_safe_id
 
 __all__ = [
     "RemoteStatus",
@@ -63,15 +64,14 @@ def bash(script: str) -> str:
 
 def check_name(value: str, what: str) -> str:
     """
-    Return ``value`` when it can name a directory, else raise.
+    Return ``value`` when it is a safe id (:mod:`bridge.plan.safe_ids`), else raise.
 
     Raises:
-        BackendError: the value is empty, ``.``/``..``, or holds ``/``, NUL or a newline.
+        BackendError: the value is not a safe id (empty, ``.``/``..``, a ``/``, NUL, newline,
+            space or shell metacharacter, or more than 128 characters).
     """
-    if value in ("", ".", "..") or any(c in value for c in "/\0\n"):
-        raise BackendError(
-            f"{what} {value!r} cannot name a remote directory (no '/', NUL, newline, '.' or '..')"
-        )
+    if not is_safe_id(value):
+        raise BackendError(f"{what} {value!r} cannot name a remote directory: use {SAFE_ID_RULE}")
     return value
 
 

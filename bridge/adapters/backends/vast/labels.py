@@ -6,15 +6,13 @@ later process finds an instance again and how ``bridge gc`` tells this project's
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterable
 from pathlib import Path
 
 from bridge.machine.ports import JobHandle
+from bridge.plan.safe_ids import replace_unsafe
 
 __all__ = ["active_instance_ids", "host_of", "project_label"]
-
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 def project_label(project_root: Path) -> str:
@@ -24,7 +22,7 @@ def project_label(project_root: Path) -> str:
     The hash of the resolved path keeps two projects with the same folder name apart.
     """
     root = Path(project_root).resolve()
-    name = _UNSAFE.sub("_", root.name)[:24] or "project"
+    name = replace_unsafe(root.name)[:24] or "project"
     digest = hashlib.sha256(str(root).encode()).hexdigest()[:8]
     return f"bridge:{name}-{digest}:"
 

@@ -278,7 +278,8 @@ class TestSSHBackend:
     def test_hostile_values_stay_inert(
         self, tmp_path: Path, sshd: SshServer, project: Path
     ) -> None:
-        """Shell syntax in run ids, argv and env reaches the program as plain text."""
+        """Shell syntax in argv and env reaches the program as plain text; in a run or attempt
+        id it is refused (the one safe-id rule) before anything reaches the host."""
         canary = tmp_path / "pwned"
         hostile = [
             f"x; touch {canary}",
@@ -290,8 +291,20 @@ class TestSSHBackend:
             "$HOME ${PATH} * ?",
         ]
         backend = make_backend(tmp_path, [sshd], project)
-        run_id = "r;touch pwned-run"
-        attempt_id = "a$(touch pwned-attempt)`touch pwned-attempt`"
+        for bad_run, bad_attempt in (
+            ("r;touch pwned-run", "A1"),
+            ("R001", "a$(touch pwned-attempt)`touch pwned-attempt`"),
+        ):
+            with pytest.raises(BackendError, match="cannot name a remote directory"):
+                backend.submit(
+                    JobSpec(
+                        run_id=bad_run,
+                        attempt_id=bad_attempt,
+                        argv=("true",),
+                        slots=(Slot(host="a"),),
+                    )
+                )
+        run_id, attempt_id = "R001", "R001-a1"
         out = backend.output_dir(run_id, attempt_id)
         code = (
             "import json, os, sys; "

@@ -134,15 +134,18 @@ class TestRemoteScripts:
         with pytest.raises(BackendError, match="nvidia-smi"):
             parse_gpus("No devices were found\n")
 
-    @pytest.mark.parametrize("bad", ["", ".", "..", "a/b", "a\nb", "a\0b"])
+    @pytest.mark.parametrize(
+        "bad", ["", ".", "..", "a/b", "a\nb", "a\0b", "A 1;$", "-rf", "R1\n", "x" * 129]
+    )
     def test_names_that_cannot_be_directories(self, bad: str) -> None:
-        """Ids with a slash, NUL, newline, or dot-names cannot name the attempt directory."""
-        with pytest.raises(BackendError):
+        """Ids that break the one safe-id rule (a slash, NUL, newline, space, shell character,
+        dot-names, a leading '-', over 128 characters) cannot name the attempt directory."""
+        with pytest.raises(BackendError, match="cannot name a remote directory: use 1-128"):
             check_name(bad, "attempt id")
 
     def test_attempt_dir_layout(self) -> None:
         """The attempt directory is <remote_dir>/.bridge/runs/<run>/<attempt>."""
-        assert attempt_dir("/srv/x", "R1", "A 1;$") == "/srv/x/.bridge/runs/R1/A 1;$"
+        assert attempt_dir("/srv/x", "R1", "R1-a2") == "/srv/x/.bridge/runs/R1/R1-a2"
 
     def test_bad_env_name_is_refused(self) -> None:
         """An environment variable name that is not an identifier never reaches the shell."""
