@@ -17,11 +17,11 @@ import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 
-from bridge.adapters.config_table import TableReader
 from bridge.adapters.implement.command import run_agent
 from bridge.errors import ReviewError
 from bridge.events.secrets import redact
 from bridge.machine.ports import AblationPlanner, AblationRequest, ProposedRun
+from bridge.plan.settings import SettingsTable
 
 __all__ = ["AgentCLIAblationPlanner", "build_ablation_planner", "parse_proposals"]
 
@@ -152,7 +152,7 @@ def build_ablation_planner(
     """
     if table is None:
         return None
-    reader = TableReader("ablations", table, file=file, line_of=line_of)
+    reader = SettingsTable("ablations", table, file=file, line_of=line_of)
     reader.reject_unknown(("command", "timeout_seconds"))
     command = reader.argv("command")
     if not command:

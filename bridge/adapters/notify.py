@@ -23,9 +23,9 @@ from typing import Any  # Any: the webhook's JSON payload
 
 import httpx
 
-from bridge.adapters.config_table import TableReader
 from bridge.logs import get_logger
 from bridge.machine.ports import Notifier
+from bridge.plan.settings import SettingsTable
 
 __all__ = ["EVENTS", "FORMATS", "WebhookNotifier", "build_notifier", "webhook_payload"]
 
@@ -159,7 +159,7 @@ def build_notifier(
     """
     if table is None:
         return None
-    reader = TableReader("notify", table, file=file, line_of=line_of)
+    reader = SettingsTable("notify", table, file=file, line_of=line_of)
     if "webhook_url" in table:
         reader.fail(
             "webhook_url",

@@ -1,6 +1,7 @@
 """
-How the values of the plan's own ``bridge.toml`` sections are read: the field rules that
-:mod:`bridge.plan.config` names in its ``setting(read=...)`` metadata.
+How the values of ``bridge.toml`` settings are read: the field rules that the sections' attrs
+classes (:mod:`bridge.plan.config`, the backends' ``config`` modules) name in their
+``setting(read=...)`` metadata.
 
 Each function takes the TOML value and returns the field's value or raises
 :class:`bridge.plan.settings.Invalid` (or :class:`~bridge.plan.settings.Within` for an entry
@@ -13,6 +14,7 @@ import posixpath
 import re
 import shlex
 from collections.abc import Callable, Mapping
+from pathlib import Path
 
 from bridge.plan.priority import Priority
 from bridge.plan.settings import Invalid, Within, did_you_mean
@@ -27,25 +29,34 @@ EVALUATION_TYPES = (
 
 __all__ = [
     "EVALUATION_TYPES",
+    "absolute_path",
     "axes",
     "command",
     "evaluation",
+    "existing_file",
     "flags",
     "inside_output_dir",
     "inside_project",
     "jmespath_query",
     "limit",
+    "local_path",
     "non_negative",
     "non_negative_number",
+    "one_of",
     "outputs",
+    "positive",
+    "positive_seconds",
     "priority",
     "regex_with_group",
     "required_text",
     "scalar",
     "scalars",
+    "string_list",
     "strings",
     "table",
     "tables",
+    "text_or_none",
+    "whole",
     "within",
 ]
 
@@ -313,3 +324,110 @@ def axes(value: object) -> dict[str, tuple[str, ...]]:
         except Invalid as exc:
             raise within((name,), exc) from None
     return out
+
+
+def string_list(value: object) -> tuple[str, ...]:
+    """
+    A list of strings (never one string: ``exclude = "data"`` is a mistake, not one pattern).
+    """
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise Invalid("must be a list of strings", value)
+    return tuple(value)
+
+
+def positive_seconds(value: object) -> float:
+    """
+    A number of seconds above 0.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        raise Invalid("must be a positive number of seconds", value)
+    return float(value)
+
+
+def whole(minimum: int, maximum: int | None = None) -> Callable[[object], int]:
+    """
+    An integer from ``minimum`` (to ``maximum``).
+    """
+
+    def read(value: object) -> int:
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int)
+            or value < minimum
+            or (maximum is not None and value > maximum)
+        ):
+            bound = f"from {minimum} to {maximum}" if maximum is not None else f">= {minimum}"
+            raise Invalid(f"must be an integer {bound}", value)
+        return value
+
+    return read
+
+
+def one_of(*choices: str, say: str = "") -> Callable[[object], str]:
+    """
+    One of ``choices`` (``say`` explains them: ``"gres" (--gres=gpu:N)``).
+    """
+
+    def read(value: object) -> str:
+        if value not in choices:
+            names = say or " or ".join(f'"{c}"' for c in choices)
+            hint = did_you_mean(value, choices) if isinstance(value, str) else ""
+            raise Invalid(f"must be {names}{hint}", value)
+        assert isinstance(value, str)
+        return value
+
+    return read
+
+
+def absolute_path(where: str) -> Callable[[object], str]:
+    """
+    An absolute POSIX path on another machine (normalised), ``where`` naming it.
+    """
+
+    def read(value: object) -> str:
+        if not isinstance(value, str) or not posixpath.isabs(value):
+            raise Invalid(f"must be an absolute path {where}", value)
+        return posixpath.normpath(value)
+
+    return read
+
+
+def local_path(value: object) -> str:
+    """
+    A path on this machine, ``~`` expanded.
+    """
+    if not isinstance(value, str) or not value:
+        raise Invalid("must be a non-empty string", value)
+    return str(Path(value).expanduser())
+
+
+def existing_file(what: str) -> Callable[[object], str]:
+    """
+    A file on this machine that exists (``~`` expanded), ``what`` saying what it holds.
+    """
+
+    def read(value: object) -> str:
+        path = Path(local_path(value))
+        if not path.is_file():
+            raise Invalid(f"names no such file {str(path)!r} ({what})")
+        return str(path)
+
+    return read
+
+
+def text_or_none(value: object) -> str | None:
+    """
+    A string; empty means not set.
+    """
+    if not isinstance(value, str):
+        raise Invalid("must be a string", value)
+    return value or None
+
+
+def positive(value: object) -> float:
+    """
+    A number above 0.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        raise Invalid("must be a positive number", value)
+    return float(value)

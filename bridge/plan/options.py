@@ -9,13 +9,13 @@ string values (``"true"``, ``"4"``) are coerced to the option's type.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Mapping
 
 import attrs
 
 from bridge.errors import ConfigError
+from bridge.plan.settings import did_you_mean
 
 __all__ = ["OPTION_NAMES", "Options", "apply_options", "option_key", "parse_override_line"]
 
@@ -97,10 +97,7 @@ def option_key(raw: str) -> str:
 
 
 def _unknown(key: str, where: str, file: str | None, line: int | None) -> ConfigError:
-    close = difflib.get_close_matches(key, OPTION_NAMES, n=1, cutoff=0.5)
-    hint = (
-        f"; did you mean {close[0]!r}?" if close else f"; valid options: {', '.join(OPTION_NAMES)}"
-    )
+    hint = did_you_mean(key, OPTION_NAMES) or f"; valid options: {', '.join(OPTION_NAMES)}"
     return ConfigError(
         f"unknown option {key!r} in {where}{hint}", setting=key, file=file, line=line
     )

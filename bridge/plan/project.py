@@ -4,7 +4,6 @@ A project on disk: input discovery, options, bridge.toml and runs, joined into o
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import re
 from collections.abc import Mapping, Sequence
@@ -22,6 +21,7 @@ from bridge.plan.model import Milestone, Plan, PlanWarning
 from bridge.plan.options import Options, apply_options, parse_override_line
 from bridge.plan.runs import RunSpec, build_runs
 from bridge.plan.safe_ids import is_safe_id, replace_unsafe
+from bridge.plan.settings import did_you_mean
 
 __all__ = ["LoadedProject", "discover", "load_project", "plan_json", "require_runs"]
 
@@ -76,10 +76,8 @@ def _check_main_milestone(
     ids = [m.id for m in milestones if not m.sanity]
     if chosen in ids:
         return
-    close = difflib.get_close_matches(chosen, ids, n=1, cutoff=0.5)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
     raise ConfigError(
-        f"main_milestone = {chosen!r} is not a milestone of the plan{hint} "
+        f"main_milestone = {chosen!r} is not a milestone of the plan{did_you_mean(chosen, ids)} "
         f"(milestones: {', '.join(ids) or 'none'})",
         setting="bridge.main_milestone",
         file=str(config.path) if config.path else None,

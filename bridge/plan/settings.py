@@ -20,7 +20,7 @@ import difflib
 import re
 import typing
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, NoReturn, TypeVar
+from typing import Any, ClassVar, NoReturn, Self, TypeVar
 
 import attrs
 import cattrs
@@ -37,9 +37,11 @@ from bridge.errors import ConfigError
 __all__ = [
     "ENV_NAME",
     "Invalid",
+    "Section",
     "SettingsTable",
     "Within",
     "did_you_mean",
+    "keys_of",
     "setting",
     "structure_value",
 ]
@@ -518,3 +520,55 @@ class SettingsTable:
         if not isinstance(value, list | tuple) or not all(isinstance(a, str) for a in value):
             self.fail(key, f"{self.setting(key)} must be a list of strings")
         return tuple(value)
+
+
+class Section:
+    """
+    A ``bridge.toml`` section whose attrs class is its schema (mixed into the class).
+
+    Subclasses set ``SECTION`` (``"backends.ssh"``) and override :meth:`checked` for checks
+    across fields, or :meth:`read` when the section is read key by key (what it needs depends
+    on another key's value).
+    """
+
+    __slots__ = ()
+    SECTION: ClassVar[str] = ""
+
+    @classmethod
+    def from_table(
+        cls,
+        table: Mapping[str, object],
+        *,
+        file: str | None = None,
+        line_of: Callable[[str], int | None] | None = None,
+    ) -> Self:
+        """
+        Build the section from its parsed table.
+
+        Args:
+            table: the table's contents as ``tomllib`` returns them.
+            file: the configuration file, for messages.
+            line_of: the 1-based line of a dotted setting in ``file``, when known.
+
+        Raises:
+            ConfigError: an unknown key (with the closest valid one), a missing or invalid
+                setting, or a failed check across settings; named with its line.
+        """
+        return cls.read(SettingsTable(cls.SECTION, table, file=file, line_of=line_of))
+
+    @classmethod
+    def read(cls, reader: SettingsTable) -> Self:
+        """
+        Structure the table onto the class, then apply :meth:`checked`.
+        """
+        return reader.structure(cls).checked(reader)
+
+    def checked(self, reader: SettingsTable) -> Self:
+        """
+        Return the section after the checks no single setting can make (none by default).
+
+        Raises:
+            ConfigError: through ``reader.fail``.
+        """
+        del reader
+        return self

@@ -1,7 +1,8 @@
 """
 Mistakes caught at start (exit 2, nothing launched), through the command line on the
 quickstart: a program not on PATH, GPU runs on a machine without them, a misspelt
-``[systems."NAME"]`` table, a placeholder in ``outputs``; runs with no command listed at once.
+``[systems."NAME"]`` table or key, a placeholder in ``outputs``; runs with no command listed at
+once.
 """
 
 from __future__ import annotations
@@ -46,6 +47,17 @@ class TestCaughtAtStart:
         """A [systems] table no run names is refused with the closest system names."""
         _edit(quickstart, '[systems."Perceptron"]', '[systems."Perceptorn"]')
         _refused(quickstart, '"Perceptorn"', "did you mean 'Perceptron'", command=command)
+
+    @pytest.mark.parametrize("command", ["plan", "run"])
+    def test_misspelt_key(self, quickstart: Path, command: str) -> None:  # noqa: F811
+        """A misspelt bridge.toml key is refused with file:line and the key meant, no traceback."""
+        _edit(quickstart, "timeout_minutes = 2\n", "timeout_minutes = 2\ntimeout_minuts = 3\n")
+        _refused(
+            quickstart,
+            "bridge.toml:17",
+            "unknown setting run.timeout_minuts; did you mean 'timeout_minutes'?",
+            command=command,
+        )
 
     def test_placeholder_in_outputs(self, quickstart: Path) -> None:  # noqa: F811
         """{output_dir} in outputs is refused with the path to write instead."""

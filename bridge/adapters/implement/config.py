@@ -15,10 +15,10 @@ from collections.abc import Callable, Mapping
 
 import attrs
 
-from bridge.adapters.config_table import TableReader
 from bridge.adapters.implement.agent import AgentCLI
 from bridge.adapters.implement.existing import ExistingCode
 from bridge.machine.ports import Implementer
+from bridge.plan.settings import SettingsTable
 
 __all__ = ["ImplementerConfig", "build_implementer"]
 
@@ -59,7 +59,7 @@ class ImplementerConfig:
         Raises:
             ConfigError: an unknown key, a bad value, or ``kind = "agent"`` without ``command``.
         """
-        reader = TableReader("implementer", table, file=file, line_of=line_of)
+        reader = SettingsTable("implementer", table, file=file, line_of=line_of)
         reader.reject_unknown(("kind", "command", "timeout_seconds"))
         kind = reader.choice("kind", _KINDS, "existing")
         command = reader.argv("command")

@@ -34,7 +34,6 @@ source is the run's ``wandb:`` address, and the caller goes on with the files.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
 import math
@@ -47,12 +46,12 @@ import attrs
 import httpx
 
 from bridge.adapters import retry
-from bridge.adapters.config_table import TableReader
 from bridge.adapters.metrics.files import Extraction, ExtractionProblem
 from bridge.errors import ConfigError
 from bridge.logs import get_logger
 from bridge.machine.measurements import MetricHistory, MetricValue, to_stored
 from bridge.plan import placeholders, render_argv
+from bridge.plan.settings import SettingsTable
 
 __all__ = ["DEFAULT_BASE_URL", "RUN_METRICS_QUERY", "SOURCE_PREFIX", "WANDB_KEYS", "WandbSource"]
 
@@ -160,15 +159,8 @@ class WandbSource:
                 http(s) URL or carries credentials, a non-positive ``timeout_seconds`` or
                 ``samples``.
         """
-        reader = TableReader("metrics.wandb", table, file=file, line_of=line_of)
-        for key in sorted(table):
-            if key not in WANDB_KEYS:
-                close = difflib.get_close_matches(key, WANDB_KEYS, n=1, cutoff=0.5)
-                hint = f"; did you mean {close[0]!r}?" if close else ""
-                reader.fail(
-                    key,
-                    f"unknown setting metrics.wandb.{key}{hint} (known: {', '.join(WANDB_KEYS)})",
-                )
+        reader = SettingsTable("metrics.wandb", table, file=file, line_of=line_of)
+        reader.reject_unknown(WANDB_KEYS)
         entity = reader.text("entity")
         project = reader.text("project")
         for key, value in (("entity", entity), ("project", project)):

@@ -33,12 +33,12 @@ from pathlib import Path
 
 import attrs
 
-from bridge.adapters.config_table import TableReader
 from bridge.adapters.review.agent import AgentCLIReviewer
 from bridge.adapters.review.checklist import ChecklistReviewer
 from bridge.adapters.review.fallback import LocalFallbackReviewer
 from bridge.adapters.review.openai import OpenAIReviewer
 from bridge.machine.ports import Reviewer
+from bridge.plan.settings import SettingsTable
 
 __all__ = ["ReviewerConfig", "build_reviewer"]
 
@@ -108,7 +108,7 @@ class ReviewerConfig:
                 needs that is missing (``reviewer.kind = 'openai' needs reviewer.base_url``), or
                 a key written into the file (``api_key``).
         """
-        reader = TableReader("reviewer", table, file=file, line_of=line_of)
+        reader = SettingsTable("reviewer", table, file=file, line_of=line_of)
         if "api_key" in table:
             reader.fail(
                 "api_key",
@@ -189,7 +189,7 @@ def build_reviewer(
     if config.kind == "openai":
         env = os.environ if environ is None else environ
         if config.api_key_env and not env.get(config.api_key_env):
-            TableReader("reviewer", table, file=file, line_of=line_of).fail(
+            SettingsTable("reviewer", table, file=file, line_of=line_of).fail(
                 "api_key_env",
                 f"the environment variable {config.api_key_env} named by reviewer.api_key_env "
                 "is not set",

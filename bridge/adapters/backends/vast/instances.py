@@ -14,7 +14,7 @@ from pathlib import Path
 import attrs
 
 from bridge.adapters.backends.ssh.backend import SSHBackend
-from bridge.adapters.backends.ssh.config import HostConfig, SSHConfig
+from bridge.adapters.backends.ssh.config import HostConfig, RemoteProject, SSHConfig
 from bridge.adapters.backends.ssh.link import Connector
 from bridge.adapters.backends.vast.client import DEAD, InstanceRow, Offer, VastApi
 from bridge.adapters.backends.vast.config import VastConfig
@@ -197,23 +197,12 @@ class Instances:
         Return an SSH backend for one instance's endpoint, with the Vast settings it shares.
         """
         c = self.config
-        ssh = SSHConfig(
-            remote_dir=c.remote_dir,
-            hosts=(
-                HostConfig(
-                    name=host, host=address, port=port, user=c.ssh_user, key_file=c.ssh_key_file
-                ),
-            ),
-            setup=c.setup,
-            code_sync=c.code_sync,
-            exclude=c.exclude,
-            known_hosts=c.known_hosts,
-            strict_host_keys=c.strict_host_keys,
-            connect_timeout=c.connect_timeout,
-            lost_grace_seconds=c.lost_grace_seconds,
-            cancel_grace_seconds=c.cancel_grace_seconds,
-            ssh_config=c.ssh_config,
+        # The Vast settings are a RemoteProject: hand its fields over as they are.
+        shared = {f.name: getattr(c, f.name) for f in attrs.fields(RemoteProject)}
+        login = HostConfig(
+            name=host, host=address, port=port, user=c.ssh_user, key_file=c.ssh_key_file
         )
+        ssh = SSHConfig(**shared, hosts=(login,))
         return SSHBackend(ssh, self.project_root, connect=self._connect)
 
     # ---------------------------------------------------------------- checking

@@ -83,12 +83,9 @@ class TestSettings:
         config = SlurmConfig.from_table(
             {"host": "login.cluster", "user": "me", "port": 2222, "remote_dir": "/scratch/me/p"}
         )
-        assert config.ssh is not None and config.host is not None
-        assert (config.host.host, config.host.user, config.host.port) == (
-            "login.cluster",
-            "me",
-            2222,
-        )
+        assert config.ssh is not None
+        (login,) = config.ssh.hosts
+        assert (login.host, login.user, login.port) == ("login.cluster", "me", 2222)
         assert config.ssh.remote_dir == "/scratch/me/p"
 
 
