@@ -138,7 +138,5 @@ class ModalConfig(Section):
         default=30.0, metadata=setting(read=read.positive_seconds)
     )
     slots: int = attrs.field(default=1, metadata=setting(read=read.whole(1)))
-    requirements: str | None = attrs.field(
-        default=None, metadata=setting(read=_requirements_file)
-    )
+    requirements: str | None = attrs.field(default=None, metadata=setting(read=_requirements_file))
     packages: tuple[str, ...] = attrs.field(default=(), metadata=setting(read=_packages))
