@@ -16,8 +16,10 @@ from __future__ import annotations
 import importlib.util
 import os
 import pickle
+import signal
 import sys
 import tempfile
+import traceback
 from pathlib import Path
 from typing import Any
 
@@ -67,5 +69,44 @@ def main(job_path: str) -> None:
     os.replace(result.with_suffix(".tmp"), result)
 
 
+def zygote() -> None:
+    """
+    Read a job path per line on stdin; fork a container for each, in its own session with its
+    output to ``container.log`` beside the job, and answer its pid on stdout.
+    """
+    import modal  # noqa: F401  (imported once here, inherited by every container)
+
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps ended containers
+    for line in sys.stdin:
+        job_path = line.strip()
+        pid = os.fork()
+        if pid == 0:
+            code = 1
+            try:
+                # The run's own subprocess needs its exit status: undo the zygote's SIG_IGN.
+                signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                os.setsid()
+                log = os.open(
+                    Path(job_path).with_name("container.log"),
+                    os.O_WRONLY | os.O_CREAT | os.O_TRUNC,
+                    0o644,
+                )
+                os.dup2(log, 1)
+                os.dup2(log, 2)
+                os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
+                main(job_path)
+                code = 0
+            except BaseException:
+                traceback.print_exc()
+            finally:
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(code)
+        print(pid, flush=True)
+
+
 if __name__ == "__main__":
-    main(sys.argv[1])
+    if sys.argv[1] == "--zygote":
+        zygote()
+    else:
+        main(sys.argv[1])

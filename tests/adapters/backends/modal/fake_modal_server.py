@@ -10,7 +10,7 @@ server, as Modal serves them from blob storage. Both bind 127.0.0.1 on a free po
 plain Python the test drives.
 
 A function deployed with a ``launcher`` runs each call for real, as Modal runs it in a
-container: ``fake_container.py`` in its own process session imports the launcher file and calls
+container: ``fake_container.py``, forked in its own session, imports the launcher file and calls
 its ``run_spec_attempt`` with the call's argument, the project at ``workspace``, and the
 function's one Volume mounted at its mount path (a directory on this machine, so the paths a
 run sees are the paths bridge computes). What the container writes becomes visible through the
@@ -24,6 +24,7 @@ the test decides each call's result by hand.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import http.server
 import itertools
 import os
@@ -92,7 +93,7 @@ class FakeCall:
     value: Any = None
     cancelled: bool = False
     message: str = ""  # the exception text of a timeout or an internal failure
-    process: subprocess.Popen[bytes] | None = None  # the container, for a launcher function
+    pid: int | None = None  # the container (its own session), for a launcher function
     result_path: Path | None = None
     deadline: float | None = None  # monotonic time the function's timeout ends the call
 
@@ -178,46 +179,33 @@ class FakeState:
             ((mount, volume_id),) = fn.volume_mounts.items()
             job.update(mount=mount, store=str(self._volume_by_id(volume_id)))
         (spool / "job.pickle").write_bytes(pickle.dumps(job))
-        # The container's environment is the image's, not the caller's: nothing of the test's
-        # own environment (Modal tokens, server URL) leaks into the run.
-        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONDONTWRITEBYTECODE": "1"}
-        with (spool / "container.log").open("wb") as log:
-            call.process = subprocess.Popen(
-                [sys.executable, str(_CONTAINER), str(spool / "job.pickle")],
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                env=env,
-                start_new_session=True,
-            )
+        call.pid = _zygote().fork(spool / "job.pickle")
         call.deadline = time.monotonic() + fn.timeout_secs
 
     def refresh(self, call: FakeCall) -> None:
         """Bring a running container's call up to date: returned, timed out, or gone."""
-        process = call.process
-        if process is None or call.status != "pending":
+        if call.pid is None or call.status != "pending":
             return
-        if process.poll() is None:
+        assert call.result_path is not None
+        if call.result_path.exists():  # written by rename: complete once it exists
+            kind, value = pickle.loads(call.result_path.read_bytes())
+            call.status, call.value = kind, value
+            return
+        if _alive(call.pid):
             if call.deadline is not None and time.monotonic() > call.deadline:
                 self._stop(call)
                 call.status = "timeout"
                 call.message = "Function call timed out"
             return
-        assert call.result_path is not None
-        if call.result_path.exists():
-            kind, value = pickle.loads(call.result_path.read_bytes())
-            call.status, call.value = kind, value
-            return
-        code = process.returncode
-        how = f"killed by signal {-code}" if code < 0 else f"exit code {code}"
         call.status = "internal_failure"
-        call.message = f"the container ended without a result ({how}): its worker was lost"
+        call.message = "the container ended without a result: its worker was lost"
 
     def _stop(self, call: FakeCall) -> None:
-        if call.process is not None and call.process.poll() is None:
-            with suppress(ProcessLookupError):
-                os.killpg(call.process.pid, signal.SIGKILL)
-            call.process.wait(_BOUND)
+        if call.pid is None:
+            return
+        with suppress(ProcessLookupError):
+            os.killpg(call.pid, signal.SIGKILL)
+        _wait_gone(call.pid)
 
     def kill_container(self, call_id: str) -> None:
         """SIGKILL a call's container from outside (a preempted or vanished worker)."""
@@ -235,6 +223,78 @@ class FakeState:
         """Stop every container still running (the fake is shutting down)."""
         for call in self.calls.values():
             self._stop(call)
+
+
+def _alive(pid: int) -> bool:
+    # The zygote ignores SIGCHLD, so the kernel reaps a container as it ends: no zombies.
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def _wait_gone(pid: int) -> None:
+    deadline = time.monotonic() + _BOUND
+    while _alive(pid):
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"fake Modal container {pid} did not end after SIGKILL")
+        time.sleep(0.005)
+
+
+_ZYGOTES: list[_Zygote] = []
+
+
+def _zygote() -> _Zygote:
+    # One per test process, shared by every fake (jobs carry all their paths): a container
+    # then costs a fork, not an interpreter start and the SDK's import.
+    if not _ZYGOTES:
+        _ZYGOTES.append(_Zygote())
+        atexit.register(_ZYGOTES[0].close)
+    return _ZYGOTES[0]
+
+
+class _Zygote:
+    """
+    ``fake_container.py --zygote``: a process that imported ``modal`` once and forks each
+    container from itself (its own session), so a container starts in milliseconds rather than
+    paying for an interpreter and the SDK's import. Its environment is the image's, not the
+    caller's: nothing of the test's own environment (Modal tokens, server URL) reaches a run.
+    """
+
+    def __init__(self) -> None:
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONDONTWRITEBYTECODE": "1"}
+        self.process = subprocess.Popen(
+            [sys.executable, str(_CONTAINER), "--zygote"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=env,
+            text=True,
+            start_new_session=True,
+        )
+        self._lock = threading.Lock()
+
+    def fork(self, job: Path) -> int:
+        """Start a container for ``job`` and return its pid (also its session id)."""
+        assert self.process.stdin is not None and self.process.stdout is not None
+        with self._lock:
+            self.process.stdin.write(f"{job}\n")
+            self.process.stdin.flush()
+            answer = self.process.stdout.readline()
+        if not answer.strip().isdigit():
+            raise RuntimeError(f"the fake Modal zygote did not fork a container: {answer!r}")
+        return int(answer)
+
+    def close(self) -> None:
+        """End the zygote: it exits when its stdin closes."""
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.process.stdin.close()
+        try:
+            self.process.wait(_BOUND)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(_BOUND)
+        self.process.stdout.close()
 
 
 class FakeModalServicer(_UnimplementedModal):  # type: ignore[misc, valid-type]

@@ -59,14 +59,14 @@ class TestModalBackendContract(BackendContract):
         )
         return ModalBackend(config, root, client=self.client)
 
-    def _container(self, handle: JobHandle) -> Any:
-        process = self.server.state.calls[handle.locator["call_id"]].process
-        assert process is not None
-        return process
+    def _container(self, handle: JobHandle) -> int:
+        pid = self.server.state.calls[handle.locator["call_id"]].pid
+        assert pid is not None
+        return pid
 
     def kill_hard(self, backend: Backend, handle: JobHandle) -> None:
         self.server.state.kill_container(handle.locator["call_id"])
 
     def assert_nothing_left(self, backend: Backend, handle: JobHandle) -> None:
-        pid = str(self._container(handle).pid)
+        pid = str(self._container(handle))
         wait_for(lambda: not session_members(pid), 20, "no process of the container left")
