@@ -85,10 +85,11 @@ def _summary(cls: type[Any]) -> str:
 
 def _fields_table(cls: type[Any]) -> list[str]:
     hints = typing.get_type_hints(cls)
+    # Required fields first: an event that extends a base class of defaulted fields
+    # (RunPlanned extends RunFields) lists its own required id before them.
+    fields = sorted(attrs.fields(cls), key=lambda f: f.default is not attrs.NOTHING)
     lines = ["| Field | Type | Default |", "|---|---|---|"]
-    lines += [
-        f"| `{f.name}` | `{type_name(hints[f.name])}` | {_default(f)} |" for f in attrs.fields(cls)
-    ]
+    lines += [f"| `{f.name}` | `{type_name(hints[f.name])}` | {_default(f)} |" for f in fields]
     return lines
 
 

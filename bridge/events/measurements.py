@@ -33,9 +33,10 @@ Extraction rules (``rule``) have a fixed grammar so a reader can redo the extrac
 from __future__ import annotations
 
 import math
-from typing import Any  # Any: attrs' Attribute type
 
 import attrs
+
+from bridge.plan.finite import finite
 
 __all__ = [
     "HistorySummary",
@@ -61,11 +62,6 @@ def to_stored(number: float) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def _finite(_: object, attribute: attrs.Attribute[Any], value: float | None) -> None:
-    if value is not None and not math.isfinite(value):
-        raise ValueError(f"{attribute.name} must be finite or None, got {value!r}")
-
-
 @attrs.frozen(kw_only=True)
 class MetricValue:
     """
@@ -88,7 +84,7 @@ class MetricValue:
     run_id: str
     attempt_id: str
     name: str
-    value: float | None = attrs.field(validator=_finite)
+    value: float | None = attrs.field(validator=finite)
     raw: str
     source: str
     sha256: str
@@ -181,12 +177,12 @@ class HistorySummary:
     rule: str
     points: int = 0
     nonfinite: int = 0
-    first_step: float | None = attrs.field(default=None, validator=_finite)
-    last_step: float | None = attrs.field(default=None, validator=_finite)
-    first: float | None = attrs.field(default=None, validator=_finite)
-    last: float | None = attrs.field(default=None, validator=_finite)
-    minimum: float | None = attrs.field(default=None, validator=_finite)
-    maximum: float | None = attrs.field(default=None, validator=_finite)
+    first_step: float | None = attrs.field(default=None, validator=finite)
+    last_step: float | None = attrs.field(default=None, validator=finite)
+    first: float | None = attrs.field(default=None, validator=finite)
+    last: float | None = attrs.field(default=None, validator=finite)
+    minimum: float | None = attrs.field(default=None, validator=finite)
+    maximum: float | None = attrs.field(default=None, validator=finite)
 
 
 def summarise_history(history: MetricHistory) -> HistorySummary:

@@ -5,11 +5,10 @@ records it in :data:`EVENT_TYPES`, which the codec and ``docs/events.md`` are bu
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from typing import Any, TypeVar  # Any: attrs.Attribute, class registry
 
-import attrs
+from bridge.plan.finite import finite
 
 __all__ = ["EVENT_TYPES", "event", "finite"]
 
@@ -36,11 +35,3 @@ def event(tag: str, version: int = 1) -> Callable[[type[E]], type[E]]:
         return cls
 
     return register
-
-
-def finite(_: object, attribute: attrs.Attribute[Any], value: float | None) -> None:
-    """
-    An attrs validator: refuse NaN and Infinity (``None`` passes), so no event carries them.
-    """
-    if value is not None and not math.isfinite(value):
-        raise ValueError(f"{attribute.name} must be finite, got {value!r}")

@@ -10,9 +10,9 @@ from typing import ClassVar
 
 import attrs
 
-from bridge.events.registry import event, finite
+from bridge.events.registry import event
 from bridge.events.secrets import redact
-from bridge.plan.priority import Priority, as_priority
+from bridge.plan.run_fields import RunFields
 
 __all__ = [
     "RunFoundDone",
@@ -26,9 +26,11 @@ __all__ = [
 
 @event("run.planned")
 @attrs.frozen(kw_only=True)
-class RunPlanned:
+class RunPlanned(RunFields):
     """
     A run of the plan, with everything needed to launch it (the command template and values).
+    Every field but run_id is declared once, in bridge/plan/run_fields.py, and shared with the
+    run as read from the plan.
 
     ``block_system`` is the block's compared system the run stands for, as the plan writes it;
     ``attribution`` says how the block was chosen, or, when ``block`` is empty, why no block
@@ -40,30 +42,6 @@ class RunPlanned:
     SCHEMA_VERSION: ClassVar[int]
 
     run_id: str
-    milestone: str = ""
-    block: str = ""
-    system: str = ""
-    seed: int | None = None
-    priority: Priority = attrs.field(default=Priority.MUST, converter=as_priority)
-    purpose: str = ""
-    split: str = ""
-    metrics: tuple[str, ...] = ()
-    command: tuple[str, ...] = ()
-    params: Mapping[str, str] = attrs.field(factory=dict)
-    outputs: tuple[str, ...] = ()
-    estimated_minutes: float | None = attrs.field(default=None, validator=finite)
-    gpus: int = 0
-    timeout_minutes: float | None = attrs.field(default=None, validator=finite)
-    env: Mapping[str, str] = attrs.field(factory=dict)
-    cwd: str = ""
-    depends_on: tuple[str, ...] = ()
-    max_retries: int = 0
-    oom_max_attempts: int = 3
-    source: str = ""
-    notes: str = ""
-    block_system: str = ""
-    attribution: str = ""
-    directory: str = ""
 
 
 @event("run.found_done")

@@ -21,6 +21,7 @@ from bridge.plan.hyperparams import setup_hyperparameters
 from bridge.plan.overview import estimate_milestone
 from bridge.plan.plan_section import researchers_part
 from bridge.plan.priority import Priority
+from bridge.plan.run_fields import run_fields
 from bridge.plan.text import decode
 from bridge.plan.vocabulary import DONE_STATUSES, OUT_OF_SCOPE_STATUSES
 from bridge.projections.tracker_layout import template_of
@@ -101,40 +102,13 @@ def plan_events(project: LoadedProject) -> list[tuple[str, Sequence[ev.Event]]]:
         tracker_text=tracker_template(project),
         method=" ".join(f"{plan.thesis}\n{plan.method}".split())[:2000],
     )
-    run_cfg = project.config.run
     out: list[tuple[str, Sequence[ev.Event]]] = [("bridge", [loaded])]
     for spec in project.runs:
         out.append(
             (
                 f"run:{spec.id}",
                 [
-                    ev.RunPlanned(
-                        run_id=spec.id,
-                        milestone=spec.milestone,
-                        block=spec.block,
-                        system=spec.system,
-                        seed=spec.seed,
-                        priority=spec.priority,
-                        purpose=spec.purpose,
-                        split=spec.split,
-                        metrics=spec.metrics,
-                        command=spec.command,
-                        params=dict(spec.params),
-                        outputs=spec.outputs,
-                        estimated_minutes=spec.estimated_minutes,
-                        gpus=spec.gpus,
-                        timeout_minutes=spec.timeout_minutes,
-                        env=dict(spec.env),
-                        cwd=spec.cwd,
-                        depends_on=spec.depends_on,
-                        max_retries=run_cfg.max_retries,
-                        oom_max_attempts=run_cfg.oom_max_attempts,
-                        source=spec.source,
-                        notes=spec.notes,
-                        block_system=spec.block_system,
-                        attribution=spec.attribution,
-                        directory=spec.directory,
-                    ),
+                    ev.RunPlanned(run_id=spec.id, **run_fields(spec)),
                     *tracker_status_events(spec),
                 ],
             )

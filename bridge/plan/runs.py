@@ -20,75 +20,32 @@ from bridge.errors import ConfigError
 from bridge.plan.attribution import Attributor, RunFacts, system_table
 from bridge.plan.config import Config, RunEntry, SystemConfig
 from bridge.plan.model import Milestone, Plan, PlanWarning
-from bridge.plan.priority import Priority, as_priority
+from bridge.plan.priority import Priority
+from bridge.plan.run_fields import RunFields
 from bridge.plan.templates import outputs_of, placeholders
 
 __all__ = ["SANITY_PROPOSAL", "RunSpec", "build_runs", "match_system"]
 
 
 @attrs.frozen(kw_only=True)
-class RunSpec:
+class RunSpec(RunFields):
     """
-    One run as the scheduler sees it.
+    One run as the scheduler sees it: its id, the fields of
+    :class:`~bridge.plan.run_fields.RunFields`, and where it came from.
 
     Args:
         id: the run id.
-        milestone: milestone id, ``""`` if unknown.
-        block: block id, ``""`` if none.
-        system: the system / variant.
-        seed: the seed, None when unknown.
-        priority: ``must`` or ``nice``.
-        purpose: what the run is for.
-        split: dataset split.
-        metrics: metric names.
         status: normalised tracker status (``todo`` for runs not in a tracker).
         status_raw: the tracker's status as written.
-        command: the command template's tokens, unrendered; ``()`` when none is configured.
-        params: placeholder values except ``output_dir`` and ``gpu``.
-        outputs: expected output globs relative to the attempt's output directory.
-        estimated_minutes: expected duration, or None.
-        gpus: GPUs per run (0 = CPU).
-        timeout_minutes: time limit, or None.
-        env: extra environment variables.
-        cwd: working directory relative to the project root.
-        depends_on: run ids this run waits for.
-        source: ``tracker``, ``config``, ``proposed`` or ``grid``.
         file: where the run came from.
         line: 1-based line there.
-        notes: the tracker row's Notes, as written (kept in the tracker bridge writes).
-        block_system: the block's compared system this run stands for, as the plan writes it
-            (``""`` when unattributed or no compared system matches the run's system).
-        attribution: how the block was chosen, or why none could be (when ``block`` is ``""``).
-        directory: the run's directory name when its id cannot name one (``""``: the id).
     """
 
     id: str
-    milestone: str
-    block: str
-    system: str
-    seed: int | None
-    priority: Priority = attrs.field(converter=as_priority)
-    purpose: str
-    split: str
-    metrics: tuple[str, ...]
     status: str
     status_raw: str
-    command: tuple[str, ...]
-    params: Mapping[str, str]
-    outputs: tuple[str, ...]
-    estimated_minutes: float | None
-    gpus: int
-    timeout_minutes: float | None
-    env: Mapping[str, str]
-    cwd: str
-    depends_on: tuple[str, ...]
-    source: str
     file: str
     line: int
-    notes: str = ""
-    block_system: str = ""
-    attribution: str = ""
-    directory: str = ""
 
 
 def match_system(name: str, systems: Mapping[str, SystemConfig]) -> SystemConfig | None:
@@ -577,6 +534,8 @@ def _freeze(draft: _Draft, config: Config) -> RunSpec:
         env=env,
         cwd=run.cwd,
         depends_on=draft.depends_on,
+        max_retries=run.max_retries,
+        oom_max_attempts=run.oom_max_attempts,
         source=draft.source,
         file=draft.file,
         line=draft.line,

@@ -20,6 +20,7 @@ from bridge.pipeline import retries
 from bridge.pipeline.recording import METRICS_INPUT, input_digests, plan_events
 from bridge.pipeline.session import Session, Step
 from bridge.pipeline.steps import collect
+from bridge.plan.run_fields import SPEC_FIELDS
 
 __all__ = [
     "changed_inputs",
@@ -47,31 +48,6 @@ def load(s: Session) -> None:
     for stream, events in recorded:
         if stream == "bridge":
             s.append(stream, events)
-
-
-# What a replan may change of a run that has not started yet (notes and status are the
-# tracker's bookkeeping, not the run).
-_SPEC_FIELDS = (
-    "milestone",
-    "block",
-    "system",
-    "seed",
-    "priority",
-    "purpose",
-    "split",
-    "metrics",
-    "command",
-    "params",
-    "outputs",
-    "estimated_minutes",
-    "gpus",
-    "timeout_minutes",
-    "env",
-    "cwd",
-    "depends_on",
-    "max_retries",
-    "oom_max_attempts",
-)
 
 
 def changed_inputs(s: Session) -> list[str]:
@@ -107,7 +83,7 @@ def _text(value: object) -> str:
 def _changes(old: ev.RunPlanned, new: ev.RunPlanned) -> tuple[ev.SpecChange, ...]:
     return tuple(
         ev.SpecChange(field=name, old=_text(getattr(old, name)), new=_text(getattr(new, name)))
-        for name in _SPEC_FIELDS
+        for name in SPEC_FIELDS
         if getattr(old, name) != getattr(new, name)
     )
 

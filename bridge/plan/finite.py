@@ -1,0 +1,24 @@
+"""
+The one attrs validator that keeps NaN and Infinity out of recorded numbers: the log is
+canonical JSON, which has neither.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any  # Any: attrs.Attribute is generic over the class that holds it
+
+import attrs
+
+__all__ = ["finite"]
+
+
+def finite(_: object, attribute: attrs.Attribute[Any], value: float | None) -> None:
+    """
+    Refuse NaN and ±Infinity (``None`` passes).
+
+    Raises:
+        ValueError: naming the field and the value.
+    """
+    if value is not None and not math.isfinite(value):
+        raise ValueError(f"{attribute.name} must be finite or None, got {value!r}")
