@@ -179,8 +179,58 @@ class EventStore(Protocol):
         ...
 
 
+#: One row in :data:`_COLUMNS` order.
+_Row = tuple[int, str, int, str, int, str, str | None, str | None, str, str, str]
+
+
 def _encode_all(events: Iterable[Event]) -> list[tuple[str, int, str]]:
     return [codec.encode(evt) for evt in events]
+
+
+def _chain_rows(
+    stream: str,
+    encoded: Sequence[tuple[str, int, str]],
+    *,
+    version: int,
+    expected_version: int | None,
+    head: tuple[int, str],
+    clock: Clock,
+    causation: str | None,
+    correlation: str | None,
+) -> list[_Row]:
+    """
+    The append path both stores share: check the stream's version, then chain the encoded
+    events onto the log's head as rows in :data:`_COLUMNS` order, all stamped with one time.
+
+    Args:
+        stream: the stream appended to.
+        encoded: ``(type tag, schema version, data)`` per event, in order.
+        version: the stream's version now.
+        expected_version: what the caller read, or ``None`` to skip the check.
+        head: the last row's (seq, hash), ``(0, GENESIS_HASH)`` for an empty log.
+        clock: read once, after the version check.
+        causation: the causation id of every row.
+        correlation: the correlation id of every row.
+
+    Raises:
+        ConcurrencyError: the stream is not at ``expected_version``.
+    """
+    if expected_version is not None and version != expected_version:
+        raise ConcurrencyError(
+            f"stream {stream!r} is at version {version}, expected {expected_version}"
+        )
+    seq, prev = head
+    at = clock().isoformat()
+    rows: list[_Row] = []
+    for tag, schema, data in encoded:
+        seq += 1
+        version += 1
+        digest = chain_hash(prev, seq, stream, version, tag, schema, at, causation,
+                            correlation, data)  # fmt: skip
+        rows.append((seq, stream, version, tag, schema, at, causation, correlation, data,
+                     prev, digest))  # fmt: skip
+        prev = digest
+    return rows
 
 
 class InMemoryEventStore:
@@ -206,26 +256,27 @@ class InMemoryEventStore:
         See :meth:`EventStore.append`.
         """
         encoded = _encode_all(events)  # refuses secrets before anything is stored
-        version = self._versions.get(stream, 0)
-        if expected_version is not None and version != expected_version:
-            raise ConcurrencyError(
-                f"stream {stream!r} is at version {version}, expected {expected_version}"
+        last = self._rows[-1] if self._rows else None
+        rows = _chain_rows(
+            stream,
+            encoded,
+            version=self._versions.get(stream, 0),
+            expected_version=expected_version,
+            head=(last.seq, last.hash) if last else (0, GENESIS_HASH),
+            clock=self._clock,
+            causation=causation,
+            correlation=correlation,
+        )
+        # What the log holds: encoding redacts registered secrets and replaces NULs. All rows
+        # are built before any is kept, so an append is whole or absent, as in SQLite.
+        recorded = [
+            _make_recorded(
+                row, datetime.fromisoformat(row[5]), codec.decode(row[3], row[4], row[8])
             )
-        at = self._clock().isoformat()
-        prev = self._rows[-1].hash if self._rows else GENESIS_HASH
-        for tag, schema, data in encoded:
-            # What the log holds: encoding redacts registered secrets and replaces NULs.
-            evt = codec.decode(tag, schema, data)
-            version += 1
-            seq = len(self._rows) + 1
-            digest = chain_hash(prev, seq, stream, version, tag, schema, at, causation,
-                                correlation, data)  # fmt: skip
-            self._rows.append(
-                Recorded(seq=seq, stream=stream, version=version, type=tag, schema_version=schema,
-                         data=data, recorded_at=datetime.fromisoformat(at), causation=causation,
-                         correlation=correlation, prev_hash=prev, hash=digest, event=evt)
-            )  # fmt: skip
-            prev = digest
+            for row in rows
+        ]
+        self._rows.extend(recorded)
+        version = rows[-1][2] if rows else self._versions.get(stream, 0)
         self._versions[stream] = version
         return version
 
@@ -263,9 +314,6 @@ class InMemoryEventStore:
         """
         See :meth:`EventStore.close`.
         """
-
-
-_Row = tuple[int, str, int, str, int, str, str | None, str | None, str, str, str]
 
 
 def _lenient_text(raw: bytes) -> str:
@@ -431,25 +479,23 @@ class SQLiteEventStore:
         try:
             conn.execute("BEGIN IMMEDIATE")
             version = self._version(stream)
-            if expected_version is not None and version != expected_version:
-                raise ConcurrencyError(
-                    f"stream {stream!r} is at version {version}, expected {expected_version}"
-                )
             last = conn.execute("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").fetchone()
-            seq, prev = (last[0], last[1]) if last else (0, GENESIS_HASH)
-            at = self._clock().isoformat()
-            rows = []
-            for tag, schema, data in encoded:
-                seq += 1
-                version += 1
-                digest = chain_hash(prev, seq, stream, version, tag, schema, at, causation,
-                                    correlation, data)  # fmt: skip
-                rows.append((seq, stream, version, tag, schema, at, causation, correlation, data,
-                             prev, digest))  # fmt: skip
-                prev = digest
+            head = (last[0], last[1]) if last else (0, GENESIS_HASH)
+            rows = _chain_rows(
+                stream,
+                encoded,
+                version=version,
+                expected_version=expected_version,
+                head=head,
+                clock=self._clock,
+                causation=causation,
+                correlation=correlation,
+            )
             conn.executemany(_INSERT, rows)
             conn.execute("COMMIT")
-            self._note_head(seq, prev)
+            if rows:
+                head, version = (rows[-1][0], rows[-1][10]), rows[-1][2]
+            self._note_head(*head)
         except sqlite3.IntegrityError as exc:
             conn.execute("ROLLBACK")
             raise ConcurrencyError(
