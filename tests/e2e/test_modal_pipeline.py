@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from contextlib import suppress
 from pathlib import Path
 
 import attrs
@@ -77,8 +78,10 @@ def modal_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[M
         try:
             yield ModalProject(root=root, mount=mount, server=server)
         finally:
-            # bridge used the SDK's process-wide client: close it before its server goes.
-            modal.Client.from_env().close()
+            # bridge used the SDK's process-wide client: close it before its server goes. Without
+            # credentials there is none (from_env refuses to make one): nothing to close.
+            with suppress(modal.exception.AuthError):
+                modal.Client.from_env().close()
 
 
 class TestModalPipeline:
@@ -115,3 +118,49 @@ class TestModalPipeline:
         assert "Traceback" not in err
         assert modal_project.calls_of("run_attempt") == 0
         assert not list(modal_project.root.glob(".bridge/runs/*/*"))
+
+
+class TestModalUnusableAtStart:
+    def test_refused_credentials_are_exit_2_naming_the_variables(
+        self,
+        modal_project: ModalProject,
+        monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str],
+    ) -> None:
+        """Credentials Modal refuses: exit 2 (a configuration problem, as for every backend),
+        naming the variables, never the secret; nothing launched."""
+        monkeypatch.setenv("MODAL_TOKEN_ID", "ak-someone-else")
+        modal_project.configure()
+        assert main(["run", "--plain", "--project", str(modal_project.root)]) == 2
+        err = capsys.readouterr().err
+        assert "the modal backend cannot be used" in err and "MODAL_TOKEN_ID" in err
+        assert "as-e2e-secret" not in err and "Traceback" not in err
+        assert modal_project.calls_of("run_attempt") == 0
+
+    def test_missing_credentials_are_exit_2(
+        self,
+        modal_project: ModalProject,
+        monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str],
+        tmp_path: Path,
+    ) -> None:
+        """No token in the environment nor in a Modal profile: exit 2 saying how to set one."""
+        monkeypatch.delenv("MODAL_TOKEN_ID")
+        monkeypatch.delenv("MODAL_TOKEN_SECRET")
+        monkeypatch.setenv("MODAL_CONFIG_PATH", str(tmp_path / "no-modal.toml"))
+        modal_project.configure()
+        assert main(["run", "--plain", "--project", str(modal_project.root)]) == 2
+        err = capsys.readouterr().err
+        assert "the modal backend cannot be used" in err and "MODAL_TOKEN_ID" in err
+        assert "Traceback" not in err
+
+    def test_unreachable_modal_is_exit_2(
+        self, modal_project: ModalProject, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """Modal answering UNAVAILABLE at start: exit 2 naming [backends.modal]."""
+        modal_project.server.state.down = True
+        modal_project.configure()
+        assert main(["run", "--plain", "--project", str(modal_project.root)]) == 2
+        err = capsys.readouterr().err
+        assert "could not be reached" in err and "[backends.modal]" in err
+        assert "Traceback" not in err
