@@ -21,6 +21,7 @@ from bridge.adapters.implement.command import run_agent
 from bridge.errors import ReviewError
 from bridge.events.secrets import redact
 from bridge.machine.ports import AblationPlanner, AblationRequest, ProposedRun
+from bridge.plan import config_values as rules
 from bridge.plan.settings import SettingsTable
 
 __all__ = ["AgentCLIAblationPlanner", "build_ablation_planner", "parse_proposals"]
@@ -154,7 +155,8 @@ def build_ablation_planner(
         return None
     reader = SettingsTable("ablations", table, file=file, line_of=line_of)
     reader.reject_unknown(("command", "timeout_seconds"))
-    command = reader.argv("command")
-    if not command:
-        reader.fail("command", "ablations.command must be a non-empty list of strings")
-    return AgentCLIAblationPlanner(command, timeout_seconds=reader.number("timeout_seconds", 900.0))
+    command = reader.value("command", rules.argv, None)
+    if command is None:
+        reader.fail("command", "[ablations] needs ablations.command")
+    timeout = reader.value("timeout_seconds", rules.positive, 900.0)
+    return AgentCLIAblationPlanner(command, timeout_seconds=timeout)

@@ -25,6 +25,7 @@ import httpx
 
 from bridge.logs import get_logger
 from bridge.machine.ports import Notifier
+from bridge.plan import config_values as rules
 from bridge.plan.settings import SettingsTable
 
 __all__ = ["EVENTS", "FORMATS", "WebhookNotifier", "build_notifier", "webhook_payload"]
@@ -167,11 +168,11 @@ def build_notifier(
             "environment variable and name it in notify.webhook_url_env",
         )
     reader.reject_unknown(("webhook_url_env", "format", "events", "timeout_seconds"))
-    url_env = reader.env_name("webhook_url_env")
+    url_env = reader.value("webhook_url_env", rules.env_name, None)
     if url_env is None:
         reader.fail("webhook_url_env", "[notify] needs notify.webhook_url_env")
-    format = reader.choice("format", FORMATS, "slack")
-    events = reader.strings("events")
+    format = reader.value("format", rules.one_of(*FORMATS), "slack")
+    events = reader.value("events", rules.string_list, None)
     if events is not None:
         unknown = [e for e in events if e not in EVENTS]
         if unknown:
@@ -179,7 +180,7 @@ def build_notifier(
                 "events",
                 f"notify.events has {unknown[0]!r}; known: " + ", ".join(EVENTS),
             )
-    timeout = reader.number("timeout_seconds", 10.0)
+    timeout = reader.value("timeout_seconds", rules.positive, 10.0)
     env = os.environ if environ is None else environ
     if not env.get(url_env):
         reader.fail(

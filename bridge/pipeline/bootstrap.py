@@ -15,6 +15,7 @@ from typing import cast
 
 from bridge.adapters.ablation import build_ablation_planner
 from bridge.adapters.backends.local.backend import LocalBackend
+from bridge.adapters.backends.local.config import LocalConfig
 from bridge.adapters.gpu import NvidiaSmiProbe
 from bridge.adapters.implement.config import build_implementer
 from bridge.adapters.metrics.wandb import WandbSource
@@ -25,7 +26,7 @@ from bridge.machine.ports import AblationPlanner, Backend, Implementer, Notifier
 from bridge.pipeline import local_checks
 from bridge.pipeline.credentials import credential_variables
 from bridge.pipeline.layout import ProjectLayout
-from bridge.plan import BUILTIN_PLACEHOLDERS, LoadedProject, placeholders
+from bridge.plan import LoadedProject, placeholders
 
 __all__ = [
     "BACKENDS",
@@ -56,26 +57,16 @@ def make_backend(project: LoadedProject) -> Backend:
     name = project.options.backend
     tables = project.config.backends
     if name == "local":
-        table: Mapping[str, object] = tables.get("local") or {}
-        unknown = sorted(set(table) - {"cpu_slots", "gpu_free_threshold_mib"})
-        if unknown:
-            raise ConfigError(
-                f"unknown setting backends.local.{unknown[0]} (known: cpu_slots, "
-                "gpu_free_threshold_mib)",
-                setting=f"backends.local.{unknown[0]}",
-                file=_config_file(project),
-            )
-        cpu_slots = table.get("cpu_slots", project.options.max_parallel)
-        if not isinstance(cpu_slots, int) or cpu_slots < 1:
-            raise ConfigError(
-                "backends.local.cpu_slots must be a positive integer",
-                setting="backends.local.cpu_slots",
-                file=_config_file(project),
-            )
+        local = LocalConfig.from_table(
+            tables.get("local") or {},
+            file=_config_file(project),
+            line_of=project.config.line_of,
+        )
         return LocalBackend(
             project.root,
             runs_dir=ProjectLayout(project.root).runs_dir,
-            cpu_slots=cpu_slots,
+            cpu_slots=local.cpu_slots or project.options.max_parallel,
+            gpu_free_threshold_mib=local.gpu_free_threshold_mib,
             withheld_env=credential_variables(project),
         )
     remote = tables.get(name)
@@ -261,14 +252,7 @@ def make_wandb_source(project: LoadedProject) -> WandbSource | None:
     table = config.metrics.wandb
     if table is None:
         return None
-    known = set(BUILTIN_PLACEHOLDERS) | set(config.run.args)
-    for system in config.systems.values():
-        known |= set(system.args)
-    for entry in config.runs:
-        known |= set(entry.args)
-    if config.grid is not None:
-        for phase in config.grid.phases:
-            known |= set(phase.axes)
+    known = config.placeholder_names()
     path = config.path
     return WandbSource.from_table(
         table,

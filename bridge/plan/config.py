@@ -19,7 +19,9 @@ import attrs
 
 from bridge.plan import config_values as read
 from bridge.plan.priority import Priority
-from bridge.plan.settings import Invalid, setting, structure_value
+from bridge.plan.setting_fields import Invalid, setting
+from bridge.plan.settings import structure_value
+from bridge.plan.templates import BUILTIN_PLACEHOLDERS
 from bridge.plan.toml_lines import line_of
 
 __all__ = [
@@ -31,6 +33,7 @@ __all__ = [
     "MetricsConfig",
     "RunConfig",
     "RunEntry",
+    "RunOverrides",
     "SystemConfig",
 ]
 
@@ -85,17 +88,12 @@ class RunConfig:
 
 
 @attrs.frozen(kw_only=True)
-class SystemConfig:
+class RunOverrides:
     """
-    ``[systems."<name>"]``: overrides for runs of one system (None/empty = not overridden).
-
-    ``block`` attributes every run of the system to that block; ``aliases`` are other names the
-    plan or tracker writes for the same system (see bridge/plan/attribution.py).
+    What ``[systems."<name>"]`` and ``[[runs]]`` may override of ``[run]`` (None/empty = not
+    overridden; see :class:`RunConfig` for each).
     """
 
-    name: str = attrs.field(default="", metadata=setting(internal=True))
-    block: str | None = attrs.field(default=None, metadata=_SCALAR)
-    aliases: tuple[str, ...] = attrs.field(default=(), metadata=_STRINGS)
     command: tuple[str, ...] | None = attrs.field(default=None, metadata=_COMMAND)
     args: Mapping[str, str] = attrs.field(factory=dict, metadata=_SCALARS)
     outputs: tuple[str, ...] | None = attrs.field(default=None, metadata=_OUTPUTS)
@@ -106,7 +104,21 @@ class SystemConfig:
 
 
 @attrs.frozen(kw_only=True)
-class RunEntry:
+class SystemConfig(RunOverrides):
+    """
+    ``[systems."<name>"]``: overrides for runs of one system (None/empty = not overridden).
+
+    ``block`` attributes every run of the system to that block; ``aliases`` are other names the
+    plan or tracker writes for the same system (see bridge/plan/attribution.py).
+    """
+
+    name: str = attrs.field(default="", metadata=setting(internal=True))
+    block: str | None = attrs.field(default=None, metadata=_SCALAR)
+    aliases: tuple[str, ...] = attrs.field(default=(), metadata=_STRINGS)
+
+
+@attrs.frozen(kw_only=True)
+class RunEntry(RunOverrides):
     """
     One ``[[runs]]`` entry: an explicit run, or an override of the tracker run with its id.
     """
@@ -119,14 +131,7 @@ class RunEntry:
     seed: int | None = attrs.field(default=None, metadata=_COUNT)
     priority: Priority | None = attrs.field(default=None, metadata=setting(read=read.priority))
     purpose: str | None = attrs.field(default=None, metadata=_SCALAR)
-    args: Mapping[str, str] = attrs.field(factory=dict, metadata=_SCALARS)
-    command: tuple[str, ...] | None = attrs.field(default=None, metadata=_COMMAND)
     depends_on: tuple[str, ...] = attrs.field(default=(), metadata=_STRINGS)
-    outputs: tuple[str, ...] | None = attrs.field(default=None, metadata=_OUTPUTS)
-    estimated_minutes: float | None = attrs.field(default=None, metadata=_NUMBER)
-    gpus: int | None = attrs.field(default=None, metadata=_COUNT)
-    timeout_minutes: float | None = attrs.field(default=None, metadata=_NUMBER)
-    env: Mapping[str, str] = attrs.field(factory=dict, metadata=_SCALARS)
 
 
 @attrs.frozen(kw_only=True)
@@ -267,6 +272,21 @@ class Config:
         factory=dict, metadata=setting(read=read.evaluation)
     )
     key_lines: Mapping[str, int] = attrs.field(factory=dict, metadata=setting(internal=True))
+
+    def placeholder_names(self) -> frozenset[str]:
+        """
+        The placeholders a command may use: the built-ins, every ``args`` key of ``[run]``,
+        systems and runs, and every grid axis.
+        """
+        known = set(BUILTIN_PLACEHOLDERS) | set(self.run.args)
+        for system in self.systems.values():
+            known |= set(system.args)
+        for entry in self.runs:
+            known |= set(entry.args)
+        if self.grid is not None:
+            for phase in self.grid.phases:
+                known |= set(phase.axes)
+        return frozenset(known)
 
     def line_of(self, dotted_key: str) -> int | None:
         """

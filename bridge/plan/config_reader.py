@@ -16,8 +16,9 @@ import attrs
 
 from bridge.errors import ConfigError
 from bridge.plan.config import Config, GridConfig
-from bridge.plan.settings import SettingsTable, did_you_mean
-from bridge.plan.templates import BUILTIN_PLACEHOLDERS, outputs_of, placeholders
+from bridge.plan.setting_fields import did_you_mean
+from bridge.plan.settings import SettingsTable
+from bridge.plan.templates import outputs_of, placeholders
 from bridge.plan.toml_lines import key_lines, line_of
 
 __all__ = ["load_config"]
@@ -118,14 +119,7 @@ def _check_templates(reader: SettingsTable, config: Config) -> None:
     """
     Every placeholder in every command must be a built-in or an arg defined somewhere.
     """
-    known = set(BUILTIN_PLACEHOLDERS) | set(config.run.args)
-    for system in config.systems.values():
-        known |= set(system.args)
-    for entry in config.runs:
-        known |= set(entry.args)
-    if config.grid is not None:
-        for phase in config.grid.phases:
-            known |= set(phase.axes)
+    known = config.placeholder_names()
     commands: list[tuple[str, tuple[str, ...]]] = [("run.command", config.run.command)]
     commands += [
         (f"systems.{n}.command", s.command) for n, s in config.systems.items() if s.command

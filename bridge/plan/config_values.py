@@ -4,8 +4,9 @@ classes (:mod:`bridge.plan.config`, the backends' ``config`` modules) name in th
 ``setting(read=...)`` metadata.
 
 Each function takes the TOML value and returns the field's value or raises
-:class:`bridge.plan.settings.Invalid` (or :class:`~bridge.plan.settings.Within` for an entry
-of a table); the reader adds the setting's name and line.
+:class:`bridge.plan.setting_fields.Invalid` (or :class:`~bridge.plan.setting_fields.Within`
+for an entry of a table); the reader (:mod:`bridge.plan.settings`) adds the setting's name and
+line.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from bridge.plan.priority import Priority
-from bridge.plan.settings import Invalid, Within, did_you_mean
+from bridge.plan.setting_fields import Invalid, Within, did_you_mean
 
 EVALUATION_TYPES = (
     "real_gt",
@@ -28,10 +29,13 @@ EVALUATION_TYPES = (
 )
 
 __all__ = [
+    "ENV_NAME",
     "EVALUATION_TYPES",
     "absolute_path",
+    "argv",
     "axes",
     "command",
+    "env_name",
     "evaluation",
     "existing_file",
     "flags",
@@ -55,6 +59,7 @@ __all__ = [
     "strings",
     "table",
     "tables",
+    "text",
     "text_or_none",
     "whole",
     "within",
@@ -365,15 +370,14 @@ def whole(minimum: int, maximum: int | None = None) -> Callable[[object], int]:
 
 def one_of(*choices: str, say: str = "") -> Callable[[object], str]:
     """
-    One of ``choices`` (``say`` explains them: ``"gres" (--gres=gpu:N)``).
+    One of ``choices`` (``say``, when given, explains them).
     """
 
     def read(value: object) -> str:
-        if value not in choices:
-            names = say or " or ".join(f'"{c}"' for c in choices)
+        if not isinstance(value, str) or value not in choices:
             hint = did_you_mean(value, choices) if isinstance(value, str) else ""
-            raise Invalid(f"must be {names}{hint}", value)
-        assert isinstance(value, str)
+            meaning = f" ({say})" if say else ""
+            raise Invalid(f"= {value!r} is not one of: {', '.join(choices)}{meaning}{hint}")
         return value
 
     return read
@@ -431,3 +435,41 @@ def positive(value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
         raise Invalid("must be a positive number", value)
     return float(value)
+
+
+ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def text(value: object) -> str:
+    """
+    A non-empty string, stripped.
+    """
+    if not isinstance(value, str) or not value.strip():
+        raise Invalid("must be a non-empty string", value)
+    return value.strip()
+
+
+def argv(value: object) -> tuple[str, ...]:
+    """
+    A command as a list of arguments (never a shell line: nothing splits it).
+    """
+    if isinstance(value, str):
+        raise Invalid(
+            'must be a list of arguments (e.g. ["codex", "exec", "{prompt_file}"]), not one string'
+        )
+    if not isinstance(value, list) or not value or not all(isinstance(a, str) and a for a in value):
+        raise Invalid("must be a non-empty list of non-empty strings", value)
+    return tuple(value)
+
+
+def env_name(value: object) -> str:
+    """
+    The NAME of an environment variable (the variable itself is read where it is used). The
+    value is never quoted back: a secret pasted here by mistake must not reach a log.
+    """
+    if not isinstance(value, str) or not ENV_NAME.match(value):
+        raise Invalid(
+            "must be the NAME of an environment variable (letters, digits, _), not the secret "
+            "itself"
+        )
+    return value

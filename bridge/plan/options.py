@@ -15,7 +15,7 @@ from collections.abc import Mapping
 import attrs
 
 from bridge.errors import ConfigError
-from bridge.plan.settings import did_you_mean
+from bridge.plan.setting_fields import did_you_mean
 
 __all__ = ["OPTION_NAMES", "Options", "apply_options", "option_key", "parse_override_line"]
 

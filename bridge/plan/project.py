@@ -21,7 +21,7 @@ from bridge.plan.model import Milestone, Plan, PlanWarning
 from bridge.plan.options import Options, apply_options, parse_override_line
 from bridge.plan.runs import RunSpec, build_runs
 from bridge.plan.safe_ids import is_safe_id, replace_unsafe
-from bridge.plan.settings import did_you_mean
+from bridge.plan.setting_fields import did_you_mean
 
 __all__ = ["LoadedProject", "discover", "load_project", "plan_json", "require_runs"]
 

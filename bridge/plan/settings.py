@@ -5,19 +5,20 @@ that name the file, the line and the dotted setting.
 Every section (``[run]``, ``[metrics]``, ``[reviewer]``, ``[backends.ssh]``, ...) is read here.
 A section's attrs class is the schema: cattrs (a private converter, ``forbid_extra_keys``) turns
 the TOML table into it, so an unknown key, a missing required key and a value of the wrong type
-are refused in one place, with one "did you mean" (:func:`did_you_mean`). A field says how its
-value is read when that is more than its type (a range, a path that must stay inside the
-project, a command split into arguments) through :func:`setting` metadata: a small function
-that returns the value or raises :class:`Invalid`. Checks across fields stay in the section's
-own ``from_table`` after structuring, raising through :meth:`SettingsTable.fail`.
+are refused in one place, with one "did you mean"
+(:func:`bridge.plan.setting_fields.did_you_mean`). A field says how its value is read when that
+is more than its type (a range, a path that must stay inside the project, a command split into
+arguments) through :func:`bridge.plan.setting_fields.setting` metadata: a read function from
+:mod:`bridge.plan.config_values` that returns the value or raises ``Invalid``. Checks across
+fields stay in the section's :meth:`Section.checked`, raising through
+:meth:`SettingsTable.fail`; a section whose needs depend on one key's value reads key by key
+with :meth:`SettingsTable.value` and the same read functions.
 
 Values of settings marked ``secret`` are never quoted back in a message.
 """
 
 from __future__ import annotations
 
-import difflib
-import re
 import typing
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar, NoReturn, Self, TypeVar
@@ -33,109 +34,19 @@ from cattrs.errors import (
 from cattrs.gen import make_dict_structure_fn, override
 
 from bridge.errors import ConfigError
+from bridge.plan.setting_fields import (
+    Invalid,
+    Within,
+    did_you_mean,
+    key_of,
+    keys_of,
+    rule_of,
+)
 
-__all__ = [
-    "ENV_NAME",
-    "Invalid",
-    "Section",
-    "SettingsTable",
-    "Within",
-    "did_you_mean",
-    "keys_of",
-    "setting",
-    "structure_value",
-]
+__all__ = ["Section", "SettingsTable", "structure_value"]
 
 T = TypeVar("T")
-
-ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-
-_META = "bridge.setting"
-
-
-class Invalid(ValueError):
-    """
-    A value its setting does not take. Raised by a field's read function; the reader adds the
-    setting's dotted name, its line, and the value (unless the setting is secret).
-
-    Args:
-        reason: what the setting takes, as the end of a sentence (``"must be a positive
-            number"``); ``{setting}`` in it stands for the setting's dotted name.
-        value: the value as written, quoted after the reason; omit to quote nothing.
-    """
-
-    def __init__(self, reason: str, value: object = ..., *, quote: bool = True) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.value = value
-        self.quote = quote and value is not ...
-
-
-class Within(Exception):
-    """
-    An error inside one entry of a table of tables (``systems."MLP"``): the key it sits under.
-    """
-
-    def __init__(self, key: str | int, error: Exception) -> None:
-        super().__init__(key, error)
-        self.key = key
-        self.error = error
-
-
-@attrs.frozen
-class _Rule:
-    read: Callable[[Any], object] | None  # Any: a TOML value
-    key: str | None
-    secret: bool
-    internal: bool
-
-
-def setting(
-    *,
-    read: Callable[[Any], object] | None = None,
-    key: str | None = None,
-    secret: bool = False,
-    internal: bool = False,
-) -> dict[str, object]:
-    """
-    Field metadata saying how a ``bridge.toml`` key becomes this field.
-
-    Args:
-        read: turns the TOML value into the field's value, or raises :class:`Invalid`; without
-            it the field's type decides (strictly: a string is not a number).
-        key: the key in the file when it differs from the field's name.
-        secret: the value is never quoted back in a message.
-        internal: not a key of the file (set by the code after reading; must have a default).
-
-    Returns:
-        The metadata for ``attrs.field(metadata=...)``.
-    """
-    return {_META: _Rule(read=read, key=key, secret=secret, internal=internal)}
-
-
-def _rule(field: attrs.Attribute[object]) -> _Rule:
-    found = field.metadata.get(_META)
-    return found if isinstance(found, _Rule) else _Rule(None, None, False, False)
-
-
-def _key(field: attrs.Attribute[object]) -> str:
-    return _rule(field).key or field.name
-
-
-def keys_of(cls: type) -> tuple[str, ...]:
-    """
-    The keys a section's class takes, in the class's order.
-    """
-    return tuple(_key(f) for f in attrs.fields(cls) if not _rule(f).internal)
-
-
-def did_you_mean(key: str, valid: Iterable[str], show: Callable[[str], str] = repr) -> str:
-    """
-    ``"; did you mean 'x'?"`` naming the valid key closest to ``key`` (written by ``show``),
-    or ``""`` when none is close.
-    """
-    close = difflib.get_close_matches(key, list(valid), n=1, cutoff=0.5)
-    return f"; did you mean {show(close[0])}?" if close else ""
+D = TypeVar("D")
 
 
 def _strict(kind: type, reason: str) -> Callable[[object, type], object]:
@@ -190,7 +101,7 @@ def _field_hook(read: Callable[[Any], object]) -> Callable[[object, type], objec
 def _class_hook(cls: type) -> Callable[[object, type], object]:
     overrides: dict[str, Any] = {}  # Any: cattrs' override objects
     for field in attrs.fields(cls):
-        rule = _rule(field)
+        rule = rule_of(field)
         if rule.internal:
             overrides[field.name] = override(omit=True)
             continue
@@ -250,7 +161,7 @@ def _notes_key(error: BaseException, owner: type | None) -> tuple[str | int | No
             if owner is not None and attrs.has(owner):
                 field = attrs.fields_dict(owner).get(name)
                 if field is not None:
-                    return _key(field), _rule(field).secret
+                    return key_of(field), rule_of(field).secret
             return name, False
     return None, False
 
@@ -403,123 +314,25 @@ class SettingsTable:
             table=table if isinstance(table, Mapping) else {},
         )
 
-    # One key at a time, for sections whose needs depend on another key (``[reviewer] kind``).
-
-    def text(self, key: str, default: str | None = None) -> str | None:
+    def value(self, key: str, read: Callable[[Any], T], default: D) -> T | D:
         """
-        Return a string setting (stripped), or ``default`` when absent.
+        Read one key with a read function (:mod:`bridge.plan.config_values`), for sections
+        whose needs depend on another key's value (``[reviewer] kind``).
+
+        Args:
+            key: the key.
+            read: turns the TOML value into the setting's value or raises ``Invalid``.
+            default: returned when the key is absent.
 
         Raises:
-            ConfigError: present but not a non-empty string.
+            ConfigError: ``read`` refused the value; named like :meth:`structure` names it.
         """
         if key not in self.table:
             return default
-        value = self.table[key]
-        if not isinstance(value, str) or not value.strip():
-            self.fail(key, f"{self.setting(key)} must be a non-empty string")
-        return value.strip()
-
-    def choice(self, key: str, choices: tuple[str, ...], default: str) -> str:
-        """
-        Return a string setting that must be one of ``choices``.
-
-        Raises:
-            ConfigError: not one of them.
-        """
-        value = self.text(key, default)
-        assert value is not None
-        if value not in choices:
-            self.fail(
-                key,
-                f"{self.setting(key)} = {value!r} is not one of: "
-                + ", ".join(choices)
-                + did_you_mean(value, choices),
-            )
-        return value
-
-    def number(self, key: str, default: float, *, minimum: float = 0.0) -> float:
-        """
-        Return a number setting greater than ``minimum``.
-
-        Raises:
-            ConfigError: not a number, or not greater than ``minimum``.
-        """
-        if key not in self.table:
-            return default
-        value = self.table[key]
-        if isinstance(value, bool) or not isinstance(value, int | float) or value <= minimum:
-            self.fail(key, f"{self.setting(key)} must be a number greater than {minimum:g}")
-        return float(value)
-
-    def count(self, key: str, default: int) -> int:
-        """
-        Return a non-negative integer setting.
-
-        Raises:
-            ConfigError: not an integer, or negative.
-        """
-        if key not in self.table:
-            return default
-        value = self.table[key]
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            self.fail(key, f"{self.setting(key)} must be a whole number, 0 or more")
-        return value
-
-    def argv(self, key: str) -> tuple[str, ...] | None:
-        """
-        Return a command setting: a non-empty list of strings (an argv; never a shell line).
-
-        Raises:
-            ConfigError: a string, an empty list, or a list with non-strings.
-        """
-        if key not in self.table:
-            return None
-        value = self.table[key]
-        if isinstance(value, str):
-            self.fail(
-                key,
-                f"{self.setting(key)} must be a list of arguments "
-                '(e.g. ["codex", "exec", "{prompt_file}"]), not one string',
-            )
-        if (
-            not isinstance(value, list | tuple)
-            or not value
-            or not all(isinstance(a, str) and a for a in value)
-        ):
-            self.fail(key, f"{self.setting(key)} must be a non-empty list of non-empty strings")
-        return tuple(value)
-
-    def env_name(self, key: str) -> str | None:
-        """
-        Return the name of an environment variable (the variable itself is read elsewhere).
-
-        Raises:
-            ConfigError: not a valid variable name (the value is not echoed: it may be a key).
-        """
-        if key not in self.table:
-            return None
-        value = self.table[key]
-        if not isinstance(value, str) or not ENV_NAME.match(value):
-            self.fail(
-                key,
-                f"{self.setting(key)} must be the NAME of an environment variable "
-                "(letters, digits, _), not the secret itself",
-            )
-        return value
-
-    def strings(self, key: str) -> tuple[str, ...] | None:
-        """
-        Return a list-of-strings setting.
-
-        Raises:
-            ConfigError: not a list of strings.
-        """
-        if key not in self.table:
-            return None
-        value = self.table[key]
-        if not isinstance(value, list | tuple) or not all(isinstance(a, str) for a in value):
-            self.fail(key, f"{self.setting(key)} must be a list of strings")
-        return tuple(value)
+        try:
+            return read(self.table[key])
+        except (Invalid, Within) as exc:
+            raise self._explain(Within(key, exc)) from None
 
 
 class Section:

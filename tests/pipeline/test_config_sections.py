@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from bridge.adapters.backends.local.backend import LocalBackend
 from bridge.errors import ConfigError
 from bridge.pipeline import bootstrap
 from bridge.plan import load_project
@@ -69,6 +70,7 @@ CASES = [
         "ablations.timeout_secs",
         "timeout_seconds",
     ),
+    ("[backends.local]\ncpu_slot = 2\n", 2, "backends.local.cpu_slot", "cpu_slots"),
     (
         '[bridge]\nbackend = "ssh"\n[backends.ssh]\nremote_dri = "/x"\n' + SSH_HOST,
         4,
@@ -143,3 +145,16 @@ def test_a_secret_value_is_never_quoted_back(tmp_path: Path) -> None:
     assert info.value.setting == "backends.vast.api_key_env"
     assert info.value.line == 4
     assert "4242424242" not in str(info.value)
+
+
+def test_local_backend_takes_its_settings(tmp_path: Path) -> None:
+    """[backends.local] reaches the local backend: both settings, none dropped."""
+    (tmp_path / "refine-logs").mkdir(parents=True)
+    (tmp_path / "refine-logs" / "EXPERIMENT_PLAN.md").write_text(PLAN)
+    (tmp_path / "refine-logs" / "EXPERIMENT_TRACKER.md").write_text(TRACKER)
+    (tmp_path / "bridge.toml").write_text(
+        "[backends.local]\ncpu_slots = 3\ngpu_free_threshold_mib = 1234\n"
+    )
+    backend = bootstrap.make_backend(load_project(tmp_path))
+    assert isinstance(backend, LocalBackend)
+    assert (backend.cpu_slots, backend.gpu_free_threshold_mib) == (3, 1234)

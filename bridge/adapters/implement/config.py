@@ -18,7 +18,9 @@ import attrs
 from bridge.adapters.implement.agent import AgentCLI
 from bridge.adapters.implement.existing import ExistingCode
 from bridge.machine.ports import Implementer
-from bridge.plan.settings import SettingsTable
+from bridge.plan import config_values as read
+from bridge.plan.setting_fields import setting
+from bridge.plan.settings import Section, SettingsTable
 
 __all__ = ["ImplementerConfig", "build_implementer"]
 
@@ -26,7 +28,7 @@ _KINDS = ("existing", "agent")
 
 
 @attrs.frozen(kw_only=True)
-class ImplementerConfig:
+class ImplementerConfig(Section):
     """
     The parsed ``[implementer]`` table.
 
@@ -36,43 +38,25 @@ class ImplementerConfig:
         timeout_seconds: bound on one agent run.
     """
 
-    kind: str = "existing"
-    command: tuple[str, ...] = ()
-    timeout_seconds: float = 3600.0
+    SECTION = "implementer"
 
-    @classmethod
-    def from_table(
-        cls,
-        table: Mapping[str, object],
-        *,
-        file: str | None = None,
-        line_of: Callable[[str], int | None] | None = None,
-    ) -> ImplementerConfig:
+    kind: str = attrs.field(default="existing", metadata=setting(read=read.one_of(*_KINDS)))
+    command: tuple[str, ...] = attrs.field(default=(), metadata=setting(read=read.argv))
+    timeout_seconds: float = attrs.field(default=3600.0, metadata=setting(read=read.positive))
+
+    def checked(self, reader: SettingsTable) -> ImplementerConfig:
         """
-        Parse ``[implementer]``.
-
-        Args:
-            table: the table as the loader read it.
-            file: the configuration file, for messages.
-            line_of: the line of a dotted setting (``implementer.command``), if known.
-
-        Raises:
-            ConfigError: an unknown key, a bad value, or ``kind = "agent"`` without ``command``.
+        ``kind = "agent"`` needs ``command``; ``kind = "existing"`` takes none.
         """
-        reader = SettingsTable("implementer", table, file=file, line_of=line_of)
-        reader.reject_unknown(("kind", "command", "timeout_seconds"))
-        kind = reader.choice("kind", _KINDS, "existing")
-        command = reader.argv("command")
-        timeout = reader.number("timeout_seconds", 3600.0)
-        if kind == "agent" and command is None:
+        if self.kind == "agent" and not self.command:
             reader.fail("command", "implementer.kind = 'agent' needs implementer.command")
-        if kind == "existing" and command is not None:
+        if self.kind == "existing" and "command" in reader.table:
             reader.fail(
                 "command",
                 "implementer.command is set but implementer.kind is 'existing'; "
                 "set kind = 'agent' to use it",
             )
-        return cls(kind=kind, command=command or (), timeout_seconds=timeout)
+        return self
 
 
 def build_implementer(

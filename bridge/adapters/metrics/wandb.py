@@ -50,6 +50,7 @@ from bridge.adapters.metrics.files import Extraction, ExtractionProblem
 from bridge.errors import ConfigError
 from bridge.logs import get_logger
 from bridge.machine.measurements import MetricHistory, MetricValue, to_stored
+from bridge.plan import config_values as rules
 from bridge.plan import placeholders, render_argv
 from bridge.plan.settings import SettingsTable
 
@@ -161,13 +162,13 @@ class WandbSource:
         """
         reader = SettingsTable("metrics.wandb", table, file=file, line_of=line_of)
         reader.reject_unknown(WANDB_KEYS)
-        entity = reader.text("entity")
-        project = reader.text("project")
+        entity = reader.value("entity", rules.text, None)
+        project = reader.value("project", rules.text, None)
         for key, value in (("entity", entity), ("project", project)):
             if value is None:
                 reader.fail(key, f"[metrics.wandb] needs metrics.wandb.{key}")
         assert entity is not None and project is not None
-        run_name = reader.text("run_name", "{run_id}")
+        run_name = reader.value("run_name", rules.text, "{run_id}")
         assert run_name is not None
         try:
             names = placeholders(run_name)
@@ -181,7 +182,7 @@ class WandbSource:
                         f"metrics.wandb.run_name uses unknown placeholder {{{name}}} (known: "
                         f"{', '.join(sorted(known_placeholders))})",
                     )
-        base_url = (reader.text("base_url", DEFAULT_BASE_URL) or DEFAULT_BASE_URL).rstrip("/")
+        base_url = reader.value("base_url", rules.text, DEFAULT_BASE_URL).rstrip("/")
         try:
             url = httpx.URL(base_url)
         except httpx.InvalidURL:
@@ -194,16 +195,16 @@ class WandbSource:
                 "metrics.wandb.base_url must not carry credentials; name the variable holding "
                 "the key in metrics.wandb.api_key_env",
             )
-        samples = reader.count("samples", 500)
+        samples = reader.value("samples", rules.non_negative, 500)
         if samples < 1:
             reader.fail("samples", "metrics.wandb.samples must be 1 or more")
         return cls(
             entity=entity,
             project=project,
             run_name=run_name,
-            api_key_env=reader.env_name("api_key_env") or "WANDB_API_KEY",
+            api_key_env=reader.value("api_key_env", rules.env_name, "WANDB_API_KEY"),
             base_url=base_url,
-            timeout_seconds=reader.number("timeout_seconds", 20.0),
+            timeout_seconds=reader.value("timeout_seconds", rules.positive, 20.0),
             samples=samples,
             environ=environ,
             transport=transport,

@@ -38,28 +38,19 @@ from bridge.adapters.review.checklist import ChecklistReviewer
 from bridge.adapters.review.fallback import LocalFallbackReviewer
 from bridge.adapters.review.openai import OpenAIReviewer
 from bridge.machine.ports import Reviewer
-from bridge.plan.settings import SettingsTable
+from bridge.plan import config_values as rules
+from bridge.plan.setting_fields import keys_of
+from bridge.plan.settings import Section, SettingsTable
 
 __all__ = ["ReviewerConfig", "build_reviewer"]
 
 _KINDS = ("openai", "agent", "checklist")
-_KEYS = (
-    "kind",
-    "base_url",
-    "model",
-    "api_key_env",
-    "reasoning_effort",
-    "timeout_seconds",
-    "max_retries",
-    "command",
-    "on_unavailable",
-)
 _ON_UNAVAILABLE = ("local-only", "block")
 _OPENAI_ONLY = ("base_url", "model", "api_key_env", "reasoning_effort", "max_retries")
 
 
 @attrs.frozen(kw_only=True)
-class ReviewerConfig:
+class ReviewerConfig(Section):
     """
     The parsed ``[reviewer]`` table.
 
@@ -87,51 +78,46 @@ class ReviewerConfig:
     command: tuple[str, ...] = ()
     on_unavailable: str = "local-only"
 
-    @classmethod
-    def from_table(
-        cls,
-        table: Mapping[str, object],
-        *,
-        file: str | None = None,
-        line_of: Callable[[str], int | None] | None = None,
-    ) -> ReviewerConfig:
-        """
-        Parse ``[reviewer]``.
+    SECTION = "reviewer"
 
-        Args:
-            table: the table as the loader read it.
-            file: the configuration file, for messages.
-            line_of: the line of a dotted setting (``reviewer.base_url``), if known.
+    @classmethod
+    def read(cls, reader: SettingsTable) -> ReviewerConfig:
+        """
+        Read ``[reviewer]`` key by key: what it needs depends on ``kind``.
 
         Raises:
             ConfigError: a missing ``kind``, an unknown key, a bad value, a setting the kind
-                needs that is missing (``reviewer.kind = 'openai' needs reviewer.base_url``), or
-                a key written into the file (``api_key``).
+                needs that is missing (``reviewer.kind = 'openai' needs reviewer.base_url``), a
+                setting the kind does not take, or a key written into the file (``api_key``).
         """
-        reader = SettingsTable("reviewer", table, file=file, line_of=line_of)
+        table = reader.table
         if "api_key" in table:
             reader.fail(
                 "api_key",
                 "reviewer.api_key is not allowed: keep the key in an environment variable "
                 "and name that variable in reviewer.api_key_env",
             )
-        reader.reject_unknown(_KEYS)
+        reader.reject_unknown(keys_of(cls))
         if "kind" not in table:
             reader.fail("kind", "reviewer.kind is missing; one of: " + ", ".join(_KINDS))
-        kind = reader.choice("kind", _KINDS, "checklist")
+        kind = reader.value("kind", rules.one_of(*_KINDS), "checklist")
         reasoning = table.get("reasoning_effort", "xhigh")
         if not isinstance(reasoning, str):
             reader.fail("reasoning_effort", "reviewer.reasoning_effort must be a string")
         config = cls(
             kind=kind,
-            base_url=(reader.text("base_url") or "").rstrip("/"),
-            model=reader.text("model") or "",
-            api_key_env=reader.env_name("api_key_env"),
+            base_url=reader.value("base_url", rules.text, "").rstrip("/"),
+            model=reader.value("model", rules.text, ""),
+            api_key_env=reader.value("api_key_env", rules.env_name, None),
             reasoning_effort=reasoning.strip(),
-            timeout_seconds=reader.number("timeout_seconds", 900.0 if kind == "agent" else 120.0),
-            max_retries=reader.count("max_retries", 4),
-            command=reader.argv("command") or (),
-            on_unavailable=reader.choice("on_unavailable", _ON_UNAVAILABLE, "local-only"),
+            timeout_seconds=reader.value(
+                "timeout_seconds", rules.positive, 900.0 if kind == "agent" else 120.0
+            ),
+            max_retries=reader.value("max_retries", rules.non_negative, 4),
+            command=reader.value("command", rules.argv, ()),
+            on_unavailable=reader.value(
+                "on_unavailable", rules.one_of(*_ON_UNAVAILABLE), "local-only"
+            ),
         )
         if kind == "openai":
             for key in ("base_url", "model"):

@@ -14,7 +14,8 @@ import attrs
 
 from bridge.adapters.backends.modal.requirements import requirement_problem
 from bridge.plan import config_values as read
-from bridge.plan.settings import Invalid, Section, Within, setting
+from bridge.plan.setting_fields import Invalid, Within, setting
+from bridge.plan.settings import Section
 
 __all__ = ["ModalConfig", "ModalSecret", "parse_gpu"]
 

@@ -15,7 +15,8 @@ import attrs
 
 from bridge.adapters.backends.ssh.config import HostConfig, Login, SSHConfig, SSHLink
 from bridge.plan import config_values as read
-from bridge.plan.settings import Section, SettingsTable, keys_of, setting
+from bridge.plan.setting_fields import keys_of, setting
+from bridge.plan.settings import Section, SettingsTable
 
 __all__ = ["SlurmConfig"]
 
@@ -69,7 +70,7 @@ class SlurmConfig(SSHLink, Login, Section):
     gpu_flag: str = attrs.field(
         default="gres",
         metadata=setting(
-            read=read.one_of("gres", "gpus", say='"gres" (--gres=gpu:N) or "gpus" (--gpus=N)')
+            read=read.one_of("gres", "gpus", say="gres: --gres=gpu:N, gpus: --gpus=N")
         ),
     )
     gpus: int = attrs.field(default=8, metadata=setting(read=read.whole(0)))

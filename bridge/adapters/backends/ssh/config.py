@@ -17,7 +17,8 @@ from pathlib import Path
 import attrs
 
 from bridge.plan import config_values as read
-from bridge.plan.settings import Invalid, Section, SettingsTable, setting
+from bridge.plan.setting_fields import Invalid, setting
+from bridge.plan.settings import Section, SettingsTable
 
 __all__ = ["DEFAULT_EXCLUDES", "HostConfig", "Login", "RemoteProject", "SSHConfig", "SSHLink"]
 

@@ -13,7 +13,8 @@ import attrs
 
 from bridge.adapters.backends.ssh.config import RemoteProject
 from bridge.plan import config_values as read
-from bridge.plan.settings import Invalid, Section, SettingsTable, setting
+from bridge.plan.setting_fields import Invalid, setting
+from bridge.plan.settings import Section, SettingsTable
 
 __all__ = ["VastConfig"]
 

@@ -65,7 +65,7 @@ class TestSSHConfig:
         [
             ({"remote_dir": None}, "backends.ssh.remote_dir", "required"),
             ({"remote_dir": "exp"}, "backends.ssh.remote_dir", "absolute"),
-            ({"code_sync": "scp"}, "backends.ssh.code_sync", '"rsync" or "git"'),
+            ({"code_sync": "scp"}, "backends.ssh.code_sync", "is not one of: rsync, git"),
             ({"hosts": []}, "backends.ssh.hosts", "at least one"),
             ({"strict_host_keys": "no"}, "backends.ssh.strict_host_keys", "true or false"),
             ({"connect_timeout": 0}, "backends.ssh.connect_timeout", "positive"),

@@ -1,0 +1,111 @@
+"""
+How a ``bridge.toml`` section's attrs class declares its keys: :func:`setting` metadata (the
+key's name in the file, how its value is read, whether it is secret or set by code), and the
+errors a field's read function raises (:class:`Invalid`, :class:`Within`).
+
+The reader that uses them is :mod:`bridge.plan.settings`; the read functions are in
+:mod:`bridge.plan.config_values`.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import attrs
+
+__all__ = ["Invalid", "Within", "did_you_mean", "key_of", "keys_of", "rule_of", "setting"]
+
+_META = "bridge.setting"
+
+
+class Invalid(ValueError):
+    """
+    A value its setting does not take. Raised by a field's read function; the reader adds the
+    setting's dotted name, its line, and the value (unless the setting is secret).
+
+    Args:
+        reason: what the setting takes, as the end of a sentence (``"must be a positive
+            number"``); ``{setting}`` in it stands for the setting's dotted name.
+        value: the value as written, quoted after the reason; omit to quote nothing.
+    """
+
+    def __init__(self, reason: str, value: object = ..., *, quote: bool = True) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.value = value
+        self.quote = quote and value is not ...
+
+
+class Within(Exception):
+    """
+    An error inside one entry of a table of tables (``systems."MLP"``): the key it sits under.
+    """
+
+    def __init__(self, key: str | int, error: Exception) -> None:
+        super().__init__(key, error)
+        self.key = key
+        self.error = error
+
+
+@attrs.frozen
+class _Rule:
+    read: Callable[[Any], object] | None  # Any: a TOML value
+    key: str | None
+    secret: bool
+    internal: bool
+
+
+def setting(
+    *,
+    read: Callable[[Any], object] | None = None,
+    key: str | None = None,
+    secret: bool = False,
+    internal: bool = False,
+) -> dict[str, object]:
+    """
+    Field metadata saying how a ``bridge.toml`` key becomes this field.
+
+    Args:
+        read: turns the TOML value into the field's value, or raises :class:`Invalid`; without
+            it the field's type decides (strictly: a string is not a number).
+        key: the key in the file when it differs from the field's name.
+        secret: the value is never quoted back in a message.
+        internal: not a key of the file (set by the code after reading; must have a default).
+
+    Returns:
+        The metadata for ``attrs.field(metadata=...)``.
+    """
+    return {_META: _Rule(read=read, key=key, secret=secret, internal=internal)}
+
+
+def rule_of(field: attrs.Attribute[object]) -> _Rule:
+    """
+    How a field is read (its :func:`setting` metadata, or the defaults).
+    """
+    found = field.metadata.get(_META)
+    return found if isinstance(found, _Rule) else _Rule(None, None, False, False)
+
+
+def key_of(field: attrs.Attribute[object]) -> str:
+    """
+    The key a field is written as in the file.
+    """
+    return rule_of(field).key or field.name
+
+
+def keys_of(cls: type) -> tuple[str, ...]:
+    """
+    The keys a section's class takes, in the class's order.
+    """
+    return tuple(key_of(f) for f in attrs.fields(cls) if not rule_of(f).internal)
+
+
+def did_you_mean(key: str, valid: Iterable[str], show: Callable[[str], str] = repr) -> str:
+    """
+    ``"; did you mean 'x'?"`` naming the valid key closest to ``key`` (written by ``show``),
+    or ``""`` when none is close.
+    """
+    close = difflib.get_close_matches(key, list(valid), n=1, cutoff=0.5)
+    return f"; did you mean {show(close[0])}?" if close else ""
