@@ -114,14 +114,17 @@ def _bridge(args: Parsed, root: Path) -> Bridge:
 
 
 def _fold(root: Path) -> PipelineState:
-    from bridge.machine.fold import fold
+    from bridge.pipeline import snapshots
     from bridge.pipeline.audit import open_store
 
     store = open_store(root)
     try:
-        return fold(store.read())
+        loaded = snapshots.load(store)
     finally:
         store.close()
+    for note in loaded.notes:  # a snapshot skipped is said, on stderr: stdout stays the answer
+        sys.stderr.write(f"note: {note}\n")
+    return loaded.folder.state()
 
 
 def _console() -> Console:
@@ -501,11 +504,24 @@ def verify(args: Parsed) -> int:
         return EXIT_FAILURE
     if report.problems:
         return EXIT_FAILURE
+    for seq, why in report.bad_snapshots:
+        console.print(
+            styled(f"snapshot at seq {seq} disagrees with the log:", "red", f" {why}; "
+                   "removed (the next snapshot is taken from the log)")
+        )  # fmt: skip
+    if report.snapshots_other_version:
+        console.print(
+            f"{report.snapshots_other_version} snapshot(s) taken by another fold version are not "
+            "read (the next snapshot replaces them)"
+        )
     for drift in report.drift:
         console.print(styled(f"{drift.kind}:", "red", f" {drift.path} {drift.detail}".rstrip()))
-    if report.drift:
+    if report.drift or report.bad_snapshots:
         return EXIT_FAILURE
-    console.print(f"ok: {report.events} events, hash chain intact, projections match the log")
+    agreed = f", {report.snapshots_agreed} snapshots agree" if report.snapshots_agreed else ""
+    console.print(
+        f"ok: {report.events} events, hash chain intact{agreed}, projections match the log"
+    )
     return EXIT_OK
 
 

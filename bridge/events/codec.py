@@ -31,14 +31,17 @@ from bridge.events.secrets import SECRET_VALUE, VALUE_PREFIXES, redact_known
 from bridge.events.types import EVENT_TYPES, Event
 
 __all__ = [
+    "Structurer",
     "check_no_secrets",
     "decode",
     "dumps",
     "dumps_checked",
+    "dumps_values",
     "encode",
     "event_data",
     "loads",
     "names_may_be_secret",
+    "structurer",
     "type_of",
     "upcaster",
 ]
@@ -81,6 +84,8 @@ def _converter() -> cattrs.Converter:
 # the converter's.
 
 _Fn = Callable[[Any], Any]
+#: A generated decoder: JSON data in, a value of its type out (see :func:`structurer`).
+Structurer = _Fn
 _structurers: dict[type[Any], _Fn] = {}
 _unstructurers: dict[type[Any], _Fn] = {}
 
@@ -270,6 +275,40 @@ def _register_nested(tp: Any) -> None:
         _class_unstructurer(tp)
     for arg in typing.get_args(tp):
         _register_nested(arg)
+
+
+def structurer(tp: Any) -> _Fn:
+    """
+    The function turning JSON data back into a value of type ``tp`` (an attrs class, a tuple,
+    mapping or optional of them, an enum, a time, a number), generated as the events' decoders
+    are: the fold's snapshots (:mod:`bridge.machine.snapshot`) decode through it.
+
+    Raises:
+        TypeError: ``tp`` is not a type the codec can structure.
+    """
+    fn = _field_structurer(tp)
+    return fn if fn is not None else _same
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def dumps_values(value: Any, *, classes: tuple[Any, ...]) -> bytes:
+    """
+    JSON bytes of plain data that holds attrs objects of ``classes`` (or classes reachable from
+    their fields), each written as the events' encoders write it. Keys keep their insertion
+    order: this is not canonical JSON, and is never hashed as text (the fold's snapshots).
+
+    Raises:
+        ValueError: data JSON cannot hold.
+    """
+    for cls in classes:
+        _register_nested(cls)
+    try:
+        return orjson.dumps(value, default=_default)
+    except TypeError as exc:  # orjson reports unsupported types as TypeError
+        raise ValueError(str(exc)) from exc
 
 
 def _iso(value: datetime | None) -> str | None:

@@ -31,6 +31,12 @@ import orjson
 from bridge.errors import ConcurrencyError, IntegrityError, StoreError
 from bridge.events import codec
 from bridge.events.clock import Clock, utc_now
+from bridge.events.snapshots import (
+    SNAPSHOTS_DDL,
+    InMemorySnapshots,
+    SQLiteSnapshots,
+    StoredSnapshot,
+)
 from bridge.events.types import Event
 
 __all__ = [
@@ -242,6 +248,7 @@ class InMemoryEventStore:
         self._rows: list[Recorded] = []
         self._versions: dict[str, int] = {}
         self._clock = clock
+        self._snapshots = InMemorySnapshots()
 
     def append(
         self,
@@ -309,6 +316,25 @@ class InMemoryEventStore:
              r.causation, r.correlation, r.data, r.prev_hash, r.hash)
             for r in self._rows
         )  # fmt: skip
+
+    def put_snapshot(self, seq: int, fold_version: int, state_format: str, data: bytes) -> None:
+        """
+        See :meth:`bridge.events.snapshots.SnapshotStore.put_snapshot`.
+        """
+        log_hash = self._rows[seq - 1].hash if 0 < seq <= len(self._rows) else None
+        self._snapshots.put(seq, log_hash, fold_version, state_format, data)
+
+    def snapshots(self) -> Iterator[StoredSnapshot]:
+        """
+        See :meth:`bridge.events.snapshots.SnapshotStore.snapshots`.
+        """
+        return self._snapshots.rows({r.seq: r.hash for r in self._rows})
+
+    def discard_snapshots(self, seq: int) -> None:
+        """
+        See :meth:`bridge.events.snapshots.SnapshotStore.discard_snapshots`.
+        """
+        self._snapshots.discard(seq)
 
     def close(self) -> None:
         """
@@ -395,6 +421,7 @@ class SQLiteEventStore:
         self._conn = sqlite3.connect(
             self.path, isolation_level=None, timeout=busy_timeout, check_same_thread=False
         )
+        self._snapshots = SQLiteSnapshots(self._conn, str(self.path))
         try:
             self._open_schema(busy_timeout)
         except sqlite3.DatabaseError as exc:
@@ -430,14 +457,19 @@ class SQLiteEventStore:
                 time.sleep(delay)
                 delay = min(delay * 2, 0.1)
 
-    def _has_table(self) -> bool:
+    def _tables(self) -> set[str]:
         found = self._conn.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'events'"
-        ).fetchone()
-        return found is not None
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN "
+            "('events', 'snapshots')"
+        ).fetchall()
+        return {row[0] for row in found}
 
     def _create_schema(self) -> None:
-        if self._has_table():
+        tables = self._tables()
+        if "snapshots" not in tables:
+            # A log written before snapshots gains the (empty) table; no event row is touched.
+            self._conn.execute(SNAPSHOTS_DDL)
+        if "events" in tables:
             return  # the common case: an existing log opens without loading sqlite_utils
         import sqlite_utils  # only to create the schema (it loads numpy when installed)
 
@@ -551,6 +583,10 @@ class SQLiteEventStore:
         (``events.db.head``) says it held, with the same hash.
         """
         found: list[str] = []
+        # The witness is read before the rows: another process writes it after its commit, so
+        # rows read after it include the ones it names (read the other way round, an append
+        # landing in between would look like lost rows).
+        witness = self._read_witness()
         try:
             names = {
                 row[0]
@@ -574,7 +610,6 @@ class SQLiteEventStore:
                 prev_seq = last[1][0] if len(last) > 1 else 0
                 if row[0] != prev_seq + 1 or row[9] != prev or _row_hash(prev, row) != row[10]:
                     found.append(f"the hash chain is broken at its last row, seq {row[0]}")
-            witness = self._read_witness()
             if witness is not None:
                 seq, digest = witness
                 if head < seq:
@@ -682,6 +717,24 @@ class SQLiteEventStore:
             )
         finally:
             self._conn.text_factory = str
+
+    def put_snapshot(self, seq: int, fold_version: int, state_format: str, data: bytes) -> None:
+        """
+        See :meth:`bridge.events.snapshots.SnapshotStore.put_snapshot`.
+        """
+        self._snapshots.put(seq, fold_version, state_format, data)
+
+    def snapshots(self) -> Iterator[StoredSnapshot]:
+        """
+        See :meth:`bridge.events.snapshots.SnapshotStore.snapshots`.
+        """
+        return self._snapshots.rows()
+
+    def discard_snapshots(self, seq: int) -> None:
+        """
+        See :meth:`bridge.events.snapshots.SnapshotStore.discard_snapshots`.
+        """
+        self._snapshots.discard(seq)
 
     def close(self) -> None:
         """

@@ -30,7 +30,21 @@ from bridge.machine.table import next_stage
 from bridge.machine.triggers import StageTrigger, stage_trigger
 from bridge.machine.views import AttemptView, PipelineState, RunView, findings_of
 
-__all__ = ["AttemptView", "Folder", "PipelineState", "RunView", "findings_of", "fold"]
+__all__ = [
+    "FOLD_VERSION",
+    "AttemptView",
+    "Folder",
+    "PipelineState",
+    "RunView",
+    "findings_of",
+    "fold",
+]
+
+#: The meaning of the fold. Bump it whenever the same records would fold to a different state
+#: (a new rule, a field filled differently): snapshots taken by another version are not read,
+#: only replaced (:mod:`bridge.machine.snapshot`; changes of the state's shape are caught there
+#: without a bump).
+FOLD_VERSION = 1
 
 
 class Folder:
@@ -71,6 +85,43 @@ class Folder:
         self._tuples: dict[str, tuple[Any, ...]] = {}
         self._milestone_ids: tuple[str, ...] = ()
         self._milestones_plan: ev.PlanLoaded | None = None
+
+    @classmethod
+    def resume(cls, state: PipelineState) -> Folder:
+        """
+        A Folder holding ``state``, as if it had applied the records up to ``state.last_seq``
+        itself: applying the records after that gives what applying every record from the start
+        gives (a fold resumed from a snapshot; a tested invariant).
+        """
+        folder = cls()
+        folder._stage = state.stage
+        order = state.plan_order
+        for run_id in sorted(state.runs, key=order.__getitem__):
+            folder._runs[run_id] = LiveRun.from_view(state.runs[run_id], order[run_id])
+        folder._index = RunIndex.restore(
+            state.runs, state.run_ids_by_state, state.milestone_counts, order
+        )
+        fields = {
+            "plan": state.plan,
+            "base_repo": state.base_repo,
+            "orphans": state.orphans,
+            "ablations": state.ablations,
+            "blocked": state.blocked,
+            "approval": state.approval,
+        }
+        folder._fields = {name: value for name, value in fields.items() if value is not None}
+        if state.costs:
+            folder._fields["costs"] = dict(state.costs)
+        for name in folder._lists:
+            folder._tuples[name] = getattr(state, name)
+            folder._lists[name] = list(folder._tuples[name])
+        folder._approved = state.approved
+        folder._last_seq, folder._last_at = state.last_seq, state.last_recorded_at
+        folder._content_seq, folder._content_at = state.last_content_seq, state.last_content_at
+        folder._count = state.events
+        folder._milestone_ids, folder._milestones_plan = state.milestone_ids, state.plan
+        folder._snapshot = state
+        return folder
 
     def apply_all(self, records: Iterable[Recorded]) -> Folder:
         """

@@ -50,6 +50,13 @@ class LiveAttempt:
     inputs: tuple[ev.RunInput, ...] = ()  # lineage: {outputs_of:RUN} it read
     gpu_memory_peak_mib: int | None = None
 
+    @classmethod
+    def from_view(cls, view: AttemptView) -> LiveAttempt:
+        """
+        The live attempt whose :meth:`view` is ``view`` (a fold resumed from a snapshot).
+        """
+        return cls(**{name: getattr(view, name) for name in _ATTEMPT_FIELDS})
+
     def view(self) -> AttemptView:
         """
         The attempt as a frozen view.
@@ -99,6 +106,22 @@ class LiveRun:
     found_status: str = ""
     cached: RunView | None = None  # the view, until the next event of this run
 
+    @classmethod
+    def from_view(cls, view: RunView, index: int) -> LiveRun:
+        """
+        The live run whose :meth:`view` is ``view``, at position ``index`` in planning order (a
+        fold resumed from a snapshot).
+        """
+        attempts = view.attempts
+        return cls(
+            **{name: getattr(view, name) for name in _RUN_FIELDS},
+            index=index,
+            done=list(attempts[:-1]),
+            latest=LiveAttempt.from_view(attempts[-1]) if attempts else None,
+            version=view.stream_version,
+            cached=view,
+        )
+
     def view(self) -> RunView:
         """
         The run as a frozen view, cached until the run changes (``cached`` is reset).
@@ -118,3 +141,12 @@ class LiveRun:
                 found_status=self.found_status,
             )
         return self.cached
+
+
+# The fields a live class shares by name with its view (the rest are set by hand above).
+_ATTEMPT_FIELDS = tuple(f.name for f in attrs.fields(LiveAttempt))
+_RUN_FIELDS = tuple(
+    f.name
+    for f in attrs.fields(LiveRun)
+    if f.name not in {"index", "done", "latest", "version", "cached"}
+)

@@ -45,6 +45,28 @@ class RunIndex:
         self._buckets: dict[RunState, dict[str, None]] = {}
         self._tallies: dict[str, dict[tuple[bool, RunState], int]] = {}
 
+    @classmethod
+    def restore(
+        cls,
+        views: Mapping[str, RunView],
+        by_state: Mapping[RunState, tuple[str, ...]],
+        counts: Mapping[str, Mapping[tuple[bool, RunState], int]],
+        order: Mapping[str, int],
+    ) -> RunIndex:
+        """
+        The index a fold had when its state held these views and indexes (a fold resumed from a
+        snapshot): updating it then gives what updating the original gives.
+        """
+        index = cls()
+        index.views = dict(views)
+        index.by_state = dict(by_state)
+        index.counts = dict(counts)
+        index.order = dict(order)
+        index.gpu_ns = sum(_ns(view) for view in views.values())
+        index._buckets = {state: dict.fromkeys(ids) for state, ids in by_state.items()}
+        index._tallies = {milestone: dict(tally) for milestone, tally in counts.items()}
+        return index
+
     def update(self, changed: Mapping[str, LiveRun], runs: Mapping[str, LiveRun]) -> bool:
         """
         Bring the views and indexes up to date with the ``changed`` runs (``runs`` is every

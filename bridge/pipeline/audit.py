@@ -17,6 +17,7 @@ from bridge.errors import InputError, IntegrityError
 from bridge.events import codec
 from bridge.events.store import EventStore, Recorded, SQLiteEventStore
 from bridge.machine.fold import PipelineState, fold
+from bridge.pipeline import snapshots
 from bridge.pipeline.layout import ProjectLayout
 
 if TYPE_CHECKING:
@@ -187,13 +188,19 @@ class VerifyReport:
     drift: tuple[Drift, ...]
     problems: tuple[str, ...] = ()
     triggers_restored: bool = False
+    bad_snapshots: tuple[tuple[int, str], ...] = ()
+    snapshots_agreed: int = 0
+    snapshots_other_version: int = 0
 
     @property
     def ok(self) -> bool:
         """
-        True when the chain is intact, the log's checks on open pass, and every file matches.
+        True when the chain is intact, the log's checks on open pass, every stored snapshot
+        equals the fold at its seq, and every file matches.
         """
-        return self.bad_seq is None and not self.drift and not self.problems
+        return (
+            self.bad_seq is None and not self.drift and not self.problems and not self.bad_snapshots
+        )
 
 
 def verify(
@@ -210,9 +217,10 @@ def verify(
     if bad is not None:
         return VerifyReport(events=store.head(), bad_seq=bad, drift=(), problems=problems)
     try:
-        state = fold(store.read())
+        checked = snapshots.check(store)
     except IntegrityError as exc:
         return VerifyReport(events=store.head(), bad_seq=exc.seq or 0, drift=(), problems=problems)
+    state = checked.state
     restored = False
     if isinstance(store, SQLiteEventStore) and any("trigger" in p for p in problems):
         # Every row verified: the content is what bridge wrote, so the guard goes back on.
@@ -229,6 +237,9 @@ def verify(
         drift=tuple(drift),
         problems=problems,
         triggers_restored=restored,
+        bad_snapshots=checked.bad,
+        snapshots_agreed=checked.agreed,
+        snapshots_other_version=checked.other_version,
     )
 
 

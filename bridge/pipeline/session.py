@@ -18,7 +18,7 @@ from pathlib import Path
 
 import attrs
 
-from bridge.errors import ConcurrencyError, LockedError
+from bridge.errors import ConcurrencyError, LockedError, StoreError
 from bridge.events import types as ev
 from bridge.events.clock import Clock
 from bridge.events.store import EventStore
@@ -40,7 +40,7 @@ from bridge.machine.scheduler import Policy
 from bridge.machine.stages import Stage
 from bridge.machine.table import next_stage
 from bridge.machine.triggers import StageTrigger
-from bridge.pipeline import bootstrap
+from bridge.pipeline import bootstrap, snapshots
 from bridge.pipeline.layout import ProjectLayout
 from bridge.pipeline.recording import plan_excerpt, setup_params
 from bridge.plan import LoadedProject, render_for_reading
@@ -106,7 +106,13 @@ class Session:
         self.notifier = notifier
         self.gates_asked: set[str] = set()
         self.log = get_logger("bridge.pipeline").bind(project=str(root))
-        self.folder = Folder().apply_all(store.read())
+        loaded = snapshots.load(store)
+        self.folder: Folder = loaded.folder
+        self._snapshot_seq = loaded.snapshot_seq
+        for note in loaded.notes:
+            self.log.warning("snapshot_skipped", note=note)
+        if not self._snapshot_seq and self.folder.state().last_seq >= snapshots.EVERY:
+            self.snapshot()  # none fits this bridge (a new fold version, an old log): rebuild
         self.writer = ProjectionWriter(root)
         self._backend = backend
         self._implementer = implementer
@@ -150,7 +156,21 @@ class Session:
         check_append(state, stream, events)
         self.store.append(stream, list(events), expected)
         self.catch_up()
+        if self.folder.state().last_seq - self._snapshot_seq >= snapshots.EVERY:
+            self.snapshot()
         self.refresh()
+
+    def snapshot(self) -> None:
+        """
+        Store a snapshot of the fold (at stage boundaries and every
+        :data:`~bridge.pipeline.snapshots.EVERY` records), so the next command reads the log
+        from here. A snapshot that cannot be written is logged and the pipeline goes on: it is
+        a cache, and the log holds everything it would.
+        """
+        try:
+            self._snapshot_seq = snapshots.take(self.store, self.folder) or self._snapshot_seq
+        except StoreError as exc:
+            self.log.warning("snapshot_not_written", error=str(exc))
 
     def refresh(self, *, force: bool = False, version: bool = False) -> None:
         """
@@ -183,6 +203,7 @@ class Session:
             "bridge", [ev.StageEntered(stage=after.value, trigger=trigger.value, reason=reason)]
         )
         self.refresh(force=True)
+        self.snapshot()
         self.log.info("stage_entered", stage=after.value, trigger=trigger.value, reason=reason)
         return Step(before=before, after=after, action=reason)
 

@@ -1,0 +1,168 @@
+"""
+The fold's state as bytes and back, for snapshots (:mod:`bridge.events.snapshots`).
+
+:func:`encode_state` writes a :class:`PipelineState` as JSON through the event codec's generated
+encoders (every event inside the state is written as the log writes it); :func:`decode_state`
+reads it back through the codec's generated decoders, and ``decode_state(encode_state(s)) == s``
+for every state the fold makes (tested with hypothesis). JSON, not pickle: unpickling runs
+whatever code the bytes name, and a snapshot is read from a file anyone with write access to the
+project can edit; a JSON snapshot that was edited decodes to wrong data at worst, which the
+snapshot's digest and ``bridge verify`` catch.
+
+:func:`state_format` fingerprints the shapes the bytes depend on (the state's classes and every
+event class's tag, schema version and fields); a snapshot taken by code with another fingerprint
+or another :data:`~bridge.machine.fold.FOLD_VERSION` is not read, only replaced.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import typing
+from datetime import datetime
+from typing import Any  # Any: JSON data
+
+import attrs
+import orjson
+
+from bridge.events import codec, values
+from bridge.events import types as ev
+from bridge.machine.fold import AttemptView, PipelineState, RunView
+from bridge.machine.stages import RunState
+
+__all__ = ["SnapshotDecodeError", "decode_state", "encode_state", "state_format"]
+
+
+class SnapshotDecodeError(ValueError):
+    """
+    The bytes are not a state this code wrote (edited, truncated, or of another shape).
+    """
+
+
+# Fields whose JSON is not what the codec writes for their type: mappings with keys JSON cannot
+# hold (a RunState, a (must, state) pair) and the (seq, event) pairs of the stage history.
+_SPECIAL = frozenset({"run_ids_by_state", "milestone_counts", "stage_history"})
+
+
+@functools.cache
+def state_format() -> str:
+    """
+    A fingerprint of the shapes a snapshot's bytes depend on: the field names of the state's
+    classes and of every attrs class of the events, and each event's tag and schema version.
+    """
+    classes = [PipelineState, RunView, AttemptView]
+    for module in (ev, values):
+        classes += sorted(
+            (v for v in vars(module).values() if isinstance(v, type) and attrs.has(v)),
+            key=lambda cls: cls.__qualname__,
+        )
+    shapes = [[cls.__qualname__, [f.name for f in attrs.fields(cls)]] for cls in classes]
+    tags = [[tag, version] for tag, (version, _) in sorted(ev.EVENT_TYPES.items())]
+    return hashlib.sha256(orjson.dumps([shapes, tags])).hexdigest()[:16]
+
+
+@functools.cache
+def _fields() -> tuple[tuple[str, bool], ...]:
+    # (name, holds a time) for each field of PipelineState, in declaration order.
+    hints = typing.get_type_hints(PipelineState)
+    return tuple(
+        (f.name, datetime in (hints[f.name], *typing.get_args(hints[f.name])))
+        for f in attrs.fields(PipelineState)
+    )
+
+
+def encode_state(state: PipelineState) -> bytes:
+    """
+    The state as JSON bytes (one object, one key per field of :class:`PipelineState`).
+    """
+    data: dict[str, Any] = {}
+    for name, is_time in _fields():
+        value = getattr(state, name)
+        data[name] = value.isoformat() if is_time and value is not None else value
+    data["run_ids_by_state"] = [[s.value, ids] for s, ids in state.run_ids_by_state.items()]
+    data["milestone_counts"] = [
+        [milestone, [[must, s.value, n] for (must, s), n in counts.items()]]
+        for milestone, counts in state.milestone_counts.items()
+    ]
+    return codec.dumps_values(data, classes=_classes())
+
+
+@functools.cache
+def _classes() -> tuple[Any, ...]:
+    hints = typing.get_type_hints(PipelineState)
+    return tuple(hints[f.name] for f in attrs.fields(PipelineState))
+
+
+@functools.cache
+def _structurers() -> dict[str, codec.Structurer]:
+    hints = typing.get_type_hints(PipelineState)
+    return {
+        f.name: codec.structurer(hints[f.name])
+        for f in attrs.fields(PipelineState)
+        if f.name not in _SPECIAL
+    }
+
+
+def decode_state(data: bytes) -> PipelineState:
+    """
+    The state :func:`encode_state` wrote.
+
+    Raises:
+        SnapshotDecodeError: the bytes are not such a state (whatever is wrong with them).
+    """
+    try:
+        raw = orjson.loads(data)
+        if type(raw) is not dict:
+            raise TypeError("not a JSON object")
+        structurers = _structurers()
+        expected = structurers.keys() | _SPECIAL
+        if raw.keys() != expected:
+            odd = sorted(raw.keys() ^ expected)
+            raise KeyError(f"fields {', '.join(odd)} are not the state's")
+        kwargs = {name: conv(raw[name]) for name, conv in structurers.items()}
+        kwargs["run_ids_by_state"] = {
+            RunState(s): _strings(ids) for s, ids in _pairs(raw["run_ids_by_state"])
+        }
+        kwargs["milestone_counts"] = {
+            _string(milestone): {(_bool(must), RunState(s)): _int(n) for must, s, n in counts}
+            for milestone, counts in _pairs(raw["milestone_counts"])
+        }
+        stage = codec.structurer(ev.StageEntered)
+        kwargs["stage_history"] = tuple(
+            (_int(seq), stage(entered)) for seq, entered in _pairs(raw["stage_history"])
+        )
+        return PipelineState(**kwargs)
+    except SnapshotDecodeError:
+        raise
+    except Exception as exc:  # a snapshot is untrusted bytes: anything wrong means "not usable"
+        raise SnapshotDecodeError(f"{type(exc).__name__}: {exc}") from exc
+
+
+def _pairs(value: Any) -> list[tuple[Any, Any]]:
+    if type(value) is not list or any(type(p) is not list or len(p) != 2 for p in value):
+        raise TypeError("expected a list of pairs")
+    return [(a, b) for a, b in value]
+
+
+def _strings(value: Any) -> tuple[str, ...]:
+    if type(value) is not list:
+        raise TypeError("expected a list of strings")
+    return tuple(_string(item) for item in value)
+
+
+def _string(value: Any) -> str:
+    if type(value) is not str:
+        raise TypeError(f"expected a string, got {type(value).__name__}")
+    return value
+
+
+def _int(value: Any) -> int:
+    if type(value) is not int:
+        raise TypeError(f"expected a whole number, got {type(value).__name__}")
+    return value
+
+
+def _bool(value: Any) -> bool:
+    if type(value) is not bool:
+        raise TypeError(f"expected true or false, got {type(value).__name__}")
+    return value
