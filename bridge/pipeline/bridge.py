@@ -25,7 +25,7 @@ from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.ports import AblationPlanner, Backend, Gate, Implementer, Notifier, Reviewer
 from bridge.machine.stages import TERMINAL_RUN_STATES, RunState, Stage
 from bridge.machine.triggers import StageTrigger
-from bridge.pipeline import audit, bootstrap, retries
+from bridge.pipeline import audit, bootstrap, lineage, retries
 from bridge.pipeline.credentials import register_credentials
 from bridge.pipeline.layout import ProjectLayout
 from bridge.pipeline.root import project_root
@@ -210,6 +210,8 @@ class Bridge:
                     return s.enter(
                         StageTrigger.REOPEN, f"inputs changed ({', '.join(changed[:5])})"
                     )
+        # Before any launch: a run reading the outputs of one bridge never ran cannot start.
+        lineage.check_inputs_recorded(state, self.project.runs)
         steps: dict[Stage, Callable[[Session], Step]] = {
             Stage.PLANNED: code.implement,
             Stage.IMPLEMENTED: code.review,

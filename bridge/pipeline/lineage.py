@@ -9,15 +9,23 @@ copy; ``bridge verify`` recomputes that digest, so an output changed after a run
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from pathlib import Path
 
+from bridge.errors import PlanError
 from bridge.events import types as ev
 from bridge.machine.fold import PipelineState, RunView
-from bridge.machine.stages import RunState
-from bridge.plan import outputs_of, placeholders
+from bridge.machine.stages import NOT_BRIDGES_RUN_STATES, RunState
+from bridge.plan import RunSpec, outputs_of, placeholders
 from bridge.projections.writer import Drift
 
-__all__ = ["LineageError", "directory_digest", "lineage_drift", "resolve_inputs"]
+__all__ = [
+    "LineageError",
+    "check_inputs_recorded",
+    "directory_digest",
+    "lineage_drift",
+    "resolve_inputs",
+]
 
 
 class LineageError(Exception):
@@ -44,6 +52,45 @@ def directory_digest(path: Path) -> str:
             content = hashlib.sha256(file.read_bytes()).hexdigest()
         outer.update(f"{relative}\0{content}\n".encode())
     return outer.hexdigest()
+
+
+def check_inputs_recorded(state: PipelineState, specs: Sequence[RunSpec]) -> None:
+    """
+    Refuse, before any launch, a run bridge still has to run whose ``{outputs_of:RUN}`` names a
+    run bridge will never record outputs for: one the tracker marks done before bridge, or out
+    of scope. (Otherwise the dependent run would only be stopped when its turn to launch came,
+    after other runs had spent their hours.)
+
+    Raises:
+        PlanError: naming both runs and what to do, at the named run's tracker row.
+    """
+    rows = {spec.id: spec for spec in specs}
+    for run in state.runs.values():
+        if run.state in NOT_BRIDGES_RUN_STATES or run.state is RunState.SUCCEEDED:
+            continue
+        for token in run.spec.command:
+            for name in placeholders(token):
+                source = outputs_of(name)
+                dependency = state.runs.get(source) if source is not None else None
+                if source is None or dependency is None:
+                    continue
+                if dependency.state not in NOT_BRIDGES_RUN_STATES:
+                    continue
+                said = (
+                    "done before bridge"
+                    if dependency.state is RunState.DONE_BEFORE
+                    else "out of scope"
+                )
+                status = f" ({dependency.found_status})" if dependency.found_status else ""
+                row = rows.get(source)
+                raise PlanError(
+                    f"run {run.run_id}: {{{name}}} names {source}, which the tracker marks "
+                    f"{said}{status}, so bridge has no recorded output directory to hand on. "
+                    f"Let bridge run {source} (`bridge retry --force {source}`), or give "
+                    f"{run.run_id} the directory in its command instead of {{{name}}}",
+                    file=row.file if row is not None else None,
+                    line=row.line if row is not None else None,
+                )
 
 
 def resolve_inputs(

@@ -17,7 +17,7 @@ from bridge import Bridge
 from bridge.cli import main
 from bridge.errors import ConfigError
 from bridge.machine.stages import RunState, Stage
-from tests.pipeline.conftest import Run, write_project
+from tests.pipeline.conftest import Run, events_of, write_project
 
 PRODUCE = """\
 import json, os, pathlib, sys
@@ -127,3 +127,41 @@ class TestRunInputs:
         lines = (project / "bridge.toml").read_text().splitlines()
         assert "outputs_of:P1" in lines[caught.value.line - 1]
         assert not (project / "markers").exists()
+
+    def test_outputs_of_a_run_done_before_bridge_is_refused_before_any_launch(
+        self, project: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """The tracker marks P1 done before bridge: bridge never recorded its outputs, so P2's
+        {outputs_of:P1} cannot be given. `bridge run` stops with exit 2 before launching
+        anything, naming both runs and P1's tracker row."""
+        _write(project)
+        tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+        rows = tracker.read_text().splitlines()
+        line = next(i for i, row in enumerate(rows, start=1) if row.startswith("| P1 |"))
+        rows[line - 1] = rows[line - 1].replace("| TODO |", "| DONE |")
+        tracker.write_text("\n".join(rows) + "\n")
+        assert main(["run", "--plain", "--project", str(project)]) == 2
+        err = capsys.readouterr().err
+        assert "Traceback" not in err
+        assert f"EXPERIMENT_TRACKER.md:{line}" in err, err
+        assert "run P2: {outputs_of:P1} names P1" in err and "done before bridge" in err, err
+        assert not any(e[2] == "run.submitted" for e in events_of(project))
+
+    @pytest.mark.parametrize("backend", ["ssh", "slurm"])
+    def test_scratch_dir_on_a_remote_backend_is_refused_at_start(
+        self, project: Path, backend: str, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """{scratch_dir} is given by the local backend only: on SSH or Slurm `bridge run`
+        stops with exit 2 naming the run, the backend and the setting's line, before any
+        connection or launch."""
+        _write(project)
+        config = project / "bridge.toml"
+        config.write_text(
+            config.read_text().replace("[bridge]\n", f'[bridge]\nbackend = "{backend}"\n', 1)
+        )
+        assert main(["run", "--plain", "--project", str(project)]) == 2
+        err = capsys.readouterr().err
+        assert "Traceback" not in err
+        assert f"run P1 uses {{scratch_dir}}, which the {backend} backend" in err, err
+        assert "bridge.toml:" in err
+        assert not any(e[2] == "run.submitted" for e in events_of(project))
