@@ -104,6 +104,8 @@ class RunSucceeded:
     exit_code: int = 0
     gpu_seconds: float = attrs.field(default=0.0, validator=finite)
     gpu_memory_peak_mib: int | None = None  # sampled while it ran; None: not sampled
+    gpu_memory_total_mib: int | None = None  # one GPU's memory where it ran; None: unknown
+    gpu_memory_unmeasured: str = ""  # why GPU memory was not sampled ("no nvidia-smi on h")
 
 
 @event("run.failed")
@@ -124,6 +126,8 @@ class RunFailed:
     log_tail: str = attrs.field(default="", converter=redact)
     gpu_seconds: float = attrs.field(default=0.0, validator=finite)
     gpu_memory_peak_mib: int | None = None  # sampled while it ran; None: not sampled
+    gpu_memory_total_mib: int | None = None  # one GPU's memory where it ran; None: unknown
+    gpu_memory_unmeasured: str = ""  # why GPU memory was not sampled ("no nvidia-smi on h")
 
 
 @event("run.timed_out")

@@ -81,6 +81,10 @@ class JobState:
             backend gives no reason worth recording.
         gpu_memory_peak_mib: the most GPU memory the attempt's processes were seen using
             (sampled while it ran), or None when the backend does not sample it.
+        gpu_memory_total_mib: the memory of one GPU where it ran (the smallest, when the
+            host's GPUs differ), or None when unknown.
+        gpu_memory_unmeasured: why GPU memory was not (fully) sampled, e.g. "no nvidia-smi
+            on gpu-07"; ``""`` when it was or when the backend gives no reason.
     """
 
     status: JobStatus
@@ -89,6 +93,8 @@ class JobState:
     log_tail: str = ""
     waiting: str = ""
     gpu_memory_peak_mib: int | None = None
+    gpu_memory_total_mib: int | None = None
+    gpu_memory_unmeasured: str = ""
 
 
 @runtime_checkable

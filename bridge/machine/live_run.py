@@ -49,6 +49,8 @@ class LiveAttempt:
     scratch_dir: str = ""  # the {scratch_dir} it was given, removed after collection
     inputs: tuple[ev.RunInput, ...] = ()  # lineage: {outputs_of:RUN} it read
     gpu_memory_peak_mib: int | None = None
+    gpu_memory_total_mib: int | None = None
+    gpu_memory_unmeasured: str = ""
 
     @classmethod
     def from_view(cls, view: AttemptView) -> LiveAttempt:
@@ -82,6 +84,8 @@ class LiveAttempt:
             metrics=self.metrics,
             scratch_dir=self.scratch_dir,
             gpu_memory_peak_mib=self.gpu_memory_peak_mib,
+            gpu_memory_total_mib=self.gpu_memory_total_mib,
+            gpu_memory_unmeasured=self.gpu_memory_unmeasured,
             inputs=self.inputs,
         )
 

@@ -254,6 +254,8 @@ def _ended(
                 exit_code=0,
                 gpu_seconds=gpu_seconds,
                 gpu_memory_peak_mib=peak,
+                gpu_memory_total_mib=status.gpu_memory_total_mib,
+                gpu_memory_unmeasured=status.gpu_memory_unmeasured,
             )
         return ev.RunFailed(
             run_id=rid,
@@ -262,6 +264,8 @@ def _ended(
             reason=f"exit 0 but expected outputs missing: {', '.join(missing)}",
             gpu_seconds=gpu_seconds,
             gpu_memory_peak_mib=peak,
+            gpu_memory_total_mib=status.gpu_memory_total_mib,
+            gpu_memory_unmeasured=status.gpu_memory_unmeasured,
         )
     oom = is_oom(status.exit_code, status.log_tail)
     reason = ("out of memory: " if oom else f"exit {status.exit_code}: ") + (
@@ -276,4 +280,6 @@ def _ended(
         log_tail=status.log_tail[-2000:],
         gpu_seconds=gpu_seconds,
         gpu_memory_peak_mib=peak,
+        gpu_memory_total_mib=status.gpu_memory_total_mib,
+        gpu_memory_unmeasured=status.gpu_memory_unmeasured,
     )

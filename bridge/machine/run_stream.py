@@ -331,6 +331,8 @@ def _finished(run: LiveRun, run_id: str, evt: _FinishEvent, record: Recorded) ->
         case ev.RunFailed():
             exit_code, reason = evt.exit_code, evt.reason
             current.gpu_memory_peak_mib = evt.gpu_memory_peak_mib
+            current.gpu_memory_total_mib = evt.gpu_memory_total_mib
+            current.gpu_memory_unmeasured = evt.gpu_memory_unmeasured
             if evt.oom:
                 run.oom_failures += 1
             else:
@@ -338,6 +340,8 @@ def _finished(run: LiveRun, run_id: str, evt: _FinishEvent, record: Recorded) ->
         case ev.RunSucceeded():
             exit_code, reason = evt.exit_code, ""
             current.gpu_memory_peak_mib = evt.gpu_memory_peak_mib
+            current.gpu_memory_total_mib = evt.gpu_memory_total_mib
+            current.gpu_memory_unmeasured = evt.gpu_memory_unmeasured
         case ev.RunCancelled():
             reason = evt.reason
         case ev.RunTimedOut():

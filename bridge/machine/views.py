@@ -46,6 +46,8 @@ class AttemptView:
     metrics: ev.MetricsRecorded | None = None
     scratch_dir: str = ""  # the {scratch_dir} it was given, removed after collection
     gpu_memory_peak_mib: int | None = None  # the most GPU memory it was seen using
+    gpu_memory_total_mib: int | None = None  # one GPU's memory where it ran
+    gpu_memory_unmeasured: str = ""  # why GPU memory was not sampled
     inputs: tuple[ev.RunInput, ...] = ()  # lineage: {outputs_of:RUN} it read
 
 

@@ -70,6 +70,8 @@ class RunConfig:
         args: extra placeholder values.
         keep_scratch: keep each attempt's ``{scratch_dir}`` after its results are collected.
         max_gpu_memory_gb: a sanity run whose sampled GPU memory peak is above this fails.
+        gpu_memory_margin_gb: without ``max_gpu_memory_gb``, a sanity run whose peak comes
+            within this of its GPUs' memory fails (0: no such check).
     """
 
     command: tuple[str, ...] = attrs.field(default=(), metadata=_COMMAND)
@@ -85,6 +87,7 @@ class RunConfig:
     args: Mapping[str, str] = attrs.field(factory=dict, metadata=_SCALARS)
     keep_scratch: bool = False
     max_gpu_memory_gb: float | None = attrs.field(default=None, metadata=_NUMBER)
+    gpu_memory_margin_gb: float = attrs.field(default=1.0, metadata=_NUMBER)
 
 
 @attrs.frozen(kw_only=True)

@@ -15,10 +15,13 @@ from pathlib import Path
 
 import pytest
 
+from bridge import Bridge
 from bridge.adapters.backends.slurm.backend import SlurmBackend
 from bridge.adapters.backends.slurm.config import SlurmConfig
 from bridge.cli import main
 from bridge.machine.ports import JobSpec
+from bridge.machine.stages import Stage
+from tests.adapters.backends import nvidia_smi
 from tests.adapters.backends.slurm.cluster import SlurmCluster
 from tests.pipeline.conftest import (
     REPO_ROOT,
@@ -225,3 +228,59 @@ class TestSlurmHeldPartition:
         assert main(["status", "--json", "--project", str(project)]) == 0
         final = json.loads(capsys.readouterr().out)
         assert [r["waiting"] for r in final["runs"]] == ["", ""]  # done, not shown as queued
+
+
+class TestSlurmGpuMemory:
+    """
+    Sanity checks GPU memory on a cluster (#20 gap 6): the batch script samples the job's peak
+    on the compute node. The cluster has no GPU: the ``nvidia-smi`` on the job's PATH is the
+    stand-in of ``tests/adapters/backends/nvidia_smi.py`` (a stand-in for the hardware, printing
+    what the real one prints for these queries), not a mock of bridge.
+    """
+
+    def test_a_peak_near_the_gpus_capacity_fails_sanity(
+        self, slurm: SlurmCluster, project: Path, tmp_path: Path
+    ) -> None:
+        """Without max_gpu_memory_gb, a sanity run whose peak (81000 MiB) comes within the
+        default 1 GB margin of its GPU's memory.total (81559 MiB) fails sanity, saying so;
+        nothing deploys."""
+        bin_dir, usage = nvidia_smi.install(tmp_path)
+        Path(f"{usage}.jobs").write_text("81000")
+        runs = [
+            Run(id="S1", milestone="M0", system="sanity", sleep=2.5),
+            Run(id="R1", milestone="M1"),
+        ]
+        setup = f'setup = ["export PATH={bin_dir}:$PATH"]\n'
+        write_project(project, runs, bridge=_BRIDGE, extra=_SLURM + setup)
+        bridge = Bridge(project)
+        try:
+            assert bridge.run() is Stage.BLOCKED
+            state = bridge.status()
+        finally:
+            bridge.close()
+        s1 = state.runs["S1"].current
+        assert s1 is not None and (s1.gpu_memory_peak_mib, s1.gpu_memory_total_mib) == (
+            81000,
+            nvidia_smi.TOTAL_MIB,
+        )
+        failed = [c for c in state.sanity_checks if not c.passed]
+        assert failed, state.sanity_checks
+        assert "GPU memory peaked at 79.10 GB" in failed[0].detail, failed[0].detail
+        assert "within [run] gpu_memory_margin_gb = 1 of its GPU's 79.65 GB" in failed[0].detail
+        assert "R1" not in executions(project)
+
+    def test_no_nvidia_smi_on_the_node_passes_but_says_not_measured(
+        self, slurm: SlurmCluster, project: Path
+    ) -> None:
+        """A bound set but no nvidia-smi where the job ran: sanity passes (a CPU node is no
+        failure) and says the run's GPU memory was not measured, naming the node."""
+        runs = [Run(id="S1", milestone="M0", system="sanity"), Run(id="R1", milestone="M1")]
+        write_project(project, runs, bridge=_BRIDGE, extra=_SLURM, run="max_gpu_memory_gb = 40")
+        bridge = Bridge(project)
+        try:
+            assert bridge.run() is Stage.COLLECTED
+            state = bridge.status()
+        finally:
+            bridge.close()
+        passed = [c for c in state.sanity_checks if c.passed]
+        assert passed and "S1: GPU memory not measured (no nvidia-smi on " in passed[0].detail

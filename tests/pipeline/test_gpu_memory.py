@@ -76,3 +76,4 @@ class TestGpuMemory:
             bridge.close()
         s1 = state.runs["S1"].current
         assert s1 is not None and s1.gpu_memory_peak_mib == 9000
+        assert (s1.gpu_memory_total_mib, s1.gpu_memory_unmeasured) == (16000, "")

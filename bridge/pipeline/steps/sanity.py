@@ -19,6 +19,7 @@ from bridge.machine.ports import ReviewRequest
 from bridge.machine.scheduler import sanity_milestones
 from bridge.machine.stages import NOT_BRIDGES_RUN_STATES, TERMINAL_RUN_STATES, RunState
 from bridge.machine.triggers import StageTrigger
+from bridge.pipeline.gpu_bounds import GpuBounds, over_bound, unmeasured
 from bridge.pipeline.layout import ProjectLayout
 from bridge.pipeline.recording import approval_summary
 from bridge.pipeline.session import Session, Step
@@ -47,7 +48,7 @@ def sanity(s: Session) -> Step:
     """
     state = s.state()
     options = s.project.options
-    limit = s.project.config.run.max_gpu_memory_gb
+    limit = GpuBounds.of(s.project.config.run)
     if not options.auto_deploy and not state.approved:
         summary = approval_summary(s.project, state) + deploy.quote(s, state)
         s.append("bridge", [ev.ApprovalRequested(summary=summary)])
@@ -112,12 +113,13 @@ def sanity(s: Session) -> Step:
     ]
     failed = [r for r in runs if _sanity_problem(r, limit)]
     if not failed:
-        s.append(
-            "bridge",
-            [ev.SanityChecked(passed=True, detail=f"{len(runs)} sanity run(s) passed")],
-        )
-        s.notify("milestone", "bridge: sanity passed", f"{len(runs)} sanity run(s) passed")
-        return s.enter(StageTrigger.PASS_SANITY, "sanity milestone passed")
+        # Passed, but not on a GPU memory peak nobody read: say which runs were not measured.
+        notes = "; ".join(n for n in (unmeasured(r, limit) for r in runs) if n)
+        passed = f"{len(runs)} sanity run(s) passed" + (f"; {notes}" if notes else "")
+        s.append("bridge", [ev.SanityChecked(passed=True, detail=passed[:2000])])
+        s.notify("milestone", "bridge: sanity passed", passed)
+        said = "sanity milestone passed" + (f"; {notes}" if notes else "")
+        return s.enter(StageTrigger.PASS_SANITY, said)
     failures = [
         (r.spec.system, r.current.exit_code if r.current else None, log_tail(s.root, r))
         for r in failed
@@ -140,7 +142,7 @@ def after_sanity_failure(s: Session) -> Step:
     checks = [c for c in state.sanity_checks if not c.passed][-failures:]
     last = checks[-1]
     repeats = sum(1 for c in checks if c.signature == last.signature)
-    limit = s.project.config.run.max_gpu_memory_gb
+    limit = GpuBounds.of(s.project.config.run)
     findings = failure_findings(_failed_sanity_runs(state, limit), limit)
     lead = lead_of(findings) or last.detail[:300]
     if rescues >= MAX_RESCUES:
@@ -167,20 +169,17 @@ def _since_reopen(state: PipelineState) -> tuple[int, int]:
     return max(recent.count(StageTrigger.FAIL_SANITY), 1), recent.count(StageTrigger.RESCUE)
 
 
-def _sanity_problem(run: RunView, max_gpu_memory_gb: float | None = None) -> str:
+def _sanity_problem(run: RunView, gpu: GpuBounds | None = None) -> str:
     """
     Why a sanity run does not pass, or ``""`` when it does: it must succeed (exit 0, outputs
-    present), its GPU memory peak must stay within ``[run] max_gpu_memory_gb`` (when set and
-    sampled), its metrics must have been read, and none of them may be untrustworthy.
+    present), its sampled GPU memory peak must stay within ``gpu`` (:mod:`gpu_bounds`), its
+    metrics must have been read, and none of them may be untrustworthy.
     """
     if run.state is not RunState.SUCCEEDED:
         return run.reason or run.state.value
-    peak = run.current.gpu_memory_peak_mib if run.current is not None else None
-    if max_gpu_memory_gb is not None and peak is not None and peak > max_gpu_memory_gb * 1024:
-        return (
-            f"GPU memory peaked at {peak / 1024:.2f} GB, over [run] max_gpu_memory_gb = "
-            f"{max_gpu_memory_gb:g}"
-        )
+    too_much = over_bound(run, gpu) if gpu is not None else ""
+    if too_much:
+        return too_much
     metrics = run.metrics
     if metrics is None or not metrics.values:
         return "no metric could be read from its outputs"
@@ -202,7 +201,7 @@ def rescue(s: Session) -> Step:
     """
     state = s.state()
     last = [c for c in state.sanity_checks if not c.passed][-1]
-    limit = s.project.config.run.max_gpu_memory_gb
+    limit = GpuBounds.of(s.project.config.run)
     failed = _failed_sanity_runs(state, limit)
     request = rescue_request(s, failed, last.signature)
     try:
@@ -245,7 +244,7 @@ def rescue_request(s: Session, failed: Sequence[RunView], signature: str) -> Rev
     )
 
 
-def _failed_sanity_runs(state: PipelineState, limit: float | None) -> list[RunView]:
+def _failed_sanity_runs(state: PipelineState, limit: GpuBounds | None) -> list[RunView]:
     sanity = sanity_milestones(state)
     return [
         r
@@ -256,7 +255,7 @@ def _failed_sanity_runs(state: PipelineState, limit: float | None) -> list[RunVi
     ]
 
 
-def failure_findings(runs: Sequence[RunView], limit: float | None = None) -> list[Finding]:
+def failure_findings(runs: Sequence[RunView], limit: GpuBounds | None = None) -> list[Finding]:
     """
     One blocking finding per distinct failure of ``runs``: the runs, what the failure means
     (exit code, missing file or output, the log's last error line) and its fix.

@@ -55,7 +55,7 @@ from bridge.adapters.backends.local.attempt_files import (
     write_atomic,
 )
 from bridge.adapters.backends.local.children import Children, signal_group
-from bridge.adapters.backends.local.gpu_memory import GpuMemorySampler, recorded_peak
+from bridge.adapters.backends.local.gpu_memory import GpuMemorySampler
 from bridge.adapters.backends.local.outputs import collect_outputs
 from bridge.adapters.backends.local.spawn import WRAPPER_PATH, environment, spawn_wrapper
 from bridge.adapters.backends.local.state import attempt_state
@@ -281,8 +281,13 @@ class LocalBackend:
         if state.status is JobStatus.RUNNING:
             self._gpu_memory.sample(attempt_dir)
             return state
-        peak = recorded_peak(attempt_dir)
-        return state if peak is None else attrs.evolve(state, gpu_memory_peak_mib=peak)
+        gpu = self._gpu_memory.reading(attempt_dir)
+        return attrs.evolve(
+            state,
+            gpu_memory_peak_mib=gpu.peak_mib,
+            gpu_memory_total_mib=gpu.total_mib,
+            gpu_memory_unmeasured=gpu.unmeasured,
+        )
 
     def _poll(self, handle: JobHandle) -> JobState:
         """

@@ -13,10 +13,11 @@ import structlog
 from bridge.adapters.backends.local import procfs
 from bridge.adapters.backends.local.attempt_files import read_ident, read_int
 from bridge.adapters.gpu import GpuProcessProbe
+from bridge.adapters.gpu_sampling import GpuMemory
 from bridge.errors import BackendError
-from bridge.machine.ports import GpuProbe
+from bridge.machine.ports import GpuInfo, GpuProbe
 
-__all__ = ["PEAK_FILE", "GpuMemorySampler", "recorded_peak"]
+__all__ = ["PEAK_FILE", "GpuMemorySampler"]
 
 #: The attempt directory's file holding the most MiB its process group was seen using.
 PEAK_FILE = "gpu_peak_mib"
@@ -36,8 +37,23 @@ class GpuMemorySampler:
 
     def __init__(self, probe: GpuProbe) -> None:
         self._probe = probe
-        self._apps: tuple[float, dict[int, int]] | None = None  # (when, pid → MiB) sampled
+        # (when, pid → MiB) sampled; None as the mapping when nvidia-smi failed then.
+        self._apps: tuple[float, dict[int, int] | None] | None = None
         self._error = ""
+        self._gpus: tuple[GpuInfo, ...] | str | None = None  # asked once; str: why none
+
+    def gpus(self) -> tuple[GpuInfo, ...] | str:
+        """
+        This machine's GPUs (asked once per backend), or why there are none to sample.
+        """
+        if self._gpus is None:
+            try:
+                found = self._probe.probe()
+            except BackendError as exc:
+                self._gpus = f"nvidia-smi failed: {exc}"
+            else:
+                self._gpus = found or "no GPU on this machine (no nvidia-smi, or it lists none)"
+        return self._gpus
 
     def sample(self, attempt_dir: Path) -> None:
         """
@@ -45,7 +61,7 @@ class GpuMemorySampler:
         A failing ``nvidia-smi`` is logged once and never fails the run.
         """
         probe = self._probe
-        if not isinstance(probe, GpuProcessProbe):
+        if not isinstance(probe, GpuProcessProbe) or isinstance(self.gpus(), str):
             return
         now = time.monotonic()
         if self._apps is None or now - self._apps[0] >= _SAMPLE_EVERY_SECONDS:
@@ -55,10 +71,10 @@ class GpuMemorySampler:
                 if self._error != str(exc):
                     _log.warning("gpu_memory_not_sampled", error=str(exc))
                     self._error = str(exc)
-                self._apps = (now, {})
+                self._apps = (now, None)
         apps = self._apps[1]
         ident = read_ident(attempt_dir)
-        if not apps or ident is None:
+        if apps is None or ident is None:
             return
         group = ident[0]  # the wrapper leads the attempt's process group
         used = 0
@@ -67,12 +83,19 @@ class GpuMemorySampler:
             if stat is not None and stat.pgid == group:
                 used += mib
         peak_file = attempt_dir / PEAK_FILE
-        if used > (read_int(peak_file) or 0):
+        before = read_int(peak_file)
+        if before is None or used > before:  # 0 too: measured, and nothing used the GPU
             peak_file.write_text(str(used), encoding="ascii")
 
-
-def recorded_peak(attempt_dir: Path) -> int | None:
-    """
-    Return the attempt's recorded GPU memory peak in MiB, or ``None`` when none was sampled.
-    """
-    return read_int(attempt_dir / PEAK_FILE)
+    def reading(self, attempt_dir: Path) -> GpuMemory:
+        """
+        What was sampled for the attempt: its peak, one GPU's memory here (the smallest), and
+        why nothing was sampled when nothing was.
+        """
+        peak = read_int(attempt_dir / PEAK_FILE)
+        gpus = self.gpus() if isinstance(self._probe, GpuProcessProbe) else "not sampled here"
+        if isinstance(gpus, str):
+            return GpuMemory(peak_mib=peak, unmeasured="" if peak is not None else gpus)
+        total = min(g.memory_total_mib for g in gpus)
+        why = "" if peak is not None else "it ended before its first sample"
+        return GpuMemory(peak_mib=peak, total_mib=total, unmeasured=why)

@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 import attrs
 
 from bridge.adapters.backends.ssh import remote
+from bridge.adapters.gpu_sampling import MARKERS, GpuMemory
 from bridge.errors import BackendError
 from bridge.machine.ports import JobState, JobStatus
 
@@ -264,6 +265,7 @@ class Markers:
     cancelled: bool = False
     timed_out: bool = False
     started: bool = False
+    gpu: GpuMemory = attrs.field(factory=GpuMemory)
 
 
 @attrs.frozen(kw_only=True)
@@ -289,7 +291,9 @@ def snapshot_script(names: Sequence[str], attempts: Sequence[str]) -> str:
         '[ -f "$A/exit_code" ] && echo "exit_code=$(cat "$A/exit_code")"; '
         '[ -e "$A/cancelled" ] && echo cancelled=1; '
         '[ -e "$A/timed_out" ] && echo timed_out=1; '
-        '[ -e "$A/started" ] && echo started=1; fi\n'
+        '[ -e "$A/started" ] && echo started=1; '
+        + "".join(f'[ -f "$A/{m}" ] && echo "{m}=$(head -c 300 "$A/{m}")"; ' for m in MARKERS)
+        + "fi\n"
         for a in attempts
     )
     return f"echo {_QUEUE}\n{_squeue(names)} 2>&1; echo; echo {_QUEUE_RC}$?\n" + checks + "exit 0\n"
@@ -341,6 +345,7 @@ def parse_snapshot(text: str) -> Snapshot:
             cancelled=values.get("cancelled") == "1",
             timed_out=values.get("timed_out") == "1",
             started=values.get("started") == "1",
+            gpu=remote.gpu_memory(values),
         )
     if rc_line.strip() != "0":
         return Snapshot(queue=None, markers=markers, error=queue_text.strip()[-500:])
@@ -350,8 +355,19 @@ def parse_snapshot(text: str) -> Snapshot:
 def state_of(entry: QueueEntry | None, markers: Markers, log_tail: str = "") -> JobState:
     """
     Map Slurm's word on a job and the markers its script wrote to a ``JobState`` (the one table
-    of this backend's states). The markers win: they are what the job itself recorded.
+    of this backend's states), with the GPU memory the job's sampler recorded. The markers win:
+    they are what the job itself recorded.
     """
+    gpu = markers.gpu
+    return attrs.evolve(
+        _status_of(entry, markers, log_tail),
+        gpu_memory_peak_mib=gpu.peak_mib,
+        gpu_memory_total_mib=gpu.total_mib,
+        gpu_memory_unmeasured=gpu.unmeasured,
+    )
+
+
+def _status_of(entry: QueueEntry | None, markers: Markers, log_tail: str) -> JobState:
     slurm = f"Slurm job {entry.job_id} is {entry.state}" if entry else ""
     if markers.exit_code is not None:
         code = markers.exit_code
@@ -359,6 +375,15 @@ def state_of(entry: QueueEntry | None, markers: Markers, log_tail: str = "") -> 
             return JobState(status=JobStatus.CANCELLED, exit_code=code, log_tail=log_tail)
         if markers.timed_out:
             return JobState(status=JobStatus.TIMED_OUT, exit_code=code, log_tail=log_tail)
+        if entry is not None and entry.state in ("TIMEOUT", "DEADLINE"):
+            # Slurm's TERM reached the script after the command ended (or the command trapped
+            # it and exited): the exit code is Slurm's doing, not the run's.
+            return JobState(
+                status=JobStatus.TIMED_OUT,
+                exit_code=code,
+                detail=f"{slurm}: Slurm's time limit stopped it",
+                log_tail=log_tail,
+            )
         status = JobStatus.SUCCEEDED if code == 0 else JobStatus.FAILED
         if entry is not None and entry.state == "OUT_OF_MEMORY":
             return _out_of_memory(entry, code, log_tail)

@@ -15,6 +15,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+import attrs
+
 from bridge.adapters import retry
 from bridge.adapters.backends.ssh import remote
 from bridge.adapters.backends.ssh.config import HostConfig, SSHConfig
@@ -402,8 +404,19 @@ class SSHBackend:
 
 def _state_of(s: remote.RemoteStatus) -> JobState:
     """
-    Map the remote markers to a ``JobState`` (the one table of this backend's states).
+    Map the remote markers to a ``JobState`` (the one table of this backend's states), with
+    the GPU memory the job's sampler recorded.
     """
+    state = _status_of(s)
+    return attrs.evolve(
+        state,
+        gpu_memory_peak_mib=s.gpu.peak_mib,
+        gpu_memory_total_mib=s.gpu.total_mib,
+        gpu_memory_unmeasured=s.gpu.unmeasured,
+    )
+
+
+def _status_of(s: remote.RemoteStatus) -> JobState:
     tail = s.log_tail
     if not s.present:
         return JobState(status=JobStatus.LOST, detail="the remote attempt directory is gone")

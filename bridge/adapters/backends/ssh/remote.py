@@ -22,6 +22,7 @@ from collections.abc import Mapping, Sequence
 import attrs
 
 from bridge.adapters.gpu import parse_nvidia_smi
+from bridge.adapters.gpu_sampling import MARKERS, SAMPLER, GpuMemory, reading
 from bridge.errors import BackendError
 from bridge.machine.ports import GpuInfo
 from bridge.plan.safe_ids import SAFE_ID_RULE, is_safe_id
@@ -34,6 +35,7 @@ __all__ = [
     "changed_script",
     "check_name",
     "find_script",
+    "gpu_memory",
     "job_script",
     "launch_script",
     "parse_gpus",
@@ -113,8 +115,12 @@ def job_script(
         # The job records its own pid first: a launcher cut off right after `&` must not leave
         # a running job that looks like a launch that never happened (it would run twice).
         'echo "$$" > "$A/pid.tmp" && mv -f "$A/pid.tmp" "$A/pid"',
-        'bridge_finish() { printf \'%s\\n\' "$1" > "$A/exit_code.tmp" '
+        # The GPU sampler stops before the exit code is written: a reader that sees the exit
+        # code sees the final peak.
+        'bridge_finish() { [ -n "${BRIDGE_GPU_SAMPLER:-}" ] && kill "$BRIDGE_GPU_SAMPLER" '
+        '2>/dev/null; printf \'%s\\n\' "$1" > "$A/exit_code.tmp" '
         '&& mv -f "$A/exit_code.tmp" "$A/exit_code"; exit "$1"; }',
+        SAMPLER.rstrip("\n"),
         f"cd -- {shlex.quote(workdir)} || {{ echo 'bridge: cannot enter the working directory' "
         f"{shlex.quote(workdir)} >&2; bridge_finish 126; }}",
     ]
@@ -132,6 +138,7 @@ def job_script(
             raise BackendError(f"environment variable name {name!r} is not valid")
         lines.append(f"export {name}={shlex.quote(value)}")
     command = " ".join(shlex.quote(a) for a in argv)
+    lines.append('bridge_gpu_sampler "$$"')
     if timeout_seconds is None:
         lines += [command, "rc=$?"]
     else:
@@ -190,11 +197,25 @@ def status_script(attempt: str, *, tail_bytes: int = 4000) -> str:
         '[ -e "$A/cancelled" ] && echo cancelled=1\n'
         '[ -e "$A/timed_out" ] && echo timed_out=1\n'
         'echo "age=$(( $(date +%s) - $(stat -c %Y "$A") ))"\n'
-        f"echo {TAIL_MARK}\n"
+        + _MARKER_LINES
+        + f"echo {TAIL_MARK}\n"
         f'tail -c {tail_bytes} "$A/stdout.log" 2>/dev/null\n'
         f'tail -c {tail_bytes} "$A/stderr.log" 2>/dev/null\n'
         "exit 0\n"
     )
+
+
+# Prints ``name=content`` for each GPU sampler marker the attempt directory holds.
+_MARKER_LINES = "".join(
+    f'[ -f "$A/{name}" ] && echo "{name}=$(head -c 300 "$A/{name}")"\n' for name in MARKERS
+)
+
+
+def gpu_memory(values: Mapping[str, str]) -> GpuMemory:
+    """
+    Read the GPU sampler's markers from ``name=content`` values (missing names: not there).
+    """
+    return reading(*(values.get(name, "") for name in MARKERS))
 
 
 @attrs.frozen(kw_only=True)
@@ -211,6 +232,7 @@ class RemoteStatus:
     timed_out: bool = False
     age_seconds: int = 0
     log_tail: str = ""
+    gpu: GpuMemory = attrs.field(factory=GpuMemory)
 
 
 def parse_status(text: str) -> RemoteStatus:
@@ -246,6 +268,7 @@ def parse_status(text: str) -> RemoteStatus:
         timed_out=values.get("timed_out") == "1",
         age_seconds=int(age) if age.lstrip("-").isdigit() else 0,
         log_tail=tail,
+        gpu=gpu_memory(values),
     )
 
 

@@ -19,7 +19,20 @@ import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-__all__ = ["SLURM_MISSING", "SlurmCluster", "kill_tree", "slurm_missing"]
+import attrs
+
+from bridge.adapters.backends.slurm.backend import SlurmBackend
+from bridge.adapters.backends.slurm.config import SlurmConfig
+from bridge.machine.ports import JobHandle, JobSpec
+
+__all__ = [
+    "SLURM_MISSING",
+    "OverTime",
+    "SlurmCluster",
+    "kill_tree",
+    "slurm_missing",
+    "submit_over_time",
+]
 
 _DAEMONS = ("munged", "slurmctld", "slurmd", "sbatch", "squeue")
 
@@ -57,6 +70,35 @@ def _free_port_pair() -> int:
         return port
 
 
+@attrs.frozen(kw_only=True)
+class OverTime:
+    """
+    A job submitted with ``--time=1`` that sleeps ten minutes: Slurm must stop it.
+
+    Attributes:
+        backend: the Slurm backend that submitted it.
+        handle: its handle.
+        submitted: ``time.monotonic()`` when it was submitted.
+    """
+
+    backend: SlurmBackend
+    handle: JobHandle
+    submitted: float
+
+
+def submit_over_time(root: Path) -> OverTime:
+    """
+    Submit, through bridge's Slurm backend, a job whose only time limit is Slurm's own one
+    minute (``sbatch_args = ["--time=1"]``, no ``timeout_minutes``), sleeping ten.
+    """
+    backend = SlurmBackend(SlurmConfig(poll_seconds=0.5, sbatch_args=("--time=1",)), root)
+    spec = JobSpec(
+        run_id="R001", attempt_id="OVER-a1", argv=("python3", "-c", "import time; time.sleep(600)")
+    )
+    handle = backend.submit(spec)
+    return OverTime(backend=backend, handle=handle, submitted=time.monotonic())
+
+
 class SlurmCluster:
     """
     One controller and one compute node (this machine), partition ``debug``.
@@ -70,6 +112,7 @@ class SlurmCluster:
         self.host = socket.gethostname().split(".")[0]
         self.conf = root / "slurm.conf"
         self.env: dict[str, str] = {**os.environ, "SLURM_CONF": str(self.conf)}
+        self.over_time: OverTime | None = None  # set by the session fixture
 
     def start(self, timeout: float = 30.0) -> None:
         """
@@ -119,6 +162,9 @@ class SlurmCluster:
                     "MpiDefault=none",
                     "ReturnToService=2",
                     "MinJobAge=600",
+                    # A job past its --time gets TERM at once and KILL 2 s later. (slurmctld
+                    # checks limits every 30 s, a fixed period no slurm.conf setting changes.)
+                    "OverTimeLimit=0",
                     "KillWait=2",
                     "SchedulerType=sched/backfill",
                     "SelectType=select/cons_tres",

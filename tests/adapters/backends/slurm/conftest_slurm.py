@@ -1,6 +1,9 @@
 """
 Session fixture for the Slurm tests: one real single-node cluster (``cluster.py``).
 
+It also submits, as soon as the cluster is up, the job that runs past Slurm's own ``--time``
+limit (:func:`submit_over_time`), for the test of Slurm's TIMEOUT to read.
+
 Loaded as a plugin (``pytest_plugins = ["tests.adapters.backends.slurm.conftest_slurm"]``) by
 the modules that use it. The tests never skip in CI (``CI=true``): there, a missing Slurm is a
 failure; elsewhere it is a skip that names the install command.
@@ -13,7 +16,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.adapters.backends.slurm.cluster import SLURM_MISSING, SlurmCluster
+from tests.adapters.backends.slurm.cluster import SLURM_MISSING, SlurmCluster, submit_over_time
 
 
 @pytest.fixture(scope="session")
@@ -27,6 +30,9 @@ def slurm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SlurmCluster]:
     previous = os.environ.get("SLURM_CONF")
     cluster.start()
     os.environ["SLURM_CONF"] = str(cluster.conf)
+    # Slurm's own time limit takes a minute or more to hit (limits are whole minutes); the job
+    # that shows it starts with the cluster, so its minute passes while the other tests run.
+    cluster.over_time = submit_over_time(tmp_path_factory.mktemp("over-time"))
     try:
         yield cluster
     finally:

@@ -19,6 +19,7 @@ from bridge.errors import BackendConfigError, ConfigError
 from bridge.machine.classify import is_oom
 from bridge.machine.ports import JobSpec, JobStatus
 from bridge.testing.backend_contract import PROGRAM, settle
+from tests.adapters.backends import nvidia_smi
 from tests.adapters.backends.slurm.cluster import SlurmCluster
 
 pytest_plugins = ["tests.adapters.backends.slurm.conftest_slurm"]
@@ -253,6 +254,21 @@ class TestOnTheCluster:
         state = settle(backend, handle)
         assert state.status is JobStatus.CANCELLED
         assert "scancel" in state.detail
+
+    def test_gpu_memory_is_sampled_on_the_compute_node(
+        self, slurm: SlurmCluster, tmp_path: Path
+    ) -> None:
+        """The batch script samples the job's GPU memory on the node (the nvidia-smi stand-in
+        of ``tests/adapters/backends/nvidia_smi.py`` on the job's PATH stands in for the GPU):
+        a 2 s peak of the job's process is recorded with the GPU's memory.total."""
+        bin_dir, usage = nvidia_smi.install(tmp_path)
+        config = SlurmConfig(poll_seconds=0.2, setup=(f"export PATH={bin_dir}:$PATH",))
+        backend = SlurmBackend(config, tmp_path)
+        handle = backend.submit(_spec(backend, "A1", nvidia_smi.using(usage, 70000, 2.0)))
+        state = settle(backend, handle, timeout=30)
+        assert state.status is JobStatus.SUCCEEDED, state
+        assert state.gpu_memory_peak_mib == 70000
+        assert state.gpu_memory_total_mib == nvidia_smi.TOTAL_MIB
 
     def test_one_squeue_per_round(
         self, slurm: SlurmCluster, tmp_path: Path, monkeypatch: pytest.MonkeyPatch

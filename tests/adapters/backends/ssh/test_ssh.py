@@ -22,6 +22,7 @@ import pytest
 from bridge.adapters.backends.ssh.backend import SSHBackend, SSHConfig
 from bridge.errors import BackendError, BackendUnavailable
 from bridge.machine.ports import JobHandle, JobSpec, JobState, JobStatus, Slot
+from tests.adapters.backends import nvidia_smi
 from tests.adapters.backends.ssh.sshd import SshServer, free_port, keygen, requires_sshd, wait_for
 
 # The sshd fixtures (sshd, sshd_b, own_sshd).
@@ -406,6 +407,49 @@ class TestSSHBackend:
             "output/metrics.json"
         ]
         assert not (tmp_path / "local" / "output" / "stolen.key").exists()
+        backend.release()
+
+
+class TestSSHGpuMemory:
+    """
+    Peak GPU memory sampled on the host, next to the job (#20 gap 6). The host has no GPU: the
+    ``nvidia-smi`` on its PATH is the stand-in of ``tests/adapters/backends/nvidia_smi.py``,
+    which prints what the real one prints for bridge's queries (hardware stand-in, not a mock).
+    """
+
+    def test_a_two_second_peak_of_the_jobs_processes_is_recorded(
+        self, tmp_path: Path, sshd: SshServer, project: Path
+    ) -> None:
+        """A 2 s peak (shorter than bridge's 5 s dispatcher poll) is caught by the job's own
+        1 s sampler; a process outside the job's tree using 50000 MiB is not counted; the
+        GPU's memory.total comes back too."""
+        bin_dir, usage = nvidia_smi.install(tmp_path)
+        backend = make_backend(tmp_path, [sshd], project, setup=f"export PATH={bin_dir}:$PATH")
+        slot = backend.preflight()[0]
+        code = nvidia_smi.using(usage, 70000, 2.0)
+        spec = JobSpec(run_id="R1", attempt_id="R1-g1", argv=("python3", "-c", code), slots=(slot,))
+        handle = backend.submit(spec)
+        polled = [backend.poll(handle)]
+        state = wait_done(backend, handle)
+        assert state.status is JobStatus.SUCCEEDED, state
+        assert (state.gpu_memory_peak_mib, state.gpu_memory_total_mib) == (
+            70000,
+            nvidia_smi.TOTAL_MIB,
+        )
+        assert state.gpu_memory_unmeasured == ""
+        assert polled[0].status in (JobStatus.QUEUED, JobStatus.RUNNING)
+        backend.release()
+
+    def test_a_host_without_nvidia_smi_says_not_measured(
+        self, tmp_path: Path, sshd: SshServer, project: Path
+    ) -> None:
+        """No nvidia-smi on the host: no peak, and the reason names the host (never a 0)."""
+        backend = make_backend(tmp_path, [sshd], project)
+        spec = spec_for(backend, "R1", "x", slot=Slot(host="a"))
+        state = wait_done(backend, backend.submit(spec))
+        assert state.status is JobStatus.SUCCEEDED
+        assert state.gpu_memory_peak_mib is None
+        assert state.gpu_memory_unmeasured.startswith("no nvidia-smi on "), state
         backend.release()
 
 
