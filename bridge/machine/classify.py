@@ -95,6 +95,13 @@ _MEANINGS: tuple[tuple[re.Pattern[str], str, str], ...] = (
         "lower the batch size or memory use, or give the run more GPUs or memory",
     ),
     (
+        re.compile(r"^GPU memory peaked at"),
+        "its GPU memory peak is above the bound sanity checks",
+        "lower the batch size or model size, or give the run more GPUs; if the framework "
+        "reserves GPU memory up front (TensorFlow, JAX), set `[run] max_gpu_memory_gb` (or "
+        "`gpu_memory_margin_gb = 0`) in bridge.toml",
+    ),
+    (
         re.compile(r"^exit 137\b"),
         "killed (exit 137: SIGKILL, often the out-of-memory killer)",
         "lower the memory use, or give the run more memory",

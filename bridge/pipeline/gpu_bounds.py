@@ -61,11 +61,12 @@ def over_bound(run: RunView, bounds: GpuBounds) -> str:
     capacity = total * gpus
     if peak <= capacity - bounds.margin_gb * _MIB_PER_GB:
         return ""
-    what = "its GPU's" if gpus == 1 else f"its {gpus} GPUs'"
-    return (
-        f"{shown}, within [run] gpu_memory_margin_gb = {bounds.margin_gb:g} of {what} "
-        f"{capacity / _MIB_PER_GB:.2f} GB (set [run] max_gpu_memory_gb to choose the bound)"
-    )
+    what = f"its GPU's {capacity / _MIB_PER_GB:.2f} GB"
+    if gpus > 1:
+        what = f"its {gpus} GPUs' {capacity / _MIB_PER_GB:.2f} GB"
+    if peak > capacity:  # more GPUs than the run asked for, or another GPU than the smallest
+        return f"{shown}, more than {what} (the run's `gpus` is {run.spec.gpus})"
+    return f"{shown}, within [run] gpu_memory_margin_gb = {bounds.margin_gb:g} of {what}"
 
 
 def unmeasured(run: RunView, bounds: GpuBounds) -> str:

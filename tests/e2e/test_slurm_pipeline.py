@@ -267,6 +267,8 @@ class TestSlurmGpuMemory:
         assert failed, state.sanity_checks
         assert "GPU memory peaked at 79.10 GB" in failed[0].detail, failed[0].detail
         assert "within [run] gpu_memory_margin_gb = 1 of its GPU's 79.65 GB" in failed[0].detail
+        assert state.blocked is not None
+        assert "Fix: lower the batch size" in state.blocked.findings[0].message
         assert "R1" not in executions(project)
 
     def test_no_nvidia_smi_on_the_node_passes_but_says_not_measured(
