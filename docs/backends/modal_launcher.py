@@ -117,7 +117,10 @@ def run_spec_attempt(
                 timeout=float(timeout) if timeout else None,
                 check=False,
             )
-            exit_code: int | None = completed.returncode
+            # A command killed by signal N reads 128 + N, as a shell (and every other backend)
+            # reports it: 137 for SIGKILL, which is how an out-of-memory kill is recognised.
+            code = completed.returncode
+            exit_code: int | None = 128 - code if code < 0 else code
         except subprocess.TimeoutExpired:
             timed_out, exit_code = True, 124
             log.write(f"\n[bridge] killed after {timeout} s\n".encode())

@@ -10,13 +10,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import attrs
 import modal
 import pytest
 
 from bridge.adapters.backends.modal.backend import ModalBackend
 from bridge.adapters.backends.modal.config import ModalConfig
-from bridge.machine.ports import Backend, JobHandle
-from bridge.testing.backend_contract import BackendContract
+from bridge.machine.ports import Backend, JobHandle, JobStatus
+from bridge.testing.backend_contract import BackendContract, settle
 from tests.adapters.backends.modal.fake_modal_server import FakeModalServer, serve_fake_modal
 from tests.adapters.backends.modal.memory_gateway import LAUNCHER_PATH
 from tests.adapters.backends.ssh.sshd import wait_for
@@ -70,3 +71,24 @@ class TestModalBackendContract(BackendContract):
     def assert_nothing_left(self, backend: Backend, handle: JobHandle) -> None:
         pid = str(self._container(handle))
         wait_for(lambda: not session_members(pid), 20, "no process of the container left")
+
+    # -- what Modal adds to the contract ----------------------------------------------------------
+
+    def test_function_timeout_is_timed_out(self, backend: Backend) -> None:
+        """A call stopped by the deployed function's own timeout (FunctionTimeoutError) is
+        TIMED_OUT, and its container is gone."""
+        self.server.state.functions[("bridge-runs", "run_attempt")].timeout_secs = 1
+        handle = self.launch(backend, self.job(backend, "A1", forever=True))
+        state = settle(backend, handle)
+        assert state.status is JobStatus.TIMED_OUT, state
+        assert "FunctionTimeoutError" in state.detail
+        self.assert_nothing_left(backend, handle)
+
+    def test_command_killed_by_signal_is_137(self, backend: Backend) -> None:
+        """A command SIGKILLed inside the container (the kernel's OOM killer) exits 137, as on
+        every other backend, so the OOM policy can recognise it."""
+        spec = self.job(backend, "A1")
+        code = "import os, signal; os.kill(os.getpid(), signal.SIGKILL)"
+        spec = attrs.evolve(spec, argv=(self.python(), "-c", code))
+        state = settle(backend, self.launch(backend, spec))
+        assert (state.status, state.exit_code) == (JobStatus.FAILED, 137)

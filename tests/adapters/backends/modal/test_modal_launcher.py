@@ -65,6 +65,12 @@ class TestModalLauncher:
         assert result["exit_code"] == 127
         assert "could not start" in str(result["log_tail"])
 
+    def test_killed_by_signal_is_128_plus_signal(self, tmp_path: Path):
+        """A command killed by SIGKILL exits 137, as a shell and the other backends say."""
+        code = "import os, signal; os.kill(os.getpid(), signal.SIGKILL)"
+        result = run(tmp_path, {"argv": [sys.executable, "-c", code]})
+        assert result["exit_code"] == 137
+
     def test_timeout_kills_the_run(self, tmp_path: Path):
         """The run's timeout stops it and says so."""
         argv = [sys.executable, "-c", "import time; time.sleep(30)"]
