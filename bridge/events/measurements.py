@@ -33,6 +33,7 @@ Extraction rules (``rule``) have a fixed grammar so a reader can redo the extrac
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import attrs
 
@@ -146,6 +147,36 @@ class MetricHistory:
         if len(self.steps) != len(self.values):
             msg = f"history {self.name!r}: {len(self.steps)} steps but {len(self.values)} values"
             raise ValueError(msg)
+
+    @classmethod
+    def of_points(
+        cls,
+        points: Sequence[tuple[float, float, str]],
+        *,
+        run_id: str,
+        attempt_id: str,
+        name: str,
+        source: str,
+        sha256: str,
+        rule: str,
+    ) -> MetricHistory:
+        """
+        Build a history from ``(step, number, raw text)`` points: a non-finite number is stored
+        as ``None`` with its index and raw text in ``nonfinite``.
+        """
+        return cls(
+            run_id=run_id,
+            attempt_id=attempt_id,
+            name=name,
+            steps=tuple(step for step, _, _ in points),
+            values=tuple(to_stored(number) for _, number, _ in points),
+            nonfinite=tuple(
+                (i, raw) for i, (_, number, raw) in enumerate(points) if not math.isfinite(number)
+            ),
+            source=source,
+            sha256=sha256,
+            rule=rule,
+        )
 
 
 @attrs.frozen(kw_only=True)

@@ -5,9 +5,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 
-from bridge.adapters.implement.base_repo import clone_base_repo
+from bridge.adapters.implement.base_repo import clone_if_set
 from bridge.adapters.implement.changes import changed_files, take_snapshot
 from bridge.adapters.implement.checks import check_commands
 from bridge.adapters.implement.command import run_agent
@@ -77,14 +76,9 @@ class AgentCLI:
             ImplementError: the clone failed, or the agent could not start, timed out or
                 exited non-zero.
         """
-        base_commit = ""
-        extra_roots: tuple[Path, ...] = ()
-        if self.base_repo:
-            cloned = clone_base_repo(
-                self.base_repo, request.project, timeout_seconds=self.clone_timeout_seconds
-            )
-            base_commit = cloned.commit
-            extra_roots = (cloned.path,)
+        base_commit, extra_roots = clone_if_set(
+            self.base_repo, request.project, timeout_seconds=self.clone_timeout_seconds
+        )
         pending = check_commands(
             request.project, request.commands, request.setup_params, extra_roots=extra_roots
         )

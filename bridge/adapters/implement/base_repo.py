@@ -18,7 +18,7 @@ import attrs
 
 from bridge.errors import ImplementError
 
-__all__ = ["BASE_REPO_DIR", "BaseRepo", "clone_base_repo", "redact_url"]
+__all__ = ["BASE_REPO_DIR", "BaseRepo", "clone_base_repo", "clone_if_set", "redact_url"]
 
 BASE_REPO_DIR = "base_repo"
 _CREDENTIALS = re.compile(r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)[^/@\s]+@")
@@ -107,3 +107,19 @@ def clone_base_repo(url: str, project: Path, *, timeout_seconds: float = 600.0) 
             f"base_repo {shown} has no commit checked out: {redact_url(head.stderr.strip())}"
         )
     return BaseRepo(path=dest, url=shown, commit=head.stdout.strip())
+
+
+def clone_if_set(
+    url: str | None, project: Path, *, timeout_seconds: float
+) -> tuple[str, tuple[Path, ...]]:
+    """
+    Clone ``url`` when one is set (:func:`clone_base_repo`): the commit checked out and the
+    clone's path as a further root to resolve scripts in; ``("", ())`` without a URL.
+
+    Raises:
+        ImplementError: as :func:`clone_base_repo`.
+    """
+    if not url:
+        return "", ()
+    cloned = clone_base_repo(url, project, timeout_seconds=timeout_seconds)
+    return cloned.commit, (cloned.path,)

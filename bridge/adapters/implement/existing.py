@@ -4,9 +4,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from bridge.adapters.implement.base_repo import clone_base_repo
+from bridge.adapters.implement.base_repo import clone_if_set
 from bridge.adapters.implement.checks import check_commands
 from bridge.logs import get_logger
 from bridge.machine.ports import Implementation, ImplementRequest, Severity
@@ -56,14 +54,9 @@ class ExistingCode:
         Raises:
             ImplementError: cloning ``base_repo`` failed (git's message included).
         """
-        base_commit = ""
-        extra_roots: tuple[Path, ...] = ()
-        if self.base_repo:
-            cloned = clone_base_repo(
-                self.base_repo, request.project, timeout_seconds=self.clone_timeout_seconds
-            )
-            base_commit = cloned.commit
-            extra_roots = (cloned.path,)
+        base_commit, extra_roots = clone_if_set(
+            self.base_repo, request.project, timeout_seconds=self.clone_timeout_seconds
+        )
         findings = check_commands(
             request.project, request.commands, request.setup_params, extra_roots=extra_roots
         )

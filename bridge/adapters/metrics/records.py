@@ -125,15 +125,11 @@ def history(
     """
     A :class:`MetricHistory` of ``file`` from ``(step, number, raw)`` points.
     """
-    return MetricHistory(
+    return MetricHistory.of_points(
+        points,
         run_id=ids["run_id"],
         attempt_id=ids["attempt_id"],
         name=name,
-        steps=tuple(step for step, _, _ in points),
-        values=tuple(to_stored(amount) for _, amount, _ in points),
-        nonfinite=tuple(
-            (i, raw) for i, (_, amount, raw) in enumerate(points) if not math.isfinite(amount)
-        ),
         source=file.source,
         sha256=file.sha256,
         rule=rule,

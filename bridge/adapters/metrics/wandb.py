@@ -46,6 +46,7 @@ import attrs
 import httpx
 
 from bridge.adapters import retry
+from bridge.adapters.metrics import records
 from bridge.adapters.metrics.files import Extraction, ExtractionProblem
 from bridge.errors import ConfigError
 from bridge.logs import get_logger
@@ -92,7 +93,6 @@ query BridgeRunMetrics($entity: String!, $project: String!, $name: String!, $sam
 }
 """
 
-_NONFINITE_STRINGS = frozenset({"nan", "-nan", "inf", "+inf", "-inf", "infinity", "-infinity"})
 _RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
 
 
@@ -406,21 +406,10 @@ def _canonical(data: object) -> str:
 
 def _number(item: object) -> float | None:
     """
-    The item as a float when it is a metric number (not a bool, not a plain string).
+    The item as a float when it is a metric number (:func:`records.number`), but not a bool:
+    W&B logs booleans as flags, not as metrics.
     """
-    if isinstance(item, bool):
-        return None
-    if isinstance(item, int | float):
-        return float(item)
-    if isinstance(item, str) and item.strip().lower() in _NONFINITE_STRINGS:
-        return float(item.strip())
-    return None
-
-
-def _raw(item: object) -> str:
-    if isinstance(item, float) and not math.isfinite(item):
-        return "NaN" if math.isnan(item) else ("Infinity" if item > 0 else "-Infinity")
-    return item.strip() if isinstance(item, str) else json.dumps(item)
+    return None if isinstance(item, bool) else records.number(item)
 
 
 def _flatten(node: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, object]]:
@@ -451,7 +440,7 @@ def _summary_values(summary: Mapping[str, Any], ids: _Ids) -> tuple[MetricValue,
                 attempt_id=ids.attempt_id,
                 name=name,
                 value=to_stored(number),
-                raw=_raw(leaf),
+                raw=records.raw_text(leaf),
                 source=ids.source,
                 sha256=ids.sha256,
                 rule=f"wandb:summary:{name}",
@@ -480,17 +469,13 @@ def _histories(rows: list[dict[str, Any]], ids: _Ids) -> tuple[MetricHistory, ..
             if number is None:
                 rejected.add(name)
                 continue
-            points.setdefault(name, []).append((step, number, _raw(leaf)))
+            points.setdefault(name, []).append((step, number, records.raw_text(leaf)))
     return tuple(
-        MetricHistory(
+        MetricHistory.of_points(
+            series,
             run_id=ids.run_id,
             attempt_id=ids.attempt_id,
             name=name,
-            steps=tuple(step for step, _, _ in series),
-            values=tuple(to_stored(number) for _, number, _ in series),
-            nonfinite=tuple(
-                (i, raw) for i, (_, number, raw) in enumerate(series) if not math.isfinite(number)
-            ),
             source=ids.source,
             sha256=ids.sha256,
             rule=f"wandb:history:{name}",

@@ -5,8 +5,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
-from bridge.adapters.implement.command import run_agent
+from bridge.adapters.implement.command import AgentOutput, run_agent
 from bridge.adapters.review.prompt import (
     build_criterion_prompt,
     build_review_prompt,
@@ -58,13 +59,7 @@ class AgentCLIReviewer:
                 malformed.
         """
         system, user = build_review_prompt(request)
-        output = run_agent(
-            self.command,
-            f"{system}\n\n{user}",
-            project=request.project,
-            timeout_seconds=self.timeout_seconds,
-            error=ReviewError,
-        )
+        output = self._ask(system, user, request.project)
         try:
             findings = parse_review_reply(output.reply)
         except ReviewError as err:
@@ -81,16 +76,25 @@ class AgentCLIReviewer:
                 has no ``VERDICT:`` line.
         """
         system, user = build_criterion_prompt(request)
-        output = run_agent(
-            self.command,
-            f"{system}\n\n{user}",
-            project=request.project,
-            timeout_seconds=self.timeout_seconds,
-            error=ReviewError,
-        )
+        output = self._ask(system, user, request.project)
         try:
             verdict, reasoning = parse_judgment_reply(output.reply)
         except ReviewError as err:
             raise ReviewError(f"malformed judgment from {self.command[0]!r}: {err}") from err
         _log.info("criterion_judged", reviewer=self.name, block=request.block, verdict=verdict)
         return CriterionJudgment(verdict=verdict, reasoning=reasoning, reviewer=self.name)
+
+    def _ask(self, system: str, user: str, project: Path) -> AgentOutput:
+        """
+        Run the agent once in ``project`` with the two prompts joined.
+
+        Raises:
+            ReviewError: the agent could not start, timed out or exited non-zero.
+        """
+        return run_agent(
+            self.command,
+            f"{system}\n\n{user}",
+            project=project,
+            timeout_seconds=self.timeout_seconds,
+            error=ReviewError,
+        )

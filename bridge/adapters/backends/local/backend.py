@@ -362,22 +362,12 @@ class LocalBackend:
     def fetch_artifacts(self, handle: JobHandle, dest: Path) -> Sequence[Artifact]:
         """
         Return the attempt's outputs as artifacts, copying them (and the logs) when ``dest``
-        is not the attempt directory itself.
-
-        Outputs are untrusted: paths are resolved, never taken lexically. ``output/`` itself
-        replaced by a link that leads out of the attempt directory, or a file inside it linked
-        to somewhere outside, is refused, so no file elsewhere is hashed or recorded. Entries
-        that are not regular files (a FIFO, a socket, a device) are not opened, so none can
-        block the collection; they are left out of the list and logged.
-
-        Returns:
-            One :class:`Artifact` per regular file under ``output/``, its path relative to
-            ``dest`` (``output/...``), sorted by path.
+        is not the attempt directory itself; outputs are untrusted (see :func:`collect_outputs`
+        for how links and special files are refused).
 
         Raises:
             JobNotFound: the handle names no attempt of this backend.
-            BackendError: ``output/`` or an output is a symbolic link leading outside, or
-                copying failed.
+            BackendError: ``output/`` or an output is a link leading outside, or copying failed.
         """
         return collect_outputs(self._dir_of(handle), dest, handle.attempt_id)
 
