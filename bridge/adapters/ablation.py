@@ -21,7 +21,7 @@ from bridge.adapters.implement.command import run_agent
 from bridge.errors import ReviewError
 from bridge.events.secrets import redact
 from bridge.machine.ports import AblationPlanner, AblationRequest, ProposedRun
-from bridge.plan import config_values as rules
+from bridge.plan import setting_rules as rules
 from bridge.plan.settings import SettingsTable
 
 __all__ = ["AgentCLIAblationPlanner", "build_ablation_planner", "parse_proposals"]

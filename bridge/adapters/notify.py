@@ -25,7 +25,7 @@ import httpx
 
 from bridge.logs import get_logger
 from bridge.machine.ports import Notifier
-from bridge.plan import config_values as rules
+from bridge.plan import setting_rules as rules
 from bridge.plan.settings import SettingsTable
 
 __all__ = ["EVENTS", "FORMATS", "WebhookNotifier", "build_notifier", "webhook_payload"]

@@ -6,8 +6,9 @@ runs, ``[grid]`` expansion, ``[metrics]``, ``[evaluation]``; ``[reviewer]``, ``[
 ``[notify]``, ``[ablations]`` and ``[backends.*]`` are kept raw for the modules that own them.
 
 These attrs classes are what :mod:`bridge.plan.settings` structures the file onto: a field's
-``setting(read=...)`` metadata says how its value is read (see :mod:`bridge.plan.config_values`),
-and ``internal`` fields are set by the loader (:mod:`bridge.plan.config_reader`), not the file.
+``setting(read=...)`` metadata says how its value is read (:mod:`bridge.plan.config_values`,
+:mod:`bridge.plan.setting_rules`), and ``internal`` fields are set by the loader
+(:mod:`bridge.plan.config_reader`), not the file.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 import attrs
 
 from bridge.plan import config_values as read
+from bridge.plan import setting_rules as rules
 from bridge.plan.priority import Priority
 from bridge.plan.setting_fields import Invalid, setting
 from bridge.plan.settings import structure_value
@@ -37,18 +39,18 @@ __all__ = [
     "SystemConfig",
 ]
 
-_NUMBER = setting(read=read.non_negative_number)
-_COUNT = setting(read=read.non_negative)
+_NUMBER = setting(read=rules.non_negative_number)
+_COUNT = setting(read=rules.non_negative)
 _SCALARS = setting(read=read.scalars)
 _SCALAR = setting(read=read.scalar)
-_STRINGS = setting(read=read.strings)
+_STRINGS = setting(read=rules.strings)
 _COMMAND = setting(read=read.command)
 _OUTPUTS = setting(read=read.outputs)
-_TABLE = setting(read=read.table)
+_TABLE = setting(read=rules.table)
 
 
 def _required_output(value: object) -> str:
-    return read.inside_output_dir(read.required_text(value))
+    return read.inside_output_dir(rules.required_text(value))
 
 
 @attrs.frozen(kw_only=True)
@@ -201,7 +203,7 @@ class MetricExtract:
         query: the JMESPath expression (checked when the file is read).
     """
 
-    name: str = attrs.field(metadata=setting(read=read.required_text))
+    name: str = attrs.field(metadata=setting(read=rules.required_text))
     file: str = attrs.field(metadata=setting(read=_required_output))
     query: str = attrs.field(metadata=setting(read=read.jmespath_query))
 
@@ -235,7 +237,7 @@ class MetricsConfig:
         factory=dict, metadata=setting(read=read.flags)
     )
     wandb: Mapping[str, object] | None = attrs.field(
-        default=None, metadata=setting(read=read.table)
+        default=None, metadata=setting(read=rules.table)
     )
     extract: tuple[MetricExtract, ...] = ()
     max_file_mb: float = attrs.field(default=64.0, metadata=setting(read=read.limit(whole=False)))
@@ -269,7 +271,7 @@ class Config:
     notify: Mapping[str, object] = attrs.field(factory=dict, metadata=_TABLE)
     ablations: Mapping[str, object] = attrs.field(factory=dict, metadata=_TABLE)
     backends: Mapping[str, Mapping[str, object]] = attrs.field(
-        factory=dict, metadata=setting(read=read.tables)
+        factory=dict, metadata=setting(read=rules.tables)
     )
     evaluation: Mapping[str, str] = attrs.field(
         factory=dict, metadata=setting(read=read.evaluation)
@@ -356,7 +358,7 @@ def _grid(value: object) -> GridConfig:
         name = phase.name if phase.name is not None else f"phase{index + 1}"
         for dep in phase.depends_on:
             if dep not in names:
-                raise read.within(
+                raise rules.within(
                     ("phases", index, "depends_on"),
                     Invalid(f"names {dep!r}, which is not an earlier phase"),
                 )
@@ -365,7 +367,7 @@ def _grid(value: object) -> GridConfig:
         if not axes:
             needs = Invalid("needs axes (e.g. axes = { seed = [0, 1, 2] })")
             written = isinstance(value, Mapping) and "phases" in value
-            raise read.within(("phases", index), needs) if written else needs
+            raise rules.within(("phases", index), needs) if written else needs
         phases.append(
             GridPhase(
                 name=name,
@@ -385,10 +387,10 @@ def _systems(value: object) -> dict[str, SystemConfig]:
     ``[systems."<name>"]``: each table structured as a :class:`SystemConfig` named by its key.
     """
     systems: dict[str, SystemConfig] = {}
-    for name, entry in read.table(value).items():
+    for name, entry in rules.table(value).items():
         try:
             system = structure_value(entry, SystemConfig)
         except Exception as exc:
-            raise read.within((name,), exc) from None
+            raise rules.within((name,), exc) from None
         systems[str(name)] = attrs.evolve(system, name=str(name))
     return systems

@@ -1,12 +1,8 @@
 """
-How the values of ``bridge.toml`` settings are read: the field rules that the sections' attrs
-classes (:mod:`bridge.plan.config`, the backends' ``config`` modules) name in their
-``setting(read=...)`` metadata.
-
-Each function takes the TOML value and returns the field's value or raises
-:class:`bridge.plan.setting_fields.Invalid` (or :class:`~bridge.plan.setting_fields.Within`
-for an entry of a table); the reader (:mod:`bridge.plan.settings`) adds the setting's name and
-line.
+How the values of the plan's own ``bridge.toml`` sections (``[run]``, ``[systems]``,
+``[[runs]]``, ``[grid]``, ``[metrics]``, ``[evaluation]``) are read: the read functions that
+:mod:`bridge.plan.config` names in its ``setting(read=...)`` metadata, beside the generic ones
+of :mod:`bridge.plan.setting_rules`.
 """
 
 from __future__ import annotations
@@ -14,11 +10,36 @@ from __future__ import annotations
 import posixpath
 import re
 import shlex
-from collections.abc import Callable, Mapping
-from pathlib import Path
+from collections.abc import Callable
 
 from bridge.plan.priority import Priority
-from bridge.plan.setting_fields import Invalid, Within, did_you_mean
+from bridge.plan.setting_fields import Invalid, did_you_mean
+from bridge.plan.setting_rules import (
+    non_negative,
+    non_negative_number,
+    required_text,
+    strings,
+    table,
+    within,
+)
+
+__all__ = [
+    "EVALUATION_TYPES",
+    "axes",
+    "command",
+    "evaluation",
+    "flags",
+    "inside_output_dir",
+    "inside_project",
+    "jmespath_query",
+    "limit",
+    "outputs",
+    "priority",
+    "regex_with_group",
+    "scalar",
+    "scalars",
+]
+
 
 EVALUATION_TYPES = (
     "real_gt",
@@ -27,73 +48,6 @@ EVALUATION_TYPES = (
     "simulation_only",
     "human_eval",
 )
-
-__all__ = [
-    "ENV_NAME",
-    "EVALUATION_TYPES",
-    "absolute_path",
-    "argv",
-    "axes",
-    "command",
-    "env_name",
-    "evaluation",
-    "existing_file",
-    "flags",
-    "inside_output_dir",
-    "inside_project",
-    "jmespath_query",
-    "limit",
-    "local_path",
-    "non_negative",
-    "non_negative_number",
-    "one_of",
-    "outputs",
-    "positive",
-    "positive_seconds",
-    "priority",
-    "regex_with_group",
-    "required_text",
-    "scalar",
-    "scalars",
-    "string_list",
-    "strings",
-    "table",
-    "tables",
-    "text",
-    "text_or_none",
-    "whole",
-    "within",
-]
-
-
-def within(path: tuple[str | int, ...], error: Exception) -> Exception:
-    """
-    Wrap ``error`` so the reader names it at ``path`` below the current setting.
-    """
-    for key in reversed(path):
-        error = Within(key, error)
-    return error
-
-
-def table(value: object) -> dict[str, object]:
-    """
-    A table, kept raw for the module that owns it.
-    """
-    if not isinstance(value, dict):
-        raise Invalid("must be a table", value)
-    return value
-
-
-def tables(value: object) -> dict[str, Mapping[str, object]]:
-    """
-    A table of tables (``[backends.ssh]``, ``[backends.vast]``), each kept raw.
-    """
-    out: dict[str, Mapping[str, object]] = {}
-    for key, item in table(value).items():
-        if not isinstance(item, dict):
-            raise within((key,), Invalid("must be a table", item))
-        out[str(key)] = item
-    return out
 
 
 def scalar(value: object) -> str:
@@ -132,24 +86,6 @@ def flags(value: object) -> dict[str, bool]:
     return out
 
 
-def non_negative_number(value: object) -> float:
-    """
-    A number, 0 or more.
-    """
-    if isinstance(value, int | float) and not isinstance(value, bool) and value >= 0:
-        return float(value)
-    raise Invalid("must be a non-negative number", value)
-
-
-def non_negative(value: object) -> int:
-    """
-    A whole number, 0 or more.
-    """
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        return value
-    raise Invalid("must be a non-negative integer", value)
-
-
 def limit(*, whole: bool, top: int | None = None, least: int = 1) -> Callable[[object], float]:
     """
     A positive limit (``max_file_mb``, ``max_depth``): a number, or a whole number when
@@ -165,28 +101,6 @@ def limit(*, whole: bool, top: int | None = None, least: int = 1) -> Callable[[o
         return amount
 
     return read
-
-
-def strings(value: object) -> tuple[str, ...]:
-    """
-    One string or a list of strings.
-    """
-    if isinstance(value, str):
-        return (value,)
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return tuple(value)
-    raise Invalid("must be a string or a list of strings")
-
-
-def required_text(value: object) -> str:
-    """
-    A non-empty string.
-    """
-    if not isinstance(value, str):
-        raise Invalid("must be a string", value)
-    if not value:
-        raise Invalid("is required")
-    return value
 
 
 def command(value: object) -> tuple[str, ...]:
@@ -329,147 +243,3 @@ def axes(value: object) -> dict[str, tuple[str, ...]]:
         except Invalid as exc:
             raise within((name,), exc) from None
     return out
-
-
-def string_list(value: object) -> tuple[str, ...]:
-    """
-    A list of strings (never one string: ``exclude = "data"`` is a mistake, not one pattern).
-    """
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise Invalid("must be a list of strings", value)
-    return tuple(value)
-
-
-def positive_seconds(value: object) -> float:
-    """
-    A number of seconds above 0.
-    """
-    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-        raise Invalid("must be a positive number of seconds", value)
-    return float(value)
-
-
-def whole(minimum: int, maximum: int | None = None) -> Callable[[object], int]:
-    """
-    An integer from ``minimum`` (to ``maximum``).
-    """
-
-    def read(value: object) -> int:
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, int)
-            or value < minimum
-            or (maximum is not None and value > maximum)
-        ):
-            bound = f"from {minimum} to {maximum}" if maximum is not None else f">= {minimum}"
-            raise Invalid(f"must be an integer {bound}", value)
-        return value
-
-    return read
-
-
-def one_of(*choices: str, say: str = "") -> Callable[[object], str]:
-    """
-    One of ``choices`` (``say``, when given, explains them).
-    """
-
-    def read(value: object) -> str:
-        if not isinstance(value, str) or value not in choices:
-            hint = did_you_mean(value, choices) if isinstance(value, str) else ""
-            meaning = f" ({say})" if say else ""
-            raise Invalid(f"= {value!r} is not one of: {', '.join(choices)}{meaning}{hint}")
-        return value
-
-    return read
-
-
-def absolute_path(where: str) -> Callable[[object], str]:
-    """
-    An absolute POSIX path on another machine (normalised), ``where`` naming it.
-    """
-
-    def read(value: object) -> str:
-        if not isinstance(value, str) or not posixpath.isabs(value):
-            raise Invalid(f"must be an absolute path {where}", value)
-        return posixpath.normpath(value)
-
-    return read
-
-
-def local_path(value: object) -> str:
-    """
-    A path on this machine, ``~`` expanded.
-    """
-    if not isinstance(value, str) or not value:
-        raise Invalid("must be a non-empty string", value)
-    return str(Path(value).expanduser())
-
-
-def existing_file(what: str) -> Callable[[object], str]:
-    """
-    A file on this machine that exists (``~`` expanded), ``what`` saying what it holds.
-    """
-
-    def read(value: object) -> str:
-        path = Path(local_path(value))
-        if not path.is_file():
-            raise Invalid(f"names no such file {str(path)!r} ({what})")
-        return str(path)
-
-    return read
-
-
-def text_or_none(value: object) -> str | None:
-    """
-    A string; empty means not set.
-    """
-    if not isinstance(value, str):
-        raise Invalid("must be a string", value)
-    return value or None
-
-
-def positive(value: object) -> float:
-    """
-    A number above 0.
-    """
-    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-        raise Invalid("must be a positive number", value)
-    return float(value)
-
-
-ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-
-
-def text(value: object) -> str:
-    """
-    A non-empty string, stripped.
-    """
-    if not isinstance(value, str) or not value.strip():
-        raise Invalid("must be a non-empty string", value)
-    return value.strip()
-
-
-def argv(value: object) -> tuple[str, ...]:
-    """
-    A command as a list of arguments (never a shell line: nothing splits it).
-    """
-    if isinstance(value, str):
-        raise Invalid(
-            'must be a list of arguments (e.g. ["codex", "exec", "{prompt_file}"]), not one string'
-        )
-    if not isinstance(value, list) or not value or not all(isinstance(a, str) and a for a in value):
-        raise Invalid("must be a non-empty list of non-empty strings", value)
-    return tuple(value)
-
-
-def env_name(value: object) -> str:
-    """
-    The NAME of an environment variable (the variable itself is read where it is used). The
-    value is never quoted back: a secret pasted here by mistake must not reach a log.
-    """
-    if not isinstance(value, str) or not ENV_NAME.match(value):
-        raise Invalid(
-            "must be the NAME of an environment variable (letters, digits, _), not the secret "
-            "itself"
-        )
-    return value

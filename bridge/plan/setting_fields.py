@@ -4,7 +4,8 @@ key's name in the file, how its value is read, whether it is secret or set by co
 errors a field's read function raises (:class:`Invalid`, :class:`Within`).
 
 The reader that uses them is :mod:`bridge.plan.settings`; the read functions are in
-:mod:`bridge.plan.config_values`.
+:mod:`bridge.plan.setting_rules` (any section) and :mod:`bridge.plan.config_values` (the plan's
+own sections).
 """
 
 from __future__ import annotations

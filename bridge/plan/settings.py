@@ -9,7 +9,7 @@ are refused in one place, with one "did you mean"
 (:func:`bridge.plan.setting_fields.did_you_mean`). A field says how its value is read when that
 is more than its type (a range, a path that must stay inside the project, a command split into
 arguments) through :func:`bridge.plan.setting_fields.setting` metadata: a read function from
-:mod:`bridge.plan.config_values` that returns the value or raises ``Invalid``. Checks across
+:mod:`bridge.plan.setting_rules` that returns the value or raises ``Invalid``. Checks across
 fields stay in the section's :meth:`Section.checked`, raising through
 :meth:`SettingsTable.fail`; a section whose needs depend on one key's value reads key by key
 with :meth:`SettingsTable.value` and the same read functions.
@@ -316,7 +316,7 @@ class SettingsTable:
 
     def value(self, key: str, read: Callable[[Any], T], default: D) -> T | D:
         """
-        Read one key with a read function (:mod:`bridge.plan.config_values`), for sections
+        Read one key with a read function (:mod:`bridge.plan.setting_rules`), for sections
         whose needs depend on another key's value (``[reviewer] kind``).
 
         Args:

@@ -18,7 +18,7 @@ import attrs
 from bridge.adapters.implement.agent import AgentCLI
 from bridge.adapters.implement.existing import ExistingCode
 from bridge.machine.ports import Implementer
-from bridge.plan import config_values as read
+from bridge.plan import setting_rules as read
 from bridge.plan.setting_fields import setting
 from bridge.plan.settings import Section, SettingsTable
 

@@ -51,8 +51,8 @@ from bridge.adapters.metrics.files import Extraction, ExtractionProblem
 from bridge.errors import ConfigError
 from bridge.logs import get_logger
 from bridge.machine.measurements import MetricHistory, MetricValue, to_stored
-from bridge.plan import config_values as rules
 from bridge.plan import placeholders, render_argv
+from bridge.plan import setting_rules as rules
 from bridge.plan.settings import SettingsTable
 
 __all__ = ["DEFAULT_BASE_URL", "RUN_METRICS_QUERY", "SOURCE_PREFIX", "WANDB_KEYS", "WandbSource"]

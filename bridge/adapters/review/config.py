@@ -38,7 +38,7 @@ from bridge.adapters.review.checklist import ChecklistReviewer
 from bridge.adapters.review.fallback import LocalFallbackReviewer
 from bridge.adapters.review.openai import OpenAIReviewer
 from bridge.machine.ports import Reviewer
-from bridge.plan import config_values as rules
+from bridge.plan import setting_rules as rules
 from bridge.plan.setting_fields import keys_of
 from bridge.plan.settings import Section, SettingsTable
 

@@ -13,7 +13,7 @@ import re
 import attrs
 
 from bridge.adapters.backends.modal.requirements import requirement_problem
-from bridge.plan import config_values as read
+from bridge.plan import setting_rules as read
 from bridge.plan.setting_fields import Invalid, Within, setting
 from bridge.plan.settings import Section
 

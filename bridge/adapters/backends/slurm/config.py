@@ -14,7 +14,7 @@ from pathlib import Path
 import attrs
 
 from bridge.adapters.backends.ssh.config import HostConfig, Login, SSHConfig, SSHLink
-from bridge.plan import config_values as read
+from bridge.plan import setting_rules as read
 from bridge.plan.setting_fields import keys_of, setting
 from bridge.plan.settings import Section, SettingsTable
 

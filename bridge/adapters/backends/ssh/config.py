@@ -16,7 +16,7 @@ from pathlib import Path
 
 import attrs
 
-from bridge.plan import config_values as read
+from bridge.plan import setting_rules as read
 from bridge.plan.setting_fields import Invalid, setting
 from bridge.plan.settings import Section, SettingsTable
 

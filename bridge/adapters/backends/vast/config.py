@@ -12,7 +12,7 @@ from __future__ import annotations
 import attrs
 
 from bridge.adapters.backends.ssh.config import RemoteProject
-from bridge.plan import config_values as read
+from bridge.plan import setting_rules as read
 from bridge.plan.setting_fields import Invalid, setting
 from bridge.plan.settings import Section, SettingsTable
 
