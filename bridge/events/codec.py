@@ -17,6 +17,7 @@ import enum
 import functools
 import math
 import re
+import sys
 import types
 import typing
 from collections.abc import Callable, Mapping
@@ -29,6 +30,7 @@ import orjson
 from bridge.errors import IntegrityError, SecretError
 from bridge.events.secrets import SECRET_VALUE, VALUE_PREFIXES, redact_known
 from bridge.events.types import EVENT_TYPES, Event
+from bridge.plan.finite import finite
 
 __all__ = [
     "Structurer",
@@ -117,7 +119,9 @@ def _field_structurer(tp: Any) -> _Fn | None:
             return _tuple_of_json
 
         def tuple_of(value: Any, item: _Fn = item) -> tuple[Any, ...]:
-            return tuple([item(x) for x in _checked_list(value)])
+            if type(value) is not list:
+                raise TypeError(f"expected a JSON array, got {type(value).__name__}")
+            return tuple(map(item, value))
 
         return tuple_of
     if origin is not None and issubclass(origin, Mapping):
@@ -189,34 +193,60 @@ def _class_structurer(cls: type[Any]) -> _Fn:
     work = {f.name: conv for f in fields
             if (conv := _field_structurer(hints[f.name])) is not None}  # fmt: skip
     slow = _general_structurer(cls, tuple(work.items()))
-    if getattr(cls, "__attrs_post_init__", None) is not None or any(f.converter for f in fields):
-        _structurers[cls] = slow
-        return slow
-    # The fast path, for data holding exactly the class's fields (what encode writes): set the
-    # slots directly and run the validators, as attrs' own __init__ does, without its keyword
-    # argument handling, which costs more than the rest of a decode. Anything else (a missing or
-    # unknown key, upcast data relying on defaults) takes the general path and its errors.
-    namespace: dict[str, Any] = {"_new": object.__new__, "_cls": cls, "_slow": slow}
+    # The fast path, for data holding exactly the class's fields (what encode writes): read every
+    # field, convert it, then do what attrs' own __init__ does (converters, slots, validators,
+    # __attrs_post_init__) without its keyword argument handling, which costs more than the rest
+    # of a decode. Anything else (a missing or unknown key, upcast data relying on defaults)
+    # takes the general path and its errors. Floats, the commonest field, are converted and
+    # checked inline: a call per field is most of what a nested value costs.
+    namespace: dict[str, Any] = {
+        "_new": object.__new__, "_cls": cls, "_slow": slow, "_float": _float,
+        "_isfinite": math.isfinite, "_intern": sys.intern,
+    }  # fmt: skip
+    reads = [f"        v{i} = data[{f.name!r}]" for i, f in enumerate(fields)]
     lines = [
         "def structure(data):",
         f"    if type(data) is not dict or len(data) != {len(fields)}:",
         "        return _slow(data)",
-        "    obj = _new(_cls)",
         "    try:",
+        *reads,
+        "    except KeyError:",
+        "        return _slow(data)",
     ]
+    checks: list[str] = []
     for i, field in enumerate(fields):
-        namespace[f"_set{i}"] = _slot_setter(cls, field.name)
-        value = f"data[{field.name!r}]"
-        if field.name in work:
+        hint = hints[field.name]
+        if hint is str:
+            lines.append(f"    v{i} = _intern(v{i})")
+        elif hint is float:
+            lines.append(f"    if type(v{i}) is not float: v{i} = _float(v{i})")
+        elif hint == float | None:
+            lines.append(
+                f"    if v{i} is not None and type(v{i}) is not float: v{i} = _float(v{i})"
+            )
+        elif field.name in work:
             namespace[f"_conv{i}"] = work[field.name]
-            value = f"_conv{i}({value})"
-        lines.append(f"        _set{i}(obj, {value})")
-    lines += ["    except KeyError:", "        return _slow(data)"]
-    for i, field in enumerate(fields):
+            lines.append(f"    v{i} = _conv{i}(v{i})")
+        if field.converter is not None:
+            namespace[f"_cvt{i}"] = field.converter
+            lines.append(f"    v{i} = _cvt{i}(v{i})")
         if field.validator is not None:
             namespace[f"_check{i}"] = field.validator
             namespace[f"_field{i}"] = field
-            lines.append(f"    _check{i}(obj, _field{i}, obj.{field.name})")
+            call = f"_check{i}(obj, _field{i}, v{i})"
+            if field.validator is finite and hint in (float, float | None):
+                # The same test as the validator's, which is only called to raise.
+                test = f"v{i} is not None and not _isfinite(v{i})"
+                checks.append(f"    if {test}: {call}")
+            else:
+                checks.append(f"    {call}")
+    lines.append("    obj = _new(_cls)")
+    for i, field in enumerate(fields):
+        namespace[f"_set{i}"] = _slot_setter(cls, field.name)
+        lines.append(f"    _set{i}(obj, v{i})")
+    lines += checks
+    if getattr(cls, "__attrs_post_init__", None) is not None:
+        lines.append("    obj.__attrs_post_init__()")
     lines.append("    return obj")
     exec("\n".join(lines) + "\n", namespace)  # noqa: S102
     fn: _Fn = namespace["structure"]

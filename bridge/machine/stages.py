@@ -57,6 +57,10 @@ class RunState(enum.Enum):
     DONE_BEFORE = "done_before_bridge"
     OUT_OF_SCOPE = "out_of_scope"
 
+    # Members are compared by identity, so they may hash by identity too: Enum's own __hash__
+    # is Python code hashing the name, and the fold hashes a state for every run event.
+    __hash__ = object.__hash__
+
 
 #: States in which a run needs nothing more from the scheduler unless a person retries it.
 TERMINAL_RUN_STATES = frozenset(

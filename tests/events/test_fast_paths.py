@@ -35,6 +35,18 @@ from bridge.events.values import JobHandle
 from tests.strategies import events, text
 
 
+@attrs.frozen(kw_only=True)
+class _Span:
+    """A value class that checks itself after __init__ (as MetricHistory does)."""
+
+    low: float
+    high: float
+
+    def __attrs_post_init__(self) -> None:
+        if self.low > self.high:
+            raise ValueError("low above high")
+
+
 def _reference_json(evt: Any) -> str:
     """The general path: the cattrs converter's plain data, then canonical dumps."""
     return codec.dumps(codec.event_data(evt))
@@ -119,6 +131,37 @@ class TestDecodeFastPath:
         assert isinstance(evt, ArtifactsFetched)
         assert isinstance(evt.artifacts, tuple)
         assert orjson.dumps(data) == before
+
+    def test_converters_still_run(self) -> None:
+        """A field's converter runs on the fast path as in attrs' __init__ (redacting here)."""
+        data = {"stage": "PLANNED", "trigger": "t", "reason": "see https://u:pw@host/x"}
+        evt = codec.decode("stage.entered", 1, data)
+        assert evt == StageEntered(**data)
+        assert isinstance(evt, StageEntered)
+        assert "pw" not in evt.reason
+
+    def test_post_init_still_runs(self) -> None:
+        """A class with __attrs_post_init__ has it run by its generated structurer."""
+        structure = codec._class_structurer(_Span)
+        assert structure({"low": 1, "high": 2.5}) == _Span(low=1.0, high=2.5)
+        with pytest.raises(ValueError, match="low above high"):
+            structure({"low": 3.0, "high": 2.5})
+
+    def test_equal_strings_are_shared(self) -> None:
+        """Equal strings in two decoded events are one object, so a long log's state keeps
+        one copy of each repeated id, path and hash."""
+        data = '{"run_id":"R-shared","attempt_id":"R-shared-a1","estimated_minutes":1.0,'
+        first = codec.decode("run.overdue", 1, data + '"elapsed_minutes":2.0}')
+        second = codec.decode("run.overdue", 1, data + '"elapsed_minutes":3.0}')
+        assert isinstance(first, RunOverdue)
+        assert isinstance(second, RunOverdue)
+        assert first.run_id is second.run_id
+        assert first.attempt_id is second.attempt_id
+
+    def test_non_string_in_a_string_field_is_an_error(self) -> None:
+        """A number where the event has a string field does not decode."""
+        with pytest.raises(IntegrityError, match="does not decode"):
+            codec.decode("stage.entered", 1, '{"stage":"PLANNED","trigger":7,"reason":""}')
 
     def test_events_stay_frozen(self) -> None:
         """A decoded event is as immutable as a constructed one."""

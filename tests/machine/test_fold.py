@@ -4,6 +4,7 @@ Tests for the transition tables and the fold, including a hypothesis state machi
 
 from __future__ import annotations
 
+import gc
 import shutil
 import tempfile
 import typing
@@ -183,6 +184,40 @@ class TestFold:
 
 _OUTCOMES = ("succeed", "fail", "oom", "time_out", "lose", "cancel")
 _T0 = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+class TestCollectorPause:
+    def test_collector_is_on_again_after_a_fold(self) -> None:
+        """The fold pauses the cyclic garbage collector while it reads, and turns it back on,
+        after an illegal transition too."""
+        store = InMemoryEventStore()
+        _record(store, "run:R1", RunPlanned(run_id="R1"))
+        assert gc.isenabled()
+        seen: list[bool] = []
+
+        def watched() -> typing.Iterator[Any]:
+            for record in store.read():
+                seen.append(gc.isenabled())
+                yield record
+
+        fold(watched())
+        assert seen == [False]
+        assert gc.isenabled()
+        _record(store, "run:R1", RunSucceeded(run_id="R1", attempt_id="R1-a1"))
+        with pytest.raises(TransitionError):
+            fold(store.read())
+        assert gc.isenabled()
+
+    def test_collector_left_off_when_it_was_off(self) -> None:
+        """A caller that turned the collector off finds it still off after a fold."""
+        store = InMemoryEventStore()
+        _record(store, "run:R1", RunPlanned(run_id="R1"))
+        gc.disable()
+        try:
+            fold(store.read())
+            assert not gc.isenabled()
+        finally:
+            gc.enable()
 
 
 class LogMachine(RuleBasedStateMachine):
