@@ -1,10 +1,15 @@
 """
-Dispatch benchmark: N runs of ``sleep 0.1`` at max_parallel=4 through ``Bridge.run`` versus
-``xargs -P 4`` running the same commands, measured in the same process run.
+Dispatch benchmark: the whole ``bridge run`` command (process start to exit, as a user runs it)
+on a project of N runs of ``sleep S`` at ``max_parallel = 4`` (local backend), against
+``xargs -P 4`` running the same commands, rounds alternating so that load from elsewhere on the
+machine lands on both sides alike.
 
-Reports the wall-time ratio (target ≤ 1.3), bridge's added cost per run in milliseconds, and the
-median delay from a run's exit (the mtime of its ``exit_code`` marker, written by the wrapper as
-the command ends) to its ``RunSucceeded`` event (target ≤ 0.5 s).
+Each case runs with the project on disk (a folder on the repository's file system) and on tmpfs
+(``/dev/shm``, which takes fsync out). Default cases: 120 and 1,000 runs of ``sleep 0.1``
+(target ≤ 1.2× the floor) and 40 runs of ``sleep 1`` (target ≤ 1.1×). Each case prints one JSON
+object per round, then a table of medians: measured / floor / ratio / target / meets, bridge's
+added milliseconds per run, and the median delay from a run's exit (the mtime of its
+``exit_code`` marker, written by the wrapper as the command ends) to its ``RunSucceeded``.
 
 With ``--slurm`` the same runs go through a Slurm cluster instead (``$SLURM_CONF``'s, or a
 single-node test cluster started in a temporary directory, as root, when it is unset): bridge
@@ -14,8 +19,9 @@ bridge adds per run.
 
 Usage::
 
-    python bench/dispatch.py                # 200 and 1000 runs
-    python bench/dispatch.py --runs 200     # one size
+    python bench/dispatch.py                          # every default case, 2 rounds each
+    python bench/dispatch.py --runs 120 --where tmpfs --rounds 5
+    python bench/dispatch.py --runs 40 --sleep 1
     python bench/dispatch.py --slurm --runs 40 [--poll-seconds 1]
 """
 
@@ -31,18 +37,27 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
 
-from bridge.events import types as ev
-from bridge.events.store import SQLiteEventStore
-from bridge.pipeline import Bridge
+from bridge.events import types as ev  # noqa: E402
+from bridge.events.store import SQLiteEventStore  # noqa: E402
 
 PARALLEL = 4
-SLEEP = "0.1"
+ENV = {**os.environ, "PYTHONPATH": str(REPO)}
+WHERE = {"disk": str(REPO), "tmpfs": "/dev/shm"}
+TARGETS = {"0.1": 1.2, "1": 1.1}
+DEFAULT_CASES = [(120, "0.1"), (1000, "0.1"), (40, "1")]
 
 
-def write_project(root: Path, n: int, backend: str = "") -> None:
-    """A plan with one milestone of ``n`` runs, each ``sleep 0.1``."""
+def _bridge() -> list[str]:
+    """The console script beside this Python (what a user runs), else ``python -m bridge``."""
+    script = Path(sys.executable).parent / "bridge"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "bridge"]
+
+
+def write_project(root: Path, n: int, sleep: str, backend: str = "") -> None:
+    """A plan with one milestone of ``n`` runs, each ``sleep <sleep>``."""
     (root / "refine-logs").mkdir(parents=True)
     ids = [f"R{k:04d}" for k in range(1, n + 1)]
     (root / "refine-logs" / "EXPERIMENT_PLAN.md").write_text(
@@ -69,61 +84,115 @@ def write_project(root: Path, n: int, backend: str = "") -> None:
     )
     (root / "bridge.toml").write_text(
         f"[bridge]\nmax_parallel = {PARALLEL}\ncode_review = false\n{backend}\n"
-        f'[run]\ncommand = ["sleep", "{SLEEP}"]\n'
+        f'[run]\ncommand = ["sleep", "{sleep}"]\n'
     )
 
 
-def time_xargs(n: int) -> float:
-    """Wall time of ``xargs -P 4`` running ``sleep 0.1`` n times."""
+def time_xargs(n: int, sleep: str) -> float:
+    """Wall time of the whole ``xargs -P 4 -n 1 sleep`` process running ``sleep`` n times."""
     start = time.perf_counter()
     subprocess.run(
         ["xargs", "-P", str(PARALLEL), "-n", "1", "sleep"],
-        input=f"{SLEEP}\n" * n,
+        input=f"{sleep}\n" * n,
         text=True,
         check=True,
     )
     return time.perf_counter() - start
 
 
-def time_bridge(n: int, where: str | None) -> tuple[float, list[float]]:
-    """Wall time of ``Bridge(project).run()`` and each run's exit → RunSucceeded delay."""
-    with tempfile.TemporaryDirectory(prefix="bridge-bench-", dir=where) as tmp:
-        root = Path(tmp) / "project"
-        write_project(root, n)
-        start = time.perf_counter()
-        bridge = Bridge(root)
-        stage = bridge.run()
-        wall = time.perf_counter() - start
-        bridge.close()
-        if stage.value != "COLLECTED":
-            raise SystemExit(f"bridge stopped at {stage.value}")
-        store = SQLiteEventStore(root / ".bridge" / "events.db")
-        delays = []
+def exit_to_event_delays(root: Path) -> list[float]:
+    """Each run's delay from its ``exit_code`` marker's mtime to its ``RunSucceeded``."""
+    store = SQLiteEventStore(root / ".bridge" / "events.db")
+    delays = []
+    try:
         for record in store.read():
             if isinstance(record.event, ev.RunSucceeded):
                 marker = root / ".bridge" / "runs" / record.event.run_id
                 exit_at = os.stat(marker / record.event.attempt_id / "exit_code").st_mtime
                 delays.append(record.recorded_at.timestamp() - exit_at)
+    finally:
         store.close()
+    return delays
+
+
+def time_bridge(n: int, sleep: str, where: str) -> tuple[float, list[float]]:
+    """
+    Wall time of the whole ``bridge run --plain`` process on a fresh project under ``where``
+    (its output to a file, as in a CI log), and each run's exit → RunSucceeded delay.
+    """
+    with tempfile.TemporaryDirectory(prefix="bridge-bench-", dir=where) as tmp:
+        root = Path(tmp) / "project"
+        write_project(root, n, sleep)
+        with open(Path(tmp) / "bridge-run.out", "w") as out:
+            start = time.perf_counter()
+            done = subprocess.run(
+                [*_bridge(), "run", "--plain", "--project", str(root)],
+                env=ENV,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+            wall = time.perf_counter() - start
+        if done.returncode != 0:
+            text = (Path(tmp) / "bridge-run.out").read_text()
+            raise SystemExit(f"bridge run exited {done.returncode}:\n{text[-3000:]}")
+        delays = exit_to_event_delays(root)
         if len(delays) != n:
             raise SystemExit(f"{len(delays)} of {n} runs succeeded")
         return wall, delays
 
 
-def measure(n: int, where: str | None) -> dict[str, object]:
-    """One comparison at ``n`` runs, the project in a temporary folder under ``where``."""
-    baseline = time_xargs(n)
-    wall, delays = time_bridge(n, where)
+def measure(n: int, sleep: str, where: str, rounds: int) -> dict[str, object]:
+    """
+    One case, ``rounds`` rounds alternating which side goes first; each round printed as it
+    ends. Returns the medians over rounds.
+    """
+    floors, walls, delays = [], [], []
+    for k in range(rounds):
+        if k % 2 == 0:
+            floor = time_xargs(n, sleep)
+            wall, delay = time_bridge(n, sleep, WHERE[where])
+        else:
+            wall, delay = time_bridge(n, sleep, WHERE[where])
+            floor = time_xargs(n, sleep)
+        floors.append(floor)
+        walls.append(wall)
+        delays.extend(delay)
+        round_ = {"runs": n, "sleep": sleep, "where": where, "round": k + 1}
+        round_ |= {"xargs_s": round(floor, 3), "bridge_s": round(wall, 3)}
+        print(json.dumps({**round_, "ratio": round(wall / floor, 3)}), flush=True)
+    floor, wall = statistics.median(floors), statistics.median(walls)
+    target = TARGETS.get(sleep, 1.2)
     return {
         "runs": n,
-        "dir": where or tempfile.gettempdir(),
-        "xargs_s": round(baseline, 3),
+        "sleep": sleep,
+        "where": f"{where} ({WHERE[where]})",
+        "rounds": rounds,
         "bridge_s": round(wall, 3),
-        "ratio": round(wall / baseline, 3),
-        "added_ms_per_run": round((wall - baseline) / n * 1000, 2),
+        "xargs_s": round(floor, 3),
+        "ratio": round(wall / floor, 3),
+        "target": target,
+        "meets": wall / floor <= target,
+        "added_ms_per_run": round((wall - floor) / n * 1000, 2),
         "exit_to_event_median_s": round(statistics.median(delays), 3),
         "exit_to_event_p95_s": round(sorted(delays)[int(0.95 * (len(delays) - 1))], 3),
     }
+
+
+def table(results: list[dict[str, object]]) -> str:
+    """The medians as a Markdown table."""
+    lines = [
+        "| runs × sleep | where | bridge run (s) | xargs -P 4 (s) | ratio | target | meets "
+        "| added ms/run | exit → RunSucceeded median |",
+        "|---|---|---:|---:|---:|---:|---|---:|---:|",
+    ]
+    for r in results:
+        lines.append(
+            f"| {r['runs']} × {r['sleep']} s | {r['where']} | {r['bridge_s']:.2f} "
+            f"| {r['xargs_s']:.2f} | {r['ratio']:.3f} | ≤ {r['target']} "
+            f"| {'yes' if r['meets'] else 'no'} | {r['added_ms_per_run']} "
+            f"| {r['exit_to_event_median_s']} s |"
+        )
+    return "\n".join(lines)
 
 
 def time_sbatch(n: int, where: str) -> float:
@@ -132,12 +201,12 @@ def time_sbatch(n: int, where: str) -> float:
     ``squeue`` every 0.1 s to see which ended (Slurm's own scheduling, polled tightly).
     """
     start = time.perf_counter()
-    left, live = n, set()
+    left, live = n, set[str]()
     while left or live:
         while left and len(live) < PARALLEL:
             out = subprocess.run(
                 ["sbatch", "--parsable", f"--output={where}/sbatch-%j.out", "--wrap",
-                 f"sleep {SLEEP}"],
+                 "sleep 0.1"],
                 capture_output=True, text=True, check=True,
             ).stdout  # fmt: skip
             live.add(out.strip().split(";")[0])
@@ -154,11 +223,12 @@ def time_sbatch(n: int, where: str) -> float:
 
 def time_bridge_slurm(n: int, where: str, poll_seconds: float) -> float:
     """Wall time of ``Bridge(project).run()`` with ``backend = "slurm"``."""
+    from bridge.pipeline import Bridge
+
     with tempfile.TemporaryDirectory(prefix="bridge-bench-", dir=where) as tmp:
         root = Path(tmp) / "project"
-        write_project(
-            root, n, f'backend = "slurm"\n\n[backends.slurm]\npoll_seconds = {poll_seconds}\n'
-        )
+        slurm = f'backend = "slurm"\n\n[backends.slurm]\npoll_seconds = {poll_seconds}\n'
+        write_project(root, n, "0.1", slurm)
         start = time.perf_counter()
         bridge = Bridge(root)
         stage = bridge.run()
@@ -200,19 +270,21 @@ def _slurm_cluster() -> object | None:
 
 
 def main() -> None:
-    """Run the benchmark and print one JSON object per size."""
+    """Run the benchmark: one JSON object per round, then the table of medians."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--runs", type=int, action="append", help="sizes (default 200, 1000)")
+    parser.add_argument("--runs", type=int, action="append", help="sizes (default: see above)")
+    parser.add_argument("--sleep", help="seconds each run sleeps (default: see above)")
     parser.add_argument(
-        "--dir", help="where the project goes (default: $TMPDIR); /dev/shm takes fsync out"
+        "--where", choices=sorted(WHERE), action="append", help="disk, tmpfs (default: both)"
     )
+    parser.add_argument("--rounds", type=int, default=2, help="rounds per case (default 2)")
     parser.add_argument("--slurm", action="store_true", help="through Slurm (see above)")
     parser.add_argument("--poll-seconds", type=float, default=1.0, help="backends.slurm setting")
     args = parser.parse_args()
-    import structlog
-
-    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(40))
     if args.slurm:
+        import structlog
+
+        structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(40))
         cluster = _slurm_cluster()
         try:
             for n in args.runs or [40]:
@@ -221,8 +293,16 @@ def main() -> None:
             if cluster is not None:
                 cluster.stop()  # type: ignore[attr-defined]
         return
-    for n in args.runs or [200, 1000]:
-        print(json.dumps(measure(n, args.dir)), flush=True)
+    if args.runs or args.sleep:
+        cases = [(n, args.sleep or "0.1") for n in args.runs or [120]]
+    else:
+        cases = DEFAULT_CASES
+    results = []
+    for n, sleep in cases:
+        for where in args.where or ["disk", "tmpfs"]:
+            results.append(measure(n, sleep, where, args.rounds))
+    print(f"\nload average: {os.getloadavg()}, {os.cpu_count()} CPUs\n")
+    print(table(results))
 
 
 if __name__ == "__main__":

@@ -136,12 +136,20 @@ class EventStore(Protocol):
         *,
         causation: str | None = None,
         correlation: str | None = None,
+        durable: bool = True,
     ) -> int:
         """
         Append ``events`` to ``stream`` in one transaction and return the stream's new version.
 
         ``expected_version`` is the version the caller last saw (0 for a new stream); ``None``
         appends whatever the version is. All events are stored, or none.
+
+        With ``durable`` (the default) the events are on stable storage when this returns. With
+        ``durable=False`` they are committed — visible to every reader, and kept if the process
+        is killed — but reach stable storage with the next durable append or :meth:`close`: a
+        machine crash before then can lose them, and only them, as a suffix of the log (never
+        a gap). For events a restarted bridge can learn again (a run's start or results, from
+        the backend) and that no irreversible act waits on.
 
         Raises:
             ConcurrencyError: the stream is not at ``expected_version``.
@@ -180,7 +188,11 @@ class EventStore(Protocol):
 
     def close(self) -> None:
         """
-        Release the store's resources. Idempotent.
+        Put every append made with ``durable=False`` on stable storage, then release the
+        store's resources. Idempotent.
+
+        Raises:
+            StoreError: the log could not be put on stable storage (the resources are released).
         """
         ...
 
@@ -258,9 +270,10 @@ class InMemoryEventStore:
         *,
         causation: str | None = None,
         correlation: str | None = None,
+        durable: bool = True,
     ) -> int:
         """
-        See :meth:`EventStore.append`.
+        See :meth:`EventStore.append` (``durable`` changes nothing in memory).
         """
         encoded = _encode_all(events)  # refuses secrets before anything is stored
         last = self._rows[-1] if self._rows else None
@@ -370,6 +383,24 @@ def _first_bad(rows: Iterable[_Row]) -> int | None:
     return None
 
 
+# The table as sqlite-utils created it (same text, so old and new logs read the same).
+_SCHEMA_TABLE = (
+    """CREATE TABLE "events" (
+   "seq" INTEGER PRIMARY KEY,
+   "stream" TEXT NOT NULL,
+   "version" INTEGER NOT NULL,
+   "type" TEXT NOT NULL,
+   "schema_version" INTEGER NOT NULL,
+   "recorded_at" TEXT NOT NULL,
+   "causation" TEXT,
+   "correlation" TEXT,
+   "data" TEXT NOT NULL,
+   "prev_hash" TEXT NOT NULL,
+   "hash" TEXT NOT NULL
+)""",
+    """CREATE UNIQUE INDEX "idx_events_stream_version"
+    ON "events" ("stream", "version")""",
+)
 _SCHEMA_TRIGGERS = (
     """CREATE TRIGGER IF NOT EXISTS events_no_update BEFORE UPDATE ON events
        BEGIN SELECT RAISE(ABORT, 'bridge events are append-only: UPDATE refused'); END""",
@@ -417,6 +448,8 @@ class SQLiteEventStore:
         self.witness = self.path.with_name(self.path.name + ".head")
         self._witness_fd: int | None = None
         self._clock = clock
+        self._full_sync = True  # the connection's synchronous setting: FULL (True) or NORMAL
+        self._unsynced: tuple[int, str] | None = None  # the newest head not yet fsynced
         # Autocommit mode: transactions are explicit (BEGIN IMMEDIATE), never implicit.
         self._conn = sqlite3.connect(
             self.path, isolation_level=None, timeout=busy_timeout, check_same_thread=False
@@ -470,29 +503,16 @@ class SQLiteEventStore:
             # A log written before snapshots gains the (empty) table; no event row is touched.
             self._conn.execute(SNAPSHOTS_DDL)
         if "events" in tables:
-            return  # the common case: an existing log opens without loading sqlite_utils
-        import sqlite_utils  # only to create the schema (it loads numpy when installed)
-
-        table = sqlite_utils.Database(self._conn).table("events")
-        if not table.exists():
-            self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                if not table.exists():  # another process may have won the race
-                    table.create(
-                        {"seq": int, "stream": str, "version": int, "type": str,
-                         "schema_version": int, "recorded_at": str, "causation": str,
-                         "correlation": str, "data": str, "prev_hash": str, "hash": str},
-                        pk="seq",
-                        not_null={"stream", "version", "type", "schema_version",
-                                  "recorded_at", "data", "prev_hash", "hash"},
-                    )  # fmt: skip
-                    table.create_index(["stream", "version"], unique=True)
-                    for ddl in _SCHEMA_TRIGGERS:
-                        self._conn.execute(ddl)
-                self._conn.execute("COMMIT")
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
+            return  # the common case: an existing log
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            if "events" not in self._tables():  # another process may have won the race
+                for ddl in (*_SCHEMA_TABLE, *_SCHEMA_TRIGGERS):
+                    self._conn.execute(ddl)
+            self._conn.execute("COMMIT")
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
 
     def append(
         self,
@@ -502,12 +522,20 @@ class SQLiteEventStore:
         *,
         causation: str | None = None,
         correlation: str | None = None,
+        durable: bool = True,
     ) -> int:
         """
-        See :meth:`EventStore.append`.
+        See :meth:`EventStore.append`. A durable append commits with ``synchronous=FULL`` (the
+        WAL is fsynced at the commit, taking every earlier commit with it); one that is not
+        commits with ``synchronous=NORMAL`` (no fsync: the commit is in the WAL, in the OS's
+        cache). The witness moves only at durable points, so it never runs ahead of what a
+        machine crash keeps.
         """
         encoded = _encode_all(events)  # refuses secrets before anything is stored
         conn = self._conn
+        if durable is not self._full_sync:
+            conn.execute("PRAGMA synchronous=FULL" if durable else "PRAGMA synchronous=NORMAL")
+            self._full_sync = durable
         try:
             conn.execute("BEGIN IMMEDIATE")
             version = self._version(stream)
@@ -527,7 +555,11 @@ class SQLiteEventStore:
             conn.execute("COMMIT")
             if rows:
                 head, version = (rows[-1][0], rows[-1][10]), rows[-1][2]
-            self._note_head(*head)
+            if durable:
+                self._unsynced = None
+                self._note_head(*head)
+            else:
+                self._unsynced = head
         except sqlite3.IntegrityError as exc:
             conn.execute("ROLLBACK")
             raise ConcurrencyError(
@@ -740,7 +772,31 @@ class SQLiteEventStore:
         """
         See :meth:`EventStore.close`.
         """
-        if self._witness_fd is not None:
-            os.close(self._witness_fd)
-            self._witness_fd = None
-        self._conn.close()
+        try:
+            self._sync()
+        finally:
+            if self._witness_fd is not None:
+                os.close(self._witness_fd)
+                self._witness_fd = None
+            self._conn.close()
+
+    def _sync(self) -> None:
+        """
+        Put the appends made with ``durable=False`` on stable storage (an fsync of the WAL,
+        which holds them), then note them in the witness.
+        """
+        if self._unsynced is None:
+            return
+        try:
+            fd = os.open(f"{self.path}-wal", os.O_RDONLY)
+        except FileNotFoundError:
+            fd = None  # checkpointed and removed: SQLite synced the database file first
+        if fd is not None:
+            try:
+                os.fsync(fd)
+            except OSError as exc:
+                raise StoreError(f"{self.path}: the log could not be synced to disk: {exc}") from exc
+            finally:
+                os.close(fd)
+        self._note_head(*self._unsynced)
+        self._unsynced = None

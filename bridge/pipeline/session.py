@@ -46,8 +46,27 @@ from bridge.pipeline.recording import plan_excerpt, setup_params
 from bridge.plan import LoadedProject, render_for_reading
 from bridge.projections.writer import ProjectionWriter
 
-__all__ = ["REFRESH_EVERY", "Session", "Step"]
+__all__ = ["DEFERRED_DURABILITY", "REFRESH_EVERY", "Session", "Step"]
 
+#: Events appended without waiting for the disk (``EventStore.append(durable=False)``): each
+#: records something a restarted bridge learns again on its own — the plan's runs (re-planned
+#: until the durable ``PlanLoaded``), a launch's confirmation (reconcile adopts the attempt), a
+#: finished attempt's results and metrics (collected again from the backend's durable markers).
+#: No irreversible act waits on them. They reach the disk with the next durable append (every
+#: launch's ``RunSubmitted`` is one) or when the store closes; SIGKILL loses none of them.
+DEFERRED_DURABILITY: frozenset[type[ev.Event]] = frozenset(
+    {
+        ev.RunPlanned,
+        ev.RunFoundDone,
+        ev.RunRuledOut,
+        ev.RunStarted,
+        ev.ArtifactsFetched,
+        ev.RunSucceeded,
+        ev.RunFailed,
+        ev.RunTimedOut,
+        ev.MetricsRecorded,
+    }
+)
 REFRESH_EVERY = 10.0  # seconds between projection refreshes while runs go on (and at every stage)
 WAITING = frozenset({Stage.AWAITING_APPROVAL, Stage.BLOCKED})
 
@@ -154,7 +173,8 @@ class Session:
                     f"stream {stream!r} is at version {version}, expected {expected}"
                 )
         check_append(state, stream, events)
-        self.store.append(stream, list(events), expected)
+        durable = not all(type(e) in DEFERRED_DURABILITY for e in events)
+        self.store.append(stream, list(events), expected, durable=durable)
         self.catch_up()
         if self.folder.state().last_seq - self._snapshot_seq >= snapshots.EVERY:
             self.snapshot()

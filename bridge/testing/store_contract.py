@@ -47,6 +47,18 @@ class EventStoreContract:
         assert store.head() == 4
         assert store.stream_version("bridge") == 3
 
+    def test_deferred_appends_are_the_same_log(self, store: EventStore) -> None:
+        """durable=False changes when events reach the disk, never what is read or chained."""
+        assert store.append("bridge", [_stage(1)], 0, durable=False) == 1
+        assert store.append("bridge", [_stage(2)], 1) == 2
+        assert store.append("run:R1", [RunPlanned(run_id="R1")], 0, durable=False) == 1
+        assert [(r.stream, r.version, r.seq) for r in store.read()] == [
+            ("bridge", 1, 1), ("bridge", 2, 2), ("run:R1", 1, 3),
+        ]  # fmt: skip
+        with pytest.raises(ConcurrencyError):
+            store.append("bridge", [_stage(3)], 1, durable=False)
+        assert store.verify() is None
+
     def test_read_filters_by_stream_and_position(self, store: EventStore) -> None:
         """read(stream, after) gives only that stream's events after that seq."""
         store.append("bridge", [_stage(1)], 0)

@@ -186,3 +186,76 @@ class TestStoreErrors:
             other.close()
         assert store.head() == 0
         store.close()
+
+
+_KILLED_AFTER_DEFERRED = """
+import os, signal, sys
+from bridge.events.store import SQLiteEventStore
+from bridge.events.types import StageEntered
+store = SQLiteEventStore(sys.argv[1])
+store.append("bridge", [StageEntered(stage="PLANNED", trigger="durable")], 0)
+for k in range(3):
+    store.append("bridge", [StageEntered(stage="PLANNED", trigger=f"deferred{k}")], None,
+                 durable=False)
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def _witness_seq(path: Path) -> int:
+    return int(path.with_name(path.name + ".head").read_text().split()[0])
+
+
+class TestDeferredDurability:
+    def test_deferred_appends_survive_sigkill_and_the_witness_stays_at_the_durable_head(
+        self, tmp_path: Path, repo_root: Path
+    ) -> None:
+        """
+        Appends made with durable=False are committed: a SIGKILLed writer loses none of them,
+        and the witness (which must never run ahead of what a machine crash keeps) names the
+        last durable append, so the log opens without a finding.
+        """
+        path = tmp_path / "events.db"
+        done = subprocess.run(
+            [sys.executable, "-c", _KILLED_AFTER_DEFERRED, str(path)], cwd=repo_root, timeout=60
+        )
+        assert done.returncode == -9
+        assert _witness_seq(path) == 1
+        store = SQLiteEventStore(path)
+        try:
+            assert [r.event.trigger for r in store.read()] == [
+                "durable", "deferred0", "deferred1", "deferred2"
+            ]  # fmt: skip
+            assert store.problems() == []
+            assert store.verify() is None
+        finally:
+            store.close()
+
+    def test_close_puts_deferred_appends_on_disk_and_moves_the_witness(
+        self, tmp_path: Path
+    ) -> None:
+        """Closing the store syncs what was deferred; only then does the witness name it."""
+        path = tmp_path / "events.db"
+        store = SQLiteEventStore(path)
+        store.append("bridge", [StageEntered(stage="PLANNED", trigger="a")], 0)
+        store.append("bridge", [StageEntered(stage="PLANNED", trigger="b")], 1, durable=False)
+        reader = SQLiteEventStore(path)
+        try:
+            assert [r.event.trigger for r in reader.read()] == ["a", "b"]  # visible at once
+        finally:
+            reader.close()
+        assert _witness_seq(path) == 1
+        store.close()
+        assert _witness_seq(path) == 2
+
+    def test_a_durable_append_takes_the_deferred_ones_with_it(self, tmp_path: Path) -> None:
+        """The WAL is synced whole, so the witness moves past deferred appends at once."""
+        path = tmp_path / "events.db"
+        store = SQLiteEventStore(path)
+        try:
+            store.append("bridge", [StageEntered(stage="PLANNED", trigger="a")], 0, durable=False)
+            store.append("bridge", [StageEntered(stage="PLANNED", trigger="b")], 1, durable=False)
+            assert not path.with_name("events.db.head").exists()
+            store.append("bridge", [StageEntered(stage="PLANNED", trigger="c")], 2)
+            assert _witness_seq(path) == 3
+        finally:
+            store.close()

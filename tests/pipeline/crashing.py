@@ -4,7 +4,7 @@ at one append boundary, so crash tests can stop bridge exactly between two event
 
     python -m tests.pipeline.crashing ROOT WHEN:TYPE:STREAM[:N]
 
-``WHEN`` is ``before`` (the append is not made) or ``after`` (it is durable); ``TYPE`` an event
+``WHEN`` is ``before`` (the append is not made) or ``after`` (it is committed); ``TYPE`` an event
 type tag (``run.succeeded``); ``STREAM`` the stream (``run:R1``, ``bridge``) or ``*``; ``N`` the
 matching append to stop at (default 1). Exits with ``PASSED`` (5), running nothing, when a point
 on a run stream is already in the log. The crash is injected through the store port bridge
@@ -54,6 +54,7 @@ class CrashingStore:
         *,
         causation: str | None = None,
         correlation: str | None = None,
+        durable: bool = True,
     ) -> int:
         hit = self._matches(stream, events)
         if hit:
@@ -61,7 +62,12 @@ class CrashingStore:
         if hit and self.remaining == 0 and self.when == "before":
             os.kill(os.getpid(), signal.SIGKILL)
         version = self.inner.append(
-            stream, events, expected_version, causation=causation, correlation=correlation
+            stream,
+            events,
+            expected_version,
+            causation=causation,
+            correlation=correlation,
+            durable=durable,
         )
         if hit and self.remaining == 0:
             os.kill(os.getpid(), signal.SIGKILL)
