@@ -795,7 +795,7 @@ class SQLiteEventStore:
             try:
                 os.fsync(fd)
             except OSError as exc:
-                raise StoreError(f"{self.path}: the log could not be synced to disk: {exc}") from exc
+                raise StoreError(f"{self.path}: could not sync the log to disk: {exc}") from exc
             finally:
                 os.close(fd)
         self._note_head(*self._unsynced)
