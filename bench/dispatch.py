@@ -8,7 +8,8 @@ Each case runs with the project on disk (a folder on the repository's file syste
 (``/dev/shm``, which takes fsync out). Default cases: 120 and 1,000 runs of ``sleep 0.1``
 (target ≤ 1.2× the floor) and 40 runs of ``sleep 1`` (target ≤ 1.1×). Each case prints one JSON
 object per round, then a table of medians: measured / floor / ratio / target / meets, bridge's
-added milliseconds per run, and the median delay from a run's exit (the mtime of its
+added milliseconds per run, its added CPU milliseconds per run (user + system of the whole
+process tree, less xargs's: what load from elsewhere does not change), and the median delay from a run's exit (the mtime of its
 ``exit_code`` marker, written by the wrapper as the command ends) to its ``RunSucceeded``.
 
 With ``--slurm`` the same runs go through a Slurm cluster instead (``$SLURM_CONF``'s, or a
@@ -30,6 +31,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -88,8 +90,12 @@ def write_project(root: Path, n: int, sleep: str, backend: str = "") -> None:
     )
 
 
-def time_xargs(n: int, sleep: str) -> float:
-    """Wall time of the whole ``xargs -P 4 -n 1 sleep`` process running ``sleep`` n times."""
+def time_xargs(n: int, sleep: str) -> tuple[float, float]:
+    """
+    Wall time and CPU time (user + system, its children's included) of the whole
+    ``xargs -P 4 -n 1 sleep`` process running ``sleep`` n times.
+    """
+    cpu = _children_cpu()
     start = time.perf_counter()
     subprocess.run(
         ["xargs", "-P", str(PARALLEL), "-n", "1", "sleep"],
@@ -97,7 +103,13 @@ def time_xargs(n: int, sleep: str) -> float:
         text=True,
         check=True,
     )
-    return time.perf_counter() - start
+    return time.perf_counter() - start, _children_cpu() - cpu
+
+
+def _children_cpu() -> float:
+    """CPU seconds (user + system) of every child process waited for so far, theirs included."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def exit_to_event_delays(root: Path) -> list[float]:
@@ -115,15 +127,17 @@ def exit_to_event_delays(root: Path) -> list[float]:
     return delays
 
 
-def time_bridge(n: int, sleep: str, where: str) -> tuple[float, list[float]]:
+def time_bridge(n: int, sleep: str, where: str) -> tuple[float, float, list[float]]:
     """
-    Wall time of the whole ``bridge run --plain`` process on a fresh project under ``where``
-    (its output to a file, as in a CI log), and each run's exit → RunSucceeded delay.
+    Wall time and CPU time (as :func:`time_xargs`) of the whole ``bridge run --plain`` process
+    on a fresh project under ``where`` (its output to a file, as in a CI log), and each run's
+    exit → RunSucceeded delay.
     """
     with tempfile.TemporaryDirectory(prefix="bridge-bench-", dir=where) as tmp:
         root = Path(tmp) / "project"
         write_project(root, n, sleep)
         with open(Path(tmp) / "bridge-run.out", "w") as out:
+            cpu = _children_cpu()
             start = time.perf_counter()
             done = subprocess.run(
                 [*_bridge(), "run", "--plain", "--project", str(root)],
@@ -132,13 +146,14 @@ def time_bridge(n: int, sleep: str, where: str) -> tuple[float, list[float]]:
                 stderr=subprocess.STDOUT,
             )
             wall = time.perf_counter() - start
+            cpu = _children_cpu() - cpu
         if done.returncode != 0:
             text = (Path(tmp) / "bridge-run.out").read_text()
             raise SystemExit(f"bridge run exited {done.returncode}:\n{text[-3000:]}")
         delays = exit_to_event_delays(root)
         if len(delays) != n:
             raise SystemExit(f"{len(delays)} of {n} runs succeeded")
-        return wall, delays
+        return wall, cpu, delays
 
 
 def measure(n: int, sleep: str, where: str, rounds: int) -> dict[str, object]:
@@ -146,20 +161,22 @@ def measure(n: int, sleep: str, where: str, rounds: int) -> dict[str, object]:
     One case, ``rounds`` rounds alternating which side goes first; each round printed as it
     ends. Returns the medians over rounds.
     """
-    floors, walls, delays = [], [], []
+    floors, walls, delays, cpus = [], [], [], []
     for k in range(rounds):
         if k % 2 == 0:
-            floor = time_xargs(n, sleep)
-            wall, delay = time_bridge(n, sleep, WHERE[where])
+            floor, floor_cpu = time_xargs(n, sleep)
+            wall, cpu, delay = time_bridge(n, sleep, WHERE[where])
         else:
-            wall, delay = time_bridge(n, sleep, WHERE[where])
-            floor = time_xargs(n, sleep)
+            wall, cpu, delay = time_bridge(n, sleep, WHERE[where])
+            floor, floor_cpu = time_xargs(n, sleep)
         floors.append(floor)
         walls.append(wall)
         delays.extend(delay)
+        cpus.append(cpu - floor_cpu)
         round_ = {"runs": n, "sleep": sleep, "where": where, "round": k + 1}
         round_ |= {"xargs_s": round(floor, 3), "bridge_s": round(wall, 3)}
-        print(json.dumps({**round_, "ratio": round(wall / floor, 3)}), flush=True)
+        round_ |= {"ratio": round(wall / floor, 3), "added_cpu_s": round(cpu - floor_cpu, 3)}
+        print(json.dumps({**round_, "load": round(os.getloadavg()[0], 1)}), flush=True)
     floor, wall = statistics.median(floors), statistics.median(walls)
     target = TARGETS.get(sleep, 1.2)
     return {
@@ -173,6 +190,7 @@ def measure(n: int, sleep: str, where: str, rounds: int) -> dict[str, object]:
         "target": target,
         "meets": wall / floor <= target,
         "added_ms_per_run": round((wall - floor) / n * 1000, 2),
+        "added_cpu_ms_per_run": round(statistics.median(cpus) / n * 1000, 2),
         "exit_to_event_median_s": round(statistics.median(delays), 3),
         "exit_to_event_p95_s": round(sorted(delays)[int(0.95 * (len(delays) - 1))], 3),
     }
@@ -182,14 +200,15 @@ def table(results: list[dict[str, object]]) -> str:
     """The medians as a Markdown table."""
     lines = [
         "| runs × sleep | where | bridge run (s) | xargs -P 4 (s) | ratio | target | meets "
-        "| added ms/run | exit → RunSucceeded median |",
-        "|---|---|---:|---:|---:|---:|---|---:|---:|",
+        "| added ms/run | added CPU ms/run | exit → RunSucceeded median |",
+        "|---|---|---:|---:|---:|---:|---|---:|---:|---:|",
     ]
     for r in results:
         lines.append(
             f"| {r['runs']} × {r['sleep']} s | {r['where']} | {r['bridge_s']:.2f} "
             f"| {r['xargs_s']:.2f} | {r['ratio']:.3f} | ≤ {r['target']} "
             f"| {'yes' if r['meets'] else 'no'} | {r['added_ms_per_run']} "
+            f"| {r['added_cpu_ms_per_run']} "
             f"| {r['exit_to_event_median_s']} s |"
         )
     return "\n".join(lines)
