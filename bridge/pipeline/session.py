@@ -67,7 +67,7 @@ DEFERRED_DURABILITY: frozenset[type[ev.Event]] = frozenset(
         ev.MetricsRecorded,
     }
 )
-REFRESH_EVERY = 10.0  # seconds between projection refreshes while runs go on (and at every stage)
+REFRESH_EVERY = 10.0  # seconds between projection refreshes while runs go on (see Session.enter)
 WAITING = frozenset({Stage.AWAITING_APPROVAL, Stage.BLOCKED})
 
 
@@ -137,6 +137,7 @@ class Session:
         self._implementer = implementer
         self._reviewer = reviewer
         self._last_refresh = 0.0
+        self._stage_unshown = False  # a stage was entered since the projections were rendered
 
     # -- the log ----------------------------------------------------------------------------
 
@@ -178,7 +179,8 @@ class Session:
         self.catch_up()
         if self.folder.state().last_seq - self._snapshot_seq >= snapshots.EVERY:
             self.snapshot()
-        self.refresh()
+        if time.monotonic() - self._last_refresh >= REFRESH_EVERY:
+            self.refresh()
 
     def snapshot(self) -> None:
         """
@@ -194,13 +196,14 @@ class Session:
 
     def refresh(self, *, force: bool = False, version: bool = False) -> None:
         """
-        Rewrite the projections whose content changed (at most every ``REFRESH_EVERY`` seconds
-        unless ``force``), and record what was written. With ``version`` (where bridge hands the
+        Rewrite the projections whose content changed, and record what was written: with
+        ``force``, or when a stage was entered since the last refresh (:meth:`enter`), or
+        ``REFRESH_EVERY`` seconds after the last. With ``version`` (where bridge hands the
         project back: the end of ``run`` and of each ``advance``) a timestamped copy is kept of
         each file whose content changed since its last version.
         """
         now = time.monotonic()
-        if not force and now - self._last_refresh < REFRESH_EVERY:
+        if not force and not self._stage_unshown and now - self._last_refresh < REFRESH_EVERY:
             return
         state = self.folder.state()
         if state.plan is None:
@@ -208,6 +211,7 @@ class Session:
             # the runs and replace the researcher's tracker with it.
             return
         self._last_refresh = now
+        self._stage_unshown = False
         written = self.writer.refresh(state, version=version)
         if written:
             self.store.append("bridge", written, None)
@@ -216,13 +220,19 @@ class Session:
     def enter(self, trigger: StageTrigger, reason: str) -> Step:
         """
         Record a stage transition (checked against the table) and return it as a step.
+
+        The projections show the new stage from the next :meth:`refresh`, which comes before
+        bridge waits on anything (the dispatcher's idle turn, an agent asked through
+        :attr:`implementer` or :attr:`reviewer`) and when the project lock is released: stages
+        passed straight through (implemented, reviewed, sanity passed, deployed) are rendered
+        once, not once each.
         """
         before = self.state().stage
         after = next_stage(before, trigger)
         self.append(
             "bridge", [ev.StageEntered(stage=after.value, trigger=trigger.value, reason=reason)]
         )
-        self.refresh(force=True)
+        self._stage_unshown = True
         self.snapshot()
         self.log.info("stage_entered", stage=after.value, trigger=trigger.value, reason=reason)
         return Step(before=before, after=after, action=reason)
@@ -275,6 +285,8 @@ class Session:
                 handle.flush()
                 try:
                     yield
+                    if self._stage_unshown:
+                        self.refresh()  # the project is handed back: show the stage it is at
                 finally:
                     fcntl.flock(folder, fcntl.LOCK_UN)
         finally:
@@ -301,22 +313,31 @@ class Session:
     @property
     def implementer(self) -> Implementer:
         """
-        The implementer (built from ``bridge.toml`` on first use).
+        The implementer (built from ``bridge.toml`` on first use). A stage entered since the
+        projections were last rendered is rendered first: an agent may take minutes.
         """
         if self._implementer is None:
             self._implementer = bootstrap.make_implementer(self.project)
+        self._show_stage()
         return self._implementer
 
     @property
     def reviewer(self) -> Reviewer:
         """
-        The reviewer (built from ``bridge.toml`` on first use).
+        The reviewer (built from ``bridge.toml`` on first use). A stage entered since the
+        projections were last rendered is rendered first: an agent may take minutes.
         """
         if self._reviewer is None:
             self._reviewer = bootstrap.make_reviewer(
                 self.project, self.commands(), self.setup_params()
             )
+        self._show_stage()
         return self._reviewer
+
+    def _show_stage(self) -> None:
+        # An agent may take minutes: a person watching the files sees the stage it works in.
+        if self._stage_unshown:
+            self.refresh()
 
     # -- what the ports are asked -----------------------------------------------------------
 

@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 
 from bridge.errors import ConfigError
+from bridge.events.store import SQLiteEventStore
+from bridge.events.types import OutputWritten
 from bridge.machine.stages import RunState, Stage
 from bridge.pipeline import Bridge
 from tests.adapters.review.conftest import ScriptedOpenAI
@@ -109,6 +111,47 @@ class TestLifecycle:
         finally:
             bridge.close()
         assert sorted(executions(project)) == ["R1", "R2", "S1"]
+
+
+def _rendered_at(project: Path) -> list[str]:
+    """The stage of each projection write the log records, in order."""
+    store = SQLiteEventStore(project / ".bridge" / "events.db")
+    try:
+        return [r.event.stage for r in store.read() if isinstance(r.event, OutputWritten)]
+    finally:
+        store.close()
+
+
+class TestProjectionsAtStages:
+    def test_stages_passed_straight_through_are_rendered_once(self, project: Path) -> None:
+        """
+        Implemented, reviewed and sanity-passed follow one another without a wait: the
+        projections are rendered when the runs start (deployed) and at the end, not per stage.
+        """
+        write_project(project, [Run(id="R1", milestone="M1")], sanity=None)
+        bridge = Bridge(project)
+        try:
+            assert bridge.run() is Stage.COLLECTED
+        finally:
+            bridge.close()
+        stages = _rendered_at(project)
+        assert {"DEPLOYED", "COLLECTED"} <= set(stages)
+        assert not {"IMPLEMENTED", "REVIEWED", "SANITY_OK"} & set(stages), stages
+
+    def test_a_stage_entered_by_a_persons_command_is_shown_when_it_returns(
+        self, project: Path
+    ) -> None:
+        """approve() enters a stage and returns: the files show that stage already."""
+        write_project(project, SANITY_AND_MAIN, bridge="auto_deploy = false\ncode_review = false")
+        bridge = Bridge(project)
+        try:
+            assert bridge.run() is Stage.AWAITING_APPROVAL
+            bridge.approve(by="tester")
+            stage = bridge.status().stage
+        finally:
+            bridge.close()
+        assert stage is not Stage.AWAITING_APPROVAL
+        assert _rendered_at(project)[-1] == stage.value
 
 
 class TestSanityRescue:
