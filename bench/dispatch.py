@@ -9,8 +9,9 @@ Each case runs with the project on disk (a folder on the repository's file syste
 (target ≤ 1.2× the floor) and 40 runs of ``sleep 1`` (target ≤ 1.1×). Each case prints one JSON
 object per round, then a table of medians: measured / floor / ratio / target / meets, bridge's
 added milliseconds per run, its added CPU milliseconds per run (user + system of the whole
-process tree, less xargs's: what load from elsewhere does not change), and the median delay from a run's exit (the mtime of its
-``exit_code`` marker, written by the wrapper as the command ends) to its ``RunSucceeded``.
+process tree, less xargs's: what load from elsewhere does not change), and the median delay
+from a run's exit (the mtime of its ``exit_code`` marker, written by the wrapper as the command
+ends) to its ``RunSucceeded``.
 
 With ``--slurm`` the same runs go through a Slurm cluster instead (``$SLURM_CONF``'s, or a
 single-node test cluster started in a temporary directory, as root, when it is unset): bridge
