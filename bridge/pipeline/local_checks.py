@@ -7,7 +7,6 @@ sanity milestone minutes later.
 
 from __future__ import annotations
 
-import difflib
 import os
 import shutil
 from collections.abc import Callable, Sequence
@@ -15,6 +14,7 @@ from pathlib import Path
 
 from bridge.errors import ConfigError
 from bridge.plan import LoadedProject, RunSpec, match_system
+from bridge.plan.setting_fields import did_you_mean
 
 __all__ = ["check_gpus", "check_programs"]
 
@@ -63,8 +63,7 @@ def check_programs(project: LoadedProject) -> None:
         what = f"program {program!r} does not exist (relative to the project)"
     else:
         path = runs[0].env.get("PATH", os.environ.get("PATH", os.defpath))
-        close = difflib.get_close_matches(program, _path_names(path), n=3, cutoff=0.75)
-        hint = f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
+        hint = did_you_mean(program, _path_names(path), most=3, cutoff=0.75)
         what = f"program {program!r} is not on PATH{hint}"
     others = [p for p in missing if p != program]
     also = f" (also not found: {', '.join(repr(p) for p in others)})" if others else ""

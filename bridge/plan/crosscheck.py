@@ -12,7 +12,6 @@ runs are known, refused (or listed) before anything launches.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Sequence
 
@@ -20,6 +19,7 @@ from bridge.errors import ConfigError
 from bridge.plan.config import Config
 from bridge.plan.model import Plan, PlanWarning
 from bridge.plan.runs import RunSpec, match_system
+from bridge.plan.setting_fields import did_you_mean
 from bridge.plan.vocabulary import DONE_STATUSES, OUT_OF_SCOPE_STATUSES
 
 __all__ = ["check_against_runs", "runs_without_command"]
@@ -38,11 +38,8 @@ def _unknown_systems(config: Config, names: Iterable[str]) -> list[PlanWarning]:
     for key, system in config.systems.items():
         if id(system) in used:
             continue
-        close = (
-            difflib.get_close_matches(key, known, n=3, cutoff=0.5)
-            or [n for n in known if _fold(key) in _fold(n) or _fold(n) in _fold(key)][:3]
-        )
-        hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+        contains = [n for n in known if _fold(key) in _fold(n) or _fold(n) in _fold(key)]
+        hint = did_you_mean(key, known, most=3, fallback=contains)
         message = (
             f'[systems."{key}"] names no system of the plan or tracker{hint} (systems: '
             f"{', '.join(repr(n) for n in known[:10])}{', …' if len(known) > 10 else ''})"

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Iterable
-from typing import Any
 
 import attrs
 
@@ -52,7 +51,7 @@ class Within(Exception):
 
 @attrs.frozen
 class _Rule:
-    read: Callable[[Any], object] | None  # Any: a TOML value
+    read: Callable[[object], object] | None
     key: str | None
     secret: bool
     internal: bool
@@ -60,7 +59,7 @@ class _Rule:
 
 def setting(
     *,
-    read: Callable[[Any], object] | None = None,
+    read: Callable[[object], object] | None = None,
     key: str | None = None,
     secret: bool = False,
     internal: bool = False,
@@ -103,10 +102,26 @@ def keys_of(cls: type) -> tuple[str, ...]:
     return tuple(key_of(f) for f in attrs.fields(cls) if not rule_of(f).internal)
 
 
-def did_you_mean(key: str, valid: Iterable[str], show: Callable[[str], str] = repr) -> str:
+def did_you_mean(
+    key: str,
+    valid: Iterable[str],
+    show: Callable[[str], str] = repr,
+    *,
+    most: int = 1,
+    cutoff: float = 0.5,
+    fallback: Iterable[str] = (),
+) -> str:
     """
-    ``"; did you mean 'x'?"`` naming the valid key closest to ``key`` (written by ``show``),
-    or ``""`` when none is close.
+    ``"; did you mean 'x'?"`` naming the valid names closest to ``key``, or ``""``.
+
+    Args:
+        key: what was written.
+        valid: the names it may have meant.
+        show: how a name is written in the message (``repr``: ``'x'``).
+        most: name at most this many (``'a' or 'b'``).
+        cutoff: how close a name must be (``difflib``'s ratio, 0 to 1).
+        fallback: names to offer when none is close enough.
     """
-    close = difflib.get_close_matches(key, list(valid), n=1, cutoff=0.5)
-    return f"; did you mean {show(close[0])}?" if close else ""
+    close = difflib.get_close_matches(key, list(valid), n=most, cutoff=cutoff)
+    close = close or list(fallback)[:most]
+    return f"; did you mean {' or '.join(show(c) for c in close)}?" if close else ""

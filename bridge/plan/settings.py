@@ -91,7 +91,7 @@ def _tuple_hook(type_: Any) -> Callable[[object, type], object]:  # Any: a typin
     return hook
 
 
-def _field_hook(read: Callable[[Any], object]) -> Callable[[object, type], object]:
+def _field_hook(read: Callable[[object], object]) -> Callable[[object, type], object]:
     def hook(value: object, _: type) -> object:
         return read(value)
 
@@ -314,7 +314,7 @@ class SettingsTable:
             table=table if isinstance(table, Mapping) else {},
         )
 
-    def value(self, key: str, read: Callable[[Any], T], default: D) -> T | D:
+    def value(self, key: str, read: Callable[[object], T], default: D) -> T | D:
         """
         Read one key with a read function (:mod:`bridge.plan.setting_rules`), for sections
         whose needs depend on another key's value (``[reviewer] kind``).
