@@ -89,17 +89,7 @@ def _changes(old: ev.RunPlanned, new: ev.RunPlanned) -> tuple[ev.SpecChange, ...
 
 
 # A run takes new inputs in these states: it has not succeeded and no attempt of it is live.
-_RESPECABLE = frozenset(
-    {
-        RunState.PENDING,
-        RunState.FAILED,
-        RunState.FAILED_OOM,
-        RunState.TIMED_OUT,
-        RunState.LOST,
-        RunState.STUCK,
-        RunState.CANCELLED,
-    }
-)
+_RESPECABLE = retries.FAILED | {RunState.PENDING}
 
 
 def respec(s: Session, reason: str, run_ids: Collection[str] | None = None) -> list[str]:
