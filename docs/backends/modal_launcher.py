@@ -22,7 +22,9 @@ import json
 import os
 import platform
 import re
+import shutil
 import subprocess
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -42,6 +44,7 @@ WORKSPACE = "/workspace"
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 _LOG_TAIL_BYTES = 8192
+_GPU_SAMPLE_SECONDS = 1.0  # how often the container's GPU memory is read while a run goes
 
 image = (
     modal.Image.debian_slim(python_version="3.11")
@@ -78,7 +81,8 @@ def run_spec_attempt(
         workspace: the project directory inside the container.
 
     Returns:
-        ``{"exit_code": int | None, "timed_out": bool, "log_tail": str, "duplicate_of": str}``.
+        ``{"exit_code": int | None, "timed_out": bool, "log_tail": str, "duplicate_of": str,
+        "gpu_memory_peak_mib": int | None}`` (the peak is None without nvidia-smi).
     """
     run_id, attempt_id = str(spec["run_id"]), str(spec["attempt_id"])
     for value in (run_id, attempt_id):
@@ -105,32 +109,83 @@ def run_spec_attempt(
     timeout = spec.get("timeout_seconds")
     log_path = attempt_dir / "log.txt"
     timed_out = False
+    peak: int | None = None
     with log_path.open("wb") as log:
         try:
-            completed = subprocess.run(
+            process = subprocess.Popen(
                 [str(a) for a in spec["argv"]],
                 cwd=cwd,
                 env=env,
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,
-                timeout=float(timeout) if timeout else None,
-                check=False,
             )
-            # A command killed by signal N reads 128 + N, as a shell (and every other backend)
-            # reports it: 137 for SIGKILL, which is how an out-of-memory kill is recognised.
-            code = completed.returncode
-            exit_code: int | None = 128 - code if code < 0 else code
-        except subprocess.TimeoutExpired:
-            timed_out, exit_code = True, 124
-            log.write(f"\n[bridge] killed after {timeout} s\n".encode())
         except OSError as exc:  # command not found, not executable, bad cwd
-            exit_code = 127
+            exit_code: int | None = 127
             log.write(f"[bridge] could not start {spec['argv']!r}: {exc}\n".encode())
+        else:
+            deadline = time.monotonic() + float(timeout) if timeout else None
+            try:
+                while True:
+                    left = None if deadline is None else max(deadline - time.monotonic(), 0.0)
+                    try:
+                        code = process.wait(
+                            _GPU_SAMPLE_SECONDS if left is None else min(_GPU_SAMPLE_SECONDS, left)
+                        )
+                        break
+                    except subprocess.TimeoutExpired:
+                        used = gpu_memory_used_mib()
+                        if used is not None and (peak is None or used > peak):
+                            peak = used
+                        if deadline is not None and time.monotonic() >= deadline:
+                            process.kill()
+                            process.wait()
+                            timed_out = True
+                            break
+            except BaseException:  # Modal's cancellation interrupts here: stop the run too
+                process.kill()
+                process.wait()
+                raise
+            if timed_out:
+                exit_code = 124
+                log.write(f"\n[bridge] killed after {timeout} s\n".encode())
+            else:
+                # A command killed by signal N reads 128 + N, as a shell (and every other
+                # backend) reports it: 137 for SIGKILL, how an out-of-memory kill is recognised.
+                exit_code = 128 - code if code < 0 else code
     (attempt_dir / "exit_code").write_text(f"{exit_code}\n", encoding="utf-8")
     commit()
     tail = log_path.read_bytes()[-_LOG_TAIL_BYTES:].decode("utf-8", errors="replace")
-    return {"exit_code": exit_code, "timed_out": timed_out, "log_tail": tail, "duplicate_of": ""}
+    return {
+        "exit_code": exit_code,
+        "timed_out": timed_out,
+        "log_tail": tail,
+        "duplicate_of": "",
+        "gpu_memory_peak_mib": peak,
+    }
+
+
+def gpu_memory_used_mib() -> int | None:
+    """
+    Return the GPU memory in use on this container's GPUs, in MiB summed over them; None
+    without nvidia-smi (a CPU function) or when it fails. The container's GPUs are its own,
+    so what is in use is the run's.
+    """
+    smi = shutil.which("nvidia-smi")
+    if smi is None:
+        return None
+    try:
+        out = subprocess.run(
+            [smi, "--query-gpu=memory.used", "--format=csv,noheader,nounits"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    values = [int(v) for v in out.split() if v.isdigit()]
+    return sum(values) if values else None
 
 
 @app.function(

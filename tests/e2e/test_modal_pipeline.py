@@ -15,6 +15,8 @@ import modal
 import pytest
 
 from bridge.cli import main
+from bridge.machine.stages import Stage
+from bridge.pipeline import Bridge
 from tests.adapters.backends.modal.fake_modal_server import FakeModalServer, serve_fake_modal
 from tests.adapters.backends.modal.memory_gateway import LAUNCHER_PATH
 from tests.e2e.tiny import write_project
@@ -118,6 +120,38 @@ class TestModalPipeline:
         assert "Traceback" not in err
         assert modal_project.calls_of("run_attempt") == 0
         assert not list(modal_project.root.glob(".bridge/runs/*/*"))
+
+
+class TestModalGpuMemory:
+    def test_sanity_run_over_the_gpu_memory_bound_fails_sanity(
+        self, modal_project: ModalProject, tmp_path: Path
+    ) -> None:
+        """The launcher samples its container's GPUs (an image with nvidia-smi reporting 9000
+        MiB): the peak is in the run's record and sanity fails over max_gpu_memory_gb = 4."""
+        image_bin = tmp_path / "image-bin"
+        image_bin.mkdir()
+        smi = image_bin / "nvidia-smi"
+        smi.write_text("#!/bin/sh\necho 9000\n")
+        smi.chmod(0o755)
+        fn = modal_project.server.state.functions[("bridge-runs", "run_attempt")]
+        fn.image_path = image_bin
+        toml = modal_project.root / "bridge.toml"
+        text = toml.read_text().replace("[run]\n", "[run]\nmax_gpu_memory_gb = 4\n", 1)
+        # Long enough for the launcher's once-a-second sample.
+        toml.write_text(text.replace("--sleep 0.0", "--sleep 1.5"))
+        modal_project.configure()
+        bridge = Bridge(modal_project.root)
+        try:
+            stage = bridge.run()
+            state = bridge.status()
+        finally:
+            bridge.close()
+        assert stage is Stage.BLOCKED, stage
+        sanity_run = state.runs["R001"]
+        assert sanity_run.current is not None and sanity_run.current.gpu_memory_peak_mib == 9000
+        checks = [c for c in state.sanity_checks if not c.passed]
+        assert checks and "GPU memory peaked at 8.79 GB" in checks[0].detail, checks
+        assert not state.runs["R002"].attempts and not state.runs["R003"].attempts
 
 
 class TestModalUnusableAtStart:

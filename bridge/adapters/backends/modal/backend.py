@@ -473,15 +473,27 @@ def _from_result(value: Any) -> JobState:
         )
     code = value.get("exit_code")
     tail = str(value.get("log_tail") or "")
+    # The launcher samples its container's GPUs while the run goes (None: no nvidia-smi there,
+    # or a launcher deployed before it sampled).
+    raw_peak = value.get("gpu_memory_peak_mib")
+    peak = raw_peak if isinstance(raw_peak, int) and not isinstance(raw_peak, bool) else None
     if value.get("timed_out"):
         return JobState(
             status=JobStatus.TIMED_OUT,
             exit_code=code if isinstance(code, int) else None,
             detail="the run's timeout stopped it",
             log_tail=tail,
+            gpu_memory_peak_mib=peak,
         )
     if not isinstance(code, int) or isinstance(code, bool):
-        return JobState(status=JobStatus.FAILED, detail=f"no exit code ({code!r})", log_tail=tail)
+        return JobState(
+            status=JobStatus.FAILED,
+            detail=f"no exit code ({code!r})",
+            log_tail=tail,
+            gpu_memory_peak_mib=peak,
+        )
     status = JobStatus.SUCCEEDED if code == 0 else JobStatus.FAILED
     detail = "" if code == 0 else f"exit code {code}"
-    return JobState(status=status, exit_code=code, detail=detail, log_tail=tail)
+    return JobState(
+        status=status, exit_code=code, detail=detail, log_tail=tail, gpu_memory_peak_mib=peak
+    )

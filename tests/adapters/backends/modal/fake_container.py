@@ -41,6 +41,8 @@ def _commit(mount: Path, store: Path) -> None:
 
 def main(job_path: str) -> None:
     job: dict[str, Any] = pickle.loads(Path(job_path).read_bytes())
+    if job["image_path"]:  # what the image installs, a GPU image's nvidia-smi
+        os.environ["PATH"] = job["image_path"] + os.pathsep + os.environ["PATH"]
     spec = importlib.util.spec_from_file_location("bridge_modal_launcher", job["launcher"])
     assert spec is not None and spec.loader is not None
     launcher = importlib.util.module_from_spec(spec)

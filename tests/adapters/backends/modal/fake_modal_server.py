@@ -78,6 +78,7 @@ class FakeFunction:
     launcher: Path | None = None  # a launcher file: calls run it for real (see module doc)
     entry: str = "run_spec_attempt"  # the launcher's function a call runs
     workspace: Path | None = None  # the project directory the container sees
+    image_path: Path | None = None  # a directory the image puts first on PATH (nvidia-smi)
 
 
 @attrs.define
@@ -172,6 +173,7 @@ class FakeState:
             "call_id": call.call_id,
             "workspace": str(fn.workspace),
             "result": str(call.result_path),
+            "image_path": str(fn.image_path) if fn.image_path else "",
         }
         if fn.volume_mounts:
             if len(fn.volume_mounts) != 1:

@@ -209,6 +209,19 @@ class TestModalBackendRuns:
         assert state.status is JobStatus.CANCELLED
         assert "cancelled outside this bridge process" in state.detail
 
+    def test_gpu_memory_peak_reaches_the_state(
+        self, backend: ModalBackend, gateway: MemoryModalGateway
+    ):
+        """The launcher's GPU memory peak is the attempt's; an older launcher's result has none."""
+        handle = backend.submit(spec())
+        result = {"exit_code": 0, "timed_out": False, "log_tail": "", "duplicate_of": ""}
+        gateway.calls["fc-1"].outcome = CallOutcome(
+            outcome=Outcome.RETURNED, value={**result, "gpu_memory_peak_mib": 30_500}
+        )
+        assert backend.poll(handle).gpu_memory_peak_mib == 30_500
+        gateway.calls["fc-1"].outcome = CallOutcome(outcome=Outcome.RETURNED, value=result)
+        assert backend.poll(handle).gpu_memory_peak_mib is None
+
     def test_unexpected_return_value_is_failed(
         self, backend: ModalBackend, gateway: MemoryModalGateway
     ):

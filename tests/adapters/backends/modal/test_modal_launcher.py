@@ -5,6 +5,7 @@ The launcher users deploy: its documented copy, and its attempt logic run locall
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -64,6 +65,33 @@ class TestModalLauncher:
         result = run(tmp_path, {"argv": ["/nonexistent/tool"]})
         assert result["exit_code"] == 127
         assert "could not start" in str(result["log_tail"])
+
+    def test_gpu_memory_peak_is_sampled_while_the_run_goes(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ):
+        """With nvidia-smi in the container, the run's GPU memory (summed over the container's
+        GPUs) is read while it runs and the peak returned; without it, the peak is None."""
+        smi = tmp_path / "bin" / "nvidia-smi"
+        smi.parent.mkdir()
+        readings = tmp_path / "readings"
+        readings.write_text("500\n700\n")  # MiB on each of two GPUs
+        smi.write_text(f"#!/bin/sh\ncat {readings}\n")
+        smi.chmod(0o755)
+        launcher = load_launcher()
+        launcher._GPU_SAMPLE_SECONDS = 0.05
+        argv = [sys.executable, "-c", "import time; time.sleep(0.6)"]
+        spec = {"run_id": "R001", "attempt_id": "A1", "env": {}, "cwd": "", "argv": argv}
+        kwargs = {"commit": lambda: None, "reload": lambda: None, "workspace": tmp_path}
+        monkeypatch.setenv("PATH", f"{smi.parent}:{os.environ['PATH']}")
+        result = launcher.run_spec_attempt(
+            spec, volume_root=tmp_path / "vol", call_id="fc-1", **kwargs
+        )
+        assert (result["exit_code"], result["gpu_memory_peak_mib"]) == (0, 1200)
+        smi.unlink()
+        again = launcher.run_spec_attempt(
+            {**spec, "attempt_id": "A2"}, volume_root=tmp_path / "vol", call_id="fc-2", **kwargs
+        )
+        assert again["gpu_memory_peak_mib"] is None
 
     def test_killed_by_signal_is_128_plus_signal(self, tmp_path: Path):
         """A command killed by SIGKILL exits 137, as a shell and the other backends say."""
