@@ -177,27 +177,54 @@ def absolute_path(where: str) -> Callable[[object], str]:
     return read
 
 
-def local_path(value: object) -> str:
+def local_path(default: str | None) -> Callable[[object], str | None]:
     """
-    A path on this machine, ``~`` expanded.
-    """
-    if not isinstance(value, str) or not value:
-        raise Invalid("must be a non-empty string", value)
-    return str(Path(value).expanduser())
-
-
-def existing_file(what: str) -> Callable[[object], str]:
-    """
-    A file on this machine that exists (``~`` expanded), ``what`` saying what it holds.
+    A path on this machine, ``~`` expanded; ``""`` means ``default`` (expanded too).
     """
 
-    def read(value: object) -> str:
-        path = Path(local_path(value))
+    def read(value: object) -> str | None:
+        if not isinstance(value, str):
+            raise Invalid("must be a string", value)
+        path = value or default
+        return str(Path(path).expanduser()) if path else None
+
+    return read
+
+
+def existing_file(what: str) -> Callable[[object], str | None]:
+    """
+    A file on this machine that exists (``~`` expanded), ``what`` saying what it holds; ``""``
+    means none.
+    """
+
+    def read(value: object) -> str | None:
+        given = local_path(None)(value)
+        if given is None:
+            return None
+        path = Path(given)
         if not path.is_file():
             raise Invalid(f"names no such file {str(path)!r} ({what})")
         return str(path)
 
     return read
+
+
+def blank_means(
+    default: str, read: Callable[[object], str] | None = None
+) -> Callable[[object], str]:
+    """
+    ``""`` means ``default`` (as if the key were absent); anything else is a string read by
+    ``read`` when given.
+    """
+
+    def rule(value: object) -> str:
+        if not isinstance(value, str):
+            raise Invalid("must be a string", value)
+        if not value:
+            return default
+        return read(value) if read is not None else value
+
+    return rule
 
 
 def text_or_none(value: object) -> str | None:

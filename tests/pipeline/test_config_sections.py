@@ -10,6 +10,9 @@ from pathlib import Path
 import pytest
 
 from bridge.adapters.backends.local.backend import LocalBackend
+from bridge.adapters.backends.slurm.config import SlurmConfig
+from bridge.adapters.backends.ssh.config import SSHConfig
+from bridge.adapters.backends.vast.config import VastConfig
 from bridge.errors import ConfigError
 from bridge.pipeline import bootstrap
 from bridge.plan import load_project
@@ -158,3 +161,27 @@ def test_local_backend_takes_its_settings(tmp_path: Path) -> None:
     backend = bootstrap.make_backend(load_project(tmp_path))
     assert isinstance(backend, LocalBackend)
     assert (backend.cpu_slots, backend.gpu_free_threshold_mib) == (3, 1234)
+
+
+def test_an_empty_string_means_the_default_where_it_always_did() -> None:
+    """Backend settings written as "" keep their defaults (an empty key_file is no key file)."""
+    ssh = SSHConfig.from_table(
+        {
+            "remote_dir": "/x",
+            "code_sync": "",
+            "ssh_config": "",
+            "hosts": [{"host": "h", "user": "", "key_file": "", "name": ""}],
+        }
+    )
+    assert (ssh.code_sync, ssh.ssh_config) == ("rsync", None)
+    assert (ssh.hosts[0].name, ssh.hosts[0].user, ssh.hosts[0].key_file) == ("h", None, None)
+    vast = VastConfig.from_table(
+        {"instance_id": 3, "api_key_env": "", "order": "", "remote_dir": "", "ssh_user": ""}
+    )
+    assert (vast.api_key_env, vast.order, vast.remote_dir, vast.ssh_user) == (
+        "VAST_API_KEY",
+        "dph_total",
+        "/root/bridge",
+        "root",
+    )
+    assert SlurmConfig.from_table({"gpu_flag": ""}).gpu_flag == "gres"

@@ -70,7 +70,9 @@ class SlurmConfig(SSHLink, Login, Section):
     gpu_flag: str = attrs.field(
         default="gres",
         metadata=setting(
-            read=read.one_of("gres", "gpus", say="gres: --gres=gpu:N, gpus: --gpus=N")
+            read=read.blank_means(
+                "gres", read.one_of("gres", "gpus", say="gres: --gres=gpu:N, gpus: --gpus=N")
+            )
         ),
     )
     gpus: int = attrs.field(default=8, metadata=setting(read=read.whole(0)))

@@ -64,11 +64,11 @@ class SSHLink:
 
     known_hosts: str = attrs.field(
         default=str(Path("~/.ssh/known_hosts").expanduser()),
-        metadata=setting(read=read.local_path),
+        metadata=setting(read=read.local_path("~/.ssh/known_hosts")),
     )
     strict_host_keys: bool = True
     connect_timeout: float = attrs.field(default=10.0, metadata=_SECONDS)
-    ssh_config: str | None = attrs.field(default=None, metadata=setting(read=read.local_path))
+    ssh_config: str | None = attrs.field(default=None, metadata=setting(read=read.local_path(None)))
     exclude: tuple[str, ...] = attrs.field(default=(), metadata=setting(read=read.string_list))
 
 
@@ -114,7 +114,8 @@ class RemoteProject(SSHLink):
     remote_dir: str = attrs.field(metadata=_REMOTE_DIR)
     setup: str = ""
     code_sync: str = attrs.field(
-        default="rsync", metadata=setting(read=read.one_of("rsync", "git"))
+        default="rsync",
+        metadata=setting(read=read.blank_means("rsync", read.one_of("rsync", "git"))),
     )
     lost_grace_seconds: float = attrs.field(default=300.0, metadata=_SECONDS)
     cancel_grace_seconds: float = attrs.field(default=10.0, metadata=_SECONDS)

@@ -33,6 +33,10 @@ def _url(value: object) -> str | None:
     return value.rstrip("/") or None
 
 
+def _login(value: object) -> str:
+    return read.text_or_none(value) or "root"
+
+
 _DOLLARS = setting(read=_dollars)
 _SECONDS = setting(read=read.positive_seconds)
 
@@ -72,11 +76,16 @@ class VastConfig(RemoteProject, Section):
     SECTION = SECTION
 
     # Secret: a key pasted here by mistake must not be quoted back.
-    api_key_env: str = attrs.field(default="VAST_API_KEY", metadata=setting(secret=True))
+    api_key_env: str = attrs.field(
+        default="VAST_API_KEY",
+        metadata=setting(read=read.blank_means("VAST_API_KEY"), secret=True),
+    )
     server_url: str | None = attrs.field(default=None, metadata=setting(read=_url))
     instance_id: int | None = attrs.field(default=None, metadata=setting(read=read.whole(1)))
     query: str = ""
-    order: str = "dph_total"
+    order: str = attrs.field(
+        default="dph_total", metadata=setting(read=read.blank_means("dph_total"))
+    )
     max_dph: float | None = attrs.field(default=None, metadata=_DOLLARS)
     image: str = ""
     disk_gb: float = attrs.field(default=20.0, metadata=setting(read=read.positive))
@@ -97,10 +106,14 @@ class VastConfig(RemoteProject, Section):
             )
         ),
     )
-    ssh_user: str = attrs.field(default="root", metadata=setting(read=read.required_text))
+    ssh_user: str = attrs.field(default="root", metadata=setting(read=_login))
     remote_dir: str = attrs.field(
         default="/root/bridge",
-        metadata=setting(read=read.absolute_path("on the instance (like /root/bridge)")),
+        metadata=setting(
+            read=read.blank_means(
+                "/root/bridge", read.absolute_path("on the instance (like /root/bridge)")
+            )
+        ),
     )
     strict_host_keys: bool = False
 
