@@ -38,6 +38,7 @@ from bridge.machine.snapshot import (
     state_format,
 )  # fmt: skip
 from bridge.machine.stages import RunState
+from bridge.pipeline import snapshots
 from tests.machine.test_fold import LogMachine
 from tests.strategies import builds, for_type, keys, text
 
@@ -196,6 +197,17 @@ class SnapshotMachine(LogMachine):
         state = self.folder.state()
         self.snapshot = (state.last_seq, encode_state(state))
         self.resumed = Folder.resume(decode_state(self.snapshot[1]))
+        snapshots.take(self.store, self.folder)  # into the real SQLite log, as a session does
+
+    @invariant()
+    def loading_and_verifying_agree_with_the_fold(self) -> None:
+        whole = fold(self.store.read())
+        loaded = snapshots.load(self.store)
+        assert loaded.folder.state() == whole
+        assert loaded.notes == ()
+        checked = snapshots.check(self.store)
+        assert checked.state == whole
+        assert checked.bad == ()
 
     @invariant()
     def resumed_fold_equals_the_fold(self) -> None:
