@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.pipeline.conftest import Run, write_project
+
 REPO = Path(__file__).resolve().parents[1]
 
 HEAVY = ("bridge.adapters", "bridge.pipeline.bridge", "rich", "httpx", "sqlite3", "sqlite_utils")
@@ -63,6 +65,20 @@ class TestLazyImports:
         )
         assert not any(m.startswith(("bridge.adapters", "bridge.pipeline.bridge")) for m in loaded)
         assert "rich" not in loaded
+
+    def test_run_loads_no_http_client_it_was_not_asked_for(self, tmp_path: Path) -> None:
+        """
+        `bridge run` without a reviewer, notifier, W&B source or ablation planner configured
+        never loads httpx, the retry policy or those adapters (start-up of every run).
+        """
+        write_project(tmp_path, [Run(id="R1", milestone="M1")], sanity=None)
+        loaded = _loaded(
+            f"from bridge.cli import main\nmain(['run', '--plain', '--project', {str(tmp_path)!r}])"
+        )
+        assert "bridge.pipeline.bridge" in loaded  # it did run the pipeline
+        unasked = ("httpx", "stamina", "bridge.adapters.review.openai", "bridge.adapters.notify",
+                   "bridge.adapters.metrics.wandb", "bridge.adapters.ablation")  # fmt: skip
+        assert sorted(m for m in unasked if m in loaded) == []
 
     def test_public_names_load_on_first_use(self) -> None:
         """bridge.Bridge, bridge.Stage and bridge.load_plan resolve, and only then load."""

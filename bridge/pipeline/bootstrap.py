@@ -11,15 +11,12 @@ import importlib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
-from bridge.adapters.ablation import build_ablation_planner
 from bridge.adapters.backends.local.backend import LocalBackend
 from bridge.adapters.backends.local.config import LocalConfig
 from bridge.adapters.gpu import NvidiaSmiProbe
 from bridge.adapters.implement.config import build_implementer
-from bridge.adapters.metrics.wandb import WandbSource
-from bridge.adapters.notify import build_notifier
 from bridge.adapters.review.config import build_reviewer
 from bridge.errors import ConfigError
 from bridge.machine.ports import AblationPlanner, Backend, Implementer, Notifier, Reviewer
@@ -27,6 +24,9 @@ from bridge.pipeline import local_checks
 from bridge.pipeline.credentials import credential_variables
 from bridge.pipeline.layout import ProjectLayout
 from bridge.plan import LoadedProject, placeholders
+
+if TYPE_CHECKING:  # imported where used: each loads httpx or an agent runner when configured
+    from bridge.adapters.metrics.wandb import WandbSource
 
 __all__ = [
     "BACKENDS",
@@ -225,18 +225,24 @@ def make_ablation_planner(project: LoadedProject) -> AblationPlanner | None:
     """
     Build the ablation planner when ``[ablations]`` is configured; None otherwise.
     """
-    return build_ablation_planner(
-        project.config.ablations or None, file=_config_file(project), line_of=project.config.line_of
-    )
+    table = project.config.ablations or None
+    if table is None:
+        return None
+    from bridge.adapters.ablation import build_ablation_planner
+
+    return build_ablation_planner(table, file=_config_file(project), line_of=project.config.line_of)
 
 
 def make_notifier(project: LoadedProject) -> Notifier | None:
     """
     Build the webhook notifier when ``[notify]`` is configured; None otherwise.
     """
-    return build_notifier(
-        project.config.notify or None, file=_config_file(project), line_of=project.config.line_of
-    )
+    table = project.config.notify or None
+    if table is None:
+        return None
+    from bridge.adapters.notify import build_notifier
+
+    return build_notifier(table, file=_config_file(project), line_of=project.config.line_of)
 
 
 def make_wandb_source(project: LoadedProject) -> WandbSource | None:
@@ -252,6 +258,8 @@ def make_wandb_source(project: LoadedProject) -> WandbSource | None:
     table = config.metrics.wandb
     if table is None:
         return None
+    from bridge.adapters.metrics.wandb import WandbSource
+
     known = config.placeholder_names()
     path = config.path
     return WandbSource.from_table(

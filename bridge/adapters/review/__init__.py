@@ -4,15 +4,22 @@ Reviewers: a second opinion on the code before GPU time is spent, and rescue dia
 ``OpenAIReviewer`` (any OpenAI-compatible chat-completions endpoint), ``AgentCLIReviewer`` (a
 coding-agent command) and ``ChecklistReviewer`` (local checks, marked ``[local-only]``; the
 default). ``build_reviewer`` turns the ``[reviewer]`` table into one of them.
+
+Names load on first use (PEP 562): building the default checklist reviewer does not load httpx
+and the retry policy, which only ``OpenAIReviewer`` needs.
 """
 
 from __future__ import annotations
 
-from bridge.adapters.review.agent import AgentCLIReviewer
-from bridge.adapters.review.checklist import ChecklistReviewer
-from bridge.adapters.review.config import ReviewerConfig, build_reviewer
-from bridge.adapters.review.openai import OpenAIReviewer
-from bridge.adapters.review.prompt import build_review_prompt, parse_review_reply
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bridge.adapters.review.agent import AgentCLIReviewer
+    from bridge.adapters.review.checklist import ChecklistReviewer
+    from bridge.adapters.review.config import ReviewerConfig, build_reviewer
+    from bridge.adapters.review.openai import OpenAIReviewer
+    from bridge.adapters.review.prompt import build_review_prompt, parse_review_reply
 
 __all__ = [
     "AgentCLIReviewer",
@@ -23,3 +30,27 @@ __all__ = [
     "build_reviewer",
     "parse_review_reply",
 ]
+
+# Public name -> the module that defines it; imported on first attribute access.
+_LAZY = {
+    "AgentCLIReviewer": "bridge.adapters.review.agent",
+    "ChecklistReviewer": "bridge.adapters.review.checklist",
+    "OpenAIReviewer": "bridge.adapters.review.openai",
+    "ReviewerConfig": "bridge.adapters.review.config",
+    "build_review_prompt": "bridge.adapters.review.prompt",
+    "build_reviewer": "bridge.adapters.review.config",
+    "parse_review_reply": "bridge.adapters.review.prompt",
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'bridge.adapters.review' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -36,7 +36,6 @@ import attrs
 from bridge.adapters.review.agent import AgentCLIReviewer
 from bridge.adapters.review.checklist import ChecklistReviewer
 from bridge.adapters.review.fallback import LocalFallbackReviewer
-from bridge.adapters.review.openai import OpenAIReviewer
 from bridge.machine.ports import Reviewer
 from bridge.plan import setting_rules as rules
 from bridge.plan.setting_fields import keys_of
@@ -180,6 +179,10 @@ def build_reviewer(
                 f"the environment variable {config.api_key_env} named by reviewer.api_key_env "
                 "is not set",
             )
+        # Here, not at the top: it loads httpx and stamina, which a project without an
+        # OpenAI-compatible reviewer never needs (start-up of every `bridge run`).
+        from bridge.adapters.review.openai import OpenAIReviewer
+
         remote = OpenAIReviewer(
             base_url=config.base_url,
             model=config.model,
