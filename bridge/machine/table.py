@@ -1,18 +1,21 @@
 """
-The transition tables, declared once as data and checked with ``transitions``.
+The transition tables, declared once as data and run by ``transitions``.
 
-Each row is ``(trigger, sources, destination)``. At import, both tables are loaded into a
-``transitions.Machine`` (Enum states, no auto transitions, no callbacks); the lookup used by the
-fold and the pipeline is then read back from the machine's own compiled transitions, so what is
-legal is exactly what ``transitions`` says is legal. The fold replays millions of events, so it
-uses that lookup rather than firing triggers on a machine per event.
+Each row is ``(trigger, sources, destination)``. :func:`machine_definition` turns a table into
+the one ``transitions`` machine definition (Enum states, no auto transitions) that three users
+share: the lookups here, compiled at import from a ``Machine`` over that definition, which the
+fold uses (it replays millions of events, so it reads a dict rather than firing a trigger per
+event); the pipeline's stage changes at run time, fired on a ``Machine`` with a callback
+(:mod:`bridge.machine.stage_machine`, a handful per run); and ``bridge diagram``, drawn by a
+``GraphMachine`` (:mod:`bridge.projections.diagram`). What is legal is exactly what
+``transitions`` says is legal, in all three.
 """
 
 from __future__ import annotations
 
 import enum
 from collections.abc import Sequence
-from typing import TypeVar
+from typing import TYPE_CHECKING, Generic, TypedDict, TypeVar
 
 from transitions import Machine
 
@@ -20,9 +23,14 @@ from bridge.errors import TransitionError
 from bridge.machine.stages import RunState, Stage
 from bridge.machine.triggers import RunTrigger, StageTrigger
 
+if TYPE_CHECKING:
+    from transitions.core import TransitionConfigDict
+
 __all__ = [
     "RUN_TABLE",
     "STAGE_TABLE",
+    "MachineDefinition",
+    "machine_definition",
     "next_run_state",
     "next_stage",
     "run_lookup",
@@ -99,6 +107,39 @@ E = TypeVar("E", bound=enum.Enum)
 T = TypeVar("T", bound=enum.StrEnum)
 
 
+class MachineDefinition(TypedDict, Generic[E]):
+    """
+    The keyword arguments that define a ``transitions`` machine over one table; unpacked into
+    ``Machine(model=..., **definition)`` (or a ``GraphMachine``) with the user's own options.
+    """
+
+    states: type[E]
+    initial: E
+    transitions: list[TransitionConfigDict]
+    auto_transitions: bool
+    model_override: bool
+
+
+def machine_definition(
+    states: type[E], table: Sequence[tuple[T, tuple[E, ...], E]]
+) -> MachineDefinition[E]:
+    """
+    The machine definition of ``table``: its states, the first state as the initial one, one
+    transition per row, and none of the ``to_<state>`` transitions ``transitions`` would add.
+    ``model_override`` keeps ``transitions`` from attaching methods the model does not declare.
+    """
+    return {
+        "states": states,
+        "initial": next(iter(states)),
+        "transitions": [
+            {"trigger": trigger.value, "source": list(sources), "dest": dest}
+            for trigger, sources, dest in table
+        ],
+        "auto_transitions": False,
+        "model_override": True,
+    }
+
+
 class _Model:
     """
     A bare model object for ``transitions`` (it only ever holds the state).
@@ -108,17 +149,7 @@ class _Model:
 def _compile(
     states: type[E], triggers: type[T], table: Sequence[tuple[T, tuple[E, ...], E]]
 ) -> dict[tuple[E, T], E]:
-    machine = Machine(
-        model=_Model(),
-        states=states,
-        transitions=[
-            {"trigger": trigger.value, "source": list(sources), "dest": dest}
-            for trigger, sources, dest in table
-        ],
-        initial=next(iter(states)),
-        auto_transitions=False,
-        model_override=True,
-    )
+    machine = Machine(model=_Model(), **machine_definition(states, table))
     lookup: dict[tuple[E, T], E] = {}
     for trigger, evt in machine.events.items():
         for source_name, transitions in evt.transitions.items():

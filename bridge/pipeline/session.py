@@ -10,6 +10,7 @@ except caches (the fold, the built adapters) and the throttle of projection refr
 from __future__ import annotations
 
 import fcntl
+import functools
 import os
 import time
 from collections.abc import Iterator, Sequence
@@ -37,8 +38,8 @@ from bridge.machine.ports import (
     SelectiveNotifier,
 )
 from bridge.machine.scheduler import Policy
+from bridge.machine.stage_machine import StageMachine
 from bridge.machine.stages import Stage
-from bridge.machine.table import next_stage
 from bridge.machine.triggers import StageTrigger
 from bridge.pipeline import bootstrap, snapshots
 from bridge.pipeline.layout import ProjectLayout
@@ -219,23 +220,37 @@ class Session:
 
     def enter(self, trigger: StageTrigger, reason: str) -> Step:
         """
-        Record a stage transition (checked against the table) and return it as a step.
+        Move the pipeline by ``trigger`` and return the move as a step.
+
+        The move is fired on the stage machine (:class:`StageMachine`), which refuses a move the
+        table lacks and records ``StageEntered`` (through :meth:`append` and its guard) before
+        the stage changes.
 
         The projections show the new stage from the next :meth:`refresh`, which comes before
         bridge waits on anything (the dispatcher's idle turn, an agent asked through
         :attr:`implementer` or :attr:`reviewer`) and when the project lock is released: stages
         passed straight through (implemented, reviewed, sanity passed, deployed) are rendered
         once, not once each.
+
+        Raises:
+            TransitionError: the table has no such move from the current stage.
         """
         before = self.state().stage
-        after = next_stage(before, trigger)
-        self.append(
-            "bridge", [ev.StageEntered(stage=after.value, trigger=trigger.value, reason=reason)]
-        )
+        after = self._stages.fire(before, trigger, reason)
         self._stage_unshown = True
         self.snapshot()
         self.log.info("stage_entered", stage=after.value, trigger=trigger.value, reason=reason)
         return Step(before=before, after=after, action=reason)
+
+    @functools.cached_property
+    def _stages(self) -> StageMachine:
+        # Built on the first stage change: a command that changes none never pays for it.
+        return StageMachine(self._record_stage)
+
+    def _record_stage(self, _from: Stage, trigger: StageTrigger, to: Stage, reason: str) -> None:
+        self.append(
+            "bridge", [ev.StageEntered(stage=to.value, trigger=trigger.value, reason=reason)]
+        )
 
     def block(self, reason: str, findings: Sequence[Finding] = ()) -> Step:
         """

@@ -101,6 +101,9 @@ class TestQuickstartEndToEnd:
         first = bridge("run", "--plain", "-o", "auto_deploy=false", "--project", str(quickstart))
         assert first.returncode == 3, first.stderr + first.stdout
         assert "bridge approve" in first.stdout
+        drawn = bridge("diagram", "--project", str(quickstart)).stdout
+        active = re.findall(r"^\s*Class (\w+) s_active$", drawn, re.M)
+        assert active == ["AWAITING_APPROVAL"]  # the stage it waits in, alone
         assert bridge("approve", "--project", str(quickstart)).returncode == 0
         second = bridge("run", "--plain", "-o", "auto_deploy=false", "--project", str(quickstart))
         assert second.returncode == 0, second.stderr + second.stdout
@@ -182,9 +185,17 @@ class TestInitAndDiagram:
         assert again.returncode == 2 and "--force" in again.stderr
 
     def test_diagram_is_mermaid(self, tmp_path: Path) -> None:
-        """bridge diagram prints a Mermaid state diagram."""
+        """bridge diagram prints a fenced Mermaid state diagram; outside a project no stage is
+        marked current."""
         result = bridge("diagram", "--project", str(tmp_path))
-        assert result.stdout.startswith("```mermaid\nstateDiagram-v2")
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.startswith(
+            "```mermaid\n---\ntitle: bridge pipeline\n---\nstateDiagram-v2\n"
+        )
+        assert result.stdout.rstrip().endswith("```")
+        assert "PLANNED --> IMPLEMENTED: implement" in result.stdout
+        assert "Class PLANNED s_default" in result.stdout
+        assert not re.findall(r"^\s*Class \w+ s_active$", result.stdout, re.M)
 
 
 class TestReadme:
