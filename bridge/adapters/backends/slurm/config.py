@@ -10,6 +10,7 @@ in ``[backends.ssh]``, and ``SlurmConfig.ssh`` hands them to the SSH backend's c
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import attrs
 
@@ -25,6 +26,10 @@ _LIST = setting(read=read.string_list)
 SECTION = "backends.slurm"
 
 _ON_CLUSTER = read.absolute_path("on the cluster's shared filesystem (like /scratch/you/project)")
+
+
+def _fields(config: SlurmConfig, part: type) -> dict[str, Any]:  # Any: the part's field types
+    return {f.name: getattr(config, f.name) for f in attrs.fields(part)}
 
 
 def _cluster_dir(value: object) -> str:
@@ -103,15 +108,9 @@ class SlurmConfig(SSHLink, Login, Section):
                 f"{SECTION}.remote_dir is required with {SECTION}.host: the project's directory "
                 "on the cluster's shared filesystem (like /scratch/you/project)",
             )
-        login = HostConfig(
-            name=config.host,
-            host=config.host,
-            port=config.port,
-            user=config.user,
-            key_file=config.key_file,
-        )
-        link = {f.name: getattr(config, f.name) for f in attrs.fields(SSHLink)}
-        ssh = SSHConfig(remote_dir=config.remote_dir, hosts=(login,), **link)
+        # The login node is this section's Login and SSHLink fields, handed over as they are.
+        login = HostConfig(name=config.host, **_fields(config, Login))
+        ssh = SSHConfig(remote_dir=config.remote_dir, hosts=(login,), **_fields(config, SSHLink))
         return attrs.evolve(config, ssh=ssh)
 
     def directory(self, project_root: Path) -> str:
