@@ -63,6 +63,9 @@ if p.get("stderr"):
 if p.get("ignore_term"):
     import signal
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+if p.get("kill_self"):
+    import signal
+    os.kill(os.getpid(), signal.SIGKILL)
 if p.get("started_file"):
     open(p["started_file"], "w").close()
 while p.get("forever") or (p.get("until_file") and not os.path.exists(p["until_file"])):
@@ -83,7 +86,7 @@ def fake_script(spec: JobSpec) -> FakeOutcome:
     if params.get("echo_file"):
         outputs[params["echo_file"]] = json.dumps(list(spec.argv[4:]))
     return FakeOutcome(
-        exit_code=params.get("exit_code", 0),
+        exit_code=137 if params.get("kill_self") else params.get("exit_code", 0),
         outputs=outputs,
         log=params.get("stdout", "") + params.get("stderr", ""),
         polls=None if params.get("forever") else 1,
@@ -232,6 +235,14 @@ class BackendContract:
         state = settle(backend, self.launch(backend, spec))
         assert (state.status, state.exit_code) == (JobStatus.FAILED, 3)
         assert "boom: bad config" in state.log_tail
+
+    def test_killed_by_signal_is_128_plus_n(self, backend: Backend) -> None:
+        """A command killed by a signal (the command, not the backend's wrapper) is FAILED with
+        exit code 128 + N, as a shell reports it: 137 for SIGKILL, which is how the OOM policy
+        recognises the kernel's out-of-memory killer."""
+        spec = self.job(backend, "A1", kill_self=True)
+        state = settle(backend, self.launch(backend, spec))
+        assert (state.status, state.exit_code) == (JobStatus.FAILED, 137), state
 
     def test_submit_is_idempotent(self, backend: Backend, tmp_path: Path) -> None:
         """Submitting one attempt twice launches it once and returns the same attempt."""

@@ -43,6 +43,7 @@ class TestModalLive:
             volume=os.environ["BRIDGE_MODAL_LIVE_VOLUME"],
             mount_path=os.environ.get("BRIDGE_MODAL_LIVE_MOUNT", "/bridge"),
             poll_interval_seconds=5.0,
+            packages=("modal",),  # the image check, live: every Modal image holds the client
         )
         backend = ModalBackend(config, tmp_path)
         backend.preflight()
