@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib
 import typing
 from datetime import datetime
 from typing import Any  # Any: JSON data
@@ -25,12 +26,19 @@ from typing import Any  # Any: JSON data
 import attrs
 import orjson
 
-from bridge.events import codec, values
+from bridge.events import codec
 from bridge.events import types as ev
-from bridge.machine.fold import AttemptView, PipelineState, RunView
+from bridge.machine.fold import PipelineState
 from bridge.machine.stages import RunState
 
-__all__ = ["SnapshotDecodeError", "decode_state", "encode_state", "state_format"]
+__all__ = [
+    "SHAPE_MODULES",
+    "SnapshotDecodeError",
+    "decode_state",
+    "encode_state",
+    "shape_classes",
+    "state_format",
+]
 
 
 class SnapshotDecodeError(ValueError):
@@ -44,19 +52,45 @@ class SnapshotDecodeError(ValueError):
 _SPECIAL = frozenset({"run_ids_by_state", "milestone_counts", "stage_history"})
 
 
+#: The modules whose attrs classes a state can hold (the views, the events and their values);
+#: tests/machine/test_snapshot.py checks that every class reachable from PipelineState is here.
+SHAPE_MODULES = (
+    "bridge.machine.views",
+    "bridge.events.types",
+    "bridge.events.values",
+    "bridge.events.measurements",
+    "bridge.events.code_events",
+    "bridge.events.cost_events",
+    "bridge.events.plan_events",
+    "bridge.events.result_events",
+    "bridge.events.run_spec_events",
+)
+
+
+def shape_classes() -> list[type]:
+    """
+    Every attrs class defined in :data:`SHAPE_MODULES`, in a fixed order.
+    """
+    found: dict[type, None] = {}
+    for name in SHAPE_MODULES:
+        module = importlib.import_module(name)
+        for value in vars(module).values():
+            if isinstance(value, type) and attrs.has(value) and value.__module__ == name:
+                found[value] = None
+    return sorted(found, key=lambda cls: f"{cls.__module__}.{cls.__qualname__}")
+
+
 @functools.cache
 def state_format() -> str:
     """
-    A fingerprint of the shapes a snapshot's bytes depend on: the field names of the state's
-    classes and of every attrs class of the events, and each event's tag and schema version.
+    A fingerprint of the shapes a snapshot's bytes depend on: the field names of every attrs
+    class a state can hold (:func:`shape_classes`) and each event's tag and schema version. Read
+    without resolving type hints, so checking a snapshot costs well under a millisecond.
     """
-    classes = [PipelineState, RunView, AttemptView]
-    for module in (ev, values):
-        classes += sorted(
-            (v for v in vars(module).values() if isinstance(v, type) and attrs.has(v)),
-            key=lambda cls: cls.__qualname__,
-        )
-    shapes = [[cls.__qualname__, [f.name for f in attrs.fields(cls)]] for cls in classes]
+    shapes = [
+        [f"{cls.__module__}.{cls.__qualname__}", [f.name for f in attrs.fields(cls)]]
+        for cls in shape_classes()
+    ]
     tags = [[tag, version] for tag, (version, _) in sorted(ev.EVENT_TYPES.items())]
     return hashlib.sha256(orjson.dumps([shapes, tags])).hexdigest()[:16]
 

@@ -35,6 +35,7 @@ from bridge.machine.snapshot import (
     SnapshotDecodeError,
     decode_state,
     encode_state,
+    shape_classes,
     state_format,
 )  # fmt: skip
 from bridge.machine.stages import RunState
@@ -111,6 +112,28 @@ class TestStateCodec:
         assert state_format() == state_format()
         assert len(state_format()) == 16
         int(state_format(), 16)
+
+    def test_the_format_covers_every_class_a_state_can_hold(self) -> None:
+        """Every attrs class reachable from PipelineState's fields is in the fingerprint (a
+        class in a module SHAPE_MODULES misses could change shape unnoticed)."""
+        reachable: set[type] = set()
+
+        def walk(tp: Any) -> None:
+            if isinstance(tp, type) and attrs.has(tp):
+                if tp in reachable:
+                    return
+                reachable.add(tp)
+                hints = typing.get_type_hints(tp)
+                for field in attrs.fields(tp):
+                    walk(hints[field.name])
+            for arg in typing.get_args(tp):
+                walk(arg)
+
+        walk(PipelineState)
+        missing = sorted(
+            f"{c.__module__}.{c.__qualname__}" for c in reachable - set(shape_classes())
+        )
+        assert missing == [], "add their modules to bridge.machine.snapshot.SHAPE_MODULES"
 
 
 def _resumed(records: list[Any], cut: int) -> PipelineState:
