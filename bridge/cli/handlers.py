@@ -518,7 +518,9 @@ def verify(args: Parsed) -> int:
         console.print(styled(f"{drift.kind}:", "red", f" {drift.path} {drift.detail}".rstrip()))
     if report.drift or report.bad_snapshots:
         return EXIT_FAILURE
-    agreed = f", {report.snapshots_agreed} snapshots agree" if report.snapshots_agreed else ""
+    agreed = {0: "", 1: ", 1 snapshot agrees"}.get(
+        report.snapshots_agreed, f", {report.snapshots_agreed} snapshots agree"
+    )
     console.print(
         f"ok: {report.events} events, hash chain intact{agreed}, projections match the log"
     )
