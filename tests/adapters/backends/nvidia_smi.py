@@ -10,6 +10,8 @@ answers the three queries bridge asks in the format real ``nvidia-smi`` prints w
   named by a pid, holding the MiB that process "uses"), plus a process outside every job
   (pid 1, 50000 MiB) that bridge must not count; and, when the file ``<usage dir>.jobs``
   exists, each process running the pipeline tests' ``scripts/job.py`` with the MiB it holds.
+  When ``<usage dir>.only`` exists, its lines instead, verbatim (empty: no GPU process at all,
+  as ``nvidia-smi`` in a container often says).
 
 A job says what it "uses" by writing its pid's file there (:func:`using`).
 """
@@ -27,6 +29,7 @@ _SCRIPT = """\
 #!/bin/sh
 case "$1" in
   --query-compute-apps=*)
+    if [ -f {usage}.only ]; then cat {usage}.only; exit 0; fi
     for f in {usage}/*; do [ -f "$f" ] && echo "$(basename "$f"), $(cat "$f")"; done
     [ -f {usage}.jobs ] && for p in $(pgrep -f "scripts/job.py --run"); do
       echo "$p, $(cat {usage}.jobs)"; done

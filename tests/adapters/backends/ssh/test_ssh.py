@@ -440,6 +440,30 @@ class TestSSHGpuMemory:
         assert polled[0].status in (JobStatus.QUEUED, JobStatus.RUNNING)
         backend.release()
 
+    @pytest.mark.parametrize(
+        ("listed", "why"),
+        [
+            ("", "nvidia-smi listed no GPU process while it ran"),
+            ("4194999, 30000\n", "processes that ps here does not show (another pid namespace"),
+        ],
+    )
+    def test_processes_that_cannot_be_attributed_are_not_measured(
+        self, tmp_path: Path, sshd: SshServer, project: Path, listed: str, why: str
+    ) -> None:
+        """nvidia-smi listing no process at all (as in a container), or only pids this host's
+        ps does not know (another pid namespace): not measured and why, never a peak of 0."""
+        bin_dir, usage = nvidia_smi.install(tmp_path)
+        Path(f"{usage}.only").write_text(listed)
+        backend = make_backend(tmp_path, [sshd], project, setup=f"export PATH={bin_dir}:$PATH")
+        slot = backend.preflight()[0]
+        code = "import time; time.sleep(2)"
+        spec = JobSpec(run_id="R1", attempt_id="R1-g1", argv=("python3", "-c", code), slots=(slot,))
+        state = wait_done(backend, backend.submit(spec))
+        assert state.status is JobStatus.SUCCEEDED, state
+        assert state.gpu_memory_peak_mib is None
+        assert why in state.gpu_memory_unmeasured, state
+        backend.release()
+
     def test_a_host_without_nvidia_smi_says_not_measured(
         self, tmp_path: Path, sshd: SshServer, project: Path
     ) -> None:
