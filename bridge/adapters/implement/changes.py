@@ -10,13 +10,13 @@ from the old ``HEAD``). Outside git every file is hashed, skipping ``.git``, ``.
 
 from __future__ import annotations
 
-import hashlib
 import subprocess
 from collections.abc import Mapping
 from pathlib import Path
 
 import attrs
 
+from bridge.adapters.digests import file_sha256
 from bridge.errors import ImplementError
 
 __all__ = ["Snapshot", "changed_files", "sha256_file", "take_snapshot"]
@@ -29,13 +29,7 @@ def sha256_file(path: Path) -> str:
     """
     Return the hex sha256 of a file's bytes, or ``""`` when it does not exist.
     """
-    if not path.is_file():
-        return ""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    return file_sha256(path) if path.is_file() else ""
 
 
 @attrs.frozen(kw_only=True)

@@ -8,7 +8,6 @@ Everything here reads or writes one attempt directory and nothing else; the proc
 
 from __future__ import annotations
 
-import hashlib
 import os
 import signal
 import threading
@@ -22,7 +21,6 @@ from bridge.plan.safe_ids import SAFE_ID_RULE, is_safe_id
 __all__ = [
     "describe_exit",
     "disk_full",
-    "file_sha256",
     "finished_state",
     "log_tail",
     "read_ident",
@@ -83,17 +81,6 @@ def write_atomic(path: Path, text: str, *, durable: bool = True) -> None:
             handle.flush()
             os.fsync(handle.fileno())
     tmp.replace(path)
-
-
-def file_sha256(path: Path) -> str:
-    """
-    Return the hex sha256 of a file's bytes.
-    """
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def disk_full(path: Path) -> bool:

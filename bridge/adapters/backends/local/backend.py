@@ -28,8 +28,8 @@ offered, as ``Slot(host="local", gpu=i)``. This backend needs Linux (``/proc``).
 
 This module is the port facade; the parts live beside it: ``attempt_files`` (the directory's
 files), ``spawn`` (starting the wrapper), ``children`` (reaping and waking waiters), ``state``
-(reading an attempt's state back), ``outputs`` (collecting artifacts) and ``gpu_memory``
-(the sampled peak).
+(reading an attempt's state back) and ``gpu_memory`` (the sampled peak); collecting artifacts
+is ``bridge.adapters.backends.outputs``, shared with Slurm.
 """
 
 from __future__ import annotations
@@ -56,9 +56,9 @@ from bridge.adapters.backends.local.attempt_files import (
 )
 from bridge.adapters.backends.local.children import Children, signal_group
 from bridge.adapters.backends.local.gpu_memory import GpuMemorySampler
-from bridge.adapters.backends.local.outputs import collect_outputs
 from bridge.adapters.backends.local.spawn import WRAPPER_PATH, environment, spawn_wrapper
 from bridge.adapters.backends.local.state import attempt_state
+from bridge.adapters.backends.outputs import collect_outputs
 from bridge.adapters.gpu import NvidiaSmiProbe, free_slots
 from bridge.errors import BackendError, BackendUnavailable, JobNotFound
 from bridge.machine.ports import (

@@ -12,11 +12,9 @@ login node over SSH. See ``docs/backends/slurm.md``.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import posixpath
 import re
-import shutil
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -24,6 +22,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from bridge.adapters.backends.outputs import collect_outputs
 from bridge.adapters.backends.slurm import scripts
 from bridge.adapters.backends.slurm.config import SlurmConfig
 from bridge.adapters.backends.slurm.shell import LocalShell, Shell
@@ -396,13 +395,16 @@ class SlurmBackend:
         copy when ``dest`` is the attempt directory itself) and describe the outputs.
 
         Raises:
-            BackendError: the copy failed, or an output is a link leading out of ``output/``.
+            BackendError: the copy failed, or ``output/`` or an output is a link leading out
+                (special files such as FIFOs are left out and logged, never opened).
         """
         attempt, _ = self._locate(handle)
         dest = Path(dest)
         if self._login is not None:
             return self._login.fetch(attempt, dest)
-        return _copy_local(Path(attempt), dest)
+        return collect_outputs(
+            Path(attempt), dest, handle.attempt_id, logs=("stdout.log", "stderr.log", "exit_code")
+        )
 
     def release(self) -> None:
         """
@@ -456,38 +458,3 @@ class SlurmBackend:
                 f"handle of attempt {handle.attempt_id} names no Slurm job or attempt directory"
             )
         return attempt, job_id
-
-
-def _copy_local(attempt: Path, dest: Path) -> tuple[Artifact, ...]:
-    source = attempt / "output"
-    copy = dest.resolve() != attempt.resolve()
-    artifacts: list[Artifact] = []
-    try:
-        files = sorted(p for p in source.rglob("*") if not p.is_dir()) if source.exists() else []
-        for path in files:
-            real = path.resolve()
-            if not real.is_relative_to(source.resolve()):
-                raise BackendError(f"output {path} is a link leading outside {source}")
-            relative = Path("output") / path.relative_to(source)
-            if copy:
-                (dest / relative).parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(real, dest / relative)
-            artifacts.append(
-                Artifact(path=relative.as_posix(), size=real.stat().st_size, sha256=_sha256(real))
-            )
-        if copy:
-            dest.mkdir(parents=True, exist_ok=True)
-            for name in ("stdout.log", "stderr.log", "exit_code"):
-                if (attempt / name).exists():
-                    shutil.copyfile(attempt / name, dest / name)
-    except OSError as exc:
-        raise BackendError(f"copying the results of {attempt} failed: {exc}") from exc
-    return tuple(artifacts)
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()

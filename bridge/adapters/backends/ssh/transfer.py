@@ -5,7 +5,6 @@ commit), an attempt's outputs and logs back (rsync, or SFTP when rsync is missin
 
 from __future__ import annotations
 
-import hashlib
 import math
 import os
 import shlex
@@ -17,6 +16,7 @@ from pathlib import Path
 import fabric
 
 from bridge.adapters.backends.ssh.config import DEFAULT_EXCLUDES, HostConfig, SSHConfig
+from bridge.adapters.digests import file_sha256
 from bridge.errors import BackendError
 from bridge.machine.ports import Artifact
 
@@ -170,15 +170,11 @@ def collect_artifacts(dest: Path) -> tuple[Artifact, ...]:
         for path in files:
             if not path.is_file():
                 continue
-            digest = hashlib.sha256()
-            with path.open("rb") as fh:
-                for block in iter(lambda: fh.read(1 << 20), b""):
-                    digest.update(block)
             found.append(
                 Artifact(
                     path=path.relative_to(dest).as_posix(),
                     size=path.stat().st_size,
-                    sha256=digest.hexdigest(),
+                    sha256=file_sha256(path),
                 )
             )
     return tuple(sorted(found, key=lambda a: a.path))

@@ -255,6 +255,24 @@ class TestOnTheCluster:
         assert state.status is JobStatus.CANCELLED
         assert "scancel" in state.detail
 
+    @pytest.mark.timeout(60)
+    def test_a_fifo_among_the_outputs_does_not_block(
+        self, slurm: SlurmCluster, tmp_path: Path
+    ) -> None:
+        """On the shared file system a FIFO in output/ is left out of the artifacts instead of
+        being opened (the collection the local backend uses), and exit_code is copied back."""
+        backend = SlurmBackend(SlurmConfig(poll_seconds=0.2), tmp_path)
+        out = backend.output_dir("R001", "A1")
+        code = (
+            f"import os; os.mkfifo({out!r} + '/pipe'); open({out!r} + '/m.json', 'w').write('{{}}')"
+        )
+        handle = backend.submit(_spec(backend, "A1", code))
+        assert settle(backend, handle, timeout=30).status is JobStatus.SUCCEEDED
+        dest = tmp_path / "collected"
+        artifacts = backend.fetch_artifacts(handle, dest)
+        assert [a.path for a in artifacts] == ["output/m.json"]
+        assert (dest / "exit_code").read_text().strip() == "0"
+
     def test_gpu_memory_is_sampled_on_the_compute_node(
         self, slurm: SlurmCluster, tmp_path: Path
     ) -> None:

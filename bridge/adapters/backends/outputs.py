@@ -1,5 +1,7 @@
 """
-Collecting an attempt's ``output/`` as artifacts: resolved paths only, regular files only.
+Collecting an attempt's ``output/`` on this machine as artifacts: resolved paths only, regular
+files only. The local backend uses it, and the Slurm backend where the cluster's file system is
+shared with this machine.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from pathlib import Path
 
 import structlog
 
-from bridge.adapters.backends.local.attempt_files import file_sha256
+from bridge.adapters.digests import file_sha256
 from bridge.errors import BackendError
 from bridge.machine.ports import Artifact
 
@@ -20,10 +22,16 @@ __all__ = ["collect_outputs"]
 _log = structlog.get_logger(__name__)
 
 
-def collect_outputs(attempt_dir: Path, dest: Path, attempt_id: str) -> Sequence[Artifact]:
+def collect_outputs(
+    attempt_dir: Path,
+    dest: Path,
+    attempt_id: str,
+    *,
+    logs: Sequence[str] = ("stdout.log", "stderr.log"),
+) -> Sequence[Artifact]:
     """
-    Return the attempt's outputs as artifacts, copying them (and the logs) when ``dest``
-    is not the attempt directory itself.
+    Return the attempt's outputs as artifacts, copying them (and the files named in ``logs``,
+    those that exist) when ``dest`` is not the attempt directory itself.
 
     Outputs are untrusted: paths are resolved, never taken lexically. ``output/`` itself
     replaced by a link that leads out of the attempt directory, or a file inside it linked
@@ -69,7 +77,7 @@ def collect_outputs(attempt_dir: Path, dest: Path, attempt_id: str) -> Sequence[
             )
         if copy:
             dest.mkdir(parents=True, exist_ok=True)
-            for log_name in ("stdout.log", "stderr.log"):
+            for log_name in logs:
                 if (attempt_dir / log_name).exists():
                     shutil.copyfile(attempt_dir / log_name, dest / log_name)
     except (OSError, RuntimeError) as exc:  # RuntimeError: a link loop (Python < 3.13)
