@@ -16,19 +16,15 @@ Aggregation over seeds and judging each block's success criterion. Pure: no I/O.
 - :func:`claim_scope`: what an evaluation type allows the paper to claim.
 
 The aggregation lives in :mod:`bridge.machine.aggregation`, the verdict types in
-:mod:`bridge.machine.verdicts`; this module holds the rules that judge a criterion and
-re-exports both, so ``bridge.machine.judge`` keeps every name.
+:mod:`bridge.machine.verdicts`, the numbers a clause compares in
+:mod:`bridge.machine.comparisons`; this module holds the rules that judge a criterion and
+re-exports the first two, so ``bridge.machine.judge`` keeps every name.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
-from typing import assert_never
 
-import attrs
-
-from bridge.errors import ConfigError
 from bridge.machine.aggregation import (
     Aggregate,
     RunKey,
@@ -37,6 +33,18 @@ from bridge.machine.aggregation import (
     judgment_inputs,
     numbers_text,
     samples_from_values,
+)
+from bridge.machine.comparisons import (
+    ClauseContext,
+    Inconclusive,
+    describe,
+    evaluate_derived,
+    find_aggregate,
+    gain,
+    holds,
+    mean_of,
+    reference_of,
+    subject_of,
 )
 from bridge.machine.quality import QualityFinding
 from bridge.machine.verdicts import (
@@ -49,17 +57,14 @@ from bridge.machine.verdicts import (
     main_result,
 )
 from bridge.plan.criteria import (
-    BASELINE,
-    Comparison,
     Compound,
     Criterion,
-    DerivedOp,
     Mode,
     Orientation,
     Scope,
     Unparsed,
 )
-from bridge.plan.metric_names import is_lower_better, match_metric
+from bridge.plan.metric_names import is_lower_better
 
 __all__ = [
     "SUCCEEDED",
@@ -85,12 +90,6 @@ SUCCEEDED = "succeeded"
 
 _UNFINISHED = frozenset({"pending", "submitted", "running", "queued"})
 _NOT_RUN_BY_BRIDGE = frozenset({"done_before_bridge", "out_of_scope"})
-
-
-class _InconclusiveError(Exception):
-    """
-    Raised inside the judge to stop at the first reason the verdict cannot be given.
-    """
 
 
 def judge_block(
@@ -167,8 +166,8 @@ def judge_block(
             listed = "; ".join(
                 dict.fromkeys(f"{f.run_id} {f.metric}: {f.kind.value}" for f in blocking)
             )
-            raise _InconclusiveError(f"training-quality problems: {listed}")
-        context = _Context(
+            raise Inconclusive(f"training-quality problems: {listed}")
+        context = ClauseContext(
             aggregates=aggregates,
             expected_seeds=expected_seeds,
             reference_system=reference_system,
@@ -182,13 +181,13 @@ def judge_block(
         if isinstance(criterion, Compound):
             return verdict(*_evaluate_clauses(criterion, context))
         return verdict(*_evaluate(criterion, context))
-    except _InconclusiveError as why:
+    except Inconclusive as why:
         return verdict(VerdictKind.INCONCLUSIVE, str(why))
 
 
 def _check_runs(runs_status: Mapping[str, str]) -> None:
     if not runs_status:
-        raise _InconclusiveError("the block has no runs")
+        raise Inconclusive("the block has no runs")
     unfinished = sorted(r for r, s in runs_status.items() if s in _UNFINISHED)
     elsewhere = sorted(r for r, s in runs_status.items() if s in _NOT_RUN_BY_BRIDGE)
     failed = sorted(
@@ -206,24 +205,7 @@ def _check_runs(runs_status: Mapping[str, str]) -> None:
     if unfinished:
         parts.append(f"runs not finished: {', '.join(unfinished)}")
     if parts:
-        raise _InconclusiveError("; ".join(parts))
-
-
-@attrs.frozen(kw_only=True)
-class _Context:
-    """
-    What judging one clause needs besides the clause (see :func:`judge_block`'s arguments).
-    """
-
-    aggregates: Sequence[Aggregate]
-    expected_seeds: int
-    reference_system: str | None
-    candidate_system: str | None
-    candidate_evidence: str
-    primary_metric: str | None
-    ablated_systems: Sequence[str] | None
-    aliases: Mapping[str, Sequence[str]] | None
-    lower_is_better: Mapping[str, bool] | None
+        raise Inconclusive("; ".join(parts))
 
 
 _CLAUSE_LABEL = {
@@ -234,7 +216,7 @@ _CLAUSE_LABEL = {
 
 
 def _evaluate_clauses(
-    compound: Compound, context: _Context
+    compound: Compound, context: ClauseContext
 ) -> tuple[VerdictKind, str, float | None]:
     results: list[tuple[VerdictKind, str, float | None]] = []
     for clause in compound.clauses:
@@ -245,7 +227,7 @@ def _evaluate_clauses(
             continue
         try:
             results.append(_evaluate(clause, context))
-        except _InconclusiveError as why:
+        except Inconclusive as why:
             results.append((VerdictKind.INCONCLUSIVE, str(why), None))
     kinds = [kind for kind, _, _ in results]
     total = len(results)
@@ -270,20 +252,20 @@ def _evaluate_clauses(
     return overall, f"{head}. " + " | ".join(parts), measured
 
 
-def _evaluate(criterion: Criterion, context: _Context) -> tuple[VerdictKind, str, float | None]:
+def _evaluate(
+    criterion: Criterion, context: ClauseContext
+) -> tuple[VerdictKind, str, float | None]:
     metric = criterion.metric or context.primary_metric
     if metric is None:
-        raise _InconclusiveError(
-            "the criterion names no metric and the block has no primary metric"
-        )
+        raise Inconclusive("the criterion names no metric and the block has no primary metric")
     aggregates = context.aggregates
     systems = list(dict.fromkeys(a.system for a in aggregates))
     readings: list[str] = list(criterion.notes)
     references: list[str] = []
     single_reference: str | None = None
     if criterion.mode is not Mode.ABSOLUTE and criterion.scope is Scope.SINGLE:
-        single_reference = _reference(criterion, context, systems, readings)
-    subject = _subject(criterion, context, systems, single_reference, readings)
+        single_reference = reference_of(criterion, context, systems, readings)
+    subject = subject_of(criterion, context, systems, single_reference, readings)
     if criterion.mode is not Mode.ABSOLUTE:
         if criterion.scope is Scope.EACH_COMPONENT:
             references = list(
@@ -292,20 +274,20 @@ def _evaluate(criterion: Criterion, context: _Context) -> tuple[VerdictKind, str
                 else [s for s in systems if s not in (subject, context.reference_system)]
             )
             if not references:
-                raise _InconclusiveError("no ablated variants to compare the full system with")
+                raise Inconclusive("no ablated variants to compare the full system with")
         else:
             assert single_reference is not None
             references = [single_reference]
         if subject in references:
-            raise _InconclusiveError(f"{subject} would be compared with itself")
+            raise Inconclusive(f"{subject} would be compared with itself")
     interpretation = f" (read as: {'; '.join(readings)})" if readings else ""
 
     if criterion.derived is not None:
-        kind, reason, value = _derived(criterion, context, subject)
+        kind, reason, value = evaluate_derived(criterion, context, subject)
         return kind, reason + interpretation, value
 
     stats = {
-        s: _find(aggregates, s, metric, context.aliases, context.expected_seeds)
+        s: find_aggregate(aggregates, s, metric, context.aliases, context.expected_seeds)
         for s in [subject, *references]
     }
     name = stats[subject].metric
@@ -321,17 +303,17 @@ def _evaluate(criterion: Criterion, context: _Context) -> tuple[VerdictKind, str
     cmp = criterion.comparison
 
     if criterion.mode is Mode.ABSOLUTE:
-        quantity = _mean(stats[subject]) * scale
-        ok = _holds(quantity, cmp, threshold)
+        quantity = mean_of(stats[subject]) * scale
+        ok = holds(quantity, cmp, threshold)
         reason = (
-            f"{name}: {subject} {_describe(stats[subject], scale)}{scale_note}; "
+            f"{name}: {subject} {describe(stats[subject], scale)}{scale_note}; "
             f"{quantity:.6g} {cmp.value} {threshold:g} → {'met' if ok else 'not met'}"
         )
         return (VerdictKind.MET if ok else VerdictKind.NOT_MET, reason + interpretation, quantity)
 
     gains: list[tuple[str, float]] = []
     for ref in references:
-        gains.append((ref, _gain(criterion, stats[subject], stats[ref], lower, scale)))
+        gains.append((ref, gain(criterion, stats[subject], stats[ref], lower, scale)))
     unit = "%" if criterion.mode is Mode.RELATIVE else (" pp" if criterion.percent_scale else "")
     way = (
         "lower is better"
@@ -339,175 +321,16 @@ def _evaluate(criterion: Criterion, context: _Context) -> tuple[VerdictKind, str
         else (criterion.orientation.value if criterion.orientation else "better")
     )
     parts = [
-        f"vs {ref} {_describe(stats[ref], scale)}: gain {gain:+.6g}{unit}" for ref, gain in gains
+        f"vs {ref} {describe(stats[ref], scale)}: gain {gain:+.6g}{unit}" for ref, gain in gains
     ]
-    results = [_holds(g, cmp, threshold) for _, g in gains]
+    results = [holds(g, cmp, threshold) for _, g in gains]
     ok = all(results)
     worst = min(g for _, g in gains)
     reason = (
-        f"{name} ({way}){scale_note}: {subject} {_describe(stats[subject], scale)}; "
+        f"{name} ({way}){scale_note}: {subject} {describe(stats[subject], scale)}; "
         + "; ".join(parts)
         + f"; required gain {cmp.value} {threshold:g}{unit}"
         + (" for each" if len(gains) > 1 else "")
         + f" → {'met' if ok else 'not met'}"
     )
     return (VerdictKind.MET if ok else VerdictKind.NOT_MET, reason + interpretation, worst)
-
-
-def _derived(
-    criterion: Criterion, context: _Context, subject: str
-) -> tuple[VerdictKind, str, float]:
-    """
-    Compute a difference, ratio or share of two recorded metrics of the subject (each the mean
-    over its seeds) and compare it with the threshold; the reason shows both inputs.
-    """
-    derived = criterion.derived
-    assert derived is not None
-    left = _find(context.aggregates, subject, derived.left, context.aliases, context.expected_seeds)
-    right = _find(
-        context.aggregates, subject, derived.right, context.aliases, context.expected_seeds
-    )
-    a, b = _mean(left), _mean(right)
-    scale = 1.0
-    match derived.op:
-        case DerivedOp.DIFFERENCE:
-            value = a - b
-            symbol = "−"
-            if criterion.percent_scale and 0.0 <= a <= 1.0 and 0.0 <= b <= 1.0:
-                scale = 100.0
-        case DerivedOp.RATIO | DerivedOp.SHARE:
-            if b == 0.0:
-                raise _InconclusiveError(
-                    f"{subject} {right.metric} is 0: {derived.describe()} is undefined"
-                )
-            value = a / b
-            symbol = "/"
-            if criterion.percent_scale and 0.0 <= value <= 1.0:
-                scale = 100.0
-        case _ as unreachable:
-            assert_never(unreachable)
-    quantity = value * scale
-    ok = _holds(quantity, criterion.comparison, criterion.threshold)
-    scaled = " ×100" if scale != 1.0 else ""
-    reason = (
-        f"{derived.describe()} for {subject}: {left.metric} {_describe(left, 1.0)} {symbol} "
-        f"{right.metric} {_describe(right, 1.0)} = {quantity:.6g}{scaled} (means over seeds); "
-        f"{quantity:.6g} {criterion.comparison.value} {criterion.threshold:g} → "
-        f"{'met' if ok else 'not met'}"
-    )
-    return (VerdictKind.MET if ok else VerdictKind.NOT_MET, reason, quantity)
-
-
-def _subject(
-    criterion: Criterion,
-    context: _Context,
-    systems: Sequence[str],
-    reference: str | None,
-    readings: list[str],
-) -> str:
-    if criterion.subject:
-        return criterion.subject
-    if context.candidate_system and context.candidate_system != reference:
-        why = context.candidate_evidence or "the block's proposed system"
-        readings.append(f"subject {context.candidate_system}: {why}")
-        return context.candidate_system
-    # The criterion's own reference is not its subject: with two systems and one named, the
-    # other is meant.
-    others = [s for s in systems if s not in (context.reference_system, reference)]
-    if len(others) == 1:
-        readings.append(f"subject {others[0]}: the only system besides the reference")
-        return others[0]
-    raise _InconclusiveError(
-        "the criterion names no system and the block's proposed system is not known "
-        f"(systems: {', '.join(systems) or 'none'})"
-    )
-
-
-def _reference(
-    criterion: Criterion, context: _Context, systems: Sequence[str], readings: list[str]
-) -> str:
-    if criterion.reference is None:
-        raise _InconclusiveError("the criterion compares with nothing")
-    if criterion.reference != BASELINE:
-        return criterion.reference
-    if context.reference_system is not None:
-        return context.reference_system
-    # No system is marked as the baseline: with the subject known, the one other system is the
-    # comparison.
-    subject = criterion.subject or context.candidate_system
-    others = [s for s in systems if s != subject]
-    if subject is not None and len(others) == 1:
-        readings.append(f"'the baseline' read as {others[0]}, the block's other system")
-        return others[0]
-    raise _InconclusiveError("the criterion compares with the baseline; the block has none")
-
-
-def _find(
-    aggregates: Sequence[Aggregate],
-    system: str,
-    metric: str,
-    aliases: Mapping[str, Sequence[str]] | None,
-    expected_seeds: int,
-) -> Aggregate:
-    own = [a for a in aggregates if a.system == system]
-    if not own:
-        raise _InconclusiveError(f"no results for system {system}")
-    try:
-        name = match_metric(metric, [a.metric for a in own], aliases)
-    except ConfigError as exc:
-        raise _InconclusiveError(f"metric ambiguous for {system}: {exc}") from exc
-    if name is None:
-        listed = ", ".join(sorted(a.metric for a in own))
-        raise _InconclusiveError(f"metric {metric!r} not found for {system} (extracted: {listed})")
-    found = next(a for a in own if a.metric == name)
-    if found.n_nonfinite:
-        raise _InconclusiveError(
-            f"{system} {name}: {found.n_nonfinite} non-finite value(s) (NaN/Inf) among its runs"
-        )
-    if found.n < expected_seeds:
-        raise _InconclusiveError(
-            f"missing seeds: {system} {name} has {found.n} of {expected_seeds} expected"
-        )
-    return found
-
-
-def _mean(agg: Aggregate) -> float:
-    if agg.mean is None:
-        raise _InconclusiveError(f"{agg.system} {agg.metric}: no values")
-    return agg.mean
-
-
-def _describe(agg: Aggregate, scale: float) -> str:
-    mean = _mean(agg) * scale
-    spread = f" ± {agg.std * scale:.4g}" if agg.std is not None else ""
-    return f"{mean:.6g}{spread} (n={agg.n})"
-
-
-def _gain(
-    criterion: Criterion, subject: Aggregate, reference: Aggregate, lower: bool, scale: float
-) -> float:
-    orientation = criterion.orientation or Orientation.BETTER
-    if orientation is Orientation.BETTER:
-        orientation = Orientation.LOWER if lower else Orientation.HIGHER
-    sign = 1.0 if orientation is Orientation.HIGHER else -1.0
-    diff = sign * (_mean(subject) - _mean(reference))
-    if criterion.mode is Mode.RELATIVE:
-        base = _mean(reference)
-        if base == 0.0:
-            raise _InconclusiveError(
-                f"{reference.system} {reference.metric} is 0: a relative change is undefined"
-            )
-        return diff / abs(base) * 100.0
-    return diff * scale
-
-
-def _holds(quantity: float, comparison: Comparison, threshold: float) -> bool:
-    if comparison is Comparison.GT:
-        return quantity > threshold
-    if comparison is Comparison.GE:
-        return quantity >= threshold
-    if comparison is Comparison.LT:
-        return quantity < threshold
-    if comparison is Comparison.LE:
-        return quantity <= threshold
-    return math.isclose(quantity, threshold, rel_tol=1e-9, abs_tol=1e-12)

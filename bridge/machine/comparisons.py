@@ -1,0 +1,267 @@
+"""
+The numbers a criterion's clause compares: which system is the subject and which the
+reference, the aggregate of a metric for a system (refused when seeds are missing or values
+non-finite), gains and derived quantities, and the comparison itself. Pure: no I/O.
+
+:class:`Inconclusive` stops at the first reason a clause cannot be judged; the judge
+(:mod:`bridge.machine.judge`) turns it into an inconclusive verdict.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import assert_never
+
+import attrs
+
+from bridge.errors import ConfigError
+from bridge.machine.aggregation import Aggregate
+from bridge.machine.verdicts import VerdictKind
+from bridge.plan.criteria import (
+    BASELINE,
+    Comparison,
+    Criterion,
+    DerivedOp,
+    Mode,
+    Orientation,
+)
+from bridge.plan.metric_names import match_metric
+
+__all__ = [
+    "ClauseContext",
+    "Inconclusive",
+    "describe",
+    "evaluate_derived",
+    "find_aggregate",
+    "gain",
+    "holds",
+    "mean_of",
+    "reference_of",
+    "subject_of",
+]
+
+
+class Inconclusive(Exception):
+    """
+    Raised inside the judge to stop at the first reason the verdict cannot be given.
+    """
+
+
+@attrs.frozen(kw_only=True)
+class ClauseContext:
+    """
+    What judging one clause needs besides the clause (see the arguments of
+    :func:`bridge.machine.judge.judge_block`).
+    """
+
+    aggregates: Sequence[Aggregate]
+    expected_seeds: int
+    reference_system: str | None
+    candidate_system: str | None
+    candidate_evidence: str
+    primary_metric: str | None
+    ablated_systems: Sequence[str] | None
+    aliases: Mapping[str, Sequence[str]] | None
+    lower_is_better: Mapping[str, bool] | None
+
+
+def evaluate_derived(
+    criterion: Criterion, context: ClauseContext, subject: str
+) -> tuple[VerdictKind, str, float]:
+    """
+    Compute a difference, ratio or share of two recorded metrics of the subject (each the mean
+    over its seeds) and compare it with the threshold; the reason shows both inputs.
+    """
+    derived = criterion.derived
+    assert derived is not None
+    left = find_aggregate(
+        context.aggregates, subject, derived.left, context.aliases, context.expected_seeds
+    )
+    right = find_aggregate(
+        context.aggregates, subject, derived.right, context.aliases, context.expected_seeds
+    )
+    a, b = mean_of(left), mean_of(right)
+    scale = 1.0
+    match derived.op:
+        case DerivedOp.DIFFERENCE:
+            value = a - b
+            symbol = "−"
+            if criterion.percent_scale and 0.0 <= a <= 1.0 and 0.0 <= b <= 1.0:
+                scale = 100.0
+        case DerivedOp.RATIO | DerivedOp.SHARE:
+            if b == 0.0:
+                raise Inconclusive(
+                    f"{subject} {right.metric} is 0: {derived.describe()} is undefined"
+                )
+            value = a / b
+            symbol = "/"
+            if criterion.percent_scale and 0.0 <= value <= 1.0:
+                scale = 100.0
+        case _ as unreachable:
+            assert_never(unreachable)
+    quantity = value * scale
+    ok = holds(quantity, criterion.comparison, criterion.threshold)
+    scaled = " ×100" if scale != 1.0 else ""
+    reason = (
+        f"{derived.describe()} for {subject}: {left.metric} {describe(left, 1.0)} {symbol} "
+        f"{right.metric} {describe(right, 1.0)} = {quantity:.6g}{scaled} (means over seeds); "
+        f"{quantity:.6g} {criterion.comparison.value} {criterion.threshold:g} → "
+        f"{'met' if ok else 'not met'}"
+    )
+    return (VerdictKind.MET if ok else VerdictKind.NOT_MET, reason, quantity)
+
+
+def subject_of(
+    criterion: Criterion,
+    context: ClauseContext,
+    systems: Sequence[str],
+    reference: str | None,
+    readings: list[str],
+) -> str:
+    """
+    The system the clause is about: the one it names, else the block's proposed system, else
+    the only system besides the reference; each reading made is added to ``readings``.
+
+    Raises:
+        Inconclusive: none of these names one system.
+    """
+    if criterion.subject:
+        return criterion.subject
+    if context.candidate_system and context.candidate_system != reference:
+        why = context.candidate_evidence or "the block's proposed system"
+        readings.append(f"subject {context.candidate_system}: {why}")
+        return context.candidate_system
+    # The criterion's own reference is not its subject: with two systems and one named, the
+    # other is meant.
+    others = [s for s in systems if s not in (context.reference_system, reference)]
+    if len(others) == 1:
+        readings.append(f"subject {others[0]}: the only system besides the reference")
+        return others[0]
+    raise Inconclusive(
+        "the criterion names no system and the block's proposed system is not known "
+        f"(systems: {', '.join(systems) or 'none'})"
+    )
+
+
+def reference_of(
+    criterion: Criterion, context: ClauseContext, systems: Sequence[str], readings: list[str]
+) -> str:
+    """
+    The system the clause compares with: the one it names, else the block's baseline, else (for
+    "the baseline" with the subject known) the block's one other system.
+
+    Raises:
+        Inconclusive: the clause compares with nothing, or with a baseline the block lacks.
+    """
+    if criterion.reference is None:
+        raise Inconclusive("the criterion compares with nothing")
+    if criterion.reference != BASELINE:
+        return criterion.reference
+    if context.reference_system is not None:
+        return context.reference_system
+    # No system is marked as the baseline: with the subject known, the one other system is the
+    # comparison.
+    subject = criterion.subject or context.candidate_system
+    others = [s for s in systems if s != subject]
+    if subject is not None and len(others) == 1:
+        readings.append(f"'the baseline' read as {others[0]}, the block's other system")
+        return others[0]
+    raise Inconclusive("the criterion compares with the baseline; the block has none")
+
+
+def find_aggregate(
+    aggregates: Sequence[Aggregate],
+    system: str,
+    metric: str,
+    aliases: Mapping[str, Sequence[str]] | None,
+    expected_seeds: int,
+) -> Aggregate:
+    """
+    The aggregate of ``metric`` (matched by name or alias) for ``system``.
+
+    Raises:
+        Inconclusive: no results for the system, the metric is missing or ambiguous, a value
+            is non-finite, or fewer than ``expected_seeds`` seeds were aggregated.
+    """
+    own = [a for a in aggregates if a.system == system]
+    if not own:
+        raise Inconclusive(f"no results for system {system}")
+    try:
+        name = match_metric(metric, [a.metric for a in own], aliases)
+    except ConfigError as exc:
+        raise Inconclusive(f"metric ambiguous for {system}: {exc}") from exc
+    if name is None:
+        listed = ", ".join(sorted(a.metric for a in own))
+        raise Inconclusive(f"metric {metric!r} not found for {system} (extracted: {listed})")
+    found = next(a for a in own if a.metric == name)
+    if found.n_nonfinite:
+        raise Inconclusive(
+            f"{system} {name}: {found.n_nonfinite} non-finite value(s) (NaN/Inf) among its runs"
+        )
+    if found.n < expected_seeds:
+        raise Inconclusive(
+            f"missing seeds: {system} {name} has {found.n} of {expected_seeds} expected"
+        )
+    return found
+
+
+def mean_of(agg: Aggregate) -> float:
+    """
+    The aggregate's mean.
+
+    Raises:
+        Inconclusive: it has no finite value.
+    """
+    if agg.mean is None:
+        raise Inconclusive(f"{agg.system} {agg.metric}: no values")
+    return agg.mean
+
+
+def describe(agg: Aggregate, scale: float) -> str:
+    """
+    ``mean ± std (n=N)`` of the aggregate, each scaled by ``scale``, for a reason.
+    """
+    mean = mean_of(agg) * scale
+    spread = f" ± {agg.std * scale:.4g}" if agg.std is not None else ""
+    return f"{mean:.6g}{spread} (n={agg.n})"
+
+
+def gain(
+    criterion: Criterion, subject: Aggregate, reference: Aggregate, lower: bool, scale: float
+) -> float:
+    """
+    How much better ``subject`` is than ``reference``, direction-aware (lower is better for
+    ``lower``): absolute (× ``scale``), or in percent of the reference for a relative clause.
+
+    Raises:
+        Inconclusive: a relative change from a reference of 0.
+    """
+    orientation = criterion.orientation or Orientation.BETTER
+    if orientation is Orientation.BETTER:
+        orientation = Orientation.LOWER if lower else Orientation.HIGHER
+    sign = 1.0 if orientation is Orientation.HIGHER else -1.0
+    diff = sign * (mean_of(subject) - mean_of(reference))
+    if criterion.mode is Mode.RELATIVE:
+        base = mean_of(reference)
+        if base == 0.0:
+            raise Inconclusive(
+                f"{reference.system} {reference.metric} is 0: a relative change is undefined"
+            )
+        return diff / abs(base) * 100.0
+    return diff * scale
+
+
+def holds(quantity: float, comparison: Comparison, threshold: float) -> bool:
+    """
+    Whether ``quantity`` stands in ``comparison`` to ``threshold`` (``=`` within float noise).
+    """
+    if comparison is Comparison.GT:
+        return quantity > threshold
+    if comparison is Comparison.GE:
+        return quantity >= threshold
+    if comparison is Comparison.LT:
+        return quantity < threshold
+    if comparison is Comparison.LE:
+        return quantity <= threshold
+    return math.isclose(quantity, threshold, rel_tol=1e-9, abs_tol=1e-12)
