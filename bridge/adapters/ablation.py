@@ -17,14 +17,22 @@ import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 
+import attrs
+
 from bridge.adapters.implement.command import run_agent
 from bridge.errors import ReviewError
 from bridge.events.secrets import redact
 from bridge.machine.ports import AblationPlanner, AblationRequest, ProposedRun
 from bridge.plan import setting_rules as rules
-from bridge.plan.settings import SettingsTable
+from bridge.plan.setting_fields import setting
+from bridge.plan.settings import Section
 
-__all__ = ["AgentCLIAblationPlanner", "build_ablation_planner", "parse_proposals"]
+__all__ = [
+    "AblationsConfig",
+    "AgentCLIAblationPlanner",
+    "build_ablation_planner",
+    "parse_proposals",
+]
 
 _JSON_ARRAY = re.compile(r"\[\s*(?:\{.*\}\s*)?\]", re.S)
 
@@ -139,6 +147,22 @@ class AgentCLIAblationPlanner:
         return parse_proposals(output.reply, request.taken_ids)
 
 
+@attrs.frozen(kw_only=True)
+class AblationsConfig(Section):
+    """
+    The ``[ablations]`` table: the agent that proposes ablation runs.
+
+    Attributes:
+        command: the agent's argv (placeholders as for agent reviewers).
+        timeout_seconds: bound on one proposal.
+    """
+
+    SECTION = "ablations"
+
+    command: tuple[str, ...] = attrs.field(metadata=setting(read=rules.argv))
+    timeout_seconds: float = attrs.field(default=900.0, metadata=setting(read=rules.positive))
+
+
 def build_ablation_planner(
     table: Mapping[str, object] | None,
     *,
@@ -153,10 +177,5 @@ def build_ablation_planner(
     """
     if table is None:
         return None
-    reader = SettingsTable("ablations", table, file=file, line_of=line_of)
-    reader.reject_unknown(("command", "timeout_seconds"))
-    command = reader.value("command", rules.argv, None)
-    if command is None:
-        reader.fail("command", "[ablations] needs ablations.command")
-    timeout = reader.value("timeout_seconds", rules.positive, 900.0)
-    return AgentCLIAblationPlanner(command, timeout_seconds=timeout)
+    config = AblationsConfig.from_table(table, file=file, line_of=line_of)
+    return AgentCLIAblationPlanner(config.command, timeout_seconds=config.timeout_seconds)

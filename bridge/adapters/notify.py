@@ -21,14 +21,23 @@ import os
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any  # Any: the webhook's JSON payload
 
+import attrs
 import httpx
 
 from bridge.logs import get_logger
 from bridge.machine.ports import Notifier
 from bridge.plan import setting_rules as rules
-from bridge.plan.settings import SettingsTable
+from bridge.plan.setting_fields import Invalid, setting
+from bridge.plan.settings import Section, SettingsTable
 
-__all__ = ["EVENTS", "FORMATS", "WebhookNotifier", "build_notifier", "webhook_payload"]
+__all__ = [
+    "EVENTS",
+    "FORMATS",
+    "NotifyConfig",
+    "WebhookNotifier",
+    "build_notifier",
+    "webhook_payload",
+]
 
 EVENTS = ("milestone", "failure", "blocked", "finished")
 FORMATS = ("slack", "feishu")
@@ -138,6 +147,47 @@ class WebhookNotifier:
         _log.info("notification_sent", title=title)
 
 
+def _events(value: object) -> tuple[str, ...]:
+    events = rules.string_list(value)
+    unknown = [e for e in events if e not in EVENTS]
+    if unknown:
+        raise Invalid(f"has {unknown[0]!r}; known: " + ", ".join(EVENTS))
+    return events
+
+
+@attrs.frozen(kw_only=True)
+class NotifyConfig(Section):
+    """
+    The ``[notify]`` table.
+
+    Attributes:
+        webhook_url_env: the NAME of the variable holding the webhook URL (URLs carry tokens).
+        format: ``slack`` or ``feishu``.
+        events: the events that notify (all of them by default).
+        timeout_seconds: bound on one webhook call.
+    """
+
+    SECTION = "notify"
+
+    webhook_url_env: str = attrs.field(metadata=setting(read=rules.env_name))
+    format: str = attrs.field(default="slack", metadata=setting(read=rules.one_of(*FORMATS)))
+    events: tuple[str, ...] = attrs.field(default=EVENTS, metadata=setting(read=_events))
+    timeout_seconds: float = attrs.field(default=10.0, metadata=setting(read=rules.positive))
+
+    @classmethod
+    def read(cls, reader: SettingsTable) -> NotifyConfig:
+        """
+        Refuse a webhook URL written into the file, then structure the table.
+        """
+        if "webhook_url" in reader.table:
+            reader.fail(
+                "webhook_url",
+                "notify.webhook_url is not allowed (webhook URLs carry tokens): put the URL in an "
+                "environment variable and name it in notify.webhook_url_env",
+            )
+        return super().read(reader)
+
+
 def build_notifier(
     table: Mapping[str, object] | None,
     *,
@@ -160,37 +210,18 @@ def build_notifier(
     """
     if table is None:
         return None
-    reader = SettingsTable("notify", table, file=file, line_of=line_of)
-    if "webhook_url" in table:
-        reader.fail(
-            "webhook_url",
-            "notify.webhook_url is not allowed (webhook URLs carry tokens): put the URL in an "
-            "environment variable and name it in notify.webhook_url_env",
-        )
-    reader.reject_unknown(("webhook_url_env", "format", "events", "timeout_seconds"))
-    url_env = reader.value("webhook_url_env", rules.env_name, None)
-    if url_env is None:
-        reader.fail("webhook_url_env", "[notify] needs notify.webhook_url_env")
-    format = reader.value("format", rules.one_of(*FORMATS), "slack")
-    events = reader.value("events", rules.string_list, None)
-    if events is not None:
-        unknown = [e for e in events if e not in EVENTS]
-        if unknown:
-            reader.fail(
-                "events",
-                f"notify.events has {unknown[0]!r}; known: " + ", ".join(EVENTS),
-            )
-    timeout = reader.value("timeout_seconds", rules.positive, 10.0)
+    config = NotifyConfig.from_table(table, file=file, line_of=line_of)
     env = os.environ if environ is None else environ
-    if not env.get(url_env):
-        reader.fail(
+    if not env.get(config.webhook_url_env):
+        raise SettingsTable("notify", table, file=file, line_of=line_of).error(
             "webhook_url_env",
-            f"the environment variable {url_env} named by notify.webhook_url_env is not set",
+            f"the environment variable {config.webhook_url_env} named by notify.webhook_url_env "
+            "is not set",
         )
     return WebhookNotifier(
-        url_env=url_env,
-        format=format,
-        events=EVENTS if events is None else events,
-        timeout_seconds=timeout,
+        url_env=config.webhook_url_env,
+        format=config.format,
+        events=config.events,
+        timeout_seconds=config.timeout_seconds,
         environ=environ,
     )
