@@ -97,9 +97,15 @@ def key_of(field: attrs.Attribute[object]) -> str:
 
 def keys_of(cls: type) -> tuple[str, ...]:
     """
-    The keys a section's class takes, in the class's order.
+    The keys a section's class takes: its own first, then each base's (``[backends.vast]``'s
+    before the SSH settings it shares), each in the order the class declares them.
     """
-    return tuple(key_of(f) for f in attrs.fields(cls) if not rule_of(f).internal)
+    names: dict[str, None] = {}
+    for klass in cls.__mro__:
+        if attrs.has(klass):
+            names.update((f.name, None) for f in attrs.fields(klass) if not f.inherited)
+    fields = attrs.fields_dict(cls)
+    return tuple(key_of(fields[n]) for n in names if not rule_of(fields[n]).internal)
 
 
 def did_you_mean(
