@@ -208,7 +208,10 @@ class SQLiteSnapshots:
         """
         conn = self._conn
         # A snapshot is a cache: losing the newest one in a power cut costs a longer fold, so
-        # its commit does not wait for the disk (synchronous=NORMAL; WAL keeps the file whole).
+        # its commit does not wait for the disk (synchronous=NORMAL; WAL keeps the file whole,
+        # and its frames are recovered in order, so a snapshot never outlives its events). The
+        # level the store's appends set is put back after.
+        level = int(conn.execute("PRAGMA synchronous").fetchone()[0])
         conn.execute("PRAGMA synchronous=NORMAL")
         try:
             conn.execute("BEGIN IMMEDIATE")
@@ -229,7 +232,7 @@ class SQLiteSnapshots:
                 conn.execute("ROLLBACK")
             raise
         finally:
-            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute(f"PRAGMA synchronous={level}")
 
     def discard(self, seq: int) -> None:
         """

@@ -122,12 +122,16 @@ class TestSQLiteSnapshots:
         finally:
             conn.close()
 
-    def test_a_snapshot_write_leaves_the_log_durable(self, tmp_path: Path) -> None:
-        """Snapshots commit without waiting for the disk; the log's appends still do."""
+    def test_a_snapshot_write_leaves_the_appends_durability_as_it_was(self, tmp_path: Path) -> None:
+        """Snapshots commit without waiting for the disk, then put back the level the last
+        append set: FULL after a durable append, NORMAL after one that was not."""
         store = self._open(tmp_path)
+        levels = []
         try:
-            store.put_snapshot(5, 1, "fmt", b"{}")
-            level = store._conn.execute("PRAGMA synchronous").fetchone()[0]
+            for durable in (True, False):
+                store.append("bridge", _events(1), None, durable=durable)
+                store.put_snapshot(store.head(), 1, "fmt", b"{}")
+                levels.append(store._conn.execute("PRAGMA synchronous").fetchone()[0])
         finally:
             store.close()
-        assert level == 2  # FULL
+        assert levels == [2, 1]  # FULL, NORMAL
