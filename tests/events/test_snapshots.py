@@ -87,7 +87,7 @@ class TestSQLiteSnapshots:
             store.close()
         conn = sqlite3.connect(tmp_path / "events.db")
         conn.execute("UPDATE snapshots SET data = X'7B7D' WHERE seq = 2")
-        conn.execute("UPDATE snapshots SET hash = 'f' || substr(hash, 2) WHERE seq = 3")
+        conn.execute("UPDATE snapshots SET hash = ? WHERE seq = 3", ("0" * 64,))
         conn.execute("UPDATE snapshots SET seq = 9 WHERE seq = 4")
         conn.commit()
         conn.close()
