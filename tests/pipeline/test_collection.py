@@ -131,7 +131,11 @@ class TestResultsFile:
         ours = next(a for a in doc["aggregates"] if (a["block"], a["system"]) == ("B1", "Ours")
                     and a["metric"] == "eval.accuracy")  # fmt: skip
         assert (ours["n"], ours["mean"]) == (2, pytest.approx(0.805))
-        assert doc["summary"]["must_run"] == {"completed": 5, "total": 5}
+        assert doc["summary"]["must_run"] == {
+            "completed": 5,
+            "total": 5,
+            "failed_before_bridge": [],
+        }
 
     def test_results_csv_has_one_row_per_value(self, project: Path) -> None:
         """results.csv has the documented header and one row per recorded value."""
