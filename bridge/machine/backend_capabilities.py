@@ -193,8 +193,9 @@ class ScratchSpace(Protocol):
 
     def scratch_dir(self, run_id: str, attempt_id: str) -> str:
         """
-        Create the attempt's empty scratch directory and return its absolute path as the run
-        sees it. Idempotent on ``attempt_id`` (a relaunch after a crash gets the same one).
+        Create the attempt's empty scratch directory (a remote backend may leave that to the
+        job, before its command starts) and return its absolute path as the run sees it.
+        Idempotent on ``attempt_id`` (a relaunch after a crash gets the same one).
         """
         ...
 

@@ -172,18 +172,22 @@ def validate(
     _remote_config(name, table, project)
 
 
+#: The backends that give each attempt a ``{scratch_dir}`` (``ScratchSpace``).
+_SCRATCH_BACKENDS = frozenset({"local", "ssh", "slurm"})
+
+
 def _check_scratch(project: LoadedProject, backend: str) -> None:
     """
-    ``{scratch_dir}`` needs a backend that makes one (the local backend, for now): refuse a
-    command using it on another backend at start, naming the run, not when it would launch.
+    ``{scratch_dir}`` needs a backend that makes one (local, SSH, Slurm): refuse a command
+    using it on another backend at start, naming the run, not when it would launch.
     """
-    if backend == "local":
+    if backend in _SCRATCH_BACKENDS:
         return
     for run in project.runs:
         if any("scratch_dir" in placeholders(token) for token in run.command):
             raise ConfigError(
                 f"run {run.id} uses {{scratch_dir}}, which the {backend} backend does not give "
-                "yet (only the local backend does); write scratch files under {output_dir}",
+                "(the local, ssh and slurm backends do); write scratch files under {output_dir}",
                 setting="run.command",
                 file=_config_file(project),
                 line=project.config.line_of("run.command"),

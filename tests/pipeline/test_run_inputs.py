@@ -17,7 +17,10 @@ from bridge import Bridge
 from bridge.cli import main
 from bridge.errors import ConfigError
 from bridge.machine.stages import RunState, Stage
+from tests.adapters.backends.slurm.cluster import SlurmCluster
 from tests.pipeline.conftest import Run, events_of, write_project
+
+pytest_plugins = ["tests.adapters.backends.slurm.conftest_slurm"]
 
 PRODUCE = """\
 import json, os, pathlib, sys
@@ -147,13 +150,13 @@ class TestRunInputs:
         assert "run P2: {outputs_of:P1} names P1" in err and "done before bridge" in err, err
         assert not any(e[2] == "run.submitted" for e in events_of(project))
 
-    @pytest.mark.parametrize("backend", ["ssh", "slurm"])
-    def test_scratch_dir_on_a_remote_backend_is_refused_at_start(
+    @pytest.mark.parametrize("backend", ["vast", "modal"])
+    def test_scratch_dir_on_a_rented_backend_is_refused_at_start(
         self, project: Path, backend: str, capsys: pytest.CaptureFixture[str]
     ) -> None:
-        """{scratch_dir} is given by the local backend only: on SSH or Slurm `bridge run`
-        stops with exit 2 naming the run, the backend and the setting's line, before any
-        connection or launch."""
+        """{scratch_dir} is given by the local, SSH and Slurm backends: on Vast or Modal
+        `bridge run` stops with exit 2 naming the run, the backend and the setting's line,
+        before any connection or launch."""
         _write(project)
         config = project / "bridge.toml"
         config.write_text(
@@ -165,3 +168,28 @@ class TestRunInputs:
         assert f"run P1 uses {{scratch_dir}}, which the {backend} backend" in err, err
         assert "bridge.toml:" in err
         assert not any(e[2] == "run.submitted" for e in events_of(project))
+
+    def test_scratch_and_inputs_on_slurm(self, slurm: SlurmCluster, project: Path) -> None:
+        """On the real single-node Slurm: {scratch_dir} is a fresh private folder under
+        .bridge/scratch on the shared filesystem (a node's /tmp could not be cleaned after
+        collection), made by the job and gone once P1's results are recorded; {outputs_of:P1}
+        hands P1's outputs to P2."""
+        _write(project)
+        config = project / "bridge.toml"
+        text = config.read_text().replace("[bridge]\n", '[bridge]\nbackend = "slurm"\n', 1)
+        config.write_text(text + "\n[backends.slurm]\npoll_seconds = 0.2\n")
+        bridge = Bridge(project)
+        try:
+            assert bridge.run() is Stage.COLLECTED
+            state = bridge.status()
+        finally:
+            bridge.close()
+        producer, consumer = state.runs["P1"].current, state.runs["P2"].current
+        assert producer is not None and consumer is not None
+        seen = json.loads((project / producer.local_dir / "output" / "seen.json").read_text())
+        assert seen["scratch"] == producer.scratch_dir
+        assert seen["scratch"] == str(project / ".bridge" / "scratch" / "P1" / "P1-a1")
+        assert seen["scratch_files"] == ["work.tmp"]
+        assert not (project / ".bridge" / "scratch").exists()
+        read = (project / consumer.local_dir / "output" / "read.txt").read_text()
+        assert read == "weights of P1-a1"

@@ -170,6 +170,36 @@ class SlurmBackend:
         """
         return posixpath.join(self._attempt_dir(run_id, attempt_id), "output")
 
+    def scratch_dir(self, run_id: str, attempt_id: str) -> str:
+        """
+        Return the attempt's scratch directory, ``<dir>/.bridge/scratch/<run_id>/<attempt_id>``
+        on the shared filesystem (in bridge's own folder, never synced or committed with the
+        code): a compute node's ``/tmp`` could not be cleaned from here after collection. The
+        job creates it, private to the user, before its command starts. Pure.
+
+        Raises:
+            BackendError: an id that cannot name a directory.
+        """
+        return posixpath.join(
+            self.directory,
+            ".bridge",
+            "scratch",
+            remote.check_name(run_id, "run id"),
+            remote.check_name(attempt_id, "attempt id"),
+        )
+
+    def remove_scratch(self, run_id: str, attempt_id: str) -> None:
+        """
+        Delete the attempt's scratch directory and all in it (and ``.bridge/scratch/<run_id>``
+        and ``.bridge/scratch`` once empty); nothing when it is already gone.
+
+        Raises:
+            BackendError: it cannot be removed, or the login node cannot be reached.
+        """
+        out = self.shell.run(remote.remove_scratch_script(self.scratch_dir(run_id, attempt_id)))
+        if out.strip():
+            raise BackendError(f"slurm: {out.strip()[-300:]}")
+
     def submit(self, spec: JobSpec) -> JobHandle:
         """
         Submit the attempt as one batch job and return at once.
@@ -196,6 +226,7 @@ class SlurmBackend:
             for k, v in spec.env.items()
             if (m := _PASS_THROUGH.fullmatch(v))
         }
+        scratch = self.scratch_dir(spec.run_id, spec.attempt_id)
         job = scripts.batch_script(
             attempt=attempt,
             workdir=posixpath.normpath(posixpath.join(self._workdir, spec.cwd)),
@@ -205,6 +236,7 @@ class SlurmBackend:
             env=literal,
             timeout_seconds=spec.timeout_seconds,
             kill_grace_seconds=_KILL_GRACE_SECONDS,
+            scratch=scratch if any(scratch in token for token in spec.argv) else "",
         )
         gpus = sum(1 for s in spec.slots if s.gpu is not None)
         argv = scripts.sbatch_argv(

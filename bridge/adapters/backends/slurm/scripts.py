@@ -91,11 +91,13 @@ def batch_script(
     env: Mapping[str, str],
     timeout_seconds: float | None,
     kill_grace_seconds: float,
+    scratch: str = "",
 ) -> str:
     """
     Return ``job.sh``: record ``$SLURM_JOB_ID`` in ``started``, then the SSH backend's job body
-    (enter ``workdir``, load ``modules``, run ``setup``, run ``argv`` under ``timeout``, write
-    ``exit_code`` and ``timed_out``), so exit codes and timeouts mean what they mean there.
+    (enter ``workdir``, create ``scratch`` when given, load ``modules``, run ``setup``, run
+    ``argv`` under ``timeout``, write ``exit_code`` and ``timed_out``), so exit codes and
+    timeouts mean what they mean there.
     """
     a = shlex.quote(attempt)
     lines = [f"module load {shlex.quote(m)}" for m in modules] + list(setup)
@@ -107,6 +109,7 @@ def batch_script(
         env=env,
         timeout_seconds=timeout_seconds,
         kill_grace_seconds=kill_grace_seconds,
+        scratch=scratch,
     )
     return (
         "#!/bin/bash\n"

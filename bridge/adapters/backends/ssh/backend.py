@@ -45,6 +45,11 @@ _FETCH_TRIES = 3
 _LAUNCH_WINDOW_SECONDS = 30
 
 
+#: Where attempts' scratch directories live on a host (``{scratch_dir}``). The job refuses a
+#: project folder there that is not its user's own directory (see ``remote.job_script``).
+SCRATCH_ROOT = "/tmp/bridge-scratch"  # noqa: S108
+
+
 class SSHBackend:
     """
     Runs attempts on one or more SSH hosts.
@@ -139,6 +144,33 @@ class SSHBackend:
             remote.attempt_dir(self.config.remote_dir, run_id, attempt_id), "output"
         )
 
+    def scratch_dir(self, run_id: str, attempt_id: str) -> str:
+        """
+        Return the attempt's scratch directory on its host: under ``/tmp`` there
+        (``/tmp/bridge-scratch-<project tag>/<run>/<attempt>``), outside ``remote_dir`` and so
+        outside the project's checkout. The job creates it, private to the user, before its
+        command starts (the host is chosen only at launch).
+
+        Raises:
+            BackendError: an id that cannot name a directory.
+        """
+        return remote.scratch_path(SCRATCH_ROOT, self.config.remote_dir, run_id, attempt_id)
+
+    def remove_scratch(self, run_id: str, attempt_id: str) -> None:
+        """
+        Delete the attempt's scratch directory on every host that may hold it (a few ``rm``
+        calls: only the host the attempt ran on has it), and its run's and project's folders
+        when left empty.
+
+        Raises:
+            BackendError: a host cannot be reached or the directory cannot be removed.
+        """
+        script = remote.remove_scratch_script(self.scratch_dir(run_id, attempt_id))
+        for host in self.config.hosts:
+            out = self._run_or_unavailable(host, script).strip()
+            if out:
+                raise BackendError(f"ssh host {host.name}: {out[-300:]}")
+
     def submit(self, spec: JobSpec) -> JobHandle:
         """
         Sync the code to the host of ``spec.slots`` (once per host and backend object), then
@@ -169,6 +201,7 @@ class SSHBackend:
             env=env,
             timeout_seconds=spec.timeout_seconds,
             kill_grace_seconds=self.config.cancel_grace_seconds,
+            scratch=self._scratch_of(spec),
         )
         out = self._run_or_unavailable(host, remote.launch_script(attempt=attempt, job=job))
         words = out.split()
@@ -185,6 +218,11 @@ class SSHBackend:
         if commit:
             locator["commit"] = commit
         return JobHandle(backend=self.name, attempt_id=spec.attempt_id, locator=locator)
+
+    def _scratch_of(self, spec: JobSpec) -> str:
+        # The job creates its scratch directory only when its command was given one.
+        path = self.scratch_dir(spec.run_id, spec.attempt_id)
+        return path if any(path in token for token in spec.argv) else ""
 
     def _host_of_slots(self, slots: Sequence[Slot]) -> HostConfig:
         names = {s.host for s in slots}

@@ -13,6 +13,7 @@ ends), ``cancelled`` and ``timed_out`` markers, and ``output/`` for the run's ou
 
 from __future__ import annotations
 
+import hashlib
 import math
 import posixpath
 import re
@@ -41,6 +42,8 @@ __all__ = [
     "parse_gpus",
     "parse_status",
     "probe_script",
+    "remove_scratch_script",
+    "scratch_path",
     "status_script",
 ]
 
@@ -90,6 +93,32 @@ def attempt_dir(remote_dir: str, run_id: str, attempt_id: str) -> str:
     )
 
 
+def scratch_path(root: str, runs_dir: str, run_id: str, attempt_id: str) -> str:
+    """
+    Return an attempt's scratch directory ``<root>-<8 hex of runs_dir>/<run_id>/<attempt_id>``
+    (one folder per project: two projects' attempts, or two users' on a shared ``/tmp``, never
+    meet). No I/O: the job creates it.
+    """
+    tag = hashlib.sha256(runs_dir.encode()).hexdigest()[:8]
+    return posixpath.join(
+        f"{root}-{tag}", check_name(run_id, "run id"), check_name(attempt_id, "attempt id")
+    )
+
+
+def remove_scratch_script(path: str) -> str:
+    """
+    Return a script removing the scratch directory ``path`` and all in it, then its run's and
+    project's folders when they are left empty; nothing when it is already gone.
+    """
+    p = shlex.quote(path)
+    return (
+        f'rm -rf -- {p} || {{ echo "cannot remove {p}"; exit 0; }}\n'
+        f'rmdir -- "$(dirname -- {p})" 2>/dev/null && '
+        f'rmdir -- "$(dirname -- "$(dirname -- {p})")" 2>/dev/null\n'
+        "exit 0\n"
+    )
+
+
 def job_script(
     *,
     attempt: str,
@@ -99,10 +128,12 @@ def job_script(
     env: Mapping[str, str],
     timeout_seconds: float | None,
     kill_grace_seconds: float,
+    scratch: str = "",
 ) -> str:
     """
-    Return the body of ``job.sh``: enter ``workdir``, run ``setup``, run ``argv`` with ``env``,
-    then write ``exit_code`` atomically (and ``timed_out`` when the time limit stopped it).
+    Return the body of ``job.sh``: enter ``workdir``, create ``scratch`` (private to the user;
+    when given), run ``setup``, run ``argv`` with ``env``, then write ``exit_code`` atomically
+    (and ``timed_out`` when the time limit stopped it).
 
     Raises:
         BackendError: ``argv`` is empty or an environment variable name is not valid.
@@ -124,6 +155,19 @@ def job_script(
         f"cd -- {shlex.quote(workdir)} || {{ echo 'bridge: cannot enter the working directory' "
         f"{shlex.quote(workdir)} >&2; bridge_finish 126; }}",
     ]
+    if scratch:
+        # The project's scratch folder may sit in a shared /tmp: it must be this user's own
+        # real directory (mode 700) before anything is made inside it, or nobody else could
+        # have planted a link there.
+        s = shlex.quote(scratch)
+        top = shlex.quote(posixpath.dirname(posixpath.dirname(scratch)))
+        lines.append(
+            f"mkdir -m 700 -- {top} 2>/dev/null; "
+            f"if [ -d {top} ] && [ ! -L {top} ] && [ -O {top} ]; then "
+            f"mkdir -p -m 700 -- {s}; fi; [ -d {s} ] && [ -O {s} ] || "
+            f"{{ echo 'bridge: cannot create the scratch directory' {s} "
+            "'(its folder must be a directory of this user)' >&2; bridge_finish 126; }"
+        )
     if setup.strip():
         lines += [
             "{",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import socket
 import subprocess
 import time
@@ -408,6 +409,61 @@ class TestSSHBackend:
         ]
         assert not (tmp_path / "local" / "output" / "stolen.key").exists()
         backend.release()
+
+
+class TestSSHScratch:
+    """{scratch_dir} on an SSH host (#20 gap 13): made by the job, outside remote_dir."""
+
+    CODE = (
+        "import os, sys, pathlib; s = sys.argv[1]; pathlib.Path(s, 'w.tmp').write_text('x'); "
+        "print(oct(os.stat(s).st_mode & 0o777), sorted(os.listdir(s)))"
+    )
+
+    def test_made_by_the_job_outside_remote_dir_and_removed(
+        self, tmp_path: Path, sshd: SshServer, project: Path
+    ) -> None:
+        """The attempt's scratch directory is under the host's /tmp, not remote_dir; the job
+        finds it made, empty and private; remove_scratch takes it and its empty folders."""
+        backend = make_backend(tmp_path, [sshd], project)
+        scratch = backend.scratch_dir("R1", "R1-s1")
+        assert scratch.startswith("/tmp/bridge-scratch-")
+        assert not scratch.startswith(str(tmp_path / "remote"))
+        argv = ("python3", "-c", self.CODE, scratch)
+        spec = JobSpec(run_id="R1", attempt_id="R1-s1", argv=argv, slots=(Slot(host="a"),))
+        handle = backend.submit(spec)
+        try:
+            assert wait_done(backend, handle).status is JobStatus.SUCCEEDED
+            out = (Path(handle.locator["attempt_dir"]) / "stdout.log").read_text()
+            assert "0o700 ['w.tmp']" in out, out
+            assert Path(scratch, "w.tmp").exists()  # the loopback host is this machine
+            backend.remove_scratch("R1", "R1-s1")
+            assert not Path(scratch).parent.parent.exists()
+            backend.remove_scratch("R1", "R1-s1")  # already gone: nothing to do
+        finally:
+            shutil.rmtree(Path(scratch).parent.parent, ignore_errors=True)
+            backend.release()
+
+    def test_a_folder_another_user_made_is_refused(
+        self, tmp_path: Path, sshd: SshServer, project: Path
+    ) -> None:
+        """Another user's directory where the project's scratch folder goes (a shared /tmp):
+        the job refuses to make anything in it and ends with exit 126, saying so."""
+        backend = make_backend(tmp_path, [sshd], project)
+        scratch = backend.scratch_dir("R1", "R1-s2")
+        planted = Path(scratch).parent.parent
+        planted.mkdir(mode=0o777)
+        os.chown(planted, 65534, 65534)  # nobody
+        try:
+            argv = ("python3", "-c", self.CODE, scratch)
+            spec = JobSpec(run_id="R1", attempt_id="R1-s2", argv=argv, slots=(Slot(host="a"),))
+            handle = backend.submit(spec)
+            state = wait_done(backend, handle)
+            assert (state.status, state.exit_code) == (JobStatus.FAILED, 126), state
+            assert "cannot create the scratch directory" in state.log_tail
+            assert not Path(scratch).exists()
+        finally:
+            shutil.rmtree(planted, ignore_errors=True)
+            backend.release()
 
 
 class TestSSHGpuMemory:
