@@ -25,8 +25,8 @@ case "$1" in
 esac
 """
 
-# Long enough for the dispatcher to poll while it runs (it wakes at least every 5 s).
-RUNS = [Run(id="S1", milestone="M0", system="sanity", sleep=5.5), Run(id="R1", milestone="M1")]
+# Shorter than the dispatcher's 5 s between polls: the backend's wait samples every second.
+RUNS = [Run(id="S1", milestone="M0", system="sanity", sleep=2.0), Run(id="R1", milestone="M1")]
 
 
 @pytest.fixture

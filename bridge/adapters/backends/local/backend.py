@@ -75,6 +75,9 @@ __all__ = ["WRAPPER_PATH", "LocalBackend", "validate_id"]
 
 _CPU_HOST = re.compile(r"local(#[0-9]+)?")
 _ADOPTED_POLL_SECONDS = 0.1
+# While attempts run on a machine with GPUs, the wait samples their GPU memory this often, so a
+# peak of a second or two between two of the dispatcher's polls is not missed.
+_GPU_SAMPLE_SECONDS = 1.0
 
 
 class LocalBackend:
@@ -315,22 +318,30 @@ class LocalBackend:
 
         Returns at once when one of them has already ended. Attempts launched by this object
         wake the wait as soon as their wrapper exits; attempts adopted from an earlier bridge
-        process are checked in ``/proc`` every 0.1 s.
+        process are checked in ``/proc`` every 0.1 s. On a machine with GPUs the attempts' GPU
+        memory is sampled about every second meanwhile.
         """
         deadline = time.monotonic() + timeout
         seen = self._children.generation()
         if any(self._ended(handle) for handle in handles):
             return
         adopted = [h for h in handles if not self._children.launched(h.attempt_id)]
+        sampling = self._gpu_memory.active()
         while True:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 return
             wait = min(remaining, _ADOPTED_POLL_SECONDS) if adopted else remaining
+            if sampling:
+                wait = min(wait, _GPU_SAMPLE_SECONDS)
             if self._children.wait_for_exit(seen, wait):
                 return
             if any(self._ended(handle) for handle in adopted):
                 return
+            if sampling:
+                for handle in handles:
+                    if not self._ended(handle):
+                        self._gpu_memory.sample(self._dir_of(handle))
 
     def cancel(self, handle: JobHandle) -> None:
         """

@@ -42,6 +42,12 @@ class GpuMemorySampler:
         self._error = ""
         self._gpus: tuple[GpuInfo, ...] | str | None = None  # asked once; str: why none
 
+    def active(self) -> bool:
+        """
+        Whether sampling can measure anything here: a probe that lists processes, and GPUs.
+        """
+        return isinstance(self._probe, GpuProcessProbe) and not isinstance(self.gpus(), str)
+
     def gpus(self) -> tuple[GpuInfo, ...] | str:
         """
         This machine's GPUs (asked once per backend), or why there are none to sample.
