@@ -210,11 +210,19 @@ def status_lines(
     title = state.plan.title if state.plan else "(no plan loaded)"
     lines = [f"stage {state.stage.value}  ·  {title}"]
     for milestone in milestone_order(state):
-        runs = [r for r in state.runs_in(milestone) if r.state is not RunState.OUT_OF_SCOPE]
+        every = state.runs_in(milestone)
+        runs = [r for r in every if r.state is not RunState.OUT_OF_SCOPE]
         done = sum(1 for r in runs if r.state in TERMINAL_RUN_STATES)
         ok = sum(1 for r in runs if r.state in SETTLED_RUN_STATES)
-        tail = f"{ok}/{len(runs)} ok" + (f", {done - ok} not ok" if done - ok else "")
-        lines.append(f"{milestone} {_bar(done, max(len(runs), 1))} {tail}")
+        # Out-of-scope runs are not counted, but said: "0/0 ok" alone hides a skipped milestone.
+        skipped = len(every) - len(runs)
+        tail = (
+            f"{ok}/{len(runs)} ok"
+            + (f", {done - ok} not ok" if done - ok else "")
+            + (f", {skipped} out of scope" if skipped else "")
+        )
+        name = milestone or "(no milestone)"
+        lines.append(f"{name} {_bar(done, max(len(runs), 1))} {tail}")
     header = ("run", "ms", "system", "status", "try", "slot", "elapsed", "note")
     rows = []
     for run in state.runs.values():
@@ -289,7 +297,7 @@ def progress_lines(state: PipelineState, elapsed: str) -> list[str]:
         if running == 0 or done == len(runs):
             continue
         lines.append(
-            f"progress {milestone}: {done} done, {running} running, "
+            f"progress {milestone or '(no milestone)'}: {done} done, {running} running, "
             f"{len(runs) - done - running} queued · elapsed {elapsed} · "
             f"{state.gpu_hours_used:.2f} GPU-h"
         )

@@ -90,7 +90,8 @@ def select(
             else ""
         )
         raise InputError(
-            f"cannot retry: {'; '.join(refused)}; only runs that ended can be retried{hint}"
+            f"cannot retry: {'; '.join(refused)}; only runs that ended without succeeding can "
+            f"be retried{hint}"
         )
     for run in state.runs.values():
         if milestone and run.spec.milestone != milestone:

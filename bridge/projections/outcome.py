@@ -81,6 +81,10 @@ NO_MAIN = (
     "no main milestone recognised in the plan (none is named main); name it with "
     'main_milestone = "M…" in bridge.toml [bridge]'
 )
+NO_MAIN_ZH = (
+    "计划中未识别出主要里程碑（没有名为 main 的里程碑）；"
+    '可在 bridge.toml [bridge] 中用 main_milestone = "M…" 指定'
+)
 _BASELINE = re.compile(r"baseline|基线|基准", re.IGNORECASE)
 
 
@@ -156,7 +160,8 @@ class Outcome:
         nice_done: nice-to-have runs that succeeded.
         nice_total: nice-to-have runs planned.
         ready: ready for the review loop.
-        not_ready: why not, when not ready.
+        not_ready: why not, when not ready (English: results.json's ``not_ready_reasons``).
+        not_ready_zh: the same reasons in Chinese, for the Chinese summary and results.
         flags: every quality finding, with its run id, in run order.
         unattributed: ``(run id, reason)`` for every run outside the sanity milestone that
             belongs to no block of the plan, in planning order.
@@ -175,6 +180,7 @@ class Outcome:
     not_ready: tuple[str, ...]
     flags: tuple[tuple[str, QualityFlag], ...]
     unattributed: tuple[tuple[str, str], ...] = ()
+    not_ready_zh: tuple[str, ...] = ()
 
 
 def must_completed(outcome: Outcome, *, zh: bool = False) -> str:
@@ -590,19 +596,24 @@ def evaluate(state: PipelineState) -> Outcome:
     nice = [r for r in counted if r.spec.priority is Priority.NICE]
     ok = RunState.SUCCEEDED
     flags = tuple((r.run_id, f) for r in runs if r.metrics is not None for f in r.metrics.quality)
-    reasons: list[str] = []
+    reasons: list[tuple[str, str]] = []  # (English, Chinese)
     if state.stage is not Stage.COLLECTED:
-        reasons.append(f"the pipeline is at {state.stage.value}, not COLLECTED")
-    failed = [r.run_id for r in must if r.state not in SETTLED_RUN_STATES]
+        at = state.stage.value
+        reasons.append(
+            (f"the pipeline is at {at}, not COLLECTED", f"流水线处于 {at}，尚未到 COLLECTED")
+        )
+    failed = ", ".join(r.run_id for r in must if r.state not in SETTLED_RUN_STATES)
     if failed:
-        reasons.append(f"must-run runs not succeeded: {', '.join(failed)}")
-    unread = [r.run_id for r in runs if r.state is ok and r.metrics is None]
+        reasons.append((f"must-run runs not succeeded: {failed}", f"必做运行未成功：{failed}"))
+    unread = ", ".join(r.run_id for r in runs if r.state is ok and r.metrics is None)
     if unread:
-        reasons.append(f"runs without recorded metrics: {', '.join(unread)}")
+        reasons.append(
+            (f"runs without recorded metrics: {unread}", f"运行没有已记录的指标：{unread}")
+        )
     if main is None:
-        reasons.append(NO_MAIN)
+        reasons.append((NO_MAIN, NO_MAIN_ZH))
     elif result is MainResult.INCONCLUSIVE:
-        reasons.append(f"the main milestone {main} is inconclusive")
+        reasons.append((f"the main milestone {main} is inconclusive", f"主要里程碑 {main} 无定论"))
     block_ids = {b.id for b in state.plan.blocks}
     sanity = _sanity_ids(state)
     unattributed = tuple(
@@ -626,7 +637,8 @@ def evaluate(state: PipelineState) -> Outcome:
         nice_done=sum(1 for r in nice if r.state in SETTLED_RUN_STATES),
         nice_total=len(nice),
         ready=not reasons,
-        not_ready=tuple(reasons),
+        not_ready=tuple(en for en, _ in reasons),
+        not_ready_zh=tuple(zh for _, zh in reasons),
         flags=flags,
         unattributed=unattributed,
     )

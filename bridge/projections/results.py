@@ -304,7 +304,9 @@ def render(state: PipelineState, language: str = "en") -> str:
         info = milestone.info
         label = info.name or info.goal
         blocks = ", ".join(milestone.blocks)
-        lines.append(f"### {info.id}" + (f": {label}" if label else "") + f" ({blocks})")
+        lines.append(
+            f"### {info.id}" + (f": {label}" if label else "") + (f" ({blocks})" if blocks else "")
+        )
         lines.append("")
         if info.sanity:
             key = {True: "sanity_passed", False: "sanity_failed", None: "sanity_pending"}[
@@ -368,10 +370,12 @@ def render(state: PipelineState, language: str = "en") -> str:
         if outcome.main_milestone
         else f"{main_word} ({_t('main_none', language)})"
     )
-    ready = "YES" if outcome.ready else "NO"
-    why = (
-        f" — {_t('why_not', language)}: {'; '.join(outcome.not_ready)}" if not outcome.ready else ""
+    # As the main result: YES/NO is what a program reads, with the Chinese word beside it.
+    ready = ("YES" if outcome.ready else "NO") + (
+        ("（是）" if outcome.ready else "（否）") if language == "zh" else ""
     )
+    reasons = outcome.not_ready_zh if language == "zh" else outcome.not_ready
+    why = f" — {_t('why_not', language)}: {'; '.join(reasons)}" if not outcome.ready else ""
     lines.extend(
         [
             f"## {_t('summary', language)}",

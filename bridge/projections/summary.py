@@ -5,8 +5,11 @@ came out, where the files are, and what to do next. Pure: a function of the stat
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from bridge.machine.fold import PipelineState
 from bridge.machine.judge import MainResult
+from bridge.machine.views import RunView
 from bridge.projections.code_review import unavailable_note
 from bridge.projections.outcome import NO_MAIN, Outcome, evaluate, must_completed
 from bridge.projections.results import next_step
@@ -68,6 +71,32 @@ def next_step_line(state: PipelineState, outcome: Outcome | None = None) -> str:
     return f"Next step: {next_step(state, outcome or evaluate(state), language_of(state))}"
 
 
+def _where(launched: Sequence[RunView], zh: bool) -> str:
+    """
+    Where the launched runs ran, per backend, as a phrase after "deployed" (empty when nothing
+    was launched): the GPUs or CPU slots they held, or, on a backend that places a CPU run
+    without a slot (Modal, Slurm: each attempt is its own call or job), how many attempts.
+    """
+    phrases = []
+    for backend in sorted({a.backend for r in launched for a in r.attempts}):
+        attempts = [a for r in launched for a in r.attempts if a.backend == backend]
+        slots = {slot for a in attempts for slot in a.slots}
+        gpus = sum(1 for slot in slots if slot.gpu is not None)
+        cpus = len(slots) - gpus
+        slotless = sum(1 for a in attempts if not a.slots)
+        if zh:
+            held = [f"{gpus} 个 GPU"] * bool(gpus) + [f"{cpus} 个 CPU 槽位"] * bool(cpus)
+            held += [f"{slotless} 次尝试"] * bool(slotless)
+            phrases.append(f"{backend}（{'、'.join(held)}）")
+        else:
+            held = [f"{gpus} GPU(s)"] * bool(gpus) + [f"{cpus} CPU slot(s)"] * bool(cpus)
+            phrase = f" on {' and '.join(held)} via {backend}" if held else f" via {backend}"
+            phrases.append(phrase + (f" ({slotless} attempt(s))" if slotless else ""))
+    if zh:
+        return f"在 {'，'.join(phrases)}" if phrases else ""
+    return ",".join(phrases)
+
+
 def handoff_summary(state: PipelineState) -> str:
     """
     Return the summary printed at the end of ``bridge run`` (plain text, several lines), in the
@@ -104,29 +133,19 @@ def handoff_summary(state: PipelineState) -> str:
     else:
         scripts = "尚无实现记录" if zh else "no implementation recorded yet"
     launched = [r for r in state.runs.values() if r.attempts]
-    slots = {slot for r in launched for a in r.attempts for slot in a.slots}
-    gpus = {s for s in slots if s.gpu is not None}
-    backends = sorted({a.backend for r in launched for a in r.attempts})
-    if zh:
-        where = (f"{len(gpus)} 个 GPU" if gpus else f"{len(slots)} 个 CPU 槽位") + (
-            f"（{', '.join(backends)}）" if backends else ""
-        )
-    else:
-        where = (f"{len(gpus)} GPU(s)" if gpus else f"{len(slots)} CPU slot(s)") + (
-            f" via {', '.join(backends)}" if backends else ""
-        )
+    where = _where(launched, zh)
     if zh:
         lines = [
             f"bridge: {state.plan.title} — 阶段 {state.stage.value}",
             f"代码：{scripts}。",
             *([note] if (note := unavailable_note(state, language)) else []),
-            f"运行：{len(state.runs)} 个中 {len(launched)} 个已部署在 {where}；"
+            f"运行：{len(state.runs)} 个中 {len(launched)} 个已部署{where}；"
             f"已用 {state.gpu_hours_used:.2f} GPU 小时。",
             f"必须运行完成：{must_completed(outcome, zh=True)}；"
             f"可选运行完成：{outcome.nice_done}/{outcome.nice_total}。",
             _main_sentence(state, zh),
             f"可进入评审循环：{'是' if outcome.ready else '否'}"
-            + (f"（{'；'.join(outcome.not_ready)}）" if not outcome.ready else "")
+            + (f"（{'；'.join(outcome.not_ready_zh)}）" if not outcome.ready else "")
             + "。",
             f"结果：{RESULTS_PATH}, refine-logs/results.json, refine-logs/results.csv",
             f"追踪表：{TRACKER_PATH}",
@@ -138,7 +157,7 @@ def handoff_summary(state: PipelineState) -> str:
         f"bridge: {state.plan.title} — stage {state.stage.value}",
         f"Scripts: {scripts}.",
         *([note] if (note := unavailable_note(state, language)) else []),
-        f"Runs: {len(launched)} of {len(state.runs)} deployed on {where}; "
+        f"Runs: {len(launched)} of {len(state.runs)} deployed{where}; "
         f"{state.gpu_hours_used:.2f} GPU-hours used.",
         f"Must-run completed: {must_completed(outcome)}; "
         f"nice-to-have completed: {outcome.nice_done}/{outcome.nice_total}.",

@@ -80,10 +80,9 @@ def sanity(s: Session) -> Step:
             StageTrigger.REQUEST_APPROVAL, f"the proposed sanity run {proposed[0]} needs approval"
         )
     if not runs:
-        s.append(
-            "bridge", [ev.SanityChecked(passed=True, detail="no sanity milestone in the plan")]
-        )
-        return s.enter(StageTrigger.PASS_SANITY, "no sanity milestone; nothing to check first")
+        why = _nothing_to_check(state, sanity)
+        s.append("bridge", [ev.SanityChecked(passed=True, detail=why)])
+        return s.enter(StageTrigger.PASS_SANITY, f"{why}; nothing to check first")
     # What to re-run is decided from the log only after every recorded success has had its
     # metrics read: a crash between a run's success and the reading of its metrics must not
     # make it look failed (and run it again).
@@ -129,6 +128,27 @@ def sanity(s: Session) -> Step:
     s.append("bridge", [ev.SanityChecked(passed=False, signature=signature, detail=detail)])
     s.notify("failure", "bridge: sanity failed", detail)
     return s.enter(StageTrigger.FAIL_SANITY, f"sanity failed: {detail[:200]}")
+
+
+def _nothing_to_check(state: PipelineState, sanity: set[str]) -> str:
+    """
+    Why the sanity step has no run of bridge's to check: no sanity milestone, one without runs,
+    or one whose runs the tracker says were done before bridge or are out of scope (named, so
+    the plan's "M0 (sanity)" and this line do not contradict each other).
+    """
+    if not sanity:
+        return "no sanity milestone in the plan"
+    named = ", ".join(sorted(sanity))
+    theirs = [r for r in state.runs.values() if r.spec.milestone in sanity]
+    if not theirs:
+        return f"the sanity milestone {named} has no runs"
+    said = {
+        "done before bridge": [r.run_id for r in theirs if r.state is RunState.DONE_BEFORE],
+        "out of scope": [r.run_id for r in theirs if r.state is RunState.OUT_OF_SCOPE],
+    }
+    return f"sanity milestone {named}: the tracker says " + "; ".join(
+        f"{', '.join(ids)} {what}" for what, ids in said.items() if ids
+    )
 
 
 def after_sanity_failure(s: Session) -> Step:

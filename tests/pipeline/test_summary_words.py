@@ -1,0 +1,119 @@
+"""
+What bridge says about a finished pipeline says what happened (found trying the real projects
+009 and 018 as a new user): where CPU runs ran on a backend without CPU slots, why the sanity
+step had nothing to check, the not-ready reasons in the plan's language, milestone headings and
+status bars for milestones without blocks, runs without a milestone and skipped runs, and
+which runs a retry takes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bridge.cli.console import status_lines
+from bridge.errors import InputError
+from bridge.events.store import SQLiteEventStore
+from bridge.events.types import SanityChecked, StageEntered
+from bridge.machine.ports import Slot
+from bridge.machine.stages import Stage
+from bridge.pipeline import Bridge
+from bridge.testing import FakeBackend, FakeOutcome
+from tests.pipeline.conftest import Run, write_project
+from tests.pipeline.test_output_language import CHINESE_PREFACE
+
+
+def _set_status(project: Path, statuses: dict[str, str]) -> None:
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    lines = tracker.read_text().split("\n")
+    for i, line in enumerate(lines):
+        cells = line.split("|")
+        if len(cells) > 8 and cells[1].strip() in statuses:
+            cells[8] = f" {statuses[cells[1].strip()]} "
+            lines[i] = "|".join(cells)
+    tracker.write_text("\n".join(lines))
+
+
+def test_cpu_runs_on_a_backend_without_cpu_slots_are_counted_as_attempts(project: Path) -> None:
+    """Modal (and Slurm) give a CPU run no slot: the summary counts its attempts, never
+    'on 0 CPU slot(s)'."""
+    write_project(project, [Run(id="S1", milestone="M0"), Run(id="R1", milestone="M1")])
+    modal = FakeBackend(
+        lambda _spec: FakeOutcome(outputs={"metrics.json": '{"accuracy": 0.9}'}),
+        slots=(Slot(host="modal", gpu=0),),
+        name="modal",
+    )
+    bridge = Bridge(project, backend=modal)
+    assert bridge.run() is Stage.COLLECTED
+    summary = bridge.summary()
+    # A succeeded run has ended too: the refusal says which runs a retry takes.
+    with pytest.raises(InputError, match=r"ended without succeeding can be retried .*--force"):
+        bridge.retry("R1")
+    bridge.close()
+    assert "Runs: 2 of 2 deployed via modal (2 attempt(s)); " in summary, summary
+    assert "CPU slot" not in summary
+
+
+def test_sanity_runs_done_before_bridge_are_named_not_denied(project: Path) -> None:
+    """A sanity milestone whose runs the tracker marks done is not 'no sanity milestone'."""
+    write_project(project, [Run(id="S1", milestone="M0"), Run(id="R1", milestone="M1")])
+    _set_status(project, {"S1": "DONE"})
+    bridge = Bridge(project)
+    assert bridge.run() is Stage.COLLECTED
+    bridge.close()
+    store = SQLiteEventStore(project / ".bridge" / "events.db")
+    try:
+        events = [r.event for r in store.read()]
+    finally:
+        store.close()
+    checked = [e.detail for e in events if isinstance(e, SanityChecked)]
+    reasons = [e.reason for e in events if isinstance(e, StageEntered)]
+    said = "sanity milestone M0: the tracker says S1 done before bridge"
+    assert checked == [said]
+    assert f"{said}; nothing to check first" in reasons
+
+
+def test_a_chinese_summary_gives_its_reasons_in_chinese(project: Path) -> None:
+    """The not-ready reasons are fixed text: Chinese in a Chinese plan's summary and results
+    (results.json keeps the English a program reads)."""
+    write_project(
+        project,
+        [Run(id="S1", milestone="M0"), Run(id="R1", milestone="M1", mode="fail")],
+        bridge="max_parallel = 2\ncode_review = false",
+    )
+    plan = project / "refine-logs" / "EXPERIMENT_PLAN.md"
+    head, _, rest = plan.read_text().partition("\n")
+    plan.write_text(head + "\n\n" + CHINESE_PREFACE * 3 + rest)
+    bridge = Bridge(project)
+    bridge.run()
+    summary = bridge.summary()
+    bridge.close()
+    results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text()
+    data = (project / "refine-logs" / "results.json").read_text()
+    assert "可进入评审循环：否（必做运行未成功：R1" in summary, summary
+    assert "**可进入评审循环:** NO（否） — 原因: 必做运行未成功：R1" in results
+    assert "must-run runs not succeeded: R1" in data
+    assert "not succeeded" not in summary + results
+
+
+def test_milestones_without_blocks_runs_without_one_and_skipped_runs(project: Path) -> None:
+    """No empty '()' after a milestone without blocks; the status bar of runs with no milestone
+    is named; a milestone whose runs are out of scope says so instead of a bare '0/0 ok'."""
+    write_project(project, [Run(id="S1", milestone="M0"), Run(id="R1", milestone="M1")])
+    _set_status(project, {"R1": "NOT RUN — needs GPUs"})
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    tracker.write_text(
+        tracker.read_text().rstrip("\n")
+        + "\n| X1 |  | setup | main | test | accuracy | MUST | DONE | set up by hand |\n"
+    )
+    bridge = Bridge(project)
+    assert bridge.run() is Stage.COLLECTED
+    state = bridge.status()
+    bridge.close()
+    lines = status_lines(state, width=100)
+    bars = [line for line in lines if "━" in line or "╺" in line]
+    assert any(line.startswith("M1 ") and line.endswith("0/0 ok, 1 out of scope") for line in bars)
+    assert any(line.startswith("(no milestone) ") and "1/1 ok" in line for line in bars), bars
+    results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text()
+    assert "()" not in results
