@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any  # Any: the webhook's JSON payload
 
 import attrs
 import httpx
@@ -45,7 +44,7 @@ FORMATS = ("slack", "feishu")
 _log = get_logger(__name__)
 
 
-def webhook_payload(format: str, title: str, text: str) -> dict[str, Any]:
+def webhook_payload(format: str, title: str, text: str) -> dict[str, object]:
     """
     Return the JSON body for one message.
 

@@ -14,8 +14,8 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Sequence
-from typing import Any  # Any: signal handlers as the signal module returns them
+from collections.abc import Callable, Sequence
+from types import FrameType
 
 from bridge.cli.parser import EXIT_INPUT, parse
 from bridge.errors import BridgeError, InputError, LockedError
@@ -35,7 +35,8 @@ class _Stop:
 
     def __init__(self) -> None:
         self.signum = int(signal.SIGINT)
-        self._previous: dict[int, Any] = {}
+        # What signal.signal returns: a handler, SIG_DFL/SIG_IGN, or None (not set from Python).
+        self._previous: dict[int, Callable[[int, FrameType | None], object] | int | None] = {}
         if threading.current_thread() is not threading.main_thread():
             return  # handlers can only be set from the main thread (an embedder's worker)
         for signum in (signal.SIGINT, signal.SIGTERM):

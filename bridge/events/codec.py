@@ -88,11 +88,11 @@ def _converter() -> cattrs.Converter:
 _Fn = Callable[[Any], Any]
 #: A generated decoder: JSON data in, a value of its type out (see :func:`structurer`).
 Structurer = _Fn
-_structurers: dict[type[Any], _Fn] = {}
-_unstructurers: dict[type[Any], _Fn] = {}
+_structurers: dict[type, _Fn] = {}
+_unstructurers: dict[type, _Fn] = {}
 
 
-def _field_structurer(tp: Any) -> _Fn | None:
+def _field_structurer(tp: object) -> _Fn | None:
     """
     Return the function turning JSON data into a value of type ``tp``; None when the JSON value
     is already it (str, int, float, bool, a dict of strings).
@@ -138,7 +138,7 @@ def _field_structurer(tp: Any) -> _Fn | None:
         return _parse_time
     if isinstance(tp, type) and issubclass(tp, enum.Enum):
         return tp
-    if attrs.has(tp):
+    if isinstance(tp, type) and attrs.has(tp):
         return _class_structurer(tp)
     if tp is float:
         return _float
@@ -184,7 +184,7 @@ def _parse_time(value: str) -> datetime:
     return parsed
 
 
-def _class_structurer(cls: type[Any]) -> _Fn:
+def _class_structurer(cls: type) -> _Fn:
     known = _structurers.get(cls)
     if known is not None:
         return known
@@ -254,19 +254,19 @@ def _class_structurer(cls: type[Any]) -> _Fn:
     return fn
 
 
-def _slot_setter(cls: type[Any], name: str) -> Callable[[Any, Any], None]:
+def _slot_setter(cls: type, name: str) -> Callable[[object, object], None]:
     descriptor = None
     for klass in cls.__mro__:
         descriptor = vars(klass).get(name)
         if descriptor is not None:
             break
-    setter = getattr(descriptor, "__set__", None)
+    setter: Callable[[object, object], None] | None = getattr(descriptor, "__set__", None)
     if setter is None:
         raise TypeError(f"{cls.__name__}.{name} is not a slot")
-    return setter  # type: ignore[no-any-return]
+    return setter
 
 
-def _general_structurer(cls: type[Any], work: tuple[tuple[str, _Fn], ...]) -> _Fn:
+def _general_structurer(cls: type, work: tuple[tuple[str, _Fn], ...]) -> _Fn:
     def structure(data: Any) -> Any:
         if type(data) is not dict:
             raise TypeError(f"expected a JSON object, got {type(data).__name__}")
@@ -279,7 +279,7 @@ def _general_structurer(cls: type[Any], work: tuple[tuple[str, _Fn], ...]) -> _F
     return structure
 
 
-def _class_unstructurer(cls: type[Any]) -> _Fn:
+def _class_unstructurer(cls: type) -> _Fn:
     known = _unstructurers.get(cls)
     if known is not None:
         return known
@@ -300,14 +300,14 @@ def _class_unstructurer(cls: type[Any]) -> _Fn:
     return fn
 
 
-def _register_nested(tp: Any) -> None:
+def _register_nested(tp: object) -> None:
     if isinstance(tp, type) and attrs.has(tp):
         _class_unstructurer(tp)
     for arg in typing.get_args(tp):
         _register_nested(arg)
 
 
-def structurer(tp: Any) -> _Fn:
+def structurer(tp: object) -> _Fn:
     """
     The function turning JSON data back into a value of type ``tp`` (an attrs class, a tuple,
     mapping or optional of them, an enum, a time, a number), generated as the events' decoders
@@ -324,7 +324,7 @@ def _same(value: Any) -> Any:
     return value
 
 
-def dumps_values(value: Any, *, classes: tuple[Any, ...]) -> bytes:
+def dumps_values(value: object, *, classes: tuple[object, ...]) -> bytes:
     """
     JSON bytes of plain data that holds attrs objects of ``classes`` (or classes reachable from
     their fields), each written as the events' encoders write it. Keys keep their insertion
@@ -345,7 +345,7 @@ def _iso(value: datetime | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
-def _default(obj: Any) -> Any:
+def _default(obj: object) -> object:
     # orjson calls this for what it cannot write itself: nested attrs objects and non-dict
     # mappings (attrs fields typed Mapping may hold any mapping).
     fn = _unstructurers.get(type(obj))
@@ -356,7 +356,7 @@ def _default(obj: Any) -> Any:
     raise TypeError(f"Type is not JSON serializable: {type(obj).__name__}")
 
 
-def _keys_may_be_secret(tp: Any, seen: set[Any] | None = None) -> bool:
+def _keys_may_be_secret(tp: object, seen: set[object] | None = None) -> bool:
     """
     Whether JSON written for ``tp`` can hold a key naming a secret: a key is either a field name
     of an attrs class (fixed, so checked here once) or a key of a mapping (any, so: yes).
@@ -379,11 +379,11 @@ def _keys_may_be_secret(tp: Any, seen: set[Any] | None = None) -> bool:
 
 # Per event class and per tag, filled on first use of each (a process reading a small log
 # meets a few dozen types; generating all of them up front would cost more than the read).
-_EVENT_CODECS: dict[type[Any], tuple[str, int, _Fn, bool]] = {}
+_EVENT_CODECS: dict[type, tuple[str, int, _Fn, bool]] = {}
 _STRUCTURE: dict[str, tuple[int, _Fn]] = {}
 
 
-def _encoder_for(cls: type[Any]) -> tuple[str, int, _Fn, bool]:
+def _encoder_for(cls: type) -> tuple[str, int, _Fn, bool]:
     tag = getattr(cls, "TYPE", None)
     registered = EVENT_TYPES.get(tag) if isinstance(tag, str) else None
     if not isinstance(tag, str) or registered is None or registered[1] is not cls:
@@ -427,7 +427,7 @@ def upcaster(tag: str, from_version: int) -> Callable[[Upcaster], Upcaster]:
     return register
 
 
-def dumps(value: Any) -> str:
+def dumps(value: object) -> str:
     """
     Encode plain data as canonical JSON.
 
@@ -441,7 +441,7 @@ def dumps(value: Any) -> str:
     return text
 
 
-def dumps_checked(value: Any) -> str:
+def dumps_checked(value: object) -> str:
     """
     Like :func:`dumps`, for data that was not built from events (whose floats are validated):
     walks the data and refuses NaN and Infinity, which orjson would silently write as null.
@@ -453,7 +453,7 @@ def dumps_checked(value: Any) -> str:
     return dumps(value)
 
 
-def _reject_non_finite(value: Any) -> None:
+def _reject_non_finite(value: object) -> None:
     if isinstance(value, float) and not math.isfinite(value):
         raise ValueError("canonical JSON refuses NaN and Infinity")
     if isinstance(value, Mapping):

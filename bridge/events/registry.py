@@ -6,16 +6,24 @@ records it in :data:`EVENT_TYPES`, which the codec and ``docs/events.md`` are bu
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar  # Any: attrs.Attribute, class registry
+from typing import ClassVar, Protocol, TypeVar
 
 from bridge.plan.finite import finite
 
 __all__ = ["EVENT_TYPES", "event", "finite"]
 
-E = TypeVar("E")
+
+class Tagged(Protocol):
+    """What every event class declares and :func:`event` fills in: its tag and schema version."""
+
+    TYPE: ClassVar[str]
+    SCHEMA_VERSION: ClassVar[int]
+
+
+E = TypeVar("E", bound=Tagged)
 
 #: type tag → (schema version, class). Filled by :func:`event`.
-EVENT_TYPES: dict[str, tuple[int, type[Any]]] = {}
+EVENT_TYPES: dict[str, tuple[int, type[Tagged]]] = {}
 
 
 def event(tag: str, version: int = 1) -> Callable[[type[E]], type[E]]:
@@ -29,8 +37,8 @@ def event(tag: str, version: int = 1) -> Callable[[type[E]], type[E]]:
     def register(cls: type[E]) -> type[E]:
         if tag in EVENT_TYPES:
             raise ValueError(f"event type {tag!r} registered twice")
-        cls.TYPE = tag  # type: ignore[attr-defined]
-        cls.SCHEMA_VERSION = version  # type: ignore[attr-defined]
+        cls.TYPE = tag
+        cls.SCHEMA_VERSION = version
         EVENT_TYPES[tag] = (version, cls)
         return cls
 

@@ -117,7 +117,8 @@ def _recorded_maker() -> Callable[[tuple[Any, ...], datetime, Event], Recorded]:
         lines.append(f"    _set{i}(obj, {value})")
     lines.append("    return obj")
     exec("\n".join(lines) + "\n", namespace)  # noqa: S102
-    return namespace["make"]  # type: ignore[no-any-return]
+    make: Callable[[tuple[Any, ...], datetime, Event], Recorded] = namespace["make"]
+    return make
 
 
 _make_recorded = _recorded_maker()

@@ -122,7 +122,7 @@ def encode_state(state: PipelineState) -> bytes:
 
 
 @functools.cache
-def _classes() -> tuple[Any, ...]:
+def _classes() -> tuple[object, ...]:  # typing forms
     hints = typing.get_type_hints(PipelineState)
     return tuple(hints[f.name] for f in attrs.fields(PipelineState))
 
@@ -178,25 +178,25 @@ def _pairs(value: Any) -> list[tuple[Any, Any]]:
     return [(a, b) for a, b in value]
 
 
-def _strings(value: Any) -> tuple[str, ...]:
+def _strings(value: object) -> tuple[str, ...]:
     if type(value) is not list:
         raise TypeError("expected a list of strings")
     return tuple(_string(item) for item in value)
 
 
-def _string(value: Any) -> str:
+def _string(value: object) -> str:
     if type(value) is not str:
         raise TypeError(f"expected a string, got {type(value).__name__}")
     return value
 
 
-def _int(value: Any) -> int:
+def _int(value: object) -> int:
     if type(value) is not int:
         raise TypeError(f"expected a whole number, got {type(value).__name__}")
     return value
 
 
-def _bool(value: Any) -> bool:
+def _bool(value: object) -> bool:
     if type(value) is not bool:
         raise TypeError(f"expected true or false, got {type(value).__name__}")
     return value

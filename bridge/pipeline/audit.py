@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any  # Any: the timeline's rows are JSON objects
+from typing import TYPE_CHECKING, TypedDict
 
 import attrs
 
@@ -99,7 +99,19 @@ def check_not_lost(project: Path, store: EventStore) -> None:
         )
 
 
-def timeline(store: EventStore, *, run: str | None = None) -> Iterator[dict[str, Any]]:
+class TimelineRow(TypedDict):
+    """One event of :func:`timeline`, as ``bridge log --json`` prints it."""
+
+    seq: int
+    recorded_at: str
+    stream: str
+    version: int
+    type: str
+    data: object  # the event's decoded JSON
+    hash: str
+
+
+def timeline(store: EventStore, *, run: str | None = None) -> Iterator[TimelineRow]:
     """
     Yield the log as plain dicts (seq, time, stream, version, type, data), optionally one run's.
     """

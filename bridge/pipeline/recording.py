@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from typing import Any  # Any: a system table's fields, each of its own type
+from typing import TypeVar
 
 from bridge.errors import ConfigError, SecretError
 from bridge.events import codec
@@ -38,6 +38,8 @@ __all__ = [
     "tracker_status_events",
     "tracker_template",
 ]
+
+_T = TypeVar("_T")
 
 
 def _sha(project: LoadedProject, rel: str | None) -> str:
@@ -333,9 +335,9 @@ def proposed_run_events(
     except ConfigError as exc:
         return None, f"{proposal.id}: {exc}"
 
-    # Any: the system table's fields have several types, and each default matches its field.
-    def pick(name: str, default: Any) -> Any:
-        value = getattr(system, name, None) if system is not None else None
+    # Each default has its field's type: the system table's field of that name has it too.
+    def pick(name: str, default: _T) -> _T:
+        value: _T | None = getattr(system, name, None) if system is not None else None
         return default if value is None else value
 
     return (

@@ -12,7 +12,7 @@ from pathlib import Path
 
 __all__ = ["MARKERS", "find_root", "project_root"]
 
-# Any of these makes a folder a project root. The input files are the ones
+# One of these makes a folder a project root. The input files are the ones
 # ``bridge.plan.project.discover`` looks for (a test checks that the two lists agree).
 MARKERS = (
     ".bridge/events.db",

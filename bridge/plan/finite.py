@@ -6,14 +6,17 @@ canonical JSON, which has neither.
 from __future__ import annotations
 
 import math
-from typing import Any  # Any: attrs.Attribute is generic over the class that holds it
+from typing import TypeVar
 
 import attrs
 
 __all__ = ["finite"]
 
+#: A float field or an optional one (attrs.Attribute is generic over the field's type).
+_Number = TypeVar("_Number", bound=float | None)
 
-def finite(_: object, attribute: attrs.Attribute[Any], value: float | None) -> None:
+
+def finite(_: object, attribute: attrs.Attribute[_Number], value: _Number) -> None:
     """
     Refuse NaN and ±Infinity (``None`` passes).
 

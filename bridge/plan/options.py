@@ -157,6 +157,8 @@ def apply_options(
             raise _unknown(key, where, file, line)
         changes[key] = _coerce(key, value, where, file, line)
     try:
+        # arg-type: the keys are checked against OPTION_NAMES above and each value by _coerce;
+        # the attrs plugin cannot see which field a run-time key names.
         return attrs.evolve(base, **changes)  # type: ignore[arg-type]
     except ConfigError as exc:
         raise ConfigError(

@@ -510,4 +510,5 @@ def _merge(versions: list[Block]) -> Block:
             if value not in ("", (), None):
                 changes[field.name] = value
                 break
+    # arg-type: the field names are found at run time; Block's own validators check the values.
     return attrs.evolve(first, **changes)  # type: ignore[arg-type]

@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import Any  # Any: the results document is JSON
 
 from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.judge import EvaluationType, claim_scope
@@ -39,7 +38,7 @@ CSV_HEADER = (
 )
 
 
-def _run(run: RunView) -> dict[str, Any]:
+def _run(run: RunView) -> dict[str, object]:
     attempt = run.current
     metrics = run.metrics
     return {
@@ -97,7 +96,7 @@ def _run(run: RunView) -> dict[str, Any]:
     }
 
 
-def _parsed(parsed: Criterion) -> dict[str, Any]:
+def _parsed(parsed: Criterion) -> dict[str, object]:
     return {
         "metric": parsed.metric,
         "comparison": parsed.comparison.value,
@@ -121,7 +120,7 @@ def _parsed(parsed: Criterion) -> dict[str, Any]:
     }
 
 
-def _criterion(result: BlockResult) -> dict[str, Any]:
+def _criterion(result: BlockResult) -> dict[str, object]:
     parsed = result.criterion
     if isinstance(parsed, Criterion):
         return {"text": parsed.text, "parsed": _parsed(parsed), "unparsed_reason": None}
@@ -143,7 +142,7 @@ def _criterion(result: BlockResult) -> dict[str, Any]:
     return {"text": parsed.text, "parsed": None, "unparsed_reason": parsed.reason}
 
 
-def _block(result: BlockResult) -> dict[str, Any]:
+def _block(result: BlockResult) -> dict[str, object]:
     verdict = result.verdict
     try:
         scope = claim_scope(EvaluationType(result.block.evaluation_type))
@@ -169,7 +168,7 @@ def _block(result: BlockResult) -> dict[str, Any]:
     }
 
 
-def document(state: PipelineState) -> dict[str, Any]:
+def document(state: PipelineState) -> dict[str, object]:
     """
     The results as plain data (what ``results.json`` holds). The state must have a plan.
     """

@@ -182,7 +182,7 @@ class BackendContract:
         extra_args: tuple[str, ...] = (),
         env: Mapping[str, str] | None = None,
         timeout: float | None = None,
-        **params: Any,
+        **params: object,
     ) -> JobSpec:
         """
         Build the spec of a contract job; ``params`` are the program's (see ``PROGRAM``).

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import Any  # Any: JSON request and response bodies
 
 import httpx
 
@@ -156,7 +155,7 @@ class OpenAIReviewer:
         """
         One chat completion (system and user messages), the key scrubbed from the answer.
         """
-        body: dict[str, Any] = {
+        body: dict[str, object] = {
             "model": self.model,
             "messages": [
                 {"role": "system", "content": system},
@@ -174,7 +173,7 @@ class OpenAIReviewer:
     def _scrub(text: str, key: str) -> str:
         return text.replace(key, "***") if key else text
 
-    def _complete(self, body: dict[str, Any], key: str) -> str:
+    def _complete(self, body: dict[str, object], key: str) -> str:
         headers = {"Authorization": f"Bearer {key}"} if key else {}
         timeout = httpx.Timeout(self.timeout_seconds, connect=min(10.0, self.timeout_seconds))
         url = f"{self.base_url}/chat/completions"
@@ -198,7 +197,7 @@ class OpenAIReviewer:
         self,
         client: httpx.Client,
         url: str,
-        body: dict[str, Any],
+        body: dict[str, object],
         headers: Mapping[str, str],
         key: str,
     ) -> str:

@@ -11,7 +11,9 @@ import shlex
 import shutil
 import stat
 import subprocess
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Protocol
 
 import fabric
 
@@ -144,19 +146,35 @@ def sftp_fetch(conn: fabric.Connection, attempt: str, dest: Path) -> None:
             sftp.get(remote, str(dest / name))
 
 
-def _sftp_tree(sftp: object, remote: str, local: Path) -> None:
+class _Entry(Protocol):
+    """A directory entry as paramiko's ``SFTPAttributes`` gives it (paramiko is untyped)."""
+
+    @property
+    def filename(self) -> str: ...
+    @property
+    def st_mode(self) -> int | None: ...
+
+
+class _SFTP(Protocol):
+    """The two calls of paramiko's ``SFTPClient`` that the tree copy makes."""
+
+    def listdir_attr(self, path: str) -> Sequence[_Entry]: ...
+    def get(self, remotepath: str, localpath: str) -> object: ...
+
+
+def _sftp_tree(sftp: _SFTP, remote: str, local: Path) -> None:
     """
     Copy the regular files under ``remote``; like rsync ``--no-links``, links (which could lead
     anywhere on the host) and FIFOs or devices (which could block the read) are not copied.
     """
     local.mkdir(parents=True, exist_ok=True)
-    for entry in sftp.listdir_attr(remote):  # type: ignore[attr-defined]
+    for entry in sftp.listdir_attr(remote):
         path = f"{remote}/{entry.filename}"
         mode = entry.st_mode or 0  # readdir's attributes are the entry's own (lstat)
         if stat.S_ISDIR(mode):
             _sftp_tree(sftp, path, local / entry.filename)
         elif stat.S_ISREG(mode):
-            sftp.get(path, str(local / entry.filename))  # type: ignore[attr-defined]
+            sftp.get(path, str(local / entry.filename))
 
 
 def collect_artifacts(dest: Path) -> tuple[Artifact, ...]:
