@@ -248,11 +248,12 @@ def _inside(folder: Path, root: Path) -> bool:
 def run(args: Parsed) -> int:
     """``bridge run``: advance until done or waiting; a live view, or plain lines in a pipe."""
     from bridge.cli.console import styled
-    from bridge.cli.watch import Watcher
+    from bridge.cli.watch import Watcher, kept_lines
     from bridge.machine.stages import NOT_BRIDGES_RUN_STATES, RunState, Stage
     from bridge.pipeline.audit import db_path
     from bridge.plan.overview import overview
     from bridge.plan.priority import Priority
+    from bridge.projections.text import language_of
 
     root = project_root(args)
     bridge = _bridge(args, root)
@@ -265,6 +266,8 @@ def run(args: Parsed) -> int:
             console.print(f"  {line}")
         with Watcher(db_path(root), console, plain=plain):
             stage = bridge.run()
+        for line in kept_lines(bridge.kept_settings, language_of(bridge.status())):
+            console.print(line)
         _explain_waiting(bridge, console)
         console.print(bridge.summary())
         if not _inside(Path.cwd().resolve(), root):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from rich.console import Console
@@ -23,7 +23,7 @@ from bridge.events.store import Recorded, SQLiteEventStore
 from bridge.machine.fold import Folder
 from bridge.projections.text import language_of
 
-__all__ = ["PROGRESS_EVERY", "LineMerger", "Watcher", "describe", "describe_all"]
+__all__ = ["PROGRESS_EVERY", "LineMerger", "Watcher", "describe", "describe_all", "kept_lines"]
 
 PROGRESS_EVERY = 30.0  # seconds between progress lines in plain mode
 
@@ -44,6 +44,34 @@ def _changed_words(old: str, new: str) -> str:
     mid_a = " ".join(a[start : len(a) - end])
     mid_b = " ".join(b[start : len(b) - end])
     return f"{left}{mid_a}{right} → {left}{mid_b}{right}"
+
+
+def kept_lines(kept: Mapping[str, Sequence[ev.SpecChange]], language: str = "en") -> list[str]:
+    """
+    One line per group of succeeded runs whose settings an edit changed the same way: they keep
+    what they ran with, and the line says how to run them with the new settings.
+    """
+    zh = language == "zh"
+    groups: dict[str, list[str]] = {}
+    for run_id, changes in kept.items():
+        fields = "; ".join(f"{c.field}: {_changed_words(c.old, c.new)}" for c in changes)
+        groups.setdefault(fields[:300], []).append(run_id)
+    lines = []
+    for fields, ids in groups.items():
+        named, retry = _runs_named(ids, zh), " ".join(ids)
+        if zh:
+            lines.append(
+                f"{named} 已成功，其设置随后变更（{fields}）：保留原结果；"
+                f"`bridge retry --force {retry}` 会用新设置重新运行。"
+            )
+        else:
+            it = "it" if len(ids) == 1 else "they"
+            lines.append(
+                f"{named} succeeded before the settings changed ({fields}): kept as {it} ran; "
+                f"`bridge retry --force {retry}` runs {'it' if it == 'it' else 'them'} with the "
+                "new settings."
+            )
+    return lines
 
 
 def describe(rec: Recorded, language: str = "en") -> str | None:

@@ -137,6 +137,15 @@ class Bridge:
         return handoff_summary(self.status())
 
     @property
+    def kept_settings(self) -> Mapping[str, tuple[ev.SpecChange, ...]]:
+        """
+        Succeeded runs whose settings the inputs changed during this object's life, with each
+        changed field: they keep what they ran with; ``retry(..., force=True)`` runs one again
+        with the new settings.
+        """
+        return dict(self._session.kept_settings)
+
+    @property
     def backend(self) -> Backend:
         """
         The backend (built from ``bridge.toml`` on first use).

@@ -125,6 +125,10 @@ class Session:
         self.ablation_planner = ablation_planner
         self.notifier = notifier
         self.gates_asked: set[str] = set()
+        # Succeeded runs whose settings the inputs changed in this command, by run id: they keep
+        # what they ran with (only `bridge retry --force` runs them again), and `bridge run`
+        # says so instead of leaving the edit without an answer.
+        self.kept_settings: dict[str, tuple[ev.SpecChange, ...]] = {}
         self.log = get_logger("bridge.pipeline").bind(project=str(root))
         loaded = snapshots.load(store)
         self.folder: Folder = loaded.folder

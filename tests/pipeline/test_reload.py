@@ -7,7 +7,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from bridge import Bridge, Stage
+from bridge.cli import main
 from bridge.machine.stages import RunState
 from tests.e2e.tiny import write_project
 
@@ -74,3 +77,25 @@ class TestReload:
         finally:
             bridge.close()
         assert after == before
+
+    def test_a_changed_command_of_succeeded_runs_is_answered(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """Editing the command after the runs succeeded runs nothing again (they keep what they
+        ran with), and `bridge run` says so once, with the change and the retry that applies
+        it, instead of printing nothing about the edit."""
+        project = write_project(tmp_path / "p")
+        assert _run(project) is Stage.COLLECTED
+        toml = project / "bridge.toml"
+        toml.write_text(toml.read_text().replace("--lr 0.1", "--lr 0.2"))
+        assert main(["run", "--plain", "--project", str(project)]) == 0
+        out = capsys.readouterr().out
+        said = [
+            line for line in out.splitlines() if "succeeded before the settings changed" in line
+        ]
+        assert len(said) == 1, out
+        assert "(command: … 0.1 … → … 0.2 …): kept as they ran" in said[0]
+        assert "`bridge retry --force R001 R002 R003` runs them with the new settings." in said[0]
+        assert " started " not in out  # nothing ran again
+        assert main(["run", "--plain", "--project", str(project)]) == 0
+        assert "succeeded before the settings changed" not in capsys.readouterr().out

@@ -97,7 +97,8 @@ def respec(s: Session, reason: str, run_ids: Collection[str] | None = None) -> l
     Give each run (of ``run_ids``, or all) that has not succeeded and is not live the spec the
     inputs give now, recorded as ``RunSpecChanged`` (each field old → new, the input digests)
     before any attempt of it launches. Runs not in the log yet are planned. Returns the runs
-    whose spec changed.
+    whose spec changed. Succeeded runs whose spec the inputs change keep theirs; on a reload
+    (``run_ids`` None) they are put in ``s.kept_settings`` for ``bridge run`` to name.
     """
     state = s.state()
     inputs = input_digests(s.project)
@@ -115,9 +116,13 @@ def respec(s: Session, reason: str, run_ids: Collection[str] | None = None) -> l
             # A new run: planned, and marked done or out of scope when its tracker row says so.
             s.append(stream, [new, *tracker_says], 0)
             continue
-        if old.state not in _RESPECABLE:
-            continue
         spec = attrs.evolve(new, notes=old.spec.notes)
+        if old.state not in _RESPECABLE:
+            if old.state is RunState.SUCCEEDED and run_ids is None:
+                kept = _changes(old.spec, spec)
+                if kept:
+                    s.kept_settings[new.run_id] = kept
+            continue
         changes = _changes(old.spec, spec)
         appended = (
             [
