@@ -19,7 +19,7 @@ import contextlib
 import gc
 from collections.abc import Iterable, Iterator
 from datetime import datetime
-from typing import Any, assert_never  # Any: see Folder._fields
+from typing import Any, TypedDict, assert_never  # Any: see Folder._lists
 
 from bridge.errors import TransitionError
 from bridge.events import types as ev
@@ -49,6 +49,18 @@ __all__ = [
 FOLD_VERSION = 1
 
 
+class _Fields(TypedDict, total=False):
+    """The pipeline's latest-wins fields, present once set (a plain dict at run time)."""
+
+    plan: ev.PlanLoaded
+    approval: ev.ApprovalRequested
+    base_repo: ev.BaseRepoCloned
+    blocked: ev.PipelineBlocked | None
+    ablations: ev.AblationsPlanned
+    orphans: ev.OrphansReported
+    costs: dict[str, float]
+
+
 class Folder:
     """
     Applies records one by one; :meth:`state` returns the immutable state so far.
@@ -57,8 +69,9 @@ class Folder:
     def __init__(self) -> None:
         self._stage = Stage.PLANNED
         self._runs: dict[str, LiveRun] = {}
-        # Any: each pipeline field or list holds its own event class (PipelineState types them).
-        self._fields: dict[str, Any] = {}
+        self._fields: _Fields = {}
+        # Any: each list holds its own event class (PipelineState types them); the lists are
+        # iterated by name in state(), which a TypedDict's differently typed values do not allow.
         self._lists: dict[str, list[Any]] = {
             "implementations": [],
             "reviews": [],
@@ -103,15 +116,19 @@ class Folder:
         folder._index = RunIndex.restore(
             state.runs, state.run_ids_by_state, state.milestone_counts, order
         )
-        fields = {
-            "plan": state.plan,
-            "base_repo": state.base_repo,
-            "orphans": state.orphans,
-            "ablations": state.ablations,
-            "blocked": state.blocked,
-            "approval": state.approval,
-        }
-        folder._fields = {name: value for name, value in fields.items() if value is not None}
+        fields = folder._fields
+        if state.plan is not None:
+            fields["plan"] = state.plan
+        if state.base_repo is not None:
+            fields["base_repo"] = state.base_repo
+        if state.orphans is not None:
+            fields["orphans"] = state.orphans
+        if state.ablations is not None:
+            fields["ablations"] = state.ablations
+        if state.blocked is not None:
+            fields["blocked"] = state.blocked
+        if state.approval is not None:
+            fields["approval"] = state.approval
         if state.costs:
             folder._fields["costs"] = dict(state.costs)
         for name in folder._lists:

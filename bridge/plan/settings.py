@@ -66,11 +66,13 @@ def _number(value: object, _: type) -> float:
     return float(value)
 
 
-def _is_tuple(type_: Any) -> bool:  # Any: a typing form
+def _is_tuple(type_: object) -> bool:  # a typing form
     return typing.get_origin(type_) is tuple
 
 
-def _tuple_hook(type_: Any) -> Callable[[object, type], object]:  # Any: a typing form
+def _tuple_hook(
+    type_: Any,
+) -> Callable[[object, type], object]:  # Any: a typing form, as cattrs types it
     args = typing.get_args(type_)
     item = args[0]
 
@@ -99,7 +101,8 @@ def _field_hook(read: Callable[[object], object]) -> Callable[[object, type], ob
 
 
 def _class_hook(cls: type) -> Callable[[object, type], object]:
-    overrides: dict[str, Any] = {}  # Any: cattrs' override objects
+    # Any: cattrs takes the overrides as **kwargs beside its own options of other types.
+    overrides: dict[str, Any] = {}
     for field in attrs.fields(cls):
         rule = rule_of(field)
         if rule.internal:
