@@ -228,7 +228,9 @@ class Bridge:
             Stage.SANITY_FAILED: sanity.after_sanity_failure,
             Stage.RESCUE: sanity.rescue,
             Stage.SANITY_OK: lambda s: s.enter(
-                StageTrigger.DEPLOY, "sanity passed; deploying the plan"
+                StageTrigger.DEPLOY,
+                "sanity passed; deploying the plan",
+                zh="健全性检查通过；开始部署计划",
             ),
             Stage.DEPLOYED: deploy.deploy,
             Stage.COLLECTED: deploy.collected,

@@ -45,6 +45,7 @@ from bridge.pipeline import bootstrap, snapshots
 from bridge.pipeline.layout import ProjectLayout
 from bridge.pipeline.recording import plan_excerpt, setup_params
 from bridge.plan import LoadedProject, render_for_reading
+from bridge.projections.text import language_of
 from bridge.projections.writer import ProjectionWriter
 
 __all__ = ["DEFERRED_DURABILITY", "REFRESH_EVERY", "Session", "Step"]
@@ -222,9 +223,13 @@ class Session:
             self.store.append("bridge", written, None)
             self.catch_up()
 
-    def enter(self, trigger: StageTrigger, reason: str) -> Step:
+    def enter(self, trigger: StageTrigger, reason: str, *, zh: str = "") -> Step:
         """
         Move the pipeline by ``trigger`` and return the move as a step.
+
+        ``reason`` is recorded, or ``zh`` (the same reason in Chinese, where the caller has
+        one) when the projections are Chinese (:func:`language_of`): `bridge run` prints it in
+        a line whose fixed words are in the plan's language.
 
         The move is fired on the stage machine (:class:`StageMachine`), which refuses a move the
         table lacks and records ``StageEntered`` (through :meth:`append` and its guard) before
@@ -239,7 +244,10 @@ class Session:
         Raises:
             TransitionError: the table has no such move from the current stage.
         """
-        before = self.state().stage
+        state = self.state()
+        before = state.stage
+        if zh and language_of(state) == "zh":
+            reason = zh
         after = self._stages.fire(before, trigger, reason)
         self._stage_unshown = True
         self.snapshot()

@@ -15,7 +15,7 @@ import pytest
 from bridge.cli.console import status_lines
 from bridge.errors import InputError
 from bridge.events.store import SQLiteEventStore
-from bridge.events.types import SanityChecked, StageEntered
+from bridge.events.types import Event, SanityChecked, StageEntered
 from bridge.machine.ports import Slot
 from bridge.machine.stages import Stage
 from bridge.pipeline import Bridge
@@ -33,6 +33,14 @@ def _set_status(project: Path, statuses: dict[str, str]) -> None:
             cells[8] = f" {statuses[cells[1].strip()]} "
             lines[i] = "|".join(cells)
     tracker.write_text("\n".join(lines))
+
+
+def _events(project: Path) -> list[Event]:
+    store = SQLiteEventStore(project / ".bridge" / "events.db")
+    try:
+        return [r.event for r in store.read()]
+    finally:
+        store.close()
 
 
 def test_cpu_runs_on_a_backend_without_cpu_slots_are_counted_as_attempts(project: Path) -> None:
@@ -56,22 +64,26 @@ def test_cpu_runs_on_a_backend_without_cpu_slots_are_counted_as_attempts(project
 
 
 def test_sanity_runs_done_before_bridge_are_named_not_denied(project: Path) -> None:
-    """A sanity milestone whose runs the tracker marks done is not 'no sanity milestone'."""
-    write_project(project, [Run(id="S1", milestone="M0"), Run(id="R1", milestone="M1")])
-    _set_status(project, {"S1": "DONE"})
+    """A sanity milestone whose runs the tracker marks done is not 'no sanity milestone', and
+    runs done (or failed) before bridge are not counted as 'succeeded' at collection."""
+    write_project(
+        project,
+        [Run(id="S1", milestone="M0"), Run(id="R1", milestone="M1"), Run(id="R2", milestone="M1")],
+    )
+    _set_status(project, {"S1": "DONE", "R2": "invalid"})
     bridge = Bridge(project)
     assert bridge.run() is Stage.COLLECTED
     bridge.close()
-    store = SQLiteEventStore(project / ".bridge" / "events.db")
-    try:
-        events = [r.event for r in store.read()]
-    finally:
-        store.close()
+    events = _events(project)
     checked = [e.detail for e in events if isinstance(e, SanityChecked)]
     reasons = [e.reason for e in events if isinstance(e, StageEntered)]
     said = "sanity milestone M0: the tracker says S1 done before bridge"
     assert checked == [said]
     assert f"{said}; nothing to check first" in reasons
+    assert reasons[-1] == (
+        "3/3 must-run runs completed: 1 succeeded, 2 done before bridge "
+        "(1 of them ended failed or invalid there)"
+    )
 
 
 def test_a_chinese_summary_gives_its_reasons_in_chinese(project: Path) -> None:
@@ -95,6 +107,12 @@ def test_a_chinese_summary_gives_its_reasons_in_chinese(project: Path) -> None:
     assert "**可进入评审循环:** NO（否） — 原因: 必做运行未成功：R1" in results
     assert "must-run runs not succeeded: R1" in data
     assert "not succeeded" not in summary + results
+    # The stage reasons `bridge run` prints after '阶段 …:' are the plan's language too.
+    reasons = {e.stage: e.reason for e in _events(project) if isinstance(e, StageEntered)}
+    assert reasons["REVIEWED"] == "代码审查已关闭"
+    assert reasons["SANITY_OK"] == "健全性里程碑通过"
+    assert reasons["DEPLOYED"] == "健全性检查通过；开始部署计划"
+    assert reasons["COLLECTED"] == "1/2 个必做运行成功"
 
 
 def test_milestones_without_blocks_runs_without_one_and_skipped_runs(project: Path) -> None:

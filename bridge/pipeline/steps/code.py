@@ -356,7 +356,9 @@ def review(s: Session) -> Step:
             blocking,
         )
     return s.enter(
-        StageTrigger.REVIEW, "code reviewed" if s.project.options.code_review else "code review off"
+        StageTrigger.REVIEW,
+        "code reviewed" if s.project.options.code_review else "code review off",
+        zh="代码已审查" if s.project.options.code_review else "代码审查已关闭",
     )
 
 

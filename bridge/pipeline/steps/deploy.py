@@ -30,6 +30,7 @@ from bridge.pipeline.recording import (
 from bridge.pipeline.session import Session, Step
 from bridge.pipeline.steps import collect, deploy_rescue, judging
 from bridge.plan.priority import Priority
+from bridge.plan.vocabulary import FAILED_STATUSES, normalise_status
 from bridge.projections import results
 from bridge.projections.outcome import evaluate
 
@@ -218,13 +219,38 @@ def deploy(s: Session) -> Step:
         for r in state.runs.values()
         if r.spec.priority is Priority.MUST and r.state in COUNTED_RUN_STATES
     ]
-    done = sum(1 for r in must if r.state in SETTLED_RUN_STATES)
-    text = f"{done}/{len(must)} must-run runs succeeded"
+    text = _must_line(must)
     s.notify("finished", "bridge: runs finished", text)
-    step = s.enter(StageTrigger.COLLECT, text)
+    step = s.enter(StageTrigger.COLLECT, text, zh=_must_line(must, zh=True))
     judging.judge_criteria(s)  # before ablation planning, which reads the main result
     plan_ablations(s)
     return step
+
+
+def _must_line(must: Sequence[RunView], *, zh: bool = False) -> str:
+    """
+    ``done/total must-run runs succeeded``, or, when the tracker says some were done before
+    bridge, how many of each (and how many of those ended failed or invalid there): runs that
+    failed before bridge count as completed, and a bare "succeeded" would say otherwise.
+    """
+    done = sum(1 for r in must if r.state in SETTLED_RUN_STATES)
+    before = [r for r in must if r.state is RunState.DONE_BEFORE]
+    failed = sum(1 for r in before if normalise_status(r.found_status) in FAILED_STATUSES)
+    if zh:
+        if not before:
+            return f"{done}/{len(must)} 个必做运行成功"
+        return (
+            f"{done}/{len(must)} 个必做运行完成：{done - len(before)} 个成功，"
+            f"{len(before)} 个在 bridge 之前已完成"
+            + (f"（其中 {failed} 个当时已失败或无效）" if failed else "")
+        )
+    if not before:
+        return f"{done}/{len(must)} must-run runs succeeded"
+    return (
+        f"{done}/{len(must)} must-run runs completed: {done - len(before)} succeeded, "
+        f"{len(before)} done before bridge"
+        + (f" ({failed} of them ended failed or invalid there)" if failed else "")
+    )
 
 
 def collected(s: Session) -> Step:

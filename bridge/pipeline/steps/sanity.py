@@ -82,7 +82,10 @@ def sanity(s: Session) -> Step:
     if not runs:
         why = _nothing_to_check(state, sanity)
         s.append("bridge", [ev.SanityChecked(passed=True, detail=why)])
-        return s.enter(StageTrigger.PASS_SANITY, f"{why}; nothing to check first")
+        zh = _nothing_to_check(state, sanity, zh=True)
+        return s.enter(
+            StageTrigger.PASS_SANITY, f"{why}; nothing to check first", zh=f"{zh}；无需先检查"
+        )
     # What to re-run is decided from the log only after every recorded success has had its
     # metrics read: a crash between a run's success and the reading of its metrics must not
     # make it look failed (and run it again).
@@ -118,7 +121,8 @@ def sanity(s: Session) -> Step:
         s.append("bridge", [ev.SanityChecked(passed=True, detail=passed[:2000])])
         s.notify("milestone", "bridge: sanity passed", passed)
         said = "sanity milestone passed" + (f"; {notes}" if notes else "")
-        return s.enter(StageTrigger.PASS_SANITY, said)
+        zh = "健全性里程碑通过" + (f"；{notes}" if notes else "")
+        return s.enter(StageTrigger.PASS_SANITY, said, zh=zh)
     failures = [
         (r.spec.system, r.current.exit_code if r.current else None, log_tail(s.root, r))
         for r in failed
@@ -130,25 +134,27 @@ def sanity(s: Session) -> Step:
     return s.enter(StageTrigger.FAIL_SANITY, f"sanity failed: {detail[:200]}")
 
 
-def _nothing_to_check(state: PipelineState, sanity: set[str]) -> str:
+def _nothing_to_check(state: PipelineState, sanity: set[str], *, zh: bool = False) -> str:
     """
     Why the sanity step has no run of bridge's to check: no sanity milestone, one without runs,
     or one whose runs the tracker says were done before bridge or are out of scope (named, so
     the plan's "M0 (sanity)" and this line do not contradict each other).
     """
     if not sanity:
-        return "no sanity milestone in the plan"
+        return "计划中没有健全性里程碑" if zh else "no sanity milestone in the plan"
     named = ", ".join(sorted(sanity))
     theirs = [r for r in state.runs.values() if r.spec.milestone in sanity]
     if not theirs:
-        return f"the sanity milestone {named} has no runs"
-    said = {
-        "done before bridge": [r.run_id for r in theirs if r.state is RunState.DONE_BEFORE],
-        "out of scope": [r.run_id for r in theirs if r.state is RunState.OUT_OF_SCOPE],
-    }
-    return f"sanity milestone {named}: the tracker says " + "; ".join(
-        f"{', '.join(ids)} {what}" for what, ids in said.items() if ids
-    )
+        return (
+            f"健全性里程碑 {named} 没有运行" if zh else f"the sanity milestone {named} has no runs"
+        )
+    done = ", ".join(r.run_id for r in theirs if r.state is RunState.DONE_BEFORE)
+    out = ", ".join(r.run_id for r in theirs if r.state is RunState.OUT_OF_SCOPE)
+    if zh:
+        said = [f"{done} 在 bridge 之前已完成"] * bool(done) + [f"{out} 不在范围内"] * bool(out)
+        return f"健全性里程碑 {named}：追踪表记录 " + "；".join(said)
+    said = [f"{done} done before bridge"] * bool(done) + [f"{out} out of scope"] * bool(out)
+    return f"sanity milestone {named}: the tracker says " + "; ".join(said)
 
 
 def after_sanity_failure(s: Session) -> Step:
