@@ -9,7 +9,7 @@ Each case runs with the project on disk (a folder on the repository's file syste
 (target ≤ 1.2× the floor) and 40 runs of ``sleep 1`` (target ≤ 1.1×). Each case prints one JSON
 object per round, then a table of medians: measured / floor / ratio / target / meets, bridge's
 added milliseconds per run, its added CPU milliseconds per run (user + system of the whole
-process tree, less xargs's: what load from elsewhere does not change), and the median delay
+process tree, less xargs's: load changes it far less than the wall time), and the median delay
 from a run's exit (the mtime of its ``exit_code`` marker, written by the wrapper as the command
 ends) to its ``RunSucceeded``.
 
