@@ -10,6 +10,7 @@ Waiting is the backend's ``wait``, which wakes within a second of a local proces
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -49,7 +50,7 @@ from bridge.machine.stages import RunState
 from bridge.pipeline.layout import ProjectLayout
 from bridge.pipeline.lineage import LineageError, resolve_inputs
 from bridge.plan import placeholders, render_argv
-from bridge.plan.safe_ids import replace_unsafe
+from bridge.plan.safe_ids import SAFE_ID_MAX
 
 __all__ = ["Dispatcher", "attempt_id_for"]
 
@@ -72,11 +73,18 @@ def _gpus_per_host(slots: Sequence[Slot]) -> int:
     return max(counts.values(), default=0)
 
 
-def attempt_id_for(run_id: str, number: int) -> str:
+def attempt_id_for(directory: str, number: int) -> str:
     """
-    The attempt id of a run's ``number``-th attempt: safe as a file and directory name.
+    The attempt id of the ``number``-th attempt of the run whose directory is ``directory``
+    (``RunView.directory``: the id, or the safe name the plan gave an id that cannot name one).
+    Directories are unique per run, so two runs never share an attempt id (``M1 a`` and
+    ``M1_a`` once both made ``M1_a-a1``, and a backend finds a job by its attempt id).
     """
-    return f"{replace_unsafe(run_id).strip('._') or 'run'}-a{number}"
+    suffix = f"-a{number}"
+    if len(directory) + len(suffix) > SAFE_ID_MAX:  # keep it a safe id, and still unique
+        digest = hashlib.sha256(directory.encode("utf-8")).hexdigest()[:8]
+        directory = f"{directory[: SAFE_ID_MAX - len(suffix) - 9]}-{digest}"
+    return f"{directory}{suffix}"
 
 
 class Dispatcher:
@@ -377,7 +385,7 @@ class Dispatcher:
         Intent → act → confirm for the run's next attempt. False when another process won.
         """
         number = len(run.attempts) + 1
-        attempt_id = attempt_id_for(run.run_id, number)
+        attempt_id = attempt_id_for(run.directory, number)
         output_dir = self.backend.output_dir(run.directory, attempt_id)
         gpu = ",".join(str(s.gpu) for s in slots if s.gpu is not None)
         try:

@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["SAFE_ID_RULE", "is_safe_id", "replace_unsafe"]
+__all__ = ["SAFE_ID_MAX", "SAFE_ID_RULE", "is_safe_id", "replace_unsafe"]
 
 #: The rule in words, for messages.
 SAFE_ID_RULE = "1-128 letters, digits, '.', '_' or '-', starting with a letter or digit"
 
-_SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
+#: The longest safe id.
+SAFE_ID_MAX = 128
+
+_SAFE_ID = re.compile(rf"[A-Za-z0-9][A-Za-z0-9._-]{{0,{SAFE_ID_MAX - 1}}}")
 _UNSAFE_RUN = re.compile(r"[^A-Za-z0-9._-]+")
 
 
