@@ -205,6 +205,7 @@ def status_lines(
     from bridge.events.clock import utc_now
     from bridge.machine.scheduler import LIVE, milestone_order
     from bridge.machine.stages import SETTLED_RUN_STATES, TERMINAL_RUN_STATES, RunState
+    from bridge.plan.vocabulary import FAILED_STATUSES, normalise_status
 
     now = now or utc_now()
     title = state.plan.title if state.plan else "(no plan loaded)"
@@ -216,9 +217,19 @@ def status_lines(
         ok = sum(1 for r in runs if r.state in SETTLED_RUN_STATES)
         # Out-of-scope runs are not counted, but said: "0/0 ok" alone hides a skipped milestone.
         skipped = len(every) - len(runs)
+        # Runs the tracker says ended failed or invalid before bridge are done, but not ok.
+        failed_before = sum(
+            1
+            for r in runs
+            if r.state is RunState.DONE_BEFORE
+            and normalise_status(r.found_status) in FAILED_STATUSES
+        )
+        ok -= failed_before
+        not_ok = done - ok - failed_before
         tail = (
             f"{ok}/{len(runs)} ok"
-            + (f", {done - ok} not ok" if done - ok else "")
+            + (f", {failed_before} failed or invalid before bridge" if failed_before else "")
+            + (f", {not_ok} not ok" if not_ok else "")
             + (f", {skipped} out of scope" if skipped else "")
         )
         name = milestone or "(no milestone)"
