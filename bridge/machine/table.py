@@ -126,7 +126,9 @@ def machine_definition(
     """
     The machine definition of ``table``: its states, the first state as the initial one, one
     transition per row, and none of the ``to_<state>`` transitions ``transitions`` would add.
-    ``model_override`` keeps ``transitions`` from attaching methods the model does not declare.
+    ``model_override`` is off: with it on, ``transitions`` logs a WARNING for every convenience
+    method it skips binding (a dozen per machine, printed by any embedder whose logging shows
+    warnings); the models are private, so the methods it binds to them harm nothing.
     """
     return {
         "states": states,
@@ -136,7 +138,7 @@ def machine_definition(
             for trigger, sources, dest in table
         ],
         "auto_transitions": False,
-        "model_override": True,
+        "model_override": False,
     }
 
 

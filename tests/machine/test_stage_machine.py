@@ -66,3 +66,18 @@ class TestStageMachine:
         machine = StageMachine(Recorder())
         assert machine.fire(Stage.PLANNED, StageTrigger.IMPLEMENT, "a") is Stage.IMPLEMENTED
         assert machine.fire(Stage.SANITY_OK, StageTrigger.DEPLOY, "b") is Stage.DEPLOYED
+
+
+def test_building_the_machines_logs_nothing(caplog: pytest.LogCaptureFixture) -> None:
+    """An embedder whose logging shows warnings sees none from building the stage machine, the
+    compiled tables or the diagram (``transitions`` warned a dozen times per machine)."""
+    import logging
+
+    from bridge.machine import table
+    from bridge.projections import diagram
+
+    with caplog.at_level(logging.DEBUG, logger="transitions"):
+        table._compile(Stage, StageTrigger, STAGE_TABLE)
+        StageMachine(lambda *_: None)
+        diagram.mermaid.__wrapped__(Stage.DEPLOYED)  # uncached: the machine is built anew
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
