@@ -1,6 +1,8 @@
 """
 The ``bridge`` command: the parser (:mod:`bridge.cli.parser`), one handler per command
-(:mod:`bridge.cli.handlers`), the one place output is rendered (:mod:`bridge.cli.console`), the
+(:data:`bridge.cli.handlers.HANDLERS`: the pipeline's commands there, the log's in
+:mod:`bridge.cli.log_commands`, ``gc`` in :mod:`bridge.cli.gc_command`, what they start from
+in :mod:`bridge.cli.project`), the one place output is rendered (:mod:`bridge.cli.console`), the
 live view (:mod:`bridge.cli.watch`) and the command's log file (:mod:`bridge.cli.logfile`).
 ``bridge.cli:main`` is the console script's entry point.
 

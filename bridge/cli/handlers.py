@@ -1,5 +1,7 @@
 """
-One handler per ``bridge`` command: find the project, call the library, render.
+One handler per ``bridge`` command (:data:`HANDLERS`): find the project, call the library,
+render. The pipeline's commands are here; the log's in :mod:`bridge.cli.log_commands`, ``gc`` in
+:mod:`bridge.cli.gc_command`, and what they all start from in :mod:`bridge.cli.project`.
 
 Thin by design: every behaviour lives in the library. Each handler imports what it needs when
 it runs, so ``bridge --help`` loads none of it and ``bridge status`` loads no adapter. Errors
@@ -13,131 +15,35 @@ import fcntl
 import json
 import os
 import shutil
-import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bridge.cli.gc_command import gc
+from bridge.cli.log_commands import diagram, log, rebuild, replay, verify
 from bridge.cli.parser import Parsed
-from bridge.errors import InputError, UnknownRunError
-from bridge.pipeline.root import MARKERS, find_root
+from bridge.cli.project import (
+    EXIT_FAILURE,
+    EXIT_OK,
+    EXIT_WAITING,
+    folded_state,
+    new_console,
+    open_bridge,
+    out,
+    overrides,
+    project_root,
+    resolve_run,
+)
+from bridge.errors import InputError
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from bridge.adapters.backends.slurm.backend import SlurmBackend
     from bridge.machine.fold import PipelineState
     from bridge.machine.stages import Stage
     from bridge.pipeline.bridge import Bridge
 
-__all__ = ["EXIT_FAILURE", "EXIT_OK", "EXIT_WAITING", "HANDLERS", "resolve_run"]
-
-EXIT_OK, EXIT_FAILURE, EXIT_WAITING = 0, 1, 3
-
-
-# -- finding things ---------------------------------------------------------------------------
-
-
-def project_root(args: Parsed) -> Path:
-    """
-    The project the command is about: ``--project`` (a folder, a folder inside a project, or a
-    plan file) or the current folder, walking up to the nearest project root like git does.
-
-    Raises:
-        InputError: the path does not exist, or neither it nor any folder above is a project.
-    """
-    start = Path(args.project or ".")
-    if not start.exists():
-        raise InputError(f"--project {args.project}: no such file or directory")
-    root = find_root(start)
-    if root is None:
-        where = f"--project {args.project}" if args.project else str(start.resolve())
-        raise InputError(
-            f"{where}: not a bridge project, nor is any folder above it (a project holds one "
-            f"of {', '.join(MARKERS[1:3])} or .bridge/); pass --project, or start one with "
-            "`bridge init`"
-        )
-    return root
-
-
-def overrides(args: Parsed) -> dict[str, object]:
-    """
-    ``-o key=value`` pairs, checked against the options' names and types.
-
-    Raises:
-        ConfigError: a pair without ``=``, an unknown option, or a badly typed value.
-    """
-    from bridge.errors import ConfigError
-
-    out: dict[str, object] = {}
-    for item in args.option:
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip():
-            raise ConfigError(
-                f"-o {item!r}: expected key=value (e.g. -o max_parallel=2)", setting=item
-            )
-        out[key.strip()] = value.strip()
-    if out:
-        from bridge.plan.options import Options, apply_options
-
-        apply_options(Options(), out, where="-o")
-    return out
-
-
-def resolve_run(given: str, known: Iterable[str]) -> str:
-    """
-    The run id ``given`` names: itself when it is one, else the single id equal to it ignoring
-    case.
-
-    Raises:
-        UnknownRunError: no id matches, or more than one does ignoring case.
-    """
-    ids = list(known)
-    if given in ids:
-        return given
-    matches = [run_id for run_id in ids if run_id.casefold() == given.casefold()]
-    if len(matches) == 1:
-        return matches[0]
-    if matches:
-        raise UnknownRunError(f"run {given!r} matches {', '.join(matches)}: give the exact id")
-    shown = ", ".join(ids[:12]) + (", …" if len(ids) > 12 else "")
-    raise UnknownRunError(f"no run {given!r} in this project (runs: {shown or 'none yet'})")
-
-
-def _bridge(args: Parsed, root: Path) -> Bridge:
-    from bridge.cli import logfile
-    from bridge.pipeline.bridge import Bridge
-
-    made = Bridge(root, options=overrides(args))
-    logfile.configure(root, verbose=args.verbose)
-    return made
-
-
-def _fold(root: Path) -> PipelineState:
-    from bridge.pipeline import snapshots
-    from bridge.pipeline.audit import open_store
-
-    store = open_store(root)
-    try:
-        loaded = snapshots.load(store)
-    finally:
-        store.close()
-    for note in loaded.notes:  # a snapshot skipped is said, on stderr: stdout stays the answer
-        sys.stderr.write(f"note: {note}\n")
-    return loaded.folder.state()
-
-
-def _console() -> Console:
-    from bridge.cli.console import make_console
-
-    return make_console()
-
-
-def _out(line: str) -> None:
-    sys.stdout.write(line + "\n")
-
-
-# -- commands ---------------------------------------------------------------------------------
+__all__ = ["HANDLERS", "exited_runs", "run_active"]
 
 
 def init(args: Parsed) -> int:
@@ -157,8 +63,8 @@ def init(args: Parsed) -> int:
     for name, source in files.items():
         (target / name).parent.mkdir(parents=True, exist_ok=True)
         (target / name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
-        _out(f"wrote {target / name}")
-    _out("next: edit the plan, tracker and bridge.toml, then `bridge plan` and `bridge run`")
+        out(f"wrote {target / name}")
+    out("next: edit the plan, tracker and bridge.toml, then `bridge plan` and `bridge run`")
     return EXIT_OK
 
 
@@ -172,9 +78,9 @@ def plan(args: Parsed) -> int:
 
     loaded = load_project(project_root(args), overrides=overrides(args))
     if args.json:
-        _out(json.dumps(plan_json(loaded), ensure_ascii=False, indent=2, sort_keys=False))
+        out(json.dumps(plan_json(loaded), ensure_ascii=False, indent=2, sort_keys=False))
         return EXIT_OK
-    console = _console()
+    console = new_console()
     runs = list(loaded.runs)
     console.print(styled(loaded.plan.title or "(untitled plan)", "bold"))
     table = Table("milestone", "name", "sanity", "runs", "GPU-h")
@@ -256,8 +162,8 @@ def run(args: Parsed) -> int:
     from bridge.projections.text import language_of
 
     root = project_root(args)
-    bridge = _bridge(args, root)
-    console = _console()
+    bridge = open_bridge(args, root)
+    console = new_console()
     plain = args.plain or not console.is_terminal
     try:
         # The workflow's opening summary: what bridge understood before it starts.
@@ -290,8 +196,8 @@ def run(args: Parsed) -> int:
 
 def advance(args: Parsed) -> int:
     """``bridge advance``: exactly one step."""
-    bridge = _bridge(args, project_root(args))
-    console = _console()
+    bridge = open_bridge(args, project_root(args))
+    console = new_console()
     try:
         step = bridge.advance()
         console.print(f"{step.before.value} → {step.after.value}: {step.action}")
@@ -353,26 +259,26 @@ def status(args: Parsed) -> int:
 
     root = project_root(args)
     overrides(args)
-    state = _fold(root)
+    state = folded_state(root)
     detached = not run_active(root)
     exited = exited_runs(root, state) if detached else frozenset()
     if args.json:
-        _out(json.dumps(status_json(state, exited=exited), ensure_ascii=False, indent=2))
+        out(json.dumps(status_json(state, exited=exited), ensure_ascii=False, indent=2))
     else:
         width = shutil.get_terminal_size((80, 24)).columns
         for line in status_lines(state, exited=exited, detached=detached, width=width):
-            _out(line)
+            out(line)
     return EXIT_OK
 
 
 def approve(args: Parsed) -> int:
     """``bridge approve``: go on at AWAITING_APPROVAL, or reopen after BLOCKED."""
-    bridge = _bridge(args, project_root(args))
+    bridge = open_bridge(args, project_root(args))
     try:
         step = bridge.approve()
     finally:
         bridge.close()
-    _out(f"{step.action}: now {step.after.value}; continue with `bridge run`")
+    out(f"{step.action}: now {step.after.value}; continue with `bridge run`")
     return EXIT_OK
 
 
@@ -380,7 +286,7 @@ def cancel(args: Parsed) -> int:
     """``bridge cancel RUN``."""
     from bridge.machine.stages import RunState
 
-    bridge = _bridge(args, project_root(args))
+    bridge = open_bridge(args, project_root(args))
     try:
         run_id = resolve_run(args.run, bridge.status().runs)
         bridge.cancel(run_id)
@@ -388,15 +294,15 @@ def cancel(args: Parsed) -> int:
     finally:
         bridge.close()
     if ended.state is RunState.CANCELLED:
-        _out(f"cancelled {run_id}")
+        out(f"cancelled {run_id}")
     else:  # it ended on its own while the cancel was on its way
-        _out(f"{run_id} had already ended: {ended.state.value}")
+        out(f"{run_id} had already ended: {ended.state.value}")
     return EXIT_OK
 
 
 def retry(args: Parsed) -> int:
     """``bridge retry [RUN…] [--failed] [--milestone M] [--force]``."""
-    bridge = _bridge(args, project_root(args))
+    bridge = open_bridge(args, project_root(args))
     try:
         known = bridge.status().runs
         run_ids = [resolve_run(run, known) for run in args.runs]
@@ -405,214 +311,10 @@ def retry(args: Parsed) -> int:
         )
     finally:
         bridge.close()
-    _out(f"will run again: {', '.join(scheduled.asked)}")
+    out(f"will run again: {', '.join(scheduled.asked)}")
     if scheduled.revived:
-        _out(f"and the runs cancelled because of them: {', '.join(scheduled.revived)}")
-    _out("Next step: `bridge run`.")
-    return EXIT_OK
-
-
-def diagram(args: Parsed) -> int:
-    """``bridge diagram``: Mermaid, with the current stage marked when there is a project log."""
-    from bridge.pipeline.audit import db_path
-    from bridge.projections.diagram import mermaid
-
-    overrides(args)
-    start = Path(args.project or ".")
-    if not start.exists():
-        raise InputError(f"--project {args.project}: no such file or directory")
-    root = find_root(start)  # outside a project: the machine without a marked stage
-    stage = _fold(root).stage if root is not None and db_path(root).exists() else None
-    _out(mermaid(stage))
-    return EXIT_OK
-
-
-def log(args: Parsed) -> int:
-    """``bridge log``: one line per event (``--json``: one object per line)."""
-    from bridge.pipeline.audit import open_store, timeline
-
-    root = project_root(args)
-    overrides(args)
-    run_id = resolve_run(args.run, _fold(root).runs) if args.run else None
-    store = open_store(root)
-    try:
-        for row in timeline(store, run=run_id):
-            if args.json:
-                _out(json.dumps(row, ensure_ascii=False, sort_keys=True))
-                continue
-            data = json.dumps(row["data"], ensure_ascii=False, sort_keys=True)
-            at = row["recorded_at"][:19].replace("T", " ")
-            _out(f"{row['seq']:>6} {at} {row['stream']:<12} {row['type']:<22} {data}")
-    finally:
-        store.close()
-    return EXIT_OK
-
-
-def replay(args: Parsed) -> int:
-    """``bridge replay --at SEQ --out DIR``: the projections as they were after SEQ."""
-    from bridge.pipeline.audit import open_store
-    from bridge.pipeline.audit import replay as replay_at
-
-    root = project_root(args)
-    overrides(args)
-    store = open_store(root)
-    try:
-        last = store.head()
-        if not 1 <= args.at <= last:
-            raise InputError(f"--at {args.at}: the log's events are numbered 1 to {last}")
-        paths = replay_at(store, args.at, Path(args.out).resolve())
-    finally:
-        store.close()
-    for path in paths:
-        _out(f"wrote {path}")
-    return EXIT_OK
-
-
-def rebuild(args: Parsed) -> int:
-    """``bridge rebuild``: every projection file rewritten from the log."""
-    from bridge.pipeline.audit import open_store
-    from bridge.pipeline.audit import rebuild as rebuild_from
-
-    root = project_root(args)
-    overrides(args)
-    store = open_store(root)
-    try:
-        state = rebuild_from(store, root)
-    finally:
-        store.close()
-    _out(f"rebuilt projections from {state.events} events (seq {state.last_seq})")
-    return EXIT_OK
-
-
-def verify(args: Parsed) -> int:
-    """``bridge verify``: the hash chain, and the files on disk against the log."""
-    from bridge.cli.console import styled
-    from bridge.pipeline.audit import open_store
-    from bridge.pipeline.audit import verify as verify_log
-
-    root = project_root(args)
-    overrides(args)
-    store = open_store(root, check=False)
-    try:
-        report = verify_log(store, root)
-    finally:
-        store.close()
-    console = _console()
-    for problem in report.problems:
-        console.print(styled("damaged log:", "red", f" {problem}"))
-    if report.triggers_restored:
-        console.print("append-only triggers were missing; every row verified, so they are restored")
-    if report.bad_seq is not None:
-        console.print(styled(f"hash chain broken at seq {report.bad_seq}", "red"))
-        return EXIT_FAILURE
-    if report.problems:
-        return EXIT_FAILURE
-    for seq, why in report.bad_snapshots:
-        console.print(
-            styled(f"snapshot at seq {seq} disagrees with the log:", "red", f" {why}; "
-                   "removed (the next snapshot is taken from the log)")
-        )  # fmt: skip
-    if report.snapshots_other_version:
-        console.print(
-            f"{report.snapshots_other_version} snapshot(s) taken by another fold version are not "
-            "read (the next snapshot replaces them)"
-        )
-    for drift in report.drift:
-        console.print(styled(f"{drift.kind}:", "red", f" {drift.path} {drift.detail}".rstrip()))
-    if report.drift or report.bad_snapshots:
-        return EXIT_FAILURE
-    agreed = {0: "", 1: ", 1 snapshot agrees"}.get(
-        report.snapshots_agreed, f", {report.snapshots_agreed} snapshots agree"
-    )
-    console.print(
-        f"ok: {report.events} events, hash chain intact{agreed}, projections match the log"
-    )
-    return EXIT_OK
-
-
-def gc(args: Parsed) -> int:
-    """``bridge gc [--destroy]``: rented instances of this project that the log does not use."""
-    from rich.table import Table
-
-    from bridge.machine.ports import InstanceSweeper
-    from bridge.machine.scheduler import LIVE
-
-    bridge = _bridge(args, project_root(args))
-    console = _console()
-    try:
-        backend = bridge.backend
-        from bridge.adapters.backends.slurm.backend import SlurmBackend
-
-        if isinstance(backend, SlurmBackend):
-            return _gc_jobs(bridge, backend, args, console)
-        if not isinstance(backend, InstanceSweeper):
-            raise InputError(
-                f"bridge gc looks for rented cloud instances; backend {backend.name!r} rents none"
-            )
-        live = [r.current for r in bridge.status().runs.values() if r.state in LIVE and r.current]
-        orphans = backend.orphans(
-            handles=[a.handle for a in live if a.handle is not None],
-            attempt_ids=[a.attempt_id for a in live],
-        )
-        if not orphans:
-            console.print("no orphaned instances: every instance of this project is in use")
-            return EXIT_OK
-        table = Table("instance", "status", "$/h", "hours", "$ so far", "label")
-        for o in orphans:
-            table.add_row(
-                str(o.instance_id),
-                o.status,
-                f"{o.dph:g}",
-                f"{o.hours:.2f}",
-                f"{o.dollars:.2f}",
-                o.label,
-            )
-        console.print(table)
-        if not args.destroy:
-            console.print("destroy them with `bridge gc --destroy`")
-            return EXIT_OK
-        if not args.yes:
-            if not sys.stdin.isatty():
-                raise InputError(
-                    "bridge gc --destroy asks for confirmation: run it in a terminal, or add --yes"
-                )
-            answer = input(f"destroy {len(orphans)} instance(s)? [y/N] ")
-            if answer.strip().lower() not in ("y", "yes"):
-                console.print("nothing destroyed")
-                return EXIT_OK
-        for o in orphans:
-            backend.destroy_instance(o.instance_id)
-            console.print(f"destroyed instance {o.instance_id}")
-        return EXIT_OK
-    finally:
-        bridge.close()
-
-
-def _gc_jobs(bridge: Bridge, backend: SlurmBackend, args: Parsed, console: Console) -> int:
-    """
-    ``bridge gc`` on Slurm: this project's queued or running jobs whose attempt is not live in
-    the log; ``--cancel`` scancels them.
-    """
-    from rich.table import Table
-
-    from bridge.machine.scheduler import LIVE
-
-    runs = bridge.status().runs.values()
-    live = [r.current.attempt_id for r in runs if r.state in LIVE and r.current]
-    orphans = backend.orphans(live_attempt_ids=live)
-    if not orphans:
-        console.print("no stray jobs: every queued or running job of this project is in use")
-        return EXIT_OK
-    table = Table("job", "state", "attempt", "name")
-    for job in orphans:
-        table.add_row(job.job_id, job.state, job.attempt_id, job.name)
-    console.print(table)
-    if not args.cancel:
-        console.print("cancel them with `bridge gc --cancel`")
-        return EXIT_OK
-    for job in orphans:
-        backend.cancel_job(job.job_id)
-        console.print(f"cancelled job {job.job_id}")
+        out(f"and the runs cancelled because of them: {', '.join(scheduled.revived)}")
+    out("Next step: `bridge run`.")
     return EXIT_OK
 
 

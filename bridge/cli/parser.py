@@ -18,7 +18,7 @@ __all__ = ["COMMANDS", "EXIT_INPUT", "Parsed", "parse"]
 
 EXIT_INPUT = 2
 
-# name -> (help, example). The handler of each lives in bridge.cli.handlers under the same name.
+# name -> (help, example). The handler of each is bridge.cli.handlers.HANDLERS[name].
 COMMANDS: dict[str, tuple[str, str]] = {
     "init": ("write a commented template plan, tracker and bridge.toml", "bridge init my-project"),
     "plan": ("show what bridge understood of the plan", "bridge plan --json"),

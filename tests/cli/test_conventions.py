@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from bridge.cli import main
-from bridge.cli.handlers import resolve_run
 from bridge.cli.parser import COMMANDS
+from bridge.cli.project import resolve_run
 from bridge.errors import UnknownRunError
 from bridge.events.store import SQLiteEventStore
 from bridge.events.types import StageEntered

@@ -1,0 +1,143 @@
+"""
+The commands that read the log: ``bridge diagram``, ``log``, ``replay``, ``rebuild`` and
+``verify`` (thin, as every handler: :mod:`bridge.pipeline.audit` does the work).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from bridge.cli.parser import Parsed
+from bridge.cli.project import (
+    EXIT_FAILURE,
+    EXIT_OK,
+    folded_state,
+    new_console,
+    out,
+    overrides,
+    project_root,
+    resolve_run,
+)
+from bridge.errors import InputError
+from bridge.pipeline.root import find_root
+
+__all__ = ["diagram", "log", "rebuild", "replay", "verify"]
+
+
+def diagram(args: Parsed) -> int:
+    """``bridge diagram``: Mermaid, with the current stage marked when there is a project log."""
+    from bridge.pipeline.audit import db_path
+    from bridge.projections.diagram import mermaid
+
+    overrides(args)
+    start = Path(args.project or ".")
+    if not start.exists():
+        raise InputError(f"--project {args.project}: no such file or directory")
+    root = find_root(start)  # outside a project: the machine without a marked stage
+    stage = folded_state(root).stage if root is not None and db_path(root).exists() else None
+    out(mermaid(stage))
+    return EXIT_OK
+
+
+def log(args: Parsed) -> int:
+    """``bridge log``: one line per event (``--json``: one object per line)."""
+    from bridge.pipeline.audit import open_store, timeline
+
+    root = project_root(args)
+    overrides(args)
+    run_id = resolve_run(args.run, folded_state(root).runs) if args.run else None
+    store = open_store(root)
+    try:
+        for row in timeline(store, run=run_id):
+            if args.json:
+                out(json.dumps(row, ensure_ascii=False, sort_keys=True))
+                continue
+            data = json.dumps(row["data"], ensure_ascii=False, sort_keys=True)
+            at = row["recorded_at"][:19].replace("T", " ")
+            out(f"{row['seq']:>6} {at} {row['stream']:<12} {row['type']:<22} {data}")
+    finally:
+        store.close()
+    return EXIT_OK
+
+
+def replay(args: Parsed) -> int:
+    """``bridge replay --at SEQ --out DIR``: the projections as they were after SEQ."""
+    from bridge.pipeline.audit import open_store
+    from bridge.pipeline.audit import replay as replay_at
+
+    root = project_root(args)
+    overrides(args)
+    store = open_store(root)
+    try:
+        last = store.head()
+        if not 1 <= args.at <= last:
+            raise InputError(f"--at {args.at}: the log's events are numbered 1 to {last}")
+        paths = replay_at(store, args.at, Path(args.out).resolve())
+    finally:
+        store.close()
+    for path in paths:
+        out(f"wrote {path}")
+    return EXIT_OK
+
+
+def rebuild(args: Parsed) -> int:
+    """``bridge rebuild``: every projection file rewritten from the log."""
+    from bridge.pipeline.audit import open_store
+    from bridge.pipeline.audit import rebuild as rebuild_from
+
+    root = project_root(args)
+    overrides(args)
+    store = open_store(root)
+    try:
+        state = rebuild_from(store, root)
+    finally:
+        store.close()
+    out(f"rebuilt projections from {state.events} events (seq {state.last_seq})")
+    return EXIT_OK
+
+
+def verify(args: Parsed) -> int:
+    """``bridge verify``: the hash chain, and the files on disk against the log."""
+    from bridge.cli.console import styled
+    from bridge.pipeline.audit import open_store
+    from bridge.pipeline.audit import verify as verify_log
+
+    root = project_root(args)
+    overrides(args)
+    store = open_store(root, check=False)
+    try:
+        report = verify_log(store, root)
+    finally:
+        store.close()
+    console = new_console()
+    for problem in report.problems:
+        console.print(styled("damaged log:", "red", f" {problem}"))
+    if report.triggers_restored:
+        console.print("append-only triggers were missing; every row verified, so they are restored")
+    if report.bad_seq is not None:
+        console.print(styled(f"hash chain broken at seq {report.bad_seq}", "red"))
+        return EXIT_FAILURE
+    if report.problems:
+        return EXIT_FAILURE
+    for seq, why in report.bad_snapshots:
+        console.print(
+            styled(f"snapshot at seq {seq} disagrees with the log:", "red", f" {why}; "
+                   "removed (the next snapshot is taken from the log)")
+        )  # fmt: skip
+    if report.snapshots_other_version:
+        console.print(
+            f"{report.snapshots_other_version} snapshot(s) taken by another fold version are not "
+            "read (the next snapshot replaces them)"
+        )
+    for drift in report.drift:
+        console.print(styled(f"{drift.kind}:", "red", f" {drift.path} {drift.detail}".rstrip()))
+    if report.drift or report.bad_snapshots:
+        return EXIT_FAILURE
+    agreed = {0: "", 1: ", 1 snapshot agrees"}.get(
+        report.snapshots_agreed, f", {report.snapshots_agreed} snapshots agree"
+    )
+    console.print(
+        f"ok: {report.events} events, hash chain intact{agreed}, projections match the log"
+    )
+    return EXIT_OK

@@ -1,0 +1,135 @@
+"""
+What every ``bridge`` command starts from: the project it is about, the ``-o`` overrides, the
+run a name means, the pipeline or its folded state, the console, and the exit codes.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from bridge.cli.parser import Parsed
+from bridge.errors import InputError, UnknownRunError
+from bridge.pipeline.root import MARKERS, find_root
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from bridge.machine.fold import PipelineState
+    from bridge.pipeline.bridge import Bridge
+
+__all__ = [
+    "EXIT_FAILURE",
+    "EXIT_OK",
+    "EXIT_WAITING",
+    "folded_state",
+    "new_console",
+    "open_bridge",
+    "out",
+    "overrides",
+    "project_root",
+    "resolve_run",
+]
+
+EXIT_OK, EXIT_FAILURE, EXIT_WAITING = 0, 1, 3
+
+
+def project_root(args: Parsed) -> Path:
+    """
+    The project the command is about: ``--project`` (a folder, a folder inside a project, or a
+    plan file) or the current folder, walking up to the nearest project root like git does.
+
+    Raises:
+        InputError: the path does not exist, or neither it nor any folder above is a project.
+    """
+    start = Path(args.project or ".")
+    if not start.exists():
+        raise InputError(f"--project {args.project}: no such file or directory")
+    root = find_root(start)
+    if root is None:
+        where = f"--project {args.project}" if args.project else str(start.resolve())
+        raise InputError(
+            f"{where}: not a bridge project, nor is any folder above it (a project holds one "
+            f"of {', '.join(MARKERS[1:3])} or .bridge/); pass --project, or start one with "
+            "`bridge init`"
+        )
+    return root
+
+
+def overrides(args: Parsed) -> dict[str, object]:
+    """
+    ``-o key=value`` pairs, checked against the options' names and types.
+
+    Raises:
+        ConfigError: a pair without ``=``, an unknown option, or a badly typed value.
+    """
+    from bridge.errors import ConfigError
+
+    out: dict[str, object] = {}
+    for item in args.option:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise ConfigError(
+                f"-o {item!r}: expected key=value (e.g. -o max_parallel=2)", setting=item
+            )
+        out[key.strip()] = value.strip()
+    if out:
+        from bridge.plan.options import Options, apply_options
+
+        apply_options(Options(), out, where="-o")
+    return out
+
+
+def resolve_run(given: str, known: Iterable[str]) -> str:
+    """
+    The run id ``given`` names: itself when it is one, else the single id equal to it ignoring
+    case.
+
+    Raises:
+        UnknownRunError: no id matches, or more than one does ignoring case.
+    """
+    ids = list(known)
+    if given in ids:
+        return given
+    matches = [run_id for run_id in ids if run_id.casefold() == given.casefold()]
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        raise UnknownRunError(f"run {given!r} matches {', '.join(matches)}: give the exact id")
+    shown = ", ".join(ids[:12]) + (", …" if len(ids) > 12 else "")
+    raise UnknownRunError(f"no run {given!r} in this project (runs: {shown or 'none yet'})")
+
+
+def open_bridge(args: Parsed, root: Path) -> Bridge:
+    from bridge.cli import logfile
+    from bridge.pipeline.bridge import Bridge
+
+    made = Bridge(root, options=overrides(args))
+    logfile.configure(root, verbose=args.verbose)
+    return made
+
+
+def folded_state(root: Path) -> PipelineState:
+    from bridge.pipeline import snapshots
+    from bridge.pipeline.audit import open_store
+
+    store = open_store(root)
+    try:
+        loaded = snapshots.load(store)
+    finally:
+        store.close()
+    for note in loaded.notes:  # a snapshot skipped is said, on stderr: stdout stays the answer
+        sys.stderr.write(f"note: {note}\n")
+    return loaded.folder.state()
+
+
+def new_console() -> Console:
+    from bridge.cli.console import make_console
+
+    return make_console()
+
+
+def out(line: str) -> None:
+    sys.stdout.write(line + "\n")
