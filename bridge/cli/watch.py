@@ -39,6 +39,13 @@ def _changed_words(old: str, new: str) -> str:
     end = 0
     while end < min(len(a), len(b)) - start and a[-1 - end] == b[-1 - end]:
         end += 1
+    # A word added or dropped leaves one side empty: show the word before it (or after it, at
+    # the start) on both sides, so the line reads "… o → … o --steps 2", not "…  → … --steps 2".
+    if start == len(a) - end or start == len(b) - end:
+        if start:
+            start -= 1
+        elif end:
+            end -= 1
     left = "… " if start else ""
     right = " …" if end else ""
     mid_a = " ".join(a[start : len(a) - end])

@@ -196,3 +196,35 @@ class TestMergedLines:
             "R007 spec changed: timeout_minutes: 30 → 60",
             "R001, R002 retry: its settings changed",
         ]
+
+    def test_an_added_or_removed_argument_is_shown_beside_its_neighbour(
+        self, tmp_path: Path
+    ) -> None:
+        """An argument appended to (or dropped from) a command is shown with the word before it,
+        never as an empty side ('…  → … --steps 200')."""
+        store = SQLiteEventStore(tmp_path / "events.db")
+        changes = {
+            "R001": SpecChange(
+                field="command", old="python t.py --out o", new="python t.py --out o --steps 2"
+            ),
+            "R002": SpecChange(
+                field="command", old="python t.py -v --out o", new="python t.py --out o"
+            ),
+            "R003": SpecChange(field="command", old="t.py", new="python t.py"),
+        }
+        for run, change in changes.items():
+            store.append(
+                f"run:{run}",
+                [
+                    RunPlanned(run_id=run),
+                    RunSpecChanged(run_id=run, spec=RunPlanned(run_id=run), changes=(change,)),
+                ],
+                None,
+            )
+        lines = [line.split(" ", 1)[1] for line in describe_all(list(store.read()))]
+        store.close()
+        assert lines == [
+            "R001 spec changed: command: … o → … o --steps 2",
+            "R002 spec changed: command: … t.py -v … → … t.py …",
+            "R003 spec changed: command: t.py → python t.py",
+        ]
