@@ -226,12 +226,23 @@ def next_step(state: PipelineState, outcome: Outcome, language: str) -> str:
             else "The main result is negative: revisit the method or the plan against the "
             "plan's failure interpretation. Ablation planning skipped (main result negative)."
         )
+    if outcome.main_milestone is None:
+        # Nothing was judged as the main result: the one thing to do is to say which it is.
+        return (
+            '计划中未识别出主要里程碑：在 bridge.toml [bridge] 中用 main_milestone = "M…" 指定，'
+            "然后运行 `bridge run`。消融规划已跳过（主要结果无定论）。"
+            if zh
+            else "No main milestone was recognised in the plan: name it with "
+            'main_milestone = "M…" in bridge.toml [bridge], then run `bridge run`. Ablation '
+            "planning skipped (main result inconclusive)."
+        )
     return (
-        "主要结果无定论：先解决上面列出的无定论原因（失败运行、缺失指标、训练质量问题）。"
-        "消融规划已跳过（主要结果无定论）。"
+        "主要结果无定论：先解决各实验块判定中给出的原因（失败运行、缺失指标、训练质量问题、"
+        "规则无法检验的标准：配置 [reviewer] 来判断）。消融规划已跳过（主要结果无定论）。"
         if zh
-        else "The main result is inconclusive: resolve the reasons listed above (failed runs, "
-        "missing metrics, training-quality problems) first. Ablation planning skipped (main "
+        else "The main result is inconclusive: resolve the reasons each block's verdict gives "
+        "above (failed runs, missing metrics, training-quality problems, criteria the rules "
+        "cannot check: a [reviewer] judges those) first. Ablation planning skipped (main "
         "result inconclusive)."
     )
 

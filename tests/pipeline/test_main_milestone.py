@@ -40,6 +40,12 @@ def test_no_main_milestone_says_how_to_name_one(project: Path) -> None:
     text = _summary(_unnamed(project))
     assert 'name it with main_milestone = "M…" in bridge.toml [bridge]' in text
     assert "Ready for the review loop: NO" in text
+    # The one instruction is that, not the generic "resolve the reasons listed above".
+    next_step = text.split("Next step: ", 1)[1]
+    assert next_step.startswith(
+        'No main milestone was recognised in the plan: name it with main_milestone = "M…" in '
+        "bridge.toml [bridge], then run `bridge run`."
+    ), next_step
 
 
 def test_main_milestone_option_chooses_it(project: Path) -> None:
