@@ -18,6 +18,9 @@ How the plan is read, where it is silent or imperfect:
   ``X (no …)``). Neither is guessed beyond that; the judge says when it needs one.
 - The main milestone is the first whose name or goal says main (``Main``, ``主实验``); else the
   milestone with the most runs in blocks titled main.
+
+The result types are in :mod:`bridge.projections.outcome_types` (re-exported here), a block's
+runs and systems in :mod:`bridge.projections.block_runs`.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from collections.abc import Mapping, Sequence
 import attrs
 
 from bridge.errors import ConfigError
-from bridge.events.measurements import MetricValue, QualityFlag
+from bridge.events.measurements import MetricValue
 from bridge.events.types import BlockInfo, MetricsRecorded, MilestoneInfo
 from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.judge import (
@@ -55,148 +58,45 @@ from bridge.machine.stages import (
     Stage,
 )
 from bridge.plan.criteria import (
-    BASELINE,
     Compound,
     Criterion,
-    Mode,
-    Scope,
     Unparsed,
     parse_criterion,
 )
 from bridge.plan.metric_names import match_metric
 from bridge.plan.priority import Priority
 from bridge.plan.vocabulary import FAILED_STATUSES, normalise_status
+from bridge.projections.block_runs import (
+    block_runs,
+    candidate_system,
+    expected_seeds,
+    involved_systems,
+    milestone_blocks,
+    reference_system,
+    sanity_ids,
+    system_of,
+)
+from bridge.projections.outcome_types import (
+    NO_MAIN,
+    NO_MAIN_ZH,
+    BlockResult,
+    MilestoneResult,
+    Outcome,
+    must_completed,
+)
 
 __all__ = [
+    "NO_MAIN",
+    "NO_MAIN_ZH",
     "BlockResult",
     "MilestoneResult",
     "Outcome",
     "evaluate",
     "key_value",
+    "must_completed",
 ]
 
 _MAIN = re.compile(r"\bmain\b|\bdecisive\b|主实验|主要结果|主结果|决定性", re.IGNORECASE)
-#: Why there is no main result, and what to do about it (the results and the summary say it).
-NO_MAIN = (
-    "no main milestone recognised in the plan (none is named main); name it with "
-    'main_milestone = "M…" in bridge.toml [bridge]'
-)
-NO_MAIN_ZH = (
-    "计划中未识别出主要里程碑（没有名为 main 的里程碑）；"
-    '可在 bridge.toml [bridge] 中用 main_milestone = "M…" 指定'
-)
-_BASELINE = re.compile(r"baseline|基线|基准", re.IGNORECASE)
-
-
-@attrs.frozen(kw_only=True)
-class BlockResult:
-    """
-    One block judged: its runs, aggregates, criterion and verdict.
-
-    Attributes:
-        block: the block as the plan recorded it.
-        run_ids: the runs judged (see the module docstring for shared runs).
-        shared: the runs taken from other blocks.
-        criterion: the parsed criterion, or why it is not machine-checkable.
-        aggregates: every (system, metric) of the block over its runs.
-        shown: the metric names worth showing for people (criterion, key and plan metrics).
-        verdict: the verdict with its reason.
-        reference: the block's baseline system, when one was recognised.
-        candidate: the block's proposed system, when one was recognised.
-        expected_seeds: runs expected per system.
-        reviewable: the rules gave no verdict because the criterion (or a clause of it) is not
-            machine-checkable, and every run of the block succeeded: a reviewer may judge it.
-        inputs_sha256: for a reviewable block, the digest of what a reviewer is shown.
-    """
-
-    block: BlockInfo
-    run_ids: tuple[str, ...]
-    shared: tuple[str, ...]
-    criterion: Criterion | Unparsed | Compound
-    aggregates: tuple[Aggregate, ...]
-    shown: tuple[str, ...]
-    verdict: Verdict
-    reference: str | None
-    candidate: str | None
-    expected_seeds: int
-    reviewable: bool = False
-    inputs_sha256: str = ""
-
-
-@attrs.frozen(kw_only=True)
-class MilestoneResult:
-    """
-    One milestone: its runs and blocks, and for a sanity milestone whether it passed.
-
-    Attributes:
-        info: the milestone as the plan recorded it.
-        blocks: the blocks it covers, in plan order.
-        run_ids: its runs, in planning order.
-        sanity_passed: ``True``/``False`` for a checked sanity milestone, else ``None``.
-    """
-
-    info: MilestoneInfo
-    blocks: tuple[str, ...]
-    run_ids: tuple[str, ...]
-    sanity_passed: bool | None
-
-
-@attrs.frozen(kw_only=True)
-class Outcome:
-    """
-    Everything the results files say, computed once from the state.
-
-    Attributes:
-        milestones: in plan order.
-        blocks: in plan order.
-        main_milestone: the main milestone's id, or ``None`` when none was recognised.
-        main_result: positive, negative or inconclusive (from the main milestone's blocks).
-        must_done: must-run runs that completed: succeeded under bridge, or done before bridge
-            as the tracker says (whatever their result).
-        must_total: must-run runs planned.
-        must_failed_before: must-run runs counted in ``must_done`` whose tracker row says they
-            ended failed or invalid before bridge (in planning order): completed, not
-            succeeded, so every summary names them.
-        nice_done: nice-to-have runs that succeeded.
-        nice_total: nice-to-have runs planned.
-        ready: ready for the review loop.
-        not_ready: why not, when not ready (English: results.json's ``not_ready_reasons``).
-        not_ready_zh: the same reasons in Chinese, for the Chinese summary and results.
-        flags: every quality finding, with its run id, in run order.
-        unattributed: ``(run id, reason)`` for every run outside the sanity milestone that
-            belongs to no block of the plan, in planning order.
-    """
-
-    milestones: tuple[MilestoneResult, ...]
-    blocks: tuple[BlockResult, ...]
-    main_milestone: str | None
-    main_result: MainResult
-    must_done: int
-    must_total: int
-    must_failed_before: tuple[str, ...]
-    nice_done: int
-    nice_total: int
-    ready: bool
-    not_ready: tuple[str, ...]
-    flags: tuple[tuple[str, QualityFlag], ...]
-    unattributed: tuple[tuple[str, str], ...] = ()
-    not_ready_zh: tuple[str, ...] = ()
-
-
-def must_completed(outcome: Outcome, *, zh: bool = False) -> str:
-    """
-    ``done/total`` of the must-run runs, naming those that count as completed although their
-    tracker row says they ended failed or invalid before bridge (a count that hid them would
-    read as success).
-    """
-    text = f"{outcome.must_done}/{outcome.must_total}"
-    failed = outcome.must_failed_before
-    if not failed:
-        return text
-    ids = ", ".join(failed)
-    if zh:
-        return f"{text}（其中 {len(failed)} 个在 bridge 之前已结束为失败或无效：{ids}）"
-    return f"{text} ({len(failed)} of them ended failed or invalid before bridge: {ids})"
 
 
 def key_value(run: RunView) -> MetricValue | None:
@@ -211,145 +111,6 @@ def key_value(run: RunView) -> MetricValue | None:
 
 def _settings(state: PipelineState) -> MetricsRecorded | None:
     return next((r.metrics for r in state.runs.values() if r.metrics is not None), None)
-
-
-def _milestone_blocks(state: PipelineState, info: MilestoneInfo) -> tuple[str, ...]:
-    assert state.plan is not None
-    named = set(info.blocks) | {r.spec.block for r in state.runs_in(info.id) if r.spec.block}
-    ordered = [b.id for b in state.plan.blocks if b.id in named]
-    return tuple(ordered + sorted(named - set(ordered)))
-
-
-def _sanity_ids(state: PipelineState) -> frozenset[str]:
-    assert state.plan is not None
-    return frozenset(m.id for m in state.plan.milestones if m.sanity)
-
-
-def _system_of(run: RunView) -> str:
-    """
-    The block system a run stands for: the compared system attribution matched, else the
-    run's own system as written.
-    """
-    return run.spec.block_system or run.spec.system
-
-
-def _block_runs(state: PipelineState, block: BlockInfo) -> tuple[list[RunView], list[str]]:
-    sanity = _sanity_ids(state)
-    everything = list(state.runs.values())
-    own = [r for r in everything if r.spec.block == block.id]
-    if own and all(r.spec.milestone in sanity for r in own):
-        # The sanity block itself (a "Pipeline sanity" block): its runs are what it measures.
-        runs = everything
-    else:
-        # Sanity runs check the pipeline, not the claim: they are reported under their
-        # milestone and never pooled with a block's seeds.
-        runs = [r for r in everything if r.spec.milestone not in sanity]
-        own = [r for r in own if r.spec.milestone not in sanity]
-    if not block.systems:
-        return own, []
-    chosen: list[RunView] = []
-    shared: list[str] = []
-    for system in block.systems:
-        mine = [r for r in own if _system_of(r) == system]
-        if not mine:
-            mine = [r for r in runs if r.spec.block != block.id and _system_of(r) == system]
-            shared.extend(r.run_id for r in mine)
-        chosen.extend(mine)
-    # The block's runs whose system is none of its compared systems still count, under their
-    # own system name: dropping them would hide numbers the researcher ran for this block.
-    chosen.extend(r for r in own if r not in chosen)
-    return chosen, shared
-
-
-def _expected_seeds(block: BlockInfo, runs: Sequence[RunView]) -> int:
-    """
-    Runs expected per system: the block's stated seeds, else the most runs planned for one of
-    its systems in this block (sanity runs are never among them).
-    """
-    if block.seed_count:
-        return block.seed_count
-    per_system: dict[str, int] = {}
-    for run in runs:
-        if run.spec.block == block.id:
-            per_system[_system_of(run)] = per_system.get(_system_of(run), 0) + 1
-    if not per_system:
-        for run in runs:
-            per_system[_system_of(run)] = per_system.get(_system_of(run), 0) + 1
-    return max(per_system.values(), default=0)
-
-
-def _reference(systems: Sequence[str]) -> str | None:
-    hits = [s for s in systems if _BASELINE.search(s)]
-    return hits[0] if len(hits) == 1 else None
-
-
-_PROPOSED = re.compile(
-    r"[(（]\s*(?:ours|proposed|our method|本文|我们的?(?:方法)?)\s*[)）]|\bproposed method\b|"
-    r"—\s*proposed\b|我们的|本文方法",
-    re.IGNORECASE,
-)
-
-
-def _named_in(system: str, method: str) -> bool:
-    """
-    Whether the plan's method text names ``system`` (its name without markup or commentary,
-    as a whole word, any case).
-    """
-    name = re.sub(r"[*`_]|[(（][^)）]*[)）]", "", system).strip()
-    if len(name) < 2 or not method:
-        return False
-    return re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", method, re.IGNORECASE) is not None
-
-
-def _candidate(
-    systems: Sequence[str],
-    reference: str | None,
-    with_runs: frozenset[str] = frozenset(),
-    method: str = "",
-) -> tuple[str | None, str]:
-    """
-    The block's proposed system and the evidence for it: marked "(ours)", "(proposed)",
-    "我们的"; else the only one the plan's method thesis names; else the system whose name
-    starts every other's (``X`` of ``X (no …)``); else, of two systems that both have runs, the
-    first listed ("A vs B").
-    """
-    others = [s for s in systems if s != reference]
-    marked = [s for s in others if _PROPOSED.search(s)]
-    if len(marked) == 1:
-        return marked[0], "the block's proposed system (marked as ours/proposed)"
-    named = [s for s in others if _named_in(s, method)]
-    if len(named) == 1:
-        return named[0], "the system the plan's method thesis names"
-    for system in others:
-        rest = [s for s in others if s != system]
-        if rest and all(s.startswith(system) for s in rest):
-            return system, "the block's full system (every other system's name starts with it)"
-    if len(systems) == 2 and reference is None and set(systems) <= with_runs:
-        return systems[0], "the first-listed of the block's two systems"
-    return None, ""
-
-
-def _involved(
-    criterion: Criterion | Unparsed | Compound,
-    systems: Sequence[str],
-    reference: str | None,
-    candidate: str | None,
-) -> frozenset[str]:
-    """
-    The systems a criterion compares: only their failed runs and quality findings can make the
-    verdict inconclusive. All of the block's systems when that cannot be told.
-    """
-    everything = frozenset(systems)
-    if not isinstance(criterion, Criterion) or criterion.scope is Scope.EACH_COMPONENT:
-        return everything
-    subject = criterion.subject or candidate
-    if subject is None:
-        others = [s for s in systems if s != reference]
-        subject = others[0] if len(others) == 1 else None
-    if criterion.mode is Mode.ABSOLUTE:
-        return frozenset({subject}) if subject else everything
-    ref = reference if criterion.reference == BASELINE else criterion.reference
-    return frozenset({subject, ref}) if subject and ref else everything
 
 
 def _flags_as_findings(run: RunView) -> list[QualityFinding]:
@@ -402,21 +163,21 @@ def _shown(
 
 
 def _judge(state: PipelineState, block: BlockInfo) -> BlockResult:
-    runs, shared = _block_runs(state, block)
+    runs, shared = block_runs(state, block)
     settings = _settings(state)
     aliases: Mapping[str, Sequence[str]] = settings.aliases if settings else {}
     lower: Mapping[str, bool] = settings.lower_is_better if settings else {}
-    keys = {r.run_id: RunKey(block=block.id, system=_system_of(r)) for r in runs}
+    keys = {r.run_id: RunKey(block=block.id, system=system_of(r)) for r in runs}
     values = [v for r in runs if r.metrics is not None for v in r.metrics.values]
     aggregates = aggregate(samples_from_values(values, keys))
-    systems = block.systems or tuple(dict.fromkeys(_system_of(r) for r in runs))
-    expected = _expected_seeds(block, runs)
+    systems = block.systems or tuple(dict.fromkeys(system_of(r) for r in runs))
+    expected = expected_seeds(block, runs)
     plan_metrics = [m.split(":", 1)[-1].strip() for m in block.metrics]
     criterion = parse_criterion(
         block.success_criterion, block_systems=systems, metrics=plan_metrics
     )
-    reference = _reference(systems)
-    candidate, candidate_evidence = _candidate(
+    reference = reference_system(systems)
+    candidate, candidate_evidence = candidate_system(
         systems,
         reference,
         frozenset(r.spec.system for r in runs),
@@ -437,13 +198,13 @@ def _judge(state: PipelineState, block: BlockInfo) -> BlockResult:
             criterion=criterion.text,
         )
     else:
-        involved = _involved(criterion, systems, reference, candidate)
+        involved = involved_systems(criterion, systems, reference, candidate)
         # All of the block's runs when the compared systems cannot be told, including runs
         # attributed to the block whose system is none of its compared systems.
         judged = (
             list(runs)
             if involved == frozenset(systems)
-            else [r for r in runs if _system_of(r) in involved]
+            else [r for r in runs if system_of(r) in involved]
         )
         verdict = judge_block(
             criterion,
@@ -579,7 +340,7 @@ def evaluate(state: PipelineState) -> Outcome:
     milestones = tuple(
         MilestoneResult(
             info=info,
-            blocks=_milestone_blocks(state, info),
+            blocks=milestone_blocks(state, info),
             run_ids=tuple(r.run_id for r in state.runs_in(info.id)),
             sanity_passed=_sanity_passed(state, info),
         )
@@ -615,7 +376,7 @@ def evaluate(state: PipelineState) -> Outcome:
     elif result is MainResult.INCONCLUSIVE:
         reasons.append((f"the main milestone {main} is inconclusive", f"主要里程碑 {main} 无定论"))
     block_ids = {b.id for b in state.plan.blocks}
-    sanity = _sanity_ids(state)
+    sanity = sanity_ids(state)
     unattributed = tuple(
         (r.run_id, _unattributed_reason(r))
         for r in runs

@@ -1,0 +1,174 @@
+"""
+Which runs a block is judged on and what its systems are: the runs attributed to it (or shared
+from other blocks, sanity runs apart), the seeds expected of each system, the reference
+(baseline) and candidate (proposed) systems, and the systems a criterion involves. The rules
+are stated in :mod:`bridge.projections.outcome`'s docstring.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from bridge.events.types import BlockInfo, MilestoneInfo
+from bridge.machine.fold import PipelineState, RunView
+from bridge.plan.criteria import BASELINE, Compound, Criterion, Mode, Scope, Unparsed
+
+__all__ = [
+    "block_runs",
+    "candidate_system",
+    "expected_seeds",
+    "involved_systems",
+    "milestone_blocks",
+    "reference_system",
+    "sanity_ids",
+    "system_of",
+]
+
+_BASELINE = re.compile(r"baseline|基线|基准", re.IGNORECASE)
+
+
+def milestone_blocks(state: PipelineState, info: MilestoneInfo) -> tuple[str, ...]:
+    """The blocks a milestone names plus its runs' blocks, in plan order (unknown ones last)."""
+    assert state.plan is not None
+    named = set(info.blocks) | {r.spec.block for r in state.runs_in(info.id) if r.spec.block}
+    ordered = [b.id for b in state.plan.blocks if b.id in named]
+    return tuple(ordered + sorted(named - set(ordered)))
+
+
+def sanity_ids(state: PipelineState) -> frozenset[str]:
+    """The ids of the plan's sanity milestones."""
+    assert state.plan is not None
+    return frozenset(m.id for m in state.plan.milestones if m.sanity)
+
+
+def system_of(run: RunView) -> str:
+    """
+    The block system a run stands for: the compared system attribution matched, else the
+    run's own system as written.
+    """
+    return run.spec.block_system or run.spec.system
+
+
+def block_runs(state: PipelineState, block: BlockInfo) -> tuple[list[RunView], list[str]]:
+    """
+    The runs ``block`` is judged on, and which of them are shared from other blocks (a system
+    the block has no run of); sanity runs only for a block that holds nothing else.
+    """
+    sanity = sanity_ids(state)
+    everything = list(state.runs.values())
+    own = [r for r in everything if r.spec.block == block.id]
+    if own and all(r.spec.milestone in sanity for r in own):
+        # The sanity block itself (a "Pipeline sanity" block): its runs are what it measures.
+        runs = everything
+    else:
+        # Sanity runs check the pipeline, not the claim: they are reported under their
+        # milestone and never pooled with a block's seeds.
+        runs = [r for r in everything if r.spec.milestone not in sanity]
+        own = [r for r in own if r.spec.milestone not in sanity]
+    if not block.systems:
+        return own, []
+    chosen: list[RunView] = []
+    shared: list[str] = []
+    for system in block.systems:
+        mine = [r for r in own if system_of(r) == system]
+        if not mine:
+            mine = [r for r in runs if r.spec.block != block.id and system_of(r) == system]
+            shared.extend(r.run_id for r in mine)
+        chosen.extend(mine)
+    # The block's runs whose system is none of its compared systems still count, under their
+    # own system name: dropping them would hide numbers the researcher ran for this block.
+    chosen.extend(r for r in own if r not in chosen)
+    return chosen, shared
+
+
+def expected_seeds(block: BlockInfo, runs: Sequence[RunView]) -> int:
+    """
+    Runs expected per system: the block's stated seeds, else the most runs planned for one of
+    its systems in this block (sanity runs are never among them).
+    """
+    if block.seed_count:
+        return block.seed_count
+    per_system: dict[str, int] = {}
+    for run in runs:
+        if run.spec.block == block.id:
+            per_system[system_of(run)] = per_system.get(system_of(run), 0) + 1
+    if not per_system:
+        for run in runs:
+            per_system[system_of(run)] = per_system.get(system_of(run), 0) + 1
+    return max(per_system.values(), default=0)
+
+
+def reference_system(systems: Sequence[str]) -> str | None:
+    """The one system whose name says baseline, or None (none, or more than one)."""
+    hits = [s for s in systems if _BASELINE.search(s)]
+    return hits[0] if len(hits) == 1 else None
+
+
+_PROPOSED = re.compile(
+    r"[(（]\s*(?:ours|proposed|our method|本文|我们的?(?:方法)?)\s*[)）]|\bproposed method\b|"
+    r"—\s*proposed\b|我们的|本文方法",
+    re.IGNORECASE,
+)
+
+
+def _named_in(system: str, method: str) -> bool:
+    """
+    Whether the plan's method text names ``system`` (its name without markup or commentary,
+    as a whole word, any case).
+    """
+    name = re.sub(r"[*`_]|[(（][^)）]*[)）]", "", system).strip()
+    if len(name) < 2 or not method:
+        return False
+    return re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", method, re.IGNORECASE) is not None
+
+
+def candidate_system(
+    systems: Sequence[str],
+    reference: str | None,
+    with_runs: frozenset[str] = frozenset(),
+    method: str = "",
+) -> tuple[str | None, str]:
+    """
+    The block's proposed system and the evidence for it: marked "(ours)", "(proposed)",
+    "我们的"; else the only one the plan's method thesis names; else the system whose name
+    starts every other's (``X`` of ``X (no …)``); else, of two systems that both have runs, the
+    first listed ("A vs B").
+    """
+    others = [s for s in systems if s != reference]
+    marked = [s for s in others if _PROPOSED.search(s)]
+    if len(marked) == 1:
+        return marked[0], "the block's proposed system (marked as ours/proposed)"
+    named = [s for s in others if _named_in(s, method)]
+    if len(named) == 1:
+        return named[0], "the system the plan's method thesis names"
+    for system in others:
+        rest = [s for s in others if s != system]
+        if rest and all(s.startswith(system) for s in rest):
+            return system, "the block's full system (every other system's name starts with it)"
+    if len(systems) == 2 and reference is None and set(systems) <= with_runs:
+        return systems[0], "the first-listed of the block's two systems"
+    return None, ""
+
+
+def involved_systems(
+    criterion: Criterion | Unparsed | Compound,
+    systems: Sequence[str],
+    reference: str | None,
+    candidate: str | None,
+) -> frozenset[str]:
+    """
+    The systems a criterion compares: only their failed runs and quality findings can make the
+    verdict inconclusive. All of the block's systems when that cannot be told.
+    """
+    everything = frozenset(systems)
+    if not isinstance(criterion, Criterion) or criterion.scope is Scope.EACH_COMPONENT:
+        return everything
+    subject = criterion.subject or candidate
+    if subject is None:
+        others = [s for s in systems if s != reference]
+        subject = others[0] if len(others) == 1 else None
+    if criterion.mode is Mode.ABSOLUTE:
+        return frozenset({subject}) if subject else everything
+    ref = reference if criterion.reference == BASELINE else criterion.reference
+    return frozenset({subject, ref}) if subject and ref else everything

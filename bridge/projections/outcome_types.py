@@ -1,0 +1,143 @@
+"""
+What :func:`bridge.projections.outcome.evaluate` returns: a plan's results per block and per
+milestone and their summary, as frozen values, and the must-run count as the summaries say it.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from bridge.events.measurements import QualityFlag
+from bridge.events.types import BlockInfo, MilestoneInfo
+from bridge.machine.judge import Aggregate, MainResult, Verdict
+from bridge.plan.criteria import Compound, Criterion, Unparsed
+
+__all__ = [
+    "NO_MAIN",
+    "NO_MAIN_ZH",
+    "BlockResult",
+    "MilestoneResult",
+    "Outcome",
+    "must_completed",
+]
+
+#: Why there is no main result, and what to do about it (the results and the summary say it).
+NO_MAIN = (
+    "no main milestone recognised in the plan (none is named main); name it with "
+    'main_milestone = "M…" in bridge.toml [bridge]'
+)
+NO_MAIN_ZH = (
+    "计划中未识别出主要里程碑（没有名为 main 的里程碑）；"
+    '可在 bridge.toml [bridge] 中用 main_milestone = "M…" 指定'
+)
+
+
+@attrs.frozen(kw_only=True)
+class BlockResult:
+    """
+    One block judged: its runs, aggregates, criterion and verdict.
+
+    Attributes:
+        block: the block as the plan recorded it.
+        run_ids: the runs judged (see the module docstring for shared runs).
+        shared: the runs taken from other blocks.
+        criterion: the parsed criterion, or why it is not machine-checkable.
+        aggregates: every (system, metric) of the block over its runs.
+        shown: the metric names worth showing for people (criterion, key and plan metrics).
+        verdict: the verdict with its reason.
+        reference: the block's baseline system, when one was recognised.
+        candidate: the block's proposed system, when one was recognised.
+        expected_seeds: runs expected per system.
+        reviewable: the rules gave no verdict because the criterion (or a clause of it) is not
+            machine-checkable, and every run of the block succeeded: a reviewer may judge it.
+        inputs_sha256: for a reviewable block, the digest of what a reviewer is shown.
+    """
+
+    block: BlockInfo
+    run_ids: tuple[str, ...]
+    shared: tuple[str, ...]
+    criterion: Criterion | Unparsed | Compound
+    aggregates: tuple[Aggregate, ...]
+    shown: tuple[str, ...]
+    verdict: Verdict
+    reference: str | None
+    candidate: str | None
+    expected_seeds: int
+    reviewable: bool = False
+    inputs_sha256: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class MilestoneResult:
+    """
+    One milestone: its runs and blocks, and for a sanity milestone whether it passed.
+
+    Attributes:
+        info: the milestone as the plan recorded it.
+        blocks: the blocks it covers, in plan order.
+        run_ids: its runs, in planning order.
+        sanity_passed: ``True``/``False`` for a checked sanity milestone, else ``None``.
+    """
+
+    info: MilestoneInfo
+    blocks: tuple[str, ...]
+    run_ids: tuple[str, ...]
+    sanity_passed: bool | None
+
+
+@attrs.frozen(kw_only=True)
+class Outcome:
+    """
+    Everything the results files say, computed once from the state.
+
+    Attributes:
+        milestones: in plan order.
+        blocks: in plan order.
+        main_milestone: the main milestone's id, or ``None`` when none was recognised.
+        main_result: positive, negative or inconclusive (from the main milestone's blocks).
+        must_done: must-run runs that completed: succeeded under bridge, or done before bridge
+            as the tracker says (whatever their result).
+        must_total: must-run runs planned.
+        must_failed_before: must-run runs counted in ``must_done`` whose tracker row says they
+            ended failed or invalid before bridge (in planning order): completed, not
+            succeeded, so every summary names them.
+        nice_done: nice-to-have runs that succeeded.
+        nice_total: nice-to-have runs planned.
+        ready: ready for the review loop.
+        not_ready: why not, when not ready (English: results.json's ``not_ready_reasons``).
+        not_ready_zh: the same reasons in Chinese, for the Chinese summary and results.
+        flags: every quality finding, with its run id, in run order.
+        unattributed: ``(run id, reason)`` for every run outside the sanity milestone that
+            belongs to no block of the plan, in planning order.
+    """
+
+    milestones: tuple[MilestoneResult, ...]
+    blocks: tuple[BlockResult, ...]
+    main_milestone: str | None
+    main_result: MainResult
+    must_done: int
+    must_total: int
+    must_failed_before: tuple[str, ...]
+    nice_done: int
+    nice_total: int
+    ready: bool
+    not_ready: tuple[str, ...]
+    flags: tuple[tuple[str, QualityFlag], ...]
+    unattributed: tuple[tuple[str, str], ...] = ()
+    not_ready_zh: tuple[str, ...] = ()
+
+
+def must_completed(outcome: Outcome, *, zh: bool = False) -> str:
+    """
+    ``done/total`` of the must-run runs, naming those that count as completed although their
+    tracker row says they ended failed or invalid before bridge (a count that hid them would
+    read as success).
+    """
+    text = f"{outcome.must_done}/{outcome.must_total}"
+    failed = outcome.must_failed_before
+    if not failed:
+        return text
+    ids = ", ".join(failed)
+    if zh:
+        return f"{text}（其中 {len(failed)} 个在 bridge 之前已结束为失败或无效：{ids}）"
+    return f"{text} ({len(failed)} of them ended failed or invalid before bridge: {ids})"
