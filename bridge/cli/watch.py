@@ -137,8 +137,8 @@ def describe(rec: Recorded, language: str = "en") -> str | None:
         if zh:
             return f"{at} 预算：已用 {used:.2f} / {planned:g} GPU 小时"
         return f"{at} budget: {used:.2f} of {planned:g} GPU-h used"
-    if isinstance(evt, ev.PipelineBlocked):
-        return f"{at} {'已阻断' if zh else 'BLOCKED'}: {evt.reason}"
+    # PipelineBlocked is always followed by StageEntered(BLOCKED) with the same reason, whose
+    # line says it: a line of its own printed the reason twice in a row.
     return None
 
 

@@ -17,6 +17,7 @@ from bridge.cli.console import make_console, render_status
 from bridge.cli.watch import Watcher, describe_all
 from bridge.events.store import SQLiteEventStore
 from bridge.events.types import (
+    PipelineBlocked,
     RunFailed,
     RunPlanned,
     RunRetryScheduled,
@@ -24,6 +25,7 @@ from bridge.events.types import (
     RunStarted,
     RunSubmitted,
     SpecChange,
+    StageEntered,
 )
 from bridge.events.values import JobHandle
 from bridge.machine.fold import fold
@@ -228,3 +230,20 @@ class TestMergedLines:
             "R002 spec changed: command: … t.py -v … → … t.py …",
             "R003 spec changed: command: t.py → python t.py",
         ]
+
+    def test_a_block_is_said_once(self, tmp_path: Path) -> None:
+        """Blocking records PipelineBlocked then StageEntered(BLOCKED) with the same reason: the
+        plain lines say it once (the quickstart's typo printed it twice in a row)."""
+        store = SQLiteEventStore(tmp_path / "events.db")
+        why = "sanity fails repeatedly: R001: the script refused its arguments (exit 2)"
+        store.append(
+            "bridge",
+            [
+                PipelineBlocked(reason=why),
+                StageEntered(stage="BLOCKED", trigger="block", reason=why),
+            ],
+            None,
+        )
+        lines = [line.split(" ", 1)[1] for line in describe_all(list(store.read()))]
+        store.close()
+        assert lines == [f"stage BLOCKED: {why}"]
