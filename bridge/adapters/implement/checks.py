@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import ast
 import re
+import shlex
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
@@ -411,7 +412,8 @@ def check_commands(
             findings.append(
                 Finding(
                     severity=Severity.NON_BLOCKING,
-                    message=f"{run_id}: the command {' '.join(argv)!r} runs no Python script "
+                    # Shell-quoted: a `sh -c '…'` script shown joined by spaces read as `sh -c git`.
+                    message=f"{run_id}: the command `{shlex.join(argv)}` runs no Python script "
                     "or module that can be checked",
                     check="entry.unknown",
                 )

@@ -136,6 +136,11 @@ class TestCheckCommands:
         (finding,) = _checks(tmp_path, {"R1": ("bash", "run.sh")})
         assert (finding.check, finding.severity) == ("entry.unknown", Severity.NON_BLOCKING)
 
+    def test_a_shell_script_command_is_shown_as_it_runs(self, tmp_path):
+        """The command is shown shell-quoted: `sh -c 'a && b' OUT`, not `sh -c a && b OUT`."""
+        (finding,) = _checks(tmp_path, {"R1": ("sh", "-c", "cd x && make", "OUT")})
+        assert "the command `sh -c 'cd x && make' OUT` runs no Python script" in finding.message
+
 
 SCORE_AGAINST_TEACHER = """\
 import argparse
