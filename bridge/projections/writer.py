@@ -81,7 +81,9 @@ class Projection:
 @attrs.frozen(kw_only=True)
 class Drift:
     """
-    A file on disk that does not match the log: ``kind`` is ``modified`` or ``missing``.
+    A file on disk that does not match the log: ``kind`` is ``modified``, ``missing``, or
+    ``behind`` (a projection that is bridge's own last recorded write, rendered before the
+    latest events: nobody edited it).
     """
 
     path: str
@@ -326,10 +328,23 @@ class ProjectionWriter:
         (timestamped copy) against its recorded sha256, and the manifest.
         """
         found: list[Drift] = []
+        last = {out.path: out.sha256 for out in state.outputs}  # each file's latest write
         for path, text in self.render_all(state).items():
             on_disk = _file_sha(self.root / path)
             if on_disk is None:
                 found.append(Drift(path=path, kind="missing"))
+            elif on_disk != sha256_text(text) and on_disk == last.get(path):
+                # Nobody edited it: bridge renders at refreshes, so while a `bridge run` goes
+                # (or after one was killed) the file can be its own last write, before the
+                # latest events.
+                found.append(
+                    Drift(
+                        path=path,
+                        kind="behind",
+                        detail="is bridge's last write, made before the latest events; the next "
+                        "bridge command rewrites it",
+                    )
+                )
             elif on_disk != sha256_text(text):
                 found.append(Drift(path=path, kind="modified", detail="differs from the log"))
         for out in state.outputs:

@@ -4,7 +4,9 @@ The audit commands (log, replay, rebuild, verify) on a log written by the test.
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 import sqlite3
 from pathlib import Path
 
@@ -55,6 +57,39 @@ class TestAuditCommands:
         tracker.write_text(tracker.read_text().replace("QUEUED", "DONE"))
         assert main(["verify", "--project", str(project)]) == 1
         assert "refine-logs/EXPERIMENT_TRACKER.md" in capsys.readouterr().out
+
+    def test_projections_behind_the_log_are_not_called_modified(
+        self, project: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """Events after bridge's last rendering (a `bridge run` renders at refreshes, or was
+        killed): verify says the files are bridge's own and behind, not "modified" as if someone
+        edited them; while a bridge run holds the project lock, that is no failure."""
+        store = SQLiteEventStore(db_path(project))
+        store.append(
+            "run:R002",
+            [RunSubmitted(run_id="R002", attempt_id="R002-a1", attempt=1, backend="local")],
+            1,
+        )
+        store.close()
+        assert main(["verify", "--project", str(project)]) == 1
+        out = capsys.readouterr().out
+        assert "behind: refine-logs/EXPERIMENT_TRACKER.md is bridge's last write" in out
+        assert "modified" not in out
+        # A running `bridge run` holds an exclusive lock on .bridge (Session.locked).
+        handle = os.open(project / ".bridge", os.O_RDONLY | os.O_DIRECTORY)
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            assert main(["verify", "--project", str(project)]) == 0
+        finally:
+            os.close(handle)
+        out = capsys.readouterr().out
+        assert "being written: refine-logs/EXPERIMENT_TRACKER.md (a bridge run is active)" in out
+        assert "ok: " in out
+        # A hand edit is still an edit, whatever runs.
+        tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+        tracker.write_text(tracker.read_text() + "\nmy note\n")
+        assert main(["verify", "--project", str(project)]) == 1
+        assert "modified: refine-logs/EXPERIMENT_TRACKER.md" in capsys.readouterr().out
 
     def test_verify_names_the_first_forged_seq(
         self, project: Path, capsys: pytest.CaptureFixture[str]
