@@ -15,6 +15,7 @@ from __future__ import annotations
 from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.judge import EvaluationType, MainResult, claim_scope
 from bridge.machine.stages import NOT_BRIDGES_RUN_STATES, TERMINAL_RUN_STATES, RunState, Stage
+from bridge.machine.verdicts import JudgedBy, VerdictKind
 from bridge.plan.criteria import Compound, Criterion
 from bridge.plan.priority import Priority
 from bridge.projections import plot
@@ -52,7 +53,6 @@ _WORDS: dict[str, tuple[str, str]] = {
     "unparsed": ("Not machine-checkable", "无法自动检验"),
     "evaluation": ("Evaluation", "评测类型"),
     "verdict": ("Verdict", "判定"),
-    "judged_by": ("judged by", "判定者"),
     "runs": ("Runs", "运行"),
     "shared": ("shared from other blocks", "取自其他实验块"),
     "no_values": ("No metric values recorded yet.", "尚无已记录的指标值。"),
@@ -92,6 +92,12 @@ _WORDS: dict[str, tuple[str, str]] = {
     "next": ("Next step", "下一步"),
     "blocking": ("blocking", "阻断"),
     "info": ("information", "提示"),
+}
+
+_VERDICT_ZH = {
+    VerdictKind.MET: "满足",
+    VerdictKind.NOT_MET: "未满足",
+    VerdictKind.INCONCLUSIVE: "无定论",
 }
 
 _RESULT_WORDS = {
@@ -269,10 +275,14 @@ def _block_section(state: PipelineState, result: BlockResult, language: str) -> 
     except ValueError:
         scope = ""
     lines.append(f"- **{_t('evaluation', language)}:** `{block.evaluation_type}` — {scope}")
-    lines.append(
-        f"- **{_t('verdict', language)}:** **{verdict.verdict.value}** "
-        f"({_t('judged_by', language)} {verdict.judged_by.value}) — {verdict.reason}"
-    )
+    # As the main result: the English word is what a program reads, the Chinese one beside it.
+    if language == "zh":
+        word = _VERDICT_ZH[verdict.verdict]
+        judge = {JudgedBy.RULE: "规则", JudgedBy.REVIEWER: "评审者"}[verdict.judged_by]
+        said = f"**{verdict.verdict.value}**（{word}，判定者：{judge}）"
+    else:
+        said = f"**{verdict.verdict.value}** (judged by {verdict.judged_by.value})"
+    lines.append(f"- **{_t('verdict', language)}:** {said} — {verdict.reason}")
     runs = ", ".join(result.run_ids) or "-"
     shared = f" ({_t('shared', language)}: {', '.join(result.shared)})" if result.shared else ""
     lines.append(f"- **{_t('runs', language)}:** {runs}{shared}")
