@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 import attrs
 
@@ -22,6 +22,7 @@ from bridge.plan.config import Config, RunEntry, SystemConfig
 from bridge.plan.model import Milestone, Plan, PlanWarning
 from bridge.plan.priority import Priority
 from bridge.plan.run_fields import RunFields
+from bridge.plan.setting_fields import did_you_mean
 from bridge.plan.templates import outputs_of, placeholders
 
 __all__ = ["SANITY_PROPOSAL", "RunSpec", "build_runs", "match_system"]
@@ -437,8 +438,8 @@ def build_runs(
         return (order.get(draft.milestone, len(order)), position)
 
     ordered = [d for _, d in sorted(enumerate(drafts), key=rank)]
-    specs = tuple(_freeze(d, config) for d in ordered)
-    known = {s.id for s in specs}
+    known = {d.id for d in ordered}
+    specs = tuple(_freeze(d, config, known) for d in ordered)
     for spec in specs:
         for dep in spec.depends_on:
             if dep not in known:
@@ -451,7 +452,7 @@ def build_runs(
     return specs, proposed, warnings
 
 
-def _freeze(draft: _Draft, config: Config) -> RunSpec:
+def _freeze(draft: _Draft, config: Config, known: Collection[str]) -> RunSpec:
     run = config.run
     system = match_system(draft.system, config.systems) if draft.system else None
     entry = draft.entry
@@ -496,6 +497,14 @@ def _freeze(draft: _Draft, config: Config) -> RunSpec:
     for token in command:
         for name in placeholders(token):
             source = outputs_of(name)
+            if source is not None and source not in known:
+                raise ConfigError(
+                    f"run {draft.id}: {{{name}}} in {command_key} names {source!r}, which is not "
+                    f"a run{did_you_mean(source, known)}",
+                    setting=command_key,
+                    file=config.file,
+                    line=config.line_of(command_key),
+                )
             if source is not None and source not in draft.depends_on:
                 raise ConfigError(
                     f"run {draft.id}: {{{name}}} in {command_key} names a run it does not "

@@ -131,6 +131,19 @@ class TestRunInputs:
         assert "outputs_of:P1" in lines[caught.value.line - 1]
         assert not (project / "markers").exists()
 
+    def test_outputs_of_a_run_that_does_not_exist_is_named_as_such(self, project: Path) -> None:
+        """A mistyped {outputs_of:RUN} is not a run: the error says so and suggests the closest
+        id, rather than asking to add a dependency on a run that does not exist."""
+        _write(project)
+        toml = project / "bridge.toml"
+        toml.write_text(toml.read_text().replace("{outputs_of:P1}", "{outputs_of:P11}"))
+        with pytest.raises(ConfigError) as caught:
+            Bridge(project)
+        message = str(caught.value)
+        assert "names 'P11', which is not a run; did you mean 'P1'?" in message, message
+        assert "depends_on = ['P11']" not in message
+        assert caught.value.line is not None
+
     def test_outputs_of_a_run_done_before_bridge_is_refused_before_any_launch(
         self, project: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:
