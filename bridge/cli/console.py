@@ -231,6 +231,8 @@ def status_lines(
             + (f", {failed_before} failed or invalid before bridge" if failed_before else "")
             + (f", {not_ok} not ok" if not_ok else "")
             + (f", {skipped} out of scope" if skipped else "")
+            if every
+            else "no runs"  # the plan's milestone has no run in the tracker or bridge.toml
         )
         name = milestone or "(no milestone)"
         lines.append(f"{name} {_bar(done, max(len(runs), 1))} {tail}")

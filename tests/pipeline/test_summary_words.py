@@ -118,9 +118,16 @@ def test_a_chinese_summary_gives_its_reasons_in_chinese(project: Path) -> None:
 
 def test_milestones_without_blocks_runs_without_one_and_skipped_runs(project: Path) -> None:
     """No empty '()' after a milestone without blocks; the status bar of runs with no milestone
-    is named; a milestone whose runs are out of scope says so instead of a bare '0/0 ok'."""
+    is named; a milestone whose runs are out of scope, or that has none, says so instead of a
+    bare '0/0 ok'."""
     write_project(project, [Run(id="S1", milestone="M0"), Run(id="R1", milestone="M1")])
     _set_status(project, {"R1": "NOT RUN — needs GPUs"})
+    # M2 is in the plan's run order with no run anywhere (018's GPU milestones).
+    plan = project / "refine-logs" / "EXPERIMENT_PLAN.md"
+    order = "| M1 | Main |"
+    text = plan.read_text()
+    row = next(line for line in text.splitlines() if line.startswith(order))
+    plan.write_text(text.replace(row, row + "\n| M2 | Later | - | ok | 1 | none |"))
     # X1 was set up by hand; X2 failed before bridge: done, but not ok.
     tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
     tracker.write_text(
@@ -135,6 +142,7 @@ def test_milestones_without_blocks_runs_without_one_and_skipped_runs(project: Pa
     lines = status_lines(state, width=100)
     bars = [line for line in lines if "━" in line or "╺" in line]
     assert any(line.startswith("M1 ") and line.endswith("0/0 ok, 1 out of scope") for line in bars)
+    assert any(line.startswith("M2 ") and line.endswith(" no runs") for line in bars), bars
     assert any(
         line.startswith("(no milestone) ")
         and line.endswith("1/2 ok, 1 failed or invalid before bridge")
