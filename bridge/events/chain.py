@@ -1,0 +1,192 @@
+"""
+The hash chain both event stores keep: one stored row (:class:`Recorded`), its hash, the append
+path both stores share (check the stream's version, chain the encoded events onto the log's
+head) and the check that finds the first row that breaks the chain.
+
+``prev_hash`` is the previous row's ``hash`` (:data:`GENESIS_HASH` for the first) and ``hash =
+sha256(canonical JSON of [prev_hash, seq, stream, version, type, schema_version, recorded_at,
+causation, correlation, data])``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+from typing import Any  # Any: SQLite rows and generated code
+
+import attrs
+import orjson
+
+from bridge.errors import ConcurrencyError
+from bridge.events import codec
+from bridge.events.clock import Clock
+from bridge.events.types import Event
+
+__all__ = [
+    "COLUMNS",
+    "GENESIS_HASH",
+    "Recorded",
+    "Row",
+    "chain_hash",
+    "chain_rows",
+    "encode_all",
+    "first_bad",
+    "make_recorded",
+    "row_hash",
+]
+
+GENESIS_HASH = "0" * 64
+
+#: A row's fields in order: the SQLite table's columns, and every :data:`Row` tuple.
+COLUMNS = (
+    "seq, stream, version, type, schema_version, recorded_at, causation, correlation, data, "
+    "prev_hash, hash"
+)
+
+
+def chain_hash(
+    prev_hash: str,
+    seq: int,
+    stream: str,
+    version: int,
+    type_: str,
+    schema_version: int,
+    recorded_at: str,
+    causation: str | None,
+    correlation: str | None,
+    data: str,
+) -> str:
+    """
+    Return the hash of one row given the previous row's hash (the module docstring's formula).
+    """
+    # codec.dumps minus its str round trip: orjson's bytes are the canonical JSON's UTF-8 (a
+    # list of strings, ints and nulls has no keys to sort; tests compare with codec.dumps).
+    material = _dumps(
+        [prev_hash, seq, stream, version, type_, schema_version, recorded_at, causation,
+         correlation, data]
+    )  # fmt: skip
+    return _sha256(material).hexdigest()
+
+
+_dumps = orjson.dumps
+_sha256 = hashlib.sha256
+
+
+@attrs.frozen(kw_only=True)
+class Recorded:
+    """
+    One stored event with its envelope. ``event`` is the decoded (and upcast) event.
+    """
+
+    seq: int
+    stream: str
+    version: int
+    type: str
+    schema_version: int
+    data: str
+    recorded_at: datetime
+    causation: str | None
+    correlation: str | None
+    prev_hash: str
+    hash: str
+    event: Event
+
+
+def _recorded_maker() -> Callable[[tuple[Any, ...], datetime, Event], Recorded]:
+    # Reading builds one Recorded per row; attrs' keyword __init__ costs more than decoding the
+    # event, so rows become records by setting the (frozen) slots directly: same object, same
+    # fields, a quarter of the cost (bench/event_store.py). Row order is COLUMNS'.
+    columns = {"seq": 0, "stream": 1, "version": 2, "type": 3, "schema_version": 4,
+               "causation": 6, "correlation": 7, "data": 8, "prev_hash": 9, "hash": 10}  # fmt: skip
+    namespace: dict[str, Any] = {"_new": object.__new__, "_cls": Recorded}
+    lines = ["def make(row, recorded_at, event):", "    obj = _new(_cls)"]
+    for i, name in enumerate(attrs.fields_dict(Recorded)):
+        namespace[f"_set{i}"] = vars(Recorded)[name].__set__
+        value = f"row[{columns[name]}]" if name in columns else name
+        lines.append(f"    _set{i}(obj, {value})")
+    lines.append("    return obj")
+    exec("\n".join(lines) + "\n", namespace)  # noqa: S102
+    make: Callable[[tuple[Any, ...], datetime, Event], Recorded] = namespace["make"]
+    return make
+
+
+make_recorded = _recorded_maker()
+
+
+#: One row in :data:`COLUMNS` order.
+Row = tuple[int, str, int, str, int, str, str | None, str | None, str, str, str]
+
+
+def encode_all(events: Iterable[Event]) -> list[tuple[str, int, str]]:
+    return [codec.encode(evt) for evt in events]
+
+
+def chain_rows(
+    stream: str,
+    encoded: Sequence[tuple[str, int, str]],
+    *,
+    version: int,
+    expected_version: int | None,
+    head: tuple[int, str],
+    clock: Clock,
+    causation: str | None,
+    correlation: str | None,
+) -> list[Row]:
+    """
+    The append path both stores share: check the stream's version, then chain the encoded
+    events onto the log's head as rows in :data:`COLUMNS` order, all stamped with one time.
+
+    Args:
+        stream: the stream appended to.
+        encoded: ``(type tag, schema version, data)`` per event, in order.
+        version: the stream's version now.
+        expected_version: what the caller read, or ``None`` to skip the check.
+        head: the last row's (seq, hash), ``(0, GENESIS_HASH)`` for an empty log.
+        clock: read once, after the version check.
+        causation: the causation id of every row.
+        correlation: the correlation id of every row.
+
+    Raises:
+        ConcurrencyError: the stream is not at ``expected_version``.
+    """
+    if expected_version is not None and version != expected_version:
+        raise ConcurrencyError(
+            f"stream {stream!r} is at version {version}, expected {expected_version}"
+        )
+    seq, prev = head
+    at = clock().isoformat()
+    rows: list[Row] = []
+    for tag, schema, data in encoded:
+        seq += 1
+        version += 1
+        digest = chain_hash(prev, seq, stream, version, tag, schema, at, causation,
+                            correlation, data)  # fmt: skip
+        rows.append((seq, stream, version, tag, schema, at, causation, correlation, data,
+                     prev, digest))  # fmt: skip
+        prev = digest
+    return rows
+
+
+def row_hash(prev: str, row: tuple[Any, ...]) -> str:
+    """
+    The hash a row read with :data:`COLUMNS` must have, chained onto ``prev``.
+    """
+    return chain_hash(prev, row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8])
+
+
+def first_bad(rows: Iterable[Row]) -> int | None:
+    prev = GENESIS_HASH
+    expected_seq = 1
+    for seq, stream, version, tag, schema, at, cause, corr, data, prev_hash, digest in rows:
+        if seq != expected_seq or prev_hash != prev:
+            return seq if seq == expected_seq else expected_seq
+        try:
+            if chain_hash(prev, seq, stream, version, tag, schema, at, cause, corr, data) != digest:
+                return seq
+            datetime.fromisoformat(at)
+        except (TypeError, ValueError):  # undecodable text (orjson refuses it), a bad time
+            return seq
+        prev = digest
+        expected_seq += 1
+    return None

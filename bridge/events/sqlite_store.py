@@ -1,0 +1,456 @@
+"""
+:class:`SQLiteEventStore`: the event store in one SQLite file (``.bridge/events.db``), its
+schema and append-only triggers, the witness file of the last durable row, and the checks an
+open makes before the log is used.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+import time
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any  # Any: SQLite rows
+
+from bridge.errors import ConcurrencyError, IntegrityError, StoreError
+from bridge.events import codec
+from bridge.events.chain import (
+    COLUMNS,
+    GENESIS_HASH,
+    Recorded,
+    chain_rows,
+    encode_all,
+    first_bad,
+    make_recorded,
+    row_hash,
+)
+from bridge.events.clock import Clock, utc_now
+from bridge.events.snapshots import SNAPSHOTS_DDL, SQLiteSnapshots, StoredSnapshot
+from bridge.events.types import Event
+
+__all__ = ["SQLiteEventStore"]
+
+_BATCH = 2000  # rows per read query: bounded memory, no read transaction held across batches
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _lenient_text(raw: bytes) -> str:
+    return raw.decode("utf-8", "surrogateescape")
+
+
+# The table as sqlite-utils created it (same text, so old and new logs read the same).
+_SCHEMA_TABLE = (
+    """CREATE TABLE "events" (
+   "seq" INTEGER PRIMARY KEY,
+   "stream" TEXT NOT NULL,
+   "version" INTEGER NOT NULL,
+   "type" TEXT NOT NULL,
+   "schema_version" INTEGER NOT NULL,
+   "recorded_at" TEXT NOT NULL,
+   "causation" TEXT,
+   "correlation" TEXT,
+   "data" TEXT NOT NULL,
+   "prev_hash" TEXT NOT NULL,
+   "hash" TEXT NOT NULL
+)""",
+    """CREATE UNIQUE INDEX "idx_events_stream_version"
+    ON "events" ("stream", "version")""",
+)
+_SCHEMA_TRIGGERS = (
+    """CREATE TRIGGER IF NOT EXISTS events_no_update BEFORE UPDATE ON events
+       BEGIN SELECT RAISE(ABORT, 'bridge events are append-only: UPDATE refused'); END""",
+    """CREATE TRIGGER IF NOT EXISTS events_no_delete BEFORE DELETE ON events
+       BEGIN SELECT RAISE(ABORT, 'bridge events are append-only: DELETE refused'); END""",
+)
+_TRIGGER_NAMES = frozenset({"events_no_update", "events_no_delete"})
+# Only constants are formatted into SQL; every value travels as a bound parameter.
+_INSERT = f"INSERT INTO events ({COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)"  # noqa: S608
+_SELECT_ALL = f"SELECT {COLUMNS} FROM events WHERE seq > ? ORDER BY seq LIMIT {_BATCH}"  # noqa: S608
+_SELECT_STREAM = (
+    f"SELECT {COLUMNS} FROM events WHERE seq > ? AND stream = ? "  # noqa: S608
+    f"ORDER BY seq LIMIT {_BATCH}"
+)
+
+
+class SQLiteEventStore:
+    """
+    The event store in one SQLite file (WAL, ``synchronous=FULL``: a returned append is durable).
+
+    Several processes may append to one file; writers serialise on SQLite's write lock and
+    ``UNIQUE(stream, version)`` turns a lost race into :class:`ConcurrencyError`.
+
+    Args:
+        path: the database file (``.bridge/events.db``); its folder is created.
+        clock: where ``recorded_at`` comes from.
+        busy_timeout: seconds to wait for another writer's lock.
+    """
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        clock: Clock = utc_now,
+        busy_timeout: float = 30.0,
+        check: bool = True,
+    ):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.witness = self.path.with_name(self.path.name + ".head")
+        self._witness_fd: int | None = None
+        self._clock = clock
+        self._full_sync = True  # the connection's synchronous setting: FULL (True) or NORMAL
+        self._unsynced: tuple[int, str] | None = None  # the newest head not yet fsynced
+        # Autocommit mode: transactions are explicit (BEGIN IMMEDIATE), never implicit.
+        self._conn = sqlite3.connect(
+            self.path, isolation_level=None, timeout=busy_timeout, check_same_thread=False
+        )
+        self._snapshots = SQLiteSnapshots(self._conn, str(self.path))
+        try:
+            self._open_schema(busy_timeout)
+        except sqlite3.DatabaseError as exc:
+            self._conn.close()
+            raise StoreError(f"{self.path}: cannot open the event log: {exc}") from exc
+        if check:
+            problems = self.problems()
+            if problems:
+                self._conn.close()
+                raise IntegrityError(
+                    f"{self.path}: {problems[0]}; nothing was done — run `bridge verify` to "
+                    "inspect the log",
+                    seq=self.head_seq_of(problems[0]),
+                )
+
+    def _open_schema(self, busy_timeout: float) -> None:
+        # Switching a brand-new file to WAL takes an exclusive lock that SQLite's busy handler
+        # does not wait for: two processes opening a new log at once would get "database is
+        # locked". The loser retries (bounded by busy_timeout) and then meets the project lock.
+        deadline = time.monotonic() + busy_timeout
+        delay = 0.005
+        while True:
+            try:
+                self._conn.execute("PRAGMA journal_mode=WAL")
+                self._conn.execute("PRAGMA synchronous=FULL")
+                self._create_schema()
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() >= deadline:
+                    raise
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
+                time.sleep(delay)
+                delay = min(delay * 2, 0.1)
+
+    def _tables(self) -> set[str]:
+        found = self._conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN "
+            "('events', 'snapshots')"
+        ).fetchall()
+        return {row[0] for row in found}
+
+    def _create_schema(self) -> None:
+        tables = self._tables()
+        if "snapshots" not in tables:
+            # A log written before snapshots gains the (empty) table; no event row is touched.
+            self._conn.execute(SNAPSHOTS_DDL)
+        if "events" in tables:
+            return  # the common case: an existing log
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            if "events" not in self._tables():  # another process may have won the race
+                for ddl in (*_SCHEMA_TABLE, *_SCHEMA_TRIGGERS):
+                    self._conn.execute(ddl)
+            self._conn.execute("COMMIT")
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+
+    def append(
+        self,
+        stream: str,
+        events: Sequence[Event],
+        expected_version: int | None,
+        *,
+        causation: str | None = None,
+        correlation: str | None = None,
+        durable: bool = True,
+    ) -> int:
+        """
+        See :meth:`EventStore.append`. A durable append commits with ``synchronous=FULL`` (the
+        WAL is fsynced at the commit, taking every earlier commit with it); one that is not
+        commits with ``synchronous=NORMAL`` (no fsync: the commit is in the WAL, in the OS's
+        cache). The witness moves only at durable points, so it never runs ahead of what a
+        machine crash keeps.
+        """
+        encoded = encode_all(events)  # refuses secrets before anything is stored
+        conn = self._conn
+        if durable is not self._full_sync:
+            conn.execute("PRAGMA synchronous=FULL" if durable else "PRAGMA synchronous=NORMAL")
+            self._full_sync = durable
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            version = self._version(stream)
+            last = conn.execute("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").fetchone()
+            head = (last[0], last[1]) if last else (0, GENESIS_HASH)
+            rows = chain_rows(
+                stream,
+                encoded,
+                version=version,
+                expected_version=expected_version,
+                head=head,
+                clock=self._clock,
+                causation=causation,
+                correlation=correlation,
+            )
+            conn.executemany(_INSERT, rows)
+            conn.execute("COMMIT")
+            if rows:
+                head, version = (rows[-1][0], rows[-1][10]), rows[-1][2]
+            if durable:
+                self._unsynced = None
+                self._note_head(*head)
+            else:
+                self._unsynced = head
+        except sqlite3.IntegrityError as exc:
+            conn.execute("ROLLBACK")
+            raise ConcurrencyError(
+                f"stream {stream!r} was appended to concurrently: {exc}"
+            ) from exc
+        except sqlite3.DatabaseError as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise StoreError(f"{self.path}: could not append to the event log: {exc}") from exc
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        return version
+
+    # -- the log defends itself ------------------------------------------------------------
+
+    def _note_head(self, seq: int, digest: str) -> None:
+        # The witness: the newest seq and hash this log is known to have held, kept beside it
+        # (written after the commit, so it never runs ahead of the log). A log found shorter
+        # than its witness lost rows (a deleted -wal file, a truncated or replaced file). One
+        # fixed-width pwrite on a descriptor kept open: a rename per append would cost more
+        # than the append (file systems flush a file renamed over another).
+        try:
+            if self._witness_fd is None:
+                self._witness_fd = os.open(self.witness, os.O_WRONLY | os.O_CREAT, 0o644)
+            os.pwrite(self._witness_fd, f"{seq:020d} {digest}\n".encode("ascii"), 0)
+        except OSError:
+            pass  # a witness behind the log is harmless: only one ahead of it is a finding
+
+    def _read_witness(self) -> tuple[int, str] | None:
+        try:
+            seq, digest = self.witness.read_text(encoding="ascii").split()
+            return int(seq), digest
+        except (OSError, ValueError, UnicodeDecodeError):
+            return None
+
+    @staticmethod
+    def head_seq_of(problem: str) -> int | None:
+        """
+        The seq a problem sentence of :meth:`problems` names (``seq N``), if any.
+        """
+        found = re.search(r"\bseq (\d+)", problem)
+        return int(found.group(1)) if found else None
+
+    def problems(self) -> list[str]:
+        """
+        The cheap checks every command makes when it opens the log; an empty list when all is
+        well. Never raises for a damaged log: what is wrong is the answer.
+
+        Checked: both append-only triggers exist; the last row chains onto the one before it
+        (seq, ``prev_hash`` and ``hash``); the log still holds the newest row its witness file
+        (``events.db.head``) says it held, with the same hash.
+        """
+        found: list[str] = []
+        # The witness is read before the rows: another process writes it after its commit, so
+        # rows read after it include the ones it names (read the other way round, an append
+        # landing in between would look like lost rows).
+        witness = self._read_witness()
+        try:
+            names = {
+                row[0]
+                for row in self._conn.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'events'"
+                )
+            }
+            missing = sorted(_TRIGGER_NAMES - names)
+            if missing:
+                found.append(
+                    f"the append-only trigger(s) {', '.join(missing)} are gone, so rows may have "
+                    "been changed or deleted"
+                )
+            last = self._conn.execute(
+                f"SELECT {COLUMNS} FROM events ORDER BY seq DESC LIMIT 2"  # noqa: S608
+            ).fetchall()
+            head = last[0][0] if last else 0
+            if last:
+                row = last[0]
+                prev = last[1][10] if len(last) > 1 else GENESIS_HASH
+                prev_seq = last[1][0] if len(last) > 1 else 0
+                if row[0] != prev_seq + 1 or row[9] != prev or row_hash(prev, row) != row[10]:
+                    found.append(f"the hash chain is broken at its last row, seq {row[0]}")
+            if witness is not None:
+                seq, digest = witness
+                if head < seq:
+                    found.append(
+                        f"the log ends at seq {head} but held seq {seq} before: rows are lost "
+                        "(a deleted events.db-wal, or a truncated or replaced events.db)"
+                    )
+                else:
+                    held = self._conn.execute(
+                        "SELECT hash FROM events WHERE seq = ?", (seq,)
+                    ).fetchone()
+                    if held is None or held[0] != digest:
+                        found.append(f"seq {seq} is not the row this log held: history rewritten")
+        except (sqlite3.DatabaseError, ValueError, TypeError) as exc:
+            found.append(f"the last rows cannot be read ({exc})")
+        return found
+
+    def restore_triggers(self) -> None:
+        """
+        Recreate the append-only triggers (``bridge verify`` does, once the chain verified).
+        """
+        for ddl in _SCHEMA_TRIGGERS:
+            self._conn.execute(ddl)
+
+    def _version(self, stream: str) -> int:
+        row = self._conn.execute(
+            "SELECT MAX(version) FROM events WHERE stream = ?", (stream,)
+        ).fetchone()
+        return int(row[0] or 0)
+
+    def _raw(self, stream: str | None, after: int) -> Iterator[tuple[Any, ...]]:
+        query = _SELECT_ALL if stream is None else _SELECT_STREAM
+        while True:
+            params: tuple[Any, ...] = (after, stream) if stream is not None else (after,)
+            batch = self._conn.execute(query, params).fetchall()
+            yield from batch
+            if len(batch) < _BATCH:
+                return
+            after = batch[-1][0]
+
+    def read(self, stream: str | None = None, after: int = 0) -> Iterator[Recorded]:
+        """
+        See :meth:`EventStore.read`.
+        """
+        decode = codec.decode
+        make = make_recorded
+        query = _SELECT_ALL if stream is None else _SELECT_STREAM
+        execute = self._conn.execute
+        last_at = ""
+        recorded_at = _EPOCH
+        while True:
+            params: tuple[Any, ...] = (after, stream) if stream is not None else (after,)
+            try:
+                batch = execute(query, params).fetchall()
+            except sqlite3.DatabaseError as exc:
+                raise StoreError(
+                    f"{self.path}: could not read the event log ({exc}); run `bridge verify`"
+                ) from exc
+            for row in batch:
+                try:
+                    evt = decode(row[3], row[4], row[8])
+                except IntegrityError as exc:
+                    raise IntegrityError(f"seq {row[0]}: {exc}", seq=row[0]) from exc
+                if row[5] != last_at:  # a batch append shares one time: parse it once
+                    try:
+                        recorded_at = datetime.fromisoformat(row[5])
+                    except (TypeError, ValueError):
+                        raise IntegrityError(
+                            f"seq {row[0]}: recorded_at {row[5]!r} is not a time; run "
+                            "`bridge verify`",
+                            seq=row[0],
+                        ) from None
+                    last_at = row[5]
+                yield make(row, recorded_at, evt)
+            if len(batch) < _BATCH:
+                return
+            after = batch[-1][0]
+
+    def head(self) -> int:
+        """
+        See :meth:`EventStore.head`.
+        """
+        row = self._conn.execute("SELECT MAX(seq) FROM events").fetchone()
+        return int(row[0] or 0)
+
+    def stream_version(self, stream: str) -> int:
+        """
+        See :meth:`EventStore.stream_version`.
+        """
+        return self._version(stream)
+
+    def verify(self) -> int | None:
+        """
+        See :meth:`EventStore.verify`.
+        """
+        # Text that is not UTF-8 is read with surrogate escapes, so it hashes as wrong (a bad
+        # seq) instead of stopping the read.
+        self._conn.text_factory = _lenient_text
+        try:
+            return first_bad(
+                (seq, stream, version, tag, schema, at, cause, corr, data, prev, digest)
+                for seq, stream, version, tag, schema, at, cause, corr, data, prev, digest in (
+                    self._raw(None, 0)
+                )
+            )
+        finally:
+            self._conn.text_factory = str
+
+    def put_snapshot(self, seq: int, fold_version: int, state_format: str, data: bytes) -> None:
+        """
+        See :meth:`bridge.events.snapshots.SnapshotStore.put_snapshot`.
+        """
+        self._snapshots.put(seq, fold_version, state_format, data)
+
+    def snapshots(self) -> Iterator[StoredSnapshot]:
+        """
+        See :meth:`bridge.events.snapshots.SnapshotStore.snapshots`.
+        """
+        return self._snapshots.rows()
+
+    def discard_snapshots(self, seq: int) -> None:
+        """
+        See :meth:`bridge.events.snapshots.SnapshotStore.discard_snapshots`.
+        """
+        self._snapshots.discard(seq)
+
+    def close(self) -> None:
+        """
+        See :meth:`EventStore.close`.
+        """
+        try:
+            self._sync()
+        finally:
+            if self._witness_fd is not None:
+                os.close(self._witness_fd)
+                self._witness_fd = None
+            self._conn.close()
+
+    def _sync(self) -> None:
+        """
+        Put the appends made with ``durable=False`` on stable storage (an fsync of the WAL,
+        which holds them), then note them in the witness.
+        """
+        if self._unsynced is None:
+            return
+        try:
+            fd = os.open(f"{self.path}-wal", os.O_RDONLY)
+        except FileNotFoundError:
+            fd = None  # checkpointed and removed: SQLite synced the database file first
+        if fd is not None:
+            try:
+                os.fsync(fd)
+            except OSError as exc:
+                raise StoreError(f"{self.path}: could not sync the log to disk: {exc}") from exc
+            finally:
+                os.close(fd)
+        self._note_head(*self._unsynced)
+        self._unsynced = None
