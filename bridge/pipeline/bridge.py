@@ -227,11 +227,7 @@ class Bridge:
             Stage.REVIEWED: sanity.sanity,
             Stage.SANITY_FAILED: sanity.after_sanity_failure,
             Stage.RESCUE: sanity.rescue,
-            Stage.SANITY_OK: lambda s: s.enter(
-                StageTrigger.DEPLOY,
-                "sanity passed; deploying the plan",
-                zh="健全性检查通过；开始部署计划",
-            ),
+            Stage.SANITY_OK: sanity.deploy_after_sanity,
             Stage.DEPLOYED: deploy.deploy,
             Stage.COLLECTED: deploy.collected,
         }

@@ -40,6 +40,11 @@ _WORDS: dict[str, tuple[str, str]] = {
     "sanity_passed": ("Sanity: passed", "健全性检查：通过"),
     "sanity_failed": ("Sanity: failed", "健全性检查：未通过"),
     "sanity_pending": ("Sanity: not checked yet", "健全性检查：尚未完成"),
+    "sanity_before": (
+        "Sanity: not run by bridge (the tracker says its runs were done before bridge or are "
+        "out of scope)",
+        "健全性检查：未由 bridge 运行（追踪表记录其运行在 bridge 之前已完成或不在范围内）",
+    ),
     "sanity_skipped": (
         "Sanity: skipped by configuration (sanity_first = false)",
         "健全性检查：按配置跳过（sanity_first = false）",
@@ -335,6 +340,9 @@ def render(state: PipelineState, language: str = "en") -> str:
             ]
             if state.sanity_checks and state.sanity_checks[-1].skipped:
                 key = "sanity_skipped"
+            theirs = [state.runs[r] for r in milestone.run_ids]
+            if theirs and all(r.state in NOT_BRIDGES_RUN_STATES for r in theirs):
+                key = "sanity_before"  # bridge checked nothing: the tracker's word stands
             lines.extend([f"**{_t(key, language)}**", ""])
         runs = [state.runs[r] for r in milestone.run_ids]
         if runs:

@@ -80,6 +80,10 @@ def test_sanity_runs_done_before_bridge_are_named_not_denied(project: Path) -> N
     said = "sanity milestone M0: the tracker says S1 done before bridge"
     assert checked == [said]
     assert f"{said}; nothing to check first" in reasons
+    assert "deploying the plan" in reasons and "sanity passed; deploying the plan" not in reasons
+    results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text()
+    assert "**Sanity: not run by bridge (the tracker says its runs were done before" in results
+    assert "Sanity: passed" not in results
     assert reasons[-1] == (
         "3/3 must-run runs completed: 1 succeeded, 2 done before bridge "
         "(1 of them ended failed or invalid there)"

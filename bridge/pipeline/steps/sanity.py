@@ -28,6 +28,7 @@ from bridge.plan.runs import SANITY_PROPOSAL
 
 __all__ = [
     "after_sanity_failure",
+    "deploy_after_sanity",
     "failure_findings",
     "lead_of",
     "log_tail",
@@ -132,6 +133,31 @@ def sanity(s: Session) -> Step:
     s.append("bridge", [ev.SanityChecked(passed=False, signature=signature, detail=detail)])
     s.notify("failure", "bridge: sanity failed", detail)
     return s.enter(StageTrigger.FAIL_SANITY, f"sanity failed: {detail[:200]}")
+
+
+def deploy_after_sanity(s: Session) -> Step:
+    """
+    SANITY_OK → DEPLOYED. The reason says "sanity passed" only when bridge ran sanity runs and
+    they passed, not when sanity was skipped or its runs were done before bridge.
+    """
+    state = s.state()
+    checks = state.sanity_checks
+    milestones = sanity_milestones(state)
+    ran = (
+        bool(checks)
+        and not checks[-1].skipped
+        and any(
+            r.spec.milestone in milestones and r.state not in NOT_BRIDGES_RUN_STATES
+            for r in state.runs.values()
+        )
+    )
+    if ran:
+        return s.enter(
+            StageTrigger.DEPLOY,
+            "sanity passed; deploying the plan",
+            zh="健全性检查通过；开始部署计划",
+        )
+    return s.enter(StageTrigger.DEPLOY, "deploying the plan", zh="开始部署计划")
 
 
 def _nothing_to_check(state: PipelineState, sanity: set[str], *, zh: bool = False) -> str:
