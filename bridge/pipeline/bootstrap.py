@@ -24,6 +24,8 @@ from bridge.pipeline import local_checks
 from bridge.pipeline.credentials import credential_variables
 from bridge.pipeline.layout import ProjectLayout
 from bridge.plan import LoadedProject, placeholders
+from bridge.plan.setting_fields import did_you_mean, keys_of
+from bridge.plan.settings import SettingsTable
 
 if TYPE_CHECKING:  # imported where used: each loads httpx or an agent runner when configured
     from bridge.adapters.metrics.wandb import WandbSource
@@ -159,6 +161,7 @@ def validate(
     name = project.options.backend
     if not backend:
         return
+    _check_other_backends(project, name)
     _check_scratch(project, name)
     if name == "local":
         make_backend(project)
@@ -170,6 +173,49 @@ def validate(
         make_backend(project)  # raises the ConfigError that names the missing section
         return
     _remote_config(name, table, project)
+
+
+#: backend name → its settings class, in a module that imports no SDK.
+_SETTINGS = {
+    "local": ("bridge.adapters.backends.local.config", "LocalConfig"),
+    "ssh": ("bridge.adapters.backends.ssh.config", "SSHConfig"),
+    "slurm": ("bridge.adapters.backends.slurm.config", "SlurmConfig"),
+    "vast": ("bridge.adapters.backends.vast.config", "VastConfig"),
+    "modal": ("bridge.adapters.backends.modal.config", "ModalConfig"),
+}
+
+
+def _check_other_backends(project: LoadedProject, selected: str) -> None:
+    """
+    The sections of backends not in use are checked for their names and keys: a misspelt
+    section or key in a section kept for later (switching from local to ssh) is an error now,
+    not a silent default on the day the backend is switched. Their values and required keys
+    are checked in full when the backend is chosen (a section may hold only what another
+    setting refers to, such as ``api_key_env``). Connects nowhere.
+    """
+    for name, table in project.config.backends.items():
+        if name == selected:
+            continue  # checked with the backend itself
+        if name not in _SETTINGS:
+            raise ConfigError(
+                f"unknown backend section [backends.{name}]"
+                + did_you_mean(name, BACKENDS)
+                + f" (backends: {', '.join(BACKENDS)})",
+                setting=f"backends.{name}",
+                file=_config_file(project) or "bridge.toml",
+                line=project.config.line_of(f"backends.{name}"),
+            )
+        module_name, class_name = _SETTINGS[name]
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            # Its optional extra is not installed: the section is not used now, and is read
+            # in full (with the message naming the extra) when the backend is chosen.
+            continue
+        settings = SettingsTable(
+            f"backends.{name}", table, file=_config_file(project), line_of=project.config.line_of
+        )
+        settings.reject_unknown(keys_of(getattr(module, class_name)))
 
 
 #: The backends that give each attempt a ``{scratch_dir}`` (``ScratchSpace``).

@@ -111,6 +111,10 @@ CASES = [
         "backends.modal.secrets[0].required_key",
         "required_keys",
     ),
+    # Sections kept for another backend are read too (the local backend is the one used).
+    ('[backends.modal]\napp = "a"\ntimout = 5\n', 3, "backends.modal.timout", "timeout"),
+    ('[backends.slurm]\npartitio = "gpu"\n', 2, "backends.slurm.partitio", "partition"),
+    ('[backends.sssh]\nremote_dir = "/x"\n', 1, "backends.sssh", "ssh"),
 ]
 
 
