@@ -69,14 +69,22 @@ def init(args: Parsed) -> int:
 
 
 def plan(args: Parsed) -> int:
-    """``bridge plan``: what bridge understood of the plan, as a table or JSON."""
+    """
+    ``bridge plan``: what bridge understood of the plan, as a table or JSON.
+
+    The configuration is checked first, as ``bridge run`` checks it at start (every section,
+    the backend's included, and for the local backend the programs on PATH and the GPUs), so a
+    preview never shows a plan that ``bridge run`` would refuse: the same message, exit 2.
+    """
     from rich.table import Table
 
     from bridge.cli.console import render_blocks, styled
+    from bridge.pipeline import bootstrap
     from bridge.plan import load_project, plan_json
     from bridge.plan.overview import estimate_milestone, overview
 
     loaded = load_project(project_root(args), overrides=overrides(args))
+    bootstrap.validate(loaded)
     if args.json:
         out(json.dumps(plan_json(loaded), ensure_ascii=False, indent=2, sort_keys=False))
         return EXIT_OK
@@ -166,6 +174,7 @@ def run(args: Parsed) -> int:
     console = new_console()
     plain = args.plain or not console.is_terminal
     try:
+        bridge.check()  # a project that cannot start shows only why, not the plan first
         # The workflow's opening summary: what bridge understood before it starts.
         console.print(styled(bridge.project.plan.title or "(untitled plan)", "bold"))
         for line in overview(bridge.project):

@@ -198,11 +198,24 @@ class Bridge:
                     s.refresh(force=True, version=True)
                     return stage
 
-    def _advance(self) -> Step:
+    def check(self) -> None:
+        """
+        The checks made at start, once per ``Bridge`` (:meth:`advance` and :meth:`run` make them
+        first): runs can be derived, and every configured section and, for the local backend,
+        this machine are right (:func:`bootstrap.validate`). Connects nowhere; call it before
+        showing anything, so a project that cannot start shows only why.
+
+        Raises:
+            ConfigError: naming the setting, file and line.
+            PlanError: no run can be derived from the project.
+        """
         if self._unchecked:
             require_runs(self.project)
             bootstrap.validate(self.project, **self._unchecked)
             self._unchecked = {}
+
+    def _advance(self) -> Step:
+        self.check()
         s = self._session
         state = s.state()
         if state.plan is None:

@@ -32,15 +32,38 @@ def _refused(project: Path, *words: str, command: str = "run") -> None:
 
 
 class TestCaughtAtStart:
-    def test_program_not_on_path(self, quickstart: Path) -> None:  # noqa: F811
-        """A misspelt program is named with the runs and the closest names, at start."""
+    @pytest.mark.parametrize("command", ["plan", "run"])
+    def test_program_not_on_path(self, quickstart: Path, command: str) -> None:  # noqa: F811
+        """A misspelt program is named with the runs and the closest names, at start; `bridge
+        plan` says so too (a preview of a plan that cannot start)."""
         _edit(quickstart, 'command = "python3 ', 'command = "pythn3 ')
-        _refused(quickstart, "bridge.toml:13", "'pythn3' is not on PATH", "did you mean", "R001")
+        _refused(
+            quickstart,
+            "bridge.toml:13",
+            "'pythn3' is not on PATH",
+            "did you mean",
+            "R001",
+            command=command,
+        )
 
-    def test_gpu_runs_without_gpus(self, quickstart: Path) -> None:  # noqa: F811
+    @pytest.mark.parametrize("command", ["plan", "run"])
+    def test_gpu_runs_without_gpus(self, quickstart: Path, command: str) -> None:  # noqa: F811
         """Runs asking for more GPUs than the machine has are refused, not failed at sanity."""
         _edit(quickstart, "timeout_minutes = 2\n", "timeout_minutes = 2\ngpus = 64\n")
-        _refused(quickstart, "gpus = 64", "R001")
+        _refused(quickstart, "gpus = 64", "R001", command=command)
+
+    @pytest.mark.parametrize("command", ["plan", "plan --json", "run"])
+    def test_misspelt_backend_key(self, quickstart: Path, command: str) -> None:  # noqa: F811
+        """A misspelt key in a [backends.NAME] section: `bridge plan` refuses it as `bridge run`
+        does at start, with the same message and nothing printed of the plan."""
+        section = "\n[backends.local]\nslot = 2\n"
+        _edit(quickstart, 'backend = "local"\n', 'backend = "local"\n' + section)
+        result = bridge(*command.split(), "--project", str(quickstart))
+        assert result.returncode == 2, result.stdout + result.stderr
+        assert result.stderr.startswith(
+            "bridge: error: bridge.toml:13: unknown setting backends.local.slot"
+        ), result.stderr
+        assert result.stdout == ""
 
     @pytest.mark.parametrize("command", ["plan", "run"])
     def test_unknown_systems_table(self, quickstart: Path, command: str) -> None:  # noqa: F811
