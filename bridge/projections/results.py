@@ -22,6 +22,7 @@ from bridge.projections import plot
 from bridge.projections.code_review import unavailable_note
 from bridge.projections.markdown import table
 from bridge.projections.outcome import BlockResult, Outcome, evaluate, key_value, must_completed
+from bridge.projections.reasons import in_language
 from bridge.projections.text import stamp
 from bridge.projections.tracker import status_word
 from bridge.projections.unmatched import unmatched_note
@@ -271,9 +272,11 @@ def _block_section(state: PipelineState, result: BlockResult, language: str) -> 
             if isinstance(clause, Criterion):
                 lines.append(f"  {position}. `{clause.describe()}`")
             else:
-                lines.append(f"  {position}. {_t('unparsed', language)}: {clause.reason}")
+                reason = in_language(clause.reason, language)
+                lines.append(f"  {position}. {_t('unparsed', language)}: {reason}")
     elif block.success_criterion:
-        lines.append(f"- **{_t('unparsed', language)}:** {result.criterion.reason}")
+        reason = in_language(result.criterion.reason, language)
+        lines.append(f"- **{_t('unparsed', language)}:** {reason}")
     verdict = result.verdict
     try:
         scope = claim_scope(EvaluationType(block.evaluation_type), language=language)
@@ -287,7 +290,9 @@ def _block_section(state: PipelineState, result: BlockResult, language: str) -> 
         said = f"**{verdict.verdict.value}**（{word}，判定者：{judge}）"
     else:
         said = f"**{verdict.verdict.value}** (judged by {verdict.judged_by.value})"
-    lines.append(f"- **{_t('verdict', language)}:** {said} — {verdict.reason}")
+    lines.append(
+        f"- **{_t('verdict', language)}:** {said} — {in_language(verdict.reason, language)}"
+    )
     runs = ", ".join(result.run_ids) or "-"
     shared = f" ({_t('shared', language)}: {', '.join(result.shared)})" if result.shared else ""
     lines.append(f"- **{_t('runs', language)}:** {runs}{shared}")
@@ -360,7 +365,12 @@ def render(state: PipelineState, language: str = "en") -> str:
             [f"## {_t('unattributed', language)}", "", _t("unattributed_note", language), ""]
         )
         rows = [
-            (run_id, state.runs[run_id].spec.system, _key_cell(state.runs[run_id]), reason)
+            (
+                run_id,
+                state.runs[run_id].spec.system,
+                _key_cell(state.runs[run_id]),
+                in_language(reason, language),
+            )
             for run_id, reason in outcome.unattributed
         ]
         header = (RUN_HEADER[0], RUN_HEADER[1], RUN_HEADER[2], _t("reason", language))

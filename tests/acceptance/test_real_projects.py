@@ -40,6 +40,7 @@ from typing import Any
 import pytest
 
 from bridge.cli import main
+from bridge.projections.reasons import in_language
 from tests.adapters.review.conftest import ScriptedOpenAI
 from tests.conftest import SHARED, needs_shared
 
@@ -207,9 +208,10 @@ def _tracker_ids(project: Path) -> list[str]:
     return re.findall(r"^\| (R\d{3}|JPH-[A-Z0-9-]+) \|", text, flags=re.MULTILINE)
 
 
-def _attributed_once(project: Path, data: dict[str, Any]) -> None:
+def _attributed_once(project: Path, data: dict[str, Any], language: str = "en") -> None:
     """Every tracker run is counted in exactly its one block (the sanity milestone's runs in
-    none), or has no block and is listed in the results with the reason."""
+    none), or has no block and is listed in the results with the reason (results.json's, in
+    the plan's language)."""
     results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
     runs = {r["run_id"]: r for r in data["runs"]}
     counted = [run for block in data["blocks"] for run in block["runs"]]
@@ -222,7 +224,8 @@ def _attributed_once(project: Path, data: dict[str, Any]) -> None:
             assert run_id in _blocks(data)[run["block"]]["runs"]
         else:
             assert run["attribution"], run_id
-            assert f"| {run_id} | {run['system']} | - | {run['attribution']} |" in results
+            reason = in_language(run["attribution"], language)
+            assert f"| {run_id} | {run['system']} | - | {reason} |" in results
 
 
 class TestToolPlacement:
@@ -289,9 +292,34 @@ class TestToolPlacement:
 class TestHarnessRules:
     def test_every_run_attributed_or_listed(self, harness: tuple[Path, dict[str, Any]]) -> None:
         project, data = harness
-        _attributed_once(project, data)
+        _attributed_once(project, data, "zh")
         results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
-        assert "the tracker's Block column names 2 blocks (B2, B3)" in results
+        # The reason is bridge's own phrase: the Chinese plan's Markdown says it in Chinese.
+        assert "追踪表的 Block 列指明了 2 个实验块（B2, B3），无法确定系统 'frozen' 属于哪一个" in (
+            results
+        )
+        assert "the tracker's Block column names 2 blocks (B2, B3)" in json.dumps(data)
+
+    def test_markdown_reasons_in_the_plans_language(
+        self, harness: tuple[Path, dict[str, Any]]
+    ) -> None:
+        """results.json keeps the English reasons (read above); EXPERIMENT_RESULTS.md shows
+        bridge's fixed phrases in Chinese, the plan's quoted clauses and the ids as written."""
+        results = (harness[0] / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text("utf-8")
+        assert "— 该实验块没有运行" in results  # B2, B3
+        assert "不由 bridge 运行的运行，日志中没有其数值：JPH-B0-MODEL-LOAD-001" in results
+        assert "2 个条件中 2 个未定（1, 2）。[1] 未定：«每域最优动作概率均超过 0.8» — " in results
+        assert "无法自动检验：绝对阈值没有指明指标" in results
+        assert "1. 无法自动检验: 只有数值、没有比较: '1'" in results
+        assert "；尚无评审者判断（" in results
+        for english in (
+            "the block has no runs",
+            "clauses open",
+            "no reviewer has judged it",
+            "not run by bridge, no numbers",
+            "a number without a comparison",
+        ):
+            assert english not in results
 
     def test_b0_inconclusive_its_runs_are_gpu_work(
         self, harness: tuple[Path, dict[str, Any]]
