@@ -88,7 +88,8 @@ class ConfigError(InputError):
     Args:
         message: what is wrong, naming the setting.
         setting: the dotted name of the setting (``backends.ssh.remote_dir``), if one.
-        file: the configuration file, if the value came from one.
+        file: the configuration file, if the value came from one, named from the project root
+            (``bridge.toml``) as plan files are, whichever stage found the mistake.
         line: the 1-based line in that file, if known.
     """
 

@@ -44,8 +44,7 @@ BACKENDS = ("local", "ssh", "slurm", "vast", "modal")
 
 
 def _config_file(project: LoadedProject) -> str | None:
-    path = project.config.path
-    return str(path.relative_to(project.root)) if path is not None else None
+    return project.config.file
 
 
 def make_backend(project: LoadedProject) -> Backend:
@@ -311,10 +310,9 @@ def make_wandb_source(project: LoadedProject) -> WandbSource | None:
     from bridge.adapters.metrics.wandb import WandbSource
 
     known = config.placeholder_names()
-    path = config.path
     return WandbSource.from_table(
         table,
-        file=str(path.relative_to(project.root)) if path is not None else None,
+        file=config.file,
         line_of=config.line_of,
         known_placeholders=known,
     )

@@ -309,9 +309,11 @@ class Config:
     @property
     def file(self) -> str | None:
         """
-        The config file's path as a string, or None.
+        The config file as messages name it, or None: its path from the project root, as the
+        plan's files are named (``bridge.toml``, which lives at the root), whatever folder
+        bridge was started from.
         """
-        return str(self.path) if self.path else None
+        return self.path.name if self.path else None
 
 
 @attrs.frozen(kw_only=True)

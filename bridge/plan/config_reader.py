@@ -47,16 +47,16 @@ def load_config(path: Path | None) -> Config:
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read bridge.toml: {exc}", file=str(path)) from None
+        raise ConfigError(f"cannot read bridge.toml: {exc}", file=path.name) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"line (\d+)", str(exc))
         raise ConfigError(
-            f"TOML syntax error: {exc}", file=str(path), line=int(match.group(1)) if match else None
+            f"TOML syntax error: {exc}", file=path.name, line=int(match.group(1)) if match else None
         ) from None
     lines = key_lines(text)
-    reader = SettingsTable("", data, file=str(path), line_of=lambda name: line_of(lines, name))
+    reader = SettingsTable("", data, file=path.name, line_of=lambda name: line_of(lines, name))
     _refuse_control_characters(reader, data, "")
     config = reader.structure(Config)
     runs = tuple(

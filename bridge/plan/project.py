@@ -80,7 +80,7 @@ def _check_main_milestone(
         f"main_milestone = {chosen!r} is not a milestone of the plan{did_you_mean(chosen, ids)} "
         f"(milestones: {', '.join(ids) or 'none'})",
         setting="bridge.main_milestone",
-        file=str(config.path) if config.path else None,
+        file=config.file,
         line=config.line_of("bridge.main_milestone"),
     )
 
@@ -250,7 +250,7 @@ def load_project(
         )
     toml = root_path / "bridge.toml"
     if toml.exists() and not toml.is_file():
-        raise ConfigError("bridge.toml exists but is not a file", file=str(toml))
+        raise ConfigError("exists but is not a file", file=toml.name)
     config = load_config(toml if toml.is_file() else None)
     _check_cwd_inside(root_path, config)
     options = Options()

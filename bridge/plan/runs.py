@@ -344,7 +344,7 @@ def _grid_drafts(config: Config) -> list[_Draft]:
                     args=values,
                     depends_on=tuple(depends),
                     source="grid",
-                    file=str(config.path or ""),
+                    file=config.file or "",
                     line=phase.line,
                 )
             )
@@ -404,7 +404,7 @@ def build_runs(
     drafts = _tracker_drafts(plan)
     _milestones_from_plan(drafts, plan, warnings)
     by_id = {d.id: d for d in drafts}
-    config_file = str(config.path) if config.path else "bridge.toml"
+    config_file = config.file or "bridge.toml"
     for entry in config.runs:
         if entry.id in by_id:
             _apply_entry(by_id[entry.id], entry)

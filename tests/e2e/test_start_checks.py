@@ -39,7 +39,7 @@ class TestCaughtAtStart:
         _edit(quickstart, 'command = "python3 ', 'command = "pythn3 ')
         _refused(
             quickstart,
-            "bridge.toml:13",
+            "bridge: error: bridge.toml:13: ",
             "'pythn3' is not on PATH",
             "did you mean",
             "R001",
@@ -77,7 +77,7 @@ class TestCaughtAtStart:
         _edit(quickstart, "timeout_minutes = 2\n", "timeout_minutes = 2\ntimeout_minuts = 3\n")
         _refused(
             quickstart,
-            "bridge.toml:17",
+            "bridge: error: bridge.toml:17: ",
             "unknown setting run.timeout_minuts; did you mean 'timeout_minutes'?",
             command=command,
         )

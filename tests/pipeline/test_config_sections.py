@@ -136,7 +136,7 @@ def test_unknown_key_names_file_line_setting_and_closest_key(
     with pytest.raises(ConfigError) as info:
         _check(tmp_path, toml)
     error = info.value
-    assert error.file is not None and error.file.endswith("bridge.toml"), str(error)
+    assert error.file == "bridge.toml", str(error)
     assert error.line == line, str(error)
     assert error.setting == setting, str(error)
     assert f"did you mean {suggested!r}" in error.message, str(error)

@@ -33,7 +33,7 @@ class TestRefusals:
         (tmp_path / "refine-logs").mkdir()
         (tmp_path / "refine-logs" / "EXPERIMENT_TRACKER.md").write_text(TRACKER.format(run_id="R1"))
         (tmp_path / "bridge.toml").mkdir()
-        with pytest.raises(ConfigError, match=r"bridge\.toml exists but is not a file"):
+        with pytest.raises(ConfigError, match=r"^bridge\.toml: exists but is not a file"):
             load_project(tmp_path)
 
     @pytest.mark.parametrize("run_id", ["R001 (smoke)", "../R1", "R1;rm"])
