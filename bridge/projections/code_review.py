@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from bridge.events.values import Finding, Severity
 from bridge.machine.fold import PipelineState
 from bridge.projections.markdown import table
+from bridge.projections.reasons import summary_in_language
 from bridge.projections.text import stamp
 
 __all__ = ["FINDING_HEADER", "render", "unavailable_note"]
@@ -95,7 +96,7 @@ def render(state: PipelineState, language: str = "en") -> str:
         )
         lines.append("")
         if impl.summary:
-            lines.extend([impl.summary, ""])
+            lines.extend([summary_in_language(impl.summary, language), ""])
         if impl.changed_files:
             lines.append(f"{_t('changed', language)}:")
             lines.extend(

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["in_language"]
+__all__ = ["in_language", "summary_in_language"]
 
 # Longest phrases first: a shorter one may be part of a longer one.
 _PHRASES: tuple[tuple[str, str], ...] = (
@@ -99,6 +99,18 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
 
 _REVIEWER = "), not measured by a rule: "
 
+# Whole summaries bridge's own implementers write (an agent's summary is its own words: a
+# summary that is not one of these whole is shown as written).
+_SUMMARIES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(
+            r"existing code checked for (\d+) runs: (\d+) blocking, (\d+) non-blocking findings"
+        ),
+        r"已检查 \1 个运行的现有代码：\2 个阻断、\3 个非阻断问题",
+    ),
+    (re.compile(r"every run has code"), "每个运行都有代码"),
+)
+
 # The plan's own words, quoted: never rewritten.
 _QUOTED = re.compile(r"«[^»]*»")
 
@@ -132,3 +144,16 @@ def _outside_quotes(reason: str) -> str:
         at = quoted.end()
     pieces.append(_translate(reason[at:]))
     return "".join(pieces)
+
+
+def summary_in_language(summary: str, language: str) -> str:
+    """
+    An implementation's one-line summary in ``language`` when bridge wrote all of it (the
+    existing-code check's count); an agent's summary, or any other, is returned as written.
+    """
+    if language != "zh":
+        return summary
+    for pattern, replacement in _SUMMARIES:
+        if pattern.fullmatch(summary):
+            return pattern.sub(replacement, summary)
+    return summary

@@ -312,6 +312,8 @@ class TestHarnessRules:
         assert "无法自动检验：绝对阈值没有指明指标" in results
         assert "1. 无法自动检验: 只有数值、没有比较: '1'" in results
         assert "；尚无评审者判断（" in results
+        review = (harness[0] / "refine-logs" / "EXPERIMENT_CODE_REVIEW.md").read_text("utf-8")
+        assert "\n已检查 5 个运行的现有代码：0 个阻断、1 个非阻断问题\n" in review
         for english in (
             "the block has no runs",
             "clauses open",
@@ -355,6 +357,14 @@ class TestHarnessRules:
         ]
         results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
         assert f"（其中 9 个在 bridge 之前已结束为失败或无效：{', '.join(failed)}）" in results
+
+    def test_the_existing_code_stage_line_in_chinese(
+        self, harness: tuple[Path, dict[str, Any]], capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """The stage line `bridge run` printed is the recorded reason, in the plan's language."""
+        assert main(["log", "--project", str(harness[0])]) == 0
+        line = next(x for x in capsys.readouterr().out.splitlines() if '"IMPLEMENTED"' in x)
+        assert '"reason": "已检查 5 个运行的现有代码：0 个阻断、1 个非阻断问题"' in line
 
     @pytest.mark.parametrize("block", ["B2", "B3"])
     def test_gpu_blocks_have_no_runs(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bridge.projections.reasons import in_language
+from bridge.projections.reasons import in_language, summary_in_language
 
 _COMPOUND = (
     "1 of 2 clauses open (2). [1] met: «accuracy above 0.8 with no runs» — acc 0.91 > 0.8 | "
@@ -38,3 +38,13 @@ def test_the_reviewers_words_are_theirs() -> None:
 def test_a_phrase_not_in_the_table_stays_english() -> None:
     assert in_language("runs failed: R1 (failed_oom)", "zh") == "失败的运行：R1 (failed_oom)"
     assert in_language("something new: R1", "zh") == "something new: R1"
+
+
+def test_the_existing_code_summary_in_chinese_an_agents_as_written() -> None:
+    summary = "existing code checked for 5 runs: 0 blocking, 1 non-blocking findings"
+    assert summary_in_language(summary, "en") == summary
+    assert (
+        summary_in_language(summary, "zh") == "已检查 5 个运行的现有代码：0 个阻断、1 个非阻断问题"
+    )
+    agents = f"{summary}; also renamed train.py"  # not bridge's whole phrase: the agent's words
+    assert summary_in_language(agents, "zh") == agents

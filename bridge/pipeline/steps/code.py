@@ -21,6 +21,7 @@ from bridge.pipeline.recording import METRICS_INPUT, input_digests, plan_events
 from bridge.pipeline.session import Session, Step
 from bridge.pipeline.steps import collect
 from bridge.plan.run_fields import SPEC_FIELDS
+from bridge.projections.reasons import summary_in_language
 
 __all__ = [
     "changed_inputs",
@@ -244,7 +245,8 @@ def implement(
     blocking = [f for f in findings if f.severity is Severity.BLOCKING]
     if blocking:
         return s.block(f"{len(blocking)} blocking finding(s): {blocking[0].message}", blocking)
-    return s.enter(trigger, result.summary or "every run has code")
+    summary = result.summary or "every run has code"
+    return s.enter(trigger, summary, zh=summary_in_language(summary, "zh"))
 
 
 def _no_command(s: Session) -> list[Finding]:
