@@ -12,6 +12,7 @@ from bridge.machine.judge import MainResult
 from bridge.machine.views import RunView
 from bridge.projections.code_review import unavailable_note
 from bridge.projections.outcome import NO_MAIN, Outcome, evaluate, must_completed
+from bridge.projections.reasons import in_language
 from bridge.projections.results import next_step
 from bridge.projections.text import language_of
 
@@ -40,8 +41,10 @@ def _main_sentence(state: PipelineState, zh: bool) -> str:
             if m.info.id == outcome.main_milestone
         )
     ]
+    language = "zh" if zh else "en"
     detail = "; ".join(
-        f"{b.block.id} {b.verdict.verdict.value}: {b.verdict.reason}" for b in blocks
+        f"{b.block.id} {b.verdict.verdict.value}: {in_language(b.verdict.reason, language)}"
+        for b in blocks
     )
     word = outcome.main_result.value
     main = outcome.main_milestone

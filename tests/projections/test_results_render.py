@@ -231,6 +231,18 @@ class TestHandoffSummary:
         assert "refine-logs/EXPERIMENT_RESULTS.md" in text and "MANIFEST.md" in text
         assert text.rstrip().splitlines()[-1].startswith("Next step:")
 
+    def test_summary_block_reasons_in_the_plans_language(self) -> None:
+        """A Chinese plan's summary gives bridge's phrases of the main blocks' reasons in
+        Chinese (ids and metric names as recorded); an English plan's stay English."""
+        english = _state()
+        assert english.plan is not None
+        options = {**english.plan.options, "language": "zh"}
+        chinese = attrs.evolve(english, plan=attrs.evolve(english.plan, options=options))
+        assert "B1 inconclusive: training-quality problems: R001 loss: non_finite" in (
+            handoff_summary(english)
+        )
+        assert "B1 inconclusive: 训练质量问题：R001 loss: non_finite" in handoff_summary(chinese)
+
     def test_summary_before_a_plan(self) -> None:
         """Before the plan is loaded the summary says so."""
         assert handoff_summary(PipelineState()) == "No plan loaded yet."
