@@ -272,7 +272,7 @@ def status_lines(
                 lines.append("  ".join("─" * w for w in widths))
     budget = state.plan.budget_gpu_hours if state.plan else None
     used = state.gpu_hours_used
-    lines.append(f"GPU-hours used {used:.2f}" + (f" of {budget:g} planned" if budget else ""))
+    lines.append(f"GPU-hours used {used:.2f}" + (f" of {budget:g} budgeted" if budget else ""))
     live = [r for r in state.runs_in_state(*LIVE) if r.run_id not in exited]
     if detached and (live or exited):
         lines.append(
@@ -366,6 +366,40 @@ def status_json(
         "last_seq": state.last_seq,
         "runs": runs,
         "gpu_hours_used": round(state.gpu_hours_used, 6),
-        "gpu_hours_planned": state.plan.budget_gpu_hours if state.plan else None,
+        **_gpu_hours_ahead(state),
         "blocked": state.blocked.reason if state.blocked else None,
+    }
+
+
+def _gpu_hours_ahead(state: PipelineState) -> dict[str, object]:
+    """
+    The plan's GPU-hours as ``bridge plan`` shows them: ``gpu_hours_budget``, the budget the plan
+    states (null when it states none); ``gpu_hours_estimated``, the sum of the milestones'
+    estimates (runs' ``estimated_minutes × gpus``, else the plan's Cost column), with
+    ``gpu_hours_estimates``, each milestone's estimate (null when nothing gives one) and its
+    source; and ``gpu_hours_planned``, kept for scripts that read it: the budget, as it was.
+    """
+    from bridge.plan.overview import estimate_cost
+
+    plan = state.plan
+    if plan is None:
+        return {
+            "gpu_hours_budget": None,
+            "gpu_hours_estimated": None,
+            "gpu_hours_estimates": [],
+            "gpu_hours_planned": None,
+        }
+    estimates: list[dict[str, object]] = []
+    total = 0.0
+    for milestone in plan.milestones:
+        runs = [r.spec for r in state.runs_in(milestone.id)]
+        estimate = estimate_cost(milestone.gpu_hours, None, runs)
+        total += estimate.gpu_hours or 0.0
+        hours = None if estimate.gpu_hours is None else round(estimate.gpu_hours, 6)
+        estimates.append({"milestone": milestone.id, "gpu_hours": hours, "source": estimate.source})
+    return {
+        "gpu_hours_budget": plan.budget_gpu_hours,
+        "gpu_hours_estimated": round(total, 6),
+        "gpu_hours_estimates": estimates,
+        "gpu_hours_planned": plan.budget_gpu_hours,
     }

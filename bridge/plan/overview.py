@@ -18,7 +18,7 @@ from bridge.plan.model import Milestone
 from bridge.plan.priority import Priority
 from bridge.plan.project import LoadedProject
 
-__all__ = ["Estimate", "RunCost", "estimate_milestone", "overview"]
+__all__ = ["Estimate", "RunCost", "estimate_cost", "estimate_milestone", "overview"]
 
 
 class RunCost(Protocol):
@@ -57,21 +57,36 @@ def estimate_milestone(milestone: Milestone, runs: Sequence[RunCost]) -> Estimat
     ``estimated_minutes × gpus`` when any run has an estimate, otherwise from the plan's
     run-order Cost column, otherwise unknown (saying whether the Cost column was there).
     """
+    return estimate_cost(milestone.gpu_hours, milestone.cost_raw, runs)
+
+
+def estimate_cost(
+    gpu_hours: float | None, cost_raw: str | None, runs: Sequence[RunCost]
+) -> Estimate:
+    """
+    :func:`estimate_milestone` from a milestone's Cost column as read: ``gpu_hours``, and
+    ``cost_raw`` as written (``None`` when not at hand: the log records only the GPU-hours).
+    ``bridge status`` uses it with the milestones and runs recorded in the log.
+    """
     if runs and all(r.gpus == 0 for r in runs):
         return Estimate(gpu_hours=0.0, source="CPU runs only")
     estimated = [r for r in runs if r.estimated_minutes is not None]
     if estimated:
         hours = sum(r.gpus * (r.estimated_minutes or 0.0) / 60.0 for r in estimated)
         return Estimate(gpu_hours=hours, source="from the runs' estimates")
-    if milestone.gpu_hours is not None:
+    if gpu_hours is not None:
         return Estimate(
-            gpu_hours=milestone.gpu_hours,
-            source=f"from the plan's Cost column ({milestone.cost_raw})",
+            gpu_hours=gpu_hours,
+            source=f"from the plan's Cost column ({cost_raw or f'{gpu_hours:g} GPU-h'})",
         )
-    if milestone.cost_raw:
+    if cost_raw is None:
+        return Estimate(
+            gpu_hours=None, source="no run estimate and no GPU-hours in the plan's Cost"
+        )
+    if cost_raw:
         return Estimate(
             gpu_hours=None,
-            source=f"no run estimate, and the plan's Cost ({milestone.cost_raw}) is not GPU-hours",
+            source=f"no run estimate, and the plan's Cost ({cost_raw}) is not GPU-hours",
         )
     return Estimate(gpu_hours=None, source="no run estimate and no Cost in the plan")
 

@@ -17,7 +17,9 @@ from bridge.cli.console import make_console, render_status
 from bridge.cli.watch import Watcher, describe_all
 from bridge.events.store import SQLiteEventStore
 from bridge.events.types import (
+    MilestoneInfo,
     PipelineBlocked,
+    PlanLoaded,
     RunFailed,
     RunPlanned,
     RunRetryScheduled,
@@ -135,6 +137,51 @@ class TestStatus:
         assert {r["id"]: r["reason"] for r in status["runs"]}["R001"] == LONG_REASON
         log = bridge_cli("log", "--run", "R001", "--project", str(logged)).stdout
         assert "END-OF-REASON" in log
+
+    def test_gpu_hours_budget_and_estimate_are_named_apart(self, tmp_path: Path) -> None:
+        """`status --json` gives the plan's budget and the estimate `bridge plan` shows, each
+        under its own name, with every milestone's estimate and where it came from."""
+        root = tmp_path / "proj"
+        milestones = (
+            MilestoneInfo(id="M0", sanity=True),
+            MilestoneInfo(id="M1", gpu_hours=100.0),
+            MilestoneInfo(id="M2", gpu_hours=7.0),
+            MilestoneInfo(id="M3"),
+        )
+        plan = PlanLoaded(
+            title=TITLE,
+            plan_path="p.md",
+            plan_sha256="0" * 64,
+            milestones=milestones,
+            budget_gpu_hours=45.0,
+        )
+        runs = [
+            RunPlanned(run_id="R0", milestone="M0"),
+            RunPlanned(run_id="R1", milestone="M1", gpus=1),
+            RunPlanned(run_id="R2", milestone="M2", gpus=2, estimated_minutes=30.0),
+            RunPlanned(run_id="R3", milestone="M3", gpus=1),
+        ]
+        store = SQLiteEventStore(db_path(root))
+        store.append("bridge", [plan], 0)
+        for run in runs:
+            store.append(f"run:{run.run_id}", [run], 0)
+        store.close()
+        done = bridge_cli("status", "--json", "--project", str(root))
+        assert done.returncode == 0, done.stderr
+        status = json.loads(done.stdout)
+        assert status["gpu_hours_budget"] == 45.0
+        assert status["gpu_hours_planned"] == 45.0  # the budget, as before (compatibility)
+        assert status["gpu_hours_estimated"] == 101.0
+        assert status["gpu_hours_estimates"] == [
+            {"milestone": "M0", "gpu_hours": 0.0, "source": "CPU runs only"},
+            {"milestone": "M1", "gpu_hours": 100.0,
+             "source": "from the plan's Cost column (100 GPU-h)"},
+            {"milestone": "M2", "gpu_hours": 1.0, "source": "from the runs' estimates"},
+            {"milestone": "M3", "gpu_hours": None,
+             "source": "no run estimate and no GPU-hours in the plan's Cost"},
+        ]  # fmt: skip
+        text = bridge_cli("status", "--project", str(root)).stdout
+        assert "GPU-hours used 0.00 of 45 budgeted" in text
 
 
 class TestProgressLines:
