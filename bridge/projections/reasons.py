@@ -72,6 +72,18 @@ _PHRASES: tuple[tuple[str, str], ...] = (
         "标准未指明指标，且实验块没有主指标",
     ),
     ("no block recorded for this run", "此运行没有记录实验块"),
+    (
+        "the criterion compares with the baseline; the block has none",
+        "标准与基线比较，但该实验块没有基线",
+    ),
+    ("the criterion compares with nothing", "标准没有比较对象"),
+    (
+        "the criterion names no system and the block's proposed system is not known (systems: ",
+        "标准未指明系统，也无法确定该实验块的提议系统（系统：",
+    ),
+    ("no ablated variants to compare the full system with", "没有可与完整系统比较的消融变体"),
+    ("unknown evaluation type ", "未知的评测类型 "),
+    ("no results for system ", "没有结果的系统："),
     ("the plan has no experiment blocks", "计划中没有实验块"),
     ("read as: ", "解析为："),
 )
@@ -93,6 +105,14 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
             r"does not tell which"
         ),
         r"追踪表的 Block 列指明了 \1 个实验块（\2），无法确定系统 \3 属于哪一个",
+    ),
+    (
+        re.compile(r"missing seeds: (.+?) has (\d+) of (\d+) expected"),
+        r"种子不足：\1 有 \2 个，应有 \3 个",
+    ),
+    (
+        re.compile(r"(\d+) non-finite value\(s\) \(NaN/Inf\) among its runs"),
+        r"其运行中有 \1 个非有限值（NaN/Inf）",
     ),
     (re.compile(r"block ('[^']*') is not a block of the plan"), r"实验块 \1 不是计划中的实验块"),
 )

@@ -38,6 +38,9 @@ def test_the_reviewers_words_are_theirs() -> None:
 def test_a_phrase_not_in_the_table_stays_english() -> None:
     assert in_language("runs failed: R1 (failed_oom)", "zh") == "失败的运行：R1 (failed_oom)"
     assert in_language("something new: R1", "zh") == "something new: R1"
+    assert in_language("missing seeds: Ours acc has 2 of 3 expected", "zh") == (
+        "种子不足：Ours acc 有 2 个，应有 3 个"
+    )
 
 
 def test_the_existing_code_summary_in_chinese_an_agents_as_written() -> None:
