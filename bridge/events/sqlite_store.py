@@ -165,7 +165,10 @@ class SQLiteEventStore:
                     self._conn.execute(ddl)
             self._conn.execute("COMMIT")
         except BaseException:
-            self._conn.execute("ROLLBACK")
+            # A signal handled right after COMMIT (Ctrl-C, SIGTERM) raises here with no
+            # transaction left: a bare ROLLBACK would fail and hide it behind "cannot open".
+            if self._conn.in_transaction:
+                self._conn.execute("ROLLBACK")
             raise
 
     def append(
