@@ -66,6 +66,14 @@ class _Stop:
                 signal.signal(signum, previous)
 
 
+def _forget_unhandled_interrupt() -> None:
+    # CPython marks a KeyboardInterrupt that escapes code run from a string by exec()/eval()
+    # (dataclasses and namedtuple build their methods so while a module is imported) as
+    # unhandled, and `python -m bridge` then ends by SIGINT at exit although main caught it:
+    # -2 rather than 128 + N. Running any string from the start clears that mark.
+    exec("")  # noqa: S102 - a constant empty string, run for the side effect above
+
+
 def _say(message: str) -> None:
     sys.stderr.write(message + "\n")
     sys.stderr.flush()
@@ -118,6 +126,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAILURE
     except KeyboardInterrupt:
         stop.hold()  # a second Ctrl-C must not break the clean-up into a traceback
+        _forget_unhandled_interrupt()
         _say(
             f"bridge: interrupted ({stop.name}); runs already launched keep running and the "
             "next `bridge run` adopts and collects them (`bridge status` shows them meanwhile)"

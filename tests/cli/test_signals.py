@@ -148,3 +148,40 @@ def test_sigterm_right_after_the_new_log_is_created(tmp_path: Path) -> None:
     assert "Traceback" not in proc.stderr and "cannot open" not in proc.stderr, proc.stderr
     assert "interrupted (SIGTERM)" in proc.stderr
     assert not executions(project), "nothing may launch after the stop"
+
+
+# SIGTERM handled inside code run from a string by exec() during one of the command's lazy
+# imports, as when it lands while a dataclass or namedtuple builds its methods. Run with -m,
+# as the tests and `python -m bridge` run the command: only that path exits by the mark.
+KICK_INSIDE_EXEC = """
+import importlib.abc, sys
+from bridge.cli import main
+import bridge.cli.handlers
+
+class Kick(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path, target=None):
+        if name == "bridge.cli.watch":  # imported by the run handler, inside main's try
+            sys.meta_path.remove(self)
+            print("kicked", flush=True)
+            exec("import os, signal; os.kill(os.getpid(), signal.SIGTERM)")
+        return None
+
+sys.meta_path.insert(0, Kick())
+sys.exit(main(["run", "--plain", "--project", sys.argv[1]]))
+"""
+
+
+def test_sigterm_inside_exec_during_an_import_ends_with_143(tmp_path: Path) -> None:
+    """A stop raised from exec()'d code is caught by main and ends ``python -m`` with 143, not
+    with the SIGINT death CPython gives a KeyboardInterrupt it took for unhandled (-2)."""
+    project = write_project(tmp_path / "p", RUNS)
+    (tmp_path / "kick_inside_exec.py").write_text(KICK_INSIDE_EXEC)
+    proc = subprocess.run(
+        [sys.executable, "-m", "kick_inside_exec", str(project)],
+        capture_output=True, text=True, timeout=60,
+        env=dict(os.environ) | {"PYTHONPATH": f"{tmp_path}{os.pathsep}{REPO_ROOT}"},
+    )  # fmt: skip
+    assert "kicked" in proc.stdout, proc.stderr
+    assert proc.returncode == 128 + signal.SIGTERM, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert "interrupted (SIGTERM)" in proc.stderr
