@@ -13,7 +13,6 @@ first touched. ``tests/test_imports.py`` holds the line.
 
 from __future__ import annotations
 
-from importlib import import_module
 from typing import TYPE_CHECKING
 
 from bridge.errors import (
@@ -27,6 +26,7 @@ from bridge.errors import (
     PlanError,
     TransitionError,
 )
+from bridge.lazy_exports import lazy_exports
 
 if TYPE_CHECKING:
     from bridge.machine.stages import RunState, Stage
@@ -62,14 +62,4 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> object:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'bridge' has no attribute {name!r}")
-    value = getattr(import_module(module), name)
-    globals()[name] = value  # later look-ups skip this function
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY)

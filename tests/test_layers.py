@@ -19,9 +19,10 @@ TOP_LEVEL_LAYER = {
     "__main__": "cli",
     "errors": "plan",  # importable from every layer, so it imports nothing of bridge itself
     "logs": "plan",  # likewise: the quiet library loggers every layer uses
+    "lazy_exports": "plan",  # likewise: the packages' lazy public names
 }
 SIBLINGS = LAYERS.index("adapters|projections")
-ANYWHERE = {"bridge.errors", "bridge.logs"}
+ANYWHERE = {"bridge.errors", "bridge.logs", "bridge.lazy_exports"}
 VENDOR_ONLY_IN_ADAPTERS = {"fabric", "vastai", "modal", "httpx", "subprocess", "paramiko", "invoke"}
 
 

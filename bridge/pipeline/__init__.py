@@ -12,8 +12,9 @@ here (``bridge.pipeline.root``) without the whole application.
 
 from __future__ import annotations
 
-from importlib import import_module
 from typing import TYPE_CHECKING
+
+from bridge.lazy_exports import lazy_exports
 
 if TYPE_CHECKING:
     from bridge.pipeline.bridge import Bridge
@@ -24,10 +25,4 @@ __all__ = ["Bridge", "Step"]
 _LAZY = {"Bridge": "bridge.pipeline.bridge", "Step": "bridge.pipeline.session"}
 
 
-def __getattr__(name: str) -> object:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'bridge.pipeline' has no attribute {name!r}")
-    value = getattr(import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY)

@@ -99,7 +99,14 @@ class _PlainStore:
         correlation: str | None = None,
         durable: bool = True,
     ) -> int:
-        return self.inner.append(stream, events, expected_version, durable=durable)
+        return self.inner.append(
+            stream,
+            events,
+            expected_version,
+            causation=causation,
+            correlation=correlation,
+            durable=durable,
+        )
 
     def read(self, stream: str | None = None, after: int = 0) -> Iterator[Recorded]:
         return self.inner.read(stream, after)

@@ -11,8 +11,9 @@ and the retry policy, which only ``OpenAIReviewer`` needs.
 
 from __future__ import annotations
 
-from importlib import import_module
 from typing import TYPE_CHECKING
+
+from bridge.lazy_exports import lazy_exports
 
 if TYPE_CHECKING:
     from bridge.adapters.review.agent import AgentCLIReviewer
@@ -43,14 +44,4 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> object:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'bridge.adapters.review' has no attribute {name!r}")
-    value = getattr(import_module(module), name)
-    globals()[name] = value  # later look-ups skip this function
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY)
