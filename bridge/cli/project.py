@@ -76,9 +76,9 @@ def overrides(args: Parsed) -> dict[str, object]:
             )
         out[key.strip()] = value.strip()
     if out:
-        from bridge.plan.options import Options, apply_options
+        from bridge.plan.options import OptionLayer, Options, apply_options
 
-        apply_options(Options(), out, where="-o")
+        apply_options(Options(), out, OptionLayer(name="-o"))
     return out
 
 

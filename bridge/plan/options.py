@@ -1,86 +1,157 @@
 """
-The pipeline's option constants and their precedence chain.
+The pipeline's options (``[bridge]``) and their precedence chain, read by the one settings
+reader (:mod:`bridge.plan.settings`).
 
 Precedence, lowest first: defaults < ``bridge.toml`` ``[bridge]`` < the override line in the plan
-< the override line passed as an argument < ``-o key=value`` / keyword overrides. Every layer is
-validated the same way: an unknown key is a :class:`ConfigError` naming the closest valid key, and
-string values (``"true"``, ``"4"``) are coerced to the option's type.
+< the override line passed as an argument < ``-o key=value`` / keyword overrides. Each option is
+declared once, as a field of :class:`Options` (type, default, read function, help); every layer
+is structured onto it by the same converter, so an unknown key, a value of the wrong type and a
+value out of range are refused the same way in each. The read functions take the TOML value or
+the text the string layers give (``"true"``, ``"4"``): a layer of strings needs no coercion of
+its own.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import TypeVar
 
 import attrs
 
 from bridge.errors import ConfigError
-from bridge.plan.setting_fields import did_you_mean
+from bridge.plan import setting_rules as rules
+from bridge.plan.setting_fields import Invalid, setting
+from bridge.plan.settings import SettingsTable
 
-__all__ = ["OPTION_NAMES", "Options", "apply_options", "option_key", "parse_override_line"]
+__all__ = [
+    "OPTION_NAMES",
+    "OptionLayer",
+    "Options",
+    "apply_options",
+    "option_key",
+    "parse_override_line",
+]
 
-_CHOICES: dict[str, tuple[str, ...]] = {
-    "backend": ("local", "ssh", "slurm", "vast", "modal"),
-    "language": ("auto", "en", "zh"),
-    "budget": ("warn", "enforce"),
-}
+T = TypeVar("T")
 
-
-def _check_choice(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
-    allowed = _CHOICES[attribute.name]
-    if value not in allowed:
-        raise ConfigError(
-            f"option {attribute.name} must be one of {', '.join(allowed)}, not {value!r}",
-            setting=attribute.name,
-        )
+# The spellings a switch takes, in TOML or as text (an override line, -o).
+_TRUE = frozenset({"true", "yes", "on", "1", "y"})
+_FALSE = frozenset({"false", "no", "off", "0", "n"})
 
 
-def _check_parallel(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
+def _switch(value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().casefold() in _TRUE | _FALSE:
+        return value.strip().casefold() in _TRUE
+    raise Invalid("must be true or false", value)
+
+
+def _at_least_one(value: object) -> int:
+    if isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d+\s*", value):
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise Invalid("must be a whole number", value)
     if value < 1:
-        raise ConfigError(
-            f"option max_parallel must be at least 1, not {value}", setting="max_parallel"
-        )
+        raise Invalid("must be at least 1", value)
+    return value
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, str):
+        raise Invalid("must be a string", value)
+    return value.strip()
+
+
+def _choice(*choices: str) -> Callable[[object], str]:
+    exact = rules.one_of(*choices)
+    return lambda value: exact(value.strip() if isinstance(value, str) else value)
+
+
+def _option(default: T, read: Callable[[object], T], help: str) -> T:
+    """
+    One option's declaration: its default, how a layer's value is read, and what it does.
+
+    The same read function checks a value given in code (``Options(max_parallel=0)``), so an
+    ``Options`` holds only values a layer could have set.
+    """
+
+    def declared(instance: object, attribute: attrs.Attribute[T], value: T) -> None:
+        try:
+            ok = read(value) == value
+        except Invalid as exc:
+            raise ConfigError(
+                f"{attribute.name} {exc.reason}, not {value!r}", setting=attribute.name
+            ) from None
+        if not ok:
+            raise ConfigError(f"{attribute.name} cannot be {value!r}", setting=attribute.name)
+
+    return attrs.field(default=default, validator=declared, metadata=setting(read=read, help=help))
 
 
 @attrs.frozen(kw_only=True)
 class Options:
     """
-    The pipeline's switches.
-
-    Args:
-        auto_deploy: deploy after review without asking (False stops at AWAITING_APPROVAL).
-        code_review: have the code reviewed before GPU time is spent.
-        sanity_first: run the sanity milestone before everything else.
-        max_parallel: the most runs in flight at once (at least 1).
-        base_repo: a git URL to start the implementation from, or ``""``.
-        compact: compact mode (EXPERIMENT_LOG.md, IDEA_CANDIDATES preferred).
-        backend: ``local``, ``ssh``, ``vast`` or ``modal``.
-        rescue_on_failure: ask for a rescue diagnosis on repeated identical failures.
-        language: ``en`` or ``zh`` for human-facing text; ``auto`` (the default) follows the
-            language detected in the plan.
-        budget: ``warn`` or ``enforce`` when the GPU-hour budget is exceeded.
-        main_milestone: the milestone whose blocks give the main result (``M2``); ``""``
-            (the default) recognises it by name ("main", "decisive", "主实验").
+    The pipeline's switches: ``[bridge]`` in ``bridge.toml``. Each field's ``help`` (its
+    :func:`~bridge.plan.setting_fields.setting` metadata) says what it does.
     """
 
-    auto_deploy: bool = True
-    code_review: bool = True
-    sanity_first: bool = True
-    max_parallel: int = attrs.field(default=4, validator=_check_parallel)
-    base_repo: str = ""
-    compact: bool = False
-    backend: str = attrs.field(default="local", validator=_check_choice)
-    rescue_on_failure: bool = True
-    language: str = attrs.field(default="auto", validator=_check_choice)
-    budget: str = attrs.field(default="warn", validator=_check_choice)
-    main_milestone: str = ""
+    auto_deploy: bool = _option(
+        True, _switch, "deploy after review without asking (false stops at AWAITING_APPROVAL)"
+    )
+    code_review: bool = _option(True, _switch, "have the code reviewed before GPU time is spent")
+    sanity_first: bool = _option(True, _switch, "run the sanity milestone before everything else")
+    max_parallel: int = _option(4, _at_least_one, "the most runs in flight at once (at least 1)")
+    base_repo: str = _option("", _text, "a git URL to start the implementation from, or empty")
+    compact: bool = _option(
+        False, _switch, "compact mode: write EXPERIMENT_LOG.md, prefer IDEA_CANDIDATES.md"
+    )
+    backend: str = _option(
+        "local", _choice("local", "ssh", "slurm", "vast", "modal"), "where runs execute"
+    )
+    rescue_on_failure: bool = _option(
+        True, _switch, "ask for a rescue diagnosis on repeated identical failures"
+    )
+    language: str = _option(
+        "auto",
+        _choice("auto", "en", "zh"),
+        "language of human-facing text; auto follows the language detected in the plan",
+    )
+    budget: str = _option(
+        "warn", _choice("warn", "enforce"), "what happens when the GPU-hour budget is exceeded"
+    )
+    main_milestone: str = _option(
+        "",
+        _text,
+        "the milestone whose blocks give the main result (M2); empty: the one named main, "
+        "decisive or 主实验",
+    )
 
 
 OPTION_NAMES: tuple[str, ...] = tuple(f.name for f in attrs.fields(Options))
-_TYPES: dict[str, type] = {f.name: type(f.default) for f in attrs.fields(Options)}
-_KIND_WORDS = {bool: "true or false", int: "a whole number", str: "a string"}
-_TRUE = {"true", "yes", "on", "1", "y"}
-_FALSE = {"false", "no", "off", "0", "n"}
+
+
+@attrs.frozen(kw_only=True)
+class OptionLayer:
+    """
+    Where one layer of option values came from, for the reader's messages.
+
+    Args:
+        name: the layer as messages name it (``-o``, ``the plan's override line``).
+        section: ``bridge`` for ``bridge.toml``, whose settings are named ``bridge.<key>`` like
+            every section's; ``""`` for a layer of text, whose messages start with the layer's
+            name and name the bare option (``-o: max_parallel must be a whole number``).
+        file: the file the layer came from, if one.
+        line: the layer's one line in that file (an override line), if it has one.
+        line_of: the 1-based line of a dotted setting (``bridge.max_parallel``) in ``file``.
+    """
+
+    name: str
+    section: str = ""
+    file: str | None = None
+    line: int | None = None
+    line_of: Callable[[str], int | None] | None = None
 
 
 def option_key(raw: str) -> str:
@@ -96,77 +167,66 @@ def option_key(raw: str) -> str:
     return re.sub(r"[\s\-]+", "_", raw.strip().strip("*`").strip()).casefold()
 
 
-def _unknown(key: str, where: str, file: str | None, line: int | None) -> ConfigError:
-    hint = did_you_mean(key, OPTION_NAMES) or f"; valid options: {', '.join(OPTION_NAMES)}"
-    return ConfigError(
-        f"unknown option {key!r} in {where}{hint}", setting=key, file=file, line=line
-    )
-
-
-def _coerce(key: str, value: object, where: str, file: str | None, line: int | None) -> object:
-    kind = _TYPES[key]
-    if kind is bool:
-        if isinstance(value, bool):
-            return value
-        if isinstance(value, str) and value.strip().casefold() in _TRUE | _FALSE:
-            return value.strip().casefold() in _TRUE
-    elif kind is int:
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value
-        if isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d+\s*", value):
-            return int(value)
-    elif isinstance(value, str):
-        return value.strip()
-    raise ConfigError(
-        f"option {key} in {where} must be {_KIND_WORDS.get(kind, kind.__name__)}, not {value!r}",
-        setting=key,
-        file=file,
-        line=line,
-    )
-
-
-def apply_options(
-    base: Options,
-    values: Mapping[str, object],
-    *,
-    where: str,
-    file: str | None = None,
-    lines: Mapping[str, int] | None = None,
-) -> Options:
+def apply_options(base: Options, values: Mapping[str, object], layer: OptionLayer) -> Options:
     """
-    Lay one layer of option values over ``base``.
+    Lay one layer of option values over ``base``, structured onto :class:`Options` by the
+    settings reader.
 
     Args:
         base: the options so far.
-        values: key → value as the user wrote them (keys are normalised here).
-        where: the layer's name for messages (``bridge.toml [bridge]``, ``-o``).
-        file: the file the layer came from, if one.
-        lines: key → 1-based line in that file, if known.
+        values: key → value as the user wrote them; keys are normalised (:func:`option_key`),
+            values are TOML values or text (``"true"``, ``"4"``), read by each option's read
+            function.
+        layer: where the values came from, for messages.
 
     Returns:
         The new options.
 
     Raises:
-        ConfigError: an unknown key (naming the closest valid key) or a badly typed value.
+        ConfigError: an unknown key (with the closest option and all of them), two keys that
+            name one option, or a value its option does not take; naming the setting, the file
+            and line when the layer has them, and the layer when it is not ``bridge.toml``.
     """
-    changes: dict[str, object] = {}
-    for raw_key, value in values.items():
-        key = option_key(raw_key)
-        line = (lines or {}).get(raw_key)
-        if key not in OPTION_NAMES:
-            raise _unknown(key, where, file, line)
-        changes[key] = _coerce(key, value, where, file, line)
+    written: dict[str, str] = {}
+    for raw in values:
+        key = option_key(raw)
+        if key in written:
+            first, again = _named(layer, written[key]), _named(layer, raw)
+            raise _refused(layer, raw, f"{first} and {again} both set {key}; keep one")
+        written[key] = raw
+    table = {f.name: getattr(base, f.name) for f in attrs.fields(Options)}
+    table.update({key: values[raw] for key, raw in written.items()})
+
+    def line_of(name: str) -> int | None:
+        if layer.line is not None or layer.line_of is None:
+            return layer.line
+        key = name.removeprefix(f"{layer.section}.")
+        return layer.line_of(_named(layer, written.get(key, key)))
+
+    noun = "setting" if layer.section else "option"
+    reader = SettingsTable(layer.section, table, file=layer.file, line_of=line_of, noun=noun)
     try:
-        # arg-type: the keys are checked against OPTION_NAMES above and each value by _coerce;
-        # the attrs plugin cannot see which field a run-time key names.
-        return attrs.evolve(base, **changes)  # type: ignore[arg-type]
+        return reader.structure(Options)
     except ConfigError as exc:
+        if layer.section:
+            raise
         raise ConfigError(
-            f"{exc.message} (in {where})",
-            setting=exc.setting,
-            file=file,
-            line=(lines or {}).get(exc.setting or ""),
+            f"{layer.name}: {exc.message}", setting=exc.setting, file=layer.file, line=layer.line
         ) from None
+
+
+def _named(layer: OptionLayer, key: str) -> str:
+    return f"{layer.section}.{key}" if layer.section else key
+
+
+def _refused(layer: OptionLayer, raw: str, message: str) -> ConfigError:
+    line = layer.line
+    if line is None and layer.line_of is not None:
+        line = layer.line_of(_named(layer, raw))
+    prefix = "" if layer.section else f"{layer.name}: "
+    return ConfigError(
+        f"{prefix}{message}", setting=_named(layer, option_key(raw)), file=layer.file, line=line
+    )
 
 
 _PAIR_START = re.compile(r"(?:^|,)\s*([A-Za-z][A-Za-z_ \-]{0,30}?)\s*[:=]\s*")

@@ -18,7 +18,7 @@ from bridge.plan.crosscheck import check_against_runs
 from bridge.plan.loader import build_plan
 from bridge.plan.milestones import mark_sanity
 from bridge.plan.model import Milestone, Plan, PlanWarning
-from bridge.plan.options import Options, apply_options, parse_override_line
+from bridge.plan.options import OptionLayer, Options, apply_options, parse_override_line
 from bridge.plan.runs import RunSpec, build_runs
 from bridge.plan.safe_ids import is_safe_id, replace_unsafe
 from bridge.plan.setting_fields import did_you_mean
@@ -253,19 +253,19 @@ def load_project(
         raise ConfigError("exists but is not a file", file=toml.name)
     config = load_config(toml if toml.is_file() else None)
     _check_cwd_inside(root_path, config)
-    options = Options()
-    if config.bridge:
-        options = apply_options(
-            options,
-            config.bridge,
-            where="bridge.toml [bridge]",
-            file=config.file,
-            lines={k: config.line_of(f"bridge.{k}") or 0 for k in config.bridge},
-        )
+    # [bridge], then each layer of text over it; the override line and -o are laid again once
+    # the plan's own override line is known (they outrank it), as discovery needs `compact`.
+    options = apply_options(
+        Options(),
+        config.bridge,
+        OptionLayer(name="bridge.toml", section="bridge", file=config.file, line_of=config.line_of),
+    )
     line_values = parse_override_line(override_line) if override_line else {}
-    early = apply_options(options, line_values, where="the override line")
+    argument_line = OptionLayer(name="the override_line argument")
+    keyword = OptionLayer(name="overrides")
+    early = apply_options(options, line_values, argument_line)
     if overrides:
-        early = apply_options(early, overrides, where="-o overrides")
+        early = apply_options(early, overrides, keyword)
     found = discover(root_path, compact=early.compact)
     plan = build_plan(
         plan=found["plan"],
@@ -275,24 +275,21 @@ def load_project(
         root=root_path,
     )
     if plan.override_line:
+        plan_line = OptionLayer(
+            name="override line",
+            file=plan.plan_file,
+            line=plan.override_line_number,
+        )
         try:
-            options = apply_options(
-                options,
-                parse_override_line(plan.override_line),
-                where="the plan's override line",
-                file=plan.plan_file,
-                lines=None,
-            )
+            values = parse_override_line(plan.override_line)
         except ConfigError as exc:
             raise ConfigError(
-                exc.message,
-                setting=exc.setting,
-                file=plan.plan_file,
-                line=plan.override_line_number,
+                exc.message, setting=exc.setting, file=plan_line.file, line=plan_line.line
             ) from None
-    options = apply_options(options, line_values, where="the override line")
+        options = apply_options(options, values, plan_line)
+    options = apply_options(options, line_values, argument_line)
     if overrides:
-        options = apply_options(options, overrides, where="-o overrides")
+        options = apply_options(options, overrides, keyword)
 
     milestones = plan.milestones
     runs, proposed, run_warnings = build_runs(

@@ -55,6 +55,7 @@ class _Rule:
     key: str | None
     secret: bool
     internal: bool
+    help: str = ""
 
 
 def setting(
@@ -63,6 +64,7 @@ def setting(
     key: str | None = None,
     secret: bool = False,
     internal: bool = False,
+    help: str = "",
 ) -> dict[str, object]:
     """
     Field metadata saying how a ``bridge.toml`` key becomes this field.
@@ -73,11 +75,12 @@ def setting(
         key: the key in the file when it differs from the field's name.
         secret: the value is never quoted back in a message.
         internal: not a key of the file (set by the code after reading; must have a default).
+        help: what the setting does, in a phrase (``[bridge]``'s options declare theirs).
 
     Returns:
         The metadata for ``attrs.field(metadata=...)``.
     """
-    return {_META: _Rule(read=read, key=key, secret=secret, internal=internal)}
+    return {_META: _Rule(read=read, key=key, secret=secret, internal=internal, help=help)}
 
 
 def rule_of(field: attrs.Attribute[object]) -> _Rule:

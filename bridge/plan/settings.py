@@ -195,12 +195,15 @@ class SettingsTable:
         table: the table's contents, as ``tomllib`` returns them.
         file: the configuration file, for messages.
         line_of: the 1-based line of a dotted setting, or ``None`` when unknown.
+        noun: what a key is called in messages (``unknown setting run.comand``); ``option``
+            for the options given as text (``-o``, an override line).
     """
 
     section: str
     table: Mapping[str, object] = attrs.field(factory=dict)
     file: str | None = None
     line_of: Callable[[str], int | None] | None = None
+    noun: str = "setting"
 
     def setting(self, key: str | int = "") -> str:
         """
@@ -242,7 +245,7 @@ class SettingsTable:
         known = list(valid)
         return self.error(
             key,
-            f"unknown setting {self.setting(key)}{did_you_mean(key, known)} "
+            f"unknown {self.noun} {self.setting(key)}{did_you_mean(key, known)} "
             f"(valid: {', '.join(known)})",
         )
 

@@ -24,7 +24,7 @@ SSH_HOST = '[[backends.ssh.hosts]]\nhost = "gpu1"\n'
 # (bridge.toml, the misspelt key's line, the setting named, the key suggested)
 CASES = [
     ('[metrix]\nprimary = "a"\n', 1, "metrix", "metrics"),
-    ("[bridge]\nmax_paralel = 2\n", 2, "max_paralel", "max_parallel"),
+    ("[bridge]\nmax_paralel = 2\n", 2, "bridge.max_paralel", "max_parallel"),
     ('[run]\ncomand = "x"\n', 2, "run.comand", "command"),
     (RUN + '[systems."Method"]\ngpu = 1\n', 4, "systems.Method.gpu", "gpus"),
     (RUN + '[[runs]]\nid = "R9"\nseeds = 1\n', 5, "runs[0].seeds", "seed"),
