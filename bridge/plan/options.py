@@ -188,11 +188,11 @@ def apply_options(base: Options, values: Mapping[str, object], layer: OptionLaye
             and line when the layer has them, and the layer when it is not ``bridge.toml``.
     """
     written: dict[str, str] = {}
+    twice: tuple[str, str] | None = None
     for raw in values:
         key = option_key(raw)
-        if key in written:
-            first, again = _named(layer, written[key]), _named(layer, raw)
-            raise _refused(layer, raw, f"{first} and {again} both set {key}; keep one")
+        if key in written and twice is None:
+            twice = (written[key], raw)
         written[key] = raw
     table = {f.name: getattr(base, f.name) for f in attrs.fields(Options)}
     table.update({key: values[raw] for key, raw in written.items()})
@@ -206,6 +206,11 @@ def apply_options(base: Options, values: Mapping[str, object], layer: OptionLaye
     noun = "setting" if layer.section else "option"
     reader = SettingsTable(layer.section, table, file=layer.file, line_of=line_of, noun=noun)
     try:
+        if twice is not None:
+            first, again = twice
+            key = option_key(again)
+            both = f"{_named(layer, first)} and {_named(layer, again)}"
+            reader.fail(key, f"{both} both set {key}; keep one")
         return reader.structure(Options)
     except ConfigError as exc:
         if layer.section:
@@ -217,16 +222,6 @@ def apply_options(base: Options, values: Mapping[str, object], layer: OptionLaye
 
 def _named(layer: OptionLayer, key: str) -> str:
     return f"{layer.section}.{key}" if layer.section else key
-
-
-def _refused(layer: OptionLayer, raw: str, message: str) -> ConfigError:
-    line = layer.line
-    if line is None and layer.line_of is not None:
-        line = layer.line_of(_named(layer, raw))
-    prefix = "" if layer.section else f"{layer.name}: "
-    return ConfigError(
-        f"{prefix}{message}", setting=_named(layer, option_key(raw)), file=layer.file, line=line
-    )
 
 
 _PAIR_START = re.compile(r"(?:^|,)\s*([A-Za-z][A-Za-z_ \-]{0,30}?)\s*[:=]\s*")
