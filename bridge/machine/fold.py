@@ -46,7 +46,7 @@ __all__ = [
 #: (a new rule, a field filled differently): snapshots taken by another version are not read,
 #: only replaced (:mod:`bridge.machine.snapshot`; changes of the state's shape are caught there
 #: without a bump).
-FOLD_VERSION = 1
+FOLD_VERSION = 2  # 2: the state keeps each file's latest write, not every write
 
 
 class _Fields(TypedDict, total=False):
@@ -83,8 +83,13 @@ class Folder:
             "budget_warnings": [],
             "gates": [],
             "judgments": [],
-            "outputs": [],
         }
+        # The writes a reader needs (PipelineState.outputs), in log order: each write that kept
+        # a timestamped copy under its own number, and each file's latest write under its path,
+        # moved to the end when the file is written again (a dict keeps insertion order).
+        self._outputs: dict[int | str, ev.OutputWritten] = {}
+        self._copies = 0  # how many writes kept a copy: the next one's number
+        self._outputs_tuple: tuple[ev.OutputWritten, ...] | None = ()
         self._approved = False
         self._last_seq = 0
         self._last_at: datetime | None = None
@@ -134,6 +139,9 @@ class Folder:
         for name in folder._lists:
             folder._tuples[name] = getattr(state, name)
             folder._lists[name] = list(folder._tuples[name])
+        for out in state.outputs:  # already compact: keeping them again changes nothing
+            folder._output_written(out)
+        folder._outputs_tuple = state.outputs
         folder._approved = state.approved
         folder._last_seq, folder._last_at = state.last_seq, state.last_recorded_at
         folder._content_seq, folder._content_at = state.last_content_seq, state.last_content_at
@@ -204,7 +212,7 @@ class Folder:
         fields = self._fields
         match evt:
             case ev.OutputWritten():
-                lists["outputs"].append(evt)
+                self._output_written(evt)
             case ev.StageEntered():
                 self._stage_entered(evt, seq)
             case ev.ImplementationRecorded():
@@ -272,6 +280,20 @@ class Folder:
             case _:
                 assert_never(evt)
 
+    def _output_written(self, evt: ev.OutputWritten) -> None:
+        # Every reader of the writes (bridge.projections.writer, .manifest) needs only each
+        # file's latest write and every write that kept a copy (one manifest row per version):
+        # an earlier write of a file that kept no copy is superseded for all of them, and a long
+        # run writes the same few files hundreds of thousands of times.
+        outputs = self._outputs
+        outputs.pop(evt.path, None)
+        if evt.copy:
+            outputs[self._copies] = evt  # never superseded: a version is a file on disk
+            self._copies += 1
+        else:
+            outputs[evt.path] = evt
+        self._outputs_tuple = None
+
     def _stage_entered(self, evt: ev.StageEntered, seq: int) -> None:
         target = Stage(evt.stage)
         trigger = stage_trigger(evt, seq=seq)
@@ -311,6 +333,9 @@ class Folder:
                 old = tuples.get(name)
                 if old is None or len(old) != len(items):
                     tuples[name] = tuple(items)
+            outputs = self._outputs_tuple
+            if outputs is None:
+                outputs = self._outputs_tuple = tuple(self._outputs.values())
             self._snapshot = PipelineState(
                 stage=self._stage,
                 plan=self._fields.get("plan"),
@@ -334,7 +359,7 @@ class Folder:
                 budget_warnings=tuples["budget_warnings"],
                 gates=tuples["gates"],
                 judgments=tuples["judgments"],
-                outputs=tuples["outputs"],
+                outputs=outputs,
                 milestone_ids=self._milestone_ids,
                 run_ids_by_state=dict(index.by_state),
                 milestone_counts=dict(index.counts),

@@ -131,6 +131,10 @@ class PipelineState:
         plan_order: each run's position in planning order.
         gpu_seconds_used: GPU-seconds used by every attempt of every run.
         judgments: reviewer judgments of criteria the rules could not check, in log order.
+        outputs: the ``OutputWritten`` records a reader needs, in log order: every write that
+            kept a timestamped copy (one manifest row each) and each file's latest write. An
+            earlier write of a file that kept no copy is in the log only: no reader needs it,
+            and a long run writes the same few files hundreds of thousands of times.
     """
 
     stage: Stage = Stage.PLANNED

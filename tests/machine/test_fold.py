@@ -22,6 +22,7 @@ from bridge.errors import TransitionError
 from bridge.events.store import InMemoryEventStore, SQLiteEventStore
 from bridge.events.types import (
     Event,
+    OutputWritten,
     RunCancelled,
     RunEvent,
     RunFailed,
@@ -38,9 +39,11 @@ from bridge.events.types import (
 from bridge.events.values import JobHandle
 from bridge.machine.fold import Folder, fold
 from bridge.machine.guard import check_append
+from bridge.machine.snapshot import decode_state, encode_state
 from bridge.machine.stages import RunState, Stage
 from bridge.machine.table import RUN_TABLE, STAGE_TABLE, run_lookup, stage_lookup
 from bridge.machine.triggers import RunTrigger, StageTrigger, run_trigger
+from bridge.projections import manifest
 from bridge.projections.writer import ProjectionWriter
 from tests.strategies import events
 
@@ -218,6 +221,70 @@ class TestCollectorPause:
             assert not gc.isenabled()
         finally:
             gc.enable()
+
+
+def _writes(plan: list[tuple[int, bool]]) -> list[OutputWritten]:
+    # Writes of three files, each with its own content; those with a copy name a new version.
+    return [
+        OutputWritten(
+            path=f"f{path}.md",
+            sha256=f"{n:064x}",
+            copy=f"f{path}_{n}.md" if copy else "",
+            stage="planned",
+        )
+        for n, (path, copy) in enumerate(plan)
+    ]
+
+
+class TestOutputsKept:
+    """
+    The state keeps every write that kept a copy and each file's latest write, not every write:
+    what each reader of the writes gets from it is what it got from all of them.
+    """
+
+    writes = st.lists(st.tuples(st.integers(0, 2), st.booleans()), max_size=30)
+
+    @settings(max_examples=80, deadline=None)
+    @given(plan=writes)
+    def test_readers_see_what_every_write_shows(self, plan: list[tuple[int, bool]]) -> None:
+        written = _writes(plan)
+        store = InMemoryEventStore(clock=lambda: _T0)
+        for out in written:
+            store.append("bridge", [out], None)
+        kept = fold(store.read()).outputs
+        assert manifest.render(kept) == manifest.render(written)
+        assert {o.path: o for o in kept} == {o.path: o for o in written}  # each latest write
+        assert [o for o in kept if o.copy] == [o for o in written if o.copy]
+        latest = {o.path: o for o in written}.values()
+        assert len(kept) == sum(1 for o in written if o.copy) + sum(1 for o in latest if not o.copy)
+        assert list(kept) == [o for o in written if o in kept]  # in log order
+
+    @settings(max_examples=40, deadline=None)
+    @given(plan=writes)
+    def test_resumed_and_incremental_folds_keep_the_same(
+        self, plan: list[tuple[int, bool]]
+    ) -> None:
+        store = InMemoryEventStore(clock=lambda: _T0)
+        for out in _writes(plan):
+            store.append("bridge", [out], None)
+        records = list(store.read())
+        whole = fold(records)
+        step = Folder()
+        for cut, record in enumerate(records):
+            head = Folder().apply_all(records[:cut]).state()
+            resumed = Folder.resume(decode_state(encode_state(head)))
+            assert resumed.apply_all(records[cut:]).state() == whole
+            step.apply(record)
+            step.state()  # a snapshot between records must not change what follows
+        assert step.state() == whole
+
+    def test_a_long_run_of_rewrites_keeps_one(self) -> None:
+        store = InMemoryEventStore(clock=lambda: _T0)
+        store.append("bridge", _writes([(0, False)] * 1000 + [(1, True), (0, False)]), None)
+        assert [(o.path, o.copy) for o in fold(store.read()).outputs] == [
+            ("f1.md", "f1_1000.md"),
+            ("f0.md", ""),
+        ]
 
 
 class LogMachine(RuleBasedStateMachine):
