@@ -25,6 +25,7 @@ __all__ = [
     "log_tail",
     "read_ident",
     "read_int",
+    "read_record",
     "validate_id",
     "write_atomic",
 ]
@@ -40,6 +41,22 @@ def read_int(path: Path) -> int | None:
         return int(path.read_text(encoding="ascii").strip())
     except (OSError, ValueError):
         return None
+
+
+def read_record(path: Path) -> str | None:
+    """
+    Return the one-line record the wrapper wrote to ``path``, without its newline; ``None``
+    while there is none whole: missing, empty, or cut off before its closing newline. The
+    wrapper writes its records in place, so a reader may see one half written, and a wrapper
+    killed in the middle of a write leaves it so (the record was never made).
+    """
+    try:
+        text = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    if not text.endswith(b"\n"):
+        return None
+    return text[:-1].decode("ascii", errors="replace").strip()
 
 
 def validate_id(kind: str, value: str) -> str:
@@ -109,27 +126,26 @@ def describe_exit(code: int) -> str:
 
 def read_ident(attempt_dir: Path) -> tuple[int, str] | None:
     """
-    Return the recorded (pid, start ticks) of the wrapper, or ``None`` before it is known.
+    Return the recorded (pid, start ticks) of the wrapper, or ``None`` before both are whole
+    (:func:`read_record`).
     """
-    try:
-        pid = int((attempt_dir / "pid").read_text(encoding="ascii").strip())
-        start = (attempt_dir / "pid.start").read_text(encoding="ascii").strip()
-    except (FileNotFoundError, ValueError):
+    pid = read_record(attempt_dir / "pid")
+    start = read_record(attempt_dir / "pid.start")
+    if pid is None or start is None or not pid.isdigit():
         return None
-    return pid, start
+    return int(pid), start
 
 
 def finished_state(attempt_dir: Path, tail: str) -> JobState | None:
     """
-    Return the final state when ``exit_code`` exists, else ``None``; the ``timed_out`` and
-    ``cancelled`` markers take precedence over the code.
+    Return the final state once ``exit_code`` is whole (:func:`read_record`), else ``None``;
+    the ``timed_out`` and ``cancelled`` markers take precedence over the code.
 
     Raises:
-        BackendError: ``exit_code`` holds something other than an integer.
+        BackendError: ``exit_code`` holds a whole line that is not an integer.
     """
-    try:
-        text = (attempt_dir / "exit_code").read_text(encoding="ascii").strip()
-    except FileNotFoundError:
+    text = read_record(attempt_dir / "exit_code")
+    if text is None:
         return None
     try:
         code = int(text)

@@ -8,10 +8,13 @@ Every attempt lives in its own directory, ``<runs_dir>/<run_id>/<attempt_id>/``
     argv.json     the command, a JSON list of strings (never passed through a shell)
     pid           the wrapper's pid; pid.start: its start time in clock ticks (guards pid reuse)
     stdout.log    the command's standard output; stderr.log: its standard error
-    exit_code     written atomically by the wrapper when the command ends (128+N for signal N)
+    exit_code     written by the wrapper when the command ends (128+N for signal N)
     timed_out     marker: the wrapper stopped the command at its timeout
     cancelled     marker: cancel() was asked
     output/       the run's ``{output_dir}``
+
+``pid``, ``pid.start`` and ``exit_code`` are one-line records the wrapper writes in place: each
+is read only once its closing newline is there (``attempt_files.read_record``).
 
 The command runs under a small wrapper (``wrapper.sh``, started with ``start_new_session=True``
 so wrapper and command form their own process group) that writes ``exit_code`` itself: the
@@ -263,6 +266,8 @@ class LocalBackend:
             write_atomic(attempt_dir / "exit_code", "127\n")
             raise BackendError(f"cannot start attempt {spec.attempt_id}: {exc}") from exc
         # Our child cannot be reaped before the reaper thread starts, so /proc still has it.
+        # The wrapper records the same two as it starts, unless these came first: they are
+        # there whole once submit returns, and even if bridge is killed right after the spawn.
         stat = procfs.read_stat(pid)
         start = stat.start_ticks if stat is not None else ""
         write_atomic(attempt_dir / "pid.start", start + "\n", durable=False)
@@ -310,7 +315,11 @@ class LocalBackend:
             # running, for certain. The dispatcher polls every live run after every event, so
             # this answer costs no file reads (the log tail matters once the attempt ends).
             return JobState(status=JobStatus.RUNNING)
-        return attempt_state(attempt_dir, launch_grace_seconds=self.launch_grace_seconds)
+        return attempt_state(
+            attempt_dir,
+            launch_grace_seconds=self.launch_grace_seconds,
+            known=_ident_of(handle),
+        )
 
     def wait(self, handles: Sequence[JobHandle], timeout: float) -> None:
         """
@@ -356,7 +365,7 @@ class LocalBackend:
         attempt_dir = self._dir_of(handle)
         if not (attempt_dir / "exit_code").exists():
             (attempt_dir / "cancelled").touch()
-        ident = read_ident(attempt_dir)
+        ident = read_ident(attempt_dir) or _ident_of(handle)
         if ident is None or not procfs.group_alive(*ident):
             return
         pid, start = ident
@@ -469,5 +478,14 @@ class LocalBackend:
             return True
         if (attempt_dir / "exit_code").exists():
             return True
-        ident = read_ident(attempt_dir)
+        ident = read_ident(attempt_dir) or _ident_of(handle)
         return ident is not None and not procfs.group_alive(*ident)
+
+
+def _ident_of(handle: JobHandle) -> tuple[int, str] | None:
+    """
+    The wrapper's (pid, start ticks) as the handle has them: ``submit`` knows them before the
+    wrapper has written its own records.
+    """
+    pid, start = handle.locator.get("pid", ""), handle.locator.get("start")
+    return (int(pid), start) if pid.isdigit() and start is not None else None

@@ -20,7 +20,9 @@ from bridge.machine.ports import JobState, JobStatus
 __all__ = ["attempt_state"]
 
 
-def attempt_state(attempt_dir: Path, *, launch_grace_seconds: float) -> JobState:
+def attempt_state(
+    attempt_dir: Path, *, launch_grace_seconds: float, known: tuple[int, str] | None = None
+) -> JobState:
     """
     Return the attempt's state from its directory and ``/proc``.
 
@@ -29,6 +31,8 @@ def attempt_state(attempt_dir: Path, *, launch_grace_seconds: float) -> JobState
     process of its group, lives; a pid now held by another process or a zombie counts as
     gone, and gone without an exit code is LOST. A ``launch`` marker without a recorded pid is
     QUEUED for ``launch_grace_seconds``, then LOST (the launcher stopped in between).
+    ``known`` is the wrapper's (pid, start ticks) when the caller has them (the handle
+    ``submit`` returned), used while the wrapper has not recorded its own.
 
     Raises:
         BackendError: ``exit_code`` holds something other than an integer.
@@ -38,7 +42,7 @@ def attempt_state(attempt_dir: Path, *, launch_grace_seconds: float) -> JobState
     if finished is not None:
         return finished
     cancelled = (attempt_dir / "cancelled").exists()
-    ident = read_ident(attempt_dir)
+    ident = read_ident(attempt_dir) or known
     if ident is None:
         if cancelled:
             return JobState(status=JobStatus.CANCELLED, detail="cancelled before it started")

@@ -395,6 +395,43 @@ class TestLocalBackendLiveness:
         finally:
             zombie.wait()
 
+    def test_a_record_counts_once_whole(self, project: Path) -> None:
+        """
+        The wrapper writes pid, pid.start and exit_code in place: an empty or cut-off record
+        (no closing newline yet, or ever after a kill mid-write) reads as not written, never
+        as a wrong value.
+        """
+        backend = LocalBackend(project, probe=NoGpus(), launch_grace_seconds=60)
+        ended = subprocess.Popen([PY, "-c", "pass"], start_new_session=True)
+        ended.wait()
+        handle = craft_attempt(backend, ended.pid, start="1")
+        attempt = backend.runs_dir / "R001" / "A1"
+        (attempt / "exit_code").write_text("13")
+        state = backend.poll(handle)
+        assert (state.status, state.exit_code) == (JobStatus.LOST, None), state
+        (attempt / "exit_code").write_text("137\n")
+        state = backend.poll(handle)
+        assert (state.status, state.exit_code) == (JobStatus.FAILED, 137), state
+        (attempt / "exit_code").unlink()
+        (attempt / "pid").write_text("")
+        found = backend.find("A1")
+        assert found is not None and "pid" not in found.locator
+        assert backend.poll(found).status is JobStatus.QUEUED
+
+    def test_a_wrapper_gone_before_its_records_is_lost_at_once(self, local: LocalBackend) -> None:
+        """
+        The handle submit returned knows the wrapper's pid before the wrapper records it: a
+        wrapper gone without any record reads LOST at once, not "launching" for the grace.
+        """
+        handle = local.submit(spec("pass"))
+        assert settle(local, handle).status is JobStatus.SUCCEEDED
+        attempt = local.runs_dir / "R001" / "A1"
+        for name in ("pid", "pid.start", "exit_code"):
+            (attempt / name).unlink()
+        state = local.poll(handle)
+        assert state.status is JobStatus.LOST, state
+        assert f"process {handle.locator['pid']} ended" in state.detail
+
     def test_claimed_but_never_started_is_lost(self, project: Path) -> None:
         """A launch marker without any recorded process is QUEUED briefly, then LOST."""
         backend = LocalBackend(project, probe=NoGpus(), launch_grace_seconds=0)

@@ -21,6 +21,7 @@ from bridge.adapters.backends.local.backend import WRAPPER_PATH
 
 PY = sys.executable
 WRAPPER = str(WRAPPER_PATH)
+STRACE = shutil.which("strace")
 SHELLS = [
     pytest.param([path], id=name)
     for name in ("sh", "dash", "bash")
@@ -29,12 +30,18 @@ SHELLS = [
 
 
 def wrap(
-    shell: list[str], attempt: Path, argv: list[str], *, timeout: str = "", grace: str = "0.5"
+    shell: list[str],
+    attempt: Path,
+    argv: list[str],
+    *,
+    timeout: str = "",
+    grace: str = "0.5",
+    sync_after: str = "10",
 ) -> subprocess.CompletedProcess[str]:
     """Run the wrapper to its end, as the backend starts it (leader of a new session)."""
     attempt.mkdir(parents=True, exist_ok=True)
     return subprocess.run(
-        [*shell, str(WRAPPER_PATH), str(attempt), str(attempt), timeout, grace, *argv],
+        [*shell, WRAPPER, str(attempt), str(attempt), timeout, grace, sync_after, *argv],
         start_new_session=True,
         stdin=subprocess.DEVNULL,
         capture_output=True,
@@ -157,7 +164,19 @@ class TestWrapperScript:
         started = tmp_path / "started"
         code = "import sys,time; open(sys.argv[1],'w').close()\nwhile True: time.sleep(0.05)"
         proc = subprocess.Popen(
-            [*shell, WRAPPER, str(attempt), str(attempt), "", "1", PY, "-c", code, str(started)],
+            [
+                *shell,
+                WRAPPER,
+                str(attempt),
+                str(attempt),
+                "",
+                "1",
+                "10",
+                PY,
+                "-c",
+                code,
+                str(started),
+            ],
             start_new_session=True,
             stdin=subprocess.DEVNULL,
         )
@@ -170,14 +189,14 @@ class TestWrapperScript:
         assert (attempt / "exit_code").read_text() == "143\n"
 
     def test_tools_not_taken_from_the_runs_path(self, shell: list[str], tmp_path: Path) -> None:
-        """A run whose PATH holds none of sleep, sync and mv is still timed and recorded."""
+        """A run whose PATH holds none of sleep, sync and rm is still timed and recorded."""
         attempt = tmp_path / "a"
         attempt.mkdir()
         empty = tmp_path / "empty-bin"
         empty.mkdir()
         env = {**os.environ, "PATH": str(empty)}
         subprocess.run(
-            [*shell, WRAPPER, str(attempt), str(attempt), "0.3", "0.3", PY, "-c", "pass"],
+            [*shell, WRAPPER, str(attempt), str(attempt), "0.3", "0.3", "10", PY, "-c", "pass"],
             start_new_session=True,
             env=env,
             check=True,
@@ -214,3 +233,30 @@ class TestWrapperScript:
         result = wrap(shell, tmp_path / "a", [PY, "-c", code], timeout="60")
         assert (tmp_path / "a" / "exit_code").read_text() == "137\n"
         assert result.stderr == ""
+
+    @pytest.mark.skipif(STRACE is None, reason="strace is not installed")
+    @pytest.mark.parametrize(("sync_after", "synced"), [("10", False), ("0", True)])
+    def test_helper_processes_only_to_fsync_a_long_runs_exit_code(
+        self, shell: list[str], tmp_path: Path, sync_after: str, synced: bool
+    ) -> None:
+        """
+        A run shorter than SYNC_AFTER costs no helper process (the shell writes pid, pid.start
+        and exit_code itself: only the shell and the command are executed) and no fsync; one
+        that ran SYNC_AFTER seconds or more has exit_code fsynced by `sync`.
+        """
+        attempt = tmp_path / "a"
+        attempt.mkdir()
+        trace = tmp_path / "trace"
+        subprocess.run(
+            [STRACE, "-f", "-qq", "-e", "trace=execve,fsync,fdatasync", "-o", str(trace),
+             *shell, WRAPPER, str(attempt), str(attempt), "", "1", sync_after, "true"],
+            start_new_session=True, check=True, timeout=30,
+        )  # fmt: skip
+        calls = [line.split(None, 1)[1] for line in trace.read_text().splitlines()]
+        programs = [c.split('"')[1] for c in calls if c.startswith("execve(") and c.endswith("0")]
+        fsyncs = [c for c in calls if c.startswith(("fsync(", "fdatasync("))]
+        assert programs[0] == shell[0] and programs[1].endswith("/true"), programs
+        helpers = [os.path.basename(program) for program in programs[2:]]
+        assert (helpers, bool(fsyncs)) == ((["sync"], True) if synced else ([], False))
+        assert (attempt / "exit_code").read_text() == "0\n"
+        assert (attempt / "pid").read_text().strip().isdigit()
