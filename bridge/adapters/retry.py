@@ -27,7 +27,10 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
-import stamina
+from bridge import logs
+
+logs.structlog_may_log()  # stamina logs each retry through structlog when it is installed
+import stamina  # noqa: E402
 
 __all__ = ["Transient", "attempts", "retry_after_seconds"]
 

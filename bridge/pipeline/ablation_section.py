@@ -7,10 +7,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import structlog
-
 from bridge.errors import ConfigError
 from bridge.events import types as ev
+from bridge.logs import get_logger
 from bridge.machine.fold import PipelineState
 from bridge.plan import render_for_reading
 from bridge.plan.plan_section import with_section
@@ -18,7 +17,7 @@ from bridge.projections.writer import atomic_write
 
 __all__ = ["section_body", "write_plan_section"]
 
-log = structlog.get_logger("bridge.ablation_section")
+log = get_logger("bridge.ablation_section")
 
 
 def _cell(text: str) -> str:

@@ -11,15 +11,14 @@ import stat
 from collections.abc import Sequence
 from pathlib import Path
 
-import structlog
-
 from bridge.adapters.digests import file_sha256
 from bridge.errors import BackendError
+from bridge.logs import get_logger
 from bridge.machine.ports import Artifact
 
 __all__ = ["collect_outputs"]
 
-_log = structlog.get_logger(__name__)
+_log = get_logger(__name__)
 
 
 def collect_outputs(

@@ -13,9 +13,9 @@ covered up this way: :func:`bridge.adapters.review.config.build_reviewer` refuse
 from __future__ import annotations
 
 import attrs
-import structlog
 
 from bridge.errors import ReviewError
+from bridge.logs import get_logger
 from bridge.machine.ports import (
     CriterionJudgment,
     CriterionRequest,
@@ -27,7 +27,7 @@ from bridge.machine.ports import (
 
 __all__ = ["LocalFallbackReviewer"]
 
-_log = structlog.get_logger("bridge.review")
+_log = get_logger("bridge.review")
 
 
 class LocalFallbackReviewer:

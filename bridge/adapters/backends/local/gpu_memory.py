@@ -8,20 +8,19 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-import structlog
-
 from bridge.adapters.backends.local import procfs
 from bridge.adapters.backends.local.attempt_files import read_ident, read_int
 from bridge.adapters.gpu import GpuProcessProbe
 from bridge.adapters.gpu_sampling import GpuMemory
 from bridge.errors import BackendError
+from bridge.logs import get_logger
 from bridge.machine.ports import GpuInfo, GpuProbe
 
 __all__ = ["PEAK_FILE", "GpuMemorySampler"]
 
 #: The attempt directory's file holding the most MiB its process group was seen using.
 PEAK_FILE = "gpu_peak_mib"
-_log = structlog.get_logger(__name__)
+_log = get_logger(__name__)
 _SAMPLE_EVERY_SECONDS = 1.0
 
 
