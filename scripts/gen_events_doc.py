@@ -60,7 +60,10 @@ from seq 1); one of another fold version or shape is not read and is replaced by
 snapshot. No event is ever changed for a snapshot (an older log gains the empty table when
 opened). It cannot hide an edited event: `bridge verify` folds the whole log from seq 1, compares
 every stored snapshot with the fold at its seq, and reports (exit 1, naming the seq) and removes
-each one that disagrees. The state is stored as JSON written by the event codec, never pickle:
+each one that disagrees. The state holds what its readers need, not every payload: of the
+`output.written` records, each file's latest write and every write that kept a timestamped copy
+(the manifest's rows); earlier writes of a file are in the log only (fold version 2). The state is
+stored as JSON written by the event codec, never pickle:
 unpickling runs whatever code the bytes name, and anyone who can write the project could plant
 them.
 """
