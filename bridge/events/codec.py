@@ -116,7 +116,7 @@ def _field_structurer(tp: object) -> _Fn | None:
             raise TypeError(f"codec cannot structure {tp!r}")
         item = _field_structurer(args[0])
         if item is None:
-            return _tuple_of_json
+            return _tuple_of_strings if args[0] is str else _tuple_of_json
 
         def tuple_of(value: Any, item: _Fn = item) -> tuple[Any, ...]:
             if type(value) is not list:
@@ -128,7 +128,7 @@ def _field_structurer(tp: object) -> _Fn | None:
         value_type = typing.get_args(tp)[1] if typing.get_args(tp) else Any
         values = None if value_type is Any else _field_structurer(value_type)
         if values is None:
-            return _dict_of_json
+            return _dict_of_strings if value_type is str else _dict_of_json
 
         def dict_of(value: Any, values: _Fn = values) -> dict[str, Any]:
             return {key: values(item) for key, item in _dict_of_json(value).items()}
@@ -155,6 +155,18 @@ def _checked_list(value: Any) -> list[Any]:
 
 def _tuple_of_json(value: Any) -> tuple[Any, ...]:
     return tuple(_checked_list(value))
+
+
+def _tuple_of_strings(value: Any) -> tuple[str, ...]:
+    # Interned, as str fields are (_class_structurer): commands, argv and metric lists repeat
+    # the same words in every run of a long log, and the folded state keeps every run's.
+    return tuple(map(sys.intern, _checked_list(value)))
+
+
+def _dict_of_strings(value: Any) -> dict[str, str]:
+    # Interned values, as in _tuple_of_strings (orjson already shares equal keys).
+    checked = _dict_of_json(value)
+    return dict(zip(checked, map(sys.intern, checked.values()), strict=True))
 
 
 def _dict_of_json(value: Any) -> dict[str, Any]:

@@ -27,6 +27,7 @@ from bridge.events.types import (
     PipelineBlocked,
     RunFailed,
     RunOverdue,
+    RunPlanned,
     RunRetryScheduled,
     RunStarted,
     StageEntered,
@@ -157,6 +158,31 @@ class TestDecodeFastPath:
         assert isinstance(second, RunOverdue)
         assert first.run_id is second.run_id
         assert first.attempt_id is second.attempt_id
+
+    def test_equal_strings_in_lists_and_string_maps_are_shared(self) -> None:
+        """Items of a tuple of strings and values of a mapping of strings are shared too: every
+        run of a long log repeats its command's words and its environment."""
+        planned = [
+            codec.decode(*codec.encode(RunPlanned(
+                run_id=f"R{n}", command=("python", "train.py", "--seed", "{seed}"),
+                env={"MODE": "fast-" + "x" * 40}, params={"seed": str(n)},
+            )))
+            for n in (1, 2)
+        ]  # fmt: skip
+        first, second = (p for p in planned if isinstance(p, RunPlanned))
+        assert all(a is b for a, b in zip(first.command, second.command, strict=True))
+        assert first.env["MODE"] is second.env["MODE"]
+        assert first.command == ("python", "train.py", "--seed", "{seed}")
+        assert first.params == {"seed": "1"} and second.params == {"seed": "2"}
+
+    @pytest.mark.parametrize(
+        "data",
+        ['{"run_id":"R","command":["python",7]}', '{"run_id":"R","env":{"A":7}}'],
+    )
+    def test_non_string_in_a_list_or_map_of_strings_is_an_error(self, data: str) -> None:
+        """A number where the event has a tuple or mapping of strings does not decode."""
+        with pytest.raises(IntegrityError, match="does not decode"):
+            codec.decode("run.planned", 1, data)
 
     def test_non_string_in_a_string_field_is_an_error(self) -> None:
         """A number where the event has a string field does not decode."""
