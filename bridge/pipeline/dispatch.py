@@ -98,7 +98,11 @@ class Dispatcher:
         append: appends events to a stream at an expected version (None: any).
         now: the clock.
         policy: the scheduling settings.
-        on_finished: called with each run id whose attempt finished successfully (metrics).
+        read_metrics: given a run whose current attempt succeeded, its results copied back,
+            returns the events recording its metrics (``MetricsRecorded``), appended with the
+            events that end the attempt: one append, so the log never holds a success
+            without its metrics (a crash in between left one, read again by
+            ``collect.ensure_metrics``).
         on_progress: called after each round of polling and launching (milestone bookkeeping,
             gates); returning False ends the phase early (a gate held the plan).
         keep_scratch: keep each attempt's ``{scratch_dir}`` after collection (``[run]
@@ -113,7 +117,7 @@ class Dispatcher:
         append: Append,
         now: Callable[[], datetime],
         policy: Policy,
-        on_finished: Callable[[str], None] = lambda _run: None,
+        read_metrics: Callable[[RunView], Sequence[ev.RunEvent]] = lambda _run: (),
         on_progress: Callable[[], bool] = lambda: True,
         keep_scratch: bool = False,
     ) -> None:
@@ -123,7 +127,7 @@ class Dispatcher:
         self.append = append
         self.now = now
         self.policy = policy
-        self.on_finished = on_finished
+        self.read_metrics = read_metrics
         self.on_progress = on_progress
         self.keep_scratch = keep_scratch
         self._slots: tuple[Slot, ...] | None = None
@@ -533,7 +537,7 @@ class Dispatcher:
         """
         Poll every live attempt once and record what it says (:func:`poll_outcome`): a change
         in the backend's queue, an overdue run, or how a finished attempt ended, its results
-        copied back first.
+        copied back first and, for a success, its metrics read (``read_metrics``): one append.
         """
         now = self.now()
         for run in self.state().runs_in_state(RunState.RUNNING):
@@ -543,12 +547,13 @@ class Dispatcher:
             status = self.backend.poll(attempt.handle)
             fetch = self._fetch(run, status) if fetches_results(status.status) else None
             outcome = poll_outcome(run, status, now, fetch)
-            if not outcome.events or not self._append_run(run, outcome.events):
+            events = outcome.events
+            if outcome.succeeded:
+                events = (*events, *self.read_metrics(run))
+            if not events or not self._append_run(run, events):
                 continue
             if outcome.results_recorded:
                 self._drop_scratch(run)
-            if outcome.succeeded:
-                self.on_finished(run.run_id)
 
     def _fetch(self, run: RunView, status: JobState) -> Fetched | FetchFailed:
         """

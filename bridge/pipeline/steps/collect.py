@@ -22,6 +22,7 @@ from bridge.machine.fold import PipelineState
 from bridge.machine.measurements import QualityFlag, UnreadOutput, summarise_history
 from bridge.machine.quality import QualitySettings, check_quality, measured_names
 from bridge.machine.stages import RunState
+from bridge.machine.views import RunView
 from bridge.pipeline import bootstrap
 from bridge.pipeline.layout import ProjectLayout
 from bridge.pipeline.session import Session
@@ -33,6 +34,7 @@ __all__ = [
     "ensure_metrics",
     "merge_extractions",
     "metric_aliases",
+    "metrics_of",
     "metrics_spec",
     "record_metrics",
 ]
@@ -149,6 +151,21 @@ def collect_metrics(
     attempt = run.current if run is not None else None
     if run is None or attempt is None or attempt.finished_at is None:
         return []
+    return [metrics_of(project, state, run)]
+
+
+def metrics_of(project: LoadedProject, state: PipelineState, run: RunView) -> ev.MetricsRecorded:
+    """
+    The ``MetricsRecorded`` of the run's current attempt, read from its files (and W&B) as
+    :func:`collect_metrics` says, whether or not the log has its end yet: the dispatcher reads
+    them once the results are copied back, to append them with the events that end the attempt.
+
+    Raises:
+        ConfigError: as :func:`collect_metrics`.
+    """
+    run_id = run.run_id
+    attempt = run.current
+    assert attempt is not None
     config = project.config.metrics
     spec = metrics_spec(config)
     block = next(
@@ -189,27 +206,23 @@ def collect_metrics(
         ),
         measured=measured_names(extraction.names(), wanted, spec.aliases),
     )
-    return [
-        ev.MetricsRecorded(
-            run_id=run_id,
-            attempt_id=attempt.attempt_id,
-            values=extraction.values,
-            histories=tuple(summarise_history(h) for h in extraction.histories),
-            quality=tuple(
-                QualityFlag(
-                    metric=f.metric, kind=f.kind.value, message=f.message, blocking=f.blocking
-                )
-                for f in findings
-            ),
-            problems=tuple(
-                UnreadOutput(source=p.source, message=p.message, blocking=p.blocking)
-                for p in extraction.problems
-            ),
-            key_metric=_key_metric(candidates, extraction.names(), spec.aliases),
-            aliases=dict(spec.aliases),
-            lower_is_better=lower,
-        )
-    ]
+    return ev.MetricsRecorded(
+        run_id=run_id,
+        attempt_id=attempt.attempt_id,
+        values=extraction.values,
+        histories=tuple(summarise_history(h) for h in extraction.histories),
+        quality=tuple(
+            QualityFlag(metric=f.metric, kind=f.kind.value, message=f.message, blocking=f.blocking)
+            for f in findings
+        ),
+        problems=tuple(
+            UnreadOutput(source=p.source, message=p.message, blocking=p.blocking)
+            for p in extraction.problems
+        ),
+        key_metric=_key_metric(candidates, extraction.names(), spec.aliases),
+        aliases=dict(spec.aliases),
+        lower_is_better=lower,
+    )
 
 
 def merge_extractions(files: Extraction, wandb: Extraction) -> Extraction:

@@ -187,7 +187,7 @@ def dispatcher(s: Session) -> Dispatcher:
         s.append,
         s.clock,
         s.policy(),
-        on_finished=lambda run_id: collect.record_metrics(s, run_id),
+        read_metrics=lambda run: (collect.metrics_of(s.project, s.folder.state(), run),),
         on_progress=lambda: milestone_progress(s),
         keep_scratch=s.project.config.run.keep_scratch,
     )
