@@ -11,6 +11,7 @@ from typing import Protocol, runtime_checkable
 
 from bridge.events import types as ev
 from bridge.events.values import JobHandle
+from bridge.machine.backend_port import AttemptPlace
 
 __all__ = [
     "CostQuote",
@@ -191,15 +192,17 @@ class ScratchSpace(Protocol):
     (``{scratch_dir}`` in a command); a backend without it refuses such commands at start.
     """
 
-    def scratch_dir(self, run_id: str, attempt_id: str) -> str:
+    def scratch_dir(self, place: AttemptPlace) -> str:
         """
         Create the attempt's empty scratch directory (a remote backend may leave that to the
-        job, before its command starts) and return its absolute path as the run sees it.
-        Idempotent on ``attempt_id`` (a relaunch after a crash gets the same one).
+        job, before its command starts) and return its absolute path as the run sees it:
+        ``place.scratch_path`` under the backend's root, or, for a backend whose scratch lives
+        outside the project (a machine's ``/tmp``), ``<run_id>/<attempt_id>`` under its own
+        scratch folder. Idempotent on the place (a relaunch after a crash gets the same one).
         """
         ...
 
-    def remove_scratch(self, run_id: str, attempt_id: str) -> None:
+    def remove_scratch(self, place: AttemptPlace) -> None:
         """
         Delete the attempt's scratch directory and all in it; nothing when it is already gone.
         """

@@ -1,20 +1,23 @@
 """
-The backend port: where and how an attempt runs (:class:`Backend`, with :class:`JobSpec`,
-:class:`JobState` and :class:`JobStatus`), and the GPU probe that finds free slots.
+The backend port: where and how an attempt runs (:class:`Backend`, with :class:`AttemptPlace`,
+:class:`JobSpec`, :class:`JobState` and :class:`JobStatus`), and the GPU probe that finds free
+slots.
 """
 
 from __future__ import annotations
 
 import enum
 from collections.abc import Mapping, Sequence
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Protocol, runtime_checkable
 
 import attrs
 
 from bridge.events.values import Artifact, JobHandle, Slot
+from bridge.plan.safe_ids import SAFE_ID_RULE, is_safe_id
 
 __all__ = [
+    "AttemptPlace",
     "Backend",
     "GpuInfo",
     "GpuProbe",
@@ -38,16 +41,63 @@ class JobStatus(enum.Enum):
     LOST = "lost"  # no exit code and no live process: killed, host gone, instance vanished
 
 
+def _safe_id(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
+    if not is_safe_id(value):
+        raise ValueError(f"{attribute.name} {value!r} cannot name a directory: use {SAFE_ID_RULE}")
+
+
+def _relative_path(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
+    # Normalised, relative and free of '..': joined to any root, it stays inside that root.
+    path = PurePosixPath(value)
+    if (
+        not value
+        or path.is_absolute()
+        or str(path) != value
+        or any(part in (".", "..") for part in path.parts)
+        or any(c in value for c in "\x00\n\r")
+    ):
+        raise ValueError(
+            f"{attribute.name} {value!r} is not a normalised relative POSIX path without '..'"
+        )
+
+
 @attrs.frozen(kw_only=True)
-class JobSpec:
+class AttemptPlace:
     """
-    Everything a backend needs to launch one attempt, in standardised resources.
+    Which attempt, and where its files go: named by the pipeline's ``ProjectLayout``, never
+    composed by a backend. A backend joins its own root (the project locally, ``remote_dir``
+    over SSH, Slurm's shared directory) with ``path`` or ``scratch_path`` and nothing more.
 
     Attributes:
         run_id: the run's directory name: the plan's run id (``R001``), or the safe name
             derived from an id that cannot name a directory (``RunView.directory``).
         attempt_id: globally unique id of this attempt; the backend's idempotency key
             (it names the attempt directory, remote marker, instance label or call marker).
+        path: the attempt's directory relative to the project root
+            (``.bridge/runs/<run_id>/<attempt_id>``).
+        scratch_path: where a backend that keeps scratch space inside the project puts the
+            attempt's ``{scratch_dir}``, relative to the project root
+            (``.bridge/scratch/<run_id>/<attempt_id>``).
+
+    Raises:
+        ValueError: an id that is not a safe id, or a path that is absolute, not normalised or
+            holds ``..`` (a caller's bug: the layout never makes one).
+    """
+
+    run_id: str = attrs.field(validator=_safe_id)
+    attempt_id: str = attrs.field(validator=_safe_id)
+    path: str = attrs.field(validator=_relative_path)
+    scratch_path: str = attrs.field(validator=_relative_path)
+
+
+@attrs.frozen(kw_only=True)
+class JobSpec:
+    """
+    Everything a backend needs to launch one attempt, in standardised resources.
+
+    Attributes:
+        place: which attempt, and the paths its files go to (``run_id`` and ``attempt_id``
+            read through to it).
         argv: the command, already rendered; never passed through a shell unquoted.
         env: extra environment variables (the backend adds ``CUDA_VISIBLE_DEVICES``).
         slots: where to run; one slot per GPU asked for (all on one host).
@@ -56,14 +106,23 @@ class JobSpec:
         outputs: expected output globs, relative to the attempt's output directory.
     """
 
-    run_id: str
-    attempt_id: str
+    place: AttemptPlace
     argv: tuple[str, ...]
     env: Mapping[str, str] = attrs.field(factory=dict)
     slots: tuple[Slot, ...] = ()
     cwd: str = ""
     timeout_seconds: float | None = None
     outputs: tuple[str, ...] = ()
+
+    @property
+    def run_id(self) -> str:
+        """The run's directory name (``place.run_id``)."""
+        return self.place.run_id
+
+    @property
+    def attempt_id(self) -> str:
+        """The attempt's id, the backend's idempotency key (``place.attempt_id``)."""
+        return self.place.attempt_id
 
 
 @attrs.frozen(kw_only=True)
@@ -118,9 +177,10 @@ class Backend(Protocol):
         """
         ...
 
-    def output_dir(self, run_id: str, attempt_id: str) -> str:
+    def output_dir(self, place: AttemptPlace) -> str:
         """
-        Return the absolute path, as the run itself sees it, of the attempt's output directory.
+        Return the absolute path, as the run itself sees it, of the attempt's output directory:
+        ``output`` inside ``place.path`` joined to the backend's root.
 
         The pipeline renders ``{output_dir}`` in the command with this value; expected output
         globs are matched relative to it. Pure: no I/O.
@@ -131,6 +191,7 @@ class Backend(Protocol):
         """
         Launch one attempt and return at once (the run continues detached).
 
+        The attempt's files go to ``spec.place.path`` under the backend's root, nowhere else.
         Idempotent on ``spec.attempt_id``: a second submit of the same attempt returns the handle
         of the first launch and never launches twice.
         """
@@ -167,10 +228,10 @@ class Backend(Protocol):
         """
         ...
 
-    def find(self, attempt_id: str) -> JobHandle | None:
+    def find(self, place: AttemptPlace) -> JobHandle | None:
         """
-        Return the handle of an attempt launched earlier (by its marker), or ``None`` when the
-        backend has no trace of it. Used to reconcile after a crash.
+        Return the handle of the attempt launched earlier at ``place`` (by its marker there),
+        or ``None`` when the backend has no trace of it. Used to reconcile after a crash.
         """
         ...
 

@@ -39,6 +39,7 @@ from bridge.machine.backend_capabilities import (
     ScratchSpace,
 )
 from bridge.machine.backend_port import (
+    AttemptPlace,
     Backend,
     GpuInfo,
     GpuProbe,
@@ -57,6 +58,7 @@ __all__ = [
     "AblationPlanner",
     "AblationRequest",
     "Artifact",
+    "AttemptPlace",
     "Backend",
     "CostQuote",
     "CriterionJudgment",

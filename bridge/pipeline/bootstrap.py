@@ -22,7 +22,6 @@ from bridge.errors import ConfigError
 from bridge.machine.ports import AblationPlanner, Backend, Implementer, Notifier, Reviewer
 from bridge.pipeline import local_checks
 from bridge.pipeline.credentials import credential_variables
-from bridge.pipeline.layout import ProjectLayout
 from bridge.plan import LoadedProject, placeholders
 from bridge.plan.setting_fields import did_you_mean, keys_of
 from bridge.plan.settings import SettingsTable
@@ -65,7 +64,6 @@ def make_backend(project: LoadedProject) -> Backend:
         )
         return LocalBackend(
             project.root,
-            runs_dir=ProjectLayout(project.root).runs_dir,
             cpu_slots=local.cpu_slots or project.options.max_parallel,
             gpu_free_threshold_mib=local.gpu_free_threshold_mib,
             withheld_env=credential_variables(project),

@@ -296,7 +296,8 @@ class Bridge:
             attempt = run.current
             event = ev.RunCancelled(run_id=run_id, reason="cancelled by a person")
             if run.state in (RunState.SUBMITTED, RunState.RUNNING) and attempt is not None:
-                handle = attempt.handle or s.backend.find(attempt.attempt_id)
+                place = ProjectLayout.place(run.directory, attempt.attempt_id)
+                handle = attempt.handle or s.backend.find(place)
                 if handle is not None:
                     s.backend.cancel(handle)
                 event = attrs.evolve(event, attempt_id=attempt.attempt_id)

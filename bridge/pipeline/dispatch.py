@@ -22,6 +22,7 @@ from bridge.logs import get_logger
 from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.outcomes import Fetched, FetchFailed, fetches_results, poll_outcome
 from bridge.machine.ports import (
+    AttemptPlace,
     Backend,
     IdleReleaser,
     JobHandle,
@@ -390,11 +391,12 @@ class Dispatcher:
         """
         number = len(run.attempts) + 1
         attempt_id = attempt_id_for(run.directory, number)
-        output_dir = self.backend.output_dir(run.directory, attempt_id)
+        place = ProjectLayout.place(run.directory, attempt_id)
+        output_dir = self.backend.output_dir(place)
         gpu = ",".join(str(s.gpu) for s in slots if s.gpu is not None)
         try:
             inputs, lineage = resolve_inputs(self.state(), run, self.project)
-            scratch = self._scratch(run, attempt_id)
+            scratch = self._scratch(run, place)
         except (LineageError, BackendError) as exc:
             return self._append_run(
                 run, [ev.RunCancelled(run_id=run.run_id, reason=f"not run: {exc}")]
@@ -424,7 +426,7 @@ class Dispatcher:
         self._act(self.state().runs[run.run_id])
         return True
 
-    def _scratch(self, run: RunView, attempt_id: str) -> str:
+    def _scratch(self, run: RunView, place: AttemptPlace) -> str:
         """
         The attempt's fresh scratch directory when its command uses ``{scratch_dir}``, else "".
 
@@ -436,7 +438,7 @@ class Dispatcher:
             return ""
         if not isinstance(self.backend, ScratchSpace):
             raise BackendError(f"the {self.backend.name} backend gives no {{scratch_dir}}")
-        return self.backend.scratch_dir(run.directory, attempt_id)
+        return self.backend.scratch_dir(place)
 
     def _drop_scratch(self, run: RunView) -> None:
         """
@@ -452,7 +454,7 @@ class Dispatcher:
         ):
             return
         try:
-            self.backend.remove_scratch(run.directory, attempt.attempt_id)
+            self.backend.remove_scratch(ProjectLayout.place(run.directory, attempt.attempt_id))
         except BackendError as exc:
             log.warning("scratch_not_removed", run_id=run.run_id, error=str(exc))
 
@@ -461,8 +463,7 @@ class Dispatcher:
         assert attempt is not None
         timeout = run.spec.timeout_minutes * 60.0 if run.spec.timeout_minutes else None
         return JobSpec(
-            run_id=run.directory,
-            attempt_id=attempt.attempt_id,
+            place=ProjectLayout.place(run.directory, attempt.attempt_id),
             argv=attempt.argv,
             env=dict(run.spec.env),
             slots=attempt.slots,
@@ -516,7 +517,7 @@ class Dispatcher:
             attempt = run.current
             if attempt is None or run.state not in LIVE:
                 continue
-            found = self.backend.find(attempt.attempt_id)
+            found = self.backend.find(ProjectLayout.place(run.directory, attempt.attempt_id))
             if run.state is RunState.SUBMITTED:
                 # Crashed between intent and confirm: adopt what was launched, or launch it now
                 # (submit is idempotent on the attempt id, so this can never launch twice).

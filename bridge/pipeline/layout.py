@@ -6,15 +6,24 @@ project lock, the structured log, the list of projections being written, and one
 attempt (``runs/<run>/<attempt>/``) that holds what the backend copied back (``output/``,
 ``stdout.log``, ``stderr.log``, ``exit_code``). The researcher's files (plan, tracker, results,
 ``MANIFEST.md``) are the projections' business and are not named here.
+
+An attempt's paths are named once, relative to the project root (:meth:`ProjectLayout.place`),
+so that one relative path serves every root that stands for the project: the local checkout,
+an SSH host's ``remote_dir``, Slurm's shared directory. Backends receive them in the
+:class:`~bridge.machine.ports.AttemptPlace` and only join them to their root.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import attrs
 
+from bridge.machine.backend_port import AttemptPlace
+
 __all__ = ["ProjectLayout"]
+
+_STATE = PurePosixPath(".bridge")
 
 
 @attrs.frozen
@@ -48,15 +57,28 @@ class ProjectLayout:
         """``.bridge/bridge.log``: structured logs, one JSON object a line."""
         return self.state_dir / "bridge.log"
 
-    @property
-    def runs_dir(self) -> Path:
-        """``.bridge/runs/``: one folder per run, one per attempt inside it."""
-        return self.state_dir / "runs"
+    @staticmethod
+    def place(run_id: str, attempt_id: str) -> AttemptPlace:
+        """
+        The attempt's paths relative to the project root: its directory
+        ``.bridge/runs/<run_id>/<attempt_id>`` and its in-project scratch directory
+        ``.bridge/scratch/<run_id>/<attempt_id>``. ``run_id`` is the run's directory name
+        (``RunView.directory``: the id, or the safe name derived from an id that cannot name a
+        directory).
+
+        Raises:
+            ValueError: an id that is not a safe id (``RunView.directory`` never is one).
+        """
+        return AttemptPlace(
+            run_id=run_id,
+            attempt_id=attempt_id,
+            path=str(_STATE / "runs" / run_id / attempt_id),
+            scratch_path=str(_STATE / "scratch" / run_id / attempt_id),
+        )
 
     def attempt_dir(self, run_id: str, attempt_id: str) -> Path:
         """
-        ``.bridge/runs/<run_id>/<attempt_id>/``: what the attempt handed back. ``run_id`` is the
-        run's directory name (``RunView.directory``: the id, or the safe name derived from an
-        id that cannot name a directory).
+        ``.bridge/runs/<run_id>/<attempt_id>/`` in this project: what the attempt handed back
+        (the local backend runs it there too).
         """
-        return self.runs_dir / run_id / attempt_id
+        return self.root / self.place(run_id, attempt_id).path

@@ -27,8 +27,9 @@ from typing import Any  # Any: the script's JSON parameters
 
 import pytest
 
-from bridge.errors import BackendError, JobNotFound
-from bridge.machine.ports import Backend, JobHandle, JobSpec, JobState, JobStatus
+from bridge.errors import JobNotFound
+from bridge.machine.ports import AttemptPlace, Backend, JobHandle, JobSpec, JobState, JobStatus
+from bridge.pipeline.layout import ProjectLayout
 from bridge.testing import FakeOutcome
 
 TERMINAL = frozenset(
@@ -127,6 +128,10 @@ class BackendContract:
     #: False for backends whose state dies with the object (the fake): skips find-after-restart.
     persistent: bool = True
 
+    #: Why the backend keeps attempts where something other than the place's path says (Modal:
+    #: its deployed launcher's layout); "" for every backend that joins its root with the path.
+    paths_elsewhere: str = ""
+
     def make_backend(self, root: Path) -> Backend:
         """
         Return a backend whose state lives under ``root``; called again for a "restarted" one.
@@ -173,24 +178,33 @@ class BackendContract:
             made.cancel(handle)
         made.release()
 
+    @staticmethod
+    def place(attempt_id: str, run_id: str = "R001") -> AttemptPlace:
+        """
+        The attempt's place as the pipeline names it (``ProjectLayout.place``).
+        """
+        return ProjectLayout.place(run_id, attempt_id)
+
     def job(
         self,
         backend: Backend,
         attempt_id: str,
         *,
         run_id: str = "R001",
+        place: AttemptPlace | None = None,
         extra_args: tuple[str, ...] = (),
         env: Mapping[str, str] | None = None,
         timeout: float | None = None,
         **params: object,
     ) -> JobSpec:
         """
-        Build the spec of a contract job; ``params`` are the program's (see ``PROGRAM``).
+        Build the spec of a contract job at ``place`` (default: the pipeline's layout);
+        ``params`` are the program's (see ``PROGRAM``).
         """
-        params["output_dir"] = backend.output_dir(run_id, attempt_id)
+        where = place or self.place(attempt_id, run_id)
+        params["output_dir"] = backend.output_dir(where)
         return JobSpec(
-            run_id=run_id,
-            attempt_id=attempt_id,
+            place=where,
             argv=(self.python(), "-c", PROGRAM, json.dumps(params), *extra_args),
             env=dict(env or {}),
             timeout_seconds=timeout,
@@ -279,7 +293,7 @@ class BackendContract:
         handle = self.launch(backend, self.job(backend, "A1", forever=True))
         settle(backend, handle, running)
         again = self.make_backend(root)
-        found = again.find("A1")
+        found = again.find(self.place("A1"))
         assert found is not None and found.attempt_id == "A1"
         assert again.poll(found).status is JobStatus.RUNNING
         again.cancel(found)
@@ -294,7 +308,7 @@ class BackendContract:
         handle = self.launch(backend, self.job(backend, "A1", exit_code=3))
         assert settle(backend, handle).status is JobStatus.FAILED
         again = self.make_backend(root)
-        found = again.find("A1")
+        found = again.find(self.place("A1"))
         assert found is not None and found.attempt_id == "A1"
         state = settle(again, found)
         assert (state.status, state.exit_code) == (JobStatus.FAILED, 3)
@@ -302,7 +316,7 @@ class BackendContract:
 
     def test_find_unknown_is_none(self, backend: Backend) -> None:
         """find() of an attempt never launched answers None."""
-        assert backend.find("never-launched") is None
+        assert backend.find(self.place("never-launched")) is None
 
     def test_poll_unknown_raises(self, backend: Backend) -> None:
         """Polling a handle the backend never issued raises JobNotFound."""
@@ -342,16 +356,39 @@ class BackendContract:
         assert (home / "canary").read_text() == "alive"
         assert not list(tmp_path.rglob("pwned*"))
 
-    def test_unsafe_ids_are_refused(self, backend: Backend) -> None:
-        """Run or attempt ids that could escape the attempt directory are refused."""
-        for run_id, attempt_id in (("../up", "A1"), ("R001", "a/b"), ("R001", ""), (".", "A1")):
-            with pytest.raises(BackendError):
-                backend.submit(
-                    JobSpec(run_id=run_id, attempt_id=attempt_id, argv=(self.python(), "-V"))
-                )
-
     def test_output_dir_is_absolute_and_per_attempt(self, backend: Backend) -> None:
         """output_dir is an absolute path that differs between attempts."""
-        first = backend.output_dir("R001", "A1")
+        first = backend.output_dir(self.place("A1"))
         assert first.startswith("/")
-        assert first != backend.output_dir("R001", "A2")
+        assert first != backend.output_dir(self.place("A2"))
+
+    def test_uses_the_path_it_is_given(self, backend: Backend, root: Path, tmp_path: Path) -> None:
+        """An attempt placed at a path other than the layout's runs there and only there: its
+        output directory is that path's ``output`` under the backend's root, its outputs come
+        back, and it is found at that place (also by a fresh backend object), never at the
+        layout's path for the same ids (no backend composes or searches a path itself)."""
+        if self.paths_elsewhere:
+            pytest.skip(self.paths_elsewhere)
+        place = AttemptPlace(
+            run_id="R001",
+            attempt_id="A1",
+            path="elsewhere/deep/R001-A1",
+            scratch_path="elsewhere/scratch/R001-A1",
+        )
+        assert backend.output_dir(place).endswith("/elsewhere/deep/R001-A1/output")
+        spec = self.job(backend, "A1", place=place, outputs={"metrics.json": "{}"})
+        handle = self.launch(backend, spec)
+        assert settle(backend, handle).status is JobStatus.SUCCEEDED
+        dest = tmp_path / "collected"
+        backend.fetch_artifacts(handle, dest)
+        assert (dest / "output/metrics.json").read_text() == "{}"
+        found = backend.find(place)
+        assert found is not None and found.attempt_id == "A1"
+        assert backend.find(self.place("A1")) is None
+        if self.persistent:
+            again = self.make_backend(root)
+            assert again.find(self.place("A1")) is None
+            found = again.find(place)
+            assert found is not None
+            assert settle(again, found).status is JobStatus.SUCCEEDED
+            again.release()

@@ -29,8 +29,15 @@ import attrs
 
 from bridge.errors import BackendError, JobNotFound
 from bridge.events.clock import Clock, utc_now
-from bridge.machine.ports import Artifact, JobHandle, JobSpec, JobState, JobStatus, Slot
-from bridge.plan.safe_ids import SAFE_ID_RULE, is_safe_id
+from bridge.machine.ports import (
+    Artifact,
+    AttemptPlace,
+    JobHandle,
+    JobSpec,
+    JobState,
+    JobStatus,
+    Slot,
+)
 
 __all__ = ["FakeBackend", "FakeOutcome", "FixedClock"]
 
@@ -168,23 +175,16 @@ class FakeBackend:
         """
         return self._slots
 
-    def output_dir(self, run_id: str, attempt_id: str) -> str:
+    def output_dir(self, place: AttemptPlace) -> str:
         """
-        Return ``/fake/<run_id>/<attempt_id>/output``; the fake writes nothing there.
-
-        Raises:
-            BackendError: an unsafe id.
+        Return ``/fake/<place.path>/output``; the fake writes nothing there.
         """
-        return f"/fake/{_check_id('run id', run_id)}/{_check_id('attempt id', attempt_id)}/output"
+        return f"/fake/{place.path}/output"
 
     def submit(self, spec: JobSpec) -> JobHandle:
         """
         Record the launch and ask the script for its outcome; idempotent on the attempt id.
-
-        Raises:
-            BackendError: an unsafe id.
         """
-        self.output_dir(spec.run_id, spec.attempt_id)
         with self._lock:
             if spec.attempt_id not in self._attempts:
                 self._attempts[spec.attempt_id] = _Attempt(
@@ -288,12 +288,14 @@ class FakeBackend:
             )
         return artifacts
 
-    def find(self, attempt_id: str) -> JobHandle | None:
+    def find(self, place: AttemptPlace) -> JobHandle | None:
         """
-        Return the handle of an attempt this object launched, or ``None``.
+        Return the handle of the attempt this object launched at ``place``, or ``None``.
         """
         with self._lock:
-            return self._handle(attempt_id) if attempt_id in self._attempts else None
+            attempt = self._attempts.get(place.attempt_id)
+            found = attempt is not None and attempt.spec.place.path == place.path
+            return self._handle(place.attempt_id) if found else None
 
     def release(self) -> None:
         """
@@ -315,12 +317,3 @@ class FakeBackend:
         if handle.backend != self.name or attempt is None:
             raise JobNotFound(f"{self.name} backend has no attempt {handle.attempt_id}")
         return attempt
-
-
-def _check_id(kind: str, value: str) -> str:
-    """
-    Refuse ids that could not name a directory safely (as the real backends do).
-    """
-    if not is_safe_id(value):
-        raise BackendError(f"{kind} {value!r} is not a safe name: use {SAFE_ID_RULE}")
-    return value

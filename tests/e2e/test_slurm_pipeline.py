@@ -21,6 +21,7 @@ from bridge.adapters.backends.slurm.config import SlurmConfig
 from bridge.cli import main
 from bridge.machine.ports import JobSpec
 from bridge.machine.stages import Stage
+from bridge.pipeline.layout import ProjectLayout
 from tests.adapters.backends import nvidia_smi
 from tests.adapters.backends.slurm.cluster import SlurmCluster
 from tests.pipeline.conftest import (
@@ -170,7 +171,7 @@ class TestSlurmCancelAndGc:
         """A job of this project that no live attempt owns is listed, then cancelled."""
         _project(project)
         stray = SlurmBackend(SlurmConfig(), project).submit(
-            JobSpec(run_id="R9", attempt_id="R9-a1", argv=("sleep", "60"))
+            JobSpec(place=ProjectLayout.place("R9", "R9-a1"), argv=("sleep", "60"))
         )
         capsys.readouterr()
         assert main(["gc", "--project", str(project)]) == 0

@@ -12,6 +12,7 @@ import pytest
 from bridge.events.store import InMemoryEventStore
 from bridge.events.types import StageEntered
 from bridge.machine.ports import Backend, JobHandle, JobSpec, JobStatus
+from bridge.pipeline.layout import ProjectLayout
 from bridge.testing import FakeBackend, FakeOutcome, FixedClock
 from bridge.testing.backend_contract import BackendContract, fake_script
 
@@ -30,7 +31,7 @@ class TestFakeBackendContract(BackendContract):
 
 
 def _spec(attempt_id: str = "A1", **kwargs: object) -> JobSpec:
-    return JobSpec(run_id="R001", attempt_id=attempt_id, argv=("train",), **kwargs)  # type: ignore[arg-type]
+    return JobSpec(place=ProjectLayout.place("R001", attempt_id), argv=("train",), **kwargs)  # type: ignore[arg-type]
 
 
 class TestFakeBackend:

@@ -1,8 +1,8 @@
 """
 The local backend: each attempt is a detached process group on this machine.
 
-Every attempt lives in its own directory, ``<runs_dir>/<run_id>/<attempt_id>/``
-(``runs_dir`` defaults to ``<project>/.bridge/runs``)::
+Every attempt lives in its own directory, ``<project>/<place.path>`` (the path the pipeline's
+``ProjectLayout`` names: ``.bridge/runs/<run_id>/<attempt_id>``)::
 
     launch        created with O_EXCL before anything else: the idempotency key
     argv.json     the command, a JSON list of strings (never passed through a shell)
@@ -47,16 +47,12 @@ import signal
 import tempfile
 import time
 from collections.abc import Sequence
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import attrs
 
 from bridge.adapters.backends.local import procfs
-from bridge.adapters.backends.local.attempt_files import (
-    read_ident,
-    validate_id,
-    write_atomic,
-)
+from bridge.adapters.backends.local.attempt_files import read_ident, validate_id, write_atomic
 from bridge.adapters.backends.local.children import Children, signal_group
 from bridge.adapters.backends.local.gpu_memory import GpuMemorySampler
 from bridge.adapters.backends.local.spawn import WRAPPER_PATH, environment, spawn_wrapper
@@ -66,6 +62,7 @@ from bridge.adapters.gpu import NvidiaSmiProbe, free_slots
 from bridge.errors import BackendError, BackendUnavailable, JobNotFound
 from bridge.machine.ports import (
     Artifact,
+    AttemptPlace,
     GpuProbe,
     JobHandle,
     JobSpec,
@@ -88,8 +85,8 @@ class LocalBackend:
     Runs attempts as detached process groups on this machine.
 
     Args:
-        project_root: the research project; commands run in ``project_root / spec.cwd``.
-        runs_dir: where attempt directories go; default ``project_root/.bridge/runs``.
+        project_root: the research project; commands run in ``project_root / spec.cwd``, and
+            each attempt's directory is ``project_root / place.path``.
         probe: reports this machine's GPUs; default :class:`NvidiaSmiProbe` (CPU only when
             ``nvidia-smi`` is not on ``PATH``).
         cpu_slots: how many CPU slots to offer on a machine without GPUs.
@@ -107,7 +104,6 @@ class LocalBackend:
         self,
         project_root: Path,
         *,
-        runs_dir: Path | None = None,
         probe: GpuProbe | None = None,
         cpu_slots: int = 4,
         gpu_free_threshold_mib: int = 500,
@@ -119,7 +115,6 @@ class LocalBackend:
         if cpu_slots < 1:
             raise BackendError(f"cpu_slots must be at least 1, got {cpu_slots}")
         self.project_root = Path(project_root).resolve()
-        self.runs_dir = Path(runs_dir or self.project_root / ".bridge" / "runs").resolve()
         # Outside the project (so outside its git checkout), one folder per project.
         key = hashlib.sha256(str(self.project_root).encode()).hexdigest()[:12]
         self.scratch_root = Path(
@@ -147,60 +142,47 @@ class LocalBackend:
             slots ``Slot(host="local#k", gpu=None)``.
 
         Raises:
-            BackendUnavailable: no ``/proc`` (not Linux) or the runs directory cannot be made.
+            BackendUnavailable: no ``/proc`` (not Linux).
             BackendError: ``nvidia-smi`` exists but fails.
         """
         if not Path("/proc/self/stat").exists():
             raise BackendUnavailable("the local backend needs Linux: /proc is not available")
-        try:
-            self.runs_dir.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise BackendUnavailable(
-                f"cannot create runs directory {self.runs_dir}: {exc}"
-            ) from exc
         gpus = self._probe.probe()
         if gpus:
             return free_slots(gpus, "local", self.gpu_free_threshold_mib)
         return tuple(Slot(host=f"local#{k}") for k in range(self.cpu_slots))
 
-    def output_dir(self, run_id: str, attempt_id: str) -> str:
+    def output_dir(self, place: AttemptPlace) -> str:
         """
         Return the absolute path of the attempt's ``output/`` directory (no I/O).
+        """
+        return str(self._attempt_dir(place) / "output")
+
+    def scratch_dir(self, place: AttemptPlace) -> str:
+        """
+        Create (private to this user) and return the attempt's scratch directory,
+        ``scratch_root/<run_id>/<attempt_id>``: outside the project, so nothing there is ever
+        mistaken for its files (``place.scratch_path`` names a folder inside it).
 
         Raises:
-            BackendError: an id that is not a safe directory name.
+            BackendError: the directory cannot be created (the message says which path).
         """
-        return str(self._attempt_dir(run_id, attempt_id) / "output")
-
-    def scratch_dir(self, run_id: str, attempt_id: str) -> str:
-        """
-        Create (private to this user) and return the attempt's scratch directory, under
-        ``scratch_root``: outside the project, so nothing there is ever mistaken for its files.
-
-        Raises:
-            BackendError: an unsafe id, or the directory cannot be created (the message says
-                which path).
-        """
-        path = (
-            self.scratch_root
-            / validate_id("run id", run_id)
-            / validate_id("attempt id", attempt_id)
-        )
+        path = self._scratch_of(place)
         try:
             path.mkdir(parents=True, exist_ok=True, mode=0o700)
         except OSError as exc:
             raise BackendError(f"cannot create the scratch directory {path}: {exc}") from exc
         return str(path)
 
-    def remove_scratch(self, run_id: str, attempt_id: str) -> None:
+    def remove_scratch(self, place: AttemptPlace) -> None:
         """
         Delete the attempt's scratch directory (and its run's and project's folders once empty).
 
         Raises:
             BackendError: it exists but cannot be removed (the message says which path).
         """
-        parent = self.scratch_root / validate_id("run id", run_id)
-        path = parent / validate_id("attempt id", attempt_id)
+        path = self._scratch_of(place)
+        parent = path.parent
         try:
             shutil.rmtree(path)
         except FileNotFoundError:
@@ -214,17 +196,18 @@ class LocalBackend:
 
     def submit(self, spec: JobSpec) -> JobHandle:
         """
-        Launch the attempt detached and return at once; idempotent on ``spec.attempt_id``.
+        Launch the attempt detached in ``project_root / spec.place.path`` and return at once;
+        idempotent on the attempt (its directory's ``launch`` marker).
 
         The ``launch`` marker is created with ``O_EXCL`` before anything starts, so of two
         callers (threads or processes) only one launches; the other gets the same handle.
 
         Raises:
-            BackendError: unsafe ids, slots of another host, a missing working directory, an
+            BackendError: slots of another host, a missing working directory, an
                 empty command, non-text environment values, or the wrapper could not be started
                 (then ``exit_code`` 127 is recorded too). Nothing is claimed before these checks.
         """
-        attempt_dir = self._attempt_dir(spec.run_id, spec.attempt_id)
+        attempt_dir = self._attempt_dir(spec.place)
         cwd = (self.project_root / spec.cwd).resolve()  # resolved: a symlink cannot lead out
         if not cwd.is_relative_to(self.project_root):
             raise BackendError(
@@ -245,7 +228,7 @@ class LocalBackend:
         try:
             fd = os.open(attempt_dir / "launch", os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
         except FileExistsError:
-            return self._handle_from_disk(spec.run_id, attempt_id=spec.attempt_id)
+            return self._handle_from_disk(spec.place)
         os.close(fd)
         write_atomic(attempt_dir / "argv.json", json.dumps(list(spec.argv)) + "\n", durable=False)
         (attempt_dir / "output").mkdir(exist_ok=True)
@@ -273,7 +256,7 @@ class LocalBackend:
         write_atomic(attempt_dir / "pid.start", start + "\n", durable=False)
         write_atomic(attempt_dir / "pid", f"{pid}\n", durable=False)
         self._children.watch(spec.attempt_id, pid)
-        return self._handle(spec.run_id, spec.attempt_id, str(pid), start)
+        return self._handle(spec.place, str(pid), start)
 
     def poll(self, handle: JobHandle) -> JobState:
         """
@@ -391,22 +374,14 @@ class LocalBackend:
         """
         return collect_outputs(self._dir_of(handle), dest, handle.attempt_id)
 
-    def find(self, attempt_id: str) -> JobHandle | None:
+    def find(self, place: AttemptPlace) -> JobHandle | None:
         """
-        Return the handle of an attempt launched earlier (its ``launch`` marker exists under
-        ``runs_dir/*/attempt_id``), or ``None``.
-
-        Raises:
-            BackendError: an unsafe id, or the id appears under two runs.
+        Return the handle of the attempt launched earlier at ``place`` (its ``launch`` marker
+        exists in ``project_root / place.path``), or ``None``.
         """
-        validate_id("attempt id", attempt_id)
-        found = sorted(self.runs_dir.glob(f"*/{attempt_id}/launch"))
-        if not found:
+        if not (self._attempt_dir(place) / "launch").exists():
             return None
-        if len(found) > 1:
-            runs = ", ".join(p.parent.parent.name for p in found)
-            raise BackendError(f"attempt {attempt_id} exists under several runs: {runs}")
-        return self._handle_from_disk(found[0].parent.parent.name, attempt_id=attempt_id)
+        return self._handle_from_disk(place)
 
     def release(self) -> None:
         """
@@ -419,22 +394,41 @@ class LocalBackend:
     # Internals
     # ----------------------------------------------------------------------------------------
 
-    def _attempt_dir(self, run_id: str, attempt_id: str) -> Path:
+    def _attempt_dir(self, place: AttemptPlace) -> Path:
         """
-        Return ``runs_dir/run_id/attempt_id`` after checking both ids are safe names.
+        Return ``project_root / place.path``: the one place the attempt's files go.
         """
-        return self.runs_dir / validate_id("run id", run_id) / validate_id("attempt id", attempt_id)
+        return self.project_root / place.path
+
+    def _scratch_of(self, place: AttemptPlace) -> Path:
+        return (
+            self.scratch_root
+            / validate_id("run id", place.run_id)
+            / validate_id("attempt id", place.attempt_id)
+        )
 
     def _dir_of(self, handle: JobHandle) -> Path:
         """
-        Return the attempt directory a handle names, refusing handles of other backends.
+        Return the attempt directory a handle names (its locator's ``path``, relative to the
+        project), refusing handles of other backends and paths that would leave the project.
+
+        Handles recorded before attempts' paths were given by the pipeline carry no ``path``;
+        their ``dir`` is the absolute directory that version launched them in.
         """
         if handle.backend != self.name:
             raise JobNotFound(f"handle of backend {handle.backend!r} given to the local backend")
-        run_id = handle.locator.get("run_id", "")
-        attempt_dir = self._attempt_dir(run_id, handle.attempt_id)
+        path = handle.locator.get("path", "")
+        if path:
+            relative = PurePosixPath(path)
+            if relative.is_absolute() or ".." in relative.parts:
+                raise JobNotFound(f"handle of attempt {handle.attempt_id} names {path!r}")
+            attempt_dir = self.project_root / relative
+        elif handle.locator.get("dir", ""):
+            attempt_dir = Path(handle.locator["dir"])
+        else:
+            raise JobNotFound(f"handle of attempt {handle.attempt_id} names no directory")
         if not (attempt_dir / "launch").exists():
-            raise JobNotFound(f"no attempt {handle.attempt_id} of run {run_id} in {self.runs_dir}")
+            raise JobNotFound(f"no attempt {handle.attempt_id} in {attempt_dir}")
         return attempt_dir
 
     def _gpus_of(self, slots: Sequence[Slot]) -> list[int]:
@@ -449,22 +443,27 @@ class LocalBackend:
                 raise BackendError(f"slot {slot.label()} does not belong to the local backend")
         return gpus
 
-    def _handle(self, run_id: str, attempt_id: str, pid: str, start: str) -> JobHandle:
+    def _handle(self, place: AttemptPlace, pid: str, start: str) -> JobHandle:
         """
         Build a handle; the locator holds strings only so it round-trips through events.
+        ``path`` is what later calls read; ``dir`` (absolute) is for people reading the log.
         """
-        locator = {"run_id": run_id, "dir": str(self._attempt_dir(run_id, attempt_id))}
+        locator = {
+            "run_id": place.run_id,
+            "path": place.path,
+            "dir": str(self._attempt_dir(place)),
+        }
         if pid:
             locator |= {"pid": pid, "start": start}
-        return JobHandle(backend=self.name, attempt_id=attempt_id, locator=locator)
+        return JobHandle(backend=self.name, attempt_id=place.attempt_id, locator=locator)
 
-    def _handle_from_disk(self, run_id: str, *, attempt_id: str) -> JobHandle:
+    def _handle_from_disk(self, place: AttemptPlace) -> JobHandle:
         """
         Build the handle of an already launched attempt from its directory.
         """
-        ident = read_ident(self._attempt_dir(run_id, attempt_id))
+        ident = read_ident(self._attempt_dir(place))
         pid, start = (str(ident[0]), ident[1]) if ident else ("", "")
-        return self._handle(run_id, attempt_id, pid, start)
+        return self._handle(place, pid, start)
 
     def _ended(self, handle: JobHandle) -> bool:
         """

@@ -34,7 +34,15 @@ from bridge.adapters.backends.modal.requirements import (
     unmet,
 )
 from bridge.errors import BackendError, BackendUnavailable, JobNotFound
-from bridge.machine.ports import Artifact, JobHandle, JobSpec, JobState, JobStatus, Slot
+from bridge.machine.ports import (
+    Artifact,
+    AttemptPlace,
+    JobHandle,
+    JobSpec,
+    JobState,
+    JobStatus,
+    Slot,
+)
 from bridge.plan.safe_ids import is_safe_id
 
 __all__ = ["ModalBackend", "attempt_marker_path", "image_report_function"]
@@ -58,6 +66,9 @@ def attempt_marker_path(attempt_id: str) -> str:
 
 
 def _attempt_dir(run_id: str, attempt_id: str) -> str:
+    # The Volume's layout is the deployed launcher's (docs/backends/modal_launcher.py), which
+    # places each attempt by the ids of its run spec: bridge reads it where the launcher writes,
+    # and a new layout would need every deployed launcher redeployed.
     return f"runs/{run_id}/{attempt_id}"
 
 
@@ -231,11 +242,13 @@ class ModalBackend:
 
     # -- runs -------------------------------------------------------------------------------------
 
-    def output_dir(self, run_id: str, attempt_id: str) -> str:
+    def output_dir(self, place: AttemptPlace) -> str:
         """
-        Return ``<mount_path>/runs/<run_id>/<attempt_id>/output``, as the function sees it.
+        Return ``<mount_path>/runs/<run_id>/<attempt_id>/output``, as the function sees it:
+        the launcher's layout on the Volume, by the place's ids (``place.path`` names the
+        project's copy, which ``fetch_artifacts`` fills).
         """
-        return f"{self.config.mount_path}/{_attempt_dir(run_id, attempt_id)}/output"
+        return f"{self.config.mount_path}/{_attempt_dir(place.run_id, place.attempt_id)}/output"
 
     def submit(self, spec: JobSpec) -> JobHandle:
         """
@@ -260,7 +273,7 @@ class ModalBackend:
                 f"deployed Modal function's ({deployed} s), which would stop it first; raise "
                 "TIMEOUT_SECONDS in the launcher and redeploy, or lower the run's timeout"
             )
-        earlier = self.find(spec.attempt_id)
+        earlier = self._find(spec.attempt_id)
         if earlier is not None:
             return earlier
         run_spec = {
@@ -350,7 +363,7 @@ class ModalBackend:
             return handle.locator["call_id"]
         # A handle without a call id (an attempt recorded before its spawn returned): the
         # Volume's marker is the only place its call can be found.
-        found = self.find(handle.attempt_id)
+        found = self._find(handle.attempt_id)
         if found is None:
             raise JobNotFound(
                 f"Modal backend: no call for attempt {handle.attempt_id} (no marker "
@@ -436,13 +449,16 @@ class ModalBackend:
             )
         return sorted(artifacts, key=lambda a: a.path)
 
-    def find(self, attempt_id: str) -> JobHandle | None:
+    def find(self, place: AttemptPlace) -> JobHandle | None:
         """
         Read the attempt marker from the Volume; ``None`` when the launcher never started it.
 
         A call spawned but not yet started by Modal leaves no marker; if bridge crashed in that
         window the attempt may be launched again, and the launcher then defers to the first call.
         """
+        return self._find(place.attempt_id)
+
+    def _find(self, attempt_id: str) -> JobHandle | None:
         _check_id("attempt id", attempt_id)
         if attempt_id in self._handles:
             return self._handles[attempt_id]

@@ -28,7 +28,15 @@ from bridge.adapters.backends.slurm.config import SlurmConfig
 from bridge.adapters.backends.slurm.shell import LocalShell, Shell
 from bridge.adapters.backends.ssh import remote
 from bridge.errors import BackendConfigError, BackendError, BackendUnavailable, JobNotFound
-from bridge.machine.ports import Artifact, JobHandle, JobSpec, JobState, JobStatus, Slot
+from bridge.machine.ports import (
+    Artifact,
+    AttemptPlace,
+    JobHandle,
+    JobSpec,
+    JobState,
+    JobStatus,
+    Slot,
+)
 
 if TYPE_CHECKING:
     from bridge.adapters.backends.slurm.login import LoginShell
@@ -108,7 +116,7 @@ class SlurmBackend:
 
     def preflight(self) -> Sequence[Slot]:
         """
-        Check that Slurm's commands are on PATH where they run, the runs directory is
+        Check that Slurm's commands are on PATH where they run, the shared directory is
         writable, the partition exists, and ``sbatch --test-only`` accepts the settings; return
         ``gpus`` GPU slots (how many GPUs bridge's queued jobs may ask for at once). CPU runs
         are limited by ``max_parallel`` alone; Slurm places every job.
@@ -139,8 +147,8 @@ class SlurmBackend:
             )
         if "@@dir" in out:
             raise BackendConfigError(
-                f"the runs directory {self.directory}/.bridge/runs cannot be created or is not "
-                f"writable on {where} (backends.slurm.remote_dir)"
+                f"the directory {self.directory} cannot be created or is not writable on "
+                f"{where} (backends.slurm.remote_dir)"
             )
         if "@@partition" in out:
             known = out.split("@@partition", 1)[1].split("\n", 1)[0].split()
@@ -160,43 +168,34 @@ class SlurmBackend:
 
     # ---------------------------------------------------------------- launch
 
-    def _attempt_dir(self, run_id: str, attempt_id: str) -> str:
-        return remote.attempt_dir(self.directory, run_id, attempt_id)
+    def _attempt_dir(self, place: AttemptPlace) -> str:
+        return posixpath.join(self.directory, place.path)
 
-    def output_dir(self, run_id: str, attempt_id: str) -> str:
+    def output_dir(self, place: AttemptPlace) -> str:
         """
-        Return ``<dir>/.bridge/runs/<run_id>/<attempt_id>/output``, ``<dir>`` being
-        ``remote_dir`` or the project. Pure.
+        Return ``<dir>/<place.path>/output``, ``<dir>`` being ``remote_dir`` or the project.
+        Pure.
         """
-        return posixpath.join(self._attempt_dir(run_id, attempt_id), "output")
+        return posixpath.join(self._attempt_dir(place), "output")
 
-    def scratch_dir(self, run_id: str, attempt_id: str) -> str:
+    def scratch_dir(self, place: AttemptPlace) -> str:
         """
-        Return the attempt's scratch directory, ``<dir>/.bridge/scratch/<run_id>/<attempt_id>``
-        on the shared filesystem (in bridge's own folder, never synced or committed with the
-        code): a compute node's ``/tmp`` could not be cleaned from here after collection. The
-        job creates it, private to the user, before its command starts. Pure.
+        Return the attempt's scratch directory, ``<dir>/<place.scratch_path>`` on the shared
+        filesystem (in bridge's own folder, never synced or committed with the code): a compute
+        node's ``/tmp`` could not be cleaned from here after collection. The job creates it,
+        private to the user, before its command starts. Pure.
+        """
+        return posixpath.join(self.directory, place.scratch_path)
 
-        Raises:
-            BackendError: an id that cannot name a directory.
+    def remove_scratch(self, place: AttemptPlace) -> None:
         """
-        return posixpath.join(
-            self.directory,
-            ".bridge",
-            "scratch",
-            remote.check_name(run_id, "run id"),
-            remote.check_name(attempt_id, "attempt id"),
-        )
-
-    def remove_scratch(self, run_id: str, attempt_id: str) -> None:
-        """
-        Delete the attempt's scratch directory and all in it (and ``.bridge/scratch/<run_id>``
-        and ``.bridge/scratch`` once empty); nothing when it is already gone.
+        Delete the attempt's scratch directory and all in it (and its run's and the scratch
+        folder once empty); nothing when it is already gone.
 
         Raises:
             BackendError: it cannot be removed, or the login node cannot be reached.
         """
-        out = self.shell.run(remote.remove_scratch_script(self.scratch_dir(run_id, attempt_id)))
+        out = self.shell.run(remote.remove_scratch_script(self.scratch_dir(place)))
         if out.strip():
             raise BackendError(f"slurm: {out.strip()[-300:]}")
 
@@ -215,7 +214,7 @@ class SlurmBackend:
                 name, or the code could not be copied to the login node.
             BackendUnavailable: Slurm or the login node cannot be reached.
         """
-        attempt = self._attempt_dir(spec.run_id, spec.attempt_id)
+        attempt = self._attempt_dir(spec.place)
         name = scripts.job_name(self.directory, spec.attempt_id)
         if self._login is not None and not self._pushed:
             self._login.push(self.project_root)
@@ -226,7 +225,7 @@ class SlurmBackend:
             for k, v in spec.env.items()
             if (m := _PASS_THROUGH.fullmatch(v))
         }
-        scratch = self.scratch_dir(spec.run_id, spec.attempt_id)
+        scratch = self.scratch_dir(spec.place)
         job = scripts.batch_script(
             attempt=attempt,
             workdir=posixpath.normpath(posixpath.join(self._workdir, spec.cwd)),
@@ -376,18 +375,18 @@ class SlurmBackend:
         markers = snap.markers.get(attempt, scripts.Markers(present=False))
         return scripts.state_of(entry, markers).status is not told
 
-    def find(self, attempt_id: str) -> JobHandle | None:
+    def find(self, place: AttemptPlace) -> JobHandle | None:
         """
         Return the handle of the attempt's job, found by its name in Slurm's queue or by the
-        job id its directory holds; ``None`` when neither knows it (never submitted).
+        job id its directory ``<dir>/<place.path>`` holds; ``None`` when neither knows it (never
+        submitted).
 
         Raises:
             BackendUnavailable: Slurm cannot be asked (answering ``None`` could submit twice).
         """
+        attempt_id = place.attempt_id
         name = scripts.job_name(self.directory, attempt_id)
-        out = self.shell.run(
-            scripts.find_script(directory=self.directory, attempt_id=attempt_id, name=name)
-        )
+        out = self.shell.run(scripts.find_script(attempt=self._attempt_dir(place), name=name))
         if out.startswith("@@error"):
             raise BackendUnavailable(
                 f"cannot tell whether attempt {attempt_id} was submitted: Slurm on "
@@ -403,8 +402,7 @@ class SlurmBackend:
                 dirs.append((path, job_id.strip()))
         for path, job_id in dirs:
             if queued or job_id:
-                run_id = posixpath.basename(posixpath.dirname(path))
-                return self._handle(attempt_id, run_id, path, queued or job_id, name)
+                return self._handle(attempt_id, place.run_id, path, queued or job_id, name)
         return None
 
     # ---------------------------------------------------------------- cancel, results

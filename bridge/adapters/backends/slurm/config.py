@@ -48,9 +48,9 @@ class SlurmConfig(SSHLink, Login, Section):
         sbatch_args: extra ``sbatch`` arguments, each one argument (never split by a shell).
         modules: environment modules loaded in the job (``module load NAME``) before ``setup``.
         setup: shell lines run in the job before the command (``source .venv/bin/activate``).
-        remote_dir: the project's directory on the cluster's shared filesystem, where
-            ``.bridge/runs`` lives; ``""`` means the project itself (bridge runs on the login
-            node). Required with ``host``.
+        remote_dir: the project's directory on the cluster's shared filesystem, which holds
+            the attempts' directories as the local project does; ``""`` means the project
+            itself (bridge runs on the login node). Required with ``host``.
         gpu_flag: ``"gres"`` (``--gres=gpu:N``) or ``"gpus"`` (``--gpus=N``).
         gpus: how many GPUs bridge's queued jobs may ask for at once, in all.
         cpus_per_task: ``--cpus-per-task`` for every job, ``None`` for the cluster's default.

@@ -3,10 +3,10 @@ The shell scripts the Slurm backend runs (here or on the login node), and the re
 answers. Pure: these functions build and parse strings; nothing here runs a command.
 
 Every value from a plan, the configuration or an attempt goes through :func:`shlex.quote`.
-Per attempt, ``<dir>/.bridge/runs/<run_id>/<attempt_id>/`` holds ``job.sh`` (the batch script),
-``job_id`` (written after ``sbatch`` answered), ``started`` (written by the job itself, holding
-``$SLURM_JOB_ID``), ``stdout.log``, ``stderr.log``, ``exit_code`` (written by the job when the
-command ends), the ``cancelled`` and ``timed_out`` markers, and ``output/``.
+Per attempt, the directory the backend names (``<dir>/<place.path>/``) holds ``job.sh`` (the
+batch script), ``job_id`` (written after ``sbatch`` answered), ``started`` (written by the job
+itself, holding ``$SLURM_JOB_ID``), ``stdout.log``, ``stderr.log``, ``exit_code`` (written by
+the job when the command ends), the ``cancelled`` and ``timed_out`` markers, and ``output/``.
 """
 
 from __future__ import annotations
@@ -225,22 +225,21 @@ def submit_script(*, attempt: str, name: str, job: str, argv: Sequence[str]) -> 
     )
 
 
-def find_script(*, directory: str, attempt_id: str, name: str) -> str:
+def find_script(*, attempt: str, name: str) -> str:
     """
     Return a script printing ``@@queue JOBID`` when Slurm knows a job called ``name`` (or
-    ``@@error`` then why when Slurm cannot be asked), and ``@@dir PATH\\tJOBID`` for each run
-    directory holding ``attempt_id`` (JOBID from its ``job_id`` or ``started`` marker).
+    ``@@error`` then why when Slurm cannot be asked), and ``@@dir PATH\\tJOBID`` when the
+    attempt directory ``attempt`` exists (JOBID from its ``job_id`` or ``started`` marker).
     """
-    pattern = f"{shlex.quote(directory)}/.bridge/runs/*/{shlex.quote(attempt_id)}"
     return (
         f"q=$(squeue -h --states=all -o %i -n {shlex.quote(name)} 2>&1) || "
         '{ echo "@@error"; echo "$q"; exit 0; }\n'
         'id=$(printf "%s\\n" "$q" | head -n 1)\n'
         '[ -n "$id" ] && echo "@@queue $id"\n'
-        f"for d in {pattern}; do "
-        '[ -d "$d" ] || continue; '
+        f"d={shlex.quote(attempt)}\n"
+        'if [ -d "$d" ]; then '
         'j=$(cat "$d/job_id" 2>/dev/null || cat "$d/started" 2>/dev/null); '
-        'printf "@@dir %s\\t%s\\n" "$d" "$j"; done\n'
+        'printf "@@dir %s\\t%s\\n" "$d" "$j"; fi\n'
         "exit 0\n"
     )
 
@@ -512,7 +511,7 @@ def preflight_script(*, directory: str, partition: str, test_argv: Sequence[str]
         "m=''; for c in sbatch squeue scancel sinfo; do "
         'command -v "$c" >/dev/null 2>&1 || m="$m $c"; done\n'
         'if [ -n "$m" ]; then echo "@@missing$m"; exit 0; fi\n'
-        f"mkdir -p -- {d}/.bridge/runs && [ -w {d}/.bridge/runs ] || {{ echo @@dir; exit 0; }}\n"
+        f"mkdir -p -- {d} && [ -w {d} ] || {{ echo @@dir; exit 0; }}\n"
         + part
         + f"out=$({test} 2>&1) || {{ echo @@rejected; printf '%s\\n' \"$out\"; exit 0; }}\n"
         "echo @@ok\n"

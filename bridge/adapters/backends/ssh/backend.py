@@ -2,7 +2,8 @@
 The SSH backend: runs attempts on the researcher's own servers over SSH (fabric).
 
 Each attempt runs detached on the remote host (own session, stdio redirected) in
-``<remote_dir>/.bridge/runs/<run_id>/<attempt_id>/``, so it survives the connection, the
+``<remote_dir>/<place.path>/`` (the path the pipeline names: ``.bridge/runs/<run_id>/<attempt_id>``,
+as in the local project), so it survives the connection, the
 bridge process and the laptop going away. Its state is read from markers in that directory:
 finished ⇔ ``exit_code`` exists; alive ⇔ the wrapper process exists, is not a zombie and names
 the directory in its command line. See ``docs/backends/ssh.md``.
@@ -35,7 +36,15 @@ from bridge.adapters.backends.ssh.transfer import (
     sftp_fetch,
 )
 from bridge.errors import BackendError, BackendUnavailable, JobNotFound
-from bridge.machine.ports import Artifact, JobHandle, JobSpec, JobState, JobStatus, Slot
+from bridge.machine.ports import (
+    Artifact,
+    AttemptPlace,
+    JobHandle,
+    JobSpec,
+    JobState,
+    JobStatus,
+    Slot,
+)
 
 __all__ = ["HostConfig", "SSHBackend", "SSHConfig"]
 
@@ -135,16 +144,19 @@ class SSHBackend:
 
     # ---------------------------------------------------------------- launch
 
-    def output_dir(self, run_id: str, attempt_id: str) -> str:
+    def attempt_dir(self, place: AttemptPlace) -> str:
         """
-        Return ``<remote_dir>/.bridge/runs/<run_id>/<attempt_id>/output`` (the same on every
-        host). Pure.
+        Return ``<remote_dir>/<place.path>``, the attempt's directory on every host. Pure.
         """
-        return posixpath.join(
-            remote.attempt_dir(self.config.remote_dir, run_id, attempt_id), "output"
-        )
+        return posixpath.join(self.config.remote_dir, place.path)
 
-    def scratch_dir(self, run_id: str, attempt_id: str) -> str:
+    def output_dir(self, place: AttemptPlace) -> str:
+        """
+        Return ``<remote_dir>/<place.path>/output`` (the same on every host). Pure.
+        """
+        return posixpath.join(self.attempt_dir(place), "output")
+
+    def scratch_dir(self, place: AttemptPlace) -> str:
         """
         Return the attempt's scratch directory on its host: under ``/tmp`` there
         (``/tmp/bridge-scratch-<project tag>/<run>/<attempt>``), outside ``remote_dir`` and so
@@ -154,9 +166,11 @@ class SSHBackend:
         Raises:
             BackendError: an id that cannot name a directory.
         """
-        return remote.scratch_path(SCRATCH_ROOT, self.config.remote_dir, run_id, attempt_id)
+        return remote.scratch_path(
+            SCRATCH_ROOT, self.config.remote_dir, place.run_id, place.attempt_id
+        )
 
-    def remove_scratch(self, run_id: str, attempt_id: str) -> None:
+    def remove_scratch(self, place: AttemptPlace) -> None:
         """
         Delete the attempt's scratch directory on every host that may hold it (a few ``rm``
         calls: only the host the attempt ran on has it), and its run's and project's folders
@@ -165,7 +179,7 @@ class SSHBackend:
         Raises:
             BackendError: a host cannot be reached or the directory cannot be removed.
         """
-        script = remote.remove_scratch_script(self.scratch_dir(run_id, attempt_id))
+        script = remote.remove_scratch_script(self.scratch_dir(place))
         for host in self.config.hosts:
             out = self._run_or_unavailable(host, script).strip()
             if out:
@@ -186,7 +200,7 @@ class SSHBackend:
                 failed, or the command or environment cannot be expressed safely.
         """
         host = self._host_of_slots(spec.slots)
-        attempt = remote.attempt_dir(self.config.remote_dir, spec.run_id, spec.attempt_id)
+        attempt = self.attempt_dir(spec.place)
         commit = self._sync_code(host)
         env = dict(spec.env)
         if spec.slots:
@@ -221,7 +235,7 @@ class SSHBackend:
 
     def _scratch_of(self, spec: JobSpec) -> str:
         # The job creates its scratch directory only when its command was given one.
-        path = self.scratch_dir(spec.run_id, spec.attempt_id)
+        path = self.scratch_dir(spec.place)
         return path if any(path in token for token in spec.argv) else ""
 
     def _host_of_slots(self, slots: Sequence[Slot]) -> HostConfig:
@@ -318,20 +332,21 @@ class SSHBackend:
                 return
             time.sleep(min(_POLL_INTERVAL, left))
 
-    def find(self, attempt_id: str) -> JobHandle | None:
+    def find(self, place: AttemptPlace) -> JobHandle | None:
         """
-        Search every host's ``<remote_dir>/.bridge/runs/*/<attempt_id>`` and return the
-        handle of the attempt found there, or ``None`` when no host has it.
+        Look for ``<remote_dir>/<place.path>`` on every host and return the handle of the
+        attempt found there, or ``None`` when no host has it.
 
         Raises:
             BackendUnavailable: no host has it but some host could not be asked (answering
                 ``None`` then could launch the attempt twice).
         """
-        remote.check_name(attempt_id, "attempt id")
+        attempt_id = place.attempt_id
+        script = remote.find_script(self.attempt_dir(place))
         unreachable: list[str] = []
         for host in self.config.hosts:
             try:
-                out = self._links.run(host, remote.find_script(self.config.remote_dir, attempt_id))
+                out = self._links.run(host, script)
             except HostUnreachable as exc:
                 unreachable.append(exc.reason)
                 continue
@@ -345,7 +360,7 @@ class SSHBackend:
                     locator={
                         "host": host.name,
                         "attempt_dir": path,
-                        "run_id": posixpath.basename(posixpath.dirname(path)),
+                        "run_id": place.run_id,
                         "pid": pid.strip(),
                     },
                 )

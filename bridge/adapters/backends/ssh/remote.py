@@ -6,7 +6,7 @@ value that comes from a plan, the configuration or an attempt goes through :func
 (fabric's ``env=`` does no quoting, so it is never used). Every script is wrapped in
 ``bash -c`` so that it means the same whatever the user's login shell is.
 
-Remote layout, per attempt: ``<remote_dir>/.bridge/runs/<run_id>/<attempt_id>/`` holding
+Remote layout, per attempt: the directory the backend names (``<remote_dir>/<place.path>/``) holding
 ``job.sh``, ``pid``, ``stdout.log``, ``stderr.log``, ``exit_code`` (written when the command
 ends), ``cancelled`` and ``timed_out`` markers, and ``output/`` for the run's outputs.
 """
@@ -30,7 +30,6 @@ from bridge.plan.safe_ids import SAFE_ID_RULE, is_safe_id
 
 __all__ = [
     "RemoteStatus",
-    "attempt_dir",
     "bash",
     "cancel_script",
     "changed_script",
@@ -78,19 +77,6 @@ def check_name(value: str, what: str) -> str:
     if not is_safe_id(value):
         raise BackendError(f"{what} {value!r} cannot name a remote directory: use {SAFE_ID_RULE}")
     return value
-
-
-def attempt_dir(remote_dir: str, run_id: str, attempt_id: str) -> str:
-    """
-    Return the remote attempt directory ``<remote_dir>/.bridge/runs/<run_id>/<attempt_id>``.
-    """
-    return posixpath.join(
-        remote_dir,
-        ".bridge",
-        "runs",
-        check_name(run_id, "run id"),
-        check_name(attempt_id, "attempt id"),
-    )
 
 
 def scratch_path(root: str, runs_dir: str, run_id: str, attempt_id: str) -> str:
@@ -344,16 +330,15 @@ def cancel_script(attempt: str, *, grace_seconds: float) -> str:
     )
 
 
-def find_script(remote_dir: str, attempt_id: str) -> str:
+def find_script(attempt: str) -> str:
     """
-    Return a script printing ``<attempt dir>\\t<pid>`` for each run directory holding
-    ``attempt_id`` (normally at most one).
+    Return a script printing ``<attempt dir>\\t<pid>`` when the attempt directory ``attempt``
+    exists, and nothing when it does not.
     """
-    pattern = f"{shlex.quote(remote_dir)}/.bridge/runs/*/{shlex.quote(attempt_id)}"
     return (
-        f"for d in {pattern}; do "
+        f"d={shlex.quote(attempt)}; "
         '[ -d "$d" ] && printf "%s\\t%s\\n" "$d" "$(cat "$d/pid" 2>/dev/null)"; '
-        "done; exit 0\n"
+        "exit 0\n"
     )
 
 

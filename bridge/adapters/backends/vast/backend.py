@@ -20,7 +20,6 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-from bridge.adapters.backends.ssh import remote as ssh_remote
 from bridge.adapters.backends.ssh.link import Connector
 from bridge.adapters.backends.vast.client import VastApi, VastClient
 from bridge.adapters.backends.vast.config import VastConfig
@@ -30,7 +29,15 @@ from bridge.adapters.backends.vast.labels import active_instance_ids, host_of, p
 from bridge.errors import BackendError
 from bridge.events import types as ev
 from bridge.logs import get_logger
-from bridge.machine.ports import Artifact, JobHandle, JobSpec, JobState, JobStatus, Slot
+from bridge.machine.ports import (
+    Artifact,
+    AttemptPlace,
+    JobHandle,
+    JobSpec,
+    JobState,
+    JobStatus,
+    Slot,
+)
 
 __all__ = [
     "CostEstimate",
@@ -170,13 +177,11 @@ class VastBackend:
 
     # ---------------------------------------------------------------- launch
 
-    def output_dir(self, run_id: str, attempt_id: str) -> str:
+    def output_dir(self, place: AttemptPlace) -> str:
         """
-        Return ``<remote_dir>/.bridge/runs/<run_id>/<attempt_id>/output`` on the instance. Pure.
+        Return ``<remote_dir>/<place.path>/output`` on the instance. Pure.
         """
-        return posixpath.join(
-            ssh_remote.attempt_dir(self.config.remote_dir, run_id, attempt_id), "output"
-        )
+        return posixpath.join(self.config.remote_dir, place.path, "output")
 
     def submit(self, spec: JobSpec) -> JobHandle:
         """
@@ -250,10 +255,10 @@ class VastBackend:
         for instance_id, inner in groups.items():
             self._instances.seen[instance_id].ssh.wait(inner, share)
 
-    def find(self, attempt_id: str) -> JobHandle | None:
+    def find(self, place: AttemptPlace) -> JobHandle | None:
         """
-        Return the handle of an attempt launched earlier on one of this project's instances
-        (found by label; a starting one is waited for), or ``None`` when none has it.
+        Return the handle of the attempt launched earlier at ``place`` on one of this project's
+        instances (found by label; a starting one is waited for), or ``None`` when none has it.
 
         Raises:
             BackendUnavailable: an instance that might have it cannot be asked.
@@ -268,10 +273,10 @@ class VastBackend:
         for rented in list(self._instances.rented.values()):
             if rented.gone:
                 continue
-            inner = rented.ssh.find(attempt_id)
+            inner = rented.ssh.find(place)
             if inner is not None:
                 self._instances.attempts.setdefault(
-                    attempt_id, AttemptRecord(instance_id=rented.row.id)
+                    place.attempt_id, AttemptRecord(instance_id=rented.row.id)
                 )
                 return self._wrap(inner, rented)
         return None

@@ -20,8 +20,9 @@ from bridge.adapters.backends.local import procfs
 from bridge.adapters.backends.local.backend import LocalBackend
 from bridge.errors import BackendError
 from bridge.machine.classify import is_oom
-from bridge.machine.ports import Backend, GpuInfo, JobHandle, JobSpec, JobStatus, Slot
-from bridge.testing.backend_contract import BackendContract, settle
+from bridge.machine.ports import AttemptPlace, Backend, GpuInfo, JobHandle, JobSpec, JobStatus, Slot
+from bridge.pipeline.layout import ProjectLayout
+from bridge.testing.backend_contract import BackendContract, running, settle
 
 PY = sys.executable
 
@@ -76,15 +77,17 @@ def project(tmp_path: Path) -> Path:
 def local(project: Path) -> Iterator[LocalBackend]:
     backend = LocalBackend(project, probe=NoGpus(), kill_grace_seconds=0.3)
     yield backend
-    for run_dir in backend.runs_dir.glob("*/*"):
-        found = backend.find(run_dir.name)
+    for run_dir in (project / ".bridge/runs").glob("*/*"):
+        found = backend.find(ProjectLayout.place(run_dir.parent.name, run_dir.name))
         if found is not None:
             backend.cancel(found)
     backend.release()
 
 
 def spec(code: str, *args: str, attempt_id: str = "A1", **kwargs: object) -> JobSpec:
-    return JobSpec(run_id="R001", attempt_id=attempt_id, argv=(PY, "-c", code, *args), **kwargs)  # type: ignore[arg-type]
+    return JobSpec(
+        place=ProjectLayout.place("R001", attempt_id), argv=(PY, "-c", code, *args), **kwargs
+    )  # type: ignore[arg-type]
 
 
 class TestLocalBackendSlots:
@@ -131,7 +134,7 @@ class TestLocalBackendSlots:
         """The job sees its GPUs in CUDA_VISIBLE_DEVICES, and none on CPU slots."""
         monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "7")
         code = "import os,sys; open(sys.argv[1],'w').write(os.environ['CUDA_VISIBLE_DEVICES'])"
-        out = local.output_dir("R001", "A1") + "/cvd.txt"
+        out = local.output_dir(ProjectLayout.place("R001", "A1")) + "/cvd.txt"
         handle = local.submit(spec(code, out, slots=slots))
         assert settle(local, handle).status is JobStatus.SUCCEEDED
         assert Path(out).read_text() == expected
@@ -140,7 +143,7 @@ class TestLocalBackendSlots:
         """A slot of another host is refused before anything is launched."""
         with pytest.raises(BackendError, match="does not belong"):
             local.submit(spec("pass", slots=(Slot(host="gpu-box", gpu=0),)))
-        assert local.find("A1") is None
+        assert local.find(ProjectLayout.place("R001", "A1")) is None
 
 
 class TestLocalBackendLaunch:
@@ -150,22 +153,24 @@ class TestLocalBackendLaunch:
         """The attempt directory holds argv, pid, logs, exit code and the output directory."""
         handle = local.submit(spec("print('out'); import sys; print('err', file=sys.stderr)"))
         settle(local, handle)
-        attempt = local.runs_dir / "R001" / "A1"
+        attempt = local.project_root / ProjectLayout.place("R001", "A1").path
         assert json.loads((attempt / "argv.json").read_text())[0] == PY
         assert int((attempt / "pid").read_text()) == pgid_of(handle)
         assert (attempt / "stdout.log").read_text() == "out\n"
         assert (attempt / "stderr.log").read_text() == "err\n"
         assert (attempt / "exit_code").read_text() == "0\n"
-        assert local.output_dir("R001", "A1") == str(attempt / "output")
+        assert local.output_dir(ProjectLayout.place("R001", "A1")) == str(attempt / "output")
         assert (attempt / "output").is_dir()
 
     def test_command_gets_default_signal_dispositions(self, local: LocalBackend) -> None:
         """The command starts with no signal ignored (SIGPIPE included), as under a shell."""
         handle = local.submit(
-            JobSpec(run_id="R001", attempt_id="A1", argv=("cat", "/proc/self/status"))
+            JobSpec(place=ProjectLayout.place("R001", "A1"), argv=("cat", "/proc/self/status"))
         )
         assert settle(local, handle).status is JobStatus.SUCCEEDED
-        status = (local.runs_dir / "R001" / "A1" / "stdout.log").read_text()
+        status = (
+            (local.project_root / ProjectLayout.place("R001", "A1").path) / "stdout.log"
+        ).read_text()
         ignored = int(
             next(line for line in status.splitlines() if line.startswith("SigIgn:")).split()[1], 16
         )
@@ -177,13 +182,15 @@ class TestLocalBackendLaunch:
         saved = {sig: signal.signal(sig, signal.SIG_IGN) for sig in (signal.SIGHUP, signal.SIGUSR1)}
         try:
             handle = local.submit(
-                JobSpec(run_id="R001", attempt_id="A1", argv=("cat", "/proc/self/status"))
+                JobSpec(place=ProjectLayout.place("R001", "A1"), argv=("cat", "/proc/self/status"))
             )
         finally:
             for sig, action in saved.items():
                 signal.signal(sig, action)
         assert settle(local, handle).status is JobStatus.SUCCEEDED
-        status = (local.runs_dir / "R001" / "A1" / "stdout.log").read_text()
+        status = (
+            (local.project_root / ProjectLayout.place("R001", "A1").path) / "stdout.log"
+        ).read_text()
         ignored = int(
             next(line for line in status.splitlines() if line.startswith("SigIgn:")).split()[1], 16
         )
@@ -219,7 +226,7 @@ class TestLocalBackendLaunch:
     def test_missing_program_exit_127(self, local: LocalBackend) -> None:
         """A command that does not exist fails with exit code 127 and says why."""
         handle = local.submit(
-            JobSpec(run_id="R001", attempt_id="A1", argv=("/no/such/program", "x"))
+            JobSpec(place=ProjectLayout.place("R001", "A1"), argv=("/no/such/program", "x"))
         )
         state = settle(local, handle)
         assert (state.status, state.exit_code) == (JobStatus.FAILED, 127)
@@ -227,7 +234,9 @@ class TestLocalBackendLaunch:
 
     def test_program_not_on_path_is_named_not_the_wrapper(self, local: LocalBackend) -> None:
         """A program missing from PATH is named in the log; bridge's wrapper file is not."""
-        handle = local.submit(JobSpec(run_id="R001", attempt_id="A1", argv=("pythn3", "x.py")))
+        handle = local.submit(
+            JobSpec(place=ProjectLayout.place("R001", "A1"), argv=("pythn3", "x.py"))
+        )
         state = settle(local, handle)
         assert (state.status, state.exit_code) == (JobStatus.FAILED, 127)
         assert "program not found: 'pythn3' is not on PATH" in state.log_tail
@@ -338,7 +347,7 @@ class TestLocalBackendAdoption:
         )
         local.submit(spec(code, str(release)))
         restarted = LocalBackend(project, probe=NoGpus())
-        found = restarted.find("A1")
+        found = restarted.find(ProjectLayout.place("R001", "A1"))
         assert found is not None
         assert restarted.poll(found).status is JobStatus.RUNNING
         timer = threading.Timer(0.2, release.touch)
@@ -351,18 +360,35 @@ class TestLocalBackendAdoption:
         assert (state.status, state.exit_code) == (JobStatus.FAILED, 4)
         assert restarted.submit(spec(code, str(release))).attempt_id == "A1"
 
+    def test_handle_recorded_before_places_still_works(self, local: LocalBackend) -> None:
+        """A handle in the log from the version before attempts' paths were given (locator
+        ``run_id`` and absolute ``dir``, no ``path``) still polls and cancels its attempt, which
+        that version launched where the layout's path is now."""
+        handle = local.submit(spec("import time; time.sleep(60)"))
+        assert handle.locator["path"] == ".bridge/runs/R001/A1"
+        old = JobHandle(
+            backend="local",
+            attempt_id="A1",
+            locator={k: v for k, v in handle.locator.items() if k != "path"},
+        )
+        restarted = LocalBackend(local.project_root, probe=NoGpus(), kill_grace_seconds=0.3)
+        assert settle(restarted, old, running).status is JobStatus.RUNNING
+        restarted.cancel(old)
+        assert settle(restarted, old).status is JobStatus.CANCELLED
+        assert settle(local, handle).status is JobStatus.CANCELLED
+
 
 def craft_attempt(backend: LocalBackend, pid: int, start: str) -> JobHandle:
     """
     Lay out an attempt directory by hand, as an earlier bridge would have left it.
     """
-    attempt = backend.runs_dir / "R001" / "A1"
+    attempt = backend.project_root / ProjectLayout.place("R001", "A1").path
     (attempt / "output").mkdir(parents=True)
     (attempt / "launch").touch()
     (attempt / "argv.json").write_text(json.dumps([PY, "-c", "pass"]))
     (attempt / "pid").write_text(f"{pid}\n")
     (attempt / "pid.start").write_text(f"{start}\n")
-    found = backend.find("A1")
+    found = backend.find(ProjectLayout.place("R001", "A1"))
     assert found is not None
     return found
 
@@ -405,7 +431,7 @@ class TestLocalBackendLiveness:
         ended = subprocess.Popen([PY, "-c", "pass"], start_new_session=True)
         ended.wait()
         handle = craft_attempt(backend, ended.pid, start="1")
-        attempt = backend.runs_dir / "R001" / "A1"
+        attempt = backend.project_root / ProjectLayout.place("R001", "A1").path
         (attempt / "exit_code").write_text("13")
         state = backend.poll(handle)
         assert (state.status, state.exit_code) == (JobStatus.LOST, None), state
@@ -414,7 +440,7 @@ class TestLocalBackendLiveness:
         assert (state.status, state.exit_code) == (JobStatus.FAILED, 137), state
         (attempt / "exit_code").unlink()
         (attempt / "pid").write_text("")
-        found = backend.find("A1")
+        found = backend.find(ProjectLayout.place("R001", "A1"))
         assert found is not None and "pid" not in found.locator
         assert backend.poll(found).status is JobStatus.QUEUED
 
@@ -425,7 +451,7 @@ class TestLocalBackendLiveness:
         """
         handle = local.submit(spec("pass"))
         assert settle(local, handle).status is JobStatus.SUCCEEDED
-        attempt = local.runs_dir / "R001" / "A1"
+        attempt = local.project_root / ProjectLayout.place("R001", "A1").path
         for name in ("pid", "pid.start", "exit_code"):
             (attempt / name).unlink()
         state = local.poll(handle)
@@ -435,10 +461,10 @@ class TestLocalBackendLiveness:
     def test_claimed_but_never_started_is_lost(self, project: Path) -> None:
         """A launch marker without any recorded process is QUEUED briefly, then LOST."""
         backend = LocalBackend(project, probe=NoGpus(), launch_grace_seconds=0)
-        attempt = backend.runs_dir / "R001" / "A1"
+        attempt = backend.project_root / ProjectLayout.place("R001", "A1").path
         attempt.mkdir(parents=True)
         (attempt / "launch").touch()
-        found = backend.find("A1")
+        found = backend.find(ProjectLayout.place("R001", "A1"))
         assert found is not None
         assert backend.poll(found).status is JobStatus.LOST
         patient = LocalBackend(project, probe=NoGpus(), launch_grace_seconds=60)
@@ -450,10 +476,10 @@ class TestLocalBackendArtifacts:
 
     def test_in_place_does_not_copy(self, local: LocalBackend) -> None:
         """Fetching into the attempt directory itself lists the outputs without copying."""
-        out = local.output_dir("R001", "A1")
+        out = local.output_dir(ProjectLayout.place("R001", "A1"))
         handle = local.submit(spec("import sys; open(sys.argv[1]+'/m.json','w').write('{}')", out))
         settle(local, handle)
-        attempt = local.runs_dir / "R001" / "A1"
+        attempt = local.project_root / ProjectLayout.place("R001", "A1").path
         artifacts = local.fetch_artifacts(handle, attempt)
         assert [(a.path, a.size) for a in artifacts] == [("output/m.json", 2)]
         assert sorted(p.name for p in (attempt / "output").iterdir()) == ["m.json"]
@@ -469,7 +495,7 @@ class TestLocalBackendArtifacts:
         """An output that is a link leading outside output/ is refused, not copied."""
         secret = tmp_path / "secret"
         secret.write_text("s")
-        out = local.output_dir("R001", "A1")
+        out = local.output_dir(ProjectLayout.place("R001", "A1"))
         handle = local.submit(
             spec("import os,sys; os.symlink(sys.argv[1], sys.argv[2]+'/l')", str(secret), out)
         )
@@ -484,14 +510,16 @@ class TestLocalBackendArtifacts:
         elsewhere = tmp_path / "elsewhere"
         elsewhere.mkdir()
         (elsewhere / "private.key").write_text("k")
-        out = local.output_dir("R001", "A1")
+        out = local.output_dir(ProjectLayout.place("R001", "A1"))
         code = (
             "import os,shutil,sys; shutil.rmtree(sys.argv[2]); os.symlink(sys.argv[1], sys.argv[2])"
         )
         handle = local.submit(spec(code, str(elsewhere), out))
         settle(local, handle)
         with pytest.raises(BackendError, match="not hashed or recorded"):
-            local.fetch_artifacts(handle, local.runs_dir / "R001" / "A1")
+            local.fetch_artifacts(
+                handle, (local.project_root / ProjectLayout.place("R001", "A1").path)
+            )
 
     @pytest.mark.timeout(60)
     @pytest.mark.parametrize("swap", ["link", "fifo"])
@@ -508,7 +536,7 @@ class TestLocalBackendArtifacts:
             "os.symlink(sys.argv[2], log) if sys.argv[3] == 'link' else os.mkfifo(log); "
             "sys.exit(3)"
         )
-        out = local.output_dir("R001", "A1")
+        out = local.output_dir(ProjectLayout.place("R001", "A1"))
         handle = local.submit(spec(code, out, str(secret), swap))
         state = settle(local, handle)
         assert state.status is JobStatus.FAILED
@@ -518,14 +546,16 @@ class TestLocalBackendArtifacts:
     @pytest.mark.timeout(60)
     def test_a_fifo_among_the_outputs_does_not_block(self, local: LocalBackend) -> None:
         """A FIFO in output/ is left out of the artifacts instead of being opened."""
-        out = local.output_dir("R001", "A1")
+        out = local.output_dir(ProjectLayout.place("R001", "A1"))
         code = (
             "import os,sys; os.mkfifo(sys.argv[1]+'/pipe'); "
             "open(sys.argv[1]+'/m.json','w').write('{}')"
         )
         handle = local.submit(spec(code, out))
         settle(local, handle)
-        artifacts = local.fetch_artifacts(handle, local.runs_dir / "R001" / "A1")
+        artifacts = local.fetch_artifacts(
+            handle, (local.project_root / ProjectLayout.place("R001", "A1").path)
+        )
         assert [a.path for a in artifacts] == ["output/m.json"]
 
 
@@ -535,20 +565,20 @@ class TestLocalBackendRefusals:
     @pytest.mark.parametrize(
         "bad",
         [
-            JobSpec(run_id="R001", attempt_id="A1", argv=()),
-            JobSpec(run_id="R001", attempt_id="A1", argv=(PY, "-V"), env={"X": 1}),  # type: ignore[dict-item]
-            JobSpec(run_id="R001", attempt_id="A1", argv=(PY, "-V"), env={"A=B": "c"}),
+            JobSpec(place=ProjectLayout.place("R001", "A1"), argv=()),
+            JobSpec(place=ProjectLayout.place("R001", "A1"), argv=(PY, "-V"), env={"X": 1}),  # type: ignore[dict-item]
+            JobSpec(place=ProjectLayout.place("R001", "A1"), argv=(PY, "-V"), env={"A=B": "c"}),
         ],
     )
     def test_bad_spec_refused_unclaimed(self, local: LocalBackend, bad: JobSpec) -> None:
         """An empty command or a non-text environment raises and leaves the attempt unclaimed."""
         with pytest.raises(BackendError):
             local.submit(bad)
-        assert local.find("A1") is None
+        assert local.find(ProjectLayout.place("R001", "A1")) is None
 
     def test_cancel_before_start_never_runs(self, local: LocalBackend, tmp_path: Path) -> None:
         """A cancel marker present when the wrapper starts keeps the command from running."""
-        attempt = local.runs_dir / "R001" / "A1"
+        attempt = local.project_root / ProjectLayout.place("R001", "A1").path
         attempt.mkdir(parents=True)
         (attempt / "cancelled").touch()
         ran = tmp_path / "ran"
@@ -558,9 +588,9 @@ class TestLocalBackendRefusals:
 
 
 @pytest.fixture
-def full_disk(tmp_path: Path) -> Iterator[Path]:
-    """A 256 KiB tmpfs (root only): a disk the run can fill."""
-    mount = tmp_path / "small"
+def full_disk(project: Path) -> Iterator[Path]:
+    """A 256 KiB tmpfs inside the project (root only): a disk the run can fill."""
+    mount = project / "small"
     mount.mkdir()
     if os.geteuid() != 0:
         pytest.skip("mounting a small tmpfs needs root")
@@ -581,7 +611,10 @@ class TestLocalBackendFullDisk:
         self, project: Path, full_disk: Path
     ) -> None:
         """The wrapper cannot write exit_code: LOST names the full disk; no empty temp files."""
-        backend = LocalBackend(project, runs_dir=full_disk, probe=NoGpus())
+        backend = LocalBackend(project, probe=NoGpus())
+        place = AttemptPlace(
+            run_id="R001", attempt_id="A1", path="small/R001/A1", scratch_path="small/scratch"
+        )
         fill = (
             "import os\n"
             "try:\n"
@@ -589,8 +622,8 @@ class TestLocalBackendFullDisk:
             "        while True: f.write(b'x' * 4096); f.flush()\n"
             "except OSError: pass\n"
         )
-        out = backend.output_dir("R001", "A1")
-        handle = backend.submit(spec(fill, env={"OUT": out}))
+        out = backend.output_dir(place)
+        handle = backend.submit(JobSpec(place=place, argv=(PY, "-c", fill), env={"OUT": out}))
         state = settle(backend, handle)
         backend.release()
         assert state.status is JobStatus.LOST, state

@@ -15,6 +15,7 @@ from bridge.adapters.backends.modal.config import ModalConfig, ModalSecret
 from bridge.adapters.backends.modal.gateway import CallOutcome, DeployedFunction, Outcome
 from bridge.errors import BackendError, BackendUnavailable
 from bridge.machine.ports import Backend, JobHandle, JobSpec, JobStatus, Slot
+from bridge.pipeline.layout import ProjectLayout
 from tests.adapters.backends.modal.memory_gateway import MemoryModalGateway
 
 
@@ -56,7 +57,7 @@ def backend(gateway: MemoryModalGateway, tmp_path: Path) -> ModalBackend:
 
 
 def spec(attempt: str = "A1", argv: tuple[str, ...] = ("true",), **kw: object) -> JobSpec:
-    return JobSpec(run_id="R001", attempt_id=attempt, argv=argv, **kw)  # type: ignore[arg-type]
+    return JobSpec(place=ProjectLayout.place("R001", attempt), argv=argv, **kw)  # type: ignore[arg-type]
 
 
 def py(code: str) -> tuple[str, ...]:
@@ -253,14 +254,16 @@ class TestModalBackendRuns:
         handle = backend.submit(spec(argv=py("print(1)")))
         gateway.run_launcher("fc-1", "runs-vol", tmp_path)
         restarted = ModalBackend(make_config(), tmp_path, gateway=gateway)
-        assert restarted.find("A1") == handle
-        assert restarted.find("A2") is None
+        assert restarted.find(ProjectLayout.place("R001", "A1")) == handle
+        assert restarted.find(ProjectLayout.place("R001", "A2")) is None
         assert restarted.submit(spec()) == handle
         assert list(gateway.calls) == ["fc-1"]
 
     def test_output_dir_is_on_the_mount(self, backend: ModalBackend):
         """The output directory is the Volume path the function sees."""
-        assert backend.output_dir("R001", "A1") == "/bridge/runs/R001/A1/output"
+        assert (
+            backend.output_dir(ProjectLayout.place("R001", "A1")) == "/bridge/runs/R001/A1/output"
+        )
 
     def test_run_timeout_longer_than_function_is_refused(self, backend: ModalBackend):
         """A run timeout beyond the deployed function timeout is refused before spawning."""

@@ -26,6 +26,11 @@ from tests.adapters.backends.ssh.test_ssh import session_members
 class TestModalBackendContract(BackendContract):
     """Every contract property, each attempt one real call of the deployed launcher."""
 
+    paths_elsewhere = (
+        "the deployed launcher keeps each attempt at runs/<run_id>/<attempt_id> of its Volume, "
+        "by the run spec's ids; the place's path names only the project's copy"
+    )
+
     @pytest.fixture(autouse=True)
     def _modal(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         # The Volume is mounted at a directory of this machine, so the output directory the

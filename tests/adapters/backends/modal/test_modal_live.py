@@ -17,6 +17,7 @@ import pytest
 from bridge.adapters.backends.modal.backend import ModalBackend
 from bridge.adapters.backends.modal.config import ModalConfig
 from bridge.machine.ports import JobSpec, JobStatus
+from bridge.pipeline.layout import ProjectLayout
 
 pytestmark = [
     pytest.mark.live,
@@ -48,9 +49,12 @@ class TestModalLive:
         backend = ModalBackend(config, tmp_path)
         backend.preflight()
         attempt = f"live-{int(time.time())}"
-        out = backend.output_dir("LIVE", attempt)
+        out = backend.output_dir(ProjectLayout.place("LIVE", attempt))
         handle = backend.submit(
-            JobSpec(run_id="LIVE", attempt_id=attempt, argv=("sh", "-c", f"echo hi > {out}/hi.txt"))
+            JobSpec(
+                place=ProjectLayout.place("LIVE", attempt),
+                argv=("sh", "-c", f"echo hi > {out}/hi.txt"),
+            )
         )
         deadline = time.monotonic() + 600
         state = backend.poll(handle)
@@ -60,5 +64,5 @@ class TestModalLive:
         assert state.status is JobStatus.SUCCEEDED, state
         paths = [a.path for a in backend.fetch_artifacts(handle, tmp_path / "dest")]
         assert "output/hi.txt" in paths
-        assert backend.find(attempt) is not None
+        assert backend.find(ProjectLayout.place("LIVE", attempt)) is not None
         backend.release()

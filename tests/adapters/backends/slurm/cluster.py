@@ -24,6 +24,7 @@ import attrs
 from bridge.adapters.backends.slurm.backend import SlurmBackend
 from bridge.adapters.backends.slurm.config import SlurmConfig
 from bridge.machine.ports import JobHandle, JobSpec
+from bridge.pipeline.layout import ProjectLayout
 
 __all__ = [
     "SLURM_MISSING",
@@ -93,7 +94,8 @@ def submit_over_time(root: Path) -> OverTime:
     """
     backend = SlurmBackend(SlurmConfig(poll_seconds=0.5, sbatch_args=("--time=1",)), root)
     spec = JobSpec(
-        run_id="R001", attempt_id="OVER-a1", argv=("python3", "-c", "import time; time.sleep(600)")
+        place=ProjectLayout.place("R001", "OVER-a1"),
+        argv=("python3", "-c", "import time; time.sleep(600)"),
     )
     handle = backend.submit(spec)
     return OverTime(backend=backend, handle=handle, submitted=time.monotonic())

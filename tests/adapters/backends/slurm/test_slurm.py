@@ -18,6 +18,7 @@ from bridge.adapters.backends.slurm.config import SlurmConfig
 from bridge.errors import BackendConfigError, ConfigError
 from bridge.machine.classify import is_oom
 from bridge.machine.ports import JobSpec, JobStatus
+from bridge.pipeline.layout import ProjectLayout
 from bridge.testing.backend_contract import PROGRAM, settle
 from tests.adapters.backends import nvidia_smi
 from tests.adapters.backends.slurm.cluster import SlurmCluster
@@ -27,8 +28,7 @@ pytest_plugins = ["tests.adapters.backends.slurm.conftest_slurm"]
 
 def _spec(backend: SlurmBackend, attempt_id: str, code: str, **kw: object) -> JobSpec:
     return JobSpec(
-        run_id="R001",
-        attempt_id=attempt_id,
+        place=ProjectLayout.place("R001", attempt_id),
         argv=("python3", "-c", code),
         **kw,  # type: ignore[arg-type]
     )
@@ -262,7 +262,7 @@ class TestOnTheCluster:
         """On the shared file system a FIFO in output/ is left out of the artifacts instead of
         being opened (the collection the local backend uses), and exit_code is copied back."""
         backend = SlurmBackend(SlurmConfig(poll_seconds=0.2), tmp_path)
-        out = backend.output_dir("R001", "A1")
+        out = backend.output_dir(ProjectLayout.place("R001", "A1"))
         code = (
             f"import os; os.mkfifo({out!r} + '/pipe'); open({out!r} + '/m.json', 'w').write('{{}}')"
         )
@@ -303,8 +303,7 @@ class TestOnTheCluster:
         handles = [
             backend.submit(
                 JobSpec(
-                    run_id="R001",
-                    attempt_id=f"A{i}",
+                    place=ProjectLayout.place("R001", f"A{i}"),
                     argv=("python3", "-c", PROGRAM, '{"forever": true}'),
                 )
             )
@@ -317,7 +316,7 @@ class TestOnTheCluster:
                 assert backend.poll(handle).status in (JobStatus.QUEUED, JobStatus.RUNNING)
             assert _count(calls) == before  # the polls read the wait's snapshot
         again = SlurmBackend(SlurmConfig(poll_seconds=30), tmp_path)
-        found = [again.find(f"A{i}") for i in range(3)]
+        found = [again.find(ProjectLayout.place("R001", f"A{i}")) for i in range(3)]
         before = _count(calls)
         for handle in found:
             assert handle is not None
@@ -367,15 +366,14 @@ class TestCredentials:
             tmp_path,
             withheld_env=frozenset({"BRIDGE_TEST_TOKEN", "BRIDGE_TEST_OTHER"}),
         )
-        out = backend.output_dir("R001", "A1")
+        out = backend.output_dir(ProjectLayout.place("R001", "A1"))
         code = (
             "import json, os, sys; json.dump({k: os.environ.get(k) for k in "
             "('BRIDGE_TEST_TOKEN', 'BRIDGE_TEST_OTHER', 'HANDED')}, "
             "open(os.path.join(sys.argv[1], 'env.json'), 'w'))"
         )
         spec = JobSpec(
-            run_id="R001",
-            attempt_id="A1",
+            place=ProjectLayout.place("R001", "A1"),
             argv=("python3", "-c", code, out),
             env={"HANDED": "${BRIDGE_TEST_TOKEN}"},
         )

@@ -14,6 +14,7 @@ from bridge.adapters.backends.slurm.backend import SlurmBackend
 from bridge.adapters.backends.slurm.config import SlurmConfig
 from bridge.errors import BackendConfigError
 from bridge.machine.ports import JobSpec, JobStatus
+from bridge.pipeline.layout import ProjectLayout
 from bridge.testing.backend_contract import PROGRAM, settle
 from tests.adapters.backends.slurm.cluster import SlurmCluster
 from tests.adapters.backends.ssh.sshd import SSHD, SshServer
@@ -65,10 +66,10 @@ class TestThroughALoginNode:
         )
         backend = SlurmBackend(_config(login, tmp_path), project)
         assert len(backend.preflight()) == 8
-        out = backend.output_dir("R001", "R001-a1")
+        out = backend.output_dir(ProjectLayout.place("R001", "R001-a1"))
         assert out.startswith(str(tmp_path / "scratch" / "project"))
         handle = backend.submit(
-            JobSpec(run_id="R001", attempt_id="R001-a1", argv=("python3", "train.py", out))
+            JobSpec(place=ProjectLayout.place("R001", "R001-a1"), argv=("python3", "train.py", out))
         )
         assert (tmp_path / "scratch" / "project" / "train.py").is_file()
         assert settle(backend, handle, timeout=30).status is JobStatus.SUCCEEDED
@@ -77,7 +78,7 @@ class TestThroughALoginNode:
         assert "output/m.json" in {a.path for a in artifacts}
         assert (dest / "output" / "m.json").read_text() == '{"a": 1}'
         again = SlurmBackend(_config(login, tmp_path), project)
-        assert again.find("R001-a1") == handle
+        assert again.find(ProjectLayout.place("R001", "R001-a1")) == handle
         backend.release()
         again.release()
 
@@ -99,8 +100,7 @@ class TestThroughALoginNode:
         backend = SlurmBackend(_config(login, tmp_path), project)
         handle = backend.submit(
             JobSpec(
-                run_id="R001",
-                attempt_id="R001-a1",
+                place=ProjectLayout.place("R001", "R001-a1"),
                 argv=("python3", "-c", PROGRAM, '{"forever": true}'),
             )
         )

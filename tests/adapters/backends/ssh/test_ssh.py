@@ -23,6 +23,7 @@ import pytest
 from bridge.adapters.backends.ssh.backend import SSHBackend, SSHConfig
 from bridge.errors import BackendError, BackendUnavailable
 from bridge.machine.ports import JobHandle, JobSpec, JobState, JobStatus, Slot
+from bridge.pipeline.layout import ProjectLayout
 from tests.adapters.backends import nvidia_smi
 from tests.adapters.backends.ssh.sshd import SshServer, free_port, keygen, requires_sshd, wait_for
 
@@ -106,10 +107,12 @@ def spec_for(
 ) -> JobSpec:
     """A JobSpec running job.py, writing into the backend's output dir."""
     attempt_id = f"{run_id}-{uuid.uuid4().hex[:8]}"
-    argv = ["python3", "job.py", backend.output_dir(run_id, attempt_id), value]
+    argv = ["python3", "job.py", backend.output_dir(ProjectLayout.place(run_id, attempt_id)), value]
     if gate is not None:
         argv.append(str(gate))
-    return JobSpec(run_id=run_id, attempt_id=attempt_id, argv=tuple(argv), slots=(slot,), **kw)  # type: ignore[arg-type]
+    return JobSpec(
+        place=ProjectLayout.place(run_id, attempt_id), argv=tuple(argv), slots=(slot,), **kw
+    )  # type: ignore[arg-type]
 
 
 def wait_done(backend: SSHBackend, handle: JobHandle, timeout: float = 30) -> JobState:
@@ -204,10 +207,10 @@ class TestSSHBackend:
         assert down.status is JobStatus.RUNNING
         assert "unreachable" in down.detail
         with pytest.raises(BackendUnavailable, match="cannot tell whether attempt"):
-            backend.find(spec.attempt_id)
+            backend.find(spec.place)
         own_sshd.start()
         assert backend.poll(handle).status is JobStatus.RUNNING
-        assert backend.find(spec.attempt_id) == handle
+        assert backend.find(spec.place) == handle
         assert backend.submit(spec) == handle
         gate.touch()
         assert wait_done(backend, handle).status is JobStatus.SUCCEEDED
@@ -249,7 +252,7 @@ class TestSSHBackend:
         for h in handles:
             assert wait_done(backend, h).status is JobStatus.SUCCEEDED
             # Both "hosts" share this machine's disk, so find() may answer from either one.
-            found = backend.find(h.attempt_id)
+            found = backend.find(ProjectLayout.place(h.locator["run_id"], h.attempt_id))
             assert found is not None
             assert found.locator["attempt_dir"] == h.locator["attempt_dir"]
         assert log_b.read_text().count("Accepted publickey") > logins_before
@@ -261,8 +264,7 @@ class TestSSHBackend:
         """Cancel TERMs the whole session (children too) and the state is CANCELLED."""
         backend = make_backend(tmp_path, [sshd], project)
         spec = JobSpec(
-            run_id="R1",
-            attempt_id=f"A-{uuid.uuid4().hex[:8]}",
+            place=ProjectLayout.place("R1", f"A-{uuid.uuid4().hex[:8]}"),
             argv=("bash", "-c", "sleep 300 & sleep 300 & wait"),
             slots=(Slot(host="a"),),
         )
@@ -281,7 +283,8 @@ class TestSSHBackend:
         self, tmp_path: Path, sshd: SshServer, project: Path
     ) -> None:
         """Shell syntax in argv and env reaches the program as plain text; in a run or attempt
-        id it is refused (the one safe-id rule) before anything reaches the host."""
+        id it is refused (the one safe-id rule) when the attempt's place is named, before any
+        backend sees it."""
         canary = tmp_path / "pwned"
         hostile = [
             f"x; touch {canary}",
@@ -297,25 +300,17 @@ class TestSSHBackend:
             ("r;touch pwned-run", "A1"),
             ("R001", "a$(touch pwned-attempt)`touch pwned-attempt`"),
         ):
-            with pytest.raises(BackendError, match="cannot name a remote directory"):
-                backend.submit(
-                    JobSpec(
-                        run_id=bad_run,
-                        attempt_id=bad_attempt,
-                        argv=("true",),
-                        slots=(Slot(host="a"),),
-                    )
-                )
+            with pytest.raises(ValueError, match="cannot name a directory"):
+                ProjectLayout.place(bad_run, bad_attempt)
         run_id, attempt_id = "R001", "R001-a1"
-        out = backend.output_dir(run_id, attempt_id)
+        out = backend.output_dir(ProjectLayout.place(run_id, attempt_id))
         code = (
             "import json, os, sys; "
             "json.dump({'argv': sys.argv[2:], 'env': os.environ['HOSTILE']}, "
             "open(os.path.join(sys.argv[1], 'seen.json'), 'w'))"
         )
         spec = JobSpec(
-            run_id=run_id,
-            attempt_id=attempt_id,
+            place=ProjectLayout.place(run_id, attempt_id),
             argv=("python3", "-c", code, out, *hostile),
             env={"HOSTILE": "\n".join(hostile)},
             slots=(Slot(host="a"),),
@@ -326,7 +321,7 @@ class TestSSHBackend:
         backend.fetch_artifacts(handle, dest)
         seen = json.loads((dest / "output" / "seen.json").read_text())
         assert seen == {"argv": hostile, "env": "\n".join(hostile)}
-        assert backend.find(attempt_id) == handle
+        assert backend.find(spec.place) == handle
         home = Path(os.path.expanduser("~"))
         for place in (tmp_path, tmp_path / "remote", home):
             assert not (place / "pwned").exists()
@@ -425,20 +420,22 @@ class TestSSHScratch:
         """The attempt's scratch directory is under the host's /tmp, not remote_dir; the job
         finds it made, empty and private; remove_scratch takes it and its empty folders."""
         backend = make_backend(tmp_path, [sshd], project)
-        scratch = backend.scratch_dir("R1", "R1-s1")
+        scratch = backend.scratch_dir(ProjectLayout.place("R1", "R1-s1"))
         assert scratch.startswith("/tmp/bridge-scratch-")
         assert not scratch.startswith(str(tmp_path / "remote"))
         argv = ("python3", "-c", self.CODE, scratch)
-        spec = JobSpec(run_id="R1", attempt_id="R1-s1", argv=argv, slots=(Slot(host="a"),))
+        spec = JobSpec(place=ProjectLayout.place("R1", "R1-s1"), argv=argv, slots=(Slot(host="a"),))
         handle = backend.submit(spec)
         try:
             assert wait_done(backend, handle).status is JobStatus.SUCCEEDED
             out = (Path(handle.locator["attempt_dir"]) / "stdout.log").read_text()
             assert "0o700 ['w.tmp']" in out, out
             assert Path(scratch, "w.tmp").exists()  # the loopback host is this machine
-            backend.remove_scratch("R1", "R1-s1")
+            backend.remove_scratch(ProjectLayout.place("R1", "R1-s1"))
             assert not Path(scratch).parent.parent.exists()
-            backend.remove_scratch("R1", "R1-s1")  # already gone: nothing to do
+            backend.remove_scratch(
+                ProjectLayout.place("R1", "R1-s1")
+            )  # already gone: nothing to do
         finally:
             shutil.rmtree(Path(scratch).parent.parent, ignore_errors=True)
             backend.release()
@@ -449,13 +446,15 @@ class TestSSHScratch:
         """Another user's directory where the project's scratch folder goes (a shared /tmp):
         the job refuses to make anything in it and ends with exit 126, saying so."""
         backend = make_backend(tmp_path, [sshd], project)
-        scratch = backend.scratch_dir("R1", "R1-s2")
+        scratch = backend.scratch_dir(ProjectLayout.place("R1", "R1-s2"))
         planted = Path(scratch).parent.parent
         planted.mkdir(mode=0o777)
         os.chown(planted, 65534, 65534)  # nobody
         try:
             argv = ("python3", "-c", self.CODE, scratch)
-            spec = JobSpec(run_id="R1", attempt_id="R1-s2", argv=argv, slots=(Slot(host="a"),))
+            spec = JobSpec(
+                place=ProjectLayout.place("R1", "R1-s2"), argv=argv, slots=(Slot(host="a"),)
+            )
             handle = backend.submit(spec)
             state = wait_done(backend, handle)
             assert (state.status, state.exit_code) == (JobStatus.FAILED, 126), state
@@ -483,7 +482,9 @@ class TestSSHGpuMemory:
         backend = make_backend(tmp_path, [sshd], project, setup=f"export PATH={bin_dir}:$PATH")
         slot = backend.preflight()[0]
         code = nvidia_smi.using(usage, 70000, 2.0)
-        spec = JobSpec(run_id="R1", attempt_id="R1-g1", argv=("python3", "-c", code), slots=(slot,))
+        spec = JobSpec(
+            place=ProjectLayout.place("R1", "R1-g1"), argv=("python3", "-c", code), slots=(slot,)
+        )
         handle = backend.submit(spec)
         polled = [backend.poll(handle)]
         state = wait_done(backend, handle)
@@ -513,7 +514,9 @@ class TestSSHGpuMemory:
         backend = make_backend(tmp_path, [sshd], project, setup=f"export PATH={bin_dir}:$PATH")
         slot = backend.preflight()[0]
         code = "import time; time.sleep(2)"
-        spec = JobSpec(run_id="R1", attempt_id="R1-g1", argv=("python3", "-c", code), slots=(slot,))
+        spec = JobSpec(
+            place=ProjectLayout.place("R1", "R1-g1"), argv=("python3", "-c", code), slots=(slot,)
+        )
         state = wait_done(backend, backend.submit(spec))
         assert state.status is JobStatus.SUCCEEDED, state
         assert state.gpu_memory_peak_mib is None

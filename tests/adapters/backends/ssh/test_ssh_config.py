@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from bridge.adapters.backends.ssh.backend import SSHBackend
 from bridge.adapters.backends.ssh.config import HostConfig, SSHConfig
 from bridge.adapters.backends.ssh.remote import (
-    attempt_dir,
     check_name,
     job_script,
     parse_gpus,
@@ -19,6 +19,7 @@ from bridge.adapters.backends.ssh.remote import (
 )
 from bridge.errors import BackendError, ConfigError
 from bridge.machine.ports import GpuInfo
+from bridge.pipeline.layout import ProjectLayout
 
 
 @pytest.fixture
@@ -143,9 +144,15 @@ class TestRemoteScripts:
         with pytest.raises(BackendError, match="cannot name a remote directory: use 1-128"):
             check_name(bad, "attempt id")
 
-    def test_attempt_dir_layout(self) -> None:
-        """The attempt directory is <remote_dir>/.bridge/runs/<run>/<attempt>."""
-        assert attempt_dir("/srv/x", "R1", "R1-a2") == "/srv/x/.bridge/runs/R1/R1-a2"
+    def test_attempt_dir_layout(self, tmp_path: Path) -> None:
+        """The attempt directory is <remote_dir> joined with the path the pipeline gives: for the
+        layout's place <remote_dir>/.bridge/runs/<run>/<attempt>, byte for byte where versions
+        before places launched it (so an upgrade finds their attempts)."""
+        config = SSHConfig.from_table({"remote_dir": "/srv/x", "hosts": [{"host": "my-gpu-box"}]})
+        backend = SSHBackend(config, tmp_path)
+        place = ProjectLayout.place("R1", "R1-a2")
+        assert backend.attempt_dir(place) == "/srv/x/.bridge/runs/R1/R1-a2"
+        assert backend.output_dir(place) == "/srv/x/.bridge/runs/R1/R1-a2/output"
 
     def test_bad_env_name_is_refused(self) -> None:
         """An environment variable name that is not an identifier never reaches the shell."""

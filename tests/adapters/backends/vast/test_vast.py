@@ -24,6 +24,7 @@ from bridge.adapters.backends.vast.config import VastConfig
 from bridge.errors import BackendError, BackendUnavailable, ConfigError
 from bridge.events.types import InstanceRented
 from bridge.machine.ports import Backend, JobHandle, JobSpec, JobState, JobStatus, Slot
+from bridge.pipeline.layout import ProjectLayout
 from tests.adapters.backends.ssh.sshd import SshServer, requires_sshd
 from tests.adapters.backends.vast.fake_vast import KEY, FakeVast
 
@@ -125,9 +126,11 @@ def backend(
 def spec(b: VastBackend, run_id: str = "R001", value: str = "0.9") -> JobSpec:
     """A JobSpec that trains on slot vast-0 and writes metrics into the output dir."""
     attempt_id = f"{run_id}-a{uuid.uuid4().hex[:6]}"
-    argv = ("python3", "train.py", b.output_dir(run_id, attempt_id), value)
+    argv = ("python3", "train.py", b.output_dir(ProjectLayout.place(run_id, attempt_id)), value)
     return JobSpec(
-        run_id=run_id, attempt_id=attempt_id, argv=argv, slots=(Slot(host="vast-0", gpu=0),)
+        place=ProjectLayout.place(run_id, attempt_id),
+        argv=argv,
+        slots=(Slot(host="vast-0", gpu=0),),
     )
 
 
@@ -464,8 +467,7 @@ class TestVastBackend:
         assert b.spent() == pytest.approx(2.5, rel=0.01)
         second = spec(b, "R002")
         second = JobSpec(
-            run_id=second.run_id,
-            attempt_id=second.attempt_id,
+            place=ProjectLayout.place(second.run_id, second.attempt_id),
             argv=second.argv,
             slots=(Slot(host="vast-1", gpu=0),),
         )
@@ -510,7 +512,7 @@ class TestVastBackend:
         first.release()  # the process "crashes"; the instance stays
 
         second, _ = backend(fake, tmp_path, project, sshd)
-        found = second.find(s.attempt_id)
+        found = second.find(s.place)
         assert found is not None
         assert found.locator["instance_id"] == handle.locator["instance_id"]
         again = second.submit(s)
@@ -529,7 +531,7 @@ class TestVastBackend:
         inst = fake.add_instance(
             f"{project_label(project)}vast-0:{s.attempt_id}", ["loading", "running"]
         )
-        assert b.find(s.attempt_id) is None  # the instance is there, the attempt is not
+        assert b.find(s.place) is None  # the instance is there, the attempt is not
         handle = b.submit(s)
         assert handle.locator["instance_id"] == str(inst.id)
         assert fake.calls("PUT", r"/api/v0/asks/\d+/") == []
