@@ -90,6 +90,18 @@ class TestSettings:
         assert config.ssh.remote_dir == "/scratch/me/p"
 
 
+class TestPaths:
+    def test_the_layouts_place_gives_the_paths_earlier_versions_used(self, tmp_path: Path) -> None:
+        """Slurm joins its directory with the paths the pipeline gives: for the layout's place
+        <dir>/.bridge/runs/<run>/<attempt> and <dir>/.bridge/scratch/<run>/<attempt>, byte for
+        byte where versions before places put them (so an upgrade finds their jobs)."""
+        place = ProjectLayout.place("R1", "R1-a2")
+        for config, root in ((SlurmConfig(), str(tmp_path)), (SlurmConfig(remote_dir="/s"), "/s")):
+            backend = SlurmBackend(config, tmp_path)
+            assert backend.output_dir(place) == f"{root}/.bridge/runs/R1/R1-a2/output"
+            assert backend.scratch_dir(place) == f"{root}/.bridge/scratch/R1/R1-a2"
+
+
 class TestJobArguments:
     def _resources(self, **kw: object) -> list[str]:
         base: dict[str, object] = {
