@@ -309,17 +309,19 @@ def read_child(path: Path, mode: str) -> None:
         store = SQLiteEventStore(path)
         state = fold(store.read())
         count = state.events
+        runs = len(state.runs)
         store.close()
     else:
         parse = orjson.loads if mode == "raw-orjson" else json.loads
         count = sum(1 for _ in _raw_read(path, parse))
+        runs = 0
     elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
     peak = _status_mib("VmHWM")
     held = _status_mib("VmRSS")  # with the folded state still referenced
     print(
         json.dumps(
             {"events": count, "rate": count / elapsed, "cpu_rate": count / cpu,
-             "rss": peak - before, "held": held - before}
+             "rss": peak - before, "held": held - before, "runs": runs}
         )
     )  # fmt: skip
 
@@ -415,6 +417,13 @@ def main() -> int:
                 f"{raw['rss']:.1f} MiB (target ≤ {RSS_LIMIT_MIB:.0f} MiB: "
                 f"{'meets' if rss_ok else 'ABOVE'}); still held with the folded state: "
                 f"{bridge_read['held']:.1f} MiB"
+            )
+            # The state keeps every run (its spec, attempts and metrics): its size follows the
+            # runs the log plans, not its events.
+            runs = int(bridge_read["runs"])
+            print(
+                f"    runs in the folded state: {runs:,}, "
+                f"{bridge_read['held'] * 1024 / max(runs, 1):.1f} KiB held per run"
             )
             ok &= rss_ok
         print("all targets met" if ok else "some targets missed")
