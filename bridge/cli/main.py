@@ -24,6 +24,9 @@ from bridge.events.secrets import redact
 __all__ = ["main"]
 
 EXIT_FAILURE = 1
+# Seconds a command runs before the garbage collector resumes (bridge.cli.collector): past most
+# commands' whole run and a `bridge run`'s imports, short enough to bound what cycles hold.
+START_UP_SECONDS = 2.0
 
 
 class _Stop:
@@ -90,6 +93,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     Run the ``bridge`` command and return its exit code.
     """
+    from bridge.cli import collector
+
+    # Start-up objects live as long as the command: not collected while they are being made.
+    with collector.paused(seconds=START_UP_SECONDS):
+        return _command(argv)
+
+
+def _command(argv: Sequence[str] | None) -> int:
     from bridge.cli import logfile
     from bridge.cli.handlers import HANDLERS
 

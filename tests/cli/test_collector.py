@@ -1,0 +1,84 @@
+"""
+The garbage collector during a command: paused while it starts, frozen and resumed after, and
+as it was once the command returns (``main()`` called in-process).
+"""
+
+from __future__ import annotations
+
+import gc
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bridge.cli import collector
+from bridge.cli.main import main
+
+
+@pytest.fixture(autouse=True)
+def _collector_restored() -> Iterator[None]:
+    yield
+    gc.unfreeze()
+    gc.enable()
+
+
+def _wait_for(condition: object, seconds: float = 30.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():  # type: ignore[operator]
+            return True
+        time.sleep(0.01)  # polling a condition, bounded by the deadline
+    return False
+
+
+class TestPaused:
+    def test_no_collection_while_starting_and_restored_after(self) -> None:
+        with collector.paused(seconds=600):
+            assert not gc.isenabled()
+        assert gc.isenabled()
+        assert gc.get_freeze_count() == 0
+
+    def test_resumes_after_its_seconds_with_start_up_frozen(self) -> None:
+        """A long command gets its collector back: what start-up made is frozen, not scanned."""
+        with collector.paused(seconds=0.05):
+            made = [object() for _ in range(100)]  # noqa: F841 (lives through the block)
+            assert _wait_for(gc.isenabled)
+            assert gc.get_freeze_count() > 0
+            assert gc.collect() >= 0  # collecting works again
+        assert gc.isenabled()
+        assert gc.get_freeze_count() == 0
+
+    def test_objects_made_while_paused_join_the_oldest_generation(self) -> None:
+        """Leaving does not leave them in the youngest, which the next allocation would scan."""
+        with collector.paused(seconds=600):
+            made = [[] for _ in range(5000)]
+        assert gc.get_count()[0] < 700
+        assert len(made) == 5000
+
+    def test_a_disabled_collector_is_left_alone(self) -> None:
+        gc.disable()
+        with collector.paused(seconds=0.01):
+            pass
+        assert not gc.isenabled()
+
+    def test_a_frozen_collector_is_left_alone(self) -> None:
+        gc.freeze()
+        frozen = gc.get_freeze_count()
+        with collector.paused(seconds=600):
+            assert gc.isenabled()
+        assert gc.get_freeze_count() == frozen
+
+    def test_an_error_inside_still_restores(self) -> None:
+        with pytest.raises(ValueError), collector.paused(seconds=600):
+            raise ValueError("boom")
+        assert gc.isenabled()
+        assert gc.get_freeze_count() == 0
+
+
+def test_main_in_process_leaves_the_collector_as_it_was(tmp_path: Path) -> None:
+    """A program calling main() keeps a running, unfrozen collector (here after an error)."""
+    (tmp_path / "bridge.toml").write_text("")
+    assert main(["status", "--project", str(tmp_path)]) == 2  # no log yet
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == 0
