@@ -21,6 +21,7 @@ from bridge.events.chain import (
     COLUMNS,
     GENESIS_HASH,
     Recorded,
+    Row,
     chain_rows,
     encode_all,
     first_bad,
@@ -36,6 +37,17 @@ __all__ = ["SQLiteEventStore"]
 _BATCH = 2000  # rows per read query: bounded memory, no read transaction held across batches
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _records(rows: Sequence[Row], events: Sequence[Event]) -> list[Recorded]:
+    """
+    The records an append stored: its rows, each with the event object appended, which equals
+    what reading the row back would decode (every type round-trips: tests/events/test_codec.py).
+    """
+    if not rows:
+        return []
+    recorded_at = datetime.fromisoformat(rows[0][5])  # one time per append
+    return [make_recorded(row, recorded_at, evt) for row, evt in zip(rows, events, strict=True)]
 
 
 def _lenient_text(raw: bytes) -> str:
@@ -104,6 +116,7 @@ class SQLiteEventStore:
         self._clock = clock
         self._full_sync = True  # the connection's synchronous setting: FULL (True) or NORMAL
         self._unsynced: tuple[int, str] | None = None  # the newest head not yet fsynced
+        self._appended: list[Recorded] = []  # the records of the last append (appended())
         # Autocommit mode: transactions are explicit (BEGIN IMMEDIATE), never implicit.
         self._conn = sqlite3.connect(
             self.path, isolation_level=None, timeout=busy_timeout, check_same_thread=False
@@ -188,6 +201,7 @@ class SQLiteEventStore:
         cache). The witness moves only at durable points, so it never runs ahead of what a
         machine crash keeps.
         """
+        self._appended = []
         encoded = encode_all(events)  # refuses secrets before anything is stored
         conn = self._conn
         if durable is not self._full_sync:
@@ -210,6 +224,7 @@ class SQLiteEventStore:
             )
             conn.executemany(_INSERT, rows)
             conn.execute("COMMIT")
+            self._appended = _records(rows, events)
             if rows:
                 head, version = (rows[-1][0], rows[-1][10]), rows[-1][2]
             if durable:
@@ -231,6 +246,12 @@ class SQLiteEventStore:
                 conn.execute("ROLLBACK")
             raise
         return version
+
+    def appended(self) -> Sequence[Recorded]:
+        """
+        See :class:`~bridge.events.store.KeepsAppended`.
+        """
+        return self._appended
 
     # -- the log defends itself ------------------------------------------------------------
 

@@ -20,7 +20,7 @@ the append path both stores share are in :mod:`bridge.events.chain`, the stores 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from bridge.events.chain import GENESIS_HASH, Recorded, chain_hash
 from bridge.events.memory_store import InMemoryEventStore
@@ -31,6 +31,7 @@ __all__ = [
     "GENESIS_HASH",
     "EventStore",
     "InMemoryEventStore",
+    "KeepsAppended",
     "Recorded",
     "SQLiteEventStore",
     "chain_hash",
@@ -107,5 +108,21 @@ class EventStore(Protocol):
 
         Raises:
             StoreError: the log could not be put on stable storage (the resources are released).
+        """
+        ...
+
+
+@runtime_checkable
+class KeepsAppended(Protocol):
+    """
+    An event store that hands back the records its own last append stored, so the caller can
+    fold them without reading them back (and decoding them) from the log.
+    """
+
+    def appended(self) -> Sequence[Recorded]:
+        """
+        Return the records the last append on this object stored, in ``seq`` order, each with
+        the event object that was appended (equal to its decoding): empty before the first
+        append.
         """
         ...

@@ -22,7 +22,7 @@ import attrs
 from bridge.errors import ConcurrencyError, LockedError, StoreError
 from bridge.events import types as ev
 from bridge.events.clock import Clock
-from bridge.events.store import EventStore
+from bridge.events.store import EventStore, KeepsAppended
 from bridge.events.values import Finding
 from bridge.logs import get_logger
 from bridge.machine.fold import Folder, PipelineState
@@ -161,6 +161,21 @@ class Session:
         for record in self.store.read(after=self.folder.state().last_seq):
             self.folder.apply(record)
 
+    def _fold_appended(self) -> None:
+        """
+        Fold what this session just appended: the records the store hands back
+        (:class:`KeepsAppended`) when they follow the fold directly, without reading and
+        decoding them again; else (another process appended in between, or a store that keeps
+        nothing) everything new, read from the log.
+        """
+        if isinstance(self.store, KeepsAppended):
+            records = self.store.appended()
+            if records and records[0].seq == self.folder.state().last_seq + 1:
+                for record in records:
+                    self.folder.apply(record)
+                return
+        self.catch_up()
+
     def append(self, stream: str, events: Sequence[ev.Event], expected: int | None = None) -> None:
         """
         Append events (at ``expected`` version when given), fold them, refresh when due.
@@ -182,7 +197,7 @@ class Session:
         check_append(state, stream, events)
         durable = not all(type(e) in DEFERRED_DURABILITY for e in events)
         self.store.append(stream, list(events), expected, durable=durable)
-        self.catch_up()
+        self._fold_appended()
         if self.folder.state().last_seq - self._snapshot_seq >= snapshots.EVERY:
             self.snapshot()
         if time.monotonic() - self._last_refresh >= REFRESH_EVERY:
@@ -221,7 +236,7 @@ class Session:
         written = self.writer.refresh(state, version=version)
         if written:
             self.store.append("bridge", written, None)
-            self.catch_up()
+            self._fold_appended()
 
     def enter(self, trigger: StageTrigger, reason: str, *, zh: str = "") -> Step:
         """

@@ -78,7 +78,9 @@ def block_runs(state: PipelineState, block: BlockInfo) -> tuple[list[RunView], l
         chosen.extend(mine)
     # The block's runs whose system is none of its compared systems still count, under their
     # own system name: dropping them would hide numbers the researcher ran for this block.
-    chosen.extend(r for r in own if r not in chosen)
+    # By run id (unique): `r not in chosen` compared whole views, runs × runs per rendering.
+    taken = {r.run_id for r in chosen}
+    chosen.extend(r for r in own if r.run_id not in taken)
     return chosen, shared
 
 

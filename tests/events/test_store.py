@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bridge.errors import IntegrityError
+from bridge.errors import ConcurrencyError, IntegrityError
 from bridge.events.store import EventStore, InMemoryEventStore, SQLiteEventStore
 from bridge.events.types import StageEntered
 from bridge.testing.store_contract import EventStoreContract
@@ -45,6 +45,29 @@ class TestSQLiteEventStore(EventStoreContract):
             assert second.verify() is None
         finally:
             second.close()
+
+    def test_appended_is_what_reading_back_gives(self, tmp_path: Path) -> None:
+        """
+        appended() hands back the records of the last append, equal to reading them back
+        (seq, hash, time, event); nothing after an append that was refused.
+        """
+        store = SQLiteEventStore(tmp_path / "events.db")
+        try:
+            assert list(store.appended()) == []
+            first = StageEntered(stage="PLANNED", trigger="x")
+            store.append("bridge", [first], 0)
+            two = [
+                StageEntered(stage="IMPLEMENTED", trigger="y"),
+                StageEntered(stage="Z", trigger="z"),
+            ]
+            store.append("bridge", two, 1)
+            assert list(store.appended()) == list(store.read(after=1))
+            assert [r.seq for r in store.appended()] == [2, 3]
+            with pytest.raises(ConcurrencyError):
+                store.append("bridge", [first], 0)
+            assert list(store.appended()) == []
+        finally:
+            store.close()
 
     def test_uses_wal_and_full_sync(self, tmp_path: Path) -> None:
         """The log is in WAL mode (durable commits are configured per connection)."""

@@ -47,12 +47,17 @@ def collect_outputs(
             copying failed.
     """
     source = attempt_dir / "output"
-    dest = Path(dest).resolve()
-    copy = dest != attempt_dir.resolve()
     artifacts: list[Artifact] = []
     try:
+        # Each path resolved once (a resolve is a syscall per component, once per run): the
+        # attempt directory, and the destination only when it is not that same path.
+        real_attempt = attempt_dir.resolve()
+        dest = Path(dest)
+        if dest != attempt_dir:
+            dest = dest.resolve()
+        copy = dest != attempt_dir and dest != real_attempt
         real_source = source.resolve()
-        if source.is_symlink() or not real_source.is_relative_to(attempt_dir.resolve()):
+        if source.is_symlink() or not real_source.is_relative_to(real_attempt):
             raise BackendError(
                 f"output {source} is a link leading outside the attempt directory "
                 f"(to {real_source}); its files are not hashed or recorded"
