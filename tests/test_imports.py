@@ -79,8 +79,9 @@ class TestLazyImports:
         unasked = ("httpx", "stamina", "bridge.adapters.review.openai", "bridge.adapters.notify",
                    "bridge.adapters.metrics.wandb", "bridge.adapters.ablation")  # fmt: skip
         assert sorted(m for m in unasked if m in loaded) == []
-        # Its log file is written without structlog (which loads asyncio and rich's traceback).
-        assert sorted(m for m in ("structlog", "asyncio") if m in loaded) == []
+        # Its log file is written without structlog (which loads asyncio and rich's traceback),
+        # and into a pipe it prints plain text without rich.
+        assert sorted(m for m in ("structlog", "asyncio", "rich") if m in loaded) == []
 
     def test_public_names_load_on_first_use(self) -> None:
         """bridge.Bridge, bridge.Stage and bridge.load_plan resolve, and only then load."""

@@ -5,15 +5,22 @@ Every console made here prints text as text: rich's markup, emoji codes and high
 off, so a plan title, a system name or a warning that mentions ``[[runs]]`` or ``[reviewer]``
 is printed exactly as written. Styling is applied with :class:`rich.text.Text` spans, never by
 embedding markup in strings. The status view is laid out here as plain lines (fast: ``bridge
-status`` loads no rich at all), and the live view shows the same lines.
+status`` loads no rich at all), and the live view shows the same lines. ``bridge run`` into a
+pipe or a file prints through :class:`PlainConsole`, which writes what rich would there without
+loading it.
 """
 
 from __future__ import annotations
 
+import os
+import sys
+import threading
 import unicodedata
 from collections.abc import Collection
 from datetime import datetime
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any, Protocol
+
+import attrs
 
 if TYPE_CHECKING:
     from rich.console import Console, Group
@@ -24,7 +31,11 @@ if TYPE_CHECKING:
     from bridge.plan.model import Block
 
 __all__ = [
+    "PlainConsole",
+    "Printer",
+    "Styled",
     "make_console",
+    "output_console",
     "progress_lines",
     "render_blocks",
     "render_status",
@@ -123,13 +134,97 @@ def make_console(*, stderr: bool = False, file: IO[str] | None = None) -> Consol
     )
 
 
-def styled(label: str, style: str, rest: str = "") -> Text:
+@attrs.frozen
+class Styled:
+    """
+    ``label`` in ``style`` followed by ``rest`` as plain text (neither is ever parsed): a rich
+    console renders it styled (``__rich__``), :class:`PlainConsole` as its text.
+    """
+
+    label: str
+    style: str
+    rest: str = ""
+
+    def __rich__(self) -> Text:
+        from rich.text import Text
+
+        return Text.assemble((self.label, self.style), self.rest)
+
+    def __str__(self) -> str:
+        return self.label + self.rest
+
+
+def styled(label: str, style: str, rest: str = "") -> Styled:
     """
     ``label`` in ``style`` followed by ``rest`` as plain text (``rest`` is never parsed).
     """
-    from rich.text import Text
+    return Styled(label, style, rest)
 
-    return Text.assemble((label, style), rest)
+
+class Printer(Protocol):
+    """What a command prints through: a rich console or a :class:`PlainConsole`."""
+
+    @property
+    def is_terminal(self) -> bool:
+        """Whether the output is a terminal (styles, a live view)."""
+        ...
+
+    def print(self, *objects: Any) -> None:
+        """Print ``objects`` separated by spaces, then a new line."""
+        ...
+
+
+# The control characters rich's Text drops (bell, backspace, vertical tab, form feed, carriage
+# return): the same table as rich.control.STRIP_CONTROL_CODES, which tests compare.
+_STRIP = dict.fromkeys((7, 8, 11, 12, 13))
+
+
+class PlainConsole:
+    """
+    Prints what :func:`make_console`'s console prints where the output is not a terminal (the
+    text: no styles, no wrapping, rich's control characters dropped), without loading rich.
+    Text with a tab (rich expands it to tab stops counted in cells) and anything but text or
+    :class:`Styled` go through such a rich console, made when first needed.
+
+    Args:
+        file: where to write (default: ``sys.stdout`` at each print).
+    """
+
+    is_terminal = False
+
+    def __init__(self, file: IO[str] | None = None) -> None:
+        self._file = file
+        self._lock = threading.Lock()  # the watcher thread prints too: whole lines each
+        self._rich: Console | None = None
+
+    def print(self, *objects: Any) -> None:
+        """Print ``objects`` separated by spaces, then a new line, as rich would."""
+        if all(isinstance(o, str | Styled) for o in objects):
+            text = " ".join(str(o) for o in objects)
+            if "\t" not in text:
+                out = self._file or sys.stdout
+                with self._lock:
+                    out.write(text.translate(_STRIP) + "\n")
+                    out.flush()
+                return
+        if self._rich is None:
+            self._rich = make_console(file=self._file)
+        self._rich.print(*objects)
+
+
+def output_console() -> Printer:
+    """
+    The console a command prints to on stdout: a :class:`PlainConsole` where rich would see no
+    terminal (stdout not a TTY, neither ``TTY_COMPATIBLE=1`` nor ``FORCE_COLOR`` set), else
+    :func:`make_console`'s.
+    """
+    try:
+        tty = sys.stdout.isatty()
+    except ValueError:  # closed
+        tty = False
+    if tty or os.environ.get("TTY_COMPATIBLE") == "1" or "FORCE_COLOR" in os.environ:
+        return make_console()
+    return PlainConsole()
 
 
 def _elapsed(start: datetime | None, now: datetime) -> str:

@@ -37,8 +37,7 @@ from bridge.cli.project import (
 from bridge.errors import InputError
 
 if TYPE_CHECKING:
-    from rich.console import Console
-
+    from bridge.cli.console import Printer
     from bridge.machine.fold import PipelineState
     from bridge.machine.stages import Stage
     from bridge.pipeline.bridge import Bridge
@@ -137,7 +136,7 @@ def _exit_for(stage: Stage) -> int:
     return EXIT_OK
 
 
-def _explain_waiting(bridge: Bridge, console: Console) -> None:
+def _explain_waiting(bridge: Bridge, console: Printer) -> None:
     """
     What the pipeline waits for, before the summary's one "Next step" line says what to do.
     """
@@ -161,7 +160,7 @@ def _inside(folder: Path, root: Path) -> bool:
 
 def run(args: Parsed) -> int:
     """``bridge run``: advance until done or waiting; a live view, or plain lines in a pipe."""
-    from bridge.cli.console import styled
+    from bridge.cli.console import output_console, styled
     from bridge.cli.watch import Watcher, kept_lines
     from bridge.machine.stages import NOT_BRIDGES_RUN_STATES, RunState, Stage
     from bridge.pipeline.audit import db_path
@@ -171,7 +170,7 @@ def run(args: Parsed) -> int:
 
     root = project_root(args)
     bridge = open_bridge(args, root)
-    console = new_console()
+    console = output_console()  # into a pipe or a file: plain text, no rich loaded
     plain = args.plain or not console.is_terminal
     try:
         bridge.check()  # a project that cannot start shows only why, not the plan first

@@ -15,9 +15,7 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-from rich.console import Console
-
-from bridge.cli.console import progress_lines, render_status
+from bridge.cli.console import Printer, progress_lines, render_status
 from bridge.events import types as ev
 from bridge.events.store import Recorded, SQLiteEventStore
 from bridge.machine.fold import Folder
@@ -224,13 +222,14 @@ class Watcher:
 
     Args:
         db: the project's event log.
-        console: where to draw (made by :func:`bridge.cli.console.make_console`).
+        console: where to draw: plain lines on any :class:`~bridge.cli.console.Printer`; the
+            live view on a rich console (:func:`bridge.cli.console.make_console`).
         plain: print lines instead of a live view.
         progress_every: in plain mode, the most seconds between two progress lines.
     """
 
     def __init__(
-        self, db: Path, console: Console, *, plain: bool, progress_every: float = PROGRESS_EVERY
+        self, db: Path, console: Printer, *, plain: bool, progress_every: float = PROGRESS_EVERY
     ) -> None:
         self.db = db
         self.console = console
@@ -304,19 +303,23 @@ class Watcher:
                 return
 
     def _live(self, store: SQLiteEventStore) -> None:
+        from rich.console import Console
         from rich.live import Live
 
+        console = self.console
+        if not isinstance(console, Console):
+            raise TypeError("the live view draws on a rich console (make_console), not plain")
         folder = Folder().apply_all(store.read())
         self._ready.set()
         with Live(
-            render_status(folder.state(), width=self.console.width),
-            console=self.console,
+            render_status(folder.state(), width=console.width),
+            console=console,
             refresh_per_second=4,
         ) as live:
             while True:
                 stopping = self._stop.wait(0.25)
                 for rec in store.read(after=folder.state().last_seq):
                     folder.apply(rec)
-                live.update(render_status(folder.state(), width=self.console.width))
+                live.update(render_status(folder.state(), width=console.width))
                 if stopping:
                     return

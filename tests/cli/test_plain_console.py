@@ -1,0 +1,119 @@
+"""
+PlainConsole writes what the rich console writes where the output is not a terminal, without
+loading rich; output_console picks it only where rich would see no terminal.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+import threading
+
+import pytest
+from rich.control import STRIP_CONTROL_CODES
+
+from bridge.cli import console as console_module
+from bridge.cli.console import PlainConsole, Styled, make_console, output_console, styled
+
+TEXTS = [
+    "",
+    "plain line",
+    "Plan [bold]T[/bold] with [[runs]] and [reviewer] :smile:",
+    "trailing spaces   ",
+    "  leading",
+    "two\nlines",
+    "ends with a newline\n",
+    "\n",
+    "bell\x07 back\x08space vtab\x0b feed\x0c return\r done",
+    "escape \x1b[31mred\x1b[0m and nul \x00 kept",
+    "宽字符的计划标题 · ✓ — …" + "x" * 200,
+    "e\u0301 combining, emoji 🚀, zero\u200bwidth",
+    "tab\tstop",
+    "宽\t字",
+]
+
+
+def _rich(*objects: object) -> str:
+    out = io.StringIO()
+    make_console(file=out).print(*objects)
+    return out.getvalue()
+
+
+def _plain(*objects: object) -> str:
+    out = io.StringIO()
+    PlainConsole(file=out).print(*objects)
+    return out.getvalue()
+
+
+@pytest.fixture(autouse=True)
+def _no_forced_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE", "NO_COLOR", "COLUMNS"):
+        monkeypatch.delenv(name, raising=False)
+
+
+class TestSameAsRich:
+    @pytest.mark.parametrize("text", TEXTS)
+    def test_text(self, text: str) -> None:
+        assert _plain(text) == _rich(text)
+
+    @pytest.mark.parametrize("text", TEXTS)
+    def test_styled(self, text: str) -> None:
+        assert _plain(styled("label\r:", "bold red", text)) == _rich(
+            styled("label\r:", "bold red", text)
+        )
+
+    def test_several_objects(self) -> None:
+        assert _plain("a", Styled("b", "bold"), "c") == _rich("a", Styled("b", "bold"), "c")
+
+    def test_a_rich_renderable_goes_through_rich(self) -> None:
+        from rich.text import Text
+
+        assert _plain(Text("x", style="bold"), "y") == _rich(Text("x", style="bold"), "y")
+
+    def test_the_control_characters_are_richs(self) -> None:
+        assert sorted(console_module._STRIP) == sorted(STRIP_CONTROL_CODES)
+
+    def test_styled_is_styled_on_a_terminal(self) -> None:
+        from rich.console import Console
+
+        out = io.StringIO()
+        Console(file=out, force_terminal=True, color_system="standard").print(
+            styled("blocked:", "red", " [why]")
+        )
+        assert out.getvalue() == "\x1b[31mblocked:\x1b[0m [why]\n"
+
+
+class TestLines:
+    def test_lines_from_two_threads_are_whole(self) -> None:
+        out = io.StringIO()
+        plain = PlainConsole(file=out)
+
+        def many(tag: str) -> None:
+            for n in range(500):
+                plain.print(f"{tag} line {n} " + "x" * 50)
+
+        threads = [threading.Thread(target=many, args=(tag,)) for tag in "ab"]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        lines = out.getvalue().splitlines()
+        assert len(lines) == 1000
+        assert all(line.endswith("x" * 50) and line[:2] in ("a ", "b ") for line in lines)
+
+
+class TestOutputConsole:
+    def test_a_pipe_gets_the_plain_console(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setattr(sys, "stdout", io.StringIO())
+        assert isinstance(output_console(), PlainConsole)
+
+    @pytest.mark.parametrize(("name", "value"), [("FORCE_COLOR", "1"), ("TTY_COMPATIBLE", "1")])
+    def test_forced_colour_gets_rich(
+        self, monkeypatch: pytest.MonkeyPatch, name: str, value: str
+    ) -> None:
+        """Where rich would style a pipe, the rich console prints, styles and all."""
+        monkeypatch.setattr(sys, "stdout", io.StringIO())
+        monkeypatch.setenv(name, value)
+        chosen = output_console()
+        assert not isinstance(chosen, PlainConsole)
+        assert chosen.is_terminal
