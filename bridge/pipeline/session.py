@@ -121,6 +121,8 @@ class Session:
         self.root = root
         self.project = project
         self.store = store
+        # Checked once: a runtime Protocol check costs more than the fold of a record.
+        self._keeps_appended = store if isinstance(store, KeepsAppended) else None
         self.clock = clock
         self.gate = gate
         self.ablation_planner = ablation_planner
@@ -168,8 +170,8 @@ class Session:
         decoding them again; else (another process appended in between, or a store that keeps
         nothing) everything new, read from the log.
         """
-        if isinstance(self.store, KeepsAppended):
-            records = self.store.appended()
+        if self._keeps_appended is not None:
+            records = self._keeps_appended.appended()
             if records and records[0].seq == self.folder.state().last_seq + 1:
                 for record in records:
                     self.folder.apply(record)
