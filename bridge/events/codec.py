@@ -196,11 +196,16 @@ def _parse_time(value: str) -> datetime:
     return parsed
 
 
+# A class's resolved annotations, read by its structurer, its unstructurer and the secret-key
+# check: resolving compiles every annotation string, so once per class.
+_hints = functools.cache(typing.get_type_hints)
+
+
 def _class_structurer(cls: type) -> _Fn:
     known = _structurers.get(cls)
     if known is not None:
         return known
-    hints = typing.get_type_hints(cls)
+    hints = _hints(cls)
     fields = attrs.fields(cls)
     work = {f.name: conv for f in fields
             if (conv := _field_structurer(hints[f.name])) is not None}  # fmt: skip
@@ -295,7 +300,7 @@ def _class_unstructurer(cls: type) -> _Fn:
     known = _unstructurers.get(cls)
     if known is not None:
         return known
-    hints = typing.get_type_hints(cls)
+    hints = _hints(cls)
     names = [f.name for f in attrs.fields(cls)]
     times = {name for name in names if datetime in (hints[name], *typing.get_args(hints[name]))}
     for name in names:
@@ -381,7 +386,7 @@ def _keys_may_be_secret(tp: object, seen: set[object] | None = None) -> bool:
     if origin is not None and isinstance(origin, type) and issubclass(origin, Mapping):
         return True
     if isinstance(tp, type) and attrs.has(tp):
-        hints = typing.get_type_hints(tp)
+        hints = _hints(tp)
         return any(
             _has_suspicious_word(f.name.lower()) or _keys_may_be_secret(hints[f.name], seen)
             for f in attrs.fields(tp)
