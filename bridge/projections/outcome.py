@@ -25,6 +25,7 @@ runs and systems in :mod:`bridge.projections.block_runs`.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
 
@@ -162,6 +163,15 @@ def _shown(
     return tuple(found)
 
 
+@functools.lru_cache(maxsize=256)
+def _parsed(
+    text: str, systems: tuple[str, ...], metrics: tuple[str, ...]
+) -> Criterion | Unparsed | Compound:
+    # Every rendering of the results judges every block: the criterion (pure text, a frozen
+    # result) is parsed once per process, not once per rendering (4 or more per `bridge run`).
+    return parse_criterion(text, block_systems=systems, metrics=metrics)
+
+
 def _judge(state: PipelineState, block: BlockInfo) -> BlockResult:
     runs, shared = block_runs(state, block)
     settings = _settings(state)
@@ -173,9 +183,7 @@ def _judge(state: PipelineState, block: BlockInfo) -> BlockResult:
     systems = block.systems or tuple(dict.fromkeys(system_of(r) for r in runs))
     expected = expected_seeds(block, runs)
     plan_metrics = [m.split(":", 1)[-1].strip() for m in block.metrics]
-    criterion = parse_criterion(
-        block.success_criterion, block_systems=systems, metrics=plan_metrics
-    )
+    criterion = _parsed(block.success_criterion, tuple(systems), tuple(plan_metrics))
     reference = reference_system(systems)
     candidate, candidate_evidence = candidate_system(
         systems,
