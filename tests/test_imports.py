@@ -77,7 +77,9 @@ class TestLazyImports:
         )
         assert "bridge.pipeline.bridge" in loaded  # it did run the pipeline
         unasked = ("httpx", "stamina", "bridge.adapters.review.openai", "bridge.adapters.notify",
-                   "bridge.adapters.metrics.wandb", "bridge.adapters.ablation")  # fmt: skip
+                   "bridge.adapters.metrics.wandb", "bridge.adapters.ablation",
+                   "bridge.adapters.review.agent", "bridge.adapters.review.prompt",
+                   "bridge.adapters.review.fallback", "bridge.adapters.implement.agent")  # fmt: skip
         assert sorted(m for m in unasked if m in loaded) == []
         # Its log file is written without structlog (which loads asyncio and rich's traceback),
         # and into a pipe it prints plain text without rich.

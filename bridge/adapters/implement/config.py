@@ -15,7 +15,6 @@ from collections.abc import Callable, Mapping
 
 import attrs
 
-from bridge.adapters.implement.agent import AgentCLI
 from bridge.adapters.implement.existing import ExistingCode
 from bridge.machine.ports import Implementer
 from bridge.plan import setting_rules as read
@@ -80,5 +79,8 @@ def build_implementer(
     """
     config = ImplementerConfig.from_table(table or {}, file=file, line_of=line_of)
     if config.kind == "agent":
+        # Here, not at the top: the agent's prompt, snapshots and runner are for this kind only.
+        from bridge.adapters.implement.agent import AgentCLI
+
         return AgentCLI(config.command, timeout_seconds=config.timeout_seconds, base_repo=base_repo)
     return ExistingCode(base_repo=base_repo)

@@ -33,9 +33,7 @@ from pathlib import Path
 
 import attrs
 
-from bridge.adapters.review.agent import AgentCLIReviewer
 from bridge.adapters.review.checklist import ChecklistReviewer
-from bridge.adapters.review.fallback import LocalFallbackReviewer
 from bridge.machine.ports import Reviewer
 from bridge.plan import setting_rules as rules
 from bridge.plan.setting_fields import keys_of
@@ -193,9 +191,15 @@ def build_reviewer(
             environ=environ,
         )
     elif config.kind == "agent":
+        # Here, not at the top, like the fallback below: the agent's prompt and reply parser
+        # compile a dozen long patterns that the default checklist reviewer never uses.
+        from bridge.adapters.review.agent import AgentCLIReviewer
+
         remote = AgentCLIReviewer(config.command, timeout_seconds=config.timeout_seconds)
     else:
         return local
     if config.on_unavailable == "local-only":
+        from bridge.adapters.review.fallback import LocalFallbackReviewer
+
         return LocalFallbackReviewer(remote, local)
     return remote
