@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import errno
 import os
+import queue
 import signal
 import threading
 import time
@@ -42,7 +43,10 @@ class Children:
     The attempt wrappers started by this process, each reaped by a daemon thread.
 
     Every exit bumps a generation counter under one condition, so a waiter that read the
-    generation before looking at its attempts cannot miss an exit that happens in between.
+    generation before looking at its attempts cannot miss an exit that happens in between. A
+    reaper whose child exited waits for the next child to reap (a thread start per launch
+    cost more CPU than the rest of the launch's bookkeeping); :meth:`forget_ended` ends the
+    idle ones.
     """
 
     def __init__(self) -> None:
@@ -51,26 +55,42 @@ class Children:
         # child of ours is known to be running without reading /proc (a zombie cannot exist
         # before the reaper's waitpid returns, and another waitpid would race it).
         self._exited: set[str] = set()
-        self._reapers: list[threading.Thread] = []
         self._changed = threading.Condition()
         self._generation = 0
+        # Children handed to an idle reaper; None tells one to end.
+        self._jobs: queue.SimpleQueue[tuple[str, int] | None] = queue.SimpleQueue()
+        self._idle = 0  # reapers waiting on _jobs (under _changed)
 
     def watch(self, attempt_id: str, pid: int) -> None:
         """
-        Reap our child ``pid`` in a daemon thread and wake waiters the moment it exits.
+        Reap our child ``pid`` in a daemon thread (an idle one, else a new one) and wake
+        waiters the moment it exits.
         """
+        self._pids[attempt_id] = pid
+        with self._changed:
+            idle = self._idle > 0
+            if idle:
+                self._idle -= 1
+        if idle:
+            self._jobs.put((attempt_id, pid))
+            return
+        thread = threading.Thread(
+            target=self._reap, args=(attempt_id, pid), name="bridge-reaper", daemon=True
+        )
+        thread.start()
 
-        def reap() -> None:
+    def _reap(self, attempt_id: str, pid: int) -> None:
+        while True:
             os.waitpid(pid, 0)
             with self._changed:
                 self._exited.add(attempt_id)
                 self._generation += 1
+                self._idle += 1
                 self._changed.notify_all()
-
-        self._pids[attempt_id] = pid
-        thread = threading.Thread(target=reap, name=f"bridge-reap-{attempt_id}", daemon=True)
-        thread.start()
-        self._reapers.append(thread)
+            job = self._jobs.get()
+            if job is None:
+                return
+            attempt_id, pid = job
 
     def launched(self, attempt_id: str) -> bool:
         """
@@ -117,6 +137,9 @@ class Children:
 
     def forget_ended(self) -> None:
         """
-        Drop reaper threads whose processes ended.
+        End the reaper threads that wait for a child (those reaping one carry on).
         """
-        self._reapers = [thread for thread in self._reapers if thread.is_alive()]
+        with self._changed:
+            idle, self._idle = self._idle, 0
+        for _ in range(idle):
+            self._jobs.put(None)

@@ -378,6 +378,27 @@ class TestLocalBackendAdoption:
         assert settle(local, handle).status is JobStatus.CANCELLED
 
 
+class TestLocalBackendReapers:
+    def test_a_reaper_thread_is_reused_and_released(self, project: Path) -> None:
+        """
+        Attempts launched one after another are reaped by one thread (a thread start per
+        launch cost more CPU than the rest of its bookkeeping); release() ends the idle ones.
+        """
+        backend = LocalBackend(project, probe=NoGpus())
+        before = set(threading.enumerate())
+
+        def reapers() -> list[threading.Thread]:
+            new = set(threading.enumerate()) - before
+            return [t for t in new if t.name == "bridge-reaper"]
+
+        for k in range(3):
+            handle = backend.submit(spec("pass", attempt_id=f"A{k}"))
+            assert settle(backend, handle).status is JobStatus.SUCCEEDED
+        assert len(reapers()) == 1
+        backend.release()
+        eventually(lambda: not reapers())
+
+
 def craft_attempt(backend: LocalBackend, pid: int, start: str) -> JobHandle:
     """
     Lay out an attempt directory by hand, as an earlier bridge would have left it.
