@@ -26,6 +26,14 @@ __all__ = ["PROGRESS_EVERY", "LineMerger", "Watcher", "describe", "describe_all"
 PROGRESS_EVERY = 30.0  # seconds between progress lines in plain mode
 
 
+def _folded(store: SQLiteEventStore) -> Folder:
+    # From the newest snapshot plus the tail, as the session starts: a long log is not folded
+    # from seq 1 again at every `bridge run` (a snapshot the session cannot use, it reports).
+    from bridge.pipeline import snapshots
+
+    return snapshots.load(store).folder
+
+
 def _changed_words(old: str, new: str) -> str:
     """
     ``old → new`` shown by the words that differ (a long command changes in one word).
@@ -270,7 +278,7 @@ class Watcher:
             store.close()
 
     def _lines(self, store: SQLiteEventStore) -> None:
-        folder = Folder().apply_all(store.read())
+        folder = _folded(store)
         self._ready.set()
         started = last_progress = time.monotonic()
         # The lines are in the plan's language, and a plan's runs are recorded before the plan
@@ -309,7 +317,7 @@ class Watcher:
         console = self.console
         if not isinstance(console, Console):
             raise TypeError("the live view draws on a rich console (make_console), not plain")
-        folder = Folder().apply_all(store.read())
+        folder = _folded(store)
         self._ready.set()
         with Live(
             render_status(folder.state(), width=console.width),
