@@ -56,6 +56,7 @@ class TestLazyImports:
         )
         assert _heavy(loaded) == []
         assert not any(m.startswith("bridge.plan") for m in loaded)
+        assert "attr" not in loaded  # its classes are the application's
 
     def test_status_loads_no_adapter(self, tmp_path: Path) -> None:
         """`bridge status` reads the log without loading any adapter, the pipeline or rich."""
@@ -79,7 +80,8 @@ class TestLazyImports:
         unasked = ("httpx", "stamina", "bridge.adapters.review.openai", "bridge.adapters.notify",
                    "bridge.adapters.metrics.wandb", "bridge.adapters.ablation",
                    "bridge.adapters.review.agent", "bridge.adapters.review.prompt",
-                   "bridge.adapters.review.fallback", "bridge.adapters.implement.agent")  # fmt: skip
+                   "bridge.adapters.review.fallback",
+                   "bridge.adapters.implement.agent")  # fmt: skip
         assert sorted(m for m in unasked if m in loaded) == []
         # Its log file is written without structlog (which loads asyncio and rich's traceback),
         # and into a pipe it prints plain text without rich.

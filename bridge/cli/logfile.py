@@ -24,7 +24,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
-from bridge import logs
 from bridge.events.secrets import redact
 
 __all__ = ["configure", "reset"]
@@ -93,6 +92,8 @@ def configure(project: Path, *, verbose: bool) -> None:
     (project / ".bridge").mkdir(parents=True, exist_ok=True)
     handle = (project / ".bridge" / "bridge.log").open("a", encoding="utf-8")
     _OPEN.append(handle)
+    from bridge import logs  # here: `bridge --help` and parse errors never load attrs
+
     logs.route(_FileSink(handle, verbose=verbose))
 
 
@@ -103,6 +104,8 @@ def reset() -> None:
     """
     if not _OPEN:
         return  # never configured
+    from bridge import logs
+
     logs.route(None)
     while _OPEN:
         _OPEN.pop().close()
