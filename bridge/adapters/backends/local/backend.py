@@ -267,8 +267,8 @@ class LocalBackend:
         Raises:
             JobNotFound: the handle names no attempt directory of this backend.
         """
-        state = self._poll(handle)
         attempt_dir = self._dir_of(handle)
+        state = self._poll(handle, attempt_dir)
         if state.status is JobStatus.RUNNING:
             self._gpu_memory.sample(attempt_dir)
             return state
@@ -280,19 +280,16 @@ class LocalBackend:
             gpu_memory_unmeasured=gpu.unmeasured,
         )
 
-    def _poll(self, handle: JobHandle) -> JobState:
+    def _poll(self, handle: JobHandle, attempt_dir: Path) -> JobState:
         """
-        Return the attempt's state from its directory and ``/proc``.
+        Return the attempt's state from its directory (``attempt_dir``, the handle's, checked
+        by :meth:`_dir_of`) and ``/proc``.
 
         ``exit_code`` decides a finished attempt (``timed_out`` and ``cancelled`` markers take
         precedence over the code). Without it, the attempt is RUNNING while its wrapper, or any
         process of its group, lives; a pid now held by another process or a zombie counts as
         gone, and gone without an exit code is LOST.
-
-        Raises:
-            JobNotFound: the handle names no attempt directory of this backend.
         """
-        attempt_dir = self._dir_of(handle)
         if self._children.running(handle.attempt_id):
             # Our reaper has not seen the wrapper exit, and the wrapper outlives the command:
             # running, for certain. The dispatcher polls every live run after every event, so
