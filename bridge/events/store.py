@@ -122,7 +122,7 @@ class KeepsAppended(Protocol):
     def appended(self) -> Sequence[Recorded]:
         """
         Return the records the last append on this object stored, in ``seq`` order, each with
-        the event object that was appended (equal to its decoding): empty before the first
-        append.
+        its event as the log holds it (what reading it back decodes: where encoding redacted a
+        secret or replaced a NUL, not the object given): empty before the first append.
         """
         ...

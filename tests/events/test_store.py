@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from bridge.errors import ConcurrencyError, IntegrityError
+from bridge.events.secrets import register_secret_values
 from bridge.events.store import EventStore, InMemoryEventStore, SQLiteEventStore
 from bridge.events.types import StageEntered
 from bridge.testing.store_contract import EventStoreContract
@@ -66,6 +67,36 @@ class TestSQLiteEventStore(EventStoreContract):
             with pytest.raises(ConcurrencyError):
                 store.append("bridge", [first], 0)
             assert list(store.appended()) == []
+        finally:
+            store.close()
+
+    def test_appended_holds_what_the_log_holds_where_encoding_changed_the_event(
+        self, tmp_path: Path
+    ) -> None:
+        """
+        Encoding replaces a NUL by U+FFFD and a registered secret by ``[redacted]``: appended()
+        hands back the event the log holds, not the one given (a session folds these records,
+        and its projections would otherwise show a secret the log never kept).
+        """
+        secret = "appended-secret-5a1f93c2"
+        register_secret_values([secret])
+        store = SQLiteEventStore(tmp_path / "events.db")
+        try:
+            store.append(
+                "bridge",
+                [
+                    StageEntered(stage="PLANNED", trigger="a\x00b"),
+                    StageEntered(stage="IMPLEMENTED", trigger=f"token {secret}"),
+                    StageEntered(stage="Z", trigger="plain"),
+                ],
+                0,
+            )
+            assert [r.event.trigger for r in store.appended()] == [
+                "a\ufffdb",
+                "token [redacted]",
+                "plain",
+            ]
+            assert list(store.appended()) == list(store.read())
         finally:
             store.close()
 
