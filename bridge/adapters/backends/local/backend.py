@@ -382,8 +382,8 @@ class LocalBackend:
 
     def release(self) -> None:
         """
-        Forget reaper threads whose processes ended. Running attempts are left running: they
-        are detached on purpose. Idempotent.
+        End the reaper threads that wait for a next launch (their children exited). Running
+        attempts are left running, their reapers too: they are detached on purpose. Idempotent.
         """
         self._children.forget_ended()
 

@@ -1,6 +1,7 @@
 """
-The wrappers this process launched: a reaper thread per child, a condition that wakes waiters
-the moment one exits, and signalling a whole process group.
+The wrappers this process launched: reaper threads (one per running child, reused for the next
+launch once its child exits), a condition that wakes waiters the moment one exits, and
+signalling a whole process group.
 """
 
 from __future__ import annotations
