@@ -242,7 +242,7 @@ def parse_override_line(line: str) -> dict[str, str]:
         key → raw value (keys as written; :func:`apply_options` normalises and validates them).
 
     Raises:
-        ConfigError: the line holds no ``key: value`` pair.
+        ConfigError: the line holds no ``key: value`` pair, or sets one key twice.
     """
     body = line.strip().lstrip("—–-").strip()
     starts = [
@@ -253,7 +253,15 @@ def parse_override_line(line: str) -> dict[str, str]:
     pairs: dict[str, str] = {}
     for position, match in enumerate(starts):
         end = starts[position + 1].start() if position + 1 < len(starts) else len(body)
-        pairs[match.group(1).strip()] = body[match.end() : end].strip().strip(",").strip()
+        key, value = match.group(1).strip(), body[match.end() : end].strip().strip(",").strip()
+        if key in pairs:
+            # One spelling twice: refused as two spellings are (apply_options), not the first
+            # value silently dropped.
+            raise ConfigError(
+                f"override line: {key} is set twice ({pairs[key]!r}, then {value!r}); keep one",
+                setting=option_key(key),
+            )
+        pairs[key] = value
     if not pairs:
         raise ConfigError(
             f"cannot read the override line {line!r}: expected 'key: value, ...'",

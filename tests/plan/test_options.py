@@ -185,6 +185,21 @@ class TestOverrideLine:
             "— compact: true, base repo: https://github.com/org/p, max-parallel = 3"
         ) == {"compact": "true", "base repo": "https://github.com/org/p", "max-parallel": "3"}
 
+    def test_one_key_twice_is_refused_at_the_plans_line(self, tmp_path: Path) -> None:
+        """`budget: enforce, …, budget: warn` is refused, naming both values, not one dropped."""
+        project(tmp_path, plan_extra="\n— budget: enforce, compact: true, budget: warn\n")
+        with pytest.raises(ConfigError) as info:
+            load_project(tmp_path)
+        error = info.value
+        assert (error.file, error.line, error.setting) == (
+            "refine-logs/EXPERIMENT_PLAN.md",
+            plan_line_number(tmp_path),
+            "budget",
+        )
+        assert error.message == (
+            "override line: budget is set twice ('enforce', then 'warn'); keep one"
+        )
+
     def test_a_line_without_pairs_is_refused(self) -> None:
         """A line with no `key: value` is a ConfigError quoting it."""
         with pytest.raises(ConfigError, match="cannot read the override line"):
