@@ -22,6 +22,7 @@ from bridge.errors import ConcurrencyError
 from bridge.events import codec
 from bridge.events.clock import Clock
 from bridge.events.types import Event
+from bridge.value_methods import value_methods
 
 __all__ = [
     "COLUMNS",
@@ -73,7 +74,8 @@ _dumps = orjson.dumps
 _sha256 = hashlib.sha256
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Recorded:
     """
     One stored event with its envelope. ``event`` is the decoded (and upcast) event.

@@ -13,6 +13,7 @@ import attrs
 from bridge.events.registry import event
 from bridge.events.secrets import redact
 from bridge.events.values import Finding
+from bridge.value_methods import value_methods
 
 __all__ = [
     "BaseRepoCloned",
@@ -24,7 +25,8 @@ __all__ = [
 
 
 @event("base_repo.cloned")
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class BaseRepoCloned:
     """
     ``base_repo`` was cloned into the project at ``commit``.
@@ -39,7 +41,8 @@ class BaseRepoCloned:
 
 
 @event("implementation.recorded")
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class ImplementationRecorded:
     """
     The implementer ran: files it changed (path → sha256) and the findings of its checks.
@@ -56,7 +59,8 @@ class ImplementationRecorded:
 
 
 @event("code.reviewed")
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class CodeReviewed:
     """
     A reviewer judged the code (``round`` 1 is the first review, 2 the re-review after a fix).
@@ -78,7 +82,8 @@ class CodeReviewed:
 
 
 @event("sanity.checked")
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class SanityChecked:
     """
     The sanity milestone finished: passed, or failed with a failure ``signature``; or it was
@@ -96,7 +101,8 @@ class SanityChecked:
 
 
 @event("rescue.diagnosed")
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class RescueDiagnosed:
     """
     The reviewer diagnosed a repeated failure: of the sanity milestone (``milestone`` empty), or

@@ -11,6 +11,7 @@ import attrs
 
 from bridge.events.registry import event, finite
 from bridge.events.secrets import redact
+from bridge.value_methods import value_methods
 
 __all__ = [
     "BudgetWarned",
@@ -21,7 +22,8 @@ __all__ = [
 
 
 @event("backend.instance_rented")
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class InstanceRented:
     """
     A paid backend rented (or found again) a machine for ``attempt_id``, recorded before
@@ -42,7 +44,8 @@ class InstanceRented:
 
 
 @event("budget.warned")
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class BudgetWarned:
     """
     GPU-hours used crossed ``threshold`` (0.8 or 1.0) of the planned budget.
@@ -57,7 +60,8 @@ class BudgetWarned:
 
 
 @event("cost.recorded")
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class CostRecorded:
     """
     A paid backend reported what one rented machine has cost so far (a running total for that
@@ -75,7 +79,8 @@ class CostRecorded:
 
 
 @event("orphans.reported")
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class OrphansReported:
     """
     Rented machines labelled for this project that no live run uses (``bridge gc`` frees them).

@@ -38,6 +38,7 @@ from collections.abc import Sequence
 import attrs
 
 from bridge.plan.finite import finite
+from bridge.value_methods import value_methods
 
 __all__ = [
     "HistorySummary",
@@ -63,7 +64,8 @@ def to_stored(number: float) -> float | None:
     return number if math.isfinite(number) else None
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class MetricValue:
     """
     One metric value of one attempt, with where it came from.
@@ -113,7 +115,8 @@ class MetricValue:
             return math.nan
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class MetricHistory:
     """
     A metric over training steps (a CSV column, a JSON list, every match of a log regex).
@@ -179,7 +182,8 @@ class MetricHistory:
         )
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class HistorySummary:
     """
     A bounded record of one :class:`MetricHistory`, as the log keeps it.
@@ -238,7 +242,8 @@ def summarise_history(history: MetricHistory) -> HistorySummary:
     )
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class QualityFlag:
     """
     A training-quality finding as the log keeps it.
@@ -256,7 +261,8 @@ class QualityFlag:
     blocking: bool = True
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class UnreadOutput:
     """
     What of a run's outputs was not read, and why (never silently skipped).

@@ -14,6 +14,7 @@ from bridge.events.registry import event, finite
 from bridge.events.run_spec_events import RunPlanned
 from bridge.events.secrets import redact
 from bridge.events.values import Finding
+from bridge.value_methods import value_methods
 
 __all__ = [
     "AblationsPlanned",
@@ -30,7 +31,8 @@ __all__ = [
 ]
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class MilestoneInfo:
     """
     A milestone as recorded when the plan was loaded (plan order is the tuple order).
@@ -44,7 +46,8 @@ class MilestoneInfo:
     gpu_hours: float | None = attrs.field(default=None, validator=finite)
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class BlockInfo:
     """
     An experiment block as recorded when the plan was loaded.
@@ -61,7 +64,8 @@ class BlockInfo:
 
 
 @event("plan.loaded")
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class PlanLoaded:
     """
     The plan was read: where from (with its sha256), the options in force, milestones and blocks.
@@ -91,7 +95,8 @@ class PlanLoaded:
 
 
 @event("stage.entered")
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class StageEntered:
     """
     The pipeline moved to ``stage`` (a :class:`bridge.Stage` value) by ``trigger`` (a
@@ -107,7 +112,8 @@ class StageEntered:
 
 
 @event("pipeline.blocked")
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class PipelineBlocked:
     """
     Why the pipeline cannot go on without a person (recorded just before entering BLOCKED).
@@ -121,7 +127,8 @@ class PipelineBlocked:
 
 
 @event("approval.requested")
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class ApprovalRequested:
     """
     The pipeline stopped for a person's approval (``auto_deploy`` off), with a summary.
@@ -134,7 +141,8 @@ class ApprovalRequested:
 
 
 @event("approval.granted")
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Approved:
     """
     A person approved deployment.
@@ -147,7 +155,8 @@ class Approved:
 
 
 @event("milestone.completed")
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class MilestoneCompleted:
     """
     Every must-run run of ``milestone`` is terminal; ``succeeded`` tells whether all succeeded.
@@ -161,7 +170,8 @@ class MilestoneCompleted:
 
 
 @event("ablations.planned")
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class AblationsPlanned:
     """
     Ablation planning after a main result: ``outcome`` is ``proposed`` (``runs`` wait for a
@@ -180,7 +190,8 @@ class AblationsPlanned:
 
 
 @event("gate.decided")
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class GateDecided:
     """
     The milestone gate decided whether the plan may go past ``milestone``.
@@ -195,7 +206,8 @@ class GateDecided:
 
 
 @event("output.written")
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class OutputWritten:
     """
     A projection file was written: fixed ``path``, its sha256, and the timestamped copy kept as

@@ -13,6 +13,7 @@ import attrs
 from bridge.events.measurements import HistorySummary, MetricValue, QualityFlag, UnreadOutput
 from bridge.events.registry import event
 from bridge.events.secrets import redact
+from bridge.value_methods import value_methods
 
 __all__ = [
     "CriterionJudged",
@@ -21,7 +22,8 @@ __all__ = [
 
 
 @event("run.metrics_recorded")
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class MetricsRecorded:
     """
     The metrics read from a finished attempt's outputs, each with its file, sha256 and rule.
@@ -48,7 +50,8 @@ class MetricsRecorded:
 
 
 @event("criterion.judged")
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class CriterionJudged:
     """
     A reviewer judged a block's success criterion that the rules could not check: ``verdict``

@@ -15,6 +15,7 @@ from bridge.events.registry import event, finite
 from bridge.events.run_spec_events import RunInput
 from bridge.events.secrets import redact
 from bridge.events.values import Artifact, JobHandle, Slot
+from bridge.value_methods import value_methods
 
 __all__ = [
     "ArtifactsFetched",
@@ -33,7 +34,8 @@ __all__ = [
 
 
 @event("run.submitted")
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class RunSubmitted:
     """
     Intent: attempt ``attempt`` of the run is about to be launched under ``attempt_id``.
@@ -58,7 +60,8 @@ class RunSubmitted:
 
 
 @event("run.started")
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class RunStarted:
     """
     Confirmation: the backend launched the attempt; ``handle`` finds it again after a restart.
@@ -74,7 +77,8 @@ class RunStarted:
 
 
 @event("run.artifacts_fetched")
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class ArtifactsFetched:
     """
     The attempt's outputs and logs are in the local attempt directory (path, size, sha256).
@@ -90,7 +94,8 @@ class ArtifactsFetched:
 
 
 @event("run.succeeded")
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class RunSucceeded:
     """
     The attempt exited 0 and every expected output is present.
@@ -109,7 +114,8 @@ class RunSucceeded:
 
 
 @event("run.failed")
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class RunFailed:
     """
     The attempt failed; ``oom`` marks an out-of-memory failure (state ``failed_oom``).
@@ -131,7 +137,8 @@ class RunFailed:
 
 
 @event("run.timed_out")
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class RunTimedOut:
     """
     The attempt ran past its timeout and was stopped.
@@ -147,7 +154,8 @@ class RunTimedOut:
 
 
 @event("run.lost")
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class RunLost:
     """
     The attempt vanished: no exit code and no live process (host gone, killed, instance lost).
@@ -163,7 +171,8 @@ class RunLost:
 
 
 @event("run.cancelled")
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class RunCancelled:
     """
     The run was cancelled by a person (``attempt_id`` is empty when it had not been launched).
@@ -179,7 +188,8 @@ class RunCancelled:
 
 
 @event("run.retry_scheduled")
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class RunRetryScheduled:
     """
     The run goes back to pending; it may launch again at ``not_before``, avoiding ``avoid_gpus``.
@@ -196,7 +206,8 @@ class RunRetryScheduled:
 
 
 @event("run.stuck")
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class RunStuck:
     """
     The run ran out of OOM retries; a person must look at it.
@@ -210,7 +221,8 @@ class RunStuck:
 
 
 @event("run.overdue")
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class RunOverdue:
     """
     The attempt has run past twice its estimated time (a flag; the run goes on).
@@ -226,7 +238,8 @@ class RunOverdue:
 
 
 @event("run.queue_noted")
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class RunQueueNoted:
     """
     The backend's queue holds the attempt, and why (``waiting``: a Slurm job pending for

@@ -13,6 +13,7 @@ import attrs
 from bridge.events.registry import event
 from bridge.events.secrets import redact
 from bridge.plan.run_fields import RunFields
+from bridge.value_methods import value_methods
 
 __all__ = [
     "RunFoundDone",
@@ -25,7 +26,8 @@ __all__ = [
 
 
 @event("run.planned")
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class RunPlanned(RunFields):
     """
     A run of the plan, with everything needed to launch it (the command template and values).
@@ -45,7 +47,8 @@ class RunPlanned(RunFields):
 
 
 @event("run.found_done")
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class RunFoundDone:
     """
     The researcher's tracker says this run was done before bridge (DONE, COMPLETED, passed, ✓):
@@ -64,7 +67,8 @@ class RunFoundDone:
 
 
 @event("run.ruled_out")
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class RunRuledOut:
     """
     The researcher's tracker marks this run out of scope (CANCELLED, SKIPPED, MOOT, BLOCKED, NOT
@@ -82,7 +86,8 @@ class RunRuledOut:
     line: int = 0
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class SpecChange:
     """
     One field of a run's spec that changed: its name and the old and new values as text.
@@ -94,7 +99,8 @@ class SpecChange:
 
 
 @event("run.spec_changed")
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class RunSpecChanged:
     """
     The inputs changed and a run that has not succeeded takes the new spec (``spec``) for its
@@ -113,7 +119,8 @@ class RunSpecChanged:
     reason: str = ""
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class RunInput:
     """
     Lineage: a run's command read another run's outputs through ``{outputs_of:RUN}``.

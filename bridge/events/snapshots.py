@@ -23,6 +23,7 @@ import attrs
 import orjson
 
 from bridge.errors import StoreError
+from bridge.value_methods import value_methods
 
 __all__ = [
     "KEEP",
@@ -58,7 +59,8 @@ def snapshot_digest(seq: int, hash: str, fold_version: int, state_format: str, d
     return hashlib.sha256(head + b"\n" + data).hexdigest()
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class StoredSnapshot:
     """
     One stored snapshot, with ``log_hash``: the log's hash at ``seq`` now (None when the log has

@@ -13,11 +13,13 @@ from collections.abc import Mapping
 import attrs
 
 from bridge.events.secrets import redact
+from bridge.value_methods import value_methods
 
 __all__ = ["Artifact", "Finding", "JobHandle", "Severity", "Slot"]
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Slot:
     """
     One place a run can execute: a host and, when the host has GPUs, one GPU index on it.
@@ -36,7 +38,8 @@ class Slot:
         return f"{self.host}:{'cpu' if self.gpu is None else self.gpu}"
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class JobHandle:
     """
     A backend's reference to a launched attempt; stored in ``RunStarted`` events.
@@ -50,7 +53,8 @@ class JobHandle:
     locator: Mapping[str, str] = attrs.field(factory=dict)
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Artifact:
     """
     One file copied back into the local attempt directory by ``fetch_artifacts``.
@@ -72,7 +76,8 @@ class Severity(enum.Enum):
     NON_BLOCKING = "non_blocking"
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Finding:
     """
     One observation about the code, from a check, a reviewer or a rescue diagnosis.

@@ -16,11 +16,13 @@ import attrs
 from bridge.events import types as ev
 from bridge.events.values import Finding, JobHandle, Slot
 from bridge.machine.stages import RunState, Stage
+from bridge.value_methods import value_methods
 
 __all__ = ["AttemptView", "PipelineState", "RunView", "findings_of"]
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class AttemptView:
     """
     One launch of a run: where, when, and how it ended (``state`` is the run state it led to).
@@ -51,7 +53,8 @@ class AttemptView:
     inputs: tuple[ev.RunInput, ...] = ()  # lineage: {outputs_of:RUN} it read
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class RunView:
     """
     One run as the log tells it: its plan, its state, and every attempt.
@@ -105,7 +108,8 @@ class RunView:
         return self.attempts[-1].metrics if self.attempts else None
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class PipelineState:
     """
     The whole pipeline as the log tells it.
