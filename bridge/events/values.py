@@ -38,6 +38,18 @@ class Slot:
         return f"{self.host}:{'cpu' if self.gpu is None else self.gpu}"
 
 
+def _strings_only(_instance: object, _attribute: object, value: Mapping[str, str]) -> None:
+    # The log's decoder refuses anything but strings here, so a number a backend put in its
+    # locator would be appended and then never read back: every later command would stop at
+    # that record. Refused where the handle is made instead.
+    for key, item in value.items():
+        if type(key) is not str or type(item) is not str:
+            raise TypeError(
+                "a job handle's locator holds strings only (it is recorded in the log): "
+                f"{key!r} is {item!r} ({type(item).__name__})"
+            )
+
+
 @value_methods
 @attrs.frozen(kw_only=True, eq=False, repr=False)
 class JobHandle:
@@ -46,11 +58,14 @@ class JobHandle:
 
     ``locator`` holds backend-specific strings (pid, host, remote dir, instance id, call id);
     only the backend that made the handle interprets it.
+
+    Raises:
+        TypeError: a locator key or value that is not a string.
     """
 
     backend: str
     attempt_id: str
-    locator: Mapping[str, str] = attrs.field(factory=dict)
+    locator: Mapping[str, str] = attrs.field(factory=dict, validator=_strings_only)
 
 
 @value_methods

@@ -184,6 +184,17 @@ class TestDecodeFastPath:
         with pytest.raises(IntegrityError, match="does not decode"):
             codec.decode("run.planned", 1, data)
 
+    def test_a_handle_with_a_non_string_locator_is_refused_where_it_is_made(self) -> None:
+        """
+        A backend's handle holding a number would encode, but its RunStarted would never
+        decode again (every later command stops there): refused when the handle is built.
+        """
+        with pytest.raises(TypeError, match=r"'job_id' is 7 \(int\)"):
+            JobHandle(backend="slurm", attempt_id="a", locator={"job_id": 7})  # type: ignore[dict-item]
+        handle = JobHandle(backend="slurm", attempt_id="a", locator={"job_id": "7"})
+        started = RunStarted(run_id="R", attempt_id="a", handle=handle)
+        assert codec.decode(*codec.encode(started)) == started
+
     def test_non_string_in_a_string_field_is_an_error(self) -> None:
         """A number where the event has a string field does not decode."""
         with pytest.raises(IntegrityError, match="does not decode"):
