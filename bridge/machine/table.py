@@ -3,12 +3,14 @@ The transition tables, declared once as data and run by ``transitions``.
 
 Each row is ``(trigger, sources, destination)``. :func:`machine_definition` turns a table into
 the one ``transitions`` machine definition (Enum states, no auto transitions) that three users
-share: the lookups here, compiled at import from a ``Machine`` over that definition, which the
-fold uses (it replays millions of events, so it reads a dict rather than firing a trigger per
-event); the pipeline's stage changes at run time, fired on a ``Machine`` with a callback
-(:mod:`bridge.machine.stage_machine`, a handful per run); and ``bridge diagram``, drawn by a
-``GraphMachine`` (:mod:`bridge.projections.diagram`). What is legal is exactly what
-``transitions`` says is legal, in all three.
+share: the lookups here, which the fold uses (it replays millions of events, so it reads a dict
+rather than firing a trigger per event; :func:`compiled_by_transitions` reads the same dict out
+of a ``Machine`` over that definition, and tests/machine/test_fold.py checks they are equal, so
+the lookups are built from the rows at import without loading ``transitions``, its ``logging``
+and ``six``: a tenth of ``bridge status``'s imports); the pipeline's stage changes at run time,
+fired on a ``Machine`` with a callback (:mod:`bridge.machine.stage_machine`, a handful per
+run); and ``bridge diagram``, drawn by a ``GraphMachine`` (:mod:`bridge.projections.diagram`).
+What is legal is exactly what ``transitions`` says is legal, in all three.
 """
 
 from __future__ import annotations
@@ -16,8 +18,6 @@ from __future__ import annotations
 import enum
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Generic, TypedDict, TypeVar
-
-from transitions import Machine
 
 from bridge.errors import TransitionError
 from bridge.machine.stages import RunState, Stage
@@ -30,6 +30,7 @@ __all__ = [
     "RUN_TABLE",
     "STAGE_TABLE",
     "MachineDefinition",
+    "compiled_by_transitions",
     "machine_definition",
     "next_run_state",
     "next_stage",
@@ -148,9 +149,15 @@ class _Model:
     """
 
 
-def _compile(
+def compiled_by_transitions(
     states: type[E], triggers: type[T], table: Sequence[tuple[T, tuple[E, ...], E]]
 ) -> dict[tuple[E, T], E]:
+    """
+    The (state, trigger) → destination lookup of ``table`` as ``transitions`` compiles it: the
+    oracle for :data:`stage_lookup` and :data:`run_lookup`.
+    """
+    from transitions import Machine
+
     machine = Machine(model=_Model(), **machine_definition(states, table))
     lookup: dict[tuple[E, T], E] = {}
     for trigger, evt in machine.events.items():
@@ -160,8 +167,14 @@ def _compile(
     return lookup
 
 
-stage_lookup: dict[tuple[Stage, StageTrigger], Stage] = _compile(Stage, StageTrigger, STAGE_TABLE)
-run_lookup: dict[tuple[RunState, RunTrigger], RunState] = _compile(RunState, RunTrigger, RUN_TABLE)
+def _edges(table: Sequence[tuple[T, tuple[E, ...], E]]) -> dict[tuple[E, T], E]:
+    return {(source, trigger): dest for trigger, sources, dest in table for source in sources}
+
+
+#: (stage, trigger) → the stage it leads to; equal to :func:`compiled_by_transitions`'s.
+stage_lookup: dict[tuple[Stage, StageTrigger], Stage] = _edges(STAGE_TABLE)
+#: (run state, trigger) → the state it leads to; equal to :func:`compiled_by_transitions`'s.
+run_lookup: dict[tuple[RunState, RunTrigger], RunState] = _edges(RUN_TABLE)
 
 
 def next_stage(current: Stage, trigger: StageTrigger, *, seq: int | None = None) -> Stage:

@@ -164,3 +164,19 @@ def _head(root: Path) -> int:
     finally:
         conn.close()
     return int(seq)
+
+
+def test_status_of_a_finished_project_loads_only_what_it_reads(finished: Path) -> None:
+    """
+    `bridge status` on a finished project (snapshot plus tail) loads no adapter, pipeline,
+    rich, nor ``transitions`` (the fold's tables are plain dicts; only a stage change at run
+    time and `bridge diagram` build a Machine) and no cattrs.
+    """
+    from tests.test_imports import _loaded
+
+    loaded = _loaded(
+        f"from bridge.cli import main\nmain(['status', '--project', {str(finished)!r}])"
+    )
+    assert "bridge.machine.snapshot" in loaded  # it did read the snapshot
+    unwanted = ("bridge.adapters", "bridge.pipeline.bridge", "rich", "transitions", "cattrs")
+    assert sorted(m for m in loaded if m.startswith(unwanted)) == []

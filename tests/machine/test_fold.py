@@ -41,7 +41,13 @@ from bridge.machine.fold import Folder, fold
 from bridge.machine.guard import check_append
 from bridge.machine.snapshot import decode_state, encode_state
 from bridge.machine.stages import RunState, Stage
-from bridge.machine.table import RUN_TABLE, STAGE_TABLE, run_lookup, stage_lookup
+from bridge.machine.table import (
+    RUN_TABLE,
+    STAGE_TABLE,
+    compiled_by_transitions,
+    run_lookup,
+    stage_lookup,
+)
 from bridge.machine.triggers import RunTrigger, StageTrigger, run_trigger
 from bridge.projections import manifest
 from bridge.projections.writer import ProjectionWriter
@@ -69,10 +75,19 @@ class TestTables:
         assert {t for t, _, _ in STAGE_TABLE} == set(StageTrigger)
         assert {t for t, _, _ in RUN_TABLE} == set(RunTrigger)
 
+    def test_the_lookups_are_what_transitions_compiles(self) -> None:
+        """The fold's lookups, built from the rows, are what a transitions Machine makes legal."""
+        assert compiled_by_transitions(Stage, StageTrigger, STAGE_TABLE) == stage_lookup
+        assert compiled_by_transitions(RunState, RunTrigger, RUN_TABLE) == run_lookup
+
     def test_the_compiled_lookups_are_keyed_by_the_enums(self) -> None:
         """What transitions compiled is read back as enum members, not its own strings."""
-        assert all(type(t) is StageTrigger for _, t in stage_lookup)
-        assert all(type(t) is RunTrigger for _, t in run_lookup)
+        stages = compiled_by_transitions(Stage, StageTrigger, STAGE_TABLE)
+        runs = compiled_by_transitions(RunState, RunTrigger, RUN_TABLE)
+        assert all(type(t) is StageTrigger and type(s) is Stage for s, t in stages)
+        assert all(type(t) is RunTrigger and type(s) is RunState for s, t in runs)
+        assert all(type(d) is Stage for d in stages.values())
+        assert all(type(d) is RunState for d in runs.values())
 
     def test_an_unknown_stage_trigger_in_the_log_is_refused_with_its_seq(self) -> None:
         """A StageEntered naming a trigger the table lacks fails the fold naming seq and name."""

@@ -77,7 +77,7 @@ def test_building_the_machines_logs_nothing(caplog: pytest.LogCaptureFixture) ->
     from bridge.projections import diagram
 
     with caplog.at_level(logging.DEBUG, logger="transitions"):
-        table._compile(Stage, StageTrigger, STAGE_TABLE)
+        table.compiled_by_transitions(Stage, StageTrigger, STAGE_TABLE)
         StageMachine(lambda *_: None)
         diagram.mermaid.__wrapped__(Stage.DEPLOYED)  # uncached: the machine is built anew
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
