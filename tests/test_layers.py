@@ -20,9 +20,10 @@ TOP_LEVEL_LAYER = {
     "errors": "plan",  # importable from every layer, so it imports nothing of bridge itself
     "logs": "plan",  # likewise: the quiet library loggers every layer uses
     "lazy_exports": "plan",  # likewise: the packages' lazy public names
+    "value_methods": "plan",  # likewise: the frozen classes' shared __eq__/__hash__/__repr__
 }
 SIBLINGS = LAYERS.index("adapters|projections")
-ANYWHERE = {"bridge.errors", "bridge.logs", "bridge.lazy_exports"}
+ANYWHERE = {"bridge.errors", "bridge.logs", "bridge.lazy_exports", "bridge.value_methods"}
 VENDOR_ONLY_IN_ADAPTERS = {"fabric", "vastai", "modal", "httpx", "subprocess", "paramiko", "invoke"}
 
 
