@@ -15,6 +15,7 @@ import attrs
 
 from bridge.events.values import Artifact, JobHandle, Slot
 from bridge.plan.safe_ids import SAFE_ID_RULE, is_safe_id
+from bridge.value_methods import value_methods
 
 __all__ = [
     "AttemptPlace",
@@ -61,7 +62,8 @@ def _relative_path(instance: object, attribute: attrs.Attribute[str], value: str
         )
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class AttemptPlace:
     """
     Which attempt, and where its files go: named by the pipeline's ``ProjectLayout``, never
@@ -90,7 +92,8 @@ class AttemptPlace:
     scratch_path: str = attrs.field(validator=_relative_path)
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class JobSpec:
     """
     Everything a backend needs to launch one attempt, in standardised resources.
@@ -125,7 +128,8 @@ class JobSpec:
         return self.place.attempt_id
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class JobState:
     """
     The answer to ``Backend.poll``.
@@ -242,7 +246,8 @@ class Backend(Protocol):
         ...
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class GpuInfo:
     """
     One GPU as ``nvidia-smi`` reports it.

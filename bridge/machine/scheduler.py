@@ -36,6 +36,7 @@ from bridge.machine.stages import (
     RunState,
 )
 from bridge.plan.priority import Priority
+from bridge.value_methods import value_methods
 
 __all__ = [
     "Cancel",
@@ -55,7 +56,8 @@ _MAY_RETRY = frozenset({RunState.FAILED_OOM, RunState.FAILED, RunState.LOST})
 _FINISHED_BADLY = TERMINAL_RUN_STATES - SETTLED_RUN_STATES - NOT_BRIDGES_RUN_STATES
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Policy:
     """
     The scheduling settings (from the options and ``[run]``).
@@ -69,7 +71,8 @@ class Policy:
     gated: bool = False  # a Gate decides between milestones: wait for its recorded decision
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Launch:
     """
     Launch the run's next attempt on ``slots``.
@@ -79,7 +82,8 @@ class Launch:
     slots: tuple[Slot, ...]
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Retry:
     """
     Put the run back to pending, not before ``not_before``, avoiding ``avoid_slots``.
@@ -91,7 +95,8 @@ class Retry:
     avoid_slots: tuple[Slot, ...] = ()
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class GiveUp:
     """
     The run ran out of OOM retries: mark it stuck.
@@ -101,7 +106,8 @@ class GiveUp:
     reason: str
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Cancel:
     """
     The run can never start (a dependency or an earlier milestone failed): cancel it.
@@ -111,7 +117,8 @@ class Cancel:
     reason: str
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class WarnBudget:
     """
     GPU-hours used crossed ``threshold`` of the budget.

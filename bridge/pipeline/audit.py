@@ -19,6 +19,7 @@ from bridge.events.store import EventStore, Recorded, SQLiteEventStore
 from bridge.machine.fold import PipelineState, fold
 from bridge.pipeline import snapshots
 from bridge.pipeline.layout import ProjectLayout
+from bridge.value_methods import value_methods
 
 if TYPE_CHECKING:
     from bridge.projections.writer import Drift, Projection
@@ -187,7 +188,8 @@ def rebuild(
     return state
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class VerifyReport:
     """
     What ``bridge verify`` found: the first bad seq of the chain, drifted files, what the

@@ -20,13 +20,15 @@ from pathlib import Path, PurePosixPath
 import attrs
 
 from bridge.machine.backend_port import AttemptPlace
+from bridge.value_methods import value_methods
 
 __all__ = ["ProjectLayout"]
 
 _STATE = PurePosixPath(".bridge")
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class ProjectLayout:
     """
     The paths under one project root.

@@ -21,6 +21,7 @@ from bridge.events.snapshots import SnapshotStore, StoredSnapshot
 from bridge.events.store import EventStore, Recorded
 from bridge.machine.fold import FOLD_VERSION, Folder, PipelineState
 from bridge.machine.snapshot import SnapshotDecodeError, decode_state, encode_state, state_format
+from bridge.value_methods import value_methods
 
 __all__ = ["EVERY", "Loaded", "SnapshotCheck", "check", "load", "take"]
 
@@ -31,7 +32,8 @@ __all__ = ["EVERY", "Loaded", "SnapshotCheck", "check", "load", "take"]
 EVERY = 1000
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Loaded:
     """
     A fold brought up to the log's head: ``snapshot_seq`` is the seq of the snapshot it resumed
@@ -106,7 +108,8 @@ def take(store: EventStore, folder: Folder) -> int:
     return state.last_seq
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class SnapshotCheck:
     """
     What :func:`check` found: the fold of the whole log, each snapshot that disagrees with it

@@ -15,6 +15,7 @@ import attrs
 
 from bridge.plan.finite import finite
 from bridge.plan.priority import Priority, as_priority
+from bridge.value_methods import value_methods
 
 __all__ = ["SPEC_FIELDS", "RunFields", "run_fields"]
 
@@ -23,7 +24,8 @@ __all__ = ["SPEC_FIELDS", "RunFields", "run_fields"]
 _BOOKKEEPING = {"bookkeeping": True}
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class RunFields:
     """
     What a run carries from the plan to its launch.
