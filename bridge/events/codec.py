@@ -41,6 +41,7 @@ __all__ = [
     "dumps_values",
     "encode",
     "event_data",
+    "field_types",
     "loads",
     "names_may_be_secret",
     "structurer",
@@ -196,16 +197,45 @@ def _parse_time(value: str) -> datetime:
     return parsed
 
 
-# A class's resolved annotations, read by its structurer, its unstructurer and the secret-key
-# check: resolving compiles every annotation string, so once per class.
-_hints = functools.cache(typing.get_type_hints)
+@functools.cache
+def field_types(cls: type) -> dict[str, Any]:
+    """
+    The resolved type of each attrs field of ``cls`` (name → type), as
+    :func:`typing.get_type_hints` gives it; read by the class's structurer, its unstructurer, the
+    secret-key check and the snapshots, once per class.
+
+    ``get_type_hints`` compiles each annotation string apart (about 300 compiles for the classes
+    a snapshot holds, a few per cent of ``bridge status``); this evaluates all of a class's
+    annotations as one tuple, in the namespaces ``get_type_hints`` uses (the module's names
+    first, then the class's). Where that cannot give its answer (a field inherited from another
+    class, or a type holding a name as a string or ``None``, which it resolves further),
+    ``get_type_hints`` is asked. tests/events/test_codec.py checks both agree for every class.
+    """
+    fields = attrs.fields(cls)
+    if fields and not any(f.inherited for f in fields) and all(type(f.type) is str for f in fields):
+        source = "(" + "".join(f"{f.type}," for f in fields) + ")"
+        module = sys.modules[cls.__module__]
+        try:
+            values = eval(source, dict(vars(cls)), vars(module))  # noqa: S307 - our annotations
+        except NameError:
+            values = None  # a name only get_type_hints finds: it resolves or raises below
+        if values is not None and all(_resolved(v) for v in values):
+            return {f.name: v for f, v in zip(fields, values, strict=True)}
+    hints = typing.get_type_hints(cls)
+    return {f.name: hints[f.name] for f in fields}
+
+
+def _resolved(tp: object) -> bool:
+    if tp is None or isinstance(tp, str | typing.ForwardRef):
+        return False
+    return all(_resolved(arg) for arg in typing.get_args(tp))
 
 
 def _class_structurer(cls: type) -> _Fn:
     known = _structurers.get(cls)
     if known is not None:
         return known
-    hints = _hints(cls)
+    hints = field_types(cls)
     fields = attrs.fields(cls)
     work = {f.name: conv for f in fields
             if (conv := _field_structurer(hints[f.name])) is not None}  # fmt: skip
@@ -300,7 +330,7 @@ def _class_unstructurer(cls: type) -> _Fn:
     known = _unstructurers.get(cls)
     if known is not None:
         return known
-    hints = _hints(cls)
+    hints = field_types(cls)
     names = [f.name for f in attrs.fields(cls)]
     times = {name for name in names if datetime in (hints[name], *typing.get_args(hints[name]))}
     for name in names:
@@ -386,7 +416,7 @@ def _keys_may_be_secret(tp: object, seen: set[object] | None = None) -> bool:
     if origin is not None and isinstance(origin, type) and issubclass(origin, Mapping):
         return True
     if isinstance(tp, type) and attrs.has(tp):
-        hints = _hints(tp)
+        hints = field_types(tp)
         return any(
             _has_suspicious_word(f.name.lower()) or _keys_may_be_secret(hints[f.name], seen)
             for f in attrs.fields(tp)

@@ -98,7 +98,7 @@ def state_format() -> str:
 @functools.cache
 def _fields() -> tuple[tuple[str, bool], ...]:
     # (name, holds a time) for each field of PipelineState, in declaration order.
-    hints = typing.get_type_hints(PipelineState)
+    hints = codec.field_types(PipelineState)
     return tuple(
         (f.name, datetime in (hints[f.name], *typing.get_args(hints[f.name])))
         for f in attrs.fields(PipelineState)
@@ -123,13 +123,13 @@ def encode_state(state: PipelineState) -> bytes:
 
 @functools.cache
 def _classes() -> tuple[object, ...]:  # typing forms
-    hints = typing.get_type_hints(PipelineState)
+    hints = codec.field_types(PipelineState)
     return tuple(hints[f.name] for f in attrs.fields(PipelineState))
 
 
 @functools.cache
 def _structurers() -> dict[str, codec.Structurer]:
-    hints = typing.get_type_hints(PipelineState)
+    hints = codec.field_types(PipelineState)
     return {
         f.name: codec.structurer(hints[f.name])
         for f in attrs.fields(PipelineState)

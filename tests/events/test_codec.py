@@ -179,3 +179,33 @@ class TestNothingWrittenHoldsANul:
         tag, version, data = codec.encode(PipelineBlocked(reason="a\x00b \\u0000"))
         assert "\\u0000" not in data.replace("\\\\u0000", "")
         assert codec.decode(tag, version, data) == PipelineBlocked(reason="a\ufffdb \\u0000")
+
+
+class TestFieldTypes:
+    def test_every_class_a_state_holds_reads_as_get_type_hints_does(self) -> None:
+        """One eval per class gives each field exactly the type typing.get_type_hints gives."""
+        from bridge.machine.snapshot import shape_classes
+        from bridge.machine.views import PipelineState
+
+        for cls in [*shape_classes(), PipelineState]:
+            hints = typing.get_type_hints(cls)
+            assert codec.field_types(cls) == {f.name: hints[f.name] for f in attrs.fields(cls)}
+
+    def test_what_one_eval_cannot_answer_is_left_to_get_type_hints(self) -> None:
+        """A quoted name inside a type, and a field inherited, read as get_type_hints reads them."""
+
+        @attrs.frozen
+        class Base:
+            first: Priority
+
+        @attrs.frozen
+        class Quoted(Base):
+            items: tuple["Priority", ...]  # noqa: UP037 - the quoted name is the case
+
+        assert codec.field_types(Quoted) == {"first": Priority, "items": tuple[Priority, ...]}
+
+        @attrs.frozen
+        class OnlyQuoted:
+            items: tuple["Priority", ...]  # noqa: UP037
+
+        assert codec.field_types(OnlyQuoted) == {"items": tuple[Priority, ...]}
