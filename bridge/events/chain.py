@@ -18,7 +18,7 @@ from typing import Any  # Any: SQLite rows and generated code
 import attrs
 import orjson
 
-from bridge.errors import ConcurrencyError
+from bridge.errors import ConcurrencyError, IntegrityError
 from bridge.events import codec
 from bridge.events.clock import Clock
 from bridge.events.types import Event
@@ -121,7 +121,30 @@ Row = tuple[int, str, int, str, int, str, str | None, str | None, str, str, str]
 
 
 def encode_all(events: Iterable[Event]) -> list[tuple[str, int, str]]:
-    return [codec.encode(evt) for evt in events]
+    """
+    Encode events for an append, refusing any that would not decode back.
+
+    Decoding is stricter than encoding (a ``str`` field, a tuple of strings or a mapping of
+    strings holding a number encodes, and is refused when read), and a row that cannot be
+    decoded would make the whole log unreadable from then on, with no way to remove it. So each
+    encoded event is decoded once here, before anything is stored: about 10 µs an event,
+    against a few hundred for the append itself.
+
+    Raises:
+        TypeError: not a registered event.
+        SecretError: an event carries a secret.
+        ValueError: a non-finite float, or an event whose data would not decode (naming its
+            type and why).
+    """
+    encoded = []
+    for evt in events:
+        tag, version, data = codec.encode(evt)
+        try:
+            codec.decode(tag, version, data)
+        except IntegrityError as exc:
+            raise ValueError(f"{tag} cannot be appended: it would not decode ({exc})") from exc
+        encoded.append((tag, version, data))
+    return encoded
 
 
 def chain_rows(

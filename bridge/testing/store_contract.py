@@ -9,12 +9,13 @@ imports it (``bridge.testing`` itself does not).
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import cast
 
 import pytest
 
 from bridge.errors import ConcurrencyError, SecretError
 from bridge.events.store import GENESIS_HASH, EventStore, chain_hash
-from bridge.events.types import RunPlanned, RunSubmitted, StageEntered
+from bridge.events.types import Event, RunPlanned, RunSubmitted, StageEntered
 
 
 def _stage(n: int) -> StageEntered:
@@ -86,6 +87,35 @@ class EventStoreContract:
         with pytest.raises(SecretError):
             store.append("run:R1", [RunPlanned(run_id="R1"), bad], 0)
         assert store.head() == 0
+
+    @pytest.mark.parametrize(
+        "unreadable",
+        [
+            StageEntered(stage="PLANNED", trigger=cast(str, 7)),
+            RunSubmitted(
+                run_id="R1",
+                attempt_id="A1",
+                attempt=1,
+                backend="local",
+                argv=("python", cast(str, 3)),
+            ),
+            RunPlanned(run_id="R1", env={"SEED": cast(str, 3)}),
+        ],
+        ids=["str field", "tuple of strings", "mapping of strings"],
+    )
+    def test_an_event_that_would_not_decode_is_refused_and_the_log_stays_readable(
+        self, store: EventStore, unreadable: Event
+    ) -> None:
+        """
+        An event holding a value its fields' decoding refuses (a number where a string is
+        declared) is refused with ValueError before anything of its batch is stored, so the
+        log can still be read whole.
+        """
+        store.append("bridge", [_stage(1)], 0)
+        with pytest.raises(ValueError, match="would not decode"):
+            store.append("bridge", [_stage(2), unreadable], 1)
+        assert store.head() == 1
+        assert [r.event for r in store.read()] == [_stage(1)]
 
     def test_hash_chain_links_rows(self, store: EventStore) -> None:
         """Each row's prev_hash is the previous hash, and its hash is the documented formula."""

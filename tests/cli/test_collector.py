@@ -45,7 +45,10 @@ class TestPaused:
             made = [object() for _ in range(100)]  # noqa: F841 (lives through the block)
             assert _wait_for(gc.isenabled)
             assert gc.get_freeze_count() > 0
-            assert gc.collect() >= 0  # collecting works again
+            cycle: list[object] = []
+            cycle.append(cycle)
+            del cycle
+            assert gc.collect() >= 1  # collecting works again: the cycle made after it is found
         assert gc.isenabled()
         assert gc.get_freeze_count() == 0
 
@@ -63,11 +66,12 @@ class TestPaused:
         assert not gc.isenabled()
 
     def test_a_frozen_collector_is_left_alone(self) -> None:
+        # Not compared with the count before: frozen objects freed meanwhile (a finished
+        # thread's) lower it. Had paused() frozen and unfrozen around the block, it would be 0.
         gc.freeze()
-        frozen = gc.get_freeze_count()
         with collector.paused(seconds=600):
             assert gc.isenabled()
-        assert gc.get_freeze_count() == frozen
+        assert gc.get_freeze_count() > 0
 
     def test_an_error_inside_still_restores(self) -> None:
         with pytest.raises(ValueError), collector.paused(seconds=600):
