@@ -93,17 +93,19 @@ _structurers: dict[type, _Fn] = {}
 _unstructurers: dict[type, _Fn] = {}
 
 
-def _field_structurer(tp: object) -> _Fn | None:
+def _field_structurer(tp: object, generated: bool = True) -> _Fn | None:
     """
     Return the function turning JSON data into a value of type ``tp``; None when the JSON value
-    is already it (str, int, float, bool, a dict of strings).
+    is already it (str, int, float, bool, a dict of strings). ``generated``: attrs classes
+    through generated code (:func:`_class_structurer`), else through closures
+    (:func:`_plain_class_structurer`).
     """
     origin = typing.get_origin(tp)
     if origin in (types.UnionType, typing.Union):
         members = [arg for arg in typing.get_args(tp) if arg is not type(None)]
         if len(members) != 1:
             raise TypeError(f"codec cannot structure {tp!r}")
-        inner = _field_structurer(members[0])
+        inner = _field_structurer(members[0], generated)
         if inner is None:
             return None
 
@@ -115,7 +117,7 @@ def _field_structurer(tp: object) -> _Fn | None:
         args = typing.get_args(tp)
         if len(args) != 2 or args[1] is not Ellipsis:
             raise TypeError(f"codec cannot structure {tp!r}")
-        item = _field_structurer(args[0])
+        item = _field_structurer(args[0], generated)
         if item is None:
             return _tuple_of_strings if args[0] is str else _tuple_of_json
 
@@ -127,7 +129,7 @@ def _field_structurer(tp: object) -> _Fn | None:
         return tuple_of
     if origin is not None and issubclass(origin, Mapping):
         value_type = typing.get_args(tp)[1] if typing.get_args(tp) else Any
-        values = None if value_type is Any else _field_structurer(value_type)
+        values = None if value_type is Any else _field_structurer(value_type, generated)
         if values is None:
             return _dict_of_strings if value_type is str else _dict_of_json
 
@@ -140,7 +142,7 @@ def _field_structurer(tp: object) -> _Fn | None:
     if isinstance(tp, type) and issubclass(tp, enum.Enum):
         return tp
     if isinstance(tp, type) and attrs.has(tp):
-        return _class_structurer(tp)
+        return _class_structurer(tp) if generated else _plain_class_structurer(tp)
     if tp is float:
         return _float
     if tp in (str, int, bool):
@@ -301,6 +303,23 @@ def _class_structurer(cls: type) -> _Fn:
     return fn
 
 
+_plain_structurers: dict[type, _Fn] = {}
+
+
+def _plain_class_structurer(cls: type) -> _Fn:
+    # The general path of _class_structurer alone: no code generated, so nothing compiled.
+    known = _plain_structurers.get(cls)
+    if known is None:
+        hints = field_types(cls)
+        work = tuple(
+            (f.name, conv)
+            for f in attrs.fields(cls)
+            if (conv := _field_structurer(hints[f.name], generated=False)) is not None
+        )
+        known = _plain_structurers[cls] = _general_structurer(cls, work)
+    return known
+
+
 def _slot_setter(cls: type, name: str) -> Callable[[object, object], None]:
     descriptor = None
     for klass in cls.__mro__:
@@ -354,16 +373,22 @@ def _register_nested(tp: object) -> None:
         _register_nested(arg)
 
 
-def structurer(tp: object) -> _Fn:
+def structurer(tp: object, *, generated: bool = True) -> _Fn:
     """
     The function turning JSON data back into a value of type ``tp`` (an attrs class, a tuple,
     mapping or optional of them, an enum, a time, a number), generated as the events' decoders
     are: the fold's snapshots (:mod:`bridge.machine.snapshot`) decode through it.
 
+    With ``generated=False`` each attrs class is structured by a closure (its keyword arguments
+    converted, then its ``__init__``: the general path the generated code itself takes for data
+    it does not expect) instead of generated code: the same values for what the codec wrote,
+    strings not interned, about a third slower per value, but nothing compiled (generating the
+    code for the ~35 classes a snapshot holds costs as much as decoding 1 MB of it).
+
     Raises:
         TypeError: ``tp`` is not a type the codec can structure.
     """
-    fn = _field_structurer(tp)
+    fn = _field_structurer(tp, generated)
     return fn if fn is not None else _same
 
 

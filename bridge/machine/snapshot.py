@@ -3,11 +3,11 @@ The fold's state as bytes and back, for snapshots (:mod:`bridge.events.snapshots
 
 :func:`encode_state` writes a :class:`PipelineState` as JSON through the event codec's generated
 encoders (every event inside the state is written as the log writes it); :func:`decode_state`
-reads it back through the codec's generated decoders, and ``decode_state(encode_state(s)) == s``
-for every state the fold makes (tested with hypothesis). JSON, not pickle: unpickling runs
-whatever code the bytes name, and a snapshot is read from a file anyone with write access to the
-project can edit; a JSON snapshot that was edited decodes to wrong data at worst, which the
-snapshot's digest and ``bridge verify`` catch.
+reads it back through the codec's decoders (generated ones for a large snapshot), and
+``decode_state(encode_state(s)) == s`` for every state the fold makes (tested with hypothesis).
+JSON, not pickle: unpickling runs whatever code the bytes name, and a snapshot is read from a
+file anyone with write access to the project can edit; a JSON snapshot that was edited decodes
+to wrong data at worst, which the snapshot's digest and ``bridge verify`` catch.
 
 :func:`state_format` fingerprints the shapes the bytes depend on (the state's classes and every
 event class's tag, schema version and fields); a snapshot taken by code with another fingerprint
@@ -32,6 +32,7 @@ from bridge.machine.fold import PipelineState
 from bridge.machine.stages import RunState
 
 __all__ = [
+    "GENERATE_ABOVE",
     "SHAPE_MODULES",
     "SnapshotDecodeError",
     "decode_state",
@@ -128,27 +129,38 @@ def _classes() -> tuple[object, ...]:  # typing forms
 
 
 @functools.cache
-def _structurers() -> dict[str, codec.Structurer]:
+def _structurers(generated: bool) -> dict[str, codec.Structurer]:
     hints = codec.field_types(PipelineState)
     return {
-        f.name: codec.structurer(hints[f.name])
+        f.name: codec.structurer(hints[f.name], generated=generated)
         for f in attrs.fields(PipelineState)
         if f.name not in _SPECIAL
     }
 
 
-def decode_state(data: bytes) -> PipelineState:
+#: Snapshots larger than this many bytes decode through generated code (codec.structurer):
+#: generating it costs about what decoding 1 MB without it costs more, so a smaller one (the
+#: quickstart's 20 runs are 120 KB) decodes without compiling anything; `bridge status` on a
+#: small project spent 12 ms of its ~150 ms of CPU generating code it used once.
+GENERATE_ABOVE = 1 << 20
+
+
+def decode_state(data: bytes, *, generated: bool | None = None) -> PipelineState:
     """
-    The state :func:`encode_state` wrote.
+    The state :func:`encode_state` wrote. ``generated`` chooses how its classes are decoded
+    (the same values either way; see :func:`bridge.events.codec.structurer`); by default, by
+    size (:data:`GENERATE_ABOVE`).
 
     Raises:
         SnapshotDecodeError: the bytes are not such a state (whatever is wrong with them).
     """
+    if generated is None:
+        generated = len(data) > GENERATE_ABOVE
     try:
         raw = orjson.loads(data)
         if type(raw) is not dict:
             raise TypeError("not a JSON object")
-        structurers = _structurers()
+        structurers = _structurers(generated)
         expected = structurers.keys() | _SPECIAL
         if raw.keys() != expected:
             odd = sorted(raw.keys() ^ expected)
@@ -161,7 +173,7 @@ def decode_state(data: bytes) -> PipelineState:
             _string(milestone): {(_bool(must), RunState(s)): _int(n) for must, s, n in counts}
             for milestone, counts in _pairs(raw["milestone_counts"])
         }
-        stage = codec.structurer(ev.StageEntered)
+        stage = codec.structurer(ev.StageEntered, generated=generated)
         kwargs["stage_history"] = tuple(
             (_int(seq), stage(entered)) for seq, entered in _pairs(raw["stage_history"])
         )

@@ -70,11 +70,15 @@ class TestStateCodec:
     @settings(max_examples=60, deadline=None)
     @given(states)
     def test_every_state_round_trips_exactly(self, state: PipelineState) -> None:
-        """decode(encode(state)) == state, with the runs in the same order."""
-        back = decode_state(encode_state(state))
-        assert back == state
-        assert list(back.runs) == list(state.runs)
-        assert list(back.costs) == list(state.costs)  # dollars_spent sums them in this order
+        """
+        decode(encode(state)) == state, with the runs in the same order, through generated
+        decoders (a large snapshot) and without them (a small one, the default here).
+        """
+        data = encode_state(state)
+        for back in (decode_state(data), decode_state(data, generated=True)):
+            assert back == state
+            assert list(back.runs) == list(state.runs)
+            assert list(back.costs) == list(state.costs)  # dollars_spent sums them in this order
 
     @pytest.mark.parametrize(
         "data",
@@ -100,12 +104,17 @@ class TestStateCodec:
         with pytest.raises(SnapshotDecodeError, match="outputs"):
             decode_state(orjson.dumps(raw))
 
-    def test_a_wrong_value_does_not_decode(self) -> None:
-        """A value of the wrong type inside the state is refused."""
+    @pytest.mark.parametrize("generated", [False, True])
+    def test_a_wrong_value_does_not_decode(self, generated: bool) -> None:
+        """A value of the wrong type inside the state is refused, with or without generated code."""
         raw = orjson.loads(encode_state(PipelineState()))
         raw["run_ids_by_state"] = [["NO-SUCH-STATE", []]]
         with pytest.raises(SnapshotDecodeError, match="NO-SUCH-STATE"):
-            decode_state(orjson.dumps(raw))
+            decode_state(orjson.dumps(raw), generated=generated)
+        raw = orjson.loads(encode_state(PipelineState()))
+        raw["stage_history"] = [[1, {"stage": "PLANNED", "nonsense": 1}]]  # an event's fields
+        with pytest.raises(SnapshotDecodeError, match="nonsense"):
+            decode_state(orjson.dumps(raw), generated=generated)
 
     def test_the_format_names_the_shapes(self) -> None:
         """The fingerprint is stable within a process and is a short hex string."""
