@@ -235,7 +235,10 @@ def _elapsed(start: datetime | None, now: datetime) -> str:
 
 
 def _cells(text: str) -> int:
-    # Terminal cells: East Asian wide and full-width characters take two.
+    # Terminal cells: East Asian wide and full-width characters take two. No ASCII character is
+    # either (tests/cli/test_plain_console.py), and ASCII is nearly every cell of a status table.
+    if text.isascii():
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 

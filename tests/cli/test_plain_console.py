@@ -117,3 +117,12 @@ class TestOutputConsole:
         chosen = output_console()
         assert not isinstance(chosen, PlainConsole)
         assert chosen.is_terminal
+
+
+def test_ascii_takes_one_cell_per_character() -> None:
+    """The status table counts ASCII by length: no ASCII character is wide or full-width."""
+    import unicodedata
+
+    assert all(unicodedata.east_asian_width(chr(c)) not in "WF" for c in range(128))
+    assert console_module._cells("M1 run-a") == 8
+    assert console_module._cells("实验 a") == 6  # two wide characters, a space, a letter
