@@ -113,7 +113,7 @@ def open_bridge(args: Parsed, root: Path) -> Bridge:
 
 def folded_state(root: Path) -> PipelineState:
     from bridge.pipeline import snapshots
-    from bridge.pipeline.audit import open_store
+    from bridge.pipeline.project_log import open_store
 
     store = open_store(root)
     try:

@@ -16,11 +16,14 @@ an SSH host's ``remote_dir``, Slurm's shared directory. Backends receive them in
 from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 import attrs
 
-from bridge.machine.backend_port import AttemptPlace
 from bridge.value_methods import value_methods
+
+if TYPE_CHECKING:
+    from bridge.machine.backend_port import AttemptPlace
 
 __all__ = ["ProjectLayout"]
 
@@ -71,6 +74,9 @@ class ProjectLayout:
         Raises:
             ValueError: an id that is not a safe id (``RunView.directory`` never is one).
         """
+        # Imported here: `bridge status` opens the log through this class and places nothing.
+        from bridge.machine.backend_port import AttemptPlace
+
         return AttemptPlace(
             run_id=run_id,
             attempt_id=attempt_id,
