@@ -170,7 +170,8 @@ def test_status_of_a_finished_project_loads_only_what_it_reads(finished: Path) -
     """
     `bridge status` on a finished project (snapshot plus tail) loads no adapter, pipeline,
     rich, nor ``transitions`` (the fold's tables are plain dicts; only a stage change at run
-    time and `bridge diagram` build a Machine) and no cattrs.
+    time and `bridge diagram` build a Machine), no cattrs, and neither the auditing nor the
+    backend port (it opens the log through bridge.pipeline.project_log).
     """
     from tests.test_imports import _loaded
 
@@ -178,5 +179,6 @@ def test_status_of_a_finished_project_loads_only_what_it_reads(finished: Path) -
         f"from bridge.cli import main\nmain(['status', '--project', {str(finished)!r}])"
     )
     assert "bridge.machine.snapshot" in loaded  # it did read the snapshot
-    unwanted = ("bridge.adapters", "bridge.pipeline.bridge", "rich", "transitions", "cattrs")
+    unwanted = ("bridge.adapters", "bridge.pipeline.bridge", "rich", "transitions", "cattrs",
+                "bridge.pipeline.audit", "bridge.machine.backend_port")  # fmt: skip
     assert sorted(m for m in loaded if m.startswith(unwanted)) == []
