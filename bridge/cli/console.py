@@ -196,20 +196,46 @@ class PlainConsole:
         self._file = file
         self._lock = threading.Lock()  # the watcher thread prints too: whole lines each
         self._rich: Console | None = None
+        self._gone = False  # the reader closed the pipe: nothing more is written
 
     def print(self, *objects: Any) -> None:
-        """Print ``objects`` separated by spaces, then a new line, as rich would."""
+        """
+        Print ``objects`` separated by spaces, then a new line, as rich would.
+
+        Raises:
+            SystemExit: (1) the reader closed the pipe, as rich's console does: from the main
+                thread that ends the command with 1 (it did not finish), in the watcher thread
+                it ends only that thread, silently. The output is pointed at ``/dev/null``
+                first, and every later print writes nothing.
+        """
+        if self._gone:
+            return
         if all(isinstance(o, str | Styled) for o in objects):
             text = " ".join(str(o) for o in objects)
             if "\t" not in text:
                 out = self._file or sys.stdout
                 with self._lock:
-                    out.write(text.translate(_STRIP) + "\n")
-                    out.flush()
+                    try:
+                        out.write(text.translate(_STRIP) + "\n")
+                        out.flush()
+                    except BrokenPipeError:
+                        self._reader_gone(out)
                 return
         if self._rich is None:
             self._rich = make_console(file=self._file)
         self._rich.print(*objects)
+
+    def _reader_gone(self, out: IO[str]) -> None:
+        # What rich's Console.on_broken_pipe does, so `bridge run | head` ends as it did when
+        # rich printed there: the buffered text goes nowhere (the interpreter's last flush
+        # cannot fail again), then SystemExit(1).
+        self._gone = True
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, out.fileno())
+        finally:
+            os.close(devnull)
+        raise SystemExit(1)
 
 
 def output_console() -> Printer:
