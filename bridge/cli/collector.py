@@ -13,16 +13,27 @@ them); only garbage in reference cycles waits for the collector.
 On leaving, the collector runs again and nothing is frozen, so a program calling ``main()``
 in-process keeps its collector (what the command made is in the oldest generation, as after
 any long-lived work); one that disabled or froze the collector itself is left alone.
+
+:func:`frozen_at_exit` is for the ``bridge`` process itself (``main()`` reading ``sys.argv``):
+the interpreter's last act is a full collection that scans every object the command made, only
+to free memory the operating system takes back anyway. It was about 26 ms of a 170 ms ``bridge
+status`` (15 %; 30 million instructions, callgrind). Freezing everything at exit skips that
+scan. What it gives up: objects in reference cycles still alive at exit are not finalized by
+the collector (their ``__del__`` does not run); objects held by modules are still released as
+the modules are cleared, and bridge closes its log, its database and every file it writes
+explicitly, so nothing of bridge waits on such a finalizer (CPython does not promise them at
+exit either).
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import gc
 import threading
 from collections.abc import Iterator
 
-__all__ = ["paused"]
+__all__ = ["frozen_at_exit", "paused"]
 
 
 @contextlib.contextmanager
@@ -59,3 +70,12 @@ def paused(seconds: float) -> Iterator[None]:
             gc.freeze()
             gc.unfreeze()
             gc.enable()
+
+
+def frozen_at_exit() -> None:
+    """
+    At interpreter exit, freeze every object before the interpreter's final collection, which
+    then has nothing to scan (see the module's docstring for what that gives up). Only for a
+    process that is ``bridge``: registered by ``main()`` when it reads ``sys.argv``.
+    """
+    atexit.register(gc.freeze)

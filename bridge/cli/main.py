@@ -91,10 +91,15 @@ def _quiet_stdout() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """
-    Run the ``bridge`` command and return its exit code.
+    Run the ``bridge`` command and return its exit code. With ``argv`` None (the command line
+    of the process: the console script, ``python -m bridge``) the process is taken to be
+    ``bridge`` and skips the interpreter's final collection at exit
+    (:func:`bridge.cli.collector.frozen_at_exit`).
     """
     from bridge.cli import collector
 
+    if argv is None:
+        collector.frozen_at_exit()
     # Start-up objects live as long as the command: not collected while they are being made.
     with collector.paused(seconds=START_UP_SECONDS):
         return _command(argv)

@@ -5,7 +5,10 @@ as it was once the command returns (``main()`` called in-process).
 
 from __future__ import annotations
 
+import atexit
 import gc
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -83,6 +86,29 @@ class TestPaused:
 def test_main_in_process_leaves_the_collector_as_it_was(tmp_path: Path) -> None:
     """A program calling main() keeps a running, unfrozen collector (here after an error)."""
     (tmp_path / "bridge.toml").write_text("")
+    exit_hooks = atexit._ncallbacks()
     assert main(["status", "--project", str(tmp_path)]) == 2  # no log yet
     assert gc.isenabled()
     assert gc.get_freeze_count() == 0
+    assert atexit._ncallbacks() == exit_hooks  # and nothing frozen at its exit
+
+
+def test_the_bridge_process_freezes_everything_before_its_final_collection(tmp_path: Path) -> None:
+    """
+    main() reading sys.argv (the console script, python -m bridge) freezes every object at exit,
+    so the interpreter's final collection scans none; an exit hook registered before main runs
+    after bridge's (last in, first out) and sees them frozen.
+    """
+    (tmp_path / "bridge.toml").write_text("")
+    code = (
+        "import atexit, gc, sys\n"
+        "atexit.register(lambda: print('frozen at exit:', gc.get_freeze_count() > 1000))\n"
+        "from bridge.cli.main import main\n"
+        f"sys.argv = ['bridge', 'status', '--project', {str(tmp_path)!r}]\n"
+        "sys.exit(main())\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 2, done.stderr  # no log yet: refused, then the exit hooks ran
+    assert done.stdout.strip() == "frozen at exit: True"
