@@ -230,6 +230,10 @@ class ProjectionWriter:
             for p, text in texts
             if text and (last.get(p.path) is None or last[p.path].sha256 != sha256_text(text))
         }
+        # What a stopped run was writing is judged against the note as it was found: once
+        # ``upcoming`` replaces a path's entry, the file that stopped run left would read as an
+        # edit whenever this run renders it differently (it has logged more since).
+        stopped_writes = dict(pending)
         if upcoming and any(pending.get(path) != sha for path, sha in upcoming.items()):
             pending |= upcoming
             atomic_write(self.root / PENDING_PATH, json.dumps(pending, sort_keys=True))
@@ -239,7 +243,9 @@ class ProjectionWriter:
             digest = sha256_text(text)
             fixed = self.root / projection.path
             previous = last.get(projection.path)
-            self._keep_users_file(fixed, digest, previous.sha256 if previous else None, pending)
+            self._keep_users_file(
+                fixed, digest, previous.sha256 if previous else None, stopped_writes
+            )
             changed = previous is None or previous.sha256 != digest
             new_version = version and versioned.get(projection.path) != digest
             if not changed and not new_version:

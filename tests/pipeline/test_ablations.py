@@ -108,6 +108,37 @@ class TestAblationPlanning:
         assert "the ablation runs (A001, A002) have run" in bridge.summary()
         assert "approve them" not in bridge.summary()
 
+    def test_stopped_before_planning_ablations_plans_them_on_the_next_run(
+        self, quickstart: Path
+    ) -> None:
+        """
+        bridge stopped between entering COLLECTED and recording the ablation planning (a kill
+        there; here the planner's call is interrupted): the next `bridge run` plans them and
+        asks for approval, instead of staying at COLLECTED with no planning recorded.
+        """
+
+        class Killed(PetalPlanner):
+            def propose(self, request: AblationRequest) -> Sequence[ProposedRun]:
+                raise KeyboardInterrupt  # the process ends here: nothing more is recorded
+
+        first = Bridge(quickstart, backend=FakeBackend(_outcome), ablation_planner=Killed())
+        try:
+            with pytest.raises(KeyboardInterrupt):
+                first.run()
+            state = first.status()
+            assert state.stage is Stage.COLLECTED and state.ablations is None
+        finally:
+            first.close()
+        planner = PetalPlanner()
+        second = Bridge(quickstart, backend=FakeBackend(_outcome), ablation_planner=planner)
+        try:
+            assert second.run() is Stage.AWAITING_APPROVAL
+            state = second.status()
+            assert state.ablations is not None and state.ablations.runs == ("A001", "A002")
+            assert len(planner.requests) == 1
+        finally:
+            second.close()
+
     def test_approved_proposals_are_appended_to_the_plan_in_bridges_section(
         self, quickstart: Path
     ) -> None:

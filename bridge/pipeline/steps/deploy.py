@@ -255,8 +255,9 @@ def _must_line(must: Sequence[RunView], *, zh: bool = False) -> str:
 
 def collected(s: Session) -> Step:
     """
-    At COLLECTED: runs added to the plan since are deployed; ablation runs proposed but not
-    yet approved go to the approval checkpoint; otherwise there is nothing to do.
+    At COLLECTED: runs added to the plan since are deployed; the ablation planning is done if
+    bridge was stopped before recording it; ablation runs proposed but not yet approved go to
+    the approval checkpoint; otherwise there is nothing to do.
     """
     state = s.state()
     new = [r.run_id for r in state.runs.values() if r.state is RunState.PENDING]
@@ -264,6 +265,12 @@ def collected(s: Session) -> Step:
         return s.enter(
             StageTrigger.REDEPLOY, f"{len(new)} run(s) added to the plan: {', '.join(new[:8])}"
         )
+    if state.ablations is None:
+        # bridge was stopped (killed) after entering COLLECTED and before the ablation planning
+        # that follows it was recorded: do now what the collection would have done next.
+        judging.judge_criteria(s)
+        plan_ablations(s)
+        state = s.state()
     waiting = proposals_waiting(state)
     if not waiting:
         # A reviewer configured since (or numbers re-read since) judges what it has not seen;
