@@ -16,16 +16,17 @@ from __future__ import annotations
 import os
 import signal
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from bridge.events import codec
-from bridge.events.store import Recorded, SQLiteEventStore
+from bridge.events.store import SQLiteEventStore
 from bridge.events.types import Event
 from bridge.pipeline import Bridge
+from tests.pipeline.forwarding import ForwardingStore
 
 
-class CrashingStore:
+class CrashingStore(ForwardingStore):
     """
     A real SQLite store that kills its process at one chosen append boundary.
     """
@@ -35,7 +36,7 @@ class CrashingStore:
         if stream == "run" and rest:  # "run:R1" split in two
             stream, rest = f"run:{rest[0]}", rest[1:]
         assert when in ("before", "after"), spec
-        self.inner = inner
+        super().__init__(inner)
         self.when = when
         self.tag = tag
         self.stream = stream
@@ -61,7 +62,7 @@ class CrashingStore:
             self.remaining -= 1
         if hit and self.remaining == 0 and self.when == "before":
             os.kill(os.getpid(), signal.SIGKILL)
-        version = self.inner.append(
+        version = super().append(
             stream,
             events,
             expected_version,
@@ -72,21 +73,6 @@ class CrashingStore:
         if hit and self.remaining == 0:
             os.kill(os.getpid(), signal.SIGKILL)
         return version
-
-    def read(self, stream: str | None = None, after: int = 0) -> Iterator[Recorded]:
-        return self.inner.read(stream, after)
-
-    def head(self) -> int:
-        return self.inner.head()
-
-    def stream_version(self, stream: str) -> int:
-        return self.inner.stream_version(stream)
-
-    def verify(self) -> int | None:
-        return self.inner.verify()
-
-    def close(self) -> None:
-        self.inner.close()
 
 
 #: Exit status when a run-stream point was passed already (an earlier append batch held it).

@@ -6,7 +6,7 @@ process appended in between.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from bridge.events import types as ev
@@ -18,6 +18,7 @@ from bridge.pipeline.layout import ProjectLayout
 from bridge.pipeline.session import Session
 from bridge.plan import load_project
 from tests.pipeline.conftest import Run, write_project
+from tests.pipeline.forwarding import ForwardingStore
 
 RUNS = [Run(id="R1", milestone="M0", system="sanity"), Run(id="R2", milestone="M1")]
 
@@ -66,14 +67,15 @@ class TestSessionFold:
             store.close()
 
 
-class _InterleavingStore:
+class _InterleavingStore(ForwardingStore):
     """
     A real SQLite store whose next append can be preceded, inside it, by another connection's
     commit: another process appending just after the session caught up.
     """
 
     def __init__(self, inner: SQLiteEventStore) -> None:
-        self.inner = inner
+        super().__init__(inner)
+        self.sqlite = inner
         self.other = SQLiteEventStore(inner.path)
         self.before_next: ev.RunPlanned | None = None
 
@@ -90,26 +92,14 @@ class _InterleavingStore:
         if self.before_next is not None:
             self.other.append(f"run:{self.before_next.run_id}", [self.before_next], 0)
             self.before_next = None
-        return self.inner.append(
+        return super().append(
             stream, events, expected_version, causation=causation, correlation=correlation,
             durable=durable,
         )  # fmt: skip
 
     def appended(self) -> Sequence[Recorded]:
-        return self.inner.appended()
-
-    def read(self, stream: str | None = None, after: int = 0) -> Iterator[Recorded]:
-        return self.inner.read(stream, after)
-
-    def head(self) -> int:
-        return self.inner.head()
-
-    def stream_version(self, stream: str) -> int:
-        return self.inner.stream_version(stream)
-
-    def verify(self) -> int | None:
-        return self.inner.verify()
+        return self.sqlite.appended()
 
     def close(self) -> None:
         self.other.close()
-        self.inner.close()
+        super().close()

@@ -5,15 +5,14 @@ note and the next older one tried; a store without snapshots folds from seq 1.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-
 import attrs
 
-from bridge.events.store import InMemoryEventStore, Recorded
-from bridge.events.types import Event, RunPlanned, RunSubmitted, StageEntered
+from bridge.events.store import InMemoryEventStore
+from bridge.events.types import RunPlanned, RunSubmitted, StageEntered
 from bridge.machine.fold import FOLD_VERSION, Folder, PipelineState, fold
 from bridge.machine.snapshot import encode_state, state_format
 from bridge.pipeline import snapshots
+from tests.pipeline.forwarding import ForwardingStore
 
 
 def _store() -> InMemoryEventStore:
@@ -83,54 +82,18 @@ class TestLoad:
         assert [s.seq for s in store.snapshots()] == [2]
 
 
-@attrs.define
-class _PlainStore:
+class _PlainStore(ForwardingStore):
     """An event store without snapshots (an embedder's own), over the in-memory one."""
-
-    inner: InMemoryEventStore
-
-    def append(
-        self,
-        stream: str,
-        events: Sequence[Event],
-        expected_version: int | None,
-        *,
-        causation: str | None = None,
-        correlation: str | None = None,
-        durable: bool = True,
-    ) -> int:
-        return self.inner.append(
-            stream,
-            events,
-            expected_version,
-            causation=causation,
-            correlation=correlation,
-            durable=durable,
-        )
-
-    def read(self, stream: str | None = None, after: int = 0) -> Iterator[Recorded]:
-        return self.inner.read(stream, after)
-
-    def head(self) -> int:
-        return self.inner.head()
-
-    def stream_version(self, stream: str) -> int:
-        return self.inner.stream_version(stream)
-
-    def verify(self) -> int | None:
-        return self.inner.verify()
-
-    def close(self) -> None:
-        self.inner.close()
 
 
 class TestStoreWithoutSnapshots:
     def test_it_is_folded_from_seq_one_and_never_written(self) -> None:
         """load folds from seq 1, take writes nothing, check folds too."""
-        store = _PlainStore(_store())
+        memory = _store()
+        store = _PlainStore(memory)
         loaded = snapshots.load(store)
         assert (loaded.snapshot_seq, loaded.notes) == (0, ())
         assert loaded.folder.state() == fold(store.read())
         assert snapshots.take(store, Folder().apply_all(store.read())) == 0
         assert snapshots.check(store).state == fold(store.read())
-        assert list(store.inner.snapshots()) == []
+        assert list(memory.snapshots()) == []
