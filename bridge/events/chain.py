@@ -120,7 +120,7 @@ make_recorded = _recorded_maker()
 Row = tuple[int, str, int, str, int, str, str | None, str | None, str, str, str]
 
 
-def encode_all(events: Iterable[Event]) -> list[tuple[str, int, str]]:
+def encode_all(events: Iterable[Event]) -> tuple[list[tuple[str, int, str]], list[Event]]:
     """
     Encode events for an append, refusing any that would not decode back.
 
@@ -130,6 +130,11 @@ def encode_all(events: Iterable[Event]) -> list[tuple[str, int, str]]:
     encoded event is decoded once here, before anything is stored: about 10 µs an event,
     against a few hundred for the append itself.
 
+    Returns:
+        ``(type tag, schema version, data)`` per event, and each event as the log holds it
+        (decoded from that data: a registered secret ``[redacted]``, a NUL U+FFFD), which the
+        stores hand back from the append without decoding again.
+
     Raises:
         TypeError: not a registered event.
         SecretError: an event carries a secret.
@@ -137,14 +142,15 @@ def encode_all(events: Iterable[Event]) -> list[tuple[str, int, str]]:
             type and why).
     """
     encoded = []
+    held = []
     for evt in events:
         tag, version, data = codec.encode(evt)
         try:
-            codec.decode(tag, version, data)
+            held.append(codec.decode(tag, version, data))
         except IntegrityError as exc:
             raise ValueError(f"{tag} cannot be appended: it would not decode ({exc})") from exc
         encoded.append((tag, version, data))
-    return encoded
+    return encoded, held
 
 
 def chain_rows(

@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 
-from bridge.events import codec
 from bridge.events.chain import (
     GENESIS_HASH,
     Recorded,
@@ -48,7 +47,7 @@ class InMemoryEventStore:
         """
         See :meth:`EventStore.append` (``durable`` changes nothing in memory).
         """
-        encoded = encode_all(events)  # refuses secrets before anything is stored
+        encoded, held = encode_all(events)  # refuses secrets before anything is stored
         last = self._rows[-1] if self._rows else None
         rows = chain_rows(
             stream,
@@ -60,11 +59,11 @@ class InMemoryEventStore:
             causation=causation,
             correlation=correlation,
         )
-        # What the log holds: encoding redacts registered secrets and replaces NULs. All rows
-        # are built before any is kept, so an append is whole or absent, as in SQLite.
+        # What the log holds (``held``: encoding redacts registered secrets and replaces NULs).
+        # All rows are built before any is kept, so an append is whole or absent, as in SQLite.
         recorded = [
-            make_recorded(row, datetime.fromisoformat(row[5]), codec.decode(row[3], row[4], row[8]))
-            for row in rows
+            make_recorded(row, datetime.fromisoformat(row[5]), evt)
+            for row, evt in zip(rows, held, strict=True)
         ]
         self._rows.extend(recorded)
         version = rows[-1][2] if rows else self._versions.get(stream, 0)

@@ -29,7 +29,6 @@ from bridge.events.chain import (
     row_hash,
 )
 from bridge.events.clock import Clock, utc_now
-from bridge.events.secrets import REDACTED
 from bridge.events.snapshots import SNAPSHOTS_DDL, SQLiteSnapshots, StoredSnapshot
 from bridge.events.types import Event
 
@@ -40,30 +39,16 @@ _BATCH = 2000  # rows per read query: bounded memory, no read transaction held a
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def _records(rows: Sequence[Row], events: Sequence[Event]) -> list[Recorded]:
+def _records(rows: Sequence[Row], held: Sequence[Event]) -> list[Recorded]:
     """
-    The records an append stored: its rows, each with the event the log holds. That is the
-    event object appended (every type round-trips: tests/events/test_codec.py), except where
-    encoding changed it (a registered secret became ``[redacted]``, a NUL U+FFFD): those rows
-    are decoded, so a fold of these records never holds what the log does not.
+    The records an append stored: its rows, each with the event the log holds (``held``, as
+    :func:`~bridge.events.chain.encode_all` decoded it back: a registered secret
+    ``[redacted]``, a NUL U+FFFD), so a fold of these records never holds what the log does not.
     """
     if not rows:
         return []
     recorded_at = datetime.fromisoformat(rows[0][5])  # one time per append
-    return [
-        make_recorded(
-            row,
-            recorded_at,
-            codec.decode(row[3], row[4], row[8]) if _changed_by_encoding(row[8]) else evt,
-        )
-        for row, evt in zip(rows, events, strict=True)
-    ]
-
-
-def _changed_by_encoding(data: str) -> bool:
-    # What codec.encode writes in place of what it removes. A row holding either by itself (a
-    # text redacted before it became an event) is decoded too: the same event, a little slower.
-    return REDACTED in data or "\\ufffd" in data
+    return [make_recorded(row, recorded_at, evt) for row, evt in zip(rows, held, strict=True)]
 
 
 def _lenient_text(raw: bytes) -> str:
@@ -218,7 +203,7 @@ class SQLiteEventStore:
         machine crash keeps.
         """
         self._appended = []
-        encoded = encode_all(events)  # refuses secrets before anything is stored
+        encoded, held = encode_all(events)  # refuses secrets before anything is stored
         conn = self._conn
         if durable is not self._full_sync:
             conn.execute("PRAGMA synchronous=FULL" if durable else "PRAGMA synchronous=NORMAL")
@@ -240,7 +225,7 @@ class SQLiteEventStore:
             )
             conn.executemany(_INSERT, rows)
             conn.execute("COMMIT")
-            self._appended = _records(rows, events)
+            self._appended = _records(rows, held)
             if rows:
                 head, version = (rows[-1][0], rows[-1][10]), rows[-1][2]
             if durable:
