@@ -23,6 +23,7 @@ import attrs
 import orjson
 
 from bridge.errors import StoreError
+from bridge.events.transaction import write_transaction
 from bridge.value_methods import value_methods
 
 __all__ = [
@@ -216,23 +217,18 @@ class SQLiteSnapshots:
         level = int(conn.execute("PRAGMA synchronous").fetchone()[0])
         conn.execute("PRAGMA synchronous=NORMAL")
         try:
-            conn.execute("BEGIN IMMEDIATE")
-            found = conn.execute("SELECT hash FROM events WHERE seq = ?", (seq,)).fetchone()
-            if found is None:
-                raise StoreError(f"{self._path}: no snapshot at seq {seq}: the log has no such seq")
-            log_hash = found[0]
-            digest = snapshot_digest(seq, log_hash, fold_version, state_format, data)
-            conn.execute(_INSERT, (seq, log_hash, fold_version, state_format, digest, data))
-            conn.execute(_PRUNE, (fold_version, state_format, fold_version, state_format, KEEP))
-            conn.execute("COMMIT")
-        except sqlite3.DatabaseError as exc:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
+            with write_transaction(conn):
+                found = conn.execute("SELECT hash FROM events WHERE seq = ?", (seq,)).fetchone()
+                if found is None:
+                    raise StoreError(
+                        f"{self._path}: no snapshot at seq {seq}: the log has no such seq"
+                    )
+                log_hash = found[0]
+                digest = snapshot_digest(seq, log_hash, fold_version, state_format, data)
+                conn.execute(_INSERT, (seq, log_hash, fold_version, state_format, digest, data))
+                conn.execute(_PRUNE, (fold_version, state_format, fold_version, state_format, KEEP))
+        except sqlite3.DatabaseError as exc:  # rolled back by write_transaction
             raise StoreError(f"{self._path}: could not store a snapshot: {exc}") from exc
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
         finally:
             conn.execute(f"PRAGMA synchronous={level}")
 

@@ -30,6 +30,7 @@ from bridge.events.chain import (
 )
 from bridge.events.clock import Clock, utc_now
 from bridge.events.snapshots import SNAPSHOTS_DDL, SQLiteSnapshots, StoredSnapshot
+from bridge.events.transaction import write_transaction
 from bridge.events.types import Event
 
 __all__ = ["SQLiteEventStore"]
@@ -172,18 +173,10 @@ class SQLiteEventStore:
             self._conn.execute(SNAPSHOTS_DDL)
         if "events" in tables:
             return  # the common case: an existing log
-        self._conn.execute("BEGIN IMMEDIATE")
-        try:
+        with write_transaction(self._conn):
             if "events" not in self._tables():  # another process may have won the race
                 for ddl in (*_SCHEMA_TABLE, *_SCHEMA_TRIGGERS):
                     self._conn.execute(ddl)
-            self._conn.execute("COMMIT")
-        except BaseException:
-            # A signal handled right after COMMIT (Ctrl-C, SIGTERM) raises here with no
-            # transaction left: a bare ROLLBACK would fail and hide it behind "cannot open".
-            if self._conn.in_transaction:
-                self._conn.execute("ROLLBACK")
-            raise
 
     def append(
         self,
@@ -209,22 +202,23 @@ class SQLiteEventStore:
             conn.execute("PRAGMA synchronous=FULL" if durable else "PRAGMA synchronous=NORMAL")
             self._full_sync = durable
         try:
-            conn.execute("BEGIN IMMEDIATE")
-            version = self._version(stream)
-            last = conn.execute("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").fetchone()
-            head = (last[0], last[1]) if last else (0, GENESIS_HASH)
-            rows = chain_rows(
-                stream,
-                encoded,
-                version=version,
-                expected_version=expected_version,
-                head=head,
-                clock=self._clock,
-                causation=causation,
-                correlation=correlation,
-            )
-            conn.executemany(_INSERT, rows)
-            conn.execute("COMMIT")
+            with write_transaction(conn):
+                version = self._version(stream)
+                last = conn.execute(
+                    "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1"
+                ).fetchone()
+                head = (last[0], last[1]) if last else (0, GENESIS_HASH)
+                rows = chain_rows(
+                    stream,
+                    encoded,
+                    version=version,
+                    expected_version=expected_version,
+                    head=head,
+                    clock=self._clock,
+                    causation=causation,
+                    correlation=correlation,
+                )
+                conn.executemany(_INSERT, rows)
             self._appended = _records(rows, held)
             if rows:
                 head, version = (rows[-1][0], rows[-1][10]), rows[-1][2]
@@ -233,19 +227,12 @@ class SQLiteEventStore:
                 self._note_head(*head)
             else:
                 self._unsynced = head
-        except sqlite3.IntegrityError as exc:
-            conn.execute("ROLLBACK")
+        except sqlite3.IntegrityError as exc:  # rolled back by write_transaction
             raise ConcurrencyError(
                 f"stream {stream!r} was appended to concurrently: {exc}"
             ) from exc
         except sqlite3.DatabaseError as exc:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
             raise StoreError(f"{self.path}: could not append to the event log: {exc}") from exc
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
         return version
 
     def appended(self) -> Sequence[Recorded]:

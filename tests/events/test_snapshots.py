@@ -135,3 +135,32 @@ class TestSQLiteSnapshots:
         finally:
             store.close()
         assert levels == [2, 1]  # FULL, NORMAL
+
+    def test_a_snapshot_write_refused_part_way_stores_none_of_it(self, tmp_path: Path) -> None:
+        """
+        A write whose prune SQLite refuses (a trigger added to the file) after its row went in:
+        the new row goes with the rollback, the old snapshots stay, the durability level is put
+        back, and once the trigger is gone the same write is stored.
+        """
+        store = self._open(tmp_path)
+        try:
+            store.put_snapshot(2, 0, "old", b"{}")
+            conn = sqlite3.connect(tmp_path / "events.db", isolation_level=None)
+            conn.execute(
+                "CREATE TRIGGER refuse_prune BEFORE DELETE ON snapshots "
+                "BEGIN SELECT RAISE(ABORT, 'prune refused'); END"
+            )
+            with pytest.raises(StoreError, match="could not store a snapshot: prune refused"):
+                store.put_snapshot(4, 1, "fmt", b"{}")
+            assert conn.execute("SELECT seq, state_format FROM snapshots").fetchall() == [
+                (2, "old")
+            ]
+            assert store._conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+            conn.execute("DROP TRIGGER refuse_prune")
+            conn.close()
+            assert [(s.seq, s.state_format) for s in store.snapshots()] == [(2, "old")]
+            store.put_snapshot(4, 1, "fmt", b"{}")
+            assert [(s.seq, s.state_format) for s in store.snapshots()] == [(4, "fmt")]
+            assert store.verify() is None
+        finally:
+            store.close()

@@ -8,11 +8,12 @@ import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from bridge.errors import ConcurrencyError, IntegrityError
+from bridge.errors import BridgeError, ConcurrencyError, IntegrityError
 from bridge.events.secrets import register_secret_values
 from bridge.events.store import EventStore, InMemoryEventStore, SQLiteEventStore
 from bridge.events.types import StageEntered
@@ -311,5 +312,110 @@ class TestDeferredDurability:
             assert not path.with_name("events.db.head").exists()
             store.append("bridge", [StageEntered(stage="PLANNED", trigger="c")], 2)
             assert _witness_seq(path) == 3
+        finally:
+            store.close()
+
+
+class _StoppingClock:
+    """
+    The stores' clock, which raises ``stop`` once it is set. An append reads it inside its
+    transaction (after the stream's version and the log's head), so a stop there is a stop part
+    way through the append, as Ctrl-C or SIGTERM may land.
+    """
+
+    def __init__(self) -> None:
+        self.stop: BaseException | None = None
+
+    def __call__(self) -> datetime:
+        if self.stop is not None:
+            raise self.stop
+        return datetime.now(UTC)
+
+
+@pytest.fixture(params=["memory", "sqlite"])
+def stopping(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[tuple[EventStore, _StoppingClock]]:
+    """Each store, holding one event, with a clock the test can make raise."""
+    clock = _StoppingClock()
+    store: EventStore = (
+        InMemoryEventStore(clock=clock)
+        if request.param == "memory"
+        else SQLiteEventStore(tmp_path / "events.db", clock=clock, busy_timeout=0.05)
+    )
+    store.append("bridge", [StageEntered(stage="PLANNED", trigger="kept")], 0)
+    yield store, clock
+    store.close()
+
+
+def _triggers(store: EventStore) -> list[str]:
+    return [r.event.trigger for r in store.read() if isinstance(r.event, StageEntered)]
+
+
+class TestFailedBatch:
+    @pytest.mark.parametrize("stop", [KeyboardInterrupt(), SystemExit(1), RuntimeError("boom")])
+    def test_a_stop_inside_an_append_stores_none_of_it_and_the_store_goes_on(
+        self, stopping: tuple[EventStore, _StoppingClock], stop: BaseException
+    ) -> None:
+        """
+        The exception comes out unchanged, nothing of the batch is in the log, and the next
+        append (a SQLite transaction left open would refuse its BEGIN) is stored after the
+        events that were there.
+        """
+        store, clock = stopping
+        clock.stop = stop
+        with pytest.raises(type(stop)):
+            store.append(
+                "bridge", [StageEntered(stage="PLANNED", trigger=f"lost{i}") for i in range(3)], 1
+            )
+        assert store.head() == 1 and store.stream_version("bridge") == 1
+        clock.stop = None
+        assert store.append("bridge", [StageEntered(stage="PLANNED", trigger="next")], 1) == 2
+        assert _triggers(store) == ["kept", "next"]
+        assert store.verify() is None
+
+    def test_an_interrupted_append_lets_go_of_the_write_lock(self, tmp_path: Path) -> None:
+        """Another process's store can append at once after Ctrl-C stopped an append."""
+        clock = _StoppingClock()
+        path = tmp_path / "events.db"
+        store = SQLiteEventStore(path, clock=clock)
+        other = SQLiteEventStore(path, busy_timeout=0.05)
+        try:
+            clock.stop = KeyboardInterrupt()
+            with pytest.raises(KeyboardInterrupt):
+                store.append("bridge", [StageEntered(stage="PLANNED", trigger="lost")], 0)
+            assert other.append("bridge", [StageEntered(stage="PLANNED", trigger="other")], 0) == 1
+            assert _triggers(store) == ["other"]
+        finally:
+            other.close()
+            store.close()
+
+    def test_a_batch_the_database_refuses_part_way_stores_none_of_it(self, tmp_path: Path) -> None:
+        """
+        Five events whose third row SQLite refuses (a trigger added to the file): the two rows
+        inserted before it go with the rollback, and once the trigger is gone the same batch
+        is stored whole.
+        """
+        path = tmp_path / "events.db"
+        store = SQLiteEventStore(path)
+        try:
+            store.append("bridge", [StageEntered(stage="PLANNED", trigger="kept")], 0)
+            conn = sqlite3.connect(path, isolation_level=None)
+            conn.execute(
+                "CREATE TRIGGER refuse_third BEFORE INSERT ON events WHEN NEW.version = 4 "
+                "BEGIN SELECT RAISE(ABORT, 'third row refused'); END"
+            )
+            batch = [StageEntered(stage="PLANNED", trigger=f"b{i}") for i in range(5)]
+            # A refused row is a constraint, which the store reads as the lost race it
+            # usually is; what matters here is what is left behind.
+            with pytest.raises(BridgeError, match="third row refused"):
+                store.append("bridge", batch, 1)
+            assert conn.execute("SELECT COUNT(*) FROM events").fetchone()[0] == 1
+            conn.execute("DROP TRIGGER refuse_third")
+            conn.close()
+            assert _triggers(store) == ["kept"]
+            assert store.append("bridge", batch, 1) == 6
+            assert _triggers(store) == ["kept", "b0", "b1", "b2", "b3", "b4"]
+            assert store.verify() is None and store.problems() == []
         finally:
             store.close()
