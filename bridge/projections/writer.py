@@ -25,7 +25,7 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import attrs
@@ -55,9 +55,11 @@ __all__ = [
 ]
 
 MANIFEST_PATH = "MANIFEST.md"
-#: What the writer is about to put in each fixed file (path → sha256), noted before writing, so
-#: a file written by a bridge that stopped before logging it is recognised as its own. A crash
-#: note, never state: it is read only to tell bridge's writes from a researcher's edits.
+#: What the writer put or is about to put in each fixed file and has not logged (path → every
+#: such sha256, oldest first), noted before writing, so a file written by a bridge that stopped
+#: before logging it is recognised as its own, however many runs stopped in a row. A path's
+#: hashes are dropped once the log's last write of it is one of them. A crash note, never
+#: state: it is read only to tell bridge's writes from a researcher's edits.
 PENDING_PATH = ".bridge/pending-outputs.json"
 Renderer = Callable[[PipelineState, str], str | bytes]
 
@@ -221,21 +223,22 @@ class ProjectionWriter:
         timestamp = stamp_at.strftime("%Y-%m-%d %H:%M:%S") if stamp_at else ""
         suffix = stamp_at.strftime("%Y%m%d_%H%M%S") if stamp_at else "00000000_000000"
         written: list[OutputWritten] = []
-        pending = self._pending()
+        pending = self._pending({path: out.sha256 for path, out in last.items()})
         texts = [(p, _no_nul(p.render(state, language))) for p in self.projections]
         # Before a new version of a file lands, note what it will be: a crash after writing and
-        # before the caller logs it must not make the next run call bridge's file an edit.
-        upcoming = {
-            p.path: sha256_text(text)
+        # before the caller logs it must not make the next run call bridge's file an edit. The
+        # note keeps the hashes earlier stopped runs noted beside it: one that stopped after
+        # writing a file and another that stopped after noting its own (before writing it)
+        # leave the first one's file under the second one's note.
+        upcoming = [
+            (p.path, sha256_text(text))
             for p, text in texts
             if text and (last.get(p.path) is None or last[p.path].sha256 != sha256_text(text))
-        }
-        # What a stopped run was writing is judged against the note as it was found: once
-        # ``upcoming`` replaces a path's entry, the file that stopped run left would read as an
-        # edit whenever this run renders it differently (it has logged more since).
-        stopped_writes = dict(pending)
-        if upcoming and any(pending.get(path) != sha for path, sha in upcoming.items()):
-            pending |= upcoming
+        ]
+        added = [(path, sha) for path, sha in upcoming if sha not in pending.get(path, ())]
+        if added:
+            for path, sha in added:
+                pending[path] = [*pending.get(path, ()), sha]
             atomic_write(self.root / PENDING_PATH, json.dumps(pending, sort_keys=True))
         for projection, text in texts:
             if not text:
@@ -243,9 +246,7 @@ class ProjectionWriter:
             digest = sha256_text(text)
             fixed = self.root / projection.path
             previous = last.get(projection.path)
-            self._keep_users_file(
-                fixed, digest, previous.sha256 if previous else None, stopped_writes
-            )
+            self._keep_users_file(fixed, digest, previous.sha256 if previous else None, pending)
             changed = previous is None or previous.sha256 != digest
             new_version = version and versioned.get(projection.path) != digest
             if not changed and not new_version:
@@ -280,20 +281,35 @@ class ProjectionWriter:
         own: what the log says bridge wrote last, or what bridge was writing when it stopped
         before logging it (:data:`PENDING_PATH` names it).
         """
-        recorded = [out for out in state.outputs if out.path == path]
-        if recorded and recorded[-1].sha256 == sha256:
+        last = {out.path: out.sha256 for out in state.outputs}  # each file's latest write
+        if last.get(path) == sha256:
             return True
-        return self._pending().get(path) == sha256
+        return sha256 in self._pending(last).get(path, ())
 
-    def _pending(self) -> dict[str, str]:
+    def _pending(self, last: Mapping[str, str]) -> dict[str, list[str]]:
+        """
+        The pending note (:data:`PENDING_PATH`): path → the hashes bridge noted for it and has
+        not logged, oldest first. A path whose last logged write (``last``: path → sha256) is
+        one of its hashes is left out: that write replaced whatever bridge wrote before it, so
+        the list ends there (the note on disk loses it at its next rewrite). A note written by
+        an earlier bridge (one hash per path) reads as a list of one; an unreadable note as
+        empty.
+        """
         try:
             data = json.loads((self.root / PENDING_PATH).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return {}
-        return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+        if not isinstance(data, dict):
+            return {}
+        found: dict[str, list[str]] = {}
+        for path, hashes in data.items():
+            shas = [str(h) for h in hashes] if isinstance(hashes, list) else [str(hashes)]
+            if last.get(str(path)) not in shas:
+                found[str(path)] = shas
+        return found
 
     def _keep_users_file(
-        self, fixed: Path, digest: str, ours: str | None, pending: dict[str, str]
+        self, fixed: Path, digest: str, ours: str | None, pending: Mapping[str, list[str]]
     ) -> None:
         """
         Before overwriting a file that is neither what bridge wrote last nor what it is about
@@ -304,7 +320,7 @@ class ProjectionWriter:
         current = _file_sha(fixed)
         if current is None or current in (digest, ours):
             return
-        if pending.get(str(fixed.relative_to(self.root))) == current:
+        if current in pending.get(str(fixed.relative_to(self.root)), ()):
             return
         label = "before-bridge" if ours is None else "edited"
         keep = fixed.with_name(f"{fixed.stem}.{label}{fixed.suffix}")
