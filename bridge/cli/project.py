@@ -63,7 +63,8 @@ def overrides(args: Parsed) -> dict[str, object]:
     ``-o key=value`` pairs, checked against the options' names and types.
 
     Raises:
-        ConfigError: a pair without ``=``, an unknown option, or a badly typed value.
+        ConfigError: a pair without ``=``, a key given twice, an unknown option, or a badly
+            typed value.
     """
     from bridge.errors import ConfigError
 
@@ -74,7 +75,13 @@ def overrides(args: Parsed) -> dict[str, object]:
             raise ConfigError(
                 f"-o {item!r}: expected key=value (e.g. -o max_parallel=2)", setting=item
             )
-        out[key.strip()] = value.strip()
+        key = key.strip()
+        if key in out:
+            # Refused, as two spellings of one option are (apply_options): the last one
+            # winning silently would hide a mistake in a script or a repeated command line.
+            # The values are not shown: an option's value is the user's, not a message's.
+            raise ConfigError(f"-o: {key} is set twice; keep one", setting=key)
+        out[key] = value.strip()
     if out:
         from bridge.plan.options import OptionLayer, Options, apply_options
 

@@ -66,6 +66,24 @@ class TestSharedOptionsEitherSide:
         assert "Traceback" not in err
 
     @pytest.mark.parametrize(
+        "argv",
+        [
+            ["-o", "max_parallel=2", "-o", "max_parallel=3", "status"],
+            ["-o", "max_parallel=2", "status", "-o", "max_parallel=3"],
+            ["status", "-o", "max_parallel=2", "--option", "max_parallel=2"],
+        ],
+        ids=["before", "either side", "same value"],
+    )
+    def test_an_option_given_twice_is_refused(
+        self, logged: Path, argv: list[str], capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """-o k=a -o k=b is bad input (exit 2, the key named) rather than the last one winning."""
+        assert main([*argv, "--project", str(logged)]) == 2
+        captured = capsys.readouterr()
+        assert "-o: max_parallel is set twice; keep one" in captured.err
+        assert "Traceback" not in captured.err and captured.out == ""
+
+    @pytest.mark.parametrize(
         "command",
         [["status"], ["log"], ["diagram"], ["rebuild"], ["verify"], ["plan"], ["advance"]],
     )
