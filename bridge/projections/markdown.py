@@ -6,17 +6,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bridge.projections.visible import visible
+
 __all__ = ["cell", "table"]
 
 
 def cell(value: object) -> str:
     """
-    Return ``value`` as one Markdown table cell: pipes escaped, newlines folded.
+    Return ``value`` as one Markdown table cell: pipes escaped, newlines folded, every other
+    control character (an escape sequence a run printed, a carriage return, a bidi override)
+    shown as its escape (:func:`~bridge.projections.visible.visible`), whose backslash is
+    escaped too so the rendered cell reads ``\\u001b``, not an escape of its own.
     """
     text = "" if value is None else str(value)
-    return (
-        text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ").strip()
-    )
+    text = visible(text.replace("\r\n", " ").replace("\n", " "), keep="\t")
+    return text.replace("\\", "\\\\").replace("|", "\\|").strip()
 
 
 def table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:

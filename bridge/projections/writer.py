@@ -42,6 +42,7 @@ from bridge.projections import (
     tracker,
 )
 from bridge.projections.text import language_of
+from bridge.projections.visible import KEEP_LINES, visible
 
 __all__ = [
     "DEFAULT_PROJECTIONS",
@@ -166,13 +167,17 @@ def _file_sha(path: Path) -> str | None:
         return None
 
 
-def _no_nul(text: str | bytes) -> str | bytes:
+def _harmless(text: str | bytes) -> str | bytes:
     """
     Nothing bridge writes holds a NUL (a log written by an older bridge may carry one in a
-    command or a reason): as text it reads as U+FFFD. Bytes (the plot) are left alone.
+    command or a reason): as text it reads as U+FFFD. Nor any other control character: what a
+    run printed, a metric name from its files, a host's error text are written with their
+    escape sequences, carriage returns and bidi controls shown as escapes (:func:`visible`), so
+    the researcher's Markdown, CSV and JSON hold only text (the JSON the same values). Bytes
+    (the plot) are left alone.
     """
-    if isinstance(text, str) and "\x00" in text:
-        return text.replace("\x00", "\ufffd")
+    if isinstance(text, str):
+        return visible(text.replace("\x00", "\ufffd"), keep=KEEP_LINES)
     return text
 
 
@@ -195,7 +200,7 @@ class ProjectionWriter:
         No I/O.
         """
         language = language_of(state)
-        rendered = {p.path: _no_nul(p.render(state, language)) for p in self.projections}
+        rendered = {p.path: _harmless(p.render(state, language)) for p in self.projections}
         rendered = {path: text for path, text in rendered.items() if text}
         rendered[MANIFEST_PATH] = manifest.render(state.outputs)
         return rendered
@@ -224,7 +229,7 @@ class ProjectionWriter:
         suffix = stamp_at.strftime("%Y%m%d_%H%M%S") if stamp_at else "00000000_000000"
         written: list[OutputWritten] = []
         pending = self._pending({path: out.sha256 for path, out in last.items()})
-        texts = [(p, _no_nul(p.render(state, language))) for p in self.projections]
+        texts = [(p, _harmless(p.render(state, language))) for p in self.projections]
         # Before a new version of a file lands, note what it will be: a crash after writing and
         # before the caller logs it must not make the next run call bridge's file an edit. The
         # note keeps the hashes earlier stopped runs noted beside it: one that stopped after
