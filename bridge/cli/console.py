@@ -3,15 +3,19 @@ The one place the command line renders output: consoles, the status view and its
 
 Every console made here prints text as text: rich's markup, emoji codes and highlighting are
 off, so a plan title, a system name or a warning that mentions ``[[runs]]`` or ``[reviewer]``
-is printed exactly as written. Styling is applied with :class:`rich.text.Text` spans, never by
-embedding markup in strings. The status view is laid out here as plain lines (fast: ``bridge
-status`` loads no rich at all), and the live view shows the same lines. ``bridge run`` into a
-pipe or a file prints through :class:`PlainConsole`, which writes what rich would there without
-loading it.
+is printed exactly as written. Nor does any of them print a control character it was handed:
+an escape sequence or carriage return in what a run printed, a host's error or a metric name
+is shown as its escape (:func:`shown`), never sent to the terminal, which would obey it.
+
+Styling is applied with :class:`rich.text.Text` spans, never by embedding markup in strings.
+The status view is laid out here as plain lines (fast: ``bridge status`` loads no rich at all),
+and the live view shows the same lines. ``bridge run`` into a pipe or a file prints through
+:class:`PlainConsole`, which writes what rich would there without loading it.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import threading
@@ -21,6 +25,8 @@ from datetime import datetime
 from typing import IO, TYPE_CHECKING, Any, Protocol
 
 import attrs
+
+from bridge.projections.visible import KEEP_LINES, visible
 
 if TYPE_CHECKING:
     from rich.console import Console, Group
@@ -39,6 +45,7 @@ __all__ = [
     "progress_lines",
     "render_blocks",
     "render_status",
+    "shown",
     "status_json",
     "status_lines",
     "styled",
@@ -49,7 +56,8 @@ def render_blocks(project: LoadedProject) -> Group:
     """
     ``bridge plan``'s block view: each block with its criterion, compared systems and the runs
     attributed to it, grouped by the compared system they stand for (sanity runs marked), then
-    the runs attributed to no block, each with the reason.
+    the runs attributed to no block, each with the reason. The plan's text is shown visibly
+    (:func:`shown`): a rich renderable's text is never made visible by the console.
     """
     from rich.console import Group
     from rich.text import Text
@@ -74,11 +82,14 @@ def render_blocks(project: LoadedProject) -> Group:
                 and (r.block_system or r.system) in block.systems
             ]
             runs = f"- (shares {', '.join(shared)} from other blocks)" if shared else ""
-        parts.append(Text(f"{block.id}: {block.title}" if block.title else block.id, "bold"))
-        parts.append(Text(f"  criterion: {block.success_criterion or '(none written)'}"))
-        parts.extend(Text(line) for line in _criterion_lines(block.success_criterion, block))
-        parts.append(Text(f"  systems:   {'; '.join(block.systems) or '-'}"))
-        parts.append(Text(f"  runs:      {runs or '-'}"))
+        head = f"{block.id}: {block.title}" if block.title else block.id
+        parts.append(Text(visible(head), "bold"))
+        parts.append(Text(visible(f"  criterion: {block.success_criterion or '(none written)'}")))
+        parts.extend(
+            Text(visible(line)) for line in _criterion_lines(block.success_criterion, block)
+        )
+        parts.append(Text(visible(f"  systems:   {'; '.join(block.systems) or '-'}")))
+        parts.append(Text(visible(f"  runs:      {runs or '-'}")))
     loose = [r for r in project.runs if r.block not in known]
     if loose:
         parts.append(
@@ -88,7 +99,7 @@ def render_blocks(project: LoadedProject) -> Group:
             )
         )
         for run in loose[:20]:
-            parts.append(Text(f"  {run.id} ({run.system or '-'}): {run.attribution}"))
+            parts.append(Text(visible(f"  {run.id} ({run.system or '-'}): {run.attribution}")))
         if len(loose) > 20:
             parts.append(Text(f"  … and {len(loose) - 20} more (bridge plan --json)"))
     return Group(*parts)
@@ -124,14 +135,27 @@ def _criterion_lines(text: str, block: Block) -> list[str]:
 
 def make_console(*, stderr: bool = False, file: IO[str] | None = None) -> Console:
     """
-    A console that prints user text exactly (no markup, no emoji codes, no highlighting), to
-    stdout, stderr or ``file``.
+    A console that prints user text exactly (no markup, no emoji codes, no highlighting) and
+    every control character in text it is handed visibly (:func:`shown`), to stdout, stderr or
+    ``file``.
     """
-    from rich.console import Console
-
-    return Console(
+    return _shown_console()(
         stderr=stderr, file=file, markup=False, emoji=False, highlight=False, soft_wrap=True
     )
+
+
+@functools.cache
+def _shown_console() -> type[Console]:
+    # Made when first needed: `bridge status` and plain `bridge run` never load rich.
+    from rich.console import Console
+
+    class ShownConsole(Console):
+        """A rich console whose :meth:`print` shows text and :class:`Styled` as :func:`shown`."""
+
+        def print(self, *objects: Any, **options: Any) -> None:
+            super().print(*(shown(o) for o in objects), **options)
+
+    return ShownConsole
 
 
 @attrs.frozen
@@ -161,6 +185,24 @@ def styled(label: str, style: str, rest: str = "") -> Styled:
     return Styled(label, style, rest)
 
 
+def shown(obj: object) -> object:
+    """
+    ``obj`` as a console prints it: text (a ``str``, either part of a :class:`Styled`) with
+    every control character but newline and tab shown as its escape
+    (:func:`~bridge.projections.visible.visible`: ``\\x1b[2J`` as ``\\u001b[2J``, ``\\r`` as
+    ``\\r``), so text a run or a remote host wrote cannot clear the screen, retitle the
+    terminal or overwrite a line; anything else as it is (a rich renderable holds text its
+    maker made visible).
+    """
+    if isinstance(obj, str):
+        return visible(obj, keep=KEEP_LINES)
+    if isinstance(obj, Styled):
+        return Styled(
+            visible(obj.label, keep=KEEP_LINES), obj.style, visible(obj.rest, keep=KEEP_LINES)
+        )
+    return obj
+
+
 class Printer(Protocol):
     """What a command prints through: a rich console or a :class:`PlainConsole`."""
 
@@ -174,15 +216,11 @@ class Printer(Protocol):
         ...
 
 
-# The control characters rich's Text drops (bell, backspace, vertical tab, form feed, carriage
-# return): the same table as rich.control.STRIP_CONTROL_CODES, which tests compare.
-_STRIP = dict.fromkeys((7, 8, 11, 12, 13))
-
-
 class PlainConsole:
     """
     Prints what :func:`make_console`'s console prints where the output is not a terminal (the
-    text: no styles, no wrapping, rich's control characters dropped), without loading rich.
+    text: no styles, no wrapping, control characters shown as :func:`shown` shows them),
+    without loading rich.
     Text with a tab (rich expands it to tab stops counted in cells) and anything but text or
     :class:`Styled` go through such a rich console, made when first needed.
 
@@ -216,7 +254,7 @@ class PlainConsole:
                 out = self._file or sys.stdout
                 with self._lock:
                     try:
-                        out.write(text.translate(_STRIP) + "\n")
+                        out.write(visible(text, keep=KEEP_LINES) + "\n")
                         out.flush()
                     except BrokenPipeError:
                         self._reader_gone(out)
@@ -303,7 +341,8 @@ def _note(run: RunView, exited: Collection[str]) -> str:
     note = ("OVERDUE " if attempt and attempt.overdue else "") + (
         f"{attempt.waiting} " if attempt and attempt.waiting else ""
     )
-    return " ".join((note + run.reason).split())
+    # Newlines and tabs fold to spaces (one line per run); any other control character shows.
+    return " ".join(visible(note + run.reason, keep=KEEP_LINES).split())
 
 
 def status_lines(
@@ -332,7 +371,7 @@ def status_lines(
     from bridge.plan.vocabulary import FAILED_STATUSES, normalise_status
 
     now = now or utc_now()
-    title = state.plan.title if state.plan else "(no plan loaded)"
+    title = visible(state.plan.title) if state.plan else "(no plan loaded)"
     lines = [f"stage {state.stage.value}  ·  {title}"]
     for milestone in milestone_order(state):
         every = state.runs_in(milestone)
@@ -358,20 +397,22 @@ def status_lines(
             if every
             else "no runs"  # the plan's milestone has no run in the tracker or bridge.toml
         )
-        name = milestone or "(no milestone)"
+        name = visible(milestone) or "(no milestone)"
         lines.append(f"{name} {_bar(done, max(len(runs), 1))} {tail}")
     header = ("run", "ms", "system", "status", "try", "slot", "elapsed", "note")
     rows = []
     for run in state.runs.values():
         attempt = run.current
+        # Every cell shown visibly before the widths are measured: a control character would
+        # move the cursor, and its escape takes the cells it is counted for.
         rows.append(
             (
-                run.run_id,
-                run.spec.milestone,
-                run.spec.system,
+                visible(run.run_id),
+                visible(run.spec.milestone),
+                visible(run.spec.system),
                 _status(run, exited),
                 str(attempt.number) if attempt else "",
-                ",".join(s.label() for s in attempt.slots) if attempt else "",
+                visible(",".join(s.label() for s in attempt.slots)) if attempt else "",
                 _elapsed(attempt.started_at, attempt.finished_at or now) if attempt else "",
                 _note(run, exited),
             )

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from bridge.cli.parser import Parsed
 from bridge.cli.project import EXIT_OK, new_console, open_bridge, project_root
 from bridge.errors import InputError
+from bridge.projections.visible import visible
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -51,12 +52,12 @@ def gc(args: Parsed) -> int:
         table = Table("instance", "status", "$/h", "hours", "$ so far", "label")
         for o in orphans:
             table.add_row(
-                str(o.instance_id),
-                o.status,
+                visible(str(o.instance_id)),
+                visible(o.status),
                 f"{o.dph:g}",
                 f"{o.hours:.2f}",
                 f"{o.dollars:.2f}",
-                o.label,
+                visible(o.label),
             )
         console.print(table)
         if not args.destroy:
@@ -96,7 +97,9 @@ def _gc_jobs(bridge: Bridge, backend: SlurmBackend, args: Parsed, console: Conso
         return EXIT_OK
     table = Table("job", "state", "attempt", "name")
     for job in orphans:
-        table.add_row(job.job_id, job.state, job.attempt_id, job.name)
+        table.add_row(
+            *(visible(cell) for cell in (job.job_id, job.state, job.attempt_id, job.name))
+        )
     console.print(table)
     if not args.cancel:
         console.print("cancel them with `bridge gc --cancel`")

@@ -81,6 +81,7 @@ def plan(args: Parsed) -> int:
     from bridge.pipeline import bootstrap
     from bridge.plan import load_project, plan_json
     from bridge.plan.overview import estimate_milestone, overview
+    from bridge.projections.visible import visible
 
     loaded = load_project(project_root(args), overrides=overrides(args))
     bootstrap.validate(loaded)
@@ -95,8 +96,8 @@ def plan(args: Parsed) -> int:
         mine = [r for r in runs if r.milestone == m.id]
         hours = estimate_milestone(m, mine).gpu_hours
         table.add_row(
-            m.id,
-            m.name,
+            visible(m.id),
+            visible(m.name),
             "yes" if m.sanity else "",
             str(len(mine)),
             f"~{hours:.2f}" if hours is not None else "?",

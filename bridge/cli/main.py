@@ -20,6 +20,7 @@ from types import FrameType
 from bridge.cli.parser import EXIT_INPUT, parse
 from bridge.errors import BridgeError, InputError, LockedError
 from bridge.events.secrets import redact
+from bridge.projections.visible import KEEP_LINES, visible
 
 __all__ = ["main"]
 
@@ -78,7 +79,8 @@ def _forget_unhandled_interrupt() -> None:
 
 
 def _say(message: str) -> None:
-    sys.stderr.write(message + "\n")
+    # An error may quote a run's output, a host's reply or a file's text: shown, not obeyed.
+    sys.stderr.write(visible(message, keep=KEEP_LINES) + "\n")
     sys.stderr.flush()
 
 

@@ -71,8 +71,10 @@ class _Parser(argparse.ArgumentParser):
     """
 
     def error(self, message: str) -> NoReturn:
+        from bridge.projections.visible import visible  # the message quotes the command line
+
         self.print_usage(sys.stderr)
-        sys.stderr.write(f"bridge: error: {message}\n")
+        sys.stderr.write(f"bridge: error: {visible(message)}\n")
         raise SystemExit(EXIT_INPUT)
 
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from bridge.cli.parser import Parsed
 from bridge.errors import InputError, UnknownRunError
 from bridge.pipeline.root import MARKERS, find_root
+from bridge.projections.visible import KEEP_LINES, visible
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -128,7 +129,7 @@ def folded_state(root: Path) -> PipelineState:
     finally:
         store.close()
     for note in loaded.notes:  # a snapshot skipped is said, on stderr: stdout stays the answer
-        sys.stderr.write(f"note: {note}\n")
+        sys.stderr.write(f"note: {visible(note, keep=KEEP_LINES)}\n")
     return loaded.folder.state()
 
 
@@ -139,4 +140,9 @@ def new_console() -> Console:
 
 
 def out(line: str) -> None:
-    sys.stdout.write(line + "\n")
+    """
+    Write ``line`` to stdout with every control character but newline and tab shown as its
+    JSON escape (:func:`~bridge.projections.visible.visible`): a reason or a metric name a run
+    wrote cannot drive the terminal, and JSON output stays JSON holding the same values.
+    """
+    sys.stdout.write(visible(line, keep=KEEP_LINES) + "\n")

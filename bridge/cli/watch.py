@@ -20,6 +20,7 @@ from bridge.events import types as ev
 from bridge.events.store import Recorded, SQLiteEventStore
 from bridge.machine.fold import Folder
 from bridge.projections.text import language_of
+from bridge.projections.visible import visible
 
 __all__ = ["PROGRESS_EVERY", "LineMerger", "Watcher", "describe", "describe_all", "kept_lines"]
 
@@ -186,6 +187,9 @@ class LineMerger:
         line = describe(rec, self.language)
         if line is None:
             return []
+        # One line per event: a reason a run or a host wrote can neither start a forged line
+        # ("R1 done") nor drive the terminal.
+        line = visible(line)
         evt = rec.event
         if isinstance(evt, _MERGEABLE):
             prefix = f"{line.split(' ', 1)[0]} {evt.run_id} "

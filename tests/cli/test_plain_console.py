@@ -30,7 +30,8 @@ TEXTS = [
     "ends with a newline\n",
     "\n",
     "bell\x07 back\x08space vtab\x0b feed\x0c return\r done",
-    "escape \x1b[31mred\x1b[0m and nul \x00 kept",
+    "escape \x1b[31mred\x1b[0m and nul \x00 shown",
+    "title \x1b]0;owned\x07, link \x1b]8;;https://x/\x07here\x1b]8;;\x07, \u202eevil, \x9b2J",
     "宽字符的计划标题 · ✓ — …" + "x" * 200,
     "e\u0301 combining, emoji 🚀, zero\u200bwidth",
     "tab\tstop",
@@ -75,8 +76,12 @@ class TestSameAsRich:
 
         assert _plain(Text("x", style="bold"), "y") == _rich(Text("x", style="bold"), "y")
 
-    def test_the_control_characters_are_richs(self) -> None:
-        assert sorted(console_module._STRIP) == sorted(STRIP_CONTROL_CODES)
+    @pytest.mark.parametrize("code", sorted(STRIP_CONTROL_CODES))
+    def test_what_rich_would_drop_is_shown(self, code: int) -> None:
+        """A bell, backspace or carriage return rich drops silently both consoles show."""
+        shown = f"a\\u{code:04x}b\n".replace("\\u0008", "\\b").replace("\\u000c", "\\f")
+        shown = shown.replace("\\u000d", "\\r")
+        assert _plain(f"a{chr(code)}b") == _rich(f"a{chr(code)}b") == shown
 
     def test_styled_is_styled_on_a_terminal(self) -> None:
         from rich.console import Console
