@@ -92,6 +92,19 @@ class TestSameAsRich:
         )
         assert out.getvalue() == "\x1b[31mblocked:\x1b[0m [why]\n"
 
+    def test_a_terminal_is_sent_only_the_consoles_own_escapes(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """On a terminal (styles on), text handed to the console is shown, markup unread."""
+        monkeypatch.setenv("FORCE_COLOR", "1")
+        out = io.StringIO()
+        console = make_console(file=out)
+        assert console.is_terminal
+        console.print(styled("blocked:", "red", " \x1b[2J\x1b]0;t\x07 [bold red]PASS[/] \u202e\r"))
+        assert out.getvalue() == (
+            "\x1b[31mblocked:\x1b[0m \\u001b[2J\\u001b]0;t\\u0007 [bold red]PASS[/] \\u202e\\r\n"
+        )
+
 
 class TestLines:
     def test_lines_from_two_threads_are_whole(self) -> None:
