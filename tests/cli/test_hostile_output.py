@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -50,6 +51,11 @@ RAW = ("\x1b", "\x07", "\r", "\x08", "\x00", "\u202e", "\x9b")
 
 def _raw_in(text: str) -> list[str]:
     return [repr(ch) for ch in RAW if ch in text]
+
+
+# What rich itself sends a terminal for the live view and styles: colours and bold, cursor up,
+# erase line, hide and show the cursor. No clear screen, no title, no link.
+RICHS_OWN = re.compile(r"\x1b\[(?:[0-9;]*m|\d*A|2K|\?25[hl])")
 
 
 @pytest.fixture(scope="module")
@@ -170,3 +176,27 @@ class TestFiles:
         assert failed.reason == "exit 1: " + STDERR
         recorded = next(e for e in events if isinstance(e, ev.MetricsRecorded) and e.run_id == "R2")
         assert METRIC in {v.name for v in recorded.values}
+
+
+def test_the_live_view_on_a_terminal_sends_only_richs_own_escapes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """
+    `bridge run` on a terminal (FORCE_COLOR: the rich console and its live view) whose sanity
+    run prints the hostile text and fails twice: the pipeline blocks (exit 3), the live status
+    table, the "blocked:" lines and the summary show the text, and nothing but rich's own
+    styling and cursor sequences reaches the terminal.
+    """
+    root = write_project(
+        tmp_path / "p", [Run(id="S1", milestone="M0", mode="hostile"), Run(id="R1", milestone="M1")]
+    )
+    (root / "scripts" / "job.py").write_text(JOB)
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    done = bridge_cli("run", "--project", str(root), columns=400)
+    assert done.returncode == 3, done.stdout + done.stderr
+    assert "\x1b[1A" in done.stdout  # the live view drew (and redrew) its table
+    rest = RICHS_OWN.sub("", done.stdout)
+    assert _raw_in(rest + done.stderr) == [], rest
+    blocked = next(line for line in rest.splitlines() if line.startswith("blocked:"))
+    assert "step 1\\u001b[2J\\u001b]0;owned\\u0007 " in blocked
+    assert "[bold red]PASS[/]" in blocked  # markup is never read
