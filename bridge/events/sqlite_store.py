@@ -228,6 +228,13 @@ class SQLiteEventStore:
             else:
                 self._unsynced = head
         except sqlite3.IntegrityError as exc:  # rolled back by write_transaction
+            if "UNIQUE" not in str(exc):
+                # Not (stream, version) taken by another writer: a constraint the file holds
+                # that bridge did not put there (a trigger, a CHECK) refused a row.
+                raise StoreError(
+                    f"{self.path}: the event log refused the append: {exc}; nothing of it was "
+                    "stored — run `bridge verify` to inspect the log"
+                ) from exc
             raise ConcurrencyError(
                 f"stream {stream!r} was appended to concurrently: {exc}"
             ) from exc

@@ -113,8 +113,9 @@ def test_signal_while_the_command_is_still_importing(signum: signal.Signals) -> 
 
 
 # SIGTERM handled the moment the new log's schema COMMIT returns (the profiler fires on that
-# call's return, inside the store's try block): a window of a few microseconds in real runs,
-# hit a few times in a hundred on a loaded machine.
+# call's return, inside the store's write transaction): a window of a few microseconds in real
+# runs, hit a few times in a hundred on a loaded machine. On a new project the first write
+# transaction to commit is the schema's.
 KICK_AFTER_SCHEMA_COMMIT = """
 import linecache, os, signal, sys
 from bridge.cli import main
@@ -122,7 +123,7 @@ from bridge.cli import main
 def kick(frame, event, arg):
     if (
         event == "c_return"
-        and frame.f_code.co_name == "_create_schema"
+        and frame.f_code.co_name == "write_transaction"
         and '"COMMIT"' in linecache.getline(frame.f_code.co_filename, frame.f_lineno)
     ):
         sys.setprofile(None)

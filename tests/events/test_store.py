@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bridge.errors import BridgeError, ConcurrencyError, IntegrityError
+from bridge.errors import ConcurrencyError, IntegrityError, StoreError
 from bridge.events.secrets import register_secret_values
 from bridge.events.store import EventStore, InMemoryEventStore, SQLiteEventStore
 from bridge.events.types import StageEntered
@@ -406,9 +406,9 @@ class TestFailedBatch:
                 "BEGIN SELECT RAISE(ABORT, 'third row refused'); END"
             )
             batch = [StageEntered(stage="PLANNED", trigger=f"b{i}") for i in range(5)]
-            # A refused row is a constraint, which the store reads as the lost race it
-            # usually is; what matters here is what is left behind.
-            with pytest.raises(BridgeError, match="third row refused"):
+            # A constraint other than (stream, version) is not a lost race: it is named as
+            # the log refusing the append, and nothing of the batch is left behind.
+            with pytest.raises(StoreError, match="refused the append: third row refused"):
                 store.append("bridge", batch, 1)
             assert conn.execute("SELECT COUNT(*) FROM events").fetchone()[0] == 1
             conn.execute("DROP TRIGGER refuse_third")
