@@ -13,6 +13,7 @@ These attrs classes are what :mod:`bridge.plan.settings` structures the file ont
 
 from __future__ import annotations
 
+import fnmatch
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -21,6 +22,7 @@ import attrs
 from bridge.plan import config_values as read
 from bridge.plan import setting_rules as rules
 from bridge.plan.priority import Priority
+from bridge.plan.quantities import normalise_block_id
 from bridge.plan.setting_fields import Invalid, setting
 from bridge.plan.settings import structure_value
 from bridge.plan.templates import BUILTIN_PLACEHOLDERS
@@ -192,6 +194,19 @@ class MetricRegex:
     file: str = attrs.field(default="stdout.log", metadata=setting(read=read.inside_output_dir))
 
 
+def _scope(value: object) -> tuple[str, ...]:
+    """
+    A rule's ``blocks`` or ``runs``: one name or a list of them, none empty, and not an empty
+    list (which would apply the rule to no run: leave the key out to apply it to every run).
+    """
+    names = rules.strings(value)
+    if not names:
+        raise Invalid("is empty; leave it out to apply the rule to every run")
+    if any(not name.strip() for name in names):
+        raise Invalid("has an empty name")
+    return names
+
+
 @attrs.frozen(kw_only=True)
 class MetricExtract:
     """
@@ -201,11 +216,39 @@ class MetricExtract:
         name: the metric name the answer is recorded under.
         file: the JSON file (a glob allowed), relative to the run's output directory.
         query: the JMESPath expression (checked when the file is read).
+        blocks: the plan's block ids (``B2``, ``Block 2``) whose runs the rule is for.
+        runs: run id globs (``R01*``) the rule is for.
+
+    With neither ``blocks`` nor ``runs`` the rule is for every run; with either, for the runs
+    of those blocks and the runs those globs match (both given: either is enough). Each name
+    must name something the plan has (:mod:`bridge.plan.crosscheck`).
     """
 
     name: str = attrs.field(metadata=setting(read=rules.required_text))
     file: str = attrs.field(metadata=setting(read=_required_output))
     query: str = attrs.field(metadata=setting(read=read.jmespath_query))
+    blocks: tuple[str, ...] = attrs.field(default=(), metadata=setting(read=_scope))
+    runs: tuple[str, ...] = attrs.field(default=(), metadata=setting(read=_scope))
+
+    @property
+    def scoped(self) -> bool:
+        """
+        Whether the rule names the runs it is for (``blocks`` or ``runs``).
+        """
+        return bool(self.blocks or self.runs)
+
+    def applies_to(self, run_id: str, block: str) -> bool:
+        """
+        Whether the rule is for the run ``run_id`` of block ``block`` (``""``: none).
+
+        Block ids are compared as the plan normalises them (``Block 2`` is ``B2``); run ids
+        are matched case-sensitively by :func:`fnmatch.fnmatchcase` (``*``, ``?``, ``[...]``).
+        """
+        if not self.scoped:
+            return True
+        if block and block in {normalise_block_id(b) for b in self.blocks}:
+            return True
+        return any(fnmatch.fnmatchcase(run_id, pattern) for pattern in self.runs)
 
 
 @attrs.frozen(kw_only=True)

@@ -6,18 +6,24 @@ runs are known, refused (or listed) before anything launches.
   its runs take ``[run]``'s settings): refused, with the closest names;
 - a placeholder in ``outputs`` (``{output_dir}/metrics.json``): outputs are paths inside the
   run's output directory and are not expanded, so it is refused with the path to write instead;
+- a ``[[metrics.extract]]`` ``blocks`` entry that is not a block of the plan, or a ``runs``
+  glob that matches no run: refused, with the closest ids (a typo would otherwise leave the
+  rule applied to no run, silently); a glob matching no run is a warning instead when
+  ``[ablations]`` is configured, since proposals add runs later;
 - runs with no command: listed together, as one warning (``bridge plan``); the implement stage
   blocks on them.
 """
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from collections.abc import Iterable, Sequence
 
 from bridge.errors import ConfigError
 from bridge.plan.config import Config
 from bridge.plan.model import Plan, PlanWarning
+from bridge.plan.quantities import normalise_block_id
 from bridge.plan.runs import RunSpec, match_system
 from bridge.plan.setting_fields import did_you_mean
 from bridge.plan.vocabulary import DONE_STATUSES, OUT_OF_SCOPE_STATUSES
@@ -71,6 +77,50 @@ def _placeholder_outputs(config: Config) -> None:
                 )
 
 
+def _listed(ids: Sequence[str]) -> str:
+    return f"{', '.join(ids[:10])}{', …' if len(ids) > 10 else ''}" if ids else "none"
+
+
+def _extract_scopes(plan: Plan, config: Config, runs: Sequence[RunSpec]) -> list[PlanWarning]:
+    """
+    Every ``blocks`` id and ``runs`` glob of ``[[metrics.extract]]`` names something.
+
+    Raises:
+        ConfigError: a block id the plan does not have, or a glob no run matches (naming the
+            setting, its line and the closest ids).
+    """
+    blocks = [b.id for b in plan.blocks]
+    run_ids = [r.id for r in runs]
+    warnings: list[PlanWarning] = []
+    for index, rule in enumerate(config.metrics.extract):
+        for block in rule.blocks:
+            if normalise_block_id(block) in blocks:
+                continue
+            setting = f"metrics.extract[{index}].blocks"
+            raise ConfigError(
+                f"{setting}: {block!r} is not a block of the plan"
+                f"{did_you_mean(normalise_block_id(block), blocks)} (blocks: {_listed(blocks)})",
+                setting=setting,
+                file=config.file,
+                line=config.line_of(setting),
+            )
+        # Without runs no glob could match one: `bridge run` says there is nothing to run.
+        for pattern in rule.runs if runs else ():
+            if any(fnmatch.fnmatchcase(run_id, pattern) for run_id in run_ids):
+                continue
+            setting = f"metrics.extract[{index}].runs"
+            hint = did_you_mean(pattern, run_ids, most=3)
+            message = f"{setting}: {pattern!r} matches no run{hint} (runs: {_listed(run_ids)})"
+            line = config.line_of(setting)
+            if config.ablations:  # proposed ablation runs may be the ones the rule is for
+                warnings.append(
+                    PlanWarning(file=config.file or "bridge.toml", line=line or 0, message=message)
+                )
+                continue
+            raise ConfigError(message, setting=setting, file=config.file, line=line)
+    return warnings
+
+
 def runs_without_command(runs: Sequence[RunSpec]) -> list[str]:
     """
     The ids of the runs no command is configured for, in plan order, leaving out the tracker's
@@ -91,12 +141,15 @@ def check_against_runs(plan: Plan, config: Config, runs: Sequence[RunSpec]) -> l
 
     Raises:
         ConfigError: an unknown ``[systems."NAME"]`` table (a warning instead when
-            ``[ablations]`` is configured: its proposals may use it), or a placeholder in
-            ``outputs`` (file:line and the setting named).
+            ``[ablations]`` is configured: its proposals may use it), a placeholder in
+            ``outputs``, or a ``[[metrics.extract]]`` scope naming an unknown block or
+            matching no run (a warning for the runs glob with ``[ablations]``); file:line and
+            the setting named.
     """
     names = [r.system for r in runs if r.system] + [s for b in plan.blocks for s in b.systems]
     warnings = _unknown_systems(config, names) if runs else []
     _placeholder_outputs(config)
+    warnings += _extract_scopes(plan, config, runs)
     missing = runs_without_command(runs)
     if not missing:
         return warnings

@@ -279,7 +279,12 @@ def extract_metrics(
                 ExtractionProblem(
                     source=_source(output_dir / rule.files, root),
                     message=f"[[metrics.extract]] {rule.name!r}: no file matches {rule.files!r} "
-                    "in this run's outputs (a note: the rule may be meant for other runs)",
+                    "in this run's outputs ("
+                    + (
+                        "a note: the rule's blocks/runs include this run)"
+                        if rule.scoped
+                        else "a note: the rule may be meant for other runs)"
+                    ),
                     # A rule names one file; runs that never write it (a sanity run, another
                     # block's script) are not broken. A run the rule is for shows the metric
                     # missing where its block is judged.

@@ -55,6 +55,8 @@ class QueryRule:
         name: the metric name the answer is recorded under.
         query: the JMESPath expression.
         files: glob, relative to the attempt directory, of the JSON files to query.
+        scoped: the rule names the runs it is for (``blocks``/``runs``) and this run is one
+            of them, so a missing file is not put down to the rule being meant for others.
 
     Raises:
         ConfigError: the query does not compile (setting ``metrics.extract``).
@@ -63,6 +65,7 @@ class QueryRule:
     name: str
     query: str
     files: str
+    scoped: bool = False
     compiled: jmespath.parser.ParsedResult = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:

@@ -40,17 +40,19 @@ __all__ = [
 ]
 
 
-def metrics_spec(config: MetricsConfig) -> MetricsSpec:
+def metrics_spec(config: MetricsConfig, *, run_id: str, block: str) -> MetricsSpec:
     """
-    Translate ``[metrics]`` into what the extraction adapter reads from one attempt directory.
+    Translate ``[metrics]`` into what the extraction adapter reads from one attempt directory
+    of the run ``run_id`` of block ``block`` (``""``: none).
 
     Extraction runs over the attempt directory (``.bridge/runs/RUN/ATTEMPT``), so the configured
     file globs are taken inside its ``output/`` folder; a regex rule reads ``output/FILE`` and,
     when ``FILE`` is a plain file name (``stdout.log``), also the attempt's own ``FILE`` (where
     the backends put the captured stdout and stderr).
 
-    A ``[[metrics.extract]]`` query reads ``output/FILE``; the limits come from ``max_file_mb``,
-    ``max_depth`` and ``max_values``.
+    A ``[[metrics.extract]]`` query reads ``output/FILE``; a query whose ``blocks``/``runs``
+    leave this run out is not taken at all (it is for other runs: nothing to say about it
+    here). The limits come from ``max_file_mb``, ``max_depth`` and ``max_values``.
 
     Raises:
         ConfigError: a regex does not compile or has no group (setting ``metrics.regex``), or
@@ -64,7 +66,9 @@ def metrics_spec(config: MetricsConfig) -> MetricsSpec:
     return MetricsSpec(
         files=tuple(f"output/{glob}" for glob in config.files),
         queries=tuple(
-            QueryRule(name=q.name, query=q.query, files=f"output/{q.file}") for q in config.extract
+            QueryRule(name=q.name, query=q.query, files=f"output/{q.file}", scoped=q.scoped)
+            for q in config.extract
+            if q.applies_to(run_id, block)
         ),
         regex=tuple(rules),
         aliases=metric_aliases(config),
@@ -167,7 +171,7 @@ def metrics_of(project: LoadedProject, state: PipelineState, run: RunView) -> ev
     attempt = run.current
     assert attempt is not None
     config = project.config.metrics
-    spec = metrics_spec(config)
+    spec = metrics_spec(config, run_id=run_id, block=run.spec.block)
     block = next(
         (b for b in (state.plan.blocks if state.plan else ()) if b.id == run.spec.block), None
     )
