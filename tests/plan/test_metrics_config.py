@@ -73,3 +73,68 @@ class TestMetricsExtract:
             tmp_path, "[metrics]\nmax_file_mb = 0.5\nmax_depth = 200\nmax_values = 50\n"
         ).config.metrics
         assert (metrics.max_file_mb, metrics.max_depth, metrics.max_values) == (0.5, 200, 50)
+
+
+_RULE = '[[metrics.extract]]\nname = "m"\nfile = "s.json"\nquery = "a"\n'
+
+
+class TestExtractScope:
+    """``blocks``/``runs`` on a rule: read as written, checked against the plan's runs."""
+
+    def test_scope_is_read_as_written(self, tmp_path: Path) -> None:
+        """One name or a list; block ids as written (``Block 2`` is compared as ``B2``)."""
+        rules = load(
+            tmp_path, _RULE + 'blocks = "Block 2"\n' + _RULE + 'runs = ["R00[12]", "R005"]\n'
+        ).config.metrics.extract
+        assert [(r.blocks, r.runs) for r in rules] == [
+            (("Block 2",), ()),
+            ((), ("R00[12]", "R005")),
+        ]
+
+    def test_applies_to_the_runs_of_its_blocks_or_its_globs(self) -> None:
+        """No scope: every run; blocks or runs: either is enough; globs are case-sensitive."""
+        every = MetricExtract(name="m", file="s.json", query="a")
+        both = MetricExtract(
+            name="m", file="s.json", query="a", blocks=("Block 2",), runs=("R00[12]",)
+        )
+        assert every.applies_to("R009", "") and not every.scoped
+        assert both.applies_to("R005", "B2")  # its block
+        assert both.applies_to("R001", "B1")  # its glob
+        assert not both.applies_to("R003", "B1")
+        assert not both.applies_to("r001", "B1")
+        assert not both.applies_to("R003", "")
+
+    @pytest.mark.parametrize(
+        ("scope", "words"),
+        [
+            (
+                'blocks = ["B1", "B3"]',
+                "metrics.extract[0].blocks: 'B3' is not a block of the plan; did you mean "
+                "'B2'? (blocks: B1, B2)",
+            ),
+            (
+                'runs = ["R01*"]',
+                "metrics.extract[0].runs: 'R01*' matches no run; did you mean 'R001'",
+            ),
+            ('runs = "R1"', "(runs: R001, R002, R003, R004, R005)"),
+            ("blocks = []", "metrics.extract[0].blocks is empty; leave it out"),
+            ('runs = ["R001", " "]', "metrics.extract[0].runs has an empty name"),
+            ("blocks = [2]", "metrics.extract[0].blocks must be a string or a list of strings"),
+            ('bloks = ["B1"]', "did you mean 'blocks'"),
+        ],
+    )
+    def test_a_scope_naming_nothing_is_refused_at_its_line(
+        self, tmp_path: Path, scope: str, words: str
+    ) -> None:
+        """An unknown block or a glob no run matches would leave the rule applied to no run."""
+        with pytest.raises(ConfigError) as info:
+            load(tmp_path, "[metrics]\n" + _RULE + scope + "\n")
+        assert info.value.line == 6, str(info.value)
+        assert words in str(info.value)
+
+    def test_a_glob_may_wait_for_ablation_runs(self, tmp_path: Path) -> None:
+        """With ``[ablations]``, runs proposed later may be the ones meant: a warning."""
+        project = load(tmp_path, _RULE + 'runs = ["A*"]\n[ablations]\ncommand = ["true"]\n')
+        assert [(w.line, w.message) for w in project.warnings if "A*" in w.message] == [
+            (5, "metrics.extract[0].runs: 'A*' matches no run (runs: R001, R002, R003, R004, R005)")
+        ]

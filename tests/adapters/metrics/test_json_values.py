@@ -162,7 +162,18 @@ class TestQueries:
         rule = QueryRule(name="m", query="a", files="missing.json")
         found = extract(tmp_path, {}, rule)
         assert "no file matches 'missing.json'" in found.problems[0].message
+        assert "the rule may be meant for other runs" in found.problems[0].message
         assert not found.problems[0].blocking
+
+    def test_a_scoped_query_without_a_file_says_the_run_is_its_own(self, tmp_path: Path) -> None:
+        """A rule whose blocks/runs name this run does not suggest it is meant for others."""
+        rule = QueryRule(name="m", query="a", files="missing.json", scoped=True)
+        (problem,) = extract(tmp_path, {}, rule).problems
+        assert problem.message.endswith(
+            "no file matches 'missing.json' in this run's outputs "
+            "(a note: the rule's blocks/runs include this run)"
+        )
+        assert not problem.blocking
 
     def test_a_bad_query_is_a_config_error(self) -> None:
         """A query that does not compile is refused when the rule is made."""
