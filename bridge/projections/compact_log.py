@@ -12,6 +12,7 @@ import shlex
 
 from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.stages import TERMINAL_RUN_STATES
+from bridge.projections.markdown import line
 from bridge.projections.outcome import evaluate, key_value
 from bridge.projections.results import number
 from bridge.projections.text import stamp
@@ -51,11 +52,11 @@ def _result(run: RunView) -> str:
     value = key_value(run)
     if value is not None:
         shown = value.raw if value.value is None else number(value.value)
-        parts.append(f"{value.name} = {shown} (`{value.source}`)")
+        parts.append(f"{line(value.name)} = {line(shown)} (`{line(value.source)}`)")
     if run.metrics is not None:
-        parts.extend(f"⚠ {f.kind}: {f.metric}" for f in run.metrics.quality if f.blocking)
+        parts.extend(f"⚠ {f.kind}: {line(f.metric)}" for f in run.metrics.quality if f.blocking)
     if run.reason and status_word(run) != "DONE":
-        parts.append(run.reason)
+        parts.append(line(run.reason))
     return "; ".join(parts)
 
 

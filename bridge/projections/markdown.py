@@ -1,5 +1,5 @@
 """
-Small Markdown building blocks shared by the renderers (tables and cell escaping).
+Small Markdown building blocks shared by the renderers (tables, cell and line escaping).
 """
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from bridge.projections.visible import visible
 
-__all__ = ["cell", "table"]
+__all__ = ["cell", "line", "table"]
 
 
 def cell(value: object) -> str:
@@ -21,6 +21,17 @@ def cell(value: object) -> str:
     text = "" if value is None else str(value)
     text = visible(text.replace("\r\n", " ").replace("\n", " "), keep="\t")
     return text.replace("\\", "\\\\").replace("|", "\\|").strip()
+
+
+def line(value: object) -> str:
+    """
+    Return ``value`` (a reason, a message, a metric name a run or a host wrote) as text that
+    stays on its Markdown line: newlines folded to spaces, so it cannot start a line of its own
+    (a forged list item or heading), and every other control character shown as its escape
+    (:func:`~bridge.projections.visible.visible`).
+    """
+    text = "" if value is None else str(value)
+    return visible(text.replace("\r\n", " ").replace("\n", " "), keep="\t")
 
 
 def table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:

@@ -20,7 +20,7 @@ from bridge.plan.criteria import Compound, Criterion
 from bridge.plan.priority import Priority
 from bridge.projections import plot
 from bridge.projections.code_review import unavailable_note
-from bridge.projections.markdown import table
+from bridge.projections.markdown import line, table
 from bridge.projections.outcome import BlockResult, Outcome, evaluate, key_value, must_completed
 from bridge.projections.reasons import in_language
 from bridge.projections.text import stamp
@@ -380,13 +380,13 @@ def render(state: PipelineState, language: str = "en") -> str:
         lines.extend([f"## {_t('not_run', language)}", "", _t("not_run_note", language), ""])
         for run in not_run:
             what = "done_before" if run.state is RunState.DONE_BEFORE else "out_of_scope"
-            lines.append(f"- {run.run_id} — {_t(what, language)}: {run.reason or '-'}")
+            lines.append(f"- {run.run_id} — {_t(what, language)}: {line(run.reason) or '-'}")
         lines.append("")
     lines.extend([f"## {_t('quality', language)}", ""])
     if outcome.flags:
         for run_id, flag in outcome.flags:
             level = _t("blocking" if flag.blocking else "info", language)
-            lines.append(f"- {run_id} `{flag.kind}` ({level}): {flag.message}")
+            lines.append(f"- {run_id} `{flag.kind}` ({level}): {line(flag.message)}")
     else:
         lines.append(_t("quality_none", language))
     lines.append("")
@@ -394,9 +394,9 @@ def render(state: PipelineState, language: str = "en") -> str:
     if problems:
         lines.extend([f"## {_t('problems', language)}", ""])
         lines.extend(
-            f"- {run_id} `{p.source}`"
+            f"- {run_id} `{line(p.source)}`"
             + ("" if p.blocking else f" ({_t('info', language)})")
-            + f": {p.message}"
+            + f": {line(p.message)}"
             for run_id, p in problems
         )
         lines.append("")

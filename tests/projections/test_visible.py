@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bridge.projections.markdown import cell
+from bridge.projections.markdown import cell, line
 from bridge.projections.visible import KEEP_LINES, visible
 
 # Every character visible escapes: C0, DEL, C1, bidi controls, line/paragraph separators.
@@ -102,3 +102,18 @@ class TestMarkdownCell:
     @given(hostile)
     def test_a_cell_is_one_line_without_controls(self, text: str) -> None:
         assert _controls(cell(text)) <= {"\t"}
+
+
+class TestMarkdownLine:
+    def test_a_reason_cannot_start_a_line_of_its_own(self) -> None:
+        """A newline in a reason would forge a list item or a heading in results.md."""
+        assert line("boom\n## forged\r\n- R9 done \x1b[2J") == (
+            "boom ## forged - R9 done \\u001b[2J"
+        )
+
+    def test_a_line_without_controls_is_unchanged(self) -> None:
+        assert line("exit 1: a `b` | c \\ d 宽") == "exit 1: a `b` | c \\ d 宽"
+
+    @given(hostile)
+    def test_a_line_is_one_line_without_controls(self, text: str) -> None:
+        assert _controls(line(text)) <= {"\t"}
