@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["in_language", "summary_in_language"]
+__all__ = ["in_language", "quality_in_language", "summary_in_language"]
 
 # Longest phrases first: a shorter one may be part of a longer one.
 _PHRASES: tuple[tuple[str, str], ...] = (
@@ -88,6 +88,157 @@ _PHRASES: tuple[tuple[str, str], ...] = (
     ("read as: ", "解析为："),
 )
 
+_FRACTIONS = r"(?: \(values read as fractions, ×100\))?"
+# A name as the parser quotes it (Python's repr: single quotes, or double when it holds one).
+_QUOTE = r"""('[^']*'|"[^"]*")"""
+
+# The rule-verdict arithmetic (bridge/machine/judge.py, comparisons.py): the numbers, operators,
+# system and metric names stay; the words around them are bridge's. The direction word is only
+# rewritten where it stands as the verdict writes it (after the metric, before the colon).
+_ARITHMETIC: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(rf" \(lower is better\)(?={_FRACTIONS}: )"), "（越低越好）"),
+    (re.compile(rf" \(lower\)(?={_FRACTIONS}: )"), "（越低越好）"),
+    (re.compile(rf" \((?:higher|better)\)(?={_FRACTIONS}: )"), "（越高越好）"),
+    (re.compile(r" \(values read as fractions, ×100\)"), "（数值按比例读取，×100）"),
+    (
+        re.compile(r"([^\s:|«»;—][^:|«»;—]*?) for ([^:|«»;—]+?): (?=[^|]*\(means over seeds\))"),
+        r"\2 的 \1：",
+    ),
+    (re.compile(r" \(means over seeds\)"), "（各种子的均值）"),
+    (
+        re.compile(r"\bvs (.+?) (\S+(?: ± \S+)? \(n=\d+\)): gain "),
+        r"对比 \1 \2：增益 ",
+    ),
+    (re.compile(r"; required gain "), "；要求增益 "),
+    (re.compile(r" for each → "), "，每个均需 → "),
+    (re.compile(r"→ not met\b"), "→ 未满足"),
+    (re.compile(r"→ met\b"), "→ 满足"),
+    (re.compile(r" ?\(read as: ((?:[^()]|\([^()]*\))*)\)"), r"（解析为：\1）"),
+    (re.compile(r"(\S+) would be compared with itself"), r"\1 将与自身比较"),
+    (re.compile(r"\bmetric ambiguous for (.+?): "), r"\1 的指标有歧义："),
+    (
+        re.compile(rf"\bmetric {_QUOTE} not found for (.+?) \(extracted: ([^)]*)\)"),
+        r"未找到 \2 的指标 \1（已提取：\3）",
+    ),
+    (re.compile(r": no values\b"), "：没有数值"),
+    (re.compile(r" is 0: a relative change is undefined"), " 为 0：相对变化无定义"),
+    (re.compile(r" is 0: (.+?) is undefined"), r" 为 0：\1 无定义"),
+)
+
+# How a clause was read (the parser's notes and the judge's readings, after "read as:").
+_READINGS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(r"\bsubject (.+?): the block's proposed system \(marked as ours/proposed\)"),
+        r"主体 \1：该实验块的提议系统（标为我们的/提议的）",
+    ),
+    (
+        re.compile(r"\bsubject (.+?): the system the plan's method thesis names"),
+        r"主体 \1：计划的方法主张所指的系统",
+    ),
+    (
+        re.compile(
+            r"\bsubject (.+?): the block's full system \(every other system's name starts with it\)"
+        ),
+        r"主体 \1：该实验块的完整系统（其他系统的名称都以它开头）",
+    ),
+    (
+        re.compile(r"\bsubject (.+?): the first-listed of the block's two systems"),
+        r"主体 \1：该实验块两个系统中先列出的一个",
+    ),
+    (re.compile(r"\bsubject (.+?): the block's proposed system"), r"主体 \1：该实验块的提议系统"),
+    (
+        re.compile(r"\bsubject (.+?): the only system besides the reference"),
+        r"主体 \1：除参照外唯一的系统",
+    ),
+    (re.compile(r"\bsubject (.+?) from the clause before"), r"主体 \1 取自前一个子句"),
+    # Any other evidence for the subject (an embedder's words): only the word "subject".
+    (re.compile(r"\bsubject ([^:;]+?): "), r"主体 \1："),
+    (
+        re.compile(r"'the baseline' read as (.+?), the block's other system"),
+        r"“基线”解析为 \1（该实验块的另一个系统）",
+    ),
+    (re.compile(rf"\bmetric {_QUOTE} read as {_QUOTE}"), r"指标 \1 解析为 \2"),
+    (
+        re.compile(r"'%' read as percentage points \(a rate metric\)"),
+        "'%' 解析为百分点（比率类指标）",
+    ),
+    (
+        re.compile(r"'%' read as a relative change \(not a rate metric\)"),
+        "'%' 解析为相对变化（非比率类指标）",
+    ),
+    (re.compile(rf"{_QUOTE}: lower is better"), r"\1：越低越好"),
+    (re.compile(r"no reference named: the block's baseline"), "未指明参照：取该实验块的基线"),
+    (
+        re.compile(r"no threshold: at least as good as the reference counts"),
+        "无阈值：不差于参照即算满足",
+    ),
+    (
+        re.compile(r"no threshold: any gain over the reference counts"),
+        "无阈值：相对参照有任何提升即算满足",
+    ),
+    (
+        re.compile(rf"metric read from the words before the direction: {_QUOTE}"),
+        r"指标取自方向词之前的文字：\1",
+    ),
+    (
+        re.compile(rf"metric read from the words before the threshold: {_QUOTE}"),
+        r"指标取自阈值之前的文字：\1",
+    ),
+    (
+        re.compile(r"no comparator before (\S+): read as 'at least'"),
+        r"\1 前没有比较符：解析为“至少”",
+    ),
+    (
+        re.compile(r"ratio (\S+)× read as a relative gain of (\S+)%"),
+        r"比值 \1× 解析为 \2% 的相对提升",
+    ),
+    (re.compile(r"computed from two recorded metrics: "), "由两个已记录的指标计算："),
+    (
+        re.compile(r"left out what follows '→' \(what to do, not a condition\): "),
+        "略去 '→' 之后的内容（要做的事，不是条件）：",
+    ),
+    (re.compile(rf"left out {_QUOTE}: what to do otherwise"), r"略去 \1：否则要做的事"),
+    (re.compile(rf"left out the aside {_QUOTE}"), r"略去旁注 \1"),
+    (
+        re.compile(rf"{_QUOTE} read as the evaluation set, not a condition"),
+        r"\1 解析为评测集，不是条件",
+    ),
+    (
+        re.compile(rf"{_QUOTE} read as one comparison per system: "),
+        r"\1 解析为每个系统各一个比较：",
+    ),
+    (re.compile(rf"{_QUOTE} read as ('[^']*') and ('[^']*')"), r"\1 解析为 \2 与 \3"),
+    (re.compile(rf"{_QUOTE} read as ('[^']*')"), r"\1 解析为 \2"),
+)
+
+# Why a run is in no block (bridge/plan/attribution.py), in the results and `bridge plan`.
+_SYSTEM = r"""system ('[^']*'|"[^"]*")"""
+_ATTRIBUTION: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(rf"bridge\.toml sets block {_QUOTE}, which the plan does not have \(blocks: "),
+        r"bridge.toml 设置的实验块 \1 不在计划中（实验块：",
+    ),
+    (
+        re.compile(
+            rf"\[systems\.\"(.+?)\"\] block = {_QUOTE} is not a block of the plan \(blocks: "
+        ),
+        r'[systems."\1"] 的 block = \2 不是计划中的实验块（实验块：',
+    ),
+    (
+        re.compile(rf"the tracker's Block column {_QUOTE} names no block of the plan"),
+        r"追踪表的 Block 列 \1 没有指明计划中的实验块",
+    ),
+    (re.compile(rf"\b{_SYSTEM} is compared in blocks "), r"系统 \1 同时是这些实验块的对比系统："),
+    (
+        re.compile(rf"\b{_SYSTEM} is not among any block's compared systems"),
+        r"系统 \1 不在任何实验块的对比系统中",
+    ),
+    (re.compile(r"\bmilestone ('[^']*'|\S+) names blocks "), r"里程碑 \1 指明的实验块："),
+    (re.compile(r"\bmilestone ('[^']*'|\S+) names no block\b"), r"里程碑 \1 没有指明实验块"),
+    (re.compile(r"^no milestone(?=;)"), "没有里程碑"),
+    (re.compile(r"\bno system to match\b"), "没有可匹配的系统"),
+)
+
 # Phrases with numbers or names in them: (pattern, replacement with the groups kept).
 _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (
@@ -115,6 +266,9 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
         r"其运行中有 \1 个非有限值（NaN/Inf）",
     ),
     (re.compile(r"block ('[^']*') is not a block of the plan"), r"实验块 \1 不是计划中的实验块"),
+    *_ARITHMETIC,
+    *_READINGS,
+    *_ATTRIBUTION,
 )
 
 _REVIEWER = "), not measured by a rule: "
@@ -177,3 +331,57 @@ def summary_in_language(summary: str, language: str) -> str:
         if pattern.fullmatch(summary):
             return pattern.sub(replacement, summary)
     return summary
+
+
+# A training-quality finding (bridge/machine/quality.py) ends with where the values were read:
+# " in SOURCE (RULE)", or two of them for overfitting; the names, numbers and sources stay.
+_QUALITY: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(
+            r"(.+?) = (\S+) in (.+) \(([^()]*)\); not a metric the plan measures: noted, "
+            r"not blocking"
+        ),
+        r"\1 = \2（来源 \3，\4）；不是计划测量的指标：仅记录，不阻断",
+    ),
+    (re.compile(r"(.+?) = (\S+) in (.+) \(([^()]*)\)"), r"\1 = \2（来源 \3，\4）"),
+    (
+        re.compile(r"(.+?) is (\S+) at step (\S+) \((\d+) of (\d+) points\) in (.+) \(([^()]*)\)"),
+        r"\1 在第 \3 步为 \2（\5 个点中 \4 个）（来源 \6，\7）",
+    ),
+    (
+        re.compile(
+            r"(.+?) rose from (\S+) to (\S+) over the last (\d+) points; best was (\S+) "
+            r"\(more than (\S+)× allowed\) in (.+) \(([^()]*)\)"
+        ),
+        r"\1 在最后 \4 个点中从 \2 升至 \3；最佳值为 \5（超过允许的 \6×）（来源 \7，\8）",
+    ),
+    (
+        re.compile(
+            r"(.+?) did not improve over the last (\d+) points \(best before: (\S+)\) in (.+) "
+            r"\(([^()]*)\)"
+        ),
+        r"\1 在最后 \2 个点中没有改善（此前最佳：\3）（来源 \4，\5）",
+    ),
+    (
+        re.compile(
+            r"(.+?) rose at each of its last (\d+) evaluations \((\S+) → (\S+), steps (\S+)–(\S+); "
+            r"best (\S+)\) while (.+?) fell \((\S+) → (\S+)\): overfitting, in (.+) "
+            r"\(([^()]*)\) and (.+) \(([^()]*)\)"
+        ),
+        r"\1 在最后 \2 次评测中每次都上升（\3 → \4，步 \5–\6；最佳 \7），而 \8 下降"
+        r"（\9 → \10）：过拟合（来源 \11，\12；\13，\14）",
+    ),
+)
+
+
+def quality_in_language(message: str, language: str) -> str:
+    """
+    A training-quality finding's message in ``language`` (``"zh"``; anything else returns it
+    unchanged) when it is one of bridge's findings whole; any other is returned as written.
+    """
+    if language != "zh":
+        return message
+    for pattern, replacement in _QUALITY:
+        if pattern.fullmatch(message):
+            return pattern.sub(replacement, message)
+    return message

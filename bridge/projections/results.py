@@ -22,7 +22,7 @@ from bridge.projections import plot
 from bridge.projections.code_review import unavailable_note
 from bridge.projections.markdown import line, table
 from bridge.projections.outcome import BlockResult, Outcome, evaluate, key_value, must_completed
-from bridge.projections.reasons import in_language
+from bridge.projections.reasons import in_language, quality_in_language
 from bridge.projections.text import stamp
 from bridge.projections.tracker import status_word
 from bridge.projections.unmatched import unmatched_note
@@ -386,7 +386,8 @@ def render(state: PipelineState, language: str = "en") -> str:
     if outcome.flags:
         for run_id, flag in outcome.flags:
             level = _t("blocking" if flag.blocking else "info", language)
-            lines.append(f"- {run_id} `{flag.kind}` ({level}): {line(flag.message)}")
+            message = line(quality_in_language(flag.message, language))
+            lines.append(f"- {run_id} `{flag.kind}` ({level}): {message}")
     else:
         lines.append(_t("quality_none", language))
     lines.append("")
