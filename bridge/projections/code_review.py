@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from bridge.events.values import Finding, Severity
 from bridge.machine.fold import PipelineState
+from bridge.projections.finding_words import finding_in_language, review_text_in_language
 from bridge.projections.markdown import table
 from bridge.projections.reasons import summary_in_language
 from bridge.projections.text import stamp
@@ -68,7 +69,7 @@ def _findings(findings: Sequence[Finding], language: str) -> list[str]:
             "BLOCKING" if f.severity is Severity.BLOCKING else "NON-BLOCKING",
             f.check,
             f"{f.file}:{f.line}" if f.file and f.line else f.file,
-            f.message,
+            finding_in_language(f.message, language),
         )
         for f in findings
     ]
@@ -112,7 +113,14 @@ def render(state: PipelineState, language: str = "en") -> str:
             f"{_t('by', language)} `{review.reviewer}`{model}){mark}"
         )
         if review.skipped:
-            lines.extend([f"{head}: {_t('skipped', language)}", "", review.text, ""])
+            lines.extend(
+                [
+                    f"{head}: {_t('skipped', language)}",
+                    "",
+                    review_text_in_language(review.text, language),
+                    "",
+                ]
+            )
             continue
         lines.extend([f"{head}: {_count(review.findings, language)}", ""])
         if review.unavailable:
@@ -128,6 +136,6 @@ def render(state: PipelineState, language: str = "en") -> str:
             ]
         )
         if rescue.text:
-            lines.extend([rescue.text.strip(), ""])
+            lines.extend([review_text_in_language(rescue.text, language).strip(), ""])
         lines.extend(_findings(rescue.findings, language))
     return "\n".join(lines)

@@ -1,0 +1,146 @@
+"""
+The code-review findings and review lines bridge itself writes, in Chinese.
+
+A finding's message is recorded in English (the log and the prompts sent to an implementer keep
+it so); the code review a Chinese plan's researcher reads shows it through
+:func:`finding_in_language`. Only a message that is one of bridge's own phrases *whole* is
+rewritten (the existing-code checks, the local checklist, the missing-command check): a
+reviewer's or an agent's findings are their own words and are shown as written, and so are run
+ids, paths, commands, module names and exception text inside bridge's phrases.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["finding_in_language", "review_text_in_language"]
+
+# Whole messages: (pattern, replacement with the groups kept). Matched with fullmatch.
+_FINDINGS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(
+            r"(\S+): the command `(.*)` runs no Python script or module that can be checked"
+        ),
+        r"\1：命令 `\2` 没有运行可检查的 Python 脚本或模块",
+    ),
+    (
+        re.compile(r"(\S+): the script (.+) does not exist in the project"),
+        r"\1：脚本 \2 在项目中不存在",
+    ),
+    (
+        re.compile(
+            r"(\S+): the seed is not controllable: (.+) has no --seed option and the command "
+            r"sets no seed"
+        ),
+        r"\1：种子不可控：\2 没有 --seed 选项，命令也没有设置种子",
+    ),
+    (
+        re.compile(
+            r"(\S+): evaluation may score against another model's outputs, not ground truth "
+            r"\((.+)\); check that the labels come from the data set"
+        ),
+        r"\1：评测可能以另一个模型的输出而非真实标注打分（\2）；请检查标签是否来自数据集",
+    ),
+    (
+        re.compile(
+            r"(\S+): (.+) declares no JSON or CSV output, so its metrics cannot be collected"
+        ),
+        r"\1：\2 没有声明 JSON 或 CSV 输出，无法收集其指标",
+    ),
+    (
+        re.compile(
+            r"(\S+): hyperparameters named in the setup are not configurable \(no argparse "
+            r"option or command placeholder\): (.+)"
+        ),
+        r"\1：设置中提到的超参数不可配置（没有 argparse 选项或命令占位符）：\2",
+    ),
+    (
+        re.compile(
+            r"the run ran out of GPU memory: lower the batch size of the sanity run or enable "
+            r"gradient accumulation/checkpointing"
+        ),
+        "运行时 GPU 显存不足：请减小健全性运行的批大小，或启用梯度累积/梯度检查点",
+    ),
+    (
+        re.compile(
+            r"the module (.+) is not installed where the run executes: add it to the "
+            r"environment or fix the import"
+        ),
+        r"模块 \1 在运行环境中未安装：请把它加入环境，或修正导入",
+    ),
+    (re.compile(r"the run raised (.+)"), r"运行抛出了 \1"),
+    (
+        re.compile(
+            r"the local checklist found no traceback in the log; configure a \[reviewer\] for a "
+            r"diagnosis"
+        ),
+        "本地检查清单在日志中没有找到回溯信息；请配置 [reviewer] 来诊断",
+    ),
+    (
+        re.compile(
+            r"(\d+) run\(s\) have no command: (.+)\. Fix: set \[run\] command in bridge\.toml "
+            r"\(or command in the system's \[systems\.\"NAME\"\] table\), or, for a run that "
+            r"cannot run here, mark its tracker row NOT RUN — <reason>"
+        ),
+        r"\1 个运行没有命令：\2。修复：在 bridge.toml 中设置 [run] command（或在该系统的 "
+        r'[systems."NAME"] 表中设置 command）；无法在此运行的运行，请在追踪表中把它的行标为 '
+        r"NOT RUN — <原因>",
+    ),
+)
+
+# A whole review text bridge wrote (a skipped review's reason).
+_TEXTS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(r"code review is off \(code_review = false\)"),
+        "代码评审已关闭（code_review = false）",
+    ),
+)
+
+# The local checklist's review text: its first line, then its findings as bullets.
+_CHECKLIST_HEAD = re.compile(
+    r"\[local-only\] Local checklist (code review|rescue diagnosis) of (\d+) run commands "
+    r"\(no model was asked; configure \[reviewer\] for a second opinion\)\."
+)
+_CHECKLIST_WHAT = {"code review": "代码评审", "rescue diagnosis": "救援诊断"}
+_BULLET = re.compile(r"(- (?:NON-)?BLOCKING(?: \[[^\]]*\])?(?: \([^)]*\))? )(.*)")
+
+
+def finding_in_language(message: str, language: str) -> str:
+    """
+    ``message`` in ``language`` (``"zh"``; anything else returns it unchanged) when it is one
+    of bridge's own finding phrases whole; any other message is returned as written.
+    """
+    if language != "zh":
+        return message
+    for pattern, replacement in _FINDINGS:
+        if pattern.fullmatch(message):
+            return pattern.sub(replacement, message)
+    return message
+
+
+def review_text_in_language(text: str, language: str) -> str:
+    """
+    A review's or rescue diagnosis's text in ``language`` when bridge wrote it: a skipped
+    review's reason, or the local checklist's text (its first line, and each finding bullet
+    through :func:`finding_in_language`). A reviewer's own text is returned as written.
+    """
+    if language != "zh":
+        return text
+    for pattern, replacement in _TEXTS:
+        if pattern.fullmatch(text):
+            return pattern.sub(replacement, text)
+    head = _CHECKLIST_HEAD.match(text)
+    if head is None:
+        return text
+    lines = [
+        f"[local-only] 本地检查清单对 {head.group(2)} 个运行命令的{_CHECKLIST_WHAT[head.group(1)]}"
+        "（未询问任何模型；配置 [reviewer] 可获得第二意见）。"
+    ]
+    for line in text[head.end() :].split("\n"):
+        bullet = _BULLET.fullmatch(line)
+        if bullet is not None:
+            line = bullet.group(1) + finding_in_language(bullet.group(2), language)
+        elif line == "No findings.":
+            line = "没有发现问题。"
+        lines.append(line)
+    return "\n".join(lines)
