@@ -52,25 +52,31 @@ __all__ = [
 ]
 
 
-def render_blocks(project: LoadedProject) -> Group:
+def render_blocks(project: LoadedProject, language: str = "en") -> Group:
     """
     ``bridge plan``'s block view: each block with its criterion, compared systems and the runs
     attributed to it, grouped by the compared system they stand for (sanity runs marked), then
-    the runs attributed to no block, each with the reason. The plan's text is shown visibly
-    (:func:`shown`): a rich renderable's text is never made visible by the console.
+    the runs attributed to no block, each with the reason; bridge's words in ``language``. The
+    plan's text is shown visibly (:func:`shown`): a rich renderable's text is never made visible
+    by the console.
     """
     from rich.console import Group
     from rich.text import Text
 
+    from bridge.projections.reasons import in_language
+    from bridge.projections.text import t
+
     sanity = {m.id for m in project.milestones if m.sanity}
     known = {b.id for b in project.plan.blocks}
-    parts: list[Text] = [Text("blocks", style="bold")]
+    parts: list[Text] = [Text(t("plan_blocks", language), style="bold")]
     for block in project.plan.blocks:
         by_system: dict[str, list[str]] = {}
         for run in project.runs:
             if run.block == block.id:
-                label = run.id + (" (sanity)" if run.milestone in sanity else "")
-                by_system.setdefault(run.block_system or run.system or "-", []).append(label)
+                mark = t("plan_sanity_run", language) if run.milestone in sanity else ""
+                by_system.setdefault(run.block_system or run.system or "-", []).append(
+                    run.id + mark
+                )
         runs = "; ".join(f"{system}: {', '.join(ids)}" for system, ids in by_system.items())
         if not by_system:
             # The results judge such a block on the runs of its systems in other blocks.
@@ -81,36 +87,43 @@ def render_blocks(project: LoadedProject) -> Group:
                 and r.milestone not in sanity
                 and (r.block_system or r.system) in block.systems
             ]
-            runs = f"- (shares {', '.join(shared)} from other blocks)" if shared else ""
+            runs = t("plan_shares", language).format(ids=", ".join(shared)) if shared else ""
         head = f"{block.id}: {block.title}" if block.title else block.id
         parts.append(Text(visible(head), "bold"))
-        parts.append(Text(visible(f"  criterion: {block.success_criterion or '(none written)'}")))
+        criterion = block.success_criterion or t("plan_none_written", language)
+        parts.append(Text(visible(f"{t('plan_criterion', language)}{criterion}")))
         parts.extend(
-            Text(visible(line)) for line in _criterion_lines(block.success_criterion, block)
+            Text(visible(line))
+            for line in _criterion_lines(block.success_criterion, block, language)
         )
-        parts.append(Text(visible(f"  systems:   {'; '.join(block.systems) or '-'}")))
-        parts.append(Text(visible(f"  runs:      {runs or '-'}")))
+        systems = "; ".join(block.systems) or "-"
+        parts.append(Text(visible(f"{t('plan_systems', language)}{systems}")))
+        parts.append(Text(visible(f"{t('plan_block_runs', language)}{runs or '-'}")))
     loose = [r for r in project.runs if r.block not in known]
     if loose:
         parts.append(
             Text(
-                f"runs not attributed to a block: {len(loose)} of {len(project.runs)}",
+                t("plan_loose", language).format(n=len(loose), total=len(project.runs)),
                 style="yellow",
             )
         )
         for run in loose[:20]:
-            parts.append(Text(visible(f"  {run.id} ({run.system or '-'}): {run.attribution}")))
+            reason = in_language(run.attribution, language)
+            parts.append(Text(visible(f"  {run.id} ({run.system or '-'}): {reason}")))
         if len(loose) > 20:
-            parts.append(Text(f"  … and {len(loose) - 20} more (bridge plan --json)"))
+            parts.append(Text(t("plan_more", language).format(n=len(loose) - 20)))
     return Group(*parts)
 
 
-def _criterion_lines(text: str, block: Block) -> list[str]:
+def _criterion_lines(text: str, block: Block, language: str = "en") -> list[str]:
     """
     How the results will judge a criterion, clause by clause, so a researcher can reword it
     before running (``read as:`` a rule, or why it is not machine-checkable).
     """
     from bridge.plan.criteria import Compound, Criterion, parse_criterion
+    from bridge.projections.plan_words import criterion_in_language
+    from bridge.projections.reasons import in_language
+    from bridge.projections.text import t
 
     if not text.strip():
         return []
@@ -120,16 +133,16 @@ def _criterion_lines(text: str, block: Block) -> list[str]:
         metrics=[m.split(":", 1)[-1].strip() for m in block.metrics],
     )
     clauses = parsed.clauses if isinstance(parsed, Compound) else (parsed,)
+    label = t("plan_read_as", language)
     lines = []
     for number, clause in enumerate(clauses, 1):
-        label = "  read as:   " if number == 1 else " " * 13
         index = f"{number}. " if len(clauses) > 1 else ""
         what = (
-            clause.describe()
+            criterion_in_language(clause, language)
             if isinstance(clause, Criterion)
-            else f"not machine-checkable: {clause.reason}"
+            else in_language(f"not machine-checkable: {clause.reason}", language)
         )
-        lines.append(f"{label}{index}{what}")
+        lines.append(f"{label if number == 1 else ' ' * _cells(label)}{index}{what}")
     return lines
 
 

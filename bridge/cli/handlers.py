@@ -81,6 +81,8 @@ def plan(args: Parsed) -> int:
     from bridge.pipeline import bootstrap
     from bridge.plan import load_project, plan_json
     from bridge.plan.overview import estimate_milestone, overview
+    from bridge.projections.plan_words import warning_in_language
+    from bridge.projections.text import chosen_language, t
     from bridge.projections.visible import visible
 
     loaded = load_project(project_root(args), overrides=overrides(args))
@@ -88,44 +90,53 @@ def plan(args: Parsed) -> int:
     if args.json:
         out(json.dumps(plan_json(loaded), ensure_ascii=False, indent=2, sort_keys=False))
         return EXIT_OK
+    language = chosen_language(loaded.options.language, loaded.plan.language)
     console = new_console()
     runs = list(loaded.runs)
-    console.print(styled(loaded.plan.title or "(untitled plan)", "bold"))
-    table = Table("milestone", "name", "sanity", "runs", "GPU-h")
+    console.print(styled(loaded.plan.title or t("plan_untitled", language), "bold"))
+    table = Table(
+        *(t(f"plan_{key}", language) for key in ("milestone", "name", "sanity", "runs")), "GPU-h"
+    )
     for m in loaded.milestones:
         mine = [r for r in runs if r.milestone == m.id]
         hours = estimate_milestone(m, mine).gpu_hours
         table.add_row(
             visible(m.id),
             visible(m.name),
-            "yes" if m.sanity else "",
+            t("plan_yes", language) if m.sanity else "",
             str(len(mine)),
             f"~{hours:.2f}" if hours is not None else "?",
         )
     console.print(table)
     if loaded.plan.blocks:
-        console.print(render_blocks(loaded))
-    summary = overview(loaded)
+        console.print(render_blocks(loaded, language))
+    summary = overview(loaded, language)
     budget = loaded.plan.budget.gpu_hours
     console.print(
-        f"{summary[0]}; runs from {runs[0].source if runs else 'nowhere'}; budget: "
-        f"{f'{budget:g} GPU-h' if budget is not None else 'not stated'}"
+        t("plan_sources", language).format(
+            counts=summary[0],
+            source=runs[0].source if runs else t("plan_nowhere", language),
+            budget=f"{budget:g} GPU-h" if budget is not None else t("plan_not_stated", language),
+        )
     )
     console.print(summary[-1])
     first_id = loaded.milestones[0].id if loaded.milestones else ""
     first = [r for r in runs if r.milestone == first_id]
     if first:
-        console.print("first to launch: " + ", ".join(f"{r.id} ({r.system})" for r in first[:6]))
-    if loaded.needs_confirmation:
         console.print(
-            styled("runs were proposed from the plan: check them before `bridge run`", "yellow")
+            t("plan_first", language) + ", ".join(f"{r.id} ({r.system})" for r in first[:6])
         )
+    if loaded.needs_confirmation:
+        console.print(styled(t("plan_proposed", language), "yellow"))
     for warning in loaded.warnings[:20]:
+        message = warning_in_language(warning.message, language)
         console.print(
-            styled("warning", "yellow", f" {warning.file}:{warning.line}: {warning.message}")
+            styled(
+                t("plan_warning", language), "yellow", f" {warning.file}:{warning.line}: {message}"
+            )
         )
     if len(loaded.warnings) > 20:
-        console.print(f"… and {len(loaded.warnings) - 20} more warnings (bridge plan --json)")
+        console.print(t("plan_more_warnings", language).format(n=len(loaded.warnings) - 20))
     return EXIT_OK
 
 
@@ -167,7 +178,7 @@ def run(args: Parsed) -> int:
     from bridge.pipeline.audit import db_path
     from bridge.plan.overview import overview
     from bridge.plan.priority import Priority
-    from bridge.projections.text import language_of
+    from bridge.projections.text import chosen_language, language_of, t
 
     root = project_root(args)
     bridge = open_bridge(args, root)
@@ -176,8 +187,10 @@ def run(args: Parsed) -> int:
     try:
         bridge.check()  # a project that cannot start shows only why, not the plan first
         # The workflow's opening summary: what bridge understood before it starts.
-        console.print(styled(bridge.project.plan.title or "(untitled plan)", "bold"))
-        for line in overview(bridge.project):
+        loaded = bridge.project
+        language = chosen_language(loaded.options.language, loaded.plan.language)
+        console.print(styled(loaded.plan.title or t("plan_untitled", language), "bold"))
+        for line in overview(loaded, language):
             console.print(f"  {line}")
         with Watcher(db_path(root), console, plain=plain):
             stage = bridge.run()
@@ -186,7 +199,7 @@ def run(args: Parsed) -> int:
         _explain_waiting(bridge, console)
         console.print(bridge.summary())
         if not _inside(Path.cwd().resolve(), root):
-            console.print(f"project: {root}")
+            console.print(t("plan_project", language).format(root=root))
         failed = [
             r.run_id
             for r in bridge.status().runs.values()

@@ -95,10 +95,37 @@ def _count(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def overview(project: LoadedProject) -> tuple[str, ...]:
+# The overview's lines in English and Chinese; ids, names, numbers and the unit GPU-h as they are.
+_LINES: dict[str, tuple[str, str]] = {
+    "counts": (
+        "{blocks} ({must_blocks} must-run, {nice_blocks} nice-to-have); {runs} ({must_runs} "
+        "must-run, {nice_runs} nice-to-have)",
+        "{n_blocks} 个实验块（{must_blocks} 个必做，{nice_blocks} 个可选）；{n_runs} 个运行"
+        "（{must_runs} 个必做，{nice_runs} 个可选）",
+    ),
+    "milestone": (
+        "{id}{sanity}{name}: {runs}, {hours}",
+        "{id}{sanity}{name}：{n_runs} 个运行，{hours}",
+    ),
+    "sanity": (" (sanity)", "（健全性）"),
+    "unknown": ("GPU-h unknown", "GPU-h 未知"),
+    "estimated": ("estimated: ~{total:.2f} GPU-h", "估计：~{total:.2f} GPU-h"),
+    "without": (" (without {ids})", "（不含 {ids}）"),
+    "budgeted": (" of {budget:g} budgeted", "，预算 {budget:g} GPU-h"),
+    "above": (" ⚠ above the budget", " ⚠ 超出预算"),
+}
+
+
+def _line(key: str, language: str, **values: object) -> str:
+    english, chinese = _LINES[key]
+    return (chinese if language == "zh" else english).format(**values)
+
+
+def overview(project: LoadedProject, language: str = "en") -> tuple[str, ...]:
     """
     The opening summary, one line each: blocks and runs by priority, each milestone with its
-    name, runs and GPU-hours, and the total against the plan's budget.
+    name, runs and GPU-hours, and the total against the plan's budget; in ``language``
+    (``"zh"``, or English for anything else).
     """
     plan = project.plan
     blocks = [b for b in plan.blocks if b.priority != "cut"]
@@ -106,29 +133,47 @@ def overview(project: LoadedProject) -> tuple[str, ...]:
     runs = project.runs
     must_runs = sum(1 for r in runs if r.priority is Priority.MUST)
     lines = [
-        f"{_count(len(blocks), 'block')} ({must_blocks} must-run, "
-        f"{len(blocks) - must_blocks} nice-to-have); {_count(len(runs), 'run')} "
-        f"({must_runs} must-run, {len(runs) - must_runs} nice-to-have)",
+        _line(
+            "counts",
+            language,
+            blocks=_count(len(blocks), "block"),
+            n_blocks=len(blocks),
+            must_blocks=must_blocks,
+            nice_blocks=len(blocks) - must_blocks,
+            runs=_count(len(runs), "run"),
+            n_runs=len(runs),
+            must_runs=must_runs,
+            nice_runs=len(runs) - must_runs,
+        ),
     ]
     total = 0.0
     unknown: list[str] = []
     for milestone in project.milestones:
         mine = [r for r in runs if r.milestone == milestone.id]
         estimate = estimate_milestone(milestone, mine)
-        name = f" {milestone.name}" if milestone.name else ""
-        sanity = " (sanity)" if milestone.sanity else ""
         if estimate.gpu_hours is None:
             unknown.append(milestone.id)
-            hours = "GPU-h unknown"
+            hours = _line("unknown", language)
         else:
             total += estimate.gpu_hours
             hours = f"~{estimate.gpu_hours:.2f} GPU-h"
-        lines.append(f"{milestone.id}{sanity}{name}: {_count(len(mine), 'run')}, {hours}")
-    without = f" (without {', '.join(unknown)})" if unknown else ""
+        lines.append(
+            _line(
+                "milestone",
+                language,
+                id=milestone.id,
+                sanity=_line("sanity", language) if milestone.sanity else "",
+                name=f" {milestone.name}" if milestone.name else "",
+                runs=_count(len(mine), "run"),
+                n_runs=len(mine),
+                hours=hours,
+            )
+        )
     budget = plan.budget.gpu_hours
     lines.append(
-        f"estimated: ~{total:.2f} GPU-h{without}"
-        + (f" of {budget:g} budgeted" if budget is not None else "")
-        + (" ⚠ above the budget" if budget is not None and total > budget else "")
+        _line("estimated", language, total=total)
+        + (_line("without", language, ids=", ".join(unknown)) if unknown else "")
+        + (_line("budgeted", language, budget=budget) if budget is not None else "")
+        + (_line("above", language) if budget is not None and total > budget else "")
     )
     return tuple(lines)

@@ -1,0 +1,216 @@
+"""
+What ``bridge plan`` says of a plan in Chinese: the plan's warnings and how a criterion is read.
+
+A warning is recorded in English (``bridge plan --json`` and the log keep it so, for programs);
+``bridge plan`` shows a Chinese plan's warnings through :func:`warning_in_language`, which
+rewrites only a warning that is one of bridge's phrases whole; ids, paths, line numbers and the
+plan's own names stay as written, and a warning bridge has no Chinese for stays English.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from bridge.plan.criteria import Criterion, Mode, Scope
+from bridge.plan.criteria.model import BASELINE
+from bridge.projections.reasons import in_language
+
+__all__ = ["criterion_in_language", "warning_in_language"]
+
+_QUOTE = r"""('[^']*'|"[^"]*")"""
+_NO_COMMAND_FIX = (
+    r"; set \[run\] command in bridge\.toml \(or command in the system's \[systems\.\"NAME\"\] "
+    r"table\), or, for a run that cannot run here, mark its tracker row NOT RUN — <reason>"
+)
+_NO_COMMAND_FIX_ZH = (
+    '；请在 bridge.toml 中设置 [run] command（或在该系统的 [systems."NAME"] 表中设置 '
+    "command）；无法在此运行的运行，请在追踪表中把它的行标为 NOT RUN — <原因>"
+)
+
+
+def _ids(shown: str) -> str:
+    """A list of run ids as the warnings cut it (``A, B and 3 more``)."""
+    return re.sub(r" and (\d+) more$", r" 等（另有 \1 个）", shown)
+
+
+def _not_attributed(found: re.Match[str]) -> str:
+    return (
+        f"运行 {_ids(found.group(2))} 未归属任何实验块：{in_language(found.group(3), 'zh')}。"
+        "请在该运行的 [[runs]] 条目或其 [systems] 表中设置 `block`，或填写追踪表的 Block 列"
+    )
+
+
+# Whole warnings: (pattern, replacement with the groups kept, or a function of the match).
+_WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
+    (
+        re.compile(
+            r"(runs?) (.+?) not attributed to a block: (.+)\. Set `block` on the run's "
+            r"\[\[runs\]\] entry or its \[systems\] table, or fill the tracker's Block column"
+        ),
+        _not_attributed,
+    ),
+    (
+        re.compile(
+            r"(.+?): no milestone in the tracker; (\S+) from the plan's run-order table "
+            r"\(line (\d+)\), whose Runs cell names them"
+        ),
+        r"\1：追踪表中没有写里程碑；取 \2：计划运行顺序表（第 \3 行）的 Runs 单元格列出了它们",
+    ),
+    (
+        re.compile(
+            r"no experiment block headings found \(expected e\.g\. '### Block 1: \.\.\.' or "
+            r"'### B1: \.\.\.'\)"
+        ),
+        "没有找到实验块标题（应形如 '### Block 1: ...' 或 '### B1: ...'）",
+    ),
+    (
+        re.compile(
+            r"no run-order table: milestones read from the (\d+) phase headings "
+            r"\((.+?) … (.+?), from line (\d+)\)"
+        ),
+        r"没有运行顺序表：里程碑取自 \1 个阶段标题（\2 … \3，自第 \4 行起）",
+    ),
+    (
+        re.compile(r"(\d+) run\(s\) have no command: (.+?)" + _NO_COMMAND_FIX),
+        r"\1 个运行没有命令：\2" + _NO_COMMAND_FIX_ZH,
+    ),
+    (
+        re.compile(r"none of the (\d+) runs has a command" + _NO_COMMAND_FIX),
+        r"\1 个运行都没有命令" + _NO_COMMAND_FIX_ZH,
+    ),
+    (
+        re.compile(
+            r"no recognisable plan section \(claim map, experiment blocks, run order, budget\); "
+            r"the plan is read as free text"
+        ),
+        "没有可识别的计划章节（声明映射、实验块、运行顺序、预算）；计划按自由文本读取",
+    ),
+    (
+        re.compile(r"no milestones found \(no run-order table, milestone headings or list\)"),
+        "没有找到里程碑（没有运行顺序表、里程碑标题或列表）",
+    ),
+    (
+        re.compile(
+            r"block (\S+) writes (\d+) seed value\(s\) \((.+)\) but also says (\d+) seeds; the "
+            r"written values are used"
+        ),
+        r"实验块 \1 写了 \2 个种子值（\3），又说 \4 个种子；采用写出的值",
+    ),
+    (
+        re.compile(r"milestone (\S+) appears again \(first at line (\d+)\); the first is used"),
+        r"里程碑 \1 重复出现（首次在第 \2 行）；采用第一次",
+    ),
+    (
+        re.compile(
+            r"milestone (\S+) mentions (.+), which (?:is not a block|are not blocks) of this "
+            r"plan; not counted as its blocks"
+        ),
+        r"里程碑 \1 提到的 \2 不是本计划的实验块；不计为其实验块",
+    ),
+    (
+        re.compile(
+            r"milestones read from the M-numbered table at line (\d+), not from the (.+?) "
+            r"table before it"
+        ),
+        r"里程碑取自第 \1 行的 M 编号表，而非其前面的 \2 表",
+    ),
+    (
+        re.compile(rf"run id {_QUOTE} names (\d+) runs \((.+)\); each is planned as its own run"),
+        r"运行 id \1 代表 \2 个运行（\3）；每个作为单独的运行规划",
+    ),
+    (
+        re.compile(r"run (\S+) appears again \(first at line (\d+)\); this row is ignored"),
+        r"运行 \1 重复出现（首次在第 \2 行）；忽略此行",
+    ),
+    (
+        re.compile(
+            r"table row has (\d+) cells under a (\d+)-column header; dropped empty trailing cells"
+        ),
+        r"表格行有 \1 个单元格，而表头有 \2 列；已去掉末尾的空单元格",
+    ),
+    (
+        re.compile(
+            r"table row has (\d+) cells under a (\d+)-column header; joined the extra cells "
+            r"into the last column"
+        ),
+        r"表格行有 \1 个单元格，而表头有 \2 列；多出的单元格已并入最后一列",
+    ),
+    (
+        re.compile(
+            r"table row has (\d+) cells under a (\d+)-column header; missing cells left empty"
+        ),
+        r"表格行有 \1 个单元格，而表头有 \2 列；缺少的单元格留空",
+    ),
+    (
+        re.compile(r"block (\S+) states no seeds; its proposed runs have none"),
+        r"实验块 \1 没有写明种子；为它提议的运行也没有种子",
+    ),
+    (
+        re.compile(
+            rf"run id {_QUOTE} cannot name a directory; its files go to (\S+) \(the id is kept "
+            r"everywhere else\)"
+        ),
+        r"运行 id \1 不能用作目录名；其文件写入 \2（其他地方仍使用该 id）",
+    ),
+    (
+        re.compile(
+            r"no runs: the tracker has no run table, bridge\.toml has no \[\[runs\]\] or "
+            r"\[grid\], and no runs could be proposed from the plan's blocks"
+        ),
+        "没有运行：追踪表没有运行表，bridge.toml 没有 [[runs]] 或 [grid]，也无法从计划的实验块"
+        "提议运行",
+    ),
+    (
+        re.compile(r"this plan only points to (\S+); reading that file instead"),
+        r"此计划只指向 \1；改为读取该文件",
+    ),
+    (
+        re.compile(
+            rf"(\S+): {_QUOTE} has a placeholder; outputs are paths inside the run's output "
+            rf"directory and are not expanded: write {_QUOTE}"
+        ),
+        r"\1：\2 含有占位符；outputs 是运行输出目录内的路径，不会展开：请写 \3",
+    ),
+)
+
+
+def warning_in_language(message: str, language: str) -> str:
+    """
+    A plan warning in ``language`` (``"zh"``; anything else returns it unchanged) when it is
+    one of bridge's warnings whole; any other warning is returned as written.
+    """
+    if language != "zh":
+        return message
+    for pattern, replacement in _WARNINGS:
+        if pattern.fullmatch(message):
+            return pattern.sub(replacement, message)
+    return message
+
+
+_WAY = {"higher": "越高越好", "lower": "越低越好", "better": "按指标方向更好"}
+
+
+def criterion_in_language(criterion: Criterion, language: str) -> str:
+    """
+    How a parsed clause will be checked, in ``language``: :meth:`Criterion.describe` in
+    English; in Chinese the same statement with bridge's words in Chinese (the system, metric
+    and reference names, the operator, the threshold and its unit as they are).
+    """
+    if language != "zh":
+        return criterion.describe()
+    metric = criterion.metric or "主指标"
+    unit = "%" if criterion.mode is Mode.RELATIVE else (" pp" if criterion.percent_scale else "")
+    limit = f"{criterion.comparison.value} {criterion.threshold:g}{unit}"
+    who = criterion.subject or "系统"
+    if criterion.mode is Mode.ABSOLUTE:
+        return f"{who}：{metric} {limit}"
+    kind = "相对增益" if criterion.mode is Mode.RELATIVE else "增益"
+    way = _WAY[criterion.orientation.value if criterion.orientation else "better"]
+    reference = criterion.reference or BASELINE
+    against = (
+        "每个消融变体"
+        if criterion.scope is Scope.EACH_COMPONENT
+        else ("基线" if reference == BASELINE else reference)
+    )
+    return f"{who} 对比 {against}：{metric} {kind}（{way}）{limit}"
