@@ -202,7 +202,7 @@ class ProjectionWriter:
         language = language_of(state)
         rendered = {p.path: _harmless(p.render(state, language)) for p in self.projections}
         rendered = {path: text for path, text in rendered.items() if text}
-        rendered[MANIFEST_PATH] = manifest.render(state.outputs)
+        rendered[MANIFEST_PATH] = manifest.render(state.outputs, language)
         return rendered
 
     def refresh(
@@ -275,7 +275,7 @@ class ProjectionWriter:
                     description=projection.description,
                 )
             )
-        manifest_text = manifest.render((*state.outputs, *written))
+        manifest_text = manifest.render((*state.outputs, *written), language)
         if force or written or _file_sha(self.root / MANIFEST_PATH) != sha256_text(manifest_text):
             atomic_write(self.root / MANIFEST_PATH, manifest_text)
         return written
