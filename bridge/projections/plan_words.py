@@ -110,6 +110,17 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
     ),
     (
         re.compile(
+            r"milestones read from the table under (.+?) \(line (\d+)\), not from the (.+?) "
+            r"table under (.+)"
+        ),
+        r"里程碑取自 \1 下的表（第 \2 行），而非 \4 下的 \3 表",
+    ),
+    (
+        re.compile(r"milestones read from the table under (.+?) \(line (\d+)\)"),
+        r"里程碑取自 \1 下的表（第 \2 行）",
+    ),
+    (
+        re.compile(
             r"milestones read from the M-numbered table at line (\d+), not from the (.+?) "
             r"table before it"
         ),

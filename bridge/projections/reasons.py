@@ -86,6 +86,32 @@ _PHRASES: tuple[tuple[str, str], ...] = (
     ("no results for system ", "没有结果的系统："),
     ("the plan has no experiment blocks", "计划中没有实验块"),
     ("read as: ", "解析为："),
+    (
+        "a share of items ('N% of ...'): record the share as a metric and name it, or write "
+        "'hits of total ≥ N%' with two recorded metrics",
+        "条目占比（'N% of ...'）：请把占比记录为一个指标并写出其名称，或用两个已记录的指标写成 "
+        "'hits of total ≥ N%'",
+    ),
+    (
+        "'each' over several systems written as one; name each system",
+        "'each' 把多个系统写成了一个；请逐一写出每个系统",
+    ),
+    (
+        "tiered outcomes (strong / partial / fail), not one condition to meet",
+        "分级结果（强 / 部分 / 失败），不是一个要满足的条件",
+    ),
+    (
+        "an ablation criterion that also names another reference system",
+        "消融标准还指明了另一个参照系统",
+    ),
+    ("an ablation criterion that also names a reference system", "消融标准还指明了参照系统"),
+    ("a derived quantity with an unreadable threshold: ", "派生量的阈值无法读取："),
+    ("a derived quantity with a ratio unit", "派生量带有比率单位"),
+    ("a negative gain threshold", "负的增益阈值"),
+    ("several reference systems", "多个参照系统"),
+    ("several subject systems", "多个主体系统"),
+    ("empty criterion", "空的成功标准"),
+    ("parser error: ", "解析器错误："),
 )
 
 _FRACTIONS = r"(?: \(values read as fractions, ×100\))?"
@@ -266,6 +292,11 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
         r"其运行中有 \1 个非有限值（NaN/Inf）",
     ),
     (re.compile(r"block ('[^']*') is not a block of the plan"), r"实验块 \1 不是计划中的实验块"),
+    (
+        re.compile(r"a margin without a number \(('[^']*'|\"[^\"]*\")\)"),
+        r"没有数值的幅度（\1）",
+    ),
+    (re.compile(r"names several metrics \(([^)]*)\)"), r"指明了多个指标（\1）"),
     *_ARITHMETIC,
     *_READINGS,
     *_ATTRIBUTION,

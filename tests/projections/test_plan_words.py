@@ -1,0 +1,67 @@
+"""
+What `bridge plan` says of the corpus's Chinese plans: every warning bridge gives them, and every
+reason a clause of theirs is not machine-checkable, in Chinese; English unchanged.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bridge.plan import load_project
+from bridge.plan.criteria import Compound, Criterion, Unparsed, parse_criterion
+from bridge.plan.reader import language_of
+from bridge.projections.plan_words import criterion_in_language, warning_in_language
+from bridge.projections.reasons import in_language
+from tests.conftest import needs_shared
+from tests.english_left import english_left
+from tests.plan.corpus import as_project, plan_dirs
+
+_CHINESE = [
+    p.name[:3]
+    for p in plan_dirs()
+    if language_of((p / "EXPERIMENT_PLAN.md").read_text(encoding="utf-8")) == "zh"
+]
+
+
+@needs_shared
+def test_the_corpus_has_chinese_plans() -> None:
+    assert len(_CHINESE) >= 5, _CHINESE
+
+
+@needs_shared
+@pytest.mark.parametrize("name", _CHINESE)
+def test_warnings_and_unchecked_clauses_in_chinese(name: str, tmp_path: Path) -> None:
+    loaded = load_project(as_project(name, tmp_path))
+    for warning in loaded.warnings:
+        assert warning_in_language(warning.message, "en") == warning.message
+        assert warning_in_language(warning.message, "zh") != warning.message, warning.message
+    for block in loaded.plan.blocks:
+        if not block.success_criterion.strip():
+            continue
+        parsed = parse_criterion(block.success_criterion, block_systems=block.systems)
+        clauses = parsed.clauses if isinstance(parsed, Compound) else (parsed,)
+        for clause in clauses:
+            if isinstance(clause, Unparsed):
+                english = f"not machine-checkable: {clause.reason}"
+                chinese = in_language(english, "zh")
+                # What the clause quotes of the plan ('…') stays as written.
+                assert english_left(chinese) == [], chinese
+
+
+def test_a_clause_as_read_in_chinese() -> None:
+    clause = parse_criterion(
+        "accuracy improves by at least 2% over base", block_systems=("ours", "base")
+    )
+    assert isinstance(clause, Criterion)
+    assert clause.describe() == "system vs base: accuracy gain (better) ≥ 2 pp"
+    assert criterion_in_language(clause, "en") == clause.describe()
+    assert (
+        criterion_in_language(clause, "zh")
+        == "系统 对比 base：accuracy 增益（按指标方向更好）≥ 2 pp"
+    )
+
+
+def test_a_warning_bridge_has_no_chinese_for_stays_as_written() -> None:
+    assert warning_in_language("something new happened", "zh") == "something new happened"
