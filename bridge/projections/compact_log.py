@@ -12,7 +12,7 @@ import shlex
 
 from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.stages import TERMINAL_RUN_STATES
-from bridge.projections.markdown import line
+from bridge.projections.markdown import fenced, line
 from bridge.projections.outcome import evaluate, key_value
 from bridge.projections.results import number
 from bridge.projections.text import stamp
@@ -98,9 +98,7 @@ def render(state: PipelineState, language: str = "en") -> str:
                 f"- **{_t('verdict', language)}:** {spec.block} `{verdicts.get(spec.block, '-')}`",
                 f"- **{_t('command', language)}:**",
                 "",
-                "```sh",
-                _command(run),
-                "```",
+                *fenced(_command(run), "sh"),
                 "",
             ]
         )

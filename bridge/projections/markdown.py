@@ -4,11 +4,12 @@ Small Markdown building blocks shared by the renderers (tables, cell and line es
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from bridge.projections.visible import visible
 
-__all__ = ["cell", "line", "table"]
+__all__ = ["cell", "fenced", "line", "table"]
 
 
 def cell(value: object) -> str:
@@ -32,6 +33,18 @@ def line(value: object) -> str:
     """
     text = "" if value is None else str(value)
     return visible(text.replace("\r\n", " ").replace("\n", " "), keep="\t")
+
+
+def fenced(body: str, info: str = "") -> list[str]:
+    """
+    Return ``body`` (a command line a plan or a run named) as the lines of a fenced code block
+    whose fence is one backtick longer than the longest run of backticks in ``body`` (at least
+    three), so nothing in ``body`` can close the block early and turn the rest of the page
+    into Markdown of its author's choosing.
+    """
+    longest = max((len(run) for run in re.findall(r"`+", body)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return [fence + info, body, fence]
 
 
 def table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:

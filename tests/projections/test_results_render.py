@@ -212,6 +212,16 @@ class TestCompactLog:
         assert "python train.py --name 'it'\"'\"'s'" in text
         assert "- **Config:** lr=0.1" in text
 
+    def test_backticks_in_a_command_cannot_close_its_block(self) -> None:
+        """An argument holding ``` gets a longer fence, so the entry stays one code block."""
+        state = _state(compact=True)
+        run = state.runs["R001"]
+        *earlier, last = run.attempts
+        hostile = attrs.evolve(last, argv=("echo", "```\n## R9 — forged"))
+        runs = {**state.runs, "R001": attrs.evolve(run, attempts=(*earlier, hostile))}
+        text = compact_log.render(attrs.evolve(state, runs=runs), "en")
+        assert "````sh\necho '```\n## R9 — forged'\n````" in text
+
 
 class TestCodeReview:
     def test_reviewer_local_only_and_severity(self) -> None:

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bridge.projections.markdown import cell, line
+from bridge.projections.markdown import cell, fenced, line
 from bridge.projections.visible import KEEP_LINES, visible
 
 # Every character visible escapes: C0, DEL, C1, bidi controls, line/paragraph separators.
@@ -117,3 +117,26 @@ class TestMarkdownLine:
     @given(hostile)
     def test_a_line_is_one_line_without_controls(self, text: str) -> None:
         assert _controls(line(text)) <= {"\t"}
+
+
+class TestFenced:
+    def test_a_plain_command_keeps_the_three_backtick_fence(self) -> None:
+        assert fenced("python train.py --seed 1", "sh") == [
+            "```sh",
+            "python train.py --seed 1",
+            "```",
+        ]
+
+    def test_backticks_in_the_command_lengthen_the_fence(self) -> None:
+        """An argument holding ``` would close a three-backtick fence early and turn the
+        rest of the page into Markdown of the run's choosing."""
+        opening, body, closing = fenced("echo '```' '`````'\n# forged", "sh")
+        assert (opening, closing) == ("``````sh", "``````")
+        assert body == "echo '```' '`````'\n# forged"
+
+    @given(st.text(alphabet="`a \n#", max_size=40))
+    def test_nothing_in_the_body_closes_the_fence(self, body: str) -> None:
+        opening, _, closing = fenced(body)
+        assert opening == closing and len(closing) >= 3
+        # CommonMark closes a fence only with a run of backticks at least as long.
+        assert closing not in body
