@@ -154,16 +154,20 @@ def _explain_waiting(bridge: Bridge, console: Printer) -> None:
     """
     from bridge.cli.console import styled
     from bridge.machine.stages import Stage
+    from bridge.projections.finding_words import blocked_in_language, finding_in_language
+    from bridge.projections.text import language_of, t
 
     state = bridge.status()
     if state.stage is Stage.AWAITING_APPROVAL and state.approval is not None:
         console.print(styled("waiting for approval", "yellow", " (auto_deploy is off):"))
         console.print(state.approval.summary)
     elif state.stage is Stage.BLOCKED and state.blocked is not None:
-        console.print(styled("blocked:", "red", f" {state.blocked.reason}"))
+        language = language_of(state)
+        reason = blocked_in_language(state.blocked.reason, language)
+        console.print(styled(t("blocked", language), "red", f" {reason}"))
         for finding in state.blocked.findings[:10]:
             where = f" ({finding.file}:{finding.line})" if finding.file else ""
-            console.print(f"  - {finding.message}{where}")
+            console.print(f"  - {finding_in_language(finding.message, language)}{where}")
 
 
 def _inside(folder: Path, root: Path) -> bool:

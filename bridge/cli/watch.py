@@ -19,6 +19,7 @@ from bridge.cli.console import Printer, progress_lines, render_status
 from bridge.events import types as ev
 from bridge.events.store import Recorded, SQLiteEventStore
 from bridge.machine.fold import Folder
+from bridge.projections.failure_words import failure_in_language, retry_in_language
 from bridge.projections.text import language_of
 from bridge.projections.visible import visible
 
@@ -105,9 +106,10 @@ def describe(rec: Recorded, language: str = "en") -> str | None:
         return f"{at} {evt.run_id} {'完成' if zh else 'done'}"
     if isinstance(evt, ev.RunFailed):
         word = "OOM" if evt.oom else ("失败" if zh else "failed")
-        return f"{at} {evt.run_id} {word}: {evt.reason}"
+        return f"{at} {evt.run_id} {word}: {failure_in_language(evt.reason, language)}"
     if isinstance(evt, ev.RunRetryScheduled):
-        return f"{at} {evt.run_id} {'重试' if zh else 'retry'}: {evt.reason}"
+        reason = retry_in_language(evt.reason, language)
+        return f"{at} {evt.run_id} {'重试' if zh else 'retry'}: {reason}"
     if isinstance(evt, ev.RunFoundDone):
         what = "运行前已完成，不运行" if zh else "done before bridge, not run"
         return f"{at} {evt.run_id} {what}: {evt.status}"

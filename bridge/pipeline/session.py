@@ -45,6 +45,7 @@ from bridge.pipeline import bootstrap, snapshots
 from bridge.pipeline.layout import ProjectLayout
 from bridge.pipeline.recording import plan_excerpt, setup_params
 from bridge.plan import LoadedProject, render_for_reading
+from bridge.projections.finding_words import blocked_in_language
 from bridge.projections.text import language_of
 from bridge.projections.writer import ProjectionWriter
 
@@ -287,7 +288,7 @@ class Session:
         """
         self.append("bridge", [ev.PipelineBlocked(reason=reason, findings=tuple(findings))])
         self.notify("blocked", "bridge: blocked", reason)
-        return self.enter(StageTrigger.BLOCK, reason)
+        return self.enter(StageTrigger.BLOCK, reason, zh=blocked_in_language(reason, "zh"))
 
     def notify(self, event: str, title: str, text: str) -> None:
         """

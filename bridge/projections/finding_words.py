@@ -12,8 +12,11 @@ ids, paths, commands, module names and exception text inside bridge's phrases.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
-__all__ = ["finding_in_language", "review_text_in_language"]
+from bridge.projections.failure_words import failure_finding_in_language, failure_in_language
+
+__all__ = ["blocked_in_language", "finding_in_language", "review_text_in_language"]
 
 # Whole messages: (pattern, replacement with the groups kept). Matched with fullmatch.
 _FINDINGS: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -115,7 +118,7 @@ def finding_in_language(message: str, language: str) -> str:
     for pattern, replacement in _FINDINGS:
         if pattern.fullmatch(message):
             return pattern.sub(replacement, message)
-    return message
+    return failure_finding_in_language(message, language) or message
 
 
 def review_text_in_language(text: str, language: str) -> str:
@@ -144,3 +147,109 @@ def review_text_in_language(text: str, language: str) -> str:
             line = "没有发现问题。"
         lines.append(line)
     return "\n".join(lines)
+
+
+def _after(head: str) -> Callable[[re.Match[str]], str]:
+    """A replacement: ``head`` with the groups, then the failure (or finding) that follows."""
+
+    def replace(found: re.Match[str]) -> str:
+        *groups, rest = found.groups()
+        return head.format(*groups) + _lead(rest)
+
+    return replace
+
+
+def _lead(text: str) -> str:
+    # "R1, R2: exit 1: …" (the runs and their failure; "; " between several), or a failure
+    # reason alone.
+    parts = []
+    for part in text.split("; "):
+        ids, colon, reason = part.partition(": ")
+        if colon and re.fullmatch(r"[\w.\-]+(?:, [\w.\-]+)*", ids):
+            parts.append(f"{ids}：{failure_in_language(reason, 'zh')}")
+        else:
+            parts.append(failure_in_language(part, "zh"))
+    return "; ".join(parts)
+
+
+def _finding_after(head: str) -> Callable[[re.Match[str]], str]:
+    """A replacement: ``head`` with the groups, then the finding that follows."""
+
+    def replace(found: re.Match[str]) -> str:
+        *groups, rest = found.groups()
+        return head.format(*groups) + finding_in_language(rest, "zh")
+
+    return replace
+
+
+def _as_written(head: str) -> Callable[[re.Match[str]], str]:
+    """A replacement: ``head`` with the groups, then the error text as written."""
+
+    def replace(found: re.Match[str]) -> str:
+        *groups, rest = found.groups()
+        return head.format(*groups) + rest
+
+    return replace
+
+
+# Why the pipeline is blocked (bridge/pipeline/steps/): the head is bridge's, the tail is the
+# failure, finding or error it quotes.
+_BLOCKED: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
+    (
+        re.compile(r"code review found (\d+) blocking issue\(s\): (.*)", re.DOTALL),
+        _finding_after("代码评审发现 {0} 个阻断问题："),
+    ),
+    (
+        re.compile(r"(\d+) blocking finding\(s\): (.*)", re.DOTALL),
+        _finding_after("{0} 个阻断问题："),
+    ),
+    (re.compile(r"implementation failed: (.*)", re.DOTALL), _as_written("实现失败：")),
+    (re.compile(r"code review failed: (.*)", re.DOTALL), _as_written("代码评审失败：")),
+    (
+        re.compile(r"fixing review findings failed: (.*)", re.DOTALL),
+        _as_written("修复评审问题失败："),
+    ),
+    (re.compile(r"rescue diagnosis failed: (.*)", re.DOTALL), _as_written("救援诊断失败：")),
+    (
+        re.compile(r"rescue diagnosis for milestone (\S+) failed: (.*)", re.DOTALL),
+        _as_written("里程碑 {0} 的救援诊断失败："),
+    ),
+    (
+        re.compile(r"the gate held the plan after (\S+): (.*)", re.DOTALL),
+        _as_written("关卡在 {0} 之后拦住了计划："),
+    ),
+    (
+        re.compile(r"milestone (\S+): (.+?) failed the same way: (.*)", re.DOTALL),
+        _after("里程碑 {0}：{1} 以相同方式失败："),
+    ),
+    (
+        re.compile(r"milestone (\S+) still fails after (\d+) rescue rounds: (.*)", re.DOTALL),
+        _after("里程碑 {0} 经过 {1} 轮救援仍然失败："),
+    ),
+    (
+        re.compile(r"sanity still fails after (\d+) rescue rounds: (.*)", re.DOTALL),
+        _after("经过 {0} 轮救援，健全性检查仍然失败："),
+    ),
+    (
+        re.compile(r"the same sanity failure twice: (.*)", re.DOTALL),
+        _after("健全性检查两次以相同方式失败："),
+    ),
+    (re.compile(r"(\d+) sanity failures: (.*)", re.DOTALL), _after("健全性检查失败 {0} 次：")),
+    (re.compile(r"sanity fails repeatedly: (.*)", re.DOTALL), _after("健全性检查反复失败：")),
+    (re.compile(r"sanity failed: (.*)", re.DOTALL), _after("健全性检查失败：")),
+)
+
+
+def blocked_in_language(reason: str, language: str) -> str:
+    """
+    Why the pipeline is blocked (or a sanity failure's stage reason) in ``language``
+    (``"zh"``; anything else returns it unchanged); a reason bridge has no Chinese for, or the
+    error text it quotes, as written.
+    """
+    if language != "zh":
+        return reason
+    for pattern, replace in _BLOCKED:
+        found = pattern.fullmatch(reason)
+        if found is not None:
+            return replace(found)
+    return reason

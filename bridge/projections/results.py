@@ -20,6 +20,7 @@ from bridge.plan.criteria import Compound, Criterion
 from bridge.plan.priority import Priority
 from bridge.projections import plot
 from bridge.projections.code_review import unavailable_note
+from bridge.projections.finding_words import blocked_in_language
 from bridge.projections.markdown import line, table
 from bridge.projections.outcome import BlockResult, Outcome, evaluate, key_value, must_completed
 from bridge.projections.reasons import in_language, quality_in_language
@@ -151,7 +152,9 @@ def next_step(state: PipelineState, outcome: Outcome, language: str) -> str:
     zh = language == "zh"
     if state.stage is Stage.BLOCKED and state.blocked is not None:
         reason = state.blocked.reason
-        if reason.startswith("the gate held"):  # a decision, not a mistake: a person overrides
+        gate = reason.startswith("the gate held")
+        reason = blocked_in_language(reason, language)
+        if gate:  # a decision, not a mistake: a person overrides
             return (
                 f"流水线已阻断：{reason}。要越过关卡继续，运行 `bridge approve`。"
                 if zh

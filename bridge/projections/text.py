@@ -59,6 +59,7 @@ _WORDS: dict[str, tuple[str, str]] = {
         "运行是根据计划提议的：请在 `bridge run` 之前检查它们",
     ),
     "plan_warning": ("warning", "警告"),
+    "blocked": ("blocked:", "已阻断："),
     "plan_project": ("project: {root}", "项目：{root}"),
     "plan_more_warnings": (
         "… and {n} more warnings (bridge plan --json)",

@@ -17,6 +17,7 @@ from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.stages import NOT_BRIDGES_RUN_STATES, RunState
 from bridge.plan.priority import Priority
 from bridge.projections.diagram import mermaid
+from bridge.projections.failure_words import failure_in_language
 from bridge.projections.markdown import table
 from bridge.projections.text import stamp, t
 
@@ -88,7 +89,7 @@ def _notes(
         if rented is not None:
             parts.append(f"清理: {rented.cleanup}" if zh else f"cleanup: {rented.cleanup}")
     if run.reason and run.state not in (RunState.SUCCEEDED, RunState.DONE_BEFORE):
-        parts.append(run.reason)
+        parts.append(failure_in_language(run.reason, language))
     if spec.notes and with_plan_notes:
         parts.append(spec.notes)
     return ("；" if zh else "; ").join(parts)

@@ -100,7 +100,13 @@ command = ["{python}", "scripts/job.py", "--system", "{{system}}", "--seed", "{{
 THEIRS = {"accuracy", "latency", "warmup"}
 
 
-def _write(root: Path, language: str = "") -> Path:
+FAILS = """\
+if ours and a.seed == 1:
+    raise ValueError("损失发散")
+"""
+
+
+def _write(root: Path, language: str = "", *, failing: bool = False) -> Path:
     rows = ["| S1 | M0 | B1 | 健全性 | 本方法 | 0 | accuracy | MUST | TODO | 冒烟 |"]
     n = 1
     for block, systems in (
@@ -124,7 +130,7 @@ def _write(root: Path, language: str = "") -> Path:
         + "\n",
         encoding="utf-8",
     )
-    (root / "scripts" / "job.py").write_text(JOB, encoding="utf-8")
+    (root / "scripts" / "job.py").write_text(JOB + (FAILS if failing else ""), encoding="utf-8")
     setting = f'language = "{language}"\n' if language else ""
     (root / "bridge.toml").write_text(
         TOML.format(language=setting, python=sys.executable), encoding="utf-8"
@@ -132,7 +138,7 @@ def _write(root: Path, language: str = "") -> Path:
     return root
 
 
-def _bridge(*args: str) -> str:
+def _bridge(*args: str, code: int = 0) -> str:
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "COLUMNS": "200"}
     done = subprocess.run(
         [sys.executable, "-m", "bridge", *args],
@@ -142,7 +148,7 @@ def _bridge(*args: str) -> str:
         env=env,
         check=False,
     )
-    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.returncode == code, done.stdout + done.stderr
     return done.stdout
 
 
@@ -242,3 +248,26 @@ def test_english_is_as_it_was(english: tuple[Path, str, str]) -> None:
     assert "| run tracker: every run's status and notes |" in manifest
     # The check the Chinese tests use finds this English (it can fail).
     assert english_left(results, THEIRS)
+
+
+@pytest.fixture(scope="module")
+def blocked(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The Chinese project whose method fails at seed 1 in every block: blocked (exit 3)."""
+    project = _write(tmp_path_factory.mktemp("blocked") / "project", failing=True)
+    return project, _bridge("run", "--plain", "--project", str(project), code=3)
+
+
+def test_failures_and_the_block_in_chinese(blocked: tuple[Path, str]) -> None:
+    """A run's failure, why the pipeline is blocked, the finding that explains it and the next
+    step: bridge's words in Chinese, the program's error line as written."""
+    project, run = blocked
+    assert "R5 失败: 退出码 1：ValueError: 损失发散\n" in run
+    assert "阶段 BLOCKED: 里程碑 M1：R5, R8, R14 以相同方式失败：R5, R8, R14：退出码 1：" in run
+    assert "  - R5, R8, R14：退出码 1：ValueError: 损失发散。修复：修正其日志中显示的错误" in run
+    machine = {"IMPLEMENTED", "REVIEWED", "SANITY_OK", "DEPLOYED", "BLOCKED", "COLLECTED"}
+    machine |= {"existing", "local", "results", "ValueError", "failed"}
+    assert english_left(run, THEIRS | machine) == []
+    tracker = _read(project, "refine-logs/EXPERIMENT_TRACKER.md")
+    assert "退出码 1；退出码 1：ValueError: 损失发散 |" in tracker
+    results = _read(project, "refine-logs/EXPERIMENT_RESULTS.md")
+    assert "流水线已阻断：里程碑 M1：R5, R8, R14 以相同方式失败：" in results

@@ -25,6 +25,7 @@ from bridge.pipeline.recording import approval_summary
 from bridge.pipeline.session import Session, Step
 from bridge.pipeline.steps import code, collect, deploy
 from bridge.plan.runs import SANITY_PROPOSAL
+from bridge.projections.finding_words import blocked_in_language
 
 __all__ = [
     "after_sanity_failure",
@@ -132,7 +133,8 @@ def sanity(s: Session) -> Step:
     detail = "; ".join(f"{r.run_id}: {_sanity_problem(r, limit)}" for r in failed)[:2000]
     s.append("bridge", [ev.SanityChecked(passed=False, signature=signature, detail=detail)])
     s.notify("failure", "bridge: sanity failed", detail)
-    return s.enter(StageTrigger.FAIL_SANITY, f"sanity failed: {detail[:200]}")
+    said = f"sanity failed: {detail[:200]}"
+    return s.enter(StageTrigger.FAIL_SANITY, said, zh=blocked_in_language(said, "zh"))
 
 
 def deploy_after_sanity(s: Session) -> Step:

@@ -1,0 +1,172 @@
+"""
+Why a run failed, in Chinese, where bridge wrote the words.
+
+A run's failure reason (``exit 1: ValueError: …``) and the finding that explains failed runs
+(``R1: … Fix: …``) are recorded in English (the log, ``results.json`` and the notifications keep
+them so). A Chinese plan's researcher reads them through these functions: bridge's own words
+are rewritten; the program's error line, ids, paths and numbers, and any text bridge has no
+Chinese for, stay as written.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bridge.machine.classify import GENERIC_FAILURE
+
+__all__ = ["failure_finding_in_language", "failure_in_language", "retry_in_language"]
+
+# The start of a run's failure reason (bridge/machine/outcomes.py, scheduler.py, dispatch.py).
+_FAILURES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"exit 0 but expected outputs missing: "), "退出码 0，但缺少预期的输出："),
+    (re.compile(r"exit (-?\d+): "), r"退出码 \1："),
+    (re.compile(r"exit (-?\d+)$"), r"退出码 \1"),
+    (re.compile(r"out of memory (\d+) times \((\d+) attempts\)"), r"显存不足 \1 次（\2 次尝试）"),
+    (re.compile(r"out of memory: "), "显存不足："),
+    (re.compile(r"launch failed: "), "启动失败："),
+    (re.compile(r"not run: "), "未运行："),
+    (re.compile(r"results could not be copied back: "), "结果无法拷回："),
+    (re.compile(r"(\S+) has no trace of (\S+)"), r"\1 上没有 \2 的记录"),
+    # why a sanity run does not pass (bridge/pipeline/steps/sanity.py, gpu_bounds.py)
+    (re.compile(r"no metric could be read from its outputs"), "无法从其输出中读取任何指标"),
+    (re.compile(r"unreadable output (\S+): "), r"无法读取的输出 \1："),
+    (
+        re.compile(r"GPU memory peaked at (\S+) GB, over \[run\] max_gpu_memory_gb = (\S+)$"),
+        r"GPU 显存峰值 \1 GB，超过 [run] max_gpu_memory_gb = \2",
+    ),
+    (
+        re.compile(
+            r"GPU memory peaked at (\S+) GB, more than its (?:GPU's|(\d+) GPUs') (\S+) GB "
+            r"\(the run's `gpus` is (\d+)\)$"
+        ),
+        r"GPU 显存峰值 \1 GB，超过其 GPU 的 \3 GB（该运行的 `gpus` 为 \4）",
+    ),
+    (
+        re.compile(
+            r"GPU memory peaked at (\S+) GB, within \[run\] gpu_memory_margin_gb = (\S+) of "
+            r"its (?:GPU's|(\d+) GPUs') (\S+) GB$"
+        ),
+        r"GPU 显存峰值 \1 GB，与其 GPU 的 \4 GB 相差不到 [run] gpu_memory_margin_gb = \2",
+    ),
+)
+
+# What a failure means and its fix (bridge/machine/classify.py), in Chinese.
+_MEANINGS = {
+    "it exited 0 but did not write its expected outputs": "退出码为 0，但没有写出预期的输出",
+    "command not found (exit 127)": "找不到命令（退出码 127）",
+    "the program cannot be executed (exit 126)": "程序无法执行（退出码 126）",
+    "a file it needs does not exist": "它需要的文件不存在",
+    "a Python module could not be imported": "无法导入某个 Python 模块",
+    "the script refused its arguments (exit 2)": "脚本拒绝了它的参数（退出码 2）",
+    "out of memory": "内存不足",
+    "its GPU memory peak is above the bound sanity checks": "其 GPU 显存峰值超过健全性检查的上限",
+    "killed (exit 137: SIGKILL, often the out-of-memory killer)": (
+        "被终止（退出码 137：SIGKILL，常见于内存耗尽时被系统终止）"
+    ),
+    "it ran past its timeout": "运行超过了时限",
+    "its metrics could not be read": "无法读取其指标",
+}
+_FIXES = {
+    "make the script write them under the folder given as {output_dir}, or correct `outputs` "
+    "in bridge.toml": "让脚本把它们写到 {output_dir} 指定的文件夹下，或修正 bridge.toml 中的 "
+    "`outputs`",
+    "correct the program in the command (`[run] command`, or the system's `command`, in "
+    "bridge.toml), or install it on the backend's PATH": "修正命令中的程序（bridge.toml 中的 "
+    "`[run] command` 或该系统的 `command`），或把它安装到后端的 PATH 上",
+    "make it executable (chmod +x) or call it through its interpreter in the command": (
+        "使其可执行（chmod +x），或在命令中通过解释器调用它"
+    ),
+    "create the file, or correct its path in the command or the script": (
+        "创建该文件，或修正命令或脚本中的路径"
+    ),
+    "install it in the environment the command runs in, or correct the import": (
+        "在命令运行的环境中安装它，或修正导入"
+    ),
+    "make the command (`[run] command`) and its arguments (`[run] args`, the systems' `args`) "
+    "match the script's options": "让命令（`[run] command`）及其参数（`[run] args`、各系统的 "
+    "`args`）与脚本的选项一致",
+    "lower the batch size or memory use, or give the run more GPUs or memory": (
+        "减小批大小或内存用量，或给运行更多 GPU 或内存"
+    ),
+    "lower the batch size or model size, or give the run more GPUs; if the framework reserves "
+    "GPU memory up front (TensorFlow, JAX), set `[run] max_gpu_memory_gb` (or "
+    "`gpu_memory_margin_gb = 0`) in bridge.toml": "减小批大小或模型规模，或给运行更多 GPU；"
+    "若框架预先占用 GPU 显存（TensorFlow、JAX），请在 bridge.toml 中设置 "
+    "`[run] max_gpu_memory_gb`（或 `gpu_memory_margin_gb = 0`）",
+    "lower the memory use, or give the run more memory": "降低内存用量，或给运行更多内存",
+    "raise `timeout_minutes` in bridge.toml, or make the run shorter": (
+        "调大 bridge.toml 中的 `timeout_minutes`，或缩短运行"
+    ),
+    "write the metrics to a file `[metrics] files` names (JSON or CSV), or correct `[metrics]` "
+    "in bridge.toml": "把指标写入 `[metrics] files` 指定的文件（JSON 或 CSV），或修正 "
+    "bridge.toml 中的 `[metrics]`",
+    "correct the error its log shows (the last error line is quoted)": (
+        "修正其日志中显示的错误（上面引用了最后一行错误）"
+    ),
+}
+
+
+def failure_in_language(reason: str, language: str) -> str:
+    """
+    A run's failure reason in ``language`` (``"zh"``; anything else returns it unchanged):
+    bridge's words at its start in Chinese, the program's error line as written.
+    """
+    if language != "zh":
+        return reason
+    for pattern, replacement in _FAILURES:
+        found = pattern.match(reason)
+        if found is not None:
+            return found.expand(replacement) + reason[found.end() :]
+    return reason
+
+
+_FAILED_RUNS = re.compile(r"(?P<ids>[^:]+): (?P<what>.*)\. Fix: (?P<fix>.*)", re.DOTALL)
+
+
+def failure_finding_in_language(message: str, language: str) -> str | None:
+    """
+    The finding that explains failed runs (``R1, R2: <what>. Fix: <fix>``) in ``language``;
+    ``None`` when ``message`` is not one (or ``language`` is not ``"zh"``).
+    """
+    if language != "zh":
+        return None
+    found = _FAILED_RUNS.fullmatch(message)
+    if found is None or found.group("fix") not in _FIXES:
+        return None
+    what = found.group("what")
+    meaning, dash, detail = what.partition(" — ")
+    if dash and meaning in _MEANINGS:
+        what = f"{_MEANINGS[meaning]} — {failure_in_language(detail, language)}"
+    elif meaning != GENERIC_FAILURE:
+        what = failure_in_language(what, language)
+    return f"{found.group('ids')}：{what}。修复：{_FIXES[found.group('fix')]}"
+
+
+# Why a run is scheduled again (bridge/machine/scheduler.py, bridge/pipeline/steps/), whole.
+_RETRIES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"failed; retry (\d+) of (\d+)"), r"失败；第 \1 次重试（共 \2 次）"),
+    (
+        re.compile(r"out of memory; retry (\d+) after (\S+)s on another GPU"),
+        r"显存不足；\2 秒后在另一块 GPU 上第 \1 次重试",
+    ),
+    (re.compile(r"lost \((.*)\); relaunching", re.DOTALL), r"丢失（\1）；重新启动"),
+    (re.compile(r"sanity runs again"), "健全性运行再次执行"),
+    (
+        re.compile(r"rescued: (\d+) runs of (\S+) failed the same way"),
+        r"已救援：\2 的 \1 个运行以相同方式失败",
+    ),
+    (re.compile(r"inputs changed: (.*)", re.DOTALL), r"输入已变更：\1"),
+)
+
+
+def retry_in_language(reason: str, language: str) -> str:
+    """
+    Why a run is scheduled again, in ``language`` (``"zh"``; anything else returns it
+    unchanged), when it is one of bridge's reasons whole; any other as written.
+    """
+    if language != "zh":
+        return reason
+    for pattern, replacement in _RETRIES:
+        if pattern.fullmatch(reason):
+            return pattern.sub(replacement, reason)
+    return reason

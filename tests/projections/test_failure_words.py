@@ -1,0 +1,120 @@
+"""
+Why runs failed and why the pipeline is blocked, in Chinese for a Chinese plan: bridge's words
+rewritten, the program's error line as written; English unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bridge.machine.classify import GENERIC_FAILURE, explain_failure
+from bridge.projections.failure_words import failure_in_language, retry_in_language
+from bridge.projections.finding_words import blocked_in_language, finding_in_language
+from tests.english_left import english_left
+
+# One recorded failure reason for each meaning bridge knows, and one it does not.
+_REASONS = [
+    "exit 0 but expected outputs missing: metrics.json",
+    "exit 127: sh: 1: trainx: not found",
+    "exit 126: Permission denied",
+    "exit 2: python: can't open file 'train.py'",
+    "exit 1: ModuleNotFoundError: No module named 'torch'",
+    "exit 2: train.py: error: unrecognized arguments: --lr",
+    "out of memory: CUDA out of memory. Tried to allocate 2.00 GiB",
+    "GPU memory peaked at 30.00 GB, over [run] max_gpu_memory_gb = 24",
+    "exit 137: Killed",
+    "timed_out",
+    "no metric could be read from its outputs",
+    "exit 1: ValueError: the loss went the wrong way",
+]
+# The program's own words in those reasons (its error lines), kept as written.
+_THEIRS = {
+    "metrics",
+    "trainx",
+    "found",
+    "Permission",
+    "denied",
+    "python",
+    "open",
+    "file",
+    "train",
+    "ModuleNotFoundError",
+    "module",
+    "named",
+    "torch",
+    "error",
+    "unrecognized",
+    "arguments",
+    "CUDA",
+    "memory",
+    "Tried",
+    "allocate",
+    "Killed",
+    "ValueError",
+    "loss",
+    "went",
+    "wrong",
+}
+
+
+@pytest.mark.parametrize("reason", _REASONS)
+def test_the_finding_for_failed_runs_in_chinese(reason: str) -> None:
+    """The finding bridge writes for failed runs (what it means, the fix), as
+    bridge/pipeline/steps/sanity.py composes it from classify.explain_failure."""
+    meaning, fix = explain_failure(reason)
+    detail = re.sub(r"^exit \d+: ", "", reason)
+    what = reason if meaning == GENERIC_FAILURE else f"{meaning} — {detail}"
+    message = f"R1, R2: {what}. Fix: {fix}"
+    assert finding_in_language(message, "en") == message
+    chinese = finding_in_language(message, "zh")
+    assert chinese.startswith("R1, R2："), chinese
+    assert "修复：" in chinese
+    # What is left in English is the program's error line, and names.
+    recorded = {"PATH", "chmod", "TensorFlow", "SIGKILL"}
+    assert english_left(chinese, _THEIRS | recorded) == [], chinese
+    assert english_left(message, _THEIRS | recorded), message
+
+
+def test_a_runs_failure_reason_in_chinese() -> None:
+    reason = "exit 1: ValueError: the loss went the wrong way"
+    assert failure_in_language(reason, "en") == reason
+    assert failure_in_language(reason, "zh") == "退出码 1：ValueError: the loss went the wrong way"
+    assert failure_in_language("out of memory 3 times (4 attempts)", "zh") == (
+        "显存不足 3 次（4 次尝试）"
+    )
+    assert failure_in_language("the host said no", "zh") == "the host said no"
+
+
+def test_retry_reasons_in_chinese() -> None:
+    assert retry_in_language("failed; retry 1 of 2", "zh") == "失败；第 1 次重试（共 2 次）"
+    assert retry_in_language("failed; retry 1 of 2", "en") == "failed; retry 1 of 2"
+    assert retry_in_language("rescued: 3 runs of M1 failed the same way", "zh") == (
+        "已救援：M1 的 3 个运行以相同方式失败"
+    )
+
+
+@pytest.mark.parametrize(
+    ("reason", "chinese"),
+    [
+        (
+            "milestone M1: R5, R8 failed the same way: R5, R8: exit 1: ValueError: boom",
+            "里程碑 M1：R5, R8 以相同方式失败：R5, R8：退出码 1：ValueError: boom",
+        ),
+        (
+            "the same sanity failure twice: S1: exit 2: usage: job.py",
+            "健全性检查两次以相同方式失败：S1：退出码 2：usage: job.py",
+        ),
+        (
+            "code review found 1 blocking issue(s): R2: the script scripts/gone.py does not "
+            "exist in the project",
+            "代码评审发现 1 个阻断问题：R2：脚本 scripts/gone.py 在项目中不存在",
+        ),
+        ("implementation failed: agent exited 1", "实现失败：agent exited 1"),
+        ("something bridge has no Chinese for", "something bridge has no Chinese for"),
+    ],
+)
+def test_blocked_reasons_in_chinese(reason: str, chinese: str) -> None:
+    assert blocked_in_language(reason, "en") == reason
+    assert blocked_in_language(reason, "zh") == chinese
