@@ -347,15 +347,19 @@ def _status(run: RunView, exited: Collection[str]) -> str:
     return "queued" if attempt and attempt.waiting else status_word(run)
 
 
-def _note(run: RunView, exited: Collection[str]) -> str:
+def _note(run: RunView, exited: Collection[str], language: str = "en") -> str:
+    from bridge.projections.failure_words import failure_in_language
+    from bridge.projections.text import t
+
     if run.run_id in exited:
-        return "not yet collected; `bridge run` collects it"
+        return t("status_uncollected", language)
     attempt = run.current
     note = ("OVERDUE " if attempt and attempt.overdue else "") + (
         f"{attempt.waiting} " if attempt and attempt.waiting else ""
     )
     # Newlines and tabs fold to spaces (one line per run); any other control character shows.
-    return " ".join(visible(note + run.reason, keep=KEEP_LINES).split())
+    reason = failure_in_language(run.reason, language)
+    return " ".join(visible(note + reason, keep=KEEP_LINES).split())
 
 
 def status_lines(
@@ -382,10 +386,12 @@ def status_lines(
     from bridge.machine.scheduler import LIVE, milestone_order
     from bridge.machine.stages import SETTLED_RUN_STATES, TERMINAL_RUN_STATES, RunState
     from bridge.plan.vocabulary import FAILED_STATUSES, normalise_status
+    from bridge.projections.text import language_of, t
 
     now = now or utc_now()
-    title = visible(state.plan.title) if state.plan else "(no plan loaded)"
-    lines = [f"stage {state.stage.value}  ·  {title}"]
+    language = language_of(state)
+    title = visible(state.plan.title) if state.plan else t("status_no_plan", language)
+    lines = [f"{t('status_stage', language)} {state.stage.value}  ·  {title}"]
     for milestone in milestone_order(state):
         every = state.runs_in(milestone)
         runs = [r for r in every if r.state is not RunState.OUT_OF_SCOPE]
@@ -403,16 +409,17 @@ def status_lines(
         ok -= failed_before
         not_ok = done - ok - failed_before
         tail = (
-            f"{ok}/{len(runs)} ok"
-            + (f", {failed_before} failed or invalid before bridge" if failed_before else "")
-            + (f", {not_ok} not ok" if not_ok else "")
-            + (f", {skipped} out of scope" if skipped else "")
+            t("status_ok", language).format(ok=ok, n=len(runs))
+            + (t("status_failed_before", language).format(n=failed_before) if failed_before else "")
+            + (t("status_not_ok", language).format(n=not_ok) if not_ok else "")
+            + (t("status_out_of_scope", language).format(n=skipped) if skipped else "")
             if every
-            else "no runs"  # the plan's milestone has no run in the tracker or bridge.toml
+            # the plan's milestone has no run in the tracker or bridge.toml
+            else t("status_no_runs", language)
         )
-        name = visible(milestone) or "(no milestone)"
+        name = visible(milestone) or t("status_no_milestone", language)
         lines.append(f"{name} {_bar(done, max(len(runs), 1))} {tail}")
-    header = ("run", "ms", "system", "status", "try", "slot", "elapsed", "note")
+    header = tuple(t("status_header", language).split("|"))
     rows = []
     for run in state.runs.values():
         attempt = run.current
@@ -427,7 +434,7 @@ def status_lines(
                 str(attempt.number) if attempt else "",
                 visible(",".join(s.label() for s in attempt.slots)) if attempt else "",
                 _elapsed(attempt.started_at, attempt.finished_at or now) if attempt else "",
-                _note(run, exited),
+                _note(run, exited, language),
             )
         )
     if rows:
@@ -450,13 +457,13 @@ def status_lines(
                 lines.append("  ".join("─" * w for w in widths))
     budget = state.plan.budget_gpu_hours if state.plan else None
     used = state.gpu_hours_used
-    lines.append(f"GPU-hours used {used:.2f}" + (f" of {budget:g} budgeted" if budget else ""))
+    lines.append(
+        t("status_gpu", language).format(used=used)
+        + (t("status_budget", language).format(budget=budget) if budget else "")
+    )
     live = [r for r in state.runs_in_state(*LIVE) if r.run_id not in exited]
     if detached and (live or exited):
-        lines.append(
-            f"no `bridge run` is active: {len(live)} running (the next `bridge run` adopts "
-            f"them), {len(exited)} exited, not yet collected"
-        )
+        lines.append(t("status_detached", language).format(live=len(live), exited=len(exited)))
     return lines
 
 
@@ -479,7 +486,9 @@ def progress_lines(state: PipelineState, elapsed: str) -> list[str]:
     """
     from bridge.machine.scheduler import LIVE, milestone_order
     from bridge.machine.stages import TERMINAL_RUN_STATES, RunState
+    from bridge.projections.text import language_of, t
 
+    language = language_of(state)
     lines = []
     for milestone in milestone_order(state):
         runs = [r for r in state.runs_in(milestone) if r.state is not RunState.OUT_OF_SCOPE]
@@ -488,9 +497,14 @@ def progress_lines(state: PipelineState, elapsed: str) -> list[str]:
         if running == 0 or done == len(runs):
             continue
         lines.append(
-            f"progress {milestone or '(no milestone)'}: {done} done, {running} running, "
-            f"{len(runs) - done - running} queued · elapsed {elapsed} · "
-            f"{state.gpu_hours_used:.2f} GPU-h"
+            t("status_progress", language).format(
+                milestone=milestone or t("status_no_milestone", language),
+                done=done,
+                running=running,
+                queued=len(runs) - done - running,
+                elapsed=elapsed,
+                gpu=state.gpu_hours_used,
+            )
         )
     return lines
 

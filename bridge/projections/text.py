@@ -60,6 +60,40 @@ _WORDS: dict[str, tuple[str, str]] = {
     ),
     "plan_warning": ("warning", "警告"),
     "blocked": ("blocked:", "已阻断："),
+    # `bridge status` and the live view of `bridge run` (the status words stay the tracker's).
+    "status_stage": ("stage", "阶段"),
+    "status_no_plan": ("(no plan loaded)", "（未加载计划）"),
+    "status_ok": ("{ok}/{n} ok", "{ok}/{n} 成功"),
+    "status_failed_before": (
+        ", {n} failed or invalid before bridge",
+        "，{n} 个在 bridge 之前已失败或无效",
+    ),
+    "status_not_ok": (", {n} not ok", "，{n} 个未成功"),
+    "status_out_of_scope": (", {n} out of scope", "，{n} 个不在范围内"),
+    "status_no_runs": ("no runs", "没有运行"),
+    "status_no_milestone": ("(no milestone)", "（无里程碑）"),
+    "status_header": (
+        "run|ms|system|status|try|slot|elapsed|note",
+        "运行|里程碑|系统|状态|尝试|槽位|用时|备注",
+    ),
+    "status_gpu": ("GPU-hours used {used:.2f}", "已用 {used:.2f} GPU-h"),
+    "status_budget": (" of {budget:g} budgeted", "，预算 {budget:g} GPU-h"),
+    "status_detached": (
+        "no `bridge run` is active: {live} running (the next `bridge run` adopts them), "
+        "{exited} exited, not yet collected",
+        "没有活动的 `bridge run`：{live} 个运行中（下一次 `bridge run` 会接管），{exited} 个已"
+        "退出、尚未收集",
+    ),
+    "status_uncollected": (
+        "not yet collected; `bridge run` collects it",
+        "尚未收集；`bridge run` 会收集它",
+    ),
+    "status_progress": (
+        "progress {milestone}: {done} done, {running} running, {queued} queued · elapsed "
+        "{elapsed} · {gpu:.2f} GPU-h",
+        "进度 {milestone}：{done} 个完成，{running} 个运行中，{queued} 个排队 · 用时 "
+        "{elapsed} · {gpu:.2f} GPU-h",
+    ),
     "plan_project": ("project: {root}", "项目：{root}"),
     "plan_more_warnings": (
         "… and {n} more warnings (bridge plan --json)",

@@ -13,6 +13,7 @@ not measure (a quality finding) and a tracker row that names no block and needs 
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -271,3 +272,17 @@ def test_failures_and_the_block_in_chinese(blocked: tuple[Path, str]) -> None:
     assert "退出码 1；退出码 1：ValueError: 损失发散 |" in tracker
     results = _read(project, "refine-logs/EXPERIMENT_RESULTS.md")
     assert "流水线已阻断：里程碑 M1：R5, R8, R14 以相同方式失败：" in results
+
+
+def test_bridge_status_in_chinese(blocked: tuple[Path, str]) -> None:
+    """`bridge status`: the stage line, each milestone's bar, the run table's header and
+    notes, the GPU-hours; the status words are the tracker's (DONE, FAILED) as everywhere."""
+    project, _run = blocked
+    status = _bridge("status", "--project", str(project))
+    assert status.startswith("阶段 BLOCKED  ·  实验计划：小型检索增强\n")
+    assert " 12/15 成功，3 个未成功，1 个不在范围内\n" in status
+    assert re.search(r"\n运行 +里程碑 +系统 +状态 +尝试 +槽位 +用时 +备注\n", status)
+    assert "  退出码 1：ValueError: 损失发散\n" in status
+    assert "已用 0.00 GPU-h，预算 1 GPU-h" in status
+    words = {"DONE", "FAILED", "BLOCKED", "local", "ValueError"}
+    assert english_left(status, THEIRS | words) == []
