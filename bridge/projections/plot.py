@@ -7,6 +7,10 @@ object-oriented API (no global backend or style is touched) and saved without a 
 version in its metadata, so the same state gives the same bytes. Without matplotlib, or with
 nothing to plot, or before the runs are collected, the renderer returns no bytes and the file
 is not written.
+
+A system or block named in Chinese is drawn with a CJK font when one is installed (matplotlib's
+default font has no CJK glyphs and would draw boxes); without one, the boxes are drawn quietly:
+matplotlib's warning for each missing glyph is not printed into ``bridge run``'s output.
 """
 
 from __future__ import annotations
@@ -14,14 +18,29 @@ from __future__ import annotations
 import functools
 import io
 import math
+import warnings
 
 from bridge.machine.fold import PipelineState
 from bridge.machine.stages import Stage
 from bridge.projections.outcome import evaluate
 
-__all__ = ["PATH", "available", "render", "series", "shown"]
+__all__ = ["PATH", "available", "cjk_font", "render", "series", "shown"]
 
 PATH = "refine-logs/results.png"
+
+# Fonts with CJK glyphs, in the order they are preferred (Linux, macOS, Windows).
+_CJK_FONTS = (
+    "Noto Sans CJK SC",
+    "Noto Sans SC",
+    "Source Han Sans SC",
+    "WenQuanYi Micro Hei",
+    "WenQuanYi Zen Hei",
+    "PingFang SC",
+    "Heiti SC",
+    "Microsoft YaHei",
+    "SimHei",
+    "Arial Unicode MS",
+)
 
 
 def available() -> bool:
@@ -82,6 +101,24 @@ def render(state: PipelineState, language: str = "en") -> bytes:
     return _draw(tuple((block, metric, tuple(bars)) for block, metric, bars in drawn))
 
 
+@functools.cache
+def cjk_font() -> str:
+    """
+    The name of an installed font with CJK glyphs that matplotlib can use, or ``""``.
+    """
+    from matplotlib import font_manager
+
+    installed = {font.name for font in font_manager.fontManager.ttflist}
+    return next((name for name in _CJK_FONTS if name in installed), "")
+
+
+def _needs_cjk(drawn: tuple[tuple[str, str, tuple[tuple[str, float, float], ...]], ...]) -> bool:
+    texts = [
+        text for block, metric, bars in drawn for text in (block, metric, *(b[0] for b in bars))
+    ]
+    return any(ord(ch) > 0x2E7F for text in texts for ch in text)
+
+
 @functools.lru_cache(maxsize=4)
 def _draw(drawn: tuple[tuple[str, str, tuple[tuple[str, float, float], ...]], ...]) -> bytes:
     # The figure is a pure function of the plotted series: a `bridge run` that reaches COLLECTED
@@ -90,6 +127,10 @@ def _draw(drawn: tuple[tuple[str, str, tuple[tuple[str, float, float], ...]], ..
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
+    # matplotlib's default font first (the same bytes as ever for Latin text), a CJK font
+    # behind it for the glyphs it lacks.
+    fallback = cjk_font() if _needs_cjk(drawn) else ""
+    family = {"fontfamily": ["DejaVu Sans", fallback]} if fallback else {}
     rows = len(drawn)
     height = sum(0.45 * len(bars) + 0.9 for _, _, bars in drawn)
     figure = Figure(figsize=(8.0, max(height, 2.0)), dpi=100)
@@ -105,11 +146,16 @@ def _draw(drawn: tuple[tuple[str, str, tuple[tuple[str, float, float], ...]], ..
             ecolor="#222222",
             capsize=3,
         )
-        ax.set_yticks(range(len(bars)), labels=names, fontsize=8)
+        ax.set_yticks(range(len(bars)), labels=names, fontsize=8, **family)
         ax.invert_yaxis()
-        ax.set_title(f"{block}: {metric} (mean ± std over seeds)", fontsize=9, loc="left")
+        title = f"{block}: {metric} (mean ± std over seeds)"
+        ax.set_title(title, fontsize=9, loc="left", **family)
         ax.tick_params(axis="x", labelsize=8)
-    figure.tight_layout()
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", metadata={"Software": None})
+    with warnings.catch_warnings():
+        # Without a CJK font a Chinese name is drawn as boxes; the warning for each glyph would
+        # otherwise be printed into `bridge run`'s output, once per character.
+        warnings.filterwarnings("ignore", message=r"Glyph \d+ .* missing from font")
+        figure.tight_layout()
+        figure.savefig(buffer, format="png", metadata={"Software": None})
     return buffer.getvalue()

@@ -88,3 +88,18 @@ class TestPlot:
         from bridge.projections import results
 
         assert "results.png" not in results.render(state)
+
+
+def test_chinese_names_drawn_without_glyph_warnings() -> None:
+    """A Chinese plan's systems are drawn with a CJK font when one is installed; without one,
+    matplotlib's per-glyph warnings are not printed into bridge run's output."""
+    import warnings
+
+    drawn = (("B1", "accuracy", (("基线", 0.86, 0.01), ("本方法（我们的）", 0.91, 0.01))),)
+    plot._draw.cache_clear()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        png = plot._draw(drawn)
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    assert [str(w.message) for w in caught if "missing from font" in str(w.message)] == []
+    assert plot.cjk_font() in ("", *plot._CJK_FONTS)
