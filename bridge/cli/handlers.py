@@ -158,11 +158,11 @@ def _explain_waiting(bridge: Bridge, console: Printer) -> None:
     from bridge.projections.text import language_of, t
 
     state = bridge.status()
+    language = language_of(state)
     if state.stage is Stage.AWAITING_APPROVAL and state.approval is not None:
-        console.print(styled("waiting for approval", "yellow", " (auto_deploy is off):"))
+        console.print(styled(t("waiting", language), "yellow", t("waiting_why", language)))
         console.print(state.approval.summary)
     elif state.stage is Stage.BLOCKED and state.blocked is not None:
-        language = language_of(state)
         reason = blocked_in_language(state.blocked.reason, language)
         console.print(styled(t("blocked", language), "red", f" {reason}"))
         for finding in state.blocked.findings[:10]:

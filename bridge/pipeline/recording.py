@@ -24,6 +24,8 @@ from bridge.plan.priority import Priority
 from bridge.plan.run_fields import run_fields
 from bridge.plan.text import decode
 from bridge.plan.vocabulary import DONE_STATUSES, OUT_OF_SCOPE_STATUSES
+from bridge.projections.plan_words import estimate_source_in_language
+from bridge.projections.text import chosen_language, t
 from bridge.projections.tracker_layout import template_of
 
 __all__ = [
@@ -260,13 +262,15 @@ def plan_excerpt(project: LoadedProject) -> str:
 def approval_summary(project: LoadedProject, state: PipelineState) -> str:
     """
     What a person approves: per milestone its runs, the GPUs each asks for and the GPU-hours,
-    then the total against the plan's budget, the backend and ``max_parallel``.
+    then the total against the plan's budget, the backend and ``max_parallel``; in the
+    plan's language (the ``language`` option, else the one detected), as recorded.
 
     GPU-hours come from the runs' estimates (``estimated_minutes`` × ``gpus``) when any run of
     the milestone has one, otherwise from the plan's run-order Cost column; each line says
     which, and says "unknown" when neither gives a number. A total above the plan's budget is
     flagged on its own line.
     """
+    language = chosen_language(project.options.language, project.plan.language)
     lines = []
     total = 0.0
     unknown: list[str] = []
@@ -276,32 +280,40 @@ def approval_summary(project: LoadedProject, state: PipelineState) -> str:
         if not gpus or gpus == [0]:
             asks = "CPU"
         elif len(gpus) == 1:
-            asks = f"{gpus[0]} GPU each"
+            asks = t("approval_gpus", language).format(gpus=gpus[0])
         else:
-            asks = f"{gpus[0]}–{gpus[-1]} GPUs each"
+            asks = t("approval_gpu_range", language).format(low=gpus[0], high=gpus[-1])
         estimate = estimate_milestone(milestone, [r.spec for r in runs])
-        hours, source = estimate.gpu_hours, estimate.source
-        flag = " (sanity)" if milestone.sanity else ""
+        hours, source = estimate.gpu_hours, estimate_source_in_language(estimate.source, language)
+        flag = t("plan_sanity_run", language) if milestone.sanity else ""
         name = f" {milestone.name}" if milestone.name else ""
-        count = f"{len(runs)} run{'s' if len(runs) != 1 else ''} ({asks})"
+        count = t("approval_count", language).format(
+            n=len(runs), s="s" if len(runs) != 1 else "", asks=asks
+        )
         if hours is None:
             unknown.append(milestone.id)
-            lines.append(f"{milestone.id}{flag}{name}: {count}, GPU-h unknown ({source})")
+            shown = t("approval_unknown", language)
         else:
             total += hours
-            lines.append(f"{milestone.id}{flag}{name}: {count}, ~{hours:.2f} GPU-h ({source})")
+            shown = f"~{hours:.2f} GPU-h"
+        lines.append(
+            t("approval_milestone", language).format(
+                id=milestone.id, sanity=flag, name=name, count=count, hours=shown, source=source
+            )
+        )
     budget = project.plan.budget.gpu_hours
-    partial = f" (without {', '.join(unknown)})" if unknown else ""
     lines.append(
-        f"estimated total: ~{total:.2f} GPU-h{partial}"
-        + (f" of {budget:g} budgeted" if budget else "")
+        t("approval_total", language).format(total=total)
+        + (t("approval_without", language).format(ids=", ".join(unknown)) if unknown else "")
+        + (t("approval_budgeted", language).format(budget=budget) if budget else "")
     )
     if budget and total > budget:
-        lines.append(
-            f"⚠ the estimate is above the plan's budget of {budget:g} GPU-h "
-            f"by {total - budget:.2f} GPU-h"
+        lines.append(t("approval_over", language).format(budget=budget, by=total - budget))
+    lines.append(
+        t("approval_backend", language).format(
+            backend=project.options.backend, n=project.options.max_parallel
         )
-    lines.append(f"backend: {project.options.backend}; max_parallel {project.options.max_parallel}")
+    )
     return "\n".join(lines)
 
 

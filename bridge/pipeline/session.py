@@ -45,7 +45,7 @@ from bridge.pipeline import bootstrap, snapshots
 from bridge.pipeline.layout import ProjectLayout
 from bridge.pipeline.recording import plan_excerpt, setup_params
 from bridge.plan import LoadedProject, render_for_reading
-from bridge.projections.finding_words import blocked_in_language
+from bridge.projections.finding_words import stage_reason_in_language
 from bridge.projections.text import language_of
 from bridge.projections.writer import ProjectionWriter
 
@@ -245,9 +245,10 @@ class Session:
         """
         Move the pipeline by ``trigger`` and return the move as a step.
 
-        ``reason`` is recorded, or ``zh`` (the same reason in Chinese, where the caller has
-        one) when the projections are Chinese (:func:`language_of`): `bridge run` prints it in
-        a line whose fixed words are in the plan's language.
+        ``reason`` is recorded, or, when the projections are Chinese (:func:`language_of`),
+        ``zh`` (the same reason in Chinese, where the caller has one) or the reason through
+        :func:`stage_reason_in_language`: `bridge run` prints it in a line whose fixed words
+        are in the plan's language.
 
         The move is fired on the stage machine (:class:`StageMachine`), which refuses a move the
         table lacks and records ``StageEntered`` (through :meth:`append` and its guard) before
@@ -264,8 +265,8 @@ class Session:
         """
         state = self.state()
         before = state.stage
-        if zh and language_of(state) == "zh":
-            reason = zh
+        if language_of(state) == "zh":
+            reason = zh or stage_reason_in_language(reason, "zh")
         after = self._stages.fire(before, trigger, reason)
         self._stage_unshown = True
         self.snapshot()
@@ -288,7 +289,7 @@ class Session:
         """
         self.append("bridge", [ev.PipelineBlocked(reason=reason, findings=tuple(findings))])
         self.notify("blocked", "bridge: blocked", reason)
-        return self.enter(StageTrigger.BLOCK, reason, zh=blocked_in_language(reason, "zh"))
+        return self.enter(StageTrigger.BLOCK, reason)
 
     def notify(self, event: str, title: str, text: str) -> None:
         """

@@ -16,7 +16,12 @@ from collections.abc import Callable
 
 from bridge.projections.failure_words import failure_finding_in_language, failure_in_language
 
-__all__ = ["blocked_in_language", "finding_in_language", "review_text_in_language"]
+__all__ = [
+    "blocked_in_language",
+    "finding_in_language",
+    "review_text_in_language",
+    "stage_reason_in_language",
+]
 
 # Whole messages: (pattern, replacement with the groups kept). Matched with fullmatch.
 _FINDINGS: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -253,3 +258,46 @@ def blocked_in_language(reason: str, language: str) -> str:
         if found is not None:
             return replace(found)
     return reason
+
+
+# The other reasons a stage is entered for (bridge/pipeline/), whole.
+_STAGE_REASONS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"inputs changed \((.*)\)", re.DOTALL), r"输入已变更（\1）"),
+    (re.compile(r"reopened by a person after a block"), "阻断后由人重新开启"),
+    (re.compile(r"approved by a person"), "已由人批准"),
+    (re.compile(r"retrying (.*)", re.DOTALL), r"重试 \1"),
+    (
+        re.compile(r"auto_deploy is off: waiting for `bridge approve`"),
+        "auto_deploy 已关闭：等待 `bridge approve`",
+    ),
+    (
+        re.compile(r"sanity skipped by configuration \(sanity_first = false\)"),
+        "按配置跳过健全性检查（sanity_first = false）",
+    ),
+    (re.compile(r"the proposed sanity run (\S+) needs approval"), r"提议的健全性运行 \1 需要批准"),
+    (
+        re.compile(r"the same sanity failure twice: asking for a diagnosis"),
+        "健全性检查两次以相同方式失败：请求诊断",
+    ),
+    (
+        re.compile(r"(\d+) sanity failures: asking for a diagnosis"),
+        r"健全性检查失败 \1 次：请求诊断",
+    ),
+    (re.compile(r"sanity failed once; running it again"), "健全性检查失败一次；再运行一次"),
+    (re.compile(r"(\d+) run\(s\) added to the plan: (.*)", re.DOTALL), r"计划新增 \1 个运行：\2"),
+    (re.compile(r"(\d+) proposed run\(s\) need approval"), r"\1 个提议的运行需要批准"),
+)
+
+
+def stage_reason_in_language(reason: str, language: str) -> str:
+    """
+    Why a stage was entered, in ``language`` (``"zh"``; anything else returns it unchanged):
+    a blocked reason (:func:`blocked_in_language`) or another of bridge's stage reasons whole;
+    a reason bridge has no Chinese for as written.
+    """
+    if language != "zh":
+        return reason
+    for pattern, replacement in _STAGE_REASONS:
+        if pattern.fullmatch(reason):
+            return pattern.sub(replacement, reason)
+    return blocked_in_language(reason, language)

@@ -16,7 +16,7 @@ from bridge.plan.criteria import Criterion, Mode, Scope
 from bridge.plan.criteria.model import BASELINE
 from bridge.projections.reasons import in_language
 
-__all__ = ["criterion_in_language", "warning_in_language"]
+__all__ = ["criterion_in_language", "estimate_source_in_language", "warning_in_language"]
 
 _QUOTE = r"""('[^']*'|"[^"]*")"""
 _NO_COMMAND_FIX = (
@@ -225,3 +225,33 @@ def criterion_in_language(criterion: Criterion, language: str) -> str:
         else ("基线" if reference == BASELINE else reference)
     )
     return f"{who} 对比 {against}：{metric} {kind}（{way}）{limit}"
+
+
+# Where a milestone's GPU-hour estimate comes from (bridge/plan/overview.py: Estimate.source).
+_SOURCES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"CPU runs only"), "仅 CPU 运行"),
+    (re.compile(r"from the runs' estimates"), "来自运行的估计"),
+    (re.compile(r"from the plan's Cost column \((.*)\)"), r"来自计划的 Cost 列（\1）"),
+    (
+        re.compile(r"no run estimate and no GPU-hours in the plan's Cost"),
+        "没有运行估计，计划的 Cost 中也没有 GPU 小时",
+    ),
+    (
+        re.compile(r"no run estimate, and the plan's Cost \((.*)\) is not GPU-hours"),
+        r"没有运行估计，且计划的 Cost（\1）不是 GPU 小时",
+    ),
+    (re.compile(r"no run estimate and no Cost in the plan"), "没有运行估计，计划中也没有 Cost"),
+)
+
+
+def estimate_source_in_language(source: str, language: str) -> str:
+    """
+    Where a GPU-hour estimate comes from, in ``language`` (``"zh"``; anything else returns it
+    unchanged); the plan's Cost cell as written.
+    """
+    if language != "zh":
+        return source
+    for pattern, replacement in _SOURCES:
+        if pattern.fullmatch(source):
+            return pattern.sub(replacement, source)
+    return source

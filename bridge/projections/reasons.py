@@ -112,6 +112,9 @@ _PHRASES: tuple[tuple[str, str], ...] = (
     ("several subject systems", "多个主体系统"),
     ("empty criterion", "空的成功标准"),
     ("parser error: ", "解析器错误："),
+    # why ablation planning was skipped (bridge/pipeline/steps/deploy.py)
+    ("no ablation planner configured", "未配置消融规划器"),
+    ("the planner failed: ", "消融规划器失败："),
 )
 
 _FRACTIONS = r"(?: \(values read as fractions, ×100\))?"

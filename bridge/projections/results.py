@@ -226,6 +226,7 @@ def next_step(state: PipelineState, outcome: Outcome, language: str) -> str:
                 f"hand EXPERIMENT_RESULTS.md to the review loop. {handoff}"
             ).rstrip()
         why = planned.reason if planned is not None else "no ablation planner configured"
+        why = in_language(why, language)
         return (
             "主要结果为正面：将 EXPERIMENT_RESULTS.md 交给评审循环。"
             f"消融规划已跳过（{why}）；建议对所提方法的每个组件做消融。{handoff}"

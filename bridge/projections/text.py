@@ -60,6 +60,36 @@ _WORDS: dict[str, tuple[str, str]] = {
     ),
     "plan_warning": ("warning", "警告"),
     "blocked": ("blocked:", "已阻断："),
+    "waiting": ("waiting for approval", "等待批准"),
+    "waiting_why": (" (auto_deploy is off):", "（auto_deploy 已关闭）："),
+    # What a person approves (bridge/pipeline/recording.py: approval_summary).
+    "approval_gpus": ("{gpus} GPU each", "每个 {gpus} 块 GPU"),
+    "approval_gpu_range": ("{low}–{high} GPUs each", "每个 {low}–{high} 块 GPU"),
+    "approval_proposed_sanity": (
+        "The plan's sanity milestone names no run; bridge proposes {ids} (the first run of the "
+        "first block) as the sanity run. `bridge approve` runs it, or add the sanity run to the "
+        "tracker and `bridge run`.",
+        "计划的健全性里程碑没有指明运行；bridge 提议以 {ids}（第一个实验块的第一个运行）作为健全性"
+        "运行。`bridge approve` 会运行它；也可以把健全性运行加入追踪表后运行 `bridge run`。",
+    ),
+    "approval_count": ("{n} run{s} ({asks})", "{n} 个运行（{asks}）"),
+    "approval_unknown": ("GPU-h unknown", "GPU-h 未知"),
+    "approval_milestone": (
+        "{id}{sanity}{name}: {count}, {hours} ({source})",
+        "{id}{sanity}{name}：{count}，{hours}（{source}）",
+    ),
+    "approval_total": ("estimated total: ~{total:.2f} GPU-h", "估计总计：~{total:.2f} GPU-h"),
+    "approval_without": (" (without {ids})", "（不含 {ids}）"),
+    "approval_budgeted": (" of {budget:g} budgeted", "，预算 {budget:g} GPU-h"),
+    "approval_over": (
+        "⚠ the estimate is above the plan's budget of {budget:g} GPU-h by {by:.2f} GPU-h",
+        "⚠ 估计超出计划预算 {budget:g} GPU-h，多 {by:.2f} GPU-h",
+    ),
+    "approval_backend": (
+        "backend: {backend}; max_parallel {n}",
+        "后端：{backend}；max_parallel {n}",
+    ),
+    "approval_new": ("{n} new run(s) wait for approval: {ids}", "{n} 个新运行等待批准：{ids}"),
     # `bridge status` and the live view of `bridge run` (the status words stay the tracker's).
     "status_stage": ("stage", "阶段"),
     "status_no_plan": ("(no plan loaded)", "（未加载计划）"),

@@ -107,7 +107,7 @@ if ours and a.seed == 1:
 """
 
 
-def _write(root: Path, language: str = "", *, failing: bool = False) -> Path:
+def _write(root: Path, language: str = "", *, failing: bool = False, gated: bool = False) -> Path:
     rows = ["| S1 | M0 | B1 | 健全性 | 本方法 | 0 | accuracy | MUST | TODO | 冒烟 |"]
     n = 1
     for block, systems in (
@@ -132,7 +132,9 @@ def _write(root: Path, language: str = "", *, failing: bool = False) -> Path:
         encoding="utf-8",
     )
     (root / "scripts" / "job.py").write_text(JOB + (FAILS if failing else ""), encoding="utf-8")
-    setting = f'language = "{language}"\n' if language else ""
+    setting = (f'language = "{language}"\n' if language else "") + (
+        "auto_deploy = false\n" if gated else ""
+    )
     (root / "bridge.toml").write_text(
         TOML.format(language=setting, python=sys.executable), encoding="utf-8"
     )
@@ -286,3 +288,17 @@ def test_bridge_status_in_chinese(blocked: tuple[Path, str]) -> None:
     assert "已用 0.00 GPU-h，预算 1 GPU-h" in status
     words = {"DONE", "FAILED", "BLOCKED", "local", "ValueError"}
     assert english_left(status, THEIRS | words) == []
+
+
+def test_the_approval_checkpoint_in_chinese(tmp_path: Path) -> None:
+    """``auto_deploy = false``: the stage reason, the label and what a person approves."""
+    project = _write(tmp_path / "project", gated=True)
+    run = _bridge("run", "--plain", "--project", str(project), code=3)
+    assert "阶段 AWAITING_APPROVAL: auto_deploy 已关闭：等待 `bridge approve`\n" in run
+    assert (
+        "等待批准（auto_deploy 已关闭）：\nM0（健全性） 健全性检查：1 个运行（CPU），~0.00 GPU-h"
+        in run
+    )
+    assert "估计总计：~0.00 GPU-h，预算 1 GPU-h\n后端：local；max_parallel 2\n" in run
+    machine = {"IMPLEMENTED", "REVIEWED", "AWAITING_APPROVAL", "COLLECTED", "existing", "local"}
+    assert english_left(run, THEIRS | machine | {"results"}) == []

@@ -11,7 +11,11 @@ import pytest
 
 from bridge.machine.classify import GENERIC_FAILURE, explain_failure
 from bridge.projections.failure_words import failure_in_language, retry_in_language
-from bridge.projections.finding_words import blocked_in_language, finding_in_language
+from bridge.projections.finding_words import (
+    blocked_in_language,
+    finding_in_language,
+    stage_reason_in_language,
+)
 from tests.english_left import english_left
 
 # One recorded failure reason for each meaning bridge knows, and one it does not.
@@ -118,3 +122,22 @@ def test_retry_reasons_in_chinese() -> None:
 def test_blocked_reasons_in_chinese(reason: str, chinese: str) -> None:
     assert blocked_in_language(reason, "en") == reason
     assert blocked_in_language(reason, "zh") == chinese
+
+
+@pytest.mark.parametrize(
+    ("reason", "chinese"),
+    [
+        (
+            "auto_deploy is off: waiting for `bridge approve`",
+            "auto_deploy 已关闭：等待 `bridge approve`",
+        ),
+        ("sanity failed once; running it again", "健全性检查失败一次；再运行一次"),
+        ("2 proposed run(s) need approval", "2 个提议的运行需要批准"),
+        ("inputs changed (plan, bridge.toml)", "输入已变更（plan, bridge.toml）"),
+        ("sanity failed: S1: exit 1: boom", "健全性检查失败：S1：退出码 1：boom"),
+        ("a reason bridge has no Chinese for", "a reason bridge has no Chinese for"),
+    ],
+)
+def test_stage_reasons_in_chinese(reason: str, chinese: str) -> None:
+    assert stage_reason_in_language(reason, "en") == reason
+    assert stage_reason_in_language(reason, "zh") == chinese

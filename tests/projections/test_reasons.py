@@ -178,3 +178,9 @@ def test_quality_findings_in_chinese_and_others_as_written() -> None:
         "（来源 history.csv，csv:val_loss）"
     )
     assert quality_in_language("loss went odd", "zh") == "loss went odd"
+
+
+def test_why_ablation_planning_was_skipped() -> None:
+    assert in_language("no ablation planner configured", "zh") == "未配置消融规划器"
+    assert in_language("no ablation planner configured", "en") == "no ablation planner configured"
+    assert in_language("the planner failed: HTTP 500", "zh") == "消融规划器失败：HTTP 500"

@@ -33,6 +33,7 @@ from bridge.plan.priority import Priority
 from bridge.plan.vocabulary import FAILED_STATUSES, normalise_status
 from bridge.projections import results
 from bridge.projections.outcome import evaluate
+from bridge.projections.text import language_of, t
 
 __all__ = [
     "collected",
@@ -283,7 +284,8 @@ def collected(s: Session) -> Step:
         "bridge",
         [
             ev.ApprovalRequested(
-                summary=f"{len(waiting)} new run(s) wait for approval: {ids}\n"
+                summary=t("approval_new", language_of(state)).format(n=len(waiting), ids=ids)
+                + "\n"
                 + approval_summary(s.project, state)
                 + quote(s, state)
             )

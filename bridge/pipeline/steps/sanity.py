@@ -25,7 +25,7 @@ from bridge.pipeline.recording import approval_summary
 from bridge.pipeline.session import Session, Step
 from bridge.pipeline.steps import code, collect, deploy
 from bridge.plan.runs import SANITY_PROPOSAL
-from bridge.projections.finding_words import blocked_in_language
+from bridge.projections.text import language_of, t
 
 __all__ = [
     "after_sanity_failure",
@@ -70,10 +70,10 @@ def sanity(s: Session) -> Step:
     ]
     proposed = [r.run_id for r in runs if r.spec.source == SANITY_PROPOSAL]
     if proposed and not state.approved:
+        said = t("approval_proposed_sanity", language_of(state))
         summary = (
-            f"The plan's sanity milestone names no run; bridge proposes {', '.join(proposed)} "
-            "(the first run of the first block) as the sanity run. `bridge approve` runs it, "
-            "or add the sanity run to the tracker and `bridge run`.\n"
+            said.format(ids=", ".join(proposed))
+            + "\n"
             + approval_summary(s.project, state)
             + deploy.quote(s, state)
         )
@@ -133,8 +133,7 @@ def sanity(s: Session) -> Step:
     detail = "; ".join(f"{r.run_id}: {_sanity_problem(r, limit)}" for r in failed)[:2000]
     s.append("bridge", [ev.SanityChecked(passed=False, signature=signature, detail=detail)])
     s.notify("failure", "bridge: sanity failed", detail)
-    said = f"sanity failed: {detail[:200]}"
-    return s.enter(StageTrigger.FAIL_SANITY, said, zh=blocked_in_language(said, "zh"))
+    return s.enter(StageTrigger.FAIL_SANITY, f"sanity failed: {detail[:200]}")
 
 
 def deploy_after_sanity(s: Session) -> Step:
