@@ -12,6 +12,7 @@ import shlex
 
 from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.stages import TERMINAL_RUN_STATES
+from bridge.projections.failure_words import failure_in_language
 from bridge.projections.markdown import fenced, line
 from bridge.projections.outcome import evaluate, key_value
 from bridge.projections.results import number
@@ -28,6 +29,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "verdict": ("Verdict", "判定"),
     "command": ("Reproduce", "复现"),
     "none": ("No run has finished yet.", "尚无运行结束。"),
+    "seed": (", seed {seed}", "，种子 {seed}"),
 }
 
 # Parameters bridge adds to every run; the run id, block and milestone are in the heading.
@@ -47,7 +49,7 @@ def _command(run: RunView) -> str:
     return f"cd {shlex.quote(run.spec.cwd)} && {command}" if run.spec.cwd else command
 
 
-def _result(run: RunView) -> str:
+def _result(run: RunView, language: str) -> str:
     parts = [status_word(run)]
     value = key_value(run)
     if value is not None:
@@ -56,7 +58,7 @@ def _result(run: RunView) -> str:
     if run.metrics is not None:
         parts.extend(f"⚠ {f.kind}: {line(f.metric)}" for f in run.metrics.quality if f.blocking)
     if run.reason and status_word(run) != "DONE":
-        parts.append(line(run.reason))
+        parts.append(line(failure_in_language(run.reason, language)))
     return "; ".join(parts)
 
 
@@ -86,7 +88,7 @@ def render(state: PipelineState, language: str = "en") -> str:
             f"{k}={v}" for k, v in sorted(spec.params.items()) if k not in _BOOKKEEPING
         )
         where = f"{spec.block}, {spec.milestone}" + (
-            f", seed {spec.seed}" if spec.seed is not None else ""
+            _t("seed", language).format(seed=spec.seed) if spec.seed is not None else ""
         )
         lines.extend(
             [
@@ -94,7 +96,7 @@ def render(state: PipelineState, language: str = "en") -> str:
                 "",
                 f"- **{_t('system', language)}:** {spec.system} ({where})",
                 f"- **{_t('config', language)}:** {config or '-'}",
-                f"- **{_t('result', language)}:** {_result(run)}",
+                f"- **{_t('result', language)}:** {_result(run, language)}",
                 f"- **{_t('verdict', language)}:** {spec.block} `{verdicts.get(spec.block, '-')}`",
                 f"- **{_t('command', language)}:**",
                 "",

@@ -135,6 +135,7 @@ def _write(root: Path, language: str = "", *, failing: bool = False, gated: bool
     setting = (f'language = "{language}"\n' if language else "") + (
         "auto_deploy = false\n" if gated else ""
     )
+    setting += "compact = true\n" if failing else ""
     (root / "bridge.toml").write_text(
         TOML.format(language=setting, python=sys.executable), encoding="utf-8"
     )
@@ -274,6 +275,9 @@ def test_failures_and_the_block_in_chinese(blocked: tuple[Path, str]) -> None:
     assert "退出码 1；退出码 1：ValueError: 损失发散 |" in tracker
     results = _read(project, "refine-logs/EXPERIMENT_RESULTS.md")
     assert "流水线已阻断：里程碑 M1：R5, R8, R14 以相同方式失败：" in results
+    log = _read(project, "EXPERIMENT_LOG.md")  # compact mode
+    assert "- **系统:** 本方法 (B1, M1，种子 1)\n" in log
+    assert "- **结果:** FAILED; 退出码 1：ValueError: 损失发散\n" in log
 
 
 def test_bridge_status_in_chinese(blocked: tuple[Path, str]) -> None:
