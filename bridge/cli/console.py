@@ -91,7 +91,9 @@ def render_blocks(project: LoadedProject, language: str = "en") -> Group:
         head = f"{block.id}: {block.title}" if block.title else block.id
         parts.append(Text(visible(head), "bold"))
         criterion = block.success_criterion or t("plan_none_written", language)
-        parts.append(Text(visible(f"{t('plan_criterion', language)}{criterion}")))
+        # The researcher's criterion keeps the lines it was written on, as before.
+        shown = visible(f"{t('plan_criterion', language)}{criterion}", keep="\n")
+        parts.append(Text(shown))
         parts.extend(
             Text(visible(line))
             for line in _criterion_lines(block.success_criterion, block, language)

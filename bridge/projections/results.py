@@ -153,7 +153,7 @@ def next_step(state: PipelineState, outcome: Outcome, language: str) -> str:
     if state.stage is Stage.BLOCKED and state.blocked is not None:
         reason = state.blocked.reason
         gate = reason.startswith("the gate held")
-        reason = blocked_in_language(reason, language)
+        reason = line(blocked_in_language(reason, language))
         if gate:  # a decision, not a mistake: a person overrides
             return (
                 f"流水线已阻断：{reason}。要越过关卡继续，运行 `bridge approve`。"
@@ -276,10 +276,10 @@ def _block_section(state: PipelineState, result: BlockResult, language: str) -> 
             if isinstance(clause, Criterion):
                 lines.append(f"  {position}. `{clause.describe()}`")
             else:
-                reason = in_language(clause.reason, language)
+                reason = line(in_language(clause.reason, language))
                 lines.append(f"  {position}. {_t('unparsed', language)}: {reason}")
     elif block.success_criterion:
-        reason = in_language(result.criterion.reason, language)
+        reason = line(in_language(result.criterion.reason, language))
         lines.append(f"- **{_t('unparsed', language)}:** {reason}")
     verdict = result.verdict
     try:
@@ -295,7 +295,7 @@ def _block_section(state: PipelineState, result: BlockResult, language: str) -> 
     else:
         said = f"**{verdict.verdict.value}** (judged by {verdict.judged_by.value})"
     lines.append(
-        f"- **{_t('verdict', language)}:** {said} — {in_language(verdict.reason, language)}"
+        f"- **{_t('verdict', language)}:** {said} — {line(in_language(verdict.reason, language))}"
     )
     runs = ", ".join(result.run_ids) or "-"
     shared = f" ({_t('shared', language)}: {', '.join(result.shared)})" if result.shared else ""
@@ -309,7 +309,8 @@ def _block_section(state: PipelineState, result: BlockResult, language: str) -> 
     if rows:
         lines.extend([table(AGGREGATE_HEADER, rows), ""])
     else:
-        lines.extend([unmatched_note(state, result, language) or _t("no_values", language), ""])
+        note = line(unmatched_note(state, result, language)) or _t("no_values", language)
+        lines.extend([note, ""])
     return lines
 
 
@@ -419,7 +420,7 @@ def render(state: PipelineState, language: str = "en") -> str:
         ("（是）" if outcome.ready else "（否）") if language == "zh" else ""
     )
     reasons = outcome.not_ready_zh if language == "zh" else outcome.not_ready
-    why = f" — {_t('why_not', language)}: {'; '.join(reasons)}" if not outcome.ready else ""
+    why = f" — {_t('why_not', language)}: {line('; '.join(reasons))}" if not outcome.ready else ""
     lines.extend(
         [
             f"## {_t('summary', language)}",

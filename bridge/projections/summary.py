@@ -11,6 +11,7 @@ from bridge.machine.fold import PipelineState
 from bridge.machine.judge import MainResult
 from bridge.machine.views import RunView
 from bridge.projections.code_review import unavailable_note
+from bridge.projections.markdown import line
 from bridge.projections.outcome import NO_MAIN, Outcome, evaluate, must_completed
 from bridge.projections.reasons import in_language
 from bridge.projections.results import next_step
@@ -43,7 +44,7 @@ def _main_sentence(state: PipelineState, zh: bool) -> str:
     ]
     language = "zh" if zh else "en"
     detail = "; ".join(
-        f"{b.block.id} {b.verdict.verdict.value}: {in_language(b.verdict.reason, language)}"
+        f"{b.block.id} {b.verdict.verdict.value}: {line(in_language(b.verdict.reason, language))}"
         for b in blocks
     )
     word = outcome.main_result.value

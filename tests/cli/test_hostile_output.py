@@ -200,3 +200,24 @@ def test_the_live_view_on_a_terminal_sends_only_richs_own_escapes(
     blocked = next(line for line in rest.splitlines() if line.startswith("blocked:"))
     assert "step 1\\u001b[2J\\u001b]0;owned\\u0007 " in blocked
     assert "[bold red]PASS[/]" in blocked  # markup is never read
+
+
+def test_a_metric_name_with_a_newline_forges_no_line(tmp_path: Path) -> None:
+    """
+    The only metric a run records is named with a newline and a heading after it, so the
+    verdict's reason quotes it ("not found for main (extracted: …)") and so does the note on
+    names matching no plan metric: neither `bridge run`'s summary nor EXPERIMENT_RESULTS.md
+    gets a line of the run's making.
+    """
+    name = "acc\x1b[31m\n## forged"
+    job = JOB.replace(f"values[{METRIC!r}] = 1.0", f"values = {{{name!r}: 1.0}}")
+    assert job != JOB
+    root = write_project(
+        tmp_path / "p", [Run(id="S1", milestone="M0"), Run(id="R2", milestone="M1", mode="metric")]
+    )
+    (root / "scripts" / "job.py").write_text(job)
+    done = bridge_cli("run", "--plain", "--project", str(root), columns=400)
+    results = (root / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
+    for text in (done.stdout, results):
+        assert "acc\\u001b[31m ## forged" in text, text
+        assert not [line for line in text.splitlines() if line.startswith("## forged")], text

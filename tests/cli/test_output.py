@@ -100,6 +100,23 @@ class TestTextNotMarkup:
         assert TITLE in out
         assert f"R001 ({SYSTEM})" in out
 
+    def test_plan_keeps_a_criterion_on_the_lines_it_was_written_on(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A success criterion written over two lines prints on two lines, not with a
+        literal ``\\n`` between them; a control character in it is still shown escaped."""
+        project = write_project(tmp_path / "p")
+        path = project / "refine-logs" / "EXPERIMENT_PLAN.md"
+        path.write_text(
+            path.read_text().replace(
+                "Method accuracy > 10% over Baseline",
+                "Method accuracy > 10% over Baseline\non every seed \x1b[2J",
+            )
+        )
+        assert main(["plan", "--project", str(project)]) == 0
+        out = capsys.readouterr().out
+        assert "Method accuracy > 10% over Baseline\non every seed \\u001b[2J" in out, out
+
     def test_plain_lines_keep_brackets(self, logged: Path) -> None:
         """A failure reason with brackets scrolls by exactly in plain mode."""
         out = io.StringIO()
