@@ -132,7 +132,7 @@ def plan(args: Parsed) -> int:
         message = warning_in_language(warning.message, language)
         console.print(
             styled(
-                t("plan_warning", language), "yellow", f" {warning.file}:{warning.line}: {message}"
+                t("plan_warning", language), "yellow", f" {warning.where}: {message}"
             )
         )
     if len(loaded.warnings) > 20:

@@ -101,7 +101,7 @@ def plan_events(project: LoadedProject) -> list[tuple[str, Sequence[ev.Event]]]:
         milestones=milestones,
         blocks=blocks,
         budget_gpu_hours=plan.budget.gpu_hours,
-        warnings=tuple(f"{w.file}:{w.line}: {w.message}" for w in project.warnings)[:200],
+        warnings=tuple(f"{w.where}: {w.message}" for w in project.warnings)[:200],
         inputs=input_digests(project),
         tracker_text=tracker_template(project),
         method=" ".join(f"{plan.thesis}\n{plan.method}".split())[:2000],

@@ -41,6 +41,11 @@ class PlanWarning:
     line: int
     message: str
 
+    @property
+    def where(self) -> str:
+        """``file:line``, or the file alone for a warning about the file as a whole."""
+        return f"{self.file}:{self.line}" if self.line else self.file
+
 
 @attrs.frozen(kw_only=True)
 class Field:

@@ -104,3 +104,13 @@ class TestRunsWithoutCommand:
         assert run.returncode == 3, run.stdout + run.stderr
         assert "3 run(s) have no command: R001, R002, R003" in run.stdout
         assert not (project / ".bridge" / "runs").exists()
+
+    def test_without_a_bridge_toml_the_warning_names_the_file_alone(self, tmp_path: Path) -> None:
+        """No bridge.toml at all: the warning is about the file as a whole, so it names
+        ``bridge.toml`` without a line, never a line 0."""
+        project = write_project(tmp_path / "p")
+        (project / "bridge.toml").unlink()
+        plan = bridge("plan", "--project", str(project))
+        assert plan.returncode == 0, plan.stderr
+        assert "warning bridge.toml: none of the 3 runs has a command" in plan.stdout
+        assert "bridge.toml:0" not in plan.stdout
