@@ -130,11 +130,7 @@ def plan(args: Parsed) -> int:
         console.print(styled(t("plan_proposed", language), "yellow"))
     for warning in loaded.warnings[:20]:
         message = warning_in_language(warning.message, language)
-        console.print(
-            styled(
-                t("plan_warning", language), "yellow", f" {warning.where}: {message}"
-            )
-        )
+        console.print(styled(t("plan_warning", language), "yellow", f" {warning.where}: {message}"))
     if len(loaded.warnings) > 20:
         console.print(t("plan_more_warnings", language).format(n=len(loaded.warnings) - 20))
     return EXIT_OK
