@@ -42,7 +42,10 @@ Every fact bridge records is one of these events, stored in the SQLite log
 version**. The `bridge` stream holds the pipeline's events; `run:<RUN_ID>` holds one run's
 events (every event with a `run_id` field, which must match the stream). Fields are stored as
 canonical JSON (sorted keys, no NaN or Infinity); tuples are JSON arrays, mappings JSON objects,
-times ISO 8601 strings. A field without a default is required.
+times ISO 8601 strings. A field without a default is required. Each field is read back only as
+the JSON its type names: a `str` a string, an `int` a whole number (not `true`, not `2.0`), a
+`bool` `true` or `false`, a `float` any number, `| None` also `null`; an event that would not
+read back so is refused when appended, and a row that holds one does not decode.
 
 Old schema versions are upcast when read (`bridge.events.codec.upcaster`); an unknown tag is an
 error. Fields whose name says they hold a secret (key, token, password, ...) are refused at append

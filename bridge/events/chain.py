@@ -125,10 +125,10 @@ def encode_all(events: Iterable[Event]) -> tuple[list[tuple[str, int, str]], lis
     Encode events for an append, refusing any that would not decode back.
 
     Decoding is stricter than encoding (a ``str`` field, a tuple of strings or a mapping of
-    strings holding a number encodes, and is refused when read), and a row that cannot be
-    decoded would make the whole log unreadable from then on, with no way to remove it. So each
-    encoded event is decoded once here, before anything is stored: about 10 µs an event,
-    against a few hundred for the append itself.
+    strings holding a number, an ``int`` field holding a string, a float or a bool, encodes, and
+    is refused when read), and a row that cannot be decoded would make the whole log unreadable
+    from then on, with no way to remove it. So each encoded event is decoded once here, before
+    anything is stored: about 10 µs an event, against a few hundred for the append itself.
 
     Returns:
         ``(type tag, schema version, data)`` per event, and each event as the log holds it

@@ -95,10 +95,12 @@ _unstructurers: dict[type, _Fn] = {}
 
 def _field_structurer(tp: object, generated: bool = True) -> _Fn | None:
     """
-    Return the function turning JSON data into a value of type ``tp``; None when the JSON value
-    is already it (str, int, float, bool, a dict of strings). ``generated``: attrs classes
-    through generated code (:func:`_class_structurer`), else through closures
-    (:func:`_plain_class_structurer`).
+    Return the function turning JSON data into a value of type ``tp``, refusing (TypeError)
+    JSON of another kind: a str field takes a JSON string, an int field a JSON integer (not
+    ``true``: JSON's booleans are Python ints, and the encoder never writes one into an int
+    field), a bool field ``true`` or ``false``, a float field any JSON number. None when there
+    is nothing to do (a mapping of any JSON). ``generated``: attrs classes through generated
+    code (:func:`_class_structurer`), else through closures (:func:`_plain_class_structurer`).
     """
     origin = typing.get_origin(tp)
     if origin in (types.UnionType, typing.Union):
@@ -117,9 +119,11 @@ def _field_structurer(tp: object, generated: bool = True) -> _Fn | None:
         args = typing.get_args(tp)
         if len(args) != 2 or args[1] is not Ellipsis:
             raise TypeError(f"codec cannot structure {tp!r}")
+        if args[0] is str:
+            return _tuple_of_strings
         item = _field_structurer(args[0], generated)
         if item is None:
-            return _tuple_of_strings if args[0] is str else _tuple_of_json
+            return _tuple_of_json
 
         def tuple_of(value: Any, item: _Fn = item) -> tuple[Any, ...]:
             if type(value) is not list:
@@ -129,9 +133,11 @@ def _field_structurer(tp: object, generated: bool = True) -> _Fn | None:
         return tuple_of
     if origin is not None and issubclass(origin, Mapping):
         value_type = typing.get_args(tp)[1] if typing.get_args(tp) else Any
+        if value_type is str:
+            return _dict_of_strings
         values = None if value_type is Any else _field_structurer(value_type, generated)
         if values is None:
-            return _dict_of_strings if value_type is str else _dict_of_json
+            return _dict_of_json
 
         def dict_of(value: Any, values: _Fn = values) -> dict[str, Any]:
             return {key: values(item) for key, item in _dict_of_json(value).items()}
@@ -145,8 +151,12 @@ def _field_structurer(tp: object, generated: bool = True) -> _Fn | None:
         return _class_structurer(tp) if generated else _plain_class_structurer(tp)
     if tp is float:
         return _float
-    if tp in (str, int, bool):
-        return None
+    if tp is int:
+        return _int
+    if tp is str:
+        return _str
+    if tp is bool:
+        return _bool
     raise TypeError(f"codec cannot structure {tp!r}")
 
 
@@ -185,6 +195,40 @@ def _float(value: Any) -> float:
     if type(value) is int:
         return float(value)
     raise TypeError(f"expected a number, got {type(value).__name__}")
+
+
+def _int(value: Any) -> int:
+    # type(), not isinstance(): a bool is an int to Python, and `true` is not a count.
+    if type(value) is int:
+        return value
+    raise TypeError(f"expected a whole number, got {type(value).__name__}")
+
+
+def _str(value: Any) -> str:
+    # Only where no code is generated: generated code interns str fields, which checks them.
+    if type(value) is str:
+        return value
+    raise TypeError(f"expected a string, got {type(value).__name__}")
+
+
+def _bool(value: Any) -> bool:
+    if type(value) is bool:
+        return value
+    raise TypeError(f"expected true or false, got {type(value).__name__}")
+
+
+# Scalar fields checked inline by generated code: (the type's name, its check). A str field is
+# interned there, which checks it; an optional one is only checked.
+_INLINE_CHECKS: dict[object, tuple[str, str]] = {int: ("int", "_int"), bool: ("bool", "_bool")}
+_INLINE_OPTIONAL_CHECKS = {**_INLINE_CHECKS, str: ("str", "_str")}
+
+
+def _optional_of(tp: object) -> object:
+    """``X`` for ``X | None``, else None."""
+    if typing.get_origin(tp) not in (types.UnionType, typing.Union):
+        return None
+    members = [arg for arg in typing.get_args(tp) if arg is not type(None)]
+    return members[0] if len(members) == 1 else None
 
 
 _time_cache: dict[str, datetime] = {}
@@ -247,10 +291,12 @@ def _class_structurer(cls: type) -> _Fn:
     # __attrs_post_init__) without its keyword argument handling, which costs more than the rest
     # of a decode. Anything else (a missing or unknown key, upcast data relying on defaults)
     # takes the general path and its errors. Floats, the commonest field, are converted and
-    # checked inline: a call per field is most of what a nested value costs.
+    # checked inline, and ints, bools and optional strings checked inline: a call per field is
+    # most of what a nested value costs.
     namespace: dict[str, Any] = {
         "_new": object.__new__, "_cls": cls, "_slow": slow, "_float": _float,
         "_isfinite": math.isfinite, "_intern": sys.intern,
+        "_int": _int, "_bool": _bool, "_str": _str,
     }  # fmt: skip
     reads = [f"        v{i} = data[{f.name!r}]" for i, f in enumerate(fields)]
     lines = [
@@ -273,6 +319,12 @@ def _class_structurer(cls: type) -> _Fn:
             lines.append(
                 f"    if v{i} is not None and type(v{i}) is not float: v{i} = _float(v{i})"
             )
+        elif hint in _INLINE_CHECKS:  # the check only raises: the test before it is the check
+            name, check = _INLINE_CHECKS[hint]
+            lines.append(f"    if type(v{i}) is not {name}: {check}(v{i})")
+        elif (scalar := _optional_of(hint)) in _INLINE_OPTIONAL_CHECKS:
+            name, check = _INLINE_OPTIONAL_CHECKS[scalar]
+            lines.append(f"    if v{i} is not None and type(v{i}) is not {name}: {check}(v{i})")
         elif field.name in work:
             namespace[f"_conv{i}"] = work[field.name]
             lines.append(f"    v{i} = _conv{i}(v{i})")

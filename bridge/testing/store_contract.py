@@ -15,7 +15,15 @@ import pytest
 
 from bridge.errors import ConcurrencyError, SecretError
 from bridge.events.store import GENESIS_HASH, EventStore, chain_hash
-from bridge.events.types import Event, RunPlanned, RunSubmitted, StageEntered
+from bridge.events.types import (
+    ArtifactsFetched,
+    Event,
+    RunFailed,
+    RunPlanned,
+    RunSubmitted,
+    StageEntered,
+)
+from bridge.events.values import Artifact
 
 
 def _stage(n: int) -> StageEntered:
@@ -100,15 +108,35 @@ class EventStoreContract:
                 argv=("python", cast(str, 3)),
             ),
             RunPlanned(run_id="R1", env={"SEED": cast(str, 3)}),
+            RunPlanned(run_id="R1", gpus=cast(int, "two")),
+            RunSubmitted(run_id="R1", attempt_id="A1", attempt=True, backend="local"),
+            RunFailed(run_id="R1", attempt_id="A1", gpu_memory_peak_mib=cast(int, 1.5)),
+            ArtifactsFetched(
+                run_id="R1",
+                attempt_id="A1",
+                local_dir="d",
+                artifacts=(Artifact(path="p", size=cast(int, "1"), sha256="s"),),
+            ),
+            RunFailed(run_id="R1", attempt_id="A1", oom=cast(bool, 1)),
         ],
-        ids=["str field", "tuple of strings", "mapping of strings"],
+        ids=[
+            "str field",
+            "tuple of strings",
+            "mapping of strings",
+            "int field",
+            "bool in an int field",
+            "optional int field",
+            "nested int field",
+            "bool field",
+        ],
     )
     def test_an_event_that_would_not_decode_is_refused_and_the_log_stays_readable(
         self, store: EventStore, unreadable: Event
     ) -> None:
         """
         An event holding a value its fields' decoding refuses (a number where a string is
-        declared) is refused with ValueError before anything of its batch is stored, so the
+        declared, a string, float or bool where a whole number is, a number where a bool is) is
+        refused with ValueError before anything of its batch is stored, so the
         log can still be read whole.
         """
         store.append("bridge", [_stage(1)], 0)
