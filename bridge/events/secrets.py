@@ -29,17 +29,19 @@ import json
 import re
 import threading
 import urllib.parse
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 __all__ = [
     "MIN_SECRET_LENGTH",
     "REDACTED",
     "SECRET_VALUE",
     "VALUE_PREFIXES",
+    "has_value_prefix",
     "known_secret_forms",
     "redact",
     "redact_known",
     "register_secret_values",
+    "substring_test",
 ]
 
 # Well-known credential formats. The look-behind keeps words that merely contain such a prefix
@@ -51,6 +53,23 @@ SECRET_VALUE = re.compile(
 # Every alternative of SECRET_VALUE starts with one of these (a test checks it).
 VALUE_PREFIXES = ("sk-", "ghp_", "github_pat_", "AKIA", "xox", "hf_")
 REDACTED = "[redacted]"
+
+
+def substring_test(words: tuple[str, ...]) -> Callable[[str], bool]:
+    """
+    A function telling whether a text contains any of ``words``: ``"a" in t or "b" in t ...``
+    compiled once, several times faster than ``any()`` over a generator (it runs for every
+    appended event and every redacted text).
+    """
+    test: Callable[[str], bool] = eval(  # noqa: S307 - the words are the caller's constants
+        "lambda t: " + " or ".join(f"{word!r} in t" for word in words)
+    )
+    return test
+
+
+#: Whether a text holds a prefix of :data:`SECRET_VALUE`'s alternatives: without one the regex
+#: cannot match, and is not run.
+has_value_prefix = substring_test(VALUE_PREFIXES)
 #: Shorter values are not registered: replacing every "abc" in every log would destroy the log
 #: and protect nothing (a five-character credential is guessed, not leaked).
 MIN_SECRET_LENGTH = 8
@@ -129,6 +148,6 @@ def redact(text: str) -> str:
     text = redact_known(text)
     if "@" in text and "://" in text:
         text = URL_USERINFO.sub(rf"\g<scheme>{REDACTED}@", text)
-    if not any(prefix in text for prefix in VALUE_PREFIXES):
+    if not has_value_prefix(text):
         return text
     return SECRET_VALUE.sub(REDACTED, text)

@@ -20,7 +20,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bridge.errors import IntegrityError, SecretError
-from bridge.events import codec
+from bridge.events import codec, secrets
 from bridge.events.store import GENESIS_HASH, Recorded, SQLiteEventStore, chain_hash
 from bridge.events.types import (
     ArtifactsFetched,
@@ -254,6 +254,11 @@ class TestRecordedFastPath:
             rec.seq = 2  # type: ignore[misc]
 
 
+# Text made of credential prefixes, pieces of them and anything else.
+_pieces = st.sampled_from(["sk-", "ghp_", "github_pat_", "AKIA", "xox", "hf_", "AKI", "s", "_"])
+_prefixed_text = st.lists(_pieces | text, max_size=6).map("".join)
+
+
 class TestSecretScreen:
     def test_value_prefixes_cover_every_credential_pattern(self) -> None:
         """Each alternative of the credential regex starts with a screened prefix."""
@@ -262,6 +267,12 @@ class TestSecretScreen:
         assert len(alternatives) == len(codec._VALUE_PREFIXES)
         for alternative in alternatives:
             assert alternative.startswith(codec._VALUE_PREFIXES), alternative
+
+    @given(_prefixed_text)
+    def test_the_prefix_screen_is_any_prefix_in_the_text(self, value: str) -> None:
+        """The compiled screen redact and the append check share answers as any() would."""
+        expected = any(prefix in value for prefix in secrets.VALUE_PREFIXES)
+        assert secrets.has_value_prefix(value) is expected
 
     @pytest.mark.parametrize(
         "name", ["api_key", "apikey", "secret", "token", "password", "passwd", "pwd",
