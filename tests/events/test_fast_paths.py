@@ -20,7 +20,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bridge.errors import IntegrityError, SecretError
-from bridge.events import codec, secrets
+from bridge.events import codec, encoding, secrets, structuring
 from bridge.events.store import GENESIS_HASH, Recorded, SQLiteEventStore, chain_hash
 from bridge.events.types import (
     ArtifactsFetched,
@@ -143,7 +143,7 @@ class TestDecodeFastPath:
 
     def test_post_init_still_runs(self) -> None:
         """A class with __attrs_post_init__ has it run by its generated structurer."""
-        structure = codec._class_structurer(_Span)
+        structure = structuring.class_structurer(_Span)
         assert structure({"low": 1, "high": 2.5}) == _Span(low=1.0, high=2.5)
         with pytest.raises(ValueError, match="low above high"):
             structure({"low": 3.0, "high": 2.5})
@@ -262,11 +262,11 @@ _prefixed_text = st.lists(_pieces | text, max_size=6).map("".join)
 class TestSecretScreen:
     def test_value_prefixes_cover_every_credential_pattern(self) -> None:
         """Each alternative of the credential regex starts with a screened prefix."""
-        body = codec._SECRET_VALUE.pattern.removeprefix("(?<![A-Za-z0-9])(?:").removesuffix(")")
+        body = secrets.SECRET_VALUE.pattern.removeprefix("(?<![A-Za-z0-9])(?:").removesuffix(")")
         alternatives = body.split("|")
-        assert len(alternatives) == len(codec._VALUE_PREFIXES)
+        assert len(alternatives) == len(secrets.VALUE_PREFIXES)
         for alternative in alternatives:
-            assert alternative.startswith(codec._VALUE_PREFIXES), alternative
+            assert alternative.startswith(secrets.VALUE_PREFIXES), alternative
 
     @given(_prefixed_text)
     def test_the_prefix_screen_is_any_prefix_in_the_text(self, value: str) -> None:
@@ -280,8 +280,8 @@ class TestSecretScreen:
     )  # fmt: skip
     def test_suspicious_words_cover_every_secret_name(self, name: str) -> None:
         """Every field name the secret-name regex catches contains a screened word."""
-        assert codec._SECRET_NAME.search(name)
-        assert codec._has_suspicious_word(name.lower())
+        assert encoding._SECRET_NAME.search(name)
+        assert encoding._has_suspicious_word(name.lower())
 
     def test_secret_key_in_a_nested_mapping_is_refused(self) -> None:
         """A secret under a secret-named key deep inside an event is still refused."""
