@@ -496,7 +496,7 @@ def _from_result(value: Any) -> JobState:
     if value.get("timed_out"):
         return JobState(
             status=JobStatus.TIMED_OUT,
-            exit_code=code if isinstance(code, int) else None,
+            exit_code=code if isinstance(code, int) and not isinstance(code, bool) else None,
             detail="the run's timeout stopped it",
             log_tail=tail,
             gpu_memory_peak_mib=peak,

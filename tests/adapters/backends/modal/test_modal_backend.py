@@ -285,3 +285,15 @@ class TestModalBackendRuns:
         """release() closes the gateway."""
         backend.release()
         assert gateway.closed
+
+
+@pytest.mark.parametrize("code", [True, "124", 124.0])
+def test_a_timed_out_result_keeps_only_a_whole_exit_code(code: object) -> None:
+    """A launcher answering a timed-out run with an exit code that is not a whole number (a
+    bool is an int to Python) records none: the event would not decode back, and the append
+    would be refused."""
+    from bridge.adapters.backends.modal.backend import _from_result
+
+    state = _from_result({"exit_code": code, "timed_out": True, "log_tail": "t"})
+    assert state.status is JobStatus.TIMED_OUT and state.exit_code is None
+    assert _from_result({"exit_code": 124, "timed_out": True}).exit_code == 124
