@@ -15,6 +15,7 @@ an SSH host's ``remote_dir``, Slurm's shared directory. Backends receive them in
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
@@ -71,18 +72,15 @@ class ProjectLayout:
         (``RunView.directory``: the id, or the safe name derived from an id that cannot name a
         directory).
 
+        The same value is handed back for the same ids (kept for the last
+        :data:`_PLACES_KEPT` attempts): the dispatcher asks for an attempt's place at its
+        launch, its spec, its collection and its scratch clean-up, and building one (the
+        joins, the validation of both ids and paths) cost more than the rest of a poll.
+
         Raises:
             ValueError: an id that is not a safe id (``RunView.directory`` never is one).
         """
-        # Imported here: `bridge status` opens the log through this class and places nothing.
-        from bridge.machine.backend_port import AttemptPlace
-
-        return AttemptPlace(
-            run_id=run_id,
-            attempt_id=attempt_id,
-            path=str(_STATE / "runs" / run_id / attempt_id),
-            scratch_path=str(_STATE / "scratch" / run_id / attempt_id),
-        )
+        return _place(run_id, attempt_id)
 
     def attempt_dir(self, run_id: str, attempt_id: str) -> Path:
         """
@@ -90,3 +88,21 @@ class ProjectLayout:
         (the local backend runs it there too).
         """
         return self.root / self.place(run_id, attempt_id).path
+
+
+#: How many attempts' places :meth:`ProjectLayout.place` keeps: more than a command has live at
+#: once (each is four short strings).
+_PLACES_KEPT = 4096
+
+
+@functools.lru_cache(maxsize=_PLACES_KEPT)
+def _place(run_id: str, attempt_id: str) -> AttemptPlace:
+    # Imported here: `bridge status` opens the log through ProjectLayout and places nothing.
+    from bridge.machine.backend_port import AttemptPlace
+
+    return AttemptPlace(
+        run_id=run_id,
+        attempt_id=attempt_id,
+        path=f"{_STATE}/runs/{run_id}/{attempt_id}",
+        scratch_path=f"{_STATE}/scratch/{run_id}/{attempt_id}",
+    )
