@@ -267,6 +267,16 @@ class LocalBackend:
         Raises:
             JobNotFound: the handle names no attempt directory of this backend.
         """
+        if (
+            handle.backend == self.name
+            and self._children.running(handle.attempt_id)
+            and not self._gpu_memory.active()
+        ):
+            # Our own child, not yet reaped (the wrapper outlives the command), and no GPU
+            # memory to sample: running, for certain, and nothing on disk would say more. The
+            # dispatcher polls every live run after every exit, so this skips the directory's
+            # checks on most polls.
+            return JobState(status=JobStatus.RUNNING)
         attempt_dir = self._dir_of(handle)
         state = self._poll(handle, attempt_dir)
         if state.status is JobStatus.RUNNING:

@@ -40,12 +40,18 @@ class GpuMemorySampler:
         self._apps: tuple[float, dict[int, int] | None] | None = None
         self._error = ""
         self._gpus: tuple[GpuInfo, ...] | str | None = None  # asked once; str: why none
+        self._active: bool | None = None  # what active() found (it cannot change)
 
     def active(self) -> bool:
         """
         Whether sampling can measure anything here: a probe that lists processes, and GPUs.
+        Worked out once (the GPUs are asked once): a running attempt's poll asks every time.
         """
-        return isinstance(self._probe, GpuProcessProbe) and not isinstance(self.gpus(), str)
+        if self._active is None:
+            self._active = isinstance(self._probe, GpuProcessProbe) and not isinstance(
+                self.gpus(), str
+            )
+        return self._active
 
     def gpus(self) -> tuple[GpuInfo, ...] | str:
         """
