@@ -16,6 +16,7 @@ from bridge.events.values import Finding, Severity
 __all__ = [
     "AblationPlanner",
     "AblationRequest",
+    "AnswersAtOnce",
     "CriterionJudgment",
     "CriterionRequest",
     "CriterionReviewer",
@@ -83,6 +84,24 @@ class Implementer(Protocol):
     def can_fix(self) -> bool:
         """
         True when this implementer can change code in answer to findings.
+        """
+        ...
+
+
+@runtime_checkable
+class AnswersAtOnce(Protocol):
+    """
+    An implementer or reviewer that can say its answer comes at once: it works on files here
+    (no agent, no network, no clone). The session renders the projections before asking a
+    port that may take minutes, so a person watching them sees the stage it works in; before
+    one that answers at once it does not (the stage shows at the next rendering, before
+    bridge waits on anything).
+    """
+
+    @property
+    def answers_at_once(self) -> bool:
+        """
+        True when asking it takes no longer than reading the project's files.
         """
         ...
 

@@ -17,6 +17,7 @@ from bridge.events.values import Artifact, Finding, JobHandle, Severity, Slot
 from bridge.machine.agent_ports import (
     AblationPlanner,
     AblationRequest,
+    AnswersAtOnce,
     CriterionJudgment,
     CriterionRequest,
     CriterionReviewer,
@@ -57,6 +58,7 @@ from bridge.machine.gate_ports import (
 __all__ = [
     "AblationPlanner",
     "AblationRequest",
+    "AnswersAtOnce",
     "Artifact",
     "AttemptPlace",
     "Backend",

@@ -29,6 +29,7 @@ from bridge.machine.fold import Folder, PipelineState
 from bridge.machine.guard import check_append
 from bridge.machine.ports import (
     AblationPlanner,
+    AnswersAtOnce,
     Backend,
     Gate,
     Implementer,
@@ -145,8 +146,14 @@ class Session:
         self._backend = backend
         self._implementer = implementer
         self._reviewer = reviewer
-        self._last_refresh = 0.0
-        self._stage_unshown = False  # a stage was entered since the projections were rendered
+        # The periodic refresh (REFRESH_EVERY) is counted from the start, not from 0: it is for
+        # runs that go on, and a new plan's first append would otherwise render every
+        # projection before its first run is launched. What this process has not rendered yet
+        # shows at the first refresh due instead: before bridge waits on anything (the
+        # dispatcher's idle turn, a port that may take minutes) or hands the project back.
+        self._last_refresh = time.monotonic()
+        # A stage was entered since the projections were rendered (by this process: none yet).
+        self._stage_unshown = True
 
     # -- the log ----------------------------------------------------------------------------
 
@@ -360,28 +367,50 @@ class Session:
     def implementer(self) -> Implementer:
         """
         The implementer (built from ``bridge.toml`` on first use). A stage entered since the
-        projections were last rendered is rendered first: an agent may take minutes.
+        projections were last rendered is rendered first (an agent may take minutes), unless
+        it answers at once (:class:`~bridge.machine.ports.AnswersAtOnce`).
         """
         if self._implementer is None:
             self._implementer = bootstrap.make_implementer(self.project)
-        self._show_stage()
+        self._before_asking(self._implementer)
         return self._implementer
 
     @property
     def reviewer(self) -> Reviewer:
         """
         The reviewer (built from ``bridge.toml`` on first use). A stage entered since the
-        projections were last rendered is rendered first: an agent may take minutes.
+        projections were last rendered is rendered first (an agent may take minutes), unless
+        it answers at once (:class:`~bridge.machine.ports.AnswersAtOnce`).
+        """
+        reviewer = self.reviewer_unasked
+        self._before_asking(reviewer)
+        return reviewer
+
+    @property
+    def reviewer_unasked(self) -> Reviewer:
+        """
+        The reviewer (built on first use) for a caller that may not ask it anything: the stage
+        is not rendered first, so the caller calls :meth:`show_stage` once it knows it asks.
         """
         if self._reviewer is None:
             self._reviewer = bootstrap.make_reviewer(
                 self.project, self.commands(), self.setup_params()
             )
-        self._show_stage()
         return self._reviewer
 
-    def _show_stage(self) -> None:
-        # An agent may take minutes: a person watching the files sees the stage it works in.
+    def _before_asking(self, port: object) -> None:
+        # A port that answers at once (the default implementer and the local checklist): the
+        # stage shows at the next rendering, before bridge waits on anything. For a new plan
+        # that is after the first runs are launched, not before.
+        if not (isinstance(port, AnswersAtOnce) and port.answers_at_once):
+            self.show_stage()
+
+    def show_stage(self) -> None:
+        """
+        Render the projections when a stage was entered since they were last rendered: before
+        asking a port that may take minutes (an agent), so a person watching the files sees
+        the stage it works in.
+        """
         if self._stage_unshown:
             self.refresh()
 

@@ -83,13 +83,16 @@ _RUN_EVENTS = (
     "run.submitted", "run.started", "run.artifacts_fetched", "run.succeeded",
     "run.metrics_recorded",
 )  # fmt: skip
+# The projections are rendered before bridge first waits on a launched run (never before the
+# first launch), so where that falls between R1's events depends on how long a restart takes;
+# after R3's results it is certain: R4's launch is followed by a wait.
 _CHAIN = (
-    "plan.loaded:bridge", "output.written:bridge", "implementation.recorded:bridge",
+    "plan.loaded:bridge", "implementation.recorded:bridge",
     "stage.entered:bridge", "code.reviewed:bridge", "stage.entered:bridge",
     *(f"{tag}:run:R1" for tag in _RUN_EVENTS),
     "milestone.completed:bridge", "sanity.checked:bridge", "stage.entered:bridge",
     *(f"{tag}:run:R3" for tag in _RUN_EVENTS),
-    "stage.entered:bridge", "output.written:bridge",
+    "output.written:bridge", "stage.entered:bridge", "output.written:bridge",
 )  # fmt: skip
 
 

@@ -15,7 +15,7 @@ import pytest
 
 from bridge.errors import ConfigError
 from bridge.events.store import SQLiteEventStore
-from bridge.events.types import OutputWritten
+from bridge.events.types import OutputWritten, RunSubmitted
 from bridge.machine.stages import RunState, Stage
 from bridge.pipeline import Bridge
 from tests.adapters.review.conftest import ScriptedOpenAI
@@ -138,6 +138,57 @@ class TestProjectionsAtStages:
         assert {"DEPLOYED", "COLLECTED"} <= set(stages)
         assert not {"IMPLEMENTED", "REVIEWED", "SANITY_OK"} & set(stages), stages
 
+    def test_a_new_plan_is_first_rendered_once_its_runs_started(self, project: Path) -> None:
+        """
+        The default implementer and the local checklist (code review on) answer at once:
+        nothing is rendered before the first launch, and the end of the run writes each
+        projection once, as its version (judging with no reviewer able to judge renders
+        nothing first).
+        """
+        write_project(project, [Run(id="R1", milestone="M1")], sanity=None, bridge="")
+        bridge = Bridge(project)
+        try:
+            assert bridge.run() is Stage.COLLECTED
+            assert bridge.status().reviews[-1].reviewer == "checklist"
+        finally:
+            bridge.close()
+        store = SQLiteEventStore(project / ".bridge" / "events.db")
+        try:
+            records = list(store.read())
+        finally:
+            store.close()
+        first_write = next(r.seq for r in records if isinstance(r.event, OutputWritten))
+        first_launch = next(r.seq for r in records if isinstance(r.event, RunSubmitted))
+        assert first_launch < first_write
+        at_end = [
+            r.event for r in records if isinstance(r.event, OutputWritten)
+            and r.event.stage == "COLLECTED"
+        ]  # fmt: skip
+        assert at_end and all(out.copy for out in at_end), at_end
+
+    def test_a_reviewer_that_may_take_minutes_is_asked_with_the_stage_shown(
+        self,
+        project: Path,
+        openai_server: ScriptedOpenAI,
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        """A model reviewer may take minutes: IMPLEMENTED is rendered before it is asked."""
+        monkeypatch.setenv("BRIDGE_TEST_REVIEW_KEY", "k-123")
+        openai_server.script = [("reply", "VERDICT: APPROVE")]
+        write_project(
+            project,
+            [Run(id="R1", milestone="M1")],
+            sanity=None,
+            bridge="",
+            extra=TestReviewRounds.config(openai_server),
+        )
+        bridge = Bridge(project)
+        try:
+            assert bridge.run() is Stage.COLLECTED
+        finally:
+            bridge.close()
+        assert _rendered_at(project)[0] == "IMPLEMENTED"
+
     def test_a_stage_entered_by_a_persons_command_is_shown_when_it_returns(
         self, project: Path
     ) -> None:
@@ -194,7 +245,8 @@ class TestSanityRescue:
 
 
 class TestReviewRounds:
-    def _config(self, server: ScriptedOpenAI) -> str:
+    @staticmethod
+    def config(server: ScriptedOpenAI) -> str:
         return (
             f'[reviewer]\nkind = "openai"\nbase_url = "{server.base_url}"\nmodel = "m"\n'
             'api_key_env = "BRIDGE_TEST_REVIEW_KEY"\n'
@@ -217,7 +269,7 @@ class TestReviewRounds:
             project,
             SANITY_AND_MAIN,
             bridge="max_parallel = 2",
-            extra=self._config(openai_server) + _agent(tmp_path, "BROKEN is set"),
+            extra=self.config(openai_server) + _agent(tmp_path, "BROKEN is set"),
         )
         bridge = Bridge(project)
         try:
@@ -248,7 +300,7 @@ class TestReviewRounds:
             project,
             SANITY_AND_MAIN,
             bridge="max_parallel = 2",
-            extra=self._config(openai_server) + _agent(tmp_path, "never matches"),
+            extra=self.config(openai_server) + _agent(tmp_path, "never matches"),
         )
         bridge = Bridge(project)
         try:

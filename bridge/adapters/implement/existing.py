@@ -43,6 +43,14 @@ class ExistingCode:
         """
         return False
 
+    @property
+    def answers_at_once(self) -> bool:
+        """
+        True unless ``base_repo`` is set: the checks read the project's files here, a clone may
+        take minutes (``AnswersAtOnce``).
+        """
+        return self.base_repo is None
+
     def implement(self, request: ImplementRequest) -> Implementation:
         """
         Check the existing code for every run in ``request.commands``.

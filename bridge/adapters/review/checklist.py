@@ -120,6 +120,13 @@ class ChecklistReviewer:
         self.setup_params = dict(setup_params or {})
         self.extra_roots = tuple(extra_roots)
 
+    @property
+    def answers_at_once(self) -> bool:
+        """
+        True: the checks read the project's files here (``AnswersAtOnce``).
+        """
+        return True
+
     def review(self, request: ReviewRequest) -> Review:
         """
         Run the checks (and, for ``purpose="rescue"``, read the failure log).

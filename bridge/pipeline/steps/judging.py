@@ -42,7 +42,10 @@ def judge_criteria(s: Session) -> int:
     Returns:
         How many blocks were sent.
     """
-    reviewer = s.reviewer
+    # Not rendered before asking unless something is asked: at the end of a `bridge run` the
+    # projections are rendered (and versioned) right after this, and a rendering here would
+    # only be written again.
+    reviewer = s.reviewer_unasked
     if not isinstance(reviewer, CriterionReviewer):
         return 0
     state = s.state()
@@ -59,6 +62,7 @@ def judge_criteria(s: Session) -> int:
             rule_reason=result.verdict.reason,
             project=s.root,
         )
+        s.show_stage()  # an agent may take minutes: the files show the stage meanwhile
         try:
             judgment = reviewer.judge_criterion(request)
         except ReviewError as err:
