@@ -24,6 +24,8 @@ from typing import Protocol
 
 import attrs
 
+from bridge.value_methods import value_methods
+
 __all__ = ["LogSink", "QuietLogger", "get_logger", "route", "structlog_may_log"]
 
 
@@ -68,7 +70,8 @@ def structlog_may_log() -> None:
         _ROUTED[0].configure_structlog()
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class QuietLogger:
     """
     A logger that forwards to the routed sink, else to ``structlog.get_logger(name)`` with its

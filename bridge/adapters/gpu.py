@@ -25,6 +25,7 @@ import attrs
 
 from bridge.errors import BackendError
 from bridge.machine.ports import GpuInfo, Slot
+from bridge.value_methods import value_methods
 
 __all__ = [
     "APPS_QUERY_ARGS",
@@ -48,7 +49,8 @@ QUERY_ARGS: tuple[str, ...] = (
 _NOT_FOUND = 127
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class CommandResult:
     """
     What a :data:`Runner` reports about one finished command.

@@ -28,6 +28,8 @@ from __future__ import annotations
 
 import attrs
 
+from bridge.value_methods import value_methods
+
 __all__ = ["MARKERS", "SAMPLER", "GpuMemory", "reading"]
 
 #: The attempt-directory files the sampler writes, in the order :func:`reading` takes them.
@@ -90,7 +92,8 @@ does not show (another pid namespace, e.g. a container)"
 """
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class GpuMemory:
     """
     What the sampler recorded for one attempt.

@@ -27,6 +27,7 @@ from typing import IO, TYPE_CHECKING, Any, Protocol
 import attrs
 
 from bridge.projections.visible import KEEP_LINES, visible
+from bridge.value_methods import value_methods
 
 if TYPE_CHECKING:
     from rich.console import Console, Group
@@ -173,7 +174,8 @@ def _shown_console() -> type[Console]:
     return ShownConsole
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class Styled:
     """
     ``label`` in ``style`` followed by ``rest`` as plain text (neither is ever parsed): a rich

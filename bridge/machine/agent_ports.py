@@ -12,6 +12,7 @@ from typing import Protocol, runtime_checkable
 import attrs
 
 from bridge.events.values import Finding, Severity
+from bridge.value_methods import value_methods
 
 __all__ = [
     "AblationPlanner",
@@ -30,7 +31,8 @@ __all__ = [
 ]
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class ImplementRequest:
     """
     What the implementer is asked to do.
@@ -52,7 +54,8 @@ class ImplementRequest:
     setup_params: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Implementation:
     """
     What the implementer did: the files it changed (path relative to the project → sha256)
@@ -106,7 +109,8 @@ class AnswersAtOnce(Protocol):
         ...
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class ReviewRequest:
     """
     What the reviewer is asked to judge.
@@ -124,7 +128,8 @@ class ReviewRequest:
     failure: str = ""
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Review:
     """
     A reviewer's answer: findings split by severity, the raw text, and who produced it.
@@ -163,7 +168,8 @@ class Reviewer(Protocol):
         ...
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class CriterionRequest:
     """
     A block whose success criterion the rules could not check, for a reviewer to judge.
@@ -185,7 +191,8 @@ class CriterionRequest:
     project: Path = Path()
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class CriterionJudgment:
     """
     A reviewer's verdict on one criterion: ``met``, ``not_met`` or ``inconclusive``, with its
@@ -215,7 +222,8 @@ class CriterionReviewer(Protocol):
         ...
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class ProposedRun:
     """
     One ablation run a planner proposes: a system of the plan (or a variant configured in
@@ -230,7 +238,8 @@ class ProposedRun:
     args: Mapping[str, str] = attrs.field(factory=dict)
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class AblationRequest:
     """
     What an ablation planner is shown: the plan, the results so far, the systems that can be

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import attrs
 
 from bridge.machine.measurements import MetricValue
+from bridge.value_methods import value_methods
 
 __all__ = [
     "Aggregate",
@@ -30,7 +31,8 @@ __all__ = [
 ]
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class RunKey:
     """
     Where a run belongs: its block and system (from the plan).
@@ -40,7 +42,8 @@ class RunKey:
     system: str
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Sample:
     """
     One run's value of one metric, ready to aggregate.
@@ -60,7 +63,8 @@ class Sample:
     value: float | None
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Aggregate:
     """
     One (block, system, metric) over its runs.

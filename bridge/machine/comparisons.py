@@ -27,6 +27,7 @@ from bridge.plan.criteria import (
     Orientation,
 )
 from bridge.plan.metric_names import match_metric
+from bridge.value_methods import value_methods
 
 __all__ = [
     "ClauseContext",
@@ -48,7 +49,8 @@ class Inconclusive(Exception):
     """
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class ClauseContext:
     """
     What judging one clause needs besides the clause (see the arguments of

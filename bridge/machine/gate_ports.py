@@ -10,6 +10,8 @@ from typing import Protocol, runtime_checkable
 
 import attrs
 
+from bridge.value_methods import value_methods
+
 __all__ = [
     "Gate",
     "GateDecision",
@@ -18,7 +20,8 @@ __all__ = [
 ]
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class GateDecision:
     """
     A milestone gate's answer: proceed, or hold with a reason.

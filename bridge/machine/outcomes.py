@@ -21,6 +21,7 @@ from bridge.events.values import Artifact
 from bridge.machine.classify import is_oom, last_error_line
 from bridge.machine.ports import JobState, JobStatus
 from bridge.machine.views import AttemptView, RunView
+from bridge.value_methods import value_methods
 
 __all__ = [
     "FETCH_TRIES",
@@ -38,7 +39,8 @@ FETCH_TRIES = 3
 OVERDUE_FACTOR = 2
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Fetched:
     """
     The finished attempt's results were copied into its local attempt directory.
@@ -55,7 +57,8 @@ class Fetched:
     outputs: tuple[str, ...] = ()
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class FetchFailed:
     """
     Copying the finished attempt's results back failed on this poll.
@@ -69,7 +72,8 @@ class FetchFailed:
     tries: int
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class PollOutcome:
     """
     The events one poll of a live attempt records, and what the dispatcher does next.

@@ -41,6 +41,7 @@ import attrs
 from bridge.errors import ConfigError
 from bridge.machine.measurements import MetricHistory, MetricValue
 from bridge.plan.metric_names import is_lower_better, match_metric, metric_key
+from bridge.value_methods import value_methods
 
 __all__ = ["QualityFinding", "QualityKind", "QualitySettings", "check_quality", "measured_names"]
 
@@ -56,7 +57,8 @@ class QualityKind(enum.Enum):
     OVERFITTING = "overfitting"
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class QualitySettings:
     """
     Thresholds of the checks.
@@ -85,7 +87,8 @@ class QualitySettings:
     lower_is_better: Mapping[str, bool] = attrs.field(factory=dict)
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class QualityFinding:
     """
     One quality problem of one run.

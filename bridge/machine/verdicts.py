@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 import attrs
 
 from bridge.errors import ConfigError
+from bridge.value_methods import value_methods
 
 __all__ = [
     "EvaluationType",
@@ -116,7 +117,8 @@ def claim_scope(evaluation_type: EvaluationType, *, language: str = "en") -> str
     raise ConfigError(msg, setting="language")
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Verdict:
     """
     A block's verdict on its success criterion.

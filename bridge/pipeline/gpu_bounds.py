@@ -13,13 +13,15 @@ import attrs
 
 from bridge.machine.fold import RunView
 from bridge.plan.config import RunConfig
+from bridge.value_methods import value_methods
 
 __all__ = ["GpuBounds", "over_bound", "unmeasured"]
 
 _MIB_PER_GB = 1024
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class GpuBounds:
     """
     The two settings that bound a sanity run's GPU memory.

@@ -16,6 +16,7 @@ from bridge.events import types as ev
 from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.stages import RunState
 from bridge.pipeline.session import Session
+from bridge.value_methods import value_methods
 
 __all__ = ["FAILED", "Retried", "bridge_cancelled", "schedule", "select"]
 
@@ -134,7 +135,8 @@ def _revived(state: PipelineState, retried: Sequence[str]) -> list[str]:
     return [r for r in state.runs if r in back and r not in retried]
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Retried:
     """
     What a retry scheduled: the runs asked for, and the runs revived with them.

@@ -49,6 +49,7 @@ from bridge.plan import LoadedProject, render_for_reading
 from bridge.projections.finding_words import stage_reason_in_language
 from bridge.projections.text import language_of
 from bridge.projections.writer import ProjectionWriter
+from bridge.value_methods import value_methods
 
 __all__ = ["DEFERRED_DURABILITY", "REFRESH_EVERY", "Session", "Step"]
 
@@ -75,7 +76,8 @@ REFRESH_EVERY = 10.0  # seconds between projection refreshes while runs go on (s
 WAITING = frozenset({Stage.AWAITING_APPROVAL, Stage.BLOCKED})
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Step:
     """
     What one :meth:`bridge.Bridge.advance` did: the stage before and after, and a sentence.

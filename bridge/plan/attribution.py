@@ -29,6 +29,7 @@ import attrs
 from bridge.plan.config import SystemConfig
 from bridge.plan.model import Plan
 from bridge.plan.quantities import block_refs, normalise_block_id
+from bridge.value_methods import value_methods
 
 __all__ = [
     "Attribution",
@@ -139,7 +140,8 @@ def _names_title(key: str, title: str) -> bool:
     return True
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Attribution:
     """
     Where a run was placed, and why.
@@ -157,7 +159,8 @@ class Attribution:
     basis: str
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class RunFacts:
     """
     What attribution looks at for one run.

@@ -17,6 +17,7 @@ from bridge.plan.model import Block, Field
 from bridge.plan.quantities import gpu_hours, normalise_block_id, seeds, split_list
 from bridge.plan.text import Document, Heading, plain
 from bridge.plan.vocabulary import field_key, normalise_heading, normalise_priority
+from bridge.value_methods import value_methods
 
 __all__ = ["BlockHeading", "match_block_heading", "read_block", "read_fields"]
 
@@ -41,7 +42,8 @@ _STATUS_WORDS = ("complete", "done", "locked", "new", "wip", "in progress", "blo
 _EMOJI_STATUS = ("✅", "⚠️", "❌", "🔄", "⏳")
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class BlockHeading:
     """
     What a block heading says.

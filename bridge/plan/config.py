@@ -27,6 +27,7 @@ from bridge.plan.setting_fields import Invalid, setting
 from bridge.plan.settings import structure_value
 from bridge.plan.templates import BUILTIN_PLACEHOLDERS
 from bridge.plan.toml_lines import line_of
+from bridge.value_methods import value_methods
 
 __all__ = [
     "Config",
@@ -55,7 +56,8 @@ def _required_output(value: object) -> str:
     return read.inside_output_dir(rules.required_text(value))
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class RunConfig:
     """
     ``[run]``: how every run is launched unless a system or run overrides it.
@@ -94,7 +96,8 @@ class RunConfig:
     gpu_memory_margin_gb: float = attrs.field(default=1.0, metadata=_NUMBER)
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class RunOverrides:
     """
     What ``[systems."<name>"]`` and ``[[runs]]`` may override of ``[run]`` (None/empty = not
@@ -110,7 +113,8 @@ class RunOverrides:
     env: Mapping[str, str] = attrs.field(factory=dict, metadata=_SCALARS)
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class SystemConfig(RunOverrides):
     """
     ``[systems."<name>"]``: overrides for runs of one system (None/empty = not overridden).
@@ -124,7 +128,8 @@ class SystemConfig(RunOverrides):
     aliases: tuple[str, ...] = attrs.field(default=(), metadata=_STRINGS)
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class RunEntry(RunOverrides):
     """
     One ``[[runs]]`` entry: an explicit run, or an override of the tracker run with its id.
@@ -141,7 +146,8 @@ class RunEntry(RunOverrides):
     depends_on: tuple[str, ...] = attrs.field(default=(), metadata=_STRINGS)
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class GridPhase:
     """
     One ``[[grid.phases]]`` entry: a Cartesian expansion that may wait for earlier phases.
@@ -167,7 +173,8 @@ class GridPhase:
     line: int = 0
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class GridConfig:
     """
     ``[grid]``: runs generated as the Cartesian product of axes.
@@ -183,7 +190,8 @@ class GridConfig:
     line: int = 0
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class MetricRegex:
     """
     ``[[metrics.regex]]``: a metric read from a text file by a regex with one group.
@@ -207,7 +215,8 @@ def _scope(value: object) -> tuple[str, ...]:
     return names
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class MetricExtract:
     """
     ``[[metrics.extract]]``: a metric picked from a JSON output file by a JMESPath query.
@@ -251,7 +260,8 @@ class MetricExtract:
         return any(fnmatch.fnmatchcase(run_id, pattern) for pattern in self.runs)
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class MetricsConfig:
     """
     ``[metrics]``: where a run's numbers are read from.
@@ -292,7 +302,8 @@ class MetricsConfig:
     )
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Config:
     """
     The typed ``bridge.toml`` (all defaults when the file is absent).
@@ -359,7 +370,8 @@ class Config:
         return self.path.name if self.path else None
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class _PhaseTable:
     """
     One ``[[grid.phases]]`` entry as written (absent keys fall back to ``[grid]``'s).
@@ -376,7 +388,8 @@ class _PhaseTable:
     match: tuple[str, ...] = attrs.field(default=(), metadata=_STRINGS)
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class _GridTable:
     """
     ``[grid]`` as written: axes and defaults for its phases (one phase when none is given).

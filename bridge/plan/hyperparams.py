@@ -15,12 +15,15 @@ import re
 
 import attrs
 
+from bridge.value_methods import value_methods
+
 __all__ = ["Hyperparameter", "setup_hyperparameters", "spellings_of"]
 
 _NUMBER = r"[-+]?(?:\d+(?:[.,_]\d+)*(?:\.\d+)?|\.\d+)(?:e[-+]?\d+)?[kKmM]?"
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Hyperparameter:
     """
     One setting a block's setup names.

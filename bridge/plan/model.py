@@ -12,6 +12,8 @@ from collections.abc import Mapping
 
 import attrs
 
+from bridge.value_methods import value_methods
+
 __all__ = [
     "Block",
     "Budget",
@@ -26,7 +28,8 @@ __all__ = [
 ]
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class PlanWarning:
     """
     Something in the user's files that was repaired, ignored or not understood.
@@ -47,7 +50,8 @@ class PlanWarning:
         return f"{self.file}:{self.line}" if self.line else self.file
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Field:
     """
     One labelled value inside a block (``- **Setup details**: ...``), known or not.
@@ -65,7 +69,8 @@ class Field:
     line: int
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Claim:
     """
     A claim from the claim map.
@@ -85,7 +90,8 @@ class Claim:
     line: int
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Block:
     """
     One experiment block.
@@ -147,7 +153,8 @@ class Block:
     line: int
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Milestone:
     """
     One milestone of the run order.
@@ -179,7 +186,8 @@ class Milestone:
     runs_raw: str = ""
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Budget:
     """
     The compute budget.
@@ -201,7 +209,8 @@ class Budget:
     line: int
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Risk:
     """
     One risk with its mitigation.
@@ -219,7 +228,8 @@ class Risk:
     line: int
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class TrackerRun:
     """
     One row of a tracker run table.
@@ -264,7 +274,8 @@ class TrackerRun:
     block_cell: str = ""
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Section:
     """
     A section the reader did not interpret, kept raw.
@@ -284,7 +295,8 @@ class Section:
     line: int
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Plan:
     """
     Everything read from the plan, tracker, proposal and idea files.

@@ -23,6 +23,7 @@ from bridge.errors import ConfigError
 from bridge.plan import setting_rules as rules
 from bridge.plan.setting_fields import Invalid, setting
 from bridge.plan.settings import SettingsTable
+from bridge.value_methods import value_methods
 
 __all__ = [
     "OPTION_NAMES",
@@ -90,7 +91,8 @@ def _option(default: T, read: Callable[[object], T], help: str) -> T:
     return attrs.field(default=default, validator=declared, metadata=setting(read=read, help=help))
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Options:
     """
     The pipeline's switches: ``[bridge]`` in ``bridge.toml``. Each field's ``help`` (its
@@ -132,7 +134,8 @@ class Options:
 OPTION_NAMES: tuple[str, ...] = tuple(f.name for f in attrs.fields(Options))
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class OptionLayer:
     """
     Where one layer of option values came from, for the reader's messages.

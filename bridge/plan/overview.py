@@ -17,6 +17,7 @@ import attrs
 from bridge.plan.model import Milestone
 from bridge.plan.priority import Priority
 from bridge.plan.project import LoadedProject
+from bridge.value_methods import value_methods
 
 __all__ = ["Estimate", "RunCost", "estimate_cost", "estimate_milestone", "overview"]
 
@@ -37,7 +38,8 @@ class RunCost(Protocol):
         ...
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Estimate:
     """
     A milestone's estimated GPU-hours and where the number came from.

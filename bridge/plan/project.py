@@ -22,6 +22,7 @@ from bridge.plan.options import OptionLayer, Options, apply_options, parse_overr
 from bridge.plan.runs import RunSpec, build_runs
 from bridge.plan.safe_ids import is_safe_id, replace_unsafe
 from bridge.plan.setting_fields import did_you_mean
+from bridge.value_methods import value_methods
 
 __all__ = ["LoadedProject", "discover", "load_project", "plan_json", "require_runs"]
 
@@ -32,7 +33,8 @@ CANDIDATES = ("idea-stage/IDEA_CANDIDATES.md", "IDEA_CANDIDATES.md")
 REPORT = ("idea-stage/IDEA_REPORT.md", "IDEA_REPORT.md")
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class LoadedProject:
     """
     Everything bridge needs to know before it starts.

@@ -10,11 +10,13 @@ import attrs
 
 from bridge.plan.text import Document, plain
 from bridge.plan.vocabulary import normalise_heading
+from bridge.value_methods import value_methods
 
 __all__ = ["ProposalParts", "read_proposal_document"]
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class ProposalParts:
     """
     What a proposal (or idea file) contributes to the plan.

@@ -18,11 +18,13 @@ from bridge.plan.model import Block, Budget, Claim, Milestone, Risk, Section
 from bridge.plan.quantities import block_refs, gpu_hours, number_upper, stated_seed_count
 from bridge.plan.text import Document, Heading, Table, plain
 from bridge.plan.vocabulary import section_kind
+from bridge.value_methods import value_methods
 
 __all__ = ["PlanParts", "language_of", "read_plan_document"]
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class PlanParts:
     """
     What one plan document says (the loader joins it with tracker and proposal).

@@ -24,11 +24,13 @@ from bridge.plan.priority import Priority
 from bridge.plan.run_fields import RunFields
 from bridge.plan.setting_fields import did_you_mean
 from bridge.plan.templates import outputs_of, placeholders
+from bridge.value_methods import value_methods
 
 __all__ = ["SANITY_PROPOSAL", "RunSpec", "build_runs", "match_system"]
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class RunSpec(RunFields):
     """
     One run as the scheduler sees it: its id, the fields of

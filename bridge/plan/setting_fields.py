@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterable
 
 import attrs
 
+from bridge.value_methods import value_methods
+
 __all__ = ["Invalid", "Within", "did_you_mean", "key_of", "keys_of", "rule_of", "setting"]
 
 _META = "bridge.setting"
@@ -49,7 +51,8 @@ class Within(Exception):
         self.error = error
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class _Rule:
     read: Callable[[object], object] | None
     key: str | None

@@ -42,6 +42,7 @@ from bridge.plan.setting_fields import (
     keys_of,
     rule_of,
 )
+from bridge.value_methods import value_methods
 
 __all__ = ["Section", "SettingsTable", "structure_value"]
 
@@ -148,7 +149,8 @@ def structure_value(value: object, cls: type[T]) -> T:
     return _CONVERTER.structure(value, cls)
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class _Found:
     path: tuple[str | int, ...]
     error: BaseException
@@ -183,7 +185,8 @@ def _leaves(error: BaseException, path: tuple[str | int, ...], secret: bool) -> 
     return [_Found(path, error, secret)]
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class SettingsTable:
     """
     One table of ``bridge.toml`` and the means to read it: structure it onto a class, read one

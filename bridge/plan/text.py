@@ -16,6 +16,7 @@ from collections.abc import Sequence
 import attrs
 
 from bridge.errors import PlanError
+from bridge.value_methods import value_methods
 
 __all__ = [
     "Document",
@@ -35,7 +36,8 @@ _SPECIAL = re.compile(r"`+|\\\||\|")
 _INLINE_MARKS = re.compile(r"\*\*|__|(?<!\w)\*(?=\S)|(?<=\S)\*(?!\w)|`")
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class TextWarning:
     """
     A problem noticed while reading, kept for the user (converted to ``PlanWarning`` upstream).
@@ -49,7 +51,8 @@ class TextWarning:
     message: str
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Heading:
     """
     One Markdown heading outside code fences.
@@ -75,7 +78,8 @@ class Heading:
         return self.index + 1
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Table:
     """
     One pipe table: a header row, a separator row and zero or more body rows.

@@ -11,6 +11,7 @@ from bridge.events.measurements import QualityFlag
 from bridge.events.types import BlockInfo, MilestoneInfo
 from bridge.machine.judge import Aggregate, MainResult, Verdict
 from bridge.plan.criteria import Compound, Criterion, Unparsed
+from bridge.value_methods import value_methods
 
 __all__ = [
     "NO_MAIN",
@@ -32,7 +33,8 @@ NO_MAIN_ZH = (
 )
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class BlockResult:
     """
     One block judged: its runs, aggregates, criterion and verdict.
@@ -67,7 +69,8 @@ class BlockResult:
     inputs_sha256: str = ""
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class MilestoneResult:
     """
     One milestone: its runs and blocks, and for a sanity milestone whether it passed.
@@ -85,7 +88,8 @@ class MilestoneResult:
     sanity_passed: bool | None
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Outcome:
     """
     Everything the results files say, computed once from the state.

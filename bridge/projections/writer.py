@@ -43,6 +43,7 @@ from bridge.projections import (
 )
 from bridge.projections.text import language_of
 from bridge.projections.visible import KEEP_LINES, visible
+from bridge.value_methods import value_methods
 
 __all__ = [
     "DEFAULT_PROJECTIONS",
@@ -65,7 +66,8 @@ PENDING_PATH = ".bridge/pending-outputs.json"
 Renderer = Callable[[PipelineState, str], str | bytes]
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Projection:
     """
     One projection file: where it goes, who it is attributed to, and its pure renderer.
@@ -81,7 +83,8 @@ class Projection:
     skill: str = "bridge"
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Drift:
     """
     A file on disk that does not match the log: ``kind`` is ``modified``, ``missing``, or

@@ -17,6 +17,7 @@ from pathlib import Path
 import attrs
 
 from bridge.errors import ImplementError
+from bridge.value_methods import value_methods
 
 __all__ = ["BASE_REPO_DIR", "BaseRepo", "clone_base_repo", "clone_if_set", "redact_url"]
 
@@ -31,7 +32,8 @@ def redact_url(text: str) -> str:
     return _CREDENTIALS.sub(r"\g<scheme>***@", text)
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class BaseRepo:
     """
     A cloned base repository.

@@ -45,6 +45,7 @@ import attrs
 
 from bridge.machine.ports import Finding, Severity
 from bridge.plan.hyperparams import spellings_of
+from bridge.value_methods import value_methods
 
 __all__ = [
     "EntryPoint",
@@ -82,7 +83,8 @@ def normalise_name(name: str) -> str:
     return re.sub(r"[-\s]+", "_", name.strip().lstrip("-").strip().lower())
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class EntryPoint:
     """
     The Python code a command runs.
@@ -98,7 +100,8 @@ class EntryPoint:
     path: Path | None
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class ScriptFacts:
     """
     What the AST of an entry script (and the project modules it imports) says.

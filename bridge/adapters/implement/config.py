@@ -20,13 +20,15 @@ from bridge.machine.ports import Implementer
 from bridge.plan import setting_rules as read
 from bridge.plan.setting_fields import setting
 from bridge.plan.settings import Section, SettingsTable
+from bridge.value_methods import value_methods
 
 __all__ = ["ImplementerConfig", "build_implementer"]
 
 _KINDS = ("existing", "agent")
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class ImplementerConfig(Section):
     """
     The parsed ``[implementer]`` table.

@@ -49,6 +49,7 @@ from bridge.errors import ConfigError
 from bridge.machine.measurements import MetricHistory, MetricValue
 from bridge.machine.quality import measured_names
 from bridge.plan.metric_names import match_metric
+from bridge.value_methods import value_methods
 
 __all__ = [
     "STEP_COLUMNS",
@@ -106,7 +107,8 @@ class RegexRule:
         object.__setattr__(self, "compiled", _compile(self.pattern, self.name))
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class MetricsSpec:
     """
     What to read from an attempt's output directory.
@@ -127,7 +129,8 @@ class MetricsSpec:
     limits: OutputLimits = attrs.field(factory=OutputLimits)
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class ExtractionProblem:
     """
     What was not read; shown in the results, never dropped.
@@ -144,7 +147,8 @@ class ExtractionProblem:
     blocking: bool = True
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Extraction:
     """
     Everything read from one attempt.

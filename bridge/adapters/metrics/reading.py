@@ -22,10 +22,13 @@ from pathlib import Path
 
 import attrs
 
+from bridge.value_methods import value_methods
+
 __all__ = ["OutputLimits", "OutputRefused", "contained", "read_contained", "read_tail"]
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class OutputLimits:
     """
     How much bridge reads from one attempt (``[metrics]`` ``max_file_mb``, ``max_depth``,

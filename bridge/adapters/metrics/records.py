@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 import attrs
 
 from bridge.machine.measurements import MetricHistory, MetricValue, to_stored
+from bridge.value_methods import value_methods
 
 __all__ = [
     "STEP_COLUMNS",
@@ -44,7 +45,8 @@ STEP_COLUMNS: tuple[str, ...] = (
 _NONFINITE_STRINGS = frozenset({"nan", "-nan", "inf", "+inf", "-inf", "infinity", "-infinity"})
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class ReadFile:
     """
     One output file as read: its path, its path relative to the project root, the sha256 of

@@ -38,6 +38,7 @@ from bridge.machine.ports import Reviewer
 from bridge.plan import setting_rules as rules
 from bridge.plan.setting_fields import keys_of
 from bridge.plan.settings import Section, SettingsTable
+from bridge.value_methods import value_methods
 
 __all__ = ["ReviewerConfig", "build_reviewer"]
 
@@ -46,7 +47,8 @@ _ON_UNAVAILABLE = ("local-only", "block")
 _OPENAI_ONLY = ("base_url", "model", "api_key_env", "reasoning_effort", "max_retries")
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class ReviewerConfig(Section):
     """
     The parsed ``[reviewer]`` table.

@@ -8,6 +8,8 @@ import enum
 
 import attrs
 
+from bridge.value_methods import value_methods
+
 __all__ = [
     "BASELINE",
     "Comparison",
@@ -85,7 +87,8 @@ class DerivedOp(enum.Enum):
     SHARE = "share"
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Derived:
     """
     A quantity a clause asks for that two recorded metrics give directly.
@@ -108,7 +111,8 @@ class Derived:
         return f"{self.left} {sign} {self.right}"
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Criterion:
     """
     One machine-checkable success criterion.
@@ -167,7 +171,8 @@ class Criterion:
         return f"{who} vs {against}: {metric} {kind} ({way}) {limit}"
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Unparsed:
     """
     A criterion the rules cannot check; a reviewer may judge it.
@@ -181,7 +186,8 @@ class Unparsed:
     reason: str
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Compound:
     """
     A criterion of several clauses, all of which must hold.

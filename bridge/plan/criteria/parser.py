@@ -58,11 +58,13 @@ from bridge.plan.criteria.phrases import (
     system_terms,
 )
 from bridge.plan.metric_names import is_lower_better, is_rate_metric, metric_key
+from bridge.value_methods import value_methods
 
 __all__ = ["parse_criterion"]
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class _Threshold:
     comparison: Comparison
     value: float

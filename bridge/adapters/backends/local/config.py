@@ -10,11 +10,13 @@ import attrs
 from bridge.plan import setting_rules as read
 from bridge.plan.setting_fields import setting
 from bridge.plan.settings import Section
+from bridge.value_methods import value_methods
 
 __all__ = ["LocalConfig"]
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class LocalConfig(Section):
     """
     The local backend's settings.

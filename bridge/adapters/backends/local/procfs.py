@@ -13,13 +13,16 @@ from pathlib import Path
 
 import attrs
 
+from bridge.value_methods import value_methods
+
 __all__ = ["ProcStat", "group_alive", "group_members", "process_alive", "read_stat"]
 
 _PROC = Path("/proc")
 _DEAD_STATES = frozenset({"Z", "X", "x"})
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class ProcStat:
     """
     The fields of ``/proc/<pid>/stat`` that liveness checks need.
