@@ -13,7 +13,6 @@ from bridge.logs import get_logger
 from bridge.machine.fold import PipelineState
 from bridge.plan import render_for_reading
 from bridge.plan.plan_section import with_section
-from bridge.projections.writer import atomic_write
 
 __all__ = ["section_body", "write_plan_section"]
 
@@ -79,6 +78,8 @@ def write_plan_section(root: Path, plan: str | None, state: PipelineState) -> bo
     new = with_section(data, section_body(state))
     if new == data:
         return True
+    from bridge.projections.writer import atomic_write  # only when ablations are planned
+
     atomic_write(path, new)
     path.chmod(mode)
     return True

@@ -32,7 +32,6 @@ from bridge.pipeline.root import project_root
 from bridge.pipeline.session import Session, Step
 from bridge.pipeline.steps import code, deploy, sanity
 from bridge.plan import Plan, load_project, require_runs
-from bridge.projections.summary import handoff_summary
 
 __all__ = ["Bridge", "Step"]
 
@@ -134,6 +133,8 @@ class Bridge:
         """
         The handoff summary ``bridge run`` ends with (see :func:`handoff_summary`).
         """
+        from bridge.projections.summary import handoff_summary  # renders results: imported late
+
         return handoff_summary(self.status())
 
     @property

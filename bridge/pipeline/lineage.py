@@ -11,13 +11,16 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bridge.errors import PlanError
 from bridge.events import types as ev
 from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.stages import NOT_BRIDGES_RUN_STATES, RunState
 from bridge.plan import RunSpec, outputs_of, placeholders
-from bridge.projections.writer import Drift
+
+if TYPE_CHECKING:
+    from bridge.projections.writer import Drift
 
 __all__ = [
     "LineageError",
@@ -148,6 +151,9 @@ def lineage_drift(state: PipelineState, project: Path) -> list[Drift]:
         ``input-changed`` for each directory whose digest is no longer the one recorded when the
         dependent attempt launched (naming both runs), each directory once.
     """
+    # Imported here: the run path checks lineage before every launch and never looks for drift.
+    from bridge.projections.writer import Drift
+
     found: list[Drift] = []
     seen: set[str] = set()
     for run in state.runs.values():

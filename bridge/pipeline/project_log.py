@@ -64,7 +64,7 @@ def check_not_lost(project: Path, store: EventStore) -> None:
     """
     if store.head() != 0:
         return
-    from bridge.projections.writer import MANIFEST_PATH  # only for an empty log
+    from bridge.projections.manifest import PATH as MANIFEST_PATH  # only for an empty log
 
     try:
         text = (project / MANIFEST_PATH).read_text(encoding="utf-8", errors="replace")

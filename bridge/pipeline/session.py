@@ -16,6 +16,7 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -48,7 +49,9 @@ from bridge.pipeline.recording import plan_excerpt, setup_params
 from bridge.plan import LoadedProject, render_for_reading
 from bridge.projections.finding_words import stage_reason_in_language
 from bridge.projections.text import language_of
-from bridge.projections.writer import ProjectionWriter
+
+if TYPE_CHECKING:
+    from bridge.projections.writer import ProjectionWriter
 from bridge.value_methods import value_methods
 
 __all__ = ["DEFERRED_DURABILITY", "REFRESH_EVERY", "Session", "Step"]
@@ -144,7 +147,6 @@ class Session:
             self.log.warning("snapshot_skipped", note=note)
         if not self._snapshot_seq and self.folder.state().last_seq >= snapshots.EVERY:
             self.snapshot()  # none fits this bridge (a new fold version, an old log): rebuild
-        self.writer = ProjectionWriter(root)
         self._backend = backend
         self._implementer = implementer
         self._reviewer = reviewer
@@ -156,6 +158,17 @@ class Session:
         self._last_refresh = time.monotonic()
         # A stage was entered since the projections were rendered (by this process: none yet).
         self._stage_unshown = True
+
+    @functools.cached_property
+    def writer(self) -> ProjectionWriter:
+        """
+        The projection writer, built at the first refresh: it imports every renderer (the
+        results, the criteria's judge and its patterns), which a new plan's first launch does
+        not wait for (docs/performance.md, "Dispatch").
+        """
+        from bridge.projections.writer import ProjectionWriter
+
+        return ProjectionWriter(self.root)
 
     # -- the log ----------------------------------------------------------------------------
 

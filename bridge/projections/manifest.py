@@ -11,8 +11,10 @@ from bridge.events.types import OutputWritten
 from bridge.projections.markdown import table
 from bridge.projections.text import t
 
-__all__ = ["HEADER", "render"]
+__all__ = ["HEADER", "PATH", "render"]
 
+#: Where the manifest is written, relative to the project root.
+PATH = "MANIFEST.md"
 HEADER = ("Timestamp", "Skill", "File", "Version", "Stage", "Description")
 
 # The descriptions bridge records for its own files (bridge/projections/writer.py), in Chinese.

@@ -56,7 +56,7 @@ __all__ = [
     "sha256_text",
 ]
 
-MANIFEST_PATH = "MANIFEST.md"
+MANIFEST_PATH = manifest.PATH
 #: What the writer put or is about to put in each fixed file and has not logged (path → every
 #: such sha256, oldest first), noted before writing, so a file written by a bridge that stopped
 #: before logging it is recognised as its own, however many runs stopped in a row. A path's

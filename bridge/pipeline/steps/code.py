@@ -64,10 +64,11 @@ def changed_inputs(s: Session) -> list[str]:
     changed = []
     for path in sorted(set(now) | set(plan.inputs)):
         current = now.get(path)
+        if current == plan.inputs.get(path):
+            continue  # asked first: it is the usual answer, and needs no projection's record
         if current is not None and s.writer.is_own_write(path, current, state):
             continue  # our own projection, as we wrote it (logged or not yet)
-        if current != plan.inputs.get(path):
-            changed.append(path)
+        changed.append(path)
     return changed
 
 

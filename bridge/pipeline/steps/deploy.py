@@ -31,8 +31,6 @@ from bridge.pipeline.session import Session, Step
 from bridge.pipeline.steps import collect, deploy_rescue, judging
 from bridge.plan.priority import Priority
 from bridge.plan.vocabulary import FAILED_STATUSES, normalise_status
-from bridge.projections import results
-from bridge.projections.outcome import evaluate
 from bridge.projections.text import language_of, t
 
 __all__ = [
@@ -303,6 +301,10 @@ def plan_ablations(s: Session) -> None:
     state = s.state()
     if state.ablations is not None:
         return  # planned once per plan: the proposals are in the log already
+    # Imported here, at the collection: the results and their judge are not needed to launch.
+    from bridge.projections import results
+    from bridge.projections.outcome import evaluate
+
     planner = s.ablation_planner or bootstrap.make_ablation_planner(s.project)
     outcome = evaluate(state)
     name = planner.name if planner is not None else ""

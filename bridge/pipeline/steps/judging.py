@@ -13,10 +13,8 @@ from __future__ import annotations
 from bridge.errors import ReviewError
 from bridge.events import types as ev
 from bridge.events.types import BlockInfo
-from bridge.machine.judge import numbers_text
 from bridge.machine.ports import CriterionJudgment, CriterionRequest, CriterionReviewer
 from bridge.pipeline.session import Session
-from bridge.projections.outcome import evaluate
 
 __all__ = ["judge_criteria"]
 
@@ -48,6 +46,11 @@ def judge_criteria(s: Session) -> int:
     reviewer = s.reviewer_unasked
     if not isinstance(reviewer, CriterionReviewer):
         return 0
+    # Imported here, once a reviewer can judge: the judge and its patterns are not needed to
+    # launch the runs.
+    from bridge.machine.judge import numbers_text
+    from bridge.projections.outcome import evaluate
+
     state = s.state()
     done = {(j.block, j.inputs_sha256) for j in state.judgments}
     sent = 0
