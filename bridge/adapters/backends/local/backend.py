@@ -200,7 +200,11 @@ class LocalBackend:
         idempotent on the attempt (its directory's ``launch`` marker).
 
         The ``launch`` marker is created with ``O_EXCL`` before anything starts, so of two
-        callers (threads or processes) only one launches; the other gets the same handle.
+        callers (threads or processes) only one launches; the other gets the same handle. The
+        attempt's other files (``argv.json``, ``output/``: the same for every caller) and its
+        environment are made first, so the marker is followed at once by the spawn: a bridge
+        killed between the two leaves an attempt that never started, which ``poll`` calls lost
+        only after ``launch_grace_seconds``, and that window is kept to a few system calls.
 
         Raises:
             BackendError: slots of another host, a missing working directory, an
@@ -225,15 +229,18 @@ class LocalBackend:
         if bad:
             raise BackendError(f"run {spec.run_id}: environment entries {bad} are not NAME=text")
         attempt_dir.mkdir(parents=True, exist_ok=True)
-        try:
-            fd = os.open(attempt_dir / "launch", os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-        except FileExistsError:
+        launch = attempt_dir / "launch"
+        if launch.exists():
             return self._handle_from_disk(spec.place)
-        os.close(fd)
         write_atomic(attempt_dir / "argv.json", json.dumps(list(spec.argv)) + "\n", durable=False)
         (attempt_dir / "output").mkdir(exist_ok=True)
         env = environment(spec.env, self.withheld_env)
         env["CUDA_VISIBLE_DEVICES"] = ",".join(str(gpu) for gpu in gpus)
+        try:
+            fd = os.open(launch, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            return self._handle_from_disk(spec.place)
+        os.close(fd)
         try:
             pid = spawn_wrapper(
                 attempt_dir,
