@@ -87,6 +87,33 @@ class TestLazyImports:
         # and into a pipe it prints plain text without rich.
         assert sorted(m for m in ("structlog", "asyncio", "rich") if m in loaded) == []
 
+    def test_run_launches_before_loading_the_renderers(self, tmp_path: Path) -> None:
+        """
+        `bridge run` launches a new plan's first run before it loads the projections' writer,
+        the results, the judge or the criteria's parser (they load for the first rendering,
+        while the runs go): the modules loaded when the first wrapper is spawned.
+        """
+        write_project(tmp_path, [Run(id="R1", milestone="M1")], sanity=None)
+        code = (
+            "import os\n"
+            "seen = []\n"
+            "spawn = os.posix_spawn\n"
+            "def first(*a, **k):\n"
+            "    if not seen:\n"
+            "        seen.append(sorted(sys.modules))\n"
+            "    return spawn(*a, **k)\n"
+            "os.posix_spawn = first\n"
+            "from bridge.cli import main\n"
+            f"main(['run', '--plain', '--project', {str(tmp_path)!r}])\n"
+            "print(json.dumps(seen[0]))\n"
+            "sys.exit(0)\n"  # before the probe prints what is loaded at the end
+        )
+        at_launch = _loaded(code)
+        assert "bridge.pipeline.dispatch" in at_launch  # it did get to the launch
+        late = ("bridge.projections.writer", "bridge.projections.results",
+                "bridge.projections.outcome", "bridge.machine.judge", "bridge.plan.criteria")  # fmt: skip
+        assert sorted(m for m in late if m in at_launch) == []
+
     def test_public_names_load_on_first_use(self) -> None:
         """bridge.Bridge, bridge.Stage and bridge.load_plan resolve, and only then load."""
         loaded = _loaded("import bridge\nbridge.Bridge, bridge.Stage, bridge.load_plan")

@@ -24,7 +24,6 @@ from bridge.plan.priority import Priority
 from bridge.plan.run_fields import run_fields
 from bridge.plan.text import decode
 from bridge.plan.vocabulary import DONE_STATUSES, OUT_OF_SCOPE_STATUSES
-from bridge.projections.plan_words import estimate_source_in_language
 from bridge.projections.text import chosen_language, t
 from bridge.projections.tracker_layout import template_of
 
@@ -270,6 +269,10 @@ def approval_summary(project: LoadedProject, state: PipelineState) -> str:
     which, and says "unknown" when neither gives a number. A total above the plan's budget is
     flagged on its own line.
     """
+    # Imported here: its module loads the criteria's parser and patterns, which a run does
+    # not need before its first launch (docs/performance.md, "Dispatch").
+    from bridge.projections.plan_words import estimate_source_in_language
+
     language = chosen_language(project.options.language, project.plan.language)
     lines = []
     total = 0.0
