@@ -110,8 +110,13 @@ class TestLazyImports:
         )
         at_launch = _loaded(code)
         assert "bridge.pipeline.dispatch" in at_launch  # it did get to the launch
-        late = ("bridge.projections.writer", "bridge.projections.results",
-                "bridge.projections.outcome", "bridge.machine.judge", "bridge.plan.criteria")  # fmt: skip
+        late = (
+            "bridge.projections.writer",
+            "bridge.projections.results",
+            "bridge.projections.outcome",
+            "bridge.machine.judge",
+            "bridge.plan.criteria",
+        )
         assert sorted(m for m in late if m in at_launch) == []
 
     def test_public_names_load_on_first_use(self) -> None:
