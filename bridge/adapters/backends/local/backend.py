@@ -4,8 +4,9 @@ The local backend: each attempt is a detached process group on this machine.
 Every attempt lives in its own directory, ``<project>/<place.path>`` (the path the pipeline's
 ``ProjectLayout`` names: ``.bridge/runs/<run_id>/<attempt_id>``)::
 
-    launch        created with O_EXCL before anything else: the idempotency key
-    argv.json     the command, a JSON list of strings (never passed through a shell)
+    launch        created with O_EXCL right before the spawn: the idempotency key
+    argv.json     the command, a JSON list of strings (never passed through a shell),
+                  written once it started
     pid           the wrapper's pid; pid.start: its start time in clock ticks (guards pid reuse)
     stdout.log    the command's standard output; stderr.log: its standard error
     exit_code     written by the wrapper when the command ends (128+N for signal N)
@@ -201,10 +202,12 @@ class LocalBackend:
 
         The ``launch`` marker is created with ``O_EXCL`` before anything starts, so of two
         callers (threads or processes) only one launches; the other gets the same handle. The
-        attempt's other files (``argv.json``, ``output/``: the same for every caller) and its
-        environment are made first, so the marker is followed at once by the spawn: a bridge
-        killed between the two leaves an attempt that never started, which ``poll`` calls lost
-        only after ``launch_grace_seconds``, and that window is kept to a few system calls.
+        attempt's ``output/`` and environment are made first, so the marker is followed at once
+        by the spawn: a bridge killed between the two leaves an attempt that never started,
+        which ``poll`` calls lost only after ``launch_grace_seconds``, and that window is kept
+        to a few system calls. ``argv.json`` (for people: the log has the command) is written
+        once the command has started: on a disk each file made costs about half a millisecond
+        here, before the slot's next run can start.
 
         Raises:
             BackendError: slots of another host, a missing working directory, an
@@ -228,11 +231,13 @@ class LocalBackend:
         bad = [key for key, value in spec.env.items() if not isinstance(value, str) or "=" in key]
         if bad:
             raise BackendError(f"run {spec.run_id}: environment entries {bad} are not NAME=text")
-        attempt_dir.mkdir(parents=True, exist_ok=True)
+        # The run's folder, then the attempt's: a first attempt's parent is missing, and
+        # mkdir(parents=True) would try the attempt's first and fail once more.
+        attempt_dir.parent.mkdir(parents=True, exist_ok=True)
+        attempt_dir.mkdir(exist_ok=True)
         launch = attempt_dir / "launch"
         if launch.exists():
             return self._handle_from_disk(spec.place)
-        write_atomic(attempt_dir / "argv.json", json.dumps(list(spec.argv)) + "\n", durable=False)
         (attempt_dir / "output").mkdir(exist_ok=True)
         env = environment(spec.env, self.withheld_env)
         env["CUDA_VISIBLE_DEVICES"] = ",".join(str(gpu) for gpu in gpus)
@@ -263,6 +268,7 @@ class LocalBackend:
         write_atomic(attempt_dir / "pid.start", start + "\n", durable=False)
         write_atomic(attempt_dir / "pid", f"{pid}\n", durable=False)
         self._children.watch(spec.attempt_id, pid)
+        write_atomic(attempt_dir / "argv.json", json.dumps(list(spec.argv)) + "\n", durable=False)
         return self._handle(spec.place, str(pid), start)
 
     def poll(self, handle: JobHandle) -> JobState:
