@@ -24,6 +24,7 @@ from bridge.errors import ReviewError
 from bridge.events.secrets import redact
 from bridge.machine.ports import AblationPlanner, AblationRequest, ProposedRun
 from bridge.plan import setting_rules as rules
+from bridge.plan.safe_ids import SAFE_ID_RULE, is_safe_id
 from bridge.plan.setting_fields import setting
 from bridge.plan.settings import Section
 
@@ -80,6 +81,10 @@ def parse_proposals(text: str, taken: Sequence[str]) -> tuple[ProposedRun, ...]:
         if not isinstance(item, dict) or not isinstance(item.get("system"), str):
             raise ReviewError(f'ablation proposal {n} needs at least a "system" string')
         run_id = item.get("id")
+        if isinstance(run_id, str) and run_id and not is_safe_id(run_id):
+            # The id names the run's folder and reaches its command: never a path or a word
+            # a shell would read.
+            raise ReviewError(f"ablation proposal {n}: id {run_id!r} is not usable: {SAFE_ID_RULE}")
         if not isinstance(run_id, str) or not run_id or run_id in used:
             counter += 1
             while f"A{counter:03d}" in used:
@@ -88,7 +93,8 @@ def parse_proposals(text: str, taken: Sequence[str]) -> tuple[ProposedRun, ...]:
         used.add(run_id)
         seed = item.get("seed")
         args = item.get("args") or {}
-        if seed is not None and not isinstance(seed, int):
+        # type(), not isinstance(): `true` is an int to Python, and not a seed.
+        if seed is not None and type(seed) is not int:
             raise ReviewError(f"ablation proposal {n}: seed must be an integer")
         if not isinstance(args, dict):
             raise ReviewError(f"ablation proposal {n}: args must be an object")

@@ -228,6 +228,9 @@ class TestAgentCLIAblationPlanner:
             ("no json here", "no JSON array"),
             ('[{"block": "B1"}]', "system"),
             ('[{"system": "x", "seed": "one"}]', "seed must be an integer"),
+            ('[{"system": "x", "seed": true}]', "seed must be an integer"),
+            ('[{"system": "x", "id": "../../etc"}]', "id '../../etc' is not usable"),
+            ('[{"system": "x", "id": "A1; rm -rf ~"}]', "is not usable"),
         ],
     )
     def test_unreadable_answers_are_errors(self, reply: str, message: str) -> None:
@@ -258,6 +261,26 @@ class TestConfiguredPlanner:
         state = bridge.status()
         assert state.ablations is not None and state.ablations.planner == "agent"
         assert state.ablations.proposals[0].seed == 9
+
+    def test_a_reply_the_log_would_refuse_is_a_skip_with_the_reason(self, quickstart: Path) -> None:
+        """A planner answering `"seed": true` (a bool is an int to Python; the log refuses it in
+        an int field) gets its planning recorded as skipped, with why, on a real log; the
+        command ends at COLLECTED, not with a traceback."""
+        (quickstart / "planner.py").write_text(
+            'print(\'[{"block": "B3", "system": "Logistic regression", "seed": true}]\')\n'
+        )
+        with (quickstart / "bridge.toml").open("a") as toml:
+            toml.write(
+                f'\n[ablations]\ncommand = ["{sys.executable}", "planner.py", "{{prompt_file}}"]\n'
+            )
+        bridge = Bridge(quickstart, backend=FakeBackend(_outcome))
+        try:
+            assert bridge.run() is Stage.COLLECTED
+            state = bridge.status()
+        finally:
+            bridge.close()
+        assert state.ablations is not None and state.ablations.outcome == "skipped"
+        assert "seed must be an integer" in state.ablations.reason
 
     def test_unknown_ablations_key_is_a_config_error(self, quickstart: Path) -> None:
         """A misspelt key in [ablations] is refused naming the setting."""
