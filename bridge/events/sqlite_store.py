@@ -228,9 +228,10 @@ class SQLiteEventStore:
             else:
                 self._unsynced = head
         except sqlite3.IntegrityError as exc:  # rolled back by write_transaction
-            if "UNIQUE" not in str(exc):
-                # Not (stream, version) taken by another writer: a constraint the file holds
-                # that bridge did not put there (a trigger, a CHECK) refused a row.
+            if "events.stream, events.version" not in str(exc):
+                # Not (stream, version) taken by another writer ("UNIQUE constraint failed:
+                # events.stream, events.version"): a constraint the file holds that bridge did
+                # not put there (a trigger, a CHECK, another index) refused a row.
                 raise StoreError(
                     f"{self.path}: the event log refused the append: {exc}; nothing of it was "
                     "stored — run `bridge verify` to inspect the log"

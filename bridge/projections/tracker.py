@@ -18,7 +18,7 @@ from bridge.machine.stages import NOT_BRIDGES_RUN_STATES, RunState
 from bridge.plan.priority import Priority
 from bridge.projections.diagram import mermaid
 from bridge.projections.failure_words import failure_in_language
-from bridge.projections.markdown import table
+from bridge.projections.markdown import line, table
 from bridge.projections.text import stamp, t
 
 __all__ = ["HEADER", "STATUS_WORDS", "render", "status_word"]
@@ -124,7 +124,7 @@ def _not_launched(run: RunView, language: str) -> str:
         what = "运行前已完成" if zh else "done before bridge"
     else:
         what = "不在范围内" if zh else "out of scope"
-    return f"- {run.run_id} — {what}: {run.reason or '-'}"
+    return f"- {run.run_id} — {what}: {line(run.reason) or '-'}"
 
 
 def _filled_in(state: PipelineState, template: str, language: str) -> str:
@@ -155,7 +155,7 @@ def _filled_in(state: PipelineState, template: str, language: str) -> str:
         for r in state.runs.values()
         if r.run_id in shown and not shown[r.run_id]
     ]
-    noted_lines = [f"- {run_id}: {notes}" for run_id, notes in noted if notes]
+    noted_lines = [f"- {run_id}: {line(notes)}" for run_id, notes in noted if notes]
     if noted_lines:
         heading = "bridge 的备注" if language == "zh" else "Notes by bridge"
         body += [f"### {heading}", "", *noted_lines, ""]

@@ -22,6 +22,7 @@ from bridge.plan.text import Document, plain
 from bridge.plan.tracker import column_positions, is_run_table
 from bridge.plan.vocabulary import normalise_status
 from bridge.projections.text import stamp, t
+from bridge.projections.visible import visible
 
 __all__ = [
     "GENERATED_MARK",
@@ -102,7 +103,9 @@ def _closing_run(text: str, start: int, length: int) -> int:
 
 
 def _cell_text(value: str) -> str:
-    return " " + " ".join(value.split()).replace("|", "\\|") + " "
+    # What bridge writes into a cell (a run's failure, a host's error) is shown, never obeyed:
+    # the rest of the file is the researcher's and keeps its characters.
+    return " " + visible(" ".join(value.split())).replace("|", "\\|") + " "
 
 
 def _set_cells(line: str, values: dict[int, str], width: int) -> str:

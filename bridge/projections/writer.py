@@ -81,6 +81,11 @@ class Projection:
     description: str
     render: Renderer
     skill: str = "bridge"
+    #: The file is the researcher's, bridge filling in its parts (the tracker): the writer
+    #: leaves every character of it as rendered (a NUL aside), so the researcher's own text
+    #: (an RLM mark in Hebrew prose, a bidi embedding pasted from a web page) stays as they
+    #: wrote it; the renderer shows untrusted text visibly in the parts it writes itself.
+    researchers_file: bool = False
 
 
 @value_methods
@@ -102,6 +107,7 @@ DEFAULT_PROJECTIONS: tuple[Projection, ...] = (
         path="refine-logs/EXPERIMENT_TRACKER.md",
         description="run tracker: every run's status and notes",
         render=tracker.render,
+        researchers_file=True,
     ),
     Projection(
         path="refine-logs/EXPERIMENT_RESULTS.md",
@@ -170,17 +176,19 @@ def _file_sha(path: Path) -> str | None:
         return None
 
 
-def _harmless(text: str | bytes) -> str | bytes:
+def _harmless(projection: Projection, text: str | bytes) -> str | bytes:
     """
     Nothing bridge writes holds a NUL (a log written by an older bridge may carry one in a
-    command or a reason): as text it reads as U+FFFD. Nor any other control character: what a
-    run printed, a metric name from its files, a host's error text are written with their
-    escape sequences, carriage returns and bidi controls shown as escapes (:func:`visible`), so
-    the researcher's Markdown, CSV and JSON hold only text (the JSON the same values). Bytes
-    (the plot) are left alone.
+    command or a reason): as text it reads as U+FFFD. Nor, in a file bridge owns, any other
+    control character: what a run printed, a metric name from its files, a host's error text
+    are written with their escape sequences, carriage returns and bidi controls shown as
+    escapes (:func:`visible`), so the Markdown, CSV and JSON hold only text (the JSON the same
+    values). A researcher's file (:attr:`Projection.researchers_file`) keeps its characters:
+    its renderer shows the untrusted text it writes. Bytes (the plot) are left alone.
     """
     if isinstance(text, str):
-        return visible(text.replace("\x00", "\ufffd"), keep=KEEP_LINES)
+        text = text.replace("\x00", "\ufffd")
+        return text if projection.researchers_file else visible(text, keep=KEEP_LINES)
     return text
 
 
@@ -203,7 +211,7 @@ class ProjectionWriter:
         No I/O.
         """
         language = language_of(state)
-        rendered = {p.path: _harmless(p.render(state, language)) for p in self.projections}
+        rendered = {p.path: _harmless(p, p.render(state, language)) for p in self.projections}
         rendered = {path: text for path, text in rendered.items() if text}
         rendered[MANIFEST_PATH] = manifest.render(state.outputs, language)
         return rendered
@@ -232,7 +240,7 @@ class ProjectionWriter:
         suffix = stamp_at.strftime("%Y%m%d_%H%M%S") if stamp_at else "00000000_000000"
         written: list[OutputWritten] = []
         pending = self._pending({path: out.sha256 for path, out in last.items()})
-        texts = [(p, _harmless(p.render(state, language))) for p in self.projections]
+        texts = [(p, _harmless(p, p.render(state, language))) for p in self.projections]
         # Before a new version of a file lands, note what it will be: a crash after writing and
         # before the caller logs it must not make the next run call bridge's file an edit. The
         # note keeps the hashes earlier stopped runs noted beside it: one that stopped after

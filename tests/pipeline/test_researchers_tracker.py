@@ -103,6 +103,28 @@ def test_the_rewritten_tracker_keeps_the_researchers_file(project: Path) -> None
     assert "R1 — done before bridge: ✅ DONE — acc 0.91 on the server" in tail
 
 
+def test_the_researchers_own_characters_stay_as_written(project: Path) -> None:
+    """Direction marks and embeddings in the researcher's prose, in a cell bridge does not
+    fill and in the decision log (common in right-to-left text and in text pasted from web
+    pages) are kept as written: only what bridge writes is shown escaped."""
+    _project(project)
+    path = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    marked = (
+        TRACKER.replace(
+            "Owner notes before the table.", "Owner notes: שלום\u200f, \u202bعربي\u202c."
+        )
+        .replace("| R1 | B1 | M1 | main", "| R1 | B1 | M1 | main \u200e")
+        .replace("R3 is moot", "R3 \u2067is\u2069 moot")
+    )
+    path.write_text(marked)
+    Bridge(project).run()
+    text = path.read_text()
+    for line in marked.splitlines():
+        if not line.startswith(("| S1 ", "| R2 ")):  # the rows bridge ran: Status and Notes
+            assert line in text.splitlines(), line
+    assert "\\u200f" not in text and "\\u202b" not in text
+
+
 def test_a_done_row_the_researcher_marks_later_is_respected(project: Path) -> None:
     """A run not started yet, marked SKIPPED in the tracker before the next ``bridge run``,
     is not launched."""
