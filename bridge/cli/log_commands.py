@@ -119,8 +119,16 @@ def verify(args: Parsed) -> int:
     if report.bad_seq is not None:
         console.print(styled(f"hash chain broken at seq {report.bad_seq}", "red"))
         return EXIT_FAILURE
+    if report.undecodable is not None:
+        seq, why = report.undecodable
+        console.print(styled(f"row {seq}:", "red", f" {why}; the hash chain is intact"))
+        return EXIT_FAILURE
     if report.problems:
         return EXIT_FAILURE
+    for seq, note in report.as_stored:
+        # Written by an older bridge, which took int and bool fields as stored: a note, since
+        # the chain holds and the row is read as it always was (exit 0 when nothing else).
+        console.print(f"note: seq {seq}: {note}")
     for seq, why in report.bad_snapshots:
         console.print(
             styled(f"snapshot at seq {seq} disagrees with the log:", "red", f" {why}; "

@@ -34,13 +34,23 @@ from bridge.events.encoding import (
     event_json,
     keys_may_be_secret,
 )
-from bridge.events.structuring import Structurer, class_structurer, field_types, structurer
+from bridge.events.structuring import (
+    KindMisfit,
+    Structurer,
+    class_structurer,
+    field_types,
+    lax_class_structurer,
+    misfits,
+    structurer,
+)
 from bridge.events.types import EVENT_TYPES, Event
 
 __all__ = [
+    "KindMisfit",
     "Structurer",
     "check_no_secrets",
     "decode",
+    "decode_as_stored",
     "dumps",
     "dumps_checked",
     "dumps_values",
@@ -204,6 +214,39 @@ def decode(tag: str, version: int, data: str | bytes | dict[str, Any]) -> Event:
         raise
     except Exception as exc:  # TypeError, ValueError, JSONDecodeError: "data does not fit"
         raise IntegrityError(f"event {tag} v{version} does not decode: {exc}") from exc
+
+
+def decode_as_stored(
+    tag: str, version: int, data: str | bytes, refused: IntegrityError
+) -> tuple[Event, str]:
+    """
+    Decode a stored row that :func:`decode` ``refused`` only because an int or bool field holds
+    JSON of another kind (``true`` or ``2.0`` where a whole number belongs): bridge took such
+    fields as stored before they were checked, so a log it wrote may hold one, and it is read as
+    then (those fields as stored, every other field checked). For the stores' reads only; an
+    append stays strict. Costs nothing for a good row: called only after ``refused``.
+
+    Returns:
+        The event, and a note naming each such field and value, for ``bridge verify``.
+
+    Raises:
+        IntegrityError: ``refused`` when it was for something else, or the row's own error when
+            it does not decode even so.
+    """
+    if not isinstance(refused.__cause__, KindMisfit):
+        raise refused
+    cls = EVENT_TYPES[tag][1]  # decode found the tag registered
+    try:
+        raw: dict[str, Any] = loads(data)
+        if version != EVENT_TYPES[tag][0]:
+            raw = _upcast(tag, version, EVENT_TYPES[tag][0], raw)
+        evt: Event = lax_class_structurer(cls)(raw)
+    except IntegrityError:
+        raise
+    except Exception as exc:  # as decode: whatever else does not fit
+        raise IntegrityError(f"event {tag} v{version} does not decode: {exc}") from exc
+    found = "; ".join(misfits(cls, raw)) or str(refused.__cause__)
+    return evt, f"{tag} holds a value of another kind than its field ({found}); read as stored"
 
 
 def _upcast(tag: str, version: int, current: int, raw: dict[str, Any]) -> dict[str, Any]:

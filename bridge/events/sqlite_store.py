@@ -119,6 +119,7 @@ class SQLiteEventStore:
         self._full_sync = True  # the connection's synchronous setting: FULL (True) or NORMAL
         self._unsynced: tuple[int, str] | None = None  # the newest head not yet fsynced
         self._appended: list[Recorded] = []  # the records of the last append (appended())
+        self._as_stored: dict[int, str] = {}  # seq -> note, rows read as stored (read_as_stored)
         # Autocommit mode: transactions are explicit (BEGIN IMMEDIATE), never implicit.
         self._conn = sqlite3.connect(
             self.path, isolation_level=None, timeout=busy_timeout, check_same_thread=False
@@ -377,8 +378,8 @@ class SQLiteEventStore:
             for row in batch:
                 try:
                     evt = decode(row[3], row[4], row[8])
-                except IntegrityError as exc:
-                    raise IntegrityError(f"seq {row[0]}: {exc}", seq=row[0]) from exc
+                except IntegrityError as exc:  # good rows never come here: no cost to them
+                    evt = self._decode_as_stored(row, exc)
                 if row[5] != last_at:  # a batch append shares one time: parse it once
                     try:
                         recorded_at = datetime.fromisoformat(row[5])
@@ -393,6 +394,24 @@ class SQLiteEventStore:
             if len(batch) < _BATCH:
                 return
             after = batch[-1][0]
+
+    def _decode_as_stored(self, row: tuple[Any, ...], refused: IntegrityError) -> Event:
+        # A row an older bridge wrote with an int or bool field holding another kind of JSON
+        # reads as it read then (codec.decode_as_stored); anything else stops the read.
+        try:
+            evt, note = codec.decode_as_stored(row[3], row[4], row[8], refused)
+        except IntegrityError as exc:
+            raise IntegrityError(f"seq {row[0]}: {exc}", seq=row[0]) from exc
+        self._as_stored[row[0]] = note
+        return evt
+
+    def read_as_stored(self) -> tuple[tuple[int, str], ...]:
+        """
+        The rows this store's reads met whose int or bool fields hold JSON of another kind (a
+        log written before those fields were checked), each read as stored: ``(seq, note)`` in
+        seq order. ``bridge verify`` reports them as notes; appends still refuse such values.
+        """
+        return tuple(sorted(self._as_stored.items()))
 
     def head(self) -> int:
         """

@@ -77,6 +77,9 @@ class EventStore(Protocol):
         Yield stored events with ``seq > after`` in ``seq`` order, all streams or one.
 
         A generator reading in bounded batches: memory stays constant however long the log.
+        A stored row whose int or bool field holds JSON of another kind (written before those
+        fields were checked) is read as stored, as then
+        (:func:`bridge.events.codec.decode_as_stored`).
 
         Raises:
             IntegrityError: a row does not decode (unknown type, bad data).

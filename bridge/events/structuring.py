@@ -21,23 +21,42 @@ import math
 import sys
 import types
 import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
 from typing import Any  # Any: JSON data and the generated structurers
 
 import attrs
+import orjson
 
 from bridge.plan.finite import finite
 
-__all__ = ["Structurer", "class_structurer", "field_types", "structurer"]
+__all__ = [
+    "KindMisfit",
+    "Structurer",
+    "class_structurer",
+    "field_types",
+    "lax_class_structurer",
+    "misfits",
+    "structurer",
+]
 
 _Fn = Callable[[Any], Any]
 #: A generated decoder: JSON data in, a value of its type out (see :func:`structurer`).
 Structurer = _Fn
 _structurers: dict[type, _Fn] = {}
+_lax_structurers: dict[type, _Fn] = {}
 
 
-def _field_structurer(tp: object, generated: bool = True) -> _Fn | None:
+class KindMisfit(TypeError):
+    """
+    An int field holding JSON other than a whole number, or a bool field other than true or
+    false: what decoding refuses since int and bool fields are checked, and what a log written
+    before then may hold (int and bool fields were taken as stored). Stored rows that fail only
+    so are read as stored (:func:`lax_class_structurer`); an append is refused.
+    """
+
+
+def _field_structurer(tp: object, generated: bool = True, lax: bool = False) -> _Fn | None:
     """
     Return the function turning JSON data into a value of type ``tp``, refusing (TypeError)
     JSON of another kind: a str field takes a JSON string, an int field a JSON integer (not
@@ -45,14 +64,15 @@ def _field_structurer(tp: object, generated: bool = True) -> _Fn | None:
     field), a bool field ``true`` or ``false``, a float field any JSON number. None when there
     is nothing to do (a mapping of any JSON, a str with ``generated`` false). ``generated``:
     attrs classes through generated code (:func:`class_structurer`), else through closures
-    (:func:`_plain_class_structurer`).
+    (:func:`_plain_class_structurer`). ``lax``: int and bool fields, nested ones included, are
+    taken as stored (what decoding did before they were checked; see :class:`KindMisfit`).
     """
     origin = typing.get_origin(tp)
     if origin in (types.UnionType, typing.Union):
         members = [arg for arg in typing.get_args(tp) if arg is not type(None)]
         if len(members) != 1:
             raise TypeError(f"codec cannot structure {tp!r}")
-        inner = _field_structurer(members[0], generated)
+        inner = _field_structurer(members[0], generated, lax)
         if inner is None:
             return None
 
@@ -66,7 +86,7 @@ def _field_structurer(tp: object, generated: bool = True) -> _Fn | None:
             raise TypeError(f"codec cannot structure {tp!r}")
         if args[0] is str:
             return _tuple_of_strings
-        item = _field_structurer(args[0], generated)
+        item = _field_structurer(args[0], generated, lax)
         if item is None:
             return _tuple_of_json
 
@@ -80,7 +100,7 @@ def _field_structurer(tp: object, generated: bool = True) -> _Fn | None:
         value_type = typing.get_args(tp)[1] if typing.get_args(tp) else Any
         if value_type is str:
             return _dict_of_strings
-        values = None if value_type is Any else _field_structurer(value_type, generated)
+        values = None if value_type is Any else _field_structurer(value_type, generated, lax)
         if values is None:
             return _dict_of_json
 
@@ -93,18 +113,20 @@ def _field_structurer(tp: object, generated: bool = True) -> _Fn | None:
     if isinstance(tp, type) and issubclass(tp, enum.Enum):
         return tp
     if isinstance(tp, type) and attrs.has(tp):
+        if lax:
+            return lax_class_structurer(tp) if generated else _plain_class_structurer(tp, lax=True)
         return class_structurer(tp) if generated else _plain_class_structurer(tp)
     if tp is float:
         return _float
     if tp is int:
-        return _int
+        return None if lax else _int
     if tp is str:
         # Generated code checks str fields by interning them, and its general path (data it does
         # not expect) with this. The plain path leaves them to the class, as before: it decodes
         # only snapshots the codec wrote, and a call per str field made it ~40% slower.
         return _str if generated else None
     if tp is bool:
-        return _bool
+        return None if lax else _bool
     raise TypeError(f"codec cannot structure {tp!r}")
 
 
@@ -149,7 +171,7 @@ def _int(value: Any) -> int:
     # type(), not isinstance(): a bool is an int to Python, and `true` is not a count.
     if type(value) is int:
         return value
-    raise TypeError(f"expected a whole number, got {type(value).__name__}")
+    raise KindMisfit(f"expected a whole number, got {type(value).__name__}")
 
 
 def _str(value: Any) -> str:
@@ -162,7 +184,7 @@ def _str(value: Any) -> str:
 def _bool(value: Any) -> bool:
     if type(value) is bool:
         return value
-    raise TypeError(f"expected true or false, got {type(value).__name__}")
+    raise KindMisfit(f"expected true or false, got {type(value).__name__}")
 
 
 # Scalar fields checked inline by generated code: (the type's name, its check). A str field is
@@ -235,12 +257,25 @@ def class_structurer(cls: type) -> _Fn:
         TypeError: a field of a type the codec cannot structure.
     """
     known = _structurers.get(cls)
-    if known is not None:
-        return known
+    return known if known is not None else _generate(cls, lax=False)
+
+
+def lax_class_structurer(cls: type) -> _Fn:
+    """
+    :func:`class_structurer` as decoding was before int and bool fields were checked: those
+    fields, nested ones included, are taken as stored, every other field checked as there. Only
+    for rows already in a log (a strict decode raised :class:`KindMisfit`), never for an append;
+    generated on first use and kept.
+    """
+    known = _lax_structurers.get(cls)
+    return known if known is not None else _generate(cls, lax=True)
+
+
+def _generate(cls: type, *, lax: bool) -> _Fn:
     hints = field_types(cls)
     fields = attrs.fields(cls)
     work = {f.name: conv for f in fields
-            if (conv := _field_structurer(hints[f.name])) is not None}  # fmt: skip
+            if (conv := _field_structurer(hints[f.name], lax=lax)) is not None}  # fmt: skip
     slow = _general_structurer(cls, tuple(work.items()))
     # The fast path, for data holding exactly the class's fields (what encode writes): read every
     # field, convert it, then do what attrs' own __init__ does (converters, slots, validators,
@@ -265,6 +300,10 @@ def class_structurer(cls: type) -> _Fn:
         "        return _slow(data)",
     ]
     checks: list[str] = []
+    inline: dict[object, tuple[str, str]] = {} if lax else _INLINE_CHECKS
+    inline_optional: dict[object, tuple[str, str]] = (
+        {str: _INLINE_OPTIONAL_CHECKS[str]} if lax else _INLINE_OPTIONAL_CHECKS
+    )
     for i, field in enumerate(fields):
         hint = hints[field.name]
         if hint is str:
@@ -275,11 +314,11 @@ def class_structurer(cls: type) -> _Fn:
             lines.append(
                 f"    if v{i} is not None and type(v{i}) is not float: v{i} = _float(v{i})"
             )
-        elif hint in _INLINE_CHECKS:  # the check only raises: the test before it is the check
-            name, check = _INLINE_CHECKS[hint]
+        elif hint in inline:  # the check only raises: the test before it is the check
+            name, check = inline[hint]
             lines.append(f"    if type(v{i}) is not {name}: {check}(v{i})")
-        elif (scalar := _optional_of(hint)) in _INLINE_OPTIONAL_CHECKS:
-            name, check = _INLINE_OPTIONAL_CHECKS[scalar]
+        elif (scalar := _optional_of(hint)) in inline_optional:
+            name, check = inline_optional[scalar]
             lines.append(f"    if v{i} is not None and type(v{i}) is not {name}: {check}(v{i})")
         elif field.name in work:
             namespace[f"_conv{i}"] = work[field.name]
@@ -307,24 +346,24 @@ def class_structurer(cls: type) -> _Fn:
     lines.append("    return obj")
     exec("\n".join(lines) + "\n", namespace)  # noqa: S102
     fn: _Fn = namespace["structure"]
-    _structurers[cls] = fn
+    (_lax_structurers if lax else _structurers)[cls] = fn
     return fn
 
 
-_plain_structurers: dict[type, _Fn] = {}
+_plain_structurers: dict[tuple[type, bool], _Fn] = {}
 
 
-def _plain_class_structurer(cls: type) -> _Fn:
+def _plain_class_structurer(cls: type, *, lax: bool = False) -> _Fn:
     # The general path of class_structurer alone: no code generated, so nothing compiled.
-    known = _plain_structurers.get(cls)
+    known = _plain_structurers.get((cls, lax))
     if known is None:
         hints = field_types(cls)
         work = tuple(
             (f.name, conv)
             for f in attrs.fields(cls)
-            if (conv := _field_structurer(hints[f.name], generated=False)) is not None
+            if (conv := _field_structurer(hints[f.name], generated=False, lax=lax)) is not None
         )
-        known = _plain_structurers[cls] = _general_structurer(cls, work)
+        known = _plain_structurers[(cls, lax)] = _general_structurer(cls, work)
     return known
 
 
@@ -353,7 +392,7 @@ def _general_structurer(cls: type, work: tuple[tuple[str, _Fn], ...]) -> _Fn:
     return structure
 
 
-def structurer(tp: object, *, generated: bool = True) -> _Fn:
+def structurer(tp: object, *, generated: bool = True, lax: bool = False) -> _Fn:
     """
     The function turning JSON data back into a value of type ``tp`` (an attrs class, a tuple,
     mapping or optional of them, an enum, a time, a number), generated as the events' decoders
@@ -364,14 +403,53 @@ def structurer(tp: object, *, generated: bool = True) -> _Fn:
     it does not expect) instead of generated code: the same values for what the codec wrote,
     strings not interned nor checked (ints, bools and floats are), about a third slower per
     value, but nothing compiled (generating the code for the ~35 classes a snapshot holds costs
-    as much as decoding 1 MB of it).
+    as much as decoding 1 MB of it). With ``lax`` int and bool values are taken as stored (see
+    :func:`lax_class_structurer`): for stored data a strict decode refused with :class:`KindMisfit`.
 
     Raises:
         TypeError: ``tp`` is not a type the codec can structure.
     """
-    fn = _field_structurer(tp, generated)
+    fn = _field_structurer(tp, generated, lax)
     return fn if fn is not None else _same
 
 
 def _same(value: Any) -> Any:
     return value
+
+
+def misfits(tp: object, value: Any, path: str = "") -> Iterator[str]:
+    """
+    Each int or bool field of ``tp`` (nested ones included) that ``value``, JSON data of ``tp``,
+    fills with JSON of another kind, as ``"round: 2.0 where a whole number belongs"``: what a
+    strict decode refused with :class:`KindMisfit`, named for a person. Only called for such a
+    row, so it walks the data without generated code.
+    """
+    inner = _optional_of(tp)
+    if inner is not None:
+        if value is None:
+            return
+        tp = inner
+    origin = typing.get_origin(tp)
+    args = typing.get_args(tp)
+    if tp is int and type(value) is not int:
+        yield f"{path}: {_shown(value)} where a whole number belongs"
+    elif tp is bool and type(value) is not bool:
+        yield f"{path}: {_shown(value)} where true or false belongs"
+    elif origin is tuple and args and type(value) is list:
+        for i, item in enumerate(value):
+            yield from misfits(args[0], item, f"{path}[{i}]")
+    elif origin is not None and issubclass(origin, Mapping) and len(args) == 2:
+        if type(value) is dict and args[1] is not Any:
+            for key, item in value.items():
+                yield from misfits(args[1], item, f"{path}[{key!r}]")
+    elif isinstance(tp, type) and attrs.has(tp) and type(value) is dict:
+        hints = field_types(tp)
+        for name, item in value.items():
+            if name in hints:
+                yield from misfits(hints[name], item, f"{path}.{name}" if path else name)
+
+
+def _shown(value: Any) -> str:
+    # As the log holds it (2.0, true, "two"), cut short: a value is quoted, never a whole blob.
+    text = orjson.dumps(value).decode()
+    return text if len(text) <= 40 else text[:39] + "…"

@@ -129,10 +129,10 @@ def _classes() -> tuple[object, ...]:  # typing forms
 
 
 @functools.cache
-def _structurers(generated: bool) -> dict[str, codec.Structurer]:
+def _structurers(generated: bool, lax: bool) -> dict[str, codec.Structurer]:
     hints = codec.field_types(PipelineState)
     return {
-        f.name: codec.structurer(hints[f.name], generated=generated)
+        f.name: codec.structurer(hints[f.name], generated=generated, lax=lax)
         for f in attrs.fields(PipelineState)
         if f.name not in _SPECIAL
     }
@@ -149,7 +149,11 @@ def decode_state(data: bytes, *, generated: bool | None = None) -> PipelineState
     """
     The state :func:`encode_state` wrote. ``generated`` chooses how its classes are decoded
     (the same values either way; see :func:`bridge.events.codec.structurer`); by default, by
-    size (:data:`GENERATE_ABOVE`).
+    size (:data:`GENERATE_ABOVE`). A state folded from a row an older bridge wrote with an int or
+    bool field holding another kind of JSON (read as stored) holds that value, and so does its
+    snapshot: only when the strict decode refuses such a value is it decoded again taking int and
+    bool values as stored (:func:`bridge.events.codec.decode_as_stored`), so such a snapshot is
+    read and agrees with the fold.
 
     Raises:
         SnapshotDecodeError: the bytes are not such a state (whatever is wrong with them).
@@ -160,28 +164,33 @@ def decode_state(data: bytes, *, generated: bool | None = None) -> PipelineState
         raw = orjson.loads(data)
         if type(raw) is not dict:
             raise TypeError("not a JSON object")
-        structurers = _structurers(generated)
-        expected = structurers.keys() | _SPECIAL
-        if raw.keys() != expected:
-            odd = sorted(raw.keys() ^ expected)
-            raise KeyError(f"fields {', '.join(odd)} are not the state's")
-        kwargs = {name: conv(raw[name]) for name, conv in structurers.items()}
-        kwargs["run_ids_by_state"] = {
-            RunState(s): _strings(ids) for s, ids in _pairs(raw["run_ids_by_state"])
-        }
-        kwargs["milestone_counts"] = {
-            _string(milestone): {(_bool(must), RunState(s)): _int(n) for must, s, n in counts}
-            for milestone, counts in _pairs(raw["milestone_counts"])
-        }
-        stage = codec.structurer(ev.StageEntered, generated=generated)
-        kwargs["stage_history"] = tuple(
-            (_int(seq), stage(entered)) for seq, entered in _pairs(raw["stage_history"])
-        )
-        return PipelineState(**kwargs)
-    except SnapshotDecodeError:
-        raise
+        try:
+            return _decode(raw, generated, lax=False)
+        except codec.KindMisfit:
+            return _decode(raw, generated, lax=True)
     except Exception as exc:  # a snapshot is untrusted bytes: anything wrong means "not usable"
         raise SnapshotDecodeError(f"{type(exc).__name__}: {exc}") from exc
+
+
+def _decode(raw: dict[str, Any], generated: bool, *, lax: bool) -> PipelineState:
+    structurers = _structurers(generated, lax)
+    expected = structurers.keys() | _SPECIAL
+    if raw.keys() != expected:
+        odd = sorted(raw.keys() ^ expected)
+        raise KeyError(f"fields {', '.join(odd)} are not the state's")
+    kwargs = {name: conv(raw[name]) for name, conv in structurers.items()}
+    kwargs["run_ids_by_state"] = {
+        RunState(s): _strings(ids) for s, ids in _pairs(raw["run_ids_by_state"])
+    }
+    kwargs["milestone_counts"] = {
+        _string(milestone): {(_bool(must), RunState(s)): _int(n) for must, s, n in counts}
+        for milestone, counts in _pairs(raw["milestone_counts"])
+    }
+    stage = codec.structurer(ev.StageEntered, generated=generated, lax=lax)
+    kwargs["stage_history"] = tuple(
+        (_int(seq), stage(entered)) for seq, entered in _pairs(raw["stage_history"])
+    )
+    return PipelineState(**kwargs)
 
 
 def _pairs(value: Any) -> list[tuple[Any, Any]]:

@@ -131,7 +131,10 @@ class VerifyReport:
     """
     What ``bridge verify`` found: the first bad seq of the chain, drifted files, what the
     checks on open found (:meth:`SQLiteEventStore.problems`), and whether the append-only
-    triggers were found missing and put back (only once every row verified).
+    triggers were found missing and put back (only once every row verified). ``undecodable``:
+    the first row of an intact chain that cannot be read (seq, why), a failure; ``as_stored``:
+    rows an older bridge wrote with an int or bool field holding another kind of JSON, read as
+    stored (seq, note), notes only.
     """
 
     events: int
@@ -142,15 +145,22 @@ class VerifyReport:
     bad_snapshots: tuple[tuple[int, str], ...] = ()
     snapshots_agreed: int = 0
     snapshots_other_version: int = 0
+    undecodable: tuple[int, str] | None = None
+    as_stored: tuple[tuple[int, str], ...] = ()
 
     @property
     def ok(self) -> bool:
         """
-        True when the chain is intact, the log's checks on open pass, every stored snapshot
-        equals the fold at its seq, and every file matches.
+        True when the chain is intact, every row reads, the log's checks on open pass, every
+        stored snapshot equals the fold at its seq, and every file matches (rows read as stored
+        are notes, not failures).
         """
         return (
-            self.bad_seq is None and not self.drift and not self.problems and not self.bad_snapshots
+            self.bad_seq is None
+            and self.undecodable is None
+            and not self.drift
+            and not self.problems
+            and not self.bad_snapshots
         )
 
 
@@ -170,7 +180,14 @@ def verify(
     try:
         checked = snapshots.check(store)
     except IntegrityError as exc:
-        return VerifyReport(events=store.head(), bad_seq=exc.seq or 0, drift=(), problems=problems)
+        # The chain holds: the row is what was written, but this bridge cannot read it. Not
+        # tampering, so not reported as a broken chain.
+        seq = exc.seq or 0
+        why = str(exc).removeprefix(f"seq {seq}: ")
+        return VerifyReport(
+            events=store.head(), bad_seq=None, drift=(), problems=problems, undecodable=(seq, why)
+        )
+    as_stored = store.read_as_stored() if isinstance(store, SQLiteEventStore) else ()
     state = checked.state
     restored = False
     if isinstance(store, SQLiteEventStore) and any("trigger" in p for p in problems):
@@ -191,6 +208,7 @@ def verify(
         bad_snapshots=checked.bad,
         snapshots_agreed=checked.agreed,
         snapshots_other_version=checked.other_version,
+        as_stored=as_stored,
     )
 
 
