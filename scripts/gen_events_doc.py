@@ -45,7 +45,11 @@ canonical JSON (sorted keys, no NaN or Infinity); tuples are JSON arrays, mappin
 times ISO 8601 strings. A field without a default is required. Each field is read back only as
 the JSON its type names: a `str` a string, an `int` a whole number (not `true`, not `2.0`), a
 `bool` `true` or `false`, a `float` any number, `| None` also `null`; an event that would not
-read back so is refused when appended, and a row that holds one does not decode.
+read back so is refused when appended. Before these checks bridge took `int` and `bool` fields as
+stored, so an older log may hold a row with `true`, `2.0` or `"two"` in one: such a row is read as
+it was then (those fields as stored, every other field checked) and `bridge verify` notes it
+(exit 0); a row that does not decode even so stops the read, and `bridge verify` names its seq
+(exit 1, the hash chain intact).
 
 Old schema versions are upcast when read (`bridge.events.codec.upcaster`); an unknown tag is an
 error. Fields whose name says they hold a secret (key, token, password, ...) are refused at append
