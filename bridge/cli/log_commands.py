@@ -24,6 +24,9 @@ from bridge.pipeline.root import find_root
 
 __all__ = ["diagram", "log", "rebuild", "replay", "verify"]
 
+# Rows read as stored that verify names one by one: an old log may hold one per timed-out run.
+_NOTES_SHOWN = 20
+
 
 def diagram(args: Parsed) -> int:
     """``bridge diagram``: Mermaid, with the current stage marked when there is a project log."""
@@ -125,10 +128,13 @@ def verify(args: Parsed) -> int:
         return EXIT_FAILURE
     if report.problems:
         return EXIT_FAILURE
-    for seq, note in report.as_stored:
+    for seq, note in report.as_stored[:_NOTES_SHOWN]:
         # Written by an older bridge, which took int and bool fields as stored: a note, since
         # the chain holds and the row is read as it always was (exit 0 when nothing else).
         console.print(f"note: seq {seq}: {note}")
+    if len(report.as_stored) > _NOTES_SHOWN:
+        more = len(report.as_stored) - _NOTES_SHOWN
+        console.print(f"note: {more} more row(s) of that kind, read as stored")
     for seq, why in report.bad_snapshots:
         console.print(
             styled(f"snapshot at seq {seq} disagrees with the log:", "red", f" {why}; "

@@ -19,6 +19,7 @@ from bridge.events.chain import COLUMNS, chain_rows
 from bridge.events.store import SQLiteEventStore
 from bridge.events.types import CodeReviewed, PlanLoaded, RunPlanned, RunSubmitted
 from bridge.machine.fold import Folder
+from bridge.machine.snapshot import decode_state, encode_state
 from bridge.pipeline import snapshots
 from bridge.pipeline.audit import db_path
 
@@ -156,3 +157,32 @@ class TestOldLogs:
         assert main(["verify", "--project", str(project)]) == 0
         out = capsys.readouterr().out
         assert "1 snapshot agrees" in out and "disagrees" not in out
+
+    @pytest.mark.parametrize("generated", [False, True])
+    def test_a_snapshot_holding_such_a_value_decodes_on_both_paths(
+        self, project: Path, generated: bool
+    ) -> None:
+        """Small snapshots decode without generated code, large ones with: both read it."""
+        _append_as_older_bridge(project, "run:R003", "run.planned", _OLD_ROWS[0][2])
+        store = SQLiteEventStore(db_path(project))
+        try:
+            state = Folder().apply_all(store.read()).state()
+        finally:
+            store.close()
+        held = decode_state(encode_state(state), generated=generated)
+        assert held == state
+        assert held.runs["R003"].spec.seed is True
+
+    def test_verify_names_twenty_such_rows_then_counts_the_rest(
+        self, project: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A log with a row per timed-out run stays readable in verify's output."""
+        for n in range(23):
+            data = f'{{"milestone":"M1","run_id":"S{n:03d}","seed":true}}'
+            _append_as_older_bridge(project, f"run:S{n:03d}", "run.planned", data)
+        assert main(["rebuild", "--project", str(project)]) == 0
+        capsys.readouterr()
+        assert main(["verify", "--project", str(project)]) == 0
+        out = capsys.readouterr().out
+        assert out.count("whole number belongs); read as stored") == 20
+        assert "note: 3 more row(s) of that kind, read as stored" in out
