@@ -30,12 +30,10 @@ from bridge.projections.visible import KEEP_LINES, visible
 from bridge.value_methods import value_methods
 
 if TYPE_CHECKING:
-    from rich.console import Console, Group
+    from rich.console import Console
     from rich.text import Text
 
     from bridge.machine.fold import PipelineState, RunView
-    from bridge.plan import LoadedProject
-    from bridge.plan.model import Block
 
 __all__ = [
     "PlainConsole",
@@ -44,109 +42,13 @@ __all__ = [
     "make_console",
     "output_console",
     "progress_lines",
-    "render_blocks",
     "render_status",
     "shown",
     "status_json",
     "status_lines",
     "styled",
+    "terminal_cells",
 ]
-
-
-def render_blocks(project: LoadedProject, language: str = "en") -> Group:
-    """
-    ``bridge plan``'s block view: each block with its criterion, compared systems and the runs
-    attributed to it, grouped by the compared system they stand for (sanity runs marked), then
-    the runs attributed to no block, each with the reason; bridge's words in ``language``. The
-    plan's text is shown visibly (:func:`shown`): a rich renderable's text is never made visible
-    by the console.
-    """
-    from rich.console import Group
-    from rich.text import Text
-
-    from bridge.projections.reasons import in_language
-    from bridge.projections.text import t
-
-    sanity = {m.id for m in project.milestones if m.sanity}
-    known = {b.id for b in project.plan.blocks}
-    parts: list[Text] = [Text(t("plan_blocks", language), style="bold")]
-    for block in project.plan.blocks:
-        by_system: dict[str, list[str]] = {}
-        for run in project.runs:
-            if run.block == block.id:
-                mark = t("plan_sanity_run", language) if run.milestone in sanity else ""
-                by_system.setdefault(run.block_system or run.system or "-", []).append(
-                    run.id + mark
-                )
-        runs = "; ".join(f"{system}: {', '.join(ids)}" for system, ids in by_system.items())
-        if not by_system:
-            # The results judge such a block on the runs of its systems in other blocks.
-            shared = [
-                r.id
-                for r in project.runs
-                if r.block != block.id
-                and r.milestone not in sanity
-                and (r.block_system or r.system) in block.systems
-            ]
-            runs = t("plan_shares", language).format(ids=", ".join(shared)) if shared else ""
-        head = f"{block.id}: {block.title}" if block.title else block.id
-        parts.append(Text(visible(head), "bold"))
-        criterion = block.success_criterion or t("plan_none_written", language)
-        # The researcher's criterion keeps the lines it was written on, as before.
-        shown = visible(f"{t('plan_criterion', language)}{criterion}", keep="\n")
-        parts.append(Text(shown))
-        parts.extend(
-            Text(visible(line))
-            for line in _criterion_lines(block.success_criterion, block, language)
-        )
-        systems = "; ".join(block.systems) or "-"
-        parts.append(Text(visible(f"{t('plan_systems', language)}{systems}")))
-        parts.append(Text(visible(f"{t('plan_block_runs', language)}{runs or '-'}")))
-    loose = [r for r in project.runs if r.block not in known]
-    if loose:
-        parts.append(
-            Text(
-                t("plan_loose", language).format(n=len(loose), total=len(project.runs)),
-                style="yellow",
-            )
-        )
-        for run in loose[:20]:
-            reason = in_language(run.attribution, language)
-            parts.append(Text(visible(f"  {run.id} ({run.system or '-'}): {reason}")))
-        if len(loose) > 20:
-            parts.append(Text(t("plan_more", language).format(n=len(loose) - 20)))
-    return Group(*parts)
-
-
-def _criterion_lines(text: str, block: Block, language: str = "en") -> list[str]:
-    """
-    How the results will judge a criterion, clause by clause, so a researcher can reword it
-    before running (``read as:`` a rule, or why it is not machine-checkable).
-    """
-    from bridge.plan.criteria import Compound, Criterion, parse_criterion
-    from bridge.projections.plan_words import criterion_in_language
-    from bridge.projections.reasons import in_language
-    from bridge.projections.text import t
-
-    if not text.strip():
-        return []
-    parsed = parse_criterion(
-        text,
-        block_systems=block.systems,
-        metrics=[m.split(":", 1)[-1].strip() for m in block.metrics],
-    )
-    clauses = parsed.clauses if isinstance(parsed, Compound) else (parsed,)
-    label = t("plan_read_as", language)
-    lines = []
-    for number, clause in enumerate(clauses, 1):
-        index = f"{number}. " if len(clauses) > 1 else ""
-        what = (
-            criterion_in_language(clause, language)
-            if isinstance(clause, Criterion)
-            else in_language(f"not machine-checkable: {clause.reason}", language)
-        )
-        lines.append(f"{label if number == 1 else ' ' * _cells(label)}{index}{what}")
-    return lines
 
 
 def make_console(*, stderr: bool = False, file: IO[str] | None = None) -> Console:
@@ -315,7 +217,8 @@ def _elapsed(start: datetime | None, now: datetime) -> str:
     return f"{seconds // 3600:d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
 
 
-def _cells(text: str) -> int:
+def terminal_cells(text: str) -> int:
+    """The terminal cells ``text`` takes: East Asian wide and full-width characters take two."""
     # Terminal cells: East Asian wide and full-width characters take two. No ASCII character is
     # either (tests/cli/test_plain_console.py), and ASCII is nearly every cell of a status table.
     if text.isascii():
@@ -325,11 +228,11 @@ def _cells(text: str) -> int:
 
 def _fit(text: str, width: int) -> str:
     """``text`` padded to ``width`` cells, or cut to it with a final ``…``."""
-    if _cells(text) <= width:
-        return text + " " * (width - _cells(text))
+    if terminal_cells(text) <= width:
+        return text + " " * (width - terminal_cells(text))
     out, used = [], 0
     for ch in text:
-        size = _cells(ch)
+        size = terminal_cells(ch)
         if used + size > width - 1:
             break
         out.append(ch)
@@ -442,7 +345,9 @@ def status_lines(
             )
         )
     if rows:
-        widths = [max(_cells(row[i]) for row in (header, *rows)) for i in range(len(header))]
+        widths = [
+            max(terminal_cells(row[i]) for row in (header, *rows)) for i in range(len(header))
+        ]
         widths[5] = min(widths[5], 12)  # slots: the first few say enough
         # System and note share what the other columns leave: each whole when both fit, else
         # the system gets what the note does not need, but never less than half.
@@ -453,7 +358,9 @@ def status_lines(
         right = {4}
         for number, row in enumerate((header, *rows)):
             cells = [
-                " " * (widths[i] - _cells(cell)) + cell if i in right else _fit(cell, widths[i])
+                " " * (widths[i] - terminal_cells(cell)) + cell
+                if i in right
+                else _fit(cell, widths[i])
                 for i, cell in enumerate(row)
             ]
             lines.append("  ".join(cells).rstrip())

@@ -77,7 +77,8 @@ def plan(args: Parsed) -> int:
     """
     from rich.table import Table
 
-    from bridge.cli.console import render_blocks, styled
+    from bridge.cli.console import styled
+    from bridge.cli.plan_view import render_blocks
     from bridge.pipeline import bootstrap
     from bridge.plan import load_project, plan_json
     from bridge.plan.overview import estimate_milestone, overview

@@ -147,8 +147,8 @@ def test_ascii_takes_one_cell_per_character() -> None:
     import unicodedata
 
     assert all(unicodedata.east_asian_width(chr(c)) not in "WF" for c in range(128))
-    assert console_module._cells("M1 run-a") == 8
-    assert console_module._cells("实验 a") == 6  # two wide characters, a space, a letter
+    assert console_module.terminal_cells("M1 run-a") == 8
+    assert console_module.terminal_cells("实验 a") == 6  # two wide characters, a space, a letter
 
 
 class TestClosedPipe:

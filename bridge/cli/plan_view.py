@@ -1,0 +1,115 @@
+"""
+``bridge plan``'s block view: each block with its criterion, how the results will judge it,
+its compared systems and the runs attributed to it, then the runs attributed to no block.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bridge.cli.console import terminal_cells
+from bridge.projections.visible import visible
+
+if TYPE_CHECKING:
+    from rich.console import Group
+
+    from bridge.plan import LoadedProject
+    from bridge.plan.model import Block
+
+__all__ = ["render_blocks"]
+
+
+def render_blocks(project: LoadedProject, language: str = "en") -> Group:
+    """
+    ``bridge plan``'s block view: each block with its criterion, compared systems and the runs
+    attributed to it, grouped by the compared system they stand for (sanity runs marked), then
+    the runs attributed to no block, each with the reason; bridge's words in ``language``. The
+    plan's text is shown visibly (:func:`~bridge.cli.console.shown`): a rich renderable's text
+    is never made visible by the console.
+    """
+    from rich.console import Group
+    from rich.text import Text
+
+    from bridge.projections.reasons import in_language
+    from bridge.projections.text import t
+
+    sanity = {m.id for m in project.milestones if m.sanity}
+    known = {b.id for b in project.plan.blocks}
+    parts: list[Text] = [Text(t("plan_blocks", language), style="bold")]
+    for block in project.plan.blocks:
+        by_system: dict[str, list[str]] = {}
+        for run in project.runs:
+            if run.block == block.id:
+                mark = t("plan_sanity_run", language) if run.milestone in sanity else ""
+                by_system.setdefault(run.block_system or run.system or "-", []).append(
+                    run.id + mark
+                )
+        runs = "; ".join(f"{system}: {', '.join(ids)}" for system, ids in by_system.items())
+        if not by_system:
+            # The results judge such a block on the runs of its systems in other blocks.
+            shared = [
+                r.id
+                for r in project.runs
+                if r.block != block.id
+                and r.milestone not in sanity
+                and (r.block_system or r.system) in block.systems
+            ]
+            runs = t("plan_shares", language).format(ids=", ".join(shared)) if shared else ""
+        head = f"{block.id}: {block.title}" if block.title else block.id
+        parts.append(Text(visible(head), "bold"))
+        criterion = block.success_criterion or t("plan_none_written", language)
+        # The researcher's criterion keeps the lines it was written on, as before.
+        shown = visible(f"{t('plan_criterion', language)}{criterion}", keep="\n")
+        parts.append(Text(shown))
+        parts.extend(
+            Text(visible(line))
+            for line in _criterion_lines(block.success_criterion, block, language)
+        )
+        systems = "; ".join(block.systems) or "-"
+        parts.append(Text(visible(f"{t('plan_systems', language)}{systems}")))
+        parts.append(Text(visible(f"{t('plan_block_runs', language)}{runs or '-'}")))
+    loose = [r for r in project.runs if r.block not in known]
+    if loose:
+        parts.append(
+            Text(
+                t("plan_loose", language).format(n=len(loose), total=len(project.runs)),
+                style="yellow",
+            )
+        )
+        for run in loose[:20]:
+            reason = in_language(run.attribution, language)
+            parts.append(Text(visible(f"  {run.id} ({run.system or '-'}): {reason}")))
+        if len(loose) > 20:
+            parts.append(Text(t("plan_more", language).format(n=len(loose) - 20)))
+    return Group(*parts)
+
+
+def _criterion_lines(text: str, block: Block, language: str = "en") -> list[str]:
+    """
+    How the results will judge a criterion, clause by clause, so a researcher can reword it
+    before running (``read as:`` a rule, or why it is not machine-checkable).
+    """
+    from bridge.plan.criteria import Compound, Criterion, parse_criterion
+    from bridge.projections.plan_words import criterion_in_language
+    from bridge.projections.reasons import in_language
+    from bridge.projections.text import t
+
+    if not text.strip():
+        return []
+    parsed = parse_criterion(
+        text,
+        block_systems=block.systems,
+        metrics=[m.split(":", 1)[-1].strip() for m in block.metrics],
+    )
+    clauses = parsed.clauses if isinstance(parsed, Compound) else (parsed,)
+    label = t("plan_read_as", language)
+    lines = []
+    for number, clause in enumerate(clauses, 1):
+        index = f"{number}. " if len(clauses) > 1 else ""
+        what = (
+            criterion_in_language(clause, language)
+            if isinstance(clause, Criterion)
+            else in_language(f"not machine-checkable: {clause.reason}", language)
+        )
+        lines.append(f"{label if number == 1 else ' ' * terminal_cells(label)}{index}{what}")
+    return lines
