@@ -175,7 +175,9 @@ def _int(value: Any) -> int:
 
 
 def _str(value: Any) -> str:
-    # Only where no code is generated: generated code interns str fields, which checks them.
+    # The general path of generated code (data it does not expect) and its check of an optional
+    # str field; a required str field is checked by interning it, and the plain path leaves str
+    # fields to the class.
     if type(value) is str:
         return value
     raise TypeError(f"expected a string, got {type(value).__name__}")
