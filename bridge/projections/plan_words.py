@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from bridge.plan.criteria import Criterion, Mode, Scope
-from bridge.plan.criteria.model import BASELINE
+from bridge.plan.criteria import Criterion
+from bridge.plan.criteria.model import Wording
 from bridge.projections.reasons import in_language
 
 __all__ = ["criterion_in_language", "estimate_source_in_language", "warning_in_language"]
@@ -199,7 +199,17 @@ def warning_in_language(message: str, language: str) -> str:
     return message
 
 
-_WAY = {"higher": "越高越好", "lower": "越低越好", "better": "按指标方向更好"}
+_CHINESE = Wording(
+    primary_metric="主指标",
+    system="系统",
+    gain="增益",
+    relative_gain="相对增益",
+    ways={"higher": "越高越好", "lower": "越低越好", "better": "按指标方向更好"},
+    each_component="每个消融变体",
+    baseline="基线",
+    absolute="{who}：{metric} {limit}",
+    compared="{who} 对比 {against}：{metric} {kind}（{way}）{limit}",
+)
 
 
 def criterion_in_language(criterion: Criterion, language: str) -> str:
@@ -208,23 +218,7 @@ def criterion_in_language(criterion: Criterion, language: str) -> str:
     English; in Chinese the same statement with bridge's words in Chinese (the system, metric
     and reference names, the operator, the threshold and its unit as they are).
     """
-    if language != "zh":
-        return criterion.describe()
-    metric = criterion.metric or "主指标"
-    unit = "%" if criterion.mode is Mode.RELATIVE else (" pp" if criterion.percent_scale else "")
-    limit = f"{criterion.comparison.value} {criterion.threshold:g}{unit}"
-    who = criterion.subject or "系统"
-    if criterion.mode is Mode.ABSOLUTE:
-        return f"{who}：{metric} {limit}"
-    kind = "相对增益" if criterion.mode is Mode.RELATIVE else "增益"
-    way = _WAY[criterion.orientation.value if criterion.orientation else "better"]
-    reference = criterion.reference or BASELINE
-    against = (
-        "每个消融变体"
-        if criterion.scope is Scope.EACH_COMPONENT
-        else ("基线" if reference == BASELINE else reference)
-    )
-    return f"{who} 对比 {against}：{metric} {kind}（{way}）{limit}"
+    return criterion.describe(_CHINESE if language == "zh" else None)
 
 
 # Where a milestone's GPU-hour estimate comes from (bridge/plan/overview.py: Estimate.source).

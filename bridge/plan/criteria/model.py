@@ -12,6 +12,7 @@ from bridge.value_methods import value_methods
 
 __all__ = [
     "BASELINE",
+    "ENGLISH",
     "Comparison",
     "Compound",
     "Criterion",
@@ -21,6 +22,7 @@ __all__ = [
     "Orientation",
     "Scope",
     "Unparsed",
+    "Wording",
 ]
 
 BASELINE = "baseline"
@@ -111,6 +113,39 @@ class Derived:
         return f"{self.left} {sign} {self.right}"
 
 
+@attrs.frozen(kw_only=True)
+class Wording:
+    """
+    The words :meth:`Criterion.describe` puts around a criterion's names and numbers; the
+    templates take ``who``, ``metric``, ``limit`` and, compared, ``against``, ``kind``, ``way``.
+    """
+
+    primary_metric: str
+    system: str
+    gain: str
+    relative_gain: str
+    #: By the orientation's value: ``higher``, ``lower``, ``better`` (none given).
+    ways: dict[str, str]
+    each_component: str
+    baseline: str
+    absolute: str
+    compared: str
+
+
+#: The statement's English words (tables, `bridge plan --json`, the results).
+ENGLISH = Wording(
+    primary_metric="primary metric",
+    system="system",
+    gain="gain",
+    relative_gain="relative gain",
+    ways={"higher": "higher", "lower": "lower", "better": "better"},
+    each_component="each ablated variant",
+    baseline=BASELINE,
+    absolute="{who}: {metric} {limit}",
+    compared="{who} vs {against}: {metric} {kind} ({way}) {limit}",
+)
+
+
 @value_methods
 @attrs.frozen(kw_only=True, eq=False, repr=False)
 class Criterion:
@@ -151,24 +186,29 @@ class Criterion:
     notes: tuple[str, ...] = ()
     derived: Derived | None = None
 
-    def describe(self) -> str:
+    def describe(self, wording: Wording | None = None) -> str:
         """
-        Return a one-line, language-neutral statement of the criterion (for tables).
+        Return a one-line statement of the criterion (for tables): its names, operator,
+        threshold and unit as parsed, in ``wording``'s words (English by default).
         """
-        metric = self.metric or "primary metric"
+        w = wording or ENGLISH
+        metric = self.metric or w.primary_metric
         unit = "%" if self.mode is Mode.RELATIVE else (" pp" if self.percent_scale else "")
         limit = f"{self.comparison.value} {self.threshold:g}{unit}"
-        who = self.subject or "system"
+        who = self.subject or w.system
         if self.mode is Mode.ABSOLUTE:
-            return f"{who}: {metric} {limit}"
-        kind = "relative gain" if self.mode is Mode.RELATIVE else "gain"
-        way = self.orientation.value if self.orientation else "better"
+            return w.absolute.format(who=who, metric=metric, limit=limit)
+        kind = w.relative_gain if self.mode is Mode.RELATIVE else w.gain
+        way = w.ways[self.orientation.value if self.orientation else "better"]
+        reference = self.reference or BASELINE
         against = (
-            "each ablated variant"
+            w.each_component
             if self.scope is Scope.EACH_COMPONENT
-            else (self.reference or BASELINE)
+            else (w.baseline if reference == BASELINE else reference)
         )
-        return f"{who} vs {against}: {metric} {kind} ({way}) {limit}"
+        return w.compared.format(
+            who=who, against=against, metric=metric, kind=kind, way=way, limit=limit
+        )
 
 
 @value_methods
