@@ -10,6 +10,9 @@ runs are known, refused (or listed) before anything launches.
   glob that matches no run: refused, with the closest ids (a typo would otherwise leave the
   rule applied to no run, silently); a glob matching no run is a warning instead when
   ``[ablations]`` is configured, since proposals add runs later;
+- a ``block`` set for runs (``[[runs]]``, ``[grid]`` or a phase, ``[systems."NAME"]``) that is
+  not a block of the plan: refused, with the closest ids (its runs would run in no block and
+  never be judged);
 - runs with no command: listed together, as one warning (``bridge plan``); the implement stage
   blocks on them.
 """
@@ -121,6 +124,46 @@ def _extract_scopes(plan: Plan, config: Config, runs: Sequence[RunSpec]) -> list
     return warnings
 
 
+def _explicit_blocks(plan: Plan, config: Config) -> None:
+    """
+    Every block ``bridge.toml`` sets for runs (``[[runs]]``, ``[grid]`` and its phases,
+    ``[systems."NAME"]``) is a block of the plan: a typo would otherwise leave the runs in no
+    block, so they would be run and never judged. A plan without blocks is left to the
+    attribution's warning (no block could be right).
+
+    Raises:
+        ConfigError: the first such block the plan does not have, with the setting, its line
+            and the closest ids.
+    """
+    blocks = [b.id for b in plan.blocks]
+    if not blocks:
+        return
+    named = [(f"runs[{i}].block", entry.block) for i, entry in enumerate(config.runs)]
+    named += [(f"systems.{name}.block", system.block) for name, system in config.systems.items()]
+    if config.grid is not None:  # a phase without a block of its own takes the grid's
+        named += [
+            (
+                f"grid.phases[{i}].block"
+                if f"grid.phases.{i}.block" in config.key_lines
+                else "grid.block",
+                phase.block,
+            )
+            for i, phase in enumerate(config.grid.phases)
+        ]
+    for setting, block in named:
+        if not block or normalise_block_id(block) in blocks:
+            continue
+        line = config.line_of(setting)
+        raise ConfigError(
+            f"{setting}: {block!r} is not a block of the plan"
+            f"{did_you_mean(normalise_block_id(block), blocks)} (blocks: {_listed(blocks)}); "
+            "its runs would be run and never judged",
+            setting=setting,
+            file=config.file,
+            line=line,
+        )
+
+
 def runs_without_command(runs: Sequence[RunSpec]) -> list[str]:
     """
     The ids of the runs no command is configured for, in plan order, leaving out the tracker's
@@ -142,13 +185,15 @@ def check_against_runs(plan: Plan, config: Config, runs: Sequence[RunSpec]) -> l
     Raises:
         ConfigError: an unknown ``[systems."NAME"]`` table (a warning instead when
             ``[ablations]`` is configured: its proposals may use it), a placeholder in
-            ``outputs``, or a ``[[metrics.extract]]`` scope naming an unknown block or
+            ``outputs``, a ``block`` for runs that the plan does not have, or a
+            ``[[metrics.extract]]`` scope naming an unknown block or
             matching no run (a warning for the runs glob with ``[ablations]``); file:line and
             the setting named.
     """
     names = [r.system for r in runs if r.system] + [s for b in plan.blocks for s in b.systems]
     warnings = _unknown_systems(config, names) if runs else []
     _placeholder_outputs(config)
+    _explicit_blocks(plan, config)
     warnings += _extract_scopes(plan, config, runs)
     missing = runs_without_command(runs)
     if not missing:

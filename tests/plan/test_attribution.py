@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from bridge.errors import ConfigError
 from bridge.plan import load_project
 from bridge.plan.attribution import block_cell_ids, system_key
 from tests.plan.corpus import as_project, plan_dirs
@@ -183,12 +184,50 @@ class TestEvidenceOrder:
         assert any(m.startswith("run R004 not attributed") and "(B1, B2)" in m for m in unplaced)
         assert all("Block column" in m for m in unplaced)
 
-    def test_unknown_explicit_block_is_not_kept(self, project: Path) -> None:
-        """A `block =` naming no block of the plan leaves the run unattributed, saying so."""
-        write(project, "bridge.toml", TOML.replace('block = "B2"', 'block = "B9"'))
+    @pytest.mark.parametrize(
+        ("edit", "setting", "written"),
+        [
+            (('block = "B2"', 'block = "Block 9"'), "runs[0].block", 'block = "Block 9"'),
+            (('block = "B3"', 'block = "B33"'), "systems.Pinned.block", 'block = "B33"'),
+            (
+                ("[[runs]]", '[grid]\nblock = "B7"\naxes = { seed = [0] }\n\n[[runs]]'),
+                "grid.block",
+                'block = "B7"',
+            ),
+        ],
+    )
+    def test_unknown_explicit_block_is_refused(
+        self, project: Path, edit: tuple[str, str], setting: str, written: str
+    ) -> None:
+        """
+        A `block =` in bridge.toml naming no block of the plan is a configuration error naming
+        the setting, its line and the closest block: its runs would otherwise be run and never
+        judged.
+        """
+        text = TOML.replace(*edit)
+        write(project, "bridge.toml", text)
+        with pytest.raises(ConfigError) as caught:
+            load_project(project)
+        err = caught.value
+        assert (err.setting, err.line) == (setting, text.split("\n").index(written) + 1)
+        assert "is not a block of the plan; did you mean" in str(err)
+        assert "(blocks: B1, B2, B3)" in str(err)
+
+    def test_unknown_block_of_a_grid_phase_is_refused(self, project: Path) -> None:
+        """A phase's own block is checked under its own setting name."""
+        grid = '[grid]\naxes = { seed = [0] }\n\n[[grid.phases]]\nname = "a"\nblock = "B1"\n\n'
+        grid += '[[grid.phases]]\nname = "b"\nblock = "B4"\n\n[[runs]]'
+        text = TOML.replace("[[runs]]", grid)
+        write(project, "bridge.toml", text)
+        with pytest.raises(ConfigError, match=r"grid\.phases\[1\]\.block: 'B4'") as caught:
+            load_project(project)
+        assert caught.value.line == text.split("\n").index('block = "B4"') + 1
+
+    def test_explicit_block_written_as_a_title_number_is_kept(self, project: Path) -> None:
+        """`Block 2` is B2, as the extract scope reads it."""
+        write(project, "bridge.toml", TOML.replace('block = "B2"', 'block = "Block 2"'))
         run = next(r for r in load_project(project).runs if r.id == "R006")
-        assert run.block == ""
-        assert run.attribution.startswith("bridge.toml sets block 'B9', which the plan does not")
+        assert run.block == "B2"
 
     def test_plan_without_blocks(self, tmp_path: Path) -> None:
         """With no experiment blocks, every run is unattributed for that one reason."""

@@ -1,0 +1,32 @@
+"""
+A block set in bridge.toml that the plan does not have stops `bridge plan` and `bridge run`
+with exit 2 and `bridge.toml:LINE`, before any run launches (its runs would otherwise run in
+no block and never be judged).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bridge.cli import main
+from tests.plan.test_attribution import PLAN, TOML, TRACKER, write
+
+
+@pytest.mark.parametrize("command", ["plan", "run"])
+def test_a_block_typo_stops_before_any_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    """Exit 2 with the file, line, setting and closest block; nothing launched."""
+    write(tmp_path, "refine-logs/EXPERIMENT_PLAN.md", PLAN)
+    write(tmp_path, "refine-logs/EXPERIMENT_TRACKER.md", TRACKER)
+    toml = TOML.replace('block = "B2"', 'block = "B22"')
+    write(tmp_path, "bridge.toml", toml)
+    line = toml.split("\n").index('block = "B22"') + 1
+    assert main([command, "--project", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert f"bridge.toml:{line}: runs[0].block: 'B22' is not a block of the plan" in err, err
+    assert "did you mean 'B2'" in err
+    assert "Traceback" not in err
+    assert not (tmp_path / ".bridge" / "runs").exists()
