@@ -39,6 +39,7 @@ __all__ = [
     "RunConfig",
     "RunEntry",
     "RunOverrides",
+    "ScopedRule",
     "SystemConfig",
 ]
 
@@ -190,18 +191,6 @@ class GridConfig:
     line: int = 0
 
 
-@value_methods
-@attrs.frozen(kw_only=True, eq=False, repr=False)
-class MetricRegex:
-    """
-    ``[[metrics.regex]]``: a metric read from a text file by a regex with one group.
-    """
-
-    name: str = ""
-    pattern: str = attrs.field(metadata=setting(read=read.regex_with_group))
-    file: str = attrs.field(default="stdout.log", metadata=setting(read=read.inside_output_dir))
-
-
 def _scope(value: object) -> tuple[str, ...]:
     """
     A rule's ``blocks`` or ``runs``: one name or a list of them, none empty, and not an empty
@@ -217,14 +206,12 @@ def _scope(value: object) -> tuple[str, ...]:
 
 @value_methods
 @attrs.frozen(kw_only=True, eq=False, repr=False)
-class MetricExtract:
+class ScopedRule:
     """
-    ``[[metrics.extract]]``: a metric picked from a JSON output file by a JMESPath query.
+    A metrics rule (``[[metrics.extract]]``, ``[[metrics.regex]]``) that may say which runs it
+    is for.
 
     Attributes:
-        name: the metric name the answer is recorded under.
-        file: the JSON file (a glob allowed), relative to the run's output directory.
-        query: the JMESPath expression (checked when the file is read).
         blocks: the plan's block ids (``B2``, ``Block 2``) whose runs the rule is for.
         runs: run id globs (``R01*``) the rule is for.
 
@@ -233,9 +220,6 @@ class MetricExtract:
     must name something the plan has (:mod:`bridge.plan.crosscheck`).
     """
 
-    name: str = attrs.field(metadata=setting(read=rules.required_text))
-    file: str = attrs.field(metadata=setting(read=_required_output))
-    query: str = attrs.field(metadata=setting(read=read.jmespath_query))
     blocks: tuple[str, ...] = attrs.field(default=(), metadata=setting(read=_scope))
     runs: tuple[str, ...] = attrs.field(default=(), metadata=setting(read=_scope))
 
@@ -258,6 +242,37 @@ class MetricExtract:
         if block and block in {normalise_block_id(b) for b in self.blocks}:
             return True
         return any(fnmatch.fnmatchcase(run_id, pattern) for pattern in self.runs)
+
+
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
+class MetricRegex(ScopedRule):
+    """
+    ``[[metrics.regex]]``: a metric read from a text file by a regex with one group, for every
+    run or for those its ``blocks``/``runs`` name (:class:`ScopedRule`).
+    """
+
+    name: str = ""
+    pattern: str = attrs.field(metadata=setting(read=read.regex_with_group))
+    file: str = attrs.field(default="stdout.log", metadata=setting(read=read.inside_output_dir))
+
+
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
+class MetricExtract(ScopedRule):
+    """
+    ``[[metrics.extract]]``: a metric picked from a JSON output file by a JMESPath query, for
+    every run or for those its ``blocks``/``runs`` name (:class:`ScopedRule`).
+
+    Attributes:
+        name: the metric name the answer is recorded under.
+        file: the JSON file (a glob allowed), relative to the run's output directory.
+        query: the JMESPath expression (checked when the file is read).
+    """
+
+    name: str = attrs.field(metadata=setting(read=rules.required_text))
+    file: str = attrs.field(metadata=setting(read=_required_output))
+    query: str = attrs.field(metadata=setting(read=read.jmespath_query))
 
 
 @value_methods

@@ -6,10 +6,10 @@ runs are known, refused (or listed) before anything launches.
   its runs take ``[run]``'s settings): refused, with the closest names;
 - a placeholder in ``outputs`` (``{output_dir}/metrics.json``): outputs are paths inside the
   run's output directory and are not expanded, so it is refused with the path to write instead;
-- a ``[[metrics.extract]]`` ``blocks`` entry that is not a block of the plan, or a ``runs``
-  glob that matches no run: refused, with the closest ids (a typo would otherwise leave the
-  rule applied to no run, silently); a glob matching no run is a warning instead when
-  ``[ablations]`` is configured, since proposals add runs later;
+- a ``[[metrics.extract]]`` or ``[[metrics.regex]]`` ``blocks`` entry that is not a block of
+  the plan, or a ``runs`` glob that matches no run: refused, with the closest ids (a typo would
+  otherwise leave the rule applied to no run, silently); a glob matching no run is a warning
+  instead when ``[ablations]`` is configured, since proposals add runs later;
 - a ``block`` set for runs (``[[runs]]``, ``[grid]`` or a phase, ``[systems."NAME"]``) that is
   not a block of the plan: refused, with the closest ids (its runs would run in no block and
   never be judged);
@@ -24,7 +24,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from bridge.errors import ConfigError
-from bridge.plan.config import Config
+from bridge.plan.config import Config, ScopedRule
 from bridge.plan.model import Plan, PlanWarning
 from bridge.plan.quantities import normalise_block_id
 from bridge.plan.runs import RunSpec, match_system
@@ -84,9 +84,10 @@ def _listed(ids: Sequence[str]) -> str:
     return f"{', '.join(ids[:10])}{', …' if len(ids) > 10 else ''}" if ids else "none"
 
 
-def _extract_scopes(plan: Plan, config: Config, runs: Sequence[RunSpec]) -> list[PlanWarning]:
+def _rule_scopes(plan: Plan, config: Config, runs: Sequence[RunSpec]) -> list[PlanWarning]:
     """
-    Every ``blocks`` id and ``runs`` glob of ``[[metrics.extract]]`` names something.
+    Every ``blocks`` id and ``runs`` glob of ``[[metrics.extract]]`` and ``[[metrics.regex]]``
+    names something.
 
     Raises:
         ConfigError: a block id the plan does not have, or a glob no run matches (naming the
@@ -95,11 +96,16 @@ def _extract_scopes(plan: Plan, config: Config, runs: Sequence[RunSpec]) -> list
     blocks = [b.id for b in plan.blocks]
     run_ids = [r.id for r in runs]
     warnings: list[PlanWarning] = []
-    for index, rule in enumerate(config.metrics.extract):
+    scoped: list[tuple[str, ScopedRule]] = [
+        (f"metrics.{kind}[{index}]", rule)
+        for kind, kinds in (("extract", config.metrics.extract), ("regex", config.metrics.regex))
+        for index, rule in enumerate(kinds)
+    ]
+    for name, rule in scoped:
         for block in rule.blocks:
             if normalise_block_id(block) in blocks:
                 continue
-            setting = f"metrics.extract[{index}].blocks"
+            setting = f"{name}.blocks"
             raise ConfigError(
                 f"{setting}: {block!r} is not a block of the plan"
                 f"{did_you_mean(normalise_block_id(block), blocks)} (blocks: {_listed(blocks)})",
@@ -111,7 +117,7 @@ def _extract_scopes(plan: Plan, config: Config, runs: Sequence[RunSpec]) -> list
         for pattern in rule.runs if runs else ():
             if any(fnmatch.fnmatchcase(run_id, pattern) for run_id in run_ids):
                 continue
-            setting = f"metrics.extract[{index}].runs"
+            setting = f"{name}.runs"
             hint = did_you_mean(pattern, run_ids, most=3)
             message = f"{setting}: {pattern!r} matches no run{hint} (runs: {_listed(run_ids)})"
             line = config.line_of(setting)
@@ -186,7 +192,7 @@ def check_against_runs(plan: Plan, config: Config, runs: Sequence[RunSpec]) -> l
         ConfigError: an unknown ``[systems."NAME"]`` table (a warning instead when
             ``[ablations]`` is configured: its proposals may use it), a placeholder in
             ``outputs``, a ``block`` for runs that the plan does not have, or a
-            ``[[metrics.extract]]`` scope naming an unknown block or
+            ``[[metrics.extract]]`` or ``[[metrics.regex]]`` scope naming an unknown block or
             matching no run (a warning for the runs glob with ``[ablations]``); file:line and
             the setting named.
     """
@@ -194,7 +200,7 @@ def check_against_runs(plan: Plan, config: Config, runs: Sequence[RunSpec]) -> l
     warnings = _unknown_systems(config, names) if runs else []
     _placeholder_outputs(config)
     _explicit_blocks(plan, config)
-    warnings += _extract_scopes(plan, config, runs)
+    warnings += _rule_scopes(plan, config, runs)
     missing = runs_without_command(runs)
     if not missing:
         return warnings

@@ -50,9 +50,9 @@ def metrics_spec(config: MetricsConfig, *, run_id: str, block: str) -> MetricsSp
     when ``FILE`` is a plain file name (``stdout.log``), also the attempt's own ``FILE`` (where
     the backends put the captured stdout and stderr).
 
-    A ``[[metrics.extract]]`` query reads ``output/FILE``; a query whose ``blocks``/``runs``
-    leave this run out is not taken at all (it is for other runs: nothing to say about it
-    here). The limits come from ``max_file_mb``, ``max_depth`` and ``max_values``.
+    A ``[[metrics.extract]]`` query reads ``output/FILE``. A query or regex rule whose
+    ``blocks``/``runs`` leave this run out is not taken at all (it is for other runs: nothing to
+    say about it here). The limits come from ``max_file_mb``, ``max_depth`` and ``max_values``.
 
     Raises:
         ConfigError: a regex does not compile or has no group (setting ``metrics.regex``), or
@@ -60,6 +60,8 @@ def metrics_spec(config: MetricsConfig, *, run_id: str, block: str) -> MetricsSp
     """
     rules: list[RegexRule] = []
     for rx in config.regex:
+        if not rx.applies_to(run_id, block):
+            continue
         rules.append(RegexRule(name=rx.name, pattern=rx.pattern, files=f"output/{rx.file}"))
         if "/" not in rx.file and not any(c in rx.file for c in "*?["):
             rules.append(RegexRule(name=rx.name, pattern=rx.pattern, files=rx.file))
