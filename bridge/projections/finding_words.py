@@ -285,6 +285,11 @@ _STAGE_REASONS: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     (re.compile(r"sanity failed once; running it again"), "健全性检查失败一次；再运行一次"),
     (re.compile(r"(\d+) run\(s\) added to the plan: (.*)", re.DOTALL), r"计划新增 \1 个运行：\2"),
+    (re.compile(r"(\d+) run\(s\) to run again: (.*)", re.DOTALL), r"\1 个运行需重新运行：\2"),
+    (
+        re.compile(r"(\d+) run\(s\) added to the plan and (\d+) to run again: (.*)", re.DOTALL),
+        r"计划新增 \1 个运行，\2 个运行需重新运行：\3",
+    ),
     (re.compile(r"(\d+) proposed run\(s\) need approval"), r"\1 个提议的运行需要批准"),
 )
 

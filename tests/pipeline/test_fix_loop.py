@@ -220,6 +220,12 @@ class TestRetry:
             ("P1", "P2", "P3"), RunState.SUCCEEDED
         )
         assert len(state.runs["P3"].attempts) == 1  # the succeeded run kept its attempt
+        redeployed = [
+            r.event.reason
+            for r in _records(project)
+            if isinstance(r.event, ev.StageEntered) and r.event.trigger == "redeploy"
+        ]
+        assert redeployed == ["2 run(s) to run again: P1, P2"]  # not "added to the plan"
 
     def test_retry_by_id_failed_and_milestone(self, project: Path) -> None:
         """retry P1 brings back P2; --failed and --milestone select the runs that ended badly;

@@ -11,6 +11,8 @@ import pytest
 
 from bridge import Bridge, Stage
 from bridge.cli import main
+from bridge.events import types as ev
+from bridge.events.store import SQLiteEventStore
 from bridge.machine.stages import RunState
 from tests.e2e.tiny import write_project
 
@@ -62,6 +64,16 @@ class TestReload:
             bridge.close()
         assert state.runs["R004"].state is RunState.SUCCEEDED
         assert len(state.runs["R002"].attempts) == 1  # nothing else ran again
+        store = SQLiteEventStore(project / ".bridge" / "events.db")
+        try:
+            reasons = [
+                r.event.reason
+                for r in store.read()
+                if isinstance(r.event, ev.StageEntered) and r.event.trigger == "redeploy"
+            ]
+        finally:
+            store.close()
+        assert reasons == ["1 run(s) added to the plan: R004"]
         assert (project / "refine-logs" / "EXPERIMENT_TRACKER.edited.md").exists()
         assert "| R004 |" in tracker.read_text()
 

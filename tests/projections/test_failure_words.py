@@ -133,6 +133,12 @@ def test_blocked_reasons_in_chinese(reason: str, chinese: str) -> None:
         ),
         ("sanity failed once; running it again", "健全性检查失败一次；再运行一次"),
         ("2 proposed run(s) need approval", "2 个提议的运行需要批准"),
+        ("1 run(s) added to the plan: R9", "计划新增 1 个运行：R9"),
+        ("2 run(s) to run again: P1, P2", "2 个运行需重新运行：P1, P2"),
+        (
+            "1 run(s) added to the plan and 1 to run again: R9, P1",
+            "计划新增 1 个运行，1 个运行需重新运行：R9, P1",
+        ),
         ("inputs changed (plan, bridge.toml)", "输入已变更（plan, bridge.toml）"),
         ("sanity failed: S1: exit 1: boom", "健全性检查失败：S1：退出码 1：boom"),
         ("a reason bridge has no Chinese for", "a reason bridge has no Chinese for"),

@@ -259,11 +259,9 @@ def collected(s: Session) -> Step:
     the approval checkpoint; otherwise there is nothing to do.
     """
     state = s.state()
-    new = [r.run_id for r in state.runs.values() if r.state is RunState.PENDING]
-    if new:  # runs added to the plan since (a tracker row, a [[runs]] entry): run them too
-        return s.enter(
-            StageTrigger.REDEPLOY, f"{len(new)} run(s) added to the plan: {', '.join(new[:8])}"
-        )
+    pending = [r for r in state.runs.values() if r.state is RunState.PENDING]
+    if pending:  # runs added to the plan since, or to run again (a retry, a changed spec)
+        return s.enter(StageTrigger.REDEPLOY, _redeploy_reason(pending))
     if state.ablations is None:
         # bridge was stopped (killed) after entering COLLECTED and before the ablation planning
         # that follows it was recorded: do now what the collection would have done next.
@@ -290,6 +288,23 @@ def collected(s: Session) -> Step:
         ],
     )
     return s.enter(StageTrigger.REQUEST_APPROVAL, f"{len(waiting)} proposed run(s) need approval")
+
+
+def _redeploy_reason(pending: Sequence[RunView]) -> str:
+    """
+    Why a collected plan is deployed again: the runs added to it since (a tracker row, a
+    ``[[runs]]`` entry: nothing on their stream but their planning) and the runs to run again
+    (retried, revived after bridge cancelled them, or whose settings changed), each said for
+    what it is.
+    """
+    added = sum(1 for r in pending if not r.attempts and r.stream_version <= 1)
+    again = len(pending) - added
+    ids = ", ".join(r.run_id for r in pending[:8]) + (", …" if len(pending) > 8 else "")
+    if not again:
+        return f"{added} run(s) added to the plan: {ids}"
+    if not added:
+        return f"{again} run(s) to run again: {ids}"
+    return f"{added} run(s) added to the plan and {again} to run again: {ids}"
 
 
 def plan_ablations(s: Session) -> None:
