@@ -42,6 +42,9 @@ def project_root(args: Parsed) -> Path:
     The project the command is about: ``--project`` (a folder, a folder inside a project, or a
     plan file) or the current folder, walking up to the nearest project root like git does.
 
+    A folder holding ``EXPERIMENT_PLAN.md`` itself (not in ``refine-logs/``) is taken as the
+    project, so that loading it says where the plan belongs instead of "not a project".
+
     Raises:
         InputError: the path does not exist, or neither it nor any folder above is a project.
     """
@@ -49,6 +52,9 @@ def project_root(args: Parsed) -> Path:
     if not start.exists():
         raise InputError(f"--project {args.project}: no such file or directory")
     root = find_root(start)
+    if root is None and (start / "EXPERIMENT_PLAN.md").is_file():
+        # A plan kept outside refine-logs/: loading the folder says where it belongs.
+        return start.resolve()
     if root is None:
         where = f"--project {args.project}" if args.project else str(start.resolve())
         raise InputError(

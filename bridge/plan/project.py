@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import shlex
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -138,6 +139,7 @@ def discover(root: Path, *, compact: bool) -> dict[str, Path | None]:
         looked.append(relative)
         _refuse_non_file(path)
         found[key] = path if path.is_file() else None
+    _refuse_beside_refine_logs(root, found)
     ideas_order = (*CANDIDATES, *REPORT) if compact else (*REPORT, *CANDIDATES)
     found["ideas"] = None
     for relative in ideas_order:
@@ -154,6 +156,34 @@ def discover(root: Path, *, compact: bool) -> dict[str, Path | None]:
             file=str(root),
         )
     return found
+
+
+def _refuse_beside_refine_logs(root: Path, found: Mapping[str, Path | None]) -> None:
+    """
+    A plan, tracker or proposal kept in the project's root folder instead of ``refine-logs/``
+    (a plan copied out of its project, a plan file named with ``--project``) would be left
+    unread: bridge would write a tracker of its own beside the researcher's. Say where they go.
+
+    Raises:
+        PlanError: such a file with no counterpart in ``refine-logs/``, with the command that
+            moves them.
+    """
+    stray = [
+        Path(relative).name
+        for key, relative in (("plan", PLAN), ("tracker", TRACKER), ("proposal", PROPOSAL))
+        if found[key] is None and (root / Path(relative).name).is_file()
+    ]
+    if not stray:
+        return
+    folder = Path(PLAN).parent
+    move = f"cd {shlex.quote(str(root))} && mkdir -p {folder} && mv "
+    raise PlanError(
+        f"{', '.join(stray)} {'is' if len(stray) == 1 else 'are'} in {root}, where bridge does "
+        f"not read {'it' if len(stray) == 1 else 'them'}: the plan, tracker and proposal live "
+        f"in {folder}/ (the ARIS layout). Move {'it' if len(stray) == 1 else 'them'} there: "
+        f"{move}{' '.join(stray)} {folder}/",
+        file=str(root / stray[0]),
+    )
 
 
 def _refuse_non_file(path: Path) -> None:

@@ -125,6 +125,42 @@ class TestFindingTheProject:
         assert main(["plan", "--json", "--project", str(plan)]) == 0
         assert json.loads(capsys.readouterr().out)["title"].endswith("Tiny")
 
+    @pytest.mark.parametrize("named", ["folder", "plan file"])
+    @pytest.mark.parametrize("command", ["plan", "run"])
+    def test_a_plan_outside_refine_logs_is_told_where_it_goes(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str], named: str, command: str
+    ) -> None:
+        """
+        A plan and tracker kept in the folder itself (not refine-logs/): exit 2 with the
+        command that moves them, whether the folder or the plan file is named; nothing written.
+        """
+        project = write_project(tmp_path / "my plan")
+        for name in ("EXPERIMENT_PLAN.md", "EXPERIMENT_TRACKER.md"):
+            (project / "refine-logs" / name).rename(project / name)
+        (project / "bridge.toml").unlink()
+        target = project if named == "folder" else project / "EXPERIMENT_PLAN.md"
+        assert main([command, "--project", str(target)]) == 2
+        err = capsys.readouterr().err
+        assert f"EXPERIMENT_PLAN.md, EXPERIMENT_TRACKER.md are in {project}, where bridge" in err
+        assert (
+            f"cd '{project}' && mkdir -p refine-logs && mv EXPERIMENT_PLAN.md "
+            "EXPERIMENT_TRACKER.md refine-logs/"
+        ) in err
+        assert _bridge_dirs(tmp_path) == []
+
+    def test_a_tracker_beside_refine_logs_is_not_left_unread(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """The plan in refine-logs/, the researcher's tracker above it: bridge would write a
+        tracker of its own beside theirs, so it stops and names the one file to move."""
+        project = write_project(tmp_path / "p")
+        tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+        tracker.rename(project / "EXPERIMENT_TRACKER.md")
+        assert main(["plan", "--project", str(project)]) == 2
+        err = capsys.readouterr().err
+        assert f"EXPERIMENT_TRACKER.md is in {project}, where bridge does not read it" in err
+        assert not tracker.exists()
+
     @pytest.mark.parametrize("command", [["status"], ["plan"], ["advance"], ["log"], ["run"]])
     def test_outside_any_project_nothing_is_created(
         self,
