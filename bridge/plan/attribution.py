@@ -8,7 +8,9 @@ Evidence is taken in a fixed order, the first that decides wins:
 2. the tracker's Block column, split into block ids (``B2/B3`` names two blocks, ``G1/B4`` names
    B4 because G1 is not a block; a cell may also name a block by its title, ``Scheduler``);
    then a single block named in the run's Notes, or a Milestone cell that names a block;
-3. the run's milestone when it names exactly one block;
+3. the run's milestone when it names exactly one block: by id, or through the labels of the
+   compared systems its Runs cell lists (``E4 (DepthFiLM), E5`` names the block that lists
+   ``E4: DepthFiLM r=102 …`` and ``E5: …``);
 4. system matching: the blocks whose compared systems include the run's system, compared after
    :func:`system_key` normalisation, with ``[systems."X"] aliases`` as further names.
 
@@ -182,6 +184,12 @@ class RunFacts:
     notes: str = ""
 
 
+# A compared system's own label (``E4: DepthFiLM r=102``, ``**A2**: …``), and a word of a
+# milestone's Runs cell that may be one (``E4 (DepthFiLM), E5``).
+_SYSTEM_LABEL = re.compile(r"\s*\**([A-Z][A-Za-z]{0,2}\d+[a-z]?)\**\s*[:：]")
+_LABEL_WORD = re.compile(r"\b([A-Z][A-Za-z]{0,2}\d+[a-z]?)\b")
+
+
 class Attributor:
     """
     Places runs in the blocks of one plan (see the module docstring for the order).
@@ -204,8 +212,24 @@ class Attributor:
                 if base:
                     loose.setdefault(base, system)
         self.milestone_blocks = {
-            m.id: [b for b in m.blocks if b in self.ids] for m in plan.milestones
+            m.id: [b for b in m.blocks if b in self.ids] or self._labelled(m.runs_raw, plan)
+            for m in plan.milestones
         }
+
+    def _labelled(self, runs_cell: str, plan: Plan) -> list[str]:
+        """
+        The blocks a milestone's Runs cell names through the labels of their compared systems
+        (``E4 (DepthFiLM), E5 (DepthBasis)`` where a block lists ``E4: DepthFiLM r=102 …``), in
+        plan order; none when the cell names no such label.
+        """
+        named = set(_LABEL_WORD.findall(runs_cell))
+        if not named:
+            return []
+        return [
+            block.id
+            for block in plan.blocks
+            if any((m := _SYSTEM_LABEL.match(s)) and m.group(1) in named for s in block.systems)
+        ]
 
     def _names(self, system: str) -> tuple[set[str], set[str]]:
         """

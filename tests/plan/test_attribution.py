@@ -237,6 +237,59 @@ class TestEvidenceOrder:
         assert {r.attribution for r in runs} == {"the plan has no experiment blocks"}
 
 
+LABELLED_PLAN = """# Experiment Plan: Labels
+
+## Experiment Blocks
+
+### Block 1: Main
+- **Compared systems**:
+  - E1: Standard LoRA r=8 (baseline)
+  - E2: DepthGate r=8 + scalar gates
+
+### Block 2: Progressive
+- **Compared systems**:
+  - E2: DepthGate (from Block 1)
+  - E3: DepthFiLM r=8 + rank-space FiLM
+  - E4: DepthBasis K=6
+
+## Run Order and Milestones
+
+| Milestone | Goal | Runs |
+|---|---|---|
+| M1 | Core | E2 (DepthGate train + eval) |
+| M2 | Progressive | E3 (DepthFiLM), E4 (DepthBasis) |
+| M3 | Analysis | R1 and R2 checkpoints |
+"""
+
+LABELLED_TRACKER = """# Experiment Tracker
+
+| Run ID | Milestone | System / Variant | Status | Notes |
+|---|---|---|---|---|
+| R1 | M1 | DepthGate r=8 | TODO | |
+| R2 | M2 | DepthFiLM r=8 | TODO | |
+| R3 | M2 | DepthBasis (K=6) | TODO | |
+| R4 | M3 | DepthGate checkpoint | TODO | |
+"""
+
+
+class TestMilestoneLabels:
+    def test_a_runs_cell_naming_system_labels_names_their_block(self, tmp_path: Path) -> None:
+        """
+        `E3 (DepthFiLM), E4 (DepthBasis)` names the one block listing `E3: …` and `E4: …`; a
+        label two blocks list names both (system matching must then decide); a cell with no
+        label names none.
+        """
+        write(tmp_path, "refine-logs/EXPERIMENT_PLAN.md", LABELLED_PLAN)
+        write(tmp_path, "refine-logs/EXPERIMENT_TRACKER.md", LABELLED_TRACKER)
+        runs = {r.id: r for r in load_project(tmp_path).runs}
+        assert (runs["R2"].block, runs["R2"].attribution) == ("B2", "milestone M2's only block")
+        assert runs["R3"].block == "B2"
+        assert runs["R1"].block == ""
+        assert runs["R1"].attribution.startswith("milestone M1 names blocks B1, B2;")
+        assert runs["R4"].block == ""
+        assert runs["R4"].attribution.startswith("milestone M3 names no block;")
+
+
 @needs_corpus
 class TestCorpus:
     def test_every_tracker_run_is_attributed_or_has_a_reason(self, tmp_path: Path) -> None:
