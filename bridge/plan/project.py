@@ -158,32 +158,42 @@ def discover(root: Path, *, compact: bool) -> dict[str, Path | None]:
     return found
 
 
-def _refuse_beside_refine_logs(root: Path, found: Mapping[str, Path | None]) -> None:
+def _beside_refine_logs(root: Path, found: Mapping[str, Path | None]) -> list[str]:
     """
-    A plan, tracker or proposal kept in the project's root folder instead of ``refine-logs/``
-    (a plan copied out of its project, a plan file named with ``--project``) would be left
-    unread: bridge would write a tracker of its own beside the researcher's. Say where they go.
-
-    Raises:
-        PlanError: such a file with no counterpart in ``refine-logs/``, with the command that
-            moves them.
+    The plan, tracker and proposal kept in the project's root folder instead of
+    ``refine-logs/`` (a plan copied out of its project, a plan file named with ``--project``),
+    with no counterpart in ``refine-logs/``: bridge does not read them.
     """
-    stray = [
+    return [
         Path(relative).name
         for key, relative in (("plan", PLAN), ("tracker", TRACKER), ("proposal", PROPOSAL))
         if found[key] is None and (root / Path(relative).name).is_file()
     ]
-    if not stray:
-        return
+
+
+def _move_hint(root: Path, stray: Sequence[str]) -> str:
+    one = len(stray) == 1
     folder = Path(PLAN).parent
-    move = f"cd {shlex.quote(str(root))} && mkdir -p {folder} && mv "
-    raise PlanError(
-        f"{', '.join(stray)} {'is' if len(stray) == 1 else 'are'} in {root}, where bridge does "
-        f"not read {'it' if len(stray) == 1 else 'them'}: the plan, tracker and proposal live "
-        f"in {folder}/ (the ARIS layout). Move {'it' if len(stray) == 1 else 'them'} there: "
-        f"{move}{' '.join(stray)} {folder}/",
-        file=str(root / stray[0]),
+    return (
+        f"{', '.join(stray)} {'is' if one else 'are'} in {root}, where bridge does not read "
+        f"{'it' if one else 'them'}: the plan, tracker and proposal live in {folder}/ (the ARIS "
+        f"layout). Move {'it' if one else 'them'} there: cd {shlex.quote(str(root))} && "
+        f"mkdir -p {folder} && mv {' '.join(stray)} {folder}/"
     )
+
+
+def _refuse_beside_refine_logs(root: Path, found: Mapping[str, Path | None]) -> None:
+    """
+    A plan or tracker beside ``refine-logs/`` stops the load: bridge would plan from nothing,
+    or write a tracker of its own beside the researcher's. (A proposal alone there is a
+    warning: :func:`load_project`.)
+
+    Raises:
+        PlanError: naming every such file, with the command that moves them.
+    """
+    stray = _beside_refine_logs(root, found)
+    if stray and stray != [Path(PROPOSAL).name]:
+        raise PlanError(_move_hint(root, stray), file=str(root / stray[0]))
 
 
 def _refuse_non_file(path: Path) -> None:
@@ -356,6 +366,8 @@ def load_project(
     runs, directory_warnings = _directories(runs)
     run_warnings = run_warnings + directory_warnings
     warnings = list(plan.warnings) + run_warnings + check_against_runs(plan, config, runs)
+    if stray := _beside_refine_logs(root_path, found):  # a proposal alone: the rest was refused
+        warnings.append(PlanWarning(file=stray[0], line=0, message=_move_hint(root_path, stray)))
     if not runs:
         warnings.append(
             PlanWarning(

@@ -161,6 +161,18 @@ class TestFindingTheProject:
         assert f"EXPERIMENT_TRACKER.md is in {project}, where bridge does not read it" in err
         assert not tracker.exists()
 
+    def test_a_proposal_beside_refine_logs_is_a_warning(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """The plan and tracker in place, the proposal above them: the plan still loads, and
+        the warning says the proposal is not read and how to move it."""
+        project = write_project(tmp_path / "p")
+        (project / "FINAL_PROPOSAL.md").write_text("# Proposal\n\n## Method\n\nX.\n")
+        assert main(["plan", "--project", str(project)]) == 0
+        out = capsys.readouterr().out
+        assert f"FINAL_PROPOSAL.md: FINAL_PROPOSAL.md is in {project}, where bridge does not" in out
+        assert "mkdir -p refine-logs && mv FINAL_PROPOSAL.md refine-logs/" in out
+
     @pytest.mark.parametrize("command", [["status"], ["plan"], ["advance"], ["log"], ["run"]])
     def test_outside_any_project_nothing_is_created(
         self,
