@@ -62,18 +62,19 @@ def _notes(
     run: RunView,
     language: str,
     *,
-    with_plan_notes: bool = True,
     rentals: Mapping[str, ev.InstanceRented] | None = None,
 ) -> str:
     """
     What bridge knows about a run, for its Notes cell: seed, attempt, exit code, overdue, the
     command that stops the paid machine of its attempt (``rentals``, by attempt id), the reason
-    it stopped; then (``with_plan_notes``) the tracker row's Notes as planned.
+    it stopped; then the tracker row's Notes as the researcher wrote them (as first planned: a
+    reload keeps them), which are theirs and may say what places the run (``block B1``, a
+    seed), so every later load reads the same from the cell.
     """
     spec = run.spec
     zh = language == "zh"
     parts: list[str] = []
-    if spec.seed is not None and (not with_plan_notes or f"seed {spec.seed}" not in spec.notes):
+    if spec.seed is not None and f"seed {spec.seed}" not in spec.notes:
         parts.append(f"种子 {spec.seed}" if zh else f"seed {spec.seed}")
     attempt = run.current
     if attempt is not None:
@@ -90,7 +91,7 @@ def _notes(
             parts.append(f"清理: {rented.cleanup}" if zh else f"cleanup: {rented.cleanup}")
     if run.reason and run.state not in (RunState.SUCCEEDED, RunState.DONE_BEFORE):
         parts.append(failure_in_language(run.reason, language))
-    if spec.notes and with_plan_notes:
+    if spec.notes:
         parts.append(spec.notes)
     return ("；" if zh else "; ").join(parts)
 
@@ -115,7 +116,7 @@ def _row(
     status = None if kept_as_written(run, status_raw) else status_word(run)
     if run.state in NOT_BRIDGES_RUN_STATES or not (run.attempts or run.reason):
         return status, None  # bridge has nothing to say: the researcher's Notes stay
-    return status, _notes(run, language, with_plan_notes=False, rentals=rentals)
+    return status, _notes(run, language, rentals=rentals)
 
 
 def _not_launched(run: RunView, language: str) -> str:

@@ -1,0 +1,52 @@
+"""
+The researcher's Notes in their own tracker survive bridge's writes, on the quickstart run by
+`bridge run` with the local backend: bridge puts what it knows first and keeps the note after
+it, so what the note says (a seed, the block a run belongs to) is read the same on every later
+load, and an unrelated edit of bridge.toml does not move runs out of their blocks.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from bridge.cli import main
+from bridge.events import types as ev
+from bridge.events.store import SQLiteEventStore
+from tests.conftest import REPO_ROOT
+
+NOTE = "seed 0; block B1, also compared in the training-rule block"
+
+
+def _row(project: Path, run_id: str) -> list[str]:
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    line = next(r for r in tracker.read_text("utf-8").splitlines() if r.startswith(f"| {run_id} "))
+    return [cell.strip() for cell in line.strip("|").split("|")]
+
+
+def _blocks(project: Path) -> dict[str, str]:
+    data = json.loads((project / "refine-logs" / "results.json").read_text("utf-8"))
+    return {r["run_id"]: r["block"] for r in data["runs"]}
+
+
+def test_notes_are_kept_and_still_place_the_run(tmp_path: Path) -> None:
+    project = tmp_path / "quickstart"
+    shutil.copytree(REPO_ROOT / "examples" / "quickstart", project)
+    assert _row(project, "R006")[-1] == NOTE  # the block comes from this note
+    assert main(["run", "--project", str(project), "--plain"]) == 0
+    assert _row(project, "R006")[-1] == f"attempt 1 on local#0:cpu; exit 0; {NOTE}"
+    first = _blocks(project)
+    assert first["R006"] == "B1"
+
+    toml = project / "bridge.toml"
+    toml.write_text(toml.read_text("utf-8").replace("timeout_minutes = 2", "timeout_minutes = 3"))
+    assert main(["run", "--project", str(project), "--plain"]) == 0
+    assert _blocks(project) == first
+    assert _row(project, "R006")[-1] == f"attempt 1 on local#0:cpu; exit 0; {NOTE}"
+    store = SQLiteEventStore(project / ".bridge" / "events.db")
+    try:
+        changed = [r.event for r in store.read() if isinstance(r.event, ev.RunSpecChanged)]
+    finally:
+        store.close()
+    assert changed == []  # every run had succeeded: kept as they ran, none re-specified
