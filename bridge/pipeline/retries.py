@@ -112,8 +112,9 @@ def select(
 def _revived(state: PipelineState, retried: Sequence[str]) -> list[str]:
     """
     The runs bridge cancelled because of a retried run: those waiting on it, directly or through
-    others (``depends_on``, "dependency R001 failed"), and those cancelled because a milestone
-    could not go on, from the retried run's milestone on (they are decided again).
+    others (``depends_on``, "dependency R001 failed"), those of later milestones stopped by it
+    ("milestone M2 must-run R007 ended failed"), and those cancelled because a milestone could
+    not go on, from the retried run's milestone on (they are decided again).
     """
     back = set(retried)
     order = {m: i for i, m in enumerate(state.milestone_ids)}
@@ -125,8 +126,10 @@ def _revived(state: PipelineState, retried: Sequence[str]) -> list[str]:
             if run.run_id in back or not bridge_cancelled(run):
                 continue
             named = re.search(r"dependency (\S+) failed", run.reason)
-            waits = any(dep in back for dep in run.spec.depends_on) or (
-                named is not None and named.group(1) in back
+            # The scheduler's words for a milestone stopped by one of its must-run runs.
+            stopped = re.search(r"milestone \S+ must-run (\S+) ended ", run.reason)
+            waits = any(dep in back for dep in run.spec.depends_on) or any(
+                found is not None and found.group(1) in back for found in (named, stopped)
             )
             later = "its milestone" in run.reason and order.get(run.spec.milestone, 0) >= earliest
             if waits or later:

@@ -227,6 +227,40 @@ class TestRetry:
         ]
         assert redeployed == ["2 run(s) to run again: P1, P2"]  # not "added to the plan"
 
+    def test_fixed_setting_reruns_the_milestones_it_stopped(self, project: Path) -> None:
+        """A must-run run of M1 fails, so M2's runs are cancelled ("milestone M1 must-run P1
+        ended failed"); fixing P1's arguments in bridge.toml, one `bridge run` runs P1 and
+        then M2 (not only P1, leaving M2 cancelled until `bridge retry`)."""
+        write_runs(
+            project,
+            [
+                Run(id="P1", milestone="M1", mode="fail"),
+                Run(id="P2", milestone="M1"),
+                Run(id="Q1", milestone="M2"),
+                Run(id="Q2", milestone="M2"),
+            ],
+            sanity=None,
+        )
+        _run(project)
+        bridge = Bridge(project)
+        try:
+            before = bridge.status()
+        finally:
+            bridge.close()
+        assert before.runs["Q1"].state is RunState.CANCELLED
+        assert before.runs["Q1"].reason == "not run: milestone M1 must-run P1 ended failed"
+        _typo(project, 'id = "P1"\nargs = { mode = "fail"', 'id = "P1"\nargs = { mode = "ok"')
+        assert _run(project) is Stage.COLLECTED
+        bridge = Bridge(project)
+        try:
+            state = bridge.status()
+        finally:
+            bridge.close()
+        assert {r.run_id: r.state for r in state.runs.values()} == dict.fromkeys(
+            ("P1", "P2", "Q1", "Q2"), RunState.SUCCEEDED
+        )
+        assert [len(state.runs[r].attempts) for r in ("P1", "P2", "Q1", "Q2")] == [2, 1, 1, 1]
+
     def test_retry_by_id_failed_and_milestone(self, project: Path) -> None:
         """retry P1 brings back P2; --failed and --milestone select the runs that ended badly;
         succeeded runs need --force; unknown ids and milestones are refused."""
