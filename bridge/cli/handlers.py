@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from bridge.machine.fold import PipelineState
     from bridge.machine.stages import Stage
     from bridge.pipeline.bridge import Bridge
+    from bridge.plan.project import LoadedProject
 
 __all__ = ["HANDLERS", "exited_runs", "run_active"]
 
@@ -82,7 +83,6 @@ def plan(args: Parsed) -> int:
     from bridge.pipeline import bootstrap
     from bridge.plan import load_project, plan_json
     from bridge.plan.overview import estimate_milestone, overview
-    from bridge.projections.plan_words import warning_in_language
     from bridge.projections.text import chosen_language, t
     from bridge.projections.visible import visible
 
@@ -129,12 +129,21 @@ def plan(args: Parsed) -> int:
         )
     if loaded.needs_confirmation:
         console.print(styled(t("plan_proposed", language), "yellow"))
+    _print_warnings(console, loaded, language)
+    return EXIT_OK
+
+
+def _print_warnings(console: Printer, loaded: LoadedProject, language: str) -> None:
+    """The plan's warnings (file:line, what was repaired or not understood), the first 20."""
+    from bridge.cli.console import styled
+    from bridge.projections.plan_words import warning_in_language
+    from bridge.projections.text import t
+
     for warning in loaded.warnings[:20]:
         message = warning_in_language(warning.message, language)
         console.print(styled(t("plan_warning", language), "yellow", f" {warning.where}: {message}"))
     if len(loaded.warnings) > 20:
         console.print(t("plan_more_warnings", language).format(n=len(loaded.warnings) - 20))
-    return EXIT_OK
 
 
 def _exit_for(stage: Stage) -> int:
@@ -193,6 +202,7 @@ def run(args: Parsed) -> int:
         console.print(styled(loaded.plan.title or t("plan_untitled", language), "bold"))
         for line in overview(loaded, language):
             console.print(f"  {line}")
+        _print_warnings(console, loaded, language)  # as `bridge plan` shows them
         with Watcher(db_path(root), console, plain=plain):
             stage = bridge.run()
         for line in kept_lines(bridge.kept_settings, language_of(bridge.status())):

@@ -13,6 +13,8 @@ runs are known, refused (or listed) before anything launches.
 - a ``block`` set for runs (``[[runs]]``, ``[grid]`` or a phase, ``[systems."NAME"]``) that is
   not a block of the plan: refused, with the closest ids (its runs would run in no block and
   never be judged);
+- ``[metrics] primary`` named by no block, run or metrics rule: a warning, with the closest
+  name;
 - runs with no command: listed together, as one warning (``bridge plan``); the implement stage
   blocks on them.
 """
@@ -170,6 +172,38 @@ def _explicit_blocks(plan: Plan, config: Config) -> None:
         )
 
 
+def _unknown_primary(plan: Plan, config: Config, runs: Sequence[RunSpec]) -> list[PlanWarning]:
+    """
+    ``[metrics] primary`` named nowhere the plan, the tracker or ``[metrics]`` speaks of
+    metrics: most likely a typo, which would leave the key metric chosen by other rules without
+    a word. A warning, not an error: a run's files may still hold a value by that name.
+    """
+    metrics = config.metrics
+    primary = metrics.primary.strip()
+    if not primary:
+        return []
+    names = [m for r in runs for m in r.metrics]
+    names += [r.name for r in metrics.extract] + [r.name for r in metrics.regex if r.name]
+    names += [*metrics.aliases, *metrics.aliases.values()]
+    texts = [*names, *(m for b in plan.blocks for m in b.metrics)]
+    if any(primary.casefold() in text.casefold() for text in texts):
+        return []
+    known = sorted(set(names))
+    # The blocks' Metrics fields are prose ("Primary: test accuracy"): their words are
+    # candidates for the closest name, not names to list.
+    words = {w for b in plan.blocks for m in b.metrics for w in re.findall(r"\w[\w.-]{2,}", m)}
+    listed = f" (metrics: {_listed(known)})" if known else ""
+    return [
+        PlanWarning(
+            file=config.file or "bridge.toml",
+            line=config.line_of("metrics.primary") or 0,
+            message=f"[metrics] primary = {primary!r} is named by no block, run or metrics rule "
+            f"of the plan{did_you_mean(primary, sorted(words | set(known)))}{listed}; the key "
+            "metric is the block's own where no run records this name",
+        )
+    ]
+
+
 def runs_without_command(runs: Sequence[RunSpec]) -> list[str]:
     """
     The ids of the runs no command is configured for, in plan order, leaving out the tracker's
@@ -201,6 +235,7 @@ def check_against_runs(plan: Plan, config: Config, runs: Sequence[RunSpec]) -> l
     _placeholder_outputs(config)
     _explicit_blocks(plan, config)
     warnings += _rule_scopes(plan, config, runs)
+    warnings += _unknown_primary(plan, config, runs)
     missing = runs_without_command(runs)
     if not missing:
         return warnings

@@ -30,3 +30,22 @@ def test_a_block_typo_stops_before_any_run(
     assert "did you mean 'B2'" in err
     assert "Traceback" not in err
     assert not (tmp_path / ".bridge" / "runs").exists()
+
+
+def test_bridge_run_shows_the_plans_warnings(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """What `bridge plan` warns about, `bridge run` says too before it starts (a typo'd
+    `[metrics] primary` here), at the same file:line."""
+    from tests.e2e.tiny import write_project
+
+    project = write_project(tmp_path)
+    toml = project / "bridge.toml"
+    toml.write_text(toml.read_text("utf-8").replace('primary = "accuracy"', 'primary = "acuracy"'))
+    line = toml.read_text("utf-8").split("\n").index('primary = "acuracy"') + 1
+    assert main(["plan", "--project", str(project)]) == 0
+    planned = capsys.readouterr().out
+    assert main(["run", "--project", str(project), "--plain"]) == 0
+    ran = capsys.readouterr().out
+    warning = f"warning bridge.toml:{line}: [metrics] primary = 'acuracy' is named by no block"
+    assert warning in planned and warning in ran

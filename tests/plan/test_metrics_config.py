@@ -138,3 +138,34 @@ class TestExtractScope:
         assert [(w.line, w.message) for w in project.warnings if "A*" in w.message] == [
             (5, "metrics.extract[0].runs: 'A*' matches no run (runs: R001, R002, R003, R004, R005)")
         ]
+
+
+_METRIC_PLAN = """# Experiment Plan
+
+## Experiment Blocks
+
+### Block 1: Main
+- **Compared systems**: A, B
+- **Metrics**: Primary: test accuracy; secondary: macro-F1
+- **Success criterion**: A accuracy > B accuracy
+
+## Run Order and Milestones
+
+| Milestone | Goal | Runs |
+|---|---|---|
+| M1 | Main | Block 1 |
+"""
+
+
+class TestPrimary:
+    @pytest.mark.parametrize(("primary", "warned"), [("acuracy", True), ("accuracy", False)])
+    def test_a_primary_named_nowhere_is_warned_about(
+        self, tmp_path: Path, primary: str, warned: bool
+    ) -> None:
+        """A typo'd primary gets a warning at its line with the closest name; a real one none."""
+        (tmp_path / "refine-logs").mkdir()
+        (tmp_path / "refine-logs" / "EXPERIMENT_PLAN.md").write_text(_METRIC_PLAN)
+        (tmp_path / "bridge.toml").write_text(f'[metrics]\nprimary = "{primary}"\n')
+        found = [w for w in load_project(tmp_path).warnings if "primary" in w.message]
+        assert [w.line for w in found] == ([2] if warned else [])
+        assert all("did you mean 'accuracy'" in w.message for w in found)
