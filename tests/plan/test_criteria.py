@@ -45,6 +45,22 @@ class TestParseCriterionEnglish:
         assert (c.metric, c.threshold, c.mode) == ("accuracy", 20.0, Mode.DIFFERENCE)
         assert c.reference == BASELINE
 
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "Logistic regression train_loss < Logistic regression (no feature scaling) train_loss",
+            "Logistic regression (no feature scaling) train_loss > Logistic regression train_loss",
+        ],
+    )
+    def test_a_system_named_inside_anothers_name(self, text: str) -> None:
+        """`X` and `X (no feature scaling)` are two systems: the bare name is X's own, though
+        the other's name without its parentheses reads the same (the quickstart's B4)."""
+        systems = ["Logistic regression", "Logistic regression (no feature scaling)"]
+        c = parsed(text, block_systems=systems)
+        assert {c.subject, c.reference} == set(systems)
+        lower = c.subject if c.orientation is Orientation.LOWER else c.reference
+        assert lower == "Logistic regression"
+
     def test_improvement_vs_named_system(self) -> None:
         """'≥ 0.5 F1 improvement vs B' compares with system B in F1 units."""
         c = parsed("≥ 0.5 F1 improvement vs B", block_systems=["A", "B"])

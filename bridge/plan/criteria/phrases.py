@@ -59,6 +59,8 @@ def system_terms(systems: Sequence[str]) -> list[tuple[str, str]]:
     A system is named by its full name, by its name without parenthesised commentary, a list
     label (``E2:``) or a description after the bold title (``**Random K=3**: 3 positions ...``),
     by each ``+``-joined part, and by a word of four letters or more that only its name has.
+    A full name always names its system, even where another system's shortened name is the
+    same words.
     """
     owners: dict[str, set[int]] = {}
 
@@ -104,6 +106,14 @@ def system_terms(systems: Sequence[str]) -> list[tuple[str, str]]:
     for word, found in words.items():
         if len(found) == 1 and word not in owners:
             owners[word] = set(found)
+    # A system's full name is its own even where another's shortened form reads the same
+    # ("Logistic regression" beside "Logistic regression (no feature scaling)").
+    full: dict[str, set[int]] = {}
+    for index, system in enumerate(systems):
+        key = normalise(system).strip(" :-—")
+        if key:
+            full.setdefault(key, set()).add(index)
+    owners.update({key: found for key, found in full.items() if len(found) == 1})
     return [(name, tag("S", min(found))) for name, found in owners.items() if len(found) == 1]
 
 
