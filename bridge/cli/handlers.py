@@ -172,7 +172,8 @@ def _explain_waiting(bridge: Bridge, console: Printer) -> None:
         reason = blocked_in_language(state.blocked.reason, language)
         console.print(styled(t("blocked", language), "red", f" {reason}"))
         for finding in state.blocked.findings[:10]:
-            where = f" ({finding.file}:{finding.line})" if finding.file else ""
+            at = f"{finding.file}:{finding.line}" if finding.line else finding.file
+            where = f" ({at})" if finding.file else ""  # never "file:None"
             console.print(f"  - {finding_in_language(finding.message, language)}{where}")
 
 

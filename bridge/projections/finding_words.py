@@ -32,6 +32,10 @@ _FINDINGS: tuple[tuple[re.Pattern[str], str], ...] = (
         r"\1：命令 `\2` 没有运行可检查的 Python 脚本或模块",
     ),
     (
+        re.compile(r"(\S+): the script (.+) does not exist in the project; did you mean (.+)\?"),
+        r"\1：脚本 \2 在项目中不存在；是否指 \3？",
+    ),
+    (
         re.compile(r"(\S+): the script (.+) does not exist in the project"),
         r"\1：脚本 \2 在项目中不存在",
     ),

@@ -45,6 +45,7 @@ import attrs
 
 from bridge.machine.ports import Finding, Severity
 from bridge.plan.hyperparams import spellings_of
+from bridge.plan.setting_fields import did_you_mean
 from bridge.value_methods import value_methods
 
 __all__ = [
@@ -426,7 +427,8 @@ def check_commands(
             findings.append(
                 Finding(
                     severity=Severity.BLOCKING,
-                    message=f"{run_id}: the script {entry.shown} does not exist in the project",
+                    message=f"{run_id}: the script {entry.shown} does not exist in the "
+                    f"project{_closest_script(entry.shown, roots)}",
                     file=entry.shown,
                     check="script.missing",
                 )
@@ -498,3 +500,20 @@ def check_commands(
                 )
             )
     return tuple(findings)
+
+
+def _closest_script(shown: str, roots: Sequence[Path]) -> str:
+    """``"; did you mean 'scripts/train.py'?"``: the Python files beside where a missing script
+    was looked for, the closest by name (a typo in the command), or ``""``."""
+    named = Path(shown)
+    if named.is_absolute() or shown.startswith("-m "):
+        return ""
+    found: set[str] = set()
+    for root in roots:
+        folder = root / named.parent
+        if folder.is_dir():
+            found |= {p.stem for p in folder.glob("*.py")}
+    # Names compared without folder or suffix: what they share would make any two look alike.
+    return did_you_mean(
+        named.stem, sorted(found), lambda n: repr((named.parent / f"{n}.py").as_posix())
+    )

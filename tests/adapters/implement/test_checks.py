@@ -83,6 +83,18 @@ class TestCheckCommands:
         assert finding.severity is Severity.BLOCKING
         assert finding.check == "script.missing"
         assert "R007" in finding.message and "src/train.py" in finding.message
+        assert "did you mean" not in finding.message  # src/ holds no script to suggest
+
+    def test_missing_script_names_the_closest_one_beside_it(self, tmp_path):
+        """A typo in the script's name (`trian.py`) names the script in that folder."""
+        (tmp_path / "scripts").mkdir()
+        (tmp_path / "scripts" / "train.py").write_text(GOOD)
+        (tmp_path / "scripts" / "common.py").write_text("X = 1\n")
+        (finding,) = _checks(tmp_path, {"R001": ("python3", "scripts/trian.py")})
+        assert finding.message == (
+            "R001: the script scripts/trian.py does not exist in the project; did you mean "
+            "'scripts/train.py'?"
+        )
 
     def test_missing_seed(self, tmp_path):
         """No --seed option and no seed in the command is reported."""
