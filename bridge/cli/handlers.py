@@ -135,12 +135,17 @@ def plan(args: Parsed) -> int:
 
 def _print_warnings(console: Printer, loaded: LoadedProject, language: str) -> None:
     """The plan's warnings (file:line, what was repaired or not understood), the first 20."""
+    if not loaded.warnings:
+        return
     from bridge.cli.console import styled
-    from bridge.projections.plan_words import warning_in_language
     from bridge.projections.text import t
 
     for warning in loaded.warnings[:20]:
-        message = warning_in_language(warning.message, language)
+        message = warning.message
+        if language == "zh":  # the phrase table loads the criteria: not before an English launch
+            from bridge.projections.plan_words import warning_in_language
+
+            message = warning_in_language(message, language)
         console.print(styled(t("plan_warning", language), "yellow", f" {warning.where}: {message}"))
     if len(loaded.warnings) > 20:
         console.print(t("plan_more_warnings", language).format(n=len(loaded.warnings) - 20))
