@@ -8,7 +8,8 @@ command -v ssh >/dev/null 2>&1 || missing="$missing openssh-client"
 command -v ssh-keygen >/dev/null 2>&1 || missing="$missing openssh-client"
 command -v rsync >/dev/null 2>&1 || missing="$missing rsync"
 if [ -z "$missing" ]; then
-    exit 0
+    # sshd also needs its privilege-separation account.
+    exec "$(dirname "$0")/ensure-sshd-user.sh"
 fi
 if ! command -v apt-get >/dev/null 2>&1; then
     echo "ensure-sshd-deps: please install:$missing (no apt-get here)" >&2
@@ -22,3 +23,4 @@ fi
 $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -q
 # shellcheck disable=SC2086
 $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing
+"$(dirname "$0")/ensure-sshd-user.sh"

@@ -98,7 +98,13 @@ class SshServer:
         assert SSHD is not None
         if os.geteuid() == 0:
             Path("/run/sshd").mkdir(exist_ok=True)
-        subprocess.run([SSHD, "-t", "-f", str(self.config)], check=True)
+        check = subprocess.run(
+            [SSHD, "-t", "-f", str(self.config)], capture_output=True, text=True, check=False
+        )
+        if check.returncode != 0:
+            # Say why: a bare exit status 255 hid "Privilege separation user sshd does not
+            # exist" on a CI image (scripts/ensure-sshd-user.sh creates the account).
+            raise AssertionError(f"sshd -t refused the test config: {check.stderr.strip()}")
         with (self.root / "sshd.log").open("ab") as log:
             self.proc = subprocess.Popen(
                 [SSHD, "-D", "-e", "-f", str(self.config)], stdout=log, stderr=log
