@@ -21,6 +21,7 @@ import orjson
 from bridge.errors import SecretError
 from bridge.events.secrets import SECRET_VALUE, has_value_prefix, redact_known, substring_test
 from bridge.events.structuring import field_types
+from bridge.plan.handed_over import PASS_THROUGH
 
 __all__ = [
     "check_no_secrets",
@@ -157,10 +158,12 @@ def _reject_non_finite(value: object) -> None:
 # A field whose name says it holds a secret, and whose value is a non-empty string. Names that
 # hold the *name* of a secret (api_key_env, token_name) or a path to one (key_file) are fine.
 _SUSPICIOUS = ("key", "secret", "token", "passw", "pwd", "credential")
-_STRING_FIELD = re.compile(r'"([^"\\]{1,200})":"(?!")')
+_STRING_FIELD = re.compile(r'"([^"\\]{1,200})":"((?:[^"\\]|\\.)*)"')
+# A bare "key" counts only as a whole name or after a word that makes it a credential:
+# metric_key, sort_key or primary_key name no secret.
 _SECRET_NAME = re.compile(
     r"(?:^|[_\-. ])(?:api[_\-]?key|apikey|secret|token|password|passwd|pwd|credentials?)"
-    r"(?:$|[_\-. ])|(?:^|[_\-.])key$",
+    r"(?:$|[_\-. ])|^key$|(?:^|[_\-.])(?:access|auth|private|signing|encryption)[_\-.]?key$",
     re.IGNORECASE,
 )
 _SAFE_SUFFIX = re.compile(r"(?:_env|_name|_file|_path|_id|_var)$", re.IGNORECASE)
@@ -190,7 +193,11 @@ def check_no_secrets(tag: str, text: str, *, names_may_be_secret: bool = True) -
     if not names_may_be_secret or not _has_suspicious_word(text.lower()):
         return
     for match in _STRING_FIELD.finditer(text):
-        name = match.group(1)
+        name, value = match.group(1), match.group(2)
+        # A value that hands over one of bridge's variables (``${HF_TOKEN}``) names a secret,
+        # it does not hold one: a run's env may write it under any name.
+        if value == "" or PASS_THROUGH.fullmatch(value):
+            continue
         if _SECRET_NAME.search(name) is None or _SAFE_SUFFIX.search(name):
             continue
         raise SecretError(

@@ -21,7 +21,7 @@ from bridge.adapters.review.config import build_reviewer
 from bridge.errors import ConfigError
 from bridge.machine.ports import AblationPlanner, Backend, Implementer, Notifier, Reviewer
 from bridge.pipeline import local_checks
-from bridge.pipeline.credentials import credential_variables
+from bridge.pipeline.credentials import check_passed_variables, credential_variables
 from bridge.plan import LoadedProject, placeholders
 from bridge.plan.setting_fields import did_you_mean, keys_of
 from bridge.plan.settings import SettingsTable
@@ -156,6 +156,7 @@ def validate(
         make_ablation_planner(project)
     make_wandb_source(project)
     name = project.options.backend
+    check_passed_variables(project, backend=name if backend else None)
     if not backend:
         return
     _check_other_backends(project, name)

@@ -8,17 +8,30 @@ Every setting whose name ends in ``_env`` names a variable bridge reads a creden
 too. Their values are registered for redaction (:mod:`bridge.events.secrets`) when a project
 is opened, and the variables are removed from the environment runs inherit, unless the run's
 ``env`` names them.
+
+A run's ``env`` value written ``${NAME}`` hands bridge's ``NAME`` to the run; whatever that
+variable is called, its value is a secret the researcher chose not to write down, so it is
+registered for redaction too (a run that prints it, or fails quoting it, must not carry it into
+the log).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
+from bridge.errors import ConfigError
 from bridge.events.secrets import register_secret_values
 from bridge.plan import LoadedProject
+from bridge.plan.handed_over import handed_over
 
-__all__ = ["credential_variables", "register_credentials"]
+__all__ = [
+    "check_passed_variables",
+    "credential_variables",
+    "passed_variables",
+    "register_credentials",
+]
+
 
 # Adapters that read a credential from a fixed variable when bridge.toml names none.
 _DEFAULTS_BY_BACKEND = {
@@ -57,13 +70,79 @@ def credential_variables(project: LoadedProject) -> frozenset[str]:
     return frozenset(names)
 
 
+def passed_variables(project: LoadedProject) -> frozenset[str]:
+    """
+    The names of bridge's variables a run's ``env`` hands over with ``${NAME}``: in ``[run]``,
+    any system's or ``[[runs]]`` entry's ``env``, or the runs as planned.
+    """
+    tables = [table for _, table in _env_tables(project)]
+    tables.extend(run.env for run in project.runs)
+    return frozenset(_passed(value for table in tables for value in table.values()))
+
+
+def _env_tables(project: LoadedProject) -> Iterator[tuple[str, Mapping[str, str]]]:
+    config = project.config
+    yield "run.env", config.run.env
+    for name, system in config.systems.items():
+        yield f"systems.{name}.env", system.env
+    for index, entry in enumerate(config.runs):
+        yield f"runs[{index}].env", entry.env
+
+
+def check_passed_variables(
+    project: LoadedProject, *, backend: str | None, environ: Mapping[str, str] | None = None
+) -> None:
+    """
+    Check, before any launch, that every variable a run's ``env`` hands over with ``${NAME}``
+    is set where bridge runs, and that ``backend`` (the one bridge builds; None when the
+    caller passed its own) can hand it over at all.
+
+    Raises:
+        ConfigError: naming the ``env`` entry and its line: ``NAME`` is not set (the run would
+            get an empty value), or the backend is Modal (the value would travel in the call's
+            input, stored by Modal: a Modal Secret is the way there).
+    """
+    env = os.environ if environ is None else environ
+    config = project.config
+    for setting, table in _env_tables(project):
+        for key, value in table.items():
+            name = handed_over(value)
+            if name is None:
+                continue
+            where = f"{setting}.{key}"
+            if backend == "modal":
+                reason = (
+                    f'{where} = "${{{name}}}" would send bridge\'s {name} to Modal in the '
+                    "call's input; attach a Modal Secret holding it instead "
+                    "(backends.modal.secrets, docs/backends/modal.md)"
+                )
+            elif not env.get(name):
+                reason = (
+                    f'{where} = "${{{name}}}" hands over bridge\'s {name}, which is not set '
+                    "(or empty) here; export it before bridge run, or remove the entry"
+                )
+            else:
+                continue
+            raise ConfigError(
+                reason, setting=where, file=config.file or "bridge.toml", line=config.line_of(where)
+            )
+
+
+def _passed(values: Iterable[object]) -> Iterator[str]:
+    for value in values:
+        if isinstance(value, str) and (name := handed_over(value)) is not None:
+            yield name
+
+
 def register_credentials(
     project: LoadedProject, environ: Mapping[str, str] | None = None
 ) -> frozenset[str]:
     """
-    Register the value of every credential variable for redaction; return the variables' names.
+    Register for redaction the value of every credential variable and of every variable a run's
+    ``env`` hands over; return the credential variables' names (the ones runs do not inherit).
     """
     env = os.environ if environ is None else environ
     names = credential_variables(project)
-    register_secret_values(env[name] for name in names if env.get(name))
+    handed = passed_variables(project)
+    register_secret_values(env[name] for name in names | handed if env.get(name))
     return names

@@ -47,6 +47,7 @@ _NUMBER = setting(read=rules.non_negative_number)
 _COUNT = setting(read=rules.non_negative)
 _SCALARS = setting(read=read.scalars)
 _SCALAR = setting(read=read.scalar)
+_ENV = setting(read=read.environment)
 _STRINGS = setting(read=rules.strings)
 _COMMAND = setting(read=read.command)
 _OUTPUTS = setting(read=read.outputs)
@@ -87,7 +88,7 @@ class RunConfig:
     estimated_minutes: float | None = attrs.field(default=None, metadata=_NUMBER)
     gpus: int = attrs.field(default=0, metadata=_COUNT)
     timeout_minutes: float | None = attrs.field(default=None, metadata=_NUMBER)
-    env: Mapping[str, str] = attrs.field(factory=dict, metadata=_SCALARS)
+    env: Mapping[str, str] = attrs.field(factory=dict, metadata=_ENV)
     max_retries: int = attrs.field(default=0, metadata=_COUNT)
     oom_max_attempts: int = attrs.field(default=3, metadata=_COUNT)
     oom_backoff_seconds: float = attrs.field(default=30.0, metadata=_NUMBER)
@@ -111,7 +112,7 @@ class RunOverrides:
     estimated_minutes: float | None = attrs.field(default=None, metadata=_NUMBER)
     gpus: int | None = attrs.field(default=None, metadata=_COUNT)
     timeout_minutes: float | None = attrs.field(default=None, metadata=_NUMBER)
-    env: Mapping[str, str] = attrs.field(factory=dict, metadata=_SCALARS)
+    env: Mapping[str, str] = attrs.field(factory=dict, metadata=_ENV)
 
 
 @value_methods

@@ -12,6 +12,7 @@ import re
 import shlex
 from collections.abc import Callable
 
+from bridge.plan.handed_over import PASS_THROUGH
 from bridge.plan.priority import Priority
 from bridge.plan.setting_fields import Invalid, did_you_mean
 from bridge.plan.setting_rules import (
@@ -27,6 +28,7 @@ __all__ = [
     "EVALUATION_TYPES",
     "axes",
     "command",
+    "environment",
     "evaluation",
     "flags",
     "inside_output_dir",
@@ -71,6 +73,38 @@ def scalars(value: object) -> dict[str, str]:
             out[str(key)] = scalar(item)
         except Invalid as exc:
             raise within((key,), exc) from None
+    return out
+
+
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def environment(value: object) -> dict[str, str]:
+    """
+    An ``env`` table: each key a variable name a shell accepts, each value a :func:`scalar`.
+
+    A value that mentions ``${`` must be exactly ``${NAME}`` (bridge's ``NAME``, handed over at
+    launch): ``"${A}/x"`` or ``"${A"`` would otherwise reach the run as those very characters.
+    """
+    out = scalars(value)
+    for key, item in out.items():
+        if not _ENV_NAME.fullmatch(key):
+            raise within(
+                (key,),
+                Invalid(
+                    "is not a variable name (letters, digits and _, not starting with a digit)",
+                    key,
+                ),
+            )
+        if "${" in item and not PASS_THROUGH.fullmatch(item):
+            raise within(
+                (key,),
+                Invalid(
+                    'hands over a variable only when the whole value is "${NAME}" (bridge\'s '
+                    "own NAME); anything around it would reach the run as written",
+                    item,
+                ),
+            )
     return out
 
 

@@ -121,3 +121,99 @@ class TestSecretInTheTracker:
         assert done.returncode == 2, done.stdout + done.stderr
         assert "EXPERIMENT_TRACKER.md:5: run R1" in done.stderr, done.stderr
         assert "sk-abcdefghij" not in done.stderr + done.stdout
+
+
+class TestHandedOverVariables:
+    """``env = { NAME = "${VAR}" }`` hands bridge's VAR to a run: whatever VAR is called, its
+    value is a secret the researcher kept out of bridge.toml."""
+
+    def _project(self, tmp_path: Path, env: str, **kwargs: str) -> Path:
+        project = write_project(
+            tmp_path / "p", [Run(id="R1", milestone="M0", system="sanity")], run=env, **kwargs
+        )
+        (project / "bridge.toml").write_text(
+            (project / "bridge.toml").read_text().replace('"scripts/job.py"', '"scripts/leak.py"')
+        )
+        (project / "scripts" / "leak.py").write_text(LEAKY)
+        return project
+
+    def test_a_handed_over_value_is_redacted_wherever_bridge_writes(self, tmp_path: Path) -> None:
+        """A variable no ``*_env`` setting names, handed to the run as HF_TOKEN and printed by
+        it: the value is nowhere in what bridge wrote or printed, and the secret-looking key
+        name with a ``${...}`` value is not refused (it names a secret, it holds none)."""
+        value = "c0ffee11d00dfeed2bad4badcafe5eed"
+        project = self._project(
+            tmp_path, 'env = { HF_TOKEN = "${RT_TOKEN}", LEAK = "${RT_TOKEN}" }'
+        )
+        env = dict(os.environ) | {"PYTHONPATH": str(REPO_ROOT), "RT_TOKEN": value}
+        done = subprocess.run(
+            [sys.executable, "-m", "bridge", "run", "--plain", "--project", str(project)],
+            capture_output=True, text=True, timeout=120, env=env, check=False,
+        )  # fmt: skip
+        assert done.returncode in (1, 3), done.stdout + done.stderr
+        assert "[redacted]" in done.stdout + done.stderr  # the run's error line is shown
+        assert value not in done.stdout + done.stderr
+        for path in _bridge_files(project):
+            assert value.encode() not in path.read_bytes(), path
+        # The run did get it: its own stderr holds it (the run's file, not bridge's).
+        stderr = next((project / ".bridge" / "runs" / "R1").glob("*/stderr.log"))
+        assert value in stderr.read_text()
+
+    def test_an_unset_variable_is_exit_2_before_any_launch(self, tmp_path: Path) -> None:
+        """An unset ``${VAR}`` would hand the run an empty value: refused, naming the line."""
+        project = self._project(tmp_path, 'env = { HF_TOKEN = "${BRIDGE_TEST_UNSET_VAR}" }')
+        done = _cli(project, "run", "--plain")
+        assert done.returncode == 2, done.stdout + done.stderr
+        line = _line_of(project, "HF_TOKEN")
+        assert f"bridge.toml:{line}: run.env.HF_TOKEN" in done.stderr, done.stderr
+        assert "BRIDGE_TEST_UNSET_VAR, which is not set" in done.stderr
+        assert not (project / ".bridge" / "runs").exists()
+
+    @pytest.mark.parametrize(
+        ("entry", "reason"),
+        [
+            ('CACHE = "${HOME}/cache"', "whole value is"),
+            ('CACHE = "${HOME"', "whole value is"),
+            ('"BAD=NAME" = "1"', "is not a variable name"),
+            ('"2FAST" = "1"', "is not a variable name"),
+        ],
+    )
+    def test_an_env_entry_bridge_would_pass_wrong_is_exit_2(
+        self, tmp_path: Path, entry: str, reason: str
+    ) -> None:
+        """A value with ``${`` around other text, or a name no shell takes: refused at load with
+        the line, not passed on as written (or failed at launch)."""
+        project = self._project(tmp_path, f"env = {{ {entry} }}")
+        done = _cli(project, "plan")
+        assert done.returncode == 2, done.stdout + done.stderr
+        assert f"bridge.toml:{_line_of(project, 'env = ')}: run.env" in done.stderr, done.stderr
+        assert reason in done.stderr
+
+    def test_modal_refuses_a_handed_over_variable(self, tmp_path: Path) -> None:
+        """On Modal the value would travel in the call's input: exit 2, pointing at Secrets."""
+        project = self._project(tmp_path, 'env = { HF_TOKEN = "${LAB_KEY}" }')
+        done = _cli(project, "run", "--plain", "-o", "backend=modal")
+        assert done.returncode == 2, done.stdout + done.stderr
+        assert "run.env.HF_TOKEN" in done.stderr and "Modal Secret" in done.stderr
+        assert KEY not in done.stdout + done.stderr
+
+    def test_a_key_named_argument_is_not_taken_for_a_secret(self, tmp_path: Path) -> None:
+        """``metric_key`` names a metric, not a credential: the run is recorded and launched."""
+        project = write_project(
+            tmp_path / "p",
+            [Run(id="R1", milestone="M0", system="sanity")],
+        )
+        toml = project / "bridge.toml"
+        toml.write_text(
+            toml.read_text().replace(
+                'args = { mode = "ok",',
+                'args = { metric_key = "val_acc", sort_key = "x", mode = "ok",',
+            )
+        )
+        done = _cli(project, "run", "--plain")
+        assert done.returncode == 0, done.stdout + done.stderr
+
+
+def _line_of(project: Path, text: str) -> int:
+    lines = (project / "bridge.toml").read_text().splitlines()
+    return next(i for i, line in enumerate(lines, 1) if text in line)

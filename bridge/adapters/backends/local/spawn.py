@@ -6,10 +6,11 @@ environment: the one place the local backend creates processes.
 from __future__ import annotations
 
 import os
-import re
 import signal
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+
+from bridge.plan.handed_over import split_env
 
 __all__ = ["SYNC_AFTER_SECONDS", "WRAPPER_PATH", "environment", "spawn_wrapper"]
 
@@ -18,7 +19,6 @@ WRAPPER_PATH = Path(__file__).with_name("wrapper.sh")
 _SHELL = "/bin/sh"
 _LOG_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_APPEND
 _CATCHABLE_SIGNALS = frozenset(signal.valid_signals()) - {signal.SIGKILL, signal.SIGSTOP}
-_PASS_THROUGH = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 #: A command that ran this many seconds or more has its exit code fsynced by the wrapper: a
 #: machine crash just after it ended then cannot lose it. A shorter run, which a crash would
 #: only make run again, does not pay for the fsync (a helper process and, on a disk, about
@@ -32,11 +32,8 @@ def environment(extra: Mapping[str, str], withheld: frozenset[str]) -> dict[str,
     A value written ``${NAME}`` is bridge's ``NAME`` (unset: empty), so a credential can be
     handed to a run without writing it into ``bridge.toml`` or the log.
     """
-    env = {k: v for k, v in os.environ.items() if k not in withheld}
-    for key, value in extra.items():
-        match = _PASS_THROUGH.fullmatch(value)
-        env[key] = os.environ.get(match.group(1), "") if match else value
-    return env
+    literal, handed = split_env(extra, os.environ)
+    return {**{k: v for k, v in os.environ.items() if k not in withheld}, **literal, **handed}
 
 
 def spawn_wrapper(

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import posixpath
-import re
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -37,6 +36,7 @@ from bridge.machine.ports import (
     JobStatus,
     Slot,
 )
+from bridge.plan.handed_over import split_env
 
 if TYPE_CHECKING:
     from bridge.adapters.backends.slurm.login import LoginShell
@@ -44,7 +44,6 @@ if TYPE_CHECKING:
 __all__ = ["SlurmBackend", "SlurmConfig", "SlurmJob"]
 
 _KILL_GRACE_SECONDS = 10.0
-_PASS_THROUGH = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _TERMINAL = frozenset(
     {
         JobStatus.SUCCEEDED,
@@ -219,12 +218,7 @@ class SlurmBackend:
         if self._login is not None and not self._pushed:
             self._login.push(self.project_root)
             self._pushed = True
-        literal = {k: v for k, v in spec.env.items() if not _PASS_THROUGH.fullmatch(v)}
-        handed = {
-            k: os.environ.get(m.group(1), "")
-            for k, v in spec.env.items()
-            if (m := _PASS_THROUGH.fullmatch(v))
-        }
+        literal, handed = split_env(spec.env, os.environ)
         scratch = self.scratch_dir(spec.place)
         job = scripts.batch_script(
             attempt=attempt,

@@ -11,6 +11,7 @@ the directory in its command line. See ``docs/backends/ssh.md``.
 
 from __future__ import annotations
 
+import os
 import posixpath
 import time
 from collections.abc import Sequence
@@ -45,6 +46,7 @@ from bridge.machine.ports import (
     JobStatus,
     Slot,
 )
+from bridge.plan.handed_over import split_env
 
 __all__ = ["HostConfig", "SSHBackend", "SSHConfig"]
 
@@ -202,7 +204,9 @@ class SSHBackend:
         host = self._host_of_slots(spec.slots)
         attempt = self.attempt_dir(spec.place)
         commit = self._sync_code(host)
-        env = dict(spec.env)
+        # A value "${NAME}" is bridge's NAME: it reaches the job through the launch script's
+        # standard input, never through job.sh or a command line on the host.
+        env, handed = split_env(spec.env, os.environ)
         if spec.slots:
             env["CUDA_VISIBLE_DEVICES"] = ",".join(
                 str(s.gpu) for s in spec.slots if s.gpu is not None
@@ -217,7 +221,11 @@ class SSHBackend:
             kill_grace_seconds=self.config.cancel_grace_seconds,
             scratch=self._scratch_of(spec),
         )
-        out = self._run_or_unavailable(host, remote.launch_script(attempt=attempt, job=job))
+        out = self._run_or_unavailable(
+            host,
+            remote.launch_script(attempt=attempt, job=job, handed=bool(handed)),
+            stdin=remote.handed_exports(handed) if handed else None,
+        )
         words = out.split()
         if not words or words[0] not in ("launched", "existing"):
             raise BackendError(
@@ -447,10 +455,15 @@ class SSHBackend:
         return host, attempt
 
     def _run_or_unavailable(
-        self, host: HostConfig, script: str, *, timeout: float | None = None
+        self,
+        host: HostConfig,
+        script: str,
+        *,
+        timeout: float | None = None,
+        stdin: str | None = None,
     ) -> str:
         try:
-            return self._links.run(host, script, timeout=timeout)
+            return self._links.run(host, script, timeout=timeout, stdin=stdin)
         except HostUnreachable as exc:
             raise BackendUnavailable(exc.reason) from exc
 

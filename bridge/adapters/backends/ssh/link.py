@@ -5,6 +5,7 @@ script with a reconnect, and turning paramiko's exceptions into messages a perso
 
 from __future__ import annotations
 
+import io
 import socket
 import threading
 import time
@@ -144,9 +145,19 @@ class Links:
             self._open[host.name] = conn
             return conn
 
-    def run(self, host: HostConfig, script: str, *, timeout: float | None = None) -> str:
+    def run(
+        self,
+        host: HostConfig,
+        script: str,
+        *,
+        timeout: float | None = None,
+        stdin: str | None = None,
+    ) -> str:
         """
         Run ``script`` with bash on ``host`` and return its stdout.
+
+        ``stdin``, when given, is the script's standard input (then closed): the way to hand it
+        text that must appear neither in a command line on the host nor in a file there.
 
         A dropped connection (exit code -1, socket errors) is closed and the script is run once
         more on a fresh one; so scripts must be safe to run twice. A non-zero exit is returned
@@ -163,7 +174,11 @@ class Links:
                 conn = self.connection(host)
                 try:
                     result = conn.run(
-                        bash(script), warn=True, hide=True, in_stream=False, timeout=limit
+                        bash(script),
+                        warn=True,
+                        hide=True,
+                        in_stream=False if stdin is None else io.StringIO(stdin),
+                        timeout=limit,
                     )
                 except _LINK_ERRORS as exc:
                     reason = f"connection dropped: {type(exc).__name__}: {exc}"

@@ -36,6 +36,7 @@ __all__ = [
     "check_name",
     "find_script",
     "gpu_memory",
+    "handed_exports",
     "job_script",
     "launch_script",
     "parse_gpus",
@@ -187,10 +188,14 @@ def job_script(
     return "\n".join(lines) + "\n"
 
 
-def launch_script(*, attempt: str, job: str) -> str:
+def launch_script(*, attempt: str, job: str, handed: bool = False) -> str:
     """
     Return the launch script: create the attempt directory atomically and start ``job``
     detached, or report the existing launch.
+
+    With ``handed``, the script's standard input carries ``export`` lines (see
+    :func:`handed_exports`) that it runs before starting the job, so the job inherits those
+    variables without their values being written to ``job.sh`` or shown in a command line.
 
     The answer is ``launched PID`` or ``existing PID`` (PID may be empty when an earlier launch
     was cut off before it started the process). Setup steps end in ``|| exit`` rather than
@@ -204,9 +209,25 @@ def launch_script(*, attempt: str, job: str) -> str:
         "exit 0; fi\n"
         'mkdir -p -- "$A/output" || exit 1\n'
         f'printf "%s" {shlex.quote(job)} > "$A/job.sh" || exit 1\n'
-        'nohup setsid bash "$A/job.sh" > "$A/stdout.log" 2> "$A/stderr.log" < /dev/null &\n'
+        + ('eval "$(cat)" || exit 1\n' if handed else "")
+        + 'nohup setsid bash "$A/job.sh" > "$A/stdout.log" 2> "$A/stderr.log" < /dev/null &\n'
         'echo "launched $!"\n'
     )
+
+
+def handed_exports(env: Mapping[str, str]) -> str:
+    """
+    Return the ``export`` lines :func:`launch_script` reads from its standard input.
+
+    Raises:
+        BackendError: a variable name is not valid.
+    """
+    lines = []
+    for name, value in env.items():
+        if not _ENV_NAME.match(name):
+            raise BackendError(f"environment variable name {name!r} is not valid")
+        lines.append(f"export {name}={shlex.quote(value)}\n")
+    return "".join(lines)
 
 
 def status_script(attempt: str, *, tail_bytes: int = 4000) -> str:

@@ -329,6 +329,40 @@ class TestSSHBackend:
             assert not (place / "pwned-attempt").exists()
         backend.release()
 
+    def test_handed_over_variable_reaches_the_job_and_no_file(
+        self, tmp_path: Path, sshd: SshServer, project: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """``${NAME}`` is bridge's NAME in the job (it used to arrive as the literal text); the
+        value travels on the launch's standard input, so no file on the host holds it."""
+        token = "tok-5e4d3c2b1a09'; touch pwned\nsecond line"
+        monkeypatch.setenv("BRIDGE_TEST_HANDED", token)
+        backend = make_backend(tmp_path, [sshd], project)
+        place = ProjectLayout.place("R001", "R001-a1")
+        out = backend.output_dir(place)
+        code = (
+            "import json, os, sys; json.dump({k: os.environ.get(k) for k in ('TOKEN', 'PLAIN')},"
+            " open(os.path.join(sys.argv[1], 'env.json'), 'w'))"
+        )
+        spec = JobSpec(
+            place=place,
+            argv=("python3", "-c", code, out),
+            env={"TOKEN": "${BRIDGE_TEST_HANDED}", "PLAIN": "${not a name}"},
+            slots=(Slot(host="a"),),
+        )
+        handle = backend.submit(spec)
+        assert wait_done(backend, handle).status is JobStatus.SUCCEEDED
+        dest = tmp_path / "local"
+        backend.fetch_artifacts(handle, dest)
+        seen = json.loads((dest / "output" / "env.json").read_text())
+        assert seen == {"TOKEN": token, "PLAIN": "${not a name}"}
+        assert not list(tmp_path.rglob("pwned"))
+        holding = [
+            p.name for p in (tmp_path / "remote").rglob("*")
+            if p.is_file() and "tok-5e4d3c2b1a09" in p.read_text(errors="replace")
+        ]  # fmt: skip
+        assert holding == ["env.json"]  # what the job itself wrote; not job.sh
+        backend.release()
+
     def test_gpus_probed_with_nvidia_smi_and_exported(
         self, tmp_path: Path, sshd: SshServer, project: Path
     ) -> None:
