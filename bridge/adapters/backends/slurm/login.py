@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
+from bridge.adapters.backends.ssh import remote
 from bridge.adapters.backends.ssh.config import HostConfig, SSHConfig
 from bridge.adapters.backends.ssh.link import HostUnreachable, Links, default_connector
 from bridge.adapters.backends.ssh.transfer import collect_artifacts, rsync_fetch, rsync_push
-from bridge.errors import BackendError, BackendUnavailable
+from bridge.errors import BackendUnavailable
 from bridge.machine.ports import Artifact
 
 __all__ = ["LoginShell"]
@@ -35,19 +36,20 @@ class LoginShell:
         """
         Run ``script`` with bash on the login node and return its stdout.
 
+        ``env`` (a run's handed-over variables, for ``sbatch`` to pass to the job) travels on
+        the script's standard input as ``export`` lines run before the script: never in a
+        command line or a file on the login node.
+
         Raises:
             BackendUnavailable: the login node cannot be reached or refused us.
-            BackendError: ``env`` is not empty (values of this machine's environment are not
-                carried to the login node).
+            BackendError: a name in ``env`` is not a variable name.
         """
+        stdin = None
         if env:
-            raise BackendError(
-                f"{', '.join(sorted(env))}: a run's env value ${{NAME}} hands over a variable "
-                "of bridge's environment, which is not carried to the login node "
-                "(backends.slurm.host); set it there, in backends.slurm.setup"
-            )
+            stdin = remote.handed_exports(env)
+            script = 'eval "$(cat)" || exit 1\n' + script
         try:
-            return self._links.run(self.host, script, timeout=timeout)
+            return self._links.run(self.host, script, timeout=timeout, stdin=stdin)
         except HostUnreachable as exc:
             raise BackendUnavailable(exc.reason) from exc
 

@@ -82,6 +82,35 @@ class TestThroughALoginNode:
         backend.release()
         again.release()
 
+    def test_handed_over_variable_reaches_the_job_through_the_login_node(
+        self, login: SshServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """``${NAME}`` is bridge's NAME in the job (it used to be refused at launch); it goes
+        to sbatch's environment over the session's standard input, into no file there."""
+        monkeypatch.setenv("BRIDGE_TEST_HANDED", "tok-0a1b2c3d4e5f 'quoted' $HOME")
+        project = tmp_path / "project"
+        project.mkdir()
+        (project / "env.py").write_text(
+            "import os, pathlib, sys; "
+            "pathlib.Path(sys.argv[1], 'env.txt').write_text(os.environ.get('TOKEN', '-'))"
+        )
+        backend = SlurmBackend(_config(login, tmp_path), project)
+        place = ProjectLayout.place("R001", "R001-a1")
+        out = backend.output_dir(place)
+        handle = backend.submit(
+            JobSpec(
+                place=place, argv=("python3", "env.py", out), env={"TOKEN": "${BRIDGE_TEST_HANDED}"}
+            )
+        )
+        assert settle(backend, handle, timeout=30).status is JobStatus.SUCCEEDED
+        assert (Path(out) / "env.txt").read_text() == "tok-0a1b2c3d4e5f 'quoted' $HOME"
+        holding = [
+            p.name for p in (tmp_path / "scratch").rglob("*")
+            if p.is_file() and "tok-0a1b2c3d4e5f" in p.read_text(errors="replace")
+        ]  # fmt: skip
+        assert holding == ["env.txt"]
+        backend.release()
+
     def test_unknown_partition_through_the_login_node(
         self, login: SshServer, tmp_path: Path
     ) -> None:
