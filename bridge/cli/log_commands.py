@@ -71,17 +71,47 @@ def replay(args: Parsed) -> int:
 
     root = project_root(args)
     overrides(args)
+    target = _replay_folder(Path(args.out), root)
     store = open_store(root)
     try:
         last = store.head()
         if not 1 <= args.at <= last:
             raise InputError(f"--at {args.at}: the log's events are numbered 1 to {last}")
-        paths = replay_at(store, args.at, Path(args.out).resolve())
+        try:
+            paths = replay_at(store, args.at, target)
+        except OSError as exc:
+            raise InputError(f"--out {args.out}: cannot write there: {exc.strerror}") from exc
     finally:
         store.close()
     for path in paths:
         out(f"wrote {path}")
     return EXIT_OK
+
+
+def _replay_folder(given: Path, root: Path) -> Path:
+    """
+    The folder ``bridge replay`` writes into: not the project itself, not its ``.bridge``, and
+    not a file. A folder inside the project is fine: the past files go under it.
+
+    Raises:
+        InputError: ``given`` is the project (the past tracker, results and manifest would
+            overwrite the live ones, which a running ``bridge run`` also writes), inside
+            ``.bridge`` (bridge's own folder), or an existing file.
+    """
+    target = given.expanduser().resolve()
+    project = root.resolve()
+    own = project / ".bridge"
+    if target == project:
+        raise InputError(
+            f"--out {given}: that is the project {project} itself; replay writes the tracker, "
+            "results and manifest as they were, which would overwrite the live ones. Choose "
+            "another folder (e.g. /tmp/replay)"
+        )
+    if target == own or own in target.parents:
+        raise InputError(f"--out {given}: that is inside {own}, bridge's own folder")
+    if target.exists() and not target.is_dir():
+        raise InputError(f"--out {given}: that is a file, not a folder")
+    return target
 
 
 def rebuild(args: Parsed) -> int:

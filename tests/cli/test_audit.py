@@ -163,6 +163,54 @@ class TestAuditCommands:
         assert "no bridge event log" in err and "Traceback" not in err
         assert not (tmp_path / ".bridge").exists()
 
+    @pytest.mark.parametrize(
+        ("where", "said"),
+        [(".", "the project"), ("sub/..", "the project"), (".bridge/past", "bridge's own folder")],
+    )
+    def test_replay_over_the_project_is_exit_2_and_writes_nothing(
+        self, project: Path, where: str, said: str, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """--out . would overwrite the live tracker with a past one (and .bridge is bridge's
+        own): refused before anything is written."""
+        before = {
+            p: p.read_bytes()
+            for p in project.rglob("*")
+            if p.is_file() and ".bridge" not in p.parts
+        }
+        out = project / where
+        assert main(["replay", "--project", str(project), "--at", "3", "--out", str(out)]) == 2
+        err = capsys.readouterr().err
+        assert said in err and "Traceback" not in err
+        after = {
+            p: p.read_bytes()
+            for p in project.rglob("*")
+            if p.is_file() and ".bridge" not in p.parts
+        }
+        assert after == before
+        assert not (project / ".bridge" / "past").exists()
+
+    def test_replay_onto_a_file_is_exit_2(
+        self, project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """--out naming a file is bad input, not an errno traceback or exit 1."""
+        target = tmp_path / "elsewhere" / "a-file"
+        target.parent.mkdir()
+        target.write_text("mine\n")
+        assert main(["replay", "--project", str(project), "--at", "3", "--out", str(target)]) == 2
+        assert "is a file" in capsys.readouterr().err
+        assert target.read_text() == "mine\n"
+
+    def test_replay_where_it_cannot_write_is_exit_2(
+        self, project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A folder it may not create (under a file) is exit 2 with the reason."""
+        blocker = tmp_path / "elsewhere" / "blocker"
+        blocker.parent.mkdir()
+        blocker.write_text("")
+        out = blocker / "inside"
+        assert main(["replay", "--project", str(project), "--at", "3", "--out", str(out)]) == 2
+        assert "cannot write there" in capsys.readouterr().err
+
     def test_replay_out_of_range_is_exit_2(self, project: Path, tmp_path: Path) -> None:
         """A seq that is not in the log is bad input."""
         assert (
