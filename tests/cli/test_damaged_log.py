@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from bridge.cli import main
+from bridge.events.chain import COLUMNS, row_hash
 from bridge.events.store import SQLiteEventStore
 from bridge.events.types import PlanLoaded, RunPlanned, RunSubmitted, StageEntered
 from bridge.machine.fold import fold
@@ -49,6 +50,16 @@ def _sql(project: Path, *statements: str) -> None:
 
 
 _DROP = ("DROP TRIGGER events_no_update", "DROP TRIGGER events_no_delete")
+
+
+def _rehash(project: Path, seq: int) -> None:
+    """Give row ``seq`` the hash its (edited) content has, as a careful forger would."""
+    conn = sqlite3.connect(db_path(project), isolation_level=None)
+    try:
+        row = conn.execute(f"SELECT {COLUMNS} FROM events WHERE seq = ?", (seq,)).fetchone()
+        conn.execute("UPDATE events SET hash = ? WHERE seq = ?", (row_hash(row[9], row), seq))
+    finally:
+        conn.close()
 
 
 def _refused(project: Path, capsys: pytest.CaptureFixture[str], *command: str) -> str:
@@ -120,6 +131,36 @@ class TestDamagedLog:
         err = _refused(project, capsys, "rebuild")
         assert "seq 3" in err
         assert results.read_bytes() == before
+
+    @pytest.mark.parametrize(
+        ("statements", "said"),
+        [
+            # A value edited in place, the triggers put back: the row no longer hashes.
+            (("UPDATE events SET data = replace(data, '\"seed\":3', '\"seed\":7')",), "seq 3"),
+            # A middle row deleted, the triggers put back: the chain skips a seq.
+            (("DELETE FROM events WHERE seq = 2",), "seq 2"),
+            # A middle row edited and re-hashed: the next row no longer chains onto it.
+            (("UPDATE events SET data = replace(data, '\"seed\":3', '\"seed\":7')",), "seq 4"),
+        ],
+        ids=["edited", "deleted", "rehashed"],
+    )
+    def test_a_changed_middle_row_is_refused_by_every_reader(
+        self,
+        project: Path,
+        capsys: pytest.CaptureFixture[str],
+        statements: tuple[str, ...],
+        said: str,
+    ) -> None:
+        """Only the last row was checked on open: a row changed in the middle, with the
+        triggers recreated, was folded into status and the files as if it were true."""
+        _sql(project, *_DROP, *statements)
+        if said == "seq 4":
+            _rehash(project, 3)
+        SQLiteEventStore(db_path(project), check=False).restore_triggers()
+        for command in (["status"], ["log"]):
+            err = _refused(project, capsys, *command)
+            assert said in err, err
+        assert main(["verify", "--project", str(project)]) == 1
 
     def test_dropped_triggers_are_refused_then_restored_by_verify(
         self, project: Path, capsys: pytest.CaptureFixture[str]
