@@ -44,6 +44,7 @@ __all__ = [
 ]
 
 _NUMBER = setting(read=rules.non_negative_number)
+_MINUTES = setting(read=rules.minutes)
 _COUNT = setting(read=rules.non_negative)
 _SCALARS = setting(read=read.scalars)
 _SCALAR = setting(read=read.scalar)
@@ -85,9 +86,9 @@ class RunConfig:
     command: tuple[str, ...] = attrs.field(default=(), metadata=_COMMAND)
     cwd: str = attrs.field(default="", metadata=setting(read=read.inside_project))
     outputs: tuple[str, ...] = attrs.field(default=(), metadata=_OUTPUTS)
-    estimated_minutes: float | None = attrs.field(default=None, metadata=_NUMBER)
+    estimated_minutes: float | None = attrs.field(default=None, metadata=_MINUTES)
     gpus: int = attrs.field(default=0, metadata=_COUNT)
-    timeout_minutes: float | None = attrs.field(default=None, metadata=_NUMBER)
+    timeout_minutes: float | None = attrs.field(default=None, metadata=_MINUTES)
     env: Mapping[str, str] = attrs.field(factory=dict, metadata=_ENV)
     max_retries: int = attrs.field(default=0, metadata=_COUNT)
     oom_max_attempts: int = attrs.field(default=3, metadata=_COUNT)
@@ -109,9 +110,9 @@ class RunOverrides:
     command: tuple[str, ...] | None = attrs.field(default=None, metadata=_COMMAND)
     args: Mapping[str, str] = attrs.field(factory=dict, metadata=_SCALARS)
     outputs: tuple[str, ...] | None = attrs.field(default=None, metadata=_OUTPUTS)
-    estimated_minutes: float | None = attrs.field(default=None, metadata=_NUMBER)
+    estimated_minutes: float | None = attrs.field(default=None, metadata=_MINUTES)
     gpus: int | None = attrs.field(default=None, metadata=_COUNT)
-    timeout_minutes: float | None = attrs.field(default=None, metadata=_NUMBER)
+    timeout_minutes: float | None = attrs.field(default=None, metadata=_MINUTES)
     env: Mapping[str, str] = attrs.field(factory=dict, metadata=_ENV)
 
 

@@ -16,6 +16,7 @@ from bridge.plan.handed_over import PASS_THROUGH
 from bridge.plan.priority import Priority
 from bridge.plan.setting_fields import Invalid, did_you_mean
 from bridge.plan.setting_rules import (
+    ENV_NAME,
     non_negative,
     non_negative_number,
     required_text,
@@ -76,9 +77,6 @@ def scalars(value: object) -> dict[str, str]:
     return out
 
 
-_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-
-
 def environment(value: object) -> dict[str, str]:
     """
     An ``env`` table: each key a variable name a shell accepts, each value a :func:`scalar`.
@@ -88,7 +86,7 @@ def environment(value: object) -> dict[str, str]:
     """
     out = scalars(value)
     for key, item in out.items():
-        if not _ENV_NAME.fullmatch(key):
+        if not ENV_NAME.fullmatch(key):
             raise within(
                 (key,),
                 Invalid(

@@ -20,11 +20,14 @@ from bridge.plan.setting_fields import Invalid, Within, did_you_mean
 
 __all__ = [
     "ENV_NAME",
+    "LARGEST_NUMBER",
+    "LONGEST_MINUTES",
     "absolute_path",
     "argv",
     "env_name",
     "existing_file",
     "local_path",
+    "minutes",
     "non_negative",
     "non_negative_number",
     "one_of",
@@ -72,13 +75,33 @@ def tables(value: object) -> dict[str, Mapping[str, object]]:
     return out
 
 
+#: The largest number a setting takes: far beyond any real one, and small enough that sums
+#: and products of settings (seconds from minutes, dollars from hours) stay finite.
+LARGEST_NUMBER = 1e12
+#: The longest duration in minutes (ten years): beyond it a timeout means "none", and Slurm's
+#: ``--time`` or a deadline computed from it would overflow.
+LONGEST_MINUTES = 10 * 365 * 24 * 60
+
+
 def non_negative_number(value: object) -> float:
     """
-    A number, 0 or more.
+    A number, 0 or more, finite and at most :data:`LARGEST_NUMBER` (TOML's ``inf`` and ``nan``
+    are numbers too).
     """
     if isinstance(value, int | float) and not isinstance(value, bool) and value >= 0:
+        if not value <= LARGEST_NUMBER:  # also catches inf
+            raise Invalid(f"must be a finite number, at most {LARGEST_NUMBER:g}", value)
         return float(value)
     raise Invalid("must be a non-negative number", value)
+
+
+def minutes(value: object) -> float:
+    """
+    A duration in minutes: a :func:`non_negative_number` of at most ten years.
+    """
+    if isinstance(value, int | float) and not isinstance(value, bool) and value > LONGEST_MINUTES:
+        raise Invalid(f"must be at most {LONGEST_MINUTES} minutes (ten years)", value)
+    return non_negative_number(value)
 
 
 def non_negative(value: object) -> int:
@@ -125,8 +148,10 @@ def positive_seconds(value: object) -> float:
     """
     A number of seconds above 0.
     """
-    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
         raise Invalid("must be a positive number of seconds", value)
+    if not value <= LARGEST_NUMBER:
+        raise Invalid(f"must be a finite number, at most {LARGEST_NUMBER:g}", value)
     return float(value)
 
 
@@ -240,12 +265,15 @@ def positive(value: object) -> float:
     """
     A number above 0.
     """
-    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
         raise Invalid("must be a positive number", value)
+    if not value <= LARGEST_NUMBER:
+        raise Invalid(f"must be a finite number, at most {LARGEST_NUMBER:g}", value)
     return float(value)
 
 
-ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+#: A variable name a shell takes (matched whole: ``$`` would let a trailing newline in).
+ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def text(value: object) -> str:
@@ -275,7 +303,7 @@ def env_name(value: object) -> str:
     The NAME of an environment variable (the variable itself is read where it is used). The
     value is never quoted back: a secret pasted here by mistake must not reach a log.
     """
-    if not isinstance(value, str) or not ENV_NAME.match(value):
+    if not isinstance(value, str) or not ENV_NAME.fullmatch(value):
         raise Invalid(
             "must be the NAME of an environment variable (letters, digits, _), not the secret "
             "itself"

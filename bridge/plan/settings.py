@@ -42,6 +42,7 @@ from bridge.plan.setting_fields import (
     keys_of,
     rule_of,
 )
+from bridge.plan.setting_rules import LARGEST_NUMBER
 from bridge.value_methods import value_methods
 
 __all__ = ["Section", "SettingsTable", "structure_value"]
@@ -64,6 +65,8 @@ def _strict(kind: type, reason: str) -> Callable[[object, type], object]:
 def _number(value: object, _: type) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise Invalid("must be a number", value)
+    if not -LARGEST_NUMBER <= value <= LARGEST_NUMBER:  # TOML's inf and nan too
+        raise Invalid(f"must be a finite number, at most {LARGEST_NUMBER:g} in size", value)
     return float(value)
 
 

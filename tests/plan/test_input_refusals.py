@@ -130,3 +130,41 @@ class TestNothingToRun:
         code, err = self._run(tmp_path)
         assert code == 2
         assert "refine-logs/EXPERIMENT_PLAN.md: nothing to run: the plan has no run order" in err
+
+
+class TestNumbersOutOfRange:
+    """TOML writes ``inf`` and ``nan`` as numbers, and ``1e308`` is one too: a time limit of
+    infinity raised a traceback from the run's validator, and 1e308 minutes overflowed Slurm's
+    ``--time``. Each is now the setting's name, line and value, before anything runs."""
+
+    @pytest.mark.parametrize(
+        ("setting", "value", "said"),
+        [
+            ("timeout_minutes", "inf", "must be at most 5256000 minutes (ten years)"),
+            ("timeout_minutes", "-inf", "must be a non-negative number"),
+            ("timeout_minutes", "nan", "must be a non-negative number"),
+            ("timeout_minutes", "1e308", "must be at most 5256000 minutes"),
+            ("estimated_minutes", "6000000", "must be at most 5256000 minutes"),
+            ("oom_backoff_seconds", "inf", "must be a finite number, at most 1e+12"),
+            ("max_gpu_memory_gb", "1e300", "must be a finite number, at most 1e+12"),
+        ],
+    )
+    def test_a_number_no_run_could_use_is_refused_with_its_line(
+        self, tmp_path: Path, setting: str, value: str, said: str
+    ) -> None:
+        (tmp_path / "refine-logs").mkdir()
+        (tmp_path / "refine-logs" / "EXPERIMENT_TRACKER.md").write_text(TRACKER.format(run_id="R1"))
+        (tmp_path / "bridge.toml").write_text(f'[run]\ncommand = "true"\n{setting} = {value}\n')
+        with pytest.raises(ConfigError) as caught:
+            load_project(tmp_path)
+        assert str(caught.value).startswith(f"bridge.toml:3: run.{setting} {said}"), caught.value
+
+    def test_ten_years_is_still_a_time_limit(self, tmp_path: Path) -> None:
+        """The bound is far from any real run: ten years of minutes is taken."""
+        (tmp_path / "refine-logs").mkdir()
+        (tmp_path / "refine-logs" / "EXPERIMENT_TRACKER.md").write_text(TRACKER.format(run_id="R1"))
+        (tmp_path / "bridge.toml").write_text(
+            '[run]\ncommand = "true"\ntimeout_minutes = 5256000\n'
+        )
+        (run,) = load_project(tmp_path).runs
+        assert run.timeout_minutes == 5256000
