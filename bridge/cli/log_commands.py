@@ -149,6 +149,11 @@ def verify(args: Parsed) -> int:
         console.print(styled("damaged log:", "red", f" {problem}"))
     if report.triggers_restored:
         console.print("append-only triggers were missing; every row verified, so they are restored")
+    if report.triggers_removed:
+        console.print(
+            f"trigger(s) bridge did not create were on the events table "
+            f"({', '.join(report.triggers_removed)}); every row verified, so they are removed"
+        )
     if report.bad_seq is not None:
         console.print(styled(f"hash chain broken at seq {report.bad_seq}", "red"))
         return EXIT_FAILURE

@@ -307,6 +307,12 @@ class SQLiteEventStore:
                     f"the append-only trigger(s) {', '.join(missing)} are gone, so rows may have "
                     "been changed or deleted"
                 )
+            foreign = sorted(names - _TRIGGER_NAMES)
+            if foreign:
+                found.append(
+                    f"the events table has trigger(s) bridge did not create ({', '.join(foreign)})"
+                    ", which could drop or alter what bridge appends"
+                )
             last = self._conn.execute(
                 f"SELECT {COLUMNS} FROM events ORDER BY seq DESC LIMIT 2"  # noqa: S608
             ).fetchall()
@@ -334,12 +340,24 @@ class SQLiteEventStore:
             found.append(f"the last rows cannot be read ({exc})")
         return found
 
-    def restore_triggers(self) -> None:
+    def restore_triggers(self) -> tuple[str, ...]:
         """
-        Recreate the append-only triggers (``bridge verify`` does, once the chain verified).
+        Recreate the append-only triggers and drop every other trigger on the events table
+        (``bridge verify`` does, once the chain verified); return the dropped triggers' names.
         """
+        names = [
+            str(row[0])
+            for row in self._conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'events'"
+            )
+        ]
+        foreign = tuple(sorted(set(names) - _TRIGGER_NAMES))
+        for name in foreign:
+            quoted = '"' + name.replace('"', '""') + '"'
+            self._conn.execute(f"DROP TRIGGER IF EXISTS {quoted}")
         for ddl in _SCHEMA_TRIGGERS:
             self._conn.execute(ddl)
+        return foreign
 
     def _version(self, stream: str) -> int:
         row = self._conn.execute(

@@ -142,6 +142,7 @@ class VerifyReport:
     drift: tuple[Drift, ...]
     problems: tuple[str, ...] = ()
     triggers_restored: bool = False
+    triggers_removed: tuple[str, ...] = ()
     bad_snapshots: tuple[tuple[int, str], ...] = ()
     snapshots_agreed: int = 0
     snapshots_other_version: int = 0
@@ -190,11 +191,13 @@ def verify(
     as_stored = store.read_as_stored() if isinstance(store, SQLiteEventStore) else ()
     state = checked.state
     restored = False
+    removed: tuple[str, ...] = ()
     if isinstance(store, SQLiteEventStore) and any("trigger" in p for p in problems):
-        # Every row verified: the content is what bridge wrote, so the guard goes back on.
-        store.restore_triggers()
+        # Every row verified: the content is what bridge wrote, so the guard goes back on
+        # and a trigger that is not bridge's comes off.
+        restored = any("append-only trigger" in p for p in problems)
+        removed = store.restore_triggers()
         problems = tuple(p for p in problems if "trigger" not in p)
-        restored = True
     writer = (
         ProjectionWriter(project) if projections is None else ProjectionWriter(project, projections)
     )
@@ -205,6 +208,7 @@ def verify(
         drift=tuple(drift),
         problems=problems,
         triggers_restored=restored,
+        triggers_removed=removed,
         bad_snapshots=checked.bad,
         snapshots_agreed=checked.agreed,
         snapshots_other_version=checked.other_version,

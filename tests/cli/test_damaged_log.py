@@ -162,6 +162,28 @@ class TestDamagedLog:
             assert said in err, err
         assert main(["verify", "--project", str(project)]) == 1
 
+    def test_a_foreign_trigger_is_refused_then_removed_by_verify(
+        self, project: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A trigger bridge did not create could drop appends silently (RAISE(IGNORE)): every
+        command refuses it, and verify removes it once every row verified."""
+        _sql(
+            project,
+            'CREATE TRIGGER "swallow [x]" BEFORE INSERT ON events BEGIN SELECT RAISE(IGNORE); END',
+        )
+        err = _refused(project, capsys, "status")
+        assert "did not create (swallow [x])" in err
+        assert main(["verify", "--project", str(project)]) == 0
+        assert "(swallow [x]); every row verified, so they are removed" in capsys.readouterr().out
+        assert main(["status", "--project", str(project)]) == 0
+        store = SQLiteEventStore(db_path(project))
+        try:
+            head = store.head()
+            store.append("bridge", [StageEntered(stage="IMPLEMENTED", trigger="implement")], None)
+            assert store.head() == head + 1  # the append is kept, not swallowed
+        finally:
+            store.close()
+
     def test_dropped_triggers_are_refused_then_restored_by_verify(
         self, project: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:
