@@ -23,45 +23,48 @@ __all__ = [
     "stage_reason_in_language",
 ]
 
+# The run (or runs, where several share one finding) a finding starts with.
+_RUNS = r"(\S+(?:, \S+)*)"
+
 # Whole messages: (pattern, replacement with the groups kept). Matched with fullmatch.
 _FINDINGS: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         re.compile(
-            r"(\S+): the command `(.*)` runs no Python script or module that can be checked"
+            _RUNS + r": the command `(.*)` runs no Python script or module that can be checked"
         ),
         r"\1：命令 `\2` 没有运行可检查的 Python 脚本或模块",
     ),
     (
-        re.compile(r"(\S+): the script (.+) does not exist in the project; did you mean (.+)\?"),
+        re.compile(_RUNS + r": the script (.+) does not exist in the project; did you mean (.+)\?"),
         r"\1：脚本 \2 在项目中不存在；是否指 \3？",
     ),
     (
-        re.compile(r"(\S+): the script (.+) does not exist in the project"),
+        re.compile(_RUNS + r": the script (.+) does not exist in the project"),
         r"\1：脚本 \2 在项目中不存在",
     ),
     (
         re.compile(
-            r"(\S+): the seed is not controllable: (.+) has no --seed option and the command "
+            _RUNS + r": the seed is not controllable: (.+) has no --seed option and the command "
             r"sets no seed"
         ),
         r"\1：种子不可控：\2 没有 --seed 选项，命令也没有设置种子",
     ),
     (
         re.compile(
-            r"(\S+): evaluation may score against another model's outputs, not ground truth "
+            _RUNS + r": evaluation may score against another model's outputs, not ground truth "
             r"\((.+)\); check that the labels come from the data set"
         ),
         r"\1：评测可能以另一个模型的输出而非真实标注打分（\2）；请检查标签是否来自数据集",
     ),
     (
         re.compile(
-            r"(\S+): (.+) declares no JSON or CSV output, so its metrics cannot be collected"
+            _RUNS + r": (.+) declares no JSON or CSV output, so its metrics cannot be collected"
         ),
         r"\1：\2 没有声明 JSON 或 CSV 输出，无法收集其指标",
     ),
     (
         re.compile(
-            r"(\S+): hyperparameters named in the setup are not configurable \(no argparse "
+            _RUNS + r": hyperparameters named in the setup are not configurable \(no argparse "
             r"option or command placeholder\): (.+)"
         ),
         r"\1：设置中提到的超参数不可配置（没有 argparse 选项或命令占位符）：\2",

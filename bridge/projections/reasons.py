@@ -312,7 +312,7 @@ _REVIEWER = "), not measured by a rule: "
 _SUMMARIES: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         re.compile(
-            r"existing code checked for (\d+) runs: (\d+) blocking, (\d+) non-blocking findings"
+            r"existing code checked for (\d+) runs?: (\d+) blocking, (\d+) non-blocking findings?"
         ),
         r"已检查 \1 个运行的现有代码：\2 个阻断、\3 个非阻断问题",
     ),

@@ -63,6 +63,17 @@ def test_every_check_of_bridge_in_chinese(tmp_path: Path) -> None:
     assert by_check["rescue.exception"] == "运行抛出了 ValueError: the loss went the wrong way"
 
 
+def test_a_finding_several_runs_share_in_chinese(tmp_path: Path) -> None:
+    """One finding naming several runs is bridge's phrase too; the run ids stay as written."""
+    (tmp_path / "scripts").mkdir()
+    found = check_commands(
+        tmp_path, {"R1": ["python", "scripts/gone.py"], "R2": ["python", "scripts/gone.py"]}, {}
+    )
+    assert [finding_in_language(f.message, "zh") for f in found] == [
+        "R1, R2：脚本 scripts/gone.py 在项目中不存在"
+    ]
+
+
 def test_a_reviewers_words_are_theirs() -> None:
     """A message that is not one of bridge's phrases whole is shown as written."""
     for message in (

@@ -49,12 +49,28 @@ def test_a_phrase_not_in_the_table_stays_english() -> None:
     )
 
 
-def test_the_existing_code_summary_in_chinese_an_agents_as_written() -> None:
-    summary = "existing code checked for 5 runs: 0 blocking, 1 non-blocking findings"
+@pytest.mark.parametrize(
+    ("summary", "chinese"),
+    [
+        (
+            "existing code checked for 5 runs: 0 blocking, 1 non-blocking finding",
+            "已检查 5 个运行的现有代码：0 个阻断、1 个非阻断问题",
+        ),
+        (
+            "existing code checked for 1 run: 2 blocking, 3 non-blocking findings",
+            "已检查 1 个运行的现有代码：2 个阻断、3 个非阻断问题",
+        ),
+        (  # as an older bridge wrote it, whatever the count
+            "existing code checked for 5 runs: 0 blocking, 1 non-blocking findings",
+            "已检查 5 个运行的现有代码：0 个阻断、1 个非阻断问题",
+        ),
+    ],
+)
+def test_the_existing_code_summary_in_chinese_an_agents_as_written(
+    summary: str, chinese: str
+) -> None:
     assert summary_in_language(summary, "en") == summary
-    assert (
-        summary_in_language(summary, "zh") == "已检查 5 个运行的现有代码：0 个阻断、1 个非阻断问题"
-    )
+    assert summary_in_language(summary, "zh") == chinese
     agents = f"{summary}; also renamed train.py"  # not bridge's whole phrase: the agent's words
     assert summary_in_language(agents, "zh") == agents
 

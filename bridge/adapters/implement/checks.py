@@ -487,6 +487,7 @@ def check_commands(
                     check="outputs.undeclared",
                 )
             )
+    findings = _merged_across_runs(findings, commands)
     for block_id in sorted(setup_params):
         missing = [name for name in setup_params[block_id] if not spellings_of(name) & all_options]
         if missing:
@@ -500,6 +501,39 @@ def check_commands(
                 )
             )
     return tuple(findings)
+
+
+def _merged_across_runs(
+    findings: Sequence[Finding], commands: Mapping[str, Sequence[str]]
+) -> list[Finding]:
+    """
+    One finding for what several runs share: ``R001, R002, …: the script … does not exist``
+    instead of the same sentence once per run (twenty runs of one missing script gave twenty
+    lines and "20 blocking findings"). Every run stays named, in run order; findings that
+    differ in anything but the run keep apart, in the order of their first run.
+    """
+    groups: dict[tuple[object, ...], list[str]] = {}
+    firsts: dict[tuple[object, ...], Finding] = {}
+    for finding in findings:
+        run_id, sep, rest = finding.message.partition(": ")
+        if not sep or run_id not in commands:
+            key: tuple[object, ...] = (id(finding),)
+            run_id = ""
+        else:
+            key = (finding.severity, finding.check, finding.file, finding.line, rest)
+        groups.setdefault(key, [])
+        if run_id:
+            groups[key].append(run_id)
+        firsts.setdefault(key, finding)
+    merged = []
+    for key, first in firsts.items():
+        runs = groups[key]
+        if len(runs) <= 1:
+            merged.append(first)
+            continue
+        rest = first.message.partition(": ")[2]
+        merged.append(attrs.evolve(first, message=f"{', '.join(runs)}: {rest}"))
+    return merged
 
 
 def _closest_script(shown: str, roots: Sequence[Path]) -> str:

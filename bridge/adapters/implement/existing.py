@@ -69,9 +69,10 @@ class ExistingCode:
             request.project, request.commands, request.setup_params, extra_roots=extra_roots
         )
         blocking = sum(1 for f in findings if f.severity is Severity.BLOCKING)
+        runs, other = len(request.commands), len(findings) - blocking
         summary = (
-            f"existing code checked for {len(request.commands)} runs: "
-            f"{blocking} blocking, {len(findings) - blocking} non-blocking findings"
+            f"existing code checked for {runs} run{'' if runs == 1 else 's'}: "
+            f"{blocking} blocking, {other} non-blocking finding{'' if other == 1 else 's'}"
         )
         _log.info("implementation_checked", implementer=self.name, findings=len(findings))
         return Implementation(
