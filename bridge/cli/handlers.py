@@ -340,13 +340,17 @@ def cancel(args: Parsed) -> int:
 
 
 def retry(args: Parsed) -> int:
-    """``bridge retry [RUN…] [--failed] [--milestone M] [--force]``."""
+    """``bridge retry [RUN…] [--failed] [--milestone M] [--force] [--changed]``."""
     bridge = open_bridge(args, project_root(args))
     try:
         known = bridge.status().runs
         run_ids = [resolve_run(run, known) for run in args.runs]
         scheduled = bridge.retry(
-            *run_ids, failed=args.failed, milestone=args.milestone or "", force=args.force
+            *run_ids,
+            failed=args.failed,
+            milestone=args.milestone or "",
+            force=args.force,
+            changed=args.changed,
         )
     finally:
         bridge.close()

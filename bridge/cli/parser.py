@@ -35,7 +35,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "cancel": ("cancel a run (kills its process group)", "bridge cancel R003"),
     "retry": (
         "run runs again with the current inputs (and the runs cancelled because of them)",
-        "bridge retry R003 R004 | bridge retry --failed | bridge retry --milestone M2",
+        "bridge retry R003 R004 | bridge retry --failed | bridge retry --milestone M2 | "
+        "bridge retry --changed",
     ),
     "diagram": ("print the pipeline state machine as Mermaid", "bridge diagram"),
     "log": ("show the event log, one line per event", "bridge log --run R001"),
@@ -188,6 +189,12 @@ def _own_options(name: str, cmd: argparse.ArgumentParser) -> None:
                 "--force",
                 action="store_true",
                 help="succeeded runs too (they keep their spec otherwise)",
+            )
+            cmd.add_argument(
+                "--changed",
+                action="store_true",
+                help="every succeeded run whose settings changed since it ran (bridge run "
+                "names them)",
             )
         case "log":
             cmd.add_argument("--json", action="store_true", help="one JSON object per line")

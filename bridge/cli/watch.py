@@ -73,17 +73,19 @@ def kept_lines(kept: Mapping[str, Sequence[ev.SpecChange]], language: str = "en"
         groups.setdefault(fields[:300], []).append(run_id)
     lines = []
     for fields, ids in groups.items():
-        named, retry = _runs_named(ids, zh), " ".join(ids)
+        # One change shared by every kept run: --changed names them all, however many.
+        retry = "--changed" if len(groups) == 1 else "--force " + " ".join(ids)
+        named = _runs_named(ids, zh)
         if zh:
             lines.append(
                 f"{named} 已成功，其设置随后变更（{fields}）：保留原结果；"
-                f"`bridge retry --force {retry}` 会用新设置重新运行。"
+                f"`bridge retry {retry}` 会用新设置重新运行。"
             )
         else:
             it = "it" if len(ids) == 1 else "they"
             lines.append(
                 f"{named} succeeded before the settings changed ({fields}): kept as {it} ran; "
-                f"`bridge retry --force {retry}` runs {'it' if it == 'it' else 'them'} with the "
+                f"`bridge retry {retry}` runs {'it' if it == 'it' else 'them'} with the "
                 "new settings."
             )
     return lines

@@ -317,12 +317,14 @@ class Bridge:
         failed: bool = False,
         milestone: str = "",
         force: bool = False,
+        changed: bool = False,
     ) -> retries.Retried:
         """
         Run runs again on the next :meth:`run`: the ones named, every run that ended without
         succeeding (``failed``), or those of ``milestone``; a succeeded run only with
-        ``force``. The runs bridge cancelled because of them come back too, and each takes
-        the spec the inputs give now (``RunSpecChanged`` when it differs).
+        ``force``, or with ``changed``: every succeeded run whose settings the inputs now
+        change (:attr:`kept_settings`). The runs bridge cancelled because of them come back
+        too, and each takes the spec the inputs give now (``RunSpecChanged`` when it differs).
 
         Returns:
             The runs asked for, and the runs revived with them.
@@ -335,7 +337,20 @@ class Bridge:
         s = self._session
         with s.locked():
             state = s.state()
-            chosen = retries.select(state, run_ids, failed=failed, milestone=milestone, force=force)
+            chosen = []
+            if changed:
+                kept = code.kept_changes(s)
+                if not kept:
+                    raise InputError(
+                        "bridge retry --changed: no succeeded run's settings differ from what "
+                        "it ran with"
+                    )
+                chosen = retries.select(state, list(kept), force=True)
+            if run_ids or failed or milestone or not changed:
+                chosen += retries.select(
+                    state, run_ids, failed=failed, milestone=milestone, force=force
+                )
+            chosen = [r for r in state.runs if r in set(chosen)]
             scheduled = retries.schedule(s, chosen, "retry asked by a person")
             code.respec(s, "retried with the current inputs", set(scheduled.all))
             if state.stage is Stage.COLLECTED:

@@ -107,7 +107,20 @@ class TestReload:
         ]
         assert len(said) == 1, out
         assert "(command: … 0.1 … → … 0.2 …): kept as they ran" in said[0]
-        assert "`bridge retry --force R001 R002 R003` runs them with the new settings." in said[0]
+        assert "`bridge retry --changed` runs them with the new settings." in said[0]
         assert " started " not in out  # nothing ran again
         assert main(["run", "--plain", "--project", str(project)]) == 0
         assert "succeeded before the settings changed" not in capsys.readouterr().out
+        # The command it names does what it says: those three run again, with the new command.
+        assert main(["retry", "--changed", "--project", str(project)]) == 0
+        assert "will run again: R001, R002, R003" in capsys.readouterr().out
+        assert main(["run", "--plain", "--project", str(project)]) == 0
+        bridge = Bridge(project)
+        try:
+            runs = bridge.status().runs
+            assert all("0.2" in runs[r].spec.command for r in ("R001", "R002", "R003"))
+            assert [len(runs[r].attempts) for r in ("R001", "R002", "R003")] == [2, 2, 2]
+        finally:
+            bridge.close()
+        assert main(["retry", "--changed", "--project", str(project)]) == 2
+        assert "no succeeded run's settings differ" in capsys.readouterr().err

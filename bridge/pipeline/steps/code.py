@@ -145,6 +145,27 @@ def respec(s: Session, reason: str, run_ids: Collection[str] | None = None) -> l
     return changed
 
 
+def kept_changes(s: Session) -> dict[str, tuple[ev.SpecChange, ...]]:
+    """
+    The succeeded runs whose settings the inputs now change, each with the changed fields: what
+    ``bridge retry --changed`` runs again. Records nothing.
+    """
+    state = s.state()
+    kept: dict[str, tuple[ev.SpecChange, ...]] = {}
+    for stream, events in plan_events(s.project):
+        if stream == "bridge":
+            continue
+        new = events[0]
+        assert isinstance(new, ev.RunPlanned), new
+        old = state.runs.get(new.run_id)
+        if old is None or old.state is not RunState.SUCCEEDED:
+            continue
+        changes = _changes(old.spec, attrs.evolve(new, notes=old.spec.notes))
+        if changes:
+            kept[new.run_id] = changes
+    return kept
+
+
 def reload(s: Session, changed: Sequence[str]) -> tuple[str, ...]:
     """
     The inputs changed: record the plan again. New runs are planned; runs that have not
