@@ -222,8 +222,13 @@ def _directories(runs: tuple[RunSpec, ...]) -> tuple[tuple[RunSpec, ...], list[P
             out.append(run)
             continue
         stem = replace_unsafe(run.id).strip("._-")[:100] or "run"
-        digest = hashlib.sha256(run.id.encode("utf-8")).hexdigest()[:8]
-        directory = f"{stem}-{digest}"
+        digest = hashlib.sha256(run.id.encode("utf-8")).hexdigest()
+        # Another run's id (or derived name) may already be the name: a longer digest then.
+        width = 8
+        directory = f"{stem}-{digest[:width]}"
+        while directory in taken:
+            width += 4
+            directory = f"{stem}-{digest[:width]}" if width <= len(digest) else f"{directory}-"
         taken.add(directory)
         out.append(attrs.evolve(run, directory=directory))
         warnings.append(

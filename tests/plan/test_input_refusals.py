@@ -54,6 +54,23 @@ class TestRefusals:
         (warning,) = [w for w in loaded.warnings if "cannot name a directory" in w.message]
         assert warning.line == 5
 
+    def test_a_derived_directory_never_lands_on_another_runs(self, tmp_path: Path) -> None:
+        """A tracker whose other run is named exactly what an unsafe id's directory would be:
+        the two runs still get folders of their own."""
+        import hashlib
+
+        unsafe = "R001:smoke"
+        derived = f"R001_smoke-{hashlib.sha256(unsafe.encode()).hexdigest()[:8]}"
+        rows = TRACKER.format(run_id=unsafe) + TRACKER.splitlines()[-1].format(run_id=derived)
+        (tmp_path / "refine-logs").mkdir()
+        (tmp_path / "refine-logs" / "EXPERIMENT_TRACKER.md").write_text(rows + "\n")
+        runs = {r.id: r for r in load_project(tmp_path).runs}
+        assert set(runs) == {unsafe, derived}
+        assert runs[derived].directory == ""  # a safe id names its own folder
+        folders = {runs[unsafe].directory or unsafe, derived}
+        assert len(folders) == 2
+        assert runs[unsafe].directory.startswith("R001_smoke-")
+
 
 class TestControlCharactersAndEscapes:
     @pytest.mark.parametrize(
