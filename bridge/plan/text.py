@@ -33,7 +33,9 @@ _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _SEPARATOR_CELL = re.compile(r"^\s*:?-{1,}:?\s*$")
 _BACKTICKS = re.compile(r"`+")
 _SPECIAL = re.compile(r"`+|\\\||\|")
-_INLINE_MARKS = re.compile(r"\*\*|__|(?<!\w)\*(?=\S)|(?<=\S)\*(?!\w)|`")
+# ``__`` is emphasis only at a word's edge (as in CommonMark): inside a word it is part of
+# the name (``v2__s3_comp``, ``abl__no_attn``), and run ids and identifiers keep it.
+_INLINE_MARKS = re.compile(r"\*\*|(?<!\w)__|__(?!\w)|(?<!\w)\*(?=\S)|(?<=\S)\*(?!\w)|`")
 
 
 @value_methods
@@ -149,7 +151,7 @@ def plain(text: str) -> str:
         text: one cell or label.
 
     Returns:
-        The text without ``**``, ``__``, single ``*`` emphasis or backticks.
+        The text without ``**``, ``__`` (at a word's edge), single ``*`` emphasis or backticks.
     """
     return _INLINE_MARKS.sub("", text).strip()
 

@@ -79,6 +79,13 @@ class TestUnsafeIds:
         (run,) = load_project(_project(tmp_path, "R001")).runs
         assert run.directory == ""
 
+    @pytest.mark.parametrize("run_id", ["abl__no_attn", "v2__s3_comp_wind_delta_h6"])
+    def test_a_double_underscore_inside_an_id_is_kept(self, tmp_path: Path, run_id: str) -> None:
+        """``__`` inside a word is part of the name, not Markdown bold (it was dropped:
+        ``abl__no_attn`` became the run ``ablno_attn``)."""
+        (run,) = load_project(_project(tmp_path, run_id)).runs
+        assert run.id == run_id
+
 
 class TestMilestoneFromRunsCell:
     def test_ids_prefixes_and_ranges(self, tmp_path: Path) -> None:
