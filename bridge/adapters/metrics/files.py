@@ -42,6 +42,7 @@ from bridge.adapters.metrics.records import (
     Found,
     ReadFile,
     history,
+    number_as_text,
     step_key,
     value,
 )
@@ -271,7 +272,8 @@ def extract_metrics(
                 # What the JSON rules leave unread is a note: the file itself is fine.
                 take(file, read_json(text, file, ids, limits.max_depth), blocking=False)
             elif suffix == ".csv":
-                take(file, (*_read_csv(text, file, ids), []), blocking=True)
+                # Likewise: a column of numbers written as text is a note, not a bad file.
+                take(file, _read_csv(text, file, ids), blocking=False)
             else:
                 problem(path, "not a .json or .csv file; use a regex rule for text files")
         except (UnicodeDecodeError, ValueError) as exc:
@@ -434,7 +436,9 @@ def _cell(text: str) -> float | None:
         return None
 
 
-def _read_csv(text: str, file: ReadFile, ids: Mapping[str, str]) -> Found:
+def _read_csv(
+    text: str, file: ReadFile, ids: Mapping[str, str]
+) -> tuple[list[MetricValue], list[MetricHistory], list[str]]:
     reader = csv.reader(io.StringIO(text))
     try:
         rows = [row for row in reader if any(cell.strip() for cell in row)]
@@ -442,7 +446,7 @@ def _read_csv(text: str, file: ReadFile, ids: Mapping[str, str]) -> Found:
         msg = f"{file.source}:{reader.line_num}: not readable as CSV: {exc}"
         raise ValueError(msg) from exc
     if not rows:
-        return [], []
+        return [], [], []
     header = [h.strip() for h in rows[0]]
     body = rows[1:]
     for line, row in enumerate(body, start=2):
@@ -453,11 +457,24 @@ def _read_csv(text: str, file: ReadFile, ids: Mapping[str, str]) -> Found:
     step_at = header.index(step) if step else None
     values: list[MetricValue] = []
     histories: list[MetricHistory] = []
+    notes: list[str] = []
     for col, name in enumerate(header):
         cells = [(i, row[col].strip()) for i, row in enumerate(body) if row[col].strip()]
         numbers = [(i, _cell(cell), cell) for i, cell in cells]
         if not numbers or any(n is None for _, n, _ in numbers):
-            continue  # a text column (names, paths) holds no metric
+            # A text column (names, paths) holds no metric; one of numbers written as text
+            # ("91.2%", "1,234", "95.3 ± 0.2") is said, not skipped in silence.
+            text_cell = next((cell for _, n, cell in numbers if n is None), None)
+            if text_cell is None or step_at == col:
+                continue
+            if any(n is not None for _, n, _ in numbers):
+                notes.append(
+                    f"column {name!r} of {file.source} mixes numbers with text such as "
+                    f"{text_cell[:40]!r}; not read"
+                )
+            elif (note := number_as_text(name, text_cell)) is not None:
+                notes.append(f"{note}; column {name!r} of {file.source}")
+            continue
         last_index, last_number, last_raw = numbers[-1]
         where = "last_row" if last_index == len(body) - 1 else "last_value"
         assert last_number is not None
@@ -470,7 +487,7 @@ def _read_csv(text: str, file: ReadFile, ids: Mapping[str, str]) -> Found:
             assert number is not None
             points.append((float(i) if step_value is None else step_value, number, raw))
         histories.append(history(ids, file, name, points, f"csv:column:{name}"))
-    return values, histories
+    return values, histories, notes
 
 
 def _read_regex(rule: RegexRule, text: str, file: ReadFile, ids: Mapping[str, str]) -> Found:

@@ -36,6 +36,7 @@ from bridge.adapters.metrics.records import (
     ReadFile,
     history,
     number,
+    number_as_text,
     raw_text,
     step_key,
     value,
@@ -184,6 +185,10 @@ class _Walker:
                 self.values.append(
                     value(self.ids, self.file, full, amount, raw_text(node), self._rule(q))
                 )
+        elif isinstance(node, str):
+            note = number_as_text(name + suffix, node, where=q) if name else None
+            if note is not None:
+                self.notes.append(note)
         elif isinstance(node, dict):
             for key, child in node.items():
                 key = str(key)
@@ -212,6 +217,10 @@ class _Walker:
             if any(n is not None for n in numbers):
                 where = name or "the top-level list"
                 self.notes.append(f"{where} mixes numbers with other items; not read")
+            elif name and isinstance(items[0], str):
+                note = number_as_text(f"{name}{suffix}[0]", items[0])
+                if note is not None:
+                    self.notes.append(f"{note}; the list {name}{suffix} holds text, not numbers")
             return
         if self._series(items, name, suffix, q):
             return
@@ -255,6 +264,17 @@ class _Walker:
         if any(b <= a for a, b in itertools.pairwise(steps)):
             return False  # the same "step" on every item is a setting, not an index
         columns = list(dict.fromkeys(path for record in records for path in _numeric_paths(record)))
+        texts: dict[tuple[str, ...], str] = {}
+        for record in records:
+            for path, text in _text_leaves(record):
+                texts.setdefault(path, text)
+        for path, text in texts.items():
+            if path in columns:
+                continue  # mixed: said below
+            column = ".".join(path)
+            note = number_as_text((f"{name}.{column}" if name else column) + suffix, text)
+            if note is not None:
+                self.notes.append(note)
         for path in columns:
             if path == (step,):
                 continue
@@ -276,6 +296,22 @@ class _Walker:
             # "| [-1]": after a projection, a bare [-1] would apply to each item, not the list.
             self.values.append(value(self.ids, self.file, full, last, raw, f"{rule} | [-1]"))
         return True
+
+
+def _text_leaves(
+    record: Mapping[str, Any], prefix: tuple[str, ...] = ()
+) -> list[tuple[tuple[str, ...], str]]:
+    """
+    The key paths and text of an object's string leaves (nested objects followed).
+    """
+    out: list[tuple[tuple[str, ...], str]] = []
+    for key, child in record.items():
+        path = (*prefix, str(key))
+        if isinstance(child, dict):
+            out.extend(_text_leaves(child, path))
+        elif isinstance(child, str):
+            out.append((path, child))
+    return out
 
 
 def _numeric_paths(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Mapping, Sequence
 
 import attrs
@@ -20,6 +21,7 @@ __all__ = [
     "ReadFile",
     "history",
     "number",
+    "number_as_text",
     "raw_text",
     "step_key",
     "value",
@@ -82,6 +84,40 @@ def number(item: object) -> float | None:
     if isinstance(item, str) and item.strip().lower() in _NONFINITE_STRINGS:
         return float(item.strip())
     return None
+
+
+# A decimal number as people write one: no leading zero ("0700" is a file mode, "0042" an id).
+_DECIMAL = (
+    r"[+-]?(?:\d{1,3}(?:,\d{3})+|0|[1-9]\d*)(?:\.\d*)?(?:[eE][+-]?\d+)?"
+    r"|[+-]?\.\d+(?:[eE][+-]?\d+)?"
+)
+# Only whole numbers: an id, a year or a count written as text is not taken for a metric.
+_WHOLE = re.compile(r"\s*[+-]?\d+\s*")
+_PLAIN_NUMBER = re.compile(rf"\s*(?:{_DECIMAL})\s*")
+_NUMBER_TEXT = re.compile(rf"\s*(?:{_DECIMAL})\s*%?\s*(?:(?:±|\+/-|\+-)\s*(?:{_DECIMAL})\s*%?)?\s*")
+
+
+def number_as_text(name: str, text: str, *, where: str = "") -> str | None:
+    """
+    The note for a metric written as text that reads as a number (``"0.93"``, ``"91.2%"``,
+    ``"1,234"``, ``"95.3 ± 0.2"``), or None for other text (a whole number alone, ``"42"`` or
+    ``"0700"``, is more often an id, a year or a mode than a metric). Such a value is not read (a
+    percent sign, a thousands separator or a ± says what the writer meant only to a person):
+    the note says so, and how to read it without running again.
+
+    Args:
+        name: the metric's name as it would have been read.
+        text: the text as written.
+        where: how a rule finds it (a JMESPath expression for JSON), for the remedy.
+    """
+    if not _NUMBER_TEXT.fullmatch(text) or _WHOLE.fullmatch(text):
+        return None
+    shown = text.strip()[:40]
+    if _PLAIN_NUMBER.fullmatch(text) and "," not in text and where:
+        remedy = f"write numbers, or read it with a [[metrics.extract]] query 'to_number({where})'"
+    else:
+        remedy = "write numbers, or read it with a [[metrics.regex]] rule"
+    return f"{name} is the text {shown!r}, not a number; not read ({remedy})"
 
 
 def raw_text(item: object) -> str:

@@ -113,6 +113,26 @@ class TestExtractCsv:
         result = extract(tmp_path, out)
         assert not result.histories and [v.value for v in result.values] == [0.9, 0.8]
 
+    def test_a_column_of_numbers_written_as_text_is_a_note(self, tmp_path: Path) -> None:
+        """ "91.2%" cells, or numbers with a stray "N/A", were a text column skipped in silence;
+        a column of names stays quiet."""
+        out = run_dir(tmp_path)
+        (out / "r.csv").write_text("system,f1,acc,seed\nours,91.2%,0.9,0\nbase,88.0%,N/A,1\n")
+        result = extract(tmp_path, out)
+        assert {v.name for v in result.values} == {"seed"}
+        assert [(p.message, p.blocking) for p in result.problems] == [
+            (
+                "f1 is the text '91.2%', not a number; not read (write numbers, or read it "
+                "with a [[metrics.regex]] rule); column 'f1' of runs/R001/a1/r.csv",
+                False,
+            ),
+            (
+                "column 'acc' of runs/R001/a1/r.csv mixes numbers with text such as 'N/A'; "
+                "not read",
+                False,
+            ),
+        ]
+
     def test_ragged_csv_is_a_problem(self, tmp_path: Path) -> None:
         """A row with the wrong number of cells is reported with its line."""
         out = run_dir(tmp_path)

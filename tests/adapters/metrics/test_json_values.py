@@ -179,3 +179,43 @@ class TestQueries:
         """A query that does not compile is refused when the rule is made."""
         with pytest.raises(ConfigError, match="not a valid JMESPath query"):
             QueryRule(name="m", query="results[?mode==", files="x.json")
+
+
+class TestNumbersWrittenAsText:
+    """``json.dump({"accuracy": f"{acc:.4f}"})`` is common: such values were dropped without a
+    word, so a block's verdict said "no accuracy" with nothing to say why."""
+
+    def test_each_is_a_note_naming_the_text_and_the_remedy(self, tmp_path: Path) -> None:
+        document = {
+            "accuracy": "0.9312",
+            "f1": "91.2%",
+            "eval": {"loss": "1,234.5", "acc": "95.3 ± 0.2"},
+            "history": [{"epoch": 1, "acc": "0.5"}, {"epoch": 2, "acc": "0.6"}],
+            "model": "resnet50",
+            "date": "2026-12-03",
+            "mode": "0700",
+            "year": "2026",
+            "n": 5,
+        }
+        found = extract(tmp_path, document)
+        assert named(found) == {"n": 5.0}
+        notes = [p.message for p in found.problems]
+        assert all(not p.blocking for p in found.problems)
+        assert notes == [
+            "accuracy is the text '0.9312', not a number; not read (write numbers, or read it "
+            "with a [[metrics.extract]] query 'to_number(accuracy)')",
+            "f1 is the text '91.2%', not a number; not read (write numbers, or read it with a "
+            "[[metrics.regex]] rule)",
+            "eval.loss is the text '1,234.5', not a number; not read (write numbers, or read it "
+            "with a [[metrics.regex]] rule)",
+            "eval.acc is the text '95.3 ± 0.2', not a number; not read (write numbers, or read "
+            "it with a [[metrics.regex]] rule)",
+            "history.acc is the text '0.5', not a number; not read (write numbers, or read it "
+            "with a [[metrics.regex]] rule)",
+        ]
+
+    def test_the_query_the_note_names_reads_it(self, tmp_path: Path) -> None:
+        """The remedy works without running again: to_number() in a [[metrics.extract]]."""
+        rule = QueryRule(name="accuracy", query="to_number(accuracy)", files="*.json")
+        found = extract(tmp_path, {"accuracy": "0.9312"}, rule)
+        assert named(found) == {"accuracy": 0.9312}
