@@ -31,6 +31,7 @@ __all__ = [
     "dumps_values",
     "event_json",
     "keys_may_be_secret",
+    "names_a_secret",
 ]
 
 _Fn = Callable[[Any], Any]
@@ -159,14 +160,35 @@ def _reject_non_finite(value: object) -> None:
 # hold the *name* of a secret (api_key_env, token_name) or a path to one (key_file) are fine.
 _SUSPICIOUS = ("key", "secret", "token", "passw", "pwd", "credential")
 _STRING_FIELD = re.compile(r'"([^"\\]{1,200})":"((?:[^"\\]|\\.)*)"')
-# A bare "key" counts only as a whole name or after a word that makes it a credential:
-# metric_key, sort_key or primary_key name no secret.
 _SECRET_NAME = re.compile(
     r"(?:^|[_\-. ])(?:api[_\-]?key|apikey|secret|token|password|passwd|pwd|credentials?)"
-    r"(?:$|[_\-. ])|^key$|(?:^|[_\-.])(?:access|auth|private|signing|encryption)[_\-.]?key$",
+    r"(?:$|[_\-. ])|(?:^|[_\-.])key$",
     re.IGNORECASE,
 )
 _SAFE_SUFFIX = re.compile(r"(?:_env|_name|_file|_path|_id|_var)$", re.IGNORECASE)
+# A "..._key" that names a column, a lookup or an order, not a credential (WANDB_KEY, SSH_KEY
+# and HF_KEY still count): the words a results script or a config uses for these.
+_HARMLESS_KEY = re.compile(
+    r"(?:^|[_\-.])(?:metric|sort|primary|foreign|group|cache|join|partition|index|lookup|column|"
+    r"label|target|feature|split|monitor|score|eval|order|dict|map|hash|result|output|input|"
+    r"state|dataset|data|batch|seed|row|item|config|field)[_\-.]key$",
+    re.IGNORECASE,
+)
+
+
+def names_a_secret(name: str) -> bool:
+    """
+    Whether a setting or variable called ``name`` holds a credential by its name
+    (``HF_TOKEN``, ``WANDB_API_KEY``, ``db_password``, ``SSH_KEY``), as opposed to the name of
+    one (``api_key_env``), a path to one (``key_file``) or a harmless key (``metric_key``).
+    """
+    return (
+        _SECRET_NAME.search(name) is not None
+        and _SAFE_SUFFIX.search(name) is None
+        and _HARMLESS_KEY.search(name) is None
+    )
+
+
 _has_suspicious_word = substring_test(_SUSPICIOUS)
 
 
@@ -198,7 +220,7 @@ def check_no_secrets(tag: str, text: str, *, names_may_be_secret: bool = True) -
         # it does not hold one: a run's env may write it under any name.
         if value == "" or PASS_THROUGH.fullmatch(value):
             continue
-        if _SECRET_NAME.search(name) is None or _SAFE_SUFFIX.search(name):
+        if not names_a_secret(name):
             continue
         raise SecretError(
             f"refusing to record {tag}: field {name!r} holds a secret value; configure the "

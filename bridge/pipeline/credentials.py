@@ -9,18 +9,21 @@ too. Their values are registered for redaction (:mod:`bridge.events.secrets`) wh
 is opened, and the variables are removed from the environment runs inherit, unless the run's
 ``env`` names them.
 
-A run's ``env`` value written ``${NAME}`` hands bridge's ``NAME`` to the run; whatever that
-variable is called, its value is a secret the researcher chose not to write down, so it is
-registered for redaction too (a run that prints it, or fails quoting it, must not carry it into
-the log).
+A run's ``env`` value written ``${NAME}`` hands bridge's ``NAME`` to the run. When either name
+says it is a credential (``HF_TOKEN = "${LAB_TOKEN}"``, ``X = "${WANDB_KEY}"``: the encoder's
+:func:`~bridge.events.encoding.names_a_secret`), its value is registered for redaction too, so
+a run that prints it, or fails quoting it, does not carry it into the log. Other handed-over
+values are not: ``WORK = "${SCRATCH}"`` is a path that also appears in bridge's own records,
+and redacting it there would rewrite every recorded path holding it.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 
 from bridge.errors import ConfigError
+from bridge.events.encoding import names_a_secret
 from bridge.events.secrets import register_secret_values
 from bridge.plan import LoadedProject
 from bridge.plan.handed_over import handed_over
@@ -72,12 +75,19 @@ def credential_variables(project: LoadedProject) -> frozenset[str]:
 
 def passed_variables(project: LoadedProject) -> frozenset[str]:
     """
-    The names of bridge's variables a run's ``env`` hands over with ``${NAME}``: in ``[run]``,
-    any system's or ``[[runs]]`` entry's ``env``, or the runs as planned.
+    The names of bridge's variables a run's ``env`` hands over with ``${NAME}`` as a credential
+    (the ``env`` key or ``NAME`` names one): in ``[run]``, any system's or ``[[runs]]``
+    entry's ``env``, or the runs as planned.
     """
     tables = [table for _, table in _env_tables(project)]
     tables.extend(run.env for run in project.runs)
-    return frozenset(_passed(value for table in tables for value in table.values()))
+    return frozenset(
+        name
+        for table in tables
+        for key, value in table.items()
+        if (name := handed_over(value)) is not None
+        and (names_a_secret(key) or names_a_secret(name))
+    )
 
 
 def _env_tables(project: LoadedProject) -> Iterator[tuple[str, Mapping[str, str]]]:
@@ -128,18 +138,13 @@ def check_passed_variables(
             )
 
 
-def _passed(values: Iterable[object]) -> Iterator[str]:
-    for value in values:
-        if isinstance(value, str) and (name := handed_over(value)) is not None:
-            yield name
-
-
 def register_credentials(
     project: LoadedProject, environ: Mapping[str, str] | None = None
 ) -> frozenset[str]:
     """
     Register for redaction the value of every credential variable and of every variable a run's
-    ``env`` hands over; return the credential variables' names (the ones runs do not inherit).
+    ``env`` hands over as a credential; return the credential variables' names (the ones runs
+    do not inherit).
     """
     env = os.environ if environ is None else environ
     names = credential_variables(project)

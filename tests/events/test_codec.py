@@ -102,7 +102,8 @@ class TestRefusals:
     @pytest.mark.parametrize(
         "params",
         [{"OPENAI_API_KEY": "abc-secret-1"}, {"token": "tok-98765"}, {"hf_token": "tok-4321"},
-         {"password": "pw-s3cr3t!"},
+         {"password": "pw-s3cr3t!"}, {"WANDB_KEY": "a8f3c9e1b7d2"}, {"SSH_KEY": "k-1"},
+         {"key": "k-2"},
          {"x": "sk-abcdefghijklmnopqrstuvwxyz012345"}, {"y": "ghp_" + "a" * 36}],
     )  # fmt: skip
     def test_secrets_are_refused(self, params: dict[str, str]) -> None:
@@ -115,7 +116,8 @@ class TestRefusals:
     @pytest.mark.parametrize(
         "params",
         [{"api_key_env": "OPENAI_API_KEY"}, {"key_dim": "64"}, {"tokenizer": "bert"},
-         {"key_file": "~/.ssh/id"}, {"monkey": "x"}, {"token": ""}],
+         {"key_file": "~/.ssh/id"}, {"monkey": "x"}, {"token": ""}, {"metric_key": "val_acc"},
+         {"sort_key": "loss"}, {"HF_TOKEN": "${LAB_HF_TOKEN}"}],
     )  # fmt: skip
     def test_names_of_secrets_are_fine(self, params: dict[str, str]) -> None:
         """Names of variables, paths to key files and look-alike words are not secrets."""

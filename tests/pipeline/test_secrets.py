@@ -159,6 +159,24 @@ class TestHandedOverVariables:
         stderr = next((project / ".bridge" / "runs" / "R1").glob("*/stderr.log"))
         assert value in stderr.read_text()
 
+    def test_a_handed_over_path_is_not_taken_for_a_secret(self, tmp_path: Path) -> None:
+        """``WORK = "${SCRATCH}"`` names no credential: redacting its value (a path that is also
+        in bridge's own records) would turn every recorded path into "[redacted]/..."."""
+        project = write_project(tmp_path / "p", [Run(id="R1", milestone="M0", system="sanity")])
+        toml = project / "bridge.toml"
+        toml.write_text(toml.read_text() + '\n[systems."sanity"]\nenv = { WORK = "${LAB_WORK}" }\n')
+        env = dict(os.environ) | {"PYTHONPATH": str(REPO_ROOT), "LAB_WORK": str(project)}
+        done = subprocess.run(
+            [sys.executable, "-m", "bridge", "run", "--plain", "--project", str(project)],
+            capture_output=True, text=True, timeout=120, env=env, check=False,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert "[redacted]" not in done.stdout + done.stderr
+        log = _cli(project, "log", "--json")
+        assert "[redacted]" not in log.stdout
+        assert f"{project}/.bridge/runs/R1/" in log.stdout
+        assert not (project / "[redacted]").exists()
+
     def test_an_unset_variable_is_exit_2_before_any_launch(self, tmp_path: Path) -> None:
         """An unset ``${VAR}`` would hand the run an empty value: refused, naming the line."""
         project = self._project(tmp_path, 'env = { HF_TOKEN = "${BRIDGE_TEST_UNSET_VAR}" }')

@@ -29,8 +29,9 @@ SYNC_AFTER_SECONDS = 10
 def environment(extra: Mapping[str, str], withheld: frozenset[str]) -> dict[str, str]:
     """
     The attempt's environment: bridge's own, less ``withheld``, plus the run's ``extra``.
-    A value written ``${NAME}`` is bridge's ``NAME`` (unset: empty), so a credential can be
-    handed to a run without writing it into ``bridge.toml`` or the log.
+    A value written ``${NAME}`` is bridge's ``NAME`` (unset: empty; ``bridge run`` refuses that
+    before any launch), so a credential can be handed to a run without writing it into
+    ``bridge.toml`` or the log.
     """
     literal, handed = split_env(extra, os.environ)
     return {**{k: v for k, v in os.environ.items() if k not in withheld}, **literal, **handed}

@@ -47,7 +47,7 @@ class LoginShell:
         stdin = None
         if env:
             stdin = remote.handed_exports(env)
-            script = 'eval "$(cat)" || exit 1\n' + script
+            script = 'bridge_handed=$(cat) || exit 1\neval "$bridge_handed" || exit 1\n' + script
         try:
             return self._links.run(self.host, script, timeout=timeout, stdin=stdin)
         except HostUnreachable as exc:

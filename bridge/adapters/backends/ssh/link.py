@@ -5,7 +5,6 @@ script with a reconnect, and turning paramiko's exceptions into messages a perso
 
 from __future__ import annotations
 
-import io
 import socket
 import threading
 import time
@@ -173,23 +172,23 @@ class Links:
             with self._lock:
                 conn = self.connection(host)
                 try:
-                    result = conn.run(
-                        bash(script),
-                        warn=True,
-                        hide=True,
-                        in_stream=False if stdin is None else io.StringIO(stdin),
-                        timeout=limit,
-                    )
+                    if stdin is None:
+                        result = conn.run(
+                            bash(script), warn=True, hide=True, in_stream=False, timeout=limit
+                        )
+                        exited, stdout = result.exited, str(result.stdout)
+                    else:
+                        exited, stdout = _run_with_input(conn, bash(script), stdin, limit)
                 except _LINK_ERRORS as exc:
                     reason = f"connection dropped: {type(exc).__name__}: {exc}"
                     self.drop(host)
                     continue
-                if result.exited == -1:
+                if exited == -1:
                     reason = "connection dropped while a command ran (exit code -1)"
                     self.drop(host)
                     continue
                 self.down_since.pop(host.name, None)
-                return str(result.stdout)
+                return stdout
         raise HostUnreachable(host.name, reason)
 
     def mark_down(self, host: HostConfig) -> float:
@@ -250,3 +249,26 @@ class Links:
                 f"{host.setting('port')} an SSH port?"
             )
         return f"{where}: {type(exc).__name__}: {exc}"
+
+
+def _run_with_input(
+    conn: fabric.Connection, command: str, text: str, timeout: float
+) -> tuple[int, str]:
+    """
+    Run ``command`` on its own channel with ``text`` as its whole standard input, sent at once
+    and then closed; return the exit code and stdout.
+
+    Not ``conn.run(in_stream=...)``: invoke copies a stream that is not a terminal one byte at
+    a time with a 10 ms pause after each (a 1.5 KB credential took 16 s to hand over).
+    """
+    channel = conn.create_session()
+    try:
+        channel.settimeout(timeout)
+        channel.exec_command(command)
+        channel.sendall(text.encode("utf-8"))
+        channel.shutdown_write()
+        with channel.makefile("rb") as out:
+            data = out.read()
+        return channel.recv_exit_status(), data.decode("utf-8", errors="replace")
+    finally:
+        channel.close()

@@ -203,13 +203,15 @@ def launch_script(*, attempt: str, job: str, handed: bool = False) -> str:
     """
     a = shlex.quote(attempt)
     return (
-        f"A={a}\n"
+        # The whole input is read first, whichever way the script ends: an earlier launch
+        # ("existing") must not leave the sender writing to a closed channel.
+        ("bridge_handed=$(cat) || exit 1\n" if handed else "") + f"A={a}\n"
         'mkdir -p -- "$(dirname -- "$A")" || exit 1\n'
         'if ! mkdir -- "$A" 2>/dev/null; then echo "existing $(cat "$A/pid" 2>/dev/null)"; '
         "exit 0; fi\n"
         'mkdir -p -- "$A/output" || exit 1\n'
         f'printf "%s" {shlex.quote(job)} > "$A/job.sh" || exit 1\n'
-        + ('eval "$(cat)" || exit 1\n' if handed else "")
+        + ('eval "$bridge_handed" || exit 1\nunset bridge_handed\n' if handed else "")
         + 'nohup setsid bash "$A/job.sh" > "$A/stdout.log" 2> "$A/stderr.log" < /dev/null &\n'
         'echo "launched $!"\n'
     )

@@ -87,7 +87,8 @@ class TestThroughALoginNode:
     ) -> None:
         """``${NAME}`` is bridge's NAME in the job (it used to be refused at launch); it goes
         to sbatch's environment over the session's standard input, into no file there."""
-        monkeypatch.setenv("BRIDGE_TEST_HANDED", "tok-0a1b2c3d4e5f 'quoted' $HOME")
+        value = "tok-0a1b2c3d4e5f 'quoted' $HOME" + "y" * 6000
+        monkeypatch.setenv("BRIDGE_TEST_HANDED", value)
         project = tmp_path / "project"
         project.mkdir()
         (project / "env.py").write_text(
@@ -103,7 +104,7 @@ class TestThroughALoginNode:
             )
         )
         assert settle(backend, handle, timeout=30).status is JobStatus.SUCCEEDED
-        assert (Path(out) / "env.txt").read_text() == "tok-0a1b2c3d4e5f 'quoted' $HOME"
+        assert (Path(out) / "env.txt").read_text() == value
         holding = [
             p.name for p in (tmp_path / "scratch").rglob("*")
             if p.is_file() and "tok-0a1b2c3d4e5f" in p.read_text(errors="replace")

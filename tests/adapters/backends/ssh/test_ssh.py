@@ -334,7 +334,9 @@ class TestSSHBackend:
     ) -> None:
         """``${NAME}`` is bridge's NAME in the job (it used to arrive as the literal text); the
         value travels on the launch's standard input, so no file on the host holds it."""
-        token = "tok-5e4d3c2b1a09'; touch pwned\nsecond line"
+        # A service-account JSON is kilobytes: it must go over at once (invoke's stream copy
+        # took 10 ms a byte and ran past the launch's time limit from about 3 KB).
+        token = "tok-5e4d3c2b1a09'; touch pwned\nsecond line" + "x" * 6000
         monkeypatch.setenv("BRIDGE_TEST_HANDED", token)
         backend = make_backend(tmp_path, [sshd], project)
         place = ProjectLayout.place("R001", "R001-a1")
@@ -350,6 +352,8 @@ class TestSSHBackend:
             slots=(Slot(host="a"),),
         )
         handle = backend.submit(spec)
+        # The same attempt again (a retried launch): the earlier one is found, not an error.
+        assert backend.submit(spec) == handle
         assert wait_done(backend, handle).status is JobStatus.SUCCEEDED
         dest = tmp_path / "local"
         backend.fetch_artifacts(handle, dest)
