@@ -100,7 +100,7 @@ def _replay_folder(given: Path, root: Path) -> Path:
     """
     target = given.expanduser().resolve()
     project = root.resolve()
-    own = project / ".bridge"
+    own = (project / ".bridge").resolve()  # a .bridge linked to another disk too
     if target == project:
         raise InputError(
             f"--out {given}: that is the project {project} itself; replay writes the tracker, "
@@ -152,7 +152,8 @@ def verify(args: Parsed) -> int:
     if report.triggers_removed:
         console.print(
             f"trigger(s) bridge did not create were on the events table "
-            f"({', '.join(report.triggers_removed)}); every row verified, so they are removed"
+            f"({', '.join(report.triggers_removed)}); every row verified, so they are removed "
+            "and bridge's own are in place"
         )
     if report.bad_seq is not None:
         console.print(styled(f"hash chain broken at seq {report.bad_seq}", "red"))

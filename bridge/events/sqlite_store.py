@@ -10,7 +10,7 @@ import os
 import re
 import sqlite3
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any  # Any: SQLite rows
@@ -81,6 +81,15 @@ _SCHEMA_TRIGGERS = (
        BEGIN SELECT RAISE(ABORT, 'bridge events are append-only: DELETE refused'); END""",
 )
 _TRIGGER_NAMES = frozenset({"events_no_update", "events_no_delete"})
+
+
+def _trigger_text(sql: str) -> str:
+    """A trigger's statement as SQLite keeps it, whitespace folded (it drops IF NOT EXISTS)."""
+    return " ".join(sql.replace("IF NOT EXISTS ", "").split())
+
+
+# What bridge's own triggers say: one with an append-only name and other text is not bridge's.
+_TRIGGER_TEXTS = {ddl.split()[5]: _trigger_text(ddl) for ddl in _SCHEMA_TRIGGERS}
 # Only constants are formatted into SQL; every value travels as a bound parameter.
 _INSERT = f"INSERT INTO events ({COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)"  # noqa: S608
 _SELECT_ALL = f"SELECT {COLUMNS} FROM events WHERE seq > ? ORDER BY seq LIMIT {_BATCH}"  # noqa: S608
@@ -295,19 +304,20 @@ class SQLiteEventStore:
         # landing in between would look like lost rows).
         witness = self._read_witness()
         try:
-            names = {
-                row[0]
-                for row in self._conn.execute(
-                    "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'events'"
-                )
-            }
+            texts = dict(
+                self._conn.execute(
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+                    "AND tbl_name = 'events'"
+                ).fetchall()
+            )
+            names = set(texts)
             missing = sorted(_TRIGGER_NAMES - names)
             if missing:
                 found.append(
                     f"the append-only trigger(s) {', '.join(missing)} are gone, so rows may have "
                     "been changed or deleted"
                 )
-            foreign = sorted(names - _TRIGGER_NAMES)
+            foreign = _foreign_triggers(texts)
             if foreign:
                 found.append(
                     f"the events table has trigger(s) bridge did not create ({', '.join(foreign)})"
@@ -345,13 +355,12 @@ class SQLiteEventStore:
         Recreate the append-only triggers and drop every other trigger on the events table
         (``bridge verify`` does, once the chain verified); return the dropped triggers' names.
         """
-        names = [
-            str(row[0])
-            for row in self._conn.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'events'"
-            )
-        ]
-        foreign = tuple(sorted(set(names) - _TRIGGER_NAMES))
+        texts = dict(
+            self._conn.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'events'"
+            ).fetchall()
+        )
+        foreign = tuple(_foreign_triggers(texts))
         for name in foreign:
             quoted = '"' + name.replace('"', '""') + '"'
             self._conn.execute(f"DROP TRIGGER IF EXISTS {quoted}")
@@ -381,7 +390,7 @@ class SQLiteEventStore:
         """
         # Every row read is checked against its own hash (a value edited in place), and a read
         # of the whole log from a seq also against the row before it (a row deleted, or edited
-        # and re-hashed): about 1 µs a row. Rows a snapshot stands for are not read; `bridge
+        # and re-hashed): 1–2 µs a row. Rows a snapshot stands for are not read; `bridge
         # verify` checks those, and each snapshot against the fold at its seq.
         decode = codec.decode
         make = make_recorded
@@ -546,3 +555,15 @@ class SQLiteEventStore:
                 os.close(fd)
         self._note_head(*self._unsynced)
         self._unsynced = None
+
+
+def _foreign_triggers(texts: Mapping[str, str]) -> list[str]:
+    """
+    The events table's triggers that are not bridge's, by name: an unknown name, or one of
+    bridge's names with other text (``events_no_update`` made to swallow inserts).
+    """
+    return sorted(
+        name
+        for name, sql in texts.items()
+        if _TRIGGER_TEXTS.get(name) != _trigger_text(str(sql or ""))
+    )

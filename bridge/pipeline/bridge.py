@@ -340,12 +340,13 @@ class Bridge:
             chosen = []
             if changed:
                 kept = code.kept_changes(s)
-                if not kept:
+                if kept:
+                    chosen = retries.select(state, list(kept), force=True)
+                elif not (run_ids or failed or milestone):
                     raise InputError(
                         "bridge retry --changed: no succeeded run's settings differ from what "
                         "it ran with"
                     )
-                chosen = retries.select(state, list(kept), force=True)
             if run_ids or failed or milestone or not changed:
                 chosen += retries.select(
                     state, run_ids, failed=failed, milestone=milestone, force=force

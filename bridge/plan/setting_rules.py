@@ -75,9 +75,11 @@ def tables(value: object) -> dict[str, Mapping[str, object]]:
     return out
 
 
-#: The largest number a setting takes: far beyond any real one, and small enough that sums
-#: and products of settings (seconds from minutes, dollars from hours) stay finite.
-LARGEST_NUMBER = 1e12
+#: The largest number a setting takes: ten years in seconds. Far beyond any real count, size,
+#: price or duration, and small enough that a deadline, a sleep or a back-off computed from
+#: any setting stays within what dates, timers and 64-bit integers hold (1e12 seconds of
+#: out-of-memory back-off overflowed a datetime).
+LARGEST_NUMBER = 10 * 365 * 24 * 3600
 #: The longest duration in minutes (ten years): beyond it a timeout means "none", and Slurm's
 #: ``--time`` or a deadline computed from it would overflow.
 LONGEST_MINUTES = 10 * 365 * 24 * 60
@@ -90,7 +92,7 @@ def non_negative_number(value: object) -> float:
     """
     if isinstance(value, int | float) and not isinstance(value, bool) and value >= 0:
         if not value <= LARGEST_NUMBER:  # also catches inf
-            raise Invalid(f"must be a finite number, at most {LARGEST_NUMBER:g}", value)
+            raise Invalid(f"must be a finite number, at most {LARGEST_NUMBER}", value)
         return float(value)
     raise Invalid("must be a non-negative number", value)
 
@@ -109,6 +111,8 @@ def non_negative(value: object) -> int:
     A whole number, 0 or more.
     """
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        if value > LARGEST_NUMBER:
+            raise Invalid(f"must be at most {LARGEST_NUMBER}", value)
         return value
     raise Invalid("must be a non-negative integer", value)
 
@@ -151,7 +155,7 @@ def positive_seconds(value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
         raise Invalid("must be a positive number of seconds", value)
     if not value <= LARGEST_NUMBER:
-        raise Invalid(f"must be a finite number, at most {LARGEST_NUMBER:g}", value)
+        raise Invalid(f"must be a finite number, at most {LARGEST_NUMBER}", value)
     return float(value)
 
 
@@ -169,6 +173,8 @@ def whole(minimum: int, maximum: int | None = None) -> Callable[[object], int]:
         ):
             bound = f"from {minimum} to {maximum}" if maximum is not None else f">= {minimum}"
             raise Invalid(f"must be an integer {bound}", value)
+        if value > LARGEST_NUMBER:
+            raise Invalid(f"must be at most {LARGEST_NUMBER}", value)
         return value
 
     return read
@@ -268,7 +274,7 @@ def positive(value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
         raise Invalid("must be a positive number", value)
     if not value <= LARGEST_NUMBER:
-        raise Invalid(f"must be a finite number, at most {LARGEST_NUMBER:g}", value)
+        raise Invalid(f"must be a finite number, at most {LARGEST_NUMBER}", value)
     return float(value)
 
 

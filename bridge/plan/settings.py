@@ -57,6 +57,8 @@ def _strict(kind: type, reason: str) -> Callable[[object, type], object]:
             raise Invalid(reason, value)
         if not isinstance(value, kind):
             raise Invalid(reason, value)
+        if isinstance(value, int) and not -LARGEST_NUMBER <= value <= LARGEST_NUMBER:
+            raise Invalid(f"must be at most {LARGEST_NUMBER} in size", value)
         return value
 
     return hook
@@ -66,7 +68,7 @@ def _number(value: object, _: type) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise Invalid("must be a number", value)
     if not -LARGEST_NUMBER <= value <= LARGEST_NUMBER:  # TOML's inf and nan too
-        raise Invalid(f"must be a finite number, at most {LARGEST_NUMBER:g} in size", value)
+        raise Invalid(f"must be a finite number, at most {LARGEST_NUMBER} in size", value)
     return float(value)
 
 

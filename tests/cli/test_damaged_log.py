@@ -184,6 +184,31 @@ class TestDamagedLog:
         finally:
             store.close()
 
+    def test_bridges_trigger_rewritten_is_refused_then_put_back_by_verify(
+        self, project: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A trigger with bridge's name and other text (swallowing inserts) is not bridge's:
+        refused, and verify puts bridge's own back."""
+        _sql(
+            project,
+            "DROP TRIGGER events_no_update",
+            "CREATE TRIGGER events_no_update BEFORE INSERT ON events BEGIN SELECT RAISE(IGNORE); "
+            "END",
+        )
+        err = _refused(project, capsys, "status")
+        assert "did not create (events_no_update)" in err
+        assert main(["verify", "--project", str(project)]) == 0
+        assert "bridge's own are in place" in capsys.readouterr().out
+        store = SQLiteEventStore(db_path(project))
+        try:
+            head = store.head()
+            store.append("bridge", [StageEntered(stage="IMPLEMENTED", trigger="implement")], None)
+            assert store.head() == head + 1
+        finally:
+            store.close()
+        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+            _sql(project, "UPDATE events SET stream = 'x' WHERE seq = 1")
+
     def test_dropped_triggers_are_refused_then_restored_by_verify(
         self, project: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:

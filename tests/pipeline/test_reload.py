@@ -124,3 +124,6 @@ class TestReload:
             bridge.close()
         assert main(["retry", "--changed", "--project", str(project)]) == 2
         assert "no succeeded run's settings differ" in capsys.readouterr().err
+        # With another selector, nothing changed is no error: the other runs are retried.
+        assert main(["retry", "--changed", "--force", "R002", "--project", str(project)]) == 0
+        assert "will run again: R002" in capsys.readouterr().out

@@ -151,8 +151,9 @@ class TestNothingToRun:
 
 class TestNumbersOutOfRange:
     """TOML writes ``inf`` and ``nan`` as numbers, and ``1e308`` is one too: a time limit of
-    infinity raised a traceback from the run's validator, and 1e308 minutes overflowed Slurm's
-    ``--time``. Each is now the setting's name, line and value, before anything runs."""
+    infinity raised a traceback from the run's validator, 1e308 minutes overflowed Slurm's
+    ``--time`` and 1e12 seconds of out-of-memory back-off a datetime. Each is now the setting's
+    name, line and value, before anything runs."""
 
     @pytest.mark.parametrize(
         ("setting", "value", "said"),
@@ -162,8 +163,10 @@ class TestNumbersOutOfRange:
             ("timeout_minutes", "nan", "must be a non-negative number"),
             ("timeout_minutes", "1e308", "must be at most 5256000 minutes"),
             ("estimated_minutes", "6000000", "must be at most 5256000 minutes"),
-            ("oom_backoff_seconds", "inf", "must be a finite number, at most 1e+12"),
-            ("max_gpu_memory_gb", "1e300", "must be a finite number, at most 1e+12"),
+            ("oom_backoff_seconds", "inf", "must be a finite number, at most 315360000"),
+            ("oom_backoff_seconds", "1e12", "must be a finite number, at most 315360000"),
+            ("max_gpu_memory_gb", "1e300", "must be a finite number, at most 315360000"),
+            ("max_retries", "9223372036854775807", "must be at most 315360000"),
         ],
     )
     def test_a_number_no_run_could_use_is_refused_with_its_line(

@@ -509,8 +509,8 @@ def _merged_across_runs(
     """
     One finding for what several runs share: ``R001, R002, …: the script … does not exist``
     instead of the same sentence once per run (twenty runs of one missing script gave twenty
-    lines and "20 blocking findings"). Every run stays named, in run order; findings that
-    differ in anything but the run keep apart, in the order of their first run.
+    lines and "20 blocking findings"). Every run stays named, in the order of ``commands`` (the
+    plan's); findings that differ in anything but the run keep apart.
     """
     groups: dict[tuple[object, ...], list[str]] = {}
     firsts: dict[tuple[object, ...], Finding] = {}
@@ -525,9 +525,10 @@ def _merged_across_runs(
         if run_id:
             groups[key].append(run_id)
         firsts.setdefault(key, finding)
+    order = {run_id: index for index, run_id in enumerate(commands)}
     merged = []
     for key, first in firsts.items():
-        runs = groups[key]
+        runs = sorted(groups[key], key=lambda run_id: order[run_id])
         if len(runs) <= 1:
             merged.append(first)
             continue

@@ -70,24 +70,24 @@ class TestExistingCode:
 
     def test_runs_sharing_a_finding_get_it_once_naming_every_run(self, tmp_path):
         """Twenty runs of one missing script gave twenty findings; now one per script, naming
-        every run in run order, and a different script keeps its own."""
+        every run in plan order, and a different script keeps its own."""
         (tmp_path / "exp").mkdir()
         (tmp_path / "exp" / "runner.py").write_text(GOOD)
-        commands = {
-            "R003": ("python", "exp/run.py", "--seed", "3"),
-            "R001": ("python", "exp/run.py", "--seed", "1"),
-            "R002": ("python", "exp/run.py", "--seed", "2"),
-            "R004": ("python", "exp/other.py"),
+        commands = {  # in plan order, as bridge asks: R2 before R10
+            "R2": ("python", "exp/run.py", "--seed", "2"),
+            "R10": ("python", "exp/run.py", "--seed", "10"),
+            "R11": ("python", "exp/run.py", "--seed", "11"),
+            "R4": ("python", "exp/other.py"),
         }
         result = ExistingCode().implement(_request(tmp_path, commands=commands, setup_params={}))
         blocking = [f for f in result.findings if f.severity is Severity.BLOCKING]
         assert [(f.message, f.file) for f in blocking] == [
             (
-                "R001, R002, R003: the script exp/run.py does not exist in the project; "
+                "R2, R10, R11: the script exp/run.py does not exist in the project; "
                 "did you mean 'exp/runner.py'?",
                 "exp/run.py",
             ),
-            ("R004: the script exp/other.py does not exist in the project", "exp/other.py"),
+            ("R4: the script exp/other.py does not exist in the project", "exp/other.py"),
         ]
         assert result.summary == (
             "existing code checked for 4 runs: 2 blocking, 0 non-blocking findings"

@@ -25,7 +25,7 @@ def _dollars(value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
         raise Invalid("must be a positive number of dollars", value)
     if not value <= read.LARGEST_NUMBER:
-        raise Invalid(f"must be a finite number, at most {read.LARGEST_NUMBER:g}", value)
+        raise Invalid(f"must be a finite number, at most {read.LARGEST_NUMBER}", value)
     return float(value)
 
 
