@@ -211,9 +211,11 @@ def _attribute(
             placed.basis,
         )
         if not placed.block:
-            unplaced.setdefault(placed.basis, []).append(draft)
+            unplaced.setdefault(_shared_reason(placed.basis), []).append(draft)
     for reason, group in unplaced.items():
         ids = [d.id for d in group]
+        if len(group) == 1:
+            reason = group[0].attribution  # one run: its own system named
         shown = ", ".join(ids[:8]) + (f" and {len(ids) - 8} more" if len(ids) > 8 else "")
         noun = "run" if len(ids) == 1 else "runs"
         warnings.append(
@@ -221,10 +223,22 @@ def _attribute(
                 file=group[0].file,
                 line=group[0].line,
                 message=f"{noun} {shown} not attributed to a block: {reason}. Set `block` on "
-                "the run's [[runs]] entry or its [systems] table, or fill the tracker's Block "
-                "column",
+                f"{'the' if len(ids) == 1 else 'each'} run's [[runs]] entry or its [systems] "
+                "table, or fill the tracker's Block column",
             )
         )
+
+
+_ONE_SYSTEM = re.compile(r"""system ('[^']*'|"[^"]*") is not among any block's compared systems""")
+
+
+def _shared_reason(reason: str) -> str:
+    """
+    The reason without the run's own system, so that the runs of one milestone whose systems
+    no block compares share one warning instead of one line each (22 lines for a real plan).
+    """
+    # Each run's own system stays in `bridge plan`'s list of runs and in the results.
+    return _ONE_SYSTEM.sub("their systems are not among any block's compared systems", reason)
 
 
 #: ``RunSpec.source`` of the sanity run bridge proposes when the plan's sanity milestone names

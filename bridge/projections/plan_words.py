@@ -45,7 +45,7 @@ def _not_attributed(found: re.Match[str]) -> str:
 _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
     (
         re.compile(
-            r"(runs?) (.+?) not attributed to a block: (.+)\. Set `block` on the run's "
+            r"(runs?) (.+?) not attributed to a block: (.+)\. Set `block` on (?:the|each) run's "
             r"\[\[runs\]\] entry or its \[systems\] table, or fill the tracker's Block column"
         ),
         _not_attributed,

@@ -262,6 +262,10 @@ _ATTRIBUTION: tuple[tuple[re.Pattern[str], str], ...] = (
         re.compile(rf"\b{_SYSTEM} is not among any block's compared systems"),
         r"系统 \1 不在任何实验块的对比系统中",
     ),
+    (
+        re.compile(r"\btheir systems are not among any block's compared systems"),
+        "它们的系统不在任何实验块的对比系统中",
+    ),
     (re.compile(r"\bmilestone ('[^']*'|\S+) names blocks "), r"里程碑 \1 指明的实验块："),
     (re.compile(r"\bmilestone ('[^']*'|\S+) names no block\b"), r"里程碑 \1 没有指明实验块"),
     (re.compile(r"^no milestone(?=;)"), "没有里程碑"),

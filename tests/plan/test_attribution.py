@@ -184,6 +184,29 @@ class TestEvidenceOrder:
         assert any(m.startswith("run R004 not attributed") and "(B1, B2)" in m for m in unplaced)
         assert all("Block column" in m for m in unplaced)
 
+    def test_runs_of_a_milestone_no_block_compares_share_one_warning(self, project: Path) -> None:
+        """Each run's own system made each reason unique: a real plan printed one warning per
+        run (66 for one corpus plan). The runs of one milestone share one; one run alone still
+        names its system, and every run keeps its own reason."""
+        tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+        tracker.write_text(
+            tracker.read_text()
+            + "| R011 | M1 | | Enigma | TODO | |\n| R012 | M1 | | Riddle | TODO | |\n"
+        )
+        loaded = load_project(project)
+        unplaced = [w.message for w in loaded.warnings if "not attributed to a block" in w.message]
+        assert (
+            "runs R007, R011, R012 not attributed to a block: milestone M1 names blocks B1, B2; "
+            "their systems are not among any block's compared systems. Set `block` on each "
+            "run's [[runs]] entry or its [systems] table, or fill the tracker's Block column"
+        ) in unplaced
+        assert len(unplaced) == 3
+        reasons = {r.id: r.attribution for r in loaded.runs}
+        assert reasons["R011"] == (
+            "milestone M1 names blocks B1, B2; system 'Enigma' is not among any block's "
+            "compared systems"
+        )
+
     @pytest.mark.parametrize(
         ("edit", "setting", "written"),
         [
