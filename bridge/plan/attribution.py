@@ -284,7 +284,22 @@ class Attributor:
             system = next((keyed[n] for n in sorted(mine) if n in keyed), "")
             if system:
                 break
+        if not system:
+            system = self._shortened(block, names[0])
         return Attribution(block=block, system=system, basis=basis)
+
+    def _shortened(self, block: str, keys: set[str]) -> str:
+        """
+        The one compared system of ``block`` (already chosen by other evidence) whose name the
+        run's system begins, word for word, when no name matches whole: a tracker writes
+        ``DepthFiLM r=102`` for the plan's ``E4: DepthFiLM r=102 + rank-space FiLM``. ``""``
+        when none or several begin so: which one it stands for is then not known.
+        """
+        loose = self.block_systems[block][1]
+        found = {
+            written for key, written in loose.items() for mine in keys if key.startswith(mine + " ")
+        }
+        return found.pop() if len(found) == 1 else ""
 
     def attribute(self, run: RunFacts) -> Attribution:
         """

@@ -312,6 +312,26 @@ class TestMilestoneLabels:
         assert runs["R4"].block == ""
         assert runs["R4"].attribution.startswith("milestone M3 names no block;")
 
+    def test_a_shortened_name_stands_for_the_one_system_it_begins(self, tmp_path: Path) -> None:
+        """In a block chosen by other evidence, `DepthFiLM r=8` is the plan's `E3: DepthFiLM r=8
+        + rank-space FiLM` (the only system whose name it begins): the run counts for that
+        system. A part of a word (`Depth`) begins none; a name two systems begin stands for
+        neither."""
+        write(tmp_path, "refine-logs/EXPERIMENT_PLAN.md", LABELLED_PLAN)
+        write(
+            tmp_path,
+            "refine-logs/EXPERIMENT_TRACKER.md",
+            LABELLED_TRACKER + "| R5 | M2 | Depth | TODO | |\n",
+        )
+        runs = {r.id: r for r in load_project(tmp_path).runs}
+        assert runs["R2"].block_system == "E3: DepthFiLM r=8 + rank-space FiLM"
+        assert runs["R3"].block_system == "E4: DepthBasis K=6"
+        assert (runs["R5"].block, runs["R5"].block_system) == ("B2", "")
+        two = LABELLED_PLAN.replace("E4: DepthBasis K=6", "E4: DepthFiLM r=8 + basis mixing")
+        write(tmp_path, "refine-logs/EXPERIMENT_PLAN.md", two)
+        runs = {r.id: r for r in load_project(tmp_path).runs}
+        assert (runs["R2"].block, runs["R2"].block_system) == ("B2", "")
+
 
 @needs_corpus
 class TestCorpus:
