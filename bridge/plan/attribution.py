@@ -288,6 +288,21 @@ class Attributor:
             system = self._shortened(block, names[0])
         return Attribution(block=block, system=system, basis=basis)
 
+    def _beginning(self, keys: set[str], among: Sequence[str]) -> list[tuple[str, str]]:
+        """
+        The (block, compared system) pairs among ``among`` whose name a key of the run begins
+        word for word (and is not whole).
+        """
+        return sorted(
+            {
+                (block, written)
+                for block in among
+                for key, written in self.block_systems[block][1].items()
+                for mine in keys
+                if key.startswith(mine + " ")
+            }
+        )
+
     def _shortened(self, block: str, keys: set[str]) -> str:
         """
         The one compared system of ``block`` (already chosen by other evidence) whose name the
@@ -295,11 +310,8 @@ class Attributor:
         ``DepthFiLM r=102`` for the plan's ``E4: DepthFiLM r=102 + rank-space FiLM``. ``""``
         when none or several begin so: which one it stands for is then not known.
         """
-        loose = self.block_systems[block][1]
-        found = {
-            written for key, written in loose.items() for mine in keys if key.startswith(mine + " ")
-        }
-        return found.pop() if len(found) == 1 else ""
+        found = self._beginning(keys, [block])
+        return found[0][1] if len(found) == 1 else ""
 
     def attribute(self, run: RunFacts) -> Attribution:
         """
@@ -370,6 +382,18 @@ class Attributor:
         holders = narrowed or self._matching(names, self.order)
         if len(holders) == 1:
             return self._placed(holders[0], names, "system matches one block")
+        if not holders and in_milestone:
+            # No compared system is named whole: a shortened name that begins exactly one of
+            # the milestone's blocks' still says which. Only there: across every block, a
+            # reranking run's "GPT-4o-mini" began another block's "GPT-4o-mini judge".
+            begun = self._beginning(names[0], in_milestone)
+            if len(begun) == 1:
+                ((block, system),) = begun
+                return Attribution(
+                    block=block,
+                    system=system,
+                    basis=f"system begins one compared system of milestone {milestone}'s blocks",
+                )
         reasons = [doubt] if doubt else []
         if holders:
             reasons.append(f"{shown} is compared in blocks {', '.join(holders)}")

@@ -299,16 +299,28 @@ class TestMilestoneLabels:
     def test_a_runs_cell_naming_system_labels_names_their_block(self, tmp_path: Path) -> None:
         """
         `E3 (DepthFiLM), E4 (DepthBasis)` names the one block listing `E3: …` and `E4: …`; a
-        label two blocks list names both (system matching must then decide); a cell with no
-        label names none.
+        label two blocks list names both (system matching must then decide, and a system that
+        matches none leaves the run unattributed); a cell with no label names none.
         """
         write(tmp_path, "refine-logs/EXPERIMENT_PLAN.md", LABELLED_PLAN)
-        write(tmp_path, "refine-logs/EXPERIMENT_TRACKER.md", LABELLED_TRACKER)
+        write(
+            tmp_path,
+            "refine-logs/EXPERIMENT_TRACKER.md",
+            LABELLED_TRACKER + "| R6 | M1 | Mystery | TODO | |\n",
+        )
         runs = {r.id: r for r in load_project(tmp_path).runs}
+        assert runs["R6"].block == ""
+        assert runs["R6"].attribution.startswith("milestone M1 names blocks B1, B2;")
         assert (runs["R2"].block, runs["R2"].attribution) == ("B2", "milestone M2's only block")
         assert runs["R3"].block == "B2"
-        assert runs["R1"].block == ""
-        assert runs["R1"].attribution.startswith("milestone M1 names blocks B1, B2;")
+        # E2 is listed by both blocks, so the label names both; the run's shortened name then
+        # begins one compared system of the two blocks (B1's `E2: DepthGate r=8 + scalar
+        # gates`; B2's is `E2: DepthGate (from Block 1)`).
+        assert (runs["R1"].block, runs["R1"].block_system, runs["R1"].attribution) == (
+            "B1",
+            "E2: DepthGate r=8 + scalar gates",
+            "system begins one compared system of milestone M1's blocks",
+        )
         assert runs["R4"].block == ""
         assert runs["R4"].attribution.startswith("milestone M3 names no block;")
 
