@@ -12,7 +12,9 @@ Evidence is taken in a fixed order, the first that decides wins:
    compared systems its Runs cell lists (``E4 (DepthFiLM), E5`` names the block that lists
    ``E4: DepthFiLM r=102 …`` and ``E5: …``);
 4. system matching: the blocks whose compared systems include the run's system, compared after
-   :func:`system_key` normalisation, with ``[systems."X"] aliases`` as further names.
+   :func:`system_key` normalisation, with ``[systems."X"] aliases`` as further names; when none
+   is named whole, a shortened name that begins exactly one compared system of the milestone's
+   blocks, word for word (never across every block).
 
 Where evidence names several blocks, system matching narrows it; a run still left with several
 blocks, or with none, is *not attributed*, and the reason says why. Nothing is guessed: such a
