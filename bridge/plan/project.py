@@ -242,6 +242,19 @@ def _directories(runs: tuple[RunSpec, ...]) -> tuple[tuple[RunSpec, ...], list[P
     return tuple(out), warnings
 
 
+def _linked_out(root: Path) -> Path | None:
+    """
+    Where ``refine-logs`` leads when it is a link out of the project (a shared drive, say):
+    followed, since the researcher put it there, but said, since bridge writes there.
+    """
+    folder = root / "refine-logs"
+    if not folder.is_symlink():
+        return None
+    target = folder.resolve()
+    inside = root.resolve()
+    return None if target == inside or inside in target.parents else target
+
+
 def _natural(text: str) -> list[object]:
     return [int(part) if part.isdigit() else part for part in _NATURAL.split(text)]
 
@@ -373,6 +386,15 @@ def load_project(
     warnings = list(plan.warnings) + run_warnings + check_against_runs(plan, config, runs)
     if stray := _beside_refine_logs(root_path, found):  # a proposal alone: the rest was refused
         warnings.append(PlanWarning(file=stray[0], line=0, message=_move_hint(root_path, stray)))
+    if elsewhere := _linked_out(root_path):
+        warnings.append(
+            PlanWarning(
+                file="refine-logs",
+                line=0,
+                message=f"a link to {elsewhere}, outside the project: bridge reads the plan "
+                "there and writes the tracker, results and their versions there",
+            )
+        )
     if not runs:
         warnings.append(
             PlanWarning(

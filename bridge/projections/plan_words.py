@@ -45,6 +45,13 @@ def _not_attributed(found: re.Match[str]) -> str:
 _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
     (
         re.compile(
+            r"a link to (.+), outside the project: bridge reads the plan there and writes the "
+            r"tracker, results and their versions there"
+        ),
+        r"指向项目之外 \1 的链接：bridge 从那里读取计划，并把追踪表、结果及其版本写到那里",
+    ),
+    (
+        re.compile(
             r"(runs?) (.+?) not attributed to a block: (.+)\. Set `block` on (?:the|each) run's "
             r"\[\[runs\]\] entry or its \[systems\] table, or fill the tracker's Block column"
         ),

@@ -71,6 +71,28 @@ class TestRefusals:
         assert len(folders) == 2
         assert runs[unsafe].directory.startswith("R001_smoke-")
 
+    def test_refine_logs_linked_out_of_the_project_is_said(self, tmp_path: Path) -> None:
+        """A refine-logs that links elsewhere (a shared drive) is followed, and said: bridge
+        writes the tracker and results there. A link inside the project says nothing."""
+        from bridge.projections.plan_words import warning_in_language
+
+        shared = tmp_path / "shared-drive"
+        (shared / "logs").mkdir(parents=True)
+        (shared / "logs" / "EXPERIMENT_TRACKER.md").write_text(TRACKER.format(run_id="R1"))
+        project = tmp_path / "project"
+        project.mkdir()
+        (project / "refine-logs").symlink_to(shared / "logs")
+        loaded = load_project(project)
+        assert [r.id for r in loaded.runs] == ["R1"]
+        (warning,) = [w for w in loaded.warnings if w.file == "refine-logs"]
+        assert warning.message.startswith(f"a link to {shared / 'logs'}, outside the project")
+        assert warning_in_language(warning.message, "zh").startswith("指向项目之外")
+        (project / "refine-logs").unlink()
+        (project / "inside").mkdir()
+        (project / "inside" / "EXPERIMENT_TRACKER.md").write_text(TRACKER.format(run_id="R1"))
+        (project / "refine-logs").symlink_to(project / "inside")
+        assert not [w for w in load_project(project).warnings if w.file == "refine-logs"]
+
 
 class TestControlCharactersAndEscapes:
     @pytest.mark.parametrize(
