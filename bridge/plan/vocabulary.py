@@ -23,6 +23,7 @@ __all__ = [
     "normalise_heading",
     "normalise_priority",
     "normalise_status",
+    "says_failure",
     "section_kind",
 ]
 
@@ -364,6 +365,31 @@ _STATUS_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
 )
 _STATUS_LOOKUP = {word: status for status, words in _STATUS_WORDS for word in words}
+# A failure word standing alone (not "fail-safe"), and the word before it, if any.
+_FAILURE = re.compile(
+    r"(?:([\w]+)[^\w\n]{1,3})?(?<![\w-])"
+    r"(failed|fail|fails|failure|crashed|invalid|errored|diverged|nan)(?![\w-])",
+    re.IGNORECASE,
+)
+# Negated or only supposed: "no failures", "0 failed", "retry if fails".
+_NEGATIONS = frozenset(
+    {"no", "not", "non", "zero", "without", "never", "0", "if", "unless", "when", "may", "might"}
+)
+
+
+_GATE = re.compile(r"\W*gate\b", re.IGNORECASE)
+
+
+def says_failure(text: str) -> bool:
+    """
+    Whether a status or note says a failure, not negated or supposed ("no failures", "0
+    failed", "retry if fails"): a failed run, an invalid output, or a gate's FAIL outcome.
+    """
+    return any(
+        (match.group(1) or "").lower() not in _NEGATIONS for match in _FAILURE.finditer(text)
+    )
+
+
 _STATUS_TOKENS = re.compile(r"[A-Za-z]+")
 _CHINESE_STATUS: tuple[tuple[str, str], ...] = (
     ("已完成-失败", "failed"),
@@ -401,6 +427,11 @@ def normalise_status(raw: str) -> str:
         return "todo"
     if text[:3].lower() == "[x]":
         return "done"
+    if says_failure(text[:60]) and not _GATE.match(text):
+        # "Done - failed", "done, invalid", "DONE — NaN at step 200", "❌ failed", "Running →
+        # failed": the run failed or its output is invalid, whatever word or mark comes first.
+        # Not a gate's outcome ("GATE FAILED"): PARSE-RULES counts that run as done.
+        return "failed"
     for mark, status in (
         ("✅", "done"),
         ("✓", "done"),

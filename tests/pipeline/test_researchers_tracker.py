@@ -164,3 +164,50 @@ def test_rows_bridge_will_not_launch_need_no_command(project: Path) -> None:
     assert not any("no command" in w.message for w in loaded.warnings)
     bridge = Bridge(project)
     assert bridge.run() is Stage.COLLECTED
+
+
+def test_a_sanity_gate_the_tracker_says_failed_holds_the_plan(project: Path) -> None:
+    """The researcher's sanity row says **GATE FAILED** (a run that is done, whose outcome is
+    the gate holding): bridge launched the main runs anyway ("nothing to check first"). Now it
+    blocks before any launch and says how to go on; setting the row back to TODO runs it, and
+    marking it DONE lets the plan go on without it."""
+    _project(project)
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    tracker.write_text(
+        TRACKER.replace(
+            "| MUST | TODO | - | seed 0 |\n| R1",
+            "| MUST | **GATE FAILED** | - | overlap 100% |\n| R1",
+            1,
+        )
+    )
+    bridge = Bridge(project)
+    assert bridge.run() is Stage.BLOCKED
+    state = bridge.status()
+    assert state.runs["S1"].state is RunState.DONE_BEFORE
+    assert state.blocked is not None
+    assert state.blocked.reason.startswith(
+        "the tracker says sanity run(s) failed before bridge: S1 (GATE FAILED). Set the row "
+        "back to TODO once fixed"
+    )
+    assert executions(project) == {}
+
+    tracker.write_text(tracker.read_text().replace("**GATE FAILED**", "TODO", 1))
+    bridge = Bridge(project)
+    assert bridge.run() is Stage.COLLECTED
+    assert sorted(executions(project)) == ["R2", "S1"]
+
+    blocked = project.parent / "again"
+    blocked.mkdir()
+    _project(blocked)
+    (blocked / "refine-logs" / "EXPERIMENT_TRACKER.md").write_text(
+        TRACKER.replace(
+            "| MUST | TODO | - | seed 0 |\n| R1", "| MUST | GATE FAILED | - | - |\n| R1", 1
+        )
+    )
+    assert Bridge(blocked).run() is Stage.BLOCKED
+    tracker = blocked / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    tracker.write_text(tracker.read_text().replace("GATE FAILED", "DONE", 1))
+    bridge = Bridge(blocked)
+    assert bridge.run() is Stage.COLLECTED
+    assert sorted(executions(blocked)) == ["R2"]
+    assert bridge.status().runs["S1"].found_status == "DONE"

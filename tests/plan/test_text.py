@@ -65,6 +65,17 @@ class TestVocabulary:
             ("已完成-失败", "failed"),
             ("failed", "failed"),
             ("invalid", "failed"),
+            # A failure said after another word or mark: the run failed, or its output is invalid.
+            ("Done - failed", "failed"),
+            ("done, invalid", "failed"),
+            ("DONE — NaN at step 200", "failed"),
+            ("❌ failed", "failed"),
+            ("Running → failed", "failed"),
+            # Not a failure: negated, supposed, part of another word.
+            ("PASSED (no failures)", "done"),
+            ("passed, 0 failed", "done"),
+            ("TODO (retry if fails)", "todo"),
+            ("Done (fail-safe checked)", "done"),
             ("BLOCKED_BY_M1.5", "blocked"),
             ("NOT_RUN_R002_FAIL", "blocked"),
             ("LOCKED", "blocked"),

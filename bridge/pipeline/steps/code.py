@@ -13,6 +13,7 @@ from bridge.errors import ImplementError, ReviewError
 from bridge.events import types as ev
 from bridge.events.secrets import redact
 from bridge.events.values import Finding, Severity
+from bridge.machine.fold import RunView
 from bridge.machine.ports import ReviewRequest
 from bridge.machine.stages import NOT_BRIDGES_RUN_STATES, RunState
 from bridge.machine.triggers import StageTrigger
@@ -119,6 +120,12 @@ def respec(s: Session, reason: str, run_ids: Collection[str] | None = None) -> l
             s.append(stream, [new, *tracker_says], 0)
             continue
         spec = attrs.evolve(new, notes=old.spec.notes)
+        if run_ids is None and old.state in NOT_BRIDGES_RUN_STATES and not old.attempts:
+            # A row bridge never ran, whose status the researcher changed: what it says now.
+            again = _tracker_changed(old, tracker_says)
+            if again:
+                s.append(stream, again, old.stream_version)
+            continue
         if old.state not in _RESPECABLE:
             if old.state is RunState.SUCCEEDED and run_ids is None:
                 kept = _changes(old.spec, spec)
@@ -143,6 +150,32 @@ def respec(s: Session, reason: str, run_ids: Collection[str] | None = None) -> l
         if changes:
             changed.append(new.run_id)
     return changed
+
+
+def _tracker_changed(old: RunView, says: Sequence[ev.Event]) -> list[ev.Event]:
+    """
+    The events that bring a run the tracker marked done before bridge or out of scope to what
+    its row says now: nothing when it says the same; back to pending (``RunRetryScheduled``)
+    and the new mark otherwise, or back to pending alone when the row is to run (``TODO``).
+    A "GATE FAILED" sanity row set back to TODO then runs; one set to DONE counts as done.
+    """
+    now = says[0] if says else None
+    match now:
+        case ev.RunFoundDone(status=status) if old.state is RunState.DONE_BEFORE:
+            if status == old.found_status:
+                return []
+        case ev.RunRuledOut(reason=reason) if old.state is RunState.OUT_OF_SCOPE:
+            if reason == old.reason:
+                return []
+    what = (
+        f"status {now.status!r}"
+        if isinstance(now, ev.RunFoundDone | ev.RunRuledOut)
+        else "that it is to run"
+    )
+    retry = ev.RunRetryScheduled(
+        run_id=old.run_id, reason=f"the tracker's row now says {what}", manual=True
+    )
+    return [retry, *says]
 
 
 def kept_changes(s: Session) -> dict[str, tuple[ev.SpecChange, ...]]:

@@ -25,6 +25,7 @@ from bridge.pipeline.recording import approval_summary
 from bridge.pipeline.session import Session, Step
 from bridge.pipeline.steps import code, collect, deploy
 from bridge.plan.runs import SANITY_PROPOSAL
+from bridge.plan.vocabulary import FAILED_STATUSES, normalise_status, says_failure
 from bridge.projections.text import language_of, t
 
 __all__ = [
@@ -81,6 +82,19 @@ def sanity(s: Session) -> Step:
         return s.enter(
             StageTrigger.REQUEST_APPROVAL, f"the proposed sanity run {proposed[0]} needs approval"
         )
+    failed_before = _failed_before_bridge(state, sanity)
+    if failed_before:
+        # The researcher's own sanity run failed (a "GATE FAILED" row): the later milestones
+        # are what that gate holds back, whatever bridge could check itself.
+        said = "; ".join(f"{r.run_id} ({r.found_status})" for r in failed_before)
+        ids = " ".join(r.run_id for r in failed_before)
+        reason = (
+            f"the tracker says sanity run(s) failed before bridge: {said}. Set the row back to "
+            f"TODO once fixed (or `bridge retry --force {ids}`), or mark it DONE if that "
+            "failure is settled"
+        )
+        s.append("bridge", [ev.SanityChecked(passed=False, detail=reason[:2000])])
+        return s.block(reason)
     if not runs:
         why = _nothing_to_check(state, sanity)
         s.append("bridge", [ev.SanityChecked(passed=True, detail=why)])
@@ -159,6 +173,21 @@ def deploy_after_sanity(s: Session) -> Step:
             zh="健全性检查通过；开始部署计划",
         )
     return s.enter(StageTrigger.DEPLOY, "deploying the plan", zh="开始部署计划")
+
+
+def _failed_before_bridge(state: PipelineState, sanity: set[str]) -> list[RunView]:
+    """
+    The sanity runs the tracker says were done before bridge and failed there: the run failed
+    or its output was invalid, or it recorded a failed gate ("GATE FAILED", a run that is done
+    by PARSE-RULES but whose outcome is the gate holding).
+    """
+    return [
+        r
+        for r in state.runs.values()
+        if r.spec.milestone in sanity
+        and r.state is RunState.DONE_BEFORE
+        and (normalise_status(r.found_status) in FAILED_STATUSES or says_failure(r.found_status))
+    ]
 
 
 def _nothing_to_check(state: PipelineState, sanity: set[str], *, zh: bool = False) -> str:
