@@ -65,11 +65,11 @@ def _notes(
     rentals: Mapping[str, ev.InstanceRented] | None = None,
 ) -> str:
     """
-    What bridge knows about a run, for its Notes cell: seed, attempt, exit code, overdue, the
-    command that stops the paid machine of its attempt (``rentals``, by attempt id), the reason
-    it stopped; then the tracker row's Notes as the researcher wrote them (as first planned: a
-    reload keeps them), which are theirs and may say what places the run (``block B1``, a
-    seed), so every later load reads the same from the cell.
+    What bridge knows about a run, for its Notes cell: the tracker row's Notes as the researcher
+    wrote them (as first planned: a reload keeps them), which are theirs and may say what places
+    the run (``block B1``, a seed), so every later load reads the same from the cell; then,
+    after ``bridge:``, seed, attempt, exit code, overdue, the command that stops the paid
+    machine of its attempt (``rentals``, by attempt id), the reason it stopped.
     """
     spec = run.spec
     zh = language == "zh"
@@ -91,9 +91,14 @@ def _notes(
             parts.append(f"清理: {rented.cleanup}" if zh else f"cleanup: {rented.cleanup}")
     if run.reason and run.state not in (RunState.SUCCEEDED, RunState.DONE_BEFORE):
         parts.append(failure_in_language(run.reason, language))
-    if spec.notes:
-        parts.append(spec.notes)
-    return ("；" if zh else "; ").join(parts)
+    said = ("；" if zh else "; ").join(parts)
+    if not spec.notes:
+        return said
+    if not said:
+        return spec.notes
+    # The researcher's note first and whole, then bridge's, labelled: a note with numbers from
+    # an earlier run ("MRR 0.383") must not read as what bridge's attempt measured.
+    return f"{spec.notes}；bridge：{said}" if zh else f"{spec.notes}; bridge: {said}"
 
 
 def render(state: PipelineState, language: str = "en") -> str:

@@ -1,8 +1,9 @@
 """
 The researcher's Notes in their own tracker survive bridge's writes, on the quickstart run by
-`bridge run` with the local backend: bridge puts what it knows first and keeps the note after
-it, so what the note says (a seed, the block a run belongs to) is read the same on every later
-load, and an unrelated edit of bridge.toml does not move runs out of their blocks.
+`bridge run` with the local backend: the note stays first and whole, and what bridge knows comes
+after it, labelled `bridge:` (a note with an earlier run's numbers must not read as what bridge
+measured), so what the note says (a seed, the block a run belongs to) is read the same on every
+later load, and an unrelated edit of bridge.toml does not move runs out of their blocks.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ def test_notes_are_kept_and_still_place_the_run(tmp_path: Path) -> None:
     shutil.copytree(REPO_ROOT / "examples" / "quickstart", project)
     assert _row(project, "R006")[-1] == NOTE  # the block comes from this note
     assert main(["run", "--project", str(project), "--plain"]) == 0
-    assert _row(project, "R006")[-1] == f"attempt 1 on local#0:cpu; exit 0; {NOTE}"
+    assert _row(project, "R006")[-1] == f"{NOTE}; bridge: attempt 1 on local#0:cpu; exit 0"
     first = _blocks(project)
     assert first["R006"] == "B1"
 
@@ -43,7 +44,7 @@ def test_notes_are_kept_and_still_place_the_run(tmp_path: Path) -> None:
     toml.write_text(toml.read_text("utf-8").replace("timeout_minutes = 2", "timeout_minutes = 3"))
     assert main(["run", "--project", str(project), "--plain"]) == 0
     assert _blocks(project) == first
-    assert _row(project, "R006")[-1] == f"attempt 1 on local#0:cpu; exit 0; {NOTE}"
+    assert _row(project, "R006")[-1] == f"{NOTE}; bridge: attempt 1 on local#0:cpu; exit 0"
     store = SQLiteEventStore(project / ".bridge" / "events.db")
     try:
         changed = [r.event for r in store.read() if isinstance(r.event, ev.RunSpecChanged)]
