@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TypeVar
 
 from bridge.errors import ConfigError, SecretError
@@ -34,6 +35,7 @@ __all__ = [
     "plan_events",
     "plan_excerpt",
     "proposed_run_events",
+    "run_script_paths",
     "script_paths",
     "setup_params",
     "tracker_status_events",
@@ -210,20 +212,33 @@ def script_paths(project: LoadedProject) -> list[str]:
     seen: set[tuple[str, str]] = set()  # (cwd, token): thousands of runs share a few scripts
     for spec in project.runs:
         for token in spec.command:
-            if not token.endswith(".py") or "{" in token or (spec.cwd, token) in seen:
+            if (spec.cwd, token) in seen:
                 continue
             seen.add((spec.cwd, token))
-            root = (base / spec.cwd).resolve() if spec.cwd else base
-            entry = (root / token).resolve()
-            if not entry.is_relative_to(base):
-                continue  # a script outside the project is not the researcher's to watch here
-            found[str(entry.relative_to(base))] = None
-            if entry.parent.is_dir():
-                for sibling in sorted(entry.parent.glob("*.py")):
-                    found[str(sibling.relative_to(base))] = None
+            found.update(dict.fromkeys(_script_files(base, spec.cwd, token)))
             if len(found) >= _MAX_SCRIPTS:
                 return list(found)[:_MAX_SCRIPTS]
     return list(found)
+
+
+def run_script_paths(project: LoadedProject, spec: RunSpec) -> set[str]:
+    """The code one run's command names, as :func:`script_paths` finds it for every run."""
+    base = project.root.resolve()
+    return {path for token in spec.command for path in _script_files(base, spec.cwd, token)}
+
+
+def _script_files(base: Path, cwd: str, token: str) -> list[str]:
+    """A ``*.py`` argument inside the project and the Python files in its folder."""
+    if not token.endswith(".py") or "{" in token:
+        return []
+    root = (base / cwd).resolve() if cwd else base
+    entry = (root / token).resolve()
+    if not entry.is_relative_to(base):
+        return []  # a script outside the project is not the researcher's to watch here
+    files = [str(entry.relative_to(base))]
+    if entry.parent.is_dir():
+        files += [str(sibling.relative_to(base)) for sibling in sorted(entry.parent.glob("*.py"))]
+    return files
 
 
 def _option_names(options: Options) -> list[str]:

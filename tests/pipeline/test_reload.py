@@ -90,6 +90,33 @@ class TestReload:
             bridge.close()
         assert after == before
 
+    def test_an_edited_script_of_succeeded_runs_is_answered(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """Editing the code the runs ran, after they succeeded, was taken in silence: results
+        made with other code still read "ready". Now `bridge run` names the runs and the file,
+        runs nothing again by itself, and the retry it names runs them with the new code."""
+        project = write_project(tmp_path / "p")
+        assert _run(project) is Stage.COLLECTED
+        capsys.readouterr()
+        script = project / "train.py"
+        script.write_text(script.read_text() + "\n# tuned after the runs\n")
+        assert main(["run", "--plain", "--project", str(project)]) == 0
+        out = capsys.readouterr().out
+        said = [line for line in out.splitlines() if "succeeded before" in line]
+        assert len(said) == 1, out
+        assert "(code: as run → train.py edited): kept as they ran" in said[0]
+        assert "`bridge retry --force R001 R002 R003` runs them" in said[0]
+        assert " started " not in out
+        assert main(["retry", "--force", "R001", "R002", "R003", "--project", str(project)]) == 0
+        assert main(["run", "--plain", "--project", str(project)]) == 0
+        bridge = Bridge(project)
+        try:
+            runs = bridge.status().runs
+            assert [len(runs[r].attempts) for r in ("R001", "R002", "R003")] == [2, 2, 2]
+        finally:
+            bridge.close()
+
     def test_a_changed_command_of_succeeded_runs_is_answered(
         self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:

@@ -18,7 +18,12 @@ from bridge.machine.ports import ReviewRequest
 from bridge.machine.stages import NOT_BRIDGES_RUN_STATES, RunState
 from bridge.machine.triggers import StageTrigger
 from bridge.pipeline import retries
-from bridge.pipeline.recording import METRICS_INPUT, input_digests, plan_events
+from bridge.pipeline.recording import (
+    METRICS_INPUT,
+    input_digests,
+    plan_events,
+    run_script_paths,
+)
 from bridge.pipeline.session import Session, Step
 from bridge.pipeline.steps import collect
 from bridge.plan.run_fields import SPEC_FIELDS
@@ -199,6 +204,30 @@ def kept_changes(s: Session) -> dict[str, tuple[ev.SpecChange, ...]]:
     return kept
 
 
+def _kept_code(s: Session, changed: Sequence[str]) -> None:
+    """
+    Succeeded runs whose code (the script their command names, or a Python file beside it)
+    changed: they keep what they ran with, like a changed setting, and ``bridge run`` names them
+    (``s.kept_settings``) instead of taking the edit in silence.
+    """
+    edited = {path for path in changed if path.endswith(".py")}
+    if not edited:
+        return
+    specs = {spec.id: spec for spec in s.project.runs}
+    for run in s.state().runs.values():
+        spec = specs.get(run.run_id)
+        if run.state is not RunState.SUCCEEDED or spec is None:
+            continue
+        theirs = sorted(edited & run_script_paths(s.project, spec))
+        if theirs:
+            said = ", ".join(
+                f"{path} {'edited' if (s.project.root / path).exists() else 'removed'}"
+                for path in theirs
+            )
+            code = ev.SpecChange(field="code", old="as run", new=said)
+            s.kept_settings[run.run_id] = (*s.kept_settings.get(run.run_id, ()), code)
+
+
 def reload(s: Session, changed: Sequence[str]) -> tuple[str, ...]:
     """
     The inputs changed: record the plan again. New runs are planned; runs that have not
@@ -212,6 +241,7 @@ def reload(s: Session, changed: Sequence[str]) -> tuple[str, ...]:
     state = s.state()
     reason = f"inputs changed: {', '.join(changed)}"
     respecced = respec(s, reason)
+    _kept_code(s, changed)
     now = s.state()
     # A person's cancel stands; a run bridge cancelled (it could not go on) is decided again.
     ended = [
