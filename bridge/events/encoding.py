@@ -162,30 +162,32 @@ _SUSPICIOUS = ("key", "secret", "token", "passw", "pwd", "credential")
 _STRING_FIELD = re.compile(r'"([^"\\]{1,200})":"((?:[^"\\]|\\.)*)"')
 _SECRET_NAME = re.compile(
     r"(?:^|[_\-. ])(?:api[_\-]?key|apikey|secret|token|password|passwd|pwd|credentials?)"
-    r"(?:$|[_\-. ])|(?:^|[_\-.])key$",
+    r"(?:$|[_\-. ])|^key$|(?:^|[_\-.])(?:api|private|access|secret|ssh|auth|signing|"
+    r"encryption|client|master|license|wandb|hf|huggingface|openai|anthropic|aws|gcp|google|"
+    r"azure|stripe|github|gh|gitlab|comet|neptune|vast|modal|slack|discord|db|database|"
+    r"service)[_\-.]?key$",
     re.IGNORECASE,
 )
-_SAFE_SUFFIX = re.compile(r"(?:_env|_name|_file|_path|_id|_var)$", re.IGNORECASE)
-# A "..._key" that names a column, a lookup or an order, not a credential (WANDB_KEY, SSH_KEY
-# and HF_KEY still count): the words a results script or a config uses for these.
-_HARMLESS_KEY = re.compile(
-    r"(?:^|[_\-.])(?:metric|sort|primary|foreign|group|cache|join|partition|index|lookup|column|"
-    r"label|target|feature|split|monitor|score|eval|order|dict|map|hash|result|output|input|"
-    r"state|dataset|data|batch|seed|row|item|config|field)[_\-.]key$",
-    re.IGNORECASE,
-)
+_SAFE_SUFFIX = re.compile(r"(?:_env|_name|_file|_path|_id|_var|_dir|_limit)$", re.IGNORECASE)
+# A "..._key" counts when a word before it makes it a credential (WANDB_KEY, SSH_KEY, a bare
+# "key"): EXPERIMENT_KEY, metric_key or sort_key name no secret. A value shaped like a known
+# credential is refused whatever its name (SECRET_VALUE).
+
+# The shell's own folder variables: "pwd" in them is "print working directory".
+_SHELL_FOLDERS = frozenset({"PWD", "OLDPWD"})
 
 
 def names_a_secret(name: str) -> bool:
     """
     Whether a setting or variable called ``name`` holds a credential by its name
     (``HF_TOKEN``, ``WANDB_API_KEY``, ``db_password``, ``SSH_KEY``), as opposed to the name of
-    one (``api_key_env``), a path to one (``key_file``) or a harmless key (``metric_key``).
+    one (``api_key_env``), a path to one (``key_file``, ``HF_TOKEN_DIR``) or a key that is not a
+    credential (``metric_key``, ``EXPERIMENT_KEY``).
     """
     return (
         _SECRET_NAME.search(name) is not None
         and _SAFE_SUFFIX.search(name) is None
-        and _HARMLESS_KEY.search(name) is None
+        and name.upper() not in _SHELL_FOLDERS
     )
 
 

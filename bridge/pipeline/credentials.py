@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 
 from bridge.errors import ConfigError
 from bridge.events.encoding import names_a_secret
@@ -149,5 +150,18 @@ def register_credentials(
     env = os.environ if environ is None else environ
     names = credential_variables(project)
     handed = passed_variables(project)
-    register_secret_values(env[name] for name in names | handed if env.get(name))
+    register_secret_values(env[name] for name in names if env.get(name))
+    # A handed-over value that is a path on this machine (GOOGLE_APPLICATION_CREDENTIALS, a
+    # folder) names where a secret is, and bridge's own records hold paths: left alone.
+    register_secret_values(
+        env[name] for name in handed if env.get(name) and not _is_path(env[name])
+    )
     return names
+
+
+def _is_path(value: str) -> bool:
+    """Whether ``value`` names a file or folder here (a multi-KB credential is not a name)."""
+    try:
+        return Path(value).exists()
+    except (OSError, ValueError):  # too long a name, a NUL
+        return False

@@ -44,6 +44,8 @@ __all__ = [
     "system_table",
 ]
 
+# Words after a system's name that take a part of it away: "X w/o Y" is an ablation of X.
+_TAKING_AWAY = frozenset({"w", "wo", "without", "no", "minus", "not", "except"})
 _COMMENTARY = re.compile(r"[(（\[【][^()（）\[\]【】]*[)）\]】]")
 _MARKUP = re.compile(r"[`*~]|(?<!\w)_|_(?!\w)")
 # A short code labelling a list item ("E2: Standard LoRA"), not part of the system's name.
@@ -293,17 +295,35 @@ class Attributor:
     def _beginning(self, keys: set[str], among: Sequence[str]) -> list[tuple[str, str]]:
         """
         The (block, compared system) pairs among ``among`` whose name a key of the run begins
-        word for word (and is not whole).
+        word for word (and is not whole), when that can only mean a shortened name: the run's
+        name has two words at least (a bare ``LoRA`` or ``DepthGate`` is a baseline or the full
+        model as often as a shortening of ``LoRA + DepthGate``), what follows does not take a
+        part away (``w/o Sobel``, ``without``, ``no``), and no other compared system of those
+        blocks holds the run's name among its words.
         """
-        return sorted(
-            {
-                (block, written)
+        found: set[tuple[str, str]] = set()
+        for mine in keys:
+            if " " not in mine:
+                continue
+            named = [
+                (block, key, written)
                 for block in among
                 for key, written in self.block_systems[block][1].items()
-                for mine in keys
+            ]
+            begun = [
+                (block, written)
+                for block, key, written in named
                 if key.startswith(mine + " ")
-            }
-        )
+                and key[len(mine) + 1 :].split(" ", 1)[0] not in _TAKING_AWAY
+            ]
+            elsewhere = [
+                key
+                for _, key, written in named
+                if (f" {mine} " in f" {key} ") and not key.startswith(mine + " ")
+            ]
+            if not elsewhere:
+                found.update(begun)
+        return sorted(found)
 
     def _shortened(self, block: str, keys: set[str]) -> str:
         """

@@ -20,6 +20,7 @@ from bridge.plan.setting_fields import Invalid, Within, did_you_mean
 
 __all__ = [
     "ENV_NAME",
+    "LARGEST_INTEGER",
     "LARGEST_NUMBER",
     "LONGEST_MINUTES",
     "absolute_path",
@@ -80,6 +81,8 @@ def tables(value: object) -> dict[str, Mapping[str, object]]:
 #: any setting stays within what dates, timers and 64-bit integers hold (1e12 seconds of
 #: out-of-memory back-off overflowed a datetime).
 LARGEST_NUMBER = 10 * 365 * 24 * 3600
+#: The largest whole number a count or a seed takes: what the log's JSON holds (64-bit).
+LARGEST_INTEGER = 2**63 - 1
 #: The longest duration in minutes (ten years): beyond it a timeout means "none", and Slurm's
 #: ``--time`` or a deadline computed from it would overflow.
 LONGEST_MINUTES = 10 * 365 * 24 * 60
@@ -111,8 +114,8 @@ def non_negative(value: object) -> int:
     A whole number, 0 or more.
     """
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        if value > LARGEST_NUMBER:
-            raise Invalid(f"must be at most {LARGEST_NUMBER}", value)
+        if value > LARGEST_INTEGER:
+            raise Invalid(f"must be at most {LARGEST_INTEGER}", value)
         return value
     raise Invalid("must be a non-negative integer", value)
 
@@ -173,8 +176,8 @@ def whole(minimum: int, maximum: int | None = None) -> Callable[[object], int]:
         ):
             bound = f"from {minimum} to {maximum}" if maximum is not None else f">= {minimum}"
             raise Invalid(f"must be an integer {bound}", value)
-        if value > LARGEST_NUMBER:
-            raise Invalid(f"must be at most {LARGEST_NUMBER}", value)
+        if value > LARGEST_INTEGER:
+            raise Invalid(f"must be at most {LARGEST_INTEGER}", value)
         return value
 
     return read

@@ -42,7 +42,7 @@ from bridge.plan.setting_fields import (
     keys_of,
     rule_of,
 )
-from bridge.plan.setting_rules import LARGEST_NUMBER
+from bridge.plan.setting_rules import LARGEST_INTEGER, LARGEST_NUMBER
 from bridge.value_methods import value_methods
 
 __all__ = ["Section", "SettingsTable", "structure_value"]
@@ -57,8 +57,8 @@ def _strict(kind: type, reason: str) -> Callable[[object, type], object]:
             raise Invalid(reason, value)
         if not isinstance(value, kind):
             raise Invalid(reason, value)
-        if isinstance(value, int) and not -LARGEST_NUMBER <= value <= LARGEST_NUMBER:
-            raise Invalid(f"must be at most {LARGEST_NUMBER} in size", value)
+        if isinstance(value, int) and not -LARGEST_INTEGER <= value <= LARGEST_INTEGER:
+            raise Invalid(f"must be at most {LARGEST_INTEGER} in size", value)
         return value
 
     return hook

@@ -117,7 +117,8 @@ class TestRefusals:
         "params",
         [{"api_key_env": "OPENAI_API_KEY"}, {"key_dim": "64"}, {"tokenizer": "bert"},
          {"key_file": "~/.ssh/id"}, {"monkey": "x"}, {"token": ""}, {"metric_key": "val_acc"},
-         {"sort_key": "loss"}, {"HF_TOKEN": "${LAB_HF_TOKEN}"}],
+         {"sort_key": "loss"}, {"HF_TOKEN": "${LAB_HF_TOKEN}"}, {"EXPERIMENT_KEY": "iris"},
+         {"PWD": "/home/me/project"}, {"HF_TOKEN_DIR": "/data/tokens"}],
     )  # fmt: skip
     def test_names_of_secrets_are_fine(self, params: dict[str, str]) -> None:
         """Names of variables, paths to key files and look-alike words are not secrets."""

@@ -160,15 +160,23 @@ class TestHandedOverVariables:
         assert value in stderr.read_text()
 
     def test_a_handed_over_path_is_not_taken_for_a_secret(self, tmp_path: Path) -> None:
-        """``WORK = "${SCRATCH}"`` names no credential: redacting its value (a path that is also
-        in bridge's own records) would turn every recorded path into "[redacted]/..."."""
+        """``WORK = "${SCRATCH}"`` names no credential, ``${PWD}`` is the shell's folder, and
+        a credential's path (GOOGLE_APPLICATION_CREDENTIALS) is where a secret is, not one:
+        redacting such a value (a path also in bridge's own records) would turn every recorded
+        path into "[redacted]/..."."""
         project = write_project(tmp_path / "p", [Run(id="R1", milestone="M0", system="sanity")])
         toml = project / "bridge.toml"
-        toml.write_text(toml.read_text() + '\n[systems."sanity"]\nenv = { WORK = "${LAB_WORK}" }\n')
-        env = dict(os.environ) | {"PYTHONPATH": str(REPO_ROOT), "LAB_WORK": str(project)}
+        toml.write_text(
+            toml.read_text()
+            + '\n[systems."sanity"]\nenv = { WORK = "${LAB_WORK}", HERE = "${PWD}", '
+            'GOOGLE_APPLICATION_CREDENTIALS = "${LAB_WORK}" }\n'
+        )
+        env = dict(os.environ) | {
+            "PYTHONPATH": str(REPO_ROOT), "LAB_WORK": str(project), "PWD": str(project)
+        }  # fmt: skip
         done = subprocess.run(
             [sys.executable, "-m", "bridge", "run", "--plain", "--project", str(project)],
-            capture_output=True, text=True, timeout=120, env=env, check=False,
+            capture_output=True, text=True, timeout=120, env=env, check=False, cwd=project,
         )  # fmt: skip
         assert done.returncode == 0, done.stdout + done.stderr
         assert "[redacted]" not in done.stdout + done.stderr

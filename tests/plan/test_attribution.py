@@ -345,6 +345,46 @@ class TestMilestoneLabels:
         assert (runs["R2"].block, runs["R2"].block_system) == ("B2", "")
 
 
+SHORTENED_PLAN = """# Experiment Plan: Shortened names
+
+## Experiment Blocks
+
+### Block 1: Main
+- **Compared systems**: Standard LoRA r=8 (baseline); LoRA r=8 + DepthGate (ours)
+
+### Block 2: Ablation
+- **Compared systems**: Full model r=8 (reference); DepthGate r=8 w/o Sobel
+
+## Run Order and Milestones
+
+| Milestone | Goal | Runs |
+|---|---|---|
+| M1 | Main | Block 1 |
+| M2 | Ablation | Block 2 |
+"""
+
+
+def test_a_shortened_name_that_could_be_another_system_stands_for_none(tmp_path: Path) -> None:
+    """A prefix is not taken when it may be a baseline or the full model: one word (`LoRA`),
+    a name another compared system also holds (`LoRA r=8` is in `Standard LoRA r=8`), or a
+    system whose rest takes a part away (`DepthGate r=8` before `w/o Sobel`)."""
+    write(tmp_path, "refine-logs/EXPERIMENT_PLAN.md", SHORTENED_PLAN)
+    write(
+        tmp_path,
+        "refine-logs/EXPERIMENT_TRACKER.md",
+        "| Run ID | Milestone | System / Variant | Status |\n|---|---|---|---|\n"
+        "| R1 | M1 | LoRA | TODO |\n| R2 | M1 | LoRA r=8 | TODO |\n"
+        "| R3 | M2 | DepthGate r=8 | TODO |\n| R4 | M2 | DepthGate | TODO |\n",
+    )
+    runs = {r.id: r for r in load_project(tmp_path).runs}
+    assert {r: (runs[r].block, runs[r].block_system) for r in runs} == {
+        "R1": ("B1", ""),
+        "R2": ("B1", ""),
+        "R3": ("B2", ""),
+        "R4": ("B2", ""),
+    }
+
+
 @needs_corpus
 class TestCorpus:
     def test_every_tracker_run_is_attributed_or_has_a_reason(self, tmp_path: Path) -> None:

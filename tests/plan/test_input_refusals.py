@@ -188,7 +188,7 @@ class TestNumbersOutOfRange:
             ("oom_backoff_seconds", "inf", "must be a finite number, at most 315360000"),
             ("oom_backoff_seconds", "1e12", "must be a finite number, at most 315360000"),
             ("max_gpu_memory_gb", "1e300", "must be a finite number, at most 315360000"),
-            ("max_retries", "9223372036854775807", "must be at most 315360000"),
+            ("max_retries", "9223372036854775808", "must be at most 9223372036854775807"),
         ],
     )
     def test_a_number_no_run_could_use_is_refused_with_its_line(
@@ -200,6 +200,17 @@ class TestNumbersOutOfRange:
         with pytest.raises(ConfigError) as caught:
             load_project(tmp_path)
         assert str(caught.value).startswith(f"bridge.toml:3: run.{setting} {said}"), caught.value
+
+    def test_a_large_seed_is_still_a_seed(self, tmp_path: Path) -> None:
+        """2**31 - 1 and the like are common seeds: counts and seeds are bounded only by what
+        the log's JSON holds (64-bit)."""
+        (tmp_path / "refine-logs").mkdir()
+        (tmp_path / "refine-logs" / "EXPERIMENT_TRACKER.md").write_text(TRACKER.format(run_id="R1"))
+        (tmp_path / "bridge.toml").write_text(
+            '[run]\ncommand = "true"\n\n[[runs]]\nid = "R9"\nseed = 2147483647\n'
+        )
+        runs = {r.id: r for r in load_project(tmp_path).runs}
+        assert runs["R9"].seed == 2147483647
 
     def test_ten_years_is_still_a_time_limit(self, tmp_path: Path) -> None:
         """The bound is far from any real run: ten years of minutes is taken."""

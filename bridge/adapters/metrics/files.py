@@ -467,10 +467,12 @@ def _read_csv(
             text_cell = next((cell for _, n, cell in numbers if n is None), None)
             if text_cell is None or step_at == col:
                 continue
-            if any(n is not None for _, n, _ in numbers):
+            count = sum(1 for _, n, _ in numbers if n is not None)
+            if count * 2 >= len(numbers):  # mostly numbers: a label column is not news
                 notes.append(
                     f"column {name!r} of {file.source} mixes numbers with text such as "
-                    f"{text_cell[:40]!r}; not read"
+                    f"{text_cell[:40]!r}; not read (write one kind per column, or read it "
+                    "with a [[metrics.regex]] rule)"
                 )
             elif (note := number_as_text(name, text_cell)) is not None:
                 notes.append(f"{note}; column {name!r} of {file.source}")

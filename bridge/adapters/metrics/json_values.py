@@ -171,6 +171,17 @@ class _Walker:
         self.values: list[MetricValue] = []
         self.histories: list[MetricHistory] = []
         self.notes: list[str] = []
+        # Numbers written as text are said for a whole file only: a query's answer is what the
+        # researcher picked, and a config string beside the number they want is no news.
+        self.text_notes = base_rule == "json:"
+
+    def _text(self, name: str, text: str, q: str) -> None:
+        """Note a metric written as text (a whole file's, outside its configuration)."""
+        if not self.text_notes or not name or _configuration(name):
+            return
+        note = number_as_text(name, text, where=q)
+        if note is not None:
+            self.notes.append(note)
 
     def _rule(self, q: str) -> str:
         if self.base_rule == "json:":
@@ -186,9 +197,7 @@ class _Walker:
                     value(self.ids, self.file, full, amount, raw_text(node), self._rule(q))
                 )
         elif isinstance(node, str):
-            note = number_as_text(name + suffix, node, where=q) if name else None
-            if note is not None:
-                self.notes.append(note)
+            self._text(name + suffix, node, q)
         elif isinstance(node, dict):
             for key, child in node.items():
                 key = str(key)
@@ -218,9 +227,7 @@ class _Walker:
                 where = name or "the top-level list"
                 self.notes.append(f"{where} mixes numbers with other items; not read")
             elif name and isinstance(items[0], str):
-                note = number_as_text(f"{name}{suffix}[0]", items[0])
-                if note is not None:
-                    self.notes.append(f"{note}; the list {name}{suffix} holds text, not numbers")
+                self._text(f"{name}{suffix}[0]", items[0], "")
             return
         if self._series(items, name, suffix, q):
             return
@@ -272,9 +279,7 @@ class _Walker:
             if path in columns:
                 continue  # mixed: said below
             column = ".".join(path)
-            note = number_as_text((f"{name}.{column}" if name else column) + suffix, text)
-            if note is not None:
-                self.notes.append(note)
+            self._text((f"{name}.{column}" if name else column) + suffix, text, "")
         for path in columns:
             if path == (step,):
                 continue
@@ -296,6 +301,24 @@ class _Walker:
             # "| [-1]": after a projection, a bare [-1] would apply to each item, not the list.
             self.values.append(value(self.ids, self.file, full, last, raw, f"{rule} | [-1]"))
         return True
+
+
+# Where a results file keeps its settings and identities, not its metrics: a learning rate or
+# a version written as text there ("3e-4", "2.1") is no metric left unread.
+_CONFIG_PARTS = frozenset(
+    {
+        "config", "configs", "cfg", "args", "arguments", "params", "parameters", "hparams",
+        "hyperparameters", "settings", "options", "env", "environment", "meta", "metadata",
+        "versions", "system", "platform", "git",
+    }
+)  # fmt: skip
+_ID_SUFFIXES = ("version", "_id", "id", "sha", "hash", "commit", "seed", "job", "python")
+
+
+def _configuration(name: str) -> bool:
+    """Whether a dotted name lies in a configuration part or names an id or a version."""
+    parts = [p.split("[", 1)[0].lower() for p in name.split(".")]
+    return any(p in _CONFIG_PARTS for p in parts[:-1]) or parts[-1].endswith(_ID_SUFFIXES)
 
 
 def _text_leaves(

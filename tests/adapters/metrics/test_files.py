@@ -128,10 +128,18 @@ class TestExtractCsv:
             ),
             (
                 "column 'acc' of runs/R001/a1/r.csv mixes numbers with text such as 'N/A'; "
-                "not read",
+                "not read (write one kind per column, or read it with a [[metrics.regex]] rule)",
                 False,
             ),
         ]
+
+    def test_a_label_column_with_one_numeric_label_is_quiet(self, tmp_path: Path) -> None:
+        """A column of names that holds one label that reads as a number is a label column."""
+        out = run_dir(tmp_path)
+        (out / "r.csv").write_text("name,acc\nresnet,0.9\nvit,0.8\n1.5,0.7\n")
+        result = extract(tmp_path, out)
+        assert {v.name for v in result.values} == {"acc"}
+        assert result.problems == ()
 
     def test_ragged_csv_is_a_problem(self, tmp_path: Path) -> None:
         """A row with the wrong number of cells is reported with its line."""

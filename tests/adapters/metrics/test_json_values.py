@@ -214,6 +214,23 @@ class TestNumbersWrittenAsText:
             "with a [[metrics.regex]] rule)",
         ]
 
+    def test_configuration_and_query_answers_say_nothing(self, tmp_path: Path) -> None:
+        """A learning rate or a version written as text in a results file's configuration, or
+        beside the number a query picked, is not a metric left unread: no note (a query's
+        note would block a sanity run)."""
+        document = {
+            "config": {"lr": "3e-4"},
+            "torch_version": "2.1",
+            "job_id": "12345.0",
+            "eval": {"accuracy": 0.91},
+        }
+        assert extract(tmp_path, document).problems == ()
+        rule = QueryRule(name="eval", query="eval", files="*.json")
+        document["eval"]["lr"] = "3e-4"  # type: ignore[index]
+        found = extract(tmp_path, document, rule)
+        assert named(found) == {"eval.accuracy": 0.91}
+        assert found.problems == ()
+
     def test_the_query_the_note_names_reads_it(self, tmp_path: Path) -> None:
         """The remedy works without running again: to_number() in a [[metrics.extract]]."""
         rule = QueryRule(name="accuracy", query="to_number(accuracy)", files="*.json")

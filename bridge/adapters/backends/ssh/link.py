@@ -5,6 +5,7 @@ script with a reconnect, and turning paramiko's exceptions into messages a perso
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
@@ -262,13 +263,24 @@ def _run_with_input(
     a time with a 10 ms pause after each (a 1.5 KB credential took 16 s to hand over).
     """
     channel = conn.create_session()
+    # stderr is read alongside: left unread, a script writing more than the channel's window
+    # to it would stall until the time limit.
+    drain = threading.Thread(target=_drain_stderr, args=(channel,), daemon=True)
     try:
         channel.settimeout(timeout)
         channel.exec_command(command)
+        drain.start()
         channel.sendall(text.encode("utf-8"))
         channel.shutdown_write()
         with channel.makefile("rb") as out:
             data = out.read()
+        drain.join(timeout)
         return channel.recv_exit_status(), data.decode("utf-8", errors="replace")
     finally:
         channel.close()
+
+
+def _drain_stderr(channel: paramiko.Channel) -> None:
+    """Read a channel's stderr to its end and drop it (a dropped link ends it quietly)."""
+    with contextlib.suppress(OSError, EOFError, paramiko.SSHException):
+        channel.makefile_stderr("rb").read()

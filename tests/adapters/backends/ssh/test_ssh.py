@@ -329,6 +329,18 @@ class TestSSHBackend:
             assert not (place / "pwned-attempt").exists()
         backend.release()
 
+    def test_input_is_handed_at_once_and_a_loud_stderr_does_not_stall(
+        self, tmp_path: Path, sshd: SshServer, project: Path
+    ) -> None:
+        """A script given standard input (the hand-over path) that writes megabytes to stderr
+        answers at once: stderr is read alongside stdout, not left to fill the channel."""
+        backend = make_backend(tmp_path, [sshd], project)
+        host = backend.config.hosts[0]
+        script = 'read -r line; head -c 4000000 /dev/zero | tr "\\0" x >&2; echo "got $line"'
+        out = backend._links.run(host, script, stdin="hello\n", timeout=20)
+        assert out.strip() == "got hello"
+        backend.release()
+
     def test_handed_over_variable_reaches_the_job_and_no_file(
         self, tmp_path: Path, sshd: SshServer, project: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
