@@ -160,6 +160,9 @@ def _reject_non_finite(value: object) -> None:
 # hold the *name* of a secret (api_key_env, token_name) or a path to one (key_file) are fine.
 _SUSPICIOUS = ("key", "secret", "token", "passw", "pwd", "credential")
 _STRING_FIELD = re.compile(r'"([^"\\]{1,200})":"((?:[^"\\]|\\.)*)"')
+# A "..._key" counts when a word before it makes it a credential (WANDB_KEY, SSH_KEY, a bare
+# "key"): EXPERIMENT_KEY, metric_key or sort_key name no secret. A value shaped like a known
+# credential is refused whatever its name (SECRET_VALUE).
 _SECRET_NAME = re.compile(
     r"(?:^|[_\-. ])(?:api[_\-]?key|apikey|secret|token|password|passwd|pwd|credentials?)"
     r"(?:$|[_\-. ])|^key$|(?:^|[_\-.])(?:api|private|access|secret|ssh|auth|signing|"
@@ -169,9 +172,6 @@ _SECRET_NAME = re.compile(
     re.IGNORECASE,
 )
 _SAFE_SUFFIX = re.compile(r"(?:_env|_name|_file|_path|_id|_var|_dir|_limit)$", re.IGNORECASE)
-# A "..._key" counts when a word before it makes it a credential (WANDB_KEY, SSH_KEY, a bare
-# "key"): EXPERIMENT_KEY, metric_key or sort_key name no secret. A value shaped like a known
-# credential is refused whatever its name (SECRET_VALUE).
 
 # The shell's own folder variables: "pwd" in them is "print working directory".
 _SHELL_FOLDERS = frozenset({"PWD", "OLDPWD"})

@@ -304,12 +304,7 @@ class SQLiteEventStore:
         # landing in between would look like lost rows).
         witness = self._read_witness()
         try:
-            texts = dict(
-                self._conn.execute(
-                    "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
-                    "AND tbl_name = 'events'"
-                ).fetchall()
-            )
+            texts = self._trigger_texts()
             names = set(texts)
             missing = sorted(_TRIGGER_NAMES - names)
             if missing:
@@ -355,18 +350,22 @@ class SQLiteEventStore:
         Recreate the append-only triggers and drop every other trigger on the events table
         (``bridge verify`` does, once the chain verified); return the dropped triggers' names.
         """
-        texts = dict(
-            self._conn.execute(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'events'"
-            ).fetchall()
-        )
-        foreign = tuple(_foreign_triggers(texts))
+        foreign = tuple(_foreign_triggers(self._trigger_texts()))
         for name in foreign:
             quoted = '"' + name.replace('"', '""') + '"'
             self._conn.execute(f"DROP TRIGGER IF EXISTS {quoted}")
         for ddl in _SCHEMA_TRIGGERS:
             self._conn.execute(ddl)
         return foreign
+
+    def _trigger_texts(self) -> dict[str, str]:
+        """Every trigger on the events table: name → its statement as SQLite keeps it."""
+        return {
+            str(name): str(sql or "")
+            for name, sql in self._conn.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'events'"
+            )
+        }
 
     def _version(self, stream: str) -> int:
         row = self._conn.execute(
@@ -563,7 +562,5 @@ def _foreign_triggers(texts: Mapping[str, str]) -> list[str]:
     bridge's names with other text (``events_no_update`` made to swallow inserts).
     """
     return sorted(
-        name
-        for name, sql in texts.items()
-        if _TRIGGER_TEXTS.get(name) != _trigger_text(str(sql or ""))
+        name for name, sql in texts.items() if _TRIGGER_TEXTS.get(name) != _trigger_text(sql)
     )

@@ -301,27 +301,25 @@ class Attributor:
         part away (``w/o Sobel``, ``without``, ``no``), and no other compared system of those
         blocks holds the run's name among its words.
         """
+        named = [
+            (block, key, written)
+            for block in among
+            for key, written in self.block_systems[block][1].items()
+        ]
         found: set[tuple[str, str]] = set()
         for mine in keys:
             if " " not in mine:
                 continue
-            named = [
-                (block, key, written)
-                for block in among
-                for key, written in self.block_systems[block][1].items()
-            ]
             begun = [
                 (block, written)
                 for block, key, written in named
                 if key.startswith(mine + " ")
                 and key[len(mine) + 1 :].split(" ", 1)[0] not in _TAKING_AWAY
             ]
-            elsewhere = [
-                key
-                for _, key, written in named
-                if (f" {mine} " in f" {key} ") and not key.startswith(mine + " ")
-            ]
-            if not elsewhere:
+            held_elsewhere = any(
+                f" {mine} " in f" {key} " and not key.startswith(mine + " ") for _, key, _ in named
+            )
+            if not held_elsewhere:
                 found.update(begun)
         return sorted(found)
 

@@ -376,7 +376,7 @@ _NEGATIONS = frozenset(
     {"no", "not", "non", "zero", "without", "never", "0", "if", "unless", "when", "may", "might"}
 )
 
-
+# A status that starts with a gate: its FAIL is the gate's outcome, not the run's.
 _GATE = re.compile(r"\W*gate\b", re.IGNORECASE)
 
 

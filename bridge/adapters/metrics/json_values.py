@@ -312,13 +312,20 @@ _CONFIG_PARTS = frozenset(
         "versions", "system", "platform", "git",
     }
 )  # fmt: skip
-_ID_SUFFIXES = ("version", "_id", "id", "sha", "hash", "commit", "seed", "job", "python")
+_ID_SUFFIXES = ("version", "_id", "_sha", "_hash", "commit", "seed", "job", "python")
+_ID_NAMES = frozenset({"id", "sha", "hash"})
 
 
 def _configuration(name: str) -> bool:
-    """Whether a dotted name lies in a configuration part or names an id or a version."""
+    """Whether a dotted name lies in a configuration part or names an id or a version (not
+    ``acc_valid``: ``id`` counts as a whole word only)."""
     parts = [p.split("[", 1)[0].lower() for p in name.split(".")]
-    return any(p in _CONFIG_PARTS for p in parts[:-1]) or parts[-1].endswith(_ID_SUFFIXES)
+    last = parts[-1]
+    return (
+        any(p in _CONFIG_PARTS for p in parts[:-1])
+        or last in _ID_NAMES
+        or last.endswith(_ID_SUFFIXES)
+    )
 
 
 def _text_leaves(

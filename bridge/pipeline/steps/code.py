@@ -214,11 +214,15 @@ def _kept_code(s: Session, changed: Sequence[str]) -> None:
     if not edited:
         return
     specs = {spec.id: spec for spec in s.project.runs}
+    scripts: dict[tuple[str, tuple[str, ...]], set[str]] = {}  # many runs share one command
     for run in s.state().runs.values():
         spec = specs.get(run.run_id)
         if run.state is not RunState.SUCCEEDED or spec is None:
             continue
-        theirs = sorted(edited & run_script_paths(s.project, spec))
+        key = (spec.cwd, spec.command)
+        if key not in scripts:
+            scripts[key] = run_script_paths(s.project, spec)
+        theirs = sorted(edited & scripts[key])
         if theirs:
             said = ", ".join(
                 f"{path} {'edited' if (s.project.root / path).exists() else 'removed'}"

@@ -231,6 +231,13 @@ class TestNumbersWrittenAsText:
         assert named(found) == {"eval.accuracy": 0.91}
         assert found.problems == ()
 
+    def test_a_name_ending_in_id_letters_is_still_a_metric(self, tmp_path: Path) -> None:
+        """`acc_valid` ends in the letters "id" but names no id: its text is said."""
+        notes = [
+            p.message for p in extract(tmp_path, {"acc_valid": "0.91", "run_id": "0.5"}).problems
+        ]
+        assert [n.split(" is the text")[0] for n in notes] == ["acc_valid"]
+
     def test_the_query_the_note_names_reads_it(self, tmp_path: Path) -> None:
         """The remedy works without running again: to_number() in a [[metrics.extract]]."""
         rule = QueryRule(name="accuracy", query="to_number(accuracy)", files="*.json")
