@@ -16,7 +16,10 @@ runs are known, refused (or listed) before anything launches.
 - ``[metrics] primary`` named by no block, run or metrics rule: a warning, with the closest
   name;
 - runs with no command: listed together, as one warning (``bridge plan``); the implement stage
-  blocks on them.
+  blocks on them;
+- milestones whose Cost the plan states in GPU-hours while their runs ask for no GPU and
+  ``bridge.toml`` sets ``gpus`` nowhere: one warning (they would run on the CPU, and the
+  estimate counts 0 GPU-hours where the plan counts hours).
 """
 
 from __future__ import annotations
@@ -27,13 +30,13 @@ from collections.abc import Iterable, Sequence
 
 from bridge.errors import ConfigError
 from bridge.plan.config import Config, ScopedRule
-from bridge.plan.model import Plan, PlanWarning
+from bridge.plan.model import Milestone, Plan, PlanWarning
 from bridge.plan.quantities import normalise_block_id
 from bridge.plan.runs import RunSpec, match_system
 from bridge.plan.setting_fields import did_you_mean
 from bridge.plan.vocabulary import DONE_STATUSES, OUT_OF_SCOPE_STATUSES
 
-__all__ = ["check_against_runs", "runs_without_command"]
+__all__ = ["check_against_runs", "gpu_cost_without_gpus", "runs_without_command"]
 
 _PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 
@@ -254,4 +257,37 @@ def check_against_runs(plan: Plan, config: Config, runs: Sequence[RunSpec]) -> l
             'bridge.toml (or command in the system\'s [systems."NAME"] table), or, for a run that '
             "cannot run here, mark its tracker row NOT RUN — <reason>",
         ),
+    ]
+
+
+def gpu_cost_without_gpus(
+    milestones: Sequence[Milestone], config: Config, runs: Sequence[RunSpec]
+) -> list[PlanWarning]:
+    """
+    One warning, at the first such milestone, when the plan's Cost states GPU-hours for
+    milestones whose runs all ask for no GPU while ``bridge.toml`` sets ``gpus`` nowhere: the
+    runs take the default (0, the CPU), so they would start without a GPU and the estimate
+    reads 0 GPU-hours. Silent once ``gpus`` is set anywhere (the researcher chose).
+    """
+    if any(key.rpartition(".")[2] == "gpus" for key in config.key_lines):
+        return []
+    stated = [
+        m
+        for m in milestones
+        if m.gpu_hours
+        and (mine := [r for r in runs if r.milestone == m.id])
+        and all(r.gpus == 0 for r in mine)
+    ]
+    if not stated:
+        return []
+    hours = ", ".join(f"{m.id} {m.gpu_hours:g}" for m in stated)
+    return [
+        PlanWarning(
+            file=stated[0].file or config.file or "bridge.toml",
+            line=stated[0].line,
+            message=f"the plan's Cost gives GPU-hours ({hours} GPU-h) but no run asks for a "
+            "GPU: without `gpus` in bridge.toml every run gets 0 GPUs (the CPU) and the "
+            'estimate counts 0 GPU-h; set [run] gpus (or gpus in a [systems."NAME"] table or '
+            "a [[runs]] entry), or gpus = 0 where the runs are meant for the CPU",
+        )
     ]

@@ -15,7 +15,7 @@ import attrs
 from bridge.errors import ConfigError, PlanError
 from bridge.plan.config import Config
 from bridge.plan.config_reader import load_config
-from bridge.plan.crosscheck import check_against_runs
+from bridge.plan.crosscheck import check_against_runs, gpu_cost_without_gpus
 from bridge.plan.loader import build_plan
 from bridge.plan.milestones import mark_sanity
 from bridge.plan.model import Milestone, Plan, PlanWarning
@@ -384,6 +384,7 @@ def load_project(
     runs, directory_warnings = _directories(runs)
     run_warnings = run_warnings + directory_warnings
     warnings = list(plan.warnings) + run_warnings + check_against_runs(plan, config, runs)
+    warnings += gpu_cost_without_gpus(milestones, config, runs)
     if stray := _beside_refine_logs(root_path, found):  # a proposal alone: the rest was refused
         warnings.append(PlanWarning(file=stray[0], line=0, message=_move_hint(root_path, stray)))
     if elsewhere := _linked_out(root_path):

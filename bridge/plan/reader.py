@@ -249,13 +249,29 @@ def _budget(doc: Document, heading: Heading | None, header: dict[str, str]) -> B
                 bottleneck = field.value
             elif not hardware and ("hardware" in label or "硬件" in label):
                 hardware = field.value
+        if total is None:  # a total the header states (``**Total Budget**: ~2,500 GPU-hours``)
+            total = _header_budget(header)
         if total is None:
             for table in doc.section_tables(heading.index, heading.end):
+                # A Total row under a GPU-hours column (``| Lane | CPU-hrs | GPU-hrs |``): that
+                # column's number, whatever the other columns hold.
+                gpu_column = next(
+                    (
+                        i
+                        for i, name in enumerate(table.header)
+                        if i
+                        and "gpu" in (folded := plain(name).casefold())
+                        and any(u in folded for u in ("h", "小时"))
+                    ),
+                    None,
+                )
                 for row_line, cells in table.rows:
                     first = plain(cells[0]).casefold() if cells else ""
                     if "total" not in first and "合计" not in first and "总" not in first:
                         continue
-                    if "gpu" in first:
+                    if gpu_column is not None and gpu_column < len(cells):
+                        total = number_upper(plain(cells[gpu_column]))
+                    elif "gpu" in first:
                         total = number_upper(" ".join(plain(c) for c in cells[1:]))
                     else:
                         total = gpu_hours(" ".join(plain(c) for c in cells[1:]))
@@ -281,6 +297,16 @@ def _budget(doc: Document, heading: Heading | None, header: dict[str, str]) -> B
     return Budget(
         gpu_hours=total, raw=raw, hardware=hardware, bottleneck=bottleneck, file=doc.file, line=line
     )
+
+
+def _header_budget(header: dict[str, str]) -> float | None:
+    """The GPU-hours of a header field naming the budget, when it states them."""
+    for label, value in header.items():
+        if "budget" in label.casefold() or "预算" in label:
+            amount = gpu_hours(value)
+            if amount is not None:
+                return amount
+    return None
 
 
 def _risks(doc: Document, heading: Heading) -> list[Risk]:

@@ -83,6 +83,17 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         r"\1 个运行没有命令：\2" + _NO_COMMAND_FIX_ZH,
     ),
     (
+        re.compile(
+            r"the plan's Cost gives GPU-hours \((.+?) GPU-h\) but no run asks for a GPU: "
+            r"without `gpus` in bridge\.toml every run gets 0 GPUs \(the CPU\) and the "
+            r"estimate counts 0 GPU-h; set \[run\] gpus \(or gpus in a \[systems\.\"NAME\"\] "
+            r"table or a \[\[runs\]\] entry\), or gpus = 0 where the runs are meant for the CPU"
+        ),
+        r"计划的 Cost 写了 GPU 小时（\1 GPU-h），但没有运行申请 GPU：bridge.toml 未设置 `gpus` "
+        r"时每个运行分到 0 个 GPU（在 CPU 上运行），估计按 0 GPU-h 计；请设置 [run] gpus"
+        '（或在 [systems."NAME"] 表、[[runs]] 条目中设置 gpus），确为 CPU 运行时设 gpus = 0',
+    ),
+    (
         re.compile(r"none of the (\d+) runs has a command" + _NO_COMMAND_FIX),
         r"\1 个运行都没有命令" + _NO_COMMAND_FIX_ZH,
     ),

@@ -190,3 +190,8 @@ class TestHandChecked:
         """001 states ~35-45 GPU hours (upper bound 45); 032 states ~2,500 GPU-hours."""
         assert load_plan(corpus("001") / "EXPERIMENT_PLAN.md").budget.gpu_hours == 45
         assert load_plan(corpus("032") / "EXPERIMENT_PLAN.md").budget.gpu_hours == 2500
+
+    def test_budget_total_row_under_a_gpu_hours_column(self) -> None:
+        """029's budget table `| Lane | CPU-hrs | GPU-hrs |` ends `| Total | ~21 | ~0.5 |`: 0.5."""
+        budget = load_plan(corpus("029") / "EXPERIMENT_PLAN.md").budget
+        assert budget.gpu_hours == 0.5

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from bridge.plan import load_project
 from bridge.plan.overview import estimate_milestone, overview
+from tests.conftest import needs_shared
 
 QUICKSTART = Path(__file__).resolve().parents[2] / "examples" / "quickstart"
 
@@ -43,3 +44,33 @@ def test_estimate_prefers_run_estimates_then_the_cost_column() -> None:
     assert none.gpu_hours is None and "no run estimate" in none.source
     cpu = estimate_milestone(with_cost, [Run(0, None), Run(0, 30.0)])
     assert (cpu.gpu_hours, cpu.source) == (0.0, "CPU runs only")
+
+
+@needs_shared
+class TestGpuCostWithoutGpus:
+    """A plan that costs its milestones in GPU-hours, with runs that ask for no GPU."""
+
+    @staticmethod
+    def _warnings(tmp_path: Path, toml: str | None) -> list[str]:
+        from tests.plan.corpus import as_project
+
+        root = as_project("005", tmp_path)
+        if toml is not None:
+            (root / "bridge.toml").write_text(toml)
+        return [
+            f"{w.file}:{w.line}: {w.message}"
+            for w in load_project(root).warnings
+            if "no run asks for a GPU" in w.message
+        ]
+
+    def test_named_at_the_run_order_table_with_each_milestones_hours(self, tmp_path: Path) -> None:
+        """005's Cost column (M0 1h … M5 4h) against 17 tracker runs with the default gpus = 0."""
+        (warning,) = self._warnings(tmp_path, None)
+        assert warning.startswith("refine-logs/EXPERIMENT_PLAN.md:178: the plan's Cost gives ")
+        assert "(M0 1, M1 3, M2 10, M3 8, M4 5, M5 4 GPU-h)" in warning
+        assert "set [run] gpus" in warning
+
+    def test_silent_once_gpus_is_set_anywhere(self, tmp_path: Path) -> None:
+        """`gpus` set (even to 0, the researcher's choice) ends the warning."""
+        assert self._warnings(tmp_path / "a", '[run]\ngpus = 1\ncommand = "true"\n') == []
+        assert self._warnings(tmp_path / "b", '[run]\ngpus = 0\ncommand = "true"\n') == []
