@@ -82,6 +82,7 @@ def plan(args: Parsed) -> int:
     from bridge.cli.plan_view import render_blocks
     from bridge.pipeline import bootstrap
     from bridge.plan import load_project, plan_json
+    from bridge.plan.main_milestone import main_milestone
     from bridge.plan.overview import estimate_milestone, overview
     from bridge.projections.text import chosen_language, t
     from bridge.projections.visible import visible
@@ -121,6 +122,21 @@ def plan(args: Parsed) -> int:
         )
     )
     console.print(summary[-1])
+    choice = main_milestone(
+        loaded.options.main_milestone,
+        loaded.milestones,
+        loaded.plan.blocks,
+        [(r.milestone, r.block) for r in runs],
+    )
+    if choice is not None:
+        named = {m.id: m.name for m in loaded.milestones}.get(choice.id, "")
+        console.print(
+            t("plan_main", language).format(
+                id=visible(choice.id),
+                name=f" {visible(named)}" if named else "",
+                why=t(f"plan_main_{choice.reason}", language),
+            )
+        )
     first_id = loaded.milestones[0].id if loaded.milestones else ""
     first = [r for r in runs if r.milestone == first_id]
     if first:

@@ -17,6 +17,7 @@ from bridge.plan.config import Config
 from bridge.plan.config_reader import load_config
 from bridge.plan.crosscheck import check_against_runs, gpu_cost_without_gpus
 from bridge.plan.loader import build_plan
+from bridge.plan.main_milestone import main_milestone
 from bridge.plan.milestones import mark_sanity
 from bridge.plan.model import Milestone, Plan, PlanWarning
 from bridge.plan.options import OptionLayer, Options, apply_options, parse_override_line
@@ -86,6 +87,33 @@ def _check_main_milestone(
         file=config.file,
         line=config.line_of("bridge.main_milestone"),
     )
+
+
+def _no_main_milestone(
+    options: Options, plan: Plan, milestones: Sequence[Milestone], runs: Sequence[RunSpec]
+) -> list[PlanWarning]:
+    """
+    A warning, at the run order, when nothing marks a milestone as the main result: the
+    results would then give each block's verdict but no main result, which the researcher can
+    still fix before anything runs. Nothing when every milestone is the sanity one.
+    """
+    candidates = [m for m in milestones if not m.sanity]
+    if not candidates or not plan.blocks:
+        return []
+    run_blocks = [(r.milestone, r.block) for r in runs]
+    if main_milestone(options.main_milestone, milestones, plan.blocks, run_blocks):
+        return []
+    first = next((m for m in candidates if m.line), None)
+    return [
+        PlanWarning(
+            file=first.file if first else plan.plan_file,
+            line=first.line if first else 0,
+            message="no milestone is marked as the main result (none is named main, decisive, "
+            "core or headline, and no block titled main has runs): the results will judge "
+            'each block but give no main result; name it with main_milestone = "M…" in '
+            f"bridge.toml [bridge] (milestones: {', '.join(m.id for m in candidates)})",
+        )
+    ]
 
 
 def require_runs(project: LoadedProject) -> None:
@@ -385,6 +413,7 @@ def load_project(
     run_warnings = run_warnings + directory_warnings
     warnings = list(plan.warnings) + run_warnings + check_against_runs(plan, config, runs)
     warnings += gpu_cost_without_gpus(milestones, config, runs)
+    warnings += _no_main_milestone(options, plan, milestones, runs)
     if stray := _beside_refine_logs(root_path, found):  # a proposal alone: the rest was refused
         warnings.append(PlanWarning(file=stray[0], line=0, message=_move_hint(root_path, stray)))
     if elsewhere := _linked_out(root_path):

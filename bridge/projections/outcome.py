@@ -16,8 +16,10 @@ How the plan is read, where it is silent or imperfect:
 - The reference system is the one whose name says baseline (``baseline``, ``基线``); the
   candidate is a system whose name starts every other system's name (``X`` in an ablation of
   ``X (no …)``). Neither is guessed beyond that; the judge says when it needs one.
-- The main milestone is the first whose name or goal says main (``Main``, ``主实验``); else the
-  milestone with the most runs in blocks titled main.
+- The main milestone: ``main_milestone`` when set, else by the rule of
+  :mod:`bridge.plan.main_milestone` (the first whose name or goal says main, decisive, core or
+  headline; else the one with the most runs in blocks titled main), which ``bridge plan`` shows
+  before anything runs.
 
 The result types are in :mod:`bridge.projections.outcome_types` (re-exported here), a block's
 runs and systems in :mod:`bridge.projections.block_runs`.
@@ -26,7 +28,6 @@ runs and systems in :mod:`bridge.projections.block_runs`.
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Mapping, Sequence
 
 import attrs
@@ -64,6 +65,7 @@ from bridge.plan.criteria import (
     Unparsed,
     parse_criterion,
 )
+from bridge.plan.main_milestone import main_milestone
 from bridge.plan.metric_names import match_metric
 from bridge.plan.priority import Priority
 from bridge.plan.vocabulary import FAILED_STATUSES, normalise_status
@@ -96,8 +98,6 @@ __all__ = [
     "key_value",
     "must_completed",
 ]
-
-_MAIN = re.compile(r"\bmain\b|\bdecisive\b|主实验|主要结果|主结果|决定性", re.IGNORECASE)
 
 
 def key_value(run: RunView) -> MetricValue | None:
@@ -302,21 +302,13 @@ def _reviewed(state: PipelineState, block: str, digest: str, rule: Verdict) -> V
 
 def _main_milestone(state: PipelineState, milestones: Sequence[MilestoneResult]) -> str | None:
     assert state.plan is not None
-    chosen = state.plan.options.get("main_milestone", "")
-    if chosen:  # the researcher named it ([bridge] main_milestone; checked at load)
-        return chosen
-    for m in milestones:
-        if not m.info.sanity and (_MAIN.search(m.info.name) or _MAIN.search(m.info.goal)):
-            return m.info.id
-    main_blocks = {b.id for b in state.plan.blocks if _MAIN.search(b.title)}
-    best: tuple[int, str] | None = None
-    for m in milestones:
-        if m.info.sanity:
-            continue
-        count = sum(1 for r in state.runs_in(m.info.id) if r.spec.block in main_blocks)
-        if count and (best is None or count > best[0]):
-            best = (count, m.info.id)
-    return best[1] if best else None
+    choice = main_milestone(
+        state.plan.options.get("main_milestone", ""),  # checked at load
+        [m.info for m in milestones],
+        state.plan.blocks,
+        [(r.spec.milestone, r.spec.block) for r in state.runs.values()],
+    )
+    return choice.id if choice else None
 
 
 def _sanity_passed(state: PipelineState, info: MilestoneInfo) -> bool | None:

@@ -54,6 +54,13 @@ _WORDS: dict[str, tuple[str, str]] = {
     "plan_nowhere": ("nowhere", "无"),
     "plan_not_stated": ("not stated", "未写明"),
     "plan_first": ("first to launch: ", "最先启动："),
+    "plan_main": ("main result: {id}{name} ({why})", "主要结果：{id}{name}（{why}）"),
+    "plan_main_set": ("main_milestone in bridge.toml", "bridge.toml 中的 main_milestone"),
+    "plan_main_named": ("its name or goal says so", "其名称或目标如此写明"),
+    "plan_main_blocks": (
+        "it runs the most runs of the blocks titled main",
+        "标题为主实验的实验块的运行多在此里程碑",
+    ),
     "plan_proposed": (
         "runs were proposed from the plan: check them before `bridge run`",
         "运行是根据计划提议的：请在 `bridge run` 之前检查它们",

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.conftest import needs_shared
 from tests.e2e.test_cli import bridge
+from tests.plan.corpus import as_project
 from tests.plan.test_attribution import PLAN, TOML, TRACKER, write
 
 
@@ -29,3 +31,11 @@ def test_blocks_runs_and_unattributed(tmp_path: Path) -> None:
     assert "  R004 (Scaled centroid): the tracker's Block column names 2 blocks (B1, B2)" in out
     # "[[runs]]" and "[systems]" in the warning survive the console.
     assert "Set `block` on the run's [[runs]] entry or its [systems] table" in out
+
+
+@needs_shared
+def test_the_main_result_is_named_before_anything_runs(tmp_path: Path) -> None:
+    """001's run order has `M2: Core`: `bridge plan` says it gives the main result, and why."""
+    done = bridge("plan", "--project", str(as_project("001", tmp_path)))
+    assert done.returncode == 0, done.stderr
+    assert "\nmain result: M2 Core (its name or goal says so)\n" in done.stdout

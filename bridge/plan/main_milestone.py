@@ -1,0 +1,101 @@
+"""
+Which milestone gives the plan's main result: the one rule ``bridge plan`` (before anything
+runs) and the results (after) share, so the researcher sees the choice while it can still be
+changed.
+
+The researcher's ``main_milestone`` wins; else the first non-sanity milestone whose name or goal
+says main, decisive, core or headline (主实验, 主要结果, 主结果, 决定性, 核心); else the non-sanity
+milestone running the most runs of blocks whose titles say main or decisive (a block's "core" is
+often a pilot's: "Pilot Core"); else none.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Literal, Protocol
+
+import attrs
+
+from bridge.value_methods import value_methods
+
+__all__ = ["MAIN_BLOCK_WORDS", "MAIN_WORDS", "MainChoice", "main_milestone"]
+
+#: The words that mark a milestone as the main result.
+MAIN_WORDS = re.compile(
+    r"\bmain\b|\bdecisive\b|\bcore\b|\bheadline\b|主实验|主要结果|主结果|决定性|核心",
+    re.IGNORECASE,
+)
+#: The words that mark a block as part of it.
+MAIN_BLOCK_WORDS = re.compile(r"\bmain\b|\bdecisive\b|主实验|主要结果|主结果|决定性", re.IGNORECASE)
+
+
+class MilestoneLike(Protocol):
+    """What the rule reads of a milestone (a plan's ``Milestone`` or a recorded one)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def goal(self) -> str: ...
+    @property
+    def sanity(self) -> bool: ...
+
+
+class BlockLike(Protocol):
+    """What the rule reads of a block."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+
+
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
+class MainChoice:
+    """
+    The main milestone and why it was chosen.
+
+    Attributes:
+        id: the milestone's id.
+        reason: ``set`` (``main_milestone``), ``named`` (its name or goal says so) or ``blocks``
+            (it runs the most runs of the blocks whose titles say so).
+    """
+
+    id: str
+    reason: Literal["set", "named", "blocks"]
+
+
+def main_milestone(
+    chosen: str,
+    milestones: Sequence[MilestoneLike],
+    blocks: Sequence[BlockLike],
+    run_blocks: Sequence[tuple[str, str | None]],
+) -> MainChoice | None:
+    """
+    The main milestone by the module's rule, or ``None`` when nothing marks one.
+
+    Args:
+        chosen: ``[bridge] main_milestone`` (``""`` when unset; checked at load).
+        milestones: the plan's milestones in plan order.
+        blocks: the plan's blocks.
+        run_blocks: each run's ``(milestone, block)``.
+    """
+    if chosen:
+        return MainChoice(id=chosen, reason="set")
+    for m in milestones:
+        if not m.sanity and (MAIN_WORDS.search(m.name) or MAIN_WORDS.search(m.goal)):
+            return MainChoice(id=m.id, reason="named")
+    main_blocks = {b.id for b in blocks if MAIN_BLOCK_WORDS.search(b.title)}
+    best: tuple[int, str] | None = None
+    for m in milestones:
+        if m.sanity:
+            continue
+        count = sum(
+            1 for milestone, block in run_blocks if milestone == m.id and block in main_blocks
+        )
+        if count and (best is None or count > best[0]):
+            best = (count, m.id)
+    return MainChoice(id=best[1], reason="blocks") if best else None

@@ -1,0 +1,80 @@
+"""
+Which milestone gives the main result: the rule ``bridge plan`` shows and the results apply.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import attrs
+
+from bridge.plan import load_project
+from bridge.plan.main_milestone import MainChoice, main_milestone
+from tests.conftest import needs_shared
+from tests.plan.corpus import as_project
+
+
+@attrs.frozen
+class M:
+    id: str
+    name: str = ""
+    goal: str = ""
+    sanity: bool = False
+
+
+@attrs.frozen
+class B:
+    id: str
+    title: str
+
+
+MILESTONES = [M("M0", "Sanity", sanity=True), M("M1", "Baselines"), M("M2", "Ablations")]
+
+
+def test_the_researchers_choice_wins() -> None:
+    """`main_milestone` is taken as set, whatever the names say."""
+    named = [*MILESTONES, M("M3", "Main")]
+    assert main_milestone("M1", named, [], []) == MainChoice(id="M1", reason="set")
+
+
+def test_a_name_or_goal_saying_core_or_headline_marks_it() -> None:
+    """001's `M2: Core` and a goal 'headline table' are main; the sanity milestone never is."""
+    core = [M("M0", "Main sanity", sanity=True), M("M1", "Baseline"), M("M2", "Core")]
+    assert main_milestone("", core, [], []) == MainChoice(id="M2", reason="named")
+    goal = [M("M1", "Week 2", goal="the headline table"), M("M2", "Week 3")]
+    assert main_milestone("", goal, [], []) == MainChoice(id="M1", reason="named")
+
+
+def test_else_the_milestone_with_most_runs_of_main_blocks() -> None:
+    """Blocks titled main count their runs per milestone; a block's 'core' (a pilot) does not."""
+    blocks = [B("B1", "Main comparison"), B("P0", "Pilot Core")]
+    runs = [("M1", "B1"), ("M2", "B1"), ("M2", "B1"), ("M1", "P0"), ("M1", "P0")]
+    assert main_milestone("", MILESTONES, blocks, runs) == MainChoice(id="M2", reason="blocks")
+    assert main_milestone("", MILESTONES, [B("P0", "Pilot Core")], runs) is None
+
+
+@needs_shared
+class TestPlanTime:
+    """The choice, or its absence, is shown before anything runs."""
+
+    @staticmethod
+    def _no_main(root: Path) -> list[str]:
+        return [
+            f"{w.file}:{w.line}"
+            for w in load_project(root).warnings
+            if w.message.startswith("no milestone is marked as the main result")
+        ]
+
+    def test_a_plan_naming_none_is_warned_at_its_run_order(self, tmp_path: Path) -> None:
+        """009's milestones (M1 … M4) say none of the words: a warning at its run-order table."""
+        assert self._no_main(as_project("009", tmp_path)) == ["refine-logs/EXPERIMENT_PLAN.md:80"]
+
+    def test_setting_main_milestone_ends_it(self, tmp_path: Path) -> None:
+        """`main_milestone = "M4"` in [bridge]: no warning."""
+        root = as_project("009", tmp_path)
+        (root / "bridge.toml").write_text('[bridge]\nmain_milestone = "M4"\n')
+        assert self._no_main(root) == []
+
+    def test_a_plan_naming_one_is_not_warned(self, tmp_path: Path) -> None:
+        """001's `M2: Core`."""
+        assert self._no_main(as_project("001", tmp_path)) == []
