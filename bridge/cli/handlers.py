@@ -137,8 +137,13 @@ def plan(args: Parsed) -> int:
                 why=t(f"plan_main_{choice.reason}", language),
             )
         )
-    first_id = loaded.milestones[0].id if loaded.milestones else ""
-    first = [r for r in runs if r.milestone == first_id]
+    # The first milestone with a run to launch (rows the tracker marks done or out of scope
+    # are not launched), and its runs that will be.
+    launched = [r for r in runs if not r.settled_before_bridge]
+    first = next(
+        (mine for m in loaded.milestones if (mine := [r for r in launched if r.milestone == m.id])),
+        [],
+    )
     if first:
         console.print(
             t("plan_first", language) + ", ".join(f"{r.id} ({r.system})" for r in first[:6])

@@ -34,7 +34,6 @@ from bridge.plan.model import Milestone, Plan, PlanWarning
 from bridge.plan.quantities import normalise_block_id
 from bridge.plan.runs import RunSpec, match_system
 from bridge.plan.setting_fields import did_you_mean
-from bridge.plan.vocabulary import DONE_STATUSES, OUT_OF_SCOPE_STATUSES
 
 __all__ = ["check_against_runs", "gpu_cost_without_gpus", "runs_without_command"]
 
@@ -212,10 +211,7 @@ def runs_without_command(runs: Sequence[RunSpec]) -> list[str]:
     The ids of the runs no command is configured for, in plan order, leaving out the tracker's
     rows that bridge will not launch (done before bridge, or out of scope): they need none.
     """
-    settled = DONE_STATUSES | OUT_OF_SCOPE_STATUSES
-    return [
-        r.id for r in runs if not r.command and not (r.source == "tracker" and r.status in settled)
-    ]
+    return [r.id for r in runs if not r.command and not r.settled_before_bridge]
 
 
 def check_against_runs(plan: Plan, config: Config, runs: Sequence[RunSpec]) -> list[PlanWarning]:

@@ -24,6 +24,7 @@ from bridge.plan.priority import Priority
 from bridge.plan.run_fields import RunFields
 from bridge.plan.setting_fields import did_you_mean
 from bridge.plan.templates import outputs_of, placeholders
+from bridge.plan.vocabulary import DONE_STATUSES, OUT_OF_SCOPE_STATUSES
 from bridge.value_methods import value_methods
 
 __all__ = ["SANITY_PROPOSAL", "RunSpec", "build_runs", "match_system"]
@@ -49,6 +50,14 @@ class RunSpec(RunFields):
     status_raw: str
     file: str
     line: int
+
+    @property
+    def settled_before_bridge(self) -> bool:
+        """
+        Whether the researcher's tracker row says the run needs no launch: done before bridge,
+        or out of scope (``recording.tracker_status_events`` records which).
+        """
+        return self.source == "tracker" and self.status in (DONE_STATUSES | OUT_OF_SCOPE_STATUSES)
 
 
 def match_system(name: str, systems: Mapping[str, SystemConfig]) -> SystemConfig | None:

@@ -131,6 +131,20 @@ def _set_cells(line: str, values: dict[int, str], width: int) -> str:
     return line
 
 
+def _with_markup(cell: str, note: str, notes: str) -> str:
+    """
+    ``notes`` (the researcher's ``note`` as read, without Markdown marks, then bridge's part)
+    with the note as the cell writes it, backticks and bold kept, when the cell still holds it:
+    the note is the researcher's, and reading it for the run must not rewrite it.
+    """
+    if not note or not notes.startswith(note):
+        return notes
+    written = re.split(r"; bridge: |；bridge：", cell, maxsplit=1)[0].strip()
+    if plain(written) != note:
+        return notes
+    return written + notes[len(note) :]
+
+
 #: Given a run and its row's Status cell as written: the Status and Notes to show (None keeps
 #: the cell as written).
 RowFiller = Callable[[RunView, str], tuple[str | None, str | None]]
@@ -177,7 +191,7 @@ def fill_in(
             if status is not None:
                 values[status_at] = status
             if notes is not None and notes_at is not None:
-                values[notes_at] = notes
+                values[notes_at] = _with_markup(cells[notes_at], run.spec.notes, notes)
             if values:
                 lines[number - 1] = _set_cells(lines[number - 1], values, width)
     return lines, shown

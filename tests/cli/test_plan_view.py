@@ -39,3 +39,11 @@ def test_the_main_result_is_named_before_anything_runs(tmp_path: Path) -> None:
     done = bridge("plan", "--project", str(as_project("001", tmp_path)))
     assert done.returncode == 0, done.stderr
     assert "\nmain result: M2 Core (its name or goal says so)\n" in done.stdout
+
+
+@needs_shared
+def test_first_to_launch_leaves_out_rows_done_before_bridge(tmp_path: Path) -> None:
+    """009's tracker marks R001 (M0) and R002 (M1) DONE: the first run bridge launches is R003."""
+    done = bridge("plan", "--project", str(as_project("009", tmp_path)))
+    assert done.returncode == 0, done.stderr
+    assert "\nfirst to launch: R003 (signal diagnostics)\n" in done.stdout

@@ -51,3 +51,19 @@ def test_notes_are_kept_and_still_place_the_run(tmp_path: Path) -> None:
     finally:
         store.close()
     assert changed == []  # every run had succeeded: kept as they ran, none re-specified
+
+
+def test_the_notes_markup_is_kept(tmp_path: Path) -> None:
+    """A note with code spans and bold keeps them when bridge writes its part after it, on the
+    first write and the next (009's `` `template_macro` placement is implemented``)."""
+    project = tmp_path / "quickstart"
+    shutil.copytree(REPO_ROOT / "examples" / "quickstart", project)
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    marked = "seed 0; block B1, also compared in the `training-rule` block, **as planned**"
+    tracker.write_text(tracker.read_text("utf-8").replace(NOTE, marked), "utf-8")
+    assert main(["run", "--project", str(project), "--plain"]) == 0
+    expected = f"{marked}; bridge: attempt 1 on local#0:cpu; exit 0"
+    assert _row(project, "R006")[-1] == expected
+    assert _blocks(project)["R006"] == "B1"
+    assert main(["run", "--project", str(project), "--plain"]) == 0
+    assert _row(project, "R006")[-1] == expected
