@@ -312,6 +312,15 @@ def read_block(doc: Document, heading: Heading, parsed: BlockHeading, end: int) 
     )
 
 
+# A count closing a list of systems ("fixed、policy-only、Harness-only、joint 四臂", "A, B and C
+# (three arms)") counts them and is no part of the last one's name.
+_ARM_COUNT = re.compile(
+    r"\s*[(（]?\s*(?:[二两三四五六七八九十]|\d{1,2})\s*(?:个)?\s*(?:臂|组)[)）]?$"
+    r"|\s*[(（]?\s*(?:two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+arms[)）]?$",
+    re.IGNORECASE,
+)
+
+
 def _items(raw: str) -> tuple[str, ...]:
     if not raw:
         return ()
@@ -322,4 +331,7 @@ def _items(raw: str) -> tuple[str, ...]:
             if line:
                 items.append(line)
         return tuple(items)
-    return split_list(raw)
+    listed = split_list(raw)
+    if len(listed) > 1 and (last := _ARM_COUNT.sub("", listed[-1])):
+        listed = (*listed[:-1], last)
+    return listed

@@ -43,7 +43,6 @@ _COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "study",
             "task",
             "purpose / system",
-            "目的/arm",
             "run",
             "goal",
         ),
@@ -51,6 +50,12 @@ _COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
     "system": (
         (
+            # An arm column names the compared systems (018's `目的/Arm`: fixed, policy-only,
+            # Harness-only, joint) where a Policy column beside it says a setting of each.
+            "arm",
+            "目的/arm",
+            "purpose/arm",
+            "purpose / arm",
             "system / variant",
             "system/variant",
             "system",
@@ -99,11 +104,19 @@ def _map_columns(header: tuple[str, ...]) -> dict[str, int]:
     mapping: dict[str, int] = {}
     taken: set[int] = {0}
     for key, (exact, _words) in _COLUMNS.items():
-        for position, name in enumerate(names):
-            if position not in taken and name in exact:
-                mapping[key] = position
-                taken.add(position)
-                break
+        # The earliest name of the list wins over a later one in any column (Arm over Policy).
+        found = next(
+            (
+                p
+                for wanted in exact
+                for p, name in enumerate(names)
+                if p not in taken and name == wanted
+            ),
+            None,
+        )
+        if found is not None:
+            mapping[key] = found
+            taken.add(found)
     for key, (_exact, words) in _COLUMNS.items():
         if key in mapping:
             continue

@@ -402,13 +402,24 @@ class TestCorpus:
         assert attributed >= 98 and attributed + unattributed >= 433
 
     def test_018_block_column(self, tmp_path: Path) -> None:
-        """018: `G1/B4` is B4 (G1 is a gate), `G1/B0 calibration` B0, `B2/B3` two blocks."""
-        runs = {r.id: r for r in load_project(as_project("018", tmp_path)).runs}
+        """018: `G1/B4` is B4 (G1 is a gate), `G1/B0 calibration` B0; `B2/B3` names two blocks
+        and the `目的/Arm` cell (not the Policy column) the system, one of B2's four arms (the
+        plan's "fixed、policy-only、Harness-only、joint 四臂": the count is no part of a name)."""
+        loaded = load_project(as_project("018", tmp_path))
+        runs = {r.id: r for r in loaded.runs}
         assert runs["JPH-G1-CTRL-001"].block == "B4"
         assert runs["JPH-CAL-LP-C0"].block == "B0"
         assert runs["JPH-B1-HO-S0"].block == "B1"
-        b2 = runs["JPH-B2-FX-S0"]
-        assert b2.block == "" and "names 2 blocks (B2, B3)" in b2.attribution
+        assert runs["JPH-B1-HO-S0"].system == "Harness-only contextual bandit"
+        b2 = {i: (r.block, r.system) for i, r in runs.items() if "-B2-" in i}
+        assert b2 == {
+            "JPH-B2-FX-S0": ("B2", "fixed"),
+            "JPH-B2-PO-S0": ("B2", "policy-only"),
+            "JPH-B2-HO-S0": ("B2", "Harness-only"),
+            "JPH-B2-JT-S0": ("B2", "joint"),
+        }
+        (block,) = [b for b in loaded.plan.blocks if b.id == "B2"]
+        assert block.systems == ("fixed", "policy-only", "Harness-only", "joint")
 
     def test_030_block_column_holds_titles(self, tmp_path: Path) -> None:
         """030: the Block column says `Accounts`, `AI-AI`, `Scheduler`: the blocks so titled."""

@@ -356,3 +356,24 @@ class TestCorpusMilestones:
         runs = {r.id: r for r in project.runs}
         assert runs["R-B0-CAL"].block == "B0"
         assert runs["R-B0-TRACE"].block == "B0"
+
+
+def test_an_arm_column_names_the_system_over_a_policy_column(tmp_path: Path) -> None:
+    """`| Run ID | Block | Policy | Arm |`: the Arm cell is the run's system whatever the column
+    order, and a list of systems closing with its count ("(three arms)") loses the count."""
+    write(
+        tmp_path,
+        "refine-logs/EXPERIMENT_PLAN.md",
+        "# Plan\n\n## Experiment Blocks\n\n### Block 1: Arms\n\n"
+        "- **Compared systems**: fixed, adaptive and joint (three arms)\n"
+        "- **Success criterion**: joint accuracy > fixed accuracy\n",
+    )
+    write(
+        tmp_path,
+        "refine-logs/EXPERIMENT_TRACKER.md",
+        "| Run ID | Block | Policy | Arm | Status |\n|---|---|---|---|---|\n"
+        "| R001 | B1 | frozen | fixed | TODO |\n| R002 | B1 | trainable | joint | TODO |\n",
+    )
+    loaded = load_project(tmp_path)
+    assert loaded.plan.blocks[0].systems == ("fixed", "adaptive", "joint")
+    assert [(r.id, r.system) for r in loaded.runs] == [("R001", "fixed"), ("R002", "joint")]
