@@ -14,7 +14,9 @@ Rules (each value's ``rule`` is a JMESPath expression after ``json:`` that finds
   the first of :data:`LABEL_KEYS` whose values are distinct strings, else ``seed`` with distinct
   values, else (for at most :data:`MAX_CONDITIONS` items) any field with distinct strings.
   Each item's numbers are named ``FIELD[LABEL]`` (``[{"mode": "compact", "mrr": 0.41}]`` →
-  ``mrr[compact]``; ``seed`` labels read ``[seed=0]``), nested objects flattened inside;
+  ``mrr[compact]``; ``seed`` labels read ``[seed=0]``), nested objects flattened inside; a
+  list holding one seed's record alone is the run's own seed and its numbers are named without
+  the label (``{"results": [{"seed": 0, "acc": 0.9}]}`` → ``results.acc``);
 - a short list of objects with no label (at most :data:`MAX_CONDITIONS`) is read item by item,
   ``FIELD[0]``, ``FIELD[1]``…; a longer one holding numbers is not read, and a note says so
   (write a ``[[metrics.extract]]`` query to pick what you need).
@@ -255,6 +257,11 @@ class _Walker:
             )
             item_q = f"{q}[?{json_path([label])}=={literal}] | [0]"
             rest = {k: v for k, v in item.items() if k != label}
+            if len(items) == 1 and label.lower() == "seed":
+                # One seed's record is the run's own (a run per seed): its numbers keep their
+                # names, so the seeds of a block are one metric, not one metric per seed.
+                self.walk(rest, name, suffix, item_q)
+                continue
             self.walk(rest, name, f"[{shown}]{suffix}", item_q)
 
     def _series(self, records: list[dict[str, Any]], name: str, suffix: str, q: str) -> bool:

@@ -80,6 +80,17 @@ class TestConditions:
         assert named(found)["results.steps[seed=0]"] == 400
         assert found.histories == ()
 
+    def test_one_seeds_record_is_the_runs_own(self, tmp_path: Path) -> None:
+        """A run per seed writing `{"results": [{"seed": S, ...}]}`: its numbers keep their names
+        (one metric across the block's seeds, where `[seed=S]` made one metric per seed), and
+        the rule finds the value again. A one-item list under another label stays a condition."""
+        found = extract(tmp_path, {"results": [{"seed": 2, "accuracy": 0.81}]})
+        assert named(found) == {"results.accuracy": 0.81}
+        (value,) = found.values
+        assert refind(tmp_path, value.rule) == 0.81
+        found = extract(tmp_path, {"results": [{"mode": "compact", "mrr": 0.4}]})
+        assert named(found) == {"results.mrr[compact]": 0.4}
+
     def test_a_long_unlabelled_table_is_a_problem_not_a_flood(self, tmp_path: Path) -> None:
         """A 200-row table without step or label: not read, and the problem says how to read it."""
         found = extract(tmp_path, {"papers": [{"year": 2000 + i % 20} for i in range(200)]})
