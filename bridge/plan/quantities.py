@@ -26,7 +26,9 @@ _GPU_UNIT = (
     r"(?:[A-Z]\d{2,4}[\w-]{0,12}[- ]?h(?:ours?|rs?)?\b"
     r"|GPU[- ]?(?:hours?|hrs?|h)\b|GPUh\b|GPU[- ]?hour|GPU 小时|卡时|GPU时)"
 )
-_GPU_AMOUNT = re.compile(rf"{_RANGE}\s{{0,3}}(?:{_GPU_UNIT})", re.IGNORECASE)
+# One word may say where or which GPU-hours they are: "2-6 local GPU h", "40 extra GPU-hours".
+_GPU_QUALIFIER = r"(?:(?:local|remote|cloud|cluster|server|extra|additional|more|new)\s{1,2})?"
+_GPU_AMOUNT = re.compile(rf"{_RANGE}\s{{0,3}}{_GPU_QUALIFIER}(?:{_GPU_UNIT})", re.IGNORECASE)
 _PLAIN_AMOUNT = re.compile(
     rf"^\s{{0,3}}(?:~|≈|约|<|≤|<=|about|approx\.?)?\s{{0,2}}{_RANGE}\s{{0,2}}(?:h|hrs?|hours?)?(?![\w.])",
     re.IGNORECASE,

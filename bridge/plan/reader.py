@@ -234,10 +234,10 @@ def _budget(doc: Document, heading: Heading | None, header: dict[str, str]) -> B
         raw = _section_text(doc, heading)
         for field in read_fields(doc, heading.index + 1, heading.end):
             label = field.label.casefold()
-            if (
-                total is None
-                and ("total" in label or "合计" in label or "总" in label)
-                and ("gpu" in label)
+            if total is None and (
+                (("total" in label or "合计" in label or "总" in label) and "gpu" in label)
+                # "Maximum pre-external budget: 15 local GPU-hours"
+                or (("budget" in label or "预算" in label) and gpu_hours(field.value) is not None)
             ):
                 total = (
                     gpu_hours(field.value)

@@ -195,3 +195,12 @@ class TestHandChecked:
         """029's budget table `| Lane | CPU-hrs | GPU-hrs |` ends `| Total | ~21 | ~0.5 |`: 0.5."""
         budget = load_plan(corpus("029") / "EXPERIMENT_PLAN.md").budget
         assert budget.gpu_hours == 0.5
+
+    def test_gpu_hours_with_a_word_before_the_unit(self) -> None:
+        """014 costs its milestones in "local GPU h" (`1-3 local GPU h after a 16-image timing
+        smoke`, `<=2 local GPU h`) and states "Maximum pre-external budget: 15 local GPU-hours"."""
+        plan = load_plan(corpus("014") / "EXPERIMENT_PLAN.md")
+        hours = {m.id: m.gpu_hours for m in plan.milestones}
+        assert (hours["M2"], hours["M3"], hours["M5"], hours["M6"]) == (3, 6, 2, 4)
+        assert hours["M1"] is None  # "<1 CPU h"
+        assert plan.budget.gpu_hours == 15
