@@ -14,7 +14,10 @@ Evidence is taken in a fixed order, the first that decides wins:
 4. system matching: the blocks whose compared systems include the run's system, compared after
    :func:`system_key` normalisation, with ``[systems."X"] aliases`` as further names; when none
    is named whole, a shortened name that begins exactly one compared system of the milestone's
-   blocks, word for word (never across every block).
+   blocks, word for word (never across every block);
+5. the tracker's Purpose cell, when no compared system is named by the run's system: the one
+   compared system whose name begins it, word for word, among the milestone's blocks (all
+   blocks when the milestone names none).
 
 Where evidence names several blocks, system matching narrows it; a run still left with several
 blocks, or with none, is *not attributed*, and the reason says why. Nothing is guessed: such a
@@ -178,6 +181,7 @@ class RunFacts:
         explicit_block: a block set in bridge.toml for this run (``[[runs]]`` or ``[grid]``).
         block_cell: the tracker's Block cell as written, ``""`` when none.
         notes: the tracker's Notes.
+        purpose: the tracker's Purpose cell, ``""`` when none.
     """
 
     id: str
@@ -186,6 +190,7 @@ class RunFacts:
     explicit_block: str = ""
     block_cell: str = ""
     notes: str = ""
+    purpose: str = ""
 
 
 # A compared system's own label (``E4: DepthFiLM r=102``, ``**A2**: …``), and a word of a
@@ -333,6 +338,31 @@ class Attributor:
         found = self._beginning(keys, [block])
         return found[0][1] if len(found) == 1 else ""
 
+    def _opened_by(self, purpose: str, among: Sequence[str]) -> tuple[str, str] | None:
+        """
+        The one (block, compared system) among ``among`` whose name the run's Purpose begins
+        with, word for word (005: the System cell holds a command and the Purpose says
+        ``A3-attacked (full v5 + W_attacked block) on 10``); the longest name wins over a name
+        it begins with (``A3-baseline`` over ``A3``). Only a coined name counts (see
+        :func:`_coined`): 011's "Classifier reranking" is B3's reranking run, not B4's
+        "(b) classifier" judging questions. ``None`` when no name, or names of several systems
+        or blocks, begin it.
+        """
+        opening = system_key(purpose)
+        if not opening:
+            return None
+        begun = [
+            (len(key), block, written)
+            for block in among
+            for key, written in self.block_systems[block][1].items()
+            if (opening == key or opening.startswith(key + " ")) and _coined(written)
+        ]
+        if not begun:
+            return None
+        longest = max(length for length, _, _ in begun)
+        found = {(block, written) for length, block, written in begun if length == longest}
+        return found.pop() if len(found) == 1 else None
+
     def attribute(self, run: RunFacts) -> Attribution:
         """
         The block of one run.
@@ -414,6 +444,13 @@ class Attributor:
                     system=system,
                     basis=f"system begins one compared system of milestone {milestone}'s blocks",
                 )
+        if not holders and run.purpose:
+            opened = self._opened_by(run.purpose, in_milestone or self.order)
+            if opened is not None:
+                block, system = opened
+                return Attribution(
+                    block=block, system=system, basis=f"Purpose begins with system {system!r}"
+                )
         reasons = [doubt] if doubt else []
         if holders:
             reasons.append(f"{shown} is compared in blocks {', '.join(holders)}")
@@ -430,6 +467,23 @@ class Attributor:
                 else "no system to match"
             )
         return Attribution(block="", system="", basis="; ".join(reasons))
+
+
+_COINED = re.compile(r"\d|\w_\w|\w-\w")
+
+
+def _coined(name: str) -> bool:
+    """
+    Whether a system's name, its commentary left out, is one the plan coined (``A3-baseline``,
+    ``no_sem_gate``, ``A0``: a digit, or words joined by ``_`` or ``-``) rather than words a
+    task description may begin with too (``classifier``, ``LLM judge``).
+    """
+    text = _MARKUP.sub("", unicodedata.normalize("NFKC", name))
+    previous = None
+    while previous != text:
+        previous = text
+        text = _COMMENTARY.sub(" ", text)
+    return bool(_COINED.search(text))
 
 
 def system_table(name: str, systems: Mapping[str, SystemConfig]) -> SystemConfig | None:

@@ -321,6 +321,11 @@ _ARM_COUNT = re.compile(
 )
 
 
+# One line per system, each a bold name then what it is ("**A1-only**: insert at W* with …"):
+# the name is the system, the description stays in ``systems_raw``.
+_NAMED_ITEM = re.compile(r"^\*\*(?P<name>[^*:：]{1,60})(?:\*\*\s{0,2}[:：]|[:：]\*\*)\s*\S")
+
+
 def _items(raw: str) -> tuple[str, ...]:
     if not raw:
         return ()
@@ -329,7 +334,8 @@ def _items(raw: str) -> tuple[str, ...]:
         for line in raw.split("\n"):
             line = line.strip()
             if line:
-                items.append(line)
+                named = _NAMED_ITEM.match(line)
+                items.append(named.group("name").strip() if named else line)
         return tuple(items)
     listed = split_list(raw)
     if len(listed) > 1 and (last := _ARM_COUNT.sub("", listed[-1])):

@@ -212,6 +212,7 @@ def _attribute(
                 explicit_block=draft.block,
                 block_cell=draft.block_cell,
                 notes=draft.notes,
+                purpose=draft.purpose,
             )
         )
         draft.block, draft.block_system, draft.attribution = (

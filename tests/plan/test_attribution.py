@@ -385,6 +385,49 @@ def test_a_shortened_name_that_could_be_another_system_stands_for_none(tmp_path:
     }
 
 
+PURPOSE_PLAN = """# Plan
+
+## Experiment Blocks
+
+### Block 1: Memory causality
+
+- **Compared systems**:
+  - **A3-baseline**: full model, no blocking
+  - **A3-attacked**: full model with the inserted frames blocked
+- **Success criterion**: A3-baseline J-drop > A3-attacked J-drop
+
+### Block 2: Human evaluation
+
+- **Compared systems**: (a) annotators, (b) classifier
+- **Success criterion**: classifier agreement > 0.7
+"""
+
+
+def test_a_purpose_opening_with_a_coined_system_name_places_the_run(tmp_path: Path) -> None:
+    """005's tracker puts commands in its System column and the arm in Purpose: a Purpose that
+    begins with a coined compared-system name (`A3-attacked`, words joined by `-`) places the run;
+    one beginning with a plain word a block lists (`Classifier reranking`) places nothing."""
+    write(tmp_path, "refine-logs/EXPERIMENT_PLAN.md", PURPOSE_PLAN)
+    write(
+        tmp_path,
+        "refine-logs/EXPERIMENT_TRACKER.md",
+        "| Run ID | Milestone | Purpose | System / Variant | Status |\n|---|---|---|---|---|\n"
+        "| R1 | M1 | A3-baseline (full) on 10 | `--no-hook` | TODO |\n"
+        "| R2 | M1 | A3-attacked on 10 | + `--block attacked` | TODO |\n"
+        "| R3 | M1 | Classifier reranking | `--rerank` | TODO |\n",
+    )
+    loaded = load_project(tmp_path)
+    # One line per system, a bold name then what it is: the name is the system.
+    assert loaded.plan.blocks[0].systems == ("A3-baseline", "A3-attacked")
+    runs = {r.id: r for r in loaded.runs}
+    assert {r: (runs[r].block, runs[r].block_system) for r in runs} == {
+        "R1": ("B1", "A3-baseline"),
+        "R2": ("B1", "A3-attacked"),
+        "R3": ("", ""),
+    }
+    assert runs["R2"].attribution == "Purpose begins with system 'A3-attacked'"
+
+
 @needs_corpus
 class TestCorpus:
     def test_every_tracker_run_is_attributed_or_has_a_reason(self, tmp_path: Path) -> None:
@@ -420,6 +463,17 @@ class TestCorpus:
         }
         (block,) = [b for b in loaded.plan.blocks if b.id == "B2"]
         assert block.systems == ("fixed", "policy-only", "Harness-only", "joint")
+
+    def test_005_purpose_names_the_arm(self, tmp_path: Path) -> None:
+        """005: the System column holds commands; the Purpose begins with the arm's name."""
+        runs = {r.id: r for r in load_project(as_project("005", tmp_path)).runs}
+        placed = {i: (runs[i].block, runs[i].block_system) for i in ("R006", "R007", "R008")}
+        assert placed == {
+            "R006": ("B3", "A3-baseline"),
+            "R007": ("B3", "A3-attacked"),
+            "R008": ("B3", "A3-control"),
+        }
+        assert (runs["R012"].block, runs["R012"].block_system) == ("B2", "A1-only")
 
     def test_030_block_column_holds_titles(self, tmp_path: Path) -> None:
         """030: the Block column says `Accounts`, `AI-AI`, `Scheduler`: the blocks so titled."""
