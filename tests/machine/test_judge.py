@@ -130,6 +130,54 @@ class TestAggregate:
         assert [(s.run_id, s.value) for s in got] == [("R1", 0.5)]
 
 
+class TestOnTheThreshold:
+    """A result exactly on the threshold, as the researcher's decimal arithmetic says, whatever
+    binary floating point makes of it (0.70 − 0.68 is 0.019999999999999907)."""
+
+    @staticmethod
+    def _pair(ours: float, base: float, metric: str = "accuracy") -> tuple[Aggregate, ...]:
+        return aggregate(samples("ours", metric, [ours]) + samples("base", metric, [base]))
+
+    def test_a_gain_of_exactly_the_points_asked_meets_at_least(self) -> None:
+        """001: 'by >= 2 points' with 0.70 vs 0.68 is met (it was not met: +1.9999999999999907)."""
+        text = "DepthGate accuracy > Standard LoRA accuracy by >= 2 points"
+        criterion = crit(text, block_systems=["DepthGate", "Standard LoRA"])
+        aggs = aggregate(
+            samples("DepthGate", "accuracy", [0.70]) + samples("Standard LoRA", "accuracy", [0.68])
+        )
+        v = judge(criterion, aggs, expected_seeds=1)
+        assert v.verdict is VerdictKind.MET, v.reason
+        strict = judge(
+            crit("accuracy improves by more than 2 points"),
+            self._pair(0.70, 0.68),
+            expected_seeds=1,
+        )
+        assert strict.verdict is VerdictKind.NOT_MET, strict.reason
+
+    @given(
+        st.integers(min_value=0, max_value=90),
+        st.integers(min_value=1, max_value=10),
+    )
+    def test_every_two_decimal_gain_on_its_threshold_meets(self, base: int, points: int) -> None:
+        """Over two-decimal accuracies, a gain of exactly d points meets '≥ d points'."""
+        aggs = self._pair((base + points) / 100, base / 100)
+        v = judge(crit(f"accuracy improves by at least {points} points"), aggs, expected_seeds=1)
+        assert v.verdict is VerdictKind.MET, v.reason
+
+    def test_an_absolute_percent_on_its_threshold_meets(self) -> None:
+        """0.57 × 100 is 56.99999999999999: 'accuracy at least 57%' is met by 0.57."""
+        aggs = self._pair(0.57, 0.10)
+        v = judge(crit("accuracy at least 57%"), aggs, expected_seeds=1)
+        assert v.verdict is VerdictKind.MET, v.reason
+
+    def test_a_relative_change_on_its_threshold_meets(self) -> None:
+        """loss 0.9 against 1.0 is a 10% reduction: 'reduces loss by at least 10%' is met."""
+        aggs = self._pair(0.9, 1.0, "val_loss")
+        criterion = crit("reduces val loss by at least 10%", metrics=["val loss"])
+        v = judge(criterion, aggs, expected_seeds=1)
+        assert v.verdict is VerdictKind.MET, v.reason
+
+
 class TestJudgeBlock:
     def test_points_over_baseline_met(self) -> None:
         """Accuracy 0.92 vs 0.89 is a 3-point gain, which meets '> 2% over baseline'."""
