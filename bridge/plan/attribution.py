@@ -10,7 +10,9 @@ Evidence is taken in a fixed order, the first that decides wins:
    then a single block named in the run's Notes, or a Milestone cell that names a block;
 3. the run's milestone when it names exactly one block: by id, or through the labels of the
    compared systems its Runs cell lists (``E4 (DepthFiLM), E5`` names the block that lists
-   ``E4: DepthFiLM r=102 …`` and ``E5: …``);
+   ``E4: DepthFiLM r=102 …`` and ``E5: …``); but a run outside the sanity milestone whose
+   Purpose begins "Sanity", "Smoke" or "Overfit" stops here, not attributed: its numbers check
+   the pipeline and measure no block;
 4. system matching: the blocks whose compared systems include the run's system, compared after
    :func:`system_key` normalisation, with ``[systems."X"] aliases`` as further names; when none
    is named whole, a shortened name that begins exactly one compared system of the milestone's
@@ -220,6 +222,7 @@ class Attributor:
                     strict.setdefault(full, system)
                 if base:
                     loose.setdefault(base, system)
+        self.sanity_milestones = {m.id for m in plan.milestones if m.sanity}
         self.milestone_blocks = {
             m.id: [b for b in m.blocks if b in self.ids] or self._labelled(m.runs_raw, plan)
             for m in plan.milestones
@@ -421,6 +424,15 @@ class Attributor:
         noted = [b for b in block_refs(run.notes, self.known) if b in self.ids]
         if len(noted) == 1:
             return self._placed(noted[0], names, "a block named in the tracker's Notes")
+        if _SANITY_PURPOSE.match(run.purpose) and run.milestone not in self.sanity_milestones:
+            # 011's R012 "Sanity: overfit on 100 items" runs B2's system in milestone M1: its
+            # overfit score is no measurement of the block, and averaged in it would be one.
+            return Attribution(
+                block="",
+                system="",
+                basis=f"its Purpose says it is a sanity check ({run.purpose!r}), whose numbers "
+                "are not a block's",
+            )
         if run.milestone in self.ids and run.milestone not in self.milestone_blocks:
             return self._placed(run.milestone, names, "tracker Milestone column names a block")
         in_milestone = self.milestone_blocks.get(run.milestone, [])
@@ -469,6 +481,8 @@ class Attributor:
         return Attribution(block="", system="", basis="; ".join(reasons))
 
 
+# A Purpose saying the run checks the pipeline rather than measures a system.
+_SANITY_PURPOSE = re.compile(r"\W{0,3}(?:sanity|smoke|overfit|冒烟|健全)", re.IGNORECASE)
 _COINED = re.compile(r"\d|\w_\w|\w-\w")
 
 

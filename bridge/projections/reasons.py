@@ -257,6 +257,13 @@ _ATTRIBUTION: tuple[tuple[re.Pattern[str], str], ...] = (
         re.compile(rf"the tracker's Block column {_QUOTE} names no block of the plan"),
         r"追踪表的 Block 列 \1 没有指明计划中的实验块",
     ),
+    (
+        re.compile(
+            rf"its Purpose says it is a sanity check \({_QUOTE}\), whose numbers are not a "
+            r"block's"
+        ),
+        r"其目的写明是健全性检查（\1），其数值不属于任何实验块",
+    ),
     (re.compile(rf"\b{_SYSTEM} is compared in blocks "), r"系统 \1 同时是这些实验块的对比系统："),
     (
         re.compile(rf"\b{_SYSTEM} is not among any block's compared systems"),

@@ -475,6 +475,23 @@ class TestCorpus:
         }
         assert (runs["R012"].block, runs["R012"].block_system) == ("B2", "A1-only")
 
+    def test_011_a_sanity_run_outside_the_sanity_milestone_is_no_blocks(
+        self, tmp_path: Path
+    ) -> None:
+        """011's R012 "Sanity: overfit on 100 items" runs B2's "Multi-task DeBERTa" in M1: its
+        overfit score would be averaged with R014's real one; it is listed with the reason."""
+        runs = {r.id: r for r in load_project(as_project("011", tmp_path)).runs}
+        r012 = runs["R012"]
+        assert r012.block == ""
+        assert r012.attribution == (
+            "its Purpose says it is a sanity check ('Sanity: overfit on 100 items'), whose "
+            "numbers are not a block's"
+        )
+        # In the sanity milestone a "Sanity check" run is what it should be: the rule is silent.
+        sanity = {r.id: r for r in load_project(as_project("001", tmp_path / "001")).runs}
+        assert sanity["R001"].milestone == "M0"
+        assert "sanity check" not in sanity["R001"].attribution
+
     def test_030_block_column_holds_titles(self, tmp_path: Path) -> None:
         """030: the Block column says `Accounts`, `AI-AI`, `Scheduler`: the blocks so titled."""
         runs = {r.id: r.block for r in load_project(as_project("030", tmp_path)).runs}
