@@ -259,7 +259,9 @@ class Attributor:
         for name in names:
             full, base = _keys(name)
             strict.add(full)
-            loose.add(base)
+            # Parentheses that take a part away ("DepthGate (without Sobel)") are the name's
+            # point: dropped, the ablation would pass for the full system another block lists.
+            loose.add(full if _takes_away(name) else base)
         strict.discard("")
         loose.discard("")
         return strict, loose
@@ -479,6 +481,15 @@ class Attributor:
                 else "no system to match"
             )
         return Attribution(block="", system="", basis="; ".join(reasons))
+
+
+def _takes_away(name: str) -> bool:
+    """Whether a name's parenthesised commentary takes a part away (``(without Sobel)``)."""
+    return any(
+        word in _TAKING_AWAY
+        for note in _COMMENTARY.findall(unicodedata.normalize("NFKC", name))
+        for word in re.findall(r"[^\W_]+", note.casefold())
+    )
 
 
 # A Purpose saying the run checks the pipeline rather than measures a system.

@@ -492,6 +492,17 @@ class TestCorpus:
         assert sanity["R001"].milestone == "M0"
         assert "sanity check" not in sanity["R001"].attribution
 
+    def test_001_an_alias_for_an_ablation_keeps_what_it_takes_away(self, tmp_path: Path) -> None:
+        """001's R012 "DepthGate no-Sobel" under `[systems."DepthGate (without Sobel)"]`: the
+        table's "(without Sobel)" is never dropped, so the run is not B2's full "DepthGate"."""
+        root = as_project("001", tmp_path)
+        (root / "bridge.toml").write_text(
+            '[run]\ncommand = "true"\n\n[systems."DepthGate (without Sobel)"]\n'
+            'aliases = ["DepthGate no-Sobel"]\n'
+        )
+        runs = {r.id: r for r in load_project(root).runs}
+        assert runs["R012"].block != "B2", runs["R012"].attribution
+
     def test_030_block_column_holds_titles(self, tmp_path: Path) -> None:
         """030: the Block column says `Accounts`, `AI-AI`, `Scheduler`: the blocks so titled."""
         runs = {r.id: r.block for r in load_project(as_project("030", tmp_path)).runs}
