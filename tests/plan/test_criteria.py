@@ -61,6 +61,22 @@ class TestParseCriterionEnglish:
         lower = c.subject if c.orientation is Orientation.LOWER else c.reference
         assert lower == "Logistic regression"
 
+    def test_a_word_two_names_hold_names_neither(self) -> None:
+        """011 B2: "Multi-task" is in "Multi-task DeBERTa" and in the ablation "Multi-task with
+        λ=0"; it was read as the ablation (its last word "task" was taken as its own), which
+        would have judged the λ=0 arm. It names neither: the subject is left open."""
+        systems = [
+            "**Multi-task DeBERTa** (difficulty + evidence, λ=0.3)",
+            "**Single-task DeBERTa** (difficulty only)",
+            "**Multi-task with λ=0** (evidence head exists)",
+        ]
+        c = parsed(
+            "Multi-task improves macro F1 by ≥3pp over single-task",
+            block_systems=systems,
+            metrics=["Macro F1"],
+        )
+        assert c.subject is None and c.reference == systems[1]
+
     def test_improvement_vs_named_system(self) -> None:
         """'≥ 0.5 F1 improvement vs B' compares with system B in F1 units."""
         c = parsed("≥ 0.5 F1 improvement vs B", block_systems=["A", "B"])

@@ -84,6 +84,12 @@ def system_terms(systems: Sequence[str]) -> list[tuple[str, str]]:
     # Single words: the first and last word of a short name and the first word of its
     # commentary ("E_best(predicted depth)" is named by "predicted"), when only one has it.
     words: dict[str, set[int]] = {}
+    # Every word of every name: a word names one system only when no other name has it at all
+    # ("task" is the last word of "Multi-task with λ=0" and inside "Multi-task DeBERTa").
+    holders: dict[str, set[int]] = {}
+    for index, system in enumerate(systems):
+        for word in re.findall(r"[a-z][a-z0-9]{3,}", normalise(system)):
+            holders.setdefault(word, set()).add(index)
     for index, system in enumerate(systems):
         nfkc = normalise(system)
         nfkc = re.sub(r"^\s*[a-z]{1,3}\d{1,3}[a-z]?\s*:\s*", "", nfkc)
@@ -104,7 +110,7 @@ def system_terms(systems: Sequence[str]) -> list[tuple[str, str]]:
         for word in dict.fromkeys(picked):
             words.setdefault(word, set()).add(index)
     for word, found in words.items():
-        if len(found) == 1 and word not in owners:
+        if len(found) == 1 and word not in owners and holders.get(word, found) == found:
             owners[word] = set(found)
     # A system's full name is its own even where another's shortened form reads the same
     # ("Logistic regression" beside "Logistic regression (no feature scaling)").
