@@ -141,7 +141,8 @@ def tracker_status_events(spec: RunSpec) -> list[ev.RunFoundDone | ev.RunRuledOu
     """
     What the researcher's tracker row says about a run before bridge touches it: done before
     bridge (``RunFoundDone``, the Notes as evidence), out of scope (``RunRuledOut``, with the
-    reason as written), or nothing (bridge runs it).
+    reason as written), an implementation task not done yet (``RunRuledOut``, saying so: it is
+    no run to launch), or nothing (bridge runs it).
     """
     if spec.source != "tracker":
         return []
@@ -151,6 +152,17 @@ def tracker_status_events(spec: RunSpec) -> list[ev.RunFoundDone | ev.RunRuledOu
         return [
             ev.RunFoundDone(
                 run_id=spec.id, status=raw, evidence=notes, file=spec.file, line=spec.line
+            )
+        ]
+    if spec.task:
+        return [
+            ev.RunRuledOut(
+                run_id=spec.id,
+                status=raw,
+                reason=f"an implementation task of the tracker ({spec.purpose}), not an "
+                "experiment run: not launched (a [[runs]] entry with its own command runs it)",
+                file=spec.file,
+                line=spec.line,
             )
         ]
     if spec.status in OUT_OF_SCOPE_STATUSES:

@@ -253,6 +253,9 @@ class TrackerRun:
         file: source file.
         line: 1-based line.
         block_cell: the Block cell without markup, as written (``B2/B3``, ``G1/B0 calibration``).
+        task: the row is an implementation task, not an experiment run: its table's heading
+            says implementation or tasks and its columns name a Task and no system (001's
+            "Implementation Tasks (Before Server Runs)": `| ID | Task | Status | Notes |`).
     """
 
     id: str
@@ -272,6 +275,7 @@ class TrackerRun:
     file: str
     line: int
     block_cell: str = ""
+    task: bool = False
 
 
 @value_methods

@@ -43,6 +43,8 @@ class RunSpec(RunFields):
         status_raw: the tracker's status as written.
         file: where the run came from.
         line: 1-based line there.
+        task: a row of the tracker's implementation-task table (see ``TrackerRun.task``) with
+            no ``[[runs]]`` command of its own: not an experiment run, never launched.
     """
 
     id: str
@@ -50,14 +52,18 @@ class RunSpec(RunFields):
     status_raw: str
     file: str
     line: int
+    task: bool = False
 
     @property
     def settled_before_bridge(self) -> bool:
         """
         Whether the researcher's tracker row says the run needs no launch: done before bridge,
-        or out of scope (``recording.tracker_status_events`` records which).
+        out of scope, or an implementation task (``recording.tracker_status_events`` records
+        which).
         """
-        return self.source == "tracker" and self.status in (DONE_STATUSES | OUT_OF_SCOPE_STATUSES)
+        return self.source == "tracker" and (
+            self.task or self.status in (DONE_STATUSES | OUT_OF_SCOPE_STATUSES)
+        )
 
 
 def match_system(name: str, systems: Mapping[str, SystemConfig]) -> SystemConfig | None:
@@ -102,6 +108,7 @@ class _Draft:
     block_cell: str = ""
     block_system: str = ""
     attribution: str = ""
+    task: bool = False
 
 
 def _tracker_drafts(plan: Plan) -> list[_Draft]:
@@ -124,6 +131,7 @@ def _tracker_drafts(plan: Plan) -> list[_Draft]:
                 line=run.line,
                 notes=run.notes,
                 block_cell=run.block_cell,
+                task=run.task,
             )
         )
     return drafts
@@ -203,6 +211,9 @@ def _attribute(
     unplaced: dict[str, list[_Draft]] = {}
     for draft in drafts:
         if draft.source == "proposed":
+            continue
+        if draft.task and not (draft.entry is not None and draft.entry.command):
+            draft.attribution = "an implementation task of the tracker, not an experiment run"
             continue
         placed = attributor.attribute(
             RunFacts(
@@ -577,4 +588,6 @@ def _freeze(draft: _Draft, config: Config, known: Collection[str]) -> RunSpec:
         notes=draft.notes,
         block_system=draft.block_system,
         attribution=draft.attribution,
+        # A task row given its own command in [[runs]] is the researcher's run after all.
+        task=draft.task and not (entry is not None and entry.command),
     )

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+import attrs
+
 from bridge.plan.milestones import milestone_id
 from bridge.plan.model import TrackerRun
 from bridge.plan.quantities import normalise_block_id
@@ -168,6 +170,25 @@ def _heading_milestones(doc: Document) -> dict[int, str]:
     return result
 
 
+_TASK_HEADING = re.compile(r"\bimplementation\b|\btasks?\b|实现|任务", re.IGNORECASE)
+_TASK_COLUMN = frozenset({"task", "tasks", "任务"})
+
+
+def _task_table(
+    doc: Document, index: int, header: tuple[str, ...], columns: dict[str, int]
+) -> bool:
+    """
+    Whether a run table lists implementation tasks rather than runs: it names no system, its
+    Purpose column is headed Task, and the heading above it says implementation or tasks.
+    """
+    if "system" in columns or "purpose" not in columns:
+        return False
+    if plain(header[columns["purpose"]]).casefold().strip() not in _TASK_COLUMN:
+        return False
+    above = [h for h in doc.headings if h.index < index]
+    return bool(above) and bool(_TASK_HEADING.search(plain(above[-1].text)))
+
+
 def read_tracker_runs(doc: Document) -> tuple[list[TrackerRun], list[tuple[int, str]]]:
     """
     Read every run row of every run table.
@@ -187,6 +208,7 @@ def read_tracker_runs(doc: Document) -> tuple[list[TrackerRun], list[tuple[int, 
             continue
         columns = _map_columns(table.header)
         heading_milestone = milestones_at.get(table.index, "")
+        tasks = _task_table(doc, table.index, table.header, columns)
         header_names = [plain(h) or f"column {n + 1}" for n, h in enumerate(table.header)]
         for line, cells in table.rows:
             written = plain(cells[0]).strip()
@@ -212,9 +234,8 @@ def read_tracker_runs(doc: Document) -> tuple[list[TrackerRun], list[tuple[int, 
                     )
                     continue
                 seen[run_id] = line
-                runs.append(
-                    _row(doc, columns, heading_milestone, header_names, run_id, line, cells)
-                )
+                row = _row(doc, columns, heading_milestone, header_names, run_id, line, cells)
+                runs.append(attrs.evolve(row, task=True) if tasks else row)
     return runs, warnings
 
 

@@ -186,6 +186,26 @@ class TestHandChecked:
             for w in plan.warnings
         )
 
+    def test_001_implementation_tasks_are_no_runs_to_launch(self, tmp_path: Path) -> None:
+        """001's `## Implementation Tasks (Before Server Runs)` table (`| ID | Task | Status |
+        Notes |`, I1-I7) is read as PARSE-RULES says (rows with their statuses) but its rows
+        are tasks: never launched with the experiment command, not asked for one, not listed
+        as runs without a block; the experiment table's rows are runs."""
+        from bridge.pipeline.recording import tracker_status_events
+
+        loaded = load_project(as_project("001", tmp_path))
+        runs = {r.id: r for r in loaded.runs}
+        assert [i for i, r in runs.items() if r.task] == [f"I{n}" for n in range(1, 8)]
+        assert runs["I5"].settled_before_bridge and not runs["R001"].settled_before_bridge
+        (ruled_out,) = tracker_status_events(runs["I5"])
+        assert ruled_out.reason.startswith(
+            "an implementation task of the tracker (Add depth-sensitive type split to eval)"
+        )
+        (done,) = tracker_status_events(runs["I1"])  # DONE: done before bridge, as before
+        assert done.status == "DONE"
+        warnings = " ".join(w.message for w in loaded.warnings)
+        assert "I5" not in warnings and "I1" not in warnings
+
     def test_budget_totals(self) -> None:
         """001 states ~35-45 GPU hours (upper bound 45); 032 states ~2,500 GPU-hours."""
         assert load_plan(corpus("001") / "EXPERIMENT_PLAN.md").budget.gpu_hours == 45
