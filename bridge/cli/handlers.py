@@ -83,7 +83,7 @@ def plan(args: Parsed) -> int:
     from bridge.pipeline import bootstrap
     from bridge.plan import load_project, plan_json
     from bridge.plan.main_milestone import main_milestone
-    from bridge.plan.overview import estimate_milestone, overview
+    from bridge.plan.overview import estimate_milestone, overview, own_gpu_hours
     from bridge.projections.text import chosen_language, t
     from bridge.projections.visible import visible
 
@@ -99,9 +99,10 @@ def plan(args: Parsed) -> int:
     table = Table(
         *(t(f"plan_{key}", language) for key in ("milestone", "name", "sanity", "runs")), "GPU-h"
     )
+    own = own_gpu_hours(loaded.milestones)
     for m in loaded.milestones:
         mine = [r for r in runs if r.milestone == m.id]
-        hours = estimate_milestone(m, mine).gpu_hours
+        hours = estimate_milestone(m, mine, own).gpu_hours
         table.add_row(
             visible(m.id),
             visible(m.name),

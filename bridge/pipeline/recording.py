@@ -19,7 +19,7 @@ from bridge.machine.fold import PipelineState
 from bridge.machine.ports import ProposedRun
 from bridge.plan import LoadedProject, Options, RunSpec, match_system, render_for_reading
 from bridge.plan.hyperparams import setup_hyperparameters
-from bridge.plan.overview import estimate_milestone
+from bridge.plan.overview import estimate_milestone, own_gpu_hours
 from bridge.plan.plan_section import researchers_part
 from bridge.plan.priority import Priority
 from bridge.plan.run_fields import run_fields
@@ -75,6 +75,7 @@ def plan_events(project: LoadedProject) -> list[tuple[str, Sequence[ev.Event]]]:
         )
         for b in plan.blocks
     )
+    own = own_gpu_hours(project.milestones)
     milestones = tuple(
         ev.MilestoneInfo(
             id=m.id,
@@ -82,7 +83,7 @@ def plan_events(project: LoadedProject) -> list[tuple[str, Sequence[ev.Event]]]:
             goal=m.goal,
             sanity=m.sanity,
             blocks=m.blocks,
-            gpu_hours=m.gpu_hours,
+            gpu_hours=own[m.id][0],  # the milestone's own: a running total less those before
         )
         for m in project.milestones
     )
@@ -304,6 +305,7 @@ def approval_summary(project: LoadedProject, state: PipelineState) -> str:
     lines = []
     total = 0.0
     unknown: list[str] = []
+    own = own_gpu_hours(project.milestones)
     for milestone in project.milestones:
         runs = state.runs_in(milestone.id)
         gpus = sorted({r.spec.gpus for r in runs})
@@ -313,7 +315,7 @@ def approval_summary(project: LoadedProject, state: PipelineState) -> str:
             asks = t("approval_gpus", language).format(gpus=gpus[0])
         else:
             asks = t("approval_gpu_range", language).format(low=gpus[0], high=gpus[-1])
-        estimate = estimate_milestone(milestone, [r.spec for r in runs])
+        estimate = estimate_milestone(milestone, [r.spec for r in runs], own)
         hours, source = estimate.gpu_hours, estimate_source_in_language(estimate.source, language)
         flag = t("plan_sanity_run", language) if milestone.sanity else ""
         name = f" {milestone.name}" if milestone.name else ""

@@ -9,7 +9,8 @@ prints it, and ``bridge run`` prints it before the first stage.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from typing import Protocol
 
 import attrs
@@ -19,7 +20,14 @@ from bridge.plan.priority import Priority
 from bridge.plan.project import LoadedProject
 from bridge.value_methods import value_methods
 
-__all__ = ["Estimate", "RunCost", "estimate_cost", "estimate_milestone", "overview"]
+__all__ = [
+    "Estimate",
+    "RunCost",
+    "estimate_cost",
+    "estimate_milestone",
+    "overview",
+    "own_gpu_hours",
+]
 
 
 class RunCost(Protocol):
@@ -53,13 +61,42 @@ class Estimate:
     source: str
 
 
-def estimate_milestone(milestone: Milestone, runs: Sequence[RunCost]) -> Estimate:
+_CUMULATIVE = re.compile(r"累计|累積|累积|\bcumulative\b|\brunning total\b|\btotal so far\b", re.I)
+
+
+def own_gpu_hours(milestones: Sequence[Milestone]) -> dict[str, tuple[float | None, str]]:
+    """
+    Each milestone's own GPU-hours from the plan's Cost column, with the cost as the estimate
+    names it: as read, except a cost the plan states as a running total (018's M4
+    ``累计 800–1600 GPUh``), which is that total less the hours of the milestones before it
+    (adding it to them counted them twice).
+    """
+    own: dict[str, tuple[float | None, str]] = {}
+    before = 0.0
+    for m in milestones:
+        hours, shown = m.gpu_hours, m.cost_raw
+        if hours is not None and _CUMULATIVE.search(m.cost_raw):
+            hours = max(0.0, hours - before)
+            shown = f"{m.cost_raw}, less the {before:g} GPU-h of the milestones before it"
+        own[m.id] = (hours, shown)
+        before += hours or 0.0
+    return own
+
+
+def estimate_milestone(
+    milestone: Milestone,
+    runs: Sequence[RunCost],
+    own: Mapping[str, tuple[float | None, str]] | None = None,
+) -> Estimate:
     """
     GPU-hours for a milestone: none when every run is a CPU run; else from its runs'
     ``estimated_minutes × gpus`` when any run has an estimate, otherwise from the plan's
-    run-order Cost column, otherwise unknown (saying whether the Cost column was there).
+    run-order Cost column (``own``, from :func:`own_gpu_hours` over the plan's milestones,
+    turns a running total into the milestone's own hours), otherwise unknown (saying whether
+    the Cost column was there).
     """
-    return estimate_cost(milestone.gpu_hours, milestone.cost_raw, runs)
+    hours, shown = (own or {}).get(milestone.id, (milestone.gpu_hours, milestone.cost_raw))
+    return estimate_cost(hours, shown, runs)
 
 
 def estimate_cost(
@@ -150,9 +187,10 @@ def overview(project: LoadedProject, language: str = "en") -> tuple[str, ...]:
     ]
     total = 0.0
     unknown: list[str] = []
+    own = own_gpu_hours(project.milestones)
     for milestone in project.milestones:
         mine = [r for r in runs if r.milestone == milestone.id]
-        estimate = estimate_milestone(milestone, mine)
+        estimate = estimate_milestone(milestone, mine, own)
         if estimate.gpu_hours is None:
             unknown.append(milestone.id)
             hours = _line("unknown", language)

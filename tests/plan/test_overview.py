@@ -74,3 +74,22 @@ class TestGpuCostWithoutGpus:
         """`gpus` set (even to 0, the researcher's choice) ends the warning."""
         assert self._warnings(tmp_path / "a", '[run]\ngpus = 1\ncommand = "true"\n') == []
         assert self._warnings(tmp_path / "b", '[run]\ngpus = 0\ncommand = "true"\n') == []
+
+
+@needs_shared
+def test_a_running_total_in_the_cost_column_is_not_counted_twice(tmp_path: Path) -> None:
+    """018's M4 costs `累计 800–1600 GPUh` (cumulative): its own hours are 1600 less M0 32, M2
+    32 and M3 256, so the plan's estimate is its stated 1600, not 1856."""
+    from bridge.plan.overview import own_gpu_hours
+    from tests.plan.corpus import as_project
+
+    root = as_project("018", tmp_path)
+    (root / "bridge.toml").write_text("[run]\ngpus = 1\n")
+    loaded = load_project(root)
+    own = own_gpu_hours(loaded.milestones)
+    assert own["M4"] == (
+        1280.0,
+        "累计 800–1600 GPUh, less the 320 GPU-h of the milestones before it",
+    )
+    assert [m.gpu_hours for m in loaded.milestones if m.id == "M4"] == [1600.0]  # as read
+    assert overview(loaded)[-1].startswith("estimated: ~1600.00 GPU-h")
