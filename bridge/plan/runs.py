@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 
 import attrs
 
@@ -480,13 +480,67 @@ def build_runs(
     for spec in specs:
         for dep in spec.depends_on:
             if dep not in known:
+                file, line = _depends_where(spec, config)
                 raise ConfigError(
-                    f"run {spec.id} depends on {dep!r}, which is not a run",
+                    f"run {spec.id} depends on {dep!r}, which is not a run"
+                    f"{did_you_mean(dep, sorted(known))}",
                     setting="depends_on",
-                    file=spec.file,
-                    line=spec.line,
+                    file=file,
+                    line=line,
                 )
+    _refuse_cycles(specs, config)
     return specs, proposed, warnings
+
+
+def _depends_where(spec: RunSpec, config: Config) -> tuple[str, int]:
+    """Where a run's ``depends_on`` is written: its ``[[runs]]`` entry, else the run's row."""
+    for index, entry in enumerate(config.runs):
+        if entry.id == spec.id and entry.depends_on:
+            line = config.line_of(f"runs.{index}.depends_on") or entry.line
+            return config.file or "bridge.toml", line
+    return spec.file, spec.line
+
+
+def _refuse_cycles(specs: Sequence[RunSpec], config: Config) -> None:
+    """
+    Refuse runs that wait for themselves, directly or through others (``R003 → R005 →
+    R003``): none of them could ever start, and each would be cancelled with no cause to read.
+
+    Raises:
+        ConfigError: naming the cycle, at the first of its runs' ``depends_on``.
+    """
+    waits = {s.id: s.depends_on for s in specs}
+    done: set[str] = set()
+    for start in waits:
+        path: list[str] = []
+        on_path: set[str] = set()
+        stack: list[tuple[str, int]] = [(start, 0)]
+        while stack:
+            run_id, next_dep = stack.pop()
+            if next_dep == 0:
+                if run_id in done:
+                    continue
+                if run_id in on_path:
+                    cycle = [*path[path.index(run_id) :], run_id]
+                    first = next(s for s in specs if s.id == cycle[0])
+                    file, line = _depends_where(first, config)
+                    raise ConfigError(
+                        f"depends_on makes runs wait for themselves: {' → '.join(cycle)}; "
+                        "none of them could start",
+                        setting="depends_on",
+                        file=file,
+                        line=line,
+                    )
+                path.append(run_id)
+                on_path.add(run_id)
+            deps = waits.get(run_id, ())
+            if next_dep < len(deps):
+                stack.append((run_id, next_dep + 1))
+                stack.append((deps[next_dep], 0))
+            else:
+                path.pop()
+                on_path.discard(run_id)
+                done.add(run_id)
 
 
 def _freeze(draft: _Draft, config: Config, known: Collection[str]) -> RunSpec:

@@ -377,3 +377,54 @@ def test_an_arm_column_names_the_system_over_a_policy_column(tmp_path: Path) -> 
     loaded = load_project(tmp_path)
     assert loaded.plan.blocks[0].systems == ("fixed", "adaptive", "joint")
     assert [(r.id, r.system) for r in loaded.runs] == [("R001", "fixed"), ("R002", "joint")]
+
+
+class TestDependsOn:
+    """`depends_on` mistakes in bridge.toml are exit-2 errors at its line, before any launch."""
+
+    TRACKER = (
+        "| Run ID | Milestone | System / Variant | Status |\n|---|---|---|---|\n"
+        "| R1 | M1 | a | TODO |\n| R2 | M1 | b | TODO |\n| R3 | M1 | c | TODO |\n"
+    )
+
+    def _error(self, root: Path, runs: str) -> tuple[str, str | None, int | None]:
+        from bridge.errors import ConfigError
+
+        write(root, "refine-logs/EXPERIMENT_TRACKER.md", self.TRACKER)
+        write(root, "bridge.toml", '[run]\ncommand = "true"\n' + runs)
+        with pytest.raises(ConfigError) as caught:
+            load_project(root)
+        return str(caught.value), caught.value.file, caught.value.line
+
+    def test_a_run_waiting_for_itself(self, tmp_path: Path) -> None:
+        message, file, line = self._error(tmp_path, '\n[[runs]]\nid = "R2"\ndepends_on = ["R2"]\n')
+        assert "depends_on makes runs wait for themselves: R2 → R2" in message
+        assert (file, line) == ("bridge.toml", 6)
+
+    def test_a_cycle_through_other_runs(self, tmp_path: Path) -> None:
+        message, file, line = self._error(
+            tmp_path,
+            '\n[[runs]]\nid = "R1"\ndepends_on = ["R3"]\n'
+            '\n[[runs]]\nid = "R3"\ndepends_on = ["R2"]\n'
+            '\n[[runs]]\nid = "R2"\ndepends_on = ["R1"]\n',
+        )
+        assert "R1 → R3 → R2 → R1" in message
+        assert (file, line) == ("bridge.toml", 6)
+
+    def test_an_unknown_run_is_named_at_bridge_toml(self, tmp_path: Path) -> None:
+        message, file, line = self._error(
+            tmp_path, '\n[[runs]]\nid = "R2"\ndepends_on = ["R9", "R1"]\n'
+        )
+        assert "run R2 depends on 'R9', which is not a run" in message
+        assert (file, line) == ("bridge.toml", 6)
+
+    def test_a_chain_is_fine(self, tmp_path: Path) -> None:
+        write(tmp_path, "refine-logs/EXPERIMENT_TRACKER.md", self.TRACKER)
+        write(
+            tmp_path,
+            "bridge.toml",
+            '[run]\ncommand = "true"\n\n[[runs]]\nid = "R3"\ndepends_on = ["R2", "R1"]\n'
+            '\n[[runs]]\nid = "R2"\ndepends_on = ["R1"]\n',
+        )
+        runs = {r.id: r.depends_on for r in load_project(tmp_path).runs}
+        assert runs == {"R1": (), "R2": ("R1",), "R3": ("R2", "R1")}
