@@ -141,9 +141,10 @@ def plan(args: Parsed) -> int:
     # The first milestone with a run to launch (rows the tracker marks done or out of scope
     # are not launched), and its runs that will be.
     launched = [r for r in runs if not r.settled_before_bridge]
+    order = [m.id for m in loaded.milestones]
+    order += list(dict.fromkeys(r.milestone for r in launched if r.milestone not in order))
     first = next(
-        (mine for m in loaded.milestones if (mine := [r for r in launched if r.milestone == m.id])),
-        [],
+        (mine for mid in order if (mine := [r for r in launched if r.milestone == mid])), []
     )
     if first:
         console.print(

@@ -9,7 +9,7 @@ non-finite), gains and derived quantities, and the comparison itself. Pure: no I
 
 from __future__ import annotations
 
-import math
+import sys
 from collections.abc import Mapping, Sequence
 from typing import assert_never
 
@@ -38,6 +38,7 @@ __all__ = [
     "gain",
     "holds",
     "mean_of",
+    "noise",
     "reference_of",
     "subject_of",
 ]
@@ -103,7 +104,7 @@ def evaluate_derived(
         case _ as unreachable:
             assert_never(unreachable)
     quantity = value * scale
-    ok = holds(quantity, criterion.comparison, criterion.threshold)
+    ok = holds(quantity, criterion.comparison, criterion.threshold, noise(a, b, factor=scale))
     scaled = " ×100" if scale != 1.0 else ""
     reason = (
         f"{derived.describe()} for {subject}: {left.metric} {describe(left, 1.0)} {symbol} "
@@ -254,14 +255,24 @@ def gain(
     return diff * scale
 
 
-def holds(quantity: float, comparison: Comparison, threshold: float) -> bool:
+def noise(*operands: float, factor: float = 1.0) -> float:
+    """
+    How far binary floating point may move a quantity computed from ``operands`` (a difference,
+    a ratio) and then multiplied by ``factor``: a few units in the last place of the largest.
+    """
+    return 8.0 * sys.float_info.epsilon * max((abs(x) for x in operands), default=0.0) * factor
+
+
+def holds(quantity: float, comparison: Comparison, threshold: float, rounding: float = 0.0) -> bool:
     """
     Whether ``quantity`` stands in ``comparison`` to ``threshold``, a quantity within float
-    noise of the threshold counting as equal to it (relative 1e-9, absolute 1e-12): a gain
-    of 0.70 − 0.68 in points is 1.9999999999999907 in binary floating point, and meets
-    "by ≥ 2 points" as the researcher's arithmetic says, while "> 2" is not met.
+    noise of the threshold counting as equal to it: ``rounding`` (what :func:`noise` says the
+    computation may have moved it), and never less than 10⁻¹² of the threshold (at least
+    10⁻¹²). A gain of 0.70 − 0.68 in points is 1.9999999999999907 in binary floating point and
+    meets "by ≥ 2 points", as the researcher's arithmetic says, while "> 2" is not met; a real
+    difference (10⁹ + 0.5 against 10⁹) is never taken for noise.
     """
-    level = math.isclose(quantity, threshold, rel_tol=1e-9, abs_tol=1e-12)
+    level = abs(quantity - threshold) <= max(rounding, 1e-12 * max(1.0, abs(threshold)))
     if comparison is Comparison.GT:
         return quantity > threshold and not level
     if comparison is Comparison.GE:

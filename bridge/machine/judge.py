@@ -43,6 +43,7 @@ from bridge.machine.comparisons import (
     gain,
     holds,
     mean_of,
+    noise,
     reference_of,
     subject_of,
 )
@@ -185,6 +186,16 @@ def judge_block(
         return verdict(VerdictKind.INCONCLUSIVE, str(why))
 
 
+def _gain_noise(
+    criterion: Criterion, subject: Aggregate, reference: Aggregate, scale: float
+) -> float:
+    """How far float rounding may move :func:`gain` of these aggregates (see ``noise``)."""
+    a, b = mean_of(subject), mean_of(reference)
+    if criterion.mode is Mode.RELATIVE and b != 0.0:
+        return noise(a, b, factor=100.0 / abs(b))
+    return noise(a, b, factor=scale)
+
+
 def _check_runs(runs_status: Mapping[str, str]) -> None:
     if not runs_status:
         raise Inconclusive("the block has no runs")
@@ -304,7 +315,7 @@ def _evaluate(
 
     if criterion.mode is Mode.ABSOLUTE:
         quantity = mean_of(stats[subject]) * scale
-        ok = holds(quantity, cmp, threshold)
+        ok = holds(quantity, cmp, threshold, noise(quantity))
         reason = (
             f"{name}: {subject} {describe(stats[subject], scale)}{scale_note}; "
             f"{quantity:.6g} {cmp.value} {threshold:g} → {'met' if ok else 'not met'}"
@@ -323,7 +334,10 @@ def _evaluate(
     parts = [
         f"vs {ref} {describe(stats[ref], scale)}: gain {gain:+.6g}{unit}" for ref, gain in gains
     ]
-    results = [holds(g, cmp, threshold) for _, g in gains]
+    results = [
+        holds(g, cmp, threshold, _gain_noise(criterion, stats[subject], stats[ref], scale))
+        for ref, g in gains
+    ]
     ok = all(results)
     worst = min(g for _, g in gains)
     reason = (

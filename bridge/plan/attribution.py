@@ -220,6 +220,8 @@ class Attributor:
                 full, base = _keys(system)
                 if full:
                     strict.setdefault(full, system)
+                # "DepthGate (without Sobel)" is not the "DepthGate" a run names.
+                base = full if _takes_away(system) else base
                 if base:
                     loose.setdefault(base, system)
         self.sanity_milestones = {m.id for m in plan.milestones if m.sanity}
@@ -356,17 +358,35 @@ class Attributor:
         opening = system_key(purpose)
         if not opening:
             return None
-        begun = [
-            (len(key), block, written)
+        keyed = [
+            (key, block, written)
             for block in among
             for key, written in self.block_systems[block][1].items()
-            if (opening == key or opening.startswith(key + " ")) and _coined(written)
+        ]
+        begun = [
+            (key, block, written)
+            for key, block, written in keyed
+            if _coined(written)
+            and (
+                opening == key
+                or (
+                    opening.startswith(key + " ")
+                    and opening[len(key) + 1 :].split(" ", 1)[0] not in _ADDING
+                )
+            )
         ]
         if not begun:
             return None
-        longest = max(length for length, _, _ in begun)
-        found = {(block, written) for length, block, written in begun if length == longest}
-        return found.pop() if len(found) == 1 else None
+        longest = max(len(key) for key, _, _ in begun)
+        found = {(block, written) for key, block, written in begun if len(key) == longest}
+        if len(found) != 1:
+            return None
+        ((block, written),) = found
+        key = next(k for k, b, w in begun if (b, w) == (block, written))
+        # "Llama-3-8B" begins "Llama-3-8B + RAG (ours)" too: the Purpose may mean either.
+        if any(k != key and k.startswith(key + " ") for k, _, _ in keyed):
+            return None
+        return block, written
 
     def attribute(self, run: RunFacts) -> Attribution:
         """
@@ -483,17 +503,36 @@ class Attributor:
         return Attribution(block="", system="", basis="; ".join(reasons))
 
 
+# Commentary that opens by taking a part away: "(without Sobel)", "(w/o gate)", "(no scaling)";
+# not one that only mentions a "no" ("(Class A primitives return no-tuples)").
+_TAKES_AWAY = re.compile(
+    r"^[(（]\s*(?:w/o\b|without\b|no\b|minus\b|except\b|not\b|去掉|去除|不含|不带|无)",
+    re.IGNORECASE,
+)
+
+
 def _takes_away(name: str) -> bool:
-    """Whether a name's parenthesised commentary takes a part away (``(without Sobel)``)."""
+    """
+    Whether a name's parenthesised commentary takes a part away (``(without Sobel)``,
+    ``(w/o gate)``); a setting (``(w=0.5)``) or an addition (``(w/ Sobel)``) does not.
+    """
     return any(
-        word in _TAKING_AWAY
+        _TAKES_AWAY.search(note)
         for note in _COMMENTARY.findall(unicodedata.normalize("NFKC", name))
-        for word in re.findall(r"[^\W_]+", note.casefold())
     )
 
 
-# A Purpose saying the run checks the pipeline rather than measures a system.
-_SANITY_PURPOSE = re.compile(r"\W{0,3}(?:sanity|smoke|overfit|冒烟|健全)", re.IGNORECASE)
+# Words after a system's name in a Purpose that add to the system ("Llama-3-8B with retrieval").
+_ADDING = frozenset({"with", "plus", "and", "using", "via", "w", "add", "adding"})
+# A Purpose saying the run checks the pipeline rather than measures a system: "Sanity: …",
+# "Smoke test on dog", "overfit on 100 items", 冒烟测试; not "Smoke detection" or "Overfitting
+# regime".
+_SANITY_PURPOSE = re.compile(
+    r"\W{0,3}(?:(?:sanity|smoke)(?:[\s-]*(?:checks?|tests?|runs?))?\s*[:：]"
+    r"|(?:sanity|smoke)[\s-]+(?:checks?|tests?|runs?)\b|overfit\s+(?:on|to)\b"
+    r"|冒烟|健全性)",
+    re.IGNORECASE,
+)
 _COINED = re.compile(r"\d|\w_\w|\w-\w")
 
 

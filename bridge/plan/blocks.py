@@ -293,7 +293,7 @@ def read_block(doc: Document, heading: Heading, parsed: BlockHeading, end: int) 
         claim_text=by_key.get("claim", ""),
         why=by_key.get("why", ""),
         dataset=by_key.get("dataset", ""),
-        systems=_items(systems_raw),
+        systems=_items(systems_raw, named=True),
         systems_raw=systems_raw,
         metrics=_items(metrics_raw),
         metrics_raw=metrics_raw,
@@ -313,31 +313,61 @@ def read_block(doc: Document, heading: Heading, parsed: BlockHeading, end: int) 
 
 
 # A count closing a list of systems ("fixed、policy-only、Harness-only、joint 四臂", "A, B and C
-# (three arms)") counts them and is no part of the last one's name.
+# (three arms)") counts them and is no part of the last one's name: apart from the name (a
+# space or brackets) and equal to the number of items ("实验2组" is a name).
 _ARM_COUNT = re.compile(
-    r"\s*[(（]?\s*(?:[二两三四五六七八九十]|\d{1,2})\s*(?:个)?\s*(?:臂|组)[)）]?$"
-    r"|\s*[(（]?\s*(?:two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+arms[)）]?$",
+    r"(?:\s+|\s*[(（])(?P<n>[二两三四五六七八九十]|\d{1,2})\s*(?:个)?\s*(?:臂|组)[)）]?$"
+    r"|(?:\s+|\s*[(（])(?P<w>two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+arms[)）]?$",
     re.IGNORECASE,
 )
+_COUNTS = {
+    **{w: n for n, w in enumerate("一二三四五六七八九十", start=1)},
+    "两": 2,
+    **{
+        w: n
+        for n, w in enumerate(
+            ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"), 1
+        )
+    },
+}
+
+
+def _without_count(listed: tuple[str, ...]) -> tuple[str, ...]:
+    """``listed`` without a count closing its last item, when it counts the items."""
+    match = _ARM_COUNT.search(listed[-1])
+    if match is None:
+        return listed
+    word = (match.group("n") or match.group("w")).lower()
+    count = int(word) if word.isdigit() else _COUNTS.get(word, 0)
+    last = listed[-1][: match.start()].strip()
+    return (*listed[:-1], last) if count == len(listed) and last else listed
 
 
 # One line per system, each a bold name then what it is ("**A1-only**: insert at W* with …"):
-# the name is the system, the description stays in ``systems_raw``.
+# the name is the system, the description stays in ``systems_raw``. Not a role ("**Baseline**:
+# Standard LoRA" names the system after the colon).
 _NAMED_ITEM = re.compile(r"^\*\*(?P<name>[^*:：]{1,60})(?:\*\*\s{0,2}[:：]|[:：]\*\*)\s*\S")
+_ROLES = frozenset(
+    {"baseline", "baselines", "ours", "proposed", "method", "primary", "secondary", "control"}
+)
 
 
-def _items(raw: str) -> tuple[str, ...]:
+def _items(raw: str, *, named: bool = False) -> tuple[str, ...]:
+    """
+    The items of a list field, one per line or split on commas and 、; ``named`` (the compared
+    systems): a line that is a bold name and its description is the name.
+    """
     if not raw:
         return ()
     if "\n" in raw:
         items: list[str] = []
         for line in raw.split("\n"):
             line = line.strip()
-            if line:
-                named = _NAMED_ITEM.match(line)
-                items.append(named.group("name").strip() if named else line)
+            if not line:
+                continue
+            bold = _NAMED_ITEM.match(line) if named else None
+            name = bold.group("name").strip() if bold else ""
+            items.append(name if name and name.casefold() not in _ROLES else line)
         return tuple(items)
     listed = split_list(raw)
-    if len(listed) > 1 and (last := _ARM_COUNT.sub("", listed[-1])):
-        listed = (*listed[:-1], last)
-    return listed
+    return _without_count(listed) if len(listed) > 1 else listed

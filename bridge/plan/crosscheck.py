@@ -267,12 +267,11 @@ def gpu_cost_without_gpus(
     """
     if any(key.rpartition(".")[2] == "gpus" for key in config.key_lines):
         return []
+    # Rows done before bridge or out of scope start nothing: their milestone is not named.
     stated = [
         m
         for m in milestones
-        if m.gpu_hours
-        and (mine := [r for r in runs if r.milestone == m.id])
-        and all(r.gpus == 0 for r in mine)
+        if m.gpu_hours and [r for r in runs if r.milestone == m.id and not r.settled_before_bridge]
     ]
     if not stated:
         return []

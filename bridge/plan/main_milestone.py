@@ -3,10 +3,11 @@ Which milestone gives the plan's main result: the one rule ``bridge plan`` (befo
 runs) and the results (after) share, so the researcher sees the choice while it can still be
 changed.
 
-The researcher's ``main_milestone`` wins; else the first non-sanity milestone whose name or goal
-says main, decisive, core or headline (主实验, 主要结果, 主结果, 决定性, 核心); else the non-sanity
-milestone running the most runs of blocks whose titles say main or decisive (a block's "core" is
-often a pilot's: "Pilot Core"); else none.
+The researcher's ``main_milestone`` wins; else the first non-sanity milestone whose name says
+main or decisive (主实验, 主要结果, 主结果, 决定性), then whose goal says so, then whose name says
+core or headline (核心: a goal's "reproduce the core baselines" says nothing); else the
+non-sanity milestone running the most runs of blocks whose titles say main or decisive (a
+block's "core" is often a pilot's: "Pilot Core"); else none.
 """
 
 from __future__ import annotations
@@ -19,15 +20,12 @@ import attrs
 
 from bridge.value_methods import value_methods
 
-__all__ = ["MAIN_BLOCK_WORDS", "MAIN_WORDS", "MainChoice", "main_milestone"]
+__all__ = ["CORE_WORDS", "MAIN_WORDS", "MainChoice", "main_milestone"]
 
-#: The words that mark a milestone as the main result.
-MAIN_WORDS = re.compile(
-    r"\bmain\b|\bdecisive\b|\bcore\b|\bheadline\b|主实验|主要结果|主结果|决定性|核心",
-    re.IGNORECASE,
-)
-#: The words that mark a block as part of it.
-MAIN_BLOCK_WORDS = re.compile(r"\bmain\b|\bdecisive\b|主实验|主要结果|主结果|决定性", re.IGNORECASE)
+#: The words that mark a milestone, or a block, as the main result.
+MAIN_WORDS = re.compile(r"\bmain\b|\bdecisive\b|主实验|主要结果|主结果|决定性", re.IGNORECASE)
+#: Words that mark a milestone's name (not its goal) as the main result, after MAIN_WORDS.
+CORE_WORDS = re.compile(r"\bcore\b|\bheadline\b|核心", re.IGNORECASE)
 
 
 class MilestoneLike(Protocol):
@@ -85,10 +83,16 @@ def main_milestone(
     """
     if chosen:
         return MainChoice(id=chosen, reason="set")
-    for m in milestones:
-        if not m.sanity and (MAIN_WORDS.search(m.name) or MAIN_WORDS.search(m.goal)):
-            return MainChoice(id=m.id, reason="named")
-    main_blocks = {b.id for b in blocks if MAIN_BLOCK_WORDS.search(b.title)}
+    candidates = [m for m in milestones if not m.sanity]
+    tiers = (
+        [m for m in candidates if MAIN_WORDS.search(m.name)],
+        [m for m in candidates if MAIN_WORDS.search(m.goal)],
+        [m for m in candidates if CORE_WORDS.search(m.name)],
+    )
+    named = next((tier[0] for tier in tiers if tier), None)
+    if named is not None:
+        return MainChoice(id=named.id, reason="named")
+    main_blocks = {b.id for b in blocks if MAIN_WORDS.search(b.title)}
     best: tuple[int, str] | None = None
     for m in milestones:
         if m.sanity:

@@ -232,23 +232,34 @@ def _budget(doc: Document, heading: Heading | None, header: dict[str, str]) -> B
     bottleneck = ""
     if heading is not None:
         raw = _section_text(doc, heading)
-        for field in read_fields(doc, heading.index + 1, heading.end):
+        fields = read_fields(doc, heading.index + 1, heading.end)
+        for field in fields:
             label = field.label.casefold()
-            if total is None and (
-                (("total" in label or "合计" in label or "总" in label) and "gpu" in label)
-                # "Maximum pre-external budget: 15 local GPU-hours"
-                or (("budget" in label or "预算" in label) and gpu_hours(field.value) is not None)
-            ):
-                total = (
-                    gpu_hours(field.value)
-                    if gpu_hours(field.value) is not None
-                    else (number_upper(field.value))
-                )
-                line = field.line
-            elif "bottleneck" in label or "瓶颈" in label:
+            if "bottleneck" in label or "瓶颈" in label:
                 bottleneck = field.value
             elif not hardware and ("hardware" in label or "硬件" in label):
                 hardware = field.value
+        # A "Total … GPU" field first; else a field whose label says budget and whose value is
+        # in GPU-hours ("Maximum pre-external budget: 15 local GPU-hours"), but not the budget
+        # of a part ("Sanity budget", "per-run budget", "remaining budget").
+        for field in fields:
+            label = field.label.casefold()
+            if ("total" in label or "合计" in label or "总" in label) and "gpu" in label:
+                amount = gpu_hours(field.value)
+                total = amount if amount is not None else number_upper(field.value)
+                if total is not None:
+                    line = field.line
+                    break
+        if total is None:
+            for field in fields:
+                label = field.label.casefold()
+                if (
+                    ("budget" in label or "预算" in label)
+                    and not _PART_BUDGET.search(label)
+                    and (amount := gpu_hours(field.value)) is not None
+                ):
+                    total, line = amount, field.line
+                    break
         if total is None:  # a total the header states (``**Total Budget**: ~2,500 GPU-hours``)
             total = _header_budget(header)
         if total is None:
@@ -259,9 +270,7 @@ def _budget(doc: Document, heading: Heading | None, header: dict[str, str]) -> B
                     (
                         i
                         for i, name in enumerate(table.header)
-                        if i
-                        and "gpu" in (folded := plain(name).casefold())
-                        and any(u in folded for u in ("h", "小时"))
+                        if i and _GPU_HOURS_HEADER.search(plain(name))
                     ),
                     None,
                 )
@@ -290,19 +299,31 @@ def _budget(doc: Document, heading: Heading | None, header: dict[str, str]) -> B
                     raw = raw or text.strip()
                     break
     if total is None:
-        for label, value in header.items():
-            if "budget" in label.casefold() or "预算" in label:
-                total = gpu_hours(value)
-                raw = raw or value
+        total = _header_budget(header)
+        if total is not None:
+            raw = raw or next(
+                v for k, v in header.items() if "budget" in k.casefold() or "预算" in k
+            )
     return Budget(
         gpu_hours=total, raw=raw, hardware=hardware, bottleneck=bottleneck, file=doc.file, line=line
     )
 
 
+# A budget of a part of the plan, not the plan's.
+_PART_BUDGET = re.compile(
+    r"\b(?:per|each|sanity|pilot|remaining|left|spent|used)\b|每|剩余|已用", re.IGNORECASE
+)
+# A table column of GPU-hours ("GPU-hrs", "GPU-Hours (A100-80GB)", "GPU h"), not GPUs per hour
+# or GPU hardware.
+_GPU_HOURS_HEADER = re.compile(
+    r"\bgpu[- ]?(?:hours?|hrs?|h)\b|\bgpuh\b|gpu\s*小时|卡时", re.IGNORECASE
+)
+
+
 def _header_budget(header: dict[str, str]) -> float | None:
-    """The GPU-hours of a header field naming the budget, when it states them."""
+    """The GPU-hours of the first header field naming the budget that states them."""
     for label, value in header.items():
-        if "budget" in label.casefold() or "预算" in label:
+        if ("budget" in label.casefold() or "预算" in label) and not _PART_BUDGET.search(label):
             amount = gpu_hours(value)
             if amount is not None:
                 return amount

@@ -52,22 +52,22 @@ _COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
     "system": (
         (
-            # An arm column names the compared systems (018's `目的/Arm`: fixed, policy-only,
-            # Harness-only, joint) where a Policy column beside it says a setting of each.
-            "arm",
-            "目的/arm",
-            "purpose/arm",
-            "purpose / arm",
             "system / variant",
             "system/variant",
             "system",
             "variant",
             "系统/变体",
             "系统 / 变体",
+            "系统",
+            # An arm column names the compared systems (018's `目的/Arm`: fixed, policy-only,
+            # Harness-only, joint) where a Policy column beside it says a setting of each.
+            "arm",
+            "目的/arm",
+            "purpose/arm",
+            "purpose / arm",
             "model",
             "policy",
             "method",
-            "系统",
         ),
         ("system", "variant", "系统", "变体"),
     ),
@@ -101,18 +101,37 @@ def is_run_table(table: Table) -> bool:
     return first in _RUN_HEADERS
 
 
+_SYSTEM_TIERS = (
+    frozenset(
+        {
+            "system / variant",
+            "system/variant",
+            "system",
+            "variant",
+            "系统/变体",
+            "系统 / 变体",
+            "系统",
+        }
+    ),
+    frozenset({"arm", "目的/arm", "purpose/arm", "purpose / arm"}),
+    frozenset({"model", "policy", "method"}),
+)
+
+
 def _map_columns(header: tuple[str, ...]) -> dict[str, int]:
     names = [re.sub(r"\s+", " ", plain(h).casefold()).strip() for h in header]
     mapping: dict[str, int] = {}
     taken: set[int] = {0}
     for key, (exact, _words) in _COLUMNS.items():
-        # The earliest name of the list wins over a later one in any column (Arm over Policy).
+        # In header order, except that the system is taken from a System column first, then an
+        # Arm column, then a Model, Policy or Method one (018: `目的/Arm` over `Policy`).
+        tiers = _SYSTEM_TIERS if key == "system" else (frozenset(exact),)
         found = next(
             (
                 p
-                for wanted in exact
+                for tier in tiers
                 for p, name in enumerate(names)
-                if p not in taken and name == wanted
+                if p not in taken and name in tier
             ),
             None,
         )

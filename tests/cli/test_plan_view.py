@@ -47,3 +47,11 @@ def test_first_to_launch_leaves_out_rows_done_before_bridge(tmp_path: Path) -> N
     done = bridge("plan", "--project", str(as_project("009", tmp_path)))
     assert done.returncode == 0, done.stderr
     assert "\nfirst to launch: R003 (signal diagnostics)\n" in done.stdout
+
+
+@needs_shared
+def test_first_to_launch_without_milestones(tmp_path: Path) -> None:
+    """017 has no run order: the first runs are those of the tracker's first (empty) milestone."""
+    done = bridge("plan", "--project", str(as_project("017", tmp_path)))
+    assert done.returncode == 0, done.stderr
+    assert "\nfirst to launch: R001 (), R002 (), R003 (GPU-only)" in done.stdout

@@ -170,6 +170,19 @@ class TestOnTheThreshold:
         v = judge(crit("accuracy at least 57%"), aggs, expected_seeds=1)
         assert v.verdict is VerdictKind.MET, v.reason
 
+    def test_a_real_difference_is_not_noise_and_large_operands_round(self) -> None:
+        """10⁹ + 0.5 is above 10⁹ (a relative tolerance of the threshold would call them
+        equal); (10⁹ + 0.3) − (10⁹ + 0.1) is 0.2 up to the operands' rounding, and meets ≥ 0.2."""
+        big = self._pair(1e9 + 0.5, 1.0, "tokens")
+        v = judge(
+            crit("ours tokens at most 1000000000", block_systems=["ours"]), big, expected_seeds=1
+        )
+        assert v.verdict is VerdictKind.NOT_MET, v.reason
+        close = self._pair(1e9 + 0.3, 1e9 + 0.1, "tokens")
+        criterion = crit("tokens improves by at least 0.2", metrics=["tokens"])
+        v = judge(criterion, close, expected_seeds=1)
+        assert v.verdict is VerdictKind.MET, v.reason
+
     def test_a_relative_change_on_its_threshold_meets(self) -> None:
         """loss 0.9 against 1.0 is a 10% reduction: 'reduces loss by at least 10%' is met."""
         aggs = self._pair(0.9, 1.0, "val_loss")

@@ -428,6 +428,73 @@ def test_a_purpose_opening_with_a_coined_system_name_places_the_run(tmp_path: Pa
     assert runs["R2"].attribution == "Purpose begins with system 'A3-attacked'"
 
 
+MODELS_PLAN = """# Plan
+
+## Experiment Blocks
+
+### Block 1: Retrieval
+
+- **Compared systems**: Llama-3-8B; Llama-3-8B + RAG (ours)
+- **Success criterion**: Llama-3-8B + RAG accuracy > Llama-3-8B accuracy
+
+### Block 2: Smoke detection
+
+- **Compared systems**: YOLO-S; YOLO-S + temporal (ours)
+- **Success criterion**: YOLO-S + temporal F1 > YOLO-S F1
+"""
+
+
+def test_a_purpose_that_may_mean_either_system_places_nothing(tmp_path: Path) -> None:
+    """ "Llama-3-8B with retrieval" begins with B1's baseline name, but "with" adds to it and
+    "Llama-3-8B + RAG" begins the same: the run is not placed as the baseline. A Purpose that
+    names the topic ("Smoke detection, …", "Overfitting regime: …") is no sanity check."""
+    write(tmp_path, "refine-logs/EXPERIMENT_PLAN.md", MODELS_PLAN)
+    write(
+        tmp_path,
+        "refine-logs/EXPERIMENT_TRACKER.md",
+        "| Run ID | Milestone | Purpose | System / Variant | Status |\n|---|---|---|---|---|\n"
+        "| R1 | M1 | Llama-3-8B with retrieval (ours) | `run.sh --rag` | TODO |\n"
+        "| R2 | M1 | Llama-3-8B on the test set | `run.sh` | TODO |\n"
+        "| R3 | M2 | Smoke detection, baseline | YOLO-S | TODO |\n"
+        "| R4 | M2 | Overfitting regime: train 300 epochs | YOLO-S + temporal | TODO |\n"
+        "| R5 | M2 | Smoke test on one clip | YOLO-S | TODO |\n",
+    )
+    runs = {r.id: r for r in load_project(tmp_path).runs}
+    assert runs["R1"].block_system == ""
+    assert (runs["R3"].block, runs["R3"].block_system) == ("B2", "YOLO-S")
+    assert (runs["R4"].block, runs["R4"].block_system) == ("B2", "YOLO-S + temporal (ours)")
+    assert runs["R5"].block == "" and "sanity check" in runs["R5"].attribution
+
+
+TAKING_AWAY_PLAN = """# Plan
+
+## Experiment Blocks
+
+### Block 1: Sobel
+
+- **Compared systems**: DepthGate (without Sobel); DepthGate (with Sobel); Ours
+- **Success criterion**: DepthGate (with Sobel) accuracy > DepthGate (without Sobel) accuracy
+"""
+
+
+def test_parentheses_taking_a_part_away_are_never_dropped(tmp_path: Path) -> None:
+    """A run "DepthGate" is not the plan's "DepthGate (without Sobel)" listed first; a run's
+    "(w=0.5)" is a setting and "(w/ Sobel)" an addition: both still stand for "Ours"."""
+    write(tmp_path, "refine-logs/EXPERIMENT_PLAN.md", TAKING_AWAY_PLAN)
+    write(
+        tmp_path,
+        "refine-logs/EXPERIMENT_TRACKER.md",
+        "| Run ID | Milestone | System / Variant | Status |\n|---|---|---|---|\n"
+        "| R1 | M1 | DepthGate | TODO |\n| R2 | M1 | Ours (w=0.5) | TODO |\n"
+        "| R3 | M1 | Ours (w/ Sobel) | TODO |\n| R4 | M1 | DepthGate (no Sobel) | TODO |\n",
+    )
+    runs = {r.id: r for r in load_project(tmp_path).runs}
+    assert runs["R1"].block_system != "DepthGate (without Sobel)"
+    assert (runs["R2"].block, runs["R2"].block_system) == ("B1", "Ours")
+    assert (runs["R3"].block, runs["R3"].block_system) == ("B1", "Ours")
+    assert runs["R4"].block_system != "DepthGate (with Sobel)"
+
+
 @needs_corpus
 class TestCorpus:
     def test_every_tracker_run_is_attributed_or_has_a_reason(self, tmp_path: Path) -> None:
@@ -501,7 +568,11 @@ class TestCorpus:
             'aliases = ["DepthGate no-Sobel"]\n'
         )
         runs = {r.id: r for r in load_project(root).runs}
-        assert runs["R012"].block != "B2", runs["R012"].attribution
+        assert (runs["R012"].block, runs["R012"].attribution) == (
+            "",
+            "milestone M6 names no block; system 'DepthGate no-Sobel' is not among any "
+            "block's compared systems",
+        )
 
     def test_030_block_column_holds_titles(self, tmp_path: Path) -> None:
         """030: the Block column says `Accounts`, `AI-AI`, `Scheduler`: the blocks so titled."""

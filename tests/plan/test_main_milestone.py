@@ -37,12 +37,16 @@ def test_the_researchers_choice_wins() -> None:
     assert main_milestone("M1", named, [], []) == MainChoice(id="M1", reason="set")
 
 
-def test_a_name_or_goal_saying_core_or_headline_marks_it() -> None:
-    """001's `M2: Core` and a goal 'headline table' are main; the sanity milestone never is."""
+def test_main_in_a_name_then_a_goal_then_core_or_headline_in_a_name() -> None:
+    """001's `M2: Core` is main; the sanity milestone never is; a name saying main wins over a
+    goal saying so, which wins over a name saying core; a goal's "core" says nothing."""
     core = [M("M0", "Main sanity", sanity=True), M("M1", "Baseline"), M("M2", "Core")]
     assert main_milestone("", core, [], []) == MainChoice(id="M2", reason="named")
-    goal = [M("M1", "Week 2", goal="the headline table"), M("M2", "Week 3")]
+    goal = [M("M1", "Week 2", goal="the main table"), M("M2", "Headline")]
     assert main_milestone("", goal, [], []) == MainChoice(id="M1", reason="named")
+    named = [M("M1", "Baselines", goal="reproduce the core baselines"), M("M2", "Main results")]
+    assert main_milestone("", named, [], []) == MainChoice(id="M2", reason="named")
+    assert main_milestone("", named[:1], [], []) is None
 
 
 def test_else_the_milestone_with_most_runs_of_main_blocks() -> None:

@@ -70,6 +70,14 @@ class TestGpuCostWithoutGpus:
         assert "(M0 1, M1 3, M2 10, M3 8, M4 5, M5 4 GPU-h)" in warning
         assert "set [run] gpus" in warning
 
+    def test_milestones_done_before_bridge_are_not_named(self, tmp_path: Path) -> None:
+        """018's M0 (16–32 GPUh) rows are all passed before bridge: only M2 starts anything."""
+        from tests.plan.corpus import as_project
+
+        loaded = load_project(as_project("018", tmp_path))
+        (warning,) = [w for w in loaded.warnings if "no run asks for a GPU" in w.message]
+        assert "(M2 32 GPU-h)" in warning.message
+
     def test_silent_once_gpus_is_set_anywhere(self, tmp_path: Path) -> None:
         """`gpus` set (even to 0, the researcher's choice) ends the warning."""
         assert self._warnings(tmp_path / "a", '[run]\ngpus = 1\ncommand = "true"\n') == []

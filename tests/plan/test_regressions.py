@@ -379,6 +379,23 @@ def test_an_arm_column_names_the_system_over_a_policy_column(tmp_path: Path) -> 
     assert [(r.id, r.system) for r in loaded.runs] == [("R001", "fixed"), ("R002", "joint")]
 
 
+@pytest.mark.parametrize(
+    ("header", "row", "system"),
+    [
+        ("| Run ID | Purpose | System | Arm | Status |", "| R1 | p | ours | left | TODO |", "ours"),
+        ("| Run ID | Method | Model | Status |", "| R1 | ours | Qwen-7B | TODO |", "ours"),
+        ("| Run ID | Policy | Arm | Status |", "| R1 | frozen | fixed | TODO |", "fixed"),
+    ],
+)
+def test_which_column_names_the_system(tmp_path: Path, header: str, row: str, system: str) -> None:
+    """A System column first, then an Arm column, then Model, Policy or Method in header order."""
+    write(
+        tmp_path, "refine-logs/EXPERIMENT_TRACKER.md", f"{header}\n|---|---|---|---|---|\n{row}\n"
+    )
+    (run,) = load_project(tmp_path).runs
+    assert run.system == system
+
+
 class TestDependsOn:
     """`depends_on` mistakes in bridge.toml are exit-2 errors at its line, before any launch."""
 
@@ -428,3 +445,48 @@ class TestDependsOn:
         )
         runs = {r.id: r.depends_on for r in load_project(tmp_path).runs}
         assert runs == {"R1": (), "R2": ("R1",), "R3": ("R2", "R1")}
+
+
+@pytest.mark.parametrize(
+    ("section", "hours"),
+    [
+        ("- **Sanity budget**: 1 GPU-hour\n- **Total GPU-hours**: 40\n", 40.0),
+        ("- **Per-run budget**: 2 GPU-hours\n- **Maximum budget**: 15 local GPU-hours\n", 15.0),
+        ("| Phase | GPUs per hour | GPU-hours |\n|---|---|---|\n| Total | 8 | 40 |\n", 40.0),
+        ("| Phase | GPU hardware | Days |\n|---|---|---|\n| Total | 8 | 40 |\n", None),
+    ],
+)
+def test_the_budget_is_the_plans_total(section: str, hours: float | None) -> None:
+    """A Total GPU field before any field saying budget; a part's budget (sanity, per-run) is
+    not the plan's; a Total row is read under a GPU-hours column, not GPUs per hour."""
+    text = f"# Plan\n\n## Compute budget\n\n{section}"
+    assert parse_plan_text(text, "refine-logs/EXPERIMENT_PLAN.md").budget.gpu_hours == hours
+
+
+@pytest.mark.parametrize(
+    ("systems", "expected"),
+    [
+        (
+            "fixed、policy-only、Harness-only、joint 四臂",
+            ("fixed", "policy-only", "Harness-only", "joint"),
+        ),
+        ("对照组、实验1组、实验2组", ("对照组", "实验1组", "实验2组")),
+        ("a, b 四臂", ("a", "b 四臂")),
+        (
+            "\n  - **A1-only**: insert with bridge zeroed\n  - **Baseline**: Standard LoRA",
+            ("A1-only", "**Baseline**: Standard LoRA"),
+        ),
+    ],
+)
+def test_compared_systems_names(systems: str, expected: tuple[str, ...]) -> None:
+    """A closing count is dropped only when it counts the items and stands apart; a bold name
+    with its description is the name, unless it is a role ("Baseline")."""
+    text = (
+        "# Plan\n\n## Experiment Blocks\n\n### Block 1: X\n\n"
+        f"- **Compared systems**: {systems}\n"
+        "- **Metrics**:\n  - **Primary**: exact-match accuracy\n  - **Secondary**: latency\n"
+    )
+    (block,) = parse_plan_text(text, "refine-logs/EXPERIMENT_PLAN.md").blocks
+    assert block.systems == expected
+    # Metrics keep their lines: a bold label there is a role, not the metric.
+    assert block.metrics == ("**Primary**: exact-match accuracy", "**Secondary**: latency")
