@@ -72,12 +72,13 @@ def kept_lines(kept: Mapping[str, Sequence[ev.SpecChange]], language: str = "en"
     for run_id, changes in kept.items():
         fields = "; ".join(f"{c.field}: {_changed_words(c.old, c.new)}" for c in changes)
         groups.setdefault(fields[:300], []).append(run_id)
-        if any(c.field == "code" for c in changes):
+        if any(c.field in ("code", "tracker Status") for c in changes):
             code_edited.add(fields[:300])
     lines = []
     for fields, ids in groups.items():
         # One change of settings shared by every kept run: --changed names them all, however
-        # many. An edit of their code is not a setting: --changed would not find them.
+        # many. An edit of their code or a tracker Status is not a setting: --changed would
+        # not find them.
         by_settings = len(groups) == 1 and fields not in code_edited
         retry = "--changed" if by_settings else "--force " + " ".join(ids)
         named = _runs_named(ids, zh)

@@ -63,9 +63,12 @@ def _notes(
     language: str,
     *,
     rentals: Mapping[str, ev.InstanceRented] | None = None,
+    labelled: bool = False,
 ) -> str:
     """
-    What bridge knows about a run, for its Notes cell: the tracker row's Notes as the researcher
+    What bridge knows about a run, for its Notes cell (``labelled``: in the researcher's own
+    tracker, where bridge's part is always labelled ``bridge:`` so that what the researcher
+    writes there later is told apart from it): the tracker row's Notes as the researcher
     wrote them (as first planned: a reload keeps them), which are theirs and may say what places
     the run (``block B1``, a seed), so every later load reads the same from the cell; then,
     after ``bridge:``, seed, attempt, exit code, overdue, the command that stops the paid
@@ -93,7 +96,7 @@ def _notes(
         parts.append(failure_in_language(run.reason, language))
     said = ("；" if zh else "; ").join(parts)
     if not spec.notes:
-        return said
+        return (f"bridge：{said}" if zh else f"bridge: {said}") if labelled and said else said
     if not said:
         return spec.notes
     # The researcher's note first and whole, then bridge's, labelled: a note with numbers from
@@ -121,7 +124,7 @@ def _row(
     status = None if kept_as_written(run, status_raw) else status_word(run)
     if run.state in NOT_BRIDGES_RUN_STATES or not (run.attempts or run.reason):
         return status, None  # bridge has nothing to say: the researcher's Notes stay
-    return status, _notes(run, language, rentals=rentals)
+    return status, _notes(run, language, rentals=rentals, labelled=True)
 
 
 def _not_launched(run: RunView, language: str) -> str:

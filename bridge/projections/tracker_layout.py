@@ -131,18 +131,34 @@ def _set_cells(line: str, values: dict[int, str], width: int) -> str:
     return line
 
 
+# Where bridge's part of a Notes cell begins, and what an earlier bridge wrote there unlabelled.
+_BRIDGE_LABEL = re.compile(r"(?:^|[;；]\s*)bridge[:：]\s?")
+_UNLABELLED = re.compile(r"^(?:seed \d+; )?attempt \d+ on |^(?:种子 \d+；)?第 \d+ 次尝试")
+
+
 def _with_markup(cell: str, note: str, notes: str) -> str:
     """
-    ``notes`` (the researcher's ``note`` as read, without Markdown marks, then bridge's part)
-    with the note as the cell writes it, backticks and bold kept, when the cell still holds it:
-    the note is the researcher's, and reading it for the run must not rewrite it.
+    The Notes cell to write: the researcher's part as the cell holds it now, then bridge's.
+
+    ``notes`` is what bridge would write (the researcher's ``note`` as first read, without
+    Markdown marks, then its own part, labelled ``bridge:``); ``cell`` the row's Notes as the
+    tracker holds them. The researcher's part is taken from the cell, before bridge's label:
+    with its code spans and bold, and with whatever the researcher wrote there since (an
+    added sentence, a new note on a row to run again, a cleared note); what an earlier bridge
+    wrote unlabelled is bridge's, not theirs.
     """
-    if not note or not notes.startswith(note):
-        return notes
-    written = re.split(r"; bridge: |；bridge：", cell, maxsplit=1)[0].strip()
-    if plain(written) != note:
-        return notes
-    return written + notes[len(note) :]
+    ours = notes[len(note) :] if note and notes.startswith(note) else notes
+    ours = ours.lstrip(";； ")
+    if not ours.startswith(("bridge:", "bridge：")):  # bridge has nothing to add
+        ours = ""
+    written = _BRIDGE_LABEL.split(cell, maxsplit=1)[0].strip().rstrip(";；").strip()
+    said = re.sub(r"^bridge[:：]\s?", "", ours)
+    if not note and (_UNLABELLED.match(written) or (said and plain(written) == said)):
+        written = ""
+    if not ours:
+        return written
+    joiner = "；" if ours.startswith("bridge：") else "; "
+    return f"{written}{joiner}{ours}" if written else ours
 
 
 #: Given a run and its row's Status cell as written: the Status and Notes to show (None keeps

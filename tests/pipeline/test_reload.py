@@ -117,6 +117,28 @@ class TestReload:
         finally:
             bridge.close()
 
+    def test_a_status_edit_on_a_row_bridge_ran_is_answered(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """Setting a succeeded run's Status back to TODO in the tracker was reverted to DONE in
+        silence; `bridge run` now names it, keeps what the run measured, and gives the retry."""
+        project = write_project(tmp_path / "p")
+        assert _run(project) is Stage.COLLECTED
+        capsys.readouterr()
+        tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+        lines = tracker.read_text().splitlines()
+        at = next(n for n, line in enumerate(lines) if line.startswith("| R002 "))
+        lines[at] = lines[at].replace("| DONE |", "| TODO |")
+        tracker.write_text("\n".join(lines) + "\n")
+        assert main(["run", "--plain", "--project", str(project)]) == 0
+        out = capsys.readouterr().out
+        said = [line for line in out.splitlines() if "succeeded before" in line]
+        assert said == [
+            "R002 succeeded before the settings changed (tracker Status: DONE → TODO): kept as "
+            "it ran; `bridge retry --force R002` runs it with the new settings."
+        ], out
+        assert " started " not in out
+
     def test_a_changed_command_of_succeeded_runs_is_answered(
         self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:

@@ -12,6 +12,8 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
+
 from bridge.cli import main
 from bridge.events import types as ev
 from bridge.events.store import SQLiteEventStore
@@ -67,3 +69,68 @@ def test_the_notes_markup_is_kept(tmp_path: Path) -> None:
     assert _blocks(project)["R006"] == "B1"
     assert main(["run", "--project", str(project), "--plain"]) == 0
     assert _row(project, "R006")[-1] == expected
+
+
+def _set_notes(project: Path, run_id: str, notes: str) -> None:
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    lines = tracker.read_text("utf-8").splitlines()
+    at = next(n for n, r in enumerate(lines) if r.startswith(f"| {run_id} "))
+    cells = lines[at].split("|")
+    cells[-2] = f" {notes} "
+    lines[at] = "|".join(cells)
+    tracker.write_text("\n".join(lines) + "\n", "utf-8")
+
+
+def test_what_the_researcher_writes_in_notes_later_is_kept(tmp_path: Path) -> None:
+    """After bridge has written a row, a sentence the researcher adds to their note stays at
+    the next write, before bridge's labelled part (it used to be replaced by the note as first
+    read, the edit left only in a timestamped copy)."""
+    project = tmp_path / "quickstart"
+    shutil.copytree(REPO_ROOT / "examples" / "quickstart", project)
+    assert main(["run", "--project", str(project), "--plain"]) == 0
+    ours = "bridge: attempt 1 on local#0:cpu; exit 0"
+    assert _row(project, "R006")[-1] == f"{NOTE}; {ours}"
+    _set_notes(project, "R006", f"{NOTE} Checked by hand.; {ours}")
+    toml = project / "bridge.toml"
+    toml.write_text(toml.read_text("utf-8").replace("timeout_minutes = 2", "timeout_minutes = 3"))
+    assert main(["run", "--project", str(project), "--plain"]) == 0
+    assert _row(project, "R006")[-1] == f"{NOTE} Checked by hand.; {ours}"
+    assert _blocks(project)["R006"] == "B1"  # placed as first read
+
+
+@pytest.mark.parametrize(
+    ("cell", "note", "notes", "written"),
+    [
+        # A row without a note: bridge's part alone, labelled.
+        ("", "", "bridge: attempt 1 on local", "bridge: attempt 1 on local"),
+        # What an earlier bridge wrote there unlabelled is bridge's, not the researcher's.
+        (
+            "attempt 1 on local; exit 0",
+            "",
+            "bridge: attempt 2 on local",
+            "bridge: attempt 2 on local",
+        ),
+        # A note the researcher wrote on such a row later is theirs.
+        (
+            "checked `twice`; bridge: attempt 1 on local",
+            "",
+            "bridge: attempt 1 on local",
+            "checked `twice`; bridge: attempt 1 on local",
+        ),
+        # The note as first read, with its markup; a cleared note stays cleared.
+        ("**seed 0**", "seed 0", "seed 0; bridge: attempt 1", "**seed 0**; bridge: attempt 1"),
+        ("bridge: attempt 1", "seed 0", "seed 0; bridge: attempt 2", "bridge: attempt 2"),
+        # Chinese.
+        (
+            "种子 0；bridge：第 1 次尝试",
+            "种子 0",
+            "种子 0；bridge：第 2 次尝试",
+            "种子 0；bridge：第 2 次尝试",
+        ),
+    ],
+)
+def test_the_notes_cell_bridge_writes(cell: str, note: str, notes: str, written: str) -> None:
+    """The researcher's part is read from the cell, before bridge's label; bridge's follows."""
+    from bridge.projections.tracker_layout import _with_markup
+
+    assert _with_markup(cell, note, notes) == written

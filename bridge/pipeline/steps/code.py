@@ -27,6 +27,7 @@ from bridge.pipeline.recording import (
 from bridge.pipeline.session import Session, Step
 from bridge.pipeline.steps import collect
 from bridge.plan.run_fields import SPEC_FIELDS
+from bridge.plan.vocabulary import DONE_STATUSES
 from bridge.projections.reasons import summary_in_language
 
 __all__ = [
@@ -98,6 +99,8 @@ def _changes(old: ev.RunPlanned, new: ev.RunPlanned) -> tuple[ev.SpecChange, ...
 
 # A run takes new inputs in these states: it has not succeeded and no attempt of it is live.
 _RESPECABLE = retries.FAILED | {RunState.PENDING}
+#: The kept change a tracker Status edit on a succeeded run is named by (not a setting).
+TRACKER_STATUS = "tracker Status"
 
 
 def respec(s: Session, reason: str, run_ids: Collection[str] | None = None) -> list[str]:
@@ -111,6 +114,7 @@ def respec(s: Session, reason: str, run_ids: Collection[str] | None = None) -> l
     state = s.state()
     inputs = input_digests(s.project)
     changed: list[str] = []
+    rows = {r.id: r for r in s.project.runs if r.source == "tracker" and r.status_raw.strip()}
     for stream, events in plan_events(s.project):
         if stream == "bridge":
             continue
@@ -134,6 +138,12 @@ def respec(s: Session, reason: str, run_ids: Collection[str] | None = None) -> l
         if old.state not in _RESPECABLE:
             if old.state is RunState.SUCCEEDED and run_ids is None:
                 kept = _changes(old.spec, spec)
+                row = rows.get(new.run_id)
+                if row is not None and row.status not in DONE_STATUSES:
+                    # The researcher set the Status of a row bridge ran (DONE → TODO): bridge
+                    # keeps what it ran, and says so rather than writing DONE back in silence.
+                    written = " ".join(row.status_raw.replace("**", "").split())
+                    kept = (*kept, ev.SpecChange(field=TRACKER_STATUS, old="DONE", new=written))
                 if kept:
                     s.kept_settings[new.run_id] = kept
             continue
