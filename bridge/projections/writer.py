@@ -7,7 +7,9 @@ recorded, the fixed ``NAME.ext`` is rewritten atomically (temp file + rename) an
 
 Versions are kept at the points where bridge hands the project back to a person: with
 ``version=True`` (the end of ``bridge run`` and of each ``bridge advance`` step), every projection
-whose content differs from its last version gets a timestamped copy ``NAME_YYYYMMDD_HHMMSS.ext``
+whose content differs from its last version (the log position it states aside: ``(seq N,
+time)`` and results.json's ``log_seq``/``generated_at``) gets a timestamped copy
+``NAME_YYYYMMDD_HHMMSS.ext``
 (the time of the newest content event folded; ``_2``, ``_3`` … when that name is taken), written
 before the fixed file and recorded by an ``OutputWritten`` naming the copy. Copies are never
 deleted. ``MANIFEST.md`` is rewritten from every ``OutputWritten`` that names a copy: one row per
@@ -24,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -64,6 +67,16 @@ MANIFEST_PATH = manifest.PATH
 #: state: it is read only to tell bridge's writes from a researcher's edits.
 PENDING_PATH = ".bridge/pending-outputs.json"
 Renderer = Callable[[PipelineState, str], str | bytes]
+
+
+# Which log position a file shows (the "(seq 125, 2026-12-03 08:32:40 UTC)" of
+# bridge.projections.text.stamp, in both languages, and results.json's "log_seq" and
+# "generated_at"): what changes when nothing else does.
+_STAMP = re.compile(
+    (
+        r'\(seq \d+, [^)]*\)|（seq \d+，[^）]*）|"log_seq": \d+|"generated_at": (?:"[^"]*"|null)'
+    ).encode()
+)
 
 
 @value_methods
@@ -228,12 +241,12 @@ class ProjectionWriter:
         """
         language = language_of(state)
         last: dict[str, OutputWritten] = {}
-        versioned: dict[str, str] = {}
+        versioned: dict[str, OutputWritten] = {}
         taken: set[str] = set()
         for out in state.outputs:
             last[out.path] = out
             if out.copy:
-                versioned[out.path] = out.sha256
+                versioned[out.path] = out
                 taken.add(out.copy)
         stamp_at = state.last_content_at
         timestamp = stamp_at.strftime("%Y-%m-%d %H:%M:%S") if stamp_at else ""
@@ -264,7 +277,7 @@ class ProjectionWriter:
             previous = last.get(projection.path)
             self._keep_users_file(fixed, digest, previous.sha256 if previous else None, pending)
             changed = previous is None or previous.sha256 != digest
-            new_version = version and versioned.get(projection.path) != digest
+            new_version = version and self._new_version(versioned.get(projection.path), text)
             if not changed and not new_version:
                 if force or _file_sha(fixed) != digest:
                     atomic_write(fixed, text)
@@ -347,6 +360,23 @@ class ProjectionWriter:
             n += 1
             keep = fixed.with_name(f"{fixed.stem}.{label}-{n}{fixed.suffix}")
         keep.write_bytes(fixed.read_bytes())
+
+    def _new_version(self, last: OutputWritten | None, text: str | bytes) -> bool:
+        """
+        Whether ``text`` is a new version after the ``last`` one kept: its content differs,
+        the line saying which log position it shows aside (a copy that differs from the one
+        before only by "seq 125" → "seq 130" is no new version).
+        """
+        if last is None:
+            return True
+        if last.sha256 == sha256_text(text):
+            return False
+        try:
+            kept = (self.root / last.copy).read_bytes()
+        except OSError:
+            return True  # the copy is gone: keep this one (verify names the missing copy)
+        fresh = text.encode("utf-8") if isinstance(text, str) else text
+        return _STAMP.sub(b"", kept) != _STAMP.sub(b"", fresh)
 
     def _copy_name(self, path: str, suffix: str, taken: set[str]) -> str:
         base = Path(path)
