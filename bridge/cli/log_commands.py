@@ -96,7 +96,8 @@ def _replay_folder(given: Path, root: Path) -> Path:
     Raises:
         InputError: ``given`` is the project (the past tracker, results and manifest would
             overwrite the live ones, which a running ``bridge run`` also writes), inside
-            ``.bridge`` (bridge's own folder), or an existing file.
+            ``.bridge`` (bridge's own folder) or ``refine-logs`` (the researcher's), or an
+            existing file.
     """
     target = given.expanduser().resolve()
     project = root.resolve()
@@ -109,6 +110,13 @@ def _replay_folder(given: Path, root: Path) -> Path:
         )
     if target == own or own in target.parents:
         raise InputError(f"--out {given}: that is inside {own}, bridge's own folder")
+    plans = (project / "refine-logs").resolve()
+    if target == plans or plans in target.parents:
+        # The researcher's plan folder: a past tracker and results there read as theirs.
+        raise InputError(
+            f"--out {given}: that is inside {plans}, the folder of the plan, tracker and "
+            "results; choose a folder of its own (e.g. /tmp/replay)"
+        )
     if target.exists() and not target.is_dir():
         raise InputError(f"--out {given}: that is a file, not a folder")
     return target

@@ -32,6 +32,14 @@ FAILED = frozenset(
     }
 )
 _DONE = frozenset({RunState.SUCCEEDED, RunState.DONE_BEFORE})
+# What a refusal says of a run's state, in words (not the log's "done_before_bridge").
+_STATE_SAID = {
+    RunState.SUCCEEDED: "succeeded",
+    RunState.DONE_BEFORE: "is done before bridge (its tracker row says so)",
+    RunState.PENDING: "has not run yet",
+    RunState.SUBMITTED: "is queued",
+    RunState.RUNNING: "is running",
+}
 # Reasons the dispatcher gives when it cancels a run (a person's cancel says otherwise).
 _NOT_RUN = "not run:"
 
@@ -70,26 +78,28 @@ def select(
         known = ", ".join(list(state.runs)[:8])
         raise UnknownRunError(f"no run {unknown[0]!r} in this plan (runs: {known}…)")
     if milestone and milestone not in state.milestone_ids:
-        raise UnknownRunError(
-            f"--milestone {milestone}: the plan has milestones {', '.join(state.milestone_ids)}"
-        )
+        # Ids are matched as run ids are typed: "m2" is M2.
+        same = [m for m in state.milestone_ids if m.casefold() == milestone.casefold()]
+        if len(same) != 1:
+            raise UnknownRunError(
+                f"--milestone {milestone}: the plan has milestones {', '.join(state.milestone_ids)}"
+            )
+        milestone = same[0]
     # Done (by bridge, or before it per the tracker) only with force; a row the tracker rules
     # out of scope only when named: the person asks for that run.
     ok = FAILED | (_DONE if force else frozenset())
     chosen: dict[str, None] = {}
     refused: list[str] = []
+    done_refused = False
     for run_id in run_ids:
         run = state.runs[run_id]
         if run.state in ok or run.state is RunState.OUT_OF_SCOPE:
             chosen[run_id] = None
         else:
-            refused.append(f"{run_id} is {run.state.value}")
+            refused.append(f"{run_id} {_STATE_SAID.get(run.state, 'is ' + run.state.value)}")
+            done_refused = done_refused or run.state in _DONE
     if refused:
-        hint = (
-            " (add --force to run a succeeded run again)"
-            if any(r.endswith(tuple(d.value for d in _DONE)) for r in refused)
-            else ""
-        )
+        hint = " (add --force to run a succeeded run again)" if done_refused else ""
         raise InputError(
             f"cannot retry: {'; '.join(refused)}; only runs that ended without succeeding can "
             f"be retried{hint}"

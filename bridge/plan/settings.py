@@ -299,7 +299,9 @@ class SettingsTable:
         where = attrs.evolve(self, section=name)
         match leaf.error:
             case Invalid() as invalid:
-                quote = f", not {invalid.value!r}" if invalid.quote and not leaf.secret else ""
+                quote = (
+                    f", not {_as_toml(invalid.value)}" if invalid.quote and not leaf.secret else ""
+                )
                 reason = invalid.reason.replace("{setting}", name)
                 return where.error("", f"{name} {reason}{quote}")
             case KeyError():
@@ -399,3 +401,10 @@ class Section:
         """
         del reader
         return self
+
+
+def _as_toml(value: object) -> str:
+    """A value quoted as bridge.toml spells it (``true``, not Python's ``True``)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value)

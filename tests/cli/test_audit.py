@@ -165,7 +165,13 @@ class TestAuditCommands:
 
     @pytest.mark.parametrize(
         ("where", "said"),
-        [(".", "the project"), ("sub/..", "the project"), (".bridge/past", "bridge's own folder")],
+        [
+            (".", "the project"),
+            ("sub/..", "the project"),
+            (".bridge/past", "bridge's own folder"),
+            ("refine-logs", "the folder of the plan, tracker and results"),
+            ("refine-logs/past", "the folder of the plan, tracker and results"),
+        ],
     )
     def test_replay_over_the_project_is_exit_2_and_writes_nothing(
         self, project: Path, where: str, said: str, capsys: pytest.CaptureFixture[str]

@@ -62,7 +62,7 @@ class TestFixLoop:
         nothing = bridge("retry", "--milestone", "M1", "--project", str(quickstart))
         assert nothing.returncode == 2 and "--force" in nothing.stderr
         succeeded = bridge("retry", "R003", "--project", str(quickstart))
-        assert succeeded.returncode == 2 and "R003 is succeeded" in succeeded.stderr
+        assert succeeded.returncode == 2 and "R003 succeeded; only runs" in succeeded.stderr
         forced = bridge("retry", "R003", "R004", "--force", "--project", str(quickstart))
         assert forced.returncode == 0, forced.stderr
         assert "will run again: R003, R004" in forced.stdout

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from bridge import Bridge, Stage
+from bridge.errors import InputError
 from bridge.machine.stages import RunState
 from tests.pipeline.conftest import Run, executions, write_project
 
@@ -85,3 +88,21 @@ class TestRetrySanityRunLater:
             bridge.close()
         assert [len(executions(project)[r]) for r in ("S1", "R1")] == [2, 1]
         assert state.runs["S1"].state is RunState.SUCCEEDED
+
+
+class TestRetryRequests:
+    def test_a_milestone_typed_in_lower_case_and_refusals_in_words(self, project: Path) -> None:
+        """`--milestone m1` is M1, as run ids are matched; a refusal says "succeeded", not the
+        log's state names."""
+        write_project(project, [Run(id="S1", milestone="M0"), Run(id="R1", milestone="M1")])
+        bridge = Bridge(project)
+        try:
+            assert bridge.run() is Stage.COLLECTED
+            retried = bridge.retry(milestone="m1", force=True)
+            assert retried.asked == ("R1",)
+            with pytest.raises(InputError) as refused:
+                bridge.retry("S1")
+        finally:
+            bridge.close()
+        assert "S1 succeeded; only runs that ended without succeeding" in str(refused.value)
+        assert "(add --force to run a succeeded run again)" in str(refused.value)

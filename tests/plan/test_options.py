@@ -56,7 +56,7 @@ class TestBridgeTomlThroughTheSharedReader:
             ("max_parallel = 'many'", "bridge.max_parallel must be a whole number, not 'many'"),
             ("max_parallel = 2.5", "bridge.max_parallel must be a whole number, not 2.5"),
             ("max_parallel = 0", "bridge.max_parallel must be at least 1, not 0"),
-            ("max_parallel = true", "bridge.max_parallel must be a whole number, not True"),
+            ("max_parallel = true", "bridge.max_parallel must be a whole number, not true"),
             ("compact = 'maybe'", "bridge.compact must be true or false, not 'maybe'"),
             ("base_repo = 3", "bridge.base_repo must be a string, not 3"),
             (

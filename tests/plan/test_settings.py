@@ -68,7 +68,7 @@ class TestStructure:
         ("text", "line", "setting", "message"),
         [
             ("[toy]\ncount = '3'\n", 2, "toy.count", "toy.count must be an integer, not '3'"),
-            ("[toy]\ncount = true\n", 2, "toy.count", "toy.count must be an integer, not True"),
+            ("[toy]\ncount = true\n", 2, "toy.count", "toy.count must be an integer, not true"),
             ("[toy]\non = 1\n", 2, "toy.on", "toy.on must be true or false, not 1"),
             ('[toy]\ntags = "a"\n', 2, "toy.tags", "toy.tags must be a list, not 'a'"),
             ("[toy]\nwait_s = 0\n", 2, "toy.wait_s", "must be a positive number of seconds, not 0"),
