@@ -117,6 +117,19 @@ class TestReload:
         finally:
             bridge.close()
 
+    def test_a_file_added_beside_the_script_is_no_news_about_the_runs(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A new helper next to train.py is no code the runs ran: nothing is said of them (it
+        was called an edit of their code, and pointed at a retry of every run)."""
+        project = write_project(tmp_path / "p")
+        assert _run(project) is Stage.COLLECTED
+        capsys.readouterr()
+        (project / "helper.py").write_text("VALUE = 1\n")
+        assert main(["run", "--plain", "--project", str(project)]) == 0
+        out = capsys.readouterr().out
+        assert "succeeded before" not in out and " started " not in out, out
+
     def test_a_status_edit_on_a_row_bridge_ran_is_answered(
         self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:

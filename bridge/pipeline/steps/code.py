@@ -217,10 +217,13 @@ def kept_changes(s: Session) -> dict[str, tuple[ev.SpecChange, ...]]:
 def _kept_code(s: Session, changed: Sequence[str]) -> None:
     """
     Succeeded runs whose code (the script their command names, or a Python file beside it)
-    changed: they keep what they ran with, like a changed setting, and ``bridge run`` names them
-    (``s.kept_settings``) instead of taking the edit in silence.
+    was edited or removed: they keep what they ran with, like a changed setting, and ``bridge
+    run`` names them (``s.kept_settings``) instead of taking the edit in silence. A file added
+    since is no code they ran (a new helper beside the script is not news about them).
     """
-    edited = {path for path in changed if path.endswith(".py")}
+    plan = s.state().plan
+    before = plan.inputs if plan is not None else {}
+    edited = {path for path in changed if path.endswith(".py") and path in before}
     if not edited:
         return
     specs = {spec.id: spec for spec in s.project.runs}
