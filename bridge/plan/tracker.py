@@ -32,6 +32,14 @@ _RUN_HEADERS = {
     "run ids",
     "run-id",
 }
+# The headers that name a run's system, in the order they are preferred: a System column, then
+# an Arm column (018's `目的/Arm`: fixed, policy-only, Harness-only, joint, where a Policy
+# column beside it says a setting of each), then Model, Policy or Method in header order.
+_SYSTEM_TIERS: tuple[tuple[str, ...], ...] = (
+    ("system / variant", "system/variant", "system", "variant", "系统/变体", "系统 / 变体", "系统"),
+    ("arm", "目的/arm", "purpose/arm", "purpose / arm"),
+    ("model", "policy", "method"),
+)
 _COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     # key: (exact header names, header words that match by containment)
     "milestone": (("milestone", "里程碑", "stage", "phase", "gate"), ("milestone", "里程碑")),
@@ -51,24 +59,7 @@ _COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("purpose", "目的", "description"),
     ),
     "system": (
-        (
-            "system / variant",
-            "system/variant",
-            "system",
-            "variant",
-            "系统/变体",
-            "系统 / 变体",
-            "系统",
-            # An arm column names the compared systems (018's `目的/Arm`: fixed, policy-only,
-            # Harness-only, joint) where a Policy column beside it says a setting of each.
-            "arm",
-            "目的/arm",
-            "purpose/arm",
-            "purpose / arm",
-            "model",
-            "policy",
-            "method",
-        ),
+        tuple(name for tier in _SYSTEM_TIERS for name in tier),
         ("system", "variant", "系统", "变体"),
     ),
     "split": (("split", "数据集", "dataset", "data"), ("split", "dataset", "数据")),
@@ -101,23 +92,6 @@ def is_run_table(table: Table) -> bool:
     return first in _RUN_HEADERS
 
 
-_SYSTEM_TIERS = (
-    frozenset(
-        {
-            "system / variant",
-            "system/variant",
-            "system",
-            "variant",
-            "系统/变体",
-            "系统 / 变体",
-            "系统",
-        }
-    ),
-    frozenset({"arm", "目的/arm", "purpose/arm", "purpose / arm"}),
-    frozenset({"model", "policy", "method"}),
-)
-
-
 def _map_columns(header: tuple[str, ...]) -> dict[str, int]:
     names = [re.sub(r"\s+", " ", plain(h).casefold()).strip() for h in header]
     mapping: dict[str, int] = {}
@@ -125,7 +99,7 @@ def _map_columns(header: tuple[str, ...]) -> dict[str, int]:
     for key, (exact, _words) in _COLUMNS.items():
         # In header order, except that the system is taken from a System column first, then an
         # Arm column, then a Model, Policy or Method one (018: `目的/Arm` over `Policy`).
-        tiers = _SYSTEM_TIERS if key == "system" else (frozenset(exact),)
+        tiers = _SYSTEM_TIERS if key == "system" else (exact,)
         found = next(
             (
                 p
