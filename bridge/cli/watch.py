@@ -64,21 +64,29 @@ def _changed_words(old: str, new: str) -> str:
 def kept_lines(kept: Mapping[str, Sequence[ev.SpecChange]], language: str = "en") -> list[str]:
     """
     One line per group of succeeded runs whose settings an edit changed the same way: they keep
-    what they ran with, and the line says how to run them with the new settings.
+    what they ran with, and the line says how to run them with the new settings. A tracker
+    Status the researcher set on such a run has a line of its own: bridge keeps the result and
+    writes DONE back, and a retry runs it again (none is offered for an out-of-scope word).
     """
     zh = language == "zh"
     groups: dict[str, list[str]] = {}
     code_edited: set[str] = set()  # the groups whose change includes an edit of their code
+    statuses: dict[str, list[str]] = {}
     for run_id, changes in kept.items():
-        fields = "; ".join(f"{c.field}: {_changed_words(c.old, c.new)}" for c in changes)
+        for change in changes:
+            if change.field == ev.TRACKER_STATUS:
+                statuses.setdefault(change.new, []).append(run_id)
+        settings = [c for c in changes if c.field != ev.TRACKER_STATUS]
+        if not settings:
+            continue
+        fields = "; ".join(f"{c.field}: {_changed_words(c.old, c.new)}" for c in settings)
         groups.setdefault(fields[:300], []).append(run_id)
-        if any(c.field in ("code", "tracker Status") for c in changes):
+        if any(c.field == "code" for c in settings):
             code_edited.add(fields[:300])
     lines = []
     for fields, ids in groups.items():
         # One change of settings shared by every kept run: --changed names them all, however
-        # many. An edit of their code or a tracker Status is not a setting: --changed would
-        # not find them.
+        # many. An edit of their code is not a setting: --changed would not find them.
         by_settings = len(groups) == 1 and fields not in code_edited
         retry = "--changed" if by_settings else "--force " + " ".join(ids)
         named = _runs_named(ids, zh)
@@ -94,7 +102,26 @@ def kept_lines(kept: Mapping[str, Sequence[ev.SpecChange]], language: str = "en"
                 f"`bridge retry {retry}` runs {'it' if it == 'it' else 'them'} with the "
                 "new settings."
             )
+    for word, ids in statuses.items():
+        lines.append(_status_line(word, ids, zh))
     return lines
+
+
+def _status_line(word: str, ids: Sequence[str], zh: bool) -> str:
+    """The line for succeeded runs whose tracker Status the researcher set to ``word``."""
+    from bridge.plan.vocabulary import OUT_OF_SCOPE_STATUSES, normalise_status
+
+    named = _runs_named(list(ids), zh)
+    again = "" if normalise_status(word) in OUT_OF_SCOPE_STATUSES else " ".join(ids)
+    if zh:
+        tail = f"；`bridge retry --force {again}` 会重新运行。" if again else "。"
+        return f"{named} 已成功，追踪表的 Status 被改为 {word}：bridge 保留其结果并写回 DONE{tail}"
+    tail = f"; `bridge retry --force {again}` runs {'it' if len(ids) == 1 else 'them'} again."
+    return (
+        f"{named} succeeded, and the tracker's Status now says {word}: bridge keeps "
+        f"{'its result' if len(ids) == 1 else 'their results'} and writes DONE back"
+        + (tail if again else " (a run that has run is not taken out of scope).")
+    )
 
 
 def describe(rec: Recorded, language: str = "en") -> str | None:

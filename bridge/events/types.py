@@ -63,6 +63,7 @@ from bridge.events.run_lifecycle_events import (
     RunTimedOut,
 )
 from bridge.events.run_spec_events import (
+    TRACKER_STATUS,
     RunFoundDone,
     RunInput,
     RunPlanned,
@@ -73,6 +74,7 @@ from bridge.events.run_spec_events import (
 
 __all__ = [
     "EVENT_TYPES",
+    "TRACKER_STATUS",
     "AblationsPlanned",
     "ApprovalRequested",
     "Approved",

@@ -567,6 +567,10 @@ def _freeze(draft: _Draft, config: Config, known: Collection[str]) -> RunSpec:
         timeout = system.timeout_minutes if system.timeout_minutes is not None else timeout
         env.update(system.env)
     args.update(draft.args)
+    if draft.task:
+        # An implementation task is no run: no command of [run] is given it, nor checked for
+        # it (its placeholders, its script); a [[runs]] command of its own makes it a run.
+        command = ()
     if entry is not None:
         if entry.command:
             command, command_key = entry.command, f"runs.{config.runs.index(entry)}.command"

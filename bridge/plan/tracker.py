@@ -163,7 +163,9 @@ def _heading_milestones(doc: Document) -> dict[int, str]:
     return result
 
 
-_TASK_HEADING = re.compile(r"\bimplementation\b|\btasks?\b|实现|任务", re.IGNORECASE)
+# "Implementation Tasks (Before Server Runs)", "实现任务": a table of tasks, not of runs ("Run
+# tasks" is runs).
+_TASK_HEADING = re.compile(r"\bimplementation\b|\bbefore\b.*\bruns?\b|实现", re.IGNORECASE)
 _TASK_COLUMN = frozenset({"task", "tasks", "任务"})
 
 
@@ -172,7 +174,8 @@ def _task_table(
 ) -> bool:
     """
     Whether a run table lists implementation tasks rather than runs: it names no system, its
-    Purpose column is headed Task, and the heading above it says implementation or tasks.
+    Purpose column is headed Task, and the heading above it says implementation (or "before …
+    runs").
     """
     if "system" in columns or "purpose" not in columns:
         return False

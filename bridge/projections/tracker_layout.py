@@ -136,29 +136,57 @@ _BRIDGE_LABEL = re.compile(r"(?:^|[;；]\s*)bridge[:：]\s?")
 _UNLABELLED = re.compile(r"^(?:seed \d+; )?attempt \d+ on |^(?:种子 \d+；)?第 \d+ 次尝试")
 
 
-def _with_markup(cell: str, note: str, notes: str) -> str:
+def _with_markup(cell: str, note: str, notes: str, seed: int | None = None) -> str:
     """
     The Notes cell to write: the researcher's part as the cell holds it now, then bridge's.
 
     ``notes`` is what bridge would write (the researcher's ``note`` as first read, without
     Markdown marks, then its own part, labelled ``bridge:``); ``cell`` the row's Notes as the
-    tracker holds them. The researcher's part is taken from the cell, before bridge's label:
-    with its code spans and bold, and with whatever the researcher wrote there since (an
-    added sentence, a new note on a row to run again, a cleared note); what an earlier bridge
-    wrote unlabelled is bridge's, not theirs.
+    tracker holds them. The researcher's part is taken from the cell: the note as first read
+    when the cell opens with it (its code spans and bold kept, a ``bridge:`` of their own in
+    it too), then what they wrote there since, before bridge's label and after bridge's part
+    (moved before the label). What an earlier bridge wrote unlabelled is bridge's. A ``seed
+    N`` (``seed``, the run's) the note said and the cell no longer says is bridge's to say:
+    the row must not show a seed the run did not use.
     """
     ours = notes[len(note) :] if note and notes.startswith(note) else notes
     ours = ours.lstrip(";； ")
     if not ours.startswith(("bridge:", "bridge：")):  # bridge has nothing to add
         ours = ""
-    written = _BRIDGE_LABEL.split(cell, maxsplit=1)[0].strip().rstrip(";；").strip()
+    zh = ours.startswith("bridge：")
     said = re.sub(r"^bridge[:：]\s?", "", ours)
+    text = cell.strip()
+    cut = _opening(text, note)
+    label = _BRIDGE_LABEL.search(text, cut)
+    written = (text[: label.start()] if label else text).strip().rstrip(";；").strip()
+    if label and said:
+        after = text[label.end() :].strip()
+        if after.startswith(said) and (added := after[len(said) :].lstrip(";； ").strip()):
+            written = f"{written}{'；' if zh else '; '}{added}" if written else added
     if not note and (_UNLABELLED.match(written) or (said and plain(written) == said)):
         written = ""
+    lost_seed = seed is not None and f"seed {seed}" in note and f"seed {seed}" not in written
+    if ours and lost_seed:
+        said = f"{'种子' if zh else 'seed'} {seed}{'；' if zh else '; '}{said}"
+        ours = f"bridge：{said}" if zh else f"bridge: {said}"
     if not ours:
         return written
-    joiner = "；" if ours.startswith("bridge：") else "; "
+    joiner = "；" if zh else "; "
     return f"{written}{joiner}{ours}" if written else ours
+
+
+def _opening(text: str, note: str) -> int:
+    """Where the note as first read ends in ``text`` when ``text`` opens with it (its marks
+    counted in), else 0."""
+    if not note or len(text) > 4000 or not plain(text).startswith(note):
+        return 0
+    cut = 0
+    for end in range(len(note), len(text) + 1):
+        if plain(text[:end]) == note:
+            cut = end
+        elif cut:
+            break
+    return cut
 
 
 #: Given a run and its row's Status cell as written: the Status and Notes to show (None keeps
@@ -207,7 +235,9 @@ def fill_in(
             if status is not None:
                 values[status_at] = status
             if notes is not None and notes_at is not None:
-                values[notes_at] = _with_markup(cells[notes_at], run.spec.notes, notes)
+                values[notes_at] = _with_markup(
+                    cells[notes_at], run.spec.notes, notes, run.spec.seed
+                )
             if values:
                 lines[number - 1] = _set_cells(lines[number - 1], values, width)
     return lines, shown

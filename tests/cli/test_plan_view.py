@@ -55,3 +55,15 @@ def test_first_to_launch_without_milestones(tmp_path: Path) -> None:
     done = bridge("plan", "--project", str(as_project("017", tmp_path)))
     assert done.returncode == 0, done.stderr
     assert "\nfirst to launch: R001 (), R002 (), R003 (GPU-only)" in done.stdout
+
+
+def test_a_status_set_out_of_scope_on_a_succeeded_run_offers_no_retry() -> None:
+    """SKIPPED on a run that ran: bridge keeps the result; no retry is suggested for it."""
+    from bridge.cli.watch import kept_lines
+    from bridge.events import types as ev
+
+    change = ev.SpecChange(field=ev.TRACKER_STATUS, old="DONE", new="SKIPPED")
+    assert kept_lines({"R004": (change,), "R005": (change,)}) == [
+        "R004, R005 succeeded, and the tracker's Status now says SKIPPED: bridge keeps their "
+        "results and writes DONE back (a run that has run is not taken out of scope)."
+    ]

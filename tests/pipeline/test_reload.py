@@ -145,12 +145,12 @@ class TestReload:
         tracker.write_text("\n".join(lines) + "\n")
         assert main(["run", "--plain", "--project", str(project)]) == 0
         out = capsys.readouterr().out
-        said = [line for line in out.splitlines() if "succeeded before" in line]
+        said = [line for line in out.splitlines() if "tracker's Status" in line]
         assert said == [
-            "R002 succeeded before the settings changed (tracker Status: DONE → TODO): kept as "
-            "it ran; `bridge retry --force R002` runs it with the new settings."
+            "R002 succeeded, and the tracker's Status now says TODO: bridge keeps its result and "
+            "writes DONE back; `bridge retry --force R002` runs it again."
         ], out
-        assert " started " not in out
+        assert " started " not in out and "settings changed" not in out
 
     def test_a_changed_command_of_succeeded_runs_is_answered(
         self, tmp_path: Path, capsys: pytest.CaptureFixture[str]

@@ -120,6 +120,20 @@ def test_what_the_researcher_writes_in_notes_later_is_kept(tmp_path: Path) -> No
         # The note as first read, with its markup; a cleared note stays cleared.
         ("**seed 0**", "seed 0", "seed 0; bridge: attempt 1", "**seed 0**; bridge: attempt 1"),
         ("bridge: attempt 1", "seed 0", "seed 0; bridge: attempt 2", "bridge: attempt 2"),
+        # A note of the researcher's own that says "bridge:" stays whole.
+        (
+            "bridge: my own note first; seed 0",
+            "bridge: my own note first; seed 0",
+            "bridge: my own note first; seed 0; bridge: attempt 1",
+            "bridge: my own note first; seed 0; bridge: attempt 1",
+        ),
+        # Text added after bridge's part is kept, before the label.
+        (
+            "seed 0; bridge: attempt 1 on local; exit 0; rerun with lr 0.05 later",
+            "seed 0",
+            "seed 0; bridge: attempt 1 on local; exit 0",
+            "seed 0; rerun with lr 0.05 later; bridge: attempt 1 on local; exit 0",
+        ),
         # Chinese.
         (
             "种子 0；bridge：第 1 次尝试",
@@ -134,3 +148,12 @@ def test_the_notes_cell_bridge_writes(cell: str, note: str, notes: str, written:
     from bridge.projections.tracker_layout import _with_markup
 
     assert _with_markup(cell, note, notes) == written
+
+
+def test_a_seed_the_cell_no_longer_says_is_bridges_to_say() -> None:
+    """The note said "seed 1" and the researcher wrote "seed 7": the run used seed 1, so
+    bridge's part says it (the row must not show a seed the run did not use)."""
+    from bridge.projections.tracker_layout import _with_markup
+
+    written = _with_markup("seed 7; bridge: attempt 1", "seed 1", "seed 1; bridge: attempt 1", 1)
+    assert written == "seed 7; bridge: seed 1; attempt 1"

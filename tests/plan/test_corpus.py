@@ -205,6 +205,12 @@ class TestHandChecked:
         assert done.status == "DONE"
         warnings = " ".join(w.message for w in loaded.warnings)
         assert "I5" not in warnings and "I1" not in warnings
+        # A command with placeholders a task has no value for is not given to it: it loads.
+        (tmp_path / "bridge.toml").write_text(
+            '[run]\ncommand = "python train.py --system {system} --out {output_dir}"\n'
+        )
+        runs = {r.id: r for r in load_project(tmp_path).runs}
+        assert runs["I5"].command == () and runs["R002"].command[:2] == ("python", "train.py")
 
     def test_budget_totals(self) -> None:
         """001 states ~35-45 GPU hours (upper bound 45); 032 states ~2,500 GPU-hours."""

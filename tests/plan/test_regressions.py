@@ -490,3 +490,16 @@ def test_compared_systems_names(systems: str, expected: tuple[str, ...]) -> None
     assert block.systems == expected
     # Metrics keep their lines: a bold label there is a role, not the metric.
     assert block.metrics == ("**Primary**: exact-match accuracy", "**Secondary**: latency")
+
+
+def test_a_table_of_run_tasks_is_runs(tmp_path: Path) -> None:
+    """`## Run tasks` with `| Run ID | Milestone | Task | Status |` lists runs, not
+    implementation tasks: they launch."""
+    write(
+        tmp_path,
+        "refine-logs/EXPERIMENT_TRACKER.md",
+        "## Run tasks\n\n| Run ID | Milestone | Task | Status |\n|---|---|---|---|\n"
+        "| R001 | M1 | train | TODO |\n",
+    )
+    (run,) = load_project(tmp_path).runs
+    assert not run.task and not run.settled_before_bridge

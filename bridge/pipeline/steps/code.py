@@ -99,8 +99,6 @@ def _changes(old: ev.RunPlanned, new: ev.RunPlanned) -> tuple[ev.SpecChange, ...
 
 # A run takes new inputs in these states: it has not succeeded and no attempt of it is live.
 _RESPECABLE = retries.FAILED | {RunState.PENDING}
-#: The kept change a tracker Status edit on a succeeded run is named by (not a setting).
-TRACKER_STATUS = "tracker Status"
 
 
 def respec(s: Session, reason: str, run_ids: Collection[str] | None = None) -> list[str]:
@@ -143,7 +141,7 @@ def respec(s: Session, reason: str, run_ids: Collection[str] | None = None) -> l
                     # The researcher set the Status of a row bridge ran (DONE → TODO): bridge
                     # keeps what it ran, and says so rather than writing DONE back in silence.
                     written = " ".join(row.status_raw.replace("**", "").split())
-                    kept = (*kept, ev.SpecChange(field=TRACKER_STATUS, old="DONE", new=written))
+                    kept = (*kept, ev.SpecChange(field=ev.TRACKER_STATUS, old="DONE", new=written))
                 if kept:
                     s.kept_settings[new.run_id] = kept
             continue
