@@ -21,7 +21,11 @@ from bridge.adapters.review.config import build_reviewer
 from bridge.errors import ConfigError
 from bridge.machine.ports import AblationPlanner, Backend, Implementer, Notifier, Reviewer
 from bridge.pipeline import local_checks
-from bridge.pipeline.credentials import check_passed_variables, credential_variables
+from bridge.pipeline.credentials import (
+    check_literal_secrets,
+    check_passed_variables,
+    credential_variables,
+)
 from bridge.plan import LoadedProject, placeholders
 from bridge.plan.setting_fields import did_you_mean, keys_of
 from bridge.plan.settings import SettingsTable
@@ -156,6 +160,7 @@ def validate(
         make_ablation_planner(project)
     make_wandb_source(project)
     name = project.options.backend
+    check_literal_secrets(project)
     check_passed_variables(project, backend=name if backend else None)
     if not backend:
         return

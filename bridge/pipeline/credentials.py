@@ -25,7 +25,7 @@ from pathlib import Path
 
 from bridge.errors import ConfigError
 from bridge.events.encoding import names_a_secret
-from bridge.events.secrets import register_secret_values
+from bridge.events.secrets import SECRET_VALUE, register_secret_values
 from bridge.plan import LoadedProject
 from bridge.plan.handed_over import handed_over
 
@@ -98,6 +98,36 @@ def _env_tables(project: LoadedProject) -> Iterator[tuple[str, Mapping[str, str]
         yield f"systems.{name}.env", system.env
     for index, entry in enumerate(config.runs):
         yield f"runs[{index}].env", entry.env
+
+
+def check_literal_secrets(project: LoadedProject) -> None:
+    """
+    Refuse, before anything is recorded or launched, a run ``env`` value written out in
+    ``bridge.toml`` that is a credential: shaped like one (``hf_…``, ``sk-…``) or under a
+    credential's name (``HF_TOKEN = "abc"``). It would reach the log and the run's files; the
+    way is to hand over bridge's own variable (``HF_TOKEN = "${HF_TOKEN}"``). The message names
+    the entry, never the value.
+
+    Raises:
+        ConfigError: at the ``env`` entry's line, with the ``${NAME}`` to write instead.
+    """
+    config = project.config
+    for setting, table in _env_tables(project):
+        for key, value in table.items():
+            if not value or handed_over(value) is not None:
+                continue
+            if not (SECRET_VALUE.search(value) or names_a_secret(key)):
+                continue
+            where = f"{setting}.{key}"
+            raise ConfigError(
+                f"{where} holds a credential written out in bridge.toml; bridge records every "
+                "run's settings, so it would be kept in the log and the run's files. Hand it "
+                f'over from bridge\'s environment instead: {key} = "${{{key}}}" (and export '
+                f"{key} before bridge run)",
+                setting=where,
+                file=config.file or "bridge.toml",
+                line=config.line_of(where),
+            )
 
 
 def check_passed_variables(

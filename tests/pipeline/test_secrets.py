@@ -215,6 +215,31 @@ class TestHandedOverVariables:
         assert f"bridge.toml:{_line_of(project, 'env = ')}: run.env" in done.stderr, done.stderr
         assert reason in done.stderr
 
+    @pytest.mark.parametrize(
+        "entry",
+        ['HF_TOKEN = "hf_abcdefghijklmnopqrstuvwxyzABCDEF12"', 'DB_PASSWORD = "hunter2hunter2"'],
+    )
+    @pytest.mark.parametrize("command", ["plan", "run"])
+    def test_a_credential_written_out_is_exit_2_at_its_line(
+        self, tmp_path: Path, entry: str, command: str
+    ) -> None:
+        """A key-shaped value, or any value under a credential's name, written in bridge.toml:
+        `bridge plan` and `bridge run` both refuse it at its line before anything is recorded,
+        name the `${NAME}` to write instead, and never print the value (`bridge plan` said
+        nothing, `bridge run` printed the plan and then "refusing to record run.planned" at the
+        tracker row)."""
+        project = self._project(tmp_path, f"env = {{ {entry} }}")
+        done = _cli(project, command, *(["--plain"] if command == "run" else []))
+        assert done.returncode == 2, done.stdout + done.stderr
+        key = entry.split(" ")[0]
+        assert f"bridge.toml:{_line_of(project, key)}: run.env.{key} holds a credential" in (
+            done.stderr
+        ), done.stderr
+        assert f'{key} = "${{{key}}}"' in done.stderr
+        assert entry.split('"')[1] not in done.stdout + done.stderr
+        assert done.stdout == ""
+        assert not (project / ".bridge" / "runs").exists()
+
     def test_modal_refuses_a_handed_over_variable(self, tmp_path: Path) -> None:
         """On Modal the value would travel in the call's input: exit 2, pointing at Secrets."""
         project = self._project(tmp_path, 'env = { HF_TOKEN = "${LAB_KEY}" }')
