@@ -178,7 +178,11 @@ def _with_markup(cell: str, note: str, notes: str, seed: int | None = None) -> s
 def _opening(text: str, note: str) -> int:
     """Where the note as first read ends in ``text`` when ``text`` opens with it (its marks
     counted in), else 0."""
-    if not note or len(text) > 4000 or not plain(text).startswith(note):
+    if not note:
+        return 0
+    if text.startswith(note):  # no marks before it: every render of a plain note takes this
+        return len(note)
+    if len(text) > 4000 or not plain(text).startswith(note):
         return 0
     cut = 0
     for end in range(len(note), len(text) + 1):
