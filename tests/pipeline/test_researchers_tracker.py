@@ -211,3 +211,27 @@ def test_a_sanity_gate_the_tracker_says_failed_holds_the_plan(project: Path) -> 
     assert bridge.run() is Stage.COLLECTED
     assert sorted(executions(blocked)) == ["R2"]
     assert bridge.status().runs["S1"].found_status == "DONE"
+
+
+def test_a_row_back_in_scope_runs_with_the_settings_written_now(project: Path) -> None:
+    """An out-of-scope row set back to TODO, with its ``[[runs]]`` entry changed in the same
+    edit, runs with the new settings (recorded as a spec change), not those planned before:
+    what ``bridge plan`` shows is what runs."""
+    _project(project)
+    bridge = Bridge(project)
+    assert bridge.run() is Stage.COLLECTED
+    assert bridge.status().runs["R4"].state is RunState.OUT_OF_SCOPE
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    tracker.write_text(tracker.read_text().replace("**CANCELLED**", "TODO", 1))
+    toml = project / "bridge.toml"
+    before = 'id = "R4"\nargs = { mode = "ok", sleep = "0.0" }'
+    assert before in toml.read_text()
+    toml.write_text(toml.read_text().replace(before, before.replace('"0.0"', '"0.01"')))
+    bridge = Bridge(project)
+    assert bridge.run() is Stage.COLLECTED
+    run = bridge.status().runs["R4"]
+    assert run.state is RunState.SUCCEEDED
+    assert dict(run.spec.params)["sleep"] == "0.01"
+    types = [t for _, stream, t in events_of(project) if stream == "run:R4"]
+    assert "run.spec_changed" in types
+    assert types.index("run.retry_scheduled") < types.index("run.spec_changed")

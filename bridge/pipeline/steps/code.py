@@ -131,6 +131,22 @@ def respec(s: Session, reason: str, run_ids: Collection[str] | None = None) -> l
             # A row bridge never ran, whose status the researcher changed: what it says now.
             again = _tracker_changed(old, tracker_says)
             if again:
+                # Back to pending first, then the settings written now: the row and its
+                # [[runs]] entry are often edited together, and the run must not launch with
+                # the spec it was planned with before it went out of scope.
+                changes = _changes(old.spec, spec)
+                if changes:
+                    again.insert(
+                        1,
+                        ev.RunSpecChanged(
+                            run_id=new.run_id,
+                            spec=spec,
+                            changes=changes,
+                            inputs=inputs,
+                            reason=reason,
+                        ),
+                    )
+                    changed.append(new.run_id)
                 s.append(stream, again, old.stream_version)
             continue
         if old.state not in _RESPECABLE:
