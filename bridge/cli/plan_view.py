@@ -30,6 +30,7 @@ def render_blocks(project: LoadedProject, language: str = "en") -> Group:
     from rich.console import Group
     from rich.text import Text
 
+    from bridge.plan.attribution import stands_for
     from bridge.projections.reasons import in_language
     from bridge.projections.text import t
 
@@ -52,7 +53,9 @@ def render_blocks(project: LoadedProject, language: str = "en") -> Group:
                 for r in project.runs
                 if r.block != block.id
                 and r.milestone not in sanity
-                and (r.block_system or r.system) in block.systems
+                and any(
+                    stands_for(r.block_system or r.system, s, block.systems) for s in block.systems
+                )
             ]
             runs = t("plan_shares", language).format(ids=", ".join(shared)) if shared else ""
         head = f"{block.id}: {block.title}" if block.title else block.id

@@ -29,6 +29,7 @@ belong to.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -45,6 +46,7 @@ __all__ = [
     "Attributor",
     "RunFacts",
     "block_cell_ids",
+    "stands_for",
     "system_key",
     "system_table",
 ]
@@ -57,6 +59,7 @@ _MARKUP = re.compile(r"[`*~]|(?<!\w)_|_(?!\w)")
 _LABEL = re.compile(r"^\s*[A-Za-z]{1,3}\d{1,3}[a-z]?\s*:\s*(?=\S)")
 
 
+@functools.lru_cache(maxsize=4096)  # pure; the results ask it for every run × system
 def system_key(name: str, *, keep_commentary: bool = False) -> str:
     """
     A system name reduced to what identifies it, for comparing names written differently.
@@ -85,6 +88,26 @@ def system_key(name: str, *, keep_commentary: bool = False) -> str:
         text = _COMMENTARY.sub(" ", text)
     words = re.findall(r"[^\W_]+", text.casefold())
     return " ".join(words)
+
+
+def stands_for(written: str, system: str, systems: Sequence[str]) -> bool:
+    """
+    Whether a run whose system is ``written`` runs ``system``, one of a block's ``systems``:
+    the same name, or the same words once the block's name drops its commentary (a run of
+    ``current additive JORA-Diag`` for ``current additive JORA-Diag (global sparse rotation)``).
+    The run's own commentary is kept (``X (no scaling)`` does not run ``X``), commentary
+    that takes a part away is never dropped (``X`` does not run ``X (without gate)``), and a
+    name the block has two systems for (``X`` and ``X (ours)``) stands only for the one
+    written whole.
+    """
+    if written == system:
+        return True
+    if written in systems or _takes_away(system):
+        return False
+    key = system_key(written, keep_commentary=True)
+    if not key or key != system_key(system):
+        return False
+    return sum(1 for other in systems if system_key(other) == key) == 1
 
 
 def _keys(name: str) -> tuple[str, str]:

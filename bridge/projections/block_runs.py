@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from bridge.events.types import BlockInfo, MilestoneInfo
 from bridge.machine.fold import PipelineState, RunView
+from bridge.plan.attribution import stands_for
 from bridge.plan.criteria import BASELINE, Compound, Criterion, Mode, Scope, Unparsed
 
 __all__ = [
@@ -73,7 +74,13 @@ def block_runs(state: PipelineState, block: BlockInfo) -> tuple[list[RunView], l
     for system in block.systems:
         mine = [r for r in own if system_of(r) == system]
         if not mine:
-            mine = [r for r in runs if r.spec.block != block.id and system_of(r) == system]
+            # Another block's runs of this system, its name written with or without the
+            # block's commentary ("X" runs "X (global sparse rotation)").
+            mine = [
+                r
+                for r in runs
+                if r.spec.block != block.id and stands_for(system_of(r), system, block.systems)
+            ]
             shared.extend(r.run_id for r in mine)
         chosen.extend(mine)
     # The block's runs whose system is none of its compared systems still count, under their

@@ -51,6 +51,7 @@ class Case:
     candidate: str | None = None
     primary: str | None = None
     language: str = "en"
+    metrics: tuple[str, ...] = ()  # the block's Metrics list, as the plan writes it
 
 
 E2, E3 = "E2: Standard LoRA r=102 (non-depth PEFT)", "E3: DepthGate r=102 + scalar gates"
@@ -65,6 +66,7 @@ S3, DIRECT = "S3 composite", "direct single-formula extraction"
 LSVJ, SEAP = "LSVJ-S full", "`SEAP` (main)"
 A0, RAW = "A0 (K3_top + insert-only, frozen)", "RAW joint v5 (full Stage 14, NO wrapper)"
 NOROT, DIAG, TCCS = "JORA-NoRot", "current additive JORA-Diag", "TC-CS-1S (attention-only first)"
+DIAG_GLOBAL = "current additive JORA-Diag (global sparse rotation)"
 LGG, GRC = "LGGSN+ORFN", "GR-ConvNet baseline"
 TACE, NMP = "TACE", "NMP-native baseline"
 A1_ONLY = "**A1-only**: insert at W* with `nu_init`, ALL bridge variables zeroed"
@@ -171,7 +173,9 @@ CASES: tuple[Case, ...] = (
         source="006 B1",
         text="KAN skill > 0.4, statistically significant vs MLP ✓",
         expect=Expect.PARTLY,
-        systems=(KAN, MLP),
+        systems=(KAN, MLP, "persistence (skill=0.0)"),
+        # "skill" in the block's Metrics: "KAN" must still name the subject system.
+        metrics=("RMSE", "R²", "skill", "paired t-test (p=0.0005)", "bootstrap 95% CI"),
         met={(KAN, "skill"): 0.45},
         failed={(KAN, "skill"): 0.38},
     ),
@@ -254,6 +258,17 @@ CASES: tuple[Case, ...] = (
         primary="accuracy",
         met={(TCCS, "accuracy"): 0.72, (DIAG, "accuracy"): 0.70, (NOROT, "accuracy"): 0.6},
         failed={(TCCS, "accuracy"): 0.69, (DIAG, "accuracy"): 0.70, (NOROT, "accuracy"): 0.6},
+    ),
+    Case(
+        source="002 B2",
+        text="TC-CS-1S must exceed current additive JORA-Diag in the same budget regime, while "
+        "also separating from NoRot.",
+        expect=Expect.PARTLY,
+        # "TC-CS-1S" names the attention-only system: its "1" is no threshold.
+        systems=(DIAG_GLOBAL, "TC-CS-1S attention-only", NOROT),
+        primary="accuracy",
+        met={("TC-CS-1S attention-only", "accuracy"): 0.72, (DIAG_GLOBAL, "accuracy"): 0.70},
+        failed={("TC-CS-1S attention-only", "accuracy"): 0.69, (DIAG_GLOBAL, "accuracy"): 0.70},
     ),
     # ---- nothing machine-checkable: inconclusive with the reason, whatever the numbers -----
     *(
@@ -446,7 +461,7 @@ def _aggregates(values: Values) -> list[Aggregate]:
 
 
 def _judge(case: Case, values: Values) -> tuple[VerdictKind, str]:
-    criterion = parse_criterion(case.text, block_systems=case.systems)
+    criterion = parse_criterion(case.text, block_systems=case.systems, metrics=case.metrics)
     verdict = judge_block(
         criterion,
         _aggregates(values),
@@ -460,7 +475,7 @@ def _judge(case: Case, values: Values) -> tuple[VerdictKind, str]:
 
 
 def _checkable(case: Case) -> list[bool]:
-    parsed = parse_criterion(case.text, block_systems=case.systems)
+    parsed = parse_criterion(case.text, block_systems=case.systems, metrics=case.metrics)
     clauses = parsed.clauses if isinstance(parsed, Compound) else (parsed,)
     return [isinstance(c, Criterion) for c in clauses]
 

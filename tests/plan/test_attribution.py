@@ -12,7 +12,7 @@ import pytest
 
 from bridge.errors import ConfigError
 from bridge.plan import load_project
-from bridge.plan.attribution import block_cell_ids, system_key
+from bridge.plan.attribution import block_cell_ids, stands_for, system_key
 from tests.plan.corpus import as_project, plan_dirs
 
 needs_corpus = pytest.mark.skipif(not plan_dirs(), reason="shared corpus not found (BRIDGE_SHARED)")
@@ -578,3 +578,23 @@ class TestCorpus:
         """030: the Block column says `Accounts`, `AI-AI`, `Scheduler`: the blocks so titled."""
         runs = {r.id: r.block for r in load_project(as_project("030", tmp_path)).runs}
         assert (runs["A1"], runs["A2"], runs["B1"], runs["C1"]) == ("A", "A", "B", "C")
+
+
+@pytest.mark.parametrize(
+    ("written", "system", "systems", "expected"),
+    [
+        ("current additive JORA-Diag", "current additive JORA-Diag (global sparse rotation)",
+         ("current additive JORA-Diag (global sparse rotation)", "JORA-NoRot"), True),
+        ("`Ours`", "**Ours** (proposed)", ("Baseline", "**Ours** (proposed)"), True),
+        ("X (no scaling)", "X", ("X", "Y"), False),
+        ("X", "X (without gate)", ("X (without gate)",), False),
+        ("X", "X (ours)", ("X", "X (ours)"), False),
+        ("X", "X (a)", ("X (a)", "X (b)"), False),
+    ],
+)  # fmt: skip
+def test_a_run_stands_for_a_system_written_without_its_commentary(
+    written: str, system: str, systems: tuple[str, ...], expected: bool
+) -> None:
+    """A run's system stands for a block's system named the same once the block's commentary
+    is dropped, unless that commentary takes a part away or the name fits two systems."""
+    assert stands_for(written, system, systems) is expected

@@ -167,6 +167,31 @@ class TestParseCriterionEnglish:
         c = parsed("**accuracy** $\\geq$ 85\\%")
         assert (c.comparison, c.threshold) == (Comparison.GE, 85.0)
 
+    def test_an_acronym_names_its_system_beside_a_metric_of_the_block(self) -> None:
+        """006 B1: "KAN skill > 0.4" with ``skill`` in the block's Metrics is KAN teacher's
+        skill; "RMSE" in a system's name stays the metric."""
+        systems = ["KAN teacher (skill=0.453)", "matched MLP (skill=0.430)", "RMSE-tuned net"]
+        c = parsed("KAN skill > 0.4", block_systems=systems, metrics=["RMSE", "skill"])
+        assert (c.subject, c.metric, c.threshold) == (systems[0], "skill", 0.4)
+        c = parsed("MLP skill > 0.4", block_systems=systems, metrics=["skill"])
+        assert c.subject == systems[1]
+        c = parsed("RMSE < 0.2", block_systems=systems, metrics=["RMSE", "skill"])
+        assert (c.subject, c.metric) == (None, "RMSE")
+
+    def test_a_hyphenated_name_with_digits_is_a_system_not_a_threshold(self) -> None:
+        """002 B2: "TC-CS-1S" names "TC-CS-1S attention-only", and its "1" is no number
+        without a comparison; "exceed" a system is a gain over it."""
+        systems = ["current additive JORA-Diag (global sparse rotation)", "TC-CS-1S attention-only"]
+        c = parsed("TC-CS-1S must exceed current additive JORA-Diag", block_systems=systems)
+        assert (c.subject, c.reference) == (systems[1], systems[0])
+        assert c.orientation is Orientation.BETTER and c.threshold == 0.0
+
+    def test_a_name_several_systems_share_names_none(self) -> None:
+        """ "TC-CS-1S" in a block with three TC-CS-1S variants names none of them."""
+        systems = ["TC-CS-1S attention-only", "TC-CS-1S FFN-only", "JORA-NoRot anchor"]
+        result = parse_criterion("TC-CS-1S accuracy > 0.5", block_systems=systems)
+        assert not (isinstance(result, Criterion) and result.subject in systems[:2])
+
 
 class TestParseCriterionChinese:
     def test_higher_than_baseline_by_points(self) -> None:

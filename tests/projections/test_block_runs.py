@@ -63,11 +63,19 @@ def _finished(run: str, accuracy: float) -> list[object]:
     ]
 
 
-def _state(*, seed_count: int | None, stray: bool = True) -> PipelineState:
+def _state(
+    *, seed_count: int | None, stray: bool = True, systems: tuple[str, ...] = ()
+) -> PipelineState:
     """
     M0 sanity runs Ours once (attributed to B1, as `bridge init` projects do), M1 runs both
     systems on seeds 0-2 (written as the tracker writes them), and R099 belongs to no block.
+    With ``systems``, a block B2 compares them and has no runs of its own.
     """
+    second = (
+        (ev.BlockInfo(id="B2", title="Second", systems=systems, metrics=("accuracy",)),)
+        if systems
+        else ()
+    )
     store = InMemoryEventStore(clock=_clock())
     store.append(
         "bridge",
@@ -90,6 +98,7 @@ def _state(*, seed_count: int | None, stray: bool = True) -> PipelineState:
                         success_criterion="accuracy > 0.5",
                         seed_count=seed_count,
                     ),
+                    *second,
                 ),
             )
         ],
@@ -164,6 +173,17 @@ class TestBlockRuns:
         block = evaluate(_state(seed_count=None)).blocks[0]
         assert block.expected_seeds == 3
         assert "missing seeds" not in block.verdict.reason
+
+    def test_a_block_shares_runs_of_its_system_written_without_its_commentary(self) -> None:
+        """002 B2 compares "current additive JORA-Diag (global sparse rotation)"; the run of
+        "current additive JORA-Diag" is shared into it; not into a block of the system with a
+        part taken away ("mystery (no scaling)")."""
+        outcome = evaluate(_state(seed_count=3, systems=("Mystery (global sparse rotation)",)))
+        second = next(b for b in outcome.blocks if b.block.id == "B2")
+        assert second.run_ids == ("R099",)
+        outcome = evaluate(_state(seed_count=3, systems=("mystery (no scaling)",)))
+        second = next(b for b in outcome.blocks if b.block.id == "B2")
+        assert second.run_ids == ()
 
 
 class TestUnattributed:

@@ -306,7 +306,7 @@ LOWER_WORDS = re.compile(
 )
 BETTER_WORDS = re.compile(
     r"\b(improves?|improved|improvement|gains?|outperforms?|beats?|better|surpass(es)?|"
-    r"contributes?|contribution|helps?|lifts?|boosts?|wins?)\b"
+    r"contributes?|contribution|helps?|lifts?|boosts?|wins?|exceed(?:s|ed)?)\b"
     r"|提升|优于|好于|胜过|超越|贡献|增益|改进|改善"
 )
 RELATIVE_WORDS = re.compile(r"\brelative(ly)?\b|相对(提升|提高|增益|降低|减少|下降|改进)|相对地")

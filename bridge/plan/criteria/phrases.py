@@ -15,6 +15,7 @@ from bridge.plan.criteria.lexicon import (
     EACH_COMPONENT,
     HIGHER_WORDS,
     LOWER_WORDS,
+    metric_terms,
     normalise,
     tag,
     untag,
@@ -50,6 +51,31 @@ _PHRASE_TRIM = re.compile(
     r"^(?:the|a|an|overall|final)\s+|\s+(?:is|are|be|should|must|stays?|remains?|achieves?|"
     r"reaches?|yields?|gives?|has|have|of|at|on|with|shows?|keeps?)$"
 )
+
+
+# Capitals that name hardware, tooling or the plan itself, not one compared system.
+_ACRONYM_STOP = frozenset({"gpu", "cpu", "tpu", "llm", "api", "sota", "todo", "run"})
+_METRIC_WORDS = frozenset(normalise(word) for word, _ in metric_terms(()))
+
+
+def _acronyms(name: str) -> list[str]:
+    """The all-capital words of three or more characters in ``name`` (``KAN``, ``MLP``), in
+    lower case, leaving out metric names (``RMSE`` names the metric in a criterion)."""
+    words = re.findall(r"(?<![\w-])[A-Z][A-Z0-9]{2,}(?![\w-])", unicodedata.normalize("NFKC", name))
+    return [
+        w.lower()
+        for w in words
+        if w.lower() not in _ACRONYM_STOP and w.lower() not in _METRIC_WORDS
+    ]
+
+
+def _compounds(normalised: str) -> list[str]:
+    """The hyphenated words of a normalised name that hold a letter (``tc-cs-1s``)."""
+    return [
+        w
+        for w in re.findall(r"(?<![\w-])[a-z0-9]+(?:-[a-z0-9]+)+(?![\w-])", normalised)
+        if re.search(r"[a-z]", w) and len(w) >= 4
+    ]
 
 
 def system_terms(systems: Sequence[str]) -> list[tuple[str, str]]:
@@ -90,6 +116,8 @@ def system_terms(systems: Sequence[str]) -> list[tuple[str, str]]:
     for index, system in enumerate(systems):
         for word in re.findall(r"[a-z][a-z0-9]{3,}", normalise(system)):
             holders.setdefault(word, set()).add(index)
+        for word in [*_acronyms(system), *_compounds(normalise(system))]:
+            holders.setdefault(word, set()).add(index)
     for index, system in enumerate(systems):
         nfkc = normalise(system)
         nfkc = re.sub(r"^\s*[a-z]{1,3}\d{1,3}[a-z]?\s*:\s*", "", nfkc)
@@ -99,6 +127,11 @@ def system_terms(systems: Sequence[str]) -> list[tuple[str, str]]:
         picked: list[str] = []
         named = [w for w in re.findall(r"[a-z][a-z0-9]{3,}", bare) if w not in _NAME_STOP]
         picked += named[:1] + named[-1:]
+        # "KAN teacher" is named by "KAN", "TC-CS-1S attention-only" by "TC-CS-1S": an acronym
+        # or the hyphenated first word, which the four-letter rule above cannot see (and
+        # whose digits would otherwise be read as a threshold).
+        picked += _acronyms(re.sub(r"[(（][^()（）]*[)）]", " ", system))
+        picked += _compounds(bare)[:1]
         for inner in re.findall(r"[(（]([^()（）]*)[)）]", short):
             if re.search(r"[=\d]", inner):  # "(skill=0.453)": a parameter, not a name
                 continue
@@ -110,6 +143,8 @@ def system_terms(systems: Sequence[str]) -> list[tuple[str, str]]:
         for word in dict.fromkeys(picked):
             words.setdefault(word, set()).add(index)
     for word, found in words.items():
+        if word in _METRIC_WORDS:
+            continue  # "RMSE" in "RMSE-tuned net" names the metric in a criterion
         if len(found) == 1 and word not in owners and holders.get(word, found) == found:
             owners[word] = set(found)
     # A system's full name is its own even where another's shortened form reads the same
