@@ -16,6 +16,8 @@ from bridge.events.values import Finding
 from bridge.value_methods import value_methods
 
 __all__ = [
+    "CRITERION_APPROVED",
+    "CRITERION_HELD",
     "BaseRepoCloned",
     "CodeReviewed",
     "ImplementationRecorded",
@@ -98,6 +100,13 @@ class SanityChecked:
     signature: str = ""
     detail: str = attrs.field(default="", converter=redact)
     skipped: bool = False
+
+
+#: How a block reason (and a failed ``SanityChecked.detail``) opens when the sanity
+#: milestone's runs passed but its own success criterion is not met.
+CRITERION_HELD = "the sanity milestone's own success criterion is not met"
+#: How a passed ``SanityChecked.detail`` opens once a person approved going past that criterion.
+CRITERION_APPROVED = "sanity criterion not met, gone past by a person's approval"
 
 
 @event("rescue.diagnosed")

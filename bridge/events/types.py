@@ -18,6 +18,8 @@ from __future__ import annotations
 from typing import TypeAlias
 
 from bridge.events.code_events import (
+    CRITERION_APPROVED,
+    CRITERION_HELD,
     BaseRepoCloned,
     CodeReviewed,
     ImplementationRecorded,
@@ -73,6 +75,8 @@ from bridge.events.run_spec_events import (
 )
 
 __all__ = [
+    "CRITERION_APPROVED",
+    "CRITERION_HELD",
     "EVENT_TYPES",
     "TRACKER_STATUS",
     "AblationsPlanned",

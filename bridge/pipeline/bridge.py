@@ -268,6 +268,13 @@ class Bridge:
             state = s.state()
             if state.stage is Stage.BLOCKED:
                 s.gates_asked.clear()
+                blocked = state.blocked.reason if state.blocked is not None else ""
+                if blocked.startswith(ev.CRITERION_HELD):
+                    # The person saw the sanity criterion fail and says go on: recorded, so the
+                    # next sanity check lets the later milestones run.
+                    who = by or os.environ.get("USER", "")
+                    detail = f"{ev.CRITERION_APPROVED}" + (f" ({who})" if who else "")
+                    s.append("bridge", [ev.SanityChecked(passed=True, detail=detail)])
                 return s.enter(StageTrigger.REOPEN, "reopened by a person after a block")
             if state.stage is not Stage.AWAITING_APPROVAL:
                 raise InputError(f"nothing to approve: the pipeline is at {state.stage.value}")

@@ -12,6 +12,7 @@ never change.
 
 from __future__ import annotations
 
+from bridge.events import types as ev
 from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.judge import EvaluationType, MainResult, claim_scope
 from bridge.machine.stages import NOT_BRIDGES_RUN_STATES, TERMINAL_RUN_STATES, RunState, Stage
@@ -50,6 +51,18 @@ _WORDS: dict[str, tuple[str, str]] = {
     "sanity_skipped": (
         "Sanity: skipped by configuration (sanity_first = false)",
         "健全性检查：按配置跳过（sanity_first = false）",
+    ),
+    "sanity_no_runs": (
+        "Sanity: nothing checked (this milestone has no runs)",
+        "健全性检查：未检查任何内容（此里程碑没有运行）",
+    ),
+    "sanity_approved": (
+        "Sanity: its runs passed; its own criterion is not met, and a person approved going on",
+        "健全性检查：运行通过；其自身成功标准未满足，经人工批准继续",
+    ),
+    "sanity_criterion": (
+        "Sanity: failed: its runs passed, but its own success criterion is not met",
+        "健全性检查：未通过：运行成功，但其自身成功标准未满足",
     ),
     "no_runs": ("No runs in this milestone.", "此里程碑没有运行。"),
     "blocks": ("Blocks: criteria and verdicts", "实验块：成功标准与判定"),
@@ -350,9 +363,16 @@ def render(state: PipelineState, language: str = "en") -> str:
             ]
             if state.sanity_checks and state.sanity_checks[-1].skipped:
                 key = "sanity_skipped"
+            last = state.sanity_checks[-1].detail if state.sanity_checks else ""
+            if last.startswith(ev.CRITERION_APPROVED):
+                key = "sanity_approved"
+            elif last.startswith(ev.CRITERION_HELD):
+                key = "sanity_criterion"
             theirs = [state.runs[r] for r in milestone.run_ids]
             if theirs and all(r.state in NOT_BRIDGES_RUN_STATES for r in theirs):
                 key = "sanity_before"  # bridge checked nothing: the tracker's word stands
+            elif not theirs:
+                key = "sanity_no_runs"  # nothing to pass: "passed" would claim a check
             lines.extend([f"**{_t(key, language)}**", ""])
         runs = [state.runs[r] for r in milestone.run_ids]
         if runs:

@@ -40,6 +40,12 @@ _WORDS: dict[str, tuple[str, str]] = {
     "plan_systems": ("  systems:   ", "  系统：    "),
     "plan_block_runs": ("  runs:      ", "  运行：    "),
     "plan_none_written": ("(none written)", "（未写）"),
+    "plan_gates": (
+        "decision gates (not checked by bridge: it holds the plan only when sanity runs fail or "
+        "a sanity block's criterion is not met; read these yourself at each milestone)",
+        "决策关口（bridge 不检查：仅在健全性运行失败或健全性实验块的标准未满足时暂停计划；"
+        "请在每个里程碑自行核对）",
+    ),
     "plan_shares": ("- (shares {ids} from other blocks)", "-（共用其他实验块的 {ids}）"),
     "plan_sanity_run": (" (sanity)", "（健全性）"),
     "plan_loose": (

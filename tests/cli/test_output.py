@@ -117,6 +117,22 @@ class TestTextNotMarkup:
         out = capsys.readouterr().out
         assert "Method accuracy > 10% over Baseline\non every seed \\u001b[2J" in out, out
 
+    def test_plan_lists_decision_gates_as_not_checked(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """The Decision Gate column is prose bridge does not check: `bridge plan` lists each
+        gate under a heading that says so, and a cell saying none is no gate."""
+        project = write_project(tmp_path / "p")
+        path = project / "refine-logs" / "EXPERIMENT_PLAN.md"
+        text = path.read_text()
+        text = text.replace("| R001 | runs |", "| R001 | if accuracy < 0.2 → investigate |")
+        path.write_text(text.replace("| R002-R003 | done |", "| R002-R003 | none |"))
+        assert main(["plan", "--project", str(project)]) == 0
+        out = capsys.readouterr().out
+        assert "decision gates (not checked by bridge" in out
+        assert "  M0: if accuracy < 0.2 → investigate" in out
+        assert "  M1:" not in out
+
     def test_plain_lines_keep_brackets(self, logged: Path) -> None:
         """A failure reason with brackets scrolls by exactly in plain mode."""
         out = io.StringIO()

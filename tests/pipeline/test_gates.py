@@ -4,6 +4,7 @@ Milestone bookkeeping, gates between milestones, and reopening a blocked pipelin
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -87,3 +88,89 @@ class TestGate:
             "R1": 1,
             "R2": 1,
         }
+
+
+class TestSanityCriterion:
+    """The sanity milestone's own block criterion (006: "composite skill > 0" on M0's runs) is
+    part of the sanity check: runs that succeed with numbers that fail it hold the plan."""
+
+    def _unmet(self, project: Path) -> Path:
+        write_project(project, RUNS)
+        plan = project / "refine-logs" / "EXPERIMENT_PLAN.md"
+        # Block 0 is M0's block; its runs write accuracy 0.9.
+        plan.write_text(plan.read_text().replace("accuracy > 0.5", "accuracy > 0.95", 1))
+        return plan
+
+    def test_an_unmet_sanity_criterion_holds_the_later_milestones(self, project: Path) -> None:
+        """BLOCKED before R1 launches, the reason naming the block, the measured value and how
+        to go on; the results say the sanity check failed on its criterion, not "passed"."""
+        self._unmet(project)
+        bridge = Bridge(project)
+        try:
+            assert bridge.run() is Stage.BLOCKED
+            blocked = bridge.status().blocked
+        finally:
+            bridge.close()
+        assert blocked is not None
+        assert blocked.reason.startswith("the sanity milestone's own success criterion is not met")
+        assert "B0" in blocked.reason and "0.9" in blocked.reason
+        assert "`bridge retry S1`" in blocked.reason and "`bridge approve`" in blocked.reason
+        assert sorted(executions(project)) == ["S1"]
+        results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text()
+        assert "its runs passed, but its own success criterion is not met" in results
+        assert "Sanity: passed" not in results
+
+    def test_a_fixed_criterion_lets_the_plan_go_on(self, project: Path) -> None:
+        """The researcher corrects the criterion: the next run checks it again and goes on."""
+        plan = self._unmet(project)
+        assert Bridge(project).run() is Stage.BLOCKED
+        plan.write_text(plan.read_text().replace("accuracy > 0.95", "accuracy > 0.5", 1))
+        bridge = Bridge(project)
+        try:
+            assert bridge.run() is Stage.COLLECTED
+        finally:
+            bridge.close()
+        assert sorted(executions(project)) == ["R1", "R2", "S1"]
+        assert len(executions(project)["S1"]) == 1
+
+    def test_approval_goes_past_it_and_says_so(self, project: Path) -> None:
+        """`bridge approve` at the block: the later milestones run, the approval is recorded,
+        and the results say the criterion was not met and a person went on."""
+        self._unmet(project)
+        bridge = Bridge(project)
+        try:
+            assert bridge.run() is Stage.BLOCKED
+            bridge.approve(by="ana")
+            assert bridge.run() is Stage.COLLECTED
+            checks = bridge.status().sanity_checks
+        finally:
+            bridge.close()
+        assert sorted(executions(project)) == ["R1", "R2", "S1"]
+        assert checks[-1].passed
+        assert checks[-1].detail.startswith("sanity criterion not met, gone past by a person's")
+        results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text()
+        assert "its own criterion is not met, and a person approved going on" in results
+
+
+def test_a_sanity_milestone_without_runs_is_not_called_passed(project: Path) -> None:
+    """036: the plan's sanity milestone lists no runs. The results say nothing was checked
+    there, never "Sanity: passed", and results.json has no verdict for it."""
+    write_project(project, [Run(id="R1", milestone="M1")])
+    plan = project / "refine-logs" / "EXPERIMENT_PLAN.md"
+    text = plan.read_text()
+    assert "| M1 | Main |" in text
+    plan.write_text(
+        text.replace("| M1 | Main |", "| M0 | Sanity | - | ok | 1 | none |\n| M1 | Main |")
+    )
+    bridge = Bridge(project)
+    try:
+        assert bridge.run() is Stage.COLLECTED
+    finally:
+        bridge.close()
+    results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text()
+    assert "### M0" in results
+    assert "Sanity: nothing checked (this milestone has no runs)" in results
+    assert "Sanity: passed" not in results
+    data = json.loads((project / "refine-logs" / "results.json").read_text())
+    m0 = next(m for m in data["milestones"] if m["milestone"] == "M0")
+    assert m0["sanity_passed"] is None

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import assert_never
 
 from bridge.adapters.metrics.reading import read_tail
 from bridge.errors import ReviewError
@@ -19,6 +20,7 @@ from bridge.machine.ports import ReviewRequest
 from bridge.machine.scheduler import sanity_milestones
 from bridge.machine.stages import NOT_BRIDGES_RUN_STATES, TERMINAL_RUN_STATES, RunState
 from bridge.machine.triggers import StageTrigger
+from bridge.machine.verdicts import VerdictKind
 from bridge.pipeline.gpu_bounds import GpuBounds, over_bound, unmeasured
 from bridge.pipeline.layout import ProjectLayout
 from bridge.pipeline.recording import approval_summary
@@ -26,6 +28,8 @@ from bridge.pipeline.session import Session, Step
 from bridge.pipeline.steps import code, collect, deploy
 from bridge.plan.runs import SANITY_PROPOSAL
 from bridge.plan.vocabulary import FAILED_STATUSES, normalise_status, says_failure
+from bridge.projections.outcome import evaluate
+from bridge.projections.outcome_types import BlockResult
 from bridge.projections.text import language_of, t
 
 __all__ = [
@@ -131,9 +135,34 @@ def sanity(s: Session) -> Step:
     ]
     failed = [r for r in runs if _sanity_problem(r, limit)]
     if not failed:
-        # Passed, but not on a GPU memory peak nobody read: say which runs were not measured.
-        notes = "; ".join(n for n in (unmeasured(r, limit) for r in runs) if n)
+        unmet, unjudged = _sanity_criteria(state, sanity)
+        approved = bool(state.sanity_checks) and state.sanity_checks[-1].detail.startswith(
+            ev.CRITERION_APPROVED
+        )
+        if unmet and not approved:
+            judged = {i for result in unmet for i in result.run_ids}
+            ids = " ".join(r.run_id for r in runs if r.run_id in judged)
+            said = "; ".join(f"{r.block.id}: {r.verdict.reason}".replace("\n", " ") for r in unmet)
+            reason = (
+                f"{ev.CRITERION_HELD}: {said}. Fix the cause and `bridge retry {ids}`, or "
+                "`bridge approve` to go on with the later milestones anyway"
+            )
+            s.append("bridge", [ev.SanityChecked(passed=False, detail=reason[:2000])])
+            s.notify("failure", "bridge: sanity criterion not met", reason)
+            return s.block(reason)
+        # Passed, but not on a GPU memory peak nobody read: say which runs were not measured;
+        # nor on a criterion of the sanity milestone bridge could not judge, or one a person
+        # let the plan go past.
+        notes = "; ".join(
+            [n for n in (unmeasured(r, limit) for r in runs) if n]
+            + [f"{r.block.id}'s criterion not judged ({r.verdict.reason[:200]})" for r in unjudged]
+        )
+        if unmet:
+            blocks = ", ".join(r.block.id for r in unmet)
+            notes = f"{ev.CRITERION_APPROVED} ({blocks} not met)" + (f"; {notes}" if notes else "")
         passed = f"{len(runs)} sanity run(s) passed" + (f"; {notes}" if notes else "")
+        if unmet:
+            passed = notes  # the approval leads, so the next check finds it
         s.append("bridge", [ev.SanityChecked(passed=True, detail=passed[:2000])])
         s.notify("milestone", "bridge: sanity passed", passed)
         said = "sanity milestone passed" + (f"; {notes}" if notes else "")
@@ -166,6 +195,13 @@ def deploy_after_sanity(s: Session) -> Step:
             for r in state.runs.values()
         )
     )
+    if ran and checks[-1].detail.startswith(ev.CRITERION_APPROVED):
+        return s.enter(
+            StageTrigger.DEPLOY,
+            "sanity runs passed, their criterion not met (a person approved going on); "
+            "deploying the plan",
+            zh="健全性运行通过，其标准未满足（经人工批准继续）；开始部署计划",
+        )
     if ran:
         return s.enter(
             StageTrigger.DEPLOY,
@@ -173,6 +209,40 @@ def deploy_after_sanity(s: Session) -> Step:
             zh="健全性检查通过；开始部署计划",
         )
     return s.enter(StageTrigger.DEPLOY, "deploying the plan", zh="开始部署计划")
+
+
+def _sanity_criteria(
+    state: PipelineState, sanity: set[str]
+) -> tuple[list[BlockResult], list[BlockResult]]:
+    """
+    The blocks judged on the sanity runs alone (the plan's sanity block: "composite skill > 0"
+    on M0's runs) whose criterion is not met, and those the rules could not judge. A sanity
+    milestone that passed its runs but not its own criterion is no pass: the later milestones
+    are what that check holds back.
+    """
+    sanity_runs = {
+        r.run_id
+        for r in state.runs.values()
+        if r.spec.milestone in sanity and r.state not in NOT_BRIDGES_RUN_STATES
+    }
+    unmet: list[BlockResult] = []
+    unjudged: list[BlockResult] = []
+    for result in evaluate(state).blocks:
+        # Its own runs all sanity runs (runs of its other systems may be shared in from
+        # later milestones, not run yet: the criterion may then be judged on what it has).
+        own = set(result.run_ids) - set(result.shared)
+        if not own or not own <= sanity_runs:
+            continue
+        match result.verdict.verdict:
+            case VerdictKind.NOT_MET:
+                unmet.append(result)
+            case VerdictKind.INCONCLUSIVE if result.block.success_criterion.strip():
+                unjudged.append(result)
+            case VerdictKind.MET | VerdictKind.INCONCLUSIVE:
+                pass
+            case unreachable:
+                assert_never(unreachable)
+    return unmet, unjudged
 
 
 def _failed_before_bridge(state: PipelineState, sanity: set[str]) -> list[RunView]:
