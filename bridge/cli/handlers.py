@@ -148,7 +148,11 @@ def plan(args: Parsed) -> int:
     )
     if first:
         console.print(
-            t("plan_first", language) + ", ".join(f"{r.id} ({r.system})" for r in first[:6])
+            # The run's system, else what its row says it is for; never "R1 ()".
+            t("plan_first", language)
+            + ", ".join(
+                f"{r.id} ({named})" if (named := r.system or r.purpose) else r.id for r in first[:6]
+            )
         )
     if loaded.needs_confirmation:
         console.print(styled(t("plan_proposed", language), "yellow"))

@@ -80,9 +80,23 @@ def _check_main_milestone(
     ids = [m.id for m in milestones if not m.sanity]
     if chosen in ids:
         return
+    sanity = [m.id for m in milestones if m.sanity]
+    if chosen in sanity:
+        # Not "not a milestone": it is one, and saying otherwise sends the researcher looking
+        # for a typo. The sanity milestone checks the pipeline; its runs are no main result.
+        why = (
+            f"main_milestone = {chosen!r} names the plan's sanity milestone, which runs first "
+            "to check the pipeline and is never the main result; name one of the others "
+            f"({', '.join(ids) or 'none'})"
+        )
+    else:
+        listed = ", ".join([*(f"{i} (sanity)" for i in sanity), *ids]) or "none"
+        why = (
+            f"main_milestone = {chosen!r} is not a milestone of the plan"
+            f"{did_you_mean(chosen, ids)} (milestones: {listed})"
+        )
     raise ConfigError(
-        f"main_milestone = {chosen!r} is not a milestone of the plan{did_you_mean(chosen, ids)} "
-        f"(milestones: {', '.join(ids) or 'none'})",
+        why,
         setting="bridge.main_milestone",
         file=config.file,
         line=config.line_of("bridge.main_milestone"),

@@ -169,6 +169,7 @@ def _milestones_from_plan(drafts: list[_Draft], plan: Plan, warnings: list[PlanW
     milestones keeps none.
     """
     cells = [(m, _named_runs(m.runs_raw)) for m in plan.milestones if m.runs_raw]
+    _milestones_from_ids(drafts, plan, warnings)
     if not cells:
         return
     given: dict[str, list[_Draft]] = {}
@@ -198,6 +199,36 @@ def _milestones_from_plan(drafts: list[_Draft], plan: Plan, warnings: list[PlanW
                     "whose Runs cell names them",
                 )
             )
+
+
+_STEP_ID = re.compile(r"(?P<milestone>M\d{1,3})[.\-_]\d{1,3}[a-z]?", re.IGNORECASE)
+
+
+def _milestones_from_ids(drafts: list[_Draft], plan: Plan, warnings: list[PlanWarning]) -> None:
+    """
+    Give tracker runs without a milestone whose id is a step of a plan milestone (``M2.1``,
+    ``M2-1`` under the plan's ``## Milestone 2`` with its ``### M2.1`` sections) that milestone,
+    with one warning per milestone: without it every such run fell out of every milestone.
+    """
+    known = {m.id.upper(): m.id for m in plan.milestones}
+    given: dict[str, list[_Draft]] = {}
+    for draft in drafts:
+        step = _STEP_ID.fullmatch(draft.id.strip())
+        if draft.milestone or step is None:
+            continue
+        milestone = known.get(step.group("milestone").upper())
+        if milestone is not None:
+            draft.milestone = milestone
+            given.setdefault(milestone, []).append(draft)
+    for milestone, group in given.items():
+        warnings.append(
+            PlanWarning(
+                file=group[0].file,
+                line=group[0].line,
+                message=f"{', '.join(d.id for d in group)}: no milestone in the tracker; "
+                f"{milestone} from the run ids, steps of the plan's milestone {milestone}",
+            )
+        )
 
 
 def _attribute(
@@ -475,6 +506,19 @@ def build_runs(
         return (order.get(draft.milestone, len(order)), position)
 
     ordered = [d for _, d in sorted(enumerate(drafts), key=rank)]
+    running = [d for d in ordered if d.source == "tracker" and d.status == "running"]
+    if running:
+        ids = ", ".join(d.id for d in running[:8]) + (" …" if len(running) > 8 else "")
+        warnings.append(
+            PlanWarning(
+                file=running[0].file,
+                line=running[0].line,
+                message=f"{ids}: the tracker says RUNNING. Unless bridge launched them, "
+                "`bridge run` holds before any launch (never a second copy of a run going "
+                "elsewhere): mark each row DONE once it finished, NOT RUN — <reason> if it "
+                "is not bridge's, or TODO for bridge to run it",
+            )
+        )
     known = {d.id for d in ordered}
     specs = tuple(_freeze(d, config, known) for d in ordered)
     for spec in specs:

@@ -250,14 +250,16 @@ def fill_in(
 def kept_as_written(run: RunView, status_raw: str) -> bool:
     """
     Whether a row's Status stays as the researcher wrote it: runs bridge did not launch, and
-    pending runs whose status already says "not started" (``⬜ Pending`` stays ``⬜ Pending``).
+    pending runs whose status already says "not started" (``⬜ Pending`` stays ``⬜ Pending``)
+    or says running (someone runs it elsewhere: bridge holds the plan on it, and must not
+    write TODO over the researcher's word).
     """
     if run.state in NOT_BRIDGES_RUN_STATES:
         return True
     return (
         run.state is RunState.PENDING
         and not run.attempts
-        and (normalise_status(status_raw) == "todo")
+        and (normalise_status(status_raw) in ("todo", "running"))
     )
 
 

@@ -235,3 +235,28 @@ def test_a_row_back_in_scope_runs_with_the_settings_written_now(project: Path) -
     types = [t for _, stream, t in events_of(project) if stream == "run:R4"]
     assert "run.spec_changed" in types
     assert types.index("run.retry_scheduled") < types.index("run.spec_changed")
+
+
+def test_a_row_running_elsewhere_is_not_launched_a_second_time(project: Path) -> None:
+    """036: the researcher's row says RUNNING (`screen`: …) for a run bridge never launched.
+    `bridge run` holds before any launch and says how to go on; set to TODO, it runs."""
+    _project(project)
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    tracker.write_text(
+        TRACKER.replace("| TODO | - | seed 0 |\n| R3", "| RUNNING | - | `screen`: r2 |\n| R3")
+    )
+    bridge = Bridge(project)
+    assert bridge.run() is Stage.BLOCKED
+    blocked = bridge.status().blocked
+    assert blocked is not None
+    assert blocked.reason.startswith("the tracker says R2 RUNNING, and bridge did not launch")
+    assert "TODO for bridge to run it" in blocked.reason
+    assert executions(project) == {}
+    # The researcher's word stays in their tracker: no TODO written over it.
+    row = next(line for line in tracker.read_text().splitlines() if line.startswith("| R2 "))
+    assert "| RUNNING |" in row
+
+    tracker.write_text(tracker.read_text().replace("| RUNNING |", "| TODO |", 1))
+    bridge = Bridge(project)
+    assert bridge.run() is Stage.COLLECTED
+    assert sorted(executions(project)) == ["R2", "S1"]

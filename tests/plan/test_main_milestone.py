@@ -7,7 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import attrs
+import pytest
 
+from bridge.errors import ConfigError
 from bridge.plan import load_project
 from bridge.plan.main_milestone import MainChoice, main_milestone
 from tests.conftest import needs_shared
@@ -82,3 +84,29 @@ class TestPlanTime:
     def test_a_plan_naming_one_is_not_warned(self, tmp_path: Path) -> None:
         """001's `M2: Core`."""
         assert self._no_main(as_project("001", tmp_path)) == []
+
+
+@needs_shared
+class TestSetting:
+    """`main_milestone` naming no usable milestone is exit 2 with a message that says why."""
+
+    @staticmethod
+    def _refused(root: Path, value: str) -> str:
+        (root / "bridge.toml").write_text(f'[bridge]\nmain_milestone = "{value}"\n')
+        with pytest.raises(ConfigError) as caught:
+            load_project(root)
+        return str(caught.value)
+
+    def test_the_sanity_milestone_is_refused_as_such(self, tmp_path: Path) -> None:
+        """001's M0 is its sanity milestone: not "not a milestone", but why it cannot be main."""
+        root = as_project("001", tmp_path)
+        sanity = [m.id for m in load_project(root).milestones if m.sanity]
+        assert sanity == ["M0"]
+        message = self._refused(root, "M0")
+        assert "names the plan's sanity milestone" in message
+        assert "not a milestone" not in message and "M1" in message
+
+    def test_a_typo_lists_every_milestone_with_the_sanity_one_marked(self, tmp_path: Path) -> None:
+        message = self._refused(as_project("001", tmp_path), "M9")
+        assert "is not a milestone of the plan" in message
+        assert "milestones: M0 (sanity), M1" in message

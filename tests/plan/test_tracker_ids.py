@@ -10,6 +10,8 @@ import pytest
 
 from bridge.plan import load_project
 from bridge.plan.tracker import expand_braces
+from tests.conftest import needs_shared
+from tests.plan.corpus import as_project
 
 PLAN = """# Experiment Plan: Audit
 
@@ -118,3 +120,23 @@ class TestMilestoneFromRunsCell:
             w.message.startswith("JPH-B1-HO-S1: no milestone in the tracker; M1 from the plan")
             for w in loaded.warnings
         )
+
+
+@needs_shared
+def test_step_ids_take_their_milestone(tmp_path: Path) -> None:
+    """036's tracker has no Milestone column; its ids M0.1 … M3.1 are steps of the plan's
+    `## Milestone N` sections. Each run is placed in its milestone, said in one warning per
+    milestone; an id naming no milestone of the plan (M9.1) stays without one."""
+    root = as_project("036", tmp_path)
+    tracker = root / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    tracker.write_text(tracker.read_text() + "| M9.1 | Unplanned | TODO | NICE-TO-HAVE | - |\n")
+    project = load_project(root)
+    placed = {r.id: r.milestone for r in project.runs}
+    assert placed["M0.1"] == "M0" and placed["M2.3"] == "M2" and placed["M3.1"] == "M3"
+    assert placed["M9.1"] == ""
+    said = [w.message for w in project.warnings if "from the run ids" in w.message]
+    assert said[0] == (
+        "M0.1, M0.2, M0.3: no milestone in the tracker; M0 from the run ids, steps of the "
+        "plan's milestone M0"
+    )
+    assert len(said) == 4
