@@ -201,6 +201,33 @@ def _milestones_from_plan(drafts: list[_Draft], plan: Plan, warnings: list[PlanW
             )
 
 
+def _unplanned_milestones(drafts: Sequence[_Draft], plan: Plan) -> list[PlanWarning]:
+    """
+    One warning per milestone the runs name that the plan does not have (021's tracker says M6
+    where the plan stops at M5: its ids are shifted against the plan's). Such runs still run,
+    after the plan's milestones, under the id as written; the warning says so, with the plan's
+    milestones, so a shifted Milestone column is seen before anything is reported under it.
+    """
+    planned = [m.id for m in plan.milestones]
+    if not planned:
+        return []
+    unplanned: dict[str, list[_Draft]] = {}
+    for draft in drafts:
+        if draft.milestone and draft.milestone not in planned:
+            unplanned.setdefault(draft.milestone, []).append(draft)
+    listed = ", ".join(f"{m.id} {m.name}".strip() for m in plan.milestones)
+    return [
+        PlanWarning(
+            file=group[0].file,
+            line=group[0].line,
+            message=f"{', '.join(d.id for d in group[:8])}: milestone {milestone} is not a "
+            f"milestone of the plan ({listed}); they run after the plan's milestones, under "
+            f"{milestone}. If the Milestone column is shifted against the plan's ids, correct it",
+        )
+        for milestone, group in unplanned.items()
+    ]
+
+
 _STEP_ID = re.compile(r"(?P<milestone>M\d{1,3})[.\-_]\d{1,3}[a-z]?", re.IGNORECASE)
 
 
@@ -506,6 +533,7 @@ def build_runs(
         return (order.get(draft.milestone, len(order)), position)
 
     ordered = [d for _, d in sorted(enumerate(drafts), key=rank)]
+    warnings.extend(_unplanned_milestones(ordered, plan))
     running = [d for d in ordered if d.source == "tracker" and d.status == "running"]
     if running:
         ids = ", ".join(d.id for d in running[:8]) + (" …" if len(running) > 8 else "")

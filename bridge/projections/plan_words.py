@@ -66,6 +66,33 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
     ),
     (
         re.compile(
+            r"(.+?): no milestone in the tracker; (\S+) from the run ids, steps of the "
+            r"plan's milestone (\S+)"
+        ),
+        r"\1：追踪表中没有写里程碑；取 \2：运行编号是计划里程碑 \3 的步骤",
+    ),
+    (
+        re.compile(
+            r"(.+?): milestone (\S+) is not a milestone of the plan \((.+)\); they run after "
+            r"the plan's milestones, under (\S+)\. If the Milestone column is shifted against "
+            r"the plan's ids, correct it"
+        ),
+        r"\1：里程碑 \2 不是计划中的里程碑（\3）；它们在计划的里程碑之后、以 \4 运行。"
+        r"若里程碑（Milestone）列与计划的编号错位，请更正",
+    ),
+    (
+        re.compile(
+            r"(.+?): the tracker says RUNNING\. Unless bridge launched them, `bridge run` holds "
+            r"before any launch \(never a second copy of a run going elsewhere\): mark each row "
+            r"DONE once it finished, NOT RUN — <reason> if it is not bridge's, or TODO for "
+            r"bridge to run it"
+        ),
+        r"\1：追踪表写着 RUNNING。除非是 bridge 启动的，`bridge run` 会在任何启动之前暂停"
+        r"（绝不在别处运行时再启动一份）：完成后把该行标为 DONE；不归 bridge 运行的标为 "
+        r"NOT RUN — <原因>；要 bridge 运行则标为 TODO",
+    ),
+    (
+        re.compile(
             r"no experiment block headings found \(expected e\.g\. '### Block 1: \.\.\.' or "
             r"'### B1: \.\.\.'\)"
         ),

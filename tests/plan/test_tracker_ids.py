@@ -140,3 +140,15 @@ def test_step_ids_take_their_milestone(tmp_path: Path) -> None:
         "plan's milestone M0"
     )
     assert len(said) == 4
+
+
+@needs_shared
+def test_a_milestone_the_plan_does_not_have_is_warned(tmp_path: Path) -> None:
+    """021's tracker puts R015 under M6; the plan's milestones stop at M5 (its ids are shifted
+    against the plan's). The warning names the run, the milestone and the plan's milestones."""
+    project = load_project(as_project("021", tmp_path))
+    said = [w for w in project.warnings if "is not a milestone of the plan" in w.message]
+    assert len(said) == 1
+    assert said[0].message.startswith("R015: milestone M6 is not a milestone of the plan (M0 ")
+    assert "M5 论文整合); they run after the plan's milestones, under M6" in said[0].message
+    assert (said[0].file, said[0].line) == ("refine-logs/EXPERIMENT_TRACKER.md", 22)

@@ -65,3 +65,25 @@ def test_a_clause_as_read_in_chinese() -> None:
 
 def test_a_warning_bridge_has_no_chinese_for_stays_as_written() -> None:
     assert warning_in_language("something new happened", "zh") == "something new happened"
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "M0.1, M0.2: no milestone in the tracker; M0 from the run ids, steps of the plan's "
+        "milestone M0",
+        "R2, R3: the tracker says RUNNING. Unless bridge launched them, `bridge run` holds before "
+        "any launch (never a second copy of a run going elsewhere): mark each row DONE once it "
+        "finished, NOT RUN — <reason> if it is not bridge's, or TODO for bridge to run it",
+        "R015: milestone M6 is not a milestone of the plan (M0 准备, M5 论文整合); they run after "
+        "the plan's milestones, under M6. If the Milestone column is shifted against the plan's "
+        "ids, correct it",
+    ],
+)
+def test_the_placement_warnings_in_chinese(message: str) -> None:
+    """The warnings about where runs were placed or held leave no English prose in Chinese."""
+    said = warning_in_language(message, "zh")
+    assert said != message
+    assert (
+        english_left(said, {"bridge", "RUNNING", "DONE", "TODO", "NOT", "RUN", "Milestone"}) == []
+    )
