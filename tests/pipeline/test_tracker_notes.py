@@ -157,3 +157,19 @@ def test_a_seed_the_cell_no_longer_says_is_bridges_to_say() -> None:
 
     written = _with_markup("seed 7; bridge: attempt 1", "seed 1", "seed 1; bridge: attempt 1", 1)
     assert written == "seed 7; bridge: seed 1; attempt 1"
+
+
+def test_a_failure_says_its_exit_code_once(tmp_path: Path) -> None:
+    """A failed run's Notes: the attempt, then the failure as read ("exit 1: ValueError …"),
+    not the exit code twice ("exit 1; exit 1: …")."""
+    from bridge.pipeline import Bridge
+    from tests.pipeline.conftest import Run, write_project
+
+    project = write_project(
+        tmp_path / "p", [Run(id="S1", milestone="M0"), Run(id="R1", milestone="M1", mode="fail")]
+    )
+    Bridge(project).run()
+    notes = _row(project, "R1")[-1]
+    assert notes == (
+        "seed 0; bridge: attempt 1 on local#0:cpu; exit 1: ValueError: the loss went the wrong way"
+    )
