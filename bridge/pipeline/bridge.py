@@ -102,7 +102,12 @@ class Bridge:
         }
         clock = clock or utc_now
         if store is None:
-            store = SQLiteEventStore(ProjectLayout(self.root).events_db, clock=clock)
+            events_db = ProjectLayout(self.root).events_db
+            if not events_db.exists():
+                # Nothing to run and no log yet: refused before .bridge/ is made, so a project
+                # bridge cannot start is left as it was found.
+                require_runs(self.project)
+            store = SQLiteEventStore(events_db, clock=clock)
             try:
                 audit.check_not_lost(self.root, store)
             except IntegrityError:

@@ -51,10 +51,14 @@ def test_first_to_launch_leaves_out_rows_done_before_bridge(tmp_path: Path) -> N
 
 @needs_shared
 def test_first_to_launch_without_milestones(tmp_path: Path) -> None:
-    """017 has no run order: the first runs are those of the tracker's first (empty) milestone."""
+    """017 has no run order: the first runs are those of the tracker's first (empty) milestone,
+    each named by its system, else by what its row says it is for (never "R001 ()")."""
     done = bridge("plan", "--project", str(as_project("017", tmp_path)))
     assert done.returncode == 0, done.stderr
-    assert "\nfirst to launch: R001 (), R002 (), R003 (GPU-only)" in done.stdout
+    assert (
+        "\nfirst to launch: R001 (Decode Profiling Baseline), R002 (Virtual PIM Cost Model), "
+        "R003 (GPU-only)"
+    ) in done.stdout
 
 
 def test_a_status_set_out_of_scope_on_a_succeeded_run_offers_no_retry() -> None:

@@ -169,6 +169,7 @@ class TestNothingToRun:
         code, err = self._run(tmp_path)
         assert code == 2
         assert "refine-logs/EXPERIMENT_PLAN.md: nothing to run: the plan has no run order" in err
+        assert not (tmp_path / ".bridge").exists()  # no empty log left behind (040)
 
 
 class TestNumbersOutOfRange:
