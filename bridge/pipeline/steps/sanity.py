@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import assert_never
+from typing import TYPE_CHECKING, assert_never
 
 from bridge.adapters.metrics.reading import read_tail
 from bridge.errors import ReviewError
@@ -28,9 +28,10 @@ from bridge.pipeline.session import Session, Step
 from bridge.pipeline.steps import code, collect, deploy
 from bridge.plan.runs import SANITY_PROPOSAL
 from bridge.plan.vocabulary import FAILED_STATUSES, normalise_status, says_failure
-from bridge.projections.outcome import evaluate
-from bridge.projections.outcome_types import BlockResult
 from bridge.projections.text import language_of, t
+
+if TYPE_CHECKING:
+    from bridge.projections.outcome_types import BlockResult
 
 __all__ = [
     "after_sanity_failure",
@@ -245,6 +246,10 @@ def _sanity_criteria(
     milestone that passed its runs but not its own criterion is no pass: the later milestones
     are what that check holds back.
     """
+    # Here, not at the top: the judge and the criteria's parser load after the sanity runs
+    # launched, not before the first launch (tests/test_imports.py).
+    from bridge.projections.outcome import evaluate
+
     sanity_runs = {
         r.run_id
         for r in state.runs.values()
