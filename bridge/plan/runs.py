@@ -220,14 +220,17 @@ def _unplanned_milestones(drafts: Sequence[_Draft], plan: Plan) -> list[PlanWarn
         PlanWarning(
             file=group[0].file,
             line=group[0].line,
-            message=f"{', '.join(d.id for d in group[:8])}: milestone {milestone} is not a "
-            f"milestone of the plan ({listed}); they run after the plan's milestones, under "
+            message=f"{', '.join(d.id for d in group[:8])}"
+            f"{' …' if len(group) > 8 else ''}: milestone {milestone} is not a "
+            f"milestone of the plan ({listed}); "
+            f"{'they run' if len(group) > 1 else 'it runs'} after the plan's milestones, under "
             f"{milestone}. If the Milestone column is shifted against the plan's ids, correct it",
         )
         for milestone, group in unplanned.items()
     ]
 
 
+_BRIDGE_PART = re.compile(r"(?:^|[;；]\s*)bridge[:：]")
 _STEP_ID = re.compile(r"(?P<milestone>M\d{1,3})[.\-_]\d{1,3}[a-z]?", re.IGNORECASE)
 
 
@@ -235,7 +238,9 @@ def _milestones_from_ids(drafts: list[_Draft], plan: Plan, warnings: list[PlanWa
     """
     Give tracker runs without a milestone whose id is a step of a plan milestone (``M2.1``,
     ``M2-1`` under the plan's ``## Milestone 2`` with its ``### M2.1`` sections) that milestone,
-    with one warning per milestone: without it every such run fell out of every milestone.
+    with one warning per milestone: without it every such run fell out of every milestone. A
+    plan that has a milestone spelled exactly as the run id (``M1.5``) gives the run that one,
+    not ``M1``.
     """
     known = {m.id.upper(): m.id for m in plan.milestones}
     given: dict[str, list[_Draft]] = {}
@@ -243,7 +248,9 @@ def _milestones_from_ids(drafts: list[_Draft], plan: Plan, warnings: list[PlanWa
         step = _STEP_ID.fullmatch(draft.id.strip())
         if draft.milestone or step is None:
             continue
-        milestone = known.get(step.group("milestone").upper())
+        milestone = known.get(draft.id.strip().upper()) or known.get(
+            step.group("milestone").upper()
+        )
         if milestone is not None:
             draft.milestone = milestone
             given.setdefault(milestone, []).append(draft)
@@ -253,7 +260,12 @@ def _milestones_from_ids(drafts: list[_Draft], plan: Plan, warnings: list[PlanWa
                 file=group[0].file,
                 line=group[0].line,
                 message=f"{', '.join(d.id for d in group)}: no milestone in the tracker; "
-                f"{milestone} from the run ids, steps of the plan's milestone {milestone}",
+                f"{milestone} from the run ids"
+                + (
+                    ""
+                    if all(d.id.strip().upper() == milestone.upper() for d in group)
+                    else f", steps of the plan's milestone {milestone}"
+                ),
             )
         )
 
@@ -534,7 +546,13 @@ def build_runs(
 
     ordered = [d for _, d in sorted(enumerate(drafts), key=rank)]
     warnings.extend(_unplanned_milestones(ordered, plan))
-    running = [d for d in ordered if d.source == "tracker" and d.status == "running"]
+    # A RUNNING that bridge wrote for its own launch carries its labelled part in the Notes
+    # ("attempt 1 on local:0"): only the others can be runs going on outside bridge.
+    running = [
+        d
+        for d in ordered
+        if d.source == "tracker" and d.status == "running" and not _BRIDGE_PART.search(d.notes)
+    ]
     if running:
         ids = ", ".join(d.id for d in running[:8]) + (" …" if len(running) > 8 else "")
         warnings.append(

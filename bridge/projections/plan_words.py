@@ -72,12 +72,16 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         r"\1：追踪表中没有写里程碑；取 \2：运行编号是计划里程碑 \3 的步骤",
     ),
     (
+        re.compile(r"(.+?): no milestone in the tracker; (\S+) from the run ids"),
+        r"\1：追踪表中没有写里程碑；取 \2：运行编号即计划的里程碑编号",
+    ),
+    (
         re.compile(
-            r"(.+?): milestone (\S+) is not a milestone of the plan \((.+)\); they run after "
-            r"the plan's milestones, under (\S+)\. If the Milestone column is shifted against "
-            r"the plan's ids, correct it"
+            r"(.+?): milestone (\S+) is not a milestone of the plan \((.+)\); "
+            r"(?:they run|it runs) after the plan's milestones, under (\S+)\. If the Milestone "
+            r"column is shifted against the plan's ids, correct it"
         ),
-        r"\1：里程碑 \2 不是计划中的里程碑（\3）；它们在计划的里程碑之后、以 \4 运行。"
+        r"\1：里程碑 \2 不是计划中的里程碑（\3）；在计划的里程碑之后以 \4 运行。"
         r"若里程碑（Milestone）列与计划的编号错位，请更正",
     ),
     (

@@ -150,5 +150,61 @@ def test_a_milestone_the_plan_does_not_have_is_warned(tmp_path: Path) -> None:
     said = [w for w in project.warnings if "is not a milestone of the plan" in w.message]
     assert len(said) == 1
     assert said[0].message.startswith("R015: milestone M6 is not a milestone of the plan (M0 ")
-    assert "M5 论文整合); they run after the plan's milestones, under M6" in said[0].message
+    assert "M5 论文整合); it runs after the plan's milestones, under M6" in said[0].message
     assert (said[0].file, said[0].line) == ("refine-logs/EXPERIMENT_TRACKER.md", 22)
+
+
+MILESTONE_PLAN = """# Experiment Plan: Steps
+
+## Experiment Blocks
+
+### Block 1: Audit
+- **Compared systems**: MHC-MI
+
+## Run Order and Milestones
+
+| Milestone | Goal | Runs | Decision Gate |
+|---|---|---|---|
+| M1 | Baseline | M1.1 | none |
+| M1.5 | Check | M1.5 | none |
+"""
+
+
+def _milestone_project(root: Path, rows: str) -> Path:
+    (root / "refine-logs").mkdir(parents=True)
+    (root / "refine-logs" / "EXPERIMENT_PLAN.md").write_text(MILESTONE_PLAN, encoding="utf-8")
+    (root / "refine-logs" / "EXPERIMENT_TRACKER.md").write_text(
+        "| Run ID | Block | System / Variant | Status | Notes |\n|---|---|---|---|---|\n" + rows,
+        encoding="utf-8",
+    )
+    return root
+
+
+def test_a_run_named_as_a_plan_milestone_takes_that_milestone(tmp_path: Path) -> None:
+    """A run `M1.5` in a plan that has a milestone `M1.5` is that milestone's, not a step of
+    M1; `M1.1` is still a step of M1."""
+    project = load_project(
+        _milestone_project(
+            tmp_path, "| M1.1 | B1 | MHC-MI | TODO | - |\n| M1.5 | B1 | MHC-MI | TODO | - |\n"
+        )
+    )
+    assert {r.id: r.milestone for r in project.runs} == {"M1.1": "M1", "M1.5": "M1.5"}
+    said = sorted(w.message for w in project.warnings if "from the run ids" in w.message)
+    assert said == [
+        "M1.1: no milestone in the tracker; M1 from the run ids, steps of the plan's milestone M1",
+        "M1.5: no milestone in the tracker; M1.5 from the run ids",
+    ]
+
+
+def test_running_rows_bridge_wrote_are_not_warned_about(tmp_path: Path) -> None:
+    """A RUNNING row whose Notes carry bridge's labelled part is bridge's own launch; only the
+    researcher's RUNNING (a run in `screen`) is warned about before `bridge run`."""
+    project = load_project(
+        _milestone_project(
+            tmp_path,
+            "| M1.1 | B1 | MHC-MI | RUNNING | seed 0; bridge: attempt 1 on local:0 |\n"
+            "| M1.5 | B1 | MHC-MI | RUNNING | `screen -r m15` |\n",
+        )
+    )
+    running = [w.message for w in project.warnings if "the tracker says RUNNING" in w.message]
+    assert len(running) == 1 and running[0].startswith("M1.5: the tracker says RUNNING.")

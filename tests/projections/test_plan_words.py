@@ -75,9 +75,13 @@ def test_a_warning_bridge_has_no_chinese_for_stays_as_written() -> None:
         "R2, R3: the tracker says RUNNING. Unless bridge launched them, `bridge run` holds before "
         "any launch (never a second copy of a run going elsewhere): mark each row DONE once it "
         "finished, NOT RUN — <reason> if it is not bridge's, or TODO for bridge to run it",
-        "R015: milestone M6 is not a milestone of the plan (M0 准备, M5 论文整合); they run after "
+        "R015: milestone M6 is not a milestone of the plan (M0 准备, M5 论文整合); it runs after "
         "the plan's milestones, under M6. If the Milestone column is shifted against the plan's "
         "ids, correct it",
+        "R015, R016: milestone M6 is not a milestone of the plan (M0 准备); they run after "
+        "the plan's milestones, under M6. If the Milestone column is shifted against the plan's "
+        "ids, correct it",
+        "M1.5: no milestone in the tracker; M1.5 from the run ids",
     ],
 )
 def test_the_placement_warnings_in_chinese(message: str) -> None:
