@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bridge.cli.console import terminal_cells
+from bridge.plan.milestones import stated_gate
 from bridge.projections.visible import visible
 
 if TYPE_CHECKING:
@@ -71,12 +72,12 @@ def render_blocks(project: LoadedProject, language: str = "en") -> Group:
         systems = "; ".join(block.systems) or "-"
         parts.append(Text(visible(f"{t('plan_systems', language)}{systems}")))
         parts.append(Text(visible(f"{t('plan_block_runs', language)}{runs or '-'}")))
-    gates = [m for m in project.milestones if m.gate.strip().lower() not in _NO_GATE]
+    gates = [(m.id, said) for m in project.milestones if (said := stated_gate(m.gate))]
     if gates:
         # Said once, before anything runs: bridge holds the plan on the sanity milestone's
         # runs and its blocks' criteria, never on a gate's prose, and must not seem to.
         parts.append(Text(t("plan_gates", language), style="bold"))
-        parts.extend(Text(visible(f"  {m.id}: {' '.join(m.gate.split())}")) for m in gates)
+        parts.extend(Text(visible(f"  {milestone}: {said}")) for milestone, said in gates)
     loose = [r for r in project.runs if r.block not in known]
     if loose:
         parts.append(
@@ -91,10 +92,6 @@ def render_blocks(project: LoadedProject, language: str = "en") -> Group:
         if len(loose) > 20:
             parts.append(Text(t("plan_more", language).format(n=len(loose) - 20)))
     return Group(*parts)
-
-
-# A Decision Gate cell that states no gate.
-_NO_GATE = frozenset({"", "-", "—", "–", "none", "n/a", "na", "tbd", "无"})
 
 
 def _criterion_lines(text: str, block: Block, language: str = "en") -> list[str]:

@@ -35,7 +35,9 @@ __all__ = [
 @attrs.frozen(kw_only=True, eq=False, repr=False)
 class MilestoneInfo:
     """
-    A milestone as recorded when the plan was loaded (plan order is the tuple order).
+    A milestone as recorded when the plan was loaded (plan order is the tuple order), with
+    its decision gate as written (``""`` when the plan gives none, and in logs from before it
+    was recorded).
     """
 
     id: str
@@ -44,6 +46,7 @@ class MilestoneInfo:
     sanity: bool = False
     blocks: tuple[str, ...] = ()
     gpu_hours: float | None = attrs.field(default=None, validator=finite)
+    gate: str = ""  # the decision gate as the plan writes it; bridge quotes it, never checks it
 
 
 @value_methods

@@ -19,6 +19,7 @@ from bridge.machine.fold import PipelineState
 from bridge.machine.ports import ProposedRun
 from bridge.plan import LoadedProject, Options, RunSpec, match_system, render_for_reading
 from bridge.plan.hyperparams import setup_hyperparameters
+from bridge.plan.milestones import stated_gate
 from bridge.plan.overview import estimate_milestone, own_gpu_hours
 from bridge.plan.plan_section import researchers_part
 from bridge.plan.priority import Priority
@@ -84,6 +85,7 @@ def plan_events(project: LoadedProject) -> list[tuple[str, Sequence[ev.Event]]]:
             sanity=m.sanity,
             blocks=m.blocks,
             gpu_hours=own[m.id][0],  # the milestone's own: a running total less those before
+            gate=stated_gate(m.gate),
         )
         for m in project.milestones
     )

@@ -13,7 +13,7 @@ from bridge.plan.model import Milestone
 from bridge.plan.quantities import block_refs, gpu_hours
 from bridge.plan.text import Document, Heading, Table, plain
 
-__all__ = ["mark_sanity", "milestone_id", "name_from_goal", "read_milestones"]
+__all__ = ["mark_sanity", "milestone_id", "name_from_goal", "read_milestones", "stated_gate"]
 
 _M_ID = re.compile(r"(?<![A-Za-z0-9])M(\d{1,2}(?:\.\d{1,2})?[A-Za-z]?)(?![A-Za-z0-9])")
 _M_WORD = re.compile(r"^milestone\s{0,2}(\d{1,2}(?:\.\d{1,2})?[A-Za-z]?)\b", re.IGNORECASE)
@@ -275,7 +275,55 @@ def read_milestones(
                 )
                 milestone = attrs.evolve(milestone, blocks=kept)
         unique.append(milestone)
-    return mark_sanity(unique), warnings
+    return mark_sanity(_with_prose_gates(doc, unique)), warnings
+
+
+# "- After M0: If S3 composite skill < 0 → investigate …" (006_kan-symbolic's "Decision gates:"
+# list under its run-order table): the gate of M0, written after the table rather than in it.
+_AFTER = re.compile(
+    r"^\s*(?:[-*]|\d{1,2}[.)])\s+(?:\*\*)?after\s+(?P<id>M\d+[A-Za-z0-9.]*?)(?:\*\*)?"
+    r"\s*[:：,—–]\s*(?:\*\*)?\s*(?P<gate>\S.*)$",
+    re.IGNORECASE,
+)
+
+
+def _with_prose_gates(doc: Document, milestones: list[Milestone]) -> list[Milestone]:
+    """
+    ``milestones`` with the decision gates the plan writes as list items ``After M0: …``
+    (anywhere outside code fences) added to those milestones' gates, after a gate the table
+    already gives: bridge does not check gates, so the results quote every one it found.
+    """
+    found: dict[str, list[str]] = {}
+    for _, text in doc.text_lines(0, len(doc.lines)):
+        match = _AFTER.match(text)
+        if match:
+            said = plain(match["gate"])
+            # Named as the plan names it, so a gate from the table and this one read as two.
+            found.setdefault(match["id"].upper(), []).append(f"after {match['id']}: {said}")
+    if not found:
+        return milestones
+    result = []
+    for milestone in milestones:
+        more = found.get(milestone.id.upper(), [])
+        if more:
+            table = stated_gate(milestone.gate)
+            gate = "; ".join([table, *more] if table else more)
+            milestone = attrs.evolve(milestone, gate=gate)
+        result.append(milestone)
+    return result
+
+
+# A Decision Gate cell that states no gate: "none", "-", "TBD", "none (last milestone)".
+_NO_GATE = re.compile(r"(?:|-|—|–|none|n/?a|tbd|无)\s*(?:[(（].*[)）])?\s*\.?", re.IGNORECASE)
+
+
+def stated_gate(gate: str) -> str:
+    """
+    ``gate`` on one line, or ``""`` when it states no gate (``none``, ``-``, ``TBD``, ``none
+    (last milestone)``): what the results quote and ``bridge plan`` lists as not checked.
+    """
+    said = " ".join(gate.split())
+    return "" if _NO_GATE.fullmatch(said) else said
 
 
 def _title(heading: Heading | None) -> str:

@@ -65,6 +65,10 @@ _WORDS: dict[str, tuple[str, str]] = {
         "健全性检查：未通过：运行成功，但其自身成功标准未满足",
     ),
     "no_runs": ("No runs in this milestone.", "此里程碑没有运行。"),
+    "decision_gate": (
+        "Decision gate (not checked by bridge; decide it from the results)",
+        "决策门（bridge 不检查；请根据结果自行判断）",
+    ),
     "blocks": ("Blocks: criteria and verdicts", "实验块：成功标准与判定"),
     "plot": ("Key metric per system, mean ± std over seeds", "各系统关键指标（种子均值 ± 标准差）"),
     "criterion": ("Criterion", "成功标准"),
@@ -374,6 +378,9 @@ def render(state: PipelineState, language: str = "en") -> str:
             elif not theirs:
                 key = "sanity_no_runs"  # nothing to pass: "passed" would claim a check
             lines.extend([f"**{_t(key, language)}**", ""])
+        if info.gate:
+            # Quoted, never judged: a milestone that finished must not read as a gate passed.
+            lines.extend([f"- **{_t('decision_gate', language)}:** «{line(info.gate)}»", ""])
         runs = [state.runs[r] for r in milestone.run_ids]
         if runs:
             rows = [(r.run_id, r.spec.system, _key_cell(r), _status_cell(r)) for r in runs]

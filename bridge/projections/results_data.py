@@ -188,6 +188,8 @@ def document(state: PipelineState) -> dict[str, object]:
                 "name": m.info.name or m.info.goal,
                 "sanity": m.info.sanity,
                 "sanity_passed": m.sanity_passed,
+                # Quoted from the plan; bridge never checks a decision gate.
+                "decision_gate": m.info.gate or None,
                 "blocks": list(m.blocks),
                 "runs": list(m.run_ids),
             }

@@ -174,3 +174,37 @@ def test_a_sanity_milestone_without_runs_is_not_called_passed(project: Path) -> 
     data = json.loads((project / "refine-logs" / "results.json").read_text())
     m0 = next(m for m in data["milestones"] if m["milestone"] == "M0")
     assert m0["sanity_passed"] is None
+
+
+def test_a_decision_gate_is_quoted_as_not_checked_never_as_passed(project: Path) -> None:
+    """002_jora, 006_kan-symbolic: a milestone's decision gate ("If … does not beat NoRot,
+    stop the rotation revival story"), in the run-order table or as an "After M1: …" item,
+    is not checked by bridge: the results quote it and say so (results.json too), rather than
+    let the finished milestone read as a gate passed. A cell stating no gate is not quoted."""
+    write_project(project, RUNS)
+    plan = project / "refine-logs" / "EXPERIMENT_PLAN.md"
+    text = plan.read_text()
+    gates = {"M1": "If main < 0.95, stop", "M2": "none (last)"}
+    for milestone, gate in gates.items():
+        row = f"| {milestone} | Main | R{milestone[1]} (Block {milestone[1]}) |"
+        assert f"{row} ok |" in text
+        text = text.replace(f"{row} ok |", f"{row} {gate} |")
+    plan.write_text(text + "\n**Decision gates:**\n- After M1: if accuracy < 0.5 → investigate\n")
+    bridge = Bridge(project)
+    try:
+        assert bridge.run() is Stage.COLLECTED
+    finally:
+        bridge.close()
+    results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text()
+    assert (
+        "- **Decision gate (not checked by bridge; decide it from the results):** «If main < "
+        "0.95, stop; after M1: if accuracy < 0.5 → investigate»\n" in results
+    )
+    assert results.count("Decision gate (not checked") == 2  # M0's "ok", M1's; not M2's
+    data = json.loads((project / "refine-logs" / "results.json").read_text())
+    gates = {m["milestone"]: m["decision_gate"] for m in data["milestones"]}
+    assert gates == {
+        "M0": "ok",
+        "M1": "If main < 0.95, stop; after M1: if accuracy < 0.5 → investigate",
+        "M2": None,
+    }

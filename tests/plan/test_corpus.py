@@ -160,6 +160,21 @@ class TestHandChecked:
             for w in plan.warnings
         )
 
+    def test_006_and_002_decision_gates_are_read_from_the_table_and_the_prose(self) -> None:
+        """006: the Decision Gate column and the "After M0: If S3 composite skill < 0 → …" list
+        under the table are both M0's gate (and M1's, with no list item, the column alone);
+        002: the column's "stop the rotation revival story" is M2's."""
+        kan = load_plan(corpus("006") / "EXPERIMENT_PLAN.md")
+        assert [m.gate for m in kan.milestones][:2] == [
+            "All 3 sub-formulas clean + composite skill > 0; after M0: If S3 composite skill "
+            "< 0 → investigate sub-model quality before proceeding",
+            "Code compiles, unit test passes on toy example",
+        ]
+        jora = load_plan(corpus("002") / "EXPERIMENT_PLAN.md")
+        assert jora.milestones[2].gate == (
+            "If TC-CS-1S does not beat NoRot, stop the rotation revival story"
+        )
+
     def test_034_milestones_and_dates(self) -> None:
         """034: `## Run Order` holds only blocks; `## Milestones & Dates` gives the milestones."""
         plan = load_plan(corpus("034") / "EXPERIMENT_PLAN.md")
