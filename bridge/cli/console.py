@@ -240,6 +240,34 @@ def _fit(text: str, width: int) -> str:
     return "".join(out) + "…" + " " * (width - 1 - used)
 
 
+def _wrapped(text: str, width: int, indent: str = "  ") -> list[str]:
+    """
+    ``text`` on lines of at most ``width`` terminal cells, broken at spaces, and inside a word
+    only when the word alone is wider than a line (Chinese has no spaces); lines after the
+    first start with ``indent``.
+    """
+    lines: list[str] = []
+    current, used, fresh = "", 0, 0  # fresh: the cells a new line starts with
+    for word in text.split():
+        size = terminal_cells(word)
+        if used > fresh and used + 1 + size > width:
+            lines.append(current)
+            current, used = indent, terminal_cells(indent)
+            fresh = used
+        elif used > fresh:
+            current, used = current + " ", used + 1
+        for piece in word if used + size > width else (word,):
+            cells = terminal_cells(piece)
+            if used + cells > width and used > fresh:
+                lines.append(current)
+                current, used = indent, terminal_cells(indent)
+                fresh = used
+            current, used = current + piece, used + cells
+    if used > fresh:
+        lines.append(current)
+    return lines
+
+
 def _bar(done: int, total: int, width: int = 30) -> str:
     filled = round(width * done / total) if total else 0
     return "━" * filled + "╺" * (width - filled)
@@ -291,7 +319,7 @@ def status_lines(
     """
     from bridge.events.clock import utc_now
     from bridge.machine.scheduler import LIVE, milestone_order
-    from bridge.machine.stages import SETTLED_RUN_STATES, TERMINAL_RUN_STATES, RunState
+    from bridge.machine.stages import SETTLED_RUN_STATES, TERMINAL_RUN_STATES, RunState, Stage
     from bridge.plan.vocabulary import FAILED_STATUSES, normalise_status
     from bridge.projections.text import language_of, t
 
@@ -299,6 +327,12 @@ def status_lines(
     language = language_of(state)
     title = visible(state.plan.title) if state.plan else t("status_no_plan", language)
     lines = [f"{t('status_stage', language)} {state.stage.value}  ·  {title}"]
+    if state.stage is Stage.BLOCKED and state.blocked is not None:
+        # What holds the plan and how to go on, whole: a cut reason would hide the way out.
+        from bridge.projections.finding_words import blocked_in_language
+
+        said = visible(blocked_in_language(state.blocked.reason, language))
+        lines.extend(_wrapped(f"{t('blocked', language)} {said}", max(width, 20)))
     for milestone in milestone_order(state):
         every = state.runs_in(milestone)
         runs = [r for r in every if r.state is not RunState.OUT_OF_SCOPE]

@@ -327,3 +327,30 @@ class TestMergedLines:
         lines = [line.split(" ", 1)[1] for line in describe_all(list(store.read()))]
         store.close()
         assert lines == [f"stage BLOCKED: {why}"]
+
+
+def test_status_says_what_blocks_the_plan_whole(tmp_path: Path) -> None:
+    """`bridge status` at BLOCKED says why and how to go on, wrapped to the terminal, never cut
+    (it said only `stage BLOCKED`: the reason was in `bridge run`'s output alone)."""
+    from bridge.cli.console import status_lines
+    from bridge.events.clock import utc_now
+    from bridge.machine.stages import Stage
+
+    why = (
+        "the tracker says R2 RUNNING, and bridge did not launch them: mark each row DONE once "
+        "it finished, NOT RUN — <reason> if it is not bridge's, or TODO for bridge to run it"
+    )
+    store = SQLiteEventStore(tmp_path / "events.db")
+    store.append(
+        "bridge",
+        [PipelineBlocked(reason=why), StageEntered(stage="BLOCKED", trigger="block", reason=why)],
+        None,
+    )
+    state = fold(store.read())
+    store.close()
+    assert state.stage is Stage.BLOCKED
+    lines = status_lines(state, utc_now(), width=40)
+    said = [line for line in lines[1:] if line.startswith(("blocked:", "  "))]
+    assert said[0].startswith("blocked: the tracker says R2")
+    assert all(len(line) <= 40 for line in said)
+    assert " ".join(line.strip() for line in said) == f"blocked: {why}"
