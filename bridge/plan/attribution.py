@@ -469,6 +469,10 @@ class Attributor:
         noted = [b for b in block_refs(run.notes, self.known) if b in self.ids]
         if len(noted) == 1:
             return self._placed(noted[0], names, "a block named in the tracker's Notes")
+        if run.id.strip() in self.ids:
+            # 036's run M2.1 is the plan's section "### M2.1 Gap-filtered DPO": the step is
+            # the block.
+            return self._placed(run.id.strip(), names, "its run id is the block's id")
         if _SANITY_PURPOSE.match(run.purpose) and run.milestone not in self.sanity_milestones:
             # 011's R012 "Sanity: overfit on 100 items" runs B2's system in milestone M1: its
             # overfit score is no measurement of the block, and averaged in it would be one.

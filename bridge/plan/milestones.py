@@ -9,11 +9,19 @@ from collections.abc import Sequence
 
 import attrs
 
-from bridge.plan.model import Milestone
+from bridge.plan.blocks import BlockHeading, read_block, read_fields
+from bridge.plan.model import Block, Milestone
 from bridge.plan.quantities import block_refs, gpu_hours
 from bridge.plan.text import Document, Heading, Table, plain
 
-__all__ = ["mark_sanity", "milestone_id", "name_from_goal", "read_milestones", "stated_gate"]
+__all__ = [
+    "criterion_sections",
+    "mark_sanity",
+    "milestone_id",
+    "name_from_goal",
+    "read_milestones",
+    "stated_gate",
+]
 
 _M_ID = re.compile(r"(?<![A-Za-z0-9])M(\d{1,2}(?:\.\d{1,2})?[A-Za-z]?)(?![A-Za-z0-9])")
 _M_WORD = re.compile(r"^milestone\s{0,2}(\d{1,2}(?:\.\d{1,2})?[A-Za-z]?)\b", re.IGNORECASE)
@@ -324,6 +332,44 @@ def stated_gate(gate: str) -> str:
     """
     said = " ".join(gate.split())
     return "" if _NO_GATE.fullmatch(said) else said
+
+
+_PRIORITY_TAG = re.compile(r"[(（]([^()（）]{2,30})[)）]")
+
+
+def criterion_sections(doc: Document) -> list[Block]:
+    """
+    For a plan without block headings: each milestone section (``## M0 — Sanity``, ``### M2.1
+    Gap-filtered DPO``, ``## Milestone 3: …``) whose own text, before any subsection, states a
+    success criterion, as a block of the milestone's id (029_airportaccess's ``M0``…``M8``,
+    036_tangut-nlp's ``M0.1``…``M3.1``). Without this their criteria were dropped: no block, no
+    verdict, nothing in the results. The first section of an id wins.
+    """
+    from bridge.plan.vocabulary import normalise_priority
+
+    headings = doc.headings
+    found: dict[str, Block] = {}
+    for position, heading in enumerate(headings):
+        if heading.level < 2 or heading.level > 4:
+            continue
+        text = re.sub(r"^\d+(?:\.\d+)*[.)]?\s+", "", plain(heading.text))
+        if not (_M_WORD.match(text) or _M_ID.match(text)):
+            continue
+        mid, name = milestone_id(text)
+        if mid in found:
+            continue
+        own_end = headings[position + 1].index if position + 1 < len(headings) else heading.end
+        own_end = min(own_end, heading.end)
+        if not any(f.key == "success" for f in read_fields(doc, heading.index + 1, own_end)):
+            continue
+        tags = [m.group(1).strip() for m in _PRIORITY_TAG.finditer(name)]
+        priority = next((tag for tag in tags if normalise_priority(tag) is not None), "")
+        title = _PRIORITY_TAG.sub("", name).strip() if priority else name
+        parsed = BlockHeading(
+            id=mid, title=title, priority_raw=priority, status_tag="", cost_raw=""
+        )
+        found[mid] = read_block(doc, heading, parsed, own_end)
+    return list(found.values())
 
 
 def _title(heading: Heading | None) -> str:

@@ -13,7 +13,7 @@ import re
 import attrs
 
 from bridge.plan.blocks import match_block_heading, read_block, read_fields
-from bridge.plan.milestones import read_milestones
+from bridge.plan.milestones import criterion_sections, read_milestones
 from bridge.plan.model import Block, Budget, Claim, Milestone, Risk, Section
 from bridge.plan.quantities import block_refs, gpu_hours, number_upper, stated_seed_count
 from bridge.plan.text import Document, Heading, Table, plain
@@ -430,6 +430,9 @@ def read_plan_document(doc: Document) -> PlanParts:
 
     claims = _claims(doc, kinds["claims"], warnings) if "claims" in kinds else []
     blocks = _blocks(doc, kinds.get("blocks"), used)
+    # No block headings: milestone sections that state a success criterion stand as blocks.
+    sectioned = [] if blocks else criterion_sections(doc)
+    blocks = blocks or sectioned
     warnings.extend(_seed_disagreements(blocks))
     known = frozenset(b.id for b in blocks if not re.fullmatch(r"B\d+(?:\.\d+)?", b.id))
     milestones, milestone_warnings = read_milestones(
@@ -441,6 +444,11 @@ def read_plan_document(doc: Document) -> PlanParts:
         others=tuple(run_orders[1:]),
     )
     warnings.extend(milestone_warnings)
+    if sectioned:
+        # A milestone whose own section is the block has that block, whatever else its text
+        # mentions (029's M7 "re-run M2–M6 on SFO" is M7's check, not M2's to M6's).
+        own = {b.id for b in sectioned}
+        milestones = [attrs.evolve(m, blocks=(m.id,)) if m.id in own else m for m in milestones]
     budget = _budget(doc, kinds.get("budget"), header)
     risks = _risks(doc, kinds["risks"]) if "risks" in kinds else []
 
@@ -475,6 +483,16 @@ def read_plan_document(doc: Document) -> PlanParts:
                 0,
                 "no experiment block headings found (expected e.g. '### Block 1: ...' "
                 "or '### B1: ...')",
+            )
+        )
+    elif sectioned:
+        shown = ", ".join(b.id for b in sectioned[:12]) + (" …" if len(sectioned) > 12 else "")
+        warnings.append(
+            (
+                sectioned[0].line,
+                "no experiment block headings; the milestone sections that state a success "
+                f"criterion stand as blocks ({shown}), each judged on the runs of its milestone "
+                "or named by its id",
             )
         )
     if not milestones and blocks:

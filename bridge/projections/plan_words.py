@@ -104,6 +104,15 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
     ),
     (
         re.compile(
+            r"no experiment block headings; the milestone sections that state a success "
+            r"criterion stand as blocks \((.+)\), each judged on the runs of its milestone or "
+            r"named by its id"
+        ),
+        r"没有实验块标题；写有成功标准的里程碑小节作为实验块（\1），"
+        r"各自按其里程碑的运行或以其编号命名的运行判定",
+    ),
+    (
+        re.compile(
             r"no run-order table: milestones read from the (\d+) phase headings "
             r"\((.+?) … (.+?), from line (\d+)\)"
         ),

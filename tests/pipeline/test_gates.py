@@ -208,3 +208,34 @@ def test_a_decision_gate_is_quoted_as_not_checked_never_as_passed(project: Path)
         "M1": "If main < 0.95, stop; after M1: if accuracy < 0.5 → investigate",
         "M2": None,
     }
+
+
+def test_a_plan_without_blocks_is_judged_per_milestone_section(project: Path) -> None:
+    """029_airportaccess, 036_tangut-nlp: no block headings, but each milestone section states a
+    success criterion. Those sections stand as blocks and are judged on their milestone's runs;
+    before, the criteria were dropped and the results had no verdict at all."""
+    write_project(project, RUNS)
+    plan = project / "refine-logs" / "EXPERIMENT_PLAN.md"
+    text = plan.read_text()
+    head, rest = text.split("## Experiment Blocks\n", 1)
+    order = rest[rest.index("## Run Order") :]
+    sections = "".join(
+        f"## {m} — {goal}\n\n* **Goal:** {goal.lower()}.\n* **Success criterion:** {said}\n\n"
+        for m, goal, said in (
+            ("M0", "Sanity", "the script exits 0."),
+            ("M1", "Main", "accuracy > 0.5."),
+            ("M2", "Stretch", "accuracy ≥ 0.95."),
+        )
+    )
+    plan.write_text(head + sections + order)
+    bridge = Bridge(project)
+    try:
+        assert bridge.run() is Stage.COLLECTED
+    finally:
+        bridge.close()
+    data = json.loads((project / "refine-logs" / "results.json").read_text())
+    verdicts = {b["block"]: (b["verdict"], b["runs"]) for b in data["blocks"]}
+    assert verdicts["M1"] == ("met", ["R1"])
+    assert verdicts["M2"] == ("not_met", ["R2"])
+    results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text()
+    assert "accuracy ≥ 0.95" in results

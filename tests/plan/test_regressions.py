@@ -344,11 +344,22 @@ class TestCorpusMilestones:
         ]
 
     def test_029_baselines_are_not_blocks(self) -> None:
-        """029 has no block headings; `baseline B0–B4` in its milestone sections are baselines."""
+        """029 has no block headings; `baseline B0–B4` in its milestone sections are baselines,
+        never blocks. Its milestone sections, each with a success criterion, stand as the
+        blocks M0…M8, one per milestone (M7's "re-run M2–M6" does not make those M7's)."""
         plan = load_plan(corpus("029") / "EXPERIMENT_PLAN.md")
-        assert plan.blocks == ()
-        assert all(m.blocks == () for m in plan.milestones)
+        ids = [f"M{n}" for n in range(9)]
+        assert [b.id for b in plan.blocks] == ids
+        assert [m.blocks for m in plan.milestones] == [(i,) for i in ids]
+        assert plan.blocks[4].success_criterion.startswith("XGBoost achieves AUROC ≥ 0.80")
+        assert (plan.blocks[0].title, plan.blocks[0].priority_raw) == ("Sanity", "must-run")
         assert plan.milestones[0].goal.startswith("prove the project skeleton works")
+        said = [w.message for w in plan.warnings if "stand as blocks" in w.message]
+        assert said == [
+            "no experiment block headings; the milestone sections that state a success "
+            "criterion stand as blocks (M0, M1, M2, M3, M4, M5, M6, M7, M8), each judged on "
+            "the runs of its milestone or named by its id"
+        ]
 
     def test_027_milestone_cell_naming_a_block(self, tmp_path: Path) -> None:
         """027: tracker rows `R-B0-CAL | B0 | ...` put B0 in the Milestone column: block B0."""

@@ -208,3 +208,20 @@ def test_running_rows_bridge_wrote_are_not_warned_about(tmp_path: Path) -> None:
     )
     running = [w.message for w in project.warnings if "the tracker says RUNNING" in w.message]
     assert len(running) == 1 and running[0].startswith("M1.5: the tracker says RUNNING.")
+
+
+@needs_shared
+def test_036_step_sections_are_blocks_of_the_runs_named_by_them(tmp_path: Path) -> None:
+    """036 has no block headings; its `### M0.1 …` … `### M2.2 …` sections each state a
+    success criterion and stand as blocks. The tracker's run M2.1 is the section M2.1: placed
+    there by its id; M2.3, which no section states, stays unplaced with the reason."""
+    project = load_project(as_project("036", tmp_path))
+    blocks = [b.id for b in project.plan.blocks]
+    assert blocks == ["M0.1", "M0.2", "M0.3", "M1.1", "M1.2", "M2.1", "M2.2"]
+    placed = {r.id: (r.block, r.attribution) for r in project.runs}
+    assert placed["M2.1"] == ("M2.1", "its run id is the block's id")
+    assert placed["M0.3"][0] == "M0.3"
+    assert placed["M2.3"][0] == ""
+    assert project.plan.blocks[5].success_criterion == (
+        "beat `baseline3_1_unk` on chrF++ without increasing contamination."
+    )

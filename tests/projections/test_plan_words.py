@@ -82,6 +82,8 @@ def test_a_warning_bridge_has_no_chinese_for_stays_as_written() -> None:
         "the plan's milestones, under M6. If the Milestone column is shifted against the plan's "
         "ids, correct it",
         "M1.5: no milestone in the tracker; M1.5 from the run ids",
+        "no experiment block headings; the milestone sections that state a success criterion "
+        "stand as blocks (M0, M1), each judged on the runs of its milestone or named by its id",
     ],
 )
 def test_the_placement_warnings_in_chinese(message: str) -> None:
