@@ -141,7 +141,7 @@ def _not_launched(run: RunView, language: str) -> str:
 
 def _filled_in(state: PipelineState, template: str, language: str) -> str:
     # Imported here: `bridge status` needs only status_word, not the tracker parser behind this.
-    from bridge.projections.tracker_layout import fill_in, generated_section
+    from bridge.projections.tracker_layout import fill_in, generated_section, run_table_header
 
     file = state.plan.sources.get("tracker", "EXPERIMENT_TRACKER.md") if state.plan else ""
     rentals = {r.attempt_id: r for r in state.rentals}
@@ -156,12 +156,13 @@ def _filled_in(state: PipelineState, template: str, language: str) -> str:
     extra = [r for r in state.runs.values() if r.run_id not in shown]
     if extra:
         heading = "不在上表中的运行" if language == "zh" else "Runs not in the tables above"
-        body += [
-            f"### {heading}",
-            "",
-            table(HEADER, [_own_row(r, language, rentals) for r in extra]),
-            "",
-        ]
+        header = run_table_header(template, file)
+        listed = (
+            table(header, [_row_under(header, r, language, rentals) for r in extra])
+            if header is not None
+            else table(HEADER, [_own_row(r, language, rentals) for r in extra])
+        )
+        body += [f"### {heading}", "", listed, ""]
     noted = [
         (r.run_id, _row(r, "", language, rentals)[1])
         for r in state.runs.values()
@@ -172,6 +173,39 @@ def _filled_in(state: PipelineState, template: str, language: str) -> str:
         heading = "bridge 的备注" if language == "zh" else "Notes by bridge"
         body += [f"### {heading}", "", *noted_lines, ""]
     return "\n".join([*lines, *generated_section(lines, state, language, body)])
+
+
+def _row_under(
+    header: tuple[str, ...],
+    run: RunView,
+    language: str,
+    rentals: Mapping[str, ev.InstanceRented] | None = None,
+) -> tuple[str, ...]:
+    """
+    A run the researcher's tables lack, as a row of their run table's ``header``: the first
+    column its id, each column bridge knows by name filled in, any other column left empty.
+    """
+    from bridge.plan.tracker import column_positions
+
+    spec = run.spec
+    known = {
+        "milestone": spec.milestone,
+        "block": spec.block,
+        "purpose": spec.purpose,
+        "system": spec.system,
+        "split": spec.split,
+        "metrics": ", ".join(spec.metrics),
+        "priority": "MUST" if spec.priority is Priority.MUST else "NICE",
+        "status": status_word(run),
+        "notes": _notes(run, language, rentals=rentals),
+        "seed": "" if spec.seed is None else str(spec.seed),
+    }
+    cells = [""] * len(header)
+    cells[0] = run.run_id
+    for key, position in column_positions(header).items():
+        if position:
+            cells[position] = known.get(key, "")
+    return tuple(cells)
 
 
 def _own_row(

@@ -247,6 +247,18 @@ def fill_in(
     return lines, shown
 
 
+def run_table_header(template: str, file: str) -> tuple[str, ...] | None:
+    """
+    The header of the researcher's first run table with a Status column, as written: the
+    columns bridge lists the runs their tables lack under, so those rows read like the
+    researcher's own (their Block, Seed or Owner column kept, not bridge's fixed set).
+    """
+    for table in Document(template, file).tables:
+        if is_run_table(table) and "status" in column_positions(table.header):
+            return table.header
+    return None
+
+
 def kept_as_written(run: RunView, status_raw: str) -> bool:
     """
     Whether a row's Status stays as the researcher wrote it: runs bridge did not launch, and

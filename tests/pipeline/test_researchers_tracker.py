@@ -260,3 +260,35 @@ def test_a_row_running_elsewhere_is_not_launched_a_second_time(project: Path) ->
     bridge = Bridge(project)
     assert bridge.run() is Stage.COLLECTED
     assert sorted(executions(project)) == ["R2", "S1"]
+
+
+def test_runs_the_tracker_lacks_are_listed_in_the_researchers_columns(project: Path) -> None:
+    """A run of bridge.toml that no tracker row lists is shown under "Runs not in the tables
+    above" with the columns of the researcher's run table (their Block and Owner columns),
+    not bridge's fixed set, which dropped the Block a researcher reads rows by."""
+    write_project(
+        project, [Run(id="S1", milestone="M0", system="sanity"), Run(id="R1", milestone="M1")]
+    )
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    tracker.write_text(
+        "# Experiment Tracker\n\n"
+        "| Run ID | Milestone | Block | System / Variant | Owner | Status | Notes |\n"
+        "|---|---|---|---|---|---|---|\n"
+        "| S1 | M0 | B0 | sanity | ana | TODO | seed 0 |\n"
+        "| R1 | M1 | B1 | main | ana | TODO | seed 0 |\n"
+    )
+    toml = project / "bridge.toml"
+    toml.write_text(
+        toml.read_text()
+        + '\n[[runs]]\nid = "R9"\nmilestone = "M1"\nsystem = "main"\nblock = "B1"\n'
+    )
+    bridge = Bridge(project)
+    try:
+        assert bridge.run() is Stage.COLLECTED
+    finally:
+        bridge.close()
+    text = tracker.read_text()
+    extra = text[text.index("### Runs not in the tables above") :]
+    lines = extra.splitlines()
+    assert lines[2] == "| Run ID | Milestone | Block | System / Variant | Owner | Status | Notes |"
+    assert lines[4].startswith("| R9 | M1 | B1 | main |  | DONE | ")
