@@ -39,20 +39,35 @@ def _to_float(text: str) -> float:
     return float(text.replace(",", ""))
 
 
+# Hours said to run on GPUs: "~4h Modal GPU", "2 h on 4 GPUs", "3 hours on 2×A100".
+_HOURS_ON_GPUS = re.compile(
+    rf"{_RANGE}\s{{0,3}}(?:h|hrs?|hours?)\s{{1,3}}(?:on\s{{1,3}})?"
+    r"(?:(?P<count>\d{1,2})\s{0,2}[x×]?\s{0,2})?(?:[A-Za-z][\w-]{0,15}\s{1,3})?"
+    r"(?:GPUs?|[A-Z]\d{2,4}[\w-]{0,12})(?![\w-])",
+    re.IGNORECASE,
+)
+
+
 def gpu_hours(text: str) -> float | None:
     """
-    The first GPU-hour amount in a text, taking the upper bound of a range.
+    The first GPU-hour amount in a text, taking the upper bound of a range: a number with a
+    GPU-hour unit, or hours said to run on GPUs (times their count when one is given).
 
     Args:
-        text: a cost cell, heading or budget line (``~35-45 GPU hours``, ``累计 800–1600 GPUh``).
+        text: a cost cell, heading or budget line (``~35-45 GPU hours``, ``累计 800–1600 GPUh``,
+            ``~4h Modal GPU``, ``2 h on 4 GPUs``).
 
     Returns:
         The number of GPU-hours, or None when no number carries a GPU-hour unit.
     """
-    match = _GPU_AMOUNT.search(text)
-    if match is None:
+    found = [m for m in (_GPU_AMOUNT.search(text), _HOURS_ON_GPUS.search(text)) if m is not None]
+    if not found:
         return None
-    return _to_float(match.group("hi") or match.group("lo"))
+    match = min(found, key=lambda m: m.start())
+    hours = _to_float(match.group("hi") or match.group("lo"))
+    if match.re is _HOURS_ON_GPUS and match.group("count"):
+        hours *= int(match.group("count"))
+    return hours
 
 
 def number_upper(text: str) -> float | None:

@@ -124,10 +124,16 @@ class TestQuantities:
             ("CPU seconds", None),
             ("4×H200, ≤6h", None),
             ("~$83 API, ~22 GPU-hours", 22),
+            ("~4h Modal GPU", 4),
+            ("2 h on 4 GPUs", 8),
+            ("3 hours on 2×A100", 6),
+            ("~4-8h on Modal", None),
+            ("10h CPU, GPU later", None),
         ],
     )
     def test_gpu_hours(self, text: str, hours: float | None) -> None:
-        """GPU-hour amounts take the upper bound; other units give None."""
+        """GPU-hour amounts take the upper bound, and hours said to run on GPUs count, times
+        the GPUs' number when given; other units give None."""
         assert gpu_hours(text) == hours
 
     @pytest.mark.parametrize(
