@@ -292,3 +292,26 @@ def test_runs_the_tracker_lacks_are_listed_in_the_researchers_columns(project: P
     lines = extra.splitlines()
     assert lines[2] == "| Run ID | Milestone | Block | System / Variant | Owner | Status | Notes |"
     assert lines[4].startswith("| R9 | M1 | B1 | main |  | DONE | ")
+
+
+def test_a_row_marked_running_after_sanity_is_not_launched_either(project: Path) -> None:
+    """After a first `bridge run` finished, the researcher adds R7 and starts it by hand
+    (RUNNING, `screen`). The next `bridge run` redeploys for the new row but holds before
+    launching it, saying how to go on; set to TODO, it runs once."""
+    _project(project)
+    bridge = Bridge(project)
+    assert bridge.run() is Stage.COLLECTED
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    row = "| R7 | B1 | M1 | main | main | accuracy | MUST | RUNNING | - | `screen -r r7` |"
+    tracker.write_text(tracker.read_text().replace("| R6 |", f"{row}\n| R6 |", 1))
+    bridge = Bridge(project)
+    assert bridge.run() is Stage.BLOCKED
+    blocked = bridge.status().blocked
+    assert blocked is not None
+    assert blocked.reason.startswith("the tracker says R7 RUNNING, and bridge did not launch")
+    assert "R7" not in executions(project)
+
+    tracker.write_text(tracker.read_text().replace("| RUNNING |", "| TODO |", 1))
+    bridge = Bridge(project)
+    assert bridge.run() is Stage.COLLECTED
+    assert len(executions(project)["R7"]) == 1

@@ -29,6 +29,7 @@ from bridge.pipeline.recording import (
 )
 from bridge.pipeline.session import Session, Step
 from bridge.pipeline.steps import collect, deploy_rescue, judging
+from bridge.pipeline.steps.elsewhere import running_elsewhere
 from bridge.plan.priority import Priority
 from bridge.plan.vocabulary import FAILED_STATUSES, normalise_status
 from bridge.projections.text import language_of, t
@@ -200,6 +201,10 @@ def deploy(s: Session) -> Step:
     through the sanity phase: the deploy phase never launches sanity runs.
     """
     state = s.state()
+    held_outside = running_elsewhere(s, state)
+    if held_outside is not None:
+        # Marked RUNNING since the sanity milestone passed: started by hand between two runs.
+        return s.block(held_outside)
     sanity = sanity_milestones(state) if s.policy().sanity_first else set()
     if any(r.spec.milestone in sanity for r in state.runs_in_state(RunState.PENDING)):
         held = run_phase(s, "sanity")

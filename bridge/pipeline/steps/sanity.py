@@ -26,6 +26,7 @@ from bridge.pipeline.layout import ProjectLayout
 from bridge.pipeline.recording import approval_summary
 from bridge.pipeline.session import Session, Step
 from bridge.pipeline.steps import code, collect, deploy
+from bridge.pipeline.steps.elsewhere import running_elsewhere
 from bridge.plan.runs import SANITY_PROPOSAL
 from bridge.plan.vocabulary import FAILED_STATUSES, normalise_status, says_failure
 from bridge.projections.text import language_of, t
@@ -63,17 +64,9 @@ def sanity(s: Session) -> Step:
         return s.enter(
             StageTrigger.REQUEST_APPROVAL, "auto_deploy is off: waiting for `bridge approve`"
         )
-    elsewhere = _running_elsewhere(s, state)
-    if elsewhere:
-        # A run the researcher says is running (in screen, on a server) that bridge never
-        # launched: a second copy would take GPU time and may write over its outputs.
-        said = ", ".join(elsewhere[:8]) + (" …" if len(elsewhere) > 8 else "")
-        reason = (
-            f"the tracker says {said} RUNNING, and bridge did not launch them: mark each row "
-            "DONE once it finished, NOT RUN — <reason> if it is not bridge's, or TODO for "
-            "bridge to run it; `bridge run` then goes on"
-        )
-        return s.block(reason)
+    held = running_elsewhere(s, state)
+    if held is not None:
+        return s.block(held)
     if not options.sanity_first:
         why = "sanity skipped by configuration (sanity_first = false)"
         s.append("bridge", [ev.SanityChecked(passed=True, skipped=True, detail=why)])
@@ -221,20 +214,6 @@ def deploy_after_sanity(s: Session) -> Step:
             zh="健全性检查通过；开始部署计划",
         )
     return s.enter(StageTrigger.DEPLOY, "deploying the plan", zh="开始部署计划")
-
-
-def _running_elsewhere(s: Session, state: PipelineState) -> list[str]:
-    """
-    The runs whose tracker row says RUNNING (running, in progress, 训练中) and that bridge has
-    never launched: someone else runs them. Bridge's own launches are in the log (and it is
-    bridge that then writes RUNNING), so a run with an attempt is never among them.
-    """
-    running = {r.id for r in s.project.runs if r.source == "tracker" and r.status == "running"}
-    return [
-        r.run_id
-        for r in state.runs.values()
-        if r.run_id in running and r.state is RunState.PENDING and not r.attempts
-    ]
 
 
 def _sanity_criteria(
