@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from bridge import Bridge, Stage
 from bridge.machine.ports import GateDecision
@@ -152,6 +153,17 @@ class TestSanityCriterion:
         assert "its own criterion is not met, and a person approved going on" in results
 
 
+def _collected(project: Path) -> tuple[str, dict[str, Any]]:
+    """Run the project to COLLECTED; its EXPERIMENT_RESULTS.md and results.json."""
+    bridge = Bridge(project)
+    try:
+        assert bridge.run() is Stage.COLLECTED
+    finally:
+        bridge.close()
+    results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text()
+    return results, json.loads((project / "refine-logs" / "results.json").read_text())
+
+
 def test_a_sanity_milestone_without_runs_is_not_called_passed(project: Path) -> None:
     """036: the plan's sanity milestone lists no runs. The results say nothing was checked
     there, never "Sanity: passed", and results.json has no verdict for it."""
@@ -162,16 +174,10 @@ def test_a_sanity_milestone_without_runs_is_not_called_passed(project: Path) -> 
     plan.write_text(
         text.replace("| M1 | Main |", "| M0 | Sanity | - | ok | 1 | none |\n| M1 | Main |")
     )
-    bridge = Bridge(project)
-    try:
-        assert bridge.run() is Stage.COLLECTED
-    finally:
-        bridge.close()
-    results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text()
+    results, data = _collected(project)
     assert "### M0" in results
     assert "Sanity: nothing checked (this milestone has no runs)" in results
     assert "Sanity: passed" not in results
-    data = json.loads((project / "refine-logs" / "results.json").read_text())
     m0 = next(m for m in data["milestones"] if m["milestone"] == "M0")
     assert m0["sanity_passed"] is None
 
@@ -190,18 +196,12 @@ def test_a_decision_gate_is_quoted_as_not_checked_never_as_passed(project: Path)
         assert f"{row} ok |" in text
         text = text.replace(f"{row} ok |", f"{row} {gate} |")
     plan.write_text(text + "\n**Decision gates:**\n- After M1: if accuracy < 0.5 → investigate\n")
-    bridge = Bridge(project)
-    try:
-        assert bridge.run() is Stage.COLLECTED
-    finally:
-        bridge.close()
-    results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text()
+    results, data = _collected(project)
     assert (
         "- **Decision gate (not checked by bridge; decide it from the results):** «If main < "
         "0.95, stop; after M1: if accuracy < 0.5 → investigate»\n" in results
     )
     assert results.count("Decision gate (not checked") == 2  # M0's "ok", M1's; not M2's
-    data = json.loads((project / "refine-logs" / "results.json").read_text())
     gates = {m["milestone"]: m["decision_gate"] for m in data["milestones"]}
     assert gates == {
         "M0": "ok",
@@ -228,14 +228,8 @@ def test_a_plan_without_blocks_is_judged_per_milestone_section(project: Path) ->
         )
     )
     plan.write_text(head + sections + order)
-    bridge = Bridge(project)
-    try:
-        assert bridge.run() is Stage.COLLECTED
-    finally:
-        bridge.close()
-    data = json.loads((project / "refine-logs" / "results.json").read_text())
+    results, data = _collected(project)
     verdicts = {b["block"]: (b["verdict"], b["runs"]) for b in data["blocks"]}
     assert verdicts["M1"] == ("met", ["R1"])
     assert verdicts["M2"] == ("not_met", ["R2"])
-    results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text()
     assert "accuracy ≥ 0.95" in results
