@@ -46,7 +46,8 @@ __all__ = [
 #: (a new rule, a field filled differently): snapshots taken by another version are not read,
 #: only replaced (:mod:`bridge.machine.snapshot`; changes of the state's shape are caught there
 #: without a bump).
-FOLD_VERSION = 2  # 2: the state keeps each file's latest write, not every write
+# 2: the state keeps each file's latest write, not every write; 3: runs keep every reason given
+FOLD_VERSION = 3
 
 
 class _Fields(TypedDict, total=False):

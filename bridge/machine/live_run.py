@@ -108,6 +108,7 @@ class LiveRun:
     failures: int = 0
     version: int = 0
     found_status: str = ""
+    reasons: tuple[str, ...] = ()  # every reason given, oldest first (RunView.reasons)
     cached: RunView | None = None  # the view, until the next event of this run
 
     @classmethod
@@ -126,6 +127,12 @@ class LiveRun:
             cached=view,
         )
 
+    def give_reason(self, reason: str) -> None:
+        """Set the run's reason, remembered among its ``reasons`` when it is new."""
+        self.reason = reason
+        if reason and reason not in self.reasons:
+            self.reasons = (*self.reasons, reason)
+
     def view(self) -> RunView:
         """
         The run as a frozen view, cached until the run changes (``cached`` is reset).
@@ -143,6 +150,7 @@ class LiveRun:
                 failures=self.failures,
                 stream_version=self.version,
                 found_status=self.found_status,
+                reasons=self.reasons,
             )
         return self.cached
 

@@ -215,18 +215,18 @@ def _retry_scheduled(
     run.state = next_run_state(run_id, run.state, _trigger(evt), seq=record.seq)
     run.not_before = evt.not_before
     run.avoid_slots = evt.avoid_slots
-    run.reason = evt.reason
+    run.give_reason(evt.reason)
 
 
 def _found_done(run: LiveRun, run_id: str, evt: ev.RunFoundDone, record: Recorded) -> None:
     run.state = next_run_state(run_id, run.state, _trigger(evt), seq=record.seq)
     run.found_status = evt.status
-    run.reason = f"{evt.status} — {evt.evidence}" if evt.evidence else evt.status
+    run.give_reason(f"{evt.status} — {evt.evidence}" if evt.evidence else evt.status)
 
 
 def _ruled_out(run: LiveRun, run_id: str, evt: ev.RunRuledOut, record: Recorded) -> None:
     run.state = next_run_state(run_id, run.state, _trigger(evt), seq=record.seq)
-    run.reason = evt.reason
+    run.give_reason(evt.reason)
 
 
 def _spec_changed(run: LiveRun, run_id: str, evt: ev.RunSpecChanged, record: Recorded) -> None:
@@ -238,7 +238,7 @@ def _spec_changed(run: LiveRun, run_id: str, evt: ev.RunSpecChanged, record: Rec
 
 def _stuck(run: LiveRun, run_id: str, evt: ev.RunStuck, record: Recorded) -> None:
     run.state = next_run_state(run_id, run.state, _trigger(evt), seq=record.seq)
-    run.reason = evt.reason
+    run.give_reason(evt.reason)
 
 
 def _cancelled(run: LiveRun, run_id: str, evt: ev.RunCancelled, record: Recorded) -> None:
@@ -246,7 +246,7 @@ def _cancelled(run: LiveRun, run_id: str, evt: ev.RunCancelled, record: Recorded
         _finished(run, run_id, evt, record)
         return
     run.state = next_run_state(run_id, run.state, _trigger(evt), seq=record.seq)
-    run.reason = evt.reason
+    run.give_reason(evt.reason)
 
 
 def _live(run: LiveRun, run_id: str, evt: _AttemptEvent, seq: int) -> None:
@@ -351,7 +351,7 @@ def _finished(run: LiveRun, run_id: str, evt: _FinishEvent, record: Recorded) ->
         case _:
             assert_never(evt)
     run.state = next_run_state(run_id, run.state, _trigger(evt), seq=seq)
-    run.reason = reason
+    run.give_reason(reason)
     current.state = run.state
     current.finished_at = record.recorded_at
     current.exit_code = exit_code

@@ -70,6 +70,9 @@ class RunView:
     failures: int = 0
     stream_version: int = 0
     found_status: str = ""  # the tracker's status as written, when it was done before bridge
+    # Every reason the run was given, oldest first: what its tracker Notes may have said on an
+    # earlier render, so a note the researcher wrote after it is told apart from bridge's part.
+    reasons: tuple[str, ...] = ()
 
     @property
     def run_id(self) -> str:

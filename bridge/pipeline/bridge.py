@@ -228,9 +228,8 @@ class Bridge:
             code.load(s)
             state = s.state()
         else:
-            changed = code.changed_inputs(s)
+            changed, _ = _take_changed_inputs(s)
             if changed:
-                code.reload(s, changed)
                 state = s.state()
                 if state.stage is Stage.BLOCKED:
                     # A changed input is the researcher's answer to the block: check again.
@@ -270,6 +269,10 @@ class Bridge:
         """
         s = self._session
         with s.locked():
+            # An edit made since the last `bridge run` (a note in the tracker) is recorded
+            # first: the projections written next are filled in from it, never from the older
+            # layout (which would move the edit out to NAME.edited.md).
+            _take_changed_inputs(s)
             state = s.state()
             if state.stage is Stage.BLOCKED:
                 s.gates_asked.clear()
@@ -348,7 +351,15 @@ class Bridge:
         """
         s = self._session
         with s.locked():
+            # As in approve: edits since the last `bridge run` are recorded first. A run the
+            # edit itself sends back (its settings changed) is retried already.
+            _, again = _take_changed_inputs(s)
+            already = tuple(r for r in run_ids if r in again)
+            run_ids = tuple(r for r in run_ids if r not in again)
             state = s.state()
+            if already and not (run_ids or failed or milestone or changed):
+                s.refresh(force=True)
+                return retries.Retried(asked=already)
             chosen = []
             if changed:
                 kept = code.kept_changes(s)
@@ -383,6 +394,18 @@ class Bridge:
             deploy.record_cost(s)
             s.backend_or_none.release()
         s.store.close()
+
+
+def _take_changed_inputs(s: Session) -> tuple[list[str], tuple[str, ...]]:
+    """
+    Record the plan again when its inputs changed since it was last recorded (a person's edit
+    of the plan, tracker or ``bridge.toml``, :func:`code.reload`): the inputs that changed, and
+    the runs that sent back to run again. Nothing before the plan was first recorded.
+    """
+    if s.state().plan is None:
+        return [], ()
+    changed = code.changed_inputs(s)
+    return changed, (code.reload(s, changed) if changed else ())
 
 
 def _run(state: PipelineState, run_id: str) -> RunView:

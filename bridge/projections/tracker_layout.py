@@ -14,7 +14,7 @@ the file is read back as a template.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.stages import NOT_BRIDGES_RUN_STATES, RunState
@@ -136,7 +136,57 @@ _BRIDGE_LABEL = re.compile(r"(?:^|[;；]\s*)bridge[:：]\s?")
 _UNLABELLED = re.compile(r"^(?:seed \d+; )?attempt \d+ on |^(?:种子 \d+；)?第 \d+ 次尝试")
 
 
-def _with_markup(cell: str, note: str, notes: str, seed: int | None = None) -> str:
+# One part of what bridge wrote after its label on an earlier render (tracker.py ``_notes``).
+_BRIDGE_SEGMENT = re.compile(
+    r"(?:seed \d+|种子 \d+|attempt \d+(?: on [^;；]+)?|第 \d+ 次尝试(?:，[^;；]+)?|exit -?\d+"
+    r"|退出码 -?\d+"
+    r"|OVERDUE|超时预警 OVERDUE|cleanup: [^;；]+|清理: [^;；]+)(?=\s*[;；]|\s*$)"
+)
+
+
+def _after_former_part(after: str, former: Collection[str]) -> str:
+    """
+    What follows bridge's part of an earlier render in ``after`` (the cell's text after
+    bridge's label): bridge's parts (seed, attempt, exit code, OVERDUE, clean-up, and the
+    reasons ``former`` its attempts stopped for, as a cell shows them) are skipped from the
+    left; what remains is the researcher's, written there since.
+    """
+    reasons = sorted((r for r in former if r), key=len, reverse=True)
+    rest = after.strip()
+    while rest:
+        taken = next((len(r) for r in reasons if rest.startswith(r)), 0)
+        if not taken:
+            segment = _BRIDGE_SEGMENT.match(rest)
+            if segment is None:
+                break
+            taken = segment.end()
+        rest = rest[taken:].lstrip(";； ").strip()
+    return rest
+
+
+def former_reasons(run: RunView) -> frozenset[str]:
+    """
+    The reasons bridge may have written in a run's Notes on an earlier render, in both
+    languages and as a cell shows them: every reason the run was given, and each attempt's.
+    """
+    from bridge.projections.failure_words import failure_in_language
+
+    said = {*run.reasons, *(a.reason for a in run.attempts), run.reason}
+    return frozenset(
+        _cell_text(failure_in_language(reason, language)).strip()
+        for reason in said
+        if reason
+        for language in ("en", "zh")
+    )
+
+
+def _with_markup(
+    cell: str,
+    note: str,
+    notes: str,
+    seed: int | None = None,
+    former: Collection[str] = (),
+) -> str:
     """
     The Notes cell to write: the researcher's part as the cell holds it now, then bridge's.
 
@@ -145,7 +195,9 @@ def _with_markup(cell: str, note: str, notes: str, seed: int | None = None) -> s
     tracker holds them. The researcher's part is taken from the cell: the note as first read
     when the cell opens with it (its code spans and bold kept, a ``bridge:`` of their own in
     it too), then what they wrote there since, before bridge's label and after bridge's part
-    (moved before the label). What an earlier bridge wrote unlabelled is bridge's. A ``seed
+    (moved before the label), also when bridge's part has changed since (a new attempt): the
+    parts an earlier render wrote, with the reasons ``former`` it may have given, are skipped
+    and what follows them is kept. What an earlier bridge wrote unlabelled is bridge's. A ``seed
     N`` (``seed``, the run's) the note said and the cell no longer says is bridge's to say:
     the row must not show a seed the run did not use.
     """
@@ -161,7 +213,12 @@ def _with_markup(cell: str, note: str, notes: str, seed: int | None = None) -> s
     written = (text[: label.start()] if label else text).strip().rstrip(";；").strip()
     if label and said:
         after = text[label.end() :].strip()
-        if after.startswith(said) and (added := after[len(said) :].lstrip(";； ").strip()):
+        added = (
+            after[len(said) :].lstrip(";； ").strip()
+            if after.startswith(said)
+            else _after_former_part(after, former)
+        )
+        if added:
             written = f"{written}{'；' if zh else '; '}{added}" if written else added
     if not note and (_UNLABELLED.match(written) or (said and plain(written) == said)):
         written = ""
@@ -240,7 +297,7 @@ def fill_in(
                 values[status_at] = status
             if notes is not None and notes_at is not None:
                 values[notes_at] = _with_markup(
-                    cells[notes_at], run.spec.notes, notes, run.spec.seed
+                    cells[notes_at], run.spec.notes, notes, run.spec.seed, former_reasons(run)
                 )
             if values:
                 lines[number - 1] = _set_cells(lines[number - 1], values, width)

@@ -173,3 +173,73 @@ def test_a_failure_says_its_exit_code_once(tmp_path: Path) -> None:
     assert notes == (
         "seed 0; bridge: attempt 1 on local#0:cpu; exit 1: ValueError: the loss went the wrong way"
     )
+
+
+def test_a_note_after_bridges_part_survives_a_new_attempt(tmp_path: Path) -> None:
+    """The researcher writes after bridge's part of a failed run's Notes ("lr too high?") and
+    runs `bridge retry`; bridge's part then changes (attempt 2, another failure). The note is
+    kept, moved before bridge's label. It was lost twice over: the retry rewrote the tracker
+    from the layout recorded before the edit, and a changed part of bridge's dropped what
+    followed it."""
+    from bridge import Bridge, Stage
+    from tests.pipeline.conftest import Run, write_project
+
+    project = write_project(
+        tmp_path / "p", [Run(id="S1", milestone="M0"), Run(id="R1", milestone="M1", mode="fail")]
+    )
+    bridge = Bridge(project)
+    try:
+        bridge.run()
+    finally:
+        bridge.close()
+    before = _row(project, "R1")[-1]
+    assert before.startswith("seed 0; bridge: attempt 1 on ") and "ValueError" in before
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    tracker.write_text(tracker.read_text("utf-8").replace(before, f"{before}; lr too high?"))
+    bridge = Bridge(project)
+    try:
+        bridge.retry("R1")  # takes the edited tracker in first
+        assert "lr too high?" in _row(project, "R1")[-1]
+        assert bridge.run() is Stage.COLLECTED
+    finally:
+        bridge.close()
+    after = _row(project, "R1")[-1]
+    assert after.startswith("seed 0; lr too high?; bridge: attempt 2 on "), after
+    assert after.count("lr too high?") == 1
+
+
+@pytest.mark.parametrize(
+    ("cell", "notes", "former", "written"),
+    [
+        # The earlier part ended in a failure reason: skipped, the note after it kept.
+        (
+            "seed 0; bridge: attempt 1 on local; exit 1: ValueError: a; b; rerun with lr 0.05",
+            "seed 0; bridge: attempt 2 on local",
+            {"exit 1: ValueError: a; b"},
+            "seed 0; rerun with lr 0.05; bridge: attempt 2 on local",
+        ),
+        # Nothing written after it: nothing kept.
+        (
+            "seed 0; bridge: attempt 1 on local; exit 1: ValueError: a; OVERDUE",
+            "seed 0; bridge: attempt 2 on local",
+            {"exit 1: ValueError: a"},
+            "seed 0; bridge: attempt 2 on local",
+        ),
+        # Chinese.
+        (
+            "种子 0；bridge：第 1 次尝试，local；退出码 1；再试一次",
+            "种子 0；bridge：第 2 次尝试，local",
+            set(),
+            "种子 0；再试一次；bridge：第 2 次尝试，local",
+        ),
+    ],
+)
+def test_a_note_after_an_earlier_part_of_bridges(
+    cell: str, notes: str, former: set[str], written: str
+) -> None:
+    """Bridge's part as an earlier render wrote it (seed, attempt, exit code, OVERDUE, the
+    reasons the run was given) is skipped; what follows is the researcher's."""
+    from bridge.projections.tracker_layout import _with_markup
+
+    note = "种子 0" if cell.startswith("种子") else "seed 0"
+    assert _with_markup(cell, note, notes, None, former) == written
