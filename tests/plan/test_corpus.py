@@ -175,6 +175,21 @@ class TestHandChecked:
             "If TC-CS-1S does not beat NoRot, stop the rotation revival story"
         )
 
+    def test_011_section_gates_are_the_labelled_ones_not_a_run_table_header(self) -> None:
+        """
+        011: each milestone section holds a run table with a `Gate` column and, below it, a
+        `**STOP gate:** …` line; the STOP line is the milestone's gate, the table header is not,
+        and a section with no labelled gate (M2, whose body only mentions a "quality gate") has
+        none.
+        """
+        plan = load_plan(corpus("011") / "EXPERIMENT_PLAN.md")
+        gates = {m.id: m.gate for m in plan.milestones}
+        assert gates["M0"] == (
+            "STOP gate: If coverage < 70% OR Hard raw < 200 after R006, diagnose before M1."
+        )
+        assert gates["M1"].startswith("STOP gate: If multi-task dev macro F1 < 0.55")
+        assert not any("|" in gate for gate in gates.values())
+
     def test_034_milestones_and_dates(self) -> None:
         """034: `## Run Order` holds only blocks; `## Milestones & Dates` gives the milestones."""
         plan = load_plan(corpus("034") / "EXPERIMENT_PLAN.md")

@@ -192,6 +192,43 @@ class TestParseCriterionEnglish:
         result = parse_criterion("TC-CS-1S accuracy > 0.5", block_systems=systems)
         assert not (isinstance(result, Criterion) and result.subject in systems[:2])
 
+    @pytest.mark.parametrize(
+        ("text", "metric"),
+        [
+            ("Multi-task improves Hard F1 by ≥3pp over single-task", "Hard F1"),
+            ("OOD accuracy ≥ 0.7", "OOD accuracy"),
+            ("Hard F1 ≥ 0.5", "Hard F1"),
+            # A split, a statistic or a sentence's first word leaves the metric as it is.
+            ("Test accuracy ≥ 90%", "accuracy"),
+            ("mean F1 ≥ 0.5", "f1"),
+            ("Improves F1 by ≥3pp over baseline", "f1"),
+            # lower case: not read as a name
+            ("the hard f1 ≥ 0.5", "f1"),
+        ],
+    )
+    def test_a_capitalised_word_before_a_builtin_metric_names_a_different_metric(
+        self, text: str, metric: str
+    ) -> None:
+        """011's "Hard F1" is F1 on the Hard class: judging plain F1 for it gave a wrong met."""
+        c = parsed(text)
+        assert c.metric == metric
+        assert any("word before the metric" in n for n in c.notes) == (
+            metric != "f1" and metric != "accuracy"
+        )
+
+    def test_the_plans_metric_name_is_never_qualified(self) -> None:
+        assert parsed("Hard F1 ≥ 0.5", metrics=["F1"]).metric == "F1"
+
+    def test_a_setting_in_parentheses_is_not_a_threshold(self) -> None:
+        """011 B2: "(λ=0.3)" is the subject's setting; the criterion has one threshold."""
+        c = parsed(
+            "Multi-task (λ=0.3) improves Hard F1 by ≥3pp over single-task",
+            block_systems=["Multi-task DeBERTa", "Single-task DeBERTa"],
+        )
+        assert (c.metric, c.threshold, c.reference) == ("Hard F1", 3.0, "Single-task DeBERTa")
+        assert "left out the setting '(λ=0.3)'" in c.notes
+        assert isinstance(parse_criterion("F1 ≥ 0.5 (p=0.05)"), Unparsed)
+
 
 class TestParseCriterionChinese:
     def test_higher_than_baseline_by_points(self) -> None:
@@ -251,7 +288,7 @@ class TestParseCriterionUnparsed:
             ("zero unsupported core claims.", "no comparison"),
             ("statistically significant vs MLP", "statistical"),
             ("Either A > B OR B > A", "clauses"),
-            ("Multi-task (λ=0.3) improves Hard F1 by ≥3pp over single-task", "thresholds"),
+            ("improves F1 by ≥3pp over baseline at ≥ 2x speed", "thresholds"),
             ("LSVJ-S > `SEAP` on ≥ 3/8 categories with CI direction", "statistical"),
             ("search > random by ≥+0.10 mean lift on 10 clips.", "not systems of the block"),
             ("accuracy not lower than the baseline", "non-inferiority"),

@@ -514,3 +514,25 @@ def test_a_table_of_run_tasks_is_runs(tmp_path: Path) -> None:
     )
     (run,) = load_project(tmp_path).runs
     assert not run.task and not run.settled_before_bridge
+
+
+class TestSectionGates:
+    """A milestone section's gate is the line labelled as one, never a table line."""
+
+    @pytest.mark.parametrize(
+        ("body", "gate"),
+        [
+            ("**STOP gate:** If loss > 1, stop.", "STOP gate: If loss > 1, stop."),
+            (
+                "Promotion gate:\n\n1. `D` drops by 10%\n2. no NaN;\n   clipping < 5%\n\nAfter.",
+                "Promotion gate: D drops by 10% no NaN; clipping < 5%",
+            ),
+            ("- Gate: coverage ≥ 80%", "Gate: coverage ≥ 80%"),
+            ("门控：覆盖率 ≥ 80%", "门控: 覆盖率 ≥ 80%"),
+            ("| Run | Task | Gate |\n|---|---|---|\n| R1 | x | Loss < 1 |", ""),
+            ("Generate 5, apply the quality gate, pick the best.", ""),
+        ],
+    )
+    def test_gate_of_a_milestone_section(self, body: str, gate: str) -> None:
+        plan = parse_plan_text(f"# P\n\n## Run Order\n\n### M0: Sanity\n\n{body}\n")
+        assert [m.gate for m in plan.milestones] == [gate]

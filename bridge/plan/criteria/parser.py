@@ -53,6 +53,7 @@ from bridge.plan.criteria.phrases import (
     gain_phrase,
     metric_phrase,
     original_spelling,
+    qualified_metrics,
     read_ablation,
     system_name,
     system_terms,
@@ -143,6 +144,11 @@ _POSITIVE = re.compile(
 )
 # "(vs current −4)", "(was 0.71)": where the number stands now, not part of the condition.
 _ASIDE = re.compile(r"\((?:vs\.?|versus|was|currently|previously|current)\b[^()]*\)")
+# "(λ=0.3)", "(lr=1e-4, k=5)": settings of the system before them; "(p=0.05)" is a test.
+_SETTING_ASIDE = re.compile(
+    r"\((?!\s*p\s*=)\s*[^\W\d][\w.-]{0,15}\s*=\s*[-+]?\d[\d.]*(?:e-?\d+)?"
+    r"(?:\s*,\s*[^\W\d][\w.-]{0,15}\s*=\s*[-+]?\d[\d.]*(?:e-?\d+)?)*\s*\)"
+)
 _SAMPLE_SIZE = re.compile(
     r"\b(?:on|over|across|for)\s+(?P<n>\d+)\s+(?:test\s+|held-out\s+|eval\s+)?"
     r"(?:clips|images|tasks|items|examples|samples|videos|episodes|prompts|questions|problems)\b"
@@ -185,6 +191,11 @@ def _parse(  # one linear decision procedure, kept in one place to read top to b
     if aside:
         notes.append(f"left out the aside {aside.group(0).strip()!r}")
         norm = (norm[: aside.start()] + " " + norm[aside.end() :]).strip()
+    setting = _SETTING_ASIDE.search(norm)
+    if setting:
+        # "Multi-task (λ=0.3) improves …": the subject's setting, not a threshold to meet.
+        notes.append(f"left out the setting {setting.group(0).strip()!r}")
+        norm = (norm[: setting.start()] + " " + norm[setting.end() :]).strip()
     # Seed counts before systems: "over 3 random seeds" is not the system "random selection".
     norm = SEEDS_PHRASE.sub(" ", norm)
     sample = _SAMPLE_SIZE.search(norm)
@@ -228,8 +239,13 @@ def _parse(  # one linear decision procedure, kept in one place to read top to b
 
     terms = metric_terms(metrics)
     norm, _ = replace_terms(norm, terms)
-    metric_ids = sorted({untag(t) for t in re.findall(r"⟨M[A-Z]+⟩", norm)})
-    names = [terms[i][0] for i in metric_ids]
+    norm, spelled = qualified_metrics(norm, clause, terms, sum(1 for m in metrics if m.strip()))
+    tags = sorted(set(re.findall(r"⟨M[A-Z]+⟩", norm)), key=untag)
+    names = [spelled.get(tag, terms[untag(tag)][0]) for tag in tags]
+    notes += [
+        f"metric read as {name!r}: the word before the metric names which one"
+        for name in spelled.values()
+    ]
     distinct = {metric_key(canonical(n)) for n in names}
     if len(distinct) > 1:
         return unparsed(f"names several metrics ({', '.join(names)})")

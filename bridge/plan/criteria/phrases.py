@@ -28,6 +28,7 @@ __all__ = [
     "gain_phrase",
     "metric_phrase",
     "original_spelling",
+    "qualified_metrics",
     "read_ablation",
     "system_name",
     "system_terms",
@@ -287,3 +288,55 @@ def original_spelling(word: str, text: str) -> str:
     """
     found = re.search(re.escape(word), unicodedata.normalize("NFKC", text), re.IGNORECASE)
     return found.group(0) if found else word
+
+
+# Words that may stand before a built-in metric's name without naming a different metric: the
+# split or statistic it is read on, and words that start a sentence ("Improves F1 by …").
+_NEUTRAL_QUALIFIERS = frozenset(
+    {
+        "the", "a", "an", "its", "their", "our", "test", "val", "validation", "dev", "eval",
+        "evaluation", "final", "mean", "average", "avg", "overall", "best", "held-out",
+        "heldout", "improves", "improve", "improved", "higher", "lower", "better", "worse",
+        "increases", "increase", "reduces", "reduce", "achieves", "achieve", "reaches",
+        "reach", "both", "all", "each", "every", "and", "or", "with", "by", "on", "in", "of",
+        "ours", "model", "method", "system", "proposed",
+    }
+)  # fmt: skip
+_BEFORE_METRIC = re.compile(r"(?<![\w⟩-])(?P<word>[a-z][a-z0-9-]*)\s+(?P<tag>⟨M[A-Z]+⟩)")
+
+
+def qualified_metrics(
+    norm: str, clause: str, terms: Sequence[tuple[str, str]], named: int
+) -> tuple[str, dict[str, str]]:
+    """
+    Built-in metric names that the clause qualifies with a capitalised word of its own: "Hard
+    F1" (F1 on the Hard class), "OOD accuracy". Such a metric is not the plain one, and judging
+    the plain F1 for it would give a wrong verdict; the qualified name is looked up instead (a run
+    that does not record it leaves the criterion unjudged, with the name shown).
+
+    Args:
+        norm: the normalised clause with metric placeholders in it.
+        clause: the clause as written (for the capitalisation and the spelling).
+        terms: the metric terms and their placeholders (from ``metric_terms``).
+        named: how many of ``terms`` are the plan's own metric names (those are never qualified).
+
+    Returns:
+        ``norm`` with each qualifying word folded into its placeholder, and the name as written
+        for each such placeholder.
+    """
+    written = unicodedata.normalize("NFKC", re.sub(r"[*`$]", "", clause))
+    spelled: dict[str, str] = {}
+    for match in reversed(list(_BEFORE_METRIC.finditer(norm))):
+        word, placeholder = match.group("word"), match.group("tag")
+        index = untag(placeholder)
+        if index < named or word in _NEUTRAL_QUALIFIERS:
+            continue
+        term = terms[index][0]
+        found = re.search(
+            rf"(?<![\w-])({re.escape(word)})\s+({re.escape(term)})(?![\w])", written, re.IGNORECASE
+        )
+        if found is None or not found.group(1)[0].isupper():
+            continue
+        spelled[placeholder] = f"{found.group(1)} {found.group(2)}"
+        norm = norm[: match.start()] + placeholder + norm[match.end() :]
+    return norm, spelled
