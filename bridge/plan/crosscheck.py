@@ -30,7 +30,7 @@ from collections.abc import Iterable, Sequence
 
 from bridge.errors import ConfigError
 from bridge.plan.config import Config, ScopedRule
-from bridge.plan.model import Milestone, Plan, PlanWarning
+from bridge.plan.model import Budget, Milestone, Plan, PlanWarning
 from bridge.plan.quantities import normalise_block_id
 from bridge.plan.runs import RunSpec, match_system
 from bridge.plan.setting_fields import did_you_mean
@@ -257,30 +257,40 @@ def check_against_runs(plan: Plan, config: Config, runs: Sequence[RunSpec]) -> l
 
 
 def gpu_cost_without_gpus(
-    milestones: Sequence[Milestone], config: Config, runs: Sequence[RunSpec]
+    milestones: Sequence[Milestone],
+    config: Config,
+    runs: Sequence[RunSpec],
+    budget: Budget | None = None,
 ) -> list[PlanWarning]:
     """
-    One warning, at the first such milestone, when the plan's Cost states GPU-hours for
-    milestones whose runs all ask for no GPU while ``bridge.toml`` sets ``gpus`` nowhere: the
-    runs take the default (0, the CPU), so they would start without a GPU and the estimate
-    reads 0 GPU-hours. Silent once ``gpus`` is set anywhere (the researcher chose).
+    One warning when the plan states GPU-hours while no run asks for a GPU and ``bridge.toml``
+    sets ``gpus`` nowhere: the runs take the default (0, the CPU), so they would start without a
+    GPU and the estimate reads 0 GPU-hours. The GPU-hours are those of the milestones' Cost
+    (at the first such milestone) or, with none, the plan's compute budget (032's "~2,500
+    GPU-hours"). Silent once ``gpus`` is set anywhere (the researcher chose).
     """
     if any(key.rpartition(".")[2] == "gpus" for key in config.key_lines):
         return []
+    live = [r for r in runs if not r.settled_before_bridge]
     # Rows done before bridge or out of scope start nothing: their milestone is not named.
-    stated = [
-        m
-        for m in milestones
-        if m.gpu_hours and [r for r in runs if r.milestone == m.id and not r.settled_before_bridge]
-    ]
-    if not stated:
+    stated = [m for m in milestones if m.gpu_hours and [r for r in live if r.milestone == m.id]]
+    if stated:
+        hours = ", ".join(f"{m.id} {m.gpu_hours:g}" for m in stated)
+        file, line, said = (
+            stated[0].file,
+            stated[0].line,
+            f"the plan's Cost gives GPU-hours ({hours} GPU-h)",
+        )
+    elif budget is not None and budget.gpu_hours and live and all(r.gpus == 0 for r in live):
+        file, line = budget.file, budget.line
+        said = f"the plan's compute budget is {budget.gpu_hours:g} GPU-h"
+    else:
         return []
-    hours = ", ".join(f"{m.id} {m.gpu_hours:g}" for m in stated)
     return [
         PlanWarning(
-            file=stated[0].file or config.file or "bridge.toml",
-            line=stated[0].line,
-            message=f"the plan's Cost gives GPU-hours ({hours} GPU-h) but no run asks for a "
+            file=file or config.file or "bridge.toml",
+            line=line,
+            message=f"{said} but no run asks for a "
             "GPU: without `gpus` in bridge.toml every run gets 0 GPUs (the CPU) and the "
             'estimate counts 0 GPU-h; set [run] gpus (or gpus in a [systems."NAME"] table or '
             "a [[runs]] entry), or gpus = 0 where the runs are meant for the CPU",

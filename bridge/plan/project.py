@@ -426,7 +426,7 @@ def load_project(
     runs, directory_warnings = _directories(runs)
     run_warnings = run_warnings + directory_warnings
     warnings = list(plan.warnings) + run_warnings + check_against_runs(plan, config, runs)
-    warnings += gpu_cost_without_gpus(milestones, config, runs)
+    warnings += gpu_cost_without_gpus(milestones, config, runs, plan.budget)
     warnings += _no_main_milestone(options, plan, milestones, runs)
     if stray := _beside_refine_logs(root_path, found):  # a proposal alone: the rest was refused
         warnings.append(PlanWarning(file=stray[0], line=0, message=_move_hint(root_path, stray)))

@@ -9,6 +9,7 @@ name, never by position; every cell is also kept by its header as written.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import attrs
 
@@ -18,7 +19,7 @@ from bridge.plan.quantities import normalise_block_id
 from bridge.plan.text import Document, Table, plain
 from bridge.plan.vocabulary import normalise_priority, normalise_status
 
-__all__ = ["column_positions", "is_run_table", "read_tracker_runs"]
+__all__ = ["column_positions", "is_run_table", "read_tracker_runs", "row_seeds", "seed_run_id"]
 
 _RUN_HEADERS = {
     "run id",
@@ -143,10 +144,53 @@ _HEADING_M = re.compile(r"(?<![A-Za-z0-9])M\d{1,2}(?:\.\d{1,2})?[A-Za-z]?(?![A-Z
 def _heading_milestones(doc: Document) -> dict[int, str]:
     """
     For each table, the milestone named by the nearest enclosing heading (``## M1 ...``,
-    ``Stage M0``); one sweep over headings and tables together keeps it linear.
+    ``Stage M0``).
+    """
+
+    def milestone(text: str) -> str:
+        match = _HEADING_M.search(text)
+        return match.group(0) if match else ""
+
+    return _heading_values(doc, milestone)
+
+
+# "## Priority 0 (Must-Have for Submission)", "## P2 — nice to have", "## 优先级 1": the priority
+# of the run tables under it (032 sorts its tracker by priority).
+_PRIORITY_HEADING = re.compile(
+    r"^(?:priority|优先级)\s*[:：]?\s*(?P<n>\d)?|^p(?P<p>\d)\b|^(?:must|nice)[\s-]", re.IGNORECASE
+)
+
+
+def _heading_priorities(doc: Document) -> dict[int, str]:
+    """
+    For each table, the priority its nearest enclosing priority heading states (the heading as
+    written; ``""`` when none): a P-number (``Priority 0`` is P0) or a priority word.
+    """
+
+    def priority(text: str) -> str:
+        stated = _PRIORITY_HEADING.match(text.strip()) and _section_priority(text.strip())
+        return text.strip() if stated else ""
+
+    return _heading_values(doc, priority)
+
+
+def _section_priority(heading: str) -> str | None:
+    """
+    The priority a priority heading states: its P-number (``Priority 1`` is P1, nice) or, with
+    none, its priority word (``Must-run``).
+    """
+    match = _PRIORITY_HEADING.match(heading)
+    number = (match.group("n") or match.group("p")) if match else None
+    return normalise_priority(f"P{number}") if number else normalise_priority(heading)
+
+
+def _heading_values(doc: Document, read: Callable[[str], str]) -> dict[int, str]:
+    """
+    For each table, ``read`` of the nearest enclosing heading for which it is not ``""``; one
+    sweep over headings and tables together keeps it linear.
     """
     result: dict[int, str] = {}
-    stack: list[tuple[int, str]] = []  # (section end, milestone id or "")
+    stack: list[tuple[int, str]] = []  # (section end, value or "")
     headings = doc.headings
     position = 0
     for table in doc.tables:
@@ -154,8 +198,7 @@ def _heading_milestones(doc: Document) -> dict[int, str]:
             heading = headings[position]
             while stack and stack[-1][0] <= heading.index:
                 stack.pop()
-            match = _HEADING_M.search(plain(heading.text))
-            stack.append((heading.end, match.group(0) if match else ""))
+            stack.append((heading.end, read(plain(heading.text))))
             position += 1
         while stack and stack[-1][0] <= table.index:
             stack.pop()
@@ -198,7 +241,9 @@ def read_tracker_runs(doc: Document) -> tuple[list[TrackerRun], list[tuple[int, 
     runs: list[TrackerRun] = []
     warnings: list[tuple[int, str]] = []
     seen: dict[str, int] = {}
+    by_seed: list[tuple[int, str, int]] = []  # (line, row id, seeds) of rows naming several
     milestones_at = _heading_milestones(doc)
+    priorities_at = _heading_priorities(doc)
     for table in doc.tables:
         if not is_run_table(table):
             continue
@@ -206,6 +251,10 @@ def read_tracker_runs(doc: Document) -> tuple[list[TrackerRun], list[tuple[int, 
         heading_milestone = milestones_at.get(table.index, "")
         tasks = _task_table(doc, table.index, table.header, columns)
         header_names = [plain(h) or f"column {n + 1}" for n, h in enumerate(table.header)]
+        seed_header = header_names[columns["seed"]] if "seed" in columns else ""
+        if seed_header and any(plain(c[columns["seed"]]).strip() == "0" for _, c in table.rows):
+            # A seed 0 in the column: its numbers are seed values, never counts.
+            seed_header = "seed"
         for line, cells in table.rows:
             written = plain(cells[0]).strip()
             if written.casefold() in _EMPTY_IDS or written.casefold() in _RUN_HEADERS:
@@ -231,8 +280,74 @@ def read_tracker_runs(doc: Document) -> tuple[list[TrackerRun], list[tuple[int, 
                     continue
                 seen[run_id] = line
                 row = _row(doc, columns, heading_milestone, header_names, run_id, line, cells)
-                runs.append(attrs.evolve(row, task=True) if tasks else row)
+                if row.priority is None and priorities_at.get(table.index):
+                    said = priorities_at[table.index]
+                    row = attrs.evolve(row, priority=_section_priority(said), priority_raw=said)
+                row = attrs.evolve(row, task=True) if tasks else row
+                several = (
+                    row_seeds(seed_header, plain(cells[columns["seed"]])) if seed_header else ()
+                )
+                if len(several) < 2 or tasks:
+                    if several:  # "Seeds: 1": one run, its seed not stated
+                        row = attrs.evolve(row, seed=None)
+                    runs.append(row)
+                    continue
+                by_seed.append((line, run_id, len(several)))
+                for seed in several:
+                    one = seed_run_id(run_id, seed)
+                    seen.setdefault(one, line)
+                    runs.append(attrs.evolve(row, id=one, seed=seed))
+    if by_seed:
+        sample = ", ".join(f"{run_id} ×{count}" for _, run_id, count in by_seed[:4])
+        more = f", … +{len(by_seed) - 4}" if len(by_seed) > 4 else ""
+        warnings.append(
+            (
+                by_seed[0][0],
+                f"Seed cells name several seeds ({sample}{more}); each seed is planned as its "
+                "own run, named <row id>-s<seed>, and the row's Status shows them together",
+            )
+        )
     return runs, warnings
+
+
+# "3407/3408/3409", "0, 1, 2", "{0,1,2}": seed values; "3", "×3", "3 seeds" under a plural
+# header ("Seeds", "# seeds", "种子数"): a count. A single value under "Seed" is one seed.
+_SEED_VALUES = re.compile(r"\{?\s*\d{1,12}(?:\s*[/,;、]\s*\d{1,12})+\s*\}?")
+_SEED_COUNT = re.compile(r"[×x]?\s*(\d{1,2})\s*(?:[×x]|seeds?|个?种子)?", re.IGNORECASE)
+_COUNT_HEADER = re.compile(r"seeds|#\s*seed|n_?seeds?|seed\s*count|种子数", re.IGNORECASE)
+_MAX_SEEDS = 20
+
+
+def row_seeds(header: str, cell: str) -> tuple[int, ...]:
+    """
+    The seeds a run-table row's Seed cell names when it names several, else ``()``.
+
+    Args:
+        header: the Seed column's header as written (a plural one reads a small number as a
+            count: ``Seeds`` ``3`` is three seeds, 0, 1 and 2).
+        cell: the cell without markup.
+
+    Returns:
+        The seed values in order (a count of n gives ``0 … n-1``, so a count of one gives
+        ``(0,)``), or ``()`` for a single seed value, an empty cell, or anything else.
+    """
+    text = cell.strip()
+    if _SEED_VALUES.fullmatch(text):
+        values = tuple(int(v) for v in re.findall(r"\d+", text))
+        unique = tuple(dict.fromkeys(values))
+        return unique if 1 < len(unique) <= _MAX_SEEDS else ()
+    count = _SEED_COUNT.fullmatch(text)
+    plural = bool(_COUNT_HEADER.search(header)) or not text.isdigit()
+    if count and plural and 0 < int(count.group(1)) <= _MAX_SEEDS:
+        return tuple(range(int(count.group(1))))
+    return ()
+
+
+def seed_run_id(row_id: str, seed: int) -> str:
+    """
+    The id of one seed's run of a tracker row that names several seeds: ``E02-s1``.
+    """
+    return f"{row_id}-s{seed}"
 
 
 _BRACES = re.compile(r"\{([^{}]*,[^{}]*)\}")

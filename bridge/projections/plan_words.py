@@ -124,14 +124,22 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
     ),
     (
         re.compile(
-            r"the plan's Cost gives GPU-hours \((.+?) GPU-h\) but no run asks for a GPU: "
+            r"the plan's (?:Cost gives GPU-hours \((.+?) GPU-h\)|compute budget is (\S+) GPU-h) "
+            r"but no run asks for a GPU: "
             r"without `gpus` in bridge\.toml every run gets 0 GPUs \(the CPU\) and the "
             r"estimate counts 0 GPU-h; set \[run\] gpus \(or gpus in a \[systems\.\"NAME\"\] "
             r"table or a \[\[runs\]\] entry\), or gpus = 0 where the runs are meant for the CPU"
         ),
-        r"计划的 Cost 写了 GPU 小时（\1 GPU-h），但没有运行申请 GPU：bridge.toml 未设置 `gpus` "
-        r"时每个运行分到 0 个 GPU（在 CPU 上运行），估计按 0 GPU-h 计；请设置 [run] gpus"
-        '（或在 [systems."NAME"] 表、[[runs]] 条目中设置 gpus），确为 CPU 运行时设 gpus = 0',
+        lambda m: (
+            (
+                f"计划的 Cost 写了 GPU 小时（{m[1]} GPU-h）"
+                if m[1]
+                else f"计划的算力预算是 {m[2]} GPU-h"
+            )
+            + "，但没有运行申请 GPU：bridge.toml 未设置 `gpus` "
+            r"时每个运行分到 0 个 GPU（在 CPU 上运行），估计按 0 GPU-h 计；请设置 [run] gpus"
+            '（或在 [systems."NAME"] 表、[[runs]] 条目中设置 gpus），确为 CPU 运行时设 gpus = 0'
+        ),
     ),
     (
         re.compile(
@@ -198,6 +206,14 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
     (
         re.compile(rf"run id {_QUOTE} names (\d+) runs \((.+)\); each is planned as its own run"),
         r"运行 id \1 代表 \2 个运行（\3）；每个作为单独的运行规划",
+    ),
+    (
+        re.compile(
+            r"Seed cells name several seeds \((.+)\); each seed is planned as its own run, "
+            r"named <row id>-s<seed>, and the row's Status shows them together"
+        ),
+        r"Seed 单元格写了多个种子（\1）；每个种子作为单独的运行规划，命名为 <行 id>-s<种子>，"
+        r"该行的状态合并显示它们",
     ),
     (
         re.compile(r"run (\S+) appears again \(first at line (\d+)\); this row is ignored"),

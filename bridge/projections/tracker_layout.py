@@ -13,13 +13,14 @@ the file is read back as a template.
 
 from __future__ import annotations
 
+import collections
 import re
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 
 from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.stages import NOT_BRIDGES_RUN_STATES, RunState
 from bridge.plan.text import Document, plain
-from bridge.plan.tracker import column_positions, is_run_table
+from bridge.plan.tracker import column_positions, is_run_table, seed_run_id
 from bridge.plan.vocabulary import normalise_status
 from bridge.projections.text import stamp, t
 from bridge.projections.visible import visible
@@ -276,6 +277,7 @@ def fill_in(
     lines = template.split("\n")
     doc = Document(template, file)
     shown: dict[str, bool] = {}
+    seeded = _seed_runs(state)
     for table in doc.tables:
         if not is_run_table(table):
             continue
@@ -288,6 +290,15 @@ def fill_in(
         for number, cells in table.rows:
             run_id = plain(cells[0]).strip()
             run = state.runs.get(run_id)
+            if run is None and seeded.get(run_id) and run_id not in shown:
+                # A row naming several seeds: its runs' statuses together; their notes go under
+                # "Notes by bridge", as one Notes cell cannot hold several runs' notes.
+                group = seeded[run_id]
+                shown.update({run_id: False, **{r.run_id: False for r in group}})
+                together = _together([row(r, cells[status_at])[0] for r in group])
+                if together is not None:
+                    lines[number - 1] = _set_cells(lines[number - 1], {status_at: together}, width)
+                continue
             if run is None or run_id in shown:
                 continue
             shown[run_id] = notes_at is not None
@@ -302,6 +313,34 @@ def fill_in(
             if values:
                 lines[number - 1] = _set_cells(lines[number - 1], values, width)
     return lines, shown
+
+
+def _seed_runs(state: PipelineState) -> dict[str, list[RunView]]:
+    """
+    The runs planned from tracker rows that name several seeds, by the row's id (``E02`` for
+    ``E02-s0``, ``E02-s1`` …; see :func:`bridge.plan.tracker.seed_run_id`).
+    """
+    by_row: dict[str, list[RunView]] = {}
+    for run in state.runs.values():
+        seed = run.spec.seed
+        suffix = seed_run_id("", seed) if seed is not None else ""
+        if suffix and run.run_id.endswith(suffix) and len(run.run_id) > len(suffix):
+            by_row.setdefault(run.run_id[: -len(suffix)], []).append(run)
+    return by_row
+
+
+def _together(statuses: Sequence[str | None]) -> str | None:
+    """
+    One Status cell for several runs: their status when they share it, else each status with
+    its count (``DONE ×2, RUNNING ×1``); None (keep the cell) when every run keeps it.
+    """
+    if all(status is None for status in statuses):
+        return None
+    said = [status or "—" for status in statuses]
+    counts = dict(collections.Counter(said))
+    if len(counts) == 1:
+        return said[0]
+    return ", ".join(f"{status} ×{count}" for status, count in counts.items())
 
 
 def run_table_header(template: str, file: str) -> tuple[str, ...] | None:

@@ -315,3 +315,64 @@ def test_a_row_marked_running_after_sanity_is_not_launched_either(project: Path)
     bridge = Bridge(project)
     assert bridge.run() is Stage.COLLECTED
     assert len(executions(project)["R7"]) == 1
+
+
+SEEDS_TRACKER = """\
+# Experiment Tracker
+
+## Priority 0 (Must-Have)
+
+| ID | Milestone | Experiment | System | Seeds | Status | GPU-hrs |
+|----|-----------|------------|--------|-------|--------|---------|
+| S1 | M0 | sanity | main | 1 | ⬜ Pending | <1 |
+| R2 | M1 | main | main | 3 | ⬜ Pending | 40 |
+
+## Priority 2 (Nice-to-Have)
+
+| ID | Milestone | Experiment | System | Seeds | Status | GPU-hrs |
+|----|-----------|------------|--------|-------|--------|---------|
+| R3 | M1 | extra | main | 2 | ⬜ Pending | 10 |
+"""
+
+
+def test_a_seeds_count_runs_each_seed_and_a_priority_heading_sets_priority(
+    project: Path,
+) -> None:
+    """032_fed-hypca: the tracker's Seeds column holds counts (`3`) and its sections are
+    priorities (`## Priority 2 (Nice-to-Have)`). Each seed runs as its own run (R2-s0, R2-s1,
+    R2-s2, with the seed passed to the command), a count of one is one run with no seed, the
+    rows under the Priority 2 heading are nice-to-have, and each row's Status shows its seeds'
+    runs together. Before, `3` was read as the seed value and one run was launched."""
+    write_project(project, [Run(id="S1", milestone="M0"), Run(id="R2", milestone="M1")])
+    (project / "refine-logs" / "EXPERIMENT_TRACKER.md").write_text(SEEDS_TRACKER)
+    toml = project / "bridge.toml"
+    text = toml.read_text()
+    toml.write_text(
+        text[: text.index("\n[[runs]]")]
+        .replace('"{run_id}",', '"{run_id}-{seed}",')
+        .replace('sleep = "0" }', 'sleep = "0", seed = "none" }')
+        + "\n"
+    )
+    bridge = Bridge(project)
+    try:
+        assert bridge.run() is Stage.COLLECTED
+        state = bridge.status()
+    finally:
+        bridge.close()
+    runs = {run_id: (run.spec.seed, run.spec.priority.value) for run_id, run in state.runs.items()}
+    assert runs == {
+        "S1": (None, "must"),
+        "R2-s0": (0, "must"),
+        "R2-s1": (1, "must"),
+        "R2-s2": (2, "must"),
+        "R3-s0": (0, "nice"),
+        "R3-s1": (1, "nice"),
+    }
+    assert sorted(executions(project)) == [
+        "R2-s0-0", "R2-s1-1", "R2-s2-2", "R3-s0-0", "R3-s1-1", "S1-none"
+    ]  # fmt: skip
+    tracker = (project / "refine-logs" / "EXPERIMENT_TRACKER.md").read_text()
+    assert "| R2 | M1 | main | main | 3 | DONE | 40 |" in tracker
+    assert "| R3 | M1 | extra | main | 2 | DONE | 10 |" in tracker
+    assert "Runs not in the tables above" not in tracker
+    assert "- R2-s1: bridge: seed 1; attempt 1 on" in tracker

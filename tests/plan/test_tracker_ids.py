@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bridge.plan import load_project
-from bridge.plan.tracker import expand_braces
+from bridge.plan.tracker import expand_braces, row_seeds
 from tests.conftest import needs_shared
 from tests.plan.corpus import as_project
 
@@ -225,3 +225,57 @@ def test_036_step_sections_are_blocks_of_the_runs_named_by_them(tmp_path: Path) 
     assert project.plan.blocks[5].success_criterion == (
         "beat `baseline3_1_unk` on chrF++ without increasing contamination."
     )
+
+
+class TestSeedCells:
+    @pytest.mark.parametrize(
+        ("header", "cell", "seeds"),
+        [
+            ("Seeds", "3", (0, 1, 2)),
+            ("Seeds", "1", (0,)),
+            ("# seeds", "×2", (0, 1)),
+            ("Seed", "3 seeds", (0, 1, 2)),
+            ("Seeds", "3407/3408/3409", (3407, 3408, 3409)),
+            ("Seed", "0, 1, 2", (0, 1, 2)),
+            ("Seed", "{0,1}", (0, 1)),
+            # one seed value, an empty cell, words: not several seeds
+            ("Seed", "3", ()),
+            ("Seeds", "3407", ()),
+            ("Seeds", "—", ()),
+            ("Seeds", "fixed eval", ()),
+            ("Seeds", "500", ()),
+        ],
+    )
+    def test_row_seeds(self, header: str, cell: str, seeds: tuple[int, ...]) -> None:
+        assert row_seeds(header, cell) == seeds
+
+    def test_a_seeds_column_holding_a_zero_holds_seed_values(self, tmp_path: Path) -> None:
+        """`Seeds` with 0, 1, 2 down the rows (one seed per row, as 018 writes under `Seed`):
+        the numbers are seeds, not counts, so no row is split."""
+        root = _project(tmp_path, "R0")
+        (root / "refine-logs" / "EXPERIMENT_TRACKER.md").write_text(
+            "| Run ID | Milestone | Block | System / Variant | Seeds | Status |\n"
+            "|---|---|---|---|---|---|\n"
+            + "".join(f"| R{n} | M1 | B1 | MHC-MI | {n} | TODO |\n" for n in range(3)),
+            encoding="utf-8",
+        )
+        runs = load_project(root).runs
+        assert [(r.id, r.seed) for r in runs] == [("R0", 0), ("R1", 1), ("R2", 2)]
+
+    @needs_shared
+    def test_032_seed_counts_and_priority_sections(self, tmp_path: Path) -> None:
+        """032_fed-hypca: `Seeds` 3 gives three runs, `## Priority 2 (Nice-to-Have)` makes its
+        rows nice-to-have, and the 2,500 GPU-h budget with no run asking for a GPU is warned."""
+        project = load_project(as_project("032", tmp_path))
+        ids = [r.id for r in project.runs]
+        assert ids[:5] == ["E01", "E02-s0", "E02-s1", "E02-s2", "E03-s0"]
+        assert len(ids) == 25
+        priorities = {r.id: r.priority.value for r in project.runs}
+        assert priorities["E04-s2"] == "must" and priorities["E05-s0"] == "nice"
+        assert priorities["E09"] == "nice"
+        messages = [w.message for w in project.warnings]
+        assert any(m.startswith("Seed cells name several seeds (E02 ×3, E03 ×3") for m in messages)
+        assert any(
+            m.startswith("the plan's compute budget is 2500 GPU-h but no run asks for a GPU")
+            for m in messages
+        )
