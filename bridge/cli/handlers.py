@@ -140,7 +140,10 @@ def plan(args: Parsed) -> int:
         )
     # The first milestone with a run to launch (rows the tracker marks done or out of scope
     # are not launched), and its runs that will be.
-    launched = [r for r in runs if not r.settled_before_bridge]
+    # Rows the tracker says are RUNNING hold the plan (bridge never starts a second copy), so
+    # they are not among the first launches; the line says the launches wait for them.
+    held = [r.id for r in runs if r.source == "tracker" and r.status == "running"]
+    launched = [r for r in runs if not r.settled_before_bridge and r.id not in held]
     order = [m.id for m in loaded.milestones]
     order += list(dict.fromkeys(r.milestone for r in launched if r.milestone not in order))
     first = next(
@@ -153,6 +156,7 @@ def plan(args: Parsed) -> int:
             + ", ".join(
                 f"{r.id} ({named})" if (named := r.system or r.purpose) else r.id for r in first[:6]
             )
+            + (t("plan_first_held", language).format(runs=", ".join(held[:6])) if held else "")
         )
     if loaded.needs_confirmation:
         console.print(styled(t("plan_proposed", language), "yellow"))

@@ -114,6 +114,12 @@ class _Draft:
 def _tracker_drafts(plan: Plan) -> list[_Draft]:
     drafts = []
     for run in plan.tracker_runs:
+        status, status_raw = run.status, run.status_raw
+        if run.priority == "cut" and status in ("todo", "unknown"):
+            # The researcher cut or deferred the run: not launched, and the reason says so.
+            status = "skipped"
+            said = " ".join(run.priority_raw.replace("**", "").split())
+            status_raw = f"{status_raw} (priority {said})" if status_raw else f"priority {said}"
         drafts.append(
             _Draft(
                 id=run.id,
@@ -124,8 +130,8 @@ def _tracker_drafts(plan: Plan) -> list[_Draft]:
                 purpose=run.purpose,
                 split=run.split,
                 metrics=tuple(m.strip() for m in re.split(r"[,;，、]", run.metrics) if m.strip()),
-                status=run.status,
-                status_raw=run.status_raw,
+                status=status,
+                status_raw=status_raw,
                 source="tracker",
                 file=run.file,
                 line=run.line,

@@ -256,6 +256,10 @@ _NICE = {
 }
 
 
+# A priority that puts the run off ("DEFERRED", 027's R-S-MULTI): not this round's work, like CUT.
+_DEFERRED = frozenset({"deferred", "defer", "postponed", "later", "future"})
+
+
 def normalise_priority(raw: str) -> Priority | Literal["cut"] | None:
     """
     Normalise a priority as PARSE-RULES says: ``must``, ``nice``, ``cut`` or None.
@@ -277,7 +281,7 @@ def normalise_priority(raw: str) -> Priority | Literal["cut"] | None:
     for word in (first, tokens[0] + tokens[1] if len(tokens) > 1 else first):
         if word.startswith("必须") or word in _MUST:
             return Priority.MUST
-        if word == "cut":
+        if word == "cut" or word in _DEFERRED:
             return "cut"
         if word in _NICE or word.startswith("可选"):
             return Priority.NICE

@@ -60,6 +60,10 @@ _WORDS: dict[str, tuple[str, str]] = {
     "plan_nowhere": ("nowhere", "无"),
     "plan_not_stated": ("not stated", "未写明"),
     "plan_first": ("first to launch: ", "最先启动："),
+    "plan_first_held": (
+        " — once the rows the tracker says are RUNNING are settled ({runs})",
+        "——待追踪表中写着 RUNNING 的行处理后（{runs}）",
+    ),
     "plan_main": ("main result: {id}{name} ({why})", "主要结果：{id}{name}（{why}）"),
     "plan_main_set": ("main_milestone in bridge.toml", "bridge.toml 中的 main_milestone"),
     "plan_main_named": ("its name or goal says so", "其名称或目标如此写明"),

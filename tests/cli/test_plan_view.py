@@ -61,6 +61,28 @@ def test_first_to_launch_without_milestones(tmp_path: Path) -> None:
     ) in done.stdout
 
 
+@needs_shared
+def test_first_to_launch_waits_for_running_rows_and_leaves_deferred_ones(tmp_path: Path) -> None:
+    """027's tracker: R-M0-EVAL is IN_PROGRESS (it holds the plan, so it is not among the first
+    launches: the line says they wait for it), and R-S-MULTI's Priority DEFERRED puts its three
+    seeds' runs off: recorded as not launched, with the priority as the reason."""
+    from bridge.pipeline.recording import tracker_status_events
+    from bridge.plan import load_project
+
+    root = as_project("027", tmp_path)
+    done = bridge("plan", "--project", str(root), "-o", "language=en")
+    assert done.returncode == 0, done.stderr
+    assert (
+        "\nfirst to launch: R-B0-REVIEW (gpt-5.6-sol max) — once the rows the tracker says are "
+        "RUNNING are settled (R-M0-EVAL, R-L3)\n"
+    ) in done.stdout
+    deferred = [r for r in load_project(root).runs if r.id.startswith("R-S-MULTI")]
+    assert [r.id for r in deferred] == [f"R-S-MULTI-s{n}" for n in (3407, 3408, 3409)]
+    assert all(r.settled_before_bridge for r in deferred)
+    (ruled_out,) = tracker_status_events(deferred[0])
+    assert ruled_out.reason == "NOT_SCHEDULED (priority DEFERRED)"
+
+
 def test_a_status_set_out_of_scope_on_a_succeeded_run_offers_no_retry() -> None:
     """SKIPPED on a run that ran: bridge keeps the result; no retry is suggested for it."""
     from bridge.cli.watch import kept_lines
