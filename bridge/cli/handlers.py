@@ -143,7 +143,16 @@ def plan(args: Parsed) -> int:
     # Rows the tracker says are RUNNING hold the plan (bridge never starts a second copy), so
     # they are not among the first launches; the line says the launches wait for them.
     held = [r.id for r in runs if r.source == "tracker" and r.status == "running"]
-    launched = [r for r in runs if not r.settled_before_bridge and r.id not in held]
+    # A run that waits for another one still to run (depends_on, a Depends On column) is not
+    # among the first launches either.
+    settled = {r.id for r in runs if r.settled_before_bridge}
+    launched = [
+        r
+        for r in runs
+        if not r.settled_before_bridge
+        and r.id not in held
+        and all(d in settled for d in r.depends_on)
+    ]
     order = [m.id for m in loaded.milestones]
     order += list(dict.fromkeys(r.milestone for r in launched if r.milestone not in order))
     first = next(
@@ -157,6 +166,19 @@ def plan(args: Parsed) -> int:
                 f"{r.id} ({named})" if (named := r.system or r.purpose) else r.id for r in first[:6]
             )
             + (t("plan_first_held", language).format(runs=", ".join(held[:6])) if held else "")
+        )
+    waiting = [
+        (r.id, [d for d in r.depends_on if d not in settled])
+        for r in runs
+        if not r.settled_before_bridge and any(d not in settled for d in r.depends_on)
+    ]
+    if waiting:
+        console.print(
+            t("plan_waits", language).format(
+                count=len(waiting),
+                runs="; ".join(f"{run_id} ← {', '.join(on)}" for run_id, on in waiting[:4])
+                + ("; …" if len(waiting) > 4 else ""),
+            )
         )
     if loaded.needs_confirmation:
         console.print(styled(t("plan_proposed", language), "yellow"))

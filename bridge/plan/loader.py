@@ -8,11 +8,13 @@ plan file in the same folder is followed (FORMAT-NOTES §13.12).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 import attrs
 
 from bridge.errors import PlanError
+from bridge.plan.dependencies import note_dependencies, table_dependencies
 from bridge.plan.model import (
     Block,
     Budget,
@@ -22,6 +24,7 @@ from bridge.plan.model import (
     PlanWarning,
     Risk,
     Section,
+    StatedDependency,
     TrackerRun,
 )
 from bridge.plan.plan_section import researchers_part
@@ -276,6 +279,7 @@ def _assemble(
         thesis = thesis or extra.thesis
         method = method or extra.method
         language_text = language_text or "\n".join(doc.lines)
+    dependencies = _stated_dependencies(plan_doc, tracker_doc, tracker_runs)
     return Plan(
         title=title,
         problem=problem,
@@ -298,4 +302,27 @@ def _assemble(
         tracker_file=tracker_doc.file if tracker_doc else "",
         proposal_file=proposal_doc.file if proposal_doc else "",
         ideas_file=ideas_doc.file if ideas_doc else "",
+        dependencies=dependencies,
     )
+
+
+def _stated_dependencies(
+    plan_doc: Document | None, tracker_doc: Document | None, tracker_runs: Sequence[TrackerRun]
+) -> tuple[StatedDependency, ...]:
+    """
+    What the rows say their runs wait for: Depends On columns in the plan and the tracker, then
+    tracker notes (a row keeps the first it states: a column over its notes).
+    """
+    stated = [
+        *(table_dependencies(plan_doc) if plan_doc is not None else []),
+        *(table_dependencies(tracker_doc) if tracker_doc is not None else []),
+    ]
+    rows = {d.row for d in stated}
+    for run in tracker_runs:
+        if run.id in rows or run.line in {d.line for d in stated if d.file == run.file}:
+            continue
+        noted = note_dependencies(run.id, run.notes, run.file, run.line)
+        if noted is not None:
+            stated.append(noted)
+            rows.add(run.id)
+    return tuple(stated)

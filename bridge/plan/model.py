@@ -24,6 +24,7 @@ __all__ = [
     "PlanWarning",
     "Risk",
     "Section",
+    "StatedDependency",
     "TrackerRun",
 ]
 
@@ -301,6 +302,28 @@ class Section:
 
 @value_methods
 @attrs.frozen(kw_only=True, eq=False, repr=False)
+class StatedDependency:
+    """
+    The runs one row says it waits for, as written (resolved against the project's runs when
+    the runs are built: a row id may stand for several seeds' runs, a named id may be no run).
+
+    Args:
+        row: the row's run id as written.
+        on: the run ids it names, in order (ranges ``R003-R006`` expanded).
+        said: the cell or note as written.
+        file: where it is written.
+        line: 1-based line.
+    """
+
+    row: str
+    on: tuple[str, ...]
+    said: str
+    file: str
+    line: int
+
+
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Plan:
     """
     Everything read from the plan, tracker, proposal and idea files.
@@ -318,6 +341,7 @@ class Plan:
         budget: the compute budget.
         risks: risks and mitigations.
         tracker_runs: tracker run rows in file order.
+        dependencies: the runs rows say they wait for (a Depends On column, a note).
         method: the proposal's method text.
         override_line: an option override line found in the plan (``— compact: true``), or ``""``.
         override_line_number: its 1-based line, 0 when absent.
@@ -350,6 +374,7 @@ class Plan:
     tracker_file: str
     proposal_file: str
     ideas_file: str
+    dependencies: tuple[StatedDependency, ...] = ()
 
     def block(self, block_id: str) -> Block | None:
         """

@@ -538,6 +538,7 @@ def plan_json(project: LoadedProject) -> dict[str, object]:
                 "block_system": r.block_system,
                 "attribution": r.attribution,
                 "directory": r.directory,
+                "depends_on": list(r.depends_on),
             }
             for r in project.runs
         ],

@@ -552,6 +552,7 @@ def build_runs(
 
     ordered = [d for _, d in sorted(enumerate(drafts), key=rank)]
     warnings.extend(_unplanned_milestones(ordered, plan))
+    warnings.extend(_wait_as_stated(ordered, plan, order))
     # A RUNNING that bridge wrote for its own launch carries its labelled part in the Notes
     # ("attempt 1 on local:0"): only the others can be runs going on outside bridge.
     running = [
@@ -586,6 +587,72 @@ def build_runs(
                 )
     _refuse_cycles(specs, config)
     return specs, proposed, warnings
+
+
+def _wait_as_stated(
+    drafts: Sequence[_Draft], plan: Plan, order: Mapping[str, int]
+) -> list[PlanWarning]:
+    """
+    Give each run the dependencies its row states (a Depends On column, a note: see
+    bridge/plan/dependencies.py), unless a ``[[runs]]`` entry sets its ``depends_on``. A row id
+    stands for its run or its seeds' runs (``E02`` for ``E02-s0`` …). An id that is no run, or
+    a run of a later milestone (bridge runs milestones in order, so it would wait forever), is
+    not waited for, and a warning says so.
+
+    Returns:
+        The warnings.
+    """
+    by_row: dict[str, list[_Draft]] = {}
+    for draft in drafts:
+        by_row.setdefault(draft.id, []).append(draft)
+        if draft.seed is not None and draft.id.endswith(suffix := f"-s{draft.seed}"):
+            by_row.setdefault(draft.id[: -len(suffix)], []).append(draft)
+    warnings: list[PlanWarning] = []
+    blocks = {b.id for b in plan.blocks}  # "等待 B1/B2 evidence": blocks, not runs
+    for stated in plan.dependencies:
+        unknown: list[str] = []
+        later: list[str] = []
+        for draft in by_row.get(stated.row, []):
+            if draft.entry is not None and draft.entry.depends_on:
+                continue  # the researcher's bridge.toml says it
+            waits: list[str] = []
+            for name in stated.on:
+                targets = by_row.get(name)
+                if not targets:
+                    # A word ("K=1 data", "passing"), a milestone ("after M1", which the
+                    # milestone order already keeps) or a block is no run to wait for.
+                    if any(c.isdigit() for c in name) and name not in {*order, *blocks}:
+                        unknown.append(name)
+                    continue
+                for target in targets:
+                    if order.get(target.milestone, len(order)) > order.get(
+                        draft.milestone, len(order)
+                    ):
+                        later.append(f"{target.id} ({target.milestone})")
+                    elif target is not draft:
+                        waits.append(target.id)
+            draft.depends_on = tuple(dict.fromkeys([*draft.depends_on, *waits]))
+        if unknown:
+            names = ", ".join(dict.fromkeys(unknown))
+            warnings.append(
+                PlanWarning(
+                    file=stated.file,
+                    line=stated.line,
+                    message=f"{stated.row} waits for {names} ({stated.said!r}), which is not a "
+                    "run: it is not waited for",
+                )
+            )
+        if later:
+            names = ", ".join(dict.fromkeys(later))
+            warnings.append(
+                PlanWarning(
+                    file=stated.file,
+                    line=stated.line,
+                    message=f"{stated.row} waits for {names}, of a later milestone: bridge runs "
+                    "milestones in order, so it does not wait for them",
+                )
+            )
+    return warnings
 
 
 def _depends_where(spec: RunSpec, config: Config) -> tuple[str, int]:

@@ -60,6 +60,11 @@ _WORDS: dict[str, tuple[str, str]] = {
     "plan_nowhere": ("nowhere", "无"),
     "plan_not_stated": ("not stated", "未写明"),
     "plan_first": ("first to launch: ", "最先启动："),
+    "plan_waits": (
+        "waiting for other runs: {count} (their rows say so; each starts once those have "
+        "succeeded): {runs}",
+        "等待其他运行：{count} 个（其行如此写明；所等待的运行成功后才启动）：{runs}",
+    ),
     "plan_first_held": (
         " — once the rows the tracker says are RUNNING are settled ({runs})",
         "——待追踪表中写着 RUNNING 的行处理后（{runs}）",

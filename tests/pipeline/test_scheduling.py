@@ -10,6 +10,7 @@ from pathlib import Path
 
 from bridge.machine.stages import RunState, Stage
 from bridge.pipeline import Bridge
+from bridge.plan import load_project
 from tests.pipeline.conftest import Execution, Run, executions, write_project
 
 
@@ -137,3 +138,49 @@ class TestFailures:
         finally:
             bridge.close()
         assert sorted(executions(project)) == ["A"]
+
+
+def test_runs_wait_for_what_their_rows_say_they_depend_on(project: Path) -> None:
+    """011_ere-dcqg: the plan's milestone tables have a `Depends On` column (R005 on R003 and
+    R004) and tracker notes say "after R003+R004". Before, every run of a milestone started at
+    once; now a run starts only once the runs its row names have finished, and a run whose row
+    names a run of a later milestone is warned about, not left waiting forever."""
+    write_project(
+        project,
+        [
+            Run(id="A", milestone="M1", sleep=0.3),
+            Run(id="B", milestone="M1", sleep=0.3),
+            Run(id="C", milestone="M1"),
+            Run(id="D", milestone="M1"),
+            Run(id="E", milestone="M2"),
+        ],
+        sanity=None,
+        bridge="max_parallel = 4\ncode_review = false",
+    )
+    plan = project / "refine-logs" / "EXPERIMENT_PLAN.md"
+    plan.write_text(
+        plan.read_text()
+        + "\n## Runs\n\n| Run | Task | Depends On |\n|---|---|---|\n| C | merge | A, B |\n"
+        "| D | late | E |\n"
+    )
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    text = tracker.read_text()
+    tracker.write_text(text.replace("| TODO | seed 0 |\n| C", "| TODO | after A |\n| C"))
+    loaded = load_project(project)
+    assert {r.id: r.depends_on for r in loaded.runs} == {
+        "A": (), "B": ("A",), "C": ("A", "B"), "D": (), "E": ()
+    }  # fmt: skip
+    assert any(
+        w.message == "D waits for E (M2), of a later milestone: bridge runs milestones in "
+        "order, so it does not wait for them"
+        for w in loaded.warnings
+    )
+    bridge = Bridge(project)
+    try:
+        assert bridge.run() is Stage.COLLECTED
+    finally:
+        bridge.close()
+    runs = {run_id: spans[0] for run_id, spans in executions(project).items()}
+    assert runs["B"].start >= (runs["A"].end or float("inf"))
+    assert runs["C"].start >= (runs["B"].end or float("inf"))
+    assert runs["D"].start < (runs["A"].end or 0.0)  # not held back by E

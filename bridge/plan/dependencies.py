@@ -1,0 +1,108 @@
+"""
+Which runs the plan or tracker says wait for others: a ``Depends On`` column (011's milestone
+tables ``| Run | Task | Depends On | Cost | Gate |``) or a note (``after R003+R004``, ``depends
+R006``, ``Can start after R008``). bridge runs milestones in order, but within a milestone it
+would start every run at once; these make a run wait for the runs it needs (``depends_on``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from bridge.plan.model import StatedDependency
+from bridge.plan.text import Document, plain
+
+__all__ = ["dependency_ids", "note_dependencies", "table_dependencies"]
+
+
+# A header naming the column of what a run waits for.
+_DEPENDS_HEADER = re.compile(
+    r"^(?:depends?(?:\s+on)?|dependenc(?:y|ies)|prerequisites?|prereqs?|requires|needs|after|"
+    r"waits?\s+for|依赖|前置(?:条件)?)$",
+    re.IGNORECASE,
+)
+# A note saying what the run waits for: "after R003+R004", "depends on R006 passing",
+# "Can start after R008", "依赖 R006".
+_ONE = r"[A-Za-z][\w.]{0,24}(?:-[\w.]{1,24}){0,4}"
+_NOTE = re.compile(
+    r"(?:\bdepends?(?:\s+on)?|\bafter|\brequires|\bwaits?\s+for|依赖于?|等待)\s*[:：]?\s*"
+    rf"(?P<ids>{_ONE}(?:\s*(?:[,+/&、]|\band\b|和)\s*{_ONE})*)",
+    re.IGNORECASE,
+)
+# A run id: letters then digits (``R003``, ``E02``, ``M0.1``), or a word in capitals
+# (``R-ARCHIVE``, ``A``); the project's runs decide which name a run.
+_ID = re.compile(r"[A-Za-z][A-Za-z0-9_.]{0,24}(?:-[A-Za-z0-9_.]{1,24}){0,4}")
+_RANGE = re.compile(r"(?P<p>[A-Za-z]{1,4})(?P<a>\d{1,5})\s*[-–~]\s*(?P=p)?(?P<b>\d{1,5})\b")
+_MAX_RANGE = 200
+
+
+def dependency_ids(text: str) -> tuple[str, ...]:
+    """
+    The run ids a dependency cell or phrase names, in order: ``R001,R003,R004``; a range
+    ``R003-R006`` is ``R003 … R006`` (same prefix and width); words (``K=1 data``, ``—``) name
+    none.
+    """
+    found: list[str] = []
+    position = 0
+    text = plain(text)
+    while position < len(text):
+        ranged = _RANGE.match(text, position)
+        if (
+            ranged is not None
+            and int(ranged["a"]) < int(ranged["b"]) <= int(ranged["a"]) + _MAX_RANGE
+        ):
+            width = len(ranged["a"])
+            found += [
+                f"{ranged['p']}{n:0{width}d}" for n in range(int(ranged["a"]), int(ranged["b"]) + 1)
+            ]
+            position = ranged.end()
+            continue
+        single = _ID.match(text, position)
+        if single is not None and (position == 0 or not text[position - 1].isalnum()):
+            word = single.group(0).rstrip(".")
+            if any(c.isdigit() for c in word) or word.isupper():
+                found.append(word)
+            position = single.end()
+            continue
+        position += 1
+    return tuple(dict.fromkeys(found))
+
+
+def table_dependencies(doc: Document) -> list[StatedDependency]:
+    """
+    The rows of every table with a dependency column (``Depends On``, ``Prerequisites``,
+    ``依赖``) whose cell names at least one id: the row's id is its first cell.
+    """
+    stated: list[StatedDependency] = []
+    for table in doc.tables:
+        column = next(
+            (
+                n
+                for n, h in enumerate(table.header)
+                if n and _DEPENDS_HEADER.match(plain(h).strip())
+            ),
+            None,
+        )
+        if column is None:
+            continue
+        for line, cells in table.rows:
+            row = plain(cells[0]).strip("*` ").strip()
+            said = plain(cells[column]).strip()
+            on = tuple(i for i in dependency_ids(said) if i != row)
+            if row and on:
+                stated.append(StatedDependency(row=row, on=on, said=said, file=doc.file, line=line))
+    return stated
+
+
+def note_dependencies(row: str, notes: str, file: str, line: int) -> StatedDependency | None:
+    """
+    What a tracker row's Notes say the run waits for (``after R003+R004``, ``depends R006``),
+    or None.
+    """
+    ids: list[str] = []
+    for match in _NOTE.finditer(plain(notes)):
+        ids += dependency_ids(match["ids"])
+    on = tuple(i for i in dict.fromkeys(ids) if i != row)
+    if not on:
+        return None
+    return StatedDependency(row=row, on=on, said=plain(notes).strip(), file=file, line=line)

@@ -1,0 +1,95 @@
+"""
+What runs wait for, as the plan and tracker state it (bridge/plan/dependencies.py), read from
+the real plans that state it: 011's `Depends On` column, 005/006/002's tracker notes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bridge.plan import load_project
+from bridge.plan.dependencies import dependency_ids, note_dependencies
+from tests.conftest import needs_shared
+from tests.plan.corpus import as_project
+
+
+@pytest.mark.parametrize(
+    ("text", "ids"),
+    [
+        ("R001,R003,R004", ("R001", "R003", "R004")),
+        ("R017-R019", ("R017", "R018", "R019")),
+        ("R013-R015,R017", ("R013", "R014", "R015", "R017")),
+        ("R028-R030 + K=1 data", ("R028", "R029", "R030", "K")),
+        ("**R006**", ("R006",)),
+        ("R-ARCHIVE, R-B0-CAL", ("R-ARCHIVE", "R-B0-CAL")),
+        ("—", ()),
+        ("", ()),
+    ],
+)
+def test_dependency_ids(text: str, ids: tuple[str, ...]) -> None:
+    assert dependency_ids(text) == ids
+
+
+@pytest.mark.parametrize(
+    ("notes", "on"),
+    [
+        ("~$10 API, after R003+R004", ("R003", "R004")),
+        ("2 GPU-h, depends R006", ("R006",)),
+        ("Depends on R002 completing first", ("R002",)),
+        ("Can start after R008", ("R008",)),
+        ("依赖 R006 和 R007", ("R006", "R007")),
+        ("~$5 API, parallel with R003-R006", None),
+        ("GATE: stop if fail", None),
+    ],
+)
+def test_note_dependencies(notes: str, on: tuple[str, ...] | None) -> None:
+    stated = note_dependencies("R099", notes, "EXPERIMENT_TRACKER.md", 3)
+    assert (stated.on if stated is not None else None) == on
+
+
+@needs_shared
+def test_011_depends_on_column_orders_runs_within_a_milestone(tmp_path: Path) -> None:
+    """011: R005 waits for R003 and R004 (its `Depends On` cell "R001,R003,R004"; R001 is done
+    before bridge), R031 for R028-R030 ("+ K=1 data" names no run), R012 for the code rows;
+    no run is left waiting for a name that is no run."""
+    project = load_project(as_project("011", tmp_path))
+    waits = {r.id: r.depends_on for r in project.runs}
+    assert waits["R005"] == ("R001", "R003", "R004")
+    assert waits["R031"] == ("R028", "R029", "R030")
+    assert waits["R003"] == ("R001",) and waits["R007"] == ()
+    assert not [w for w in project.warnings if "waits for" in w.message]
+
+
+@needs_shared
+def test_notes_that_name_blocks_or_milestones_wait_for_no_run(tmp_path: Path) -> None:
+    """001's "After M2 confirms" (a milestone: the order keeps it) and 020's "等待 B1/B2
+    evidence" (blocks) make no run wait and raise no warning; 005's "depends R006" does."""
+    for name in ("001", "020"):
+        project = load_project(as_project(name, tmp_path / name))
+        assert not [r.id for r in project.runs if r.depends_on], name
+        assert not [w for w in project.warnings if "waits for" in w.message], name
+    sam = load_project(as_project("005", tmp_path / "005"))
+    assert {r.id: r.depends_on for r in sam.runs if r.depends_on} == {
+        "R007": ("R006",),
+        "R008": ("R006",),
+    }
+
+
+def test_a_stated_dependency_that_is_no_run_is_warned(tmp_path: Path) -> None:
+    """A Depends On cell naming R099, which no row is: not waited for, and said."""
+    (tmp_path / "refine-logs").mkdir()
+    (tmp_path / "refine-logs" / "EXPERIMENT_PLAN.md").write_text(
+        "# Plan\n\n## Runs\n\n| Run | Task | Depends On |\n|---|---|---|\n"
+        "| R002 | b | R001, R099 |\n"
+    )
+    (tmp_path / "refine-logs" / "EXPERIMENT_TRACKER.md").write_text(
+        "| Run ID | Milestone | System | Status |\n|---|---|---|---|\n"
+        "| R001 | M1 | main | TODO |\n| R002 | M1 | main | TODO |\n"
+    )
+    project = load_project(tmp_path)
+    assert {r.id: r.depends_on for r in project.runs} == {"R001": (), "R002": ("R001",)}
+    assert [(w.line, w.message) for w in project.warnings if "waits for" in w.message] == [
+        (7, "R002 waits for R099 ('R001, R099'), which is not a run: it is not waited for")
+    ]
