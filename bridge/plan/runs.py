@@ -111,6 +111,20 @@ class _Draft:
     task: bool = False
 
 
+# "Dev macro F1 ≥ 0.55", "Parse ≥90%": a Metrics cell that states the row's gate; the name is
+# the part before the comparison.
+_GATE_IN_METRIC = re.compile(r"\s*(?:[<>≥≤]=?|=>|=<)\s*[-+~]?\d.*$")
+
+
+def _metric_names(cell: str) -> tuple[str, ...]:
+    """
+    The metric names a tracker Metrics cell lists: split at commas, a stated threshold left out
+    (``Coverage ≥80%, Hard ≥250`` names Coverage and Hard), a dash naming none.
+    """
+    names = (_GATE_IN_METRIC.sub("", m).strip() for m in re.split(r"[,;，、]", cell))
+    return tuple(dict.fromkeys(n for n in names if n and n not in ("-", "—", "–")))
+
+
 def _tracker_drafts(plan: Plan) -> list[_Draft]:
     drafts = []
     for run in plan.tracker_runs:
@@ -129,7 +143,7 @@ def _tracker_drafts(plan: Plan) -> list[_Draft]:
                 priority=Priority.NICE if run.priority in (Priority.NICE, "cut") else Priority.MUST,
                 purpose=run.purpose,
                 split=run.split,
-                metrics=tuple(m.strip() for m in re.split(r"[,;，、]", run.metrics) if m.strip()),
+                metrics=_metric_names(run.metrics),
                 status=status,
                 status_raw=status_raw,
                 source="tracker",

@@ -279,3 +279,14 @@ class TestSeedCells:
             m.startswith("the plan's compute budget is 2500 GPU-h but no run asks for a GPU")
             for m in messages
         )
+
+
+@needs_shared
+def test_a_metrics_cell_stating_a_gate_names_the_metric(tmp_path: Path) -> None:
+    """011's Metrics cells state gates ("Dev macro F1 ≥ 0.55", "Coverage ≥80%, Hard ≥250"):
+    the names are the parts before the comparison, so "did you mean" and the metric matching
+    never offer "Parse ≥90%" as a metric's name."""
+    runs = {r.id: r.metrics for r in load_project(as_project("011", tmp_path)).runs}
+    assert runs["R013"] == ("Dev macro F1",)
+    assert runs["R006"] == ("Coverage", "Hard")
+    assert runs["R005"] == ()

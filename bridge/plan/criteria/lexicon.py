@@ -96,7 +96,7 @@ EACH_COMPONENT = re.compile(
 
 BEST_REFERENCE = re.compile(
     r"\b(best|strongest|all|every|any)\s+(of\s+the\s+)?([\w-]+\s+){0,3}?"
-    r"(baselines?|methods?|competitors?|systems?)\b"
+    r"(baselines?|methods?|competitors?|systems?|judges?|models?|variants?|arms?)\b"
     r"|最(强|好|优)的?(基线|基准|方法)|所有(基线|基准|方法)"
 )
 
