@@ -261,6 +261,19 @@ _BLOCKED: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
             f"（或运行 `bridge retry --force {found.group(2)}`）；若该失败已有定论，则标为 DONE"
         ),
     ),
+    (
+        re.compile(
+            r"the tracker says (.+) RUNNING, and bridge did not launch them: mark each row DONE "
+            r"once it finished, NOT RUN — <reason> if it is not bridge's, or TODO for bridge to "
+            r"run it; `bridge run` then goes on",
+            re.DOTALL,
+        ),
+        lambda found: (
+            f"追踪表写着 {found.group(1)} 正在运行（RUNNING），而它们不是 bridge 启动的：运行结束后"
+            "把该行标为 DONE；不归 bridge 运行的标为 NOT RUN — <原因>；要 bridge 运行则标为 "
+            "TODO；之后 `bridge run` 会继续"
+        ),
+    ),
 )
 
 
