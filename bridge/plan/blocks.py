@@ -13,6 +13,7 @@ import re
 
 import attrs
 
+from bridge.plan.gates import LabelledGate, labelled_gate
 from bridge.plan.model import Block, Field
 from bridge.plan.quantities import gpu_hours, normalise_block_id, seeds, split_list
 from bridge.plan.text import Document, Heading, plain
@@ -253,6 +254,25 @@ def read_fields(doc: Document, start: int, end: int) -> list[Field]:
 _CLAIM_IDS = re.compile(r"\b(?:C\d{1,2}(?:\.[a-z0-9]{1,3})?[a-z]?|H\d{1,2})\b")
 
 
+# A gate that says when to stop or what to do if ("STOP gate: If F1 < 0.55, …") is a decision
+# rule, not what the block must show: read as a criterion it would be met exactly when the block
+# fails.
+_STOP_GATE = re.compile(r"stop|kill|abort|halt|fail|pivot|no[- ]?go|止|停", re.IGNORECASE)
+_CONDITIONAL = re.compile(r"^(?:if|when|unless|如果|若)\b", re.IGNORECASE)
+
+
+def _success_gate(text: str) -> LabelledGate | None:
+    """
+    A block body's labelled gate that states what the block must show (``Promotion gate:``,
+    ``Architecture gate:`` and the list under it), or None: never a stop rule or an
+    if-then decision.
+    """
+    gate = labelled_gate(text)
+    if gate is None or _STOP_GATE.search(gate.label) or _CONDITIONAL.match(gate.items[0]):
+        return None
+    return gate
+
+
 def read_block(doc: Document, heading: Heading, parsed: BlockHeading, end: int) -> Block:
     """
     Build one block from its heading and body.
@@ -282,6 +302,19 @@ def read_block(doc: Document, heading: Heading, parsed: BlockHeading, end: int) 
     cost_raw = parsed.cost_raw or by_key.get("cost", "")
     systems_raw = by_key.get("systems", "")
     metrics_raw = by_key.get("metrics", "")
+    if not by_key.get("success") and (stated := _success_gate(text)) is not None:
+        # 027's B1 writes no Success criterion but a "Promotion gate:" list: what the block must
+        # show, so it is the criterion (the plan's reader says where it came from).
+        fields = [
+            *fields,
+            Field(
+                label=stated.label,
+                key="success",
+                value="; ".join(stated.items),
+                line=heading.line + 1 + stated.offset,
+            ),
+        ]
+        by_key["success"] = fields[-1].value
     return Block(
         id=parsed.id,
         title=parsed.title,

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 import attrs
 
 from bridge.plan.blocks import BlockHeading, read_block, read_fields
+from bridge.plan.gates import section_gate
 from bridge.plan.model import Block, Milestone
 from bridge.plan.quantities import block_refs, gpu_hours
 from bridge.plan.text import Document, Heading, Table, plain
@@ -410,61 +411,6 @@ def mark_sanity(milestones: list[Milestone]) -> list[Milestone]:
     return result
 
 
-# A gate the section states as a label: "**STOP gate:** If coverage < 70% …", "Promotion gate:",
-# "门控：…". A line that only mentions gates ("quality gate, argmax …") is prose, and a table
-# line (a run table's "| … | Gate |" header or a row's gate cell) belongs to its runs.
-_GATE_LABEL = re.compile(
-    r"^[-*+\s]*(?:\*\*)?(?P<label>(?:[\w/-]+\s+){0,2}(?:gate|门控|通过条件))(?:\*\*)?\s*[:：]"
-    r"(?:\*\*)?\s*(?P<rest>.*)$",
-    re.IGNORECASE,
-)
-
-
-def _section_gate(body: str) -> str:
-    """
-    The decision gate a milestone's own section states, as one line, or ``""``.
-
-    Only a labelled gate counts (``**STOP gate:** …``, ``Promotion gate:``); a label that ends
-    its line takes the list under it (``Promotion gate:`` then ``1. …``), up to the next blank
-    line after the list.
-    """
-    lines = body.split("\n")
-    for index, line in enumerate(lines):
-        if line.lstrip().startswith("|"):
-            continue
-        match = _GATE_LABEL.match(line)
-        if match is None:
-            continue
-        label = plain(match["label"])
-        rest = plain(match["rest"])
-        if rest:
-            return f"{label}: {rest}"
-        items = _list_after(lines[index + 1 :])
-        return f"{label}: {' '.join(items)}" if items else ""
-    return ""
-
-
-def _list_after(lines: list[str]) -> list[str]:
-    """
-    The items of the list that starts the lines (after blank lines), each on one line.
-    """
-    items: list[str] = []
-    for line in lines:
-        stripped = line.strip()
-        if not stripped:
-            if items:
-                break
-            continue
-        item = re.match(r"^(?:[-*+]|\d{1,2}[.)])\s+(.*)$", stripped)
-        if item is None:
-            if not items:
-                break
-            items[-1] = f"{items[-1]} {plain(stripped)}"
-            continue
-        items.append(plain(item.group(1)))
-    return items
-
-
 _PHASE = re.compile(r"^(?:phase|stage|阶段)\s{0,2}\d{1,2}\b", re.IGNORECASE)
 
 
@@ -499,7 +445,7 @@ def _from_headings(
             continue
         mid, name = milestone_id(text)
         body = doc.raw(heading.index + 1, heading.end)
-        gate = _section_gate(body)
+        gate = section_gate(body)
         cost = gpu_hours(heading.text) or gpu_hours(body[:2000])
         result.append(
             Milestone(

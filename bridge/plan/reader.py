@@ -17,7 +17,7 @@ from bridge.plan.milestones import criterion_sections, read_milestones
 from bridge.plan.model import Block, Budget, Claim, Milestone, Risk, Section
 from bridge.plan.quantities import block_refs, gpu_hours, number_upper, stated_seed_count
 from bridge.plan.text import Document, Heading, Table, plain
-from bridge.plan.vocabulary import section_kind
+from bridge.plan.vocabulary import field_key, section_kind
 from bridge.value_methods import value_methods
 
 __all__ = ["PlanParts", "language_of", "read_plan_document"]
@@ -497,6 +497,16 @@ def read_plan_document(doc: Document) -> PlanParts:
         )
     if not milestones and blocks:
         warnings.append((0, "no milestones found (no run-order table, milestone headings or list)"))
+    for block in blocks:
+        gated = next((f for f in block.fields if f.key == "success"), None)
+        if gated is not None and field_key(gated.label) != "success":
+            warnings.append(
+                (
+                    gated.line,
+                    f"block {block.id} writes no Success criterion; its {gated.label!r} is read "
+                    "as one (what the block must show)",
+                )
+            )
     text_for_language = "\n".join(line for _, line in doc.text_lines(0, len(doc.lines)))
     del header_lines
     return PlanParts(

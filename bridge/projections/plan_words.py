@@ -216,6 +216,24 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         r"该行的状态合并显示它们",
     ),
     (
+        re.compile(
+            rf"block (\S+) writes no Success criterion; its {_QUOTE} is read as one \(what the "
+            r"block must show\)"
+        ),
+        r"实验块 \1 没有写 Success criterion；把其中的 \2 当作成功标准（该实验块必须达到的）",
+    ),
+    (
+        re.compile(r"(\S+) waits for (.+?) \((.*)\), which is not a run: it is not waited for"),
+        r"\1 要等待 \2（\3），但它不是运行：不等待它",
+    ),
+    (
+        re.compile(
+            r"(\S+) waits for (.+?), of a later milestone: bridge runs milestones in order, so "
+            r"it does not wait for them"
+        ),
+        r"\1 要等待更后面里程碑的 \2：bridge 按顺序运行里程碑，所以不等待它们",
+    ),
+    (
         re.compile(r"run (\S+) appears again \(first at line (\d+)\); this row is ignored"),
         r"运行 \1 重复出现（首次在第 \2 行）；忽略此行",
     ),

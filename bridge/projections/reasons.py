@@ -42,6 +42,23 @@ _PHRASES: tuple[tuple[str, str], ...] = (
         "比较对象不是该实验块的系统",
     ),
     (
+        "says what must not happen, not a condition to meet",
+        "写的是不得发生的情况，不是要满足的条件",
+    ),
+    (
+        "says how far it must not move against another system ('must not …'); write the "
+        "condition to meet instead",
+        "写的是相对另一个系统不得变化多少（'must not …'）；请改写为要满足的条件",
+    ),
+    (
+        "a margin measured from a system ('… below <system>'), which the rules do not read",
+        "以某个系统为起点量的差距（'… below <系统>'），规则不解读",
+    ),
+    (
+        "says what must not equal a number, not a condition to meet",
+        "写的是不得等于某个数值，不是要满足的条件",
+    ),
+    (
         "a comparison between things that are not systems of the block",
         "比较的对象不是该实验块的系统",
     ),
@@ -228,6 +245,15 @@ _READINGS: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     (re.compile(rf"left out {_QUOTE}: what to do otherwise"), r"略去 \1：否则要做的事"),
     (re.compile(rf"left out the aside {_QUOTE}"), r"略去旁注 \1"),
+    (re.compile(rf"left out the setting {_QUOTE}"), r"略去设置 \1"),
+    (
+        re.compile(rf"metric read as {_QUOTE}: the word before the metric names which one"),
+        r"指标解析为 \1：指标前的词指明是哪一个",
+    ),
+    (
+        re.compile(rf"reference {_QUOTE}: the system named after 'over'"),
+        r"参照 \1：'over' 之后写的系统",
+    ),
     (
         re.compile(rf"{_QUOTE} read as the evaluation set, not a condition"),
         r"\1 解析为评测集，不是条件",

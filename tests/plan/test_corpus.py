@@ -185,10 +185,35 @@ class TestHandChecked:
         plan = load_plan(corpus("011") / "EXPERIMENT_PLAN.md")
         gates = {m.id: m.gate for m in plan.milestones}
         assert gates["M0"] == (
-            "STOP gate: If coverage < 70% OR Hard raw < 200 after R006, diagnose before M1."
+            "STOP gate: If coverage < 70% OR Hard raw < 200 after R006, diagnose before M1"
         )
         assert gates["M1"].startswith("STOP gate: If multi-task dev macro F1 < 0.55")
         assert not any("|" in gate for gate in gates.values())
+
+    def test_027_and_014_a_promotion_gate_is_the_blocks_criterion(self) -> None:
+        """
+        027's B1 writes no Success criterion but a `Promotion gate:` list, and 014's B4 a
+        `- Frozen-model go gate:` list nested under a bullet: each list is the block's
+        criterion, one clause per item, with a warning naming the label. 014's `Stop:` lines
+        and the items after the nested list are not part of it.
+        """
+        motion = load_plan(corpus("027") / "EXPERIMENT_PLAN.md")
+        b1 = next(b for b in motion.blocks if b.id == "B1")
+        assert b1.success_criterion.startswith("D_motion 相对归档 300K baseline 至少降低 10%")
+        assert b1.success_criterion.count("; ") == 5  # six items
+        assert any(
+            w.message == "block B1 writes no Success criterion; its 'Promotion gate' is read "
+            "as one (what the block must show)"
+            for w in motion.warnings
+        )
+        clinical = load_plan(corpus("014") / "EXPERIMENT_PLAN.md")
+        b4 = next(b for b in clinical.blocks if b.id == "B4")
+        assert b4.success_criterion == (
+            "mean TCIG positive in every area quartile for both findings; at least 60% of "
+            "images have TCIG > 0 per finding; low-localization quartile is not negative; B2 "
+            "polarity AUROC/AUPRC remains no lower than frozen B0 on the development polarity "
+            "sample"
+        )
 
     def test_034_milestones_and_dates(self) -> None:
         """034: `## Run Order` holds only blocks; `## Milestones & Dates` gives the milestones."""

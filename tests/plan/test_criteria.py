@@ -229,6 +229,49 @@ class TestParseCriterionEnglish:
         assert "left out the setting '(λ=0.3)'" in c.notes
         assert isinstance(parse_criterion("F1 ≥ 0.5 (p=0.05)"), Unparsed)
 
+    @pytest.mark.parametrize(
+        ("text", "comparison", "threshold"),
+        [
+            ("loss must not exceed 0.5", Comparison.LE, 0.5),
+            ("error rate cannot exceed 5%", Comparison.LE, 5.0),
+            ("accuracy must not drop below 0.8", Comparison.GE, 0.8),
+            ("延迟不得超过 200 ms", Comparison.LE, 200.0),
+        ],
+    )
+    def test_a_limit_that_must_not_be_passed_is_turned_round(
+        self, text: str, comparison: Comparison, threshold: float
+    ) -> None:
+        """ "latency must not exceed 200 ms" was read as "> 200": met exactly when the plan says
+        it fails. The condition to meet is the opposite of the prohibited one."""
+        c = parsed(text)
+        assert (c.comparison, c.threshold, c.mode) == (comparison, threshold, Mode.ABSOLUTE)
+        assert any("read as" in n for n in c.notes)
+
+    @pytest.mark.parametrize(
+        ("text", "reason"),
+        [
+            # a prohibition about a gain, a margin below a system, a named non-system reference
+            ("accuracy must not fall more than 2 points below the baseline", "must not move"),
+            ("accuracy falls no more than 2 points below Base", "margin measured from a system"),
+            ("不得靠 jerk 超过 GT 20% 来提高速度", "must not happen"),
+            ("A2 必须分别对 A3 和 A4 的 FK p95 改善至少 10%", "not a system of the block"),
+            ("准确率相对归档模型提升至少 2 点", "not a system of the block"),
+            ("foot skate 满足 5% non-inferiority", "non-inferiority"),
+        ],
+    )
+    def test_a_reference_that_cannot_be_read_is_refused_not_the_baseline(
+        self, text: str, reason: str
+    ) -> None:
+        """027: each of these was read as a gain over the block's baseline (or, below Base, as
+        an absolute threshold on Base), which could give a verdict on the wrong numbers."""
+        result = parse_criterion(text, block_systems=["Ours", "Base"])
+        assert isinstance(result, Unparsed), result
+        assert reason in result.reason
+
+    def test_over_a_system_names_the_reference_when_the_block_lists_none(self) -> None:
+        c = parsed("Multi-task improves Hard F1 by ≥3pp over single-task")
+        assert (c.metric, c.reference) == ("Hard F1", "single-task")
+
 
 class TestParseCriterionChinese:
     def test_higher_than_baseline_by_points(self) -> None:

@@ -522,10 +522,10 @@ class TestSectionGates:
     @pytest.mark.parametrize(
         ("body", "gate"),
         [
-            ("**STOP gate:** If loss > 1, stop.", "STOP gate: If loss > 1, stop."),
+            ("**STOP gate:** If loss > 1, stop.", "STOP gate: If loss > 1, stop"),
             (
                 "Promotion gate:\n\n1. `D` drops by 10%\n2. no NaN;\n   clipping < 5%\n\nAfter.",
-                "Promotion gate: D drops by 10% no NaN; clipping < 5%",
+                "Promotion gate: D drops by 10%; no NaN; clipping < 5%",
             ),
             ("- Gate: coverage ≥ 80%", "Gate: coverage ≥ 80%"),
             ("门控：覆盖率 ≥ 80%", "门控: 覆盖率 ≥ 80%"),
@@ -536,3 +536,13 @@ class TestSectionGates:
     def test_gate_of_a_milestone_section(self, body: str, gate: str) -> None:
         plan = parse_plan_text(f"# P\n\n## Run Order\n\n### M0: Sanity\n\n{body}\n")
         assert [m.gate for m in plan.milestones] == [gate]
+
+    def test_a_stop_gate_is_never_a_blocks_criterion(self) -> None:
+        """A block's `STOP gate: If F1 < 0.55, …` is a decision rule: read as its criterion it
+        would be met exactly when the block fails, so the block states none."""
+        plan = parse_plan_text(
+            "# P\n\n## Experiment Blocks\n\n### Block 1: Main\n\n- **Compared systems**: A\n\n"
+            "**STOP gate:** If F1 < 0.55, stop.\n\n### Block 2: Other\n\n- Gate: if F1 < 0.5, "
+            "drop it\n"
+        )
+        assert [b.success_criterion for b in plan.blocks] == ["", ""]

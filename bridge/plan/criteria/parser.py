@@ -149,6 +149,33 @@ _SETTING_ASIDE = re.compile(
     r"\((?!\s*p\s*=)\s*[^\W\d][\w.-]{0,15}\s*=\s*[-+]?\d[\d.]*(?:e-?\d+)?"
     r"(?:\s*,\s*[^\W\d][\w.-]{0,15}\s*=\s*[-+]?\d[\d.]*(?:e-?\d+)?)*\s*\)"
 )
+# A reference named in words, not a placeholder: "over A3", "相对归档模型", "分别对 A3 和 A4".
+_UNKNOWN_REFERENCE = re.compile(
+    r"\bover\s+(?:the\s+)?(?![⟨\d])[a-z][\w-]*"
+    r"|(?:相对于?|较之?|分别对|对于?|超过|高于|低于|优于|胜过)\s*(?![⟨\s\d])[^\s\d]{1,12}"
+)
+# "不得靠 … 超过 GT 20% 来提高速度", "must not exceed the teacher by 5%": what must not happen;
+# read as a gain to reach it would be met exactly when the plan says it fails.
+_PROHIBITION = re.compile(r"不得|不能|不可|禁止|\b(?:must|should|may)\s+not\b|\bcannot\b")
+_NON_INFERIORITY = re.compile(r"non-?inferiority|非劣")
+# A prohibition right before a threshold, at most one word between ("must not drop below").
+_FORBIDDEN_BEFORE = re.compile(
+    r"(?:不得|不能|不可|不应|禁止|\b(?:must|should|may|can|will|does|do)\s+not|\bcannot|\bnever)"
+    r"\s*(?:[a-z\u4e00-\u9fff]+\s*)?$"
+)
+_OPPOSITE = {
+    Comparison.GT: Comparison.LE,
+    Comparison.GE: Comparison.LT,
+    Comparison.LT: Comparison.GE,
+    Comparison.LE: Comparison.GT,
+}
+
+
+def bare_number(pre: str | None, post: str | None) -> bool:
+    """A number with no comparison word at all (a unit alone): nothing to turn round."""
+    return pre is None and post is None
+
+
 _SAMPLE_SIZE = re.compile(
     r"\b(?:on|over|across|for)\s+(?P<n>\d+)\s+(?:test\s+|held-out\s+|eval\s+)?"
     r"(?:clips|images|tasks|items|examples|samples|videos|episodes|prompts|questions|problems)\b"
@@ -216,7 +243,7 @@ def _parse(  # one linear decision procedure, kept in one place to read top to b
         return unparsed("compares with the best or with all of several systems")
     norm, _ = replace_terms(norm, [(w, "⟨B⟩") for w in BASELINE_WORDS])
 
-    if NEGATED_RELATION.search(norm):
+    if NEGATED_RELATION.search(norm) or _NON_INFERIORITY.search(norm):
         return unparsed("a non-inferiority comparison ('not worse than'), not a threshold")
     if STATISTICS.search(norm):
         return unparsed("asks for a statistical test or interval, which the rules do not compute")
@@ -257,6 +284,7 @@ def _parse(  # one linear decision procedure, kept in one place to read top to b
 
     # Thresholds: every number must be claimed by a comparator, else we do not understand it.
     thresholds: list[_Threshold] = []
+    inverted = False
     for match in THRESHOLD.finditer(norm):
         pre, post, unit = match.group("pre"), match.group("post"), match.group("unit")
         if pre is None and post is None and unit is None:
@@ -264,6 +292,17 @@ def _parse(  # one linear decision procedure, kept in one place to read top to b
         comparison, orientation = PREFIX[pre] if pre else (Comparison.GE, None)
         if post:
             comparison = POST[post]
+        forbidden = _FORBIDDEN_BEFORE.search(norm, max(0, match.start() - 32), match.start())
+        if forbidden is not None and not bare_number(pre, post):
+            # "latency must not exceed 200 ms", "不得超过 5%": the threshold says what must not
+            # happen, so the condition to meet is its opposite (read as written, a run over the
+            # limit would have met it).
+            if comparison is Comparison.EQ:
+                return unparsed("says what must not equal a number, not a condition to meet")
+            said = f"{forbidden.group(0).strip()} {match.group(0).strip()}"
+            comparison = _OPPOSITE[comparison]
+            notes.append(f"{said!r} read as '{comparison.value} {match.group('num')}'")
+            inverted = True
         thresholds.append(
             _Threshold(
                 comparison=comparison,
@@ -323,6 +362,17 @@ def _parse(  # one linear decision procedure, kept in one place to read top to b
         if len(candidates) > 1:
             return unparsed("several subject systems")
         if candidates and subject is None:
+            beside = re.search(
+                rf"\b(?:below|above|under|behind|than|of|within)\s+(?:the\s+)?{re.escape(candidates[0])}",
+                rest,
+            )
+            if reference is None and beside is not None:
+                # "accuracy falls no more than 2 points below B": B is what the margin is
+                # measured from, not the system the threshold is on.
+                return unparsed(
+                    "a margin measured from a system ('… below <system>'), which the rules do "
+                    "not read"
+                )
             subject = system_name(candidates[0], systems)
         if reference is None and "⟨B⟩" in rest:
             reference = BASELINE
@@ -359,9 +409,31 @@ def _parse(  # one linear decision procedure, kept in one place to read top to b
         # "F1 提升 ≥ 0.5", "reduces loss by 10%": a gain with no reference named means the
         # baseline; "loss decreases below 0.5" states a level.
         relational = threshold.word not in LEVEL_WORDS
-        if relational:
+        named = _UNKNOWN_REFERENCE.search(rest)
+        if relational and _PROHIBITION.search(rest) and not inverted:
+            return unparsed("says what must not happen, not a condition to meet")
+        if relational and named is not None and not systems and named.group(0).startswith("over"):
+            # No compared systems to check it against: the system named is the reference, as
+            # "vs X" is (the judge looks for runs of that system).
+            reference = original_spelling(named.group(0).split()[-1], text)
+            notes.append(f"reference {reference!r}: the system named after 'over'")
+        elif relational and named is not None:
+            # "A2 分别对 A3 和 A4 … 改善至少 10%", "improves FK p95 by 10% over A3": the gain is
+            # against something named that is no system of the block, never the baseline.
+            return unparsed(
+                "compares with something that is not a system of the block "
+                f"({named.group(0).strip()!r})"
+            )
+        if relational and reference is None:
             reference = BASELINE
             notes.append("no reference named: the block's baseline")
+    if relational and inverted:
+        # "must not fall more than 2 points below the baseline": turning a gain's limit round
+        # says nothing of which way it may go, so it is not guessed.
+        return unparsed(
+            "says how far it must not move against another system ('must not …'); write the "
+            "condition to meet instead"
+        )
 
     if threshold is None:
         if relational and orientation is not None:

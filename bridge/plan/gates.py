@@ -1,0 +1,123 @@
+"""
+Gates a plan section states with a label: ``**STOP gate:** If coverage < 70% …`` under a
+milestone (its decision gate, quoted in the results and never checked), ``Promotion gate:`` and
+its numbered list under a block that writes no Success criterion (what the block must show).
+"""
+
+from __future__ import annotations
+
+import re
+
+import attrs
+
+from bridge.plan.text import plain
+from bridge.value_methods import value_methods
+
+__all__ = ["LabelledGate", "labelled_gate", "section_gate"]
+
+
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
+class LabelledGate:
+    """
+    A gate as its section labels it.
+
+    Args:
+        label: the label as written, without markup (``STOP gate``, ``Promotion gate``).
+        items: the condition, one item per list entry (one item when the label's line holds it).
+        offset: 0-based line of the label within the section's body.
+    """
+
+    label: str
+    items: tuple[str, ...]
+    offset: int
+
+
+# A line that is the label of a gate: "**STOP gate:** …", "Promotion gate:", "门控：…". A line
+# that only mentions gates ("quality gate, argmax …") is prose, and a table line (a run table's
+# "| … | Gate |" header or a row's gate cell) belongs to its runs.
+_GATE_LABEL = re.compile(
+    r"^[-*+\s]*(?:\*\*)?(?P<label>(?:[\w/-]+\s+){0,2}(?:gate|门控|通过条件))(?:\*\*)?\s*[:：]"
+    r"(?:\*\*)?\s*(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+
+
+def labelled_gate(body: str) -> LabelledGate | None:
+    """
+    The first gate a section's body labels, or None. A label that ends its line takes the list
+    under it (``Promotion gate:`` then ``1. …``), up to the first blank line after the list.
+    """
+    lines = body.split("\n")
+    for index, line in enumerate(lines):
+        if line.lstrip().startswith("|"):
+            continue
+        match = _GATE_LABEL.match(line)
+        if match is None:
+            continue
+        rest = plain(match["rest"])
+        bulleted = re.match(r"^(\s*)[-*+]\s", line)
+        within = len(bulleted.group(1)) if bulleted else -1
+        if rest:
+            items: tuple[str, ...] = (_wrapped(rest, lines[index + 1 :], within),)
+        else:
+            items = tuple(_list_after(lines[index + 1 :], within))
+        if items:
+            return LabelledGate(label=plain(match["label"]), items=items, offset=index)
+        return None
+    return None
+
+
+def section_gate(body: str) -> str:
+    """
+    The decision gate a milestone's own section states, on one line (``STOP gate: If …``), or
+    ``""``.
+    """
+    gate = labelled_gate(body)
+    return f"{gate.label}: {'; '.join(gate.items)}" if gate is not None else ""
+
+
+def _wrapped(first: str, lines: list[str], within: int) -> str:
+    """
+    A label's text with the lines it wraps onto (indented under a bulleted label, or up to a
+    blank line, a list item, a heading or a table), without a closing ``;`` or ``。``.
+    """
+    parts = [first]
+    for line in lines:
+        stripped = line.strip()
+        indent = len(line) - len(line.lstrip())
+        if (
+            not stripped
+            or (within >= 0 and indent <= within)
+            or re.match(r"^(?:[-*+]|\d{1,2}[.)])\s|^[#|]", stripped)
+        ):
+            break
+        parts.append(plain(stripped))
+    return re.sub(r"[\s;；。.,，]+$", "", " ".join(parts))
+
+
+def _list_after(lines: list[str], within: int) -> list[str]:
+    """
+    The items of the list that starts the lines (after blank lines), each on one line without
+    its closing ``;`` or ``。``. With ``within`` ≥ 0 (the label is itself a list item indented so
+    far), only the items nested deeper belong to it: the next item as shallow as the label ends
+    the list.
+    """
+    items: list[str] = []
+    for line in lines:
+        stripped = line.strip()
+        if not stripped:
+            if items:
+                break
+            continue
+        indent = len(line) - len(line.lstrip())
+        if within >= 0 and indent <= within:
+            break
+        item = re.match(r"^(?:[-*+]|\d{1,2}[.)])\s+(.*)$", stripped)
+        if item is None:
+            if not items:
+                break
+            items[-1] = f"{items[-1]} {plain(stripped)}"
+            continue
+        items.append(plain(item.group(1)))
+    return [re.sub(r"[\s;；。.,，]+$", "", item) for item in items]
