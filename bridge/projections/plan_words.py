@@ -137,8 +137,9 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
                 else f"计划的算力预算是 {m[2]} GPU-h"
             )
             + "，但没有运行申请 GPU：bridge.toml 未设置 `gpus` "
-            r"时每个运行分到 0 个 GPU（在 CPU 上运行），估计按 0 GPU-h 计；请设置 [run] gpus"
-            '（或在 [systems."NAME"] 表、[[runs]] 条目中设置 gpus），确为 CPU 运行时设 gpus = 0'
+            r"时每个运行分到 0 个 GPU（在 CPU 上运行），估计按 0 GPU-h 计；请设置 `[run] gpus`"
+            '（或在 `[systems."NAME"]` 表、`[[runs]]` 条目中设置 `gpus`），确为 CPU 运行时设 '
+            "`gpus = 0`"
         ),
     ),
     (
