@@ -124,6 +124,7 @@ class Bridge:
             gate=gate,
             notifier=notifier if notifier is not None else bootstrap.make_notifier(self.project),
             ablation_planner=ablation_planner,
+            options=options,
         )
 
     # -- reading ----------------------------------------------------------------------------

@@ -13,7 +13,7 @@ import fcntl
 import functools
 import os
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -109,6 +109,7 @@ class Session:
         clock: returns the current aware UTC time.
         backend, implementer, reviewer, gate, notifier, ablation_planner: the ports; the first
             three are built from ``bridge.toml`` on first use when None.
+        options: the option overrides ``project`` was loaded with.
     """
 
     def __init__(
@@ -124,9 +125,14 @@ class Session:
         gate: Gate | None,
         notifier: Notifier | None,
         ablation_planner: AblationPlanner | None,
+        options: Mapping[str, object] | None = None,
     ) -> None:
         self.root = root
         self.project = project
+        # The option overrides the project was loaded with (`-o`, ``Bridge(options=…)``): a
+        # reload while runs go on (a researcher's tracker edit) loads it with them again.
+        self.options: Mapping[str, object] = dict(options or {})
+        self.edits_checked_at = time.monotonic()
         self.store = store
         # Checked once: a runtime Protocol check costs more than the fold of a record.
         self._keeps_appended = store if isinstance(store, KeepsAppended) else None

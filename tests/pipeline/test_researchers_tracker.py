@@ -10,6 +10,8 @@ import json
 import sys
 from pathlib import Path
 
+import pytest
+
 from bridge.machine.stages import RunState, Stage
 from bridge.pipeline import Bridge
 from bridge.projections.finding_words import blocked_in_language
@@ -383,3 +385,59 @@ def test_a_seeds_count_runs_each_seed_and_a_priority_heading_sets_priority(
     assert "| R3 | M1 | extra | main | 2 | DONE | 10 |" in tracker
     assert "Runs not in the tables above" not in tracker
     assert "- R2-s1: bridge: seed 1; attempt 1 on" in tracker
+
+
+EDITOR = """\
+import pathlib, sys
+tracker = pathlib.Path("refine-logs/EXPERIMENT_TRACKER.md")
+text = tracker.read_text()
+text = text.replace("| R4 | B1 | M1 | main | main | accuracy | MUST | TODO |",
+                    "| R4 | B1 | M1 | main | main | accuracy | MUST | SKIPPED |")
+mine, mark, theirs = text.partition("<!-- bridge:")  # notes go above bridge's part
+tracker.write_text(mine + "## My notes\\n\\nWritten while the runs went on.\\n\\n" + mark + theirs)
+pathlib.Path(sys.argv[1], "metrics.json").write_text('{"accuracy": 0.9}')
+"""
+
+
+def test_a_tracker_edit_made_while_runs_go_on_is_taken_at_once(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A researcher edits the tracker while a long `bridge run` goes on: a section of notes
+    added, a row not launched yet set to SKIPPED. The run's refreshes fill in their file as it
+    is now (before, they rewrote the layout recorded at the start, and the edit survived only
+    in EXPERIMENT_TRACKER.edited.md), and the row set to SKIPPED is not launched."""
+    from bridge.pipeline.steps import deploy
+
+    monkeypatch.setattr(deploy, "REFRESH_EVERY", 0.0)  # check at every idle turn
+    runs = [Run(id="S1", milestone="M0"), *(Run(id=f"R{n}", milestone="M1") for n in (2, 3, 4))]
+    write_project(project, runs, bridge="max_parallel = 1\ncode_review = false")
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    tracker.write_text(
+        "| Run ID | Block | Milestone | Purpose | System | Metrics | Priority | Status | Notes |\n"
+        "|---|---|---|---|---|---|---|---|---|\n"
+        + "".join(
+            f"| {r.id} | B{r.milestone[1]} | {r.milestone} | main | main | accuracy | MUST | "
+            "TODO | seed 0 |\n"
+            for r in runs
+        )
+    )
+    (project / "scripts" / "edit.py").write_text(EDITOR)
+    toml = project / "bridge.toml"
+    toml.write_text(
+        toml.read_text().replace(
+            'id = "R2"\n',
+            'id = "R2"\ncommand = ["' + sys.executable + '", "scripts/edit.py", "{output_dir}"]\n',
+        )
+    )
+    bridge = Bridge(project)
+    try:
+        assert bridge.run() is Stage.COLLECTED
+        state = bridge.status()
+    finally:
+        bridge.close()
+    assert state.runs["R4"].state is RunState.OUT_OF_SCOPE
+    assert "R4" not in executions(project)
+    text = tracker.read_text()
+    assert "## My notes\n\nWritten while the runs went on." in text
+    assert "| R4 | B1 | M1 | main | main | accuracy | MUST | SKIPPED | seed 0 |" in text
+    assert "| R3 | B1 | M1 | main | main | accuracy | MUST | DONE |" in text

@@ -5,9 +5,10 @@ decisions, paid backends' costs and orphans, collection, and ablation planning.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 
-from bridge.errors import ReviewError
+from bridge.errors import ConfigError, PlanError, ReviewError
 from bridge.events import types as ev
 from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.ports import AblationRequest, PaidBackend
@@ -27,10 +28,11 @@ from bridge.pipeline.recording import (
     plan_excerpt,
     proposed_run_events,
 )
-from bridge.pipeline.session import Session, Step
-from bridge.pipeline.steps import collect, deploy_rescue, judging
+from bridge.pipeline.session import REFRESH_EVERY, Session, Step
+from bridge.pipeline.steps import code, collect, deploy_rescue, judging
 from bridge.pipeline.steps.elsewhere import running_elsewhere
 from bridge.plan.priority import Priority
+from bridge.plan.project import load_project
 from bridge.plan.vocabulary import FAILED_STATUSES, normalise_status
 from bridge.projections.text import language_of, t
 
@@ -117,14 +119,45 @@ def run_phase(s: Session, phase: str) -> str | None:
     Run a phase to its end; return why a gate held it, or None when it finished.
     """
     report_orphans(s)
+
+    def idle() -> None:
+        take_tracker_edit(s)
+        s.refresh()
+
     try:
-        finished = dispatcher(s).run_phase(phase, idle=s.refresh)
+        finished = dispatcher(s).run_phase(phase, idle=idle)
     finally:
         record_cost(s)
     if finished:
         return None
     held = [g for g in s.state().gates if not g.proceed]
     return f"the gate held the plan after {held[-1].milestone}: {held[-1].reason}"
+
+
+def take_tracker_edit(s: Session) -> None:
+    """
+    While runs go on, at most every ``REFRESH_EVERY`` seconds: when the researcher edited the
+    tracker (and nothing else), record it at once, as the next ``bridge run`` would: the next
+    refresh fills in their file as it is now (a note, a new section, a row set to SKIPPED
+    before it launched), where before it rewrote the layout recorded at the start and left the
+    edit only in ``NAME.edited.md``. An edit bridge cannot read is left for the next command,
+    with a warning in the log; a change to the plan or ``bridge.toml`` is taken by the next
+    command too (a half-saved file must not change runs while they go on).
+    """
+    now = time.monotonic()
+    if now - s.edits_checked_at < REFRESH_EVERY:
+        return
+    s.edits_checked_at = now
+    tracker = s.project.sources.get("tracker")
+    if tracker is None or code.changed_inputs(s) != [tracker]:
+        return
+    try:
+        project = load_project(s.root, overrides=s.options)
+    except (PlanError, ConfigError) as exc:
+        s.log.warning("tracker_edit_not_taken", file=tracker, error=str(exc))
+        return
+    s.project = project
+    code.reload(s, [tracker])
 
 
 def milestone_progress(s: Session) -> bool:
