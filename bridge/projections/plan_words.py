@@ -120,7 +120,11 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
     ),
     (
         re.compile(r"(\d+) run\(s\) have no command: (.+?)" + _NO_COMMAND_FIX),
-        r"\1 个运行没有命令：\2" + _NO_COMMAND_FIX_ZH,
+        lambda m: (
+            f"{m[1]} 个运行没有命令："
+            + re.sub(r", … \((\d+) in all\)$", r", …（共 \1 个）", m[2])
+            + _NO_COMMAND_FIX_ZH
+        ),
     ),
     (
         re.compile(

@@ -93,3 +93,19 @@ def test_the_placement_warnings_in_chinese(message: str) -> None:
     assert (
         english_left(said, {"bridge", "RUNNING", "DONE", "TODO", "NOT", "RUN", "Milestone"}) == []
     )
+
+
+def test_a_long_list_of_runs_without_a_command_reads_in_chinese(tmp_path: Path) -> None:
+    """023 has 21 runs without a command: the count after the first twenty is Chinese too."""
+    (tmp_path / "refine-logs").mkdir()
+    (tmp_path / "refine-logs" / "EXPERIMENT_TRACKER.md").write_text(
+        "| Run ID | Milestone | System | Status |\n|---|---|---|---|\n| R100 | M1 | a | DONE |\n"
+        + "".join(f"| R{n:03d} | M1 | a | TODO |\n" for n in range(21))
+    )
+    (message,) = [
+        w.message for w in load_project(tmp_path).warnings if "have no command" in w.message
+    ]
+    chinese = warning_in_language(message, "zh")
+    assert chinese.startswith("21 个运行没有命令：R000, R001")
+    assert "…（共 21 个）；请在 bridge.toml 中设置" in chinese
+    assert english_left(chinese, {"command", "NAME", "reason", "NOT", "bridge.toml"}) == []
