@@ -295,7 +295,16 @@ def read_tracker_runs(doc: Document) -> tuple[list[TrackerRun], list[tuple[int, 
                 by_seed.append((line, run_id, len(several)))
                 for seed in several:
                     one = seed_run_id(run_id, seed)
-                    seen.setdefault(one, line)
+                    if one in seen:
+                        warnings.append(
+                            (
+                                line,
+                                f"run {one} appears again (first at line {seen[one]}); "
+                                "this row is ignored",
+                            )
+                        )
+                        continue
+                    seen[one] = line
                     runs.append(attrs.evolve(row, id=one, seed=seed))
     if by_seed:
         sample = ", ".join(f"{run_id} ×{count}" for _, run_id, count in by_seed[:4])
@@ -334,6 +343,8 @@ def row_seeds(header: str, cell: str) -> tuple[int, ...]:
     text = cell.strip()
     if _SEED_VALUES.fullmatch(text):
         values = tuple(int(v) for v in re.findall(r"\d+", text))
+        if "/" in text and len(values) == 2 and values[0] <= values[1] <= _MAX_SEEDS:
+            return ()  # "2/3": two of three done, a count of progress, not two seeds
         unique = tuple(dict.fromkeys(values))
         return unique if 1 < len(unique) <= _MAX_SEEDS else ()
     count = _SEED_COUNT.fullmatch(text)

@@ -244,6 +244,8 @@ class TestSeedCells:
             ("Seeds", "—", ()),
             ("Seeds", "fixed eval", ()),
             ("Seeds", "500", ()),
+            ("Seeds", "2/3", ()),  # progress: two of three seeds done
+            ("Seeds", "42/43", (42, 43)),
         ],
     )
     def test_row_seeds(self, header: str, cell: str, seeds: tuple[int, ...]) -> None:
