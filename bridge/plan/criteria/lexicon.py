@@ -297,16 +297,16 @@ POST = dict(POSTFIX)
 UNIT = dict(UNITS)
 
 HIGHER_WORDS = re.compile(
-    r"\b(higher|increases?|increased|raises?|more)\b|提高|增加|增长|更高|高出|高"
+    r"(?<![\w-])(higher|increases?|increased|raises?|more)(?![\w-])|提高|增加|增长|更高|高出|高"
 )
 LOWER_WORDS = re.compile(
-    r"\b(lower|reduces?|reduced|reduction|decreases?|decreased|drops?|cuts?|less|fewer|shrinks?|"
-    r"down|loses?)\b"
+    r"(?<![\w-])(lower|reduces?|reduced|reduction|decreases?|decreased|drops?|cuts?|less|fewer|"
+    r"shrinks?|down|loses?)(?![\w-])"
     r"|降低|减少|下降|更低|低"
 )
 BETTER_WORDS = re.compile(
-    r"\b(improves?|improved|improvement|gains?|outperforms?|beats?|better|surpass(es)?|"
-    r"contributes?|contribution|helps?|lifts?|boosts?|wins?|exceed(?:s|ed)?)\b"
+    r"(?<![\w-])(improves?|improved|improvement|gains?|outperforms?|beats?|better|surpass(es)?|"
+    r"contributes?|contribution|helps?|lifts?|boosts?|wins?|exceed(?:s|ed)?)(?![\w-])"
     r"|提升|优于|好于|胜过|超越|贡献|增益|改进|改善"
 )
 RELATIVE_WORDS = re.compile(r"\brelative(ly)?\b|相对(提升|提高|增益|降低|减少|下降|改进)|相对地")
