@@ -67,6 +67,22 @@ class ClauseContext:
     ablated_systems: Sequence[str] | None
     aliases: Mapping[str, Sequence[str]] | None
     lower_is_better: Mapping[str, bool] | None
+    planned_systems: Sequence[str] = ()
+
+
+def _unheard(systems: Sequence[str], context: ClauseContext) -> str | None:
+    """
+    Why "the one other system" cannot be told from the systems with results, or None: the
+    block compares more systems than have results (005's B1 lists A0, RAW joint v5 and the
+    wrapper; with only A0's run in, A0 is no "only other system").
+    """
+    planned = list(dict.fromkeys(context.planned_systems))
+    if len(planned) <= len(systems):
+        return None
+    return (
+        f"only {', '.join(systems) or 'no system'} of the block's {len(planned)} compared "
+        "systems have results"
+    )
 
 
 def evaluate_derived(
@@ -138,6 +154,10 @@ def subject_of(
     # The criterion's own reference is not its subject: with two systems and one named, the
     # other is meant.
     others = [s for s in systems if s not in (context.reference_system, reference)]
+    if len(others) == 1 and (unheard := _unheard(systems, context)) is not None:
+        raise Inconclusive(
+            f"the criterion names no system and the block's proposed system is not known; {unheard}"
+        )
     if len(others) == 1:
         readings.append(f"subject {others[0]}: the only system besides the reference")
         return others[0]
@@ -167,6 +187,10 @@ def reference_of(
     # comparison.
     subject = criterion.subject or context.candidate_system
     others = [s for s in systems if s != subject]
+    if subject is not None and len(others) == 1 and (unheard := _unheard(systems, context)):
+        raise Inconclusive(
+            f"the criterion compares with the baseline; the block marks none, and {unheard}"
+        )
     if subject is not None and len(others) == 1:
         readings.append(f"'the baseline' read as {others[0]}, the block's other system")
         return others[0]

@@ -108,6 +108,7 @@ def judge_block(
     lower_is_better: Mapping[str, bool] | None = None,
     findings: Sequence[QualityFinding] = (),
     candidate_evidence: str = "",
+    planned_systems: Sequence[str] = (),
 ) -> Verdict:
     """
     Judge one block's criterion on its aggregates.
@@ -140,6 +141,8 @@ def judge_block(
         lower_is_better: metric name → direction, overriding the built-in list.
         findings: quality findings of the block's runs; a blocking one makes it inconclusive.
         candidate_evidence: why ``candidate_system`` is the proposed system (for the reason).
+        planned_systems: the block's compared systems as the plan lists them: when more are
+            listed than have results, "the one other system" is not read from those that do.
 
     Returns:
         The verdict; the reason always says what was compared or what is missing.
@@ -178,6 +181,7 @@ def judge_block(
             ablated_systems=ablated_systems,
             aliases=aliases,
             lower_is_better=lower_is_better,
+            planned_systems=planned_systems,
         )
         if isinstance(criterion, Compound):
             return verdict(*_evaluate_clauses(criterion, context))

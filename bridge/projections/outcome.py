@@ -227,6 +227,7 @@ def _judge(state: PipelineState, block: BlockInfo) -> BlockResult:
             lower_is_better=lower,
             findings=[f for r in judged for f in _flags_as_findings(r)],
             candidate_evidence=candidate_evidence,
+            planned_systems=block.systems,
         )
     reviewable = (
         evaluation is not None

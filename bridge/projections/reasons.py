@@ -99,6 +99,14 @@ _PHRASES: tuple[tuple[str, str], ...] = (
         "标准未指明系统，也无法确定该实验块的提议系统（系统：",
     ),
     ("no ablated variants to compare the full system with", "没有可与完整系统比较的消融变体"),
+    (
+        "the criterion names no system and the block's proposed system is not known; only ",
+        "标准未指明系统，也无法确定该实验块的提议系统；只有 ",
+    ),
+    (
+        "the criterion compares with the baseline; the block marks none, and only ",
+        "标准与基线比较，但该实验块未标明基线，且只有 ",
+    ),
     ("unknown evaluation type ", "未知的评测类型 "),
     ("no results for system ", "没有结果的系统："),
     ("the plan has no experiment blocks", "计划中没有实验块"),
@@ -313,6 +321,10 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     (re.compile(r"\bclause (\d+) of (\d+) not met(?:\. )?"), r"\2 个条件中第 \1 个未满足。"),
     (re.compile(r"\ball (\d+) clauses met(?:\. )?"), r"全部 \1 个条件均满足。"),
+    (
+        re.compile(r" of the block's (\d+) compared systems have results"),
+        r" 有结果（该实验块共 \1 个对比系统）",
+    ),
     (re.compile(r"\[(\d+)\] open: "), r"[\1] 未定："),
     (re.compile(r"\[(\d+)\] not met: "), r"[\1] 未满足："),
     (re.compile(r"\[(\d+)\] met: "), r"[\1] 满足："),

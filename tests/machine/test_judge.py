@@ -307,6 +307,39 @@ class TestJudgeBlock:
         assert v.evaluation_type is EvaluationType.SIMULATION_ONLY
 
 
+class TestSystemsWithoutResults:
+    """005's B1 compares A0, RAW joint v5 and a wrapper; only A0's run had results. Its clause
+    "mean lift ≥ +0.05" (RAW joint's lift over A0) was judged met on A0's own numbers, read as
+    "the only system besides the reference"."""
+
+    ONLY_A0 = aggregate(samples("A0", "mean_lift", [0.08]))
+
+    def test_the_one_system_with_results_is_not_the_subject_when_others_are_planned(
+        self,
+    ) -> None:
+        v = judge(
+            crit("mean lift ≥ 0.05", metrics=["mean lift"]),
+            self.ONLY_A0,
+            runs_status={"r": "succeeded"},
+            expected_seeds=1,
+            reference_system=None,
+            candidate_system=None,
+            planned_systems=("A0", "RAW joint v5", "Wrapper"),
+        )
+        assert v.verdict is VerdictKind.INCONCLUSIVE
+        assert "only A0 of the block's 3 compared systems have results" in v.reason
+
+    def test_with_every_planned_system_in_the_reading_stands(self) -> None:
+        """Two planned systems, both with results: "the only system besides the reference"."""
+        v = judge(
+            crit("accuracy at least 95%"),
+            candidate_system=None,
+            planned_systems=("ours", "base"),
+        )
+        assert v.verdict is VerdictKind.NOT_MET
+        assert "subject ours: the only system besides the reference" in v.reason
+
+
 class TestMainResult:
     def verdict(self, kind: VerdictKind) -> Verdict:
         return Verdict(verdict=kind, reason="r")
