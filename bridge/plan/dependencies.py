@@ -1,18 +1,20 @@
 """
 Which runs the plan or tracker says wait for others: a ``Depends On`` column (011's milestone
-tables ``| Run | Task | Depends On | Cost | Gate |``) or a note (``after R003+R004``, ``depends
+tables ``| Run | Task | Depends On | Cost | Gate |``), the arrows of a dependency section (005's
+``## Dependency graph``: ``M0: R001 -> R002 -> R003``) or a note (``after R003+R004``, ``depends
 R006``, ``Can start after R008``). bridge runs milestones in order, but within a milestone it
 would start every run at once; these make a run wait for the runs it needs (``depends_on``).
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from bridge.plan.model import StatedDependency
 from bridge.plan.text import Document, plain
 
-__all__ = ["dependency_ids", "note_dependencies", "table_dependencies"]
+__all__ = ["dependency_ids", "graph_dependencies", "note_dependencies", "table_dependencies"]
 
 
 # A header naming the column of what a run waits for.
@@ -106,3 +108,37 @@ def note_dependencies(row: str, notes: str, file: str, line: int) -> StatedDepen
     if not on:
         return None
     return StatedDependency(row=row, on=on, said=plain(notes).strip(), file=file, line=line)
+
+
+# A section that draws what waits for what: "## Dependency graph", "### Dependencies", "依赖关系".
+_GRAPH_HEADING = re.compile(r"\bdepend|依赖", re.IGNORECASE)
+_ARROW = re.compile(r"\s*(?:->|→|⇒|=>|-->|⟶)\s*")
+_LABEL = re.compile(r"^\s*[-*+]?\s*[\w.]{1,12}\s*[:：]\s+")
+
+
+def graph_dependencies(doc: Document) -> list[StatedDependency]:
+    """
+    The arrows of every section whose heading says dependencies (``## Dependency graph``):
+    in ``R004 -> R006 -> {R007, R008}``, R006 waits for R004 and R007 and R008 for R006. A line's
+    label (``M2:``) is left out, ``;`` separates chains, and arrows elsewhere in the plan (``Stage
+    A → Stage B`` in prose) are never read as dependencies.
+    """
+    stated: list[StatedDependency] = []
+    for heading in doc.headings:
+        if not _GRAPH_HEADING.search(plain(heading.text)):
+            continue
+        for offset, text in enumerate(doc.lines[heading.index + 1 : heading.end]):
+            number = heading.index + 2 + offset
+            for chain in re.split(r"[;；]", _LABEL.sub("", text)):
+                steps = [dependency_ids(step) for step in _ARROW.split(chain)]
+                for before, after in itertools.pairwise(steps):
+                    for row in after:
+                        on = tuple(i for i in before if i != row)
+                        if on:
+                            said = " ".join(chain.split())
+                            stated.append(
+                                StatedDependency(
+                                    row=row, on=on, said=said, file=doc.file, line=number
+                                )
+                            )
+    return stated

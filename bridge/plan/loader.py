@@ -14,7 +14,11 @@ from pathlib import Path
 import attrs
 
 from bridge.errors import PlanError
-from bridge.plan.dependencies import note_dependencies, table_dependencies
+from bridge.plan.dependencies import (
+    graph_dependencies,
+    note_dependencies,
+    table_dependencies,
+)
 from bridge.plan.model import (
     Block,
     Budget,
@@ -310,12 +314,14 @@ def _stated_dependencies(
     plan_doc: Document | None, tracker_doc: Document | None, tracker_runs: Sequence[TrackerRun]
 ) -> tuple[StatedDependency, ...]:
     """
-    What the rows say their runs wait for: Depends On columns in the plan and the tracker, then
-    tracker notes (a row keeps the first it states: a column over its notes).
+    What the rows say their runs wait for: Depends On columns in the plan and the tracker, the
+    arrows of a dependency section, then tracker notes (a row stated by a column or an arrow
+    does not also take its notes).
     """
+    docs = [doc for doc in (plan_doc, tracker_doc) if doc is not None]
     stated = [
-        *(table_dependencies(plan_doc) if plan_doc is not None else []),
-        *(table_dependencies(tracker_doc) if tracker_doc is not None else []),
+        *(d for doc in docs for d in table_dependencies(doc)),
+        *(d for doc in docs for d in graph_dependencies(doc)),
     ]
     rows = {d.row for d in stated}
     for run in tracker_runs:

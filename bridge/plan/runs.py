@@ -639,6 +639,8 @@ def _wait_as_stated(
                         unknown.append(name)
                     continue
                 for target in targets:
+                    if target.task:
+                        continue  # a coding task is no run: its code is the implement step's
                     if order.get(target.milestone, len(order)) > order.get(
                         draft.milestone, len(order)
                     ):

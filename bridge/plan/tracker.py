@@ -212,6 +212,24 @@ _TASK_HEADING = re.compile(r"\bimplementation\b|\bbefore\b.*\bruns?\b|实现", r
 _TASK_COLUMN = frozenset({"task", "tasks", "任务"})
 
 
+# A row that is a coding task, not an experiment run (005's `| R001 | M0 | Implement A3 hook |
+# … | n/a (code) | … | ~2h coding |`): its purpose says implement and its split, system or notes
+# say code.
+_IMPLEMENT = re.compile(r"^(?:implement|write|code up|实现|编写)\b", re.IGNORECASE)
+_CODE = re.compile(r"\bcod(?:e|ing)\b|代码", re.IGNORECASE)
+
+
+def _task_row(row: TrackerRun) -> bool:
+    """Whether one run row is an implementation task (see ``_IMPLEMENT``)."""
+    if not _IMPLEMENT.match(row.purpose.strip()):
+        return False
+    return bool(
+        _CODE.search(row.split)
+        or re.match(r"^code\b", row.system.strip(), re.I)
+        or _CODE.search(row.notes)
+    )
+
+
 def _task_table(
     doc: Document, index: int, header: tuple[str, ...], columns: dict[str, int]
 ) -> bool:
@@ -283,7 +301,7 @@ def read_tracker_runs(doc: Document) -> tuple[list[TrackerRun], list[tuple[int, 
                 if row.priority is None and priorities_at.get(table.index):
                     said = priorities_at[table.index]
                     row = attrs.evolve(row, priority=_section_priority(said), priority_raw=said)
-                row = attrs.evolve(row, task=True) if tasks else row
+                row = attrs.evolve(row, task=True) if tasks or _task_row(row) else row
                 several = (
                     row_seeds(seed_header, plain(cells[columns["seed"]])) if seed_header else ()
                 )

@@ -51,14 +51,15 @@ def test_note_dependencies(notes: str, on: tuple[str, ...] | None) -> None:
 
 @needs_shared
 def test_011_depends_on_column_orders_runs_within_a_milestone(tmp_path: Path) -> None:
-    """011: R005 waits for R003 and R004 (its `Depends On` cell "R001,R003,R004"; R001 is done
-    before bridge), R031 for R028-R030 ("+ K=1 data" names no run), R012 for the code rows;
-    no run is left waiting for a name that is no run."""
+    """011: R005 waits for R003 and R004 (its `Depends On` cell "R001,R003,R004"; R001 is a
+    coding task, "Implement Stage B …" by the system "Code", no run to wait for), R031 for
+    R028-R030 ("+ K=1 data" names no run); no run is left waiting for a name that is no run."""
     project = load_project(as_project("011", tmp_path))
     waits = {r.id: r.depends_on for r in project.runs}
-    assert waits["R005"] == ("R001", "R003", "R004")
+    assert waits["R005"] == ("R003", "R004")
     assert waits["R031"] == ("R028", "R029", "R030")
-    assert waits["R003"] == ("R001",) and waits["R007"] == ()
+    assert waits["R003"] == () and waits["R007"] == ()
+    assert [r.id for r in project.runs if r.task] == ["R001", "R002", "R010", "R011", "R022"]
     assert not [w for w in project.warnings if "waits for" in w.message]
 
 
@@ -71,10 +72,8 @@ def test_notes_that_name_blocks_or_milestones_wait_for_no_run(tmp_path: Path) ->
         assert not [r.id for r in project.runs if r.depends_on], name
         assert not [w for w in project.warnings if "waits for" in w.message], name
     sam = load_project(as_project("005", tmp_path / "005"))
-    assert {r.id: r.depends_on for r in sam.runs if r.depends_on} == {
-        "R007": ("R006",),
-        "R008": ("R006",),
-    }
+    waits = {r.id: r.depends_on for r in sam.runs}
+    assert waits["R007"] == waits["R008"] == ("R006",)
 
 
 def test_a_stated_dependency_that_is_no_run_is_warned(tmp_path: Path) -> None:
@@ -93,3 +92,33 @@ def test_a_stated_dependency_that_is_no_run_is_warned(tmp_path: Path) -> None:
     assert [(w.line, w.message) for w in project.warnings if "waits for" in w.message] == [
         (7, "R002 waits for R099 ('R001, R099'), which is not a run: it is not waited for")
     ]
+
+
+@needs_shared
+def test_005_dependency_graph_arrows(tmp_path: Path) -> None:
+    """005's tracker draws `## Dependency graph` in a code block: `M0: R001 -> R002 -> R003 ->
+    R004 (smoke)`, `M2: R004 -> R006 (gates) -> {R007, R008, R009 …} -> R010 (verdict)`,
+    `R012 -> postprocess R013`. Each step waits for the one before it; the labels (`M2:`) and
+    the milestone in "M3 results -> R016" name no run."""
+    waits = {r.id: r.depends_on for r in load_project(as_project("005", tmp_path)).runs}
+    # R001-R003 are coding tasks ("Implement A3 hook", split "n/a (code)"): never launched,
+    # and no run waits for them.
+    assert [waits[f"R00{n}"] for n in range(1, 5)] == [(), (), (), ()]
+    assert waits["R007"] == waits["R008"] == waits["R009"] == ("R006",)
+    assert waits["R010"] == ("R007", "R008", "R009")
+    assert waits["R013"] == ("R012",)
+    assert waits["R016"] == ()
+
+
+def test_arrows_outside_a_dependency_section_are_prose(tmp_path: Path) -> None:
+    """ "EarthNet export → EarthNetScore" (023) is a pipeline in prose, not an order of runs."""
+    (tmp_path / "refine-logs").mkdir()
+    (tmp_path / "refine-logs" / "EXPERIMENT_PLAN.md").write_text(
+        "# Plan\n\n## Notes\n\nR001 -> R002\n\n## Dependencies\n\n- R002 → R003; R001 -> R004\n"
+    )
+    (tmp_path / "refine-logs" / "EXPERIMENT_TRACKER.md").write_text(
+        "| Run ID | Milestone | System | Status |\n|---|---|---|---|\n"
+        + "".join(f"| R00{n} | M1 | a | TODO |\n" for n in range(1, 5))
+    )
+    waits = {r.id: r.depends_on for r in load_project(tmp_path).runs}
+    assert waits == {"R001": (), "R002": (), "R003": ("R002",), "R004": ("R001",)}
