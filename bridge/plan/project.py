@@ -24,6 +24,7 @@ from bridge.plan.options import OptionLayer, Options, apply_options, parse_overr
 from bridge.plan.runs import RunSpec, build_runs
 from bridge.plan.safe_ids import is_safe_id, replace_unsafe
 from bridge.plan.setting_fields import did_you_mean
+from bridge.plan.vocabulary import normalise_status
 from bridge.value_methods import value_methods
 
 __all__ = ["LoadedProject", "discover", "load_project", "plan_json", "require_runs"]
@@ -428,6 +429,7 @@ def load_project(
     warnings = list(plan.warnings) + run_warnings + check_against_runs(plan, config, runs)
     warnings += gpu_cost_without_gpus(milestones, config, runs, plan.budget)
     warnings += _no_main_milestone(options, plan, milestones, runs)
+    warnings += _stopped(plan)
     if stray := _beside_refine_logs(root_path, found):  # a proposal alone: the rest was refused
         warnings.append(PlanWarning(file=stray[0], line=0, message=_move_hint(root_path, stray)))
     if elsewhere := _linked_out(root_path):
@@ -546,3 +548,23 @@ def plan_json(project: LoadedProject) -> dict[str, object]:
             {"file": w.file, "line": w.line, "message": w.message} for w in project.warnings
         ],
     }
+
+
+def _stopped(plan: Plan) -> list[PlanWarning]:
+    """
+    The plan's own Status line says it is stopped (014's ``**Status:**
+    STOPPED_R002_GEOMETRY_FAIL``): said before anything runs, as ``bridge run`` holds on it.
+    """
+    said = next(
+        (v for k, v in plan.header.items() if k.strip().casefold() in ("status", "状态")), ""
+    )
+    if not said.strip() or normalise_status(said) not in ("skipped", "blocked"):
+        return []
+    return [
+        PlanWarning(
+            file=plan.plan_file,
+            line=0,
+            message=f"the plan's Status says {' '.join(said.split())!r}: `bridge run` launches "
+            "none of its runs while it says so",
+        )
+    ]

@@ -263,6 +263,17 @@ _BLOCKED: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
     ),
     (
         re.compile(
+            r"the plan's Status says (.+): bridge launches none of its runs while the plan says it "
+            r"is stopped; change that line once the plan goes on",
+            re.DOTALL,
+        ),
+        lambda found: (
+            f"计划的状态写着 {found.group(1)}：只要计划仍写着已停止，bridge 不启动任何运行；计划"
+            "继续时请改掉这一行"
+        ),
+    ),
+    (
+        re.compile(
             r"the tracker says (.+) RUNNING, and bridge did not launch them: mark each row DONE "
             r"once it finished, NOT RUN — <reason> if it is not bridge's, or TODO for bridge to "
             r"run it; `bridge run` then goes on",

@@ -239,6 +239,13 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         r"\1 要等待更后面里程碑的 \2：bridge 按顺序运行里程碑，所以不等待它们",
     ),
     (
+        re.compile(
+            rf"the plan's Status says {_QUOTE}: `bridge run` launches none of its runs while it "
+            r"says so"
+        ),
+        r"计划的状态写着 \1：只要仍这样写，`bridge run` 不启动任何运行",
+    ),
+    (
         re.compile(r"run (\S+) appears again \(first at line (\d+)\); this row is ignored"),
         r"运行 \1 重复出现（首次在第 \2 行）；忽略此行",
     ),

@@ -15,6 +15,7 @@ import pytest
 from bridge.machine.stages import RunState, Stage
 from bridge.pipeline import Bridge
 from bridge.projections.finding_words import blocked_in_language
+from tests.english_left import english_left
 from tests.pipeline.conftest import Run, events_of, executions, write_project
 
 TRACKER = """\
@@ -441,3 +442,32 @@ def test_a_tracker_edit_made_while_runs_go_on_is_taken_at_once(
     assert "## My notes\n\nWritten while the runs went on." in text
     assert "| R4 | B1 | M1 | main | main | accuracy | MUST | SKIPPED | seed 0 |" in text
     assert "| R3 | B1 | M1 | main | main | accuracy | MUST | DONE |" in text
+
+
+def test_a_plan_whose_status_says_stopped_launches_nothing(project: Path) -> None:
+    """014_vivid-med: the plan's header says `**Status:** STOPPED_R002_GEOMETRY_FAIL`. `bridge
+    plan` says so, and `bridge run` holds before any launch with the plan's words; with the
+    line changed, the runs go on."""
+    from bridge.plan import load_project
+
+    _project(project)
+    plan = project / "refine-logs" / "EXPERIMENT_PLAN.md"
+    text = plan.read_text()
+    head, rest = text.split("\n", 1)
+    plan.write_text(f"{head}\n\n**Status:** STOPPED_R002_GEOMETRY_FAIL\n{rest}")
+    assert any(
+        w.message == "the plan's Status says 'STOPPED_R002_GEOMETRY_FAIL': `bridge run` "
+        "launches none of its runs while it says so"
+        for w in load_project(project).warnings
+    )
+    bridge = Bridge(project)
+    assert bridge.run() is Stage.BLOCKED
+    blocked = bridge.status().blocked
+    assert blocked is not None and blocked.reason.startswith(
+        "the plan's Status says 'STOPPED_R002_GEOMETRY_FAIL': bridge launches none"
+    )
+    assert english_left(blocked_in_language(blocked.reason, "zh")) == []
+    assert executions(project) == {}
+    plan.write_text(f"{head}\n\n**Status:** active\n{rest}")
+    assert Bridge(project).run() is Stage.COLLECTED
+    assert sorted(executions(project)) == ["R2", "S1"]

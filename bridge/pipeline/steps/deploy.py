@@ -30,7 +30,7 @@ from bridge.pipeline.recording import (
 )
 from bridge.pipeline.session import REFRESH_EVERY, Session, Step
 from bridge.pipeline.steps import code, collect, deploy_rescue, judging
-from bridge.pipeline.steps.elsewhere import running_elsewhere
+from bridge.pipeline.steps.elsewhere import held_by_researcher
 from bridge.plan.priority import Priority
 from bridge.plan.project import load_project
 from bridge.plan.vocabulary import FAILED_STATUSES, normalise_status
@@ -234,9 +234,9 @@ def deploy(s: Session) -> Step:
     through the sanity phase: the deploy phase never launches sanity runs.
     """
     state = s.state()
-    held_outside = running_elsewhere(s, state)
+    held_outside = held_by_researcher(s, state)
     if held_outside is not None:
-        # Marked RUNNING since the sanity milestone passed: started by hand between two runs.
+        # Marked RUNNING (or the plan stopped) since the sanity milestone passed.
         return s.block(held_outside)
     sanity = sanity_milestones(state) if s.policy().sanity_first else set()
     if any(r.spec.milestone in sanity for r in state.runs_in_state(RunState.PENDING)):

@@ -1,7 +1,9 @@
 """
-Runs going on outside bridge: a tracker row says RUNNING (in ``screen``, on a server) for a run
-bridge never launched. Checked before the sanity milestone and again before each deployment,
-since a researcher may start a run by hand and mark it RUNNING between two `bridge run`s.
+What the researcher wrote that holds the plan before any launch: a tracker row says RUNNING (in
+``screen``, on a server) for a run bridge never launched, or the plan's own Status line says it
+is stopped (014's ``**Status:** STOPPED_R002_GEOMETRY_FAIL``). Checked before the sanity
+milestone and again before each deployment, since a researcher may start a run by hand, or stop
+the plan, between two `bridge run`s.
 """
 
 from __future__ import annotations
@@ -9,8 +11,9 @@ from __future__ import annotations
 from bridge.machine.fold import PipelineState
 from bridge.machine.stages import RunState
 from bridge.pipeline.session import Session
+from bridge.plan.vocabulary import normalise_status
 
-__all__ = ["running_elsewhere"]
+__all__ = ["held_by_researcher", "plan_stopped", "running_elsewhere"]
 
 
 def running_elsewhere(s: Session, state: PipelineState) -> str | None:
@@ -34,3 +37,30 @@ def running_elsewhere(s: Session, state: PipelineState) -> str | None:
         "DONE once it finished, NOT RUN — <reason> if it is not bridge's, or TODO for "
         "bridge to run it; `bridge run` then goes on"
     )
+
+
+def plan_stopped(s: Session, state: PipelineState) -> str | None:
+    """
+    Why the plan must hold, or None: its Status line says it is stopped, paused or blocked
+    (``STOPPED_R002_GEOMETRY_FAIL``, ``ON HOLD``) while runs are still to launch. Nothing is
+    held when every run is already settled: the results are written as the plan stands.
+    """
+    said = next(
+        (v for k, v in s.project.plan.header.items() if k.strip().casefold() in _STATUS_KEYS), ""
+    )
+    if not said.strip() or normalise_status(said) not in ("skipped", "blocked"):
+        return None
+    if not state.runs_in_state(RunState.PENDING):
+        return None
+    return (
+        f"the plan's Status says {' '.join(said.split())!r}: bridge launches none of its runs "
+        "while the plan says it is stopped; change that line once the plan goes on"
+    )
+
+
+_STATUS_KEYS = frozenset({"status", "状态", "plan status"})
+
+
+def held_by_researcher(s: Session, state: PipelineState) -> str | None:
+    """The first of :func:`plan_stopped` and :func:`running_elsewhere` that holds the plan."""
+    return plan_stopped(s, state) or running_elsewhere(s, state)

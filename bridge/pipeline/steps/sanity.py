@@ -26,7 +26,7 @@ from bridge.pipeline.layout import ProjectLayout
 from bridge.pipeline.recording import approval_summary
 from bridge.pipeline.session import Session, Step
 from bridge.pipeline.steps import code, collect, deploy
-from bridge.pipeline.steps.elsewhere import running_elsewhere
+from bridge.pipeline.steps.elsewhere import held_by_researcher
 from bridge.plan.runs import SANITY_PROPOSAL
 from bridge.plan.vocabulary import FAILED_STATUSES, normalise_status, says_failure
 from bridge.projections.text import language_of, t
@@ -64,7 +64,7 @@ def sanity(s: Session) -> Step:
         return s.enter(
             StageTrigger.REQUEST_APPROVAL, "auto_deploy is off: waiting for `bridge approve`"
         )
-    held = running_elsewhere(s, state)
+    held = held_by_researcher(s, state)
     if held is not None:
         return s.block(held)
     if not options.sanity_first:
