@@ -263,7 +263,25 @@ def _assemble(
             PlanWarning(file=tracker_doc.file, line=line, message=message)
             for line, message in run_warnings
         )
-        if not runs:
+        block_table = next(
+            (
+                t
+                for t in tracker_doc.tables
+                if t.header and plain(t.header[0]).casefold().strip() in ("block", "实验块", "块")
+            ),
+            None,
+        )
+        if not runs and block_table is not None:
+            warnings.append(
+                PlanWarning(
+                    file=tracker_doc.file,
+                    line=block_table.line,
+                    message="the tracker's table lists blocks, not runs (first column Block): "
+                    "the runs come from the plan, and each block row's Status (and an empty "
+                    "Run ID cell) is filled in from that block's runs",
+                )
+            )
+        elif not runs:
             warnings.append(
                 PlanWarning(
                     file=tracker_doc.file,

@@ -246,6 +246,15 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         r"计划的状态写着 \1：只要仍这样写，`bridge run` 不启动任何运行",
     ),
     (
+        re.compile(
+            r"the tracker's table lists blocks, not runs \(first column Block\): the runs come "
+            r"from the plan, and each block row's Status \(and an empty Run ID cell\) is filled "
+            r"in from that block's runs"
+        ),
+        "追踪表的表格按实验块列出（第一列为 Block），不是按运行：运行取自计划，每个实验块行的"
+        "状态（以及空的 Run ID 单元格）由该实验块的运行填写",
+    ),
+    (
         re.compile(r"run (\S+) appears again \(first at line (\d+)\); this row is ignored"),
         r"运行 \1 重复出现（首次在第 \2 行）；忽略此行",
     ),

@@ -19,7 +19,8 @@ from collections.abc import Callable, Collection, Sequence
 
 from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.stages import NOT_BRIDGES_RUN_STATES, RunState
-from bridge.plan.text import Document, plain
+from bridge.plan.quantities import normalise_block_id
+from bridge.plan.text import Document, Table, plain
 from bridge.plan.tracker import column_positions, is_run_table, seed_run_id
 from bridge.plan.vocabulary import normalise_status
 from bridge.projections.text import stamp, t
@@ -280,6 +281,7 @@ def fill_in(
     seeded = _seed_runs(state)
     for table in doc.tables:
         if not is_run_table(table):
+            _fill_block_rows(table, lines, state, row)
             continue
         columns = column_positions(table.header)
         status_at = columns.get("status")
@@ -295,7 +297,9 @@ def fill_in(
                 # "Notes by bridge", as one Notes cell cannot hold several runs' notes.
                 group = seeded[run_id]
                 shown.update({run_id: False, **{r.run_id: False for r in group}})
-                together = _together([row(r, cells[status_at])[0] for r in group])
+                together = _together(
+                    [row(r, cells[status_at])[0] for r in group], plain(cells[status_at])
+                )
                 if together is not None:
                     lines[number - 1] = _set_cells(lines[number - 1], {status_at: together}, width)
                 continue
@@ -315,6 +319,50 @@ def fill_in(
     return lines, shown
 
 
+_BLOCK_HEADERS = frozenset({"block", "blocks", "实验块", "块"})
+_RUN_ID_HEADERS = frozenset({"run id", "run ids", "runs", "run", "运行", "运行id", "运行 id"})
+_EMPTY_CELLS = frozenset({"", "-", "—", "–", "n/a"})
+
+
+def _fill_block_rows(table: Table, lines: list[str], state: PipelineState, row: RowFiller) -> None:
+    """
+    A table of blocks, not runs (034's tracker: `| Block | Status | Run ID | … |`, one row per
+    block, its Run ID "—" until runs exist): each block row's Status shows its runs' statuses
+    together, and an empty Run ID cell their ids, so the table does not read "pending" beside
+    bridge's list of the same runs done. Nothing else in the row is touched.
+    """
+    if not table.header or plain(table.header[0]).casefold().strip() not in _BLOCK_HEADERS:
+        return
+    status_at = column_positions(table.header).get("status")
+    if status_at is None:
+        return
+    ids_at = next(
+        (
+            n
+            for n, h in enumerate(table.header)
+            if n and plain(h).casefold().strip() in _RUN_ID_HEADERS
+        ),
+        None,
+    )
+    by_block: dict[str, list[RunView]] = {}
+    for run in state.runs.values():
+        by_block.setdefault(run.spec.block, []).append(run)
+    width = len(table.header)
+    for number, cells in table.rows:
+        runs = by_block.get(normalise_block_id(plain(cells[0]).strip()), [])
+        if not runs:
+            continue
+        values: dict[int, str] = {}
+        together = _together([row(r, cells[status_at])[0] for r in runs], plain(cells[status_at]))
+        if together is not None:
+            values[status_at] = together
+        if ids_at is not None and plain(cells[ids_at]).strip().casefold() in _EMPTY_CELLS:
+            ids = [r.run_id for r in runs]
+            values[ids_at] = ", ".join(ids[:6]) + (f", … ({len(ids)})" if len(ids) > 6 else "")
+        if values:
+            lines[number - 1] = _set_cells(lines[number - 1], values, width)
+
+
 def _seed_runs(state: PipelineState) -> dict[str, list[RunView]]:
     """
     The runs planned from tracker rows that name several seeds, by the row's id (``E02`` for
@@ -329,14 +377,15 @@ def _seed_runs(state: PipelineState) -> dict[str, list[RunView]]:
     return by_row
 
 
-def _together(statuses: Sequence[str | None]) -> str | None:
+def _together(statuses: Sequence[str | None], kept: str) -> str | None:
     """
     One Status cell for several runs: their status when they share it, else each status with
-    its count (``DONE ×2, RUNNING ×1``); None (keep the cell) when every run keeps it.
+    its count (``DONE ×2, pending ×1``, a run whose status stays as written counted as
+    ``kept``, the cell's text); None (keep the cell) when every run keeps it.
     """
     if all(status is None for status in statuses):
         return None
-    said = [status or "—" for status in statuses]
+    said = [status or kept or "—" for status in statuses]
     counts = dict(collections.Counter(said))
     if len(counts) == 1:
         return said[0]

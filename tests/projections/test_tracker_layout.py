@@ -17,10 +17,11 @@ from bridge.machine.fold import PipelineState, fold
 from bridge.machine.stages import NOT_BRIDGES_RUN_STATES, RunState
 from bridge.pipeline.recording import plan_events
 from bridge.plan import load_project
-from bridge.plan.text import Document, split_cells
+from bridge.plan.text import Document, plain, split_cells
 from bridge.plan.tracker import column_positions, is_run_table
 from bridge.projections import tracker
 from bridge.projections.tracker_layout import GENERATED_MARK, cell_spans, template_of
+from tests.conftest import needs_shared
 from tests.plan.corpus import as_project, plan_dirs
 
 TRACKERS = [p.name for p in plan_dirs() if (p / "EXPERIMENT_TRACKER.md").is_file()]
@@ -79,10 +80,23 @@ def test_corpus_tracker_keeps_everything_but_status_and_notes(name: str, tmp_pat
         number - 1: table for table in doc.tables if is_run_table(table) for number, _ in table.rows
     }
     untouchable = {r.run_id for r in state.runs.values() if r.state in NOT_BRIDGES_RUN_STATES}
+    block_lines = {
+        number - 1
+        for table in doc.tables
+        if table.header and plain(table.header[0]).casefold() == "block"
+        for number, _ in table.rows
+    }
     changed_rows = 0
     for index, line in enumerate(before):
         table = row_lines.get(index)
         if after[index] == line:
+            continue
+        if table is None and index in block_lines:
+            # 034's table of blocks: only its Status and empty Run ID cells are bridge's.
+            old, new = split_cells(line), split_cells(after[index])
+            assert [c for k, c in enumerate(old) if k not in (1, 2)] == [
+                c for k, c in enumerate(new) if k not in (1, 2)
+            ], (name, index)
             continue
         assert table is not None, f"{name}: line {index + 1} changed outside a run table row"
         run_id = split_cells(line)[0].strip("*` ")
@@ -140,3 +154,17 @@ def test_cell_spans_agree_with_the_reader() -> None:
     ):
         spans = [line[s:e].strip() for s, e in cell_spans(line)]
         assert [s.replace("\\|", "|") for s in spans] == split_cells(line), line
+
+
+@needs_shared
+def test_034_a_table_of_blocks_shows_its_runs(tmp_path: Path) -> None:
+    """034's tracker lists blocks (`| Block | Status | Run ID | … |`, every row "pending" and
+    "—"), not runs. Once runs of a block have run, its row's Status shows them (with the first
+    three of 034's runs launched: P0's R001 FAILED, P1's R002 and A1's R003 DONE) and its empty
+    Run ID cell their ids; a block whose runs have not run keeps its Status as written."""
+    root = as_project("034", tmp_path)
+    text = tracker.render(_state(root))
+    rows = {line.split("|")[1].strip(): line for line in text.splitlines() if line.startswith("| ")}
+    assert rows["P0"].startswith("| P0 | FAILED | R001 | — |")
+    assert rows["P1"].startswith("| P1 | DONE | R002 |")
+    assert rows["A2"].startswith("| A2 | pending | R004 |")  # not run yet: Status as written
