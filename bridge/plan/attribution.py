@@ -507,6 +507,11 @@ class Attributor:
                 )
         if not holders and run.purpose:
             opened = self._opened_by(run.purpose, in_milestone or self.order)
+            labelled = _PURPOSE_LABEL.match(run.purpose)
+            if opened is None and labelled is not None:
+                # "C2 RAW joint v5 (= A1-full) on 10" (005's R011): the claim or arm it is for,
+                # then the system.
+                opened = self._opened_by(run.purpose[labelled.end() :], in_milestone or self.order)
             if opened is not None:
                 block, system = opened
                 return Attribution(
@@ -529,6 +534,9 @@ class Attributor:
             )
         return Attribution(block="", system="", basis="; ".join(reasons))
 
+
+# A claim or arm label opening a Purpose cell: "C2 ", "H1: ", "A2 ".
+_PURPOSE_LABEL = re.compile(r"^\s*[A-Z]\d{1,2}[a-z]?\s*[:：]?\s+")
 
 # Commentary that opens by taking a part away: "(without Sobel)", "(w/o gate)", "(no scaling)";
 # not one that only mentions a "no" ("(Class A primitives return no-tuples)").

@@ -541,6 +541,11 @@ class TestCorpus:
             "R008": ("B3", "A3-control"),
         }
         assert (runs["R012"].block, runs["R012"].block_system) == ("B2", "A1-only")
+        # A claim or arm label before the arm's name: "C2 RAW joint v5 (= A1-full) on 10",
+        # "A2 random K=3 + full v5 polish".
+        assert runs["R011"].block == "B1"
+        assert runs["R011"].block_system.startswith("RAW joint v5")
+        assert (runs["R014"].block, runs["R014"].block_system) == ("B4", "Random K=3")
 
     def test_011_a_sanity_run_outside_the_sanity_milestone_is_no_blocks(
         self, tmp_path: Path
