@@ -586,6 +586,7 @@ def build_runs(
                 "is not bridge's, or TODO for bridge to run it",
             )
         )
+    warnings.extend(_conditional(ordered))
     known = {d.id for d in ordered}
     specs = tuple(_freeze(d, config, known) for d in ordered)
     for spec in specs:
@@ -601,6 +602,44 @@ def build_runs(
                 )
     _refuse_cycles(specs, config)
     return specs, proposed, warnings
+
+
+# A row that runs only under a condition: "Only if margins tight", "Only if R203 M2 gate
+# fails", "仅当 observation-correction 作为最终创新时启动". ("If … fails, stop" after a result
+# is what to do next, not a condition to run.)
+_ONLY_IF = re.compile(
+    r"^\W*(?:only\s+(?:if|when|after)|run\s+only\s+if|skip(?:ped)?\s+(?:if|unless)|仅当|仅在|只在|只有在)",
+    re.IGNORECASE,
+)
+
+
+def _conditional(drafts: Sequence[_Draft]) -> list[PlanWarning]:
+    """
+    One warning naming the runs still to launch whose row says they run only under a condition
+    (their Notes or Purpose open with "Only if …"): bridge cannot check it, so they run as
+    planned unless the researcher marks them NOT RUN.
+    """
+    found = [
+        (d, said)
+        for d in drafts
+        if d.source == "tracker"
+        and not d.task
+        and d.status in ("todo", "unknown")
+        and (said := next((t for t in (d.notes, d.purpose) if _ONLY_IF.match(t)), ""))
+    ]
+    if not found:
+        return []
+    shown = "; ".join(f"{d.id}: {' '.join(said.split())[:60]!r}" for d, said in found[:4])
+    more = f"; … +{len(found) - 4}" if len(found) > 4 else ""
+    return [
+        PlanWarning(
+            file=found[0][0].file,
+            line=found[0][0].line,
+            message=f"runs whose row says they run only under a condition ({shown}{more}): "
+            "bridge cannot check it and runs them as planned; mark a row NOT RUN — <reason> "
+            "when its condition does not hold",
+        )
+    ]
 
 
 def _wait_as_stated(

@@ -255,6 +255,15 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         "状态（以及空的 Run ID 单元格）由该实验块的运行填写",
     ),
     (
+        re.compile(
+            r"runs whose row says they run only under a condition \((.+)\): bridge cannot check "
+            r"it and runs them as planned; mark a row NOT RUN — <reason> when its condition does "
+            r"not hold"
+        ),
+        r"这些运行的行写明只在某个条件下运行（\1）：bridge 无法检查该条件，会照计划运行它们；"
+        r"条件不成立时请把该行标为 NOT RUN — <原因>",
+    ),
+    (
         re.compile(r"run (\S+) appears again \(first at line (\d+)\); this row is ignored"),
         r"运行 \1 重复出现（首次在第 \2 行）；忽略此行",
     ),

@@ -292,3 +292,19 @@ def test_a_metrics_cell_stating_a_gate_names_the_metric(tmp_path: Path) -> None:
     assert runs["R013"] == ("Dev macro F1",)
     assert runs["R006"] == ("Coverage", "Hard")
     assert runs["R005"] == ()
+
+
+@needs_shared
+def test_rows_that_run_only_under_a_condition_are_named(tmp_path: Path) -> None:
+    """001's R013 "Only if margins tight" and 004's R501/R502 "Only if R203 M2 gate fails": bridge
+    cannot check the condition; `bridge plan` names them before anything runs, rather than run
+    them without a word. A row whose note says what to do after a result ("If … fails, stop")
+    is not among them."""
+    messages = [w.message for w in load_project(as_project("001", tmp_path / "a")).warnings]
+    (said,) = [m for m in messages if "only under a condition" in m]
+    assert said.startswith(
+        "runs whose row says they run only under a condition (R013: 'Only if margins tight')"
+    )
+    messages = [w.message for w in load_project(as_project("004", tmp_path / "b")).warnings]
+    (said,) = [m for m in messages if "only under a condition" in m]
+    assert "R501: 'Only if R203 M2 gate fails'; R502:" in said
