@@ -395,7 +395,8 @@ def _items(raw: str, *, named: bool = False) -> tuple[str, ...]:
     if "\n" in raw:
         items: list[str] = []
         for line in raw.split("\n"):
-            line = line.strip()
+            # "- frozen B0;" one per line: the separator closing an item is no part of it.
+            line = line.strip().rstrip(";；,，").rstrip()
             if not line:
                 continue
             bold = _NAMED_ITEM.match(line) if named else None

@@ -546,3 +546,13 @@ class TestSectionGates:
             "drop it\n"
         )
         assert [b.success_criterion for b in plan.blocks] == ["", ""]
+
+
+def test_a_separator_closing_a_system_item_is_no_part_of_its_name() -> None:
+    """014's B5 lists "- frozen B0;" one per line: the name is "frozen B0" (it was shown joined
+    with ";;" and matched against runs with the ";")."""
+    plan = parse_plan_text(
+        "# P\n\n## Experiment Blocks\n\n### Block 5: Confirm\n\n- Compared systems:\n"
+        "  - frozen B0;\n  - original frozen B2；\n  - rescued B2\n"
+    )
+    assert plan.blocks[0].systems == ("frozen B0", "original frozen B2", "rescued B2")
