@@ -254,6 +254,7 @@ _READINGS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf"left out {_QUOTE}: what to do otherwise"), r"略去 \1：否则要做的事"),
     (re.compile(rf"left out the aside {_QUOTE}"), r"略去旁注 \1"),
     (re.compile(rf"left out the setting {_QUOTE}"), r"略去设置 \1"),
+    (re.compile(rf"\bmetric {_QUOTE} of the system ([^;]+)"), r"指标 \1 属于系统 \2"),
     (
         re.compile(rf"metric read as {_QUOTE}: the word before the metric names which one"),
         r"指标解析为 \1：指标前的词指明是哪一个",

@@ -268,6 +268,13 @@ class TestParseCriterionEnglish:
         assert isinstance(result, Unparsed), result
         assert reason in result.reason
 
+    def test_a_systems_word_inside_a_metrics_name_says_whose_it_is(self) -> None:
+        """005's "mean RAW J-drop ≥0.55": the J-drop of RAW joint v5, an absolute threshold.
+        It was read as a drop of a metric "J-" against the baseline."""
+        c = parsed("mean RAW J-drop ≥0.55.", block_systems=["A0 (frozen)", "RAW joint v5"])
+        assert (c.metric, c.subject, c.mode) == ("mean RAW J-drop", "RAW joint v5", Mode.ABSOLUTE)
+        assert (c.comparison, c.threshold) == (Comparison.GE, 0.55)
+
     def test_over_a_system_names_the_reference_when_the_block_lists_none(self) -> None:
         c = parsed("Multi-task improves Hard F1 by ≥3pp over single-task")
         assert (c.metric, c.reference) == ("Hard F1", "single-task")

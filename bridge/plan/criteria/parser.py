@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 
 import attrs
@@ -144,6 +145,23 @@ _POSITIVE = re.compile(
 )
 # "(vs current −4)", "(was 0.71)": where the number stands now, not part of the condition.
 _ASIDE = re.compile(r"\((?:vs\.?|versus|was|currently|previously|current)\b[^()]*\)")
+# "mean ⟨S⟩ j-drop ⟨T⟩": a metric's name with a system's word inside it.
+_SYSTEM_INSIDE = re.compile(
+    r"\s*(?P<pre>[a-z][\w-]*(?:\s+[a-z][\w-]*)?)\s+(?P<system>⟨S[A-Z]+⟩)\s+"
+    r"(?P<post>[a-z][\w-]*(?:\s+[a-z][\w-]*)?)\s*⟨T⟩\s*(?:abs)?\s*"
+)
+
+
+def _named_inside(text: str, pre: str, post: str) -> str | None:
+    """The words from ``pre`` to ``post`` as ``text`` writes them ("mean RAW J-drop"), or None."""
+    found = re.search(
+        rf"(?<![\w-]){re.escape(pre)}\s+\S+\s+{re.escape(post)}(?![\w-])",
+        unicodedata.normalize("NFKC", re.sub(r"[*`$]", "", text)),
+        re.IGNORECASE,
+    )
+    return found.group(0) if found else None
+
+
 # "(λ=0.3)", "(lr=1e-4, k=5)": settings of the system before them; "(p=0.05)" is a test.
 _SETTING_ASIDE = re.compile(
     r"\((?!\s*p\s*=)\s*[^\W\d][\w.-]{0,15}\s*=\s*[-+]?\d[\d.]*(?:e-?\d+)?"
@@ -323,6 +341,23 @@ def _parse(  # one linear decision procedure, kept in one place to read top to b
             # "mean lift ≥ +0.05", "KAN skill > 0.4": the words before the comparator name the
             # metric (direction words in them, "J-drop", are part of the name).
             return _absolute_on_phrase(text, rest, phrase, thresholds[0], systems, notes)
+        inside = _SYSTEM_INSIDE.fullmatch(rest)
+        if inside is not None and thresholds[0].orientation is None:
+            inside_name = _named_inside(text, inside["pre"], inside["post"])
+            if inside_name is not None and metric_phrase(f"{inside['post']} ⟨T⟩") is not None:
+                # "mean RAW J-drop ≥0.55" (005): the system's word inside the metric's name says
+                # whose it is; the name is the words as written.
+                owner = system_name(inside["system"], systems)
+                return Criterion(
+                    text=text,
+                    metric=inside_name,
+                    comparison=thresholds[0].comparison,
+                    threshold=thresholds[0].value,
+                    mode=Mode.ABSOLUTE,
+                    percent_scale=thresholds[0].unit in (Unit.PERCENT, Unit.POINTS),
+                    subject=owner,
+                    notes=(*notes, f"metric {inside_name!r} of the system {owner}"),
+                )
 
     # Systems and the reference.
     subject: str | None = None
