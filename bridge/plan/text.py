@@ -35,7 +35,9 @@ _BACKTICKS = re.compile(r"`+")
 _SPECIAL = re.compile(r"`+|\\\||\|")
 # ``__`` is emphasis only at a word's edge (as in CommonMark): inside a word it is part of
 # the name (``v2__s3_comp``, ``abl__no_attn``), and run ids and identifiers keep it.
-_INLINE_MARKS = re.compile(r"\*\*|(?<!\w)__|__(?!\w)|(?<!\w)\*(?=\S)|(?<=\S)\*(?!\w)|`")
+_EMPHASIS = re.compile(r"(?<![\w*])\*(?=\S)([^*]*?\S)\*(?![\w*])")
+_CODE_SPAN = re.compile(r"(`+[^`]*`+)")
+_STRONG = re.compile(r"\*\*|(?<!\w)__|__(?!\w)")
 
 
 @value_methods
@@ -153,7 +155,22 @@ def plain(text: str) -> str:
     Returns:
         The text without ``**``, ``__`` (at a word's edge), single ``*`` emphasis or backticks.
     """
-    return _INLINE_MARKS.sub("", text).strip()
+    # Inside a code span every character is literal ("`<from R006 W*>`"); outside, a single
+    # "*" is emphasis only when it opens and closes a span ("*best*"), not a star in a name
+    # ("W*", "A*").
+    if "*" not in text and "`" not in text and "__" not in text:
+        return text.strip()  # nothing to remove: most cells
+    pieces = _CODE_SPAN.split(text) if "`" in text else [text]
+    out = []
+    for n, piece in enumerate(pieces):
+        if n % 2:
+            out.append(piece.strip("`"))
+            continue
+        piece = piece.replace("\\*", "\0")  # an escaped star ("A\*") is a star
+        piece = _STRONG.sub("", piece)
+        piece = _EMPHASIS.sub(r"\1", piece)
+        out.append(piece.replace("`", "").replace("\0", "*"))
+    return "".join(out).strip()
 
 
 def split_cells(line: str) -> list[str]:

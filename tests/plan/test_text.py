@@ -8,7 +8,7 @@ import pytest
 
 from bridge.plan import normalise_priority, normalise_status, parse_plan_text
 from bridge.plan.quantities import block_refs, gpu_hours, seeds
-from bridge.plan.text import Document, decode, split_cells
+from bridge.plan.text import Document, decode, plain, split_cells
 
 
 class TestDecode:
@@ -205,3 +205,25 @@ class TestPlanShapes:
         assert [(f.label, f.key, f.value) for f in plan.blocks[0].fields] == [
             ("Remaining work", "", "write it")
         ]
+
+
+@pytest.mark.parametrize(
+    ("written", "text"),
+    [
+        ("**R001**", "R001"),
+        ("`R001`", "R001"),
+        ("*best* run", "best run"),
+        ("__init__ hook", "init hook"),
+        # A star in a name or a code span is the researcher's, not emphasis (005's "W*",
+        # 029's escaped "A\*").
+        (
+            "`--use-profiled-placement <from R006 W*>` + `--no-stage14`",
+            "--use-profiled-placement <from R006 W*> + --no-stage14",
+        ),
+        ("insert at W* with **care**", "insert at W* with care"),
+        ("Envelope-constrained A\\* corridor planner", "Envelope-constrained A* corridor planner"),
+        ("x * y", "x * y"),
+    ],
+)
+def test_plain_removes_markup_and_keeps_stars_that_are_text(written: str, text: str) -> None:
+    assert plain(written) == text
