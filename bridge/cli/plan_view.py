@@ -100,6 +100,7 @@ def _criterion_lines(text: str, block: Block, language: str = "en") -> list[str]
     before running (``read as:`` a rule, or why it is not machine-checkable).
     """
     from bridge.plan.criteria import Compound, Criterion, parse_criterion
+    from bridge.plan.metric_names import plan_metric_names
     from bridge.projections.plan_words import criterion_in_language
     from bridge.projections.reasons import in_language
     from bridge.projections.text import t
@@ -109,7 +110,7 @@ def _criterion_lines(text: str, block: Block, language: str = "en") -> list[str]
     parsed = parse_criterion(
         text,
         block_systems=block.systems,
-        metrics=[m.split(":", 1)[-1].strip() for m in block.metrics],
+        metrics=plan_metric_names(block.metrics),
     )
     clauses = parsed.clauses if isinstance(parsed, Compound) else (parsed,)
     label = t("plan_read_as", language)

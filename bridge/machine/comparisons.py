@@ -73,11 +73,12 @@ class ClauseContext:
 def _unheard(systems: Sequence[str], context: ClauseContext) -> str | None:
     """
     Why "the one other system" cannot be told from the systems with results, or None: the
-    block compares more systems than have results (005's B1 lists A0, RAW joint v5 and the
-    wrapper; with only A0's run in, A0 is no "only other system").
+    block compares three or more systems and fewer have results (005's B1 lists A0, RAW joint
+    v5 and the wrapper; with only A0's run in, A0 is no "only other system"). With two, the one
+    with results stays the reading, said in the reason.
     """
     planned = list(dict.fromkeys(context.planned_systems))
-    if len(planned) <= len(systems):
+    if len(planned) < 3 or len(planned) <= len(systems):
         return None
     return (
         f"only {', '.join(systems) or 'no system'} of the block's {len(planned)} compared "

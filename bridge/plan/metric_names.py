@@ -34,6 +34,8 @@ __all__ = [
     "is_rate_metric",
     "match_metric",
     "metric_key",
+    "plan_metric_names",
+    "primary_metric_name",
 ]
 
 # Each group lists spellings of one metric; the first entry is the canonical English name that
@@ -279,3 +281,51 @@ def match_metric(
             (n for n in names if _tokens(n)[-len(wanted) :] == wanted), plan_name, "name ending"
         )
     return None
+
+
+# A block's Metrics items as plans write them: "Primary: accuracy, macro F1", "Decisive:
+# per-clip J-drop", "TGR (target: <1.5)", "token AUROC/AUPRC（主）".
+_ITEM_LABEL = re.compile(r"^\s*([^:：()（）`]{1,30})[:：]\s*")
+_ANNOTATION = re.compile(
+    r"\s*[(（][^()（）]*(?:target|goal|目标|主|primary|main|[<>≤≥=])[^()（）]*[)）]", re.IGNORECASE
+)
+_ACRONYM_PAIR = re.compile(r"(?:[\w-]+\s+)*([A-Z][A-Z0-9@-]+)/([A-Z][A-Z0-9@-]+)$")
+
+
+def _names_of(item: str) -> tuple[str, list[str]]:
+    """The label of one Metrics item (``""`` when none) and the metric names it lists."""
+    label_match = _ITEM_LABEL.match(item)
+    label = label_match.group(1).strip() if label_match else ""
+    text = item[label_match.end() :] if label_match else item
+    text = _ANNOTATION.sub("", text.replace("`", ""))
+    names: list[str] = []
+    for part in re.split(r"[,;，；、]", text):
+        part = part.strip().rstrip(".。")
+        if not part:
+            continue
+        pair = _ACRONYM_PAIR.fullmatch(part)
+        names += [pair.group(1), pair.group(2)] if pair else [part]
+    return label, names
+
+
+def plan_metric_names(items: Sequence[str]) -> list[str]:
+    """
+    Every metric name a block's Metrics items list, in order: a leading label (``Primary:``,
+    ``Decisive:``) and an annotation in parentheses (``(target: <1.5)``, ``（主）``) left out,
+    items split at commas, and a pair of acronyms (``AUROC/AUPRC``) read as both.
+    """
+    return list(dict.fromkeys(name for item in items for name in _names_of(item)[1]))
+
+
+def primary_metric_name(items: Sequence[str]) -> str:
+    """
+    The block's primary metric: the first name of the item labelled primary (``Primary:``,
+    ``主指标``), else of the item marked primary (``（主）``), else the first name; ``""`` when
+    the block lists none.
+    """
+    for item in items:
+        label, names = _names_of(item)
+        marked = re.search(r"[(（]\s*(?:主|primary|main)\s*[)）]", item, re.IGNORECASE)
+        if names and (re.search(r"primary|main|主", label, re.IGNORECASE) or marked):
+            return names[0]
+    return next((names[0] for item in items if (names := _names_of(item)[1])), "")

@@ -66,7 +66,7 @@ from bridge.plan.criteria import (
     parse_criterion,
 )
 from bridge.plan.main_milestone import main_milestone
-from bridge.plan.metric_names import match_metric
+from bridge.plan.metric_names import match_metric, plan_metric_names
 from bridge.plan.priority import Priority
 from bridge.plan.vocabulary import FAILED_STATUSES, normalise_status
 from bridge.projections.block_runs import (
@@ -146,7 +146,7 @@ def _shown(
         elif isinstance(clause, Criterion):
             wanted.append(clause.metric)
     wanted += [r.metrics.key_metric for r in runs if r.metrics is not None]
-    wanted += [m.split(":", 1)[-1].split(",")[0].strip() for m in block.metrics]
+    wanted += plan_metric_names(block.metrics)
     wanted += [m for r in runs for m in r.spec.metrics]
     found: list[str] = []
     # Runs repeat the same metric names; matching is pure, so each distinct name is matched once
@@ -182,7 +182,7 @@ def _judge(state: PipelineState, block: BlockInfo) -> BlockResult:
     aggregates = aggregate(samples_from_values(values, keys))
     systems = block.systems or tuple(dict.fromkeys(system_of(r) for r in runs))
     expected = expected_seeds(block, runs)
-    plan_metrics = [m.split(":", 1)[-1].strip() for m in block.metrics]
+    plan_metrics = plan_metric_names(block.metrics)
     criterion = _parsed(block.success_criterion, tuple(systems), tuple(plan_metrics))
     reference = reference_system(systems)
     candidate, candidate_evidence = candidate_system(

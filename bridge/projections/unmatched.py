@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import difflib
 import json
-from collections.abc import Sequence
 
 from bridge.machine.fold import PipelineState
 from bridge.plan.criteria import Criterion
+from bridge.plan.metric_names import plan_metric_names
 from bridge.projections.outcome import BlockResult
 
 __all__ = ["unmatched_note"]
@@ -82,13 +82,5 @@ def _plan_names(result: BlockResult) -> list[str]:
     out: list[str] = []
     if isinstance(result.criterion, Criterion) and result.criterion.metric:
         out.append(result.criterion.metric)
-    out.extend(_listed(result.block.metrics))
+    out.extend(plan_metric_names(result.block.metrics))
     return list(dict.fromkeys(out))
-
-
-def _listed(metrics: Sequence[str]) -> list[str]:
-    out: list[str] = []
-    for item in metrics:
-        text = item.split(":", 1)[1] if ":" in item else item
-        out.extend(part.strip() for part in text.split(",") if part.strip())
-    return out

@@ -556,3 +556,31 @@ def test_a_separator_closing_a_system_item_is_no_part_of_its_name() -> None:
         "  - frozen B0;\n  - original frozen B2；\n  - rescued B2\n"
     )
     assert plan.blocks[0].systems == ("frozen B0", "original frozen B2", "rescued B2")
+
+
+@pytest.mark.parametrize(
+    ("items", "names", "primary"),
+    [
+        # 006's B6: the targets in parentheses are no names ("<1.5)" was listed as one)
+        (
+            ("TGR (target: <1.5)", "formula RMSE (target: <2120)", "NaN/inf count (target: 0)"),
+            ["TGR", "formula RMSE", "NaN/inf count"],
+            "TGR",
+        ),
+        # 039's B1: a pair of acronyms is both, the one marked （主） is the primary
+        (("token AUROC/AUPRC（主）",), ["AUROC", "AUPRC"], "AUROC"),
+        (
+            ("Primary: accuracy, macro F1", "Secondary: loss"),
+            ["accuracy", "macro F1", "loss"],
+            "accuracy",
+        ),
+        (("loss", "Primary: accuracy"), ["loss", "accuracy"], "accuracy"),
+    ],
+)
+def test_the_metric_names_a_blocks_metrics_list(
+    items: tuple[str, ...], names: list[str], primary: str
+) -> None:
+    from bridge.plan.metric_names import plan_metric_names, primary_metric_name
+
+    assert plan_metric_names(items) == names
+    assert primary_metric_name(items) == primary

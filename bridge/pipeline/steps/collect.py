@@ -28,6 +28,7 @@ from bridge.pipeline.layout import ProjectLayout
 from bridge.pipeline.session import Session
 from bridge.plan import LoadedProject
 from bridge.plan.config import MetricsConfig
+from bridge.plan.metric_names import plan_metric_names, primary_metric_name
 
 __all__ = [
     "collect_metrics",
@@ -92,24 +93,6 @@ def metric_aliases(config: MetricsConfig) -> dict[str, tuple[str, ...]]:
         out.setdefault(canonical, []).append(alternative)
         out.setdefault(alternative, []).append(canonical)
     return {name: tuple(dict.fromkeys(targets)) for name, targets in sorted(out.items())}
-
-
-def _block_primary(metrics: Sequence[str]) -> str:
-    for item in metrics:
-        if item.lower().startswith("primary:"):
-            return item.split(":", 1)[1].split(",")[0].strip()
-    return metrics[0].split(",")[0].strip() if metrics else ""
-
-
-def _plan_metrics(metrics: Sequence[str]) -> list[str]:
-    """
-    Every metric name a block's metrics line lists (``primary: acc, f1`` → ``acc``, ``f1``).
-    """
-    out: list[str] = []
-    for item in metrics:
-        text = item.split(":", 1)[1] if ":" in item else item
-        out.extend(part.strip() for part in text.split(",") if part.strip())
-    return out
 
 
 def _key_metric(
@@ -179,10 +162,10 @@ def metrics_of(project: LoadedProject, state: PipelineState, run: RunView) -> ev
     )
     candidates = [
         config.primary,
-        _block_primary(block.metrics) if block is not None else "",
+        primary_metric_name(block.metrics) if block is not None else "",
         *run.spec.metrics,
     ]
-    wanted = [*candidates, *(_plan_metrics(block.metrics) if block is not None else ())]
+    wanted = [*candidates, *(plan_metric_names(block.metrics) if block is not None else ())]
     attempt_dir = ProjectLayout(project.root).attempt_dir(run.directory, attempt.attempt_id)
     extraction = extract_metrics(
         attempt_dir,
