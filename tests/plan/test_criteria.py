@@ -340,6 +340,7 @@ class TestParseCriterionUnparsed:
             ("Either A > B OR B > A", "clauses"),
             ("improves F1 by ≥3pp over baseline at ≥ 2x speed", "thresholds"),
             ("Multi-task macro F1 > best LLM judge macro F1 by ≥5pp", "the best or with all"),
+            ("MART 相对 position-only 的 AUPRC 增量区间不跨 0", "statistical test or interval"),
             ("LSVJ-S > `SEAP` on ≥ 3/8 categories with CI direction", "statistical"),
             ("search > random by ≥+0.10 mean lift on 10 clips.", "not systems of the block"),
             ("accuracy not lower than the baseline", "non-inferiority"),

@@ -102,7 +102,7 @@ BEST_REFERENCE = re.compile(
 
 STATISTICS = re.compile(
     r"\bp\s*[<≤=]|p-value|signific|confidence|\bci\b|bootstrap|wilson|mcnemar|wilcoxon|t-test"
-    r"|holm|bonferroni|显著|置信|检验"
+    r"|holm|bonferroni|显著|置信|检验|区间|\binterval\b|excludes? (?:zero|0)\b"
 )
 
 COMPOUND = re.compile(
