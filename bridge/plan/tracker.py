@@ -220,14 +220,16 @@ _CODE = re.compile(r"\bcod(?:e|ing)\b|代码", re.IGNORECASE)
 
 
 def _task_row(row: TrackerRun) -> bool:
-    """Whether one run row is an implementation task (see ``_IMPLEMENT``)."""
+    """
+    Whether one run row is an implementation task: its system is code (006's `Code change`,
+    011's `Code: dcqg/difficulty/data.py`), or its purpose says implement and its split or notes
+    say code (see ``_IMPLEMENT``).
+    """
+    if re.match(r"^(?:code|代码)\b", row.system.strip(), re.IGNORECASE):
+        return True
     if not _IMPLEMENT.match(row.purpose.strip()):
         return False
-    return bool(
-        _CODE.search(row.split)
-        or re.match(r"^code\b", row.system.strip(), re.I)
-        or _CODE.search(row.notes)
-    )
+    return bool(_CODE.search(row.split) or _CODE.search(row.notes))
 
 
 def _task_table(

@@ -308,3 +308,12 @@ def test_rows_that_run_only_under_a_condition_are_named(tmp_path: Path) -> None:
     messages = [w.message for w in load_project(as_project("004", tmp_path / "b")).warnings]
     (said,) = [m for m in messages if "only under a condition" in m]
     assert "R501: 'Only if R203 M2 gate fails'; R502:" in said
+
+
+@needs_shared
+def test_rows_whose_system_is_code_are_implementation_tasks(tmp_path: Path) -> None:
+    """006's R005 "Implement safe_exp/safe_div …" and R006 "Add quantile clipping …" are both
+    `Code change` rows: neither is an experiment run (R006 was launched and marked DONE)."""
+    runs = {r.id: r for r in load_project(as_project("006", tmp_path)).runs}
+    assert runs["R005"].task and runs["R006"].task
+    assert not runs["R007"].task
