@@ -128,6 +128,11 @@ def handoff_summary(state: PipelineState) -> str:
             if zh
             else (f"{len(changed)} file(s) implemented by {who}")
         )
+    elif implementers == ["existing"]:
+        # The "existing" implementer only checks the scripts the runs name are there.
+        scripts = (
+            "直接使用现有代码（已检查脚本存在）" if zh else "existing code used as is (checked)"
+        )
     elif implementers:
         scripts = (
             f"直接使用现有代码（由 {who} 检查）"
