@@ -19,11 +19,12 @@ import attrs
 from bridge.errors import ConfigError
 from bridge.plan.attribution import Attributor, RunFacts, system_table
 from bridge.plan.config import Config, RunEntry, SystemConfig
-from bridge.plan.model import Milestone, Plan, PlanWarning
+from bridge.plan.model import Milestone, Plan, PlanWarning, TrackerRun
 from bridge.plan.priority import Priority
 from bridge.plan.run_fields import RunFields
 from bridge.plan.setting_fields import did_you_mean
 from bridge.plan.templates import outputs_of, placeholders
+from bridge.plan.text import plain
 from bridge.plan.vocabulary import DONE_STATUSES, OUT_OF_SCOPE_STATUSES
 from bridge.value_methods import value_methods
 
@@ -125,6 +126,27 @@ def _metric_names(cell: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(n for n in names if n and n not in ("-", "—", "–")))
 
 
+_OWNER_HEADER = re.compile(r"owner|负责人|执行人|assignee|\bwho\b|run by", re.IGNORECASE)
+_PERSON = re.compile(r"人工|手动|\bhuman\b|\bmanual(?:ly)?\b|\bby hand\b|\bperson\b", re.IGNORECASE)
+_USER_ONLY = re.compile(
+    r"\buser[- ]only\b|\brun (?:it )?by hand\b|\bmanual run\b|\bruns? manually\b|人工运行|手动运行",
+    re.IGNORECASE,
+)
+
+
+def _persons_run(run: TrackerRun) -> str:
+    """
+    Why a person runs this row, not bridge, or ``""``: its Owner column says a person
+    (020's ``白天/夜间负责人`` cell ``白天：人工``, against ``夜间：ARIS``), or its Notes say
+    the run is the user's own (009's ``API run is user-only``).
+    """
+    for header, cell in run.columns.items():
+        if _OWNER_HEADER.search(header) and _PERSON.search(cell):
+            return f"{plain(header)}: {plain(cell)}"
+    found = _USER_ONLY.search(run.notes)
+    return f"Notes: {found.group(0)}" if found else ""
+
+
 def _tracker_drafts(plan: Plan) -> list[_Draft]:
     drafts = []
     for run in plan.tracker_runs:
@@ -134,6 +156,11 @@ def _tracker_drafts(plan: Plan) -> list[_Draft]:
             status = "skipped"
             said = " ".join(run.priority_raw.replace("**", "").split())
             status_raw = f"{status_raw} (priority {said})" if status_raw else f"priority {said}"
+        elif status in ("todo", "unknown") and (person := _persons_run(run)):
+            # 020's Owner column "白天：人工", 009's note "API run is user-only": a person runs
+            # it, not bridge.
+            status = "skipped"
+            status_raw = f"{status_raw} ({person})" if status_raw else person
         drafts.append(
             _Draft(
                 id=run.id,

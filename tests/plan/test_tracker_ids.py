@@ -10,7 +10,7 @@ import pytest
 
 from bridge.plan import load_project
 from bridge.plan.tracker import expand_braces, row_seeds
-from tests.conftest import needs_shared
+from tests.conftest import SHARED, needs_shared
 from tests.plan.corpus import as_project
 
 PLAN = """# Experiment Plan: Audit
@@ -317,3 +317,20 @@ def test_rows_whose_system_is_code_are_implementation_tasks(tmp_path: Path) -> N
     runs = {r.id: r for r in load_project(as_project("006", tmp_path)).runs}
     assert runs["R005"].task and runs["R006"].task
     assert not runs["R007"].task
+
+
+@needs_shared
+def test_rows_a_person_runs_are_not_launched(tmp_path: Path) -> None:
+    """020's Owner column `白天/夜间负责人` says `白天：人工` (a person, by day) for R025, R047 …
+    and `夜间：ARIS` for the automated rows; 009's R004 notes "API run is user-only". The
+    person's rows are out of scope, with the reason; the others are bridge's."""
+    from bridge.pipeline.recording import tracker_status_events
+
+    runs = {r.id: r for r in load_project(as_project("020", tmp_path / "a")).runs}
+    assert runs["R025"].settled_before_bridge and runs["R047"].settled_before_bridge
+    assert not runs["R029"].settled_before_bridge  # 夜间：ARIS
+    (ruled_out,) = tracker_status_events(runs["R025"])
+    assert ruled_out.reason.startswith("TODO (白天/夜间负责人: 白天：人工)")
+    project = load_project(SHARED / "projects" / "009_tool-placement")
+    r004 = next(r for r in project.runs if r.id == "R004")
+    assert r004.settled_before_bridge and r004.status_raw == "READY (Notes: user-only)"
