@@ -21,6 +21,7 @@ __all__ = [
     "milestone_id",
     "name_from_goal",
     "read_milestones",
+    "says_sanity",
     "stated_gate",
 ]
 
@@ -388,6 +389,11 @@ def _tables(doc: Document, section: Heading | None, known: frozenset[str]) -> li
         if any(first.startswith(word) for word in _FIRST_HEADERS):
             milestones.extend(_from_table(doc, table, known))
     return milestones
+
+
+def says_sanity(milestone: Milestone) -> bool:
+    """Whether a milestone's name or goal says it is the sanity check (not only its id M0)."""
+    return bool(_SANITY.search(f"{milestone.name} {milestone.goal}"))
 
 
 def mark_sanity(milestones: list[Milestone]) -> list[Milestone]:

@@ -18,7 +18,7 @@ from bridge.plan.config_reader import load_config
 from bridge.plan.crosscheck import check_against_runs, gpu_cost_without_gpus
 from bridge.plan.loader import build_plan
 from bridge.plan.main_milestone import main_milestone
-from bridge.plan.milestones import mark_sanity
+from bridge.plan.milestones import mark_sanity, says_sanity
 from bridge.plan.model import Milestone, Plan, PlanWarning
 from bridge.plan.options import OptionLayer, Options, apply_options, parse_override_line
 from bridge.plan.runs import RunSpec, build_runs
@@ -64,6 +64,31 @@ class LoadedProject:
     sources: Mapping[str, str | None]
     warnings: tuple[PlanWarning, ...]
     needs_confirmation: bool
+
+
+def _main_over_m0(
+    options: Options, milestones: Sequence[Milestone]
+) -> tuple[tuple[Milestone, ...], list[PlanWarning]]:
+    """
+    ``main_milestone`` naming the milestone bridge took as the sanity check only because its id
+    is M0 (006's M0 "S3 Polish", the plan's first priority): the researcher's word wins, M0 is
+    the main result and no milestone is the sanity check, said in a warning. A milestone whose
+    name or goal says sanity or smoke stays the sanity check (and naming it is refused).
+    """
+    chosen = options.main_milestone
+    picked = next((m for m in milestones if m.id == chosen and m.sanity), None)
+    if picked is None or says_sanity(picked):
+        return tuple(milestones), []
+    unmarked = tuple(attrs.evolve(m, sanity=False) if m is picked else m for m in milestones)
+    return unmarked, [
+        PlanWarning(
+            file=picked.file,
+            line=picked.line,
+            message=f"main_milestone = {chosen!r} names {chosen}, which bridge takes as the "
+            "sanity check only by its id: it is the main result, and no milestone runs first "
+            "as a sanity check",
+        )
+    ]
 
 
 def _check_main_milestone(
@@ -423,6 +448,7 @@ def load_project(
             runs, proposed, run_warnings = build_runs(
                 plan, config, milestones, sanity_first=options.sanity_first
             )
+    milestones, chosen_m0 = _main_over_m0(options, milestones)
     _check_main_milestone(options, milestones, config)
     runs, directory_warnings = _directories(runs)
     run_warnings = run_warnings + directory_warnings
@@ -430,6 +456,7 @@ def load_project(
     warnings += gpu_cost_without_gpus(milestones, config, runs, plan.budget)
     warnings += _no_main_milestone(options, plan, milestones, runs)
     warnings += _stopped(plan)
+    warnings += chosen_m0
     if stray := _beside_refine_logs(root_path, found):  # a proposal alone: the rest was refused
         warnings.append(PlanWarning(file=stray[0], line=0, message=_move_hint(root_path, stray)))
     if elsewhere := _linked_out(root_path):

@@ -110,3 +110,16 @@ class TestSetting:
         message = self._refused(as_project("001", tmp_path), "M9")
         assert "is not a milestone of the plan" in message
         assert "milestones: M0 (sanity), M1" in message
+
+
+@needs_shared
+def test_main_milestone_may_name_an_m0_that_is_sanity_only_by_its_id(tmp_path: Path) -> None:
+    """006's M0 is "S3 Polish", the plan's first priority: bridge takes an M0 as the sanity
+    check, but `main_milestone = "M0"` says otherwise. It is the main result, no milestone is
+    the sanity check, and a warning says so; before, the setting was refused."""
+    project = load_project(as_project("006", tmp_path), overrides={"main_milestone": "M0"})
+    assert [m.id for m in project.milestones if m.sanity] == []
+    assert any(
+        w.message.startswith("main_milestone = 'M0' names M0, which bridge takes as the sanity")
+        for w in project.warnings
+    )
