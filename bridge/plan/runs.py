@@ -99,6 +99,9 @@ class _Draft:
     metrics: tuple[str, ...] = ()
     status: str = "todo"
     status_raw: str = ""
+    # A row a person runs (see _persons_run): its status as written, until a [[runs]] entry with
+    # its own command says bridge runs it after all.
+    persons: tuple[str, str] | None = None
     args: dict[str, str] = attrs.field(factory=dict)
     entry: RunEntry | None = None
     depends_on: tuple[str, ...] = ()
@@ -156,9 +159,11 @@ def _tracker_drafts(plan: Plan) -> list[_Draft]:
             status = "skipped"
             said = " ".join(run.priority_raw.replace("**", "").split())
             status_raw = f"{status_raw} (priority {said})" if status_raw else f"priority {said}"
-        elif status in ("todo", "unknown") and (person := _persons_run(run)):
+        persons: tuple[str, str] | None = None
+        if status in ("todo", "unknown") and (person := _persons_run(run)):
             # 020's Owner column "白天：人工", 009's note "API run is user-only": a person runs
             # it, not bridge.
+            persons = (status, status_raw)
             status = "skipped"
             status_raw = f"{status_raw} ({person})" if status_raw else person
         drafts.append(
@@ -173,6 +178,7 @@ def _tracker_drafts(plan: Plan) -> list[_Draft]:
                 metrics=_metric_names(run.metrics),
                 status=status,
                 status_raw=status_raw,
+                persons=persons,
                 source="tracker",
                 file=run.file,
                 line=run.line,
@@ -525,6 +531,10 @@ def _axis_value(key: str, values: Mapping[str, str], system: str, seed: str | No
 
 def _apply_entry(draft: _Draft, entry: RunEntry) -> None:
     draft.entry = entry
+    if draft.persons is not None and entry.command:
+        # The researcher's bridge.toml gives this row a command of its own (009's R004: a CPU
+        # re-analysis where the API run is the user's): bridge runs it.
+        draft.status, draft.status_raw = draft.persons
     for key in ("milestone", "block", "system", "seed", "priority", "purpose"):
         value = getattr(entry, key)
         if value is not None:

@@ -331,6 +331,14 @@ def test_rows_a_person_runs_are_not_launched(tmp_path: Path) -> None:
     assert not runs["R029"].settled_before_bridge  # 夜间：ARIS
     (ruled_out,) = tracker_status_events(runs["R025"])
     assert ruled_out.reason.startswith("TODO (白天/夜间负责人: 白天：人工)")
-    project = load_project(SHARED / "projects" / "009_tool-placement")
-    r004 = next(r for r in project.runs if r.id == "R004")
+    shared = SHARED / "projects" / "009_tool-placement"
+    r004 = next(r for r in load_project(shared).runs if r.id == "R004")
     assert r004.settled_before_bridge and r004.status_raw == "READY (Notes: user-only)"
+    # A [[runs]] entry with a command of its own says bridge runs it (a CPU re-analysis).
+    copy = tmp_path / "009"
+    (copy / "refine-logs").mkdir(parents=True)
+    for name in ("EXPERIMENT_PLAN.md", "EXPERIMENT_TRACKER.md"):
+        (copy / "refine-logs" / name).write_bytes((shared / "refine-logs" / name).read_bytes())
+    (copy / "bridge.toml").write_text('[[runs]]\nid = "R004"\ncommand = "python3 -V"\n')
+    r004 = next(r for r in load_project(copy).runs if r.id == "R004")
+    assert not r004.settled_before_bridge and r004.status_raw == "READY"
