@@ -358,6 +358,22 @@ class Attributor:
                 found.update(begun)
         return sorted(found)
 
+    def _prefixed(self, system: str, among: Sequence[str]) -> list[tuple[str, str]]:
+        """
+        The (block, compared system) pairs among ``among`` whose name, as written, is the run's
+        system made one identifier longer (``shuffled_memory`` → ``shuffled_memory_negative_
+        control``).
+        """
+        mine = system.strip().strip("`").casefold()
+        if not mine:
+            return []
+        return sorted(
+            (block, written)
+            for block in among
+            for written in self.block_systems[block][0].values()
+            if re.match(rf"{re.escape(mine)}[_-]\w", written.strip().strip("`").casefold())
+        )
+
     def _shortened(self, block: str, keys: set[str]) -> str:
         """
         The one compared system of ``block`` (already chosen by other evidence) whose name the
@@ -491,6 +507,19 @@ class Attributor:
         if len(narrowed) == 1:
             return self._placed(narrowed[0], names, f"system among milestone {milestone}'s blocks")
         holders = narrowed or self._matching(names, self.order)
+        if len(holders) == 1 and not narrowed:
+            # 020's R033 "shuffled_memory" is B4's "shuffled memory" whole and begins B3's
+            # "shuffled_memory_negative_control": which one it stands for is not said.
+            others = [b for b in self.order if b != holders[0]]
+            begun = self._prefixed(run.system, others)
+            if begun:
+                block, written = begun[0]
+                return Attribution(
+                    block="",
+                    system="",
+                    basis=f"{shown} is compared in block {holders[0]} and begins block "
+                    f"{block}'s {written!r}",
+                )
         if len(holders) == 1:
             return self._placed(holders[0], names, "system matches one block")
         if not holders and in_milestone:

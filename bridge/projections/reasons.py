@@ -299,6 +299,10 @@ _ATTRIBUTION: tuple[tuple[re.Pattern[str], str], ...] = (
         ),
         r"其目的写明是健全性检查（\1），其数值不属于任何实验块",
     ),
+    (
+        re.compile(rf"\b{_SYSTEM} is compared in block (\S+) and begins block (\S+)'s "),
+        r"系统 \1 是实验块 \2 的对比系统，又是实验块 \3 的对比系统名的开头：",
+    ),
     (re.compile(rf"\b{_SYSTEM} is compared in blocks "), r"系统 \1 同时是这些实验块的对比系统："),
     (
         re.compile(rf"\b{_SYSTEM} is not among any block's compared systems"),

@@ -547,6 +547,24 @@ class TestCorpus:
         assert runs["R011"].block_system.startswith("RAW joint v5")
         assert (runs["R014"].block, runs["R014"].block_system) == ("B4", "Random K=3")
 
+    def test_020_a_name_one_identifier_short_of_another_blocks_is_not_placed(
+        self, tmp_path: Path
+    ) -> None:
+        """020's R033 `shuffled_memory` (milestone M3, B3's work) is B4's "shuffled memory" and
+        the start of B3's `shuffled_memory_negative_control`: it was placed in B4 and its numbers
+        judged there. Which one it stands for is not said, so it is in no block, with why."""
+        from bridge.projections.reasons import in_language
+
+        runs = {r.id: r for r in load_project(as_project("020", tmp_path)).runs}
+        assert runs["R033"].block == ""
+        assert runs["R033"].attribution.startswith(
+            "system 'shuffled_memory' is compared in block B4 and begins block B3's"
+        )
+        assert runs["R020"].block == "B2"  # B1's "controller-native only …" is another name
+        assert "系统 'shuffled_memory' 是实验块 B4 的对比系统" in in_language(
+            runs["R033"].attribution, "zh"
+        )
+
     def test_011_a_sanity_run_outside_the_sanity_milestone_is_no_blocks(
         self, tmp_path: Path
     ) -> None:
