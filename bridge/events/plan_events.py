@@ -53,7 +53,8 @@ class MilestoneInfo:
 @attrs.frozen(kw_only=True, eq=False, repr=False)
 class BlockInfo:
     """
-    An experiment block as recorded when the plan was loaded.
+    An experiment block as recorded when the plan was loaded (``status_tag``: what its heading
+    says of its state, ``COMPLETE`` or ``✅``, ``""`` when nothing).
     """
 
     id: str
@@ -64,6 +65,7 @@ class BlockInfo:
     success_criterion: str = ""
     seed_count: int | None = None
     evaluation_type: str = "real_gt"
+    status_tag: str = ""
 
 
 @event("plan.loaded")

@@ -73,6 +73,7 @@ def plan_events(project: LoadedProject) -> list[tuple[str, Sequence[ev.Event]]]:
             success_criterion=b.success_criterion,
             seed_count=b.seed_count,
             evaluation_type=evaluation.get(b.id, "real_gt"),
+            status_tag=b.status_tag,
         )
         for b in plan.blocks
     )

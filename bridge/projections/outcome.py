@@ -172,6 +172,9 @@ def _parsed(
     return parse_criterion(text, block_systems=systems, metrics=metrics)
 
 
+_MARKED_COMPLETE = "the plan marks this block complete"
+
+
 def _judge(state: PipelineState, block: BlockInfo) -> BlockResult:
     runs, shared = block_runs(state, block)
     settings = _settings(state)
@@ -229,6 +232,14 @@ def _judge(state: PipelineState, block: BlockInfo) -> BlockResult:
             candidate_evidence=candidate_evidence,
             planned_systems=block.systems,
         )
+        if not runs and block.status_tag and normalise_status(block.status_tag) == "done":
+            # 006's "### B1: … [COMPLETE]": finished before this plan's runs, evidence in the
+            # plan; not "no runs" as if it were forgotten.
+            verdict = attrs.evolve(
+                verdict,
+                reason=f"{_MARKED_COMPLETE} ({block.status_tag}); it has no runs in this plan, "
+                "so bridge has nothing to judge",
+            )
     reviewable = (
         evaluation is not None
         and verdict.verdict is VerdictKind.INCONCLUSIVE

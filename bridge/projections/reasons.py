@@ -80,6 +80,11 @@ _PHRASES: tuple[tuple[str, str], ...] = (
     ("criterion not machine-checkable: ", "成功标准无法自动检验："),
     ("not machine-checkable: ", "无法自动检验："),
     ("the block has no runs", "该实验块没有运行"),
+    ("the plan marks this block complete", "计划已把该实验块标为完成"),
+    (
+        "it has no runs in this plan, so bridge has nothing to judge",
+        "本计划中它没有运行，bridge 无可判定",
+    ),
     ("runs failed: ", "失败的运行："),
     ("runs not finished: ", "尚未结束的运行："),
     ("training-quality problems: ", "训练质量问题："),

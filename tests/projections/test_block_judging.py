@@ -5,12 +5,15 @@ proposed system found from its marking, and a declined criterion left for a revi
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import attrs
 
 from bridge.events import types as ev
 from bridge.machine.fold import PipelineState
 from bridge.machine.judge import JudgedBy, VerdictKind
 from bridge.projections.outcome import evaluate
+from tests.conftest import needs_shared
 from tests.projections.test_block_runs import OURS, _state
 
 
@@ -79,3 +82,23 @@ class TestRunsOutsideTheComparedSystems:
         result = evaluate(state).blocks[0]
         assert result.run_ids
         assert "the block has no runs" not in result.verdict.reason
+
+
+@needs_shared
+def test_a_block_the_plan_marks_complete_says_so_instead_of_no_runs(tmp_path: Path) -> None:
+    """006's "### B1: … [COMPLETE]" blocks finished before this plan (their evidence is in the
+    plan and tracker): with no runs here the verdict stays inconclusive, and the reason says the
+    plan marks the block complete rather than "the block has no runs"."""
+    from bridge.events.store import InMemoryEventStore
+    from bridge.machine.fold import fold
+    from bridge.pipeline.recording import plan_events
+    from bridge.plan import load_project
+    from tests.plan.corpus import as_project
+
+    store = InMemoryEventStore()
+    for stream, events in plan_events(load_project(as_project("006", tmp_path))):
+        store.append(stream, events, 0 if stream.startswith("run:") else None)
+    blocks = {b.block.id: b for b in evaluate(fold(store.read())).blocks}
+    b1 = blocks["B1"].verdict
+    assert b1.verdict is VerdictKind.INCONCLUSIVE
+    assert b1.reason.startswith("the plan marks this block complete (COMPLETE)")
