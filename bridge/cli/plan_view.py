@@ -78,6 +78,9 @@ def render_blocks(project: LoadedProject, language: str = "en") -> Group:
         # runs and its blocks' criteria, never on a gate's prose, and must not seem to.
         parts.append(Text(t("plan_gates", language), style="bold"))
         parts.extend(Text(visible(f"  {milestone}: {said}")) for milestone, said in gates)
+    if project.plan.stop_rules:
+        parts.append(Text(t("plan_stop_rules", language), style="bold"))
+        parts.extend(Text(visible(f"  - {rule}")) for rule in project.plan.stop_rules)
     loose = [r for r in project.runs if r.block not in known]
     if loose:
         parts.append(

@@ -78,7 +78,8 @@ class PlanLoaded:
     ``tracker_text`` is the researcher's tracker as written (without any part bridge generated),
     the layout the tracker projection fills in; ``""`` when there is none. ``method`` is the
     plan's method thesis (and the proposal's method, shortened): the judge reads the proposed
-    system's name from it.
+    system's name from it. ``stop_rules`` are the plan's kill criteria or stop rules as written,
+    quoted in the results (bridge checks none of them).
     """
 
     TYPE: ClassVar[str]
@@ -97,6 +98,7 @@ class PlanLoaded:
     inputs: Mapping[str, str] = attrs.field(factory=dict)
     tracker_text: str = ""
     method: str = attrs.field(default="", converter=redact)
+    stop_rules: tuple[str, ...] = ()
 
 
 @event("stage.entered")

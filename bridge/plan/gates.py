@@ -1,7 +1,8 @@
 """
-Gates a plan section states with a label: ``**STOP gate:** If coverage < 70% …`` under a
-milestone (its decision gate, quoted in the results and never checked), ``Promotion gate:`` and
-its numbered list under a block that writes no Success criterion (what the block must show).
+Gates a plan states, which bridge quotes and never checks: a section's labelled gate (``**STOP
+gate:** If coverage < 70% …`` under a milestone; ``Promotion gate:`` and its numbered list under
+a block that writes no Success criterion, what the block must show), and the plan's stop rules
+(``## Kill Criteria``, ``## Stop rules``, ``## Stop/Go Rules``).
 """
 
 from __future__ import annotations
@@ -10,10 +11,10 @@ import re
 
 import attrs
 
-from bridge.plan.text import plain
+from bridge.plan.text import Document, plain
 from bridge.value_methods import value_methods
 
-__all__ = ["LabelledGate", "labelled_gate", "section_gate"]
+__all__ = ["LabelledGate", "labelled_gate", "section_gate", "stop_rules"]
 
 
 @value_methods
@@ -96,12 +97,15 @@ def _wrapped(first: str, lines: list[str], within: int) -> str:
     return re.sub(r"[\s;；。.,，]+$", "", " ".join(parts))
 
 
-def _list_after(lines: list[str], within: int) -> list[str]:
+_ITEM = re.compile(r"^(?:[-*+]|\d{1,2}[.)])\s+")
+
+
+def _list_after(lines: list[str], within: int, *, closed: bool = True) -> list[str]:
     """
-    The items of the list that starts the lines (after blank lines), each on one line without
-    its closing ``;`` or ``。``. With ``within`` ≥ 0 (the label is itself a list item indented so
-    far), only the items nested deeper belong to it: the next item as shallow as the label ends
-    the list.
+    The items of the list that starts the lines (after blank lines), each on one line, without
+    its closing ``;`` or ``。`` when ``closed`` (the items are joined into one line). With
+    ``within`` ≥ 0 (the label is itself a list item indented so far), only the items nested
+    deeper belong to it: the next item as shallow as the label ends the list.
     """
     items: list[str] = []
     for line in lines:
@@ -120,4 +124,32 @@ def _list_after(lines: list[str], within: int) -> list[str]:
             items[-1] = f"{items[-1]} {plain(stripped)}"
             continue
         items.append(plain(item.group(1)))
+    if not closed:
+        return items  # quoted as written
     return [re.sub(r"[\s;；。.,，]+$", "", item) for item in items]
+
+
+# "## Kill Criteria" (034), "## Stop rules" (014), "## Stop/Go Rules" (027), "## 终止条件".
+_STOP_HEADING = re.compile(
+    r"\bkill criteri|\bstop(?:/go|[- ]go)? rules?\b|\babort criteri|终止条件|停止规则|止损",
+    re.IGNORECASE,
+)
+_MAX_RULES = 12
+
+
+def stop_rules(doc: Document) -> tuple[str, ...]:
+    """
+    The rules of every section whose heading says kill criteria or stop rules, one per list
+    item (a paragraph when the section has no list), each on one line: the results quote them,
+    as bridge checks none of them.
+    """
+    rules: list[str] = []
+    for heading in doc.headings:
+        if not _STOP_HEADING.search(plain(heading.text)):
+            continue
+        lines = list(doc.lines[heading.index + 1 : heading.end])
+        first = next((n for n, x in enumerate(lines) if _ITEM.match(x.strip())), len(lines))
+        # The words before the list ("Stop immediately if any of the following occurs:").
+        intro = " ".join(plain(x) for x in lines[:first] if x.strip())
+        rules += [r for r in (intro, *_list_after(lines[first:], -1, closed=False)) if r]
+    return tuple(rules[:_MAX_RULES])

@@ -19,6 +19,7 @@ from bridge.plan.dependencies import (
     note_dependencies,
     table_dependencies,
 )
+from bridge.plan.gates import stop_rules
 from bridge.plan.model import (
     Block,
     Budget,
@@ -325,6 +326,7 @@ def _assemble(
         proposal_file=proposal_doc.file if proposal_doc else "",
         ideas_file=ideas_doc.file if ideas_doc else "",
         dependencies=dependencies,
+        stop_rules=stop_rules(plan_doc) if plan_doc is not None else (),
     )
 
 

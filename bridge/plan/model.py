@@ -342,6 +342,7 @@ class Plan:
         risks: risks and mitigations.
         tracker_runs: tracker run rows in file order.
         dependencies: the runs rows say they wait for (a Depends On column, a note).
+        stop_rules: the plan's kill criteria or stop rules, one per item (never checked).
         method: the proposal's method text.
         override_line: an option override line found in the plan (``— compact: true``), or ``""``.
         override_line_number: its 1-based line, 0 when absent.
@@ -375,6 +376,7 @@ class Plan:
     proposal_file: str
     ideas_file: str
     dependencies: tuple[StatedDependency, ...] = ()
+    stop_rules: tuple[str, ...] = ()
 
     def block(self, block_id: str) -> Block | None:
         """

@@ -65,6 +65,10 @@ _WORDS: dict[str, tuple[str, str]] = {
         "健全性检查：未通过：运行成功，但其自身成功标准未满足",
     ),
     "no_runs": ("No runs in this milestone.", "此里程碑没有运行。"),
+    "stop_rules": (
+        "Stop rules the plan states (not checked by bridge; decide them from the results)",
+        "计划写明的停止规则（bridge 不检查；请依据结果自行判断）",
+    ),
     "decision_gate": (
         "Decision gate (not checked by bridge; decide it from the results)",
         "决策门（bridge 不检查；请根据结果自行判断）",
@@ -387,6 +391,12 @@ def render(state: PipelineState, language: str = "en") -> str:
             lines.extend([table(RUN_HEADER, rows), ""])
         else:
             lines.extend([_t("no_runs", language), ""])
+    if plan.stop_rules:
+        # Quoted, never checked, like a decision gate: the researcher reads them against the
+        # results below.
+        lines.extend([f"## {_t('stop_rules', language)}", ""])
+        lines.extend(f"- «{line(rule)}»" for rule in plan.stop_rules)
+        lines.append("")
     lines.extend([f"## {_t('blocks', language)}", ""])
     if plot.shown(state):
         lines.extend([f"![{_t('plot', language)}](results.png)", ""])

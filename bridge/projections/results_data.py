@@ -195,6 +195,8 @@ def document(state: PipelineState) -> dict[str, object]:
             }
             for m in outcome.milestones
         ],
+        # Quoted from the plan; bridge never checks a stop rule.
+        "stop_rules": list(state.plan.stop_rules),
         "runs": [_run(run) for _, run in sorted(state.runs.items())],
         "aggregates": [
             {

@@ -46,6 +46,10 @@ _WORDS: dict[str, tuple[str, str]] = {
         "决策关口（bridge 不检查：仅在健全性运行失败或健全性实验块的标准未满足时暂停计划；"
         "请在每个里程碑自行核对）",
     ),
+    "plan_stop_rules": (
+        "stop rules the plan states (not checked by bridge: read them against the results)",
+        "计划写明的停止规则（bridge 不检查：请对照结果自行判断）",
+    ),
     "plan_shares": ("- (shares {ids} from other blocks)", "-（共用其他实验块的 {ids}）"),
     "plan_sanity_run": (" (sanity)", "（健全性）"),
     "plan_loose": (

@@ -233,3 +233,26 @@ def test_a_plan_without_blocks_is_judged_per_milestone_section(project: Path) ->
     assert verdicts["M1"] == ("met", ["R1"])
     assert verdicts["M2"] == ("not_met", ["R2"])
     assert "accuracy ≥ 0.95" in results
+
+
+def test_the_plans_stop_rules_are_quoted_as_not_checked(project: Path) -> None:
+    """034_latent-bias: a `## Kill Criteria` section ("Pilot kill. If … < 0, abandon LIB …") is
+    quoted after the milestones, as not checked by bridge, and listed in results.json; it was
+    shown nowhere, so a researcher reading the verdicts had no reminder of it."""
+    write_project(project, RUNS)
+    plan = project / "refine-logs" / "EXPERIMENT_PLAN.md"
+    plan.write_text(
+        plan.read_text()
+        + "\n## Kill Criteria\n\n- **Pilot kill.** If accuracy < 0.5, abandon the idea.\n"
+        "- **Scope kill.** If R2 fails, drop the second claim.\n"
+    )
+    results, data = _collected(project)
+    assert (
+        "## Stop rules the plan states (not checked by bridge; decide them from the results)\n\n"
+        "- «Pilot kill. If accuracy < 0.5, abandon the idea.»\n"
+        "- «Scope kill. If R2 fails, drop the second claim.»\n"
+    ) in results
+    assert data["stop_rules"] == [
+        "Pilot kill. If accuracy < 0.5, abandon the idea.",
+        "Scope kill. If R2 fails, drop the second claim.",
+    ]

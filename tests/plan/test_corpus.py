@@ -285,3 +285,22 @@ class TestHandChecked:
         assert (hours["M2"], hours["M3"], hours["M5"], hours["M6"]) == (3, 6, 2, 4)
         assert hours["M1"] is None  # "<1 CPU h"
         assert plan.budget.gpu_hours == 15
+
+
+@needs_shared
+def test_stop_rules_are_read_from_their_sections() -> None:
+    """034's `## Kill Criteria` list, 014's `## Stop rules` (a sentence, then a numbered list)
+    and 027's Chinese `## Stop/Go Rules`: one rule per item, the sentence first."""
+    lib = load_plan(corpus("034") / "EXPERIMENT_PLAN.md")
+    assert len(lib.stop_rules) == 3 and lib.stop_rules[0].startswith("Pilot kill. If after P0")
+    med = load_plan(corpus("014") / "EXPERIMENT_PLAN.md")
+    assert med.stop_rules[:2] == (
+        "Stop immediately if any of the following occurs:",
+        "data/geometry lock fails;",
+    )
+    motion = load_plan(corpus("027") / "EXPERIMENT_PLAN.md")
+    assert (
+        motion.stop_rules[1]
+        == "若 L1/L2 都不能改善 D_motion，不继续调 semantic weights，转向架构假设"
+    )
+    assert load_plan(corpus("001") / "EXPERIMENT_PLAN.md").stop_rules == ()
