@@ -301,6 +301,6 @@ def test_stop_rules_are_read_from_their_sections() -> None:
     motion = load_plan(corpus("027") / "EXPERIMENT_PLAN.md")
     assert (
         motion.stop_rules[1]
-        == "若 L1/L2 都不能改善 D_motion，不继续调 semantic weights，转向架构假设"
+        == "若 L1/L2 都不能改善 D_motion，不继续调 semantic weights，转向架构假设。"
     )
     assert load_plan(corpus("001") / "EXPERIMENT_PLAN.md").stop_rules == ()
