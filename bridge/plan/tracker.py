@@ -73,7 +73,11 @@ _COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "notes": (("notes", "备注", "note", "comments", "comment"), ("note", "备注")),
     "seed": (("seed", "seeds", "种子"), ("seed",)),
 }
-_SEED_IN_NOTES = re.compile(r"\bseed\s{0,2}[=:：]?\s{0,2}(\d{1,12})\b", re.IGNORECASE)
+# "seed 3" in Notes; not "seed 202 的 model_9000.pt" (020: the seed a checkpoint was trained
+# with, "seed 202's model"), which is no seed of this run.
+_SEED_IN_NOTES = re.compile(
+    r"\bseed\s{0,2}[=:：]?\s{0,2}(\d{1,12})\b(?!\s*(?:的|'s\b))", re.IGNORECASE
+)
 _EMPTY_IDS = {"", "-", "—", "–", "n/a", "…", "..."}
 
 

@@ -342,3 +342,19 @@ def test_rows_a_person_runs_are_not_launched(tmp_path: Path) -> None:
     (copy / "bridge.toml").write_text('[[runs]]\nid = "R004"\ncommand = "python3 -V"\n')
     r004 = next(r for r in load_project(copy).runs if r.id == "R004")
     assert not r004.settled_before_bridge and r004.status_raw == "READY"
+
+
+@pytest.mark.parametrize(
+    ("notes", "seed"),
+    [
+        ("seed 3", 3),
+        ("seed=7; fast", 7),
+        # the seed a checkpoint was trained with (020's R007j), not this run's
+        ("候选：seed 202 的 model_9000.pt", None),
+        ("evaluates seed 202's checkpoint", None),
+    ],
+)
+def test_a_seed_in_the_notes(notes: str, seed: int | None) -> None:
+    from bridge.plan.tracker import _seed
+
+    assert _seed("", notes) == seed
