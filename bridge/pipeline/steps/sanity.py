@@ -160,7 +160,7 @@ def sanity(s: Session) -> Step:
         # let the plan go past.
         notes = "; ".join(
             [n for n in (unmeasured(r, limit) for r in runs) if n]
-            + [f"{r.block.id}'s criterion not judged ({r.verdict.reason[:200]})" for r in unjudged]
+            + [f"{r.block.id}'s criterion not judged ({_cut(r.verdict.reason)})" for r in unjudged]
         )
         if unmet:
             blocks = ", ".join(r.block.id for r in unmet)
@@ -181,7 +181,25 @@ def sanity(s: Session) -> Step:
     detail = "; ".join(f"{r.run_id}: {_sanity_problem(r, limit)}" for r in failed)[:2000]
     s.append("bridge", [ev.SanityChecked(passed=False, signature=signature, detail=detail)])
     s.notify("failure", "bridge: sanity failed", detail)
-    return s.enter(StageTrigger.FAIL_SANITY, f"sanity failed: {detail[:200]}")
+    return s.enter(StageTrigger.FAIL_SANITY, f"sanity failed: {_cut(detail)}")
+
+
+def _cut(text: str, most: int = 200) -> str:
+    """
+    ``text`` kept to about ``most`` characters for a one-line stage reason, cut where a clause
+    ends (`` | ``, ``; ``) rather than inside a quoted criterion (006's "«composite skill )"),
+    and marked as cut; the whole text stays in the log's ``SanityChecked`` detail.
+    """
+    if len(text) <= most:
+        return text
+    head = text[:most]
+    at = max(head.rfind(" | "), head.rfind("; "))
+    if at < most // 2:
+        at = head.rfind(" ")
+    kept = head[: at if at > 0 else most]
+    if kept.count("«") > kept.count("»"):
+        kept = kept[: kept.rfind("«")]  # never half a quoted criterion
+    return f"{kept.rstrip(' |;—-')} …"
 
 
 def deploy_after_sanity(s: Session) -> Step:
