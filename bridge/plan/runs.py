@@ -694,6 +694,8 @@ def _wait_as_stated(
     """
     by_row: dict[str, list[_Draft]] = {}
     for draft in drafts:
+        if draft.source.startswith("proposed"):
+            continue  # ids bridge made up (R001 …) are not the plan's own run ids
         by_row.setdefault(draft.id, []).append(draft)
         if draft.seed is not None and draft.id.endswith(suffix := f"-s{draft.seed}"):
             by_row.setdefault(draft.id[: -len(suffix)], []).append(draft)

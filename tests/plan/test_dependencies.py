@@ -122,3 +122,17 @@ def test_arrows_outside_a_dependency_section_are_prose(tmp_path: Path) -> None:
     )
     waits = {r.id: r.depends_on for r in load_project(tmp_path).runs}
     assert waits == {"R001": (), "R002": (), "R003": ("R002",), "R004": ("R001",)}
+
+
+def test_ids_bridge_proposed_are_not_the_plans_run_ids(tmp_path: Path) -> None:
+    """A plan with no tracker gets runs proposed as R001, R002 …: a Depends On table of the
+    plan's own numbering (R002 after R001) says nothing about those."""
+    (tmp_path / "refine-logs").mkdir()
+    (tmp_path / "refine-logs" / "EXPERIMENT_PLAN.md").write_text(
+        "# Plan\n\n## Experiment Blocks\n\n### Block 1: Main\n\n- **Compared systems**: A, B\n"
+        "- **Success criterion**: A accuracy > B accuracy\n\n## Runs\n\n"
+        "| Step | Task | Depends On |\n|---|---|---|\n| R002 | b | R001 |\n"
+    )
+    runs = load_project(tmp_path).runs
+    assert [r.source for r in runs] == ["proposed", "proposed"]
+    assert all(r.depends_on == () for r in runs)
