@@ -217,6 +217,7 @@ def read_fields(doc: Document, start: int, end: int) -> list[Field]:
             continue
         label, value = found
         parts = [value] if value else []
+        paragraph = False  # a blank line came before this one: a new part
         j = i + 1
         while j < end:
             nxt = lines[j]
@@ -226,6 +227,7 @@ def read_fields(doc: Document, start: int, end: int) -> list[Field]:
                     k += 1
                 if k < end and _indent(lines[k]) > indent and not doc.in_fence[k]:
                     j = k
+                    paragraph = True
                     continue
                 break
             if doc.in_fence[j]:
@@ -240,7 +242,14 @@ def read_fields(doc: Document, start: int, end: int) -> list[Field]:
                 break
             if nested is None and _indent(nxt) <= indent and (bullet is None and _label(stripped)):
                 break
-            parts.append(nested.group("rest").strip() if nested else stripped)
+            if nested is None and parts and not paragraph and not doc.in_fence[j - 1]:
+                # A line the value wraps onto (008's "…, validated tool" / "replay, and
+                # combined replay arms."): the same item, not a new one.
+                cjk = _CJK.match(parts[-1][-1:]) and _CJK.match(stripped[:1])
+                parts[-1] = f"{parts[-1]}{'' if cjk else ' '}{stripped}"
+            else:
+                parts.append(nested.group("rest").strip() if nested else stripped)
+            paragraph = False
             j += 1
         fields.append(
             Field(
@@ -250,6 +259,9 @@ def read_fields(doc: Document, start: int, end: int) -> list[Field]:
         i = j
     return fields
 
+
+# Chinese text wraps without a space between its lines.
+_CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 
 _CLAIM_IDS = re.compile(r"\b(?:C\d{1,2}(?:\.[a-z0-9]{1,3})?[a-z]?|H\d{1,2})\b")
 
@@ -273,6 +285,43 @@ def _success_gate(text: str) -> LabelledGate | None:
     return gate
 
 
+# "C1", "H2", "A3": an id labelling one item of a list.
+_ITEM_ID = re.compile(r"[A-Z]{1,3}\d{1,2}[a-z]?")
+
+
+def _with_listed_values(fields: list[Field]) -> list[Field]:
+    """
+    A known field with no value, followed by items of its own labelled by ids (033's
+    ``**Success criterion (decision gate)**:`` then ``- C1: Scissors net ≥ −1``, ``- C2: …`` at
+    the same indent), takes those items as its value (one per line for systems and metrics,
+    else joined by ``;`` as clauses); they are no fields of their own.
+    """
+    out: list[Field] = []
+    taking: Field | None = None
+    items: list[str] = []
+    for field in [*fields, None]:
+        if (
+            taking is not None
+            and field is not None
+            and not field.key
+            and _ITEM_ID.fullmatch(field.label)
+        ):
+            items.append(field.value)
+            continue
+        if taking is not None:
+            # One item per line for a list field; clauses of one criterion otherwise.
+            joiner = "\n" if taking.key in ("systems", "metrics") else "; "
+            out.append(attrs.evolve(taking, value=joiner.join(items)) if items else taking)
+            taking, items = None, []
+        if field is None:
+            break
+        if field.key and not field.value:
+            taking = field
+            continue
+        out.append(field)
+    return out
+
+
 def read_block(doc: Document, heading: Heading, parsed: BlockHeading, end: int) -> Block:
     """
     Build one block from its heading and body.
@@ -286,7 +335,7 @@ def read_block(doc: Document, heading: Heading, parsed: BlockHeading, end: int) 
     Returns:
         The block; fields the body does not state are empty.
     """
-    fields = read_fields(doc, heading.index + 1, end)
+    fields = _with_listed_values(read_fields(doc, heading.index + 1, end))
     by_key: dict[str, str] = {}
     for field in fields:
         if field.key and field.key not in by_key:

@@ -100,11 +100,12 @@ class TestTextNotMarkup:
         assert TITLE in out
         assert f"R001 ({SYSTEM})" in out
 
-    def test_plan_keeps_a_criterion_on_the_lines_it_was_written_on(
+    def test_plan_reads_a_wrapped_criterion_as_one_line(
         self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:
-        """A success criterion written over two lines prints on two lines, not with a
-        literal ``\\n`` between them; a control character in it is still shown escaped."""
+        """A success criterion wrapped over two lines is one line of text (008, 012: the wrap
+        is the editor's, not a new clause), never with a literal ``\\n`` between them; a
+        control character in it is still shown escaped."""
         project = write_project(tmp_path / "p")
         path = project / "refine-logs" / "EXPERIMENT_PLAN.md"
         path.write_text(
@@ -115,7 +116,7 @@ class TestTextNotMarkup:
         )
         assert main(["plan", "--project", str(project)]) == 0
         out = capsys.readouterr().out
-        assert "Method accuracy > 10% over Baseline\non every seed \\u001b[2J" in out, out
+        assert "Method accuracy > 10% over Baseline on every seed \\u001b[2J" in out, out
 
     def test_plan_lists_decision_gates_as_not_checked(
         self, tmp_path: Path, capsys: pytest.CaptureFixture[str]

@@ -304,3 +304,32 @@ def test_stop_rules_are_read_from_their_sections() -> None:
         == "若 L1/L2 都不能改善 D_motion，不继续调 semantic weights，转向架构假设。"
     )
     assert load_plan(corpus("001") / "EXPERIMENT_PLAN.md").stop_rules == ()
+
+
+@needs_shared
+def test_wrapped_field_values_and_criteria_listed_under_their_label() -> None:
+    """008's `**Compared systems**: paired from-scratch, response replay, validated tool` wraps
+    onto `replay, and combined replay arms.`: four systems, not two half-names split at the
+    wrap (018's Chinese wraps join without a space). 033's `**Success criterion (decision
+    gate)**:` is followed by `- C1: …` items at the same indent: they are its criterion, which
+    read as "(none written)"; E2's `**Pass criterion**:` is a success criterion."""
+    harness = load_plan(corpus("008") / "EXPERIMENT_PLAN.md")
+    b4 = next(b for b in harness.blocks if b.id == "B4")
+    assert b4.systems == (
+        "paired from-scratch",
+        "response replay",
+        "validated tool replay",
+        "combined replay arms",
+    )
+    assert "\n" not in b4.success_criterion
+    areal = load_plan(corpus("018") / "EXPERIMENT_PLAN.md")
+    b4z = next(b for b in areal.blocks if b.id == "B4")
+    assert "统计偏差为代价" in b4z.success_criterion
+    arm = load_plan(corpus("033") / "EXPERIMENT_PLAN.md")
+    criteria = {b.id: b.success_criterion for b in arm.blocks}
+    assert criteria["E1"].split("; ") == [
+        "Scissors net ≥ −1 (vs current −4)",
+        "CrackerBox net ≥ +3 (vs current +4, allow ≤1 degradation)",
+        "Aggregate net ≥ +3",
+    ]
+    assert criteria["E2"].startswith("std(obj_principal_yaw) < 15°")
