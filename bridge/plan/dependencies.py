@@ -129,6 +129,8 @@ def graph_dependencies(doc: Document) -> list[StatedDependency]:
             continue
         for offset, text in enumerate(doc.lines[heading.index + 1 : heading.end]):
             number = heading.index + 2 + offset
+            # "(if R006 diverges -> rerun R005)" is an aside, not an order of runs.
+            text = re.sub(r"[(（][^()（）]*[)）]", " ", text)
             for chain in re.split(r"[;；]", _LABEL.sub("", text)):
                 steps = [dependency_ids(step) for step in _ARROW.split(chain)]
                 for before, after in itertools.pairwise(steps):

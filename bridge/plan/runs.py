@@ -132,8 +132,7 @@ def _metric_names(cell: str) -> tuple[str, ...]:
 _OWNER_HEADER = re.compile(r"owner|负责人|执行人|assignee|\bwho\b|run by", re.IGNORECASE)
 _PERSON = re.compile(r"人工|手动|\bhuman\b|\bmanual(?:ly)?\b|\bby hand\b|\bperson\b", re.IGNORECASE)
 _USER_ONLY = re.compile(
-    r"\buser[- ]only\b|\brun (?:it )?by hand\b|\bmanual run\b|\bruns? manually\b|人工运行|手动运行",
-    re.IGNORECASE,
+    r"\buser[- ]only\b|\brun (?:it )?by hand\b|人工运行|手动运行", re.IGNORECASE
 )
 
 
@@ -569,9 +568,18 @@ def build_runs(
     _milestones_from_plan(drafts, plan, warnings)
     by_id = {d.id: d for d in drafts}
     config_file = config.file or "bridge.toml"
+    seeded: dict[str, list[_Draft]] = {}
+    for draft in drafts:
+        if draft.seed is not None and draft.id.endswith(suffix := f"-s{draft.seed}"):
+            seeded.setdefault(draft.id[: -len(suffix)], []).append(draft)
     for entry in config.runs:
         if entry.id in by_id:
             _apply_entry(by_id[entry.id], entry)
+        elif entry.id in seeded:
+            # A tracker row naming several seeds (032's E02, Seeds 3): its entry is each
+            # seed's run's (each keeps its own seed unless the entry sets one).
+            for draft in seeded[entry.id]:
+                _apply_entry(draft, entry)
         else:
             draft = _Draft(id=entry.id, source="config", file=config_file, line=entry.line)
             _apply_entry(draft, entry)
@@ -701,6 +709,7 @@ def _wait_as_stated(
             by_row.setdefault(draft.id[: -len(suffix)], []).append(draft)
     warnings: list[PlanWarning] = []
     blocks = {b.id for b in plan.blocks}  # "等待 B1/B2 evidence": blocks, not runs
+    stated_by: dict[str, set[str]] = {}  # the waits read from the plan and tracker, by run
     for stated in plan.dependencies:
         unknown: list[str] = []
         later: list[str] = []
@@ -726,6 +735,7 @@ def _wait_as_stated(
                     elif target is not draft:
                         waits.append(target.id)
             draft.depends_on = tuple(dict.fromkeys([*draft.depends_on, *waits]))
+            stated_by.setdefault(draft.id, set()).update(waits)
         if unknown:
             names = ", ".join(dict.fromkeys(unknown))
             warnings.append(
@@ -746,6 +756,39 @@ def _wait_as_stated(
                     "milestones in order, so it does not wait for them",
                 )
             )
+    warnings += _without_stated_cycles(drafts, stated_by)
+    return warnings
+
+
+def _without_stated_cycles(
+    drafts: Sequence[_Draft], stated_by: Mapping[str, set[str]]
+) -> list[PlanWarning]:
+    """
+    Drop the waits read from the plan or tracker that close a cycle (a dependency graph's
+    "R005 -> R006 (if R006 diverges -> rerun R005)"): read from prose, they are warned about and
+    not waited for, rather than stop the project as a ``depends_on`` cycle does.
+    """
+    warnings: list[PlanWarning] = []
+    by_id = {d.id: d for d in drafts}
+    for _ in range(len(drafts)):
+        cycle = _find_cycle({d.id: d.depends_on for d in drafts})
+        if cycle is None:
+            break
+        stated = [(a, b) for a, b in itertools.pairwise(cycle) if b in stated_by.get(a, set())]
+        if not stated:
+            break  # bridge.toml's own cycle: refused with its setting, as before
+        for run_id, dep in stated:
+            draft = by_id[run_id]
+            draft.depends_on = tuple(d for d in draft.depends_on if d != dep)
+        first = by_id[stated[0][0]]
+        warnings.append(
+            PlanWarning(
+                file=first.file,
+                line=first.line,
+                message=f"the stated dependencies make runs wait for each other "
+                f"({' → '.join(cycle)}): those waits are not kept",
+            )
+        )
     return warnings
 
 
@@ -766,7 +809,21 @@ def _refuse_cycles(specs: Sequence[RunSpec], config: Config) -> None:
     Raises:
         ConfigError: naming the cycle, at the first of its runs' ``depends_on``.
     """
-    waits = {s.id: s.depends_on for s in specs}
+    cycle = _find_cycle({s.id: s.depends_on for s in specs})
+    if cycle is None:
+        return
+    first = next(s for s in specs if s.id == cycle[0])
+    file, line = _depends_where(first, config)
+    raise ConfigError(
+        f"depends_on makes runs wait for themselves: {' → '.join(cycle)}; none of them could start",
+        setting="depends_on",
+        file=file,
+        line=line,
+    )
+
+
+def _find_cycle(waits: Mapping[str, Sequence[str]]) -> list[str] | None:
+    """One cycle of runs waiting for each other (``[R003, R005, R003]``), or None."""
     done: set[str] = set()
     for start in waits:
         path: list[str] = []
@@ -778,16 +835,7 @@ def _refuse_cycles(specs: Sequence[RunSpec], config: Config) -> None:
                 if run_id in done:
                     continue
                 if run_id in on_path:
-                    cycle = [*path[path.index(run_id) :], run_id]
-                    first = next(s for s in specs if s.id == cycle[0])
-                    file, line = _depends_where(first, config)
-                    raise ConfigError(
-                        f"depends_on makes runs wait for themselves: {' → '.join(cycle)}; "
-                        "none of them could start",
-                        setting="depends_on",
-                        file=file,
-                        line=line,
-                    )
+                    return [*path[path.index(run_id) :], run_id]
                 path.append(run_id)
                 on_path.add(run_id)
             deps = waits.get(run_id, ())
@@ -798,6 +846,7 @@ def _refuse_cycles(specs: Sequence[RunSpec], config: Config) -> None:
                 path.pop()
                 on_path.discard(run_id)
                 done.add(run_id)
+    return None
 
 
 def _freeze(draft: _Draft, config: Config, known: Collection[str]) -> RunSpec:

@@ -19,7 +19,14 @@ from bridge.plan.quantities import normalise_block_id
 from bridge.plan.text import Document, Table, plain
 from bridge.plan.vocabulary import normalise_priority, normalise_status
 
-__all__ = ["column_positions", "is_run_table", "read_tracker_runs", "row_seeds", "seed_run_id"]
+__all__ = [
+    "column_positions",
+    "is_combined_status",
+    "is_run_table",
+    "read_tracker_runs",
+    "row_seeds",
+    "seed_run_id",
+]
 
 _RUN_HEADERS = {
     "run id",
@@ -219,8 +226,12 @@ _TASK_COLUMN = frozenset({"task", "tasks", "任务"})
 # A row that is a coding task, not an experiment run (005's `| R001 | M0 | Implement A3 hook |
 # … | n/a (code) | … | ~2h coding |`): its purpose says implement and its split, system or notes
 # say code.
-_IMPLEMENT = re.compile(r"^(?:implement|write|code up|实现|编写)\b", re.IGNORECASE)
+_IMPLEMENT = re.compile(r"^(?:implement|实现)", re.IGNORECASE)
 _CODE = re.compile(r"\bcod(?:e|ing)\b|代码", re.IGNORECASE)
+_CODING = re.compile(r"\bcoding\b|\bLOC\b|写代码", re.IGNORECASE)
+# The System cell of a coding task: "Code", "Code change", "Code: dcqg/…", "代码"; not a model
+# named so ("Code Llama 7B", "code-davinci-002").
+_CODE_SYSTEM = re.compile(r"^(?:code(?:\s+(?:changes?|edits?|only))?\s*(?:[:：].*)?|代码.*)$", re.I)
 
 
 def _task_row(row: TrackerRun) -> bool:
@@ -229,11 +240,11 @@ def _task_row(row: TrackerRun) -> bool:
     011's `Code: dcqg/difficulty/data.py`), or its purpose says implement and its split or notes
     say code (see ``_IMPLEMENT``).
     """
-    if re.match(r"^(?:code|代码)\b", row.system.strip(), re.IGNORECASE):
+    if _CODE_SYSTEM.match(row.system.strip()):
         return True
     if not _IMPLEMENT.match(row.purpose.strip()):
         return False
-    return bool(_CODE.search(row.split) or _CODE.search(row.notes))
+    return bool(_CODE.search(row.split) or _CODING.search(row.notes))
 
 
 def _task_table(
@@ -317,6 +328,10 @@ def read_tracker_runs(doc: Document) -> tuple[list[TrackerRun], list[tuple[int, 
                     runs.append(row)
                     continue
                 by_seed.append((line, run_id, len(several)))
+                if is_combined_status(row.status_raw):
+                    # The Status bridge wrote for the row's seeds together ("DONE ×1, TODO ×2"):
+                    # bridge's record of each run decides, never this cell.
+                    row = attrs.evolve(row, status="todo", status_raw="")
                 for seed in several:
                     one = seed_run_id(run_id, seed)
                     if one in seen:
@@ -376,6 +391,17 @@ def row_seeds(header: str, cell: str) -> tuple[int, ...]:
     if count and plural and 0 < int(count.group(1)) <= _MAX_SEEDS:
         return tuple(range(int(count.group(1))))
     return ()
+
+
+_COMBINED = re.compile(r"^\s*[^,×]+ ×\d+(?:\s*,\s*[^,×]+ ×\d+)+\s*$")
+
+
+def is_combined_status(cell: str) -> bool:
+    """
+    Whether a Status cell is the one bridge writes for a row's seeds together (``DONE ×2,
+    RUNNING ×1``): bridge's, not the researcher's word about every seed.
+    """
+    return bool(_COMBINED.match(plain(cell)))
 
 
 def seed_run_id(row_id: str, seed: int) -> str:

@@ -264,6 +264,13 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         r"条件不成立时请把该行标为 NOT RUN — <原因>",
     ),
     (
+        re.compile(
+            r"the stated dependencies make runs wait for each other \((.+)\): those waits are "
+            r"not kept"
+        ),
+        r"计划与追踪表写明的依赖让运行互相等待（\1）：这些等待不予保留",
+    ),
+    (
         re.compile(r"run (\S+) appears again \(first at line (\d+)\); this row is ignored"),
         r"运行 \1 重复出现（首次在第 \2 行）；忽略此行",
     ),

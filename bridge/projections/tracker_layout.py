@@ -21,7 +21,12 @@ from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.stages import NOT_BRIDGES_RUN_STATES, RunState
 from bridge.plan.quantities import normalise_block_id
 from bridge.plan.text import Document, Table, plain
-from bridge.plan.tracker import column_positions, is_run_table, seed_run_id
+from bridge.plan.tracker import (
+    column_positions,
+    is_combined_status,
+    is_run_table,
+    seed_run_id,
+)
 from bridge.plan.vocabulary import normalise_status
 from bridge.projections.text import stamp, t
 from bridge.projections.visible import visible
@@ -297,9 +302,8 @@ def fill_in(
                 # "Notes by bridge", as one Notes cell cannot hold several runs' notes.
                 group = seeded[run_id]
                 shown.update({run_id: False, **{r.run_id: False for r in group}})
-                together = _together(
-                    [row(r, cells[status_at])[0] for r in group], plain(cells[status_at])
-                )
+                written = "" if is_combined_status(cells[status_at]) else plain(cells[status_at])
+                together = _together([row(r, cells[status_at])[0] for r in group], written)
                 if together is not None:
                     lines[number - 1] = _set_cells(lines[number - 1], {status_at: together}, width)
                 continue
@@ -385,7 +389,7 @@ def _together(statuses: Sequence[str | None], kept: str) -> str | None:
     """
     if all(status is None for status in statuses):
         return None
-    said = [status or kept or "—" for status in statuses]
+    said = [status or kept or "TODO" for status in statuses]
     counts = dict(collections.Counter(said))
     if len(counts) == 1:
         return said[0]

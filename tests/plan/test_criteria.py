@@ -204,6 +204,9 @@ class TestParseCriterionEnglish:
             ("Improves F1 by ≥3pp over baseline", "f1"),
             # lower case: not read as a name
             ("the hard f1 ≥ 0.5", "f1"),
+            # a sentence's verb is no qualifier
+            ("Maintains accuracy ≥ 0.8", "accuracy"),
+            ("Keeps F1 above 0.7", "f1"),
         ],
     )
     def test_a_capitalised_word_before_a_builtin_metric_names_a_different_metric(
@@ -235,6 +238,7 @@ class TestParseCriterionEnglish:
             ("loss must not exceed 0.5", Comparison.LE, 0.5),
             ("error rate cannot exceed 5%", Comparison.LE, 5.0),
             ("accuracy must not drop below 0.8", Comparison.GE, 0.8),
+            ("accuracy is not lower than 0.8", Comparison.GE, 0.8),
             ("延迟不得超过 200 ms", Comparison.LE, 200.0),
         ],
     )
@@ -257,6 +261,10 @@ class TestParseCriterionEnglish:
             ("A2 必须分别对 A3 和 A4 的 FK p95 改善至少 10%", "not a system of the block"),
             ("准确率相对归档模型提升至少 2 点", "not a system of the block"),
             ("foot skate 满足 5% non-inferiority", "non-inferiority"),
+            # a limit on a change is not a level of the metric
+            ("Accuracy drop must not exceed 2 points", "must not move"),
+            ("F1 must not regress by more than 0.5", "must not move"),
+            ("latency overhead must not exceed 10%", "must not move"),
         ],
     )
     def test_a_reference_that_cannot_be_read_is_refused_not_the_baseline(
@@ -274,6 +282,14 @@ class TestParseCriterionEnglish:
         c = parsed("mean RAW J-drop ≥0.55.", block_systems=["A0 (frozen)", "RAW joint v5"])
         assert (c.metric, c.subject, c.mode) == ("mean RAW J-drop", "RAW joint v5", Mode.ABSOLUTE)
         assert (c.comparison, c.threshold) == (Comparison.GE, 0.55)
+
+    def test_a_system_named_after_with_is_no_owner_of_the_metric(self) -> None:
+        """ "agreement with GPT-4 labels ≥ 0.8": GPT-4 is what the agreement is measured against,
+        not whose metric it is."""
+        result = parse_criterion(
+            "agreement with GPT-4 labels ≥ 0.8", block_systems=["Ours", "GPT-4"]
+        )
+        assert not (isinstance(result, Criterion) and result.subject == "GPT-4")
 
     def test_over_a_system_names_the_reference_when_the_block_lists_none(self) -> None:
         c = parsed("Multi-task improves Hard F1 by ≥3pp over single-task")

@@ -136,3 +136,27 @@ def test_ids_bridge_proposed_are_not_the_plans_run_ids(tmp_path: Path) -> None:
     runs = load_project(tmp_path).runs
     assert [r.source for r in runs] == ["proposed", "proposed"]
     assert all(r.depends_on == () for r in runs)
+
+
+def test_a_cycle_read_from_prose_is_warned_about_not_refused(tmp_path: Path) -> None:
+    """A dependency graph's aside "(if R006 diverges -> rerun R005 …)" is no order of runs, and
+    a cycle the written dependencies still make is dropped with a warning: the project loads
+    (a `depends_on` cycle in bridge.toml is still refused)."""
+    (tmp_path / "refine-logs").mkdir()
+    (tmp_path / "refine-logs" / "EXPERIMENT_PLAN.md").write_text(
+        "# Plan\n\n## Dependency graph\n\n"
+        "M1: R005 -> R006 (if R006 diverges -> rerun R005 with lower lr)\n"
+        "M1: R007 -> R008 -> R007\n"
+    )
+    (tmp_path / "refine-logs" / "EXPERIMENT_TRACKER.md").write_text(
+        "| Run ID | Milestone | System | Status |\n|---|---|---|---|\n"
+        + "".join(f"| R00{n} | M1 | a | TODO |\n" for n in range(5, 9))
+    )
+    project = load_project(tmp_path)
+    waits = {r.id: r.depends_on for r in project.runs}
+    assert waits["R006"] == ("R005",) and waits["R005"] == ()
+    assert waits["R007"] == () or waits["R008"] == ()
+    assert any(
+        w.message.startswith("the stated dependencies make runs wait for each other (R00")
+        for w in project.warnings
+    )

@@ -358,3 +358,62 @@ def test_a_seed_in_the_notes(notes: str, seed: int | None) -> None:
     from bridge.plan.tracker import _seed
 
     assert _seed("", notes) == seed
+
+
+def test_the_status_bridge_wrote_for_a_rows_seeds_is_not_read_back_as_the_researchers(
+    tmp_path: Path,
+) -> None:
+    """Bridge writes "DONE ×1, RUNNING ×1, TODO ×2" into a row naming four seeds. Read back
+    after a tracker edit, that cell said "done" for every seed, so the seeds not launched yet
+    were recorded as done before bridge and never ran."""
+    root = _project(tmp_path, "R0")
+    (root / "refine-logs" / "EXPERIMENT_TRACKER.md").write_text(
+        "| Run ID | Milestone | Block | System / Variant | Seeds | Status |\n"
+        "|---|---|---|---|---|---|\n"
+        "| R2 | M1 | B1 | MHC-MI | 4 | DONE ×1, RUNNING ×1, TODO ×2 |\n",
+        encoding="utf-8",
+    )
+    runs = load_project(root).runs
+    assert [(r.id, r.status) for r in runs] == [(f"R2-s{n}", "todo") for n in range(4)]
+    assert not any(r.settled_before_bridge for r in runs)
+
+
+def test_a_runs_entry_for_a_row_naming_seeds_applies_to_each_seed(tmp_path: Path) -> None:
+    """`[[runs]] id = "R2"` for a row whose Seeds cell says 3: each seed's run takes the
+    entry (it used to become a fourth run R2, beside R2-s0 … R2-s2 without the entry)."""
+    root = _project(tmp_path, "R0")
+    (root / "refine-logs" / "EXPERIMENT_TRACKER.md").write_text(
+        "| Run ID | Milestone | Block | System / Variant | Seeds | Status |\n"
+        "|---|---|---|---|---|---|\n| R2 | M1 | B1 | MHC-MI | 3 | TODO |\n",
+        encoding="utf-8",
+    )
+    (root / "bridge.toml").write_text(
+        '[[runs]]\nid = "R2"\ncommand = "python3 train.py --seed {seed}"\n', encoding="utf-8"
+    )
+    runs = load_project(root).runs
+    assert [(r.id, r.seed, r.command) for r in runs] == [
+        (f"R2-s{n}", n, ("python3", "train.py", "--seed", "{seed}")) for n in range(3)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("system", "purpose", "notes", "task"),
+    [
+        ("Code change", "Add quantile clipping", "", True),
+        ("Code Llama 7B", "Evaluate", "", False),
+        ("code-davinci-002", "Evaluate", "", False),
+        ("model", "Write summaries with the model", "code at github.com/x", False),
+        ("hook", "Implement A3 hook", "~2h coding", True),
+    ],
+)
+def test_which_rows_are_coding_tasks(
+    tmp_path: Path, system: str, purpose: str, notes: str, task: bool
+) -> None:
+    root = _project(tmp_path, "R0")
+    (root / "refine-logs" / "EXPERIMENT_TRACKER.md").write_text(
+        "| Run ID | Milestone | Purpose | System / Variant | Status | Notes |\n"
+        f"|---|---|---|---|---|---|\n| R1 | M1 | {purpose} | {system} | TODO | {notes} |\n",
+        encoding="utf-8",
+    )
+    (run,) = load_project(root).runs
+    assert run.task is task

@@ -152,6 +152,11 @@ _SYSTEM_INSIDE = re.compile(
 )
 
 
+_RELATION_WORDS = frozenset(
+    {"with", "vs", "vs.", "versus", "against", "than", "over", "to", "of", "from", "between"}
+)
+
+
 def _named_inside(text: str, pre: str, post: str) -> str | None:
     """The words from ``pre`` to ``post`` as ``text`` writes them ("mean RAW J-drop"), or None."""
     found = re.search(
@@ -178,8 +183,15 @@ _PROHIBITION = re.compile(r"不得|不能|不可|禁止|\b(?:must|should|may)\s+
 _NON_INFERIORITY = re.compile(r"non-?inferiority|非劣")
 # A prohibition right before a threshold, at most one word between ("must not drop below").
 _FORBIDDEN_BEFORE = re.compile(
-    r"(?:不得|不能|不可|不应|禁止|\b(?:must|should|may|can|will|does|do)\s+not|\bcannot|\bnever)"
-    r"\s*(?:[a-z\u4e00-\u9fff]+\s*)?$"
+    r"(?:不得|不能|不可|不应|禁止|\b(?:must|should|may|can|will|does|do|is|are|be|was|were)\s+not"
+    r"|\bcannot|\bnever|\bnot)\s*(?:[a-z\u4e00-\u9fff]+\s*)?$"
+)
+# Words of a change between two numbers (a drop, an overhead, a regression): a limit on one is
+# not a level of the metric.
+_CHANGE = re.compile(
+    r"\b(?:(?:drops?|dropped|falls?|fell)(?!\s+(?:below|under))|regress\w*|worsen\w*|degrad\w*|"
+    r"deteriorat\w*|overhead|slowdown|increases?|decreases?|changes?|gap|loses?|loss\s+of)\b"
+    r"|下降|退化|变差|增加|减少|开销"
 )
 _OPPOSITE = {
     Comparison.GT: Comparison.LE,
@@ -317,6 +329,13 @@ def _parse(  # one linear decision procedure, kept in one place to read top to b
             # limit would have met it).
             if comparison is Comparison.EQ:
                 return unparsed("says what must not equal a number, not a condition to meet")
+            if _CHANGE.search(norm):
+                # "accuracy drop must not exceed 2 points": a limit on a change, whose size the
+                # rules would read off the metric itself.
+                return unparsed(
+                    "says how far it must not move against another system ('must not …'); "
+                    "write the condition to meet instead"
+                )
             said = f"{forbidden.group(0).strip()} {match.group(0).strip()}"
             comparison = _OPPOSITE[comparison]
             notes.append(f"{said!r} read as '{comparison.value} {match.group('num')}'")
@@ -342,7 +361,13 @@ def _parse(  # one linear decision procedure, kept in one place to read top to b
             # metric (direction words in them, "J-drop", are part of the name).
             return _absolute_on_phrase(text, rest, phrase, thresholds[0], systems, notes)
         inside = _SYSTEM_INSIDE.fullmatch(rest)
-        if inside is not None and thresholds[0].orientation is None:
+        if (
+            inside is not None
+            and thresholds[0].orientation is None
+            # "agreement with GPT-4 labels": the system named after a relation word is the
+            # reference, not whose metric it is.
+            and inside["pre"].split()[-1] not in _RELATION_WORDS
+        ):
             inside_name = _named_inside(text, inside["pre"], inside["post"])
             if inside_name is not None and metric_phrase(f"{inside['post']} ⟨T⟩") is not None:
                 # "mean RAW J-drop ≥0.55" (005): the system's word inside the metric's name says

@@ -299,7 +299,9 @@ _NEUTRAL_QUALIFIERS = frozenset(
         "heldout", "improves", "improve", "improved", "higher", "lower", "better", "worse",
         "increases", "increase", "reduces", "reduce", "achieves", "achieve", "reaches",
         "reach", "both", "all", "each", "every", "and", "or", "with", "by", "on", "in", "of",
-        "ours", "model", "method", "system", "proposed",
+        "ours", "model", "method", "system", "proposed", "maintain", "keep", "retain",
+        "yield", "match", "preserve", "hold", "get", "has", "have", "show", "stay", "remain",
+        "exceed", "beat", "outperform",
     }
 )  # fmt: skip
 _BEFORE_METRIC = re.compile(r"(?<![\w⟩-])(?P<word>[a-z][a-z0-9-]*)\s+(?P<tag>⟨M[A-Z]+⟩)")
@@ -337,6 +339,9 @@ def qualified_metrics(
         )
         if found is None or not found.group(1)[0].isupper():
             continue
+        opening = not written[: found.start()].strip(" -*•")
+        if opening and not found.group(1).isupper() and found.group(1).endswith("s"):
+            continue  # "Maintains accuracy ≥ 0.8": a sentence's verb, not a qualifier
         spelled[placeholder] = f"{found.group(1)} {found.group(2)}"
         norm = norm[: match.start()] + placeholder + norm[match.end() :]
     return norm, spelled
