@@ -29,6 +29,9 @@ _GPU_UNIT = (
 # One word may say where or which GPU-hours they are: "2-6 local GPU h", "40 extra GPU-hours".
 _GPU_QUALIFIER = r"(?:(?:local|remote|cloud|cluster|server|extra|additional|more|new)\s{1,2})?"
 _GPU_AMOUNT = re.compile(rf"{_RANGE}\s{{0,3}}{_GPU_QUALIFIER}(?:{_GPU_UNIT})", re.IGNORECASE)
+_GPU_DAYS = re.compile(
+    rf"{_RANGE}\s{{0,3}}{_GPU_QUALIFIER}(?:GPU[- ]?days?|卡天|GPU 天)(?![\w-])", re.IGNORECASE
+)
 _PLAIN_AMOUNT = re.compile(
     rf"^\s{{0,3}}(?:~|≈|约|<|≤|<=|about|approx\.?)?\s{{0,2}}{_RANGE}\s{{0,2}}(?:h|hrs?|hours?)?(?![\w.])",
     re.IGNORECASE,
@@ -55,18 +58,21 @@ def gpu_hours(text: str) -> float | None:
 
     Args:
         text: a cost cell, heading or budget line (``~35-45 GPU hours``, ``累计 800–1600 GPUh``,
-            ``~4h Modal GPU``, ``2 h on 4 GPUs``).
+            ``~4h Modal GPU``, ``2 h on 4 GPUs``, ``1 GPU-day`` = 24).
 
     Returns:
         The number of GPU-hours, or None when no number carries a GPU-hour unit.
     """
-    found = [m for m in (_GPU_AMOUNT.search(text), _HOURS_ON_GPUS.search(text)) if m is not None]
+    searched = (_GPU_AMOUNT.search(text), _HOURS_ON_GPUS.search(text), _GPU_DAYS.search(text))
+    found = [m for m in searched if m is not None]
     if not found:
         return None
     match = min(found, key=lambda m: m.start())
     hours = _to_float(match.group("hi") or match.group("lo"))
     if match.re is _HOURS_ON_GPUS and match.group("count"):
         hours *= int(match.group("count"))
+    if match.re is _GPU_DAYS:
+        hours *= 24  # "under 1 GPU-day" (017)
     return hours
 
 

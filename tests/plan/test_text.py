@@ -129,6 +129,9 @@ class TestQuantities:
             ("3 hours on 2×A100", 6),
             ("~4-8h on Modal", None),
             ("10h CPU, GPU later", None),
+            ("Keep first pass under 1 GPU-day", 24),
+            ("2-3 GPU days", 72),
+            ("10 days", None),
         ],
     )
     def test_gpu_hours(self, text: str, hours: float | None) -> None:
