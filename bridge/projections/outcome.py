@@ -82,6 +82,8 @@ from bridge.projections.block_runs import (
 from bridge.projections.outcome_types import (
     NO_MAIN,
     NO_MAIN_ZH,
+    NO_MILESTONES,
+    NO_MILESTONES_ZH,
     BlockResult,
     MilestoneResult,
     Outcome,
@@ -91,6 +93,8 @@ from bridge.projections.outcome_types import (
 __all__ = [
     "NO_MAIN",
     "NO_MAIN_ZH",
+    "NO_MILESTONES",
+    "NO_MILESTONES_ZH",
     "BlockResult",
     "MilestoneResult",
     "Outcome",
@@ -383,7 +387,9 @@ def evaluate(state: PipelineState) -> Outcome:
         reasons.append(
             (f"runs without recorded metrics: {unread}", f"运行没有已记录的指标：{unread}")
         )
-    if main is None:
+    if main is None and not state.plan.milestones:
+        reasons.append((NO_MILESTONES, NO_MILESTONES_ZH))
+    elif main is None:
         reasons.append((NO_MAIN, NO_MAIN_ZH))
     elif result is MainResult.INCONCLUSIVE:
         reasons.append((f"the main milestone {main} is inconclusive", f"主要里程碑 {main} 无定论"))

@@ -16,6 +16,8 @@ from bridge.value_methods import value_methods
 __all__ = [
     "NO_MAIN",
     "NO_MAIN_ZH",
+    "NO_MILESTONES",
+    "NO_MILESTONES_ZH",
     "BlockResult",
     "MilestoneResult",
     "Outcome",
@@ -31,6 +33,9 @@ NO_MAIN_ZH = (
     "计划中未识别出主要里程碑（没有名为 main 的里程碑）；"
     '可在 bridge.toml [bridge] 中用 main_milestone = "M…" 指定'
 )
+#: The same when the plan has no milestones at all (017): no main_milestone can name one.
+NO_MILESTONES = "the plan has no milestones, so no main result; give the plan a run order"
+NO_MILESTONES_ZH = "计划没有里程碑，因而没有主要结果；请在计划中写出运行顺序"
 
 
 @value_methods

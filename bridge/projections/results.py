@@ -263,6 +263,17 @@ def next_step(state: PipelineState, outcome: Outcome, language: str) -> str:
             else "The main result is negative: revisit the method or the plan against the "
             "plan's failure interpretation. Ablation planning skipped (main result negative)."
         )
+    if outcome.main_milestone is None and not (state.plan and state.plan.milestones):
+        # 017: no milestone to name, so main_milestone cannot help; the blocks are all there is.
+        return (
+            "计划没有里程碑，因而没有主要结果：请逐一阅读上面各实验块的判定；要有主要结果，"
+            "请在计划中写出运行顺序（里程碑），再运行 `bridge run`。"
+            "消融规划已跳过（主要结果无定论）。"
+            if zh
+            else "The plan has no milestones, so it has no main result: read each block's verdict "
+            "above; for a main result, give the plan a run order (milestones), then run `bridge "
+            "run`. Ablation planning skipped (main result inconclusive)."
+        )
     if outcome.main_milestone is None:
         # Nothing was judged as the main result: the one thing to do is to say which it is.
         return (

@@ -12,7 +12,14 @@ from bridge.machine.judge import MainResult
 from bridge.machine.views import RunView
 from bridge.projections.code_review import unavailable_note
 from bridge.projections.markdown import line
-from bridge.projections.outcome import NO_MAIN, Outcome, evaluate, must_completed
+from bridge.projections.outcome import (
+    NO_MAIN,
+    NO_MILESTONES,
+    NO_MILESTONES_ZH,
+    Outcome,
+    evaluate,
+    must_completed,
+)
 from bridge.projections.reasons import in_language
 from bridge.projections.results import next_step
 from bridge.projections.text import language_of
@@ -26,6 +33,12 @@ MANIFEST_PATH = "MANIFEST.md"
 
 def _main_sentence(state: PipelineState, zh: bool) -> str:
     outcome = evaluate(state)
+    if outcome.main_milestone is None and state.plan is not None and not state.plan.milestones:
+        return (
+            f"主要结果：无定论（{NO_MILESTONES_ZH}）。"
+            if zh
+            else f"Main result: inconclusive ({NO_MILESTONES})."
+        )
     if outcome.main_milestone is None:
         return (
             "主要结果：无定论（计划中未识别出主要里程碑；"

@@ -11,6 +11,7 @@ from typing import Any
 
 from bridge import Bridge, Stage
 from bridge.machine.ports import GateDecision
+from tests.conftest import needs_shared
 from tests.pipeline.conftest import Run, executions, write_project
 
 RUNS = [
@@ -256,3 +257,27 @@ def test_the_plans_stop_rules_are_quoted_as_not_checked(project: Path) -> None:
         "Pilot kill. If accuracy < 0.5, abandon the idea.",
         "Scope kill. If R2 fails, drop the second claim.",
     ]
+
+
+@needs_shared
+def test_a_plan_without_milestones_says_so_rather_than_ask_for_main_milestone(
+    tmp_path: Path,
+) -> None:
+    """017 has no run order: its summary and next step said to set `main_milestone = "M…"`,
+    which cannot name anything there. They say the plan has no milestones and how to give it
+    some."""
+    from tests.plan.corpus import as_project
+
+    project = as_project("017", tmp_path)
+    (project / "bridge.toml").write_text(
+        "[bridge]\ncode_review = false\n[run]\ncommand = \"python3 -c 'import json,sys; "
+        'json.dump({}, open(sys.argv[1] + \\"/metrics.json\\", \\"w\\"))\' {output_dir}"\n'
+    )
+    bridge = Bridge(project)
+    try:
+        assert bridge.run() is Stage.COLLECTED
+        summary = bridge.summary()
+    finally:
+        bridge.close()
+    assert "Main result: inconclusive (the plan has no milestones, so no main result" in summary
+    assert "main_milestone" not in summary
