@@ -24,7 +24,7 @@ from bridge.plan.options import OptionLayer, Options, apply_options, parse_overr
 from bridge.plan.runs import RunSpec, build_runs
 from bridge.plan.safe_ids import is_safe_id, replace_unsafe
 from bridge.plan.setting_fields import did_you_mean
-from bridge.plan.vocabulary import normalise_status
+from bridge.plan.vocabulary import stopped_status
 from bridge.value_methods import value_methods
 
 __all__ = ["LoadedProject", "discover", "load_project", "plan_json", "require_runs"]
@@ -582,16 +582,14 @@ def _stopped(plan: Plan) -> list[PlanWarning]:
     The plan's own Status line says it is stopped (014's ``**Status:**
     STOPPED_R002_GEOMETRY_FAIL``): said before anything runs, as ``bridge run`` holds on it.
     """
-    said = next(
-        (v for k, v in plan.header.items() if k.strip().casefold() in ("status", "状态")), ""
-    )
-    if not said.strip() or normalise_status(said) not in ("skipped", "blocked"):
+    said = stopped_status(plan.header)
+    if not said:
         return []
     return [
         PlanWarning(
             file=plan.plan_file,
             line=0,
-            message=f"the plan's Status says {' '.join(said.split())!r}: `bridge run` launches "
+            message=f"the plan's Status says {said!r}: `bridge run` launches "
             "none of its runs while it says so",
         )
     ]

@@ -25,6 +25,7 @@ from bridge.plan.run_fields import RunFields
 from bridge.plan.setting_fields import did_you_mean
 from bridge.plan.templates import outputs_of, placeholders
 from bridge.plan.text import plain
+from bridge.plan.tracker import seed_row
 from bridge.plan.vocabulary import DONE_STATUSES, OUT_OF_SCOPE_STATUSES
 from bridge.value_methods import value_methods
 
@@ -570,8 +571,8 @@ def build_runs(
     config_file = config.file or "bridge.toml"
     seeded: dict[str, list[_Draft]] = {}
     for draft in drafts:
-        if draft.seed is not None and draft.id.endswith(suffix := f"-s{draft.seed}"):
-            seeded.setdefault(draft.id[: -len(suffix)], []).append(draft)
+        if (row := seed_row(draft.id, draft.seed)) is not None:
+            seeded.setdefault(row, []).append(draft)
     for entry in config.runs:
         if entry.id in by_id:
             _apply_entry(by_id[entry.id], entry)
@@ -705,8 +706,8 @@ def _wait_as_stated(
         if draft.source.startswith("proposed"):
             continue  # ids bridge made up (R001 …) are not the plan's own run ids
         by_row.setdefault(draft.id, []).append(draft)
-        if draft.seed is not None and draft.id.endswith(suffix := f"-s{draft.seed}"):
-            by_row.setdefault(draft.id[: -len(suffix)], []).append(draft)
+        if (row := seed_row(draft.id, draft.seed)) is not None:
+            by_row.setdefault(row, []).append(draft)
     warnings: list[PlanWarning] = []
     blocks = {b.id for b in plan.blocks}  # "等待 B1/B2 evidence": blocks, not runs
     stated_by: dict[str, set[str]] = {}  # the waits read from the plan and tracker, by run
@@ -736,26 +737,18 @@ def _wait_as_stated(
                         waits.append(target.id)
             draft.depends_on = tuple(dict.fromkeys([*draft.depends_on, *waits]))
             stated_by.setdefault(draft.id, set()).update(waits)
-        if unknown:
-            names = ", ".join(dict.fromkeys(unknown))
-            warnings.append(
-                PlanWarning(
-                    file=stated.file,
-                    line=stated.line,
-                    message=f"{stated.row} waits for {names} ({stated.said!r}), which is not a "
-                    "run: it is not waited for",
-                )
-            )
-        if later:
-            names = ", ".join(dict.fromkeys(later))
-            warnings.append(
-                PlanWarning(
-                    file=stated.file,
-                    line=stated.line,
-                    message=f"{stated.row} waits for {names}, of a later milestone: bridge runs "
-                    "milestones in order, so it does not wait for them",
-                )
-            )
+        said = [
+            f"{stated.row} waits for {names} ({stated.said!r}), which is not a run: it is not "
+            "waited for"
+            for names in [", ".join(dict.fromkeys(unknown))]
+            if unknown
+        ] + [
+            f"{stated.row} waits for {names}, of a later milestone: bridge runs milestones in "
+            "order, so it does not wait for them"
+            for names in [", ".join(dict.fromkeys(later))]
+            if later
+        ]
+        warnings += [PlanWarning(file=stated.file, line=stated.line, message=m) for m in said]
     warnings += _without_stated_cycles(drafts, stated_by)
     return warnings
 

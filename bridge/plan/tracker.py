@@ -25,6 +25,7 @@ __all__ = [
     "is_run_table",
     "read_tracker_runs",
     "row_seeds",
+    "seed_row",
     "seed_run_id",
 ]
 
@@ -409,6 +410,19 @@ def seed_run_id(row_id: str, seed: int) -> str:
     The id of one seed's run of a tracker row that names several seeds: ``E02-s1``.
     """
     return f"{row_id}-s{seed}"
+
+
+def seed_row(run_id: str, seed: int | None) -> str | None:
+    """
+    The tracker row a seed's run was planned from (``E02`` for ``E02-s1`` with seed 1), or None
+    for a run whose id is not :func:`seed_run_id` of its seed.
+    """
+    if seed is None:
+        return None
+    suffix = seed_run_id("", seed)
+    if len(run_id) > len(suffix) and run_id.endswith(suffix):
+        return run_id[: -len(suffix)]
+    return None
 
 
 _BRACES = re.compile(r"\{([^{}]*,[^{}]*)\}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Mapping
 from typing import Literal
 
 from bridge.plan.priority import Priority
@@ -25,6 +26,7 @@ __all__ = [
     "normalise_status",
     "says_failure",
     "section_kind",
+    "stopped_status",
 ]
 
 # Tracker statuses (as normalise_status gives them) that mean bridge must not launch the run:
@@ -479,3 +481,17 @@ def normalise_status(raw: str) -> str:
         if mark in text:
             return status
     return "unknown"
+
+
+_PLAN_STATUS_KEYS = frozenset({"status", "状态", "plan status"})
+
+
+def stopped_status(header: Mapping[str, str]) -> str:
+    """
+    The plan's header Status line when it says the plan is stopped, paused or blocked (014's
+    ``**Status:** STOPPED_R002_GEOMETRY_FAIL``), on one line; ``""`` otherwise.
+    """
+    said = next((v for k, v in header.items() if k.strip().casefold() in _PLAN_STATUS_KEYS), "")
+    if not said.strip() or normalise_status(said) not in ("skipped", "blocked"):
+        return ""
+    return " ".join(said.split())

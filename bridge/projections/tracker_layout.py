@@ -25,7 +25,7 @@ from bridge.plan.tracker import (
     column_positions,
     is_combined_status,
     is_run_table,
-    seed_run_id,
+    seed_row,
 )
 from bridge.plan.vocabulary import normalise_status
 from bridge.projections.text import stamp, t
@@ -374,10 +374,8 @@ def _seed_runs(state: PipelineState) -> dict[str, list[RunView]]:
     """
     by_row: dict[str, list[RunView]] = {}
     for run in state.runs.values():
-        seed = run.spec.seed
-        suffix = seed_run_id("", seed) if seed is not None else ""
-        if suffix and run.run_id.endswith(suffix) and len(run.run_id) > len(suffix):
-            by_row.setdefault(run.run_id[: -len(suffix)], []).append(run)
+        if (row := seed_row(run.run_id, run.spec.seed)) is not None:
+            by_row.setdefault(row, []).append(run)
     return by_row
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from bridge.machine.fold import PipelineState
 from bridge.machine.stages import RunState
 from bridge.pipeline.session import Session
-from bridge.plan.vocabulary import normalise_status
+from bridge.plan.vocabulary import stopped_status
 
 __all__ = ["held_by_researcher", "plan_stopped", "running_elsewhere"]
 
@@ -45,20 +45,13 @@ def plan_stopped(s: Session, state: PipelineState) -> str | None:
     (``STOPPED_R002_GEOMETRY_FAIL``, ``ON HOLD``) while runs are still to launch. Nothing is
     held when every run is already settled: the results are written as the plan stands.
     """
-    said = next(
-        (v for k, v in s.project.plan.header.items() if k.strip().casefold() in _STATUS_KEYS), ""
-    )
-    if not said.strip() or normalise_status(said) not in ("skipped", "blocked"):
-        return None
-    if not state.runs_in_state(RunState.PENDING):
+    said = stopped_status(s.project.plan.header)
+    if not said or not state.runs_in_state(RunState.PENDING):
         return None
     return (
-        f"the plan's Status says {' '.join(said.split())!r}: bridge launches none of its runs "
+        f"the plan's Status says {said!r}: bridge launches none of its runs "
         "while the plan says it is stopped; change that line once the plan goes on"
     )
-
-
-_STATUS_KEYS = frozenset({"status", "状态", "plan status"})
 
 
 def held_by_researcher(s: Session, state: PipelineState) -> str | None:
