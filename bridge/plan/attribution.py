@@ -19,7 +19,14 @@ Evidence is taken in a fixed order, the first that decides wins:
    blocks, word for word (never across every block);
 5. the tracker's Purpose cell, when no compared system is named by the run's system: the one
    compared system whose name begins it, word for word, among the milestone's blocks (all
-   blocks when the milestone names none).
+   blocks when the milestone names none);
+6. when the milestone names no block and nothing above decided: the one block whose text names
+   the scripts or code spans the milestone's Runs cell names (009's M2 runs
+   ``analyze_representation_signals.py``, which only Block 2's setup names), else the one
+   block whose title holds every word of the milestone's name or goal (``Policy readiness`` in
+   "Policy Readiness Check"); then the one block whose text names the scripts the run's
+   tracker Notes or Purpose name. A script more than one block names (``train.py``) says
+   nothing.
 
 Where evidence names several blocks, system matching narrows it; a run still left with several
 blocks, or with none, is *not attributed*, and the reason says why. Nothing is guessed: such a
@@ -37,7 +44,7 @@ from collections.abc import Mapping, Sequence
 import attrs
 
 from bridge.plan.config import SystemConfig
-from bridge.plan.model import Plan
+from bridge.plan.model import Milestone, Plan
 from bridge.plan.quantities import block_refs, normalise_block_id
 from bridge.value_methods import value_methods
 
@@ -230,6 +237,7 @@ class Attributor:
     """
 
     def __init__(self, plan: Plan, systems: Mapping[str, SystemConfig]) -> None:
+        self.plan = plan
         self.order = [b.id for b in plan.blocks]
         self.ids = set(self.order)
         self.titles = {b.id: b.title for b in plan.blocks}
@@ -252,6 +260,26 @@ class Attributor:
             m.id: [b for b in m.blocks if b in self.ids] or self._labelled(m.runs_raw, plan)
             for m in plan.milestones
         }
+        # milestone → (block, why) for a milestone that names no block but whose Runs cell
+        # names a script only one block runs, or whose goal is one block's title: weaker
+        # evidence than the run's own system or Purpose, so taken after them.
+        self.milestone_inferred: dict[str, tuple[str, str]] = {}
+        for milestone in plan.milestones:
+            if self.milestone_blocks[milestone.id]:
+                continue
+            coded = _named_code(milestone.runs_raw, plan)
+            found = (
+                (coded[0], f"Runs cell names {coded[1]}")
+                if coded is not None
+                else _named_by_goal(milestone, plan)
+            )
+            if found is not None:
+                self.milestone_inferred[milestone.id] = (
+                    found[0],
+                    f"milestone {milestone.id}'s {found[1]}"
+                    if coded is not None
+                    else f"milestone {milestone.id}, {found[1]}",
+                )
 
     def _labelled(self, runs_cell: str, plan: Plan) -> list[str]:
         """
@@ -317,7 +345,13 @@ class Attributor:
             return first
         return [b for b in among if names[1] & self.block_systems[b][1].keys()]
 
-    def _placed(self, block: str, names: tuple[set[str], set[str]], basis: str) -> Attribution:
+    def _placed(
+        self, block: str, names: tuple[set[str], set[str]], basis: str, purpose: str = ""
+    ) -> Attribution:
+        """
+        The attribution to ``block``, with the compared system the run's system names, or
+        else the one its ``purpose`` begins with (when given).
+        """
         system = ""
         for mine, keyed in self._pairs(block, names):
             system = next((keyed[n] for n in sorted(mine) if n in keyed), "")
@@ -325,6 +359,11 @@ class Attributor:
                 break
         if not system:
             system = self._shortened(block, names[0])
+        if not system and purpose:
+            opened = self._opened_by(purpose, [block])
+            if opened is None and (labelled := _PURPOSE_LABEL.match(purpose)) is not None:
+                opened = self._opened_by(purpose[labelled.end() :], [block])
+            system = opened[1] if opened is not None else ""
         return Attribution(block=block, system=system, basis=basis)
 
     def _beginning(self, keys: set[str], among: Sequence[str]) -> list[tuple[str, str]]:
@@ -546,6 +585,15 @@ class Attributor:
                 return Attribution(
                     block=block, system=system, basis=f"Purpose begins with system {system!r}"
                 )
+        if not holders and not in_milestone:
+            inferred = self.milestone_inferred.get(run.milestone)
+            if inferred is not None:
+                return self._placed(inferred[0], names, inferred[1], run.purpose)
+            # 009's R003 "Uses `scripts/analyze_representation_signals.py`": the script only
+            # block B2's setup runs.
+            coded = _named_code(f"{run.notes} {run.purpose}", self.plan)
+            if coded is not None:
+                return self._placed(coded[0], names, f"the tracker names {coded[1]}", run.purpose)
         reasons = [doubt] if doubt else []
         if holders:
             reasons.append(f"{shown} is compared in blocks {', '.join(holders)}")
@@ -562,6 +610,69 @@ class Attributor:
                 else "no system to match"
             )
         return Attribution(block="", system="", basis="; ".join(reasons))
+
+
+# A script or file a cell names (``scripts/run_retrieval_baseline.py``), or a code span
+# (`` `template_macro` ``).
+_CODE_SPAN = re.compile(r"`([^`\n]{3,80})`")
+_SCRIPT = re.compile(
+    r"(?<![\w/.-])((?:[\w.-]+/)*[\w.-]*\w\.(?:py|sh|ipynb|jl|R|m|lua|cpp|cu|rs))\b"
+)
+
+
+def _code_names(text: str) -> set[str]:
+    """
+    The scripts and code spans a text names, each as the last part of its path
+    (``scripts/x.py`` → ``x.py``); spans with spaces (a shell command, prose) are left out.
+    """
+    names = {m.group(1).strip() for m in _CODE_SPAN.finditer(text)}
+    names |= {m.group(1) for m in _SCRIPT.finditer(text)}
+    return {n.rsplit("/", 1)[-1] for n in names if n and " " not in n and len(n) >= 3}
+
+
+def _named_code(cell: str, plan: Plan) -> tuple[str, str] | None:
+    """
+    The one block whose text names the scripts or code spans ``cell`` names (009's milestone
+    M2 runs `` `analyze_representation_signals.py` ``, which Block 2's setup runs), with what
+    was named (shown for the basis); ``None`` when the cell names none, or the names are found
+    in no block or in several (a shared ``train.py`` says nothing).
+    """
+    named = _code_names(cell)
+    if not named:
+        return None
+    holders = {block.id: sorted(named & _code_names(block.text)) for block in plan.blocks}
+    found = [(block, names) for block, names in holders.items() if names]
+    if len(found) != 1:
+        return None
+    block, names = found[0]
+    shown = ", ".join(f"`{n}`" for n in names)
+    return block, f"{shown}, which only block {block} names"
+
+
+def _named_by_goal(milestone: Milestone, plan: Plan) -> tuple[str, str] | None:
+    """
+    The one block whose title holds every word of the milestone's name or goal (009's M4
+    "Policy readiness" is "Block 4: Policy Readiness Check"), with why; ``None`` otherwise.
+    Words are compared whole (a plural's ``s`` aside), so "Train" never names "Training
+    dynamics".
+    """
+    for text in (milestone.name, milestone.goal):
+        words = [_singular(w) for w in system_key(text).split()]
+        if not words:
+            continue
+        found = [
+            block.id
+            for block in plan.blocks
+            if set(words) <= {_singular(w) for w in system_key(block.title).split()}
+        ]
+        if len(found) == 1:
+            title = next(b.title for b in plan.blocks if b.id == found[0])
+            return found[0], f"{text.strip()!r}, is named in block {found[0]}'s title {title!r}"
+    return None
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
 
 
 # A claim or arm label opening a Purpose cell: "C2 ", "H1: ", "A2 ".

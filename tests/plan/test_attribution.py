@@ -621,3 +621,106 @@ def test_a_run_stands_for_a_system_written_without_its_commentary(
     """A run's system stands for a block's system named the same once the block's commentary
     is dropped, unless that commentary takes a part away or the name fits two systems."""
     assert stands_for(written, system, systems) is expected
+
+
+SCRIPTS_PLAN = """# Plan
+
+## Experiment Blocks
+
+### Block 1: Data and Retrieval Sanity
+- Compared systems: BM25 over names and cards.
+- Setup details: reuse `scripts/prepare.py` and `scripts/train.py`.
+- Success criterion: MRR > 0.3.
+
+### Block 2: Signal Extraction
+- Compared systems: per-tool diagnostic scores.
+- Setup details: run `scripts/signals.py` after `train.py`.
+- Success criterion: MRR > 0.3.
+
+### Block 3: Policy Readiness Check
+- Compared systems: frequency-only heuristic, signal heuristic.
+- Setup details: fit on the outputs.
+- Success criterion: MRR > 0.3.
+
+### Block 4: Training dynamics
+- Compared systems: LoRA.
+- Success criterion: MRR > 0.3.
+
+## Run Order and Milestones
+
+| Milestone | Goal | Runs | Decision Gate |
+|---|---|---|---|
+| M0 | Rebuild data | `prepare.py` | schemas cover tasks |
+| M1 | Signal report | `signals.py` | groups nonempty |
+| M2 | Policy readiness | compare heuristics | signal wins |
+| M3 | Train | `train.py` | loss falls |
+| M4 | Extras | extra runs | none |
+"""
+
+SCRIPTS_TRACKER = """| Run ID | Milestone | Purpose | System / Variant | Status | Notes |
+|---|---|---|---|---|---|
+| R1 | M0 | rebuild data | local parser | TODO | |
+| R2 | M1 | signals | signal diagnostics | TODO | |
+| R3 | M2 | readiness | heuristic vs oracle | TODO | |
+| R4 | M3 | training | trainer | TODO | |
+| R5 | M4 | extra signals | diagnostics v2 | TODO | Uses `scripts/signals.py`. |
+| R6 | M4 | extra training | trainer v2 | TODO | Uses `train.py`. |
+| R7 | M0 | LoRA rerun | LoRA | TODO | |
+"""
+
+
+class TestScriptsAndGoals:
+    """A milestone that names no block still says which block it runs: by the scripts its Runs
+    cell names that only one block's text names, or by its goal being a block's title (009)."""
+
+    @pytest.fixture
+    def runs(self, tmp_path: Path) -> dict[str, tuple[str, str]]:
+        write(tmp_path, "refine-logs/EXPERIMENT_PLAN.md", SCRIPTS_PLAN)
+        write(tmp_path, "refine-logs/EXPERIMENT_TRACKER.md", SCRIPTS_TRACKER)
+        return {r.id: (r.block, r.attribution) for r in load_project(tmp_path).runs}
+
+    def test_a_script_only_one_block_names(self, runs: dict[str, tuple[str, str]]) -> None:
+        assert runs["R1"] == (
+            "B1",
+            "milestone M0's Runs cell names `prepare.py`, which only block B1 names",
+        )
+        assert runs["R2"][0] == "B2"
+
+    def test_a_goal_in_one_blocks_title(self, runs: dict[str, tuple[str, str]]) -> None:
+        assert runs["R3"] == (
+            "B3",
+            "milestone M2, 'Policy readiness', is named in block B3's title "
+            "'Policy Readiness Check'",
+        )
+
+    def test_a_script_several_blocks_name_and_a_partial_word_say_nothing(
+        self, runs: dict[str, tuple[str, str]]
+    ) -> None:
+        """`train.py` is in B1 and B2; "Train" is not the word "Training"."""
+        assert runs["R4"][0] == ""
+        assert runs["R4"][1].startswith("milestone M3 names no block")
+        assert runs["R6"][0] == ""
+
+    def test_the_tracker_notes_name_a_script(self, runs: dict[str, tuple[str, str]]) -> None:
+        assert runs["R5"] == (
+            "B2",
+            "the tracker names `signals.py`, which only block B2 names",
+        )
+
+    def test_the_runs_own_system_comes_first(self, runs: dict[str, tuple[str, str]]) -> None:
+        """R7 runs B4's LoRA in milestone M0, whose script only B1 names."""
+        assert runs["R7"] == ("B4", "system matches one block")
+
+    @needs_corpus
+    def test_009_every_run_placed_from_the_plan_alone(self, tmp_path: Path) -> None:
+        """The real 009 plan: no Block column, a run-order table naming scripts."""
+        runs = {r.id: r for r in load_project(as_project("009", tmp_path)).runs}
+        assert {i: r.block for i, r in runs.items()} == {
+            "R001": "B1",
+            "R002": "B1",
+            "R003": "B2",
+            "R004": "B3",
+            "R005": "B4",
+        }
+        assert "`template_macro`" in runs["R004"].attribution
+        assert "'Policy readiness'" in runs["R005"].attribution
