@@ -123,6 +123,10 @@ _PHRASES: tuple[tuple[str, str], ...] = (
         "'hits of total ≥ N%'",
     ),
     (
+        "says what may happen ('may …'), not a condition the results must meet",
+        "说的是可能发生的情况（'may …'），不是结果必须满足的条件",
+    ),
+    (
         "'each' over several systems written as one; name each system",
         "'each' 把多个系统写成了一个；请逐一写出每个系统",
     ),

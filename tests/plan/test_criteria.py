@@ -364,6 +364,11 @@ class TestParseCriterionUnparsed:
             ("TACE beats the strongest NMP-native baseline on throughput", "best"),
             ("成功标准：每个 main claim 有表/图支撑", "no comparison"),
             ("准确率 90%", "without a comparison"),
+            # 029: a share of a parenthesised grid of items, and a clause that only allows
+            ("feasible for ≥ 80 % of (date × hour × baseline) combinations", "share of items"),
+            ("B1 baseline may fail more often (that's the H1 evidence)", "may happen"),
+            ("accuracy may be higher than the baseline", "may happen"),
+            ("方法可能更好", "may happen"),
         ],
     )
     def test_reason(self, text: str, reason: str) -> None:

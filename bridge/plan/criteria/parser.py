@@ -218,7 +218,10 @@ _FROM_TO = re.compile(
     r"\bfrom\s+(?P<ref>⟨S[A-Z]+⟩)\s+to\s+(?P<subject>⟨S[A-Z]+⟩)"
     r"|从\s*(?P<ref2>⟨S[A-Z]+⟩)\s*到\s*(?P<subject2>⟨S[A-Z]+⟩)"
 )
-_SHARE_OF_ITEMS = re.compile(r"%\s*of\s+(?:the\s+|all\s+)?(?![⟨\d])[a-z]|%\s*的")
+_SHARE_OF_ITEMS = re.compile(r"%\s*of\s+(?:the\s+|all\s+)?(?![⟨\d])[a-z(（]|%\s*的")
+# A clause that allows rather than requires: "B1 baseline may fail more often" (029) says what
+# is expected to be seen, not a condition the results must meet.
+_PERMISSION = re.compile(r"\b(?:may|might|could)\s+(?!not\b)|(?<!尽)可能")
 
 
 def _parse(  # one linear decision procedure, kept in one place to read top to bottom
@@ -286,6 +289,8 @@ def _parse(  # one linear decision procedure, kept in one place to read top to b
         return unparsed(f"a margin without a number ({vague.group(0).strip()!r})")
     if re.search(r"\beach\s+⟨S|\beach\b[^⟨]*/", norm):
         return unparsed("'each' over several systems written as one; name each system")
+    if _PERMISSION.search(norm):
+        return unparsed("says what may happen ('may …'), not a condition the results must meet")
     if _SHARE_OF_ITEMS.search(norm):
         return unparsed(
             "a share of items ('N% of ...'): record the share as a metric and name it, or "
