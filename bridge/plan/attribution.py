@@ -7,7 +7,8 @@ Evidence is taken in a fixed order, the first that decides wins:
    ``[systems."X"]`` table;
 2. the tracker's Block column, split into block ids (``B2/B3`` names two blocks, ``G1/B4`` names
    B4 because G1 is not a block; a cell may also name a block by its title, ``Scheduler``);
-   then a single block named in the run's Notes, or a Milestone cell that names a block;
+   then a single block named in the run's Notes (unless the run's milestone has one other
+   block: a mention is not membership), or a Milestone cell that names a block;
 3. the run's milestone when it names exactly one block: by id, or through the labels of the
    compared systems its Runs cell lists (``E4 (DepthFiLM), E5`` names the block that lists
    ``E4: DepthFiLM r=102 …`` and ``E5: …``); but a run outside the sanity milestone whose
@@ -522,7 +523,10 @@ class Attributor:
                 )
             doubt = f"the tracker's Block column {run.block_cell!r} names no block of the plan"
         noted = [b for b in block_refs(run.notes, self.known) if b in self.ids]
-        if len(noted) == 1:
+        only = self.milestone_blocks.get(run.milestone, [])
+        if len(noted) == 1 and (len(only) != 1 or noted == only):
+            # A block the Notes mention does not outweigh the one block of the run's milestone:
+            # 029's R060 (milestone M6) notes its output is "sufficient for M8 figures".
             return self._placed(noted[0], names, "a block named in the tracker's Notes")
         if run.id.strip() in self.ids:
             # 036's run M2.1 is the plan's section "### M2.1 Gap-filtered DPO": the step is

@@ -32,7 +32,7 @@ from bridge.plan.model import (
     StatedDependency,
     TrackerRun,
 )
-from bridge.plan.plan_section import researchers_part
+from bridge.plan.plan_section import is_generated_tracker, read_part
 from bridge.plan.proposal import read_proposal_document
 from bridge.plan.reader import language_of, read_plan_document
 from bridge.plan.text import Document, decode, plain
@@ -62,8 +62,9 @@ def read_document(path: Path, display: str, *, replace_nul: bool = False) -> Doc
         data = path.read_bytes()
     except OSError as exc:
         raise PlanError(f"cannot read the file: {exc.strerror or exc}", file=display) from None
-    # Bridge's own section (the approved ablations it appended) is not the researcher's plan.
-    data = researchers_part(data)
+    # Bridge's own sections (the approved ablations it appended to the plan, the generated end
+    # of the tracker) are not the researcher's.
+    data = read_part(data)
     return Document(decode(data, display, replace_nul=replace_nul), display)
 
 
@@ -247,6 +248,15 @@ def _assemble(
         )
         language_text = "\n".join(plan_doc.lines)
         embedded, embedded_warnings = read_tracker_runs(plan_doc)
+        if (
+            embedded
+            and tracker_doc is not None
+            and is_generated_tracker("\n".join(tracker_doc.lines))
+        ):
+            # 025: the plan holds the run table and bridge wrote the tracker from it, asking
+            # for edits to the plan: the plan's rows stay the researcher's word (a row they
+            # set from ❌ to TODO is launched, not held by the status bridge wrote).
+            tracker_doc = None
         if tracker_doc is None and embedded:
             tracker_runs = embedded
             warnings.extend(

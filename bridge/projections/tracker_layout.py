@@ -19,6 +19,7 @@ from collections.abc import Callable, Collection, Sequence
 
 from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.stages import NOT_BRIDGES_RUN_STATES, RunState
+from bridge.plan.plan_section import GENERATED_MARK
 from bridge.plan.quantities import normalise_block_id
 from bridge.plan.text import Document, Table, plain
 from bridge.plan.tracker import (
@@ -41,7 +42,6 @@ __all__ = [
 ]
 
 #: The line after which everything in the tracker is bridge's (and is dropped from a template).
-GENERATED_MARK = "<!-- bridge: everything below this line is written by bridge from its log -->"
 
 _SPECIAL = re.compile(r"`+|\\\||\|")
 

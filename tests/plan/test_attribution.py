@@ -724,3 +724,29 @@ class TestScriptsAndGoals:
         }
         assert "`template_macro`" in runs["R004"].attribution
         assert "'Policy readiness'" in runs["R005"].attribution
+
+
+def test_a_block_the_notes_mention_does_not_outweigh_the_milestones_one_block(
+    tmp_path: Path,
+) -> None:
+    """029's R060 (milestone M6, whose one block is M6) notes its output is "sufficient for M8
+    figures": it was placed in M8. Where the milestone has no single block, the Notes still say."""
+    write(
+        tmp_path,
+        "refine-logs/EXPERIMENT_PLAN.md",
+        "# Plan\n\n## Experiment Blocks\n\n"
+        "### Block 1: Main\n- Compared systems: Ours.\n- Success criterion: accuracy > 0.5.\n\n"
+        "### Block 2: Figures\n- Compared systems: Plots.\n- Success criterion: accuracy > 0.5.\n\n"
+        "## Run Order and Milestones\n\n| Milestone | Goal | Runs | Decision Gate |\n"
+        "|---|---|---|---|\n| M1 | main | B1 | - |\n| M2 | both | B1, B2 | - |\n",
+    )
+    write(
+        tmp_path,
+        "refine-logs/EXPERIMENT_TRACKER.md",
+        "| Run ID | Milestone | System | Status | Notes |\n|---|---|---|---|---|\n"
+        "| R1 | M1 | kpi | TODO | output sufficient for B2 figures |\n"
+        "| R2 | M2 | kpi | TODO | for B2 |\n",
+    )
+    runs = {r.id: (r.block, r.attribution) for r in load_project(tmp_path).runs}
+    assert runs["R1"] == ("B1", "milestone M1's only block")
+    assert runs["R2"] == ("B2", "a block named in the tracker's Notes")
