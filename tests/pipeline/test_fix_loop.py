@@ -83,6 +83,28 @@ class TestFixTakesEffect:
         first = next(r.event for r in records if isinstance(r.event, ev.RunSubmitted))
         assert "--sed" in first.argv
 
+    def test_a_sanity_run_that_exited_0_without_metrics_takes_the_fix(self, tmp_path: Path) -> None:
+        """A command that exits 0 but writes its metrics elsewhere "succeeds" with none read:
+        sanity fails. Fixed in bridge.toml, the sanity run ran again with the old command (a
+        succeeded run keeps its spec) and blocked again, while bridge said it was kept as it
+        ran. Now the re-run takes the fix, and nothing says it was kept."""
+        project = write_runs(
+            tmp_path / "p", [Run(id="R0", milestone="M0"), Run(id="R1", milestone="M1")]
+        )
+        _typo(project, 'outputs = ["metrics.json"]\n', "")
+        _typo(project, '"{output_dir}"', '"."')
+        assert _run(project) is Stage.BLOCKED
+        _typo(project, '"."', '"{output_dir}"')
+        bridge = Bridge(project)
+        try:
+            assert bridge.run() is Stage.COLLECTED
+            kept = bridge.kept_settings
+            run = bridge.status().runs["R0"]
+        finally:
+            bridge.close()
+        assert run.state is RunState.SUCCEEDED and run.attempts[-1].argv[-1] != "."
+        assert "R0" not in kept
+
     def test_a_second_try_gets_the_same_rounds_as_the_first(self, tmp_path: Path) -> None:
         """After a fix that fails differently, sanity is run again once before a rescue, as on
         the first try (the rounds count from the reopening, not from the project's start)."""

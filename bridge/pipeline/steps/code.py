@@ -178,6 +178,8 @@ def respec(s: Session, reason: str, run_ids: Collection[str] | None = None) -> l
             s.append(stream, [*appended, *says], old.stream_version)
         if changes:
             changed.append(new.run_id)
+            # It runs again with them after all (a sanity run re-run after the reload).
+            s.kept_settings.pop(new.run_id, None)
     return changed
 
 
