@@ -90,7 +90,8 @@ SUCCEEDED = "succeeded"
 """The run status (``bridge`` run state value) that counts as a finished, usable run."""
 
 _UNFINISHED = frozenset({"pending", "submitted", "running", "queued"})
-_NOT_RUN_BY_BRIDGE = frozenset({"done_before_bridge", "out_of_scope"})
+_OUT_OF_SCOPE = "out_of_scope"
+_NOT_RUN_BY_BRIDGE = frozenset({"done_before_bridge", _OUT_OF_SCOPE})
 
 
 def judge_block(
@@ -203,6 +204,12 @@ def _gain_noise(
 def _check_runs(runs_status: Mapping[str, str]) -> None:
     if not runs_status:
         raise Inconclusive("the block has no runs")
+    ruled_out = sorted(r for r, s in runs_status.items() if s == _OUT_OF_SCOPE)
+    if len(ruled_out) == len(runs_status):
+        raise Inconclusive(f"every run of the block is out of scope: {', '.join(ruled_out)}")
+    # Out of scope is the researcher's decision that a run does not count (029's SKIPPED
+    # rows, a row set to "stopped" while others ran): judged on the rest.
+    runs_status = {r: s for r, s in runs_status.items() if s != _OUT_OF_SCOPE}
     unfinished = sorted(r for r, s in runs_status.items() if s in _UNFINISHED)
     elsewhere = sorted(r for r, s in runs_status.items() if s in _NOT_RUN_BY_BRIDGE)
     failed = sorted(
@@ -214,8 +221,8 @@ def _check_runs(runs_status: Mapping[str, str]) -> None:
     if failed:
         parts.append(f"runs failed: {', '.join(failed)}")
     if elsewhere:
-        # The tracker says these ran before bridge (or are out of its scope): their numbers
-        # are not in the log, so they cannot be judged, but they did not fail.
+        # The tracker says these ran before bridge: their numbers are not in the log, so they
+        # cannot be judged, but they did not fail.
         parts.append(f"runs not run by bridge, no numbers in the log: {', '.join(elsewhere)}")
     if unfinished:
         parts.append(f"runs not finished: {', '.join(unfinished)}")

@@ -132,7 +132,9 @@ class Session:
         # The option overrides the project was loaded with (`-o`, ``Bridge(options=…)``): a
         # reload while runs go on (a researcher's tracker edit) loads it with them again.
         self.options: Mapping[str, object] = dict(options or {})
-        self.edits_checked_at = time.monotonic()
+        # The tracker's (mtime_ns, size) when take_tracker_edit last looked: it reads and
+        # hashes the inputs only when the file changed since.
+        self.tracker_seen: tuple[int, int] | None = None
         self.store = store
         # Checked once: a runtime Protocol check costs more than the fold of a record.
         self._keeps_appended = store if isinstance(store, KeepsAppended) else None

@@ -185,7 +185,14 @@ def _judge(state: PipelineState, block: BlockInfo) -> BlockResult:
     aliases: Mapping[str, Sequence[str]] = settings.aliases if settings else {}
     lower: Mapping[str, bool] = settings.lower_is_better if settings else {}
     keys = {r.run_id: RunKey(block=block.id, system=system_of(r)) for r in runs}
-    values = [v for r in runs if r.metrics is not None for v in r.metrics.values]
+    # A run the researcher ruled out counts for nothing, even with numbers from an attempt
+    # before they did (018's JPH-B2-HO-S0 showed its earlier 0.45 beside "out of scope").
+    values = [
+        v
+        for r in runs
+        if r.metrics is not None and r.state is not RunState.OUT_OF_SCOPE
+        for v in r.metrics.values
+    ]
     aggregates = aggregate(samples_from_values(values, keys))
     systems = block.systems or tuple(dict.fromkeys(system_of(r) for r in runs))
     expected = expected_seeds(block, runs)

@@ -80,6 +80,7 @@ _PHRASES: tuple[tuple[str, str], ...] = (
     ("criterion not machine-checkable: ", "成功标准无法自动检验："),
     ("not machine-checkable: ", "无法自动检验："),
     ("the block has no runs", "该实验块没有运行"),
+    ("every run of the block is out of scope: ", "该实验块的所有运行都不在范围内："),
     ("the plan marks this block complete", "计划已把该实验块标为完成"),
     (
         "it has no runs in this plan, so bridge has nothing to judge",

@@ -275,6 +275,8 @@ class ProjectionWriter:
             digest = sha256_text(text)
             fixed = self.root / projection.path
             previous = last.get(projection.path)
+            if not force and self._edit_not_taken(projection, previous, digest, state, pending):
+                continue
             self._keep_users_file(fixed, digest, previous.sha256 if previous else None, pending)
             changed = previous is None or previous.sha256 != digest
             new_version = version and self._new_version(versioned.get(projection.path), text)
@@ -336,6 +338,31 @@ class ProjectionWriter:
             if last.get(str(path)) not in shas:
                 found[str(path)] = shas
         return found
+
+    def _edit_not_taken(
+        self,
+        projection: Projection,
+        previous: OutputWritten | None,
+        digest: str,
+        state: PipelineState,
+        pending: Mapping[str, list[str]],
+    ) -> bool:
+        """
+        Whether the researcher's file (their tracker) holds an edit the log has not taken yet:
+        neither what bridge wrote last, nor what it is about to write or noted writing, nor the
+        file as the plan was last read from it. Such a file is left as it is until the edit is
+        read (the next idle turn of a run, or the next command); rewriting it from the layout
+        read before would put their note or their SKIPPED only in ``NAME.edited.md`` (018).
+        """
+        if not projection.researchers_file or previous is None:
+            return False
+        current = _file_sha(self.root / projection.path)
+        if current is None or current in (digest, previous.sha256):
+            return False
+        if current in pending.get(projection.path, ()):
+            return False
+        read = state.plan.inputs.get(projection.path) if state.plan is not None else None
+        return current != read
 
     def _keep_users_file(
         self, fixed: Path, digest: str, ours: str | None, pending: Mapping[str, list[str]]

@@ -374,7 +374,7 @@ class TestHarnessRules:
         b2, b3 = _blocks(harness[1])["B2"], _blocks(harness[1])["B3"]
         assert (b2["verdict"], b2["reason"]) == (
             "inconclusive",
-            "runs not run by bridge, no numbers in the log: "
+            "every run of the block is out of scope: "
             "JPH-B2-FX-S0, JPH-B2-HO-S0, JPH-B2-JT-S0, JPH-B2-PO-S0",
         )
         assert (b3["verdict"], b3["reason"]) == ("inconclusive", "the block has no runs")

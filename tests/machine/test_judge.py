@@ -244,6 +244,17 @@ class TestJudgeBlock:
         assert "runs not run by bridge, no numbers in the log: R2" in v.reason
         assert "failed" not in v.reason
 
+    def test_a_run_out_of_scope_is_not_judged_and_does_not_hold_the_verdict(self) -> None:
+        """029: rows the researcher marked SKIPPED (and 018's row set to "stopped" while the
+        rest ran) made the block inconclusive, "not run by bridge"; it is judged on the rest.
+        A block whose every run is out of scope says so."""
+        status = ok_runs() | {"R7": "out_of_scope"}
+        v = judge(crit("> 2% accuracy over baseline"), runs_status=status)
+        assert v.verdict is not VerdictKind.INCONCLUSIVE and "R7" not in v.reason
+        v = judge(crit("PPL < 20"), runs_status={"R1": "out_of_scope", "R2": "out_of_scope"})
+        assert v.verdict is VerdictKind.INCONCLUSIVE
+        assert v.reason == "every run of the block is out of scope: R1, R2"
+
     def test_unfinished_run(self) -> None:
         """A run still running makes the verdict inconclusive."""
         v = judge(crit("PPL < 20"), runs_status={"R1": "running"})

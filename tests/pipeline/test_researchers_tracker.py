@@ -10,8 +10,6 @@ import json
 import sys
 from pathlib import Path
 
-import pytest
-
 from bridge.machine.stages import RunState, Stage
 from bridge.pipeline import Bridge
 from bridge.projections.finding_words import blocked_in_language
@@ -400,16 +398,13 @@ pathlib.Path(sys.argv[1], "metrics.json").write_text('{"accuracy": 0.9}')
 """
 
 
-def test_a_tracker_edit_made_while_runs_go_on_is_taken_at_once(
-    project: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_tracker_edit_made_while_runs_go_on_is_taken_at_once(project: Path) -> None:
     """A researcher edits the tracker while a long `bridge run` goes on: a section of notes
     added, a row not launched yet set to SKIPPED. The run's refreshes fill in their file as it
     is now (before, they rewrote the layout recorded at the start, and the edit survived only
-    in EXPERIMENT_TRACKER.edited.md), and the row set to SKIPPED is not launched."""
-    from bridge.pipeline.steps import deploy
-
-    monkeypatch.setattr(deploy, "REFRESH_EVERY", 0.0)  # check at every idle turn
+    in EXPERIMENT_TRACKER.edited.md), and the row set to SKIPPED is not launched: the edit is
+    looked for at the idle turn after the file changed, not ten seconds later (018: rows went
+    on launching meanwhile)."""
     runs = [Run(id="S1", milestone="M0"), *(Run(id=f"R{n}", milestone="M1") for n in (2, 3, 4))]
     write_project(project, runs, bridge="max_parallel = 1\ncode_review = false")
     tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
@@ -442,6 +437,61 @@ def test_a_tracker_edit_made_while_runs_go_on_is_taken_at_once(
     assert "## My notes\n\nWritten while the runs went on." in text
     assert "| R4 | B1 | M1 | main | main | accuracy | MUST | SKIPPED | seed 0 |" in text
     assert "| R3 | B1 | M1 | main | main | accuracy | MUST | DONE |" in text
+
+
+def test_a_refresh_leaves_an_edit_not_yet_taken_alone(project: Path) -> None:
+    """018: a note added while a run went on vanished when the next refresh (after an event,
+    before the edit was read) rewrote the tracker from the layout read at the start. The
+    refresh now leaves their file as it is; the next command takes the note."""
+    from bridge.projections.writer import ProjectionWriter
+
+    write_project(project, [Run(id="S1", milestone="M0"), Run(id="R2", milestone="M1")])
+    bridge = Bridge(project)
+    try:
+        assert bridge.run() is Stage.COLLECTED
+        state = bridge.status()
+    finally:
+        bridge.close()
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    edited = tracker.read_text().replace("| seed 0; bridge:", "| seed 0 KL looks fine; bridge:", 1)
+    tracker.write_text(edited)
+    written = ProjectionWriter(project).refresh(state, version=True)
+    assert "refine-logs/EXPERIMENT_TRACKER.md" not in [w.path for w in written]
+    assert tracker.read_text() == edited
+    bridge = Bridge(project)
+    try:
+        bridge.run()
+    finally:
+        bridge.close()
+    assert "KL looks fine" in tracker.read_text()
+
+
+def test_running_saved_back_from_an_open_editor_is_no_request(project: Path) -> None:
+    """A tracker saved from an editor opened while S1 ran still says RUNNING in S1's row:
+    bridge wrote that word, so it is not taken for the researcher's (bridge said "the
+    tracker's Status now says RUNNING … `bridge retry --force S1`"). A row set to TODO is."""
+    write_project(project, [Run(id="S1", milestone="M0"), Run(id="R2", milestone="M1")])
+    bridge = Bridge(project)
+    try:
+        assert bridge.run() is Stage.COLLECTED
+    finally:
+        bridge.close()
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    text = tracker.read_text()
+    for status, kept in (("RUNNING", False), ("TODO", True)):
+        tracker.write_text(
+            text.replace(
+                "| MUST | DONE | seed 0; bridge: attempt 1",
+                f"| MUST | {status} | seed 0; bridge: attempt 1",
+                1,
+            )
+        )
+        bridge = Bridge(project)
+        try:
+            bridge.run()
+            assert ("S1" in bridge.kept_settings) is kept, status
+        finally:
+            bridge.close()
 
 
 def test_a_plan_whose_status_says_stopped_launches_nothing(project: Path) -> None:

@@ -153,7 +153,9 @@ def respec(s: Session, reason: str, run_ids: Collection[str] | None = None) -> l
             if old.state is RunState.SUCCEEDED and run_ids is None:
                 kept = _changes(old.spec, spec)
                 row = rows.get(new.run_id)
-                if row is not None and row.status not in DONE_STATUSES:
+                # "running" is the word bridge wrote there while it ran (a tracker saved
+                # from an editor that had it open), never a request.
+                if row is not None and row.status not in (*DONE_STATUSES, "running"):
                     # The researcher set the Status of a row bridge ran (DONE → TODO): bridge
                     # keeps what it ran, and says so rather than writing DONE back in silence.
                     written = " ".join(row.status_raw.replace("**", "").split())

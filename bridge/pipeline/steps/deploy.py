@@ -5,7 +5,6 @@ decisions, paid backends' costs and orphans, collection, and ablation planning.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 
 from bridge.errors import ConfigError, PlanError, ReviewError
@@ -28,7 +27,7 @@ from bridge.pipeline.recording import (
     plan_excerpt,
     proposed_run_events,
 )
-from bridge.pipeline.session import REFRESH_EVERY, Session, Step
+from bridge.pipeline.session import Session, Step
 from bridge.pipeline.steps import code, collect, deploy_rescue, judging
 from bridge.pipeline.steps.elsewhere import held_by_researcher
 from bridge.plan.priority import Priority
@@ -136,20 +135,27 @@ def run_phase(s: Session, phase: str) -> str | None:
 
 def take_tracker_edit(s: Session) -> None:
     """
-    While runs go on, at most every ``REFRESH_EVERY`` seconds: when the researcher edited the
-    tracker (and nothing else), record it at once, as the next ``bridge run`` would: the next
-    refresh fills in their file as it is now (a note, a new section, a row set to SKIPPED
-    before it launched), where before it rewrote the layout recorded at the start and left the
-    edit only in ``NAME.edited.md``. An edit bridge cannot read is left for the next command,
-    with a warning in the log; a change to the plan or ``bridge.toml`` is taken by the next
-    command too (a half-saved file must not change runs while they go on).
+    While runs go on, whenever the tracker's file changed (one ``stat`` per idle turn): when
+    the researcher edited the tracker (and nothing else), record it at once, as the next
+    ``bridge run`` would, so a row set to SKIPPED is ruled out before it launches and the next
+    refresh fills in their file as it is now (a note, a new section). The refresh leaves an
+    edit not yet taken alone (:meth:`ProjectionWriter.refresh`). An edit bridge cannot read is
+    left for the next command, with a warning in the log; a change to the plan or
+    ``bridge.toml`` is taken by the next command too (a half-saved file must not change runs
+    while they go on).
     """
-    now = time.monotonic()
-    if now - s.edits_checked_at < REFRESH_EVERY:
-        return
-    s.edits_checked_at = now
     tracker = s.project.sources.get("tracker")
-    if tracker is None or code.changed_inputs(s) != [tracker]:
+    if tracker is None:
+        return
+    try:
+        info = (s.root / tracker).stat()
+    except OSError:
+        return
+    seen = (info.st_mtime_ns, info.st_size)
+    if seen == s.tracker_seen:
+        return
+    s.tracker_seen = seen
+    if code.changed_inputs(s) != [tracker]:
         return
     try:
         project = load_project(s.root, overrides=s.options)
