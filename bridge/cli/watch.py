@@ -155,6 +155,12 @@ def describe(rec: Recorded, language: str = "en") -> str | None:
         fields = "; ".join(f"{c.field}: {_changed_words(c.old, c.new)}" for c in evt.changes)
         what = "设置已变更" if zh else "spec changed"
         return f"{at} {evt.run_id} {what}: {fields}"[:400]
+    if isinstance(evt, ev.RunPlaced):
+        if not evt.block:
+            return f"{at} {evt.run_id} " + ("不再归属任何实验块" if zh else "placed in no block")
+        system = f" ({evt.block_system})" if evt.block_system else ""
+        what = f"归入实验块 {evt.block}{system}" if zh else f"placed in block {evt.block}{system}"
+        return f"{at} {evt.run_id} {what}"[:400]
     if isinstance(evt, ev.RunStuck | ev.RunLost | ev.RunTimedOut | ev.RunCancelled):
         what = type(evt).__name__[3:].lower()
         if zh:
@@ -191,7 +197,13 @@ _NAMED_RUNS = 3
 
 # Events whose line, minus the run id, is often the same for many runs at once (a bridge.toml
 # edit changes every run's command; a tracker marks a whole block done).
-_MERGEABLE = (ev.RunSpecChanged, ev.RunRetryScheduled, ev.RunFoundDone, ev.RunRuledOut)
+_MERGEABLE = (
+    ev.RunSpecChanged,
+    ev.RunPlaced,
+    ev.RunRetryScheduled,
+    ev.RunFoundDone,
+    ev.RunRuledOut,
+)
 
 
 def _runs_named(ids: list[str], zh: bool) -> str:

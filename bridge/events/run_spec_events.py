@@ -1,6 +1,6 @@
 """
-What a run is: planned, found done or ruled out before bridge, its spec changed, and the
-inputs it read (each on its ``run:<RUN_ID>`` stream).
+What a run is: planned, found done or ruled out before bridge, its spec changed, placed in a
+block again, and the inputs it read (each on its ``run:<RUN_ID>`` stream).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ __all__ = [
     "TRACKER_STATUS",
     "RunFoundDone",
     "RunInput",
+    "RunPlaced",
     "RunPlanned",
     "RunRuledOut",
     "RunSpecChanged",
@@ -122,6 +123,28 @@ class RunSpecChanged:
     spec: RunPlanned
     changes: tuple[SpecChange, ...] = ()
     inputs: Mapping[str, str] = attrs.field(factory=dict)
+    reason: str = ""
+
+
+@event("run.placed")
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
+class RunPlaced:
+    """
+    The inputs place a run differently: the block it counts in (``block``, ``""`` for none),
+    the block's compared system it stands for (``block_system``) and why (``attribution``),
+    as the plan and ``bridge.toml`` say now. In any state, a succeeded run's included: where a
+    run's numbers count is not how it ran, so it needs no new attempt (a ``[[runs]] block`` or
+    a ``[systems] aliases`` added after it ran). ``reason`` names the inputs that changed.
+    """
+
+    TYPE: ClassVar[str]
+    SCHEMA_VERSION: ClassVar[int]
+
+    run_id: str
+    block: str
+    block_system: str = ""
+    attribution: str = ""
     reason: str = ""
 
 

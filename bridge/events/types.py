@@ -68,6 +68,7 @@ from bridge.events.run_spec_events import (
     TRACKER_STATUS,
     RunFoundDone,
     RunInput,
+    RunPlaced,
     RunPlanned,
     RunRuledOut,
     RunSpecChanged,
@@ -109,6 +110,7 @@ __all__ = [
     "RunInput",
     "RunLost",
     "RunOverdue",
+    "RunPlaced",
     "RunPlanned",
     "RunQueueNoted",
     "RunRetryScheduled",
@@ -154,6 +156,7 @@ RunEvent: TypeAlias = (
     | RunFoundDone
     | RunRuledOut
     | RunSpecChanged
+    | RunPlaced
     | RunSubmitted
     | RunStarted
     | ArtifactsFetched

@@ -261,6 +261,7 @@ class Folder:
                 | ev.RunFoundDone()
                 | ev.RunRuledOut()
                 | ev.RunSpecChanged()
+                | ev.RunPlaced()
                 | ev.RunSubmitted()
                 | ev.RunStarted()
                 | ev.ArtifactsFetched()

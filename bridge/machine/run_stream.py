@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import TypeAlias, assert_never
 
+import attrs
+
 from bridge.errors import TransitionError
 from bridge.events import types as ev
 from bridge.events.store import Recorded
@@ -122,6 +124,10 @@ def _apply_other(
             if run is None or evt.run_id != run_id:
                 run = _own(run, run_id, evt, seq)  # raises
             _spec_changed(run, run_id, evt, record)
+        case ev.RunPlaced():
+            if run is None or evt.run_id != run_id:
+                run = _own(run, run_id, evt, seq)  # raises
+            _placed(run, evt)
         case ev.RunStuck():
             if run is None or evt.run_id != run_id:
                 run = _own(run, run_id, evt, seq)  # raises
@@ -234,6 +240,13 @@ def _spec_changed(run: LiveRun, run_id: str, evt: ev.RunSpecChanged, record: Rec
     if evt.spec.run_id != run_id:
         raise TransitionError(f"spec for {evt.spec.run_id} on run {run_id}", seq=record.seq)
     run.spec = evt.spec
+
+
+def _placed(run: LiveRun, evt: ev.RunPlaced) -> None:
+    # Where the run's numbers count, in any state: no transition.
+    run.spec = attrs.evolve(
+        run.spec, block=evt.block, block_system=evt.block_system, attribution=evt.attribution
+    )
 
 
 def _stuck(run: LiveRun, run_id: str, evt: ev.RunStuck, record: Recorded) -> None:

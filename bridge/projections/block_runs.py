@@ -23,6 +23,7 @@ __all__ = [
     "milestone_blocks",
     "reference_system",
     "sanity_ids",
+    "system_in",
     "system_of",
 ]
 
@@ -51,6 +52,22 @@ def system_of(run: RunView) -> str:
     return run.spec.block_system or run.spec.system
 
 
+def system_in(block: BlockInfo, run: RunView) -> str:
+    """
+    The compared system of ``block`` a run counts as there: in its own block the one it stands
+    for (:func:`system_of`); shared from another block, the one of ``block``'s systems its name
+    stands for, as it stands there or as the run names it (the run's own name otherwise).
+    """
+    if run.spec.block == block.id:
+        return system_of(run)
+    for system in block.systems:
+        if stands_for(system_of(run), system, block.systems) or stands_for(
+            run.spec.system, system, block.systems
+        ):
+            return system
+    return system_of(run)
+
+
 def block_runs(state: PipelineState, block: BlockInfo) -> tuple[list[RunView], list[str]]:
     """
     The runs ``block`` is judged on, and which of them are shared from other blocks (a system
@@ -76,11 +93,10 @@ def block_runs(state: PipelineState, block: BlockInfo) -> tuple[list[RunView], l
         if not mine:
             # Another block's runs of this system, its name written with or without the
             # block's commentary ("X" runs "X (global sparse rotation)").
-            mine = [
-                r
-                for r in runs
-                if r.spec.block != block.id and stands_for(system_of(r), system, block.systems)
-            ]
+            # By the system the run stands for in its own block, or as the run names it (002:
+            # R006 runs "TC-CS-1S attention-only", B2's name, and stands for B1's
+            # "TC-CS-1S (attention-only first)").
+            mine = [r for r in runs if r.spec.block != block.id and system_in(block, r) == system]
             shared.extend(r.run_id for r in mine)
         chosen.extend(mine)
     # The block's runs whose system is none of its compared systems still count, under their

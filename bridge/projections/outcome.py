@@ -77,7 +77,7 @@ from bridge.projections.block_runs import (
     milestone_blocks,
     reference_system,
     sanity_ids,
-    system_of,
+    system_in,
 )
 from bridge.projections.outcome_types import (
     NO_MAIN,
@@ -184,7 +184,7 @@ def _judge(state: PipelineState, block: BlockInfo) -> BlockResult:
     settings = _settings(state)
     aliases: Mapping[str, Sequence[str]] = settings.aliases if settings else {}
     lower: Mapping[str, bool] = settings.lower_is_better if settings else {}
-    keys = {r.run_id: RunKey(block=block.id, system=system_of(r)) for r in runs}
+    keys = {r.run_id: RunKey(block=block.id, system=system_in(block, r)) for r in runs}
     # A run the researcher ruled out counts for nothing, even with numbers from an attempt
     # before they did (018's JPH-B2-HO-S0 showed its earlier 0.45 beside "out of scope").
     values = [
@@ -194,7 +194,7 @@ def _judge(state: PipelineState, block: BlockInfo) -> BlockResult:
         for v in r.metrics.values
     ]
     aggregates = aggregate(samples_from_values(values, keys))
-    systems = block.systems or tuple(dict.fromkeys(system_of(r) for r in runs))
+    systems = block.systems or tuple(dict.fromkeys(system_in(block, r) for r in runs))
     expected = expected_seeds(block, runs)
     plan_metrics = plan_metric_names(block.metrics)
     criterion = _parsed(block.success_criterion, tuple(systems), tuple(plan_metrics))
@@ -226,7 +226,7 @@ def _judge(state: PipelineState, block: BlockInfo) -> BlockResult:
         judged = (
             list(runs)
             if involved == frozenset(systems)
-            else [r for r in runs if system_of(r) in involved]
+            else [r for r in runs if system_in(block, r) in involved]
         )
         verdict = judge_block(
             criterion,

@@ -27,6 +27,7 @@ from bridge.events.types import (
     RunEvent,
     RunFailed,
     RunLost,
+    RunPlaced,
     RunPlanned,
     RunRetryScheduled,
     RunStarted,
@@ -119,6 +120,23 @@ class TestFold:
         assert run.state is RunState.SUCCEEDED
         assert run.current is not None and run.current.handle == handle
         assert state.gpu_hours_used == pytest.approx(2.0)
+
+    def test_a_succeeded_run_is_placed_again_without_a_transition(self) -> None:
+        """`run.placed` changes where a run's numbers count, in any state, and nothing else."""
+        store = InMemoryEventStore()
+        handle = JobHandle(backend="local", attempt_id="R1-a1")
+        _record(store, "run:R1", RunPlanned(run_id="R1", milestone="M1", command=("a",)))
+        _record(
+            store,
+            "run:R1",
+            RunSubmitted(run_id="R1", attempt_id="R1-a1", attempt=1, backend="local"),
+            RunStarted(run_id="R1", attempt_id="R1-a1", handle=handle),
+            RunSucceeded(run_id="R1", attempt_id="R1-a1"),
+            RunPlaced(run_id="R1", block="B2", block_system="Ours", attribution="bridge.toml"),
+        )
+        run = fold(store.read()).runs["R1"]
+        assert run.state is RunState.SUCCEEDED and len(run.attempts) == 1
+        assert (run.spec.block, run.spec.block_system, run.spec.command) == ("B2", "Ours", ("a",))
 
     def test_snapshot_does_not_change_as_records_follow(self) -> None:
         """A state taken earlier keeps its runs as they were when later records are applied."""

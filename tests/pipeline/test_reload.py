@@ -189,3 +189,41 @@ class TestReload:
         # With another selector, nothing changed is no error: the other runs are retried.
         assert main(["retry", "--changed", "--force", "R002", "--project", str(project)]) == 0
         assert "will run again: R002" in capsys.readouterr().out
+
+
+def test_a_block_or_alias_set_after_the_runs_succeeded_places_them_without_running(
+    tmp_path: Path,
+) -> None:
+    """002: the tracker names R003's system "Our method", which no block compares; its numbers
+    counted nowhere. The researcher adds an alias in bridge.toml after the runs succeeded: R003
+    is placed in B1 as "Method" (`run.placed`), its one attempt kept, and the criterion judged
+    on it. Before, a succeeded run kept its old placement (or, for a block, needed a re-run)."""
+    project = write_project(tmp_path / "p")
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    tracker.write_text(tracker.read_text().replace("| main | Method |", "| main | Our method |"))
+    toml = project / "bridge.toml"
+    toml.write_text(toml.read_text() + '\n[systems."Our method"]\nargs = { model = "method" }\n')
+    assert _run(project) is Stage.COLLECTED
+    bridge = Bridge(project)
+    try:
+        before = bridge.status().runs["R003"]
+        assert before.spec.block_system != "Method"
+    finally:
+        bridge.close()
+    toml.write_text(toml.read_text() + 'aliases = ["Method"]\n')
+    bridge = Bridge(project)
+    try:
+        assert bridge.run() is Stage.COLLECTED
+        run = bridge.status().runs["R003"]
+        summary = bridge.summary()
+    finally:
+        bridge.close()
+    assert (run.spec.block, run.spec.block_system) == ("B1", "Method")
+    assert run.state is RunState.SUCCEEDED and len(run.attempts) == 1
+    store = SQLiteEventStore(project / ".bridge" / "events.db")
+    try:
+        placed = [r.event for r in store.read() if isinstance(r.event, ev.RunPlaced)]
+    finally:
+        store.close()
+    assert [(p.run_id, p.block, p.block_system) for p in placed] == [("R003", "B1", "Method")]
+    assert "B1 met" in summary

@@ -185,6 +185,15 @@ class TestBlockRuns:
         second = next(b for b in outcome.blocks if b.block.id == "B2")
         assert second.run_ids == ()
 
+    def test_a_block_shares_runs_of_its_system_by_the_runs_own_name(self) -> None:
+        """002: R006 runs "TC-CS-1S attention-only", B2's name for it, and stands for B1's
+        "TC-CS-1S (attention-only first)": B2 found no results for its system. Here the runs
+        written "ours" stand for B1's "**Ours** (proposed)" and count in B2 under "ours"."""
+        outcome = evaluate(_state(seed_count=3, systems=("ours",), stray=False))
+        second = next(b for b in outcome.blocks if b.block.id == "B2")
+        assert second.run_ids == ("R004", "R005", "R006")
+        assert {a.system for a in second.aggregates} == {"ours"}
+
 
 class TestUnattributed:
     def test_listed_with_the_reason(self) -> None:

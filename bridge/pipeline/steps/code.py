@@ -151,7 +151,8 @@ def respec(s: Session, reason: str, run_ids: Collection[str] | None = None) -> l
             continue
         if old.state not in _RESPECABLE:
             if old.state is RunState.SUCCEEDED and run_ids is None:
-                kept = _changes(old.spec, spec)
+                # Its block is placed below, without running it again.
+                kept = tuple(c for c in _changes(old.spec, spec) if c.field not in _PLACEMENT)
                 row = rows.get(new.run_id)
                 # "running" is the word bridge wrote there while it ran (a tracker saved
                 # from an editor that had it open), never a request.
@@ -182,7 +183,44 @@ def respec(s: Session, reason: str, run_ids: Collection[str] | None = None) -> l
             changed.append(new.run_id)
             # It runs again with them after all (a sanity run re-run after the reload).
             s.kept_settings.pop(new.run_id, None)
+    _place(s, reason, run_ids)
     return changed
+
+
+# The fields of a run's spec that say where its numbers count, not how it runs.
+_PLACEMENT = ("block", "block_system", "attribution")
+
+
+def _place(s: Session, reason: str, run_ids: Collection[str] | None) -> None:
+    """
+    Record ``RunPlaced`` for each run (of ``run_ids``, or all) that the inputs now place in
+    another block, or as another of its compared systems, than the log says: in any state,
+    without running it again (002: a ``[systems] aliases`` or ``[[runs]] block`` added after
+    the runs succeeded changed nothing, and the criterion found "no results for system …").
+    """
+    state = s.state()
+    for run in s.project.runs:
+        if run_ids is not None and run.id not in run_ids:
+            continue
+        old = state.runs.get(run.id)
+        if old is None:
+            continue
+        now = tuple(getattr(run, f) for f in _PLACEMENT)
+        if now == tuple(getattr(old.spec, f) for f in _PLACEMENT):
+            continue
+        s.append(
+            f"run:{run.id}",
+            [
+                ev.RunPlaced(
+                    run_id=run.id,
+                    block=run.block,
+                    block_system=run.block_system,
+                    attribution=run.attribution,
+                    reason=reason,
+                )
+            ],
+            old.stream_version,
+        )
 
 
 def _tracker_changed(old: RunView, says: Sequence[ev.Event]) -> list[ev.Event]:
