@@ -12,6 +12,8 @@ from bridge.plan.milestones import stated_gate
 from bridge.projections.visible import visible
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from rich.console import Group
 
     from bridge.plan import LoadedProject
@@ -37,6 +39,8 @@ def render_blocks(project: LoadedProject, language: str = "en") -> Group:
 
     sanity = {m.id for m in project.milestones if m.sanity}
     known = {b.id for b in project.plan.blocks}
+    connected = project.config.metrics.aliases
+    aliases = list(dict.fromkeys([*connected, *connected.values()]))
     parts: list[Text] = [Text(t("plan_blocks", language), style="bold")]
     for block in project.plan.blocks:
         by_system: dict[str, list[str]] = {}
@@ -55,7 +59,9 @@ def render_blocks(project: LoadedProject, language: str = "en") -> Group:
                 if r.block != block.id
                 and r.milestone not in sanity
                 and any(
-                    stands_for(r.block_system or r.system, s, block.systems) for s in block.systems
+                    stands_for(r.block_system or r.system, s, block.systems)
+                    or stands_for(r.system, s, block.systems)
+                    for s in block.systems
                 )
             ]
             runs = t("plan_shares", language).format(ids=", ".join(shared)) if shared else ""
@@ -67,7 +73,7 @@ def render_blocks(project: LoadedProject, language: str = "en") -> Group:
         parts.append(Text(shown))
         parts.extend(
             Text(visible(line))
-            for line in _criterion_lines(block.success_criterion, block, language)
+            for line in _criterion_lines(block.success_criterion, block, language, aliases)
         )
         systems = "; ".join(block.systems) or "-"
         parts.append(Text(visible(f"{t('plan_systems', language)}{systems}")))
@@ -97,10 +103,13 @@ def render_blocks(project: LoadedProject, language: str = "en") -> Group:
     return Group(*parts)
 
 
-def _criterion_lines(text: str, block: Block, language: str = "en") -> list[str]:
+def _criterion_lines(
+    text: str, block: Block, language: str = "en", aliases: Sequence[str] = ()
+) -> list[str]:
     """
     How the results will judge a criterion, clause by clause, so a researcher can reword it
-    before running (``read as:`` a rule, or why it is not machine-checkable).
+    before running (``read as:`` a rule, or why it is not machine-checkable). ``aliases``: the
+    metric names ``[metrics] aliases`` connects, which the criterion may use too.
     """
     from bridge.plan.criteria import Compound, Criterion, parse_criterion
     from bridge.plan.metric_names import plan_metric_names
@@ -113,7 +122,7 @@ def _criterion_lines(text: str, block: Block, language: str = "en") -> list[str]
     parsed = parse_criterion(
         text,
         block_systems=block.systems,
-        metrics=plan_metric_names(block.metrics),
+        metrics=list(dict.fromkeys([*plan_metric_names(block.metrics), *aliases])),
     )
     clauses = parsed.clauses if isinstance(parsed, Compound) else (parsed,)
     label = t("plan_read_as", language)

@@ -197,7 +197,10 @@ def _judge(state: PipelineState, block: BlockInfo) -> BlockResult:
     systems = block.systems or tuple(dict.fromkeys(system_in(block, r) for r in runs))
     expected = expected_seeds(block, runs)
     plan_metrics = plan_metric_names(block.metrics)
-    criterion = _parsed(block.success_criterion, tuple(systems), tuple(plan_metrics))
+    # A name the researcher connected with an alias is a metric name of the criterion too (018:
+    # the alias bridge suggested for "每域最优动作概率" left the clause "without a metric").
+    named = [*plan_metrics, *aliases, *(n for names in aliases.values() for n in names)]
+    criterion = _parsed(block.success_criterion, tuple(systems), tuple(dict.fromkeys(named)))
     reference = reference_system(systems)
     candidate, candidate_evidence = candidate_system(
         systems,

@@ -9,7 +9,9 @@ from collections.abc import Sequence
 
 from bridge.machine.fold import PipelineState
 from bridge.machine.judge import MainResult
+from bridge.machine.stages import RunState
 from bridge.machine.views import RunView
+from bridge.plan.priority import Priority
 from bridge.projections.code_review import unavailable_note
 from bridge.projections.markdown import line
 from bridge.projections.outcome import (
@@ -156,6 +158,7 @@ def handoff_summary(state: PipelineState) -> str:
         scripts = "尚无实现记录" if zh else "no implementation recorded yet"
     launched = [r for r in state.runs.values() if r.attempts]
     where = _where(launched, zh)
+    nice_failed = _nice_failed(state, zh)
     if zh:
         lines = [
             f"bridge: {state.plan.title} — 阶段 {state.stage.value}",
@@ -164,7 +167,7 @@ def handoff_summary(state: PipelineState) -> str:
             f"运行：{len(state.runs)} 个中 {len(launched)} 个已部署{where}；"
             f"已用 {state.gpu_hours_used:.2f} GPU 小时。",
             f"必须运行完成：{must_completed(outcome, zh=True)}；"
-            f"可选运行完成：{outcome.nice_done}/{outcome.nice_total}。",
+            f"可选运行完成：{outcome.nice_done}/{outcome.nice_total}{nice_failed}。",
             _main_sentence(state, zh),
             f"可进入评审循环：{'是' if outcome.ready else '否'}"
             + (f"（{'；'.join(outcome.not_ready_zh)}）" if not outcome.ready else "")
@@ -182,7 +185,7 @@ def handoff_summary(state: PipelineState) -> str:
         f"Runs: {len(launched)} of {len(state.runs)} deployed{where}; "
         f"{state.gpu_hours_used:.2f} GPU-hours used.",
         f"Must-run completed: {must_completed(outcome)}; "
-        f"nice-to-have completed: {outcome.nice_done}/{outcome.nice_total}.",
+        f"nice-to-have completed: {outcome.nice_done}/{outcome.nice_total}{nice_failed}.",
         _main_sentence(state, zh),
         f"Ready for the review loop: {'YES' if outcome.ready else 'NO'}"
         + (f" ({'; '.join(outcome.not_ready)})" if not outcome.ready else "")
@@ -193,3 +196,28 @@ def handoff_summary(state: PipelineState) -> str:
         next_step_line(state, outcome),
     ]
     return "\n".join(lines) + "\n"
+
+
+# A run that ended without succeeding, and runs again only when a person asks.
+_ENDED_UNSUCCESSFUL = frozenset(
+    {RunState.FAILED, RunState.TIMED_OUT, RunState.LOST, RunState.STUCK, RunState.CANCELLED}
+)
+
+
+def _nice_failed(state: PipelineState, zh: bool) -> str:
+    """
+    The nice-to-have runs that failed, named with how to run them again: their failure holds
+    nothing, so the summary was the one place it could be missed (036's M2.1 failed in the
+    main milestone and the command ended 0 with "nice-to-have completed: 3/4" alone).
+    """
+    failed = [
+        r.run_id
+        for r in state.runs.values()
+        if r.spec.priority is Priority.NICE and r.state in _ENDED_UNSUCCESSFUL
+    ]
+    if not failed:
+        return ""
+    ids = ", ".join(failed)
+    if zh:
+        return f"（未成功：{ids}；`bridge retry --failed` 可重新运行）"
+    return f" (not succeeded: {ids}; `bridge retry --failed` runs them again)"

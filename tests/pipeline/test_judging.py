@@ -125,3 +125,21 @@ class TestReviewerJudgesCriteria:
         _stage, block = _run(project)
         assert block["verdict"] == "inconclusive"
         assert "the reviewer gave no judgment: malformed judgment" in block["reason"]
+
+
+def test_a_metric_name_an_alias_connects_is_read_in_the_criterion(tmp_path: Path) -> None:
+    """018: "每域最优动作概率均超过 0.8" names a metric the plan's Metrics list spells otherwise;
+    bridge suggested an alias, and with it the clause still had "no metric". The alias's names
+    are metric names of the criterion too, so the recorded accuracy (0.9) judges it."""
+    project = tmp_path / "p"
+    _project(project, None, "每域最优动作概率均超过 0.8")
+    toml = project / "bridge.toml"
+    toml.write_text(toml.read_text() + '\n[metrics]\naliases = { accuracy = "每域最优动作概率" }\n')
+    bridge = Bridge(project)
+    try:
+        assert bridge.run() is Stage.COLLECTED
+    finally:
+        bridge.close()
+    data = json.loads((project / "refine-logs" / "results.json").read_text())
+    block = next(b for b in data["blocks"] if b["runs"] == ["R1"])
+    assert block["verdict"] == "met", block["reason"]

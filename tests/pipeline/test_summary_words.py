@@ -154,3 +154,24 @@ def test_milestones_without_blocks_runs_without_one_and_skipped_runs(project: Pa
     ), bars
     results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text()
     assert "()" not in results
+
+
+def test_a_failed_nice_to_have_run_is_named_in_the_summary(tmp_path: Path) -> None:
+    """036: a nice-to-have run of the main milestone failed; the command ended 0 and the
+    summary said only "nice-to-have completed: 3/4". It names the run and the retry."""
+    runs = [
+        Run(id="S1", milestone="M0"),
+        Run(id="R1", milestone="M1"),
+        Run(id="R2", milestone="M1", priority="NICE", mode="fail"),
+    ]
+    project = write_project(tmp_path / "p", runs)
+    bridge = Bridge(project)
+    try:
+        assert bridge.run() is Stage.COLLECTED
+        summary = bridge.summary()
+    finally:
+        bridge.close()
+    assert (
+        "nice-to-have completed: 0/1 (not succeeded: R2; `bridge retry --failed` runs them "
+        "again)." in summary
+    )

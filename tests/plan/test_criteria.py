@@ -219,6 +219,22 @@ class TestParseCriterionEnglish:
             metric != "f1" and metric != "accuracy"
         )
 
+    @pytest.mark.parametrize(
+        ("text", "metric"),
+        [
+            ("历史成功率下降不超过 2 个百分点", "历史成功率"),
+            # a verb, a statistic or a split before the metric leaves it as it is
+            ("提高成功率至少 5 个百分点", "success rate"),
+            ("平均成功率 > 0.8", "success rate"),
+            ("测试集准确率 > 0.8", "accuracy"),
+        ],
+    )
+    def test_chinese_words_opening_a_clause_before_a_builtin_metric_name_another(
+        self, text: str, metric: str
+    ) -> None:
+        """018's "历史成功率" (the historical success rate) was read as the success rate."""
+        assert parsed(text).metric == metric
+
     def test_the_plans_metric_name_is_never_qualified(self) -> None:
         assert parsed("Hard F1 ≥ 0.5", metrics=["F1"]).metric == "F1"
 
