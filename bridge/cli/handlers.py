@@ -167,6 +167,20 @@ def plan(args: Parsed) -> int:
             )
             + (t("plan_first_held", language).format(runs=", ".join(held[:6])) if held else "")
         )
+    elif runs:
+        console.print(t("plan_first", language) + t("plan_first_none", language))
+    done = [r.id for r in runs if r.settled_before_bridge and r.status in ("done", "failed")]
+    ruled_out = [r.id for r in runs if r.settled_before_bridge and r.id not in done]
+    if done or ruled_out:
+        # The rows it leaves alone, and why (getting-started.md: `bridge plan` says which).
+        parts = [
+            t(key, language).format(count=len(ids), runs=_some(ids))
+            for key, ids in (("plan_not_launched_done", done), ("plan_not_launched_out", ruled_out))
+            if ids
+        ]
+        console.print(
+            t("plan_not_launched", language) + ("；" if language == "zh" else "; ").join(parts)
+        )
     waiting = [
         (r.id, [d for d in r.depends_on if d not in settled])
         for r in runs
@@ -184,6 +198,12 @@ def plan(args: Parsed) -> int:
         console.print(styled(t("plan_proposed", language), "yellow"))
     _print_warnings(console, loaded, language)
     return EXIT_OK
+
+
+def _some(ids: list[str], shown: int = 6) -> str:
+    """The first ``shown`` ids, and how many more."""
+    more = f", … (+{len(ids) - shown})" if len(ids) > shown else ""
+    return ", ".join(ids[:shown]) + more
 
 
 def _print_warnings(console: Printer, loaded: LoadedProject, language: str) -> None:

@@ -7,8 +7,9 @@ Evidence is taken in a fixed order, the first that decides wins:
    ``[systems."X"]`` table;
 2. the tracker's Block column, split into block ids (``B2/B3`` names two blocks, ``G1/B4`` names
    B4 because G1 is not a block; a cell may also name a block by its title, ``Scheduler``);
-   then a single block named in the run's Notes (unless the run's milestone has one other
-   block: a mention is not membership), or a Milestone cell that names a block;
+   then a block id opening the Purpose (``B6 Adversarial Synthesis …``), a single block named
+   in the run's Notes (unless the run's milestone has one other block: a mention is not
+   membership), or a Milestone cell that names a block;
 3. the run's milestone when it names exactly one block: by id, or through the labels of the
    compared systems its Runs cell lists (``E4 (DepthFiLM), E5`` names the block that lists
    ``E4: DepthFiLM r=102 …`` and ``E5: …``); but a run outside the sanity milestone whose
@@ -522,6 +523,11 @@ class Attributor:
                     f"({', '.join(named)}) and {shown} does not tell which",
                 )
             doubt = f"the tracker's Block column {run.block_cell!r} names no block of the plan"
+        named_first = _OPENING_ID.match(_MARKUP.sub("", run.purpose))
+        if named_first is not None and normalise_block_id(named_first.group(1)) in self.ids:
+            # 004's R308 "**B6 Adversarial Synthesis Stress Test**": the Purpose names its block.
+            block = normalise_block_id(named_first.group(1))
+            return self._placed(block, names, f"the tracker's Purpose opens with block {block}")
         noted = [b for b in block_refs(run.notes, self.known) if b in self.ids]
         only = self.milestone_blocks.get(run.milestone, [])
         if len(noted) == 1 and (len(only) != 1 or noted == only):
@@ -679,6 +685,8 @@ def _singular(word: str) -> str:
     return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
 
 
+# A block id opening a Purpose cell, before its title or a colon ("B6 Adversarial …", "B2: …").
+_OPENING_ID = re.compile(r"\W*(B\d{1,2}(?:\.\d)?|Block\s+\d{1,2})(?=[\s:：—-]|$)")
 # A claim or arm label opening a Purpose cell: "C2 ", "H1: ", "A2 ".
 _PURPOSE_LABEL = re.compile(r"^\s*[A-Z]\d{1,2}[a-z]?\s*[:：]?\s+")
 

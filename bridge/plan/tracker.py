@@ -136,6 +136,25 @@ def _map_columns(header: tuple[str, ...]) -> dict[str, int]:
     return mapping
 
 
+# A milestone cell that opens with what names one: an id, a stage or phase, a gate label.
+_NAMES_MILESTONE = re.compile(
+    r"\W*(?:[A-Z]{1,2}\d|M-|milestone|stage|phase|gate|step|week|里程碑|阶段|第)", re.IGNORECASE
+)
+
+
+def _prose_milestones(table: Table, at: int | None) -> bool:
+    """
+    Whether the column taken for the milestone holds sentences instead: most of its cells have
+    four words or more and open with no milestone id or label.
+    """
+    if at is None:
+        return False
+    values = [plain(cells[at]).strip() for _, cells in table.rows if at < len(cells)]
+    values = [v for v in values if v]
+    prose = [v for v in values if len(v.split()) >= 4 and not _NAMES_MILESTONE.match(v)]
+    return bool(values) and 2 * len(prose) > len(values)
+
+
 def column_positions(header: tuple[str, ...]) -> dict[str, int]:
     """
     Which column of a run table holds what, matched by header name (never by position).
@@ -284,6 +303,11 @@ def read_tracker_runs(doc: Document) -> tuple[list[TrackerRun], list[tuple[int, 
         if not is_run_table(table):
             continue
         columns = _map_columns(table.header)
+        if _prose_milestones(table, columns.get("milestone")):
+            # 038's `| ID | Gate | Status | Evidence |`: each Gate cell says what the row
+            # checks ("Core overlay reuses AIAA ROCm stack; …"), not which milestone it is in.
+            at = columns.pop("milestone")
+            columns.setdefault("purpose", at)
         heading_milestone = milestones_at.get(table.index, "")
         tasks = _task_table(doc, table.index, table.header, columns)
         header_names = [plain(h) or f"column {n + 1}" for n, h in enumerate(table.header)]

@@ -64,6 +64,19 @@ _WORDS: dict[str, tuple[str, str]] = {
     "plan_nowhere": ("nowhere", "无"),
     "plan_not_stated": ("not stated", "未写明"),
     "plan_first": ("first to launch: ", "最先启动："),
+    "plan_first_none": (
+        "none (every row is done before bridge or out of scope)",
+        "无（每一行都已在 bridge 之前完成或不在范围内）",
+    ),
+    "plan_not_launched": ("not launched: ", "不会启动："),
+    "plan_not_launched_done": (
+        "{count} the tracker says are done or ended before bridge ({runs})",
+        "{count} 个追踪表写明已在 bridge 之前完成或结束（{runs}）",
+    ),
+    "plan_not_launched_out": (
+        "{count} out of scope or not experiment runs ({runs})",
+        "{count} 个不在范围内或不是实验运行（{runs}）",
+    ),
     "plan_waits": (
         "waiting for other runs: {count} (their rows say so; each starts once those have "
         "succeeded): {runs}",

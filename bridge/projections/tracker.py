@@ -116,15 +116,30 @@ def render(state: PipelineState, language: str = "en") -> str:
     return _own(state, language)
 
 
+# What a state means in the researcher's words (tracker_layout.researchers_words); the states
+# left out keep bridge's word, which says more (OOM, TIMEOUT, LOST, STUCK, CANCELLED, QUEUED).
+_MEANING = {
+    RunState.PENDING: "todo",
+    RunState.RUNNING: "running",
+    RunState.SUCCEEDED: "done",
+    RunState.FAILED: "failed",
+    RunState.DONE_BEFORE: "done",
+    RunState.OUT_OF_SCOPE: "skipped",
+}
+
+
 def _row(
     run: RunView,
     status_raw: str,
     language: str,
     rentals: Mapping[str, ev.InstanceRented] | None = None,
+    words: Mapping[str, str] | None = None,
 ) -> tuple[str | None, str | None]:
     from bridge.projections.tracker_layout import kept_as_written
 
-    status = None if kept_as_written(run, status_raw) else status_word(run)
+    meaning = _MEANING.get(run.state, "")
+    theirs = (words or {}).get(meaning)
+    status = None if kept_as_written(run, status_raw) else theirs or status_word(run)
     if run.state in NOT_BRIDGES_RUN_STATES or not (run.attempts or run.reason):
         return status, None  # bridge has nothing to say: the researcher's Notes stay
     return status, _notes(run, language, rentals=rentals, labelled=True)
@@ -141,12 +156,18 @@ def _not_launched(run: RunView, language: str) -> str:
 
 def _filled_in(state: PipelineState, template: str, language: str) -> str:
     # Imported here: `bridge status` needs only status_word, not the tracker parser behind this.
-    from bridge.projections.tracker_layout import fill_in, generated_section, run_table_header
+    from bridge.projections.tracker_layout import (
+        fill_in,
+        generated_section,
+        researchers_words,
+        run_table_header,
+    )
 
     file = state.plan.sources.get("tracker", "EXPERIMENT_TRACKER.md") if state.plan else ""
     rentals = {r.attempt_id: r for r in state.rentals}
+    words = researchers_words(template, file, set(STATUS_WORDS.values()))
     lines, shown = fill_in(
-        template, file, state, lambda run, raw: _row(run, raw, language, rentals)
+        template, file, state, lambda run, raw: _row(run, raw, language, rentals, words)
     )
     body = [_summary(state, language), ""]
     skipped = [r for r in state.runs.values() if r.state in NOT_BRIDGES_RUN_STATES]

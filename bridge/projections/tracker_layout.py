@@ -38,6 +38,7 @@ __all__ = [
     "fill_in",
     "generated_section",
     "kept_as_written",
+    "researchers_words",
     "template_of",
 ]
 
@@ -321,6 +322,30 @@ def fill_in(
             if values:
                 lines[number - 1] = _set_cells(lines[number - 1], values, width)
     return lines, shown
+
+
+def researchers_words(template: str, file: str, ours: Collection[str]) -> dict[str, str]:
+    """
+    The status words the researcher's run tables use, by what they mean (``done`` →
+    ``passed``), so bridge writes a row's status in them: 018's tracker says "状态只使用：planned、
+    running、passed、failed、stopped、invalid", and bridge wrote DONE, FAILED and CANCELLED over
+    its ``passed``. Bridge's own words (``ours``) and long cells are not learnt; the most used
+    word wins, the first written on a tie.
+    """
+    doc = Document(template, file)
+    counts: dict[str, collections.Counter[str]] = {}
+    for table in doc.tables:
+        at = column_positions(table.header).get("status") if is_run_table(table) else None
+        if at is None:
+            continue
+        for _, cells in table.rows:
+            word = plain(cells[at]).strip() if at < len(cells) else ""
+            if not word or word in ours or len(word) > 16 or is_combined_status(word):
+                continue
+            meaning = normalise_status(word)
+            if meaning in ("done", "failed", "todo", "running", "skipped"):
+                counts.setdefault(meaning, collections.Counter())[word] += 1
+    return {meaning: found.most_common(1)[0][0] for meaning, found in counts.items()}
 
 
 _BLOCK_HEADERS = frozenset({"block", "blocks", "实验块", "块"})

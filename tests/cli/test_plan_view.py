@@ -47,6 +47,26 @@ def test_first_to_launch_leaves_out_rows_done_before_bridge(tmp_path: Path) -> N
     done = bridge("plan", "--project", str(as_project("009", tmp_path)))
     assert done.returncode == 0, done.stderr
     assert "\nfirst to launch: R003 (signal diagnostics)\n" in done.stdout
+    # and says which rows it leaves alone (getting-started.md promises it): R004's Notes say
+    # its API run is user-only
+    assert (
+        "\nnot launched: 2 the tracker says are done or ended before bridge (R001, R002); "
+        "1 out of scope or not experiment runs (R004)\n" in done.stdout
+    )
+
+
+@needs_shared
+def test_a_plan_whose_every_row_is_settled_says_nothing_launches(tmp_path: Path) -> None:
+    """029's 14 rows are all DONE: there was no "first to launch" line and no word of them."""
+    done = bridge("plan", "--project", str(as_project("029", tmp_path)))
+    assert done.returncode == 0, done.stderr
+    assert (
+        "\nfirst to launch: none (every row is done before bridge or out of scope)\n"
+        in done.stdout
+    )
+    assert "\nnot launched: 14 the tracker says are done or ended before bridge (R001, " in (
+        done.stdout
+    )
 
 
 @needs_shared

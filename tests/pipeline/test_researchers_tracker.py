@@ -521,3 +521,33 @@ def test_a_plan_whose_status_says_stopped_launches_nothing(project: Path) -> Non
     plan.write_text(f"{head}\n\n**Status:** active\n{rest}")
     assert Bridge(project).run() is Stage.COLLECTED
     assert sorted(executions(project)) == ["R2", "S1"]
+
+
+def test_status_words_are_the_researchers_own(project: Path) -> None:
+    """018's tracker says "状态只使用：planned、running、passed、failed、stopped、invalid" and
+    bridge wrote DONE and FAILED over its rows. It writes their words for what they have words
+    for (planned, passed), and its own for the rest (no row of theirs says how a failure reads:
+    R3 is FAILED)."""
+    runs = [
+        Run(id="S1", milestone="M0"),
+        Run(id="R2", milestone="M1"),
+        Run(id="R3", milestone="M1", mode="fail"),
+    ]
+    write_project(project, runs, bridge="max_parallel = 1\ncode_review = false")
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    tracker.write_text(
+        tracker.read_text()
+        .replace("| MUST | TODO |", "| MUST | planned |")
+        + "| R0 | M0 | sanity | main | test | accuracy | MUST | passed | earlier |\n"
+    )
+    bridge = Bridge(project)
+    try:
+        bridge.run()
+    finally:
+        bridge.close()
+    rows = {
+        line.split("|")[1].strip(): line.split("|")[8].strip()
+        for line in tracker.read_text().splitlines()
+        if line.startswith("| S1 ") or line.startswith("| R2 ") or line.startswith("| R3 ")
+    }
+    assert rows == {"S1": "passed", "R2": "passed", "R3": "FAILED"}

@@ -547,6 +547,13 @@ class TestCorpus:
         assert runs["R011"].block_system.startswith("RAW joint v5")
         assert (runs["R014"].block, runs["R014"].block_system) == ("B4", "Random K=3")
 
+    def test_004_a_purpose_opening_with_a_block_id_places_the_run(self, tmp_path: Path) -> None:
+        """004's R308 "**B6 Adversarial Synthesis Stress Test** (added per Gemini R5)" in
+        milestone M3 (blocks B2-B4): it is B6's run, which reported "the block has no runs"."""
+        runs = {r.id: r for r in load_project(as_project("004", tmp_path)).runs}
+        assert runs["R308"].block == "B6"
+        assert runs["R308"].attribution == "the tracker's Purpose opens with block B6"
+
     def test_020_a_name_one_identifier_short_of_another_blocks_is_not_placed(
         self, tmp_path: Path
     ) -> None:

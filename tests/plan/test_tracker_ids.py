@@ -417,3 +417,30 @@ def test_which_rows_are_coding_tasks(
     )
     (run,) = load_project(root).runs
     assert run.task is task
+
+
+@pytest.mark.parametrize(
+    ("cells", "milestone", "purpose"),
+    [
+        # 038: the Gate cell says what the row checks
+        (("Core overlay reuses AIAA ROCm stack; no duplicate Torch",) * 2, "", "Core overlay"),
+        # a Gate column of gate labels is the milestone
+        (("G1", "G2"), "G1", ""),
+        (("Gate A: data ready", "Gate B: model trains well"), "Gate A", ""),
+    ],
+)
+def test_a_gate_column_of_sentences_is_no_milestone(
+    tmp_path: Path, cells: tuple[str, str], milestone: str, purpose: str
+) -> None:
+    """038's `| ID | Gate | Status | Evidence |`: 30 rows each got a milestone named after its
+    Gate sentence, and the plan's real milestones showed no runs."""
+    (tmp_path / "refine-logs").mkdir(parents=True)
+    (tmp_path / "refine-logs" / "EXPERIMENT_PLAN.md").write_text(PLAN, encoding="utf-8")
+    (tmp_path / "refine-logs" / "EXPERIMENT_TRACKER.md").write_text(
+        "| ID | Gate | Status | Evidence |\n|---|---|---|---|\n"
+        + "".join(f"| R{n} | {cell} | TODO | x |\n" for n, cell in enumerate(cells)),
+        encoding="utf-8",
+    )
+    run = load_project(tmp_path).runs[0]
+    assert run.milestone == milestone
+    assert run.purpose.startswith(purpose)
