@@ -20,6 +20,7 @@ __all__ = [
     "FAILED_STATUSES",
     "FIELD_KEYS",
     "OUT_OF_SCOPE_STATUSES",
+    "ended_failed",
     "field_key",
     "normalise_heading",
     "normalise_priority",
@@ -388,6 +389,14 @@ _NEGATIONS = frozenset(
 
 # A status that starts with a gate: its FAIL is the gate's outcome, not the run's.
 _GATE = re.compile(r"\W*gate\b", re.IGNORECASE)
+
+
+def ended_failed(status: str) -> bool:
+    """
+    Whether a tracker Status says the run ended failed or invalid: a failed status, or one that
+    says a failure (002's "**GATE FAILED**", which reads as a settled gate otherwise).
+    """
+    return normalise_status(status) in FAILED_STATUSES or says_failure(status)
 
 
 def says_failure(text: str) -> bool:

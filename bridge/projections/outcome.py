@@ -68,7 +68,7 @@ from bridge.plan.criteria import (
 from bridge.plan.main_milestone import main_milestone
 from bridge.plan.metric_names import match_metric, plan_metric_names
 from bridge.plan.priority import Priority
-from bridge.plan.vocabulary import FAILED_STATUSES, normalise_status
+from bridge.plan.vocabulary import ended_failed, normalise_status
 from bridge.projections.block_runs import (
     block_runs,
     candidate_system,
@@ -420,8 +420,7 @@ def evaluate(state: PipelineState) -> Outcome:
         must_failed_before=tuple(
             r.run_id
             for r in must
-            if r.state is RunState.DONE_BEFORE
-            and normalise_status(r.found_status) in FAILED_STATUSES
+            if r.state is RunState.DONE_BEFORE and ended_failed(r.found_status)
         ),
         nice_done=sum(1 for r in nice if r.state in SETTLED_RUN_STATES),
         nice_total=len(nice),

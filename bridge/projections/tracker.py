@@ -53,8 +53,15 @@ STATUS_WORDS = {
 
 def status_word(run: RunView) -> str:
     """
-    The tracker's status word for ``run`` (the vocabulary the ARIS tracker uses).
+    The tracker's status word for ``run`` (the vocabulary the ARIS tracker uses): a row the
+    tracker says ended failed or invalid before bridge is FAILED, not DONE (002's "**GATE
+    FAILED**" sanity row read DONE in the results), though it counts as settled.
     """
+    if run.state is RunState.DONE_BEFORE and run.found_status:
+        from bridge.plan.vocabulary import ended_failed
+
+        if ended_failed(run.found_status):
+            return STATUS_WORDS[RunState.FAILED]
     return STATUS_WORDS[run.state]
 
 

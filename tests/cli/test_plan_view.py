@@ -61,8 +61,7 @@ def test_a_plan_whose_every_row_is_settled_says_nothing_launches(tmp_path: Path)
     done = bridge("plan", "--project", str(as_project("029", tmp_path)))
     assert done.returncode == 0, done.stderr
     assert (
-        "\nfirst to launch: none (every row is done before bridge or out of scope)\n"
-        in done.stdout
+        "\nfirst to launch: none (every row is done before bridge or out of scope)\n" in done.stdout
     )
     assert "\nnot launched: 14 the tracker says are done or ended before bridge (R001, " in (
         done.stdout

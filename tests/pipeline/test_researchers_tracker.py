@@ -536,8 +536,7 @@ def test_status_words_are_the_researchers_own(project: Path) -> None:
     write_project(project, runs, bridge="max_parallel = 1\ncode_review = false")
     tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
     tracker.write_text(
-        tracker.read_text()
-        .replace("| MUST | TODO |", "| MUST | planned |")
+        tracker.read_text().replace("| MUST | TODO |", "| MUST | planned |")
         + "| R0 | M0 | sanity | main | test | accuracy | MUST | passed | earlier |\n"
     )
     bridge = Bridge(project)

@@ -175,3 +175,26 @@ def test_a_failed_nice_to_have_run_is_named_in_the_summary(tmp_path: Path) -> No
         "nice-to-have completed: 0/1 (not succeeded: R2; `bridge retry --failed` runs them "
         "again)." in summary
     )
+
+
+def test_a_row_whose_gate_failed_before_bridge_reads_failed(tmp_path: Path) -> None:
+    """002's sanity row says "**GATE FAILED**": bridge blocks on it, and the results listed it
+    DONE with "Must-run completed: 1/…" and no word of the failure."""
+    project = write_project(
+        tmp_path / "p", [Run(id="S1", milestone="M0"), Run(id="R1", milestone="M1")]
+    )
+    _set_status(project, {"S1": "**GATE FAILED**"})
+    bridge = Bridge(project)
+    try:
+        assert bridge.run() is Stage.BLOCKED
+        summary = bridge.summary()
+    finally:
+        bridge.close()
+    results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text()
+    assert any(
+        row.startswith("| S1 |") and row.rstrip().endswith("| FAILED |")
+        for row in results.splitlines()
+    )
+    assert "Must-run completed: 1/2 (1 of them ended failed or invalid before bridge: S1)" in (
+        summary
+    )
