@@ -397,16 +397,21 @@ def approve(args: Parsed) -> int:
 def cancel(args: Parsed) -> int:
     """``bridge cancel RUN``."""
     from bridge.machine.stages import RunState
+    from bridge.projections.text import language_of
 
     bridge = open_bridge(args, project_root(args))
     try:
         run_id = resolve_run(args.run, bridge.status().runs)
         bridge.cancel(run_id)
-        ended = bridge.status().runs[run_id]
+        state = bridge.status()
+        ended = state.runs[run_id]
     finally:
         bridge.close()
+    zh = language_of(state) == "zh"
     if ended.state is RunState.CANCELLED:
-        out(f"cancelled {run_id}")
+        out(f"已取消 {run_id}" if zh else f"cancelled {run_id}")
+    elif zh:
+        out(f"{run_id} 已自行结束：{ended.state.value}")
     else:  # it ended on its own while the cancel was on its way
         out(f"{run_id} had already ended: {ended.state.value}")
     return EXIT_OK
@@ -414,6 +419,8 @@ def cancel(args: Parsed) -> int:
 
 def retry(args: Parsed) -> int:
     """``bridge retry [RUN…] [--failed] [--milestone M] [--force] [--changed]``."""
+    from bridge.projections.text import language_of
+
     bridge = open_bridge(args, project_root(args))
     try:
         known = bridge.status().runs
@@ -425,8 +432,15 @@ def retry(args: Parsed) -> int:
             force=args.force,
             changed=args.changed,
         )
+        zh = language_of(bridge.status()) == "zh"
     finally:
         bridge.close()
+    if zh:
+        out(f"将再次运行：{', '.join(scheduled.asked)}")
+        if scheduled.revived:
+            out(f"以及因它们而被取消的运行：{', '.join(scheduled.revived)}")
+        out("下一步：`bridge run`。")
+        return EXIT_OK
     out(f"will run again: {', '.join(scheduled.asked)}")
     if scheduled.revived:
         out(f"and the runs cancelled because of them: {', '.join(scheduled.revived)}")

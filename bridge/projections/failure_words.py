@@ -117,7 +117,19 @@ def failure_in_language(reason: str, language: str) -> str:
         found = pattern.match(reason)
         if found is not None:
             return found.expand(replacement) + reason[found.end() :]
+    for meaning, said in _MEANINGS.items():
+        # What a failure means (a blocked line's "R0: the script refused its arguments (exit
+        # 2)"), then the detail it quotes as written.
+        if reason.startswith(meaning):
+            return said + reason[len(meaning) :].replace(" — ", " —— ", 1)
+    for english, chinese in _STOPPED.items():
+        if reason == english:
+            return chinese
     return reason
+
+
+# Why a backend says an attempt stopped, whole.
+_STOPPED = {"stopped by cancel": "已被取消", "cancelled by a person": "已由人取消"}
 
 
 _FAILED_RUNS = re.compile(r"(?P<ids>[^:]+): (?P<what>.*)\. Fix: (?P<fix>.*)", re.DOTALL)
@@ -156,7 +168,14 @@ _RETRIES: tuple[tuple[re.Pattern[str], str], ...] = (
         r"已救援：\2 的 \1 个运行以相同方式失败",
     ),
     (re.compile(r"inputs changed: (.*)", re.DOTALL), r"输入已变更：\1"),
+    (re.compile(r"retry asked by a person"), "由人要求重试"),
+    (re.compile(r"the tracker's row now says (.*)", re.DOTALL), r"追踪表的行现在写着 \1"),
+    (
+        re.compile(r"its settings changed \(inputs changed: (.*)\)", re.DOTALL),
+        r"其设置已变更（输入已变更：\1）",
+    ),
 )
+_WAITED_FOR = " (a run it waits for runs again)"
 
 
 def retry_in_language(reason: str, language: str) -> str:
@@ -166,6 +185,8 @@ def retry_in_language(reason: str, language: str) -> str:
     """
     if language != "zh":
         return reason
+    if reason.endswith(_WAITED_FOR):
+        return retry_in_language(reason[: -len(_WAITED_FOR)], language) + "（它等待的运行再次运行）"
     for pattern, replacement in _RETRIES:
         if pattern.fullmatch(reason):
             return pattern.sub(replacement, reason)

@@ -101,7 +101,7 @@ def _notes(
             parts.append(f"清理: {rented.cleanup}" if zh else f"cleanup: {rented.cleanup}")
     if run.reason and run.state not in (RunState.SUCCEEDED, RunState.DONE_BEFORE):
         failure = failure_in_language(run.reason, language)
-        if parts and failure.startswith(f"{parts[-1]}:"):
+        if parts and failure.startswith((f"{parts[-1]}:", f"{parts[-1]}：")):
             parts.pop()  # "exit 1: ValueError …" says the exit code already: not "exit 1; exit 1:"
         parts.append(failure)
     said = ("；" if zh else "; ").join(parts)

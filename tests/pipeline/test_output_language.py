@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from bridge.machine.stages import Stage
 from bridge.pipeline import Bridge
 from tests.pipeline.conftest import REPO_ROOT, Run, write_project
@@ -80,3 +82,22 @@ def test_the_console_follows_the_language(project: Path) -> None:
     assert "S1 完成" in done.stdout
     assert "R1 运行前已完成，不运行: 已完成" in done.stdout
     assert "必须运行完成：2/2" in done.stdout
+
+
+def test_retry_says_what_it_does_in_the_plans_language(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """026 as a new user ran it: `bridge retry` printed "Will run again … Next step" in English
+    under a Chinese plan."""
+    from bridge.cli import main
+
+    _chinese_project(project)
+    bridge = Bridge(project)
+    try:
+        assert bridge.run() is Stage.COLLECTED
+    finally:
+        bridge.close()
+    capsys.readouterr()
+    assert main(["retry", "--force", "R1", "--project", str(project)]) == 0
+    said = capsys.readouterr().out
+    assert said == "将再次运行：R1\n下一步：`bridge run`。\n"

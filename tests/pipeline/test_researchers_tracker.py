@@ -547,6 +547,6 @@ def test_status_words_are_the_researchers_own(project: Path) -> None:
     rows = {
         line.split("|")[1].strip(): line.split("|")[8].strip()
         for line in tracker.read_text().splitlines()
-        if line.startswith("| S1 ") or line.startswith("| R2 ") or line.startswith("| R3 ")
+        if line.startswith(("| S1 ", "| R2 ", "| R3 "))
     }
     assert rows == {"S1": "passed", "R2": "passed", "R3": "FAILED"}

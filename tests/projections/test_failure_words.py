@@ -97,6 +97,22 @@ def test_retry_reasons_in_chinese() -> None:
     assert retry_in_language("rescued: 3 runs of M1 failed the same way", "zh") == (
         "已救援：M1 的 3 个运行以相同方式失败"
     )
+    # 018 and 025 as a new user saw them: "重试: the tracker's row now says …"
+    assert retry_in_language("the tracker's row now says TODO", "zh") == "追踪表的行现在写着 TODO"
+    assert retry_in_language("retry asked by a person", "zh") == "由人要求重试"
+    assert retry_in_language(
+        "its settings changed (inputs changed: bridge.toml) (a run it waits for runs again)", "zh"
+    ) == ("其设置已变更（输入已变更：bridge.toml）（它等待的运行再次运行）")
+
+
+def test_what_a_failure_means_and_a_cancel_in_chinese() -> None:
+    """018's blocked line ended "…：the script refused its arguments (exit 2)"; its notes said
+    "stopped by cancel"."""
+    assert blocked_in_language(
+        "sanity fails repeatedly: R0: the script refused its arguments (exit 2)", "zh"
+    ) == ("健全性检查反复失败：R0：脚本拒绝了它的参数（退出码 2）")
+    assert failure_in_language("stopped by cancel", "zh") == "已被取消"
+    assert failure_in_language("stopped by cancel", "en") == "stopped by cancel"
 
 
 @pytest.mark.parametrize(
