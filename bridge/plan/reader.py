@@ -254,7 +254,7 @@ def _budget(doc: Document, heading: Heading | None, header: dict[str, str]) -> B
             for field in fields:
                 label = field.label.casefold()
                 if (
-                    ("budget" in label or "预算" in label)
+                    ("budget" in label or "预算" in label or _ALLOCATED.search(label))
                     and not _PART_BUDGET.search(label)
                     and (amount := gpu_hours(field.value)) is not None
                 ):
@@ -309,6 +309,11 @@ def _budget(doc: Document, heading: Heading | None, header: dict[str, str]) -> B
     )
 
 
+# A field of the budget section that states what was allocated (026's "原计划：~400
+# GPU-hours" under "### 总预算", beside what was spent).
+_ALLOCATED = re.compile(
+    r"^(?:原计划|计划|planned|allocated|allocation|cap|上限|分配)\b", re.IGNORECASE
+)
 # A budget of a part of the plan, not the plan's.
 _PART_BUDGET = re.compile(
     r"\b(?:per|each|sanity|pilot|remaining|left|spent|used)\b|每|剩余|已用", re.IGNORECASE

@@ -120,9 +120,18 @@ def section_kind(heading: str) -> str | None:
     """
     key = normalise_heading(heading)
     for kind, words in _SECTION_WORDS:
+        if kind == "budget" and _STUDIED_BUDGET.search(key):
+            continue  # 026's "Phase 1: 预算扫描（Budget Sweep）": a budget the method varies
         if any(word in key for word in words):
             return kind
     return None
+
+
+# A budget the experiments study (a sweep of token budgets, a budget controller), not the
+# compute the plan may spend.
+_STUDIED_BUDGET = re.compile(
+    r"sweep|扫描|forcing|controller|控制器|token|thinking|reasoning|推理|思考|budget[- ]aware"
+)
 
 
 # Field label synonyms (FORMAT-NOTES §5), keyed by normalised label (case-folded, no marks).

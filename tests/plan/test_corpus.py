@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from bridge.plan import load_plan, load_project, plan_json
+from bridge.plan.vocabulary import section_kind
 from tests.conftest import needs_shared
 from tests.plan.corpus import as_project, corpus, plan_dirs
 
@@ -271,6 +272,15 @@ class TestHandChecked:
         """001 states ~35-45 GPU hours (upper bound 45); 032 states ~2,500 GPU-hours."""
         assert load_plan(corpus("001") / "EXPERIMENT_PLAN.md").budget.gpu_hours == 45
         assert load_plan(corpus("032") / "EXPERIMENT_PLAN.md").budget.gpu_hours == 2500
+
+    def test_a_budget_the_method_varies_is_no_compute_budget(self) -> None:
+        """026's "### Phase 1: 预算扫描（Budget Sweep）" was read as the budget section
+        ("预算：未写明"); its "## 资源预算" states "原计划：~400 GPU-hours" beside what was
+        spent."""
+        assert section_kind("Phase 1: 预算扫描（Budget Sweep）✅") is None
+        assert section_kind("Token budget controller") is None
+        assert section_kind("资源预算") == "budget"
+        assert load_plan(corpus("026") / "EXPERIMENT_PLAN.md").budget.gpu_hours == 400
 
     def test_budget_total_row_under_a_gpu_hours_column(self) -> None:
         """029's budget table `| Lane | CPU-hrs | GPU-hrs |` ends `| Total | ~21 | ~0.5 |`: 0.5."""
