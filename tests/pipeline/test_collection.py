@@ -216,3 +216,28 @@ class TestHandoff:
         assert "Ready for the review loop: YES." in text
         assert plan is not None
         assert text.rstrip().endswith(f'→ /auto-review-loop "{plan.title}"')
+
+
+def test_the_key_metric_falls_back_to_a_metric_the_block_lists(tmp_path: Path) -> None:
+    """021's R009: no primary set, its tracker row named a metric it did not record, and its
+    Key Metric read "-" although it recorded a metric its block lists. Now that metric."""
+    from bridge import Bridge
+    from bridge.machine.stages import Stage
+    from tests.pipeline.conftest import Run, write_project
+
+    project = write_project(
+        tmp_path / "p", [Run(id="S1", milestone="M0"), Run(id="R1", milestone="M1")]
+    )
+    plan = project / "refine-logs" / "EXPERIMENT_PLAN.md"
+    plan.write_text(
+        plan.read_text().replace("- **Metrics**: accuracy.", "- **Metrics**: F1, accuracy.")
+    )
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    tracker.write_text(tracker.read_text().replace("| test | accuracy |", "| test | wall time |"))
+    bridge = Bridge(project)
+    try:
+        assert bridge.run() is Stage.COLLECTED
+        metrics = bridge.status().runs["R1"].metrics
+    finally:
+        bridge.close()
+    assert metrics is not None and metrics.key_metric == "accuracy"
