@@ -148,6 +148,13 @@ def _named_in(system: str, method: str) -> bool:
     return re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", method, re.IGNORECASE) is not None
 
 
+# A system named as the whole method an ablation block takes parts from: "LSVJ-S full",
+# "LSVJ-S intact (reference)", "Full model", "完整模型".
+_FULL = re.compile(
+    r"\b(?:full|intact)\b(?!\s*(?:fine-?tun|attention|batch|precision|rank))|完整", re.IGNORECASE
+)
+
+
 def candidate_system(
     systems: Sequence[str],
     reference: str | None,
@@ -157,7 +164,8 @@ def candidate_system(
     """
     The block's proposed system and the evidence for it: marked "(ours)", "(proposed)",
     "我们的"; else the only one the plan's method thesis names; else the system whose name
-    starts every other's (``X`` of ``X (no …)``); else, of two systems that both have runs, the
+    starts every other's (``X`` of ``X (no …)``); else the only one whose name says it is the
+    full method (``LSVJ-S full``, ``intact``, 完整); else, of two systems that both have runs, the
     first listed ("A vs B").
     """
     others = [s for s in systems if s != reference]
@@ -171,6 +179,11 @@ def candidate_system(
         rest = [s for s in others if s != system]
         if rest and all(s.startswith(system) for s in rest):
             return system, "the block's full system (every other system's name starts with it)"
+    full = [s for s in others if _FULL.search(s)]
+    if len(full) == 1:
+        # 004's B2 "LSVJ-S full" beside `no_synth_6seed` and `SEAP`: "verbatim-match ≤ 30%"
+        # is its number.
+        return full[0], "the block's full system (its name says full)"
     if len(systems) == 2 and reference is None and set(systems) <= with_runs:
         return systems[0], "the first-listed of the block's two systems"
     return None, ""

@@ -9,12 +9,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from bridge.events import types as ev
 from bridge.events.measurements import MetricValue
 from bridge.events.store import InMemoryEventStore
 from bridge.events.values import JobHandle, Slot
 from bridge.machine.fold import PipelineState, fold
 from bridge.projections import results, results_data
+from bridge.projections.block_runs import candidate_system
 from bridge.projections.outcome import evaluate
 
 _T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -220,3 +223,23 @@ class TestUnattributed:
         """The section appears only when there is something to list."""
         assert "Runs not attributed" in results.render(_state(seed_count=3))
         assert "Runs not attributed" not in results.render(_state(seed_count=3, stray=False))
+
+
+@pytest.mark.parametrize(
+    ("systems", "candidate"),
+    [
+        # 004's B2: "verbatim-match ≤ 30%" found no proposed system
+        (("LSVJ-S full", "`no_synth_6seed` (Tier-2, appendix)", "`SEAP` (main)"), "LSVJ-S full"),
+        (
+            ("LSVJ-S intact (reference)", "`corrupt_is_inner_circle_only`"),
+            "LSVJ-S intact (reference)",
+        ),
+        (("完整模型", "去掉门控"), "完整模型"),
+        # a baseline that fine-tunes every weight is not the method
+        (("Full fine-tuning", "LoRA", "DoRA"), None),
+    ],
+)
+def test_the_system_named_full_is_the_proposed_one(
+    systems: tuple[str, ...], candidate: str | None
+) -> None:
+    assert candidate_system(systems, None)[0] == candidate
