@@ -124,6 +124,12 @@ _PHRASES: tuple[tuple[str, str], ...] = (
         "'hits of total ≥ N%'",
     ),
     (
+        "a percentage of another system's value ('N% of the baseline'): write the threshold "
+        "itself, or the change allowed ('drops by at most 2 points vs the baseline')",
+        "另一个系统数值的百分比（'N% of the baseline'）：请直接写出阈值，或写出允许的变化"
+        "（'drops by at most 2 points vs the baseline'）",
+    ),
+    (
         "says what may happen ('may …'), not a condition the results must meet",
         "说的是可能发生的情况（'may …'），不是结果必须满足的条件",
     ),

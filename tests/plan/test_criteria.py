@@ -385,6 +385,10 @@ class TestParseCriterionUnparsed:
             ("B1 baseline may fail more often (that's the H1 evidence)", "may happen"),
             ("accuracy may be higher than the baseline", "may happen"),
             ("方法可能更好", "may happen"),
+            # a ratio to a system's value read as a 95-point gain; counts in a grid
+            ("accuracy reaches 95% of the baseline", "percentage of another system's value"),
+            ("≥ 90 % of 15-min slices in the 5 LAX Fridays", "share of items"),
+            ("false-rejection ≤ 10% across all 4 types", "counts over subsets"),
         ],
     )
     def test_reason(self, text: str, reason: str) -> None:

@@ -112,6 +112,9 @@ COMPOUND = re.compile(
 
 SUBSET_COUNT = re.compile(
     r"\d+\s*/\s*\d+|\b(at least|at most)\s+(one|two|three|four|five)\b|\bmajority\b|多数|大部分"
+    # "across all 4 types", "in each of the 3 domains", "on all 5 datasets": one condition per
+    # subset (004's B6 read "4" as a number without a comparison)
+    r"|\b(?:across|in|on|for)\s+(?:all|each|every)\s+(?:of\s+)?(?:the\s+)?\d+\s+[a-z]"
 )
 
 SEEDS_PHRASE = re.compile(

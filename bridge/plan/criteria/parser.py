@@ -218,7 +218,12 @@ _FROM_TO = re.compile(
     r"\bfrom\s+(?P<ref>⟨S[A-Z]+⟩)\s+to\s+(?P<subject>⟨S[A-Z]+⟩)"
     r"|从\s*(?P<ref2>⟨S[A-Z]+⟩)\s*到\s*(?P<subject2>⟨S[A-Z]+⟩)"
 )
-_SHARE_OF_ITEMS = re.compile(r"%\s*of\s+(?:the\s+|all\s+)?(?![⟨\d])[a-z(（]|%\s*的")
+# "reaches 95% of the baseline", "≥ 90% of ⟨S1⟩'s accuracy": a ratio to a system's value, which
+# a difference would read as a 95-point gain.
+_FRACTION_OF_SYSTEM = re.compile(r"%\s*of\s+(?:the\s+)?⟨[BS]")
+_SHARE_OF_ITEMS = re.compile(
+    r"%\s*of\s+(?:the\s+|all\s+)?(?:\d+[\w-]*\s+(?=[a-z]))?(?![⟨\d])[a-z(（]|%\s*的"
+)
 # A clause that allows rather than requires: "B1 baseline may fail more often" (029) says what
 # is expected to be seen, not a condition the results must meet.
 _PERMISSION = re.compile(r"\b(?:may|might|could)\s+(?!not\b)|(?<!尽)可能")
@@ -291,6 +296,11 @@ def _parse(  # one linear decision procedure, kept in one place to read top to b
         return unparsed("'each' over several systems written as one; name each system")
     if _PERMISSION.search(norm):
         return unparsed("says what may happen ('may …'), not a condition the results must meet")
+    if _FRACTION_OF_SYSTEM.search(norm):
+        return unparsed(
+            "a percentage of another system's value ('N% of the baseline'): write the threshold "
+            "itself, or the change allowed ('drops by at most 2 points vs the baseline')"
+        )
     if _SHARE_OF_ITEMS.search(norm):
         return unparsed(
             "a share of items ('N% of ...'): record the share as a metric and name it, or "
