@@ -110,6 +110,14 @@ def plan(args: Parsed) -> int:
             str(len(mine)),
             f"~{hours:.2f}" if hours is not None else "?",
         )
+    # The runs of no milestone of the plan, in a row each, so the counts add up to every run.
+    planned = {m.id for m in loaded.milestones}
+    for other in dict.fromkeys(r.milestone for r in runs if r.milestone not in planned):
+        count = sum(1 for r in runs if r.milestone == other)
+        name = t("results_not_in_plan", language) if other else ""
+        table.add_row(
+            visible(other) or t("status_no_milestone", language), name, "", str(count), ""
+        )
     console.print(table)
     if loaded.plan.blocks:
         console.print(render_blocks(loaded, language))

@@ -372,6 +372,19 @@ def evaluate(state: PipelineState) -> Outcome:
         )
         for info in state.plan.milestones
     )
+    # Runs in a milestone the plan does not have (021's R015 in the tracker's M6), or in none
+    # (018's B2 arms, id ""): a section each, after the plan's, so every run is in one.
+    planned = {m.id for m in state.plan.milestones}
+    milestones += tuple(
+        MilestoneResult(
+            info=MilestoneInfo(id=mid),
+            blocks=milestone_blocks(state, MilestoneInfo(id=mid)),
+            run_ids=tuple(r.run_id for r in state.runs_in(mid)),
+            sanity_passed=None,
+        )
+        for mid in state.milestone_ids
+        if mid not in planned and state.runs_in(mid)
+    )
     blocks = tuple(_judge(state, block) for block in state.plan.blocks)
     main = _main_milestone(state, milestones)
     main_blocks = next((m.blocks for m in milestones if m.info.id == main), ())

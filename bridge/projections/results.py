@@ -25,7 +25,7 @@ from bridge.projections.finding_words import blocked_in_language
 from bridge.projections.markdown import line, table
 from bridge.projections.outcome import BlockResult, Outcome, evaluate, key_value, must_completed
 from bridge.projections.reasons import in_language, quality_in_language
-from bridge.projections.text import stamp
+from bridge.projections.text import stamp, t
 from bridge.projections.tracker import status_word
 from bridge.projections.unmatched import unmatched_note
 
@@ -368,12 +368,16 @@ def render(state: PipelineState, language: str = "en") -> str:
         f"## {_t('by_milestone', language)}",
         "",
     ]
+    planned = {m.id for m in plan.milestones}
     for milestone in outcome.milestones:
         info = milestone.info
         label = info.name or info.goal
+        if info.id not in planned:
+            label = t("results_not_in_plan", language) if info.id else ""
         blocks = ", ".join(milestone.blocks)
+        shown = info.id or t("status_no_milestone", language)
         lines.append(
-            f"### {info.id}" + (f": {label}" if label else "") + (f" ({blocks})" if blocks else "")
+            f"### {shown}" + (f": {label}" if label else "") + (f" ({blocks})" if blocks else "")
         )
         lines.append("")
         if info.sanity:

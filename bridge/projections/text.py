@@ -141,6 +141,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "status_out_of_scope": (", {n} out of scope", "，{n} 个不在范围内"),
     "status_no_runs": ("no runs", "没有运行"),
     "status_no_milestone": ("(no milestone)", "（无里程碑）"),
+    "results_not_in_plan": ("not a milestone of the plan", "不是计划中的里程碑"),
     "status_header": (
         "run|ms|system|status|try|slot|elapsed|note",
         "运行|里程碑|系统|状态|尝试|槽位|用时|备注",

@@ -8,6 +8,11 @@ which runs a retry takes.
 
 from __future__ import annotations
 
+import json
+import os
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -20,7 +25,7 @@ from bridge.machine.ports import Slot
 from bridge.machine.stages import Stage
 from bridge.pipeline import Bridge
 from bridge.testing import FakeBackend, FakeOutcome
-from tests.pipeline.conftest import Run, write_project
+from tests.pipeline.conftest import REPO_ROOT, Run, write_project
 from tests.pipeline.test_output_language import CHINESE_PREFACE
 
 
@@ -154,6 +159,21 @@ def test_milestones_without_blocks_runs_without_one_and_skipped_runs(project: Pa
     ), bars
     results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text()
     assert "()" not in results
+    # The runs of no milestone have a section of their own in the results (018: they were in
+    # none), as in `bridge plan`'s milestone table.
+    assert "\n### (no milestone)\n" in results
+    data = json.loads((project / "refine-logs" / "results.json").read_text())
+    assert {"milestone": "", "runs": ["X1", "X2"]}.items() <= next(
+        m for m in data["milestones"] if m["milestone"] == ""
+    ).items()
+    shown = subprocess.run(
+        [sys.executable, "-m", "bridge", "plan", "--project", str(project)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "COLUMNS": "100", "PYTHONPATH": str(REPO_ROOT)},
+    )
+    assert re.search(r"│ \(no milestone\) +│ +│ +│ 2 +│", shown.stdout), shown.stdout
 
 
 def test_a_failed_nice_to_have_run_is_named_in_the_summary(tmp_path: Path) -> None:
