@@ -235,6 +235,13 @@ class TestParseCriterionEnglish:
         """018's "历史成功率" (the historical success rate) was read as the success rate."""
         assert parsed(text).metric == metric
 
+    def test_a_chinese_comparative_states_a_condition_for_splitting(self) -> None:
+        """021's B3 "…保持更低违规率，并且验证指标优于…" was one clause, "several or
+        conditional clauses": "更低" (lower) states a condition, so "，并且" splits it."""
+        result = parse_criterion("方法保持更低违规率，并且准确率 > 0.8")
+        assert isinstance(result, Compound) and len(result.clauses) == 2
+        assert isinstance(result.clauses[1], Criterion) and result.clauses[1].threshold == 0.8
+
     def test_the_plans_metric_name_is_never_qualified(self) -> None:
         assert parsed("Hard F1 ≥ 0.5", metrics=["F1"]).metric == "F1"
 

@@ -37,7 +37,7 @@ _CONDITION = re.compile(
     r"signific\w*|gains?|at\s+least|at\s+most|more\s+than|less\s+than|fewer|above|below|under|"
     r"within|vs\.?|versus|passes|fails?|non-?zero|zero)\b"
     r"|优于|好于|高于|低于|提升|提高|降低|下降|减少|增加|显著|超过|不超过|至少|至多|大于|小于|为正|为负|非零"
-    r"|胜过|比"
+    r"|胜过|比|更低|更高|更好|更差|更少|更多|更小|更大|较低|较高"
 )
 _DISTRIBUTE = re.compile(
     r"^(?P<head>.*?\b(?:beats?|outperforms?|exceeds?|surpass(?:es)?|than|over|vs\.?|versus|"
