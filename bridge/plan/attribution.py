@@ -51,6 +51,7 @@ from bridge.plan.quantities import block_refs, normalise_block_id
 from bridge.value_methods import value_methods
 
 __all__ = [
+    "NO_BLOCKS",
     "Attribution",
     "Attributor",
     "RunFacts",
@@ -60,6 +61,8 @@ __all__ = [
     "system_table",
 ]
 
+#: Why no run of a plan without experiment blocks is attributed.
+NO_BLOCKS = "the plan has no experiment blocks"
 # Words after a system's name that take a part of it away: "X w/o Y" is an ablation of X.
 _TAKING_AWAY = frozenset({"w", "wo", "without", "no", "minus", "not", "except"})
 _COMMENTARY = re.compile(r"[(（\[【][^()（）\[\]【】]*[)）\]】]")
@@ -483,7 +486,7 @@ class Attributor:
         shown = f"system {run.system!r}" if run.system else "no system"
         milestone = run.milestone if " " not in run.milestone else repr(run.milestone)
         if not self.order:
-            return Attribution(block="", system="", basis="the plan has no experiment blocks")
+            return Attribution(block="", system="", basis=NO_BLOCKS)
         if run.explicit_block:
             block = normalise_block_id(run.explicit_block)
             if block in self.ids:

@@ -17,7 +17,7 @@ from collections.abc import Collection, Mapping, Sequence
 import attrs
 
 from bridge.errors import ConfigError
-from bridge.plan.attribution import Attributor, RunFacts, system_table
+from bridge.plan.attribution import NO_BLOCKS, Attributor, RunFacts, system_table
 from bridge.plan.config import Config, RunEntry, SystemConfig
 from bridge.plan.model import Milestone, Plan, PlanWarning, TrackerRun
 from bridge.plan.priority import Priority
@@ -362,13 +362,19 @@ def _attribute(
             reason = group[0].attribution  # one run: its own system named
         shown = ", ".join(ids[:8]) + (f" and {len(ids) - 8} more" if len(ids) > 8 else "")
         noun = "run" if len(ids) == 1 else "runs"
+        # With no blocks at all, no `block` can be set (040): the plan needs them first.
+        fix = (
+            "Give the plan experiment blocks (`### Block 1: …` with a Success criterion) to "
+            "have verdicts"
+            if reason == NO_BLOCKS
+            else f"Set `block` on {'the' if len(ids) == 1 else 'each'} run's [[runs]] entry or "
+            "its [systems] table, or fill the tracker's Block column"
+        )
         warnings.append(
             PlanWarning(
                 file=group[0].file,
                 line=group[0].line,
-                message=f"{noun} {shown} not attributed to a block: {reason}. Set `block` on "
-                f"{'the' if len(ids) == 1 else 'each'} run's [[runs]] entry or its [systems] "
-                "table, or fill the tracker's Block column",
+                message=f"{noun} {shown} not attributed to a block: {reason}. {fix}",
             )
         )
 

@@ -59,6 +59,17 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
     ),
     (
         re.compile(
+            r"(runs?) (.+?) not attributed to a block: the plan has no experiment blocks\. Give "
+            r"the plan experiment blocks \(`### Block 1: …` with a Success criterion\) to have "
+            r"verdicts"
+        ),
+        lambda found: (
+            f"运行 {_ids(found.group(2))} 未归属任何实验块：计划中没有实验块。"
+            "请在计划中写出实验块（`### Block 1: …`，含 Success criterion）以得到判定"
+        ),
+    ),
+    (
+        re.compile(
             r"(.+?): no milestone in the tracker; (\S+) from the plan's run-order table "
             r"\(line (\d+)\), whose Runs cell names them"
         ),

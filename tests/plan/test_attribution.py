@@ -256,8 +256,18 @@ class TestEvidenceOrder:
         """With no experiment blocks, every run is unattributed for that one reason."""
         write(tmp_path, "refine-logs/EXPERIMENT_PLAN.md", "# Plan\n\n## Notes\n\nNothing.\n")
         write(tmp_path, "refine-logs/EXPERIMENT_TRACKER.md", TRACKER)
-        runs = load_project(tmp_path).runs
-        assert {r.attribution for r in runs} == {"the plan has no experiment blocks"}
+        loaded = load_project(tmp_path)
+        assert {r.attribution for r in loaded.runs} == {"the plan has no experiment blocks"}
+        # and the warning asks for blocks: a `block` bridge would refuse is no way out (040)
+        (warning,) = [w.message for w in loaded.warnings if "not attributed" in w.message]
+        assert warning.endswith(
+            "Give the plan experiment blocks (`### Block 1: …` with a Success criterion) to "
+            "have verdicts"
+        )
+        assert "Set `block`" not in warning
+        from bridge.projections.plan_words import warning_in_language
+
+        assert warning_in_language(warning, "zh").endswith("以得到判定")
 
 
 LABELLED_PLAN = """# Experiment Plan: Labels
