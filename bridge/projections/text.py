@@ -78,9 +78,8 @@ _WORDS: dict[str, tuple[str, str]] = {
         "{count} 个不在范围内或不是实验运行（{runs}）",
     ),
     "plan_waits": (
-        "waiting for other runs: {count} (their rows say so; each starts once those have "
-        "succeeded): {runs}",
-        "等待其他运行：{count} 个（其行如此写明；所等待的运行成功后才启动）：{runs}",
+        "waiting for other runs: {count} (each starts once those have succeeded): {runs}",
+        "等待其他运行：{count} 个（所等待的运行成功后才启动）：{runs}",
     ),
     "plan_first_held": (
         " — once the rows the tracker says are RUNNING are settled ({runs})",
