@@ -242,6 +242,15 @@ class TestParseCriterionEnglish:
         assert isinstance(result, Compound) and len(result.clauses) == 2
         assert isinstance(result.clauses[1], Criterion) and result.clauses[1].threshold == 0.8
 
+    def test_list_items_without_marks_are_clauses(self) -> None:
+        """004's B3 lists two conditions on two lines (the reader drops the list marks and
+        joins wrapped lines): they were read as one clause. A line wrapped before a comparator
+        still continues its clause."""
+        result = parse_criterion("accuracy > 0.8 on the test set\nF1 > 0.7 on the test set")
+        assert isinstance(result, Compound) and len(result.clauses) == 2
+        wrapped = parse_criterion("accuracy improves by\n≥ 2 points over the baseline")
+        assert isinstance(wrapped, Criterion) and wrapped.threshold == 2
+
     def test_the_plans_metric_name_is_never_qualified(self) -> None:
         assert parsed("Hard F1 ≥ 0.5", metrics=["F1"]).metric == "F1"
 

@@ -2,11 +2,12 @@
 Splitting a criterion into the clauses that must all hold.
 
 Hard separators always split: ``;``, ``；``, a sentence end (``. `` or ``。`` followed by more
-text), a new line, and ``→`` (what follows an arrow is what to do, not a condition, and is left
-out with a note). Soft separators (``and``, ``AND``, ``且``, ``并且``, ``而且``, ``同时``, ``，并``,
-commas) split only where both sides state a condition, so "beats A and B on regret" is not cut
-in half; such a comparison with several systems is distributed instead ("beats A on regret" and
-"beats B on regret"). A trailing "or …" that states no condition ("or can be dropped if not")
+text), a new line that starts a list item, and ``→`` (what follows an arrow is what to do, not
+a condition, and is left out with a note). Soft separators (``and``, ``AND``, ``且``, ``并且``,
+``而且``, ``同时``, ``，并``, commas, a new line before a capital, a code span or a CJK
+character) split only where both sides state a condition, so "beats A and B on regret" is not
+cut in half; such a comparison with several systems is distributed instead ("beats A on regret"
+and "beats B on regret"). A trailing "or …" that states no condition ("or can be dropped if not")
 says what to do otherwise and is left out with a note. A chain ``A > B > C`` becomes ``A > B``
 and ``B > C``.
 """
@@ -76,6 +77,10 @@ def split_clauses(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """
     notes: list[str] = []
     cleaned = _ITEM_LINE.sub(" ; ", _DECORATION.sub("", text).strip())
+    # A new line before what opens a sentence (a capital, a code span, a CJK character): the
+    # reader joins wrapped lines, so it is where one list item ended (004's B3 lists two
+    # conditions without a mark); it splits like a comma, where both sides state a condition.
+    cleaned = re.sub(r"(?<=[^.;。；:：\s])[ \t]*\n\s*(?=[A-Z`\u4e00-\u9fff])", ", ", cleaned)
     cleaned = re.sub(r"\s*\n\s*", " ", cleaned)
     clauses: list[str] = []
     for hard in _HARD.split(cleaned):
