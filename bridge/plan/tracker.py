@@ -237,6 +237,25 @@ def _heading_values(doc: Document, read: Callable[[str], str]) -> dict[int, str]
     return result
 
 
+# A heading of a section that tracks runs ("## 八、Experiment Tracker", "Run tracker", "追踪表").
+_TRACKER_HEADING = re.compile(r"\btracker\b|追踪|跟踪", re.IGNORECASE)
+
+
+def _tracker_sections(doc: Document) -> set[int]:
+    """
+    The tables right under a section heading (level 2 or deeper) that names a tracker: a
+    tracker file's own title (``# Experiment Tracker``) encloses every table, so it says nothing.
+    """
+    named = {
+        table.index
+        for heading in doc.headings
+        if heading.level >= 2 and _TRACKER_HEADING.search(plain(heading.text))
+        for table in doc.tables
+        if heading.index < table.index < heading.end
+    }
+    return named
+
+
 # "Implementation Tasks (Before Server Runs)", "实现任务": a table of tasks, not of runs ("Run
 # tasks" is runs).
 _TASK_HEADING = re.compile(r"\bimplementation\b|\bbefore\b.*\bruns?\b|实现", re.IGNORECASE)
@@ -299,8 +318,26 @@ def read_tracker_runs(doc: Document) -> tuple[list[TrackerRun], list[tuple[int, 
     by_seed: list[tuple[int, str, int]] = []  # (line, row id, seeds) of rows naming several
     milestones_at = _heading_milestones(doc)
     priorities_at = _heading_priorities(doc)
+    trackers = _tracker_sections(doc)
     for table in doc.tables:
         if not is_run_table(table):
+            first_header = plain(table.header[0]).casefold().strip() if table.header else ""
+            if (
+                table.index in trackers
+                and "status" in _map_columns(table.header)
+                and first_header not in ("block", "blocks", "实验块", "块")
+            ):
+                # 025's "## 八、Experiment Tracker" table (`| 实验 | 模型 | 状态 | …`) was left out
+                # without a word.
+                first = plain(table.header[0]).strip() if table.header else ""
+                warnings.append(
+                    (
+                        table.line,
+                        f"a table under a tracker heading is not read as runs: its first column "
+                        f"{first!r} is no Run ID column (name it `Run ID`, with one id a row, to "
+                        "have its rows run)",
+                    )
+                )
             continue
         columns = _map_columns(table.header)
         if _prose_milestones(table, columns.get("milestone")):

@@ -45,6 +45,14 @@ def _not_attributed(found: re.Match[str]) -> str:
 _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
     (
         re.compile(
+            r"a table under a tracker heading is not read as runs: its first column (.+) is no "
+            r"Run ID column \(name it `Run ID`, with one id a row, to have its rows run\)"
+        ),
+        r"追踪表标题下的一个表格没有作为运行读取：它的第一列 \1 不是 Run ID 列（把它命名为 "
+        r"`Run ID`，每行一个 id，这些行才会运行）",
+    ),
+    (
+        re.compile(
             r"a link to (.+), outside the project: bridge reads the plan there and writes the "
             r"tracker, results and their versions there"
         ),

@@ -444,3 +444,28 @@ def test_a_gate_column_of_sentences_is_no_milestone(
     run = load_project(tmp_path).runs[0]
     assert run.milestone == milestone
     assert run.purpose.startswith(purpose)
+
+
+def test_a_tracker_section_table_without_run_ids_is_named(tmp_path: Path) -> None:
+    """025's "## 八、Experiment Tracker" table (`| 实验 | 模型 | 状态 | 结果摘要 |`) was left out
+    without a word; a tracker file's own title says nothing of the tables under it."""
+    (tmp_path / "refine-logs").mkdir(parents=True)
+    plan = tmp_path / "refine-logs" / "EXPERIMENT_PLAN.md"
+    plan.write_text(
+        PLAN + "\n## 一、实验总览\n\n| 编号 | 状态 |\n|---|---|\n| R1 | TODO |\n"
+        "\n## 八、Experiment Tracker\n\n| 实验 | 模型 | 状态 |\n|---|---|---|\n"
+        "| RAG SFT training | 4B | ❌ |\n",
+        encoding="utf-8",
+    )
+    messages = [w.message for w in load_project(tmp_path).plan.warnings]
+    assert [m for m in messages if "not read as runs" in m] == [
+        "a table under a tracker heading is not read as runs: its first column '实验' is no Run "
+        "ID column (name it `Run ID`, with one id a row, to have its rows run)"
+    ]
+    (tmp_path / "refine-logs" / "EXPERIMENT_TRACKER.md").write_text(
+        "# Experiment Tracker\n\n| Date | Block | Status |\n|---|---|---|\n| 06-23 | B1 | ready |\n"
+        "\n| Run ID | Milestone | Status |\n|---|---|---|\n| R1 | M1 | TODO |\n",
+        encoding="utf-8",
+    )
+    messages = [w.message for w in load_project(tmp_path).plan.warnings]
+    assert not [m for m in messages if "not read as runs" in m]
