@@ -260,6 +260,17 @@ def _budget(doc: Document, heading: Heading | None, header: dict[str, str]) -> B
                 ):
                     total, line = amount, field.line
                     break
+        if total is None:
+            # The one field of the section in GPU-hours (038's "W7900 GPU1: approximately 4–7
+            # GPU hours"), when only one is: several would be parts of the budget.
+            stated = [
+                (amount, field.line)
+                for field in fields
+                if not _PART_BUDGET.search(field.label)
+                and (amount := gpu_hours(field.value)) is not None
+            ]
+            if len(stated) == 1:
+                total, line = stated[0]
         if total is None:  # a total the header states (``**Total Budget**: ~2,500 GPU-hours``)
             total = _header_budget(header)
         if total is None:

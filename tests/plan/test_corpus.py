@@ -282,6 +282,11 @@ class TestHandChecked:
         assert section_kind("资源预算") == "budget"
         assert load_plan(corpus("026") / "EXPERIMENT_PLAN.md").budget.gpu_hours == 400
 
+    def test_the_one_gpu_hours_field_of_the_budget_section(self, tmp_path: Path) -> None:
+        """038 (a stub linking its plan) states "W7900 GPU1: approximately 4–7 GPU hours" and
+        CPU hours beside it: 7 GPU-h, where it read "not stated"."""
+        assert load_project(as_project("038", tmp_path)).plan.budget.gpu_hours == 7
+
     def test_budget_total_row_under_a_gpu_hours_column(self) -> None:
         """029's budget table `| Lane | CPU-hrs | GPU-hrs |` ends `| Total | ~21 | ~0.5 |`: 0.5."""
         budget = load_plan(corpus("029") / "EXPERIMENT_PLAN.md").budget
