@@ -175,8 +175,12 @@ def plan(args: Parsed) -> int:
             )
             + (t("plan_first_held", language).format(runs=", ".join(held[:6])) if held else "")
         )
-    elif runs:
+    elif runs and all(r.settled_before_bridge for r in runs):
         console.print(t("plan_first", language) + t("plan_first_none", language))
+    elif held:  # every run left is RUNNING elsewhere, or waits for those that are
+        rest = [r for r in runs if not r.settled_before_bridge and r.id not in held]
+        key = "plan_first_after_held" if rest else "plan_first_held_only"
+        console.print(t("plan_first", language) + t(key, language).format(runs=", ".join(held[:6])))
     done = [r.id for r in runs if r.settled_before_bridge and r.status in ("done", "failed")]
     ruled_out = [r.id for r in runs if r.settled_before_bridge and r.id not in done]
     if done or ruled_out:

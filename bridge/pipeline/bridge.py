@@ -406,7 +406,12 @@ def _take_changed_inputs(s: Session) -> tuple[list[str], tuple[str, ...]]:
     if s.state().plan is None:
         return [], ()
     changed = code.changed_inputs(s)
-    return changed, (code.reload(s, changed) if changed else ())
+    if changed:
+        return changed, code.reload(s, changed)
+    # Inputs as recorded, but read by a bridge that places runs differently (an upgrade):
+    # where their numbers count follows, as after an edit.
+    code.place(s, "the inputs, read again, place it differently")
+    return changed, ()
 
 
 def _run(state: PipelineState, run_id: str) -> RunView:

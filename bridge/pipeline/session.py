@@ -270,6 +270,14 @@ class Session:
         if written:
             self.store.append("bridge", written, None)
             self._fold_appended()
+            tracker = self.project.sources.get("tracker")
+            if tracker is not None and any(w.path == tracker for w in written):
+                # Bridge's own write is no edit to look for (deploy.take_tracker_edit).
+                try:
+                    info = (self.root / tracker).stat()
+                    self.tracker_seen = (info.st_mtime_ns, info.st_size)
+                except OSError:
+                    self.tracker_seen = None
 
     def enter(self, trigger: StageTrigger, reason: str, *, zh: str = "") -> Step:
         """

@@ -526,13 +526,14 @@ class Attributor:
                     f"({', '.join(named)}) and {shown} does not tell which",
                 )
             doubt = f"the tracker's Block column {run.block_cell!r} names no block of the plan"
-        named_first = _OPENING_ID.match(_MARKUP.sub("", run.purpose))
-        if named_first is not None and normalise_block_id(named_first.group(1)) in self.ids:
-            # 004's R308 "**B6 Adversarial Synthesis Stress Test**": the Purpose names its block.
-            block = normalise_block_id(named_first.group(1))
-            return self._placed(block, names, f"the tracker's Purpose opens with block {block}")
-        noted = [b for b in block_refs(run.notes, self.known) if b in self.ids]
         only = self.milestone_blocks.get(run.milestone, [])
+        named_first = _OPENING_ID.match(_MARKUP.sub("", run.purpose))
+        first = normalise_block_id(named_first.group(1)) if named_first is not None else ""
+        if first in self.ids and (len(only) != 1 or only == [first]):
+            # 004's R308 "**B6 Adversarial Synthesis Stress Test**" in milestone M3 (B2-B4): the
+            # Purpose names its block. As with the Notes, not against the milestone's one block.
+            return self._placed(first, names, f"the tracker's Purpose opens with block {first}")
+        noted = [b for b in block_refs(run.notes, self.known) if b in self.ids]
         if len(noted) == 1 and (len(only) != 1 or noted == only):
             # A block the Notes mention does not outweigh the one block of the run's milestone:
             # 029's R060 (milestone M6) notes its output is "sufficient for M8 figures".
@@ -638,9 +639,15 @@ def _code_names(text: str) -> set[str]:
     The scripts and code spans a text names, each as the last part of its path
     (``scripts/x.py`` → ``x.py``); spans with spaces (a shell command, prose) are left out.
     """
-    names = {m.group(1).strip() for m in _CODE_SPAN.finditer(text)}
+    # A code span counts when it names a file or an identifier (`template_macro`, `tau_AI`),
+    # not a value (021's `40A->20A`).
+    spans = {m.group(1).strip() for m in _CODE_SPAN.finditer(text)}
+    names = {n for n in spans if _SCRIPT.fullmatch(n) or _IDENTIFIER.fullmatch(n)}
     names |= {m.group(1) for m in _SCRIPT.finditer(text)}
     return {n.rsplit("/", 1)[-1] for n in names if n and " " not in n and len(n) >= 3}
+
+
+_IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+")
 
 
 def _named_code(cell: str, plan: Plan) -> tuple[str, str] | None:

@@ -120,7 +120,7 @@ def section_kind(heading: str) -> str | None:
     """
     key = normalise_heading(heading)
     for kind, words in _SECTION_WORDS:
-        if kind == "budget" and _STUDIED_BUDGET.search(key):
+        if kind == "budget" and _STUDIED_BUDGET.search(key) and not _COMPUTE.search(key):
             continue  # 026's "Phase 1: 预算扫描（Budget Sweep）": a budget the method varies
         if any(word in key for word in words):
             return kind
@@ -130,8 +130,11 @@ def section_kind(heading: str) -> str | None:
 # A budget the experiments study (a sweep of token budgets, a budget controller), not the
 # compute the plan may spend.
 _STUDIED_BUDGET = re.compile(
-    r"sweep|扫描|forcing|controller|控制器|token|thinking|reasoning|推理|思考|budget[- ]aware"
+    r"sweep|扫描|forcing|controller|控制器|token budget|thinking budget|reasoning budget"
+    r"|推理预算|思考预算|budget[- ]aware"
 )
+# Words that make it the compute budget after all ("GPU and Token Budget", "推理算力预算").
+_COMPUTE = re.compile(r"gpu|compute|算力|计算|资源|resource|hour|小时")
 
 
 # Field label synonyms (FORMAT-NOTES §5), keyed by normalised label (case-folded, no marks).

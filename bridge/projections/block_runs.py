@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from bridge.events.types import BlockInfo, MilestoneInfo
 from bridge.machine.fold import PipelineState, RunView
+from bridge.machine.stages import RunState
 from bridge.plan.attribution import stands_for
 from bridge.plan.criteria import BASELINE, Compound, Criterion, Mode, Scope, Unparsed
 
@@ -114,6 +115,8 @@ def expected_seeds(block: BlockInfo, runs: Sequence[RunView]) -> int:
     """
     if block.seed_count:
         return block.seed_count
+    # A run the researcher ruled out is no seed the block waits for.
+    runs = [r for r in runs if r.state is not RunState.OUT_OF_SCOPE]
     per_system: dict[str, int] = {}
     for run in runs:
         if run.spec.block == block.id:

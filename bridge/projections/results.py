@@ -12,12 +12,17 @@ never change.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
+from bridge.errors import ConfigError
 from bridge.events import types as ev
+from bridge.events.measurements import MetricValue
 from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.judge import EvaluationType, MainResult, claim_scope
 from bridge.machine.stages import NOT_BRIDGES_RUN_STATES, TERMINAL_RUN_STATES, RunState, Stage
 from bridge.machine.verdicts import JudgedBy, VerdictKind
 from bridge.plan.criteria import Compound, Criterion
+from bridge.plan.metric_names import match_metric, plan_metric_names
 from bridge.plan.priority import Priority
 from bridge.projections import plot
 from bridge.projections.code_review import unavailable_note
@@ -147,8 +152,13 @@ def number(value: float | None) -> str:
     return "-" if value is None else f"{value:.4g}"
 
 
-def _key_cell(run: RunView) -> str:
-    value = key_value(run)
+def _key_cell(run: RunView, listed: Mapping[str, Sequence[str]] | None = None) -> str:
+    """
+    The Key Metric cell: the run's key metric, else (for the reader only; the verdicts never
+    use it) the first value under a metric its block lists (``listed``: block → names; 021's
+    R009 recorded two of them and showed "-"), else its only value.
+    """
+    value = key_value(run) or _shown_value(run, (listed or {}).get(run.spec.block, ()))
     if value is None:
         return "-"
     shown = value.raw if value.value is None else number(value.value)
@@ -160,6 +170,21 @@ def _status_cell(run: RunView) -> str:
     flags = run.metrics.quality if run.metrics is not None else ()
     kinds = sorted({f.kind for f in flags if f.blocking})
     return f"{word} ⚠ {', '.join(kinds)}" if kinds else word
+
+
+def _shown_value(run: RunView, names: Sequence[str]) -> MetricValue | None:
+    metrics = run.metrics
+    if metrics is None or not metrics.values:
+        return None
+    recorded = list(dict.fromkeys(v.name for v in metrics.values))
+    for name in names:
+        try:
+            hit = match_metric(name, recorded, metrics.aliases)
+        except ConfigError:
+            continue
+        if hit is not None:
+            return next(v for v in metrics.values if v.name == hit)
+    return metrics.values[0] if len(recorded) == 1 else None
 
 
 def next_step(state: PipelineState, outcome: Outcome, language: str) -> str:
@@ -369,6 +394,7 @@ def render(state: PipelineState, language: str = "en") -> str:
         "",
     ]
     planned = {m.id for m in plan.milestones}
+    listed = {b.id: plan_metric_names(b.metrics) for b in plan.blocks}
     for milestone in outcome.milestones:
         info = milestone.info
         label = info.name or info.goal
@@ -402,7 +428,7 @@ def render(state: PipelineState, language: str = "en") -> str:
             lines.extend([f"- **{_t('decision_gate', language)}:** «{line(info.gate)}»", ""])
         runs = [state.runs[r] for r in milestone.run_ids]
         if runs:
-            rows = [(r.run_id, r.spec.system, _key_cell(r), _status_cell(r)) for r in runs]
+            rows = [(r.run_id, r.spec.system, _key_cell(r, listed), _status_cell(r)) for r in runs]
             lines.extend([table(RUN_HEADER, rows), ""])
         else:
             lines.extend([_t("no_runs", language), ""])
@@ -425,7 +451,7 @@ def render(state: PipelineState, language: str = "en") -> str:
             (
                 run_id,
                 state.runs[run_id].spec.system,
-                _key_cell(state.runs[run_id]),
+                _key_cell(state.runs[run_id], listed),
                 in_language(reason, language),
             )
             for run_id, reason in outcome.unattributed

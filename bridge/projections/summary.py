@@ -200,7 +200,14 @@ def handoff_summary(state: PipelineState) -> str:
 
 # A run that ended without succeeding, and runs again only when a person asks.
 _ENDED_UNSUCCESSFUL = frozenset(
-    {RunState.FAILED, RunState.TIMED_OUT, RunState.LOST, RunState.STUCK, RunState.CANCELLED}
+    {
+        RunState.FAILED,
+        RunState.FAILED_OOM,
+        RunState.TIMED_OUT,
+        RunState.LOST,
+        RunState.STUCK,
+        RunState.CANCELLED,
+    }
 )
 
 

@@ -68,6 +68,16 @@ _WORDS: dict[str, tuple[str, str]] = {
         "none (every row is done before bridge or out of scope)",
         "无（每一行都已在 bridge 之前完成或不在范围内）",
     ),
+    "plan_first_after_held": (
+        "none until the rows the tracker says are RUNNING are settled ({runs})",
+        "无，待追踪表中写着 RUNNING 的行处理后才启动（{runs}）",
+    ),
+    "plan_first_held_only": (
+        "none: the rows the tracker says are RUNNING run elsewhere ({runs}), and every other row "
+        "is done before bridge or out of scope",
+        "无：追踪表中写着 RUNNING 的行在别处运行（{runs}），"
+        "其余每一行都已在 bridge 之前完成或不在范围内",
+    ),
     "plan_not_launched": ("not launched: ", "不会启动："),
     "plan_not_launched_done": (
         "{count} the tracker says are done or ended before bridge ({runs})",

@@ -329,8 +329,9 @@ def researchers_words(template: str, file: str, ours: Collection[str]) -> dict[s
     The status words the researcher's run tables use, by what they mean (``done`` →
     ``passed``), so bridge writes a row's status in them: 018's tracker says "状态只使用：planned、
     running、passed、failed、stopped、invalid", and bridge wrote DONE, FAILED and CANCELLED over
-    its ``passed``. Bridge's own words (``ours``) and long cells are not learnt; the most used
-    word wins, the first written on a tie.
+    its ``passed``. For each meaning the word most used for it (the first written on a tie) is
+    learnt when it is a plain status word of theirs: not bridge's own (``ours``), nor a row's
+    outcome such as ``GATE FAILED`` or ``invalid``.
     """
     doc = Document(template, file)
     counts: dict[str, collections.Counter[str]] = {}
@@ -340,12 +341,36 @@ def researchers_words(template: str, file: str, ours: Collection[str]) -> dict[s
             continue
         for _, cells in table.rows:
             word = plain(cells[at]).strip() if at < len(cells) else ""
-            if not word or word in ours or len(word) > 16 or is_combined_status(word):
+            if not word or is_combined_status(word):
                 continue
             meaning = normalise_status(word)
             if meaning in ("done", "failed", "todo", "running", "skipped"):
                 counts.setdefault(meaning, collections.Counter())[word] += 1
-    return {meaning: found.most_common(1)[0][0] for meaning, found in counts.items()}
+    # The word most used for a meaning, when it is a plain status word of theirs: a row's own
+    # outcome ("GATE FAILED" reads as done, as a gate's; "invalid" as failed; "CODE_READY" as to
+    # do) must not be written on others, nor a word that only mixes in bridge's ("✅ DONE").
+    learnt = {}
+    for meaning, found in counts.items():
+        word = found.most_common(1)[0][0]
+        if word not in ours and _PLAIN_STATUS.get(word.casefold()) == meaning:
+            learnt[meaning] = word
+    return learnt
+
+
+# The status words a researcher's vocabulary may hold for what bridge writes, by meaning.
+_PLAIN_STATUS = {
+    **dict.fromkeys(
+        ("passed", "done", "completed", "complete", "finished", "完成", "已完成"), "done"
+    ),
+    **dict.fromkeys(
+        ("planned", "todo", "to do", "pending", "not started", "未开始", "待运行", "待办"), "todo"
+    ),
+    **dict.fromkeys(("running", "in progress", "ongoing", "运行中", "进行中"), "running"),
+    **dict.fromkeys(("failed", "fail", "失败"), "failed"),
+    **dict.fromkeys(
+        ("skipped", "stopped", "cancelled", "canceled", "跳过", "已停止", "已取消"), "skipped"
+    ),
+}
 
 
 _BLOCK_HEADERS = frozenset({"block", "blocks", "实验块", "块"})

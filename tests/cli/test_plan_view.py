@@ -112,3 +112,21 @@ def test_a_status_set_out_of_scope_on_a_succeeded_run_offers_no_retry() -> None:
         "R004, R005 succeeded, and the tracker's Status now says SKIPPED: bridge keeps their "
         "results and writes DONE back (a run that has run is not taken out of scope)."
     ]
+
+
+def test_first_to_launch_when_every_row_left_is_held(tmp_path: Path) -> None:
+    """Rows the tracker says are RUNNING hold the rest: "none (every row is done before bridge
+    or out of scope)" would be false; it names the rows it waits for."""
+    write(tmp_path, "refine-logs/EXPERIMENT_PLAN.md", PLAN)
+    write(
+        tmp_path,
+        "refine-logs/EXPERIMENT_TRACKER.md",
+        "| Run ID | Milestone | System / Variant | Status |\n|---|---|---|---|\n"
+        "| R1 | M1 | raw-centroid | RUNNING |\n| R2 | M1 | raw-centroid | DONE |\n",
+    )
+    done = bridge("plan", "--project", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    assert (
+        "\nfirst to launch: none: the rows the tracker says are RUNNING run elsewhere (R1), and "
+        "every other row is done before bridge or out of scope\n" in done.stdout
+    )

@@ -272,7 +272,9 @@ def test_failures_and_the_block_in_chinese(blocked: tuple[Path, str]) -> None:
     machine |= {"existing", "local", "results", "ValueError", "failed"}
     assert english_left(run, THEIRS | machine) == []
     tracker = _read(project, "refine-logs/EXPERIMENT_TRACKER.md")
-    assert "退出码 1；退出码 1：ValueError: 损失发散 |" in tracker
+    # the exit code once: "退出码 1；退出码 1：" said it twice
+    assert "；退出码 1：ValueError: 损失发散 |" in tracker
+    assert "退出码 1；退出码 1" not in tracker
     results = _read(project, "refine-logs/EXPERIMENT_RESULTS.md")
     assert "流水线已阻断：里程碑 M1：R5, R8, R14 以相同方式失败：" in results
     log = _read(project, "EXPERIMENT_LOG.md")  # compact mode

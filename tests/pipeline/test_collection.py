@@ -218,9 +218,10 @@ class TestHandoff:
         assert text.rstrip().endswith(f'→ /auto-review-loop "{plan.title}"')
 
 
-def test_the_key_metric_falls_back_to_a_metric_the_block_lists(tmp_path: Path) -> None:
+def test_the_key_metric_cell_falls_back_to_a_metric_the_block_lists(tmp_path: Path) -> None:
     """021's R009: no primary set, its tracker row named a metric it did not record, and its
-    Key Metric read "-" although it recorded a metric its block lists. Now that metric."""
+    Key Metric read "-" although it recorded a metric its block lists. The cell shows that
+    metric; the recorded key metric (which verdicts use) stays unset."""
     from bridge import Bridge
     from bridge.machine.stages import Stage
     from tests.pipeline.conftest import Run, write_project
@@ -240,4 +241,6 @@ def test_the_key_metric_falls_back_to_a_metric_the_block_lists(tmp_path: Path) -
         metrics = bridge.status().runs["R1"].metrics
     finally:
         bridge.close()
-    assert metrics is not None and metrics.key_metric == "accuracy"
+    assert metrics is not None and metrics.key_metric == ""
+    results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text()
+    assert "| R1 | main | accuracy = 0.9 | DONE |" in results

@@ -11,6 +11,7 @@ import pytest
 
 from bridge import Bridge, Stage
 from bridge.cli import main
+from bridge.errors import InputError
 from bridge.events import types as ev
 from bridge.events.store import SQLiteEventStore
 from bridge.machine.stages import RunState
@@ -216,6 +217,9 @@ def test_a_block_or_alias_set_after_the_runs_succeeded_places_them_without_runni
         assert bridge.run() is Stage.COLLECTED
         run = bridge.status().runs["R003"]
         summary = bridge.summary()
+        # where it counts is no setting it ran with: `retry --changed` has nothing to run
+        with pytest.raises(InputError):
+            bridge.retry(changed=True)
     finally:
         bridge.close()
     assert (run.spec.block, run.spec.block_system) == ("B1", "Method")
@@ -227,3 +231,30 @@ def test_a_block_or_alias_set_after_the_runs_succeeded_places_them_without_runni
         store.close()
     assert [(p.run_id, p.block, p.block_system) for p in placed] == [("R003", "B1", "Method")]
     assert "B1 met" in summary
+
+
+def test_a_placement_that_differs_from_the_inputs_is_recorded_without_an_edit(
+    tmp_path: Path,
+) -> None:
+    """A log an earlier bridge wrote may place a run where the unchanged inputs, read now, do
+    not (this round's attribution of 009's runs from the scripts its milestones name): the next
+    command records `run.placed` without waiting for an edit, and runs nothing again."""
+    project = write_project(tmp_path / "p")
+    assert _run(project) is Stage.COLLECTED
+    store = SQLiteEventStore(project / ".bridge" / "events.db")
+    try:
+        version = max(r.version for r in store.read() if r.stream == "run:R003")
+        store.append(
+            "run:R003",
+            [ev.RunPlaced(run_id="R003", block="", attribution="as an earlier bridge read it")],
+            version,
+        )
+    finally:
+        store.close()
+    bridge = Bridge(project)
+    try:
+        assert bridge.run() is Stage.COLLECTED
+        run = bridge.status().runs["R003"]
+    finally:
+        bridge.close()
+    assert run.spec.block == "B1" and len(run.attempts) == 1

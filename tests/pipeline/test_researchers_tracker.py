@@ -550,3 +550,25 @@ def test_status_words_are_the_researchers_own(project: Path) -> None:
         if line.startswith(("| S1 ", "| R2 ", "| R3 "))
     }
     assert rows == {"S1": "passed", "R2": "passed", "R3": "FAILED"}
+
+
+def test_only_plain_status_words_are_learnt() -> None:
+    """A row's own outcome is never written on others (002's "GATE FAILED" reads as a done
+    gate, 018's "invalid" as failed, 023's "CODE_READY" as to do)."""
+    from bridge.projections.tracker_layout import researchers_words
+
+    template = (
+        "| Run ID | Status |\n|---|---|\n| R1 | **GATE FAILED** |\n| R2 | GATE FAILED |\n"
+        "| R3 | invalid |\n| R4 | invalid |\n| R5 | failed |\n| R6 | CODE_READY |\n"
+        "| R7 | CODE_READY |\n| R8 | planned |\n| R9 | DONE |\n"
+    )
+    assert researchers_words(template, "t.md", {"DONE", "TODO"}) == {}
+    theirs = (
+        "| Run ID | Status |\n|---|---|\n| R1 | planned |\n| R2 | planned |\n| R3 | passed |\n"
+        "| R4 | failed |\n| R5 | ✅ DONE |\n"
+    )
+    assert researchers_words(theirs, "t.md", {"DONE", "TODO"}) == {
+        "todo": "planned",
+        "done": "passed",
+        "failed": "failed",
+    }

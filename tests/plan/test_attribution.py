@@ -728,6 +728,25 @@ class TestScriptsAndGoals:
         """R7 runs B4's LoRA in milestone M0, whose script only B1 names."""
         assert runs["R7"] == ("B4", "system matches one block")
 
+    def test_a_value_in_a_code_span_names_no_block(self, tmp_path: Path) -> None:
+        """021's M0 Runs cell names `40A->20A`, a load step B2's text quotes: a value, not code
+        (an identifier such as `tau_AI` still counts)."""
+        write(
+            tmp_path,
+            "refine-logs/EXPERIMENT_PLAN.md",
+            SCRIPTS_PLAN.replace(
+                "| M4 | Extras | extra runs | none |", "| M4 | Load | `40A->20A` step | none |"
+            ).replace("- Setup details: fit on the outputs.", "- Setup details: steps `40A->20A`."),
+        )
+        write(
+            tmp_path,
+            "refine-logs/EXPERIMENT_TRACKER.md",
+            "| Run ID | Milestone | System / Variant | Status |\n|---|---|---|---|\n"
+            "| R1 | M4 | logger | TODO |\n",
+        )
+        (run,) = load_project(tmp_path).runs
+        assert run.block == ""
+
     @needs_corpus
     def test_009_every_run_placed_from_the_plan_alone(self, tmp_path: Path) -> None:
         """The real 009 plan: no Block column, a run-order table naming scripts."""

@@ -280,6 +280,13 @@ class TestHandChecked:
         assert section_kind("Phase 1: 预算扫描（Budget Sweep）✅") is None
         assert section_kind("Token budget controller") is None
         assert section_kind("资源预算") == "budget"
+        # a heading that names compute stays the budget
+        for heading in (
+            "计算与推理预算",
+            "GPU and Token Budget",
+            "Compute Budget (reasoning eval)",
+        ):
+            assert section_kind(heading) == "budget", heading
         assert load_plan(corpus("026") / "EXPERIMENT_PLAN.md").budget.gpu_hours == 400
 
     def test_the_one_gpu_hours_field_of_the_budget_section(self, tmp_path: Path) -> None:

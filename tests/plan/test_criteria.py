@@ -227,6 +227,8 @@ class TestParseCriterionEnglish:
             ("提高成功率至少 5 个百分点", "success rate"),
             ("平均成功率 > 0.8", "success rate"),
             ("测试集准确率 > 0.8", "accuracy"),
+            ("任务成功率 ≥ 0.8", "success rate"),
+            ("要求成功率 ≥ 0.8", "success rate"),
         ],
     )
     def test_chinese_words_opening_a_clause_before_a_builtin_metric_name_another(

@@ -67,7 +67,11 @@ def _finished(run: str, accuracy: float) -> list[object]:
 
 
 def _state(
-    *, seed_count: int | None, stray: bool = True, systems: tuple[str, ...] = ()
+    *,
+    seed_count: int | None,
+    stray: bool = True,
+    systems: tuple[str, ...] = (),
+    ruled_out: bool = False,
 ) -> PipelineState:
     """
     M0 sanity runs Ours once (attributed to B1, as `bridge init` projects do), M1 runs both
@@ -127,6 +131,18 @@ def _state(
             ],
             None,
         )
+    if ruled_out:  # a fourth seed of ours the researcher ruled out before it ran
+        store.append(
+            "run:R007",
+            [
+                ev.RunPlanned(
+                    run_id="R007", milestone="M1", block="B1", system="ours",
+                    block_system=OURS, seed=3, attribution="tracker Block column",
+                ),
+                ev.RunRuledOut(run_id="R007", reason="SKIPPED"),
+            ],
+            None,
+        )  # fmt: skip
     if not stray:
         return fold(store.read())
     store.append(
@@ -174,6 +190,13 @@ class TestBlockRuns:
     def test_without_stated_seeds_the_block_runs_count(self) -> None:
         """No stated seeds: the most runs planned in the block for one system, sanity excluded."""
         block = evaluate(_state(seed_count=None)).blocks[0]
+        assert block.expected_seeds == 3
+        assert "missing seeds" not in block.verdict.reason
+
+    def test_a_ruled_out_run_is_no_seed_the_block_waits_for(self) -> None:
+        """Three seeds of each system ran and a fourth of ours was ruled out: three expected,
+        not "missing seeds: 3 of 4"."""
+        block = evaluate(_state(seed_count=None, ruled_out=True)).blocks[0]
         assert block.expected_seeds == 3
         assert "missing seeds" not in block.verdict.reason
 

@@ -35,6 +35,7 @@ __all__ = [
     "code_files",
     "implement",
     "load",
+    "place",
     "reload",
     "reread_metrics",
     "respec",
@@ -183,7 +184,7 @@ def respec(s: Session, reason: str, run_ids: Collection[str] | None = None) -> l
             changed.append(new.run_id)
             # It runs again with them after all (a sanity run re-run after the reload).
             s.kept_settings.pop(new.run_id, None)
-    _place(s, reason, run_ids)
+    place(s, reason, run_ids)
     return changed
 
 
@@ -191,7 +192,7 @@ def respec(s: Session, reason: str, run_ids: Collection[str] | None = None) -> l
 _PLACEMENT = ("block", "block_system", "attribution")
 
 
-def _place(s: Session, reason: str, run_ids: Collection[str] | None) -> None:
+def place(s: Session, reason: str, run_ids: Collection[str] | None = None) -> None:
     """
     Record ``RunPlaced`` for each run (of ``run_ids``, or all) that the inputs now place in
     another block, or as another of its compared systems, than the log says: in any state,
@@ -265,6 +266,8 @@ def kept_changes(s: Session) -> dict[str, tuple[ev.SpecChange, ...]]:
         if old is None or old.state is not RunState.SUCCEEDED:
             continue
         changes = _changes(old.spec, attrs.evolve(new, notes=old.spec.notes))
+        # Where it counts is placed without a new attempt (place): no reason to run it again.
+        changes = tuple(c for c in changes if c.field not in _PLACEMENT)
         if changes:
             kept[new.run_id] = changes
     return kept

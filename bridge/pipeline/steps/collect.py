@@ -208,13 +208,7 @@ def metrics_of(project: LoadedProject, state: PipelineState, run: RunView) -> ev
             UnreadOutput(source=p.source, message=p.message, blocking=p.blocking)
             for p in extraction.problems
         ),
-        # The primary metric, else any metric the block's plan lists (021's R009 recorded two of
-        # them and showed "-"), else the run's only value.
-        key_metric=_key_metric(
-            [*wanted, *(extraction.names() if len(extraction.names()) == 1 else ())],
-            extraction.names(),
-            spec.aliases,
-        ),
+        key_metric=_key_metric(candidates, extraction.names(), spec.aliases),
         aliases=dict(spec.aliases),
         lower_is_better=lower,
     )

@@ -155,7 +155,15 @@ def take_tracker_edit(s: Session) -> None:
     if seen == s.tracker_seen:
         return
     s.tracker_seen = seen
-    if code.changed_inputs(s) != [tracker]:
+    changed = code.changed_inputs(s)
+    if tracker not in changed:
+        return
+    if changed != [tracker]:
+        # Taken with the rest by the next command; until then the refreshes leave the
+        # researcher's file as they saved it.
+        s.log.warning(
+            "tracker_edit_waits", file=tracker, with_it=[c for c in changed if c != tracker]
+        )
         return
     try:
         project = load_project(s.root, overrides=s.options)

@@ -304,15 +304,12 @@ _NEUTRAL_QUALIFIERS = frozenset(
         "exceed", "beat", "outperform",
     }
 )  # fmt: skip
-# Chinese words opening a clause right before a built-in metric's name: a qualifier that names
-# another metric ("历史成功率"), unless it is one of these or a verb ("提高成功率").
+# Chinese words opening a clause right before a built-in metric's name that make it another
+# metric: the record of another time or source ("历史成功率", the historical success rate, not
+# the success rate the block measures). Any other word ("任务成功率", "提高成功率", a system's
+# name) leaves the metric as it is.
 _ZH_OPENING_QUALIFIER = re.compile(r"\s*(?P<word>[\u4e00-\u9fff]{1,6})(?P<tag>⟨M[A-Z]+⟩)")
-_ZH_NEUTRAL = frozenset(
-    {"平均", "最终", "整体", "总体", "总", "测试", "测试集", "验证", "验证集", "其", "模型", "方法"}
-)
-_ZH_VERB = re.compile(
-    r"(?:提高|提升|降低|减少|增加|保持|达到|超过|改善|优化|确保|维持|使|让|将|把)"
-)
+_ZH_OTHER_METRIC = re.compile(r"历史|原有|旧|先前|之前|过去|以往|离线|线上")
 _BEFORE_METRIC = re.compile(r"(?<![\w⟩-])(?P<word>[a-z][a-z0-9-]*)\s+(?P<tag>⟨M[A-Z]+⟩)")
 
 
@@ -340,7 +337,7 @@ def qualified_metrics(
     zh_opening = _ZH_OPENING_QUALIFIER.match(norm)
     if zh_opening is not None and untag(zh_opening.group("tag")) >= named:
         word = zh_opening.group("word")
-        if word not in _ZH_NEUTRAL and not _ZH_VERB.match(word):
+        if _ZH_OTHER_METRIC.fullmatch(word):
             # 018's "历史成功率下降不超过 2 个百分点": the historical success rate, not the
             # success rate of the sealed tasks the block measures.
             term = terms[untag(zh_opening.group("tag"))][0]
