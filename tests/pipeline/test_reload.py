@@ -217,7 +217,9 @@ def test_a_block_or_alias_set_after_the_runs_succeeded_places_them_without_runni
         assert bridge.run() is Stage.COLLECTED
         run = bridge.status().runs["R003"]
         summary = bridge.summary()
-        # where it counts is no setting it ran with: `retry --changed` has nothing to run
+        # where it counts is no setting it ran with (nor the {block} value it was given):
+        # `retry --changed` has nothing to run, and nothing is "kept as it ran"
+        assert "R003" not in bridge.kept_settings
         with pytest.raises(InputError):
             bridge.retry(changed=True)
     finally:
@@ -258,3 +260,27 @@ def test_a_placement_that_differs_from_the_inputs_is_recorded_without_an_edit(
     finally:
         bridge.close()
     assert run.spec.block == "B1" and len(run.attempts) == 1
+
+
+def test_a_block_set_for_a_succeeded_run_is_no_setting_it_ran_with(tmp_path: Path) -> None:
+    """002: after `[[runs]] block = "B1"` was added for R006, every `bridge run` said it was
+    "kept as it ran" (the `{block}` value among its params changed): where a run counts is
+    placed, not run again."""
+    project = write_project(tmp_path / "p")
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    tracker.write_text(tracker.read_text().replace("| main | Method |", "| main | Our method |"))
+    toml = project / "bridge.toml"
+    toml.write_text(toml.read_text() + '\n[systems."Our method"]\nargs = { model = "method" }\n')
+    plan = project / "refine-logs" / "EXPERIMENT_PLAN.md"
+    plan.write_text(plan.read_text().replace("| M1 | Main |", "| M1 | Second |"))
+    assert _run(project) is Stage.COLLECTED  # R003 in no block: no {block} value
+    toml.write_text(toml.read_text() + '\n[[runs]]\nid = "R003"\nblock = "B1"\n')
+    bridge = Bridge(project)
+    try:
+        assert bridge.run() is Stage.COLLECTED
+        assert bridge.status().runs["R003"].spec.block == "B1"
+        assert "R003" not in bridge.kept_settings
+        with pytest.raises(InputError):
+            bridge.retry(changed=True)
+    finally:
+        bridge.close()

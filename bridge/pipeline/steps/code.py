@@ -98,6 +98,19 @@ def _changes(old: ev.RunPlanned, new: ev.RunPlanned) -> tuple[ev.SpecChange, ...
     )
 
 
+def _unplaced_changes(old: ev.RunPlanned, new: ev.RunPlanned) -> tuple[ev.SpecChange, ...]:
+    """
+    The changes of a succeeded run's spec that are about how it ran, not where its numbers
+    count: ``block`` is placed without a new attempt (:func:`place`), and so is the ``{block}``
+    value among the params (002: "kept as it ran" after every `bridge run` once R006 was
+    placed in B1).
+    """
+    params = {k: v for k, v in new.params.items() if k != "block"}
+    if "block" in old.params:
+        params["block"] = old.params["block"]
+    return _changes(old, attrs.evolve(new, block=old.block, params=params))
+
+
 # A run takes new inputs in these states: it has not succeeded and no attempt of it is live.
 _RESPECABLE = retries.FAILED | {RunState.PENDING}
 
@@ -153,7 +166,7 @@ def respec(s: Session, reason: str, run_ids: Collection[str] | None = None) -> l
         if old.state not in _RESPECABLE:
             if old.state is RunState.SUCCEEDED and run_ids is None:
                 # Its block is placed below, without running it again.
-                kept = tuple(c for c in _changes(old.spec, spec) if c.field not in _PLACEMENT)
+                kept = _unplaced_changes(old.spec, spec)
                 row = rows.get(new.run_id)
                 # "running" is the word bridge wrote there while it ran (a tracker saved
                 # from an editor that had it open), never a request.
@@ -265,9 +278,8 @@ def kept_changes(s: Session) -> dict[str, tuple[ev.SpecChange, ...]]:
         old = state.runs.get(new.run_id)
         if old is None or old.state is not RunState.SUCCEEDED:
             continue
-        changes = _changes(old.spec, attrs.evolve(new, notes=old.spec.notes))
         # Where it counts is placed without a new attempt (place): no reason to run it again.
-        changes = tuple(c for c in changes if c.field not in _PLACEMENT)
+        changes = _unplaced_changes(old.spec, attrs.evolve(new, notes=old.spec.notes))
         if changes:
             kept[new.run_id] = changes
     return kept
