@@ -146,7 +146,12 @@ def describe(rec: Recorded, language: str = "en") -> str | None:
         reason = retry_in_language(evt.reason, language)
         return f"{at} {evt.run_id} {'重试' if zh else 'retry'}: {reason}"
     if isinstance(evt, ev.RunFoundDone):
-        what = "运行前已完成，不运行" if zh else "done before bridge, not run"
+        from bridge.plan.vocabulary import ended_failed
+
+        if ended_failed(evt.status):  # "R001 done before bridge: GATE FAILED" read as success
+            what = "运行前已以失败结束，不运行" if zh else "ended failed before bridge, not run"
+        else:
+            what = "运行前已完成，不运行" if zh else "done before bridge, not run"
         return f"{at} {evt.run_id} {what}: {evt.status}"
     if isinstance(evt, ev.RunRuledOut):
         what = "不在范围内，不运行" if zh else "out of scope, not run"

@@ -406,9 +406,11 @@ _GATE = re.compile(r"\W*gate\b", re.IGNORECASE)
 def ended_failed(status: str) -> bool:
     """
     Whether a tracker Status says the run ended failed or invalid: a failed status, or one that
-    says a failure (002's "**GATE FAILED**", which reads as a settled gate otherwise).
+    says a failure (002's "**GATE FAILED**", which reads as a settled gate otherwise; 014's
+    "COMPLETE_FAIL_HARD_STOP").
     """
-    return normalise_status(status) in FAILED_STATUSES or says_failure(status)
+    # "COMPLETE_FAIL_HARD_STOP" (014) says FAIL between underscores.
+    return normalise_status(status) in FAILED_STATUSES or says_failure(status.replace("_", " "))
 
 
 def says_failure(text: str) -> bool:

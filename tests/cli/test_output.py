@@ -21,6 +21,8 @@ from bridge.events.types import (
     PipelineBlocked,
     PlanLoaded,
     RunFailed,
+    RunFoundDone,
+    RunPlaced,
     RunPlanned,
     RunRetryScheduled,
     RunSpecChanged,
@@ -310,6 +312,27 @@ class TestMergedLines:
             "R001 spec changed: command: … o → … o --steps 2",
             "R002 spec changed: command: … t.py -v … → … t.py …",
             "R003 spec changed: command: t.py → python t.py",
+        ]
+
+    def test_a_row_that_failed_before_bridge_and_a_placement(self, tmp_path: Path) -> None:
+        """002's "R001 done before bridge, not run: GATE FAILED" read as a success; a run
+        placed again says where."""
+        store = SQLiteEventStore(tmp_path / "events.db")
+        store.append(
+            "run:R001",
+            [RunPlanned(run_id="R001"), RunFoundDone(run_id="R001", status="**GATE FAILED**")],
+            None,
+        )
+        store.append(
+            "run:R002",
+            [RunPlanned(run_id="R002"), RunPlaced(run_id="R002", block="B1", block_system="X")],
+            None,
+        )
+        lines = [line.split(" ", 1)[1] for line in describe_all(list(store.read()))]
+        store.close()
+        assert lines == [
+            "R001 ended failed before bridge, not run: **GATE FAILED**",
+            "R002 placed in block B1 (X)",
         ]
 
     def test_a_block_is_said_once(self, tmp_path: Path) -> None:

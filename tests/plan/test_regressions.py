@@ -584,3 +584,22 @@ def test_the_metric_names_a_blocks_metrics_list(
 
     assert plan_metric_names(items) == names
     assert primary_metric_name(items) == primary
+
+
+@pytest.mark.parametrize(
+    ("status", "failed"),
+    [
+        ("**GATE FAILED**", True),  # 002
+        ("COMPLETE_FAIL_HARD_STOP", True),  # 014
+        ("failed", True),
+        ("invalid", True),
+        ("DONE_NEGATIVE_DIRECTIONAL_ONLY", False),  # a negative result is a finished run
+        ("NO_FAILURES", False),
+        ("DONE", False),
+    ],
+)
+def test_which_statuses_say_the_run_ended_failed(status: str, failed: bool) -> None:
+    """014's "COMPLETE_FAIL_HARD_STOP" read as DONE in the results and the counts."""
+    from bridge.plan.vocabulary import ended_failed
+
+    assert ended_failed(status) is failed
