@@ -100,10 +100,12 @@ _WORDS: dict[str, tuple[str, str]] = {
     "done_before": ("done before bridge", "运行前已完成"),
     "out_of_scope": ("out of scope", "不在范围内"),
     "unattributed_note": (
-        "These runs count for no block's statistics; give each a block (`block =` on its "
-        "`[[runs]]` entry or `[systems]` table, or the tracker's Block column) to judge them.",
-        "这些运行不计入任何实验块的统计；请为其指定实验块（`[[runs]]` 或 `[systems]` 中的 "
-        "`block =`，或跟踪表的 Block 列）。",
+        "These runs belong to no block; a block counts one only where it compares the run's "
+        "system (shared, as the block's runs say). Give each a block (`block =` on its "
+        "`[[runs]]` entry or `[systems]` table, or the tracker's Block column) to judge it there.",
+        "这些运行不属于任何实验块；只有对比了该运行系统的实验块才会计入它（共用，见该实验块的"
+        "运行列表）。请为其指定实验块（`[[runs]]` 或 `[systems]` 中的 `block =`，或跟踪表的 "
+        "Block 列）以在该块中判定。",
     ),
     "reason": ("Reason", "原因"),
     "quality": ("Training-quality findings", "训练质量检查"),
