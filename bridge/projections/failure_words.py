@@ -169,6 +169,7 @@ _RETRIES: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     (re.compile(r"inputs changed: (.*)", re.DOTALL), r"输入已变更：\1"),
     (re.compile(r"retry asked by a person"), "由人要求重试"),
+    (re.compile(r"the tracker's row now says that it is to run"), "追踪表的行现在写着要运行"),
     (re.compile(r"the tracker's row now says (.*)", re.DOTALL), r"追踪表的行现在写着 \1"),
     (
         re.compile(r"its settings changed \(inputs changed: (.*)\)", re.DOTALL),

@@ -100,6 +100,9 @@ def test_retry_reasons_in_chinese() -> None:
     # 018 and 025 as a new user saw them: "重试: the tracker's row now says …"
     assert retry_in_language("the tracker's row now says TODO", "zh") == "追踪表的行现在写着 TODO"
     assert retry_in_language("retry asked by a person", "zh") == "由人要求重试"
+    assert retry_in_language("the tracker's row now says that it is to run", "zh") == (
+        "追踪表的行现在写着要运行"
+    )
     assert retry_in_language(
         "its settings changed (inputs changed: bridge.toml) (a run it waits for runs again)", "zh"
     ) == ("其设置已变更（输入已变更：bridge.toml）（它等待的运行再次运行）")
