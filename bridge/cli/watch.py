@@ -66,7 +66,8 @@ def kept_lines(kept: Mapping[str, Sequence[ev.SpecChange]], language: str = "en"
     One line per group of succeeded runs whose settings an edit changed the same way: they keep
     what they ran with, and the line says how to run them with the new settings. A tracker
     Status the researcher set on such a run has a line of its own: bridge keeps the result and
-    writes DONE back, and a retry runs it again (none is offered for an out-of-scope word).
+    writes its done status back (DONE, or the researcher's own word), and a retry runs it again
+    (none is offered for an out-of-scope word).
     """
     zh = language == "zh"
     groups: dict[str, list[str]] = {}
@@ -115,11 +116,14 @@ def _status_line(word: str, ids: Sequence[str], zh: bool) -> str:
     again = "" if normalise_status(word) in OUT_OF_SCOPE_STATUSES else " ".join(ids)
     if zh:
         tail = f"；`bridge retry --force {again}` 会重新运行。" if again else "。"
-        return f"{named} 已成功，追踪表的 Status 被改为 {word}：bridge 保留其结果并写回 DONE{tail}"
+        return (
+            f"{named} 已成功，追踪表的 Status 被改为 {word}：bridge 保留其结果并写回已完成的状态"
+            + tail
+        )
     tail = f"; `bridge retry --force {again}` runs {'it' if len(ids) == 1 else 'them'} again."
     return (
         f"{named} succeeded, and the tracker's Status now says {word}: bridge keeps "
-        f"{'its result' if len(ids) == 1 else 'their results'} and writes DONE back"
+        f"{'its result' if len(ids) == 1 else 'their results'} and writes its done status back"
         + (tail if again else " (a run that has run is not taken out of scope).")
     )
 

@@ -110,7 +110,7 @@ def test_a_status_set_out_of_scope_on_a_succeeded_run_offers_no_retry() -> None:
     change = ev.SpecChange(field=ev.TRACKER_STATUS, old="DONE", new="SKIPPED")
     assert kept_lines({"R004": (change,), "R005": (change,)}) == [
         "R004, R005 succeeded, and the tracker's Status now says SKIPPED: bridge keeps their "
-        "results and writes DONE back (a run that has run is not taken out of scope)."
+        "results and writes its done status back (a run that has run is not taken out of scope)."
     ]
 
 

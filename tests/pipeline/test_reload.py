@@ -149,7 +149,7 @@ class TestReload:
         said = [line for line in out.splitlines() if "tracker's Status" in line]
         assert said == [
             "R002 succeeded, and the tracker's Status now says TODO: bridge keeps its result and "
-            "writes DONE back; `bridge retry --force R002` runs it again."
+            "writes its done status back; `bridge retry --force R002` runs it again."
         ], out
         assert " started " not in out and "settings changed" not in out
 
