@@ -59,9 +59,9 @@ def render_blocks(project: LoadedProject, language: str = "en") -> Group:
                 if r.block != block.id
                 and r.milestone not in sanity
                 and any(
-                    stands_for(r.block_system or r.system, s, block.systems)
-                    or stands_for(r.system, s, block.systems)
+                    stands_for(name, s, block.systems)
                     for s in block.systems
+                    for name in (r.block_system or r.system, r.system, *r.aliases)
                 )
             ]
             runs = t("plan_shares", language).format(ids=", ".join(shared)) if shared else ""

@@ -132,7 +132,8 @@ class RunSpecChanged:
 class RunPlaced:
     """
     The inputs place a run differently: the block it counts in (``block``, ``""`` for none),
-    the block's compared system it stands for (``block_system``) and why (``attribution``),
+    the block's compared system it stands for (``block_system``), why (``attribution``) and
+    the other names its system goes by (``aliases``, by which other blocks share it),
     as the plan and ``bridge.toml`` say now. In any state, a succeeded run's included: where a
     run's numbers count is not how it ran, so it needs no new attempt (a ``[[runs]] block`` or
     a ``[systems] aliases`` added after it ran). ``reason`` names the inputs that changed.
@@ -146,6 +147,7 @@ class RunPlaced:
     block_system: str = ""
     attribution: str = ""
     reason: str = ""
+    aliases: tuple[str, ...] = ()
 
 
 @value_methods

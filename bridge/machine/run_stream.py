@@ -245,7 +245,11 @@ def _spec_changed(run: LiveRun, run_id: str, evt: ev.RunSpecChanged, record: Rec
 def _placed(run: LiveRun, evt: ev.RunPlaced) -> None:
     # Where the run's numbers count, in any state: no transition.
     run.spec = attrs.evolve(
-        run.spec, block=evt.block, block_system=evt.block_system, attribution=evt.attribution
+        run.spec,
+        block=evt.block,
+        block_system=evt.block_system,
+        attribution=evt.attribution,
+        aliases=evt.aliases,
     )
 
 

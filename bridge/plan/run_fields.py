@@ -56,6 +56,8 @@ class RunFields:
             (``""`` when unattributed or no compared system matches the run's system).
         attribution: how the block was chosen, or why none could be (when ``block`` is ``""``).
         directory: the run's directory name when its id cannot name one (``""``: the id).
+        aliases: the other names its system goes by (its ``[systems."X"]`` table's name and
+            ``aliases``), by which another block that compares one of them shares the run.
     """
 
     milestone: str = ""
@@ -82,6 +84,7 @@ class RunFields:
     block_system: str = attrs.field(default="", metadata=_BOOKKEEPING)
     attribution: str = attrs.field(default="", metadata=_BOOKKEEPING)
     directory: str = attrs.field(default="", metadata=_BOOKKEEPING)
+    aliases: tuple[str, ...] = attrs.field(default=(), metadata=_BOOKKEEPING)
 
 
 #: The fields a replan may change of a run that has not started yet, in declaration order

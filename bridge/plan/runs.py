@@ -951,6 +951,9 @@ def _freeze(draft: _Draft, config: Config, known: Collection[str]) -> RunSpec:
         notes=draft.notes,
         block_system=draft.block_system,
         attribution=draft.attribution,
+        aliases=tuple(n for n in (system.name, *system.aliases) if n != draft.system)
+        if system is not None
+        else (),
         # A task row given its own command in [[runs]] is the researcher's run after all.
         task=draft.task and not (entry is not None and entry.command),
     )

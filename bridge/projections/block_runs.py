@@ -57,14 +57,14 @@ def system_in(block: BlockInfo, run: RunView) -> str:
     """
     The compared system of ``block`` a run counts as there: in its own block the one it stands
     for (:func:`system_of`); shared from another block, the one of ``block``'s systems its name
-    stands for, as it stands there or as the run names it (the run's own name otherwise).
+    stands for, as it stands there, as the run names it or by an alias of its ``[systems]``
+    table (the run's own name otherwise).
     """
     if run.spec.block == block.id:
         return system_of(run)
+    names = (system_of(run), run.spec.system, *run.spec.aliases)
     for system in block.systems:
-        if stands_for(system_of(run), system, block.systems) or stands_for(
-            run.spec.system, system, block.systems
-        ):
+        if any(stands_for(name, system, block.systems) for name in names):
             return system
     return system_of(run)
 

@@ -225,6 +225,7 @@ def test_a_block_or_alias_set_after_the_runs_succeeded_places_them_without_runni
     finally:
         bridge.close()
     assert (run.spec.block, run.spec.block_system) == ("B1", "Method")
+    assert run.spec.aliases == ("Method",)  # by which another block comparing "Method" shares it
     assert run.state is RunState.SUCCEEDED and len(run.attempts) == 1
     store = SQLiteEventStore(project / ".bridge" / "events.db")
     try:

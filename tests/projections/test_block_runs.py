@@ -72,6 +72,7 @@ def _state(
     stray: bool = True,
     systems: tuple[str, ...] = (),
     ruled_out: bool = False,
+    aliases: tuple[str, ...] = (),
 ) -> PipelineState:
     """
     M0 sanity runs Ours once (attributed to B1, as `bridge init` projects do), M1 runs both
@@ -126,6 +127,7 @@ def _state(
                     block_system=block_system,
                     seed=seed,
                     attribution="tracker Block column",
+                    aliases=aliases if system == "ours" else (),
                 ),
                 *_finished(run, accuracy),
             ],
@@ -219,6 +221,16 @@ class TestBlockRuns:
         second = next(b for b in outcome.blocks if b.block.id == "B2")
         assert second.run_ids == ("R004", "R005", "R006")
         assert {a.system for a in second.aggregates} == {"ours"}
+
+    def test_a_block_shares_runs_by_an_alias_of_their_system(self) -> None:
+        """004: R202 (B1's "LSVJ-S (ours)") is the "LSVJ-S full" B2 compares, as the
+        `[systems]` table's aliases say: B2's "verbatim-match ≤ 30%" found no results."""
+        outcome = evaluate(
+            _state(seed_count=3, systems=("LSVJ-S full",), stray=False, aliases=("LSVJ-S full",))
+        )
+        second = next(b for b in outcome.blocks if b.block.id == "B2")
+        assert second.run_ids == ("R004", "R005", "R006")
+        assert {a.system for a in second.aggregates} == {"LSVJ-S full"}
 
 
 class TestUnattributed:

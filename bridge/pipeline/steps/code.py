@@ -202,7 +202,7 @@ def respec(s: Session, reason: str, run_ids: Collection[str] | None = None) -> l
 
 
 # The fields of a run's spec that say where its numbers count, not how it runs.
-_PLACEMENT = ("block", "block_system", "attribution")
+_PLACEMENT = ("block", "block_system", "attribution", "aliases")
 
 
 def place(s: Session, reason: str, run_ids: Collection[str] | None = None) -> None:
@@ -231,6 +231,7 @@ def place(s: Session, reason: str, run_ids: Collection[str] | None = None) -> No
                     block_system=run.block_system,
                     attribution=run.attribution,
                     reason=reason,
+                    aliases=run.aliases,
                 )
             ],
             old.stream_version,
