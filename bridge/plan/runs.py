@@ -606,6 +606,25 @@ def build_runs(
     if not drafts:
         drafts = _proposed(plan, warnings)
         proposed = bool(drafts)
+    elif all(
+        d.source == "tracker" and (d.task or d.status in DONE_STATUSES | OUT_OF_SCOPE_STATUSES)
+        for d in drafts
+    ):
+        # 033: a one-row table added to take a proposed run out of scope became the only run
+        # table, and the plan's other 29 runs were planned no more, without a word.
+        would = _proposed(plan, [])
+        if len(would) > len(drafts):
+            first = drafts[0]
+            warnings.append(
+                PlanWarning(
+                    file=first.file,
+                    line=first.line,
+                    message=f"every run the tracker lists is done or out of scope, so nothing "
+                    f"runs, and the {len(would)} runs the plan's blocks would give are not "
+                    "planned: a tracker's run table lists all the runs; list them there (or "
+                    "remove the table to have them proposed)",
+                )
+            )
     _attribute(drafts, plan, config, warnings)
     order = {m.id: n for n, m in enumerate(milestones)}
     sanity = next((m.id for m in milestones if m.sanity), None)

@@ -469,3 +469,29 @@ def test_a_tracker_section_table_without_run_ids_is_named(tmp_path: Path) -> Non
     )
     messages = [w.message for w in load_project(tmp_path).plan.warnings]
     assert not [m for m in messages if "not read as runs" in m]
+
+
+def test_a_tracker_whose_every_row_is_settled_says_the_plans_runs_are_not_planned(
+    tmp_path: Path,
+) -> None:
+    """033: a one-row table added to take a proposed run out of scope became the tracker's only
+    run table; the plan's other runs were planned no more, without a word."""
+    (tmp_path / "refine-logs").mkdir(parents=True)
+    (tmp_path / "refine-logs" / "EXPERIMENT_PLAN.md").write_text(
+        "# Plan\n\n## Experiment Blocks\n\n### Block 1: Main\n- Compared systems: A, B.\n"
+        "- Seeds: 0, 1.\n- Success criterion: accuracy > 0.5.\n\n## Run Order and Milestones\n\n"
+        "| Milestone | Goal | Runs | Decision Gate |\n|---|---|---|---|\n| M1 | main | B1 | - |\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "refine-logs" / "EXPERIMENT_TRACKER.md").write_text(
+        "## Hardware runs\n\n| Run ID | Milestone | Status | System |\n|---|---|---|---|\n"
+        "| R9 | M1 | NOT RUN — real robot, by hand | robot |\n",
+        encoding="utf-8",
+    )
+    loaded = load_project(tmp_path)
+    assert [r.id for r in loaded.runs] == ["R9"]
+    (warning,) = [w.message for w in loaded.warnings if "nothing runs" in w.message]
+    assert warning.startswith(
+        "every run the tracker lists is done or out of scope, so nothing runs, and the 4 runs "
+        "the plan's blocks would give are not planned"
+    )
