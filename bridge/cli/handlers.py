@@ -14,6 +14,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -181,13 +182,24 @@ def plan(args: Parsed) -> int:
         rest = [r for r in runs if not r.settled_before_bridge and r.id not in held]
         key = "plan_first_after_held" if rest else "plan_first_held_only"
         console.print(t("plan_first", language) + t(key, language).format(runs=", ".join(held[:6])))
-    done = [r.id for r in runs if r.settled_before_bridge and r.status in ("done", "failed")]
-    ruled_out = [r.id for r in runs if r.settled_before_bridge and r.id not in done]
-    if done or ruled_out:
+    # A row whose Notes hold bridge's part was run by bridge (the tracker shows what it wrote),
+    # not "done before bridge" (009 after its first run).
+    ran = [r.id for r in runs if r.settled_before_bridge and _BRIDGES_NOTE.search(r.notes)]
+    done = [
+        r.id
+        for r in runs
+        if r.settled_before_bridge and r.status in ("done", "failed") and r.id not in ran
+    ]
+    ruled_out = [r.id for r in runs if r.settled_before_bridge and r.id not in (*done, *ran)]
+    if done or ruled_out or ran:
         # The rows it leaves alone, and why (getting-started.md: `bridge plan` says which).
         parts = [
             t(key, language).format(count=len(ids), runs=_some(ids))
-            for key, ids in (("plan_not_launched_done", done), ("plan_not_launched_out", ruled_out))
+            for key, ids in (
+                ("plan_not_launched_ran", ran),
+                ("plan_not_launched_done", done),
+                ("plan_not_launched_out", ruled_out),
+            )
             if ids
         ]
         console.print(
@@ -210,6 +222,9 @@ def plan(args: Parsed) -> int:
         console.print(styled(t("plan_proposed", language), "yellow"))
     _print_warnings(console, loaded, language)
     return EXIT_OK
+
+
+_BRIDGES_NOTE = re.compile(r"(?:^|[;；]\s*)bridge[:：]")
 
 
 def _some(ids: list[str], shown: int = 6) -> str:

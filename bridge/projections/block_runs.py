@@ -152,9 +152,12 @@ def _named_in(system: str, method: str) -> bool:
 
 
 # A system named as the whole method an ablation block takes parts from: "LSVJ-S full",
-# "LSVJ-S intact (reference)", "Full model", "完整模型".
+# "LSVJ-S intact (reference)", "完整模型"; "full" after the method's name, not opening the name
+# (009's "`full` tool cards" is a kind of card).
 _FULL = re.compile(
-    r"\b(?:full|intact)\b(?!\s*(?:fine-?tun|attention|batch|precision|rank))|完整", re.IGNORECASE
+    r"(?<=[\w)])[\s`*]+(?:full|intact)\b(?!\s*(?:fine-?tun|attention|batch|precision|rank))"
+    r"|完整",
+    re.IGNORECASE,
 )
 
 

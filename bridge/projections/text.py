@@ -79,6 +79,10 @@ _WORDS: dict[str, tuple[str, str]] = {
         "其余每一行都已在 bridge 之前完成或不在范围内",
     ),
     "plan_not_launched": ("not launched: ", "不会启动："),
+    "plan_not_launched_ran": (
+        "{count} bridge has run ({runs}; `bridge status` shows them)",
+        "{count} 个已由 bridge 运行（{runs}；见 `bridge status`）",
+    ),
     "plan_not_launched_done": (
         "{count} the tracker says are done or ended before bridge ({runs})",
         "{count} 个追踪表写明已在 bridge 之前完成或结束（{runs}）",

@@ -130,3 +130,23 @@ def test_first_to_launch_when_every_row_left_is_held(tmp_path: Path) -> None:
         "\nfirst to launch: none: the rows the tracker says are RUNNING run elsewhere (R1), and "
         "every other row is done before bridge or out of scope\n" in done.stdout
     )
+
+
+def test_rows_bridge_ran_are_not_done_before_bridge(tmp_path: Path) -> None:
+    """009 after its first run: the rows bridge ran say DONE, and `bridge plan` called them
+    "done or ended before bridge"; its part of their Notes says bridge ran them."""
+    write(tmp_path, "refine-logs/EXPERIMENT_PLAN.md", PLAN)
+    write(
+        tmp_path,
+        "refine-logs/EXPERIMENT_TRACKER.md",
+        "| Run ID | Milestone | System / Variant | Status | Notes |\n|---|---|---|---|---|\n"
+        "| R1 | M1 | raw-centroid | DONE | seed 0; bridge: attempt 1 on local#0:cpu; exit 0 |\n"
+        "| R2 | M1 | raw-centroid | DONE | from the server |\n"
+        "| R3 | M1 | raw-centroid | TODO | |\n",
+    )
+    done = bridge("plan", "--project", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    assert (
+        "\nnot launched: 1 bridge has run (R1; `bridge status` shows them); 1 the tracker says "
+        "are done or ended before bridge (R2)\n" in done.stdout
+    )

@@ -270,8 +270,9 @@ class TestUnattributed:
             "LSVJ-S intact (reference)",
         ),
         (("完整模型", "去掉门控"), "完整模型"),
-        # a baseline that fine-tunes every weight is not the method
+        # a baseline that fine-tunes every weight is not the method, nor 009's card kind
         (("Full fine-tuning", "LoRA", "DoRA"), None),
+        (("BM25 over `name_desc`", "`compact`", "`full` tool cards"), None),
     ],
 )
 def test_the_system_named_full_is_the_proposed_one(
