@@ -28,6 +28,7 @@ runs and systems in :mod:`bridge.projections.block_runs`.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Mapping, Sequence
 
 import attrs
@@ -177,6 +178,41 @@ def _parsed(
 
 
 _MARKED_COMPLETE = "the plan marks this block complete"
+_NOT_FOUND = re.compile(r"metric '([^']+)' not found for ")
+
+
+def _held_by_sanity(
+    state: PipelineState, block: BlockInfo, verdict: Verdict, aliases: Mapping[str, Sequence[str]]
+) -> Verdict:
+    """
+    A metric the verdict found no value of that a sanity run of the block recorded: say so
+    (009's B1 criterion was about R001's coverage, and "not found" did not tell why). Sanity
+    runs check the pipeline; their numbers are never pooled into a block.
+    """
+    if verdict.verdict is not VerdictKind.INCONCLUSIVE:
+        return verdict
+    missing = dict.fromkeys(_NOT_FOUND.findall(verdict.reason))
+    if not missing:
+        return verdict
+    sanity = sanity_ids(state)
+    held: list[str] = []
+    for run in state.runs.values():
+        if run.spec.block != block.id or run.spec.milestone not in sanity or run.metrics is None:
+            continue
+        names = [v.name for v in run.metrics.values]
+        for metric in missing:
+            try:
+                if match_metric(metric, names, aliases) is not None:
+                    held.append(f"{run.run_id} ({metric})")
+            except ConfigError:
+                continue
+    if not held:
+        return verdict
+    note = (
+        f"; sanity run(s) recorded it: {', '.join(held)}, and a sanity run's numbers check the "
+        "pipeline, not a block"
+    )
+    return attrs.evolve(verdict, reason=verdict.reason + note)
 
 
 def _judge(state: PipelineState, block: BlockInfo) -> BlockResult:
@@ -254,6 +290,7 @@ def _judge(state: PipelineState, block: BlockInfo) -> BlockResult:
                 reason=f"{_MARKED_COMPLETE} ({block.status_tag}); it has no runs in this plan, "
                 "so bridge has nothing to judge",
             )
+    verdict = _held_by_sanity(state, block, verdict, aliases)
     reviewable = (
         evaluation is not None
         and verdict.verdict is VerdictKind.INCONCLUSIVE

@@ -80,6 +80,11 @@ _PHRASES: tuple[tuple[str, str], ...] = (
     ("criterion not machine-checkable: ", "成功标准无法自动检验："),
     ("not machine-checkable: ", "无法自动检验："),
     ("the block has no runs", "该实验块没有运行"),
+    ("; sanity run(s) recorded it: ", "；健全性运行记录了它："),
+    (
+        ", and a sanity run's numbers check the pipeline, not a block",
+        "，而健全性运行的数值检查的是流水线，不计入实验块",
+    ),
     ("every run of the block is out of scope: ", "该实验块的所有运行都不在范围内："),
     ("the plan marks this block complete", "计划已把该实验块标为完成"),
     (

@@ -143,3 +143,31 @@ def test_a_metric_name_an_alias_connects_is_read_in_the_criterion(tmp_path: Path
     data = json.loads((project / "refine-logs" / "results.json").read_text())
     block = next(b for b in data["blocks"] if b["runs"] == ["R1"])
     assert block["verdict"] == "met", block["reason"]
+
+
+def test_a_metric_only_a_sanity_run_recorded_says_so(tmp_path: Path) -> None:
+    """009: B1's criterion was about the coverage the sanity run R001 recorded; the verdict
+    said only "metric … not found". It now names the sanity run and why its numbers are not
+    the block's."""
+    from tests.e2e.tiny import write_project as tiny
+
+    project = tiny(tmp_path / "p")
+    plan = project / "refine-logs" / "EXPERIMENT_PLAN.md"
+    plan.write_text(
+        plan.read_text().replace("Method accuracy > 10% over Baseline", "coverage ≥ 0.95")
+    )
+    toml = project / "bridge.toml"
+    (project / "cover.py").write_text(
+        "import json, sys\njson.dump({'coverage': 1.0}, open(sys.argv[1] + '/metrics.json', 'w'))\n"
+    )
+    toml.write_text(
+        toml.read_text()
+        + '\n[[runs]]\nid = "R001"\ncommand = ["python3", "cover.py", "{output_dir}"]\n'
+    )
+    stage, block = _run(project)
+    assert stage is Stage.COLLECTED
+    assert block["verdict"] == "inconclusive"
+    assert block["reason"].endswith(
+        "; sanity run(s) recorded it: R001 (coverage), and a sanity run's numbers check the "
+        "pipeline, not a block"
+    )
