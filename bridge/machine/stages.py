@@ -8,6 +8,7 @@ import enum
 
 __all__ = [
     "COUNTED_RUN_STATES",
+    "ENDED_UNSUCCESSFUL",
     "NOT_BRIDGES_RUN_STATES",
     "SETTLED_RUN_STATES",
     "TERMINAL_RUN_STATES",
@@ -73,6 +74,18 @@ TERMINAL_RUN_STATES = frozenset(
         RunState.STUCK,
         RunState.DONE_BEFORE,
         RunState.OUT_OF_SCOPE,
+    }
+)
+
+#: States a run ends in without succeeding (cancelled ones are told apart by their reason).
+ENDED_UNSUCCESSFUL = frozenset(
+    {
+        RunState.FAILED,
+        RunState.FAILED_OOM,
+        RunState.TIMED_OUT,
+        RunState.LOST,
+        RunState.STUCK,
+        RunState.CANCELLED,
     }
 )
 

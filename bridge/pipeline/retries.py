@@ -14,23 +14,14 @@ import attrs
 from bridge.errors import InputError, UnknownRunError
 from bridge.events import types as ev
 from bridge.machine.fold import PipelineState, RunView
-from bridge.machine.stages import RunState
+from bridge.machine.stages import ENDED_UNSUCCESSFUL, RunState
 from bridge.pipeline.session import Session
 from bridge.value_methods import value_methods
 
 __all__ = ["FAILED", "Retried", "bridge_cancelled", "schedule", "select"]
 
 # The states a run ends in without succeeding (cancelled ones are told apart by their reason).
-FAILED = frozenset(
-    {
-        RunState.FAILED,
-        RunState.FAILED_OOM,
-        RunState.TIMED_OUT,
-        RunState.LOST,
-        RunState.STUCK,
-        RunState.CANCELLED,
-    }
-)
+FAILED = ENDED_UNSUCCESSFUL
 _DONE = frozenset({RunState.SUCCEEDED, RunState.DONE_BEFORE})
 # What a refusal says of a run's state, in words (not the log's "done_before_bridge").
 _STATE_SAID = {

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from bridge.machine.fold import PipelineState
 from bridge.machine.judge import MainResult
-from bridge.machine.stages import RunState
+from bridge.machine.stages import ENDED_UNSUCCESSFUL
 from bridge.machine.views import RunView
 from bridge.plan.priority import Priority
 from bridge.projections.code_review import unavailable_note
@@ -198,19 +198,6 @@ def handoff_summary(state: PipelineState) -> str:
     return "\n".join(lines) + "\n"
 
 
-# A run that ended without succeeding, and runs again only when a person asks.
-_ENDED_UNSUCCESSFUL = frozenset(
-    {
-        RunState.FAILED,
-        RunState.FAILED_OOM,
-        RunState.TIMED_OUT,
-        RunState.LOST,
-        RunState.STUCK,
-        RunState.CANCELLED,
-    }
-)
-
-
 def _nice_failed(state: PipelineState, zh: bool) -> str:
     """
     The nice-to-have runs that failed, named with how to run them again: their failure holds
@@ -220,7 +207,7 @@ def _nice_failed(state: PipelineState, zh: bool) -> str:
     failed = [
         r.run_id
         for r in state.runs.values()
-        if r.spec.priority is Priority.NICE and r.state in _ENDED_UNSUCCESSFUL
+        if r.spec.priority is Priority.NICE and r.state in ENDED_UNSUCCESSFUL
     ]
     if not failed:
         return ""
