@@ -149,7 +149,11 @@ def stop_rules(doc: Document) -> tuple[str, ...]:
             continue
         lines = list(doc.lines[heading.index + 1 : heading.end])
         first = next((n for n, x in enumerate(lines) if _ITEM.match(x.strip())), len(lines))
-        # The words before the list ("Stop immediately if any of the following occurs:").
+        # The words before the list: a rule of their own, unless they only introduce it
+        # (014's "Stop immediately if any of the following occurs:").
         intro = " ".join(plain(x) for x in lines[:first] if x.strip())
-        rules += [r for r in (intro, *_list_after(lines[first:], -1, closed=False)) if r]
+        items = _list_after(lines[first:], -1, closed=False)
+        if items and intro.rstrip().endswith((":", "：")):
+            intro = ""
+        rules += [r for r in (intro, *items) if r]
     return tuple(rules[:_MAX_RULES])

@@ -311,14 +311,14 @@ class TestHandChecked:
 
 @needs_shared
 def test_stop_rules_are_read_from_their_sections() -> None:
-    """034's `## Kill Criteria` list, 014's `## Stop rules` (a sentence, then a numbered list)
-    and 027's Chinese `## Stop/Go Rules`: one rule per item, the sentence first."""
+    """034's `## Kill Criteria` list, 014's `## Stop rules` (a sentence introducing a numbered
+    list: no rule of its own) and 027's Chinese `## Stop/Go Rules`: one rule per item."""
     lib = load_plan(corpus("034") / "EXPERIMENT_PLAN.md")
     assert len(lib.stop_rules) == 3 and lib.stop_rules[0].startswith("Pilot kill. If after P0")
     med = load_plan(corpus("014") / "EXPERIMENT_PLAN.md")
     assert med.stop_rules[:2] == (
-        "Stop immediately if any of the following occurs:",
         "data/geometry lock fails;",
+        "topology-matched control does not remove the high-area reversal;",
     )
     motion = load_plan(corpus("027") / "EXPERIMENT_PLAN.md")
     assert (
