@@ -30,13 +30,15 @@ class TestRunFields:
         }
 
     def test_a_replan_compares_every_field_but_the_bookkeeping(self) -> None:
-        """SPEC_FIELDS is every run field except where it came from, notes and its directory."""
+        """SPEC_FIELDS is every run field except where it came from, notes, its directory and
+        where it counts (placed without a new attempt: ``run.placed``)."""
         assert set(SPEC_FIELDS) == set(attrs.fields_dict(RunFields)) - {
             "source",
             "notes",
             "block_system",
             "attribution",
             "directory",
+            "aliases",
         }
         assert SPEC_FIELDS[:3] == ("milestone", "block", "system")
 
