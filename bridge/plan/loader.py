@@ -198,6 +198,32 @@ def load_plan(path: str | Path) -> Plan:
     )
 
 
+# A section of its own stating success criteria for the whole plan ("## Success Criteria").
+_PLAN_CRITERIA = re.compile(r"^(?:success criteri|成功标准|成功判据|成功条件)", re.IGNORECASE)
+
+
+def _plan_wide_criteria(doc: Document, blocks: Sequence[Block]) -> list[PlanWarning]:
+    """
+    A plan-wide success-criteria section (017's "## Success Criteria", three bullets) is read
+    as no block's criterion; when blocks have none of their own, say so rather than leave it
+    unmentioned (each block showed "criterion: (none written)").
+    """
+    without = [b.id for b in blocks if not b.success_criterion.strip()]
+    if not without:
+        return []
+    return [
+        PlanWarning(
+            file=doc.file,
+            line=heading.line,
+            message=f"the section {plain(heading.text)!r} is read as no block's criterion: each "
+            "block is judged on the Success criterion field in its own section "
+            f"(none written for {', '.join(without)}); copy the condition there",
+        )
+        for heading in doc.headings
+        if heading.level <= 2 and _PLAN_CRITERIA.match(plain(heading.text).strip())
+    ]
+
+
 def _assemble(
     *,
     plan_doc: Document | None,
@@ -246,6 +272,7 @@ def _assemble(
             PlanWarning(file=plan_doc.file, line=line, message=message)
             for line, message in parts.warnings
         )
+        warnings.extend(_plan_wide_criteria(plan_doc, blocks))
         language_text = "\n".join(plan_doc.lines)
         embedded, embedded_warnings = read_tracker_runs(plan_doc)
         if (

@@ -45,6 +45,15 @@ def _not_attributed(found: re.Match[str]) -> str:
 _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
     (
         re.compile(
+            r"the section (.+) is read as no block's criterion: each block is judged on the "
+            r"Success criterion field in its own section \(none written for (.+)\); copy the "
+            r"condition there"
+        ),
+        r"章节 \1 不会作为任何实验块的成功标准：每个实验块依据其自身章节中的 Success criterion "
+        r"字段判定（\2 都没有写）；请把条件写到那里",
+    ),
+    (
+        re.compile(
             r"a table under a tracker heading is not read as runs: its first column (.+) is no "
             r"Run ID column \(name it `Run ID`, with one id a row, to have its rows run\)"
         ),

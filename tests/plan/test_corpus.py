@@ -310,6 +310,18 @@ class TestHandChecked:
 
 
 @needs_shared
+def test_a_plan_wide_success_criteria_section_is_named() -> None:
+    """017's "## Success Criteria" (three bullets) was read nowhere, and every block showed
+    "criterion: (none written)" without a word of it."""
+    plan = load_plan(corpus("017") / "EXPERIMENT_PLAN.md")
+    (warning,) = [w for w in plan.warnings if "read as no block's criterion" in w.message]
+    assert warning.line == 94 and "(none written for B1, B2, B3, B4, B5)" in warning.message
+    from bridge.projections.plan_words import warning_in_language
+
+    assert warning_in_language(warning.message, "zh").startswith("章节 'Success Criteria'")
+
+
+@needs_shared
 def test_stop_rules_are_read_from_their_sections() -> None:
     """034's `## Kill Criteria` list, 014's `## Stop rules` (a sentence introducing a numbered
     list: no rule of its own) and 027's Chinese `## Stop/Go Rules`: one rule per item."""
