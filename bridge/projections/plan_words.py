@@ -369,7 +369,7 @@ def warning_in_language(message: str, language: str) -> str:
 
 _CHINESE = Wording(
     primary_metric="主指标",
-    system="系统",
+    system="提议的系统",
     gain="增益",
     relative_gain="相对增益",
     ways={"higher": "越高越好", "lower": "越低越好", "better": "按指标方向更好"},

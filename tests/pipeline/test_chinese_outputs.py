@@ -180,8 +180,8 @@ def test_bridge_plan_in_chinese(chinese: tuple[Path, str, str]) -> None:
     """Headings, labels, how each criterion is read, the overview and the warnings."""
     _project, plan, _run = chinese
     assert "┃ 里程碑 ┃" in plan and "│ M0     │ 健全性检查 │ 是 " in plan
-    assert "  解析为：  系统 对比 基线：accuracy 增益（越高越好）≥ 2 pp\n" in plan
-    assert "  解析为：  系统：accuracy ≥ 0.95\n" in plan
+    assert "  解析为：  提议的系统 对比 基线：accuracy 增益（越高越好）≥ 2 pp\n" in plan
+    assert "  解析为：  提议的系统：accuracy ≥ 0.95\n" in plan
     assert "3 个实验块（3 个必做，0 个可选）；17 个运行（17 个必做，0 个可选）" in plan
     assert "警告 refine-logs/EXPERIMENT_TRACKER.md:" in plan
     assert (
@@ -233,7 +233,7 @@ def test_code_review_and_manifest_in_chinese(chinese: tuple[Path, str, str]) -> 
 def test_english_is_as_it_was(english: tuple[Path, str, str]) -> None:
     """``language = "en"``: the English sentences the Chinese replaced, word for word."""
     project, plan, run = english
-    assert "  read as:   system vs 基线: accuracy gain (higher) ≥ 2 pp\n" in plan
+    assert "  read as:   the proposed system vs 基线: accuracy gain (higher) ≥ 2 pp\n" in plan
     assert "3 blocks (3 must-run, 0 nice-to-have); 17 runs (17 must-run, 0 nice-to-have)" in plan
     assert "warning refine-logs/EXPERIMENT_TRACKER.md:" in plan
     assert "  M0 (sanity) 健全性检查: 1 run, ~0.00 GPU-h\n" in run

@@ -55,11 +55,11 @@ def test_a_clause_as_read_in_chinese() -> None:
         "accuracy improves by at least 2% over base", block_systems=("ours", "base")
     )
     assert isinstance(clause, Criterion)
-    assert clause.describe() == "system vs base: accuracy gain (better) ≥ 2 pp"
+    assert clause.describe() == "the proposed system vs base: accuracy gain (better) ≥ 2 pp"
     assert criterion_in_language(clause, "en") == clause.describe()
     assert (
         criterion_in_language(clause, "zh")
-        == "系统 对比 base：accuracy 增益（按指标方向更好）≥ 2 pp"
+        == "提议的系统 对比 base：accuracy 增益（按指标方向更好）≥ 2 pp"
     )
 
 

@@ -135,7 +135,7 @@ class Wording:
 #: The statement's English words (tables, `bridge plan --json`, the results).
 ENGLISH = Wording(
     primary_metric="primary metric",
-    system="system",
+    system="the proposed system",
     gain="gain",
     relative_gain="relative gain",
     ways={"higher": "higher", "lower": "lower", "better": "better"},
