@@ -375,7 +375,7 @@ def read_block(doc: Document, heading: Heading, parsed: BlockHeading, end: int) 
         claim_text=by_key.get("claim", ""),
         why=by_key.get("why", ""),
         dataset=by_key.get("dataset", ""),
-        systems=_items(systems_raw, named=True),
+        systems=tuple(s for s in _items(systems_raw, named=True) if not _NO_SYSTEMS.match(s)),
         systems_raw=systems_raw,
         metrics=_items(metrics_raw),
         metrics_raw=metrics_raw,
@@ -412,6 +412,15 @@ _COUNTS = {
         )
     },
 }
+
+
+# An item saying the block compares none ("no learned systems", 009's B2; "无对比系统"): no
+# system of its own, which would be taken for the one without results.
+_NO_SYSTEMS = re.compile(
+    r"^(?:no|none)\s+(?:\w+\s+){0,2}(?:systems?|baselines?|models?|methods?|comparisons?)\b"
+    r"|^无(?:对比)?(?:系统|基线)",
+    re.IGNORECASE,
+)
 
 
 def _without_count(listed: tuple[str, ...]) -> tuple[str, ...]:

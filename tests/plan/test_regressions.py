@@ -603,3 +603,23 @@ def test_which_statuses_say_the_run_ended_failed(status: str, failed: bool) -> N
     from bridge.plan.vocabulary import ended_failed
 
     assert ended_failed(status) is failed
+
+
+@pytest.mark.parametrize(
+    ("written", "systems"),
+    [
+        # 009's B2: the statement was taken for the system without results
+        ("no learned systems; per-tool diagnostic scores", ("per-tool diagnostic scores",)),
+        ("no performance comparison; compare evidence types", ("compare evidence types",)),
+        # a coined name that starts with "no" is a system (an ablation)
+        ("`no_sem_gate`, LSVJ-S full", ("`no_sem_gate`", "LSVJ-S full")),
+    ],
+)
+def test_an_item_saying_no_systems_is_no_system(written: str, systems: tuple[str, ...]) -> None:
+    from bridge.plan.loader import parse_plan_text
+
+    plan = parse_plan_text(
+        f"# Plan\n\n## Experiment Blocks\n\n### Block 1: Main\n- Compared systems: {written}\n"
+        "- Success criterion: accuracy > 0.5.\n"
+    )
+    assert plan.blocks[0].systems == systems
