@@ -14,7 +14,6 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -85,6 +84,7 @@ def plan(args: Parsed) -> int:
     from bridge.plan import load_project, plan_json
     from bridge.plan.main_milestone import main_milestone
     from bridge.plan.overview import estimate_milestone, overview, own_gpu_hours
+    from bridge.plan.runs import ran_by_bridge
     from bridge.projections.text import chosen_language, t
     from bridge.projections.visible import visible
 
@@ -184,7 +184,7 @@ def plan(args: Parsed) -> int:
         console.print(t("plan_first", language) + t(key, language).format(runs=", ".join(held[:6])))
     # A row whose Notes hold bridge's part was run by bridge (the tracker shows what it wrote),
     # not "done before bridge" (009 after its first run).
-    ran = [r.id for r in runs if r.settled_before_bridge and _BRIDGES_NOTE.search(r.notes)]
+    ran = [r.id for r in runs if r.settled_before_bridge and ran_by_bridge(r.notes)]
     done = [
         r.id
         for r in runs
@@ -222,9 +222,6 @@ def plan(args: Parsed) -> int:
         console.print(styled(t("plan_proposed", language), "yellow"))
     _print_warnings(console, loaded, language)
     return EXIT_OK
-
-
-_BRIDGES_NOTE = re.compile(r"(?:^|[;；]\s*)bridge[:：]")
 
 
 def _some(ids: list[str], shown: int = 6) -> str:

@@ -29,7 +29,7 @@ from bridge.plan.tracker import seed_row
 from bridge.plan.vocabulary import DONE_STATUSES, OUT_OF_SCOPE_STATUSES
 from bridge.value_methods import value_methods
 
-__all__ = ["SANITY_PROPOSAL", "RunSpec", "build_runs", "match_system"]
+__all__ = ["SANITY_PROPOSAL", "RunSpec", "build_runs", "match_system", "ran_by_bridge"]
 
 
 @value_methods
@@ -63,9 +63,17 @@ class RunSpec(RunFields):
         out of scope, or an implementation task (``recording.tracker_status_events`` records
         which).
         """
-        return self.source == "tracker" and (
-            self.task or self.status in (DONE_STATUSES | OUT_OF_SCOPE_STATUSES)
-        )
+        return _settled(self.source, self.task, self.status)
+
+
+def _settled(source: str, task: bool, status: str) -> bool:
+    """A tracker row that needs no launch: a task, or done or out of scope before bridge."""
+    return source == "tracker" and (task or status in (DONE_STATUSES | OUT_OF_SCOPE_STATUSES))
+
+
+def ran_by_bridge(notes: str) -> bool:
+    """Whether a row's Notes hold bridge's labelled part: bridge ran the row's run."""
+    return _BRIDGE_PART.search(notes) is not None
 
 
 def match_system(name: str, systems: Mapping[str, SystemConfig]) -> SystemConfig | None:
@@ -606,10 +614,7 @@ def build_runs(
     if not drafts:
         drafts = _proposed(plan, warnings)
         proposed = bool(drafts)
-    elif all(
-        d.source == "tracker" and (d.task or d.status in DONE_STATUSES | OUT_OF_SCOPE_STATUSES)
-        for d in drafts
-    ):
+    elif all(_settled(d.source, d.task, d.status) for d in drafts):
         # 033: a one-row table added to take a proposed run out of scope became the only run
         # table, and the plan's other 29 runs were planned no more, without a word.
         would = _proposed(plan, [])
@@ -643,7 +648,7 @@ def build_runs(
     running = [
         d
         for d in ordered
-        if d.source == "tracker" and d.status == "running" and not _BRIDGE_PART.search(d.notes)
+        if d.source == "tracker" and d.status == "running" and not ran_by_bridge(d.notes)
     ]
     if running:
         ids = ", ".join(d.id for d in running[:8]) + (" …" if len(running) > 8 else "")
