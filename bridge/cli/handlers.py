@@ -85,6 +85,7 @@ def plan(args: Parsed) -> int:
     from bridge.plan.main_milestone import main_milestone
     from bridge.plan.overview import estimate_milestone, overview, own_gpu_hours
     from bridge.plan.runs import ran_by_bridge
+    from bridge.plan.status_legend import is_held_for_code
     from bridge.projections.text import chosen_language, t
     from bridge.projections.visible import visible
 
@@ -190,14 +191,23 @@ def plan(args: Parsed) -> int:
         for r in runs
         if r.settled_before_bridge and r.status in ("done", "failed") and r.id not in ran
     ]
-    ruled_out = [r.id for r in runs if r.settled_before_bridge and r.id not in (*done, *ran)]
-    if done or ruled_out or ran:
+    # Rows held because the tracker says their code is not written yet (023): what releases them.
+    unwritten = [
+        r.id
+        for r in runs
+        if r.settled_before_bridge and r.id not in (*done, *ran) and is_held_for_code(r.status_raw)
+    ]
+    ruled_out = [
+        r.id for r in runs if r.settled_before_bridge and r.id not in (*done, *ran, *unwritten)
+    ]
+    if done or ruled_out or ran or unwritten:
         # The rows it leaves alone, and why (getting-started.md: `bridge plan` says which).
         parts = [
             t(key, language).format(count=len(ids), runs=_some(ids))
             for key, ids in (
                 ("plan_not_launched_ran", ran),
                 ("plan_not_launched_done", done),
+                ("plan_not_launched_code", unwritten),
                 ("plan_not_launched_out", ruled_out),
             )
             if ids

@@ -272,12 +272,10 @@ class Session:
             self._fold_appended()
             tracker = self.project.sources.get("tracker")
             if tracker is not None and any(w.path == tracker for w in written):
-                # Bridge's own write is no edit to look for (deploy.take_tracker_edit).
-                try:
-                    info = (self.root / tracker).stat()
-                    self.tracker_seen = (info.st_mtime_ns, info.st_size)
-                except OSError:
-                    self.tracker_seen = None
+                # Bridge's own write is no edit to look for (deploy.take_tracker_edit): the file
+                # as bridge wrote it, not a stat of the path now, which could already see the
+                # researcher's save that landed just after and hide it.
+                self.tracker_seen = self.writer.written_stat.get(tracker)
 
     def enter(self, trigger: StageTrigger, reason: str, *, zh: str = "") -> Step:
         """

@@ -257,6 +257,10 @@ class TrackerRun:
         task: the row is an implementation task, not an experiment run: its table's heading
             says implementation or tasks and its columns name a Task and no system (001's
             "Implementation Tasks (Before Server Runs)": `| ID | Task | Status | Notes |`).
+        legend: the meaning the document's status legend gives the Status cell, when that
+            meaning decided ``status`` (032's ``❌`` → "Failed"), else ``""``.
+        awaits_code: why the row's code is not written yet (its status, or the legend's meaning
+            for it, says so: 023's ``PENDING_IMPLEMENTATION``), else ``""``.
     """
 
     id: str
@@ -277,6 +281,8 @@ class TrackerRun:
     line: int
     block_cell: str = ""
     task: bool = False
+    legend: str = ""
+    awaits_code: str = ""
 
 
 @value_methods

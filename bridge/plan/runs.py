@@ -23,6 +23,7 @@ from bridge.plan.model import Milestone, Plan, PlanWarning, TrackerRun
 from bridge.plan.priority import Priority
 from bridge.plan.run_fields import RunFields
 from bridge.plan.setting_fields import did_you_mean
+from bridge.plan.status_legend import held_for_code
 from bridge.plan.templates import outputs_of, placeholders
 from bridge.plan.text import plain
 from bridge.plan.tracker import seed_row
@@ -158,10 +159,23 @@ def _persons_run(run: TrackerRun) -> str:
     return f"Notes: {found.group(0)}" if found else ""
 
 
-def _tracker_drafts(plan: Plan) -> list[_Draft]:
+def _tracker_drafts(plan: Plan, *, writes_code: bool) -> list[_Draft]:
+    """
+    A draft per tracker row. ``writes_code``: the implementer writes code (``[implementer] kind
+    = "agent"``), so a row whose code is not written yet is planned like any other; without
+    one such a row is held out of scope, saying why and what releases it.
+    """
     drafts = []
     for run in plan.tracker_runs:
         status, status_raw = run.status, run.status_raw
+        if run.legend:
+            # 032's "❌" is "Failed" by its legend: the recorded status says so, so every later
+            # reading of it (failed before bridge, the tracker's word) agrees with the legend.
+            status_raw = f"{status_raw} (legend: {run.legend})"
+        if run.awaits_code and not run.task and not writes_code and status in ("todo", "unknown"):
+            # 023's PENDING_IMPLEMENTATION rows were launched and reported a success.
+            status = "blocked"
+            status_raw = held_for_code(status_raw, run.awaits_code, plan.language)
         if run.priority == "cut" and status in ("todo", "unknown"):
             # The researcher cut or deferred the run: not launched, and the reason says so.
             status = "skipped"
@@ -579,7 +593,7 @@ def build_runs(
             ``depends_on`` names an unknown run.
     """
     warnings: list[PlanWarning] = []
-    drafts = _tracker_drafts(plan)
+    drafts = _tracker_drafts(plan, writes_code=config.implementer.get("kind") == "agent")
     _milestones_from_plan(drafts, plan, warnings)
     by_id = {d.id: d for d in drafts}
     config_file = config.file or "bridge.toml"

@@ -16,6 +16,13 @@ import attrs
 from bridge.plan.milestones import milestone_id
 from bridge.plan.model import TrackerRun
 from bridge.plan.quantities import normalise_block_id
+from bridge.plan.status_legend import (
+    NO_LEGEND,
+    StatusLegend,
+    awaited_code,
+    legend_status,
+    read_legend,
+)
 from bridge.plan.text import Document, Table, plain
 from bridge.plan.vocabulary import normalise_priority, normalise_status
 
@@ -319,6 +326,7 @@ def read_tracker_runs(doc: Document) -> tuple[list[TrackerRun], list[tuple[int, 
     milestones_at = _heading_milestones(doc)
     priorities_at = _heading_priorities(doc)
     trackers = _tracker_sections(doc)
+    legend = read_legend(doc)
     for table in doc.tables:
         if not is_run_table(table):
             first_header = plain(table.header[0]).casefold().strip() if table.header else ""
@@ -376,7 +384,9 @@ def read_tracker_runs(doc: Document) -> tuple[list[TrackerRun], list[tuple[int, 
                     )
                     continue
                 seen[run_id] = line
-                row = _row(doc, columns, heading_milestone, header_names, run_id, line, cells)
+                row = _row(
+                    doc, columns, heading_milestone, header_names, run_id, line, cells, legend
+                )
                 if row.priority is None and priorities_at.get(table.index):
                     said = priorities_at[table.index]
                     row = attrs.evolve(row, priority=_section_priority(said), priority_raw=said)
@@ -527,9 +537,11 @@ def _row(
     run_id: str,
     line: int,
     cells: tuple[str, ...],
+    legend: StatusLegend = NO_LEGEND,
 ) -> TrackerRun:
     """
-    The run ``run_id`` of one run-table row (a row naming several runs gives each the same cells).
+    The run ``run_id`` of one run-table row (a row naming several runs gives each the same cells),
+    its Status read through the document's ``legend``.
     """
 
     def cell(key: str) -> str:
@@ -544,6 +556,9 @@ def _row(
     priority_raw = cell("priority")
     notes = cell("notes")
     block_cell = cell("block")
+    status = legend_status(status_raw, legend)
+    found = legend.meaning_of(status_raw)
+    decided = found is not None and status != normalise_status(status_raw)
     return TrackerRun(
         id=run_id,
         milestone=milestone,
@@ -554,7 +569,7 @@ def _row(
         metrics=cell("metrics"),
         priority=normalise_priority(priority_raw) if priority_raw else None,
         priority_raw=priority_raw,
-        status=normalise_status(status_raw),
+        status=status,
         status_raw=status_raw,
         notes=notes,
         seed=_seed(cell("seed"), notes),
@@ -562,6 +577,8 @@ def _row(
         file=doc.file,
         line=line,
         block_cell=block_cell,
+        legend=found[1] if decided and found is not None else "",
+        awaits_code=awaited_code(status_raw, legend),
     )
 
 

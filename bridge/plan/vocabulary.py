@@ -471,6 +471,7 @@ def normalise_status(raw: str) -> str:
         ("🔄", "running"),
         ("⬜", "todo"),
         ("⏳", "todo"),
+        ("⏸", "skipped"),
         ("❌", "blocked"),
     ):
         if text.startswith(mark):
@@ -499,6 +500,7 @@ def normalise_status(raw: str) -> str:
         ("🔄", "running"),
         ("⬜", "todo"),
         ("⏳", "todo"),
+        ("⏸", "skipped"),
         ("❌", "blocked"),
     ):
         if mark in text:

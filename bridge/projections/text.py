@@ -87,6 +87,11 @@ _WORDS: dict[str, tuple[str, str]] = {
         "{count} the tracker says are done or ended before bridge ({runs})",
         "{count} 个追踪表写明已在 bridge 之前完成或结束（{runs}）",
     ),
+    "plan_not_launched_code": (
+        "{count} whose code the tracker says is not written yet ({runs}; set a row to TODO "
+        "once its code is written)",
+        "{count} 个追踪表写明代码尚未写好（{runs}；代码写好后把该行设为 TODO）",
+    ),
     "plan_not_launched_out": (
         "{count} out of scope or not experiment runs ({runs})",
         "{count} 个不在范围内或不是实验运行（{runs}）",

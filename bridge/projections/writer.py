@@ -162,10 +162,12 @@ def sha256_text(text: str | bytes) -> str:
     return hashlib.sha256(text.encode() if isinstance(text, str) else text).hexdigest()
 
 
-def atomic_write(path: Path, text: str | bytes) -> None:
+def atomic_write(path: Path, text: str | bytes) -> tuple[int, int]:
     """
     Write ``text`` (UTF-8 when a string) to ``path`` so a reader sees the old or the new file,
-    never half of one.
+    never half of one. Returns the ``(st_mtime_ns, st_size)`` of the file written, taken from
+    its own descriptor: what ``path`` stats as until someone else writes it (a ``stat`` of the
+    path afterwards could already see another writer's file).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -174,12 +176,15 @@ def atomic_write(path: Path, text: str | bytes) -> None:
             handle.write(text.encode() if isinstance(text, str) else text)
             handle.flush()
             os.fsync(handle.fileno())
+            # The rename and the chmod below leave the file's mtime and size as they are.
+            info = os.fstat(handle.fileno())
         # mkstemp creates 0600; projections are ordinary shared files like the plan itself.
         Path(tmp).chmod(0o644)
         Path(tmp).replace(path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return info.st_mtime_ns, info.st_size
 
 
 def _file_sha(path: Path) -> str | None:
@@ -217,6 +222,8 @@ class ProjectionWriter:
     def __init__(self, root: Path, projections: Sequence[Projection] = DEFAULT_PROJECTIONS) -> None:
         self.root = root
         self.projections = tuple(projections)
+        # Each projection file bridge wrote last, as it stats: (mtime_ns, size) by path.
+        self.written_stat: dict[str, tuple[int, int]] = {}
 
     def render_all(self, state: PipelineState) -> dict[str, str | bytes]:
         """
@@ -282,14 +289,14 @@ class ProjectionWriter:
             new_version = version and self._new_version(versioned.get(projection.path), text)
             if not changed and not new_version:
                 if force or _file_sha(fixed) != digest:
-                    atomic_write(fixed, text)
+                    self.written_stat[projection.path] = atomic_write(fixed, text)
                 continue
             copy = ""
             if new_version:
                 copy = self._copy_name(projection.path, suffix, taken)
                 taken.add(copy)
                 atomic_write(self.root / copy, text)
-            atomic_write(fixed, text)
+            self.written_stat[projection.path] = atomic_write(fixed, text)
             written.append(
                 OutputWritten(
                     path=projection.path,

@@ -150,3 +150,15 @@ def test_rows_bridge_ran_are_not_done_before_bridge(tmp_path: Path) -> None:
         "\nnot launched: 1 bridge has run (R1; `bridge status` shows them); 1 the tracker says "
         "are done or ended before bridge (R2)\n" in done.stdout
     )
+
+
+@needs_shared
+def test_rows_whose_code_is_not_written_are_named_with_what_releases_them(tmp_path: Path) -> None:
+    """023: the six PENDING_IMPLEMENTATION rows (its legend: 该实验依赖尚未写入代码) are listed
+    apart from the deferred R014, saying what lets them run."""
+    done = bridge("plan", "--project", str(as_project("023", tmp_path)))
+    assert done.returncode == 0, done.stderr
+    assert (
+        "\n不会启动：6 个追踪表写明代码尚未写好（R020, R021, R022, R023, R030, R041；"
+        "代码写好后把该行设为 TODO）；1 个不在范围内或不是实验运行（R014）\n"
+    ) in done.stdout

@@ -572,3 +572,54 @@ def test_only_plain_status_words_are_learnt() -> None:
         "done": "passed",
         "failed": "failed",
     }
+
+
+LEGEND_TRACKER = """\
+# Experiment Tracker
+
+## Status legend
+
+- ❌ Failed
+- PENDING_IMPLEMENTATION — the code is not written yet
+
+| Run ID | Block | Milestone | Purpose | System | Metrics | Priority | Status | Notes |
+|---|---|---|---|---|---|---|---|---|
+| S1 | B0 | M0 | sanity | main | accuracy | MUST | TODO | seed 0 |
+| R1 | B1 | M1 | main | main | accuracy | MUST | ❌ | diverged on the server |
+| R2 | B1 | M1 | main | main | accuracy | MUST | PENDING_IMPLEMENTATION | needs the new loss |
+| R3 | B1 | M1 | main | main | accuracy | MUST | TODO | seed 0 |
+"""
+
+
+def test_the_trackers_legend_decides_its_marks_and_unwritten_code_is_held(project: Path) -> None:
+    """023's PENDING_IMPLEMENTATION rows were launched and counted as successes, and 032's
+    legend (❌ Failed) was not read. Through a real ``bridge run``: the ❌ row counts as ended
+    failed before bridge; the row whose code is not written is not launched, with the legend's
+    reason; both cells stay as written; set to TODO, the row runs."""
+    write_project(
+        project,
+        [Run(id=i, milestone="M0" if i == "S1" else "M1") for i in ("S1", "R1", "R2", "R3")],
+    )
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    tracker.write_text(LEGEND_TRACKER)
+    bridge = Bridge(project)
+    assert bridge.run() is Stage.COLLECTED
+    assert sorted(executions(project)) == ["R3", "S1"]
+    state = bridge.status()
+    assert state.runs["R1"].state is RunState.DONE_BEFORE
+    assert state.runs["R2"].state is RunState.OUT_OF_SCOPE
+    assert "its code is not written yet (legend: the code is not written yet)" in (
+        state.runs["R2"].reason
+    )
+    assert "Must-run completed: 3/3 (1 of them ended failed or invalid before bridge: R1);" in (
+        bridge.summary()
+    )
+    results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text()
+    assert "- R2 — out of scope: PENDING_IMPLEMENTATION — its code is not written yet" in results
+    written = tracker.read_text()
+    assert "| MUST | ❌ | diverged on the server |" in written
+    assert "| MUST | PENDING_IMPLEMENTATION | needs the new loss |" in written
+    tracker.write_text(written.replace("| PENDING_IMPLEMENTATION |", "| TODO |", 1))
+    bridge = Bridge(project)
+    assert bridge.run() is Stage.COLLECTED
+    assert bridge.status().runs["R2"].state is RunState.SUCCEEDED

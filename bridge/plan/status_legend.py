@@ -1,0 +1,295 @@
+"""
+A tracker's status legend: what the researcher says each status mark or word means.
+
+Trackers explain their own statuses (FORMAT-NOTES: 026, 032, 033, 005, 023), in a heading
+(``## Status Legend: ✅ Done | 🔄 Running | ⏳ Auto-Queued | ❌ Blocked``), in a list under
+such a heading (``- ❌ Failed``, ``- IMPL — implementation in progress``, ``- `[✗]` Blocked /
+failed``), or in a sentence (023's ``状态含义：`CODE_READY` 表示…；`PENDING_IMPLEMENTATION`
+表示该实验依赖尚未写入代码；…``). The same mark means different things in different trackers
+(``❌`` is "blocked" in 026 and "failed" in 032), so a row's status is read through its own
+document's legend first (:func:`legend_status`), and a status the legend (or the word itself)
+says has no code yet is told apart (:func:`awaited_code`): bridge must not launch it as if its
+code were there.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import attrs
+
+from bridge.plan.text import Document, plain
+from bridge.plan.vocabulary import normalise_status
+from bridge.value_methods import value_methods
+
+__all__ = [
+    "AWAITS_CODE",
+    "AWAITS_CODE_ZH",
+    "NO_LEGEND",
+    "StatusLegend",
+    "awaited_code",
+    "held_for_code",
+    "is_held_for_code",
+    "legend_status",
+    "read_legend",
+]
+
+# Why a row is held: in the recorded status, where `bridge plan` and the results find it.
+AWAITS_CODE = "its code is not written yet"
+AWAITS_CODE_ZH = "追踪表写明其代码尚未写好"
+
+
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
+class StatusLegend:
+    """
+    The status legend of one document: each key (a mark such as ``❌``, ``[~]``, or a word such
+    as ``IMPL``) with its meaning as written, longest key first (so ``⏸️`` is tried before
+    ``⏸``); empty when the document has none.
+    """
+
+    entries: tuple[tuple[str, str], ...] = ()
+
+    def meaning_of(self, status_raw: str) -> tuple[str, str] | None:
+        """
+        The ``(key, meaning)`` whose key the status cell starts with (bold and code marks
+        aside; a word key only as a whole word), or None.
+        """
+        text = _bare(status_raw)
+        for key, meaning in self.entries:
+            if not text.startswith(key):
+                continue
+            rest = text[len(key) :]
+            if _is_word(key) and rest[:1].isalnum():
+                continue  # "IMPL" does not open "IMPLEMENTED"
+            return key, meaning
+        return None
+
+
+NO_LEGEND = StatusLegend()
+
+# A heading or label that introduces a legend: "Status Legend", "Status key", "Legend",
+# "状态含义", "状态说明", "状态图例".
+_LABEL = re.compile(
+    r"(?:status(?:es)?\s+(?:legend|key|meanings?)|\blegend\b|状态(?:含义|说明|图例|定义))"
+    r"\s*[:：]?\s*",
+    re.IGNORECASE,
+)
+_ITEM = re.compile(r"^\s*(?:>\s*)*(?:[-*+]|\d{1,2}[.)])\s+")
+_QUOTE = re.compile(r"^\s*(?:>\s*)+")
+# What separates a key from its meaning: a dash, a colon, "=", "means", 表示.
+_SEPARATOR = re.compile(r"^\s*(?:[—–:=：]|-(?=\s)|means?\b|表示|代表|指)\s*", re.IGNORECASE)
+_CODE_KEY = re.compile(r"^`([^`\n]{1,40})`")
+_BRACKET_KEY = re.compile(r"^(\[[^\]\n]{0,3}\])")
+# A mark: symbols, emoji with their variation selectors and joiners.
+_MARK_KEY = re.compile(r"^([^\x00-\x7f\w\s，；：（）、。]{1,6})")
+_WORD_KEY = re.compile(r"^([A-Z][A-Z0-9]*(?:[_-][A-Z0-9]+)*)\b")
+_ENTRY_SPLIT = re.compile(r"\s*(?:\||;|；|·)\s*")
+
+
+def _bare(status_raw: str) -> str:
+    return status_raw.replace("**", "").replace("`", "").strip()
+
+
+def _is_word(key: str) -> bool:
+    return key[:1].isalnum()
+
+
+def _entry(text: str, *, inline: bool) -> tuple[str, str] | None:
+    """
+    One legend entry, ``(key, meaning)``: a code span, a checkbox, a mark or an upper-case
+    word, then its meaning. A word key needs a separator (``IMPL — …``, ``TODO: …``) unless the
+    entry stands in a legend line of its own (``inline``), so a sentence is not read as one.
+    """
+    text = _ITEM.sub("", text).replace("**", "").strip()
+    for pattern in (_CODE_KEY, _BRACKET_KEY, _MARK_KEY, _WORD_KEY):
+        found = pattern.match(text)
+        if found is None:
+            continue
+        key = found.group(1).strip()
+        rest = text[found.end() :]
+        separated = _SEPARATOR.match(rest)
+        if separated is None and pattern is _WORD_KEY and not (inline and rest[:1].isspace()):
+            return None
+        meaning = rest[separated.end() :] if separated else rest
+        meaning = plain(meaning).strip(" .。；;")
+        key = _bare(key)
+        if not key or not meaning:
+            return None
+        return key, meaning
+    return None
+
+
+def _paragraph(doc: Document, start: int) -> tuple[str, int]:
+    """
+    The text of the paragraph (or block quote) that opens at line ``start``, its lines joined
+    (023's legend runs over three quoted lines), and the index one past it.
+    """
+    parts = []
+    index = start
+    while index < len(doc.lines) and not doc.in_fence[index]:
+        line = doc.lines[index]
+        body = _QUOTE.sub("", line).strip()
+        if not body or line.lstrip().startswith("#") or (index > start and _ITEM.match(line)):
+            break
+        parts.append(body)
+        index += 1
+    return " ".join(parts), index
+
+
+def _heading_entries(doc: Document) -> Iterator[tuple[str, str]]:
+    for heading in doc.headings:
+        found = _LABEL.search(heading.text)
+        if found is None:
+            continue
+        inline = heading.text[found.end() :].strip()
+        if inline:
+            # "## Status Legend: ✅ Done | 🔄 Running | ⏳ Auto-Queued | ❌ Blocked"
+            for part in _ENTRY_SPLIT.split(inline):
+                if (entry := _entry(part, inline=True)) is not None:
+                    yield entry
+            continue
+        for index in range(heading.index + 1, heading.end):
+            if doc.in_fence[index]:
+                continue
+            line = doc.lines[index]
+            if line.lstrip().startswith("|"):
+                cells = [c.strip() for c in line.strip().strip("|").split("|")]
+                entry = (
+                    _entry(f"{cells[0]} — {cells[1]}", inline=True)
+                    if len(cells) >= 2 and not set(cells[0]) <= set("-: ")
+                    else None
+                )
+                if entry is not None:
+                    yield entry
+                continue
+            if _ITEM.match(line) and (entry := _entry(line, inline=True)) is not None:
+                yield entry
+
+
+def _sentence_entries(doc: Document) -> Iterator[tuple[str, str]]:
+    """
+    Legends written as a labelled line outside any legend heading: ``> 状态含义：`TODO` 表示…；
+    `DONE` 表示…`` or ``Status legend: ⬜ pending · ✅ done``.
+    """
+    index = 0
+    while index < len(doc.lines):
+        if doc.in_fence[index]:
+            index += 1
+            continue
+        body = _ITEM.sub("", _QUOTE.sub("", doc.lines[index])).replace("**", "").lstrip()
+        found = _LABEL.match(body)
+        if found is None or doc.lines[index].lstrip().startswith("#"):
+            index += 1
+            continue
+        text, index = _paragraph(doc, index)
+        text = _LABEL.split(_ITEM.sub("", text).replace("**", ""), maxsplit=1)[-1]
+        for part in _ENTRY_SPLIT.split(text):
+            if (entry := _entry(part, inline=True)) is not None:
+                yield entry
+
+
+def read_legend(doc: Document) -> StatusLegend:
+    """
+    The document's status legend (every form above; the first meaning given for a key wins),
+    or :data:`NO_LEGEND`.
+    """
+    meanings: dict[str, str] = {}
+    for key, meaning in (*_heading_entries(doc), *_sentence_entries(doc)):
+        meanings.setdefault(key, meaning)
+    if not meanings:
+        return NO_LEGEND
+    ordered = sorted(meanings.items(), key=lambda item: -len(item[0]))
+    return StatusLegend(entries=tuple(ordered))
+
+
+# A meaning that says "not", so a word in it does not count: 023's CODE_READY "…但尚未在真实冻结
+# 数据上完成" is not done.
+_NOT_YET = re.compile(r"尚未|未|没有|不能|\bnot\b|\bno\b|\byet\b", re.IGNORECASE)
+
+
+def legend_status(status_raw: str, legend: StatusLegend) -> str:
+    """
+    The normalised status of a cell read through its document's legend: a mark's meaning
+    (``❌`` → "Failed" in 032, "Blocked" in 026) or an unknown word's (005's ``IMPL``) when the
+    cell says nothing more of its own (``❌ failed at step 3`` says failed itself); otherwise the
+    cell as :func:`~bridge.plan.vocabulary.normalise_status` reads it. A meaning that reads as
+    no status, or as done in a negated sentence, changes nothing.
+    """
+    own = normalise_status(status_raw)
+    found = legend.meaning_of(status_raw)
+    if found is None:
+        return own
+    key, meaning = found
+    rest = _bare(status_raw)[len(key) :]
+    if _is_word(key) and own != "unknown":
+        return own
+    if normalise_status(rest) != "unknown":
+        return own
+    said = normalise_status(meaning)
+    if said == "unknown" or (said == "done" and _NOT_YET.search(meaning)):
+        return own
+    return said
+
+
+# A status word that says the run's code is not written yet.
+_AWAITS_WORD = re.compile(
+    r"^(?:(?:PENDING|AWAITING|NEEDS?|REQUIRES?|WAITING)[ _-]?(?:FOR[ _-])?(?:IMPLEMENTATION|IMPL"
+    r"|CODE|CODING)|NOT[ _-]?(?:YET[ _-]?)?IMPLEMENTED|UNIMPLEMENTED|TO[ _-]?IMPLEMENT|IMPLEMENTING"
+    r"|IMPL|NO[ _-]?CODE)(?=$|\s*[(\[—–:;,/]|\s+-)"
+    r"|^(?:待实现|未实现|尚未实现|实现中|待开发|代码未完成)",
+    re.IGNORECASE,
+)
+# A legend meaning that says the same: 023's "该实验依赖尚未写入代码", 005's "implementation in
+# progress".
+_AWAITS_MEANING = re.compile(
+    r"implementation\s+(?:is\s+)?(?:in\s+progress|pending|not\s+(?:yet\s+)?(?:written|done|"
+    r"started|finished))|not\s+(?:yet\s+)?implemented|code\s+(?:is\s+)?not\s+(?:yet\s+)?"
+    r"(?:written|ready|there)|(?:needs?|awaiting|waiting\s+for)\s+(?:its\s+)?"
+    r"(?:code|implementation)|尚未写入代码|代码尚未|尚未实现|未实现|待实现|实现中|正在实现",
+    re.IGNORECASE,
+)
+
+
+def awaited_code(status_raw: str, legend: StatusLegend) -> str:
+    """
+    Why a row's code is not written yet, or ``""``: its status word says so
+    (``PENDING_IMPLEMENTATION``, ``NOT_IMPLEMENTED``, 待实现), or the legend's meaning for it does
+    (023: ``PENDING_IMPLEMENTATION`` 表示该实验依赖尚未写入代码; 005: ``IMPL — implementation in
+    progress``). The reason quotes the legend when there is one; the status itself is shown
+    beside it by the caller.
+    """
+    text = _bare(status_raw)
+    found = legend.meaning_of(status_raw)
+    if found is not None and _AWAITS_MEANING.search(found[1]):
+        return f"{AWAITS_CODE} (legend: {found[1]})"
+    if _AWAITS_WORD.match(text):
+        return AWAITS_CODE
+    return ""
+
+
+def held_for_code(status_raw: str, why: str, language: str = "en") -> str:
+    """
+    The recorded status of a row held because its code is not written yet: the cell as
+    written, ``why`` (what :func:`awaited_code` said), and what releases it, in the plan's
+    ``language``.
+    """
+    if language == "zh":
+        why = why.replace(AWAITS_CODE, AWAITS_CODE_ZH, 1)
+        why = re.sub(r" \(legend: (.*)\)$", r"（图例：\1）", why)
+        return (
+            f"{status_raw} — {why}：写好后把该行的状态改为 TODO 即会启动，"
+            '或设置 [implementer] kind = "agent" 由它编写'
+        )
+    return (
+        f"{status_raw} — {why}: not launched until its Status says it can run (TODO), "
+        'or with [implementer] kind = "agent" to write it'
+    )
+
+
+def is_held_for_code(status_raw: str) -> bool:
+    """
+    Whether a recorded status is one :func:`held_for_code` wrote.
+    """
+    return AWAITS_CODE in status_raw or AWAITS_CODE_ZH in status_raw

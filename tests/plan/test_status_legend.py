@@ -1,0 +1,165 @@
+"""
+A tracker's status legend is read, and a row whose code is not written yet is told apart.
+
+The corpus expectations were written by reading the trackers (026, 032, 033, 005 and 023).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bridge.plan import load_project
+from bridge.plan.status_legend import NO_LEGEND, awaited_code, legend_status, read_legend
+from bridge.plan.text import Document
+from tests.conftest import needs_shared
+from tests.plan.corpus import as_project, corpus
+
+
+def _legend(text: str) -> dict[str, str]:
+    return dict(read_legend(Document(text, "T.md")).entries)
+
+
+class TestReading:
+    def test_a_legend_in_its_heading(self) -> None:
+        """026's form: the entries after the heading's colon, split on bars."""
+        text = "# T\n\n## Status Legend: ✅ Done | 🔄 Running | ⏳ Auto-Queued | ❌ Blocked\n"
+        assert _legend(text) == {
+            "✅": "Done",
+            "🔄": "Running",
+            "⏳": "Auto-Queued",
+            "❌": "Blocked",
+        }
+
+    def test_a_list_under_a_legend_heading(self) -> None:
+        """Marks with variation selectors, checkboxes in code and words with a dash each read
+        as a key; an item under another heading is not a legend entry."""
+        text = (
+            "## Status legend\n\n- ⏸️ Blocked\n- `[~]` In progress\n- IMPL — implementation "
+            "in progress\n- FAIL: run failed; needs retry\n\n## Runs\n\n- DONE — not a legend\n"
+        )
+        assert _legend(text) == {
+            "⏸️": "Blocked",
+            "[~]": "In progress",
+            "IMPL": "implementation in progress",
+            "FAIL": "run failed; needs retry",
+        }
+
+    def test_a_labelled_sentence_over_quoted_lines(self) -> None:
+        """023's form: ``状态含义：`KEY` 表示 …；`` running over several quoted lines."""
+        text = (
+            "> Protocol note.\n>\n> 状态含义：`CODE_READY` 表示代码已写好；\n"
+            "> `PENDING_IMPLEMENTATION` 表示该实验依赖尚未写入代码；\n"
+            "> `DONE` 只能表示结果已保存。\n"
+        )
+        assert _legend(text) == {
+            "CODE_READY": "代码已写好",
+            "PENDING_IMPLEMENTATION": "该实验依赖尚未写入代码",
+            "DONE": "只能表示结果已保存",
+        }
+
+    def test_a_table_under_a_legend_heading(self) -> None:
+        text = "## Status key\n\n| Mark | Meaning |\n|---|---|\n| ❌ | not done |\n"
+        assert _legend(text) == {"❌": "not done"}
+
+    def test_a_sentence_is_not_a_legend(self) -> None:
+        """Words without a separator in a paragraph read as no entries."""
+        text = "## Notes\n\nTODO items are listed below.\n\nLegend has it DONE is good.\n"
+        assert _legend(text) == {}
+
+
+@needs_shared
+class TestCorpusLegends:
+    @pytest.mark.parametrize(
+        ("name", "key", "meaning"),
+        [
+            ("026", "❌", "Blocked"),
+            ("032", "❌", "Failed"),
+            ("032", "⏸️", "Blocked"),
+            ("033", "[✗]", "Blocked / failed"),
+            ("005", "IMPL", "implementation in progress"),
+            ("023", "PENDING_IMPLEMENTATION", "该实验依赖尚未写入代码"),
+        ],
+    )
+    def test_each_trackers_legend(self, name: str, key: str, meaning: str) -> None:
+        path = corpus(name) / "EXPERIMENT_TRACKER.md"
+        legend = dict(read_legend(Document(path.read_text(), str(path))).entries)
+        assert legend[key] == meaning
+
+    def test_the_023_rows_whose_code_is_not_written_are_held(self, tmp_path: Path) -> None:
+        """023's six PENDING_IMPLEMENTATION rows are out of scope with the legend's reason; its
+        CODE_READY rows (whose meaning says 尚未…完成, not done) still run."""
+        project = load_project(as_project("023", tmp_path))
+        runs = {r.id: r for r in project.runs}
+        held = sorted(i for i, r in runs.items() if r.status == "blocked")
+        assert held == ["R020", "R021", "R022", "R023", "R030", "R041"]
+        # 023 is a Chinese plan: the reason is recorded in its language.
+        assert runs["R020"].status_raw == (
+            "PENDING_IMPLEMENTATION — 追踪表写明其代码尚未写好（图例：该实验依赖尚未写入代码）："
+            '写好后把该行的状态改为 TODO 即会启动，或设置 [implementer] kind = "agent" 由它编写'
+        )
+        assert runs["R001"].status == "todo" and runs["R001"].status_raw == "CODE_READY"
+
+    def test_with_an_agent_to_write_it_such_a_row_is_planned(self, tmp_path: Path) -> None:
+        root = as_project("023", tmp_path)
+        (root / "bridge.toml").write_text('[implementer]\nkind = "agent"\ncommand = ["true"]\n')
+        runs = {r.id: r for r in load_project(root).runs}
+        assert runs["R020"].status == "todo"
+        assert runs["R020"].status_raw == "PENDING_IMPLEMENTATION"
+
+
+class TestStatus:
+    LEGEND_032 = read_legend(Document("## Status Legend\n- ❌ Failed\n- ⏸️ Blocked\n", "T.md"))
+    LEGEND_026 = read_legend(Document("## Status Legend: ❌ Blocked | ⏳ Auto-Queued\n", "T.md"))
+
+    @pytest.mark.parametrize(
+        ("cell", "legend", "status"),
+        [
+            ("❌", LEGEND_032, "failed"),
+            ("**❌**", LEGEND_032, "failed"),
+            ("❌", LEGEND_026, "blocked"),
+            ("❌", NO_LEGEND, "blocked"),
+            ("⏸️", LEGEND_032, "blocked"),
+            ("⏸️", NO_LEGEND, "skipped"),
+            # A meaning that is no status leaves the mark's own reading.
+            ("⏳", LEGEND_026, "todo"),
+            # The cell says more than the mark: its own words count.
+            ("❌ failed at step 3", LEGEND_026, "failed"),
+        ],
+    )
+    def test_a_mark_reads_as_its_legend_says(self, cell: str, legend: object, status: str) -> None:
+        assert legend_status(cell, legend) == status  # type: ignore[arg-type]
+
+    def test_a_known_word_keeps_its_own_reading(self) -> None:
+        """023's CODE_READY "…但尚未…完成" is not done: a word bridge knows is read as itself."""
+        legend = read_legend(Document("状态含义：`CODE_READY` 表示实现已通过但尚未完成。\n", "T"))
+        assert legend_status("CODE_READY", legend) == "todo"
+
+    def test_a_negated_done_meaning_is_not_done(self) -> None:
+        legend = read_legend(Document("## Status Legend\n- ❓ 尚未完成\n", "T.md"))
+        assert legend_status("❓", legend) == "unknown"
+
+    @pytest.mark.parametrize(
+        ("cell", "awaits"),
+        [
+            ("PENDING_IMPLEMENTATION", True),
+            ("NOT_IMPLEMENTED (R020)", True),
+            ("Needs code", True),
+            ("待实现", True),
+            ("IMPLEMENTED", False),
+            ("Needs code review", False),
+            ("TODO", False),
+            ("CODE_READY", False),
+        ],
+    )
+    def test_a_word_that_says_the_code_is_not_written(self, cell: str, awaits: bool) -> None:
+        assert bool(awaited_code(cell, NO_LEGEND)) is awaits
+
+    def test_a_legend_that_says_the_code_is_not_written(self) -> None:
+        text = "## Status legend\n- IMPL — implementation in progress\n"
+        legend = read_legend(Document(text, "T.md"))
+        assert awaited_code("IMPL", legend) == (
+            "its code is not written yet (legend: implementation in progress)"
+        )
+        assert awaited_code("IMPLEMENTED", legend) == ""
