@@ -206,6 +206,18 @@ CASES: tuple[Case, ...] = (
         failed={(S3, "skill"): -0.05},
     ),
     Case(
+        source="004 B6",
+        # The metric's name after its threshold (it was declined as a threshold without one);
+        # the share of rules and the counts over the four types stay declined.
+        text="b.4 rejects ≥ 90% of attacker-mode rules; ≤ 10% false-rejection on benign "
+        "control; per-attack-type rejection ≥ 75% across all 4 types",
+        expect=Expect.PARTLY,
+        systems=(LSVJ,),
+        candidate=LSVJ,
+        met={(LSVJ, "false_rejection"): 0.05},
+        failed={(LSVJ, "false_rejection"): 0.15},
+    ),
+    Case(
         source="004 B2",
         text="LSVJ-S > `SEAP` on ≥ 3/8 categories with CI direction; verbatim-match ≤ 30%",
         expect=Expect.PARTLY,
@@ -314,12 +326,6 @@ CASES: tuple[Case, ...] = (
                 "004 B5",
                 "for each caught case, synthesized rule structure clearly shows which primitive "
                 "detected what — interpretable",
-                "en",
-            ),
-            (
-                "004 B6",
-                "b.4 rejects ≥ 90% of attacker-mode rules; ≤ 10% false-rejection on benign "
-                "control; per-attack-type rejection ≥ 75% across all 4 types",
                 "en",
             ),
             (

@@ -99,6 +99,32 @@ class TestParseCriterionEnglish:
         )
         assert c.reference is None and c.orientation is None
 
+    def test_a_metric_named_after_its_threshold(self) -> None:
+        """004's "≤ 10% false-rejection on benign control": the name follows the number (it was
+        refused as a threshold without a metric); where it holds is not part of the name."""
+        c = parsed("≤ 10% false-rejection on benign control")
+        assert (c.metric, c.comparison, c.threshold, c.mode, c.percent_scale) == (
+            "false-rejection",
+            Comparison.LE,
+            10.0,
+            Mode.ABSOLUTE,
+            True,
+        )
+        assert "metric read from the words after the threshold: 'false-rejection'" in c.notes
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "≥ 4 LAX runway thresholds with bearings",  # 029: things counted
+            "≥ 3 seeds",
+            "≤ 2 hours per run",
+            "> 0.5 on all tasks",
+            "at least 2 points",
+        ],
+    )
+    def test_words_after_a_number_that_name_no_metric(self, text: str) -> None:
+        assert isinstance(parse_criterion(text), Unparsed)
+
     def test_each_component(self) -> None:
         """'each component contributes > 0.5%' is an ablation criterion on the primary metric."""
         c = parsed("each component contributes > 0.5%")

@@ -52,6 +52,7 @@ from bridge.plan.criteria.model import (
 )
 from bridge.plan.criteria.phrases import (
     gain_phrase,
+    metric_after_phrase,
     metric_phrase,
     original_spelling,
     qualified_metrics,
@@ -375,6 +376,12 @@ def _parse(  # one linear decision procedure, kept in one place to read top to b
             # "mean lift ≥ +0.05", "KAN skill > 0.4": the words before the comparator name the
             # metric (direction words in them, "J-drop", are part of the name).
             return _absolute_on_phrase(text, rest, phrase, thresholds[0], systems, notes)
+        after = metric_after_phrase(rest) if thresholds[0].orientation is None else None
+        if after is not None:
+            # "≤ 10% false-rejection on benign control" (004): the name follows the number.
+            return _absolute_on_phrase(
+                text, rest, after, thresholds[0], systems, notes, where="after"
+            )
         inside = _SYSTEM_INSIDE.fullmatch(rest)
         if (
             inside is not None
@@ -603,6 +610,8 @@ def _absolute_on_phrase(
     threshold: _Threshold,
     systems: Sequence[str],
     notes: list[str],
+    *,
+    where: str = "before",
 ) -> Criterion | Unparsed:
     mentioned = list(dict.fromkeys(re.findall(r"⟨S[A-Z]+⟩", rest)))
     if len(mentioned) > 1:
@@ -631,5 +640,5 @@ def _absolute_on_phrase(
         mode=Mode.ABSOLUTE,
         percent_scale=threshold.unit in (Unit.PERCENT, Unit.POINTS),
         subject=subject,
-        notes=(*notes, f"metric read from the words before the threshold: {metric!r}"),
+        notes=(*notes, f"metric read from the words {where} the threshold: {metric!r}"),
     )

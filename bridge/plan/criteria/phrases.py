@@ -26,6 +26,7 @@ from bridge.plan.criteria.model import (
 
 __all__ = [
     "gain_phrase",
+    "metric_after_phrase",
     "metric_phrase",
     "original_spelling",
     "qualified_metrics",
@@ -218,6 +219,49 @@ def metric_phrase(rest: str) -> str | None:
         if directional and (position == 0 or not _STATISTIC_WORD.fullmatch(words[position - 1])):
             return None
     if EACH_COMPONENT.search(phrase) or re.search(r"[\u4e00-\u9fff]", phrase):
+        return None
+    return phrase
+
+
+# "≤ 10% false-rejection on benign control" (004): the words right after the threshold, up to a
+# word that says where or when it holds.
+_AFTER_THRESHOLD = re.compile(
+    r"\s*⟨T⟩\s*(?P<phrase>[a-z][a-z0-9_\-]*(?:\s+[a-z][a-z0-9_\-]*){0,2}?)"
+    r"(?=\s+(?:on|in|for|at|across|with|under|over|among|per|vs|versus|than|when|while|after|"
+    r"before|during|within|from|by)\b|\s*[,;(]|\s*$)"
+)
+# What follows a number without naming a metric: units, counts, time, the rest of a sentence.
+_NOT_A_METRIC_AFTER = frozenset(
+    {
+        "of", "or", "and", "to", "the", "a", "an", "is", "are", "points", "point", "pp", "pts",
+        "x", "times", "seeds", "seed", "runs", "run", "samples", "sample", "tokens", "steps",
+        "epochs", "hours", "hour", "h", "minutes", "minute", "min", "seconds", "second", "s",
+        "ms", "days", "day", "gb", "mb", "gpu", "gpus", "items", "cases", "tasks", "examples",
+        "more", "less", "fewer", "higher", "lower", "better", "worse", "above", "below",
+        "improvement", "gain", "drop", "increase", "decrease", "reduction", "margin", "abs",
+        "absolute", "relative", "faster", "slower", "only", "each", "all", "per", "overall",
+    }
+)  # fmt: skip
+
+
+def metric_after_phrase(rest: str) -> str | None:
+    """
+    The words right after an absolute threshold that nothing comes before (``false-rejection``
+    in ``⟨T⟩ false-rejection on benign control``), when they read as a metric's name: one to
+    three words, none a unit, a count, a direction or a joining word, the last no plural
+    (things counted); else None.
+    """
+    match = _AFTER_THRESHOLD.fullmatch(rest) or _AFTER_THRESHOLD.match(rest)
+    if match is None:
+        return None
+    phrase = match.group("phrase").strip()
+    words = phrase.split()
+    if not words or any(w in _NOT_A_METRIC_AFTER for w in words):
+        return None
+    if any(p.fullmatch(w) for w in words for p in (BETTER_WORDS, HIGHER_WORDS, LOWER_WORDS)):
+        return None
+    if re.search(r"[a-z]{3,}(?<![su])s$", words[-1]):
+        # "≥ 4 LAX runway thresholds" (029): a count of things, not a metric.
         return None
     return phrase
 
