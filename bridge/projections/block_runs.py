@@ -166,13 +166,17 @@ def candidate_system(
     reference: str | None,
     with_runs: frozenset[str] = frozenset(),
     method: str = "",
+    *,
+    listed: bool = True,
 ) -> tuple[str | None, str]:
     """
     The block's proposed system and the evidence for it: marked "(ours)", "(proposed)",
     "我们的"; else the only one the plan's method thesis names; else the system whose name
     starts every other's (``X`` of ``X (no …)``); else the only one whose name says it is the
     full method (``LSVJ-S full``, ``intact``, 完整); else, of two systems that both have runs, the
-    first listed ("A vs B").
+    first listed ("A vs B") when the plan ``listed`` them: systems taken from the block's runs
+    come in run order, which says nothing of which is proposed (015's B5 read as not met or met
+    as its two tracker rows were ordered).
     """
     others = [s for s in systems if s != reference]
     marked = [s for s in others if _PROPOSED.search(s)]
@@ -190,7 +194,7 @@ def candidate_system(
         # 004's B2 "LSVJ-S full" beside `no_synth_6seed` and `SEAP`: "verbatim-match ≤ 30%"
         # is its number.
         return full[0], "the block's full system (its name says full)"
-    if len(systems) == 2 and reference is None and set(systems) <= with_runs:
+    if listed and len(systems) == 2 and reference is None and set(systems) <= with_runs:
         return systems[0], "the first-listed of the block's two systems"
     return None, ""
 

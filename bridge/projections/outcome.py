@@ -243,6 +243,7 @@ def _judge(state: PipelineState, block: BlockInfo) -> BlockResult:
         reference,
         frozenset(r.spec.system for r in runs),
         state.plan.method if state.plan is not None else "",
+        listed=bool(block.systems),
     )
     primary = next(
         (r.metrics.key_metric for r in runs if r.metrics is not None and r.metrics.key_metric),

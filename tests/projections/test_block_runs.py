@@ -18,6 +18,7 @@ from bridge.events.values import JobHandle, Slot
 from bridge.machine.fold import PipelineState, fold
 from bridge.projections import results, results_data
 from bridge.projections.block_runs import candidate_system
+from bridge.machine.verdicts import VerdictKind
 from bridge.projections.outcome import evaluate
 
 _T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -279,3 +280,57 @@ def test_the_system_named_full_is_the_proposed_one(
     systems: tuple[str, ...], candidate: str | None
 ) -> None:
     assert candidate_system(systems, None)[0] == candidate
+
+
+def _two_runs_no_listed_systems(order: tuple[str, str]) -> PipelineState:
+    """A block that lists no compared systems, and a run of each of two systems in ``order``."""
+    store = InMemoryEventStore(clock=_clock())
+    store.append(
+        "bridge",
+        [
+            ev.PlanLoaded(
+                title="Toy",
+                plan_path="refine-logs/EXPERIMENT_PLAN.md",
+                plan_sha256="b" * 64,
+                options={"language": "en"},
+                milestones=(ev.MilestoneInfo(id="M1", name="Main", blocks=("B1",)),),
+                blocks=(
+                    ev.BlockInfo(
+                        id="B1",
+                        title="Serving",
+                        metrics=("accuracy",),
+                        success_criterion="accuracy up ≥ 30%",
+                    ),
+                ),
+            )
+        ],
+        None,
+    )
+    accuracy = {"NeuroTAP-style": 0.6, "TACE": 0.4}
+    for n, system in enumerate(order):
+        run = f"T{n + 1}"
+        store.append(
+            f"run:{run}",
+            [
+                ev.RunPlanned(run_id=run, milestone="M1", block="B1", system=system),
+                *_finished(run, accuracy[system]),
+            ],
+            None,
+        )
+    return fold(store.read())
+
+
+def test_without_listed_systems_run_order_does_not_pick_the_proposed_one() -> None:
+    """015's B5 lists no compared systems: its runs' systems came in tracker order, and the
+    first-listed was taken as the proposed system, so swapping two rows turned not met into
+    met. Now neither order names a subject, and the verdict is the same both ways."""
+    first = evaluate(_two_runs_no_listed_systems(("NeuroTAP-style", "TACE"))).blocks[0]
+    second = evaluate(_two_runs_no_listed_systems(("TACE", "NeuroTAP-style"))).blocks[0]
+    assert first.verdict.verdict is second.verdict.verdict is VerdictKind.INCONCLUSIVE
+    assert "first-listed" not in first.verdict.reason + second.verdict.reason
+
+
+def test_two_systems_the_plan_lists_still_read_a_vs_b() -> None:
+    """Listed by the plan ("A vs B"), the first of two systems with runs is the subject."""
+    assert candidate_system(("A", "B"), None, frozenset({"A", "B"}))[0] == "A"
+    assert candidate_system(("A", "B"), None, frozenset({"A", "B"}), listed=False)[0] is None
