@@ -69,6 +69,7 @@ from bridge.plan.criteria import (
 from bridge.plan.main_milestone import main_milestone
 from bridge.plan.metric_names import match_metric, plan_metric_names
 from bridge.plan.priority import Priority
+from bridge.plan.status_legend import is_held_for_code
 from bridge.plan.vocabulary import ended_failed, normalise_status
 from bridge.projections.block_runs import (
     block_runs,
@@ -443,6 +444,19 @@ def evaluate(state: PipelineState) -> Outcome:
     failed = ", ".join(r.run_id for r in must if r.state not in SETTLED_RUN_STATES)
     if failed:
         reasons.append((f"must-run runs not succeeded: {failed}", f"必做运行未成功：{failed}"))
+    # Must-run rows held because their code is not written yet: the plan is not done.
+    awaiting = tuple(
+        r.run_id
+        for r in runs
+        if r.state is RunState.OUT_OF_SCOPE
+        and r.spec.priority is Priority.MUST
+        and is_held_for_code(r.reason)
+    )
+    if awaiting:
+        ids = ", ".join(awaiting)
+        reasons.append(
+            (f"must-run runs wait for their code: {ids}", f"必做运行等待代码写好：{ids}")
+        )
     unread = ", ".join(r.run_id for r in runs if r.state is ok and r.metrics is None)
     if unread:
         reasons.append(
@@ -473,6 +487,7 @@ def evaluate(state: PipelineState) -> Outcome:
             for r in must
             if r.state is RunState.DONE_BEFORE and ended_failed(r.found_status)
         ),
+        must_awaiting_code=awaiting,
         nice_done=sum(1 for r in nice if r.state in SETTLED_RUN_STATES),
         nice_total=len(nice),
         ready=not reasons,

@@ -110,6 +110,9 @@ class Outcome:
         must_failed_before: must-run runs counted in ``must_done`` whose tracker row says they
             ended failed or invalid before bridge (in planning order): completed, not
             succeeded, so every summary names them.
+        must_awaiting_code: must-run runs held out of scope because the tracker says their code
+            is not written yet (023's PENDING_IMPLEMENTATION), not counted in ``must_total``:
+            every summary names them, as the plan is not done while they wait.
         nice_done: nice-to-have runs that succeeded.
         nice_total: nice-to-have runs planned.
         ready: ready for the review loop.
@@ -134,19 +137,33 @@ class Outcome:
     flags: tuple[tuple[str, QualityFlag], ...]
     unattributed: tuple[tuple[str, str], ...] = ()
     not_ready_zh: tuple[str, ...] = ()
+    must_awaiting_code: tuple[str, ...] = ()
 
 
 def must_completed(outcome: Outcome, *, zh: bool = False) -> str:
     """
     ``done/total`` of the must-run runs, naming those that count as completed although their
     tracker row says they ended failed or invalid before bridge (a count that hid them would
-    read as success).
+    read as success), and those not counted because their code is not written yet.
     """
     text = f"{outcome.must_done}/{outcome.must_total}"
-    failed = outcome.must_failed_before
-    if not failed:
+    parts: list[str] = []
+    if failed := outcome.must_failed_before:
+        ids = ", ".join(failed)
+        parts.append(
+            f"其中 {len(failed)} 个在 bridge 之前已结束为失败或无效：{ids}"
+            if zh
+            else f"{len(failed)} of them ended failed or invalid before bridge: {ids}"
+        )
+    if waiting := outcome.must_awaiting_code:
+        ids = ", ".join(waiting)
+        one = len(waiting) == 1
+        parts.append(
+            f"另有 {len(waiting)} 个必做运行等待代码写好，未计入：{ids}"
+            if zh
+            else f"{len(waiting)} more {'waits for its' if one else 'wait for their'} code, "
+            f"not counted: {ids}"
+        )
+    if not parts:
         return text
-    ids = ", ".join(failed)
-    if zh:
-        return f"{text}（其中 {len(failed)} 个在 bridge 之前已结束为失败或无效：{ids}）"
-    return f"{text} ({len(failed)} of them ended failed or invalid before bridge: {ids})"
+    return f"{text}（{'；'.join(parts)}）" if zh else f"{text} ({'; '.join(parts)})"

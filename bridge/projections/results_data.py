@@ -218,6 +218,7 @@ def document(state: PipelineState) -> dict[str, object]:
                 "completed": outcome.must_done,
                 "total": outcome.must_total,
                 "failed_before_bridge": list(outcome.must_failed_before),
+                "awaiting_code": list(outcome.must_awaiting_code),
             },
             "nice_to_have": {"completed": outcome.nice_done, "total": outcome.nice_total},
             "main_milestone": outcome.main_milestone,

@@ -135,6 +135,7 @@ class TestResultsFile:
             "completed": 5,
             "total": 5,
             "failed_before_bridge": [],
+            "awaiting_code": [],
         }
 
     def test_results_csv_has_one_row_per_value(self, project: Path) -> None:

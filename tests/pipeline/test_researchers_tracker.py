@@ -81,6 +81,7 @@ def test_done_and_out_of_scope_rows_are_not_launched(project: Path) -> None:
         "completed": 5,
         "total": 5,
         "failed_before_bridge": ["R6"],
+        "awaiting_code": [],
     }
     assert "## Runs bridge did not launch" in results
     assert "- R4 — out of scope: CANCELLED — out of budget" in results
@@ -611,9 +612,14 @@ def test_the_trackers_legend_decides_its_marks_and_unwritten_code_is_held(projec
     assert "its code is not written yet (legend: the code is not written yet)" in (
         state.runs["R2"].reason
     )
-    assert "Must-run completed: 3/3 (1 of them ended failed or invalid before bridge: R1);" in (
-        bridge.summary()
-    )
+    assert (
+        "Must-run completed: 3/3 (1 of them ended failed or invalid before bridge: R1; 1 more "
+        "waits for its code, not counted: R2);"
+    ) in bridge.summary()
+    summary = bridge.summary()
+    assert "Ready for the review loop: NO (must-run runs wait for their code: R2" in summary
+    data = json.loads((project / "refine-logs" / "results.json").read_text())
+    assert data["summary"]["must_run"]["awaiting_code"] == ["R2"]
     results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text()
     assert "- R2 — out of scope: PENDING_IMPLEMENTATION — its code is not written yet" in results
     written = tracker.read_text()
@@ -623,3 +629,4 @@ def test_the_trackers_legend_decides_its_marks_and_unwritten_code_is_held(projec
     bridge = Bridge(project)
     assert bridge.run() is Stage.COLLECTED
     assert bridge.status().runs["R2"].state is RunState.SUCCEEDED
+    assert "wait for their code" not in bridge.summary()

@@ -16,9 +16,9 @@ from bridge.events.measurements import MetricValue
 from bridge.events.store import InMemoryEventStore
 from bridge.events.values import JobHandle, Slot
 from bridge.machine.fold import PipelineState, fold
+from bridge.machine.verdicts import VerdictKind
 from bridge.projections import results, results_data
 from bridge.projections.block_runs import candidate_system
-from bridge.machine.verdicts import VerdictKind
 from bridge.projections.outcome import evaluate
 
 _T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
