@@ -32,6 +32,8 @@ __all__ = [
     "held_for_code",
     "is_held_for_code",
     "legend_status",
+    "marks_by_meaning",
+    "meaning_status",
     "read_legend",
 ]
 
@@ -45,8 +47,8 @@ AWAITS_CODE_ZH = "追踪表写明其代码尚未写好"
 class StatusLegend:
     """
     The status legend of one document: each key (a mark such as ``❌``, ``[~]``, or a word such
-    as ``IMPL``) with its meaning as written, longest key first (so ``⏸️`` is tried before
-    ``⏸``); empty when the document has none.
+    as ``IMPL``) with its meaning as written, in the order written; empty when the document
+    has none.
     """
 
     entries: tuple[tuple[str, str], ...] = ()
@@ -57,7 +59,8 @@ class StatusLegend:
         aside; a word key only as a whole word), or None.
         """
         text = _bare(status_raw)
-        for key, meaning in self.entries:
+        # Longest key first, so "⏸️" is tried before "⏸".
+        for key, meaning in sorted(self.entries, key=lambda entry: -len(entry[0])):
             if not text.startswith(key):
                 continue
             rest = text[len(key) :]
@@ -200,8 +203,7 @@ def read_legend(doc: Document) -> StatusLegend:
         meanings.setdefault(key, meaning)
     if not meanings:
         return NO_LEGEND
-    ordered = sorted(meanings.items(), key=lambda item: -len(item[0]))
-    return StatusLegend(entries=tuple(ordered))
+    return StatusLegend(entries=tuple(meanings.items()))
 
 
 # A meaning that says "not", so a word in it does not count: 023's CODE_READY "…但尚未在真实冻结
@@ -222,15 +224,35 @@ def legend_status(status_raw: str, legend: StatusLegend) -> str:
     if found is None:
         return own
     key, meaning = found
-    rest = _bare(status_raw)[len(key) :]
     if _is_word(key) and own != "unknown":
         return own
-    if normalise_status(rest) != "unknown":
-        return own
+    if (rest := normalise_status(_bare(status_raw)[len(key) :])) != "unknown":
+        return rest  # "⏸️ Blocked": the words say it, whatever the mark alone would say
+    said = meaning_status(meaning)
+    return own if said == "unknown" else said
+
+
+def meaning_status(meaning: str) -> str:
+    """
+    The normalised status a legend's meaning says ("Complete" → done, "Blocked / failed" →
+    failed), or ``unknown``: also for a done said in the negative (023's "…但尚未…完成").
+    """
     said = normalise_status(meaning)
-    if said == "unknown" or (said == "done" and _NOT_YET.search(meaning)):
-        return own
-    return said
+    return "unknown" if said == "done" and _NOT_YET.search(meaning) else said
+
+
+def marks_by_meaning(legend: StatusLegend) -> dict[str, str]:
+    """
+    The legend's marks (not its words) by the normalised status their meaning says, the first
+    given for each: the words a tracker with a legend uses for what bridge writes (032: done →
+    ``✅``, failed → ``❌``).
+    """
+    marks: dict[str, str] = {}
+    for key, meaning in legend.entries:
+        if not _is_word(key):
+            marks.setdefault(meaning_status(meaning), key)
+    marks.pop("unknown", None)
+    return marks
 
 
 # A status word that says the run's code is not written yet.

@@ -21,6 +21,7 @@ from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.stages import NOT_BRIDGES_RUN_STATES, RunState
 from bridge.plan.plan_section import GENERATED_MARK
 from bridge.plan.quantities import normalise_block_id
+from bridge.plan.status_legend import marks_by_meaning, read_legend
 from bridge.plan.text import Document, Table, plain
 from bridge.plan.tracker import (
     column_positions,
@@ -331,7 +332,8 @@ def researchers_words(template: str, file: str, ours: Collection[str]) -> dict[s
     running、passed、failed、stopped、invalid", and bridge wrote DONE, FAILED and CANCELLED over
     its ``passed``. For each meaning the word most used for it (the first written on a tie) is
     learnt when it is a plain status word of theirs: not bridge's own (``ours``), nor a row's
-    outcome such as ``GATE FAILED`` or ``invalid``.
+    outcome such as ``GATE FAILED`` or ``invalid``. A status legend's marks stand for the
+    meanings no such word is learnt for.
     """
     doc = Document(template, file)
     counts: dict[str, collections.Counter[str]] = {}
@@ -354,6 +356,11 @@ def researchers_words(template: str, file: str, ours: Collection[str]) -> dict[s
         word = found.most_common(1)[0][0]
         if word not in ours and _PLAIN_STATUS.get(word.casefold()) == meaning:
             learnt[meaning] = word
+    # A status legend says which mark means what (032's "- ✅ Complete"): its marks are the
+    # researcher's words for those meanings, where their rows have no plain word for one.
+    for meaning, mark in marks_by_meaning(read_legend(doc)).items():
+        if meaning in ("done", "failed", "todo", "running", "skipped"):
+            learnt.setdefault(meaning, mark)
     return learnt
 
 

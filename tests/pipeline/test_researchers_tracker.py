@@ -575,6 +575,25 @@ def test_only_plain_status_words_are_learnt() -> None:
     }
 
 
+def test_a_legends_marks_are_the_researchers_words() -> None:
+    """032's legend (⬜ Pending, 🔄 Running, ✅ Complete, ❌ Failed, ⏸️ Blocked): bridge wrote
+    DONE, a word the tracker does not use; a plain word its rows use still comes first."""
+    from bridge.projections.tracker_layout import researchers_words
+
+    legend = (
+        "## Status Legend\n- ⬜ Pending\n- 🔄 Running\n- ✅ Complete\n- ❌ Failed\n- ⏸️ Blocked\n\n"
+    )
+    table = "| Run ID | Status |\n|---|---|\n| E1 | ✅ |\n| E2 | ⬜ |\n"
+    assert researchers_words(legend + table, "t.md", {"DONE", "TODO"}) == {
+        "todo": "⬜",
+        "running": "🔄",
+        "done": "✅",
+        "failed": "❌",
+    }
+    planned = table + "| E3 | planned |\n| E4 | planned |\n"
+    assert researchers_words(legend + planned, "t.md", {"DONE", "TODO"})["todo"] == "planned"
+
+
 LEGEND_TRACKER = """\
 # Experiment Tracker
 

@@ -122,6 +122,9 @@ class TestStatus:
             ("❌", NO_LEGEND, "blocked"),
             ("⏸️", LEGEND_032, "blocked"),
             ("⏸️", NO_LEGEND, "skipped"),
+            # The words after the mark say it (032's "⏸️ Blocked" read as skipped, a bare ⏸️ as
+            # blocked).
+            ("⏸️ Blocked", LEGEND_032, "blocked"),
             # A meaning that is no status leaves the mark's own reading.
             ("⏳", LEGEND_026, "todo"),
             # The cell says more than the mark: its own words count.
