@@ -698,7 +698,12 @@ def build_runs(
 # fails", "仅当 observation-correction 作为最终创新时启动". ("If … fails, stop" after a result
 # is what to do next, not a condition to run.)
 _ONLY_IF = re.compile(
-    r"^\W*(?:only\s+(?:if|when|after)|run\s+only\s+if|skip(?:ped)?\s+(?:if|unless)|仅当|仅在|只在|只有在)",
+    r"^\W*(?:only\s+(?:if|when|after)|run\s+only\s+if|skip(?:ped)?\s+(?:if|unless)|仅当|仅在|只在|只有在"
+    # "wait for the user's final checkpoint", "start only after the M1 gate passes"
+    r"|wait(?:s|ing)?\s+(?:for|on|until)\b|(?:start|run|launch)(?:ed|s)?\s+only\s+(?:after|once|if)"
+    # 023's "仅 M1/M3 gate 通过后启动" and "等用户的最终 Stage1.5 checkpoint 冻结"
+    r"|仅.{1,40}?(?:后|之后|以后)(?:才)?(?:启动|运行|开始|执行)|等(?:待)?(?!价|同|于)"
+    r"|待.{1,30}?(?:冻结|确认|完成|通过)后)",
     re.IGNORECASE,
 )
 

@@ -308,6 +308,11 @@ def test_rows_that_run_only_under_a_condition_are_named(tmp_path: Path) -> None:
     messages = [w.message for w in load_project(as_project("004", tmp_path / "b")).warnings]
     (said,) = [m for m in messages if "only under a condition" in m]
     assert "R501: 'Only if R203 M2 gate fails'; R502:" in said
+    # 023 (a Chinese tracker): "start only after the M1/M3 gate passes", "wait until the user
+    # freezes the final checkpoint" were launched in the first pass without a word.
+    messages = [w.message for w in load_project(as_project("023", tmp_path / "c")).warnings]
+    (said,) = [m for m in messages if "only under a condition" in m]
+    assert "R031: '等用户的最终 Stage1.5 checkpoint 冻结'; R040: '仅 M1/M3 gate 通过后启动'" in said
 
 
 @needs_shared
