@@ -206,6 +206,17 @@ CASES: tuple[Case, ...] = (
         failed={(S3, "skill"): -0.05},
     ),
     Case(
+        source="015 B6",
+        # "at 16×4" says where the gap is measured (it was declined for its "4"); the scaling
+        # curve's "does not blow up" stays open.
+        text="median gap ≤ 3% at 16×4; warm-start scaling curve does not blow up",
+        expect=Expect.PARTLY,
+        systems=("TACE ILP",),
+        candidate="TACE ILP",
+        met={("TACE ILP", "median_gap"): 0.02},
+        failed={("TACE ILP", "median_gap"): 0.05},
+    ),
+    Case(
         source="004 B6",
         # The metric's name after its threshold (it was declined as a threshold without one);
         # the share of rules and the counts over the four types stay declined.
@@ -406,7 +417,6 @@ CASES: tuple[Case, ...] = (
                 "regression with cross-validated λ",
                 "en",
             ),
-            ("015 B6", "median gap ≤ 3% at 16×4; warm-start scaling curve does not blow up", "en"),
             (
                 "015 B8",
                 "TACE-vs-strongest-NMP-native-baseline delta stays positive across ≥ 80% of "

@@ -113,6 +113,25 @@ class TestParseCriterionEnglish:
         assert "metric read from the words after the threshold: 'false-rejection'" in c.notes
 
     @pytest.mark.parametrize(
+        ("text", "metric", "threshold", "at"),
+        [
+            ("median gap ≤ 3% at 16×4", "median gap", 3.0, "at 16×4"),  # 015's B6
+            ("wind_speed_edges=9 at h=144", "wind_speed_edges", 9.0, "at h=144"),  # 006's B4
+            ("recall ≥ 0.8 @ 5% FPR", "recall", 0.8, "@ 5% FPR"),
+            ("accuracy ≥ 0.9 at 4 GPUs", "accuracy", 0.9, "at 4 GPUs"),
+        ],
+    )
+    def test_a_setting_after_at_is_where_it_holds(
+        self, text: str, metric: str, threshold: float, at: str
+    ) -> None:
+        """ "at 16×4" says where the condition holds: it was refused as a number without a
+        comparison."""
+        c = parse_criterion(text)
+        assert isinstance(c, Criterion), c
+        assert (c.metric, c.threshold) == (metric, threshold)
+        assert f"{at!r} read as where it holds, not a threshold" in c.notes
+
+    @pytest.mark.parametrize(
         "text",
         [
             "≥ 4 LAX runway thresholds with bearings",  # 029: things counted

@@ -173,6 +173,13 @@ _SETTING_ASIDE = re.compile(
     r"\((?!\s*p\s*=)\s*[^\W\d][\w.-]{0,15}\s*=\s*[-+]?\d[\d.]*(?:e-?\d+)?"
     r"(?:\s*,\s*[^\W\d][\w.-]{0,15}\s*=\s*[-+]?\d[\d.]*(?:e-?\d+)?)*\s*\)"
 )
+# A setting after "at" or a free-standing "@" (not "R@3", a metric's name): a number, a product of
+# numbers or a named value, with its unit.
+_AT_SETTING = re.compile(
+    r"(?:\bat|(?<![\w@])@)\s*(?:[A-Za-z][\w.]*\s*=\s*)?\d[\d.]*(?:\s*[×x*]\s*\d[\d.]*)*"
+    r"(?:\s*%)?(?:\s*°\s*[CF]|\s+[A-Za-z][\w-]*)?(?![\w.])",
+    re.IGNORECASE,
+)
 # A reference named in words, not a placeholder: "over A3", "相对归档模型", "分别对 A3 和 A4".
 _UNKNOWN_REFERENCE = re.compile(
     r"\bover\s+(?:the\s+)?(?![⟨\d])[a-z][\w-]*"
@@ -264,6 +271,12 @@ def _parse(  # one linear decision procedure, kept in one place to read top to b
         norm = (norm[: setting.start()] + " " + norm[setting.end() :]).strip()
     # Seed counts before systems: "over 3 random seeds" is not the system "random selection".
     norm = SEEDS_PHRASE.sub(" ", norm)
+    # "median gap ≤ 3% at 16×4", "≥ 1.3× at T_cap = 90 °C", "recall ≥ 0.8 at 5% FPR": where the
+    # condition holds, not a second threshold (015's B6 was refused for its "4").
+    for found in _AT_SETTING.finditer(norm):
+        at = original_spelling(found.group(0).strip(), clause)
+        notes.append(f"{at!r} read as where it holds, not a threshold")
+    norm = _AT_SETTING.sub(" ", norm)
     sample = _SAMPLE_SIZE.search(norm)
     if sample:
         notes.append(f"{sample.group(0)!r} read as the evaluation set, not a condition")
