@@ -10,6 +10,7 @@ translated; headings and prose follow the ``language`` setting.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from bridge.events import types as ev
@@ -182,15 +183,27 @@ def _filled_in(state: PipelineState, template: str, language: str) -> str:
         heading = "未由 bridge 运行" if language == "zh" else "Not launched by bridge"
         body += [f"### {heading}", "", *(_not_launched(r, language) for r in skipped), ""]
     extra = [r for r in state.runs.values() if r.run_id not in shown]
-    if extra:
-        heading = "不在上表中的运行" if language == "zh" else "Runs not in the tables above"
-        header = run_table_header(template, file)
+    # 034's tracker has a row per block, whose Run ID cell bridge fills in: those runs are in the
+    # tables above, by block, and listed one by one here under a heading that says so.
+    filled = "\n".join(lines)
+    by_block = [r for r in extra if re.search(rf"(?<![\w-]){re.escape(r.run_id)}(?![\w-])", filled)]
+    header = run_table_header(template, file)
+    for runs, en, zh in (
+        (by_block, "Each run of the block rows above", "上表各实验块行中的运行"),
+        (
+            [r for r in extra if r not in by_block],
+            "Runs not in the tables above",
+            "不在上表中的运行",
+        ),
+    ):
+        if not runs:
+            continue
         listed = (
-            table(header, [_row_under(header, r, language, rentals) for r in extra])
+            table(header, [_row_under(header, r, language, rentals) for r in runs])
             if header is not None
-            else table(HEADER, [_own_row(r, language, rentals) for r in extra])
+            else table(HEADER, [_own_row(r, language, rentals) for r in runs])
         )
-        body += [f"### {heading}", "", listed, ""]
+        body += [f"### {zh if language == 'zh' else en}", "", listed, ""]
     noted = [
         (r.run_id, _row(r, "", language, rentals)[1])
         for r in state.runs.values()

@@ -168,3 +168,8 @@ def test_034_a_table_of_blocks_shows_its_runs(tmp_path: Path) -> None:
     assert rows["P0"].startswith("| P0 | FAILED | R001 | — |")
     assert rows["P1"].startswith("| P1 | DONE | R002 |")
     assert rows["A2"].startswith("| A2 | pending | R004 |")  # not run yet: Status as written
+    # Each run is listed one by one after the mark, under a heading that says the block rows
+    # name them (it said "Runs not in the tables above" for runs the rows had just named).
+    after = text.split("## bridge — Runs", 1)[1]
+    assert "### Each run of the block rows above" in after
+    assert "Runs not in the tables above" not in after
