@@ -146,17 +146,33 @@ _USER_ONLY = re.compile(
 )
 
 
+_HUMAN_WORK = re.compile(
+    r"\bhuman\s+(?:audit|annotation|evaluation|eval|study|rating|judg(?:e)?ments?|labell?ing|"
+    r"review)s?\b|\buser\s+stud(?:y|ies)\b|\b\d+\s*(?:×|x)\s*\d+\s+annotators\b|"
+    r"\bperson-h(?:ou)?rs?\b|^\s*human\s*$|人工(?:评估|评测|标注|审核|检查)",
+    re.IGNORECASE,
+)
+
+
 def _persons_run(run: TrackerRun) -> str:
     """
     Why a person runs this row, not bridge, or ``""``: its Owner column says a person
-    (020's ``白天/夜间负责人`` cell ``白天：人工``, against ``夜间：ARIS``), or its Notes say
-    the run is the user's own (009's ``API run is user-only``).
+    (020's ``白天/夜间负责人`` cell ``白天：人工``, against ``夜间：ARIS``), its Notes say
+    the run is the user's own (009's ``API run is user-only``), or the row is work people do
+    (a human audit, annotation or evaluation, a user study, person-hours).
     """
     for header, cell in run.columns.items():
         if _OWNER_HEADER.search(header) and _PERSON.search(cell):
             return f"{plain(header)}: {plain(cell)}"
     found = _USER_ONLY.search(run.notes)
-    return f"Notes: {found.group(0)}" if found else ""
+    if found:
+        return f"Notes: {found.group(0)}"
+    # 032's "Human audit (200 examples)", 011's "Human annotation: 100 × 2 annotators" (System
+    # "Human", Notes "10 person-hr"): work people do, launched as a compute run.
+    for label, text in (("Purpose", run.purpose), ("System", run.system), ("Notes", run.notes)):
+        if found := _HUMAN_WORK.search(text):
+            return f"{label}: {found.group(0)}"
+    return ""
 
 
 def _tracker_drafts(plan: Plan, *, writes_code: bool) -> list[_Draft]:

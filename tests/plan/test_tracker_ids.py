@@ -349,6 +349,20 @@ def test_rows_a_person_runs_are_not_launched(tmp_path: Path) -> None:
     assert not r004.settled_before_bridge and r004.status_raw == "READY"
 
 
+@needs_shared
+def test_work_people_do_is_not_launched(tmp_path: Path) -> None:
+    """032's E09 "Human audit (200 examples)" and 011's R017/R033 "Human annotation: … × 2
+    annotators" (System "Human") were launched with the experiment command and marked DONE;
+    011's R018, which computes the annotators' agreement, stays bridge's."""
+    runs = {r.id: r for r in load_project(as_project("032", tmp_path / "a")).runs}
+    assert runs["E09"].settled_before_bridge
+    assert runs["E09"].status_raw == "⬜ Pending (Purpose: Human audit)"
+    runs = {r.id: r for r in load_project(as_project("011", tmp_path / "b")).runs}
+    assert runs["R017"].settled_before_bridge and runs["R033"].settled_before_bridge
+    assert runs["R017"].status_raw == "TODO (Purpose: Human annotation)"
+    assert not runs["R018"].settled_before_bridge
+
+
 @pytest.mark.parametrize(
     ("notes", "seed"),
     [
