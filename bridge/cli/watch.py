@@ -19,7 +19,11 @@ from bridge.cli.console import Printer, progress_lines, render_status
 from bridge.events import types as ev
 from bridge.events.store import Recorded, SQLiteEventStore
 from bridge.machine.fold import Folder
-from bridge.projections.failure_words import failure_in_language, retry_in_language
+from bridge.projections.failure_words import (
+    TRACKER_ROW_NOW,
+    failure_in_language,
+    retry_in_language,
+)
 from bridge.projections.text import language_of
 from bridge.projections.visible import visible
 
@@ -148,6 +152,9 @@ def describe(rec: Recorded, language: str = "en") -> str | None:
         return f"{at} {evt.run_id} {word}: {failure_in_language(evt.reason, language)}"
     if isinstance(evt, ev.RunRetryScheduled):
         reason = retry_in_language(evt.reason, language)
+        if evt.reason.startswith(TRACKER_ROW_NOW):
+            # A row set back to TODO, or to another mark: no retry (023's R020 had never run).
+            return f"{at} {evt.run_id} {'按追踪表重新计划' if zh else 'replanned'}: {reason}"
         return f"{at} {evt.run_id} {'重试' if zh else 'retry'}: {reason}"
     if isinstance(evt, ev.RunFoundDone):
         from bridge.plan.vocabulary import ended_failed

@@ -14,7 +14,16 @@ import re
 
 from bridge.machine.classify import GENERIC_FAILURE
 
-__all__ = ["failure_finding_in_language", "failure_in_language", "retry_in_language"]
+__all__ = [
+    "TRACKER_ROW_NOW",
+    "failure_finding_in_language",
+    "failure_in_language",
+    "retry_in_language",
+]
+
+# How the reason opens when a tracker edit puts a run back in the plan (steps/code.py): no retry
+# of an attempt, so `bridge run` does not print it as one.
+TRACKER_ROW_NOW = "the tracker's row now says"
 
 # The start of a run's failure reason (bridge/machine/outcomes.py, scheduler.py, dispatch.py).
 _FAILURES: tuple[tuple[re.Pattern[str], str], ...] = (

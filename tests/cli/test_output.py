@@ -378,3 +378,31 @@ def test_status_says_what_blocks_the_plan_whole(tmp_path: Path) -> None:
     assert said[0].startswith("blocked: the tracker says R2")
     assert all(len(line) <= 40 for line in said)
     assert " ".join(line.strip() for line in said) == f"blocked: {why}"
+
+
+@pytest.mark.parametrize(
+    ("reason", "language", "line"),
+    [
+        # 023's R020, set from PENDING_IMPLEMENTATION to TODO, read "R020 重试" on its first launch.
+        (
+            "the tracker's row now says that it is to run",
+            "zh",
+            "R020 按追踪表重新计划: 追踪表的行现在写着要运行",
+        ),
+        (
+            "the tracker's row now says that it is to run",
+            "en",
+            "R020 replanned: the tracker's row now says that it is to run",
+        ),
+        ("retry asked by a person", "en", "R020 retry: retry asked by a person"),
+    ],
+)
+def test_a_row_put_back_in_the_plan_is_no_retry(reason: str, language: str, line: str) -> None:
+    from bridge.cli.watch import describe
+    from bridge.events.store import InMemoryEventStore
+
+    store = InMemoryEventStore()
+    store.append("run:R020", [RunRetryScheduled(run_id="R020", reason=reason, manual=True)], None)
+    (recorded,) = store.read()
+    said = describe(recorded, language)
+    assert said is not None and said.split(" ", 1)[1] == line

@@ -28,6 +28,7 @@ from bridge.pipeline.session import Session, Step
 from bridge.pipeline.steps import collect
 from bridge.plan.run_fields import SPEC_FIELDS
 from bridge.plan.vocabulary import DONE_STATUSES
+from bridge.projections.failure_words import TRACKER_ROW_NOW
 from bridge.projections.reasons import summary_in_language
 
 __all__ = [
@@ -258,9 +259,7 @@ def _tracker_changed(old: RunView, says: Sequence[ev.Event]) -> list[ev.Event]:
         if isinstance(now, ev.RunFoundDone | ev.RunRuledOut)
         else "that it is to run"
     )
-    retry = ev.RunRetryScheduled(
-        run_id=old.run_id, reason=f"the tracker's row now says {what}", manual=True
-    )
+    retry = ev.RunRetryScheduled(run_id=old.run_id, reason=f"{TRACKER_ROW_NOW} {what}", manual=True)
     return [retry, *says]
 
 
