@@ -29,6 +29,7 @@ from bridge.projections.code_review import unavailable_note
 from bridge.projections.finding_words import blocked_in_language
 from bridge.projections.markdown import line, table
 from bridge.projections.outcome import BlockResult, Outcome, evaluate, key_value, must_completed
+from bridge.projections.plan_words import criterion_in_language
 from bridge.projections.reasons import in_language, quality_in_language
 from bridge.projections.text import stamp, t
 from bridge.projections.tracker import status_word
@@ -328,12 +329,13 @@ def _block_section(state: PipelineState, result: BlockResult, language: str) -> 
     text = block.success_criterion or _t("none", language)
     lines.append(f"- **{_t('criterion', language)}:** {text}")
     if isinstance(result.criterion, Criterion):
-        lines.append(f"- **{_t('parsed', language)}:** `{result.criterion.describe()}`")
+        said = criterion_in_language(result.criterion, language)
+        lines.append(f"- **{_t('parsed', language)}:** `{said}`")
     elif isinstance(result.criterion, Compound):
         lines.append(f"- **{_t('parsed', language)}:**")
         for position, clause in enumerate(result.criterion.clauses, 1):
             if isinstance(clause, Criterion):
-                lines.append(f"  {position}. `{clause.describe()}`")
+                lines.append(f"  {position}. `{criterion_in_language(clause, language)}`")
             else:
                 reason = line(in_language(clause.reason, language))
                 lines.append(f"  {position}. {_t('unparsed', language)}: {reason}")
