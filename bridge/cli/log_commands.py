@@ -163,8 +163,14 @@ def verify(args: Parsed) -> int:
             f"({', '.join(report.triggers_removed)}); every row verified, so they are removed "
             "and bridge's own are in place"
         )
+    zh = report.language == "zh"
     if report.bad_seq is not None:
-        console.print(styled(f"hash chain broken at seq {report.bad_seq}", "red"))
+        broken = (
+            f"哈希链在 seq {report.bad_seq} 处断开"
+            if zh
+            else f"hash chain broken at seq {report.bad_seq}"
+        )
+        console.print(styled(broken, "red"))
         return EXIT_FAILURE
     if report.undecodable is not None:
         seq, why = report.undecodable
@@ -195,18 +201,30 @@ def verify(args: Parsed) -> int:
     writing = [d for d in report.drift if active and d.kind == "behind"]
     for drift in report.drift:
         if drift in writing:
-            console.print(f"being written: {drift.path} (a bridge run is active)")
+            console.print(
+                f"正在写入：{drift.path}（有 bridge run 正在运行）"
+                if zh
+                else f"being written: {drift.path} (a bridge run is active)"
+            )
         else:
             console.print(styled(f"{drift.kind}:", "red", f" {drift.path} {drift.detail}".rstrip()))
     if len(writing) < len(report.drift) or report.bad_snapshots:
         return EXIT_FAILURE
-    agreed = {0: "", 1: ", 1 snapshot agrees"}.get(
-        report.snapshots_agreed, f", {report.snapshots_agreed} snapshots agree"
-    )
+    agreed = report.snapshots_agreed
+    if zh:
+        files = (
+            "产出文件与日志一致"
+            if not writing
+            else "产出文件是 bridge 自己写的，正在运行的 bridge run 会把它们更新到最新"
+        )
+        snapshots = f"，{agreed} 个快照一致" if agreed else ""
+        console.print(f"正常：{report.events} 个事件，哈希链完整{snapshots}，{files}")
+        return EXIT_OK
+    snapshots = {0: "", 1: ", 1 snapshot agrees"}.get(agreed, f", {agreed} snapshots agree")
     files = (
         "projections match the log"
         if not writing
         else "projections are bridge's own, the active bridge run brings them up to date"
     )
-    console.print(f"ok: {report.events} events, hash chain intact{agreed}, {files}")
+    console.print(f"ok: {report.events} events, hash chain intact{snapshots}, {files}")
     return EXIT_OK

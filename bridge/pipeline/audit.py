@@ -19,6 +19,7 @@ from bridge.events.store import EventStore, Recorded, SQLiteEventStore
 from bridge.machine.fold import PipelineState, fold
 from bridge.pipeline import snapshots
 from bridge.pipeline.project_log import check_not_lost, db_path, open_store
+from bridge.projections.text import language_of
 from bridge.value_methods import value_methods
 
 if TYPE_CHECKING:
@@ -148,6 +149,7 @@ class VerifyReport:
     snapshots_other_version: int = 0
     undecodable: tuple[int, str] | None = None
     as_stored: tuple[tuple[int, str], ...] = ()
+    language: str = "en"
 
     @property
     def ok(self) -> bool:
@@ -213,6 +215,7 @@ def verify(
         snapshots_agreed=checked.agreed,
         snapshots_other_version=checked.other_version,
         as_stored=as_stored,
+        language=language_of(state),
     )
 
 

@@ -256,6 +256,13 @@ def test_english_is_as_it_was(english: tuple[Path, str, str]) -> None:
     assert english_left(results, THEIRS)
 
 
+def test_verify_in_chinese(chinese: tuple[Path, str, str]) -> None:
+    """`bridge verify` on a Chinese project answers in Chinese (it printed English)."""
+    out = _bridge("verify", "--project", str(chinese[0]))
+    assert out.startswith("正常：") and "哈希链完整" in out and "产出文件与日志一致" in out
+    assert english_left(out, THEIRS) == []
+
+
 @pytest.fixture(scope="module")
 def blocked(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     """The Chinese project whose method fails at seed 1 in every block: blocked (exit 3)."""
