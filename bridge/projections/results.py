@@ -24,6 +24,7 @@ from bridge.machine.verdicts import JudgedBy, VerdictKind
 from bridge.plan.criteria import Compound, Criterion
 from bridge.plan.metric_names import match_metric, plan_metric_names
 from bridge.plan.priority import Priority
+from bridge.plan.vocabulary import ended_failed
 from bridge.projections import plot
 from bridge.projections.code_review import unavailable_note
 from bridge.projections.finding_words import blocked_in_language
@@ -99,6 +100,7 @@ _WORDS: dict[str, tuple[str, str]] = {
         "`bridge retry --force RUN` 可重新运行。",
     ),
     "done_before": ("done before bridge", "运行前已完成"),
+    "failed_before": ("ended failed before bridge", "运行前已以失败结束"),
     "out_of_scope": ("out of scope", "不在范围内"),
     "unattributed_note": (
         "These runs belong to no block; a block counts one only where it compares the run's "
@@ -466,7 +468,11 @@ def render(state: PipelineState, language: str = "en") -> str:
     if not_run:
         lines.extend([f"## {_t('not_run', language)}", "", _t("not_run_note", language), ""])
         for run in not_run:
-            what = "done_before" if run.state is RunState.DONE_BEFORE else "out_of_scope"
+            what = (
+                ("failed_before" if ended_failed(run.found_status) else "done_before")
+                if run.state is RunState.DONE_BEFORE
+                else "out_of_scope"
+            )
             lines.append(f"- {run.run_id} — {_t(what, language)}: {line(run.reason) or '-'}")
         lines.append("")
     lines.extend([f"## {_t('quality', language)}", ""])

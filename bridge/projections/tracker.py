@@ -155,7 +155,10 @@ def _row(
 
 def _not_launched(run: RunView, language: str) -> str:
     zh = language == "zh"
-    if run.state is RunState.DONE_BEFORE:
+    if run.state is RunState.DONE_BEFORE and status_word(run) == STATUS_WORDS[RunState.FAILED]:
+        # 032's "❌ Failed" read "done before bridge" here while the console said it ended failed.
+        what = "运行前已以失败结束" if zh else "ended failed before bridge"
+    elif run.state is RunState.DONE_BEFORE:
         what = "运行前已完成" if zh else "done before bridge"
     else:
         what = "不在范围内" if zh else "out of scope"

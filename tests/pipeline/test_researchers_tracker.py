@@ -85,6 +85,7 @@ def test_done_and_out_of_scope_rows_are_not_launched(project: Path) -> None:
     }
     assert "## Runs bridge did not launch" in results
     assert "- R4 — out of scope: CANCELLED — out of budget" in results
+    assert "- R6 — ended failed before bridge: invalid — mask mismatch" in results
 
 
 def test_the_rewritten_tracker_keeps_the_researchers_file(project: Path) -> None:
@@ -104,6 +105,9 @@ def test_the_rewritten_tracker_keeps_the_researchers_file(project: Path) -> None
     tail = text[len("\n".join(before)) :]
     assert "R3 — out of scope: NOT RUN — MOOT — superseded by R2" in tail
     assert "R1 — done before bridge: ✅ DONE — acc 0.91 on the server" in tail
+    # R6's row says invalid: it ended failed, as the console and the summary say (032's
+    # "❌ Failed" read "done before bridge" here).
+    assert "R6 — ended failed before bridge: invalid — mask mismatch" in tail
 
 
 def test_the_researchers_own_characters_stay_as_written(project: Path) -> None:
