@@ -84,6 +84,11 @@ _WORDS: dict[str, tuple[str, str]] = {
     "plot": ("Key metric per system, mean ± std over seeds", "各系统关键指标（种子均值 ± 标准差）"),
     "criterion": ("Criterion", "成功标准"),
     "none": ("(none written)", "（未填写）"),
+    "no_blocks": (
+        "The plan has no experiment blocks, so there is no criterion to judge: each run's "
+        "numbers are under its milestone above.",
+        "计划中没有实验块，因此没有可判定的成功标准：各运行的数值见上方各里程碑。",
+    ),
     "parsed": ("Read as", "解析为"),
     "unparsed": ("Not machine-checkable", "无法自动检验"),
     "evaluation": ("Evaluation", "评测类型"),
@@ -449,6 +454,9 @@ def render(state: PipelineState, language: str = "en") -> str:
         lines.extend([f"![{_t('plot', language)}](results.png)", ""])
     for result in outcome.blocks:
         lines.extend(_block_section(state, result, language))
+    if not outcome.blocks:
+        # 032's plan has no experiment blocks: an empty heading read as if verdicts were lost.
+        lines.extend([_t("no_blocks", language), ""])
     if outcome.unattributed:
         lines.extend(
             [f"## {_t('unattributed', language)}", "", _t("unattributed_note", language), ""]

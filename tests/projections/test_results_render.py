@@ -267,3 +267,24 @@ class TestHandoffSummary:
         text = handoff_summary(state)
         assert "stage BLOCKED" in text
         assert "Next step: The pipeline is blocked: reviewer unreachable." in text
+
+
+def test_a_plan_without_blocks_says_why_no_verdict_follows() -> None:
+    """032's plan has no experiment blocks: the verdicts heading stood empty."""
+    store = InMemoryEventStore(clock=_clock())
+    store.append(
+        "bridge",
+        [
+            ev.PlanLoaded(
+                title="No blocks",
+                plan_path="refine-logs/EXPERIMENT_PLAN.md",
+                plan_sha256="b" * 64,
+                options={"language": "en"},
+                milestones=(ev.MilestoneInfo(id="M1", name="Main"),),
+            )
+        ],
+        None,
+    )
+    text = results.render(fold(store.read()))
+    after = text.split("## Blocks: criteria and verdicts", 1)[1]
+    assert after.lstrip().startswith("The plan has no experiment blocks, so there is no criterion")
