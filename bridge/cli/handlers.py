@@ -84,7 +84,7 @@ def plan(args: Parsed) -> int:
     from bridge.plan import load_project, plan_json
     from bridge.plan.main_milestone import main_milestone
     from bridge.plan.overview import estimate_milestone, overview, own_gpu_hours
-    from bridge.plan.runs import ran_by_bridge
+    from bridge.plan.runs import ran_by_bridge, waits_outside
     from bridge.plan.status_legend import is_held_for_code
     from bridge.projections.text import chosen_language, t
     from bridge.projections.visible import visible
@@ -197,10 +197,17 @@ def plan(args: Parsed) -> int:
         for r in runs
         if r.settled_before_bridge and r.id not in (*done, *ran) and is_held_for_code(r.status_raw)
     ]
-    ruled_out = [
-        r.id for r in runs if r.settled_before_bridge and r.id not in (*done, *ran, *unwritten)
+    waiting = [
+        r.id
+        for r in runs
+        if r.settled_before_bridge and r.id not in (*done, *ran) and waits_outside(r.status_raw)
     ]
-    if done or ruled_out or ran or unwritten:
+    ruled_out = [
+        r.id
+        for r in runs
+        if r.settled_before_bridge and r.id not in (*done, *ran, *unwritten, *waiting)
+    ]
+    if done or ruled_out or ran or unwritten or waiting:
         # The rows it leaves alone, and why (getting-started.md: `bridge plan` says which).
         parts = [
             t(key, language).format(count=len(ids), runs=_some(ids))
@@ -208,6 +215,7 @@ def plan(args: Parsed) -> int:
                 ("plan_not_launched_ran", ran),
                 ("plan_not_launched_done", done),
                 ("plan_not_launched_code", unwritten),
+                ("plan_not_launched_waiting", waiting),
                 ("plan_not_launched_out", ruled_out),
             )
             if ids

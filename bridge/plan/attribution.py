@@ -52,6 +52,7 @@ from bridge.value_methods import value_methods
 
 __all__ = [
     "NO_BLOCKS",
+    "SANITY_CHECK",
     "Attribution",
     "Attributor",
     "RunFacts",
@@ -63,6 +64,9 @@ __all__ = [
 
 #: Why no run of a plan without experiment blocks is attributed.
 NO_BLOCKS = "the plan has no experiment blocks"
+#: How the reason opens for a run outside the sanity milestone whose Purpose says it is a sanity
+#: check: its numbers are no block's, not even shared by a system name (block_runs).
+SANITY_CHECK = "its Purpose says it is a sanity check"
 # Words after a system's name that take a part of it away: "X w/o Y" is an ablation of X.
 _TAKING_AWAY = frozenset({"w", "wo", "without", "no", "minus", "not", "except"})
 _COMMENTARY = re.compile(r"[(（\[【][^()（）\[\]【】]*[)）\]】]")
@@ -548,8 +552,7 @@ class Attributor:
             return Attribution(
                 block="",
                 system="",
-                basis=f"its Purpose says it is a sanity check ({run.purpose!r}), whose numbers "
-                "are not a block's",
+                basis=f"{SANITY_CHECK} ({run.purpose!r}), whose numbers are not a block's",
             )
         if run.milestone in self.ids and run.milestone not in self.milestone_blocks:
             return self._placed(run.milestone, names, "tracker Milestone column names a block")

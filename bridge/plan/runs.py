@@ -30,7 +30,14 @@ from bridge.plan.tracker import seed_row
 from bridge.plan.vocabulary import DONE_STATUSES, OUT_OF_SCOPE_STATUSES
 from bridge.value_methods import value_methods
 
-__all__ = ["SANITY_PROPOSAL", "RunSpec", "build_runs", "match_system", "ran_by_bridge"]
+__all__ = [
+    "SANITY_PROPOSAL",
+    "RunSpec",
+    "build_runs",
+    "match_system",
+    "ran_by_bridge",
+    "waits_outside",
+]
 
 
 @value_methods
@@ -146,20 +153,26 @@ _USER_ONLY = re.compile(
 )
 
 
+# Work people do, as what a row opens with: 032's "Human audit (200 examples)", 011's "Human
+# annotation: 200 × 2 annotators". A row that only uses such work ("Train reward model on human
+# annotations", "Agreement with human judgments", "人工标注数据训练") is a compute run.
 _HUMAN_WORK = re.compile(
-    r"\bhuman\s+(?:audit|annotation|evaluation|eval|study|rating|judg(?:e)?ments?|labell?ing|"
-    r"review)s?\b|\buser\s+stud(?:y|ies)\b|\b\d+\s*(?:×|x)\s*\d+\s+annotators\b|"
-    r"\bperson-h(?:ou)?rs?\b|^\s*human\s*$|人工(?:评估|评测|标注|审核|检查)",
+    r"^\W*(?:human\s+(?:audit|annotation|evaluation|eval|study|rating|judg(?:e)?ment|labell?ing|"
+    r"review)s?\b(?!\s+(?:data|set|corpus|labels)\b)|user\s+stud(?:y|ies)\b|"
+    r"人工(?:评估|评测|标注|审核|检查)(?!数据|集|结果|的))",
     re.IGNORECASE,
 )
+# A System cell that names people, not a system.
+_PEOPLE = re.compile(r"^\W*(?:humans?|annotators?|people|人工|标注员)\W*$", re.IGNORECASE)
 
 
 def _persons_run(run: TrackerRun) -> str:
     """
     Why a person runs this row, not bridge, or ``""``: its Owner column says a person
     (020's ``白天/夜间负责人`` cell ``白天：人工``, against ``夜间：ARIS``), its Notes say
-    the run is the user's own (009's ``API run is user-only``), or the row is work people do
-    (a human audit, annotation or evaluation, a user study, person-hours).
+    the run is the user's own (009's ``API run is user-only``), or the row is work people do: its
+    Purpose opens with a human audit, annotation or evaluation, a user study, or its System
+    cell names people (``Human``).
     """
     for header, cell in run.columns.items():
         if _OWNER_HEADER.search(header) and _PERSON.search(cell):
@@ -168,10 +181,11 @@ def _persons_run(run: TrackerRun) -> str:
     if found:
         return f"Notes: {found.group(0)}"
     # 032's "Human audit (200 examples)", 011's "Human annotation: 100 × 2 annotators" (System
-    # "Human", Notes "10 person-hr"): work people do, launched as a compute run.
-    for label, text in (("Purpose", run.purpose), ("System", run.system), ("Notes", run.notes)):
-        if found := _HUMAN_WORK.search(text):
-            return f"{label}: {found.group(0)}"
+    # "Human"): work people do, launched as a compute run.
+    if found := _HUMAN_WORK.match(run.purpose):
+        return f"Purpose: {found.group(0).strip()}"
+    if _PEOPLE.match(run.system):
+        return f"System: {run.system.strip()}"
     return ""
 
 
@@ -673,6 +687,7 @@ def build_runs(
     ordered = [d for _, d in sorted(enumerate(drafts), key=rank)]
     warnings.extend(_unplanned_milestones(ordered, plan))
     warnings.extend(_wait_as_stated(ordered, plan, order))
+    _hold_dependents(ordered, plan.language)
     # A RUNNING that bridge wrote for its own launch carries its labelled part in the Notes
     # ("attempt 1 on local:0"): only the others can be runs going on outside bridge.
     running = [
@@ -715,13 +730,67 @@ def build_runs(
 # is what to do next, not a condition to run.)
 _ONLY_IF = re.compile(
     r"^\W*(?:only\s+(?:if|when|after)|run\s+only\s+if|skip(?:ped)?\s+(?:if|unless)|仅当|仅在|只在|只有在"
-    # "wait for the user's final checkpoint", "start only after the M1 gate passes"
-    r"|wait(?:s|ing)?\s+(?:for|on|until)\b|(?:start|run|launch)(?:ed|s)?\s+only\s+(?:after|once|if)"
-    # 023's "仅 M1/M3 gate 通过后启动" and "等用户的最终 Stage1.5 checkpoint 冻结"
-    r"|仅.{1,40}?(?:后|之后|以后)(?:才)?(?:启动|运行|开始|执行)|等(?:待)?(?!价|同|于)"
+    # "wait for the user's final checkpoint", "start only after the M1 gate passes" (not "run
+    # only once per seed")
+    r"|wait(?:s|ing)?\s+(?:for|on|until)\b|(?:start|run|launch)(?:ed|s)?\s+only\s+(?:after|if|when)\b"
+    # 023's "仅 M1/M3 gate 通过后启动" and "等用户的最终 Stage1.5 checkpoint 冻结" (not 等权重,
+    # 等量, 等距, 等预算: "equal …")
+    r"|仅.{1,40}?(?:后|之后|以后)(?:才)?(?:启动|运行|开始|执行)|等待"
+    r"|等(?:用户|作者|我们|人工|老师|导师|.{1,20}?(?:冻结|确认|完成|通过|就绪)(?:后|之后|再|才))"
     r"|待.{1,30}?(?:冻结|确认|完成|通过)后)",
     re.IGNORECASE,
 )
+
+
+def _hold_dependents(drafts: Sequence[_Draft], language: str) -> None:
+    """
+    A run still to launch that waits for a run bridge does not run (out of scope, a person's,
+    its code not written yet) is held out of scope too, saying which and why, until that run is
+    done: cancelled at launch instead, it stopped every later milestone (011's R020/R021 wait
+    for R017, a human annotation, and cancelled M3 and M4 with them). Done before bridge is no
+    hold. Transitive.
+    """
+    by_id = {d.id: d for d in drafts}
+    changed = True
+    while changed:
+        changed = False
+        for draft in drafts:
+            if draft.task or draft.status not in ("todo", "unknown"):
+                continue
+            held = next(
+                (
+                    dep
+                    for dep in draft.depends_on
+                    if (other := by_id.get(dep)) is not None
+                    and other.status in OUT_OF_SCOPE_STATUSES
+                ),
+                None,
+            )
+            if held is None:
+                continue
+            said = draft.status_raw or "TODO"
+            draft.status = "blocked"
+            draft.status_raw = (
+                f"{said}（{WAITS_ZH} {held}，bridge 不运行它：它完成后才会运行）"
+                if language == "zh"
+                else f"{said} ({WAITS} {held}, which bridge does not run: it runs once {held} "
+                "is done)"
+            )
+            changed = True
+
+
+# How the recorded status of a run held by _hold_dependents says so (waits_outside reads it).
+WAITS = "waits for"
+WAITS_ZH = "等待"
+_WAITS_OUTSIDE = re.compile(
+    rf"\({WAITS} \S+, which bridge does not run|（{WAITS_ZH} \S+，bridge 不运行它"
+)
+
+
+def waits_outside(status_raw: str) -> bool:
+    """Whether a run's recorded status is one :func:`_hold_dependents` wrote: it waits for a run
+    bridge does not run, and runs once that one is done."""
+    return _WAITS_OUTSIDE.search(status_raw) is not None
 
 
 def _conditional(drafts: Sequence[_Draft]) -> list[PlanWarning]:

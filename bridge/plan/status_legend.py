@@ -226,10 +226,16 @@ def legend_status(status_raw: str, legend: StatusLegend) -> str:
     key, meaning = found
     if _is_word(key) and own != "unknown":
         return own
-    if (rest := normalise_status(_bare(status_raw)[len(key) :])) != "unknown":
-        return rest  # "⏸️ Blocked": the words say it, whatever the mark alone would say
+    if (rest := normalise_status(_bare(status_raw)[len(key) :])) in _SETTLED_WORDS:
+        # "⏸️ Blocked", "❌ failed at step 3": the words settle it, whatever the mark alone
+        # says. Words that only say it has not run ("❌ not run", "❌ pending fix") do not
+        # outweigh a mark the legend says is blocked.
+        return rest
     said = meaning_status(meaning)
     return own if said == "unknown" else said
+
+
+_SETTLED_WORDS = frozenset({"done", "failed", "blocked", "skipped"})
 
 
 def meaning_status(meaning: str) -> str:
@@ -274,6 +280,15 @@ _AWAITS_MEANING = re.compile(
 )
 
 
+_LEADING_MARKS = re.compile(r"^[^\w\u4e00-\u9fff]+")
+# What a cell says after its status word that means the same ("needs code review" does not).
+_AWAITS_IN_CELL = re.compile(
+    r"\bnot\s+(?:yet\s+)?implemented\b|\bimplementation\s+(?:is\s+)?(?:pending|in\s+progress)"
+    r"|\bcode\s+(?:is\s+)?not\s+(?:yet\s+)?written\b|尚未实现|未实现|待实现|代码尚未",
+    re.IGNORECASE,
+)
+
+
 def awaited_code(status_raw: str, legend: StatusLegend) -> str:
     """
     Why a row's code is not written yet, or ``""``: its status word says so
@@ -286,7 +301,9 @@ def awaited_code(status_raw: str, legend: StatusLegend) -> str:
     found = legend.meaning_of(status_raw)
     if found is not None and _AWAITS_MEANING.search(found[1]):
         return f"{AWAITS_CODE} (legend: {found[1]})"
-    if _AWAITS_WORD.match(text):
+    # A mark before the word ("⏳ PENDING_IMPLEMENTATION", "🚧 NOT IMPLEMENTED"), or a word
+    # after another ("TODO — not implemented yet").
+    if _AWAITS_WORD.match(_LEADING_MARKS.sub("", text)) or _AWAITS_IN_CELL.search(text):
         return AWAITS_CODE
     return ""
 

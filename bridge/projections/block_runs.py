@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from bridge.events.types import BlockInfo, MilestoneInfo
 from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.stages import RunState
-from bridge.plan.attribution import stands_for
+from bridge.plan.attribution import SANITY_CHECK, stands_for
 from bridge.plan.criteria import BASELINE, Compound, Criterion, Mode, Scope, Unparsed
 
 __all__ = [
@@ -83,7 +83,14 @@ def block_runs(state: PipelineState, block: BlockInfo) -> tuple[list[RunView], l
     else:
         # Sanity runs check the pipeline, not the claim: they are reported under their
         # milestone and never pooled with a block's seeds.
-        runs = [r for r in everything if r.spec.milestone not in sanity]
+        # Nor are runs whose Purpose says they are sanity checks, in any milestone (011's R012
+        # "Sanity: overfit on 100 items" in M1, shared into B2 by an alias: B2 read met on its
+        # overfit score).
+        runs = [
+            r
+            for r in everything
+            if r.spec.milestone not in sanity and not r.spec.attribution.startswith(SANITY_CHECK)
+        ]
         own = [r for r in own if r.spec.milestone not in sanity]
     if not block.systems:
         return own, []

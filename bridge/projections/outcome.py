@@ -69,6 +69,7 @@ from bridge.plan.criteria import (
 from bridge.plan.main_milestone import main_milestone
 from bridge.plan.metric_names import match_metric, plan_metric_names
 from bridge.plan.priority import Priority
+from bridge.plan.runs import waits_outside
 from bridge.plan.status_legend import is_held_for_code
 from bridge.plan.vocabulary import ended_failed, normalise_status
 from bridge.projections.block_runs import (
@@ -457,6 +458,21 @@ def evaluate(state: PipelineState) -> Outcome:
         reasons.append(
             (f"must-run runs wait for their code: {ids}", f"必做运行等待代码写好：{ids}")
         )
+    outside = tuple(
+        r.run_id
+        for r in runs
+        if r.state is RunState.OUT_OF_SCOPE
+        and r.spec.priority is Priority.MUST
+        and waits_outside(r.reason)
+    )
+    if outside:
+        ids = ", ".join(outside)
+        reasons.append(
+            (
+                f"must-run runs wait for runs bridge does not run: {ids}",
+                f"必做运行等待 bridge 不运行的运行：{ids}",
+            )
+        )
     unread = ", ".join(r.run_id for r in runs if r.state is ok and r.metrics is None)
     if unread:
         reasons.append(
@@ -488,6 +504,7 @@ def evaluate(state: PipelineState) -> Outcome:
             if r.state is RunState.DONE_BEFORE and ended_failed(r.found_status)
         ),
         must_awaiting_code=awaiting,
+        must_waiting_outside=outside,
         nice_done=sum(1 for r in nice if r.state in SETTLED_RUN_STATES),
         nice_total=len(nice),
         ready=not reasons,

@@ -113,6 +113,8 @@ class Outcome:
         must_awaiting_code: must-run runs held out of scope because the tracker says their code
             is not written yet (023's PENDING_IMPLEMENTATION), not counted in ``must_total``:
             every summary names them, as the plan is not done while they wait.
+        must_waiting_outside: must-run runs held out of scope because they wait for a run bridge
+            does not run (a person's, out of scope, its code not written), not counted either.
         nice_done: nice-to-have runs that succeeded.
         nice_total: nice-to-have runs planned.
         ready: ready for the review loop.
@@ -138,6 +140,7 @@ class Outcome:
     unattributed: tuple[tuple[str, str], ...] = ()
     not_ready_zh: tuple[str, ...] = ()
     must_awaiting_code: tuple[str, ...] = ()
+    must_waiting_outside: tuple[str, ...] = ()
 
 
 def must_completed(outcome: Outcome, *, zh: bool = False) -> str:
@@ -163,6 +166,14 @@ def must_completed(outcome: Outcome, *, zh: bool = False) -> str:
             if zh
             else f"{len(waiting)} more {'waits for its' if one else 'wait for their'} code, "
             f"not counted: {ids}"
+        )
+    if outside := outcome.must_waiting_outside:
+        ids = ", ".join(outside)
+        parts.append(
+            f"另有 {len(outside)} 个必做运行等待 bridge 不运行的运行，未计入：{ids}"
+            if zh
+            else f"{len(outside)} more {'waits' if len(outside) == 1 else 'wait'} for runs bridge "
+            f"does not run, not counted: {ids}"
         )
     if not parts:
         return text

@@ -92,6 +92,10 @@ _WORDS: dict[str, tuple[str, str]] = {
         "once its code is written)",
         "{count} 个追踪表写明代码尚未写好（{runs}；代码写好后把该行设为 TODO）",
     ),
+    "plan_not_launched_waiting": (
+        "{count} waiting for runs bridge does not run ({runs}; each runs once those are done)",
+        "{count} 个等待 bridge 不运行的运行（{runs}；那些运行完成后才会运行）",
+    ),
     "plan_not_launched_out": (
         "{count} out of scope or not experiment runs ({runs})",
         "{count} 个不在范围内或不是实验运行（{runs}）",

@@ -188,7 +188,7 @@ def _filled_in(state: PipelineState, template: str, language: str) -> str:
     extra = [r for r in state.runs.values() if r.run_id not in shown]
     # 034's tracker has a row per block, whose Run ID cell bridge fills in: those runs are in the
     # tables above, by block, and listed one by one here under a heading that says so.
-    filled = "\n".join(lines)
+    filled = _block_rows_text(lines, file)
     by_block = [r for r in extra if re.search(rf"(?<![\w-]){re.escape(r.run_id)}(?![\w-])", filled)]
     header = run_table_header(template, file)
     for runs, en, zh in (
@@ -217,6 +217,23 @@ def _filled_in(state: PipelineState, template: str, language: str) -> str:
         heading = "bridge 的备注" if language == "zh" else "Notes by bridge"
         body += [f"### {heading}", "", *noted_lines, ""]
     return "\n".join([*lines, *generated_section(lines, state, language, body)])
+
+
+def _block_rows_text(lines: list[str], file: str) -> str:
+    """
+    The rows of the tables whose first column is Block (034's `| Block | Status | Run ID | … |`,
+    whose Run ID cells bridge fills in), as text: where a run the run tables lack is named. Not
+    the rest of the file, whose prose and logs name runs too.
+    """
+    from bridge.plan.text import Document, plain
+
+    doc = Document("\n".join(lines), file)
+    return "\n".join(
+        " | ".join(cells)
+        for table in doc.tables
+        if table.header and plain(table.header[0]).casefold() in ("block", "blocks", "实验块", "块")
+        for _, cells in table.rows
+    )
 
 
 def _row_under(

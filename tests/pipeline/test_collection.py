@@ -136,6 +136,7 @@ class TestResultsFile:
             "total": 5,
             "failed_before_bridge": [],
             "awaiting_code": [],
+            "waiting_outside": [],
         }
 
     def test_results_csv_has_one_row_per_value(self, project: Path) -> None:

@@ -113,6 +113,31 @@ class TestParseCriterionEnglish:
         assert "metric read from the words after the threshold: 'false-rejection'" in c.notes
 
     @pytest.mark.parametrize(
+        ("text", "reason"),
+        [
+            # The number after "at" is the threshold, and "or" no unit.
+            ("F1 stays at 0.9 or above", None),
+            ("error rate at 5% or below", None),
+            # A significance level is no setting: the statistics check refuses it.
+            ("accuracy ≥ 2 pp over baseline at p=0.05", "statistical test"),
+            ("accuracy ≥ 2 pp over baseline at 95% confidence", "statistical test"),
+        ],
+    )
+    def test_what_at_does_not_set_aside(self, text: str, reason: str | None) -> None:
+        result = parse_criterion(text)
+        if reason is None:
+            assert isinstance(result, Criterion), result
+            assert not any("where it holds" in n for n in result.notes)
+        else:
+            assert isinstance(result, Unparsed) and reason in result.reason
+
+    def test_a_reference_after_a_setting_stays_the_reference(self) -> None:
+        """ "at 16×4 over LoRA": the setting went with "over", and the difference became an
+        absolute check on LoRA."""
+        c = parsed("DoRA accuracy ≥ 2 pp at 16×4 over LoRA", block_systems=("DoRA", "LoRA"))
+        assert (c.subject, c.reference, c.mode) == ("DoRA", "LoRA", Mode.DIFFERENCE)
+
+    @pytest.mark.parametrize(
         ("text", "metric", "threshold", "at"),
         [
             ("median gap ≤ 3% at 16×4", "median gap", 3.0, "at 16×4"),  # 015's B6
@@ -135,6 +160,13 @@ class TestParseCriterionEnglish:
         "text",
         [
             "≥ 4 LAX runway thresholds with bearings",  # 029: things counted
+            "≥ 0.5 on held-out data",
+            "≥ 80% within budget",
+            "at least 1 positive finding",
+            "≤ 2 OOM",
+            "≥ 10 unique",
+            # 014: a share per item, which one recorded number does not hold
+            "at least 60% sample-level positive TCIG per finding",
             "≥ 3 seeds",
             "≤ 2 hours per run",
             "> 0.5 on all tasks",

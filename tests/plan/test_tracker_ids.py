@@ -315,6 +315,24 @@ def test_rows_that_run_only_under_a_condition_are_named(tmp_path: Path) -> None:
     assert "R031: '等用户的最终 Stage1.5 checkpoint 冻结'; R040: '仅 M1/M3 gate 通过后启动'" in said
 
 
+@pytest.mark.parametrize(
+    ("note", "conditional"),
+    [
+        ("等用户的最终 Stage1.5 checkpoint 冻结", True),
+        ("等 R003 完成后再跑", True),
+        ("start only after the M1 gate passes", True),
+        # "equal weights", "equal budget", once per seed: no condition
+        ("等权重平均", False),
+        ("等预算比较", False),
+        ("run only once per seed", False),
+    ],
+)
+def test_which_notes_state_a_condition(note: str, conditional: bool) -> None:
+    from bridge.plan.runs import _ONLY_IF
+
+    assert bool(_ONLY_IF.match(note)) is conditional
+
+
 @needs_shared
 def test_rows_whose_system_is_code_are_implementation_tasks(tmp_path: Path) -> None:
     """006's R005 "Implement safe_exp/safe_div …" and R006 "Add quantile clipping …" are both
@@ -353,7 +371,7 @@ def test_rows_a_person_runs_are_not_launched(tmp_path: Path) -> None:
 def test_work_people_do_is_not_launched(tmp_path: Path) -> None:
     """032's E09 "Human audit (200 examples)" and 011's R017/R033 "Human annotation: … × 2
     annotators" (System "Human") were launched with the experiment command and marked DONE;
-    011's R018, which computes the annotators' agreement, stays bridge's."""
+    011's R018 (LLM judges on the same samples) stays bridge's."""
     runs = {r.id: r for r in load_project(as_project("032", tmp_path / "a")).runs}
     assert runs["E09"].settled_before_bridge
     assert runs["E09"].status_raw == "⬜ Pending (Purpose: Human audit)"
@@ -361,6 +379,62 @@ def test_work_people_do_is_not_launched(tmp_path: Path) -> None:
     assert runs["R017"].settled_before_bridge and runs["R033"].settled_before_bridge
     assert runs["R017"].status_raw == "TODO (Purpose: Human annotation)"
     assert not runs["R018"].settled_before_bridge
+
+
+@pytest.mark.parametrize(
+    ("purpose", "system", "persons"),
+    [
+        ("Human evaluation (50 items)", "GPT-4o", True),
+        ("User study (n=12)", "ours", True),
+        ("Sample 100 for raters", "Human", True),
+        # Rows that use people's work are compute runs.
+        ("Train reward model on human annotations", "RM", False),
+        ("Correlation of LLM judge with human ratings", "judge", False),
+        ("Compute inter-annotator agreement on human annotation", "Analysis", False),
+        ("Simulated user study with LLM agents", "agents", False),
+        ("人工标注数据训练", "ours", False),
+    ],
+)
+def test_which_rows_are_work_people_do(purpose: str, system: str, persons: bool) -> None:
+    from bridge.plan.model import TrackerRun
+    from bridge.plan.runs import _persons_run
+
+    row = TrackerRun(
+        id="R1",
+        milestone="M1",
+        block="",
+        purpose=purpose,
+        system=system,
+        split="",
+        metrics="",
+        priority=None,
+        priority_raw="",
+        status="todo",
+        status_raw="TODO",
+        notes="2 GPU-h + 1 person-hour setup",
+        seed=None,
+        columns={},
+        file="T.md",
+        line=1,
+    )
+    assert bool(_persons_run(row)) is persons
+
+
+@needs_shared
+def test_runs_waiting_for_a_run_bridge_does_not_run_are_held_with_it(tmp_path: Path) -> None:
+    """011's R020/R021 wait for R017 (a human annotation, a person's): cancelled at launch, they
+    stopped M3 and M4 with them. They are held out of scope with the reason, R034 (waiting for
+    R033) and R037 (waiting for R034) too; R023, which waits for nothing held, stays bridge's."""
+    from bridge.plan.runs import waits_outside
+
+    runs = {r.id: r for r in load_project(as_project("011", tmp_path)).runs}
+    held = sorted(i for i, r in runs.items() if waits_outside(r.status_raw))
+    assert held == ["R020", "R021", "R034", "R037"]
+    assert runs["R020"].status_raw == (
+        "TODO (waits for R017, which bridge does not run: it runs once R017 is done)"
+    )
+    assert runs["R020"].settled_before_bridge
+    assert not runs["R023"].settled_before_bridge
 
 
 @pytest.mark.parametrize(

@@ -334,3 +334,50 @@ def test_two_systems_the_plan_lists_still_read_a_vs_b() -> None:
     """Listed by the plan ("A vs B"), the first of two systems with runs is the subject."""
     assert candidate_system(("A", "B"), None, frozenset({"A", "B"}))[0] == "A"
     assert candidate_system(("A", "B"), None, frozenset({"A", "B"}), listed=False)[0] is None
+
+
+def test_a_sanity_check_outside_the_sanity_milestone_is_never_shared() -> None:
+    """011's R012 "Sanity: overfit on 100 items" (milestone M1) runs B2's system; attributed to
+    no block as a sanity check, it was still shared into B2 by its system's name (an alias) and
+    B2 read met on its overfit score."""
+    from bridge.plan.attribution import SANITY_CHECK
+
+    store = InMemoryEventStore(clock=_clock())
+    store.append(
+        "bridge",
+        [
+            ev.PlanLoaded(
+                title="Toy",
+                plan_path="refine-logs/EXPERIMENT_PLAN.md",
+                plan_sha256="b" * 64,
+                options={"language": "en"},
+                milestones=(ev.MilestoneInfo(id="M1", name="Main", blocks=("B2",)),),
+                blocks=(
+                    ev.BlockInfo(
+                        id="B2",
+                        title="Main",
+                        systems=(OURS,),
+                        metrics=("accuracy",),
+                        success_criterion="accuracy > 0.5",
+                    ),
+                ),
+            )
+        ],
+        None,
+    )
+    store.append(
+        "run:R012",
+        [
+            ev.RunPlanned(
+                run_id="R012",
+                milestone="M1",
+                system=OURS,
+                attribution=f"{SANITY_CHECK} ('Sanity: overfit on 100 items')",
+            ),
+            *_finished("R012", 0.99),
+        ],
+        None,
+    )
+    block = evaluate(fold(store.read())).blocks[0]
+    assert block.verdict.verdict is VerdictKind.INCONCLUSIVE
+    assert "R012" not in block.verdict.reason

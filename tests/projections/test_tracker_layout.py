@@ -173,3 +173,23 @@ def test_034_a_table_of_blocks_shows_its_runs(tmp_path: Path) -> None:
     after = text.split("## bridge — Runs", 1)[1]
     assert "### Each run of the block rows above" in after
     assert "Runs not in the tables above" not in after
+
+
+def test_only_block_rows_name_the_runs_listed_under_them() -> None:
+    """A run a decision log or another table mentions is no run of a block row: it stays under
+    "Runs not in the tables above" (every mention anywhere in the file counted before)."""
+    from bridge.projections.tracker import _block_rows_text
+
+    lines = [
+        "| Run ID | Status |",
+        "|---|---|",
+        "| R1 | TODO |",
+        "",
+        "- 2026-01-10: R9 depends on R3.",
+        "",
+        "| Block | Status | Run ID |",
+        "|---|---|---|",
+        "| B1 | DONE | R4, R5 |",
+    ]
+    text = _block_rows_text(lines, "T.md")
+    assert "R4, R5" in text and "R9" not in text and "R1" not in text

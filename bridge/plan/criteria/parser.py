@@ -174,12 +174,17 @@ _SETTING_ASIDE = re.compile(
     r"(?:\s*,\s*[^\W\d][\w.-]{0,15}\s*=\s*[-+]?\d[\d.]*(?:e-?\d+)?)*\s*\)"
 )
 # A setting after "at" or a free-standing "@" (not "R@3", a metric's name): a number, a product of
-# numbers or a named value, with its unit.
+# numbers or a named value, with its unit; never a significance level ("at p=0.05", "at 95%
+# confidence": the statistics check refuses those) nor a joining word taken for a unit ("at 0.9
+# or above").
 _AT_SETTING = re.compile(
-    r"(?:\bat|(?<![\w@])@)\s*(?:[A-Za-z][\w.]*\s*=\s*)?\d[\d.]*(?:\s*[×x*]\s*\d[\d.]*)*"
-    r"(?:\s*%)?(?:\s*°\s*[CF]|\s+[A-Za-z][\w-]*)?(?![\w.])",
+    r"(?:\bat|(?<![\w@])@)\s*(?:(?!(?:p|q|alpha|α)\s*=)[A-Za-z][\w.]*\s*=\s*)?"
+    r"\d[\d.]*(?:\s*[×x*]\s*\d[\d.]*)*(?:\s*%)?"
+    r"(?:\s*°\s*[CF]|\s+(?!(?:or|and|over|vs|versus|than|on|in|for|with|above|below|higher|"
+    r"lower|better|worse|more|less|confidence|significance|level)\b)[A-Za-z][\w-]*)?(?![\w.=])",
     re.IGNORECASE,
 )
+_NUMBER_BEFORE = re.compile(r"(?<![\w.])\d")
 # A reference named in words, not a placeholder: "over A3", "相对归档模型", "分别对 A3 和 A4".
 _UNKNOWN_REFERENCE = re.compile(
     r"\bover\s+(?:the\s+)?(?![⟨\d])[a-z][\w-]*"
@@ -273,10 +278,13 @@ def _parse(  # one linear decision procedure, kept in one place to read top to b
     norm = SEEDS_PHRASE.sub(" ", norm)
     # "median gap ≤ 3% at 16×4", "≥ 1.3× at T_cap = 90 °C", "recall ≥ 0.8 at 5% FPR": where the
     # condition holds, not a second threshold (015's B6 was refused for its "4").
-    for found in _AT_SETTING.finditer(norm):
+    # Only after a threshold: "F1 stays at 0.9 or above" has its number after "at".
+    settings = [m for m in _AT_SETTING.finditer(norm) if _NUMBER_BEFORE.search(norm, 0, m.start())]
+    for found in settings:
         at = original_spelling(found.group(0).strip(), clause)
         notes.append(f"{at!r} read as where it holds, not a threshold")
-    norm = _AT_SETTING.sub(" ", norm)
+    for found in reversed(settings):  # from the end, so earlier positions stay valid
+        norm = norm[: found.start()] + " " + norm[found.end() :]
     sample = _SAMPLE_SIZE.search(norm)
     if sample:
         notes.append(f"{sample.group(0)!r} read as the evaluation set, not a condition")
@@ -389,7 +397,12 @@ def _parse(  # one linear decision procedure, kept in one place to read top to b
             # "mean lift ≥ +0.05", "KAN skill > 0.4": the words before the comparator name the
             # metric (direction words in them, "J-drop", are part of the name).
             return _absolute_on_phrase(text, rest, phrase, thresholds[0], systems, notes)
-        after = metric_after_phrase(rest) if thresholds[0].orientation is None else None
+        # A name after the number only after a share or a fraction ("≤ 10% false-rejection",
+        # "≥ 0.95 coverage"): after a whole number it counts things ("≤ 2 OOM", "≥ 1 failure").
+        measured = thresholds[0].unit is Unit.PERCENT or not thresholds[0].value.is_integer()
+        after = (
+            metric_after_phrase(rest) if thresholds[0].orientation is None and measured else None
+        )
         if after is not None:
             # "≤ 10% false-rejection on benign control" (004): the name follows the number.
             return _absolute_on_phrase(

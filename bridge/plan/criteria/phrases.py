@@ -240,8 +240,12 @@ _NOT_A_METRIC_AFTER = frozenset(
         "more", "less", "fewer", "higher", "lower", "better", "worse", "above", "below",
         "improvement", "gain", "drop", "increase", "decrease", "reduction", "margin", "abs",
         "absolute", "relative", "faster", "slower", "only", "each", "all", "per", "overall",
+        "on", "in", "for", "at", "across", "with", "within", "under", "over", "among", "from",
+        "by", "vs", "versus", "than", "when", "while", "after", "before", "during", "unique",
     }
 )  # fmt: skip
+# What after the name says the number is per item or over several: not one metric's value.
+_SCOPED = re.compile(r"\s+(?:per|each|for\s+each|across|among)\b")
 
 
 def metric_after_phrase(rest: str) -> str | None:
@@ -251,8 +255,12 @@ def metric_after_phrase(rest: str) -> str | None:
     three words, none a unit, a count, a direction or a joining word, the last no plural
     (things counted); else None.
     """
-    match = _AFTER_THRESHOLD.fullmatch(rest) or _AFTER_THRESHOLD.match(rest)
+    match = _AFTER_THRESHOLD.match(rest)
     if match is None:
+        return None
+    if _SCOPED.match(rest, match.end()):
+        # "at least 60% sample-level positive TCIG per finding" (014): a share per item, which
+        # one recorded number does not hold.
         return None
     phrase = match.group("phrase").strip()
     words = phrase.split()
