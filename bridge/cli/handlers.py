@@ -197,7 +197,7 @@ def plan(args: Parsed) -> int:
         for r in runs
         if r.settled_before_bridge and r.id not in (*done, *ran) and is_held_for_code(r.status_raw)
     ]
-    waiting = [
+    outside = [
         r.id
         for r in runs
         if r.settled_before_bridge and r.id not in (*done, *ran) and waits_outside(r.status_raw)
@@ -205,9 +205,9 @@ def plan(args: Parsed) -> int:
     ruled_out = [
         r.id
         for r in runs
-        if r.settled_before_bridge and r.id not in (*done, *ran, *unwritten, *waiting)
+        if r.settled_before_bridge and r.id not in (*done, *ran, *unwritten, *outside)
     ]
-    if done or ruled_out or ran or unwritten or waiting:
+    if done or ruled_out or ran or unwritten or outside:
         # The rows it leaves alone, and why (getting-started.md: `bridge plan` says which).
         parts = [
             t(key, language).format(count=len(ids), runs=_some(ids))
@@ -215,7 +215,7 @@ def plan(args: Parsed) -> int:
                 ("plan_not_launched_ran", ran),
                 ("plan_not_launched_done", done),
                 ("plan_not_launched_code", unwritten),
-                ("plan_not_launched_waiting", waiting),
+                ("plan_not_launched_waiting", outside),
                 ("plan_not_launched_out", ruled_out),
             )
             if ids

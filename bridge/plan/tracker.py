@@ -403,7 +403,7 @@ def read_tracker_runs(doc: Document) -> tuple[list[TrackerRun], list[tuple[int, 
                 if is_combined_status(row.status_raw):
                     # The Status bridge wrote for the row's seeds together ("DONE ×1, TODO ×2"):
                     # bridge's record of each run decides, never this cell.
-                    row = attrs.evolve(row, status="todo", status_raw="")
+                    row = attrs.evolve(row, status="todo", status_raw="", legend="", awaits_code="")
                 for seed in several:
                     one = seed_run_id(run_id, seed)
                     if one in seen:

@@ -469,6 +469,19 @@ def test_the_status_bridge_wrote_for_a_rows_seeds_is_not_read_back_as_the_resear
     runs = load_project(root).runs
     assert [(r.id, r.status) for r in runs] == [(f"R2-s{n}", "todo") for n in range(4)]
     assert not any(r.settled_before_bridge for r in runs)
+    # With a legend, the marks bridge writes are its words (032): "🔄 ×2, ✅ ×1" is bridge's too,
+    # and no seed's status says "(legend: Running)" (a saved-back tracker read as a request).
+    (root / "refine-logs" / "EXPERIMENT_TRACKER.md").write_text(
+        "## Status Legend: ✅ Complete | 🔄 Running | ⬜ Pending\n\n"
+        "| Run ID | Milestone | Block | System / Variant | Seeds | Status |\n"
+        "|---|---|---|---|---|---|\n"
+        "| R2 | M1 | B1 | MHC-MI | 3 | 🔄 ×2, ✅ ×1 |\n",
+        encoding="utf-8",
+    )
+    runs = load_project(root).runs
+    assert [(r.id, r.status, r.status_raw) for r in runs] == [
+        (f"R2-s{n}", "todo", "") for n in range(3)
+    ]
 
 
 def test_a_runs_entry_for_a_row_naming_seeds_applies_to_each_seed(tmp_path: Path) -> None:
