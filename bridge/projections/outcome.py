@@ -87,6 +87,8 @@ from bridge.projections.outcome_types import (
     NO_MAIN_ZH,
     NO_MILESTONES,
     NO_MILESTONES_ZH,
+    NO_VERDICTS,
+    NO_VERDICTS_ZH,
     BlockResult,
     MilestoneResult,
     Outcome,
@@ -98,6 +100,8 @@ __all__ = [
     "NO_MAIN_ZH",
     "NO_MILESTONES",
     "NO_MILESTONES_ZH",
+    "NO_VERDICTS",
+    "NO_VERDICTS_ZH",
     "BlockResult",
     "MilestoneResult",
     "Outcome",
@@ -478,7 +482,9 @@ def evaluate(state: PipelineState) -> Outcome:
         reasons.append(
             (f"runs without recorded metrics: {unread}", f"运行没有已记录的指标：{unread}")
         )
-    if main is None and not state.plan.milestones:
+    if not state.plan.blocks:
+        reasons.append((NO_VERDICTS, NO_VERDICTS_ZH))
+    elif main is None and not state.plan.milestones:
         reasons.append((NO_MILESTONES, NO_MILESTONES_ZH))
     elif main is None:
         reasons.append((NO_MAIN, NO_MAIN_ZH))

@@ -18,6 +18,8 @@ __all__ = [
     "NO_MAIN_ZH",
     "NO_MILESTONES",
     "NO_MILESTONES_ZH",
+    "NO_VERDICTS",
+    "NO_VERDICTS_ZH",
     "BlockResult",
     "MilestoneResult",
     "Outcome",
@@ -36,6 +38,14 @@ NO_MAIN_ZH = (
 #: The same when the plan has no milestones at all (017): no main_milestone can name one.
 NO_MILESTONES = "the plan has no milestones, so no main result; give the plan a run order"
 NO_MILESTONES_ZH = "计划没有里程碑，因而没有主要结果；请在计划中写出运行顺序"
+#: The same when the plan has no experiment blocks (032): no criterion, so nothing to judge.
+NO_VERDICTS = (
+    "the plan has no experiment blocks, so no criterion is judged and there is no main result; "
+    "give the plan experiment blocks with success criteria"
+)
+NO_VERDICTS_ZH = (
+    "计划中没有实验块，因而没有可判定的成功标准，也没有主要结果；请在计划中写出带成功标准的实验块"
+)
 
 
 @value_methods

@@ -130,6 +130,7 @@ _WORDS: dict[str, tuple[str, str]] = {
         'no main milestone recognised; name it with main_milestone = "M…" in bridge.toml',
         '未识别出主要里程碑；可在 bridge.toml 中用 main_milestone = "M…" 指定',
     ),
+    "main_no_blocks": ("the plan has no experiment blocks", "计划中没有实验块"),
     "ready": ("Ready for the review loop", "可进入评审循环"),
     "why_not": ("why not", "原因"),
     "next": ("Next step", "下一步"),
@@ -297,6 +298,16 @@ def next_step(state: PipelineState, outcome: Outcome, language: str) -> str:
             if zh
             else "The main result is negative: revisit the method or the plan against the "
             "plan's failure interpretation. Ablation planning skipped (main result negative)."
+        )
+    if state.plan is not None and not state.plan.blocks:
+        # 032: no block, so no criterion; main_milestone cannot help.
+        return (
+            "计划中没有实验块：各运行的数值见上方各里程碑；要有判定，请在计划中写出带成功标准的"
+            "实验块，再运行 `bridge run`。消融规划已跳过（主要结果无定论）。"
+            if zh
+            else "The plan has no experiment blocks: each run's numbers are under its milestone "
+            "above; for verdicts, give the plan experiment blocks with success criteria, then run "
+            "`bridge run`. Ablation planning skipped (main result inconclusive)."
         )
     if outcome.main_milestone is None and not (state.plan and state.plan.milestones):
         # 017: no milestone to name, so main_milestone cannot help; the blocks are all there is.
@@ -509,6 +520,8 @@ def render(state: PipelineState, language: str = "en") -> str:
     main = (
         f"{main_word} ({outcome.main_milestone})"
         if outcome.main_milestone
+        else f"{main_word} ({_t('main_no_blocks', language)})"
+        if not outcome.blocks
         else f"{main_word} ({_t('main_none', language)})"
     )
     # As the main result: YES/NO is what a program reads, with the Chinese word beside it.

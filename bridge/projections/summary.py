@@ -18,6 +18,8 @@ from bridge.projections.outcome import (
     NO_MAIN,
     NO_MILESTONES,
     NO_MILESTONES_ZH,
+    NO_VERDICTS,
+    NO_VERDICTS_ZH,
     Outcome,
     evaluate,
     must_completed,
@@ -35,6 +37,12 @@ MANIFEST_PATH = "MANIFEST.md"
 
 def _main_sentence(state: PipelineState, zh: bool) -> str:
     outcome = evaluate(state)
+    if state.plan is not None and not state.plan.blocks:
+        return (
+            f"主要结果：无定论（{NO_VERDICTS_ZH}）。"
+            if zh
+            else f"Main result: inconclusive ({NO_VERDICTS})."
+        )
     if outcome.main_milestone is None and state.plan is not None and not state.plan.milestones:
         return (
             f"主要结果：无定论（{NO_MILESTONES_ZH}）。"

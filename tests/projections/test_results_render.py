@@ -280,7 +280,7 @@ def test_a_plan_without_blocks_says_why_no_verdict_follows() -> None:
                 plan_path="refine-logs/EXPERIMENT_PLAN.md",
                 plan_sha256="b" * 64,
                 options={"language": "en"},
-                milestones=(ev.MilestoneInfo(id="M1", name="Main"),),
+                milestones=(ev.MilestoneInfo(id="M1", name="Week 1"),),
             )
         ],
         None,
@@ -288,3 +288,7 @@ def test_a_plan_without_blocks_says_why_no_verdict_follows() -> None:
     text = results.render(fold(store.read()))
     after = text.split("## Blocks: criteria and verdicts", 1)[1]
     assert after.lstrip().startswith("The plan has no experiment blocks, so there is no criterion")
+    # and says what would give verdicts, not to name a main milestone, which cannot help
+    assert "- **Main result:** `inconclusive` (the plan has no experiment blocks)" in text
+    assert "main_milestone" not in text
+    assert "give the plan experiment blocks with success criteria" in text
