@@ -330,6 +330,10 @@ _STAGE_REASONS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(\d+) run\(s\) added to the plan: (.*)", re.DOTALL), r"计划新增 \1 个运行：\2"),
     (re.compile(r"(\d+) run\(s\) to run again: (.*)", re.DOTALL), r"\1 个运行需重新运行：\2"),
     (
+        re.compile(r"(\d+) run\(s\) back in the plan by a tracker edit: (.*)", re.DOTALL),
+        r"\1 个运行按追踪表重新计划：\2",
+    ),
+    (
         re.compile(r"(\d+) run\(s\) added to the plan and (\d+) to run again: (.*)", re.DOTALL),
         r"计划新增 \1 个运行，\2 个运行需重新运行：\3",
     ),

@@ -10,6 +10,7 @@ import json
 import sys
 from pathlib import Path
 
+from bridge.events import types as ev
 from bridge.machine.stages import RunState, Stage
 from bridge.pipeline import Bridge
 from bridge.projections.finding_words import blocked_in_language
@@ -653,4 +654,17 @@ def test_the_trackers_legend_decides_its_marks_and_unwritten_code_is_held(projec
     bridge = Bridge(project)
     assert bridge.run() is Stage.COLLECTED
     assert bridge.status().runs["R2"].state is RunState.SUCCEEDED
+    # It had never run: put back by the edit, not "to run again".
+    from bridge.events.store import SQLiteEventStore
+
+    store = SQLiteEventStore(project / ".bridge" / "events.db")
+    try:
+        redeployed = [
+            r.event.reason
+            for r in store.read()
+            if isinstance(r.event, ev.StageEntered) and r.event.trigger == "redeploy"
+        ]
+    finally:
+        store.close()
+    assert redeployed == ["1 run(s) back in the plan by a tracker edit: R2"]
     assert "wait for their code" not in bridge.summary()

@@ -154,6 +154,7 @@ def test_blocked_reasons_in_chinese(reason: str, chinese: str) -> None:
         ("2 proposed run(s) need approval", "2 个提议的运行需要批准"),
         ("1 run(s) added to the plan: R9", "计划新增 1 个运行：R9"),
         ("2 run(s) to run again: P1, P2", "2 个运行需重新运行：P1, P2"),
+        ("1 run(s) back in the plan by a tracker edit: R020", "1 个运行按追踪表重新计划：R020"),
         (
             "1 run(s) added to the plan and 1 to run again: R9, P1",
             "计划新增 1 个运行，1 个运行需重新运行：R9, P1",

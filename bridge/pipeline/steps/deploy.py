@@ -33,6 +33,7 @@ from bridge.pipeline.steps.elsewhere import held_by_researcher
 from bridge.plan.priority import Priority
 from bridge.plan.project import load_project
 from bridge.plan.vocabulary import FAILED_STATUSES, normalise_status
+from bridge.projections.failure_words import TRACKER_ROW_NOW
 from bridge.projections.text import language_of, t
 
 __all__ = [
@@ -352,6 +353,10 @@ def _redeploy_reason(pending: Sequence[RunView]) -> str:
     added = sum(1 for r in pending if not r.attempts and r.stream_version <= 1)
     again = len(pending) - added
     ids = ", ".join(r.run_id for r in pending[:8]) + (", …" if len(pending) > 8 else "")
+    if all(not r.attempts and r.reason.startswith(TRACKER_ROW_NOW) for r in pending):
+        # Rows a tracker edit put back (023's R020, PENDING_IMPLEMENTATION → TODO): they never
+        # ran, so nothing runs "again".
+        return f"{len(pending)} run(s) back in the plan by a tracker edit: {ids}"
     if not again:
         return f"{added} run(s) added to the plan: {ids}"
     if not added:
