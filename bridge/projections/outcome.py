@@ -449,34 +449,28 @@ def evaluate(state: PipelineState) -> Outcome:
     failed = ", ".join(r.run_id for r in must if r.state not in SETTLED_RUN_STATES)
     if failed:
         reasons.append((f"must-run runs not succeeded: {failed}", f"必做运行未成功：{failed}"))
-    # Must-run rows held because their code is not written yet: the plan is not done.
-    awaiting = tuple(
-        r.run_id
-        for r in runs
-        if r.state is RunState.OUT_OF_SCOPE
-        and r.spec.priority is Priority.MUST
-        and is_held_for_code(r.reason)
-    )
-    if awaiting:
-        ids = ", ".join(awaiting)
-        reasons.append(
-            (f"must-run runs wait for their code: {ids}", f"必做运行等待代码写好：{ids}")
+    # Must-run rows held out of scope while they wait (their code, a run bridge does not run):
+    # the plan is not done, so the results are not ready, and every summary names them.
+    waiting: dict[str, tuple[str, ...]] = {}
+    for kind, held, en, zh in (
+        ("code", is_held_for_code, "must-run runs wait for their code", "必做运行等待代码写好"),
+        (
+            "outside",
+            waits_outside,
+            "must-run runs wait for runs bridge does not run",
+            "必做运行等待 bridge 不运行的运行",
+        ),
+    ):
+        ids = tuple(
+            r.run_id
+            for r in runs
+            if r.state is RunState.OUT_OF_SCOPE
+            and r.spec.priority is Priority.MUST
+            and held(r.reason)
         )
-    outside = tuple(
-        r.run_id
-        for r in runs
-        if r.state is RunState.OUT_OF_SCOPE
-        and r.spec.priority is Priority.MUST
-        and waits_outside(r.reason)
-    )
-    if outside:
-        ids = ", ".join(outside)
-        reasons.append(
-            (
-                f"must-run runs wait for runs bridge does not run: {ids}",
-                f"必做运行等待 bridge 不运行的运行：{ids}",
-            )
-        )
+        waiting[kind] = ids
+        if ids:
+            reasons.append((f"{en}: {', '.join(ids)}", f"{zh}：{', '.join(ids)}"))
     unread = ", ".join(r.run_id for r in runs if r.state is ok and r.metrics is None)
     if unread:
         reasons.append(
@@ -509,8 +503,8 @@ def evaluate(state: PipelineState) -> Outcome:
             for r in must
             if r.state is RunState.DONE_BEFORE and ended_failed(r.found_status)
         ),
-        must_awaiting_code=awaiting,
-        must_waiting_outside=outside,
+        must_awaiting_code=waiting["code"],
+        must_waiting_outside=waiting["outside"],
         nice_done=sum(1 for r in nice if r.state in SETTLED_RUN_STATES),
         nice_total=len(nice),
         ready=not reasons,

@@ -282,8 +282,9 @@ def test_the_system_named_full_is_the_proposed_one(
     assert candidate_system(systems, None)[0] == candidate
 
 
-def _two_runs_no_listed_systems(order: tuple[str, str]) -> PipelineState:
-    """A block that lists no compared systems, and a run of each of two systems in ``order``."""
+def _one_block(block: ev.BlockInfo, runs: list[tuple[ev.RunPlanned, float]]) -> PipelineState:
+    """A plan of milestone M1 with ``block`` alone, and each planned run finished with its
+    accuracy."""
     store = InMemoryEventStore(clock=_clock())
     store.append(
         "bridge",
@@ -293,31 +294,31 @@ def _two_runs_no_listed_systems(order: tuple[str, str]) -> PipelineState:
                 plan_path="refine-logs/EXPERIMENT_PLAN.md",
                 plan_sha256="b" * 64,
                 options={"language": "en"},
-                milestones=(ev.MilestoneInfo(id="M1", name="Main", blocks=("B1",)),),
-                blocks=(
-                    ev.BlockInfo(
-                        id="B1",
-                        title="Serving",
-                        metrics=("accuracy",),
-                        success_criterion="accuracy up ≥ 30%",
-                    ),
-                ),
+                milestones=(ev.MilestoneInfo(id="M1", name="Main", blocks=(block.id,)),),
+                blocks=(block,),
             )
         ],
         None,
     )
-    accuracy = {"NeuroTAP-style": 0.6, "TACE": 0.4}
-    for n, system in enumerate(order):
-        run = f"T{n + 1}"
-        store.append(
-            f"run:{run}",
-            [
-                ev.RunPlanned(run_id=run, milestone="M1", block="B1", system=system),
-                *_finished(run, accuracy[system]),
-            ],
-            None,
-        )
+    for planned, accuracy in runs:
+        store.append(f"run:{planned.run_id}", [planned, *_finished(planned.run_id, accuracy)], None)
     return fold(store.read())
+
+
+def _two_runs_no_listed_systems(order: tuple[str, str]) -> PipelineState:
+    """A block that lists no compared systems, and a run of each of two systems in ``order``."""
+    accuracy = {"NeuroTAP-style": 0.6, "TACE": 0.4}
+    block = ev.BlockInfo(
+        id="B1", title="Serving", metrics=("accuracy",), success_criterion="accuracy up ≥ 30%"
+    )
+    runs = [
+        (
+            ev.RunPlanned(run_id=f"T{n + 1}", milestone="M1", block="B1", system=system),
+            accuracy[system],
+        )
+        for n, system in enumerate(order)
+    ]
+    return _one_block(block, runs)
 
 
 def test_without_listed_systems_run_order_does_not_pick_the_proposed_one() -> None:
@@ -342,42 +343,19 @@ def test_a_sanity_check_outside_the_sanity_milestone_is_never_shared() -> None:
     B2 read met on its overfit score."""
     from bridge.plan.attribution import SANITY_CHECK
 
-    store = InMemoryEventStore(clock=_clock())
-    store.append(
-        "bridge",
-        [
-            ev.PlanLoaded(
-                title="Toy",
-                plan_path="refine-logs/EXPERIMENT_PLAN.md",
-                plan_sha256="b" * 64,
-                options={"language": "en"},
-                milestones=(ev.MilestoneInfo(id="M1", name="Main", blocks=("B2",)),),
-                blocks=(
-                    ev.BlockInfo(
-                        id="B2",
-                        title="Main",
-                        systems=(OURS,),
-                        metrics=("accuracy",),
-                        success_criterion="accuracy > 0.5",
-                    ),
-                ),
-            )
-        ],
-        None,
+    block = ev.BlockInfo(
+        id="B2",
+        title="Main",
+        systems=(OURS,),
+        metrics=("accuracy",),
+        success_criterion="accuracy > 0.5",
     )
-    store.append(
-        "run:R012",
-        [
-            ev.RunPlanned(
-                run_id="R012",
-                milestone="M1",
-                system=OURS,
-                attribution=f"{SANITY_CHECK} ('Sanity: overfit on 100 items')",
-            ),
-            *_finished("R012", 0.99),
-        ],
-        None,
+    sanity = ev.RunPlanned(
+        run_id="R012",
+        milestone="M1",
+        system=OURS,
+        attribution=f"{SANITY_CHECK} ('Sanity: overfit on 100 items')",
     )
-    block = evaluate(fold(store.read())).blocks[0]
-    assert block.verdict.verdict is VerdictKind.INCONCLUSIVE
-    assert "R012" not in block.verdict.reason
+    result = evaluate(_one_block(block, [(sanity, 0.99)])).blocks[0]
+    assert result.verdict.verdict is VerdictKind.INCONCLUSIVE
+    assert "R012" not in result.verdict.reason
