@@ -201,7 +201,11 @@ def _tracker_drafts(plan: Plan, *, writes_code: bool) -> list[_Draft]:
         if run.legend:
             # 032's "❌" is "Failed" by its legend: the recorded status says so, so every later
             # reading of it (failed before bridge, the tracker's word) agrees with the legend.
-            status_raw = f"{status_raw} (legend: {run.legend})"
+            status_raw = (
+                f"{status_raw}（图例：{run.legend}）"
+                if plan.language == "zh"
+                else f"{status_raw} (legend: {run.legend})"
+            )
         if run.awaits_code and not run.task and not writes_code and status in ("todo", "unknown"):
             # 023's PENDING_IMPLEMENTATION rows were launched and reported a success.
             status = "blocked"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from bridge.events import types as ev
 from bridge.machine.fold import PipelineState, RunView
@@ -21,6 +22,9 @@ from bridge.projections.diagram import mermaid
 from bridge.projections.failure_words import failure_in_language
 from bridge.projections.markdown import line, table
 from bridge.projections.text import stamp, t
+
+if TYPE_CHECKING:
+    from bridge.plan.status_legend import StatusLegend
 
 __all__ = ["HEADER", "STATUS_WORDS", "render", "status_word"]
 
@@ -142,12 +146,14 @@ def _row(
     language: str,
     rentals: Mapping[str, ev.InstanceRented] | None = None,
     words: Mapping[str, str] | None = None,
+    legend: StatusLegend | None = None,
 ) -> tuple[str | None, str | None]:
     from bridge.projections.tracker_layout import kept_as_written
 
     meaning = _MEANING.get(run.state, "")
     theirs = (words or {}).get(meaning)
-    status = None if kept_as_written(run, status_raw) else theirs or status_word(run)
+    kept = kept_as_written(run, status_raw, legend) if legend else kept_as_written(run, status_raw)
+    status = None if kept else theirs or status_word(run)
     if run.state in NOT_BRIDGES_RUN_STATES or not (run.attempts or run.reason):
         return status, None  # bridge has nothing to say: the researcher's Notes stay
     return status, _notes(run, language, rentals=rentals, labelled=True)
@@ -172,13 +178,15 @@ def _filled_in(state: PipelineState, template: str, language: str) -> str:
         generated_section,
         researchers_words,
         run_table_header,
+        template_legend,
     )
 
     file = state.plan.sources.get("tracker", "EXPERIMENT_TRACKER.md") if state.plan else ""
     rentals = {r.attempt_id: r for r in state.rentals}
     words = researchers_words(template, file, set(STATUS_WORDS.values()))
+    legend = template_legend(template, file)
     lines, shown = fill_in(
-        template, file, state, lambda run, raw: _row(run, raw, language, rentals, words)
+        template, file, state, lambda run, raw: _row(run, raw, language, rentals, words, legend)
     )
     body = [_summary(state, language), ""]
     skipped = [r for r in state.runs.values() if r.state in NOT_BRIDGES_RUN_STATES]

@@ -21,7 +21,13 @@ from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.stages import NOT_BRIDGES_RUN_STATES, RunState
 from bridge.plan.plan_section import GENERATED_MARK
 from bridge.plan.quantities import normalise_block_id
-from bridge.plan.status_legend import marks_by_meaning, read_legend
+from bridge.plan.status_legend import (
+    NO_LEGEND,
+    StatusLegend,
+    legend_status,
+    marks_by_meaning,
+    read_legend,
+)
 from bridge.plan.text import Document, Table, plain
 from bridge.plan.tracker import (
     column_positions,
@@ -40,6 +46,7 @@ __all__ = [
     "generated_section",
     "kept_as_written",
     "researchers_words",
+    "template_legend",
     "template_of",
 ]
 
@@ -463,20 +470,26 @@ def run_table_header(template: str, file: str) -> tuple[str, ...] | None:
     return None
 
 
-def kept_as_written(run: RunView, status_raw: str) -> bool:
+def kept_as_written(run: RunView, status_raw: str, legend: StatusLegend = NO_LEGEND) -> bool:
     """
     Whether a row's Status stays as the researcher wrote it: runs bridge did not launch, and
     pending runs whose status already says "not started" (``⬜ Pending`` stays ``⬜ Pending``)
     or says running (someone runs it elsewhere: bridge holds the plan on it, and must not
-    write TODO over the researcher's word).
+    write TODO over the researcher's word), as read through the tracker's ``legend`` (033's
+    ``[~]`` is "In progress").
     """
     if run.state in NOT_BRIDGES_RUN_STATES:
         return True
     return (
         run.state is RunState.PENDING
         and not run.attempts
-        and (normalise_status(status_raw) in ("todo", "running"))
+        and (legend_status(status_raw, legend) in ("todo", "running"))
     )
+
+
+def template_legend(template: str, file: str) -> StatusLegend:
+    """The status legend of the researcher's tracker (:func:`read_legend`)."""
+    return read_legend(Document(template, file))
 
 
 def generated_section(

@@ -10,6 +10,8 @@ import json
 import sys
 from pathlib import Path
 
+import attrs
+
 from bridge.events import types as ev
 from bridge.machine.stages import RunState, Stage
 from bridge.pipeline import Bridge
@@ -668,3 +670,31 @@ def test_the_trackers_legend_decides_its_marks_and_unwritten_code_is_held(projec
         store.close()
     assert redeployed == ["1 run(s) back in the plan by a tracker edit: R2"]
     assert "wait for their code" not in bridge.summary()
+
+
+def test_a_row_its_legend_says_is_in_progress_keeps_its_word(project: Path) -> None:
+    """033's legend reads `[~]` as "In progress": a row marked so is someone else's run, and
+    bridge wrote its TODO over the researcher's mark."""
+    from bridge.machine.fold import fold
+    from bridge.pipeline.audit import open_store
+    from bridge.projections import tracker as tracker_projection
+
+    write_project(project, [Run(id="S1", milestone="M0"), Run(id="R2", milestone="M1")])
+    bridge = Bridge(project)
+    try:
+        bridge.run(until=Stage.SANITY_OK)
+    finally:
+        bridge.close()
+    store = open_store(project)
+    try:
+        state = fold(store.read())
+    finally:
+        store.close()
+    assert state.runs["R2"].state is RunState.PENDING
+    template = (
+        "## Status Legend\n- `[ ]` Not started\n- `[~]` In progress\n\n"
+        "| Run ID | Milestone | Purpose | System | Status |\n|---|---|---|---|---|\n"
+        "| S1 | M0 | sanity | main | [x] |\n| R2 | M1 | main | main | [~] |\n"
+    )
+    state = attrs.evolve(state, plan=attrs.evolve(state.plan, tracker_text=template))
+    assert "| R2 | M1 | main | main | [~] |" in tracker_projection.render(state)

@@ -171,3 +171,21 @@ class TestStatus:
             "its code is not written yet (legend: implementation in progress)"
         )
         assert awaited_code("IMPLEMENTED", legend) == ""
+
+
+@needs_shared
+def test_a_chinese_plans_legend_note_is_in_chinese(tmp_path: Path) -> None:
+    """Where the legend decided a row's status, the recorded status says so in the plan's
+    language (026 is Chinese; its legend made to read ❌ as Failed, P1's row marked ❌)."""
+    root = as_project("026", tmp_path)
+    tracker = root / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    text = tracker.read_text().replace("❌ Blocked", "❌ Failed", 1)
+    tracker.write_text(
+        text.replace(
+            "| P1 | CDF sufficiency (8B, GSM8K) | ✅ |",
+            "| P1 | CDF sufficiency (8B, GSM8K) | ❌ |",
+            1,
+        )
+    )
+    runs = {r.id: r for r in load_project(root).runs}
+    assert (runs["P1"].status, runs["P1"].status_raw) == ("failed", "❌（图例：Failed）")
