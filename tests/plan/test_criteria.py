@@ -131,6 +131,13 @@ class TestParseCriterionEnglish:
         else:
             assert isinstance(result, Unparsed) and reason in result.reason
 
+    def test_n_of_m_is_a_count_over_subsets(self) -> None:
+        """015's B0/B7 "≥ 3 of 4 task families" was refused as "a number without a comparison:
+        '3'"; it is a count over subsets, and the reason says so."""
+        result = parse_criterion("≥ 3 of 4 task families")
+        assert isinstance(result, Unparsed)
+        assert result.reason == "counts over subsets (categories, families, configs)"
+
     def test_a_reference_after_a_setting_stays_the_reference(self) -> None:
         """ "at 16×4 over LoRA": the setting went with "over", and the difference became an
         absolute check on LoRA."""

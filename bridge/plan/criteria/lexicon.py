@@ -115,6 +115,8 @@ SUBSET_COUNT = re.compile(
     # "across all 4 types", "in each of the 3 domains", "on all 5 datasets": one condition per
     # subset (004's B6 read "4" as a number without a comparison)
     r"|\b(?:across|in|on|for)\s+(?:all|each|every)\s+(?:of\s+)?(?:the\s+)?\d+\s+[a-z]"
+    # "≥ 3 of 4 task families" (015's B0/B7 read "3" as a number without a comparison)
+    r"|\b\d+\s+(?:of|out\s+of)\s+\d+\b"
 )
 
 SEEDS_PHRASE = re.compile(
