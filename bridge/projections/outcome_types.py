@@ -168,23 +168,23 @@ def must_completed(outcome: Outcome, *, zh: bool = False) -> str:
             if zh
             else f"{len(failed)} of them ended failed or invalid before bridge: {ids}"
         )
-    if waiting := outcome.must_awaiting_code:
-        ids = ", ".join(waiting)
-        one = len(waiting) == 1
-        parts.append(
-            f"另有 {len(waiting)} 个必做运行等待代码写好，未计入：{ids}"
-            if zh
-            else f"{len(waiting)} more {'waits for its' if one else 'wait for their'} code, "
-            f"not counted: {ids}"
-        )
-    if outside := outcome.must_waiting_outside:
-        ids = ", ".join(outside)
-        parts.append(
-            f"另有 {len(outside)} 个必做运行等待 bridge 不运行的运行，未计入：{ids}"
-            if zh
-            else f"{len(outside)} more {'waits' if len(outside) == 1 else 'wait'} for runs bridge "
-            f"does not run, not counted: {ids}"
-        )
+    # Must-run rows held while they wait, by why: not counted, named.
+    for held, zh_why, one, several in (
+        (outcome.must_awaiting_code, "代码写好", "waits for its code", "wait for their code"),
+        (
+            outcome.must_waiting_outside,
+            "bridge 不运行的运行",
+            "waits for runs bridge does not run",
+            "wait for runs bridge does not run",
+        ),
+    ):
+        if held:
+            ids = ", ".join(held)
+            parts.append(
+                f"另有 {len(held)} 个必做运行等待{zh_why}，未计入：{ids}"
+                if zh
+                else f"{len(held)} more {one if len(held) == 1 else several}, not counted: {ids}"
+            )
     if not parts:
         return text
     return f"{text}（{'；'.join(parts)}）" if zh else f"{text} ({'; '.join(parts)})"

@@ -14,6 +14,7 @@ the file is read back as a template.
 from __future__ import annotations
 
 import collections
+import functools
 import re
 from collections.abc import Callable, Collection, Sequence
 
@@ -332,6 +333,13 @@ def fill_in(
     return lines, shown
 
 
+@functools.lru_cache(maxsize=4)
+def _template_doc(template: str, file: str) -> Document:
+    """The researcher's tracker parsed once for the readers that only read it (its words, its
+    legend): every refresh renders the same template."""
+    return Document(template, file)
+
+
 def researchers_words(template: str, file: str, ours: Collection[str]) -> dict[str, str]:
     """
     The status words the researcher's run tables use, by what they mean (``done`` →
@@ -342,7 +350,7 @@ def researchers_words(template: str, file: str, ours: Collection[str]) -> dict[s
     outcome such as ``GATE FAILED`` or ``invalid``. A status legend's marks stand for the
     meanings no such word is learnt for.
     """
-    doc = Document(template, file)
+    doc = _template_doc(template, file)
     counts: dict[str, collections.Counter[str]] = {}
     for table in doc.tables:
         at = column_positions(table.header).get("status") if is_run_table(table) else None
@@ -489,7 +497,7 @@ def kept_as_written(run: RunView, status_raw: str, legend: StatusLegend = NO_LEG
 
 def template_legend(template: str, file: str) -> StatusLegend:
     """The status legend of the researcher's tracker (:func:`read_legend`)."""
-    return read_legend(Document(template, file))
+    return read_legend(_template_doc(template, file))
 
 
 def generated_section(
