@@ -320,7 +320,6 @@ def status_lines(
     from bridge.events.clock import utc_now
     from bridge.machine.scheduler import LIVE, milestone_order
     from bridge.machine.stages import SETTLED_RUN_STATES, TERMINAL_RUN_STATES, RunState, Stage
-    from bridge.plan.vocabulary import FAILED_STATUSES, normalise_status
     from bridge.projections.text import language_of, t
 
     now = now or utc_now()
@@ -341,12 +340,7 @@ def status_lines(
         # Out-of-scope runs are not counted, but said: "0/0 ok" alone hides a skipped milestone.
         skipped = len(every) - len(runs)
         # Runs the tracker says ended failed or invalid before bridge are done, but not ok.
-        failed_before = sum(
-            1
-            for r in runs
-            if r.state is RunState.DONE_BEFORE
-            and normalise_status(r.found_status) in FAILED_STATUSES
-        )
+        failed_before = sum(1 for r in runs if r.failed_before_bridge)
         ok -= failed_before
         not_ok = done - ok - failed_before
         tail = (

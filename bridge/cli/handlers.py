@@ -336,8 +336,10 @@ def run(args: Parsed) -> int:
             r.run_id
             for r in bridge.status().runs.values()
             if r.spec.priority is Priority.MUST
-            and r.state is not RunState.SUCCEEDED
-            and r.state not in NOT_BRIDGES_RUN_STATES
+            and (
+                (r.state is not RunState.SUCCEEDED and r.state not in NOT_BRIDGES_RUN_STATES)
+                or r.failed_before_bridge
+            )
         ]
     finally:
         bridge.close()

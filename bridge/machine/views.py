@@ -110,6 +110,21 @@ class RunView:
         """
         return self.attempts[-1].metrics if self.attempts else None
 
+    @property
+    def failed_before_bridge(self) -> bool:
+        """
+        True when the tracker says the run was done before bridge and ended failed or invalid
+        there (``FAIL``, 002's "**GATE FAILED**"): completed, but not succeeded, so it counts
+        neither as done nor as a success anywhere.
+        """
+        if self.state is not RunState.DONE_BEFORE:
+            return False
+        # Imported here: the status vocabulary is only needed for the few runs done before
+        # bridge, and every command imports this module.
+        from bridge.plan.vocabulary import ended_failed
+
+        return ended_failed(self.found_status)
+
 
 @value_methods
 @attrs.frozen(kw_only=True, eq=False, repr=False)

@@ -53,9 +53,11 @@ def select(
 ) -> list[str]:
     """
     The runs a ``bridge retry`` names, in plan order: the ids given, every run that ended
-    without succeeding (``failed``), and every such run of ``milestone``. Succeeded runs, and
-    runs the tracker says were done before bridge, are only taken with ``force`` (they keep
-    what they ran with otherwise); a run the tracker rules out of scope only when named.
+    without succeeding (``failed``), and every such run of ``milestone``; a run the tracker
+    says ended failed or invalid before bridge counts as one that ended without succeeding.
+    Succeeded runs, and runs the tracker says were done before bridge otherwise, are only taken
+    with ``force`` (they keep what they ran with otherwise); a run the tracker rules out of
+    scope only when named.
 
     Raises:
         UnknownRunError: an id or the milestone is not in the plan.
@@ -84,7 +86,7 @@ def select(
     done_refused = False
     for run_id in run_ids:
         run = state.runs[run_id]
-        if run.state in ok or run.state is RunState.OUT_OF_SCOPE:
+        if run.state in ok or run.state is RunState.OUT_OF_SCOPE or run.failed_before_bridge:
             chosen[run_id] = None
         else:
             refused.append(f"{run_id} {_STATE_SAID.get(run.state, 'is ' + run.state.value)}")
@@ -98,7 +100,7 @@ def select(
     for run in state.runs.values():
         if milestone and run.spec.milestone != milestone:
             continue
-        if (failed or milestone) and run.state in ok:
+        if (failed or milestone) and (run.state in ok or run.failed_before_bridge):
             chosen[run.run_id] = None
     if not chosen:
         where = f" in {milestone}" if milestone else ""

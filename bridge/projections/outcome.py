@@ -71,7 +71,7 @@ from bridge.plan.metric_names import match_metric, plan_metric_names
 from bridge.plan.priority import Priority
 from bridge.plan.runs import waits_outside
 from bridge.plan.status_legend import is_held_for_code
-from bridge.plan.vocabulary import ended_failed, normalise_status
+from bridge.plan.vocabulary import normalise_status
 from bridge.projections.block_runs import (
     block_runs,
     candidate_system,
@@ -449,6 +449,18 @@ def evaluate(state: PipelineState) -> Outcome:
     failed = ", ".join(r.run_id for r in must if r.state not in SETTLED_RUN_STATES)
     if failed:
         reasons.append((f"must-run runs not succeeded: {failed}", f"必做运行未成功：{failed}"))
+    # A must-run row the tracker says failed before bridge (005's R005 `FAIL`, "needs retry"):
+    # the plan's evidence is not all there, whoever ran it.
+    failed_before = tuple(r.run_id for r in must if r.failed_before_bridge)
+    if failed_before:
+        named = ", ".join(failed_before)
+        reasons.append(
+            (
+                f"must-run runs ended failed or invalid before bridge (their tracker rows say "
+                f"so): {named}",
+                f"必做运行在 bridge 之前已结束为失败或无效（追踪表如此记录）：{named}",
+            )
+        )
     # Must-run rows held out of scope while they wait (their code, a run bridge does not run):
     # the plan is not done, so the results are not ready, and every summary names them.
     waiting: dict[str, tuple[str, ...]] = {}
@@ -496,16 +508,16 @@ def evaluate(state: PipelineState) -> Outcome:
         blocks=blocks,
         main_milestone=main,
         main_result=result,
-        must_done=sum(1 for r in must if r.state in SETTLED_RUN_STATES),
-        must_total=len(must),
-        must_failed_before=tuple(
-            r.run_id
-            for r in must
-            if r.state is RunState.DONE_BEFORE and ended_failed(r.found_status)
+        must_done=sum(
+            1 for r in must if r.state in SETTLED_RUN_STATES and not r.failed_before_bridge
         ),
+        must_total=len(must),
+        must_failed_before=failed_before,
         must_awaiting_code=waiting["code"],
         must_waiting_outside=waiting["outside"],
-        nice_done=sum(1 for r in nice if r.state in SETTLED_RUN_STATES),
+        nice_done=sum(
+            1 for r in nice if r.state in SETTLED_RUN_STATES and not r.failed_before_bridge
+        ),
         nice_total=len(nice),
         ready=not reasons,
         not_ready=tuple(en for en, _ in reasons),

@@ -114,18 +114,18 @@ class Outcome:
         blocks: in plan order.
         main_milestone: the main milestone's id, or ``None`` when none was recognised.
         main_result: positive, negative or inconclusive (from the main milestone's blocks).
-        must_done: must-run runs that completed: succeeded under bridge, or done before bridge
-            as the tracker says (whatever their result).
+        must_done: must-run runs that completed with a result: succeeded under bridge, or done
+            before bridge as the tracker says, unless it says they ended failed or invalid.
         must_total: must-run runs planned.
-        must_failed_before: must-run runs counted in ``must_done`` whose tracker row says they
-            ended failed or invalid before bridge (in planning order): completed, not
-            succeeded, so every summary names them.
+        must_failed_before: must-run runs, not counted in ``must_done``, whose tracker row says
+            they ended failed or invalid before bridge (in planning order): every summary names
+            them, and the results are not ready while they stand.
         must_awaiting_code: must-run runs held out of scope because the tracker says their code
             is not written yet (023's PENDING_IMPLEMENTATION), not counted in ``must_total``:
             every summary names them, as the plan is not done while they wait.
         must_waiting_outside: must-run runs held out of scope because they wait for a run bridge
             does not run (a person's, out of scope, its code not written), not counted either.
-        nice_done: nice-to-have runs that succeeded.
+        nice_done: nice-to-have runs that succeeded (under bridge or before it).
         nice_total: nice-to-have runs planned.
         ready: ready for the review loop.
         not_ready: why not, when not ready (English: results.json's ``not_ready_reasons``).
@@ -155,18 +155,18 @@ class Outcome:
 
 def must_completed(outcome: Outcome, *, zh: bool = False) -> str:
     """
-    ``done/total`` of the must-run runs, naming those that count as completed although their
-    tracker row says they ended failed or invalid before bridge (a count that hid them would
-    read as success), and those not counted because their code is not written yet.
+    ``done/total`` of the must-run runs, naming those not done because their tracker row says
+    they ended failed or invalid before bridge, and those not counted because they wait (for
+    their code, for runs bridge does not run).
     """
     text = f"{outcome.must_done}/{outcome.must_total}"
     parts: list[str] = []
     if failed := outcome.must_failed_before:
         ids = ", ".join(failed)
         parts.append(
-            f"其中 {len(failed)} 个在 bridge 之前已结束为失败或无效：{ids}"
+            f"{len(failed)} 个在 bridge 之前已结束为失败或无效：{ids}"
             if zh
-            else f"{len(failed)} of them ended failed or invalid before bridge: {ids}"
+            else f"{len(failed)} ended failed or invalid before bridge: {ids}"
         )
     # Must-run rows held while they wait, by why: not counted, named.
     for held, zh_why, one, several in (

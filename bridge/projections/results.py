@@ -253,6 +253,18 @@ def next_step(state: PipelineState, outcome: Outcome, language: str) -> str:
             else f"Must-run runs did not succeed ({ids}): read why, fix the cause, then run "
             "`bridge retry --failed` and `bridge run`. Ablation planning skipped."
         )
+    if before := outcome.must_failed_before:
+        ids = ", ".join(before)
+        # `--failed` takes them too (and any nice-to-have run that failed): one short command.
+        retry = f"bridge retry {' '.join(before)}" if len(before) <= 3 else "bridge retry --failed"
+        return (
+            f"追踪表记录必做运行在 bridge 之前已失败（{ids}）：用 `{retry}` 和 "
+            "`bridge run` 在 bridge 下重新运行；若该结果成立，请在追踪表中改写其状态。"
+            if zh
+            else f"The tracker says must-run runs failed before bridge ({ids}): run them under "
+            f"bridge with `{retry}` and `bridge run`, or, if that result stands, "
+            "change their Status in the tracker."
+        )
     if outcome.main_result is MainResult.POSITIVE:
         title = state.plan.title if state.plan is not None else ""
         handoff = f'→ /auto-review-loop "{title}"' if outcome.ready else ""

@@ -108,10 +108,10 @@ def _with_reviewer(project: Path, server: ScriptedOpenAI) -> None:
         )
 
 
-def _run(project: Path) -> dict[str, Any]:
+def _run(project: Path, exit_code: int = 0) -> dict[str, Any]:
     """`bridge run` through the command line, in process; results.json as read back."""
     code = main(["run", "--project", str(project)])
-    assert code == 0, (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text("utf-8")
+    assert code == exit_code, (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text("utf-8")
     results = project / "refine-logs" / "results.json"
     data: dict[str, Any] = json.loads(results.read_text(encoding="utf-8"))
     return data
@@ -184,10 +184,11 @@ def tool_placement(
 
 @pytest.fixture(scope="module")
 def harness(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
-    """018 with the rules only (no reviewer)."""
+    """018 with the rules only (no reviewer). Exit 1: the tracker says nine must-run rows
+    ended failed or invalid before bridge."""
     project = _copy("018_areal-harness-cn", tmp_path_factory.mktemp("018"))
     _edit_tracker(project, _HARNESS_ROWS)
-    return project, _run(project)
+    return project, _run(project, exit_code=1)
 
 
 # The rows with a CPU command are run by bridge (their tracker says passed, with the numbers only
@@ -347,8 +348,8 @@ class TestHarnessRules:
         self, harness: tuple[Path, dict[str, Any]]
     ) -> None:
         """018's tracker marks the five bridge attempts ``invalid`` and the four calibration
-        cells ``failed``: they count as completed must-run runs, and every summary names them,
-        so the count never reads as success."""
+        cells ``failed``: they are not counted as completed, every summary names them, and
+        the results are not ready for the review loop while they stand."""
         project, data = harness
         failed = data["summary"]["must_run"]["failed_before_bridge"]
         assert failed == [
@@ -359,7 +360,9 @@ class TestHarnessRules:
             "JPH-CAL-CG-C2B",
         ]
         results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
-        assert f"（其中 9 个在 bridge 之前已结束为失败或无效：{', '.join(failed)}）" in results
+        assert f"9 个在 bridge 之前已结束为失败或无效：{', '.join(failed)}" in results
+        assert data["summary"]["ready_for_review_loop"] is False
+        assert "`bridge retry --failed` 和 `bridge run`" in results
 
     def test_the_existing_code_stage_line_in_chinese(
         self, harness: tuple[Path, dict[str, Any]], capsys: pytest.CaptureFixture[str]
@@ -403,7 +406,7 @@ class TestHarnessReviewer:
             )
         ]
         _with_reviewer(project, own_reviewer)
-        blocks = _blocks(_run(project))
+        blocks = _blocks(_run(project, exit_code=1))  # the failed rows, as above
         assert (blocks["B1"]["verdict"], blocks["B1"]["judged_by"]) == ("met", "reviewer")
         assert (blocks["B4"]["verdict"], blocks["B4"]["judged_by"]) == (
             "inconclusive",

@@ -60,8 +60,9 @@ def _project(root: Path) -> Path:
 
 def test_done_and_out_of_scope_rows_are_not_launched(project: Path) -> None:
     """Only S1 and R2 run; R1, R5 and R6 are done before bridge with their notes as evidence; R3
-    and R4 are out of scope with their reason; the plan is complete (5/5 must-run), and R6, whose
-    row says ``invalid``, is named as completed but not succeeded wherever the count is shown."""
+    and R4 are out of scope with their reason; R6, whose row says ``invalid``, is not done
+    (4/5 must-run), is named wherever the count is shown, and holds the results back from the
+    review loop (005's R005 `FAIL` read "completed 11/11" and "Ready: YES")."""
     _project(project)
     bridge = Bridge(project)
     assert bridge.run() is Stage.COLLECTED
@@ -75,13 +76,18 @@ def test_done_and_out_of_scope_rows_are_not_launched(project: Path) -> None:
     types = [t for _seq, stream, t in events_of(project) if stream in ("run:R1", "run:R3")]
     assert types == ["run.planned", "run.found_done", "run.planned", "run.ruled_out"]
     summary = bridge.summary()
-    failed = "(1 of them ended failed or invalid before bridge: R6)"
-    assert f"Must-run completed: 5/5 {failed};" in summary, summary
+    failed = "(1 ended failed or invalid before bridge: R6)"
+    assert f"Must-run completed: 4/5 {failed};" in summary, summary
+    # The plan's evidence is not all there: not ready, and the way to run the row is said.
+    not_ready = "must-run runs ended failed or invalid before bridge (their tracker rows say so)"
+    assert f"{not_ready}: R6" in summary
+    assert "`bridge retry R6` and `bridge run`" in summary
     results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text()
-    assert f"- **Must-run completed:** 5/5 {failed}" in results
+    assert f"- **Must-run completed:** 4/5 {failed}" in results
     data = json.loads((project / "refine-logs" / "results.json").read_text())
+    assert data["summary"]["ready_for_review_loop"] is False
     assert data["summary"]["must_run"] == {
-        "completed": 5,
+        "completed": 4,
         "total": 5,
         "failed_before_bridge": ["R6"],
         "awaiting_code": [],
@@ -90,6 +96,22 @@ def test_done_and_out_of_scope_rows_are_not_launched(project: Path) -> None:
     assert "## Runs bridge did not launch" in results
     assert "- R4 — out of scope: CANCELLED — out of budget" in results
     assert "- R6 — ended failed before bridge: invalid — mask mismatch" in results
+
+
+def test_a_row_that_failed_before_bridge_is_retried_without_force(project: Path) -> None:
+    """``bridge retry R6`` (and ``--failed``) takes a row the tracker says ended failed before
+    bridge, as a run that ended without succeeding; it then runs under bridge, the tracker's
+    old ``invalid`` is not read as done again, and the plan is complete."""
+    _project(project)
+    bridge = Bridge(project)
+    assert bridge.run() is Stage.COLLECTED
+    assert bridge.retry(failed=True).asked == ("R6",)
+    assert bridge.run() is Stage.COLLECTED
+    state = bridge.status()
+    bridge.close()
+    assert sorted(executions(project)) == ["R2", "R6", "S1"]
+    assert state.runs["R6"].state is RunState.SUCCEEDED
+    assert "Must-run completed: 5/5;" in Bridge(project).summary()
 
 
 def test_the_rewritten_tracker_keeps_the_researchers_file(project: Path) -> None:
@@ -640,11 +662,12 @@ def test_the_trackers_legend_decides_its_marks_and_unwritten_code_is_held(projec
         state.runs["R2"].reason
     )
     assert (
-        "Must-run completed: 3/3 (1 of them ended failed or invalid before bridge: R1; 1 more "
+        "Must-run completed: 2/3 (1 ended failed or invalid before bridge: R1; 1 more "
         "waits for its code, not counted: R2);"
     ) in bridge.summary()
     summary = bridge.summary()
-    assert "Ready for the review loop: NO (must-run runs wait for their code: R2" in summary
+    assert "Ready for the review loop: NO (must-run runs ended failed or invalid before " in summary
+    assert "; must-run runs wait for their code: R2" in summary
     data = json.loads((project / "refine-logs" / "results.json").read_text())
     assert data["summary"]["must_run"]["awaiting_code"] == ["R2"]
     results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text()

@@ -32,7 +32,6 @@ from bridge.pipeline.steps import code, collect, deploy_rescue, judging
 from bridge.pipeline.steps.elsewhere import held_by_researcher
 from bridge.plan.priority import Priority
 from bridge.plan.project import load_project
-from bridge.plan.vocabulary import FAILED_STATUSES, normalise_status
 from bridge.projections.failure_words import TRACKER_ROW_NOW
 from bridge.projections.text import language_of, t
 
@@ -282,26 +281,26 @@ def deploy(s: Session) -> Step:
 def _must_line(must: Sequence[RunView], *, zh: bool = False) -> str:
     """
     ``done/total must-run runs succeeded``, or, when the tracker says some were done before
-    bridge, how many of each (and how many of those ended failed or invalid there): runs that
-    failed before bridge count as completed, and a bare "succeeded" would say otherwise.
+    bridge, how many of each, and how many more the tracker says ended failed or invalid there:
+    those are not done (a count that took them in would read as success).
     """
-    done = sum(1 for r in must if r.state in SETTLED_RUN_STATES)
-    before = [r for r in must if r.state is RunState.DONE_BEFORE]
-    failed = sum(1 for r in before if normalise_status(r.found_status) in FAILED_STATUSES)
+    failed = sum(1 for r in must if r.failed_before_bridge)
+    before = sum(1 for r in must if r.state is RunState.DONE_BEFORE) - failed
+    done = sum(1 for r in must if r.state in SETTLED_RUN_STATES) - failed
     if zh:
-        if not before:
+        if not before and not failed:
             return f"{done}/{len(must)} 个必做运行成功"
         return (
-            f"{done}/{len(must)} 个必做运行完成：{done - len(before)} 个成功，"
-            f"{len(before)} 个在 bridge 之前已完成"
-            + (f"（其中 {failed} 个当时已失败或无效）" if failed else "")
+            f"{done}/{len(must)} 个必做运行完成：{done - before} 个成功，"
+            f"{before} 个在 bridge 之前已完成"
+            + (f"；另有 {failed} 个在 bridge 之前已失败或无效" if failed else "")
         )
-    if not before:
+    if not before and not failed:
         return f"{done}/{len(must)} must-run runs succeeded"
     return (
-        f"{done}/{len(must)} must-run runs completed: {done - len(before)} succeeded, "
-        f"{len(before)} done before bridge"
-        + (f" ({failed} of them ended failed or invalid there)" if failed else "")
+        f"{done}/{len(must)} must-run runs completed: {done - before} succeeded, "
+        f"{before} done before bridge"
+        + (f"; {failed} more ended failed or invalid before bridge" if failed else "")
     )
 
 

@@ -28,7 +28,6 @@ from bridge.pipeline.session import Session, Step
 from bridge.pipeline.steps import code, collect, deploy
 from bridge.pipeline.steps.elsewhere import held_by_researcher
 from bridge.plan.runs import SANITY_PROPOSAL
-from bridge.plan.vocabulary import FAILED_STATUSES, normalise_status, says_failure
 from bridge.projections.text import language_of, t
 
 if TYPE_CHECKING:
@@ -284,13 +283,7 @@ def _failed_before_bridge(state: PipelineState, sanity: set[str]) -> list[RunVie
     or its output was invalid, or it recorded a failed gate ("GATE FAILED", a run that is done
     by PARSE-RULES but whose outcome is the gate holding).
     """
-    return [
-        r
-        for r in state.runs.values()
-        if r.spec.milestone in sanity
-        and r.state is RunState.DONE_BEFORE
-        and (normalise_status(r.found_status) in FAILED_STATUSES or says_failure(r.found_status))
-    ]
+    return [r for r in state.runs.values() if r.spec.milestone in sanity and r.failed_before_bridge]
 
 
 def _nothing_to_check(state: PipelineState, sanity: set[str], *, zh: bool = False) -> str:
