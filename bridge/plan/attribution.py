@@ -7,7 +7,10 @@ Evidence is taken in a fixed order, the first that decides wins:
    ``[systems."X"]`` table;
 2. the tracker's Block column, split into block ids (``B2/B3`` names two blocks, ``G1/B4`` names
    B4 because G1 is not a block; a cell may also name a block by its title, ``Scheduler``);
-   then a block id opening the Purpose (``B6 Adversarial Synthesis …``), a single block named
+   then the one block whose own section lists the run as an item of a list or checklist
+   (020's ``- [ ] R030: no-memory / instant MLP supervisor …`` under ``### B3``; a run listed
+   in two blocks' sections is not placed by this), a block id opening the Purpose (``B6
+   Adversarial Synthesis …``), a single block named
    in the run's Notes (unless the run's milestone has one other block: a mention is not
    membership), or a Milestone cell that names a block;
 3. the run's milestone when it names exactly one block: by id, or through the labels of the
@@ -265,6 +268,13 @@ class Attributor:
                 if base:
                     loose.setdefault(base, system)
         self.sanity_milestones = {m.id for m in plan.milestones if m.sanity}
+        # run id (casefolded) → the blocks whose section lists it as a list item, in plan order.
+        self.listed: dict[str, list[str]] = {}
+        for block in plan.blocks:
+            for run_id in _LISTED_RUN.findall(block.text):
+                holders = self.listed.setdefault(run_id.casefold(), [])
+                if block.id not in holders:
+                    holders.append(block.id)
         self.milestone_blocks = {
             m.id: [b for b in m.blocks if b in self.ids] or self._labelled(m.runs_raw, plan)
             for m in plan.milestones
@@ -530,6 +540,11 @@ class Attributor:
                     f"({', '.join(named)}) and {shown} does not tell which",
                 )
             doubt = f"the tracker's Block column {run.block_cell!r} names no block of the plan"
+        listed = self.listed.get(run.id.strip().casefold(), [])
+        if len(listed) == 1:
+            # The plan's own words: the block's checklist names the run (020's B2-B6, whose
+            # runs' systems are compared in several blocks and whose milestones name none).
+            return self._placed(listed[0], names, f"listed in block {listed[0]}'s section")
         only = self.milestone_blocks.get(run.milestone, [])
         named_first = _OPENING_ID.match(_MARKUP.sub("", run.purpose))
         first = normalise_block_id(named_first.group(1)) if named_first is not None else ""
@@ -699,6 +714,13 @@ def _singular(word: str) -> str:
 
 
 # A block id opening a Purpose cell, before its title or a colon ("B6 Adversarial …", "B2: …").
+# A run id opening an item of a list or checklist in a block's section: "- [ ] R030: …",
+# "- [x] **R034a** — …", "1. **R001** …". An id mentioned inside an item's prose is not listed.
+_LISTED_RUN = re.compile(
+    r"^[ \t]*(?:[-*+]|\d{1,3}[.)])[ \t]+(?:\[[ xX~/-]\][ \t]+)?[*`_]{0,2}"
+    r"([A-Za-z][\w.-]*\d[\w-]*?)[*`_]{0,2}(?=[ \t]*(?:[:：—–(（]|-[ \t]|[ \t]|$))",
+    re.MULTILINE,
+)
 _OPENING_ID = re.compile(r"\W*(B\d{1,2}(?:\.\d)?|Block\s+\d{1,2})(?=[\s:：—-]|$)")
 # A claim or arm label opening a Purpose cell: "C2 ", "H1: ", "A2 ".
 _PURPOSE_LABEL = re.compile(r"^\s*[A-Z]\d{1,2}[a-z]?\s*[:：]?\s+")

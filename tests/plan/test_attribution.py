@@ -564,20 +564,30 @@ class TestCorpus:
         assert runs["R308"].block == "B6"
         assert runs["R308"].attribution == "the tracker's Purpose opens with block B6"
 
-    def test_020_a_name_one_identifier_short_of_another_blocks_is_not_placed(
+    def test_020_a_name_one_identifier_short_of_another_blocks_is_placed_by_the_plans_list(
         self, tmp_path: Path
     ) -> None:
-        """020's R033 `shuffled_memory` (milestone M3, B3's work) is B4's "shuffled memory" and
-        the start of B3's `shuffled_memory_negative_control`: it was placed in B4 and its numbers
-        judged there. Which one it stands for is not said, so it is in no block, with why."""
+        """020's R033 `shuffled_memory` (milestone M3) is B4's "shuffled memory" and the start of
+        B3's `shuffled_memory_negative_control`: it was placed in B4 and its numbers judged
+        there. B3's checklist lists it ("R033: shuffled-memory negative-control"), so it is
+        B3's, standing for that system; without the list it would be in no block, with why."""
         from bridge.projections.reasons import in_language
 
-        runs = {r.id: r for r in load_project(as_project("020", tmp_path)).runs}
+        project = as_project("020", tmp_path)
+        runs = {r.id: r for r in load_project(project).runs}
+        assert (runs["R033"].block, runs["R033"].block_system) == (
+            "B3",
+            "`shuffled_memory_negative_control`",
+        )
+        assert runs["R033"].attribution == "listed in block B3's section"
+        assert runs["R020"].block == "B2"  # B1's "controller-native only …" is another name
+        plan = project / "refine-logs" / "EXPERIMENT_PLAN.md"
+        plan.write_text(plan.read_text(encoding="utf-8").replace("- [ ] R033:", "- [ ] R0-33:"))
+        runs = {r.id: r for r in load_project(project).runs}
         assert runs["R033"].block == ""
         assert runs["R033"].attribution.startswith(
             "system 'shuffled_memory' is compared in block B4 and begins block B3's"
         )
-        assert runs["R020"].block == "B2"  # B1's "controller-native only …" is another name
         assert "系统 'shuffled_memory' 是实验块 B4 的对比系统" in in_language(
             runs["R033"].attribution, "zh"
         )
@@ -786,3 +796,40 @@ def test_a_block_the_notes_mention_does_not_outweigh_the_milestones_one_block(
     runs = {r.id: (r.block, r.attribution) for r in load_project(tmp_path).runs}
     assert runs["R1"] == ("B1", "milestone M1's only block")
     assert runs["R2"] == ("B2", "a block named in the tracker's Notes")
+
+
+def test_a_run_a_blocks_checklist_lists_is_that_blocks(tmp_path: Path) -> None:
+    """020's blocks list their runs (`- [ ] R030: …` under `### B3`) while the runs' systems
+    are compared in several blocks and the milestones name none: 52 of 74 runs fell out of
+    their blocks. A run listed in two blocks' sections, or only mentioned in an item's prose,
+    is not placed by the listing."""
+    write(
+        tmp_path,
+        "refine-logs/EXPERIMENT_PLAN.md",
+        "# Plan\n\n## Experiment Blocks\n\n"
+        "### B2: Baselines\n- Compared systems: `instant_mlp`, `gru`.\n"
+        "- Success criterion: accuracy > 0.5.\n\n"
+        "- [ ] R020: instant MLP baseline（若不跑，R031 summary 必须写明）.\n"
+        "- [x] **R021** — GRU baseline.\n- [ ] R040: shared with B3.\n\n"
+        "### B3: Memory value\n- Compared systems: `instant_mlp`, `gru`.\n"
+        "- Success criterion: accuracy > 0.5.\n\n"
+        "1. **R030** no-memory supervisor.\n- [ ] R040: shared with B2.\n\n"
+        "## Run Order and Milestones\n\n| Milestone | Goal | Runs | Decision Gate |\n"
+        "|---|---|---|---|\n| M2 | baseline ladder | R020-R040 | - |\n",
+    )
+    write(
+        tmp_path,
+        "refine-logs/EXPERIMENT_TRACKER.md",
+        "| Run ID | Milestone | System | Status |\n|---|---|---|---|\n"
+        "| R020 | M2 | instant_mlp | TODO |\n| R021 | M2 | gru | TODO |\n"
+        "| R030 | M2 | instant_mlp | TODO |\n| R031 | M2 | gru | TODO |\n"
+        "| R040 | M2 | gru | TODO |\n",
+    )
+    runs = {r.id: (r.block, r.system, r.attribution) for r in load_project(tmp_path).runs}
+    assert runs["R020"] == ("B2", "instant_mlp", "listed in block B2's section")
+    assert runs["R021"] == ("B2", "gru", "listed in block B2's section")
+    assert runs["R030"] == ("B3", "instant_mlp", "listed in block B3's section")
+    # Mentioned in B2's prose only, and listed in both blocks: the systems decide, and here
+    # they cannot.
+    assert runs["R031"][0] == runs["R040"][0] == ""
+    assert "compared in blocks B2, B3" in runs["R040"][2]
