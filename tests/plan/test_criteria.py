@@ -262,6 +262,20 @@ class TestParseCriterionEnglish:
         c = parsed("RMSE < 0.2", block_systems=systems, metrics=["RMSE", "skill"])
         assert (c.subject, c.metric) == (None, "RMSE")
 
+    def test_a_metric_whose_name_holds_a_system_is_the_metric(self) -> None:
+        """017 B3: "regret to oracle < 0.05", with "regret to oracle" in the block's Metrics and
+        "oracle" a compared system, lost its metric ("an absolute threshold without a metric")
+        and left the block inconclusive; "oracle" alone still names the system."""
+        systems = ["GPU-only", "online predictor", "oracle"]
+        metrics = ["decode latency", "regret to oracle"]
+        c = parsed("regret to oracle < 0.05", block_systems=systems, metrics=metrics)
+        assert (c.metric, c.comparison, c.threshold) == ("regret to oracle", Comparison.LT, 0.05)
+        assert c.reference is None
+        beats = "online predictor beats oracle on decode latency"
+        c = parsed(beats, block_systems=systems, metrics=metrics)
+        assert (c.subject, c.reference) == ("online predictor", "oracle")
+        assert c.metric == "decode latency"
+
     def test_a_hyphenated_name_with_digits_is_a_system_not_a_threshold(self) -> None:
         """002 B2: "TC-CS-1S" names "TC-CS-1S attention-only", and its "1" is no number
         without a comparison; "exceed" a system is a gain over it."""

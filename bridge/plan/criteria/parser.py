@@ -298,7 +298,20 @@ def _parse(  # one linear decision procedure, kept in one place to read top to b
     if ablation is not None:
         norm, fixed_subject, fixed_reference, note = ablation
         notes.append(note)
-    norm, _ = replace_terms(norm, system_terms(systems))
+    named = system_terms(systems)
+    # A metric the plan names whose name holds a system's whole name ("regret to oracle" in a
+    # block that compares "oracle", 017's B3) is that metric: tagged before the systems are,
+    # or the system's name would be taken out of it and the metric lost. A word of a system's
+    # name is not enough: 006's "composite skill > 0" is S3 composite's skill.
+    terms = metric_terms(metrics)
+    whole = [(system, "⟨S⟩") for system in systems]
+    holding = [
+        (metric, placeholder)
+        for metric, placeholder in terms[: sum(1 for m in metrics if m.strip())]
+        if replace_terms(normalise(metric), whole)[1]
+    ]
+    norm, _ = replace_terms(norm, holding)
+    norm, _ = replace_terms(norm, named)
     if BEST_REFERENCE.search(norm):
         return unparsed("compares with the best or with all of several systems")
     norm, _ = replace_terms(norm, [(w, "⟨B⟩") for w in BASELINE_WORDS])
@@ -331,7 +344,6 @@ def _parse(  # one linear decision procedure, kept in one place to read top to b
     if COMPOUND.search(norm):
         return unparsed("several or conditional clauses; only one condition can be checked")
 
-    terms = metric_terms(metrics)
     norm, _ = replace_terms(norm, terms)
     norm, spelled = qualified_metrics(norm, clause, terms, sum(1 for m in metrics if m.strip()))
     tags = sorted(set(re.findall(r"⟨M[A-Z]+⟩", norm)), key=untag)
