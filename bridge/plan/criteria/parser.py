@@ -298,7 +298,7 @@ def _parse(  # one linear decision procedure, kept in one place to read top to b
     if ablation is not None:
         norm, fixed_subject, fixed_reference, note = ablation
         notes.append(note)
-    named = system_terms(systems)
+    spellings = system_terms(systems)
     # A metric the plan names whose name holds a system's whole name ("regret to oracle" in a
     # block that compares "oracle", 017's B3) is that metric: tagged before the systems are,
     # or the system's name would be taken out of it and the metric lost. A word of a system's
@@ -311,7 +311,7 @@ def _parse(  # one linear decision procedure, kept in one place to read top to b
         if replace_terms(normalise(metric), whole)[1]
     ]
     norm, _ = replace_terms(norm, holding)
-    norm, _ = replace_terms(norm, named)
+    norm, _ = replace_terms(norm, spellings)
     if BEST_REFERENCE.search(norm):
         return unparsed("compares with the best or with all of several systems")
     norm, _ = replace_terms(norm, [(w, "⟨B⟩") for w in BASELINE_WORDS])
