@@ -89,7 +89,8 @@ def plan(args: Parsed) -> int:
     from bridge.projections.text import chosen_language, t
     from bridge.projections.visible import visible
 
-    loaded = load_project(project_root(args), overrides=overrides(args))
+    given = overrides(args)
+    loaded = load_project(project_root(args), overrides=given)
     bootstrap.validate(loaded)
     if args.json:
         out(json.dumps(plan_json(loaded), ensure_ascii=False, indent=2, sort_keys=False))
@@ -145,7 +146,12 @@ def plan(args: Parsed) -> int:
             t("plan_main", language).format(
                 id=visible(choice.id),
                 name=f" {visible(named)}" if named else "",
-                why=t(f"plan_main_{choice.reason}", language),
+                why=t(
+                    "plan_main_option"
+                    if choice.reason == "set" and "main_milestone" in given
+                    else f"plan_main_{choice.reason}",
+                    language,
+                ),
             )
         )
     # The first milestone with a run to launch (rows the tracker marks done or out of scope

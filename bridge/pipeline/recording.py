@@ -97,12 +97,7 @@ def plan_events(project: LoadedProject) -> list[tuple[str, Sequence[ev.Event]]]:
         plan_sha256=_sha(project, sources.get("plan")),
         language=plan.language,
         sources=sources,
-        options={
-            name: str(getattr(options, name)).lower()
-            if isinstance(getattr(options, name), bool)
-            else redact(str(getattr(options, name)))  # base_repo may carry a token
-            for name in _option_names(options)
-        },
+        options=option_values(options),
         milestones=milestones,
         blocks=blocks,
         budget_gpu_hours=plan.budget.gpu_hours,
@@ -256,6 +251,19 @@ def _script_files(base: Path, cwd: str, token: str) -> list[str]:
     if entry.parent.is_dir():
         files += [str(sibling.relative_to(base)) for sibling in sorted(entry.parent.glob("*.py"))]
     return files
+
+
+def option_values(options: Options) -> dict[str, str]:
+    """
+    The options in force as ``PlanLoaded.options`` records them: every option by name, as
+    text (booleans lower-case), secrets redacted (``base_repo`` may carry a token).
+    """
+    return {
+        name: str(getattr(options, name)).lower()
+        if isinstance(getattr(options, name), bool)
+        else redact(str(getattr(options, name)))
+        for name in _option_names(options)
+    }
 
 
 def _option_names(options: Options) -> list[str]:

@@ -110,6 +110,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     ),
     "plan_main": ("main result: {id}{name} ({why})", "主要结果：{id}{name}（{why}）"),
     "plan_main_set": ("main_milestone in bridge.toml", "bridge.toml 中的 main_milestone"),
+    "plan_main_option": ("main_milestone given with -o", "由 -o 指定的 main_milestone"),
     "plan_main_named": ("its name or goal says so", "其名称或目标如此写明"),
     "plan_main_blocks": (
         "it runs the most runs of the blocks titled main",

@@ -64,3 +64,24 @@ def test_unknown_main_milestone_is_a_config_error(project: Path) -> None:
     with pytest.raises(ConfigError, match="did you mean 'M1'") as caught:
         load_project(project)
     assert caught.value.setting == "bridge.main_milestone"
+
+
+def test_an_option_given_later_reaches_a_collected_project(project: Path) -> None:
+    """012: `bridge run -o main_milestone=M1` on a collected project judged as before, since
+    only files counted as changed inputs. The option is now recorded with the plan, the
+    main result follows it, and dropping it again goes back to bridge.toml's value."""
+    from bridge.cli.main import main
+
+    _unnamed(project)
+    assert "Main result: inconclusive" in _summary(project)
+    root = ["--project", str(project)]
+    assert main(["run", *root, "--plain", "-o", "main_milestone=M1"]) == 0
+    bridge = Bridge(project, options={"main_milestone": "M1"})
+    try:
+        assert "Main result (M1): positive" in bridge.summary()
+        plan = bridge.status().plan
+    finally:
+        bridge.close()
+    assert plan is not None and plan.options["main_milestone"] == "M1"
+    assert main(["run", *root, "--plain"]) == 0
+    assert "Main result: inconclusive" in Bridge(project).summary()

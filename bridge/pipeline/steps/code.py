@@ -21,6 +21,7 @@ from bridge.pipeline import retries
 from bridge.pipeline.recording import (
     METRICS_INPUT,
     input_digests,
+    option_values,
     plan_events,
     run_script_paths,
 )
@@ -63,7 +64,10 @@ def load(s: Session) -> None:
 def changed_inputs(s: Session) -> list[str]:
     """
     The inputs (plan, tracker, proposal, ideas, ``bridge.toml``) that changed since the plan was
-    last recorded. A projection bridge wrote itself (the tracker) is not a change.
+    last recorded. A projection bridge wrote itself (the tracker) is not a change. Options in
+    force that differ from the recorded ones while no file changed (``-o main_milestone=M2``
+    given, or no longer given) are one more: ``option main_milestone``; an option an older
+    bridge did not record is none.
     """
     state = s.state()
     plan = state.plan
@@ -78,6 +82,16 @@ def changed_inputs(s: Session) -> list[str]:
         if current is not None and s.writer.is_own_write(path, current, state):
             continue  # our own projection, as we wrote it (logged or not yet)
         changed.append(path)
+    if not changed:
+        # 012: `bridge run -o main_milestone=M2` on a collected project judged as before.
+        now_options = option_values(s.project.options)
+        differ = sorted(
+            name
+            for name, value in now_options.items()
+            if name in plan.options and plan.options[name] != value
+        )
+        if differ:
+            changed.append(f"option{'s' if len(differ) > 1 else ''} {', '.join(differ)}")
     return changed
 
 
