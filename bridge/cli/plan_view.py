@@ -87,7 +87,8 @@ def render_blocks(project: LoadedProject, language: str = "en") -> Group:
     if project.plan.stop_rules:
         parts.append(Text(t("plan_stop_rules", language), style="bold"))
         parts.extend(Text(visible(f"  - {rule}")) for rule in project.plan.stop_rules)
-    loose = [r for r in project.runs if r.block not in known]
+    # Rows ruled out for good are listed as not launched, with their reason (see runs.py).
+    loose = [r for r in project.runs if r.block not in known and r.status != "skipped"]
     if loose:
         parts.append(
             Text(

@@ -410,7 +410,9 @@ def _attribute(
             placed.system,
             placed.basis,
         )
-        if not placed.block:
+        if not placed.block and draft.status != "skipped":
+            # A row ruled out for good (008's STOPPED R006-R009) is listed as not launched, with
+            # its reason; a block for it would change nothing, so no warning asks for one.
             unplaced.setdefault(_shared_reason(placed.basis), []).append(draft)
     for reason, group in unplaced.items():
         ids = [d.id for d in group]

@@ -184,6 +184,7 @@ def _parsed(
 
 
 _MARKED_COMPLETE = "the plan marks this block complete"
+_CUT = "the plan cuts this block (Priority: cut)"
 _NOT_FOUND = re.compile(r"metric '([^']+)' not found for ")
 
 
@@ -296,6 +297,12 @@ def _judge(state: PipelineState, block: BlockInfo) -> BlockResult:
                 verdict,
                 reason=f"{_MARKED_COMPLETE} ({block.status_tag}); it has no runs in this plan, "
                 "so bridge has nothing to judge",
+            )
+        elif not runs and block.priority == "cut":
+            # 008's B4 "Priority: CUT": dropped by the researcher, not forgotten.
+            verdict = attrs.evolve(
+                verdict,
+                reason=f"{_CUT}; it has no runs in this plan, so bridge has nothing to judge",
             )
     verdict = _held_by_sanity(state, block, verdict, aliases)
     reviewable = (
@@ -498,10 +505,19 @@ def evaluate(state: PipelineState) -> Outcome:
         reasons.append((f"the main milestone {main} is inconclusive", f"主要里程碑 {main} 无定论"))
     block_ids = {b.id for b in state.plan.blocks}
     sanity = sanity_ids(state)
+    # A row the tracker rules out for good (008's STOPPED R006-R009) is listed with its reason
+    # among the runs bridge did not launch; giving it a block would change nothing. A held row
+    # runs once released, so where its numbers will count is still said.
     unattributed = tuple(
         (r.run_id, _unattributed_reason(r))
         for r in runs
-        if r.spec.block not in block_ids and r.spec.milestone not in sanity
+        if r.spec.block not in block_ids
+        and r.spec.milestone not in sanity
+        and not (
+            r.state is RunState.OUT_OF_SCOPE
+            and not is_held_for_code(r.reason)
+            and not waits_outside(r.reason)
+        )
     )
     outcome = Outcome(
         milestones=milestones,

@@ -87,6 +87,7 @@ _PHRASES: tuple[tuple[str, str], ...] = (
     ),
     ("every run of the block is out of scope: ", "该实验块的所有运行都不在范围内："),
     ("the plan marks this block complete", "计划已把该实验块标为完成"),
+    ("the plan cuts this block (Priority: cut)", "计划已删减该实验块（Priority: cut）"),
     (
         "it has no runs in this plan, so bridge has nothing to judge",
         "本计划中它没有运行，bridge 无可判定",

@@ -101,3 +101,35 @@ def test_a_running_total_in_the_cost_column_is_not_counted_twice(tmp_path: Path)
     )
     assert [m.gpu_hours for m in loaded.milestones if m.id == "M4"] == [1600.0]  # as read
     assert overview(loaded)[-1].startswith("estimated: ~1600.00 GPU-h")
+
+
+def test_a_block_the_plan_cuts_is_counted_apart(tmp_path: Path) -> None:
+    """008's B4 "Priority: CUT" left "4 blocks" where its results list five: the cut one is
+    said, in both languages, and a row ruled out for good is not asked for a block."""
+    plan = tmp_path / "refine-logs" / "EXPERIMENT_PLAN.md"
+    plan.parent.mkdir(parents=True)
+    plan.write_text(
+        "# Plan\n\n## Experiment Blocks\n\n"
+        "### Block 1: Main\n- Compared systems: Ours.\n- Success criterion: accuracy > 0.5.\n\n"
+        "### Block 2: Calibration\n- Compared systems: Cal.\n- Priority: CUT after B1.\n"
+        "- Success criterion: accuracy > 0.5.\n\n"
+        "## Run Order and Milestones\n\n| Milestone | Goal | Runs | Decision Gate |\n"
+        "|---|---|---|---|\n| M1 | main | B1 | - |\n| M2 | later | R2 | - |\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "refine-logs" / "EXPERIMENT_TRACKER.md").write_text(
+        "| Run ID | Milestone | System | Status |\n|---|---|---|---|\n"
+        "| R1 | M1 | Ours | TODO |\n| R2 | M2 | Conditional design | STOPPED |\n",
+        encoding="utf-8",
+    )
+    project = load_project(tmp_path)
+    assert overview(project)[0] == (
+        "1 block (1 must-run, 0 nice-to-have, 1 cut by the plan); 2 runs (2 must-run, "
+        "0 nice-to-have)"
+    )
+    assert overview(project, "zh")[0].startswith(
+        "1 个实验块（1 个必做，0 个可选，另有 1 个被计划删减）"
+    )
+    r2 = next(r for r in project.runs if r.id == "R2")
+    assert r2.block == "" and r2.status == "skipped"
+    assert not [w for w in project.warnings if "not attributed" in w.message]

@@ -102,3 +102,26 @@ def test_a_block_the_plan_marks_complete_says_so_instead_of_no_runs(tmp_path: Pa
     b1 = blocks["B1"].verdict
     assert b1.verdict is VerdictKind.INCONCLUSIVE
     assert b1.reason.startswith("the plan marks this block complete (COMPLETE)")
+
+
+@needs_shared
+def test_a_block_the_plan_cuts_says_so_instead_of_no_runs(tmp_path: Path) -> None:
+    """008's B4 "Priority: CUT for the proposed HumanEvalFix route": with no runs its verdict
+    said "the block has no runs", as if forgotten; it says the plan cut it, in both languages."""
+    from bridge.events.store import InMemoryEventStore
+    from bridge.machine.fold import fold
+    from bridge.pipeline.recording import plan_events
+    from bridge.plan import load_project
+    from bridge.projections.reasons import in_language
+    from tests.plan.corpus import as_project
+
+    store = InMemoryEventStore()
+    for stream, events in plan_events(load_project(as_project("008", tmp_path))):
+        store.append(stream, events, 0 if stream.startswith("run:") else None)
+    b4 = {b.block.id: b for b in evaluate(fold(store.read())).blocks}["B4"].verdict
+    assert b4.verdict is VerdictKind.INCONCLUSIVE
+    assert b4.reason == (
+        "the plan cuts this block (Priority: cut); it has no runs in this plan, so bridge has "
+        "nothing to judge"
+    )
+    assert in_language(b4.reason, "zh").startswith("计划已删减该实验块（Priority: cut）")
