@@ -222,6 +222,37 @@ def _held_by_sanity(
     return attrs.evolve(verdict, reason=verdict.reason + note)
 
 
+_NO_RESULTS = re.compile(r"no results for system (.+?)(?=;|$| \||\. )")
+
+
+def _unnamed_system(block: BlockInfo, runs: Sequence[RunView], verdict: Verdict) -> Verdict:
+    """
+    A compared system the verdict found no results for, while some of the block's runs stand
+    for no compared system: say which, and how to connect them (006's B5: "S3 composite" is
+    computed by R002, system ``combine_net_load_runs.py``, and the reason said only "no results
+    for system S3 composite").
+    """
+    if verdict.verdict is not VerdictKind.INCONCLUSIVE or not block.systems:
+        return verdict
+    missing = dict.fromkeys(m.strip() for m in _NO_RESULTS.findall(verdict.reason))
+    if not missing:
+        return verdict
+    others = dict.fromkeys(
+        system_in(block, r)
+        for r in runs
+        if r.metrics is not None and system_in(block, r) not in block.systems
+    )
+    if not others:
+        return verdict
+    wanted = next(iter(missing))
+    note = (
+        f"; the block's runs that stand for none of its compared systems run "
+        f"{', '.join(repr(o) for o in others)}: if one of them is {wanted}, say so in "
+        f'bridge.toml: [systems."<that system>"] aliases = ["{wanted}"]'
+    )
+    return attrs.evolve(verdict, reason=verdict.reason + note)
+
+
 def _judge(state: PipelineState, block: BlockInfo) -> BlockResult:
     runs, shared = block_runs(state, block)
     settings = _settings(state)
@@ -305,6 +336,7 @@ def _judge(state: PipelineState, block: BlockInfo) -> BlockResult:
                 reason=f"{_CUT}; it has no runs in this plan, so bridge has nothing to judge",
             )
     verdict = _held_by_sanity(state, block, verdict, aliases)
+    verdict = _unnamed_system(block, runs, verdict)
     reviewable = (
         evaluation is not None
         and verdict.verdict is VerdictKind.INCONCLUSIVE

@@ -121,6 +121,12 @@ _PHRASES: tuple[tuple[str, str], ...] = (
     ),
     ("unknown evaluation type ", "未知的评测类型 "),
     ("no results for system ", "没有结果的系统："),
+    (
+        "; the block's runs that stand for none of its compared systems run ",
+        "；该实验块中不对应任何对比系统的运行所用系统：",
+    ),
+    (": if one of them is ", "：若其中之一就是 "),
+    (", say so in bridge.toml: ", "，请在 bridge.toml 中写明："),
     ("the plan has no experiment blocks", "计划中没有实验块"),
     ("read as: ", "解析为："),
     (

@@ -14,6 +14,7 @@ from bridge.machine.fold import PipelineState
 from bridge.machine.judge import JudgedBy, VerdictKind
 from bridge.projections.outcome import evaluate
 from tests.conftest import needs_shared
+from tests.projections.test_block_runs import BASELINE as BASELINE_SYSTEM
 from tests.projections.test_block_runs import OURS, _state
 
 
@@ -125,3 +126,23 @@ def test_a_block_the_plan_cuts_says_so_instead_of_no_runs(tmp_path: Path) -> Non
         "nothing to judge"
     )
     assert in_language(b4.reason, "zh").startswith("计划已删减该实验块（Priority: cut）")
+
+
+def test_no_results_for_a_system_says_how_to_connect_a_run_to_it() -> None:
+    """006's B5: "composite skill > 0" found "no results for system S3 composite" while R002,
+    the run computing it, has the system `combine_net_load_runs.py`; adding an alias fixed it,
+    and the reason now says which runs stand for no compared system and how."""
+    from bridge.projections.reasons import in_language
+
+    state = _with_criterion("Composite accuracy > 0.5")
+    assert state.plan is not None
+    block = attrs.evolve(state.plan.blocks[0], systems=("Composite",))
+    state = attrs.evolve(state, plan=attrs.evolve(state.plan, blocks=(block,)))
+    verdict = evaluate(state).blocks[0].verdict
+    assert verdict.verdict is VerdictKind.INCONCLUSIVE
+    assert verdict.reason.startswith(
+        "no results for system Composite; the block's runs that stand for none of its compared "
+        f"systems run '{BASELINE_SYSTEM}', '{OURS}': if one of them is Composite, say so in "
+        'bridge.toml: [systems."<that system>"] aliases = ["Composite"]'
+    ), verdict.reason
+    assert "；该实验块中不对应任何对比系统的运行所用系统：" in in_language(verdict.reason, "zh")
