@@ -292,7 +292,11 @@ def _explain_waiting(bridge: Bridge, console: Printer) -> None:
     state = bridge.status()
     language = language_of(state)
     if state.stage is Stage.AWAITING_APPROVAL and state.approval is not None:
-        console.print(styled(t("waiting", language), "yellow", t("waiting_why", language)))
+        # auto_deploy is one reason to ask among several (runs proposed from the plan, a
+        # proposed sanity run, new ablation runs): the summary below says which.
+        entered = state.stage_history[-1][1].reason if state.stage_history else ""
+        why = t("waiting_why" if entered.startswith("auto_deploy is off") else "colon", language)
+        console.print(styled(t("waiting", language), "yellow", why))
         console.print(state.approval.summary)
     elif state.stage is Stage.BLOCKED and state.blocked is not None:
         reason = blocked_in_language(state.blocked.reason, language)

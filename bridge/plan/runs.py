@@ -31,6 +31,7 @@ from bridge.plan.vocabulary import DONE_STATUSES, OUT_OF_SCOPE_STATUSES
 from bridge.value_methods import value_methods
 
 __all__ = [
+    "PROPOSED",
     "SANITY_PROPOSAL",
     "RunSpec",
     "build_runs",
@@ -389,7 +390,7 @@ def _attribute(
     attributor = Attributor(plan, config.systems)
     unplaced: dict[str, list[_Draft]] = {}
     for draft in drafts:
-        if draft.source == "proposed":
+        if draft.source == PROPOSED:
             continue
         if draft.task and not (draft.entry is not None and draft.entry.command):
             draft.attribution = "an implementation task of the tracker, not an experiment run"
@@ -451,6 +452,7 @@ def _shared_reason(reason: str) -> str:
 
 #: ``RunSpec.source`` of the sanity run bridge proposes when the plan's sanity milestone names
 #: none: the pipeline asks a person to approve it before it runs.
+PROPOSED = "proposed"  # the source of runs proposed from the plan (blocks × systems × seeds)
 SANITY_PROPOSAL = "proposed-sanity"
 
 
@@ -494,7 +496,7 @@ def _proposed(plan: Plan, warnings: list[PlanWarning]) -> list[_Draft]:
                     purpose=block.title,
                     split=block.dataset,
                     metrics=block.metrics,
-                    source="proposed",
+                    source=PROPOSED,
                     file=plan_file or block.file,
                     line=block.line,
                     block_system=system,

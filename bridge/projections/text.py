@@ -117,16 +117,26 @@ _WORDS: dict[str, tuple[str, str]] = {
         "标题为主实验的实验块的运行多在此里程碑",
     ),
     "plan_proposed": (
-        "runs were proposed from the plan: check them before `bridge run`",
-        "运行是根据计划提议的：请在 `bridge run` 之前检查它们",
+        "runs were proposed from the plan: check them; `bridge run` asks for `bridge approve` "
+        "before launching them",
+        "运行是根据计划提议的：请检查它们；`bridge run` 在启动前会请求 `bridge approve`",
     ),
     "plan_warning": ("warning", "警告"),
     "blocked": ("blocked:", "已阻断："),
     "waiting": ("waiting for approval", "等待批准"),
     "waiting_why": (" (auto_deploy is off):", "（auto_deploy 已关闭）："),
+    "colon": (":", "："),
     # What a person approves (bridge/pipeline/recording.py: approval_summary).
     "approval_gpus": ("{gpus} GPU each", "每个 {gpus} 块 GPU"),
     "approval_gpu_range": ("{low}–{high} GPUs each", "每个 {low}–{high} 块 GPU"),
+    "approval_proposed": (
+        "The runs were proposed from the plan ({n}: {ids}; its blocks × compared systems × "
+        "seeds), as no tracker run table or [[runs]] names them. Check them with `bridge plan`, "
+        "then `bridge approve` to run them, or write the runs in the tracker and `bridge run`.",
+        "这些运行是根据计划提议的（{n} 个：{ids}；由实验块 × 对比系统 × 种子得出），因为追踪表"
+        "没有运行表，bridge.toml 也没有 [[runs]]。请用 `bridge plan` 检查，然后 `bridge approve` "
+        "运行它们，或在追踪表中写出运行后 `bridge run`。",
+    ),
     "approval_proposed_sanity": (
         "The plan's sanity milestone names no run; bridge proposes {ids} (the first run of the "
         "first block) as the sanity run. `bridge approve` runs it, or add the sanity run to the "

@@ -275,6 +275,15 @@ def test_a_plan_without_milestones_says_so_rather_than_ask_for_main_milestone(
     )
     bridge = Bridge(project)
     try:
+        # 017's runs are proposed from the plan (it has no tracker run table): a person checks
+        # them before any is launched (nine were launched unasked).
+        assert bridge.run() is Stage.AWAITING_APPROVAL
+        assert not (project / ".bridge" / "runs").exists()
+        approval = bridge.status().approval
+        assert approval is not None
+        asked = approval.summary
+        assert asked.startswith("The runs were proposed from the plan (9: R001, R002, "), asked
+        bridge.approve()
         assert bridge.run() is Stage.COLLECTED
         summary = bridge.summary()
     finally:

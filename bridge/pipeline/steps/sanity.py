@@ -27,7 +27,7 @@ from bridge.pipeline.recording import approval_summary
 from bridge.pipeline.session import Session, Step
 from bridge.pipeline.steps import code, collect, deploy
 from bridge.pipeline.steps.elsewhere import held_by_researcher
-from bridge.plan.runs import SANITY_PROPOSAL
+from bridge.plan.runs import PROPOSED, SANITY_PROPOSAL
 from bridge.projections.text import language_of, t
 
 if TYPE_CHECKING:
@@ -78,17 +78,26 @@ def sanity(s: Session) -> Step:
         if r.spec.milestone in sanity and r.state not in NOT_BRIDGES_RUN_STATES
     ]
     proposed = [r.run_id for r in runs if r.spec.source == SANITY_PROPOSAL]
-    if proposed and not state.approved:
-        said = t("approval_proposed_sanity", language_of(state))
+    # Runs bridge worked out from the plan (no tracker run table, no [[runs]]) are its guess:
+    # a person confirms them before any GPU time is spent (017: nine launched unasked).
+    guessed = [r.run_id for r in state.runs.values() if r.spec.source == PROPOSED]
+    if (proposed or guessed) and not state.approved:
+        language = language_of(state)
+        asked: list[str] = []
+        if guessed:
+            shown = ", ".join(guessed[:8]) + (", …" if len(guessed) > 8 else "")
+            asked.append(t("approval_proposed", language).format(n=len(guessed), ids=shown))
+        if proposed:
+            asked.append(t("approval_proposed_sanity", language).format(ids=", ".join(proposed)))
         summary = (
-            said.format(ids=", ".join(proposed))
-            + "\n"
-            + approval_summary(s.project, state)
-            + deploy.quote(s, state)
+            "\n".join(asked) + "\n" + approval_summary(s.project, state) + deploy.quote(s, state)
         )
         s.append("bridge", [ev.ApprovalRequested(summary=summary)])
         return s.enter(
-            StageTrigger.REQUEST_APPROVAL, f"the proposed sanity run {proposed[0]} needs approval"
+            StageTrigger.REQUEST_APPROVAL,
+            f"{len(guessed)} run(s) proposed from the plan need approval"
+            if guessed
+            else f"the proposed sanity run {proposed[0]} needs approval",
         )
     failed_before = _failed_before_bridge(state, sanity)
     if failed_before:
