@@ -285,6 +285,19 @@ def _success_gate(text: str) -> LabelledGate | None:
     return gate
 
 
+def _one_line(criterion: str) -> str:
+    """
+    A criterion written as a list under its label (014's "Go gate:" and four items, each
+    ending ";") on one line, its items as clauses: shown as written it broke the plan view's
+    and the results' layout.
+    """
+    lines = [line.strip() for line in criterion.splitlines() if line.strip()]
+    return "".join(
+        line if n == 0 else (" " if lines[n - 1].endswith((";", "；", ".", "。")) else "; ") + line
+        for n, line in enumerate(lines)
+    )
+
+
 # "C1", "H2", "A3": an id labelling one item of a list.
 _ITEM_ID = re.compile(r"[A-Z]{1,3}\d{1,2}[a-z]?")
 
@@ -382,7 +395,7 @@ def read_block(doc: Document, heading: Heading, parsed: BlockHeading, end: int) 
         setup=by_key.get("setup", ""),
         seeds=seed_values,
         seed_count=seed_count,
-        success_criterion=by_key.get("success", ""),
+        success_criterion=_one_line(by_key.get("success", "")),
         failure_interpretation=by_key.get("failure", ""),
         table_target=by_key.get("table", ""),
         cost_raw=cost_raw,
