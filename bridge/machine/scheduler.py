@@ -283,7 +283,12 @@ def decide(
         if policy.gated and milestone not in state.gates_passed:
             break  # the gate has not (or not yet) let the plan past this milestone
     if blocked_by is not None:
-        later = in_phase[len(open_milestones) :]
+        # Runs of no milestone (034's R013, of a block no milestone names) come after the
+        # milestones only for want of a place in their order, not because they wait for them:
+        # a failed milestone does not stop them, and they run now.
+        later = [m for m in in_phase[len(open_milestones) :] if m]
+        if "" in in_phase and "" not in open_milestones:
+            open_milestones.append("")
         for run in pending:
             if run.spec.milestone in later:
                 decisions.append(Cancel(run_id=run.run_id, reason=f"not run: {blocked_by}"))

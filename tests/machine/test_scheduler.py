@@ -149,6 +149,15 @@ class TestMilestoneOrder:
         assert all("A2" in d.reason for d in of(Cancel, decisions))
         assert launched(decisions) == []
 
+    def test_a_failed_milestone_does_not_stop_runs_of_no_milestone(self) -> None:
+        """034's R013, of a block no milestone names, was cancelled by a failed must-run run
+        of milestone A3: runs of no milestone wait for no milestone, so they run."""
+        log = three_milestones().plan("Z1", "")
+        log.run("A1").run("A2", event=ev.RunFailed, exit_code=1)
+        decisions = decide(log.state(), CPU, T0, Policy())
+        assert sorted(d.run_id for d in of(Cancel, decisions)) == ["B1", "B2"]
+        assert launched(decisions) == ["Z1"]
+
     def test_nice_to_have_failure_does_not_block(self) -> None:
         """A failed nice-to-have run neither blocks nor cancels the next milestone."""
         log = Log((("M1", False), ("M2", False)))
