@@ -330,7 +330,6 @@ _STATUS_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "QUEUE",
             "WAITING",
             "SCHEDULED",
-            "GO",
             "NEW",
             "OPEN",
             "NOTSTARTED",
@@ -361,6 +360,9 @@ _STATUS_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "NEGATIVE",
             "VERIFIED",
             "APPROVED",
+            # A go/no-go verdict recorded (027's R-B0-REVIEW "GO", its review approved): the
+            # row is done. Read as "ready to go" it was launched again and DONE written over it.
+            "GO",
             "GATE",
             "UPPERBOUND",
         ),

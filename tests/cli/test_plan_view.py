@@ -83,7 +83,8 @@ def test_first_to_launch_without_milestones(tmp_path: Path) -> None:
 @needs_shared
 def test_first_to_launch_waits_for_running_rows_and_leaves_deferred_ones(tmp_path: Path) -> None:
     """027's tracker: R-M0-EVAL is IN_PROGRESS (it holds the plan, so it is not among the first
-    launches: the line says they wait for it), and R-S-MULTI's Priority DEFERRED puts its three
+    launches: the line says they wait for it), R-B0-REVIEW's "GO" is its review's verdict (done
+    before bridge; it was launched again), and R-S-MULTI's Priority DEFERRED puts its three
     seeds' runs off: recorded as not launched, with the priority as the reason."""
     from bridge.pipeline.recording import tracker_status_events
     from bridge.plan import load_project
@@ -92,9 +93,11 @@ def test_first_to_launch_waits_for_running_rows_and_leaves_deferred_ones(tmp_pat
     done = bridge("plan", "--project", str(root), "-o", "language=en")
     assert done.returncode == 0, done.stderr
     assert (
-        "\nfirst to launch: R-B0-REVIEW (gpt-5.6-sol max) — once the rows the tracker says are "
-        "RUNNING are settled (R-M0-EVAL, R-L3)\n"
+        "\nfirst to launch: R-L3-V (L3 + x0 head/v-space loss + JiT t distribution, GPU0-3) — "
+        "once the rows the tracker says are RUNNING are settled (R-M0-EVAL, R-L3)\n"
     ) in done.stdout
+    review = next(r for r in load_project(root).runs if r.id == "R-B0-REVIEW")
+    assert review.settled_before_bridge and review.status == "done"
     deferred = [r for r in load_project(root).runs if r.id.startswith("R-S-MULTI")]
     assert [r.id for r in deferred] == [f"R-S-MULTI-s{n}" for n in (3407, 3408, 3409)]
     assert all(r.settled_before_bridge for r in deferred)
