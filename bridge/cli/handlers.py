@@ -294,8 +294,12 @@ def _explain_waiting(bridge: Bridge, console: Printer) -> None:
     if state.stage is Stage.AWAITING_APPROVAL and state.approval is not None:
         # auto_deploy is one reason to ask among several (runs proposed from the plan, a
         # proposed sanity run, new ablation runs): the summary below says which.
+        from bridge.pipeline.steps.sanity import AUTO_DEPLOY_OFF
+        from bridge.projections.finding_words import stage_reason_in_language
+
         entered = state.stage_history[-1][1].reason if state.stage_history else ""
-        why = t("waiting_why" if entered.startswith("auto_deploy is off") else "colon", language)
+        off = entered in (AUTO_DEPLOY_OFF, stage_reason_in_language(AUTO_DEPLOY_OFF, "zh"))
+        why = t("waiting_why" if off else "colon", language)
         console.print(styled(t("waiting", language), "yellow", why))
         console.print(state.approval.summary)
     elif state.stage is Stage.BLOCKED and state.blocked is not None:

@@ -19,7 +19,9 @@ Evidence is taken in a fixed order, the first that decides wins:
    Purpose begins "Sanity", "Smoke" or "Overfit" stops here, not attributed: its numbers check
    the pipeline and measure no block;
 4. system matching: the blocks whose compared systems include the run's system, compared after
-   :func:`system_key` normalisation, with ``[systems."X"] aliases`` as further names; when none
+   :func:`system_key` normalisation, with ``[systems."X"] aliases`` as further names (across
+   every block only after step 5: an alias names the system for the blocks that share the run,
+   and must not move it out of the block its Purpose names); when none
    is named whole, a shortened name that begins exactly one compared system of the milestone's
    blocks, word for word (never across every block);
 5. the tracker's Purpose cell, when no compared system is named by the run's system: the one
@@ -315,10 +317,10 @@ class Attributor:
             if any((m := _SYSTEM_LABEL.match(s)) and m.group(1) in named for s in block.systems)
         ]
 
-    def _names(self, system: str) -> tuple[set[str], set[str]]:
+    def _names(self, system: str, *, aliases: bool = True) -> tuple[set[str], set[str]]:
         """
         The strict and loose keys a run's system is known by: its own, and its ``[systems]``
-        table's name and aliases.
+        table's name and (with ``aliases``) its aliases.
         """
         strict: set[str] = set()
         loose: set[str] = set()
@@ -327,7 +329,7 @@ class Attributor:
         names = [system]
         table = system_table(system, self.systems)
         if table is not None:
-            names += [table.name, *table.aliases]
+            names += [table.name, *(table.aliases if aliases else ())]
         for name in names:
             full, base = _keys(name)
             strict.add(full)
@@ -504,7 +506,7 @@ class Attributor:
         if run.explicit_block:
             block = normalise_block_id(run.explicit_block)
             if block in self.ids:
-                return self._placed(block, names, "bridge.toml block")
+                return self._placed(block, names, "bridge.toml block", run.purpose)
             return Attribution(
                 block="",
                 system="",
@@ -515,7 +517,9 @@ class Attributor:
         if table is not None and table.block:
             block = normalise_block_id(table.block)
             if block in self.ids:
-                return self._placed(block, names, f'bridge.toml [systems."{table.name}"] block')
+                return self._placed(
+                    block, names, f'bridge.toml [systems."{table.name}"] block', run.purpose
+                )
             return Attribution(
                 block="",
                 system="",
@@ -531,7 +535,9 @@ class Attributor:
                 narrowed = self._matching(names, named)
                 if len(narrowed) == 1:
                     return self._placed(
-                        narrowed[0], names, f"tracker Block column ({run.block_cell}) and system"
+                        narrowed[0],
+                        names,
+                        f"tracker Block column ({run.block_cell}) and system",
                     )
                 return Attribution(
                     block="",
@@ -577,7 +583,12 @@ class Attributor:
         narrowed = self._matching(names, in_milestone)
         if len(narrowed) == 1:
             return self._placed(narrowed[0], names, f"system among milestone {milestone}'s blocks")
-        holders = narrowed or self._matching(names, self.order)
+        # Across every block, the system's own names first: an alias names the system for the
+        # blocks that share the run (005's "Joint search" for B4), and placed by it, the run
+        # left the block its Purpose names (R011, "C2 RAW joint v5", B1's).
+        own = self._names(run.system, aliases=False)
+        holders = narrowed or self._matching(own, self.order)
+        aliased = [] if holders else self._matching(names, self.order)
         if len(holders) == 1 and not narrowed:
             # 020's R033 "shuffled_memory" is B4's "shuffled memory" whole and begins B3's
             # "shuffled_memory_negative_control": which one it stands for is not said.
@@ -617,6 +628,9 @@ class Attributor:
                 return Attribution(
                     block=block, system=system, basis=f"Purpose begins with system {system!r}"
                 )
+        if len(aliased) == 1:
+            return self._placed(aliased[0], names, "an alias of its system matches one block")
+        holders = holders or aliased
         if not holders and not in_milestone:
             inferred = self.milestone_inferred.get(run.milestone)
             if inferred is not None:

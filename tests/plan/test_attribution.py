@@ -833,3 +833,48 @@ def test_a_run_a_blocks_checklist_lists_is_that_blocks(tmp_path: Path) -> None:
     # they cannot.
     assert runs["R031"][0] == runs["R040"][0] == ""
     assert "compared in blocks B2, B3" in runs["R040"][2]
+
+
+def test_an_alias_shares_a_run_and_does_not_take_it_from_its_purposes_block(
+    tmp_path: Path,
+) -> None:
+    """005: `[systems."full v5, NO wrapper"] aliases = ["Joint search"]` (B4's name for the
+    same forward pass) took R011 out of B1, whose system its Purpose names ("C2 RAW joint v5
+    …"), and B1's verdict went from not met to inconclusive. The alias names the system for the
+    blocks that share the run; with `block = "B1"` set as well, R011 stands for B1's system its
+    Purpose names, not for none of them."""
+    write(
+        tmp_path,
+        "refine-logs/EXPERIMENT_PLAN.md",
+        "# Plan\n\n## Experiment Blocks\n\n"
+        "### Block 1: Headline\n- Compared systems: A0 baseline; RAW joint v5.\n"
+        "- Success criterion: mean lift ≥ 0.05.\n\n"
+        "### Block 4: Placement\n- Compared systems: Joint search; Random K=3.\n"
+        "- Success criterion: search > random by ≥ 0.10 mean lift.\n\n"
+        "## Run Order and Milestones\n\n| Milestone | Goal | Runs | Decision Gate |\n"
+        "|---|---|---|---|\n| M3 | headline | R011 | - |\n| M4 | placement | R014 | - |\n",
+    )
+    write(
+        tmp_path,
+        "refine-logs/EXPERIMENT_TRACKER.md",
+        "| Run ID | Milestone | Purpose | System | Status |\n|---|---|---|---|---|\n"
+        "| R011 | M3 | C2 RAW joint v5 on 10 | full v5, NO wrapper | TODO |\n"
+        "| R014 | M4 | A2 random | Random K=3 | TODO |\n",
+    )
+    aliased = '[systems."full v5, NO wrapper"]\naliases = ["Joint search"]\n'
+    write(tmp_path, "bridge.toml", aliased)
+    runs = {r.id: (r.block, r.block_system, r.attribution) for r in load_project(tmp_path).runs}
+    assert runs["R011"] == ("B1", "RAW joint v5", "Purpose begins with system 'RAW joint v5'")
+    write(tmp_path, "bridge.toml", aliased + 'block = "B1"\n')
+    runs = {r.id: (r.block, r.block_system, r.attribution) for r in load_project(tmp_path).runs}
+    assert runs["R011"][:2] == ("B1", "RAW joint v5")
+    # With nothing else to go on, the alias still places the run.
+    write(
+        tmp_path,
+        "refine-logs/EXPERIMENT_TRACKER.md",
+        "| Run ID | Milestone | System | Status |\n"
+        "|---|---|---|---|\n| R011 | M3 | full v5, NO wrapper | TODO |\n",
+    )
+    write(tmp_path, "bridge.toml", aliased)
+    runs = {r.id: (r.block, r.block_system, r.attribution) for r in load_project(tmp_path).runs}
+    assert runs["R011"] == ("B4", "Joint search", "an alias of its system matches one block")

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from bridge.projections.outcome_types import BlockResult
 
 __all__ = [
+    "AUTO_DEPLOY_OFF",
     "after_sanity_failure",
     "deploy_after_sanity",
     "failure_findings",
@@ -45,6 +46,8 @@ __all__ = [
 ]
 
 
+# The stage reason when approval is asked because deployment waits for a person.
+AUTO_DEPLOY_OFF = "auto_deploy is off: waiting for `bridge approve`"
 MAX_SANITY_FAILURES = 3  # failed sanity checks before a rescue is asked for, whatever the signature
 MAX_RESCUES = 2  # rescue rounds before a person is asked
 
@@ -60,9 +63,7 @@ def sanity(s: Session) -> Step:
     if not options.auto_deploy and not state.approved:
         summary = approval_summary(s.project, state) + deploy.quote(s, state)
         s.append("bridge", [ev.ApprovalRequested(summary=summary)])
-        return s.enter(
-            StageTrigger.REQUEST_APPROVAL, "auto_deploy is off: waiting for `bridge approve`"
-        )
+        return s.enter(StageTrigger.REQUEST_APPROVAL, AUTO_DEPLOY_OFF)
     held = held_by_researcher(s, state)
     if held is not None:
         return s.block(held)
