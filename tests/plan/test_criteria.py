@@ -276,6 +276,17 @@ class TestParseCriterionEnglish:
         assert (c.subject, c.reference) == ("online predictor", "oracle")
         assert c.metric == "decode latency"
 
+    def test_a_metric_with_its_cut_off_is_one_name(self) -> None:
+        """ "Recall@10 > 0.5" read the cut-off as a second number ("a number without a
+        comparison: '10'") unless the block's Metrics listed it; "@ 5% FPR" stays a setting."""
+        c = parsed("Recall @ 10 > 0.5")
+        assert (c.metric, c.threshold) == ("Recall @ 10", 0.5)
+        c = parsed("mAP@50 improves by 2 points over baseline")
+        assert (c.metric, c.threshold, c.mode) == ("mAP@50", 2.0, Mode.DIFFERENCE)
+        c = parsed("recall@10 ≥ 0.6", metrics=["Recall@10"])
+        assert c.metric == "Recall@10"
+        assert "fpr" in parse_criterion("recall @ 5% FPR > 0.8").reason  # type: ignore[union-attr]
+
     def test_a_hyphenated_name_with_digits_is_a_system_not_a_threshold(self) -> None:
         """002 B2: "TC-CS-1S" names "TC-CS-1S attention-only", and its "1" is no number
         without a comparison; "exceed" a system is a gain over it."""

@@ -77,6 +77,11 @@ class _Threshold:
     bare: bool = False  # a number with a unit but no comparator ("1.3x over B")
 
 
+# A metric with its cut-off: a name, "@", a whole number not followed by "%" or more digits
+# ("recall @ 5% FPR" is a setting, read elsewhere).
+_AT_K = re.compile(r"(?<![\w@])([A-Za-z][A-Za-z0-9_.-]*\s?@\s?\d+)(?![\d.]|\s*%)")
+
+
 def parse_criterion(
     text: str,
     *,
@@ -104,6 +109,13 @@ def parse_criterion(
                 text=text,
                 reason="tiered outcomes (strong / partial / fail), not one condition to meet",
             )
+        # "Recall@10", "nDCG @ 10", "Hit@1": the cut-off is part of the metric's name, not a
+        # number to compare ("a number without a comparison: '10'" where no Metrics listed it).
+        known = {metric_key(m) for m in metrics}
+        metrics = [
+            *metrics,
+            *dict.fromkeys(m for m in _AT_K.findall(text) if metric_key(m) not in known),
+        ]
         clauses, notes = split_clauses(text)
         if len(clauses) <= 1:
             clause = clauses[0] if clauses else text
