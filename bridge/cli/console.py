@@ -273,21 +273,27 @@ def _bar(done: int, total: int, width: int = 30) -> str:
     return "━" * filled + "╺" * (width - filled)
 
 
-def _status(run: RunView, exited: Collection[str]) -> str:
+def _status(run: RunView, exited: Collection[str], elsewhere: Collection[str] = ()) -> str:
     from bridge.projections.tracker import status_word
 
     if run.run_id in exited:
         return "exited"
+    if run.run_id in elsewhere:
+        return "RUNNING"  # as the tracker says; the note says bridge did not launch it
     attempt = run.current
     return "queued" if attempt and attempt.waiting else status_word(run)
 
 
-def _note(run: RunView, exited: Collection[str], language: str = "en") -> str:
+def _note(
+    run: RunView, exited: Collection[str], language: str = "en", elsewhere: Collection[str] = ()
+) -> str:
     from bridge.projections.failure_words import failure_in_language
     from bridge.projections.text import t
 
     if run.run_id in exited:
         return t("status_uncollected", language)
+    if run.run_id in elsewhere:
+        return t("status_elsewhere", language)
     attempt = run.current
     note = ("OVERDUE " if attempt and attempt.overdue else "") + (
         f"{attempt.waiting} " if attempt and attempt.waiting else ""
@@ -356,6 +362,10 @@ def status_lines(
         lines.append(f"{name} {_bar(done, max(len(runs), 1))} {tail}")
     header = tuple(t("status_header", language).split("|"))
     rows = []
+    from bridge.projections.failure_words import running_elsewhere
+
+    held = state.blocked if state.stage is Stage.BLOCKED else None
+    elsewhere = running_elsewhere(held.reason) if held is not None else frozenset()
     for run in state.runs.values():
         attempt = run.current
         # Every cell shown visibly before the widths are measured: a control character would
@@ -365,11 +375,11 @@ def status_lines(
                 visible(run.run_id),
                 visible(run.spec.milestone),
                 visible(run.spec.system),
-                _status(run, exited),
+                _status(run, exited, elsewhere),
                 str(attempt.number) if attempt else "",
                 visible(",".join(s.label() for s in attempt.slots)) if attempt else "",
                 _elapsed(attempt.started_at, attempt.finished_at or now) if attempt else "",
-                _note(run, exited, language),
+                _note(run, exited, language, elsewhere),
             )
         )
     if rows:

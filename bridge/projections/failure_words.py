@@ -15,15 +15,32 @@ import re
 from bridge.machine.classify import GENERIC_FAILURE
 
 __all__ = [
+    "RUNNING_ELSEWHERE",
     "TRACKER_ROW_NOW",
     "failure_finding_in_language",
     "failure_in_language",
     "retry_in_language",
+    "running_elsewhere",
 ]
 
 # How the reason opens when a tracker edit puts a run back in the plan (steps/code.py): no retry
 # of an attempt, so `bridge run` does not print it as one.
 TRACKER_ROW_NOW = "the tracker's row now says"
+
+# How the reason opens when the plan holds on rows the tracker says are RUNNING that bridge
+# never launched (steps/elsewhere.py), and the ids it names: `bridge status` shows those rows
+# as running elsewhere, not as TODO (032's E05 while the plan was held on it).
+RUNNING_ELSEWHERE = "the tracker says {ids} RUNNING, and bridge did not launch them"
+_ELSEWHERE = re.compile(r"the tracker says (.+?) RUNNING, and bridge did not launch them")
+
+
+def running_elsewhere(reason: str) -> frozenset[str]:
+    """
+    The run ids a blocked reason of :data:`RUNNING_ELSEWHERE`'s form names (none otherwise).
+    """
+    found = _ELSEWHERE.match(reason)
+    return frozenset(found.group(1).split(", ")) if found else frozenset()
+
 
 # The start of a run's failure reason (bridge/machine/outcomes.py, scheduler.py, dispatch.py).
 _FAILURES: tuple[tuple[re.Pattern[str], str], ...] = (

@@ -187,6 +187,10 @@ _WORDS: dict[str, tuple[str, str]] = {
         "没有活动的 `bridge run`：{live} 个运行中（下一次 `bridge run` 会接管），{exited} 个已"
         "退出、尚未收集",
     ),
+    "status_elsewhere": (
+        "the tracker says it is running; bridge did not launch it",
+        "追踪表写着运行中；它不是 bridge 启动的",
+    ),
     "status_uncollected": (
         "not yet collected; `bridge run` collects it",
         "尚未收集；`bridge run` 会收集它",

@@ -294,6 +294,15 @@ def test_a_row_running_elsewhere_is_not_launched_a_second_time(project: Path) ->
     # The researcher's word stays in their tracker: no TODO written over it.
     row = next(line for line in tracker.read_text().splitlines() if line.startswith("| R2 "))
     assert "| RUNNING |" in row
+    # `bridge status` shows it as the tracker does, not as TODO (032's E05 while held on it).
+    from bridge.cli.console import status_lines
+    from bridge.events.clock import utc_now
+
+    lines = status_lines(bridge.status(), utc_now(), width=200)
+    r2 = next(line for line in lines if line.startswith("R2 "))
+    assert " RUNNING " in r2 and "the tracker says it is running; bridge did not launch it" in r2
+    s1 = next(line for line in lines if line.startswith("S1 "))
+    assert s1.split()[3] == "TODO"
 
     tracker.write_text(tracker.read_text().replace("| RUNNING |", "| TODO |", 1))
     bridge = Bridge(project)

@@ -12,6 +12,7 @@ from bridge.machine.fold import PipelineState
 from bridge.machine.stages import RunState
 from bridge.pipeline.session import Session
 from bridge.plan.vocabulary import stopped_status
+from bridge.projections.failure_words import RUNNING_ELSEWHERE
 
 __all__ = ["held_by_researcher", "plan_stopped", "running_elsewhere"]
 
@@ -31,11 +32,11 @@ def running_elsewhere(s: Session, state: PipelineState) -> str | None:
     ]
     if not elsewhere:
         return None
-    said = ", ".join(elsewhere[:8]) + (" …" if len(elsewhere) > 8 else "")
+    # Every id, not the first few: `bridge status` reads them from this reason.
     return (
-        f"the tracker says {said} RUNNING, and bridge did not launch them: mark each row "
-        "DONE once it finished, NOT RUN — <reason> if it is not bridge's, or TODO for "
-        "bridge to run it; `bridge run` then goes on"
+        RUNNING_ELSEWHERE.format(ids=", ".join(elsewhere))
+        + ": mark each row DONE once it finished, NOT RUN — <reason> if it is not bridge's, "
+        "or TODO for bridge to run it; `bridge run` then goes on"
     )
 
 
