@@ -47,10 +47,12 @@ def render_blocks(project: LoadedProject, language: str = "en") -> Group:
         for run in project.runs:
             if run.block == block.id:
                 mark = t("plan_sanity_run", language) if run.milestone in sanity else ""
-                by_system.setdefault(run.block_system or run.system or "-", []).append(
-                    run.id + mark
-                )
-        runs = "; ".join(f"{system}: {', '.join(ids)}" for system, ids in by_system.items())
+                by_system.setdefault(run.block_system or run.system, []).append(run.id + mark)
+        # Runs with no system are listed by id alone (030's "-: A1, A2" read as a system "-").
+        runs = "; ".join(
+            f"{system}: {', '.join(ids)}" if system else ", ".join(ids)
+            for system, ids in by_system.items()
+        )
         if not by_system:
             # The results judge such a block on the runs of its systems in other blocks.
             shared = [
