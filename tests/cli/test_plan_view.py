@@ -165,3 +165,12 @@ def test_rows_whose_code_is_not_written_are_named_with_what_releases_them(tmp_pa
         "\n不会启动：6 个追踪表写明代码尚未写好（R020, R021, R022, R023, R030, R041；"
         "代码写好后把该行设为 TODO）；1 个不在范围内或不是实验运行（R014）\n"
     ) in done.stdout
+
+
+@needs_shared
+def test_runs_without_a_system_are_listed_by_id(tmp_path: Path) -> None:
+    """030's runs name no system: its blocks read `runs: -: A1, A2`, as if "-" were one."""
+    done = bridge("plan", "--project", str(as_project("030", tmp_path)))
+    assert done.returncode == 0, done.stderr
+    assert "\n  runs:      A1, A2\n" in done.stdout
+    assert "-: " not in done.stdout
