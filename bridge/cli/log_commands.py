@@ -6,6 +6,7 @@ The commands that read the log: ``bridge diagram``, ``log``, ``replay``, ``rebui
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from bridge.cli.parser import Parsed
@@ -138,6 +139,39 @@ def rebuild(args: Parsed) -> int:
     return EXIT_OK
 
 
+# A drifted file's kind and detail in Chinese (the details audit.py and the projection
+# writer give); a detail not here stays as written.
+_DRIFT_KINDS = {
+    "missing": "缺失",
+    "modified": "已修改",
+    "behind": "落后于日志",
+    "source-missing": "来源缺失",
+    "source-changed": "来源已变",
+}
+_DRIFT_DETAILS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"differs from the log$"), "与日志不符"),
+    (re.compile(r"differs from its record$"), "与其记录不符"),
+    (
+        re.compile(r"is bridge's last write, made before the latest events; the next bridge "
+                   r"command rewrites it$"),
+        "是 bridge 上次写入的，早于最新事件；下一个 bridge 命令会重写它",
+    ),
+    (re.compile(r"metrics of (.+) came from it$"), r"\1 的指标来自它"),
+    (re.compile(r"sha256 (\w+) ≠ (\w+) recorded for (.+)$"), r"sha256 \1 ≠ 为 \3 记录的 \2"),
+)  # fmt: skip
+
+
+def _drift_words(kind: str, detail: str, zh: bool) -> tuple[str, str]:
+    """A drift's kind and detail as `bridge verify` prints them, in Chinese for a Chinese plan."""
+    if not zh:
+        return kind, detail
+    for pattern, chinese in _DRIFT_DETAILS:
+        if pattern.match(detail):
+            detail = pattern.sub(chinese, detail)
+            break
+    return _DRIFT_KINDS.get(kind, kind), detail
+
+
 def verify(args: Parsed) -> int:
     """``bridge verify``: the hash chain, and the files on disk against the log."""
     from bridge.cli.console import styled
@@ -177,19 +211,31 @@ def verify(args: Parsed) -> int:
     for seq, note in report.as_stored[:_NOTES_SHOWN]:
         # Written by an older bridge, which took int and bool fields as stored: a note, since
         # the chain holds and the row is read as it always was (exit 0 when nothing else).
-        console.print(f"note: seq {seq}: {note}")
+        console.print(f"{'注' if zh else 'note'}: seq {seq}: {note}")
     if len(report.as_stored) > _NOTES_SHOWN:
         more = len(report.as_stored) - _NOTES_SHOWN
-        console.print(f"note: {more} more row(s) of that kind, read as stored")
+        console.print(
+            f"注：另有 {more} 行同类记录，按存储内容读取"
+            if zh
+            else f"note: {more} more row(s) of that kind, read as stored"
+        )
     for seq, why in report.bad_snapshots:
-        console.print(
-            styled(f"snapshot at seq {seq} disagrees with the log:", "red", f" {why}; "
-                   "removed (the next snapshot is taken from the log)")
-        )  # fmt: skip
+        said, fix = (
+            (f"seq {seq} 处的快照与日志不符：", "；已删除（下一个快照取自日志）")
+            if zh
+            else (
+                f"snapshot at seq {seq} disagrees with the log:",
+                "; removed (the next snapshot is taken from the log)",
+            )
+        )
+        console.print(styled(said, "red", f" {why}{fix}"))
     if report.snapshots_other_version:
+        other = report.snapshots_other_version
         console.print(
-            f"{report.snapshots_other_version} snapshot(s) taken by another fold version are not "
-            "read (the next snapshot replaces them)"
+            f"{other} 个由其他 fold 版本生成的快照不会被读取（下一个快照会替换它们）"
+            if zh
+            else f"{other} snapshot(s) taken by another fold version are not read (the next "
+            "snapshot replaces them)"
         )
     # While a `bridge run` goes, its projections trail the log until its next refresh: that is
     # not drift. Without one, a file behind the log is reported (the next command rewrites it).
@@ -203,7 +249,11 @@ def verify(args: Parsed) -> int:
                 else f"being written: {drift.path} (a bridge run is active)"
             )
         else:
-            console.print(styled(f"{drift.kind}:", "red", f" {drift.path} {drift.detail}".rstrip()))
+            kind, detail = _drift_words(drift.kind, drift.detail, zh)
+            said = f"{drift.path} {detail}".rstrip()
+            console.print(
+                styled(f"{kind}：" if zh else f"{kind}:", "red", said if zh else f" {said}")
+            )
     if len(writing) < len(report.drift) or report.bad_snapshots:
         return EXIT_FAILURE
     agreed = report.snapshots_agreed

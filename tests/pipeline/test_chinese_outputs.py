@@ -263,6 +263,22 @@ def test_verify_in_chinese(chinese: tuple[Path, str, str]) -> None:
     assert english_left(out, THEIRS) == []
 
 
+def test_verify_names_a_changed_file_in_chinese(
+    chinese: tuple[Path, str, str], tmp_path: Path
+) -> None:
+    """A file changed since bridge wrote it is named in Chinese too (only the closing line
+    was; the drift lines were English)."""
+    import shutil
+
+    project = tmp_path / "project"
+    shutil.copytree(chinese[0], project)
+    results = project / "refine-logs" / "EXPERIMENT_RESULTS.md"
+    results.write_text(results.read_text(encoding="utf-8") + "\n我的笔记\n", encoding="utf-8")
+    out = _bridge("verify", "--project", str(project), code=1)
+    assert "已修改：refine-logs/EXPERIMENT_RESULTS.md 与日志不符" in out, out
+    assert english_left(out, THEIRS) == []
+
+
 @pytest.fixture(scope="module")
 def blocked(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     """The Chinese project whose method fails at seed 1 in every block: blocked (exit 3)."""
