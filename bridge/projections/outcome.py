@@ -527,6 +527,19 @@ def evaluate(state: PipelineState) -> Outcome:
         reasons.append(
             (f"runs without recorded metrics: {unread}", f"运行没有已记录的指标：{unread}")
         )
+    # A must-run run read to the end that gave no number (a metrics.json of `{}`): the plan's
+    # evidence is not there, as for a run that failed. A nice-to-have one is only noted on the
+    # run (its problem in the results), as a failed nice-to-have run does not hold them back.
+    empty = ", ".join(
+        r.run_id for r in must if r.state is ok and r.metrics is not None and not r.metrics.values
+    )
+    if empty:
+        reasons.append(
+            (
+                f"must-run runs recorded no metric value: {empty}",
+                f"必做运行没有记录任何指标数值：{empty}",
+            )
+        )
     if not state.plan.blocks:
         reasons.append((NO_VERDICTS, NO_VERDICTS_ZH))
     elif main is None and not state.plan.milestones:

@@ -265,6 +265,26 @@ def next_step(state: PipelineState, outcome: Outcome, language: str) -> str:
             f"bridge with `{retry}` and `bridge run`, or, if that result stands, "
             "change their Status in the tracker."
         )
+    empty = [
+        r.run_id
+        for r in state.runs.values()
+        if r.spec.priority is Priority.MUST
+        and r.state is RunState.SUCCEEDED
+        and r.metrics is not None
+        and not r.metrics.values
+    ]
+    if empty:
+        ids = ", ".join(empty)
+        retry = f"bridge retry --force {' '.join(empty)}"
+        return (
+            f"必做运行没有记录任何指标数值（{ids}）：在“{_t('problems', 'zh')}”中查看读了哪些文件，"
+            f"让脚本写出数值（或调整 bridge.toml 的 [metrics]），然后运行 `{retry}` 和 "
+            "`bridge run`。"
+            if zh
+            else f"Must-run runs recorded no metric value ({ids}): see under "
+            f'"{_t("problems", "en")}" what was read, make the script write its numbers (or '
+            f"point bridge.toml's [metrics] at them), then run `{retry}` and `bridge run`."
+        )
     if outcome.main_result is MainResult.POSITIVE:
         title = state.plan.title if state.plan is not None else ""
         handoff = f'→ /auto-review-loop "{title}"' if outcome.ready else ""

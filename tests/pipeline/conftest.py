@@ -7,7 +7,7 @@ The script ``scripts/job.py`` appends ``start <time> <pid> <CUDA_VISIBLE_DEVICES
 many times each run executed, when, and on which GPU, from files the bridge never writes.
 Its ``--mode``: ``ok``; ``fail`` (a ValueError, exit 1); ``oom`` (a CUDA out-of-memory error);
 ``broken`` (fails while ``scripts/job.py`` says ``BROKEN = True``); ``flaky`` (fails its
-first attempt only); ``gate`` (waits, at
+first attempt only); ``empty`` (succeeds with a ``metrics.json`` of ``{}``); ``gate`` (waits, at
 most a minute, for the file ``markers/open.flag``); ``hold`` (starts a
 grandchild ``sleep`` and waits for it, writing its pid to ``markers/<run>.child``).
 """
@@ -65,7 +65,8 @@ if args.mode == "broken" and BROKEN:
     raise KeyError("labels")
 if args.mode == "flaky" and (markers / args.run).read_text().count("start") == 1:
     raise RuntimeError("a flaky first attempt")
-pathlib.Path(args.out, "metrics.json").write_text('{"accuracy": 0.9}')
+metrics = "{}" if args.mode == "empty" else '{"accuracy": 0.9}'
+pathlib.Path(args.out, "metrics.json").write_text(metrics)
 with open(markers / args.run, "a") as log:
     log.write(f"end {time.time()!r} {os.getpid()}\\n")
 """

@@ -246,3 +246,48 @@ def test_the_key_metric_cell_falls_back_to_a_metric_the_block_lists(tmp_path: Pa
     assert metrics is not None and metrics.key_metric == ""
     results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text()
     assert "| R1 | main | accuracy = 0.9 | DONE |" in results
+
+
+def test_a_run_whose_metrics_file_holds_no_number_is_named_and_holds_the_results(
+    tmp_path: Path,
+) -> None:
+    """012's R005 wrote ``{}``: it read as DONE with key metric "-", nothing under the problems
+    and "ready" untouched. Now the file is a problem on the run (results and results.json), a
+    must-run one keeps the results from the review loop, and a nice-to-have one is only noted."""
+    from bridge import Bridge
+    from bridge.machine.stages import Stage
+    from tests.pipeline.conftest import Run, write_project
+
+    project = write_project(
+        tmp_path / "p",
+        [
+            Run(id="S1", milestone="M0"),
+            Run(id="R1", milestone="M1"),
+            Run(id="R2", milestone="M1", mode="empty"),
+            Run(id="R3", milestone="M1", mode="empty", priority="NICE"),
+        ],
+    )
+    bridge = Bridge(project)
+    try:
+        assert bridge.run() is Stage.COLLECTED
+        summary = bridge.summary()
+    finally:
+        bridge.close()
+    assert "must-run runs recorded no metric value: R2" in summary, summary
+    assert "R3" not in summary.split("Ready for the review loop")[1].split("\n")[0]
+    results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text()
+    problems = results.split("## Unreadable output files")[1].split("\n## ")[0]
+    for run_id in ("R2", "R3"):
+        assert f"- {run_id} `.bridge/runs/{run_id}/" in problems, problems
+    assert "/output/metrics.json`: no number was read from it, so the run recorded" in problems
+    assert "- R1 " not in problems
+    assert "bridge retry --force R2" in results
+    data = json.loads((project / "refine-logs" / "results.json").read_text())
+    assert data["summary"]["ready_for_review_loop"] is False
+    runs = {r["run_id"]: r for r in data["runs"]}
+    assert [p["message"] for p in runs["R2"]["extraction_problems"]] == [
+        "no number was read from it, so the run recorded no metric value"
+    ]
+    assert runs["R1"]["extraction_problems"] == []
+    # As for a failed must-run run: a script driving `bridge run` can tell.
+    assert cli.main(["run", "--project", str(project)]) == 1

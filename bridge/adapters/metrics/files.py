@@ -62,6 +62,7 @@ __all__ = [
     "RegexRule",
     "extract_metrics",
     "match_metric",
+    "note_nothing_read",
 ]
 
 
@@ -159,11 +160,14 @@ class Extraction:
             one file; :meth:`value` picks the first).
         histories: every history found.
         problems: files that could not be read.
+        read: the files read (relative to the project root), in the order first read, whether
+            or not they gave a number: what :func:`note_nothing_read` names.
     """
 
     values: tuple[MetricValue, ...] = ()
     histories: tuple[MetricHistory, ...] = ()
     problems: tuple[ExtractionProblem, ...] = ()
+    read: tuple[str, ...] = ()
 
     def names(self) -> tuple[str, ...]:
         """
@@ -320,13 +324,48 @@ def extract_metrics(
                 problem(path, str(exc))
                 continue
             take(file, (*found, []), blocking=True)
+    read = tuple(f.source for f in cache.values() if isinstance(f, ReadFile))
     return _capped(
-        Extraction(values=tuple(values), histories=tuple(histories), problems=tuple(problems)),
+        Extraction(
+            values=tuple(values), histories=tuple(histories), problems=tuple(problems), read=read
+        ),
         limits,
         wanted,
         config.aliases,
         _source(output_dir, root),
     )
+
+
+NOTHING_IN_FILE = "no number was read from it, so the run recorded no metric value"
+NOTHING_MATCHED = (
+    "no output file matched the [metrics] files and rules, so the run recorded no metric value"
+)
+
+
+def note_nothing_read(found: Extraction, output_dir: Path, *, project_root: Path) -> Extraction:
+    """
+    ``found`` with, when it holds no value at all and no blocking problem already says why,
+    one blocking problem per file read (:data:`NOTHING_IN_FILE`: a ``metrics.json`` of ``{}``)
+    or, when no file was read, one on ``output_dir`` (:data:`NOTHING_MATCHED`).
+
+    A run whose outputs gave no number is thereby never recorded silently: the problem is shown
+    on the run in the results (012's R005 wrote ``{}`` and read as DONE with nothing said). It is
+    applied to everything read for the run (files and W&B together), so a value from either
+    source means no note.
+
+    Args:
+        found: everything read for one attempt.
+        output_dir: the attempt's output folder, named when no file was read.
+        project_root: the project root; sources are relative to it.
+    """
+    if found.values or any(p.blocking for p in found.problems):
+        return found
+    notes = tuple(ExtractionProblem(source=s, message=NOTHING_IN_FILE) for s in found.read) or (
+        ExtractionProblem(
+            source=_source(output_dir, project_root.resolve()), message=NOTHING_MATCHED
+        ),
+    )
+    return attrs.evolve(found, problems=(*found.problems, *notes))
 
 
 def _source(path: Path, root: Path) -> str:
@@ -380,7 +419,9 @@ def _capped(
         )
     if not notes:
         return found
-    return Extraction(values=values, histories=histories, problems=(*problems, *notes))
+    return Extraction(
+        values=values, histories=histories, problems=(*problems, *notes), read=found.read
+    )
 
 
 _Named = TypeVar("_Named", MetricValue, MetricHistory)

@@ -15,6 +15,7 @@ from bridge.adapters.metrics.files import (
     RegexRule,
     extract_metrics,
     match_metric,
+    note_nothing_read,
 )
 from bridge.errors import ConfigError
 from bridge.events import types as ev
@@ -130,7 +131,8 @@ def collect_metrics(
 
     Returns:
         ``[MetricsRecorded]`` for the run's stream, or ``[]`` when the run has no finished
-        attempt. Files that matched but could not be read are recorded as problems.
+        attempt. Files that matched but could not be read are recorded as problems, and so
+        is an attempt from whose outputs no number at all was read (:func:`note_nothing_read`).
 
     Raises:
         ConfigError: a ``[metrics]`` regex is unusable (setting ``metrics.regex``), or the
@@ -186,6 +188,8 @@ def metrics_of(project: LoadedProject, state: PipelineState, run: RunView) -> ev
                 attempt_id=attempt.attempt_id,
             ),
         )
+    # After W&B: a number from either source means the run recorded one.
+    extraction = note_nothing_read(extraction, attempt_dir / "output", project_root=project.root)
     lower = {name: not higher for name, higher in sorted(config.higher_is_better.items())}
     findings = check_quality(
         extraction.values,
@@ -233,6 +237,7 @@ def merge_extractions(files: Extraction, wandb: Extraction) -> Extraction:
         histories=files.histories
         + tuple(h for h in wandb.histories if h.name not in history_names),
         problems=files.problems + wandb.problems,
+        read=files.read + wandb.read,
     )
 
 
