@@ -183,7 +183,10 @@ def describe(rec: Recorded, language: str = "en") -> str | None:
             what = {"stuck": "卡住", "lost": "丢失", "timedout": "超时", "cancelled": "已取消"}[
                 what
             ]
-        reason = "" if isinstance(evt, ev.RunTimedOut) else evt.reason  # a timeout has none
+        # A timeout has no reason; a cancel's "not run: …" reads in the plan's language (020).
+        reason = (
+            "" if isinstance(evt, ev.RunTimedOut) else failure_in_language(evt.reason, language)
+        )
         return f"{at} {evt.run_id} {what}: {reason}".rstrip(": ")
     if isinstance(evt, ev.RunQueueNoted):
         if zh:

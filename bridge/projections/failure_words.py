@@ -132,13 +132,70 @@ _FIXES = {
 }
 
 
+# How a must-run run ended, as a cancel reason names it (its state's value), in Chinese.
+_ENDED = {
+    "failed": "已失败",
+    "failed_oom": "已因显存不足失败",
+    "timed_out": "已超时",
+    "lost": "已丢失",
+    "cancelled": "已被取消",
+    "stuck": "已卡住",
+}
+_MILESTONE_ENDED = re.compile(r"milestone (\S+) must-run (\S+) ended (\w+)")
+
+# Why a run was not run, after "not run: " (bridge/machine/scheduler.py, pipeline/dispatch.py),
+# whole. The recorded reason stays English: pipeline/retries.py reads the failed run's id back
+# from it, so only what is shown is translated (020's "未运行：milestone M2 must-run …").
+_NOT_RUN: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"dependency (\S+) failed"), r"它依赖的 \1 失败了"),
+    (re.compile(r"unknown dependency (\S+)"), r"未知的依赖 \1"),
+    (
+        re.compile(r"dependency (\S+) is out of scope in the tracker"),
+        r"它依赖的 \1 在追踪表中不在范围内",
+    ),
+    (
+        re.compile(r'(\S+) more GPU-hours would pass the budget of (\S+) \(budget = "enforce"\)'),
+        r'再用 \1 GPU 小时将超出 \2 的预算（budget = "enforce"）',
+    ),
+    (
+        re.compile(r"needs (\d+) GPU\(s\) on one host; the backend has at most (\d+)"),
+        r"需要一台主机上的 \1 个 GPU；后端最多只有 \2 个",
+    ),
+    (
+        re.compile(r"a run it depends on, or its milestone, cannot go on"),
+        "它依赖的运行或其里程碑无法继续",
+    ),
+)
+_NOT_RUN_PREFIX = "not run: "
+
+
+def _not_run_in_chinese(why: str) -> str | None:
+    """Why a run was not run (after ``not run: ``) in Chinese, or ``None`` when bridge did not
+    write all of it (an adapter's error, kept as written)."""
+    ended = _MILESTONE_ENDED.fullmatch(why)
+    if ended is not None and ended.group(3) in _ENDED:
+        milestone, run_id, state = ended.groups()
+        return f"里程碑 {milestone} 的必做运行 {run_id} {_ENDED[state]}"
+    for pattern, replacement in _NOT_RUN:
+        found = pattern.fullmatch(why)
+        if found is not None:
+            return found.expand(replacement)
+    return None
+
+
 def failure_in_language(reason: str, language: str) -> str:
     """
     A run's failure reason in ``language`` (``"zh"``; anything else returns it unchanged):
-    bridge's words at its start in Chinese, the program's error line as written.
+    bridge's words at its start in Chinese, the program's error line as written. A cancel's
+    ``not run: …`` is Chinese whole when bridge wrote all of it (a failed milestone or
+    dependency, the budget, the GPUs); otherwise only its start.
     """
     if language != "zh":
         return reason
+    if reason.startswith(_NOT_RUN_PREFIX):
+        why = _not_run_in_chinese(reason[len(_NOT_RUN_PREFIX) :])
+        if why is not None:
+            return f"未运行：{why}"
     for pattern, replacement in _FAILURES:
         found = pattern.match(reason)
         if found is not None:

@@ -406,3 +406,21 @@ def test_a_row_put_back_in_the_plan_is_no_retry(reason: str, language: str, line
     (recorded,) = store.read()
     said = describe(recorded, language)
     assert said is not None and said.split(" ", 1)[1] == line
+
+
+def test_a_cancel_line_reads_in_the_plans_language() -> None:
+    """020's console line was "R030 已取消: not run: milestone M2 must-run R021 ended failed"."""
+    from bridge.cli.watch import describe
+    from bridge.events.store import InMemoryEventStore
+    from bridge.events.types import RunCancelled
+
+    store = InMemoryEventStore()
+    reason = "not run: milestone M2 must-run R021 ended failed"
+    store.append("run:R030", [RunCancelled(run_id="R030", reason=reason)], None)
+    (recorded,) = store.read()
+    zh, en = describe(recorded, "zh"), describe(recorded, "en")
+    assert (
+        zh is not None
+        and zh.split(" ", 1)[1] == "R030 已取消: 未运行：里程碑 M2 的必做运行 R021 已失败"
+    )
+    assert en is not None and en.split(" ", 1)[1] == f"R030 cancelled: {reason}"

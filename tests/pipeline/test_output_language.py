@@ -101,3 +101,40 @@ def test_retry_says_what_it_does_in_the_plans_language(
     assert main(["retry", "--force", "R1", "--project", str(project)]) == 0
     said = capsys.readouterr().out
     assert said == "将再次运行：R1\n下一步：`bridge run`。\n"
+
+
+def test_a_cancel_reads_in_the_plans_language(project: Path) -> None:
+    """020: after R021 failed, `bridge run` printed "R030 已取消: not run: milestone M2 must-run
+    R021 ended failed" and the tracker's Notes "bridge：未运行：milestone M2 …". Both are Chinese
+    now; the log keeps the English reason (retries.py reads the failed run's id back from it)."""
+    write_project(
+        project,
+        [
+            Run(id="S1", milestone="M0"),
+            Run(id="R1", milestone="M1", mode="fail"),
+            Run(id="R2", milestone="M2"),
+        ],
+    )
+    plan = project / "refine-logs" / "EXPERIMENT_PLAN.md"
+    head, _, rest = plan.read_text().partition("\n")
+    plan.write_text(head + "\n\n" + CHINESE_PREFACE * 3 + rest)
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-m", "bridge", "run", "--plain", "--project", str(project)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        check=False,
+    )
+    chinese = "未运行：里程碑 M1 的必做运行 R1 已失败"
+    assert f"R2 已取消: {chinese}" in done.stdout, done.stdout + done.stderr
+    tracker = (project / "refine-logs" / "EXPERIMENT_TRACKER.md").read_text()
+    row = next(line for line in tracker.splitlines() if line.startswith("| R2 |"))
+    assert chinese in row and "must-run" not in row, row
+    bridge = Bridge(project)
+    try:
+        reason = bridge.status().runs["R2"].reason
+    finally:
+        bridge.close()
+    assert reason == "not run: milestone M1 must-run R1 ended failed"

@@ -167,3 +167,48 @@ def test_blocked_reasons_in_chinese(reason: str, chinese: str) -> None:
 def test_stage_reasons_in_chinese(reason: str, chinese: str) -> None:
     assert stage_reason_in_language(reason, "en") == reason
     assert stage_reason_in_language(reason, "zh") == chinese
+
+
+@pytest.mark.parametrize(
+    ("reason", "chinese"),
+    [
+        # 020: R030 after its milestone's must-run R021 failed (bridge/machine/scheduler.py).
+        (
+            "not run: milestone M2 must-run R021 ended failed",
+            "未运行：里程碑 M2 的必做运行 R021 已失败",
+        ),
+        (
+            "not run: milestone M1 must-run R3 ended timed_out",
+            "未运行：里程碑 M1 的必做运行 R3 已超时",
+        ),
+        ("not run: dependency R1 failed", "未运行：它依赖的 R1 失败了"),
+        ("not run: unknown dependency R9", "未运行：未知的依赖 R9"),
+        (
+            "not run: dependency R4 is out of scope in the tracker",
+            "未运行：它依赖的 R4 在追踪表中不在范围内",
+        ),
+        # bridge/pipeline/dispatch.py
+        (
+            'not run: 2.50 more GPU-hours would pass the budget of 10 (budget = "enforce")',
+            '未运行：再用 2.50 GPU 小时将超出 10 的预算（budget = "enforce"）',
+        ),
+        (
+            "not run: needs 4 GPU(s) on one host; the backend has at most 2",
+            "未运行：需要一台主机上的 4 个 GPU；后端最多只有 2 个",
+        ),
+        (
+            "not run: a run it depends on, or its milestone, cannot go on",
+            "未运行：它依赖的运行或其里程碑无法继续",
+        ),
+        # An adapter's error after "not run: " stays as written.
+        (
+            "not run: ssh: connect to host gpu1: refused",
+            "未运行：ssh: connect to host gpu1: refused",
+        ),
+    ],
+)
+def test_why_a_run_was_not_run_in_chinese(reason: str, chinese: str) -> None:
+    """The recorded reason stays English (retries.py reads the failed run's id back from it);
+    what a Chinese plan's researcher reads is Chinese."""
+    assert failure_in_language(reason, "en") == reason
+    assert failure_in_language(reason, "zh") == chinese
