@@ -32,6 +32,9 @@ _GPU_AMOUNT = re.compile(rf"{_RANGE}\s{{0,3}}{_GPU_QUALIFIER}(?:{_GPU_UNIT})", r
 _GPU_DAYS = re.compile(
     rf"{_RANGE}\s{{0,3}}{_GPU_QUALIFIER}(?:GPU[- ]?days?|卡天|GPU 天)(?![\w-])", re.IGNORECASE
 )
+_GPU_WEEKS = re.compile(
+    rf"{_RANGE}\s{{0,3}}{_GPU_QUALIFIER}(?:GPU[- ]?weeks?|卡周|GPU 周)(?![\w-])", re.IGNORECASE
+)
 _PLAIN_AMOUNT = re.compile(
     rf"^\s{{0,3}}(?:~|≈|约|<|≤|<=|about|approx\.?)?\s{{0,2}}{_RANGE}\s{{0,2}}(?:h|hrs?|hours?)?(?![\w.])",
     re.IGNORECASE,
@@ -58,12 +61,17 @@ def gpu_hours(text: str) -> float | None:
 
     Args:
         text: a cost cell, heading or budget line (``~35-45 GPU hours``, ``累计 800–1600 GPUh``,
-            ``~4h Modal GPU``, ``2 h on 4 GPUs``, ``1 GPU-day`` = 24).
+            ``~4h Modal GPU``, ``2 h on 4 GPUs``, ``1 GPU-day`` = 24, ``1 GPU-week`` = 168).
 
     Returns:
         The number of GPU-hours, or None when no number carries a GPU-hour unit.
     """
-    searched = (_GPU_AMOUNT.search(text), _HOURS_ON_GPUS.search(text), _GPU_DAYS.search(text))
+    searched = (
+        _GPU_AMOUNT.search(text),
+        _HOURS_ON_GPUS.search(text),
+        _GPU_DAYS.search(text),
+        _GPU_WEEKS.search(text),
+    )
     found = [m for m in searched if m is not None]
     if not found:
         return None
@@ -73,6 +81,8 @@ def gpu_hours(text: str) -> float | None:
         hours *= int(match.group("count"))
     if match.re is _GPU_DAYS:
         hours *= 24  # "under 1 GPU-day" (017)
+    elif match.re is _GPU_WEEKS:
+        hours *= 24 * 7
     return hours
 
 

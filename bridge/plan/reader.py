@@ -300,6 +300,19 @@ def _budget(doc: Document, heading: Heading | None, header: dict[str, str]) -> B
                         break
                 if total is not None:
                     break
+        if total is None:
+            # The one line of the section that states GPU-hours, fields aside (017's bullet
+            # "Keep first pass under 1 GPU-day." under "## Compute Budget"), when only one does:
+            # several would be parts of the budget, and a part's line is not the plan's.
+            said = [
+                (amount, number)
+                for number, text in doc.text_lines(heading.index + 1, heading.end)
+                if not text.lstrip().startswith("|")
+                and not _PART_BUDGET.search(text)
+                and (amount := gpu_hours(plain(text))) is not None
+            ]
+            if len(said) == 1:
+                total, line = said[0]
     if total is None:
         for number, text in doc.text_lines(0, len(doc.lines)):
             folded = text.casefold()

@@ -465,11 +465,22 @@ class TestDependsOn:
         ("- **Per-run budget**: 2 GPU-hours\n- **Maximum budget**: 15 local GPU-hours\n", 15.0),
         ("| Phase | GPUs per hour | GPU-hours |\n|---|---|---|\n| Total | 8 | 40 |\n", 40.0),
         ("| Phase | GPU hardware | Days |\n|---|---|---|\n| Total | 8 | 40 |\n", None),
+        # 017: bullets without a label, one of them in GPU-days ("budget: not stated" before).
+        (
+            "- Initial profiling should fit on a single consumer GPU with 7B-class models.\n"
+            "- Keep first pass under 1 GPU-day.\n"
+            "- Defer speculative decoding until initial signal is positive.\n",
+            24.0,
+        ),
+        ("Keep the whole study within 2 GPU-weeks.\n", 336.0),
+        ("- First pass under 1 GPU-day.\n- The full study up to 3 GPU-days.\n", None),
+        ("- Keep each run under 2 GPU-hours.\n", None),
     ],
 )
 def test_the_budget_is_the_plans_total(section: str, hours: float | None) -> None:
     """A Total GPU field before any field saying budget; a part's budget (sanity, per-run) is
-    not the plan's; a Total row is read under a GPU-hours column, not GPUs per hour."""
+    not the plan's; a Total row is read under a GPU-hours column, not GPUs per hour; else the
+    one line of the section that states GPU-hours (days and weeks too), none when several do."""
     text = f"# Plan\n\n## Compute budget\n\n{section}"
     assert parse_plan_text(text, "refine-logs/EXPERIMENT_PLAN.md").budget.gpu_hours == hours
 

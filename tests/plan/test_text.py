@@ -131,6 +131,8 @@ class TestQuantities:
             ("10h CPU, GPU later", None),
             ("Keep first pass under 1 GPU-day", 24),
             ("2-3 GPU days", 72),
+            ("within 2 GPU-weeks", 336),
+            ("约 1 卡周", 168),
             ("10 days", None),
         ],
     )
