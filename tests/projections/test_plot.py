@@ -48,6 +48,18 @@ class TestPlot:
         assert png.read_bytes() == first
         assert main(["verify", "--project", str(collected)]) == 0
 
+    def test_the_docs_say_what_is_drawn_and_linked(self, collected: Path) -> None:
+        """results-format.md said the plot "is not produced in this version" and "Nothing links
+        to it" (trial H): it describes the link and the manifest row bridge writes."""
+        docs = (Path(__file__).resolve().parents[2] / "docs" / "results-format.md").read_text()
+        results = (collected / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text()
+        (link,) = [line for line in results.splitlines() if line.endswith("](results.png)")]
+        assert f"`{link}`" in docs
+        assert "refine-logs/results.png" in (collected / "MANIFEST.md").read_text()
+        assert "`MANIFEST.md` lists it" in docs
+        assert "not produced in this version" not in docs
+        assert "(mean ± std over seeds)`" in docs  # the title each panel has
+
     def test_the_same_series_is_drawn_once_per_process(self, collected: Path) -> None:
         """A second rendering of the same results reuses the figure (0.4 s of drawing)."""
         bridge = Bridge(collected)
