@@ -353,10 +353,8 @@ def run(args: Parsed) -> int:
             and (
                 (r.state is not RunState.SUCCEEDED and r.state not in NOT_BRIDGES_RUN_STATES)
                 or r.failed_before_bridge
-                # Succeeded with no number read: the plan's evidence is missing as for a failure.
-                or (
-                    r.state is RunState.SUCCEEDED and r.metrics is not None and not r.metrics.values
-                )
+                # Its metrics file held no number: the evidence is missing as for a failure.
+                or r.wrote_no_number
             )
         ]
     finally:

@@ -41,6 +41,7 @@ from bridge.plan.finite import finite
 from bridge.value_methods import value_methods
 
 __all__ = [
+    "NO_NUMBER_IN_FILE",
     "HistorySummary",
     "MetricHistory",
     "MetricValue",
@@ -259,6 +260,12 @@ class QualityFlag:
     kind: str
     message: str
     blocking: bool = True
+
+
+# The message of an output file that was read and held no number (a `metrics.json` of `{}`):
+# written by the metrics reader, and read by the results, for which such a must-run run is
+# evidence missing (a run that writes no metrics file at all may have none to give).
+NO_NUMBER_IN_FILE = "no number was read from it, so the run recorded no metric value"
 
 
 @value_methods

@@ -14,6 +14,7 @@ from datetime import datetime
 import attrs
 
 from bridge.events import types as ev
+from bridge.events.measurements import NO_NUMBER_IN_FILE
 from bridge.events.values import Finding, JobHandle, Slot
 from bridge.machine.stages import RunState, Stage
 from bridge.value_methods import value_methods
@@ -109,6 +110,22 @@ class RunView:
         The metrics recorded for the latest attempt, or None (not finished, or not read yet).
         """
         return self.attempts[-1].metrics if self.attempts else None
+
+    @property
+    def wrote_no_number(self) -> bool:
+        """
+        True when the run succeeded and a metrics file of it was read but held no number (a
+        ``metrics.json`` of ``{}``): for a must-run run the plan's evidence is missing, as for
+        a failure. A run that wrote no metrics file at all is not one (it may have none to give:
+        a figure, a post-processing step); its output folder is named in its problems.
+        """
+        metrics = self.metrics
+        return (
+            self.state is RunState.SUCCEEDED
+            and metrics is not None
+            and not metrics.values
+            and any(p.message == NO_NUMBER_IN_FILE for p in metrics.problems)
+        )
 
     @property
     def failed_before_bridge(self) -> bool:

@@ -527,12 +527,11 @@ def evaluate(state: PipelineState) -> Outcome:
         reasons.append(
             (f"runs without recorded metrics: {unread}", f"运行没有已记录的指标：{unread}")
         )
-    # A must-run run read to the end that gave no number (a metrics.json of `{}`): the plan's
+    # A must-run run whose metrics file held no number (a metrics.json of `{}`): the plan's
     # evidence is not there, as for a run that failed. A nice-to-have one is only noted on the
-    # run (its problem in the results), as a failed nice-to-have run does not hold them back.
-    empty = ", ".join(
-        r.run_id for r in must if r.state is ok and r.metrics is not None and not r.metrics.values
-    )
+    # run (its problem in the results), as a failed nice-to-have run does not hold them back;
+    # so is a run that wrote no metrics file at all (a figure may have no number to give).
+    empty = ", ".join(r.run_id for r in must if r.wrote_no_number)
     if empty:
         reasons.append(
             (

@@ -268,10 +268,7 @@ def next_step(state: PipelineState, outcome: Outcome, language: str) -> str:
     empty = [
         r.run_id
         for r in state.runs.values()
-        if r.spec.priority is Priority.MUST
-        and r.state is RunState.SUCCEEDED
-        and r.metrics is not None
-        and not r.metrics.values
+        if r.spec.priority is Priority.MUST and r.wrote_no_number
     ]
     if empty:
         ids = ", ".join(empty)

@@ -146,3 +146,38 @@ def test_no_results_for_a_system_says_how_to_connect_a_run_to_it() -> None:
         'bridge.toml: [systems."<that system>"] aliases = ["Composite"]'
     ), verdict.reason
     assert "；该实验块中不对应任何对比系统的运行所用系统：" in in_language(verdict.reason, "zh")
+
+
+def test_only_a_metrics_file_that_held_no_number_holds_the_results() -> None:
+    """A must-run run whose `metrics.json` held `{}` keeps the results from the review loop;
+    one that wrote no metrics file at all (a figure, a post-processing step: it may have no
+    number to give) is named in its problems only."""
+    from bridge.events.measurements import NO_NUMBER_IN_FILE, UnreadOutput
+    from bridge.events.store import InMemoryEventStore
+    from bridge.machine.fold import fold
+    from tests.projections.test_block_runs import _finished
+
+    def state(message: str) -> PipelineState:
+        store = InMemoryEventStore()
+        base = _state(seed_count=3, stray=False)
+        assert base.plan is not None
+        store.append("bridge", [base.plan], None)
+        *ran, recorded = _finished("R010", 0.5)
+        assert isinstance(recorded, ev.MetricsRecorded)
+        empty = attrs.evolve(
+            recorded,
+            values=(),
+            key_metric="",
+            problems=(UnreadOutput(source=".bridge/runs/R010/R010-a1/output", message=message),),
+        )
+        store.append(
+            "run:R010",
+            [ev.RunPlanned(run_id="R010", milestone="M1", block="B1", system="ours"), *ran, empty],
+            None,
+        )
+        return fold(store.read())
+
+    held = evaluate(state(NO_NUMBER_IN_FILE))
+    assert "must-run runs recorded no metric value: R010" in held.not_ready
+    figure = evaluate(state("no output file matched the [metrics] files and rules, so …"))
+    assert not any("no metric value" in reason for reason in figure.not_ready)

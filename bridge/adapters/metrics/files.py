@@ -47,6 +47,7 @@ from bridge.adapters.metrics.records import (
     value,
 )
 from bridge.errors import ConfigError
+from bridge.events.measurements import NO_NUMBER_IN_FILE
 from bridge.machine.measurements import MetricHistory, MetricValue
 from bridge.machine.quality import measured_names
 from bridge.plan.metric_names import match_metric
@@ -336,7 +337,7 @@ def extract_metrics(
     )
 
 
-NOTHING_IN_FILE = "no number was read from it, so the run recorded no metric value"
+NOTHING_IN_FILE = NO_NUMBER_IN_FILE
 NOTHING_MATCHED = (
     "no output file matched the [metrics] files and rules, so the run recorded no metric value"
 )
@@ -346,7 +347,7 @@ def note_nothing_read(found: Extraction, output_dir: Path, *, project_root: Path
     """
     ``found`` with, when it holds no value at all and no blocking problem already says why,
     one blocking problem per file read (:data:`NOTHING_IN_FILE`: a ``metrics.json`` of ``{}``)
-    or, when no file was read, one on ``output_dir`` (:data:`NOTHING_MATCHED`).
+    or, when no file was read, a note on ``output_dir`` (:data:`NOTHING_MATCHED`, not blocking).
 
     A run whose outputs gave no number is thereby never recorded silently: the problem is shown
     on the run in the results (012's R005 wrote ``{}`` and read as DONE with nothing said). It is
@@ -360,9 +361,13 @@ def note_nothing_read(found: Extraction, output_dir: Path, *, project_root: Path
     """
     if found.values or any(p.blocking for p in found.problems):
         return found
+    # No file at all is a note, not a broken output: a figure or a post-processing step may
+    # have no number to give (the results say so on the run, and hold nothing back for it).
     notes = tuple(ExtractionProblem(source=s, message=NOTHING_IN_FILE) for s in found.read) or (
         ExtractionProblem(
-            source=_source(output_dir, project_root.resolve()), message=NOTHING_MATCHED
+            source=_source(output_dir, project_root.resolve()),
+            message=NOTHING_MATCHED,
+            blocking=False,
         ),
     )
     return attrs.evolve(found, problems=(*found.problems, *notes))
