@@ -171,7 +171,16 @@ def _shown(
             continue  # ambiguous: shown in results.json, not guessed here
         if hit is not None and hit not in found:
             found.append(hit)
+    if not found and not any(wanted):
+        # Nothing names a metric to pick (036's blocks made from milestone sections: no Metrics
+        # field, a criterion the rules decline): every recorded one is shown, the first few,
+        # rather than none under "none matching the plan's metrics (-)".
+        return tuple(names[:_ALL_SHOWN])
     return tuple(found)
+
+
+# The most metrics a block with no named metric shows in its table (results.json has them all).
+_ALL_SHOWN = 8
 
 
 @functools.lru_cache(maxsize=256)

@@ -163,17 +163,31 @@ def number(value: float | None) -> str:
     return "-" if value is None else f"{value:.4g}"
 
 
-def _key_cell(run: RunView, listed: Mapping[str, Sequence[str]] | None = None) -> str:
+def _key_cell(
+    run: RunView, listed: Mapping[str, Sequence[str]] | None = None, language: str = "en"
+) -> str:
     """
     The Key Metric cell: the run's key metric, else (for the reader only; the verdicts never
     use it) the first value under a metric its block lists (``listed``: block → names; 021's
-    R009 recorded two of them and showed "-"), else its only value.
+    R009 recorded two of them and showed "-"), else its first value, with how many more
+    metrics it recorded (results.json has them all): a run's numbers are never left off the
+    page (025's E-rag-sft and 036's M2.1 recorded two names no block lists and showed "-",
+    under a sentence that sends the reader to them).
     """
     value = key_value(run) or _shown_value(run, (listed or {}).get(run.spec.block, ()))
+    more = ""
+    if value is None and run.metrics is not None and run.metrics.values:
+        value = run.metrics.values[0]
+        others = len({v.name for v in run.metrics.values} - {value.name})
+        more = (
+            (f"（另有 {others} 个）" if language == "zh" else f" (+{others} more)")
+            if others
+            else ""
+        )
     if value is None:
         return "-"
     shown = value.raw if value.value is None else number(value.value)
-    return f"{value.name} = {shown}"
+    return f"{value.name} = {shown}{more}"
 
 
 def _status_cell(run: RunView) -> str:
@@ -479,7 +493,10 @@ def render(state: PipelineState, language: str = "en") -> str:
             lines.extend([f"- **{_t('decision_gate', language)}:** «{line(info.gate)}»", ""])
         runs = [state.runs[r] for r in milestone.run_ids]
         if runs:
-            rows = [(r.run_id, r.spec.system, _key_cell(r, listed), _status_cell(r)) for r in runs]
+            rows = [
+                (r.run_id, r.spec.system, _key_cell(r, listed, language), _status_cell(r))
+                for r in runs
+            ]
             lines.extend([table(RUN_HEADER, rows), ""])
         else:
             lines.extend([_t("no_runs", language), ""])
@@ -505,7 +522,7 @@ def render(state: PipelineState, language: str = "en") -> str:
             (
                 run_id,
                 state.runs[run_id].spec.system,
-                _key_cell(state.runs[run_id], listed),
+                _key_cell(state.runs[run_id], listed, language),
                 in_language(reason, language),
             )
             for run_id, reason in outcome.unattributed

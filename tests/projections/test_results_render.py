@@ -292,3 +292,58 @@ def test_a_plan_without_blocks_says_why_no_verdict_follows() -> None:
     assert "- **Main result:** `inconclusive` (the plan has no experiment blocks)" in text
     assert "main_milestone" not in text
     assert "give the plan experiment blocks with success criteria" in text
+
+
+def test_a_runs_numbers_are_on_the_page_when_no_metric_is_named() -> None:
+    """036's blocks (milestone sections) name no metric and its criterion is prose: M2.1's
+    chrF++ 31.2 and contamination 0.04 showed as "-" in its milestone and "none matching the
+    plan's metrics (-)" under its block. Its first value is shown, with how many more, and the
+    block's table shows what was recorded."""
+    store = InMemoryEventStore(clock=_clock())
+    store.append(
+        "bridge",
+        [
+            ev.PlanLoaded(
+                title="Prose",
+                plan_path="refine-logs/EXPERIMENT_PLAN.md",
+                plan_sha256="b" * 64,
+                options={"language": "en"},
+                milestones=(ev.MilestoneInfo(id="M2", goal="DPO", blocks=("M2.1",)),),
+                blocks=(
+                    ev.BlockInfo(
+                        id="M2.1",
+                        title="Gap-filtered DPO",
+                        success_criterion="beat the UNK baseline without increasing contamination",
+                    ),
+                ),
+            )
+        ],
+        None,
+    )
+    attempt = "M2.1-a1"
+    store.append(
+        "run:M2.1",
+        [
+            ev.RunPlanned(run_id="M2.1", milestone="M2", block="M2.1"),
+            ev.RunSubmitted(
+                run_id="M2.1", attempt_id=attempt, attempt=1, backend="local", argv=("python",)
+            ),
+            ev.RunStarted(
+                run_id="M2.1", attempt_id=attempt, handle=JobHandle(backend="local", attempt_id="x")
+            ),
+            ev.RunSucceeded(run_id="M2.1", attempt_id=attempt),
+            ev.MetricsRecorded(
+                run_id="M2.1",
+                attempt_id=attempt,
+                values=(
+                    _value("M2.1", "chrF++", 31.2, "31.2"),
+                    _value("M2.1", "contamination", 0.04, "0.04"),
+                ),
+            ),
+        ],
+        None,
+    )
+    text = results.render(fold(store.read()))
+    assert "| M2.1 |  | chrF++ = 31.2 (+1 more) | DONE |" in text
+    assert "|  | contamination | 0.04 | - | 1 | M2.1 |" in text
+    assert "none matching the plan's metrics" not in text
