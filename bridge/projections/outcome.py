@@ -373,6 +373,19 @@ def _judge(state: PipelineState, block: BlockInfo) -> BlockResult:
     )
 
 
+def _blocked_in_tracker(reason: str) -> bool:
+    """
+    Whether a row ruled out of scope is one the tracker says is blocked (``BLOCKED-BY-HOST``,
+    ``BLOCKED_BY_M1.5``): waiting for something, not a decision not to run it (SKIPPED,
+    CANCELLED); rows held for their code or for a run bridge does not run are named apart.
+    """
+    return (
+        normalise_status(reason) == "blocked"
+        and not is_held_for_code(reason)
+        and not waits_outside(reason)
+    )
+
+
 def _unattributed_reason(run: RunView) -> str:
     if run.spec.block:
         return f"block {run.spec.block!r} is not a block of the plan"
@@ -520,6 +533,14 @@ def evaluate(state: PipelineState) -> Outcome:
             "must-run runs wait for runs bridge does not run",
             "必做运行等待 bridge 不运行的运行",
         ),
+        # Any other row the tracker says is blocked (038's BLOCKED-BY-HOST, 027's
+        # BLOCKED_BY_M1.5): not done either, and it left the count in silence ("28/28").
+        (
+            "blocked",
+            _blocked_in_tracker,
+            "must-run runs the tracker says are blocked",
+            "追踪表写着受阻的必做运行",
+        ),
     ):
         ids = tuple(
             r.run_id
@@ -584,6 +605,7 @@ def evaluate(state: PipelineState) -> Outcome:
         must_failed_before=failed_before,
         must_awaiting_code=waiting["code"],
         must_waiting_outside=waiting["outside"],
+        must_blocked=waiting["blocked"],
         nice_done=sum(
             1 for r in nice if r.state in SETTLED_RUN_STATES and not r.failed_before_bridge
         ),

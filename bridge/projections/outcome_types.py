@@ -125,6 +125,8 @@ class Outcome:
             every summary names them, as the plan is not done while they wait.
         must_waiting_outside: must-run runs held out of scope because they wait for a run bridge
             does not run (a person's, out of scope, its code not written), not counted either.
+        must_blocked: must-run runs the tracker says are blocked for another reason
+            (``BLOCKED-BY-HOST``), out of scope and not counted: named, as the plan is not done.
         nice_done: nice-to-have runs that succeeded (under bridge or before it).
         nice_total: nice-to-have runs planned.
         ready: ready for the review loop.
@@ -151,13 +153,14 @@ class Outcome:
     not_ready_zh: tuple[str, ...] = ()
     must_awaiting_code: tuple[str, ...] = ()
     must_waiting_outside: tuple[str, ...] = ()
+    must_blocked: tuple[str, ...] = ()
 
 
 def must_completed(outcome: Outcome, *, zh: bool = False) -> str:
     """
     ``done/total`` of the must-run runs, naming those not done because their tracker row says
     they ended failed or invalid before bridge, and those not counted because they wait (for
-    their code, for runs bridge does not run).
+    their code, for runs bridge does not run, or blocked in the tracker).
     """
     text = f"{outcome.must_done}/{outcome.must_total}"
     parts: list[str] = []
@@ -169,19 +172,30 @@ def must_completed(outcome: Outcome, *, zh: bool = False) -> str:
             else f"{len(failed)} ended failed or invalid before bridge: {ids}"
         )
     # Must-run rows held while they wait, by why: not counted, named.
-    for held, zh_why, one, several in (
-        (outcome.must_awaiting_code, "代码写好", "waits for its code", "wait for their code"),
+    for held, zh_said, one, several in (
+        (
+            outcome.must_awaiting_code,
+            "另有 {n} 个必做运行等待代码写好，未计入：{ids}",
+            "waits for its code",
+            "wait for their code",
+        ),
         (
             outcome.must_waiting_outside,
-            "bridge 不运行的运行",
+            "另有 {n} 个必做运行等待 bridge 不运行的运行，未计入：{ids}",
             "waits for runs bridge does not run",
             "wait for runs bridge does not run",
+        ),
+        (
+            outcome.must_blocked,
+            "另有 {n} 个必做运行在追踪表中受阻，未计入：{ids}",
+            "is blocked in the tracker",
+            "are blocked in the tracker",
         ),
     ):
         if held:
             ids = ", ".join(held)
             parts.append(
-                f"另有 {len(held)} 个必做运行等待{zh_why}，未计入：{ids}"
+                zh_said.format(n=len(held), ids=ids)
                 if zh
                 else f"{len(held)} more {one if len(held) == 1 else several}, not counted: {ids}"
             )

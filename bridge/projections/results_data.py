@@ -220,6 +220,7 @@ def document(state: PipelineState) -> dict[str, object]:
                 "failed_before_bridge": list(outcome.must_failed_before),
                 "awaiting_code": list(outcome.must_awaiting_code),
                 "waiting_outside": list(outcome.must_waiting_outside),
+                "blocked": list(outcome.must_blocked),
             },
             "nice_to_have": {"completed": outcome.nice_done, "total": outcome.nice_total},
             "main_milestone": outcome.main_milestone,

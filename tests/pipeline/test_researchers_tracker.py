@@ -92,6 +92,7 @@ def test_done_and_out_of_scope_rows_are_not_launched(project: Path) -> None:
         "failed_before_bridge": ["R6"],
         "awaiting_code": [],
         "waiting_outside": [],
+        "blocked": [],
     }
     assert "## Runs bridge did not launch" in results
     assert "- R4 — out of scope: CANCELLED — out of budget" in results

@@ -216,3 +216,28 @@ def test_a_row_whose_gate_failed_before_bridge_reads_failed(tmp_path: Path) -> N
         for row in results.splitlines()
     )
     assert "Must-run completed: 0/2 (1 ended failed or invalid before bridge: S1)" in (summary)
+
+
+def test_must_run_rows_the_tracker_says_are_blocked_are_named_not_dropped(project: Path) -> None:
+    """038's SELECT-02 `BLOCKED-BY-HOST` and OMM-01 `BLOCKED-BY-BUILD` (MUST) left the count in
+    silence: "Must-run completed: 28/28", ready. They are named, and the plan is not done while
+    they wait; a row set to SKIPPED is a decision, counted nowhere and named among the runs
+    bridge did not launch."""
+    write_project(
+        project,
+        [Run(id="S1", milestone="M0"), *(Run(id=f"R{n}", milestone="M1") for n in (1, 2, 3))],
+    )
+    _set_status(project, {"R2": "BLOCKED-BY-HOST", "R3": "SKIPPED"})
+    bridge = Bridge(project)
+    assert bridge.run() is Stage.COLLECTED
+    summary = bridge.summary()
+    bridge.close()
+    assert "Must-run completed: 2/2 (1 more is blocked in the tracker, not counted: R2);" in (
+        summary
+    ), summary
+    assert "Ready for the review loop: NO (must-run runs the tracker says are blocked: R2" in (
+        summary
+    )
+    assert "R3" not in summary.split("Ready for the review loop")[1].split("\n")[0]
+    data = json.loads((project / "refine-logs" / "results.json").read_text())
+    assert data["summary"]["must_run"]["blocked"] == ["R2"]
