@@ -86,6 +86,7 @@ def plan(args: Parsed) -> int:
     from bridge.plan.overview import estimate_milestone, overview, own_gpu_hours
     from bridge.plan.runs import ran_by_bridge, waits_outside
     from bridge.plan.status_legend import is_held_for_code
+    from bridge.plan.vocabulary import ended_failed
     from bridge.projections.text import chosen_language, t
     from bridge.projections.visible import visible
 
@@ -174,7 +175,24 @@ def plan(args: Parsed) -> int:
     first = next(
         (mine for mid in order if (mine := [r for r in launched if r.milestone == mid])), []
     )
-    if first:
+    # The researcher's own sanity row failed (002's R001 "**GATE FAILED**"): `bridge run`
+    # holds there before any launch, so nothing is "first to launch" (sanity.py says why).
+    sanity = {m.id for m in loaded.milestones if m.sanity}
+    gate_failed = [
+        r.id
+        for r in runs
+        if loaded.options.sanity_first
+        and r.milestone in sanity
+        and r.settled_before_bridge
+        and not ran_by_bridge(r.notes)
+        and ended_failed(r.status_raw)
+    ]
+    if gate_failed:
+        console.print(
+            t("plan_first", language)
+            + t("plan_first_sanity_failed", language).format(runs=", ".join(gate_failed))
+        )
+    elif first:
         console.print(
             # The run's system, else what its row says it is for; never "R1 ()".
             t("plan_first", language)

@@ -252,13 +252,13 @@ _BLOCKED: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
     (
         re.compile(
             r"the tracker says sanity run\(s\) failed before bridge: (.*)\. Set the row back to "
-            r"TODO once fixed \(or `bridge retry --force ([^`]*)`\), or mark it DONE if that "
+            r"TODO once fixed \(or `bridge retry (?:--force )?([^`]*)`\), or mark it DONE if that "
             r"failure is settled",
             re.DOTALL,
         ),
         lambda found: (
             f"追踪表记录健全性运行在 bridge 之前已失败：{found.group(1)}。修复后把该行改回 TODO"
-            f"（或运行 `bridge retry --force {found.group(2)}`）；若该失败已有定论，则标为 DONE"
+            f"（或运行 `bridge retry {found.group(2)}`）；若该失败已有定论，则标为 DONE"
         ),
     ),
     (

@@ -68,6 +68,13 @@ _WORDS: dict[str, tuple[str, str]] = {
         "none (every row is done before bridge or out of scope)",
         "无（每一行都已在 bridge 之前完成或不在范围内）",
     ),
+    "plan_first_sanity_failed": (
+        "none: the tracker says sanity run(s) {runs} failed before bridge, so `bridge run` stops "
+        "at the sanity milestone until each row is set back to TODO (or `bridge retry`) or "
+        "marked DONE",
+        "无：追踪表写着健全性运行 {runs} 在 bridge 之前已失败，`bridge run` 会停在健全性里程碑，"
+        "直到把这些行改回 TODO（或 `bridge retry`）或标为 DONE",
+    ),
     "plan_first_after_held": (
         "none until the rows the tracker says are RUNNING are settled ({runs})",
         "无，待追踪表中写着 RUNNING 的行处理后才启动（{runs}）",

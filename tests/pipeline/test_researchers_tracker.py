@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import attrs
+import pytest
 
 from bridge.events import types as ev
 from bridge.machine.stages import RunState, Stage
@@ -200,7 +201,9 @@ def test_rows_bridge_will_not_launch_need_no_command(project: Path) -> None:
     assert bridge.run() is Stage.COLLECTED
 
 
-def test_a_sanity_gate_the_tracker_says_failed_holds_the_plan(project: Path) -> None:
+def test_a_sanity_gate_the_tracker_says_failed_holds_the_plan(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """The researcher's sanity row says **GATE FAILED** (a run that is done, whose outcome is
     the gate holding): bridge launched the main runs anyway ("nothing to check first"). Now it
     blocks before any launch and says how to go on; setting the row back to TODO runs it, and
@@ -214,6 +217,15 @@ def test_a_sanity_gate_the_tracker_says_failed_holds_the_plan(project: Path) -> 
             1,
         )
     )
+    # `bridge plan` says so before anything runs, rather than name runs "first to launch"
+    # that `bridge run` then holds back (002's R001).
+    from bridge.cli.main import main
+
+    assert main(["plan", "--project", str(project)]) == 0
+    assert (
+        "\nfirst to launch: none: the tracker says sanity run(s) S1 failed before bridge, so "
+        "`bridge run` stops at the sanity milestone"
+    ) in capsys.readouterr().out
     bridge = Bridge(project)
     assert bridge.run() is Stage.BLOCKED
     state = bridge.status()
@@ -221,7 +233,7 @@ def test_a_sanity_gate_the_tracker_says_failed_holds_the_plan(project: Path) -> 
     assert state.blocked is not None
     assert state.blocked.reason.startswith(
         "the tracker says sanity run(s) failed before bridge: S1 (GATE FAILED). Set the row "
-        "back to TODO once fixed"
+        "back to TODO once fixed (or `bridge retry S1`)"
     )
     assert executions(project) == {}
 

@@ -108,7 +108,7 @@ def sanity(s: Session) -> Step:
         ids = " ".join(r.run_id for r in failed_before)
         reason = (
             f"the tracker says sanity run(s) failed before bridge: {said}. Set the row back to "
-            f"TODO once fixed (or `bridge retry --force {ids}`), or mark it DONE if that "
+            f"TODO once fixed (or `bridge retry {ids}`), or mark it DONE if that "
             "failure is settled"
         )
         s.append("bridge", [ev.SanityChecked(passed=False, detail=reason[:2000])])
