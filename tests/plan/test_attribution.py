@@ -507,6 +507,13 @@ def test_parentheses_taking_a_part_away_are_never_dropped(tmp_path: Path) -> Non
 
 @needs_corpus
 class TestCorpus:
+    def test_025_an_overview_tables_name_is_each_runs_purpose(self, tmp_path: Path) -> None:
+        """025's runs come from its plan's overview table (编号 | 名称 | 优先级 | 内容 | 状态):
+        the tracker bridge wrote for it had empty Purpose cells, the 名称 not carried over."""
+        runs = {r.id: r for r in load_project(as_project("025", tmp_path)).runs}
+        assert runs["E-rag-sft"].purpose == "RAG SFT (受控通道对比)"
+        assert runs["E-main"].purpose == "核心矩阵"
+
     def test_every_tracker_run_is_attributed_or_has_a_reason(self, tmp_path: Path) -> None:
         """Over every real plan: each tracker run has a plan block, or a reason why not."""
         attributed = unattributed = 0
