@@ -111,6 +111,28 @@ def system_key(name: str, *, keep_commentary: bool = False) -> str:
     return " ".join(words)
 
 
+def _bag(key: str) -> str:
+    """
+    A :func:`system_key` with its words sorted, for names that say the same words in another
+    order (021's `Lambda_diff` only and only `Lambda_diff`); ``""`` when a word makes the order
+    matter ("A without B", "A on B") or there is a single word.
+    """
+    words = key.split()
+    if len(words) < 2 or _ORDERED.intersection(words):
+        return ""
+    return " ".join(sorted(words))
+
+
+# Words that make a name's word order matter: what is taken away, compared, put on or into.
+_ORDERED = frozenset(
+    {
+        "without", "w", "o", "wo", "no", "not", "minus", "except", "vs", "versus", "over",
+        "than", "to", "from", "on", "onto", "into", "in", "of", "for", "by", "with", "after",
+        "before", "then", "under", "at", "per", "via", "through", "and", "or", "plus",
+    }
+)  # fmt: skip
+
+
 def stands_for(written: str, system: str, systems: Sequence[str]) -> bool:
     """
     Whether a run whose system is ``written`` runs ``system``, one of a block's ``systems``:
@@ -269,6 +291,14 @@ class Attributor:
                 base = full if _takes_away(system) else base
                 if base:
                     loose.setdefault(base, system)
+        # block → (words sorted → system as written): the last resort of matching, when no
+        # name is the same word for word (see _bag).
+        self.block_bags: dict[str, dict[str, str]] = {}
+        for block in plan.blocks:
+            bags = self.block_bags.setdefault(block.id, {})
+            for system in block.systems:
+                if bag := _bag(system_key(system)):
+                    bags.setdefault(bag, system)
         self.sanity_milestones = {m.id for m in plan.milestones if m.sanity}
         # run id (casefolded) → the blocks whose section lists it as a list item, in plan order.
         self.listed: dict[str, list[str]] = {}
@@ -364,7 +394,11 @@ class Attributor:
         ]
         if first:
             return first
-        return [b for b in among if names[1] & self.block_systems[b][1].keys()]
+        loose = [b for b in among if names[1] & self.block_systems[b][1].keys()]
+        if loose:
+            return loose
+        bags = {bag for key in names[1] if (bag := _bag(key))}
+        return [b for b in among if bags & self.block_bags[b].keys()]
 
     def _placed(
         self, block: str, names: tuple[set[str], set[str]], basis: str, purpose: str = ""
@@ -378,6 +412,12 @@ class Attributor:
             system = next((keyed[n] for n in sorted(mine) if n in keyed), "")
             if system:
                 break
+        if not system:
+            bags = {bag for key in names[1] if (bag := _bag(key))}
+            system = next(
+                (self.block_bags[block][b] for b in sorted(bags & self.block_bags[block].keys())),
+                "",
+            )
         if not system:
             system = self._shortened(block, names[0])
         if not system and purpose:

@@ -885,3 +885,27 @@ def test_an_alias_shares_a_run_and_does_not_take_it_from_its_purposes_block(
     write(tmp_path, "bridge.toml", aliased)
     runs = {r.id: (r.block, r.block_system, r.attribution) for r in load_project(tmp_path).runs}
     assert runs["R011"] == ("B4", "Joint search", "an alias of its system matches one block")
+
+
+def test_the_same_words_in_another_order_name_the_same_system(tmp_path: Path) -> None:
+    """021's B5 compares "only `Lambda_diff`" and its tracker's R012 runs "`Lambda_diff` only":
+    the block read "no runs". Where a word makes the order matter ("A without B"), another
+    order is another system."""
+    write(
+        tmp_path,
+        "refine-logs/EXPERIMENT_PLAN.md",
+        "# Plan\n\n## Experiment Blocks\n\n"
+        "### Block 5: Ablation\n- Compared systems: only `Lambda_diff`; gate without memory.\n"
+        "- Success criterion: accuracy > 0.5.\n\n"
+        "## Run Order and Milestones\n\n| Milestone | Goal | Runs | Decision Gate |\n"
+        "|---|---|---|---|\n| M5 | ablation | R012-R013 | - |\n",
+    )
+    write(
+        tmp_path,
+        "refine-logs/EXPERIMENT_TRACKER.md",
+        "| Run ID | Milestone | System | Status |\n|---|---|---|---|\n"
+        "| R012 | M5 | `Lambda_diff` only | TODO |\n| R013 | M5 | memory without gate | TODO |\n",
+    )
+    runs = {r.id: (r.block, r.block_system) for r in load_project(tmp_path).runs}
+    assert runs["R012"] == ("B5", "only `Lambda_diff`")
+    assert runs["R013"][1] == ""  # not "gate without memory"
