@@ -71,7 +71,7 @@ _COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "purpose / system",
             "run",
             "goal",
-            # 025's overview table: 编号 | 名称 | 优先级 | 内容 | 状态 (the name says what it is for)
+            # 025's overview table: 编号 | 名称 | 优先级 | 内容 | 状态 (the name says what for)
             "名称",
             "内容",
             "name",
