@@ -230,14 +230,14 @@ class Bridge:
             state = s.state()
         else:
             changed, _ = _take_changed_inputs(s)
-            if changed:
-                state = s.state()
-                if state.stage is Stage.BLOCKED:
-                    # A changed input is the researcher's answer to the block: check again.
-                    s.gates_asked.clear()
-                    return s.enter(
-                        StageTrigger.REOPEN, f"inputs changed ({', '.join(changed[:5])})"
-                    )
+            state = s.state()
+            # An option given on the command line (`-o compact=true`) is recorded, but is no
+            # answer to a block: only an edited file reopens it.
+            edited = any(not c.startswith(code.OPTIONS_CHANGED) for c in changed)
+            if edited and state.stage is Stage.BLOCKED:
+                # A changed input is the researcher's answer to the block: check again.
+                s.gates_asked.clear()
+                return s.enter(StageTrigger.REOPEN, f"inputs changed ({', '.join(changed[:5])})")
         # Before any launch: a run reading the outputs of one bridge never ran cannot start.
         lineage.check_inputs_recorded(state, self.project.runs)
         steps: dict[Stage, Callable[[Session], Step]] = {

@@ -16,6 +16,7 @@ from bridge.events import types as ev
 from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.stages import ENDED_UNSUCCESSFUL, RunState
 from bridge.pipeline.session import Session
+from bridge.plan.vocabulary import FAILED_STATUSES, normalise_status
 from bridge.value_methods import value_methods
 
 __all__ = ["FAILED", "Retried", "bridge_cancelled", "schedule", "select"]
@@ -33,6 +34,16 @@ _STATE_SAID = {
 }
 # Reasons the dispatcher gives when it cancels a run (a person's cancel says otherwise).
 _NOT_RUN = "not run:"
+
+
+def _failed_to_run_again(run: RunView) -> bool:
+    """
+    A row the tracker says failed before bridge that ``--failed`` takes: its Status is a
+    failure word (005's ``FAIL``, "needs retry"). A finished experiment whose outcome was a
+    failed gate (014's ``COMPLETE_FAIL_HARD_STOP``, 002's "**GATE FAILED**") is a result, run
+    again only when named.
+    """
+    return run.failed_before_bridge and normalise_status(run.found_status) in FAILED_STATUSES
 
 
 def bridge_cancelled(run: RunView) -> bool:
@@ -54,7 +65,8 @@ def select(
     """
     The runs a ``bridge retry`` names, in plan order: the ids given, every run that ended
     without succeeding (``failed``), and every such run of ``milestone``; a run the tracker
-    says ended failed or invalid before bridge counts as one that ended without succeeding.
+    says failed before bridge counts as one that ended without succeeding (named, always; with
+    ``failed``, when its Status is a failure word, not a failed gate's outcome).
     Succeeded runs, and runs the tracker says were done before bridge otherwise, are only taken
     with ``force`` (they keep what they ran with otherwise); a run the tracker rules out of
     scope only when named.
@@ -100,7 +112,7 @@ def select(
     for run in state.runs.values():
         if milestone and run.spec.milestone != milestone:
             continue
-        if (failed or milestone) and (run.state in ok or run.failed_before_bridge):
+        if (failed or milestone) and (run.state in ok or _failed_to_run_again(run)):
             chosen[run.run_id] = None
     if not chosen:
         where = f" in {milestone}" if milestone else ""

@@ -301,14 +301,16 @@ def _budget(doc: Document, heading: Heading | None, header: dict[str, str]) -> B
                 if total is not None:
                     break
         if total is None:
-            # The one line of the section that states GPU-hours, fields aside (017's bullet
-            # "Keep first pass under 1 GPU-day." under "## Compute Budget"), when only one does:
-            # several would be parts of the budget, and a part's line is not the plan's.
+            # The one line of the section that states GPU-hours as a cap or a total, fields
+            # aside (017's bullet "Keep first pass under 1 GPU-day." under "## Compute
+            # Budget"), when only one does: several would be parts of the budget, and a part's
+            # cost ("the headline run alone needs ~40 GPU-hours") is not the plan's.
             said = [
                 (amount, number)
                 for number, text in doc.text_lines(heading.index + 1, heading.end)
                 if not text.lstrip().startswith("|")
                 and not _PART_BUDGET.search(text)
+                and _CAP.search(text)
                 and (amount := gpu_hours(plain(text))) is not None
             ]
             if len(said) == 1:
@@ -339,6 +341,12 @@ _ALLOCATED = re.compile(
     r"^(?:原计划|计划|planned|allocated|allocation|cap|上限|分配)\b", re.IGNORECASE
 )
 # A budget of a part of the plan, not the plan's.
+# Words that make a line's GPU amount a cap or a total, not one part's cost.
+_CAP = re.compile(
+    r"\b(?:budget|under|within|at most|up to|no more than|cap(?:ped)?|limit|total|keep"
+    r"|max(?:imum)?)\b|[<≤]|预算|不超过|以内|总计|合计|上限",
+    re.IGNORECASE,
+)
 _PART_BUDGET = re.compile(
     r"\b(?:per|each|sanity|pilot|remaining|left|spent|used)\b|每|剩余|已用", re.IGNORECASE
 )

@@ -100,9 +100,11 @@ _WORDS: dict[str, tuple[str, str]] = {
     "not_run": ("Runs bridge did not launch", "bridge 未运行的运行"),
     "not_run_note": (
         "As the tracker says: done before bridge (counted as done, with the tracker's evidence; "
-        "no metrics read) or out of scope (not counted). `bridge retry --force RUN` runs one.",
-        "依据追踪表：运行前已完成（计为完成，证据取自追踪表；未读取指标）或不在范围内（不计入）。"
-        "`bridge retry --force RUN` 可重新运行。",
+        "no metrics read), ended failed before bridge (not counted as done; `bridge retry RUN` "
+        "runs it) or out of scope (not counted). `bridge retry --force RUN` runs a done one.",
+        "依据追踪表：运行前已完成（计为完成，证据取自追踪表；未读取指标）、运行前已以失败结束"
+        "（不计为完成；`bridge retry RUN` 可重新运行）或不在范围内（不计入）。"
+        "`bridge retry --force RUN` 可重新运行已完成的行。",
     ),
     "done_before": ("done before bridge", "运行前已完成"),
     "failed_before": ("ended failed before bridge", "运行前已以失败结束"),

@@ -289,4 +289,13 @@ def test_a_plan_without_milestones_says_so_rather_than_ask_for_main_milestone(
     finally:
         bridge.close()
     assert "Main result: inconclusive (the plan has no milestones, so no main result" in summary
+    # Without a sanity milestone first, the guessed runs still wait for a person.
+    unchecked = as_project("017", tmp_path / "unchecked")
+    (unchecked / "bridge.toml").write_text((project / "bridge.toml").read_text())
+    bridge = Bridge(unchecked, options={"sanity_first": False})
+    try:
+        assert bridge.run() is Stage.AWAITING_APPROVAL
+    finally:
+        bridge.close()
+    assert not (unchecked / ".bridge" / "runs").exists()
     assert "main_milestone" not in summary

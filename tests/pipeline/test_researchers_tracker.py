@@ -104,9 +104,12 @@ def test_a_row_that_failed_before_bridge_is_retried_without_force(project: Path)
     """``bridge retry R6`` (and ``--failed``) takes a row the tracker says ended failed before
     bridge, as a run that ended without succeeding; it then runs under bridge, the tracker's
     old ``invalid`` is not read as done again, and the plan is complete."""
+    from bridge.cli.main import main
+
     _project(project)
+    # A script driving bridge can tell: exit 1, as for a must-run run that failed under it.
+    assert main(["run", "--plain", "--project", str(project)]) == 1
     bridge = Bridge(project)
-    assert bridge.run() is Stage.COLLECTED
     assert bridge.retry(failed=True).asked == ("R6",)
     assert bridge.run() is Stage.COLLECTED
     state = bridge.status()
@@ -316,6 +319,13 @@ def test_a_row_running_elsewhere_is_not_launched_a_second_time(project: Path) ->
     assert " RUNNING " in r2 and "the tracker says it is running; bridge did not launch it" in r2
     s1 = next(line for line in lines if line.startswith("S1 "))
     assert s1.split()[3] == "TODO"
+    # An option given now is recorded, but is no answer to the block: nothing reopens.
+    again = Bridge(project, options={"compact": True})
+    assert again.run() is Stage.BLOCKED
+    state = again.status()
+    again.close()
+    assert state.plan is not None and state.plan.options["compact"] == "true"
+    assert [e.trigger for _seq, e in state.stage_history].count("reopen") == 0
 
     tracker.write_text(tracker.read_text().replace("| RUNNING |", "| TODO |", 1))
     bridge = Bridge(project)

@@ -208,6 +208,10 @@ def test_a_row_whose_gate_failed_before_bridge_reads_failed(tmp_path: Path) -> N
     try:
         assert bridge.run() is Stage.BLOCKED
         summary = bridge.summary()
+        # A failed gate is the finished experiment's outcome: `--failed` does not run it
+        # again (014's COMPLETE_FAIL_HARD_STOP).
+        with pytest.raises(InputError, match="nothing to retry"):
+            bridge.retry(failed=True)
     finally:
         bridge.close()
     results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text()
@@ -216,6 +220,11 @@ def test_a_row_whose_gate_failed_before_bridge_reads_failed(tmp_path: Path) -> N
         for row in results.splitlines()
     )
     assert "Must-run completed: 0/2 (1 ended failed or invalid before bridge: S1)" in (summary)
+    bridge = Bridge(project)
+    try:
+        assert bridge.retry("S1").asked == ("S1",)  # named, it runs again
+    finally:
+        bridge.close()
 
 
 def test_must_run_rows_the_tracker_says_are_blocked_are_named_not_dropped(project: Path) -> None:

@@ -475,6 +475,8 @@ class TestDependsOn:
         ("Keep the whole study within 2 GPU-weeks.\n", 336.0),
         ("- First pass under 1 GPU-day.\n- The full study up to 3 GPU-days.\n", None),
         ("- Keep each run under 2 GPU-hours.\n", None),
+        # A part's cost is not a cap: read as the budget, `budget = "enforce"` would stop there.
+        ("The headline run B1 alone needs ~40 GPU-hours.\n", None),
     ],
 )
 def test_the_budget_is_the_plans_total(section: str, hours: float | None) -> None:

@@ -33,6 +33,7 @@ from bridge.projections.failure_words import TRACKER_ROW_NOW
 from bridge.projections.reasons import summary_in_language
 
 __all__ = [
+    "OPTIONS_CHANGED",
     "changed_inputs",
     "code_files",
     "implement",
@@ -59,6 +60,11 @@ def load(s: Session) -> None:
     for stream, events in recorded:
         if stream == "bridge":
             s.append(stream, events)
+
+
+# How a change of the options in force is named among the changed inputs ("option
+# main_milestone", "options compact, language").
+OPTIONS_CHANGED = "option"
 
 
 def changed_inputs(s: Session) -> list[str]:
@@ -91,7 +97,7 @@ def changed_inputs(s: Session) -> list[str]:
             if name in plan.options and plan.options[name] != value
         )
         if differ:
-            changed.append(f"option{'s' if len(differ) > 1 else ''} {', '.join(differ)}")
+            changed.append(f"{OPTIONS_CHANGED}{'s' if len(differ) > 1 else ''} {', '.join(differ)}")
     return changed
 
 

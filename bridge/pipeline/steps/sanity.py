@@ -67,10 +67,6 @@ def sanity(s: Session) -> Step:
     held = held_by_researcher(s, state)
     if held is not None:
         return s.block(held)
-    if not options.sanity_first:
-        why = "sanity skipped by configuration (sanity_first = false)"
-        s.append("bridge", [ev.SanityChecked(passed=True, skipped=True, detail=why)])
-        return s.enter(StageTrigger.PASS_SANITY, why)
     sanity = sanity_milestones(state)
     # Runs the tracker says were done before bridge or are out of scope are not bridge's to check.
     runs = [
@@ -80,7 +76,8 @@ def sanity(s: Session) -> Step:
     ]
     proposed = [r.run_id for r in runs if r.spec.source == SANITY_PROPOSAL]
     # Runs bridge worked out from the plan (no tracker run table, no [[runs]]) are its guess:
-    # a person confirms them before any GPU time is spent (017: nine launched unasked).
+    # a person confirms them before any GPU time is spent (017: nine launched unasked), with
+    # or without a sanity milestone first.
     guessed = [r.run_id for r in state.runs.values() if r.spec.source == PROPOSED]
     if (proposed or guessed) and not state.approved:
         language = language_of(state)
@@ -99,7 +96,14 @@ def sanity(s: Session) -> Step:
             f"{len(guessed)} run(s) proposed from the plan need approval"
             if guessed
             else f"the proposed sanity run {proposed[0]} needs approval",
+            zh=f"{len(guessed)} 个根据计划提议的运行需要批准"
+            if guessed
+            else f"提议的健全性运行 {proposed[0]} 需要批准",
         )
+    if not options.sanity_first:
+        why = "sanity skipped by configuration (sanity_first = false)"
+        s.append("bridge", [ev.SanityChecked(passed=True, skipped=True, detail=why)])
+        return s.enter(StageTrigger.PASS_SANITY, why)
     failed_before = _failed_before_bridge(state, sanity)
     if failed_before:
         # The researcher's own sanity run failed (a "GATE FAILED" row): the later milestones
