@@ -147,6 +147,7 @@ _DRIFT_KINDS = {
     "behind": "落后于日志",
     "source-missing": "来源缺失",
     "source-changed": "来源已变",
+    "input-changed": "输入已变",
 }
 _DRIFT_DETAILS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"differs from the log$"), "与日志不符"),
@@ -158,6 +159,10 @@ _DRIFT_DETAILS: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     (re.compile(r"metrics of (.+) came from it$"), r"\1 的指标来自它"),
     (re.compile(r"sha256 (\w+) ≠ (\w+) recorded for (.+)$"), r"sha256 \1 ≠ 为 \3 记录的 \2"),
+    (
+        re.compile(r"outputs of (\S+) changed since (\S+) read them: sha256 (\w+) ≠ (\w+)$"),
+        r"\1 的输出在 \2 读取之后已改变：sha256 \3 ≠ \4",
+    ),
 )  # fmt: skip
 
 
@@ -211,7 +216,7 @@ def verify(args: Parsed) -> int:
     for seq, note in report.as_stored[:_NOTES_SHOWN]:
         # Written by an older bridge, which took int and bool fields as stored: a note, since
         # the chain holds and the row is read as it always was (exit 0 when nothing else).
-        console.print(f"{'注' if zh else 'note'}: seq {seq}: {note}")
+        console.print(f"注：seq {seq}：{note}" if zh else f"note: seq {seq}: {note}")
     if len(report.as_stored) > _NOTES_SHOWN:
         more = len(report.as_stored) - _NOTES_SHOWN
         console.print(

@@ -114,14 +114,18 @@ class RunView:
     @property
     def wrote_no_number(self) -> bool:
         """
-        True when the run succeeded and a metrics file of it was read but held no number (a
-        ``metrics.json`` of ``{}``): for a must-run run the plan's evidence is missing, as for
-        a failure. A run that wrote no metrics file at all is not one (it may have none to give:
-        a figure, a post-processing step); its output folder is named in its problems.
+        True when the run succeeded, numbers were expected of it (it names metrics or belongs
+        to a block), and a metrics file of it was read but held no number (a ``metrics.json``
+        of ``{}``): for a must-run run the plan's evidence is missing, as for a failure. A
+        run that wrote no metrics file at all is not one (it may have none to give: a figure,
+        a post-processing step); its output folder is named in its problems.
         """
         metrics = self.metrics
         return (
             self.state is RunState.SUCCEEDED
+            # Numbers were expected of it: it names metrics or belongs to a block (a data-prep
+            # step writing a config JSON is neither, and is only named in its problems).
+            and bool(self.spec.metrics or self.spec.block)
             and metrics is not None
             and not metrics.values
             and any(p.message == NO_NUMBER_IN_FILE for p in metrics.problems)

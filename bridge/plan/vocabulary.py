@@ -363,6 +363,7 @@ _STATUS_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
             # A go/no-go verdict recorded (027's R-B0-REVIEW "GO", its review approved): the
             # row is done. Read as "ready to go" it was launched again and DONE written over it.
             "GO",
+            "NOGO",  # "NO-GO": the same verdict, the other way
             "GATE",
             "UPPERBOUND",
         ),

@@ -251,6 +251,7 @@ def _unnamed_system(block: BlockInfo, runs: Sequence[RunView], verdict: Verdict)
         for r in runs
         if r.metrics is not None and system_in(block, r) not in block.systems
     )
+    others.pop("", None)  # a run that names no system has no name to give an alias
     if not others:
         return verdict
     wanted = next(iter(missing))
@@ -580,8 +581,9 @@ def evaluate(state: PipelineState) -> Outcome:
     block_ids = {b.id for b in state.plan.blocks}
     sanity = sanity_ids(state)
     # A row the tracker rules out for good (008's STOPPED R006-R009) is listed with its reason
-    # among the runs bridge did not launch; giving it a block would change nothing. A held row
-    # runs once released, so where its numbers will count is still said.
+    # among the runs bridge did not launch; giving it a block would change nothing. A held or
+    # blocked row runs once released, so where its numbers will count is still said (as the
+    # plan's warnings do: bridge/plan/runs.py leaves out the same rows).
     unattributed = tuple(
         (r.run_id, _unattributed_reason(r))
         for r in runs
@@ -591,6 +593,7 @@ def evaluate(state: PipelineState) -> Outcome:
             r.state is RunState.OUT_OF_SCOPE
             and not is_held_for_code(r.reason)
             and not waits_outside(r.reason)
+            and not _blocked_in_tracker(r.reason)
         )
     )
     outcome = Outcome(

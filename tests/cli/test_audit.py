@@ -223,3 +223,27 @@ class TestAuditCommands:
             main(["replay", "--project", str(project), "--at", "999", "--out", str(tmp_path / "x")])
             == 2
         )
+
+
+def test_every_drift_bridge_names_reads_in_chinese() -> None:
+    """The kinds and details `bridge verify` prints for a drifted file, a changed source or a
+    changed input are Chinese for a Chinese project; a detail not in the table stays as is."""
+    from bridge.cli.log_commands import _drift_words
+
+    said = {
+        ("input-changed", "outputs of R1/R1-a1 changed since R2/R2-a1 read them: sha256 a ≠ b"),
+        ("behind", "is bridge's last write, made before the latest events; the next bridge "
+         "command rewrites it"),
+        ("source-missing", "metrics of R3 came from it"),
+        ("source-changed", "sha256 abc ≠ def recorded for R4"),
+        ("modified", "differs from the log"),
+    }  # fmt: skip
+    for kind, detail in said:
+        zh_kind, zh_detail = _drift_words(kind, detail, True)
+        assert zh_kind != kind and zh_detail != detail, (kind, zh_detail)
+        assert not any(word in zh_detail for word in ("since", "recorded", "came", "differs"))
+    assert _drift_words("modified", "something new", True) == ("已修改", "something new")
+    assert _drift_words("modified", "differs from the log", False) == (
+        "modified",
+        "differs from the log",
+    )

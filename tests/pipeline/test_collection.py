@@ -137,6 +137,7 @@ class TestResultsFile:
             "failed_before_bridge": [],
             "awaiting_code": [],
             "waiting_outside": [],
+            "blocked": [],
         }
 
     def test_results_csv_has_one_row_per_value(self, project: Path) -> None:

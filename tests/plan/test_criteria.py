@@ -271,6 +271,13 @@ class TestParseCriterionEnglish:
         c = parsed("regret to oracle < 0.05", block_systems=systems, metrics=metrics)
         assert (c.metric, c.comparison, c.threshold) == ("regret to oracle", Comparison.LT, 0.05)
         assert c.reference is None
+        # Where reading the metric whole leaves two metrics, the system's name is the system.
+        c = parsed(
+            "ours accuracy > oracle accuracy",
+            block_systems=["ours", "oracle"],
+            metrics=["accuracy", "oracle accuracy"],
+        )
+        assert (c.subject, c.reference, c.metric) == ("ours", "oracle", "accuracy")
         beats = "online predictor beats oracle on decode latency"
         c = parsed(beats, block_systems=systems, metrics=metrics)
         assert (c.subject, c.reference) == ("online predictor", "oracle")
@@ -286,6 +293,7 @@ class TestParseCriterionEnglish:
         c = parsed("recall@10 ≥ 0.6", metrics=["Recall@10"])
         assert c.metric == "Recall@10"
         assert "fpr" in parse_criterion("recall @ 5% FPR > 0.8").reason  # type: ignore[union-attr]
+        assert parsed("mAP@0.5 ≥ 0.6").metric == "mAP@0.5"
 
     def test_a_hyphenated_name_with_digits_is_a_system_not_a_threshold(self) -> None:
         """002 B2: "TC-CS-1S" names "TC-CS-1S attention-only", and its "1" is no number

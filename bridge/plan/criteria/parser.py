@@ -77,9 +77,9 @@ class _Threshold:
     bare: bool = False  # a number with a unit but no comparator ("1.3x over B")
 
 
-# A metric with its cut-off: a name, "@", a whole number not followed by "%" or more digits
-# ("recall @ 5% FPR" is a setting, read elsewhere).
-_AT_K = re.compile(r"(?<![\w@])([A-Za-z][A-Za-z0-9_.-]*\s?@\s?\d+)(?![\d.]|\s*%)")
+# A metric with its cut-off: a name, "@", a number (mAP@0.5) not followed by "%" ("recall @ 5%
+# FPR" is a setting, read elsewhere).
+_AT_K = re.compile(r"(?<![\w@])([A-Za-z][A-Za-z0-9_.-]*\s?@\s?\d+(?:\.\d+)?)(?![\d.]|\s*%)")
 
 
 def parse_criterion(
@@ -119,13 +119,13 @@ def parse_criterion(
         clauses, notes = split_clauses(text)
         if len(clauses) <= 1:
             clause = clauses[0] if clauses else text
-            single = _parse(clause, text, block_systems=block_systems, metrics=metrics)
+            single = _parse_either(clause, text, block_systems=block_systems, metrics=metrics)
             if isinstance(single, Criterion) and notes:
                 return attrs.evolve(single, notes=(*notes, *single.notes))
             return single
         parsed: list[Criterion | Unparsed] = []
         for clause in clauses:
-            one = _parse(clause, clause, block_systems=block_systems, metrics=metrics)
+            one = _parse_either(clause, clause, block_systems=block_systems, metrics=metrics)
             before = next((c for c in reversed(parsed) if isinstance(c, Criterion)), None)
             if (
                 isinstance(one, Criterion)
@@ -254,8 +254,31 @@ _SHARE_OF_ITEMS = re.compile(
 _PERMISSION = re.compile(r"\b(?:may|might|could)\s+(?!not\b)|(?<!尽)可能")
 
 
-def _parse(  # one linear decision procedure, kept in one place to read top to bottom
+def _parse_either(
     clause: str, text: str, *, block_systems: Sequence[str], metrics: Sequence[str]
+) -> Criterion | Unparsed:
+    """
+    :func:`_parse` with a metric that holds a system's name read as that metric, else, when
+    that leaves two metrics ("ours accuracy > oracle accuracy" with Metrics "accuracy, oracle
+    accuracy" and a system "oracle"), with the system's name read as the system.
+    """
+    first = _parse(clause, text, block_systems=block_systems, metrics=metrics)
+    if isinstance(first, Unparsed) and first.reason.startswith("names several metrics"):
+        second = _parse(
+            clause, text, block_systems=block_systems, metrics=metrics, metric_first=False
+        )
+        if isinstance(second, Criterion):
+            return second
+    return first
+
+
+def _parse(  # one linear decision procedure, kept in one place to read top to bottom
+    clause: str,
+    text: str,
+    *,
+    block_systems: Sequence[str],
+    metrics: Sequence[str],
+    metric_first: bool = True,
 ) -> Criterion | Unparsed:
     def unparsed(reason: str) -> Unparsed:
         return Unparsed(text=text, reason=reason)
@@ -320,7 +343,7 @@ def _parse(  # one linear decision procedure, kept in one place to read top to b
     holding = [
         (metric, placeholder)
         for metric, placeholder in terms[: sum(1 for m in metrics if m.strip())]
-        if replace_terms(normalise(metric), whole)[1]
+        if metric_first and replace_terms(normalise(metric), whole)[1]
     ]
     norm, _ = replace_terms(norm, holding)
     norm, _ = replace_terms(norm, spellings)
