@@ -291,15 +291,15 @@ def _must_line(must: Sequence[RunView], *, zh: bool = False) -> str:
         if not before and not failed:
             return f"{done}/{len(must)} 个必做运行成功"
         return (
-            f"{done}/{len(must)} 个必做运行完成：{done - before} 个成功，"
-            f"{before} 个在 bridge 之前已完成"
+            f"{done}/{len(must)} 个必做运行完成：{done - before} 个成功"
+            + (f"，{before} 个在 bridge 之前已完成" if before else "")
             + (f"；另有 {failed} 个在 bridge 之前已失败或无效" if failed else "")
         )
     if not before and not failed:
         return f"{done}/{len(must)} must-run runs succeeded"
     return (
-        f"{done}/{len(must)} must-run runs completed: {done - before} succeeded, "
-        f"{before} done before bridge"
+        f"{done}/{len(must)} must-run runs completed: {done - before} succeeded"
+        + (f", {before} done before bridge" if before else "")
         + (f"; {failed} more ended failed or invalid before bridge" if failed else "")
     )
 
