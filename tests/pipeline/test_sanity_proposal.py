@@ -83,10 +83,14 @@ class TestProposedSanityRun:
 
     def test_sanity_first_off_is_skipped_not_passed(self, tmp_path: Path) -> None:
         """sanity_first = false: the log and the results say sanity was skipped by
-        configuration; nothing claims it passed."""
+        configuration; nothing claims it passed. The runs, proposed from the plan, still wait
+        for a person first."""
         root = _project(tmp_path / "p", bridge="sanity_first = false\n")
         bridge = Bridge(root)
         try:
+            assert bridge.run() is Stage.AWAITING_APPROVAL
+            assert not (root / "executed.txt").exists()
+            bridge.approve()
             assert bridge.run() is Stage.COLLECTED
             state = bridge.status()
         finally:
