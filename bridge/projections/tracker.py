@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING
 
 from bridge.events import types as ev
 from bridge.machine.fold import PipelineState, RunView
-from bridge.machine.stages import NOT_BRIDGES_RUN_STATES, RunState
+from bridge.machine.stages import NOT_BRIDGES_RUN_STATES, RunState, Stage
 from bridge.plan.priority import Priority
 from bridge.projections.diagram import mermaid
-from bridge.projections.failure_words import failure_in_language
+from bridge.projections.failure_words import failure_in_language, running_elsewhere
 from bridge.projections.markdown import line, table
 from bridge.projections.text import stamp, t
 
@@ -189,6 +189,7 @@ def _filled_in(state: PipelineState, template: str, language: str) -> str:
         template, file, state, lambda run, raw: _row(run, raw, language, rentals, words, legend)
     )
     body = [_summary(state, language), ""]
+    elsewhere = _elsewhere(state)
     skipped = [r for r in state.runs.values() if r.state in NOT_BRIDGES_RUN_STATES]
     if skipped:
         heading = "未由 bridge 运行" if language == "zh" else "Not launched by bridge"
@@ -210,9 +211,9 @@ def _filled_in(state: PipelineState, template: str, language: str) -> str:
         if not runs:
             continue
         listed = (
-            table(header, [_row_under(header, r, language, rentals) for r in runs])
+            table(header, [_row_under(header, r, language, rentals, elsewhere) for r in runs])
             if header is not None
-            else table(HEADER, [_own_row(r, language, rentals) for r in runs])
+            else table(HEADER, [_own_row(r, language, rentals, elsewhere) for r in runs])
         )
         body += [f"### {zh if language == 'zh' else en}", "", listed, ""]
     noted = [
@@ -249,6 +250,7 @@ def _row_under(
     run: RunView,
     language: str,
     rentals: Mapping[str, ev.InstanceRented] | None = None,
+    elsewhere: frozenset[str] = frozenset(),
 ) -> tuple[str, ...]:
     """
     A run the researcher's tables lack, as a row of their run table's ``header``: the first
@@ -265,8 +267,8 @@ def _row_under(
         "split": spec.split,
         "metrics": ", ".join(spec.metrics),
         "priority": "MUST" if spec.priority is Priority.MUST else "NICE",
-        "status": status_word(run),
-        "notes": _notes(run, language, rentals=rentals),
+        "status": _word(run, elsewhere),
+        "notes": _own_notes(run, language, rentals, elsewhere),
         "seed": "" if spec.seed is None else str(spec.seed),
     }
     cells = [""] * len(header)
@@ -277,8 +279,36 @@ def _row_under(
     return tuple(cells)
 
 
+def _elsewhere(state: PipelineState) -> frozenset[str]:
+    """
+    The runs the plan is held on because the tracker says they are RUNNING and bridge never
+    launched them: bridge's own rows say RUNNING for them, as `bridge status` does, not TODO
+    (025's E-main while the plan was held on it).
+    """
+    held = state.blocked if state.stage is Stage.BLOCKED else None
+    return running_elsewhere(held.reason) if held is not None else frozenset()
+
+
+def _word(run: RunView, elsewhere: frozenset[str]) -> str:
+    return "RUNNING" if run.run_id in elsewhere else status_word(run)
+
+
+def _own_notes(
+    run: RunView,
+    language: str,
+    rentals: Mapping[str, ev.InstanceRented] | None,
+    elsewhere: frozenset[str],
+) -> str:
+    if run.run_id in elsewhere:
+        return t("status_elsewhere", language)
+    return _notes(run, language, rentals=rentals)
+
+
 def _own_row(
-    run: RunView, language: str, rentals: Mapping[str, ev.InstanceRented] | None = None
+    run: RunView,
+    language: str,
+    rentals: Mapping[str, ev.InstanceRented] | None = None,
+    elsewhere: frozenset[str] = frozenset(),
 ) -> tuple[str, ...]:
     return (
         run.run_id,
@@ -288,15 +318,16 @@ def _own_row(
         run.spec.split,
         ", ".join(run.spec.metrics),
         "MUST" if run.spec.priority is Priority.MUST else "NICE",
-        status_word(run),
-        _notes(run, language, rentals=rentals),
+        _word(run, elsewhere),
+        _own_notes(run, language, rentals, elsewhere),
     )
 
 
 def _summary(state: PipelineState, language: str) -> str:
     counts: dict[str, int] = {}
+    elsewhere = _elsewhere(state)
     for run in state.runs.values():
-        word = status_word(run)
+        word = _word(run, elsewhere)
         counts[word] = counts.get(word, 0) + 1
     summary = ", ".join(f"{word} {n}" for word, n in sorted(counts.items())) or "-"
     return (
@@ -308,7 +339,8 @@ def _summary(state: PipelineState, language: str) -> str:
 def _own(state: PipelineState, language: str) -> str:
     title = state.plan.title if state.plan else ""
     rentals = {r.attempt_id: r for r in state.rentals}
-    rows = [_own_row(run, language, rentals) for run in state.runs.values()]
+    elsewhere = _elsewhere(state)
+    rows = [_own_row(run, language, rentals, elsewhere) for run in state.runs.values()]
     parts = [
         f"# {t('tracker_title', language)}" + (f": {title}" if title else ""),
         "",

@@ -17,6 +17,7 @@ from bridge.events import types as ev
 from bridge.machine.stages import RunState, Stage
 from bridge.pipeline import Bridge
 from bridge.projections.finding_words import blocked_in_language
+from tests.conftest import needs_shared
 from tests.english_left import english_left
 from tests.pipeline.conftest import Run, events_of, executions, write_project
 
@@ -753,3 +754,25 @@ def test_a_row_its_legend_says_is_in_progress_keeps_its_word(project: Path) -> N
     )
     state = attrs.evolve(state, plan=attrs.evolve(state.plan, tracker_text=template))
     assert "| R2 | M1 | main | main | [~] |" in tracker_projection.render(state)
+
+
+@needs_shared
+def test_bridges_own_tracker_says_running_for_a_row_running_elsewhere(tmp_path: Path) -> None:
+    """025 has no tracker file: its runs come from the plan's overview table, where E-main is
+    🔄 (training elsewhere). While the plan holds on it, the tracker bridge writes said TODO
+    where `bridge status` said RUNNING."""
+    from tests.plan.corpus import as_project
+
+    project = as_project("025", tmp_path)
+    (project / "bridge.toml").write_text(
+        f'[bridge]\ncode_review = false\n[run]\ncommand = ["{sys.executable}", "-c", "pass"]\n'
+    )
+    bridge = Bridge(project)
+    try:
+        assert bridge.run() is Stage.BLOCKED
+    finally:
+        bridge.close()
+    text = (project / "refine-logs" / "EXPERIMENT_TRACKER.md").read_text(encoding="utf-8")
+    row = next(line for line in text.splitlines() if line.startswith("| E-main |"))
+    assert "| RUNNING |" in row and "它不是 bridge 启动的" in row, row
+    assert "| TODO |" not in row
