@@ -30,8 +30,8 @@ TRACKER_ROW_NOW = "the tracker's row now says"
 # How the reason opens when the plan holds on rows the tracker says are RUNNING that bridge
 # never launched (steps/elsewhere.py), and the ids it names: `bridge status` shows those rows
 # as running elsewhere, not as TODO (032's E05 while the plan was held on it).
-RUNNING_ELSEWHERE = "the tracker says {ids} RUNNING, and bridge did not launch them"
-_ELSEWHERE = re.compile(r"the tracker says (.+?) RUNNING, and bridge did not launch them")
+RUNNING_ELSEWHERE = "the tracker says {ids} RUNNING, and bridge did not launch {them}"
+_ELSEWHERE = re.compile(r"the tracker says (.+?) RUNNING, and bridge did not launch (?:it|them)")
 
 
 def running_elsewhere(reason: str) -> frozenset[str]:

@@ -274,7 +274,8 @@ _BLOCKED: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
     ),
     (
         re.compile(
-            r"the tracker says (.+) RUNNING, and bridge did not launch them: mark each row DONE "
+            r"the tracker says (.+) RUNNING, and bridge did not launch (?:it|them): mark each "
+            r"row DONE "
             r"once it finished, NOT RUN — <reason> if it is not bridge's, or TODO for bridge to "
             r"run it; `bridge run` then goes on",
             re.DOTALL,

@@ -361,7 +361,7 @@ def test_status_says_what_blocks_the_plan_whole(tmp_path: Path) -> None:
     from bridge.machine.stages import Stage
 
     why = (
-        "the tracker says R2 RUNNING, and bridge did not launch them: mark each row DONE once "
+        "the tracker says R2 RUNNING, and bridge did not launch it: mark each row DONE once "
         "it finished, NOT RUN — <reason> if it is not bridge's, or TODO for bridge to run it"
     )
     store = SQLiteEventStore(tmp_path / "events.db")

@@ -34,7 +34,9 @@ def running_elsewhere(s: Session, state: PipelineState) -> str | None:
         return None
     # Every id, not the first few: `bridge status` reads them from this reason.
     return (
-        RUNNING_ELSEWHERE.format(ids=", ".join(elsewhere))
+        RUNNING_ELSEWHERE.format(
+            ids=", ".join(elsewhere), them="it" if len(elsewhere) == 1 else "them"
+        )
         + ": mark each row DONE once it finished, NOT RUN — <reason> if it is not bridge's, "
         "or TODO for bridge to run it; `bridge run` then goes on"
     )
