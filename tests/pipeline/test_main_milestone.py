@@ -36,8 +36,14 @@ def _summary(project: Path) -> str:
 
 def test_no_main_milestone_says_how_to_name_one(project: Path) -> None:
     """With no milestone named main, the summary says so and how to name it, and the results
-    are not ready for the review loop."""
+    are not ready for the review loop. Ablation planning was skipped for the inconclusive
+    result, and results.json says so as the summary does (008: it said "no ablation planner
+    configured")."""
+    import json
+
     text = _summary(_unnamed(project))
+    data = json.loads((project / "refine-logs" / "results.json").read_text())
+    assert data["summary"]["ablation_planning"]["reason"] == "main result inconclusive"
     assert 'name it with main_milestone = "M…" in bridge.toml [bridge]' in text
     assert "Ready for the review loop: NO" in text
     # The one instruction is that, not the generic "resolve the reasons listed above".

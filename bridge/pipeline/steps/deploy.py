@@ -379,10 +379,13 @@ def plan_ablations(s: Session) -> None:
     planner = s.ablation_planner or bootstrap.make_ablation_planner(s.project)
     outcome = evaluate(state)
     name = planner.name if planner is not None else ""
-    if planner is None:
-        reason = "no ablation planner configured"
-    elif outcome.main_result.value != "positive":
+    # The main result first: without a positive one nothing is planned whatever is configured,
+    # and the summary's next step says so (008: results.json said "no ablation planner
+    # configured" where the console said "main result inconclusive").
+    if outcome.main_result.value != "positive":
         reason = f"main result {outcome.main_result.value}"
+    elif planner is None:
+        reason = "no ablation planner configured"
     else:
         reason = ""
     if reason:
