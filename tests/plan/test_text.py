@@ -60,6 +60,9 @@ class TestVocabulary:
             ("COMPLETE_FAIL_HARD_STOP", "done"),
             ("DONE_NEGATIVE_DIRECTIONAL_ONLY", "done"),
             ("**GATE FAILED**", "done"),
+            # A go/no-go verdict recorded (027's R-B0-REVIEW): done, not "ready to go".
+            ("GO", "done"),
+            ("NO-GO", "done"),
             ("✅ 7/7 ds", "done"),
             ("已完成", "done"),
             ("已完成-失败", "failed"),
