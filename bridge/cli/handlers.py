@@ -247,6 +247,7 @@ def plan(args: Parsed) -> int:
         console.print(
             t("plan_not_launched", language) + ("；" if language == "zh" else "; ").join(parts)
         )
+    _print_failed_before_holds(console, loaded, language)
     waiting = [
         (r.id, [d for d in r.depends_on if d not in settled])
         for r in runs
@@ -264,6 +265,45 @@ def plan(args: Parsed) -> int:
         console.print(styled(t("plan_proposed", language), "yellow"))
     _print_warnings(console, loaded, language)
     return EXIT_OK
+
+
+def _print_failed_before_holds(console: Printer, loaded: LoadedProject, language: str) -> None:
+    """
+    The first milestone with a must-run row the tracker says ended failed before bridge, when
+    milestones come after it: the scheduler cancels their runs as after a failure under bridge
+    (005's R005 ``FAIL`` in M1). Sanity rows are said with "first to launch"; rows of no
+    milestone hold nothing.
+    """
+    from bridge.plan.priority import Priority
+    from bridge.plan.runs import ran_by_bridge
+    from bridge.plan.vocabulary import ended_failed
+    from bridge.projections.text import t
+
+    order = [m.id for m in loaded.milestones]
+    sanity = {m.id for m in loaded.milestones if m.sanity} if loaded.options.sanity_first else set()
+    for at, milestone in enumerate(order):
+        if milestone in sanity:
+            continue
+        failed = [
+            r.id
+            for r in loaded.runs
+            if r.milestone == milestone
+            and r.priority is Priority.MUST
+            and r.settled_before_bridge
+            and not ran_by_bridge(r.notes)
+            and ended_failed(r.status_raw)
+        ]
+        later = order[at + 1 :]
+        if failed and later:
+            console.print(
+                t("plan_failed_before_holds", language).format(
+                    runs=", ".join(failed),
+                    milestone=milestone,
+                    later=", ".join(later),
+                    first=failed[0],
+                )
+            )
+            return
 
 
 def _some(ids: list[str], shown: int = 6) -> str:
@@ -337,10 +377,10 @@ def run(args: Parsed) -> int:
     """``bridge run``: advance until done or waiting; a live view, or plain lines in a pipe."""
     from bridge.cli.console import output_console, styled
     from bridge.cli.watch import Watcher, kept_lines
-    from bridge.machine.stages import NOT_BRIDGES_RUN_STATES, RunState, Stage
+    from bridge.machine.stages import Stage
     from bridge.pipeline.audit import db_path
     from bridge.plan.overview import overview
-    from bridge.plan.priority import Priority
+    from bridge.projections.outcome import evaluate
     from bridge.projections.text import chosen_language, language_of, t
 
     root = project_root(args)
@@ -364,17 +404,9 @@ def run(args: Parsed) -> int:
         console.print(bridge.summary())
         if not _inside(Path.cwd().resolve(), root):
             console.print(t("plan_project", language).format(root=root))
-        failed = [
-            r.run_id
-            for r in bridge.status().runs.values()
-            if r.spec.priority is Priority.MUST
-            and (
-                (r.state is not RunState.SUCCEEDED and r.state not in NOT_BRIDGES_RUN_STATES)
-                or r.failed_before_bridge
-                # Its metrics file held no number: the evidence is missing as for a failure.
-                or r.wrote_no_number
-            )
-        ]
+        # The must-run runs whose evidence is missing (failed, failed before bridge, or a
+        # metrics file without a number), as the summary's readiness names them.
+        failed = evaluate(bridge.status()).must_missing
     finally:
         bridge.close()
     if stage is Stage.COLLECTED and failed:

@@ -6,10 +6,11 @@ carries its decisions out (appending events, calling the backend). Rules:
 
 - runs go milestone by milestone in plan order; the next milestone starts once every must-run
   run of the current one has *succeeded* (nice-to-have runs never hold it back; an overdue run
-  does not either); a must-run run that ended any other way stops the milestones after it, and
-  their runs are cancelled with the reason, so nothing waits forever and nothing starts on top
-  of a failure;
-- ``depends_on`` runs wait for their dependencies to succeed, and are cancelled when one cannot;
+  does not either); a must-run run that ended any other way, or that the tracker says ended
+  failed before bridge, stops the milestones after it, and their runs are cancelled with the
+  reason, so nothing waits forever and nothing starts on top of a failure;
+- ``depends_on`` runs wait for their dependencies to succeed, and are cancelled when one cannot
+  (a dependency the tracker says failed before bridge cannot, until it is retried);
 - at most ``max_parallel`` runs are live at once, and a GPU slot holds one run at a time;
 - an out-of-memory failure is retried after exponential backoff on another free GPU when one
   exists, up to ``oom_max_attempts`` attempts, then the run is stuck; other failures are retried
@@ -54,6 +55,11 @@ __all__ = [
 LIVE = frozenset({RunState.SUBMITTED, RunState.RUNNING})
 _MAY_RETRY = frozenset({RunState.FAILED_OOM, RunState.FAILED, RunState.LOST})
 _FINISHED_BADLY = TERMINAL_RUN_STATES - SETTLED_RUN_STATES - NOT_BRIDGES_RUN_STATES
+# The states to look closer at for a must-run run that stops its milestone: done before bridge
+# is one when the tracker says it ended failed (``RunView.failed_before_bridge``).
+_FINISHED_BADLY_OR_BEFORE = _FINISHED_BADLY | {RunState.DONE_BEFORE}
+# How a cancel reason says a must-run row ended that the tracker says failed before bridge.
+FAILED_BEFORE = "failed before bridge"
 
 
 @value_methods
@@ -251,7 +257,9 @@ def decide(
     retried = {d.run_id for d in decisions if isinstance(d, Retry)}
 
     def finished_badly(run: RunView) -> bool:
-        return run.state in _FINISHED_BADLY
+        # A row the tracker says ended failed before bridge (005's R005 ``FAIL``) stops what
+        # waits on it as a failure under bridge does, until it is retried.
+        return run.state in _FINISHED_BADLY or run.failed_before_bridge
 
     overdue_must: Counter[str] = Counter(
         r.spec.milestone for r in live_runs if r.spec.priority is Priority.MUST and _is_overdue(r)
@@ -263,7 +271,7 @@ def decide(
     blocked_by: str | None = None
     for milestone in in_phase:
         open_milestones.append(milestone)
-        if state.count_in(milestone, _FINISHED_BADLY, must_only=True):
+        if state.count_in(milestone, _FINISHED_BADLY_OR_BEFORE, must_only=True):
             bad = [
                 r
                 for r in state.runs_in(milestone)
@@ -272,9 +280,8 @@ def decide(
                 and r.run_id not in retried
             ]
             if bad:
-                blocked_by = (
-                    f"milestone {milestone} must-run {bad[0].run_id} ended {bad[0].state.value}"
-                )
+                how = FAILED_BEFORE if bad[0].failed_before_bridge else bad[0].state.value
+                blocked_by = f"milestone {milestone} must-run {bad[0].run_id} ended {how}"
                 break
         must = state.count_in(milestone, COUNTED_RUN_STATES, must_only=True)
         settled = state.count_in(milestone, SETTLED_RUN_STATES, must_only=True)

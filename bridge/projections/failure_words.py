@@ -140,8 +140,9 @@ _ENDED = {
     "lost": "已丢失",
     "cancelled": "已被取消",
     "stuck": "已卡住",
+    "failed before bridge": "在 bridge 之前已失败",
 }
-_MILESTONE_ENDED = re.compile(r"milestone (\S+) must-run (\S+) ended (\w+)")
+_MILESTONE_ENDED = re.compile(r"milestone (\S+) must-run (\S+) ended (\w+(?: before bridge)?)")
 
 # Why a run was not run, after "not run: " (bridge/machine/scheduler.py, pipeline/dispatch.py),
 # whole. The recorded reason stays English: pipeline/retries.py reads the failed run's id back

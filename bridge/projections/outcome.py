@@ -508,8 +508,17 @@ def evaluate(state: PipelineState) -> Outcome:
         reasons.append(
             (f"the pipeline is at {at}, not COLLECTED", f"流水线处于 {at}，尚未到 COLLECTED")
         )
-    failed = ", ".join(r.run_id for r in must if r.state not in SETTLED_RUN_STATES)
-    if failed:
+    # The must-run runs whose evidence the plan lacks, each kind once: the exit code, the next
+    # step and the reasons below all read these.
+    not_succeeded = tuple(r.run_id for r in must if r.state not in SETTLED_RUN_STATES)
+    no_number = tuple(r.run_id for r in must if r.wrote_no_number)
+    missing = tuple(
+        r.run_id
+        for r in must
+        if r.state not in SETTLED_RUN_STATES or r.failed_before_bridge or r.wrote_no_number
+    )
+    if not_succeeded:
+        failed = ", ".join(not_succeeded)
         reasons.append((f"must-run runs not succeeded: {failed}", f"必做运行未成功：{failed}"))
     # A must-run row the tracker says failed before bridge (005's R005 `FAIL`, "needs retry"):
     # the plan's evidence is not all there, whoever ran it.
@@ -562,8 +571,8 @@ def evaluate(state: PipelineState) -> Outcome:
     # evidence is not there, as for a run that failed. A nice-to-have one is only noted on the
     # run (its problem in the results), as a failed nice-to-have run does not hold them back;
     # so is a run that wrote no metrics file at all (a figure may have no number to give).
-    empty = ", ".join(r.run_id for r in must if r.wrote_no_number)
-    if empty:
+    if no_number:
+        empty = ", ".join(no_number)
         reasons.append(
             (
                 f"must-run runs recorded no metric value: {empty}",
@@ -609,6 +618,9 @@ def evaluate(state: PipelineState) -> Outcome:
         must_awaiting_code=waiting["code"],
         must_waiting_outside=waiting["outside"],
         must_blocked=waiting["blocked"],
+        must_not_succeeded=not_succeeded,
+        must_no_number=no_number,
+        must_missing=missing,
         nice_done=sum(
             1 for r in nice if r.state in SETTLED_RUN_STATES and not r.failed_before_bridge
         ),

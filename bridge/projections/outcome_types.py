@@ -127,6 +127,14 @@ class Outcome:
             does not run (a person's, out of scope, its code not written), not counted either.
         must_blocked: must-run runs the tracker says are blocked for another reason
             (``BLOCKED-BY-HOST``), out of scope and not counted: named, as the plan is not done.
+        must_not_succeeded: must-run runs bridge was to run that have not succeeded (failed,
+            cancelled, or not run yet), in planning order.
+        must_no_number: must-run runs that succeeded but whose metrics file held no number
+            (``RunView.wrote_no_number``), in planning order.
+        must_missing: every must-run run whose evidence the plan lacks, in planning order:
+            ``must_not_succeeded``, ``must_failed_before`` and ``must_no_number`` together. The
+            one list ``bridge run``'s exit code, the next step and the readiness read, so they
+            cannot disagree.
         nice_done: nice-to-have runs that succeeded (under bridge or before it).
         nice_total: nice-to-have runs planned.
         ready: ready for the review loop.
@@ -154,6 +162,9 @@ class Outcome:
     must_awaiting_code: tuple[str, ...] = ()
     must_waiting_outside: tuple[str, ...] = ()
     must_blocked: tuple[str, ...] = ()
+    must_not_succeeded: tuple[str, ...] = ()
+    must_no_number: tuple[str, ...] = ()
+    must_missing: tuple[str, ...] = ()
 
 
 def must_completed(outcome: Outcome, *, zh: bool = False) -> str:

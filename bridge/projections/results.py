@@ -23,7 +23,6 @@ from bridge.machine.stages import NOT_BRIDGES_RUN_STATES, TERMINAL_RUN_STATES, R
 from bridge.machine.verdicts import JudgedBy, VerdictKind
 from bridge.plan.criteria import Compound, Criterion
 from bridge.plan.metric_names import match_metric, plan_metric_names
-from bridge.plan.priority import Priority
 from bridge.plan.vocabulary import ended_failed
 from bridge.projections import plot
 from bridge.projections.code_review import unavailable_note
@@ -253,14 +252,7 @@ def next_step(state: PipelineState, outcome: Outcome, language: str) -> str:
             if zh
             else "Runs are not finished: continue with `bridge run`."
         )
-    failed = [
-        r.run_id
-        for r in state.runs.values()
-        if r.spec.priority is Priority.MUST
-        and r.state is not RunState.SUCCEEDED
-        and r.state not in NOT_BRIDGES_RUN_STATES
-    ]
-    if failed:
+    if failed := outcome.must_not_succeeded:
         ids = ", ".join(failed)
         return (
             f"必做运行未成功（{ids}）：查看原因并修复，然后运行 `bridge retry --failed` 和 "
@@ -281,12 +273,7 @@ def next_step(state: PipelineState, outcome: Outcome, language: str) -> str:
             f"bridge with `{retry}` and `bridge run`, or, if that result stands, "
             "change their Status in the tracker."
         )
-    empty = [
-        r.run_id
-        for r in state.runs.values()
-        if r.spec.priority is Priority.MUST and r.wrote_no_number
-    ]
-    if empty:
+    if empty := outcome.must_no_number:
         ids = ", ".join(empty)
         retry = f"bridge retry --force {' '.join(empty)}"
         return (

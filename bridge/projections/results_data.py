@@ -221,6 +221,8 @@ def document(state: PipelineState) -> dict[str, object]:
                 "awaiting_code": list(outcome.must_awaiting_code),
                 "waiting_outside": list(outcome.must_waiting_outside),
                 "blocked": list(outcome.must_blocked),
+                "not_succeeded": list(outcome.must_not_succeeded),
+                "no_metric_value": list(outcome.must_no_number),
             },
             "nice_to_have": {"completed": outcome.nice_done, "total": outcome.nice_total},
             "main_milestone": outcome.main_milestone,

@@ -107,6 +107,16 @@ _WORDS: dict[str, tuple[str, str]] = {
         "{count} out of scope or not experiment runs ({runs})",
         "{count} 个不在范围内或不是实验运行（{runs}）",
     ),
+    "plan_failed_before_holds": (
+        "held by a failed row: the tracker says must-run {runs} of {milestone} ended failed "
+        "before bridge, so the runs of the milestones after it ({later}) are cancelled when "
+        "`bridge run` gets there, as if it had failed under bridge; `bridge retry {first}` runs "
+        "it again (and brings them back), or set its row to DONE if the plan may go on",
+        "被失败的行挡住：追踪表写着 {milestone} 的必做运行 {runs} 在 bridge 之前已失败，"
+        "因此 `bridge run` 到达其后的里程碑（{later}）时会取消它们的运行，如同它在 bridge "
+        "下失败；`bridge retry {first}` 会重新运行它（并恢复这些运行），或者若计划可以继续，"
+        "把该行设为 DONE",
+    ),
     "plan_waits": (
         "waiting for other runs: {count} (each starts once those have succeeded): {runs}",
         "等待其他运行：{count} 个（所等待的运行成功后才启动）：{runs}",

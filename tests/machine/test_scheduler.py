@@ -158,6 +158,32 @@ class TestMilestoneOrder:
         assert sorted(d.run_id for d in of(Cancel, decisions)) == ["B1", "B2"]
         assert launched(decisions) == ["Z1"]
 
+    def test_a_must_run_row_failed_before_bridge_cancels_later_milestones(self) -> None:
+        """005's R005, ``FAIL`` in the tracker, stops what comes after its milestone as a
+        failure under bridge does; the reason says it failed before bridge."""
+        log = three_milestones().run("A1")
+        log.add("A2", ev.RunFoundDone(run_id="A2", status="FAIL"))
+        decisions = decide(log.state(), CPU, T0, Policy())
+        assert sorted(d.run_id for d in of(Cancel, decisions)) == ["B1", "B2"]
+        assert {d.reason for d in of(Cancel, decisions)} == {
+            "not run: milestone M1 must-run A2 ended failed before bridge"
+        }
+        assert launched(decisions) == []
+
+    def test_a_row_done_before_bridge_lets_the_plan_go_on(self) -> None:
+        """Done before bridge without a failure (DONE, 002's settled gate) holds nothing."""
+        log = three_milestones().run("A1")
+        log.add("A2", ev.RunFoundDone(run_id="A2", status="DONE"))
+        decisions = decide(log.state(), CPU, T0, Policy())
+        assert of(Cancel, decisions) == [] and launched(decisions) == ["B1", "B2"]
+
+    def test_a_nice_row_failed_before_bridge_holds_nothing(self) -> None:
+        """Only must-run rows hold the plan, as under bridge."""
+        log = Log((("M1", False), ("M2", False)))
+        log.plan("A1", "M1").plan("N1", "M1", priority="nice").plan("B1", "M2").run("A1")
+        log.add("N1", ev.RunFoundDone(run_id="N1", status="FAIL"))
+        assert launched(decide(log.state(), CPU, T0, Policy())) == ["B1"]
+
     def test_nice_to_have_failure_does_not_block(self) -> None:
         """A failed nice-to-have run neither blocks nor cancels the next milestone."""
         log = Log((("M1", False), ("M2", False)))
@@ -214,6 +240,19 @@ class TestDependencies:
         decisions = decide(log.state(), CPU, T0, Policy())
         assert [(d.run_id, "P1" in d.reason) for d in of(Cancel, decisions)] == [("P2", True)]
         assert launched(decisions) == []
+
+    def test_a_dependency_failed_before_bridge_cancels_the_dependant(self) -> None:
+        """005's R013 post-processes R005's outputs; R005 is ``FAIL`` in the tracker, so R013
+        cannot run on them; a dependency done before bridge lets it run."""
+        log = Log((("M1", False),))
+        log.plan("P1", "M1", priority="nice").plan("P2", "M1", depends_on=("P1",))
+        log.plan("D1", "M1", priority="nice").plan("P3", "M1", depends_on=("D1",))
+        log.add("P1", ev.RunFoundDone(run_id="P1", status="FAIL"))
+        log.add("D1", ev.RunFoundDone(run_id="D1", status="DONE"))
+        decisions = decide(log.state(), CPU, T0, Policy())
+        assert [d.run_id for d in of(Cancel, decisions)] == ["P2"]
+        assert "dependency P1 failed" in of(Cancel, decisions)[0].reason
+        assert launched(decisions) == ["P3"]
 
     def test_stuck_dependency_cancels_the_dependant(self) -> None:
         """A dependency stuck after OOM retries also cancels its dependant."""

@@ -138,6 +138,8 @@ class TestResultsFile:
             "awaiting_code": [],
             "waiting_outside": [],
             "blocked": [],
+            "not_succeeded": [],
+            "no_metric_value": [],
         }
 
     def test_results_csv_has_one_row_per_value(self, project: Path) -> None:
@@ -285,6 +287,9 @@ def test_a_run_whose_metrics_file_holds_no_number_is_named_and_holds_the_results
     assert "bridge retry --force R2" in results
     data = json.loads((project / "refine-logs" / "results.json").read_text())
     assert data["summary"]["ready_for_review_loop"] is False
+    # Named apart in results.json, as in the readiness; R3 is nice-to-have.
+    assert data["summary"]["must_run"]["no_metric_value"] == ["R2"]
+    assert data["summary"]["must_run"]["not_succeeded"] == []
     runs = {r["run_id"]: r for r in data["runs"]}
     assert [p["message"] for p in runs["R2"]["extraction_problems"]] == [
         "no number was read from it, so the run recorded no metric value"

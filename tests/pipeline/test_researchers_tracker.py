@@ -95,6 +95,8 @@ def test_done_and_out_of_scope_rows_are_not_launched(project: Path) -> None:
         "awaiting_code": [],
         "waiting_outside": [],
         "blocked": [],
+        "not_succeeded": [],
+        "no_metric_value": [],
     }
     assert "## Runs bridge did not launch" in results
     assert "- R4 — out of scope: CANCELLED — out of budget" in results
@@ -118,6 +120,50 @@ def test_a_row_that_failed_before_bridge_is_retried_without_force(project: Path)
     assert sorted(executions(project)) == ["R2", "R6", "S1"]
     assert state.runs["R6"].state is RunState.SUCCEEDED
     assert "Must-run completed: 5/5;" in Bridge(project).summary()
+
+
+def test_a_must_run_row_failed_before_bridge_holds_later_milestones(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """005: R005 (M1) is ``FAIL`` in the tracker and R013 (M3) post-processes its outputs; it
+    ran. A must-run row that failed before bridge now stops the milestones after it as a
+    failure under bridge does: R7 (M2) is cancelled, naming R6, and ``bridge retry R6`` brings
+    it back, so both run."""
+    write_project(
+        project,
+        [
+            Run(id=i, milestone={"S1": "M0", "R7": "M2"}.get(i, "M1"))
+            for i in ("S1", "R2", "R6", "R7")
+        ],
+    )
+    rows = [
+        line
+        for line in TRACKER.splitlines()
+        if not line.startswith(("| R1 ", "| R3 ", "| R4 ", "| R5 "))
+    ]
+    rows.insert(
+        rows.index(next(r for r in rows if r.startswith("| R6 "))) + 1,
+        "| R7 | B1 | M2 | main | main | accuracy | MUST | TODO | - | seed 0 |",
+    )
+    (project / "refine-logs" / "EXPERIMENT_TRACKER.md").write_text("\n".join(rows) + "\n")
+    # `bridge plan` says so before anything runs.
+    from bridge.cli.main import main
+
+    assert main(["plan", "--project", str(project)]) == 0
+    assert (
+        "\nheld by a failed row: the tracker says must-run R6 of M1 ended failed before bridge, "
+        "so the runs of the milestones after it (M2) are cancelled when `bridge run` gets there"
+    ) in capsys.readouterr().out
+    bridge = Bridge(project)
+    bridge.run()
+    state = bridge.status()
+    assert sorted(executions(project)) == ["R2", "S1"]
+    assert state.runs["R7"].state is RunState.CANCELLED
+    assert state.runs["R7"].reason == "not run: milestone M1 must-run R6 ended failed before bridge"
+    assert bridge.retry("R6").revived == ("R7",)
+    assert bridge.run() is Stage.COLLECTED
+    bridge.close()
+    assert sorted(executions(project)) == ["R2", "R6", "R7", "S1"]
 
 
 def test_the_rewritten_tracker_keeps_the_researchers_file(project: Path) -> None:

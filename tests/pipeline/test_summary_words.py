@@ -116,6 +116,7 @@ def test_a_chinese_summary_gives_its_reasons_in_chinese(project: Path) -> None:
     assert "**可进入评审循环:** NO（否） — 原因: 必做运行未成功：R1" in results
     assert "- **判定:** **inconclusive**（无定论，判定者：规则） — " in results
     assert "must-run runs not succeeded: R1" in data
+    assert json.loads(data)["summary"]["must_run"]["not_succeeded"] == ["R1"]
     assert "not succeeded" not in summary + results
     # The stage reasons `bridge run` prints after '阶段 …:' are the plan's language too.
     reasons = {e.stage: e.reason for e in _events(project) if isinstance(e, StageEntered)}

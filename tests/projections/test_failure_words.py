@@ -177,6 +177,11 @@ def test_stage_reasons_in_chinese(reason: str, chinese: str) -> None:
             "not run: milestone M2 must-run R021 ended failed",
             "未运行：里程碑 M2 的必做运行 R021 已失败",
         ),
+        # 005: R005 is FAIL in the tracker (bridge/machine/scheduler.py).
+        (
+            "not run: milestone M1 must-run R005 ended failed before bridge",
+            "未运行：里程碑 M1 的必做运行 R005 在 bridge 之前已失败",
+        ),
         (
             "not run: milestone M1 must-run R3 ended timed_out",
             "未运行：里程碑 M1 的必做运行 R3 已超时",
