@@ -292,8 +292,31 @@ class TestParseCriterionEnglish:
         assert (c.metric, c.threshold, c.mode) == ("mAP@50", 2.0, Mode.DIFFERENCE)
         c = parsed("recall@10 ≥ 0.6", metrics=["Recall@10"])
         assert c.metric == "Recall@10"
-        assert "fpr" in parse_criterion("recall @ 5% FPR > 0.8").reason  # type: ignore[union-attr]
+        # A setting with its unit is one wherever it stands, as "recall ≥ 0.8 at 5% FPR" was.
+        c = parsed("recall @ 5% FPR > 0.8")
+        assert (c.metric, c.threshold) == ("recall", 0.8)
+        assert "'@ 5% FPR' read as where it holds, not a threshold" in c.notes
         assert parsed("mAP@0.5 ≥ 0.6").metric == "mAP@0.5"
+
+    def test_a_setting_with_a_unit_is_read_without_a_number_before_it(self) -> None:
+        """021 B3's "在 `1-5 us` 延迟下" and "at 1-5 us delay" read as "a number without a
+        comparison: '1'"; a range with its unit, or the Chinese 在…下, is where it holds. A
+        bare number after "at" is still a level."""
+        c = parsed(
+            "ours has a lower violation rate than baseline at `1-5 us` delay",
+            block_systems=["ours", "baseline"],
+        )
+        assert (c.metric, c.subject, c.reference) == ("violation rate", "ours", "baseline")
+        assert "'at 1-5 us' read as where it holds, not a threshold" in c.notes
+        c = parsed(
+            "在 `1-5 us` 延迟下，ours 的违规率比 baseline 低 10%",
+            block_systems=["ours", "baseline"],
+            metrics=["违规率"],
+        )
+        assert (c.metric, c.threshold, c.reference) == ("违规率", 10.0, "baseline")
+        assert parsed("F1 stays at 0.9 or above").threshold == 0.9
+        unread = parse_criterion("accuracy stays at 90 percent")
+        assert isinstance(unread, Unparsed) and "90" in unread.reason
 
     def test_a_hyphenated_name_with_digits_is_a_system_not_a_threshold(self) -> None:
         """002 B2: "TC-CS-1S" names "TC-CS-1S attention-only", and its "1" is no number

@@ -191,11 +191,16 @@ _SETTING_ASIDE = re.compile(
 # or above").
 _AT_SETTING = re.compile(
     r"(?:\bat|(?<![\w@])@)\s*(?:(?!(?:p|q|alpha|α)\s*=)[A-Za-z][\w.]*\s*=\s*)?"
-    r"\d[\d.]*(?:\s*[×x*]\s*\d[\d.]*)*(?:\s*%)?"
-    r"(?:\s*°\s*[CF]|\s+(?!(?:or|and|over|vs|versus|than|on|in|for|with|above|below|higher|"
-    r"lower|better|worse|more|less|confidence|significance|level)\b)[A-Za-z][\w-]*)?(?![\w.=])",
+    # A range is one setting: 021's "at `1-5 us` delay".
+    r"\d[\d.]*(?:\s*[-–~]\s*\d[\d.]*)?(?:\s*[×x*]\s*\d[\d.]*)*(?:\s*%)?"
+    r"(?P<unit>\s*°\s*[CF]|\s+(?!(?:or|and|over|vs|versus|than|on|in|for|with|above|below|"
+    r"higher|lower|better|worse|more|less|confidence|significance|level|percent|points?|pp)\b)"
+    r"[A-Za-z][\w-]*)?(?![\w.=])",
     re.IGNORECASE,
 )
+# 021's "在 `1-5 us` 延迟下" ("at a 1–5 µs delay"), "在 16×4 配置下": where it holds, in Chinese;
+# the phrase says a setting whatever comes before it ("下降" is a drop, not "under").
+_ZH_SETTING = re.compile(r"在\s*[^，。；,;在下]{0,24}?\d[^，。；,;在下]{0,24}?下(?!降)")
 _NUMBER_BEFORE = re.compile(r"(?<![\w.])\d")
 # A reference named in words, not a placeholder: "over A3", "相对归档模型", "分别对 A3 和 A4".
 _UNKNOWN_REFERENCE = re.compile(
@@ -314,7 +319,15 @@ def _parse(  # one linear decision procedure, kept in one place to read top to b
     # "median gap ≤ 3% at 16×4", "≥ 1.3× at T_cap = 90 °C", "recall ≥ 0.8 at 5% FPR": where the
     # condition holds, not a second threshold (015's B6 was refused for its "4").
     # Only after a threshold: "F1 stays at 0.9 or above" has its number after "at".
-    settings = [m for m in _AT_SETTING.finditer(norm) if _NUMBER_BEFORE.search(norm, 0, m.start())]
+    # With no number before it, "at" with a unit is a setting too ("lower violation rate than
+    # the baseline at 1-5 us delay"); a bare number after "at" is a level ("stays at 0.9").
+    settings = [
+        m
+        for m in _AT_SETTING.finditer(norm)
+        if m.group("unit") or _NUMBER_BEFORE.search(norm, 0, m.start())
+    ]
+    settings += _ZH_SETTING.finditer(norm)
+    settings.sort(key=lambda m: m.start())
     for found in settings:
         at = original_spelling(found.group(0).strip(), clause)
         notes.append(f"{at!r} read as where it holds, not a threshold")

@@ -278,9 +278,16 @@ _GAIN_STOP = frozenset(
     {
         "must", "should", "will", "also", "the", "a", "an", "to", "it", "can", "does", "is",
         "are", "by", "overall", "average", "on", "in", "at", "points", "point", "absolute",
-        "abs", "total", "margin", "and", "be", "than", "of",
+        "abs", "total", "margin", "and", "be", "than", "of", "has", "have", "had", "with",
+        "shows", "show", "achieves", "achieve", "keeps", "keep", "gets", "get",
     }
 )  # fmt: skip
+# "has a lower violation rate than ⟨S⟩", "achieves higher accuracy vs ⟨S⟩": the words between
+# a comparative and its "than"/"vs" name the metric.
+_COMPARATIVE_THAN = re.compile(
+    r"\b(?:lower|higher|better|worse|smaller|larger|fewer|less|more)\s+"
+    r"(?P<m>[a-z][\w-]*(?:\s+[a-z][\w-]*){0,3})\s+(?:than|vs\.?|versus)\b"
+)
 
 
 def gain_phrase(rest: str, systems: Sequence[str]) -> str | None:
@@ -311,6 +318,9 @@ def gain_phrase(rest: str, systems: Sequence[str]) -> str | None:
         return found
     on = re.search(r"\bon\s+(?:the\s+)?(?P<m>[a-z][\w-]*(?:\s+[a-z][\w-]*){0,2})\s*$", rest)
     if on and (found := cleaned(on.group("m"))):
+        return found
+    than = _COMPARATIVE_THAN.search(rest)
+    if than and (found := cleaned(than.group("m"))):
         return found
     hits = [p.search(rest) for p in (BETTER_WORDS, HIGHER_WORDS, LOWER_WORDS)]
     starts = [m.start() for m in hits if m is not None]
