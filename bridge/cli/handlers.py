@@ -98,7 +98,9 @@ def plan(args: Parsed) -> int:
         return EXIT_OK
     language = chosen_language(loaded.options.language, loaded.plan.language)
     console = new_console()
-    runs = list(loaded.runs)
+    # The tracker's implementation tasks (001's I1-I7) are no runs: named apart, never counted.
+    runs = [r for r in loaded.runs if not r.task]
+    tasks = [r.id for r in loaded.runs if r.task]
     console.print(styled(loaded.plan.title or t("plan_untitled", language), "bold"))
     table = Table(
         *(t(f"plan_{key}", language) for key in ("milestone", "name", "sanity", "runs")), "GPU-h"
@@ -231,7 +233,7 @@ def plan(args: Parsed) -> int:
         for r in runs
         if r.settled_before_bridge and r.id not in (*done, *ran, *unwritten, *outside)
     ]
-    if done or ruled_out or ran or unwritten or outside:
+    if done or ruled_out or ran or unwritten or outside or tasks:
         # The rows it leaves alone, and why (getting-started.md: `bridge plan` says which).
         parts = [
             t(key, language).format(count=len(ids), runs=_some(ids))
@@ -241,6 +243,7 @@ def plan(args: Parsed) -> int:
                 ("plan_not_launched_code", unwritten),
                 ("plan_not_launched_waiting", outside),
                 ("plan_not_launched_out", ruled_out),
+                ("plan_not_launched_tasks", tasks),
             )
             if ids
         ]

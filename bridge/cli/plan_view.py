@@ -90,11 +90,14 @@ def render_blocks(project: LoadedProject, language: str = "en") -> Group:
         parts.append(Text(t("plan_stop_rules", language), style="bold"))
         parts.extend(Text(visible(f"  - {rule}")) for rule in project.plan.stop_rules)
     # Rows ruled out for good are listed as not launched, with their reason (see runs.py).
-    loose = [r for r in project.runs if r.block not in known and r.status != "skipped"]
+    # The tracker's implementation tasks are no runs (the counts line says how many): a block
+    # has nothing to gain from them.
+    experiments = [r for r in project.runs if not r.task]
+    loose = [r for r in experiments if r.block not in known and r.status != "skipped"]
     if loose:
         parts.append(
             Text(
-                t("plan_loose", language).format(n=len(loose), total=len(project.runs)),
+                t("plan_loose", language).format(n=len(loose), total=len(experiments)),
                 style="yellow",
             )
         )

@@ -132,6 +132,18 @@ class RunView:
         )
 
     @property
+    def is_task(self) -> bool:
+        """
+        True when the run is a row of the tracker's implementation-task table (001's I1-I7,
+        done or not): no experiment run, so it is in no milestone's table and no count.
+        """
+        if self.state is not RunState.OUT_OF_SCOPE:
+            return False
+        from bridge.plan.runs import TASK_NOT_RUN  # only for rows ruled out: few
+
+        return self.reason.startswith(TASK_NOT_RUN)
+
+    @property
     def failed_before_bridge(self) -> bool:
         """
         True when the tracker says the run was done before bridge and ended failed or invalid

@@ -24,6 +24,7 @@ from bridge.plan.overview import estimate_milestone, own_gpu_hours
 from bridge.plan.plan_section import researchers_part
 from bridge.plan.priority import Priority
 from bridge.plan.run_fields import run_fields
+from bridge.plan.runs import TASK_NOT_RUN
 from bridge.plan.text import decode
 from bridge.plan.vocabulary import DONE_STATUSES, OUT_OF_SCOPE_STATUSES
 from bridge.projections.text import chosen_language, t
@@ -36,6 +37,7 @@ __all__ = [
     "plan_events",
     "plan_excerpt",
     "proposed_run_events",
+    "ruled_out_reason",
     "run_script_paths",
     "script_paths",
     "setup_params",
@@ -139,40 +141,58 @@ def _screen(spec: RunSpec, events: Sequence[ev.Event]) -> None:
 
 def tracker_status_events(spec: RunSpec) -> list[ev.RunFoundDone | ev.RunRuledOut]:
     """
-    What the researcher's tracker row says about a run before bridge touches it: done before
-    bridge (``RunFoundDone``, the Notes as evidence), out of scope (``RunRuledOut``, with the
-    reason as written), an implementation task not done yet (``RunRuledOut``, saying so: it is
-    no run to launch), or nothing (bridge runs it).
+    What the researcher's tracker row says about a run before bridge touches it: an
+    implementation task, done or not (``RunRuledOut``, saying so: it is no run to launch or to
+    count), done before bridge (``RunFoundDone``, the Notes as evidence), out of scope
+    (``RunRuledOut``, with the reason as written), or nothing (bridge runs it).
     """
     if spec.source != "tracker":
         return []
     raw = " ".join(spec.status_raw.replace("**", "").split())
     notes = " ".join(spec.notes.split())
+    if spec.task:
+        # Before "done": a task done before bridge (001's I1-I4 DONE) is still no experiment
+        # run, so it counts in no must-run total ("9/15 completed: … 4 done before bridge").
+        done = ", done" if spec.status in DONE_STATUSES else ""
+        return [
+            ev.RunRuledOut(
+                run_id=spec.id,
+                status=raw,
+                reason=f"{TASK_NOT_RUN} ({spec.purpose}){done}, not an "
+                "experiment run: not launched (a [[runs]] entry with its own command runs it)",
+                file=spec.file,
+                line=spec.line,
+            )
+        ]
     if spec.status in DONE_STATUSES:
         return [
             ev.RunFoundDone(
                 run_id=spec.id, status=raw, evidence=notes, file=spec.file, line=spec.line
             )
         ]
-    if spec.task:
-        return [
-            ev.RunRuledOut(
-                run_id=spec.id,
-                status=raw,
-                reason=f"an implementation task of the tracker ({spec.purpose}), not an "
-                "experiment run: not launched (a [[runs]] entry with its own command runs it)",
-                file=spec.file,
-                line=spec.line,
-            )
-        ]
     if spec.status in OUT_OF_SCOPE_STATUSES:
-        reason = f"{raw} — {notes}" if notes and notes not in raw else raw
+        reason = ruled_out_reason(raw, notes)
         return [
             ev.RunRuledOut(
                 run_id=spec.id, status=raw, reason=reason, file=spec.file, line=spec.line
             )
         ]
     return []
+
+
+def ruled_out_reason(status: str, notes: str) -> str:
+    """
+    Why a row is out of scope, as recorded: its Status, then its Notes when they say more; the
+    Notes alone when they open with the Status's word (002's "**PAUSED**" and "Paused — TC-CS
+    mechanism gate failed" read "PAUSED — Paused — TC-CS …").
+    """
+    if not notes or notes in status:
+        return status
+    said = status.casefold().strip("*_ ")
+    opening = notes.casefold()
+    if said and opening.startswith(said) and not opening[len(said) : len(said) + 1].isalnum():
+        return notes
+    return f"{status} — {notes}"
 
 
 def tracker_template(project: LoadedProject) -> str:

@@ -138,9 +138,13 @@ def _count(n: int, word: str) -> str:
 _LINES: dict[str, tuple[str, str]] = {
     "counts": (
         "{blocks} ({must_blocks} must-run, {nice_blocks} nice-to-have{cut}); {runs} "
-        "({must_runs} must-run, {nice_runs} nice-to-have)",
+        "({must_runs} must-run, {nice_runs} nice-to-have){tasks}",
         "{n_blocks} 个实验块（{must_blocks} 个必做，{nice_blocks} 个可选{cut}）；{n_runs} 个运行"
-        "（{must_runs} 个必做，{nice_runs} 个可选）",
+        "（{must_runs} 个必做，{nice_runs} 个可选）{tasks}",
+    ),
+    "tasks": (
+        "; {n} implementation task(s) of the tracker, not runs",
+        "；另有 {n} 个追踪表的实现任务，不是运行",
     ),
     "milestone": (
         "{id}{sanity}{name}: {runs}, {hours}",
@@ -171,7 +175,9 @@ def overview(project: LoadedProject, language: str = "en") -> tuple[str, ...]:
     # Said, not only left out: 008's results list five blocks where this said four.
     cut = len(plan.blocks) - len(blocks)
     must_blocks = sum(1 for b in blocks if b.priority != Priority.NICE)
-    runs = project.runs
+    # The tracker's implementation tasks (001's I1-I7) are no runs: counted apart.
+    runs = [r for r in project.runs if not r.task]
+    tasks = len(project.runs) - len(runs)
     must_runs = sum(1 for r in runs if r.priority is Priority.MUST)
     lines = [
         _line(
@@ -188,6 +194,7 @@ def overview(project: LoadedProject, language: str = "en") -> tuple[str, ...]:
             n_runs=len(runs),
             must_runs=must_runs,
             nice_runs=len(runs) - must_runs,
+            tasks=_line("tasks", language, n=tasks) if tasks else "",
         ),
     ]
     total = 0.0

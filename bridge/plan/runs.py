@@ -33,6 +33,7 @@ from bridge.value_methods import value_methods
 __all__ = [
     "PROPOSED",
     "SANITY_PROPOSAL",
+    "TASK_NOT_RUN",
     "RunSpec",
     "build_runs",
     "match_system",
@@ -78,6 +79,11 @@ class RunSpec(RunFields):
 def _settled(source: str, task: bool, status: str) -> bool:
     """A tracker row that needs no launch: a task, or done or out of scope before bridge."""
     return source == "tracker" and (task or status in (DONE_STATUSES | OUT_OF_SCOPE_STATUSES))
+
+
+# How the recorded reason of a tracker's implementation task opens (pipeline/recording.py
+# writes it; RunView.is_task reads it): the task is no run, counted nowhere.
+TASK_NOT_RUN = "an implementation task of the tracker"
 
 
 def ran_by_bridge(notes: str) -> bool:
@@ -337,6 +343,69 @@ def _unplanned_milestones(drafts: Sequence[_Draft], plan: Plan) -> list[PlanWarn
             f"{milestone}. If the Milestone column is shifted against the plan's ids, correct it",
         )
         for milestone, group in unplanned.items()
+    ]
+
+
+# Words too common in a milestone's goal to tell two apart.
+_GOAL_FILLER = frozenset(
+    {"the", "and", "for", "with", "run", "runs", "test", "tests", "experiment", "experiments"}
+)
+
+
+def _goal_terms(text: str) -> set[str]:
+    """What a milestone's goal and a row's Purpose are compared by: English words of three
+    letters or more, and pairs of adjacent CJK characters (Chinese has no spaces)."""
+    lowered = text.casefold()
+    words = {w for w in re.findall(r"[a-z][a-z0-9-]{2,}", lowered) if w not in _GOAL_FILLER}
+    for run in re.findall(r"[\u4e00-\u9fff]{2,}", lowered):
+        words.update(run[i : i + 2] for i in range(len(run) - 1))
+    return words
+
+
+def _shifted_milestones(drafts: Sequence[_Draft], plan: Plan) -> list[PlanWarning]:
+    """
+    One warning when the tracker names a milestone the plan does not have and its rows' Purpose
+    reads as the goal of another milestone than the one their Milestone cell names (021: the
+    tracker's M5 rows are "执行量通道消融", the plan's M4 is "通道消融" and its M5 "论文整合"):
+    the column is likely shifted, and the runs would be reported under the wrong milestone.
+    The rows run as written; bridge cannot tell which side is right.
+    """
+    planned = {m.id: m for m in plan.milestones}
+    if not planned or all(not d.milestone or d.milestone in planned for d in drafts):
+        return []
+    goals = {mid: _goal_terms(f"{m.name} {m.goal}") for mid, m in planned.items()}
+    by_milestone: dict[str, list[_Draft]] = {}
+    for draft in drafts:
+        if draft.milestone and draft.source == "tracker" and draft.purpose:
+            by_milestone.setdefault(draft.milestone, []).append(draft)
+    misplaced: list[tuple[str, str, list[_Draft]]] = []
+    for milestone, group in by_milestone.items():
+        said = set().union(*(_goal_terms(d.purpose) for d in group))
+
+        def share(mid: str, said: set[str] = said) -> float:
+            goal = goals[mid]
+            return len(goal & said) / len(goal) if goal else 0.0
+
+        best = max(planned, key=share)
+        own = share(milestone) if milestone in planned else 0.0
+        if best != milestone and share(best) >= 0.6 and share(best) >= own + 0.3:
+            misplaced.append((milestone, best, group))
+    if not misplaced:
+        return []
+    listed = "; ".join(
+        f"{', '.join(d.id for d in group[:4])}{' …' if len(group) > 4 else ''} under {milestone} "
+        f"read like the plan's {best} ({' '.join(planned[best].name.split()) or best})"
+        for milestone, best, group in misplaced
+    )
+    first = misplaced[0][2][0]
+    return [
+        PlanWarning(
+            file=first.file,
+            line=first.line,
+            message=f"the tracker's Milestone column may be shifted against the plan's: {listed}. "
+            "The runs are reported under the milestone their row names; correct the column if "
+            "it is off",
+        )
     ]
 
 
@@ -694,6 +763,7 @@ def build_runs(
 
     ordered = [d for _, d in sorted(enumerate(drafts), key=rank)]
     warnings.extend(_unplanned_milestones(ordered, plan))
+    warnings.extend(_shifted_milestones(ordered, plan))
     warnings.extend(_wait_as_stated(ordered, plan, order))
     _hold_dependents(ordered, plan.language)
     # A RUNNING that bridge wrote for its own launch carries its labelled part in the Notes

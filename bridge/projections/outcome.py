@@ -473,7 +473,7 @@ def evaluate(state: PipelineState) -> Outcome:
         MilestoneResult(
             info=info,
             blocks=milestone_blocks(state, info),
-            run_ids=tuple(r.run_id for r in state.runs_in(info.id)),
+            run_ids=tuple(r.run_id for r in state.runs_in(info.id) if not r.is_task),
             sanity_passed=_sanity_passed(state, info),
         )
         for info in state.plan.milestones
@@ -485,11 +485,12 @@ def evaluate(state: PipelineState) -> Outcome:
         MilestoneResult(
             info=MilestoneInfo(id=mid),
             blocks=milestone_blocks(state, MilestoneInfo(id=mid)),
-            run_ids=tuple(r.run_id for r in state.runs_in(mid)),
+            run_ids=tuple(r.run_id for r in state.runs_in(mid) if not r.is_task),
             sanity_passed=None,
         )
         for mid in state.milestone_ids
-        if mid not in planned and state.runs_in(mid)
+        # The tracker's implementation tasks are listed among the runs bridge did not launch.
+        if mid not in planned and any(not r.is_task for r in state.runs_in(mid))
     )
     blocks = tuple(_judge(state, block) for block in state.plan.blocks)
     main = _main_milestone(state, milestones)

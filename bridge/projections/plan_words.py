@@ -42,7 +42,29 @@ def _not_attributed(found: re.Match[str]) -> str:
 
 
 # Whole warnings: (pattern, replacement with the groups kept, or a function of the match).
+# One item of the shifted-milestone warning (bridge/plan/runs.py, _shifted_milestones).
+_READ_LIKE = re.compile(r"(.+) under (\S+) read like the plan's (\S+) \((.*)\)")
+
+
+def _shifted_in_chinese(found: re.Match[str]) -> str:
+    items = "；".join(
+        _READ_LIKE.sub(r"\2 下的 \1 读来像计划的 \3（\4）", item)
+        for item in found.group(1).split("; ")
+    )
+    return (
+        f"追踪表的里程碑（Milestone）列可能与计划的编号错位：{items}。"
+        "运行按其行写的里程碑报告；若错位请更正该列"
+    )
+
+
 _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
+    (
+        re.compile(
+            r"the tracker's Milestone column may be shifted against the plan's: (.+)\. The runs "
+            r"are reported under the milestone their row names; correct the column if it is off"
+        ),
+        _shifted_in_chinese,
+    ),
     (
         re.compile(
             r"the section (.+) is read as no block's criterion: each block is judged on the "

@@ -142,6 +142,8 @@ def handoff_summary(state: PipelineState) -> str:
     language = language_of(state)
     zh = language == "zh"
     outcome = evaluate(state)
+    # The tracker's implementation tasks are no runs: "14 of 21 deployed" counted 001's seven.
+    planned = sum(1 for r in state.runs.values() if not r.is_task)
     changed = sorted({p for impl in state.implementations for p in impl.changed_files})
     implementers = sorted({impl.implementer for impl in state.implementations})
     who = ", ".join(implementers)
@@ -172,7 +174,7 @@ def handoff_summary(state: PipelineState) -> str:
             f"bridge: {state.plan.title} — 阶段 {state.stage.value}",
             f"代码：{scripts}。",
             *([note] if (note := unavailable_note(state, language)) else []),
-            f"运行：{len(state.runs)} 个中 {len(launched)} 个已部署{where}；"
+            f"运行：{planned} 个中 {len(launched)} 个已部署{where}；"
             f"已用 {state.gpu_hours_used:.2f} GPU 小时。",
             f"必须运行完成：{must_completed(outcome, zh=True)}；"
             f"可选运行完成：{outcome.nice_done}/{outcome.nice_total}{nice_failed}。",
@@ -190,7 +192,7 @@ def handoff_summary(state: PipelineState) -> str:
         f"bridge: {state.plan.title} — stage {state.stage.value}",
         f"Scripts: {scripts}.",
         *([note] if (note := unavailable_note(state, language)) else []),
-        f"Runs: {len(launched)} of {len(state.runs)} deployed{where}; "
+        f"Runs: {len(launched)} of {planned} deployed{where}; "
         f"{state.gpu_hours_used:.2f} GPU-hours used.",
         f"Must-run completed: {must_completed(outcome)}; "
         f"nice-to-have completed: {outcome.nice_done}/{outcome.nice_total}{nice_failed}.",

@@ -103,6 +103,10 @@ _WORDS: dict[str, tuple[str, str]] = {
         "{count} waiting for runs bridge does not run ({runs}; each runs once those are done)",
         "{count} 个等待 bridge 不运行的运行（{runs}；那些运行完成后才会运行）",
     ),
+    "plan_not_launched_tasks": (
+        "{count} implementation tasks of the tracker, not runs ({runs})",
+        "{count} 个追踪表的实现任务，不是运行（{runs}）",
+    ),
     "plan_not_launched_out": (
         "{count} out of scope or not experiment runs ({runs})",
         "{count} 个不在范围内或不是实验运行（{runs}）",

@@ -103,6 +103,61 @@ def test_done_and_out_of_scope_rows_are_not_launched(project: Path) -> None:
     assert "- R6 — ended failed before bridge: invalid — mask mismatch" in results
 
 
+TASKS = """
+## Implementation Tasks (before server runs)
+
+| ID | Task | Status | Notes |
+|----|------|--------|-------|
+| I1 | Implement the depth gate | DONE | merged |
+| I2 | Add the eval split | TODO | next week |
+"""
+
+
+def test_implementation_tasks_are_counted_nowhere(project: Path) -> None:
+    """001's tracker has an Implementation Tasks table: I1-I4 DONE were counted as must-run
+    runs done before bridge ("9/15 completed"), and every task was in the run totals ("14 of
+    21 deployed") and a "(no milestone)" table. A task, done or not, is no run: it is listed
+    among the rows bridge did not launch, and counted nowhere."""
+    _project(project)
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    tracker.write_text(TRACKER.replace("## Decision log", TASKS + "\n## Decision log", 1))
+    bridge = Bridge(project)
+    bridge.run()
+    summary = bridge.summary()
+    bridge.close()
+    assert "Runs: 2 of 7 deployed" in summary, summary
+    assert "Must-run completed: 4/5 (1 ended failed or invalid before bridge: R6);" in summary
+    results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text()
+    assert "| I1 " not in results and "(no milestone)" not in results
+    assert (
+        "- I1 — out of scope: an implementation task of the tracker (Implement the depth gate), "
+        "done, not an experiment run" in results
+    )
+    assert (
+        "- I2 — out of scope: an implementation task of the tracker (Add the eval split), not"
+        in (results)
+    )
+
+
+def test_implementation_tasks_in_the_plan_preview(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`bridge plan` said "7 runs" with the tasks among them and a "(no milestone)" row."""
+    from bridge.cli.main import main
+
+    _project(project)
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    tracker.write_text(TRACKER.replace("## Decision log", TASKS + "\n## Decision log", 1))
+    assert main(["plan", "--project", str(project)]) == 0
+    out = capsys.readouterr().out
+    assert (
+        "7 runs (7 must-run, 0 nice-to-have); 2 implementation task(s) of the tracker, not runs"
+        in out
+    )
+    assert "2 implementation tasks of the tracker, not runs (I1, I2)" in out
+    assert "(no milestone)" not in out
+
+
 def test_a_row_that_failed_before_bridge_is_retried_without_force(project: Path) -> None:
     """``bridge retry R6`` (and ``--failed``) takes a row the tracker says ended failed before
     bridge, as a run that ended without succeeding; it then runs under bridge, the tracker's

@@ -601,3 +601,68 @@ def test_a_tracker_whose_every_row_is_settled_says_the_plans_runs_are_not_planne
         "every run the tracker lists is done or out of scope, so nothing runs, and the 4 runs "
         "the plan's blocks would give are not planned"
     )
+
+
+@needs_shared
+def test_notes_that_repeat_the_status_are_not_said_twice(tmp_path: Path) -> None:
+    """002's R002 is ``**PAUSED**`` with Notes "Paused — TC-CS mechanism gate failed …", and
+    R009 ``**BLOCKED**`` with "BLOCKED — depends on R006 passing": the reason read "PAUSED —
+    Paused — …". Notes that open with the Status stand alone; others follow it. A log that
+    recorded the earlier form reads as the same row, so nothing is recorded again."""
+    from bridge.events import types as ev
+    from bridge.events.store import InMemoryEventStore
+    from bridge.machine.fold import fold
+    from bridge.pipeline.recording import ruled_out_reason, tracker_status_events
+    from bridge.pipeline.steps.code import _tracker_changed
+
+    runs = {r.id: r for r in load_project(as_project("002", tmp_path / "a")).runs}
+    (r002,) = tracker_status_events(runs["R002"])
+    assert isinstance(r002, ev.RunRuledOut)
+    assert r002.reason.startswith("Paused — TC-CS mechanism gate failed; covariance EMA")
+    (r009,) = tracker_status_events(runs["R009"])
+    assert isinstance(r009, ev.RunRuledOut)
+    assert r009.reason == "BLOCKED — depends on R006 passing"
+    assert ruled_out_reason("CANCELLED", "out of budget") == "CANCELLED — out of budget"
+    # "BLOCKED-BY-HOST" is not what "blocked by the host" opens with: both are kept.
+    assert ruled_out_reason("BLOCKED-BY-HOST", "blocked by the host") == (
+        "BLOCKED-BY-HOST — blocked by the host"
+    )
+    assert ruled_out_reason("BLOCKED", "BLOCKEDX") == "BLOCKED — BLOCKEDX"
+    # The log of an earlier version holds "BLOCKED — BLOCKED — depends on R006 passing".
+    store = InMemoryEventStore()
+    store.append("run:R009", [ev.RunPlanned(run_id="R009", milestone="M3")], None)
+    earlier = ev.RunRuledOut(run_id="R009", status="BLOCKED", reason=f"BLOCKED — {r009.reason}")
+    store.append("run:R009", [earlier], 1)
+    old = fold(store.read()).runs["R009"]
+    assert _tracker_changed(old, [r009]) == []
+    moved = ev.RunRuledOut(run_id="R009", status="BLOCKED", reason="BLOCKED — host down")
+    assert [type(e) for e in _tracker_changed(old, [moved])] == [
+        ev.RunRetryScheduled,
+        ev.RunRuledOut,
+    ]
+
+
+@needs_shared
+def test_a_shifted_milestone_column_is_named(tmp_path: Path) -> None:
+    """021's tracker has one milestone more than the plan: R012–R014 ("执行量通道消融") sit
+    under M5, whose plan goal is "论文整合", while the plan's M4 is "通道消融"; only M6 was
+    warned of. The warning names the rows and the milestone they read like, in Chinese too."""
+    from bridge.projections.plan_words import warning_in_language
+
+    loaded = load_project(as_project("021", tmp_path / "a"))
+    (shifted,) = [w for w in loaded.warnings if "may be shifted" in w.message]
+    assert shifted.message == (
+        "the tracker's Milestone column may be shifted against the plan's: R012, R013, R014 "
+        "under M5 read like the plan's M4 (通道消融); R015 under M6 read like the plan's M5 "
+        "(论文整合). The runs are reported under the milestone their row names; correct the "
+        "column if it is off"
+    )
+    assert warning_in_language(shifted.message, "zh") == (
+        "追踪表的里程碑（Milestone）列可能与计划的编号错位：M5 下的 R012, R013, R014 读来像计划的 "
+        "M4（通道消融）；M6 下的 R015 读来像计划的 M5（论文整合）。运行按其行写的里程碑报告；"
+        "若错位请更正该列"
+    )
+    # A tracker whose milestones are all the plan's is never said to be shifted (005, 018).
+    for name in ("005", "018"):
+        others = load_project(as_project(name, tmp_path / name)).warnings
+        assert not [w for w in others if "may be shifted" in w.message]

@@ -271,8 +271,10 @@ def _tracker_changed(old: RunView, says: Sequence[ev.Event]) -> list[ev.Event]:
         case ev.RunFoundDone(status=status) if old.state is RunState.DONE_BEFORE:
             if status == old.found_status:
                 return []
-        case ev.RunRuledOut(reason=reason) if old.state is RunState.OUT_OF_SCOPE:
-            if reason == old.reason:
+        case ev.RunRuledOut(status=status, reason=reason) if old.state is RunState.OUT_OF_SCOPE:
+            # A log written before the Notes stopped repeating the Status ("PAUSED — Paused —
+            # …", recording.ruled_out_reason) records the same row that way: unchanged.
+            if old.reason in (reason, f"{status} — {reason}"):
                 return []
     what = (
         f"status {now.status!r}"
