@@ -399,8 +399,17 @@ def run(args: Parsed) -> int:
         for line in overview(loaded, language):
             console.print(f"  {line}")
         _print_warnings(console, loaded, language)  # as `bridge plan` shows them
+        before = bridge.status()
         with Watcher(db_path(root), console, plain=plain):
             stage = bridge.run()
+        # Nothing it reads changed, so nothing was checked again (011's R007, fixed in a data
+        # file): say so, rather than print the same block as news.
+        if (
+            stage is Stage.BLOCKED
+            and before.stage is Stage.BLOCKED
+            and bridge.status().last_seq == before.last_seq
+        ):
+            console.print(t("blocked_unchanged", language))
         for line in kept_lines(bridge.kept_settings, language_of(bridge.status())):
             console.print(line)
         _explain_waiting(bridge, console)

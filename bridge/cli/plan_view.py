@@ -33,7 +33,7 @@ def render_blocks(project: LoadedProject, language: str = "en") -> Group:
     from rich.console import Group
     from rich.text import Text
 
-    from bridge.plan.attribution import stands_for
+    from bridge.plan.attribution import SANITY_CHECK, stands_for
     from bridge.projections.reasons import in_language
     from bridge.projections.text import t
 
@@ -60,6 +60,9 @@ def render_blocks(project: LoadedProject, language: str = "en") -> Group:
                 for r in project.runs
                 if r.block != block.id
                 and r.milestone not in sanity
+                # Nor a sanity check by its Purpose (011's R012), as the results leave it out
+                # (bridge/projections/block_runs.py).
+                and not r.attribution.startswith(SANITY_CHECK)
                 and any(
                     stands_for(name, s, block.systems)
                     for s in block.systems

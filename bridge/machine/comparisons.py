@@ -159,6 +159,10 @@ def subject_of(
         raise Inconclusive(
             f"the criterion names no system and the block's proposed system is not known; {unheard}"
         )
+    if len(others) == 1 and not others[0]:
+        # The runs name no system (015's B6, 033's E1): they are the subject together.
+        readings.append("subject: the block's runs, which name no system")
+        return others[0]
     if len(others) == 1:
         readings.append(f"subject {others[0]}: the only system besides the reference")
         return others[0]
@@ -221,16 +225,17 @@ def find_aggregate(
         raise Inconclusive(f"metric ambiguous for {system}: {exc}") from exc
     if name is None:
         listed = ", ".join(sorted(a.metric for a in own))
-        raise Inconclusive(f"metric {metric!r} not found for {system} (extracted: {listed})")
+        # Runs that name no system (015's B6) are the block's runs, not "for  (extracted …)".
+        where = f"for {system}" if system else "in the block's runs"
+        raise Inconclusive(f"metric {metric!r} not found {where} (extracted: {listed})")
     found = next(a for a in own if a.metric == name)
+    named = f"{system} {name}" if system else name
     if found.n_nonfinite:
         raise Inconclusive(
-            f"{system} {name}: {found.n_nonfinite} non-finite value(s) (NaN/Inf) among its runs"
+            f"{named}: {found.n_nonfinite} non-finite value(s) (NaN/Inf) among its runs"
         )
     if found.n < expected_seeds:
-        raise Inconclusive(
-            f"missing seeds: {system} {name} has {found.n} of {expected_seeds} expected"
-        )
+        raise Inconclusive(f"missing seeds: {named} has {found.n} of {expected_seeds} expected")
     return found
 
 

@@ -279,7 +279,11 @@ def _evaluate(
 ) -> tuple[VerdictKind, str, float | None]:
     metric = criterion.metric or context.primary_metric
     if metric is None:
-        raise Inconclusive("the criterion names no metric and the block has no primary metric")
+        # Not "the block has no primary metric": 001's B3 names one its runs did not record
+        # (the unmatched-metrics note below the verdict says which names they did record).
+        raise Inconclusive(
+            "the criterion names no metric and the block's runs recorded none of its metrics"
+        )
     aggregates = context.aggregates
     systems = list(dict.fromkeys(a.system for a in aggregates))
     readings: list[str] = list(criterion.notes)
@@ -328,7 +332,9 @@ def _evaluate(
         quantity = mean_of(stats[subject]) * scale
         ok = holds(quantity, cmp, threshold, noise(quantity))
         reason = (
-            f"{name}: {subject} {describe(stats[subject], scale)}{scale_note}; "
+            # Runs that name no system are the subject without a name ("median_gap: 2").
+            f"{name}: {f'{subject} ' if subject else ''}{describe(stats[subject], scale)}"
+            f"{scale_note}; "
             f"{quantity:.6g} {cmp.value} {threshold:g} → {'met' if ok else 'not met'}"
         )
         return (VerdictKind.MET if ok else VerdictKind.NOT_MET, reason + interpretation, quantity)

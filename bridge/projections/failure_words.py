@@ -219,6 +219,9 @@ _STOPPED = {"stopped by cancel": "已被取消", "cancelled by a person": "已�
 _FAILED_RUNS = re.compile(r"(?P<ids>[^:]+): (?P<what>.*)\. Fix: (?P<fix>.*)", re.DOTALL)
 
 
+_RUNS_WITH = re.compile(r"none of its own; it runs again with (\S+)")
+
+
 def failure_finding_in_language(message: str, language: str) -> str | None:
     """
     The finding that explains failed runs (``R1, R2: <what>. Fix: <fix>``) in ``language``;
@@ -227,7 +230,13 @@ def failure_finding_in_language(message: str, language: str) -> str | None:
     if language != "zh":
         return None
     found = _FAILED_RUNS.fullmatch(message)
-    if found is None or found.group("fix") not in _FIXES:
+    if found is None:
+        return None
+    waits = _RUNS_WITH.fullmatch(found.group("fix"))
+    if waits is not None:  # a run cancelled for the one it waits for (pipeline/steps/sanity.py)
+        what = failure_in_language(found.group("what"), language)
+        return f"{found.group('ids')}：{what}。修复：无需单独修复；它会随 {waits.group(1)} 再次运行"
+    if found.group("fix") not in _FIXES:
         return None
     what = found.group("what")
     meaning, dash, detail = what.partition(" — ")

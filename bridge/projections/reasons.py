@@ -97,8 +97,8 @@ _PHRASES: tuple[tuple[str, str], ...] = (
     ("training-quality problems: ", "训练质量问题："),
     ("judged by the reviewer (", "由评审者判断（"),
     (
-        "the criterion names no metric and the block has no primary metric",
-        "标准未指明指标，且实验块没有主指标",
+        "the criterion names no metric and the block's runs recorded none of its metrics",
+        "标准未指明指标，且实验块的运行没有记录它的任何指标",
     ),
     ("no block recorded for this run", "此运行没有记录实验块"),
     (
@@ -202,6 +202,10 @@ _ARITHMETIC: tuple[tuple[re.Pattern[str], str], ...] = (
         re.compile(rf"\bmetric {_QUOTE} not found for (.+?) \(extracted: ([^)]*)\)"),
         r"未找到 \2 的指标 \1（已提取：\3）",
     ),
+    (
+        re.compile(rf"\bmetric {_QUOTE} not found in the block's runs \(extracted: ([^)]*)\)"),
+        r"实验块的运行中未找到指标 \1（已提取：\2）",
+    ),
     (re.compile(r": no values\b"), "：没有数值"),
     (re.compile(r" is 0: a relative change is undefined"), " 为 0：相对变化无定义"),
     (re.compile(r" is 0: (.+?) is undefined"), r" 为 0：\1 无定义"),
@@ -228,6 +232,10 @@ _READINGS: tuple[tuple[re.Pattern[str], str], ...] = (
         r"主体 \1：该实验块两个系统中先列出的一个",
     ),
     (re.compile(r"\bsubject (.+?): the block's proposed system"), r"主体 \1：该实验块的提议系统"),
+    (
+        re.compile(r"\bsubject: the block's runs, which name no system"),
+        "主体：该实验块的运行（未写系统）",
+    ),
     (
         re.compile(r"\bsubject (.+?): the only system besides the reference"),
         r"主体 \1：除参照外唯一的系统",

@@ -19,12 +19,19 @@ from bridge.events import types as ev
 from bridge.events.measurements import MetricValue
 from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.judge import EvaluationType, MainResult, claim_scope
-from bridge.machine.stages import NOT_BRIDGES_RUN_STATES, TERMINAL_RUN_STATES, RunState, Stage
+from bridge.machine.stages import (
+    ENDED_UNSUCCESSFUL,
+    NOT_BRIDGES_RUN_STATES,
+    TERMINAL_RUN_STATES,
+    RunState,
+    Stage,
+)
 from bridge.machine.verdicts import JudgedBy, VerdictKind
 from bridge.plan.criteria import Compound, Criterion
 from bridge.plan.metric_names import match_metric, plan_metric_names
 from bridge.plan.vocabulary import ended_failed
 from bridge.projections import plot
+from bridge.projections.block_runs import sanity_ids
 from bridge.projections.code_review import unavailable_note
 from bridge.projections.finding_words import blocked_in_language
 from bridge.projections.markdown import line, table
@@ -234,11 +241,39 @@ def next_step(state: PipelineState, outcome: Outcome, language: str) -> str:
                 "run `bridge approve`."
             )
         # A changed input (plan, tracker, bridge.toml, the scripts) is the signal to check again.
+        # A fix elsewhere (a data file, a server back up) changes none of them: `bridge run`
+        # alone would block again (011's R007), so the retry that runs the failed runs is said.
+        sanity_failed = [
+            r.run_id
+            for r in state.runs.values()
+            if r.spec.milestone in sanity_ids(state)
+            and r.attempts
+            and r.state in ENDED_UNSUCCESSFUL
+            and r.state is not RunState.CANCELLED
+        ]
+        retry = (
+            f"bridge retry {' '.join(sanity_failed)}"
+            if len(sanity_failed) <= 4
+            else "bridge retry --failed"
+        )
         return (
-            f"流水线已阻断：{reason}。修复后运行 `bridge run`（改动过的输入会被重新检查）。"
+            f"流水线已阻断：{reason}。修复后运行 `bridge run`（改动过的输入会被重新检查）"
+            + (
+                f"；若修复不在 bridge 读取的文件里（数据、服务器、磁盘），用 `{retry}` 再运行"
+                if sanity_failed
+                else ""
+            )
+            + "。"
             if zh
             else f"The pipeline is blocked: {reason}. Fix it, then run `bridge run` "
-            "(it checks the changed inputs again and goes on)."
+            "(it checks the changed inputs again and goes on)"
+            + (
+                f"; if the fix is outside the files bridge reads (data, a server, a disk), "
+                f"`{retry}` runs {'it' if len(sanity_failed) == 1 else 'them'} again"
+                if sanity_failed
+                else ""
+            )
+            + "."
         )
     if state.stage is Stage.AWAITING_APPROVAL:
         return (
@@ -413,7 +448,8 @@ def _block_section(state: PipelineState, result: BlockResult, language: str) -> 
     lines.append(f"- **{_t('runs', language)}:** {runs}{shared}")
     lines.append("")
     rows = [
-        (a.system, a.metric, number(a.mean), number(a.std), a.n, ", ".join(a.run_ids))
+        # Runs that name no system (015's B6) have an empty cell said as "-", like a value.
+        (a.system or "-", a.metric, number(a.mean), number(a.std), a.n, ", ".join(a.run_ids))
         for a in result.aggregates
         if a.metric in result.shown
     ]

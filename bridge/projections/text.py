@@ -63,6 +63,12 @@ _WORDS: dict[str, tuple[str, str]] = {
     ),
     "plan_nowhere": ("nowhere", "无"),
     "plan_not_stated": ("not stated", "未写明"),
+    "blocked_unchanged": (
+        "still blocked: nothing bridge reads (the plan, the tracker, bridge.toml, the scripts) "
+        "changed since it blocked, so nothing was checked again",
+        "仍然阻断：自阻断以来 bridge 读取的文件（计划、追踪表、bridge.toml、脚本）都没有改动，"
+        "因此没有重新检查任何内容",
+    ),
     "plan_first": ("first to launch: ", "最先启动："),
     "plan_first_none": (
         "none (every row is done before bridge or out of scope)",

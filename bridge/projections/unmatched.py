@@ -10,7 +10,7 @@ import difflib
 import json
 
 from bridge.machine.fold import PipelineState
-from bridge.plan.criteria import Criterion
+from bridge.plan.criteria import Compound, Criterion
 from bridge.plan.metric_names import plan_metric_names
 from bridge.projections.outcome import BlockResult
 
@@ -43,7 +43,7 @@ def unmatched_note(state: PipelineState, result: BlockResult, language: str) -> 
     shown = ", ".join(f"`{n}`" for n in names[:_SHOWN]) + (
         f" (+{len(names) - _SHOWN})" if len(names) > _SHOWN else ""
     )
-    plan = ", ".join(f"`{w}`" for w in wanted) or "-"
+    plan = ", ".join(f"`{w}`" for w in wanted)
     hint = ""
     if wanted:
         target = wanted[0]
@@ -52,6 +52,19 @@ def unmatched_note(state: PipelineState, result: BlockResult, language: str) -> 
         # Without a close name, a template: a guessed name would send the reader astray.
         pick = _toml_string(tails[close[0]]) if close else '"RECORDED NAME"'
         hint = f"[metrics] aliases = {{ {pick} = {_toml_string(target)} }}"
+    if not wanted:
+        # 001's B4 has no Metrics line: "none matching the plan's metrics (-)" said nothing.
+        if language == "zh":
+            return (
+                f"已记录 {len(names)} 个指标名，但该实验块没有写明指标："
+                f"{shown}。在计划的 Metrics 中写明要用哪一个，或在 bridge.toml 中设置 "
+                "`[metrics] primary`。"
+            )
+        return (
+            f"{len(names)} metric name(s) were recorded, but the block names no metric: "
+            f"{shown}. Name the one to judge in the block's Metrics, or set `[metrics] primary` "
+            "in bridge.toml."
+        )
     if language == "zh":
         return f"已记录 {len(names)} 个指标名，但没有一个与计划的指标（{plan}）对应：{shown}。" + (
             f"若其中之一就是计划的指标，请在 bridge.toml 中加入 `{hint}`，"
@@ -79,8 +92,11 @@ def _toml_string(text: str) -> str:
 
 
 def _plan_names(result: BlockResult) -> list[str]:
+    """The metric names the block's criterion (each clause of a compound one) and its Metrics
+    line give."""
     out: list[str] = []
-    if isinstance(result.criterion, Criterion) and result.criterion.metric:
-        out.append(result.criterion.metric)
+    criterion = result.criterion
+    clauses = criterion.clauses if isinstance(criterion, Compound) else (criterion,)
+    out.extend(c.metric for c in clauses if isinstance(c, Criterion) and c.metric)
     out.extend(plan_metric_names(result.block.metrics))
     return list(dict.fromkeys(out))

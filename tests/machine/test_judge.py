@@ -350,6 +350,22 @@ class TestSystemsWithoutResults:
         assert v.verdict is VerdictKind.NOT_MET
         assert "subject ours: the only system besides the reference" in v.reason
 
+    def test_runs_that_name_no_system_are_the_subject_without_a_name(self) -> None:
+        """015's B6 and 033's E1: the runs name no system; the reason read "median_gap:  2" and
+        "subject : the only system besides the reference"."""
+        v = judge(
+            crit("median gap ≤ 3", metrics=["median gap"]),
+            aggregate(samples("", "median_gap", [2.0])),
+            runs_status={"r": "succeeded"},
+            expected_seeds=1,
+            reference_system=None,
+            candidate_system=None,
+        )
+        assert v.verdict is VerdictKind.MET
+        assert v.reason.startswith("median_gap: 2 (n=1); 2 ≤ 3 → met"), v.reason
+        assert "subject: the block's runs, which name no system" in v.reason
+        assert "subject :" not in v.reason
+
 
 class TestMainResult:
     def verdict(self, kind: VerdictKind) -> Verdict:

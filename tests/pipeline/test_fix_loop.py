@@ -132,6 +132,56 @@ class TestFixTakesEffect:
         assert _run(project) is Stage.BLOCKED
         assert len(_records(project)) == before
 
+    def test_a_fix_outside_the_inputs_is_told_how_to_run_again(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """011's R007 failed sanity; the researcher fixed a data file the script reads, which no
+        input bridge watches is, and `bridge run` as the next step said printed the same block
+        again. It now says nothing changed, the next step names `bridge retry S1`, and a run
+        cancelled for S1 is given S1 as its fix, not "correct the error its log shows"."""
+        from bridge.cli.main import main
+
+        project = write_runs(
+            tmp_path / "p",
+            [
+                Run(id="S1", milestone="M0"),
+                Run(id="S2", milestone="M0", depends_on=("S1",)),
+                Run(id="R1", milestone="M1"),
+            ],
+        )
+        job = project / "scripts" / "job.py"
+        job.write_text(
+            job.read_text().replace(
+                'if args.mode == "fail":',
+                'if args.run == "S1" and not pathlib.Path("data.ready").exists():\n'
+                '    raise SystemExit("the dataset is not mounted")\n'
+                'if args.mode == "fail":',
+                1,
+            )
+        )
+        assert _run(project) is Stage.BLOCKED
+        (project / "data.ready").write_text("mounted")
+        capsys.readouterr()
+        assert main(["run", "--plain", "--project", str(project)]) == 3
+        out = capsys.readouterr().out
+        assert (
+            "still blocked: nothing bridge reads (the plan, the tracker, bridge.toml, the " in out
+        )
+        assert (
+            "  - S2: not run: dependency S1 failed. Fix: none of its own; it runs again with S1\n"
+            in out
+        )
+        assert (
+            "if the fix is outside the files bridge reads (data, a server, a disk), `bridge retry "
+            "S1` runs it again." in out
+        ), out
+        bridge = Bridge(project)
+        try:
+            assert bridge.retry("S1").revived == ("S2",)
+            assert bridge.run() is Stage.COLLECTED
+        finally:
+            bridge.close()
+
     def test_creating_the_missing_script_is_the_signal(self, tmp_path: Path) -> None:
         """A command naming a script that does not exist blocks; creating it unblocks on the
         next run (the scripts the commands name are inputs too)."""

@@ -318,6 +318,27 @@ class TestParseCriterionEnglish:
         unread = parse_criterion("accuracy stays at 90 percent")
         assert isinstance(unread, Unparsed) and "90" in unread.reason
 
+    def test_a_new_sentence_after_a_comma_is_a_clause_in_the_plans_words(self) -> None:
+        """015 B3: "worse than TACE, but tie/noise there does not nullify C2 …" was distributed
+        over "TACE" and the rest as two systems, and quoted «… worse than but tie/noise …»: words
+        the plan never wrote. A closing "*" of an emphasis is kept (015 B7's "*match sign*")."""
+        text = (
+            "TACG-port is expected to be thermally worse than TACE, but tie/noise there does "
+            "not nullify C2 if the NMP-native gap is clear."
+        )
+        result = parse_criterion(text)
+        assert isinstance(result, Compound)
+        assert [c.text for c in result.clauses] == [
+            "TACG-port is expected to be thermally worse than TACE",
+            "but tie/noise there does not nullify C2 if the NMP-native gap is clear",
+        ]
+        two = parse_criterion("Jaccard ≥ 0.67; peak T deltas agree within ±15% and *match sign*")
+        assert isinstance(two, Compound)
+        assert two.clauses[1].text == "peak T deltas agree within ±15% and *match sign*"
+        # A list of systems is still one comparison each.
+        three = parse_criterion("ours beats A, B and C on accuracy")
+        assert isinstance(three, Compound) and len(three.clauses) == 3
+
     def test_a_hyphenated_name_with_digits_is_a_system_not_a_threshold(self) -> None:
         """002 B2: "TC-CS-1S" names "TC-CS-1S attention-only", and its "1" is no number
         without a comparison; "exceed" a system is a gain over it."""

@@ -81,6 +81,15 @@ def test_the_finding_for_failed_runs_in_chinese(reason: str) -> None:
     assert english_left(message, _THEIRS | recorded), message
 
 
+def test_the_finding_for_a_run_cancelled_for_another_in_chinese() -> None:
+    """A sanity run cancelled because the run it waits for failed has no fix of its own
+    (bridge/pipeline/steps/sanity.py)."""
+    message = "R8: not run: dependency R7 failed. Fix: none of its own; it runs again with R7"
+    assert finding_in_language(message, "zh") == (
+        "R8：未运行：它依赖的 R7 失败了。修复：无需单独修复；它会随 R7 再次运行"
+    )
+
+
 def test_a_runs_failure_reason_in_chinese() -> None:
     reason = "exit 1: ValueError: the loss went the wrong way"
     assert failure_in_language(reason, "en") == reason

@@ -200,3 +200,22 @@ def test_why_ablation_planning_was_skipped() -> None:
     assert in_language("no ablation planner configured", "zh") == "未配置消融规划器"
     assert in_language("no ablation planner configured", "en") == "no ablation planner configured"
     assert in_language("the planner failed: HTTP 500", "zh") == "消融规划器失败：HTTP 500"
+
+
+def test_a_subject_of_runs_without_a_system_in_chinese() -> None:
+    """015's B6: the runs name no system (bridge/machine/comparisons.py)."""
+    reason = (
+        "median_gap: 2 (n=1); 2 ≤ 3 → met (read as: subject: the block's runs, which name no "
+        "system)"
+    )
+    assert (
+        in_language(reason, "zh")
+        == "median_gap: 2 (n=1); 2 ≤ 3 → 满足（解析为：主体：该实验块的运行（未写系统））"
+    )
+
+
+def test_a_metric_not_found_in_runs_without_a_system_in_chinese() -> None:
+    reason = "metric 'gate entropy' not found in the block's runs (extracted: gate_mean)"
+    assert (
+        in_language(reason, "zh") == "实验块的运行中未找到指标 'gate entropy'（已提取：gate_mean）"
+    )

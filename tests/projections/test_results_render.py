@@ -294,11 +294,11 @@ def test_a_plan_without_blocks_says_why_no_verdict_follows() -> None:
     assert "give the plan experiment blocks with success criteria" in text
 
 
-def test_a_runs_numbers_are_on_the_page_when_no_metric_is_named() -> None:
-    """036's blocks (milestone sections) name no metric and its criterion is prose: M2.1's
-    chrF++ 31.2 and contamination 0.04 showed as "-" in its milestone and "none matching the
-    plan's metrics (-)" under its block. Its first value is shown, with how many more, and the
-    block's table shows what was recorded."""
+def _one_block(
+    criterion: str, values: tuple[MetricValue, ...], run_metrics: tuple[str, ...] = ()
+) -> str:
+    """The results of a plan with one block (M2.1, no Metrics line) whose one run (its row's
+    Metrics cell: ``run_metrics``) recorded ``values``."""
     store = InMemoryEventStore(clock=_clock())
     store.append(
         "bridge",
@@ -310,11 +310,7 @@ def test_a_runs_numbers_are_on_the_page_when_no_metric_is_named() -> None:
                 options={"language": "en"},
                 milestones=(ev.MilestoneInfo(id="M2", goal="DPO", blocks=("M2.1",)),),
                 blocks=(
-                    ev.BlockInfo(
-                        id="M2.1",
-                        title="Gap-filtered DPO",
-                        success_criterion="beat the UNK baseline without increasing contamination",
-                    ),
+                    ev.BlockInfo(id="M2.1", title="Gap-filtered DPO", success_criterion=criterion),
                 ),
             )
         ],
@@ -324,7 +320,7 @@ def test_a_runs_numbers_are_on_the_page_when_no_metric_is_named() -> None:
     store.append(
         "run:M2.1",
         [
-            ev.RunPlanned(run_id="M2.1", milestone="M2", block="M2.1"),
+            ev.RunPlanned(run_id="M2.1", milestone="M2", block="M2.1", metrics=run_metrics),
             ev.RunSubmitted(
                 run_id="M2.1", attempt_id=attempt, attempt=1, backend="local", argv=("python",)
             ),
@@ -332,18 +328,48 @@ def test_a_runs_numbers_are_on_the_page_when_no_metric_is_named() -> None:
                 run_id="M2.1", attempt_id=attempt, handle=JobHandle(backend="local", attempt_id="x")
             ),
             ev.RunSucceeded(run_id="M2.1", attempt_id=attempt),
-            ev.MetricsRecorded(
-                run_id="M2.1",
-                attempt_id=attempt,
-                values=(
-                    _value("M2.1", "chrF++", 31.2, "31.2"),
-                    _value("M2.1", "contamination", 0.04, "0.04"),
-                ),
-            ),
+            ev.MetricsRecorded(run_id="M2.1", attempt_id=attempt, values=values),
         ],
         None,
     )
-    text = results.render(fold(store.read()))
+    return results.render(fold(store.read()))
+
+
+def test_a_runs_numbers_are_on_the_page_when_no_metric_is_named() -> None:
+    """036's blocks (milestone sections) name no metric and its criterion is prose: M2.1's
+    chrF++ 31.2 and contamination 0.04 showed as "-" in its milestone and "none matching the
+    plan's metrics (-)" under its block. Its first value is shown, with how many more, and the
+    block's table shows what was recorded; a run naming no system has "-" in the System cell."""
+    text = _one_block(
+        "beat the UNK baseline without increasing contamination",
+        (
+            _value("M2.1", "chrF++", 31.2, "31.2"),
+            _value("M2.1", "contamination", 0.04, "0.04"),
+        ),
+    )
     assert "| M2.1 |  | chrF++ = 31.2 (+1 more) | DONE |" in text
-    assert "|  | contamination | 0.04 | - | 1 | M2.1 |" in text
+    assert "| - | contamination | 0.04 | - | 1 | M2.1 |" in text
     assert "none matching the plan's metrics" not in text
+
+
+def test_a_block_that_names_no_metric_says_so_not_a_dash() -> None:
+    """001's B4 has no Metrics line and no criterion: the note read "none matching the plan's
+    metrics (-)". A clause naming a metric its runs did not record said "the block has no
+    primary metric" (001's B3, which names one)."""
+    text = _one_block(
+        "",
+        (_value("M2.1", "gate_mean", 0.5, "0.5"), _value("M2.1", "n_examples", 24, "24")),
+        run_metrics=("gate values",),
+    )
+    assert (
+        "2 metric name(s) were recorded, but the block names no metric: `gate_mean`, "
+        "`n_examples`. Name the one to judge in the block's Metrics, or set `[metrics] primary` "
+        "in bridge.toml."
+    ) in text, text
+    assert "(-)" not in text
+    # A clause's metric is the plan's: named in the note, not "the block names no metric".
+    text = _one_block(
+        "accuracy drop ≥ 2 and gate entropy ≤ 1", (_value("M2.1", "gate_mean", 0.5, "0.5"),)
+    )
+    assert "none matching the plan's metrics (`accuracy`, `gate entropy`): `gate_mean`" in text
+    assert "metric 'gate entropy' not found in the block's runs (extracted: gate_mean)" in text

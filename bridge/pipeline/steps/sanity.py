@@ -447,6 +447,10 @@ def _failed_sanity_runs(state: PipelineState, limit: GpuBounds | None) -> list[R
     ]
 
 
+# A run bridge cancelled because a run it waits for failed (bridge/machine/scheduler.py).
+_WAITED_FOR = re.compile(r"^not run: (?:dependency|milestone \S+ must-run) (\S+)")
+
+
 def failure_findings(runs: Sequence[RunView], limit: GpuBounds | None = None) -> list[Finding]:
     """
     One blocking finding per distinct failure of ``runs``: the runs, what the failure means
@@ -457,6 +461,19 @@ def failure_findings(runs: Sequence[RunView], limit: GpuBounds | None = None) ->
         groups.setdefault(_sanity_problem(run, limit), []).append(run.run_id)
     findings = []
     for why, ids in groups.items():
+        waited = _WAITED_FOR.search(why)
+        if waited is not None:
+            # Cancelled, never run (011's R008 "not run: dependency R007 failed"): it has no
+            # log and no error of its own; it runs again with the run it waits for.
+            findings.append(
+                Finding(
+                    severity=Severity.BLOCKING,
+                    message=f"{', '.join(ids)}: {why[:300]}. Fix: none of its own; it runs "
+                    f"again with {waited.group(1)}",
+                    check="run.failed",
+                )
+            )
+            continue
         meaning, fix = explain_failure(why)
         detail = re.sub(r"^exit \d+: ", "", why)[:300]
         # An unrecognised failure is told by its own words (the exit code, the last error line).

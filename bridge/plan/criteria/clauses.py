@@ -47,6 +47,10 @@ _DISTRIBUTE = re.compile(
     r"(?P<tail>\s+(?:on|in|for|at|by|with)\s+.*)?$",
     re.IGNORECASE,
 )
+_NEW_SENTENCE = re.compile(
+    r"\s*[,，]\s*(?=(?:but|yet|although|though|while|whereas|however)\b|但|然而|不过)",
+    re.IGNORECASE,
+)
 _ITEM_SPLIT = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*、\s*|\s*和\s*|\s*与\s*", re.IGNORECASE)
 _CHAIN = re.compile(
     r"^(?P<a>[^<>≥≤\d]+?)\s*(?P<op1>[<>])\s*(?P<b>[^<>≥≤\d]+?)\s*(?P<op2>[<>])\s*(?P<c>[^<>≥≤\d]+)$"
@@ -84,7 +88,11 @@ def split_clauses(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     cleaned = re.sub(r"\s*\n\s*", " ", cleaned)
     clauses: list[str] = []
     for hard in _HARD.split(cleaned):
-        piece = hard.strip().strip("-*•").strip().rstrip(".。!！").strip()
+        piece = hard.strip().lstrip("-*•").strip()
+        # A trailing "*" closes an emphasis ("and *match sign*", 015 B7) unless it is alone.
+        if piece.endswith(("-", "•")) or (piece.endswith("*") and piece.count("*") % 2):
+            piece = piece.rstrip("-*•").strip()
+        piece = piece.rstrip(".。!！").strip()
         if not piece:
             continue
         piece = _LABEL.sub("", piece)  # "C3: Aggregate net ≥ +3": the label names the clause
@@ -168,6 +176,12 @@ def _expand(clause: str, notes: list[str]) -> list[str]:
     """
     Distribute "beats A and B on X" over its systems, and unchain ``A > B > C``.
     """
+    # "worse than TACE, but tie/noise there does not …" (015 B3), "exceed X in the same budget,
+    # while also separating from NoRot" (002 B2): what follows the comma is a new sentence, not
+    # another system to compare with; each part is a clause, in the plan's words.
+    turn = _NEW_SENTENCE.search(clause)
+    if turn is not None and clause[: turn.start()].strip() and clause[turn.end() :].strip():
+        return [*_expand(clause[: turn.start()].strip(), notes), clause[turn.end() :].strip()]
     chain = _CHAIN.match(clause)
     if chain and chain.group("op1") == chain.group("op2"):
         a, b, c = (chain.group(k).strip() for k in ("a", "b", "c"))
