@@ -291,8 +291,8 @@ def gpu_cost_without_gpus(
             file=file or config.file or "bridge.toml",
             line=line,
             message=f"{said} but no run asks for a "
-            "GPU: without `gpus` in bridge.toml every run gets 0 GPUs (the CPU) and the "
-            'estimate counts 0 GPU-h; set [run] gpus (or gpus in a [systems."NAME"] table or '
+            "GPU: without `gpus` in bridge.toml every run gets 0 GPUs (the CPU) and counts "
+            '0 GPU-h in the estimate; set [run] gpus (or gpus in a [systems."NAME"] table or '
             "a [[runs]] entry), or gpus = 0 where the runs are meant for the CPU",
         )
     ]

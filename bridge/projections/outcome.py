@@ -93,6 +93,7 @@ from bridge.projections.outcome_types import (
     MilestoneResult,
     Outcome,
     must_completed,
+    not_met_elsewhere,
 )
 
 __all__ = [
@@ -108,6 +109,7 @@ __all__ = [
     "evaluate",
     "key_value",
     "must_completed",
+    "not_met_elsewhere",
 ]
 
 

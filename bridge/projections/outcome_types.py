@@ -9,7 +9,7 @@ import attrs
 
 from bridge.events.measurements import QualityFlag
 from bridge.events.types import BlockInfo, MilestoneInfo
-from bridge.machine.judge import Aggregate, MainResult, Verdict
+from bridge.machine.judge import Aggregate, MainResult, Verdict, VerdictKind
 from bridge.plan.criteria import Compound, Criterion, Unparsed
 from bridge.value_methods import value_methods
 
@@ -24,6 +24,7 @@ __all__ = [
     "MilestoneResult",
     "Outcome",
     "must_completed",
+    "not_met_elsewhere",
 ]
 
 #: Why there is no main result, and what to do about it (the results and the summary say it).
@@ -213,3 +214,19 @@ def must_completed(outcome: Outcome, *, zh: bool = False) -> str:
     if not parts:
         return text
     return f"{text}（{'；'.join(parts)}）" if zh else f"{text} ({'; '.join(parts)})"
+
+
+def not_met_elsewhere(outcome: Outcome) -> tuple[str, ...]:
+    """
+    The must-run blocks outside the main milestone judged not met, in plan order: the main
+    result names only its own blocks, and a failed claim elsewhere (004's B6, 033's E1) was
+    seen only by reading every block.
+    """
+    main = next((m.blocks for m in outcome.milestones if m.info.id == outcome.main_milestone), ())
+    return tuple(
+        b.block.id
+        for b in outcome.blocks
+        if b.block.id not in main
+        and b.block.priority not in ("nice", "cut")
+        and b.verdict.verdict is VerdictKind.NOT_MET
+    )

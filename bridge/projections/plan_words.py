@@ -180,8 +180,8 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         re.compile(
             r"the plan's (?:Cost gives GPU-hours \((.+?) GPU-h\)|compute budget is (\S+) GPU-h) "
             r"but no run asks for a GPU: "
-            r"without `gpus` in bridge\.toml every run gets 0 GPUs \(the CPU\) and the "
-            r"estimate counts 0 GPU-h; set \[run\] gpus \(or gpus in a \[systems\.\"NAME\"\] "
+            r"without `gpus` in bridge\.toml every run gets 0 GPUs \(the CPU\) and counts "
+            r"0 GPU-h in the estimate; set \[run\] gpus \(or gpus in a \[systems\.\"NAME\"\] "
             r"table or a \[\[runs\]\] entry\), or gpus = 0 where the runs are meant for the CPU"
         ),
         lambda m: (
@@ -191,7 +191,7 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
                 else f"计划的算力预算是 {m[2]} GPU-h"
             )
             + "，但没有运行申请 GPU：bridge.toml 未设置 `gpus` "
-            r"时每个运行分到 0 个 GPU（在 CPU 上运行），估计按 0 GPU-h 计；请设置 `[run] gpus`"
+            r"时每个运行分到 0 个 GPU（在 CPU 上运行），在估计中按 0 GPU-h 计；请设置 `[run] gpus`"
             '（或在 `[systems."NAME"]` 表、`[[runs]]` 条目中设置 `gpus`），确为 CPU 运行时设 '
             "`gpus = 0`"
         ),

@@ -35,7 +35,14 @@ from bridge.projections.block_runs import sanity_ids
 from bridge.projections.code_review import unavailable_note
 from bridge.projections.finding_words import blocked_in_language
 from bridge.projections.markdown import line, table
-from bridge.projections.outcome import BlockResult, Outcome, evaluate, key_value, must_completed
+from bridge.projections.outcome import (
+    BlockResult,
+    Outcome,
+    evaluate,
+    key_value,
+    must_completed,
+    not_met_elsewhere,
+)
 from bridge.projections.plan_words import criterion_in_language
 from bridge.projections.reasons import in_language, quality_in_language
 from bridge.projections.text import stamp, t
@@ -134,6 +141,10 @@ _WORDS: dict[str, tuple[str, str]] = {
     "must": ("Must-run completed", "必做运行完成"),
     "nice": ("Nice-to-have completed", "可选运行完成"),
     "main": ("Main result", "主要结果"),
+    "not_met_elsewhere": (
+        "Must-run blocks outside the main milestone not met",
+        "主要里程碑之外未满足的必做实验块",
+    ),
     "main_none": (
         'no main milestone recognised; name it with main_milestone = "M…" in bridge.toml',
         '未识别出主要里程碑；可在 bridge.toml 中用 main_milestone = "M…" 指定',
@@ -608,6 +619,11 @@ def render(state: PipelineState, language: str = "en") -> str:
             f"- **{_t('must', language)}:** {must_completed(outcome, zh=language == 'zh')}",
             f"- **{_t('nice', language)}:** {outcome.nice_done}/{outcome.nice_total}",
             f"- **{_t('main', language)}:** {main}",
+            *(
+                [f"- **{_t('not_met_elsewhere', language)}:** {', '.join(elsewhere)}"]
+                if (elsewhere := not_met_elsewhere(outcome))
+                else []
+            ),
             f"- **{_t('ready', language)}:** {ready}{why}",
             "",
             f"## {_t('next', language)}",

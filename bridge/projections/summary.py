@@ -23,6 +23,7 @@ from bridge.projections.outcome import (
     Outcome,
     evaluate,
     must_completed,
+    not_met_elsewhere,
 )
 from bridge.projections.reasons import in_language
 from bridge.projections.results import next_step
@@ -87,7 +88,15 @@ def _main_sentence(state: PipelineState, zh: bool) -> str:
     else:
         lead = f"主要结果（{main}）：无定论" if zh else f"Main result ({main}): {word}"
     end = "。" if zh else "."
-    return f"{lead} — {detail}{end}" if detail else f"{lead}{end}"
+    sentence = f"{lead} — {detail}{end}" if detail else f"{lead}{end}"
+    if elsewhere := not_met_elsewhere(outcome):
+        ids = ", ".join(elsewhere)
+        sentence += (
+            f"主要里程碑之外未满足的必做实验块：{ids}。"
+            if zh
+            else f" Must-run blocks outside it not met: {ids}."
+        )
+    return sentence
 
 
 def next_step_line(state: PipelineState, outcome: Outcome | None = None) -> str:

@@ -294,11 +294,15 @@ def test_a_plan_without_blocks_says_why_no_verdict_follows() -> None:
     assert "give the plan experiment blocks with success criteria" in text
 
 
-def _one_block(
-    criterion: str, values: tuple[MetricValue, ...], run_metrics: tuple[str, ...] = ()
-) -> str:
-    """The results of a plan with one block (M2.1, no Metrics line) whose one run (its row's
-    Metrics cell: ``run_metrics``) recorded ``values``."""
+def _blocks_log(
+    blocks: dict[str, tuple[str, str]],
+    values: dict[str, tuple[MetricValue, ...]],
+    run_metrics: tuple[str, ...] = (),
+    options: dict[str, str] | None = None,
+) -> PipelineState:
+    """A folded log of a plan whose milestones each run one block (``{block id: (milestone,
+    criterion)}``, no Metrics lines) with one run each, named as its block, that succeeded and
+    recorded ``values[block id]`` (its row's Metrics cell: ``run_metrics``)."""
     store = InMemoryEventStore(clock=_clock())
     store.append(
         "bridge",
@@ -307,32 +311,66 @@ def _one_block(
                 title="Prose",
                 plan_path="refine-logs/EXPERIMENT_PLAN.md",
                 plan_sha256="b" * 64,
-                options={"language": "en"},
-                milestones=(ev.MilestoneInfo(id="M2", goal="DPO", blocks=("M2.1",)),),
-                blocks=(
-                    ev.BlockInfo(id="M2.1", title="Gap-filtered DPO", success_criterion=criterion),
+                options={"language": "en", **(options or {})},
+                milestones=tuple(
+                    ev.MilestoneInfo(id=milestone, goal="DPO", blocks=(block,))
+                    for block, (milestone, _) in blocks.items()
+                ),
+                blocks=tuple(
+                    ev.BlockInfo(id=block, title="Gap-filtered DPO", success_criterion=criterion)
+                    for block, (_, criterion) in blocks.items()
                 ),
             )
         ],
         None,
     )
-    attempt = "M2.1-a1"
-    store.append(
-        "run:M2.1",
-        [
-            ev.RunPlanned(run_id="M2.1", milestone="M2", block="M2.1", metrics=run_metrics),
-            ev.RunSubmitted(
-                run_id="M2.1", attempt_id=attempt, attempt=1, backend="local", argv=("python",)
-            ),
-            ev.RunStarted(
-                run_id="M2.1", attempt_id=attempt, handle=JobHandle(backend="local", attempt_id="x")
-            ),
-            ev.RunSucceeded(run_id="M2.1", attempt_id=attempt),
-            ev.MetricsRecorded(run_id="M2.1", attempt_id=attempt, values=values),
-        ],
-        None,
+    for block, (milestone, _) in blocks.items():
+        attempt = f"{block}-a1"
+        store.append(
+            f"run:{block}",
+            [
+                ev.RunPlanned(run_id=block, milestone=milestone, block=block, metrics=run_metrics),
+                ev.RunSubmitted(
+                    run_id=block, attempt_id=attempt, attempt=1, backend="local", argv=("python",)
+                ),
+                ev.RunStarted(
+                    run_id=block,
+                    attempt_id=attempt,
+                    handle=JobHandle(backend="local", attempt_id="x"),
+                ),
+                ev.RunSucceeded(run_id=block, attempt_id=attempt),
+                ev.MetricsRecorded(run_id=block, attempt_id=attempt, values=values[block]),
+            ],
+            None,
+        )
+    return fold(store.read())
+
+
+def _one_block(
+    criterion: str, values: tuple[MetricValue, ...], run_metrics: tuple[str, ...] = ()
+) -> str:
+    """The results of a plan with one block (M2.1, no Metrics line) whose one run recorded
+    ``values``."""
+    return results.render(
+        _blocks_log({"M2.1": ("M2", criterion)}, {"M2.1": values}, run_metrics=run_metrics)
     )
-    return results.render(fold(store.read()))
+
+
+def test_a_must_run_block_not_met_outside_the_main_milestone_is_in_the_summary() -> None:
+    """004's B6 and 033's E1 were judged not met, but the summary named only the main
+    milestone's verdicts: the failed claim was seen only by reading every block."""
+    state = _blocks_log(
+        {"B1": ("M1", "accuracy ≥ 0.9"), "B2": ("M2", "accuracy ≥ 0.9")},
+        {
+            "B1": (_value("B1", "accuracy", 0.95, "0.95"),),
+            "B2": (_value("B2", "accuracy", 0.5, "0.5"),),
+        },
+        options={"main_milestone": "M1"},
+    )
+    text = results.render(state)
+    assert "- **Main result:** `positive` (M1)" in text
+    assert "- **Must-run blocks outside the main milestone not met:** B2" in text
+    assert "Must-run blocks outside it not met: B2." in handoff_summary(state)
 
 
 def test_a_runs_numbers_are_on_the_page_when_no_metric_is_named() -> None:
