@@ -154,7 +154,7 @@ def plan(args: Parsed) -> int:
                     if choice.reason == "set" and "main_milestone" in given
                     else f"plan_main_{choice.reason}",
                     language,
-                ),
+                ).format(n=choice.runs),
             )
         )
     # The first milestone with a run to launch (rows the tracker marks done or out of scope

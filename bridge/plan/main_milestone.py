@@ -60,10 +60,13 @@ class MainChoice:
         id: the milestone's id.
         reason: ``set`` (``main_milestone``), ``named`` (its name or goal says so) or ``blocks``
             (it runs the most runs of the blocks whose titles say so).
+        runs: for ``blocks``, how many runs of those blocks it runs (011's M1 was chosen by
+            one incidental run: the number lets a reader see how thin the evidence is).
     """
 
     id: str
     reason: Literal["set", "named", "blocks"]
+    runs: int = 0
 
 
 def main_milestone(
@@ -102,4 +105,4 @@ def main_milestone(
         )
         if count and (best is None or count > best[0]):
             best = (count, m.id)
-    return MainChoice(id=best[1], reason="blocks") if best else None
+    return MainChoice(id=best[1], reason="blocks", runs=best[0]) if best else None

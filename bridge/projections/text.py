@@ -140,8 +140,10 @@ _WORDS: dict[str, tuple[str, str]] = {
     "plan_main_option": ("main_milestone given with -o", "由 -o 指定的 main_milestone"),
     "plan_main_named": ("its name or goal says so", "其名称或目标如此写明"),
     "plan_main_blocks": (
-        "it runs the most runs of the blocks titled main",
-        "标题为主实验的实验块的运行多在此里程碑",
+        "it runs the most runs ({n}) of the blocks titled main; if it is not the main one, set "
+        "main_milestone in bridge.toml",
+        "标题为主实验的实验块的运行多在此里程碑：{n} 个；若不是它，请在 bridge.toml 中设置 "
+        "main_milestone",
     ),
     "plan_proposed": (
         "runs were proposed from the plan: check them; `bridge run` asks for `bridge approve` "

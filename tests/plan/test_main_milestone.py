@@ -52,10 +52,13 @@ def test_main_in_a_name_then_a_goal_then_core_or_headline_in_a_name() -> None:
 
 
 def test_else_the_milestone_with_most_runs_of_main_blocks() -> None:
-    """Blocks titled main count their runs per milestone; a block's 'core' (a pilot) does not."""
+    """Blocks titled main count their runs per milestone; a block's 'core' (a pilot) does not.
+    How many is kept, so `bridge plan` can say how thin the evidence is (011's M1: one run)."""
     blocks = [B("B1", "Main comparison"), B("P0", "Pilot Core")]
     runs = [("M1", "B1"), ("M2", "B1"), ("M2", "B1"), ("M1", "P0"), ("M1", "P0")]
-    assert main_milestone("", MILESTONES, blocks, runs) == MainChoice(id="M2", reason="blocks")
+    assert main_milestone("", MILESTONES, blocks, runs) == MainChoice(
+        id="M2", reason="blocks", runs=2
+    )
     assert main_milestone("", MILESTONES, [B("P0", "Pilot Core")], runs) is None
 
 
@@ -84,6 +87,19 @@ class TestPlanTime:
     def test_a_plan_naming_one_is_not_warned(self, tmp_path: Path) -> None:
         """001's `M2: Core`."""
         assert self._no_main(as_project("001", tmp_path)) == []
+
+    def test_a_choice_by_block_runs_says_how_many(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """011's M1 was chosen by one incidental run of its "Main Anchor" block: the count and
+        the way out are said."""
+        from bridge.cli.main import main
+
+        assert main(["plan", "--project", str(as_project("011", tmp_path))]) == 0
+        assert (
+            "(it runs the most runs (1) of the blocks titled main; if it is not the main one, "
+            "set main_milestone in bridge.toml)"
+        ) in capsys.readouterr().out
 
 
 @needs_shared
