@@ -19,7 +19,7 @@ import attrs
 from bridge.errors import ConfigError
 from bridge.plan.attribution import NO_BLOCKS, Attributor, RunFacts, system_table
 from bridge.plan.config import Config, RunEntry, SystemConfig
-from bridge.plan.model import Milestone, Plan, PlanWarning, TrackerRun
+from bridge.plan.model import Block, Milestone, Plan, PlanWarning, TrackerRun
 from bridge.plan.priority import Priority
 from bridge.plan.run_fields import RunFields
 from bridge.plan.setting_fields import did_you_mean
@@ -521,6 +521,41 @@ def _shared_reason(reason: str) -> str:
 
 #: ``RunSpec.source`` of the sanity run bridge proposes when the plan's sanity milestone names
 #: none: the pipeline asks a person to approve it before it runs.
+_ABLATION_LEAD = re.compile(r"\bablations?\b|消融", re.IGNORECASE)
+
+
+def _unproposed_ablations(block: Block) -> list[PlanWarning]:
+    """
+    A warning when the block's text holds an ablation table (033's E1: "**Ablations in Exp 1**
+    (run in parallel, 10 seeds each)" over rows A1-A4) whose rows name no compared system:
+    runs are proposed per compared system and seed only, so the table would become no runs in
+    silence.
+    """
+    lines = block.text.splitlines()
+    for at, text in enumerate(lines):
+        if text.lstrip().startswith("|") or not _ABLATION_LEAD.search(text):
+            continue
+        rows = list(itertools.takewhile(lambda t: t.lstrip().startswith("|"), lines[at + 1 :]))
+        ids = [
+            cell
+            for row in rows[2:]  # after the header and its rule
+            if (cell := row.strip().strip("|").split("|")[0].strip().strip("*`"))
+            and cell not in block.systems
+        ]
+        if ids:
+            return [
+                PlanWarning(
+                    file=block.file,
+                    line=block.line + at + 2,  # the text starts below the heading
+                    message=f"block {block.id}'s ablation table ({', '.join(ids[:8])}) becomes no "
+                    "runs: runs are proposed for its compared systems and seeds only; name them "
+                    "in the block's Compared systems, in tracker rows or in [[runs]] entries to "
+                    "run them",
+                )
+            ]
+    return []
+
+
 PROPOSED = "proposed"  # the source of runs proposed from the plan (blocks × systems × seeds)
 SANITY_PROPOSAL = "proposed-sanity"
 
@@ -552,6 +587,7 @@ def _proposed(plan: Plan, warnings: list[PlanWarning]) -> list[_Draft]:
                     message=f"block {block.id} states no seeds; its proposed runs have none",
                 )
             )
+        warnings.extend(_unproposed_ablations(block))
         systems = list(block.systems) or [""]
         for system, seed in itertools.product(systems, seeds):
             drafts.append(

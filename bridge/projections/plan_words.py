@@ -60,6 +60,15 @@ def _shifted_in_chinese(found: re.Match[str]) -> str:
 _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
     (
         re.compile(
+            r"block (\S+)'s ablation table \((.+)\) becomes no runs: runs are proposed for its "
+            r"compared systems and seeds only; name them in the block's Compared systems, in "
+            r"tracker rows or in \[\[runs\]\] entries to run them"
+        ),
+        r"实验块 \1 的消融表（\2）不会成为任何运行：只按其对比系统和种子提议运行；"
+        r"要运行它们，请写进该实验块的 Compared systems、追踪表的行或 [[runs]] 条目",
+    ),
+    (
+        re.compile(
             r"the tracker's Milestone column may be shifted against the plan's: (.+)\. The runs "
             r"are reported under the milestone their row names; correct the column if it is off"
         ),

@@ -666,3 +666,21 @@ def test_a_shifted_milestone_column_is_named(tmp_path: Path) -> None:
     for name in ("005", "018"):
         others = load_project(as_project(name, tmp_path / name)).warnings
         assert not [w for w in others if "may be shifted" in w.message]
+
+
+@needs_shared
+def test_an_ablation_table_that_becomes_no_runs_is_warned(tmp_path: Path) -> None:
+    """033 has no tracker: runs are proposed per compared system and seed, and E1's "Ablations
+    in Exp 1" table (A1-A4, 10 seeds each) became no runs with no word said."""
+    from bridge.projections.plan_words import warning_in_language
+
+    loaded = load_project(as_project("033", tmp_path / "a"))
+    (said,) = [w for w in loaded.warnings if "ablation table" in w.message]
+    assert (said.file, said.line) == ("refine-logs/EXPERIMENT_PLAN.md", 78)
+    assert said.message.startswith(
+        "block E1's ablation table (A1, A2, A3, A4) becomes no runs: runs are proposed for its "
+        "compared systems and seeds only"
+    )
+    assert warning_in_language(said.message, "zh").startswith(
+        "实验块 E1 的消融表（A1, A2, A3, A4）不会成为任何运行"
+    )
