@@ -907,33 +907,53 @@ def waits_outside(status_raw: str) -> bool:
     return _WAITS_OUTSIDE.search(status_raw) is not None
 
 
+# A note saying what the run needs is not there: "checkpoint intentionally absent", "data not
+# available yet", "cannot run until …" (never "handles missing values": a state, not a lack).
+_LACKS = re.compile(
+    r"\b(?:intentionally|deliberately|currently|still)\s+(?:absent|missing|unavailable)\b"
+    r"|\b(?:is|are)\s+(?:absent|unavailable|not\s+(?:yet\s+)?available)\b"
+    r"|\bcan(?:not|'t)\s+(?:yet\s+)?(?:be\s+)?run\b|无法运行|不能运行|暂不可用|尚不可用",
+    re.IGNORECASE,
+)
+
+
 def _conditional(drafts: Sequence[_Draft]) -> list[PlanWarning]:
     """
     One warning naming the runs still to launch whose row says they run only under a condition
     (their Notes or Purpose open with "Only if …"): bridge cannot check it, so they run as
     planned unless the researcher marks them NOT RUN.
     """
+    to_run = [
+        d
+        for d in drafts
+        if d.source == "tracker" and not d.task and d.status in ("todo", "unknown")
+    ]
     found = [
         (d, said)
-        for d in drafts
-        if d.source == "tracker"
-        and not d.task
-        and d.status in ("todo", "unknown")
-        and (said := next((t for t in (d.notes, d.purpose) if _ONLY_IF.match(t)), ""))
+        for d in to_run
+        if (said := next((t for t in (d.notes, d.purpose) if _ONLY_IF.match(t)), ""))
     ]
-    if not found:
-        return []
-    shown = "; ".join(f"{d.id}: {' '.join(said.split())[:60]!r}" for d, said in found[:4])
-    more = f"; … +{len(found) - 4}" if len(found) > 4 else ""
-    return [
-        PlanWarning(
-            file=found[0][0].file,
-            line=found[0][0].line,
-            message=f"runs whose row says they run only under a condition ({shown}{more}): "
-            "bridge cannot check it and runs them as planned; mark a row NOT RUN — <reason> "
-            "when its condition does not hold",
+    # 038's ENV-OF3-02, PENDING: "checkpoint intentionally absent; cofold remains optional".
+    lacking = [(d, d.notes) for d in to_run if _LACKS.search(d.notes)]
+    warnings: list[PlanWarning] = []
+    for group, said in (
+        (found, "run only under a condition"),
+        (lacking, "lack something they need"),
+    ):
+        if not group:
+            continue
+        shown = "; ".join(f"{d.id}: {' '.join(note.split())[:60]!r}" for d, note in group[:4])
+        more = f"; … +{len(group) - 4}" if len(group) > 4 else ""
+        warnings.append(
+            PlanWarning(
+                file=group[0][0].file,
+                line=group[0][0].line,
+                message=f"runs whose row says they {said} ({shown}{more}): bridge cannot check "
+                "it and runs them as planned; mark a row NOT RUN — <reason> when its condition "
+                "does not hold",
+            )
         )
-    ]
+    return warnings
 
 
 def _wait_as_stated(

@@ -89,7 +89,11 @@ _COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
     "priority": (("priority", "优先级"), ("priority", "优先")),
     "status": (("status", "状态"), ("status", "状态")),
-    "notes": (("notes", "备注", "note", "comments", "comment"), ("note", "备注")),
+    # 038's `| ID | Gate | Status | Evidence |`: with no Notes column, its Evidence is the note.
+    "notes": (
+        ("notes", "备注", "note", "comments", "comment"),
+        ("note", "备注", "evidence", "证据"),
+    ),
     "seed": (("seed", "seeds", "种子"), ("seed",)),
 }
 # "seed 3" in Notes; not "seed 202 的 model_9000.pt" (020: the seed a checkpoint was trained

@@ -315,6 +315,15 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
     ),
     (
         re.compile(
+            r"runs whose row says they lack something they need \((.+)\): bridge cannot check "
+            r"it and runs them as planned; mark a row NOT RUN — <reason> when its condition does "
+            r"not hold"
+        ),
+        r"这些运行的行写明缺少所需的东西（\1）：bridge 无法检查，会照计划运行它们；"
+        r"条件不成立时请把该行标为 NOT RUN — <原因>",
+    ),
+    (
+        re.compile(
             r"runs whose row says they run only under a condition \((.+)\): bridge cannot check "
             r"it and runs them as planned; mark a row NOT RUN — <reason> when its condition does "
             r"not hold"

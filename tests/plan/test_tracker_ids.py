@@ -684,3 +684,28 @@ def test_an_ablation_table_that_becomes_no_runs_is_warned(tmp_path: Path) -> Non
     assert warning_in_language(said.message, "zh").startswith(
         "实验块 E1 的消融表（A1, A2, A3, A4）不会成为任何运行"
     )
+
+
+@needs_shared
+def test_an_evidence_column_is_the_note_and_a_row_lacking_what_it_needs_is_warned(
+    tmp_path: Path,
+) -> None:
+    """038's tracker is `| ID | Gate | Status | Evidence |`: its Evidence cells were read as
+    nothing, so "checkpoint intentionally absent" on the PENDING row ENV-OF3-02 went unseen and
+    it was the first to launch with no word said. With no Notes column the Evidence is the note,
+    and a row to run whose note says it lacks what it needs is warned about."""
+    from bridge.projections.plan_words import warning_in_language
+
+    loaded = load_project(as_project("038", tmp_path / "a"))
+    runs = {r.id: r for r in loaded.runs}
+    assert runs["ENV-OF3-02"].notes == "checkpoint intentionally absent; cofold remains optional"
+    assert runs["HIP-02"].notes.startswith("complete CPU/HIP score-vector parity passes")
+    (lacking,) = [w for w in loaded.warnings if "lack something they need" in w.message]
+    assert (lacking.file, lacking.line) == ("refine-logs/EXPERIMENT_TRACKER.md", 9)
+    assert lacking.message.startswith(
+        "runs whose row says they lack something they need (ENV-OF3-02: 'checkpoint "
+        "intentionally absent; cofold remains optional'): bridge cannot check it"
+    )
+    assert warning_in_language(lacking.message, "zh").startswith(
+        "这些运行的行写明缺少所需的东西（ENV-OF3-02"
+    )
