@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bridge.plan import load_project
+from bridge.plan import LoadedProject, load_project
 from bridge.plan.tracker import expand_braces, row_seeds
 from tests.conftest import SHARED, needs_shared
 from tests.plan.corpus import as_project
@@ -672,17 +672,14 @@ def test_a_shifted_milestone_column_is_named(tmp_path: Path) -> None:
 def test_an_ablation_table_that_becomes_no_runs_is_warned(tmp_path: Path) -> None:
     """033 has no tracker: runs are proposed per compared system and seed, and E1's "Ablations
     in Exp 1" table (A1-A4, 10 seeds each) became no runs with no word said."""
-    from bridge.projections.plan_words import warning_in_language
-
     loaded = load_project(as_project("033", tmp_path / "a"))
-    (said,) = [w for w in loaded.warnings if "ablation table" in w.message]
-    assert (said.file, said.line) == ("refine-logs/EXPERIMENT_PLAN.md", 78)
-    assert said.message.startswith(
-        "block E1's ablation table (A1, A2, A3, A4) becomes no runs: runs are proposed for its "
-        "compared systems and seeds only"
-    )
-    assert warning_in_language(said.message, "zh").startswith(
-        "实验块 E1 的消融表（A1, A2, A3, A4）不会成为任何运行"
+    _the_warning(
+        loaded,
+        "ablation table",
+        at=("refine-logs/EXPERIMENT_PLAN.md", 78),
+        opens="block E1's ablation table (A1, A2, A3, A4) becomes no runs: runs are proposed "
+        "for its compared systems and seeds only",
+        zh_opens="实验块 E1 的消融表（A1, A2, A3, A4）不会成为任何运行",
     )
 
 
@@ -694,18 +691,28 @@ def test_an_evidence_column_is_the_note_and_a_row_lacking_what_it_needs_is_warne
     nothing, so "checkpoint intentionally absent" on the PENDING row ENV-OF3-02 went unseen and
     it was the first to launch with no word said. With no Notes column the Evidence is the note,
     and a row to run whose note says it lacks what it needs is warned about."""
-    from bridge.projections.plan_words import warning_in_language
-
     loaded = load_project(as_project("038", tmp_path / "a"))
     runs = {r.id: r for r in loaded.runs}
     assert runs["ENV-OF3-02"].notes == "checkpoint intentionally absent; cofold remains optional"
     assert runs["HIP-02"].notes.startswith("complete CPU/HIP score-vector parity passes")
-    (lacking,) = [w for w in loaded.warnings if "lack something they need" in w.message]
-    assert (lacking.file, lacking.line) == ("refine-logs/EXPERIMENT_TRACKER.md", 9)
-    assert lacking.message.startswith(
-        "runs whose row says they lack something they need (ENV-OF3-02: 'checkpoint "
-        "intentionally absent; cofold remains optional'): bridge cannot check it"
+    _the_warning(
+        loaded,
+        "lack something they need",
+        at=("refine-logs/EXPERIMENT_TRACKER.md", 9),
+        opens="runs whose row says they lack something they need (ENV-OF3-02: 'checkpoint "
+        "intentionally absent; cofold remains optional'): bridge cannot check it",
+        zh_opens="这些运行的行写明缺少所需的东西（ENV-OF3-02",
     )
-    assert warning_in_language(lacking.message, "zh").startswith(
-        "这些运行的行写明缺少所需的东西（ENV-OF3-02"
-    )
+
+
+def _the_warning(
+    loaded: LoadedProject, containing: str, *, at: tuple[str, int], opens: str, zh_opens: str
+) -> None:
+    """The one warning whose message contains ``containing``: where it points, how it opens,
+    and how it opens in Chinese."""
+    from bridge.projections.plan_words import warning_in_language
+
+    (said,) = [w for w in loaded.warnings if containing in w.message]
+    assert (said.file, said.line) == at
+    assert said.message.startswith(opens), said.message
+    assert warning_in_language(said.message, "zh").startswith(zh_opens)
