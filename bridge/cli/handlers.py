@@ -383,7 +383,6 @@ def run(args: Parsed) -> int:
     from bridge.machine.stages import Stage
     from bridge.pipeline.audit import db_path
     from bridge.plan.overview import overview
-    from bridge.projections.outcome import evaluate
     from bridge.projections.text import chosen_language, language_of, t
 
     root = project_root(args)
@@ -417,7 +416,10 @@ def run(args: Parsed) -> int:
         if not _inside(Path.cwd().resolve(), root):
             console.print(t("plan_project", language).format(root=root))
         # The must-run runs whose evidence is missing (failed, failed before bridge, or a
-        # metrics file without a number), as the summary's readiness names them.
+        # metrics file without a number), as the summary's readiness names them. Imported
+        # here: the runs launch before the renderers load (tests/test_imports.py).
+        from bridge.projections.outcome import evaluate
+
         failed = evaluate(bridge.status()).must_missing
     finally:
         bridge.close()
