@@ -552,7 +552,7 @@ def retry(args: Parsed) -> int:
         scheduled = bridge.retry(
             *run_ids,
             failed=args.failed,
-            milestone=args.milestone or "",
+            milestone=tuple(args.milestone or ()),
             force=args.force,
             changed=args.changed,
         )

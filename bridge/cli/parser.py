@@ -183,7 +183,10 @@ def _own_options(name: str, cmd: argparse.ArgumentParser) -> None:
                 "--failed", action="store_true", help="every run that ended without succeeding"
             )
             cmd.add_argument(
-                "--milestone", metavar="M", help="the runs of this milestone that ended"
+                "--milestone",
+                metavar="M",
+                action="append",
+                help="the runs of this milestone that ended (give it again for more milestones)",
             )
             cmd.add_argument(
                 "--force",

@@ -68,6 +68,9 @@ class ClauseContext:
     aliases: Mapping[str, Sequence[str]] | None
     lower_is_better: Mapping[str, bool] | None
     planned_systems: Sequence[str] = ()
+    #: Runs that name no system and are not seeds of one run (029's M4: a sampling step, an
+    #: XGBoost and an MLP run): their numbers are no one system's replicates.
+    unnamed_differ: Sequence[str] = ()
 
 
 def _unheard(systems: Sequence[str], context: ClauseContext) -> str | None:
@@ -159,8 +162,16 @@ def subject_of(
         raise Inconclusive(
             f"the criterion names no system and the block's proposed system is not known; {unheard}"
         )
+    if len(others) == 1 and not others[0] and context.unnamed_differ:
+        # 029's M4 averaged a sampling step, XGBoost and an MLP into "XGBoost AUROC ≥ 0.80: met".
+        raise Inconclusive(
+            "the block's runs name no system and are not seeds of one run "
+            f"({', '.join(context.unnamed_differ)}): their numbers cannot be pooled; give each "
+            "run its system (the tracker's System column, or a [systems] table)"
+        )
     if len(others) == 1 and not others[0]:
-        # The runs name no system (015's B6, 033's E1): they are the subject together.
+        # The runs name no system and are seeds of one run (015's B6, 033's E1): they are the
+        # subject together.
         readings.append("subject: the block's runs, which name no system")
         return others[0]
     if len(others) == 1:

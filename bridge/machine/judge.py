@@ -110,6 +110,7 @@ def judge_block(
     findings: Sequence[QualityFinding] = (),
     candidate_evidence: str = "",
     planned_systems: Sequence[str] = (),
+    unnamed_differ: Sequence[str] = (),
 ) -> Verdict:
     """
     Judge one block's criterion on its aggregates.
@@ -144,6 +145,8 @@ def judge_block(
         candidate_evidence: why ``candidate_system`` is the proposed system (for the reason).
         planned_systems: the block's compared systems as the plan lists them: when more are
             listed than have results, "the one other system" is not read from those that do.
+        unnamed_differ: the runs that name no system when they are not seeds of one run: they
+            are then no subject together (their numbers are not one system's replicates).
 
     Returns:
         The verdict; the reason always says what was compared or what is missing.
@@ -183,6 +186,7 @@ def judge_block(
             aliases=aliases,
             lower_is_better=lower_is_better,
             planned_systems=planned_systems,
+            unnamed_differ=unnamed_differ,
         )
         if isinstance(criterion, Compound):
             return verdict(*_evaluate_clauses(criterion, context))

@@ -12,7 +12,7 @@ structlog (silent until the embedding program configures it), and the command li
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import attrs
@@ -331,13 +331,14 @@ class Bridge:
         self,
         *run_ids: str,
         failed: bool = False,
-        milestone: str = "",
+        milestone: str | Sequence[str] = "",
         force: bool = False,
         changed: bool = False,
     ) -> retries.Retried:
         """
         Run runs again on the next :meth:`run`: the ones named, every run that ended without
-        succeeding (``failed``), or those of ``milestone``; a succeeded run only with
+        succeeding (``failed``), or those of ``milestone`` (one id, or several); a succeeded
+        run only with
         ``force``, or with ``changed``: every succeeded run whose settings the inputs now
         change (:attr:`kept_settings`). The runs bridge cancelled because of them come back
         too, and each takes the spec the inputs give now (``RunSpecChanged`` when it differs).

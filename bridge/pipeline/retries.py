@@ -59,7 +59,7 @@ def select(
     run_ids: Sequence[str] = (),
     *,
     failed: bool = False,
-    milestone: str = "",
+    milestone: str | Sequence[str] = "",
     force: bool = False,
 ) -> list[str]:
     """
@@ -76,33 +76,43 @@ def select(
         InputError: nothing was named, or a named run cannot be retried (live, or succeeded
             without ``force``), or nothing matched.
     """
-    if not run_ids and not failed and not milestone:
+    asked = [milestone] if isinstance(milestone, str) else list(milestone)
+    milestones = [_milestone_named(state, m) for m in asked if m]
+    if not run_ids and not failed and not milestones:
         raise InputError("bridge retry: name runs (R003 R004), or --failed, or --milestone M2")
     unknown = [r for r in run_ids if r not in state.runs]
     if unknown:
         known = ", ".join(list(state.runs)[:8])
         raise UnknownRunError(f"no run {unknown[0]!r} in this plan (runs: {known}…)")
-    if milestone and milestone not in state.milestone_ids:
-        # Ids are matched as run ids are typed: "m2" is M2.
-        same = [m for m in state.milestone_ids if m.casefold() == milestone.casefold()]
-        if len(same) != 1:
-            raise UnknownRunError(
-                f"--milestone {milestone}: the plan has milestones {', '.join(state.milestone_ids)}"
-            )
-        milestone = same[0]
     # Done (by bridge, or before it per the tracker) only with force; a row the tracker rules
     # out of scope only when named: the person asks for that run.
     ok = FAILED | (_DONE if force else frozenset())
     chosen: dict[str, None] = {}
     refused: list[str] = []
+    unrunnable: list[str] = []
     done_refused = False
     for run_id in run_ids:
         run = state.runs[run_id]
-        if run.state in ok or run.state is RunState.OUT_OF_SCOPE or run.failed_before_bridge:
+        if run.is_task:
+            # 001's I1: no experiment run; "retried", it failed at launch and counted as a
+            # failed must-run run.
+            unrunnable.append(
+                f"{run_id} is an implementation task of the tracker, not an experiment run (a "
+                "[[runs]] entry with its own command makes it one)"
+            )
+        elif not run.spec.command:
+            # 009's R005 (NOT RUN, no command): the launch would fail with the backend's words.
+            unrunnable.append(
+                f"{run_id} has no command (set [run] command in bridge.toml, or a [[runs]] entry "
+                "with its own command)"
+            )
+        elif run.state in ok or run.state is RunState.OUT_OF_SCOPE or run.failed_before_bridge:
             chosen[run_id] = None
         else:
             refused.append(f"{run_id} {_STATE_SAID.get(run.state, 'is ' + run.state.value)}")
             done_refused = done_refused or run.state in _DONE
+    if unrunnable:
+        raise InputError(f"cannot retry: {'; '.join(unrunnable)}")
     if refused:
         hint = " (add --force to run a succeeded run again)" if done_refused else ""
         raise InputError(
@@ -110,18 +120,35 @@ def select(
             f"be retried{hint}"
         )
     for run in state.runs.values():
-        if milestone and run.spec.milestone != milestone:
+        if milestones and run.spec.milestone not in milestones:
             continue
-        if (failed or milestone) and (run.state in ok or _failed_to_run_again(run)):
+        if (failed or milestones) and (run.state in ok or _failed_to_run_again(run)):
             chosen[run.run_id] = None
     if not chosen:
-        where = f" in {milestone}" if milestone else ""
+        where = f" in {', '.join(milestones)}" if milestones else ""
         raise InputError(
             f"nothing to retry{where}: no run ended without succeeding"
             + ("" if force else " (add --force to run succeeded runs again)")
         )
     order = {run_id: i for i, run_id in enumerate(state.runs)}
     return sorted(chosen, key=order.__getitem__)
+
+
+def _milestone_named(state: PipelineState, milestone: str) -> str:
+    """
+    The plan's milestone ``milestone`` names, matched as run ids are typed ("m2" is M2).
+
+    Raises:
+        UnknownRunError: the plan has no such milestone (its milestones are listed).
+    """
+    if milestone in state.milestone_ids:
+        return milestone
+    same = [m for m in state.milestone_ids if m.casefold() == milestone.casefold()]
+    if len(same) != 1:
+        # Runs of no milestone have the id "": not a milestone to list (a trailing ", ").
+        listed = ", ".join(m for m in state.milestone_ids if m)
+        raise UnknownRunError(f"--milestone {milestone}: the plan has milestones {listed}")
+    return same[0]
 
 
 def _revived(state: PipelineState, retried: Sequence[str]) -> list[str]:

@@ -332,6 +332,7 @@ def _judge(state: PipelineState, block: BlockInfo) -> BlockResult:
             findings=[f for r in judged for f in _flags_as_findings(r)],
             candidate_evidence=candidate_evidence,
             planned_systems=block.systems,
+            unnamed_differ=_unnamed_differ(block, judged),
         )
         if not runs and block.status_tag and normalise_status(block.status_tag) == "done":
             # 006's "### B1: … [COMPLETE]": finished before this plan's runs, evidence in the
@@ -387,6 +388,26 @@ def _blocked_in_tracker(reason: str) -> bool:
         and not is_held_for_code(reason)
         and not waits_outside(reason)
     )
+
+
+def _unnamed_differ(block: BlockInfo, runs: Sequence[RunView]) -> tuple[str, ...]:
+    """
+    The runs that name no system, when they are not seeds of one run (their tracker rows say
+    different things: 029's M4 pools a sampling step, an XGBoost and an MLP run); ``()`` when
+    they are (the same row's seeds, runs proposed from one block) or at most one.
+    """
+    unnamed = [r for r in runs if not system_in(block, r)]
+    # A row's seeds share its Purpose and Notes; rows that differ only by seed say which seed
+    # (the Seed column, "seed 3" in Notes), so their Notes may differ. 029's rows have no
+    # Purpose: their Notes tell them apart.
+    said = {
+        (
+            " ".join(r.spec.purpose.casefold().split()),
+            " ".join(r.spec.notes.casefold().split()) if r.spec.seed is None else "",
+        )
+        for r in unnamed
+    }
+    return tuple(r.run_id for r in unnamed) if len(said) > 1 else ()
 
 
 def _unattributed_reason(run: RunView) -> str:

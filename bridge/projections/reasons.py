@@ -233,6 +233,15 @@ _READINGS: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     (re.compile(r"\bsubject (.+?): the block's proposed system"), r"主体 \1：该实验块的提议系统"),
     (
+        re.compile(
+            r"the block's runs name no system and are not seeds of one run \(([^)]*)\): their "
+            r"numbers cannot be pooled; give each run its system \(the tracker's System column, "
+            r"or a \[systems\] table\)"
+        ),
+        r"该实验块的运行未写系统，且不是同一运行的不同种子（\1）：它们的数值不能合并；"
+        r"请为每个运行写明系统（追踪表的 System 列或 [systems] 表）",
+    ),
+    (
         re.compile(r"\bsubject: the block's runs, which name no system"),
         "主体：该实验块的运行（未写系统）",
     ),

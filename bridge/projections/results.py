@@ -254,18 +254,24 @@ def next_step(state: PipelineState, outcome: Outcome, language: str) -> str:
         # A changed input (plan, tracker, bridge.toml, the scripts) is the signal to check again.
         # A fix elsewhere (a data file, a server back up) changes none of them: `bridge run`
         # alone would block again (011's R007), so the retry that runs the failed runs is said.
+        sanity = [r for r in state.runs.values() if r.spec.milestone in sanity_ids(state)]
+        # A sanity run that "succeeded" with no number read (005's R004) holds the plan as a
+        # failure does; retrying it needs --force, which `bridge retry` alone refused.
+        unread = [
+            r.run_id
+            for r in sanity
+            if r.state is RunState.SUCCEEDED and (r.metrics is None or not r.metrics.values)
+        ]
         sanity_failed = [
             r.run_id
-            for r in state.runs.values()
-            if r.spec.milestone in sanity_ids(state)
-            and r.attempts
-            and r.state in ENDED_UNSUCCESSFUL
-            and r.state is not RunState.CANCELLED
-        ]
+            for r in sanity
+            if r.attempts and r.state in ENDED_UNSUCCESSFUL and r.state is not RunState.CANCELLED
+        ] + unread
+        force = "--force " if unread else ""
         retry = (
-            f"bridge retry {' '.join(sanity_failed)}"
+            f"bridge retry {force}{' '.join(sanity_failed)}"
             if len(sanity_failed) <= 4
-            else "bridge retry --failed"
+            else f"bridge retry {force}--milestone {sanity[0].spec.milestone}"
         )
         return (
             f"流水线已阻断：{reason}。修复后运行 `bridge run`（改动过的输入会被重新检查）"

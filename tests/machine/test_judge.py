@@ -366,6 +366,25 @@ class TestSystemsWithoutResults:
         assert "subject: the block's runs, which name no system" in v.reason
         assert "subject :" not in v.reason
 
+    def test_runs_without_a_system_that_are_not_seeds_of_one_run_are_not_pooled(self) -> None:
+        """029's M4: a sampling step (0.95), an XGBoost run (0.70) and an MLP run (0.75) name no
+        system; "XGBoost AUROC ≥ 0.80" was met on their mean, 0.80."""
+        v = judge(
+            crit("AUROC ≥ 0.80", metrics=["AUROC"]),
+            aggregate(samples("", "auroc", [0.95, 0.70, 0.75])),
+            runs_status={"R040": "succeeded", "R041": "succeeded", "R042": "succeeded"},
+            expected_seeds=1,
+            reference_system=None,
+            candidate_system=None,
+            unnamed_differ=("R040", "R041", "R042"),
+        )
+        assert v.verdict is VerdictKind.INCONCLUSIVE
+        assert v.reason == (
+            "the block's runs name no system and are not seeds of one run (R040, R041, R042): "
+            "their numbers cannot be pooled; give each run its system (the tracker's System "
+            "column, or a [systems] table)"
+        )
+
 
 class TestMainResult:
     def verdict(self, kind: VerdictKind) -> Verdict:

@@ -94,6 +94,14 @@ class TestFixTakesEffect:
         _typo(project, 'outputs = ["metrics.json"]\n', "")
         _typo(project, '"{output_dir}"', '"."')
         assert _run(project) is Stage.BLOCKED
+        # A fix outside what bridge reads needs the run again, and it "succeeded": --force
+        # (005's R004, where `bridge retry R004` refused "R004 succeeded").
+        bridge = Bridge(project)
+        try:
+            summary = bridge.summary()
+        finally:
+            bridge.close()
+        assert "`bridge retry --force R0` runs it again." in summary, summary
         _typo(project, '"."', '"{output_dir}"')
         bridge = Bridge(project)
         try:
@@ -274,6 +282,30 @@ class TestRetry:
             sanity=None,
         )
         assert _run(project) is Stage.COLLECTED
+
+    def test_retry_takes_several_milestones(
+        self, project: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """`bridge retry --milestone M1 --milestone M2` kept only M2 (argparse kept the last
+        value): each milestone given is taken. A milestone the plan lacks lists the plan's,
+        without the empty id of runs of no milestone (a trailing ", ")."""
+        from bridge.cli.main import main
+
+        write_runs(
+            project,
+            [
+                Run(id="P1", milestone="M1", mode="fail", priority="NICE"),
+                Run(id="Q1", milestone="M2", mode="fail", priority="NICE"),
+                Run(id="Z1", milestone="", mode="fail", priority="NICE"),
+            ],
+            sanity=None,
+        )
+        assert _run(project) is Stage.COLLECTED
+        argv = ["retry", "--project", str(project), "--milestone", "m1", "--milestone", "M2"]
+        assert main(argv) == 0
+        assert "will run again: P1, Q1\n" in capsys.readouterr().out
+        assert main(["retry", "--project", str(project), "--milestone", "M9"]) == 2
+        assert capsys.readouterr().err.rstrip().endswith("the plan has milestones M1, M2")
 
     def test_fixed_setting_reruns_the_failed_run_and_revives_its_dependant(
         self, project: Path

@@ -139,6 +139,48 @@ def test_implementation_tasks_are_counted_nowhere(project: Path) -> None:
     )
 
 
+def test_rows_that_cannot_run_are_refused_by_retry(project: Path) -> None:
+    """`bridge retry I1` took 001's implementation task, and `bridge retry R005` 009's NOT RUN
+    row with no command: the next `bridge run` failed them at launch ("the command must be a
+    non-empty list of strings"), counted them as failed must-run runs and wrote FAILED over
+    the researcher's DONE and NOT RUN. Both are refused, saying why, before anything runs."""
+    from bridge.errors import InputError
+
+    write_project(project, [Run(id="S1", milestone="M0"), Run(id="R1", milestone="M1")])
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    tracker.write_text(
+        tracker.read_text()
+        + "| R2 | M1 | main | main | test | accuracy | MUST | NOT RUN — needs API outputs | - |\n"
+        + TASKS
+    )
+    toml = project / "bridge.toml"
+    text = toml.read_text()
+    command = next(line for line in text.splitlines() if line.startswith("command = "))
+    # Commands per run: R2, out of scope, has none.
+    text = text.replace(command + "\n", "", 1)
+    for run_id in ("S1", "R1"):
+        text = text.replace(f'id = "{run_id}"\n', f'id = "{run_id}"\n{command}\n', 1)
+    toml.write_text(text)
+    bridge = Bridge(project)
+    try:
+        assert bridge.run() is Stage.COLLECTED
+        with pytest.raises(InputError) as task:
+            bridge.retry("I1")
+        assert str(task.value) == (
+            "cannot retry: I1 is an implementation task of the tracker, not an experiment run "
+            "(a [[runs]] entry with its own command makes it one)"
+        )
+        with pytest.raises(InputError) as bare:
+            bridge.retry("R2")
+        assert str(bare.value) == (
+            "cannot retry: R2 has no command (set [run] command in bridge.toml, or a [[runs]] "
+            "entry with its own command)"
+        )
+        assert bridge.status().runs["R2"].state is RunState.OUT_OF_SCOPE
+    finally:
+        bridge.close()
+
+
 def test_implementation_tasks_in_the_plan_preview(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -294,13 +294,13 @@ def test_a_plan_without_blocks_says_why_no_verdict_follows() -> None:
     assert "give the plan experiment blocks with success criteria" in text
 
 
-def _blocks_log(
+def _blocks_store(
     blocks: dict[str, tuple[str, str]],
     values: dict[str, tuple[MetricValue, ...]],
     run_metrics: tuple[str, ...] = (),
     options: dict[str, str] | None = None,
-) -> PipelineState:
-    """A folded log of a plan whose milestones each run one block (``{block id: (milestone,
+) -> InMemoryEventStore:
+    """A log of a plan whose milestones each run one block (``{block id: (milestone,
     criterion)}``, no Metrics lines) with one run each, named as its block, that succeeded and
     recorded ``values[block id]`` (its row's Metrics cell: ``run_metrics``)."""
     store = InMemoryEventStore(clock=_clock())
@@ -325,25 +325,46 @@ def _blocks_log(
         None,
     )
     for block, (milestone, _) in blocks.items():
-        attempt = f"{block}-a1"
-        store.append(
-            f"run:{block}",
-            [
-                ev.RunPlanned(run_id=block, milestone=milestone, block=block, metrics=run_metrics),
-                ev.RunSubmitted(
-                    run_id=block, attempt_id=attempt, attempt=1, backend="local", argv=("python",)
-                ),
-                ev.RunStarted(
-                    run_id=block,
-                    attempt_id=attempt,
-                    handle=JobHandle(backend="local", attempt_id="x"),
-                ),
-                ev.RunSucceeded(run_id=block, attempt_id=attempt),
-                ev.MetricsRecorded(run_id=block, attempt_id=attempt, values=values[block]),
-            ],
-            None,
-        )
-    return fold(store.read())
+        _add_run(store, block, milestone, block, values[block], metrics=run_metrics)
+    return store
+
+
+def _add_run(
+    store: InMemoryEventStore,
+    run_id: str,
+    milestone: str,
+    block: str,
+    values: tuple[MetricValue, ...],
+    **planned: object,
+) -> None:
+    """Append a run of ``block`` that succeeded and recorded ``values`` (``planned``: more
+    fields of its ``RunPlanned``)."""
+    attempt = f"{run_id}-a1"
+    store.append(
+        f"run:{run_id}",
+        [
+            ev.RunPlanned(run_id=run_id, milestone=milestone, block=block, **planned),  # type: ignore[arg-type]
+            ev.RunSubmitted(
+                run_id=run_id, attempt_id=attempt, attempt=1, backend="local", argv=("python",)
+            ),
+            ev.RunStarted(
+                run_id=run_id, attempt_id=attempt, handle=JobHandle(backend="local", attempt_id="x")
+            ),
+            ev.RunSucceeded(run_id=run_id, attempt_id=attempt),
+            ev.MetricsRecorded(run_id=run_id, attempt_id=attempt, values=values),
+        ],
+        None,
+    )
+
+
+def _blocks_log(
+    blocks: dict[str, tuple[str, str]],
+    values: dict[str, tuple[MetricValue, ...]],
+    run_metrics: tuple[str, ...] = (),
+    options: dict[str, str] | None = None,
+) -> PipelineState:
+    """:func:`_blocks_store`, folded."""
+    return fold(_blocks_store(blocks, values, run_metrics, options).read())
 
 
 def _one_block(
@@ -354,6 +375,27 @@ def _one_block(
     return results.render(
         _blocks_log({"M2.1": ("M2", criterion)}, {"M2.1": values}, run_metrics=run_metrics)
     )
+
+
+def test_rows_without_a_system_are_pooled_only_as_seeds_of_one_run() -> None:
+    """029's M4 rows name no system and say different things (a sampling step, XGBoost, an
+    MLP): their numbers are not pooled into "auroc: 0.8 (n=3) → met". Two seeds of one row
+    (the same Notes) still are."""
+
+    def judged(notes: tuple[str, str]) -> str:
+        store = _blocks_store(
+            {"B1": ("M1", "AUROC ≥ 0.80")}, {"B1": (_value("B1", "auroc", 0.95, "0.95"),)}
+        )
+        for run_id, note, value in (("R041", notes[0], 0.70), ("R042", notes[1], 0.75)):
+            _add_run(
+                store, run_id, "M1", "B1", (_value(run_id, "auroc", value, str(value)),), notes=note
+            )
+        return results.render(fold(store.read()))
+
+    mixed = judged(("xgb", "mlp"))
+    assert "the block's runs name no system and are not seeds of one run (B1, R041, R042)" in mixed
+    assert "→ met" not in mixed
+    assert "auroc: 0.8 ± 0.1323 (n=3); 0.8 ≥ 0.8 → met" in judged(("", ""))
 
 
 def test_a_must_run_block_not_met_outside_the_main_milestone_is_in_the_summary() -> None:
