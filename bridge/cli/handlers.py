@@ -365,7 +365,8 @@ def _explain_waiting(bridge: Bridge, console: Printer) -> None:
         console.print(state.approval.summary)
     elif state.stage is Stage.BLOCKED and state.blocked is not None:
         reason = blocked_in_language(state.blocked.reason, language)
-        console.print(styled(t("blocked", language), "red", f" {reason}"))
+        space = "" if language == "zh" else " "  # "已阻断：" ends in a full-width colon
+        console.print(styled(t("blocked", language), "red", f"{space}{reason}"))
         for finding in state.blocked.findings[:10]:
             at = f"{finding.file}:{finding.line}" if finding.line else finding.file
             where = f" ({at})" if finding.file else ""  # never "file:None"

@@ -34,6 +34,7 @@ def render_blocks(project: LoadedProject, language: str = "en") -> Group:
     from rich.text import Text
 
     from bridge.plan.attribution import SANITY_CHECK, stands_for
+    from bridge.plan.vocabulary import says_not_run
     from bridge.projections.reasons import in_language
     from bridge.projections.text import t
 
@@ -96,7 +97,11 @@ def render_blocks(project: LoadedProject, language: str = "en") -> Group:
     # The tracker's implementation tasks are no runs (the counts line says how many): a block
     # has nothing to gain from them.
     experiments = [r for r in project.runs if not r.task]
-    loose = [r for r in experiments if r.block not in known and r.status != "skipped"]
+    loose = [
+        r
+        for r in experiments
+        if r.block not in known and r.status != "skipped" and not says_not_run(r.status_raw)
+    ]
     if loose:
         parts.append(
             Text(

@@ -331,7 +331,11 @@ def decide(
             continue
         deps = [runs.get(dep) for dep in run.spec.depends_on]
         missing = [d for d, r in zip(run.spec.depends_on, deps, strict=True) if r is None]
-        failed = [r.run_id for r in deps if r is not None and finished_badly(r)]
+        # A dependency cancelled in this round is as good as failed: the chain R007 → R008 →
+        # R009 is cancelled at once, not one link per dispatcher wake-up (011: 5 s apart).
+        failed = [
+            r.run_id for r in deps if r is not None and (finished_badly(r) or r.run_id in cancelled)
+        ]
         ruled_out = [r.run_id for r in deps if r is not None and r.state is RunState.OUT_OF_SCOPE]
         if missing or failed or ruled_out:
             if missing:
@@ -341,6 +345,7 @@ def decide(
             else:
                 why = f"dependency {ruled_out[0]} is out of scope in the tracker"
             decisions.append(Cancel(run_id=run.run_id, reason=f"not run: {why}"))
+            cancelled.add(run.run_id)
             continue
         if not all(r is not None and r.state in SETTLED_RUN_STATES for r in deps):
             continue

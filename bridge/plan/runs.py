@@ -27,7 +27,7 @@ from bridge.plan.status_legend import held_for_code
 from bridge.plan.templates import outputs_of, placeholders
 from bridge.plan.text import plain
 from bridge.plan.tracker import seed_row
-from bridge.plan.vocabulary import DONE_STATUSES, OUT_OF_SCOPE_STATUSES
+from bridge.plan.vocabulary import DONE_STATUSES, OUT_OF_SCOPE_STATUSES, says_not_run
 from bridge.value_methods import value_methods
 
 __all__ = [
@@ -480,7 +480,7 @@ def _attribute(
             placed.system,
             placed.basis,
         )
-        if not placed.block and draft.status != "skipped":
+        if not placed.block and draft.status != "skipped" and not says_not_run(draft.status_raw):
             # A row ruled out for good (008's STOPPED R006-R009) is listed as not launched, with
             # its reason; a block for it would change nothing, so no warning asks for one.
             unplaced.setdefault(_shared_reason(placed.basis), []).append(draft)

@@ -26,6 +26,7 @@ __all__ = [
     "normalise_priority",
     "normalise_status",
     "says_failure",
+    "says_not_run",
     "section_kind",
     "stopped_status",
 ]
@@ -37,6 +38,17 @@ DONE_STATUSES = frozenset({"done", "failed"})
 # Of those, the ones whose result was a failure: completed, not succeeded; summaries name them.
 FAILED_STATUSES = frozenset({"failed"})
 OUT_OF_SCOPE_STATUSES = frozenset({"skipped", "blocked"})
+_NOT_RUN = re.compile(r"\W*not[\s_-]+run\b", re.IGNORECASE)
+
+
+def says_not_run(status: str) -> bool:
+    """
+    Whether a tracker Status opens with NOT RUN: the researcher's decision not to run the row
+    here ("NOT RUN — needs API placement outputs", 009's R005, as bridge's own advice for a run
+    that cannot run asks), ruled out for good even where its reason reads as a wait.
+    """
+    return _NOT_RUN.match(status.replace("*", "")) is not None
+
 
 # The larger patterns are compiled on first use: `bridge status` imports this module for the
 # tracker's status words and never reads a heading, label or priority (about 2 ms saved).
@@ -440,6 +452,8 @@ _CHINESE_STATUS: tuple[tuple[str, str], ...] = (
     ("运行中", "running"),
     ("进行中", "running"),
     ("阻塞", "blocked"),
+    ("受阻", "blocked"),
+    ("暂缓", "skipped"),
     ("暂停", "skipped"),
     ("取消", "skipped"),
     ("跳过", "skipped"),

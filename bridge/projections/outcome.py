@@ -71,7 +71,7 @@ from bridge.plan.metric_names import match_metric, plan_metric_names
 from bridge.plan.priority import Priority
 from bridge.plan.runs import waits_outside
 from bridge.plan.status_legend import is_held_for_code
-from bridge.plan.vocabulary import normalise_status
+from bridge.plan.vocabulary import normalise_status, says_not_run
 from bridge.projections.block_runs import (
     block_runs,
     candidate_system,
@@ -353,6 +353,9 @@ def _judge(state: PipelineState, block: BlockInfo) -> BlockResult:
     reviewable = (
         evaluation is not None
         and verdict.verdict is VerdictKind.INCONCLUSIVE
+        # An empty criterion gives a reviewer nothing to judge (030: "no reviewer has judged
+        # it" beside "empty criterion").
+        and bool(block.success_criterion.strip())
         and _declined(criterion)
         and bool(runs)
         and all(r.state is RunState.SUCCEEDED for r in runs)
@@ -385,6 +388,9 @@ def _blocked_in_tracker(reason: str) -> bool:
     """
     return (
         normalise_status(reason) == "blocked"
+        # "NOT RUN — needs API placement outputs" (009's R005) is the researcher's decision not
+        # to run it here, as bridge's own advice for a run that cannot run asks: no block.
+        and not says_not_run(reason)
         and not is_held_for_code(reason)
         and not waits_outside(reason)
     )

@@ -49,7 +49,7 @@ from bridge.projections.text import stamp, t
 from bridge.projections.tracker import status_word
 from bridge.projections.unmatched import unmatched_note
 
-__all__ = ["AGGREGATE_HEADER", "RUN_HEADER", "next_step", "number", "render"]
+__all__ = ["AGGREGATE_HEADER", "RUN_HEADER", "VERDICT_ZH", "next_step", "number", "render"]
 
 RUN_HEADER = ("Run", "System", "Key Metric", "Status")
 AGGREGATE_HEADER = ("System", "Metric", "Mean", "Std", "n", "Runs")
@@ -99,8 +99,8 @@ _WORDS: dict[str, tuple[str, str]] = {
     "none": ("(none written)", "（未填写）"),
     "no_blocks": (
         "The plan has no experiment blocks, so there is no criterion to judge: each run's "
-        "numbers are under its milestone above.",
-        "计划中没有实验块，因此没有可判定的成功标准：各运行的数值见上方各里程碑。",
+        "numbers are under “Results by milestone” above.",
+        "计划中没有实验块，因此没有可判定的成功标准：各运行的数值见上方“按里程碑的结果”。",
     ),
     "parsed": ("Read as", "解析为"),
     "unparsed": ("Not machine-checkable", "无法自动检验"),
@@ -157,7 +157,8 @@ _WORDS: dict[str, tuple[str, str]] = {
     "info": ("information", "提示"),
 }
 
-_VERDICT_ZH = {
+#: A verdict in Chinese, beside the English word a program reads.
+VERDICT_ZH = {
     VerdictKind.MET: "满足",
     VerdictKind.NOT_MET: "未满足",
     VerdictKind.INCONCLUSIVE: "无定论",
@@ -386,12 +387,13 @@ def next_step(state: PipelineState, outcome: Outcome, language: str) -> str:
     if state.plan is not None and not state.plan.blocks:
         # 032: no block, so no criterion; main_milestone cannot help.
         return (
-            "计划中没有实验块：各运行的数值见上方各里程碑；要有判定，请在计划中写出带成功标准的"
+            "计划中没有实验块：各运行的数值见上方“按里程碑的结果”；要有判定，请在计划中写出带成功标准的"
             "实验块，再运行 `bridge run`。消融规划已跳过（主要结果无定论）。"
             if zh
-            else "The plan has no experiment blocks: each run's numbers are under its milestone "
-            "above; for verdicts, give the plan experiment blocks with success criteria, then run "
-            "`bridge run`. Ablation planning skipped (main result inconclusive)."
+            else "The plan has no experiment blocks: each run's numbers are under “Results by "
+            "milestone” above; for verdicts, give the plan experiment blocks with success "
+            "criteria, then run `bridge run`. Ablation planning skipped (main result "
+            "inconclusive)."
         )
     if outcome.main_milestone is None and not (state.plan and state.plan.milestones):
         # 017: no milestone to name, so main_milestone cannot help; the blocks are all there is.
@@ -452,7 +454,7 @@ def _block_section(state: PipelineState, result: BlockResult, language: str) -> 
     lines.append(f"- **{_t('evaluation', language)}:** `{block.evaluation_type}` — {scope}")
     # As the main result: the English word is what a program reads, the Chinese one beside it.
     if language == "zh":
-        word = _VERDICT_ZH[verdict.verdict]
+        word = VERDICT_ZH[verdict.verdict]
         judge = {JudgedBy.RULE: "规则", JudgedBy.REVIEWER: "评审者"}[verdict.judged_by]
         said = f"**{verdict.verdict.value}**（{word}，判定者：{judge}）"
     else:

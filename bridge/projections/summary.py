@@ -26,7 +26,7 @@ from bridge.projections.outcome import (
     not_met_elsewhere,
 )
 from bridge.projections.reasons import in_language
-from bridge.projections.results import next_step
+from bridge.projections.results import VERDICT_ZH, next_step
 from bridge.projections.text import language_of
 
 __all__ = ["handoff_summary", "next_step_line"]
@@ -67,8 +67,12 @@ def _main_sentence(state: PipelineState, zh: bool) -> str:
         )
     ]
     language = "zh" if zh else "en"
-    detail = "; ".join(
-        f"{b.block.id} {b.verdict.verdict.value}: {line(in_language(b.verdict.reason, language))}"
+    # In Chinese the English verdict word stays (what a program reads), its Chinese beside it,
+    # as the results write it; "B1 inconclusive: 成功标准…" read as a stray English word.
+    detail = ("；" if zh else "; ").join(
+        f"{b.block.id} {b.verdict.verdict.value}"
+        + (f"（{VERDICT_ZH[b.verdict.verdict]}）：" if zh else ": ")
+        + line(in_language(b.verdict.reason, language))
         for b in blocks
     )
     word = outcome.main_result.value

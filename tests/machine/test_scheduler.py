@@ -254,6 +254,19 @@ class TestDependencies:
         assert "dependency P1 failed" in of(Cancel, decisions)[0].reason
         assert launched(decisions) == ["P3"]
 
+    def test_a_chain_of_dependants_is_cancelled_in_one_round(self) -> None:
+        """011: R008 waits on R007, R009 on R008; R007 failed and R009 was cancelled 5 s after
+        R008, on the dispatcher's next wake-up. Both go in one round."""
+        log = Log((("M1", False),))
+        log.plan("P1", "M1", priority="nice").plan("P2", "M1", depends_on=("P1",))
+        log.plan("P3", "M1", depends_on=("P2",))
+        log.run("P1", event=ev.RunFailed, exit_code=1)
+        decisions = decide(log.state(), CPU, T0, Policy())
+        assert [(d.run_id, d.reason) for d in of(Cancel, decisions)] == [
+            ("P2", "not run: dependency P1 failed"),
+            ("P3", "not run: dependency P2 failed"),
+        ]
+
     def test_stuck_dependency_cancels_the_dependant(self) -> None:
         """A dependency stuck after OOM retries also cancels its dependant."""
         log = Log((("M1", False),))

@@ -120,7 +120,7 @@ def _write(root: Path, language: str = "", *, failing: bool = False, gated: bool
                 cells = f"R{n} | M1 | {block} | 主实验 | {system} | {seed} | accuracy | MUST | TODO"
                 rows.append(f"| {cells} | |")
                 n += 1
-    rows.append("| X1 | M1 | | 主实验 | 大模型 | 0 | accuracy | MUST | NOT RUN — 需要 GPU | |")
+    rows.append("| X1 | M1 | | 主实验 | 大模型 | 0 | accuracy | MUST | 阻塞 — 需要 GPU | |")
     (root / "refine-logs").mkdir(parents=True)
     (root / "scripts").mkdir()
     (root / "refine-logs" / "EXPERIMENT_PLAN.md").write_text(PLAN, encoding="utf-8")
@@ -198,7 +198,8 @@ def test_bridge_run_in_chinese(chinese: tuple[Path, str, str]) -> None:
     assert "  估计：~0.00 GPU-h，预算 1 GPU-h\n" in run
     summary = run[run.index("主要结果") :]
     assert (
-        "B2 not_met: accuracy: 本方法（我们的） 0.91 ± 0.01 (n=3); 0.91 ≥ 0.95 → 未满足" in summary
+        "B2 not_met（未满足）：accuracy: 本方法（我们的） 0.91 ± 0.01 (n=3); 0.91 ≥ 0.95 → 未满足"
+        in summary
     )
     # Stage names, the verdict words, the implementer's name and paths are machine words.
     machine = {"IMPLEMENTED", "REVIEWED", "SANITY_OK", "DEPLOYED", "existing", "local", "results"}

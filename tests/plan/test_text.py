@@ -66,6 +66,9 @@ class TestVocabulary:
             ("✅ 7/7 ds", "done"),
             ("已完成", "done"),
             ("已完成-失败", "failed"),
+            # "Blocked" and "deferred" in Chinese, beside 阻塞 and 暂停.
+            ("受阻 — 需要 GPU", "blocked"),
+            ("暂缓", "skipped"),
             ("failed", "failed"),
             ("invalid", "failed"),
             # A failure said after another word or mark: the run failed, or its output is invalid.

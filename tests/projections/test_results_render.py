@@ -251,7 +251,9 @@ class TestHandoffSummary:
         assert "B1 inconclusive: training-quality problems: R001 loss: non_finite" in (
             handoff_summary(english)
         )
-        assert "B1 inconclusive: 训练质量问题：R001 loss: non_finite" in handoff_summary(chinese)
+        assert "B1 inconclusive（无定论）：训练质量问题：R001 loss: non_finite" in handoff_summary(
+            chinese
+        )
 
     def test_summary_before_a_plan(self) -> None:
         """Before the plan is loaded the summary says so."""
@@ -447,6 +449,10 @@ def test_a_block_that_names_no_metric_says_so_not_a_dash() -> None:
         "in bridge.toml."
     ) in text, text
     assert "(-)" not in text
+    # Nothing for a reviewer to judge either (030's empty criteria said "no reviewer has judged
+    # it (a [reviewer] … judges such criteria)").
+    assert "criterion not machine-checkable: empty criterion" in text
+    assert "no reviewer has judged it" not in text
     # A clause's metric is the plan's: named in the note, not "the block names no metric".
     text = _one_block(
         "accuracy drop ≥ 2 and gate entropy ≤ 1", (_value("M2.1", "gate_mean", 0.5, "0.5"),)
