@@ -163,8 +163,13 @@ def judge_block(
         )
 
     if isinstance(criterion, Unparsed):
+        # Its failed runs are said too (009's B2: "not machine-checkable" alone hid that its
+        # only run failed, and the next step sends the reader to the verdicts).
+        failed = _failed_runs(runs_status)
         return verdict(
-            VerdictKind.INCONCLUSIVE, f"criterion not machine-checkable: {criterion.reason}"
+            VerdictKind.INCONCLUSIVE,
+            f"criterion not machine-checkable: {criterion.reason}"
+            + (f"; runs failed: {', '.join(failed)}" if failed else ""),
         )
     try:
         _check_runs(runs_status)
@@ -205,6 +210,18 @@ def _gain_noise(
     return noise(a, b, factor=scale)
 
 
+def _failed_runs(runs_status: Mapping[str, str]) -> list[str]:
+    """``R3 (failed)`` for each run that ended without succeeding, sorted; out-of-scope runs,
+    runs still going and runs not run by bridge are none."""
+    return sorted(
+        f"{r} ({s})"
+        for r, s in runs_status.items()
+        if s not in (SUCCEEDED, _OUT_OF_SCOPE)
+        and s not in _UNFINISHED
+        and s not in _NOT_RUN_BY_BRIDGE
+    )
+
+
 def _check_runs(runs_status: Mapping[str, str]) -> None:
     if not runs_status:
         raise Inconclusive("the block has no runs")
@@ -216,11 +233,7 @@ def _check_runs(runs_status: Mapping[str, str]) -> None:
     runs_status = {r: s for r, s in runs_status.items() if s != _OUT_OF_SCOPE}
     unfinished = sorted(r for r, s in runs_status.items() if s in _UNFINISHED)
     elsewhere = sorted(r for r, s in runs_status.items() if s in _NOT_RUN_BY_BRIDGE)
-    failed = sorted(
-        f"{r} ({s})"
-        for r, s in runs_status.items()
-        if s != SUCCEEDED and s not in _UNFINISHED and s not in _NOT_RUN_BY_BRIDGE
-    )
+    failed = _failed_runs(runs_status)
     parts = []
     if failed:
         parts.append(f"runs failed: {', '.join(failed)}")

@@ -20,6 +20,7 @@ from bridge.machine.ports import ProposedRun
 from bridge.plan import LoadedProject, Options, RunSpec, match_system, render_for_reading
 from bridge.plan.hyperparams import setup_hyperparameters
 from bridge.plan.milestones import stated_gate
+from bridge.plan.model import Milestone
 from bridge.plan.overview import estimate_milestone, own_gpu_hours
 from bridge.plan.plan_section import researchers_part
 from bridge.plan.priority import Priority
@@ -338,7 +339,26 @@ def approval_summary(project: LoadedProject, state: PipelineState) -> str:
     total = 0.0
     unknown: list[str] = []
     own = own_gpu_hours(project.milestones)
-    for milestone in project.milestones:
+    planned = {m.id for m in project.milestones}
+    # Runs of a milestone the plan lacks, or of none (034's R013, of block S3): a line each,
+    # after the plan's, so every run a person approves is on the summary.
+    others = [
+        Milestone(
+            id=mid,
+            name="",
+            goal="",
+            blocks=(),
+            gate="",
+            cost_raw="",
+            gpu_hours=None,
+            sanity=False,
+            file="",
+            line=0,
+        )
+        for mid in state.milestone_ids
+        if mid not in planned and state.runs_in(mid)
+    ]
+    for milestone in [*project.milestones, *others]:
         runs = state.runs_in(milestone.id)
         gpus = sorted({r.spec.gpus for r in runs})
         if not gpus or gpus == [0]:
@@ -351,11 +371,13 @@ def approval_summary(project: LoadedProject, state: PipelineState) -> str:
         hours, source = estimate.gpu_hours, estimate_source_in_language(estimate.source, language)
         flag = t("plan_sanity_run", language) if milestone.sanity else ""
         name = f" {milestone.name}" if milestone.name else ""
+        if not milestone.id:
+            name = t("status_no_milestone", language)  # the id is "": the name says so
         count = t("approval_count", language).format(
             n=len(runs), s="s" if len(runs) != 1 else "", asks=asks
         )
         if hours is None:
-            unknown.append(milestone.id)
+            unknown.append(milestone.id or t("status_no_milestone", language))
             shown = t("approval_unknown", language)
         else:
             total += hours

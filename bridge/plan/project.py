@@ -121,12 +121,12 @@ def _check_main_milestone(
             f"main_milestone = {chosen!r} is not a milestone of the plan"
             f"{did_you_mean(chosen, ids)} (milestones: {listed})"
         )
-    raise ConfigError(
-        why,
-        setting="bridge.main_milestone",
-        file=config.file,
-        line=config.line_of("bridge.main_milestone"),
-    )
+    if "bridge.main_milestone" in config.key_lines:
+        file, line = config.file, config.line_of("bridge.main_milestone")
+    else:
+        # Given with -o (034: the message said "bridge.toml:1", where nothing names it).
+        file, line = "-o", None
+    raise ConfigError(why, setting="bridge.main_milestone", file=file, line=line)
 
 
 def _no_main_milestone(

@@ -226,6 +226,16 @@ class TestJudgeBlock:
         v = judge(Unparsed(text="reads well", reason="no comparison"))
         assert v.verdict is VerdictKind.INCONCLUSIVE and "not machine-checkable" in v.reason
 
+    def test_an_unparsed_criterion_says_its_failed_runs(self) -> None:
+        """009's B2: its only run failed, and the verdict said only "not machine-checkable"."""
+        v = judge(
+            Unparsed(text="counts", reason="counts over subsets"),
+            runs_status={"R003": "failed", "R004": "succeeded", "R005": "done_before_bridge"},
+        )
+        assert v.reason == (
+            "criterion not machine-checkable: counts over subsets; runs failed: R003 (failed)"
+        )
+
     def test_missing_seed(self) -> None:
         """Fewer seeds than expected is inconclusive and says how many."""
         v = judge(crit("> 2% accuracy over baseline"), expected_seeds=5)

@@ -77,3 +77,14 @@ class TestApprovalSummary:
         )
         assert "estimated total: ~1.00 GPU-h (without M0) of 10 budgeted" in summary
         assert "⚠" not in summary
+
+    def test_runs_of_no_milestone_are_on_the_summary(self, project: Path) -> None:
+        """034's R013 (of a block no milestone runs) was left out: 13 runs proposed, 12 on the
+        lines a person approves. Runs of no milestone have a line of their own."""
+        write_project(
+            project,
+            [*RUNS, Run(id="Z1", milestone="")],
+            bridge="auto_deploy = false\ncode_review = false",
+        )
+        summary = _approval(project)
+        assert "(no milestone): 1 run (CPU), ~0.00 GPU-h (CPU runs only)" in summary

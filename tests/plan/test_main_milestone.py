@@ -107,11 +107,15 @@ class TestSetting:
     """`main_milestone` naming no usable milestone is exit 2 with a message that says why."""
 
     @staticmethod
-    def _refused(root: Path, value: str) -> str:
+    def _refused_error(root: Path, value: str) -> ConfigError:
         (root / "bridge.toml").write_text(f'[bridge]\nmain_milestone = "{value}"\n')
         with pytest.raises(ConfigError) as caught:
             load_project(root)
-        return str(caught.value)
+        return caught.value
+
+    @classmethod
+    def _refused(cls, root: Path, value: str) -> str:
+        return str(cls._refused_error(root, value))
 
     def test_the_sanity_milestone_is_refused_as_such(self, tmp_path: Path) -> None:
         """001's M0 is its sanity milestone: not "not a milestone", but why it cannot be main."""
@@ -121,6 +125,14 @@ class TestSetting:
         message = self._refused(root, "M0")
         assert "names the plan's sanity milestone" in message
         assert "not a milestone" not in message and "M1" in message
+
+    def test_a_value_given_with_o_is_said_to_come_from_o(self, tmp_path: Path) -> None:
+        """034: `-o main_milestone=M1` was reported at "bridge.toml:1", where nothing names it."""
+        root = as_project("001", tmp_path)
+        with pytest.raises(ConfigError) as caught:
+            load_project(root, overrides={"main_milestone": "M9"})
+        assert str(caught.value).startswith("-o: main_milestone = 'M9' is not a milestone")
+        assert str(self._refused_error(root, "M9")).startswith("bridge.toml:2: main_milestone")
 
     def test_a_typo_lists_every_milestone_with_the_sanity_one_marked(self, tmp_path: Path) -> None:
         message = self._refused(as_project("001", tmp_path), "M9")
