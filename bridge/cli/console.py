@@ -338,8 +338,13 @@ def status_lines(
 
         said = visible(blocked_in_language(state.blocked.reason, language))
         lines.extend(_wrapped(f"{t('blocked', language)} {said}", max(width, 20)))
+    planned = {m.id for m in state.plan.milestones} if state.plan else set()
     for milestone in milestone_order(state):
-        every = state.runs_in(milestone)
+        # The tracker's implementation tasks are no runs: a milestone of nothing else (001's
+        # "(no milestone)" of I1-I7) is no line.
+        every = [r for r in state.runs_in(milestone) if not r.is_task]
+        if not every and milestone not in planned:
+            continue
         runs = [r for r in every if r.state is not RunState.OUT_OF_SCOPE]
         done = sum(1 for r in runs if r.state in TERMINAL_RUN_STATES)
         ok = sum(1 for r in runs if r.state in SETTLED_RUN_STATES)

@@ -19,7 +19,12 @@ from bridge.events.values import Finding, JobHandle, Slot
 from bridge.machine.stages import RunState, Stage
 from bridge.value_methods import value_methods
 
-__all__ = ["AttemptView", "PipelineState", "RunView", "findings_of"]
+__all__ = ["TASK_NOT_RUN", "AttemptView", "PipelineState", "RunView", "findings_of"]
+
+
+# How the recorded reason of a tracker's implementation task opens (pipeline/recording.py
+# writes it; RunView.is_task reads it): the task is no run, counted nowhere.
+TASK_NOT_RUN = "an implementation task of the tracker"
 
 
 @value_methods
@@ -137,11 +142,7 @@ class RunView:
         True when the run is a row of the tracker's implementation-task table (001's I1-I7,
         done or not): no experiment run, so it is in no milestone's table and no count.
         """
-        if self.state is not RunState.OUT_OF_SCOPE:
-            return False
-        from bridge.plan.runs import TASK_NOT_RUN  # only for rows ruled out: few
-
-        return self.reason.startswith(TASK_NOT_RUN)
+        return self.state is RunState.OUT_OF_SCOPE and self.reason.startswith(TASK_NOT_RUN)
 
     @property
     def failed_before_bridge(self) -> bool:

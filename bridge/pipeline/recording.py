@@ -17,6 +17,7 @@ from bridge.events import types as ev
 from bridge.events.secrets import redact
 from bridge.machine.fold import PipelineState
 from bridge.machine.ports import ProposedRun
+from bridge.machine.views import TASK_NOT_RUN
 from bridge.plan import LoadedProject, Options, RunSpec, match_system, render_for_reading
 from bridge.plan.hyperparams import setup_hyperparameters
 from bridge.plan.milestones import stated_gate
@@ -25,7 +26,6 @@ from bridge.plan.overview import estimate_milestone, own_gpu_hours
 from bridge.plan.plan_section import researchers_part
 from bridge.plan.priority import Priority
 from bridge.plan.run_fields import run_fields
-from bridge.plan.runs import TASK_NOT_RUN
 from bridge.plan.text import decode
 from bridge.plan.vocabulary import DONE_STATUSES, OUT_OF_SCOPE_STATUSES
 from bridge.projections.text import chosen_language, t

@@ -33,7 +33,6 @@ from bridge.value_methods import value_methods
 __all__ = [
     "PROPOSED",
     "SANITY_PROPOSAL",
-    "TASK_NOT_RUN",
     "RunSpec",
     "build_runs",
     "match_system",
@@ -79,11 +78,6 @@ class RunSpec(RunFields):
 def _settled(source: str, task: bool, status: str) -> bool:
     """A tracker row that needs no launch: a task, or done or out of scope before bridge."""
     return source == "tracker" and (task or status in (DONE_STATUSES | OUT_OF_SCOPE_STATUSES))
-
-
-# How the recorded reason of a tracker's implementation task opens (pipeline/recording.py
-# writes it; RunView.is_task reads it): the task is no run, counted nowhere.
-TASK_NOT_RUN = "an implementation task of the tracker"
 
 
 def ran_by_bridge(notes: str) -> bool:

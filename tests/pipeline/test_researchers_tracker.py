@@ -124,8 +124,13 @@ def test_implementation_tasks_are_counted_nowhere(project: Path) -> None:
     bridge = Bridge(project)
     bridge.run()
     summary = bridge.summary()
+    state = bridge.status()
     bridge.close()
     assert "Runs: 2 of 7 deployed" in summary, summary
+    from bridge.cli.console import status_lines
+
+    shown = "\n".join(status_lines(state))
+    assert "(no milestone)" not in shown, shown  # no bar of "0/0 ok, 2 out of scope" for tasks
     assert "Must-run completed: 4/5 (1 ended failed or invalid before bridge: R6);" in summary
     results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text()
     assert "| I1 " not in results and "(no milestone)" not in results
