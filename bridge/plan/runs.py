@@ -513,8 +513,6 @@ def _shared_reason(reason: str) -> str:
     return _ONE_SYSTEM.sub("their systems are not among any block's compared systems", reason)
 
 
-#: ``RunSpec.source`` of the sanity run bridge proposes when the plan's sanity milestone names
-#: none: the pipeline asks a person to approve it before it runs.
 _ABLATION_LEAD = re.compile(r"\bablations?\b|消融", re.IGNORECASE)
 
 
@@ -551,6 +549,8 @@ def _unproposed_ablations(block: Block) -> list[PlanWarning]:
 
 
 PROPOSED = "proposed"  # the source of runs proposed from the plan (blocks × systems × seeds)
+#: ``RunSpec.source`` of the sanity run bridge proposes when the plan's sanity milestone names
+#: none: the pipeline asks a person to approve it before it runs.
 SANITY_PROPOSAL = "proposed-sanity"
 
 
@@ -914,8 +914,9 @@ _LACKS = re.compile(
 def _conditional(drafts: Sequence[_Draft]) -> list[PlanWarning]:
     """
     One warning naming the runs still to launch whose row says they run only under a condition
-    (their Notes or Purpose open with "Only if …"): bridge cannot check it, so they run as
-    planned unless the researcher marks them NOT RUN.
+    (their Notes or Purpose open with "Only if …"), and one naming those whose Notes say they
+    lack what they need (038's "checkpoint intentionally absent"): bridge cannot check either,
+    so they run as planned unless the researcher marks them NOT RUN.
     """
     to_run = [
         d
