@@ -70,6 +70,14 @@ _PHRASES: tuple[tuple[str, str], ...] = (
     ("compares with the best or with all of several systems", "与多个系统中最优者或全部比较"),
     ("counts over subsets (categories, families, configs)", "按子集计数（类别、族、配置）"),
     (
+        "a condition on every seed; the rules judge the mean over seeds (write it of the mean)",
+        "针对每个种子的条件；规则按各种子的均值判定（请改写为针对均值的条件）",
+    ),
+    (
+        "a limit on getting worse, with no metric to say which way that is",
+        "限制变差的幅度，但没有指标来说明哪个方向是变差",
+    ),
+    (
         "a non-inferiority comparison ('not worse than'), not a threshold",
         "非劣效比较（'不差于'），不是阈值",
     ),

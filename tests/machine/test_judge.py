@@ -396,6 +396,72 @@ class TestSystemsWithoutResults:
         )
 
 
+class TestTrialLVerdicts:
+    """Trial L's wrong verdicts: wording just outside what the parser knew was guessed."""
+
+    @staticmethod
+    def verdict(text: str, ours: list[float], base: list[float], metric: str) -> Verdict:
+        return judge(
+            parse_criterion(text, block_systems=["ours", "base"], metrics=[metric]),
+            aggregate(samples("ours", metric, ours) + samples("base", metric, base)),
+            runs_status={"r": "succeeded"},
+            expected_seeds=1,
+            reference_system="base",
+            candidate_system="ours",
+        )
+
+    @pytest.mark.parametrize(
+        "metric", ["ECE", "false positive rate", "EER", "Brier score", "inference time",
+                   "peak memory", "MAPE", "Chamfer distance", "hallucination rate", "ATE"],
+    )  # fmt: skip
+    def test_metrics_where_lower_is_better(self, metric: str) -> None:
+        """ "outperforms the baseline on ECE" with a lower ECE read not met, as if higher were
+        better, for 11 of 12 such metrics."""
+        v = self.verdict(f"ours outperforms base on {metric}", [0.1], [0.2], metric)
+        assert v.verdict is VerdictKind.MET, v.reason
+
+    @pytest.mark.parametrize(
+        ("text", "metric", "ours", "met"),
+        [
+            ("accuracy falls by no more than 1 point vs base", "accuracy", 0.80, False),
+            ("accuracy falls by no more than 1 point vs base", "accuracy", 0.895, True),
+            ("at most 1 point degradation in accuracy vs base", "accuracy", 0.80, False),
+            ("latency overhead ≤ 10% vs base", "latency", 130.0, False),
+            ("latency grows by no more than 10% vs base", "latency", 105.0, True),
+            ("latency regression of at most 10% vs base", "latency", 130.0, False),
+        ],
+    )
+    def test_limits_on_getting_worse(self, text: str, metric: str, ours: float, met: bool) -> None:
+        """ "falls by no more than 1 point", "overhead ≤ 10%" were met with accuracy 10 points
+        down or latency 30% up: the verbs were unknown, so the change read as a gain."""
+        base = 0.90 if metric == "accuracy" else 100.0
+        v = self.verdict(text, [ours], [base], metric)
+        assert v.verdict is (VerdictKind.MET if met else VerdictKind.NOT_MET), v.reason
+
+    def test_prose_after_a_threshold_stays_open(self) -> None:
+        """ "F1 ≥ 0.80 and the qualitative examples look convincing" was met on F1 alone."""
+        for text in (
+            "F1 ≥ 0.80 and the qualitative examples look convincing",
+            "F1 ≥ 0.80. Samples must stay fluent",
+        ):
+            v = self.verdict(text, [0.9], [0.5], "F1")
+            assert v.verdict is VerdictKind.INCONCLUSIVE, v.reason
+            assert "[1] met" in v.reason and "[2] open" in v.reason
+
+    def test_a_condition_on_every_seed_is_not_judged_on_the_mean(self) -> None:
+        """ "≥ 0.80 on all 3 seeds" was met with one seed at 0.78 (the mean 0.83)."""
+        v = self.verdict("accuracy ≥ 0.80 on all 3 seeds", [0.78, 0.85, 0.86], [0.5], "accuracy")
+        assert v.verdict is VerdictKind.INCONCLUSIVE
+        assert "a condition on every seed" in v.reason
+
+    def test_times_faster_for_a_lower_is_better_metric(self) -> None:
+        """ "≥ 2× faster in latency" read as a 100 % reduction: never met, 2.2× read not met."""
+        v = self.verdict("ours is ≥ 2× faster than base in latency", [45.0], [100.0], "latency")
+        assert v.verdict is VerdictKind.MET, v.reason
+        v = self.verdict("ours is ≥ 2× faster than base in latency", [60.0], [100.0], "latency")
+        assert v.verdict is VerdictKind.NOT_MET, v.reason
+
+
 class TestMainResult:
     def verdict(self, kind: VerdictKind) -> Verdict:
         return Verdict(verdict=kind, reason="r")

@@ -19,7 +19,26 @@ import unicodedata
 
 __all__ = ["looks_like_condition", "split_clauses"]
 
-_HARD = re.compile(r"\s*(?:;|；|(?<=[^\d\s.])\.\s+(?=\S)|。(?=\s*\S))\s*")
+_HARD = re.compile(
+    r"\s*(?:;|；|(?<=[^\d\s.])\.\s+(?=\S)|。(?=\s*\S)"
+    # After a number, a full stop and a space end the sentence when a word follows (a decimal
+    # point has no space after it): "accuracy ≥ 0.80. Samples must stay fluent" (trial L) read
+    # the second sentence as nothing, and "acc ≥ 0.80. latency ≤ 50" as one clause.
+    r"|(?<=\d)\.\s+(?=[^\W\d_]))\s*"
+)
+# A clause that ends in its threshold ("F1 ≥ 0.80"): words joined after it that state no
+# condition are a clause of their own, not a tail to drop ("… and the qualitative examples look
+# convincing" was met on F1 alone).
+# Words that state something of their own: no number ("averaged over 3 seeds", "on the test
+# set" qualify the clause before them) and no opening preposition or participle.
+_OWN_SENTENCE = re.compile(
+    r"(?!(?:on|over|across|in|at|for|with|using|averaged|measured|computed|evaluated|per|under|"
+    r"after|before|by|from|vs\.?|versus|than|of|when|if)\b)[^\d]*\s[^\d]*$",
+    re.IGNORECASE,
+)
+_ENDS_IN_THRESHOLD = re.compile(
+    r"(?:[<>≤≥=]|\bat\s+(?:least|most))\s*[-+]?\d[\d.,]*\s*(?:%|pp|points?)?$"
+)
 # A new line that starts a list item separates clauses; any other new line wraps one.
 _ITEM_LINE = re.compile(r"\n\s*(?:[-*+•]|\d{1,2}[.)])\s+")
 _ARROW = re.compile(r"\s*(?:→|=>|⇒)\s*")
@@ -138,7 +157,8 @@ def _soft_split(piece: str) -> list[str]:
         return [piece]
     merged: list[str] = [parts[0]]
     for sep, part in zip(seps, parts[1:], strict=True):
-        if looks_like_condition(part) and looks_like_condition(merged[-1]):
+        both = looks_like_condition(part) and looks_like_condition(merged[-1])
+        if both or (_ENDS_IN_THRESHOLD.search(merged[-1]) and _OWN_SENTENCE.match(part)):
             merged.append(part)
         else:
             merged[-1] = merged[-1] + sep + part

@@ -302,12 +302,20 @@ POST = dict(POSTFIX)
 UNIT = dict(UNITS)
 
 HIGHER_WORDS = re.compile(
-    r"(?<![\w-])(higher|increases?|increased|raises?|more)(?![\w-])|提高|增加|增长|更高|高出|高"
+    r"(?<![\w-])(higher|increases?|increased|raises?|more|grows?|grew|rises?|rose|overhead)"
+    r"(?![\w-])|提高|增加|增长|更高|高出|高"
 )
 LOWER_WORDS = re.compile(
     r"(?<![\w-])(lower|reduces?|reduced|reduction|decreases?|decreased|drops?|cuts?|less|fewer|"
-    r"shrinks?|down|loses?)(?![\w-])"
+    r"shrinks?|down|loses?|falls?|fell)(?![\w-])"
     r"|降低|减少|下降|更低|低"
+)
+# A change for the worse, whichever way the metric goes: "at most 1 point degradation" of
+# accuracy is a drop, "latency regression ≤ 10%" a rise (the parser reads it by the metric).
+WORSE_WORDS = re.compile(
+    r"(?<![\w-])(degrades?|degraded|degradation|worsens?|worsened|regress(?:es|ed|ion)?)"
+    r"(?![\w-])|退化|变差|劣化",
+    re.IGNORECASE,
 )
 BETTER_WORDS = re.compile(
     r"(?<![\w-])(improves?|improved|improvement|gains?|outperforms?|beats?|better|surpass(es)?|"

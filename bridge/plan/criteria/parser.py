@@ -33,6 +33,7 @@ from bridge.plan.criteria.lexicon import (
     SYSTEM_RELATION,
     THRESHOLD,
     UNIT,
+    WORSE_WORDS,
     Unit,
     canonical,
     metric_terms,
@@ -64,6 +65,12 @@ from bridge.plan.metric_names import is_lower_better, is_rate_metric, metric_key
 from bridge.value_methods import value_methods
 
 __all__ = ["parse_criterion"]
+
+_EVERY_SEED = re.compile(
+    r"\b(?:all|every|each)\s+(?:of\s+the\s+)?(?:\d+\s+)?(?:random\s+)?(?:seeds?|runs?|trials?)\b"
+    r"|\b(?:per|for\s+each)\s+seed\b|每个种子|所有种子|每次运行",
+    re.IGNORECASE,
+)
 
 
 @value_methods
@@ -314,6 +321,12 @@ def _parse(  # one linear decision procedure, kept in one place to read top to b
         # "Multi-task (λ=0.3) improves …": the subject's setting, not a threshold to meet.
         notes.append(f"left out the setting {setting.group(0).strip()!r}")
         norm = (norm[: setting.start()] + " " + norm[setting.end() :]).strip()
+    # "≥ 0.80 on all 3 seeds", "on every seed": a condition on each seed, which the mean over
+    # seeds would meet with one seed below it (trial L); not read as the mean.
+    if _EVERY_SEED.search(norm):
+        return unparsed(
+            "a condition on every seed; the rules judge the mean over seeds (write it of the mean)"
+        )
     # Seed counts before systems: "over 3 random seeds" is not the system "random selection".
     norm = SEEDS_PHRASE.sub(" ", norm)
     # "median gap ≤ 3% at 16×4", "≥ 1.3× at T_cap = 90 °C", "recall ≥ 0.8 at 5% FPR": where the
@@ -561,6 +574,18 @@ def _parse(  # one linear decision procedure, kept in one place to read top to b
     wants_higher = bool(HIGHER_WORDS.search(rest))
     wants_lower = bool(LOWER_WORDS.search(rest))
     verb_orientation = threshold.orientation if threshold else None
+    if (
+        verb_orientation is None
+        and relation_orientation is None
+        and not (wants_higher or wants_lower or wants_better)
+        and WORSE_WORDS.search(rest)
+    ):
+        # "at most 1 point degradation": a change for the worse is a drop of a metric where
+        # higher is better and a rise of one where lower is (without a metric, not guessed).
+        if metric is None:
+            return unparsed("a limit on getting worse, with no metric to say which way that is")
+        worse_is_higher = is_lower_better(metric)
+        wants_higher, wants_lower = worse_is_higher, not worse_is_higher
     if verb_orientation is None and relation_orientation is None:
         if wants_higher and wants_lower:
             return unparsed("direction words point both ways")
@@ -649,6 +674,15 @@ def _parse(  # one linear decision procedure, kept in one place to read top to b
         if unit is Unit.RATIO or unit is Unit.RELATIVE:
             return unparsed("a ratio or relative change without a reference")
         percent_scale = unit in (Unit.PERCENT, Unit.POINTS)
+    elif unit is Unit.RATIO and (
+        orientation is Orientation.LOWER
+        or (orientation is Orientation.BETTER and metric is not None and is_lower_better(metric))
+    ):
+        # "≥ 2× faster in latency": the reference over ours ≥ 2, a reduction of 50 % (read as a
+        # gain of 100 %, it could never be met, trial L).
+        mode = Mode.RELATIVE
+        value = round((1.0 - 1.0 / value) * 100.0, 9) if value > 0 else value
+        notes.append(f"ratio {threshold.value:g}× read as a relative reduction of {value:g}%")
     elif unit is Unit.RATIO:
         mode = Mode.RELATIVE
         value = round((value - 1.0) * 100.0, 9)
