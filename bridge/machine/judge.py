@@ -65,7 +65,7 @@ from bridge.plan.criteria import (
     Scope,
     Unparsed,
 )
-from bridge.plan.metric_names import is_lower_better
+from bridge.plan.metric_names import is_lower_better, is_rate_metric
 
 __all__ = [
     "SUCCEEDED",
@@ -336,11 +336,33 @@ def _evaluate(
     name = stats[subject].metric
     scale = 1.0
     scale_note = ""
-    if criterion.percent_scale:
-        means = [a.mean for a in stats.values() if a.mean is not None]
-        if means and all(0.0 <= m <= 1.0 for m in means):
-            scale = 100.0
-            scale_note = " (values read as fractions, ×100)"
+    means = [a.mean for a in stats.values() if a.mean is not None]
+    fractions = bool(means) and all(0.0 <= m <= 1.0 for m in means)
+    if criterion.percent_scale and fractions:
+        scale = 100.0
+        scale_note = " (values read as fractions, ×100)"
+    elif (
+        criterion.mode is Mode.ABSOLUTE
+        and fractions
+        and 1.0 < criterion.threshold <= 100.0
+        and is_rate_metric(name)
+    ):
+        # "accuracy ≥ 90" of values written as fractions (0.95): a level no fraction reaches,
+        # so the plan meant percent (trial L read "0.95 ≥ 90 → not met").
+        scale = 100.0
+        scale_note = " (values read as fractions, ×100, as the threshold is a percentage)"
+    elif (
+        criterion.mode is not Mode.ABSOLUTE
+        and is_rate_metric(name)
+        and any(0.0 <= m <= 1.0 for m in means)
+        and any(m > 1.5 for m in means)
+    ):
+        # A baseline stored as 0.90 and ours as 90.5 read "gain +89.6 pp → met" (trial L).
+        listed = "; ".join(f"{s or '-'} {a.mean:g}" for s, a in stats.items() if a.mean is not None)
+        raise Inconclusive(
+            f"{name}: the systems' values are on different scales ({listed}): some read as "
+            "fractions, some as percentages; write them alike"
+        )
     lower = is_lower_better(name, overrides=context.lower_is_better)
     threshold = criterion.threshold
     cmp = criterion.comparison

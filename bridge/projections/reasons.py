@@ -178,7 +178,7 @@ _PHRASES: tuple[tuple[str, str], ...] = (
     ("the planner failed: ", "消融规划器失败："),
 )
 
-_FRACTIONS = r"(?: \(values read as fractions, ×100\))?"
+_FRACTIONS = r"(?: \(values read as fractions, ×100(?:, as the threshold is a percentage)?\))?"
 # A name as the parser quotes it (Python's repr: single quotes, or double when it holds one).
 _QUOTE = r"""('[^']*'|"[^"]*")"""
 
@@ -190,6 +190,17 @@ _ARITHMETIC: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf" \(lower\)(?={_FRACTIONS}: )"), "（越低越好）"),
     (re.compile(rf" \((?:higher|better)\)(?={_FRACTIONS}: )"), "（越高越好）"),
     (re.compile(r" \(values read as fractions, ×100\)"), "（数值按比例读取，×100）"),
+    (
+        re.compile(r" \(values read as fractions, ×100, as the threshold is a percentage\)"),
+        "（阈值是百分数，数值按比例读取，×100）",
+    ),
+    (
+        re.compile(
+            r": the systems' values are on different scales \(([^)]*)\): some read as "
+            r"fractions, some as percentages; write them alike"
+        ),
+        r"：各系统的数值尺度不同（\1）：有的是比例，有的是百分数；请统一写法",
+    ),
     (
         re.compile(r"([^\s:|«»;—][^:|«»;—]*?) for ([^:|«»;—]+?): (?=[^|]*\(means over seeds\))"),
         r"\2 的 \1：",

@@ -461,6 +461,25 @@ class TestTrialLVerdicts:
         v = self.verdict("ours is ≥ 2× faster than base in latency", [60.0], [100.0], "latency")
         assert v.verdict is VerdictKind.NOT_MET, v.reason
 
+    def test_systems_on_different_scales_are_not_compared(self) -> None:
+        """A baseline stored as 0.90 and ours as 90.5 read "gain +89.6 pp → met"."""
+        v = self.verdict("ours beats base by ≥ 2 points on accuracy", [90.5], [0.90], "accuracy")
+        assert v.verdict is VerdictKind.INCONCLUSIVE
+        assert "the systems' values are on different scales (ours 90.5; base 0.9)" in v.reason
+
+    def test_a_percent_level_of_values_written_as_fractions(self) -> None:
+        """ "accuracy ≥ 90" of 0.95 read "0.95 ≥ 90 → not met", a level no fraction reaches."""
+        v = judge(
+            crit("accuracy ≥ 90"),
+            aggregate(samples("ours", "accuracy", [0.95])),
+            runs_status={"r": "succeeded"},
+            expected_seeds=1,
+            reference_system=None,
+            candidate_system="ours",
+        )
+        assert v.verdict is VerdictKind.MET, v.reason
+        assert "(values read as fractions, ×100, as the threshold is a percentage)" in v.reason
+
 
 class TestMainResult:
     def verdict(self, kind: VerdictKind) -> Verdict:
