@@ -309,10 +309,35 @@ def match_metric(
     # here (train_loss, val_loss) and is reported, not guessed.
     wanted = _tokens(plan_name)
     if wanted:
-        return _unique(
+        hit = _unique(
             (n for n in names if _tokens(n)[-len(wanted) :] == wanted), plan_name, "name ending"
         )
+        if hit is not None:
+            return hit
+    # Then the same words, in any order, with a unit or a short form ("macro F1" ~ "f1_macro",
+    # "latency" ~ "latency_ms", "validation loss" ~ "val_loss", "energy (J)" ~ "energy"; trial
+    # L's near misses left clauses open). Ambiguity is reported, as above.
+    words = _plain_words(plan_name)
+    if words:
+        return _unique(
+            (n for n in names if words in (_plain_words(n), _plain_words(_last_component(n)))),
+            plan_name,
+            "same words",
+        )
     return None
+
+
+# Short forms and units that do not change what a metric is.
+_SHORT = {"validation": "val", "valid": "val", "training": "train", "evaluation": "eval"}
+_UNITS = frozenset(
+    {"ms", "s", "sec", "secs", "seconds", "us", "j", "kj", "mj", "w", "kb", "mb", "gb", "pct",
+     "percent", "hz"}
+)  # fmt: skip
+
+
+def _plain_words(name: str) -> tuple[str, ...]:
+    """A metric name's words, short forms for long ones, units left out, sorted."""
+    return tuple(sorted(_SHORT.get(t, t) for t in _tokens(name) if t not in _UNITS))
 
 
 # A block's Metrics items as plans write them: "Primary: accuracy, macro F1", "Decisive:

@@ -217,6 +217,18 @@ class TestMatchMetric:
         with pytest.raises(ConfigError, match="aliases"):
             match_metric("acc", ["val.acc", "test.acc"])
 
+    def test_same_words_with_a_unit_or_a_short_form(self) -> None:
+        """Trial L's near misses left clauses open: "latency" and `latency_ms`, "validation
+        loss" and `val_loss`, "macro F1" and `f1_macro`, "energy (J)" and `energy`; two such
+        names are still reported, not guessed."""
+        assert match_metric("latency", ["latency_ms", "accuracy"]) == "latency_ms"
+        assert match_metric("validation loss", ["val_loss", "train_loss"]) == "val_loss"
+        assert match_metric("macro F1", ["f1_macro", "f1_micro"]) == "f1_macro"
+        assert match_metric("energy (J)", ["energy", "latency_ms"]) == "energy"
+        assert match_metric("accuracy", ["eval.accuracy_top1"]) is None
+        with pytest.raises(ConfigError):
+            match_metric("time", ["time_s", "time_ms"])
+
     def test_no_match(self) -> None:
         """An unknown metric gives None."""
         assert match_metric("bleu", ["acc"]) is None
