@@ -162,7 +162,10 @@ def _named_in(system: str, method: str) -> bool:
 # "LSVJ-S intact (reference)", "完整模型"; "full" after the method's name, not opening the name
 # (009's "`full` tool cards" is a kind of card).
 _FULL = re.compile(
-    r"(?<=[\w)])[\s`*]+(?:full|intact)\b(?!\s*(?:fine-?tun|attention|batch|precision|rank))"
+    # "LSVJ-S full", and (trial L) "X (full)" and "Full model" beside "w/o A", "w/o B".
+    r"(?<=[\w)])[\s`*(]+(?:full|intact)\b(?!\s*(?:fine-?tun|attention|batch|precision|rank))"
+    # The whole name "Full model" ("`full` tool cards" is a kind of input, not the full system).
+    r"|^\W*(?:full|intact)(?:\s+(?:model|method|system|pipeline|version|approach))?\W*$"
     r"|完整",
     re.IGNORECASE,
 )

@@ -274,6 +274,9 @@ class TestUnattributed:
         # a baseline that fine-tunes every weight is not the method, nor 009's card kind
         (("Full fine-tuning", "LoRA", "DoRA"), None),
         (("BM25 over `name_desc`", "`compact`", "`full` tool cards"), None),
+        # Trial L: an ablation's full system written "X (full)", or "Full model" beside "w/o …".
+        (("X (full)", "X (no A)", "X (no B)"), "X (full)"),
+        (("Full model", "w/o A", "w/o B"), "Full model"),
     ],
 )
 def test_the_system_named_full_is_the_proposed_one(
