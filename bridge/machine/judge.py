@@ -65,7 +65,7 @@ from bridge.plan.criteria import (
     Scope,
     Unparsed,
 )
-from bridge.plan.metric_names import is_lower_better, is_rate_metric
+from bridge.plan.metric_names import is_lower_better, is_rate_metric, metric_key
 
 __all__ = [
     "SUCCEEDED",
@@ -208,6 +208,11 @@ def _gain_noise(
     if criterion.mode is Mode.RELATIVE and b != 0.0:
         return noise(a, b, factor=100.0 / abs(b))
     return noise(a, b, factor=scale)
+
+
+def _overridden(name: str, overrides: Mapping[str, bool] | None) -> bool:
+    """Whether the researcher said which way ``name`` goes (``[metrics] higher_is_better``)."""
+    return bool(overrides) and metric_key(name) in {metric_key(k) for k in overrides or {}}
 
 
 def _failed_runs(runs_status: Mapping[str, str]) -> list[str]:
@@ -387,6 +392,18 @@ def _evaluate(
         if (criterion.orientation is Orientation.BETTER and lower)
         else (criterion.orientation.value if criterion.orientation else "better")
     )
+    if (
+        (criterion.orientation or Orientation.BETTER) is Orientation.BETTER
+        and not lower
+        and not is_rate_metric(name)
+        and not _overridden(name, context.lower_is_better)
+    ):
+        # A metric the word lists do not know is taken as higher-is-better: said, with the way
+        # to say otherwise (trial L: an ECE that got better read "not met" with no word of it).
+        way = (
+            "higher assumed: set [metrics] higher_is_better = { "
+            f'"{name}" = false }} in bridge.toml if lower is better'
+        )
     parts = [
         f"vs {ref} {describe(stats[ref], scale)}: gain {gain:+.6g}{unit}" for ref, gain in gains
     ]

@@ -189,6 +189,14 @@ _ARITHMETIC: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf" \(lower is better\)(?={_FRACTIONS}: )"), "（越低越好）"),
     (re.compile(rf" \(lower\)(?={_FRACTIONS}: )"), "（越低越好）"),
     (re.compile(rf" \((?:higher|better)\)(?={_FRACTIONS}: )"), "（越高越好）"),
+    (
+        re.compile(
+            r" \(higher assumed: set \[metrics\] higher_is_better = \{ (.+?) = false \} in "
+            rf"bridge\.toml if lower is better\)(?={_FRACTIONS}: )"
+        ),
+        r"（假定越高越好：若越低越好，请在 bridge.toml 中设置 [metrics] higher_is_better = "
+        r"{ \1 = false }）",
+    ),
     (re.compile(r" \(values read as fractions, ×100\)"), "（数值按比例读取，×100）"),
     (
         re.compile(r" \(values read as fractions, ×100, as the threshold is a percentage\)"),

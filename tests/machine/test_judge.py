@@ -461,6 +461,30 @@ class TestTrialLVerdicts:
         v = self.verdict("ours is ≥ 2× faster than base in latency", [60.0], [100.0], "latency")
         assert v.verdict is VerdictKind.NOT_MET, v.reason
 
+    def test_a_direction_the_lists_do_not_know_is_said_to_be_assumed(self) -> None:
+        """Any metric outside the word lists was taken as higher-is-better with no word of it:
+        the reason says so, and how to say otherwise; a direction set in bridge.toml is not
+        called assumed."""
+        v = self.verdict("ours beats base on mean lift", [0.3], [0.2], "mean lift")
+        assert v.reason.startswith(
+            'mean lift (higher assumed: set [metrics] higher_is_better = { "mean lift" = false } '
+            "in bridge.toml if lower is better): ours 0.3 (n=1)"
+        ), v.reason
+        said = judge(
+            parse_criterion("ours beats base on mean lift", block_systems=["ours", "base"]),
+            aggregate(samples("ours", "mean lift", [0.3]) + samples("base", "mean lift", [0.2])),
+            runs_status={"r": "succeeded"},
+            expected_seeds=1,
+            reference_system="base",
+            candidate_system="ours",
+            lower_is_better={"mean lift": False},
+        )
+        assert said.reason.startswith("mean lift (better): ours 0.3"), said.reason
+        assert (
+            "(better)"
+            in self.verdict("ours beats base on accuracy", [0.9], [0.8], "accuracy").reason
+        )
+
     def test_systems_on_different_scales_are_not_compared(self) -> None:
         """A baseline stored as 0.90 and ours as 90.5 read "gain +89.6 pp → met"."""
         v = self.verdict("ours beats base by ≥ 2 points on accuracy", [90.5], [0.90], "accuracy")
