@@ -58,6 +58,7 @@ from bridge.machine.verdicts import (
     main_result,
 )
 from bridge.plan.criteria import (
+    Comparison,
     Compound,
     Criterion,
     Mode,
@@ -210,6 +211,17 @@ def _gain_noise(
     return noise(a, b, factor=scale)
 
 
+def _mixed_scales(means: Sequence[float]) -> bool:
+    """
+    Whether some means are fractions and others the same quantities in percent: a value in
+    [0, 1] and one above 1.5 that agree once read alike (0.90 beside 90.5). Percent data with a
+    small value (35.2 beside 0.8, 0 beside 45) is no such pair.
+    """
+    small = [m for m in means if 0.0 < m <= 1.0]
+    large = [m / 100.0 for m in means if 1.5 < m <= 100.0]
+    return any(abs(f - p) <= 0.2 * max(f, p) for f in small for p in large)
+
+
 def _overridden(name: str, overrides: Mapping[str, bool] | None) -> bool:
     """Whether the researcher said which way ``name`` goes (``[metrics] higher_is_better``)."""
     return bool(overrides) and metric_key(name) in {metric_key(k) for k in overrides or {}}
@@ -350,18 +362,15 @@ def _evaluate(
         criterion.mode is Mode.ABSOLUTE
         and fractions
         and 1.0 < criterion.threshold <= 100.0
+        and criterion.comparison in (Comparison.GE, Comparison.GT)
         and is_rate_metric(name)
+        and not is_lower_better(name, overrides=context.lower_is_better)
     ):
         # "accuracy ≥ 90" of values written as fractions (0.95): a level no fraction reaches,
         # so the plan meant percent (trial L read "0.95 ≥ 90 → not met").
         scale = 100.0
         scale_note = " (values read as fractions, ×100, as the threshold is a percentage)"
-    elif (
-        criterion.mode is not Mode.ABSOLUTE
-        and is_rate_metric(name)
-        and any(0.0 <= m <= 1.0 for m in means)
-        and any(m > 1.5 for m in means)
-    ):
+    elif criterion.mode is not Mode.ABSOLUTE and is_rate_metric(name) and _mixed_scales(means):
         # A baseline stored as 0.90 and ours as 90.5 read "gain +89.6 pp → met" (trial L).
         listed = "; ".join(f"{s or '-'} {a.mean:g}" for s, a in stats.items() if a.mean is not None)
         raise Inconclusive(

@@ -85,38 +85,6 @@ LOWER_IS_BETTER_TOKENS: frozenset[str] = frozenset(
         "regret",
         "violation",
         "violations",
-        # Calibration, detection and verification errors, costs and distances (trial L: an
-        # ECE, FPR, EER, Brier score, time, memory, MAPE, Chamfer distance, hallucination
-        # rate and ATE that got better read "not met" as if higher were better).
-        "ece",
-        "fpr",
-        "fnr",
-        "far",
-        "frr",
-        "eer",
-        "brier",
-        "false",
-        "miss",
-        "time",
-        "memory",
-        "mape",
-        "smape",
-        "chamfer",
-        "distance",
-        "hallucination",
-        "hallucinations",
-        "ate",
-        "rpe",
-        "ade",
-        "fde",
-        "cost",
-        "energy",
-        "overhead",
-        "duration",
-        "collision",
-        "collisions",
-        "failures",
-        "toxicity",
         "损失",
         "困惑度",
         "错误率",
@@ -185,6 +153,31 @@ def _tokens(name: str) -> list[str]:
     return [t for t in _NON_WORD.split(unicodedata.normalize("NFKC", name).lower()) if t]
 
 
+# Metrics where lower is better only when they are what the name measures, its last word
+# ("inference time", "peak memory", "Brier score", "FPR@95"): calibration, detection and
+# verification errors, costs and distances (trial L: an ECE, FPR, EER, time, memory … that got
+# better read "not met"). Anywhere in a name they would flip "memory recall", "hallucination
+# detection AUROC", "energy efficiency", "TPR at 1% FPR" (trial L2).
+_LOWER_HEADS = frozenset(
+    {"ece", "fpr", "fnr", "far", "frr", "eer", "brier", "mape", "smape", "chamfer", "distance",
+     "ate", "rpe", "ade", "fde", "time", "memory", "cost", "energy", "overhead", "duration",
+     "toxicity", "hallucination", "hallucinations", "collision", "collisions", "failures", "miss"}
+)  # fmt: skip
+# Words after a metric's head that do not change it: "hallucination rate", "Brier score".
+_GENERIC_TAIL = frozenset({"rate", "score", "ratio", "count", "percent", "pct", "ms", "s", "sec"})
+_FALSE_ALARMS = re.compile(
+    r"\bfalse[\s_-]+(?:positive|negative|alarm|accept|reject)", re.IGNORECASE
+)
+
+
+def _head(name: str) -> str:
+    """The word a metric's name measures: before " at "/"@" ("TPR at 1% FPR" is a TPR), the
+    last one, generic tails and digits left out ("fpr95" is an FPR)."""
+    measured = re.split(r"\s+at\s+|@", unicodedata.normalize("NFKC", name).lower(), maxsplit=1)[0]
+    words = [t for t in _tokens(measured) if t not in _GENERIC_TAIL and not t.isdigit()]
+    return re.sub(r"\d+$", "", words[-1]) if words else ""
+
+
 def is_lower_better(name: str, *, overrides: Mapping[str, bool] | None = None) -> bool:
     """
     Tell whether a smaller value of the metric is better (loss, perplexity, error, latency, ...).
@@ -212,7 +205,12 @@ def is_lower_better(name: str, *, overrides: Mapping[str, bool] | None = None) -
             return True
         if any(low in token for low in ("损失", "困惑度", "错误率", "误差", "延迟")):
             return True
-    return False
+    return _head(name) in _LOWER_HEADS or bool(_FALSE_ALARMS.search(_head_part(name)))
+
+
+def _head_part(name: str) -> str:
+    """The name before " at "/"@": what it measures ("TPR at 1% FPR" measures a TPR)."""
+    return re.split(r"\s+at\s+|@", name, maxsplit=1)[0]
 
 
 def is_rate_metric(name: str) -> bool:

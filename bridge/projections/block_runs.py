@@ -163,7 +163,9 @@ def _named_in(system: str, method: str) -> bool:
 # (009's "`full` tool cards" is a kind of card).
 _FULL = re.compile(
     # "LSVJ-S full", and (trial L) "X (full)" and "Full model" beside "w/o A", "w/o B".
-    r"(?<=[\w)])[\s`*(]+(?:full|intact)\b(?!\s*(?:fine-?tun|attention|batch|precision|rank))"
+    r"(?<=[\w)])[\s`*]+(?:full|intact)\b(?!\s*(?:fine-?tun|attention|batch|precision|rank))"
+    # "X (full)", not "Dense (full KV cache)", a baseline (trial L2).
+    r"|\(\s*(?:full|intact)\s*\)"
     # The whole name "Full model" ("`full` tool cards" is a kind of input, not the full system).
     r"|^\W*(?:full|intact)(?:\s+(?:model|method|system|pipeline|version|approach))?\W*$"
     r"|完整",

@@ -505,6 +505,66 @@ class TestTrialLVerdicts:
         assert "(values read as fractions, ×100, as the threshold is a percentage)" in v.reason
 
 
+class TestTrialL2Regressions:
+    """What the first fixes for trial L broke, found by re-running its probes (trial L2)."""
+
+    verdict = staticmethod(TestTrialLVerdicts.verdict)
+
+    @pytest.mark.parametrize(
+        "metric", ["memory recall", "hallucination detection AUROC", "false-premise accuracy",
+                   "energy efficiency", "collision-free rate", "cost savings",
+                   "time-in-range", "far-field accuracy"],
+    )  # fmt: skip
+    def test_a_lower_word_inside_a_higher_metric_does_not_flip_it(self, metric: str) -> None:
+        v = self.verdict(f"ours outperforms base on {metric}", [0.9], [0.8], metric)
+        assert v.verdict is VerdictKind.MET, v.reason
+
+    def test_a_rate_at_an_operating_point_is_the_rate_it_names(self) -> None:
+        """FPR@95, recorded as `fpr95`, read "fpr95 (better)"; "TPR at 1% FPR" is a TPR."""
+        from bridge.plan.metric_names import is_lower_better
+
+        assert is_lower_better("FPR@95") and is_lower_better("fpr95")
+        assert not is_lower_better("TPR at 1% FPR")
+
+    def test_percent_data_with_a_small_value_is_compared(self) -> None:
+        """The different-scales guard fired on success rate 0 → 45 and 35.2 → 0.8."""
+        v = self.verdict(
+            "ours beats base by ≥ 10 points on success rate", [45.0], [0.0], "success rate"
+        )
+        assert v.verdict is VerdictKind.MET, v.reason
+        v = self.verdict(
+            "ours beats base on attack success rate", [35.2], [0.8], "attack success rate"
+        )
+        assert v.verdict is VerdictKind.MET, v.reason
+
+    def test_a_limit_below_a_percent_is_not_scaled(self) -> None:
+        """ "error rate ≤ 5" of 0.5 read 50 % after the ×100 reading of percent levels."""
+        v = judge(
+            crit("error rate ≤ 5"),
+            aggregate(samples("ours", "error rate", [0.5])),
+            runs_status={"r": "succeeded"},
+            expected_seeds=1,
+            reference_system=None,
+            candidate_system="ours",
+        )
+        assert v.verdict is VerdictKind.MET, v.reason
+
+    def test_the_mean_over_all_seeds_and_notes_after_a_number_are_read(self) -> None:
+        for text in (
+            "accuracy ≥ 0.80 (mean across all seeds)",
+            "accuracy ≥ 0.80 on average over all 3 seeds",
+            "accuracy ≥ 0.80. Averaged over 3 seeds.",
+        ):
+            v = self.verdict(text, [0.82, 0.84, 0.86], [0.5], "accuracy")
+            assert v.verdict is VerdictKind.MET, (text, v.reason)
+
+    def test_reducing_an_overhead_and_vs_with_a_full_stop(self) -> None:
+        v = self.verdict("reduces latency overhead by ≥ 20% vs base", [70.0], [100.0], "latency")
+        assert v.verdict is VerdictKind.MET, v.reason
+        v = self.verdict("ours improves accuracy vs. base by ≥ 2 points", [0.9], [0.8], "accuracy")
+        assert v.verdict is VerdictKind.MET, v.reason
+
+
 class TestMainResult:
     def verdict(self, kind: VerdictKind) -> Verdict:
         return Verdict(verdict=kind, reason="r")

@@ -277,6 +277,8 @@ class TestUnattributed:
         # Trial L: an ablation's full system written "X (full)", or "Full model" beside "w/o …".
         (("X (full)", "X (no A)", "X (no B)"), "X (full)"),
         (("Full model", "w/o A", "w/o B"), "Full model"),
+        # A baseline that keeps the full cache is not the proposed system (trial L2).
+        (("SnapKV-lite", "Dense (full KV cache)"), None),
     ],
 )
 def test_the_system_named_full_is_the_proposed_one(

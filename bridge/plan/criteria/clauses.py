@@ -20,7 +20,9 @@ import unicodedata
 __all__ = ["looks_like_condition", "split_clauses"]
 
 _HARD = re.compile(
-    r"\s*(?:;|；|(?<=[^\d\s.])\.\s+(?=\S)|。(?=\s*\S)"
+    # Not after an abbreviation: "beats B vs. A on accuracy" is one sentence (trial L2).
+    r"\s*(?:;|；|(?<=[^\d\s.])(?<!\bvs)(?<!\bcf)(?<!\betc)(?<!\bal)(?<!\bapprox)(?<!\bi\.e)"
+    r"(?<!\be\.g)(?<!\bFig)(?<!\bEq)\.\s+(?=\S)|。(?=\s*\S)"
     # After a number, a full stop and a space end the sentence when a word follows (a decimal
     # point has no space after it): "accuracy ≥ 0.80. Samples must stay fluent" (trial L) read
     # the second sentence as nothing, and "acc ≥ 0.80. latency ≤ 50" as one clause.
@@ -29,6 +31,13 @@ _HARD = re.compile(
 # A clause that ends in its threshold ("F1 ≥ 0.80"): words joined after it that state no
 # condition are a clause of their own, not a tail to drop ("… and the qualitative examples look
 # convincing" was met on F1 alone).
+# A sentence that only says how a number is taken: "Averaged over 3 seeds.", "Measured on the
+# test split.", "Mean of 5 runs."
+_QUALIFIER = re.compile(
+    r"(?:averaged|mean|average|on\s+average|over|across|measured|evaluated|computed|reported|"
+    r"on\s+the|per)\b",
+    re.IGNORECASE,
+)
 # Words that state something of their own: no number ("averaged over 3 seeds", "on the test
 # set" qualify the clause before them) and no opening preposition or participle.
 _OWN_SENTENCE = re.compile(
@@ -120,6 +129,11 @@ def split_clauses(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
             notes.append(f"left out what follows '→' (what to do, not a condition): {parts[1]!r}")
             piece = parts[0].strip()
         piece = _drop_or_tail(piece, notes)
+        if clauses and _QUALIFIER.match(piece) and not looks_like_condition(piece):
+            # "accuracy ≥ 0.80. Averaged over 3 seeds.": the sentence qualifies the clause
+            # before it, as it would after a comma; it states no condition of its own.
+            clauses[-1] = f"{clauses[-1]}, {piece}"
+            continue
         if _DISJUNCTION.search(piece):  # "either … or …": not all-of; the parser declines it
             clauses.append(piece)
             continue

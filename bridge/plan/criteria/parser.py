@@ -23,6 +23,7 @@ from bridge.plan.criteria.lexicon import (
     LOWER_WORDS,
     NAMED_REFERENCE,
     NEGATED_RELATION,
+    OVERHEAD_WORDS,
     POST,
     PREFIX,
     REFERENCE_BEFORE,
@@ -66,6 +67,10 @@ from bridge.value_methods import value_methods
 
 __all__ = ["parse_criterion"]
 
+# "(mean across all seeds)", "averaged over all runs": the mean, asked for in those words.
+_MEAN_OVER = re.compile(
+    r"\b(?:mean|average|averaged|avg)\b[^.;,]{0,24}\b(?:all|every|each)\b|均值|平均", re.IGNORECASE
+)
 _EVERY_SEED = re.compile(
     r"\b(?:all|every|each)\s+(?:of\s+the\s+)?(?:\d+\s+)?(?:random\s+)?(?:seeds?|runs?|trials?)\b"
     r"|\b(?:per|for\s+each)\s+seed\b|每个种子|所有种子|每次运行",
@@ -323,7 +328,7 @@ def _parse(  # one linear decision procedure, kept in one place to read top to b
         norm = (norm[: setting.start()] + " " + norm[setting.end() :]).strip()
     # "≥ 0.80 on all 3 seeds", "on every seed": a condition on each seed, which the mean over
     # seeds would meet with one seed below it (trial L); not read as the mean.
-    if _EVERY_SEED.search(norm):
+    if _EVERY_SEED.search(norm) and not _MEAN_OVER.search(norm):
         return unparsed(
             "a condition on every seed; the rules judge the mean over seeds (write it of the mean)"
         )
@@ -574,6 +579,13 @@ def _parse(  # one linear decision procedure, kept in one place to read top to b
     wants_higher = bool(HIGHER_WORDS.search(rest))
     wants_lower = bool(LOWER_WORDS.search(rest))
     verb_orientation = threshold.orientation if threshold else None
+    if (
+        verb_orientation is None
+        and relation_orientation is None
+        and not (wants_higher or wants_lower or wants_better)
+        and OVERHEAD_WORDS.search(rest)
+    ):
+        wants_higher = True  # "latency overhead ≤ 10%": a limit on the rise
     if (
         verb_orientation is None
         and relation_orientation is None
