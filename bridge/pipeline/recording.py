@@ -343,18 +343,7 @@ def approval_summary(project: LoadedProject, state: PipelineState) -> str:
     # Runs of a milestone the plan lacks, or of none (034's R013, of block S3): a line each,
     # after the plan's, so every run a person approves is on the summary.
     others = [
-        Milestone(
-            id=mid,
-            name="",
-            goal="",
-            blocks=(),
-            gate="",
-            cost_raw="",
-            gpu_hours=None,
-            sanity=False,
-            file="",
-            line=0,
-        )
+        Milestone.bare(mid)
         for mid in state.milestone_ids
         if mid not in planned and state.runs_in(mid)
     ]

@@ -186,6 +186,22 @@ class Milestone:
     line: int
     runs_raw: str = ""
 
+    @classmethod
+    def bare(cls, milestone_id: str) -> Milestone:
+        """A milestone known by its id alone (the runs name it; no row of the plan does)."""
+        return cls(
+            id=milestone_id,
+            name="",
+            goal="",
+            blocks=(),
+            gate="",
+            cost_raw="",
+            gpu_hours=None,
+            sanity=False,
+            file="",
+            line=0,
+        )
+
 
 @value_methods
 @attrs.frozen(kw_only=True, eq=False, repr=False)

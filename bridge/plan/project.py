@@ -425,25 +425,7 @@ def load_project(
     )
     if not milestones:
         ids = sorted({r.milestone for r in runs if r.milestone}, key=_natural)
-        milestones = tuple(
-            mark_sanity(
-                [
-                    Milestone(
-                        id=mid,
-                        name="",
-                        goal="",
-                        blocks=(),
-                        gate="",
-                        cost_raw="",
-                        gpu_hours=None,
-                        sanity=False,
-                        file="",
-                        line=0,
-                    )
-                    for mid in ids
-                ]
-            )
-        )
+        milestones = tuple(mark_sanity([Milestone.bare(mid) for mid in ids]))
         if ids:
             runs, proposed, run_warnings = build_runs(
                 plan, config, milestones, sanity_first=options.sanity_first
