@@ -370,6 +370,19 @@ def _evaluate(
         # so the plan meant percent (trial L read "0.95 ≥ 90 → not met").
         scale = 100.0
         scale_note = " (values read as fractions, ×100, as the threshold is a percentage)"
+    elif (
+        criterion.mode is Mode.ABSOLUTE
+        and means
+        and all(1.5 < m <= 100.0 for m in means)
+        and 0.0 < criterion.threshold <= 1.0
+        and criterion.comparison in (Comparison.GE, Comparison.GT)
+        and is_rate_metric(name)
+        and not is_lower_better(name, overrides=context.lower_is_better)
+    ):
+        # "accuracy ≥ 0.9" of values written in percent (85.0): every such value passes a
+        # fraction, so the plan meant 90 % (trial L2 read "85 ≥ 0.9 → met").
+        scale = 0.01
+        scale_note = " (values read as percentages, /100, as the threshold is a fraction)"
     elif criterion.mode is not Mode.ABSOLUTE and is_rate_metric(name) and _mixed_scales(means):
         # A baseline stored as 0.90 and ours as 90.5 read "gain +89.6 pp → met" (trial L).
         listed = "; ".join(f"{s or '-'} {a.mean:g}" for s, a in stats.items() if a.mean is not None)

@@ -178,7 +178,10 @@ _PHRASES: tuple[tuple[str, str], ...] = (
     ("the planner failed: ", "消融规划器失败："),
 )
 
-_FRACTIONS = r"(?: \(values read as fractions, ×100(?:, as the threshold is a percentage)?\))?"
+_FRACTIONS = (
+    r"(?: \(values read as (?:fractions, ×100(?:, as the threshold is a percentage)?|"
+    r"percentages, /100, as the threshold is a fraction)\))?"
+)
 # A name as the parser quotes it (Python's repr: single quotes, or double when it holds one).
 _QUOTE = r"""('[^']*'|"[^"]*")"""
 
@@ -201,6 +204,10 @@ _ARITHMETIC: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         re.compile(r" \(values read as fractions, ×100, as the threshold is a percentage\)"),
         "（阈值是百分数，数值按比例读取，×100）",
+    ),
+    (
+        re.compile(r" \(values read as percentages, /100, as the threshold is a fraction\)"),
+        "（阈值是比例，数值按百分数读取，/100）",
     ),
     (
         re.compile(

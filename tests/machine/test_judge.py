@@ -549,6 +549,19 @@ class TestTrialL2Regressions:
         )
         assert v.verdict is VerdictKind.MET, v.reason
 
+    def test_a_fraction_level_of_values_written_in_percent(self) -> None:
+        """ "accuracy ≥ 0.9" of 85.0 read "85 ≥ 0.9 → met": every percent value passes it."""
+        v = judge(
+            crit("accuracy ≥ 0.9"),
+            aggregate(samples("ours", "accuracy", [85.0])),
+            runs_status={"r": "succeeded"},
+            expected_seeds=1,
+            reference_system=None,
+            candidate_system="ours",
+        )
+        assert v.verdict is VerdictKind.NOT_MET, v.reason
+        assert "(values read as percentages, /100, as the threshold is a fraction)" in v.reason
+
     def test_the_mean_over_all_seeds_and_notes_after_a_number_are_read(self) -> None:
         for text in (
             "accuracy ≥ 0.80 (mean across all seeds)",
