@@ -211,6 +211,30 @@ def _gain_noise(
     return noise(a, b, factor=scale)
 
 
+def _level_scale(
+    criterion: Criterion, means: Sequence[float], name: str, context: ClauseContext
+) -> tuple[float, str] | None:
+    """
+    The scale for a level ("≥") of a higher-is-better rate written on the other scale than its
+    values, with the note saying so: "accuracy ≥ 90" of fractions (0.95, which no fraction
+    reaches: trial L read "0.95 ≥ 90 → not met") and "accuracy ≥ 0.9" of percents (85.0, which
+    every percent passes: "85 ≥ 0.9 → met"). ``None`` when the scales agree.
+    """
+    if (
+        criterion.mode is not Mode.ABSOLUTE
+        or not means
+        or criterion.comparison not in (Comparison.GE, Comparison.GT)
+        or not is_rate_metric(name)
+        or is_lower_better(name, overrides=context.lower_is_better)
+    ):
+        return None
+    if all(0.0 <= m <= 1.0 for m in means) and 1.0 < criterion.threshold <= 100.0:
+        return 100.0, " (values read as fractions, ×100, as the threshold is a percentage)"
+    if all(1.5 < m <= 100.0 for m in means) and 0.0 < criterion.threshold <= 1.0:
+        return 0.01, " (values read as percentages, /100, as the threshold is a fraction)"
+    return None
+
+
 def _mixed_scales(means: Sequence[float]) -> bool:
     """
     Whether some means are fractions and others the same quantities in percent: a value in
@@ -358,31 +382,8 @@ def _evaluate(
     if criterion.percent_scale and fractions:
         scale = 100.0
         scale_note = " (values read as fractions, ×100)"
-    elif (
-        criterion.mode is Mode.ABSOLUTE
-        and fractions
-        and 1.0 < criterion.threshold <= 100.0
-        and criterion.comparison in (Comparison.GE, Comparison.GT)
-        and is_rate_metric(name)
-        and not is_lower_better(name, overrides=context.lower_is_better)
-    ):
-        # "accuracy ≥ 90" of values written as fractions (0.95): a level no fraction reaches,
-        # so the plan meant percent (trial L read "0.95 ≥ 90 → not met").
-        scale = 100.0
-        scale_note = " (values read as fractions, ×100, as the threshold is a percentage)"
-    elif (
-        criterion.mode is Mode.ABSOLUTE
-        and means
-        and all(1.5 < m <= 100.0 for m in means)
-        and 0.0 < criterion.threshold <= 1.0
-        and criterion.comparison in (Comparison.GE, Comparison.GT)
-        and is_rate_metric(name)
-        and not is_lower_better(name, overrides=context.lower_is_better)
-    ):
-        # "accuracy ≥ 0.9" of values written in percent (85.0): every such value passes a
-        # fraction, so the plan meant 90 % (trial L2 read "85 ≥ 0.9 → met").
-        scale = 0.01
-        scale_note = " (values read as percentages, /100, as the threshold is a fraction)"
+    elif (level := _level_scale(criterion, means, name, context)) is not None:
+        scale, scale_note = level
     elif criterion.mode is not Mode.ABSOLUTE and is_rate_metric(name) and _mixed_scales(means):
         # A baseline stored as 0.90 and ours as 90.5 read "gain +89.6 pp → met" (trial L).
         listed = "; ".join(f"{s or '-'} {a.mean:g}" for s, a in stats.items() if a.mean is not None)
