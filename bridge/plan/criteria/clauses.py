@@ -28,9 +28,6 @@ _HARD = re.compile(
     # the second sentence as nothing, and "acc ≥ 0.80. latency ≤ 50" as one clause.
     r"|(?<=\d)\.\s+(?=[^\W\d_]))\s*"
 )
-# A clause that ends in its threshold ("F1 ≥ 0.80"): words joined after it that state no
-# condition are a clause of their own, not a tail to drop ("… and the qualitative examples look
-# convincing" was met on F1 alone).
 # A sentence that only says how a number is taken: "Averaged over 3 seeds.", "Measured on the
 # test split.", "Mean of 5 runs."
 _QUALIFIER = re.compile(
@@ -45,6 +42,9 @@ _OWN_SENTENCE = re.compile(
     r"after|before|by|from|vs\.?|versus|than|of|when|if)\b)[^\d]*\s[^\d]*$",
     re.IGNORECASE,
 )
+# A clause that ends in its threshold ("F1 ≥ 0.80"): words joined after it that state no
+# condition are a clause of their own, not a tail to drop ("… and the qualitative examples look
+# convincing" was met on F1 alone).
 _ENDS_IN_THRESHOLD = re.compile(
     r"(?:[<>≤≥=]|\bat\s+(?:least|most))\s*[-+]?\d[\d.,]*\s*(?:%|pp|points?)?$"
 )
