@@ -429,14 +429,27 @@ class TestTrialLVerdicts:
             ("latency overhead ≤ 10% vs base", "latency", 130.0, False),
             ("latency grows by no more than 10% vs base", "latency", 105.0, True),
             ("latency regression of at most 10% vs base", "latency", 130.0, False),
+            ("accuracy within 1 point of the baseline", "accuracy", 0.80, False),
+            ("accuracy stays within 1 point of base", "accuracy", 0.895, True),
+            ("accuracy within 1 point of base", "accuracy", 0.95, True),
+            ("latency within 10% of base", "latency", 130.0, False),
+            ("latency within 10% of base", "latency", 105.0, True),
         ],
     )
     def test_limits_on_getting_worse(self, text: str, metric: str, ours: float, met: bool) -> None:
         """ "falls by no more than 1 point", "overhead ≤ 10%" were met with accuracy 10 points
-        down or latency 30% up: the verbs were unknown, so the change read as a gain."""
+        down or latency 30% up: the verbs were unknown, so the change read as a gain. "within 1
+        point of the baseline" read as a gain of at least 1 point; it is a margin on getting
+        worse, which a better result meets."""
         base = 0.90 if metric == "accuracy" else 100.0
         v = self.verdict(text, [ours], [base], metric)
         assert v.verdict is (VerdictKind.MET if met else VerdictKind.NOT_MET), v.reason
+
+    def test_a_margin_with_no_metric_is_not_guessed(self) -> None:
+        """Which way is worse depends on the metric: with none named it is not judged."""
+        v = self.verdict("within 1 point of the baseline", [0.80], [0.90], "accuracy")
+        assert v.verdict is VerdictKind.INCONCLUSIVE
+        assert "no metric named to say which way is worse" in v.reason
 
     def test_prose_after_a_threshold_stays_open(self) -> None:
         """ "F1 ≥ 0.80 and the qualitative examples look convincing" was met on F1 alone."""

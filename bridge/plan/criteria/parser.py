@@ -23,6 +23,7 @@ from bridge.plan.criteria.lexicon import (
     LOWER_WORDS,
     NAMED_REFERENCE,
     NEGATED_RELATION,
+    NUM,
     OVERHEAD_WORDS,
     POST,
     PREFIX,
@@ -34,8 +35,10 @@ from bridge.plan.criteria.lexicon import (
     SYSTEM_RELATION,
     THRESHOLD,
     UNIT,
+    UNITS,
     WORSE_WORDS,
     Unit,
+    alternation,
     canonical,
     metric_terms,
     normalise,
@@ -235,6 +238,12 @@ _CHANGE = re.compile(
     r"deteriorat\w*|overhead|slowdown|increases?|decreases?|changes?|gap|loses?|loss\s+of)\b"
     r"|下降|退化|变差|增加|减少|开销"
 )
+# "within 1 point of the baseline", "within 5% of ⟨S⟩": a margin measured from a system.
+_UNIT_WORDS = alternation([u for u, _ in UNITS], leading=False)
+_WITHIN_OF = re.compile(
+    rf"\bwithin\s+(?P<margin>{NUM}(?:\s*-?\s*(?:{_UNIT_WORDS}))?)"
+    r"\s+of\s+(?:the\s+)?(?P<ref>⟨(?:S[A-Z]+|B)⟩)"
+)
 _OPPOSITE = {
     Comparison.GT: Comparison.LE,
     Comparison.GE: Comparison.LT,
@@ -397,7 +406,7 @@ def _parse(  # one linear decision procedure, kept in one place to read top to b
         return unparsed("'each' over several systems written as one; name each system")
     if _PERMISSION.search(norm):
         return unparsed("says what may happen ('may …'), not a condition the results must meet")
-    if _FRACTION_OF_SYSTEM.search(norm):
+    if _FRACTION_OF_SYSTEM.search(_WITHIN_OF.sub(" ", norm)):
         return unparsed(
             "a percentage of another system's value ('N% of the baseline'): write the threshold "
             "itself, or the change allowed ('drops by at most 2 points vs the baseline')"
@@ -426,6 +435,24 @@ def _parse(  # one linear decision procedure, kept in one place to read top to b
         notes.append(f"metric {names[0]!r} read as {metric!r}")
     norm = re.sub(r"⟨M[A-Z]+⟩", "⟨M⟩", norm)
     norm = SEEDS_PHRASE.sub(" ", norm)
+    within = _WITHIN_OF.search(norm)
+    if within is not None:
+        # "accuracy within 1 point of the baseline": a margin on getting worse (a better result
+        # meets it). Read without a comparator it was "a gain of at least 1 point" (trial L).
+        if metric is None:
+            return unparsed(
+                "a margin ('within … of') with no metric named to say which way is worse; "
+                "name the metric"
+            )
+        from_ = "the baseline" if within["ref"] == "⟨B⟩" else system_name(within["ref"], systems)
+        notes.append(
+            f"'within {within['margin']} of {from_}' read as: worse than {from_} by at most "
+            f"{within['margin']} (a better result meets it)"
+        )
+        norm = (
+            f"{norm[: within.start()]}degrades by at most {within['margin']} vs "
+            f"{within['ref']}{norm[within.end() :]}"
+        )
 
     # Thresholds: every number must be claimed by a comparator, else we do not understand it.
     thresholds: list[_Threshold] = []
