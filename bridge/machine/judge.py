@@ -66,7 +66,12 @@ from bridge.plan.criteria import (
     Scope,
     Unparsed,
 )
-from bridge.plan.metric_names import is_lower_better, is_rate_metric, metric_key
+from bridge.plan.metric_names import (
+    is_known_higher_better,
+    is_lower_better,
+    is_rate_metric,
+    metric_key,
+)
 
 __all__ = [
     "SUCCEEDED",
@@ -393,6 +398,15 @@ def _evaluate(
         )
     lower = is_lower_better(name, overrides=context.lower_is_better)
     threshold = criterion.threshold
+    if criterion.ratio is not None and lower and criterion.ratio > 0:
+        # "≥ 2× faster than B" naming no metric, of a primary metric where lower is better:
+        # half the reference's value, a reduction of 50 % (as a gain of 100 % it could never
+        # be met).
+        threshold = round((1.0 - 1.0 / criterion.ratio) * 100.0, 9)
+        said = f"ratio {criterion.ratio:g}×"
+        readings = [r for r in readings if not r.startswith(f"{said} ")]
+        readings.append(f"{said} read as a relative reduction of {threshold:g}% ({name})")
+        interpretation = f" (read as: {'; '.join(readings)})"
     cmp = criterion.comparison
 
     if criterion.mode is Mode.ABSOLUTE:
@@ -418,7 +432,7 @@ def _evaluate(
     if (
         (criterion.orientation or Orientation.BETTER) is Orientation.BETTER
         and not lower
-        and not is_rate_metric(name)
+        and not is_known_higher_better(name)
         and not _overridden(name, context.lower_is_better)
     ):
         # A metric the word lists do not know is taken as higher-is-better: said, with the way

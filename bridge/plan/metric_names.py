@@ -30,6 +30,7 @@ __all__ = [
     "LOWER_IS_BETTER_TOKENS",
     "RATE_TOKENS",
     "SYNONYMS",
+    "is_known_higher_better",
     "is_lower_better",
     "is_rate_metric",
     "match_metric",
@@ -206,6 +207,22 @@ def is_lower_better(name: str, *, overrides: Mapping[str, bool] | None = None) -
         if any(low in token for low in ("损失", "困惑度", "错误率", "误差", "延迟")):
             return True
     return _head(name) in _LOWER_HEADS or bool(_FALSE_ALARMS.search(_head_part(name)))
+
+
+# Metrics known to be better higher that are no rate: said as "better", not "higher assumed".
+_HIGHER_HEADS = frozenset(
+    {"throughput", "speedup", "reward", "rewards", "return", "returns", "psnr", "ssim", "meteor",
+     "cider", "spice", "qps", "fps", "bleu", "elo", "winrate", "tflops", "mfu"}
+)  # fmt: skip
+
+
+def is_known_higher_better(name: str) -> bool:
+    """
+    Tell whether the metric is one bridge knows to be better higher: a rate (accuracy, F1, …)
+    or a quantity such as throughput, speedup, reward, PSNR or SSIM. ``False`` for a name
+    neither this nor :func:`is_lower_better` knows, whose direction is only assumed.
+    """
+    return is_rate_metric(name) or _head(name) in _HIGHER_HEADS
 
 
 def _head_part(name: str) -> str:

@@ -474,6 +474,27 @@ class TestTrialLVerdicts:
         v = self.verdict("ours is ≥ 2× faster than base in latency", [60.0], [100.0], "latency")
         assert v.verdict is VerdictKind.NOT_MET, v.reason
 
+    @pytest.mark.parametrize(
+        ("metric", "ours", "met"),
+        [("latency", 45.0, True), ("latency", 60.0, False),
+         ("throughput", 210.0, True), ("throughput", 150.0, False)],
+    )  # fmt: skip
+    def test_times_of_the_primary_metric_go_its_way(
+        self, metric: str, ours: float, met: bool
+    ) -> None:
+        """ "≥ 2× faster than base" naming no metric, of a block whose primary metric is
+        latency, read as a gain of 100 % that no latency can reach: it is half the latency."""
+        v = judge(
+            parse_criterion("ours is ≥ 2× faster than base", block_systems=["ours", "base"]),
+            aggregate(samples("ours", metric, [ours]) + samples("base", metric, [100.0])),
+            runs_status={"r": "succeeded"},
+            expected_seeds=1,
+            primary_metric=metric,
+        )
+        assert v.verdict is (VerdictKind.MET if met else VerdictKind.NOT_MET), v.reason
+        expected = "reduction of 50%" if metric == "latency" else "gain of 100%"
+        assert expected in v.reason
+
     def test_a_direction_the_lists_do_not_know_is_said_to_be_assumed(self) -> None:
         """Any metric outside the word lists was taken as higher-is-better with no word of it:
         the reason says so, and how to say otherwise; a direction set in bridge.toml is not

@@ -171,6 +171,10 @@ class Criterion:
         notes: interpretations the parser made, for the results file.
         derived: for an absolute clause on a quantity computed from two recorded metrics (a
             difference, ratio or share), how; then ``metric`` is its formula.
+        ratio: the factor of "≥ 2× faster than B" when no metric is named: ``threshold`` is
+            then the relative gain a higher-is-better metric needs (100 %), and the judge
+            reads the factor as a reduction (50 %) when the block's primary metric is
+            lower-is-better, which the parser cannot know. ``None`` otherwise.
     """
 
     text: str
@@ -185,6 +189,7 @@ class Criterion:
     scope: Scope = Scope.SINGLE
     notes: tuple[str, ...] = ()
     derived: Derived | None = None
+    ratio: float | None = None
 
     def describe(self, wording: Wording | None = None) -> str:
         """
@@ -195,6 +200,9 @@ class Criterion:
         metric = self.metric or w.primary_metric
         unit = "%" if self.mode is Mode.RELATIVE else (" pp" if self.percent_scale else "")
         limit = f"{self.comparison.value} {self.threshold:g}{unit}"
+        if self.ratio is not None:
+            # Which gain the factor means depends on the primary metric's direction.
+            limit = f"{self.comparison.value} {self.ratio:g}×"
         who = self.subject or w.system
         if self.mode is Mode.ABSOLUTE:
             return w.absolute.format(who=who, metric=metric, limit=limit)

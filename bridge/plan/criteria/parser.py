@@ -707,6 +707,7 @@ def _parse(  # one linear decision procedure, kept in one place to read top to b
     if RELATIVE_WORDS.search(rest) and unit in (Unit.PERCENT, Unit.NONE):
         unit = Unit.RELATIVE
     percent_scale = False
+    ratio: float | None = None
     if not relational:
         mode = Mode.ABSOLUTE
         orientation = None
@@ -726,6 +727,10 @@ def _parse(  # one linear decision procedure, kept in one place to read top to b
         mode = Mode.RELATIVE
         value = round((value - 1.0) * 100.0, 9)
         notes.append(f"ratio {threshold.value:g}× read as a relative gain of {value:g}%")
+        if metric is None and orientation is Orientation.BETTER:
+            # "≥ 2× faster than B" of the block's primary metric: a gain of 100 % or, when that
+            # metric is lower-is-better, a reduction of 50 %, which only the judge knows.
+            ratio = threshold.value
     elif unit is Unit.RELATIVE:
         mode = Mode.RELATIVE
     elif unit is Unit.POINTS:
@@ -759,6 +764,7 @@ def _parse(  # one linear decision procedure, kept in one place to read top to b
         reference=reference,
         scope=Scope.EACH_COMPONENT if each else Scope.SINGLE,
         notes=tuple(notes),
+        ratio=ratio,
     )
 
 
