@@ -108,7 +108,23 @@ def system_key(name: str, *, keep_commentary: bool = False) -> str:
         previous = text
         text = _COMMENTARY.sub(" ", text)
     words = re.findall(r"[^\W_]+", text.casefold())
-    return " ".join(words)
+    return " ".join(_same_words(words))
+
+
+# Words that say the same thing in a system's name: what is taken away ("no-Sobel", "w/o
+# Sobel", "(without Sobel)": 001's R012 and its block's system). Not "full" for 完整: 039's
+# R003 "MART full" is B1's MART as much as B2's "完整 MART", and left unplaced it is said so.
+_SAME_WORD = {"no": "without", "wo": "without", "minus": "without"}
+
+
+def _same_words(words: Sequence[str]) -> list[str]:
+    out: list[str] = []
+    for word in words:
+        if word == "o" and out and out[-1] == "w":  # "w/o"
+            out[-1] = "without"
+            continue
+        out.append(_SAME_WORD.get(word, word))
+    return out
 
 
 def _bag(key: str) -> str:
@@ -151,6 +167,19 @@ def stands_for(written: str, system: str, systems: Sequence[str]) -> bool:
     if not key or key != system_key(system):
         return False
     return sum(1 for other in systems if system_key(other) == key) == 1
+
+
+def _before_description(system: str) -> tuple[str, ...]:
+    """
+    The name before a description the plan wrote after a colon: "DepthGate (without Sobel)"
+    of "DepthGate (without Sobel): raw depth only, Conv2d(1→64,...)" (001's B5, whose run
+    names only the system); ``()`` when there is no such description.
+    """
+    text = _LABEL.sub("", _MARKUP.sub("", unicodedata.normalize("NFKC", system)), count=1)
+    head, colon, rest = text.partition(": ")
+    if not colon or not head.strip() or not rest.strip() or len(head.split()) > 6:
+        return ()
+    return (head.strip(),)
 
 
 def _keys(name: str) -> tuple[str, str]:
@@ -284,13 +313,14 @@ class Attributor:
         for block in plan.blocks:
             strict, loose = self.block_systems.setdefault(block.id, ({}, {}))
             for system in block.systems:
-                full, base = _keys(system)
-                if full:
-                    strict.setdefault(full, system)
-                # "DepthGate (without Sobel)" is not the "DepthGate" a run names.
-                base = full if _takes_away(system) else base
-                if base:
-                    loose.setdefault(base, system)
+                for name in (system, *_before_description(system)):
+                    full, base = _keys(name)
+                    if full:
+                        strict.setdefault(full, system)
+                    # "DepthGate (without Sobel)" is not the "DepthGate" a run names.
+                    base = full if _takes_away(name) else base
+                    if base:
+                        loose.setdefault(base, system)
         # block → (words sorted → system as written): the last resort of matching, when no
         # name is the same word for word (see _bag).
         self.block_bags: dict[str, dict[str, str]] = {}

@@ -40,6 +40,18 @@ class TestSystemKey:
         """Markup, commentary, case, spacing, full-width forms and a list label do not count."""
         assert system_key(a) == system_key(b) != ""
 
+    @pytest.mark.parametrize(
+        "written", ["DepthGate no-Sobel", "DepthGate w/o Sobel", "DepthGate minus Sobel"]
+    )
+    def test_taking_away_is_said_alike(self, written: str) -> None:
+        """001's R012 "DepthGate no-Sobel" runs its block's "DepthGate (without Sobel)"."""
+        assert system_key(written, keep_commentary=True) == system_key(
+            "DepthGate (without Sobel)", keep_commentary=True
+        )
+        assert system_key(written, keep_commentary=True) != system_key(
+            "DepthGate (with Sobel)", keep_commentary=True
+        )
+
     def test_commentary_is_kept_in_the_strict_key(self) -> None:
         """The strict key tells ablations apart by what their parentheses say."""
         plain = system_key("Logistic regression", keep_commentary=True)
@@ -514,6 +526,12 @@ class TestCorpus:
         assert runs["E-rag-sft"].purpose == "RAG SFT (受控通道对比)"
         assert runs["E-main"].purpose == "核心矩阵"
 
+    def test_001_a_system_named_before_its_description(self, tmp_path: Path) -> None:
+        """001's B5 lists "DepthGate (without Sobel): raw depth only, Conv2d(1→64,...) …" and
+        its run R012 names "DepthGate no-Sobel": it was left out of every block."""
+        runs = {r.id: r for r in load_project(as_project("001", tmp_path)).runs}
+        assert (runs["R012"].block, runs["R012"].attribution) == ("B5", "system matches one block")
+
     def test_every_tracker_run_is_attributed_or_has_a_reason(self, tmp_path: Path) -> None:
         """Over every real plan: each tracker run has a plan block, or a reason why not."""
         attributed = unattributed = 0
@@ -618,18 +636,15 @@ class TestCorpus:
 
     def test_001_an_alias_for_an_ablation_keeps_what_it_takes_away(self, tmp_path: Path) -> None:
         """001's R012 "DepthGate no-Sobel" under `[systems."DepthGate (without Sobel)"]`: the
-        table's "(without Sobel)" is never dropped, so the run is not B2's full "DepthGate"."""
+        table's "(without Sobel)" is never dropped, so the run is not B2's full "DepthGate"
+        but B5's "DepthGate (without Sobel): raw depth only, …"."""
         root = as_project("001", tmp_path)
         (root / "bridge.toml").write_text(
             '[run]\ncommand = "true"\n\n[systems."DepthGate (without Sobel)"]\n'
             'aliases = ["DepthGate no-Sobel"]\n'
         )
         runs = {r.id: r for r in load_project(root).runs}
-        assert (runs["R012"].block, runs["R012"].attribution) == (
-            "",
-            "milestone M6 names no block; system 'DepthGate no-Sobel' is not among any "
-            "block's compared systems",
-        )
+        assert (runs["R012"].block, runs["R012"].attribution) == ("B5", "system matches one block")
 
     def test_030_block_column_holds_titles(self, tmp_path: Path) -> None:
         """030: the Block column says `Accounts`, `AI-AI`, `Scheduler`: the blocks so titled."""
