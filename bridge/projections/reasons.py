@@ -78,6 +78,10 @@ _PHRASES: tuple[tuple[str, str], ...] = (
         "限制变差的幅度，但没有指标来说明哪个方向是变差",
     ),
     (
+        "a margin ('within … of') with no metric named to say which way is worse; name the metric",
+        "一个余量（'within … of'），但没有指明指标来说明哪个方向是变差；请写明指标",
+    ),
+    (
         "a non-inferiority comparison ('not worse than'), not a threshold",
         "非劣效比较（'不差于'），不是阈值",
     ),
@@ -190,8 +194,11 @@ _QUOTE = r"""('[^']*'|"[^"]*")"""
 # rewritten where it stands as the verdict writes it (after the metric, before the colon).
 _ARITHMETIC: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf" \(lower is better\)(?={_FRACTIONS}: )"), "（越低越好）"),
-    (re.compile(rf" \(lower\)(?={_FRACTIONS}: )"), "（越低越好）"),
-    (re.compile(rf" \((?:higher|better)\)(?={_FRACTIONS}: )"), "（越高越好）"),
+    # "(lower)" / "(higher)" say which way the gain is counted, not which way is better:
+    # "accuracy drops by at most 1 point" counts a drop of a metric where higher is better.
+    (re.compile(rf" \(lower\)(?={_FRACTIONS}: )"), "（按降低计）"),
+    (re.compile(rf" \(higher\)(?={_FRACTIONS}: )"), "（按升高计）"),
+    (re.compile(rf" \(better\)(?={_FRACTIONS}: )"), "（越高越好）"),
     (
         re.compile(
             r" \(higher assumed: set \[metrics\] higher_is_better = \{ (.+?) = false \} in "
@@ -324,6 +331,20 @@ _READINGS: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         re.compile(r"ratio (\S+)× read as a relative gain of (\S+)%"),
         r"比值 \1× 解析为 \2% 的相对提升",
+    ),
+    (
+        re.compile(r"ratio (\S+)× read as a relative reduction of (\S+)%"),
+        r"比值 \1× 解析为 \2% 的相对降低",
+    ),
+    (
+        re.compile(
+            r"('within [^']+') read as: at most (\S+(?: pp)?) worse \(a better result meets it\)"
+        ),
+        r"\1 解析为：最多差 \2（更好的结果也满足）",
+    ),
+    (
+        re.compile(r"'%' of a reduction of a rate where lower is better read as relative"),
+        "越低越好的比率类指标的降低幅度 '%' 解析为相对变化",
     ),
     (re.compile(r"computed from two recorded metrics: "), "由两个已记录的指标计算："),
     (

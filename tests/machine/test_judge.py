@@ -445,6 +445,21 @@ class TestTrialLVerdicts:
         v = self.verdict(text, [ours], [base], metric)
         assert v.verdict is (VerdictKind.MET if met else VerdictKind.NOT_MET), v.reason
 
+    @pytest.mark.parametrize(
+        ("text", "ours", "met"),
+        [("ours reduces error rate by 20% vs base", 8.0, True),
+         ("ours reduces error rate by 20% vs base", 9.0, False),
+         ("ours reduces error rate by 2 pp vs base", 8.0, True),
+         ("ours reduces error rate by 2 pp vs base", 9.0, False)],
+    )  # fmt: skip
+    def test_a_reduction_of_an_error_rate_in_percent_is_relative(
+        self, text: str, ours: float, met: bool
+    ) -> None:
+        """ "reduces error rate by 20%" read as 20 points: a 10 % error rate could never meet
+        it. Points are still points when written so."""
+        v = self.verdict(text, [ours], [10.0], "error rate")
+        assert v.verdict is (VerdictKind.MET if met else VerdictKind.NOT_MET), v.reason
+
     def test_a_margin_with_no_metric_is_not_guessed(self) -> None:
         """Which way is worse depends on the metric: with none named it is not judged."""
         v = self.verdict("within 1 point of the baseline", [0.80], [0.90], "accuracy")

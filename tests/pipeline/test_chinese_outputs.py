@@ -210,7 +210,7 @@ def test_results_and_quality_in_chinese(chinese: tuple[Path, str, str]) -> None:
     """Each rule verdict's arithmetic, and the quality findings, in Chinese."""
     results = _read(chinese[0], "refine-logs/EXPERIMENT_RESULTS.md")
     assert (
-        "— accuracy（越高越好）（数值按比例读取，×100）: 本方法（我们的） 91 ± 1 (n=3); 对比 基线 "
+        "— accuracy（按升高计）（数值按比例读取，×100）: 本方法（我们的） 91 ± 1 (n=3); 对比 基线 "
         "86 ± 1 (n=3)：增益 +5 pp；要求增益 ≥ 2 pp → 满足（解析为：指标 '准确率' 解析为 'accuracy'"
     ) in results
     assert "对比 基线 101 ± 1 (n=3)：增益 +29.703%；要求增益 ≥ 20% → 满足" in results

@@ -121,6 +121,24 @@ _RULE_REASONS = [
         {("ours", "f1"): 0.7, ("BM25", "f1"): 0.6},
         {"systems": ("ours", "BM25"), "candidate": "ours", "evidence": "marked (ours)"},
     ),
+    # a margin on getting worse, measured from a system
+    (
+        "accuracy within 1 point of base",
+        {("ours", "accuracy"): 0.91, ("base", "accuracy"): 0.915},
+        {},
+    ),
+    # a factor of the primary metric, where lower is better
+    (
+        "ours is ≥ 2× faster than base",
+        {("ours", "latency"): 40.0, ("base", "latency"): 100.0},
+        {"primary": "latency"},
+    ),
+    # a reduction of an error rate in '%': relative
+    (
+        "reduces error rate by 20% vs base",
+        {("ours", "error rate"): 8.0, ("base", "error rate"): 10.0},
+        {},
+    ),
     # a relative change from a reference of 0
     (
         "latency lower than base by 10%",
@@ -128,7 +146,22 @@ _RULE_REASONS = [
         {},
     ),
 ]
-_NAMES = {"ours", "base", "accuracy", "latency", "hits", "total", "BM25", "marked"}
+_NAMES = {
+    "ours",
+    "base",
+    "accuracy",
+    "latency",
+    "hits",
+    "total",
+    "BM25",
+    "marked",
+    "error",
+    "rate",
+    # the plan's words, quoted in a reading: 'within 1 point of base'
+    "within",
+    "of",
+    "point",
+}
 
 
 @pytest.mark.parametrize(("text", "values", "kwargs"), _RULE_REASONS)
@@ -155,7 +188,7 @@ def test_the_arithmetic_reads_as_written() -> None:
         "proposed system (marked as ours/proposed))"
     )
     assert in_language(english, "zh") == (
-        "accuracy（越高越好）（数值按比例读取，×100）: ours 91 ± 1 (n=3); 对比 base 86 ± 1 "
+        "accuracy（按升高计）（数值按比例读取，×100）: ours 91 ± 1 (n=3); 对比 base 86 ± 1 "
         "(n=3)：增益 +5 pp；要求增益 ≥ 2 pp → 满足（解析为：指标 '准确率' 解析为 'accuracy'; "
         "'%' 解析为百分点（比率类指标）; 主体 ours：该实验块的提议系统（标为我们的/提议的））"
     )

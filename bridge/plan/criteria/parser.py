@@ -445,9 +445,13 @@ def _parse(  # one linear decision procedure, kept in one place to read top to b
                 "name the metric"
             )
         from_ = "the baseline" if within["ref"] == "⟨B⟩" else system_name(within["ref"], systems)
+        number = re.match(NUM, within["margin"])
+        assert number is not None  # the pattern opens with it
+        unit = UNIT.get(within["margin"][number.end() :].strip(" -"), Unit.NONE)
+        symbol = {Unit.POINTS: " pp", Unit.PERCENT: "%", Unit.RATIO: "×"}.get(unit, "")
         notes.append(
-            f"'within {within['margin']} of {from_}' read as: worse than {from_} by at most "
-            f"{within['margin']} (a better result meets it)"
+            f"'within {within['margin']} of {from_}' read as: at most {number.group(0)}{symbol} "
+            "worse (a better result meets it)"
         )
         norm = (
             f"{norm[: within.start()]}degrades by at most {within['margin']} vs "
@@ -737,7 +741,17 @@ def _parse(  # one linear decision procedure, kept in one place to read top to b
         mode = Mode.DIFFERENCE
         percent_scale = True
     elif unit is Unit.PERCENT:
-        if metric is None or is_rate_metric(metric):
+        if (
+            metric is not None
+            and is_rate_metric(metric)
+            and is_lower_better(metric)
+            and orientation in (Orientation.LOWER, Orientation.BETTER)
+        ):
+            # "reduces error rate by 20%", "cuts WER by 10%": a reduction of an error-like rate
+            # is said relative (read as 20 points, a 10% error rate could never meet it).
+            mode = Mode.RELATIVE
+            notes.append("'%' of a reduction of a rate where lower is better read as relative")
+        elif metric is None or is_rate_metric(metric):
             mode = Mode.DIFFERENCE
             percent_scale = True
             notes.append("'%' read as percentage points (a rate metric)")
