@@ -274,25 +274,24 @@ def next_step(state: PipelineState, outcome: Outcome, language: str) -> str:
             if len(sanity_failed) <= 4
             else f"bridge retry {force}--milestone {sanity[0].spec.milestone}"
         )
-        # With failed runs to retry, the retry comes first: after a `bridge run` that found
-        # nothing changed ("still blocked"), "Fix it, then run `bridge run`" was advice just
-        # followed.
-        if sanity_failed:
-            them = "it" if len(sanity_failed) == 1 else "them"
-            return (
-                f"流水线已阻断：{reason}。若修复不在 bridge 读取的文件里（数据、服务器、磁盘），"
-                f"用 `{retry}` 再运行；修改计划、追踪表、bridge.toml 或脚本后，`bridge run` "
-                "会重新检查并继续。"
-                if zh
-                else f"The pipeline is blocked: {reason}. If the fix is outside the files bridge "
-                f"reads (data, a server, a disk), `{retry}` runs {them} again; after a fix to the "
-                "plan, the tracker, bridge.toml or the scripts, `bridge run` checks it and goes on."
-            )
         return (
-            f"流水线已阻断：{reason}。修复后运行 `bridge run`（改动过的输入会被重新检查）。"
+            f"流水线已阻断：{reason}。修复后运行 `bridge run`（改动过的输入会被重新检查）"
+            + (
+                f"；若修复不在 bridge 读取的文件里（数据、服务器、磁盘），用 `{retry}` 再运行"
+                if sanity_failed
+                else ""
+            )
+            + "。"
             if zh
             else f"The pipeline is blocked: {reason}. Fix it, then run `bridge run` "
-            "(it checks the changed inputs again and goes on)."
+            "(it checks the changed inputs again and goes on)"
+            + (
+                f"; if the fix is outside the files bridge reads (data, a server, a disk), "
+                f"`{retry}` runs {'it' if len(sanity_failed) == 1 else 'them'} again"
+                if sanity_failed
+                else ""
+            )
+            + "."
         )
     if state.stage is Stage.AWAITING_APPROVAL:
         return (

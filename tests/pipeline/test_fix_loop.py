@@ -101,7 +101,7 @@ class TestFixTakesEffect:
             summary = bridge.summary()
         finally:
             bridge.close()
-        assert "`bridge retry --force R0` runs it again;" in summary, summary
+        assert "`bridge retry --force R0` runs it again." in summary, summary
         _typo(project, '"."', '"{output_dir}"')
         bridge = Bridge(project)
         try:
@@ -180,8 +180,8 @@ class TestFixTakesEffect:
             in out
         )
         assert (
-            "If the fix is outside the files bridge reads (data, a server, a disk), `bridge retry "
-            "S1` runs it again;" in out
+            "if the fix is outside the files bridge reads (data, a server, a disk), `bridge retry "
+            "S1` runs it again." in out
         ), out
         bridge = Bridge(project)
         try:
