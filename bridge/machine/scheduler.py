@@ -48,6 +48,7 @@ __all__ = [
     "Retry",
     "WarnBudget",
     "decide",
+    "held_by_failed_before",
     "in_phase",
     "milestone_order",
 ]
@@ -60,6 +61,19 @@ _FINISHED_BADLY = TERMINAL_RUN_STATES - SETTLED_RUN_STATES - NOT_BRIDGES_RUN_STA
 _FINISHED_BADLY_OR_BEFORE = _FINISHED_BADLY | {RunState.DONE_BEFORE}
 # How a cancel reason says a must-run row ended that the tracker says failed before bridge.
 FAILED_BEFORE = "failed before bridge"
+
+
+def held_by_failed_before(run: RunView) -> bool:
+    """
+    Whether this scheduler cancelled the run because a must-run row the tracker says failed
+    before bridge stops its milestone ("not run: milestone M1 must-run R005 ended failed before
+    bridge"): run again alone, it is cancelled again; it comes back with that row's retry.
+    """
+    return (
+        run.state is RunState.CANCELLED
+        and run.reason.startswith("not run: ")
+        and f"ended {FAILED_BEFORE}" in run.reason
+    )
 
 
 @value_methods

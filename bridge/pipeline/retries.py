@@ -14,9 +14,9 @@ import attrs
 from bridge.errors import InputError, UnknownRunError
 from bridge.events import types as ev
 from bridge.machine.fold import PipelineState, RunView
+from bridge.machine.scheduler import held_by_failed_before
 from bridge.machine.stages import ENDED_UNSUCCESSFUL, RunState
 from bridge.pipeline.session import Session
-from bridge.plan.vocabulary import FAILED_STATUSES, normalise_status
 from bridge.value_methods import value_methods
 
 __all__ = ["FAILED", "Retried", "bridge_cancelled", "schedule", "select"]
@@ -36,14 +36,8 @@ _STATE_SAID = {
 _NOT_RUN = "not run:"
 
 
-def _failed_to_run_again(run: RunView) -> bool:
-    """
-    A row the tracker says failed before bridge that ``--failed`` takes: its Status is a
-    failure word (005's ``FAIL``, "needs retry"). A finished experiment whose outcome was a
-    failed gate (014's ``COMPLETE_FAIL_HARD_STOP``, 002's "**GATE FAILED**") is a result, run
-    again only when named.
-    """
-    return run.failed_before_bridge and normalise_status(run.found_status) in FAILED_STATUSES
+def _listed(ids: Sequence[str]) -> str:
+    return ", ".join(ids[:6]) + (f" and {len(ids) - 6} more" if len(ids) > 6 else "")
 
 
 def bridge_cancelled(run: RunView) -> bool:
@@ -64,9 +58,12 @@ def select(
 ) -> list[str]:
     """
     The runs a ``bridge retry`` names, in plan order: the ids given, every run that ended
-    without succeeding (``failed``), and every such run of ``milestone``; a run the tracker
-    says failed before bridge counts as one that ended without succeeding (named, always; with
-    ``failed``, when its Status is a failure word, not a failed gate's outcome).
+    without succeeding under bridge (``failed``), and every such run of ``milestone``. A row
+    the tracker says failed before bridge is taken only when named: the researcher may have
+    marked it so for good (018's invalid 8-GPU attempts, "do not rerun"), and ``--failed``
+    re-launched it and wrote it back as passed (trial M1). Nor do ``failed``/``milestone``
+    take a run bridge cancelled because such a row holds its milestone: it would only be
+    cancelled again (it comes back with that row's retry).
     Succeeded runs, and runs the tracker says were done before bridge otherwise, are only taken
     with ``force`` (they keep what they ran with otherwise); a run the tracker rules out of
     scope only when named.
@@ -119,16 +116,30 @@ def select(
             f"cannot retry: {'; '.join(refused)}; only runs that ended without succeeding can "
             f"be retried{hint}"
         )
+    held: list[str] = []
     for run in state.runs.values():
         if milestones and run.spec.milestone not in milestones:
             continue
-        if (failed or milestones) and (run.state in ok or _failed_to_run_again(run)):
+        if not (failed or milestones) or run.state not in ok:
+            continue
+        if held_by_failed_before(run):
+            held.append(run.run_id)
+        else:
             chosen[run.run_id] = None
     if not chosen:
         where = f" in {', '.join(milestones)}" if milestones else ""
+        before = [r.run_id for r in state.runs.values() if r.failed_before_bridge]
         raise InputError(
-            f"nothing to retry{where}: no run ended without succeeding"
-            + ("" if force else " (add --force to run succeeded runs again)")
+            f"nothing to retry{where}: no run ended without succeeding under bridge"
+            + ("" if force or held else " (add --force to run succeeded runs again)")
+            + (
+                f"; {_listed(held)} {'waits' if len(held) == 1 else 'wait'} for rows the "
+                "tracker says failed before bridge "
+                f"({_listed(before)}): `bridge retry {' '.join(before)}` runs those under "
+                "bridge, and these with them"
+                if held and before
+                else ""
+            )
         )
     order = {run_id: i for i, run_id in enumerate(state.runs)}
     return sorted(chosen, key=order.__getitem__)

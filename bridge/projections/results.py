@@ -19,6 +19,7 @@ from bridge.events import types as ev
 from bridge.events.measurements import MetricValue
 from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.judge import EvaluationType, MainResult, claim_scope
+from bridge.machine.scheduler import held_by_failed_before
 from bridge.machine.stages import (
     ENDED_UNSUCCESSFUL,
     NOT_BRIDGES_RUN_STATES,
@@ -305,7 +306,12 @@ def next_step(state: PipelineState, outcome: Outcome, language: str) -> str:
             if zh
             else "Runs are not finished: continue with `bridge run`."
         )
-    if failed := outcome.must_not_succeeded:
+    # Runs cancelled because a row the tracker says failed before bridge holds their milestone
+    # come back with that row's retry: `--failed` does not take them (nor the row), so the
+    # advice is the row's own (018: "retry --failed" re-launched nine runs the tracker marked
+    # invalid and wrote them back as passed).
+    failed = [r for r in outcome.must_not_succeeded if not held_by_failed_before(state.runs[r])]
+    if failed:
         ids = ", ".join(failed)
         return (
             f"必做运行未成功（{ids}）：查看原因并修复，然后运行 `bridge retry --failed` 和 "
@@ -316,15 +322,26 @@ def next_step(state: PipelineState, outcome: Outcome, language: str) -> str:
         )
     if before := outcome.must_failed_before:
         ids = ", ".join(before)
-        # `--failed` takes them too (and any nice-to-have run that failed): one short command.
-        retry = f"bridge retry {' '.join(before)}" if len(before) <= 3 else "bridge retry --failed"
+        # Named one by one: `--failed` takes only failures under bridge (the researcher may
+        # have marked these for good).
+        retry = f"bridge retry {' '.join(before)}"
+        held = [r for r in outcome.must_not_succeeded if held_by_failed_before(state.runs[r])]
         return (
             f"追踪表记录必做运行在 bridge 之前已失败（{ids}）：用 `{retry}` 和 "
-            "`bridge run` 在 bridge 下重新运行；若该结果成立，请在追踪表中改写其状态。"
+            "`bridge run` 在 bridge 下重新运行"
+            + (f"（被它们挡住的 {len(held)} 个运行随之运行）" if held else "")
+            + "；若该结果成立，请在追踪表中改写其状态。"
             if zh
             else f"The tracker says must-run runs failed before bridge ({ids}): run them under "
-            f"bridge with `{retry}` and `bridge run`, or, if that result stands, "
-            "change their Status in the tracker."
+            f"bridge with `{retry}` and `bridge run`"
+            + (
+                f" ({held[0]}, which they hold, runs with them)"
+                if len(held) == 1
+                else f" (the {len(held)} runs they hold run with them)"
+                if held
+                else ""
+            )
+            + ", or, if that result stands, change their Status in the tracker."
         )
     if empty := outcome.must_no_number:
         ids = ", ".join(empty)

@@ -362,7 +362,12 @@ class TestHarnessRules:
         results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
         assert f"9 个在 bridge 之前已结束为失败或无效：{', '.join(failed)}" in results
         assert data["summary"]["ready_for_review_loop"] is False
-        assert "`bridge retry --failed` 和 `bridge run`" in results
+        # Named one by one: `--failed` would not take them (trial M1: it re-launched the
+        # nine and wrote them back as passed, against the tracker's "不重跑").
+        assert (
+            f"用 `bridge retry {' '.join(failed)}` 和 `bridge run` 在 bridge 下重新运行" in results
+        )
+        assert "--failed" not in results
 
     def test_the_existing_code_stage_line_in_chinese(
         self, harness: tuple[Path, dict[str, Any]], capsys: pytest.CaptureFixture[str]

@@ -7,12 +7,14 @@ not counted, and the rewritten tracker keeps the researcher's columns and sectio
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 from pathlib import Path
 
 import attrs
 import pytest
 
+from bridge.errors import InputError
 from bridge.events import types as ev
 from bridge.machine.stages import RunState, Stage
 from bridge.pipeline import Bridge
@@ -212,8 +214,8 @@ def test_implementation_tasks_in_the_plan_preview(
 
 
 def test_a_row_that_failed_before_bridge_is_retried_without_force(project: Path) -> None:
-    """``bridge retry R6`` (and ``--failed``) takes a row the tracker says ended failed before
-    bridge, as a run that ended without succeeding; it then runs under bridge, the tracker's
+    """``bridge retry R6`` takes a row the tracker says ended failed before bridge, as a run
+    that ended without succeeding; it then runs under bridge, the tracker's
     old ``invalid`` is not read as done again, and the plan is complete."""
     from bridge.cli.main import main
 
@@ -221,7 +223,7 @@ def test_a_row_that_failed_before_bridge_is_retried_without_force(project: Path)
     # A script driving bridge can tell: exit 1, as for a must-run run that failed under it.
     assert main(["run", "--plain", "--project", str(project)]) == 1
     bridge = Bridge(project)
-    assert bridge.retry(failed=True).asked == ("R6",)
+    assert bridge.retry("R6").asked == ("R6",)
     assert bridge.run() is Stage.COLLECTED
     state = bridge.status()
     bridge.close()
@@ -272,6 +274,101 @@ def test_a_must_run_row_failed_before_bridge_holds_later_milestones(
     assert bridge.run() is Stage.COLLECTED
     bridge.close()
     assert sorted(executions(project)) == ["R2", "R6", "R7", "S1"]
+
+
+def test_retry_failed_leaves_rows_the_tracker_says_failed(project: Path) -> None:
+    """018 (trial M1): the next step said `bridge retry --failed`, which re-launched nine runs
+    the tracker marks invalid ("不重跑") and wrote them back as passed. `--failed` is for
+    failures under bridge; a row failed before bridge is retried by name, as the next step
+    says, and the runs it holds come back with it."""
+    write_project(
+        project,
+        [
+            Run(id=i, milestone={"S1": "M0", "R7": "M2"}.get(i, "M1"))
+            for i in ("S1", "R2", "R6", "R7")
+        ],
+    )
+    rows = [
+        line
+        for line in TRACKER.splitlines()
+        if not line.startswith(("| R1 ", "| R3 ", "| R4 ", "| R5 "))
+    ]
+    rows.insert(
+        rows.index(next(r for r in rows if r.startswith("| R6 "))) + 1,
+        "| R7 | B1 | M2 | main | main | accuracy | MUST | TODO | - | seed 0 |",
+    )
+    (project / "refine-logs" / "EXPERIMENT_TRACKER.md").write_text("\n".join(rows) + "\n")
+    bridge = Bridge(project)
+    try:
+        bridge.run()
+        summary = bridge.summary()
+        assert (
+            "The tracker says must-run runs failed before bridge (R6): run them under bridge "
+            "with `bridge retry R6` and `bridge run` (R7, which they hold, runs with them)"
+        ) in summary, summary
+        assert "--failed" not in summary
+        with pytest.raises(InputError) as refused:
+            bridge.retry(failed=True)
+        assert str(refused.value) == (
+            "nothing to retry: no run ended without succeeding under bridge; R7 waits for rows "
+            "the tracker says failed before bridge (R6): `bridge retry R6` runs those under "
+            "bridge, and these with them"
+        )
+        assert bridge.retry("R6").revived == ("R7",)
+    finally:
+        bridge.close()
+
+
+def test_a_row_no_longer_failed_releases_what_it_held(project: Path) -> None:
+    """The other way the next step gives: "if that result stands, change their Status in the
+    tracker". R6's row set to DONE left R7 cancelled for good, its reason naming a row that
+    had not failed any more; the next `bridge run` now runs it."""
+    write_project(
+        project,
+        [
+            Run(id=i, milestone={"S1": "M0", "R7": "M2"}.get(i, "M1"))
+            for i in ("S1", "R2", "R6", "R7")
+        ],
+    )
+    rows = [
+        line
+        for line in TRACKER.splitlines()
+        if not line.startswith(("| R1 ", "| R3 ", "| R4 ", "| R5 "))
+    ]
+    rows.insert(
+        rows.index(next(r for r in rows if r.startswith("| R6 "))) + 1,
+        "| R7 | B1 | M2 | main | main | accuracy | MUST | TODO | - | seed 0 |",
+    )
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    tracker.write_text("\n".join(rows) + "\n")
+    bridge = Bridge(project)
+    try:
+        bridge.run()
+        assert bridge.status().runs["R7"].state is RunState.CANCELLED
+    finally:
+        bridge.close()
+    text = tracker.read_text()
+    row = next(line for line in text.splitlines() if line.startswith("| R6 "))
+    tracker.write_text(text.replace(row, row.replace("| invalid |", "| DONE |")))
+    bridge = Bridge(project)
+    try:
+        assert bridge.run() is Stage.COLLECTED
+        r7 = bridge.status().runs["R7"]
+    finally:
+        bridge.close()
+    assert r7.state is RunState.SUCCEEDED
+    assert sorted(executions(project)) == ["R2", "R7", "S1"]
+    conn = sqlite3.connect(project / ".bridge" / "events.db")
+    try:
+        released = [
+            json.loads(data)["reason"]
+            for (data,) in conn.execute(
+                "SELECT data FROM events WHERE stream = 'run:R7' AND type = 'run.retry_scheduled'"
+            )
+        ]
+    finally:
+        conn.close()
+    assert released == ["R6's tracker row no longer says it ended failed before bridge"]
 
 
 def test_the_rewritten_tracker_keeps_the_researchers_file(project: Path) -> None:

@@ -4,6 +4,7 @@ The code steps: load the plan into the log, implement (existing code or an agent
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from bridge.events.secrets import redact
 from bridge.events.values import Finding, Severity
 from bridge.machine.fold import RunView
 from bridge.machine.ports import ReviewRequest
+from bridge.machine.scheduler import FAILED_BEFORE, held_by_failed_before
 from bridge.machine.stages import NOT_BRIDGES_RUN_STATES, RunState
 from bridge.machine.triggers import StageTrigger
 from bridge.pipeline import retries
@@ -375,10 +377,43 @@ def reload(s: Session, changed: Sequence[str]) -> tuple[str, ...]:
                     for e in events
                 ]
             s.append(stream, events)
+    released = _released(s)
     s.log.info(
-        "plan_reloaded", changed=list(changed), respecced=respecced, retried=again, reread=reread
+        "plan_reloaded",
+        changed=list(changed),
+        respecced=respecced,
+        retried=again,
+        reread=reread,
+        released=released,
     )
-    return again
+    return (*again, *released)
+
+
+_HELD_BY = re.compile(r"must-run (\S+) ended " + re.escape(FAILED_BEFORE))
+
+
+def _released(s: Session) -> list[str]:
+    """
+    Put back to pending the runs bridge cancelled because a row the tracker said failed
+    before bridge held their milestone, where that row no longer says so: the next step's
+    "if that result stands, change their Status in the tracker" left them cancelled, with a
+    reason about a row that had not failed any more.
+    """
+    state = s.state()
+    released = []
+    for run in state.runs.values():
+        held = _HELD_BY.search(run.reason) if held_by_failed_before(run) else None
+        holder = state.runs.get(held.group(1)) if held is not None else None
+        if holder is None or holder.failed_before_bridge:
+            continue
+        why = f"{holder.run_id}'s tracker row no longer says it ended failed before bridge"
+        s.append(
+            f"run:{run.run_id}",
+            [ev.RunRetryScheduled(run_id=run.run_id, reason=why, manual=False)],
+            run.stream_version,
+        )
+        released.append(run.run_id)
+    return released
 
 
 def reread_metrics(s: Session) -> list[str]:
