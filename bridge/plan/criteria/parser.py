@@ -447,8 +447,8 @@ def _parse(  # one linear decision procedure, kept in one place to read top to b
         from_ = "the baseline" if within["ref"] == "⟨B⟩" else system_name(within["ref"], systems)
         number = re.match(NUM, within["margin"])
         assert number is not None  # the pattern opens with it
-        unit = UNIT.get(within["margin"][number.end() :].strip(" -"), Unit.NONE)
-        symbol = {Unit.POINTS: " pp", Unit.PERCENT: "%", Unit.RATIO: "×"}.get(unit, "")
+        margin_unit = UNIT.get(within["margin"][number.end() :].strip(" -"), Unit.NONE)
+        symbol = {Unit.POINTS: " pp", Unit.PERCENT: "%", Unit.RATIO: "×"}.get(margin_unit, "")
         notes.append(
             f"'within {within['margin']} of {from_}' read as: at most {number.group(0)}{symbol} "
             "worse (a better result meets it)"
