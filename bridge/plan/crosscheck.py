@@ -244,12 +244,30 @@ def check_against_runs(plan: Plan, config: Config, runs: Sequence[RunSpec]) -> l
         if len(missing) == len(runs)
         else f"{len(missing)} run(s) have no command: {shown}"
     )
+    # 029's tracker has a Command column (trial M1): bridge does not run what a tracker cell
+    # says (its commands are the researcher's record, templates like `--model {lr,rf,xgb}`),
+    # and said nothing of it.
+    written = next(
+        (
+            header
+            for row in plan.tracker_runs
+            if row.id in missing
+            for header, cell in row.columns.items()
+            if re.fullmatch(r"\W*(?:command|cmd|命令)\W*", header, re.IGNORECASE) and cell.strip()
+        ),
+        None,
+    )
+    unread = (
+        f" (the tracker's {written!r} column is not run: copy what it says into bridge.toml)"
+        if written
+        else ""
+    )
     return [
         *warnings,
         PlanWarning(
             file=config.file or "bridge.toml",
             line=config.line_of("run.command") or 0,
-            message=f"{which}; set [run] command in "
+            message=f"{which}{unread}; set [run] command in "
             'bridge.toml (or command in the system\'s [systems."NAME"] table), or, for a run that '
             "cannot run here, mark its tracker row NOT RUN — <reason>",
         ),

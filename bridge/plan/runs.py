@@ -765,6 +765,30 @@ def build_runs(
     if not drafts:
         drafts = _proposed(plan, warnings)
         proposed = bool(drafts)
+    elif all(d.source in ("config", "grid") for d in drafts):
+        # 015 (trial M1): one [[runs]] entry meant to change proposed run R016 replaced all 19
+        # proposed runs, and every milestone showed 0 runs, without a word.
+        would = _proposed(plan, [])
+        if len(would) > len(drafts):
+            first = drafts[0]
+            same = sorted({d.id for d in would} & {d.id for d in drafts})
+            warnings.append(
+                PlanWarning(
+                    file=first.file,
+                    line=first.line,
+                    message=f"the runs come from bridge.toml ({len(drafts)}: "
+                    f"{', '.join(d.id for d in drafts[:4])}{', …' if len(drafts) > 4 else ''}),"
+                    f" so the {len(would)} runs the plan's blocks would give are not proposed"
+                    + (
+                        f" ({', '.join(same)} is also a proposed run's id: [[runs]] does not "
+                        "change a proposed run, it replaces them all)"
+                        if same
+                        else ""
+                    )
+                    + "; list every run in [[runs]] (or in a tracker's run table), or remove "
+                    "[[runs]] and [grid] to have them proposed",
+                )
+            )
     elif all(_settled(d.source, d.task, d.status) for d in drafts):
         # 033: a one-row table added to take a proposed run out of scope became the only run
         # table, and the plan's other 29 runs were planned no more, without a word.

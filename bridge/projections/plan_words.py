@@ -29,6 +29,16 @@ _NO_COMMAND_FIX_ZH = (
 )
 
 
+# The tracker's Command column, named in the warning about runs without a command.
+_UNREAD = (
+    r"(?: \(the tracker's ('[^']*') column is not run: copy what it says into bridge\.toml\))?"
+)
+
+
+def _unread_zh(column: str | None) -> str:
+    return f"（追踪表的 {column} 列不会被运行：请把其中的命令写进 bridge.toml）" if column else ""
+
+
 def _ids(shown: str) -> str:
     """A list of run ids as the warnings cut it (``A, B and 3 more``)."""
     return re.sub(r" and (\d+) more$", r" 等（另有 \1 个）", shown)
@@ -178,11 +188,32 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         r"没有运行顺序表：里程碑取自 \1 个阶段标题（\2 … \3，自第 \4 行起）",
     ),
     (
-        re.compile(r"(\d+) run\(s\) have no command: (.+?)" + _NO_COMMAND_FIX),
+        re.compile(r"(\d+) run\(s\) have no command: (.+?)" + _UNREAD + _NO_COMMAND_FIX),
         lambda m: (
             f"{m[1]} 个运行没有命令："
             + re.sub(r", … \((\d+) in all\)$", r", …（共 \1 个）", m[2])
+            + _unread_zh(m[3])
             + _NO_COMMAND_FIX_ZH
+        ),
+    ),
+    (
+        re.compile(
+            r"the runs come from bridge\.toml \((\d+): (.+?)\), so the (\d+) runs the plan's "
+            r"blocks would give are not proposed(?: \((.+?) is also a proposed run's id: "
+            r"\[\[runs\]\] does not change a proposed run, it replaces them all\))?; list every "
+            r"run in \[\[runs\]\] \(or in a tracker's run table\), or remove \[\[runs\]\] and "
+            r"\[grid\] to have them proposed"
+        ),
+        lambda m: (
+            f"运行取自 bridge.toml（{m[1]} 个：{m[2]}），因此计划的实验块本可给出的 {m[3]} 个运行"
+            "没有被提议"
+            + (
+                f"（{m[4]} 也是一个提议运行的编号：[[runs]] 不会修改提议的运行，而是全部取代）"
+                if m[4]
+                else ""
+            )
+            + "；请在 [[runs]]（或追踪表的运行表）中列出所有运行，或删除 [[runs]] 和 [grid] "
+            "以让 bridge 提议运行"
         ),
     ),
     (
@@ -217,8 +248,8 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         r'[bridge] 中用 main_milestone = "M…" 指定（里程碑：\1）',
     ),
     (
-        re.compile(r"none of the (\d+) runs has a command" + _NO_COMMAND_FIX),
-        r"\1 个运行都没有命令" + _NO_COMMAND_FIX_ZH,
+        re.compile(r"none of the (\d+) runs has a command" + _UNREAD + _NO_COMMAND_FIX),
+        lambda m: f"{m[1]} 个运行都没有命令" + _unread_zh(m[2]) + _NO_COMMAND_FIX_ZH,
     ),
     (
         re.compile(
@@ -412,7 +443,9 @@ _CHINESE = Wording(
     system="提议的系统",
     gain="增益",
     relative_gain="相对增益",
-    ways={"higher": "越高越好", "lower": "越低越好", "better": "按指标方向更好"},
+    # Which way a gain is counted ("accuracy drops by at most 1 point" is "lower"), not
+    # which way is better.
+    ways={"higher": "按升高计", "lower": "按降低计", "better": "按指标方向更好"},
     each_component="每个消融变体",
     baseline="基线",
     absolute="{who}：{metric} {limit}",

@@ -366,11 +366,17 @@ def researchers_words(template: str, file: str, ours: Collection[str]) -> dict[s
     # The word most used for a meaning, when it is a plain status word of theirs: a row's own
     # outcome ("GATE FAILED" reads as done, as a gate's; "invalid" as failed; "CODE_READY" as to
     # do) must not be written on others, nor a word that only mixes in bridge's ("✅ DONE").
+    # A row's outcome more used than their plain word does not hide it: 018 has five "invalid"
+    # and four "failed" rows, and "invalid" winning left bridge writing FAILED beside its
+    # legend's lower-case words (trial M1). Bridge's own word most used is theirs: kept.
     learnt = {}
     for meaning, found in counts.items():
-        word = found.most_common(1)[0][0]
-        if word not in ours and _PLAIN_STATUS.get(word.casefold()) == meaning:
-            learnt[meaning] = word
+        for word, _ in found.most_common():
+            if word in ours or re.sub(r"[^\w ]+", "", word).strip() in ours:  # "✅ DONE"
+                break
+            if _PLAIN_STATUS.get(word.casefold()) == meaning:
+                learnt[meaning] = word
+                break
     # A status legend says which mark means what (032's "- ✅ Complete"): its marks are the
     # researcher's words for those meanings, where their rows have no plain word for one.
     for meaning, mark in marks_by_meaning(read_legend(doc)).items():

@@ -180,7 +180,7 @@ def test_bridge_plan_in_chinese(chinese: tuple[Path, str, str]) -> None:
     """Headings, labels, how each criterion is read, the overview and the warnings."""
     _project, plan, _run = chinese
     assert "┃ 里程碑 ┃" in plan and "│ M0     │ 健全性检查 │ 是 " in plan
-    assert "  解析为：  提议的系统 对比 基线：accuracy 增益（越高越好）≥ 2 pp\n" in plan
+    assert "  解析为：  提议的系统 对比 基线：accuracy 增益（按升高计）≥ 2 pp\n" in plan
     assert "  解析为：  提议的系统：accuracy ≥ 0.95\n" in plan
     assert "3 个实验块（3 个必做，0 个可选）；17 个运行（17 个必做，0 个可选）" in plan
     assert "警告 refine-logs/EXPERIMENT_TRACKER.md:" in plan
@@ -218,7 +218,7 @@ def test_results_and_quality_in_chinese(chinese: tuple[Path, str, str]) -> None:
         results
     )
     # How the criterion is read, in Chinese too (027's "the proposed system: hit rate < 5 pp").
-    assert "- **解析为:** `提议的系统 对比 基线：accuracy 增益（越高越好）≥ 2 pp`" in results
+    assert "- **解析为:** `提议的系统 对比 基线：accuracy 增益（按升高计）≥ 2 pp`" in results
     assert english_left(results, THEIRS | {"json"}) == []  # json: the rule that read it
 
 

@@ -869,7 +869,9 @@ def test_status_words_are_the_researchers_own(project: Path) -> None:
 
 def test_only_plain_status_words_are_learnt() -> None:
     """A row's own outcome is never written on others (002's "GATE FAILED" reads as a done
-    gate, 018's "invalid" as failed, 023's "CODE_READY" as to do)."""
+    gate, 018's "invalid" as failed, 023's "CODE_READY" as to do); used more than their plain
+    word for the same meaning, it does not hide that word (018: five "invalid", four "failed",
+    and bridge wrote FAILED)."""
     from bridge.projections.tracker_layout import researchers_words
 
     template = (
@@ -877,7 +879,10 @@ def test_only_plain_status_words_are_learnt() -> None:
         "| R3 | invalid |\n| R4 | invalid |\n| R5 | failed |\n| R6 | CODE_READY |\n"
         "| R7 | CODE_READY |\n| R8 | planned |\n| R9 | DONE |\n"
     )
-    assert researchers_words(template, "t.md", {"DONE", "TODO"}) == {}
+    assert researchers_words(template, "t.md", {"DONE", "TODO"}) == {
+        "failed": "failed",
+        "todo": "planned",
+    }
     theirs = (
         "| Run ID | Status |\n|---|---|\n| R1 | planned |\n| R2 | planned |\n| R3 | passed |\n"
         "| R4 | failed |\n| R5 | ✅ DONE |\n"

@@ -109,3 +109,52 @@ def test_a_long_list_of_runs_without_a_command_reads_in_chinese(tmp_path: Path) 
     assert chinese.startswith("21 个运行没有命令：R000, R001")
     assert "…（共 21 个）；请在 bridge.toml 中设置" in chinese
     assert english_left(chinese, {"command", "NAME", "reason", "NOT", "bridge.toml"}) == []
+
+
+def test_a_tracker_command_column_is_said_not_to_run(tmp_path: Path) -> None:
+    """029's tracker has a Command column: "R041 has no command" said nothing of it (trial
+    M1). The warning names the column, in Chinese too."""
+    (tmp_path / "refine-logs").mkdir()
+    (tmp_path / "refine-logs" / "EXPERIMENT_TRACKER.md").write_text(
+        "| Run ID | Milestone | Command | Status |\n|---|---|---|---|\n"
+        "| R040 | M1 | python a.py | DONE |\n| R041 | M1 | python train.py --model xgb | TODO |\n"
+    )
+    (message,) = [
+        w.message for w in load_project(tmp_path).warnings if "have no command" in w.message
+    ]
+    assert message.startswith(
+        "1 run(s) have no command: R041 (the tracker's 'Command' column is not run: copy what "
+        "it says into bridge.toml); set [run] command"
+    ), message
+    chinese = warning_in_language(message, "zh")
+    assert "追踪表的 'Command' 列不会被运行" in chinese
+    assert (
+        english_left(chinese, {"command", "NAME", "reason", "NOT", "bridge.toml", "Command"}) == []
+    )
+
+
+def test_runs_from_bridge_toml_say_the_proposed_runs_are_not(tmp_path: Path) -> None:
+    """015 (trial M1): one [[runs]] entry for R016 replaced the plan's 19 proposed runs and
+    every milestone showed 0 runs, without a word."""
+    plan = tmp_path / "refine-logs" / "EXPERIMENT_PLAN.md"
+    plan.parent.mkdir()
+    plan.write_text(
+        "# Plan\n\n## Experiment Blocks\n\n### Block 1: Main\n"
+        "- **Compared systems**: ours; base\n- **Metrics**: accuracy\n- **Setup**: seeds 0, 1\n"
+        "- **Success criterion**: ours beats base on accuracy\n\n"
+        "## Run Order and Milestones\n\n| Milestone | Goal | Runs | Decision Gate | Cost | Risk |\n"
+        "|---|---|---|---|---|---|\n| M1 | Main | B1 | done | 1h | low |\n"
+    )
+    (tmp_path / "bridge.toml").write_text(
+        '[run]\ncommand = "true"\n\n[[runs]]\nid = "R002"\nsystem = "ours"\n'
+    )
+    (message,) = [w.message for w in load_project(tmp_path).warnings if "come from" in w.message]
+    assert message == (
+        "the runs come from bridge.toml (1: R002), so the 4 runs the plan's blocks would give "
+        "are not proposed (R002 is also a proposed run's id: [[runs]] does not change a proposed "
+        "run, it replaces them all); list every run in [[runs]] (or in a tracker's run table), "
+        "or remove [[runs]] and [grid] to have them proposed"
+    )
+    chinese = warning_in_language(message, "zh")
+    assert chinese.startswith("运行取自 bridge.toml（1 个：R002）")
+    assert english_left(chinese, {"bridge.toml", "runs", "grid"}) == []
