@@ -23,7 +23,10 @@ re-exports the first two, so ``bridge.machine.judge`` keeps every name.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
+
+import attrs
 
 from bridge.machine.aggregation import (
     Aggregate,
@@ -240,6 +243,22 @@ def _level_scale(
     return None
 
 
+# Words of speed: a criterion that names no metric speaks of time or throughput.
+_SPEED_WORDS = re.compile(
+    r"\b(?:faster|slower|quicker|speed[- ]?ups?|speeds?\s+up)\b|加速|更快|提速", re.IGNORECASE
+)
+_TIMED = re.compile(
+    r"time|latency|duration|speed|throughput|per[\s_-]?s(?:ec(?:ond)?)?\b|/s\b|fps|qps|tps|"
+    r"tokens?[\s_/-]*(?:per|/)|wall|runtime|秒|延迟|时延|吞吐|耗时",
+    re.IGNORECASE,
+)
+
+
+def _timed(metric: str) -> bool:
+    """Whether a metric's name says it measures time or a rate of work (latency, tokens/s)."""
+    return bool(_TIMED.search(metric)) or metric_key(metric).endswith(("ms", "sec"))
+
+
 def _mixed_scales(means: Sequence[float]) -> bool:
     """
     Whether some means are fractions and others the same quantities in percent: a value in
@@ -347,9 +366,27 @@ def _evaluate(
         raise Inconclusive(
             "the criterion names no metric and the block's runs recorded none of its metrics"
         )
+    speed = _SPEED_WORDS.search(criterion.text) if criterion.metric is None else None
+    if speed is not None and not _timed(metric):
+        # "1.5x speedup over baseline" in a block whose primary metric is accuracy was judged
+        # as accuracy ×1.5 (trial M2).
+        raise Inconclusive(
+            f"the criterion speaks of speed ({speed.group(0)!r}) and names no metric, and the "
+            f"block's primary metric {metric} measures no time or rate of work: name the metric "
+            "in the criterion"
+        )
     aggregates = context.aggregates
     systems = list(dict.fromkeys(a.system for a in aggregates))
     readings: list[str] = list(criterion.notes)
+    if criterion.percent_of_primary and not is_rate_metric(metric):
+        # "25% faster than B" of latency: a relative change, not 25 points.
+        criterion = attrs.evolve(criterion, mode=Mode.RELATIVE, percent_scale=False)
+        readings = [
+            f"'%' read as a relative change ({metric} is not a rate)"
+            if r == "'%' read as percentage points (a rate metric)"
+            else r
+            for r in readings
+        ]
     references: list[str] = []
     single_reference: str | None = None
     if criterion.mode is not Mode.ABSOLUTE and criterion.scope is Scope.SINGLE:

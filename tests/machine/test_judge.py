@@ -657,3 +657,124 @@ class TestClaimScope:
         """An unknown language is a configuration error naming the setting."""
         with pytest.raises(ConfigError):
             claim_scope(EvaluationType.REAL_GT, language="fr")
+
+
+def _judged(text: str, values: dict[str, dict[str, float]], primary: str | None = None) -> Verdict:
+    """``values``: system → metric → one value; the first system is the proposed one, the
+    last the baseline."""
+    systems = list(values)
+    metrics = list(dict.fromkeys(m for by in values.values() for m in by))
+    return judge(
+        parse_criterion(text, block_systems=systems, metrics=metrics),
+        aggregate(
+            [s for sy, by in values.items() for m, v in by.items() for s in samples(sy, m, [v])]
+        ),
+        runs_status={"r": "succeeded"},
+        expected_seeds=1,
+        reference_system=systems[-1] if len(systems) > 1 else None,
+        candidate_system=systems[0],
+        primary_metric=primary or metrics[0],
+    )
+
+
+class TestTrialM2Verdicts:
+    """Trial M2's wrong verdicts, each with the planted numbers that showed it."""
+
+    @pytest.mark.parametrize(
+        ("text", "metric", "ours", "base", "met"),
+        [
+            ("accuracy no more than 1 pt below the baseline", "accuracy", 80.0, 87.0, False),
+            ("accuracy no more than 1 pt below the baseline", "accuracy", 86.5, 87.0, True),
+            ("accuracy at most 1 point below the baseline", "accuracy", 89.0, 87.0, True),
+            ("latency no more than 10% above the baseline", "latency", 14.0, 10.0, False),
+            ("latency no more than 10% above the baseline", "latency", 10.5, 10.0, True),
+            ("accuracy no more than 1 pt worse than the baseline", "accuracy", 80.0, 87.0, False),
+            ("accuracy falls no more than 2 points below base", "accuracy", 80.0, 87.0, False),
+            ("accuracy at least 2 points above the baseline", "accuracy", 88.0, 87.0, False),
+        ],
+    )  # fmt: skip
+    def test_a_margin_from_the_reference_goes_the_way_it_says(
+        self, text: str, metric: str, ours: float, base: float, met: bool
+    ) -> None:
+        """ "no more than 1 pt below the baseline" was met by a drop of 7 points: the number
+        was read as a gain, the word after it ignored."""
+        v = _judged(text, {"ours": {metric: ours}, "base": {metric: base}})
+        assert v.verdict is (VerdictKind.MET if met else VerdictKind.NOT_MET), v.reason
+
+    @pytest.mark.parametrize(
+        ("text", "metric", "ours", "base", "met"),
+        [
+            ("latency is at most 1.2x the baseline", "latency", 15.0, 10.0, False),
+            ("latency is at most 1.2x the baseline", "latency", 11.0, 10.0, True),
+            ("延迟不超过基线的1.2倍", "latency", 11.0, 10.0, True),
+            ("throughput is at least 2x the baseline", "throughput", 150.0, 100.0, False),
+            ("memory is at most 0.5x the baseline", "memory", 4.0, 10.0, True),
+            ("memory is at most 0.5x the baseline", "memory", 6.0, 10.0, False),
+            ("model size at least 2x smaller than the baseline", "model size", 4.0, 10.0, True),
+        ],
+    )  # fmt: skip
+    def test_a_multiple_of_the_reference(
+        self, text: str, metric: str, ours: float, base: float, met: bool
+    ) -> None:
+        """ "at most 1.2x the baseline" was read as "1.2× faster": any slowdown met it."""
+        v = _judged(text, {"ours": {metric: ours}, "base": {metric: base}})
+        assert v.verdict is (VerdictKind.MET if met else VerdictKind.NOT_MET), v.reason
+
+    @pytest.mark.parametrize(
+        ("text", "why"),
+        [
+            ("accuracy does not fall below the baseline", "must not happen"),
+            ("accuracy doesn't decrease vs base", "must not happen"),
+            ("no accuracy drop over base", "must not happen"),
+            ("accuracy differs from the baseline by at most 0.5 points", "two-sided"),
+            ("准确率与基线相差不超过0.5个百分点", "two-sided"),
+            ("accuracy within ±0.5 points of the baseline", "two-sided"),
+            ("|accuracy − baseline| ≤ 0.5", "two-sided"),
+            ("minimum accuracy across seeds ≥ 80", "statistic over seeds"),
+            ("worst-seed accuracy ≥ 80", "statistic over seeds"),
+            ("accuracy std ≤ 1 point across seeds", "statistic over seeds"),
+            ("延迟降低到基线的一半以下", "fraction of another system"),
+        ],
+    )  # fmt: skip
+    def test_what_the_rules_do_not_compute_is_declined(self, text: str, why: str) -> None:
+        """Each was met (or not met) on a reading that dropped a word: a negation, "either
+        way", "minimum across seeds", "half"."""
+        metric = "latency" if "延迟" in text else "accuracy"
+        v = _judged(text, {"ours": {metric: 50.0}, "base": {metric: 87.0}})
+        assert v.verdict is VerdictKind.INCONCLUSIVE, v.reason
+        assert why in v.reason
+
+    def test_speed_with_no_metric_named_is_not_judged_on_accuracy(self) -> None:
+        """ "1.5x speedup over baseline" in a block whose primary metric is accuracy was met by
+        accuracy 90 against 50."""
+        values = {
+            "ours": {"accuracy": 90.0, "latency": 8.0},
+            "base": {"accuracy": 50.0, "latency": 10.0},
+        }
+        for text in ("1.5x speedup over baseline", "ours is 30% faster than baseline"):
+            v = _judged(text, values, primary="accuracy")
+            assert v.verdict is VerdictKind.INCONCLUSIVE, v.reason
+            assert "speaks of speed" in v.reason
+
+    def test_percent_of_a_primary_metric_that_is_no_rate_is_relative(self) -> None:
+        """ "25% faster than the baseline" of latency 45 against 60 read as 25 points."""
+        v = _judged(
+            "inference is 25% faster than the baseline",
+            {"ours": {"latency": 45.0}, "base": {"latency": 60.0}},
+        )
+        assert v.verdict is VerdictKind.MET, v.reason
+        assert "'%' read as a relative change (latency is not a rate)" in v.reason
+
+    def test_a_percentile_is_not_the_mean(self) -> None:
+        """ "p99 latency ≤ 12 ms" was judged on the runs' `latency_ms`."""
+        v = _judged("p99 latency ≤ 12 ms", {"ours": {"latency_ms": 11.0}})
+        assert v.verdict is VerdictKind.INCONCLUSIVE, v.reason
+        assert "p99 latency" in v.reason
+
+    def test_removing_each_component_reduces(self) -> None:
+        """ "removing each component reduces accuracy by ≥ 0.5" counted the full system's drop."""
+        v = _judged(
+            "removing each component reduces accuracy by at least 0.5 points",
+            {"full": {"accuracy": 88.0}, "noA": {"accuracy": 86.0}, "noB": {"accuracy": 87.0}},
+        )
+        assert v.verdict is VerdictKind.MET, v.reason

@@ -307,7 +307,7 @@ HIGHER_WORDS = re.compile(
 )
 LOWER_WORDS = re.compile(
     r"(?<![\w-])(lower|reduces?|reduced|reduction|decreases?|decreased|drops?|cuts?|less|fewer|"
-    r"shrinks?|down|loses?|falls?|fell)(?![\w-])"
+    r"shrinks?|down|loses?|falls?|fell|smaller|shorter|cheaper)(?![\w-])"
     r"|降低|减少|下降|更低|低"
 )
 # "latency overhead ≤ 10%": a rise, when no other word says which way ("reduces latency

@@ -175,6 +175,9 @@ class Criterion:
             then the relative gain a higher-is-better metric needs (100 %), and the judge
             reads the factor as a reduction (50 %) when the block's primary metric is
             lower-is-better, which the parser cannot know. ``None`` otherwise.
+        percent_of_primary: a bare "%" when no metric is named ("25% faster than B"): read as
+            percentage points here, and by the judge as a relative change when the block's
+            primary metric is no rate (latency).
     """
 
     text: str
@@ -190,6 +193,7 @@ class Criterion:
     notes: tuple[str, ...] = ()
     derived: Derived | None = None
     ratio: float | None = None
+    percent_of_primary: bool = False
 
     def describe(self, wording: Wording | None = None) -> str:
         """

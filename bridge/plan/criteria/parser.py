@@ -81,6 +81,77 @@ _EVERY_SEED = re.compile(
 )
 
 
+# A statistic over seeds other than the mean: "minimum accuracy across seeds", "worst-seed",
+# "std ≤ 1 point across seeds", "consistently across seeds" (trial M2: judged on the mean).
+_SEED_STATISTIC = re.compile(
+    r"\b(?:min(?:imum)?|max(?:imum)?|worst|best|lowest|highest|std|stdev|standard\s+deviation|"
+    r"variance|spread|range)\b[^.;]{0,40}?\b(?:across|over|among|of)\s+(?:the\s+|all\s+)?"
+    r"(?:\d+\s+)?(?:random\s+)?seeds?\b"
+    r"|\b(?:worst|best)[- ]seed\b|\bconsistent(?:ly)?\s+(?:across|over)\b"
+    r"|(?:种子间|各种子)[^。；]{0,10}(?:最|标准差|方差)|(?:最差|最好)(?:的)?种子",
+    re.IGNORECASE,
+)
+# "does not fall below the baseline", "is never lower than B", "no latency increase over B":
+# what must not happen against another system (trial M2: the negation was dropped and any
+# drop met it).
+_NEGATED_CHANGE = re.compile(
+    r"(?:\b(?:does|do|did|will|should|must|shall|can|may|is|are)\s+not|\b(?:does|do|did|wo|"
+    r"should|must|ca|is|are)n[’']t|\bcannot|\bnever)\s+(?:\w+\s+)?(?:fall|drop|decrease|"
+    r"increase|rise|grow|exceed|go|degrade|regress|lose|worsen|get|be|become|lower|higher|"
+    r"worse|below|above|under|over)\w*\b"
+    r"|\bno\s+(?:\w+\s+){0,2}(?:increase|decrease|drop|rise|regression|degradation|slowdown|"
+    r"loss)\b",
+    re.IGNORECASE,
+)
+# A two-sided tolerance: "differs from B by at most 0.5", "相差不超过", "within ±0.5 of B",
+# "gap to B ≤ 0.5", "|acc − B| ≤ 0.5" (trial M2: read one-sided, a drop of 37 points met it).
+_TWO_SIDED = re.compile(
+    r"\bdiffer(?:s|ence)?\b|相差|±|\+/-|\bgap\s+(?:to|from|with|between)\b|\|[^|]+\|",
+    re.IGNORECASE,
+)
+# How far a number says the subject is from a reference, and which way: "1 pt below the
+# baseline", "10% above ⟨S⟩", "2 points worse than B".
+_MARGIN_FROM = re.compile(
+    r"⟨T⟩\s*(?P<way>below|under|behind|lower\s+than|less\s+than|above|higher\s+than|"
+    r"more\s+than|worse\s+than|better\s+than)\s+(?:that\s+of\s+)?(?:the\s+)?"
+    r"(?P<ref>⟨(?:S[A-Z]+|B)⟩)"
+)
+_MARGIN_WAYS = {
+    **dict.fromkeys(("below", "under", "behind", "lower than", "less than"), Orientation.LOWER),
+    **dict.fromkeys(("above", "higher than", "more than"), Orientation.HIGHER),
+}
+# A factor of the reference's value: "1.2x the baseline", "2× that of B", "基线的1.2倍" (its
+# comparator before the reference: "不超过基线的1.2倍").
+_MULTIPLE_OF = re.compile(
+    r"⟨T⟩\s*(?:of\s+|times\s+)?(?:that\s+of\s+)?(?:the\s+)?(?P<ref>⟨(?:S[A-Z]+|B)⟩)"
+    r"|(?P<cmp2>不超过|不高于|不低于|不少于|至多|至少|低于|高于|小于|大于|超过)?\s*"
+    r"(?P<ref2>⟨(?:S[A-Z]+|B)⟩)\s*的\s*⟨T⟩"
+)
+# A comparison read from the other side ("a / b ≤ 0.5" is "(b − a) / b ≥ 50 %").
+_FLIPPED = {
+    Comparison.LE: Comparison.GE,
+    Comparison.LT: Comparison.GT,
+    Comparison.GE: Comparison.LE,
+    Comparison.GT: Comparison.LT,
+    Comparison.EQ: Comparison.EQ,
+}
+_CJK_COMPARATORS = {
+    **dict.fromkeys(("不超过", "不高于", "至多"), Comparison.LE),
+    **dict.fromkeys(("不低于", "不少于", "至少"), Comparison.GE),
+    **dict.fromkeys(("低于", "小于"), Comparison.LT),
+    **dict.fromkeys(("高于", "大于", "超过"), Comparison.GT),
+}
+# An ablation said by what taking a part away does: "removing each component reduces …".
+_REMOVAL = re.compile(
+    r"\b(?:removing|dropping|ablating|disabling|removal\s+of|without)\b|去掉|移除|去除",
+    re.IGNORECASE,
+)
+# A fraction of the reference in words: "below half the baseline", "降低到基线的一半以下".
+_FRACTION_WORDS = re.compile(
+    r"\b(?:half|halves|halved|a\s+third|a\s+quarter)\b|一半|三分之一|四分之一"
+)
+
+
 @value_methods
 @attrs.frozen(kw_only=True, eq=False, repr=False)
 class _Threshold:
@@ -341,6 +412,11 @@ def _parse(  # one linear decision procedure, kept in one place to read top to b
         return unparsed(
             "a condition on every seed; the rules judge the mean over seeds (write it of the mean)"
         )
+    if _SEED_STATISTIC.search(norm):
+        return unparsed(
+            "a statistic over seeds (minimum, maximum, spread); the rules judge the mean over "
+            "seeds (write it of the mean, or record the statistic as a metric)"
+        )
     # Seed counts before systems: "over 3 random seeds" is not the system "random selection".
     norm = SEEDS_PHRASE.sub(" ", norm)
     # "median gap ≤ 3% at 16×4", "≥ 1.3× at T_cap = 90 °C", "recall ≥ 0.8 at 5% FPR": where the
@@ -393,6 +469,23 @@ def _parse(  # one linear decision procedure, kept in one place to read top to b
 
     if NEGATED_RELATION.search(norm) or _NON_INFERIORITY.search(norm):
         return unparsed("a non-inferiority comparison ('not worse than'), not a threshold")
+    compared = re.search(r"⟨(?:S[A-Z]+|B)⟩", norm) is not None
+    # With a number it is a limit, turned round below ("must not fall more than 2 points").
+    if compared and _NEGATED_CHANGE.search(norm) and not re.search(r"\d", norm):
+        return unparsed(
+            "says what must not happen against another system ('does not fall below'); write "
+            "the condition to meet instead ('drops by at most 0.5 points vs the baseline')"
+        )
+    if compared and _TWO_SIDED.search(norm):
+        return unparsed(
+            "a two-sided tolerance (a difference either way), which the rules do not compute; "
+            "write which way it may move ('drops by at most 0.5 points vs the baseline')"
+        )
+    if compared and _FRACTION_WORDS.search(norm):
+        return unparsed(
+            "a fraction of another system's value in words ('half the baseline'): write it as "
+            "a change ('reduces latency by at least 50% vs the baseline')"
+        )
     if STATISTICS.search(norm):
         return unparsed("asks for a statistical test or interval, which the rules do not compute")
     if SUBSET_COUNT.search(norm):
@@ -499,6 +592,54 @@ def _parse(  # one linear decision procedure, kept in one place to read top to b
     rest = THRESHOLD.sub(" ⟨T⟩ ", norm)
     if len(thresholds) > 1:
         return unparsed("several thresholds; only one condition can be checked")
+    margin = (
+        _MARGIN_FROM.search(rest)
+        if len(thresholds) == 1 and thresholds[0].unit is not Unit.RATIO
+        else None
+    )
+    margin_orientation: Orientation | None = None
+    multiple = (
+        _MULTIPLE_OF.search(rest)
+        if len(thresholds) == 1 and thresholds[0].unit is Unit.RATIO
+        else None
+    )
+    if multiple is not None:
+        # "latency at most 1.2x the baseline", "不超过基线的1.2倍", "memory ≤ 0.5× B": a
+        # multiple of the reference's value, subject / reference compared with the factor
+        # (read as "faster by 1.2×", any slowdown met it, trial M2).
+        said = multiple["cmp2"]
+        if said:
+            thresholds[0] = attrs.evolve(
+                thresholds[0], comparison=_CJK_COMPARATORS[said], bare=False
+            )
+        factor = thresholds[0].value
+        notes.append(
+            f"'{factor:g}× the reference' read as: subject / reference "
+            f"{thresholds[0].comparison.value} {factor:g}"
+        )
+        ref = multiple["ref"] or multiple["ref2"]
+        rest = f"{rest[: multiple.start()]} ⟨T⟩ vs {ref} {rest[multiple.end() :]}"
+    if margin is not None:
+        # "no more than 1 pt below the baseline", "at most 10% above B", "at least 2 points
+        # above B": the number is how far from the reference, the word which way (read as a
+        # plain gain, a drop of 7 points met "no more than 1 pt below", trial M2).
+        way = " ".join(margin["way"].split())
+        if way == "worse than":
+            if metric is None:
+                return unparsed("a limit on getting worse, with no metric to say which way that is")
+            margin_orientation = (
+                Orientation.HIGHER if is_lower_better(metric) else Orientation.LOWER
+            )
+        elif way == "better than":
+            margin_orientation = Orientation.BETTER
+        else:
+            margin_orientation = _MARGIN_WAYS[way]
+        notes.append(
+            f"'{way}' the reference: the gain counted {margin_orientation.value}"
+            if margin_orientation is not Orientation.BETTER
+            else f"'{way}' the reference: the gain counted the better way"
+        )
+        rest = f"{rest[: margin.start()]} ⟨T⟩ vs {margin['ref']} {rest[margin.end() :]}"
 
     if metric is None and len(thresholds) == 1 and not thresholds[0].bare:
         phrase = metric_phrase(rest)
@@ -638,7 +779,16 @@ def _parse(  # one linear decision procedure, kept in one place to read top to b
             verb_orientation = Orientation.HIGHER
         elif wants_better:
             verb_orientation = Orientation.BETTER
-    orientation = relation_orientation or verb_orientation
+    orientation = margin_orientation or relation_orientation or verb_orientation
+    removal = _REMOVAL.search(rest) if each else None
+    if removal is not None and orientation in (Orientation.LOWER, Orientation.HIGHER):
+        # "removing each component reduces accuracy by ≥ 0.5": the drop is the variant's, so
+        # the full system is that much higher (read as the full system's drop, trial M2).
+        orientation = Orientation.HIGHER if orientation is Orientation.LOWER else Orientation.LOWER
+        notes.append(
+            f"the change is the ablated variants' ('{removal.group(0)}'): the full system "
+            f"counted {orientation.value}"
+        )
 
     relational = reference is not None or each or relation_orientation is not None
     if not relational and verb_orientation is not None and threshold is not None:
@@ -712,12 +862,24 @@ def _parse(  # one linear decision procedure, kept in one place to read top to b
         unit = Unit.RELATIVE
     percent_scale = False
     ratio: float | None = None
+    comparison_flip = False
+    percent_of_primary = False
     if not relational:
         mode = Mode.ABSOLUTE
         orientation = None
         if unit is Unit.RATIO or unit is Unit.RELATIVE:
             return unparsed("a ratio or relative change without a reference")
         percent_scale = unit in (Unit.PERCENT, Unit.POINTS)
+    elif unit is Unit.RATIO and multiple is not None:
+        mode = Mode.RELATIVE
+        if value >= 1.0:
+            orientation = Orientation.HIGHER
+            value = round((value - 1.0) * 100.0, 9)
+        else:
+            # "≤ 0.5× B": a reduction of at least 50 %.
+            orientation = Orientation.LOWER
+            value = round((1.0 - value) * 100.0, 9)
+            comparison_flip = True
     elif unit is Unit.RATIO and (
         orientation is Orientation.LOWER
         or (orientation is Orientation.BETTER and metric is not None and is_lower_better(metric))
@@ -755,6 +917,9 @@ def _parse(  # one linear decision procedure, kept in one place to read top to b
             mode = Mode.DIFFERENCE
             percent_scale = True
             notes.append("'%' read as percentage points (a rate metric)")
+            # Of the block's primary metric: points of a rate, a relative change of anything
+            # else ("25% faster" of latency), which only the judge knows.
+            percent_of_primary = metric is None
         else:
             mode = Mode.RELATIVE
             notes.append("'%' read as a relative change (not a rate metric)")
@@ -769,7 +934,7 @@ def _parse(  # one linear decision procedure, kept in one place to read top to b
     return Criterion(
         text=text,
         metric=metric,
-        comparison=threshold.comparison,
+        comparison=_FLIPPED[threshold.comparison] if comparison_flip else threshold.comparison,
         threshold=value,
         mode=mode,
         percent_scale=percent_scale,
@@ -779,6 +944,7 @@ def _parse(  # one linear decision procedure, kept in one place to read top to b
         scope=Scope.EACH_COMPONENT if each else Scope.SINGLE,
         notes=tuple(notes),
         ratio=ratio,
+        percent_of_primary=percent_of_primary,
     )
 
 

@@ -375,6 +375,9 @@ _ZH_OTHER_METRIC = re.compile(r"历史|原有|旧|先前|之前|过去|以往|�
 _BEFORE_METRIC = re.compile(r"(?<![\w⟩-])(?P<word>[a-z][a-z0-9-]*)\s+(?P<tag>⟨M[A-Z]+⟩)")
 
 
+_PERCENTILE = re.compile(r"p\d{1,2}(?:\.\d+)?", re.IGNORECASE)
+
+
 def qualified_metrics(
     norm: str, clause: str, terms: Sequence[tuple[str, str]], named: int
 ) -> tuple[str, dict[str, str]]:
@@ -417,7 +420,11 @@ def qualified_metrics(
         found = re.search(
             rf"(?<![\w-])({re.escape(word)})\s+({re.escape(term)})(?![\w])", written, re.IGNORECASE
         )
-        if found is None or not found.group(1)[0].isupper():
+        if found is None or not (
+            found.group(1)[0].isupper() or _PERCENTILE.fullmatch(found.group(1))
+        ):
+            # A percentile is a qualifier however written: "p99 latency" is not the latency
+            # the runs record as a mean (trial M2 judged it on `latency_ms`).
             continue
         opening = not written[: found.start()].strip(" -*•")
         if opening and not found.group(1).isupper() and found.group(1).endswith("s"):
