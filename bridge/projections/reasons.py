@@ -78,6 +78,29 @@ _PHRASES: tuple[tuple[str, str], ...] = (
         "限制变差的幅度，但没有指标来说明哪个方向是变差",
     ),
     (
+        "says what must not happen against another system ('does not fall below'); write the "
+        "condition to meet instead ('drops by at most 0.5 points vs the baseline')",
+        "说的是相对另一个系统不能发生什么（'不低于'之类）；请改写为要满足的条件"
+        "（如'相对基线下降不超过 0.5 个百分点'）",
+    ),
+    (
+        "a two-sided tolerance (a difference either way), which the rules do not compute; write "
+        "which way it may move ('drops by at most 0.5 points vs the baseline')",
+        "双向容差（任一方向的差），规则不计算；请写明允许变化的方向（如'相对基线下降不超过 0.5 个"
+        "百分点'）",
+    ),
+    (
+        "a statistic over seeds (minimum, maximum, spread); the rules judge the mean over seeds "
+        "(write it of the mean, or record the statistic as a metric)",
+        "针对各种子的统计量（最小、最大、离散程度）；规则按各种子的均值判定（请改写为针对均值的"
+        "条件，或把该统计量记录为指标）",
+    ),
+    (
+        "a fraction of another system's value in words ('half the baseline'): write it as a "
+        "change ('reduces latency by at least 50% vs the baseline')",
+        "用文字表示另一系统数值的比例（如'基线的一半'）：请写成变化量（如'相对基线降低至少 50%'）",
+    ),
+    (
         "a margin ('within … of') with no metric named to say which way is worse; name the metric",
         "一个余量（'within … of'），但没有指明指标来说明哪个方向是变差；请写明指标",
     ),
@@ -341,6 +364,52 @@ _READINGS: tuple[tuple[re.Pattern[str], str], ...] = (
             r"('within [^']+') read as: at most (\S+(?: pp)?) worse \(a better result meets it\)"
         ),
         r"\1 解析为：最多差 \2（更好的结果也满足）",
+    ),
+    (
+        re.compile(
+            r"the criterion speaks of speed \(('[^']*')\) and names no metric, and the block's "
+            r"primary metric (.+?) measures no time or rate of work: name the metric in the "
+            r"criterion"
+        ),
+        r"成功标准说的是速度（\1）但没有指明指标，而该实验块的主指标 \2 不度量时间或工作速率："
+        r"请在成功标准中写明指标",
+    ),
+    (
+        re.compile(
+            r"'(below|under|behind|lower than|less than|worse than)' the reference: the gain "
+            r"counted lower"
+        ),
+        r"'\1' 参照：增益按降低计",
+    ),
+    (
+        re.compile(
+            r"'(above|higher than|more than|worse than)' the reference: the gain counted higher"
+        ),
+        r"'\1' 参照：增益按升高计",
+    ),
+    (
+        re.compile(r"'better than' the reference: the gain counted the better way"),
+        "'better than' 参照：增益按更好的方向计",
+    ),
+    (
+        re.compile(r"'(\S+)× the reference' read as: the ratio to the reference (\S+) (\S+)"),
+        r"'\1× 参照' 解析为：与参照之比 \2 \3",
+    ),
+    (
+        re.compile(
+            r"the change is the ablated variants' \(('[^']*')\): the full system counted lower"
+        ),
+        r"变化属于消融变体（\1）：完整系统按降低计",
+    ),
+    (
+        re.compile(
+            r"the change is the ablated variants' \(('[^']*')\): the full system counted higher"
+        ),
+        r"变化属于消融变体（\1）：完整系统按升高计",
+    ),
+    (
+        re.compile(r"'%' read as a relative change \((.+?) is not a rate\)"),
+        r"'%' 解析为相对变化（\1 不是比率类指标）",
     ),
     (
         re.compile(r"'%' of a reduction of a rate where lower is better read as relative"),

@@ -139,6 +139,23 @@ _RULE_REASONS = [
         {("ours", "error rate"): 8.0, ("base", "error rate"): 10.0},
         {},
     ),
+    # a margin below the reference, and a multiple of it (trial M2)
+    (
+        "accuracy no more than 1 pt below base",
+        {("ours", "accuracy"): 0.80, ("base", "accuracy"): 0.87},
+        {},
+    ),
+    (
+        "latency is at most 1.2x base",
+        {("ours", "latency"): 15.0, ("base", "latency"): 10.0},
+        {},
+    ),
+    # speed words with a primary metric that is no time
+    (
+        "1.5x speedup over base",
+        {("ours", "accuracy"): 0.9, ("base", "accuracy"): 0.5},
+        {"primary": "accuracy"},
+    ),
     # a relative change from a reference of 0
     (
         "latency lower than base by 10%",
@@ -161,6 +178,9 @@ _NAMES = {
     "within",
     "of",
     "point",
+    "pt",
+    "below",
+    "speedup",
 }
 
 

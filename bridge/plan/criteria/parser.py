@@ -614,7 +614,7 @@ def _parse(  # one linear decision procedure, kept in one place to read top to b
             )
         factor = thresholds[0].value
         notes.append(
-            f"'{factor:g}× the reference' read as: subject / reference "
+            f"'{factor:g}× the reference' read as: the ratio to the reference "
             f"{thresholds[0].comparison.value} {factor:g}"
         )
         ref = multiple["ref"] or multiple["ref2"]
