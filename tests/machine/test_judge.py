@@ -778,3 +778,15 @@ class TestTrialM2Verdicts:
             {"full": {"accuracy": 88.0}, "noA": {"accuracy": 86.0}, "noB": {"accuracy": 87.0}},
         )
         assert v.verdict is VerdictKind.MET, v.reason
+
+    @pytest.mark.parametrize(("ours", "met"), [(86.0, False), (89.5, True)])
+    def test_a_system_named_without_a_part_is_not_an_ablation_phrase(
+        self, ours: float, met: bool
+    ) -> None:
+        """ "RetroNet beats RetroNet (without memory) by ≥ 1 point": the name's "without
+        memory" was read as the ablation phrase, and the comparison ran the wrong way."""
+        v = _judged(
+            "RetroNet beats RetroNet (without memory) by ≥ 1 point",
+            {"RetroNet": {"accuracy": ours}, "RetroNet (without memory)": {"accuracy": 88.0}},
+        )
+        assert v.verdict is (VerdictKind.MET if met else VerdictKind.NOT_MET), v.reason

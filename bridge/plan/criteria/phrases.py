@@ -170,9 +170,18 @@ def read_ablation(
         ``(text without the component phrase, subject, reference, note)``, or ``None`` when
         the text names no component that exactly one system of the block lacks.
     """
+    # The systems' names as written in the text: "RetroNet beats RetroNet (without memory)"
+    # names both, and its "without memory" is a name's, not the ablation's (read as one, the
+    # comparison ran the wrong way, trial M2).
+    named = [
+        (found.start(), found.end())
+        for system in systems
+        if len(normalise(system)) > 3
+        for found in re.finditer(re.escape(normalise(system)), norm)
+    ]
     for pattern, helps in ((_ABLATION_VERB, True), (_WITHOUT, False)):
         match = pattern.search(norm)
-        if match is None:
+        if match is None or any(a <= match.start() < b for a, b in named):
             continue
         comp = match.group("comp").strip()
         lacking = [
