@@ -790,3 +790,18 @@ class TestTrialM2Verdicts:
             {"RetroNet": {"accuracy": ours}, "RetroNet (without memory)": {"accuracy": 88.0}},
         )
         assert v.verdict is (VerdictKind.MET if met else VerdictKind.NOT_MET), v.reason
+
+    @pytest.mark.parametrize(
+        ("text", "plan_metric", "read"),
+        [("吞吐量提升20%以上", "throughput", "throughput"),
+         ("困惑度低于基线", "perplexity", "perplexity"),
+         ("准确率比基线高2个百分点以上", "accuracy", "accuracy")],
+    )  # fmt: skip
+    def test_a_chinese_metric_word_beside_the_plans_english_name(
+        self, text: str, plan_metric: str, read: str
+    ) -> None:
+        """With the plan's Metrics in English, "吞吐量" read as "macro f1" and "困惑度" as
+        "loss": the vocabulary's tags were off by the plan's names they skipped."""
+        parsed = parse_criterion(text, block_systems=["ours", "基线"], metrics=[plan_metric])
+        assert isinstance(parsed, Criterion), parsed
+        assert parsed.metric == read

@@ -431,10 +431,12 @@ def metric_terms(metrics: Sequence[str]) -> list[tuple[str, str]]:
         "top-5 acc",
     ]
     vocabulary = [w for group in SYNONYMS for w in group] + extra
-    offset = len(terms)
-    for j, word in enumerate(vocabulary):
+    for word in vocabulary:
         if metric_key(word) not in known:
-            terms.append((word, tag("M", offset + j)))
+            # Tagged by its place in ``terms``, which the readers index by the tag: a place in
+            # the vocabulary was off by every word the plan's names skipped, so "吞吐量" in a
+            # plan naming "throughput" read as "macro f1" (trial M2).
+            terms.append((word, tag("M", len(terms))))
     return terms
 
 
