@@ -246,7 +246,18 @@ def find_aggregate(
             f"{named}: {found.n_nonfinite} non-finite value(s) (NaN/Inf) among its runs"
         )
     if found.n < expected_seeds:
-        raise Inconclusive(f"missing seeds: {named} has {found.n} of {expected_seeds} expected")
+        # A run of the system that recorded other metrics but not this one (trial M1: a seed
+        # that wrote `test_accuracy`) is named, with the way to say it is the same metric.
+        others = sorted({r for a in own for r in a.run_ids} - set(found.run_ids))
+        said = "; ".join(
+            f"{run} recorded {', '.join(sorted(a.metric for a in own if run in a.run_ids)[:3])} "
+            f"but no {name}"
+            for run in others[:3]
+        )
+        raise Inconclusive(
+            f"missing seeds: {named} has {found.n} of {expected_seeds} expected"
+            + (f" ({said}: name it in [metrics] aliases if it is the same metric)" if said else "")
+        )
     return found
 
 

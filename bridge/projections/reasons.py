@@ -514,6 +514,14 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
         r"种子不足：\1 有 \2 个，应有 \3 个",
     ),
     (
+        re.compile(r"(\S+) recorded ([^;()]+?) but no ([^;()]+?)(?=; |: name it)"),
+        r"\1 记录了 \2，但没有 \3",
+    ),
+    (
+        re.compile(r": name it in \[metrics\] aliases if it is the same metric\)"),
+        "：若是同一指标，请在 [metrics] aliases 中写明）",
+    ),
+    (
         re.compile(r"(\d+) non-finite value\(s\) \(NaN/Inf\) among its runs"),
         r"其运行中有 \1 个非有限值（NaN/Inf）",
     ),
