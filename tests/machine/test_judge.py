@@ -810,10 +810,8 @@ class TestTrialM2Verdicts:
 def test_a_seed_that_recorded_another_name_is_named() -> None:
     """Trial M1: a seed that wrote `test_accuracy` left "missing seeds: … 2 of 3 expected"
     with no word of which run, or of the alias that says it is the same metric."""
-    aggs = aggregate(
-        samples("ours", "accuracy", [0.9, 0.91])
-        + [Sample(block="B1", system="ours", metric="test_accuracy", run_id="R9", value=0.9)]
-    )
+    other = Sample(block="B1", system="ours", metric="test_accuracy", run_id="R9", value=0.9)
+    aggs = aggregate([*samples("ours", "accuracy", [0.9, 0.91]), other])
     v = judge(crit("accuracy ≥ 0.8"), aggs, reference_system=None, candidate_system="ours")
     assert v.verdict is VerdictKind.INCONCLUSIVE
     assert v.reason.startswith(
