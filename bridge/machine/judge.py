@@ -478,8 +478,20 @@ def _evaluate(
             "higher assumed: set [metrics] higher_is_better = { "
             f'"{name}" = false }} in bridge.toml if lower is better'
         )
+    # A gain counted one way is named so: "accuracy drops by at most 1 point" read "accuracy
+    # (lower) … gain +7 pp", a drop called a gain (trials M1, M2).
+    # Only where that way is the worse one: "reduces loss by 10%" counts a gain.
+    word = (
+        "drop"
+        if criterion.orientation is Orientation.LOWER and not lower
+        else "rise"
+        if criterion.orientation is Orientation.HIGHER and lower
+        else "gain"
+    )
+    if word != "gain":
+        way = f"counted as a {word}"
     parts = [
-        f"vs {ref} {describe(stats[ref], scale)}: gain {gain:+.6g}{unit}" for ref, gain in gains
+        f"vs {ref} {describe(stats[ref], scale)}: {word} {gain:+.6g}{unit}" for ref, gain in gains
     ]
     results = [
         holds(g, cmp, threshold, _gain_noise(criterion, stats[subject], stats[ref], scale))
@@ -490,7 +502,7 @@ def _evaluate(
     reason = (
         f"{name} ({way}){scale_note}: {subject} {describe(stats[subject], scale)}; "
         + "; ".join(parts)
-        + f"; required gain {cmp.value} {threshold:g}{unit}"
+        + f"; required {word} {cmp.value} {threshold:g}{unit}"
         + (" for each" if len(gains) > 1 else "")
         + f" → {'met' if ok else 'not met'}"
     )

@@ -219,8 +219,8 @@ _ARITHMETIC: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf" \(lower is better\)(?={_FRACTIONS}: )"), "（越低越好）"),
     # "(lower)" / "(higher)" say which way the gain is counted, not which way is better:
     # "accuracy drops by at most 1 point" counts a drop of a metric where higher is better.
-    (re.compile(rf" \(lower\)(?={_FRACTIONS}: )"), "（按降低计）"),
-    (re.compile(rf" \(higher\)(?={_FRACTIONS}: )"), "（按升高计）"),
+    (re.compile(rf" \((?:lower|counted as a drop)\)(?={_FRACTIONS}: )"), "（按降低计）"),
+    (re.compile(rf" \((?:higher|counted as a rise)\)(?={_FRACTIONS}: )"), "（按升高计）"),
     (re.compile(rf" \(better\)(?={_FRACTIONS}: )"), "（越高越好）"),
     (
         re.compile(
@@ -255,7 +255,17 @@ _ARITHMETIC: tuple[tuple[re.Pattern[str], str], ...] = (
         re.compile(r"\bvs (.+?) (\S+(?: ± \S+)? \(n=\d+\)): gain "),
         r"对比 \1 \2：增益 ",
     ),
+    (
+        re.compile(r"\bvs (.+?) (\S+(?: ± \S+)? \(n=\d+\)): drop "),
+        r"对比 \1 \2：降幅 ",
+    ),
+    (
+        re.compile(r"\bvs (.+?) (\S+(?: ± \S+)? \(n=\d+\)): rise "),
+        r"对比 \1 \2：升幅 ",
+    ),
     (re.compile(r"; required gain "), "；要求增益 "),
+    (re.compile(r"; required drop "), "；要求降幅 "),
+    (re.compile(r"; required rise "), "；要求升幅 "),
     (re.compile(r" for each → "), "，每个均需 → "),
     (re.compile(r"→ not met\b"), "→ 未满足"),
     (re.compile(r"→ met\b"), "→ 满足"),

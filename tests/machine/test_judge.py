@@ -818,3 +818,18 @@ def test_a_seed_that_recorded_another_name_is_named() -> None:
         "missing seeds: ours accuracy has 2 of 3 expected (R9 recorded test_accuracy but no "
         "accuracy: name it in [metrics] aliases if it is the same metric)"
     ), v.reason
+
+
+def test_a_drop_is_not_called_a_gain() -> None:
+    """Trials M1 and M2: "accuracy (lower) … gain +7 pp; required gain ≤ 1 pp" called a drop
+    of 7 points a gain, beside a label that read as "lower is better"."""
+    v = _judged(
+        "accuracy no more than 1 pt below the baseline",
+        {"ours": {"accuracy": 80.0}, "base": {"accuracy": 87.0}},
+    )
+    assert v.reason.startswith(
+        "accuracy (counted as a drop): ours 80 (n=1); vs base 87 (n=1): drop +7 pp; required "
+        "drop ≤ 1 pp → not met"
+    ), v.reason
+    v = _judged("reduces loss by 10%", {"ours": {"loss": 1.0}, "base": {"loss": 1.5}})
+    assert "gain +33.3333%; required gain ≥ 10% → met" in v.reason
