@@ -105,8 +105,12 @@ _NEGATED_CHANGE = re.compile(
 )
 # A two-sided tolerance: "differs from B by at most 0.5", "相差不超过", "within ±0.5 of B",
 # "gap to B ≤ 0.5", "|acc − B| ≤ 0.5" (trial M2: read one-sided, a drop of 37 points met it).
-_TWO_SIDED = re.compile(
-    r"\bdiffer(?:s|ence)?\b|相差|±|\+/-|\bgap\s+(?:to|from|with|between)\b|\|[^|]+\|",
+_TWO_SIDED = re.compile(r"相差|±|\+/-|\|[^|]+\|")
+# The same said in words, as a limit: "differs from B by at most 0.5", "gap to B ≤ 0.5"
+# ("the difference … is at least 2 points" is a gain).
+_DIFFERENCE_LIMIT = re.compile(
+    r"\b(?:differ(?:s|ence)?|gap\s+(?:to|from|with|between))\b[^.;]*?"
+    r"(?:\bat\s+most\b|\bno\s+more\s+than\b|\bless\s+than\b|\bwithin\b|\bunder\b|[≤<])",
     re.IGNORECASE,
 )
 # How far a number says the subject is from a reference, and which way: "1 pt below the
@@ -148,7 +152,8 @@ _REMOVAL = re.compile(
 )
 # A fraction of the reference in words: "below half the baseline", "降低到基线的一半以下".
 _FRACTION_WORDS = re.compile(
-    r"\b(?:half|halves|halved|a\s+third|a\s+quarter)\b|一半|三分之一|四分之一"
+    r"\b(?:half|a\s+third|a\s+quarter)\s+(?:of\s+)?(?:that\s+of\s+)?(?:the\s+)?⟨(?:S[A-Z]+|B)⟩"
+    r"|\b(?:halves|halved)\b|⟨(?:S[A-Z]+|B)⟩\s*的\s*(?:一半|三分之一|四分之一)"
 )
 
 
@@ -476,7 +481,7 @@ def _parse(  # one linear decision procedure, kept in one place to read top to b
             "says what must not happen against another system ('does not fall below'); write "
             "the condition to meet instead ('drops by at most 0.5 points vs the baseline')"
         )
-    if compared and _TWO_SIDED.search(norm):
+    if compared and (_TWO_SIDED.search(norm) or _DIFFERENCE_LIMIT.search(norm)):
         return unparsed(
             "a two-sided tolerance (a difference either way), which the rules do not compute; "
             "write which way it may move ('drops by at most 0.5 points vs the baseline')"
