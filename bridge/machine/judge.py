@@ -245,7 +245,10 @@ def _level_scale(
 
 # Words of speed: a criterion that names no metric speaks of time or throughput.
 _SPEED_WORDS = re.compile(
-    r"\b(?:faster|slower|quicker|speed[- ]?ups?|speeds?\s+up)\b|加速|更快|提速", re.IGNORECASE
+    r"\b(?:faster|slower|quicker|speed[- ]?ups?|speeds?\s+up|latency|runtime|run[- ]time|"
+    r"(?:inference|training|wall[- ]clock|step|decoding)\s+time|throughput)\b"
+    r"|加速|更快|提速|耗时|延迟|时延|吞吐",
+    re.IGNORECASE,
 )
 _TIMED = re.compile(
     r"time|latency|duration|speed|throughput|per[\s_-]?s(?:ec(?:ond)?)?\b|/s\b|fps|qps|tps|"
@@ -371,9 +374,9 @@ def _evaluate(
         # "1.5x speedup over baseline" in a block whose primary metric is accuracy was judged
         # as accuracy ×1.5 (trial M2).
         raise Inconclusive(
-            f"the criterion speaks of speed ({speed.group(0)!r}) and names no metric, and the "
-            f"block's primary metric {metric} measures no time or rate of work: name the metric "
-            "in the criterion"
+            f"the criterion speaks of time or speed ({speed.group(0)!r}) and names no metric, "
+            f"and the block's primary metric {metric} measures no time or rate of work: name the "
+            "metric in the criterion"
         )
     aggregates = context.aggregates
     systems = list(dict.fromkeys(a.system for a in aggregates))

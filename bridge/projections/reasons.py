@@ -377,12 +377,12 @@ _READINGS: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     (
         re.compile(
-            r"the criterion speaks of speed \(('[^']*')\) and names no metric, and the block's "
-            r"primary metric (.+?) measures no time or rate of work: name the metric in the "
-            r"criterion"
+            r"the criterion speaks of time or speed \(('[^']*')\) and names no metric, and the "
+            r"block's primary metric (.+?) measures no time or rate of work: name the metric in "
+            r"the criterion"
         ),
-        r"成功标准说的是速度（\1）但没有指明指标，而该实验块的主指标 \2 不度量时间或工作速率："
-        r"请在成功标准中写明指标",
+        r"成功标准说的是时间或速度（\1）但没有指明指标，而该实验块的主指标 \2 不度量时间或"
+        r"工作速率：请在成功标准中写明指标",
     ),
     (
         re.compile(
