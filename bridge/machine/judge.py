@@ -252,7 +252,8 @@ _SPEED_WORDS = re.compile(
 )
 _TIMED = re.compile(
     r"time|latency|duration|speed|throughput|per[\s_-]?s(?:ec(?:ond)?)?\b|/s\b|fps|qps|tps|"
-    r"tokens?[\s_/-]*(?:per|/)|wall|runtime|秒|延迟|时延|吞吐|耗时",
+    r"tokens?[\s_/-]*(?:per|/)|wall|runtime|ttft|tpot|\bitl\b|hours?\b|minutes?\b|seconds?\b|"
+    r"\bms\b|gpu[\s_-]?h|秒|延迟|时延|吞吐|耗时",
     re.IGNORECASE,
 )
 
