@@ -116,6 +116,10 @@ def _parsed(parsed: Criterion) -> dict[str, object]:
             if parsed.derived
             else None
         ),
+        # Read by the judge the primary metric's way when no metric is named: "≥ 2×" is a
+        # reduction of 50 % of a latency, "25%" a relative change of anything but a rate.
+        "ratio": parsed.ratio,
+        "percent_of_primary": parsed.percent_of_primary,
         "notes": list(parsed.notes),
     }
 
