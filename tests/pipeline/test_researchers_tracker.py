@@ -232,13 +232,9 @@ def test_a_row_that_failed_before_bridge_is_retried_without_force(project: Path)
     assert "Must-run completed: 5/5;" in Bridge(project).summary()
 
 
-def test_a_must_run_row_failed_before_bridge_holds_later_milestones(
-    project: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """005: R005 (M1) is ``FAIL`` in the tracker and R013 (M3) post-processes its outputs; it
-    ran. A must-run row that failed before bridge now stops the milestones after it as a
-    failure under bridge does: R7 (M2) is cancelled, naming R6, and ``bridge retry R6`` brings
-    it back, so both run."""
+def _held_project(project: Path) -> Path:
+    """S1 (M0), R2 and R6 (M1), R7 (M2): the tracker says must-run R6 ended ``invalid``
+    before bridge, so it holds R7's milestone. Returns the tracker's path."""
     write_project(
         project,
         [
@@ -255,7 +251,19 @@ def test_a_must_run_row_failed_before_bridge_holds_later_milestones(
         rows.index(next(r for r in rows if r.startswith("| R6 "))) + 1,
         "| R7 | B1 | M2 | main | main | accuracy | MUST | TODO | - | seed 0 |",
     )
-    (project / "refine-logs" / "EXPERIMENT_TRACKER.md").write_text("\n".join(rows) + "\n")
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    tracker.write_text("\n".join(rows) + "\n")
+    return tracker
+
+
+def test_a_must_run_row_failed_before_bridge_holds_later_milestones(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """005: R005 (M1) is ``FAIL`` in the tracker and R013 (M3) post-processes its outputs; it
+    ran. A must-run row that failed before bridge now stops the milestones after it as a
+    failure under bridge does: R7 (M2) is cancelled, naming R6, and ``bridge retry R6`` brings
+    it back, so both run."""
+    _held_project(project)
     # `bridge plan` says so before anything runs.
     from bridge.cli.main import main
 
@@ -281,23 +289,7 @@ def test_retry_failed_leaves_rows_the_tracker_says_failed(project: Path) -> None
     the tracker marks invalid ("不重跑") and wrote them back as passed. `--failed` is for
     failures under bridge; a row failed before bridge is retried by name, as the next step
     says, and the runs it holds come back with it."""
-    write_project(
-        project,
-        [
-            Run(id=i, milestone={"S1": "M0", "R7": "M2"}.get(i, "M1"))
-            for i in ("S1", "R2", "R6", "R7")
-        ],
-    )
-    rows = [
-        line
-        for line in TRACKER.splitlines()
-        if not line.startswith(("| R1 ", "| R3 ", "| R4 ", "| R5 "))
-    ]
-    rows.insert(
-        rows.index(next(r for r in rows if r.startswith("| R6 "))) + 1,
-        "| R7 | B1 | M2 | main | main | accuracy | MUST | TODO | - | seed 0 |",
-    )
-    (project / "refine-logs" / "EXPERIMENT_TRACKER.md").write_text("\n".join(rows) + "\n")
+    _held_project(project)
     bridge = Bridge(project)
     try:
         bridge.run()
@@ -323,24 +315,7 @@ def test_a_row_no_longer_failed_releases_what_it_held(project: Path) -> None:
     """The other way the next step gives: "if that result stands, change their Status in the
     tracker". R6's row set to DONE left R7 cancelled for good, its reason naming a row that
     had not failed any more; the next `bridge run` now runs it."""
-    write_project(
-        project,
-        [
-            Run(id=i, milestone={"S1": "M0", "R7": "M2"}.get(i, "M1"))
-            for i in ("S1", "R2", "R6", "R7")
-        ],
-    )
-    rows = [
-        line
-        for line in TRACKER.splitlines()
-        if not line.startswith(("| R1 ", "| R3 ", "| R4 ", "| R5 "))
-    ]
-    rows.insert(
-        rows.index(next(r for r in rows if r.startswith("| R6 "))) + 1,
-        "| R7 | B1 | M2 | main | main | accuracy | MUST | TODO | - | seed 0 |",
-    )
-    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
-    tracker.write_text("\n".join(rows) + "\n")
+    tracker = _held_project(project)
     bridge = Bridge(project)
     try:
         bridge.run()
