@@ -837,3 +837,21 @@ def test_a_drop_is_not_called_a_gain() -> None:
     ), v.reason
     v = _judged("reduces loss by 10%", {"ours": {"loss": 1.0}, "base": {"loss": 1.5}})
     assert "gain +33.3333%; required gain ≥ 10% → met" in v.reason
+
+
+@pytest.mark.parametrize(("variant", "met"), [(1.8, True), (1.55, False)])
+def test_removing_a_component_is_the_variant_against_the_full_system(
+    variant: float, met: bool
+) -> None:
+    """Trial M2: "removing the gate increases loss by ≥ 0.1" compared the no-gate variant with
+    the baseline; it is the variant against the full system, the one that is no baseline."""
+    v = _judged(
+        "removing the gate increases loss by at least 0.1",
+        {
+            "Lite": {"loss": 1.5},
+            "Lite (no gate)": {"loss": variant},
+            "Lite baseline": {"loss": 2.0},
+        },
+    )
+    assert v.verdict is (VerdictKind.MET if met else VerdictKind.NOT_MET), v.reason
+    assert "Lite (no gate) against Lite" in v.reason

@@ -40,6 +40,12 @@ _ABLATION_VERB = re.compile(
     r"(?:helps?|contributes?|matters?|adds?)\b"
 )
 _WITHOUT = re.compile(r"\b(?:without|w/o)\s+(?:the\s+)?(?P<comp>[\w-]+(?:\s+[\w-]+)?)")
+# "removing the gate increases loss": the variant without the component against the full one.
+_REMOVING = re.compile(
+    r"\b(?:removing|dropping|ablating|disabling|removal\s+of)\s+(?:the\s+)?"
+    r"(?P<comp>[\w-]+(?:\s+[\w-]+)?)"
+)
+_BASELINE_NAME = re.compile(r"baseline|\bbase\b|基线", re.IGNORECASE)
 _NEGATION = r"(?:w/o|without|no|minus|sans|去掉|去除|移除|无|不含)"
 _NAME_STOP = frozenset(
     {
@@ -179,24 +185,38 @@ def read_ablation(
         if len(normalise(system)) > 3
         for found in re.finditer(re.escape(normalise(system)), norm)
     ]
-    for pattern, helps in ((_ABLATION_VERB, True), (_WITHOUT, False)):
+    for pattern, helps in ((_ABLATION_VERB, True), (_WITHOUT, False), (_REMOVING, False)):
         match = pattern.search(norm)
         if match is None or any(a <= match.start() < b for a, b in named):
             continue
-        comp = match.group("comp").strip()
-        lacking = [
-            s for s in systems if re.search(rf"{_NEGATION}\s*{re.escape(comp)}", normalise(s))
-        ]
+        lacking: list[str] = []
+        # Two words, then the first alone: "removing the gate increases loss" names "gate".
+        for comp in dict.fromkeys((match.group("comp").strip(), match.group("comp").split()[0])):
+            lacking = [
+                s for s in systems if re.search(rf"{_NEGATION}\s*{re.escape(comp)}", normalise(s))
+            ]
+            if len(lacking) == 1 or pattern is not _REMOVING:
+                break
         if len(lacking) != 1:
             continue
         having = [s for s in systems if s not in lacking and comp in normalise(s)]
         others = [s for s in systems if s not in lacking]
         full = having[0] if len(having) == 1 else (others[0] if len(others) == 1 else None)
+        if pattern is _REMOVING:
+            # "removing the gate increases loss" (trial M2 compared the variant with the
+            # baseline): read only with the full system known, the one other system that is
+            # not the baseline.
+            kept = [s for s in others if not _BASELINE_NAME.search(s)]
+            full = full or (kept[0] if len(kept) == 1 else None)
+            if full is None:
+                continue
         if helps:
             rest = norm[: match.start("comp")] + "⟨X⟩" + norm[match.end("comp") :]
             note = f"{comp!r} helps: {full or 'the full system'} against {lacking[0]}"
             return rest, full, lacking[0], note
-        rest = norm[: match.start()] + norm[match.end() :]
+        # Only the words read: "removing the gate" leaves "increases loss" to be read.
+        end = match.start("comp") + len(comp)
+        rest = norm[: match.start()] + norm[end:]
         note = f"without {comp!r}: {lacking[0]} against {full or 'the full system'}"
         return rest, lacking[0], full, note
     return None
