@@ -129,15 +129,20 @@ def select(
     if not chosen:
         where = f" in {', '.join(milestones)}" if milestones else ""
         before = [r.run_id for r in state.runs.values() if r.failed_before_bridge]
+        # With rows failed before bridge, "add --force" would have them re-launched with every
+        # other row done before bridge (018, real run): their own retry is named instead.
         raise InputError(
             f"nothing to retry{where}: no run ended without succeeding under bridge"
-            + ("" if force or held else " (add --force to run succeeded runs again)")
+            + ("" if force or before else " (add --force to run succeeded runs again)")
             + (
                 f"; {_listed(held)} {'waits' if len(held) == 1 else 'wait'} for rows the "
                 "tracker says failed before bridge "
                 f"({_listed(before)}): `bridge retry {' '.join(before)}` runs those under "
                 "bridge, and these with them"
                 if held and before
+                else f"; the tracker says {_listed(before)} ended failed before bridge: "
+                f"`bridge retry {' '.join(before)}` runs them under bridge"
+                if before
                 else ""
             )
         )

@@ -311,6 +311,23 @@ def test_retry_failed_leaves_rows_the_tracker_says_failed(project: Path) -> None
         bridge.close()
 
 
+def test_retry_failed_names_the_failed_rows_not_force(project: Path) -> None:
+    """018 (a real run): with nothing failed under bridge, `--failed` said "add --force",
+    which would re-launch every row done before bridge; it names the failed rows' retry."""
+    _project(project)
+    bridge = Bridge(project)
+    try:
+        bridge.run()
+        with pytest.raises(InputError) as refused:
+            bridge.retry(failed=True)
+    finally:
+        bridge.close()
+    assert str(refused.value) == (
+        "nothing to retry: no run ended without succeeding under bridge; the tracker says R6 "
+        "ended failed before bridge: `bridge retry R6` runs them under bridge"
+    )
+
+
 def test_a_row_no_longer_failed_releases_what_it_held(project: Path) -> None:
     """The other way the next step gives: "if that result stands, change their Status in the
     tracker". R6's row set to DONE left R7 cancelled for good, its reason naming a row that
