@@ -20,6 +20,7 @@ from bridge.errors import ConfigError
 from bridge.plan.attribution import NO_BLOCKS, Attributor, RunFacts, system_table
 from bridge.plan.config import Config, RunEntry, SystemConfig
 from bridge.plan.model import Block, Milestone, Plan, PlanWarning, TrackerRun
+from bridge.plan.notes_label import BRIDGE_LABEL
 from bridge.plan.priority import Priority
 from bridge.plan.run_fields import RunFields
 from bridge.plan.setting_fields import did_you_mean
@@ -82,7 +83,7 @@ def _settled(source: str, task: bool, status: str) -> bool:
 
 def ran_by_bridge(notes: str) -> bool:
     """Whether a row's Notes hold bridge's labelled part: bridge ran the row's run."""
-    return _BRIDGE_PART.search(notes) is not None
+    return BRIDGE_LABEL.search(notes) is not None
 
 
 def match_system(name: str, systems: Mapping[str, SystemConfig]) -> SystemConfig | None:
@@ -403,7 +404,6 @@ def _shifted_milestones(drafts: Sequence[_Draft], plan: Plan) -> list[PlanWarnin
     ]
 
 
-_BRIDGE_PART = re.compile(r"(?:^|[;；]\s*)bridge[:：]")
 _STEP_ID = re.compile(r"(?P<milestone>M\d{1,3})[.\-_]\d{1,3}[a-z]?", re.IGNORECASE)
 
 

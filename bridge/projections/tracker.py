@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from bridge.events import types as ev
 from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.stages import NOT_BRIDGES_RUN_STATES, RunState, Stage
+from bridge.plan.notes_label import note_joiner
 from bridge.plan.priority import Priority
 from bridge.projections.diagram import mermaid
 from bridge.projections.failure_words import failure_in_language, running_elsewhere
@@ -115,8 +116,9 @@ def _notes(
     if not said:
         return spec.notes
     # The researcher's note first and whole, then bridge's, labelled: a note with numbers from
-    # an earlier run ("MRR 0.383") must not read as what bridge's attempt measured.
-    return f"{spec.notes}；bridge：{said}" if zh else f"{spec.notes}; bridge: {said}"
+    # an earlier run ("MRR 0.383") must not read as what bridge's attempt measured. A note that
+    # ends a sentence is followed as a sentence is (".; bridge:" read as a typo, trial M1).
+    return f"{spec.notes}{note_joiner(spec.notes, zh)}{'bridge：' if zh else 'bridge: '}{said}"
 
 
 def render(state: PipelineState, language: str = "en") -> str:

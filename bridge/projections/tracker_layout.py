@@ -20,6 +20,7 @@ from collections.abc import Callable, Collection, Sequence
 
 from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.stages import NOT_BRIDGES_RUN_STATES, RunState
+from bridge.plan.notes_label import BRIDGE_LABEL, note_joiner
 from bridge.plan.plan_section import GENERATED_MARK
 from bridge.plan.quantities import normalise_block_id
 from bridge.plan.status_legend import (
@@ -148,8 +149,7 @@ def _set_cells(line: str, values: dict[int, str], width: int) -> str:
     return line
 
 
-# Where bridge's part of a Notes cell begins, and what an earlier bridge wrote there unlabelled.
-_BRIDGE_LABEL = re.compile(r"(?:^|[;；]\s*)bridge[:：]\s?")
+# What an earlier bridge wrote in a Notes cell unlabelled.
 _UNLABELLED = re.compile(r"^(?:seed \d+; )?attempt \d+ on |^(?:种子 \d+；)?第 \d+ 次尝试")
 
 
@@ -226,7 +226,7 @@ def _with_markup(
     said = re.sub(r"^bridge[:：]\s?", "", ours)
     text = cell.strip()
     cut = _opening(text, note)
-    label = _BRIDGE_LABEL.search(text, cut)
+    label = BRIDGE_LABEL.search(text, cut)
     written = (text[: label.start()] if label else text).strip().rstrip(";；").strip()
     if label and said:
         after = text[label.end() :].strip()
@@ -245,8 +245,7 @@ def _with_markup(
         ours = f"bridge：{said}" if zh else f"bridge: {said}"
     if not ours:
         return written
-    joiner = "；" if zh else "; "
-    return f"{written}{joiner}{ours}" if written else ours
+    return f"{written}{note_joiner(written, zh)}{ours}" if written else ours
 
 
 def _opening(text: str, note: str) -> int:

@@ -90,11 +90,12 @@ def test_what_the_researcher_writes_in_notes_later_is_kept(tmp_path: Path) -> No
     assert main(["run", "--project", str(project), "--plain"]) == 0
     ours = "bridge: attempt 1 on local#0:cpu; exit 0"
     assert _row(project, "R006")[-1] == f"{NOTE}; {ours}"
-    _set_notes(project, "R006", f"{NOTE} Checked by hand.; {ours}")
+    _set_notes(project, "R006", f"{NOTE} Checked by hand. {ours}")
     toml = project / "bridge.toml"
     toml.write_text(toml.read_text("utf-8").replace("timeout_minutes = 2", "timeout_minutes = 3"))
     assert main(["run", "--project", str(project), "--plain"]) == 0
-    assert _row(project, "R006")[-1] == f"{NOTE} Checked by hand.; {ours}"
+    # After a sentence, bridge's label follows as a sentence would (it wrote ".; bridge:").
+    assert _row(project, "R006")[-1] == f"{NOTE} Checked by hand. {ours}"
     assert _blocks(project)["R006"] == "B1"  # placed as first read
 
 
@@ -141,6 +142,33 @@ def test_what_the_researcher_writes_in_notes_later_is_kept(tmp_path: Path) -> No
             "种子 0；bridge：第 2 次尝试",
             "种子 0；bridge：第 2 次尝试",
         ),
+        # A note that ends a sentence: the label follows it as a sentence does, and is read
+        # back there (not ".; bridge:").
+        (
+            "Same as R1.",
+            "Same as R1.",
+            "Same as R1. bridge: attempt 1",
+            "Same as R1. bridge: attempt 1",
+        ),
+        (
+            "Same as R1. bridge: attempt 1",
+            "Same as R1.",
+            "Same as R1. bridge: attempt 2",
+            "Same as R1. bridge: attempt 2",
+        ),
+        (
+            "同上。bridge：第 1 次尝试",
+            "同上。",
+            "同上。bridge：第 2 次尝试",
+            "同上。bridge：第 2 次尝试",
+        ),
+        # A sentence the researcher added after bridge's first write, then bridge's part.
+        (
+            "seed 0; bridge: attempt 1; Checked by hand.",
+            "seed 0",
+            "seed 0; bridge: attempt 1",
+            "seed 0; Checked by hand. bridge: attempt 1",
+        ),
     ],
 )
 def test_the_notes_cell_bridge_writes(cell: str, note: str, notes: str, written: str) -> None:
@@ -148,6 +176,34 @@ def test_the_notes_cell_bridge_writes(cell: str, note: str, notes: str, written:
     from bridge.projections.tracker_layout import _with_markup
 
     assert _with_markup(cell, note, notes) == written
+
+
+def test_bridges_label_after_a_sentence_marks_the_run_as_bridges() -> None:
+    """The tracker reader finds bridge's label after a note that ends a sentence, as it does
+    after "; ", and not inside a word."""
+    from bridge.plan.runs import ran_by_bridge
+
+    assert ran_by_bridge("Same as R1. bridge: attempt 1 on local")
+    assert ran_by_bridge("同上。bridge：第 1 次尝试")
+    assert ran_by_bridge("seed 0; bridge: attempt 1")
+    assert not ran_by_bridge("see the bridge: config notes")
+    assert not ran_by_bridge("Same as R1.")
+
+
+def test_the_tracker_joins_a_sentence_note_without_a_semicolon(tmp_path: Path) -> None:
+    """A run whose tracker note ends with "." gets bridge's part after a space, and keeps that
+    cell across runs of bridge."""
+    from bridge.pipeline import Bridge
+    from tests.pipeline.conftest import Run, write_project
+
+    project = write_project(
+        tmp_path / "p", [Run(id="S1", milestone="M0"), Run(id="R1", milestone="M1")]
+    )
+    _set_notes(project, "R1", "Same setup as S1.")
+    Bridge(project).run()
+    assert _row(project, "R1")[-1] == "Same setup as S1. bridge: attempt 1 on local#0:cpu; exit 0"
+    Bridge(project).run()
+    assert _row(project, "R1")[-1] == "Same setup as S1. bridge: attempt 1 on local#0:cpu; exit 0"
 
 
 def test_a_seed_the_cell_no_longer_says_is_bridges_to_say() -> None:
@@ -204,7 +260,7 @@ def test_a_note_after_bridges_part_survives_a_new_attempt(tmp_path: Path) -> Non
     finally:
         bridge.close()
     after = _row(project, "R1")[-1]
-    assert after.startswith("seed 0; lr too high?; bridge: attempt 2 on "), after
+    assert after.startswith("seed 0; lr too high? bridge: attempt 2 on "), after
     assert after.count("lr too high?") == 1
 
 
