@@ -84,6 +84,18 @@ def render_blocks(project: LoadedProject, language: str = "en") -> Group:
         systems = "; ".join(block.systems) or "-"
         parts.append(Text(visible(f"{t('plan_systems', language)}{systems}")))
         parts.append(Text(visible(f"{t('plan_block_runs', language)}{runs or '-'}")))
+        if block.seed_count and block.seed_count > 1:
+            # Said before anything runs: a system planned with fewer runs than the stated
+            # seeds (039's deterministic MART, run once) is judged on those.
+            fewer = ", ".join(
+                f"{system} ({len(ids)})"
+                for system, ids in by_system.items()
+                if system and len(ids) < block.seed_count
+            )
+            seeds = t("plan_seeds", language).format(n=block.seed_count)
+            if fewer:
+                seeds += t("plan_seeds_fewer", language).format(systems=fewer)
+            parts.append(Text(visible(seeds)))
     gates = [(m.id, said) for m in project.milestones if (said := stated_gate(m.gate))]
     if gates:
         # Said once, before anything runs: bridge holds the plan on the sanity milestone's

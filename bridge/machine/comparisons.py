@@ -71,6 +71,25 @@ class ClauseContext:
     #: Runs that name no system and are not seeds of one run (029's M4: a sampling step, an
     #: XGBoost and an MLP run): their numbers are no one system's replicates.
     unnamed_differ: Sequence[str] = ()
+    #: Runs planned per system in the block (none ruled out): a system planned with fewer than
+    #: ``expected_seeds`` is judged on those (039's deterministic MART, reported once).
+    planned_runs: Mapping[str, int] = attrs.field(factory=dict)
+
+    def seeds_of(self, system: str, readings: list[str]) -> int:
+        """
+        The seeds expected of ``system``: ``expected_seeds``, or fewer where the researcher
+        planned fewer runs of it (said in ``readings``: the verdict rests on them).
+        """
+        planned = self.planned_runs.get(system, 0)
+        if not 0 < planned < self.expected_seeds:
+            return self.expected_seeds
+        said = (
+            f"{system or 'the block'}: judged on its {planned} planned run"
+            f"{'s' if planned > 1 else ''}, where the block expects {self.expected_seeds} seeds"
+        )
+        if said not in readings:
+            readings.append(said)
+        return planned
 
 
 def _unheard(systems: Sequence[str], context: ClauseContext) -> str | None:
@@ -90,20 +109,16 @@ def _unheard(systems: Sequence[str], context: ClauseContext) -> str | None:
 
 
 def evaluate_derived(
-    criterion: Criterion, context: ClauseContext, subject: str
+    criterion: Criterion, context: ClauseContext, subject: str, seeds: int
 ) -> tuple[VerdictKind, str, float]:
     """
     Compute a difference, ratio or share of two recorded metrics of the subject (each the mean
-    over its seeds) and compare it with the threshold; the reason shows both inputs.
+    over its ``seeds`` seeds) and compare it with the threshold; the reason shows both inputs.
     """
     derived = criterion.derived
     assert derived is not None
-    left = find_aggregate(
-        context.aggregates, subject, derived.left, context.aliases, context.expected_seeds
-    )
-    right = find_aggregate(
-        context.aggregates, subject, derived.right, context.aliases, context.expected_seeds
-    )
+    left = find_aggregate(context.aggregates, subject, derived.left, context.aliases, seeds)
+    right = find_aggregate(context.aggregates, subject, derived.right, context.aliases, seeds)
     a, b = mean_of(left), mean_of(right)
     scale = 1.0
     match derived.op:

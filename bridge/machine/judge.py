@@ -120,6 +120,7 @@ def judge_block(
     candidate_evidence: str = "",
     planned_systems: Sequence[str] = (),
     unnamed_differ: Sequence[str] = (),
+    planned_runs: Mapping[str, int] | None = None,
 ) -> Verdict:
     """
     Judge one block's criterion on its aggregates.
@@ -156,6 +157,9 @@ def judge_block(
             listed than have results, "the one other system" is not read from those that do.
         unnamed_differ: the runs that name no system when they are not seeds of one run: they
             are then no subject together (their numbers are not one system's replicates).
+        planned_runs: system → runs planned for it in the block (none ruled out); a system
+            planned with fewer than ``expected_seeds`` runs is judged on those, said in the
+            reason (a deterministic baseline run once).
 
     Returns:
         The verdict; the reason always says what was compared or what is missing.
@@ -201,6 +205,7 @@ def judge_block(
             lower_is_better=lower_is_better,
             planned_systems=planned_systems,
             unnamed_differ=unnamed_differ,
+            planned_runs=planned_runs or {},
         )
         if isinstance(criterion, Compound):
             return verdict(*_evaluate_clauses(criterion, context))
@@ -410,14 +415,15 @@ def _evaluate(
             references = [single_reference]
         if subject in references:
             raise Inconclusive(f"{subject} would be compared with itself")
+    seeds = {s: context.seeds_of(s, readings) for s in [subject, *references]}
     interpretation = f" (read as: {'; '.join(readings)})" if readings else ""
 
     if criterion.derived is not None:
-        kind, reason, value = evaluate_derived(criterion, context, subject)
+        kind, reason, value = evaluate_derived(criterion, context, subject, seeds[subject])
         return kind, reason + interpretation, value
 
     stats = {
-        s: find_aggregate(aggregates, s, metric, context.aliases, context.expected_seeds)
+        s: find_aggregate(aggregates, s, metric, context.aliases, seeds[s])
         for s in [subject, *references]
     }
     name = stats[subject].metric

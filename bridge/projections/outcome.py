@@ -333,6 +333,7 @@ def _judge(state: PipelineState, block: BlockInfo) -> BlockResult:
             candidate_evidence=candidate_evidence,
             planned_systems=block.systems,
             unnamed_differ=_unnamed_differ(block, judged),
+            planned_runs=_planned_runs(block, runs),
         )
         if not runs and block.status_tag and normalise_status(block.status_tag) == "done":
             # 006's "### B1: … [COMPLETE]": finished before this plan's runs, evidence in the
@@ -378,6 +379,19 @@ def _judge(state: PipelineState, block: BlockInfo) -> BlockResult:
         candidate=candidate,
         expected_seeds=expected,
     )
+
+
+def _planned_runs(block: BlockInfo, runs: Sequence[RunView]) -> dict[str, int]:
+    """
+    Runs planned per system of the block, those the researcher ruled out not counted: what the
+    judge holds a system to when it is planned with fewer runs than the block's seeds.
+    """
+    planned: dict[str, int] = {}
+    for run in runs:
+        if run.state is not RunState.OUT_OF_SCOPE:
+            system = system_in(block, run)
+            planned[system] = planned.get(system, 0) + 1
+    return planned
 
 
 def _blocked_in_tracker(reason: str) -> bool:

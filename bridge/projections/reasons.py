@@ -332,6 +332,12 @@ _READINGS: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     (re.compile(rf"\bmetric {_QUOTE} read as {_QUOTE}"), r"指标 \1 解析为 \2"),
     (
+        re.compile(
+            r"(.+?): judged on its (\d+) planned runs?, where the block expects (\d+) seeds"
+        ),
+        r"\1：按计划的 \2 次运行判断（该实验块应有 \3 个种子）",
+    ),
+    (
         re.compile(r"'%' read as percentage points \(a rate metric\)"),
         "'%' 解析为百分点（比率类指标）",
     ),

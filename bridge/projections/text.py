@@ -39,6 +39,14 @@ _WORDS: dict[str, tuple[str, str]] = {
     "plan_read_as": ("  read as:   ", "  解析为：  "),
     "plan_systems": ("  systems:   ", "  系统：    "),
     "plan_block_runs": ("  runs:      ", "  运行：    "),
+    "plan_seeds": (
+        "  seeds:     {n} per system, as the plan states",
+        "  种子：    每个系统 {n} 个（计划所述）",
+    ),
+    "plan_seeds_fewer": (
+        "; planned with fewer, judged on those: {systems}",
+        "；计划的运行较少、按其判断：{systems}",
+    ),
     "plan_none_written": ("(none written)", "（未写）"),
     "plan_gates": (
         "decision gates (not checked by bridge: it holds the plan only when sanity runs fail or "

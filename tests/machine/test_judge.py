@@ -241,6 +241,27 @@ class TestJudgeBlock:
         v = judge(crit("> 2% accuracy over baseline"), expected_seeds=5)
         assert v.verdict is VerdictKind.INCONCLUSIVE and "3 of 5" in v.reason
 
+    def test_a_system_planned_with_fewer_runs_is_judged_on_them(self) -> None:
+        """039: "3 seeds only for the sampling algorithms; the deterministic MART reports a
+        single result": a system the researcher planned once is judged on its one run, said in
+        the reason (it was "missing seeds: 1 of 3" whatever the numbers); a planned run that
+        recorded nothing is still missing."""
+        aggs = aggregate(
+            samples("MART", "auprc", [0.40])
+            + samples("position only", "auprc", [0.30, 0.31, 0.29])
+        )
+        c = crit("MART auprc ≥ 2 pp over position only", block_systems=("MART", "position only"))
+        planned = {"MART": 1, "position only": 3}
+        v = judge(c, aggs, expected_seeds=3, planned_runs=planned)
+        assert v.verdict is VerdictKind.MET, v.reason
+        assert "MART: judged on its 1 planned run, where the block expects 3 seeds" in v.reason
+        assert "position only: judged" not in v.reason
+        v = judge(c, aggs, expected_seeds=3, planned_runs={"MART": 2, "position only": 3})
+        assert v.verdict is VerdictKind.INCONCLUSIVE
+        assert "missing seeds: MART auprc has 1 of 2 expected" in v.reason
+        v = judge(c, aggs, expected_seeds=3)
+        assert "missing seeds: MART auprc has 1 of 3 expected" in v.reason
+
     def test_failed_run(self) -> None:
         """A failed run in the block makes the verdict inconclusive, naming it."""
         status = ok_runs() | {"R7": "failed_oom"}
