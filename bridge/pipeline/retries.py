@@ -17,6 +17,7 @@ from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.scheduler import held_by_failed_before
 from bridge.machine.stages import ENDED_UNSUCCESSFUL, RunState
 from bridge.pipeline.session import Session
+from bridge.plan.templates import unfilled
 from bridge.value_methods import value_methods
 
 __all__ = ["FAILED", "Retried", "bridge_cancelled", "schedule", "select"]
@@ -146,6 +147,16 @@ def select(
                 else ""
             )
         )
+    # A row done before bridge was loaded without a value for what only its launch needs (036's
+    # DONE rows and `{seed}`): said now, not as a failed launch.
+    lacking = [
+        f"{run_id}: placeholder {', '.join('{' + n + '}' for n in names)} in its command has no "
+        "value for this run (set it in the tracker, [[runs]] or [run] args)"
+        for run_id in chosen
+        if (names := unfilled(state.runs[run_id].spec.command, state.runs[run_id].spec.params))
+    ]
+    if lacking:
+        raise InputError(f"cannot retry: {'; '.join(lacking)}")
     order = {run_id: i for i, run_id in enumerate(state.runs)}
     return sorted(chosen, key=order.__getitem__)
 

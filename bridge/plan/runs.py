@@ -25,7 +25,7 @@ from bridge.plan.priority import Priority
 from bridge.plan.run_fields import RunFields
 from bridge.plan.setting_fields import did_you_mean
 from bridge.plan.status_legend import held_for_code
-from bridge.plan.templates import outputs_of, placeholders
+from bridge.plan.templates import AT_LAUNCH, outputs_of, placeholders
 from bridge.plan.text import plain
 from bridge.plan.tracker import seed_row
 from bridge.plan.vocabulary import DONE_STATUSES, OUT_OF_SCOPE_STATUSES, says_not_run
@@ -248,8 +248,6 @@ def _tracker_drafts(plan: Plan, *, writes_code: bool) -> list[_Draft]:
     return drafts
 
 
-# Placeholders the dispatcher fills in at launch, not from the plan or config.
-_AT_LAUNCH = frozenset({"output_dir", "gpu", "attempt_id", "scratch_dir"})
 _RUN_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9_-]*[0-9A-Za-z](?:\.\.\d{1,3})?")
 _DOTTED_RANGE = re.compile(r"^(?P<base>.*?)(?P<lo>\d{1,3})\.\.(?P<hi>\d{1,3})$")
 
@@ -1195,7 +1193,15 @@ def _freeze(draft: _Draft, config: Config, known: Collection[str]) -> RunSpec:
                     file=config.file,
                     line=config.line_of(command_key),
                 )
-            if source is None and name not in params and name not in _AT_LAUNCH:
+            # A row done or ruled out before bridge is not launched: a placeholder only its
+            # launch would need (036's and 002's `{seed}` on DONE rows) is checked when it is
+            # retried (bridge/pipeline/retries.py), not here.
+            if (
+                source is None
+                and name not in params
+                and name not in AT_LAUNCH
+                and not _settled(draft.source, draft.task, draft.status)
+            ):
                 raise ConfigError(
                     f"run {draft.id}: placeholder {{{name}}} in {command_key} has no value for "
                     f"this run (set it in the tracker, [[runs]] or [run] args)",

@@ -18,12 +18,14 @@ from collections.abc import Mapping, Sequence
 from bridge.errors import ConfigError
 
 __all__ = [
+    "AT_LAUNCH",
     "BUILTIN_PLACEHOLDERS",
     "OUTPUTS_OF",
     "outputs_of",
     "placeholders",
     "render_argv",
     "render_for_reading",
+    "unfilled",
 ]
 
 BUILTIN_PLACEHOLDERS: tuple[str, ...] = (
@@ -37,6 +39,8 @@ BUILTIN_PLACEHOLDERS: tuple[str, ...] = (
     "attempt_id",
     "scratch_dir",
 )
+#: Placeholders the dispatcher fills in at launch, not from the plan or config.
+AT_LAUNCH = frozenset({"output_dir", "gpu", "attempt_id", "scratch_dir"})
 OUTPUTS_OF = "outputs_of"
 _TOKEN = re.compile(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*|outputs_of:[^{}\s]+)\}")
 
@@ -60,6 +64,19 @@ def outputs_of(name: str) -> str | None:
     """
     head, colon, run_id = name.partition(":")
     return run_id if colon and head == OUTPUTS_OF else None
+
+
+def unfilled(command: Sequence[str], params: Mapping[str, str]) -> tuple[str, ...]:
+    """
+    The placeholders of ``command`` that neither ``params`` nor a launch gives a value, in
+    order of appearance (``{outputs_of:…}`` is the dependency's, checked when the plan loads).
+    """
+    names = (n for token in command for n in placeholders(token))
+    return tuple(
+        dict.fromkeys(
+            n for n in names if n not in params and n not in AT_LAUNCH and outputs_of(n) is None
+        )
+    )
 
 
 def render_argv(tokens: Sequence[str], values: Mapping[str, str]) -> tuple[str, ...]:
@@ -97,11 +114,11 @@ def render_for_reading(tokens: Sequence[str], params: Mapping[str, str]) -> tupl
     The command as a person (or a reviewer) reads it before launch: what only a launch knows is
     shown by name (``{output_dir}`` as ``OUT``, ``{scratch_dir}`` as ``SCRATCH``,
     ``{attempt_id}`` as ``ATTEMPT``, ``{outputs_of:R1}`` as ``OUTPUTS_OF_R1``, ``{gpu}`` empty).
-
-    Raises:
-        ConfigError: a token names a placeholder ``params`` lacks.
+    A placeholder ``params`` lacks is shown as written: only a row done before bridge loads
+    without one (its retry asks for it, bridge/pipeline/retries.py).
     """
     values = {
+        **{name: f"{{{name}}}" for name in unfilled(tokens, params)},
         **{
             name: f"OUTPUTS_OF_{source}"
             for token in tokens

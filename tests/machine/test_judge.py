@@ -247,8 +247,7 @@ class TestJudgeBlock:
         the reason (it was "missing seeds: 1 of 3" whatever the numbers); a planned run that
         recorded nothing is still missing."""
         aggs = aggregate(
-            samples("MART", "auprc", [0.40])
-            + samples("position only", "auprc", [0.30, 0.31, 0.29])
+            samples("MART", "auprc", [0.40]) + samples("position only", "auprc", [0.30, 0.31, 0.29])
         )
         c = crit("MART auprc ≥ 2 pp over position only", block_systems=("MART", "position only"))
         planned = {"MART": 1, "position only": 3}

@@ -232,6 +232,28 @@ def test_a_row_that_failed_before_bridge_is_retried_without_force(project: Path)
     assert "Must-run completed: 5/5;" in Bridge(project).summary()
 
 
+def test_a_placeholder_only_a_done_rows_launch_needs_is_asked_at_its_retry(
+    project: Path,
+) -> None:
+    """036 and 002: `{seed}` in [run] command with seeds given only for the rows bridge runs
+    stopped `bridge plan` and `bridge run` with exit 2 on a DONE row that is never launched.
+    Such rows load; retrying one names the placeholder it lacks (not a failed launch)."""
+    _project(project)
+    toml = project / "bridge.toml"
+    # Only the rows bridge runs say a seed ("seed 0" in their Notes).
+    toml.write_text(toml.read_text().replace('"{system}"', '"{system}{seed}"'))
+    bridge = Bridge(project)
+    assert bridge.run() is Stage.COLLECTED
+    assert sorted(executions(project)) == ["R2", "S1"]
+    with pytest.raises(InputError) as refused:
+        bridge.retry("R6")
+    assert str(refused.value) == (
+        "cannot retry: R6: placeholder {seed} in its command has no value for this run (set it "
+        "in the tracker, [[runs]] or [run] args)"
+    )
+    bridge.close()
+
+
 def _held_project(project: Path) -> Path:
     """S1 (M0), R2 and R6 (M1), R7 (M2): the tracker says must-run R6 ended ``invalid``
     before bridge, so it holds R7's milestone. Returns the tracker's path."""
