@@ -355,6 +355,7 @@ class Bridge:
         with s.locked():
             # As in approve: edits since the last `bridge run` are recorded first. A run the
             # edit itself sends back (its settings changed) is retried already.
+            before = s.state()
             _, again = _take_changed_inputs(s)
             already = tuple(r for r in run_ids if r in again)
             run_ids = tuple(r for r in run_ids if r not in again)
@@ -372,12 +373,51 @@ class Bridge:
                         "bridge retry --changed: no succeeded run's settings differ from what "
                         "it ran with"
                     )
+            # With --failed or --milestone, the failed runs the edit sent back are among those
+            # asked for: "nothing to retry" after the fix the next step advised was false
+            # (trial N2, 005's R014).
+            wanted = {
+                m.casefold()
+                for m in ([milestone] if isinstance(milestone, str) else milestone)
+                if m
+            }
+            sent_back = tuple(
+                r
+                for r in again
+                if (failed or milestone)
+                and (not wanted or state.runs[r].spec.milestone.casefold() in wanted)
+            )
+            # The failed runs asked for; those bridge had cancelled because of them come back
+            # with them.
+            revived = tuple(
+                r
+                for r in sent_back
+                if r in before.runs and retries.bridge_cancelled(before.runs[r])
+            )
+            sent_back = tuple(r for r in sent_back if r not in revived)
             if run_ids or failed or milestone or not changed:
-                chosen += retries.select(
-                    state, run_ids, failed=failed, milestone=milestone, force=force
-                )
+                try:
+                    chosen += retries.select(
+                        state, run_ids, failed=failed, milestone=milestone, force=force
+                    )
+                except InputError:
+                    if run_ids or not (sent_back or already) or chosen:
+                        raise
+                    s.refresh(force=True)
+                    return retries.Retried(
+                        asked=tuple(dict.fromkeys([*already, *sent_back])), revived=revived
+                    )
             chosen = [r for r in state.runs if r in set(chosen)]
             scheduled = retries.schedule(s, chosen, "retry asked by a person")
+            if sent_back or already:
+                asked = tuple(dict.fromkeys([*already, *sent_back, *scheduled.asked]))
+                scheduled = attrs.evolve(
+                    scheduled,
+                    asked=asked,
+                    revived=tuple(
+                        r for r in dict.fromkeys([*revived, *scheduled.revived]) if r not in asked
+                    ),
+                )
             code.respec(s, "retried with the current inputs", set(scheduled.all))
             if state.stage is Stage.COLLECTED:
                 s.enter(StageTrigger.REDEPLOY, f"retrying {', '.join(chosen[:8])}")

@@ -331,6 +331,53 @@ class TestRetry:
         ]
         assert redeployed == ["2 run(s) to run again: P1, P2"]  # not "added to the plan"
 
+    def test_retry_failed_after_fixing_the_setting_is_not_refused(
+        self, project: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """The next step says "fix the cause, then `bridge retry --failed` and `bridge run`":
+        after a fix in bridge.toml the retry records the edit, which sends the failed run back
+        already; it said "nothing to retry: no run ended without succeeding" with exit 2
+        (trial N2, 005's R014). It names the run, exits 0, and the run runs with the fix; so does
+        `--milestone` of its milestone."""
+        from bridge.cli.main import main
+
+        self._dependant_failed(project)
+        _typo(project, 'id = "P1"\nargs = { mode = "fail"', 'id = "P1"\nargs = { mode = "ok"')
+        assert main(["retry", "--project", str(project), "--failed"]) == 0
+        out = capsys.readouterr().out
+        assert "will run again: P1\nand the runs cancelled because of them: P2\n" in out
+        assert _run(project) is Stage.COLLECTED
+        bridge = Bridge(project)
+        try:
+            state = bridge.status()
+        finally:
+            bridge.close()
+        assert state.runs["P1"].state is RunState.SUCCEEDED
+        assert state.runs["P2"].state is RunState.SUCCEEDED
+
+    def test_retry_milestone_after_fixing_the_setting_is_not_refused(
+        self, project: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """As above, with `--milestone M1`; a milestone the run is not in still refuses."""
+        from bridge.cli.main import main
+
+        self._dependant_failed(project)
+        _typo(project, 'id = "P1"\nargs = { mode = "fail"', 'id = "P1"\nargs = { mode = "ok"')
+        assert main(["retry", "--project", str(project), "--milestone", "m1"]) == 0
+        assert "will run again: P1\n" in capsys.readouterr().out
+        assert _run(project) is Stage.COLLECTED
+
+    def test_retry_failed_in_the_library_after_a_fix(self, project: Path) -> None:
+        """`Bridge.retry(failed=True)` (no milestone) takes the run the edit sent back."""
+        self._dependant_failed(project)
+        _typo(project, 'id = "P1"\nargs = { mode = "fail"', 'id = "P1"\nargs = { mode = "ok"')
+        bridge = Bridge(project)
+        try:
+            retried = bridge.retry(failed=True)
+        finally:
+            bridge.close()
+        assert (retried.asked, retried.revived) == (("P1",), ("P2",))
+
     def test_fixed_setting_reruns_the_milestones_it_stopped(self, project: Path) -> None:
         """A must-run run of M1 fails, so M2's runs are cancelled ("milestone M1 must-run P1
         ended failed"); fixing P1's arguments in bridge.toml, one `bridge run` runs P1 and
