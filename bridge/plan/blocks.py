@@ -168,6 +168,13 @@ def _label(rest: str) -> tuple[str, str] | None:
         label = re.sub(r"\s*[(（][^)）]*[)）]\s*", " ", bold.group("label")).strip()
         return label, rest[bold.end() :].strip()
     if bold:
+        # "- **Success criterion** b.4 rejects ≥ 90% …" (a colon left out, trial N2 on 004):
+        # a known field's name in bold before its text is that field; read as emphasis, the
+        # block lost its criterion without a word. Other bold words stay emphasis.
+        label = bold.group("label").strip()
+        after = rest[bold.end() :].strip()
+        if field_key(label) is not None and after and not bold.group("label").endswith(" "):
+            return label, after
         return None
     match = _PLAIN_LABEL.match(rest)
     if match is None:

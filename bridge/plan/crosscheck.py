@@ -24,11 +24,15 @@ runs are known, refused (or listed) before anything launches.
 
 from __future__ import annotations
 
+import difflib
 import fnmatch
 import re
 from collections.abc import Iterable, Sequence
 
+import attrs
+
 from bridge.errors import ConfigError
+from bridge.plan.attribution import system_table
 from bridge.plan.config import Config, ScopedRule
 from bridge.plan.model import Budget, Milestone, Plan, PlanWarning
 from bridge.plan.quantities import normalise_block_id
@@ -50,6 +54,21 @@ def _unknown_systems(config: Config, names: Iterable[str]) -> list[PlanWarning]:
     warnings = []
     for key, system in config.systems.items():
         if id(system) in used:
+            by_name = any(
+                system_table(n, {key: attrs.evolve(system, aliases=())}) is not None for n in known
+            )
+            close = [] if by_name else difflib.get_close_matches(key, known, n=1, cutoff=0.85)
+            if close:
+                # Its aliases connect it, its name is a typo of another system's (trial N2 on
+                # 004: that system's runs ran [run] command, not the table's, and its block had
+                # no results for the alias): the one reading that cannot be meant.
+                raise ConfigError(
+                    f'[systems."{key}"] names no system of the plan or tracker (only its aliases '
+                    f"do); did you mean {close[0]!r}?",
+                    setting=f"systems.{key}",
+                    file=config.file,
+                    line=config.line_of(f"systems.{key}"),
+                )
             continue
         contains = [n for n in known if _fold(key) in _fold(n) or _fold(n) in _fold(key)]
         hint = did_you_mean(key, known, most=3, fallback=contains)

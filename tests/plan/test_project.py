@@ -219,6 +219,36 @@ class TestBridgeToml:
         with pytest.raises(ConfigError, match=r"R002.*\{seed\}"):
             load_project(tmp_path)
 
+    def test_a_systems_table_whose_name_is_a_typo_is_refused_though_an_alias_matches(
+        self, tmp_path: Path
+    ) -> None:
+        """Trial N2 on 004: `[systems."…attackr-mode…"]` with an alias naming the block's
+        system loaded without a word; the misspelt system's run ran [run] command, not the
+        table's, and its block had no results. Its name close to a system's is refused with
+        file:line; a name of its own that aliases connect still loads."""
+        write(tmp_path, "refine-logs/EXPERIMENT_PLAN.md", PLAN)
+        write(tmp_path, "refine-logs/EXPERIMENT_TRACKER.md", TRACKER)
+        write(
+            tmp_path,
+            "bridge.toml",
+            "[run]\ncommand = 'python t.py'\n"
+            '[systems."logistic-regresion"]\naliases = ["MLP"]\ncommand = "false"\n',
+        )
+        with pytest.raises(ConfigError) as info:
+            load_project(tmp_path)
+        assert (info.value.file, info.value.line) == ("bridge.toml", 3)
+        assert str(info.value).endswith(
+            "(only its aliases do); did you mean 'Logistic regression'?"
+        )
+        write(
+            tmp_path,
+            "bridge.toml",
+            "[run]\ncommand = 'python t.py'\n"
+            '[systems."LR"]\naliases = ["logistic-regression"]\ncommand = "python lr.py"\n',
+        )
+        project = load_project(tmp_path)
+        assert [r.command for r in project.runs if r.id == "R001"] == [("python", "lr.py")]
+
     def test_systems_and_runs_override(self, tmp_path: Path) -> None:
         """[systems.X] matches case-insensitively; [[runs]] overrides a tracker run's fields."""
         write(tmp_path, "refine-logs/EXPERIMENT_PLAN.md", PLAN)

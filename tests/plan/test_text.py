@@ -210,6 +210,19 @@ class TestPlanShapes:
         assert plan.blocks[0].systems == ("A", "B")
         assert plan.blocks[0].metrics == ("acc",)
 
+    def test_a_known_label_in_bold_without_its_colon_is_read(self) -> None:
+        """004 with the colon after `**Success criterion**` left out (trial N2): the block had
+        no criterion and judged nothing, without a word. A known field's bold name before its
+        text is that field; bold words that name no field stay emphasis."""
+        plan = parse_plan_text(
+            "# P\n\n### Block 1: T\n\n- **Compared systems** A, B\n"
+            "- **Success criterion** acc ≥ 0.9\n- **Important** do not skip\n"
+        )
+        block = plan.blocks[0]
+        assert block.systems == ("A", "B")
+        assert block.success_criterion == "acc ≥ 0.9"
+        assert "Important" not in [f.label for f in block.fields]
+
     def test_unknown_labels_are_kept(self) -> None:
         """A label the reader does not know is kept in the block's fields."""
         plan = parse_plan_text("# P\n\n### B1: T\n\n- **Remaining work**: write it\n")
