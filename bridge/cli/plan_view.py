@@ -87,10 +87,13 @@ def render_blocks(project: LoadedProject, language: str = "en") -> Group:
         if block.seed_count and block.seed_count > 1:
             # Said before anything runs: a system planned with fewer runs than the stated
             # seeds (039's deterministic MART, run once) is judged on those.
-            fewer = ", ".join(
+            short = [
                 f"{system} ({len(ids)})"
                 for system, ids in by_system.items()
                 if system and len(ids) < block.seed_count
+            ]
+            fewer = ", ".join(short[:4]) + (
+                t("plan_more_systems", language).format(n=len(short) - 4) if len(short) > 4 else ""
             )
             seeds = t("plan_seeds", language).format(n=block.seed_count)
             if fewer:

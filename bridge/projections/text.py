@@ -47,6 +47,7 @@ _WORDS: dict[str, tuple[str, str]] = {
         "; planned with fewer, judged on those: {systems}",
         "；计划的运行较少、按其判断：{systems}",
     ),
+    "plan_more_systems": (" and {n} more", " 等另外 {n} 个"),
     "plan_none_written": ("(none written)", "（未写）"),
     "plan_gates": (
         "decision gates (not checked by bridge: it holds the plan only when sanity runs fail or "

@@ -174,3 +174,16 @@ def test_runs_without_a_system_are_listed_by_id(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "\n  runs:      A1, A2\n" in done.stdout
     assert "-: " not in done.stdout
+
+
+@needs_shared
+def test_a_blocks_seeds_and_the_systems_planned_with_fewer_are_said(tmp_path: Path) -> None:
+    """039's B1 states 3 seeds ("only for the sampling algorithms; the deterministic MART
+    reports one result") and its tracker plans one run of each system: said before anything
+    runs, as the results judge them (on the runs planned)."""
+    done = bridge("plan", "--project", str(as_project("039", tmp_path)))
+    assert done.returncode == 0, done.stderr
+    assert (
+        "  种子：    每个系统 3 个（计划所述）；计划的运行较少、按其判断：relative-position only (1)\n"
+        in done.stdout
+    )
