@@ -846,7 +846,8 @@ def build_runs(
                 file, line = _depends_where(spec, config)
                 raise ConfigError(
                     f"run {spec.id} depends on {dep!r}, which is not a run"
-                    f"{did_you_mean(dep, sorted(known))}",
+                    # Not the run itself (trial N1: "did you mean 'R007'?" for R007's typo).
+                    f"{did_you_mean(dep, sorted(known - {spec.id}))}",
                     setting="depends_on",
                     file=file,
                     line=line,

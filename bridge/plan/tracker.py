@@ -425,6 +425,24 @@ def read_tracker_runs(doc: Document) -> tuple[list[TrackerRun], list[tuple[int, 
                         continue
                     seen[one] = line
                     runs.append(attrs.evolve(row, id=one, seed=seed))
+    crossed = [
+        r
+        for r in runs
+        if _BARE_CROSS.fullmatch(r.status_raw) and legend.meaning_of(r.status_raw) is None
+    ]
+    if crossed:
+        # 025's ✅ / 🔄 / ❌ table: its ❌ means not started, 026's legend says Blocked, 032's
+        # Failed. Without a legend the mark is read as blocked (nothing crossed out is
+        # launched), and said: its five P0 rows were left out with only a count.
+        ids = ", ".join(r.id for r in crossed[:8]) + (" …" if len(crossed) > 8 else "")
+        warnings.append(
+            (
+                crossed[0].line,
+                f"{ids}: the Status says only ❌ and no status legend says what ❌ means here: "
+                "read as blocked, not launched; if it means not started, write TODO in those "
+                "rows or add a legend line (`## Status Legend: ❌ Not started`)",
+            )
+        )
     if by_seed:
         sample = ", ".join(f"{run_id} ×{count}" for _, run_id, count in by_seed[:4])
         more = f", … +{len(by_seed) - 4}" if len(by_seed) > 4 else ""
@@ -444,6 +462,10 @@ _SEED_VALUES = re.compile(r"\{?\s*\d{1,12}(?:\s*[/,;、]\s*\d{1,12})+\s*\}?")
 _SEED_COUNT = re.compile(r"[×x]?\s*(\d{1,2})\s*(?:[×x]|seeds?|个?种子)?", re.IGNORECASE)
 _COUNT_HEADER = re.compile(r"seeds|#\s*seed|n_?seeds?|seed\s*count|种子数", re.IGNORECASE)
 _MAX_SEEDS = 20
+
+
+# A Status cell holding the mark alone (bold allowed): ``❌``, ``**❌**``.
+_BARE_CROSS = re.compile(r"[*_\s]*❌\ufe0f?[*_\s]*")
 
 
 def row_seeds(header: str, cell: str) -> tuple[int, ...]:

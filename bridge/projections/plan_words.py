@@ -155,6 +155,15 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
     ),
     (
         re.compile(
+            r"(.+?): the Status says only ❌ and no status legend says what ❌ means here: read "
+            r"as blocked, not launched; if it means not started, write TODO in those rows or add "
+            r"a legend line \(`## Status Legend: ❌ Not started`\)"
+        ),
+        r"\1：状态只写了 ❌，且没有状态图例说明 ❌ 在这里的含义：按受阻读取，不启动；若它表示"
+        r"尚未开始，请在这些行写 TODO，或加一行图例（`## Status Legend: ❌ Not started`）",
+    ),
+    (
+        re.compile(
             r"(.+?): the tracker says RUNNING\. Unless bridge launched them, `bridge run` holds "
             r"before any launch \(never a second copy of a run going elsewhere\): mark each row "
             r"DONE once it finished, NOT RUN — <reason> if it is not bridge's, or TODO for "

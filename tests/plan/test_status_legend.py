@@ -189,3 +189,30 @@ def test_a_chinese_plans_legend_note_is_in_chinese(tmp_path: Path) -> None:
     )
     runs = {r.id: r for r in load_project(root).runs}
     assert (runs["P1"].status, runs["P1"].status_raw) == ("failed", "❌（图例：Failed）")
+
+
+def _crossed(legend: str) -> tuple[list[tuple[str, str]], list[str]]:
+    from bridge.plan.tracker import read_tracker_runs
+
+    text = (
+        f"# Tracker\n\n{legend}| Run ID | Milestone | Status |\n|---|---|---|\n"
+        "| R1 | M1 | ✅ |\n| R2 | M1 | **❌** |\n| R3 | M1 | ❌ failed at step 3 |\n"
+    )
+    runs, warnings = read_tracker_runs(Document(text, "T.md"))
+    return [(r.id, r.status) for r in runs], [message for _, message in warnings]
+
+
+def test_a_bare_cross_without_a_legend_is_said() -> None:
+    """025's ✅ / 🔄 / ❌ table means "not started" by ❌ (026's legend says Blocked, 032's
+    Failed): without a legend the mark alone is read as blocked and said, with the two ways to
+    say otherwise; a legend decides it, and words beside the mark decide it as before."""
+    statuses, warnings = _crossed("")
+    assert statuses == [("R1", "done"), ("R2", "blocked"), ("R3", "failed")]
+    assert warnings == [
+        "R2: the Status says only ❌ and no status legend says what ❌ means here: read as "
+        "blocked, not launched; if it means not started, write TODO in those rows or add a "
+        "legend line (`## Status Legend: ❌ Not started`)"
+    ]
+    statuses, warnings = _crossed("## Status Legend: ✅ Done | ❌ Not started\n\n")
+    assert statuses == [("R1", "done"), ("R2", "todo"), ("R3", "failed")]
+    assert warnings == []
