@@ -277,13 +277,14 @@ _BLOCKED: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
             r"the tracker says (.+) RUNNING, and bridge did not launch (?:it|them): mark each "
             r"row DONE "
             r"once it finished, NOT RUN — <reason> if it is not bridge's, or TODO for bridge to "
-            r"run it; `bridge run` then goes on",
+            r"run it; `bridge run` then goes on(?: \(rows: ([^()]+)\))?",
             re.DOTALL,
         ),
         lambda found: (
             f"追踪表写着 {found.group(1)} 正在运行（RUNNING），而它们不是 bridge 启动的：运行结束后"
             "把该行标为 DONE；不归 bridge 运行的标为 NOT RUN — <原因>；要 bridge 运行则标为 "
             "TODO；之后 `bridge run` 会继续"
+            + (f"（所在行：{found.group(2)}）" if found.group(2) else "")
         ),
     ),
 )

@@ -566,11 +566,13 @@ def test_a_row_running_elsewhere_is_not_launched_a_second_time(project: Path) ->
     assert blocked is not None
     assert blocked.reason.startswith("the tracker says R2 RUNNING, and bridge did not launch")
     assert "TODO for bridge to run it" in blocked.reason
+    # Where the row is (025: in the plan's own table, not the tracker bridge writes).
+    assert blocked.reason.endswith(" (rows: refine-logs/EXPERIMENT_TRACKER.md:9)")
     # 027 writes Chinese: the reason is all in Chinese there, the run ids as they are.
     assert blocked_in_language(blocked.reason, "zh") == (
         "追踪表写着 R2 正在运行（RUNNING），而它们不是 bridge 启动的：运行结束后把该行标为 DONE；"
         "不归 bridge 运行的标为 NOT RUN — <原因>；要 bridge 运行则标为 TODO；"
-        "之后 `bridge run` 会继续"
+        "之后 `bridge run` 会继续（所在行：refine-logs/EXPERIMENT_TRACKER.md:9）"
     )
     assert executions(project) == {}
     # The researcher's word stays in their tracker: no TODO written over it.

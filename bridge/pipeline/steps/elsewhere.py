@@ -24,7 +24,11 @@ def running_elsewhere(s: Session, state: PipelineState) -> str | None:
     may write over the first one's outputs. Bridge's own launches are in the log (and it is
     bridge that then writes RUNNING), so a run with an attempt is never among them.
     """
-    running = {r.id for r in s.project.runs if r.source == "tracker" and r.status == "running"}
+    running = {
+        r.id: f"{r.file}:{r.line}" if r.line else r.file
+        for r in s.project.runs
+        if r.source == "tracker" and r.status == "running"
+    }
     elsewhere = [
         r.run_id
         for r in state.runs.values()
@@ -32,6 +36,9 @@ def running_elsewhere(s: Session, state: PipelineState) -> str | None:
     ]
     if not elsewhere:
         return None
+    # Where each row is: a plan's own run table (025, no tracker file) is where to edit it, not
+    # the tracker bridge writes (its edit was ignored, trial N1).
+    rows = ", ".join(dict.fromkeys(running[r] for r in elsewhere[:6] if running[r]))
     # Every id, not the first few: `bridge status` reads them from this reason.
     return (
         RUNNING_ELSEWHERE.format(
@@ -39,6 +46,7 @@ def running_elsewhere(s: Session, state: PipelineState) -> str | None:
         )
         + ": mark each row DONE once it finished, NOT RUN — <reason> if it is not bridge's, "
         "or TODO for bridge to run it; `bridge run` then goes on"
+        + (f" (rows: {rows})" if rows else "")
     )
 
 
