@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 import attrs
 
+from bridge.errors import PlanError
 from bridge.plan.milestones import milestone_id
 from bridge.plan.model import TrackerRun
 from bridge.plan.quantities import normalise_block_id
@@ -24,7 +25,7 @@ from bridge.plan.status_legend import (
     read_legend,
 )
 from bridge.plan.text import Document, Table, plain
-from bridge.plan.vocabulary import normalise_priority, normalise_status
+from bridge.plan.vocabulary import misspelt_status, normalise_priority, normalise_status
 
 __all__ = [
     "column_positions",
@@ -395,6 +396,14 @@ def read_tracker_runs(doc: Document) -> tuple[list[TrackerRun], list[tuple[int, 
                 row = _row(
                     doc, columns, heading_milestone, header_names, run_id, line, cells, legend
                 )
+                if row.status == "unknown" and (word := misspelt_status(row.status_raw)):
+                    raise PlanError(
+                        f"run {run_id}: Status {row.status_raw.strip()!r} is no status bridge "
+                        f"knows, and close to {word}: a row whose status bridge does not know "
+                        f"is launched; write {word} (or TODO to have it run)",
+                        file=doc.file,
+                        line=line,
+                    )
                 if row.priority is None and priorities_at.get(table.index):
                     said = priorities_at[table.index]
                     row = attrs.evolve(row, priority=_section_priority(said), priority_raw=said)

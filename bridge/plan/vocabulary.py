@@ -8,6 +8,7 @@ statuses go through a lookup of leading tokens with the raw text always kept by 
 
 from __future__ import annotations
 
+import difflib
 import functools
 import re
 from collections.abc import Mapping
@@ -22,6 +23,7 @@ __all__ = [
     "OUT_OF_SCOPE_STATUSES",
     "ended_failed",
     "field_key",
+    "misspelt_status",
     "normalise_heading",
     "normalise_priority",
     "normalise_status",
@@ -403,6 +405,30 @@ _STATUS_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
 )
 _STATUS_LOOKUP = {word: status for status, words in _STATUS_WORDS for word in words}
+# The words that keep a row from being launched, for near-misses (``DOEN``, ``SKIPED``).
+_SETTLING_WORDS = [
+    w
+    for status, words in _STATUS_WORDS
+    if status != "todo" and status != "running"
+    for w in words
+    if len(w) >= 4
+]
+
+
+def misspelt_status(raw: str) -> str | None:
+    """
+    The status word bridge knows that an unknown Status cell (:func:`normalise_status` gives
+    ``unknown``) misspells, when that word would keep the row from being launched (``DOEN`` →
+    ``DONE``, ``SKIPED`` → ``SKIPPED``); else None. Read as it is written, such a row is not
+    started and is launched: a finished, paid-for run again (trial N2 on 004).
+    """
+    tokens = _STATUS_TOKENS.findall(raw.replace("*", "").replace("`", "")[:40])
+    if len(tokens) != 1 or len(tokens[0]) < 3:
+        return None
+    close = difflib.get_close_matches(tokens[0].upper(), _SETTLING_WORDS, n=1, cutoff=0.75)
+    return close[0] if close else None
+
+
 # A failure word standing alone (not "fail-safe"), and the word before it, if any.
 _FAILURE = re.compile(
     r"(?:([\w]+)[^\w\n]{1,3})?(?<![\w-])"

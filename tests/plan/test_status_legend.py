@@ -216,3 +216,27 @@ def test_a_bare_cross_without_a_legend_is_said() -> None:
     statuses, warnings = _crossed("## Status Legend: ✅ Done | ❌ Not started\n\n")
     assert statuses == [("R1", "done"), ("R2", "todo"), ("R3", "failed")]
     assert warnings == []
+
+
+def test_a_status_misspelling_a_settling_word_is_refused_at_its_line() -> None:
+    """Trial N2 on 004: R202's Status `DOEN` was read as not started, launched, and DONE written
+    over it: a finished, paid-for run again. A near-miss of a word that keeps a row from
+    launching is refused with file:line and the word; other unknown words are not."""
+    from bridge.errors import PlanError
+    from bridge.plan.tracker import read_tracker_runs
+
+    def tracker(status: str) -> Document:
+        return Document(
+            f"# T\n\n| Run ID | Status |\n|---|---|\n| R1 | TODO |\n| R202 | {status} |\n", "T.md"
+        )
+
+    with pytest.raises(PlanError) as refused:
+        read_tracker_runs(tracker("**DOEN**"))
+    assert str(refused.value) == (
+        "T.md:6: run R202: Status '**DOEN**' is no status bridge knows, and close to DONE: a row "
+        "whose status bridge does not know is launched; write DONE (or TODO to have it run)"
+    )
+    with pytest.raises(PlanError, match="close to SKIPPED"):
+        read_tracker_runs(tracker("SKIPED"))
+    runs, _ = read_tracker_runs(tracker("REVIEW"))
+    assert [r.status for r in runs] == ["todo", "unknown"]
