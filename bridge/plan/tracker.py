@@ -331,6 +331,7 @@ def read_tracker_runs(doc: Document) -> tuple[list[TrackerRun], list[tuple[int, 
     runs: list[TrackerRun] = []
     warnings: list[tuple[int, str]] = []
     seen: dict[str, int] = {}
+    first_cells: dict[str, tuple[str, ...]] = {}
     by_seed: list[tuple[int, str, int]] = []  # (line, row id, seeds) of rows naming several
     milestones_at = _heading_milestones(doc)
     priorities_at = _heading_priorities(doc)
@@ -384,6 +385,15 @@ def read_tracker_runs(doc: Document) -> tuple[list[TrackerRun], list[tuple[int, 
                 )
             for run_id in expanded:
                 if run_id in seen:
+                    if first_cells.get(run_id, cells) != cells:
+                        # Trial N2 on 004: R202 renamed R201 by mistake: the main system's run
+                        # was left out and the must-run count fell by one, with a warning only.
+                        raise PlanError(
+                            f"run id {run_id} is on two different rows (first at line "
+                            f"{seen[run_id]}): give each run its own id",
+                            file=doc.file,
+                            line=line,
+                        )
                     warnings.append(
                         (
                             line,
@@ -393,6 +403,7 @@ def read_tracker_runs(doc: Document) -> tuple[list[TrackerRun], list[tuple[int, 
                     )
                     continue
                 seen[run_id] = line
+                first_cells[run_id] = cells
                 row = _row(
                     doc, columns, heading_milestone, header_names, run_id, line, cells, legend
                 )

@@ -422,10 +422,11 @@ def misspelt_status(raw: str) -> str | None:
     ``DONE``, ``SKIPED`` → ``SKIPPED``); else None. Read as it is written, such a row is not
     started and is launched: a finished, paid-for run again (trial N2 on 004).
     """
-    tokens = _STATUS_TOKENS.findall(raw.replace("*", "").replace("`", "")[:40])
-    if len(tokens) != 1 or len(tokens[0]) < 3:
+    # The cell is the one word (``Parse ≥90%`` from a shifted row is no status word at all).
+    word = raw.replace("*", "").replace("`", "").strip()
+    if len(word) < 3 or not _STATUS_TOKENS.fullmatch(word):
         return None
-    close = difflib.get_close_matches(tokens[0].upper(), _SETTLING_WORDS, n=1, cutoff=0.75)
+    close = difflib.get_close_matches(word.upper(), _SETTLING_WORDS, n=1, cutoff=0.75)
     return close[0] if close else None
 
 

@@ -716,3 +716,26 @@ def _the_warning(
     assert (said.file, said.line) == at
     assert said.message.startswith(opens), said.message
     assert warning_in_language(said.message, "zh").startswith(zh_opens)
+
+
+def test_one_id_on_two_different_rows_is_refused_and_a_repeated_row_is_not() -> None:
+    """Trial N2 on 004: R202's id typed as R201 left the main system's run out and the must-run
+    count one lower, with a warning only. Two different rows under one id are refused at the
+    second's line; the same row written twice is read once, with a warning."""
+    from bridge.errors import PlanError
+    from bridge.plan.text import Document
+    from bridge.plan.tracker import read_tracker_runs
+
+    head = "| Run ID | System / Variant | Status |\n|---|---|---|\n"
+    with pytest.raises(PlanError) as refused:
+        read_tracker_runs(
+            Document(f"{head}| R201 | SEAP | TODO |\n| R201 | LSVJ-S | TODO |\n", "T.md")
+        )
+    assert str(refused.value) == (
+        "T.md:4: run id R201 is on two different rows (first at line 3): give each run its own id"
+    )
+    runs, warnings = read_tracker_runs(
+        Document(f"{head}| R201 | SEAP | TODO |\n| R201 | SEAP | TODO |\n", "T.md")
+    )
+    assert [r.id for r in runs] == ["R201"]
+    assert warnings == [(4, "run R201 appears again (first at line 3); this row is ignored")]
