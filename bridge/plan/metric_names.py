@@ -162,8 +162,17 @@ def _tokens(name: str) -> list[str]:
 _LOWER_HEADS = frozenset(
     {"ece", "fpr", "fnr", "far", "frr", "eer", "brier", "mape", "smape", "chamfer", "distance",
      "ate", "rpe", "ade", "fde", "time", "memory", "cost", "energy", "overhead", "duration",
-     "toxicity", "hallucination", "hallucinations", "collision", "collisions", "failures", "miss"}
+     "toxicity", "hallucination", "hallucinations", "collision", "collisions", "failures", "miss",
+     # What it took to get there (021's "reward convergence steps": 1,200 against 800 read
+     # "met" on an assumed higher-is-better, trial N1).
+     "steps", "iterations", "iters", "epochs", "rounds", "queries", "evaluations"}
 )  # fmt: skip
+# The same said before what was reached: "steps to converge", "time to target accuracy".
+_EFFORT_TO_REACH = re.compile(
+    r"\b(?:steps|iterations|iters|epochs|rounds|queries|evaluations|episodes|samples|time|"
+    r"wall[\s-]?clock)\s+(?:to|until|before)\s+(?:converge|convergence|reach|target|solve|hit)",
+    re.IGNORECASE,
+)
 # Words after a metric's head that do not change it: "hallucination rate", "Brier score".
 _GENERIC_TAIL = frozenset({"rate", "score", "ratio", "count", "percent", "pct", "ms", "s", "sec"})
 _FALSE_ALARMS = re.compile(
@@ -206,7 +215,11 @@ def is_lower_better(name: str, *, overrides: Mapping[str, bool] | None = None) -
             return True
         if any(low in token for low in ("损失", "困惑度", "错误率", "误差", "延迟")):
             return True
-    return _head(name) in _LOWER_HEADS or bool(_FALSE_ALARMS.search(_head_part(name)))
+    return (
+        _head(name) in _LOWER_HEADS
+        or bool(_FALSE_ALARMS.search(_head_part(name)))
+        or bool(_EFFORT_TO_REACH.search(name))
+    )
 
 
 # Metrics known to be better higher that are no rate: said as "better", not "higher assumed".

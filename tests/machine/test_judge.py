@@ -441,6 +441,18 @@ class TestTrialLVerdicts:
         assert v.verdict is VerdictKind.MET, v.reason
 
     @pytest.mark.parametrize(
+        "metric",
+        ["reward convergence steps", "steps to converge", "time to target accuracy", "epochs",
+         "number of queries", "episodes to solve"],
+    )  # fmt: skip
+    def test_what_it_took_to_get_there_is_better_lower(self, metric: str) -> None:
+        """Trial N1 on 021: "reward convergence steps" better than the black box, 1,200 steps
+        against 800, read "met" on an assumed higher-is-better."""
+        v = self.verdict(f"ours outperforms base on {metric}", [1200.0], [800.0], metric)
+        assert v.verdict is VerdictKind.NOT_MET, v.reason
+        assert "lower is better" in v.reason
+
+    @pytest.mark.parametrize(
         ("text", "metric", "ours", "met"),
         [
             ("accuracy falls by no more than 1 point vs base", "accuracy", 0.80, False),
