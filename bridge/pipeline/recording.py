@@ -11,14 +11,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TypeVar
 
-from bridge.errors import ConfigError, SecretError
+from bridge.errors import SecretError
 from bridge.events import codec
 from bridge.events import types as ev
 from bridge.events.secrets import redact
 from bridge.machine.fold import PipelineState
 from bridge.machine.ports import ProposedRun
 from bridge.machine.views import TASK_NOT_RUN
-from bridge.plan import LoadedProject, Options, RunSpec, match_system, render_for_reading
+from bridge.plan import LoadedProject, Options, RunSpec, match_system
 from bridge.plan.hyperparams import setup_hyperparameters
 from bridge.plan.milestones import stated_gate
 from bridge.plan.model import Milestone
@@ -26,6 +26,7 @@ from bridge.plan.overview import estimate_milestone, own_gpu_hours
 from bridge.plan.plan_section import researchers_part
 from bridge.plan.priority import Priority
 from bridge.plan.run_fields import run_fields
+from bridge.plan.templates import AT_LAUNCH, unfilled
 from bridge.plan.text import decode
 from bridge.plan.vocabulary import DONE_STATUSES, OUT_OF_SCOPE_STATUSES
 from bridge.projections.text import chosen_language, t
@@ -417,10 +418,12 @@ def proposed_run_events(
             params[key] = value
     if not command:
         return None, f"{proposal.id}: no command configured for system {proposal.system!r}"
-    try:
-        render_for_reading(command, params)
-    except ConfigError as exc:
-        return None, f"{proposal.id}: {exc}"
+    lacking = unfilled(command, params)
+    if lacking:
+        return None, (
+            f"{proposal.id}: placeholder {{{lacking[0]}}} has no value (known: "
+            f"{', '.join(sorted({*params, *AT_LAUNCH}))})"
+        )
 
     # Each default has its field's type: the system table's field of that name has it too.
     def pick(name: str, default: _T) -> _T:

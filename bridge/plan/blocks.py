@@ -463,6 +463,10 @@ _ROLES = frozenset(
 )
 
 
+# A list line that is code spans and separators only: several names on one line.
+_CODE_SPANS = re.compile(r"`[^`\n]+`(?:\s*[,，、;；]\s*`[^`\n]+`)+")
+
+
 def _items(raw: str, *, named: bool = False) -> tuple[str, ...]:
     """
     The items of a list field, one per line or split on commas and 、; ``named`` (the compared
@@ -476,6 +480,11 @@ def _items(raw: str, *, named: bool = False) -> tuple[str, ...]:
             # "- frozen B0;" one per line: the separator closing an item is no part of it.
             line = line.strip().rstrip(";；,，").rstrip()
             if not line:
+                continue
+            if _CODE_SPANS.fullmatch(line):
+                # "- `Vpk`, `t_settle`, `sigma_phi`, `sigma_I`" (021's B3): one item naming four,
+                # each in its code span; kept as one it matched no recorded metric.
+                items.extend(split_list(line))
                 continue
             bold = _NAMED_ITEM.match(line) if named else None
             name = bold.group("name").strip() if bold else ""

@@ -223,6 +223,21 @@ class TestPlanShapes:
         assert block.success_criterion == "acc ≥ 0.9"
         assert "Important" not in [f.label for f in block.fields]
 
+    def test_a_list_line_of_code_spans_is_several_items(self) -> None:
+        """021's B3 lists `- `Vpk`, `t_settle`, `sigma_phi`, `sigma_I`` under its Metrics: four
+        metrics, not one named by the whole line; a line with words stays one item."""
+        plan = parse_plan_text(
+            "# P\n\n### Block 1: T\n\n- Metrics:\n  - reward convergence steps\n"
+            "  - `Vpk`, `t_settle`、`sigma_I`\n  - regret, measured on `val`\n"
+        )
+        assert plan.blocks[0].metrics == (
+            "reward convergence steps",
+            "`Vpk`",
+            "`t_settle`",
+            "`sigma_I`",
+            "regret, measured on `val`",
+        )
+
     def test_unknown_labels_are_kept(self) -> None:
         """A label the reader does not know is kept in the block's fields."""
         plan = parse_plan_text("# P\n\n### B1: T\n\n- **Remaining work**: write it\n")
