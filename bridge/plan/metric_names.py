@@ -377,6 +377,12 @@ _ANNOTATION = re.compile(
 _ACRONYM_PAIR = re.compile(r"(?:[\w-]+\s+)*([A-Z][A-Z0-9@-]+)/([A-Z][A-Z0-9@-]+)$")
 
 
+_STATISTIC_ALONE = re.compile(
+    r"mean|median|average|avg|std|stdev|variance|max|min|maximum|minimum|平均|均值|中位数|方差",
+    re.IGNORECASE,
+)
+
+
 def _names_of(item: str) -> tuple[str, list[str]]:
     """The label of one Metrics item (``""`` when none) and the metric names it lists."""
     label_match = _ITEM_LABEL.match(item)
@@ -386,7 +392,10 @@ def _names_of(item: str) -> tuple[str, list[str]]:
     names: list[str] = []
     for part in re.split(r"[,;，；、]", text):
         part = part.strip().rstrip(".。")
-        if not part:
+        if not part or _STATISTIC_ALONE.fullmatch(part):
+            # 005's B2 "J-drop paired, mean, median, win count": "mean" says how the J-drop is
+            # summed up, no metric of its own; "A1-full mean paired lift" read the metric
+            # "mean" (trial N2).
             continue
         pair = _ACRONYM_PAIR.fullmatch(part)
         names += [pair.group(1), pair.group(2)] if pair else [part]

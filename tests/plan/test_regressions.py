@@ -588,6 +588,13 @@ def test_a_separator_closing_a_system_item_is_no_part_of_its_name() -> None:
             "accuracy",
         ),
         (("loss", "Primary: accuracy"), ["loss", "accuracy"], "accuracy"),
+        # 005's B2: "mean" and "median" say how the J-drop is summed up, no metrics of their own
+        # ("A1-full mean paired lift" read the metric "mean", trial N2)
+        (
+            ("per-clip exported J-drop paired", "mean", "median", "win count"),
+            ["per-clip exported J-drop paired", "win count"],
+            "per-clip exported J-drop paired",
+        ),
     ],
 )
 def test_the_metric_names_a_blocks_metrics_list(
