@@ -203,6 +203,9 @@ _PHRASES: tuple[tuple[str, str], ...] = (
     # why ablation planning was skipped (bridge/pipeline/steps/deploy.py)
     ("no ablation planner configured", "未配置消融规划器"),
     ("the planner failed: ", "消融规划器失败："),
+    ("main result inconclusive", "主要结果无定论"),
+    ("main result negative", "主要结果为负面"),
+    ("main result positive", "主要结果为正面"),
 )
 
 _FRACTIONS = (
@@ -451,6 +454,10 @@ _READINGS: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         re.compile(rf"{_QUOTE} read as the evaluation set, not a condition"),
         r"\1 解析为评测集，不是条件",
+    ),
+    (
+        re.compile(rf"{_QUOTE} read as where it holds, not a threshold"),
+        r"\1 解析为适用条件，不是阈值",
     ),
     (
         re.compile(rf"{_QUOTE} read as one comparison per system: "),

@@ -108,6 +108,42 @@ class TestAblationPlanning:
         assert "the ablation runs (A001, A002) have run" in bridge.summary()
         assert "approve them" not in bridge.summary()
 
+    def test_planning_skipped_for_the_main_result_is_decided_again_once_it_is_positive(
+        self, quickstart: Path
+    ) -> None:
+        """Trial N1: a main run failed (main result inconclusive, planning skipped for it); after
+        its retry the main result was positive and the next step said "ablation planning
+        skipped (main result inconclusive)". It is decided again: here no planner is
+        configured, and the next step says so; skipped once for one reason, it is not
+        recorded again at each collection."""
+
+        def failing_r010(spec: JobSpec) -> FakeOutcome:
+            return FakeOutcome(exit_code=1) if spec.run_id == "R010" else _outcome(spec)
+
+        first = Bridge(quickstart, backend=FakeBackend(failing_r010))
+        try:
+            first.run()
+            state = first.status()
+        finally:
+            first.close()
+        assert state.ablations is not None
+        assert state.ablations.reason == "main result inconclusive"
+        retried = Bridge(quickstart, backend=FakeBackend(_outcome))
+        try:
+            retried.retry("R010")
+            assert retried.run() is Stage.COLLECTED
+            state = retried.status()
+            assert state.ablations is not None
+            assert state.ablations.reason == "no ablation planner configured"
+            assert "Ablation planning skipped (no ablation planner configured)" in (
+                retried.summary()
+            )
+            retried.run()
+        finally:
+            retried.close()
+        planned = [t for _, _, t in events_of(quickstart) if t == "ablations.planned"]
+        assert len(planned) == 2  # inconclusive, then no planner; not again at the third
+
     def test_stopped_before_planning_ablations_plans_them_on_the_next_run(
         self, quickstart: Path
     ) -> None:

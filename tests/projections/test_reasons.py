@@ -253,6 +253,16 @@ def test_why_ablation_planning_was_skipped() -> None:
     assert in_language("no ablation planner configured", "zh") == "未配置消融规划器"
     assert in_language("no ablation planner configured", "en") == "no ablation planner configured"
     assert in_language("the planner failed: HTTP 500", "zh") == "消融规划器失败：HTTP 500"
+    # Trial N1: "消融规划已跳过（main result inconclusive）" in a Chinese project.
+    assert in_language("main result inconclusive", "zh") == "主要结果无定论"
+
+
+def test_a_condition_where_the_criterion_holds_is_said_in_chinese() -> None:
+    """Trial N1 on 021: the note on "在 `1-5 us` 延迟下" stayed English in a Chinese reason."""
+    said = in_language(
+        "(read as: '在 1-5 us 延迟下' read as where it holds, not a threshold)", "zh"
+    )
+    assert said == "（解析为：'在 1-5 us 延迟下' 解析为适用条件，不是阈值）"
 
 
 def test_a_subject_of_runs_without_a_system_in_chinese() -> None:

@@ -363,6 +363,18 @@ def _redeploy_reason(pending: Sequence[RunView]) -> str:
     return f"{added} run(s) added to the plan and {again} to run again: {ids}"
 
 
+def _may_change(planned: ev.AblationsPlanned) -> bool:
+    """
+    Whether an earlier decision is decided again at a later collection: planning skipped for
+    the main result or for no planner, which a retry or a bridge.toml edit may change (trial
+    N1: "main result positive … ablation planning skipped (main result inconclusive)").
+    """
+    return planned.outcome == "skipped" and (
+        planned.reason.startswith("main result ")
+        or planned.reason == "no ablation planner configured"
+    )
+
+
 def plan_ablations(s: Session) -> None:
     """
     After a collection: ask the ablation planner when the main result is positive; record
@@ -370,8 +382,9 @@ def plan_ablations(s: Session) -> None:
     """
 
     state = s.state()
-    if state.ablations is not None:
-        return  # planned once per plan: the proposals are in the log already
+    previous = state.ablations
+    if previous is not None and not _may_change(previous):
+        return  # planned once per plan: the proposals (or the planner's failure) are in the log
     # Imported here, at the collection: the results and their judge are not needed to launch.
     from bridge.projections import results
     from bridge.projections.outcome import evaluate
@@ -389,7 +402,10 @@ def plan_ablations(s: Session) -> None:
     else:
         reason = ""
     if reason:
-        s.append("bridge", [ev.AblationsPlanned(planner=name, outcome="skipped", reason=reason)])
+        if previous is None or previous.reason != reason:
+            s.append(
+                "bridge", [ev.AblationsPlanned(planner=name, outcome="skipped", reason=reason)]
+            )
         return
     assert planner is not None
     systems = sorted({r.spec.system for r in state.runs.values()} | set(s.project.config.systems))
