@@ -26,8 +26,9 @@ def key_lines(text: str) -> dict[str, int]:
     """
     Map each dotted key of a TOML text to its 1-based line.
 
-    Tables are keyed by their header's line; the n-th ``[[array]]`` entry is ``array.n``
-    (0-based). Lines inside multi-line strings are skipped.
+    Tables are keyed by their header's line, and so are the tables a header implies (``a`` of
+    ``[a.b]``, at its first header); the n-th ``[[array]]`` entry is ``array.n`` (0-based).
+    Lines inside multi-line strings are skipped.
     """
     lines: dict[str, int] = {}
     prefix: list[str] = []
@@ -49,7 +50,10 @@ def key_lines(text: str) -> dict[str, int]:
                 arrays[name] = index
                 parts = [*parts, str(index)]
             prefix = parts
-            lines.setdefault(".".join(prefix), number)
+            # A table's parents are defined there too: `[sytems."x"]` is where the unknown
+            # `sytems` stands (trial N2: its error had no line).
+            for end in range(1, len(prefix) + 1):
+                lines.setdefault(".".join(prefix[:end]), number)
             continue
         key = _KEY.match(line)
         if key:

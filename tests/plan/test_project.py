@@ -191,6 +191,8 @@ class TestBridgeToml:
             ("[bridge]\nmax_parallel = 2\nauto_deploi = true\n", 3, "auto_deploy"),
             ("[run]\ncomand = 'x'\n", 2, "command"),
             ("[runz]\n", 1, "'run'"),
+            # A table named only through its sub-table's header: that header's line.
+            ("[run]\ncommand = 'x'\n[sytems.\"x\"]\ncommand = 'y'\n", 3, "'systems'"),
             ("[run]\ncommand = 'python t.py --lr {lrr}'\nargs = { lr = 0.1 }\n", 2, "{lrr}"),
             ("[systems.MLP]\ngpu = 1\n", 2, "gpus"),
             ("[metrics]\nprimery = 'acc'\n", 2, "primary"),
