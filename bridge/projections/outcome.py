@@ -241,7 +241,7 @@ def _unnamed_system(block: BlockInfo, runs: Sequence[RunView], verdict: Verdict)
     A compared system the verdict found no results for, while some of the block's runs stand
     for no compared system: say which, and how to connect them (006's B5: "S3 composite" is
     computed by R002, system ``combine_net_load_runs.py``, and the reason said only "no results
-    for system S3 composite").
+    for system S3 composite"); with no run standing for it at all, how to name one.
     """
     if verdict.verdict is not VerdictKind.INCONCLUSIVE or not block.systems:
         return verdict
@@ -254,9 +254,18 @@ def _unnamed_system(block: BlockInfo, runs: Sequence[RunView], verdict: Verdict)
         if r.metrics is not None and system_in(block, r) not in block.systems
     )
     others.pop("", None)  # a run that names no system has no name to give an alias
-    if not others:
-        return verdict
     wanted = next(iter(missing))
+    if not others:
+        if any(system_in(block, r) == wanted for r in runs):
+            return verdict  # its runs are there: what they recorded is said elsewhere
+        # 005's B2: "no results for system A1-full" and no word of how to connect it; the
+        # tracker's run for it names it only in its Purpose ("… (= A1-full)", trial N2).
+        note = (
+            f"; no run of the plan stands for {wanted}: write {wanted} in its run's System / "
+            f'Variant cell, or say so in bridge.toml: [systems."<that run\'s system>"] aliases '
+            f'= ["{wanted}"]'
+        )
+        return attrs.evolve(verdict, reason=verdict.reason + note)
     note = (
         f"; the block's runs that stand for none of its compared systems run "
         f"{', '.join(repr(o) for o in others)}: if one of them is {wanted}, say so in "

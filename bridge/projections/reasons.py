@@ -456,6 +456,14 @@ _READINGS: tuple[tuple[re.Pattern[str], str], ...] = (
         r"\1 解析为评测集，不是条件",
     ),
     (
+        re.compile(
+            r"; no run of the plan stands for (.+?): write \1 in its run's System / Variant cell, "
+            r"or say so in bridge\.toml: "
+        ),
+        r"；计划中没有运行对应 \1：请把 \1 写进其运行的 System / Variant 单元格，或在 "
+        r"bridge.toml 中写明：",
+    ),
+    (
         re.compile(rf"{_QUOTE} read as where it holds, not a threshold"),
         r"\1 解析为适用条件，不是阈值",
     ),

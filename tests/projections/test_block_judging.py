@@ -148,6 +148,25 @@ def test_no_results_for_a_system_says_how_to_connect_a_run_to_it() -> None:
     assert "；该实验块中不对应任何对比系统的运行所用系统：" in in_language(verdict.reason, "zh")
 
 
+def test_no_results_for_a_system_no_run_stands_for_says_how_to_name_one() -> None:
+    """005's B2: "no results for system A1-full" with no word of how to go on (its run named it
+    only in its Purpose); every run of the block stands for another compared system."""
+    from bridge.projections.reasons import in_language
+
+    state = _with_criterion("Composite beats Baseline on accuracy by 2 points")
+    assert state.plan is not None
+    block = attrs.evolve(state.plan.blocks[0], systems=(BASELINE_SYSTEM, OURS, "Composite"))
+    state = attrs.evolve(state, plan=attrs.evolve(state.plan, blocks=(block,)))
+    verdict = evaluate(state).blocks[0].verdict
+    assert verdict.verdict is VerdictKind.INCONCLUSIVE
+    assert verdict.reason.startswith(
+        "no results for system Composite; no run of the plan stands for Composite: write "
+        "Composite in its run's System / Variant cell, or say so in bridge.toml: "
+        '[systems."<that run\'s system>"] aliases = ["Composite"]'
+    ), verdict.reason
+    assert "计划中没有运行对应 Composite：请把 Composite 写进" in in_language(verdict.reason, "zh")
+
+
 def test_only_a_metrics_file_that_held_no_number_holds_the_results() -> None:
     """A must-run run whose `metrics.json` held `{}` keeps the results from the review loop;
     one that wrote no metrics file at all (a figure, a post-processing step: it may have no
