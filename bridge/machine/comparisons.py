@@ -194,8 +194,15 @@ def subject_of(
         return others[0]
     raise Inconclusive(
         "the criterion names no system and the block's proposed system is not known "
-        f"(systems: {', '.join(systems) or 'none'})"
+        f"(systems: {', '.join(systems) or 'none'}){_NAME_THE_PROPOSED}"
     )
+
+
+# How to go on (trial N2 on 005: the reason gave none, and "(ours)" on the plan's line fixed it).
+_NAME_THE_PROPOSED = (
+    "; mark the proposed system in the plan's Compared systems (`X (ours)`), or name the "
+    "system in the criterion"
+)
 
 
 def reference_of(

@@ -147,6 +147,11 @@ _PHRASES: tuple[tuple[str, str], ...] = (
     ),
     ("no ablated variants to compare the full system with", "没有可与完整系统比较的消融变体"),
     (
+        "; mark the proposed system in the plan's Compared systems (`X (ours)`), or name the "
+        "system in the criterion",
+        "；请在计划的 Compared systems 中标明提议系统（`X (ours)`），或在标准中写出系统名",
+    ),
+    (
         "the criterion names no system and the block's proposed system is not known; only ",
         "标准未指明系统，也无法确定该实验块的提议系统；只有 ",
     ),

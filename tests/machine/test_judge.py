@@ -261,6 +261,22 @@ class TestJudgeBlock:
         v = judge(c, aggs, expected_seeds=3)
         assert "missing seeds: MART auprc has 1 of 3 expected" in v.reason
 
+    def test_no_subject_says_how_to_name_the_proposed_system(self) -> None:
+        """005's B1 (trial N2): three systems, none marked proposed, a criterion naming none:
+        the reason lists them and says how to go on (it gave no remedy)."""
+        aggs = aggregate(
+            samples("A0", "acc", [0.5]) + samples("joint", "acc", [0.6])
+            + samples("wrapper", "acc", [0.7])
+        )  # fmt: skip
+        v = judge(crit("acc ≥ 0.55"), aggs, expected_seeds=1, reference_system=None,
+                  candidate_system=None)  # fmt: skip
+        assert v.verdict is VerdictKind.INCONCLUSIVE
+        assert v.reason == (
+            "the criterion names no system and the block's proposed system is not known "
+            "(systems: A0, joint, wrapper); mark the proposed system in the plan's Compared "
+            "systems (`X (ours)`), or name the system in the criterion"
+        )
+
     def test_failed_run(self) -> None:
         """A failed run in the block makes the verdict inconclusive, naming it."""
         status = ok_runs() | {"R7": "failed_oom"}
