@@ -407,6 +407,17 @@ def read_tracker_runs(doc: Document) -> tuple[list[TrackerRun], list[tuple[int, 
                 row = _row(
                     doc, columns, heading_milestone, header_names, run_id, line, cells, legend
                 )
+                if row.status == "unknown" and line in doc.short_rows and row.status_raw.strip():
+                    # Trial N2 on 004: a cell left out mid-row shifted the note "Main paper
+                    # Table 1 row 5" into the Status column: read as unknown, launched, and
+                    # bridge's status written over the note.
+                    raise PlanError(
+                        f"run {run_id}: the row has fewer cells than the table's header, and "
+                        f"its Status column holds {row.status_raw.strip()!r}, no status: a cell "
+                        "is missing before it; write the row's cells in the header's columns",
+                        file=doc.file,
+                        line=line,
+                    )
                 if row.status == "unknown" and (word := misspelt_status(row.status_raw)):
                     raise PlanError(
                         f"run {run_id}: Status {row.status_raw.strip()!r} is no status bridge "

@@ -739,3 +739,23 @@ def test_one_id_on_two_different_rows_is_refused_and_a_repeated_row_is_not() -> 
     )
     assert [r.id for r in runs] == ["R201"]
     assert warnings == [(4, "run R201 appears again (first at line 3); this row is ignored")]
+
+
+def test_a_short_row_whose_status_column_holds_no_status_is_refused() -> None:
+    """Trial N2 on 004: R202's row missed one cell mid-row, so its note "Main paper Table 1 row
+    5" stood in the Status column: read as unknown, launched, and bridge's status written over
+    the note. Such a row is refused at its line; a short row whose Status is a status (the
+    Notes cell left off at the end) is read as before."""
+    from bridge.errors import PlanError
+    from bridge.plan.text import Document
+    from bridge.plan.tracker import read_tracker_runs
+
+    head = "| Run ID | System / Variant | Split | Status | Notes |\n|---|---|---|---|---|\n"
+    with pytest.raises(PlanError) as refused:
+        read_tracker_runs(Document(f"{head}| R202 | LSVJ-S | DONE | Main paper row 5 |\n", "T.md"))
+    assert str(refused.value).startswith(
+        "T.md:3: run R202: the row has fewer cells than the table's header, and its Status "
+        "column holds 'Main paper row 5', no status"
+    )
+    runs, _ = read_tracker_runs(Document(f"{head}| R202 | LSVJ-S | test | DONE |\n", "T.md"))
+    assert [(r.id, r.status) for r in runs] == [("R202", "done")]
