@@ -778,6 +778,9 @@ class TestTrialM2Verdicts:
             ("准确率与基线相差不超过0.5个百分点", "two-sided"),
             ("accuracy within ±0.5 points of the baseline", "two-sided"),
             ("|accuracy − baseline| ≤ 0.5", "two-sided"),
+            # Read as the baseline's own accuracy below 1 point (a wrong "not met").
+            ("accuracy gap to base is below 1 point", "two-sided"),
+            ("accuracy deviates from base by at most 1 point", "two-sided"),
             ("minimum accuracy across seeds ≥ 80", "statistic over seeds"),
             ("worst-seed accuracy ≥ 80", "statistic over seeds"),
             ("accuracy std ≤ 1 point across seeds", "statistic over seeds"),

@@ -109,8 +109,9 @@ _TWO_SIDED = re.compile(r"相差|±|\+/-|\|[^|]+\|")
 # The same said in words, as a limit: "differs from B by at most 0.5", "gap to B ≤ 0.5"
 # ("the difference … is at least 2 points" is a gain).
 _DIFFERENCE_LIMIT = re.compile(
-    r"\b(?:differ(?:s|ence)?|gap\s+(?:to|from|with|between))\b[^.;]*?"
-    r"(?:\bat\s+most\b|\bno\s+more\s+than\b|\bless\s+than\b|\bwithin\b|\bunder\b|[≤<])",
+    r"\b(?:differ(?:s|ence)?|deviat(?:es?|ion)|(?:gap|distance)\s+(?:to|from|with|between))\b"
+    r"[^.;]*?(?:\bat\s+most\b|\bno\s+more\s+than\b|\bless\s+than\b|\bwithin\b|\bunder\b|"
+    r"\bbelow\b|\bnot\s+exceed|[≤<])",
     re.IGNORECASE,
 )
 # How far a number says the subject is from a reference, and which way: "1 pt below the
