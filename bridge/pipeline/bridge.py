@@ -376,25 +376,9 @@ class Bridge:
             # With --failed or --milestone, the failed runs the edit sent back are among those
             # asked for: "nothing to retry" after the fix the next step advised was false
             # (trial N2, 005's R014).
-            wanted = {
-                m.casefold()
-                for m in ([milestone] if isinstance(milestone, str) else milestone)
-                if m
-            }
-            sent_back = tuple(
-                r
-                for r in again
-                if (failed or milestone)
-                and (not wanted or state.runs[r].spec.milestone.casefold() in wanted)
+            sent_back, revived = retries.sent_back(
+                before, state, again, failed=failed, milestone=milestone
             )
-            # The failed runs asked for; those bridge had cancelled because of them come back
-            # with them.
-            revived = tuple(
-                r
-                for r in sent_back
-                if r in before.runs and retries.bridge_cancelled(before.runs[r])
-            )
-            sent_back = tuple(r for r in sent_back if r not in revived)
             if run_ids or failed or milestone or not changed:
                 try:
                     chosen += retries.select(

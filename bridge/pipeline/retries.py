@@ -20,7 +20,7 @@ from bridge.pipeline.session import Session
 from bridge.plan.templates import unfilled
 from bridge.value_methods import value_methods
 
-__all__ = ["FAILED", "Retried", "bridge_cancelled", "schedule", "select"]
+__all__ = ["FAILED", "Retried", "bridge_cancelled", "schedule", "select", "sent_back"]
 
 # The states a run ends in without succeeding (cancelled ones are told apart by their reason).
 FAILED = ENDED_UNSUCCESSFUL
@@ -159,6 +159,27 @@ def select(
         raise InputError(f"cannot retry: {'; '.join(lacking)}")
     order = {run_id: i for i, run_id in enumerate(state.runs)}
     return sorted(chosen, key=order.__getitem__)
+
+
+def sent_back(
+    before: PipelineState,
+    state: PipelineState,
+    again: Sequence[str],
+    *,
+    failed: bool,
+    milestone: str | Sequence[str],
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """
+    Of the runs an edit of the inputs sent back to run again (``again``, recorded between
+    ``before`` and ``state``), those a ``--failed`` or ``--milestone`` retry asks for, and those
+    bridge had cancelled because of them (revived with them); both empty without either flag.
+    """
+    if not (failed or milestone):
+        return (), ()
+    wanted = {m.casefold() for m in ([milestone] if isinstance(milestone, str) else milestone) if m}
+    taken = [r for r in again if not wanted or state.runs[r].spec.milestone.casefold() in wanted]
+    revived = tuple(r for r in taken if r in before.runs and bridge_cancelled(before.runs[r]))
+    return tuple(r for r in taken if r not in revived), revived
 
 
 def _milestone_named(state: PipelineState, milestone: str) -> str:
