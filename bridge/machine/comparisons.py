@@ -309,7 +309,8 @@ def gain(
 ) -> float:
     """
     How much better ``subject`` is than ``reference``, direction-aware (lower is better for
-    ``lower``): absolute (× ``scale``), or in percent of the reference for a relative clause.
+    ``lower``), or how far apart they are for a two-sided tolerance (``EITHER``): absolute
+    (× ``scale``), or in percent of the reference for a relative clause.
 
     Raises:
         Inconclusive: a relative change from a reference of 0.
@@ -317,8 +318,18 @@ def gain(
     orientation = criterion.orientation or Orientation.BETTER
     if orientation is Orientation.BETTER:
         orientation = Orientation.LOWER if lower else Orientation.HIGHER
-    sign = 1.0 if orientation is Orientation.HIGHER else -1.0
-    diff = sign * (mean_of(subject) - mean_of(reference))
+    diff = mean_of(subject) - mean_of(reference)
+    match orientation:
+        case Orientation.HIGHER:
+            pass
+        case Orientation.LOWER:
+            diff = -diff
+        case Orientation.EITHER:
+            diff = abs(diff)  # a two-sided tolerance: how far apart, whichever way
+        case Orientation.BETTER:
+            raise AssertionError("resolved above")
+        case _ as never:
+            assert_never(never)
     if criterion.mode is Mode.RELATIVE:
         base = mean_of(reference)
         if base == 0.0:

@@ -496,9 +496,13 @@ def _evaluate(
         if criterion.orientation is Orientation.LOWER and not lower
         else "rise"
         if criterion.orientation is Orientation.HIGHER and lower
+        else "difference"
+        if criterion.orientation is Orientation.EITHER
         else "gain"
     )
-    if word != "gain":
+    if word == "difference":
+        way = "either way"
+    elif word != "gain":
         way = f"counted as a {word}"
     parts = [
         f"vs {ref} {describe(stats[ref], scale)}: {word} {gain:+.6g}{unit}" for ref, gain in gains

@@ -452,9 +452,16 @@ _CHINESE = Wording(
     system="提议的系统",
     gain="增益",
     relative_gain="相对增益",
+    difference="差值",
+    relative_difference="相对差值",
     # Which way a gain is counted ("accuracy drops by at most 1 point" is "lower"), not
     # which way is better.
-    ways={"higher": "按升高计", "lower": "按降低计", "better": "按指标方向更好"},
+    ways={
+        "higher": "按升高计",
+        "lower": "按降低计",
+        "better": "按指标方向更好",
+        "either": "不论方向",
+    },
     each_component="每个消融变体",
     baseline="基线",
     absolute="{who}：{metric} {limit}",

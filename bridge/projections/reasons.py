@@ -84,10 +84,9 @@ _PHRASES: tuple[tuple[str, str], ...] = (
         "（如'相对基线下降不超过 0.5 个百分点'）",
     ),
     (
-        "a two-sided tolerance (a difference either way), which the rules do not compute; write "
-        "which way it may move ('drops by at most 0.5 points vs the baseline')",
-        "双向容差（任一方向的差），规则不计算；请写明允许变化的方向（如'相对基线下降不超过 0.5 个"
-        "百分点'）",
+        "a two-sided tolerance (a difference either way) in a form the rules do not read; write "
+        "it as 'differs from the baseline by at most 0.5 points'",
+        "双向容差（任一方向的差），其写法规则无法读取；请写成'与基线相差不超过 0.5 个百分点'",
     ),
     (
         "a statistic over seeds (minimum, maximum, spread); the rules judge the mean over seeds "
@@ -209,6 +208,7 @@ _PHRASES: tuple[tuple[str, str], ...] = (
     ("no ablation planner configured", "未配置消融规划器"),
     ("the planner failed: ", "消融规划器失败："),
     ("main result inconclusive", "主要结果无定论"),
+    ("a two-sided tolerance: the difference either way", "双向容差：不论方向的差值"),
     ("main result negative", "主要结果为负面"),
     ("main result positive", "主要结果为正面"),
 )
@@ -230,6 +230,7 @@ _ARITHMETIC: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf" \((?:lower|counted as a drop)\)(?={_FRACTIONS}: )"), "（按降低计）"),
     (re.compile(rf" \((?:higher|counted as a rise)\)(?={_FRACTIONS}: )"), "（按升高计）"),
     (re.compile(rf" \(better\)(?={_FRACTIONS}: )"), "（越高越好）"),
+    (re.compile(rf" \(either way\)(?={_FRACTIONS}: )"), "（不论方向）"),
     (
         re.compile(
             r" \(higher assumed: set \[metrics\] higher_is_better = \{ (.+?) = false \} in "
@@ -271,7 +272,12 @@ _ARITHMETIC: tuple[tuple[re.Pattern[str], str], ...] = (
         re.compile(r"\bvs (.+?) (\S+(?: ± \S+)? \(n=\d+\)): rise "),
         r"对比 \1 \2：升幅 ",
     ),
+    (
+        re.compile(r"\bvs (.+?) (\S+(?: ± \S+)? \(n=\d+\)): difference "),
+        r"对比 \1 \2：差值 ",
+    ),
     (re.compile(r"; required gain "), "；要求增益 "),
+    (re.compile(r"; required difference "), "；要求差值 "),
     (re.compile(r"; required drop "), "；要求降幅 "),
     (re.compile(r"; required rise "), "；要求升幅 "),
     (re.compile(r" for each → "), "，每个均需 → "),

@@ -58,12 +58,15 @@ class Mode(enum.Enum):
 class Orientation(enum.Enum):
     """
     Which way a gain is counted: subject minus reference (``HIGHER``), reference minus subject
-    (``LOWER``), or whichever way is better for the metric (``BETTER``: lower for loss-like).
+    (``LOWER``), whichever way is better for the metric (``BETTER``: lower for loss-like), or
+    the size of the difference whichever way it goes (``EITHER``: a two-sided tolerance,
+    "differs from B by at most 0.5").
     """
 
     HIGHER = "higher"
     LOWER = "lower"
     BETTER = "better"
+    EITHER = "either"
 
 
 class Scope(enum.Enum):
@@ -124,7 +127,10 @@ class Wording:
     system: str
     gain: str
     relative_gain: str
-    #: By the orientation's value: ``higher``, ``lower``, ``better`` (none given).
+    #: What a two-sided tolerance bounds (the difference either way), absolute and relative.
+    difference: str
+    relative_difference: str
+    #: By the orientation's value: ``higher``, ``lower``, ``better`` (none given), ``either``.
     ways: dict[str, str]
     each_component: str
     baseline: str
@@ -138,7 +144,9 @@ ENGLISH = Wording(
     system="the proposed system",
     gain="gain",
     relative_gain="relative gain",
-    ways={"higher": "higher", "lower": "lower", "better": "better"},
+    difference="difference",
+    relative_difference="relative difference",
+    ways={"higher": "higher", "lower": "lower", "better": "better", "either": "either way"},
     each_component="each ablated variant",
     baseline=BASELINE,
     absolute="{who}: {metric} {limit}",
@@ -210,7 +218,11 @@ class Criterion:
         who = self.subject or w.system
         if self.mode is Mode.ABSOLUTE:
             return w.absolute.format(who=who, metric=metric, limit=limit)
-        kind = w.relative_gain if self.mode is Mode.RELATIVE else w.gain
+        relative = self.mode is Mode.RELATIVE
+        if self.orientation is Orientation.EITHER:
+            kind = w.relative_difference if relative else w.difference
+        else:
+            kind = w.relative_gain if relative else w.gain
         way = w.ways[self.orientation.value if self.orientation else "better"]
         reference = self.reference or BASELINE
         against = (

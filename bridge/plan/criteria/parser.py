@@ -56,6 +56,7 @@ from bridge.plan.criteria.model import (
     Unparsed,
 )
 from bridge.plan.criteria.phrases import (
+    as_change,
     gain_phrase,
     metric_after_phrase,
     metric_phrase,
@@ -106,6 +107,12 @@ _NEGATED_CHANGE = re.compile(
 # A two-sided tolerance: "differs from B by at most 0.5", "相差不超过", "within ±0.5 of B",
 # "gap to B ≤ 0.5", "|acc − B| ≤ 0.5" (trial M2: read one-sided, a drop of 37 points met it).
 _TWO_SIDED = re.compile(r"相差|±|\+/-|\|[^|]+\|")
+# Said of a two-sided tolerance that does not read as one limit on a difference from one
+# reference (``|acc − B| ≤ 0.5``); the others are read (``_two_sided``).
+_TWO_SIDED_REASON = (
+    "a two-sided tolerance (a difference either way) in a form the rules do not read; write it "
+    "as 'differs from the baseline by at most 0.5 points'"
+)
 # The same said in words, as a limit: "differs from B by at most 0.5", "gap to B ≤ 0.5"
 # ("the difference … is at least 2 points" is a gain).
 _DIFFERENCE_LIMIT = re.compile(
@@ -366,6 +373,8 @@ def _parse_either(
     accuracy" and a system "oracle"), with the system's name read as the system.
     """
     first = _parse(clause, text, block_systems=block_systems, metrics=metrics)
+    if isinstance(first, Unparsed) and first.reason == _TWO_SIDED_REASON:
+        return _two_sided(clause, text, first, block_systems=block_systems, metrics=metrics)
     if isinstance(first, Unparsed) and first.reason.startswith("names several metrics"):
         second = _parse(
             clause, text, block_systems=block_systems, metrics=metrics, metric_first=False
@@ -373,6 +382,44 @@ def _parse_either(
         if isinstance(second, Criterion):
             return second
     return first
+
+
+def _two_sided(
+    clause: str,
+    text: str,
+    declined: Unparsed,
+    *,
+    block_systems: Sequence[str],
+    metrics: Sequence[str],
+) -> Criterion | Unparsed:
+    """
+    A two-sided tolerance ("differs from B by at most 0.5", "within ±0.5 of B", "与基线相差不超过
+    0.5"): the clause read as a change against the reference, its size bounded whichever way it
+    goes (:attr:`Orientation.EITHER`); ``declined`` when it does not read as one upper limit on
+    a difference from one reference.
+    """
+    change = as_change(clause)
+    if change is None:
+        return declined
+    read = _parse(change, text, block_systems=block_systems, metrics=metrics)
+    if (
+        not isinstance(read, Criterion)
+        or read.mode is Mode.ABSOLUTE
+        or read.reference is None
+        or read.scope is not Scope.SINGLE
+        or read.comparison not in (Comparison.LE, Comparison.LT)
+        or read.derived is not None
+        or read.ratio is not None
+    ):
+        return declined
+    # A direction the rewritten words implied ("within … of" read as getting worse) is moot.
+    notes = [
+        n
+        for n in read.notes
+        if not n.startswith("'within ") and not n.endswith(": lower is better")
+    ]
+    notes.append("a two-sided tolerance: the difference either way")
+    return attrs.evolve(read, text=text, orientation=Orientation.EITHER, notes=tuple(notes))
 
 
 def _parse(  # one linear decision procedure, kept in one place to read top to bottom
@@ -483,10 +530,7 @@ def _parse(  # one linear decision procedure, kept in one place to read top to b
             "the condition to meet instead ('drops by at most 0.5 points vs the baseline')"
         )
     if compared and (_TWO_SIDED.search(norm) or _DIFFERENCE_LIMIT.search(norm)):
-        return unparsed(
-            "a two-sided tolerance (a difference either way), which the rules do not compute; "
-            "write which way it may move ('drops by at most 0.5 points vs the baseline')"
-        )
+        return unparsed(_TWO_SIDED_REASON)
     if compared and _FRACTION_WORDS.search(norm):
         return unparsed(
             "a fraction of another system's value in words ('half the baseline'): write it as "

@@ -25,6 +25,7 @@ from bridge.plan.criteria.model import (
 )
 
 __all__ = [
+    "as_change",
     "gain_phrase",
     "metric_after_phrase",
     "metric_phrase",
@@ -461,3 +462,58 @@ def qualified_metrics(
         spelled[placeholder] = f"{found.group(1)} {found.group(2)}"
         norm = norm[: match.start()] + placeholder + norm[match.end() :]
     return norm, spelled
+
+
+# A two-sided tolerance said as a limit on a difference, and the reference it is measured from:
+# "differs from B by at most 0.5", "differs by less than 5% from B", "the gap to B is below 1
+# point", "within ±0.5 of B", "与基线相差不超过 0.5".
+_UNIT = r"(?:\s*(?:%|pp|points?|pts?|个百分点|个点|点))?"
+_FROM_BY = re.compile(
+    r"\b(?:differs?|deviates?)\s+(?:from|with|to)\s+(?P<ref>.+?)\s+by\s+(?P<lim>.+)$", re.I
+)
+_BY_FROM = re.compile(
+    r"\b(?:differs?|deviates?)\s+by\s+(?P<lim>.+?)\s+(?:from|with|to)\s+(?P<ref>.+)$", re.I
+)
+_GAP_TO = re.compile(
+    r"\b(?:the\s+)?(?:gap|distance|difference|deviation)\s+(?:to|from|with)\s+(?P<ref>.+?)\s+"
+    r"(?:is\s+|stays\s+|remains\s+)?(?P<lim>(?:at\s+most|no\s+more\s+than|less\s+than|within|"
+    r"under|below|does\s+not\s+exceed|[≤<]).+)$",
+    re.I,
+)
+_PLUS_MINUS = re.compile(
+    rf"(?:\bwithin\s+)?(?:±|\+/-)\s*(?P<num>\d+(?:\.\d+)?{_UNIT})\s*(?:of|from)\s+(?P<ref>.+)$",
+    re.I,
+)
+_ZH_DIFFERENCE = re.compile(
+    r"[与和跟](?P<ref>.+?)(?:之间)?(?:的)?(?:相差|差距|差异|差值)(?:在|为)?\s*(?P<lim>.+)$"
+)
+_LIMIT_WORDS = (
+    (re.compile(r"^(?:within|at\s+most|no\s+more\s+than)\s+", re.I), "at most "),
+    (re.compile(r"^(?:below|under|less\s+than)\s+", re.I), "less than "),
+    (re.compile(r"^does\s+not\s+exceed\s+", re.I), "at most "),
+)
+
+
+def as_change(clause: str) -> str | None:
+    """
+    A two-sided tolerance on a difference written as the one-sided change the rules read
+    (``accuracy differs from B by at most 0.5`` → ``accuracy changes by at most 0.5 vs B``),
+    so that only which way it goes is left for the caller to set; ``None`` for a form not
+    known here (``|acc − B| ≤ 0.5``).
+    """
+    text = clause.strip().rstrip(".。")
+    for pattern in (_FROM_BY, _BY_FROM, _GAP_TO):
+        found = pattern.search(text)
+        if found is not None:
+            limit = found["lim"].strip()
+            for word, said in _LIMIT_WORDS:
+                limit = word.sub(said, limit)
+            return f"{text[: found.start()].rstrip()} changes by {limit} vs {found['ref'].strip()}"
+    found = _PLUS_MINUS.search(text)
+    if found is not None:
+        head = text[: found.start()].rstrip()
+        return f"{head} changes by at most {found['num'].strip()} vs {found['ref'].strip()}"
+    found = _ZH_DIFFERENCE.search(text)
+    if found is not None:
+        return f"{text[: found.start()].rstrip()}变化{found['lim'].strip()} vs {found['ref']}"
+    return None
