@@ -475,6 +475,10 @@ _READINGS: tuple[tuple[re.Pattern[str], str], ...] = (
         r"bridge.toml 中写明：",
     ),
     (
+        re.compile(r"'difference between (.+?) and (.+?)' read as the gain of \1 over \2"),
+        r"'difference between \1 and \2' 解析为 \1 相对 \2 的增益",
+    ),
+    (
         re.compile(rf"{_QUOTE} read as where it holds, not a threshold"),
         r"\1 解析为适用条件，不是阈值",
     ),

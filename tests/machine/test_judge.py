@@ -802,6 +802,7 @@ class TestTrialM2Verdicts:
             # Read as the baseline's own accuracy below 1 point (a wrong "not met").
             ("accuracy gap to base is below 1 point", 86.2, True),
             ("accuracy deviates from base by at most 1 point", 88.5, False),
+            ("the difference between ours and base is at most 2 points of accuracy", 85.5, True),
         ],
     )  # fmt: skip
     def test_a_two_sided_tolerance_is_the_difference_either_way(
@@ -813,6 +814,25 @@ class TestTrialM2Verdicts:
         assert v.verdict is (VerdictKind.MET if met else VerdictKind.NOT_MET), v.reason
         assert "(either way)" in v.reason and "difference " in v.reason
         assert "a two-sided tolerance: the difference either way" in v.reason
+
+    @pytest.mark.parametrize(
+        ("text", "ours", "met"),
+        [
+            ("the difference between ours and base is at least 2 points of accuracy", 89.5, True),
+            ("the difference between ours and base is at least 2 points of accuracy", 85.0, False),
+            ("the accuracy difference between the baseline and ours is at least 2", 89.5, True),
+            ("ours and base differ by at least 2 points in accuracy", 88.0, False),
+        ],
+    )  # fmt: skip
+    def test_a_difference_of_at_least_n_is_the_better_way(
+        self, text: str, ours: float, met: bool
+    ) -> None:
+        """Trial M2: "the difference between ours and base is at least 2 points" stayed open
+        ("several subject systems"). It is the first system's gain over the second (a baseline
+        named first is the second): read either way, a result 2 points worse would meet it."""
+        v = _judged(text, {"ours": {"accuracy": ours}, "base": {"accuracy": 87.0}})
+        assert v.verdict is (VerdictKind.MET if met else VerdictKind.NOT_MET), v.reason
+        assert "vs base" in v.reason and "gain" in v.reason  # base is the block's baseline
 
     def test_speed_with_no_metric_named_is_not_judged_on_accuracy(self) -> None:
         """ "1.5x speedup over baseline" in a block whose primary metric is accuracy was met by

@@ -57,6 +57,7 @@ from bridge.plan.criteria.model import (
 )
 from bridge.plan.criteria.phrases import (
     as_change,
+    as_gain_between,
     gain_phrase,
     metric_after_phrase,
     metric_phrase,
@@ -375,6 +376,17 @@ def _parse_either(
     first = _parse(clause, text, block_systems=block_systems, metrics=metrics)
     if isinstance(first, Unparsed) and first.reason == _TWO_SIDED_REASON:
         return _two_sided(clause, text, first, block_systems=block_systems, metrics=metrics)
+    if (
+        isinstance(first, Unparsed)
+        and first.reason == "several subject systems"
+        and (between := as_gain_between(clause)) is not None
+    ):
+        # Trial M2: "the difference between ours and base is at least 2 points" stayed open.
+        change, note = between
+        read = _parse(change, text, block_systems=block_systems, metrics=metrics)
+        if isinstance(read, Criterion) and read.mode is not Mode.ABSOLUTE and read.reference:
+            return attrs.evolve(read, notes=(*read.notes, note))
+        return first
     if isinstance(first, Unparsed) and first.reason.startswith("names several metrics"):
         second = _parse(
             clause, text, block_systems=block_systems, metrics=metrics, metric_first=False

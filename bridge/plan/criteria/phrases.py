@@ -26,6 +26,7 @@ from bridge.plan.criteria.model import (
 
 __all__ = [
     "as_change",
+    "as_gain_between",
     "gain_phrase",
     "metric_after_phrase",
     "metric_phrase",
@@ -487,6 +488,12 @@ _PLUS_MINUS = re.compile(
 _ZH_DIFFERENCE = re.compile(
     r"[与和跟](?P<ref>.+?)(?:之间)?(?:的)?(?:相差|差距|差异|差值)(?:在|为)?\s*(?P<lim>.+)$"
 )
+_BETWEEN_AT_MOST = re.compile(
+    r"^(?:the\s+)?(?P<metric>[^,;]*?)\s*\bdifference\s+between\s+(?P<a>.+?)\s+and\s+"
+    r"(?P<ref>.+?)\s+(?:is\s+|stays\s+|remains\s+)?(?P<lim>(?:at\s+most|no\s+more\s+than|"
+    r"less\s+than|within|under|below|does\s+not\s+exceed|[≤<]).+)$",
+    re.I,
+)
 _LIMIT_WORDS = (
     (re.compile(r"^(?:within|at\s+most|no\s+more\s+than)\s+", re.I), "at most "),
     (re.compile(r"^(?:below|under|less\s+than)\s+", re.I), "less than "),
@@ -502,6 +509,16 @@ def as_change(clause: str) -> str | None:
     known here (``|acc − B| ≤ 0.5``).
     """
     text = clause.strip().rstrip(".。")
+    between = _BETWEEN_AT_MOST.search(text)
+    if between is not None:
+        a, ref = between["a"].strip(), between["ref"].strip()
+        if _BASELINE_WORD.search(a) and not _BASELINE_WORD.search(ref):
+            a, ref = ref, a
+        metric = re.sub(r"^(?:the|an?)\s+", "", between["metric"].strip(), flags=re.I)
+        limit = between["lim"].strip()
+        for word, said in _LIMIT_WORDS:
+            limit = word.sub(said, limit)
+        return f"{a} {metric + ' ' if metric else ''}changes by {limit} vs {ref}"
     for pattern in (_FROM_BY, _BY_FROM, _GAP_TO):
         found = pattern.search(text)
         if found is not None:
@@ -517,3 +534,39 @@ def as_change(clause: str) -> str | None:
     if found is not None:
         return f"{text[: found.start()].rstrip()}变化{found['lim'].strip()} vs {found['ref']}"
     return None
+
+
+# "the difference between A and B is at least 2 points (of accuracy)", "the accuracy difference
+# between A and B ≥ 2", "A and B differ by at least 2 points": a lower limit on how far apart.
+_BETWEEN = re.compile(
+    r"^(?:the\s+)?(?P<metric>[^,;]*?)\s*\bdifference\s+between\s+(?P<a>.+?)\s+and\s+(?P<b>.+?)\s+"
+    r"(?:is\s+|stays\s+|remains\s+)?(?P<lim>(?:at\s+least|more\s+than|over|above|≥|>).+)$",
+    re.I,
+)
+_DIFFER_AT_LEAST = re.compile(
+    r"^(?P<a>.+?)\s+and\s+(?P<b>.+?)\s+differ\s+by\s+(?P<lim>(?:at\s+least|more\s+than|over|≥|>)"
+    r".+)$",
+    re.I,
+)
+_BASELINE_WORD = re.compile(r"\bbaselines?\b|基线", re.I)
+
+
+def as_gain_between(clause: str) -> tuple[str, str] | None:
+    """
+    A lower limit on the difference between two named systems written as the first one's gain
+    over the second (``the difference between ours and base is at least 2 points`` → ``ours
+    improves by at least 2 points over base``; a baseline named first is the second), with the
+    note that says so; ``None`` for any other clause. Read the better way, not either way: a
+    result 2 points worse must not meet what was written as a success criterion.
+    """
+    text = clause.strip().rstrip(".。")
+    found = _BETWEEN.search(text) or _DIFFER_AT_LEAST.search(text)
+    if found is None:
+        return None
+    a, b = found["a"].strip(), found["b"].strip()
+    if _BASELINE_WORD.search(a) and not _BASELINE_WORD.search(b):
+        a, b = b, a
+    metric = found.groupdict().get("metric") or ""
+    metric = re.sub(r"^(?:the|an?)\s+", "", metric.strip(), flags=re.I)
+    change = f"{a} improves {metric + ' ' if metric else ''}by {found['lim'].strip()} over {b}"
+    return change, f"'difference between {a} and {b}' read as the gain of {a} over {b}"
