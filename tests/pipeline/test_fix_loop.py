@@ -13,6 +13,7 @@ from bridge import Bridge, Stage
 from bridge.errors import InputError, UnknownRunError
 from bridge.events import types as ev
 from bridge.events.store import SQLiteEventStore
+from bridge.machine.fold import PipelineState
 from bridge.machine.stages import RunState
 from tests.e2e.tiny import write_project
 from tests.pipeline.conftest import Run
@@ -23,6 +24,15 @@ def _run(project: Path) -> Stage:
     bridge = Bridge(project)
     try:
         return bridge.run()
+    finally:
+        bridge.close()
+
+
+def _state(project: Path) -> PipelineState:
+    """The project's state as `bridge status` reads it."""
+    bridge = Bridge(project)
+    try:
+        return bridge.status()
     finally:
         bridge.close()
 
@@ -121,11 +131,7 @@ class TestFixTakesEffect:
         assert _run(project) is Stage.BLOCKED
         _typo(project, "--sed {seed}", "--sedd {seed}")
         assert _run(project) is Stage.BLOCKED
-        bridge = Bridge(project)
-        try:
-            state = bridge.status()
-        finally:
-            bridge.close()
+        state = _state(project)
         triggers = [evt.trigger for _, evt in state.stage_history]
         after = triggers[triggers.index("reopen") + 1 :]
         assert after.count("retry_sanity") == 1 and after.count("rescue") == 1
@@ -238,11 +244,7 @@ class TestMetricsChanged:
             + 'file = "stdout.log"\n'
         )
         assert _run(project) is Stage.COLLECTED
-        bridge = Bridge(project)
-        try:
-            state = bridge.status()
-        finally:
-            bridge.close()
+        state = _state(project)
         for run in state.runs.values():
             assert len(run.attempts) == 1
             assert run.metrics is not None
@@ -257,11 +259,7 @@ class TestMetricsChanged:
         toml = project / "bridge.toml"
         toml.write_text(toml.read_text() + '[evaluation]\nB1 = "synthetic_proxy"\n')
         assert _run(project) is Stage.COLLECTED
-        bridge = Bridge(project)
-        try:
-            state = bridge.status()
-        finally:
-            bridge.close()
+        state = _state(project)
         assert state.plan is not None
         assert [b.evaluation_type for b in state.plan.blocks] == ["synthetic_proxy"]
         assert all(len(r.attempts) == 1 for r in state.runs.values())
@@ -315,11 +313,7 @@ class TestRetry:
         self._dependant_failed(project)
         _typo(project, 'id = "P1"\nargs = { mode = "fail"', 'id = "P1"\nargs = { mode = "ok"')
         assert _run(project) is Stage.COLLECTED
-        bridge = Bridge(project)
-        try:
-            state = bridge.status()
-        finally:
-            bridge.close()
+        state = _state(project)
         assert {r: state.runs[r].state for r in ("P1", "P2", "P3")} == dict.fromkeys(
             ("P1", "P2", "P3"), RunState.SUCCEEDED
         )
@@ -347,11 +341,7 @@ class TestRetry:
         out = capsys.readouterr().out
         assert "will run again: P1\nand the runs cancelled because of them: P2\n" in out
         assert _run(project) is Stage.COLLECTED
-        bridge = Bridge(project)
-        try:
-            state = bridge.status()
-        finally:
-            bridge.close()
+        state = _state(project)
         assert state.runs["P1"].state is RunState.SUCCEEDED
         assert state.runs["P2"].state is RunState.SUCCEEDED
 
@@ -402,11 +392,7 @@ class TestRetry:
         assert before.runs["Q1"].reason == "not run: milestone M1 must-run P1 ended failed"
         _typo(project, 'id = "P1"\nargs = { mode = "fail"', 'id = "P1"\nargs = { mode = "ok"')
         assert _run(project) is Stage.COLLECTED
-        bridge = Bridge(project)
-        try:
-            state = bridge.status()
-        finally:
-            bridge.close()
+        state = _state(project)
         assert {r.run_id: r.state for r in state.runs.values()} == dict.fromkeys(
             ("P1", "P2", "Q1", "Q2"), RunState.SUCCEEDED
         )
