@@ -834,6 +834,32 @@ class TestTrialM2Verdicts:
         assert v.verdict is (VerdictKind.MET if met else VerdictKind.NOT_MET), v.reason
         assert "vs base" in v.reason and "gain" in v.reason  # base is the block's baseline
 
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "ours improves high_dtu_nll over base by at least 0.01",
+            "ours achieves lower high_dtu_nll than base",
+            "ours has lower high-DTU NLL than base",
+        ],
+    )
+    def test_a_metric_named_as_an_identifier_is_not_the_word_inside_it(self, text: str) -> None:
+        """Trial N3 on 012: "improves high_dtu_nll over …" was judged on the recorded `nll`
+        (1.19 against 1.19: not met) where high_dtu_nll went 1.25 → 1.20 (met); so was "lower
+        high-DTU NLL than"."""
+        aggs = aggregate(
+            samples("ours", "high_dtu_nll", [1.20]) + samples("ours", "nll", [1.19])
+            + samples("base", "high_dtu_nll", [1.25]) + samples("base", "nll", [1.19])
+        )  # fmt: skip
+        # The block's Metrics name neither (012's B2 lists none).
+        v = judge(parse_criterion(text, block_systems=["ours", "base"]), aggs, expected_seeds=1)
+        assert v.verdict is VerdictKind.MET, v.reason
+        assert v.reason.startswith("high_dtu_nll (") and "gain +0.05" in v.reason, v.reason
+
+    def test_an_identifier_inside_a_statistic_is_no_metric(self) -> None:
+        """033's E2 "std(obj_principal_yaw) < 15°" is the spread, not the yaw itself."""
+        c = parse_criterion("std(obj_principal_yaw) < 15° for CrackerBox", block_systems=[])
+        assert isinstance(c, Unparsed), c
+
     def test_speed_with_no_metric_named_is_not_judged_on_accuracy(self) -> None:
         """ "1.5x speedup over baseline" in a block whose primary metric is accuracy was met by
         accuracy 90 against 50."""

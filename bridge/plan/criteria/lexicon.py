@@ -385,8 +385,10 @@ def replace_terms(text: str, terms: Sequence[tuple[str, str]]) -> tuple[str, lis
         needle = normalise(term)
         if not needle:
             continue
-        left = r"(?<![0-9a-z])" if needle[0].isascii() and needle[0].isalnum() else ""
-        right = r"(?![0-9a-z])" if needle[-1].isascii() and needle[-1].isalnum() else ""
+        # Nor inside an identifier: "nll" in "high_dtu_nll", "loss" in "val_loss" are other
+        # metrics (trial N3: 012's criterion was judged on a recorded `nll`).
+        left = r"(?<![0-9a-z_])" if needle[0].isascii() and needle[0].isalnum() else ""
+        right = r"(?![0-9a-z_])" if needle[-1].isascii() and needle[-1].isalnum() else ""
         pattern = re.compile(left + re.escape(needle) + right)
         if pattern.search(text):
             found.append(term)

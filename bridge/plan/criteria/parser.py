@@ -43,6 +43,7 @@ from bridge.plan.criteria.lexicon import (
     metric_terms,
     normalise,
     replace_terms,
+    tag,
     untag,
 )
 from bridge.plan.criteria.model import (
@@ -108,6 +109,9 @@ _NEGATED_CHANGE = re.compile(
 # A two-sided tolerance: "differs from B by at most 0.5", "相差不超过", "within ±0.5 of B",
 # "gap to B ≤ 0.5", "|acc − B| ≤ 0.5" (trial M2: read one-sided, a drop of 37 points met it).
 _TWO_SIDED = re.compile(r"相差|±|\+/-|\|[^|]+\|")
+# A metric written as an identifier ("high_dtu_nll", "val_loss"): words joined by underscores;
+# not an argument ("std(obj_principal_yaw)" is no such metric, 033's E2).
+_IDENTIFIER = re.compile(r"(?<![\w⟨⟩(-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w⟨⟩)(-])")
 # Said of a two-sided tolerance that does not read as one limit on a difference from one
 # reference (``|acc − B| ≤ 0.5``); the others are read (``_two_sided``).
 _TWO_SIDED_REASON = (
@@ -582,6 +586,17 @@ def _parse(  # one linear decision procedure, kept in one place to read top to b
         f"metric read as {name!r}: the word before the metric names which one"
         for name in spelled.values()
     ]
+    identifiers = list(dict.fromkeys(_IDENTIFIER.findall(norm)))
+    if not names and len(identifiers) == 1:
+        # "ours improves high_dtu_nll over base" (012): a metric written as an identifier, with
+        # a known word inside it ("nll", "loss") that is no metric of its own; tagged here so
+        # the words after it read as they do after a metric's name.
+        spelled_as = original_spelling(identifiers[0], clause)
+        placeholder = tag("M", len(terms))
+        norm = norm.replace(identifiers[0], placeholder)
+        terms = [*terms, (spelled_as, placeholder)]
+        tags, names = [placeholder], [spelled_as]
+        notes.append(f"metric read as {spelled_as!r}, the identifier the criterion names")
     distinct = {metric_key(canonical(n)) for n in names}
     if len(distinct) > 1:
         return unparsed(f"names several metrics ({', '.join(names)})")
