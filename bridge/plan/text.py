@@ -261,9 +261,10 @@ class Document:
         self.lines: list[str] = [line.rstrip() for line in text.split("\n")]
         self.in_fence: list[bool] = []
         self.warnings: list[TextWarning] = []
-        #: 1-based lines of table rows with fewer cells than their header (padded with empty
-        #: cells): which cell is missing cannot be told from the row.
-        self.short_rows: set[int] = set()
+        #: 1-based lines of table rows whose cells do not fit their header (padded with empty
+        #: cells, or extra cells joined into the last): which cell is missing or extra cannot
+        #: be told from the row.
+        self.uneven_rows: set[int] = set()
         self._scan_fences()
         self.headings: list[Heading] = self._scan_headings()
         self.tables: list[Table] = self._scan_tables()
@@ -354,6 +355,7 @@ class Document:
                     f"{width}-column header; joined the extra cells into the last column",
                 )
             )
+            self.uneven_rows.add(line)
             if width <= 1:
                 return (" | ".join(cells),)
             return (*cells[: width - 1], " | ".join(cells[width - 1 :]))
@@ -364,7 +366,7 @@ class Document:
                 f"{width}-column header; missing cells left empty",
             )
         )
-        self.short_rows.add(line)
+        self.uneven_rows.add(line)
         return (*cells, *([""] * (width - len(cells))))
 
     def section_tables(self, start: int, end: int) -> list[Table]:

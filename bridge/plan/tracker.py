@@ -407,14 +407,16 @@ def read_tracker_runs(doc: Document) -> tuple[list[TrackerRun], list[tuple[int, 
                 row = _row(
                     doc, columns, heading_milestone, header_names, run_id, line, cells, legend
                 )
-                if row.status == "unknown" and line in doc.short_rows and row.status_raw.strip():
+                if row.status == "unknown" and line in doc.uneven_rows and row.status_raw.strip():
                     # Trial N2 on 004: a cell left out mid-row shifted the note "Main paper
-                    # Table 1 row 5" into the Status column: read as unknown, launched, and
-                    # bridge's status written over the note.
+                    # Table 1 row 5" into the Status column; trial N3 on 012: a stray `|` put
+                    # the Priority "MUST" there. Read as unknown, the row was launched (a DONE
+                    # row again) and bridge's status written over the researcher's cell.
                     raise PlanError(
-                        f"run {run_id}: the row has fewer cells than the table's header, and "
-                        f"its Status column holds {row.status_raw.strip()!r}, no status: a cell "
-                        "is missing before it; write the row's cells in the header's columns",
+                        f"run {run_id}: the row's cells do not fit the table's header, and its "
+                        f"Status column holds {row.status_raw.strip()!r}, no status: a cell is "
+                        "missing or extra before it (a stray `|`?); write the row's cells in "
+                        "the header's columns",
                         file=doc.file,
                         line=line,
                     )

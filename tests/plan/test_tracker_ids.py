@@ -741,7 +741,7 @@ def test_one_id_on_two_different_rows_is_refused_and_a_repeated_row_is_not() -> 
     assert warnings == [(4, "run R201 appears again (first at line 3); this row is ignored")]
 
 
-def test_a_short_row_whose_status_column_holds_no_status_is_refused() -> None:
+def test_a_row_whose_status_column_holds_no_status_after_a_shift_is_refused() -> None:
     """Trial N2 on 004: R202's row missed one cell mid-row, so its note "Main paper Table 1 row
     5" stood in the Status column: read as unknown, launched, and bridge's status written over
     the note. Such a row is refused at its line; a short row whose Status is a status (the
@@ -754,8 +754,13 @@ def test_a_short_row_whose_status_column_holds_no_status_is_refused() -> None:
     with pytest.raises(PlanError) as refused:
         read_tracker_runs(Document(f"{head}| R202 | LSVJ-S | DONE | Main paper row 5 |\n", "T.md"))
     assert str(refused.value).startswith(
-        "T.md:3: run R202: the row has fewer cells than the table's header, and its Status "
+        "T.md:3: run R202: the row's cells do not fit the table's header, and its Status "
         "column holds 'Main paper row 5', no status"
     )
+    # Trial N3 on 012: a stray `|` in Purpose put the Priority in the Status column; the DONE
+    # row was launched and DONE written over "MUST".
+    head4 = "| Run ID | Purpose | Priority | Status | Notes |\n|---|---|---|---|---|\n"
+    with pytest.raises(PlanError, match=r"Status column holds 'MUST', no status"):
+        read_tracker_runs(Document(f"{head4}| R003 | a | b | MUST | DONE | ok |\n", "T.md"))
     runs, _ = read_tracker_runs(Document(f"{head}| R202 | LSVJ-S | test | DONE |\n", "T.md"))
     assert [(r.id, r.status) for r in runs] == [("R202", "done")]
