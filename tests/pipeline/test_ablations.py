@@ -144,6 +144,40 @@ class TestAblationPlanning:
         planned = [t for _, _, t in events_of(quickstart) if t == "ablations.planned"]
         assert len(planned) == 2  # inconclusive, then no planner; not again at the third
 
+    def test_a_result_changed_without_a_run_decides_the_planning_again(
+        self, quickstart: Path
+    ) -> None:
+        """Trial N3: main_milestone set in bridge.toml made the main result positive with
+        nothing to run, and the next step still said "ablation planning skipped (main result
+        inconclusive)". The decision recorded for an inconclusive result (appended here as an
+        earlier bridge wrote it) is taken again at COLLECTED."""
+        from bridge.events import types as ev
+        from bridge.events.store import SQLiteEventStore
+
+        first = Bridge(quickstart, backend=FakeBackend(_outcome))
+        try:
+            assert first.run() is Stage.COLLECTED
+        finally:
+            first.close()
+        store = SQLiteEventStore(quickstart / ".bridge" / "events.db")
+        try:
+            skipped = ev.AblationsPlanned(
+                planner="", outcome="skipped", reason="main result inconclusive"
+            )
+            store.append("bridge", [skipped], None)
+        finally:
+            store.close()
+        again = Bridge(quickstart, backend=FakeBackend(_outcome))
+        try:
+            again.run()
+            state = again.status()
+            summary = again.summary()
+        finally:
+            again.close()
+        assert state.ablations is not None
+        assert state.ablations.reason == "no ablation planner configured"
+        assert "Ablation planning skipped (no ablation planner configured)" in summary
+
     def test_stopped_before_planning_ablations_plans_them_on_the_next_run(
         self, quickstart: Path
     ) -> None:

@@ -314,9 +314,11 @@ def collected(s: Session) -> Step:
     pending = [r for r in state.runs.values() if r.state is RunState.PENDING]
     if pending:  # runs added to the plan since, or to run again (a retry, a changed spec)
         return s.enter(StageTrigger.REDEPLOY, _redeploy_reason(pending))
-    if state.ablations is None:
+    if state.ablations is None or _may_change(state.ablations):
         # bridge was stopped (killed) after entering COLLECTED and before the ablation planning
-        # that follows it was recorded: do now what the collection would have done next.
+        # that follows it was recorded: do now what the collection would have done next. A
+        # planning skipped for the main result is decided again: an edit that changes the
+        # result without a run (main_milestone set, trial N3) changes it too.
         judging.judge_criteria(s)
         plan_ablations(s)
         state = s.state()
