@@ -207,6 +207,32 @@ class TestFixTakesEffect:
         script.write_text(text)
         assert _run(project) is Stage.COLLECTED
 
+    def test_a_fix_of_the_failed_runs_script_runs_it_again(self, tmp_path: Path) -> None:
+        """Trial N3: R004 failed in its script; after fixing scripts/train.py, `bridge run`
+        named only the succeeded runs as kept and left R004 failed. A failed run whose script
+        is fixed runs again, as after a fix in bridge.toml; the succeeded ones keep theirs."""
+        project = write_runs(
+            tmp_path / "p",
+            [Run(id="R0", milestone="M0"), Run(id="R1", milestone="M1", mode="broken"),
+             Run(id="R2", milestone="M1")],
+        )  # fmt: skip
+        job = project / "scripts" / "job.py"
+        job.write_text(job.read_text().replace("BROKEN = False", "BROKEN = True"))
+        _run(project)
+        assert _state(project).runs["R1"].state is RunState.FAILED
+        job.write_text(job.read_text().replace("BROKEN = True", "BROKEN = False"))
+        assert _run(project) is Stage.COLLECTED
+        state = _state(project)
+        assert state.runs["R1"].state is RunState.SUCCEEDED
+        assert len(state.runs["R1"].attempts) == 2
+        assert len(state.runs["R2"].attempts) == 1  # succeeded: kept as it ran
+        retried = [
+            r.event.reason
+            for r in _records(project)
+            if isinstance(r.event, ev.RunRetryScheduled) and r.event.run_id == "R1"
+        ]
+        assert retried == ["its code changed (scripts/job.py edited)"]
+
     def test_succeeded_runs_keep_their_spec_unless_forced(self, tmp_path: Path) -> None:
         """After a change, succeeded runs keep the spec they ran with; retry --force runs one
         again with the current inputs."""

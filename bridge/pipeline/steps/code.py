@@ -309,35 +309,60 @@ def kept_changes(s: Session) -> dict[str, tuple[ev.SpecChange, ...]]:
     return kept
 
 
-def _kept_code(s: Session, changed: Sequence[str]) -> None:
+def _code_edited(
+    s: Session, changed: Sequence[str], states: frozenset[RunState]
+) -> dict[str, list[str]]:
     """
-    Succeeded runs whose code (the script their command names, or a Python file beside it)
-    was edited or removed: they keep what they ran with, like a changed setting, and ``bridge
-    run`` names them (``s.kept_settings``) instead of taking the edit in silence. A file added
+    The runs in ``states`` whose code (the script their command names, or a Python file beside
+    it) is among the ``changed`` inputs, edited or removed, with those paths. A file added
     since is no code they ran (a new helper beside the script is not news about them).
     """
     plan = s.state().plan
     before = plan.inputs if plan is not None else {}
     edited = {path for path in changed if path.endswith(".py") and path in before}
     if not edited:
-        return
+        return {}
     specs = {spec.id: spec for spec in s.project.runs}
     scripts: dict[tuple[str, tuple[str, ...]], set[str]] = {}  # many runs share one command
+    found: dict[str, list[str]] = {}
     for run in s.state().runs.values():
         spec = specs.get(run.run_id)
-        if run.state is not RunState.SUCCEEDED or spec is None:
+        if run.state not in states or spec is None:
             continue
         key = (spec.cwd, spec.command)
         if key not in scripts:
             scripts[key] = run_script_paths(s.project, spec)
         theirs = sorted(edited & scripts[key])
         if theirs:
-            said = ", ".join(
-                f"{path} {'edited' if (s.project.root / path).exists() else 'removed'}"
-                for path in theirs
-            )
-            code = ev.SpecChange(field="code", old="as run", new=said)
-            s.kept_settings[run.run_id] = (*s.kept_settings.get(run.run_id, ()), code)
+            found[run.run_id] = theirs
+    return found
+
+
+def _said(s: Session, paths: Sequence[str]) -> str:
+    return ", ".join(
+        f"{path} {'edited' if (s.project.root / path).exists() else 'removed'}" for path in paths
+    )
+
+
+def _kept_code(s: Session, changed: Sequence[str]) -> None:
+    """
+    Succeeded runs whose code was edited or removed: they keep what they ran with, like a
+    changed setting, and ``bridge run`` names them (``s.kept_settings``) instead of taking the
+    edit in silence.
+    """
+    for run_id, paths in _code_edited(s, changed, frozenset({RunState.SUCCEEDED})).items():
+        code = ev.SpecChange(field="code", old="as run", new=_said(s, paths))
+        s.kept_settings[run_id] = (*s.kept_settings.get(run_id, ()), code)
+
+
+def _runs_again(run: RunView) -> bool:
+    """
+    Whether a fix of its inputs sends the run back: it ended without succeeding, and was not
+    cancelled by a person (a person's cancel stands; a run bridge cancelled is decided again).
+    """
+    return run.state in retries.FAILED and (
+        run.state is not RunState.CANCELLED or retries.bridge_cancelled(run)
+    )
 
 
 def reload(s: Session, changed: Sequence[str]) -> tuple[str, ...]:
@@ -355,14 +380,20 @@ def reload(s: Session, changed: Sequence[str]) -> tuple[str, ...]:
     respecced = respec(s, reason)
     _kept_code(s, changed)
     now = s.state()
-    # A person's cancel stands; a run bridge cancelled (it could not go on) is decided again.
-    ended = [
-        r
-        for r in respecced
-        if now.runs[r].state in retries.FAILED
-        and (now.runs[r].state is not RunState.CANCELLED or retries.bridge_cancelled(now.runs[r]))
-    ]
+    ended = [r for r in respecced if _runs_again(now.runs[r])]
     again = retries.schedule(s, ended, f"its settings changed ({reason})").all if ended else ()
+    # A failed run whose script was fixed runs again with it, as after a fix in bridge.toml
+    # (trial N3: R004's train.py fixed, and only the succeeded runs were named).
+    fixed = {
+        run_id: paths
+        for run_id, paths in _code_edited(s, changed, retries.FAILED).items()
+        if run_id not in again and _runs_again(now.runs[run_id])
+    }
+    for run_id, paths in fixed.items():
+        again = (
+            *again,
+            *retries.schedule(s, [run_id], f"its code changed ({_said(s, paths)})").all,
+        )
     reread = reread_metrics(s) if METRICS_INPUT in changed else []
     tracker = s.project.sources.get("tracker")
     for stream, events in plan_events(s.project):
