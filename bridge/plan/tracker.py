@@ -458,6 +458,19 @@ def read_tracker_runs(doc: Document) -> tuple[list[TrackerRun], list[tuple[int, 
                         continue
                     seen[one] = line
                     runs.append(attrs.evolve(row, id=one, seed=seed))
+    unknown = [r for r in runs if r.status == "unknown" and r.status_raw.strip() and not r.task]
+    if unknown:
+        # Trial N3: "PARKED", "ON HOLD" were launched without a word (an unknown status is
+        # bridge's to run, as the docs say; now said where it is decided).
+        said = ", ".join(f"{r.id} ({plain(r.status_raw).strip()!r})" for r in unknown[:6])
+        more = f" and {len(unknown) - 6} more" if len(unknown) > 6 else ""
+        warnings.append(
+            (
+                unknown[0].line,
+                f"{said}{more}: no status bridge knows, read as not started, so bridge launches "
+                "them; write TODO to say so, or DONE, SKIPPED or BLOCKED if they are not to run",
+            )
+        )
     crossed = [
         r
         for r in runs

@@ -401,10 +401,23 @@ _STATUS_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "DROPPED",
             "CUT",
             "KILLED",
+            # Plain words for "not going to run" (trial N3: launched as unknown).
+            "ONHOLD",
+            "HOLD",
+            "SUPERSEDED",
+            "PARKED",
+            "OBSOLETE",
+            "DEPRECATED",
+            "REJECTED",
+            "DISCARDED",
+            "WONTDO",
+            "WONTFIX",
         ),
     ),
 )
 _STATUS_LOOKUP = {word: status for status, words in _STATUS_WORDS for word in words}
+# After "NOT": the run is not wanted ("NOT NEEDED" read as not started, trial N3).
+_NOT_WANTED = frozenset({"NEEDED", "REQUIRED", "APPLICABLE", "PURSUED", "DOING"})
 # The words that keep a row from being launched, for near-misses (``DOEN``, ``SKIPED``).
 _SETTLING_WORDS = [
     w
@@ -529,8 +542,8 @@ def normalise_status(raw: str) -> str:
         pair = first + tokens[1] if len(tokens) > 1 else first
         if first == "NOT" and len(tokens) > 1:
             rest = tokens[1:]
-            if "MOOT" in rest:
-                return "skipped"
+            if "MOOT" in rest or rest[0] in _NOT_WANTED:
+                return "skipped"  # "NOT NEEDED", "not applicable": not to be run
             if rest[0] == "RUN" and len(rest) > 1:
                 return "blocked"  # NOT_RUN_R002_FAIL: not run because something else failed
             return "todo"

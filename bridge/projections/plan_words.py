@@ -155,6 +155,14 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
     ),
     (
         re.compile(
+            r"(.+?): no status bridge knows, read as not started, so bridge launches them; "
+            r"write TODO to say so, or DONE, SKIPPED or BLOCKED if they are not to run"
+        ),
+        r"\1：不是 bridge 认识的状态，按尚未开始读取，bridge 会启动它们；若是如此请写 TODO，"
+        r"不应运行的请写 DONE、SKIPPED 或 BLOCKED",
+    ),
+    (
+        re.compile(
             r"(.+?): the Status says only ❌ and no status legend says what ❌ means here: read "
             r"as blocked, not launched; if it means not started, write TODO in those rows or add "
             r"a legend line \(`## Status Legend: ❌ Not started`\)"

@@ -240,3 +240,43 @@ def test_a_status_misspelling_a_settling_word_is_refused_at_its_line() -> None:
         read_tracker_runs(tracker("SKIPED"))
     runs, _ = read_tracker_runs(tracker("REVIEW"))
     assert [r.status for r in runs] == ["todo", "unknown"]
+
+
+@pytest.mark.parametrize(
+    ("status", "read"),
+    [
+        ("NOT NEEDED", "skipped"),
+        ("ON HOLD", "skipped"),
+        ("SUPERSEDED", "skipped"),
+        ("PARKED", "skipped"),
+        ("not applicable", "skipped"),
+        ("NOT STARTED", "todo"),
+    ],
+)
+def test_plain_words_for_not_running(status: str, read: str) -> None:
+    """Trial N3: "NOT NEEDED" read as not started, "ON HOLD", "SUPERSEDED" and "PARKED" as
+    unknown, and each was launched."""
+    from bridge.plan.vocabulary import normalise_status
+
+    assert normalise_status(status) == read
+
+
+def test_an_unknown_status_is_said_before_it_is_launched() -> None:
+    """An unknown status is bridge's to run (plan-format.md); `bridge plan` now says which rows
+    that is, with what to write instead."""
+    from bridge.plan.tracker import read_tracker_runs
+
+    text = "| Run ID | Status |\n|---|---|\n| R1 | TODO |\n| R3 | in review |\n| R4 |  |\n"
+    runs, warnings = read_tracker_runs(Document(text, "T.md"))
+    assert [(r.id, r.status) for r in runs] == [
+        ("R1", "todo"),
+        ("R3", "unknown"),
+        ("R4", "unknown"),
+    ]
+    assert warnings == [
+        (
+            4,
+            "R3 ('in review'): no status bridge knows, read as not started, so bridge launches "
+            "them; write TODO to say so, or DONE, SKIPPED or BLOCKED if they are not to run",
+        )
+    ]
