@@ -466,7 +466,7 @@ def read_plan_document(doc: Document) -> PlanParts:
         thesis = _first_paragraph(_section_text(doc, kinds["thesis"]))
 
     claims = _claims(doc, kinds["claims"], warnings) if "claims" in kinds else []
-    blocks = _blocks(doc, kinds.get("blocks"), used)
+    blocks = _blocks(doc, kinds.get("blocks"), used, warnings)
     # No block headings: milestone sections that state a success criterion stand as blocks.
     sectioned = [] if blocks else criterion_sections(doc)
     blocks = blocks or sectioned
@@ -589,7 +589,9 @@ def _seed_disagreements(blocks: list[Block]) -> list[tuple[int, str]]:
     return warnings
 
 
-def _blocks(doc: Document, section: Heading | None, used: set[int]) -> list[Block]:
+def _blocks(
+    doc: Document, section: Heading | None, used: set[int], warnings: list[tuple[int, str]]
+) -> list[Block]:
     described: dict[str, list[Block]] = {}
     for heading in doc.headings:
         inside = section is not None and section.index < heading.index < section.end
@@ -600,7 +602,39 @@ def _blocks(doc: Document, section: Heading | None, used: set[int]) -> list[Bloc
             continue
         used.add(heading.index)
         described.setdefault(parsed.id, []).append(read_block(doc, heading, parsed, heading.end))
+    for versions in described.values():
+        warnings.extend(_conflicts(versions))
     return [_merge(versions) for versions in described.values()]
+
+
+def _conflicts(versions: list[Block]) -> list[tuple[int, str]]:
+    """
+    A block id described again with another title or another success criterion: two blocks
+    under one id (a copied heading, trial N3 on 012's `### B2:` twice), of which only the
+    first's criterion is judged. Said at the later heading; a later description that only
+    adds what the first left out is the same block.
+    """
+    first = versions[0]
+    said: list[tuple[int, str]] = []
+    for later in versions[1:]:
+        titles = first.title and later.title and first.title != later.title
+        criteria = (
+            first.success_criterion
+            and later.success_criterion
+            and first.success_criterion != later.success_criterion
+        )
+        if not (titles or criteria):
+            continue
+        what = "another title" if titles else "another success criterion"
+        said.append(
+            (
+                later.line,
+                f"block {first.id} is described again with {what} (first at line "
+                f"{first.line}): read as one block, whose criterion is the first's; give the "
+                "second its own id if it is another block",
+            )
+        )
+    return said
 
 
 def _merge(versions: list[Block]) -> Block:

@@ -155,6 +155,18 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
     ),
     (
         re.compile(
+            r"block (\S+) is described again with (another title|another success criterion) "
+            r"\(first at line (\d+)\): read as one block, whose criterion is the first's; give "
+            r"the second its own id if it is another block"
+        ),
+        lambda m: (
+            f"实验块 {m.group(1)} 再次出现，"
+            f"{'标题' if m.group(2) == 'another title' else '成功标准'}不同（首次在第 {m.group(3)} "
+            "行）：按同一个实验块读取，采用第一次的成功标准；若是另一个实验块，请给第二个另起编号"
+        ),
+    ),
+    (
+        re.compile(
             r"(.+?): no status bridge knows, read as not started, so bridge launches them; "
             r"write TODO to say so, or DONE, SKIPPED or BLOCKED if they are not to run"
         ),

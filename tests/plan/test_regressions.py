@@ -643,3 +643,30 @@ def test_an_item_saying_no_systems_is_no_system(written: str, systems: tuple[str
         "- Success criterion: accuracy > 0.5.\n"
     )
     assert plan.blocks[0].systems == systems
+
+
+def test_a_block_id_described_again_as_another_block_is_said() -> None:
+    """Trial N3 on 012: `### B2:` written twice, the second a MUST-RUN block with its own
+    criterion, was merged into the first without a word ("3 blocks"). A later description
+    with another title or criterion is said at its line; one that only fills in what the first
+    left out is the same block, as before."""
+    from bridge.projections.plan_words import warning_in_language
+
+    plan = parse_plan_text(
+        "# P\n\n## Experiment Blocks\n\n### B2: Dilution\n\n- Success criterion: acc > 0.5\n\n"
+        "### B2: Modality\n\n- Success criterion: f1 > 0.6\n\n"
+        "### B3: Other\n\n- Success criterion: acc > 0.1\n\n### B3: Other\n\n- Compared systems: A\n"
+    )
+    assert [b.id for b in plan.blocks] == ["B2", "B3"]
+    said = [(w.line, w.message) for w in plan.warnings if "described again" in w.message]
+    assert said == [
+        (
+            9,
+            "block B2 is described again with another title (first at line 5): read as one "
+            "block, whose criterion is the first's; give the second its own id if it is "
+            "another block",
+        )
+    ]
+    assert warning_in_language(said[0][1], "zh").startswith(
+        "实验块 B2 再次出现，标题不同（首次在第 5 行）"
+    )
