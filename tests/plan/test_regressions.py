@@ -655,7 +655,8 @@ def test_a_block_id_described_again_as_another_block_is_said() -> None:
     plan = parse_plan_text(
         "# P\n\n## Experiment Blocks\n\n### B2: Dilution\n\n- Success criterion: acc > 0.5\n\n"
         "### B2: Modality\n\n- Success criterion: f1 > 0.6\n\n"
-        "### B3: Other\n\n- Success criterion: acc > 0.1\n\n### B3: Other\n\n- Compared systems: A\n"
+        "### B3: Other\n\n- Success criterion: acc > 0.1\n\n"
+        "### B3: Other\n\n- Compared systems: A\n"
     )
     assert [b.id for b in plan.blocks] == ["B2", "B3"]
     said = [(w.line, w.message) for w in plan.warnings if "described again" in w.message]
