@@ -77,9 +77,14 @@ def render_blocks(project: LoadedProject, language: str = "en") -> Group:
         # The researcher's criterion keeps the lines it was written on, as before.
         shown = visible(f"{t('plan_criterion', language)}{criterion}", keep="\n")
         parts.append(Text(shown))
+        # A block that lists no systems is judged on its runs' systems (the results read them
+        # so): the preview reads the criterion with the same names (trial N3 on 012).
+        systems_of_runs = tuple(s for s in by_system if s)
         parts.extend(
             Text(visible(line))
-            for line in _criterion_lines(block.success_criterion, block, language, aliases)
+            for line in _criterion_lines(
+                block.success_criterion, block, language, aliases, block.systems or systems_of_runs
+            )
         )
         systems = "; ".join(block.systems) or "-"
         parts.append(Text(visible(f"{t('plan_systems', language)}{systems}")))
@@ -133,12 +138,17 @@ def render_blocks(project: LoadedProject, language: str = "en") -> Group:
 
 
 def _criterion_lines(
-    text: str, block: Block, language: str = "en", aliases: Sequence[str] = ()
+    text: str,
+    block: Block,
+    language: str = "en",
+    aliases: Sequence[str] = (),
+    systems: Sequence[str] = (),
 ) -> list[str]:
     """
     How the results will judge a criterion, clause by clause, so a researcher can reword it
     before running (``read as:`` a rule, or why it is not machine-checkable). ``aliases``: the
-    metric names ``[metrics] aliases`` connects, which the criterion may use too.
+    metric names ``[metrics] aliases`` connects, which the criterion may use too; ``systems``:
+    the names the results read it with (the block's, else its runs').
     """
     from bridge.plan.criteria import Compound, Criterion, parse_criterion
     from bridge.plan.metric_names import plan_metric_names
@@ -150,7 +160,7 @@ def _criterion_lines(
         return []
     parsed = parse_criterion(
         text,
-        block_systems=block.systems,
+        block_systems=tuple(systems),
         metrics=list(dict.fromkeys([*plan_metric_names(block.metrics), *aliases])),
     )
     clauses = parsed.clauses if isinstance(parsed, Compound) else (parsed,)

@@ -187,3 +187,25 @@ def test_a_blocks_seeds_and_the_systems_planned_with_fewer_are_said(tmp_path: Pa
         "  种子：    每个系统 3 个（计划所述）；"
         "计划的运行较少、按其判断：relative-position only (1)\n" in done.stdout
     )
+
+
+def test_a_block_without_systems_is_previewed_with_its_runs_systems(tmp_path: Path) -> None:
+    """Trial N3 on 012: a block listing no systems was previewed "no comparison with another
+    system" while the results, which read its runs' systems, judged it; the preview reads the
+    criterion with the same names."""
+    write(
+        tmp_path,
+        "refine-logs/EXPERIMENT_PLAN.md",
+        "# P\n\n## Experiment Blocks\n\n### B1: Main\n\n"
+        "- Success criterion: weighted head has lower val_loss than macro head.\n",
+    )
+    write(
+        tmp_path,
+        "refine-logs/EXPERIMENT_TRACKER.md",
+        "| Run ID | Milestone | Block | System / Variant | Status |\n|---|---|---|---|---|\n"
+        "| R1 | M1 | B1 | macro head | TODO |\n| R2 | M1 | B1 | weighted head | TODO |\n",
+    )
+    write(tmp_path, "bridge.toml", "[run]\ncommand = 'python t.py'\n")
+    done = bridge("plan", "--project", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    assert "  read as:   weighted head vs macro head: val_loss gain (lower) > 0\n" in done.stdout
