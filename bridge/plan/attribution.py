@@ -333,7 +333,7 @@ class Attributor:
         # run id (casefolded) → the blocks whose section lists it as a list item, in plan order.
         self.listed: dict[str, list[str]] = {}
         for block in plan.blocks:
-            for run_id in _LISTED_RUN.findall(block.text):
+            for run_id in [*_LISTED_RUN.findall(block.text), *_RUN_LINE.findall(block.text)]:
                 holders = self.listed.setdefault(run_id.casefold(), [])
                 if block.id not in holders:
                     holders.append(block.id)
@@ -805,6 +805,9 @@ _LISTED_RUN = re.compile(
     r"([A-Za-z][\w.-]*\d[\w-]*?)[*`_]{0,2}(?=[ \t]*(?:[:：—–(（]|-[ \t]|[ \t]|$))",
     re.MULTILINE,
 )
+# A run id opening a line of a plain list, its description after two or more spaces (027's
+# "Runs:" block: "R-L2  semantic-weighted MSE   200K, GPU 0-3").
+_RUN_LINE = re.compile(r"^[ \t]*([A-Za-z][\w.-]*\d[\w-]*?)(?=[ \t]{2,}\S|\t+\S)", re.MULTILINE)
 _OPENING_ID = re.compile(r"\W*(B\d{1,2}(?:\.\d)?|Block\s+\d{1,2})(?=[\s:：—-]|$)")
 # A claim or arm label opening a Purpose cell: "C2 ", "H1: ", "A2 ".
 _PURPOSE_LABEL = re.compile(r"^\s*[A-Z]\d{1,2}[a-z]?\s*[:：]?\s+")

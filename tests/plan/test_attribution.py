@@ -924,3 +924,29 @@ def test_the_same_words_in_another_order_name_the_same_system(tmp_path: Path) ->
     runs = {r.id: (r.block, r.block_system) for r in load_project(tmp_path).runs}
     assert runs["R012"] == ("B5", "only `Lambda_diff`")
     assert runs["R013"][1] == ""  # not "gate without memory"
+
+
+def test_runs_listed_one_a_line_in_a_blocks_section_are_its_runs(tmp_path: Path) -> None:
+    """Trial N3 on 027: B1's section lists "Runs:" in a plain block, one id a line with its
+    description after two spaces (`R-L3  semantic-weighted MSE + consistency   200K`); the runs
+    fell out of the block ("milestone M1 names no block") and B1 had no runs. A line of prose
+    that opens with an id and one space lists nothing."""
+    write(
+        tmp_path,
+        "refine-logs/EXPERIMENT_PLAN.md",
+        "# P\n\n## Experiment Blocks\n\n### B1: Scratch runs\n\n- Success criterion: loss < 1\n\n"
+        "Runs:\n\n```text\nR-L2  semantic-weighted MSE        200K\n"
+        "R-L3  semantic-weighted MSE + consistency   200K\n```\n\n"
+        "### B2: Other\n\n- Success criterion: loss < 2\n\nR-L4 is run after B1.\n",
+    )
+    write(
+        tmp_path,
+        "refine-logs/EXPERIMENT_TRACKER.md",
+        "| Run ID | Milestone | System | Status |\n|---|---|---|---|\n"
+        "| R-L2 | M1 | weighted MSE | TODO |\n| R-L3 | M1 | L2 + consistency | TODO |\n"
+        "| R-L4 | M1 | other | TODO |\n",
+    )
+    runs = {r.id: (r.block, r.attribution) for r in load_project(tmp_path).runs}
+    assert runs["R-L2"] == ("B1", "listed in block B1's section")
+    assert runs["R-L3"] == ("B1", "listed in block B1's section")
+    assert runs["R-L4"][0] == ""
