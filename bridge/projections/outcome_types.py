@@ -37,8 +37,14 @@ NO_MAIN_ZH = (
     '可在 bridge.toml [bridge] 中用 main_milestone = "M…" 指定'
 )
 #: The same when the plan has no milestones at all (017): no main_milestone can name one.
-NO_MILESTONES = "the plan has no milestones, so no main result; give the plan a run order"
-NO_MILESTONES_ZH = "计划没有里程碑，因而没有主要结果；请在计划中写出运行顺序"
+NO_MILESTONES = (
+    "the plan has no milestones, so no main result; give it milestones (a run-order table "
+    "`| Milestone | Goal | Runs |` or `### M1: …` headings)"
+)
+NO_MILESTONES_ZH = (
+    "计划没有里程碑，因而没有主要结果；请写出里程碑（运行顺序表 `| Milestone | Goal | Runs |` "
+    "或 `### M1: …` 标题）"
+)
 #: The same when the plan has no experiment blocks (032): no criterion, so nothing to judge.
 NO_VERDICTS = (
     "the plan has no experiment blocks, so no criterion is judged and there is no main result; "

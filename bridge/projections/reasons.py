@@ -370,6 +370,10 @@ _READINGS: tuple[tuple[re.Pattern[str], str], ...] = (
         "无阈值：相对参照有任何提升即算满足",
     ),
     (
+        re.compile(rf"metric read as {_QUOTE}, the identifier the criterion names"),
+        r"指标解析为 \1（标准中写出的标识符）",
+    ),
+    (
         re.compile(rf"metric read from the words before the direction: {_QUOTE}"),
         r"指标取自方向词之前的文字：\1",
     ),

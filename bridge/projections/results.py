@@ -416,12 +416,14 @@ def next_step(state: PipelineState, outcome: Outcome, language: str) -> str:
         # 017: no milestone to name, so main_milestone cannot help; the blocks are all there is.
         return (
             "计划没有里程碑，因而没有主要结果：请逐一阅读上面各实验块的判定；要有主要结果，"
-            "请在计划中写出运行顺序（里程碑），再运行 `bridge run`。"
+            "请写出里程碑（运行顺序表 `| Milestone | Goal | Runs |` 或 `### M1: …` 标题），"
+            "再运行 `bridge run`。"
             "消融规划已跳过（主要结果无定论）。"
             if zh
             else "The plan has no milestones, so it has no main result: read each block's verdict "
-            "above; for a main result, give the plan a run order (milestones), then run `bridge "
-            "run`. Ablation planning skipped (main result inconclusive)."
+            "above; for a main result, give the plan milestones (a run-order table `| Milestone "
+            "| Goal | Runs |` or `### M1: …` headings; a numbered list of steps is none), then run "
+            "`bridge run`. Ablation planning skipped (main result inconclusive)."
         )
     if outcome.main_milestone is None:
         # Nothing was judged as the main result: the one thing to do is to say which it is.
