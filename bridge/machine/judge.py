@@ -372,8 +372,16 @@ def _evaluate(
     if metric is None:
         # Not "the block has no primary metric": 001's B3 names one its runs did not record
         # (the unmatched-metrics note below the verdict says which names they did record).
+        recorded = sorted({a.metric for a in context.aggregates})
         raise Inconclusive(
             "the criterion names no metric and the block's runs recorded none of its metrics"
+            + (
+                # Trial N3 on 005: no word of how to go on.
+                f"; name the metric in the criterion, or set [metrics] primary in bridge.toml "
+                f"(recorded: {', '.join(recorded[:6])}{', …' if len(recorded) > 6 else ''})"
+                if recorded
+                else ""
+            )
         )
     speed = _SPEED_WORDS.search(criterion.text) if criterion.metric is None else None
     if speed is not None and not _timed(metric):

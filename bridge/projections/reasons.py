@@ -472,6 +472,13 @@ _READINGS: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     (
         re.compile(
+            r"; name the metric in the criterion, or set \[metrics\] primary in bridge\.toml "
+            r"\(recorded: ([^()]*)\)"
+        ),
+        r"；请在标准中写出指标，或在 bridge.toml 中设置 [metrics] primary（已记录：\1）",
+    ),
+    (
+        re.compile(
             r"; no run of the plan stands for (.+?): write \1 in its run's System / Variant cell, "
             r"or say so in bridge\.toml: "
         ),

@@ -261,6 +261,19 @@ class TestJudgeBlock:
         v = judge(c, aggs, expected_seeds=3)
         assert "missing seeds: MART auprc has 1 of 3 expected" in v.reason
 
+    def test_no_metric_says_how_to_name_one(self) -> None:
+        """Trial N3 on 005: a criterion naming no metric in a block whose runs recorded none of
+        its metrics said so with no word of how to go on."""
+        aggs = aggregate(samples("ours", "j_drop", [0.6]) + samples("base", "j_drop", [0.5]))
+        c = crit("ours beats base by at least 0.05", block_systems=("ours", "base"))
+        v = judge(c, aggs, expected_seeds=1, primary_metric=None)
+        assert v.verdict is VerdictKind.INCONCLUSIVE
+        assert v.reason == (
+            "the criterion names no metric and the block's runs recorded none of its metrics; "
+            "name the metric in the criterion, or set [metrics] primary in bridge.toml "
+            "(recorded: j_drop)"
+        )
+
     def test_no_subject_says_how_to_name_the_proposed_system(self) -> None:
         """005's B1 (trial N2): three systems, none marked proposed, a criterion naming none:
         the reason lists them and says how to go on (it gave no remedy)."""
