@@ -513,7 +513,9 @@ def _evaluate(
     elif word != "gain":
         way = f"counted as a {word}"
     parts = [
-        f"vs {ref} {describe(stats[ref], scale)}: {word} {gain:+.6g}{unit}" for ref, gain in gains
+        # "+ 0.0" adds nothing but turns a negative zero into 0 ("gain -0", trial N3).
+        f"vs {ref} {describe(stats[ref], scale)}: {word} {gain + 0.0:+.6g}{unit}"
+        for ref, gain in gains
     ]
     results = [
         holds(g, cmp, threshold, _gain_noise(criterion, stats[subject], stats[ref], scale))

@@ -868,6 +868,12 @@ class TestTrialM2Verdicts:
         assert v.verdict is VerdictKind.MET, v.reason
         assert v.reason.startswith("high_dtu_nll (") and "gain +0.05" in v.reason, v.reason
 
+    def test_no_gain_of_a_lower_is_better_metric_reads_plus_zero(self) -> None:
+        """Trial N3: equal NLLs read "gain -0" (a negated zero)."""
+        v = _judged("ours improves nll over base by at least 0.01", {
+            "ours": {"nll": 1.19}, "base": {"nll": 1.19}})  # fmt: skip
+        assert "gain +0;" in v.reason and "-0" not in v.reason, v.reason
+
     def test_an_identifier_inside_a_statistic_is_no_metric(self) -> None:
         """033's E2 "std(obj_principal_yaw) < 15°" is the spread, not the yaw itself."""
         c = parse_criterion("std(obj_principal_yaw) < 15° for CrackerBox", block_systems=[])
