@@ -112,8 +112,15 @@ def resolve_run(given: str, known: Iterable[str]) -> str:
         return matches[0]
     if matches:
         raise UnknownRunError(f"run {given!r} matches {', '.join(matches)}: give the exact id")
+    if not ids:
+        # Before the first `bridge run` nothing is recorded (trial N3: "runs: none yet" beside
+        # a `bridge plan` that lists the run).
+        raise UnknownRunError(
+            f"no run {given!r} is recorded yet: nothing has run in this project; `bridge run` "
+            "records the plan's runs"
+        )
     shown = ", ".join(ids[:12]) + (", …" if len(ids) > 12 else "")
-    raise UnknownRunError(f"no run {given!r} in this project (runs: {shown or 'none yet'})")
+    raise UnknownRunError(f"no run {given!r} in this project (runs: {shown})")
 
 
 def open_bridge(args: Parsed, root: Path) -> Bridge:

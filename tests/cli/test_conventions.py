@@ -197,6 +197,9 @@ class TestRunIds:
             resolve_run("AB", ["Ab", "aB"])
         with pytest.raises(UnknownRunError, match="no run 'R9'"):
             resolve_run("R9", ["R001"])
+        # Before the first `bridge run` (trial N3: "runs: none yet" beside `bridge plan`'s list).
+        with pytest.raises(UnknownRunError, match="nothing has run in this project; `bridge run`"):
+            resolve_run("M0.1", [])
 
     def test_log_run_in_lower_case(self, logged: Path, capsys: pytest.CaptureFixture[str]) -> None:
         """`bridge log --run r001` shows R001's events."""
