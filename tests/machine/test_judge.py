@@ -874,6 +874,12 @@ class TestTrialM2Verdicts:
             "ours": {"nll": 1.19}, "base": {"nll": 1.19}})  # fmt: skip
         assert "gain +0;" in v.reason and "-0" not in v.reason, v.reason
 
+    def test_two_identifiers_are_two_metrics(self) -> None:
+        """Read as the primary metric when the known words inside them stopped counting."""
+        c = parse_criterion("ours improves val_loss and test_acc over base", block_systems=[
+            "ours", "base"])  # fmt: skip
+        assert isinstance(c, Unparsed) and c.reason == "names several metrics (val_loss, test_acc)"
+
     def test_an_identifier_inside_a_statistic_is_no_metric(self) -> None:
         """033's E2 "std(obj_principal_yaw) < 15°" is the spread, not the yaw itself."""
         c = parse_criterion("std(obj_principal_yaw) < 15° for CrackerBox", block_systems=[])

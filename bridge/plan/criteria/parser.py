@@ -587,6 +587,9 @@ def _parse(  # one linear decision procedure, kept in one place to read top to b
         for name in spelled.values()
     ]
     identifiers = list(dict.fromkeys(_IDENTIFIER.findall(norm)))
+    if not names and len(identifiers) > 1:
+        spelled_all = ", ".join(original_spelling(i, clause) for i in identifiers)
+        return unparsed(f"names several metrics ({spelled_all})")
     if not names and len(identifiers) == 1:
         # "ours improves high_dtu_nll over base" (012): a metric written as an identifier, with
         # a known word inside it ("nll", "loss") that is no metric of its own; tagged here so
