@@ -407,27 +407,7 @@ def read_tracker_runs(doc: Document) -> tuple[list[TrackerRun], list[tuple[int, 
                 row = _row(
                     doc, columns, heading_milestone, header_names, run_id, line, cells, legend
                 )
-                if row.status == "unknown" and line in doc.uneven_rows and row.status_raw.strip():
-                    # Trial N2 on 004: a cell left out mid-row shifted the note "Main paper
-                    # Table 1 row 5" into the Status column; trial N3 on 012: a stray `|` put
-                    # the Priority "MUST" there. Read as unknown, the row was launched (a DONE
-                    # row again) and bridge's status written over the researcher's cell.
-                    raise PlanError(
-                        f"run {run_id}: the row's cells do not fit the table's header, and its "
-                        f"Status column holds {row.status_raw.strip()!r}, no status: a cell is "
-                        "missing or extra before it (a stray `|`?); write the row's cells in "
-                        "the header's columns",
-                        file=doc.file,
-                        line=line,
-                    )
-                if row.status == "unknown" and (word := misspelt_status(row.status_raw)):
-                    raise PlanError(
-                        f"run {run_id}: Status {row.status_raw.strip()!r} is no status bridge "
-                        f"knows, and close to {word}: a row whose status bridge does not know "
-                        f"is launched; write {word} (or TODO to have it run)",
-                        file=doc.file,
-                        line=line,
-                    )
+                _refuse_unreadable_status(doc, row, line)
                 if row.priority is None and priorities_at.get(table.index):
                     said = priorities_at[table.index]
                     row = attrs.evolve(row, priority=_section_priority(said), priority_raw=said)
@@ -458,6 +438,60 @@ def read_tracker_runs(doc: Document) -> tuple[list[TrackerRun], list[tuple[int, 
                         continue
                     seen[one] = line
                     runs.append(attrs.evolve(row, id=one, seed=seed))
+    warnings.extend(_statuses_said(runs, legend))
+    if by_seed:
+        sample = ", ".join(f"{run_id} ×{count}" for _, run_id, count in by_seed[:4])
+        more = f", … +{len(by_seed) - 4}" if len(by_seed) > 4 else ""
+        warnings.append(
+            (
+                by_seed[0][0],
+                f"Seed cells name several seeds ({sample}{more}); each seed is planned as its "
+                "own run, named <row id>-s<seed>, and the row's Status shows them together",
+            )
+        )
+    return runs, warnings
+
+
+def _refuse_unreadable_status(doc: Document, row: TrackerRun, line: int) -> None:
+    """
+    Refuse a row whose Status cannot be what the researcher meant, before anything launches:
+    a row whose cells do not fit the header with no status word in the Status column, or a
+    single word that misspells a word keeping the row from launching.
+
+    Raises:
+        PlanError: with the file and the row's line.
+    """
+    if row.status != "unknown":
+        return
+    if line in doc.uneven_rows and row.status_raw.strip():
+        # Trial N2 on 004: a cell left out mid-row shifted the note "Main paper
+        # Table 1 row 5" into the Status column; trial N3 on 012: a stray `|` put
+        # the Priority "MUST" there. Read as unknown, the row was launched (a DONE
+        # row again) and bridge's status written over the researcher's cell.
+        raise PlanError(
+            f"run {row.id}: the row's cells do not fit the table's header, and its "
+            f"Status column holds {row.status_raw.strip()!r}, no status: a cell is "
+            "missing or extra before it (a stray `|`?); write the row's cells in "
+            "the header's columns",
+            file=doc.file,
+            line=line,
+        )
+    if word := misspelt_status(row.status_raw):
+        raise PlanError(
+            f"run {row.id}: Status {row.status_raw.strip()!r} is no status bridge "
+            f"knows, and close to {word}: a row whose status bridge does not know "
+            f"is launched; write {word} (or TODO to have it run)",
+            file=doc.file,
+            line=line,
+        )
+
+
+def _statuses_said(runs: list[TrackerRun], legend: StatusLegend) -> list[tuple[int, str]]:
+    """
+    Warnings on what the rows' statuses leave to bridge: unknown words (launched as not
+    started) and a bare ❌ no legend explains (read as blocked, not launched).
+    """
+    warnings: list[tuple[int, str]] = []
     unknown = [r for r in runs if r.status == "unknown" and r.status_raw.strip() and not r.task]
     if unknown:
         # Trial N3: "PARKED", "ON HOLD" were launched without a word (an unknown status is
@@ -489,17 +523,11 @@ def read_tracker_runs(doc: Document) -> tuple[list[TrackerRun], list[tuple[int, 
                 "rows or add a legend line (`## Status Legend: ❌ Not started`)",
             )
         )
-    if by_seed:
-        sample = ", ".join(f"{run_id} ×{count}" for _, run_id, count in by_seed[:4])
-        more = f", … +{len(by_seed) - 4}" if len(by_seed) > 4 else ""
-        warnings.append(
-            (
-                by_seed[0][0],
-                f"Seed cells name several seeds ({sample}{more}); each seed is planned as its "
-                "own run, named <row id>-s<seed>, and the row's Status shows them together",
-            )
-        )
-    return runs, warnings
+    return warnings
+
+
+# A Status cell holding the mark alone (bold allowed): ``❌``, ``**❌**``.
+_BARE_CROSS = re.compile(r"[*_\s]*❌\ufe0f?[*_\s]*")
 
 
 # "3407/3408/3409", "0, 1, 2", "{0,1,2}": seed values; "3", "×3", "3 seeds" under a plural
@@ -508,10 +536,6 @@ _SEED_VALUES = re.compile(r"\{?\s*\d{1,12}(?:\s*[/,;、]\s*\d{1,12})+\s*\}?")
 _SEED_COUNT = re.compile(r"[×x]?\s*(\d{1,2})\s*(?:[×x]|seeds?|个?种子)?", re.IGNORECASE)
 _COUNT_HEADER = re.compile(r"seeds|#\s*seed|n_?seeds?|seed\s*count|种子数", re.IGNORECASE)
 _MAX_SEEDS = 20
-
-
-# A Status cell holding the mark alone (bold allowed): ``❌``, ``**❌**``.
-_BARE_CROSS = re.compile(r"[*_\s]*❌\ufe0f?[*_\s]*")
 
 
 def row_seeds(header: str, cell: str) -> tuple[int, ...]:
