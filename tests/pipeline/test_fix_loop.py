@@ -214,16 +214,23 @@ class TestFixTakesEffect:
         project = write_runs(
             tmp_path / "p",
             [Run(id="R0", milestone="M0"), Run(id="R1", milestone="M1", mode="broken"),
-             Run(id="R2", milestone="M1")],
+             Run(id="R2", milestone="M1"), Run(id="R3", milestone="M1", depends_on=("R1",)),
+             Run(id="R4", milestone="M2")],
         )  # fmt: skip
         job = project / "scripts" / "job.py"
         job.write_text(job.read_text().replace("BROKEN = False", "BROKEN = True"))
         _run(project)
-        assert _state(project).runs["R1"].state is RunState.FAILED
+        before = _state(project)
+        assert before.runs["R1"].state is RunState.FAILED
+        # Bridge cancelled the runs that waited for it; they run the same script (trial N4:
+        # each scheduled on its own after R1 had revived them, "no transition 'retry'").
+        assert before.runs["R3"].state is RunState.CANCELLED
         job.write_text(job.read_text().replace("BROKEN = True", "BROKEN = False"))
         assert _run(project) is Stage.COLLECTED
         state = _state(project)
-        assert state.runs["R1"].state is RunState.SUCCEEDED
+        assert {r: state.runs[r].state for r in ("R1", "R3", "R4")} == dict.fromkeys(
+            ("R1", "R3", "R4"), RunState.SUCCEEDED
+        )
         assert len(state.runs["R1"].attempts) == 2
         assert len(state.runs["R2"].attempts) == 1  # succeeded: kept as it ran
         retried = [

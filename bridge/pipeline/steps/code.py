@@ -384,16 +384,17 @@ def reload(s: Session, changed: Sequence[str]) -> tuple[str, ...]:
     again = retries.schedule(s, ended, f"its settings changed ({reason})").all if ended else ()
     # A failed run whose script was fixed runs again with it, as after a fix in bridge.toml
     # (trial N3: R004's train.py fixed, and only the succeeded runs were named).
+    # Scheduled together: a run cancelled because of another comes back with it, and must not
+    # be scheduled twice (trial N4: "run R006 in state pending has no transition 'retry'").
     fixed = {
         run_id: paths
         for run_id, paths in _code_edited(s, changed, retries.FAILED).items()
         if run_id not in again and _runs_again(now.runs[run_id])
     }
-    for run_id, paths in fixed.items():
-        again = (
-            *again,
-            *retries.schedule(s, [run_id], f"its code changed ({_said(s, paths)})").all,
-        )
+    if fixed:
+        paths = sorted({path for edited in fixed.values() for path in edited})
+        scheduled = retries.schedule(s, list(fixed), f"its code changed ({_said(s, paths)})")
+        again = (*again, *scheduled.all)
     reread = reread_metrics(s) if METRICS_INPUT in changed else []
     tracker = s.project.sources.get("tracker")
     for stream, events in plan_events(s.project):
