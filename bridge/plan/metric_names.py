@@ -165,12 +165,14 @@ _LOWER_HEADS = frozenset(
      "toxicity", "hallucination", "hallucinations", "collision", "collisions", "failures", "miss",
      # What it took to get there (021's "reward convergence steps": 1,200 against 800 read
      # "met" on an assumed higher-is-better, trial N1).
-     "steps", "iterations", "iters", "epochs", "rounds", "queries", "evaluations"}
+     "steps", "iterations", "iters", "epochs", "rounds", "queries", "evaluations",
+     "hours", "minutes", "seconds"}
 )  # fmt: skip
 # The same said before what was reached: "steps to converge", "time to target accuracy".
 _EFFORT_TO_REACH = re.compile(
     r"\b(?:steps|iterations|iters|epochs|rounds|queries|evaluations|episodes|samples|time|"
-    r"wall[\s-]?clock)\s+(?:to|until|before)\s+(?:converge|convergence|reach|target|solve|hit)",
+    r"wall[\s_-]?clock)[\s_-]+(?:to|until|before)[\s_-]+(?:converge|convergence|reach|target|"
+    r"solve|hit)",
     re.IGNORECASE,
 )
 # Words after a metric's head that do not change it: "hallucination rate", "Brier score".

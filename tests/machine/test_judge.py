@@ -472,7 +472,8 @@ class TestTrialLVerdicts:
     @pytest.mark.parametrize(
         "metric",
         ["reward convergence steps", "steps to converge", "time to target accuracy", "epochs",
-         "number of queries", "episodes to solve"],
+         "number of queries", "episodes to solve", "steps_to_converge", "time_to_target",
+         "gpu_hours"],
     )  # fmt: skip
     def test_what_it_took_to_get_there_is_better_lower(self, metric: str) -> None:
         """Trial N1 on 021: "reward convergence steps" better than the black box, 1,200 steps
@@ -846,6 +847,14 @@ class TestTrialM2Verdicts:
         v = _judged(text, {"ours": {"accuracy": ours}, "base": {"accuracy": 87.0}})
         assert v.verdict is (VerdictKind.MET if met else VerdictKind.NOT_MET), v.reason
         assert "vs base" in v.reason and "gain" in v.reason  # base is the block's baseline
+
+    def test_fewer_in_chinese_counts_a_drop(self) -> None:
+        """Trial N4: "比 … 少至少 200" (fewer by at least 200) went the assumed higher way; 少 is
+        fewer, 至少 (at least) and 少于 (less than) are not."""
+        values = {"Warmup": {"tokens": 1300.0}, "base": {"tokens": 1000.0}}
+        v = _judged("Warmup 的 tokens 比 base 少至少 200", values)
+        assert v.verdict is VerdictKind.NOT_MET, v.reason
+        assert "(lower)" in v.reason or "(counted as a drop)" in v.reason
 
     @pytest.mark.parametrize(
         "text",

@@ -309,6 +309,8 @@ LOWER_WORDS = re.compile(
     r"(?<![\w-])(lower|reduces?|reduced|reduction|decreases?|decreased|drops?|cuts?|less|fewer|"
     r"shrinks?|down|loses?|falls?|fell|smaller|shorter|cheaper)(?![\w-])"
     r"|降低|减少|下降|更低|低"
+    # "比基线少 200 步" (fewer), not 至少 (at least), 多少 or 少于 (a comparator).
+    r"|(?<![至多])少(?!于)"
 )
 # "latency overhead ≤ 10%": a rise, when no other word says which way ("reduces latency
 # overhead by 20%" is a drop of the overhead).
