@@ -512,11 +512,20 @@ def _evaluate(
         way = "either way"
     elif word != "gain":
         way = f"counted as a {word}"
+    # A two-sided tolerance shows which way the difference went (subject minus reference) and
+    # compares its size: "difference +0.6" for a result 0.6 below hid it (trial N4).
+    shown = (
+        [(ref, gain(attrs.evolve(criterion, orientation=Orientation.HIGHER),
+                    stats[subject], stats[ref], lower, scale)) for ref, _ in gains]
+        if criterion.orientation is Orientation.EITHER
+        else gains
+    )  # fmt: skip
     parts = [
         # "+ 0.0" adds nothing but turns a negative zero into 0 ("gain -0", trial N3).
-        f"vs {ref} {describe(stats[ref], scale)}: {word} {gain + 0.0:+.6g}{unit}"
-        for ref, gain in gains
+        f"vs {ref} {describe(stats[ref], scale)}: {word} {g + 0.0:+.6g}{unit}"
+        for ref, g in shown
     ]
+    required = "|difference|" if criterion.orientation is Orientation.EITHER else word
     results = [
         holds(g, cmp, threshold, _gain_noise(criterion, stats[subject], stats[ref], scale))
         for ref, g in gains
@@ -526,7 +535,7 @@ def _evaluate(
     reason = (
         f"{name} ({way}){scale_note}: {subject} {describe(stats[subject], scale)}; "
         + "; ".join(parts)
-        + f"; required {word} {cmp.value} {threshold:g}{unit}"
+        + f"; required {required} {cmp.value} {threshold:g}{unit}"
         + (" for each" if len(gains) > 1 else "")
         + f" → {'met' if ok else 'not met'}"
     )

@@ -85,8 +85,8 @@ _PHRASES: tuple[tuple[str, str], ...] = (
     ),
     (
         "a two-sided tolerance (a difference either way) in a form the rules do not read; write "
-        "it as 'differs from the baseline by at most 0.5 points'",
-        "双向容差（任一方向的差），其写法规则无法读取；请写成'与基线相差不超过 0.5 个百分点'",
+        "it as 'differs from <system> by at most <N> points'",
+        "双向容差（任一方向的差），其写法规则无法读取；请写成'与<系统>相差不超过 <N> 个百分点'",
     ),
     (
         "a statistic over seeds (minimum, maximum, spread); the rules judge the mean over seeds "
@@ -277,7 +277,7 @@ _ARITHMETIC: tuple[tuple[re.Pattern[str], str], ...] = (
         r"对比 \1 \2：差值 ",
     ),
     (re.compile(r"; required gain "), "；要求增益 "),
-    (re.compile(r"; required difference "), "；要求差值 "),
+    (re.compile(r"; required \|difference\| "), "；要求 |差值| "),
     (re.compile(r"; required drop "), "；要求降幅 "),
     (re.compile(r"; required rise "), "；要求升幅 "),
     (re.compile(r" for each → "), "，每个均需 → "),
@@ -484,6 +484,13 @@ _READINGS: tuple[tuple[re.Pattern[str], str], ...] = (
         ),
         r"；计划中没有运行对应 \1：请把 \1 写进其运行的 System / Variant 单元格，或在 "
         r"bridge.toml 中写明：",
+    ),
+    (
+        re.compile(
+            r"a difference of at least a number read as the gain of (.+?) over (.+?)"
+            r"(?=[;；)）]|$)"
+        ),
+        r"“相差至少”解析为 \1 相对 \2 的增益",
     ),
     (
         re.compile(r"'difference between (.+?) and (.+?)' read as the gain of \1 over \2"),

@@ -817,6 +817,9 @@ class TestTrialM2Verdicts:
             ("accuracy gap to base is below 1 point", 86.2, True),
             ("accuracy deviates from base by at most 1 point", 88.5, False),
             ("the difference between ours and base is at most 2 points of accuracy", 85.5, True),
+            ("ours and base differ by less than 0.5 in accuracy", 86.7, True),
+            ("ours 与 base 的 accuracy 差距在 ±1 个百分点以内", 88.2, False),
+            ("ours 与 base 的 accuracy 相差不超过 1 个百分点", 86.2, True),
         ],
     )  # fmt: skip
     def test_a_two_sided_tolerance_is_the_difference_either_way(
@@ -826,8 +829,11 @@ class TestTrialM2Verdicts:
         way), then declined; it is the size of the difference whichever way it goes."""
         v = _judged(text, {"ours": {"accuracy": ours}, "base": {"accuracy": 87.0}})
         assert v.verdict is (VerdictKind.MET if met else VerdictKind.NOT_MET), v.reason
-        assert "(either way)" in v.reason and "difference " in v.reason
+        assert "(either way)" in v.reason and "required |difference| " in v.reason
         assert "a two-sided tolerance: the difference either way" in v.reason
+        # Which way it went is shown, signed (trial N4: "+0.6" for a result 0.6 below).
+        signed = f"difference {ours - 87.0:+.6g}"
+        assert signed in v.reason, v.reason
 
     @pytest.mark.parametrize(
         ("text", "ours", "met"),
@@ -836,6 +842,8 @@ class TestTrialM2Verdicts:
             ("the difference between ours and base is at least 2 points of accuracy", 85.0, False),
             ("the accuracy difference between the baseline and ours is at least 2", 89.5, True),
             ("ours and base differ by at least 2 points in accuracy", 88.0, False),
+            ("ours 与 base 的 accuracy 相差至少 2 个百分点", 89.5, True),
+            ("ours 与 base 的 accuracy 相差至少 2 个百分点", 85.0, False),
         ],
     )  # fmt: skip
     def test_a_difference_of_at_least_n_is_the_better_way(

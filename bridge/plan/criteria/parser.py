@@ -116,7 +116,7 @@ _IDENTIFIER = re.compile(r"(?<![\w⟨⟩(-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w�
 # reference (``|acc − B| ≤ 0.5``); the others are read (``_two_sided``).
 _TWO_SIDED_REASON = (
     "a two-sided tolerance (a difference either way) in a form the rules do not read; write it "
-    "as 'differs from the baseline by at most 0.5 points'"
+    "as 'differs from <system> by at most <N> points'"
 )
 # The same said in words, as a limit: "differs from B by at most 0.5", "gap to B ≤ 0.5"
 # ("the difference … is at least 2 points" is a gain).
@@ -423,11 +423,18 @@ def _two_sided(
         or read.mode is Mode.ABSOLUTE
         or read.reference is None
         or read.scope is not Scope.SINGLE
-        or read.comparison not in (Comparison.LE, Comparison.LT)
         or read.derived is not None
         or read.ratio is not None
     ):
         return declined
+    if read.comparison in (Comparison.GE, Comparison.GT):
+        # "A 与 B 相差至少 2 个百分点": a lower limit on how far apart is A's gain over B the
+        # better way, as "the difference between A and B is at least 2" is (trial N4).
+        who = read.subject or "the proposed system"
+        note = f"a difference of at least a number read as the gain of {who} over {read.reference}"
+        return attrs.evolve(
+            read, text=text, orientation=Orientation.BETTER, notes=(*read.notes, note)
+        )
     # A direction the rewritten words implied ("within … of" read as getting worse) is moot.
     notes = [
         n

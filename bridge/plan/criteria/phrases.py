@@ -492,7 +492,14 @@ _PLUS_MINUS = re.compile(
     re.I,
 )
 _ZH_DIFFERENCE = re.compile(
-    r"[与和跟](?P<ref>.+?)(?:之间)?(?:的)?(?:相差|差距|差异|差值)(?:在|为)?\s*(?P<lim>.+)$"
+    r"[与和跟]\s*(?P<ref>.+?)\s*(?:之间)?\s*(?:的\s*(?P<metric>[^与和跟的]*?)\s*)?"
+    r"(?:相差|差距|差异|差值)\s*(?:在|为)?\s*(?P<lim>.+)$"
+)
+# "A and B differ by less than 0.5 (in acc)": an upper limit on the difference.
+_AND_DIFFER = re.compile(
+    r"^(?P<a>.+?)\s+and\s+(?P<ref>.+?)\s+differ\s+by\s+(?P<lim>(?:at\s+most|no\s+more\s+than|"
+    r"less\s+than|under|below|within|[≤<]).+)$",
+    re.I,
 )
 _BETWEEN_AT_MOST = re.compile(
     r"^(?:the\s+)?(?P<metric>[^,;]*?)\s*\bdifference\s+between\s+(?P<a>.+?)\s+and\s+"
@@ -536,9 +543,21 @@ def as_change(clause: str) -> str | None:
     if found is not None:
         head = text[: found.start()].rstrip()
         return f"{head} changes by at most {found['num'].strip()} vs {found['ref'].strip()}"
+    found = _AND_DIFFER.search(text)
+    if found is not None:
+        limit = found["lim"].strip()
+        for word, said in _LIMIT_WORDS:
+            limit = word.sub(said, limit)
+        return f"{found['a'].strip()} changes by {limit} vs {found['ref'].strip()}"
     found = _ZH_DIFFERENCE.search(text)
     if found is not None:
-        return f"{text[: found.start()].rstrip()}变化{found['lim'].strip()} vs {found['ref']}"
+        limit = found["lim"].strip()
+        if re.search(r"^(?:±|\+/-)|以内$|之内$", limit):
+            # "差距在 ±1 个百分点以内": within 1 point either way.
+            limit = "不超过" + re.sub(r"^(?:±|\+/-)\s*|\s*(?:以内|之内)$", "", limit)
+        metric = found["metric"] or ""
+        head = text[: found.start()].rstrip()
+        return f"{head}{'的' + metric if metric else ''}变化{limit} vs {found['ref'].strip()}"
     return None
 
 
