@@ -152,6 +152,9 @@ _SEED_COUNT_ZH = re.compile(
     r"(\d{1,3})\s{0,2}个\s{0,2}(?:独立\s{0,2})?(?:\w{0,10}_)?seed|seeds?\s{0,2}[:：]\s{0,2}(\d{1,3})\s{0,2}个",
     re.IGNORECASE,
 )
+_SEEDS_FIELD_COUNT = re.compile(
+    r"\bseeds\s{0,3}[=:：]\s{0,3}(\d{1,2})\b(?!\s{0,2}[,，/.\-–])", re.I
+)
 _MAX_SEEDS = 1000
 # What may stand right before a count's number when the number is not a count of seeds.
 _NOT_A_COUNT = re.compile(r"(?:[=/]|\b(?:gpus?|cards?|nodes?|卡)\s{0,2})$", re.IGNORECASE)
@@ -172,6 +175,21 @@ def _seed_keyword(match: re.Match[str]) -> int:
     return match.start() + (found.start() if found else 0)
 
 
+# Chinese seed words and marks read as the English forms above: "3 个种子（0, 1, 2）",
+# "种子：0, 1, 2", "3 个随机种子：0、1、2", "**种子**：…" (trial N4: never read, so
+# proposed runs had no seeds and the block "stated none").
+_ZH_COUNTED_SEEDS = re.compile(r"(\d{1,3})\s{0,2}个\s{0,2}(?:随机|独立|不同的?)?\s{0,2}种子")
+_ZH_SEEDS = re.compile(r"(?:随机)?种子(?:数)?")
+_SEED_MARKS = str.maketrans({"（": "(", "）": ")", "、": ",", "*": " "})
+
+
+def _seed_text(text: str) -> str:
+    """``text`` with Chinese seed words in English and emphasis left out, for the patterns."""
+    if "种子" in text:
+        text = _ZH_SEEDS.sub("seeds", _ZH_COUNTED_SEEDS.sub(r"\1 seeds", text))
+    return text.translate(_SEED_MARKS)
+
+
 def seeds(text: str) -> tuple[tuple[int, ...], int | None]:
     """
     Seed values and seed count stated in a text.
@@ -189,6 +207,7 @@ def seeds(text: str) -> tuple[tuple[int, ...], int | None]:
         3), otherwise a stated count (``3 seeds``, see :func:`stated_seed_count`); None when
         neither is written.
     """
+    text = _seed_text(text)
     if "seed" not in text.casefold():
         return (), None
     values: list[int] = []
@@ -240,6 +259,7 @@ def stated_seed_count(text: str) -> int | None:
     Returns:
         The count, or None when the text states none.
     """
+    text = _seed_text(text)
     if "seed" not in text.casefold():
         return None
     for counted in _SEED_COUNT.finditer(text):
@@ -249,7 +269,11 @@ def stated_seed_count(text: str) -> int | None:
         word = counted.group(1).casefold()
         return _WORD_COUNTS.get(word) or (int(word) if word.isdigit() else None)
     zh = _SEED_COUNT_ZH.search(text)
-    return int(zh.group(1) or zh.group(2)) if zh else None
+    if zh:
+        return int(zh.group(1) or zh.group(2))
+    # "Seeds: 3" (a field): a count; one seed value is written "Seed: 3".
+    labelled = _SEEDS_FIELD_COUNT.search(text)
+    return int(labelled.group(1)) if labelled else None
 
 
 _BLOCK_ID = re.compile(

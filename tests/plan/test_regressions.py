@@ -671,3 +671,24 @@ def test_a_block_id_described_again_as_another_block_is_said() -> None:
     assert warning_in_language(said[0][1], "zh").startswith(
         "实验块 B2 再次出现，标题不同（首次在第 5 行）"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "values", "count"),
+    [
+        ("3 个种子（0, 1, 2）", (0, 1, 2), 3),
+        ("种子：0, 1, 2", (0, 1, 2), 3),
+        ("种子 0/1/2", (0, 1, 2), 3),
+        ("3 个随机种子：0、1、2", (0, 1, 2), 3),
+        ("- **种子**：0, 1, 2", (0, 1, 2), 3),
+        ("- **Seeds**: 3", (), 3),
+        ("Seed: 3", (3,), 1),
+        ("数据种子 1936", (), None),
+    ],
+)
+def test_seeds_said_in_chinese_and_as_a_field(
+    text: str, values: tuple[int, ...], count: int | None
+) -> None:
+    """Trial N4: "3 个种子（0, 1, 2）" and "**Seeds**: 3" read no seeds, so the runs proposed
+    for the block had none and `bridge plan` said the block stated none."""
+    assert seeds(text) == (values, count)
