@@ -190,7 +190,13 @@ def subject_of(
         readings.append("subject: the block's runs, which name no system")
         return others[0]
     if len(others) == 1:
-        readings.append(f"subject {others[0]}: the only system besides the reference")
+        readings.append(
+            f"subject {others[0]}: the only system besides the reference"
+            if reference or context.reference_system
+            # An absolute clause in a block of one system (trial N4: "besides the reference"
+            # where there is none).
+            else f"subject {others[0]}: the block's only system"
+        )
         return others[0]
     raise Inconclusive(
         "the criterion names no system and the block's proposed system is not known "

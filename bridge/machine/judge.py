@@ -348,7 +348,12 @@ def _evaluate_clauses(
     opened = [i for i, k in enumerate(kinds) if k is VerdictKind.INCONCLUSIVE]
     if failed:
         overall = VerdictKind.NOT_MET
-        head = f"clause {failed[0] + 1} of {total} not met"
+        head = (
+            f"clause {failed[0] + 1} of {total} not met"
+            if len(failed) == 1
+            # Every clause that failed is counted, not the first (trial N4: "clause 1 of 3").
+            else f"clauses {', '.join(str(i + 1) for i in failed)} of {total} not met"
+        )
     elif opened:
         overall = VerdictKind.INCONCLUSIVE
         head = f"{len(opened)} of {total} clauses open ({', '.join(str(i + 1) for i in opened)})"

@@ -337,6 +337,7 @@ _READINGS: tuple[tuple[re.Pattern[str], str], ...] = (
         re.compile(r"\bsubject (.+?): the only system besides the reference"),
         r"主体 \1：除参照外唯一的系统",
     ),
+    (re.compile(r"\bsubject (.+?): the block's only system"), r"主体 \1：该实验块唯一的系统"),
     (re.compile(r"\bsubject (.+?) from the clause before"), r"主体 \1 取自前一个子句"),
     # Any other evidence for the subject (an embedder's words): only the word "subject".
     (re.compile(r"\bsubject ([^:;]+?): "), r"主体 \1："),
@@ -558,6 +559,10 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
         r"\2 个条件中 \1 个未定（\3）。",
     ),
     (re.compile(r"\bclause (\d+) of (\d+) not met(?:\. )?"), r"\2 个条件中第 \1 个未满足。"),
+    (
+        re.compile(r"\bclauses ([\d, ]+) of (\d+) not met(?:\. )?"),
+        r"\2 个条件中第 \1 个未满足。",
+    ),
     (re.compile(r"\ball (\d+) clauses met(?:\. )?"), r"全部 \1 个条件均满足。"),
     (
         re.compile(r" of the block's (\d+) compared systems have results"),

@@ -261,6 +261,23 @@ class TestJudgeBlock:
         v = judge(c, aggs, expected_seeds=3)
         assert "missing seeds: MART auprc has 1 of 3 expected" in v.reason
 
+    def test_every_failed_clause_is_counted(self) -> None:
+        """Trial N4: three clauses failed and the reason said "clause 1 of 3 not met"."""
+        c = parse_criterion("acc ≥ 0.95; f1 ≥ 0.9; acc ≥ 0.5", block_systems=("ours",))
+        aggs = aggregate(samples("ours", "acc", [0.9]) + samples("ours", "f1", [0.8]))
+        v = judge(c, aggs, expected_seeds=1, reference_system=None)  # type: ignore[arg-type]
+        assert v.verdict is VerdictKind.NOT_MET
+        assert v.reason.startswith("clauses 1, 2 of 3 not met. "), v.reason
+
+    def test_the_only_system_of_a_block_without_a_reference_is_said_so(self) -> None:
+        """Trial N4: "smoke_loss < 10" in a one-system block read "the only system besides the
+        reference", where there is none."""
+        aggs = aggregate(samples("Smoke", "smoke_loss", [3.0]))
+        v = judge(crit("smoke_loss < 10"), aggs, expected_seeds=1, reference_system=None,
+                  candidate_system=None)  # fmt: skip
+        assert v.verdict is VerdictKind.MET, v.reason
+        assert "subject Smoke: the block's only system" in v.reason
+
     def test_no_metric_says_how_to_name_one(self) -> None:
         """Trial N3 on 005: a criterion naming no metric in a block whose runs recorded none of
         its metrics said so with no word of how to go on."""
