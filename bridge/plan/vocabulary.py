@@ -416,6 +416,8 @@ _STATUS_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
 )
 _STATUS_LOOKUP = {word: status for status, words in _STATUS_WORDS for word in words}
+# What a run waits for when its row says "PENDING DATA": something outside bridge.
+_WAITED_FOR = frozenset({"DATA", "APPROVAL", "REVIEW", "ACCESS", "HARDWARE", "GPU", "GPUS"})
 # After "NOT": the run is not wanted ("NOT NEEDED" read as not started, trial N3).
 _NOT_WANTED = frozenset({"NEEDED", "REQUIRED", "APPLICABLE", "PURSUED", "DOING"})
 # The words that keep a row from being launched, for near-misses (``DOEN``, ``SKIPED``).
@@ -547,6 +549,14 @@ def normalise_status(raw: str) -> str:
             if rest[0] == "RUN" and len(rest) > 1:
                 return "blocked"  # NOT_RUN_R002_FAIL: not run because something else failed
             return "todo"
+        if (
+            first in ("WAITING", "PENDING", "AWAITING")
+            and len(tokens) > 1
+            and (tokens[1] in ("ON", "FOR") or tokens[1] in _WAITED_FOR)
+        ):
+            # "WAITING ON DATA", "PENDING APPROVAL": held by something outside bridge, not
+            # ready to launch (trial N4: launched as not started).
+            return "blocked"
         if pair in _STATUS_LOOKUP:
             return _STATUS_LOOKUP[pair]
         if first in _STATUS_LOOKUP:

@@ -251,6 +251,11 @@ def test_a_status_misspelling_a_settling_word_is_refused_at_its_line() -> None:
         ("PARKED", "skipped"),
         ("not applicable", "skipped"),
         ("NOT STARTED", "todo"),
+        # Held by something outside bridge (trial N4: launched as not started).
+        ("WAITING ON DATA", "blocked"),
+        ("PENDING APPROVAL", "blocked"),
+        ("PENDING", "todo"),
+        ("WAITING", "todo"),
     ],
 )
 def test_plain_words_for_not_running(status: str, read: str) -> None:
