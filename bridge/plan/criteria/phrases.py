@@ -514,6 +514,15 @@ _LIMIT_WORDS = (
 )
 
 
+def _limit(found: re.Match[str]) -> str:
+    """The limit a match's ``lim`` group says, in the words the rules read ("within 1" is
+    "at most 1", "below 1" "less than 1")."""
+    limit = found["lim"].strip()
+    for word, said in _LIMIT_WORDS:
+        limit = word.sub(said, limit)
+    return limit
+
+
 def as_change(clause: str) -> str | None:
     """
     A two-sided tolerance on a difference written as the one-sided change the rules read
@@ -528,27 +537,19 @@ def as_change(clause: str) -> str | None:
         if _BASELINE_WORD.search(a) and not _BASELINE_WORD.search(ref):
             a, ref = ref, a
         metric = re.sub(r"^(?:the|an?)\s+", "", between["metric"].strip(), flags=re.I)
-        limit = between["lim"].strip()
-        for word, said in _LIMIT_WORDS:
-            limit = word.sub(said, limit)
-        return f"{a} {metric + ' ' if metric else ''}changes by {limit} vs {ref}"
+        return f"{a} {metric + ' ' if metric else ''}changes by {_limit(between)} vs {ref}"
     for pattern in (_FROM_BY, _BY_FROM, _GAP_TO):
         found = pattern.search(text)
         if found is not None:
-            limit = found["lim"].strip()
-            for word, said in _LIMIT_WORDS:
-                limit = word.sub(said, limit)
-            return f"{text[: found.start()].rstrip()} changes by {limit} vs {found['ref'].strip()}"
+            head = text[: found.start()].rstrip()
+            return f"{head} changes by {_limit(found)} vs {found['ref'].strip()}"
     found = _PLUS_MINUS.search(text)
     if found is not None:
         head = text[: found.start()].rstrip()
         return f"{head} changes by at most {found['num'].strip()} vs {found['ref'].strip()}"
     found = _AND_DIFFER.search(text)
     if found is not None:
-        limit = found["lim"].strip()
-        for word, said in _LIMIT_WORDS:
-            limit = word.sub(said, limit)
-        return f"{found['a'].strip()} changes by {limit} vs {found['ref'].strip()}"
+        return f"{found['a'].strip()} changes by {_limit(found)} vs {found['ref'].strip()}"
     found = _ZH_DIFFERENCE.search(text)
     if found is not None:
         limit = found["lim"].strip()
