@@ -240,6 +240,38 @@ class TestFixTakesEffect:
         ]
         assert retried == ["its code changed (scripts/job.py edited)"]
 
+    def test_a_retry_stopped_before_the_tracker_was_written_is_not_read_back(
+        self, tmp_path: Path
+    ) -> None:
+        """Trial N4: a retry recorded, then bridge stopped before it wrote the tracker again:
+        R1's row still held the FAILED bridge wrote at its attempt, and the next reload took it
+        for the researcher's "failed before bridge" (`run.found_done`), so R1 never ran again.
+        A run bridge has run is not settled by what its row says then."""
+        project = write_runs(
+            tmp_path / "p",
+            [Run(id="R0", milestone="M0"), Run(id="R1", milestone="M1", mode="fail")],
+        )
+        _run(project)
+        row = next(
+            line
+            for line in (project / "refine-logs" / "EXPERIMENT_TRACKER.md").read_text().splitlines()
+            if line.startswith("| R1 ")
+        )
+        assert "| FAILED |" in row
+        state = _state(project)
+        store = SQLiteEventStore(project / ".bridge" / "events.db")
+        try:  # what `bridge retry R1` records before it writes the tracker
+            retry = ev.RunRetryScheduled(run_id="R1", reason="retry asked by a person", manual=True)
+            store.append("run:R1", [retry], state.runs["R1"].stream_version)
+        finally:
+            store.close()
+        _typo(project, 'id = "R1"\nargs = { mode = "fail"', 'id = "R1"\nargs = { mode = "ok"')
+        _run(project)
+        state = _state(project)
+        assert state.runs["R1"].state is RunState.SUCCEEDED
+        assert len(state.runs["R1"].attempts) == 2
+        assert not [r for r in _records(project) if isinstance(r.event, ev.RunFoundDone)]
+
     def test_succeeded_runs_keep_their_spec_unless_forced(self, tmp_path: Path) -> None:
         """After a change, succeeded runs keep the spec they ran with; retry --force runs one
         again with the current inputs."""

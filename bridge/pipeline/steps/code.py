@@ -212,8 +212,15 @@ def respec(s: Session, reason: str, run_ids: Collection[str] | None = None) -> l
             else []
         )
         # On a reload, the researcher may have marked a run bridge has not started yet done or
-        # out of scope (not on a retry: the person asked for the run).
-        says = tracker_says if run_ids is None and old.state is RunState.PENDING else []
+        # out of scope (not on a retry: the person asked for the run). Not a run bridge has
+        # run: its row says what bridge wrote at its last attempt until the tracker is written
+        # again (trial N4: a retry stopped before that write, and R004's own FAILED was taken
+        # for the researcher's "failed before bridge").
+        says = (
+            tracker_says
+            if run_ids is None and old.state is RunState.PENDING and not old.attempts
+            else []
+        )
         if appended or says:
             s.append(stream, [*appended, *says], old.stream_version)
         if changes:
