@@ -873,6 +873,13 @@ class TestTrialM2Verdicts:
         assert v.verdict is (VerdictKind.MET if met else VerdictKind.NOT_MET), v.reason
         assert "vs base" in v.reason and "gain" in v.reason  # base is the block's baseline
 
+    def test_a_name_joined_by_to_keeps_its_to(self) -> None:
+        """Trial N4: "needs at least 200 fewer steps to converge than B" looked up "steps
+        converge" and found nothing (the runs recorded `steps_to_converge`)."""
+        values = {"Warmup": {"steps_to_converge": 700.0}, "base": {"steps_to_converge": 1000.0}}
+        v = _judged("Warmup needs at least 200 fewer steps to converge than base", values)
+        assert v.verdict is VerdictKind.MET, v.reason
+
     def test_fewer_in_chinese_counts_a_drop(self) -> None:
         """Trial N4: "比 … 少至少 200" (fewer by at least 200) went the assumed higher way; 少 is
         fewer, 至少 (at least) and 少于 (less than) are not."""

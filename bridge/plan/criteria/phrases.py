@@ -313,6 +313,8 @@ _GAIN_STOP = frozenset(
         "shows", "show", "achieves", "achieve", "keeps", "keep", "gets", "get",
     }
 )  # fmt: skip
+# Filler that joins the words of one name ("steps to converge", "time to target").
+_JOINING = frozenset({"to"})
 # "has a lower violation rate than ⟨S⟩", "achieves higher accuracy vs ⟨S⟩": the words between
 # a comparative and its "than"/"vs" name the metric.
 _COMPARATIVE_THAN = re.compile(
@@ -334,13 +336,23 @@ def gain_phrase(rest: str, systems: Sequence[str]) -> str | None:
         if EACH_COMPONENT.search(text):
             return None
         words: list[str] = []
+        joiner = ""  # "to" or "of" after a kept word: kept if a kept word follows it
         for word in re.findall(r"[a-z][\w-]*", text):
+            if word in _JOINING and words:
+                # "steps to converge" is one name (trial N4: read "steps converge").
+                joiner = word
+                continue
             if word in _GAIN_STOP or word in system_words:
+                joiner = ""
                 continue
             directional = any(p.fullmatch(word) for p in (BETTER_WORDS, HIGHER_WORDS, LOWER_WORDS))
             # "drop" alone is the direction; "mean lift" is a metric's name.
             if directional and not (words and _STATISTIC_WORD.fullmatch(words[-1])):
+                joiner = ""
                 continue
+            if joiner:
+                words.append(joiner)
+                joiner = ""
             words.append(word)
         return " ".join(words) if words and len(words) <= 4 else None
 
