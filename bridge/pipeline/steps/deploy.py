@@ -314,19 +314,19 @@ def collected(s: Session) -> Step:
     pending = [r for r in state.runs.values() if r.state is RunState.PENDING]
     if pending:  # runs added to the plan since, or to run again (a retry, a changed spec)
         return s.enter(StageTrigger.REDEPLOY, _redeploy_reason(pending))
+    # A reviewer configured since (or numbers re-read since) judges what it has not seen; the
+    # judging step asks once per block and set of numbers, and before the ablation planning,
+    # which reads the main result. Once a run: it was asked twice here.
+    judged = judging.judge_criteria(s)
     if state.ablations is None or _may_change(state.ablations):
         # bridge was stopped (killed) after entering COLLECTED and before the ablation planning
         # that follows it was recorded: do now what the collection would have done next. A
         # planning skipped for the main result is decided again: an edit that changes the
         # result without a run (main_milestone set, trial N3) changes it too.
-        judging.judge_criteria(s)
         plan_ablations(s)
-        state = s.state()
+    state = s.state()
     waiting = proposals_waiting(state)
     if not waiting:
-        # A reviewer configured since (or numbers re-read since) judges what it has not seen;
-        # the judging step asks once per block and set of numbers.
-        judged = judging.judge_criteria(s)
         action = f"{judged} criteria judged by the reviewer" if judged else "all runs collected"
         return Step(before=state.stage, after=state.stage, action=action)
     ids = ", ".join(p.run_id for p in waiting)
