@@ -54,7 +54,9 @@ class MilestoneInfo:
 class BlockInfo:
     """
     An experiment block as recorded when the plan was loaded (``status_tag``: what its heading
-    says of its state, ``COMPLETE`` or ``✅``, ``""`` when nothing).
+    says of its state, ``COMPLETE`` or ``✅``, ``""`` when nothing; ``baseline`` and
+    ``proposed``: the systems the block's ``Baseline:`` and ``Proposed:`` lines name, ``""``
+    when it has none).
     """
 
     id: str
@@ -66,6 +68,8 @@ class BlockInfo:
     seed_count: int | None = None
     evaluation_type: str = "real_gt"
     status_tag: str = ""
+    baseline: str = ""
+    proposed: str = ""
 
 
 @event("plan.loaded")

@@ -78,6 +78,8 @@ def plan_events(project: LoadedProject) -> list[tuple[str, Sequence[ev.Event]]]:
             seed_count=b.seed_count,
             evaluation_type=evaluation.get(b.id, "real_gt"),
             status_tag=b.status_tag,
+            baseline=b.baseline,
+            proposed=b.proposed,
         )
         for b in plan.blocks
     )

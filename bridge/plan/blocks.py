@@ -370,6 +370,10 @@ def read_block(doc: Document, heading: Heading, parsed: BlockHeading, end: int) 
     seed_values, seed_count = seeds(seed_source)
     cost_raw = parsed.cost_raw or by_key.get("cost", "")
     systems_raw = by_key.get("systems", "")
+    systems = tuple(s for s in _items(systems_raw, named=True) if not _NO_SYSTEMS.match(s))
+    roles: dict[str, str] = {}
+    if not systems:
+        systems_raw, systems, roles = _role_lines(fields)
     metrics_raw = by_key.get("metrics", "")
     if not by_key.get("success") and (stated := _success_gate(text)) is not None:
         # 027's B1 writes no Success criterion but a "Promotion gate:" list: what the block must
@@ -395,8 +399,10 @@ def read_block(doc: Document, heading: Heading, parsed: BlockHeading, end: int) 
         claim_text=by_key.get("claim", ""),
         why=by_key.get("why", ""),
         dataset=by_key.get("dataset", ""),
-        systems=tuple(s for s in _items(systems_raw, named=True) if not _NO_SYSTEMS.match(s)),
+        systems=systems,
         systems_raw=systems_raw,
+        baseline=roles.get("baseline", ""),
+        proposed=roles.get("proposed", ""),
         metrics=_items(metrics_raw),
         metrics_raw=metrics_raw,
         setup=by_key.get("setup", ""),
@@ -412,6 +418,52 @@ def read_block(doc: Document, heading: Heading, parsed: BlockHeading, end: int) 
         file=doc.file,
         line=heading.line,
     )
+
+
+# A line naming a system by its role ("- Baseline: SO-ARM + GR-ConvNet top-1 (…)", "- Proposed:
+# …", 033's E5 protocol), read when the block has no Compared systems field.
+_ROLE_LABELS = {
+    "baseline": "baseline",
+    "baseline method": "baseline",
+    "baseline system": "baseline",
+    "control": "baseline",
+    "基线": "baseline",
+    "基线方法": "baseline",
+    "proposed": "proposed",
+    "proposed method": "proposed",
+    "proposed system": "proposed",
+    "ours": "proposed",
+    "our method": "proposed",
+    "treatment": "proposed",
+    "本文方法": "proposed",
+    "我们的方法": "proposed",
+}
+
+
+def _role_lines(fields: list[Field]) -> tuple[str, tuple[str, ...], dict[str, str]]:
+    """
+    The systems a block's role lines name (``Baseline: A``, ``Proposed: B``), as the Compared
+    systems field would give them: the lines as written, the systems in order, and the system
+    each role names when one line names exactly one. Nothing when fewer than two systems are
+    named (one role line alone is a description, not a comparison).
+    """
+    lines: list[str] = []
+    systems: list[str] = []
+    named: dict[str, list[str]] = {}
+    for field in fields:
+        label = plain(field.label).replace("*", "").strip().rstrip(":：").strip().casefold()
+        role = _ROLE_LABELS.get(" ".join(label.split()))
+        value = field.value.split("\n")[0].strip()
+        if role is None or not value:
+            continue
+        items = [i for i in _items(value, named=True) if not _NO_SYSTEMS.match(i)]
+        lines.append(f"{field.label}: {value}")
+        systems.extend(i for i in items if i not in systems)
+        named.setdefault(role, []).extend(items)
+    if len(systems) < 2:
+        return "", (), {}
+    roles = {role: items[0] for role, items in named.items() if len(items) == 1}
+    return "\n".join(lines), tuple(systems), roles
 
 
 # A count closing a list of systems ("fixed、policy-only、Harness-only、joint 四臂", "A, B and C

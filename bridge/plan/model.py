@@ -109,7 +109,9 @@ class Block:
         why: Why this block exists.
         dataset: Dataset / split / task.
         systems: compared systems, split into items.
-        systems_raw: the Compared systems field as written.
+        systems_raw: the Compared systems field as written (or the role lines they came from).
+        baseline: the system a ``Baseline:`` line names, ``""`` when none does.
+        proposed: the system a ``Proposed:`` (``Ours:``) line names, ``""`` when none does.
         metrics: metrics, split into items.
         metrics_raw: the Metrics field as written.
         setup: Setup details.
@@ -152,6 +154,8 @@ class Block:
     text: str
     file: str
     line: int
+    baseline: str = ""
+    proposed: str = ""
 
 
 @value_methods

@@ -296,14 +296,19 @@ def _judge(state: PipelineState, block: BlockInfo) -> BlockResult:
     # the alias bridge suggested for "每域最优动作概率" left the clause "without a metric").
     named = [*plan_metrics, *aliases, *(n for names in aliases.values() for n in names)]
     criterion = _parsed(block.success_criterion, tuple(systems), tuple(dict.fromkeys(named)))
-    reference = reference_system(systems)
-    candidate, candidate_evidence = candidate_system(
-        systems,
-        reference,
-        frozenset(r.spec.system for r in runs),
-        state.plan.method if state.plan is not None else "",
-        listed=bool(block.systems),
-    )
+    # The plan's own "Baseline:" and "Proposed:" lines say which is which (033's E5).
+    baseline, proposed = block.baseline, block.proposed
+    reference = baseline if baseline and baseline in systems else reference_system(systems)
+    candidate: str | None = proposed
+    candidate_evidence = "the block's proposed system (its Proposed line)"
+    if not (proposed and proposed in systems and proposed != reference):
+        candidate, candidate_evidence = candidate_system(
+            systems,
+            reference,
+            frozenset(r.spec.system for r in runs),
+            state.plan.method if state.plan is not None else "",
+            listed=bool(block.systems),
+        )
     primary = next(
         (r.metrics.key_metric for r in runs if r.metrics is not None and r.metrics.key_metric),
         None,

@@ -375,3 +375,22 @@ def test_wrapped_field_values_and_criteria_listed_under_their_label() -> None:
         "Aggregate net ≥ +3",
     ]
     assert criteria["E2"].startswith("std(obj_principal_yaw) < 15°")
+
+
+@needs_shared
+def test_systems_named_by_role_lines() -> None:
+    """033's E5 names its systems only in its protocol list ("- Baseline: SO-ARM + GR-ConvNet
+    top-1 (…)", "- Proposed: SO-ARM + LGGSN+ORFN (…)"): they are the block's compared systems
+    with their roles, and its criterion "LGGSN+ORFN success rate ≥ GR-ConvNet baseline" compares
+    them (it read as "a comparison between things that are not systems of the block")."""
+    from bridge.plan.criteria import Criterion, parse_criterion
+
+    e5 = next(b for b in load_plan(corpus("033") / "EXPERIMENT_PLAN.md").blocks if b.id == "E5")
+    baseline = "SO-ARM + GR-ConvNet top-1 (Stage 3 equivalent, LGGSN disabled)"
+    proposed = "SO-ARM + LGGSN+ORFN (sim-trained, zero-shot)"
+    assert e5.systems == (baseline, proposed)
+    assert (e5.baseline, e5.proposed) == (baseline, proposed)
+    assert e5.systems_raw.splitlines()[0] == f"Baseline: {baseline}"
+    first = parse_criterion(e5.success_criterion.split(",")[0], block_systems=e5.systems)
+    assert isinstance(first, Criterion), first
+    assert (first.subject, first.reference) == (proposed, baseline)

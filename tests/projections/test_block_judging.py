@@ -35,6 +35,24 @@ class TestProposedSystem:
         assert "marked as ours/proposed" in block.verdict.reason
 
 
+class TestRoleLines:
+    def test_the_plans_baseline_and_proposed_lines_decide_which_is_which(self) -> None:
+        """A block whose "Baseline:" line names the system called Ours (and "Proposed:" the one
+        called Baseline) is judged that way round: the names' own marks do not override the
+        plan's role lines (033's E5 names its two systems only by such lines)."""
+        criterion = "accuracy gain of at least 0.1"
+        by_names = evaluate(_with_criterion(criterion)).blocks[0]
+        assert by_names.verdict.verdict is VerdictKind.MET, by_names.verdict.reason
+        state = _with_criterion(criterion)
+        assert state.plan is not None
+        block = attrs.evolve(state.plan.blocks[0], baseline=OURS, proposed=BASELINE_SYSTEM)
+        state = attrs.evolve(state, plan=attrs.evolve(state.plan, blocks=(block,)))
+        result = evaluate(state).blocks[0]
+        assert result.candidate == BASELINE_SYSTEM
+        assert result.verdict.verdict is VerdictKind.NOT_MET, result.verdict.reason
+        assert "its Proposed line" in result.verdict.reason
+
+
 class TestLeftForAReviewer:
     TEXT = "Ours shows a meaningful gain over the baseline."
 

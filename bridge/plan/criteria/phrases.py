@@ -115,8 +115,14 @@ def system_terms(systems: Sequence[str]) -> list[tuple[str, str]]:
         bare = re.sub(r"[(（][^()（）]*[)）]", " ", short).strip()
         for name in {short, bare}:
             add(name, index)
-            for part in re.split(r"\s*\+\s*", name):
-                add(part, index)
+            pieces = list(re.finditer(r"[^+]+", name))
+            for piece in pieces:
+                add(piece.group(0), index)
+            # "LGGSN+ORFN" of "SO-ARM + LGGSN+ORFN" (033's E5): a run of parts names it too.
+            for start in range(len(pieces)):
+                for stop in range(start + 1, len(pieces)):
+                    if (start, stop) != (0, len(pieces) - 1):
+                        add(name[pieces[start].start() : pieces[stop].end()], index)
     # Single words: the first and last word of a short name and the first word of its
     # commentary ("E_best(predicted depth)" is named by "predicted"), when only one has it.
     words: dict[str, set[int]] = {}
@@ -142,6 +148,8 @@ def system_terms(systems: Sequence[str]) -> list[tuple[str, str]]:
         # whose digits would otherwise be read as a threshold).
         picked += _acronyms(re.sub(r"[(（][^()（）]*[)）]", " ", system))
         picked += _compounds(bare)[:1]
+        # "GR-ConvNet" of "SO-ARM + GR-ConvNet top-1": each joined part's hyphenated first word.
+        picked += [c for part in bare.split("+")[1:] for c in _compounds(part)[:1]]
         for inner in re.findall(r"[(（]([^()（）]*)[)）]", short):
             if re.search(r"[=\d]", inner):  # "(skill=0.453)": a parameter, not a name
                 continue
