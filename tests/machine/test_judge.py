@@ -805,7 +805,6 @@ class TestTrialM2Verdicts:
             ("accuracy does not fall below the baseline", "must not happen"),
             ("accuracy doesn't decrease vs base", "must not happen"),
             ("no accuracy drop over base", "must not happen"),
-            ("|accuracy − baseline| ≤ 0.5", "two-sided"),
             ("minimum accuracy across seeds ≥ 80", "statistic over seeds"),
             ("worst-seed accuracy ≥ 80", "statistic over seeds"),
             ("accuracy std ≤ 1 point across seeds", "statistic over seeds"),
@@ -837,6 +836,13 @@ class TestTrialM2Verdicts:
             ("ours and base differ by less than 0.5 in accuracy", 86.7, True),
             ("ours 与 base 的 accuracy 差距在 ±1 个百分点以内", 88.2, False),
             ("ours 与 base 的 accuracy 相差不超过 1 个百分点", 86.2, True),
+            # Declined as "a form the rules do not read" until the twentieth session.
+            ("|accuracy − baseline| ≤ 0.5", 87.3, True),
+            ("|accuracy − baseline| ≤ 0.5", 86.4, False),
+            ("|accuracy(ours) − accuracy(base)| < 0.5", 87.6, False),
+            ("ours matches base's accuracy to within 0.5 points", 86.6, True),
+            ("ours matches base's accuracy to within 0.5 points", 87.7, False),
+            ("ours accuracy is on par with base within ±1 point", 86.2, True),
         ],
     )  # fmt: skip
     def test_a_two_sided_tolerance_is_the_difference_either_way(

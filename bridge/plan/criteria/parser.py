@@ -123,7 +123,9 @@ _TWO_SIDED_REASON = (
 _DIFFERENCE_LIMIT = re.compile(
     r"\b(?:differ(?:s|ence)?|deviat(?:es?|ion)|(?:gap|distance)\s+(?:to|from|with|between))\b"
     r"[^.;]*?(?:\bat\s+most\b|\bno\s+more\s+than\b|\bless\s+than\b|\bwithin\b|\bunder\b|"
-    r"\bbelow\b|\bnot\s+exceed|[≤<])",
+    r"\bbelow\b|\bnot\s+exceed|[≤<])"
+    # "matches B to within 0.5", "on par with B within 1%": a tolerance either way.
+    r"|\b(?:match(?:es)?|on\s+par\s+with|tracks)\b[^.;]*?\bwithin\b(?!\s+(?:\S+\s+){0,3}?of\b)",
     re.IGNORECASE,
 )
 # How far a number says the subject is from a reference, and which way: "1 pt below the

@@ -527,6 +527,18 @@ _BETWEEN_AT_MOST = re.compile(
     r"less\s+than|within|under|below|does\s+not\s+exceed|[≤<]).+)$",
     re.I,
 )
+# "ours matches B to within 0.5 points", "matches B's accuracy within 1%", "on par with B
+# within 0.5": a tolerance either way around B's value.
+_MATCH_WITHIN = re.compile(
+    r"\b(?:match(?:es)?|is\s+on\s+par\s+with|on\s+par\s+with|tracks)\s+(?P<ref>.+?)"
+    r"(?:['’]s\s+(?P<metric>[^,;]+?))?\s+(?:to\s+)?within\s+(?:±\s*|\+/-\s*)?"
+    rf"(?P<num>\d+(?:\.\d+)?{_UNIT})$",
+    re.I,
+)
+# "|acc − B| ≤ 0.5", "|acc(ours) - acc(B)| < 1%": the size of a difference, in bars.
+_BARS = re.compile(
+    r"\|\s*(?P<a>[^|−–-]+?)\s*[−–-]\s*(?P<ref>[^|]+?)\s*\|\s*(?P<lim>(?:≤|<=|<)\s*\S.*)$"
+)
 _LIMIT_WORDS = (
     (re.compile(r"^(?:within|at\s+most|no\s+more\s+than)\s+", re.I), "at most "),
     (re.compile(r"^(?:below|under|less\s+than)\s+", re.I), "less than "),
@@ -547,8 +559,8 @@ def as_change(clause: str) -> str | None:
     """
     A two-sided tolerance on a difference written as the one-sided change the rules read
     (``accuracy differs from B by at most 0.5`` → ``accuracy changes by at most 0.5 vs B``),
-    so that only which way it goes is left for the caller to set; ``None`` for a form not
-    known here (``|acc − B| ≤ 0.5``).
+    so that only which way it goes is left for the caller to set (also ``ours matches B to
+    within 0.5`` and ``|acc − B| ≤ 0.5``); ``None`` for a form not known here.
     """
     text = clause.strip().rstrip(".。")
     between = _BETWEEN_AT_MOST.search(text)
@@ -570,6 +582,24 @@ def as_change(clause: str) -> str | None:
     found = _AND_DIFFER.search(text)
     if found is not None:
         return f"{found['a'].strip()} changes by {_limit(found)} vs {found['ref'].strip()}"
+    found = _MATCH_WITHIN.search(text)
+    if found is not None:
+        head = text[: found.start()].rstrip()
+        metric = f" {found['metric'].strip()}" if found["metric"] else ""
+        return f"{head}{metric} changes by at most {found['num'].strip()} vs {found['ref'].strip()}"
+    found = _BARS.search(text)
+    if found is not None:
+        head = text[: found.start()].rstrip()
+        a, ref = found["a"].strip(), found["ref"].strip()
+        # "|acc(ours) − acc(B)|": the metric of each system, written the same on both sides.
+        call_a = re.fullmatch(r"(?P<m>[^()]+?)\s*\((?P<s>[^()]+)\)", a)
+        call_ref = re.fullmatch(r"(?P<m>[^()]+?)\s*\((?P<s>[^()]+)\)", ref)
+        if call_a and call_ref and call_a["m"].strip() == call_ref["m"].strip():
+            a, ref = f"{call_a['s'].strip()} {call_a['m'].strip()}", call_ref["s"].strip()
+        limit = found["lim"].strip()
+        limit = re.sub(r"^(?:≤|<=)\s*", "at most ", limit)
+        limit = re.sub(r"^<\s*", "less than ", limit)
+        return f"{head + ' ' if head else ''}{a} changes by {limit} vs {ref}"
     found = _ZH_DIFFERENCE.search(text)
     if found is not None:
         limit = found["lim"].strip()
