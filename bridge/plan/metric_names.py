@@ -58,6 +58,14 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("reward", "return", "回报", "奖励"),
     ("latency", "延迟", "时延"),
     ("throughput", "吞吐", "吞吐量"),
+    (
+        "steps to converge",
+        "steps to convergence",
+        "convergence steps",
+        "收敛步数",
+        "收敛所需步数",
+        "收敛步",
+    ),
 )
 
 # Tokens of metric names where a smaller value is better. Matched against the tokens of the

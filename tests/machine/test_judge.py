@@ -886,6 +886,22 @@ class TestTrialM2Verdicts:
         v = _judged("Warmup needs at least 200 fewer steps to converge than base", values)
         assert v.verdict is VerdictKind.MET, v.reason
 
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "Warmup 收敛步数低于 800",
+            "Warmup steps to convergence ≤ 800",
+            "Warmup needs fewer convergence steps than base",
+        ],
+    )
+    def test_steps_to_converge_under_its_other_names(self, text: str) -> None:
+        """收敛步数, "steps to convergence" and "convergence steps" are the recorded
+        `steps_to_converge` (they were "an absolute threshold without a metric" or "not found")."""
+        values = {"Warmup": {"steps_to_converge": 700.0}, "base": {"steps_to_converge": 1000.0}}
+        v = _judged(text, values)
+        assert v.verdict is VerdictKind.MET, v.reason
+        assert "steps_to_converge" in v.reason
+
     def test_fewer_in_chinese_counts_a_drop(self) -> None:
         """Trial N4: "比 … 少至少 200" (fewer by at least 200) went the assumed higher way; 少 is
         fewer, 至少 (at least) and 少于 (less than) are not."""
