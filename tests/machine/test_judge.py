@@ -809,6 +809,8 @@ class TestTrialM2Verdicts:
             ("worst-seed accuracy ≥ 80", "statistic over seeds"),
             ("accuracy std ≤ 1 point across seeds", "statistic over seeds"),
             ("延迟降低到基线的一半以下", "fraction of another system"),
+            # 012: "a number without a comparison: '3'" said nothing of what was wrong.
+            ("variant 3 improves accuracy beyond variant 2", "names systems by number"),
         ],
     )  # fmt: skip
     def test_what_the_rules_do_not_compute_is_declined(self, text: str, why: str) -> None:

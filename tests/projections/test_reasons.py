@@ -156,6 +156,12 @@ _RULE_REASONS = [
         {("ours", "accuracy"): 0.9, ("base", "accuracy"): 0.5},
         {"primary": "accuracy"},
     ),
+    # systems named by their number in a list (012's "variant 3 … beyond variant 2")
+    (
+        "variant 3 improves accuracy beyond variant 2",
+        {("ours", "accuracy"): 0.9, ("base", "accuracy"): 0.5},
+        {},
+    ),
     # a relative change from a reference of 0
     (
         "latency lower than base by 10%",
@@ -181,6 +187,7 @@ _NAMES = {
     "pt",
     "below",
     "speedup",
+    "variant",
 }
 
 

@@ -112,6 +112,13 @@ _TWO_SIDED = re.compile(r"相差|±|\+/-|\|[^|]+\|")
 # A metric written as an identifier ("high_dtu_nll", "val_loss"): words joined by underscores;
 # not an argument ("std(obj_principal_yaw)" is no such metric, 033's E2).
 _IDENTIFIER = re.compile(r"(?<![\w⟨⟩(-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w⟨⟩)(-])")
+# A system named by its number in a list ("variant 3", "arm 2", "config B"), left when the
+# block has no system of that name.
+_NUMBERED_SYSTEM = re.compile(
+    r"(?<![\w⟨-])(?:variant|arm|config(?:uration)?|option|condition|setup|version)\s+"
+    r"(?:\d{1,2}|[a-h])(?![\w.%⟩])",
+    re.IGNORECASE,
+)
 # Said of a two-sided tolerance that does not read as one limit on a difference from one
 # reference (``|acc − B| ≤ 0.5``); the others are read (``_two_sided``).
 _TWO_SIDED_REASON = (
@@ -541,6 +548,15 @@ def _parse(  # one linear decision procedure, kept in one place to read top to b
     ]
     norm, _ = replace_terms(norm, holding)
     norm, _ = replace_terms(norm, spellings)
+    numbered = list(dict.fromkeys(m.group(0) for m in _NUMBERED_SYSTEM.finditer(norm)))
+    if numbered:
+        # 012's "variant 3 improves … beyond variant 2": its number is no threshold ("a number
+        # without a comparison: '3'" said nothing of what was wrong).
+        said = ", ".join(repr(original_spelling(n, clause)) for n in numbered)
+        return unparsed(
+            f"names systems by number ({said}), which are not systems of the block: name them "
+            "as the block's Compared systems (or its runs' System column) do"
+        )
     if BEST_REFERENCE.search(norm):
         return unparsed("compares with the best or with all of several systems")
     norm, _ = replace_terms(norm, [(w, "⟨B⟩") for w in BASELINE_WORDS])
