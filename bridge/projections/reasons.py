@@ -605,7 +605,8 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
             r"names systems by number \(([^)]*)\), which are not systems of the block: name "
             r"them as the block's Compared systems \(or its runs' System column\) do"
         ),
-        r"按编号指称系统（\1），它们不是该实验块的系统：请按实验块的对比系统（或其运行的 System 列）的写法指明",
+        r"按编号指称系统（\1），它们不是该实验块的系统："
+        r"请按实验块的对比系统（或其运行的 System 列）的写法指明",
     ),
     *_ARITHMETIC,
     *_READINGS,
