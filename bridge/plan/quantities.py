@@ -180,7 +180,7 @@ def _seed_keyword(match: re.Match[str]) -> int:
 # proposed runs had no seeds and the block "stated none").
 _ZH_COUNTED_SEEDS = re.compile(r"(\d{1,3})\s{0,2}个\s{0,2}(?:随机|独立|不同的?)?\s{0,2}种子")
 _ZH_SEEDS = re.compile(r"(?:随机)?种子(?:数)?")
-_SEED_MARKS = str.maketrans({"（": "(", "）": ")", "、": ",", "*": " "})
+_SEED_MARKS = str.maketrans({"（": "(", "）": ")", "、": ",", "*": " ", "`": ""})
 
 
 def _seed_text(text: str) -> str:

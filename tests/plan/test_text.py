@@ -158,6 +158,9 @@ class TestQuantities:
             ("SEEDS=1..3", (1, 2, 3), 3),
             ("no randomness", (), None),
             ("3 seeds {2, 15, 333}", (2, 15, 333), 3),
+            # 027's B2 "training seeds `3407, 3408, 3409`": a list in a code span.
+            ("training seeds `3407, 3408, 3409`", (3407, 3408, 3409), 3),
+            ("seeds `0`, `1`, `2`", (0, 1, 2), 3),
         ],
     )
     def test_seeds(self, text: str, values: tuple[int, ...], count: int | None) -> None:
