@@ -831,7 +831,9 @@ def build_runs(
             PlanWarning(
                 file=running[0].file,
                 line=running[0].line,
-                message=f"{ids}: the tracker says RUNNING. Unless bridge launched them, "
+                # Their rows' file: a plan's own run table is no tracker (trial N3).
+                message=f"{ids}: {_rows_file(running[0].file, plan.plan_file)} says RUNNING. "
+                "Unless bridge launched them, "
                 "`bridge run` holds before any launch (never a second copy of a run going "
                 "elsewhere): mark each row DONE once it finished, NOT RUN — <reason> if it "
                 "is not bridge's, or TODO for bridge to run it",
@@ -871,6 +873,11 @@ _ONLY_IF = re.compile(
     r"|待.{1,30}?(?:冻结|确认|完成|通过)后)",
     re.IGNORECASE,
 )
+
+
+def _rows_file(file: str, plan_file: str) -> str:
+    """How a warning names the file rows were read from: the tracker, or the plan."""
+    return "the plan" if file == plan_file else "the tracker"
 
 
 def _hold_dependents(drafts: Sequence[_Draft], language: str) -> None:

@@ -211,6 +211,19 @@ def test_running_rows_bridge_wrote_are_not_warned_about(tmp_path: Path) -> None:
 
 
 @needs_shared
+def test_running_rows_of_the_plans_own_table_say_the_plan(tmp_path: Path) -> None:
+    """025 writes its runs in the plan's own table, E-main RUNNING: the warning named "the
+    tracker", a file the researcher never wrote that row in."""
+    from tests.plan.corpus import as_project
+
+    project = load_project(as_project("025", tmp_path))
+    running = [w for w in project.warnings if "says RUNNING" in w.message]
+    assert len(running) == 1
+    assert running[0].message.startswith("E-main: the plan says RUNNING.")
+    assert running[0].file.endswith("EXPERIMENT_PLAN.md")
+
+
+@needs_shared
 def test_036_step_sections_are_blocks_of_the_runs_named_by_them(tmp_path: Path) -> None:
     """036 has no block headings; its `### M0.1 …` … `### M2.2 …` sections each state a
     success criterion and stand as blocks. The tracker's run M2.1 is the section M2.1: placed
