@@ -185,8 +185,8 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
     (
         re.compile(
             r"(.+?): the (tracker|plan) says RUNNING\. Unless bridge launched them, `bridge run` "
-            r"holds before any launch \(never a second copy of a run going elsewhere\): mark each row "
-            r"DONE once it finished, NOT RUN — <reason> if it is not bridge's, or TODO for "
+            r"holds before any launch \(never a second copy of a run going elsewhere\): mark each "
+            r"row DONE once it finished, NOT RUN — <reason> if it is not bridge's, or TODO for "
             r"bridge to run it"
         ),
         lambda m: (
