@@ -153,7 +153,7 @@ _SEED_COUNT_ZH = re.compile(
     re.IGNORECASE,
 )
 _SEEDS_FIELD_COUNT = re.compile(
-    r"\bseeds\s{0,3}[=:：]\s{0,3}(\d{1,2})\b(?!\s{0,2}[,，/.\-–])", re.I
+    r"\bseeds\s{0,3}[=:：]\s{0,3}(\d{1,2})\b(?![ \t]{0,2}[,，/.\-–])", re.I
 )
 _MAX_SEEDS = 1000
 # What may stand right before a count's number when the number is not a count of seeds.

@@ -299,8 +299,24 @@ _ARITHMETIC: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r" is 0: (.+?) is undefined"), r" 为 0：\1 无定义"),
 )
 
+# "'≥ base + 0.1' read as 'at least 0.1 above base'": an offset from a reference's value.
+_OFFSETS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (
+        re.compile(rf"('[^']+') read as '{limit} (\S+) {way} ([^']+)'"),
+        rf"\1 解析为“比 \3 {way_zh}{limit_zh} \2”",
+    )
+    for limit, limit_zh in (
+        ("at least", "至少"),
+        ("more than", "超过"),
+        ("at most", "至多"),
+        ("less than", "不到"),
+    )
+    for way, way_zh in (("above", "高"), ("below", "低"))
+)
+
 # How a clause was read (the parser's notes and the judge's readings, after "read as:").
 _READINGS: tuple[tuple[re.Pattern[str], str], ...] = (
+    *_OFFSETS,
     (
         re.compile(r"\bsubject (.+?): the block's proposed system \(marked as ours/proposed\)"),
         r"主体 \1：该实验块的提议系统（标为我们的/提议的）",

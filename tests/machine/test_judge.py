@@ -904,6 +904,39 @@ class TestTrialM2Verdicts:
         assert v.verdict is VerdictKind.MET, v.reason
         assert "steps_to_converge" in v.reason
 
+    @pytest.mark.parametrize(
+        ("text", "metric", "ours", "met"),
+        [
+            ("ours accuracy ≥ base + 2", "accuracy", 89.5, True),
+            ("ours accuracy ≥ base + 2", "accuracy", 88.0, False),
+            ("accuracy ≥ the baseline + 2 points", "accuracy", 89.5, True),
+            ("ours accuracy > base − 1", "accuracy", 86.5, True),
+            ("ours accuracy ≥ base - 1", "accuracy", 85.5, False),
+            ("ours latency ≤ base − 2", "latency", 84.0, True),
+            ("ours latency ≤ base − 2", "latency", 86.0, False),
+            ("ours latency < base + 1", "latency", 87.5, True),
+        ],
+    )  # fmt: skip
+    def test_an_offset_from_the_reference(
+        self, text: str, metric: str, ours: float, met: bool
+    ) -> None:
+        """ "≥ baseline + 2" (a reference's value plus a margin) was "a number without a
+        comparison"; it is the margin the words would say ("at least 2 above the baseline")."""
+        v = _judged(text, {"ours": {metric: ours}, "base": {metric: 87.0}})
+        assert v.verdict is (VerdictKind.MET if met else VerdictKind.NOT_MET), v.reason
+        assert "vs base" in v.reason
+
+    def test_an_identifier_is_named_by_its_words(self) -> None:
+        """The plan's `success_rate` is what "success rate" names in a criterion: it found no
+        metric and was judged on the primary one (here accuracy, which went the other way)."""
+        values = {
+            "ours": {"accuracy": 0.5, "success_rate": 0.9},
+            "base": {"accuracy": 0.7, "success_rate": 0.6},
+        }
+        v = _judged("ours success rate ≥ base", values, primary="accuracy")
+        assert v.verdict is VerdictKind.MET, v.reason
+        assert v.reason.startswith("success_rate"), v.reason
+
     def test_fewer_in_chinese_counts_a_drop(self) -> None:
         """Trial N4: "比 … 少至少 200" (fewer by at least 200) went the assumed higher way; 少 is
         fewer, 至少 (at least) and 少于 (less than) are not."""

@@ -161,6 +161,8 @@ class TestQuantities:
             # 027's B2 "training seeds `3407, 3408, 3409`": a list in a code span.
             ("training seeds `3407, 3408, 3409`", (3407, 3408, 3409), 3),
             ("seeds `0`, `1`, `2`", (0, 1, 2), 3),
+            # A "Seeds: 3" line with a list line after it (the next bullet is no range).
+            ("- Seeds: 3\n- Baseline: A", (), 3),
         ],
     )
     def test_seeds(self, text: str, values: tuple[int, ...], count: int | None) -> None:

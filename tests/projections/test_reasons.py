@@ -156,6 +156,12 @@ _RULE_REASONS = [
         {("ours", "accuracy"): 0.9, ("base", "accuracy"): 0.5},
         {"primary": "accuracy"},
     ),
+    # an offset from the reference's value
+    (
+        "accuracy ≥ base + 0.1",
+        {("ours", "accuracy"): 0.9, ("base", "accuracy"): 0.5},
+        {},
+    ),
     # systems named by their number in a list (012's "variant 3 … beyond variant 2")
     (
         "variant 3 improves accuracy beyond variant 2",

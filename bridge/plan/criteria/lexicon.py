@@ -441,6 +441,12 @@ def metric_terms(metrics: Sequence[str]) -> list[tuple[str, str]]:
             # the vocabulary was off by every word the plan's names skipped, so "吞吐量" in a
             # plan naming "throughput" read as "macro f1" (trial M2).
             terms.append((word, tag("M", len(terms))))
+    # "success rate" for the plan's `success_rate`: the words a criterion writes name the
+    # identifier (its tag, so the plan's spelling is what is looked up). Last, so every tag
+    # above stays its own place in ``terms``.
+    for metric, placeholder in terms[: sum(1 for m in metrics if m.strip())]:
+        if "_" in metric:
+            terms.append((" ".join(metric.replace("_", " ").split()), placeholder))
     return terms
 
 

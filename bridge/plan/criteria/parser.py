@@ -142,6 +142,23 @@ _MARGIN_FROM = re.compile(
     r"more\s+than|worse\s+than|better\s+than)\s+(?:that\s+of\s+)?(?:the\s+)?"
     r"(?P<ref>⟨(?:S[A-Z]+|B)⟩)"
 )
+# A comparator, the reference, and an offset from its value: "≥ ⟨B⟩ + 0.1", "≤ ⟨SA⟩ − 5 ms".
+_REFERENCE_PLUS = re.compile(
+    r"(?P<cmp>≥|>=|>|≤|<=|<)\s*(?:the\s+)?(?:(?P<sys>⟨S[A-Z]+⟩)\s*(?:⟨B⟩)?|(?P<ref>⟨B⟩))"
+    r"(?:['’]s\s+value)?\s*(?P<sign>[+−–-])\s*"
+    r"(?P<num>\d+(?:\.\d+)?(?:\s*(?:%|pp|points?|pts?|ms|s)\b|%)?)"
+)
+# Which margin words each comparator and sign of "≥ ⟨B⟩ + N" mean.
+_OFFSET_WAYS = {
+    ("≥", True): ("at least", "above"),
+    (">", True): ("more than", "above"),
+    ("≤", True): ("at most", "above"),
+    ("<", True): ("less than", "above"),
+    ("≥", False): ("at most", "below"),
+    (">", False): ("less than", "below"),
+    ("≤", False): ("at least", "below"),
+    ("<", False): ("more than", "below"),
+}
 _MARGIN_WAYS = {
     **dict.fromkeys(("below", "under", "behind", "lower than", "less than"), Orientation.LOWER),
     **dict.fromkeys(("above", "higher than", "more than"), Orientation.HIGHER),
@@ -560,6 +577,20 @@ def _parse(  # one linear decision procedure, kept in one place to read top to b
     if BEST_REFERENCE.search(norm):
         return unparsed("compares with the best or with all of several systems")
     norm, _ = replace_terms(norm, [(w, "⟨B⟩") for w in BASELINE_WORDS])
+    offset = _REFERENCE_PLUS.search(norm)
+    if offset is not None:
+        # "acc ≥ baseline + 0.1", "latency ≤ B − 5 ms": a margin from the reference's value,
+        # read as the words say it ("at least 0.1 above the baseline"); it was "a number
+        # without a comparison".
+        way = _OFFSET_WAYS[
+            (offset["cmp"].replace(">=", "≥").replace("<=", "≤"), offset["sign"] == "+")
+        ]
+        ref = offset["sys"] or offset["ref"]
+        margin = f"{way[0]} {offset['num']} {way[1]} {ref}"
+        named = "the baseline" if ref == "⟨B⟩" else system_name(ref, systems)
+        said = f"{offset['cmp']} {named} {offset['sign']} {offset['num']}"
+        notes.append(f"{said!r} read as '{way[0]} {offset['num']} {way[1]} {named}'")
+        norm = f"{norm[: offset.start()]} {margin} {norm[offset.end() :]}"
 
     if NEGATED_RELATION.search(norm) or _NON_INFERIORITY.search(norm):
         return unparsed("a non-inferiority comparison ('not worse than'), not a threshold")
