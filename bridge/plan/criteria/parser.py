@@ -582,15 +582,15 @@ def _parse(  # one linear decision procedure, kept in one place to read top to b
         # "acc ≥ baseline + 0.1", "latency ≤ B − 5 ms": a margin from the reference's value,
         # read as the words say it ("at least 0.1 above the baseline"); it was "a number
         # without a comparison".
-        way = _OFFSET_WAYS[
+        words = _OFFSET_WAYS[
             (offset["cmp"].replace(">=", "≥").replace("<=", "≤"), offset["sign"] == "+")
         ]
-        ref = offset["sys"] or offset["ref"]
-        margin = f"{way[0]} {offset['num']} {way[1]} {ref}"
-        named = "the baseline" if ref == "⟨B⟩" else system_name(ref, systems)
-        said = f"{offset['cmp']} {named} {offset['sign']} {offset['num']}"
-        notes.append(f"{said!r} read as '{way[0]} {offset['num']} {way[1]} {named}'")
-        norm = f"{norm[: offset.start()]} {margin} {norm[offset.end() :]}"
+        ref_tag = offset["sys"] or offset["ref"]
+        said_as = f"{words[0]} {offset['num']} {words[1]} {ref_tag}"
+        ref_name = "the baseline" if ref_tag == "⟨B⟩" else system_name(ref_tag, systems)
+        said = f"{offset['cmp']} {ref_name} {offset['sign']} {offset['num']}"
+        notes.append(f"{said!r} read as '{words[0]} {offset['num']} {words[1]} {ref_name}'")
+        norm = f"{norm[: offset.start()]} {said_as} {norm[offset.end() :]}"
 
     if NEGATED_RELATION.search(norm) or _NON_INFERIORITY.search(norm):
         return unparsed("a non-inferiority comparison ('not worse than'), not a threshold")
