@@ -317,6 +317,7 @@ _OFFSETS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 # How a clause was read (the parser's notes and the judge's readings, after "read as:").
 _READINGS: tuple[tuple[re.Pattern[str], str], ...] = (
     *_OFFSETS,
+    (re.compile(r"'N\+' read as 'at least N'"), "'N+' 解析为“至少 N”"),
     (
         re.compile(r"\bsubject (.+?): the block's proposed system \(marked as ours/proposed\)"),
         r"主体 \1：该实验块的提议系统（标为我们的/提议的）",

@@ -926,6 +926,29 @@ class TestTrialM2Verdicts:
         assert v.verdict is (VerdictKind.MET if met else VerdictKind.NOT_MET), v.reason
         assert "vs base" in v.reason
 
+    @pytest.mark.parametrize(
+        ("text", "metric", "ours", "met"),
+        [
+            # The "+" hid the unit: 0.9 vs 0.87 compared with 2, not 3 points with 2.
+            ("ours accuracy exceeds base's by 2+ points", "accuracy", 0.90, True),
+            ("ours accuracy exceeds base's by 5+ points", "accuracy", 0.90, False),
+            ("accuracy(ours) − accuracy(base) ≥ 0.02", "accuracy", 0.90, True),
+            ("accuracy(ours) - accuracy(base) ≥ 0.05", "accuracy", 0.90, False),
+            ("loss(ours) < loss(base)", "loss", 0.80, True),
+            ("loss(ours) < loss(base)", "loss", 0.90, False),
+            ("ours matches or exceeds base accuracy", "accuracy", 0.87, True),
+            ("ours matches or exceeds base accuracy", "accuracy", 0.86, False),
+            ("ours is at least as good as base on accuracy", "accuracy", 0.88, True),
+        ],
+    )  # fmt: skip
+    def test_shorthands_written_out(self, text: str, metric: str, ours: float, met: bool) -> None:
+        """ "2+ points", "accuracy(ours) − accuracy(base) ≥ 0.02", "loss(ours) < loss(base)" and
+        "matches or exceeds" were declined, or (the first) judged against 2 where the runs
+        recorded fractions."""
+        v = _judged(text, {"ours": {metric: ours}, "base": {metric: 0.87}})
+        assert v.verdict is (VerdictKind.MET if met else VerdictKind.NOT_MET), v.reason
+        assert "vs base" in v.reason
+
     def test_an_identifier_is_named_by_its_words(self) -> None:
         """The plan's `success_rate` is what "success rate" names in a criterion: it found no
         metric and was judged on the primary one (here accuracy, which went the other way)."""

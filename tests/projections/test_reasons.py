@@ -162,6 +162,17 @@ _RULE_REASONS = [
         {("ours", "accuracy"): 0.9, ("base", "accuracy"): 0.5},
         {},
     ),
+    # shorthands written out: "N+", a metric as a function of each system, "matches or exceeds"
+    (
+        "accuracy exceeds base by 2+ points",
+        {("ours", "accuracy"): 0.9, ("base", "accuracy"): 0.5},
+        {},
+    ),
+    (
+        "accuracy(ours) - accuracy(base) ≥ 0.02",
+        {("ours", "accuracy"): 0.9, ("base", "accuracy"): 0.5},
+        {},
+    ),
     # systems named by their number in a list (012's "variant 3 … beyond variant 2")
     (
         "variant 3 improves accuracy beyond variant 2",

@@ -471,6 +471,52 @@ def _two_sided(
     return attrs.evolve(read, text=text, orientation=Orientation.EITHER, notes=tuple(notes))
 
 
+# "2+ points": at least that many (the "+" kept the unit from being read: "exceeds B's by 2+
+# points" compared 0.1 with 2, not 10 points with 2).
+_AT_LEAST_PLUS = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\+\s*(?=(?:points?|pp|pts?|%)(?!\w)|%)")
+# A metric written as a function of each system, with no space before the bracket (a system's
+# name with its commentary, "X (ours)", has one): "accuracy(ours) - accuracy(b) ≥ 0.02",
+# "loss(ours) < loss(b)".
+_CALL = r"(?P<m>[a-z][\w@/.]*(?:-[\w@/.]+)*)\((?P<a>[^()]+)\)"
+_CALL_DIFFERENCE = re.compile(
+    _CALL + r"\s*-\s*(?P=m)\((?P<b>[^()]+)\)\s*(?P<cmp>≥|>|≤|<)\s*\+?(?P<num>\d+(?:\.\d+)?\S*)"
+)
+_CALL_COMPARED = re.compile(_CALL + r"\s*(?P<cmp>≥|>|≤|<)\s*(?P=m)\((?P<b>[^()]+)\)")
+# "matches or exceeds B", "meets or beats B", "is at least as good as B": at least B.
+_AT_LEAST_AS = re.compile(
+    r"\b(?:(?:matches|meets|equals|reaches)\s+or\s+(?:exceeds|beats|surpasses|outperforms)|"
+    r"(?:is|are|performs)\s+at\s+least\s+as\s+(?:good|well|high)\s+as)\b"
+)
+
+
+def _in_words(norm: str) -> tuple[str, list[str]]:
+    """
+    ``norm`` with shorthands the rest of the parser does not read written out, and a note for
+    each: ``2+ points`` → ``at least 2 points``, ``accuracy(ours) - accuracy(b) ≥ 0.02`` →
+    ``ours accuracy ≥ b + 0.02``, ``loss(ours) < loss(b)`` → ``ours loss < b``, ``matches or
+    exceeds b`` → ``≥ b``.
+    """
+    notes: list[str] = []
+    if _AT_LEAST_PLUS.search(norm):
+        norm = _AT_LEAST_PLUS.sub(r"at least \1 ", norm)
+        notes.append("'N+' read as 'at least N'")
+    found = _CALL_DIFFERENCE.search(norm)
+    if found is not None:
+        said = f"{found['a']} {found['m']} {found['cmp']} {found['b']} + {found['num']}"
+        notes.append(f"{found.group(0)!r} read as {said!r}")
+        norm = f"{norm[: found.start()]}{said}{norm[found.end() :]}"
+    found = _CALL_COMPARED.search(norm)
+    if found is not None:
+        said = f"{found['a']} {found['m']} {found['cmp']} {found['b']}"
+        notes.append(f"{found.group(0)!r} read as {said!r}")
+        norm = f"{norm[: found.start()]}{said}{norm[found.end() :]}"
+    found = _AT_LEAST_AS.search(norm)
+    if found is not None:
+        notes.append(f"{found.group(0)!r} read as '≥'")
+        norm = f"{norm[: found.start()]}≥{norm[found.end() :]}"
+    return norm, notes
+
+
 def _parse(  # one linear decision procedure, kept in one place to read top to bottom
     clause: str,
     text: str,
@@ -486,6 +532,8 @@ def _parse(  # one linear decision procedure, kept in one place to read top to b
     if not norm:
         return unparsed("empty criterion")
     notes: list[str] = []
+    norm, rewritten = _in_words(norm)
+    notes += rewritten
 
     derived = DERIVED.match(norm)
     if derived:
