@@ -949,6 +949,28 @@ class TestTrialM2Verdicts:
         assert v.verdict is (VerdictKind.MET if met else VerdictKind.NOT_MET), v.reason
         assert "vs base" in v.reason
 
+    @pytest.mark.parametrize(
+        ("text", "ours", "met"),
+        [
+            ("ours accuracy reaches 85%", 0.90, True),
+            ("ours accuracy reaches 95%", 0.90, False),
+            ("ours 准确率达到 95%", 0.90, False),
+            ("ours 准确率至少达到 85%", 0.90, True),
+            ("ours 准确率至少达到 95%", 0.90, False),
+            ("ours 准确率超过 base", 0.90, True),
+            ("ours 准确率超过 base", 0.80, False),
+            # "相比 base，" opens the clause: split off it was "no comparison".
+            ("相比 base，ours 准确率提升 ≥ 2 个百分点", 0.90, True),
+            ("与 base 相比，ours 准确率提升 ≥ 2 个百分点", 0.88, False),
+        ],
+    )  # fmt: skip
+    def test_levels_reached_and_chinese_frames(self, text: str, ours: float, met: bool) -> None:
+        """ "reaches 85%", "至少达到 95%", "超过 base" and a clause opened by "相比 base，" were
+        declined ("a number without a comparison", "no comparison with a number or with
+        another system")."""
+        v = _judged(text, {"ours": {"accuracy": ours}, "base": {"accuracy": 0.87}})
+        assert v.verdict is (VerdictKind.MET if met else VerdictKind.NOT_MET), v.reason
+
     def test_an_identifier_is_named_by_its_words(self) -> None:
         """The plan's `success_rate` is what "success rate" names in a criterion: it found no
         metric and was judged on the primary one (here accuracy, which went the other way)."""

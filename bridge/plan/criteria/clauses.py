@@ -154,6 +154,14 @@ def _drop_or_tail(piece: str, notes: list[str]) -> str:
     return piece
 
 
+# What the clause after it is compared with ("相比 B，ours 准确率提升 ≥ 2 个百分点", "与 B
+# 相比，…"): no condition of its own, so it opens the next part (split off, it was declined as
+# "no comparison with a number or with another system").
+_FRAME = re.compile(
+    r"^\s*(?:(?:相比|对比|相较)(?:于)?\s*\S[^，,；;。]{0,40}|[与和跟]\s*\S[^，,；;。]{0,40}?(?:相比|比较)(?:而言)?)\s*$"
+)
+
+
 def _soft_split(piece: str) -> list[str]:
     """
     Split on soft separators, then join back every part that states no condition.
@@ -171,7 +179,11 @@ def _soft_split(piece: str) -> list[str]:
         return [piece]
     merged: list[str] = [parts[0]]
     for sep, part in zip(seps, parts[1:], strict=True):
-        both = looks_like_condition(part) and looks_like_condition(merged[-1])
+        both = (
+            looks_like_condition(part)
+            and looks_like_condition(merged[-1])
+            and not _FRAME.match(merged[-1])
+        )
         if both or (_ENDS_IN_THRESHOLD.search(merged[-1]) and _OWN_SENTENCE.match(part)):
             merged.append(part)
         else:

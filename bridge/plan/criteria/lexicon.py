@@ -149,6 +149,12 @@ PREFIX_COMPARATORS: tuple[tuple[str, Comparison, Orientation | None], ...] = (
     ("at most", Comparison.LE, None),
     ("equal to", Comparison.EQ, None),
     ("exceeding", Comparison.GT, None),
+    # "accuracy reaches 85%", "准确率达到 85%": a level to reach, at least.
+    ("reaches", Comparison.GE, None),
+    ("reaching", Comparison.GE, None),
+    ("reach", Comparison.GE, None),
+    ("attains", Comparison.GE, None),
+    ("达到", Comparison.GE, None),
     ("exceeds", Comparison.GT, None),
     ("exceed", Comparison.GT, None),
     ("above", Comparison.GT, None),
@@ -222,6 +228,11 @@ LEVEL_WORDS = frozenset(
         "exceeds",
         "exceed",
         "exceeding",
+        "reaches",
+        "reaching",
+        "reach",
+        "attains",
+        "达到",
         "高于",
         "低于",
         "大于",
@@ -325,7 +336,7 @@ WORSE_WORDS = re.compile(
 BETTER_WORDS = re.compile(
     r"(?<![\w-])(improves?|improved|improvement|gains?|outperforms?|beats?|better|surpass(es)?|"
     r"contributes?|contribution|helps?|lifts?|boosts?|wins?|exceed(?:s|ed)?)(?![\w-])"
-    r"|提升|优于|好于|胜过|超越|贡献|增益|改进|改善"
+    r"|提升|优于|好于|胜过|超越|超过(?=\s*⟨)|贡献|增益|改进|改善"
 )
 RELATIVE_WORDS = re.compile(r"\brelative(ly)?\b|相对(提升|提高|增益|降低|减少|下降|改进)|相对地")
 

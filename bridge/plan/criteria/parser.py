@@ -482,6 +482,13 @@ _CALL_DIFFERENCE = re.compile(
     _CALL + r"\s*-\s*(?P=m)\((?P<b>[^()]+)\)\s*(?P<cmp>≥|>|≤|<)\s*\+?(?P<num>\d+(?:\.\d+)?\S*)"
 )
 _CALL_COMPARED = re.compile(_CALL + r"\s*(?P<cmp>≥|>|≤|<)\s*(?P=m)\((?P<b>[^()]+)\)")
+_COMPARED_WITH_ZH = re.compile(
+    r"[与和跟]\s*([^，,；;。与和跟]{1,40}?)\s*相比(?:较|而言)?\s*([，,])"
+)
+# "至少达到 95%", "不低于达到"…: a comparator with a verb between it and the number.
+_REACHES_AT_LEAST = re.compile(
+    r"(至少|最少|不低于|不少于|至多|最多|不超过)\s*(?:达到|为|是|要)\s*(?=[\d+.])"
+)
 # "matches or exceeds B", "meets or beats B", "is at least as good as B": at least B.
 _AT_LEAST_AS = re.compile(
     r"\b(?:(?:matches|meets|equals|reaches)\s+or\s+(?:exceeds|beats|surpasses|outperforms)|"
@@ -510,6 +517,12 @@ def _in_words(norm: str) -> tuple[str, list[str]]:
         said = f"{found['a']} {found['m']} {found['cmp']} {found['b']}"
         notes.append(f"{found.group(0)!r} read as {said!r}")
         norm = f"{norm[: found.start()]}{said}{norm[found.end() :]}"
+    # "与 base 相比，…" says what "相比 base，…" says, which the reference words read.
+    norm = _COMPARED_WITH_ZH.sub(r"相比 \1\2", norm)
+    reaches = _REACHES_AT_LEAST.search(norm)
+    if reaches is not None:
+        # "准确率至少达到 95%": the comparator, then the verb before the number.
+        norm = f"{norm[: reaches.start()]}{reaches[1]} {norm[reaches.end() :]}"
     found = _AT_LEAST_AS.search(norm)
     if found is not None:
         notes.append(f"{found.group(0)!r} read as '≥'")
