@@ -43,8 +43,8 @@ __all__ = [
 # the criterion parser reports for a Chinese spelling.
 SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("accuracy", "acc", "准确率", "正确率", "精度", "准确度"),
-    ("top1 accuracy", "top1", "top1 acc", "acc1", "acc@1", "top-1"),
-    ("top5 accuracy", "top5", "top5 acc", "acc5", "acc@5", "top-5"),
+    ("top1 accuracy", "top1", "top1 acc", "acc1", "acc@1", "top-1", "top-1 accuracy"),
+    ("top5 accuracy", "top5", "top5 acc", "acc5", "acc@5", "top-5", "top-5 accuracy"),
     ("perplexity", "ppl", "困惑度"),
     ("loss", "损失", "损失值"),
     ("f1", "f1 score", "f1score", "f-score", "f1值"),

@@ -982,6 +982,14 @@ class TestTrialM2Verdicts:
         assert v.verdict is VerdictKind.MET, v.reason
         assert v.reason.startswith("success_rate"), v.reason
 
+    def test_another_spelling_of_a_plan_metric_is_that_metric(self) -> None:
+        """ "Top-1 accuracy" in a plan measuring `top1_accuracy` was read as two metrics,
+        "top-1" and "accuracy", and declined."""
+        values = {"ours": {"top1_accuracy": 0.9}, "base": {"top1_accuracy": 0.8}}
+        v = _judged("Top-1 accuracy: ours ≥ base + 1 pp", values)
+        assert v.verdict is VerdictKind.MET, v.reason
+        assert v.reason.startswith("top1_accuracy"), v.reason
+
     def test_fewer_in_chinese_counts_a_drop(self) -> None:
         """Trial N4: "比 … 少至少 200" (fewer by at least 200) went the assumed higher way; 少 is
         fewer, 至少 (at least) and 少于 (less than) are not."""

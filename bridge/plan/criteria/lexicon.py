@@ -445,20 +445,28 @@ def metric_terms(metrics: Sequence[str]) -> list[tuple[str, str]]:
         "top-1 acc",
         "top-5 acc",
     ]
-    vocabulary = [w for group in SYNONYMS for w in group] + extra
-    for word in vocabulary:
-        if metric_key(word) not in known:
-            # Tagged by its place in ``terms``, which the readers index by the tag: a place in
-            # the vocabulary was off by every word the plan's names skipped, so "吞吐量" in a
-            # plan naming "throughput" read as "macro f1" (trial M2).
-            terms.append((word, tag("M", len(terms))))
-    # "success rate" for the plan's `success_rate`: the words a criterion writes name the
-    # identifier (its tag, so the plan's spelling is what is looked up). Last, so every tag
-    # above stays its own place in ``terms``.
-    for metric, placeholder in terms[: sum(1 for m in metrics if m.strip())]:
-        if "_" in metric:
-            terms.append((" ".join(metric.replace("_", " ").split()), placeholder))
-    return terms
+    planned = terms[: len(terms)]
+    owners = {metric_key(m): placeholder for m, placeholder in planned}
+    # Other spellings of a plan metric ("top-1 accuracy" and "top-1" for the plan's
+    # `top1_accuracy`, "success rate" for `success_rate`) name it, under its tag, so the
+    # plan's spelling is what is looked up; read apart, "top-1 accuracy" was two metrics.
+    spellings: list[tuple[str, str]] = [
+        (" ".join(m.replace("_", " ").split()), placeholder)
+        for m, placeholder in planned
+        if "_" in m
+    ]
+    for group in [*SYNONYMS, *((w,) for w in extra)]:
+        owner = next((owners[k] for k in map(metric_key, group) if k in owners), None)
+        for word in group:
+            if owner is not None:
+                spellings.append((word, owner))
+            elif metric_key(word) not in known:
+                # Tagged by its place in ``terms``, which the readers index by the tag: a place
+                # in the vocabulary was off by every word the plan's names skipped, so "吞吐量"
+                # in a plan naming "throughput" read as "macro f1" (trial M2).
+                terms.append((word, tag("M", len(terms))))
+    # Last, so every tag above stays its own place in ``terms``.
+    return [*terms, *spellings]
 
 
 def canonical(name: str) -> str:
