@@ -473,6 +473,10 @@ _READINGS: tuple[tuple[re.Pattern[str], str], ...] = (
         "略去 '→' 之后的内容（要做的事，不是条件）：",
     ),
     (re.compile(rf"left out {_QUOTE}: what to do otherwise"), r"略去 \1：否则要做的事"),
+    (
+        re.compile(rf"left out {_QUOTE}: what to do if the criterion is not met"),
+        r"略去 \1：未达标时要做的事",
+    ),
     (re.compile(rf"left out the aside {_QUOTE}"), r"略去旁注 \1"),
     (re.compile(rf"left out the setting {_QUOTE}"), r"略去设置 \1"),
     (re.compile(rf"\bmetric {_QUOTE} of the system ([^;]+)"), r"指标 \1 属于系统 \2"),

@@ -489,6 +489,24 @@ class TestParseCriterionEnglish:
         c = parsed("Multi-task improves Hard F1 by ≥3pp over single-task")
         assert (c.metric, c.reference) == ("Hard F1", "single-task")
 
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "accuracy ≥ 0.85. If lower, refit the head via ridge regression; rerun until met",
+            "accuracy ≥ 0.85; if not, stop and document the residual",
+            "accuracy ≥ 0.85. Otherwise drop the arm and report it as failed",
+            "准确率 ≥ 0.85；如果未达到，重新拟合并记录残差",
+        ],
+    )
+    def test_what_to_do_when_it_is_missed_is_no_clause(self, text: str) -> None:
+        """015's B1 "correlation ≥ 0.85 on both metrics. If lower, refit …; rerun until
+        threshold met …" read as three clauses, the two about refitting declined as
+        "several or conditional clauses": what follows "If lower," is the fallback, left out
+        with a note."""
+        c = parsed(text)
+        assert (c.metric, c.comparison, c.threshold) == ("accuracy", Comparison.GE, 0.85)
+        assert any("what to do if the criterion is not met" in n for n in c.notes), c.notes
+
 
 class TestParseCriterionChinese:
     def test_higher_than_baseline_by_points(self) -> None:

@@ -173,6 +173,12 @@ _RULE_REASONS = [
         {("ours", "accuracy"): 0.9, ("base", "accuracy"): 0.5},
         {},
     ),
+    # what to do when the criterion is missed, left out
+    (
+        "accuracy ≥ base + 0.1. If lower, refit the head",
+        {("ours", "accuracy"): 0.9, ("base", "accuracy"): 0.5},
+        {},
+    ),
     # systems named by their number in a list (012's "variant 3 … beyond variant 2")
     (
         "variant 3 improves accuracy beyond variant 2",
@@ -205,6 +211,10 @@ _NAMES = {
     "below",
     "speedup",
     "variant",
+    # the plan's fallback, quoted where it is left out: 'If lower, refit the head'
+    "lower",
+    "refit",
+    "head",
 }
 
 

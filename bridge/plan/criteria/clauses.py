@@ -56,6 +56,14 @@ _SOFT = re.compile(
     r"(?<!\w)(?:并且|而且|且|同时)|,\s*|，\s*)\s*",
     re.IGNORECASE,
 )
+# A sentence that opens the branch taken when the criterion is missed: "If lower, …", "If
+# not, …", "If it fails, …", "Otherwise …", "否则…", "如果未达到…".
+_FALLBACK = re.compile(
+    r"^(?:(?:if|when)\s+(?:lower|higher|not(?:\s+met)?|below|above|worse|unmet|missed|"
+    r"(?:it|this|that)\s+(?:fails|is\s+not\s+met|does\s+not\s+hold))\s*,|otherwise\b)"
+    r"|^(?:否则|(?:如果|若)(?:未|没有|不|低于|达不到))",
+    re.IGNORECASE,
+)
 _OR_TAIL = re.compile(
     r"\s*(?:,|，)?\s*\b(?:or|otherwise)\b\s+(?P<tail>.*)$|\s*(?:,|，)?\s*(?:否则|或者)(?P<zh>.*)$",
     re.IGNORECASE,
@@ -117,6 +125,13 @@ def split_clauses(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     clauses: list[str] = []
     for hard in _HARD.split(cleaned):
         piece = hard.strip().lstrip("-*•").strip()
+        fallback = _FALLBACK.match(piece)
+        if fallback is not None and clauses:
+            # "correlation ≥ 0.85. If lower, refit …; rerun until …" (015's B1): what to do when
+            # the criterion is missed, to the end; read as clauses, each was declined.
+            rest = cleaned[cleaned.find(piece) :].strip()
+            notes.append(f"left out {rest!r}: what to do if the criterion is not met")
+            break
         # A trailing "*" closes an emphasis ("and *match sign*", 015 B7) unless it is alone.
         if piece.endswith(("-", "•")) or (piece.endswith("*") and piece.count("*") % 2):
             piece = piece.rstrip("-*•").strip()
