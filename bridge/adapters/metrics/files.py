@@ -34,7 +34,7 @@ from typing import TypeVar
 
 import attrs
 
-from bridge.adapters.metrics.json_values import read_json
+from bridge.adapters.metrics.json_values import LABEL_KEYS, read_json
 from bridge.adapters.metrics.query import QueryRule, read_query
 from bridge.adapters.metrics.reading import OutputLimits, OutputRefused, contained, read_contained
 from bridge.adapters.metrics.records import (
@@ -482,6 +482,40 @@ def _cell(text: str) -> float | None:
         return None
 
 
+# A time column ("time", "timestamp", "wall_time", "date", cells "2026-01-01T00:00") marks a log's
+# rows, not conditions: its rows are read as a log's, the last one standing for the run.
+_TIME_COLUMN = re.compile(r"time|date|^ts$|^t$", re.IGNORECASE)
+_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}")
+
+
+def _label_column(header: Sequence[str], body: Sequence[Sequence[str]]) -> int | None:
+    """
+    The column naming what each row measures (a system, an org, a condition): a known label
+    field (:data:`~bridge.adapters.metrics.json_values.LABEL_KEYS`, or ``seed``) or the first
+    column of text, whose cells are distinct and not numbers; ``None`` when there is none.
+    """
+
+    def labels(col: int) -> bool:
+        cells = [row[col].strip() for row in body]
+        return all(cells) and len(set(cells)) == len(cells)
+
+    def text(col: int) -> bool:
+        return (
+            labels(col)
+            and not _TIME_COLUMN.search(header[col])
+            and all(_cell(row[col].strip()) is None for row in body)
+            and not any(_TIMESTAMP.match(row[col].strip()) for row in body)
+        )
+
+    lowered = [h.lower() for h in header]
+    for key in LABEL_KEYS:
+        if key in lowered and text(lowered.index(key)):
+            return lowered.index(key)
+    if "seed" in lowered and labels(lowered.index("seed")):
+        return lowered.index("seed")
+    return next((col for col in range(len(header)) if text(col)), None)
+
+
 def _read_csv(
     text: str, file: ReadFile, ids: Mapping[str, str]
 ) -> tuple[list[MetricValue], list[MetricHistory], list[str]]:
@@ -504,6 +538,7 @@ def _read_csv(
     values: list[MetricValue] = []
     histories: list[MetricHistory] = []
     notes: list[str] = []
+    label_at = _label_column(header, body) if step_at is None and len(body) > 1 else None
     for col, name in enumerate(header):
         cells = [(i, row[col].strip()) for i, row in enumerate(body) if row[col].strip()]
         numbers = [(i, _cell(cell), cell) for i, cell in cells]
@@ -522,6 +557,21 @@ def _read_csv(
                 )
             elif (note := number_as_text(name, text_cell)) is not None:
                 notes.append(f"{note}; column {name!r} of {file.source}")
+            continue
+        if label_at is not None:
+            # One row per system, org or condition ("system,recall" / "ours,0.95" / "base,0.80"):
+            # each row's numbers are its own, named as a JSON list's items are. Read as a log,
+            # the last row's numbers stood for the run (trial O3: the baseline's 0.80 was "ours").
+            label = header[label_at]
+            if col == label_at:
+                continue
+            for i, number, raw in numbers:
+                assert number is not None
+                tag = body[i][label_at].strip()
+                shown = f"seed={tag}" if label.lower() == "seed" else tag
+                values.append(
+                    value(ids, file, f"{name}[{shown}]", number, raw, f"csv:{label}={tag}:{name}")
+                )
             continue
         last_index, last_number, last_raw = numbers[-1]
         where = "last_row" if last_index == len(body) - 1 else "last_value"

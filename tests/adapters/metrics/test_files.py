@@ -113,13 +113,38 @@ class TestExtractCsv:
         result = extract(tmp_path, out)
         assert not result.histories and [v.value for v in result.values] == [0.9, 0.8]
 
+    def test_a_row_per_system_is_read_row_by_row(self, tmp_path: Path) -> None:
+        """Trial O3: "system,RefRecall" / "ours,0.95" / "baseline,0.80" was read as a log, its
+        last row (the baseline's 0.80) standing for the run. Each row is named by its label, as
+        a JSON list's items are; a label column is found by name or as the column of text."""
+        out = run_dir(tmp_path)
+        (out / "per_system.csv").write_text("system,RefRecall\nours,0.95\nbaseline,0.80\n")
+        (out / "per_org.csv").write_text("org,OverRefusal,n\nO1,0.1,40\nO2,0.3,35\n")
+        (out / "per_seed.csv").write_text("seed,acc\n0,0.5\n1,0.7\n")
+        # A log's time column is no label: its last row stands for the run, as before.
+        (out / "log.csv").write_text("time,loss\n2026-12-05 10:00,0.9\n2026-12-05 11:00,0.4\n")
+        result = extract(tmp_path, out)
+        values = {v.name: (v.value, v.rule) for v in result.values}
+        assert values == {
+            "RefRecall[ours]": (0.95, "csv:system=ours:RefRecall"),
+            "RefRecall[baseline]": (0.80, "csv:system=baseline:RefRecall"),
+            "OverRefusal[O1]": (0.1, "csv:org=O1:OverRefusal"),
+            "OverRefusal[O2]": (0.3, "csv:org=O2:OverRefusal"),
+            "n[O1]": (40.0, "csv:org=O1:n"),
+            "n[O2]": (35.0, "csv:org=O2:n"),
+            "acc[seed=0]": (0.5, "csv:seed=0:acc"),
+            "acc[seed=1]": (0.7, "csv:seed=1:acc"),
+            "loss": (0.4, "csv:last_row:loss"),
+        }
+
     def test_a_column_of_numbers_written_as_text_is_a_note(self, tmp_path: Path) -> None:
         """ "91.2%" cells, or numbers with a stray "N/A", were a text column skipped in silence;
         a column of names stays quiet."""
         out = run_dir(tmp_path)
         (out / "r.csv").write_text("system,f1,acc,seed\nours,91.2%,0.9,0\nbase,88.0%,N/A,1\n")
         result = extract(tmp_path, out)
-        assert {v.name for v in result.values} == {"seed"}
+        # One row per system: each row's numbers are its own.
+        assert {v.name for v in result.values} == {"seed[ours]", "seed[base]"}
         assert [(p.message, p.blocking) for p in result.problems] == [
             (
                 "f1 is the text '91.2%', not a number; not read (write numbers, or read it "
