@@ -164,11 +164,15 @@ def plan(args: Parsed) -> int:
     held = [r.id for r in runs if r.source == "tracker" and r.status == "running"]
     # A run that waits for another one still to run (depends_on, a Depends On column) is not
     # among the first launches either.
-    settled = {r.id for r in runs if r.settled_before_bridge}
+    # Runs this project's log has attempts of: bridge ran them (a tracker bridge wrote whole
+    # carries no labelled part to say so), so they are no first launch.
+    logged = _runs_with_attempts(project_root(args))
+    settled = {r.id for r in runs if r.settled_before_bridge} | logged
     launched = [
         r
         for r in runs
         if not r.settled_before_bridge
+        and r.id not in logged
         and r.id not in held
         and all(d in settled for d in r.depends_on)
     ]
@@ -203,15 +207,18 @@ def plan(args: Parsed) -> int:
             )
             + (t("plan_first_held", language).format(runs=", ".join(held[:6])) if held else "")
         )
-    elif runs and all(r.settled_before_bridge for r in runs):
-        console.print(t("plan_first", language) + t("plan_first_none", language))
+    elif runs and all(r.id in settled for r in runs):
+        none = "plan_first_none_ran" if logged else "plan_first_none"
+        console.print(t("plan_first", language) + t(none, language))
     elif held:  # every run left is RUNNING elsewhere, or waits for those that are
         rest = [r for r in runs if not r.settled_before_bridge and r.id not in held]
         key = "plan_first_after_held" if rest else "plan_first_held_only"
         console.print(t("plan_first", language) + t(key, language).format(runs=", ".join(held[:6])))
     # A row whose Notes hold bridge's part was run by bridge (the tracker shows what it wrote),
     # not "done before bridge" (009 after its first run).
-    ran = [r.id for r in runs if r.settled_before_bridge and ran_by_bridge(r.notes)]
+    ran = [
+        r.id for r in runs if r.id in logged or (r.settled_before_bridge and ran_by_bridge(r.notes))
+    ]
     done = [
         r.id
         for r in runs
@@ -264,10 +271,19 @@ def plan(args: Parsed) -> int:
                 + ("; …" if len(waiting) > 4 else ""),
             )
         )
-    if loaded.needs_confirmation:
+    if loaded.needs_confirmation and not logged:  # once bridge has run them, they were approved
         console.print(styled(t("plan_proposed", language), "yellow"))
     _print_warnings(console, loaded, language)
     return EXIT_OK
+
+
+def _runs_with_attempts(root: Path) -> frozenset[str]:
+    """The runs the project's log holds attempts of; none when it has no log yet."""
+    from bridge.pipeline.layout import ProjectLayout
+
+    if not ProjectLayout(root).events_db.exists():
+        return frozenset()
+    return frozenset(run_id for run_id, run in folded_state(root).runs.items() if run.attempts)
 
 
 def _print_failed_before_holds(console: Printer, loaded: LoadedProject, language: str) -> None:

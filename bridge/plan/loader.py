@@ -290,6 +290,11 @@ def _assemble(
                 PlanWarning(file=plan_doc.file, line=line, message=message)
                 for line, message in embedded_warnings
             )
+    if tracker_doc is not None and is_generated_tracker("\n".join(tracker_doc.lines)):
+        # A tracker bridge wrote whole (the project had none) asks for edits to the plan: read
+        # as the researcher's, its rows said every run was "done before bridge" and the plan's
+        # runs came "from tracker" (trial O3 on 040). The runs come from the plan, as before.
+        tracker_doc = None
     if tracker_doc is not None:
         runs, run_warnings = read_tracker_runs(tracker_doc)
         tracker_runs = runs

@@ -83,6 +83,11 @@ _WORDS: dict[str, tuple[str, str]] = {
         "none (every row is done before bridge or out of scope)",
         "无（每一行都已在 bridge 之前完成或不在范围内）",
     ),
+    "plan_first_none_ran": (
+        "none: each run has been run by bridge (`bridge status` shows them), was done before "
+        "bridge or is out of scope",
+        "无：每个运行都已由 bridge 运行（见 `bridge status`）、已在 bridge 之前完成或不在范围内",
+    ),
     "plan_first_sanity_failed": (
         "none: the tracker says sanity run(s) {runs} failed before bridge, so `bridge run` stops "
         "at the sanity milestone until each row is set back to TODO (or `bridge retry`) or "
