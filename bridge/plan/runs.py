@@ -787,9 +787,12 @@ def build_runs(
                     "[[runs]] and [grid] to have them proposed",
                 )
             )
-    elif all(_settled(d.source, d.task, d.status) for d in drafts):
+    elif all(_settled(d.source, d.task, d.status) for d in drafts) and not any(
+        ran_by_bridge(d.notes) for d in drafts
+    ):
         # 033: a one-row table added to take a proposed run out of scope became the only run
-        # table, and the plan's other 29 runs were planned no more, without a word.
+        # table, and the plan's other 29 runs were planned no more, without a word. Not once
+        # bridge has run rows of it (009 after its run: the table is the plan's runs).
         would = _proposed(plan, [])
         if len(would) > len(drafts):
             first = drafts[0]

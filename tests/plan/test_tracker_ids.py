@@ -614,6 +614,14 @@ def test_a_tracker_whose_every_row_is_settled_says_the_plans_runs_are_not_planne
         "every run the tracker lists is done or out of scope, so nothing runs, and the 4 runs "
         "the plan's blocks would give are not planned"
     )
+    # Trial O3 on 009: once bridge has run the table's rows (its labelled part in their
+    # Notes), the table is the plan's runs: no advice to remove it.
+    (tmp_path / "refine-logs" / "EXPERIMENT_TRACKER.md").write_text(
+        "| Run ID | Milestone | Status | System | Notes |\n|---|---|---|---|---|\n"
+        "| R1 | M1 | DONE | A | seed 0; bridge: attempt 1 on local#0:cpu; exit 0 |\n",
+        encoding="utf-8",
+    )
+    assert not [w for w in load_project(tmp_path).warnings if "nothing runs" in w.message]
 
 
 @needs_shared
