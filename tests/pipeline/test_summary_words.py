@@ -217,7 +217,7 @@ def test_a_row_whose_gate_failed_before_bridge_reads_failed(tmp_path: Path) -> N
         bridge.close()
     results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text()
     assert any(
-        row.startswith("| S1 |") and row.rstrip().endswith("| FAILED |")
+        row.startswith("| S1 |") and row.rstrip().endswith("| FAILED (GATE FAILED) |")
         for row in results.splitlines()
     )
     assert "Must-run completed: 0/2 (1 ended failed or invalid before bridge: S1)" in (summary)
@@ -251,3 +251,20 @@ def test_must_run_rows_the_tracker_says_are_blocked_are_named_not_dropped(projec
     assert "R3" not in summary.split("Ready for the review loop")[1].split("\n")[0]
     data = json.loads((project / "refine-logs" / "results.json").read_text())
     assert data["summary"]["must_run"]["blocked"] == ["R2"]
+
+
+def test_a_mixed_outcome_done_before_bridge_is_shown_as_written(tmp_path: Path) -> None:
+    """038's "PASS-PARITY / FAIL-SPEEDUP" is done (a gate's outcome, PARSE-RULES), and the
+    results showed a bare DONE: its FAIL half is the researcher's word, shown beside it."""
+    project = write_project(
+        tmp_path / "p", [Run(id="S1", milestone="M0"), Run(id="R1", milestone="M1")]
+    )
+    _set_status(project, {"R1": "PASS-PARITY / FAIL-SPEEDUP"})
+    bridge = Bridge(project)
+    try:
+        bridge.run()
+    finally:
+        bridge.close()
+    results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text()
+    rows = [row for row in results.splitlines() if row.startswith("| R1 |")]
+    assert rows and rows[0].rstrip().endswith("| DONE (PASS-PARITY / FAIL-SPEEDUP) |"), rows
