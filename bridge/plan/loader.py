@@ -103,20 +103,33 @@ def _follow_pointer(path: Path, root: Path | None, warnings: list[PlanWarning]) 
         if any(h.level >= 2 for h in doc.headings) or len(doc.lines) > 60:
             return doc
         target: Path | None = None
-        for _number, line in doc.text_lines(0, len(doc.lines)):
+        missing: tuple[int, str] | None = None
+        for number, line in doc.text_lines(0, len(doc.lines)):
             for link in re.findall(r"\]\(\s{0,2}<?([^)\s>]{1,300}\.md)>?\s{0,2}\)", line):
                 candidate = (current.parent / link).resolve()
                 if (
                     candidate.parent == current.parent.resolve()
-                    and candidate.is_file()
                     and candidate != current.resolve()
                     and candidate.name.upper().startswith("EXPERIMENT_PLAN")
                 ):
-                    target = candidate
-                    break
+                    if candidate.is_file():
+                        target = candidate
+                        break
+                    missing = missing or (number, link)
             if target:
                 break
         if target is None:
+            if missing is not None:
+                # 038 moved as `bridge` advised, without the file its stub links to: read as
+                # free text, with no word of the link (trial O3).
+                warnings.append(
+                    PlanWarning(
+                        file=display,
+                        line=missing[0],
+                        message=f"this plan only points to {missing[1]}, which is not there: "
+                        "the plan is read as written; put that file beside it",
+                    )
+                )
             return doc
         warnings.append(
             PlanWarning(

@@ -232,11 +232,18 @@ def _beside_refine_logs(root: Path, found: Mapping[str, Path | None]) -> list[st
     ``refine-logs/`` (a plan copied out of its project, a plan file named with ``--project``),
     with no counterpart in ``refine-logs/``: bridge does not read them.
     """
-    return [
+    stray = [
         Path(relative).name
         for key, relative in (("plan", PLAN), ("tracker", TRACKER), ("proposal", PROPOSAL))
         if found[key] is None and (root / Path(relative).name).is_file()
     ]
+    if Path(PLAN).name in stray:
+        # The plan's other parts (038's stub links to EXPERIMENT_PLAN_20260802_….md): moved
+        # without them, the stub was read as free text (trial O3).
+        stray += sorted(
+            p.name for p in root.glob("EXPERIMENT_PLAN?*.md") if p.is_file() and p.name not in stray
+        )
+    return stray
 
 
 def _move_hint(root: Path, stray: Sequence[str]) -> str:
@@ -246,7 +253,7 @@ def _move_hint(root: Path, stray: Sequence[str]) -> str:
         f"{', '.join(stray)} {'is' if one else 'are'} in {root}, where bridge does not read "
         f"{'it' if one else 'them'}: the plan, tracker and proposal live in {folder}/ (the ARIS "
         f"layout). Move {'it' if one else 'them'} there: cd {shlex.quote(str(root))} && "
-        f"mkdir -p {folder} && mv {' '.join(stray)} {folder}/"
+        f"mkdir -p {folder} && mv {' '.join(map(shlex.quote, stray))} {folder}/"
     )
 
 

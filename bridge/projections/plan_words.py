@@ -449,6 +449,13 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
     ),
     (
         re.compile(
+            r"this plan only points to (\S+), which is not there: the plan is read as written; "
+            r"put that file beside it"
+        ),
+        r"此计划只指向 \1，但该文件不存在：计划按原文读取；请把该文件放在它旁边",
+    ),
+    (
+        re.compile(
             rf"(\S+): {_QUOTE} has a placeholder; outputs are paths inside the run's output "
             rf"directory and are not expanded: write {_QUOTE}"
         ),

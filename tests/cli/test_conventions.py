@@ -148,6 +148,20 @@ class TestFindingTheProject:
         ) in err
         assert _bridge_dirs(tmp_path) == []
 
+    def test_the_plans_other_files_move_with_it(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """038 kept its stub and the dated plan it links to in one folder; the command named
+        the stub and tracker only, and the stub moved alone was read as free text (trial O3)."""
+        project = write_project(tmp_path / "p")
+        (project / "refine-logs" / "EXPERIMENT_PLAN.md").rename(project / "EXPERIMENT_PLAN.md")
+        (project / "EXPERIMENT_PLAN_2026_GATES.md").write_text("# Gates\n", encoding="utf-8")
+        assert main(["plan", "--project", str(project)]) == 2
+        assert (
+            "mkdir -p refine-logs && mv EXPERIMENT_PLAN.md EXPERIMENT_PLAN_2026_GATES.md "
+            "refine-logs/"
+        ) in capsys.readouterr().err
+
     def test_a_tracker_beside_refine_logs_is_not_left_unread(
         self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:

@@ -140,6 +140,18 @@ class TestHandChecked:
         assert [b.id for b in plan.blocks] == ["B1", "B2", "B3", "B4", "B5"]
         assert any("only points to" in w.message for w in plan.warnings)
 
+    def test_a_stub_whose_linked_plan_is_missing_says_so(self, tmp_path: Path) -> None:
+        """038's stub moved without the file it links to was read as free text with no word
+        of the link (trial O3): the warning names the link and its line."""
+        stub = (corpus("038") / "EXPERIMENT_PLAN.md").read_text(encoding="utf-8")
+        (tmp_path / "EXPERIMENT_PLAN.md").write_text(stub, encoding="utf-8")
+        plan = load_plan(tmp_path / "EXPERIMENT_PLAN.md")
+        (warning,) = [w for w in plan.warnings if "only points to" in w.message]
+        assert "EXPERIMENT_PLAN_20260802_TRIPHARM_THREE_GATES.md, which is not there" in (
+            warning.message
+        )
+        assert warning.line > 0
+
     def test_040_prose_only_plan(self) -> None:
         """040: a prose plan is valid input with no blocks and a warning saying so."""
         plan = load_plan(corpus("040") / "EXPERIMENT_PLAN.md")
