@@ -273,33 +273,9 @@ def _budget(doc: Document, heading: Heading | None, header: dict[str, str]) -> B
                 total, line = stated[0]
         if total is None:  # a total the header states (``**Total Budget**: ~2,500 GPU-hours``)
             total = _header_budget(header)
-        if total is None:
-            for table in doc.section_tables(heading.index, heading.end):
-                # A Total row under a GPU-hours column (``| Lane | CPU-hrs | GPU-hrs |``): that
-                # column's number, whatever the other columns hold.
-                gpu_column = next(
-                    (
-                        i
-                        for i, name in enumerate(table.header)
-                        if i and _GPU_HOURS_HEADER.search(plain(name))
-                    ),
-                    None,
-                )
-                for row_line, cells in table.rows:
-                    first = plain(cells[0]).casefold() if cells else ""
-                    if "total" not in first and "合计" not in first and "总" not in first:
-                        continue
-                    if gpu_column is not None and gpu_column < len(cells):
-                        total = number_upper(plain(cells[gpu_column]))
-                    elif "gpu" in first:
-                        total = number_upper(" ".join(plain(c) for c in cells[1:]))
-                    else:
-                        total = gpu_hours(" ".join(plain(c) for c in cells[1:]))
-                    if total is not None:
-                        line = row_line
-                        break
-                if total is not None:
-                    break
+            line = _header_line(doc, header) or line if total is not None else line
+        if total is None and (in_table := _table_total(doc, heading)) is not None:
+            total, line = in_table
         if total is None:
             # The one line of the section that states GPU-hours as a cap or a total, fields
             # aside (017's bullet "Keep first pass under 1 GPU-day." under "## Compute
@@ -355,6 +331,70 @@ _PART_BUDGET = re.compile(
 _GPU_HOURS_HEADER = re.compile(
     r"\bgpu[- ]?(?:hours?|hrs?|h)\b|\bgpuh\b|gpu\s*小时|卡时", re.IGNORECASE
 )
+
+
+def _table_total(doc: Document, heading: Heading) -> tuple[float, int] | None:
+    """
+    The Total row of a table in the budget section, and its line: a GPU-hours column's number
+    (``| Lane | CPU-hrs | GPU-hrs |``), whatever the other columns hold; else the row's.
+    """
+    for table in doc.section_tables(heading.index, heading.end):
+        gpu_column = next(
+            (
+                i
+                for i, name in enumerate(table.header)
+                if i and _GPU_HOURS_HEADER.search(plain(name))
+            ),
+            None,
+        )
+        for row_line, cells in table.rows:
+            first = plain(cells[0]).casefold() if cells else ""
+            if "total" not in first and "合计" not in first and "总" not in first:
+                continue
+            if gpu_column is not None and gpu_column < len(cells):
+                total = number_upper(plain(cells[gpu_column]))
+            elif "gpu" in first:
+                total = number_upper(" ".join(plain(c) for c in cells[1:]))
+            else:
+                total = gpu_hours(" ".join(plain(c) for c in cells[1:]))
+            if total is not None:
+                return total, row_line
+    return None
+
+
+def _header_line(doc: Document, header: dict[str, str]) -> int:
+    """The line of the header field :func:`_header_budget` reads, or 0."""
+    for label, value in header.items():
+        named = "budget" in label.casefold() or "预算" in label
+        if named and not _PART_BUDGET.search(label) and gpu_hours(value) is not None:
+            return next(
+                (
+                    number
+                    for number, text in doc.text_lines(0, min(len(doc.lines), 80))
+                    if label in text and value.strip()[:20] in text
+                ),
+                0,
+            )
+    return 0
+
+
+def budget_conflict(doc: Document, heading: Heading | None, budget: Budget) -> str | None:
+    """
+    A second total the budget section states that differs from the one read (032: "**Total
+    Budget**: ~2,500 GPU-hours" in the header, "| **Total** | **~2,750** |" in the Compute
+    Budget table): said, since a budget enforced or estimated against may be the wrong one.
+    """
+    if heading is None or budget.gpu_hours is None:
+        return None
+    other = _table_total(doc, heading)
+    if other is None or other[1] == budget.line or other[0] == budget.gpu_hours:
+        return None
+    return (
+        f"the plan states two compute budgets: {budget.gpu_hours:g} GPU-h (line {budget.line}, "
+        f"the one used) and {other[0]:g} GPU-h (line {other[1]}, the budget table's total); "
+        'bridge estimates and warns (or, with budget = "enforce", stops) against the first: '
+        "make them agree"
+    )
 
 
 def _header_budget(header: dict[str, str]) -> float | None:
@@ -487,6 +527,8 @@ def read_plan_document(doc: Document) -> PlanParts:
         own = {b.id for b in sectioned}
         milestones = [attrs.evolve(m, blocks=(m.id,)) if m.id in own else m for m in milestones]
     budget = _budget(doc, kinds.get("budget"), header)
+    if (conflict := budget_conflict(doc, kinds.get("budget"), budget)) is not None:
+        warnings.append((budget.line, conflict))
     risks = _risks(doc, kinds["risks"]) if "risks" in kinds else []
 
     override_line, override_number = "", 0

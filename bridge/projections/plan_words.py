@@ -449,6 +449,16 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
     ),
     (
         re.compile(
+            r"the plan states two compute budgets: (\S+) GPU-h \(line (\d+), the one used\) and "
+            r"(\S+) GPU-h \(line (\d+), the budget table's total\); bridge estimates and warns "
+            r"\(or, with budget = \"enforce\", stops\) against the first: make them agree"
+        ),
+        r"计划写了两个算力预算：\1 GPU-h（第 \2 行，采用此值）和 \3 GPU-h"
+        r"（第 \4 行，预算表的合计）；bridge 按前者估算并警告"
+        r"（budget = \"enforce\" 时停止）：请使两者一致",
+    ),
+    (
+        re.compile(
             r"this plan only points to (\S+), which is not there: the plan is read as written; "
             r"put that file beside it"
         ),

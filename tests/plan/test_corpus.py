@@ -152,6 +152,16 @@ class TestHandChecked:
         )
         assert warning.line > 0
 
+    def test_two_budgets_that_disagree_are_said(self) -> None:
+        """032 states ~2,500 GPU-hours in its header and ~2,750 as its budget table's Total:
+        bridge used 2500 pointing at the section heading (line 185), and said nothing of the
+        other (trial O3). The warning names both, with their lines."""
+        plan = load_plan(corpus("032") / "EXPERIMENT_PLAN.md")
+        assert (plan.budget.gpu_hours, plan.budget.line) == (2500, 5)
+        (warning,) = [w for w in plan.warnings if "two compute budgets" in w.message]
+        assert warning.line == 5
+        assert "2500 GPU-h (line 5, the one used) and 2750 GPU-h (line 196" in warning.message
+
     def test_040_prose_only_plan(self) -> None:
         """040: a prose plan is valid input with no blocks and a warning saying so."""
         plan = load_plan(corpus("040") / "EXPERIMENT_PLAN.md")
