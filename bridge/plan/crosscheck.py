@@ -209,6 +209,11 @@ def _unknown_primary(plan: Plan, config: Config, runs: Sequence[RunSpec]) -> lis
     texts = [*names, *(m for b in plan.blocks for m in b.metrics)]
     if any(primary.casefold() in text.casefold() for text in texts):
         return []
+    # A name a section of the plan lists as a word (032's "### Primary (Main Table)" metric
+    # table, with no blocks to name it): the plan names it (trial O3).
+    word = re.compile(rf"(?<![\w.-]){re.escape(primary)}(?![\w-])", re.IGNORECASE)
+    if any(word.search(section.text) for section in plan.sections):
+        return []
     known = sorted(set(names))
     # The blocks' Metrics fields are prose ("Primary: test accuracy"): their words are
     # candidates for the closest name, not names to list.

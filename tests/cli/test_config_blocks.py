@@ -49,3 +49,25 @@ def test_bridge_run_shows_the_plans_warnings(
     ran = capsys.readouterr().out
     warning = f"warning bridge.toml:{line}: [metrics] primary = 'acuracy' is named by no block"
     assert warning in planned and warning in ran
+
+
+def test_a_primary_metric_a_plan_section_lists_is_no_typo(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """032 lists its metrics in a "### Primary (Main Table)" table and writes no blocks:
+    `[metrics] primary = "AggViol"` was warned about as named nowhere (trial O3)."""
+    from tests.e2e.tiny import write_project
+
+    project = write_project(tmp_path)
+    toml = project / "bridge.toml"
+    toml.write_text(toml.read_text("utf-8").replace('primary = "accuracy"', 'primary = "AggViol"'))
+    plan = project / "refine-logs" / "EXPERIMENT_PLAN.md"
+    assert main(["plan", "--project", str(project)]) == 0
+    assert "primary = 'AggViol' is named by no block" in capsys.readouterr().out
+    plan.write_text(
+        plan.read_text("utf-8")
+        + "\n## Metrics\n\n| Metric | Meaning |\n|---|---|\n| AggViol | violations, summed |\n",
+        encoding="utf-8",
+    )
+    assert main(["plan", "--project", str(project)]) == 0
+    assert "named by no block" not in capsys.readouterr().out
