@@ -586,6 +586,7 @@ def read_plan_document(doc: Document) -> PlanParts:
                     "as one (what the block must show)",
                 )
             )
+        warnings.extend(_alternatives(block))
     text_for_language = "\n".join(line for _, line in doc.text_lines(0, len(doc.lines)))
     del header_lines
     return PlanParts(
@@ -606,6 +607,37 @@ def read_plan_document(doc: Document) -> PlanParts:
         warnings=tuple(warnings),
         links=tuple(links),
     )
+
+
+# A system the plan runs only if something holds ("(a) DiffAdapt setup if released"), and the
+# one it runs otherwise ("else (b) NYU probe replication").
+_IF_AVAILABLE = re.compile(
+    r"\bif\s+(?:it\s+is\s+|they\s+are\s+)?(?:released|available|public|open[- ]?sourced?|"
+    r"accessible|feasible|possible|reproducible)\b|若(?:已)?(?:发布|开源|可用)|如果(?:已)?(?:发布|开源|可用)",
+    re.IGNORECASE,
+)
+_OTHERWISE = re.compile(r"^\W*(?:else|otherwise|or\s+else|否则)\b", re.IGNORECASE)
+
+
+def _alternatives(block: Block) -> list[tuple[int, str]]:
+    """
+    A block whose systems are alternatives, one run only if it can be ("(a) X if released, else
+    (b) Y", 034's M2): both are planned as runs of the block's priority, and the one that cannot
+    run would fail as a must-run (trial O3); said, with what to do.
+    """
+    found: list[tuple[int, str]] = []
+    for first, second in zip(block.systems, block.systems[1:], strict=False):
+        if _IF_AVAILABLE.search(first) and _OTHERWISE.match(second):
+            found.append(
+                (
+                    block.line,
+                    f"block {block.id}'s systems {first!r} and {second!r} are alternatives (one "
+                    "runs only if it can): both are planned as runs; mark the one that will not "
+                    "run NOT RUN — <reason> in its tracker row, or remove it from the block's "
+                    "systems",
+                )
+            )
+    return found
 
 
 def _seed_disagreements(blocks: list[Block]) -> list[tuple[int, str]]:

@@ -449,6 +449,15 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
     ),
     (
         re.compile(
+            r"block (\S+)'s systems ('.*?') and ('.*?') are alternatives \(one runs only if it "
+            r"can\): both are planned as runs; mark the one that will not run NOT RUN — "
+            r"<reason> in its tracker row, or remove it from the block's systems"
+        ),
+        r"实验块 \1 的系统 \2 与 \3 是二选一（其一仅在可行时运行）：两者都被计划为运行；"
+        r"请在不会运行的那个的追踪表行中标为 NOT RUN — <原因>，或把它从实验块的系统中删去",
+    ),
+    (
+        re.compile(
             r"the plan states two compute budgets: (\S+) GPU-h \(line (\d+), the one used\) and "
             r"(\S+) GPU-h \(line (\d+), the budget table's total\); bridge estimates and warns "
             r"\(or, with budget = \"enforce\", stops\) against the first: make them agree"

@@ -162,6 +162,16 @@ class TestHandChecked:
         assert warning.line == 5
         assert "2500 GPU-h (line 5, the one used) and 2750 GPU-h (line 196" in warning.message
 
+    def test_alternative_systems_are_said(self) -> None:
+        """034's "(a) DiffAdapt … setup if released, else (b) NYU probe … replication" became
+        two must-run systems, the unreleased one bound to fail (trial O3): a warning says they
+        are alternatives and how to rule one out."""
+        plan = load_plan(corpus("034") / "EXPERIMENT_PLAN.md")
+        (warning,) = [w for w in plan.warnings if "are alternatives" in w.message]
+        assert "'(a) DiffAdapt (arXiv 2510.19669) setup if released' and 'else (b)" in (
+            warning.message
+        )
+
     def test_040_prose_only_plan(self) -> None:
         """040: a prose plan is valid input with no blocks and a warning saying so."""
         plan = load_plan(corpus("040") / "EXPERIMENT_PLAN.md")
