@@ -14,7 +14,9 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import re
 import shutil
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -389,6 +391,35 @@ def _explain_waiting(bridge: Bridge, console: Printer) -> None:
             console.print(f"  - {finding_in_language(finding.message, language)}{where}")
 
 
+def _kept_copies(root: Path, since: float, language: str) -> list[str]:
+    """
+    A line for each copy of a researcher's file bridge kept during this command before it
+    rewrote the file (``NAME.before-bridge.md``, ``NAME.edited.md``): the text they wrote below
+    bridge's marker is not in the file any more, and only this says where it went (trial O3).
+    """
+    from bridge.projections.text import t
+
+    lines: list[str] = []
+    for folder in (root, root / "refine-logs"):
+        for copy in sorted(folder.glob("*.*")):
+            kept = _KEPT_COPY.fullmatch(copy.name)
+            if kept is None or not copy.is_file() or copy.stat().st_mtime < since:
+                continue
+            original = folder / f"{kept['stem']}{kept['ext']}"
+            key = "kept_before_bridge" if kept["kind"] == "before-bridge" else "kept_edited"
+            lines.append(
+                t(key, language).format(
+                    file=original.relative_to(root).as_posix(),
+                    copy=copy.relative_to(root).as_posix(),
+                )
+            )
+    return lines
+
+
+# The copies bridge.projections.writer keeps of a researcher's file before rewriting it.
+_KEPT_COPY = re.compile(r"(?P<stem>.+)\.(?P<kind>before-bridge|edited)(?:-\d+)?(?P<ext>\.[^.]+)")
+
+
 def _inside(folder: Path, root: Path) -> bool:
     return folder == root or root in folder.parents
 
@@ -403,6 +434,7 @@ def run(args: Parsed) -> int:
     from bridge.projections.text import chosen_language, language_of, t
 
     root = project_root(args)
+    started = time.time()
     bridge = open_bridge(args, root)
     console = output_console()  # into a pipe or a file: plain text, no rich loaded
     plain = args.plain or not console.is_terminal
@@ -430,6 +462,8 @@ def run(args: Parsed) -> int:
             console.print(line)
         _explain_waiting(bridge, console)
         console.print(bridge.summary())
+        for line in _kept_copies(root, started, language):
+            console.print(line)
         if not _inside(Path.cwd().resolve(), root):
             console.print(t("plan_project", language).format(root=root))
         # The must-run runs whose evidence is missing (failed, failed before bridge, or a

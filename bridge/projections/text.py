@@ -245,6 +245,16 @@ _WORDS: dict[str, tuple[str, str]] = {
         "{elapsed} · {gpu:.2f} GPU-h",
     ),
     "plan_project": ("project: {root}", "项目：{root}"),
+    "kept_before_bridge": (
+        "kept {file} as it was before bridge in {copy}",
+        "已把 bridge 之前的 {file} 保存为 {copy}",
+    ),
+    "kept_edited": (
+        "kept your edit of {file} in {copy}: bridge writes that file from its log (below its "
+        "marker); write your notes above the marker",
+        "已把你对 {file} 的修改保存为 {copy}：bridge 根据日志写这个文件（标记以下的部分）；"
+        "请把你的笔记写在标记之上",
+    ),
     "plan_more_warnings": (
         "… and {n} more warnings (bridge plan --json)",
         "… 另有 {n} 条警告（bridge plan --json）",

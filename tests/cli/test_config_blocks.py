@@ -71,3 +71,31 @@ def test_a_primary_metric_a_plan_section_lists_is_no_typo(
     )
     assert main(["plan", "--project", str(project)]) == 0
     assert "named by no block" not in capsys.readouterr().out
+
+
+def test_the_copies_bridge_keeps_of_the_researchers_files_are_said(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Trial O3: text written below bridge's marker in the tracker went to
+    EXPERIMENT_TRACKER.edited.md with nothing printed. `bridge run` names each copy it kept."""
+    from bridge.plan.plan_section import GENERATED_MARK
+    from tests.e2e.tiny import write_project
+
+    project = write_project(tmp_path)
+    assert main(["run", "--project", str(project), "--plain"]) == 0
+    first = capsys.readouterr().out
+    assert (
+        "kept refine-logs/EXPERIMENT_TRACKER.md as it was before bridge in "
+        "refine-logs/EXPERIMENT_TRACKER.before-bridge.md"
+    ) in first
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    text = tracker.read_text(encoding="utf-8")
+    assert GENERATED_MARK in text
+    tracker.write_text(text + "\nmy note under the marker\n", encoding="utf-8")
+    assert main(["run", "--project", str(project), "--plain"]) == 0
+    second = capsys.readouterr().out
+    assert "kept your edit of refine-logs/EXPERIMENT_TRACKER.md in " in second
+    assert "before bridge" not in second  # only what this command kept
+    assert "my note under the marker" in (
+        project / "refine-logs" / "EXPERIMENT_TRACKER.edited.md"
+    ).read_text(encoding="utf-8")
