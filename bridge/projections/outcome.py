@@ -43,6 +43,7 @@ from bridge.machine.judge import (
     JudgedBy,
     MainResult,
     RunKey,
+    Sample,
     Verdict,
     VerdictKind,
     aggregate,
@@ -274,6 +275,61 @@ def _unnamed_system(block: BlockInfo, runs: Sequence[RunView], verdict: Verdict)
     return attrs.evolve(verdict, reason=verdict.reason + note)
 
 
+# A value one run recorded for a named condition: ``regret[frequency-only heuristic]`` (a JSON
+# list's labelled item, a CSV row per system).
+_LABELLED = re.compile(r"(?P<metric>.+)\[(?P<label>[^\[\]]+)\]")
+
+
+def _bare_name(name: str) -> str:
+    """A system's or label's name without markup or commentary, for comparing them."""
+    return " ".join(re.sub(r"[*`]|[(（][^)）]*[)）]", " ", name).casefold().split())
+
+
+def _labelled_samples(
+    values: Sequence[MetricValue],
+    keys: Mapping[str, RunKey],
+    systems: Sequence[str],
+    own: Sequence[Sample],
+) -> list[tuple[Sample, str]]:
+    """
+    Samples of the block's systems that a run recorded under their names: one evaluation run
+    writing ``regret[frequency-only heuristic]``, ``regret[signal-score heuristic]`` (009's B4,
+    a CSV with a row per system) gives each of those systems its ``regret`` from that run,
+    where nothing else did (the run's own unlabelled value of a metric comes first). A label
+    naming no system, or more than one, gives nothing.
+    """
+    named = {_bare_name(s): s for s in systems if _bare_name(s)}
+    taken = {(s.run_id, s.system, s.metric) for s in own}
+    out: list[tuple[Sample, str]] = []
+    for value in values:
+        key = keys.get(value.run_id)
+        found = _LABELLED.fullmatch(value.name)
+        if key is None or found is None:
+            continue
+        system = named.get(_bare_name(found["label"]))
+        metric = found["metric"]
+        if system is None or (value.run_id, system, metric) in taken:
+            continue
+        taken.add((value.run_id, system, metric))
+        sample = Sample(
+            block=key.block, system=system, metric=metric, run_id=value.run_id, value=value.value
+        )
+        out.append((sample, value.name))
+    return out
+
+
+def _read_by_label(
+    verdict: Verdict, by_label: Sequence[tuple[Sample, str]], involved: frozenset[str]
+) -> Verdict:
+    """``verdict`` saying which of its numbers a run recorded under a system's name."""
+    used = [(s, name) for s, name in by_label if s.system in involved]
+    if not used:
+        return verdict
+    shown = "; ".join(f"{s.system} ← {s.run_id} `{name}`" for s, name in used[:3])
+    more = f"; … ({len(used)} in all)" if len(used) > 3 else ""
+    return attrs.evolve(verdict, reason=f"{verdict.reason} (values named by system: {shown}{more})")
+
+
 def _judge(state: PipelineState, block: BlockInfo) -> BlockResult:
     runs, shared = block_runs(state, block)
     settings = _settings(state)
@@ -288,8 +344,10 @@ def _judge(state: PipelineState, block: BlockInfo) -> BlockResult:
         if r.metrics is not None and r.state is not RunState.OUT_OF_SCOPE
         for v in r.metrics.values
     ]
-    aggregates = aggregate(samples_from_values(values, keys))
     systems = block.systems or tuple(dict.fromkeys(system_in(block, r) for r in runs))
+    own = samples_from_values(values, keys)
+    by_label = _labelled_samples(values, keys, block.systems, own)
+    aggregates = aggregate([*own, *(sample for sample, _ in by_label)])
     expected = expected_seeds(block, runs)
     plan_metrics = plan_metric_names(block.metrics)
     # A name the researcher connected with an alias is a metric name of the criterion too (018:
@@ -349,6 +407,7 @@ def _judge(state: PipelineState, block: BlockInfo) -> BlockResult:
             unnamed_differ=_unnamed_differ(block, judged),
             planned_runs=_planned_runs(block, runs),
         )
+        verdict = _read_by_label(verdict, by_label, involved)
         if not runs and block.status_tag and normalise_status(block.status_tag) == "done":
             # 006's "### B1: … [COMPLETE]": finished before this plan's runs, evidence in the
             # plan; not "no runs" as if it were forgotten.

@@ -621,6 +621,7 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
         r"没有数值的幅度（\1）",
     ),
     (re.compile(r"names several metrics \(([^)]*)\)"), r"指明了多个指标（\1）"),
+    (re.compile(r" \(values named by system: (.+?)\)$"), r"（按系统名记录的数值：\1）"),
     (
         re.compile(
             r"names systems by number \(([^)]*)\), which are not systems of the block: name "

@@ -459,3 +459,53 @@ def test_a_block_that_names_no_metric_says_so_not_a_dash() -> None:
     )
     assert "none matching the plan's metrics (`accuracy`, `gate entropy`): `gate_mean`" in text
     assert "metric 'gate entropy' not found in the block's runs (extracted: gate_mean)" in text
+
+
+def test_one_run_that_measured_every_system_judges_them(tmp_path: Path) -> None:
+    """009's B4: one evaluation run writes each heuristic's regret under its name
+    (`regret[frequency-only heuristic]`); the block compares the heuristics, and its criterion
+    stayed open ("metric not found"), or was judged on one system's number under another's
+    name after the aliases bridge suggested (trial O3). Values named by a system of the block
+    are that system's, and the verdict says where each came from."""
+
+    def judged(signal: float, frequency: float) -> str:
+        store = InMemoryEventStore(clock=_clock())
+        systems = ("frequency-only heuristic", "signal-score heuristic")
+        store.append(
+            "bridge",
+            [
+                ev.PlanLoaded(
+                    title="Placement",
+                    plan_path="refine-logs/EXPERIMENT_PLAN.md",
+                    plan_sha256="b" * 64,
+                    options={"language": "en"},
+                    milestones=(ev.MilestoneInfo(id="M4", blocks=("B4",)),),
+                    blocks=(
+                        ev.BlockInfo(
+                            id="B4",
+                            systems=systems,
+                            success_criterion="signal-score heuristic beats frequency-only "
+                            "heuristic on regret",
+                        ),
+                    ),
+                )
+            ],
+            None,
+        )
+        values = (
+            _value("R005", "regret[signal-score heuristic]", signal, str(signal)),
+            _value("R005", "regret[Frequency-only heuristic]", frequency, str(frequency)),
+            _value("R005", "regret[oracle]", 0.0, "0.0"),
+        )
+        _add_run(store, "R005", "M4", "B4", values, system="signal-score heuristic")
+        return results.render(fold(store.read()))
+
+    met = judged(0.14, 0.21)
+    assert "**met** (judged by rule) — regret (lower is better): signal-score heuristic 0.14" in met
+    assert (
+        "(values named by system: signal-score heuristic ← R005 "
+        "`regret[signal-score heuristic]`; frequency-only heuristic ← R005 "
+        "`regret[Frequency-only heuristic]`)"
+    ) in met
+    assert "| frequency-only heuristic | regret | 0.21 | - | 1 | R005 |" in met
+    assert "**not_met**" in judged(0.25, 0.21)
