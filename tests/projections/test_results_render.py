@@ -461,7 +461,7 @@ def test_a_block_that_names_no_metric_says_so_not_a_dash() -> None:
     assert "metric 'gate entropy' not found in the block's runs (extracted: gate_mean)" in text
 
 
-def test_one_run_that_measured_every_system_judges_them(tmp_path: Path) -> None:
+def test_one_run_that_measured_every_system_judges_them() -> None:
     """009's B4: one evaluation run writes each heuristic's regret under its name
     (`regret[frequency-only heuristic]`); the block compares the heuristics, and its criterion
     stayed open ("metric not found"), or was judged on one system's number under another's
