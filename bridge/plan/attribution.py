@@ -584,6 +584,20 @@ class Attributor:
                 f"have (blocks: {', '.join(self.order)})",
             )
         table = system_table(run.system, self.systems) if run.system else None
+        if (
+            table is not None
+            and table.block
+            and _SANITY_PURPOSE.match(run.purpose)
+            and run.milestone not in self.sanity_milestones
+        ):
+            # A system's table places the system's runs, not a sanity check that runs it (011's
+            # R012 "Sanity: overfit on 100 items" was pooled into B2 by `block = "B2"` on its
+            # system's table: met on its overfit score, trial O1). A [[runs]] block still does.
+            return Attribution(
+                block="",
+                system="",
+                basis=f"{SANITY_CHECK} ({run.purpose!r}), whose numbers are not a block's",
+            )
         if table is not None and table.block:
             block = normalise_block_id(table.block)
             if block in self.ids:

@@ -17,7 +17,13 @@ from collections.abc import Collection, Mapping, Sequence
 import attrs
 
 from bridge.errors import ConfigError
-from bridge.plan.attribution import NO_BLOCKS, Attributor, RunFacts, system_table
+from bridge.plan.attribution import (
+    NO_BLOCKS,
+    SANITY_CHECK,
+    Attributor,
+    RunFacts,
+    system_table,
+)
 from bridge.plan.config import Config, RunEntry, SystemConfig
 from bridge.plan.model import Block, Milestone, Plan, PlanWarning, TrackerRun
 from bridge.plan.notes_label import BRIDGE_LABEL
@@ -487,6 +493,11 @@ def _attribute(
             "Give the plan experiment blocks (`### Block 1: …` with a Success criterion) to "
             "have verdicts"
             if reason == NO_BLOCKS
+            # A sanity check is reported under its milestone; a [systems] table's block does
+            # not place it (011's R012), only its own entry does.
+            else "It is reported under its milestone; set `block` on its [[runs]] entry if its "
+            "numbers are a block's"
+            if reason.startswith(SANITY_CHECK)
             else f"Set `block` on {'the' if len(ids) == 1 else 'each'} run's [[runs]] entry or "
             "its [systems] table, or fill the tracker's Block column"
         )

@@ -44,6 +44,13 @@ def _ids(shown: str) -> str:
     return re.sub(r" and (\d+) more$", r" 等（另有 \1 个）", shown)
 
 
+def _sanity_not_attributed(found: re.Match[str]) -> str:
+    return (
+        f"运行 {_ids(found.group(2))} 未归属任何实验块：{in_language(found.group(3), 'zh')}。"
+        "它按所在里程碑报告；若它的数值属于某个实验块，请在它的 [[runs]] 条目中设置 `block`"
+    )
+
+
 def _not_attributed(found: re.Match[str]) -> str:
     return (
         f"运行 {_ids(found.group(2))} 未归属任何实验块：{in_language(found.group(3), 'zh')}。"
@@ -107,6 +114,13 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
             r"tracker, results and their versions there"
         ),
         r"指向项目之外 \1 的链接：bridge 从那里读取计划，并把追踪表、结果及其版本写到那里",
+    ),
+    (
+        re.compile(
+            r"(runs?) (.+?) not attributed to a block: (.+)\. It is reported under its milestone; "
+            r"set `block` on its \[\[runs\]\] entry if its numbers are a block's"
+        ),
+        _sanity_not_attributed,
     ),
     (
         re.compile(

@@ -629,6 +629,23 @@ class TestCorpus:
             "its Purpose says it is a sanity check ('Sanity: overfit on 100 items'), whose "
             "numbers are not a block's"
         )
+        # Trial O1: `block = "B2"` on the system's [systems] table pooled R012 into B2 (met on
+        # its overfit score); the table places the system's other runs, not the sanity check.
+        project = tmp_path / "011"
+        as_project("011", project)
+        (project / "bridge.toml").write_text(
+            '[systems."DeBERTa multi-task λ=0.3"]\nblock = "B2"\n'
+            'aliases = ["Multi-task DeBERTa"]\n',
+            encoding="utf-8",
+        )
+        loaded = load_project(project)
+        placed = {r.id: r for r in loaded.runs}
+        assert placed["R012"].block == "" and placed["R014"].block == "B2"
+        (warning,) = [w.message for w in loaded.warnings if "R012 not attributed" in w.message]
+        assert warning.endswith(
+            "It is reported under its milestone; set `block` on its [[runs]] entry if its "
+            "numbers are a block's"
+        )
         # In the sanity milestone a "Sanity check" run is what it should be: the rule is silent.
         sanity = {r.id: r for r in load_project(as_project("001", tmp_path / "001")).runs}
         assert sanity["R001"].milestone == "M0"
