@@ -177,9 +177,19 @@ def _before_description(system: str) -> tuple[str, ...]:
     """
     text = _LABEL.sub("", _MARKUP.sub("", unicodedata.normalize("NFKC", system)), count=1)
     head, colon, rest = text.partition(": ")
+    if not colon:
+        # "E_best(shuffled depth) — randomly permute depth maps across images" (001's E6):
+        # a description after a spaced dash (an alias naming the system stood for nothing,
+        # trial O1).
+        head, dash, rest = (*_DESCRIBED.split(text, maxsplit=1), "", "")[:3]
+        # Not a dash inside brackets (005's "A0 (K3_top + insert-only, frozen — Stage 11-13)").
+        colon = dash if head.count("(") == head.count(")") else ""
     if not colon or not head.strip() or not rest.strip() or len(head.split()) > 6:
         return ()
     return (head.strip(),)
+
+
+_DESCRIBED = re.compile(r"(\s+[—–]\s+)")
 
 
 def _keys(name: str) -> tuple[str, str]:
@@ -361,6 +371,18 @@ class Attributor:
                     if coded is not None
                     else f"milestone {milestone.id}, {found[1]}",
                 )
+
+    def names_a_system(self, name: str) -> bool:
+        """
+        Whether ``name`` (a ``[systems]`` table's alias) names a compared system of some block,
+        at any level at which runs are matched (whole, without commentary, by its words).
+        """
+        full, base = _keys(name)
+        bag = _bag(system_key(name))
+        return any(
+            full in strict or full in loose or base in loose or (bag and bag in self.block_bags[b])
+            for b, (strict, loose) in self.block_systems.items()
+        )
 
     def _labelled(self, runs_cell: str, plan: Plan) -> list[str]:
         """

@@ -32,7 +32,7 @@ from collections.abc import Iterable, Sequence
 import attrs
 
 from bridge.errors import ConfigError
-from bridge.plan.attribution import system_table
+from bridge.plan.attribution import Attributor, system_table
 from bridge.plan.config import Config, ScopedRule
 from bridge.plan.model import Budget, Milestone, Plan, PlanWarning
 from bridge.plan.quantities import normalise_block_id
@@ -83,6 +83,34 @@ def _unknown_systems(config: Config, names: Iterable[str]) -> list[PlanWarning]:
             )
             continue
         raise ConfigError(message, setting=f"systems.{key}", file=config.file, line=line)
+    return warnings
+
+
+def _dead_aliases(plan: Plan, config: Config) -> list[PlanWarning]:
+    """
+    A ``[systems]`` alias that names no block's compared system connects nothing: a typo, or a
+    name shortened past what the plan writes, and the runs it was meant to place stay where
+    they were, without a word (trial O1: "Totally unknown name" was silent).
+    """
+    if not plan.blocks:
+        return []
+    attributor = Attributor(plan, config.systems)
+    systems = sorted({s for b in plan.blocks for s in b.systems})
+    warnings = []
+    for key, table in config.systems.items():
+        for alias in table.aliases:
+            if attributor.names_a_system(alias):
+                continue
+            hint = did_you_mean(alias, systems, most=2)
+            warnings.append(
+                PlanWarning(
+                    file=config.file or "bridge.toml",
+                    line=config.line_of(f"systems.{key}") or 0,
+                    message=f'[systems."{key}"] aliases: {alias!r} names no compared system of '
+                    f"any block{hint}; an alias connects the table's runs to a block's system as "
+                    "the plan writes it",
+                )
+            )
     return warnings
 
 
@@ -259,6 +287,7 @@ def check_against_runs(plan: Plan, config: Config, runs: Sequence[RunSpec]) -> l
     _explicit_blocks(plan, config)
     warnings += _rule_scopes(plan, config, runs)
     warnings += _unknown_primary(plan, config, runs)
+    warnings += _dead_aliases(plan, config)
     missing = runs_without_command(runs)
     if not missing:
         return warnings

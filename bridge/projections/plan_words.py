@@ -472,6 +472,15 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
     ),
     (
         re.compile(
+            r"(\[systems\.\"[^\"]*\"\]) aliases: ('.*?') names no compared system of any "
+            r"block(.*?); an alias connects the table's runs to a block's system as the plan "
+            r"writes it"
+        ),
+        r"\1 aliases：\2 不是任何实验块的对比系统\3；"
+        r"别名用于把该表的运行连到计划所写的某个实验块的系统",
+    ),
+    (
+        re.compile(
             r"the plan states two compute budgets: (\S+) GPU-h \(line (\d+), the one used\) and "
             r"(\S+) GPU-h \(line (\d+), the budget table's total\); bridge estimates and warns "
             r"\(or, with budget = \"enforce\", stops\) against the first: make them agree"

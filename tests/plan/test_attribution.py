@@ -651,6 +651,30 @@ class TestCorpus:
         assert sanity["R001"].milestone == "M0"
         assert "sanity check" not in sanity["R001"].attribution
 
+    def test_001_an_alias_names_a_system_without_its_description(self, tmp_path: Path) -> None:
+        """001's B3 lists "E6: E_best(shuffled depth) — randomly permute depth maps across
+        images": an alias "E6: E_best(shuffled depth)" placed nothing (only the whole line with
+        its description did, trial O1); an alias naming no system at all is warned about."""
+        project = tmp_path / "001"
+        as_project("001", project)
+        (project / "bridge.toml").write_text(
+            '[systems."Best method + shuffled depth"]\naliases = ["E6: E_best(shuffled depth)"]\n'
+            '[systems."Best method + zero depth"]\naliases = ["Totally unknown name"]\n',
+            encoding="utf-8",
+        )
+        loaded = load_project(project)
+        runs = {r.id: r for r in loaded.runs}
+        assert (runs["R007"].block, runs["R007"].block_system) == (
+            "B3",
+            "E6: E_best(shuffled depth) — randomly permute depth maps across images",
+        )
+        (dead,) = [w for w in loaded.warnings if "names no compared system" in w.message]
+        assert dead.message.startswith(
+            "[systems.\"Best method + zero depth\"] aliases: 'Totally unknown name' names no "
+            "compared system of any block"
+        )
+        assert (dead.file, dead.line) == ("bridge.toml", 3)
+
     def test_001_an_alias_for_an_ablation_keeps_what_it_takes_away(self, tmp_path: Path) -> None:
         """001's R012 "DepthGate no-Sobel" under `[systems."DepthGate (without Sobel)"]`: the
         table's "(without Sobel)" is never dropped, so the run is not B2's full "DepthGate"
