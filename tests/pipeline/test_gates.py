@@ -116,8 +116,16 @@ class TestSanityCriterion:
         assert blocked is not None
         assert blocked.reason.startswith("the sanity milestone's own success criterion is not met")
         assert "B0" in blocked.reason and "0.9" in blocked.reason
-        assert "`bridge retry S1`" in blocked.reason and "`bridge approve`" in blocked.reason
+        # S1 succeeded: the advice is one `bridge retry` takes (trial O1 was told `bridge retry
+        # S1`, which refuses a succeeded run without --force).
+        assert "`bridge retry --force S1`" in blocked.reason
+        assert "`bridge approve`" in blocked.reason
         assert sorted(executions(project)) == ["S1"]
+        bridge = Bridge(project)
+        try:
+            bridge.retry("S1", force=True)
+        finally:
+            bridge.close()
         results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text()
         assert "its runs passed, but its own success criterion is not met" in results
         assert "Sanity: passed" not in results

@@ -168,7 +168,9 @@ def sanity(s: Session) -> Step:
             ids = " ".join(r.run_id for r in runs if r.run_id in judged)
             said = "; ".join(f"{r.block.id}: {r.verdict.reason}".replace("\n", " ") for r in unmet)
             reason = (
-                f"{ev.CRITERION_HELD}: {said}. Fix the cause and `bridge retry {ids}`, or "
+                # The runs succeeded (only the criterion failed): a plain retry refuses them
+                # (trial O1 was told `bridge retry R001 …` and got "R001 succeeded").
+                f"{ev.CRITERION_HELD}: {said}. Fix the cause and `bridge retry --force {ids}`, or "
                 "`bridge approve` to go on with the later milestones anyway"
             )
             s.append("bridge", [ev.SanityChecked(passed=False, detail=reason[:2000])])
