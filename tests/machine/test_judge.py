@@ -959,6 +959,13 @@ class TestTrialM2Verdicts:
         v = _judged(text, {"ours": {"accuracy": ours}, "base": {"accuracy": 0.87}})
         assert v.verdict is (VerdictKind.MET if met else VerdictKind.NOT_MET), v.reason
 
+    def test_zero_of_a_count(self) -> None:
+        """008's B5 "zero unsupported core claims." was declined ("no comparison with a
+        number"); it is the count = 0."""
+        for count, met in ((0.0, VerdictKind.MET), (2.0, VerdictKind.NOT_MET)):
+            v = _judged("zero unsupported core claims", {"ours": {"unsupported_core_claims": count}})
+            assert v.verdict is met, v.reason
+
     def test_an_identifier_is_named_by_its_words(self) -> None:
         """The plan's `success_rate` is what "success rate" names in a criterion: it found no
         metric and was judged on the primary one (here accuracy, which went the other way)."""

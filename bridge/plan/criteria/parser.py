@@ -485,6 +485,8 @@ _CALL_COMPARED = re.compile(_CALL + r"\s*(?P<cmp>≥|>|≤|<)\s*(?P=m)\((?P<b>[^
 _COMPARED_WITH_ZH = re.compile(
     r"[与和跟]\s*([^，,；;。与和跟]{1,40}?)\s*相比(?:较|而言)?\s*([，,])"
 )
+# "zero unsupported core claims", "no more than zero …" aside: a whole clause saying a count is 0.
+_ZERO = re.compile(r"^(?:zero|零个?)\s*(?P<what>[^\d<>≤≥=,;]{3,60})$")
 # "至少达到 95%", "不低于达到"…: a comparator with a verb between it and the number.
 _REACHES_AT_LEAST = re.compile(
     r"(至少|最少|不低于|不少于|至多|最多|不超过)\s*(?:达到|为|是|要)\s*(?=[\d+.])"
@@ -517,6 +519,11 @@ def _in_words(norm: str) -> tuple[str, list[str]]:
         said = f"{found['a']} {found['m']} {found['cmp']} {found['b']}"
         notes.append(f"{found.group(0)!r} read as {said!r}")
         norm = f"{norm[: found.start()]}{said}{norm[found.end() :]}"
+    zero = _ZERO.match(norm)
+    if zero is not None:
+        # "zero unsupported core claims" (008's B5): a count that must be 0.
+        notes.append(f"'zero {zero['what']}' read as '{zero['what']} = 0'")
+        norm = f"{zero['what']} = 0"
     # "与 base 相比，…" says what "相比 base，…" says, which the reference words read.
     norm = _COMPARED_WITH_ZH.sub(r"相比 \1\2", norm)
     reaches = _REACHES_AT_LEAST.search(norm)
