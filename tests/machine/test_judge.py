@@ -963,7 +963,8 @@ class TestTrialM2Verdicts:
         """008's B5 "zero unsupported core claims." was declined ("no comparison with a
         number"); it is the count = 0."""
         for count, met in ((0.0, VerdictKind.MET), (2.0, VerdictKind.NOT_MET)):
-            v = _judged("zero unsupported core claims", {"ours": {"unsupported_core_claims": count}})
+            values = {"ours": {"unsupported_core_claims": count}}
+            v = _judged("zero unsupported core claims", values)
             assert v.verdict is met, v.reason
 
     def test_an_identifier_is_named_by_its_words(self) -> None:
