@@ -371,7 +371,8 @@ class Bridge:
                 elif not (run_ids or failed or milestone):
                     raise InputError(
                         "bridge retry --changed: no succeeded run's settings differ from what "
-                        "it ran with"
+                        "it ran with (an edit of a run's code is not a setting: `bridge retry "
+                        "--force RUN …` runs such a run again with the current code)"
                     )
             # With --failed or --milestone, the failed runs the edit sent back are among those
             # asked for: "nothing to retry" after the fix the next step advised was false
