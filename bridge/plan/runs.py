@@ -915,6 +915,9 @@ def _hold_dependents(drafts: Sequence[_Draft], language: str) -> None:
                     for dep in draft.depends_on
                     if (other := by_id.get(dep)) is not None
                     and other.status in OUT_OF_SCOPE_STATUSES
+                    # Bridge's own CANCELLED in the row (trial P1 on 011: R008 cancelled when
+                    # R004 failed, revived by the fix) is no run bridge does not run.
+                    and not ran_by_bridge(other.notes)
                 ),
                 None,
             )

@@ -250,7 +250,13 @@ def next_step(state: PipelineState, outcome: Outcome, language: str) -> str:
     if state.stage is Stage.BLOCKED and state.blocked is not None:
         reason = state.blocked.reason
         gate = reason.startswith("the gate held")
+        # Held by the sanity milestone's own criterion, its runs succeeded: `bridge run` after
+        # a fix of their code would block again on the same numbers (trial P1 on 006); the
+        # reason says what runs them again (`bridge retry --force …`) or goes on.
+        criterion = reason.startswith(ev.CRITERION_HELD)
         reason = line(blocked_in_language(reason, language))
+        if criterion:
+            return f"流水线已阻断：{reason}。" if zh else f"The pipeline is blocked: {reason}."
         if gate:  # a decision, not a mistake: a person overrides
             return (
                 f"流水线已阻断：{reason}。要越过关卡继续，运行 `bridge approve`。"

@@ -129,6 +129,9 @@ class TestSanityCriterion:
         results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text()
         assert "its runs passed, but its own success criterion is not met" in results
         assert "Sanity: passed" not in results
+        # Trial P1 on 006: the next step said `bridge run` would check the fix and go on; with
+        # the runs succeeded it blocked again on the same numbers.
+        assert "Fix it, then run `bridge run`" not in results
 
     def test_a_fixed_criterion_lets_the_plan_go_on(self, project: Path) -> None:
         """The researcher corrects the criterion: the next run checks it again and goes on."""

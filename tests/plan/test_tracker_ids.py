@@ -450,6 +450,21 @@ def test_runs_waiting_for_a_run_bridge_does_not_run_are_held_with_it(tmp_path: P
     assert not runs["R023"].settled_before_bridge
 
 
+def test_a_run_bridge_cancelled_holds_nothing(tmp_path: Path) -> None:
+    """Trial P1 on 011: R004 failed, bridge cancelled R008 (its row then says CANCELLED in
+    bridge's part), and after the fix R016, which waits for R008, was held "out of scope ...
+    which bridge does not run", though bridge ran R008 in that same invocation."""
+    project = _milestone_project(
+        tmp_path,
+        "| M1.1 | B1 | MHC-MI | CANCELLED | seed 0; bridge: cancelled: M1.0 failed |\n"
+        "| M1.2 | B1 | MHC-MI | TODO | depends on M1.1 |\n",
+    )
+    runs = {r.id: r for r in load_project(project).runs}
+    assert runs["M1.2"].depends_on == ("M1.1",)
+    assert runs["M1.2"].status_raw == "TODO"
+    assert not runs["M1.2"].settled_before_bridge
+
+
 @pytest.mark.parametrize(
     ("notes", "seed"),
     [
