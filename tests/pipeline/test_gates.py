@@ -121,12 +121,12 @@ class TestSanityCriterion:
         assert "`bridge retry --force S1`" in blocked.reason
         assert "`bridge approve`" in blocked.reason
         assert sorted(executions(project)) == ["S1"]
+        results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text()
         bridge = Bridge(project)
         try:
             bridge.retry("S1", force=True)
         finally:
             bridge.close()
-        results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text()
         assert "its runs passed, but its own success criterion is not met" in results
         assert "Sanity: passed" not in results
         # Trial P1 on 006: the next step said `bridge run` would check the fix and go on; with
