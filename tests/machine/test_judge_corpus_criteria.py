@@ -74,6 +74,16 @@ A1_ONLY = "**A1-only**: insert at W* with `nu_init`, ALL bridge variables zeroed
 A1_FULL = "**A1-full**: insert at SAME W* with SAME `nu_init` + full Stage 14 polish"
 
 CASES: tuple[Case, ...] = (
+    Case(
+        # "zero …" was declined ("no comparison with a number"): a count that must be 0.
+        source="008 B5",
+        text="zero unsupported core claims.",
+        expect=Expect.JUDGED,
+        systems=("audit",),
+        candidate="audit",
+        met={("audit", "unsupported_core_claims"): 0.0},
+        failed={("audit", "unsupported_core_claims"): 1.0},
+    ),
     # ---- every clause checked: met on one side, not met on the other -----------------------
     Case(
         source="001 B1",
@@ -374,7 +384,6 @@ CASES: tuple[Case, ...] = (
                 "appears",
                 "en",
             ),
-            ("008 B5", "zero unsupported core claims.", "en"),
             (
                 "009 B1",
                 "at least 95% of observed function-call tasks have local schemas; compact "

@@ -310,3 +310,36 @@ def test_a_plan_without_milestones_says_so_rather_than_ask_for_main_milestone(
         bridge.close()
     assert not (unchecked / ".bridge" / "runs").exists()
     assert "main_milestone" not in summary
+
+
+def test_a_run_added_without_a_command_blocks_before_it_launches(tmp_path: Path) -> None:
+    """Trial P3 on 009: a tracker row added after the first `bridge run`, whose system no
+    command is configured for, was launched ("launch failed: the command must be a non-empty
+    list") and counted as a failed must-run, with no word of bridge.toml. It blocks before
+    anything launches, naming the run and the setting."""
+    from tests.e2e.tiny import write_project as write_tiny
+
+    project = write_tiny(tmp_path / "p")
+    assert Bridge(project).run() is Stage.COLLECTED
+    toml = project / "bridge.toml"
+    command = next(line for line in toml.read_text().splitlines() if line.startswith("command"))
+    text = toml.read_text().replace(command + "\n", "")
+    text = text.replace('[systems."Baseline"]\n', f'[systems."Baseline"]\n{command}\n')
+    text += f'\n[systems."Method"]\n{command}\n'
+    toml.write_text(text)
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    tracker.write_text(
+        tracker.read_text().replace(
+            "| R003 |",
+            "| R004 | M1 | extra | Other | test | accuracy | MUST | TODO | seed 1 |\n| R003 |",
+        )
+    )
+    bridge = Bridge(project)
+    try:
+        assert bridge.run() is Stage.BLOCKED
+        state = bridge.status()
+    finally:
+        bridge.close()
+    assert state.blocked is not None
+    assert state.blocked.reason.startswith("1 run(s) have no command: R004. Fix: set [run] command")
+    assert not state.runs["R004"].attempts

@@ -563,7 +563,6 @@ class TestParseCriterionUnparsed:
         ("text", "reason"),
         [
             ("", "empty"),
-            ("zero unsupported core claims.", "no comparison"),
             ("statistically significant vs MLP", "statistical"),
             ("Either A > B OR B > A", "clauses"),
             ("improves F1 by ≥3pp over baseline at ≥ 2x speed", "thresholds"),

@@ -498,7 +498,7 @@ def implement(
                 )
             ],
         )
-    findings = (*_no_command(s), *result.findings)
+    findings = (*no_command(s), *result.findings)
     s.append(
         "bridge",
         [
@@ -518,7 +518,7 @@ def implement(
     return s.enter(trigger, summary, zh=summary_in_language(summary, "zh"))
 
 
-def _no_command(s: Session) -> list[Finding]:
+def no_command(s: Session) -> list[Finding]:
     """
     One blocking finding naming every run no command is configured for (they would otherwise
     fail at launch one by one).

@@ -115,9 +115,16 @@ def report_orphans(s: Session) -> None:
 
 def run_phase(s: Session, phase: str) -> str | None:
     """
-    Run a phase to its end; return why a gate held it, or None when it finished.
+    Run a phase to its end; return why a gate held it (or why nothing may launch: a run with
+    no command), or None when it finished.
     """
     report_orphans(s)
+    missing = code.no_command(s)
+    if missing:
+        # A run added after the code was checked (a tracker row written since the first
+        # `bridge run`) would launch with no command and fail as a must-run (trial P3 on 009):
+        # the configuration is what is missing, said before anything launches.
+        return missing[0].message
 
     def idle() -> None:
         take_tracker_edit(s)
