@@ -326,6 +326,8 @@ def extract_metrics(
                 continue
             take(file, (*found, []), blocking=True)
     read = tuple(f.source for f in cache.values() if isinstance(f, ReadFile))
+    values, clashes = _named_by_file(values, _source(output_dir, root))
+    problems.extend(clashes)
     return _capped(
         Extraction(
             values=tuple(values), histories=tuple(histories), problems=tuple(problems), read=read
@@ -335,6 +337,48 @@ def extract_metrics(
         config.aliases,
         _source(output_dir, root),
     )
+
+
+def _named_by_file(
+    values: list[MetricValue], out: str
+) -> tuple[list[MetricValue], list[ExtractionProblem]]:
+    """
+    One name read from several files with different numbers (029's R041: ``auroc`` in
+    ``risk/KLAX/lr.json``, ``risk/KLAX/xgb.json`` …): each value named by its file,
+    ``auroc[risk/KLAX/lr.json]``, and a note saying so. Kept under the one name, the first
+    file's number stood for the run and the others were dropped in silence (trial O2: XGBoost
+    judged on the logistic regression's 0.687).
+    """
+    by_name: dict[str, list[MetricValue]] = {}
+    for v in values:
+        by_name.setdefault(v.name, []).append(v)
+    clashing = {
+        name
+        for name, found in by_name.items()
+        if len({v.source for v in found}) > 1 and len({v.value for v in found}) > 1
+    }
+    if not clashing:
+        return values, []
+    prefix = f"{out}/" if out else ""
+
+    def inside(source: str) -> str:
+        return source[len(prefix) :] if prefix and source.startswith(prefix) else source
+
+    renamed = [
+        attrs.evolve(v, name=f"{v.name}[{inside(v.source)}]") if v.name in clashing else v
+        for v in values
+    ]
+    notes = [
+        ExtractionProblem(
+            source=by_name[name][0].source,
+            message=f"{name!r} was read from {len({v.source for v in by_name[name]})} files with "
+            f"different numbers: each is named by its file ({name}[FILE]); name the one the "
+            "run stands for with [metrics] aliases, or read it with a [[metrics.extract]] query",
+            blocking=False,
+        )
+        for name in sorted(clashing)
+    ]
+    return renamed, notes
 
 
 NOTHING_IN_FILE = NO_NUMBER_IN_FILE

@@ -137,6 +137,27 @@ class TestExtractCsv:
             "loss": (0.4, "csv:last_row:loss"),
         }
 
+    def test_one_name_in_several_files_is_named_by_file(self, tmp_path: Path) -> None:
+        """Trial O2 on 029: `auroc` in risk/KLAX/lr.json and risk/KLAX/xgb.json (and four more)
+        was one name: the first file's 0.687 stood for the run, XGBoost's 0.82 dropped with no
+        word. Each is named by its file, with a note; equal numbers stay one name."""
+        out = run_dir(tmp_path)
+        for model, auroc in (("lr", 0.687), ("xgb", 0.82)):
+            (out / "risk" / "KLAX").mkdir(parents=True, exist_ok=True)
+            (out / "risk" / "KLAX" / f"{model}.json").write_text(
+                json.dumps({"auroc": auroc, "n": 500})
+            )
+        result = extract(tmp_path, out, MetricsSpec(files=("risk/*/*.json",)))
+        values = {v.name: v.value for v in result.values}
+        assert values == {
+            "auroc[risk/KLAX/lr.json]": 0.687,
+            "auroc[risk/KLAX/xgb.json]": 0.82,
+            "n": 500.0,
+        }
+        (note,) = [p for p in result.problems if "was read from" in p.message]
+        assert not note.blocking
+        assert note.message.startswith("'auroc' was read from 2 files with different numbers")
+
     def test_a_column_of_numbers_written_as_text_is_a_note(self, tmp_path: Path) -> None:
         """ "91.2%" cells, or numbers with a stray "N/A", were a text column skipped in silence;
         a column of names stays quiet."""
