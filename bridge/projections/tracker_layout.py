@@ -263,7 +263,10 @@ def _opening(text: str, note: str) -> int:
             cut = end
         elif cut:
             break
-    return cut
+    # Not the space after it: bridge's label is found after the note's own last mark ("Uses
+    # `x.py`." then " bridge:"); taken in, the label went unseen and bridge's part was written
+    # again after itself, in the researcher's part (trial P3 on 009's R003).
+    return len(text[:cut].rstrip()) if cut else 0
 
 
 #: Given a run and its row's Status cell as written: the Status and Notes to show (None keeps

@@ -1048,3 +1048,29 @@ def test_bridges_own_tracker_says_running_for_a_row_running_elsewhere(tmp_path: 
     row = next(line for line in text.splitlines() if line.startswith("| E-main |"))
     assert "| RUNNING |" in row and "它不是 bridge 启动的" in row, row
     assert "| TODO |" not in row
+
+
+def test_a_note_ending_in_a_code_span_keeps_bridges_part_once(tmp_path: Path) -> None:
+    """Trial P3 on 009: R003's Notes "Uses `scripts/…py`." got bridge's part twice after an
+    edit of another row (`… bridge: attempt 1 …; exit 0; bridge: attempt 1 …; exit 0`), the
+    copy in the researcher's part from then on: the label after the note's closing mark and a
+    space went unseen."""
+    from tests.e2e.tiny import write_project as write_tiny
+
+    project = write_tiny(tmp_path / "p")
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    tracker.write_text(
+        tracker.read_text().replace(
+            "| MUST | TODO | seed 0 |\n", "| MUST | TODO | Uses `train.py`. |\n"
+        )
+    )
+    toml = project / "bridge.toml"
+    toml.write_text(toml.read_text().replace("--seed {seed}", "--seed 0"))
+    Bridge(project).run()
+    edited = tracker.read_text().replace(
+        "| DONE | Uses `train.py`. bridge:", "| DONE | Uses `train.py`. Ours. bridge:", 1
+    )
+    tracker.write_text(edited)
+    Bridge(project).run()
+    rows = [line for line in tracker.read_text().splitlines() if "Uses `train.py`." in line]
+    assert rows and all(row.count("bridge:") == 1 for row in rows), rows
