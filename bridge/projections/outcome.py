@@ -61,6 +61,7 @@ from bridge.machine.stages import (
     RunState,
     Stage,
 )
+from bridge.plan.attribution import system_key
 from bridge.plan.criteria import (
     Compound,
     Criterion,
@@ -280,11 +281,6 @@ def _unnamed_system(block: BlockInfo, runs: Sequence[RunView], verdict: Verdict)
 _LABELLED = re.compile(r"(?P<metric>.+)\[(?P<label>[^\[\]]+)\]")
 
 
-def _bare_name(name: str) -> str:
-    """A system's or label's name without markup or commentary, for comparing them."""
-    return " ".join(re.sub(r"[*`]|[(（][^)）]*[)）]", " ", name).casefold().split())
-
-
 def _labelled_samples(
     values: Sequence[MetricValue],
     keys: Mapping[str, RunKey],
@@ -298,7 +294,7 @@ def _labelled_samples(
     where nothing else did (the run's own unlabelled value of a metric comes first). A label
     naming no system, or more than one, gives nothing.
     """
-    named = {_bare_name(s): s for s in systems if _bare_name(s)}
+    named = {system_key(s): s for s in systems if system_key(s)}
     taken = {(s.run_id, s.system, s.metric) for s in own}
     out: list[tuple[Sample, str]] = []
     for value in values:
@@ -306,7 +302,7 @@ def _labelled_samples(
         found = _LABELLED.fullmatch(value.name)
         if key is None or found is None:
             continue
-        system = named.get(_bare_name(found["label"]))
+        system = named.get(system_key(found["label"]))
         metric = found["metric"]
         if system is None or (value.run_id, system, metric) in taken:
             continue
