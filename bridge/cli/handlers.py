@@ -17,7 +17,7 @@ import os
 import re
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -391,12 +391,18 @@ def _explain_waiting(bridge: Bridge, console: Printer) -> None:
             console.print(f"  - {finding_in_language(finding.message, language)}{where}")
 
 
-def _kept_copies(root: Path, since: float, language: str) -> list[str]:
+def _kept_copies(
+    root: Path, since: float, language: str, read: Mapping[str, str] | None = None
+) -> list[str]:
     """
     A line for each copy of a researcher's file bridge kept during this command before it
     rewrote the file (``NAME.before-bridge.md``, ``NAME.edited.md``): the text they wrote below
     bridge's marker is not in the file any more, and only this says where it went (trial O3).
+    An edit the plan read (``read``: path to sha256 of the inputs, 023's Status changed to TODO
+    as bridge asked) is said to be read, not to be in the wrong place.
     """
+    import hashlib
+
     from bridge.projections.text import t
 
     lines: list[str] = []
@@ -406,13 +412,15 @@ def _kept_copies(root: Path, since: float, language: str) -> list[str]:
             if kept is None or not copy.is_file() or copy.stat().st_mtime < since:
                 continue
             original = folder / f"{kept['stem']}{kept['ext']}"
+            file = original.relative_to(root).as_posix()
             key = "kept_before_bridge" if kept["kind"] == "before-bridge" else "kept_edited"
-            lines.append(
-                t(key, language).format(
-                    file=original.relative_to(root).as_posix(),
-                    copy=copy.relative_to(root).as_posix(),
-                )
-            )
+            if (
+                key == "kept_edited"
+                and read
+                and hashlib.sha256(copy.read_bytes()).hexdigest() == read.get(file)
+            ):
+                key = "kept_read_edit"
+            lines.append(t(key, language).format(file=file, copy=copy.relative_to(root).as_posix()))
     return lines
 
 
@@ -462,7 +470,8 @@ def run(args: Parsed) -> int:
             console.print(line)
         _explain_waiting(bridge, console)
         console.print(bridge.summary())
-        for line in _kept_copies(root, started, language):
+        plan = bridge.status().plan
+        for line in _kept_copies(root, started, language, plan.inputs if plan else None):
             console.print(line)
         if not _inside(Path.cwd().resolve(), root):
             console.print(t("plan_project", language).format(root=root))

@@ -107,6 +107,9 @@ class SanityChecked:
 CRITERION_HELD = "the sanity milestone's own success criterion is not met"
 #: How a passed ``SanityChecked.detail`` opens once a person approved going past that criterion.
 CRITERION_APPROVED = "sanity criterion not met, gone past by a person's approval"
+#: What a passed ``SanityChecked.detail`` says of a sanity block whose criterion bridge could
+#: not judge ("B0's criterion not judged (…)"): its runs passed, the criterion is open.
+CRITERION_UNJUDGED = "criterion not judged"
 
 
 @event("rescue.diagnosed")

@@ -80,11 +80,24 @@ def dumps_values(value: object, *, classes: tuple[object, ...]) -> bytes:
     try:
         return orjson.dumps(value, default=_default)
     except TypeError as exc:  # orjson reports unsupported types as TypeError
-        raise ValueError(str(exc)) from exc
+        raise _not_json(exc) from exc
 
 
 def _iso(value: datetime | None) -> str | None:
     return None if value is None else value.isoformat()
+
+
+def _not_json(exc: TypeError) -> ValueError:
+    """
+    The ValueError for orjson's TypeError (data JSON cannot hold); a stop signal raised while
+    orjson was in :func:`_default` (KeyboardInterrupt, SystemExit), which orjson wraps in that
+    TypeError, is raised as itself: a SIGTERM during an append printed a traceback about a
+    ``Slot`` instead of stopping (tests/cli/test_signals.py, once in a few hundred runs).
+    """
+    cause = exc.__cause__
+    if isinstance(cause, BaseException) and not isinstance(cause, Exception):
+        raise cause from None
+    return ValueError(str(exc))
 
 
 def _default(obj: object) -> object:
@@ -129,7 +142,7 @@ def dumps(value: object) -> str:
     try:
         text = orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
     except TypeError as exc:  # orjson reports unsupported types as TypeError
-        raise ValueError(str(exc)) from exc
+        raise _not_json(exc) from exc
     return text
 
 
@@ -252,7 +265,7 @@ def event_json(tag: str, data: dict[str, Any], *, names_may_be_secret: bool) -> 
     try:
         text = orjson.dumps(data, default=_default, option=orjson.OPT_SORT_KEYS).decode()
     except TypeError as exc:  # orjson reports unsupported types as TypeError
-        raise ValueError(str(exc)) from exc
+        raise _not_json(exc) from exc
     # A value read from a *_env variable is replaced wherever it sits (any field, any shape):
     # once in the hash-chained log it could never be removed.
     text = redact_known(text)

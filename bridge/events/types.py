@@ -20,6 +20,7 @@ from typing import TypeAlias
 from bridge.events.code_events import (
     CRITERION_APPROVED,
     CRITERION_HELD,
+    CRITERION_UNJUDGED,
     BaseRepoCloned,
     CodeReviewed,
     ImplementationRecorded,
@@ -78,6 +79,7 @@ from bridge.events.run_spec_events import (
 __all__ = [
     "CRITERION_APPROVED",
     "CRITERION_HELD",
+    "CRITERION_UNJUDGED",
     "EVENT_TYPES",
     "TRACKER_STATUS",
     "AblationsPlanned",

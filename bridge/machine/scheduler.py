@@ -6,9 +6,11 @@ carries its decisions out (appending events, calling the backend). Rules:
 
 - runs go milestone by milestone in plan order; the next milestone starts once every must-run
   run of the current one has *succeeded* (nice-to-have runs never hold it back; an overdue run
-  does not either); a must-run run that ended any other way, or that the tracker says ended
-  failed before bridge, stops the milestones after it, and their runs are cancelled with the
-  reason, so nothing waits forever and nothing starts on top of a failure;
+  does not either); a must-run run that ended any other way, that the tracker says ended
+  failed before bridge, or that waits for its code to be written, stops the milestones after
+  it, and their runs are cancelled with the reason, so nothing waits forever and nothing starts
+  on top of a failure or ahead of the milestone it follows (they come back when that row is
+  retried or its code is written);
 - ``depends_on`` runs wait for their dependencies to succeed, and are cancelled when one cannot
   (a dependency the tracker says failed before bridge cannot, until it is retried);
 - at most ``max_parallel`` runs are live at once, and a GPU slot holds one run at a time;
@@ -21,6 +23,7 @@ carries its decisions out (appending events, calling the backend). Rules:
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime, timedelta
@@ -37,6 +40,7 @@ from bridge.machine.stages import (
     RunState,
 )
 from bridge.plan.priority import Priority
+from bridge.plan.status_legend import is_held_for_code
 from bridge.value_methods import value_methods
 
 __all__ = [
@@ -49,6 +53,7 @@ __all__ = [
     "WarnBudget",
     "decide",
     "held_by_failed_before",
+    "held_for_code_by",
     "in_phase",
     "milestone_order",
 ]
@@ -61,6 +66,10 @@ _FINISHED_BADLY = TERMINAL_RUN_STATES - SETTLED_RUN_STATES - NOT_BRIDGES_RUN_STA
 _FINISHED_BADLY_OR_BEFORE = _FINISHED_BADLY | {RunState.DONE_BEFORE}
 # How a cancel reason says a must-run row ended that the tracker says failed before bridge.
 FAILED_BEFORE = "failed before bridge"
+# How a cancel reason says a must-run row is held until its code is written (023's
+# PENDING_IMPLEMENTATION rows of M2, while M3-M5 ran ahead of them).
+WAITS_FOR_CODE = "waits for its code"
+_HELD_FOR_CODE_BY = re.compile(r"not run: milestone \S+ must-run (\S+) " + WAITS_FOR_CODE)
 
 
 def held_by_failed_before(run: RunView) -> bool:
@@ -74,6 +83,18 @@ def held_by_failed_before(run: RunView) -> bool:
         and run.reason.startswith("not run: ")
         and f"ended {FAILED_BEFORE}" in run.reason
     )
+
+
+def held_for_code_by(run: RunView) -> str | None:
+    """
+    The must-run row whose code is not written yet that stops this cancelled run's milestone
+    ("not run: milestone M2 must-run R020 waits for its code"), or None: the run comes back
+    when that row's Status says it can run.
+    """
+    if run.state is not RunState.CANCELLED:
+        return None
+    found = _HELD_FOR_CODE_BY.fullmatch(run.reason)
+    return found.group(1) if found is not None else None
 
 
 @value_methods
@@ -304,6 +325,22 @@ def decide(
             if bad:
                 how = FAILED_BEFORE if bad[0].failed_before_bridge else bad[0].state.value
                 blocked_by = f"milestone {milestone} must-run {bad[0].run_id} ended {how}"
+                break
+        if state.count_in(milestone, (RunState.OUT_OF_SCOPE,), must_only=True):
+            # A must-run row whose code is not written yet: the milestones after it wait for it
+            # as for one that failed (they would otherwise run ahead of it).
+            waits = next(
+                (
+                    r
+                    for r in state.runs_in_state(RunState.OUT_OF_SCOPE)
+                    if r.spec.milestone == milestone
+                    and r.spec.priority is Priority.MUST
+                    and is_held_for_code(r.reason)
+                ),
+                None,
+            )
+            if waits is not None:
+                blocked_by = f"milestone {milestone} must-run {waits.run_id} {WAITS_FOR_CODE}"
                 break
         must = state.count_in(milestone, COUNTED_RUN_STATES, must_only=True)
         settled = state.count_in(milestone, SETTLED_RUN_STATES, must_only=True)

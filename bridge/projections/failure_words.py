@@ -149,6 +149,10 @@ _MILESTONE_ENDED = re.compile(r"milestone (\S+) must-run (\S+) ended (\w+(?: bef
 # from it, so only what is shown is translated (020's "未运行：milestone M2 must-run …").
 _NOT_RUN: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"dependency (\S+) failed"), r"它依赖的 \1 失败了"),
+    (
+        re.compile(r"milestone (\S+) must-run (\S+) waits for its code"),
+        r"里程碑 \1 的必做运行 \2 在等待其代码写好",
+    ),
     (re.compile(r"unknown dependency (\S+)"), r"未知的依赖 \1"),
     (
         re.compile(r"dependency (\S+) is out of scope in the tracker"),
@@ -262,6 +266,14 @@ _RETRIES: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     (re.compile(r"inputs changed: (.*)", re.DOTALL), r"输入已变更：\1"),
     (re.compile(r"retry asked by a person"), "由人要求重试"),
+    (
+        re.compile(r"(\S+)'s tracker row no longer says it ended failed before bridge"),
+        r"追踪表中 \1 的行不再写着它在 bridge 之前已失败",
+    ),
+    (
+        re.compile(r"(\S+)'s tracker row no longer says its code is not written yet"),
+        r"追踪表中 \1 的行不再写着其代码尚未写好",
+    ),
     (re.compile(r"the tracker's row now says that it is to run"), "追踪表的行现在写着要运行"),
     (re.compile(r"the tracker's row now says (.*)", re.DOTALL), r"追踪表的行现在写着 \1"),
     (

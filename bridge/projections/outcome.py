@@ -53,6 +53,7 @@ from bridge.machine.judge import (
     samples_from_values,
 )
 from bridge.machine.quality import QualityFinding, QualityKind
+from bridge.machine.scheduler import held_for_code_by
 from bridge.machine.stages import (
     COUNTED_RUN_STATES,
     NOT_BRIDGES_RUN_STATES,
@@ -630,8 +631,11 @@ def evaluate(state: PipelineState) -> Outcome:
         for r in must
         if r.state not in SETTLED_RUN_STATES or r.failed_before_bridge or r.wrote_no_number
     )
-    if not_succeeded:
-        failed = ", ".join(not_succeeded)
+    # Cancelled because an earlier milestone's row waits for its code: named with that row
+    # below, not as runs that failed (023: "retry --failed" would only cancel them again).
+    held_for_code = tuple(r.run_id for r in must if held_for_code_by(r) is not None)
+    if shown := [r for r in not_succeeded if r not in held_for_code]:
+        failed = ", ".join(shown)
         reasons.append((f"must-run runs not succeeded: {failed}", f"必做运行未成功：{failed}"))
     # A must-run row the tracker says failed before bridge (005's R005 `FAIL`, "needs retry"):
     # the plan's evidence is not all there, whoever ran it.
@@ -675,6 +679,14 @@ def evaluate(state: PipelineState) -> Outcome:
         waiting[kind] = ids
         if ids:
             reasons.append((f"{en}: {', '.join(ids)}", f"{zh}：{', '.join(ids)}"))
+        if kind == "code" and held_for_code:
+            later = ", ".join(held_for_code)
+            reasons.append(
+                (
+                    f"must-run runs of later milestones wait for that code: {later}",
+                    f"后续里程碑的必做运行等待这些代码：{later}",
+                )
+            )
     unread = ", ".join(r.run_id for r in runs if r.state is ok and r.metrics is None)
     if unread:
         reasons.append(

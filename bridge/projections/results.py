@@ -19,7 +19,7 @@ from bridge.events import types as ev
 from bridge.events.measurements import MetricValue
 from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.judge import EvaluationType, MainResult, claim_scope
-from bridge.machine.scheduler import held_by_failed_before
+from bridge.machine.scheduler import held_by_failed_before, held_for_code_by
 from bridge.machine.stages import (
     ENDED_UNSUCCESSFUL,
     NOT_BRIDGES_RUN_STATES,
@@ -84,6 +84,11 @@ _WORDS: dict[str, tuple[str, str]] = {
     "sanity_criterion": (
         "Sanity: failed: its runs passed, but its own success criterion is not met",
         "健全性检查：未通过：运行成功，但其自身成功标准未满足",
+    ),
+    "sanity_unjudged": (
+        "Sanity: its runs passed; its own success criterion was not judged (see its block's "
+        "verdict)",
+        "健全性检查：运行通过；其自身成功标准未被判定（见其实验块的判定）",
     ),
     "no_runs": ("No runs in this milestone.", "此里程碑没有运行。"),
     "stop_rules": (
@@ -321,7 +326,11 @@ def next_step(state: PipelineState, outcome: Outcome, language: str) -> str:
     # come back with that row's retry: `--failed` does not take them (nor the row), so the
     # advice is the row's own (018: "retry --failed" re-launched nine runs the tracker marked
     # invalid and wrote them back as passed).
-    failed = [r for r in outcome.must_not_succeeded if not held_by_failed_before(state.runs[r])]
+    failed = [
+        r
+        for r in outcome.must_not_succeeded
+        if not held_by_failed_before(state.runs[r]) and held_for_code_by(state.runs[r]) is None
+    ]
     if failed:
         ids = ", ".join(failed)
         return (
@@ -353,6 +362,26 @@ def next_step(state: PipelineState, outcome: Outcome, language: str) -> str:
                 else ""
             )
             + ", or, if that result stands, change their Status in the tracker."
+        )
+    if awaiting := outcome.must_awaiting_code:
+        ids = ", ".join(awaiting)
+        # The runs of later milestones they hold (any priority) come back with them.
+        n = sum(1 for r in state.runs.values() if held_for_code_by(r) is not None)
+        return (
+            f"必做运行等待代码写好（{ids}）：写好后把追踪表中这些行的状态改为 TODO，再运行 "
+            "`bridge run`"
+            + (f"（被它们挡住的后续里程碑的 {n} 个运行随之运行）" if n else "")
+            + "；若不再运行它们，请把其状态改为 NOT RUN — <原因>。"
+            if zh
+            else f"Must-run rows wait for their code ({ids}): once it is written, change their "
+            "Status in the tracker to TODO and run `bridge run`"
+            + (
+                f" (the {n} run{'s' if n > 1 else ''} of later milestones they hold "
+                f"{'run' if n > 1 else 'runs'} after them)"
+                if n
+                else ""
+            )
+            + "; to go on without them, mark them NOT RUN — <why>."
         )
     if empty := outcome.must_no_number:
         ids = ", ".join(empty)
@@ -556,6 +585,9 @@ def render(state: PipelineState, language: str = "en") -> str:
                 key = "sanity_approved"
             elif last.startswith(ev.CRITERION_HELD):
                 key = "sanity_criterion"
+            elif key == "sanity_passed" and ev.CRITERION_UNJUDGED in last:
+                # 029's "all `*_ok` true", declined, read "Sanity: passed" over a value false.
+                key = "sanity_unjudged"
             theirs = [state.runs[r] for r in milestone.run_ids]
             if theirs and all(r.state in NOT_BRIDGES_RUN_STATES for r in theirs):
                 key = "sanity_before"  # bridge checked nothing: the tracker's word stands

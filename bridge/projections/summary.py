@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from bridge.machine.fold import PipelineState
 from bridge.machine.judge import MainResult
+from bridge.machine.scheduler import held_by_failed_before, held_for_code_by
 from bridge.machine.stages import ENDED_UNSUCCESSFUL
 from bridge.machine.views import RunView
 from bridge.plan.priority import Priority
@@ -230,7 +231,12 @@ def _nice_failed(state: PipelineState, zh: bool) -> str:
     failed = [
         r.run_id
         for r in state.runs.values()
-        if r.spec.priority is Priority.NICE and r.state in ENDED_UNSUCCESSFUL
+        if r.spec.priority is Priority.NICE
+        and r.state in ENDED_UNSUCCESSFUL
+        # Held by an earlier milestone's row: it comes back with that row, and `--failed`
+        # would only cancel it again.
+        and not held_by_failed_before(r)
+        and held_for_code_by(r) is None
     ]
     if not failed:
         return ""

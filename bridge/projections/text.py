@@ -255,6 +255,13 @@ _WORDS: dict[str, tuple[str, str]] = {
         "已把你对 {file} 的修改保存为 {copy}：bridge 根据日志写这个文件（标记以下的部分）；"
         "请把你的笔记写在标记之上",
     ),
+    "kept_read_edit": (
+        "read your edit of {file}; the file as you left it is kept in {copy}: bridge fills in "
+        "the Status and Notes of the rows it ran and everything below its marker, so text you "
+        "wrote there is only in that copy (write notes above the marker)",
+        "已读取你对 {file} 的修改；你留下的原文保存在 {copy}：bridge 填写它运行过的行的 Status "
+        "与 Notes 以及标记以下的全部内容，写在那里的文字只在该副本中（请把笔记写在标记之上）",
+    ),
     "plan_more_warnings": (
         "… and {n} more warnings (bridge plan --json)",
         "… 另有 {n} 条警告（bridge plan --json）",

@@ -94,7 +94,14 @@ def test_the_copies_bridge_keeps_of_the_researchers_files_are_said(
     tracker.write_text(text + "\nmy note under the marker\n", encoding="utf-8")
     assert main(["run", "--project", str(project), "--plain"]) == 0
     second = capsys.readouterr().out
-    assert "kept your edit of refine-logs/EXPERIMENT_TRACKER.md in " in second
+    # The edited file was read as the plan's input (its Status cells are the researcher's
+    # word), but the note below the marker is in the copy only, and that is said.
+    assert (
+        "read your edit of refine-logs/EXPERIMENT_TRACKER.md; the file as you left it is kept "
+        "in refine-logs/EXPERIMENT_TRACKER.edited.md: bridge fills in the Status and Notes of "
+        "the rows it ran and everything below its marker, so text you wrote there is only in "
+        "that copy"
+    ) in second
     assert "before bridge" not in second  # only what this command kept
     assert "my note under the marker" in (
         project / "refine-logs" / "EXPERIMENT_TRACKER.edited.md"

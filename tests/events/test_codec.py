@@ -5,6 +5,7 @@ Tests for the event codec: canonical JSON, round trips, upcasting, and refusals.
 from __future__ import annotations
 
 import typing
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import attrs
@@ -212,3 +213,31 @@ class TestFieldTypes:
             items: tuple["Priority", ...]  # noqa: UP037
 
         assert codec.field_types(OnlyQuoted) == {"items": tuple[Priority, ...]}
+
+
+class _Interrupted(Mapping[str, int]):
+    """A mapping whose reading is stopped by a signal (its ``__iter__`` raises as a SIGINT
+    handler would, the moment orjson hands it to the encoder)."""
+
+    def __getitem__(self, key: str) -> int:
+        raise KeyError(key)
+
+    def __len__(self) -> int:
+        return 1
+
+    def __iter__(self) -> Iterator[str]:
+        raise KeyboardInterrupt
+
+
+def test_a_stop_signal_inside_the_encoder_stops_it() -> None:
+    """A SIGTERM that arrived while orjson was in the encoder's fallback came out as "ValueError:
+    Type is not JSON serializable: Slot", a traceback instead of the stop (tests/cli/
+    test_signals.py, rarely): orjson wraps what the fallback raises in a TypeError."""
+    from bridge.events.encoding import dumps_values, event_json
+
+    with pytest.raises(KeyboardInterrupt):
+        event_json("t", {"a": _Interrupted()}, names_may_be_secret=False)
+    with pytest.raises(KeyboardInterrupt):
+        dumps_values({"a": _Interrupted()}, classes=())
+    with pytest.raises(ValueError, match="not JSON serializable"):
+        event_json("t", {"a": object()}, names_may_be_secret=False)

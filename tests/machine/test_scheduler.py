@@ -19,9 +19,11 @@ from bridge.machine.scheduler import (
     Retry,
     WarnBudget,
     decide,
+    held_for_code_by,
     phase_done,
 )
 from bridge.machine.stages import RunState
+from bridge.plan.status_legend import held_for_code
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 CPU = tuple(Slot(host=f"local#{k}") for k in range(8))
@@ -169,6 +171,34 @@ class TestMilestoneOrder:
             "not run: milestone M1 must-run A2 ended failed before bridge"
         }
         assert launched(decisions) == []
+
+    def test_a_must_run_row_waiting_for_its_code_cancels_later_milestones(self) -> None:
+        """023's M2 rows wait for their code (PENDING_IMPLEMENTATION) and M3-M5 ran ahead of
+        them: the later milestones are cancelled, saying which row holds them; the runs of its
+        own milestone go on."""
+        log = three_milestones()
+        held = held_for_code("PENDING_IMPLEMENTATION", "its code is not written yet")
+        log.add("A2", ev.RunRuledOut(run_id="A2", status="blocked", reason=held))
+        decisions = decide(log.state(), CPU, T0, Policy())
+        assert launched(decisions) == ["A1"]
+        assert sorted(d.run_id for d in of(Cancel, decisions)) == ["B1", "B2"]
+        reasons = {d.reason for d in of(Cancel, decisions)}
+        assert reasons == {"not run: milestone M1 must-run A2 waits for its code"}
+        log.add("B1", ev.RunCancelled(run_id="B1", reason=reasons.pop()))
+        assert held_for_code_by(log.state().runs["B1"]) == "A2"
+        assert held_for_code_by(log.state().runs["A1"]) is None
+
+    def test_a_row_ruled_out_or_a_nice_row_waiting_for_code_holds_nothing(self) -> None:
+        """A row the researcher ruled out (SKIPPED) is no part of the plan any more, and a
+        nice-to-have row holds nothing, as under bridge."""
+        log = three_milestones().run("A1")
+        log.add("A2", ev.RunRuledOut(run_id="A2", status="skipped", reason="SKIPPED"))
+        assert launched(decide(log.state(), CPU, T0, Policy())) == ["B1", "B2"]
+        log = Log((("M1", False), ("M2", False)))
+        log.plan("A1", "M1").plan("N1", "M1", priority="nice").plan("B1", "M2").run("A1")
+        held = held_for_code("TODO-CODE", "its code is not written yet")
+        log.add("N1", ev.RunRuledOut(run_id="N1", status="blocked", reason=held))
+        assert launched(decide(log.state(), CPU, T0, Policy())) == ["B1"]
 
     def test_a_row_done_before_bridge_lets_the_plan_go_on(self) -> None:
         """Done before bridge without a failure (DONE, 002's settled gate) holds nothing."""

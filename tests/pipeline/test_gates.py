@@ -146,6 +146,20 @@ class TestSanityCriterion:
         assert sorted(executions(project)) == ["R1", "R2", "S1"]
         assert len(executions(project)["S1"]) == 1
 
+    def test_a_criterion_bridge_cannot_judge_is_not_called_passed(self, project: Path) -> None:
+        """029's sanity criterion was declined, and the results said "Sanity: passed" over a
+        flag written false: the runs passed, the criterion is open, and both are said."""
+        write_project(project, RUNS)
+        plan = project / "refine-logs" / "EXPERIMENT_PLAN.md"
+        plan.write_text(
+            plan.read_text().replace("accuracy > 0.5", "the smoke test looks reasonable", 1)
+        )
+        _text, data = _collected(project)
+        results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text()
+        assert "**Sanity: its runs passed; its own success criterion was not judged" in results
+        assert "Sanity: passed" not in results
+        assert data["milestones"][0]["sanity_passed"] is True
+
     def test_approval_goes_past_it_and_says_so(self, project: Path) -> None:
         """`bridge approve` at the block: the later milestones run, the approval is recorded,
         and the results say the criterion was not met and a person went on."""

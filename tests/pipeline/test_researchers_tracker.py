@@ -1000,6 +1000,75 @@ def test_the_trackers_legend_decides_its_marks_and_unwritten_code_is_held(projec
     assert "wait for their code" not in bridge.summary()
 
 
+HELD_TRACKER = """\
+# Experiment Tracker
+
+| Run ID | Block | Milestone | Purpose | System | Metrics | Priority | Status | Notes |
+|---|---|---|---|---|---|---|---|---|
+| S1 | B0 | M0 | sanity | main | accuracy | MUST | TODO | seed 0 |
+| R2 | B1 | M1 | main | main | accuracy | MUST | PENDING_IMPLEMENTATION | needs the new loss |
+| R3 | B1 | M1 | main | main | accuracy | MUST | TODO | seed 0 |
+| R4 | B1 | M2 | main | main | accuracy | MUST | TODO | only after the M1 gate |
+| R5 | B1 | M2 | main | main | accuracy | NICE | TODO | seed 1 |
+"""
+
+
+def test_a_row_waiting_for_its_code_holds_the_milestones_after_it(project: Path) -> None:
+    """Trial P2 on 023: M2's rows wait for their code (PENDING_IMPLEMENTATION) and M3-M5 ran
+    ahead of them, "only after the M2 gate" rows included. Through a real ``bridge run``: the
+    later milestone's runs are not launched, each saying which row holds them; the summary
+    neither calls them failed nor offers `retry --failed`, and its next step names the row;
+    set to TODO, the row runs and the runs it held run after it."""
+    write_project(
+        project,
+        [
+            Run(id=i, milestone=m, priority=p)
+            for i, m, p in (
+                ("S1", "M0", "MUST"),
+                ("R2", "M1", "MUST"),
+                ("R3", "M1", "MUST"),
+                ("R4", "M2", "MUST"),
+                ("R5", "M2", "NICE"),
+            )
+        ],
+    )
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    tracker.write_text(HELD_TRACKER)
+    bridge = Bridge(project)
+    assert bridge.run() is Stage.COLLECTED
+    assert sorted(executions(project)) == ["R3", "S1"]
+    state = bridge.status()
+    for run_id in ("R4", "R5"):
+        assert state.runs[run_id].state is RunState.CANCELLED
+        assert state.runs[run_id].reason == "not run: milestone M1 must-run R2 waits for its code"
+    summary = bridge.summary()
+    assert "not succeeded" not in summary and "retry --failed" not in summary, summary
+    assert "must-run runs of later milestones wait for that code: R4" in summary
+    assert (
+        "Next step: Must-run rows wait for their code (R2): once it is written, change their "
+        "Status in the tracker to TODO and run `bridge run` (the 2 runs of later milestones "
+        "they hold run after them)"
+    ) in summary
+    tracker.write_text(tracker.read_text().replace("| PENDING_IMPLEMENTATION |", "| TODO |", 1))
+    bridge = Bridge(project)
+    assert bridge.run() is Stage.COLLECTED
+    state = bridge.status()
+    assert [state.runs[r].state for r in ("R2", "R4", "R5")] == [RunState.SUCCEEDED] * 3
+    from bridge.events.store import SQLiteEventStore
+
+    store = SQLiteEventStore(project / ".bridge" / "events.db")
+    try:
+        released = [
+            r.event.reason
+            for r in store.read()
+            if isinstance(r.event, ev.RunRetryScheduled) and r.event.run_id in ("R4", "R5")
+        ]
+    finally:
+        store.close()
+    assert released == ["R2's tracker row no longer says its code is not written yet"] * 2
+    assert "wait for" not in bridge.summary()
+
+
 def test_a_row_its_legend_says_is_in_progress_keeps_its_word(project: Path) -> None:
     """033's legend reads `[~]` as "In progress": a row marked so is someone else's run, and
     bridge wrote its TODO over the researcher's mark."""

@@ -109,6 +109,13 @@ def test_retry_reasons_in_chinese() -> None:
     # 018 and 025 as a new user saw them: "重试: the tracker's row now says …"
     assert retry_in_language("the tracker's row now says TODO", "zh") == "追踪表的行现在写着 TODO"
     assert retry_in_language("retry asked by a person", "zh") == "由人要求重试"
+    # 023: the runs a row held come back when the row no longer holds them.
+    assert retry_in_language(
+        "R020's tracker row no longer says its code is not written yet", "zh"
+    ) == ("追踪表中 R020 的行不再写着其代码尚未写好")
+    assert retry_in_language(
+        "R005's tracker row no longer says it ended failed before bridge", "zh"
+    ) == ("追踪表中 R005 的行不再写着它在 bridge 之前已失败")
     assert retry_in_language("the tracker's row now says that it is to run", "zh") == (
         "追踪表的行现在写着要运行"
     )
@@ -190,6 +197,11 @@ def test_stage_reasons_in_chinese(reason: str, chinese: str) -> None:
         (
             "not run: milestone M1 must-run R005 ended failed before bridge",
             "未运行：里程碑 M1 的必做运行 R005 在 bridge 之前已失败",
+        ),
+        # 023: R031 after M2's must-run R020 waits for its code (bridge/machine/scheduler.py).
+        (
+            "not run: milestone M2 must-run R020 waits for its code",
+            "未运行：里程碑 M2 的必做运行 R020 在等待其代码写好",
         ),
         (
             "not run: milestone M1 must-run R3 ended timed_out",

@@ -16,7 +16,7 @@ from bridge.events.secrets import redact
 from bridge.events.values import Finding, Severity
 from bridge.machine.fold import RunView
 from bridge.machine.ports import ReviewRequest
-from bridge.machine.scheduler import FAILED_BEFORE, held_by_failed_before
+from bridge.machine.scheduler import FAILED_BEFORE, held_by_failed_before, held_for_code_by
 from bridge.machine.stages import NOT_BRIDGES_RUN_STATES, RunState
 from bridge.machine.triggers import StageTrigger
 from bridge.pipeline import retries
@@ -30,6 +30,7 @@ from bridge.pipeline.recording import (
 from bridge.pipeline.session import Session, Step
 from bridge.pipeline.steps import collect
 from bridge.plan.run_fields import SPEC_FIELDS
+from bridge.plan.status_legend import is_held_for_code
 from bridge.plan.vocabulary import DONE_STATUSES
 from bridge.projections.failure_words import TRACKER_ROW_NOW
 from bridge.projections.reasons import summary_in_language
@@ -433,19 +434,27 @@ _HELD_BY = re.compile(r"must-run (\S+) ended " + re.escape(FAILED_BEFORE))
 
 def _released(s: Session) -> list[str]:
     """
-    Put back to pending the runs bridge cancelled because a row the tracker said failed
-    before bridge held their milestone, where that row no longer says so: the next step's
-    "if that result stands, change their Status in the tracker" left them cancelled, with a
-    reason about a row that had not failed any more.
+    Put back to pending the runs bridge cancelled because a must-run row held their milestone,
+    where that row no longer holds it: the tracker no longer says it failed before bridge (the
+    next step's "if that result stands, change their Status in the tracker" left them
+    cancelled, with a reason about a row that had not failed any more), or its code is written
+    (its Status says it can run: 023's M2 rows).
     """
     state = s.state()
     released = []
     for run in state.runs.values():
         held = _HELD_BY.search(run.reason) if held_by_failed_before(run) else None
         holder = state.runs.get(held.group(1)) if held is not None else None
-        if holder is None or holder.failed_before_bridge:
+        if holder is not None and not holder.failed_before_bridge:
+            why = f"{holder.run_id}'s tracker row no longer says it ended failed before bridge"
+        elif (waited := held_for_code_by(run)) is not None and not (
+            (row := state.runs.get(waited)) is not None
+            and row.state is RunState.OUT_OF_SCOPE
+            and is_held_for_code(row.reason)
+        ):
+            why = f"{waited}'s tracker row no longer says its code is not written yet"
+        else:
             continue
-        why = f"{holder.run_id}'s tracker row no longer says it ended failed before bridge"
         s.append(
             f"run:{run.run_id}",
             [ev.RunRetryScheduled(run_id=run.run_id, reason=why, manual=False)],

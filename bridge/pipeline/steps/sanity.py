@@ -181,7 +181,10 @@ def sanity(s: Session) -> Step:
         # let the plan go past.
         notes = "; ".join(
             [n for n in (unmeasured(r, limit) for r in runs) if n]
-            + [f"{r.block.id}'s criterion not judged ({_cut(r.verdict.reason)})" for r in unjudged]
+            + [
+                f"{r.block.id}'s {ev.CRITERION_UNJUDGED} ({_cut(r.verdict.reason)})"
+                for r in unjudged
+            ]
         )
         if unmet:
             blocks = ", ".join(r.block.id for r in unmet)

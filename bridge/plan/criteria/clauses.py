@@ -91,6 +91,18 @@ _ITEM_SPLIT = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*、\s*|\s*和\s*|\s*�
 _CHAIN = re.compile(
     r"^(?P<a>[^<>≥≤\d]+?)\s*(?P<op1>[<>])\s*(?P<b>[^<>≥≤\d]+?)\s*(?P<op2>[<>])\s*(?P<c>[^<>≥≤\d]+)$"
 )
+# Flags stated true or false: 029's sanity "JSON contains keys `data_ok, …, analysis_ok` all
+# `true`", "`ml_ok` is true", "a_ok 和 b_ok 均为 true". A flag is recorded as 1 (true) or 0
+# (false), so each reads as one clause "flag = 1". Only names that look like a program's (in a
+# code span, or with an underscore or a digit): "the claim is true" names no flag.
+_FLAG = r"`?[A-Za-z_][A-Za-z0-9_.-]*`?"
+_TRUTH = re.compile(
+    rf"^(?P<head>.*?)(?P<items>{_FLAG}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*[、和与]\s*){_FLAG})*)"
+    r"\s*(?:(?:(?:are|is|must\s+be|should\s+be|be)\s+)?(?:(?:all|both|each)\s+)?"
+    r"(?:(?:set\s+to|equal\s+to|==?)\s*)?|(?:均|都|全部|全|皆)?(?:为|是|等于)\s*)"
+    r"`?(?P<value>true|false|真|假)`?$",
+    re.IGNORECASE,
+)
 _LABEL = re.compile(r"^(?:[A-Z]{1,2}\d{1,2}[a-z]?)\s*[:：]\s+")
 _DISJUNCTION = re.compile(r"\beither\b|\bor\b|或者|或是", re.IGNORECASE)
 _DECORATION = re.compile(r"[✓✔✅]|\*\*")
@@ -243,6 +255,17 @@ def _expand(clause: str, notes: list[str]) -> list[str]:
     turn = _NEW_SENTENCE.search(clause)
     if turn is not None and clause[: turn.start()].strip() and clause[turn.end() :].strip():
         return [*_expand(clause[: turn.start()].strip(), notes), clause[turn.end() :].strip()]
+    truth = _TRUTH.match(clause)
+    if truth is not None:
+        flags = [i.strip().strip("`").strip() for i in _ITEM_SPLIT.split(truth.group("items"))]
+        quoted = "`" in truth.group("items")
+        if flags and all(f and (quoted or re.search(r"[_\d]", f)) for f in flags):
+            value = 1 if truth.group("value").lower() in ("true", "真") else 0
+            expanded = [f"{flag} = {value}" for flag in flags]
+            notes.append(
+                f"{clause!r} read as {expanded}: a flag is recorded as 1 (true) or 0 (false)"
+            )
+            return expanded
     chain = _CHAIN.match(clause)
     if chain and chain.group("op1") == chain.group("op2"):
         a, b, c = (chain.group(k).strip() for k in ("a", "b", "c"))
