@@ -551,11 +551,18 @@ def exited_runs(root: Path, state: PipelineState) -> frozenset[str]:
 
 def status(args: Parsed) -> int:
     """``bridge status``: the stage and every run, from the log alone."""
+    import attrs
+
     from bridge.cli.console import status_json, status_lines
 
     root = project_root(args)
-    overrides(args)
+    given = overrides(args)
     state = folded_state(root)
+    if "language" in given and state.plan is not None:
+        # Shown in the language asked for (`-o language=en` on 023's Chinese plan was ignored):
+        # the log keeps the one it was run with.
+        options = {**state.plan.options, "language": str(given["language"])}
+        state = attrs.evolve(state, plan=attrs.evolve(state.plan, options=options))
     detached = not run_active(root)
     exited = exited_runs(root, state) if detached else frozenset()
     if args.json:

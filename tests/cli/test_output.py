@@ -424,3 +424,20 @@ def test_a_cancel_line_reads_in_the_plans_language() -> None:
         and zh.split(" ", 1)[1] == "R030 已取消: 未运行：里程碑 M2 的必做运行 R021 已失败"
     )
     assert en is not None and en.split(" ", 1)[1] == f"R030 cancelled: {reason}"
+
+
+def test_status_shows_the_language_asked_for(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`bridge status -o language=en` on a project run in Chinese (023) printed Chinese: the
+    option was checked and dropped. It is the language of what status prints; the log keeps
+    the one the project was run with."""
+    project = write_project(tmp_path)
+    assert main(["run", "--project", str(project), "--plain", "-o", "language=zh"]) == 0
+    capsys.readouterr()
+    assert main(["status", "--project", str(project)]) == 0
+    assert capsys.readouterr().out.startswith("阶段 COLLECTED")
+    assert main(["status", "--project", str(project), "-o", "language=en"]) == 0
+    assert capsys.readouterr().out.startswith("stage COLLECTED")
+    assert main(["status", "--project", str(project)]) == 0
+    assert capsys.readouterr().out.startswith("阶段 COLLECTED")
