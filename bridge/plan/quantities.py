@@ -16,6 +16,8 @@ __all__ = [
     "normalise_block_id",
     "number_upper",
     "seeds",
+    "seeds_for_one",
+    "seeds_of_one_system",
     "split_list",
     "stated_seed_count",
 ]
@@ -246,6 +248,39 @@ def seeds(text: str) -> tuple[tuple[int, ...], int | None]:
     return (), stated_seed_count(text)
 
 
+# What follows a seed count when it is one system's ("10 seeds for random", 015), not every
+# system's ("3 seeds for each system", "5 seeds for all methods", "3 seeds for stability").
+_FOR_ONE = re.compile(
+    r"\s+(?:only\s+)?for\s+(?:the\s+)?(?!(?:each|every|all|both|any|per|stability|"
+    r"robustness|variance|significance|reproducibility|averaging|the\s+(?:block|experiment))\b)"
+    r"`?(?P<name>[\w.-]+)`?\s*(?:$|[.;,)\n]|only\b|runs?\b|baselines?\b)",
+    re.IGNORECASE,
+)
+
+
+def seeds_for_one(after: str) -> str | None:
+    """
+    The system a seed count is stated for, from the text right ``after`` the count ("for
+    random." in "10 seeds for random."), or None when it is every system's.
+    """
+    found = _FOR_ONE.match(after)
+    return found.group("name") if found is not None else None
+
+
+def seeds_of_one_system(text: str) -> str | None:
+    """
+    The first seed count a text states for one system only, as written ("10 seeds for
+    random"), or None: such a count is not the block's (:func:`stated_seed_count` skips it).
+    """
+    text = _seed_text(text)
+    for counted in _SEED_COUNT.finditer(text):
+        if seeds_for_one(text[counted.end() :]) is not None:
+            end = _FOR_ONE.match(text, counted.end())
+            assert end is not None
+            return text[counted.start() : end.end("name")].strip()
+    return None
+
+
 def stated_seed_count(text: str) -> int | None:
     """
     The first seed count a text states in words (``3 seeds``, ``three seeds``, ``3 个 seed``).
@@ -266,6 +301,8 @@ def stated_seed_count(text: str) -> int | None:
         before = text[max(0, counted.start() - 12) : counted.start()]
         if not _run_seed(text, _seed_keyword(counted)) or _NOT_A_COUNT.search(before):
             continue
+        if seeds_for_one(text[counted.end() :]):
+            continue  # 015's "10 seeds for random": that system's count, not the block's
         word = counted.group(1).casefold()
         return _WORD_COUNTS.get(word) or (int(word) if word.isdigit() else None)
     zh = _SEED_COUNT_ZH.search(text)

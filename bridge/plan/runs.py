@@ -28,6 +28,7 @@ from bridge.plan.config import Config, RunEntry, SystemConfig
 from bridge.plan.model import Block, Milestone, Plan, PlanWarning, TrackerRun
 from bridge.plan.notes_label import BRIDGE_LABEL
 from bridge.plan.priority import Priority
+from bridge.plan.quantities import seeds_of_one_system
 from bridge.plan.run_fields import RunFields
 from bridge.plan.setting_fields import did_you_mean
 from bridge.plan.status_legend import held_for_code
@@ -583,11 +584,16 @@ def _proposed(plan: Plan, warnings: list[PlanWarning]) -> list[_Draft]:
             list(range(block.seed_count)) if block.seed_count else [None]
         )
         if seeds == [None]:
+            one = seeds_of_one_system(f"{block.heading}\n{block.text}")
             warnings.append(
                 PlanWarning(
                     file=block.file,
                     line=block.line,
-                    message=f"block {block.id} states no seeds; its proposed runs have none",
+                    message=f"block {block.id} states no seeds; its proposed runs have none"
+                    if one is None
+                    # 015's B3: "10 seeds for random" was read as 10 seeds of every system.
+                    else f"block {block.id} states seeds for one system only ({one!r}); its "
+                    "proposed runs have none: give each run's seed in the tracker or [[runs]]",
                 )
             )
         warnings.extend(_unproposed_ablations(block))

@@ -444,6 +444,14 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
     ),
     (
         re.compile(
+            rf"block (\S+) states seeds for one system only \({_QUOTE}\); its proposed runs "
+            r"have none: give each run's seed in the tracker or \[\[runs\]\]"
+        ),
+        r"实验块 \1 只为一个系统写明了种子（\2）；为它提议的运行没有种子：请在追踪表或 [[runs]] "
+        r"中写明每个运行的种子",
+    ),
+    (
+        re.compile(
             rf"run id {_QUOTE} cannot name a directory; its files go to (\S+) \(the id is kept "
             r"everywhere else\)"
         ),

@@ -150,11 +150,35 @@ class TestSeeds:
             ("LGGSN_ORFN=1 SEEDS=1..25", None),
             ("3 split seeds, then three seeds per system", 3),
             ("no randomness", None),
+            ("3 seeds for each system", 3),
+            ("5 seeds for all methods.", 5),
+            ("3 seeds for stability", 3),
+            # 015's B3: one system's count is not the block's ("10 per system" was said).
+            ("replay the family's trace. 10 seeds for random. 4-fold shift", None),
+            ("10 seeds for `random` only; 1 for the others", None),
         ],
     )
     def test_stated_count(self, text: str, count: int | None) -> None:
-        """A count in words is found; a number belonging to a GPU or an assignment is not one."""
+        """A count in words is found; a number belonging to a GPU or an assignment is not one,
+        nor a count stated for one system."""
         assert stated_seed_count(text) == count
+
+    def test_one_systems_seeds_are_named_in_the_warning(self) -> None:
+        """015's B3 read "10 seeds for random" as every system's count; now its proposed
+        runs have no seed and the warning quotes what the plan says, in either language."""
+        from bridge.plan.quantities import seeds_of_one_system
+        from bridge.projections.plan_words import warning_in_language
+
+        assert seeds_of_one_system("trace. 10 seeds for random. 4-fold") == "10 seeds for random"
+        assert seeds_of_one_system("3 seeds for each system") is None
+        warning = (
+            "block B3 states seeds for one system only ('10 seeds for random'); its proposed "
+            "runs have none: give each run's seed in the tracker or [[runs]]"
+        )
+        assert warning_in_language(warning, "zh") == (
+            "实验块 B3 只为一个系统写明了种子（'10 seeds for random'）；为它提议的运行没有种子："
+            "请在追踪表或 [[runs]] 中写明每个运行的种子"
+        )
 
     def test_disagreeing_count_warns(self) -> None:
         """Values and a different stated count: the values are used and a warning says so."""
