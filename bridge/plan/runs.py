@@ -860,6 +860,8 @@ def build_runs(
             )
         )
     warnings.extend(_conditional(ordered))
+    if config.implementer.get("kind") != "agent":
+        warnings.extend(_open_tasks(ordered))
     known = {d.id for d in ordered}
     specs = tuple(_freeze(d, config, known) for d in ordered)
     for spec in specs:
@@ -962,6 +964,27 @@ _LACKS = re.compile(
     r"|\bcan(?:not|'t)\s+(?:yet\s+)?(?:be\s+)?run\b|无法运行|不能运行|暂不可用|尚不可用",
     re.IGNORECASE,
 )
+
+
+def _open_tasks(drafts: Sequence[_Draft]) -> list[PlanWarning]:
+    """
+    One warning naming the tracker's implementation tasks that are not done (001's I5-I7,
+    TODO): bridge neither does them nor knows which runs need them, and the runs launched
+    without a word while the code they may need was still to be written.
+    """
+    open_tasks = [d for d in drafts if d.task and d.status in ("todo", "unknown", "running")]
+    if not open_tasks:
+        return []
+    ids = ", ".join(d.id for d in open_tasks[:8]) + (" …" if len(open_tasks) > 8 else "")
+    return [
+        PlanWarning(
+            file=open_tasks[0].file,
+            line=open_tasks[0].line,
+            message=f"implementation tasks the tracker says are not done ({ids}): bridge does "
+            "not do them, and launches the runs without them; mark each DONE once it is done, "
+            "and a run that needs one NOT RUN — <reason> until then",
+        )
+    ]
 
 
 def _conditional(drafts: Sequence[_Draft]) -> list[PlanWarning]:

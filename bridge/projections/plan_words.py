@@ -439,6 +439,15 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         r"表格行有 \1 个单元格，而表头有 \2 列；缺少的单元格留空",
     ),
     (
+        re.compile(
+            r"implementation tasks the tracker says are not done \((.*)\): bridge does not do "
+            r"them, and launches the runs without them; mark each DONE once it is done, and a "
+            r"run that needs one NOT RUN — <reason> until then"
+        ),
+        r"追踪表中尚未完成的实现任务（\1）：bridge 不执行它们，并会在没有它们的情况下启动运行；"
+        r"完成后请把每项标为 DONE，在此之前请把需要它的运行标为 NOT RUN — <原因>",
+    ),
+    (
         re.compile(r"block (\S+) states no seeds; its proposed runs have none"),
         r"实验块 \1 没有写明种子；为它提议的运行也没有种子",
     ),

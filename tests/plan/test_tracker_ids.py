@@ -800,3 +800,29 @@ def test_a_row_whose_status_column_holds_no_status_after_a_shift_is_refused() ->
         read_tracker_runs(Document(f"{head4}| R003 | a | b | MUST | DONE | ok |\n", "T.md"))
     runs, _ = read_tracker_runs(Document(f"{head}| R202 | LSVJ-S | test | DONE |\n", "T.md"))
     assert [(r.id, r.status) for r in runs] == [("R202", "done")]
+
+
+@needs_shared
+def test_implementation_tasks_not_done_are_named(tmp_path: Path) -> None:
+    """001's I5-I7 (TODO: a type split in the eval script, depth maps, verifying baselines)
+    were left out as tasks, and the runs that need them launched without a word. One warning
+    names the tasks not done, in Chinese too; with an agent to write code, none."""
+    from bridge.projections.plan_words import warning_in_language
+
+    loaded = load_project(as_project("001", tmp_path / "a"))
+    (tasks,) = [w for w in loaded.warnings if "implementation tasks" in w.message]
+    assert tasks.message == (
+        "implementation tasks the tracker says are not done (I5, I6, I7): bridge does not do "
+        "them, and launches the runs without them; mark each DONE once it is done, and a run "
+        "that needs one NOT RUN — <reason> until then"
+    )
+    assert (tasks.file, tasks.line) == ("refine-logs/EXPERIMENT_TRACKER.md", 13)
+    assert warning_in_language(tasks.message, "zh").startswith(
+        "追踪表中尚未完成的实现任务（I5, I6, I7）：bridge 不执行它们"
+    )
+    project = as_project("001", tmp_path / "b")
+    config = project / "bridge.toml"
+    text = config.read_text() if config.exists() else ""
+    config.write_text(text + '\n[implementer]\nkind = "agent"\ncommand = ["true"]\n')
+    loaded = load_project(project)
+    assert not [w for w in loaded.warnings if "implementation tasks" in w.message]
