@@ -164,18 +164,25 @@ def _shown(
     wanted += [r.metrics.key_metric for r in runs if r.metrics is not None]
     wanted += plan_metric_names(block.metrics)
     wanted += [m for r in runs for m in r.spec.metrics]
+    # Matched per system, as the judge reads them: one system's `AUPRC` and another's
+    # `results.AUPRC[threshold/GNN]` (a labelled list, trial Q3 on 039) are both the plan's
+    # AUPRC; matched over all names at once, the second system's rows were left out.
+    by_system: dict[str, list[str]] = {}
+    for a in aggregates:
+        by_system.setdefault(a.system, []).append(a.metric)
     found: list[str] = []
     # Runs repeat the same metric names; matching is pure, so each distinct name is matched once
     # (the first occurrence keeps its place, so ``found`` keeps its order).
     for plan_name in dict.fromkeys(wanted):
         if not plan_name:
             continue
-        try:
-            hit = match_metric(plan_name, names, aliases)
-        except ConfigError:
-            continue  # ambiguous: shown in results.json, not guessed here
-        if hit is not None and hit not in found:
-            found.append(hit)
+        for own in (names, *by_system.values()):
+            try:
+                hit = match_metric(plan_name, own, aliases)
+            except ConfigError:
+                continue  # ambiguous: shown in results.json, not guessed here
+            if hit is not None and hit not in found:
+                found.append(hit)
     if not found and not any(wanted):
         # Nothing names a metric to pick (036's blocks made from milestone sections: no Metrics
         # field, a criterion the rules decline): every recorded one is shown, the first few,
@@ -382,10 +389,14 @@ def _judge(state: PipelineState, block: BlockInfo) -> BlockResult:
         involved = involved_systems(criterion, systems, reference, candidate)
         # All of the block's runs when the compared systems cannot be told, including runs
         # attributed to the block whose system is none of its compared systems.
+        # A run that recorded an involved system's values under its name is one of them
+        # (trial Q3: one evaluation run writing sysA's and sysB's numbers, in a block that
+        # also lists sysC and sysD, was left out and the block read "has no runs").
+        labelled = {s.run_id for s, _ in by_label if s.system in involved}
         judged = (
             list(runs)
             if involved == frozenset(systems)
-            else [r for r in runs if system_in(block, r) in involved]
+            else [r for r in runs if system_in(block, r) in involved or r.run_id in labelled]
         )
         verdict = judge_block(
             criterion,

@@ -621,7 +621,12 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
         r"没有数值的幅度（\1）",
     ),
     (re.compile(r"names several metrics \(([^)]*)\)"), r"指明了多个指标（\1）"),
-    (re.compile(r" \(values named by system: (.+?)\)$"), r"（按系统名记录的数值：\1）"),
+    (re.compile(r"; … \((\d+) in all\)"), r"；…（共 \1 个）"),
+    (
+        # Before the reviewer's note when one follows (trial Q3: it stayed English after it).
+        re.compile(r" \(values named by system: (.+?)\)(?=$|; no reviewer has judged it)"),
+        r"（按系统名记录的数值：\1）",
+    ),
     (
         re.compile(
             r"names systems by number \(([^)]*)\), which are not systems of the block: name "

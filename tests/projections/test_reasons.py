@@ -316,3 +316,19 @@ def test_a_metric_not_found_in_runs_without_a_system_in_chinese() -> None:
     assert (
         in_language(reason, "zh") == "实验块的运行中未找到指标 'gate entropy'（已提取：gate_mean）"
     )
+
+
+def test_values_named_by_system_in_chinese_before_the_reviewers_note() -> None:
+    """Trial Q3 on 039: "… (4 in all)" and the reviewer's note after the values named by
+    system stayed English in a Chinese verdict."""
+    reason = (
+        "criterion not machine-checkable: names several metrics (a, b) (values named by "
+        "system: A ← R1 `x[A]`; B ← R1 `x[B]`; … (4 in all)); no reviewer has judged it (a "
+        "[reviewer] of kind openai or agent judges such criteria at collection)"
+    )
+    assert in_language(reason, "zh") == (
+        "成功标准无法自动检验：指明了多个指标（a, b）（按系统名记录的数值：A ← R1 `x[A]`; "
+        "B ← R1 `x[B]`；…（共 4 个））；尚无评审者判断（kind 为 openai 或 agent 的 [reviewer] "
+        "会在收集结果时判断此类标准）"
+    )
+    assert in_language(reason, "en") == reason

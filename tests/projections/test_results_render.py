@@ -509,3 +509,51 @@ def test_one_run_that_measured_every_system_judges_them() -> None:
     ) in met
     assert "| frequency-only heuristic | regret | 0.21 | - | 1 | R005 |" in met
     assert "**not_met**" in judged(0.25, 0.21)
+
+
+def test_an_evaluation_run_naming_two_of_four_systems_is_judged() -> None:
+    """Trial Q3 (039's B3, and a four-system minimum): one evaluation run wrote
+    `results.AUPRC[threshold/GNN]` and `results.AUPRC[threshold/no-message]` in a block that
+    also lists systems without values. The verdict was "inconclusive — the block has no runs",
+    a not-met B2 hidden by it, and the table left out the two systems compared (another
+    system's plain `AUPRC` had taken the plan metric's place)."""
+
+    def judged(gnn: float, plain: float) -> str:
+        store = InMemoryEventStore(clock=_clock())
+        store.append(
+            "bridge",
+            [
+                ev.PlanLoaded(
+                    title="Graphs",
+                    plan_path="refine-logs/EXPERIMENT_PLAN.md",
+                    plan_sha256="b" * 64,
+                    options={"language": "en"},
+                    milestones=(ev.MilestoneInfo(id="M1", blocks=("B3",)),),
+                    blocks=(
+                        ev.BlockInfo(
+                            id="B3",
+                            systems=("MART", "threshold/GNN", "threshold/no-message", "shuffle"),
+                            metrics=("AUPRC",),
+                            success_criterion="threshold/GNN improves AUPRC over "
+                            "threshold/no-message by at least 3 points",
+                        ),
+                    ),
+                )
+            ],
+            None,
+        )
+        _add_run(store, "R003", "M1", "B3", (_value("R003", "AUPRC", 0.42, "0.42"),), system="MART")
+        labelled = (
+            _value("R005", "results.AUPRC[threshold/GNN]", gnn, str(gnn)),
+            _value("R005", "results.AUPRC[threshold/no-message]", plain, str(plain)),
+        )
+        _add_run(store, "R005", "M1", "B3", labelled, system="threshold sweep")
+        return results.render(fold(store.read()))
+
+    met = judged(0.45, 0.41)
+    assert "**met** (judged by rule)" in met, met
+    assert "the block has no runs" not in met
+    assert "| threshold/GNN | results.AUPRC | 0.45 | - | 1 | R005 |" in met
+    assert "| threshold/no-message | results.AUPRC | 0.41 | - | 1 | R005 |" in met
+    assert "| MART | AUPRC | 0.42 | - | 1 | R003 |" in met
+    assert "**not_met** (judged by rule)" in judged(0.43, 0.41)
