@@ -34,6 +34,7 @@ __all__ = [
     "legend_status",
     "marks_by_meaning",
     "meaning_status",
+    "queued_outside",
     "read_legend",
 ]
 
@@ -238,11 +239,20 @@ def legend_status(status_raw: str, legend: StatusLegend) -> str:
 _SETTLED_WORDS = frozenset({"done", "failed", "blocked", "skipped"})
 
 
+# A queue that is not bridge's: 026's "⏳ Auto-Queued" rows wait in the researcher's own queue
+# scripts ("Auto-queue monitor: ✅ Running"), which will run them.
+_OWN_QUEUE = re.compile(r"\bauto[- ]?queu|自动排队|自动队列", re.IGNORECASE)
+
+
 def meaning_status(meaning: str) -> str:
     """
     The normalised status a legend's meaning says ("Complete" → done, "Blocked / failed" →
-    failed), or ``unknown``: also for a done said in the negative (023's "…但尚未…完成").
+    failed), or ``unknown``: also for a done said in the negative (023's "…但尚未…完成"). A
+    row auto-queued outside bridge (026's "Auto-Queued") is running there: bridge launching it
+    too would run it twice.
     """
+    if _OWN_QUEUE.search(meaning):
+        return "running"
     said = normalise_status(meaning)
     return "unknown" if said == "done" and _NOT_YET.search(meaning) else said
 
@@ -332,3 +342,11 @@ def is_held_for_code(status_raw: str) -> bool:
     Whether a recorded status is one :func:`held_for_code` wrote.
     """
     return AWAITS_CODE in status_raw or AWAITS_CODE_ZH in status_raw
+
+
+def queued_outside(status_raw: str) -> bool:
+    """
+    Whether a recorded status says the row waits in a queue that is not bridge's (its legend's
+    meaning, as 026's "⏳ (legend: Auto-Queued)"): held as a run going on outside bridge.
+    """
+    return bool(_OWN_QUEUE.search(status_raw))

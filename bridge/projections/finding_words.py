@@ -277,7 +277,8 @@ _BLOCKED: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
             r"the tracker says (.+) RUNNING, and bridge did not launch (?:it|them): mark each "
             r"row DONE "
             r"once it finished, NOT RUN — <reason> if it is not bridge's, or TODO for bridge to "
-            r"run it; `bridge run` then goes on(?: \(rows: ([^()]+)\))?",
+            r"run it; `bridge run` then goes on(?: \(rows: ([^()]+)\))?"
+            r"(?:; queued outside bridge, as the tracker's legend says: (.+))?",
             re.DOTALL,
         ),
         lambda found: (
@@ -285,6 +286,11 @@ _BLOCKED: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
             "把该行标为 DONE；不归 bridge 运行的标为 NOT RUN — <原因>；要 bridge 运行则标为 "
             "TODO；之后 `bridge run` 会继续"
             + (f"（所在行：{found.group(2)}）" if found.group(2) else "")
+            + (
+                f"；按追踪表的图例，这些在 bridge 之外排队：{found.group(3)}"
+                if found.group(3)
+                else ""
+            )
         ),
     ),
 )

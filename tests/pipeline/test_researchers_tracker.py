@@ -1143,3 +1143,36 @@ def test_a_note_ending_in_a_code_span_keeps_bridges_part_once(tmp_path: Path) ->
     Bridge(project).run()
     rows = [line for line in tracker.read_text().splitlines() if "Uses `train.py`." in line]
     assert rows and all(row.count("bridge:") == 1 for row in rows), rows
+
+
+@needs_shared
+def test_rows_auto_queued_outside_bridge_are_not_launched(tmp_path: Path) -> None:
+    """026's legend reads ⏳ as "Auto-Queued", and its tracker says the researcher's own queue
+    scripts run them ("Auto-queue monitor: ✅ Running"): bridge launched G7 and E1–E10 at
+    once, a second copy of each. They hold the plan as rows running elsewhere do, and the
+    reason says they are queued outside bridge."""
+    from bridge.plan.status_legend import meaning_status
+    from tests.plan.corpus import as_project
+
+    assert meaning_status("Auto-Queued") == "running"
+    assert meaning_status("Queued") == "todo"  # bridge's own queue: a row to run
+    project = as_project("026", tmp_path)
+    (project / "bridge.toml").write_text(
+        f'[bridge]\ncode_review = false\n[run]\ncommand = ["{sys.executable}", "-c", "pass"]\n'
+    )
+    bridge = Bridge(project)
+    try:
+        assert bridge.run() is Stage.BLOCKED
+        state = bridge.status()
+    finally:
+        bridge.close()
+    assert not [r.run_id for r in state.runs.values() if r.attempts]
+    assert state.blocked is not None
+    assert "; queued outside bridge, as the tracker's legend says: G7, E1, E2" in (
+        state.blocked.reason
+    )
+    said = blocked_in_language(state.blocked.reason, "zh")
+    assert "按追踪表的图例，这些在 bridge 之外排队：G7, E1, E2" in said
+    assert "queued outside" not in said
+    text = (project / "refine-logs" / "EXPERIMENT_TRACKER.md").read_text(encoding="utf-8")
+    assert "| E1 | Split-budget MATH-500 (n=200) | ⏳ |" in text

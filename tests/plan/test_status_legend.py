@@ -126,7 +126,9 @@ class TestStatus:
             # blocked).
             ("⏸️ Blocked", LEGEND_032, "blocked"),
             # A meaning that is no status leaves the mark's own reading.
-            ("⏳", LEGEND_026, "todo"),
+            ("⏳", read_legend(Document("## Status Legend: ⏳ Later\n", "T.md")), "todo"),
+            # Queued in the researcher's own queue (026's auto-queue scripts): running there.
+            ("⏳", LEGEND_026, "running"),
             # The cell says more than the mark: its own words count.
             ("❌ failed at step 3", LEGEND_026, "failed"),
         ],

@@ -11,6 +11,7 @@ from __future__ import annotations
 from bridge.machine.fold import PipelineState
 from bridge.machine.stages import RunState
 from bridge.pipeline.session import Session
+from bridge.plan.status_legend import queued_outside
 from bridge.plan.vocabulary import stopped_status
 from bridge.projections.failure_words import RUNNING_ELSEWHERE
 
@@ -28,6 +29,11 @@ def running_elsewhere(s: Session, state: PipelineState) -> str | None:
         r.id: f"{r.file}:{r.line}" if r.line else r.file
         for r in s.project.runs
         if r.source == "tracker" and r.status == "running"
+    }
+    queued = {
+        r.id
+        for r in s.project.runs
+        if r.source == "tracker" and r.status == "running" and queued_outside(r.status_raw)
     }
     elsewhere = [
         r.run_id
@@ -47,6 +53,11 @@ def running_elsewhere(s: Session, state: PipelineState) -> str | None:
         + ": mark each row DONE once it finished, NOT RUN — <reason> if it is not bridge's, "
         "or TODO for bridge to run it; `bridge run` then goes on"
         + (f" (rows: {rows})" if rows else "")
+        + (
+            f"; queued outside bridge, as the tracker's legend says: {', '.join(shown)}"
+            if (shown := [r for r in elsewhere if r in queued])
+            else ""
+        )
     )
 
 
