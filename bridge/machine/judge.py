@@ -184,6 +184,33 @@ def judge_block(
             f"criterion not machine-checkable: {criterion.reason}"
             + (f"; runs failed: {', '.join(failed)}" if failed else ""),
         )
+    context = ClauseContext(
+        aggregates=aggregates,
+        expected_seeds=expected_seeds,
+        reference_system=reference_system,
+        candidate_system=candidate_system,
+        candidate_evidence=candidate_evidence,
+        primary_metric=primary_metric,
+        ablated_systems=ablated_systems,
+        aliases=aliases,
+        lower_is_better=lower_is_better,
+        planned_systems=planned_systems,
+        unnamed_differ=unnamed_differ,
+        planned_runs=planned_runs or {},
+    )
+    if isinstance(criterion, Compound) and all(isinstance(c, Unparsed) for c in criterion.clauses):
+        # No clause a rule can check: that leads, and what is missing of the runs follows
+        # (020: "runs not run by bridge, no numbers in the log" alone said numbers would settle
+        # a criterion no rule can judge).
+        _, why, _ = _evaluate_clauses(criterion, context)
+        try:
+            _check_runs(runs_status)
+            runs_note = ""
+        except Inconclusive as problem:
+            runs_note = f"; {problem}"
+        return verdict(
+            VerdictKind.INCONCLUSIVE, f"criterion not machine-checkable: {why}{runs_note}"
+        )
     try:
         _check_runs(runs_status)
         blocking = [f for f in findings if f.blocking]
@@ -193,20 +220,6 @@ def judge_block(
                 dict.fromkeys(f"{f.run_id} {f.metric}: {f.kind.value}" for f in blocking)
             )
             raise Inconclusive(f"training-quality problems: {listed}")
-        context = ClauseContext(
-            aggregates=aggregates,
-            expected_seeds=expected_seeds,
-            reference_system=reference_system,
-            candidate_system=candidate_system,
-            candidate_evidence=candidate_evidence,
-            primary_metric=primary_metric,
-            ablated_systems=ablated_systems,
-            aliases=aliases,
-            lower_is_better=lower_is_better,
-            planned_systems=planned_systems,
-            unnamed_differ=unnamed_differ,
-            planned_runs=planned_runs or {},
-        )
         if isinstance(criterion, Compound):
             return verdict(*_evaluate_clauses(criterion, context))
         return verdict(*_evaluate(criterion, context))

@@ -28,7 +28,7 @@ from bridge.machine.judge import (
 )
 from bridge.machine.measurements import MetricValue
 from bridge.machine.quality import QualityFinding, QualityKind
-from bridge.plan.criteria import Criterion, Unparsed, parse_criterion
+from bridge.plan.criteria import Compound, Criterion, Unparsed, parse_criterion
 
 
 def samples(system: str, metric: str, values: list[float | None]) -> list[Sample]:
@@ -1143,3 +1143,35 @@ def test_removing_a_component_is_the_variant_against_the_full_system(
     )
     assert v.verdict is (VerdictKind.MET if met else VerdictKind.NOT_MET), v.reason
     assert "Lite (no gate) against Lite" in v.reason
+
+
+def test_a_criterion_no_rule_can_check_says_so_before_the_missing_numbers() -> None:
+    """020's B1 (every clause declined) read "inconclusive — runs not run by bridge, no
+    numbers in the log: R010 …", as if recording numbers would settle it. That no rule can
+    check it leads; what is missing of the runs follows."""
+    criterion = parse_criterion(
+        "the heuristic is no strawman; the oracle gap looks clear", block_systems=()
+    )
+    assert isinstance(criterion, Compound)
+    assert all(isinstance(c, Unparsed) for c in criterion.clauses)
+    verdict = judge_block(
+        criterion,
+        [],
+        runs_status={"R010": "done_before_bridge"},
+        expected_seeds=1,
+        reference_system=None,
+    )
+    assert verdict.verdict is VerdictKind.INCONCLUSIVE
+    assert verdict.reason.startswith("criterion not machine-checkable: 2 of 2 clauses open")
+    assert verdict.reason.endswith("; runs not run by bridge, no numbers in the log: R010")
+    # One clause a rule can check: the runs come first, as before.
+    checkable = parse_criterion("accuracy ≥ 0.9; the gap looks clear", block_systems=())
+    assert isinstance(checkable, Compound)
+    said = judge_block(
+        checkable,
+        [],
+        runs_status={"R010": "done_before_bridge"},
+        expected_seeds=1,
+        reference_system=None,
+    ).reason
+    assert said == "runs not run by bridge, no numbers in the log: R010"
