@@ -78,10 +78,11 @@ def plan(args: Parsed) -> int:
     the backend's included, and for the local backend the programs on PATH and the GPUs), so a
     preview never shows a plan that ``bridge run`` would refuse: the same message, exit 2.
     """
+    from rich.console import Group
     from rich.table import Table
 
     from bridge.cli.console import styled
-    from bridge.cli.plan_view import render_blocks
+    from bridge.cli.plan_view import render_blocks, stop_rule_lines
     from bridge.pipeline import bootstrap
     from bridge.plan import load_project, plan_json
     from bridge.plan.main_milestone import main_milestone
@@ -129,6 +130,8 @@ def plan(args: Parsed) -> int:
     console.print(table)
     if loaded.plan.blocks:
         console.print(render_blocks(loaded, language))
+    elif said := stop_rule_lines(loaded, language):
+        console.print(Group(*said))
     summary = overview(loaded, language)
     budget = loaded.plan.budget.gpu_hours
     console.print(

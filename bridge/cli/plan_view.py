@@ -15,11 +15,30 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from rich.console import Group
+    from rich.text import Text
 
     from bridge.plan import LoadedProject
     from bridge.plan.model import Block
 
-__all__ = ["render_blocks"]
+__all__ = ["render_blocks", "stop_rule_lines"]
+
+
+def stop_rule_lines(project: LoadedProject, language: str = "en") -> list[Text]:
+    """
+    The plan's stop rules, quoted under their heading (none when it states none): shown with
+    the blocks, and alone for a plan without blocks (025's Go/No-Go table is its only
+    criterion).
+    """
+    from rich.text import Text
+
+    from bridge.projections.text import t
+
+    if not project.plan.stop_rules:
+        return []
+    return [
+        Text(t("plan_stop_rules", language), style="bold"),
+        *(Text(visible(f"  - {rule}")) for rule in project.plan.stop_rules),
+    ]
 
 
 def render_blocks(project: LoadedProject, language: str = "en") -> Group:
@@ -110,9 +129,7 @@ def render_blocks(project: LoadedProject, language: str = "en") -> Group:
         # runs and its blocks' criteria, never on a gate's prose, and must not seem to.
         parts.append(Text(t("plan_gates", language), style="bold"))
         parts.extend(Text(visible(f"  {milestone}: {said}")) for milestone, said in gates)
-    if project.plan.stop_rules:
-        parts.append(Text(t("plan_stop_rules", language), style="bold"))
-        parts.extend(Text(visible(f"  - {rule}")) for rule in project.plan.stop_rules)
+    parts.extend(stop_rule_lines(project, language))
     # Rows ruled out for good are listed as not launched, with their reason (see runs.py).
     # The tracker's implementation tasks are no runs (the counts line says how many): a block
     # has nothing to gain from them.

@@ -131,10 +131,13 @@ def _list_after(lines: list[str], within: int, *, closed: bool = True) -> list[s
 
 # "## Kill Criteria" (034), "## Stop rules" (014), "## Stop/Go Rules" (027), "## 终止条件".
 _STOP_HEADING = re.compile(
-    r"\bkill criteri|\bstop(?:/go|[- ]go)? rules?\b|\babort criteri|终止条件|停止规则|止损",
+    r"\bkill criteri|\bstop(?:/go|[- ]go)? rules?\b|\babort criteri|终止条件|停止规则|止损"
+    # 025's "## 九、Go/No-Go (RAG SFT 因果判据)": its only criterion, a table of actions.
+    r"|\bgo\s*/\s*no[- ]?go\b|\bgo[- ]no[- ]go\b",
     re.IGNORECASE,
 )
 _MAX_RULES = 12
+_BREAK = re.compile(r"(?:-{3,}|\*{3,}|_{3,})")
 
 
 def stop_rules(doc: Document) -> tuple[str, ...]:
@@ -148,6 +151,19 @@ def stop_rules(doc: Document) -> tuple[str, ...]:
         if not _STOP_HEADING.search(plain(heading.text)):
             continue
         lines = list(doc.lines[heading.index + 1 : heading.end])
+        # A table of outcomes and what to do (025: "| < 40% | ✅ 强论文 — … |"): a rule per
+        # row, its cells joined, the header and the separator left out.
+        table = [x.strip() for x in lines if x.strip().startswith("|")]
+        # Tables and thematic breaks ("---" before the next section) are no rule's words.
+        lines = [
+            x for x in lines if not x.strip().startswith("|") and not _BREAK.fullmatch(x.strip())
+        ]
+        rows = [
+            " → ".join(c for c in cells if c)
+            for row in table[2:]
+            if not re.fullmatch(r"[|\s:-]*", row)
+            and (cells := [plain(c.strip()) for c in row.strip("|").split("|")])
+        ]
         first = next((n for n, x in enumerate(lines) if _ITEM.match(x.strip())), len(lines))
         # The words before the list: a rule of their own, unless they only introduce it
         # (014's "Stop immediately if any of the following occurs:").
@@ -155,5 +171,5 @@ def stop_rules(doc: Document) -> tuple[str, ...]:
         items = _list_after(lines[first:], -1, closed=False)
         if items and intro.rstrip().endswith((":", "：")):
             intro = ""
-        rules += [r for r in (intro, *items) if r]
+        rules += [r for r in (intro, *items, *rows) if r]
     return tuple(rules[:_MAX_RULES])

@@ -242,3 +242,16 @@ def test_a_block_without_systems_is_previewed_with_its_runs_systems(tmp_path: Pa
     done = bridge("plan", "--project", str(tmp_path))
     assert done.returncode == 0, done.stderr
     assert "  read as:   weighted head vs macro head: val_loss gain (lower) > 0\n" in done.stdout
+
+
+@needs_shared
+def test_a_plan_without_blocks_shows_its_go_no_go_rules(tmp_path: Path) -> None:
+    """025 has no experiment blocks; its `## 九、Go/No-Go` table of outcomes is its only
+    criterion, and `bridge plan` and the results said nothing of it."""
+    done = bridge("plan", "--project", str(as_project("025", tmp_path)))
+    assert done.returncode == 0, done.stderr
+    assert (
+        "计划写明的停止规则（bridge 不检查：请对照结果自行判断）\n"
+        "  - 核心判据: RAG SFT 在 cf_arc_easy 上的 KC 表现 (与 TokenMem KC=69.0% 对比)\n"
+        "  - < 40% → ✅ 强论文 — 因果 claim 成立: 注入通道 (cross-attn) 是关键, 非训练效果\n"
+    ) in done.stdout

@@ -381,6 +381,16 @@ def test_stop_rules_are_read_from_their_sections() -> None:
         == "若 L1/L2 都不能改善 D_motion，不继续调 semantic weights，转向架构假设。"
     )
     assert load_plan(corpus("001") / "EXPERIMENT_PLAN.md").stop_rules == ()
+    # 025's `## 九、Go/No-Go (RAG SFT 因果判据)`, its only criterion: the sentence and a rule
+    # per row of its table of outcomes, quoted (the results said the plan had none).
+    tokenmem = load_plan(corpus("025") / "EXPERIMENT_PLAN.md")
+    assert tokenmem.stop_rules == (
+        "核心判据: RAG SFT 在 cf_arc_easy 上的 KC 表现 (与 TokenMem KC=69.0% 对比)",
+        "< 40% → ✅ 强论文 — 因果 claim 成立: 注入通道 (cross-attn) 是关键, 非训练效果",
+        "40% ~ 55% → 🟡 可用 — 弱化因果 claim, TokenMem 仍有显著优势但需补充解释",
+        "55% ~ 65% → ⚠️ 重新评估 — 通道差异不够显著, 需增加消融或换角度论证",
+        "> 65% → ❌ 放弃因果 claim — 注入通道无显著差异, 需重构论文叙事",
+    )
 
 
 @needs_shared
