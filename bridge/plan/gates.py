@@ -2,7 +2,8 @@
 Gates a plan states, which bridge quotes and never checks: a section's labelled gate (``**STOP
 gate:** If coverage < 70% …`` under a milestone; ``Promotion gate:`` and its numbered list under
 a block that writes no Success criterion, what the block must show), and the plan's stop rules
-(``## Kill Criteria``, ``## Stop rules``, ``## Stop/Go Rules``).
+(``## Kill Criteria``, ``## Stop rules``, ``## Stop/Go Rules``, ``## Go/No-Go``: a list, or a
+table of outcomes, a rule per row).
 """
 
 from __future__ import annotations
