@@ -23,6 +23,7 @@ from bridge.value_methods import value_methods
 __all__ = ["BlockHeading", "match_block_heading", "read_block", "read_fields"]
 
 _SEP = r"\s{0,3}(?:[:：.—–\-]|$|\s(?=\S))"
+_DONE_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,2}[.)])\s+\[[xX✓✔]\]")
 _BLOCK_WORD = re.compile(
     r"^(?:rq\s?\d{1,3}\s{0,2}/\s{0,2})?(?:(?:nice[- ]to[- ]have|must[- ]run|optional)\s+)?"
     r"(?:experiment(?:al)?\s+)?block\s{1,3}"
@@ -366,7 +367,10 @@ def read_block(doc: Document, heading: Heading, parsed: BlockHeading, end: int) 
     if priority is None and parsed.priority_raw:
         priority = normalise_priority(parsed.priority_raw)
         priority_raw = by_key.get("priority") or parsed.priority_raw
-    seed_source = "\n".join((heading.text, by_key.get("seeds", ""), text))
+    # A done checklist item is what was run before ("- [x] R007g launch: … seeds `101/102/103`
+    # 已在 GPU 1/2/3 启动", 020's B0): no seed of the block's runs.
+    planned_text = "\n".join(x for x in text.splitlines() if not _DONE_ITEM.match(x))
+    seed_source = "\n".join((heading.text, by_key.get("seeds", ""), planned_text))
     seed_values, seed_count = seeds(seed_source)
     cost_raw = parsed.cost_raw or by_key.get("cost", "")
     systems_raw = by_key.get("systems", "")

@@ -439,3 +439,14 @@ def test_systems_named_by_role_lines() -> None:
     first = parse_criterion(e5.success_criterion.split(",")[0], block_systems=e5.systems)
     assert isinstance(first, Criterion), first
     assert (first.subject, first.reference) == (proposed, baseline)
+
+
+@needs_shared
+def test_seeds_of_done_checklist_items_are_not_the_blocks() -> None:
+    """020's B0 lists what was done ("- [x] R007g launch: Stage A … seeds `101/102/103` 已在 GPU
+    `1/2/3` 启动"): bridge read six seeds of the block, said "6 per system", and warned that
+    they disagreed with a "3 seeds" of the same log."""
+    humanoid = load_plan(corpus("020") / "EXPERIMENT_PLAN.md")
+    b0 = next(b for b in humanoid.blocks if b.id == "B0")
+    assert (b0.seeds, b0.seed_count) == ((), None)
+    assert not [w for w in humanoid.warnings if "seed value(s)" in w.message]
