@@ -198,10 +198,16 @@ def judge_block(
         unnamed_differ=unnamed_differ,
         planned_runs=planned_runs or {},
     )
-    if isinstance(criterion, Compound) and all(isinstance(c, Unparsed) for c in criterion.clauses):
+    in_scope = [s for s in runs_status.values() if s != _OUT_OF_SCOPE]
+    if (
+        isinstance(criterion, Compound)
+        and all(isinstance(c, Unparsed) for c in criterion.clauses)
+        and in_scope
+    ):
         # No clause a rule can check: that leads, and what is missing of the runs follows
         # (020: "runs not run by bridge, no numbers in the log" alone said numbers would settle
-        # a criterion no rule can judge).
+        # a criterion no rule can judge). A block with nothing run (no runs, or every one
+        # ruled out by the researcher) says that first, as before (018's B2).
         _, why, _ = _evaluate_clauses(criterion, context)
         try:
             _check_runs(runs_status)
