@@ -35,6 +35,7 @@ import attrs
 
 from bridge.events.types import OutputWritten
 from bridge.machine.fold import PipelineState
+from bridge.plan.plan_section import GENERATED_MARK
 from bridge.projections import (
     code_review,
     compact_log,
@@ -284,7 +285,8 @@ class ProjectionWriter:
             previous = last.get(projection.path)
             if not force and self._edit_not_taken(projection, previous, digest, state, pending):
                 continue
-            self._keep_users_file(fixed, digest, previous.sha256 if previous else None, pending)
+            if not self._edit_carried(projection, previous, versioned.get(projection.path), state):
+                self._keep_users_file(fixed, digest, previous.sha256 if previous else None, pending)
             changed = previous is None or previous.sha256 != digest
             new_version = version and self._new_version(versioned.get(projection.path), text)
             if not changed and not new_version:
@@ -370,6 +372,37 @@ class ProjectionWriter:
             return False
         read = state.plan.inputs.get(projection.path) if state.plan is not None else None
         return current != read
+
+    def _edit_carried(
+        self,
+        projection: Projection,
+        previous: OutputWritten | None,
+        versioned: OutputWritten | None,
+        state: PipelineState,
+    ) -> bool:
+        """
+        Whether the researcher's edit of their tracker is carried whole into what bridge writes
+        next, so no copy of it is needed: the plan read this very file (its text above
+        bridge's marker is in the log, and its rows' cells are the researcher's word), and its
+        part from the marker on is what bridge wrote last, as the copy kept of that write shows.
+        A Status set to TODO, as bridge asks, left an ``.edited-N.md`` copy each time (023).
+        When that cannot be shown (no copy of the last write, no marker), the copy is kept.
+        """
+        if not projection.researchers_file or previous is None or state.plan is None:
+            return False
+        if versioned is None or not versioned.copy or versioned.sha256 != previous.sha256:
+            return False
+        fixed = self.root / projection.path
+        current = _file_sha(fixed)
+        if current is None or current != state.plan.inputs.get(projection.path):
+            return False
+        try:
+            theirs = fixed.read_bytes()
+            ours = (self.root / versioned.copy).read_bytes()
+        except OSError:
+            return False
+        mark = GENERATED_MARK.encode()
+        return mark in theirs and theirs.partition(mark)[2] == ours.partition(mark)[2]
 
     def _keep_users_file(
         self, fixed: Path, digest: str, ours: str | None, pending: Mapping[str, list[str]]

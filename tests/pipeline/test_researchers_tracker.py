@@ -1067,6 +1067,9 @@ def test_a_row_waiting_for_its_code_holds_the_milestones_after_it(project: Path)
         store.close()
     assert released == ["R2's tracker row no longer says its code is not written yet"] * 2
     assert "wait for" not in bridge.summary()
+    # The edit was read, and nothing of it was below bridge's marker: no copy of it is kept
+    # (each Status set to TODO left another EXPERIMENT_TRACKER.edited-N.md).
+    assert not list(tracker.parent.glob("EXPERIMENT_TRACKER.edited*"))
 
 
 def test_a_row_its_legend_says_is_in_progress_keeps_its_word(project: Path) -> None:
