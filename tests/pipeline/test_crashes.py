@@ -45,10 +45,14 @@ def _finish_and_check(project: Path, *, unstarted_attempts: bool = False) -> Non
     """
     Finish the project and check every run executed exactly once and succeeded, in one attempt.
 
-    With ``unstarted_attempts`` a run may hold earlier attempts that never started (lost, no
-    start recorded), each followed by the one that ran: a SIGKILL at a random moment can land
-    between an attempt's launch marker and its spawn, a window of a few system calls that the
-    promise allows (the command still runs once); append boundaries never fall inside it.
+    With ``unstarted_attempts`` a run may hold earlier attempts that never started, each
+    followed by the one that ran: a SIGKILL at a random moment can land between an attempt's
+    launch marker and its spawn, a window of a few system calls that the promise allows (the
+    command still runs once); append boundaries never fall inside it. Such an attempt is lost
+    with no start recorded, or, when the restarted bridge adopted its launch marker before the
+    launch grace ran out (the kill came right after the intent's append, which this test's
+    kill follows closely: about one run in fifteen under load), lost saying no process was
+    ever recorded.
     """
     bridge = Bridge(project)
     try:
@@ -70,7 +74,10 @@ def _finish_and_check(project: Path, *, unstarted_attempts: bool = False) -> Non
         assert last.state is RunState.SUCCEEDED
         assert not earlier or unstarted_attempts, f"{run.spec.run_id}: {len(run.attempts)} attempts"
         for attempt in earlier:
-            assert attempt.state is RunState.LOST and attempt.started_at is None, attempt
+            assert attempt.state is RunState.LOST, attempt
+            assert attempt.started_at is None or "no process was ever recorded" in (
+                attempt.reason
+            ), attempt
 
 
 def _crash(project: Path, spec: str) -> bool:
