@@ -558,6 +558,28 @@ class TestParseCriterionChinese:
         assert (c.comparison, c.threshold) == (Comparison.GT, 90.0)
 
 
+class TestEveryOneOfSeveral:
+    """ "beats both A and B", "同时优于 A、B" (039's B3), "都高于 A": the word saying every system
+    named is beaten read as a second clause, and each was declined ("several or conditional
+    clauses")."""
+
+    @pytest.mark.parametrize(
+        ("text", "references"),
+        [
+            ("ours beats both A and B on accuracy", ["A", "B"]),
+            ("GNN 同时优于 MART、no-message", ["MART", "no-message"]),
+            ("GNN 的 accuracy 都高于 MART", ["MART"]),
+        ],
+    )
+    def test_each_system_is_a_comparison(self, text: str, references: list[str]) -> None:
+        found = parse_criterion(
+            text, block_systems=("ours", "GNN", "A", "B", "MART", "no-message"), metrics=()
+        )
+        clauses = found.clauses if isinstance(found, Compound) else (found,)
+        assert all(isinstance(c, Criterion) for c in clauses), found
+        assert [c.reference for c in clauses if isinstance(c, Criterion)] == references
+
+
 class TestParseCriterionUnparsed:
     @pytest.mark.parametrize(
         ("text", "reason"),

@@ -103,6 +103,13 @@ _TRUTH = re.compile(
     r"`?(?P<value>true|false|真|假)`?$",
     re.IGNORECASE,
 )
+# "beats both A and B", "同时优于 A、B" (039's B3), "都高于": a word that only says every
+# system named after it is beaten, read as a second clause ("several or conditional clauses").
+_BOTH = re.compile(
+    r"\b(beats?|outperforms?|exceeds?|surpass(?:es)?|than|over|vs\.?|versus|against)\s+both\s+"
+    r"|(?:同时|都|均)\s*(?=优于|好于|高于|胜过|超过|低于|小于|大于)",
+    re.IGNORECASE,
+)
 _LABEL = re.compile(r"^(?:[A-Z]{1,2}\d{1,2}[a-z]?)\s*[:：]\s+")
 _DISJUNCTION = re.compile(r"\beither\b|\bor\b|或者|或是", re.IGNORECASE)
 _DECORATION = re.compile(r"[✓✔✅]|\*\*")
@@ -249,6 +256,7 @@ def _expand(clause: str, notes: list[str]) -> list[str]:
     """
     Distribute "beats A and B on X" over its systems, and unchain ``A > B > C``.
     """
+    clause = _BOTH.sub(lambda m: f"{m.group(1)} " if m.group(1) else "", clause)
     # "worse than TACE, but tie/noise there does not …" (015 B3), "exceed X in the same budget,
     # while also separating from NoRot" (002 B2): what follows the comma is a new sentence, not
     # another system to compare with; each part is a clause, in the plan's words.
