@@ -559,12 +559,14 @@ def status(args: Parsed) -> int:
     from bridge.cli.console import status_json, status_lines
 
     root = project_root(args)
-    given = overrides(args)
+    from bridge.plan.options import option_key
+
+    given = {option_key(key): value for key, value in overrides(args).items()}
     state = folded_state(root)
     if "language" in given and state.plan is not None:
         # Shown in the language asked for (`-o language=en` on 023's Chinese plan was ignored):
         # the log keeps the one it was run with.
-        options = {**state.plan.options, "language": str(given["language"])}
+        options = {**state.plan.options, "language": str(given["language"]).strip().lower()}
         state = attrs.evolve(state, plan=attrs.evolve(state.plan, options=options))
     detached = not run_active(root)
     exited = exited_runs(root, state) if detached else frozenset()

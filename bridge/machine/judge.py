@@ -214,23 +214,32 @@ def judge_block(
             runs_note = ""
         except Inconclusive as problem:
             runs_note = f"; {problem}"
+        if quality := _quality_problems(findings):
+            runs_note += f"; {quality}"
         return verdict(
             VerdictKind.INCONCLUSIVE, f"criterion not machine-checkable: {why}{runs_note}"
         )
     try:
         _check_runs(runs_status)
-        blocking = [f for f in findings if f.blocking]
-        if blocking:
-            # The same problem read from two sources (history.csv and a log regex) is one problem.
-            listed = "; ".join(
-                dict.fromkeys(f"{f.run_id} {f.metric}: {f.kind.value}" for f in blocking)
-            )
-            raise Inconclusive(f"training-quality problems: {listed}")
+        if quality := _quality_problems(findings):
+            raise Inconclusive(quality)
         if isinstance(criterion, Compound):
             return verdict(*_evaluate_clauses(criterion, context))
         return verdict(*_evaluate(criterion, context))
     except Inconclusive as why:
         return verdict(VerdictKind.INCONCLUSIVE, str(why))
+
+
+def _quality_problems(findings: Sequence[QualityFinding]) -> str:
+    """
+    "training-quality problems: R1 loss: non_finite; …" for the blocking findings, or "" when
+    none blocks. The same problem read from two sources (history.csv and a log regex) is one.
+    """
+    blocking = [f for f in findings if f.blocking]
+    if not blocking:
+        return ""
+    listed = "; ".join(dict.fromkeys(f"{f.run_id} {f.metric}: {f.kind.value}" for f in blocking))
+    return f"training-quality problems: {listed}"
 
 
 def _gain_noise(

@@ -138,7 +138,21 @@ _STOP_HEADING = re.compile(
     re.IGNORECASE,
 )
 _MAX_RULES = 12
+_BOUND = re.compile(r"[<>≤≥=]|\d")
 _BREAK = re.compile(r"(?:-{3,}|\*{3,}|_{3,})")
+
+
+def _row_rule(header: tuple[str, ...], row: tuple[str, ...]) -> str:
+    """
+    One row of a table of outcomes as a rule, its cells joined by "→"; a first cell that opens
+    with a bound ("< 40%", "40% ~ 55%") follows the quantity its column names ("RAG SFT cf_arc
+    KC < 40% → ✅ 强论文 — …").
+    """
+    cells = [plain(cell).strip() for cell in row]
+    quantity = plain(header[0]).strip() if header else ""
+    if cells and quantity and _BOUND.match(cells[0]):
+        cells[0] = f"{quantity} {cells[0]}"
+    return " → ".join(cell for cell in cells if cell)
 
 
 def stop_rules(doc: Document) -> tuple[str, ...]:
@@ -151,26 +165,24 @@ def stop_rules(doc: Document) -> tuple[str, ...]:
     for heading in doc.headings:
         if not _STOP_HEADING.search(plain(heading.text)):
             continue
-        lines = list(doc.lines[heading.index + 1 : heading.end])
-        # A table of outcomes and what to do (025: "| < 40% | ✅ 强论文 — … |"): a rule per
-        # row, its cells joined, the header and the separator left out.
-        table = [x.strip() for x in lines if x.strip().startswith("|")]
+        # A table of outcomes and what to do (025: "| RAG SFT cf_arc KC | 行动 |", "| < 40% |
+        # ✅ 强论文 — … |"): a rule per row, each table on its own, its cells joined; a row
+        # that opens with a bound is said with the quantity its header names.
+        tables = doc.section_tables(heading.index + 1, heading.end)
+        in_table = {n for t in tables for n in range(t.index, t.end)}
+        rows = [rule for t in tables for _, row in t.rows if (rule := _row_rule(t.header, row))]
         # Tables and thematic breaks ("---" before the next section) are no rule's words.
         lines = [
-            x for x in lines if not x.strip().startswith("|") and not _BREAK.fullmatch(x.strip())
-        ]
-        rows = [
-            " → ".join(c for c in cells if c)
-            for row in table[2:]
-            if not re.fullmatch(r"[|\s:-]*", row)
-            and (cells := [plain(c.strip()) for c in row.strip("|").split("|")])
+            x
+            for n, x in enumerate(doc.lines[heading.index + 1 : heading.end], heading.index + 1)
+            if n not in in_table and not _BREAK.fullmatch(x.strip())
         ]
         first = next((n for n, x in enumerate(lines) if _ITEM.match(x.strip())), len(lines))
         # The words before the list: a rule of their own, unless they only introduce it
         # (014's "Stop immediately if any of the following occurs:").
         intro = " ".join(plain(x) for x in lines[:first] if x.strip())
         items = _list_after(lines[first:], -1, closed=False)
-        if items and intro.rstrip().endswith((":", "：")):
+        if (items or rows) and intro.rstrip().endswith((":", "：")):
             intro = ""
         rules += [r for r in (intro, *items, *rows) if r]
     return tuple(rules[:_MAX_RULES])

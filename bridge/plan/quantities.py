@@ -9,6 +9,7 @@ scanned in linear time.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 __all__ = [
     "block_refs",
@@ -252,7 +253,12 @@ def seeds(text: str) -> tuple[tuple[int, ...], int | None]:
 # system's ("3 seeds for each system", "5 seeds for all methods", "3 seeds for stability").
 _FOR_ONE = re.compile(
     r"\s+(?:only\s+)?for\s+(?:the\s+)?(?!(?:each|every|all|both|any|per|stability|"
-    r"robustness|variance|significance|reproducibility|averaging|the\s+(?:block|experiment))\b)"
+    r"robustness|variance|significance|reproducibility|averaging|the\s+(?:block|experiment)"
+    # What the seeds are for, or a group of systems ("3 seeds for evaluation", "for CIs",
+    # "for the main runs", "for baselines"): not one system's count.
+    r"|main|evaluation|eval|training|train|testing|test|validation|comparisons?|cis?|"
+    r"confidence|reliability|errors?|statistics|baselines|methods|systems|models|arms|"
+    r"variants|runs|ablations|experiments)\b)"
     r"`?(?P<name>[\w.-]+)`?\s*(?:$|[.;,)\n]|only\b|runs?\b|baselines?\b)",
     re.IGNORECASE,
 )
@@ -273,12 +279,19 @@ def seeds_of_one_system(text: str) -> str | None:
     random"), or None: such a count is not the block's (:func:`stated_seed_count` skips it).
     """
     text = _seed_text(text)
-    for counted in _SEED_COUNT.finditer(text):
-        if seeds_for_one(text[counted.end() :]) is not None:
-            end = _FOR_ONE.match(text, counted.end())
-            assert end is not None
+    for counted in _run_seed_counts(text):
+        end = _FOR_ONE.match(text, counted.end())
+        if end is not None:
             return text[counted.start() : end.end("name")].strip()
     return None
+
+
+def _run_seed_counts(text: str) -> Iterator[re.Match[str]]:
+    """The counts in words (``3 seeds``) of the run's seeds, not of splits, GPUs or data."""
+    for counted in _SEED_COUNT.finditer(text):
+        before = text[max(0, counted.start() - 12) : counted.start()]
+        if _run_seed(text, _seed_keyword(counted)) and not _NOT_A_COUNT.search(before):
+            yield counted
 
 
 def stated_seed_count(text: str) -> int | None:
@@ -297,10 +310,7 @@ def stated_seed_count(text: str) -> int | None:
     text = _seed_text(text)
     if "seed" not in text.casefold():
         return None
-    for counted in _SEED_COUNT.finditer(text):
-        before = text[max(0, counted.start() - 12) : counted.start()]
-        if not _run_seed(text, _seed_keyword(counted)) or _NOT_A_COUNT.search(before):
-            continue
+    for counted in _run_seed_counts(text):
         if seeds_for_one(text[counted.end() :]):
             continue  # 015's "10 seeds for random": that system's count, not the block's
         word = counted.group(1).casefold()

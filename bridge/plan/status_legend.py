@@ -265,7 +265,9 @@ def marks_by_meaning(legend: StatusLegend) -> dict[str, str]:
     """
     marks: dict[str, str] = {}
     for key, meaning in legend.entries:
-        if not _is_word(key):
+        # A queue outside bridge (026's ⏳ Auto-Queued) reads as running, but is no word for
+        # bridge's own running rows.
+        if not _is_word(key) and not _OWN_QUEUE.search(meaning):
             marks.setdefault(meaning_status(meaning), key)
     marks.pop("unknown", None)
     return marks

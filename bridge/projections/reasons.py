@@ -623,8 +623,8 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"names several metrics \(([^)]*)\)"), r"指明了多个指标（\1）"),
     (re.compile(r"; … \((\d+) in all\)"), r"；…（共 \1 个）"),
     (
-        # Before the reviewer's note when one follows (trial Q3: it stayed English after it).
-        re.compile(r" \(values named by system: (.+?)\)(?=$|; no reviewer has judged it)"),
+        # Before any note that follows (the reviewer's, trial Q3; an unnamed system's).
+        re.compile(r" \(values named by system: (.+?)\)(?=$|; )"),
         r"（按系统名记录的数值：\1）",
     ),
     (

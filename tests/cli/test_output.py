@@ -439,5 +439,8 @@ def test_status_shows_the_language_asked_for(
     assert capsys.readouterr().out.startswith("阶段 COLLECTED")
     assert main(["status", "--project", str(project), "-o", "language=en"]) == 0
     assert capsys.readouterr().out.startswith("stage COLLECTED")
+    # Any spelling the option takes elsewhere (keys are normalised).
+    assert main(["status", "--project", str(project), "-o", "LANGUAGE=en"]) == 0
+    assert capsys.readouterr().out.startswith("stage COLLECTED")
     assert main(["status", "--project", str(project)]) == 0
     assert capsys.readouterr().out.startswith("阶段 COLLECTED")

@@ -253,5 +253,6 @@ def test_a_plan_without_blocks_shows_its_go_no_go_rules(tmp_path: Path) -> None:
     assert (
         "计划写明的停止规则（bridge 不检查：请对照结果自行判断）\n"
         "  - 核心判据: RAG SFT 在 cf_arc_easy 上的 KC 表现 (与 TokenMem KC=69.0% 对比)\n"
-        "  - < 40% → ✅ 强论文 — 因果 claim 成立: 注入通道 (cross-attn) 是关键, 非训练效果\n"
+        "  - RAG SFT cf_arc KC < 40% → ✅ 强论文 — 因果 claim 成立: 注入通道 (cross-attn) 是关键, "
+        "非训练效果\n"
     ) in done.stdout

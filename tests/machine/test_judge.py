@@ -1167,6 +1167,17 @@ def test_a_criterion_no_rule_can_check_says_so_before_the_missing_numbers() -> N
     # One clause a rule can check: the runs come first, as before.
     checkable = parse_criterion("accuracy ≥ 0.9; the gap looks clear", block_systems=())
     assert isinstance(checkable, Compound)
+    # A blocking training-quality problem is said too (it was, before this reading).
+    problem = QualityFinding(run_id="R1", metric="loss", kind=QualityKind.DIVERGENCE, message="x")
+    with_problem = judge_block(
+        criterion,
+        [],
+        runs_status={"R1": "succeeded"},
+        expected_seeds=1,
+        reference_system=None,
+        findings=[problem],
+    )
+    assert with_problem.reason.endswith("; training-quality problems: R1 loss: divergence")
     said = judge_block(
         checkable,
         [],

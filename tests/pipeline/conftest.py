@@ -21,9 +21,12 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 import attrs
 import pytest
+
+E = TypeVar("E")
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -254,6 +257,17 @@ def wait_for(condition: Callable[[], object], timeout: float = 20.0, what: str =
         if time.monotonic() > deadline:
             pytest.fail(f"timed out after {timeout}s waiting for {what or condition}")
         time.sleep(0.02)
+
+
+def recorded(root: Path, kind: type[E]) -> list[E]:
+    """Every event of type ``kind`` in the project's log, decoded, in log order."""
+    from bridge.events.store import SQLiteEventStore
+
+    store = SQLiteEventStore(root / ".bridge" / "events.db")
+    try:
+        return [r.event for r in store.read() if isinstance(r.event, kind)]
+    finally:
+        store.close()
 
 
 def events_of(root: Path) -> list[tuple[int, str, str]]:

@@ -21,7 +21,7 @@ from bridge.pipeline import Bridge
 from bridge.projections.finding_words import blocked_in_language
 from tests.conftest import needs_shared
 from tests.english_left import english_left
-from tests.pipeline.conftest import Run, events_of, executions, write_project
+from tests.pipeline.conftest import Run, events_of, executions, recorded, write_project
 
 TRACKER = """\
 # Experiment Tracker
@@ -985,17 +985,7 @@ def test_the_trackers_legend_decides_its_marks_and_unwritten_code_is_held(projec
     assert bridge.run() is Stage.COLLECTED
     assert bridge.status().runs["R2"].state is RunState.SUCCEEDED
     # It had never run: put back by the edit, not "to run again".
-    from bridge.events.store import SQLiteEventStore
-
-    store = SQLiteEventStore(project / ".bridge" / "events.db")
-    try:
-        redeployed = [
-            r.event.reason
-            for r in store.read()
-            if isinstance(r.event, ev.StageEntered) and r.event.trigger == "redeploy"
-        ]
-    finally:
-        store.close()
+    redeployed = [e.reason for e in recorded(project, ev.StageEntered) if e.trigger == "redeploy"]
     assert redeployed == ["1 run(s) back in the plan by a tracker edit: R2"]
     assert "wait for their code" not in bridge.summary()
 
@@ -1054,17 +1044,9 @@ def test_a_row_waiting_for_its_code_holds_the_milestones_after_it(project: Path)
     assert bridge.run() is Stage.COLLECTED
     state = bridge.status()
     assert [state.runs[r].state for r in ("R2", "R4", "R5")] == [RunState.SUCCEEDED] * 3
-    from bridge.events.store import SQLiteEventStore
-
-    store = SQLiteEventStore(project / ".bridge" / "events.db")
-    try:
-        released = [
-            r.event.reason
-            for r in store.read()
-            if isinstance(r.event, ev.RunRetryScheduled) and r.event.run_id in ("R4", "R5")
-        ]
-    finally:
-        store.close()
+    released = [
+        e.reason for e in recorded(project, ev.RunRetryScheduled) if e.run_id in ("R4", "R5")
+    ]
     assert released == ["R2's tracker row no longer says its code is not written yet"] * 2
     assert "wait for" not in bridge.summary()
     # The edit was read, and nothing of it was below bridge's marker: no copy of it is kept

@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 
 from bridge.plan import load_plan, load_project, plan_json
+from bridge.plan.gates import stop_rules
+from bridge.plan.text import Document
 from bridge.plan.vocabulary import section_kind
 from tests.conftest import needs_shared
 from tests.plan.corpus import as_project, corpus, plan_dirs
@@ -386,11 +388,20 @@ def test_stop_rules_are_read_from_their_sections() -> None:
     tokenmem = load_plan(corpus("025") / "EXPERIMENT_PLAN.md")
     assert tokenmem.stop_rules == (
         "核心判据: RAG SFT 在 cf_arc_easy 上的 KC 表现 (与 TokenMem KC=69.0% 对比)",
-        "< 40% → ✅ 强论文 — 因果 claim 成立: 注入通道 (cross-attn) 是关键, 非训练效果",
-        "40% ~ 55% → 🟡 可用 — 弱化因果 claim, TokenMem 仍有显著优势但需补充解释",
-        "55% ~ 65% → ⚠️ 重新评估 — 通道差异不够显著, 需增加消融或换角度论证",
-        "> 65% → ❌ 放弃因果 claim — 注入通道无显著差异, 需重构论文叙事",
+        "RAG SFT cf_arc KC < 40% → ✅ 强论文 — 因果 claim 成立: 注入通道 (cross-attn) 是关键, "
+        "非训练效果",
+        "RAG SFT cf_arc KC 40% ~ 55% → 🟡 可用 — 弱化因果 claim, TokenMem 仍有显著优势但需补充解释",
+        "RAG SFT cf_arc KC 55% ~ 65% → ⚠️ 重新评估 — 通道差异不够显著, 需增加消融或换角度论证",
+        "RAG SFT cf_arc KC > 65% → ❌ 放弃因果 claim — 注入通道无显著差异, 需重构论文叙事",
     )
+    # Two tables in one section: each read on its own, with the quantity its column names;
+    # a line that only introduces a table is no rule.
+    two = Document(
+        "# P\n\n## Go/No-Go\n\nKC check:\n\n| KC | Action |\n|---|---|\n| < 40% | go |\n\n"
+        "Budget check:\n\n| GPU hours | Action |\n|---|---|\n| > 100 | stop |\n",
+        "p.md",
+    )
+    assert stop_rules(two) == ("KC < 40% → go", "GPU hours > 100 → stop")
 
 
 @needs_shared

@@ -558,6 +558,47 @@ class TestParseCriterionChinese:
         assert (c.comparison, c.threshold) == (Comparison.GT, 90.0)
 
 
+class TestFlags:
+    """029's sanity "JSON contains keys `data_ok, …` all `true`" was declined ("names several
+    metrics") and read "Sanity: passed" over a flag written false: a flag stated true or false
+    is a clause "flag = 1" (or 0); a condition or quantifier before the flags is no flag
+    reading (the review's "accuracy > 0.9 with `use_amp` = true" lost its threshold)."""
+
+    @pytest.mark.parametrize(
+        ("text", "read"),
+        [
+            (
+                "smoke run returns exit 0, JSON contains keys `data_ok, ml_ok` all `true`.",
+                [("data_ok", 1.0), ("ml_ok", 1.0)],
+            ),
+            ("`leak` is false", [("leak", 0.0)]),
+            ("a_ok 和 b_ok 均为 true", [("a_ok", 1.0), ("b_ok", 1.0)]),
+        ],
+    )
+    def test_flags_are_clauses(self, text: str, read: list[tuple[str, float]]) -> None:
+        found = parse_criterion(text, block_systems=(), metrics=())
+        clauses = found.clauses if isinstance(found, Compound) else (found,)
+        assert [
+            (c.metric, c.threshold, c.comparison) for c in clauses if isinstance(c, Criterion)
+        ] == [(m, v, Comparison.EQ) for m, v in read], found
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "the claim is true",
+            "accuracy > 0.9 with `use_amp` = true",
+            "none of `a_ok`, `b_ok` are true",
+            "at least one of `a_ok`, `b_ok` is true",
+        ],
+    )
+    def test_no_flag_reading_drops_a_condition(self, text: str) -> None:
+        found = parse_criterion(text, block_systems=(), metrics=())
+        clauses = found.clauses if isinstance(found, Compound) else (found,)
+        assert not any(
+            isinstance(c, Criterion) and c.metric in ("a_ok", "b_ok", "use_amp") for c in clauses
+        ), found
+
+
 class TestEveryOneOfSeveral:
     """ "beats both A and B", "同时优于 A、B" (039's B3), "都高于 A": the word saying every system
     named is beaten read as a second clause, and each was declined ("several or conditional

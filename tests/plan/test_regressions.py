@@ -156,6 +156,12 @@ class TestSeeds:
             # 015's B3: one system's count is not the block's ("10 per system" was said).
             ("replay the family's trace. 10 seeds for random. 4-fold shift", None),
             ("10 seeds for `random` only; 1 for the others", None),
+            # What the seeds are for, or a group: the block's count (the review's cases).
+            ("3 seeds for the main runs", 3),
+            ("3 seeds for evaluation.", 3),
+            ("5 seeds for training.", 5),
+            ("3 seeds for CIs.", 3),
+            ("3 seeds for baselines", 3),
         ],
     )
     def test_stated_count(self, text: str, count: int | None) -> None:

@@ -136,6 +136,14 @@ class TestStatus:
     def test_a_mark_reads_as_its_legend_says(self, cell: str, legend: object, status: str) -> None:
         assert legend_status(cell, legend) == status  # type: ignore[arg-type]
 
+    def test_a_queue_outside_bridge_is_no_mark_bridge_writes(self) -> None:
+        """026's ⏳ Auto-Queued reads as running elsewhere, but bridge's own running rows get
+        the legend's running mark, not the researcher's queue mark, even when ⏳ comes first."""
+        from bridge.plan.status_legend import marks_by_meaning
+
+        legend = read_legend(Document("## Status Legend: ⏳ Auto-Queued | 🔄 Running\n", "T.md"))
+        assert marks_by_meaning(legend)["running"] == "🔄"
+
     def test_a_known_word_keeps_its_own_reading(self) -> None:
         """023's CODE_READY "…但尚未…完成" is not done: a word bridge knows is read as itself."""
         legend = read_legend(Document("状态含义：`CODE_READY` 表示实现已通过但尚未完成。\n", "T"))

@@ -332,3 +332,5 @@ def test_values_named_by_system_in_chinese_before_the_reviewers_note() -> None:
         "会在收集结果时判断此类标准）"
     )
     assert in_language(reason, "en") == reason
+    other = "met (values named by system: A ← R1 `x[A]`); no run of the plan stands for C"
+    assert in_language(other, "zh").startswith("met（按系统名记录的数值：A ← R1 `x[A]`）")

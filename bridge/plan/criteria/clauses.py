@@ -103,11 +103,12 @@ _TRUTH = re.compile(
     r"`?(?P<value>true|false|真|假)`?$",
     re.IGNORECASE,
 )
-# "beats both A and B", "同时优于 A、B" (039's B3), "都高于": a word that only says every
-# system named after it is beaten, read as a second clause ("several or conditional clauses").
-_BOTH = re.compile(
-    r"\b(beats?|outperforms?|exceeds?|surpass(?:es)?|than|over|vs\.?|versus|against)\s+both\s+"
-    r"|(?:同时|都|均)\s*(?=优于|好于|高于|胜过|超过|低于|小于|大于)",
+# What may come before the flags: nothing, or words that only say they are keys of an output
+# ("JSON contains keys", "flags"). Anything else is a condition of its own ("accuracy > 0.9
+# with `use_amp` = true") or a quantifier ("none of", "at least one of"): then no flag reading.
+_FLAGS_LEAD = re.compile(
+    r"(?:.*?\b(?:contains?|has|have|with|reports?|writes?)\s+)?(?:the\s+)?"
+    r"(?:(?:json|output|metrics?)\s+)?(?:keys?|flags?|fields?)\s*|\s*",
     re.IGNORECASE,
 )
 _LABEL = re.compile(r"^(?:[A-Z]{1,2}\d{1,2}[a-z]?)\s*[:：]\s+")
@@ -256,7 +257,6 @@ def _expand(clause: str, notes: list[str]) -> list[str]:
     """
     Distribute "beats A and B on X" over its systems, and unchain ``A > B > C``.
     """
-    clause = _BOTH.sub(lambda m: f"{m.group(1)} " if m.group(1) else "", clause)
     # "worse than TACE, but tie/noise there does not …" (015 B3), "exceed X in the same budget,
     # while also separating from NoRot" (002 B2): what follows the comma is a new sentence, not
     # another system to compare with; each part is a clause, in the plan's words.
@@ -264,7 +264,7 @@ def _expand(clause: str, notes: list[str]) -> list[str]:
     if turn is not None and clause[: turn.start()].strip() and clause[turn.end() :].strip():
         return [*_expand(clause[: turn.start()].strip(), notes), clause[turn.end() :].strip()]
     truth = _TRUTH.match(clause)
-    if truth is not None:
+    if truth is not None and _FLAGS_LEAD.fullmatch(truth.group("head")):
         flags = [i.strip().strip("`").strip() for i in _ITEM_SPLIT.split(truth.group("items"))]
         quoted = "`" in truth.group("items")
         if flags and all(f and (quoted or re.search(r"[_\d]", f)) for f in flags):
@@ -283,6 +283,8 @@ def _expand(clause: str, notes: list[str]) -> list[str]:
     match = _DISTRIBUTE.match(clause)
     if match:
         items = [i.strip() for i in _top_level_split(match.group("items")) if i.strip()]
+        # "beats both A and B": "both" says each is beaten, it names no system.
+        items[:1] = [re.sub(r"^both\s+", "", items[0], flags=re.IGNORECASE)] if items else []
         if len(items) >= 2 and not any(looks_like_condition(i) for i in items):
             head, tail = match.group("head"), match.group("tail") or ""
             expanded = [f"{head}{item}{tail}".strip() for item in items]

@@ -19,6 +19,7 @@ __all__ = [
     "BETTER_WORDS",
     "COMPOUND",
     "EACH_COMPONENT",
+    "EVERY_ONE",
     "HIGHER_WORDS",
     "LEVEL_WORDS",
     "LOWER_WORDS",
@@ -108,6 +109,15 @@ STATISTICS = re.compile(
 COMPOUND = re.compile(
     r";|；|\beither\b|\bor\b(?!\s+(more|higher|above|better|less|lower|fewer|below)\b)|\bwhile\b|\bwithout\b|\bunless\b|\bif\b|\bprovided\b|\bbut\b"
     r"|\bwhereas\b|\bboth\b|\bas well as\b|或者|或|并且|而且|同时|但|如果|若|否则|以及|且"
+)
+
+# A word saying each system named is beaten, or each value passes ("beats both A and B",
+# "同时优于 A", "都高于", "均超过"): no second condition (the parser removes it before it looks
+# for one).
+EVERY_ONE = re.compile(
+    r"(?:(?<=\bbeat)|(?<=\bbeats)|(?<=\bthan)|(?<=\bover))\s+both\b"
+    r"|(?:同时|都|均)\s*(?=优于|好于|高于|胜过|超过|低于|小于|大于)",
+    re.IGNORECASE,
 )
 
 SUBSET_COUNT = re.compile(

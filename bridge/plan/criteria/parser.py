@@ -18,6 +18,7 @@ from bridge.plan.criteria.lexicon import (
     BETTER_WORDS,
     COMPOUND,
     EACH_COMPONENT,
+    EVERY_ONE,
     HIGHER_WORDS,
     LEVEL_WORDS,
     LOWER_WORDS,
@@ -699,7 +700,9 @@ def _parse(  # one linear decision procedure, kept in one place to read top to b
             "a share of items ('N% of ...'): record the share as a metric and name it, or "
             "write 'hits of total ≥ N%' with two recorded metrics"
         )
-    if COMPOUND.search(norm):
+    # "同时优于 A" (039's B3), "均超过 0.8", "beats both": the word says every one named is
+    # beaten or every value passes; it joins no second condition.
+    if COMPOUND.search(norm := EVERY_ONE.sub("", norm)):
         return unparsed("several or conditional clauses; only one condition can be checked")
 
     norm, _ = replace_terms(norm, terms)
