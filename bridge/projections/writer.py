@@ -35,6 +35,7 @@ import attrs
 
 from bridge.events.types import OutputWritten
 from bridge.machine.fold import PipelineState
+from bridge.plan.notes_label import BRIDGE_LABEL
 from bridge.plan.plan_section import GENERATED_MARK
 from bridge.projections import (
     code_review,
@@ -154,6 +155,11 @@ DEFAULT_PROJECTIONS: tuple[Projection, ...] = (
         render=compact_log.render,
     ),
 )
+
+
+def _row_id(line: str) -> str:
+    """The first cell of a table row, without emphasis: the run id of a tracker row."""
+    return line.strip().strip("|").split("|", 1)[0].strip().strip("*`").strip()
 
 
 def sha256_text(text: str | bytes) -> str:
@@ -386,7 +392,8 @@ class ProjectionWriter:
         bridge's marker is in the log, and its rows' cells are the researcher's word), and its
         part from the marker on is what bridge wrote last, as the copy kept of that write shows.
         A Status set to TODO, as bridge asks, left an ``.edited-N.md`` copy each time (023).
-        When that cannot be shown (no copy of the last write, no marker), the copy is kept.
+        When that cannot be shown (no copy of the last write, no marker), or a row of a run
+        bridge ran was changed (bridge writes its Status back), the copy is kept.
         """
         if not projection.researchers_file or previous is None or state.plan is None:
             return False
@@ -402,7 +409,22 @@ class ProjectionWriter:
         except OSError:
             return False
         mark = GENERATED_MARK.encode()
-        return mark in theirs and theirs.partition(mark)[2] == ours.partition(mark)[2]
+        if mark not in theirs or theirs.partition(mark)[2] != ours.partition(mark)[2]:
+            return False
+        # A row bridge had filled in (its labelled part in the Notes) whose cells the
+        # researcher changed (INVALID, passed over bridge's Status): bridge writes its own
+        # Status back, so their version is kept, and said (trials Q1, R1). Rows bridge had not
+        # run (TODO for a row held for code, a row added) are carried as written.
+        ran = {
+            _row_id(line)
+            for line in ours.partition(mark)[0].decode("utf-8", "replace").splitlines()
+            if line.lstrip().startswith("|") and BRIDGE_LABEL.search(line)
+        }
+        before = set(ours.partition(mark)[0].decode("utf-8", "replace").splitlines())
+        return not any(
+            line not in before and line.lstrip().startswith("|") and _row_id(line) in ran
+            for line in theirs.partition(mark)[0].decode("utf-8", "replace").splitlines()
+        )
 
     def _keep_users_file(
         self, fixed: Path, digest: str, ours: str | None, pending: Mapping[str, list[str]]

@@ -1052,6 +1052,14 @@ def test_a_row_waiting_for_its_code_holds_the_milestones_after_it(project: Path)
     # The edit was read, and nothing of it was below bridge's marker: no copy of it is kept
     # (each Status set to TODO left another EXPERIMENT_TRACKER.edited-N.md).
     assert not list(tracker.parent.glob("EXPERIMENT_TRACKER.edited*"))
+    # A Status changed on a row bridge ran is bridge's to write back: the researcher's version
+    # is kept (trials Q1, R1: an INVALID reverted with no trace).
+    text = tracker.read_text()
+    row = next(line for line in text.split("\n") if line.startswith("| R3 |"))
+    tracker.write_text(text.replace(row, row.replace("| DONE |", "| INVALID |", 1), 1))
+    Bridge(project).run()
+    (kept,) = tracker.parent.glob("EXPERIMENT_TRACKER.edited*")
+    assert "| INVALID |" in kept.read_text()
 
 
 def test_a_row_its_legend_says_is_in_progress_keeps_its_word(project: Path) -> None:
