@@ -559,9 +559,12 @@ def status(args: Parsed) -> int:
     from bridge.cli.console import status_json, status_lines
 
     root = project_root(args)
-    from bridge.plan.options import option_key
+    given = overrides(args)
+    if given:
+        # Only with `-o`: the options module loads cattrs, which a plain status never needs.
+        from bridge.plan.options import option_key
 
-    given = {option_key(key): value for key, value in overrides(args).items()}
+        given = {option_key(key): value for key, value in given.items()}
     state = folded_state(root)
     if "language" in given and state.plan is not None:
         # Shown in the language asked for (`-o language=en` on 023's Chinese plan was ignored):
