@@ -521,7 +521,16 @@ class Dispatcher:
             if run.state is RunState.SUBMITTED:
                 # Crashed between intent and confirm: adopt what was launched, or launch it now
                 # (submit is idempotent on the attempt id, so this can never launch twice).
-                self._act(run, adopted=found)
+                # A launch claimed whose process never started is lost, not adopted: the log
+                # must not say it started.
+                lost = self._never_started(found)
+                if lost is None:
+                    self._act(run, adopted=found)
+                else:
+                    self._append_run(
+                        run,
+                        [ev.RunLost(run_id=run.run_id, attempt_id=attempt.attempt_id, reason=lost)],
+                    )
             elif found is None:
                 self._append_run(
                     run,
@@ -533,6 +542,22 @@ class Dispatcher:
                         )
                     ],
                 )
+
+    def _never_started(self, found: JobHandle | None) -> str | None:
+        """
+        The backend's word for an attempt found claimed whose process never started (its
+        poll says LOST before bridge recorded a start), or ``None``: nothing found (launch it
+        now), or a process to adopt. A poll that fails leaves the attempt to be adopted, and
+        the polls after adoption to tell.
+        """
+        if found is None:
+            return None
+        try:
+            state = self.backend.poll(found)
+        except BackendError as exc:
+            log.warning("adoption_poll_failed", attempt_id=found.attempt_id, error=str(exc))
+            return None
+        return (state.detail or "lost") if state.status is JobStatus.LOST else None
 
     def poll_all(self) -> None:
         """

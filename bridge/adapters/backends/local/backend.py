@@ -93,8 +93,6 @@ class LocalBackend:
         cpu_slots: how many CPU slots to offer on a machine without GPUs.
         gpu_free_threshold_mib: a GPU is free when less than this many MiB are in use.
         kill_grace_seconds: how long ``cancel`` and the timeout wait after SIGTERM before SIGKILL.
-        launch_grace_seconds: how long an attempt whose ``launch`` marker exists may go without
-            a recorded pid before ``poll`` calls it lost (a crash between marker and launch).
         withheld_env: variables of bridge's environment that runs do not inherit (the ones
             bridge reads its own credentials from) unless the run's ``env`` names them.
     """
@@ -109,7 +107,6 @@ class LocalBackend:
         cpu_slots: int = 4,
         gpu_free_threshold_mib: int = 500,
         kill_grace_seconds: float = 5.0,
-        launch_grace_seconds: float = 30.0,
         withheld_env: frozenset[str] = frozenset(),
         scratch_root: Path | None = None,
     ) -> None:
@@ -124,7 +121,6 @@ class LocalBackend:
         self.cpu_slots = cpu_slots
         self.gpu_free_threshold_mib = gpu_free_threshold_mib
         self.kill_grace_seconds = kill_grace_seconds
-        self.launch_grace_seconds = launch_grace_seconds
         self.withheld_env = withheld_env
         self._probe: GpuProbe = probe if probe is not None else NvidiaSmiProbe()
         self._gpu_memory = GpuMemorySampler(self._probe)
@@ -204,8 +200,8 @@ class LocalBackend:
         callers (threads or processes) only one launches; the other gets the same handle. The
         attempt's ``output/`` and environment are made first, so the marker is followed at once
         by the spawn: a bridge killed between the two leaves an attempt that never started,
-        which ``poll`` calls lost only after ``launch_grace_seconds``, and that window is kept
-        to a few system calls. ``argv.json`` (for people: the log has the command) is written
+        which ``poll`` calls lost (no wrapper process names its directory), and that window is
+        kept to a few system calls. ``argv.json`` (for people: the log has the command) is written
         once the command has started: on a disk each file made costs about half a millisecond
         here, before the slot's next run can start.
 
@@ -318,11 +314,7 @@ class LocalBackend:
             # running, for certain. The dispatcher polls every live run after every event, so
             # this answer costs no file reads (the log tail matters once the attempt ends).
             return JobState(status=JobStatus.RUNNING)
-        return attempt_state(
-            attempt_dir,
-            launch_grace_seconds=self.launch_grace_seconds,
-            known=_ident_of(handle),
-        )
+        return attempt_state(attempt_dir, known=_ident_of(handle))
 
     def wait(self, handles: Sequence[JobHandle], timeout: float) -> None:
         """

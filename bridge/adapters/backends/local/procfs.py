@@ -15,7 +15,14 @@ import attrs
 
 from bridge.value_methods import value_methods
 
-__all__ = ["ProcStat", "group_alive", "group_members", "process_alive", "read_stat"]
+__all__ = [
+    "ProcStat",
+    "group_alive",
+    "group_members",
+    "process_alive",
+    "read_stat",
+    "started_with",
+]
 
 _PROC = Path("/proc")
 _DEAD_STATES = frozenset({"Z", "X", "x"})
@@ -107,3 +114,29 @@ def group_alive(leader: int, start_ticks: str) -> bool:
     if stat is not None and stat.start_ticks != start_ticks:
         return False
     return bool(group_members(leader))
+
+
+def started_with(arguments: tuple[str, ...]) -> bool:
+    """
+    Return True when an unfinished process of this user was started with ``arguments`` right
+    after its program (``argv[1:]`` begins with them), as ``/proc/<pid>/cmdline`` shows.
+
+    This tells a launch whose process exists but has not yet recorded its pid from one that
+    never started: the wrapper's arguments name its attempt directory, which no other process
+    is given.
+    """
+    wanted = b"\0".join(a.encode() for a in arguments) + b"\0"
+    for entry in _PROC.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes()
+        except (FileNotFoundError, ProcessLookupError, PermissionError):
+            continue
+        program_end = cmdline.find(b"\0")
+        if program_end < 0 or not cmdline[program_end + 1 :].startswith(wanted):
+            continue
+        stat = read_stat(int(entry.name))
+        if stat is not None and not stat.finished:
+            return True
+    return False

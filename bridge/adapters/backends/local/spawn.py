@@ -12,7 +12,13 @@ from pathlib import Path
 
 from bridge.plan.handed_over import split_env
 
-__all__ = ["SYNC_AFTER_SECONDS", "WRAPPER_PATH", "environment", "spawn_wrapper"]
+__all__ = [
+    "SYNC_AFTER_SECONDS",
+    "WRAPPER_PATH",
+    "environment",
+    "spawn_wrapper",
+    "wrapper_arguments",
+]
 
 #: The attempt wrapper, a POSIX shell script run by ``/bin/sh``.
 WRAPPER_PATH = Path(__file__).with_name("wrapper.sh")
@@ -35,6 +41,14 @@ def environment(extra: Mapping[str, str], withheld: frozenset[str]) -> dict[str,
     """
     literal, handed = split_env(extra, os.environ)
     return {**{k: v for k, v in os.environ.items() if k not in withheld}, **literal, **handed}
+
+
+def wrapper_arguments(attempt_dir: Path) -> tuple[str, str]:
+    """
+    The first arguments ``/bin/sh`` is given for the attempt in ``attempt_dir``: the wrapper
+    script and the attempt directory, which together name the attempt's wrapper process.
+    """
+    return str(WRAPPER_PATH), str(attempt_dir)
 
 
 def spawn_wrapper(
@@ -61,8 +75,7 @@ def spawn_wrapper(
     timeout = "" if timeout_seconds is None else repr(float(timeout_seconds))
     command = [
         _SHELL,
-        str(WRAPPER_PATH),
-        str(attempt_dir),
+        *wrapper_arguments(attempt_dir),
         str(cwd),
         timeout,
         repr(float(kill_grace_seconds)),

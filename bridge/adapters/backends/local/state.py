@@ -5,7 +5,6 @@ watching (adopted from an earlier bridge process, or one whose wrapper has exite
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from bridge.adapters.backends.local import procfs
@@ -15,14 +14,13 @@ from bridge.adapters.backends.local.attempt_files import (
     log_tail,
     read_ident,
 )
+from bridge.adapters.backends.local.spawn import wrapper_arguments
 from bridge.machine.ports import JobState, JobStatus
 
 __all__ = ["attempt_state"]
 
 
-def attempt_state(
-    attempt_dir: Path, *, launch_grace_seconds: float, known: tuple[int, str] | None = None
-) -> JobState:
+def attempt_state(attempt_dir: Path, *, known: tuple[int, str] | None = None) -> JobState:
     """
     Return the attempt's state from its directory and ``/proc``.
 
@@ -30,7 +28,9 @@ def attempt_state(
     precedence over the code). Without it, the attempt is RUNNING while its wrapper, or any
     process of its group, lives; a pid now held by another process or a zombie counts as
     gone, and gone without an exit code is LOST. A ``launch`` marker without a recorded pid is
-    QUEUED for ``launch_grace_seconds``, then LOST (the launcher stopped in between).
+    QUEUED while the attempt's wrapper process exists (it records its pid as it starts), and
+    LOST at once when none does: the launcher stopped between the marker and the spawn, and
+    no process will ever come (only the launcher could start one, and it is gone).
     ``known`` is the wrapper's (pid, start ticks) when the caller has them (the handle
     ``submit`` returned), used while the wrapper has not recorded its own.
 
@@ -46,12 +46,14 @@ def attempt_state(
     if ident is None:
         if cancelled:
             return JobState(status=JobStatus.CANCELLED, detail="cancelled before it started")
-        age = time.time() - (attempt_dir / "launch").stat().st_mtime
-        if age < launch_grace_seconds:
+        if procfs.started_with(wrapper_arguments(attempt_dir)):
             return JobState(status=JobStatus.QUEUED, detail="launching", log_tail=tail)
+        # The wrapper may have recorded itself, run and ended between the two looks.
+        if read_ident(attempt_dir) is not None or finished_state(attempt_dir, tail) is not None:
+            return attempt_state(attempt_dir, known=known)
         return JobState(
             status=JobStatus.LOST,
-            detail="the launch was claimed but no process was ever recorded "
+            detail="the launch was claimed but no process was ever started "
             "(the launcher stopped in between)",
             log_tail=tail,
         )

@@ -448,7 +448,7 @@ class TestLocalBackendLiveness:
         (no closing newline yet, or ever after a kill mid-write) reads as not written, never
         as a wrong value.
         """
-        backend = LocalBackend(project, probe=NoGpus(), launch_grace_seconds=60)
+        backend = LocalBackend(project, probe=NoGpus())
         ended = subprocess.Popen([PY, "-c", "pass"], start_new_session=True)
         ended.wait()
         handle = craft_attempt(backend, ended.pid, start="1")
@@ -463,7 +463,7 @@ class TestLocalBackendLiveness:
         (attempt / "pid").write_text("")
         found = backend.find(ProjectLayout.place("R001", "A1"))
         assert found is not None and "pid" not in found.locator
-        assert backend.poll(found).status is JobStatus.QUEUED
+        assert backend.poll(found).status is JobStatus.LOST  # and no wrapper names the attempt
 
     def test_a_wrapper_gone_before_its_records_is_lost_at_once(self, local: LocalBackend) -> None:
         """
@@ -479,17 +479,42 @@ class TestLocalBackendLiveness:
         assert state.status is JobStatus.LOST, state
         assert f"process {handle.locator['pid']} ended" in state.detail
 
-    def test_claimed_but_never_started_is_lost(self, project: Path) -> None:
-        """A launch marker without any recorded process is QUEUED briefly, then LOST."""
-        backend = LocalBackend(project, probe=NoGpus(), launch_grace_seconds=0)
+    def test_claimed_but_never_started_is_lost_at_once(self, project: Path) -> None:
+        """
+        A launch marker without any recorded process, and no wrapper process naming the
+        attempt, is LOST at once: only the launcher could still start one, and it is gone.
+        """
+        backend = LocalBackend(project, probe=NoGpus())
         attempt = backend.project_root / ProjectLayout.place("R001", "A1").path
         attempt.mkdir(parents=True)
         (attempt / "launch").touch()
         found = backend.find(ProjectLayout.place("R001", "A1"))
         assert found is not None
-        assert backend.poll(found).status is JobStatus.LOST
-        patient = LocalBackend(project, probe=NoGpus(), launch_grace_seconds=60)
-        assert patient.poll(found).status is JobStatus.QUEUED
+        state = backend.poll(found)
+        assert state.status is JobStatus.LOST, state
+        assert "no process was ever started" in state.detail
+
+    def test_a_wrapper_not_yet_recorded_is_launching(
+        self, local: LocalBackend, project: Path
+    ) -> None:
+        """
+        A wrapper that lives but has not recorded its pid yet (a bridge killed right after the
+        spawn) is found by its arguments: QUEUED, launching, to a bridge that did not start it.
+        """
+        handle = local.submit(spec("import time; print('up', flush=True); time.sleep(30)"))
+        attempt = local.project_root / ProjectLayout.place("R001", "A1").path
+        # The command runs: the wrapper has written its records (it does so before starting
+        # it), so none comes after these are removed.
+        eventually(lambda: (attempt / "stdout.log").read_text() == "up\n")
+        for name in ("pid", "pid.start"):
+            (attempt / name).unlink()
+        restarted = LocalBackend(project, probe=NoGpus())
+        found = restarted.find(ProjectLayout.place("R001", "A1"))
+        assert found is not None and "pid" not in found.locator
+        state = restarted.poll(found)
+        assert (state.status, state.detail) == (JobStatus.QUEUED, "launching"), state
+        local.cancel(handle)
+        assert restarted.poll(found).status is not JobStatus.QUEUED
 
 
 class TestLocalBackendArtifacts:
