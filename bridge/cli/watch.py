@@ -76,11 +76,11 @@ def kept_lines(kept: Mapping[str, Sequence[ev.SpecChange]], language: str = "en"
     zh = language == "zh"
     groups: dict[str, list[str]] = {}
     code_edited: set[str] = set()  # the groups whose change includes an edit of their code
-    statuses: dict[str, list[str]] = {}
+    statuses: dict[tuple[str, str], list[str]] = {}
     for run_id, changes in kept.items():
         for change in changes:
             if change.field == ev.TRACKER_STATUS:
-                statuses.setdefault(change.new, []).append(run_id)
+                statuses.setdefault((change.old, change.new), []).append(run_id)
         settings = [c for c in changes if c.field != ev.TRACKER_STATUS]
         if not settings:
             continue
@@ -107,9 +107,36 @@ def kept_lines(kept: Mapping[str, Sequence[ev.SpecChange]], language: str = "en"
                 f"`bridge retry {retry}` runs {'it' if it == 'it' else 'them'} with the "
                 "new settings."
             )
-    for word, ids in statuses.items():
-        lines.append(_status_line(word, ids, zh))
+    for (recorded, word), ids in statuses.items():
+        lines.append(
+            _status_line(word, ids, zh)
+            if recorded == "DONE"
+            else _not_applied_line(recorded, word, ids, zh)
+        )
     return lines
+
+
+def _not_applied_line(recorded: str, word: str, ids: Sequence[str], zh: bool) -> str:
+    """
+    The line for runs bridge ran that did not succeed (``recorded``: FAILED, OOM, TIMEOUT …)
+    whose tracker Status the researcher set to ``word``, which bridge does not take from a
+    word (DONE, PASSED: a result it never recorded).
+    """
+    named = _runs_named(list(ids), zh)
+    again = " ".join(ids)
+    if zh:
+        return (
+            f"{named} 由 bridge 运行，结束为 {recorded}；追踪表的 Status 现为 {word}：未采用"
+            f"（bridge 只计入它记录到的结果），该行重新写为 {recorded}。`bridge retry {again}` "
+            "会重新运行；把 Status 写成 SKIPPED — <原因> 可将其排除。"
+        )
+    it = "it" if len(ids) == 1 else "them"
+    return (
+        f"{named} ended {recorded} when bridge ran {it}, and the tracker's Status now says "
+        f"{word}: not applied (bridge counts only results it recorded), so the row reads "
+        f"{recorded} again. `bridge retry {again}` runs {it} again; SKIPPED — <reason> as "
+        f"the Status leaves {it} out."
+    )
 
 
 def _status_line(word: str, ids: Sequence[str], zh: bool) -> str:

@@ -357,12 +357,47 @@ def match_metric(
     # L's near misses left clauses open). Ambiguity is reported, as above.
     words = _plain_words(plan_name)
     if words:
-        return _unique(
+        hit = _unique(
             (n for n in names if words in (_plain_words(n), _plain_words(_last_component(n)))),
             plan_name,
             "same words",
         )
-    return None
+        if hit is not None:
+            return hit
+    return _named_within(plan_name, names)
+
+
+def _named_within(plan_name: str, names: Sequence[str]) -> str | None:
+    """
+    The one extracted name of two words or more that the plan's words hold in a row ("matched
+    final task quality" and "final task quality metric used for matched comparison" name
+    ``final_task_quality``; 002's primary metric read as another one, trial Q2), or None: none,
+    or several (``train_loss`` and ``val_loss`` in "val loss gap vs train loss") — then no
+    guess is made.
+    """
+    wanted = [_SHORT.get(t, t) for t in _tokens(plan_name)]
+    found = set()
+    for name in names:
+        own = [_SHORT.get(t, t) for t in _tokens(_last_component(name))]
+        if len(own) < 2 or len(own) >= len(wanted):
+            continue
+        for i in range(len(wanted) - len(own) + 1):
+            if wanted[i : i + len(own)] == own:
+                rest = wanted[:i] + wanted[i + len(own) :]
+                if not _DERIVED.intersection(rest):
+                    found.add(name)
+                break
+    return found.pop() if len(found) == 1 else None
+
+
+# Words that make the plan's name another quantity derived from the metric it holds ("train
+# loss gap", "task quality per GPU hour", "accuracy drop"): no match within it.
+_DERIVED = frozenset(
+    {"gap", "ratio", "drop", "delta", "difference", "diff", "change", "reduction", "improvement",
+     "increase", "decrease", "gain", "loss", "variance", "var", "std", "stdev", "spread", "per",
+     "rate", "over", "vs", "versus", "relative", "normalized", "normalised", "slope", "curve",
+     "auc", "area", "error", "degradation", "regression", "retention"}
+)  # fmt: skip
 
 
 # Short forms and units that do not change what a metric is.

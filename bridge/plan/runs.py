@@ -30,6 +30,7 @@ from bridge.plan.notes_label import BRIDGE_LABEL
 from bridge.plan.priority import Priority
 from bridge.plan.quantities import seeds_of_one_system
 from bridge.plan.run_fields import RunFields
+from bridge.plan.same_command import refuse_same_commands
 from bridge.plan.setting_fields import did_you_mean
 from bridge.plan.status_legend import held_for_code
 from bridge.plan.templates import AT_LAUNCH, outputs_of, placeholders
@@ -863,7 +864,16 @@ def build_runs(
     if config.implementer.get("kind") != "agent":
         warnings.extend(_open_tasks(ordered))
     known = {d.id for d in ordered}
-    specs = tuple(_freeze(d, config, known) for d in ordered)
+    frozen = [_freeze(d, config, known) for d in ordered]
+    specs = tuple(spec for spec, _ in frozen)
+    refuse_same_commands(
+        {
+            spec.id: (spec, setting)
+            for (spec, setting), draft in zip(frozen, ordered, strict=True)
+            if not _settled(draft.source, draft.task, draft.status)
+        },
+        config,
+    )
     for spec in specs:
         for dep in spec.depends_on:
             if dep not in known:
@@ -1181,7 +1191,8 @@ def _find_cycle(waits: Mapping[str, Sequence[str]]) -> list[str] | None:
     return None
 
 
-def _freeze(draft: _Draft, config: Config, known: Collection[str]) -> RunSpec:
+def _freeze(draft: _Draft, config: Config, known: Collection[str]) -> tuple[RunSpec, str]:
+    """The run's spec, and the setting its command comes from (``run.command`` and others)."""
     run = config.run
     system = match_system(draft.system, config.systems) if draft.system else None
     entry = draft.entry
@@ -1263,7 +1274,7 @@ def _freeze(draft: _Draft, config: Config, known: Collection[str]) -> RunSpec:
                     file=config.file,
                     line=config.line_of(command_key),
                 )
-    return RunSpec(
+    spec = RunSpec(
         id=draft.id,
         milestone=draft.milestone,
         block=draft.block,
@@ -1298,3 +1309,4 @@ def _freeze(draft: _Draft, config: Config, known: Collection[str]) -> RunSpec:
         # A task row given its own command in [[runs]] is the researcher's run after all.
         task=draft.task and not (entry is not None and entry.command),
     )
+    return spec, command_key

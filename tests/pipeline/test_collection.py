@@ -297,3 +297,47 @@ def test_a_run_whose_metrics_file_holds_no_number_is_named_and_holds_the_results
     assert runs["R1"]["extraction_problems"] == []
     # As for a failed must-run run: a script driving `bridge run` can tell.
     assert cli.main(["run", "--project", str(project)]) == 1
+
+
+@pytest.mark.parametrize(
+    ("primary", "key"),
+    [("matched final task quality", "final_task_quality"), ("BLEU", "")],
+)
+def test_the_key_metric_is_the_blocks_primary_never_a_later_tracker_metric(
+    tmp_path: Path, primary: str, key: str
+) -> None:
+    """002's B2 (trial Q2): its primary "matched final task quality" matched nothing, and the
+    tracker row's third metric "loss" became the key metric its criterion's "primary quality
+    metric" was judged on (`train_loss`). The plan's words name `final_task_quality`; a primary
+    recorded by no file leaves the key metric unset rather than taking the row's later ones."""
+    from bridge import Bridge
+    from bridge.machine.stages import Stage
+    from tests.pipeline.conftest import Run, write_project
+
+    project = write_project(
+        tmp_path / "p", [Run(id="S1", milestone="M0"), Run(id="R1", milestone="M1")]
+    )
+    plan = project / "refine-logs" / "EXPERIMENT_PLAN.md"
+    plan.write_text(
+        plan.read_text().replace(
+            "- **Metrics**: accuracy.",
+            f"- **Metrics**:\n  - Primary: {primary}\n  - Secondary: accuracy, runtime",
+        )
+    )
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    tracker.write_text(
+        tracker.read_text().replace("| test | accuracy |", "| test | final quality, loss |")
+    )
+    (project / "scripts" / "job.py").write_text(
+        "import json, pathlib, sys\n"
+        "out = pathlib.Path(sys.argv[sys.argv.index('--out') + 1])\n"
+        "values = {'accuracy': 0.9, 'final_task_quality': 0.6, 'train_loss': 1.2}\n"
+        "(out / 'metrics.json').write_text(json.dumps(values))\n"
+    )
+    bridge = Bridge(project)
+    try:
+        assert bridge.run() is Stage.COLLECTED
+        metrics = bridge.status().runs["R1"].metrics
+    finally:
+        bridge.close()
+    assert metrics is not None and metrics.key_metric == key

@@ -1169,3 +1169,108 @@ def test_rows_auto_queued_outside_bridge_are_not_launched(tmp_path: Path) -> Non
     assert "queued outside" not in said
     text = (project / "refine-logs" / "EXPERIMENT_TRACKER.md").read_text(encoding="utf-8")
     assert "| E1 | Split-budget MATH-500 (n=200) | ⏳ |" in text
+
+
+def _failed_once(root: Path) -> Path:
+    """S1 (sanity) and R2 succeed, R1 (must-run) fails: a first `bridge run` done."""
+    write_project(
+        root,
+        [
+            Run(id="S1", milestone="M0"),
+            Run(id="R1", milestone="M1", mode="fail"),
+            Run(id="R2", milestone="M1"),
+        ],
+    )
+    bridge = Bridge(root)
+    try:
+        assert bridge.run() is Stage.COLLECTED
+        assert bridge.status().runs["R1"].state is RunState.FAILED
+    finally:
+        bridge.close()
+    return root
+
+
+def _set_status(root: Path, run_id: str, word: str) -> None:
+    tracker = root / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    lines = tracker.read_text().splitlines(keepends=True)
+    (at,) = [n for n, line in enumerate(lines) if line.startswith(f"| {run_id} |")]
+    cells = lines[at].split(" | ")
+    cells[-2] = word  # the Status, before the Notes
+    lines[at] = " | ".join(cells)
+    tracker.write_text("".join(lines))
+
+
+def _row(root: Path, run_id: str) -> str:
+    text = (root / "refine-logs" / "EXPERIMENT_TRACKER.md").read_text()
+    return next(line for line in text.splitlines() if line.startswith(f"| {run_id} |"))
+
+
+def test_a_status_set_on_a_failed_row_bridge_ran_is_applied(project: Path) -> None:
+    """Trial R2: STOPPED written on a row bridge ran and recorded failed was written back as
+    FAILED in silence. It takes the run out of scope (the researcher's decision, as before
+    bridge), the row keeps the word, and TODO later runs it again."""
+    _failed_once(project)
+    _set_status(project, "R1", "STOPPED")
+    bridge = Bridge(project)
+    try:
+        assert bridge.run() is Stage.COLLECTED
+        run = bridge.status().runs["R1"]
+        assert run.state is RunState.OUT_OF_SCOPE and run.reason.startswith("STOPPED"), run
+        assert "| STOPPED |" in _row(project, "R1")
+        assert len(executions(project)["R1"]) == 1
+    finally:
+        bridge.close()
+    _set_status(project, "R1", "TODO")
+    bridge = Bridge(project)
+    try:
+        assert bridge.run() is Stage.COLLECTED
+        assert bridge.status().runs["R1"].state is RunState.FAILED  # ran again, failed again
+    finally:
+        bridge.close()
+    assert len(executions(project)["R1"]) == 2
+
+
+def test_a_pending_retry_set_to_skipped_is_not_launched(project: Path) -> None:
+    """A retry scheduled (`bridge retry R1`), then the row set to SKIPPED: the run is taken
+    out of scope, never launched again."""
+    _failed_once(project)
+    bridge = Bridge(project)
+    try:
+        bridge.retry("R1")
+    finally:
+        bridge.close()
+    _set_status(project, "R1", "SKIPPED")
+    bridge = Bridge(project)
+    try:
+        assert bridge.run() is Stage.COLLECTED
+        assert bridge.status().runs["R1"].state is RunState.OUT_OF_SCOPE
+    finally:
+        bridge.close()
+    assert len(executions(project)["R1"]) == 1
+
+
+def test_a_word_bridge_cannot_take_is_said_not_applied(project: Path) -> None:
+    """PASSED on a row bridge ran that failed, INVALID on one that succeeded: neither is a
+    result bridge recorded; each is written back with a line saying so and what to do."""
+    from bridge.cli.watch import kept_lines
+
+    _failed_once(project)
+    _set_status(project, "R1", "PASSED")
+    _set_status(project, "R2", "INVALID")
+    bridge = Bridge(project)
+    try:
+        assert bridge.run() is Stage.COLLECTED
+        lines = kept_lines(bridge.kept_settings)
+        state = bridge.status()
+    finally:
+        bridge.close()
+    assert state.runs["R1"].state is RunState.FAILED
+    assert state.runs["R2"].state is RunState.SUCCEEDED
+    assert sorted(lines) == [
+        "R1 ended FAILED when bridge ran it, and the tracker's Status now says PASSED: not "
+        "applied (bridge counts only results it recorded), so the row reads FAILED again. "
+        "`bridge retry R1` runs it again; SKIPPED — <reason> as the Status leaves it out.",
+        "R2 succeeded, and the tracker's Status now says INVALID: bridge keeps its result and "
+        "writes its done status back; `bridge retry --force R2` runs it again.",
+    ], lines
+    assert "| FAILED |" in _row(project, "R1") and "| DONE |" in _row(project, "R2")

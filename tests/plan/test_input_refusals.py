@@ -208,7 +208,7 @@ class TestNumbersOutOfRange:
         (tmp_path / "refine-logs").mkdir()
         (tmp_path / "refine-logs" / "EXPERIMENT_TRACKER.md").write_text(TRACKER.format(run_id="R1"))
         (tmp_path / "bridge.toml").write_text(
-            '[run]\ncommand = "true"\n\n[[runs]]\nid = "R9"\nseed = 2147483647\n'
+            '[run]\ncommand = "train --seed {seed}"\n\n[[runs]]\nid = "R9"\nseed = 2147483647\n'
         )
         runs = {r.id: r for r in load_project(tmp_path).runs}
         assert runs["R9"].seed == 2147483647
@@ -222,3 +222,52 @@ class TestNumbersOutOfRange:
         )
         (run,) = load_project(tmp_path).runs
         assert run.timeout_minutes == 5256000
+
+
+class TestRunsThatWouldRunTheSameCommand:
+    """033 (trial R4): "25 seeds" became 25 runs, and a `[run] command` using no `{seed}`
+    would have run one computation 25 times, its spread reported as seed variance."""
+
+    TRACKER = (
+        "# Experiment Tracker\n\n"
+        "| Run ID | Milestone | Purpose | System / Variant | Split | Metrics | Priority | Status |"
+        " Notes |\n|---|---|---|---|---|---|---|---|---|\n"
+        "| R1 | M1 | main | ours | test | accuracy | MUST | TODO | seed 0 |\n"
+        "| R2 | M1 | main | ours | test | accuracy | MUST | TODO | seed 1 |\n"
+        "| R3 | M1 | main | base | test | accuracy | MUST | DONE | seed 0 |\n"
+    )
+
+    def _project(self, tmp_path: Path, command: str, extra: str = "") -> Path:
+        (tmp_path / "refine-logs").mkdir()
+        (tmp_path / "refine-logs" / "EXPERIMENT_TRACKER.md").write_text(self.TRACKER)
+        (tmp_path / "bridge.toml").write_text(f"[run]\ncommand = {command!r}\n{extra}")
+        return tmp_path
+
+    def test_seeds_the_command_does_not_use_are_refused(self, tmp_path: Path) -> None:
+        """Two runs of one system differing by seed, a command without `{seed}`: refused at
+        the command's setting and line, naming the runs and what to add."""
+        project = self._project(tmp_path, "python train.py --out {output_dir}")
+        with pytest.raises(ConfigError) as caught:
+            load_project(project)
+        error = caught.value
+        assert error.setting == "run.command" and error.line == 2
+        assert "runs R1, R2 have different seeds (0, 1) but would all run the same" in str(error)
+        assert "Add {seed} to run.command" in str(error)
+
+    @pytest.mark.parametrize(
+        ("command", "extra"),
+        [
+            ("python train.py --seed {seed} --out {output_dir}", ""),
+            ("python train.py --config configs/{run_id}.yaml", ""),
+            # R1 and R2 are one configuration run twice on purpose (same seed), and R3 is
+            # another system's done row: no seeds claim a difference, nothing is refused.
+            ("python train.py", '[[runs]]\nid = "R2"\nseed = 0\n'),
+        ],
+    )
+    def test_commands_that_tell_runs_apart_or_repeat_on_purpose(
+        self, tmp_path: Path, command: str, extra: str
+    ) -> None:
+        """`{seed}` or `{run_id}` in the command tells the runs apart; a done row (R3, another
+        system) is never launched and is not counted."""
+        project = self._project(tmp_path, command, extra)
+        assert [r.id for r in load_project(project).runs] == ["R1", "R2", "R3"]

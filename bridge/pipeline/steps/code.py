@@ -28,10 +28,9 @@ from bridge.pipeline.recording import (
     run_script_paths,
 )
 from bridge.pipeline.session import Session, Step
-from bridge.pipeline.steps import collect
+from bridge.pipeline.steps import collect, row_status
 from bridge.plan.run_fields import SPEC_FIELDS
 from bridge.plan.status_legend import is_held_for_code
-from bridge.plan.vocabulary import DONE_STATUSES
 from bridge.projections.failure_words import TRACKER_ROW_NOW
 from bridge.projections.reasons import summary_in_language
 
@@ -187,6 +186,31 @@ def respec(s: Session, reason: str, run_ids: Collection[str] | None = None) -> l
                     changed.append(new.run_id)
                 s.append(stream, again, old.stream_version)
             continue
+        asked = (
+            row_status.asked_of(old, rows.get(new.run_id))
+            if run_ids is None and row_status.settled_for(old)
+            else None
+        )
+        if isinstance(asked, row_status.Requested):
+            # The researcher's word on a row bridge ran: out of scope, or to run again.
+            changes = _changes(old.spec, spec) if old.state is not RunState.OUT_OF_SCOPE else ()
+            respecced = (
+                ev.RunSpecChanged(
+                    run_id=new.run_id, spec=spec, changes=changes, inputs=inputs, reason=reason
+                )
+                if changes
+                else None
+            )
+            s.append(
+                stream,
+                row_status.requested_events(old, rows[new.run_id], asked, respecced),
+                old.stream_version,
+            )
+            continue
+        if isinstance(asked, row_status.NotApplied):
+            s.kept_settings[new.run_id] = (
+                ev.SpecChange(field=ev.TRACKER_STATUS, old=asked.bridge_word, new=asked.written),
+            )
         if old.state not in _RESPECABLE:
             if old.state is RunState.SUCCEEDED and run_ids is None:
                 # Its block is placed below, without running it again.
@@ -194,7 +218,9 @@ def respec(s: Session, reason: str, run_ids: Collection[str] | None = None) -> l
                 row = rows.get(new.run_id)
                 # "running" is the word bridge wrote there while it ran (a tracker saved
                 # from an editor that had it open), never a request.
-                if row is not None and row.status not in (*DONE_STATUSES, "running"):
+                # Not DONE_STATUSES: a FAILED or INVALID written on a row bridge ran and
+                # recorded done is the researcher's word about its result (trial R2).
+                if row is not None and row.status not in ("done", "running"):
                     # The researcher set the Status of a row bridge ran (DONE → TODO): bridge
                     # keeps what it ran, and says so rather than writing DONE back in silence.
                     written = " ".join(row.status_raw.replace("**", "").split())
@@ -226,8 +252,10 @@ def respec(s: Session, reason: str, run_ids: Collection[str] | None = None) -> l
             s.append(stream, [*appended, *says], old.stream_version)
         if changes:
             changed.append(new.run_id)
-            # It runs again with them after all (a sanity run re-run after the reload).
-            s.kept_settings.pop(new.run_id, None)
+            # It runs again with them after all (a sanity run re-run after the reload); a
+            # Status not applied is still said.
+            if not isinstance(asked, row_status.NotApplied):
+                s.kept_settings.pop(new.run_id, None)
     place(s, reason, run_ids)
     return changed
 

@@ -165,9 +165,15 @@ def metrics_of(project: LoadedProject, state: PipelineState, run: RunView) -> ev
     candidates = [
         config.primary,
         primary_metric_name(block.metrics) if block is not None else "",
-        *run.spec.metrics,
+        # The row's lead metric only: trying each of its metrics in turn made a "loss" listed
+        # third the primary metric that 002's B2 judged "primary quality" on (trial Q2).
+        *run.spec.metrics[:1],
     ]
-    wanted = [*candidates, *(plan_metric_names(block.metrics) if block is not None else ())]
+    wanted = [
+        *candidates,
+        *run.spec.metrics[1:],
+        *(plan_metric_names(block.metrics) if block is not None else ()),
+    ]
     attempt_dir = ProjectLayout(project.root).attempt_dir(run.directory, attempt.attempt_id)
     extraction = extract_metrics(
         attempt_dir,

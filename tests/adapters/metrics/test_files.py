@@ -275,6 +275,26 @@ class TestMatchMetric:
         with pytest.raises(ConfigError):
             match_metric("time", ["time_s", "time_ms"])
 
+    def test_a_name_of_two_words_or_more_within_the_plans_words(self) -> None:
+        """002's primary metric "matched final task quality" (and B1's "final task quality
+        metric used by the project for matched comparison") is `final_task_quality`; a name
+        the plan's words derive another quantity from ("train loss gap"), one-word names, and
+        two names within the words are not guessed."""
+        names = ["final_task_quality", "train_loss", "val_loss", "runtime"]
+        assert match_metric("matched final task quality", names) == "final_task_quality"
+        assert (
+            match_metric(
+                "final task quality metric used by the project for matched comparison", names
+            )
+            == "final_task_quality"
+        )
+        assert match_metric("final train loss", names) == "train_loss"
+        assert match_metric("mean token accuracy", ["eval.token_accuracy"]) == "eval.token_accuracy"
+        assert match_metric("train loss gap", names) is None
+        assert match_metric("val loss gap vs train loss", names) is None
+        assert match_metric("total runtime budget", names) is None
+        assert match_metric("final quality", names) is None
+
     def test_no_match(self) -> None:
         """An unknown metric gives None."""
         assert match_metric("bleu", ["acc"]) is None

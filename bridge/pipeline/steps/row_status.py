@@ -1,0 +1,122 @@
+"""
+What a Status the researcher wrote on a tracker row bridge has run asks of that run.
+
+bridge fills in the Status of the rows it runs. When the researcher then writes another word
+there, it is a request: SKIPPED on a failed run ("stop trying it"), TODO ("run it again"). Before
+this, such a word on a run that had an attempt was written over in silence (trial R2: INVALID,
+PASSED and STOPPED on rows bridge ran read back as its own words, a pending retry set to SKIPPED
+was launched anyway). Each word is now applied, or said not to be, with why.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from bridge.events import types as ev
+from bridge.machine.fold import RunView
+from bridge.machine.stages import RunState
+from bridge.pipeline import retries
+from bridge.pipeline.recording import ruled_out_reason
+from bridge.plan.notes_label import BRIDGE_LABEL
+from bridge.plan.runs import RunSpec
+from bridge.plan.vocabulary import OUT_OF_SCOPE_STATUSES, normalise_status
+from bridge.projections.failure_words import TRACKER_ROW_NOW
+from bridge.projections.tracker import STATUS_WORDS
+
+__all__ = ["NotApplied", "Requested", "asked_of", "requested_events", "settled_for"]
+
+
+@attrs.frozen
+class Requested:
+    """
+    The row asks for something bridge does: take the run out of scope (``out_of_scope``
+    with its Status as written), or run it again (``out_of_scope`` False).
+    """
+
+    status: str
+    reason: str
+    out_of_scope: bool
+
+
+@attrs.frozen
+class NotApplied:
+    """
+    The row says something bridge cannot take from a word: ``bridge_word`` is what bridge
+    recorded for the run (FAILED, DONE, …), ``written`` the researcher's Status.
+    """
+
+    bridge_word: str
+    written: str
+
+
+def asked_of(run: RunView, row: RunSpec | None) -> Requested | NotApplied | None:
+    """
+    What the tracker ``row`` of ``run``, a run bridge has launched at least once and that is
+    not live and has not succeeded, asks now: None when it says what bridge wrote for the run
+    (its state now or at any attempt's end), is running, or cannot be read.
+    """
+    if row is None or row.source != "tracker" or not run.attempts:
+        return None
+    written = " ".join(row.status_raw.replace("**", "").split())
+    said = normalise_status(written)
+    own = {STATUS_WORDS[run.state], *(STATUS_WORDS[a.state] for a in run.attempts)}
+    if said in ("unknown", "running") or said in {normalise_status(w) for w in own}:
+        return None
+    if said in OUT_OF_SCOPE_STATUSES:
+        if run.state is RunState.OUT_OF_SCOPE:
+            return None
+        return Requested(
+            status=written,
+            reason=ruled_out_reason(written, _researchers_notes(row.notes)),
+            out_of_scope=True,
+        )
+    if said == "todo":
+        if run.state is RunState.PENDING:
+            return None  # it runs: what the row asks
+        return Requested(status=written, reason="", out_of_scope=False)
+    return NotApplied(bridge_word=STATUS_WORDS[run.state], written=written)
+
+
+def requested_events(
+    run: RunView, row: RunSpec, asked: Requested, changed: ev.RunSpecChanged | None
+) -> list[ev.Event]:
+    """
+    The events that do what ``asked`` says: back to pending where the run is not (a retry
+    the researcher asked for), the settings the inputs give now (``changed``), then out of
+    scope when the row says so.
+    """
+    what = f"status {asked.status!r}" if asked.out_of_scope else "that it is to run"
+    events: list[ev.Event] = []
+    if run.state is not RunState.PENDING:
+        events.append(
+            ev.RunRetryScheduled(run_id=run.run_id, reason=f"{TRACKER_ROW_NOW} {what}", manual=True)
+        )
+    if changed is not None:
+        events.append(changed)
+    if asked.out_of_scope:
+        events.append(
+            ev.RunRuledOut(
+                run_id=run.run_id,
+                status=asked.status,
+                reason=asked.reason,
+                file=row.file,
+                line=row.line,
+            )
+        )
+    return events
+
+
+def settled_for(run: RunView) -> bool:
+    """
+    Whether :func:`asked_of` may be asked of ``run``: it ended without succeeding, or it has
+    run and waits (a retry scheduled) or was taken out of scope since.
+    """
+    return run.state in retries.FAILED or (
+        run.state in (RunState.PENDING, RunState.OUT_OF_SCOPE) and bool(run.attempts)
+    )
+
+
+def _researchers_notes(notes: str) -> str:
+    """The Notes before bridge's labelled part (``seed 0; bridge: attempt 1 …``)."""
+    found = BRIDGE_LABEL.search(notes)
+    return " ".join((notes[: found.start()] if found else notes).split())
