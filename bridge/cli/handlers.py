@@ -87,6 +87,7 @@ def plan(args: Parsed) -> int:
     from bridge.plan import load_project, plan_json
     from bridge.plan.main_milestone import main_milestone
     from bridge.plan.overview import estimate_milestone, overview, own_gpu_hours
+    from bridge.plan.priority import Priority
     from bridge.plan.runs import ran_by_bridge, waits_outside
     from bridge.plan.status_legend import is_held_for_code
     from bridge.plan.vocabulary import ended_failed
@@ -198,10 +199,25 @@ def plan(args: Parsed) -> int:
         and not ran_by_bridge(r.notes)
         and ended_failed(r.status_raw)
     ]
+    # A must-run sanity row whose code is not written yet holds the plan there too.
+    code_waits = [
+        r.id
+        for r in runs
+        if loaded.options.sanity_first
+        and r.milestone in sanity
+        and r.priority is Priority.MUST
+        and r.settled_before_bridge
+        and is_held_for_code(r.status_raw)
+    ]
     if gate_failed:
         console.print(
             t("plan_first", language)
             + t("plan_first_sanity_failed", language).format(runs=", ".join(gate_failed))
+        )
+    elif code_waits:
+        console.print(
+            t("plan_first", language)
+            + t("plan_first_sanity_waits", language).format(runs=", ".join(code_waits))
         )
     elif first:
         console.print(

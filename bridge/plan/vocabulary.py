@@ -356,7 +356,23 @@ _STATUS_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("running", ("RUNNING", "INPROGRESS", "STARTED", "ACTIVE", "TRAINING", "ONGOING", "WIP")),
     (
         "failed",
-        ("FAILED", "FAIL", "FAILURE", "CRASHED", "CRASH", "INVALID", "ERROR", "ERRORED", "OOM"),
+        (
+            "FAILED",
+            "FAIL",
+            "FAILURE",
+            "CRASHED",
+            "CRASH",
+            "INVALID",
+            "ERROR",
+            "ERRORED",
+            "OOM",
+            # The words bridge itself writes for runs that ended without a result (a timeout,
+            # a lost process, out-of-memory retries used up): read back, not "unknown".
+            "TIMEOUT",
+            "TIMEDOUT",
+            "LOST",
+            "STUCK",
+        ),
     ),
     (
         "done",

@@ -251,6 +251,18 @@ _BLOCKED: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
     (re.compile(r"sanity failed: (.*)", re.DOTALL), _after("健全性检查失败：")),
     (
         re.compile(
+            r"the tracker says must-run sanity run\(s\) wait for their code: (.*)\. Set each row "
+            r"to TODO once its code is written \(or NOT RUN — <reason> if the sanity milestone "
+            r"is to go on without it\)",
+            re.DOTALL,
+        ),
+        lambda found: (
+            f"追踪表写着必做的健全性运行仍在等待代码：{found.group(1)}。代码写好后把该行改为 "
+            "TODO（若健全性里程碑不等它，则写 NOT RUN — <原因>）"
+        ),
+    ),
+    (
+        re.compile(
             r"the tracker says sanity run\(s\) failed before bridge: (.*)\. Set the row back to "
             r"TODO once fixed \(or `bridge retry (?:--force )?([^`]*)`\), or mark it DONE if that "
             r"failure is settled",

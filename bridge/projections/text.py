@@ -95,6 +95,12 @@ _WORDS: dict[str, tuple[str, str]] = {
         "无：追踪表写着健全性运行 {runs} 在 bridge 之前已失败，`bridge run` 会停在健全性里程碑，"
         "直到把这些行改回 TODO（或 `bridge retry`）或标为 DONE",
     ),
+    "plan_first_sanity_waits": (
+        "none: the tracker says must-run sanity run(s) {runs} wait for their code, so `bridge "
+        "run` stops at the sanity milestone until each row says TODO (or NOT RUN — <reason>)",
+        "无：追踪表写着必做的健全性运行 {runs} 仍在等待代码，`bridge run` 会停在健全性里程碑，"
+        "直到这些行改为 TODO（或 NOT RUN — <原因>）",
+    ),
     "plan_first_after_held": (
         "none until the rows the tracker says are RUNNING are settled ({runs})",
         "无，待追踪表中写着 RUNNING 的行处理后才启动（{runs}）",

@@ -1062,6 +1062,39 @@ def test_a_row_waiting_for_its_code_holds_the_milestones_after_it(project: Path)
     assert "| INVALID |" in kept.read_text()
 
 
+def test_a_sanity_row_waiting_for_its_code_holds_the_plan(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A must-run sanity row waiting for its code held nothing: the scheduler holds later
+    milestones within one phase, and the deploy phase never saw the sanity row, so the main
+    runs launched unchecked. `bridge plan` says nothing launches first, `bridge run` blocks
+    at sanity before any launch saying what releases it, and TODO lets it run."""
+    write_project(project, [Run(id="S1", milestone="M0"), Run(id="R2", milestone="M1")])
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    tracker.write_text(
+        HELD_TRACKER.replace("| TODO | seed 0 |", "| PENDING_IMPLEMENTATION | seed 0 |", 1)
+        .replace("| PENDING_IMPLEMENTATION | needs the new loss |", "| TODO | seed 0 |")
+        .replace("| R3 |", "| R3x |")
+        .split("| R3x |")[0]
+    )
+    from bridge.cli.main import main
+
+    assert main(["plan", "--project", str(project)]) == 0
+    assert (
+        "first to launch: none: the tracker says must-run sanity run(s) S1 wait for their code"
+    ) in capsys.readouterr().out
+    bridge = Bridge(project)
+    assert bridge.run() is Stage.BLOCKED
+    blocked = bridge.status().blocked
+    assert blocked is not None and blocked.reason.startswith(
+        "the tracker says must-run sanity run(s) wait for their code: S1. Set each row to TODO"
+    )
+    assert executions(project) == {}
+    tracker.write_text(tracker.read_text().replace("| PENDING_IMPLEMENTATION |", "| TODO |", 1))
+    assert Bridge(project).run() is Stage.COLLECTED
+    assert sorted(executions(project)) == ["R2", "S1"]
+
+
 def test_a_row_its_legend_says_is_in_progress_keeps_its_word(project: Path) -> None:
     """033's legend reads `[~]` as "In progress": a row marked so is someone else's run, and
     bridge wrote its TODO over the researcher's mark."""

@@ -27,7 +27,9 @@ from bridge.pipeline.recording import approval_summary
 from bridge.pipeline.session import Session, Step
 from bridge.pipeline.steps import code, collect, deploy
 from bridge.pipeline.steps.elsewhere import held_by_researcher
+from bridge.plan.priority import Priority
 from bridge.plan.runs import PROPOSED, SANITY_PROPOSAL
+from bridge.plan.status_legend import is_held_for_code
 from bridge.projections.text import language_of, t
 
 if TYPE_CHECKING:
@@ -114,6 +116,19 @@ def sanity(s: Session) -> Step:
             f"the tracker says sanity run(s) failed before bridge: {said}. Set the row back to "
             f"TODO once fixed (or `bridge retry {ids}`), or mark it DONE if that "
             "failure is settled"
+        )
+        s.append("bridge", [ev.SanityChecked(passed=False, detail=reason[:2000])])
+        return s.block(reason)
+    waiting = _waiting_for_code(state, sanity)
+    if waiting:
+        # A must-run sanity row whose code is not written yet: what the sanity milestone is to
+        # check cannot run, so nothing after it may (the scheduler holds later milestones of
+        # one phase; the deploy phase would not see a sanity row).
+        ids = ", ".join(r.run_id for r in waiting)
+        reason = (
+            f"the tracker says must-run sanity run(s) wait for their code: {ids}. Set each "
+            "row to TODO once its code is written (or NOT RUN — <reason> if the sanity "
+            "milestone is to go on without it)"
         )
         s.append("bridge", [ev.SanityChecked(passed=False, detail=reason[:2000])])
         return s.block(reason)
@@ -303,6 +318,17 @@ def _failed_before_bridge(state: PipelineState, sanity: set[str]) -> list[RunVie
     by PARSE-RULES but whose outcome is the gate holding).
     """
     return [r for r in state.runs.values() if r.spec.milestone in sanity and r.failed_before_bridge]
+
+
+def _waiting_for_code(state: PipelineState, sanity: set[str]) -> list[RunView]:
+    """The must-run sanity runs held because the tracker says their code is not written yet."""
+    return [
+        r
+        for r in state.runs_in_state(RunState.OUT_OF_SCOPE)
+        if r.spec.milestone in sanity
+        and r.spec.priority is Priority.MUST
+        and is_held_for_code(r.reason)
+    ]
 
 
 def _nothing_to_check(state: PipelineState, sanity: set[str], *, zh: bool = False) -> str:
