@@ -349,6 +349,7 @@ def _named_by_file(
     file's number stood for the run and the others were dropped in silence (trial O2: XGBoost
     judged on the logistic regression's 0.687).
     """
+    values, within = _named_by_rule(values)
     by_name: dict[str, list[MetricValue]] = {}
     for v in values:
         by_name.setdefault(v.name, []).append(v)
@@ -358,7 +359,7 @@ def _named_by_file(
         if len({v.source for v in found}) > 1 and len({v.value for v in found}) > 1
     }
     if not clashing:
-        return values, []
+        return values, within
     prefix = f"{out}/" if out else ""
 
     def inside(source: str) -> str:
@@ -377,6 +378,37 @@ def _named_by_file(
             blocking=False,
         )
         for name in sorted(clashing)
+    ]
+    return renamed, [*within, *notes]
+
+
+def _named_by_rule(values: list[MetricValue]) -> tuple[list[MetricValue], list[ExtractionProblem]]:
+    """
+    One name given to different numbers within one file (a JSON holding the key
+    ``"eval.final_quality"`` and ``{"eval": {"final_quality": …}}``): each value named by the
+    rule that read it, ``eval.final_quality[json:eval.final_quality]``, and a note saying so.
+    Kept under the one name, whichever came last stood for the run in silence.
+    """
+    by_key: dict[tuple[str, str], list[MetricValue]] = {}
+    for v in values:
+        by_key.setdefault((v.source, v.name), []).append(v)
+    clashing = {key for key, found in by_key.items() if len({repr(v.value) for v in found}) > 1}
+    if not clashing:
+        return values, []
+    renamed = [
+        attrs.evolve(v, name=f"{v.name}[{v.rule}]") if (v.source, v.name) in clashing else v
+        for v in values
+    ]
+    notes = [
+        ExtractionProblem(
+            source=source,
+            message=f"{name!r} names {len(by_key[source, name])} different numbers in this file ("
+            + ", ".join(f"{v.rule} = {v.raw or v.value}" for v in by_key[source, name])
+            + f"): each is named by the rule that read it ({name}[RULE]); name the one the run "
+            "stands for with [metrics] aliases, or read it with a [[metrics.extract]] query",
+            blocking=False,
+        )
+        for source, name in sorted(clashing)
     ]
     return renamed, notes
 

@@ -158,6 +158,29 @@ class TestExtractCsv:
         assert not note.blocking
         assert note.message.startswith("'auroc' was read from 2 files with different numbers")
 
+    def test_one_name_for_two_numbers_in_one_file_is_named_by_rule(self, tmp_path: Path) -> None:
+        """A JSON holding the key "eval.final_quality" and {"eval": {"final_quality"}}: both
+        are `eval.final_quality`, and whichever came last stood for the run in silence. Each
+        is named by the rule that read it, with a note; equal numbers stay one name."""
+        out = run_dir(tmp_path)
+        (out / "metrics.json").write_text(
+            '{"eval.final_quality": 0.5, "eval": {"final_quality": 0.7}, "a.b": 1, "a": {"b": 1}}'
+        )
+        result = extract(tmp_path, out)
+        values = sorted((v.name, v.value) for v in result.values)
+        assert values == [
+            ("a.b", 1.0),
+            ("a.b", 1.0),
+            ('eval.final_quality[json:"eval.final_quality"]', 0.5),
+            ("eval.final_quality[json:eval.final_quality]", 0.7),
+        ]
+        (note,) = result.problems
+        assert not note.blocking
+        assert note.message.startswith(
+            "'eval.final_quality' names 2 different numbers in this file "
+            '(json:"eval.final_quality" = 0.5, json:eval.final_quality = 0.7)'
+        )
+
     def test_a_column_of_numbers_written_as_text_is_a_note(self, tmp_path: Path) -> None:
         """ "91.2%" cells, or numbers with a stray "N/A", were a text column skipped in silence;
         a column of names stays quiet."""
