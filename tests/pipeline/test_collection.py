@@ -341,3 +341,34 @@ def test_the_key_metric_is_the_blocks_primary_never_a_later_tracker_metric(
     finally:
         bridge.close()
     assert metrics is not None and metrics.key_metric == key
+
+
+def test_a_nan_in_the_metric_a_criterion_judges_is_no_mere_note(tmp_path: Path) -> None:
+    """A block whose Metrics list `accuracy` and whose criterion judges `score`: a NaN score
+    was noted as "not a metric the plan measures: noted, not blocking", though the verdict
+    rests on it. The criterion's metrics are the plan's too: the NaN blocks."""
+    from bridge import Bridge
+    from tests.pipeline.conftest import Run, write_project
+
+    project = write_project(
+        tmp_path / "p", [Run(id="S1", milestone="M0"), Run(id="R1", milestone="M1")]
+    )
+    plan = project / "refine-logs" / "EXPERIMENT_PLAN.md"
+    # Block 1's (M1) criterion only: the sanity block's stays on accuracy.
+    head, criterion, tail = plan.read_text().rpartition("- **Success criterion**: accuracy > 0.5.")
+    plan.write_text(head + "- **Success criterion**: score > 0.5." + tail)
+    (project / "scripts" / "job.py").write_text(
+        "import pathlib, sys\n"
+        "out = pathlib.Path(sys.argv[sys.argv.index('--out') + 1])\n"
+        '(out / \'metrics.json\').write_text(\'{"accuracy": 0.9, "score": NaN, "aux": NaN}\')\n'
+    )
+    bridge = Bridge(project)
+    try:
+        bridge.run()
+        metrics = bridge.status().runs["R1"].metrics
+    finally:
+        bridge.close()
+    assert metrics is not None
+    flags = {q.metric: q for q in metrics.quality}
+    assert flags["score"].blocking and "not a metric" not in flags["score"].message
+    assert not flags["aux"].blocking  # measured by nothing in the plan: a note

@@ -605,6 +605,11 @@ def _read_csv(
         return [], [], []
     header = [h.strip() for h in rows[0]]
     body = rows[1:]
+    if not body:
+        # A header alone (a run that stopped before its first row, 002's quality.csv): said,
+        # not taken in silence for a file that holds nothing to read.
+        shown = ", ".join(h for h in header[:8] if h) + (", …" if len(header) > 8 else "")
+        return [], [], [f"{file.source} has a header ({shown}) but no rows: nothing read"]
     for line, row in enumerate(body, start=2):
         if len(row) != len(header):
             msg = f"{file.source}:{line}: {len(row)} cells but the header has {len(header)}"

@@ -111,6 +111,17 @@ def _key_metric(
     return ""
 
 
+def _criterion_metrics(criterion: str, metrics: Sequence[str]) -> list[str]:
+    """The metric each checkable clause of a block's criterion names, in clause order."""
+    from bridge.plan.criteria import Compound, Criterion, parse_criterion
+
+    if not criterion.strip():
+        return []
+    parsed = parse_criterion(criterion, metrics=plan_metric_names(metrics))
+    clauses = parsed.clauses if isinstance(parsed, Compound) else (parsed,)
+    return [c.metric for c in clauses if isinstance(c, Criterion) and c.metric]
+
+
 def collect_metrics(
     project: LoadedProject, state: PipelineState, run_id: str
 ) -> list[ev.MetricsRecorded]:
@@ -173,6 +184,9 @@ def metrics_of(project: LoadedProject, state: PipelineState, run: RunView) -> ev
         *candidates,
         *run.spec.metrics[1:],
         *(plan_metric_names(block.metrics) if block is not None else ()),
+        # What the block's criterion judges, named there only ("Scissors net ≥ −1"): a NaN
+        # there is no note on a metric the plan does not measure.
+        *(_criterion_metrics(block.success_criterion, block.metrics) if block is not None else ()),
     ]
     attempt_dir = ProjectLayout(project.root).attempt_dir(run.directory, attempt.attempt_id)
     extraction = extract_metrics(

@@ -181,6 +181,22 @@ class TestExtractCsv:
             '(json:"eval.final_quality" = 0.5, json:eval.final_quality = 0.7)'
         )
 
+    def test_a_csv_with_a_header_alone_is_a_note(self, tmp_path: Path) -> None:
+        """002's R004 wrote `quality.csv` with its header and no row: beside another file's
+        numbers it was read as nothing in silence."""
+        out = run_dir(tmp_path)
+        (out / "quality.csv").write_text("epoch,final_task_quality,train_loss\n")
+        (out / "metrics.json").write_text('{"runtime": 12}')
+        result = extract(tmp_path, out)
+        assert [v.name for v in result.values] == ["runtime"]
+        assert [(p.message, p.blocking) for p in result.problems] == [
+            (
+                "runs/R001/a1/quality.csv has a header (epoch, final_task_quality, train_loss) "
+                "but no rows: nothing read",
+                False,
+            )
+        ]
+
     def test_a_column_of_numbers_written_as_text_is_a_note(self, tmp_path: Path) -> None:
         """ "91.2%" cells, or numbers with a stray "N/A", were a text column skipped in silence;
         a column of names stays quiet."""
