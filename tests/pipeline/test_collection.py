@@ -355,7 +355,7 @@ def test_a_nan_in_the_metric_a_criterion_judges_is_no_mere_note(tmp_path: Path) 
     )
     plan = project / "refine-logs" / "EXPERIMENT_PLAN.md"
     # Block 1's (M1) criterion only: the sanity block's stays on accuracy.
-    head, criterion, tail = plan.read_text().rpartition("- **Success criterion**: accuracy > 0.5.")
+    head, _, tail = plan.read_text().rpartition("- **Success criterion**: accuracy > 0.5.")
     plan.write_text(head + "- **Success criterion**: score > 0.5." + tail)
     (project / "scripts" / "job.py").write_text(
         "import pathlib, sys\n"
