@@ -619,4 +619,10 @@ def _files_under(directory: Path) -> tuple[str, ...]:
     """
     if not directory.is_dir():
         return ()
-    return tuple(str(p.relative_to(directory)) for p in directory.rglob("*") if p.is_file())
+    # A link leading out of the folder is no output of the run (collect_outputs leaves it out).
+    real = directory.resolve()
+    return tuple(
+        str(p.relative_to(directory))
+        for p in directory.rglob("*")
+        if p.is_file() and p.resolve().is_relative_to(real)
+    )

@@ -33,8 +33,9 @@ def collect_outputs(
     those that exist) when ``dest`` is not the attempt directory itself.
 
     Outputs are untrusted: paths are resolved, never taken lexically. ``output/`` itself
-    replaced by a link that leads out of the attempt directory, or a file inside it linked
-    to somewhere outside, is refused, so no file elsewhere is hashed or recorded. Entries
+    replaced by a link that leads out of the attempt directory is refused; a file inside it
+    linked to somewhere outside is left out (logged), so no file elsewhere is hashed, copied or
+    recorded. Entries
     that are not regular files (a FIFO, a socket, a device) are not opened, so none can
     block the collection; they are left out of the list and logged.
 
@@ -43,8 +44,7 @@ def collect_outputs(
         ``dest`` (``output/...``), sorted by path.
 
     Raises:
-        BackendError: ``output/`` or an output is a symbolic link leading outside, or
-            copying failed.
+        BackendError: ``output/`` is a symbolic link leading outside, or copying failed.
     """
     source = attempt_dir / "output"
     artifacts: list[Artifact] = []
@@ -66,7 +66,11 @@ def collect_outputs(
         for path in files:
             real = path.resolve()
             if not real.is_relative_to(real_source):
-                raise BackendError(f"output {path} is a link leading outside {source}")
+                # Not hashed, copied or recorded, and the run is not failed for it: a link to a
+                # checkpoint or a dataset elsewhere is common in a run's outputs. An output the
+                # run must write (`outputs`) that is such a link reads as missing.
+                _log.warning("output_link_outside", path=str(path), attempt_id=attempt_id)
+                continue
             if not stat.S_ISREG(real.lstat().st_mode):
                 _log.warning("output_not_a_file", path=str(path), attempt_id=attempt_id)
                 continue

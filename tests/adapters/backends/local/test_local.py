@@ -537,17 +537,25 @@ class TestLocalBackendArtifacts:
         assert local.fetch_artifacts(handle, tmp_path / "d") == []
         assert (tmp_path / "d" / "stdout.log").read_text() == "hi\n"
 
-    def test_escaping_link_refused(self, local: LocalBackend, tmp_path: Path) -> None:
-        """An output that is a link leading outside output/ is refused, not copied."""
+    def test_escaping_link_left_out(self, local: LocalBackend, tmp_path: Path) -> None:
+        """An output that is a link leading outside output/ is left out: not copied, hashed or
+        listed, and the run's other outputs are still collected (a link to a checkpoint
+        elsewhere failed a run that exited 0)."""
         secret = tmp_path / "secret"
         secret.write_text("s")
         out = local.output_dir(ProjectLayout.place("R001", "A1"))
         handle = local.submit(
-            spec("import os,sys; os.symlink(sys.argv[1], sys.argv[2]+'/l')", str(secret), out)
+            spec(
+                "import os,sys; os.symlink(sys.argv[1], sys.argv[2]+'/l'); "
+                "open(sys.argv[2]+'/m.json', 'w').write('{}')",
+                str(secret),
+                out,
+            )
         )
         settle(local, handle)
-        with pytest.raises(BackendError, match="leading outside"):
-            local.fetch_artifacts(handle, tmp_path / "d")
+        artifacts = local.fetch_artifacts(handle, tmp_path / "d")
+        assert [a.path for a in artifacts] == ["output/m.json"]
+        assert not (tmp_path / "d" / "output" / "l").exists()
 
     def test_output_folder_replaced_by_a_link_is_refused(
         self, local: LocalBackend, tmp_path: Path
