@@ -70,7 +70,7 @@ from bridge.plan.criteria import (
     parse_criterion,
 )
 from bridge.plan.main_milestone import main_milestone
-from bridge.plan.metric_names import match_metric, plan_metric_names
+from bridge.plan.metric_names import match_metric, plan_metric_names, primary_metric_name
 from bridge.plan.priority import Priority
 from bridge.plan.runs import waits_outside
 from bridge.plan.status_legend import is_held_for_code
@@ -334,6 +334,38 @@ def _read_by_label(
     return attrs.evolve(verdict, reason=f"{verdict.reason} (values named by system: {shown}{more})")
 
 
+def _primary(
+    block: BlockInfo,
+    runs: Sequence[RunView],
+    values: Sequence[MetricValue],
+    aliases: Mapping[str, Sequence[str]],
+) -> str | None:
+    """
+    The metric a clause that names none is judged on: the key metric of the block's own runs
+    (``[metrics] primary``, else the block's primary metric, else their rows' lead metric),
+    else the block's primary metric among the numbers its runs recorded — runs shared from
+    other blocks or from none carry their own block's key metric, or none (002's B2, every run
+    compared from no block: "the criterion names no metric" beside `final_task_quality`
+    values) — else a shared run's key metric.
+    """
+    own = [r for r in runs if r.spec.block == block.id and r.metrics is not None]
+    found = next((r.metrics.key_metric for r in own if r.metrics and r.metrics.key_metric), None)
+    if found is not None:
+        return found
+    stated = primary_metric_name(block.metrics)
+    if stated:
+        try:
+            hit = match_metric(stated, [v.name for v in values], aliases)
+        except ConfigError:
+            hit = None  # ambiguous: the clause says so where it is judged
+        if hit is not None:
+            return hit
+    return next(
+        (r.metrics.key_metric for r in runs if r.metrics is not None and r.metrics.key_metric),
+        None,
+    )
+
+
 def _judge(state: PipelineState, block: BlockInfo) -> BlockResult:
     runs, shared = block_runs(state, block)
     settings = _settings(state)
@@ -371,10 +403,7 @@ def _judge(state: PipelineState, block: BlockInfo) -> BlockResult:
             state.plan.method if state.plan is not None else "",
             listed=bool(block.systems),
         )
-    primary = next(
-        (r.metrics.key_metric for r in runs if r.metrics is not None and r.metrics.key_metric),
-        None,
-    )
+    primary = _primary(block, runs, values, aliases)
     try:
         evaluation = EvaluationType(block.evaluation_type)
     except ValueError:

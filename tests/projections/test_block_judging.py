@@ -10,7 +10,7 @@ from pathlib import Path
 import attrs
 
 from bridge.events import types as ev
-from bridge.machine.fold import PipelineState
+from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.judge import JudgedBy, VerdictKind
 from bridge.projections.outcome import evaluate
 from tests.conftest import needs_shared
@@ -218,3 +218,24 @@ def test_only_a_metrics_file_that_held_no_number_holds_the_results() -> None:
     assert "must-run runs recorded no metric value: R010" in held.not_ready
     figure = evaluate(state("no output file matched the [metrics] files and rules, so …"))
     assert not any("no metric value" in reason for reason in figure.not_ready)
+
+
+def test_a_clause_naming_no_metric_is_judged_on_the_blocks_own_primary() -> None:
+    """002's B2 (trial S2): every run it compares is another block's or none's, so none
+    carries B2's key metric, and "TC-CS-1S must exceed current additive JORA-Diag" read "the
+    criterion names no metric" beside the `final_task_quality` its Metrics call primary. The
+    block's own primary, among the numbers its runs recorded, is what such a clause judges."""
+    state = _with_criterion(f"{OURS} must exceed the {BASELINE_SYSTEM}")
+
+    def without_key_metric(run: RunView) -> RunView:
+        last = run.current
+        if last is None or last.metrics is None:
+            return run
+        last = attrs.evolve(last, metrics=attrs.evolve(last.metrics, key_metric=""))
+        return attrs.evolve(run, attempts=(*run.attempts[:-1], last))
+
+    runs = {run_id: without_key_metric(run) for run_id, run in state.runs.items()}
+    state = attrs.evolve(state, runs=runs)
+    verdict = evaluate(state).blocks[0].verdict
+    assert verdict.verdict is VerdictKind.MET, verdict.reason
+    assert "accuracy" in verdict.reason and "names no metric" not in verdict.reason
