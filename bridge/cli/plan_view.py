@@ -123,6 +123,12 @@ def render_blocks(project: LoadedProject, language: str = "en") -> Group:
             if fewer:
                 seeds += t("plan_seeds_fewer", language).format(systems=fewer)
             parts.append(Text(visible(seeds)))
+        elif block.seeds_together:
+            parts.append(
+                Text(
+                    visible(t("plan_seeds_together", language).format(command=block.seeds_together))
+                )
+            )
     gates = [(m.id, said) for m in project.milestones if (said := stated_gate(m.gate))]
     if gates:
         # Said once, before anything runs: bridge holds the plan on the sanity milestone's

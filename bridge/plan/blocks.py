@@ -15,7 +15,13 @@ import attrs
 
 from bridge.plan.gates import LabelledGate, labelled_gate
 from bridge.plan.model import Block, Field
-from bridge.plan.quantities import gpu_hours, normalise_block_id, seeds, split_list
+from bridge.plan.quantities import (
+    gpu_hours,
+    normalise_block_id,
+    seeds,
+    seeds_run_together,
+    split_list,
+)
 from bridge.plan.text import Document, Heading, plain
 from bridge.plan.vocabulary import field_key, normalise_heading, normalise_priority
 from bridge.value_methods import value_methods
@@ -372,6 +378,11 @@ def read_block(doc: Document, heading: Heading, parsed: BlockHeading, end: int) 
     planned_text = "\n".join(x for x in text.splitlines() if not _DONE_ITEM.match(x))
     seed_source = "\n".join((heading.text, by_key.get("seeds", ""), planned_text))
     seed_values, seed_count = seeds(seed_source)
+    together = seeds_run_together(planned_text)
+    if together is not None and set(together[1]) == set(seed_values):
+        # One command runs every seed the block writes (033's `SEEDS=1..25 … batch_s3s4.py`):
+        # one run per system, not one per seed judged as a mean where the plan sums.
+        seed_values, seed_count = (), None
     cost_raw = parsed.cost_raw or by_key.get("cost", "")
     systems_raw = by_key.get("systems", "")
     systems = tuple(s for s in _items(systems_raw, named=True) if not _NO_SYSTEMS.match(s))
@@ -412,6 +423,7 @@ def read_block(doc: Document, heading: Heading, parsed: BlockHeading, end: int) 
         setup=by_key.get("setup", ""),
         seeds=seed_values,
         seed_count=seed_count,
+        seeds_together=together[0] if together is not None and not seed_values else "",
         success_criterion=_one_line(by_key.get("success", "")),
         failure_interpretation=by_key.get("failure", ""),
         table_target=by_key.get("table", ""),

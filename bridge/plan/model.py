@@ -115,8 +115,11 @@ class Block:
         metrics: metrics, split into items.
         metrics_raw: the Metrics field as written.
         setup: Setup details.
-        seeds: seed values written in the block.
+        seeds: seed values written in the block, each a run's.
         seed_count: number of seeds (values or a bare count), None when unstated.
+        seeds_together: the command text that runs the block's seeds itself, as written
+            (033's ``SEEDS=1..25``), or ``""``: then ``seeds`` and ``seed_count`` are empty,
+            its seeds being one run's.
         success_criterion: Success criterion.
         failure_interpretation: Failure interpretation.
         table_target: Table / figure target.
@@ -156,6 +159,7 @@ class Block:
     line: int
     baseline: str = ""
     proposed: str = ""
+    seeds_together: str = ""
 
 
 @value_methods

@@ -19,6 +19,7 @@ __all__ = [
     "seeds",
     "seeds_for_one",
     "seeds_of_one_system",
+    "seeds_run_together",
     "split_list",
     "stated_seed_count",
 ]
@@ -247,6 +248,29 @@ def seeds(text: str) -> tuple[tuple[int, ...], int | None]:
     if values:
         return tuple(values), len(values)
     return (), stated_seed_count(text)
+
+
+# Several seeds handed to one command, which runs them itself: an environment assignment
+# (033's `SEEDS=1..25 conda run … python batch_s3s4.py`) or a plural flag (`--seeds 0 1 2`,
+# `--seeds=0-4`). Upper case for the variable: `seeds=1..25` in prose is a list of runs.
+_SEEDS_TOGETHER = re.compile(
+    r"(?:\bSEEDS=|--seeds(?:=|\s{1,3}))(?P<values>\d{1,6}(?:\s{0,2}(?:\.\.|-|–)\s{0,2}\d{1,6}"
+    r"|(?:(?:,\s{0,2}|\s{1,2})\d{1,6}){1,99}))"
+)
+
+
+def seeds_run_together(text: str) -> tuple[str, tuple[int, ...]] | None:
+    """
+    A command of the text that runs several seeds itself, as written (``SEEDS=1..25``), with
+    those seeds; None when none does. Such a block's seeds are one run's, not a run each.
+    """
+    for found in _SEEDS_TOGETHER.finditer(text):
+        numbers = [int(n) for n in re.findall(r"\d+", found["values"])]
+        ranged = re.search(r"\.\.|-|–", found["values"]) is not None and len(numbers) == 2
+        values = tuple(range(numbers[0], numbers[1] + 1)) if ranged else tuple(numbers)
+        if len(values) > 1 and len(values) <= _MAX_SEEDS:
+            return found.group(0).strip(), values
+    return None
 
 
 # What follows a seed count when it is one system's ("10 seeds for random", 015), not every

@@ -584,7 +584,7 @@ def _proposed(plan: Plan, warnings: list[PlanWarning]) -> list[_Draft]:
         seeds: list[int | None] = list(block.seeds) or (
             list(range(block.seed_count)) if block.seed_count else [None]
         )
-        if seeds == [None]:
+        if seeds == [None] and not block.seeds_together:
             one = seeds_of_one_system(f"{block.heading}\n{block.text}")
             warnings.append(
                 PlanWarning(

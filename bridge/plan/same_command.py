@@ -53,7 +53,7 @@ def refuse_same_commands(launching: Mapping[str, tuple[RunFields, str]], config:
             # "Ours sanity" running what "Ours" runs): their commands may say so.
             continue
         _, first, setting = same[0]
-        ids = [run_id for run_id, _, _ in same]
+        ids = [run_id for run_id, fields, _ in same if fields.seed is not None]
         shown = ", ".join(ids[:6]) + (f", … ({len(ids)} in all)" if len(ids) > 6 else "")
         values = ", ".join(str(seed) for seed in seeds[:6]) + (", …" if len(seeds) > 6 else "")
         raise ConfigError(
@@ -61,7 +61,8 @@ def refuse_same_commands(launching: Mapping[str, tuple[RunFields, str]], config:
             f"({' '.join(first.command)}): {setting} has no {{seed}}, and a run is given "
             f"nothing but its command, so one computation would run {len(ids)} times and its "
             f"spread would read as seed variance. Add {{seed}} to {setting} (or {{run_id}}, "
-            "if your script looks its settings up by run id)",
+            "if your script looks its settings up by run id); if the command runs every seed "
+            "itself, list one run per block in the tracker or [[runs]], without seeds",
             setting=setting,
             file=config.file,
             line=config.line_of(setting),

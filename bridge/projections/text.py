@@ -43,6 +43,12 @@ _WORDS: dict[str, tuple[str, str]] = {
         "  seeds:     {n} per system, as the plan states",
         "  种子：    每个系统 {n} 个（计划所述）",
     ),
+    "plan_seeds_together": (
+        "  seeds:     run by one command as the plan writes it (`{command}`): one run per "
+        "system, its numbers taken as that command reports them",
+        "  种子：    按计划由一条命令一并运行（`{command}`）：每个系统一个运行，"
+        "数值按该命令的输出读取",
+    ),
     "plan_seeds_fewer": (
         "; planned with fewer, judged on those: {systems}",
         "；计划的运行较少、按其判断：{systems}",

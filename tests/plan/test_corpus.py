@@ -461,3 +461,24 @@ def test_seeds_of_done_checklist_items_are_not_the_blocks() -> None:
     b0 = next(b for b in humanoid.blocks if b.id == "B0")
     assert (b0.seeds, b0.seed_count) == ((), None)
     assert not [w for w in humanoid.warnings if "seed value(s)" in w.message]
+
+
+@needs_shared
+def test_seeds_one_command_runs_together_are_one_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """033's E1 runs all its seeds in one command (`SEEDS=1..25 conda run … batch_s3s4.py`) and
+    judges their summed "net" (≥ +3 over 25 seeds): bridge proposed 25 runs, one per seed, and
+    judged each total against a per-seed mean, every E1 verdict inverted (trial S2). It is one
+    run now, whose numbers are what that command reports; `bridge plan` says so."""
+    from bridge.cli.main import main
+
+    arm = load_plan(corpus("033") / "EXPERIMENT_PLAN.md")
+    e1 = next(b for b in arm.blocks if b.id == "E1")
+    assert (e1.seeds, e1.seed_count, e1.seeds_together) == ((), None, "SEEDS=1..25")
+    project = as_project("033", tmp_path)
+    assert [r.id for r in load_project(project).runs if r.block == "E1"] == ["R001"]
+    assert main(["plan", "--project", str(project)]) == 0
+    out = capsys.readouterr().out
+    assert "seeds:     run by one command as the plan writes it (`SEEDS=1..25`)" in out
+    assert "block E1 writes 25 seed value(s)" not in out
