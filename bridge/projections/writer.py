@@ -157,9 +157,23 @@ DEFAULT_PROJECTIONS: tuple[Projection, ...] = (
 )
 
 
+def _is_row(line: str) -> bool:
+    return line.lstrip().startswith("|")
+
+
 def _row_id(line: str) -> str:
     """The first cell of a table row, without emphasis: the run id of a tracker row."""
     return line.strip().strip("|").split("|", 1)[0].strip().strip("*`").strip()
+
+
+def _theirs_only(line: str) -> str:
+    """A line with bridge's labelled part of each table cell left out (``bridge: attempt 2 …``)."""
+    if not _is_row(line) or BRIDGE_LABEL.search(line) is None:
+        return line
+    return "|".join(
+        cell[: found.start()].rstrip() if (found := BRIDGE_LABEL.search(cell)) else cell
+        for cell in line.split("|")
+    )
 
 
 def sha256_text(text: str | bytes) -> str:
@@ -291,7 +305,9 @@ class ProjectionWriter:
             previous = last.get(projection.path)
             if not force and self._edit_not_taken(projection, previous, digest, state, pending):
                 continue
-            if not self._edit_carried(projection, previous, versioned.get(projection.path), state):
+            if not self._edit_carried(
+                projection, previous, versioned.get(projection.path), state, text
+            ):
                 self._keep_users_file(fixed, digest, previous.sha256 if previous else None, pending)
             changed = previous is None or previous.sha256 != digest
             new_version = version and self._new_version(versioned.get(projection.path), text)
@@ -385,15 +401,18 @@ class ProjectionWriter:
         previous: OutputWritten | None,
         versioned: OutputWritten | None,
         state: PipelineState,
+        text: str,
     ) -> bool:
         """
         Whether the researcher's edit of their tracker is carried whole into what bridge writes
-        next, so no copy of it is needed: the plan read this very file (its text above
-        bridge's marker is in the log, and its rows' cells are the researcher's word), and its
-        part from the marker on is what bridge wrote last, as the copy kept of that write shows.
-        A Status set to TODO, as bridge asks, left an ``.edited-N.md`` copy each time (023).
-        When that cannot be shown (no copy of the last write, no marker), or a row of a run
-        bridge ran was changed (bridge writes its Status back), the copy is kept.
+        next (``text``), so no copy of it is needed: the plan read this very file (its text
+        above bridge's marker is in the log, and its rows' cells are the researcher's word),
+        its part from the marker on is what bridge wrote last, as the copy kept of that write
+        shows, and every line they changed above the marker is in ``text`` as they wrote it,
+        bridge's labelled part of a Notes cell aside. A Status set to TODO, as bridge asks, left
+        an ``.edited-N.md`` copy each time (023), and so did a SKIPPED bridge took (trial S1).
+        When that cannot be shown (no copy of the last write, no marker), or a line they
+        changed is not in ``text`` (a Status bridge writes back), the copy is kept.
         """
         if not projection.researchers_file or previous is None or state.plan is None:
             return False
@@ -411,18 +430,20 @@ class ProjectionWriter:
         mark = GENERATED_MARK.encode()
         if mark not in theirs or theirs.partition(mark)[2] != ours.partition(mark)[2]:
             return False
-        # A row bridge had filled in (its labelled part in the Notes) whose cells the
-        # researcher changed (INVALID, passed over bridge's Status): bridge writes its own
-        # Status back, so their version is kept, and said (trials Q1, R1). Rows bridge had not
-        # run (TODO for a row held for code, a row added) are carried as written.
-        ran = {
-            _row_id(line)
-            for line in ours.partition(mark)[0].decode("utf-8", "replace").splitlines()
-            if line.lstrip().startswith("|") and BRIDGE_LABEL.search(line)
-        }
-        before = set(ours.partition(mark)[0].decode("utf-8", "replace").splitlines())
-        return not any(
-            line not in before and line.lstrip().startswith("|") and _row_id(line) in ran
+        # A line the researcher changed that bridge does not write as they wrote it (INVALID
+        # or passed over bridge's Status on a row it ran: bridge writes its own back) keeps
+        # their version, and is said (trials Q1, R1). Bridge's own part of a row's Notes may
+        # move on (a new attempt) without losing anything of theirs.
+        # Rows bridge had not run (TODO for a row held for code, a row added) are carried as
+        # written: the Status bridge fills in as it runs them is its own.
+        ours_above = ours.partition(mark)[0].decode("utf-8", "replace").splitlines()
+        ran = {_row_id(line) for line in ours_above if _is_row(line) and BRIDGE_LABEL.search(line)}
+        before = set(ours_above)
+        now = {_theirs_only(line) for line in text.partition(GENERATED_MARK)[0].splitlines()}
+        return all(
+            line in before
+            or not (_is_row(line) and _row_id(line) in ran)
+            or _theirs_only(line) in now
             for line in theirs.partition(mark)[0].decode("utf-8", "replace").splitlines()
         )
 

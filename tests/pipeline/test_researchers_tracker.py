@@ -1253,6 +1253,9 @@ def test_a_status_set_on_a_failed_row_bridge_ran_is_applied(project: Path) -> No
         assert len(executions(project)["R1"]) == 1
     finally:
         bridge.close()
+    # The edit is in the tracker as written: no copy of it, and no "read your edit" said
+    # (trial S1: one after every edit, nine copies).
+    assert not list((project / "refine-logs").glob("EXPERIMENT_TRACKER.edited*"))
     _set_status(project, "R1", "TODO")
     bridge = Bridge(project)
     try:
@@ -1307,3 +1310,5 @@ def test_a_word_bridge_cannot_take_is_said_not_applied(project: Path) -> None:
         "writes its done status back; `bridge retry --force R2` runs it again.",
     ], lines
     assert "| FAILED |" in _row(project, "R1") and "| DONE |" in _row(project, "R2")
+    (kept,) = (project / "refine-logs").glob("EXPERIMENT_TRACKER.edited*")
+    assert "| PASSED |" in kept.read_text() and "| INVALID |" in kept.read_text()
