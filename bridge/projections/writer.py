@@ -401,7 +401,7 @@ class ProjectionWriter:
         previous: OutputWritten | None,
         versioned: OutputWritten | None,
         state: PipelineState,
-        text: str,
+        text: str | bytes,
     ) -> bool:
         """
         Whether the researcher's edit of their tracker is carried whole into what bridge writes
@@ -439,7 +439,8 @@ class ProjectionWriter:
         ours_above = ours.partition(mark)[0].decode("utf-8", "replace").splitlines()
         ran = {_row_id(line) for line in ours_above if _is_row(line) and BRIDGE_LABEL.search(line)}
         before = set(ours_above)
-        now = {_theirs_only(line) for line in text.partition(GENERATED_MARK)[0].splitlines()}
+        written = text.decode("utf-8", "replace") if isinstance(text, bytes) else text
+        now = {_theirs_only(line) for line in written.partition(GENERATED_MARK)[0].splitlines()}
         return all(
             line in before
             or not (_is_row(line) and _row_id(line) in ran)
