@@ -410,7 +410,7 @@ def _explain_waiting(bridge: Bridge, console: Printer) -> None:
             console.print(f"  - {finding_in_language(finding.message, language)}{where}")
 
 
-def _kept_copies(
+def kept_copies(
     root: Path, since: float, language: str, read: Mapping[str, str] | None = None
 ) -> list[str]:
     """
@@ -490,7 +490,7 @@ def run(args: Parsed) -> int:
         _explain_waiting(bridge, console)
         console.print(bridge.summary())
         plan = bridge.status().plan
-        for line in _kept_copies(root, started, language, plan.inputs if plan else None):
+        for line in kept_copies(root, started, language, plan.inputs if plan else None):
             console.print(line)
         if not _inside(Path.cwd().resolve(), root):
             console.print(t("plan_project", language).format(root=root))

@@ -128,14 +128,34 @@ def rebuild(args: Parsed) -> int:
     from bridge.pipeline.audit import open_store
     from bridge.pipeline.audit import rebuild as rebuild_from
 
+    import time
+
+    from bridge.cli.handlers import kept_copies
+    from bridge.projections.text import language_of
+
     root = project_root(args)
     overrides(args)
     store = open_store(root)
+    started = time.time()
     try:
         state = rebuild_from(store, root)
     finally:
         store.close()
     out(f"rebuilt projections from {state.events} events (seq {state.last_seq})")
+    # An edit of the tracker that no command has read yet is rewritten from the log here; the
+    # copy kept of it is said, as `bridge run` says it.
+    for line in kept_copies(root, started, language_of(state)):
+        out(line)
+    tracker = state.plan.sources.get("tracker", "") if state.plan is not None else ""
+    last = next((o.sha256 for o in reversed(state.outputs) if o.path == tracker), None)
+    if tracker and last is not None and (root / tracker).is_file():
+        from bridge.adapters.digests import file_sha256
+
+        if file_sha256(root / tracker) != last:
+            out(
+                f"{tracker} holds an edit no command has read yet: left as you wrote it "
+                "(the next `bridge run` reads it)"
+            )
     return EXIT_OK
 
 

@@ -62,6 +62,7 @@ from bridge.machine.stages import (
     RunState,
     Stage,
 )
+from bridge.machine.views import TASK_NOT_RUN
 from bridge.plan.attribution import system_key
 from bridge.plan.criteria import (
     Compound,
@@ -727,6 +728,18 @@ def evaluate(state: PipelineState) -> Outcome:
                     f"后续里程碑的必做运行等待这些代码：{later}",
                 )
             )
+    held_ids = {run_id for ids in waiting.values() for run_id in ids}
+    # The researcher's decision not to run a must-run row (SKIPPED, STOPPED; 009's R005 set so
+    # after it failed): not counted, and named beside the count ("3/3" read as all done).
+    ruled_out = tuple(
+        r.run_id
+        for r in runs
+        if r.state is RunState.OUT_OF_SCOPE
+        and r.spec.priority is Priority.MUST
+        and r.run_id not in held_ids
+        and not r.reason.startswith(TASK_NOT_RUN)
+        and r.spec.milestone not in sanity_ids(state)
+    )
     unread = ", ".join(r.run_id for r in runs if r.state is ok and r.metrics is None)
     if unread:
         reasons.append(
@@ -783,6 +796,7 @@ def evaluate(state: PipelineState) -> Outcome:
         must_awaiting_code=waiting["code"],
         must_waiting_outside=waiting["outside"],
         must_blocked=waiting["blocked"],
+        must_ruled_out=ruled_out,
         must_not_succeeded=not_succeeded,
         must_no_number=no_number,
         must_missing=missing,

@@ -132,6 +132,8 @@ class Outcome:
             every summary names them, as the plan is not done while they wait.
         must_waiting_outside: must-run runs held out of scope because they wait for a run bridge
             does not run (a person's, out of scope, its code not written), not counted either.
+        must_ruled_out: must-run runs the tracker takes out of scope (SKIPPED, STOPPED …), a
+            decision of the researcher's: not counted, named beside the count.
         must_blocked: must-run runs the tracker says are blocked for another reason
             (``BLOCKED-BY-HOST``), out of scope and not counted: named, as the plan is not done.
         must_not_succeeded: must-run runs bridge was to run that have not succeeded (failed,
@@ -169,6 +171,7 @@ class Outcome:
     must_awaiting_code: tuple[str, ...] = ()
     must_waiting_outside: tuple[str, ...] = ()
     must_blocked: tuple[str, ...] = ()
+    must_ruled_out: tuple[str, ...] = ()
     must_not_succeeded: tuple[str, ...] = ()
     must_no_number: tuple[str, ...] = ()
     must_missing: tuple[str, ...] = ()
@@ -208,6 +211,12 @@ def must_completed(outcome: Outcome, *, zh: bool = False) -> str:
             "另有 {n} 个必做运行在追踪表中受阻，未计入：{ids}",
             "is blocked in the tracker",
             "are blocked in the tracker",
+        ),
+        (
+            outcome.must_ruled_out,
+            "另有 {n} 个必做运行被追踪表排除在范围之外，未计入：{ids}",
+            "is out of scope in the tracker",
+            "are out of scope in the tracker",
         ),
     ):
         if held:

@@ -303,7 +303,7 @@ class ProjectionWriter:
             digest = sha256_text(text)
             fixed = self.root / projection.path
             previous = last.get(projection.path)
-            if not force and self._edit_not_taken(projection, previous, digest, state, pending):
+            if self._edit_not_taken(projection, previous, digest, state, pending):
                 continue
             if not self._edit_carried(
                 projection, previous, versioned.get(projection.path), state, text

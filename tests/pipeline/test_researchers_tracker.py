@@ -80,7 +80,10 @@ def test_done_and_out_of_scope_rows_are_not_launched(project: Path) -> None:
     types = [t for _seq, stream, t in events_of(project) if stream in ("run:R1", "run:R3")]
     assert types == ["run.planned", "run.found_done", "run.planned", "run.ruled_out"]
     summary = bridge.summary()
-    failed = "(1 ended failed or invalid before bridge: R6)"
+    failed = (
+        "(1 ended failed or invalid before bridge: R6; 2 more are out of scope in the tracker, "
+        "not counted: R3, R4)"
+    )
     assert f"Must-run completed: 4/5 {failed};" in summary, summary
     # The plan's evidence is not all there: not ready, and the way to run the row is said.
     not_ready = "must-run runs ended failed or invalid before bridge (their tracker rows say so)"
@@ -97,6 +100,7 @@ def test_done_and_out_of_scope_rows_are_not_launched(project: Path) -> None:
         "awaiting_code": [],
         "waiting_outside": [],
         "blocked": [],
+        "out_of_scope": ["R3", "R4"],
         "not_succeeded": [],
         "no_metric_value": [],
     }
@@ -133,7 +137,10 @@ def test_implementation_tasks_are_counted_nowhere(project: Path) -> None:
 
     shown = "\n".join(status_lines(state))
     assert "(no milestone)" not in shown, shown  # no bar of "0/0 ok, 2 out of scope" for tasks
-    assert "Must-run completed: 4/5 (1 ended failed or invalid before bridge: R6);" in summary
+    assert (
+        "Must-run completed: 4/5 (1 ended failed or invalid before bridge: R6; 2 more are out "
+        "of scope in the tracker, not counted: R3, R4);"
+    ) in summary
     results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text()
     assert "| I1 " not in results and "(no milestone)" not in results
     assert (
@@ -229,7 +236,9 @@ def test_a_row_that_failed_before_bridge_is_retried_without_force(project: Path)
     bridge.close()
     assert sorted(executions(project)) == ["R2", "R6", "S1"]
     assert state.runs["R6"].state is RunState.SUCCEEDED
-    assert "Must-run completed: 5/5;" in Bridge(project).summary()
+    assert "Must-run completed: 5/5 (2 more are out of scope in the tracker" in (
+        Bridge(project).summary()
+    )
 
 
 def test_a_placeholder_only_a_done_rows_launch_needs_is_asked_at_its_retry(
@@ -1312,3 +1321,25 @@ def test_a_word_bridge_cannot_take_is_said_not_applied(project: Path) -> None:
     assert "| FAILED |" in _row(project, "R1") and "| DONE |" in _row(project, "R2")
     (kept,) = (project / "refine-logs").glob("EXPERIMENT_TRACKER.edited*")
     assert "| PASSED |" in kept.read_text() and "| INVALID |" in kept.read_text()
+
+
+def test_rebuild_leaves_an_edit_no_command_has_read(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`bridge rebuild` rewrote the researcher's tracker from the log over an edit no command
+    had read yet (their SKIPPED went to a copy, unsaid, and the next `bridge run` read bridge's
+    FAILED). The edit is left as written, and said; the next run takes it."""
+    from bridge.cli.main import main
+
+    _failed_once(project)
+    _set_status(project, "R1", "SKIPPED")
+    assert main(["rebuild", "--project", str(project)]) == 0
+    out = capsys.readouterr().out
+    assert "refine-logs/EXPERIMENT_TRACKER.md holds an edit no command has read yet" in out
+    assert "| SKIPPED |" in _row(project, "R1")
+    bridge = Bridge(project)
+    try:
+        assert bridge.run() is Stage.COLLECTED
+        assert bridge.status().runs["R1"].state is RunState.OUT_OF_SCOPE
+    finally:
+        bridge.close()
