@@ -125,12 +125,11 @@ def _replay_folder(given: Path, root: Path) -> Path:
 
 def rebuild(args: Parsed) -> int:
     """``bridge rebuild``: every projection file rewritten from the log."""
-    from bridge.pipeline.audit import open_store
-    from bridge.pipeline.audit import rebuild as rebuild_from
-
     import time
 
     from bridge.cli.handlers import kept_copies
+    from bridge.pipeline.audit import open_store
+    from bridge.pipeline.audit import rebuild as rebuild_from
     from bridge.projections.text import language_of
 
     root = project_root(args)
