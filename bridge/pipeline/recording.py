@@ -7,6 +7,7 @@ proposals turned into planned runs.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TypeVar
@@ -21,7 +22,7 @@ from bridge.machine.views import TASK_NOT_RUN
 from bridge.plan import LoadedProject, Options, RunSpec, match_system
 from bridge.plan.hyperparams import setup_hyperparameters
 from bridge.plan.milestones import stated_gate
-from bridge.plan.model import Milestone
+from bridge.plan.model import Milestone, TrackerRun
 from bridge.plan.overview import estimate_milestone, own_gpu_hours
 from bridge.plan.plan_section import researchers_part
 from bridge.plan.priority import Priority
@@ -114,13 +115,15 @@ def plan_events(project: LoadedProject) -> list[tuple[str, Sequence[ev.Event]]]:
         stop_rules=tuple(" ".join(r.split())[:500] for r in plan.stop_rules),
     )
     out: list[tuple[str, Sequence[ev.Event]]] = [("bridge", [loaded])]
+    rows = {(r.file, r.line): r for r in plan.tracker_runs}
     for spec in project.runs:
+        row = rows.get((spec.file, spec.line))
         out.append(
             (
                 f"run:{spec.id}",
                 [
                     ev.RunPlanned(run_id=spec.id, **run_fields(spec)),
-                    *tracker_status_events(spec),
+                    *tracker_status_events(spec, results_cells(row) if row else ""),
                 ],
             )
         )
@@ -143,12 +146,15 @@ def _screen(spec: RunSpec, events: Sequence[ev.Event]) -> None:
             raise SecretError(f"{spec.file}:{spec.line}: run {spec.id}: {exc}") from None
 
 
-def tracker_status_events(spec: RunSpec) -> list[ev.RunFoundDone | ev.RunRuledOut]:
+def tracker_status_events(
+    spec: RunSpec, results: str = ""
+) -> list[ev.RunFoundDone | ev.RunRuledOut]:
     """
     What the researcher's tracker row says about a run before bridge touches it: an
     implementation task, done or not (``RunRuledOut``, saying so: it is no run to launch or to
-    count), done before bridge (``RunFoundDone``, the Notes as evidence), out of scope
-    (``RunRuledOut``, with the reason as written), or nothing (bridge runs it).
+    count), done before bridge (``RunFoundDone``, its ``results`` cells and its Notes as
+    evidence), out of scope (``RunRuledOut``, with the reason as written), or nothing (bridge
+    runs it).
     """
     if spec.source != "tracker":
         return []
@@ -169,9 +175,10 @@ def tracker_status_events(spec: RunSpec) -> list[ev.RunFoundDone | ev.RunRuledOu
             )
         ]
     if spec.status in DONE_STATUSES:
+        evidence = "; ".join(part for part in (results, notes) if part)
         return [
             ev.RunFoundDone(
-                run_id=spec.id, status=raw, evidence=notes, file=spec.file, line=spec.line
+                run_id=spec.id, status=raw, evidence=evidence, file=spec.file, line=spec.line
             )
         ]
     if spec.status in OUT_OF_SCOPE_STATUSES:
@@ -182,6 +189,30 @@ def tracker_status_events(spec: RunSpec) -> list[ev.RunFoundDone | ev.RunRuledOu
             )
         ]
     return []
+
+
+# Headers of the columns where a tracker records what a row found (018's `结果/证据`, 030's
+# `Result`, "Outcome", "Evidence"): a row done before bridge is quoted with them, not with its
+# Notes alone (018's evidence read "does not constitute a real result", its numbers unquoted).
+_RESULTS_HEADER = re.compile(r"result|evidence|outcome|finding|结果|证据|结论", re.IGNORECASE)
+
+
+def results_cells(row: TrackerRun) -> str:
+    """
+    The row's cells under a results or evidence header, joined, as written (one line each);
+    not its Notes cell, which a tracker without a Notes column reads from its Evidence.
+    """
+    cells = []
+    for header, cell in row.columns.items():
+        text = " ".join(cell.split())
+        if (
+            _RESULTS_HEADER.search(header)
+            and text
+            and text not in ("-", "—")
+            and text != " ".join(row.notes.split())
+        ):
+            cells.append(text)
+    return "; ".join(cells)
 
 
 def ruled_out_reason(status: str, notes: str) -> str:

@@ -63,7 +63,8 @@ def _project(root: Path) -> Path:
 
 
 def test_done_and_out_of_scope_rows_are_not_launched(project: Path) -> None:
-    """Only S1 and R2 run; R1, R5 and R6 are done before bridge with their notes as evidence; R3
+    """Only S1 and R2 run; R1, R5 and R6 are done before bridge with their Evidence and Notes
+    cells as evidence; R3
     and R4 are out of scope with their reason; R6, whose row says ``invalid``, is not done
     (4/5 must-run), is named wherever the count is shown, and holds the results back from the
     review loop (005's R005 `FAIL` read "completed 11/11" and "Ready: YES")."""
@@ -73,7 +74,8 @@ def test_done_and_out_of_scope_rows_are_not_launched(project: Path) -> None:
     assert sorted(executions(project)) == ["R2", "S1"]
     state = bridge.status()
     assert state.runs["R1"].state is RunState.DONE_BEFORE
-    assert state.runs["R1"].reason == "✅ DONE — acc 0.91 on the server"
+    # Its Evidence cell first, then its Notes (018's `结果/证据` numbers were left unquoted).
+    assert state.runs["R1"].reason == "✅ DONE — `runs/r1.json`; acc 0.91 on the server"
     assert state.runs["R5"].state is RunState.DONE_BEFORE
     assert state.runs["R3"].state is RunState.OUT_OF_SCOPE
     assert state.runs["R4"].reason == "CANCELLED — out of budget"
@@ -106,7 +108,7 @@ def test_done_and_out_of_scope_rows_are_not_launched(project: Path) -> None:
     }
     assert "## Runs bridge did not launch" in results
     assert "- R4 — out of scope: CANCELLED — out of budget" in results
-    assert "- R6 — ended failed before bridge: invalid — mask mismatch" in results
+    assert "- R6 — ended failed before bridge: invalid — `runs/r6.json`; mask mismatch" in results
 
 
 TASKS = """
@@ -410,10 +412,10 @@ def test_the_rewritten_tracker_keeps_the_researchers_file(project: Path) -> None
         assert "seed 0 |" not in after[n].split("attempt")[0]  # replaced, not appended to
     tail = text[len("\n".join(before)) :]
     assert "R3 — out of scope: NOT RUN — MOOT — superseded by R2" in tail
-    assert "R1 — done before bridge: ✅ DONE — acc 0.91 on the server" in tail
+    assert "R1 — done before bridge: ✅ DONE — `runs/r1.json`; acc 0.91 on the server" in tail
     # R6's row says invalid: it ended failed, as the console and the summary say (032's
     # "❌ Failed" read "done before bridge" here).
-    assert "R6 — ended failed before bridge: invalid — mask mismatch" in tail
+    assert "R6 — ended failed before bridge: invalid — `runs/r6.json`; mask mismatch" in tail
 
 
 def test_the_researchers_own_characters_stay_as_written(project: Path) -> None:
