@@ -177,7 +177,7 @@ def _after_former_part(after: str, former: Collection[str]) -> str:
             if segment is None:
                 break
             taken = segment.end()
-        rest = rest[taken:].lstrip(";； ").strip()
+        rest = rest[taken:].lstrip(_JOINERS).strip()
     return rest
 
 
@@ -195,6 +195,11 @@ def former_reasons(run: RunView) -> frozenset[str]:
         if reason
         for language in ("en", "zh")
     )
+
+
+# What a note written after bridge's part may open with that only joined it to that part
+# ("exit 0. Verified against the notebook.": ". Verified …" read "; . Verified …", trial S1).
+_JOINERS = ";；.。,， "
 
 
 def _with_markup(
@@ -231,12 +236,12 @@ def _with_markup(
     if label and said:
         after = text[label.end() :].strip()
         added = (
-            after[len(said) :].lstrip(";； ").strip()
+            after[len(said) :].lstrip(_JOINERS).strip()
             if after.startswith(said)
             else _after_former_part(after, former)
         )
         if added:
-            written = f"{written}{'；' if zh else '; '}{added}" if written else added
+            written = f"{written}{note_joiner(written, zh)}{added}" if written else added
     if not note and (_UNLABELLED.match(written) or (said and plain(written) == said)):
         written = ""
     lost_seed = seed is not None and f"seed {seed}" in note and f"seed {seed}" not in written

@@ -162,6 +162,14 @@ def test_what_the_researcher_writes_in_notes_later_is_kept(tmp_path: Path) -> No
             "同上。bridge：第 2 次尝试",
             "同上。bridge：第 2 次尝试",
         ),
+        # A sentence added after bridge's part that went on from its last word (trial S1 on
+        # 009: "Gate before any learned policy.; . Regret numbers …").
+        (
+            "Gate first. bridge: attempt 1 on local; exit 0. Regret numbers verified.",
+            "Gate first.",
+            "Gate first. bridge: attempt 1 on local; exit 0",
+            "Gate first. Regret numbers verified. bridge: attempt 1 on local; exit 0",
+        ),
         # A sentence the researcher added after bridge's first write, then bridge's part.
         (
             "seed 0; bridge: attempt 1; Checked by hand.",
