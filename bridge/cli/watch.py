@@ -127,15 +127,16 @@ def _not_applied_line(recorded: str, word: str, ids: Sequence[str], zh: bool) ->
     if zh:
         return (
             f"{named} 由 bridge 运行，结束为 {recorded}；追踪表的 Status 现为 {word}：未采用"
-            f"（bridge 只计入它记录到的结果），该行重新写为 {recorded}。`bridge retry {again}` "
-            "会重新运行；把 Status 写成 SKIPPED — <原因> 可将其排除。"
+            f"（bridge 只计入它记录到的结果），该行的 Status 重新写为 bridge 记录的结果。"
+            f"`bridge retry {again}` 会重新运行；把 Status 写成追踪表表示不运行的词（如 "
+            "SKIPPED — <原因>）可将其排除。"
         )
     it = "it" if len(ids) == 1 else "them"
     return (
         f"{named} ended {recorded} when bridge ran {it}, and the tracker's Status now says "
-        f"{word}: not applied (bridge counts only results it recorded), so the row reads "
-        f"{recorded} again. `bridge retry {again}` runs {it} again; SKIPPED — <reason> as "
-        f"the Status leaves {it} out."
+        f"{word}: not applied (bridge counts only results it recorded), so the row's Status "
+        f"says how bridge's run ended again. `bridge retry {again}` runs {it} again; a word "
+        f"of the tracker's for not running (SKIPPED — <reason>) as the Status leaves {it} out."
     )
 
 

@@ -275,6 +275,10 @@ _RETRIES: tuple[tuple[re.Pattern[str], str], ...] = (
         r"追踪表中 \1 的行不再写着其代码尚未写好",
     ),
     (re.compile(r"the tracker's row now says that it is to run"), "追踪表的行现在写着要运行"),
+    (
+        re.compile(r"the tracker's row now says status '(.*)'", re.DOTALL),
+        r"追踪表的行现在的状态为「\1」",
+    ),
     (re.compile(r"the tracker's row now says (.*)", re.DOTALL), r"追踪表的行现在写着 \1"),
     (
         re.compile(r"its settings changed \(inputs changed: (.*)\)", re.DOTALL),

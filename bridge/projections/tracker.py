@@ -20,7 +20,11 @@ from bridge.machine.stages import NOT_BRIDGES_RUN_STATES, RunState, Stage
 from bridge.plan.notes_label import note_joiner
 from bridge.plan.priority import Priority
 from bridge.projections.diagram import mermaid
-from bridge.projections.failure_words import failure_in_language, running_elsewhere
+from bridge.projections.failure_words import (
+    failure_in_language,
+    retry_in_language,
+    running_elsewhere,
+)
 from bridge.projections.markdown import line, table
 from bridge.projections.text import stamp, t
 
@@ -106,7 +110,13 @@ def _notes(
         if rented is not None:
             parts.append(f"清理: {rented.cleanup}" if zh else f"cleanup: {rented.cleanup}")
     if run.reason and run.state not in (RunState.SUCCEEDED, RunState.DONE_BEFORE):
-        failure = failure_in_language(run.reason, language)
+        # A run waiting to run again holds why it will (018: "retry asked by a person" in a
+        # Chinese tracker's Notes), not why it failed.
+        failure = (
+            retry_in_language(run.reason, language)
+            if run.state is RunState.PENDING
+            else failure_in_language(run.reason, language)
+        )
         if parts and failure.startswith((f"{parts[-1]}:", f"{parts[-1]}：")):
             parts.pop()  # "exit 1: ValueError …" says the exit code already: not "exit 1; exit 1:"
         parts.append(failure)

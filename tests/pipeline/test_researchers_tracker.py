@@ -1315,8 +1315,9 @@ def test_a_word_bridge_cannot_take_is_said_not_applied(project: Path) -> None:
     assert state.runs["R2"].state is RunState.SUCCEEDED
     assert sorted(lines) == [
         "R1 ended FAILED when bridge ran it, and the tracker's Status now says PASSED: not "
-        "applied (bridge counts only results it recorded), so the row reads FAILED again. "
-        "`bridge retry R1` runs it again; SKIPPED — <reason> as the Status leaves it out.",
+        "applied (bridge counts only results it recorded), so the row's Status says how "
+        "bridge's run ended again. `bridge retry R1` runs it again; a word of the tracker's "
+        "for not running (SKIPPED — <reason>) as the Status leaves it out.",
         "R2 succeeded, and the tracker's Status now says INVALID: bridge keeps its result and "
         "writes its done status back; `bridge retry --force R2` runs it again.",
     ], lines

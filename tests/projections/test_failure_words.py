@@ -109,6 +109,10 @@ def test_retry_reasons_in_chinese() -> None:
     # 018 and 025 as a new user saw them: "重试: the tracker's row now says …"
     assert retry_in_language("the tracker's row now says TODO", "zh") == "追踪表的行现在写着 TODO"
     assert retry_in_language("retry asked by a person", "zh") == "由人要求重试"
+    # 018 (trial S1): a Status set on a row bridge ran, quoted whole in Chinese.
+    assert retry_in_language("the tracker's row now says status 'stopped'", "zh") == (
+        "追踪表的行现在的状态为「stopped」"
+    )
     # 023: the runs a row held come back when the row no longer holds them.
     assert retry_in_language(
         "R020's tracker row no longer says its code is not written yet", "zh"
