@@ -35,6 +35,7 @@ from typing import TypeVar
 import attrs
 
 from bridge.adapters.metrics.json_values import LABEL_KEYS, read_json
+from bridge.adapters.metrics.jsonl_values import read_jsonl
 from bridge.adapters.metrics.query import QueryRule, read_query
 from bridge.adapters.metrics.reading import OutputLimits, OutputRefused, contained, read_contained
 from bridge.adapters.metrics.records import (
@@ -276,11 +277,14 @@ def extract_metrics(
             if suffix == ".json":
                 # What the JSON rules leave unread is a note: the file itself is fine.
                 take(file, read_json(text, file, ids, limits.max_depth), blocking=False)
+            elif suffix == ".jsonl":
+                # Likewise: a last line cut off as the run stopped is a note.
+                take(file, read_jsonl(text, file, ids, limits.max_depth), blocking=False)
             elif suffix == ".csv":
                 # Likewise: a column of numbers written as text is a note, not a bad file.
                 take(file, _read_csv(text, file, ids), blocking=False)
             else:
-                problem(path, "not a .json or .csv file; use a regex rule for text files")
+                problem(path, "not a .json, .jsonl or .csv file; use a regex rule for text files")
         except (UnicodeDecodeError, ValueError) as exc:
             problem(path, str(exc))
     for rule in config.queries:

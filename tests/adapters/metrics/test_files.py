@@ -278,6 +278,51 @@ class TestExtractMetrics:
         assert found is not None and found.value == 0.7
 
 
+class TestExtractJsonLines:
+    """A training loop's `train_log.jsonl` was "not a .json or .csv file": never read."""
+
+    def test_lines_with_a_step_are_a_series_and_a_summary_line_its_values(
+        self, tmp_path: Path
+    ) -> None:
+        out = run_dir(tmp_path)
+        (out / "train_log.jsonl").write_text(
+            '{"step": 1, "loss": 2.3}\n{"step": 2, "loss": 1.9}\n{"final_acc": 0.91}\n'
+        )
+        result = extract(tmp_path, out, MetricsSpec(files=("*.jsonl",)))
+        assert {v.name: v.value for v in result.values} == {"loss": 1.9, "final_acc": 0.91}
+        (loss,) = result.histories
+        assert (loss.steps, loss.values) == ((1.0, 2.0), (2.3, 1.9))
+        assert result.problems == ()
+
+    def test_lines_without_a_step_are_a_series_by_line(self, tmp_path: Path) -> None:
+        out = run_dir(tmp_path)
+        (out / "log.jsonl").write_text('{"reward": 0.1}\n{"reward": 0.4}\n{"reward": 0.6}\n')
+        result = extract(tmp_path, out, MetricsSpec(files=("*.jsonl",)))
+        assert [(v.name, v.value) for v in result.values] == [("reward", 0.6)]
+        assert result.histories[0].steps == (1.0, 2.0, 3.0)
+
+    def test_a_last_line_cut_off_is_a_note_another_bad_line_a_problem(self, tmp_path: Path) -> None:
+        """A run stopped while writing its last line: the lines before it are read, and the
+        cut is said; a bad line before the end makes the file unreadable, at its line."""
+        out = run_dir(tmp_path)
+        (out / "train_log.jsonl").write_text('{"step":1,"loss":2.3}\n{"step":2,"loss":1.9}\n{"st')
+        result = extract(tmp_path, out, MetricsSpec(files=("*.jsonl",)))
+        assert [(v.name, v.value) for v in result.values] == [("loss", 1.9)]
+        assert [(p.message, p.blocking) for p in result.problems] == [
+            (
+                "runs/R001/a1/train_log.jsonl:3: the last line is cut off (the run may have "
+                "stopped while writing it); not read",
+                False,
+            )
+        ]
+        (out / "train_log.jsonl").write_text('{"step":1,"loss":2.3}\n{"st\n{"step":3,"loss":1}\n')
+        broken = extract(tmp_path, out, MetricsSpec(files=("*.jsonl",)))
+        assert broken.values == ()
+        (problem,) = broken.problems
+        assert problem.blocking
+        assert problem.message.startswith("runs/R001/a1/train_log.jsonl:2: not valid JSON")
+
+
 class TestMatchMetric:
     def test_case_and_punctuation_insensitive(self) -> None:
         """'Top-1 Acc' matches 'top1_acc'."""
