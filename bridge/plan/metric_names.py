@@ -409,8 +409,18 @@ _UNITS = frozenset(
 
 
 def _plain_words(name: str) -> tuple[str, ...]:
-    """A metric name's words, short forms for long ones, units left out, sorted."""
-    return tuple(sorted(_SHORT.get(t, t) for t in _tokens(name) if t not in _UNITS))
+    """
+    A metric name's words, short forms for long ones, plurals as one ("theta norms" is
+    `theta_norm`, 002's B5), units left out, sorted.
+    """
+    return tuple(sorted(_singular(_SHORT.get(t, t)) for t in _tokens(name) if t not in _UNITS))
+
+
+def _singular(word: str) -> str:
+    """``norms`` → ``norm``; not ``loss``, ``bias`` or short words (``ms``, ``gs``)."""
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
 
 
 # A block's Metrics items as plans write them: "Primary: accuracy, macro F1", "Decisive:

@@ -356,6 +356,9 @@ class TestMatchMetric:
         assert match_metric("macro F1", ["f1_macro", "f1_micro"]) == "f1_macro"
         assert match_metric("energy (J)", ["energy", "latency_ms"]) == "energy"
         assert match_metric("accuracy", ["eval.accuracy_top1"]) is None
+        # A plural is the same metric (002's B5 "theta norms"); "loss" keeps its s.
+        assert match_metric("theta norms", ["theta_norm", "grad_norm"]) == "theta_norm"
+        assert match_metric("loss", ["los", "loss_total"]) is None
         with pytest.raises(ConfigError):
             match_metric("time", ["time_s", "time_ms"])
 
