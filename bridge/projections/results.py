@@ -28,7 +28,7 @@ from bridge.machine.stages import (
     Stage,
 )
 from bridge.machine.verdicts import JudgedBy, VerdictKind
-from bridge.plan.criteria import Compound, Criterion
+from bridge.plan.criteria import Compound, Criterion, clause_metrics
 from bridge.plan.metric_names import match_metric, plan_metric_names
 from bridge.plan.vocabulary import ended_failed
 from bridge.projections import plot
@@ -562,7 +562,15 @@ def render(state: PipelineState, language: str = "en") -> str:
         "",
     ]
     planned = {m.id for m in plan.milestones}
-    listed = {b.id: plan_metric_names(b.metrics) for b in plan.blocks}
+    # What each block lists, then what its criterion judges (033's E1 lists no metric; its
+    # runs read "n_seeds = 25 (+10 more)", a count, where "scissors_net" is what it judges).
+    listed = {
+        b.id: [
+            *(names := plan_metric_names(b.metrics)),
+            *clause_metrics(b.success_criterion, tuple(names)),
+        ]
+        for b in plan.blocks
+    }
     for milestone in outcome.milestones:
         info = milestone.info
         label = info.name or info.goal

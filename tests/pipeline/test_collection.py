@@ -373,3 +373,37 @@ def test_a_nan_in_the_metric_a_criterion_judges_is_no_mere_note(tmp_path: Path) 
     flags = {q.metric: q for q in metrics.quality}
     assert flags["score"].blocking and "not a metric" not in flags["score"].message
     assert not flags["aux"].blocking  # measured by nothing in the plan: a note
+
+
+def test_the_key_metric_cell_shows_what_the_criterion_judges(tmp_path: Path) -> None:
+    """033's E1 lists no metric and its runs' key metric is unset: the cell showed the first
+    value recorded ("n_seeds = 25 (+10 more)", a count) where the criterion judges
+    `scissors_net`. A metric the block's criterion names comes first."""
+    from bridge import Bridge
+    from tests.pipeline.conftest import Run, write_project
+
+    project = write_project(
+        tmp_path / "p", [Run(id="S1", milestone="M0"), Run(id="R1", milestone="M1")]
+    )
+    plan = project / "refine-logs" / "EXPERIMENT_PLAN.md"
+    head, _, tail = plan.read_text().rpartition(
+        "- **Metrics**: accuracy.\n- **Setup details**: seed 0.\n- **Success criterion**: "
+        "accuracy > 0.5."
+    )
+    plan.write_text(
+        head + "- **Setup details**: seed 0.\n- **Success criterion**: score > 0.5." + tail
+    )
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    tracker.write_text(tracker.read_text().replace("| test | accuracy |", "| test | - |"))
+    (project / "scripts" / "job.py").write_text(
+        "import pathlib, sys\n"
+        "out = pathlib.Path(sys.argv[sys.argv.index('--out') + 1])\n"
+        '(out / \'metrics.json\').write_text(\'{"accuracy": 0.9, "n_items": 3, "score": 0.7}\')\n'
+    )
+    bridge = Bridge(project)
+    try:
+        bridge.run()
+    finally:
+        bridge.close()
+    results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text()
+    assert "| R1 | main | score = 0.7 | DONE |" in results, results

@@ -111,17 +111,6 @@ def _key_metric(
     return ""
 
 
-def _criterion_metrics(criterion: str, metrics: Sequence[str]) -> list[str]:
-    """The metric each checkable clause of a block's criterion names, in clause order."""
-    from bridge.plan.criteria import Compound, Criterion, parse_criterion
-
-    if not criterion.strip():
-        return []
-    parsed = parse_criterion(criterion, metrics=plan_metric_names(metrics))
-    clauses = parsed.clauses if isinstance(parsed, Compound) else (parsed,)
-    return [c.metric for c in clauses if isinstance(c, Criterion) and c.metric]
-
-
 def collect_metrics(
     project: LoadedProject, state: PipelineState, run_id: str
 ) -> list[ev.MetricsRecorded]:
@@ -165,6 +154,9 @@ def metrics_of(project: LoadedProject, state: PipelineState, run: RunView) -> ev
     Raises:
         ConfigError: as :func:`collect_metrics`.
     """
+    # Here, not at the top: a run launches before the criterion parser is loaded.
+    from bridge.plan.criteria import clause_metrics
+
     run_id = run.run_id
     attempt = run.current
     assert attempt is not None
@@ -186,7 +178,11 @@ def metrics_of(project: LoadedProject, state: PipelineState, run: RunView) -> ev
         *(plan_metric_names(block.metrics) if block is not None else ()),
         # What the block's criterion judges, named there only ("Scissors net ≥ −1"): a NaN
         # there is no note on a metric the plan does not measure.
-        *(_criterion_metrics(block.success_criterion, block.metrics) if block is not None else ()),
+        *(
+            clause_metrics(block.success_criterion, tuple(plan_metric_names(block.metrics)))
+            if block is not None
+            else ()
+        ),
     ]
     attempt_dir = ProjectLayout(project.root).attempt_dir(run.directory, attempt.attempt_id)
     extraction = extract_metrics(

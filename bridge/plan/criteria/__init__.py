@@ -47,7 +47,7 @@ from bridge.plan.criteria.model import (
     Scope,
     Unparsed,
 )
-from bridge.plan.criteria.parser import parse_criterion
+from bridge.plan.criteria.parser import clause_metrics, parse_criterion
 
 __all__ = [
     "BASELINE",
@@ -60,5 +60,6 @@ __all__ = [
     "Orientation",
     "Scope",
     "Unparsed",
+    "clause_metrics",
     "parse_criterion",
 ]

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -211,6 +212,20 @@ class _Threshold:
 # A metric with its cut-off: a name, "@", a number (mAP@0.5) not followed by "%" ("recall @ 5%
 # FPR" is a setting, read elsewhere).
 _AT_K = re.compile(r"(?<![\w@])([A-Za-z][A-Za-z0-9_.-]*\s?@\s?\d+(?:\.\d+)?)(?![\d.]|\s*%)")
+
+
+@functools.lru_cache(maxsize=512)
+def clause_metrics(criterion: str, metrics: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """
+    The metric each checkable clause of ``criterion`` names, in clause order, without repeats
+    (``metrics``: the plan's metric names, as :func:`parse_criterion` takes them). What a block
+    judges beside what its Metrics field lists: the numbers to show and to check for NaN.
+    """
+    if not criterion.strip():
+        return ()
+    parsed = parse_criterion(criterion, metrics=metrics)
+    clauses = parsed.clauses if isinstance(parsed, Compound) else (parsed,)
+    return tuple(dict.fromkeys(c.metric for c in clauses if isinstance(c, Criterion) and c.metric))
 
 
 def parse_criterion(
