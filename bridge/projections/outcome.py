@@ -34,6 +34,7 @@ from collections.abc import Mapping, Sequence
 import attrs
 
 from bridge.errors import ConfigError
+from bridge.events import types as ev
 from bridge.events.measurements import MetricValue
 from bridge.events.types import BlockInfo, MetricsRecorded, MilestoneInfo
 from bridge.machine.fold import PipelineState, RunView
@@ -114,6 +115,7 @@ __all__ = [
     "key_value",
     "must_completed",
     "not_met_elsewhere",
+    "sanity_check",
 ]
 
 
@@ -595,6 +597,33 @@ def _main_milestone(state: PipelineState, milestones: Sequence[MilestoneResult])
         [(r.spec.milestone, r.spec.block) for r in state.runs.values()],
     )
     return choice.id if choice else None
+
+
+def sanity_check(state: PipelineState, milestone: MilestoneResult) -> str:
+    """
+    What the sanity milestone's check says, in one word: ``passed``, ``failed``, ``pending``,
+    ``skipped`` (by configuration), ``approved`` (its criterion approved by a person),
+    ``criterion`` (held on its criterion), ``unjudged`` (its runs passed, its own criterion
+    could not be judged: not "passed"), ``before`` (its runs were done before bridge, which
+    checked nothing) or ``no_runs``. The results page and results.json say the same.
+    """
+    word = {True: "passed", False: "failed", None: "pending"}[milestone.sanity_passed]
+    if state.sanity_checks and state.sanity_checks[-1].skipped:
+        word = "skipped"
+    last = state.sanity_checks[-1].detail if state.sanity_checks else ""
+    if last.startswith(ev.CRITERION_APPROVED):
+        word = "approved"
+    elif last.startswith(ev.CRITERION_HELD):
+        word = "criterion"
+    elif word == "passed" and ev.CRITERION_UNJUDGED in last:
+        # 029's "all `*_ok` true", declined, read "Sanity: passed" over a value false.
+        word = "unjudged"
+    theirs = [state.runs[r] for r in milestone.run_ids]
+    if theirs and all(r.state in NOT_BRIDGES_RUN_STATES for r in theirs):
+        word = "before"  # bridge checked nothing: the tracker's word stands
+    elif not theirs:
+        word = "no_runs"  # nothing to pass: "passed" would claim a check
+    return word
 
 
 def _sanity_passed(state: PipelineState, info: MilestoneInfo) -> bool | None:

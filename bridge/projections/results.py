@@ -43,6 +43,7 @@ from bridge.projections.outcome import (
     key_value,
     must_completed,
     not_met_elsewhere,
+    sanity_check,
 )
 from bridge.projections.plan_words import criterion_in_language
 from bridge.projections.reasons import in_language, quality_in_language
@@ -583,25 +584,7 @@ def render(state: PipelineState, language: str = "en") -> str:
         )
         lines.append("")
         if info.sanity:
-            key = {True: "sanity_passed", False: "sanity_failed", None: "sanity_pending"}[
-                milestone.sanity_passed
-            ]
-            if state.sanity_checks and state.sanity_checks[-1].skipped:
-                key = "sanity_skipped"
-            last = state.sanity_checks[-1].detail if state.sanity_checks else ""
-            if last.startswith(ev.CRITERION_APPROVED):
-                key = "sanity_approved"
-            elif last.startswith(ev.CRITERION_HELD):
-                key = "sanity_criterion"
-            elif key == "sanity_passed" and ev.CRITERION_UNJUDGED in last:
-                # 029's "all `*_ok` true", declined, read "Sanity: passed" over a value false.
-                key = "sanity_unjudged"
-            theirs = [state.runs[r] for r in milestone.run_ids]
-            if theirs and all(r.state in NOT_BRIDGES_RUN_STATES for r in theirs):
-                key = "sanity_before"  # bridge checked nothing: the tracker's word stands
-            elif not theirs:
-                key = "sanity_no_runs"  # nothing to pass: "passed" would claim a check
-            lines.extend([f"**{_t(key, language)}**", ""])
+            lines.extend([f"**{_t('sanity_' + sanity_check(state, milestone), language)}**", ""])
         if info.gate:
             # Quoted, never judged: a milestone that finished must not read as a gate passed.
             lines.extend([f"- **{_t('decision_gate', language)}:** «{line(info.gate)}»", ""])

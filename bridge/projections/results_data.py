@@ -16,7 +16,7 @@ import json
 from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.judge import EvaluationType, claim_scope
 from bridge.plan.criteria import Compound, Criterion
-from bridge.projections.outcome import BlockResult, evaluate
+from bridge.projections.outcome import BlockResult, evaluate, sanity_check
 
 __all__ = ["CSV_HEADER", "SCHEMA_VERSION", "render_csv", "render_json"]
 
@@ -192,6 +192,8 @@ def document(state: PipelineState) -> dict[str, object]:
                 "name": m.info.name or m.info.goal,
                 "sanity": m.info.sanity,
                 "sanity_passed": m.sanity_passed,
+                # The word the results page shows: "unjudged" is not "passed" (029).
+                "sanity_check": sanity_check(state, m) if m.info.sanity else None,
                 # Quoted from the plan; bridge never checks a decision gate.
                 "decision_gate": m.info.gate or None,
                 "blocks": list(m.blocks),

@@ -159,6 +159,9 @@ class TestSanityCriterion:
         assert "**Sanity: its runs passed; its own success criterion was not judged" in results
         assert "Sanity: passed" not in results
         assert data["milestones"][0]["sanity_passed"] is True
+        # results.json tells it apart from a criterion met, as the page does.
+        assert data["milestones"][0]["sanity_check"] == "unjudged"
+        assert data["milestones"][1]["sanity_check"] is None
 
     def test_approval_goes_past_it_and_says_so(self, project: Path) -> None:
         """`bridge approve` at the block: the later milestones run, the approval is recorded,
