@@ -157,6 +157,18 @@ DEFAULT_PROJECTIONS: tuple[Projection, ...] = (
 )
 
 
+def _below_marker_only(fixed: Path, text: str | bytes) -> bool:
+    """Whether the file at ``fixed`` differs from ``text`` only from bridge's marker on."""
+    try:
+        theirs = fixed.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return True
+    ours = text.decode("utf-8", "replace") if isinstance(text, bytes) else text
+    if GENERATED_MARK not in theirs:
+        return False
+    return theirs.partition(GENERATED_MARK)[0] == ours.partition(GENERATED_MARK)[0]
+
+
 def _is_row(line: str) -> bool:
     return line.lstrip().startswith("|")
 
@@ -303,7 +315,11 @@ class ProjectionWriter:
             digest = sha256_text(text)
             fixed = self.root / projection.path
             previous = last.get(projection.path)
-            if self._edit_not_taken(projection, previous, digest, state, pending):
+            if self._edit_not_taken(projection, previous, digest, state, pending) and (
+                # `bridge rebuild` restores bridge's own part below the marker; an unread edit
+                # of the researcher's part is left for the next command to read.
+                not force or not _below_marker_only(fixed, text)
+            ):
                 continue
             if not self._edit_carried(
                 projection, previous, versioned.get(projection.path), state, text
