@@ -274,6 +274,10 @@ _RETRIES: tuple[tuple[re.Pattern[str], str], ...] = (
         re.compile(r"(\S+)'s tracker row no longer says its code is not written yet"),
         r"追踪表中 \1 的行不再写着其代码尚未写好",
     ),
+    (
+        re.compile(r"(\S+)'s tracker row now takes it out of scope"),
+        r"追踪表中 \1 的行现已将其排除在范围之外",
+    ),
     (re.compile(r"the tracker's row now says that it is to run"), "追踪表的行现在写着要运行"),
     (
         re.compile(r"the tracker's row now says status '(.*)'", re.DOTALL),

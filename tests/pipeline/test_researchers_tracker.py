@@ -1346,3 +1346,34 @@ def test_rebuild_leaves_an_edit_no_command_has_read(
         assert bridge.status().runs["R1"].state is RunState.OUT_OF_SCOPE
     finally:
         bridge.close()
+
+
+def test_runs_held_by_a_failed_row_come_back_once_it_is_out_of_scope(project: Path) -> None:
+    """Trial S1 on 023: R011 (must-run, M1) failed and the M2 runs were not run ("R011
+    failed"); the researcher set R011 to DEFERRED, and the M2 runs stayed cancelled under
+    that stale reason, reported as must-run runs not succeeded. They run now."""
+    write_project(
+        project,
+        [
+            Run(id="S1", milestone="M0"),
+            Run(id="R1", milestone="M1", mode="fail"),
+            Run(id="R2", milestone="M2"),
+        ],
+    )
+    bridge = Bridge(project)
+    try:
+        assert bridge.run() is Stage.COLLECTED
+        held = bridge.status().runs["R2"]
+        assert held.state is RunState.CANCELLED and "must-run R1 ended failed" in held.reason
+    finally:
+        bridge.close()
+    _set_status(project, "R1", "DEFERRED")
+    bridge = Bridge(project)
+    try:
+        assert bridge.run() is Stage.COLLECTED
+        assert bridge.status().runs["R2"].state is RunState.SUCCEEDED
+        assert "not succeeded" not in bridge.summary()
+    finally:
+        bridge.close()
+    released = [e.reason for e in recorded(project, ev.RunRetryScheduled) if e.run_id == "R2"]
+    assert released == ["R1's tracker row now takes it out of scope"]

@@ -109,6 +109,9 @@ def test_retry_reasons_in_chinese() -> None:
     # 018 and 025 as a new user saw them: "重试: the tracker's row now says …"
     assert retry_in_language("the tracker's row now says TODO", "zh") == "追踪表的行现在写着 TODO"
     assert retry_in_language("retry asked by a person", "zh") == "由人要求重试"
+    assert retry_in_language("R011's tracker row now takes it out of scope", "zh") == (
+        "追踪表中 R011 的行现已将其排除在范围之外"
+    )
     # 018 (trial S1): a Status set on a row bridge ran, quoted whole in Chinese.
     assert retry_in_language("the tracker's row now says status 'stopped'", "zh") == (
         "追踪表的行现在的状态为「stopped」"

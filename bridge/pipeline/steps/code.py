@@ -14,7 +14,7 @@ from bridge.errors import ImplementError, ReviewError
 from bridge.events import types as ev
 from bridge.events.secrets import redact
 from bridge.events.values import Finding, Severity
-from bridge.machine.fold import RunView
+from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.ports import ReviewRequest
 from bridge.machine.scheduler import FAILED_BEFORE, held_by_failed_before, held_for_code_by
 from bridge.machine.stages import NOT_BRIDGES_RUN_STATES, RunState
@@ -475,6 +475,10 @@ def _released(s: Session) -> list[str]:
         holder = state.runs.get(held.group(1)) if held is not None else None
         if holder is not None and not holder.failed_before_bridge:
             why = f"{holder.run_id}'s tracker row no longer says it ended failed before bridge"
+        elif (ruled := _held_by_ruled_out(run, state)) is not None:
+            # A failed must-run row the researcher then took out of scope (SKIPPED, STOPPED)
+            # holds nothing any more (trial S1 on 023: R032 kept "R011 failed" as its reason).
+            why = f"{ruled}'s tracker row now takes it out of scope"
         elif (waited := held_for_code_by(run)) is not None and not (
             (row := state.runs.get(waited)) is not None
             and row.state is RunState.OUT_OF_SCOPE
@@ -490,6 +494,29 @@ def _released(s: Session) -> list[str]:
         )
         released.append(run.run_id)
     return released
+
+
+_HELD_BY_FAILED = re.compile(
+    r"^not run: milestone \S+ must-run (\S+) ended (?!" + re.escape(FAILED_BEFORE) + ")"
+)
+
+
+def _held_by_ruled_out(run: RunView, state: PipelineState) -> str | None:
+    """
+    The must-run row that held this cancelled run's milestone by failing under bridge, when
+    that row is out of scope now by the researcher's word; else None.
+    """
+    if run.state is not RunState.CANCELLED:
+        return None
+    held = _HELD_BY_FAILED.match(run.reason)
+    holder = state.runs.get(held.group(1)) if held is not None else None
+    if (
+        holder is None
+        or holder.state is not RunState.OUT_OF_SCOPE
+        or is_held_for_code(holder.reason)
+    ):
+        return None
+    return holder.run_id
 
 
 def reread_metrics(s: Session) -> list[str]:
