@@ -1377,3 +1377,31 @@ def test_runs_held_by_a_failed_row_come_back_once_it_is_out_of_scope(project: Pa
         bridge.close()
     released = [e.reason for e in recorded(project, ev.RunRetryScheduled) if e.run_id == "R2"]
     assert released == ["R1's tracker row now takes it out of scope"]
+
+
+def test_bridges_own_legend_mark_on_a_failed_row_is_no_request(project: Path) -> None:
+    """A tracker whose legend makes ❌ "Failed" gets ❌ from bridge for a run that failed under
+    it; read back with no legend, a bare ❌ is "blocked", and the run was taken out of scope
+    as if the researcher had asked. It stays failed, for `retry --failed`."""
+    write_project(
+        project,
+        [
+            Run(id=i, milestone="M0" if i == "S1" else "M1", mode="fail" if i == "R3" else "ok")
+            for i in ("S1", "R1", "R2", "R3")
+        ],
+    )
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    tracker.write_text(LEGEND_TRACKER.replace("| PENDING_IMPLEMENTATION |", "| TODO |"))
+    bridge = Bridge(project)
+    try:
+        assert bridge.run() is Stage.COLLECTED
+    finally:
+        bridge.close()
+    assert "| ❌ |" in _row(project, "R3")
+    tracker.write_text(tracker.read_text().replace("diverged on the server", "diverged there"))
+    bridge = Bridge(project)
+    try:
+        bridge.run()
+        assert bridge.status().runs["R3"].state is RunState.FAILED
+    finally:
+        bridge.close()

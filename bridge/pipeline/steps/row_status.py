@@ -58,7 +58,9 @@ def asked_of(run: RunView, row: RunSpec | None) -> Requested | NotApplied | None
     if row is None or row.source != "tracker" or not run.attempts:
         return None
     written = " ".join(row.status_raw.replace("**", "").split())
-    said = normalise_status(written)
+    # The row's status as the tracker reader read it, its legend's meaning included: 032's
+    # legend makes "❌" Failed, which bridge writes for a failed run (a bare ❌ reads blocked).
+    said = row.status
     own = {STATUS_WORDS[run.state], *(STATUS_WORDS[a.state] for a in run.attempts)}
     if said in ("unknown", "running") or said in {normalise_status(w) for w in own}:
         return None
