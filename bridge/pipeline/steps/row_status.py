@@ -76,7 +76,8 @@ def asked_of(run: RunView, row: RunSpec | None) -> Requested | NotApplied | None
         if run.state is RunState.PENDING:
             return None  # it runs: what the row asks
         return Requested(status=written, reason="", out_of_scope=False)
-    return NotApplied(bridge_word=STATUS_WORDS[run.state], written=written)
+    # How bridge's last attempt ended ("FAILED"), not "TODO" for a run waiting to run again.
+    return NotApplied(bridge_word=STATUS_WORDS[run.attempts[-1].state], written=written)
 
 
 def requested_events(
