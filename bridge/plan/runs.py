@@ -1267,9 +1267,18 @@ def _freeze(draft: _Draft, config: Config, known: Collection[str]) -> tuple[RunS
                 and name not in AT_LAUNCH
                 and not _settled(draft.source, draft.task, draft.status)
             ):
+                # A plan mixing seeded and seedless blocks (033) gives one command both kinds
+                # of run: a default in [run] args serves the seedless ones, and a run's own
+                # seed still wins.
+                default = (
+                    "; for runs the plan gives no seed, a default serves: "
+                    '[run] args = { seed = "0" }'
+                    if name == "seed"
+                    else ""
+                )
                 raise ConfigError(
                     f"run {draft.id}: placeholder {{{name}}} in {command_key} has no value for "
-                    f"this run (set it in the tracker, [[runs]] or [run] args)",
+                    f"this run (set it in the tracker, [[runs]] or [run] args){default}",
                     setting=command_key,
                     file=config.file,
                     line=config.line_of(command_key),

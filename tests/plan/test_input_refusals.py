@@ -271,3 +271,20 @@ class TestRunsThatWouldRunTheSameCommand:
         system) is never launched and is not counted."""
         project = self._project(tmp_path, command, extra)
         assert [r.id for r in load_project(project).runs] == ["R1", "R2", "R3"]
+
+    def test_a_seed_default_serves_the_runs_the_plan_gives_none(self, tmp_path: Path) -> None:
+        """033 mixes seeded and seedless blocks: `{seed}` in the one command had no value for
+        the seedless runs, and without it the seeded ones are refused. The error says how a
+        default in [run] args serves them; a run's own seed still wins."""
+        (tmp_path / "refine-logs").mkdir()
+        (tmp_path / "refine-logs" / "EXPERIMENT_TRACKER.md").write_text(
+            self.TRACKER.replace("| seed 1 |", "| no seed |")
+        )
+        (tmp_path / "bridge.toml").write_text('[run]\ncommand = "train --seed {seed}"\n')
+        with pytest.raises(ConfigError, match=r'a default serves: \[run\] args = \{ seed = "0" \}'):
+            load_project(tmp_path)
+        (tmp_path / "bridge.toml").write_text(
+            '[run]\ncommand = "train --seed {seed}"\nargs = { seed = "7" }\n'
+        )
+        runs = {r.id: r.params["seed"] for r in load_project(tmp_path).runs}
+        assert (runs["R1"], runs["R2"]) == ("0", "7")
