@@ -379,7 +379,10 @@ def read_block(doc: Document, heading: Heading, parsed: BlockHeading, end: int) 
     seed_source = "\n".join((heading.text, by_key.get("seeds", ""), planned_text))
     seed_values, seed_count = seeds(seed_source)
     together = seeds_run_together(planned_text)
-    if together is not None and set(together[1]) == set(seed_values):
+    written_seeds = set(seed_values) or set(range(seed_count or 0))
+    if together is not None and (
+        set(together[1]) == written_seeds or (not seed_values and len(together[1]) == seed_count)
+    ):
         # One command runs every seed the block writes (033's `SEEDS=1..25 … batch_s3s4.py`):
         # one run per system, not one per seed judged as a mean where the plan sums.
         seed_values, seed_count = (), None

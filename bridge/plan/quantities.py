@@ -254,8 +254,11 @@ def seeds(text: str) -> tuple[tuple[int, ...], int | None]:
 # (033's `SEEDS=1..25 conda run … python batch_s3s4.py`) or a plural flag (`--seeds 0 1 2`,
 # `--seeds=0-4`). Upper case for the variable: `seeds=1..25` in prose is a list of runs.
 _SEEDS_TOGETHER = re.compile(
-    r"(?:\bSEEDS=|--seeds(?:=|\s{1,3}))(?P<values>\d{1,6}(?:\s{0,2}(?:\.\.|-|–)\s{0,2}\d{1,6}"
-    r"|(?:(?:,\s{0,2}|\s{1,2})\d{1,6}){1,99}))"
+    r"(?:\bSEEDS=|--seeds(?:=|[ \t]{1,3}))(?P<values>\d{1,6}"
+    # One command line: no newline, and a number is a seed only if no digit or redirection
+    # follows it (`--seeds 3 2>&1` is one seed).
+    r"(?:[ \t]{0,2}(?:\.\.|-|–)[ \t]{0,2}\d{1,6}(?![\d>])"
+    r"|(?:(?:,[ \t]{0,2}|[ \t]{1,2})\d{1,6}(?![\d>])){1,99}))"
 )
 
 

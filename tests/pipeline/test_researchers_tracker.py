@@ -1252,7 +1252,7 @@ def _row(root: Path, run_id: str) -> str:
 def test_a_status_set_on_a_failed_row_bridge_ran_is_applied(project: Path) -> None:
     """Trial R2: STOPPED written on a row bridge ran and recorded failed was written back as
     FAILED in silence. It takes the run out of scope (the researcher's decision, as before
-    bridge), the row keeps the word, and TODO later runs it again."""
+    bridge), the row keeps the word, and TODO later runs it again, with the settings then."""
     _failed_once(project)
     _set_status(project, "R1", "STOPPED")
     bridge = Bridge(project)
@@ -1267,11 +1267,15 @@ def test_a_status_set_on_a_failed_row_bridge_ran_is_applied(project: Path) -> No
     # The edit is in the tracker as written: no copy of it, and no "read your edit" said
     # (trial S1: one after every edit, nine copies).
     assert not list((project / "refine-logs").glob("EXPERIMENT_TRACKER.edited*"))
+    # Fixed in bridge.toml, then set back to TODO: it runs with the settings written now (the
+    # review: it ran with those it had before it went out of scope, and failed again).
+    toml = project / "bridge.toml"
+    toml.write_text(toml.read_text().replace('mode = "fail"', 'mode = "ok"', 1))
     _set_status(project, "R1", "TODO")
     bridge = Bridge(project)
     try:
         assert bridge.run() is Stage.COLLECTED
-        assert bridge.status().runs["R1"].state is RunState.FAILED  # ran again, failed again
+        assert bridge.status().runs["R1"].state is RunState.SUCCEEDED
     finally:
         bridge.close()
     assert len(executions(project)["R1"]) == 2

@@ -14,7 +14,7 @@ import pytest
 
 from bridge.plan import load_plan, load_project, parse_plan_text
 from bridge.plan.milestones import name_from_goal
-from bridge.plan.quantities import block_refs, seeds, stated_seed_count
+from bridge.plan.quantities import block_refs, seeds, seeds_run_together, stated_seed_count
 from tests.conftest import needs_shared
 from tests.plan.corpus import REPO_ROOT, as_project, corpus
 
@@ -124,6 +124,30 @@ class TestBlockRefs:
 
 
 class TestSeeds:
+    @pytest.mark.parametrize(
+        ("text", "found"),
+        [
+            (
+                "LGGSN_ORFN=1 SEEDS=1..25 conda run -n owg2 python batch_s3s4.py",
+                ("SEEDS=1..25", 25),
+            ),
+            ("python train.py --seeds 0 1 2 --out x", ("--seeds 0 1 2", 3)),
+            ("python train.py --seeds=0-4", ("--seeds=0-4", 5)),
+            ("SEEDS=1,2,3 bash run.sh", ("SEEDS=1,2,3", 3)),
+            # One command line only, and no redirection read as a seed (the review's cases).
+            ("python t.py --seeds 0 1 2\n3 seeds: 0, 1, 2", ("--seeds 0 1 2", 3)),
+            ("python t.py --seeds 3 2>&1", None),
+            ("seeds=1..25 in prose", None),
+            ("python t.py --seed 3", None),
+        ],
+    )
+    def test_seeds_one_command_runs_together(
+        self, text: str, found: tuple[str, int] | None
+    ) -> None:
+        """033's `SEEDS=1..25 … batch_s3s4.py`: the command runs every seed itself."""
+        together = seeds_run_together(text)
+        assert (None if together is None else (together[0], len(together[1]))) == found
+
     @pytest.mark.parametrize(
         ("text", "values", "count"),
         [

@@ -193,7 +193,9 @@ def respec(s: Session, reason: str, run_ids: Collection[str] | None = None) -> l
         )
         if isinstance(asked, row_status.Requested):
             # The researcher's word on a row bridge ran: out of scope, or to run again.
-            changes = _changes(old.spec, spec) if old.state is not RunState.OUT_OF_SCOPE else ()
+            # With the settings written now: a row back from out of scope must not launch
+            # with the spec it had before it went out (the review: its fixed args were lost).
+            changes = _changes(old.spec, spec)
             respecced = (
                 ev.RunSpecChanged(
                     run_id=new.run_id, spec=spec, changes=changes, inputs=inputs, reason=reason
