@@ -263,8 +263,9 @@ class QualityFlag:
 
 
 # The message of an output file that was read and held no number (a `metrics.json` of `{}`):
-# written by the metrics reader, and read by the results, for which such a must-run run is
-# evidence missing (a run that writes no metrics file at all may have none to give).
+# a blocking problem, so that such a must-run run is evidence missing in the results (as one
+# whose only file could not be read; a run that writes no metrics file at all may have none
+# to give).
 NO_NUMBER_IN_FILE = "no number was read from it, so the run recorded no metric value"
 
 

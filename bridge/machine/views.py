@@ -14,7 +14,6 @@ from datetime import datetime
 import attrs
 
 from bridge.events import types as ev
-from bridge.events.measurements import NO_NUMBER_IN_FILE
 from bridge.events.values import Finding, JobHandle, Slot
 from bridge.machine.stages import RunState, Stage
 from bridge.value_methods import value_methods
@@ -120,10 +119,12 @@ class RunView:
     def wrote_no_number(self) -> bool:
         """
         True when the run succeeded, numbers were expected of it (it names metrics or belongs
-        to a block), and a metrics file of it was read but held no number (a ``metrics.json``
-        of ``{}``): for a must-run run the plan's evidence is missing, as for a failure. A
-        run that wrote no metrics file at all is not one (it may have none to give: a figure,
-        a post-processing step); its output folder is named in its problems.
+        to a block), and no number was recorded while a file of its outputs was there to give
+        them: one that held none (a ``metrics.json`` of ``{}``) or one that could not be read
+        (cut off, a row longer than its header, a link out: 015's R008 read as DONE and exit
+        0). For a must-run run the plan's evidence is missing, as for a failure. A run that
+        wrote no metrics file at all is not one (it may have none to give: a figure, a
+        post-processing step); its output folder is named in its problems.
         """
         metrics = self.metrics
         return (
@@ -133,7 +134,9 @@ class RunView:
             and bool(self.spec.metrics or self.spec.block)
             and metrics is not None
             and not metrics.values
-            and any(p.message == NO_NUMBER_IN_FILE for p in metrics.problems)
+            # Blocking: a broken or refused file, or NO_NUMBER_IN_FILE; a note (nothing
+            # matched, a part left unread) is not one.
+            and any(p.blocking for p in metrics.problems)
         )
 
     @property

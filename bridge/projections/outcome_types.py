@@ -138,8 +138,8 @@ class Outcome:
             (``BLOCKED-BY-HOST``), out of scope and not counted: named, as the plan is not done.
         must_not_succeeded: must-run runs bridge was to run that have not succeeded (failed,
             cancelled, or not run yet), in planning order.
-        must_no_number: must-run runs that succeeded but whose metrics file held no number
-            (``RunView.wrote_no_number``), in planning order.
+        must_no_number: must-run runs that succeeded but recorded no number, their metrics
+            file empty or unreadable (``RunView.wrote_no_number``), in planning order.
         must_missing: every must-run run whose evidence the plan lacks, in planning order:
             ``must_not_succeeded``, ``must_failed_before`` and ``must_no_number`` together. The
             one list ``bridge run``'s exit code, the next step and the readiness read, so they

@@ -269,6 +269,8 @@ def test_a_run_whose_metrics_file_holds_no_number_is_named_and_holds_the_results
             Run(id="R1", milestone="M1"),
             Run(id="R2", milestone="M1", mode="empty"),
             Run(id="R3", milestone="M1", mode="empty", priority="NICE"),
+            # 015's R008 (trial T1): its metrics.json cut off, read as DONE and exit 0.
+            Run(id="R4", milestone="M1", mode="cut"),
         ],
     )
     bridge = Bridge(project)
@@ -277,7 +279,7 @@ def test_a_run_whose_metrics_file_holds_no_number_is_named_and_holds_the_results
         summary = bridge.summary()
     finally:
         bridge.close()
-    assert "must-run runs recorded no metric value: R2" in summary, summary
+    assert "must-run runs recorded no metric value: R2, R4" in summary, summary
     assert "R3" not in summary.split("Ready for the review loop")[1].split("\n")[0]
     results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text()
     problems = results.split("## Unreadable output files")[1].split("\n## ")[0]
@@ -289,7 +291,7 @@ def test_a_run_whose_metrics_file_holds_no_number_is_named_and_holds_the_results
     data = json.loads((project / "refine-logs" / "results.json").read_text())
     assert data["summary"]["ready_for_review_loop"] is False
     # Named apart in results.json, as in the readiness; R3 is nice-to-have.
-    assert data["summary"]["must_run"]["no_metric_value"] == ["R2"]
+    assert data["summary"]["must_run"]["no_metric_value"] == ["R2", "R4"]
     assert data["summary"]["must_run"]["not_succeeded"] == []
     runs = {r["run_id"]: r for r in data["runs"]}
     assert [p["message"] for p in runs["R2"]["extraction_problems"]] == [
