@@ -88,7 +88,10 @@ def write_project(root: Path, n: int, sleep: str, backend: str = "") -> None:
         "|---|---|---|---|---|---|---|---|---|\n" + rows
     )
     (root / "bridge.toml").write_text(
-        f"[bridge]\nmax_parallel = {PARALLEL}\ncode_review = false\n{backend}\n"
+        # sanity_first off: the floor checks nothing first, and this plan names no sanity
+        # milestone, so bridge would run the first sleep alone before the rest.
+        f"[bridge]\nmax_parallel = {PARALLEL}\ncode_review = false\nsanity_first = false\n"
+        f"{backend}\n"
         f'[run]\ncommand = ["sleep", "{sleep}"]\n'
     )
 

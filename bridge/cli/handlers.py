@@ -83,12 +83,13 @@ def plan(args: Parsed) -> int:
 
     from bridge.cli.console import styled
     from bridge.cli.plan_view import render_blocks, stop_rule_lines
+    from bridge.machine.sanity_probe import probe_of
     from bridge.pipeline import bootstrap
     from bridge.plan import load_project, plan_json
     from bridge.plan.main_milestone import main_milestone
     from bridge.plan.overview import estimate_milestone, overview, own_gpu_hours
     from bridge.plan.priority import Priority
-    from bridge.plan.runs import ran_by_bridge, waits_outside
+    from bridge.plan.runs import RunSpec, ran_by_bridge, waits_outside
     from bridge.plan.status_legend import is_held_for_code
     from bridge.plan.vocabulary import ended_failed
     from bridge.projections.text import chosen_language, t
@@ -220,12 +221,30 @@ def plan(args: Parsed) -> int:
             + t("plan_first_sanity_waits", language).format(runs=", ".join(code_waits))
         )
     elif first:
-        console.print(
-            # The run's system, else what its row says it is for; never "R1 ()".
-            t("plan_first", language)
-            + ", ".join(
-                f"{r.id} ({named})" if (named := r.system or r.purpose) else r.id for r in first[:6]
+        # The run's system, else what its row says it is for; never "R1 ()".
+        def shown(r: RunSpec) -> str:
+            return f"{r.id} ({named})" if (named := r.system or r.purpose) else r.id
+
+        # No sanity milestone: one run is checked alone before the rest launch (034).
+        probe = (
+            probe_of(
+                (
+                    (r.id, r.milestone, r.priority, bool(r.metrics or r.block))
+                    for r in runs
+                    if not r.settled_before_bridge and not r.depends_on
+                ),
+                order,
             )
+            if loaded.options.sanity_first and not sanity
+            else None
+        )
+        alone = next((r for r in first if r.id == probe), None)
+        if alone is not None:
+            first = [r for r in first if r is not alone]
+        console.print(
+            t("plan_first", language)
+            + (t("plan_first_probe", language).format(run=shown(alone)) if alone else "")
+            + (", ".join(shown(r) for r in first[:6]) if first else "")
             + (t("plan_first_held", language).format(runs=", ".join(held[:6])) if held else "")
         )
     elif runs and all(r.id in settled for r in runs):

@@ -32,6 +32,7 @@ import attrs
 
 from bridge.events.values import Slot
 from bridge.machine.fold import PipelineState, RunView
+from bridge.machine.sanity_probe import probe_of
 from bridge.machine.stages import (
     COUNTED_RUN_STATES,
     NOT_BRIDGES_RUN_STATES,
@@ -56,6 +57,8 @@ __all__ = [
     "held_for_code_by",
     "in_phase",
     "milestone_order",
+    "sanity_milestones",
+    "sanity_probe",
 ]
 
 LIVE = frozenset({RunState.SUBMITTED, RunState.RUNNING})
@@ -187,6 +190,25 @@ def sanity_milestones(state: PipelineState) -> set[str]:
     return {m.id for m in state.plan.milestones if m.sanity} if state.plan else set()
 
 
+def sanity_probe(state: PipelineState) -> str | None:
+    """
+    When the plan names no sanity milestone, the run the sanity phase runs alone and checks
+    before the rest launch (:mod:`bridge.machine.sanity_probe`); None when it names one (its
+    runs are the check) or there is no run to check. It belongs to the deploy phase as well:
+    a retry of it after the check passed runs with the rest.
+    """
+    if sanity_milestones(state):
+        return None
+    return probe_of(
+        (
+            (r.run_id, r.spec.milestone, r.spec.priority, bool(r.spec.metrics or r.spec.block))
+            for r in state.runs.values()
+            if r.state not in NOT_BRIDGES_RUN_STATES and not r.spec.depends_on
+        ),
+        state.milestone_ids,
+    )
+
+
 def _is_overdue(run: RunView) -> bool:
     return run.current is not None and run.current.overdue and run.state in LIVE
 
@@ -276,6 +298,7 @@ def decide(
     decisions: list[Decision] = []
     runs = state.runs
     sanity = sanity_milestones(state) if policy.sanity_first else set()
+    probe = sanity_probe(state) if policy.sanity_first and phase == "sanity" else None
 
     # The fold keeps the runs of each state and per-milestone counts up to date, so a round
     # looks at the pending, live and failed runs only, never at every run of the plan (the
@@ -300,6 +323,8 @@ def decide(
         r.spec.milestone for r in live_runs if r.spec.priority is Priority.MUST and _is_overdue(r)
     )
     in_phase = [m for m in state.milestone_ids if (m in sanity) == (phase == "sanity")]
+    if probe is not None:
+        in_phase = [runs[probe].spec.milestone]  # its run alone, below
     # Walk milestones in order: the first one whose must-run runs are not all settled
     # (succeeded, or overdue and so not holding the plan back) is open.
     open_milestones: list[str] = []
@@ -386,6 +411,8 @@ def decide(
             continue
         if run.spec.milestone not in open_milestones:
             continue
+        if probe is not None and run.run_id != probe:
+            continue
         if run.not_before is not None and run.not_before > now:
             continue
         deps = [runs.get(dep) for dep in run.spec.depends_on]
@@ -422,12 +449,16 @@ def decide(
     return decisions
 
 
-def in_phase(run: RunView, sanity: set[str], phase: str) -> bool:
+def in_phase(run: RunView, sanity: set[str], phase: str, probe: str | None = None) -> bool:
     """
-    True when ``run`` belongs to ``phase``: the sanity milestones' runs to ``"sanity"``, the
-    others to ``"deploy"`` (``sanity`` is the set of sanity milestone ids in force).
+    True when ``run`` belongs to ``phase``: the sanity milestones' runs, or the ``probe`` the
+    sanity phase checks when there are none (:func:`sanity_probe`), to ``"sanity"``; the
+    others' runs to ``"deploy"`` (``sanity`` is the set of sanity milestone ids in force). The
+    probe is a run of its milestone, in the deploy phase too.
     """
-    return (run.spec.milestone in sanity) == (phase == "sanity")
+    if phase == "sanity":
+        return run.spec.milestone in sanity or run.run_id == probe
+    return run.spec.milestone not in sanity
 
 
 def phase_done(state: PipelineState, policy: Policy, phase: str) -> bool:
@@ -435,9 +466,10 @@ def phase_done(state: PipelineState, policy: Policy, phase: str) -> bool:
     True when every run of the phase is terminal (nothing live, nothing left to launch).
     """
     sanity = sanity_milestones(state) if policy.sanity_first else set()
+    probe = sanity_probe(state) if policy.sanity_first and phase == "sanity" else None
     unfinished = [s for s in state.run_ids_by_state if s not in TERMINAL_RUN_STATES]
     return not any(
-        in_phase(state.runs[run_id], sanity, phase)
+        in_phase(state.runs[run_id], sanity, phase, probe)
         for run_state in unfinished
         for run_id in state.run_ids_by_state[run_state]
     )

@@ -46,6 +46,7 @@ from bridge.machine.scheduler import (
     in_phase,
     phase_done,
     sanity_milestones,
+    sanity_probe,
 )
 from bridge.machine.stages import RunState
 from bridge.pipeline.layout import ProjectLayout
@@ -251,7 +252,10 @@ class Dispatcher:
 
     def _pending(self, state: PipelineState, phase: str) -> list[RunView]:
         sanity = sanity_milestones(state) if self.policy.sanity_first else set()
-        return [r for r in state.runs_in_state(RunState.PENDING) if in_phase(r, sanity, phase)]
+        probe = sanity_probe(state) if self.policy.sanity_first and phase == "sanity" else None
+        return [
+            r for r in state.runs_in_state(RunState.PENDING) if in_phase(r, sanity, phase, probe)
+        ]
 
     def _waiting_for_backoff(self, state: PipelineState) -> bool:
         now = self.now()

@@ -112,7 +112,13 @@ class TestCancel:
     def test_cancel_from_another_process_leaves_no_orphan(self, project: Path) -> None:
         """Cancelling a running run kills its whole process group; the runner carries on."""
         runs = [Run(id="H", milestone="M1", mode="hold"), Run(id="L", milestone="M2")]
-        write_project(project, runs, sanity=None)
+        # H cancelled as a run of M1, not as the sanity check of a plan that names none.
+        write_project(
+            project,
+            runs,
+            sanity=None,
+            bridge="max_parallel = 2\ncode_review = false\nsanity_first = false",
+        )
         runner = start_bridge(project)
         try:
             child_file = project / "markers" / "H.child"

@@ -362,6 +362,8 @@ class TestRetry:
                 Run(id="Z1", milestone="", mode="fail", priority="NICE"),
             ],
             sanity=None,
+            # Each fails as a run of its milestone, not P1 as the sanity check of the plan.
+            bridge="max_parallel = 2\ncode_review = false\nsanity_first = false",
         )
         assert _run(project) is Stage.COLLECTED
         argv = ["retry", "--project", str(project), "--milestone", "m1", "--milestone", "M2"]
@@ -446,6 +448,8 @@ class TestRetry:
                 Run(id="Q2", milestone="M2"),
             ],
             sanity=None,
+            # P1 fails as a run of M1, not as the sanity check of a plan that names none.
+            bridge="max_parallel = 2\ncode_review = false\nsanity_first = false",
         )
         _run(project)
         bridge = Bridge(project)

@@ -299,7 +299,8 @@ def test_a_plan_without_milestones_says_so_rather_than_ask_for_main_milestone(
     project = as_project("017", tmp_path)
     (project / "bridge.toml").write_text(
         "[bridge]\ncode_review = false\n[run]\ncommand = \"python3 -c 'import json,sys; "
-        'json.dump({}, open(sys.argv[1] + \\"/metrics.json\\", \\"w\\"))\' {output_dir}"\n'
+        'json.dump({\\"score\\": 1}, open(sys.argv[1] + \\"/metrics.json\\", \\"w\\"))\' '
+        '{output_dir}"\n'
     )
     bridge = Bridge(project)
     try:

@@ -77,6 +77,8 @@ class TestFailures:
             project,
             [Run(id="R1", milestone="M1", mode="oom"), Run(id="R2", milestone="M2")],
             sanity=None,
+            # Scheduling of every run, not the check of the first one alone.
+            bridge="max_parallel = 2\ncode_review = false\nsanity_first = false",
             run="gpus = 1\noom_max_attempts = 3\noom_backoff_seconds = 0.05",
         )
         bridge = Bridge(project)
@@ -130,6 +132,7 @@ class TestFailures:
             project,
             [Run(id="A", milestone="M1", mode="fail"), Run(id="B", milestone="M2")],
             sanity=None,
+            bridge="max_parallel = 2\ncode_review = false\nsanity_first = false",
         )
         bridge = Bridge(project)
         try:
@@ -155,7 +158,8 @@ def test_runs_wait_for_what_their_rows_say_they_depend_on(project: Path) -> None
             Run(id="E", milestone="M2"),
         ],
         sanity=None,
-        bridge="max_parallel = 4\ncode_review = false",
+        # Runs side by side from the start: not the first one alone as the sanity check.
+        bridge="max_parallel = 4\ncode_review = false\nsanity_first = false",
     )
     plan = project / "refine-logs" / "EXPERIMENT_PLAN.md"
     plan.write_text(

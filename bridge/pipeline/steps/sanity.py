@@ -17,7 +17,7 @@ from bridge.events.values import Finding, Severity
 from bridge.machine.classify import GENERIC_FAILURE, explain_failure, failure_signature
 from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.ports import ReviewRequest
-from bridge.machine.scheduler import sanity_milestones
+from bridge.machine.scheduler import sanity_milestones, sanity_probe
 from bridge.machine.stages import NOT_BRIDGES_RUN_STATES, TERMINAL_RUN_STATES, RunState
 from bridge.machine.triggers import StageTrigger
 from bridge.machine.verdicts import VerdictKind
@@ -70,12 +70,11 @@ def sanity(s: Session) -> Step:
     if held is not None:
         return s.block(held)
     sanity = sanity_milestones(state)
+    # No sanity milestone: one run of the first milestone, alone, is the check (034 launched
+    # all 13 runs at once). The same run at every step: the probe is the plan's, not a state's.
+    probe = sanity_probe(state)
     # Runs the tracker says were done before bridge or are out of scope are not bridge's to check.
-    runs = [
-        r
-        for r in state.runs.values()
-        if r.spec.milestone in sanity and r.state not in NOT_BRIDGES_RUN_STATES
-    ]
+    runs = _checked(state, sanity, probe)
     proposed = [r.run_id for r in runs if r.spec.source == SANITY_PROPOSAL]
     # Runs bridge worked out from the plan (no tracker run table, no [[runs]]) are its guess:
     # a person confirms them before any GPU time is spent (017: nine launched unasked), with
@@ -144,14 +143,10 @@ def sanity(s: Session) -> Step:
     # make it look failed (and run it again).
     collect.ensure_metrics(s)
     state = s.state()
-    runs = [
-        r
-        for r in state.runs.values()
-        if r.spec.milestone in sanity and r.state not in NOT_BRIDGES_RUN_STATES
-    ]
+    runs = _checked(state, sanity, probe)
     again = []
     for run in runs:  # a second sanity pass re-runs what did not pass before
-        if run.state in TERMINAL_RUN_STATES and _sanity_problem(run, limit):
+        if run.state in TERMINAL_RUN_STATES and _sanity_problem(run, limit, probe):
             s.append(
                 f"run:{run.run_id}",
                 [ev.RunRetryScheduled(run_id=run.run_id, reason="sanity runs again", manual=True)],
@@ -167,12 +162,8 @@ def sanity(s: Session) -> Step:
         return s.block(held)
     collect.ensure_metrics(s)
     state = s.state()
-    runs = [
-        r
-        for r in state.runs.values()
-        if r.spec.milestone in sanity and r.state not in NOT_BRIDGES_RUN_STATES
-    ]
-    failed = [r for r in runs if _sanity_problem(r, limit)]
+    runs = _checked(state, sanity, probe)
+    failed = [r for r in runs if _sanity_problem(r, limit, probe)]
     if not failed:
         unmet, unjudged = _sanity_criteria(state, sanity)
         approved = bool(state.sanity_checks) and state.sanity_checks[-1].detail.startswith(
@@ -205,22 +196,54 @@ def sanity(s: Session) -> Step:
             blocks = ", ".join(r.block.id for r in unmet)
             notes = f"{ev.CRITERION_APPROVED} ({blocks} not met)" + (f"; {notes}" if notes else "")
         passed = f"{len(runs)} sanity run(s) passed" + (f"; {notes}" if notes else "")
+        if probe is not None:
+            passed = f"{_probed(state, probe)} passed" + (f"; {notes}" if notes else "")
         if unmet:
             passed = notes  # the approval leads, so the next check finds it
         s.append("bridge", [ev.SanityChecked(passed=True, detail=passed[:2000])])
         s.notify("milestone", "bridge: sanity passed", passed)
         said = "sanity milestone passed" + (f"; {notes}" if notes else "")
         zh = "健全性里程碑通过" + (f"；{notes}" if notes else "")
+        if probe is not None:
+            said = passed
+            zh = f"{_probed(state, probe, zh=True)}已通过" + (f"；{notes}" if notes else "")
         return s.enter(StageTrigger.PASS_SANITY, said, zh=zh)
     failures = [
         (r.spec.system, r.current.exit_code if r.current else None, log_tail(s.root, r))
         for r in failed
     ]
     signature = failure_signature(failures)
-    detail = "; ".join(f"{r.run_id}: {_sanity_problem(r, limit)}" for r in failed)[:2000]
+    detail = "; ".join(f"{r.run_id}: {_sanity_problem(r, limit, probe)}" for r in failed)[:2000]
     s.append("bridge", [ev.SanityChecked(passed=False, signature=signature, detail=detail)])
     s.notify("failure", "bridge: sanity failed", detail)
     return s.enter(StageTrigger.FAIL_SANITY, f"sanity failed: {_cut(detail)}")
+
+
+def _checked(state: PipelineState, sanity: set[str], probe: str | None) -> list[RunView]:
+    """
+    The runs the sanity step checks: the sanity milestones' runs, or the ``probe`` when the
+    plan names no sanity milestone, less those the tracker says were done before bridge or
+    are out of scope (not bridge's to check).
+    """
+    return [
+        r
+        for r in state.runs.values()
+        if (r.spec.milestone in sanity or r.run_id == probe)
+        and r.state not in NOT_BRIDGES_RUN_STATES
+    ]
+
+
+def _probed(state: PipelineState, probe: str, *, zh: bool = False) -> str:
+    """What the check was when the plan names no sanity milestone, for the log and the stage."""
+    milestone = state.runs[probe].spec.milestone
+    where = f" of {milestone}" if milestone and not zh else ""
+    if zh:
+        where = f"（{milestone} 的第一个运行）" if milestone else ""
+        return f"计划中没有健全性里程碑：{probe}{where}先单独运行作为健全性检查，"
+    return (
+        f"no sanity milestone in the plan: {probe}, the first run{where}, ran alone first as "
+        "the sanity check and"
+    )
 
 
 def _cut(text: str, most: int = 200) -> str:
@@ -252,10 +275,7 @@ def deploy_after_sanity(s: Session) -> Step:
     ran = (
         bool(checks)
         and not checks[-1].skipped
-        and any(
-            r.spec.milestone in milestones and r.state not in NOT_BRIDGES_RUN_STATES
-            for r in state.runs.values()
-        )
+        and bool(_checked(state, milestones, sanity_probe(state)))
     )
     if ran and checks[-1].detail.startswith(ev.CRITERION_APPROVED):
         return s.enter(
@@ -392,11 +412,14 @@ def _since_reopen(state: PipelineState) -> tuple[int, int]:
     return max(recent.count(StageTrigger.FAIL_SANITY), 1), recent.count(StageTrigger.RESCUE)
 
 
-def _sanity_problem(run: RunView, gpu: GpuBounds | None = None) -> str:
+def _sanity_problem(run: RunView, gpu: GpuBounds | None = None, probe: str | None = None) -> str:
     """
     Why a sanity run does not pass, or ``""`` when it does: it must succeed (exit 0, outputs
     present), its sampled GPU memory peak must stay within ``gpu`` (:mod:`gpu_bounds`), its
-    metrics must have been read, and none of them may be untrustworthy.
+    metrics must have been read, and none of them may be untrustworthy. The ``probe`` of a plan
+    naming no sanity milestone (bridge's choice, not the plan's) may give no number when none
+    is asked of it: it names no metric, is in no block and wrote no metrics file (a data
+    preparation step).
     """
     if run.state is not RunState.SUCCEEDED:
         return run.reason or run.state.value
@@ -404,6 +427,12 @@ def _sanity_problem(run: RunView, gpu: GpuBounds | None = None) -> str:
     if too_much:
         return too_much
     metrics = run.metrics
+    if (
+        run.run_id == probe
+        and not (run.spec.metrics or run.spec.block)
+        and (metrics is None or not any(p.blocking for p in metrics.problems))
+    ):
+        return ""
     if metrics is None or not metrics.values:
         return "no metric could be read from its outputs"
     # An unreadable output file is a broken run; W&B being unreachable is not (files are kept),
@@ -468,14 +497,9 @@ def rescue_request(s: Session, failed: Sequence[RunView], signature: str) -> Rev
 
 
 def _failed_sanity_runs(state: PipelineState, limit: GpuBounds | None) -> list[RunView]:
-    sanity = sanity_milestones(state)
-    return [
-        r
-        for r in state.runs.values()
-        if r.spec.milestone in sanity
-        and r.state not in NOT_BRIDGES_RUN_STATES
-        and _sanity_problem(r, limit)
-    ]
+    probe = sanity_probe(state)
+    checked = _checked(state, sanity_milestones(state), probe)
+    return [r for r in checked if _sanity_problem(r, limit, probe)]
 
 
 # A run bridge cancelled because a run it waits for failed (bridge/machine/scheduler.py).

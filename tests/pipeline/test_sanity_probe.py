@@ -1,0 +1,191 @@
+"""
+A plan that names no sanity milestone: one of its runs is checked alone before the rest launch.
+
+034 (trial T1) has milestones "Pilot positive", "Ablations complete", … and no sanity milestone:
+`bridge run` said "no sanity milestone in the plan; nothing to check first" and launched all 13
+runs at once, so on GPUs the budget was spent before any run showed the pipeline works.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bridge import Bridge, cli
+from bridge.machine.sanity_probe import probe_of
+from bridge.machine.stages import RunState, Stage
+from bridge.plan.priority import Priority
+from tests.pipeline.conftest import Run, write_project
+
+MUST, NICE = Priority.MUST, Priority.NICE
+
+
+def _times(project: Path, run_id: str) -> tuple[float, float | None]:
+    """When the run's job started and ended (its markers file), end None when it did not."""
+    lines = (project / "markers" / run_id).read_text().splitlines()
+    start = float(lines[0].split()[1])
+    ends = [float(line.split()[1]) for line in lines if line.startswith("end ")]
+    return start, ends[-1] if ends else None
+
+
+def test_the_first_run_runs_alone_and_is_checked_before_the_rest(tmp_path: Path) -> None:
+    runs = [Run(id=f"R{i}", milestone="M1") for i in (1, 2, 3)]
+    project = write_project(tmp_path / "p", runs, sanity=None, bridge="max_parallel = 3")
+    bridge = Bridge(project)
+    try:
+        assert bridge.run() is Stage.COLLECTED
+        state = bridge.status()
+        checks = [e for e in state.sanity_checks if e.passed]
+    finally:
+        bridge.close()
+    _, probe_end = _times(project, "R1")
+    assert probe_end is not None
+    for other in ("R2", "R3"):
+        started, _ = _times(project, other)
+        assert started > probe_end, (other, started, probe_end)
+    assert checks and checks[-1].detail.startswith(
+        "no sanity milestone in the plan: R1, the first run of M1, ran alone first"
+    ), checks
+    # One of the plan's runs, not an extra one: its numbers are its block's.
+    assert state.runs["R1"].state is RunState.SUCCEEDED
+    assert set(state.runs) == {"R1", "R2", "R3"}
+
+
+def test_a_probe_that_fails_holds_every_other_run(tmp_path: Path) -> None:
+    runs = [Run(id="R1", milestone="M1", mode="fail"), Run(id="R2", milestone="M1")]
+    project = write_project(
+        tmp_path / "p", runs, sanity=None, bridge="max_parallel = 2\nrescue_on_failure = false"
+    )
+    bridge = Bridge(project)
+    try:
+        stage = bridge.run()
+        state = bridge.status()
+    finally:
+        bridge.close()
+    assert stage is Stage.BLOCKED, stage
+    assert not (project / "markers" / "R2").exists()
+    assert state.runs["R2"].state is RunState.PENDING
+    failed = [e for e in state.sanity_checks if not e.passed]
+    assert failed and failed[0].detail.startswith("R1: "), failed
+
+
+def test_sanity_first_off_launches_every_run_at_once(tmp_path: Path) -> None:
+    runs = [Run(id="R1", milestone="M1", mode="gate"), Run(id="R2", milestone="M1")]
+    project = write_project(
+        tmp_path / "p", runs, sanity=None, bridge="max_parallel = 2\nsanity_first = false"
+    )
+    # R1 waits for a flag only R2's end writes: they must run side by side to finish.
+    (project / "scripts" / "job.py").write_text(
+        (project / "scripts" / "job.py")
+        .read_text()
+        .replace(
+            'with open(markers / args.run, "a") as log:\n    log.write(f"end',
+            'if args.run == "R2":\n    (markers / "open.flag").write_text("")\n'
+            'with open(markers / args.run, "a") as log:\n    log.write(f"end',
+        )
+    )
+    bridge = Bridge(project)
+    try:
+        assert bridge.run() is Stage.COLLECTED
+        state = bridge.status()
+    finally:
+        bridge.close()
+    assert state.sanity_checks[-1].skipped
+    _, r1_end = _times(project, "R1")
+    r2_start, _ = _times(project, "R2")
+    assert r1_end is not None and r2_start < r1_end
+
+
+def test_bridge_plan_says_which_run_is_checked_alone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    runs = [Run(id="R1", milestone="M1"), Run(id="R2", milestone="M1")]
+    project = write_project(tmp_path / "p", runs, sanity=None)
+    assert cli.main(["plan", "--project", str(project)]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "first to launch: R1 (main), alone, as the sanity check (the plan names no sanity " in (
+        out
+    ), out
+    assert "; then R2 (main)" in out, out
+
+
+@pytest.mark.parametrize(
+    ("runs", "milestones", "probe"),
+    [
+        # The earliest milestone in plan order, whatever the planning order of the runs.
+        ([("R1", "M2", MUST, True), ("R2", "M1", MUST, True)], ["M1", "M2"], "R2"),
+        # A must-run run before a nice-to-have one of the same milestone.
+        ([("R1", "M1", NICE, True), ("R2", "M1", MUST, True)], ["M1"], "R2"),
+        # A must-run run of a later milestone before a nice-to-have one, whose failure holds
+        # nothing back; a nice-to-have one only when no run is must-run.
+        ([("R1", "M1", NICE, True), ("R2", "M2", MUST, True)], ["M1", "M2"], "R2"),
+        ([("R1", "M2", NICE, True), ("R2", "M1", NICE, True)], ["M1", "M2"], "R2"),
+        # Runs of no milestone come after the plan's milestones.
+        ([("R1", "", MUST, True), ("R2", "M3", MUST, True)], ["M3"], "R2"),
+        # In its milestone, a run asked for numbers before a data preparation step; never
+        # one of a later milestone (it may need what the earlier one makes).
+        ([("R1", "M1", MUST, False), ("R2", "M1", MUST, True)], ["M1"], "R2"),
+        ([("R1", "M1", MUST, False), ("R2", "M2", MUST, True)], ["M1", "M2"], "R1"),
+        ([], ["M1"], None),
+    ],
+)
+def test_the_probe_is_the_first_must_run_run_in_milestone_order(
+    runs: list[tuple[str, str, Priority, bool]], milestones: list[str], probe: str | None
+) -> None:
+    assert probe_of(runs, milestones) == probe
+
+
+def test_a_run_that_waits_for_another_is_never_the_probe(tmp_path: Path) -> None:
+    from bridge.machine.scheduler import sanity_probe
+
+    runs = [
+        Run(id="R1", milestone="M1", depends_on=("R2",)),
+        Run(id="R2", milestone="M1"),
+    ]
+    project = write_project(tmp_path / "p", runs, sanity=None)
+    bridge = Bridge(project)
+    try:
+        assert bridge.run() is Stage.COLLECTED
+        state = bridge.status()
+        assert sanity_probe(state) == "R2"
+        assert state.sanity_checks[-1].detail.startswith("no sanity milestone in the plan: R2,")
+    finally:
+        bridge.close()
+    # A plan with a sanity milestone has its runs as the check, and no probe.
+    other = write_project(tmp_path / "q", [Run(id="S1", milestone="M0"), *runs])
+    bridge = Bridge(other)
+    try:
+        assert bridge.run() is Stage.COLLECTED
+        state = bridge.status()
+        assert sanity_probe(state) is None
+        assert state.sanity_checks[-1].detail == "1 sanity run(s) passed"
+    finally:
+        bridge.close()
+
+
+def test_a_probe_no_number_is_asked_of_passes_without_one(tmp_path: Path) -> None:
+    """The first milestone holds only a data preparation step (no block, no metric named,
+    no metrics file written): bridge chose it, and it is checked for what it is asked."""
+    runs = [Run(id="P", milestone="M1", mode="none"), Run(id="R", milestone="M2")]
+    project = write_project(tmp_path / "p", runs, sanity=None)
+    plan = project / "refine-logs" / "EXPERIMENT_PLAN.md"
+    plan.write_text(plan.read_text().replace("| P (Block 0) |", "| P |"))
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    tracker.write_text(
+        tracker.read_text().replace(
+            "| P | M1 | main | main | test | accuracy |", "| P | M1 | main | main | test | |"
+        )
+    )
+    config = project / "bridge.toml"
+    config.write_text(config.read_text().replace('id = "P"\n', 'id = "P"\noutputs = []\n'))
+    bridge = Bridge(project)
+    try:
+        assert bridge.run() is Stage.COLLECTED
+        state = bridge.status()
+    finally:
+        bridge.close()
+    assert (state.runs["P"].spec.block, state.runs["P"].spec.metrics) == ("", ())
+    assert state.sanity_checks[-1].passed
+    assert state.sanity_checks[-1].detail.startswith("no sanity milestone in the plan: P,")
+    assert state.runs["R"].state is RunState.SUCCEEDED
