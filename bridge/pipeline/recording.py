@@ -156,8 +156,12 @@ def tracker_status_events(
     evidence), out of scope (``RunRuledOut``, with the reason as written), or nothing (bridge
     runs it).
     """
-    if spec.source != "tracker":
+    if not spec.tracker_status:
         return []
+    # The row that says so: the run's, or its block's in a tracker listing blocks (034).
+    file, line = (
+        (spec.status_file, spec.status_line) if spec.status_file else (spec.file, spec.line)
+    )
     raw = " ".join(spec.status_raw.replace("**", "").split())
     notes = " ".join(spec.notes.split())
     if spec.task:
@@ -170,24 +174,18 @@ def tracker_status_events(
                 status=raw,
                 reason=f"{TASK_NOT_RUN} ({spec.purpose}){done}, not an "
                 "experiment run: not launched (a [[runs]] entry with its own command runs it)",
-                file=spec.file,
-                line=spec.line,
+                file=file,
+                line=line,
             )
         ]
     if spec.status in DONE_STATUSES:
         evidence = "; ".join(part for part in (results, notes) if part)
         return [
-            ev.RunFoundDone(
-                run_id=spec.id, status=raw, evidence=evidence, file=spec.file, line=spec.line
-            )
+            ev.RunFoundDone(run_id=spec.id, status=raw, evidence=evidence, file=file, line=line)
         ]
     if spec.status in OUT_OF_SCOPE_STATUSES:
         reason = ruled_out_reason(raw, notes)
-        return [
-            ev.RunRuledOut(
-                run_id=spec.id, status=raw, reason=reason, file=spec.file, line=spec.line
-            )
-        ]
+        return [ev.RunRuledOut(run_id=spec.id, status=raw, reason=reason, file=file, line=line)]
     return []
 
 

@@ -22,6 +22,7 @@ from bridge.plan.dependencies import (
 from bridge.plan.gates import stop_rules
 from bridge.plan.model import (
     Block,
+    BlockRowStatus,
     Budget,
     Claim,
     Milestone,
@@ -34,9 +35,11 @@ from bridge.plan.model import (
 )
 from bridge.plan.plan_section import is_generated_tracker, read_part
 from bridge.plan.proposal import read_proposal_document
+from bridge.plan.quantities import normalise_block_id
 from bridge.plan.reader import language_of, read_plan_document
-from bridge.plan.text import Document, decode, plain
-from bridge.plan.tracker import read_tracker_runs
+from bridge.plan.text import Document, Table, decode, plain
+from bridge.plan.tracker import column_positions, read_tracker_runs
+from bridge.plan.vocabulary import OUT_OF_SCOPE_STATUSES, normalise_status
 
 __all__ = ["build_plan", "load_plan", "parse_plan_text", "read_document"]
 
@@ -257,6 +260,7 @@ def _assemble(
     budget = Budget(gpu_hours=None, raw="", hardware="", bottleneck="", file="", line=0)
     language_text = ""
     tracker_runs: list[TrackerRun] = []
+    block_statuses: tuple[BlockRowStatus, ...] = ()
     if plan_doc is not None:
         parts = read_plan_document(plan_doc)
         title, header, problem, thesis, date = (
@@ -328,13 +332,16 @@ def _assemble(
             None,
         )
         if not runs and block_table is not None:
+            block_statuses = _block_statuses(block_table, tracker_doc.file)
             warnings.append(
                 PlanWarning(
                     file=tracker_doc.file,
                     line=block_table.line,
                     message="the tracker's table lists blocks, not runs (first column Block): "
                     "the runs come from the plan, and each block row's Status (and an empty "
-                    "Run ID cell) is filled in from that block's runs",
+                    "Run ID cell) is filled in from that block's runs; NOT RUN — <reason> (or "
+                    "SKIPPED) written there takes the block's runs out of scope, TODO runs them "
+                    "again",
                 )
             )
         elif not runs:
@@ -382,7 +389,42 @@ def _assemble(
         ideas_file=ideas_doc.file if ideas_doc else "",
         dependencies=dependencies,
         stop_rules=stop_rules(plan_doc) if plan_doc is not None else (),
+        block_statuses=block_statuses,
     )
+
+
+def _block_statuses(table: Table, file: str) -> tuple[BlockRowStatus, ...]:
+    """
+    The rows of a tracker's table of blocks (034's ``| Block | Status | Run ID | … |``) whose
+    Status asks something of the block's runs: out of scope (``NOT RUN — closed-weight model``,
+    the words bridge's own warnings tell the researcher to write) or to run (``TODO``). Before,
+    such a Status was written over with the runs' status, without a word (trial T1 on 034).
+    ``CANCELLED`` is left out: bridge writes it there for runs it did not launch, and read back
+    it would take a run added to the block later out of scope.
+    """
+    status_at = column_positions(table.header).get("status")
+    notes_at = column_positions(table.header).get("notes")
+    if status_at is None:
+        return ()
+    found = []
+    for number, cells in table.rows:
+        block = normalise_block_id(plain(cells[0]).strip())
+        raw = " ".join(cells[status_at].replace("**", "").split())
+        status = normalise_status(raw)
+        if not block or raw.upper() == "CANCELLED" or "×" in raw:
+            continue  # "DONE ×2, FAILED ×1": bridge's word for several runs, no request
+        if status in OUT_OF_SCOPE_STATUSES or status == "todo":
+            found.append(
+                BlockRowStatus(
+                    block=block,
+                    status=status,
+                    status_raw=raw,
+                    notes=plain(cells[notes_at]).strip() if notes_at is not None else "",
+                    file=file,
+                    line=number,
+                )
+            )
+    return tuple(found)
 
 
 def _stated_dependencies(

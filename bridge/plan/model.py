@@ -16,6 +16,7 @@ from bridge.value_methods import value_methods
 
 __all__ = [
     "Block",
+    "BlockRowStatus",
     "Budget",
     "Claim",
     "Field",
@@ -255,6 +256,31 @@ class Risk:
 
 @value_methods
 @attrs.frozen(kw_only=True, eq=False, repr=False)
+class BlockRowStatus:
+    """
+    The Status a tracker that lists blocks, not runs (034's ``| Block | Status | Run ID | … |``),
+    gives on a block's row when it asks something of the block's runs: out of scope
+    (``NOT RUN — closed-weight model``, ``SKIPPED``) or to run (``TODO``, ``pending``).
+
+    Args:
+        block: the block id the row's first cell names.
+        status: the normalised status (PARSE-RULES).
+        status_raw: the Status cell as written.
+        notes: the row's Notes cell, or ``""``.
+        file: the tracker.
+        line: the row's 1-based line.
+    """
+
+    block: str
+    status: str
+    status_raw: str
+    notes: str
+    file: str
+    line: int
+
+
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class TrackerRun:
     """
     One row of a tracker run table.
@@ -371,6 +397,8 @@ class Plan:
         budget: the compute budget.
         risks: risks and mitigations.
         tracker_runs: tracker run rows in file order.
+        block_statuses: the Status of each row of a tracker that lists blocks, not runs, when it
+            asks something of the block's runs (see :class:`BlockRowStatus`).
         dependencies: the runs rows say they wait for (a Depends On column, a note).
         stop_rules: the plan's kill criteria or stop rules, one per item (never checked).
         method: the proposal's method text.
@@ -407,6 +435,7 @@ class Plan:
     ideas_file: str
     dependencies: tuple[StatedDependency, ...] = ()
     stop_rules: tuple[str, ...] = ()
+    block_statuses: tuple[BlockRowStatus, ...] = ()
 
     def block(self, block_id: str) -> Block | None:
         """

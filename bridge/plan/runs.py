@@ -65,6 +65,10 @@ class RunSpec(RunFields):
         line: 1-based line there.
         task: a row of the tracker's implementation-task table (see ``TrackerRun.task``) with
             no ``[[runs]]`` command of its own: not an experiment run, never launched.
+        status_file: for a run proposed from a block, the tracker whose row for that block
+            gives ``status`` (034's table of blocks: ``NOT RUN — closed-weight model``), else
+            ``""``.
+        status_line: that row's 1-based line, else 0.
     """
 
     id: str
@@ -73,6 +77,8 @@ class RunSpec(RunFields):
     file: str
     line: int
     task: bool = False
+    status_file: str = ""
+    status_line: int = 0
 
     @property
     def settled_before_bridge(self) -> bool:
@@ -81,12 +87,22 @@ class RunSpec(RunFields):
         out of scope, or an implementation task (``recording.tracker_status_events`` records
         which).
         """
-        return _settled(self.source, self.task, self.status)
+        return _settled(self.source, self.task, self.status, self.status_file)
+
+    @property
+    def tracker_status(self) -> bool:
+        """
+        Whether ``status`` is one the researcher writes in the tracker: the run's row, or the
+        row of its block in a tracker that lists blocks, not runs.
+        """
+        return self.source == "tracker" or bool(self.status_file)
 
 
-def _settled(source: str, task: bool, status: str) -> bool:
+def _settled(source: str, task: bool, status: str, status_file: str = "") -> bool:
     """A tracker row that needs no launch: a task, or done or out of scope before bridge."""
-    return source == "tracker" and (task or status in (DONE_STATUSES | OUT_OF_SCOPE_STATUSES))
+    return (source == "tracker" or bool(status_file)) and (
+        task or status in (DONE_STATUSES | OUT_OF_SCOPE_STATUSES)
+    )
 
 
 def ran_by_bridge(notes: str) -> bool:
@@ -140,6 +156,8 @@ class _Draft:
     block_system: str = ""
     attribution: str = ""
     task: bool = False
+    status_file: str = ""
+    status_line: int = 0
 
 
 # "Dev macro F1 ≥ 0.55", "Parse ≥90%": a Metrics cell that states the row's gate; the name is
@@ -649,6 +667,24 @@ def _proposed(plan: Plan, warnings: list[PlanWarning]) -> list[_Draft]:
     return drafts
 
 
+def _block_rows_say(drafts: Sequence[_Draft], plan: Plan) -> None:
+    """
+    Give each run proposed from a block the Status the tracker's row for that block asks of it
+    (a tracker that lists blocks, not runs: :attr:`Plan.block_statuses`): out of scope there
+    is out of scope for every run of the block, TODO runs them. Not the sanity run bridge
+    proposes (a copy of a block's first run, checked before anything else).
+    """
+    said = {b.block: b for b in plan.block_statuses}
+    for draft in drafts:
+        row = said.get(draft.block)
+        if row is None or draft.source != PROPOSED:
+            continue
+        draft.status, draft.status_raw = row.status, row.status_raw
+        draft.status_file, draft.status_line = row.file, row.line
+        if row.status in OUT_OF_SCOPE_STATUSES:
+            draft.notes = row.notes  # the reason, when the Status cell does not give it
+
+
 def _grid_drafts(config: Config) -> list[_Draft]:
     grid = config.grid
     if grid is None:
@@ -781,6 +817,7 @@ def build_runs(
     if not drafts:
         drafts = _proposed(plan, warnings)
         proposed = bool(drafts)
+        _block_rows_say(drafts, plan)
     elif all(d.source in ("config", "grid") for d in drafts):
         # 015 (trial M1): one [[runs]] entry meant to change proposed run R016 replaced all 19
         # proposed runs, and every milestone showed 0 runs, without a word.
@@ -870,7 +907,7 @@ def build_runs(
         {
             spec.id: (spec, setting)
             for (spec, setting), draft in zip(frozen, ordered, strict=True)
-            if not _settled(draft.source, draft.task, draft.status)
+            if not _settled(draft.source, draft.task, draft.status, draft.status_file)
         },
         config,
     )
@@ -1265,7 +1302,7 @@ def _freeze(draft: _Draft, config: Config, known: Collection[str]) -> tuple[RunS
                 source is None
                 and name not in params
                 and name not in AT_LAUNCH
-                and not _settled(draft.source, draft.task, draft.status)
+                and not _settled(draft.source, draft.task, draft.status, draft.status_file)
             ):
                 # A plan mixing seeded and seedless blocks (033) gives one command both kinds
                 # of run: a default in [run] args serves the seedless ones, and a run's own
@@ -1317,5 +1354,7 @@ def _freeze(draft: _Draft, config: Config, known: Collection[str]) -> tuple[RunS
         else (),
         # A task row given its own command in [[runs]] is the researcher's run after all.
         task=draft.task and not (entry is not None and entry.command),
+        status_file=draft.status_file,
+        status_line=draft.status_line,
     )
     return spec, command_key

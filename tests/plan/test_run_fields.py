@@ -17,7 +17,8 @@ from tests.plan.corpus import as_project
 class TestRunFields:
     def test_the_plan_and_the_log_carry_exactly_the_declared_fields(self) -> None:
         """RunSpec and RunPlanned are RunFields plus their own id (and RunSpec its origin: the
-        tracker row's status, where it was written, whether it is an implementation task)."""
+        tracker row's status, where it was written, whether it is an implementation task, and
+        the block row a proposed run takes its status from)."""
         shared = set(attrs.fields_dict(RunFields))
         assert set(attrs.fields_dict(ev.RunPlanned)) == shared | {"run_id"}
         assert set(attrs.fields_dict(RunSpec)) == shared | {
@@ -27,6 +28,8 @@ class TestRunFields:
             "file",
             "line",
             "task",
+            "status_file",
+            "status_line",
         }
 
     def test_a_replan_compares_every_field_but_the_bookkeeping(self) -> None:

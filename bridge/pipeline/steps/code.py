@@ -149,7 +149,7 @@ def respec(s: Session, reason: str, run_ids: Collection[str] | None = None) -> l
     state = s.state()
     inputs = input_digests(s.project)
     changed: list[str] = []
-    rows = {r.id: r for r in s.project.runs if r.source == "tracker" and r.status_raw.strip()}
+    rows = {r.id: r for r in s.project.runs if r.tracker_status and r.status_raw.strip()}
     for stream, events in plan_events(s.project):
         if stream == "bridge":
             continue

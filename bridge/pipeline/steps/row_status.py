@@ -55,7 +55,7 @@ def asked_of(run: RunView, row: RunSpec | None) -> Requested | NotApplied | None
     not live and has not succeeded, asks now: None when it says what bridge wrote for the run
     (its state now or at any attempt's end), is running, or cannot be read.
     """
-    if row is None or row.source != "tracker" or not run.attempts:
+    if row is None or not row.tracker_status or not run.attempts:
         return None
     written = " ".join(row.status_raw.replace("**", "").split())
     # The row's status as the tracker reader read it, its legend's meaning included: 032's
@@ -102,8 +102,8 @@ def requested_events(
                 run_id=run.run_id,
                 status=asked.status,
                 reason=asked.reason,
-                file=row.file,
-                line=row.line,
+                file=row.status_file or row.file,
+                line=row.status_line or row.line,
             )
         )
     return events

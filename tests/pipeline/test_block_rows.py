@@ -1,0 +1,143 @@
+"""
+A tracker that lists blocks, not runs: the Status the researcher writes on a block's row.
+
+034's tracker has one row per block (`| Block | Status | Run ID | … |`) and its runs come from
+the plan. The researcher wrote `NOT RUN — closed-weight model, no tuned lens` on S3's row, as
+bridge's own warning tells them to: it was written over with FAILED, without a word, and the
+run kept failing the must-run count (trial T1).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bridge import Bridge, Stage
+from bridge.events import types as ev
+from bridge.events.store import SQLiteEventStore
+from bridge.machine.stages import RunState
+from bridge.plan import load_project
+from tests.pipeline.conftest import Run, executions, write_project
+
+TRACKER = """\
+# Experiment Tracker
+
+| Block | Status | Run ID | Notes |
+|---|---|---|---|
+| B0 | pending | — | the first block |
+| B1 | {b1} | — | {notes} |
+"""
+
+
+def _project(root: Path, b1: str = "pending", notes: str = "—", mode: str = "fail") -> Path:
+    """Two blocks, their runs proposed from the plan (R001 in B0, R002 in B1, B1's failing)."""
+    write_project(
+        root,
+        [Run(id="A", milestone="M1"), Run(id="B", milestone="M2", system="other")],
+        sanity=None,
+    )
+    # One system per block: B0 compares "main", B1 "other".
+    plan = root / "refine-logs" / "EXPERIMENT_PLAN.md"
+    first, second = plan.read_text().split("### Block 1")
+    plan.write_text(
+        first.replace("  - main\n  - other\n", "  - main\n")
+        + "### Block 1"
+        + second.replace("  - main\n  - other\n", "  - other\n")
+    )
+    config = root / "bridge.toml"
+    # The runs come from the plan's blocks: no [[runs]] entry of the test's rows.
+    kept = config.read_text().split("\n[[runs]]")[0]
+    config.write_text(kept + f'\n[systems."other"]\nargs = {{ mode = "{mode}" }}\n')
+    (root / "refine-logs" / "EXPERIMENT_TRACKER.md").write_text(TRACKER.format(b1=b1, notes=notes))
+    return root
+
+
+def _run(project: Path) -> Bridge:
+    bridge = Bridge(project)
+    if bridge.run() is Stage.AWAITING_APPROVAL:  # runs proposed from the plan: confirmed once
+        bridge.approve()
+        bridge.run()
+    return bridge
+
+
+def _set_b1(project: Path, status: str) -> None:
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    lines = tracker.read_text().splitlines()
+    at = next(n for n, line in enumerate(lines) if line.startswith("| B1 |"))
+    cells = lines[at].split("|")
+    cells[2] = f" {status} "
+    lines[at] = "|".join(cells)
+    tracker.write_text("\n".join(lines) + "\n")
+
+
+def test_a_block_rows_out_of_scope_status_takes_its_runs_out_before_they_run(
+    tmp_path: Path,
+) -> None:
+    project = _project(tmp_path / "p", b1="SKIPPED", notes="no API access")
+    loaded = load_project(project)
+    runs = {r.id: r for r in loaded.runs}
+    assert (runs["R002"].block, runs["R002"].status) == ("B1", "skipped")
+    assert runs["R002"].settled_before_bridge and not runs["R001"].settled_before_bridge
+    bridge = _run(project)
+    try:
+        state = bridge.status()
+    finally:
+        bridge.close()
+    store = SQLiteEventStore(project / ".bridge" / "events.db")
+    try:
+        ruled_out = [r.event for r in store.read() if isinstance(r.event, ev.RunRuledOut)]
+    finally:
+        store.close()
+    assert state.runs["R002"].state is RunState.OUT_OF_SCOPE
+    assert state.runs["R001"].state is RunState.SUCCEEDED
+    assert "R002" not in executions(project)
+    # Where it was said: the block's row of the tracker, and why.
+    assert [(e.run_id, e.file, e.line) for e in ruled_out] == [
+        ("R002", "refine-logs/EXPERIMENT_TRACKER.md", 6)
+    ]
+    assert "no API access" in ruled_out[0].reason
+
+
+def test_a_status_written_on_a_failed_runs_block_row_is_applied_and_kept(tmp_path: Path) -> None:
+    project = _project(tmp_path / "p")
+    bridge = _run(project)
+    try:
+        assert bridge.status().runs["R002"].state is RunState.FAILED
+    finally:
+        bridge.close()
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    assert "| B1 | FAILED |" in tracker.read_text()
+
+    _set_b1(project, "NOT RUN — closed-weight model, no tuned lens")
+    bridge = _run(project)
+    try:
+        state = bridge.status()
+        summary = bridge.summary()
+    finally:
+        bridge.close()
+    assert state.runs["R002"].state is RunState.OUT_OF_SCOPE
+    assert "closed-weight model" in state.runs["R002"].reason
+    # The researcher's words stay in their row; the run no longer counts as not succeeded.
+    assert "| B1 | NOT RUN — closed-weight model, no tuned lens |" in tracker.read_text()
+    assert "must-run runs not succeeded" not in summary, summary
+    assert "out of scope in the tracker, not counted: R002" in summary, summary
+
+    # Back to TODO once the cause is fixed: the run runs again, with the settings of now.
+    config = project / "bridge.toml"
+    config.write_text(config.read_text().replace('mode = "fail"', 'mode = "ok"'))
+    _set_b1(project, "TODO")
+    bridge = _run(project)
+    try:
+        assert bridge.status().runs["R002"].state is RunState.SUCCEEDED
+    finally:
+        bridge.close()
+    assert "| B1 | DONE |" in tracker.read_text()
+
+
+def test_bridges_own_words_on_a_block_row_ask_nothing(tmp_path: Path) -> None:
+    """CANCELLED (bridge's word for runs it did not launch) and a cell for several runs
+    ("DONE ×2, FAILED ×1") are no request: a run added to the block later still runs."""
+    for written in ("CANCELLED", "DONE ×2, CANCELLED ×1"):
+        project = _project(tmp_path / written.replace(" ", "_"), b1=written, mode="ok")
+        runs = {r.id: r for r in load_project(project).runs}
+        assert not runs["R002"].settled_before_bridge, written
+        assert runs["R002"].status == "todo", written
