@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import signal
 from collections.abc import Iterable
 
 __all__ = ["GENERIC_FAILURE", "explain_failure", "failure_signature", "is_oom", "last_error_line"]
@@ -37,6 +38,21 @@ def last_error_line(log_tail: str) -> str:
         if re.search(r"error|exception|traceback|fail|fatal", line, re.IGNORECASE):
             return line[:300]
     return lines[-1][:300] if lines else ""
+
+
+def killed_by(exit_code: int | None) -> str:
+    """
+    What a shell's exit code above 128 says: the signal that ended the command ("killed by
+    SIGKILL (the kernel's OOM killer also sends this)"), or ``""`` for any other code.
+    """
+    if exit_code is None or exit_code <= 128:
+        return ""
+    try:
+        name = signal.Signals(exit_code - 128).name
+    except ValueError:
+        return ""
+    extra = " (the kernel's OOM killer also sends this)" if name == "SIGKILL" else ""
+    return f"killed by {name}{extra}"
 
 
 def failure_signature(failures: Iterable[tuple[str, int | None, str]]) -> str:

@@ -18,7 +18,7 @@ import attrs
 
 from bridge.events import types as ev
 from bridge.events.values import Artifact
-from bridge.machine.classify import is_oom, last_error_line
+from bridge.machine.classify import is_oom, killed_by, last_error_line
 from bridge.machine.ports import JobState, JobStatus
 from bridge.machine.views import AttemptView, RunView
 from bridge.value_methods import value_methods
@@ -272,8 +272,13 @@ def _ended(
             gpu_memory_unmeasured=status.gpu_memory_unmeasured,
         )
     oom = is_oom(status.exit_code, status.log_tail)
+    line = last_error_line(status.log_tail)
+    killed = "" if oom else killed_by(status.exit_code)
+    # A signal ended it: that is the why; the log's last line is only what it was doing then
+    # (006's R009 read "exit 137: starting stratified analysis", trial T1).
+    said = f"{killed}; its log's last line: {line}" if killed and line else killed
     reason = ("out of memory: " if oom else f"exit {status.exit_code}: ") + (
-        last_error_line(status.log_tail) or status.detail
+        said or line or status.detail
     )
     return ev.RunFailed(
         run_id=rid,

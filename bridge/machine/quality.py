@@ -133,8 +133,12 @@ def check_quality(
     """
     chosen = settings or QualitySettings()
     findings: list[QualityFinding] = []
+    # A series that went non-finite is the run's training breaking down, blocking whatever it
+    # measures; its last value then says the same once more. That value is left to the
+    # series' finding, never noted "not blocking" beside it (034's `lens_loss`, trial T1).
+    broken = {(h.run_id, h.name) for h in histories if any(v is None for v in h.values)}
     for value in values:
-        if not value.finite:
+        if not value.finite and (value.run_id, value.name) not in broken:
             planned = measured is None or value.name in measured
             note = "" if planned else "; not a metric the plan measures: noted, not blocking"
             findings.append(

@@ -204,7 +204,8 @@ def failure_in_language(reason: str, language: str) -> str:
     for pattern, replacement in _FAILURES:
         found = pattern.match(reason)
         if found is not None:
-            return found.expand(replacement) + reason[found.end() :]
+            rest = _KILLED.sub(_killed_in_chinese, reason[found.end() :], count=1)
+            return found.expand(replacement) + rest
     for meaning, said in _MEANINGS.items():
         # What a failure means (a blocked line's "R0: the script refused its arguments (exit
         # 2)"), then the detail it quotes as written.
@@ -214,6 +215,21 @@ def failure_in_language(reason: str, language: str) -> str:
         if reason == english:
             return chinese
     return reason
+
+
+# The signal that ended a run, after its exit code (bridge/machine/classify.py `killed_by`),
+# and the log line quoted after it.
+_KILLED = re.compile(
+    r"^killed by (?P<signal>SIG[A-Z0-9]+)(?P<oom> \(the kernel's OOM killer also sends this\))?"
+    r"(?:; its log's last line: )?"
+)
+
+
+def _killed_in_chinese(found: re.Match[str]) -> str:
+    said = f"被 {found['signal']} 终止" + (
+        "（内核的 OOM killer 也会发送此信号）" if found["oom"] else ""
+    )
+    return said + ("；其日志最后一行：" if found.group(0).endswith(": ") else "")
 
 
 # Why a backend says an attempt stopped, whole.

@@ -212,6 +212,28 @@ ROWS: list[tuple[str, dict[str, Any], JobState, Fetched | FetchFailed | None, Po
         ),
     ),
     (
+        # 006's R009 (trial T1): a signal, not its last progress line, is why it ended.
+        "killed by a signal while it printed progress",
+        {},
+        JobState(status=JobStatus.FAILED, exit_code=137, log_tail="starting stratified analysis\n"),
+        FETCHED,
+        PollOutcome(
+            events=(
+                artifacts_fetched(),
+                ev.RunFailed(
+                    run_id="R1",
+                    attempt_id=AID,
+                    exit_code=137,
+                    reason="exit 137: killed by SIGKILL (the kernel's OOM killer also sends "
+                    "this); its log's last line: starting stratified analysis",
+                    log_tail="starting stratified analysis\n",
+                    gpu_seconds=GPU_SECONDS,
+                ),
+            ),
+            results_recorded=True,
+        ),
+    ),
+    (
         "timed out",
         {},
         JobState(status=JobStatus.TIMED_OUT, exit_code=None),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 
+import attrs
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -128,6 +129,17 @@ class TestScopedToThePlan:
             [], [history("train_loss", [2.0, math.nan, 1.0])], measured=frozenset()
         )
         assert finding.blocking
+
+    def test_a_series_gone_nan_is_said_once_as_blocking(self) -> None:
+        """034's `lens_loss` (trial T1): its last value NaN read "noted, not blocking" beside
+        its series' "NaN at step 200" (blocking). The series' finding alone says it."""
+        series = attrs.evolve(history("lens_loss", [2.0, 1.0, math.nan]), run_id="R1")
+        found = check_quality([nan_value("lens_loss")], [series], measured=frozenset())
+        assert [(f.metric, f.blocking) for f in found] == [("lens_loss", True)]
+        assert "at step 2" in found[0].message
+        # Another run's series says nothing of this run's value.
+        other = check_quality([nan_value("lens_loss")], [history("lens_loss", [math.nan])])
+        assert [f.run_id for f in other] == ["R1", "R001"]
 
     def test_conditions_of_a_plan_metric_are_measured(self) -> None:
         """mrr covers mrr[full] and mrr[compact]; unrelated names stay out."""

@@ -98,6 +98,16 @@ def test_a_runs_failure_reason_in_chinese() -> None:
         "显存不足 3 次（4 次尝试）"
     )
     assert failure_in_language("the host said no", "zh") == "the host said no"
+    # The signal that ended a run, in Chinese; the log line it was writing as written.
+    killed = (
+        "exit 137: killed by SIGKILL (the kernel's OOM killer also sends this); its log's "
+        "last line: starting stratified analysis"
+    )
+    assert failure_in_language(killed, "zh") == (
+        "退出码 137：被 SIGKILL 终止（内核的 OOM killer 也会发送此信号）；其日志最后一行："
+        "starting stratified analysis"
+    )
+    assert failure_in_language("exit 143: killed by SIGTERM", "zh") == "退出码 143：被 SIGTERM 终止"
 
 
 def test_retry_reasons_in_chinese() -> None:

@@ -9,12 +9,12 @@ Everything here reads or writes one attempt directory and nothing else; the proc
 from __future__ import annotations
 
 import os
-import signal
 import threading
 from pathlib import Path
 
 from bridge.adapters.metrics.reading import read_tail
 from bridge.errors import BackendError
+from bridge.machine.classify import killed_by
 from bridge.machine.ports import JobState, JobStatus
 from bridge.plan.safe_ids import SAFE_ID_RULE, is_safe_id
 
@@ -120,14 +120,8 @@ def describe_exit(code: int) -> str:
     """
     Explain an exit code for people: a code above 128 names the signal that killed the command.
     """
-    if code > 128:
-        try:
-            name = signal.Signals(code - 128).name
-        except ValueError:
-            return f"exit code {code}"
-        extra = " (the kernel's OOM killer also sends this)" if name == "SIGKILL" else ""
-        return f"exit code {code}: killed by {name}{extra}"
-    return f"exit code {code}"
+    killed = killed_by(code)
+    return f"exit code {code}: {killed}" if killed else f"exit code {code}"
 
 
 def read_ident(attempt_dir: Path) -> tuple[int, str] | None:
