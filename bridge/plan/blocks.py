@@ -550,6 +550,10 @@ def _items(raw: str, *, named: bool = False) -> tuple[str, ...]:
         for line in raw.split("\n"):
             # "- frozen B0;" one per line: the separator closing an item is no part of it.
             line = line.strip().rstrip(";；,，").rstrip()
+            # Nor the period closing the last of them (036's "- filter with `gap >= 0.4`."),
+            # an ellipsis aside.
+            if line.endswith((".", "。")) and not line.endswith(".."):
+                line = line[:-1].rstrip()
             if not line:
                 continue
             if _CODE_SPANS.fullmatch(line):

@@ -386,7 +386,15 @@ def _judge(state: PipelineState, block: BlockInfo) -> BlockResult:
     systems = block.systems or tuple(dict.fromkeys(system_in(block, r) for r in runs))
     own = samples_from_values(values, keys)
     by_label = _labelled_samples(values, keys, block.systems, own)
-    aggregates = aggregate([*own, *(sample for sample, _ in by_label)])
+    # A value given to a system by its label is that system's row, not also a row of the run's
+    # own under the labelled name (036's M2.1 listed each number twice, trial T1).
+    relabelled = {(sample.run_id, name) for sample, name in by_label}
+    aggregates = aggregate(
+        [
+            *(o for o in own if (o.run_id, o.metric) not in relabelled),
+            *(sample for sample, _ in by_label),
+        ]
+    )
     expected = expected_seeds(block, runs)
     plan_metrics = plan_metric_names(block.metrics)
     # A name the researcher connected with an alias is a metric name of the criterion too (018:

@@ -623,6 +623,16 @@ def test_a_separator_closing_a_system_item_is_no_part_of_its_name() -> None:
         "  - frozen B0;\n  - original frozen B2；\n  - rescued B2\n"
     )
     assert plan.blocks[0].systems == ("frozen B0", "original frozen B2", "rescued B2")
+    # 036's M2.1 (trial T1): nor the period closing the last item; an ellipsis stays.
+    plan = parse_plan_text(
+        "# P\n\n## Experiment Blocks\n\n### Block 1: Gap\n\n- Compared systems:\n"
+        "  - filter with `gap >= 0.2`,\n  - filter with `gap >= 0.4`.\n  - and more...\n"
+    )
+    assert plan.blocks[0].systems == (
+        "filter with `gap >= 0.2`",
+        "filter with `gap >= 0.4`",
+        "and more...",
+    )
 
 
 @pytest.mark.parametrize(

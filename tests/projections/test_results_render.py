@@ -511,6 +511,48 @@ def test_one_run_that_measured_every_system_judges_them() -> None:
     assert "**not_met**" in judged(0.25, 0.21)
 
 
+def test_a_value_named_by_system_is_listed_once() -> None:
+    """036's M2.1 (trial T1): one run of no system wrote `chrF[filter 0.2]`,
+    `chrF[filter 0.4]` and `chrF[baseline]`; the block's table listed each filter's number
+    twice, under "-" by its labelled name and under the system. A label naming no system of
+    the block stays the run's own row."""
+    store = InMemoryEventStore(clock=_clock())
+    store.append(
+        "bridge",
+        [
+            ev.PlanLoaded(
+                title="Gap",
+                plan_path="refine-logs/EXPERIMENT_PLAN.md",
+                plan_sha256="b" * 64,
+                options={"language": "en"},
+                milestones=(ev.MilestoneInfo(id="M2", blocks=("M2.1",)),),
+                blocks=(
+                    ev.BlockInfo(
+                        id="M2.1",
+                        systems=("filter 0.2", "filter 0.4"),
+                        success_criterion="beat baseline on chrF without increasing contamination",
+                    ),
+                ),
+            )
+        ],
+        None,
+    )
+    values = (
+        _value("M2.1", "results.chrF[baseline]", 40.0, "40"),
+        _value("M2.1", "results.chrF[filter 0.2]", 41.2, "41.2"),
+        _value("M2.1", "results.chrF[filter 0.4]", 39.1, "39.1"),
+        _value("M2.1", "results.contamination[filter 0.2]", 0.05, "0.05"),
+    )
+    _add_run(store, "M2.1", "M2", "M2.1", values, system="")
+    text = results.render(fold(store.read()))
+    table = text.split("| System | Metric |")[1].split("\n\n")[0]
+    assert "| filter 0.2 | results.chrF | 41.2 |" in table, table
+    assert "| filter 0.4 | results.chrF | 39.1 |" in table, table
+    assert "| filter 0.2 | results.contamination | 0.05 |" in table, table
+    assert "[filter" not in table, table
+    assert "| - | results.chrF[baseline] | 40 |" in table, table
+
+
 def test_an_evaluation_run_naming_two_of_four_systems_is_judged() -> None:
     """Trial Q3 (039's B3, and a four-system minimum): one evaluation run wrote
     `results.AUPRC[threshold/GNN]` and `results.AUPRC[threshold/no-message]` in a block that
