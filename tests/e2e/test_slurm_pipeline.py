@@ -43,6 +43,9 @@ RUNS = [
 ]
 _BRIDGE = 'backend = "slurm"\nmax_parallel = 2\ncode_review = false'
 _SLURM = "[backends.slurm]\npoll_seconds = 0.2\n"
+# For a test of one run's job (its timeout, its cancel, a held partition), not of the first run
+# checked alone before the rest in a plan that names no sanity milestone.
+_UNCHECKED = _BRIDGE + "\nsanity_first = false"
 
 
 @pytest.fixture
@@ -88,9 +91,11 @@ class TestSlurmPipeline:
 
     def test_run_past_its_timeout_is_timed_out(self, slurm: SlurmCluster, project: Path) -> None:
         """A run longer than timeout_minutes is stopped in its job and recorded timed out."""
-        _project(
+        write_project(
             project,
             [Run(id="R1", milestone="M1", sleep=60)],
+            bridge=_UNCHECKED,
+            extra=_SLURM,
             sanity=None,
             run="timeout_minutes = 0.02",
         )
@@ -150,7 +155,8 @@ class TestSlurmCancelAndGc:
         self, slurm: SlurmCluster, project: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:
         """`bridge cancel` during a run scancels its job; the run is recorded cancelled."""
-        _project(project, [Run(id="R1", milestone="M1", mode="gate")], sanity=None)
+        runs = [Run(id="R1", milestone="M1", mode="gate")]
+        write_project(project, runs, bridge=_UNCHECKED, extra=_SLURM, sanity=None)
         proc = start_bridge(project)
         try:
             wait_for(lambda: "R1" in executions(project), timeout=60, what="R1 running")
@@ -194,7 +200,7 @@ class TestSlurmHeldPartition:
         """With the partition DOWN, `bridge status` shows the runs queued with Slurm's reason;
         once it is UP again they run, each once."""
         runs = [Run(id="R1", milestone="M1"), Run(id="R2", milestone="M1")]
-        _project(project, runs, sanity=None)
+        write_project(project, runs, bridge=_UNCHECKED, extra=_SLURM, sanity=None)
         slurm_up.partition("DOWN")
         proc = start_bridge(project)
         try:
