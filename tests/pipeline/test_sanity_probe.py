@@ -45,7 +45,7 @@ def test_the_first_run_runs_alone_and_is_checked_before_the_rest(tmp_path: Path)
         started, _ = _times(project, other)
         assert started > probe_end, (other, started, probe_end)
     assert checks and checks[-1].detail.startswith(
-        "no sanity milestone in the plan: R1, the first run of M1, ran alone first"
+        "no sanity milestone in the plan: R1 (of M1) ran alone first"
     ), checks
     # One of the plan's runs, not an extra one: its numbers are its block's.
     assert state.runs["R1"].state is RunState.SUCCEEDED
@@ -149,7 +149,9 @@ def test_a_run_that_waits_for_another_is_never_the_probe(tmp_path: Path) -> None
         assert bridge.run() is Stage.COLLECTED
         state = bridge.status()
         assert sanity_probe(state) == "R2"
-        assert state.sanity_checks[-1].detail.startswith("no sanity milestone in the plan: R2,")
+        assert state.sanity_checks[-1].detail.startswith(
+            "no sanity milestone in the plan: R2 (of M1)"
+        )
     finally:
         bridge.close()
     # A plan with a sanity milestone has its runs as the check, and no probe.
@@ -187,5 +189,5 @@ def test_a_probe_no_number_is_asked_of_passes_without_one(tmp_path: Path) -> Non
         bridge.close()
     assert (state.runs["P"].spec.block, state.runs["P"].spec.metrics) == ("", ())
     assert state.sanity_checks[-1].passed
-    assert state.sanity_checks[-1].detail.startswith("no sanity milestone in the plan: P,")
+    assert state.sanity_checks[-1].detail.startswith("no sanity milestone in the plan: P (of M1)")
     assert state.runs["R"].state is RunState.SUCCEEDED

@@ -236,13 +236,12 @@ def _checked(state: PipelineState, sanity: set[str], probe: str | None) -> list[
 def _probed(state: PipelineState, probe: str, *, zh: bool = False) -> str:
     """What the check was when the plan names no sanity milestone, for the log and the stage."""
     milestone = state.runs[probe].spec.milestone
-    where = f" of {milestone}" if milestone and not zh else ""
     if zh:
-        where = f"（{milestone} 的第一个运行）" if milestone else ""
+        where = f"（{milestone} 的运行）" if milestone else ""
         return f"计划中没有健全性里程碑：{probe}{where}先单独运行作为健全性检查，"
+    where = f" (of {milestone})" if milestone else ""
     return (
-        f"no sanity milestone in the plan: {probe}, the first run{where}, ran alone first as "
-        "the sanity check and"
+        f"no sanity milestone in the plan: {probe}{where} ran alone first as the sanity check and"
     )
 
 
