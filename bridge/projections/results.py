@@ -19,7 +19,7 @@ from bridge.events import types as ev
 from bridge.events.measurements import MetricValue
 from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.judge import EvaluationType, MainResult, claim_scope
-from bridge.machine.scheduler import held_by_failed_before, held_for_code_by
+from bridge.machine.scheduler import held_by_failed_before, held_for_code_by, sanity_probe
 from bridge.machine.stages import (
     ENDED_UNSUCCESSFUL,
     NOT_BRIDGES_RUN_STATES,
@@ -229,6 +229,12 @@ def _status_cell(run: RunView) -> str:
     return f"{word} ⚠ {', '.join(kinds)}" if kinds else word
 
 
+def _asked_numbers(run: RunView, probe: str | None) -> bool:
+    """Whether the sanity check asks ``run`` for a number: always, but of the run bridge
+    checks first (``probe``) only when it names metrics or is in a block."""
+    return run.run_id != probe or bool(run.spec.metrics or run.spec.block)
+
+
 def _shown_value(run: RunView, names: Sequence[str]) -> MetricValue | None:
     metrics = run.metrics
     if metrics is None or not metrics.values:
@@ -273,13 +279,26 @@ def next_step(state: PipelineState, outcome: Outcome, language: str) -> str:
         # A changed input (plan, tracker, bridge.toml, the scripts) is the signal to check again.
         # A fix elsewhere (a data file, a server back up) changes none of them: `bridge run`
         # alone would block again (011's R007), so the retry that runs the failed runs is said.
-        sanity = [r for r in state.runs.values() if r.spec.milestone in sanity_ids(state)]
-        # A sanity run that "succeeded" with no number read (005's R004) holds the plan as a
-        # failure does; retrying it needs --force, which `bridge retry` alone refused.
+        # The runs the sanity check ran: its milestone's, or the run checked alone first in a
+        # plan that names no sanity milestone (034's R001).
+        probe = sanity_probe(state)
+        sanity = [
+            r
+            for r in state.runs.values()
+            if r.spec.milestone in sanity_ids(state) or r.run_id == probe
+        ]
+        # A sanity run that "succeeded" with no number read (005's R004), or with one it cannot
+        # trust (034's NaN at step 200), holds the plan as a failure does; retrying it needs
+        # --force, which `bridge retry` alone refused.
         unread = [
             r.run_id
             for r in sanity
-            if r.state is RunState.SUCCEEDED and (r.metrics is None or not r.metrics.values)
+            if r.state is RunState.SUCCEEDED
+            and (
+                # No number, where one is asked: the check bridge picked may be a data step.
+                ((r.metrics is None or not r.metrics.values) and _asked_numbers(r, probe))
+                or (r.metrics is not None and any(q.blocking for q in r.metrics.quality))
+            )
         ]
         sanity_failed = [
             r.run_id

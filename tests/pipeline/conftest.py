@@ -68,7 +68,9 @@ if args.mode == "broken" and BROKEN:
     raise KeyError("labels")
 if args.mode == "flaky" and (markers / args.run).read_text().count("start") == 1:
     raise RuntimeError("a flaky first attempt")
-metrics = {"empty": "{}", "cut": '{"accuracy": 0.9'}.get(args.mode, '{"accuracy": 0.9}')
+metrics = {"empty": "{}", "cut": '{"accuracy": 0.9', "nan": '{"accuracy": NaN}'}.get(
+    args.mode, '{"accuracy": 0.9}'
+)
 if args.mode != "none":  # "none": a data preparation step, no metrics file at all
     pathlib.Path(args.out, "metrics.json").write_text(metrics)
 with open(markers / args.run, "a") as log:

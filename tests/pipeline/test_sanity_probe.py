@@ -191,3 +191,20 @@ def test_a_probe_no_number_is_asked_of_passes_without_one(tmp_path: Path) -> Non
     assert state.sanity_checks[-1].passed
     assert state.sanity_checks[-1].detail.startswith("no sanity milestone in the plan: P (of M1)")
     assert state.runs["R"].state is RunState.SUCCEEDED
+
+
+def test_a_probe_with_a_number_it_cannot_trust_is_retried_with_force(tmp_path: Path) -> None:
+    """034's R001 exited 0 with a NaN: the plan blocked, and the next step named no way to
+    run it again when the fix is outside the files bridge reads (its data)."""
+    runs = [Run(id="R1", milestone="M1", mode="nan"), Run(id="R2", milestone="M1")]
+    project = write_project(
+        tmp_path / "p", runs, sanity=None, bridge="max_parallel = 2\nrescue_on_failure = false"
+    )
+    bridge = Bridge(project)
+    try:
+        assert bridge.run() is Stage.BLOCKED
+        summary = " ".join(bridge.summary().split())
+    finally:
+        bridge.close()
+    assert not (project / "markers" / "R2").exists()
+    assert "`bridge retry --force R1` runs it again" in summary, summary
