@@ -128,6 +128,18 @@ _MEANINGS: tuple[tuple[re.Pattern[str], str, str], ...] = (
         "raise `timeout_minutes` in bridge.toml, or make the run shorter",
     ),
     (
+        # A sanity run's training-quality finding (bridge/machine/quality.py): it exited 0,
+        # so "correct the error its log shows" sent the reader to a log with no error (034).
+        re.compile(
+            r" is (?:NaN|nan|inf|-inf|Infinity|-Infinity|non-finite) at step "
+            r"| = (?:NaN|nan|inf|-inf|Infinity|-Infinity) in "
+            r"| rose from \S+ to \S+ over the last \d+ points"
+        ),
+        "a number it recorded cannot be trusted (not finite, or a loss that diverged)",
+        "find why the training broke (learning rate, data, a division by zero) in its log and "
+        "the file and step the finding names",
+    ),
+    (
         re.compile(r"no metric could be read|unreadable output"),
         "its metrics could not be read",
         "write the metrics to a file `[metrics] files` names (JSON or CSV), or correct "

@@ -91,6 +91,9 @@ _MEANINGS = {
     ),
     "it ran past its timeout": "运行超过了时限",
     "its metrics could not be read": "无法读取其指标",
+    "a number it recorded cannot be trusted (not finite, or a loss that diverged)": (
+        "它记录的数值不可信（非有限值，或损失发散）"
+    ),
 }
 _FIXES = {
     "make the script write them under the folder given as {output_dir}, or correct `outputs` "
@@ -126,6 +129,10 @@ _FIXES = {
     "write the metrics to a file `[metrics] files` names (JSON or CSV), or correct `[metrics]` "
     "in bridge.toml": "把指标写入 `[metrics] files` 指定的文件（JSON 或 CSV），或修正 "
     "bridge.toml 中的 `[metrics]`",
+    "find why the training broke (learning rate, data, a division by zero) in its log and the "
+    "file and step the finding names": (
+        "在其日志以及发现所指的文件和步数中查明训练为何出错（学习率、数据、除以零）"
+    ),
     "correct the error its log shows (the last error line is quoted)": (
         "修正其日志中显示的错误（上面引用了最后一行错误）"
     ),

@@ -255,3 +255,22 @@ def test_why_a_run_was_not_run_in_chinese(reason: str, chinese: str) -> None:
     what a Chinese plan's researcher reads is Chinese."""
     assert failure_in_language(reason, "en") == reason
     assert failure_in_language(reason, "zh") == chinese
+
+
+@pytest.mark.parametrize(
+    "problem",
+    [
+        "lens_loss: lens_loss is NaN at step 200 (1 of 5 points) in out/lens.jsonl (json:lens)",
+        "accuracy: accuracy = NaN in out/metrics.json (json:accuracy)",
+        "loss: loss rose from 0.5 to 6 over the last 5 points; best was 0.5 (more than 3× "
+        "allowed) in out/log.csv (csv:loss)",
+    ],
+)
+def test_a_sanity_run_with_a_number_it_cannot_trust_is_explained(problem: str) -> None:
+    """034's R001 exited 0 with a NaN in its series: its finding read "it failed … correct the
+    error its log shows", for a log with no error."""
+    meaning, fix = explain_failure(problem)
+    assert meaning.startswith("a number it recorded cannot be trusted"), meaning
+    assert "the file and step the finding names" in fix
+    chinese = finding_in_language(f"R001: {meaning} — {problem}. Fix: {fix}", "zh")
+    assert "它记录的数值不可信" in chinese and "查明训练为何出错" in chinese, chinese
