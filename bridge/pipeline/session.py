@@ -41,7 +41,7 @@ from bridge.machine.ports import (
 )
 from bridge.machine.scheduler import Policy
 from bridge.machine.stage_machine import StageMachine
-from bridge.machine.stages import Stage
+from bridge.machine.stages import NOT_BRIDGES_RUN_STATES, Stage
 from bridge.machine.triggers import StageTrigger
 from bridge.pipeline import bootstrap, snapshots
 from bridge.pipeline.layout import ProjectLayout
@@ -451,7 +451,10 @@ class Session:
         """
         out: dict[str, tuple[str, ...]] = {}
         for run in self.folder.state().runs.values():
-            if run.spec.command:
+            # Not a row the tracker says was done before bridge or is out of scope: bridge does
+            # not launch it, its spec is not replanned, and a typo fixed since in bridge.toml
+            # blocked on it for good (029's nine done rows, trial T3).
+            if run.spec.command and run.state not in NOT_BRIDGES_RUN_STATES:
                 out[run.run_id] = render_for_reading(run.spec.command, run.spec.params)
         return out
 
