@@ -356,60 +356,95 @@ class Bridge:
             # As in approve: edits since the last `bridge run` are recorded first. A run the
             # edit itself sends back (its settings changed) is retried already.
             before = s.state()
-            _, again = _take_changed_inputs(s)
-            already = tuple(r for r in run_ids if r in again)
-            run_ids = tuple(r for r in run_ids if r not in again)
+            changed, again = _take_changed_inputs(s)
             state = s.state()
-            if already and not (run_ids or failed or milestone or changed):
-                s.refresh(force=True)
-                return retries.Retried(asked=already)
-            chosen = []
-            if changed:
-                kept = code.kept_changes(s)
-                if kept:
-                    chosen = retries.select(state, list(kept), force=True)
-                elif not (run_ids or failed or milestone):
-                    raise InputError(
-                        "bridge retry --changed: no succeeded run's settings differ from what "
-                        "it ran with (an edit of a run's code is not a setting: `bridge retry "
-                        "--force RUN …` runs such a run again with the current code)"
-                    )
-            # With --failed or --milestone, the failed runs the edit sent back are among those
-            # asked for: "nothing to retry" after the fix the next step advised was false
-            # (trial N2, 005's R014).
-            sent_back, revived = retries.sent_back(
-                before, state, again, failed=failed, milestone=milestone
-            )
-            if run_ids or failed or milestone or not changed:
-                try:
-                    chosen += retries.select(
-                        state, run_ids, failed=failed, milestone=milestone, force=force
-                    )
-                except InputError:
-                    if run_ids or not (sent_back or already) or chosen:
-                        raise
-                    s.refresh(force=True)
-                    return retries.Retried(
-                        asked=tuple(dict.fromkeys([*already, *sent_back])), revived=revived
-                    )
-            chosen = [r for r in state.runs if r in set(chosen)]
-            scheduled = retries.schedule(s, chosen, "retry asked by a person")
-            if sent_back or already:
-                asked = tuple(dict.fromkeys([*already, *sent_back, *scheduled.asked]))
-                scheduled = attrs.evolve(
-                    scheduled,
-                    asked=asked,
-                    revived=tuple(
-                        r for r in dict.fromkeys([*revived, *scheduled.revived]) if r not in asked
-                    ),
+            # A run whose retry is already scheduled (an earlier `bridge retry`, an edit) is
+            # asked for already: "has not run yet" of it was false (trial T2, 039's R001).
+            scheduled_before = {
+                r for r in run_ids if r in state.runs and _retry_scheduled(state.runs[r])
+            }
+            already = tuple(r for r in run_ids if r in again or r in scheduled_before)
+            run_ids = tuple(r for r in run_ids if r not in already)
+            try:
+                retried = self._retry_chosen(
+                    before, again, already, run_ids, failed, milestone, force, changed
                 )
-            code.respec(s, "retried with the current inputs", set(scheduled.all))
-            if state.stage is Stage.COLLECTED:
-                s.enter(StageTrigger.REDEPLOY, f"retrying {', '.join(chosen[:8])}")
-            elif state.stage is Stage.BLOCKED:
+            finally:
+                # The edit is the researcher's answer to a block, whatever the retry itself
+                # took: the edit was recorded here, so `bridge run` would find nothing changed
+                # and stay blocked (trial T2: `retry --failed` after fixing bridge.toml).
+                edited = any(not c.startswith(code.OPTIONS_CHANGED) for c in changed)
+                if s.state().stage is Stage.BLOCKED and edited:
+                    s.gates_asked.clear()
+                    s.enter(StageTrigger.REOPEN, f"inputs changed ({', '.join(changed[:5])})")
+                s.refresh(force=True)
+            if retried.all and s.state().stage is Stage.BLOCKED:
                 s.gates_asked.clear()
-                s.enter(StageTrigger.REOPEN, f"retrying {', '.join(chosen[:8])}")
-            s.refresh(force=True)
+                s.enter(StageTrigger.REOPEN, f"retrying {', '.join(retried.asked[:8])}")
+                s.refresh(force=True)
+        return retried
+
+    def _retry_chosen(
+        self,
+        before: PipelineState,
+        again: tuple[str, ...],
+        already: tuple[str, ...],
+        run_ids: tuple[str, ...],
+        failed: bool,
+        milestone: str | Sequence[str],
+        force: bool,
+        changed: bool,
+    ) -> retries.Retried:
+        """
+        :meth:`retry` past the recording of the edits: the runs it schedules (``already``: asked
+        for by the edit or an earlier retry), and a COLLECTED pipeline sent back to deploying.
+        """
+        s = self._session
+        state = s.state()
+        if already and not (run_ids or failed or milestone or changed):
+            return retries.Retried(asked=already)
+        chosen = []
+        if changed:
+            kept = code.kept_changes(s)
+            if kept:
+                chosen = retries.select(state, list(kept), force=True)
+            elif not (run_ids or failed or milestone):
+                raise InputError(
+                    "bridge retry --changed: no succeeded run's settings differ from what "
+                    "it ran with (an edit of a run's code is not a setting: `bridge retry "
+                    "--force RUN …` runs such a run again with the current code)"
+                )
+        # With --failed or --milestone, the failed runs the edit sent back are among those
+        # asked for: "nothing to retry" after the fix the next step advised was false
+        # (trial N2, 005's R014).
+        sent_back, revived = retries.sent_back(
+            before, state, again, failed=failed, milestone=milestone
+        )
+        if run_ids or failed or milestone or not changed:
+            try:
+                chosen += retries.select(
+                    state, run_ids, failed=failed, milestone=milestone, force=force
+                )
+            except InputError:
+                if run_ids or not (sent_back or already) or chosen:
+                    raise
+                return retries.Retried(
+                    asked=tuple(dict.fromkeys([*already, *sent_back])), revived=revived
+                )
+        chosen = [r for r in state.runs if r in set(chosen)]
+        scheduled = retries.schedule(s, chosen, "retry asked by a person")
+        if sent_back or already:
+            asked = tuple(dict.fromkeys([*already, *sent_back, *scheduled.asked]))
+            scheduled = attrs.evolve(
+                scheduled,
+                asked=asked,
+                revived=tuple(
+                    r for r in dict.fromkeys([*revived, *scheduled.revived]) if r not in asked
+                ),
+            )
+        code.respec(s, "retried with the current inputs", set(scheduled.all))
+        if state.stage is Stage.COLLECTED:
+            s.enter(StageTrigger.REDEPLOY, f"retrying {', '.join(chosen[:8])}")
         return scheduled
 
     def close(self) -> None:
@@ -438,6 +473,13 @@ def _take_changed_inputs(s: Session) -> tuple[list[str], tuple[str, ...]]:
     # where their numbers count follows, as after an edit.
     code.place(s, "the inputs, read again, place it differently")
     return changed, ()
+
+
+def _retry_scheduled(run: RunView) -> bool:
+    """
+    True when the run is waiting to run again: it ran before and its retry is scheduled.
+    """
+    return run.state is RunState.PENDING and bool(run.attempts)
 
 
 def _run(state: PipelineState, run_id: str) -> RunView:

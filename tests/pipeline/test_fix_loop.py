@@ -93,6 +93,28 @@ class TestFixTakesEffect:
         first = next(r.event for r in records if isinstance(r.event, ev.RunSubmitted))
         assert "--sed" in first.argv
 
+    def test_retry_failed_after_fixing_a_blocked_sanity_run_goes_on(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """Sanity blocked on a typo; the researcher fixed bridge.toml and ran `bridge retry
+        --failed` then `bridge run`: the retry recorded the edit without reopening, so the run
+        said "still blocked: nothing bridge reads changed", and `bridge retry R001` then said it
+        "has not run yet" (trial T2, 039). The retry reopens the pipeline, a second retry of the
+        same run is taken as asked already, and `bridge run` runs the fixed command."""
+        from bridge.cli.main import main
+
+        project = write_project(tmp_path / "p")
+        _typo(project, "--seed {seed}", "--sed {seed}")
+        assert _run(project) is Stage.BLOCKED
+        _typo(project, "--sed {seed}", "--seed {seed}")
+        assert main(["retry", "--project", str(project), "--failed"]) == 0
+        assert "will run again: R001\n" in capsys.readouterr().out
+        assert _state(project).stage is Stage.PLANNED
+        assert main(["retry", "--project", str(project), "R001"]) == 0
+        assert "will run again: R001\n" in capsys.readouterr().out
+        assert _run(project) is Stage.COLLECTED
+        assert _state(project).runs["R001"].state is RunState.SUCCEEDED
+
     def test_a_sanity_run_that_exited_0_without_metrics_takes_the_fix(self, tmp_path: Path) -> None:
         """A command that exits 0 but writes its metrics elsewhere "succeeds" with none read:
         sanity fails. Fixed in bridge.toml, the sanity run ran again with the old command (a
