@@ -356,7 +356,7 @@ class Bridge:
             # As in approve: edits since the last `bridge run` are recorded first. A run the
             # edit itself sends back (its settings changed) is retried already.
             before = s.state()
-            changed, again = _take_changed_inputs(s)
+            edits, again = _take_changed_inputs(s)
             state = s.state()
             # A run whose retry is already scheduled (an earlier `bridge retry`, an edit) is
             # asked for already: "has not run yet" of it was false (trial T2, 039's R001).
@@ -373,10 +373,10 @@ class Bridge:
                 # The edit is the researcher's answer to a block, whatever the retry itself
                 # took: the edit was recorded here, so `bridge run` would find nothing changed
                 # and stay blocked (trial T2: `retry --failed` after fixing bridge.toml).
-                edited = any(not c.startswith(code.OPTIONS_CHANGED) for c in changed)
+                edited = any(not c.startswith(code.OPTIONS_CHANGED) for c in edits)
                 if s.state().stage is Stage.BLOCKED and edited:
                     s.gates_asked.clear()
-                    s.enter(StageTrigger.REOPEN, f"inputs changed ({', '.join(changed[:5])})")
+                    s.enter(StageTrigger.REOPEN, f"inputs changed ({', '.join(edits[:5])})")
                 s.refresh(force=True)
             if retried.all and s.state().stage is Stage.BLOCKED:
                 s.gates_asked.clear()
