@@ -340,8 +340,9 @@ def _assemble(
                     message="the tracker's table lists blocks, not runs (first column Block): "
                     "the runs come from the plan, and each block row's Status (and an empty "
                     "Run ID cell) is filled in from that block's runs; NOT RUN — <reason> (or "
-                    "SKIPPED) written there takes the block's runs out of scope, TODO runs them "
-                    "again",
+                    "SKIPPED) written there takes the block's runs that have not succeeded out of "
+                    "scope (a run that succeeded keeps its result: its Status is written back), "
+                    "TODO runs them again",
                 )
             )
         elif not runs:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from bridge import Bridge, Stage
 from bridge.events import types as ev
 from bridge.events.store import SQLiteEventStore
@@ -141,3 +143,28 @@ def test_bridges_own_words_on_a_block_row_ask_nothing(tmp_path: Path) -> None:
         runs = {r.id: r for r in load_project(project).runs}
         assert not runs["R002"].settled_before_bridge, written
         assert runs["R002"].status == "todo", written
+
+
+def test_not_run_on_a_block_row_whose_runs_succeeded_is_said_not_applied(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """NOT RUN written on the row of a block whose runs succeeded (trial T4, 034b): the runs keep
+    their results and `bridge run` says the Status is written back and why; the tracker's
+    warning no longer promises that such a word takes them out of scope."""
+    from bridge.cli.main import main
+
+    project = _project(tmp_path / "p", mode="ok")
+    _run(project).close()
+    _set_b1(project, "NOT RUN — closed-weight model")
+    assert main(["run", "--project", str(project)]) == 0
+    out = capsys.readouterr().out
+    assert (
+        "R002 succeeded, and the tracker's Status now says NOT RUN — closed-weight model: bridge "
+        "keeps its result and writes its done status back"
+    ) in out
+    assert "takes the block's runs that have not succeeded out of scope (a run that " in out
+    bridge = Bridge(project)
+    try:
+        assert bridge.status().runs["R002"].state is RunState.SUCCEEDED
+    finally:
+        bridge.close()
