@@ -73,23 +73,30 @@ def render_blocks(project: LoadedProject, language: str = "en") -> Group:
             f"{system}: {', '.join(ids)}" if system else ", ".join(ids)
             for system, ids in by_system.items()
         )
-        if not by_system:
-            # The results judge such a block on the runs of its systems in other blocks.
-            shared = [
-                r.id
+        # A compared system the block has no run of is judged on another block's runs of it
+        # (bridge/projections/block_runs.py): named here with the block it comes from, as the
+        # verdict will use it (039's B1 judged MART on B3's R008, which the preview never
+        # showed).
+        shared = {
+            system: [
+                f"{r.id} ({r.block})" if r.block else r.id
                 for r in project.runs
                 if r.block != block.id
                 and r.milestone not in sanity
-                # Nor a sanity check by its Purpose (011's R012), as the results leave it out
-                # (bridge/projections/block_runs.py).
+                # Nor a sanity check by its Purpose (011's R012), as the results leave it out.
                 and not r.attribution.startswith(SANITY_CHECK)
                 and any(
-                    stands_for(name, s, block.systems)
-                    for s in block.systems
+                    stands_for(name, system, block.systems)
                     for name in (r.block_system or r.system, r.system, *r.aliases)
                 )
             ]
-            runs = t("plan_shares", language).format(ids=", ".join(shared)) if shared else ""
+            for system in block.systems
+            if system not in by_system
+        }
+        borrowed = "; ".join(f"{system}: {', '.join(ids)}" for system, ids in shared.items() if ids)
+        if borrowed:
+            said = t("plan_shares", language).format(ids=borrowed)
+            runs = f"{runs}; {said}" if runs else said
         head = f"{block.id}: {block.title}" if block.title else block.id
         parts.append(Text(visible(head), "bold"))
         criterion = block.success_criterion or t("plan_none_written", language)

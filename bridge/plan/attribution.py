@@ -331,6 +331,7 @@ class Attributor:
                     base = full if _takes_away(name) else base
                     if base:
                         loose.setdefault(base, system)
+        self.plan_systems = {block.id: block.systems for block in plan.blocks}
         # block → (words sorted → system as written): the last resort of matching, when no
         # name is the same word for word (see _bag).
         self.block_bags: dict[str, dict[str, str]] = {}
@@ -359,18 +360,16 @@ class Attributor:
             if self.milestone_blocks[milestone.id]:
                 continue
             coded = _named_code(milestone.runs_raw, plan)
-            found = (
-                (coded[0], f"Runs cell names {coded[1]}")
-                if coded is not None
-                else _named_by_goal(milestone, plan)
-            )
-            if found is not None:
-                self.milestone_inferred[milestone.id] = (
-                    found[0],
-                    f"milestone {milestone.id}'s {found[1]}"
-                    if coded is not None
-                    else f"milestone {milestone.id}, {found[1]}",
-                )
+            listed = _named_by_systems(milestone.runs_raw, plan)
+            if coded is not None:
+                found = (coded[0], f"milestone {milestone.id}'s Runs cell names {coded[1]}")
+            elif listed is not None:
+                found = (listed[0], f"milestone {milestone.id}'s Runs cell {listed[1]}")
+            elif (goal := _named_by_goal(milestone, plan)) is not None:
+                found = (goal[0], f"milestone {milestone.id}, {goal[1]}")
+            else:
+                continue
+            self.milestone_inferred[milestone.id] = found
 
     def names_a_system(self, name: str) -> bool:
         """
@@ -472,6 +471,8 @@ class Attributor:
             )
         if not system:
             system = self._shortened(block, names[0])
+        if not system:
+            system = _qualified(names[0], self.plan_systems[block])
         if not system and purpose:
             opened = self._opened_by(purpose, [block])
             if opened is None and (labelled := _PURPOSE_LABEL.match(purpose)) is not None:
@@ -805,6 +806,50 @@ def _named_code(cell: str, plan: Plan) -> tuple[str, str] | None:
     block, names = found[0]
     shown = ", ".join(f"`{n}`" for n in names)
     return block, f"{shown}, which only block {block} names"
+
+
+def _named_by_systems(cell: str, plan: Plan) -> tuple[str, str] | None:
+    """
+    The one block whose compared systems a milestone's Runs cell lists (039's M1
+    "position-only、statistics、MART" lists B1's "relative-position only", "旧 scalar
+    statistics" and "MART"), with why; ``None`` otherwise. An item of the cell counts for a
+    block when its words stand word for word inside one of the block's systems; the block must
+    have two such items at least, and more than any other block (a system several blocks
+    compare, MART in B1 and B3, says nothing alone).
+    """
+    items = {key for part in _CELL_SPLIT.split(cell) if (key := system_key(part))}
+    if len(items) < 2:
+        return None
+    counts: list[tuple[int, str]] = []
+    for block in plan.blocks:
+        keys = [f" {system_key(system)} " for system in block.systems]
+        counts.append((sum(1 for item in items if any(f" {item} " in k for k in keys)), block.id))
+    counts.sort(key=lambda c: -c[0])
+    best, found = counts[0]
+    if best < 2 or (len(counts) > 1 and counts[1][0] == best):
+        return None
+    return found, f"lists {best} of block {found}'s compared systems"
+
+
+# Words that only say a name is the system itself, in full: "MART full" runs the plan's "MART".
+_ITSELF = frozenset({"full", "complete", "default", "main", "final", "ours", "proposed", "完整"})
+
+
+def _qualified(keys: set[str], systems: Sequence[str]) -> str:
+    """
+    The one of a block's ``systems`` (the block chosen by other evidence) that the run's name
+    names once words saying "the system itself, in full" are set aside on both sides (039's
+    R003 "MART full", placed in B1 by its milestone, runs B1's "MART"); ``""`` when none or
+    several do. Only within the block: across blocks "MART full" is B2's "完整 MART" as much.
+    """
+    bare = {" ".join(w for w in key.split() if w not in _ITSELF) for key in keys}
+    bare.discard("")
+    found = {
+        system
+        for system in systems
+        if " ".join(w for w in system_key(system).split() if w not in _ITSELF) in bare
+    }
+    return found.pop() if len(found) == 1 else ""
 
 
 def _named_by_goal(milestone: Milestone, plan: Plan) -> tuple[str, str] | None:

@@ -337,6 +337,30 @@ def _read_by_label(
     return attrs.evolve(verdict, reason=f"{verdict.reason} (values named by system: {shown}{more})")
 
 
+def _read_from_other_blocks(
+    verdict: Verdict,
+    block: BlockInfo,
+    judged: Sequence[RunView],
+    shared: set[str],
+    values: Sequence[MetricValue],
+) -> Verdict:
+    """
+    ``verdict`` naming the runs of other blocks whose numbers it was judged on, with their
+    blocks: a system the block has no run of is read from another block's run of it (039's B1
+    judged MART on B3's R008 while its reason named no run, trial T4).
+    """
+    counted = {v.run_id for v in values}
+    used = [r for r in judged if r.run_id in shared and r.run_id in counted]
+    if not used:
+        return verdict
+    shown = "; ".join(
+        f"{system_in(block, r)} ← {r.run_id}" + (f" [{r.spec.block}]" if r.spec.block else "")
+        for r in used[:4]
+    )
+    more = f"; … ({len(used)} in all)" if len(used) > 4 else ""
+    return attrs.evolve(verdict, reason=f"{verdict.reason} (runs of other blocks: {shown}{more})")
+
+
 def _primary(
     block: BlockInfo,
     runs: Sequence[RunView],
@@ -456,6 +480,7 @@ def _judge(state: PipelineState, block: BlockInfo) -> BlockResult:
             planned_runs=_planned_runs(block, runs),
         )
         verdict = _read_by_label(verdict, by_label, involved)
+        verdict = _read_from_other_blocks(verdict, block, judged, set(shared), values)
         if not runs and block.status_tag and normalise_status(block.status_tag) == "done":
             # 006's "### B1: … [COMPLETE]": finished before this plan's runs, evidence in the
             # plan; not "no runs" as if it were forgotten.

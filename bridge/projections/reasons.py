@@ -623,6 +623,10 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"names several metrics \(([^)]*)\)"), r"指明了多个指标（\1）"),
     (re.compile(r"; … \((\d+) in all\)"), r"；…（共 \1 个）"),
     (
+        re.compile(r" \(runs of other blocks: (.+?)\)(?=$|; | \()"),
+        r"（取自其他实验块的运行：\1）",
+    ),
+    (
         # Before any note that follows (the reviewer's, trial Q3; an unnamed system's).
         re.compile(r" \(values named by system: (.+?)\)(?=$|; )"),
         r"（按系统名记录的数值：\1）",

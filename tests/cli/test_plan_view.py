@@ -220,8 +220,40 @@ def test_a_blocks_seeds_and_the_systems_planned_with_fewer_are_said(tmp_path: Pa
     assert done.returncode == 0, done.stderr
     assert (
         "  种子：    每个系统 3 个（计划所述）；"
-        "计划的运行较少、按其判断：relative-position only (1)\n" in done.stdout
+        "计划的运行较少、按其判断：relative-position only (1), MART (1)\n" in done.stdout
     )
+
+
+@needs_shared
+def test_milestone_listing_one_blocks_systems_places_its_runs(tmp_path: Path) -> None:
+    """039's M1 names no block but lists B1's systems ("position-only、statistics、MART"): its
+    R003 "MART full" was left in no block, and B1 judged MART on another block's run. It is B1's
+    MART; M3's "2×2 support/message + shuffle" places R005 and R006 in B3 the same way."""
+    done = bridge("plan", "--project", str(as_project("039", tmp_path)))
+    assert done.returncode == 0, done.stderr
+    assert "  运行：    relative-position only: R002; MART: R003\n" in done.stdout
+    # B3 compares MART too, and has no run of it: it is read from B1's R003, and said so.
+    assert "R005; source-shuffle best GNN: R006; 取自其他实验块：MART: R003 (B1)\n" in done.stdout
+    assert "R003 (MART full)" not in done.stdout
+
+
+@needs_shared
+def test_a_system_read_from_another_block_is_previewed_with_its_block(tmp_path: Path) -> None:
+    """A compared system the block has no run of is judged on another block's run of it: the
+    preview said nothing of it when the block had runs of its own (039's B1 and B3's R008)."""
+    project = as_project("039", tmp_path)
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    tracker.write_text(tracker.read_text().replace("| MART full |", "| MART variant X |"))
+    (project / "bridge.toml").write_text(
+        '[run]\ncommand = "python3 -c pass"\n[[runs]]\nid = "R008"\nblock = "B3"\n'
+        'milestone = "M3"\nsystem = "MART"\n'
+    )
+    done = bridge("plan", "--project", str(project))
+    assert done.returncode == 0, done.stderr
+    assert (
+        "  运行：    relative-position only: R002; MART variant X: R003; "
+        "取自其他实验块：MART: R008 (B3)\n"
+    ) in done.stdout
 
 
 def test_a_block_without_systems_is_previewed_with_its_runs_systems(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+import attrs
 import pytest
 
 from bridge.events import types as ev
@@ -222,6 +223,30 @@ class TestBlockRuns:
         second = next(b for b in outcome.blocks if b.block.id == "B2")
         assert second.run_ids == ("R004", "R005", "R006")
         assert {a.system for a in second.aggregates} == {"ours"}
+
+    def test_a_verdict_on_runs_of_other_blocks_names_them_and_their_block(self) -> None:
+        """039's B1 was judged on B3's R008 (a system B1 had no run of) and its reason named no
+        run: the verdict says which runs of which blocks it read, in both languages."""
+        from bridge.projections.reasons import in_language
+
+        state = _state(seed_count=3, systems=("ours",), stray=False)
+        assert state.plan is not None
+        blocks = tuple(
+            attrs.evolve(b, success_criterion="accuracy > 0.5") if b.id == "B2" else b
+            for b in state.plan.blocks
+        )
+        state = attrs.evolve(state, plan=attrs.evolve(state.plan, blocks=blocks))
+        second = next(b for b in evaluate(state).blocks if b.block.id == "B2")
+        reason = second.verdict.reason
+        assert reason.endswith(
+            " (runs of other blocks: ours ← R004 [B1]; ours ← R005 [B1]; ours ← R006 [B1])"
+        ), reason
+        zh = in_language(reason, "zh")
+        assert (
+            "（取自其他实验块的运行：ours ← R004 [B1]; ours ← R005 [B1]; ours ← R006 [B1]）" in zh
+        )
+        first = next(b for b in evaluate(state).blocks if b.block.id == "B1")
+        assert "runs of other blocks" not in first.verdict.reason
 
     def test_a_block_shares_runs_by_an_alias_of_their_system(self) -> None:
         """004: R202 (B1's "LSVJ-S (ours)") is the "LSVJ-S full" B2 compares, as the
