@@ -17,7 +17,7 @@ import os
 import re
 import shutil
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from bridge.machine.stages import Stage
     from bridge.pipeline.bridge import Bridge
     from bridge.plan.project import LoadedProject
+    from bridge.plan.runs import RunSpec
 
 __all__ = ["HANDLERS", "exited_runs", "run_active"]
 
@@ -89,7 +90,7 @@ def plan(args: Parsed) -> int:
     from bridge.plan.main_milestone import main_milestone
     from bridge.plan.overview import estimate_milestone, overview, own_gpu_hours
     from bridge.plan.priority import Priority
-    from bridge.plan.runs import RunSpec, ran_by_bridge, waits_outside
+    from bridge.plan.runs import ran_by_bridge, waits_outside
     from bridge.plan.status_legend import is_held_for_code
     from bridge.plan.vocabulary import ended_failed
     from bridge.projections.text import chosen_language, t
@@ -173,7 +174,7 @@ def plan(args: Parsed) -> int:
     # among the first launches either.
     # Runs this project's log has attempts of: bridge ran them (a tracker bridge wrote whole
     # carries no labelled part to say so), so they are no first launch.
-    logged = _runs_with_attempts(project_root(args))
+    logged = _runs_with_attempts(project_root(args), runs)
     settled = {r.id for r in runs if r.settled_before_bridge} | logged
     launched = [
         r
@@ -244,6 +245,7 @@ def plan(args: Parsed) -> int:
         console.print(
             t("plan_first", language)
             + (t("plan_first_probe", language).format(run=shown(alone)) if alone else "")
+            + (t("plan_first_then", language) if alone and first else "")
             + (", ".join(shown(r) for r in first[:6]) if first else "")
             + (t("plan_first_held", language).format(runs=", ".join(held[:6])) if held else "")
         )
@@ -317,13 +319,26 @@ def plan(args: Parsed) -> int:
     return EXIT_OK
 
 
-def _runs_with_attempts(root: Path) -> frozenset[str]:
-    """The runs the project's log holds attempts of; none when it has no log yet."""
+def _runs_with_attempts(root: Path, rows: Sequence[RunSpec]) -> frozenset[str]:
+    """
+    The runs the project's log holds attempts of and that will not launch again on the next
+    `bridge run`; none when it has no log yet. One that will is no settled run: its retry is
+    scheduled, or it ended without succeeding and its row (or its block's, 034) now says TODO,
+    which the next `bridge run` applies ("first to launch: none" beside it, trial T4).
+    """
+    from bridge.machine.stages import ENDED_UNSUCCESSFUL, RunState
     from bridge.pipeline.layout import ProjectLayout
 
     if not ProjectLayout(root).events_db.exists():
         return frozenset()
-    return frozenset(run_id for run_id, run in folded_state(root).runs.items() if run.attempts)
+    asked = {r.id for r in rows if r.tracker_status and r.status == "todo"}
+    return frozenset(
+        run_id
+        for run_id, run in folded_state(root).runs.items()
+        if run.attempts
+        and run.state is not RunState.PENDING
+        and not (run_id in asked and run.state in ENDED_UNSUCCESSFUL | {RunState.OUT_OF_SCOPE})
+    )
 
 
 def _print_failed_before_holds(console: Printer, loaded: LoadedProject, language: str) -> None:

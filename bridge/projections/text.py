@@ -159,10 +159,11 @@ _WORDS: dict[str, tuple[str, str]] = {
     ),
     "plan_first_probe": (
         "{run}, alone, as the sanity check (the plan names no sanity milestone; `sanity_first = "
-        "false` in bridge.toml [bridge] launches every run at once); then ",
+        "false` in bridge.toml [bridge] launches every run at once)",
         "{run} 先单独运行，作为健全性检查（计划中没有健全性里程碑；在 bridge.toml 的 [bridge] 中"
-        "设 `sanity_first = false` 则所有运行同时启动）；随后启动 ",
+        "设 `sanity_first = false` 则所有运行同时启动）",
     ),
+    "plan_first_then": ("; then ", "；随后启动 "),
     "plan_first_held": (
         " — once the rows the tracker says are RUNNING are settled ({runs})",
         "——待追踪表中写着 RUNNING 的行处理后（{runs}）",

@@ -168,3 +168,18 @@ def test_not_run_on_a_block_row_whose_runs_succeeded_is_said_not_applied(
         assert bridge.status().runs["R002"].state is RunState.SUCCEEDED
     finally:
         bridge.close()
+
+
+def test_bridge_plan_names_a_failed_block_set_back_to_todo_as_first_to_launch(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """B1's run failed; the researcher set B1's row back to TODO, which the next `bridge run`
+    applies: `bridge plan` said "first to launch: none: each run has been run by bridge"
+    (trial T4)."""
+    from bridge.cli.main import main
+
+    project = _project(tmp_path / "p")
+    _run(project).close()
+    _set_b1(project, "TODO")
+    assert main(["plan", "--project", str(project)]) == 0
+    assert "\nfirst to launch: R002 (other)\n" in capsys.readouterr().out

@@ -110,6 +110,20 @@ def test_bridge_plan_says_which_run_is_checked_alone(
     assert "; then R2 (main)" in out, out
 
 
+def test_a_probe_alone_in_its_milestone_leaves_no_dangling_then(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The first milestone holds the checked run alone (the rest come later): the line ended in
+    "; then " with nothing after it (trial T4)."""
+    runs = [Run(id="R1", milestone="M1"), Run(id="R2", milestone="M2")]
+    project = write_project(tmp_path / "p", runs, sanity=None)
+    assert cli.main(["plan", "--project", str(project)]) == 0
+    out = capsys.readouterr().out
+    line = next(x for x in out.splitlines() if x.startswith("first to launch:"))
+    assert line.startswith("first to launch: R1 (main), alone, as the sanity check"), line
+    assert "then" not in line, line
+
+
 @pytest.mark.parametrize(
     ("runs", "milestones", "probe"),
     [
