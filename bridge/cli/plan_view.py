@@ -109,7 +109,13 @@ def render_blocks(project: LoadedProject, language: str = "en") -> Group:
         parts.extend(
             Text(visible(line))
             for line in _criterion_lines(
-                block.success_criterion, block, language, aliases, block.systems or systems_of_runs
+                block.success_criterion,
+                block,
+                language,
+                aliases,
+                # A run of the block under its own name is a system the criterion may name
+                # (039's B2 and R004's "MART deletion suite"), as the results read it.
+                tuple(dict.fromkeys([*block.systems, *systems_of_runs])),
             )
         )
         systems = "; ".join(block.systems) or "-"

@@ -179,6 +179,15 @@ def judge_block(
         # Its failed runs are said too (009's B2: "not machine-checkable" alone hid that its
         # only run failed, and the next step sends the reader to the verdicts).
         failed = _failed_runs(runs_status)
+        # A block the researcher ruled out whole says that first (034's out-of-scope blocks
+        # read "inconclusive — empty criterion", as if the criterion were what was missing).
+        ruled_out = sorted(r for r, s in runs_status.items() if s == _OUT_OF_SCOPE)
+        if ruled_out and len(ruled_out) == len(runs_status):
+            return verdict(
+                VerdictKind.INCONCLUSIVE,
+                f"every run of the block is out of scope: {', '.join(ruled_out)}; criterion "
+                f"not machine-checkable: {criterion.reason}",
+            )
         return verdict(
             VerdictKind.INCONCLUSIVE,
             f"criterion not machine-checkable: {criterion.reason}"

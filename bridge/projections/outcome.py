@@ -208,6 +208,7 @@ def _parsed(
 
 
 _MARKED_COMPLETE = "the plan marks this block complete"
+_NO_RUNS = "the block has no runs"
 _CUT = "the plan cuts this block (Priority: cut)"
 _NOT_FOUND = re.compile(r"metric '([^']+)' not found for ")
 
@@ -424,7 +425,15 @@ def _judge(state: PipelineState, block: BlockInfo) -> BlockResult:
     # A name the researcher connected with an alias is a metric name of the criterion too (018:
     # the alias bridge suggested for "每域最优动作概率" left the clause "without a metric").
     named = [*plan_metrics, *aliases, *(n for names in aliases.values() for n in names)]
-    criterion = _parsed(block.success_criterion, tuple(systems), tuple(dict.fromkeys(named)))
+    # The criterion may name a run of the block by the system it runs under its own name (039's
+    # B2 "MART deletion suite 的 AUPRC ≥ 0.3", R004's system, none of the block's): read against
+    # the block's "完整 MART" by its word MART, it found "the block has no runs" (trial T4).
+    own_systems = (system_in(block, r) for r in runs if r.spec.block == block.id)
+    criterion = _parsed(
+        block.success_criterion,
+        tuple(dict.fromkeys([*systems, *own_systems])),
+        tuple(dict.fromkeys(named)),
+    )
     # The plan's own "Baseline:" and "Proposed:" lines say which is which (033's E5).
     baseline, proposed = block.baseline, block.proposed
     reference = baseline if baseline and baseline in systems else reference_system(systems)
@@ -480,6 +489,17 @@ def _judge(state: PipelineState, block: BlockInfo) -> BlockResult:
             planned_runs=_planned_runs(block, runs),
         )
         verdict = _read_by_label(verdict, by_label, involved)
+        if not judged and runs and verdict.reason == _NO_RUNS:
+            # Runs of other systems are there: "the block has no runs" beside them was false.
+            held = "; ".join(
+                f"{system_in(block, r)}: {r.run_id}" for r in runs if r.spec.block == block.id
+            ) or ", ".join(r.run_id for r in runs)
+            verdict = attrs.evolve(
+                verdict,
+                reason=f"no run of {', '.join(sorted(involved))}, which the criterion compares; "
+                f"the block's runs are of other systems ({held}): name the run's system in the "
+                'criterion, or add it to `[systems."NAME"] aliases` in bridge.toml',
+            )
         verdict = _read_from_other_blocks(verdict, block, judged, set(shared), values)
         if not runs and block.status_tag and normalise_status(block.status_tag) == "done":
             # 006's "### B1: … [COMPLETE]": finished before this plan's runs, evidence in the

@@ -623,6 +623,16 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"names several metrics \(([^)]*)\)"), r"指明了多个指标（\1）"),
     (re.compile(r"; … \((\d+) in all\)"), r"；…（共 \1 个）"),
     (
+        re.compile(
+            r"no run of (.+?), which the criterion compares; the block's runs are of other "
+            r"systems \((.+?)\): name the run's system in the criterion, or add it to "
+            r"`\[systems\.\"NAME\"\] aliases` in bridge\.toml"
+        ),
+        r"没有 \1 的运行（成功标准比较的是它）；该实验块的运行属于其他系统（\2）："
+        r'请在成功标准中写出该运行的系统名，或在 bridge.toml 的 `[systems."NAME"] aliases` '
+        r"中加上它",
+    ),
+    (
         re.compile(r" \(runs of other blocks: (.+?)\)(?=$|; | \()"),
         r"（取自其他实验块的运行：\1）",
     ),

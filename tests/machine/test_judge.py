@@ -330,6 +330,16 @@ class TestJudgeBlock:
         v = judge(crit("PPL < 20"), runs_status={"R1": "out_of_scope", "R2": "out_of_scope"})
         assert v.verdict is VerdictKind.INCONCLUSIVE
         assert v.reason == "every run of the block is out of scope: R1, R2"
+        # Before what the criterion lacks: 034's blocks ruled out whole read "inconclusive —
+        # empty criterion" (trial T4).
+        v = judge(
+            Unparsed(text="", reason="empty criterion"),
+            runs_status={"R1": "out_of_scope", "R2": "out_of_scope"},
+        )
+        assert v.reason == (
+            "every run of the block is out of scope: R1, R2; criterion not machine-checkable: "
+            "empty criterion"
+        )
 
     def test_unfinished_run(self) -> None:
         """A run still running makes the verdict inconclusive."""

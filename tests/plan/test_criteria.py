@@ -238,6 +238,17 @@ class TestParseCriterionEnglish:
         c = parsed("throughput 1.3x over baseline")
         assert c.mode is Mode.RELATIVE and c.threshold == pytest.approx(30.0)
 
+    def test_relative_is_read_beside_a_system_named_with_the_word(self) -> None:
+        """039's "relative-position only": the "relative" of "by ≥ 25% relative" was taken for
+        that system's short name, and the gain read as 25 points of AUPRC (trial T2)."""
+        c = parse_criterion(
+            "MART improves AUPRC over relative-position only by ≥ 25% relative",
+            block_systems=["relative-position only", "旧 scalar statistics", "MART"],
+            metrics=["auprc"],
+        )
+        assert isinstance(c, Criterion)
+        assert (c.mode, c.subject, c.reference) == (Mode.RELATIVE, "MART", "relative-position only")
+
     def test_seed_phrase_is_ignored(self) -> None:
         """'averaged across 5 seeds' does not count as a second number."""
         assert parsed("val loss < 0.3 averaged across 5 seeds").threshold == 0.3

@@ -248,6 +248,34 @@ class TestBlockRuns:
         first = next(b for b in evaluate(state).blocks if b.block.id == "B1")
         assert "runs of other blocks" not in first.verdict.reason
 
+    def test_a_criterion_naming_a_runs_own_system_reads_that_run(self) -> None:
+        """039's B2 compares "完整 MART" and its R004 runs "MART deletion suite" under its own
+        name: a criterion naming R004's system was read against "完整 MART" and found "the block
+        has no runs" beside R004. It reads R004; one naming a system with no run says which
+        runs the block has instead."""
+        from bridge.projections.reasons import in_language
+
+        state = _state(seed_count=3, stray=False)
+        assert state.plan is not None
+
+        def judged(criterion: str, systems: tuple[str, ...]) -> str:
+            blocks = tuple(
+                attrs.evolve(b, success_criterion=criterion, systems=systems)
+                for b in state.plan.blocks  # type: ignore[union-attr]
+            )
+            plan = attrs.evolve(state.plan, blocks=blocks)
+            return evaluate(attrs.evolve(state, plan=plan)).blocks[0].verdict.reason
+
+        # The runs are of "ours" (R004-R006) and the baseline (R001-R003).
+        reason = judged("ours accuracy > 0.5", ("Full Ours", "Other"))
+        assert reason.startswith("accuracy: **Ours** (proposed) 0.89"), reason
+        reason = judged("Other accuracy > 0.5", ("Full Ours", "Other"))
+        assert reason.startswith(
+            "no run of Other, which the criterion compares; the block's runs are of other systems ("
+        ), reason
+        assert "**Ours** (proposed): R004" in reason
+        assert in_language(reason, "zh").startswith("没有 Other 的运行（成功标准比较的是它）")
+
     def test_a_block_shares_runs_by_an_alias_of_their_system(self) -> None:
         """004: R202 (B1's "LSVJ-S (ours)") is the "LSVJ-S full" B2 compares, as the
         `[systems]` table's aliases say: B2's "verbatim-match ≤ 30%" found no results."""
