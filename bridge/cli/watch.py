@@ -272,15 +272,29 @@ class LineMerger:
     pipeline records a group run by run, until a different line comes or :meth:`flush`.
     """
 
-    def __init__(self, language: str = "en") -> None:
+    def __init__(
+        self,
+        language: str = "en",
+        inputs: Mapping[str, str] | None = None,
+        stage: str = "",
+        written: Iterable[ev.OutputWritten] = (),
+    ) -> None:
         self.language = language
+        # The inputs of the plan as last read, and the stage: a plan read again with changed
+        # inputs is said where no stage line says it (an edited criterion at COLLECTED was
+        # judged again without a word, trial T2).
+        self._inputs = dict(inputs) if inputs is not None else None
+        self._stage = stage
+        # Each file bridge wrote, as it last wrote it: the tracker is an input bridge writes
+        # too, and its own write is no change.
+        self._written = {out.path: out.sha256 for out in written}
         self._ids: list[str] = []  # the open group's run ids
         self._key: tuple[type, str] | None = None  # its event type and line without the run id
         self._first = ""  # its first line as describe wrote it
 
     def feed(self, rec: Recorded) -> list[str]:
         """Take one record; return the lines it completes (possibly none)."""
-        line = describe(rec, self.language)
+        line = self._reread(rec) or describe(rec, self.language)
         if line is None:
             return []
         # One line per event: a reason a run or a host wrote can neither start a forged line
@@ -297,6 +311,39 @@ class LineMerger:
                 self._ids.append(evt.run_id)
                 return done
         return [*self.flush(), line]
+
+    def _reread(self, rec: Recorded) -> str | None:
+        """
+        The line for a plan read again because its inputs changed, where no stage line follows
+        to say so (a blocked pipeline reopens with "stage PLANNED: inputs changed (…)").
+        """
+        evt = rec.event
+        if isinstance(evt, ev.StageEntered):
+            self._stage = evt.stage
+            return None
+        if isinstance(evt, ev.OutputWritten):
+            self._written[evt.path] = evt.sha256
+            return None
+        if not isinstance(evt, ev.PlanLoaded):
+            return None
+        before, self._inputs = self._inputs, dict(evt.inputs)
+        if before is None or self._stage == "BLOCKED":
+            return None
+        changed = sorted(
+            k
+            for k in {*before, *evt.inputs}
+            if before.get(k) != evt.inputs.get(k) and evt.inputs.get(k) != self._written.get(k)
+        )
+        if not changed:
+            return None
+        at = rec.recorded_at.strftime("%H:%M:%S")
+        named = ", ".join(changed[:5])
+        collected = self._stage == "COLLECTED"
+        if self.language == "zh":
+            then = "；已按记录的数值重新判定" if collected else ""
+            return f"{at} 输入已变更（{named}）：已重新读取计划{then}"
+        then = "; the verdicts are judged again from the recorded numbers" if collected else ""
+        return f"{at} inputs changed ({named}): the plan was read again{then}"
 
     def flush(self) -> list[str]:
         """Close the open group: its one line (or nothing when none is open)."""
@@ -379,6 +426,7 @@ class Watcher:
 
     def _lines(self, store: SQLiteEventStore) -> None:
         folder = _folded(store)
+        start = folder.state()
         self._ready.set()
         started = last_progress = time.monotonic()
         # The lines are in the plan's language, and a plan's runs are recorded before the plan
@@ -393,7 +441,12 @@ class Watcher:
                 held.append(rec)
             if folder.state().plan is not None or stopping:
                 if merger is None:
-                    merger = LineMerger(language_of(folder.state()))
+                    merger = LineMerger(
+                        language_of(folder.state()),
+                        inputs=start.plan.inputs if start.plan is not None else None,
+                        stage=start.stage.value,
+                        written=start.outputs,
+                    )
                 lines = [line for rec in held for line in merger.feed(rec)]
                 # An open group closes once the log is quiet for a round (its runs are
                 # recorded one append each, so a group can span two reads), or at the end.

@@ -444,3 +444,24 @@ def test_status_shows_the_language_asked_for(
     assert capsys.readouterr().out.startswith("stage COLLECTED")
     assert main(["status", "--project", str(project)]) == 0
     assert capsys.readouterr().out.startswith("阶段 COLLECTED")
+
+
+def test_an_edited_criterion_is_said_when_the_verdicts_are_judged_again(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An edited criterion at COLLECTED was judged again without a line saying the plan was
+    read again (trial T2): `bridge run` says which input changed, and says nothing when none
+    did (the tracker bridge rewrote itself is no change)."""
+    project = write_project(tmp_path / "p")
+    assert main(["run", "--project", str(project), "--plain"]) == 0
+    capsys.readouterr()
+    assert main(["run", "--project", str(project), "--plain"]) == 0
+    assert "inputs changed" not in capsys.readouterr().out
+    plan = project / "refine-logs" / "EXPERIMENT_PLAN.md"
+    plan.write_text(plan.read_text().replace("> 10% over Baseline", "> 12% over Baseline"))
+    assert main(["run", "--project", str(project), "--plain"]) == 0
+    out = capsys.readouterr().out
+    assert (
+        " inputs changed (refine-logs/EXPERIMENT_PLAN.md): the plan was read again; the verdicts "
+        "are judged again from the recorded numbers\n"
+    ) in out, out
