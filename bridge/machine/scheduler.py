@@ -201,7 +201,7 @@ def sanity_probe(state: PipelineState) -> str | None:
         return None
     return probe_of(
         (
-            (r.run_id, r.spec.milestone, r.spec.priority, bool(r.spec.metrics or r.spec.block))
+            (r.run_id, r.spec.milestone, r.spec.priority, r.numbers_asked)
             for r in state.runs.values()
             if r.state not in NOT_BRIDGES_RUN_STATES and not r.spec.depends_on
         ),

@@ -116,6 +116,15 @@ class RunView:
         return self.attempts[-1].metrics if self.attempts else None
 
     @property
+    def numbers_asked(self) -> bool:
+        """
+        True when numbers are expected of the run: it names metrics or belongs to a block. A
+        data-preparation step writing a config JSON is neither (034's first run), and is only
+        named in its problems when it records none.
+        """
+        return bool(self.spec.metrics or self.spec.block)
+
+    @property
     def wrote_no_number(self) -> bool:
         """
         True when the run succeeded, numbers were expected of it (it names metrics or belongs
@@ -129,9 +138,7 @@ class RunView:
         metrics = self.metrics
         return (
             self.state is RunState.SUCCEEDED
-            # Numbers were expected of it: it names metrics or belongs to a block (a data-prep
-            # step writing a config JSON is neither, and is only named in its problems).
-            and bool(self.spec.metrics or self.spec.block)
+            and self.numbers_asked
             and metrics is not None
             and not metrics.values
             # Blocking: a broken or refused file, or NO_NUMBER_IN_FILE; a note (nothing

@@ -232,7 +232,7 @@ def _status_cell(run: RunView) -> str:
 def _asked_numbers(run: RunView, probe: str | None) -> bool:
     """Whether the sanity check asks ``run`` for a number: always, but of the run bridge
     checks first (``probe``) only when it names metrics or is in a block."""
-    return run.run_id != probe or bool(run.spec.metrics or run.spec.block)
+    return run.run_id != probe or run.numbers_asked
 
 
 def _shown_value(run: RunView, names: Sequence[str]) -> MetricValue | None:

@@ -514,3 +514,37 @@ class TestRetry:
         finally:
             bridge.close()
         assert [len(state.runs[r].attempts) for r in ("P1", "P2", "P3")] == [3, 0, 1]
+
+
+def test_a_fixed_command_typo_unblocks_a_plan_with_rows_done_before_bridge(
+    tmp_path: Path,
+) -> None:
+    """029 (trial T3): a typo'd script blocked; once fixed, the rows done before bridge, never
+    launched nor replanned, kept the typo and blocked the plan for good."""
+    runs = [
+        Run(id="S1", milestone="M0"),
+        Run(id="D1", milestone="M1"),
+        Run(id="R1", milestone="M1"),
+    ]
+    project = write_runs(tmp_path / "p", runs)
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    tracker.write_text(
+        tracker.read_text().replace(
+            "| D1 | M1 | main | main | test | accuracy | MUST | TODO |",
+            "| D1 | M1 | main | main | test | accuracy | MUST | DONE |",
+        )
+    )
+    config = project / "bridge.toml"
+    config.write_text(config.read_text().replace("scripts/job.py", "scripts/jb.py"))
+    bridge = Bridge(project)
+    try:
+        assert bridge.run() is Stage.BLOCKED
+    finally:
+        bridge.close()
+    config.write_text(config.read_text().replace("scripts/jb.py", "scripts/job.py"))
+    bridge = Bridge(project)
+    try:
+        assert bridge.run() is Stage.COLLECTED
+        assert bridge.status().runs["D1"].state is RunState.DONE_BEFORE
+    finally:
+        bridge.close()

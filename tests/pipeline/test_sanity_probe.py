@@ -222,37 +222,3 @@ def test_a_probe_with_a_number_it_cannot_trust_is_retried_with_force(tmp_path: P
         bridge.close()
     assert not (project / "markers" / "R2").exists()
     assert "`bridge retry --force R1` runs it again" in summary, summary
-
-
-def test_a_fixed_command_typo_unblocks_a_plan_with_rows_done_before_bridge(
-    tmp_path: Path,
-) -> None:
-    """029 (trial T3): a typo'd script blocked; once fixed, the rows done before bridge, never
-    launched nor replanned, kept the typo and blocked the plan for good."""
-    runs = [
-        Run(id="S1", milestone="M0"),
-        Run(id="D1", milestone="M1"),
-        Run(id="R1", milestone="M1"),
-    ]
-    project = write_project(tmp_path / "p", runs)
-    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
-    tracker.write_text(
-        tracker.read_text().replace(
-            "| D1 | M1 | main | main | test | accuracy | MUST | TODO |",
-            "| D1 | M1 | main | main | test | accuracy | MUST | DONE |",
-        )
-    )
-    config = project / "bridge.toml"
-    config.write_text(config.read_text().replace("scripts/job.py", "scripts/jb.py"))
-    bridge = Bridge(project)
-    try:
-        assert bridge.run() is Stage.BLOCKED
-    finally:
-        bridge.close()
-    config.write_text(config.read_text().replace("scripts/jb.py", "scripts/job.py"))
-    bridge = Bridge(project)
-    try:
-        assert bridge.run() is Stage.COLLECTED
-        assert bridge.status().runs["D1"].state is RunState.DONE_BEFORE
-    finally:
-        bridge.close()

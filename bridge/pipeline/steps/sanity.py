@@ -428,7 +428,7 @@ def _sanity_problem(run: RunView, gpu: GpuBounds | None = None, probe: str | Non
     metrics = run.metrics
     if (
         run.run_id == probe
-        and not (run.spec.metrics or run.spec.block)
+        and not run.numbers_asked
         and (metrics is None or not any(p.blocking for p in metrics.problems))
     ):
         return ""
