@@ -185,8 +185,14 @@ def sanity(s: Session) -> Step:
         # Passed, but not on a GPU memory peak nobody read: say which runs were not measured;
         # nor on a criterion of the sanity milestone bridge could not judge, or one a person
         # let the plan go past.
+        numberless = [r.run_id for r in runs if r.run_id != probe and _gives_no_number(r, probe)]
         notes = "; ".join(
             [n for n in (unmeasured(r, limit) for r in runs) if n]
+            + (
+                [f"{', '.join(numberless)} recorded no number (none named in the tracker)"]
+                if numberless
+                else []
+            )
             + [
                 f"{r.block.id}'s {ev.CRITERION_UNJUDGED} ({_cut(r.verdict.reason)})"
                 for r in unjudged
@@ -426,11 +432,7 @@ def _sanity_problem(run: RunView, gpu: GpuBounds | None = None, probe: str | Non
     if too_much:
         return too_much
     metrics = run.metrics
-    if (
-        run.run_id == probe
-        and not run.numbers_asked
-        and (metrics is None or not any(p.blocking for p in metrics.problems))
-    ):
+    if _gives_no_number(run, probe):
         return ""
     if metrics is None or not metrics.values:
         return "no metric could be read from its outputs"
@@ -443,6 +445,22 @@ def _sanity_problem(run: RunView, gpu: GpuBounds | None = None, probe: str | Non
     if flagged:
         return f"{flagged[0].metric}: {flagged[0].message}"
     return ""
+
+
+def _gives_no_number(run: RunView, probe: str | None) -> bool:
+    """
+    True when a sanity run may pass without a number: it recorded none and no output it wrote
+    was unreadable, and none is asked of it. Of the ``probe``: it names no metric and is in no
+    block. Of a run of the sanity milestone: it names no metric (006's M0 draws a figure and
+    checks a LaTeX rendering beside computing a skill; "no metric could be read" failed the
+    sanity check on the figure). A run that names a metric and writes none still fails.
+    """
+    metrics = run.metrics
+    if metrics is not None and (metrics.values or any(p.blocking for p in metrics.problems)):
+        return False
+    if run.run_id == probe:
+        return not run.numbers_asked
+    return not run.spec.metrics
 
 
 def rescue(s: Session) -> Step:
