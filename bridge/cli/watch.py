@@ -327,7 +327,8 @@ class LineMerger:
         if not isinstance(evt, ev.PlanLoaded):
             return None
         before, self._inputs = self._inputs, dict(evt.inputs)
-        if before is None or self._stage == "BLOCKED":
+        # A log from before inputs were recorded has none to compare with: nothing is said.
+        if not before or self._stage == "BLOCKED":
             return None
         changed = sorted(
             k
