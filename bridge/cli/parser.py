@@ -203,8 +203,19 @@ def _own_options(name: str, cmd: argparse.ArgumentParser) -> None:
             cmd.add_argument("--json", action="store_true", help="one JSON object per line")
             cmd.add_argument("--run", help="only this run's events (any case)")
         case "replay":
-            cmd.add_argument("--at", type=int, required=True, metavar="SEQ")
-            cmd.add_argument("--out", required=True, metavar="DIR")
+            cmd.add_argument(
+                "--at",
+                type=int,
+                required=True,
+                metavar="SEQ",
+                help="the event to stop after: its number in the log (`bridge log` shows them)",
+            )
+            cmd.add_argument(
+                "--out",
+                required=True,
+                metavar="DIR",
+                help="the folder to write the past files into (not the project itself)",
+            )
         case "gc":
             cmd.add_argument("--destroy", action="store_true", help="destroy the instances")
             cmd.add_argument("--cancel", action="store_true", help="scancel the Slurm jobs")

@@ -82,3 +82,20 @@ def test_only_the_named_command_is_built() -> None:
     assert sub is not None
     (action,) = sub._group_actions
     assert list(action.choices or {}) == ["status"]
+
+
+def test_every_option_of_every_command_says_what_it_does() -> None:
+    """`bridge <command> --help` describes each option and argument (trial T3: `bridge replay
+    --help` listed `--at SEQ` and `--out DIR` with nothing beside them)."""
+    import argparse
+
+    whole = parser._build()
+    commands = next(a for a in whole._actions if isinstance(a, argparse._SubParsersAction))
+    assert set(commands.choices) == set(parser.COMMANDS)
+    undescribed = [
+        f"{name}: {'/'.join(action.option_strings) or action.dest}"
+        for name, command in [("bridge", whole), *commands.choices.items()]
+        for action in command._actions
+        if not isinstance(action, argparse._SubParsersAction) and not (action.help or "").strip()
+    ]
+    assert undescribed == []

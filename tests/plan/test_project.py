@@ -367,3 +367,15 @@ class TestRenderArgv:
         """A placeholder without a value is a ConfigError naming it."""
         with pytest.raises(ConfigError, match=r"\{nope\}"):
             render_argv(["{nope}"], {})
+
+
+def test_the_init_template_names_every_backend() -> None:
+    """`bridge init`'s bridge.toml lists the backends to choose from: every one bridge has, in
+    its order (trial T3: slurm was left out)."""
+    from bridge.pipeline.bootstrap import BACKENDS
+
+    template = Path(__file__).resolve().parents[2] / "bridge" / "templates" / "bridge.toml"
+    line = next(
+        line for line in template.read_text(encoding="utf-8").splitlines() if "backend =" in line
+    )
+    assert line.split("#")[-1].strip() == " | ".join(BACKENDS)
