@@ -267,6 +267,40 @@ def _held_by_sanity(
     return attrs.evolve(verdict, reason=verdict.reason + note)
 
 
+_MISSING = re.compile(r"metric '([^']+)' not found ")
+
+
+def _recorded_per_label(
+    verdict: Verdict, values: Sequence[MetricValue], aliases: Mapping[str, Sequence[str]]
+) -> Verdict:
+    """
+    A metric the verdict found no value of that the runs recorded under several labels (029's
+    `AUROC`, written to lr.json, rf.json and xgb.json and named `auroc[FILE]`, trial T3): say
+    so, and how to name the one the criterion means. Which file's number it is cannot be told
+    from the numbers, so none is picked.
+    """
+    if verdict.verdict is not VerdictKind.INCONCLUSIVE:
+        return verdict
+    families = _labelled_families(list(dict.fromkeys(v.name for v in values)))
+    notes: list[str] = []
+    for metric in dict.fromkeys(_MISSING.findall(verdict.reason)):
+        try:
+            base = match_metric(metric, list(families), aliases)
+        except ConfigError:
+            continue
+        if base is None or len(families[base]) < 2:
+            continue
+        labelled = families[base]
+        notes.append(
+            f"; {metric} is recorded under several labels ({', '.join(labelled)}) and no one "
+            "of them stands for the run: name the one meant in bridge.toml, e.g. "
+            f'[metrics] aliases = {{ "{labelled[-1]}" = "{metric}" }}'
+        )
+    if not notes:
+        return verdict
+    return attrs.evolve(verdict, reason=verdict.reason + "".join(notes))
+
+
 _NO_RESULTS = re.compile(r"no results for system (.+?)(?=;|$| \||\. )")
 
 
@@ -493,6 +527,7 @@ def _judge(state: PipelineState, block: BlockInfo) -> BlockResult:
             )
     verdict = _held_by_sanity(state, block, verdict, aliases)
     verdict = _unnamed_system(block, runs, verdict)
+    verdict = _recorded_per_label(verdict, values, aliases)
     reviewable = (
         evaluation is not None
         and verdict.verdict is VerdictKind.INCONCLUSIVE

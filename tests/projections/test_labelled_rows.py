@@ -71,15 +71,18 @@ else:
 """
 
 
-def _collected(root: Path, metrics: str = "") -> tuple[str, dict[str, object]]:
-    """Run the project at ``root`` to the end; its results page and its B1 in results.json."""
+def _collected(
+    root: Path, metrics: str = "", language: str = "en"
+) -> tuple[str, dict[str, object]]:
+    """Run the project at ``root`` to the end (``metrics``: more lines of ``[metrics]``, in
+    ``language``); its results page and its B1 in results.json."""
     (root / "refine-logs").mkdir(parents=True)
     (root / "scripts").mkdir()
     (root / "refine-logs" / "EXPERIMENT_PLAN.md").write_text(PLAN, encoding="utf-8")
     (root / "refine-logs" / "EXPERIMENT_TRACKER.md").write_text(TRACKER, encoding="utf-8")
     (root / "scripts" / "job.py").write_text(JOB, encoding="utf-8")
     (root / "bridge.toml").write_text(
-        "[bridge]\nmax_parallel = 2\ncode_review = false\n\n"
+        f'[bridge]\nmax_parallel = 2\ncode_review = false\nlanguage = "{language}"\n\n'
         f'[run]\ncommand = ["{sys.executable}", "scripts/job.py", "{{kind}}", "{{output_dir}}"]\n'
         'args = { kind = "risk" }\n\n[systems."sanity"]\nargs = { kind = "sanity" }\n\n'
         f'[metrics]\nfiles = ["*.json"]\n{metrics}',
@@ -126,3 +129,29 @@ def test_an_alias_picks_the_judged_file_and_the_others_stay_in_the_table(tmp_pat
     assert "| risk models | auroc[output/lr.json] | 0.687 |" in section
     assert "| risk models | auroc[output/rf.json] | 0.659 |" in section
     assert "| risk models | auroc[output/xgb.json] | 0.68 |" in section
+
+
+def test_a_criterion_on_a_metric_read_per_file_says_how_to_pick_one(tmp_path: Path) -> None:
+    """Without an alias no file's AUROC stands for the run (the numbers cannot tell which
+    model the criterion means): the verdict said only "not found" beside the extracted names;
+    it says the metric is recorded per file and how to name the one meant."""
+    _, block = _collected(tmp_path / "p")
+    assert block["verdict"] == "inconclusive"
+    assert str(block["reason"]).endswith(
+        "; AUROC is recorded under several labels (auroc[output/lr.json], auroc[output/rf.json], "
+        "auroc[output/xgb.json]) and no one of them stands for the run: name the one meant in "
+        'bridge.toml, e.g. [metrics] aliases = { "auroc[output/xgb.json]" = "AUROC" }'
+    )
+
+
+def test_the_pick_is_said_in_chinese_too(tmp_path: Path) -> None:
+    """The Chinese results page says the same sentence in Chinese, the names as recorded."""
+    root = tmp_path / "p"
+    _collected(root, language="zh")
+    page = (root / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
+    assert (
+        "AUROC 以多个标签分别记录（auroc[output/lr.json], auroc[output/rf.json], "
+        "auroc[output/xgb.json]），没有哪一个单独代表该运行：请在 bridge.toml 中指明所指的那个，"
+        '例如 [metrics] aliases = { "auroc[output/xgb.json]" = "AUROC" }'
+    ) in page
+    assert "表中未列出以下已记录的指标" in page
