@@ -513,7 +513,8 @@ _LEFT_NAMED = 12
 def _left_out(result: BlockResult, language: str) -> str:
     """
     The sentence under a block's table naming the metrics its runs recorded that the table
-    leaves out (the plan names none of them), or ``""`` when it shows every one: results.json
+    leaves out (neither the block's Metrics line nor its criterion as read names them; a clause
+    the rules cannot read may still mention one), or ``""`` when it shows every one: results.json
     has a row for each, and a reader of the table alone took the missing ones for never
     measured (029's `coverage` beside its AUROC rows, trial T3).
     """
@@ -525,13 +526,14 @@ def _left_out(result: BlockResult, language: str) -> str:
     if language == "zh":
         extra = f"（另有 {more} 个）" if more > 0 else ""
         return (
-            "表中未列出以下已记录的指标，因为实验块的指标列表与成功标准都未提到它们"
-            f"（每个数值见 results.json 与 results.csv）：{named}{extra}。"
+            "另有已记录的指标未列入此表（此表只列实验块的指标列表与解析出的成功标准所指的指标；"
+            f"每个数值见 results.json 与 results.csv）：{named}{extra}。"
         )
     extra = f" (+{more} more)" if more > 0 else ""
     return (
-        f"Not in this table, as the block's Metrics line and criterion do not name them "
-        f"(results.json and results.csv hold every value): {named}{extra}."
+        "Also recorded, not in this table (it holds the metrics the block's Metrics line and "
+        f"its criterion as read name; results.json and results.csv hold every value): "
+        f"{named}{extra}."
     )
 
 

@@ -112,8 +112,9 @@ def test_each_files_number_has_its_own_row_and_the_rest_are_named(tmp_path: Path
     for model, auroc in (("lr", "0.687"), ("rf", "0.659"), ("xgb", "0.68")):
         assert f"| risk models | auroc[output/{model}.json] | {auroc} | - | 1 | R1 |" in block
     assert (
-        "Not in this table, as the block's Metrics line and criterion do not name them "
-        "(results.json and results.csv hold every value): `coverage`."
+        "Also recorded, not in this table (it holds the metrics the block's Metrics line and "
+        "its criterion as read name; results.json and results.csv hold every value): "
+        "`coverage`."
     ) in block
     assert "none matching the plan's metrics" not in block
 
@@ -154,4 +155,4 @@ def test_the_pick_is_said_in_chinese_too(tmp_path: Path) -> None:
         "auroc[output/xgb.json]），没有哪一个单独代表该运行：请在 bridge.toml 中指明所指的那个，"
         '例如 [metrics] aliases = { "auroc[output/xgb.json]" = "AUROC" }'
     ) in page
-    assert "表中未列出以下已记录的指标" in page
+    assert "另有已记录的指标未列入此表" in page
