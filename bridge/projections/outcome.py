@@ -173,19 +173,25 @@ def _shown(
     by_system: dict[str, list[str]] = {}
     for a in aggregates:
         by_system.setdefault(a.system, []).append(a.metric)
+    families = _labelled_families(names)
     found: list[str] = []
     # Runs repeat the same metric names; matching is pure, so each distinct name is matched once
     # (the first occurrence keeps its place, so ``found`` keeps its order).
     for plan_name in dict.fromkeys(wanted):
         if not plan_name:
             continue
-        for own in (names, *by_system.values()):
+        for own in (names, *by_system.values(), list(families)):
             try:
                 hit = match_metric(plan_name, own, aliases)
             except ConfigError:
                 continue  # ambiguous: shown in results.json, not guessed here
-            if hit is not None and hit not in found:
-                found.append(hit)
+            if hit is None:
+                continue
+            # A metric read under several labels (029's `auroc` in three files, trial T3) is
+            # shown under each of them: one row each, never the one an alias picked alone.
+            base = _LABELLED.fullmatch(hit)
+            family = families.get(base["metric"] if base else hit, [hit])
+            found.extend(n for n in (hit, *family) if n in names and n not in found)
     if not found and not any(wanted):
         # Nothing names a metric to pick (036's blocks made from milestone sections: no Metrics
         # field, a criterion the rules decline): every recorded one is shown, the first few,
@@ -196,6 +202,21 @@ def _shown(
 
 # The most metrics a block with no named metric shows in its table (results.json has them all).
 _ALL_SHOWN = 8
+
+
+def _labelled_families(names: Sequence[str]) -> dict[str, list[str]]:
+    """
+    The labelled names among ``names`` by the metric they label, in order: ``auroc`` →
+    ``auroc[output/lr.json]``, ``auroc[output/xgb.json]`` (one name read from several files),
+    ``mrr`` → ``mrr[full]``, ``mrr[compact]`` (a list's named conditions). The plan names the
+    metric; each label is one of its numbers.
+    """
+    families: dict[str, list[str]] = {}
+    for name in names:
+        found = _LABELLED.fullmatch(name)
+        if found is not None:
+            families.setdefault(found["metric"], []).append(name)
+    return families
 
 
 @functools.lru_cache(maxsize=256)
@@ -245,6 +266,40 @@ def _held_by_sanity(
         "pipeline, not a block"
     )
     return attrs.evolve(verdict, reason=verdict.reason + note)
+
+
+_MISSING = re.compile(r"metric '([^']+)' not found ")
+
+
+def _recorded_per_label(
+    verdict: Verdict, values: Sequence[MetricValue], aliases: Mapping[str, Sequence[str]]
+) -> Verdict:
+    """
+    A metric the verdict found no value of that the runs recorded under several labels (029's
+    `AUROC`, written to lr.json, rf.json and xgb.json and named `auroc[FILE]`, trial T3): say
+    so, and how to name the one the criterion means. Which file's number it is cannot be told
+    from the numbers, so none is picked.
+    """
+    if verdict.verdict is not VerdictKind.INCONCLUSIVE:
+        return verdict
+    families = _labelled_families(list(dict.fromkeys(v.name for v in values)))
+    notes: list[str] = []
+    for metric in dict.fromkeys(_MISSING.findall(verdict.reason)):
+        try:
+            base = match_metric(metric, list(families), aliases)
+        except ConfigError:
+            continue
+        if base is None or len(families[base]) < 2:
+            continue
+        labelled = families[base]
+        notes.append(
+            f"; {metric} is recorded under several labels ({', '.join(labelled)}) and no one "
+            "of them stands for the run: name the one meant in bridge.toml, e.g. "
+            f'[metrics] aliases = {{ "{labelled[-1]}" = "{metric}" }}'
+        )
+    if not notes:
+        return verdict
+    return attrs.evolve(verdict, reason=verdict.reason + "".join(notes))
 
 
 _NO_RESULTS = re.compile(r"no results for system (.+?)(?=;|$| \||\. )")
@@ -517,6 +572,7 @@ def _judge(state: PipelineState, block: BlockInfo) -> BlockResult:
             )
     verdict = _held_by_sanity(state, block, verdict, aliases)
     verdict = _unnamed_system(block, runs, verdict)
+    verdict = _recorded_per_label(verdict, values, aliases)
     reviewable = (
         evaluation is not None
         and verdict.verdict is VerdictKind.INCONCLUSIVE

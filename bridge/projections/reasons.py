@@ -115,6 +115,11 @@ _PHRASES: tuple[tuple[str, str], ...] = (
     ("not machine-checkable: ", "无法自动检验："),
     ("the block has no runs", "该实验块没有运行"),
     ("; sanity run(s) recorded it: ", "；健全性运行记录了它："),
+    (" is recorded under several labels (", " 以多个标签分别记录（"),
+    (
+        ") and no one of them stands for the run: name the one meant in bridge.toml, e.g. ",
+        "），没有哪一个单独代表该运行：请在 bridge.toml 中指明所指的那个，例如 ",
+    ),
     (
         ", and a sanity run's numbers check the pipeline, not a block",
         "，而健全性运行的数值检查的是流水线，不计入实验块",

@@ -506,6 +506,37 @@ def next_step(state: PipelineState, outcome: Outcome, language: str) -> str:
     )
 
 
+# The most left-out metric names the sentence under a block's table spells out.
+_LEFT_NAMED = 12
+
+
+def _left_out(result: BlockResult, language: str) -> str:
+    """
+    The sentence under a block's table naming the metrics its runs recorded that the table
+    leaves out (neither the block's Metrics line nor its criterion as read names them; a clause
+    the rules cannot read may still mention one), or ``""`` when it shows every one: results.json
+    has a row for each, and a reader of the table alone took the missing ones for never
+    measured (029's `coverage` beside its AUROC rows, trial T3).
+    """
+    left = list(dict.fromkeys(a.metric for a in result.aggregates if a.metric not in result.shown))
+    if not left:
+        return ""
+    named = ", ".join(f"`{line(m)}`" for m in left[:_LEFT_NAMED])
+    more = len(left) - _LEFT_NAMED
+    if language == "zh":
+        extra = f"（另有 {more} 个）" if more > 0 else ""
+        return (
+            "另有已记录的指标未列入此表（此表只列实验块的指标列表与解析出的成功标准所指的指标；"
+            f"每个数值见 results.json 与 results.csv）：{named}{extra}。"
+        )
+    extra = f" (+{more} more)" if more > 0 else ""
+    return (
+        "Also recorded, not in this table (it holds the metrics the block's Metrics line and "
+        f"its criterion as read name; results.json and results.csv hold every value): "
+        f"{named}{extra}."
+    )
+
+
 def _block_section(state: PipelineState, result: BlockResult, language: str) -> list[str]:
     block = result.block
     lines = [f"### {block.id}" + (f": {block.title}" if block.title else ""), ""]
@@ -553,6 +584,8 @@ def _block_section(state: PipelineState, result: BlockResult, language: str) -> 
     ]
     if rows:
         lines.extend([table(AGGREGATE_HEADER, rows), ""])
+        if left := _left_out(result, language):
+            lines.extend([left, ""])
     else:
         note = line(unmatched_note(state, result, language)) or _t("no_values", language)
         lines.extend([note, ""])
