@@ -54,6 +54,7 @@ def render_blocks(project: LoadedProject, language: str = "en") -> Group:
 
     from bridge.plan.attribution import SANITY_CHECK, stands_for
     from bridge.plan.vocabulary import says_not_run
+    from bridge.projections.block_runs import criterion_systems
     from bridge.projections.reasons import in_language
     from bridge.projections.text import t
 
@@ -115,7 +116,7 @@ def render_blocks(project: LoadedProject, language: str = "en") -> Group:
                 aliases,
                 # A run of the block under its own name is a system the criterion may name
                 # (039's B2 and R004's "MART deletion suite"), as the results read it.
-                tuple(dict.fromkeys([*block.systems, *systems_of_runs])),
+                criterion_systems(block.systems, block.success_criterion, systems_of_runs),
             )
         )
         systems = "; ".join(block.systems) or "-"

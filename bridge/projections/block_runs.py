@@ -19,6 +19,7 @@ from bridge.plan.criteria import BASELINE, Compound, Criterion, Mode, Scope, Unp
 __all__ = [
     "block_runs",
     "candidate_system",
+    "criterion_systems",
     "expected_seeds",
     "involved_systems",
     "milestone_blocks",
@@ -232,3 +233,21 @@ def involved_systems(
         return frozenset({subject}) if subject else everything
     ref = reference if criterion.reference == BASELINE else criterion.reference
     return frozenset({subject, ref}) if subject and ref else everything
+
+
+def criterion_systems(
+    systems: Sequence[str], criterion: str, own: Sequence[str]
+) -> tuple[str, ...]:
+    """
+    The systems a block's ``criterion`` is read with: its compared ``systems`` (or, listing
+    none, ``own``, the systems its runs run), and each of ``own`` the criterion writes out
+    whole (039's B2 "MART deletion suite 的 AUPRC ≥ 0.3" names R004's system, none of the
+    block's). Not one it only begins: a tracker's System cell is often a description (009's
+    "signal heuristic vs oracle"), and its first words read as that run took "signal
+    heuristic" from the plan's "signal-score heuristic" (trial T6).
+    """
+    if not systems:
+        return tuple(dict.fromkeys(own))
+    text = " ".join(criterion.casefold().split())
+    written = [s for s in own if s and " ".join(s.casefold().split()) in text]
+    return tuple(dict.fromkeys([*systems, *written]))

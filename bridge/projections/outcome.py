@@ -80,6 +80,7 @@ from bridge.plan.vocabulary import normalise_status, says_not_run
 from bridge.projections.block_runs import (
     block_runs,
     candidate_system,
+    criterion_systems,
     expected_seeds,
     involved_systems,
     milestone_blocks,
@@ -302,7 +303,12 @@ def _recorded_per_label(
     return attrs.evolve(verdict, reason=verdict.reason + "".join(notes))
 
 
-_NO_RESULTS = re.compile(r"no results for system (.+?)(?=;|$| \||\. )")
+# Up to the notes the verdict may carry after it: "(values named by system: …" was taken for
+# the system's name, and the alias suggested was broken TOML (trial T6, 009's B4).
+_NO_RESULTS = re.compile(
+    r"no results for system (.+?)"
+    r"(?=;|$| \||\. | \((?:values named by system|runs of other blocks|read as):)"
+)
 
 
 def _unnamed_system(block: BlockInfo, runs: Sequence[RunView], verdict: Verdict) -> Verdict:
@@ -391,6 +397,34 @@ def _read_by_label(
     shown = "; ".join(f"{s.system} ← {s.run_id} `{name}`" for s, name in used[:3])
     more = f"; … ({len(used)} in all)" if len(used) > 3 else ""
     return attrs.evolve(verdict, reason=f"{verdict.reason} (values named by system: {shown}{more})")
+
+
+def _no_run_of(block: BlockInfo, runs: Sequence[RunView], involved: frozenset[str]) -> str:
+    """
+    Why a criterion whose systems no run of the block stands for found nothing, when the block
+    has runs: "the block has no runs" beside them was false. A run that did not succeed may be
+    the one that records those systems' values (009's R005 writes one value per heuristic):
+    its end leads, not a naming problem (trial T6).
+    """
+    named = ", ".join(sorted(involved))
+    ended = [
+        f"{r.run_id} ({r.state.value})"
+        for r in runs
+        if r.state not in (RunState.SUCCEEDED, RunState.OUT_OF_SCOPE, RunState.DONE_BEFORE)
+    ]
+    if ended:
+        return (
+            f"no values of {named}, which the criterion compares: runs not succeeded: "
+            f"{', '.join(ended)}"
+        )
+    held = "; ".join(
+        f"{system_in(block, r)}: {r.run_id}" for r in runs if r.spec.block == block.id
+    ) or ", ".join(r.run_id for r in runs)
+    return (
+        f"no run of {named}, which the criterion compares; the block's runs are of other "
+        f"systems ({held}): name the run's system in the criterion, or add it to "
+        '`[systems."NAME"] aliases` in bridge.toml'
+    )
 
 
 def _read_from_other_blocks(
@@ -483,10 +517,12 @@ def _judge(state: PipelineState, block: BlockInfo) -> BlockResult:
     # The criterion may name a run of the block by the system it runs under its own name (039's
     # B2 "MART deletion suite 的 AUPRC ≥ 0.3", R004's system, none of the block's): read against
     # the block's "完整 MART" by its word MART, it found "the block has no runs" (trial T4).
-    own_systems = (system_in(block, r) for r in runs if r.spec.block == block.id)
+    own_systems = [system_in(block, r) for r in runs if r.spec.block == block.id]
     criterion = _parsed(
         block.success_criterion,
-        tuple(dict.fromkeys([*systems, *own_systems])),
+        criterion_systems(block.systems, block.success_criterion, own_systems)
+        if block.systems
+        else tuple(systems),
         tuple(dict.fromkeys(named)),
     )
     # The plan's own "Baseline:" and "Proposed:" lines say which is which (033's E5).
@@ -545,16 +581,7 @@ def _judge(state: PipelineState, block: BlockInfo) -> BlockResult:
         )
         verdict = _read_by_label(verdict, by_label, involved)
         if not judged and runs and verdict.reason == _NO_RUNS:
-            # Runs of other systems are there: "the block has no runs" beside them was false.
-            held = "; ".join(
-                f"{system_in(block, r)}: {r.run_id}" for r in runs if r.spec.block == block.id
-            ) or ", ".join(r.run_id for r in runs)
-            verdict = attrs.evolve(
-                verdict,
-                reason=f"no run of {', '.join(sorted(involved))}, which the criterion compares; "
-                f"the block's runs are of other systems ({held}): name the run's system in the "
-                'criterion, or add it to `[systems."NAME"] aliases` in bridge.toml',
-            )
+            verdict = attrs.evolve(verdict, reason=_no_run_of(block, runs, involved))
         verdict = _read_from_other_blocks(verdict, block, judged, set(shared), values)
         if not runs and block.status_tag and normalise_status(block.status_tag) == "done":
             # 006's "### B1: … [COMPLETE]": finished before this plan's runs, evidence in the

@@ -393,6 +393,10 @@ _READINGS: tuple[tuple[re.Pattern[str], str], ...] = (
         "无阈值：相对参照有任何提升即算满足",
     ),
     (
+        re.compile(rf"metric read as {_QUOTE}, the key the criterion writes as code"),
+        r"指标解析为 \1（标准中以代码形式写出的键）",
+    ),
+    (
         re.compile(rf"metric read as {_QUOTE}, the identifier the criterion names"),
         r"指标解析为 \1（标准中写出的标识符）",
     ),
@@ -627,6 +631,10 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     (re.compile(r"names several metrics \(([^)]*)\)"), r"指明了多个指标（\1）"),
     (re.compile(r"; … \((\d+) in all\)"), r"；…（共 \1 个）"),
+    (
+        re.compile(r"no values of (.+?), which the criterion compares: runs not succeeded: "),
+        r"没有 \1 的数值（成功标准比较的是它）：未成功的运行：",
+    ),
     (
         re.compile(
             r"no run of (.+?), which the criterion compares; the block's runs are of other "

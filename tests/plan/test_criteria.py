@@ -249,6 +249,17 @@ class TestParseCriterionEnglish:
         assert isinstance(c, Criterion)
         assert (c.mode, c.subject, c.reference) == (Mode.RELATIVE, "MART", "relative-position only")
 
+    def test_a_key_written_as_code_is_the_metric_whole(self) -> None:
+        """018's `results.optimal_action_probabilities.cheap-direct` > 0.8 was read as the
+        identifier inside it, and "not found" beside the exact key it had extracted (T6)."""
+        c = parse_criterion(
+            "controller 的 `results.optimal_action_probabilities.cheap-direct` > 0.8",
+            block_systems=["controller"],
+            metrics=[],
+        )
+        assert isinstance(c, Criterion)
+        assert c.metric == "results.optimal_action_probabilities.cheap-direct"
+
     def test_seed_phrase_is_ignored(self) -> None:
         """'averaged across 5 seeds' does not count as a second number."""
         assert parsed("val loss < 0.3 averaged across 5 seeds").threshold == 0.3

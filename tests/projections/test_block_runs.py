@@ -17,6 +17,7 @@ from bridge.events.measurements import MetricValue
 from bridge.events.store import InMemoryEventStore
 from bridge.events.values import JobHandle, Slot
 from bridge.machine.fold import PipelineState, fold
+from bridge.machine.stages import RunState
 from bridge.machine.verdicts import VerdictKind
 from bridge.projections import results, results_data
 from bridge.projections.block_runs import candidate_system
@@ -267,7 +268,7 @@ class TestBlockRuns:
             return evaluate(attrs.evolve(state, plan=plan)).blocks[0].verdict.reason
 
         # The runs are of "ours" (R004-R006) and the baseline (R001-R003).
-        reason = judged("ours accuracy > 0.5", ("Full Ours", "Other"))
+        reason = judged("**Ours** (proposed) accuracy > 0.5", ("Full Ours", "Other"))
         assert reason.startswith("accuracy: **Ours** (proposed) 0.89"), reason
         reason = judged("Other accuracy > 0.5", ("Full Ours", "Other"))
         assert reason.startswith(
@@ -275,6 +276,15 @@ class TestBlockRuns:
         ), reason
         assert "**Ours** (proposed): R004" in reason
         assert in_language(reason, "zh").startswith("没有 Other 的运行（成功标准比较的是它）")
+        # A run that failed may be the one recording those values (009's R005): its end leads,
+        # not a naming problem (trial T6).
+        runs = dict(state.runs)
+        runs["R004"] = attrs.evolve(runs["R004"], state=RunState.FAILED)
+        state = attrs.evolve(state, runs=runs)
+        reason = judged("Other accuracy > 0.5", ("Full Ours", "Other"))
+        assert reason == (
+            "no values of Other, which the criterion compares: runs not succeeded: R004 (failed)"
+        ), reason
 
     def test_a_block_shares_runs_by_an_alias_of_their_system(self) -> None:
         """004: R202 (B1's "LSVJ-S (ours)") is the "LSVJ-S full" B2 compares, as the

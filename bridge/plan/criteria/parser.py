@@ -114,6 +114,9 @@ _TWO_SIDED = re.compile(r"相差|±|\+/-|\|[^|]+\|")
 # A metric written as an identifier ("high_dtu_nll", "val_loss"): words joined by underscores;
 # not an argument ("std(obj_principal_yaw)" is no such metric, 033's E2).
 _IDENTIFIER = re.compile(r"(?<![\w⟨⟩(-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w⟨⟩)(-])")
+# A metric's key written as code: a path of names joined by dots, with hyphens or underscores
+# inside (`results.optimal_action_probabilities.cheap-direct`, `eval/top-1`).
+_CODE_KEY = re.compile(r"`([A-Za-z][\w-]*(?:[./][\w-]+)+|[A-Za-z]\w*-[\w-]+)`")
 # A system named by its number in a list ("variant 3", "arm 2", "config B"), left when the
 # block has no system of that name.
 _NUMBERED_SYSTEM = re.compile(
@@ -728,6 +731,16 @@ def _parse(  # one linear decision procedure, kept in one place to read top to b
         f"metric read as {name!r}: the word before the metric names which one"
         for name in spelled.values()
     ]
+    # A metric written whole as a code span, a key path with dots or hyphens (018's
+    # `results.optimal_action_probabilities.cheap-direct`): that key, not the identifier
+    # inside it ("optimal_action_probabilities" was looked for, and not found).
+    keys = [k for k in dict.fromkeys(_CODE_KEY.findall(clause)) if k.casefold() in norm]
+    if not names and len(keys) == 1:
+        placeholder = tag("M", len(terms))
+        norm = norm.replace(keys[0].casefold(), f" {placeholder} ")
+        terms = [*terms, (keys[0], placeholder)]
+        tags, names = [placeholder], [keys[0]]
+        notes.append(f"metric read as {keys[0]!r}, the key the criterion writes as code")
     identifiers = list(dict.fromkeys(_IDENTIFIER.findall(norm)))
     if not names and len(identifiers) > 1:
         spelled_all = ", ".join(original_spelling(i, clause) for i in identifiers)
