@@ -53,6 +53,10 @@ def _run(run: RunView) -> dict[str, object]:
         "seed": run.spec.seed,
         "priority": run.spec.priority,
         "status": run.state.value,
+        # A row the tracker says ended failed before bridge is `done_before_bridge` in the log
+        # (bridge did not run it): said here, as summary.must_run.failed_before_bridge lists it,
+        # so a reader of runs[] does not count it done (trial T6, 018).
+        "ended_failed_before_bridge": run.failed_before_bridge,
         "reason": run.reason,
         "argv": list(attempt.argv) if attempt else [],
         "finished_at": attempt.finished_at.isoformat() if attempt and attempt.finished_at else None,

@@ -361,6 +361,9 @@ class TestHarnessRules:
             "JPH-CAL-CG-C2A",
             "JPH-CAL-CG-C2B",
         ]
+        # Each says so in runs[] too: `done_before_bridge` alone read as done (trial T6).
+        ended = [r["run_id"] for r in data["runs"] if r["ended_failed_before_bridge"]]
+        assert sorted(ended) == sorted(failed)
         results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
         assert f"9 个在 bridge 之前已结束为失败或无效：{', '.join(failed)}" in results
         assert data["summary"]["ready_for_review_loop"] is False
