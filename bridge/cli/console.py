@@ -354,8 +354,14 @@ def status_lines(
         failed_before = sum(1 for r in runs if r.failed_before_bridge)
         ok -= failed_before
         not_ok = done - ok - failed_before
+        # Done before bridge is ok, but bridge ran none of it: "M0 1/1 ok" of a row the
+        # tracker marks DONE read as a run bridge checked (trial T6, 009's R001).
+        before = sum(
+            1 for r in runs if r.state is RunState.DONE_BEFORE and not r.failed_before_bridge
+        )
         tail = (
             t("status_ok", language).format(ok=ok, n=len(runs))
+            + (t("status_done_before", language).format(n=before) if before else "")
             + (t("status_failed_before", language).format(n=failed_before) if failed_before else "")
             + (t("status_not_ok", language).format(n=not_ok) if not_ok else "")
             + (t("status_out_of_scope", language).format(n=skipped) if skipped else "")

@@ -228,6 +228,10 @@ _WORDS: dict[str, tuple[str, str]] = {
     "status_stage": ("stage", "阶段"),
     "status_no_plan": ("(no plan loaded)", "（未加载计划）"),
     "status_ok": ("{ok}/{n} ok", "{ok}/{n} 成功"),
+    "status_done_before": (
+        " ({n} done before bridge)",
+        "（其中 {n} 个在 bridge 之前已完成）",
+    ),
     "status_failed_before": (
         ", {n} failed or invalid before bridge",
         "，{n} 个在 bridge 之前已失败或无效",
