@@ -511,6 +511,28 @@ class Attributor:
                 found.update(begun)
         return sorted(found)
 
+    def _qualified_away(self, keys: set[str]) -> list[tuple[str, str]]:
+        """
+        The (block, compared system) pairs of every block whose name ends with a key of the
+        run's, word for word, after words the run leaves out (``hybrid pis iek`` of ``piecewise
+        hybrid PIS-IEK``): two words at least, and not a system that takes a part away. Only
+        the end: a name that begins a longer one is often another thing (``GPT-4o-mini`` and
+        the block's ``GPT-4o-mini judge``).
+        """
+        found: set[tuple[str, str]] = set()
+        for mine in keys:
+            if mine.count(" ") < 1:
+                continue
+            for block in self.order:
+                for key, written in self.block_systems[block][1].items():
+                    if (
+                        key.endswith(" " + mine)
+                        and not _TAKING_AWAY.intersection(key.split())
+                        and not _takes_away(written)
+                    ):
+                        found.add((block, written))
+        return sorted(found)
+
     def _prefixed(self, system: str, among: Sequence[str]) -> list[tuple[str, str]]:
         """
         The (block, compared system) pairs among ``among`` whose name, as written, is the run's
@@ -738,6 +760,18 @@ class Attributor:
         if len(aliased) == 1:
             return self._placed(aliased[0], names, "an alias of its system matches one block")
         holders = holders or aliased
+        if not holders:
+            # "Hybrid PIS-IEK" is B4's "piecewise hybrid PIS-IEK" with its qualifier left out:
+            # taken before what the milestone's Runs cell suggests (021's M4 lists B5's
+            # channels, and placed R011 there, trial T5).
+            qualified = self._qualified_away(names[0])
+            if len(qualified) == 1:
+                ((block, system),) = qualified
+                return Attribution(
+                    block=block,
+                    system=system,
+                    basis=f"system is block {block}'s {system!r} without its first words",
+                )
         if not holders and not in_milestone:
             inferred = self.milestone_inferred.get(run.milestone)
             if inferred is not None:
@@ -817,7 +851,8 @@ def _named_by_systems(cell: str, plan: Plan) -> tuple[str, str] | None:
     have two such items at least, and more than any other block (a system several blocks
     compare, MART in B1 and B3, says nothing alone).
     """
-    items = {key for part in _CELL_SPLIT.split(cell) if (key := system_key(part))}
+    parts = [p for piece in _VERSUS.split(cell) for p in _CELL_SPLIT.split(piece)]
+    items = {key for part in parts if (key := system_key(part))}
     if len(items) < 2:
         return None
     counts: list[tuple[int, str]] = []
@@ -831,6 +866,8 @@ def _named_by_systems(cell: str, plan: Plan) -> tuple[str, str] | None:
     return found, f"lists {best} of block {found}'s compared systems"
 
 
+# "black-box vs delay-aware vs projected" (021's M3): the systems a Runs cell compares.
+_VERSUS = re.compile(r"\s+(?:vs\.?|versus|对比|对)\s+", re.IGNORECASE)
 # Words that only say a name is the system itself, in full: "MART full" runs the plan's "MART".
 _ITSELF = frozenset({"full", "complete", "default", "main", "final", "ours", "proposed", "完整"})
 

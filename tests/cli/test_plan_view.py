@@ -319,3 +319,16 @@ def test_a_missing_script_is_a_warning_before_bridge_run_blocks_on_it(tmp_path: 
         encoding="utf-8",
     )
     assert "does not exist" not in bridge("plan", "--project", str(project)).stdout
+
+
+@needs_shared
+def test_a_run_named_without_its_qualifier_and_a_versus_cell_are_placed(tmp_path: Path) -> None:
+    """021 (trial T5): R011 "Hybrid PIS-IEK" is B4's "piecewise hybrid PIS-IEK", and was put in
+    B5 because its milestone's Runs cell lists B5's channels; R007-R009 run M3, "black-box vs
+    delay-aware vs projected", B3's systems, and were in no block."""
+    done = bridge("plan", "--project", str(as_project("021", tmp_path)))
+    assert done.returncode == 0, done.stderr
+    assert "single-Jacobian PIS-IEK: R010; piecewise hybrid PIS-IEK: R011\n" in done.stdout
+    assert "Black-box tuner: R007; Delay-aware tuner: R008; Delay-aware + projection: R009" in (
+        done.stdout
+    )
