@@ -27,9 +27,13 @@ Evidence is taken in a fixed order, the first that decides wins:
 5. the tracker's Purpose cell, when no compared system is named by the run's system: the one
    compared system whose name begins it, word for word, among the milestone's blocks (all
    blocks when the milestone names none);
-6. when the milestone names no block and nothing above decided: the one block whose text names
+6. a system that is one block's compared system with its first words left out (021's
+   "Hybrid PIS-IEK" of "piecewise hybrid PIS-IEK"), two words at least;
+7. when the milestone names no block and nothing above decided: the one block whose text names
    the scripts or code spans the milestone's Runs cell names (009's M2 runs
    ``analyze_representation_signals.py``, which only Block 2's setup names), else the one
+   block whose compared systems the Runs cell lists (two at least, more than any other
+   block's: 039's M1), else the one
    block whose title holds every word of the milestone's name or goal (``Policy readiness`` in
    "Policy Readiness Check"); then the one block whose text names the scripts the run's
    tracker Notes or Purpose name. A script more than one block names (``train.py``) says
