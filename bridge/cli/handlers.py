@@ -43,7 +43,6 @@ if TYPE_CHECKING:
     from bridge.machine.fold import PipelineState
     from bridge.machine.stages import Stage
     from bridge.pipeline.bridge import Bridge
-    from bridge.plan.model import PlanWarning
     from bridge.plan.project import LoadedProject
     from bridge.plan.runs import RunSpec
 
@@ -316,46 +315,8 @@ def plan(args: Parsed) -> int:
         )
     if loaded.needs_confirmation and not logged:  # once bridge has run them, they were approved
         console.print(styled(t("plan_proposed", language), "yellow"))
-    _print_warnings(console, loaded, language, _code_warnings(loaded, language))
+    _print_warnings(console, loaded, language)
     return EXIT_OK
-
-
-def _code_warnings(loaded: LoadedProject, language: str) -> list[PlanWarning]:
-    """
-    What the code check of ``bridge run`` would block on, as warnings of ``bridge plan``: the
-    blocking findings (a script the command names that does not exist, one that does not parse)
-    of the same :func:`~bridge.adapters.implement.checks.check_commands`, over the commands of
-    the runs bridge would launch, rendered as the implement stage renders them. None when the
-    implementer is not the default existing code as it is (an agent writes the missing scripts;
-    a ``base_repo`` is cloned first, which a preview does not do). Each says what ``bridge run``
-    says of it, in ``language``, under the configuration file's name.
-    """
-    from bridge.adapters.implement.checks import check_commands
-    from bridge.adapters.implement.existing import ExistingCode
-    from bridge.machine.ports import Severity
-    from bridge.pipeline import bootstrap
-    from bridge.plan.model import PlanWarning
-    from bridge.plan.templates import render_for_reading
-    from bridge.projections.finding_words import finding_in_language
-
-    implementer = bootstrap.make_implementer(loaded)
-    if not (isinstance(implementer, ExistingCode) and implementer.answers_at_once):
-        return []
-    # As the implement stage's request: the runs bridge launches (not the rows done or out of
-    # scope before bridge, nor the implementation tasks), in plan order.
-    commands = {
-        r.id: render_for_reading(r.command, r.params)
-        for r in loaded.runs
-        if r.command and not r.settled_before_bridge
-    }
-    # The setup's hyperparameters feed only non-blocking findings, which are not shown here.
-    findings = check_commands(loaded.root, commands, {})
-    where = Path(loaded.config.file).name if loaded.config.file else "bridge.toml"
-    return [
-        PlanWarning(file=where, line=0, message=finding_in_language(f.message, language))
-        for f in findings
-        if f.severity is Severity.BLOCKING
-    ]
 
 
 def _runs_with_attempts(root: Path, rows: Sequence[RunSpec]) -> frozenset[str]:
@@ -425,31 +386,22 @@ def _some(ids: list[str], shown: int = 6) -> str:
     return ", ".join(ids[:shown]) + more
 
 
-def _print_warnings(
-    console: Printer,
-    loaded: LoadedProject,
-    language: str,
-    more: Sequence[PlanWarning] = (),
-) -> None:
-    """
-    The plan's warnings (file:line, what was repaired or not understood), then ``more``, the
-    first 20 of them all.
-    """
-    warnings = [*loaded.warnings, *more]
-    if not warnings:
+def _print_warnings(console: Printer, loaded: LoadedProject, language: str) -> None:
+    """The plan's warnings (file:line, what was repaired or not understood), the first 20."""
+    if not loaded.warnings:
         return
     from bridge.cli.console import styled
     from bridge.projections.text import t
 
-    for warning in warnings[:20]:
+    for warning in loaded.warnings[:20]:
         message = warning.message
         if language == "zh":  # the phrase table loads the criteria: not before an English launch
             from bridge.projections.plan_words import warning_in_language
 
             message = warning_in_language(message, language)
         console.print(styled(t("plan_warning", language), "yellow", f" {warning.where}: {message}"))
-    if len(warnings) > 20:
-        console.print(t("plan_more_warnings", language).format(n=len(warnings) - 20))
+    if len(loaded.warnings) > 20:
+        console.print(t("plan_more_warnings", language).format(n=len(loaded.warnings) - 20))
 
 
 def _exit_for(stage: Stage) -> int:
