@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from bridge.machine.fold import PipelineState
     from bridge.machine.stages import Stage
     from bridge.pipeline.bridge import Bridge
+    from bridge.plan import PlanWarning
     from bridge.plan.project import LoadedProject
     from bridge.plan.runs import RunSpec
 
@@ -99,8 +100,15 @@ def plan(args: Parsed) -> int:
     given = overrides(args)
     loaded = load_project(project_root(args), overrides=given)
     bootstrap.validate(loaded)
+    # What `bridge run` would block on at its implement stage (a script the command names is
+    # not there): said now, by the same check, not after the run is started (trial T3).
+    scripts = bootstrap.script_warnings(loaded)
     if args.json:
-        out(json.dumps(plan_json(loaded), ensure_ascii=False, indent=2, sort_keys=False))
+        data = plan_json(loaded)
+        listed = data["warnings"]
+        assert isinstance(listed, list)  # plan_json's contract: a list of warning objects
+        listed += [{"file": w.file, "line": w.line, "message": w.message} for w in scripts]
+        out(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False))
         return EXIT_OK
     language = chosen_language(loaded.options.language, loaded.plan.language)
     console = new_console()
@@ -315,8 +323,23 @@ def plan(args: Parsed) -> int:
         )
     if loaded.needs_confirmation and not logged:  # once bridge has run them, they were approved
         console.print(styled(t("plan_proposed", language), "yellow"))
+    _print_script_warnings(console, scripts, language)
     _print_warnings(console, loaded, language)
     return EXIT_OK
+
+
+def _print_script_warnings(
+    console: Printer, warnings: Sequence[PlanWarning], language: str
+) -> None:
+    """The existing code's blocking findings (:func:`bootstrap.script_warnings`), each a warning
+    line at the ``bridge.toml`` line to fix; in the plan's language like the code review."""
+    from bridge.cli.console import styled
+    from bridge.projections.finding_words import finding_in_language
+    from bridge.projections.text import t
+
+    for warning in warnings:
+        message = finding_in_language(warning.message, language)
+        console.print(styled(t("plan_warning", language), "yellow", f" {warning.where}: {message}"))
 
 
 def _runs_with_attempts(root: Path, rows: Sequence[RunSpec]) -> frozenset[str]:

@@ -16,17 +16,26 @@ from typing import TYPE_CHECKING, cast
 from bridge.adapters.backends.local.backend import LocalBackend
 from bridge.adapters.backends.local.config import LocalConfig
 from bridge.adapters.gpu import NvidiaSmiProbe
+from bridge.adapters.implement.checks import check_commands
 from bridge.adapters.implement.config import build_implementer
+from bridge.adapters.implement.existing import ExistingCode
 from bridge.adapters.review.config import build_reviewer
 from bridge.errors import ConfigError
-from bridge.machine.ports import AblationPlanner, Backend, Implementer, Notifier, Reviewer
+from bridge.machine.ports import (
+    AblationPlanner,
+    Backend,
+    Implementer,
+    Notifier,
+    Reviewer,
+    Severity,
+)
 from bridge.pipeline import local_checks
 from bridge.pipeline.credentials import (
     check_literal_secrets,
     check_passed_variables,
     credential_variables,
 )
-from bridge.plan import LoadedProject, placeholders
+from bridge.plan import LoadedProject, PlanWarning, placeholders
 from bridge.plan.setting_fields import did_you_mean, keys_of
 from bridge.plan.settings import SettingsTable
 
@@ -40,6 +49,7 @@ __all__ = [
     "make_implementer",
     "make_notifier",
     "make_reviewer",
+    "script_warnings",
     "validate",
 ]
 
@@ -253,6 +263,46 @@ def make_implementer(project: LoadedProject) -> Implementer:
         file=_config_file(project),
         line_of=project.config.line_of,
     )
+
+
+def script_warnings(project: LoadedProject) -> tuple[PlanWarning, ...]:
+    """
+    What the implement stage of ``bridge run`` would block on in the existing code, found now
+    for ``bridge plan``: the BLOCKING findings of the default implementer's own checks
+    (:func:`~bridge.adapters.implement.checks.check_commands`: a script the command names that
+    does not exist, with the closest name; one that does not parse), over the runs that
+    ``bridge run`` checks (not the rows the tracker says were done before bridge or are out of
+    scope), each as a warning at the ``bridge.toml`` line that names the script.
+
+    Empty when ``[implementer]`` is an agent (it writes the missing scripts) or ``base_repo`` is
+    set (the scripts may come with the clone, made only at the implement stage): there a missing
+    script is not yet a mistake.
+    """
+    from bridge.plan.templates import render_for_reading
+
+    implementer = make_implementer(project)
+    if not isinstance(implementer, ExistingCode) or not implementer.answers_at_once:
+        return ()
+    # The commands the implement stage is asked about (Session.commands), from the plan here.
+    commands = {
+        run.id: render_for_reading(run.command, run.params)
+        for run in project.runs
+        if run.command and not run.settled_before_bridge
+    }
+    file = _config_file(project) or "bridge.toml"
+    lines = (
+        project.config.path.read_text(encoding="utf-8").splitlines() if project.config.path else []
+    )
+    warnings = []
+    for finding in check_commands(project.root, commands, {}):
+        if finding.severity is not Severity.BLOCKING:
+            continue
+        # The line to edit: the first that names the script (a typo is fixed where it is written).
+        line = next(
+            (at for at, text in enumerate(lines, 1) if finding.file and finding.file in text), 0
+        )
+        warnings.append(PlanWarning(file=file, line=line, message=finding.message))
+    return tuple(warnings)
 
 
 def make_reviewer(

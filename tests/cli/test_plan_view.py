@@ -5,10 +5,12 @@ attributed to no block with the reason, and warnings printed as written (not rea
 
 from __future__ import annotations
 
+import json
+import shutil
 from pathlib import Path
 
 from tests.conftest import needs_shared
-from tests.e2e.test_cli import bridge
+from tests.e2e.test_cli import QUICKSTART, bridge
 from tests.plan.corpus import as_project
 from tests.plan.test_attribution import PLAN, TOML, TRACKER, write
 
@@ -303,3 +305,42 @@ def test_a_run_named_without_its_qualifier_and_a_versus_cell_are_placed(tmp_path
     assert "Black-box tuner: R007; Delay-aware tuner: R008; Delay-aware + projection: R009" in (
         done.stdout
     )
+
+
+def test_a_missing_script_is_said_by_plan_as_run_would_block_on_it(tmp_path: Path) -> None:
+    """
+    Trial T3: `[run] command` names scripts/trian.py (the project has scripts/train.py);
+    `bridge run` blocks at its implement stage, and `bridge plan`, run first, said nothing.
+    It now says the same finding, at the bridge.toml line to fix, in the text and the JSON.
+    """
+    project = tmp_path / "quickstart"
+    shutil.copytree(QUICKSTART, project, ignore=shutil.ignore_patterns(".bridge", "runs"))
+    toml = project / "bridge.toml"
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace("scripts/train.py --", "scripts/trian.py --"),
+        encoding="utf-8",
+    )
+    line = next(
+        at
+        for at, text in enumerate(toml.read_text(encoding="utf-8").splitlines(), 1)
+        if "scripts/trian.py" in text
+    )
+    said = (
+        "R001, R002, R003, R004, R005, R006, R007, R008, R009, R010, R011, R012, R013, R014, "
+        "R015, R016, R017, R018, R019, R020: the script scripts/trian.py does not exist in the "
+        "project; did you mean 'scripts/train.py'?"
+    )
+    done = bridge("plan", "--project", str(project))
+    assert done.returncode == 0, done.stderr
+    assert f"\nwarning bridge.toml:{line}: {said}\n" in done.stdout
+    shown = bridge("plan", "--json", "--project", str(project))
+    assert shown.returncode == 0, shown.stderr
+    assert {"file": "bridge.toml", "line": line, "message": said} in json.loads(shown.stdout)[
+        "warnings"
+    ]
+    # The project as shipped has its script: no such warning.
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace("scripts/trian.py", "scripts/train.py"),
+        encoding="utf-8",
+    )
+    assert "does not exist" not in bridge("plan", "--project", str(project)).stdout
