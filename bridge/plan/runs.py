@@ -1060,8 +1060,14 @@ def _conditional(drafts: Sequence[_Draft]) -> list[PlanWarning]:
     ):
         if not group:
             continue
-        shown = "; ".join(f"{d.id}: {' '.join(note.split())[:60]!r}" for d, note in group[:4])
-        more = f"; … +{len(group) - 4}" if len(group) > 4 else ""
+        # A row's seeds' runs (R040-s42, -s27, -s97) are its one row, said once.
+        rows: dict[str, str] = {}
+        for d, note in group:
+            rows.setdefault(seed_row(d.id, d.seed) or d.id, note)
+        shown = "; ".join(
+            f"{row}: {' '.join(note.split())[:60]!r}" for row, note in list(rows.items())[:4]
+        )
+        more = f"; … +{len(rows) - 4}" if len(rows) > 4 else ""
         warnings.append(
             PlanWarning(
                 file=group[0][0].file,

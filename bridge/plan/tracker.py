@@ -415,6 +415,8 @@ def read_tracker_runs(doc: Document) -> tuple[list[TrackerRun], list[tuple[int, 
                 several = (
                     row_seeds(seed_header, plain(cells[columns["seed"]])) if seed_header else ()
                 )
+                if not seed_header and row.seed is None:
+                    row, several = _seeds_in_system(row)
                 if len(several) < 2 or tasks:
                     if several:  # "Seeds: 1": one run, its seed not stated
                         row = attrs.evolve(row, seed=None)
@@ -697,6 +699,33 @@ def _single_block(cell: str) -> str:
     if _ONE_BLOCK.fullmatch(text):
         return normalise_block_id(text)
     return ""
+
+
+# "capacity-matched VanillaFilter seed 42", "final Direct24/Rollout24 seeds 42/27/97": the seeds
+# a System / Variant cell ends with, in a tracker with no Seed column.
+_SYSTEM_SEEDS = re.compile(
+    r"[\s,;(（]+seeds?\s*[=:：]?\s*(\d{1,12}(?:\s*[/,、]\s*\d{1,12})*)\s*[)）]?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _seeds_in_system(row: TrackerRun) -> tuple[TrackerRun, tuple[int, ...]]:
+    """
+    The row with the seeds its System / Variant cell ends with taken out of the system's name:
+    one seed is the row's seed; several are returned, each planned as its own run as a Seed
+    cell naming several is. 023's R020 "capacity-matched VanillaFilter seed 42" ran with the
+    default seed 0 and recorded none (trial T5). The row as it was, and ``()``, otherwise.
+    """
+    found = _SYSTEM_SEEDS.search(row.system)
+    if found is None or not row.system[: found.start()].strip():
+        return row, ()
+    values = tuple(dict.fromkeys(int(v) for v in re.findall(r"\d+", found.group(1))))
+    if len(values) > _MAX_SEEDS:
+        return row, ()
+    named = row.system[: found.start()].strip()
+    if len(values) == 1:
+        return attrs.evolve(row, system=named, seed=values[0]), ()
+    return attrs.evolve(row, system=named), values
 
 
 def _seed(seed_cell: str, notes: str) -> int | None:

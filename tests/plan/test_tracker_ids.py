@@ -277,6 +277,28 @@ class TestSeedCells:
         runs = load_project(root).runs
         assert [(r.id, r.seed) for r in runs] == [("R0", 0), ("R1", 1), ("R2", 2)]
 
+    def test_seeds_a_system_cell_ends_with(self, tmp_path: Path) -> None:
+        """023 (trial T5), no Seed column: R020 "capacity-matched VanillaFilter seed 42" ran
+        with the default seed 0 and recorded none; R040 "… seeds 42/27/97" was one seedless
+        run. The seeds are the runs' own, and the system is named without them."""
+        root = _project(tmp_path, "R0")
+        (root / "refine-logs" / "EXPERIMENT_TRACKER.md").write_text(
+            "| Run ID | Milestone | Block | System / Variant | Status |\n"
+            "|---|---|---|---|---|\n"
+            "| R020 | M1 | B1 | capacity-matched VanillaFilter seed 42 | TODO |\n"
+            "| R040 | M1 | B1 | final Direct24/Rollout24 seeds 42/27/97 | TODO |\n"
+            "| R041 | M1 | B1 | Vanilla / innovation / online recurrent seeds | TODO |\n",
+            encoding="utf-8",
+        )
+        runs = [(r.id, r.seed, r.system) for r in load_project(root).runs]
+        assert runs == [
+            ("R020", 42, "capacity-matched VanillaFilter"),
+            ("R040-s42", 42, "final Direct24/Rollout24"),
+            ("R040-s27", 27, "final Direct24/Rollout24"),
+            ("R040-s97", 97, "final Direct24/Rollout24"),
+            ("R041", None, "Vanilla / innovation / online recurrent seeds"),
+        ]
+
     @needs_shared
     def test_032_seed_counts_and_priority_sections(self, tmp_path: Path) -> None:
         """032_fed-hypca: `Seeds` 3 gives three runs, `## Priority 2 (Nice-to-Have)` makes its
