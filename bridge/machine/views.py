@@ -14,6 +14,7 @@ from datetime import datetime
 import attrs
 
 from bridge.events import types as ev
+from bridge.events.measurements import NO_NUMBER_IN_FILE
 from bridge.events.values import Finding, JobHandle, Slot
 from bridge.machine.stages import RunState, Stage
 from bridge.value_methods import value_methods
@@ -127,24 +128,24 @@ class RunView:
     @property
     def wrote_no_number(self) -> bool:
         """
-        True when the run succeeded, numbers were expected of it (it names metrics or belongs
-        to a block), and no number was recorded while a file of its outputs was there to give
-        them: one that held none (a ``metrics.json`` of ``{}``) or one that could not be read
-        (cut off, a row longer than its header, a link out: 015's R008 read as DONE and exit
-        0). For a must-run run the plan's evidence is missing, as for a failure. A run that
-        wrote no metrics file at all is not one (it may have none to give: a figure, a
-        post-processing step); its output folder is named in its problems.
+        True when the run succeeded and no number was recorded while a file of its outputs
+        was there to give them: one that could not be read (cut off, a row longer than its
+        header, a link out: 015's R008 read as DONE and exit 0; 011's R018, in no block and
+        naming no metric, too: trial T5), or, when numbers were expected of it (it names
+        metrics or belongs to a block), one that held none (a ``metrics.json`` of ``{}``; a
+        data-preparation step's config JSON is no such file). For a must-run run the plan's
+        evidence is missing, as for a failure. A run that wrote no metrics file at all is not
+        one (it may have none to give: a figure, a post-processing step); its output folder is
+        named in its problems.
         """
         metrics = self.metrics
-        return (
-            self.state is RunState.SUCCEEDED
-            and self.numbers_asked
-            and metrics is not None
-            and not metrics.values
-            # Blocking: a broken or refused file, or NO_NUMBER_IN_FILE; a note (nothing
-            # matched, a part left unread) is not one.
-            and any(p.blocking for p in metrics.problems)
-        )
+        if self.state is not RunState.SUCCEEDED or metrics is None or metrics.values:
+            return False
+        # Blocking: a broken or refused file, or NO_NUMBER_IN_FILE; a note (nothing matched, a
+        # part left unread) is not one.
+        blocking = [p for p in metrics.problems if p.blocking]
+        broken = any(p.message != NO_NUMBER_IN_FILE for p in blocking)
+        return broken or (self.numbers_asked and bool(blocking))
 
     @property
     def is_task(self) -> bool:

@@ -1,0 +1,54 @@
+"""
+What a run's view says of the numbers it recorded: when a succeeded run's evidence is missing.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from bridge.events import types as ev
+from bridge.events.measurements import NO_NUMBER_IN_FILE, UnreadOutput
+from bridge.machine.stages import RunState
+from bridge.machine.views import AttemptView, RunView
+
+
+def _succeeded(problem: str, *, metrics: tuple[str, ...] = (), block: str = "") -> RunView:
+    recorded = ev.MetricsRecorded(
+        run_id="R1",
+        attempt_id="R1-a1",
+        problems=(UnreadOutput(source="out/metrics.json", message=problem),),
+    )
+    attempt = AttemptView(
+        attempt_id="R1-a1",
+        number=1,
+        backend="local",
+        slots=(),
+        argv=("python3", "job.py"),
+        output_dir="out",
+        submitted_at=datetime(2026, 12, 5, tzinfo=UTC),
+        state=RunState.SUCCEEDED,
+        metrics=recorded,
+    )
+    spec = ev.RunPlanned(run_id="R1", milestone="M1", metrics=metrics, block=block)
+    return RunView(spec=spec, state=RunState.SUCCEEDED, attempts=(attempt,))
+
+
+@pytest.mark.parametrize(
+    ("problem", "metrics", "block", "missing"),
+    [
+        # 011's R018 (trial T5): in no block, naming no metric, its metrics.json cut off: the
+        # file is broken, so its evidence is missing all the same.
+        ("out/metrics.json:1: not valid JSON: cut off", (), "", True),
+        # A data-preparation step's config JSON holds no number: none is asked of it.
+        (NO_NUMBER_IN_FILE, (), "", False),
+        # Numbers asked (a metric named, or a block): a file with none is evidence missing.
+        (NO_NUMBER_IN_FILE, ("accuracy",), "", True),
+        (NO_NUMBER_IN_FILE, (), "B1", True),
+    ],
+)
+def test_a_succeeded_run_with_a_broken_file_wrote_no_number(
+    problem: str, metrics: tuple[str, ...], block: str, missing: bool
+) -> None:
+    assert _succeeded(problem, metrics=metrics, block=block).wrote_no_number is missing
