@@ -192,7 +192,18 @@ def measured_names(
             if hit is not None:
                 # A hit among the label-free bases stands for its conditions, not itself.
                 out.update([hit] if pool is distinct else by_base[hit])
+    # A name whose words the plan writes inside a longer metric phrase: 014's `TCIG` of "TCIG
+    # with image bootstrap" and "area-quartile TCIG" (trial T5: its NaN was "not a metric the
+    # plan measures").
+    phrases = [set(_WORD.findall(w.casefold())) for w in wanted if w.strip()]
+    for name in distinct:
+        words = _WORD.findall(name.split("[", 1)[0].rsplit(".", 1)[-1].casefold())
+        if words and sum(map(len, words)) >= 3 and any(set(words) <= p for p in phrases):
+            out.add(name)
     return frozenset(out)
+
+
+_WORD = re.compile(r"[^\W_]+")
 
 
 def _check_history(history: MetricHistory, settings: QualitySettings) -> list[QualityFinding]:

@@ -146,6 +146,15 @@ class TestScopedToThePlan:
         names = ["results.mrr[full]", "results.mrr[compact]", "results.recall[full]"]
         assert measured_names(names, ["MRR"]) == {"results.mrr[full]", "results.mrr[compact]"}
 
+    def test_a_name_inside_a_plan_metric_phrase_is_measured(self) -> None:
+        """014's `TCIG`: the plan measures "TCIG with image bootstrap" and "area-quartile TCIG";
+        its NaN was noted "not a metric the plan measures" (trial T5). Over-including is the
+        safe side (`image`, a word of the phrase, is in too); `replay_error` stays out."""
+        names = ["TCIG", "replay_error", "image"]
+        wanted = ["TCIG with image bootstrap", "area-quartile TCIG"]
+        assert measured_names(names, wanted) == {"TCIG", "image"}
+        assert measured_names(["replay_error"], wanted) == frozenset()
+
     def test_an_ambiguous_plan_name_covers_every_candidate(self) -> None:
         """Two files both writing accuracy: both are scoped in (over-including is safe)."""
         names = ["val.accuracy", "test.accuracy", "loss"]

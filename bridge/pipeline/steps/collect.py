@@ -183,6 +183,13 @@ def metrics_of(project: LoadedProject, state: PipelineState, run: RunView) -> ev
             if block is not None
             else ()
         ),
+        # A run in no block measures what the plan measures: a NaN in 011's `macro_f1` (the
+        # plan's primary) was noted "not a metric the plan measures" (trial T5).
+        *(
+            name
+            for b in (state.plan.blocks if state.plan is not None and block is None else ())
+            for name in plan_metric_names(b.metrics)
+        ),
     ]
     attempt_dir = ProjectLayout(project.root).attempt_dir(run.directory, attempt.attempt_id)
     extraction = extract_metrics(
