@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from rich.text import Text
 
     from bridge.plan import LoadedProject
+    from bridge.plan.criteria import Criterion
     from bridge.plan.model import Block
 
 __all__ = ["render_blocks", "stop_rule_lines"]
@@ -210,5 +211,22 @@ def _criterion_lines(
             if isinstance(clause, Criterion)
             else in_language(f"not machine-checkable: {clause.reason}", language)
         )
+        if isinstance(clause, Criterion) and _no_baseline(clause, block, systems):
+            # 011's B4: "accuracy higher for reranked by ≥5pp" previewed as a comparison with
+            # the baseline, and judged "the block has none" (trial T5).
+            what += t("plan_no_baseline", language)
         lines.append(f"{label if number == 1 else ' ' * terminal_cells(label)}{index}{what}")
     return lines
+
+
+def _no_baseline(clause: Criterion, block: Block, systems: Sequence[str]) -> bool:
+    """
+    Whether ``clause`` compares with "the baseline" that the block cannot name: no Baseline
+    line, no one system named baseline, and not two systems (then the other one is it).
+    """
+    from bridge.plan.criteria import BASELINE
+    from bridge.projections.block_runs import reference_system
+
+    if clause.reference != BASELINE or block.baseline:
+        return False
+    return reference_system(systems) is None and len(systems) != 2

@@ -84,6 +84,12 @@ _WORDS: dict[str, tuple[str, str]] = {
         "仍然阻断：自阻断以来 bridge 读取的文件（计划、追踪表、bridge.toml、脚本）都没有改动，"
         "因此没有重新检查任何内容",
     ),
+    "plan_no_baseline": (
+        " — but the block has no baseline system to compare with, so the results cannot judge "
+        "it (add a `Baseline:` line, or a system whose name says baseline)",
+        "——但该实验块没有可对比的基线系统，结果无法判断（请加上 `Baseline:` 行，或一个名称写明"
+        "基线的系统）",
+    ),
     "plan_first": ("first to launch: ", "最先启动："),
     "plan_first_none": (
         "none (every row is done before bridge or out of scope)",

@@ -344,3 +344,15 @@ def test_a_missing_script_is_said_by_plan_as_run_would_block_on_it(tmp_path: Pat
         encoding="utf-8",
     )
     assert "does not exist" not in bridge("plan", "--project", str(project)).stdout
+
+
+@needs_shared
+def test_a_clause_against_a_baseline_the_block_lacks_is_previewed_so(tmp_path: Path) -> None:
+    """011's B4 "accuracy higher for reranked by ≥5pp" was previewed as a comparison with the
+    baseline and judged "the block has none" (trial T5): the preview says so first."""
+    done = bridge("plan", "--project", str(as_project("011", tmp_path)))
+    assert done.returncode == 0, done.stderr
+    assert (
+        "the proposed system vs baseline: accuracy gain (higher) ≥ 5 pp — but the block has no "
+        "baseline system to compare with, so the results cannot judge it"
+    ) in " ".join(done.stdout.split())
