@@ -1046,13 +1046,20 @@ def _conditional(drafts: Sequence[_Draft]) -> list[PlanWarning]:
         for d in drafts
         if d.source == "tracker" and not d.task and d.status in ("todo", "unknown")
     ]
+
+    # The researcher's Notes only: bridge's labelled part is no condition of theirs (004's
+    # R501 quoted "Only if R203 M2 gate fails; bridge: its settings changed (in", trial T7).
+    def own(notes: str) -> str:
+        found = BRIDGE_LABEL.search(notes)
+        return notes[: found.start()] if found else notes
+
     found = [
         (d, said)
         for d in to_run
-        if (said := next((t for t in (d.notes, d.purpose) if _ONLY_IF.match(t)), ""))
+        if (said := next((t for t in (own(d.notes), d.purpose) if _ONLY_IF.match(t)), ""))
     ]
     # 038's ENV-OF3-02, PENDING: "checkpoint intentionally absent; cofold remains optional".
-    lacking = [(d, d.notes) for d in to_run if _LACKS.search(d.notes)]
+    lacking = [(d, own(d.notes)) for d in to_run if _LACKS.search(own(d.notes))]
     warnings: list[PlanWarning] = []
     for group, said in (
         (found, "run only under a condition"),

@@ -350,6 +350,28 @@ def test_rows_that_run_only_under_a_condition_are_named(tmp_path: Path) -> None:
     assert "R031: '等用户的最终 Stage1.5 checkpoint 冻结'; R040: '仅 M1/M3 gate 通过后启动'" in said
 
 
+@needs_shared
+def test_a_condition_is_quoted_without_bridges_part_of_the_notes(tmp_path: Path) -> None:
+    """004's R501 after a run: "Only if R203 M2 gate fails; bridge: its settings changed (in"
+    was quoted as the researcher's condition (trial T7)."""
+    project = as_project("004", tmp_path)
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    text = tracker.read_text(encoding="utf-8")
+    assert "**Only if R203 M2 gate fails** |" in text
+    tracker.write_text(
+        text.replace(
+            "**Only if R203 M2 gate fails** |",
+            "**Only if R203 M2 gate fails**; bridge: its settings changed (inputs changed) |",
+            1,
+        ),
+        encoding="utf-8",
+    )
+    messages = [w.message for w in load_project(project).warnings]
+    (said,) = [m for m in messages if "only under a condition" in m]
+    assert "R501: 'Only if R203 M2 gate fails'" in said, said
+    assert "bridge:" not in said
+
+
 @pytest.mark.parametrize(
     ("note", "conditional"),
     [
