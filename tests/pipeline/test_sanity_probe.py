@@ -222,3 +222,28 @@ def test_a_probe_with_a_number_it_cannot_trust_is_retried_with_force(tmp_path: P
         bridge.close()
     assert not (project / "markers" / "R2").exists()
     assert "`bridge retry --force R1` runs it again" in summary, summary
+
+
+def test_a_probe_in_a_block_giving_no_number_is_blocked_with_its_reason(tmp_path: Path) -> None:
+    """030 (trial T7): the first-run check's run is in a block, names no metric, and wrote no
+    metrics file: the check failed "no metric could be read", and the block said "A1: ." with
+    the fix for an error its log does not have. The block says what failed and its fix."""
+    runs = [Run(id="R1", milestone="M1", mode="none"), Run(id="R2", milestone="M1")]
+    project = write_project(tmp_path / "p", runs, sanity=None)
+    config = project / "bridge.toml"
+    config.write_text(config.read_text().replace('outputs = ["metrics.json"]\n', ""))
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    tracker.write_text(
+        tracker.read_text().replace(
+            "| R1 | M1 | main | main | test | accuracy |", "| R1 | M1 | main | main | test |  |"
+        )
+    )
+    bridge = Bridge(project)
+    try:
+        assert bridge.run() is Stage.BLOCKED
+        blocked = bridge.status().blocked
+    finally:
+        bridge.close()
+    assert blocked is not None
+    assert blocked.reason == "sanity fails repeatedly: R1: its metrics could not be read", blocked
+    assert "Fix: write the metrics to a file" in blocked.findings[0].message

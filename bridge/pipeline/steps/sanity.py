@@ -391,7 +391,7 @@ def after_sanity_failure(s: Session) -> Step:
     last = checks[-1]
     repeats = sum(1 for c in checks if c.signature == last.signature)
     limit = GpuBounds.of(s.project.config.run)
-    findings = failure_findings(_failed_sanity_runs(state, limit), limit)
+    findings = failure_findings(_failed_sanity_runs(state, limit), limit, sanity_probe(state))
     lead = lead_of(findings) or last.detail[:300]
     if rescues >= MAX_RESCUES:
         return s.block(f"sanity still fails after {rescues} rescue rounds: {lead}", findings)
@@ -487,7 +487,7 @@ def rescue(s: Session) -> Step:
         return code.implement(s, fixes)
     # The actual failure and its fix lead; the diagnosis adds only what it found blocking (its
     # full text is in the review file).
-    findings = [*failure_findings(failed, limit), *blocking]
+    findings = [*failure_findings(failed, limit, sanity_probe(state)), *blocking]
     lead = lead_of(findings) or review.text[:400]
     return s.block(f"sanity fails repeatedly: {lead}", findings)
 
@@ -523,14 +523,18 @@ def _failed_sanity_runs(state: PipelineState, limit: GpuBounds | None) -> list[R
 _WAITED_FOR = re.compile(r"^not run: (?:dependency|milestone \S+ must-run) (\S+)")
 
 
-def failure_findings(runs: Sequence[RunView], limit: GpuBounds | None = None) -> list[Finding]:
+def failure_findings(
+    runs: Sequence[RunView], limit: GpuBounds | None = None, probe: str | None = None
+) -> list[Finding]:
     """
     One blocking finding per distinct failure of ``runs``: the runs, what the failure means
-    (exit code, missing file or output, the log's last error line) and its fix.
+    (exit code, missing file or output, the log's last error line) and its fix. ``probe``: the
+    first-run check's run, judged as the sanity check judged it (without it, a probe that gave
+    no number read as passing here, and the block said "A1: ." with no reason, trial T7).
     """
     groups: dict[str, list[str]] = {}
     for run in runs:
-        groups.setdefault(_sanity_problem(run, limit), []).append(run.run_id)
+        groups.setdefault(_sanity_problem(run, limit, probe), []).append(run.run_id)
     findings = []
     for why, ids in groups.items():
         waited = _WAITED_FOR.search(why)
