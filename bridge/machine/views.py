@@ -8,6 +8,7 @@ builds them from the log and nothing else does.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
@@ -25,6 +26,12 @@ __all__ = ["TASK_NOT_RUN", "AttemptView", "PipelineState", "RunView", "findings_
 # How the recorded reason of a tracker's implementation task opens (pipeline/recording.py
 # writes it; RunView.is_task reads it): the task is no run, counted nowhere.
 TASK_NOT_RUN = "an implementation task of the tracker"
+
+
+# The files a run writes its numbers to by name: metrics.json, results.csv, eval_metrics.jsonl.
+_METRICS_FILE = re.compile(
+    r"(?:.*[_.-])?(?:metrics?|results?|scores?)(?:[_.-].*)?\.(?:jsonl?|csv)$"
+)
 
 
 @value_methods
@@ -134,17 +141,25 @@ class RunView:
         naming no metric, too: trial T5), or, when numbers were expected of it (it names
         metrics or belongs to a block), one that held none (a ``metrics.json`` of ``{}``; a
         data-preparation step's config JSON is no such file). For a must-run run the plan's
-        evidence is missing, as for a failure. A run that wrote no metrics file at all is not
-        one (it may have none to give: a figure, a post-processing step); its output folder is
-        named in its problems.
+        evidence is missing, as for a failure. So is a run whose row names a metric and that
+        recorded none at all (004's R302 exited 0 with no file, and counted done, trial T7). A
+        run naming no metric that wrote no metrics file is not one (it may have none to give:
+        a figure, a post-processing step); its output folder is named in its problems.
         """
         metrics = self.metrics
         if self.state is not RunState.SUCCEEDED or metrics is None or metrics.values:
             return False
+        if self.spec.metrics:
+            return True
         # Blocking: a broken or refused file, or NO_NUMBER_IN_FILE; a note (nothing matched, a
         # part left unread) is not one.
         blocking = [p for p in metrics.problems if p.blocking]
-        broken = any(p.message != NO_NUMBER_IN_FILE for p in blocking)
+        # Broken whatever the run is for: a file named for metrics or results (a data step's
+        # JSON Lines named .json, a dataset over the size limit, say nothing of its numbers).
+        broken = any(
+            p.message != NO_NUMBER_IN_FILE and _METRICS_FILE.match(p.source.rsplit("/", 1)[-1])
+            for p in blocking
+        )
         return broken or (self.numbers_asked and bool(blocking))
 
     @property

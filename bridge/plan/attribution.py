@@ -28,7 +28,9 @@ Evidence is taken in a fixed order, the first that decides wins:
    compared system whose name begins it, word for word, among the milestone's blocks (all
    blocks when the milestone names none);
 6. a system that is one block's compared system with its first words left out (021's
-   "Hybrid PIS-IEK" of "piecewise hybrid PIS-IEK"), two words at least;
+   "Hybrid PIS-IEK" of "piecewise hybrid PIS-IEK"), two words at least, is not placed by
+   what follows: it may be that system or another ("random search" and "constrained random
+   search"), and the reason names the near match;
 7. when the milestone names no block and nothing above decided: the one block whose text names
    the scripts or code spans the milestone's Runs cell names (009's M2 runs
    ``analyze_representation_signals.py``, which only Block 2's setup names), else the one
@@ -360,6 +362,10 @@ class Attributor:
         # names a script only one block runs, or whose goal is one block's title: weaker
         # evidence than the run's own system or Purpose, so taken after them.
         self.milestone_inferred: dict[str, tuple[str, str]] = {}
+        # The milestones inferred from the systems their Runs cell lists: a run there is placed
+        # by it only when its name shares a word with the block's systems (005's M2 lists B3's
+        # A3 arms and a "d_mem trace" of B5; its R009 "Extract M_clean …" is none of B3's).
+        self.listed_by_systems: set[str] = set()
         for milestone in plan.milestones:
             if self.milestone_blocks[milestone.id]:
                 continue
@@ -369,6 +375,7 @@ class Attributor:
                 found = (coded[0], f"milestone {milestone.id}'s Runs cell names {coded[1]}")
             elif listed is not None:
                 found = (listed[0], f"milestone {milestone.id}'s Runs cell {listed[1]}")
+                self.listed_by_systems.add(milestone.id)
             elif (goal := _named_by_goal(milestone, plan)) is not None:
                 found = (goal[0], f"milestone {milestone.id}, {goal[1]}")
             else:
@@ -514,6 +521,17 @@ class Attributor:
             if not held_elsewhere:
                 found.update(begun)
         return sorted(found)
+
+    def _shares_a_word(self, keys: set[str], block: str) -> bool:
+        """Whether a key of the run's system has a word (three letters or more) of ``block``'s
+        compared systems, set words such as "model" or "baseline" aside."""
+        theirs = {
+            w
+            for key in self.block_systems[block][1]
+            for w in key.split()
+            if len(w) > 2 and w not in _NAME_WORDS
+        }
+        return any(w in theirs for key in keys for w in key.split())
 
     def _qualified_away(self, keys: set[str]) -> list[tuple[str, str]]:
         """
@@ -765,19 +783,28 @@ class Attributor:
             return self._placed(aliased[0], names, "an alias of its system matches one block")
         holders = holders or aliased
         if not holders:
-            # "Hybrid PIS-IEK" is B4's "piecewise hybrid PIS-IEK" with its qualifier left out:
-            # taken before what the milestone's Runs cell suggests (021's M4 lists B5's
-            # channels, and placed R011 there, trial T5).
+            # "Hybrid PIS-IEK" reads as B4's "piecewise hybrid PIS-IEK" with its first word left
+            # out, or as another system ("random search" is not "constrained random search"):
+            # not placed by a milestone's Runs cell that suggests another block (021's M4 lists
+            # B5's channels, and put R011 there, trial T5), but said, for the researcher to
+            # decide.
             qualified = self._qualified_away(names[0])
             if len(qualified) == 1:
                 ((block, system),) = qualified
                 return Attribution(
-                    block=block,
-                    system=system,
-                    basis=f"system is block {block}'s {system!r} without its first words",
+                    block="",
+                    system="",
+                    basis=f"{shown} ends block {block}'s {system!r}: if it runs that system, "
+                    f'set `block = "{block}"` (and the system\'s name) for it',
                 )
         if not holders and not in_milestone:
             inferred = self.milestone_inferred.get(run.milestone)
+            if (
+                inferred is not None
+                and run.milestone in self.listed_by_systems
+                and not self._shares_a_word(names[1], inferred[0])
+            ):
+                inferred = None
             if inferred is not None:
                 return self._placed(inferred[0], names, inferred[1], run.purpose)
             # 009's R003 "Uses `scripts/analyze_representation_signals.py`": the script only
@@ -857,7 +884,7 @@ def _named_by_systems(cell: str, plan: Plan) -> tuple[str, str] | None:
     """
     parts = [p for piece in _VERSUS.split(cell) for p in _CELL_SPLIT.split(piece)]
     items = {key for part in parts if (key := system_key(part))}
-    if len(items) < 2:
+    if len(items) < 2 or not plan.blocks:
         return None
     counts: list[tuple[int, str]] = []
     for block in plan.blocks:
@@ -870,6 +897,10 @@ def _named_by_systems(cell: str, plan: Plan) -> tuple[str, str] | None:
     return found, f"lists {best} of block {found}'s compared systems"
 
 
+# Words many systems' names have, which tie a run to no block.
+_NAME_WORDS = frozenset(
+    {"the", "and", "with", "model", "method", "system", "baseline", "base", "full", "run"}
+)
 # "black-box vs delay-aware vs projected" (021's M3): the systems a Runs cell compares.
 _VERSUS = re.compile(r"\s+(?:vs\.?|versus|对比|对)\s+", re.IGNORECASE)
 # Words that only say a name is the system itself, in full: "MART full" runs the plan's "MART".

@@ -567,6 +567,14 @@ _ATTRIBUTION: tuple[tuple[re.Pattern[str], str], ...] = (
         re.compile(rf"\b{_SYSTEM} is compared in block (\S+) and begins block (\S+)'s "),
         r"系统 \1 是实验块 \2 的对比系统，又是实验块 \3 的对比系统名的开头：",
     ),
+    (
+        re.compile(
+            rf"\b{_SYSTEM} ends block (\S+)'s {_QUOTE}: if it runs that system, set "
+            r"`block = \"(\S+)\"` \(and the system's name\) for it"
+        ),
+        r'系统 \1 是实验块 \2 的 \3 的结尾：若它运行的就是该系统，请为它设置 `block = "\4"`'
+        r"（以及该系统的名称）",
+    ),
     (re.compile(rf"\b{_SYSTEM} is compared in blocks "), r"系统 \1 同时是这些实验块的对比系统："),
     (
         re.compile(rf"\b{_SYSTEM} is not among any block's compared systems"),

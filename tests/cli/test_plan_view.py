@@ -296,12 +296,18 @@ def test_a_plan_without_blocks_shows_its_go_no_go_rules(tmp_path: Path) -> None:
 
 @needs_shared
 def test_a_run_named_without_its_qualifier_and_a_versus_cell_are_placed(tmp_path: Path) -> None:
-    """021 (trial T5): R011 "Hybrid PIS-IEK" is B4's "piecewise hybrid PIS-IEK", and was put in
-    B5 because its milestone's Runs cell lists B5's channels; R007-R009 run M3, "black-box vs
-    delay-aware vs projected", B3's systems, and were in no block."""
+    """021 (trial T5): R011 "Hybrid PIS-IEK" reads as B4's "piecewise hybrid PIS-IEK" and was put
+    in B5 because its milestone's Runs cell lists B5's channels: it is in neither, and the near
+    match is named (it may be another system: "random search" is not "constrained random
+    search"). R007-R009 run M3, "black-box vs delay-aware vs projected", B3's systems, and
+    were in no block."""
     done = bridge("plan", "--project", str(as_project("021", tmp_path)))
     assert done.returncode == 0, done.stderr
-    assert "single-Jacobian PIS-IEK: R010; piecewise hybrid PIS-IEK: R011\n" in done.stdout
+    assert "  运行：    single-Jacobian PIS-IEK: R010\n" in done.stdout
+    assert (
+        "R011 (Hybrid PIS-IEK): 系统 'Hybrid PIS-IEK' 是实验块 B4 的 "
+        "'piecewise hybrid PIS-IEK' 的结尾"
+    ) in done.stdout
     assert "Black-box tuner: R007; Delay-aware tuner: R008; Delay-aware + projection: R009" in (
         done.stdout
     )
@@ -356,3 +362,33 @@ def test_a_clause_against_a_baseline_the_block_lacks_is_previewed_so(tmp_path: P
         "the proposed system vs baseline: accuracy gain (higher) ≥ 5 pp — but the block has no "
         "baseline system to compare with, so the results cannot judge it"
     ) in " ".join(done.stdout.split())
+
+
+def test_a_plan_without_blocks_and_a_runs_cell_listing_systems_is_read(tmp_path: Path) -> None:
+    """A milestone table listing systems in a plan with no blocks: reading which block the cell
+    lists raised IndexError (review)."""
+    (tmp_path / "refine-logs").mkdir()
+    (tmp_path / "refine-logs" / "EXPERIMENT_PLAN.md").write_text(
+        "# Plan\n\n## Run Order and Milestones\n\n"
+        "| Milestone | Goal | Runs | Decision Gate | Cost | Risk |\n"
+        "|---|---|---|---|---|---|\n"
+        "| M1 | baselines | LoRA, full fine-tuning | ok | 1 | none |\n"
+    )
+    (tmp_path / "bridge.toml").write_text(
+        '[run]\ncommand = "python3 -c pass"\n[[runs]]\nid = "R1"\nmilestone = "M1"\n'
+    )
+    done = bridge("plan", "--project", str(tmp_path))
+    assert "Traceback" not in done.stderr, done.stderr
+    assert done.returncode in (0, 2), done.stderr
+
+
+@needs_shared
+def test_a_run_sharing_no_word_with_the_listed_block_stays_unplaced(tmp_path: Path) -> None:
+    """005's M2 lists B3's A3 arms and a "d_mem trace" of B5: its R009 "Extract M_clean / M_only
+    / M_full …" was put in B3 with no system (review); it stays unplaced, said so."""
+    done = bridge("plan", "--project", str(as_project("005", tmp_path)), "--json")
+    assert done.returncode == 0, done.stderr
+    import json
+
+    runs = {r["id"]: r for r in json.loads(done.stdout)["runs"]}
+    assert runs["R009"]["block"] == ""

@@ -14,11 +14,18 @@ from bridge.machine.stages import RunState
 from bridge.machine.views import AttemptView, RunView
 
 
-def _succeeded(problem: str, *, metrics: tuple[str, ...] = (), block: str = "") -> RunView:
+def _succeeded(
+    problem: str,
+    *,
+    metrics: tuple[str, ...] = (),
+    block: str = "",
+    blocking: bool = True,
+    file: str = "out/metrics.json",
+) -> RunView:
     recorded = ev.MetricsRecorded(
         run_id="R1",
         attempt_id="R1-a1",
-        problems=(UnreadOutput(source="out/metrics.json", message=problem),),
+        problems=(UnreadOutput(source=file, message=problem, blocking=blocking),),
     )
     attempt = AttemptView(
         attempt_id="R1-a1",
@@ -52,3 +59,19 @@ def test_a_succeeded_run_with_a_broken_file_wrote_no_number(
     problem: str, metrics: tuple[str, ...], block: str, missing: bool
 ) -> None:
     assert _succeeded(problem, metrics=metrics, block=block).wrote_no_number is missing
+
+
+def test_a_run_naming_a_metric_that_wrote_no_file_wrote_no_number() -> None:
+    """004's R302 exited 0 and wrote no metrics file: it counted done (trial T7). Its row names
+    a metric: its evidence is missing. A figure step naming none is not."""
+    note = "no output file matched: nothing under output/ to read"
+    assert _succeeded(note, metrics=("TPR",), blocking=False).wrote_no_number
+    assert not _succeeded(note, blocking=False).wrote_no_number
+
+
+def test_a_broken_data_file_of_a_run_asked_for_no_number_is_no_missing_evidence() -> None:
+    """A data step's JSON Lines named `train.json` reads "not valid JSON: Extra data": it says
+    nothing of numbers the run owes (review). Its metrics.json cut off does."""
+    broken = "out/train.json:2: not valid JSON: Extra data"
+    assert not _succeeded(broken, file="out/train.json").wrote_no_number
+    assert _succeeded(broken, file="out/eval_metrics.json").wrote_no_number
