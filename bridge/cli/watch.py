@@ -333,7 +333,9 @@ class LineMerger:
         changed = sorted(
             k
             for k in {*before, *evt.inputs}
-            if before.get(k) != evt.inputs.get(k) and evt.inputs.get(k) != self._written.get(k)
+            # A deleted input (None now) is a change; a file as bridge last wrote it is none.
+            if before.get(k) != evt.inputs.get(k)
+            and (evt.inputs.get(k) is None or evt.inputs.get(k) != self._written.get(k))
         )
         if not changed:
             return None

@@ -28,6 +28,7 @@ runs and systems in :mod:`bridge.projections.block_runs`.
 from __future__ import annotations
 
 import functools
+import json
 import re
 from collections.abc import Mapping, Sequence
 
@@ -296,7 +297,8 @@ def _recorded_per_label(
         notes.append(
             f"; {metric} is recorded under several labels ({', '.join(labelled)}) and no one "
             "of them stands for the run: name the one meant in bridge.toml, e.g. "
-            f'[metrics] aliases = {{ "{labelled[-1]}" = "{metric}" }}'
+            # JSON strings are TOML basic strings: a name with `"` or `\\` stays valid TOML.
+            f"[metrics] aliases = {{ {json.dumps(labelled[-1])} = {json.dumps(metric)} }}"
         )
     if not notes:
         return verdict

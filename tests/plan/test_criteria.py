@@ -248,6 +248,21 @@ class TestParseCriterionEnglish:
         )
         assert isinstance(c, Criterion)
         assert (c.mode, c.subject, c.reference) == (Mode.RELATIVE, "MART", "relative-position only")
+        # Systems named by the words still read so (review): "relative" beats "absolute".
+        c = parse_criterion(
+            "relative beats absolute on accuracy by ≥ 1 point",
+            block_systems=["Relative PE", "Absolute PE"],
+            metrics=["accuracy"],
+        )
+        assert isinstance(c, Criterion)
+        assert (c.subject, c.reference) == ("Relative PE", "Absolute PE")
+
+    def test_a_key_written_as_code_names_no_system(self) -> None:
+        """`LoRA-r8` and `GPT-4o-mini` are systems written as code, not metric keys (review)."""
+        c = parse_criterion(
+            "`GPT-4o-mini` accuracy ≥ 0.8", block_systems=["GPT-4o-mini"], metrics=["accuracy"]
+        )
+        assert isinstance(c, Criterion) and c.metric == "accuracy"
 
     def test_a_key_written_as_code_is_the_metric_whole(self) -> None:
         """018's `results.optimal_action_probabilities.cheap-direct` > 0.8 was read as the

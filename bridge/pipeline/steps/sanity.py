@@ -189,7 +189,7 @@ def sanity(s: Session) -> Step:
         notes = "; ".join(
             [n for n in (unmeasured(r, limit) for r in runs) if n]
             + (
-                [f"{', '.join(numberless)} recorded no number (none named in the tracker)"]
+                [f"{', '.join(numberless)} names no metric and recorded no number"]
                 if numberless
                 else []
             )
@@ -209,6 +209,11 @@ def sanity(s: Session) -> Step:
         s.append("bridge", [ev.SanityChecked(passed=True, detail=passed[:2000])])
         s.notify("milestone", "bridge: sanity passed", passed)
         said = "sanity milestone passed" + (f"; {notes}" if notes else "")
+        if numberless:
+            notes = notes.replace(
+                f"{', '.join(numberless)} names no metric and recorded no number",
+                f"{'、'.join(numberless)} 未指明指标，也未记录数值",
+            )
         zh = "健全性里程碑通过" + (f"；{notes}" if notes else "")
         if probe is not None:
             said = passed

@@ -114,9 +114,22 @@ _TWO_SIDED = re.compile(r"相差|±|\+/-|\|[^|]+\|")
 # A metric written as an identifier ("high_dtu_nll", "val_loss"): words joined by underscores;
 # not an argument ("std(obj_principal_yaw)" is no such metric, 033's E2).
 _IDENTIFIER = re.compile(r"(?<![\w⟨⟩(-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w⟨⟩)(-])")
-# A metric's key written as code: a path of names joined by dots, with hyphens or underscores
-# inside (`results.optimal_action_probabilities.cheap-direct`, `eval/top-1`).
-_CODE_KEY = re.compile(r"`([A-Za-z][\w-]*(?:[./][\w-]+)+|[A-Za-z]\w*-[\w-]+)`")
+# A metric's key written as code: a path of names joined by dots or slashes, with hyphens or
+# underscores inside (`results.optimal_action_probabilities.cheap-direct`, `eval/top-1`); not a
+# bare hyphenated word, which names systems as often (`LoRA-r8`, `GPT-4o-mini`).
+_CODE_KEY = re.compile(r"`([A-Za-z][\w-]*(?:[./][\w-]+)+)`")
+_RELATIVE_NUMBER = re.compile(r"(%|\bpp|\bpoints?)\s+relative\b")
+_RELATIVE_CHANGE = re.compile(
+    r"\brelative(?=\s+(?:gain|improvement|increase|decrease|reduction|change|drop|"
+    r"difference|uplift|speed-?up)s?\b)"
+)
+
+
+def _words(name: str) -> str:
+    """A name's words, lower-cased, punctuation aside: `LoRA-r8` and "LoRA r8" are one."""
+    return " ".join(re.findall(r"[^\W_]+", name.casefold()))
+
+
 # A system named by its number in a list ("variant 3", "arm 2", "config B"), left when the
 # block has no system of that name.
 _NUMBERED_SYSTEM = re.compile(
@@ -630,6 +643,11 @@ def _parse(  # one linear decision procedure, kept in one place to read top to b
         notes.append(f"{sample.group(0)!r} read as the evaluation set, not a condition")
         norm = norm[: sample.start()] + norm[sample.end() :]
 
+    # "by ≥ 25% relative", "a relative gain of 25%": the word says how the number is read, not
+    # a system's short name (039's "relative-position only" took it, and the gain was read as
+    # points). Spelled "relatively" here, which RELATIVE_WORDS reads and no system name is.
+    norm = _RELATIVE_NUMBER.sub(r"\1 relatively", norm)
+    norm = _RELATIVE_CHANGE.sub("relatively", norm)
     # Systems first (their names may contain digits or metric words), then the baseline word.
     systems = [s for s in block_systems if s.strip()]
     ablation = read_ablation(norm, systems)
@@ -734,7 +752,11 @@ def _parse(  # one linear decision procedure, kept in one place to read top to b
     # A metric written whole as a code span, a key path with dots or hyphens (018's
     # `results.optimal_action_probabilities.cheap-direct`): that key, not the identifier
     # inside it ("optimal_action_probabilities" was looked for, and not found).
-    keys = [k for k in dict.fromkeys(_CODE_KEY.findall(clause)) if k.casefold() in norm]
+    keys = [
+        k
+        for k in dict.fromkeys(_CODE_KEY.findall(clause))
+        if k.casefold() in norm and _words(k) not in {_words(x) for x in systems}
+    ]
     if not names and len(keys) == 1:
         placeholder = tag("M", len(terms))
         norm = norm.replace(keys[0].casefold(), f" {placeholder} ")

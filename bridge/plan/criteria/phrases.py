@@ -54,9 +54,6 @@ _NAME_STOP = frozenset(
         "full", "model", "method", "baseline", "base", "only", "with", "without", "variant",
         "ours", "proposed", "standard", "default", "current", "same", "stage", "data", "main",
         "version", "system", "best", "plus", "from", "block", "run", "runs", "the", "and",
-        # Words a criterion uses of its numbers: "by ≥ 25% relative" beside 039's
-        # "relative-position only" read the word as that system, and the gain as points.
-        "relative", "relatively", "absolute",
     }
 )  # fmt: skip
 _STATISTIC_WORD = re.compile(r"mean|median|average|avg|total|overall|paired|net")
