@@ -265,6 +265,18 @@ def read_fields(doc: Document, start: int, end: int) -> list[Field]:
                 parts.append(nested.group("rest").strip() if nested else stripped)
             paragraph = False
             j += 1
+        if (
+            not parts
+            and bullet is None
+            and field_key(label) is not None
+            and j < end
+            and not lines[j].strip()
+        ):
+            # "Metrics:" on a line of its own, a blank line, then its list at the same indent
+            # (030's blocks): the list is its value; read as nothing, every block lost its
+            # metrics without a word (trial T7).
+            listed, j = _list_after(doc, j, end, indent)
+            parts.extend(listed)
         fields.append(
             Field(
                 label=label, key=field_key(label) or "", value="\n".join(parts).strip(), line=i + 1
@@ -272,6 +284,38 @@ def read_fields(doc: Document, start: int, end: int) -> list[Field]:
         )
         i = j
     return fields
+
+
+def _list_after(doc: Document, at: int, end: int, indent: int) -> tuple[list[str], int]:
+    """
+    The items of the list that follows blank lines from ``at`` at ``indent`` (their wrapped or
+    nested lines joined to them), and the index after it; ``([], at)`` when no list follows.
+    """
+    lines = doc.lines
+    k = at
+    while k < end and not lines[k].strip():
+        k += 1
+    items: list[str] = []
+    while k < end and not doc.in_fence[k]:
+        line = lines[k]
+        if not line.strip():
+            ahead = k + 1
+            while ahead < end and not lines[ahead].strip():
+                ahead += 1
+            following = lines[ahead] if ahead < end else ""
+            if _BULLET.match(following) and _indent(following) == indent and items:
+                k = ahead
+                continue
+            break
+        bullet = _BULLET.match(line)
+        if bullet and _indent(line) == indent:
+            items.append(bullet.group("rest").strip())
+        elif items and _indent(line) > indent:
+            items[-1] = f"{items[-1]} {line.strip()}"
+        else:
+            break
+        k += 1
+    return (items, k) if items else ([], at)
 
 
 # Chinese text wraps without a space between its lines.

@@ -96,6 +96,10 @@ class TestHandChecked:
         assert plan.blocks[0].title == "Account and Social Layer"
         assert plan.tracker_runs[0].id == "A1"
         assert plan.tracker_runs[0].status == "todo"
+        # "Metrics:" on its own line, a blank line, then the list: every block lost its
+        # metrics, and a NaN in one read "not a metric the plan measures" (trial T7).
+        assert plan.blocks[1].metrics[2] == "Round-trip latency"
+        assert [len(b.metrics) for b in plan.blocks] == [3, 4, 5, 3, 3]
 
     def test_036_dotted_ids_and_must_run_priority(self) -> None:
         """036: tracker `ID | Experiment | Status | Priority` with M0.1 ids, DONE, MUST-RUN."""
