@@ -623,13 +623,44 @@ def _judge(state: PipelineState, block: BlockInfo) -> BlockResult:
         run_ids=tuple(r.run_id for r in runs),
         shared=tuple(shared),
         criterion=criterion,
-        aggregates=aggregates,
+        aggregates=_unpooled(block, runs, keys, aggregates, own, by_label, relabelled),
         shown=_shown(criterion, block, runs, aggregates, aliases),
         verdict=verdict,
         reference=reference,
         candidate=candidate,
         expected_seeds=expected,
     )
+
+
+def _unpooled(
+    block: BlockInfo,
+    runs: Sequence[RunView],
+    keys: Mapping[str, RunKey],
+    aggregates: tuple[Aggregate, ...],
+    own: Sequence[Sample],
+    by_label: Sequence[tuple[Sample, str]],
+    relabelled: set[tuple[str, str]],
+) -> tuple[Aggregate, ...]:
+    """
+    The block's rows as its table shows them: as judged, except that runs naming no system that
+    are not seeds of one run (030's C1 "Private task" and C2 "Heavy urgent task") are a row
+    each, named by what their row says they are (or their id), never one row "-" whose mean and
+    std pool two conditions (trial T7). The verdict declines them either way.
+    """
+    differ = [r for r in runs if r.run_id in set(_unnamed_differ(block, runs))]
+    if not differ:
+        return aggregates
+    purposes = [" ".join(r.spec.purpose.split()) for r in differ]
+    split = dict(keys)
+    for run, purpose in zip(differ, purposes, strict=True):
+        label = purpose if purpose and purposes.count(purpose) == 1 else run.run_id
+        split[run.run_id] = RunKey(block=block.id, system=f"({label})")
+    samples = [
+        attrs.evolve(o, system=split[o.run_id].system) if o.run_id in split else o
+        for o in own
+        if (o.run_id, o.metric) not in relabelled
+    ]
+    return aggregate([*samples, *(sample for sample, _ in by_label)])
 
 
 def _planned_runs(block: BlockInfo, runs: Sequence[RunView]) -> dict[str, int]:

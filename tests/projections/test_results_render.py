@@ -397,6 +397,9 @@ def test_rows_without_a_system_are_pooled_only_as_seeds_of_one_run() -> None:
     mixed = judged(("xgb", "mlp"))
     assert "the block's runs name no system and are not seeds of one run (B1, R041, R042)" in mixed
     assert "→ met" not in mixed
+    # Nor in the block's table: a row each (030's C1 and C2 were one row "-", trial T7).
+    assert "| (R041) | auroc | 0.7 | - | 1 | R041 |" in mixed
+    assert "| - | auroc | 0.8 |" not in mixed
     assert "auroc: 0.8 ± 0.1323 (n=3); 0.8 ≥ 0.8 → met" in judged(("", ""))
 
 
