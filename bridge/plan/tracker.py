@@ -333,6 +333,7 @@ def read_tracker_runs(doc: Document) -> tuple[list[TrackerRun], list[tuple[int, 
     seen: dict[str, int] = {}
     first_cells: dict[str, tuple[str, ...]] = {}
     by_seed: list[tuple[int, str, int]] = []  # (line, row id, seeds) of rows naming several
+    in_system = False  # some of them at the end of their System / Variant cell (023's R040)
     milestones_at = _heading_milestones(doc)
     priorities_at = _heading_priorities(doc)
     trackers = _tracker_sections(doc)
@@ -417,6 +418,7 @@ def read_tracker_runs(doc: Document) -> tuple[list[TrackerRun], list[tuple[int, 
                 )
                 if not seed_header and row.seed is None:
                     row, several = _seeds_in_system(row)
+                    in_system = in_system or len(several) > 1
                 if len(several) < 2 or tasks:
                     if several:  # "Seeds: 1": one run, its seed not stated
                         row = attrs.evolve(row, seed=None)
@@ -447,7 +449,8 @@ def read_tracker_runs(doc: Document) -> tuple[list[TrackerRun], list[tuple[int, 
         warnings.append(
             (
                 by_seed[0][0],
-                f"Seed cells name several seeds ({sample}{more}); each seed is planned as its "
+                f"{'System / Variant' if in_system else 'Seed'} cells name several seeds "
+                f"({sample}{more}); each seed is planned as its "
                 "own run, named <row id>-s<seed>, and the row's Status shows them together",
             )
         )

@@ -350,10 +350,10 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
     ),
     (
         re.compile(
-            r"Seed cells name several seeds \((.+)\); each seed is planned as its own run, "
-            r"named <row id>-s<seed>, and the row's Status shows them together"
+            r"(Seed|System / Variant) cells name several seeds \((.+)\); each seed is planned "
+            r"as its own run, named <row id>-s<seed>, and the row's Status shows them together"
         ),
-        r"Seed 单元格写了多个种子（\1）；每个种子作为单独的运行规划，命名为 <行 id>-s<种子>，"
+        r"\1 单元格写了多个种子（\2）；每个种子作为单独的运行规划，命名为 <行 id>-s<种子>，"
         r"该行的状态合并显示它们",
     ),
     (

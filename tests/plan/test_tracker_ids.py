@@ -298,6 +298,10 @@ class TestSeedCells:
             ("R040-s97", 97, "final Direct24/Rollout24"),
             ("R041", None, "Vanilla / innovation / online recurrent seeds"),
         ]
+        messages = [w.message for w in load_project(root).warnings]
+        assert any(
+            m.startswith("System / Variant cells name several seeds (R040 ×3)") for m in messages
+        )
 
     @needs_shared
     def test_032_seed_counts_and_priority_sections(self, tmp_path: Path) -> None:
