@@ -665,6 +665,11 @@ class TestParseCriterionUnparsed:
             ("", "empty"),
             ("statistically significant vs MLP", "statistical"),
             ("Either A > B OR B > A", "clauses"),
+            # 008's B1 (trial T7): its "and" joins words, not conditions to check.
+            (
+                "every classification reconstructs from raw locators and frozen rules",
+                "no comparison with a number or with another system",
+            ),
             ("improves F1 by ≥3pp over baseline at ≥ 2x speed", "thresholds"),
             ("Multi-task macro F1 > best LLM judge macro F1 by ≥5pp", "the best or with all"),
             ("MART 相对 position-only 的 AUPRC 增量区间不跨 0", "statistical test or interval"),

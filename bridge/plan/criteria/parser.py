@@ -739,6 +739,11 @@ def _parse(  # one linear decision procedure, kept in one place to read top to b
     # "同时优于 A" (039's B3), "均超过 0.8", "beats both": the word says every one named is
     # beaten or every value passes; it joins no second condition.
     if COMPOUND.search(norm := EVERY_ONE.sub("", norm)):
+        if not re.search(r"\d|⟨[SB]|[<>≥≤=]", norm):
+            # 008's B1 "every classification reconstructs from raw locators and frozen rules
+            # without text heuristics": no number and no system to compare, whatever its "and"
+            # joins ("several clauses" sent the reader to split it, trial T7).
+            return unparsed("no comparison with a number or with another system")
         return unparsed("several or conditional clauses; only one condition can be checked")
 
     norm, _ = replace_terms(norm, terms)
