@@ -360,11 +360,26 @@ def next_step(state: PipelineState, outcome: Outcome, language: str) -> str:
             else f"Must-run runs did not succeed ({ids}): read why, fix the cause, then run "
             "`bridge retry --failed` and `bridge run`. Ablation planning skipped."
         )
-    if before := outcome.must_failed_before:
+    if (before := outcome.must_failed_before) and not any(
+        state.runs[r].spec.command for r in before
+    ):
+        # 018's calibration cells have no command here: `bridge retry` of them is refused
+        # ("has no command"), so it is no next step (trial T6).
+        ids = ", ".join(before)
+        return (
+            f"追踪表记录必做运行在 bridge 之前已失败（{ids}），它们在此没有命令：若该结果成立，"
+            "请在追踪表中改写其状态；要在 bridge 下运行，请为每个运行在 bridge.toml 中写 "
+            "[[runs]] 条目并给出 command。"
+            if zh
+            else f"The tracker says must-run runs failed before bridge ({ids}), and they have no "
+            "command here: if that result stands, change their Status in the tracker; to run "
+            "them under bridge, give each a [[runs]] entry with a command in bridge.toml."
+        )
+    if before:
         ids = ", ".join(before)
         # Named one by one: `--failed` takes only failures under bridge (the researcher may
-        # have marked these for good).
-        retry = f"bridge retry {' '.join(before)}"
+        # have marked these for good); only those with a command here can be retried.
+        retry = f"bridge retry {' '.join(r for r in before if state.runs[r].spec.command)}"
         held = [r for r in outcome.must_not_succeeded if held_by_failed_before(state.runs[r])]
         return (
             f"追踪表记录必做运行在 bridge 之前已失败（{ids}）：用 `{retry}` 和 "

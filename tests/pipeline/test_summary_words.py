@@ -270,3 +270,33 @@ def test_a_mixed_outcome_done_before_bridge_is_shown_as_written(tmp_path: Path) 
     results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text()
     rows = [row for row in results.splitlines() if row.startswith("| R1 |")]
     assert rows and rows[0].rstrip().endswith("| DONE (PASS-PARITY / FAIL-SPEEDUP) |"), rows
+
+
+def test_a_row_failed_before_bridge_with_no_command_is_not_advised_a_retry(
+    tmp_path: Path,
+) -> None:
+    """018's calibration cells ended failed before bridge and have no command here: the next
+    step said `bridge retry JPH-CAL-…`, which is refused ("has no command", trial T6). It says
+    to change their Status, or give each a command."""
+    project = write_project(
+        tmp_path / "p",
+        [Run(id="S1", milestone="M0"), Run(id="R1", milestone="M1"), Run(id="X2", milestone="M1")],
+    )
+    _set_status(project, {"X2": "failed"})
+    config = project / "bridge.toml"
+    text = config.read_text()
+    head, rest = text.split("\n[run]\n", 1)
+    command, rest = rest.split("\n", 1)
+    entries = rest.replace('\n[[runs]]\nid = "S1"\n', f'\n[[runs]]\nid = "S1"\n{command}\n')
+    entries = entries.replace('\n[[runs]]\nid = "R1"\n', f'\n[[runs]]\nid = "R1"\n{command}\n')
+    config.write_text(f"{head}\n[run]\n{entries}")
+    bridge = Bridge(project)
+    try:
+        bridge.run()
+        assert not bridge.status().runs["X2"].spec.command
+        summary = bridge.summary()
+    finally:
+        bridge.close()
+    step = next(line for line in summary.splitlines() if line.startswith("Next step:"))
+    assert "bridge retry X2" not in step, step
+    assert "they have no command here: if that result stands, change their Status" in step, step
