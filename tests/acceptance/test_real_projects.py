@@ -367,11 +367,11 @@ class TestHarnessRules:
         results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
         assert f"9 个在 bridge 之前已结束为失败或无效：{', '.join(failed)}" in results
         assert data["summary"]["ready_for_review_loop"] is False
-        # Named one by one: `--failed` would not take them (trial M1: it re-launched the
-        # nine and wrote them back as passed, against the tracker's "不重跑").
-        assert (
-            f"用 `bridge retry {' '.join(failed)}` 和 `bridge run` 在 bridge 下重新运行" in results
-        )
+        # They have no command here: a `bridge retry` of them is refused ("has no command",
+        # trial T6), so the next step says to change their Status or give each a command; nor
+        # `--failed` (trial M1: it re-launched the nine and wrote them back as passed).
+        assert "它们在此没有命令：若该结果成立，请在追踪表中改写其状态" in results
+        assert "bridge retry JPH" not in results
         assert "--failed" not in results
 
     def test_the_existing_code_stage_line_in_chinese(
