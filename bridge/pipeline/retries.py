@@ -132,9 +132,19 @@ def select(
         before = [r.run_id for r in state.runs.values() if r.failed_before_bridge]
         # With rows failed before bridge, "add --force" would have them re-launched with every
         # other row done before bridge (018, real run): their own retry is named instead.
+        # A sanity run that exited 0 but failed the check (no number, a NaN) succeeded: named
+        # with the way to run it again, not only "nothing to retry" (030's A1, trial T7).
+        checked = [r for r in _failed_sanity_check(state) if not milestones]
         raise InputError(
             f"nothing to retry{where}: no run ended without succeeding under bridge"
-            + ("" if force or before else " (add --force to run succeeded runs again)")
+            + (
+                f"; the sanity check failed on {_listed(checked)}, which exited 0: "
+                f"`bridge retry --force {' '.join(checked)}` runs "
+                f"{'it' if len(checked) == 1 else 'them'} again"
+                if checked and not force
+                else ""
+            )
+            + ("" if force or before or checked else " (add --force to run succeeded runs again)")
             + (
                 f"; {_listed(held)} {'waits' if len(held) == 1 else 'wait'} for rows the "
                 "tracker says failed before bridge "
@@ -159,6 +169,17 @@ def select(
         raise InputError(f"cannot retry: {'; '.join(lacking)}")
     order = {run_id: i for i, run_id in enumerate(state.runs)}
     return sorted(chosen, key=order.__getitem__)
+
+
+def _failed_sanity_check(state: PipelineState) -> list[str]:
+    """
+    The succeeded runs the latest sanity check failed on, when it failed: what its detail
+    names before each reason ("A1: no metric could be read from its outputs; A2: …").
+    """
+    if not state.sanity_checks or state.sanity_checks[-1].passed:
+        return []
+    named = re.findall(r"(?:^|; )([^:;]+): ", state.sanity_checks[-1].detail)
+    return [r for r in dict.fromkeys(named) if r in state.runs and state.runs[r].state in _DONE]
 
 
 def sent_back(

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from bridge import Bridge, Stage
+from bridge.errors import InputError
 from tests.pipeline.conftest import Run, write_project
 
 
@@ -49,3 +52,14 @@ def test_a_sanity_run_naming_a_metric_still_needs_it(tmp_path: Path) -> None:
     finally:
         bridge.close()
     assert blocked is not None and "S2" in blocked.reason
+    # It exited 0: `--failed` does not take it, and says how to run it again (trial T7).
+    bridge = Bridge(project)
+    try:
+        with pytest.raises(
+            InputError,
+            match=r"the sanity check failed on S2, which exited 0: `bridge retry "
+            r"--force S2` runs it again",
+        ):
+            bridge.retry(failed=True)
+    finally:
+        bridge.close()
