@@ -647,16 +647,17 @@ def _unpooled(
     each, named by what their row says they are (or their id), never one row "-" whose mean and
     std pool two conditions (trial T7). The verdict declines them either way.
     """
-    differ = [r for r in runs if r.run_id in set(_unnamed_differ(block, runs))]
-    if not differ:
+    ids = set(_unnamed_differ(block, runs))
+    if not ids:
         return aggregates
+    differ = [r for r in runs if r.run_id in ids]
     purposes = [" ".join(r.spec.purpose.split()) for r in differ]
     split = dict(keys)
     for run, purpose in zip(differ, purposes, strict=True):
         label = purpose if purpose and purposes.count(purpose) == 1 else run.run_id
         split[run.run_id] = RunKey(block=block.id, system=f"({label})")
     samples = [
-        attrs.evolve(o, system=split[o.run_id].system) if o.run_id in split else o
+        attrs.evolve(o, system=split[o.run_id].system) if o.run_id in ids else o
         for o in own
         if (o.run_id, o.metric) not in relabelled
     ]

@@ -258,11 +258,16 @@ class TestParseCriterionEnglish:
         assert (c.subject, c.reference) == ("Relative PE", "Absolute PE")
 
     def test_a_key_written_as_code_names_no_system(self) -> None:
-        """`LoRA-r8` and `GPT-4o-mini` are systems written as code, not metric keys (review)."""
+        """`GPT-4o-mini` and `policy/v2` are systems written as code, not metric keys (review)."""
         c = parse_criterion(
             "`GPT-4o-mini` accuracy ≥ 0.8", block_systems=["GPT-4o-mini"], metrics=["accuracy"]
         )
         assert isinstance(c, Criterion) and c.metric == "accuracy"
+        # A system whose name is a path (`policy/v2`) is that system, not a metric key.
+        c = parse_criterion(
+            "`policy/v2` accuracy ≥ 0.8", block_systems=["policy/v2"], metrics=["accuracy"]
+        )
+        assert isinstance(c, Criterion) and (c.metric, c.subject) == ("accuracy", "policy/v2")
 
     def test_a_key_written_as_code_is_the_metric_whole(self) -> None:
         """018's `results.optimal_action_probabilities.cheap-direct` > 0.8 was read as the

@@ -125,11 +125,6 @@ _RELATIVE_CHANGE = re.compile(
 )
 
 
-def _words(name: str) -> str:
-    """A name's words, lower-cased, punctuation aside: `LoRA-r8` and "LoRA r8" are one."""
-    return " ".join(re.findall(r"[^\W_]+", name.casefold()))
-
-
 # A system named by its number in a list ("variant 3", "arm 2", "config B"), left when the
 # block has no system of that name.
 _NUMBERED_SYSTEM = re.compile(
@@ -757,11 +752,9 @@ def _parse(  # one linear decision procedure, kept in one place to read top to b
     # A metric written whole as a code span, a key path with dots or hyphens (018's
     # `results.optimal_action_probabilities.cheap-direct`): that key, not the identifier
     # inside it ("optimal_action_probabilities" was looked for, and not found).
-    keys = [
-        k
-        for k in dict.fromkeys(_CODE_KEY.findall(clause))
-        if k.casefold() in norm and _words(k) not in {_words(x) for x in systems}
-    ]
+    # Only a key still in the text: a system written as code (`policy/v2`) was tagged as that
+    # system above, and is no metric key.
+    keys = [k for k in dict.fromkeys(_CODE_KEY.findall(clause)) if k.casefold() in norm]
     if not names and len(keys) == 1:
         placeholder = tag("M", len(terms))
         norm = norm.replace(keys[0].casefold(), f" {placeholder} ")
