@@ -101,6 +101,7 @@ from bridge.projections.outcome_types import (
     Outcome,
     must_completed,
     not_met_elsewhere,
+    untrusted_phrase,
 )
 
 __all__ = [
@@ -118,6 +119,7 @@ __all__ = [
     "must_completed",
     "not_met_elsewhere",
     "sanity_check",
+    "untrusted_phrase",
 ]
 
 

@@ -25,6 +25,8 @@ __all__ = [
     "Outcome",
     "must_completed",
     "not_met_elsewhere",
+    "untrusted_elsewhere",
+    "untrusted_phrase",
 ]
 
 #: Why there is no main result, and what to do about it (the results and the summary say it).
@@ -244,4 +246,43 @@ def not_met_elsewhere(outcome: Outcome) -> tuple[str, ...]:
         if b.block.id not in main
         and b.block.priority not in ("nice", "cut")
         and b.verdict.verdict is VerdictKind.NOT_MET
+    )
+
+
+def untrusted_elsewhere(outcome: Outcome) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """
+    The must-run blocks outside the main milestone with a run whose numbers are not trusted
+    (a blocking training-quality finding: NaN/Inf, divergence), each with its flagged runs as
+    ``"R012 divergence"``, in plan order. Readiness reads the main milestone only, so the
+    quickstart's diverged ablation runs (R012, R014) were seen only in their block's verdict
+    beside "positive, every criterion met" and "Ready: YES".
+    """
+    main = next((m.blocks for m in outcome.milestones if m.info.id == outcome.main_milestone), ())
+    flagged: dict[str, list[str]] = {}
+    for run_id, flag in outcome.flags:
+        kinds = flagged.setdefault(run_id, [])
+        if flag.blocking and flag.kind not in kinds:
+            kinds.append(flag.kind)
+    found = []
+    for b in outcome.blocks:
+        if b.block.id in main or b.block.priority in ("nice", "cut"):
+            continue
+        runs = tuple(
+            f"{run_id} {'/'.join(flagged[run_id])}"
+            for run_id in b.run_ids
+            if run_id not in b.shared and flagged.get(run_id)
+        )
+        if runs:
+            found.append((b.block.id, runs))
+    return tuple(found)
+
+
+def untrusted_phrase(outcome: Outcome, *, zh: bool) -> str:
+    """
+    :func:`untrusted_elsewhere` as a phrase (``B4 (R012 divergence, R014 divergence)``), or
+    ``""`` when there is none.
+    """
+    sep, open_, close = ("、", "（", "）") if zh else (", ", " (", ")")
+    return ("；" if zh else "; ").join(
+        f"{block}{open_}{sep.join(runs)}{close}" for block, runs in untrusted_elsewhere(outcome)
     )

@@ -44,6 +44,7 @@ from bridge.projections.outcome import (
     must_completed,
     not_met_elsewhere,
     sanity_check,
+    untrusted_phrase,
 )
 from bridge.projections.plan_words import criterion_in_language
 from bridge.projections.reasons import in_language, quality_in_language
@@ -151,6 +152,10 @@ _WORDS: dict[str, tuple[str, str]] = {
     "not_met_elsewhere": (
         "Must-run blocks outside the main milestone not met",
         "主要里程碑之外未满足的必做实验块",
+    ),
+    "untrusted_elsewhere": (
+        "Must-run blocks outside the main milestone with numbers not trusted",
+        "主要里程碑之外数值不可信的必做实验块",
     ),
     "main_none": (
         'no main milestone recognised; name it with main_milestone = "M…" in bridge.toml',
@@ -750,6 +755,11 @@ def render(state: PipelineState, language: str = "en") -> str:
             *(
                 [f"- **{_t('not_met_elsewhere', language)}:** {', '.join(elsewhere)}"]
                 if (elsewhere := not_met_elsewhere(outcome))
+                else []
+            ),
+            *(
+                [f"- **{_t('untrusted_elsewhere', language)}:** {untrusted}"]
+                if (untrusted := untrusted_phrase(outcome, zh=language == "zh"))
                 else []
             ),
             f"- **{_t('ready', language)}:** {ready}{why}",

@@ -25,6 +25,7 @@ from bridge.projections.outcome import (
     evaluate,
     must_completed,
     not_met_elsewhere,
+    untrusted_phrase,
 )
 from bridge.projections.reasons import in_language
 from bridge.projections.results import VERDICT_ZH, next_step
@@ -100,6 +101,12 @@ def _main_sentence(state: PipelineState, zh: bool) -> str:
             f"主要里程碑之外未满足的必做实验块：{ids}。"
             if zh
             else f" Must-run blocks outside it not met: {ids}."
+        )
+    if untrusted := untrusted_phrase(outcome, zh=zh):
+        sentence += (
+            f"主要里程碑之外数值不可信的必做实验块：{untrusted}。"
+            if zh
+            else f" Must-run blocks outside it with numbers not trusted: {untrusted}."
         )
     return sentence
 

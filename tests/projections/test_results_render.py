@@ -337,10 +337,11 @@ def _add_run(
     milestone: str,
     block: str,
     values: tuple[MetricValue, ...],
+    quality: tuple[QualityFlag, ...] = (),
     **planned: object,
 ) -> None:
-    """Append a run of ``block`` that succeeded and recorded ``values`` (``planned``: more
-    fields of its ``RunPlanned``)."""
+    """Append a run of ``block`` that succeeded and recorded ``values`` with training-quality
+    findings ``quality`` (``planned``: more fields of its ``RunPlanned``)."""
     attempt = f"{run_id}-a1"
     store.append(
         f"run:{run_id}",
@@ -353,7 +354,7 @@ def _add_run(
                 run_id=run_id, attempt_id=attempt, handle=JobHandle(backend="local", attempt_id="x")
             ),
             ev.RunSucceeded(run_id=run_id, attempt_id=attempt),
-            ev.MetricsRecorded(run_id=run_id, attempt_id=attempt, values=values),
+            ev.MetricsRecorded(run_id=run_id, attempt_id=attempt, values=values, quality=quality),
         ],
         None,
     )
@@ -418,6 +419,31 @@ def test_a_must_run_block_not_met_outside_the_main_milestone_is_in_the_summary()
     assert "- **Main result:** `positive` (M1)" in text
     assert "- **Must-run blocks outside the main milestone not met:** B2" in text
     assert "Must-run blocks outside it not met: B2." in handoff_summary(state)
+
+
+def test_a_must_run_block_outside_the_main_milestone_with_untrusted_numbers_is_named() -> None:
+    """The quickstart's R012 and R014 diverged (a blocking finding: their block is
+    inconclusive) while the summary read only "positive, every criterion met" and "Ready:
+    YES": the runs whose numbers are not trusted are named beside the main result. A
+    finding for information only (a plateau) is not."""
+    store = _blocks_store(
+        {"B1": ("M1", "accuracy ≥ 0.9"), "B2": ("M2", "accuracy ≥ 0.9")},
+        {"B1": (_value("B1", "accuracy", 0.95, "0.95"),), "B2": ()},
+        options={"main_milestone": "M1"},
+    )
+    flag = QualityFlag(metric="loss", kind="divergence", message="loss rose")
+    plateau = QualityFlag(metric="accuracy", kind="plateau", message="flat", blocking=False)
+    for run_id, quality in (("R012", (flag,)), ("R013", (plateau,)), ("R014", (flag, plateau))):
+        _add_run(store, run_id, "M2", "B2", (_value(run_id, "accuracy", 0.95, "0.95"),), quality)
+    state = fold(store.read())
+    named = "B2 (R012 divergence, R014 divergence)"
+    assert (
+        f"- **Must-run blocks outside the main milestone with numbers not trusted:** {named}"
+        in results.render(state)
+    )
+    assert f"Must-run blocks outside it with numbers not trusted: {named}." in handoff_summary(
+        state
+    )
 
 
 def test_a_runs_numbers_are_on_the_page_when_no_metric_is_named() -> None:
