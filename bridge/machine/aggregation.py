@@ -153,11 +153,15 @@ def aggregate(samples: Iterable[Sample]) -> tuple[Aggregate, ...]:
     return tuple(out)
 
 
-def judgment_inputs(block: str, criterion: str, aggregates: Sequence[Aggregate]) -> str:
+def judgment_inputs(
+    block: str, criterion: str, aggregates: Sequence[Aggregate], notes: Sequence[str] = ()
+) -> str:
     """
-    The digest of what a reviewer is shown to judge a criterion: the block, the criterion and
-    every aggregate (system, metric, mean, std, n, runs). A judgment recorded with another
-    digest was made on other numbers and no longer applies.
+    The digest of what a reviewer is shown to judge a criterion: the block, the criterion,
+    every aggregate (system, metric, mean, std, n, runs) and the lines shown beside them
+    (``notes``: the block's sanity runs' numbers). A judgment recorded with another digest was
+    made on other numbers and no longer applies. With no notes the digest is the one recorded
+    before notes were shown, so those judgments still apply.
 
     Returns:
         The sha256 hex digest.
@@ -170,6 +174,8 @@ def judgment_inputs(block: str, criterion: str, aggregates: Sequence[Aggregate])
             for a in sorted(aggregates, key=lambda a: (a.system, a.metric))
         ],
     ]
+    if notes:
+        payload.append(list(notes))
     canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 

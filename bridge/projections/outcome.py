@@ -615,7 +615,10 @@ def _judge(state: PipelineState, block: BlockInfo) -> BlockResult:
         and all(r.state is RunState.SUCCEEDED for r in runs)
         and bool(aggregates)
     )
-    digest = judgment_inputs(block.id, criterion.text, aggregates) if reviewable else ""
+    sanity_numbers = _sanity_numbers(state, block, runs)
+    digest = (
+        judgment_inputs(block.id, criterion.text, aggregates, sanity_numbers) if reviewable else ""
+    )
     if reviewable:
         verdict = _reviewed(state, block.id, digest, verdict)
     return BlockResult(
@@ -631,7 +634,44 @@ def _judge(state: PipelineState, block: BlockInfo) -> BlockResult:
         reference=reference,
         candidate=candidate,
         expected_seeds=expected,
+        sanity_numbers=sanity_numbers,
     )
+
+
+# How many of a sanity run's values its line names (009's R001 records three; a training
+# sanity run may record dozens, which results.json and results.csv hold).
+_SANITY_VALUES_NAMED = 8
+
+
+def _sanity_numbers(
+    state: PipelineState, block: BlockInfo, runs: Sequence[RunView]
+) -> tuple[str, ...]:
+    """
+    The numbers of ``block``'s own sanity runs that it is not judged on (``runs``), a line
+    per run: ``R001 (M0): tools = 1032, tasks = 1839 (+2 more)``. 009's B1 holds R001, the M0
+    data rebuild whose task and schema counts are what its criterion's first clause is about,
+    and R002: R001's numbers were neither in B1's table nor before its reviewer.
+    """
+    judged = {r.run_id for r in runs}
+    sanity = sanity_ids(state)
+    lines = []
+    for run in state.runs.values():
+        if (
+            run.spec.block != block.id
+            or run.run_id in judged
+            or run.spec.milestone not in sanity
+            or run.metrics is None
+            or not run.metrics.values
+        ):
+            continue
+        values = run.metrics.values
+        named = ", ".join(f"{v.name} = {v.raw}" for v in values[:_SANITY_VALUES_NAMED])
+        more = len(values) - _SANITY_VALUES_NAMED
+        lines.append(
+            f"{run.run_id} ({run.spec.milestone}): {named}"
+            + (f" (+{more} more)" if more > 0 else "")
+        )
+    return tuple(lines)
 
 
 def _unpooled(

@@ -77,6 +77,9 @@ class BlockResult:
         reviewable: the rules gave no verdict because the criterion (or a clause of it) is not
             machine-checkable, and every run of the block succeeded: a reviewer may judge it.
         inputs_sha256: for a reviewable block, the digest of what a reviewer is shown.
+        sanity_numbers: the numbers of the block's sanity runs, which it is not judged on
+            (``R001 (M0): tools = 1032, tasks = 1839``), one line per run, shown with the
+            block and to its reviewer.
     """
 
     block: BlockInfo
@@ -91,6 +94,7 @@ class BlockResult:
     expected_seeds: int
     reviewable: bool = False
     inputs_sha256: str = ""
+    sanity_numbers: tuple[str, ...] = ()
 
 
 @value_methods

@@ -153,6 +153,11 @@ _WORDS: dict[str, tuple[str, str]] = {
         "Must-run blocks outside the main milestone not met",
         "主要里程碑之外未满足的必做实验块",
     ),
+    "sanity_numbers": (
+        "The block's sanity runs (their numbers check the pipeline; the verdict and the table "
+        "above do not pool them)",
+        "本实验块的健全性运行（其数值用于检查流程；判定与上表不汇总它们）",
+    ),
     "untrusted_elsewhere": (
         "Must-run blocks outside the main milestone with numbers not trusted",
         "主要里程碑之外数值不可信的必做实验块",
@@ -609,6 +614,15 @@ def _block_section(state: PipelineState, result: BlockResult, language: str) -> 
     else:
         note = line(unmatched_note(state, result, language)) or _t("no_values", language)
         lines.extend([note, ""])
+    if result.sanity_numbers:
+        lines.extend(
+            [
+                f"{_t('sanity_numbers', language)}:",
+                "",
+                *(f"- {line(n)}" for n in result.sanity_numbers),
+                "",
+            ]
+        )
     return lines
 
 

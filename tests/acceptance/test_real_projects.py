@@ -252,6 +252,12 @@ class TestToolPlacement:
         # Under the system its label names (the row of its labelled name was a second copy).
         assert "`compact` | mrr: 0.414442 (n=1; runs R002)" in sent
         assert "mrr[compact]: 0.414442" not in sent
+        # The coverage its first clause is about is R001's, the M0 data rebuild in B1: shown to
+        # the reviewer beside the block's numbers, not pooled into them.
+        assert (
+            "sanity run of the block, not pooled into the numbers above: R001 (M0): "
+            "tools = 1032, tasks_with_schema = 1839, tasks = 1839"
+        ) in sent
 
     def test_b2_met_for_the_reviewer(self, tool_placement: tuple[Path, dict[str, Any]]) -> None:
         b2 = _blocks(tool_placement[1])["B2"]

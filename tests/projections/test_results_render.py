@@ -19,6 +19,7 @@ from bridge.events.values import Finding, JobHandle, Severity, Slot
 from bridge.machine.fold import PipelineState, fold
 from bridge.machine.stages import Stage
 from bridge.projections import code_review, compact_log, results, results_data
+from bridge.projections.outcome import evaluate
 from bridge.projections.summary import handoff_summary
 
 _T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -628,3 +629,34 @@ def test_an_evaluation_run_naming_two_of_four_systems_is_judged() -> None:
     assert "| threshold/no-message | results.AUPRC | 0.41 | - | 1 | R005 |" in met
     assert "| MART | AUPRC | 0.42 | - | 1 | R003 |" in met
     assert "**not_met** (judged by rule)" in judged(0.43, 0.41)
+
+
+def test_a_blocks_sanity_runs_numbers_are_shown_with_it_not_pooled() -> None:
+    """009's B1 holds R001 (the M0 data rebuild: its task and schema counts are what the
+    criterion's first clause is about) and R002: R001's numbers were in neither B1's table
+    nor its verdict. They are listed under the block, apart from what it is judged on."""
+    store = InMemoryEventStore(clock=_clock())
+    store.append(
+        "bridge",
+        [
+            ev.PlanLoaded(
+                title="Tools",
+                plan_path="refine-logs/EXPERIMENT_PLAN.md",
+                plan_sha256="b" * 64,
+                options={"language": "en"},
+                milestones=(
+                    ev.MilestoneInfo(id="M0", goal="rebuild data", sanity=True),
+                    ev.MilestoneInfo(id="M1", goal="retrieval", blocks=("B1",)),
+                ),
+                blocks=(ev.BlockInfo(id="B1", title="Data", success_criterion="mrr ≥ 0.3"),),
+            )
+        ],
+        None,
+    )
+    _add_run(store, "R001", "M0", "B1", (_value("R001", "tasks", 1839.0, "1839"),))
+    _add_run(store, "R002", "M1", "B1", (_value("R002", "mrr", 0.41, "0.41"),))
+    state = fold(store.read())
+    (block,) = evaluate(state).blocks
+    assert block.run_ids == ("R002",)
+    assert block.sanity_numbers == ("R001 (M0): tasks = 1839",)
+    assert "- R001 (M0): tasks = 1839" in results.render(state)

@@ -61,7 +61,11 @@ def judge_criteria(s: Session) -> int:
             block=result.block.id,
             plan_excerpt=_excerpt(result.block),
             criterion=result.block.success_criterion,
-            numbers=numbers_text(result.aggregates),
+            numbers=numbers_text(result.aggregates)
+            + "".join(
+                f"\nsanity run of the block, not pooled into the numbers above: {note}"
+                for note in result.sanity_numbers
+            ),
             rule_reason=result.verdict.reason,
             project=s.root,
         )
