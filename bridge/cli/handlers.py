@@ -51,24 +51,50 @@ __all__ = ["HANDLERS", "exited_runs", "run_active"]
 
 
 def init(args: Parsed) -> int:
-    """``bridge init [DIR]``: write the templates (never over existing files without --force)."""
+    """
+    ``bridge init [DIR]``: start a project, or set one up for bridge.
+
+    In a new folder it writes the commented templates (plan, tracker, ``bridge.toml``). A
+    researcher's plan or tracker is never written over, ``--force`` or not: where a plan exists
+    (an ARIS project) only ``bridge.toml`` is written, as a tracker template beside a plan
+    would add example runs to it. ``--force`` replaces an existing ``bridge.toml`` only, keeping
+    the previous one as ``bridge.toml.before-init``. A plan or tracker beside ``refine-logs/``
+    stops it with the command that moves them, before anything is written.
+    """
+    from bridge.plan.project import PLAN, TRACKER, misplaced_inputs
+
     target = Path(args.dir or args.project or ".").resolve()
+    if hint := misplaced_inputs(target):
+        raise InputError(f"{hint}; then `bridge init` writes bridge.toml beside them")
     templates = Path(__file__).parents[1] / "templates"
-    files = {
-        "refine-logs/EXPERIMENT_PLAN.md": templates / "EXPERIMENT_PLAN.md",
-        "refine-logs/EXPERIMENT_TRACKER.md": templates / "EXPERIMENT_TRACKER.md",
-        "bridge.toml": templates / "bridge.toml",
-    }
-    existing = [name for name in files if (target / name).exists()]
-    if existing and not args.force:
+    config = target / "bridge.toml"
+    researchers = [name for name in (PLAN, TRACKER) if (target / name).exists()]
+    if config.exists() and not args.force:
+        kept = f"; {', '.join(researchers)} are yours and never written over" * bool(researchers)
         raise InputError(
-            f"{target}: {', '.join(existing)} already exist (use --force to overwrite)"
+            f"{target}: bridge.toml already exists (use --force to replace it, the old one "
+            f"kept as bridge.toml.before-init{kept})"
         )
-    for name, source in files.items():
+    wanted = ["bridge.toml"] if researchers else [PLAN, TRACKER, "bridge.toml"]
+    if config.exists():
+        backup = target / "bridge.toml.before-init"
+        backup.write_bytes(config.read_bytes())
+        out(f"kept the previous bridge.toml as {backup}")
+    for name in wanted:
         (target / name).parent.mkdir(parents=True, exist_ok=True)
+        source = templates / Path(name).name
         (target / name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
         out(f"wrote {target / name}")
-    out("next: edit the plan, tracker and bridge.toml, then `bridge plan` and `bridge run`")
+    if researchers:
+        out(
+            f"kept {', '.join(researchers)} as they are (yours: bridge init never writes over them)"
+        )
+        out(
+            "next: give the runs their commands in bridge.toml ([run] command, or [[runs]] "
+            "entries), then `bridge plan` and `bridge run`"
+        )
+    else:
+        out("next: edit the plan, tracker and bridge.toml, then `bridge plan` and `bridge run`")
     return EXIT_OK
 
 

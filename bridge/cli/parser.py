@@ -23,7 +23,11 @@ EXIT_INPUT = 2
 
 # name -> (help, example). The handler of each is bridge.cli.handlers.HANDLERS[name].
 COMMANDS: dict[str, tuple[str, str]] = {
-    "init": ("write a commented template plan, tracker and bridge.toml", "bridge init my-project"),
+    "init": (
+        "write a commented template plan, tracker and bridge.toml (only bridge.toml beside an "
+        "existing plan)",
+        "bridge init my-project",
+    ),
     "plan": ("show what bridge understood of the plan", "bridge plan --json"),
     "advance": ("take exactly one pipeline step", "bridge advance"),
     "run": ("advance until done or waiting for a person", "bridge run --plain"),
@@ -162,7 +166,12 @@ def _own_options(name: str, cmd: argparse.ArgumentParser) -> None:
             cmd.add_argument(
                 "dir", nargs="?", help="where to write them (default: --project, else .)"
             )
-            cmd.add_argument("--force", action="store_true", help="overwrite existing files")
+            cmd.add_argument(
+                "--force",
+                action="store_true",
+                help="replace an existing bridge.toml (kept as bridge.toml.before-init); a plan "
+                "or tracker is never written over",
+            )
         case "plan":
             cmd.add_argument("--json", action="store_true", help="the machine-readable summary")
         case "run":

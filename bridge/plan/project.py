@@ -27,7 +27,14 @@ from bridge.plan.setting_fields import did_you_mean
 from bridge.plan.vocabulary import stopped_status
 from bridge.value_methods import value_methods
 
-__all__ = ["LoadedProject", "discover", "load_project", "plan_json", "require_runs"]
+__all__ = [
+    "LoadedProject",
+    "discover",
+    "load_project",
+    "misplaced_inputs",
+    "plan_json",
+    "require_runs",
+]
 
 PLAN = "refine-logs/EXPERIMENT_PLAN.md"
 TRACKER = "refine-logs/EXPERIMENT_TRACKER.md"
@@ -255,6 +262,23 @@ def _move_hint(root: Path, stray: Sequence[str]) -> str:
         f"layout). Move {'it' if one else 'them'} there: cd {shlex.quote(str(root))} && "
         f"mkdir -p {folder} && mv {' '.join(map(shlex.quote, stray))} {folder}/"
     )
+
+
+def misplaced_inputs(root: Path) -> str | None:
+    """
+    What to do when the plan or tracker lie in ``root`` beside ``refine-logs/`` with no
+    counterpart in it (026's files at the top of the project), as ``bridge plan`` says it;
+    ``None`` when they do not. ``bridge init`` asks before writing a template plan that bridge
+    would then read instead of the researcher's.
+    """
+    found: dict[str, Path | None] = {
+        key: (root / relative if (root / relative).is_file() else None)
+        for key, relative in (("plan", PLAN), ("tracker", TRACKER), ("proposal", PROPOSAL))
+    }
+    stray = _beside_refine_logs(root, found)
+    if not stray or stray == [Path(PROPOSAL).name]:
+        return None
+    return _move_hint(root, stray)
 
 
 def _refuse_beside_refine_logs(root: Path, found: Mapping[str, Path | None]) -> None:

@@ -1,0 +1,77 @@
+"""
+``bridge init`` in a researcher's project: their plan and tracker are never written over.
+
+Trials on corpus plans found ``bridge init`` in an ARIS project refusing with "use --force to
+overwrite", and ``--force`` replacing the researcher's plan and tracker with templates, no copy
+kept. These tests run it on a copy of a real plan (036) and compare the bytes.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bridge.cli import main
+from tests.conftest import SHARED, needs_shared
+
+pytestmark = needs_shared
+
+
+def _aris_copy(tmp_path: Path) -> Path:
+    """036's plan and tracker copied into ``refine-logs/`` of a new project."""
+    project = tmp_path / "036"
+    (project / "refine-logs").mkdir(parents=True)
+    for name in ("EXPERIMENT_PLAN.md", "EXPERIMENT_TRACKER.md"):
+        shutil.copy(SHARED / "corpus" / "plans" / "036_tangut-nlp" / name, project / "refine-logs")
+    return project
+
+
+def _researchers(project: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted((project / "refine-logs").iterdir())}
+
+
+def test_init_beside_a_plan_writes_only_bridge_toml(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = _aris_copy(tmp_path)
+    before = _researchers(project)
+    assert main(["init", str(project)]) == 0
+    said = capsys.readouterr().out
+    assert f"wrote {project / 'bridge.toml'}" in said
+    assert "kept refine-logs/EXPERIMENT_PLAN.md, refine-logs/EXPERIMENT_TRACKER.md" in said
+    assert _researchers(project) == before
+    assert (project / "bridge.toml").is_file()
+
+
+def test_force_replaces_bridge_toml_only_and_keeps_the_old_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = _aris_copy(tmp_path)
+    before = _researchers(project)
+    (project / "bridge.toml").write_text("[run]\ncommand = 'mine'\n", encoding="utf-8")
+    assert main(["init", str(project)]) == 2
+    refused = capsys.readouterr().err
+    assert "bridge.toml already exists (use --force to replace it" in refused
+    assert "are yours and never written over" in refused
+    assert main(["init", "--force", str(project)]) == 0
+    assert _researchers(project) == before
+    kept = project / "bridge.toml.before-init"
+    assert kept.read_text(encoding="utf-8") == "[run]\ncommand = 'mine'\n"
+    assert "command = 'mine'" not in (project / "bridge.toml").read_text(encoding="utf-8")
+
+
+def test_a_plan_beside_refine_logs_is_moved_first_nothing_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """026's files lie at the top of the project: a template plan in refine-logs/ would be
+    read instead of them."""
+    project = tmp_path / "026"
+    shutil.copytree(SHARED / "corpus" / "plans" / "026_adathink-v1-cn", project)
+    names = sorted(p.name for p in project.iterdir())
+    assert main(["init", str(project)]) == 2
+    err = capsys.readouterr().err
+    assert "where bridge does not read them" in err
+    assert "mkdir -p refine-logs && mv EXPERIMENT_PLAN.md" in err
+    assert sorted(p.name for p in project.iterdir()) == names
