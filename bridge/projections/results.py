@@ -158,6 +158,7 @@ _WORDS: dict[str, tuple[str, str]] = {
         "above do not pool them)",
         "本实验块的健全性运行（其数值用于检查流程；判定与上表不汇总它们）",
     ),
+    "untrusted": ("Must-run blocks with numbers not trusted", "数值不可信的必做实验块"),
     "untrusted_elsewhere": (
         "Must-run blocks outside the main milestone with numbers not trusted",
         "主要里程碑之外数值不可信的必做实验块",
@@ -654,7 +655,7 @@ def render(state: PipelineState, language: str = "en") -> str:
     listed = {
         b.id: [
             *(names := plan_metric_names(b.metrics)),
-            *clause_metrics(b.success_criterion, tuple(names)),
+            *clause_metrics(b.success_criterion, tuple(names), b.systems),
         ]
         for b in plan.blocks
     }
@@ -759,6 +760,8 @@ def render(state: PipelineState, language: str = "en") -> str:
     )
     reasons = outcome.not_ready_zh if language == "zh" else outcome.not_ready
     why = f" — {_t('why_not', language)}: {line('; '.join(reasons))}" if not outcome.ready else ""
+    # Outside the main milestone when there is one; with none, every block is outside it.
+    untrusted_label = "untrusted_elsewhere" if outcome.main_milestone else "untrusted"
     lines.extend(
         [
             f"## {_t('summary', language)}",
@@ -772,7 +775,7 @@ def render(state: PipelineState, language: str = "en") -> str:
                 else []
             ),
             *(
-                [f"- **{_t('untrusted_elsewhere', language)}:** {untrusted}"]
+                [f"- **{_t(untrusted_label, language)}:** {untrusted}"]
                 if (untrusted := untrusted_phrase(outcome, zh=language == "zh"))
                 else []
             ),

@@ -377,6 +377,41 @@ def test_a_nan_in_the_metric_a_criterion_judges_is_no_mere_note(tmp_path: Path) 
     assert not flags["aux"].blocking  # measured by nothing in the plan: a note
 
 
+def test_a_nan_in_a_metric_a_comparison_of_systems_judges_blocks(tmp_path: Path) -> None:
+    """033's E5 "LGGSN+ORFN success rate ≥ GR-ConvNet baseline" names its metric between two
+    of the block's systems: read without them the clause named none, and R018's NaN success
+    rate was noted "not a metric the plan measures" while the verdict rested on it."""
+    from bridge import Bridge
+    from tests.pipeline.conftest import Run, write_project
+
+    project = write_project(
+        tmp_path / "p",
+        [
+            Run(id="S1", milestone="M0"),
+            Run(id="R1", milestone="M1", system="Wide net"),
+            Run(id="R2", milestone="M1", system="Base baseline"),
+        ],
+    )
+    plan = project / "refine-logs" / "EXPERIMENT_PLAN.md"
+    head, _, tail = plan.read_text().rpartition("- **Success criterion**: accuracy > 0.5.")
+    plan.write_text(head + "- **Success criterion**: Wide success rate ≥ Base baseline." + tail)
+    (project / "scripts" / "job.py").write_text(
+        "import pathlib, sys\n"
+        "out = pathlib.Path(sys.argv[sys.argv.index('--out') + 1])\n"
+        "(out / 'metrics.json').write_text('{\"accuracy\": 0.9, \"success_rate\": NaN}')\n"
+    )
+    bridge = Bridge(project)
+    try:
+        bridge.run()
+        metrics = bridge.status().runs["R1"].metrics
+    finally:
+        bridge.close()
+    assert metrics is not None
+    (flag,) = metrics.quality
+    assert flag.metric == "success_rate" and flag.blocking, flag
+    assert "not a metric" not in flag.message
+
+
 def test_the_key_metric_cell_shows_what_the_criterion_judges(tmp_path: Path) -> None:
     """033's E1 lists no metric and its runs' key metric is unset: the cell showed the first
     value recorded ("n_seeds = 25 (+10 more)", a count) where the criterion judges

@@ -179,7 +179,9 @@ def metrics_of(project: LoadedProject, state: PipelineState, run: RunView) -> ev
         # What the block's criterion judges, named there only ("Scissors net ≥ −1"): a NaN
         # there is no note on a metric the plan does not measure.
         *(
-            clause_metrics(block.success_criterion, tuple(plan_metric_names(block.metrics)))
+            clause_metrics(
+                block.success_criterion, tuple(plan_metric_names(block.metrics)), block.systems
+            )
             if block is not None
             else ()
         ),

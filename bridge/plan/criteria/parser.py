@@ -226,15 +226,19 @@ _AT_K = re.compile(r"(?<![\w@])([A-Za-z][A-Za-z0-9_.-]*\s?@\s?\d+(?:\.\d+)?)(?![
 
 
 @functools.lru_cache(maxsize=512)
-def clause_metrics(criterion: str, metrics: tuple[str, ...] = ()) -> tuple[str, ...]:
+def clause_metrics(
+    criterion: str, metrics: tuple[str, ...] = (), block_systems: Sequence[str] = ()
+) -> tuple[str, ...]:
     """
     The metric each checkable clause of ``criterion`` names, in clause order, without repeats
-    (``metrics``: the plan's metric names, as :func:`parse_criterion` takes them). What a block
-    judges beside what its Metrics field lists: the numbers to show and to check for NaN.
+    (``metrics``: the plan's metric names, ``block_systems``: the block's systems, as
+    :func:`parse_criterion` takes them). What a block judges beside what its Metrics field
+    lists: the numbers to show and to check for NaN. Without the systems a comparison between
+    them (033's "LGGSN+ORFN success rate ≥ GR-ConvNet baseline") names no metric.
     """
     if not criterion.strip():
         return ()
-    parsed = parse_criterion(criterion, metrics=metrics)
+    parsed = parse_criterion(criterion, metrics=metrics, block_systems=block_systems)
     clauses = parsed.clauses if isinstance(parsed, Compound) else (parsed,)
     return tuple(dict.fromkeys(c.metric for c in clauses if isinstance(c, Criterion) and c.metric))
 
