@@ -548,3 +548,57 @@ def test_a_fixed_command_typo_unblocks_a_plan_with_rows_done_before_bridge(
         assert bridge.status().runs["D1"].state is RunState.DONE_BEFORE
     finally:
         bridge.close()
+
+
+@pytest.mark.parametrize("broken", ["exit 1", "criterion"])
+def test_a_sanity_run_forced_again_after_collection_is_checked_again(
+    tmp_path: Path, broken: str
+) -> None:
+    """029's R001, run again with `bridge retry --force` after the plan was collected, wrote
+    `ml_ok: false`: its block was judged not met while the results said "Sanity: passed" and
+    nothing held the plan. A sanity run run again is checked as the first time: a failed run
+    or the sanity block's criterion not met holds the plan, and its fix goes on."""
+    project = write_runs(
+        tmp_path / "p", [Run(id="S1", milestone="M0"), Run(id="R1", milestone="M1")]
+    )
+    assert _run(project) is Stage.COLLECTED
+    config = project / "bridge.toml"
+    plan = project / "refine-logs" / "EXPERIMENT_PLAN.md"
+    fine = (config.read_text(), plan.read_text())
+    if broken == "exit 1":
+        config.write_text(
+            fine[0].replace('id = "S1"\nargs = { mode = "ok"', 'id = "S1"\nargs = { mode = "fail"')
+        )
+    else:
+        # The sanity block's criterion (the first one in the plan): 0.9 no longer passes its
+        # second clause.
+        plan.write_text(fine[1].replace("accuracy > 0.5", "accuracy > 0.5 and accuracy < 0.8", 1))
+    assert fine != (config.read_text(), plan.read_text())
+    bridge = Bridge(project)
+    try:
+        bridge.retry("S1", force=True)
+        assert bridge.run() is Stage.BLOCKED
+        state = bridge.status()
+    finally:
+        bridge.close()
+    assert not state.sanity_checks[-1].passed
+    assert len(state.runs["R1"].attempts) == 1  # nothing after the sanity milestone ran again
+    reason = state.sanity_checks[-1].detail
+    if broken == "exit 1":
+        assert reason.startswith("S1: ") and "`bridge retry S1`" in reason, reason
+    else:
+        assert (
+            "own success criterion is not met" in reason and "`bridge retry --force S1`" in reason
+        )
+    results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text()
+    assert "**Sanity: passed**" not in results
+    # The fix: the inputs as they were, the run forced again, and the plan goes on.
+    config.write_text(fine[0])
+    plan.write_text(fine[1])
+    bridge = Bridge(project)
+    try:
+        bridge.retry("S1", force=True)
+        assert bridge.run() is Stage.COLLECTED
+        assert bridge.status().sanity_checks[-1].passed
+    finally:
+        bridge.close()

@@ -260,10 +260,18 @@ def deploy(s: Session) -> Step:
         # Marked RUNNING (or the plan stopped) since the sanity milestone passed.
         return s.block(held_outside)
     sanity = sanity_milestones(state) if s.policy().sanity_first else set()
-    if any(r.spec.milestone in sanity for r in state.runs_in_state(RunState.PENDING)):
+    again = [r.run_id for r in state.runs_in_state(RunState.PENDING) if r.spec.milestone in sanity]
+    if again:
         held = run_phase(s, "sanity")
         if held is not None:
             return s.block(held)
+        # Checked as the sanity step checks them: never deploy past a failed sanity run.
+        # Imported here: the sanity steps import this module.
+        from bridge.pipeline.steps.sanity import recheck
+
+        failed = recheck(s, again)
+        if failed is not None:
+            return s.block(failed)
     held = run_phase(s, "deploy")
     if held is not None:
         return s.block(held)

@@ -42,6 +42,7 @@ __all__ = [
     "failure_findings",
     "lead_of",
     "log_tail",
+    "recheck",
     "rescue",
     "rescue_request",
     "sanity",
@@ -172,7 +173,10 @@ def sanity(s: Session) -> Step:
         if unmet and not approved:
             judged = {i for result in unmet for i in result.run_ids}
             ids = " ".join(r.run_id for r in runs if r.run_id in judged)
-            said = "; ".join(f"{r.block.id}: {r.verdict.reason}".replace("\n", " ") for r in unmet)
+            said = "; ".join(
+                f"{r.block.id}: {_failing_clauses(r.verdict.reason)}".replace("\n", " ")
+                for r in unmet
+            )
             reason = (
                 # The runs succeeded (only the criterion failed): a plain retry refuses them
                 # (trial O1 was told `bridge retry R001 …` and got "R001 succeeded").
@@ -228,6 +232,73 @@ def sanity(s: Session) -> Step:
     s.append("bridge", [ev.SanityChecked(passed=False, signature=signature, detail=detail)])
     s.notify("failure", "bridge: sanity failed", detail)
     return s.enter(StageTrigger.FAIL_SANITY, f"sanity failed: {_cut(detail)}")
+
+
+def recheck(s: Session, again: Sequence[str]) -> str | None:
+    """
+    Check the sanity runs ``again`` that a person ran again after the sanity milestone passed
+    (``bridge retry --force R001`` at COLLECTED), once they ended, as the sanity step checks
+    them the first time: a run that did not pass, or the sanity milestone's own criterion not
+    met (unless a person approved going past it), is recorded as a failed check and returned
+    as the reason to hold the plan; ``None`` when they pass. 029's R001 re-run with
+    ``ml_ok: false`` was judged not met in its block while the results said "Sanity: passed"
+    and the later milestones went on.
+    """
+    collect.ensure_metrics(s)
+    state = s.state()
+    limit = GpuBounds.of(s.project.config.run)
+    probe = sanity_probe(state)
+    runs = [state.runs[r] for r in again if r in state.runs]
+    if any(r.state not in TERMINAL_RUN_STATES for r in runs):
+        return None
+    failed = [r for r in runs if _sanity_problem(r, limit, probe)]
+    if failed:
+        detail = "; ".join(f"{r.run_id}: {_sanity_problem(r, limit, probe)}" for r in failed)
+        ids = " ".join(r.run_id for r in failed)
+        reason = (
+            f"{detail}. The sanity run(s) ran again after the sanity milestone passed and did "
+            f"not pass: fix the cause and `bridge retry {ids}`"
+        )
+        s.append("bridge", [ev.SanityChecked(passed=False, detail=reason[:2000])])
+        s.notify("failure", "bridge: sanity failed", reason)
+        return reason
+    unmet, _ = _sanity_criteria(state, sanity_milestones(state))
+    approved = bool(state.sanity_checks) and state.sanity_checks[-1].detail.startswith(
+        ev.CRITERION_APPROVED
+    )
+    if unmet and not approved:
+        judged = {i for result in unmet for i in result.run_ids}
+        ids = " ".join(r.run_id for r in runs if r.run_id in judged) or " ".join(sorted(judged))
+        said = "; ".join(
+            f"{r.block.id}: {_failing_clauses(r.verdict.reason)}".replace("\n", " ") for r in unmet
+        )
+        reason = (
+            f"{ev.CRITERION_HELD}: {said}. Fix the cause and `bridge retry --force {ids}`, or "
+            "`bridge approve` to go on with the later milestones anyway"
+        )
+        s.append("bridge", [ev.SanityChecked(passed=False, detail=reason[:2000])])
+        s.notify("failure", "bridge: sanity criterion not met", reason)
+        return reason
+    return None
+
+
+# A clause of a compound verdict's reason: "[4] not met: «ml_ok = 1» — ml_ok: 0 (n=1); …".
+_CLAUSE_NOT_MET = re.compile(r"\[\d+\] not met: ")
+
+
+def _failing_clauses(reason: str) -> str:
+    """
+    A compound verdict's reason with only its clauses not met, after its lead ("clause 4 of 6
+    not met. [4] not met: «ml_ok = 1» — …"): 029's sanity block stated six clauses, and the
+    one that failed sat in the middle of some 1,500 characters, said three times over (the
+    blocked line, the stage, the next step). Any other reason is returned as it is; the
+    results keep every clause.
+    """
+    lead, sep, rest = reason.partition(". [")
+    if not sep:
+        return reason
+    failing = [p for p in f"[{rest}".split(" | ") if _CLAUSE_NOT_MET.match(p)]
+    return f"{lead}. {' | '.join(failing)}" if failing else reason
 
 
 def _checked(state: PipelineState, sanity: set[str], probe: str | None) -> list[RunView]:
