@@ -432,14 +432,45 @@ def test_rows_a_person_runs_are_not_launched(tmp_path: Path) -> None:
 def test_work_people_do_is_not_launched(tmp_path: Path) -> None:
     """032's E09 "Human audit (200 examples)" and 011's R017/R033 "Human annotation: … × 2
     annotators" (System "Human") were launched with the experiment command and marked DONE;
-    011's R018 (LLM judges on the same samples) stays bridge's."""
+    011's R018 (LLM judges on the same samples) stays bridge's. The reason says why they are out
+    of scope, in the plan's language: "⬜ Pending (Purpose: Human audit)" read as a status."""
     runs = {r.id: r for r in load_project(as_project("032", tmp_path / "a")).runs}
     assert runs["E09"].settled_before_bridge
-    assert runs["E09"].status_raw == "⬜ Pending (Purpose: Human audit)"
+    assert runs["E09"].status_raw == (
+        "⬜ Pending (its Purpose 'Human audit' is work people do, not a run bridge launches)"
+    )
     runs = {r.id: r for r in load_project(as_project("011", tmp_path / "b")).runs}
     assert runs["R017"].settled_before_bridge and runs["R033"].settled_before_bridge
-    assert runs["R017"].status_raw == "TODO (Purpose: Human annotation)"
+    assert runs["R017"].status_raw == (
+        "TODO (its Purpose 'Human annotation' is work people do, not a run bridge launches)"
+    )
     assert not runs["R018"].settled_before_bridge
+
+
+def test_work_people_do_is_said_in_chinese_on_a_chinese_plan(tmp_path: Path) -> None:
+    """A Chinese plan's row of work people do (人工评估, or a System naming people) gives its
+    reason in Chinese, as the rest of its output."""
+    root = tmp_path / "zh"
+    (root / "refine-logs").mkdir(parents=True)
+    (root / "refine-logs" / "EXPERIMENT_PLAN.md").write_text(
+        "# 实验计划：审核\n\n本计划检验一个小模型在问答上的准确率，并由人工评估生成质量。\n\n"
+        "## 实验块\n\n### B1：主实验\n- **对比系统**：本方法\n",
+        encoding="utf-8",
+    )
+    (root / "refine-logs" / "EXPERIMENT_TRACKER.md").write_text(
+        "| Run ID | Milestone | Block | Purpose | System / Variant | Status |\n"
+        "|---|---|---|---|---|---|\n"
+        "| R1 | M1 | B1 | 主实验 | 本方法 | TODO |\n"
+        "| R2 | M1 | B1 | 人工评估（50 条） | 本方法 | TODO |\n"
+        "| R3 | M1 | B1 | 抽样 100 条 | 标注员 | TODO |\n",
+        encoding="utf-8",
+    )
+    runs = {r.id: r for r in load_project(root).runs}
+    assert not runs["R1"].settled_before_bridge
+    assert runs["R2"].status_raw == (
+        "TODO (其 Purpose「人工评估」是人做的工作，不是 bridge 启动的运行)"
+    )
+    assert runs["R3"].status_raw == "TODO (其 System「标注员」指的是人，不是 bridge 运行的系统)"
 
 
 @pytest.mark.parametrize(
