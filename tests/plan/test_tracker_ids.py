@@ -869,7 +869,7 @@ def test_a_row_whose_status_column_holds_no_status_after_a_shift_is_refused() ->
     with pytest.raises(PlanError) as refused:
         read_tracker_runs(Document(f"{head}| R202 | LSVJ-S | DONE | Main paper row 5 |\n", "T.md"))
     assert str(refused.value).startswith(
-        "T.md:3: run R202: the row's cells do not fit the table's header, and its Status "
+        "T.md:3: run R202: the row has 4 cells and the table's header 5, and its Status "
         "column holds 'Main paper row 5', no status"
     )
     # Trial N3 on 012: a stray `|` in Purpose put the Priority in the Status column; the DONE
@@ -879,6 +879,47 @@ def test_a_row_whose_status_column_holds_no_status_after_a_shift_is_refused() ->
         read_tracker_runs(Document(f"{head4}| R003 | a | b | MUST | DONE | ok |\n", "T.md"))
     runs, _ = read_tracker_runs(Document(f"{head}| R202 | LSVJ-S | test | DONE |\n", "T.md"))
     assert [(r.id, r.status) for r in runs] == [("R202", "done")]
+    # A cell deleted mid-row of a row with no Notes left its Status column empty: refused too.
+    with pytest.raises(
+        PlanError,
+        match=r"T.md:3: run R203: the row has 4 cells and the table's "
+        r"header 5, and its Status column is empty: a cell is missing before it",
+    ):
+        read_tracker_runs(Document(f"{head}| R203 | LSVJ-S | TODO | |\n", "T.md"))
+
+
+@needs_shared
+def test_a_cell_deleted_mid_row_of_018_is_refused_before_any_launch(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """018's JPH-B2-FX-S0 with its 目的/Arm cell deleted: the cells after it shifted left, its
+    状态 column read the empty 结果/证据 cell, and `bridge run` launched it as not started. Now
+    `bridge plan` and `bridge run` refuse the tracker at the row's line, with both cell counts,
+    and nothing is launched."""
+    from bridge.cli import main
+
+    project = tmp_path / "018"
+    (project / "refine-logs").mkdir(parents=True)
+    shared = SHARED / "projects" / "018_areal-harness-cn" / "refine-logs"
+    for name in ("EXPERIMENT_PLAN.md", "EXPERIMENT_TRACKER.md"):
+        (project / "refine-logs" / name).write_bytes((shared / name).read_bytes())
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    text = tracker.read_text(encoding="utf-8")
+    row = "| JPH-B2-FX-S0 | B2/B3 | fixed | 0 |"
+    assert row in text
+    tracker.write_text(text.replace(row, "| JPH-B2-FX-S0 | B2/B3 | 0 |"), encoding="utf-8")
+    (project / "bridge.toml").write_text(
+        '[bridge]\nbackend = "local"\n\n[[runs]]\nid = "JPH-B2-FX-S0"\ncommand = "python3 -V"\n',
+        encoding="utf-8",
+    )
+    said = (
+        "refine-logs/EXPERIMENT_TRACKER.md:43: run JPH-B2-FX-S0: the row has 9 cells and the "
+        "table's header 10, and its Status column is empty: a cell is missing before it"
+    )
+    for command in ("plan", "run"):
+        assert main([command, "--project", str(project)]) == 2
+        assert capsys.readouterr().err.startswith(f"bridge: error: {said}")
+    assert not (project / ".bridge" / "runs").exists()
 
 
 @needs_shared
