@@ -408,7 +408,7 @@ def read_tracker_runs(doc: Document) -> tuple[list[TrackerRun], list[tuple[int, 
                 row = _row(
                     doc, columns, heading_milestone, header_names, run_id, line, cells, legend
                 )
-                _refuse_unreadable_status(doc, row, line, len(table.header))
+                _refuse_unreadable_status(doc, row, line, table.header, columns)
                 if row.priority is None and priorities_at.get(table.index):
                     said = priorities_at[table.index]
                     row = attrs.evolve(row, priority=_section_priority(said), priority_raw=said)
@@ -457,22 +457,25 @@ def read_tracker_runs(doc: Document) -> tuple[list[TrackerRun], list[tuple[int, 
     return runs, warnings
 
 
-def _refuse_unreadable_status(doc: Document, row: TrackerRun, line: int, width: int) -> None:
+def _refuse_unreadable_status(
+    doc: Document, row: TrackerRun, line: int, header: tuple[str, ...], columns: dict[str, int]
+) -> None:
     """
     Refuse a row whose Status cannot be what the researcher meant, before anything launches:
-    a row whose cells do not fit the header (``width`` columns) with no status word in the
-    Status column (another cell, or none: a row short of cells), or a single word that
-    misspells a word keeping the row from launching. A short row whose Status column holds a
-    status is read: the cells up to it are in their columns (a Notes cell left off at the end).
+    a row whose cells do not fit the ``header`` with no status word in the Status column
+    (another cell, or none: a row short of cells), or a single word that misspells a word
+    keeping the row from launching. A short row whose Status column holds a status is read:
+    the cells up to it are in their columns (a Notes cell left off at the end); so is one of a
+    table with no Status column (no status to misread).
 
     Raises:
         PlanError: with the file and the row's line, the row's and the header's cell counts.
     """
     if row.status != "unknown":
         return
-    written = doc.uneven_rows.get(line)
+    written, width = doc.uneven_rows.get(line), len(header)
     said = row.status_raw.strip()
-    if written is not None and (said or written < width):
+    if written is not None and (said or (written < width and "status" in columns)):
         # Trial N2 on 004: a cell left out mid-row shifted the note "Main paper
         # Table 1 row 5" into the Status column; trial N3 on 012: a stray `|` put
         # the Priority "MUST" there. Read as unknown, the row was launched (a DONE

@@ -886,6 +886,10 @@ def test_a_row_whose_status_column_holds_no_status_after_a_shift_is_refused() ->
         r"header 5, and its Status column is empty: a cell is missing before it",
     ):
         read_tracker_runs(Document(f"{head}| R203 | LSVJ-S | TODO | |\n", "T.md"))
+    # A table with no Status column has no status to misread: its short row is read.
+    plain_head = "| Run ID | System / Variant | Notes |\n|---|---|---|\n"
+    runs, _ = read_tracker_runs(Document(f"{plain_head}| R204 | LSVJ-S |\n", "T.md"))
+    assert [(r.id, r.system) for r in runs] == [("R204", "LSVJ-S")]
 
 
 @needs_shared
