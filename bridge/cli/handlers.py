@@ -683,12 +683,19 @@ def status(args: Parsed) -> int:
 
 def approve(args: Parsed) -> int:
     """``bridge approve``: go on at AWAITING_APPROVAL, or reopen after BLOCKED."""
+    from bridge.projections.text import language_of
+
     bridge = open_bridge(args, project_root(args))
     try:
         step = bridge.approve()
+        zh = language_of(bridge.status()) == "zh"
     finally:
         bridge.close()
-    out(f"{step.action}: now {step.after.value}; continue with `bridge run`")
+    # The action is in the plan's language already (Session.enter): the line around it too.
+    if zh:
+        out(f"{step.action}：现为 {step.after.value}；用 `bridge run` 继续")
+    else:
+        out(f"{step.action}: now {step.after.value}; continue with `bridge run`")
     return EXIT_OK
 
 

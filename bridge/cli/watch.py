@@ -20,7 +20,10 @@ from bridge.events import types as ev
 from bridge.events.store import Recorded, SQLiteEventStore
 from bridge.machine.fold import Folder
 from bridge.projections.failure_words import (
+    AS_RUN,
+    CODE_FIELD,
     TRACKER_ROW_NOW,
+    code_change_in_language,
     failure_in_language,
     retry_in_language,
 )
@@ -65,6 +68,16 @@ def _changed_words(old: str, new: str) -> str:
     return f"{left}{mid_a}{right} → {left}{mid_b}{right}"
 
 
+def _change_words(change: ev.SpecChange, zh: bool) -> str:
+    """
+    One changed field, ``field: old → new``; the edit of a run's code (``code: as run →
+    train.py edited``) in Chinese where ``zh``: a setting's name and values stay as written.
+    """
+    if zh and change.field == CODE_FIELD and change.old == AS_RUN:
+        return f"代码：运行时的版本 → {code_change_in_language(change.new, 'zh')}"
+    return f"{change.field}: {_changed_words(change.old, change.new)}"
+
+
 def kept_lines(kept: Mapping[str, Sequence[ev.SpecChange]], language: str = "en") -> list[str]:
     """
     One line per group of succeeded runs whose settings an edit changed the same way: they keep
@@ -84,9 +97,9 @@ def kept_lines(kept: Mapping[str, Sequence[ev.SpecChange]], language: str = "en"
         settings = [c for c in changes if c.field != ev.TRACKER_STATUS]
         if not settings:
             continue
-        fields = "; ".join(f"{c.field}: {_changed_words(c.old, c.new)}" for c in settings)
+        fields = "; ".join(_change_words(c, zh) for c in settings)
         groups.setdefault(fields[:300], []).append(run_id)
-        if any(c.field == "code" for c in settings):
+        if any(c.field == CODE_FIELD for c in settings):
             code_edited.add(fields[:300])
     lines = []
     for fields, ids in groups.items():
@@ -196,7 +209,7 @@ def describe(rec: Recorded, language: str = "en") -> str | None:
         what = "不在范围内，不运行" if zh else "out of scope, not run"
         return f"{at} {evt.run_id} {what}: {evt.reason}"
     if isinstance(evt, ev.RunSpecChanged):
-        fields = "; ".join(f"{c.field}: {_changed_words(c.old, c.new)}" for c in evt.changes)
+        fields = "; ".join(_change_words(c, zh) for c in evt.changes)
         what = "设置已变更" if zh else "spec changed"
         return f"{at} {evt.run_id} {what}: {fields}"[:400]
     if isinstance(evt, ev.RunPlaced):

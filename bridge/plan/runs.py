@@ -194,14 +194,16 @@ _HUMAN_WORK = re.compile(
 _PEOPLE = re.compile(r"^\W*(?:humans?|annotators?|people|人工|标注员)\W*$", re.IGNORECASE)
 
 
-def _persons_run(run: TrackerRun) -> str:
+def _persons_run(run: TrackerRun, language: str = "en") -> str:
     """
     Why a person runs this row, not bridge, or ``""``: its Owner column says a person
     (020's ``白天/夜间负责人`` cell ``白天：人工``, against ``夜间：ARIS``), its Notes say
     the run is the user's own (009's ``API run is user-only``), or the row is work people do: its
     Purpose opens with a human audit, annotation or evaluation, a user study, or its System
-    cell names people (``Human``).
+    cell names people (``Human``). Work people do is said as such, in the plan's ``language``
+    (``zh`` or English): the cell alone read like a status, not a reason.
     """
+    zh = language == "zh"
     for header, cell in run.columns.items():
         if _OWNER_HEADER.search(header) and _PERSON.search(cell):
             return f"{plain(header)}: {plain(cell)}"
@@ -209,11 +211,18 @@ def _persons_run(run: TrackerRun) -> str:
     if found:
         return f"Notes: {found.group(0)}"
     # 032's "Human audit (200 examples)", 011's "Human annotation: 100 × 2 annotators" (System
-    # "Human"): work people do, launched as a compute run.
+    # "Human"): work people do, launched as a compute run. Said as the reason it is out of
+    # scope: "⬜ Pending (Purpose: Human audit)" read as a status, not why.
     if found := _HUMAN_WORK.match(run.purpose):
-        return f"Purpose: {found.group(0).strip()}"
+        said = found.group(0).strip()
+        if zh:
+            return f"其 Purpose「{said}」是人做的工作，不是 bridge 启动的运行"
+        return f"its Purpose {said!r} is work people do, not a run bridge launches"
     if _PEOPLE.match(run.system):
-        return f"System: {run.system.strip()}"
+        said = run.system.strip()
+        if zh:
+            return f"其 System「{said}」指的是人，不是 bridge 运行的系统"
+        return f"its System {said!r} names people, not a system bridge runs"
     return ""
 
 
@@ -244,7 +253,7 @@ def _tracker_drafts(plan: Plan, *, writes_code: bool) -> list[_Draft]:
             said = " ".join(run.priority_raw.replace("**", "").split())
             status_raw = f"{status_raw} (priority {said})" if status_raw else f"priority {said}"
         persons: tuple[str, str] | None = None
-        if status in ("todo", "unknown") and (person := _persons_run(run)):
+        if status in ("todo", "unknown") and (person := _persons_run(run, plan.language)):
             # 020's Owner column "白天：人工", 009's note "API run is user-only": a person runs
             # it, not bridge.
             persons = (status, status_raw)

@@ -262,9 +262,9 @@ class Document:
         self.in_fence: list[bool] = []
         self.warnings: list[TextWarning] = []
         #: 1-based lines of table rows whose cells do not fit their header (padded with empty
-        #: cells, or extra cells joined into the last): which cell is missing or extra cannot
-        #: be told from the row.
-        self.uneven_rows: set[int] = set()
+        #: cells, or extra cells joined into the last), each with the number of cells the row
+        #: has as written: which cell is missing or extra cannot be told from the row.
+        self.uneven_rows: dict[int, int] = {}
         self._scan_fences()
         self.headings: list[Heading] = self._scan_headings()
         self.tables: list[Table] = self._scan_tables()
@@ -355,7 +355,7 @@ class Document:
                     f"{width}-column header; joined the extra cells into the last column",
                 )
             )
-            self.uneven_rows.add(line)
+            self.uneven_rows[line] = len(cells)
             if width <= 1:
                 return (" | ".join(cells),)
             return (*cells[: width - 1], " | ".join(cells[width - 1 :]))
@@ -366,7 +366,7 @@ class Document:
                 f"{width}-column header; missing cells left empty",
             )
         )
-        self.uneven_rows.add(line)
+        self.uneven_rows[line] = len(cells)
         return (*cells, *([""] * (width - len(cells))))
 
     def section_tables(self, start: int, end: int) -> list[Table]:

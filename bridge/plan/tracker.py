@@ -408,7 +408,7 @@ def read_tracker_runs(doc: Document) -> tuple[list[TrackerRun], list[tuple[int, 
                 row = _row(
                     doc, columns, heading_milestone, header_names, run_id, line, cells, legend
                 )
-                _refuse_unreadable_status(doc, row, line)
+                _refuse_unreadable_status(doc, row, line, table.header, columns)
                 if row.priority is None and priorities_at.get(table.index):
                     said = priorities_at[table.index]
                     row = attrs.evolve(row, priority=_section_priority(said), priority_raw=said)
@@ -457,27 +457,38 @@ def read_tracker_runs(doc: Document) -> tuple[list[TrackerRun], list[tuple[int, 
     return runs, warnings
 
 
-def _refuse_unreadable_status(doc: Document, row: TrackerRun, line: int) -> None:
+def _refuse_unreadable_status(
+    doc: Document, row: TrackerRun, line: int, header: tuple[str, ...], columns: dict[str, int]
+) -> None:
     """
     Refuse a row whose Status cannot be what the researcher meant, before anything launches:
-    a row whose cells do not fit the header with no status word in the Status column, or a
-    single word that misspells a word keeping the row from launching.
+    a row whose cells do not fit the ``header`` with no status word in the Status column
+    (another cell, or none: a row short of cells), or a single word that misspells a word
+    keeping the row from launching. A short row whose Status column holds a status is read:
+    the cells up to it are in their columns (a Notes cell left off at the end); so is one of a
+    table with no Status column (no status to misread).
 
     Raises:
-        PlanError: with the file and the row's line.
+        PlanError: with the file and the row's line, the row's and the header's cell counts.
     """
     if row.status != "unknown":
         return
-    if line in doc.uneven_rows and row.status_raw.strip():
+    written, width = doc.uneven_rows.get(line), len(header)
+    said = row.status_raw.strip()
+    if written is not None and (said or (written < width and "status" in columns)):
         # Trial N2 on 004: a cell left out mid-row shifted the note "Main paper
         # Table 1 row 5" into the Status column; trial N3 on 012: a stray `|` put
         # the Priority "MUST" there. Read as unknown, the row was launched (a DONE
-        # row again) and bridge's status written over the researcher's cell.
+        # row again) and bridge's status written over the researcher's cell. A cell
+        # deleted mid-row of 018's JPH-B2-FX-S0 left its Status column empty, read as
+        # not started: the row was launched.
+        holds = f"holds {said!r}, no status" if said else "is empty"
+        where = "missing or extra before it (a stray `|`?)" if said else "missing before it"
         raise PlanError(
-            f"run {row.id}: the row's cells do not fit the table's header, and its "
-            f"Status column holds {row.status_raw.strip()!r}, no status: a cell is "
-            "missing or extra before it (a stray `|`?); write the row's cells in "
-            "the header's columns",
+            f"run {row.id}: the row has {written} cells and the table's header {width}, "
+            f"and its Status column {holds}: a cell is {where}, so its cells cannot be "
+            "placed in their columns (read as not started, it would be launched); write one "
+            "cell for each of the header's columns (an empty one as `|  |`)",
             file=doc.file,
             line=line,
         )

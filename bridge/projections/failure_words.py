@@ -15,8 +15,13 @@ import re
 from bridge.machine.classify import GENERIC_FAILURE
 
 __all__ = [
+    "AS_RUN",
+    "CODE_EDITED",
+    "CODE_FIELD",
+    "CODE_REMOVED",
     "RUNNING_ELSEWHERE",
     "TRACKER_ROW_NOW",
+    "code_change_in_language",
     "failure_finding_in_language",
     "failure_in_language",
     "retry_in_language",
@@ -26,6 +31,32 @@ __all__ = [
 # How the reason opens when a tracker edit puts a run back in the plan (steps/code.py): no retry
 # of an attempt, so `bridge run` does not print it as one.
 TRACKER_ROW_NOW = "the tracker's row now says"
+
+# What bridge says of a run's code edited since it ran (steps/code.py): the change of a kept run
+# (field CODE_FIELD, from AS_RUN to "<path> edited, <path> removed") and the reason a failed
+# run runs again ("its code changed (<path> edited)"). Said in English, shown through
+# :func:`code_change_in_language` (`code: as run → … edited` was English amid Chinese).
+CODE_FIELD = "code"
+AS_RUN = "as run"
+CODE_EDITED = "edited"
+CODE_REMOVED = "removed"
+_CODE_SAID = re.compile(rf"(.+) ({CODE_EDITED}|{CODE_REMOVED})")
+_CODE_CHANGED = re.compile(r"its code changed \((.*)\)", re.DOTALL)
+
+
+def code_change_in_language(said: str, language: str) -> str:
+    """
+    ``"<path> edited, <path> removed"`` (what changed in a run's code) in ``language``
+    (``"zh"``; anything else returns it unchanged): the paths as written.
+    """
+    if language != "zh":
+        return said
+    found = [_CODE_SAID.fullmatch(part) for part in said.split(", ")]
+    words = {CODE_EDITED: "已修改", CODE_REMOVED: "已删除"}
+    parts = [f"{m.group(1)} {words[m.group(2)]}" for m in found if m is not None]
+    # Not bridge's words whole (a path with ", " in it): kept as written rather than guessed.
+    return "、".join(parts) if len(parts) == len(found) else said
+
 
 # How the reason opens when the plan holds on rows the tracker says are RUNNING that bridge
 # never launched (steps/elsewhere.py), and the ids it names: `bridge status` shows those rows
@@ -324,6 +355,8 @@ def retry_in_language(reason: str, language: str) -> str:
         return reason
     if reason.endswith(_WAITED_FOR):
         return retry_in_language(reason[: -len(_WAITED_FOR)], language) + "（它等待的运行再次运行）"
+    if changed := _CODE_CHANGED.fullmatch(reason):
+        return f"其代码已变更（{code_change_in_language(changed.group(1), language)}）"
     for pattern, replacement in _RETRIES:
         if pattern.fullmatch(reason):
             return pattern.sub(replacement, reason)

@@ -334,3 +334,45 @@ def test_the_approval_checkpoint_in_chinese(tmp_path: Path) -> None:
     assert "估计总计：~0.00 GPU-h，预算 1 GPU-h\n后端：local；max_parallel 2\n" in run
     machine = {"IMPLEMENTED", "REVIEWED", "AWAITING_APPROVAL", "COLLECTED", "existing", "local"}
     assert english_left(run, THEIRS | machine | {"results"}) == []
+
+
+@pytest.mark.parametrize("language", ["", "en"])
+def test_approve_and_an_edit_after_the_runs_in_the_plans_language(
+    tmp_path: Path, language: str
+) -> None:
+    """`bridge approve` answered "已由人批准: now REVIEWED; continue with `bridge run`", and an
+    edit of the script after the runs succeeded read "code: as run → scripts/job.py edited" in
+    the Chinese line naming them, as did the retry of runs whose script was fixed ("重试: its
+    code changed (…)"). Chinese now; ``language = "en"`` keeps the English as it was."""
+    project = _write(tmp_path / "project", language, gated=True)
+    _bridge("run", "--plain", "--project", str(project), code=3)
+    approved = _bridge("approve", "--project", str(project))
+    _bridge("run", "--plain", "--project", str(project))
+    toml = project / "bridge.toml"
+    toml.write_text(toml.read_text().replace('"{seed}",', '"{seed}", "--x", "1",'), "utf-8")
+    script = project / "scripts" / "job.py"
+    script.write_text(script.read_text(encoding="utf-8") + "# tuned\n", encoding="utf-8")
+    kept = _bridge("run", "--plain", "--project", str(project))
+    (kept_line,) = [line for line in kept.splitlines() if "{seed}" in line]
+    _bridge("retry", "--changed", "--project", str(project))
+    _bridge("run", "--plain", "--project", str(project), code=3)  # --x is no option of job.py
+    script.write_text(
+        script.read_text(encoding="utf-8").replace(
+            'p.add_argument("--out", required=True)',
+            'p.add_argument("--out", required=True)\np.add_argument("--x")',
+        ),
+        encoding="utf-8",
+    )
+    fixed = _bridge("run", "--plain", "--project", str(project))
+    if language == "en":
+        assert approved == "approved by a person: now REVIEWED; continue with `bridge run`\n"
+        assert "; code: as run → scripts/job.py edited): kept as they ran" in kept_line
+        assert " retry: its code changed (scripts/job.py edited)\n" in fixed
+        return
+    assert approved == "已由人批准：现为 REVIEWED；用 `bridge run` 继续\n"
+    assert "; 代码：运行时的版本 → scripts/job.py 已修改）：保留原结果" in kept_line
+    # The setting's name and its values are the researcher's words.
+    assert english_left(kept_line, {"command", "seed"}) == []
+    assert " 重试: 其代码已变更（scripts/job.py 已修改）\n" in fixed
+    machine = {"REVIEWED"}
+    assert english_left(approved, machine) == []

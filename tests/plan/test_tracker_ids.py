@@ -432,14 +432,45 @@ def test_rows_a_person_runs_are_not_launched(tmp_path: Path) -> None:
 def test_work_people_do_is_not_launched(tmp_path: Path) -> None:
     """032's E09 "Human audit (200 examples)" and 011's R017/R033 "Human annotation: … × 2
     annotators" (System "Human") were launched with the experiment command and marked DONE;
-    011's R018 (LLM judges on the same samples) stays bridge's."""
+    011's R018 (LLM judges on the same samples) stays bridge's. The reason says why they are out
+    of scope, in the plan's language: "⬜ Pending (Purpose: Human audit)" read as a status."""
     runs = {r.id: r for r in load_project(as_project("032", tmp_path / "a")).runs}
     assert runs["E09"].settled_before_bridge
-    assert runs["E09"].status_raw == "⬜ Pending (Purpose: Human audit)"
+    assert runs["E09"].status_raw == (
+        "⬜ Pending (its Purpose 'Human audit' is work people do, not a run bridge launches)"
+    )
     runs = {r.id: r for r in load_project(as_project("011", tmp_path / "b")).runs}
     assert runs["R017"].settled_before_bridge and runs["R033"].settled_before_bridge
-    assert runs["R017"].status_raw == "TODO (Purpose: Human annotation)"
+    assert runs["R017"].status_raw == (
+        "TODO (its Purpose 'Human annotation' is work people do, not a run bridge launches)"
+    )
     assert not runs["R018"].settled_before_bridge
+
+
+def test_work_people_do_is_said_in_chinese_on_a_chinese_plan(tmp_path: Path) -> None:
+    """A Chinese plan's row of work people do (人工评估, or a System naming people) gives its
+    reason in Chinese, as the rest of its output."""
+    root = tmp_path / "zh"
+    (root / "refine-logs").mkdir(parents=True)
+    (root / "refine-logs" / "EXPERIMENT_PLAN.md").write_text(
+        "# 实验计划：审核\n\n本计划检验一个小模型在问答上的准确率，并由人工评估生成质量。\n\n"
+        "## 实验块\n\n### B1：主实验\n- **对比系统**：本方法\n",
+        encoding="utf-8",
+    )
+    (root / "refine-logs" / "EXPERIMENT_TRACKER.md").write_text(
+        "| Run ID | Milestone | Block | Purpose | System / Variant | Status |\n"
+        "|---|---|---|---|---|---|\n"
+        "| R1 | M1 | B1 | 主实验 | 本方法 | TODO |\n"
+        "| R2 | M1 | B1 | 人工评估（50 条） | 本方法 | TODO |\n"
+        "| R3 | M1 | B1 | 抽样 100 条 | 标注员 | TODO |\n",
+        encoding="utf-8",
+    )
+    runs = {r.id: r for r in load_project(root).runs}
+    assert not runs["R1"].settled_before_bridge
+    assert runs["R2"].status_raw == (
+        "TODO (其 Purpose「人工评估」是人做的工作，不是 bridge 启动的运行)"
+    )
+    assert runs["R3"].status_raw == "TODO (其 System「标注员」指的是人，不是 bridge 运行的系统)"
 
 
 @pytest.mark.parametrize(
@@ -838,7 +869,7 @@ def test_a_row_whose_status_column_holds_no_status_after_a_shift_is_refused() ->
     with pytest.raises(PlanError) as refused:
         read_tracker_runs(Document(f"{head}| R202 | LSVJ-S | DONE | Main paper row 5 |\n", "T.md"))
     assert str(refused.value).startswith(
-        "T.md:3: run R202: the row's cells do not fit the table's header, and its Status "
+        "T.md:3: run R202: the row has 4 cells and the table's header 5, and its Status "
         "column holds 'Main paper row 5', no status"
     )
     # Trial N3 on 012: a stray `|` in Purpose put the Priority in the Status column; the DONE
@@ -848,6 +879,51 @@ def test_a_row_whose_status_column_holds_no_status_after_a_shift_is_refused() ->
         read_tracker_runs(Document(f"{head4}| R003 | a | b | MUST | DONE | ok |\n", "T.md"))
     runs, _ = read_tracker_runs(Document(f"{head}| R202 | LSVJ-S | test | DONE |\n", "T.md"))
     assert [(r.id, r.status) for r in runs] == [("R202", "done")]
+    # A cell deleted mid-row of a row with no Notes left its Status column empty: refused too.
+    with pytest.raises(
+        PlanError,
+        match=r"T.md:3: run R203: the row has 4 cells and the table's "
+        r"header 5, and its Status column is empty: a cell is missing before it",
+    ):
+        read_tracker_runs(Document(f"{head}| R203 | LSVJ-S | TODO | |\n", "T.md"))
+    # A table with no Status column has no status to misread: its short row is read.
+    plain_head = "| Run ID | System / Variant | Notes |\n|---|---|---|\n"
+    runs, _ = read_tracker_runs(Document(f"{plain_head}| R204 | LSVJ-S |\n", "T.md"))
+    assert [(r.id, r.system) for r in runs] == [("R204", "LSVJ-S")]
+
+
+@needs_shared
+def test_a_cell_deleted_mid_row_of_018_is_refused_before_any_launch(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """018's JPH-B2-FX-S0 with its 目的/Arm cell deleted: the cells after it shifted left, its
+    状态 column read the empty 结果/证据 cell, and `bridge run` launched it as not started. Now
+    `bridge plan` and `bridge run` refuse the tracker at the row's line, with both cell counts,
+    and nothing is launched."""
+    from bridge.cli import main
+
+    project = tmp_path / "018"
+    (project / "refine-logs").mkdir(parents=True)
+    shared = SHARED / "projects" / "018_areal-harness-cn" / "refine-logs"
+    for name in ("EXPERIMENT_PLAN.md", "EXPERIMENT_TRACKER.md"):
+        (project / "refine-logs" / name).write_bytes((shared / name).read_bytes())
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    text = tracker.read_text(encoding="utf-8")
+    row = "| JPH-B2-FX-S0 | B2/B3 | fixed | 0 |"
+    assert row in text
+    tracker.write_text(text.replace(row, "| JPH-B2-FX-S0 | B2/B3 | 0 |"), encoding="utf-8")
+    (project / "bridge.toml").write_text(
+        '[bridge]\nbackend = "local"\n\n[[runs]]\nid = "JPH-B2-FX-S0"\ncommand = "python3 -V"\n',
+        encoding="utf-8",
+    )
+    said = (
+        "refine-logs/EXPERIMENT_TRACKER.md:43: run JPH-B2-FX-S0: the row has 9 cells and the "
+        "table's header 10, and its Status column is empty: a cell is missing before it"
+    )
+    for command in ("plan", "run"):
+        assert main([command, "--project", str(project)]) == 2
+        assert capsys.readouterr().err.startswith(f"bridge: error: {said}")
+    assert not (project / ".bridge" / "runs").exists()
 
 
 @needs_shared

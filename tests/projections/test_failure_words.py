@@ -10,7 +10,11 @@ import re
 import pytest
 
 from bridge.machine.classify import GENERIC_FAILURE, explain_failure
-from bridge.projections.failure_words import failure_in_language, retry_in_language
+from bridge.projections.failure_words import (
+    code_change_in_language,
+    failure_in_language,
+    retry_in_language,
+)
 from bridge.projections.finding_words import (
     blocked_in_language,
     finding_in_language,
@@ -139,6 +143,22 @@ def test_retry_reasons_in_chinese() -> None:
     assert retry_in_language(
         "its settings changed (inputs changed: bridge.toml) (a run it waits for runs again)", "zh"
     ) == ("其设置已变更（输入已变更：bridge.toml）（它等待的运行再次运行）")
+    # A failed run whose script was fixed: "重试: its code changed (scripts/job.py edited)".
+    assert retry_in_language(
+        "its code changed (scripts/job.py edited, scripts/util.py removed)", "zh"
+    ) == ("其代码已变更（scripts/job.py 已修改、scripts/util.py 已删除）")
+    assert retry_in_language("its code changed (job.py edited)", "en") == (
+        "its code changed (job.py edited)"
+    )
+
+
+def test_what_changed_in_a_runs_code_in_chinese() -> None:
+    """The paths as written, bridge's word for each in Chinese; words that are not bridge's
+    whole stay as written rather than guessed."""
+    assert code_change_in_language("my dir/train.py edited", "zh") == "my dir/train.py 已修改"
+    assert code_change_in_language("a.py removed, b.py edited", "zh") == "a.py 已删除、b.py 已修改"
+    assert code_change_in_language("a.py edited", "en") == "a.py edited"
+    assert code_change_in_language("a.py rewritten", "zh") == "a.py rewritten"
 
 
 def test_what_a_failure_means_and_a_cancel_in_chinese() -> None:

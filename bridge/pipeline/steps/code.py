@@ -31,7 +31,13 @@ from bridge.pipeline.session import Session, Step
 from bridge.pipeline.steps import collect, row_status
 from bridge.plan.run_fields import SPEC_FIELDS
 from bridge.plan.status_legend import is_held_for_code
-from bridge.projections.failure_words import TRACKER_ROW_NOW
+from bridge.projections.failure_words import (
+    AS_RUN,
+    CODE_EDITED,
+    CODE_FIELD,
+    CODE_REMOVED,
+    TRACKER_ROW_NOW,
+)
 from bridge.projections.reasons import summary_in_language
 
 __all__ = [
@@ -378,7 +384,8 @@ def _code_edited(
 
 def _said(s: Session, paths: Sequence[str]) -> str:
     return ", ".join(
-        f"{path} {'edited' if (s.project.root / path).exists() else 'removed'}" for path in paths
+        f"{path} {CODE_EDITED if (s.project.root / path).exists() else CODE_REMOVED}"
+        for path in paths
     )
 
 
@@ -389,7 +396,7 @@ def _kept_code(s: Session, changed: Sequence[str]) -> None:
     edit in silence.
     """
     for run_id, paths in _code_edited(s, changed, frozenset({RunState.SUCCEEDED})).items():
-        code = ev.SpecChange(field="code", old="as run", new=_said(s, paths))
+        code = ev.SpecChange(field=CODE_FIELD, old=AS_RUN, new=_said(s, paths))
         s.kept_settings[run_id] = (*s.kept_settings.get(run_id, ()), code)
 
 
