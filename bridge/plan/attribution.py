@@ -39,7 +39,8 @@ Evidence is taken in a fixed order, the first that decides wins:
    block whose title holds every word of the milestone's name or goal (``Policy readiness`` in
    "Policy Readiness Check"); then the one block whose text names the scripts the run's
    tracker Notes or Purpose name. A script more than one block names (``train.py``) says
-   nothing.
+   nothing. Last, for a milestone the plan does not define (only the tracker names it), the
+   one block with its number under another letter (027's M1.5 runs are B1.5's).
 
 Where evidence names several blocks, system matching narrows it; a run still left with several
 blocks, or with none, is *not attributed*, and the reason says why. Nothing is guessed: such a
@@ -317,7 +318,19 @@ class Attributor:
     Places runs in the blocks of one plan (see the module docstring for the order).
     """
 
-    def __init__(self, plan: Plan, systems: Mapping[str, SystemConfig]) -> None:
+    def __init__(
+        self,
+        plan: Plan,
+        systems: Mapping[str, SystemConfig],
+        milestones: Sequence[str] = (),
+    ) -> None:
+        """
+        Args:
+            plan: the plan whose blocks runs are placed in.
+            systems: the ``[systems]`` tables of ``bridge.toml``.
+            milestones: the milestones the runs name (a tracker's Milestone cells), for those
+                the plan does not define (:func:`_numbered_alike`).
+        """
         self.plan = plan
         self.order = [b.id for b in plan.blocks]
         self.ids = set(self.order)
@@ -381,6 +394,10 @@ class Attributor:
             else:
                 continue
             self.milestone_inferred[milestone.id] = found
+
+        self.numbered = _numbered_alike(
+            [m for m in dict.fromkeys(milestones) if m and m not in self.milestone_blocks], plan
+        )
 
     def names_a_system(self, name: str) -> bool:
         """
@@ -799,6 +816,12 @@ class Attributor:
                 )
         if not holders and not in_milestone:
             inferred = self.milestone_inferred.get(run.milestone)
+            if inferred is None and (numbered := self.numbered.get(run.milestone)) is not None:
+                inferred = (
+                    numbered,
+                    f"milestone {run.milestone}, which the plan does not define, has block "
+                    f"{numbered}'s number",
+                )
             if (
                 inferred is not None
                 and run.milestone in self.listed_by_systems
@@ -944,6 +967,40 @@ def _named_by_goal(milestone: Milestone, plan: Plan) -> tuple[str, str] | None:
             title = next(b.title for b in plan.blocks if b.id == found[0])
             return found[0], f"{text.strip()!r}, is named in block {found[0]}'s title {title!r}"
     return None
+
+
+# A milestone or block id made of a letter prefix and a number: "M1.5", "B1.5", "E2".
+_NUMBERED_ID = re.compile(r"([A-Za-z]+)(\d{1,2}(?:\.\d{1,2})?)")
+
+
+def _numbered_alike(milestones: Sequence[str], plan: Plan) -> dict[str, str]:
+    """
+    Each of ``milestones`` (milestones the plan does not define: only the tracker's Milestone
+    cells name them) → the one block with its number under another letter, when they form a
+    scheme: two at least, and every one with a number has such a block. 027's tracker runs
+    M1.5, M2, M3 and M4 against the plan's sections "B1.5: … JiT V-Loss Comparator" (R-L3-V,
+    its comparator), "B2: Architecture Isolation" (R-A1…R-A4, its compute controls) and so
+    on, with no run order of its own. A lone M1 beside a B1 is no scheme, and a milestone the
+    plan defines says what it runs, so its number alone says nothing (the quickstart's M1 is a
+    baseline, its B1 the main result).
+    """
+    found: dict[str, str] = {}
+    blocks = {b.id for b in plan.blocks}
+    for milestone in milestones:
+        own = _NUMBERED_ID.fullmatch(milestone)
+        if own is None or milestone in blocks:  # 027's "B0" cells name the block itself
+            continue
+        same = [
+            block.id
+            for block in plan.blocks
+            if (other := _NUMBERED_ID.fullmatch(block.id)) is not None
+            and other.group(2) == own.group(2)
+            and other.group(1).casefold() != own.group(1).casefold()
+        ]
+        if len(same) != 1:
+            return {}
+        found[milestone] = same[0]
+    return found if len(found) >= 2 else {}
 
 
 def _singular(word: str) -> str:

@@ -483,7 +483,7 @@ def _attribute(
     Place every draft that is not proposed from the plan in a block (bridge/plan/attribution.py);
     runs left without one are warned about, grouped by reason.
     """
-    attributor = Attributor(plan, config.systems)
+    attributor = Attributor(plan, config.systems, [d.milestone for d in drafts])
     unplaced: dict[str, list[_Draft]] = {}
     for draft in drafts:
         if draft.source == PROPOSED:

@@ -991,3 +991,43 @@ def test_runs_listed_one_a_line_in_a_blocks_section_are_its_runs(tmp_path: Path)
     assert runs["R-L2"] == ("B1", "listed in block B1's section")
     assert runs["R-L3"] == ("B1", "listed in block B1's section")
     assert runs["R-L4"][0] == ""
+
+
+def test_a_milestone_only_the_tracker_names_goes_to_the_block_with_its_number(
+    tmp_path: Path,
+) -> None:
+    """Trial on 027: the plan has blocks B1, B1.5 and B2 and no run order; the tracker runs
+    M1.5 and M2. R-L3-V (B1.5's JiT comparator) and R-A1 (B2's architecture baseline) fell
+    out of their blocks ("milestone M1.5 names no block"). Only a scheme places: a milestone
+    with no block of its number (M7) says the numbers are not one, and a milestone the plan
+    defines says what it runs: its number alone places nothing."""
+    write(
+        tmp_path,
+        "refine-logs/EXPERIMENT_PLAN.md",
+        "# P\n\n## B1: Scratch runs\n\n- Success criterion: loss < 1\n\n"
+        "## B1.5: JiT comparator\n\n- Success criterion: loss < 1\n\n"
+        "## B2: Architecture isolation\n\n- Success criterion: loss < 2\n",
+    )
+    write(
+        tmp_path,
+        "refine-logs/EXPERIMENT_TRACKER.md",
+        "| Run ID | Milestone | System | Status |\n|---|---|---|---|\n"
+        "| R-L3-V | M1.5 | x0 head + v loss | TODO |\n| R-A1 | M2 | one-stage | TODO |\n",
+    )
+    runs = {r.id: (r.block, r.attribution) for r in load_project(tmp_path).runs}
+    assert runs["R-L3-V"] == (
+        "B1.5",
+        "milestone M1.5, which the plan does not define, has block B1.5's number",
+    )
+    assert runs["R-A1"][0] == "B2"
+    tracker = tmp_path / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    tracker.write_text(tracker.read_text() + "| R-X | M7 | other | TODO |\n")
+    assert {r.block for r in load_project(tmp_path).runs} == {""}
+    tracker.write_text(tracker.read_text().replace("| R-X | M7 | other | TODO |\n", ""))
+    # The same milestones defined by the plan's run order: their numbers say nothing.
+    plan = tmp_path / "refine-logs" / "EXPERIMENT_PLAN.md"
+    plan.write_text(
+        plan.read_text() + "\n## Run order\n\n| Milestone | Goal | Runs |\n|---|---|---|\n"
+        "| M1.5 | compare heads | R-L3-V |\n| M2 | isolate | R-A1 |\n"
+    )
+    assert {r.id: r.block for r in load_project(tmp_path).runs}["R-A1"] == ""
