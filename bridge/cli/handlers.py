@@ -186,7 +186,8 @@ def plan(args: Parsed) -> int:
         [(r.milestone, r.block) for r in runs],
     )
     if choice is not None:
-        named = {m.id: m.name for m in loaded.milestones}.get(choice.id, "")
+        names = {m.id: m.name for m in loaded.milestones}
+        named = names.get(choice.id, "")
         console.print(
             t("plan_main", language).format(
                 id=visible(choice.id),
@@ -196,7 +197,16 @@ def plan(args: Parsed) -> int:
                     if choice.reason == "set" and "main_milestone" in given
                     else f"plan_main_{choice.reason}",
                     language,
-                ).format(n=choice.runs),
+                ).format(n=choice.runs)
+                + (
+                    t("plan_main_others", language).format(
+                        ids=("、" if language == "zh" else ", ").join(
+                            visible(f"{m} {names[m]}".strip()) for m in choice.others
+                        )
+                    )
+                    if choice.others
+                    else ""
+                ),
             )
         )
     # The first milestone with a run to launch (rows the tracker marks done or out of scope

@@ -62,11 +62,16 @@ class MainChoice:
             (it runs the most runs of the blocks whose titles say so).
         runs: for ``blocks``, how many runs of those blocks it runs (011's M1 was chosen by
             one incidental run: the number lets a reader see how thin the evidence is).
+        others: for ``named``, the other milestones whose name or goal says main, decisive,
+            core or headline too (005 chose "M2 Decisive: A3 first", a framing gate, over "M3
+            Headline", which runs B1 "Table 1 (main, headline)"): the choice is the rule's, and
+            the reader is told it had others to choose from.
     """
 
     id: str
     reason: Literal["set", "named", "blocks"]
     runs: int = 0
+    others: tuple[str, ...] = ()
 
 
 def main_milestone(
@@ -94,7 +99,9 @@ def main_milestone(
     )
     named = next((tier[0] for tier in tiers if tier), None)
     if named is not None:
-        return MainChoice(id=named.id, reason="named")
+        said = {m.id for tier in tiers for m in tier} - {named.id}
+        others = tuple(m.id for m in candidates if m.id in said)
+        return MainChoice(id=named.id, reason="named", others=others)
     main_blocks = {b.id for b in blocks if MAIN_WORDS.search(b.title)}
     best: tuple[int, str] | None = None
     for m in milestones:

@@ -178,6 +178,10 @@ _WORDS: dict[str, tuple[str, str]] = {
     "plan_main_set": ("main_milestone in bridge.toml", "bridge.toml 中的 main_milestone"),
     "plan_main_option": ("main_milestone given with -o", "由 -o 指定的 main_milestone"),
     "plan_main_named": ("its name or goal says so", "其名称或目标如此写明"),
+    "plan_main_others": (
+        "; {ids} say so too: if one of them is the main one, set main_milestone in bridge.toml",
+        "；{ids} 也如此写明：若其中之一才是主要里程碑，请在 bridge.toml 中设置 main_milestone",
+    ),
     "plan_main_blocks": (
         "it runs the most runs ({n}) of the blocks titled main; if it is not the main one, set "
         "main_milestone in bridge.toml",

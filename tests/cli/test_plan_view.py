@@ -44,6 +44,19 @@ def test_the_main_result_is_named_before_anything_runs(tmp_path: Path) -> None:
 
 
 @needs_shared
+def test_the_other_milestones_named_main_are_said_beside_the_choice(tmp_path: Path) -> None:
+    """005: "M2 Decisive: A3 first" (a framing gate) was chosen with no word of "M3 Headline",
+    which runs B1 "Table 1 (main, headline)": the others are named with how to choose."""
+    done = bridge("plan", "--project", str(as_project("005", tmp_path)))
+    assert done.returncode == 0, done.stderr
+    assert (
+        "\nmain result: M2 Decisive: A3 first (its name or goal says so; M3 Headline, M4 "
+        "Decisive say so too: if one of them is the main one, set main_milestone in "
+        "bridge.toml)\n"
+    ) in done.stdout
+
+
+@needs_shared
 def test_first_to_launch_leaves_out_rows_done_before_bridge(tmp_path: Path) -> None:
     """009's tracker marks R001 (M0) and R002 (M1) DONE: the first run bridge launches is R003."""
     done = bridge("plan", "--project", str(as_project("009", tmp_path)))

@@ -45,10 +45,25 @@ def test_main_in_a_name_then_a_goal_then_core_or_headline_in_a_name() -> None:
     core = [M("M0", "Main sanity", sanity=True), M("M1", "Baseline"), M("M2", "Core")]
     assert main_milestone("", core, [], []) == MainChoice(id="M2", reason="named")
     goal = [M("M1", "Week 2", goal="the main table"), M("M2", "Headline")]
-    assert main_milestone("", goal, [], []) == MainChoice(id="M1", reason="named")
+    assert main_milestone("", goal, [], []) == MainChoice(id="M1", reason="named", others=("M2",))
     named = [M("M1", "Baselines", goal="reproduce the core baselines"), M("M2", "Main results")]
     assert main_milestone("", named, [], []) == MainChoice(id="M2", reason="named")
     assert main_milestone("", named[:1], [], []) is None
+
+
+def test_the_other_milestones_that_say_so_are_named() -> None:
+    """005's "M2 Decisive: A3 first" (a framing gate) was chosen with no word of "M3 Headline"
+    (B1, "Table 1 (main, headline)") or "M4 Decisive": the others are kept, in plan order,
+    for `bridge plan` to name beside the choice."""
+    milestones = [
+        M("M0", "Sanity", sanity=True),
+        M("M2", "Decisive: A3 first"),
+        M("M3", "Headline"),
+        M("M4", "Decisive"),
+    ]
+    assert main_milestone("", milestones, [], []) == MainChoice(
+        id="M2", reason="named", others=("M3", "M4")
+    )
 
 
 def test_else_the_milestone_with_most_runs_of_main_blocks() -> None:
