@@ -739,9 +739,14 @@ def _unnamed_differ(block: BlockInfo, runs: Sequence[RunView]) -> tuple[str, ...
     """
     The runs that name no system, when they are not seeds of one run (their tracker rows say
     different things: 029's M4 pools a sampling step, an XGBoost and an MLP run); ``()`` when
-    they are (the same row's seeds, runs proposed from one block) or at most one.
+    they are (the same row's seeds, runs proposed from one block) or at most one. A run the
+    researcher ruled out counts for nothing, here too.
     """
-    unnamed = [r for r in runs if not system_in(block, r)]
+    # 029's R042 "NOT RUN — not needed for the paper" recorded no number, yet held R041's
+    # XGBoost AUROC open as "not seeds of one run (R041, R042)" (trial B, 029b/029d).
+    unnamed = [
+        r for r in runs if not system_in(block, r) and r.state is not RunState.OUT_OF_SCOPE
+    ]
     # A row's seeds share its Purpose and Notes; rows that differ only by seed say which seed
     # (the Seed column, "seed 3" in Notes), so their Notes may differ. 029's rows have no
     # Purpose: their Notes tell them apart.

@@ -20,6 +20,7 @@ from bridge.machine.fold import PipelineState, fold
 from bridge.machine.stages import Stage
 from bridge.projections import code_review, compact_log, results, results_data
 from bridge.projections.outcome import evaluate
+from bridge.projections.reasons import in_language
 from bridge.projections.summary import handoff_summary
 
 _T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -403,6 +404,37 @@ def test_rows_without_a_system_are_pooled_only_as_seeds_of_one_run() -> None:
     assert "| (R041) | auroc | 0.7 | - | 1 | R041 |" in mixed
     assert "| - | auroc | 0.8 |" not in mixed
     assert "auroc: 0.8 ± 0.1323 (n=3); 0.8 ≥ 0.8 → met" in judged(("", ""))
+
+
+def test_a_run_ruled_out_takes_no_part_in_the_unnamed_runs_check() -> None:
+    """029's M4 (trial B): R042 "NOT RUN — not needed for the paper" recorded no number, yet
+    held the block open as "not seeds of one run (R041, R042)". A run ruled out counts for
+    nothing: the one run left is judged; and the advice, in Chinese too, names a setting that
+    gives a tracker run its system ([systems] tables name none)."""
+    store = _blocks_store(
+        {"B1": ("M1", "AUROC ≥ 0.80")}, {"B1": (_value("B1", "auroc", 0.83, "0.83"),)}
+    )
+    store.append(
+        "run:R042",
+        [
+            ev.RunPlanned(run_id="R042", milestone="M1", block="B1", notes="mlp"),
+            ev.RunRuledOut(run_id="R042", reason="NOT RUN — not needed for the paper"),
+        ],
+        None,
+    )
+    text = results.render(fold(store.read()))
+    assert "not seeds of one run" not in text
+    assert "0.83 ≥ 0.8 → met" in text
+    _add_run(store, "R041", "M1", "B1", (_value("R041", "auroc", 0.7, "0.7"),), notes="xgb")
+    text = results.render(fold(store.read()))
+    assert (
+        "not seeds of one run (B1, R041): their numbers cannot be pooled; give each run its "
+        'system (the tracker\'s System column, or [[runs]] id = "…" system = "…" in '
+        "bridge.toml); a run that already succeeded takes it when run again "
+        "(bridge retry --force RUN)" in text
+    )
+    zh = in_language(text.split("**Verdict:**")[-1].split("\n")[0], "zh")
+    assert '[[runs]] id = "…" system = "…"）；已成功的运行要再运行一次才采用它' in zh
 
 
 def test_a_must_run_block_not_met_outside_the_main_milestone_is_in_the_summary() -> None:
