@@ -27,6 +27,7 @@ runs and systems in :mod:`bridge.projections.block_runs`.
 
 from __future__ import annotations
 
+import difflib
 import functools
 import json
 import re
@@ -73,7 +74,12 @@ from bridge.plan.criteria import (
     parse_criterion,
 )
 from bridge.plan.main_milestone import main_milestone
-from bridge.plan.metric_names import match_metric, plan_metric_names, primary_metric_name
+from bridge.plan.metric_names import (
+    match_metric,
+    metric_key,
+    plan_metric_names,
+    primary_metric_name,
+)
 from bridge.plan.priority import Priority
 from bridge.plan.runs import waits_outside
 from bridge.plan.status_legend import is_held_for_code
@@ -302,6 +308,46 @@ def _recorded_per_label(
             # JSON strings are TOML basic strings: a name with `"` or `\\` stays valid TOML.
             f"[metrics] aliases = {{ {json.dumps(labelled[-1])} = {json.dumps(metric)} }}"
         )
+    if not notes:
+        return verdict
+    return attrs.evolve(verdict, reason=verdict.reason + "".join(notes))
+
+
+def _alias_naming_nothing(
+    state: PipelineState, verdict: Verdict, aliases: Mapping[str, Sequence[str]]
+) -> Verdict:
+    """
+    A metric the verdict found no value of that a ``[metrics] aliases`` entry connects to a
+    name no run recorded, once runs have recorded values: say so, with the recorded names
+    nearest to it. 029's `"auroc[risk/KLAX/xgb.json]" = "AUROC"` (the form the docs showed;
+    bridge names the value `auroc[output/risk/KLAX/xgb.json]`) was accepted and changed nothing,
+    without a word (trial B, 029d/029e).
+    """
+    if verdict.verdict is not VerdictKind.INCONCLUSIVE or not aliases:
+        return verdict
+    missing = dict.fromkeys(_MISSING.findall(verdict.reason))
+    recorded = list(
+        dict.fromkeys(
+            v.name for r in state.runs.values() if r.metrics is not None for v in r.metrics.values
+        )
+    )
+    if not missing or not recorded:
+        return verdict
+    keys = {metric_key(n) for n in recorded}
+    notes: dict[str, None] = {}
+    for metric in missing:
+        for name, targets in aliases.items():
+            if metric_key(name) != metric_key(metric) or metric_key(name) in keys:
+                continue
+            for target in targets:
+                if metric_key(target) in keys:
+                    continue  # the alias reads a recorded name: it is not what is missing
+                nearest = difflib.get_close_matches(target, recorded, n=3, cutoff=0.6)
+                near = f" (nearest recorded: {', '.join(nearest)})" if nearest else ""
+                notes[
+                    f"; [metrics] aliases {json.dumps(target)} = {json.dumps(name)} names no "
+                    f"metric any run recorded, so it connects nothing{near}"
+                ] = None
     if not notes:
         return verdict
     return attrs.evolve(verdict, reason=verdict.reason + "".join(notes))
@@ -604,6 +650,7 @@ def _judge(state: PipelineState, block: BlockInfo) -> BlockResult:
     verdict = _held_by_sanity(state, block, verdict, aliases)
     verdict = _unnamed_system(block, runs, verdict)
     verdict = _recorded_per_label(verdict, values, aliases)
+    verdict = _alias_naming_nothing(state, verdict, aliases)
     reviewable = (
         evaluation is not None
         and verdict.verdict is VerdictKind.INCONCLUSIVE
@@ -744,9 +791,7 @@ def _unnamed_differ(block: BlockInfo, runs: Sequence[RunView]) -> tuple[str, ...
     """
     # 029's R042 "NOT RUN — not needed for the paper" recorded no number, yet held R041's
     # XGBoost AUROC open as "not seeds of one run (R041, R042)" (trial B, 029b/029d).
-    unnamed = [
-        r for r in runs if not system_in(block, r) and r.state is not RunState.OUT_OF_SCOPE
-    ]
+    unnamed = [r for r in runs if not system_in(block, r) and r.state is not RunState.OUT_OF_SCOPE]
     # A row's seeds share its Purpose and Notes; rows that differ only by seed say which seed
     # (the Seed column, "seed 3" in Notes), so their Notes may differ. 029's rows have no
     # Purpose: their Notes tell them apart.

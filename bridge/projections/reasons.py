@@ -660,6 +660,21 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
         r"（取自其他实验块的运行：\1）",
     ),
     (
+        re.compile(
+            r"; \[metrics\] aliases (\"[^\"]*\" = \"[^\"]*\") names no metric any run recorded, so "
+            r"it connects nothing \(nearest recorded: ([^)]*)\)"
+        ),
+        r"；[metrics] aliases \1 所指的指标没有任何运行记录过，因此不起作用"
+        r"（最接近的已记录名称：\2）",
+    ),
+    (
+        re.compile(
+            r"; \[metrics\] aliases (\"[^\"]*\" = \"[^\"]*\") names no metric any run recorded, so "
+            r"it connects nothing"
+        ),
+        r"；[metrics] aliases \1 所指的指标没有任何运行记录过，因此不起作用",
+    ),
+    (
         # Before any note that follows (the reviewer's, trial Q3; an unnamed system's).
         re.compile(r" \(values named by system: (.+?)\)(?=$|; )"),
         r"（按系统名记录的数值：\1）",

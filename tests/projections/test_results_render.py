@@ -437,6 +437,70 @@ def test_a_run_ruled_out_takes_no_part_in_the_unnamed_runs_check() -> None:
     assert '[[runs]] id = "…" system = "…"）；已成功的运行要再运行一次才采用它' in zh
 
 
+def test_an_alias_naming_no_recorded_metric_is_said_in_the_verdict() -> None:
+    """029 (trial B, 029d/029e): `"auroc[risk/KLAX/xgb.json]" = "auroc"`, the form the docs
+    showed, names no value (bridge names it `auroc[output/risk/KLAX/xgb.json]`) and was taken
+    without a word. The verdict says the alias connects nothing and names the nearest recorded
+    names; the alias bridge's name gives is judged."""
+
+    def judged(alias: str, language: str = "en") -> str:
+        store = InMemoryEventStore(clock=_clock())
+        plan = ev.PlanLoaded(
+            title="Airport access",
+            plan_path="refine-logs/EXPERIMENT_PLAN.md",
+            plan_sha256="b" * 64,
+            options={"language": "en"},
+            milestones=(ev.MilestoneInfo(id="M4", goal="Risk field", blocks=("M4",)),),
+            blocks=(
+                ev.BlockInfo(
+                    id="M4", title="Risk field", success_criterion="XGBoost achieves AUROC ≥ 0.80"
+                ),
+            ),
+        )
+        store.append("bridge", [plan], None)
+        values = tuple(
+            _value("R041", f"auroc[output/risk/KLAX/{m}.json]", v, str(v))
+            for m, v in (("lr", 0.70), ("xgb", 0.83))
+        )
+        store.append(
+            "run:R041",
+            [
+                ev.RunPlanned(run_id="R041", milestone="M4", block="M4"),
+                ev.RunSubmitted(
+                    run_id="R041", attempt_id="R041-a1", attempt=1, backend="local", argv=("x",)
+                ),
+                ev.RunStarted(
+                    run_id="R041",
+                    attempt_id="R041-a1",
+                    handle=JobHandle(backend="local", attempt_id="x"),
+                ),
+                ev.RunSucceeded(run_id="R041", attempt_id="R041-a1"),
+                ev.MetricsRecorded(
+                    run_id="R041",
+                    attempt_id="R041-a1",
+                    values=values,
+                    aliases={"auroc": (alias,), alias: ("auroc",)},
+                ),
+            ],
+            None,
+        )
+        return results.render(fold(store.read()), language)
+
+    text = judged("auroc[risk/KLAX/xgb.json]")
+    assert (
+        '; [metrics] aliases "auroc[risk/KLAX/xgb.json]" = "auroc" names no metric any run '
+        "recorded, so it connects nothing (nearest recorded: auroc[output/risk/KLAX/xgb.json], "
+        "auroc[output/risk/KLAX/lr.json])"
+    ) in text
+    assert (
+        '[metrics] aliases "auroc[risk/KLAX/xgb.json]" = "auroc" 所指的指标没有任何运行记录过，'
+        "因此不起作用（最接近的已记录名称：auroc[output/risk/KLAX/xgb.json]"
+    ) in judged("auroc[risk/KLAX/xgb.json]", "zh")
+    good = judged("auroc[output/risk/KLAX/xgb.json]")
+    assert "0.83 ≥ 0.8 → met" in good
+    assert "connects nothing" not in good
+
+
 def test_a_must_run_block_not_met_outside_the_main_milestone_is_in_the_summary() -> None:
     """004's B6 and 033's E1 were judged not met, but the summary named only the main
     milestone's verdicts: the failed claim was seen only by reading every block."""
