@@ -185,8 +185,8 @@ def subject_of(
             # A [systems] table names no run, so it gave none its system; and a run that
             # succeeded keeps the system it ran with (trial B on 029: the advice, followed
             # with [[runs]] system, changed nothing without a word of why).
-            "run its system (the tracker's System column, or [[runs]] id = \"…\" system = "
-            "\"…\" in bridge.toml); a run that already succeeded takes it when run again "
+            'run its system (the tracker\'s System column, or [[runs]] id = "…" system = '
+            '"…" in bridge.toml); a run that already succeeded takes it when run again '
             "(bridge retry --force RUN)"
         )
     if len(others) == 1 and not others[0]:
