@@ -120,6 +120,7 @@ __all__ = [
     "BlockResult",
     "MilestoneResult",
     "Outcome",
+    "aliases_naming_nothing",
     "evaluate",
     "key_value",
     "must_completed",
@@ -313,6 +314,26 @@ def _recorded_per_label(
     return attrs.evolve(verdict, reason=verdict.reason + "".join(notes))
 
 
+def _recorded_names(state: PipelineState) -> list[str]:
+    """Every metric name any run recorded, in the order first recorded."""
+    return list(
+        dict.fromkeys(
+            v.name for r in state.runs.values() if r.metrics is not None for v in r.metrics.values
+        )
+    )
+
+
+def _dead_alias(name: str, target: str, recorded: Sequence[str]) -> str:
+    """The note for ``[metrics] aliases`` ``target = name``, neither of which any run
+    recorded: it connects nothing; the recorded names nearest to ``target`` are named."""
+    nearest = difflib.get_close_matches(target, recorded, n=3, cutoff=0.6)
+    near = f" (nearest recorded: {', '.join(nearest)})" if nearest else ""
+    return (
+        f"; [metrics] aliases {json.dumps(target)} = {json.dumps(name)} names no metric any run "
+        f"recorded, so it connects nothing{near}"
+    )
+
+
 def _alias_naming_nothing(
     state: PipelineState, verdict: Verdict, aliases: Mapping[str, Sequence[str]]
 ) -> Verdict:
@@ -326,11 +347,7 @@ def _alias_naming_nothing(
     if verdict.verdict is not VerdictKind.INCONCLUSIVE or not aliases:
         return verdict
     missing = dict.fromkeys(_MISSING.findall(verdict.reason))
-    recorded = list(
-        dict.fromkeys(
-            v.name for r in state.runs.values() if r.metrics is not None for v in r.metrics.values
-        )
-    )
+    recorded = _recorded_names(state)
     if not missing or not recorded:
         return verdict
     keys = {metric_key(n) for n in recorded}
@@ -342,15 +359,44 @@ def _alias_naming_nothing(
             for target in targets:
                 if metric_key(target) in keys:
                     continue  # the alias reads a recorded name: it is not what is missing
-                nearest = difflib.get_close_matches(target, recorded, n=3, cutoff=0.6)
-                near = f" (nearest recorded: {', '.join(nearest)})" if nearest else ""
-                notes[
-                    f"; [metrics] aliases {json.dumps(target)} = {json.dumps(name)} names no "
-                    f"metric any run recorded, so it connects nothing{near}"
-                ] = None
+                notes[_dead_alias(name, target, recorded)] = None
     if not notes:
         return verdict
     return attrs.evolve(verdict, reason=verdict.reason + "".join(notes))
+
+
+def aliases_naming_nothing(state: PipelineState) -> list[str]:
+    """
+    Each ``[metrics] aliases`` entry in force (as the runs recorded them) neither of whose
+    names any run recorded, once runs have recorded values, as a sentence (``[metrics] aliases
+    "X" = "Y" names no metric any run recorded, so it connects nothing (nearest recorded: …)``);
+    ``[]`` when there is none. The entry's direction is not recorded: the name nearer to a
+    recorded one is shown first, as the docs write an alias (recorded name = plan name).
+    """
+    recorded = _recorded_names(state)
+    settings = _settings(state)
+    if not recorded or settings is None:
+        return []
+    keys = {metric_key(n) for n in recorded}
+    pairs: dict[frozenset[str], tuple[str, str]] = {}
+    for name, targets in settings.aliases.items():
+        for target in targets:
+            if metric_key(name) in keys or metric_key(target) in keys:
+                continue
+            nearness = {
+                side: max(
+                    (difflib.SequenceMatcher(None, side, n).ratio() for n in recorded),
+                    default=0.0,
+                )
+                for side in (name, target)
+            }
+            first = target if nearness[target] >= nearness[name] else name
+            other = name if first == target else target
+            pairs.setdefault(frozenset((name, target)), (first, other))
+    return [
+        _dead_alias(other, first, recorded).removeprefix("; ")
+        for first, other in sorted(pairs.values())
+    ]
 
 
 # Up to the notes the verdict may carry after it: "(values named by system: …" was taken for

@@ -340,10 +340,12 @@ def _add_run(
     block: str,
     values: tuple[MetricValue, ...],
     quality: tuple[QualityFlag, ...] = (),
+    aliases: dict[str, tuple[str, ...]] | None = None,
     **planned: object,
 ) -> None:
     """Append a run of ``block`` that succeeded and recorded ``values`` with training-quality
-    findings ``quality`` (``planned``: more fields of its ``RunPlanned``)."""
+    findings ``quality`` under the ``[metrics] aliases`` ``aliases`` (``planned``: more fields
+    of its ``RunPlanned``)."""
     attempt = f"{run_id}-a1"
     store.append(
         f"run:{run_id}",
@@ -356,7 +358,13 @@ def _add_run(
                 run_id=run_id, attempt_id=attempt, handle=JobHandle(backend="local", attempt_id="x")
             ),
             ev.RunSucceeded(run_id=run_id, attempt_id=attempt),
-            ev.MetricsRecorded(run_id=run_id, attempt_id=attempt, values=values, quality=quality),
+            ev.MetricsRecorded(
+                run_id=run_id,
+                attempt_id=attempt,
+                values=values,
+                quality=quality,
+                aliases=aliases or {},
+            ),
         ],
         None,
     )
@@ -499,6 +507,43 @@ def test_an_alias_naming_no_recorded_metric_is_said_in_the_verdict() -> None:
     good = judged("auroc[output/risk/KLAX/xgb.json]")
     assert "0.83 ≥ 0.8 → met" in good
     assert "connects nothing" not in good
+
+
+def test_an_alias_naming_no_recorded_metric_is_said_in_the_handoff_summary() -> None:
+    """`bridge run` ends with the summary: an alias neither of whose names any run recorded is a
+    warning line there too, whatever the criteria (029's alias, trial B), in Chinese too; an
+    alias reading a recorded name is not."""
+
+    def summary(aliases: dict[str, tuple[str, ...]], language: str = "en") -> str:
+        store = InMemoryEventStore(clock=_clock())
+        plan = ev.PlanLoaded(
+            title="Airport access",
+            plan_path="refine-logs/EXPERIMENT_PLAN.md",
+            plan_sha256="b" * 64,
+            options={"language": language},
+            milestones=(ev.MilestoneInfo(id="M1", goal="Risk field", blocks=("B1",)),),
+            blocks=(ev.BlockInfo(id="B1", title="Risk", success_criterion="accuracy ≥ 0.5"),),
+        )
+        store.append("bridge", [plan], None)
+        values = (_value("R041", "auroc[output/risk/KLAX/xgb.json]", 0.83, "0.83"),)
+        _add_run(store, "R041", "M1", "B1", values, aliases=aliases)
+        return handoff_summary(fold(store.read()))
+
+    dead = {"auroc": ("auroc[risk/KLAX/xgb.json]",), "auroc[risk/KLAX/xgb.json]": ("auroc",)}
+    assert (
+        'Warning: [metrics] aliases "auroc[risk/KLAX/xgb.json]" = "auroc" names no metric any '
+        "run recorded, so it connects nothing (nearest recorded: "
+        "auroc[output/risk/KLAX/xgb.json]).\n"
+    ) in summary(dead)
+    assert (
+        '警告：[metrics] aliases "auroc[risk/KLAX/xgb.json]" = "auroc" 所指的指标没有任何运行'
+        "记录过，因此不起作用（最接近的已记录名称：auroc[output/risk/KLAX/xgb.json]）。\n"
+    ) in summary(dead, "zh")
+    live = {
+        "auroc": ("auroc[output/risk/KLAX/xgb.json]",),
+        "auroc[output/risk/KLAX/xgb.json]": ("auroc",),
+    }
+    assert "Warning" not in summary(live)
 
 
 def test_a_must_run_block_not_met_outside_the_main_milestone_is_in_the_summary() -> None:
