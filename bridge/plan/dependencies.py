@@ -2,9 +2,9 @@
 Which runs the plan or tracker says wait for others: a ``Depends On`` column (011's milestone
 tables ``| Run | Task | Depends On | Cost | Gate |``), the arrows of a dependency section (005's
 ``## Dependency graph``: ``M0: R001 -> R002 -> R003``) or a note (``after R003+R004``, ``depends
-R006``, ``Can start after R008``) or a cell naming its input (``postprocess from R005 + R011``).
-bridge runs milestones in order, but within a milestone it
-would start every run at once; these make a run wait for the runs it needs (``depends_on``).
+R006``, ``Can start after R008``), and a cell naming its input (``postprocess from R005 +
+R011``). bridge runs milestones in order, but within a milestone it would start every run at
+once; these make a run wait for the runs it needs (``depends_on``).
 """
 
 from __future__ import annotations
