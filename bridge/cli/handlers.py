@@ -110,7 +110,7 @@ def plan(args: Parsed) -> int:
     from rich.table import Table
 
     from bridge.cli.console import styled
-    from bridge.cli.plan_view import render_blocks, stop_rule_lines
+    from bridge.cli.plan_view import proposed_unknown, render_blocks, stop_rule_lines
     from bridge.machine.sanity_probe import probe_of
     from bridge.pipeline import bootstrap
     from bridge.plan import load_project, plan_json
@@ -129,6 +129,10 @@ def plan(args: Parsed) -> int:
     # What `bridge run` would block on at its implement stage (a script the command names is
     # not there): said now, by the same check, not after the run is started (trial T3).
     scripts = bootstrap.script_warnings(loaded)
+    # A clause the results could not judge for want of the proposed system: said now, at the
+    # criterion's line, as a missing baseline is (005's B1, trial B).
+    language = chosen_language(loaded.options.language, loaded.plan.language)
+    scripts = (*scripts, *proposed_unknown(loaded, language))
     if args.json:
         data = plan_json(loaded)
         listed = data["warnings"]
@@ -136,7 +140,6 @@ def plan(args: Parsed) -> int:
         listed += [{"file": w.file, "line": w.line, "message": w.message} for w in scripts]
         out(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False))
         return EXIT_OK
-    language = chosen_language(loaded.options.language, loaded.plan.language)
     console = new_console()
     # The tracker's implementation tasks (001's I1-I7) are no runs: named apart, never counted.
     runs = [r for r in loaded.runs if not r.task]

@@ -19,9 +19,9 @@ if TYPE_CHECKING:
 
     from bridge.plan import LoadedProject
     from bridge.plan.criteria import Criterion
-    from bridge.plan.model import Block
+    from bridge.plan.model import Block, PlanWarning
 
-__all__ = ["render_blocks", "stop_rule_lines"]
+__all__ = ["proposed_unknown", "render_blocks", "stop_rule_lines"]
 
 
 def stop_rule_lines(project: LoadedProject, language: str = "en") -> list[Text]:
@@ -118,6 +118,7 @@ def render_blocks(project: LoadedProject, language: str = "en") -> Group:
                 # A run of the block under its own name is a system the criterion may name
                 # (039's B2 and R004's "MART deletion suite"), as the results read it.
                 criterion_systems(block.systems, block.success_criterion, systems_of_runs),
+                _method(project),
             )
         )
         systems = "; ".join(block.systems) or "-"
@@ -181,12 +182,14 @@ def _criterion_lines(
     language: str = "en",
     aliases: Sequence[str] = (),
     systems: Sequence[str] = (),
+    method: str = "",
 ) -> list[str]:
     """
     How the results will judge a criterion, clause by clause, so a researcher can reword it
     before running (``read as:`` a rule, or why it is not machine-checkable). ``aliases``: the
     metric names ``[metrics] aliases`` connects, which the criterion may use too; ``systems``:
-    the names the results read it with (the block's, else its runs').
+    the names the results read it with (the block's, else its runs'); ``method``: the plan's
+    method thesis, by which the results may tell the proposed system.
     """
     from bridge.plan.criteria import Compound, Criterion, parse_criterion
     from bridge.plan.metric_names import plan_metric_names
@@ -215,8 +218,93 @@ def _criterion_lines(
             # 011's B4: "accuracy higher for reranked by ≥5pp" previewed as a comparison with
             # the baseline, and judged "the block has none" (trial T5).
             what += t("plan_no_baseline", language)
+        elif isinstance(clause, Criterion) and _no_proposed(clause, block, systems, method):
+            what += t("plan_no_proposed", language)
         lines.append(f"{label if number == 1 else ' ' * terminal_cells(label)}{index}{what}")
     return lines
+
+
+def _method(project: LoadedProject) -> str:
+    """The plan's method thesis as the log records it (``PlanLoaded.method``), by which the
+    results tell a block's proposed system."""
+    return " ".join(f"{project.plan.thesis}\n{project.plan.method}".split())[:2000]
+
+
+def _no_proposed(clause: Criterion, block: Block, systems: Sequence[str], method: str) -> bool:
+    """
+    Whether ``clause`` names no system and the results cannot tell the block's proposed system
+    either (as :func:`bridge.machine.comparisons.subject_of` reads it): no ``Proposed:`` line,
+    none marked ``(ours)``, none the method thesis names or whose name says full, and not one
+    other system besides the baseline in a block of at most two. 005's B1 («top contributor
+    <40%», with A0, RAW joint v5 and the wrapper) was read as "the proposed system: …" and
+    judged open after the runs, with no word before them (trial B).
+    """
+    from bridge.plan.criteria import BASELINE, Scope
+    from bridge.projections.block_runs import candidate_system, reference_system
+
+    # No systems: the block's runs, which name none, are the subject together.
+    if clause.subject or not systems or clause.scope is not Scope.SINGLE:
+        return False
+    reference = block.baseline if block.baseline in systems else reference_system(systems)
+    if block.proposed in systems and block.proposed != reference:
+        return False
+    candidate, _ = candidate_system(
+        systems, reference, frozenset(systems), method, listed=bool(block.systems)
+    )
+    if candidate is not None:
+        return False
+    named = clause.reference if clause.reference not in (None, BASELINE) else None
+    others = [s for s in systems if s not in (reference, named)]
+    return not (len(others) == 1 and len(block.systems) < 3)
+
+
+def proposed_unknown(project: LoadedProject, language: str = "en") -> list[PlanWarning]:
+    """
+    A warning at each block's Success criterion line whose clauses name no system while the
+    block's proposed system cannot be told (:func:`_no_proposed`): said by ``bridge plan``
+    before anything runs, as a missing baseline is, with how to mark it; in ``language``.
+    """
+    from bridge.plan.criteria import Compound, Criterion, parse_criterion
+    from bridge.plan.metric_names import plan_metric_names
+    from bridge.plan.model import PlanWarning
+    from bridge.projections.block_runs import criterion_systems
+    from bridge.projections.text import t
+
+    connected = project.config.metrics.aliases
+    aliases = list(dict.fromkeys([*connected, *connected.values()]))
+    method = _method(project)
+    out: list[PlanWarning] = []
+    for block in project.plan.blocks:
+        if not block.success_criterion.strip():
+            continue
+        own = dict.fromkeys(r.block_system or r.system for r in project.runs if r.block == block.id)
+        systems = criterion_systems(
+            block.systems, block.success_criterion, tuple(s for s in own if s)
+        )
+        parsed = parse_criterion(
+            block.success_criterion,
+            block_systems=tuple(systems),
+            metrics=list(dict.fromkeys([*plan_metric_names(block.metrics), *aliases])),
+        )
+        clauses = parsed.clauses if isinstance(parsed, Compound) else (parsed,)
+        open_ = [
+            f"«{c.text}»"
+            for c in clauses
+            if isinstance(c, Criterion) and _no_proposed(c, block, systems, method)
+        ]
+        if not open_:
+            continue
+        line = next((f.line for f in block.fields if f.key == "success"), block.line)
+        out.append(
+            PlanWarning(
+                file=block.file,
+                line=line,
+                message=t("plan_no_proposed_warning", language).format(
+                    block=block.id, clauses=", ".join(open_)
+                ),
+            )
+        )
+    return out
 
 
 def _no_baseline(clause: Criterion, block: Block, systems: Sequence[str]) -> bool:

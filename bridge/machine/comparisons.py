@@ -182,7 +182,12 @@ def subject_of(
         raise Inconclusive(
             "the block's runs name no system and are not seeds of one run "
             f"({', '.join(context.unnamed_differ)}): their numbers cannot be pooled; give each "
-            "run its system (the tracker's System column, or a [systems] table)"
+            # A [systems] table names no run, so it gave none its system; and a run that
+            # succeeded keeps the system it ran with (trial B on 029: the advice, followed
+            # with [[runs]] system, changed nothing without a word of why).
+            'run its system (the tracker\'s System column, or [[runs]] id = "…" system = '
+            '"…" in bridge.toml); a run that already succeeded takes it when run again '
+            "(bridge retry --force RUN)"
         )
     if len(others) == 1 and not others[0]:
         # The runs name no system and are seeds of one run (015's B6, 033's E1): they are the

@@ -2,19 +2,27 @@
 Which runs the plan or tracker says wait for others: a ``Depends On`` column (011's milestone
 tables ``| Run | Task | Depends On | Cost | Gate |``), the arrows of a dependency section (005's
 ``## Dependency graph``: ``M0: R001 -> R002 -> R003``) or a note (``after R003+R004``, ``depends
-R006``, ``Can start after R008``). bridge runs milestones in order, but within a milestone it
-would start every run at once; these make a run wait for the runs it needs (``depends_on``).
+R006``, ``Can start after R008``), and a cell naming its input (``postprocess from R005 +
+R011``). bridge runs milestones in order, but within a milestone it would start every run at
+once; these make a run wait for the runs it needs (``depends_on``).
 """
 
 from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Collection, Sequence
 
 from bridge.plan.model import StatedDependency
 from bridge.plan.text import Document, plain
 
-__all__ = ["dependency_ids", "graph_dependencies", "note_dependencies", "table_dependencies"]
+__all__ = [
+    "dependency_ids",
+    "from_dependencies",
+    "graph_dependencies",
+    "note_dependencies",
+    "table_dependencies",
+]
 
 
 # A header naming the column of what a run waits for.
@@ -108,6 +116,33 @@ def note_dependencies(row: str, notes: str, file: str, line: int) -> StatedDepen
     if not on:
         return None
     return StatedDependency(row=row, on=on, said=plain(notes).strip(), file=file, line=line)
+
+
+# A row's cell naming the runs whose outputs it takes: "postprocess from R005 + R011" (005's
+# R013), "<from R006 W*>".
+_FROM = re.compile(
+    rf"\bfrom\s+(?P<ids>{_ONE}(?:\s*(?:[,+/&、]|\band\b|和)\s*{_ONE})*)", re.IGNORECASE
+)
+
+
+def from_dependencies(
+    row: str, cells: Sequence[str], runs: Collection[str], file: str, line: int
+) -> StatedDependency | None:
+    """
+    The runs a tracker row's own cells say it takes its input from (``postprocess from R005 +
+    R011``), or None: only ids of ``runs`` (the tracker's rows) named right after "from", so a
+    word ("from A100 nodes") is no run to wait for. Read beside a dependency column or arrow,
+    which may leave such an input out (005's graph gave R013 only R012).
+    """
+    ids: list[str] = []
+    for cell in cells:
+        for match in _FROM.finditer(plain(cell)):
+            ids += [i for i in dependency_ids(match["ids"]) if i in runs]
+    on = tuple(i for i in dict.fromkeys(ids) if i != row)
+    if not on:
+        return None
+    said = "; ".join(plain(c).strip() for c in cells if _FROM.search(plain(c)))
+    return StatedDependency(row=row, on=on, said=said, file=file, line=line)
 
 
 # A section that draws what waits for what: "## Dependency graph", "### Dependencies", "依赖关系".

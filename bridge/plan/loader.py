@@ -15,6 +15,7 @@ import attrs
 
 from bridge.errors import PlanError
 from bridge.plan.dependencies import (
+    from_dependencies,
     graph_dependencies,
     note_dependencies,
     table_dependencies,
@@ -434,7 +435,7 @@ def _stated_dependencies(
     """
     What the rows say their runs wait for: Depends On columns in the plan and the tracker, the
     arrows of a dependency section, then tracker notes (a row stated by a column or an arrow
-    does not also take its notes).
+    does not also take its notes), and the runs a row's cells say it takes its input from.
     """
     docs = [doc for doc in (plan_doc, tracker_doc) if doc is not None]
     stated = [
@@ -449,4 +450,12 @@ def _stated_dependencies(
         if noted is not None:
             stated.append(noted)
             rows.add(run.id)
+    # A cell naming the runs a row takes its input from counts beside a column or arrow: 005's
+    # graph says "R012 -> postprocess R013", while R013's row says "postprocess from R005 +
+    # R011", and R013 started before R011's output existed (trial B).
+    ids = {run.id for run in tracker_runs}
+    for run in tracker_runs:
+        taken = from_dependencies(run.id, list(run.columns.values()), ids, run.file, run.line)
+        if taken is not None:
+            stated.append(taken)
     return tuple(stated)

@@ -27,6 +27,7 @@ runs and systems in :mod:`bridge.projections.block_runs`.
 
 from __future__ import annotations
 
+import difflib
 import functools
 import json
 import re
@@ -73,7 +74,12 @@ from bridge.plan.criteria import (
     parse_criterion,
 )
 from bridge.plan.main_milestone import main_milestone
-from bridge.plan.metric_names import match_metric, plan_metric_names, primary_metric_name
+from bridge.plan.metric_names import (
+    match_metric,
+    metric_key,
+    plan_metric_names,
+    primary_metric_name,
+)
 from bridge.plan.priority import Priority
 from bridge.plan.runs import waits_outside
 from bridge.plan.status_legend import is_held_for_code
@@ -114,6 +120,7 @@ __all__ = [
     "BlockResult",
     "MilestoneResult",
     "Outcome",
+    "aliases_naming_nothing",
     "evaluate",
     "key_value",
     "must_completed",
@@ -305,6 +312,91 @@ def _recorded_per_label(
     if not notes:
         return verdict
     return attrs.evolve(verdict, reason=verdict.reason + "".join(notes))
+
+
+def _recorded_names(state: PipelineState) -> list[str]:
+    """Every metric name any run recorded, in the order first recorded."""
+    return list(
+        dict.fromkeys(
+            v.name for r in state.runs.values() if r.metrics is not None for v in r.metrics.values
+        )
+    )
+
+
+def _dead_alias(name: str, target: str, recorded: Sequence[str]) -> str:
+    """The note for ``[metrics] aliases`` ``target = name``, neither of which any run
+    recorded: it connects nothing; the recorded names nearest to ``target`` are named."""
+    nearest = difflib.get_close_matches(target, recorded, n=3, cutoff=0.6)
+    near = f" (nearest recorded: {', '.join(nearest)})" if nearest else ""
+    return (
+        f"; [metrics] aliases {json.dumps(target)} = {json.dumps(name)} names no metric any run "
+        f"recorded, so it connects nothing{near}"
+    )
+
+
+def _alias_naming_nothing(
+    state: PipelineState, verdict: Verdict, aliases: Mapping[str, Sequence[str]]
+) -> Verdict:
+    """
+    A metric the verdict found no value of that a ``[metrics] aliases`` entry connects to a
+    name no run recorded, once runs have recorded values: say so, with the recorded names
+    nearest to it. 029's `"auroc[risk/KLAX/xgb.json]" = "AUROC"` (the form the docs showed;
+    bridge names the value `auroc[output/risk/KLAX/xgb.json]`) was accepted and changed nothing,
+    without a word (trial B, 029d/029e).
+    """
+    if verdict.verdict is not VerdictKind.INCONCLUSIVE or not aliases:
+        return verdict
+    missing = dict.fromkeys(_MISSING.findall(verdict.reason))
+    recorded = _recorded_names(state)
+    if not missing or not recorded:
+        return verdict
+    keys = {metric_key(n) for n in recorded}
+    notes: dict[str, None] = {}
+    for metric in missing:
+        for name, targets in aliases.items():
+            if metric_key(name) != metric_key(metric) or metric_key(name) in keys:
+                continue
+            for target in targets:
+                if metric_key(target) in keys:
+                    continue  # the alias reads a recorded name: it is not what is missing
+                notes[_dead_alias(name, target, recorded)] = None
+    if not notes:
+        return verdict
+    return attrs.evolve(verdict, reason=verdict.reason + "".join(notes))
+
+
+def aliases_naming_nothing(state: PipelineState) -> list[str]:
+    """
+    Each ``[metrics] aliases`` entry in force (as the runs recorded them) neither of whose
+    names any run recorded, once runs have recorded values, as a sentence (``[metrics] aliases
+    "X" = "Y" names no metric any run recorded, so it connects nothing (nearest recorded: …)``);
+    ``[]`` when there is none. The entry's direction is not recorded: the name nearer to a
+    recorded one is shown first, as the docs write an alias (recorded name = plan name).
+    """
+    recorded = _recorded_names(state)
+    settings = _settings(state)
+    if not recorded or settings is None:
+        return []
+    keys = {metric_key(n) for n in recorded}
+    pairs: dict[frozenset[str], tuple[str, str]] = {}
+    for name, targets in settings.aliases.items():
+        for target in targets:
+            if metric_key(name) in keys or metric_key(target) in keys:
+                continue
+            nearness = {
+                side: max(
+                    (difflib.SequenceMatcher(None, side, n).ratio() for n in recorded),
+                    default=0.0,
+                )
+                for side in (name, target)
+            }
+            first = target if nearness[target] >= nearness[name] else name
+            other = name if first == target else target
+            pairs.setdefault(frozenset((name, target)), (first, other))
+    return [
+        _dead_alias(other, first, recorded).removeprefix("; ")
+        for first, other in sorted(pairs.values())
+    ]
 
 
 # Up to the notes the verdict may carry after it: "(values named by system: …" was taken for
@@ -604,6 +696,7 @@ def _judge(state: PipelineState, block: BlockInfo) -> BlockResult:
     verdict = _held_by_sanity(state, block, verdict, aliases)
     verdict = _unnamed_system(block, runs, verdict)
     verdict = _recorded_per_label(verdict, values, aliases)
+    verdict = _alias_naming_nothing(state, verdict, aliases)
     reviewable = (
         evaluation is not None
         and verdict.verdict is VerdictKind.INCONCLUSIVE
@@ -739,9 +832,12 @@ def _unnamed_differ(block: BlockInfo, runs: Sequence[RunView]) -> tuple[str, ...
     """
     The runs that name no system, when they are not seeds of one run (their tracker rows say
     different things: 029's M4 pools a sampling step, an XGBoost and an MLP run); ``()`` when
-    they are (the same row's seeds, runs proposed from one block) or at most one.
+    they are (the same row's seeds, runs proposed from one block) or at most one. A run the
+    researcher ruled out counts for nothing, here too.
     """
-    unnamed = [r for r in runs if not system_in(block, r)]
+    # 029's R042 "NOT RUN — not needed for the paper" recorded no number, yet held R041's
+    # XGBoost AUROC open as "not seeds of one run (R041, R042)" (trial B, 029b/029d).
+    unnamed = [r for r in runs if not system_in(block, r) and r.state is not RunState.OUT_OF_SCOPE]
     # A row's seeds share its Purpose and Notes; rows that differ only by seed say which seed
     # (the Seed column, "seed 3" in Notes), so their Notes may differ. 029's rows have no
     # Purpose: their Notes tell them apart.

@@ -346,10 +346,12 @@ _READINGS: tuple[tuple[re.Pattern[str], str], ...] = (
         re.compile(
             r"the block's runs name no system and are not seeds of one run \(([^)]*)\): their "
             r"numbers cannot be pooled; give each run its system \(the tracker's System column, "
-            r"or a \[systems\] table\)"
+            r"or \[\[runs\]\] id = \"…\" system = \"…\" in bridge\.toml\); a run that already "
+            r"succeeded takes it when run again \(bridge retry --force RUN\)"
         ),
         r"该实验块的运行未写系统，且不是同一运行的不同种子（\1）：它们的数值不能合并；"
-        r"请为每个运行写明系统（追踪表的 System 列或 [systems] 表）",
+        r'请为每个运行写明系统（追踪表的 System 列，或 bridge.toml 中的 [[runs]] id = "…" '
+        r'system = "…"）；已成功的运行要再运行一次才采用它（bridge retry --force RUN）',
     ),
     (
         re.compile(r"\bsubject: the block's runs, which name no system"),
@@ -656,6 +658,21 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         re.compile(r" \(runs of other blocks: (.+?)\)(?=$|; | \()"),
         r"（取自其他实验块的运行：\1）",
+    ),
+    (
+        re.compile(
+            r"; \[metrics\] aliases (\"[^\"]*\" = \"[^\"]*\") names no metric any run recorded, so "
+            r"it connects nothing \(nearest recorded: ([^)]*)\)"
+        ),
+        r"；[metrics] aliases \1 所指的指标没有任何运行记录过，因此不起作用"
+        r"（最接近的已记录名称：\2）",
+    ),
+    (
+        re.compile(
+            r"; \[metrics\] aliases (\"[^\"]*\" = \"[^\"]*\") names no metric any run recorded, so "
+            r"it connects nothing"
+        ),
+        r"；[metrics] aliases \1 所指的指标没有任何运行记录过，因此不起作用",
     ),
     (
         # Before any note that follows (the reviewer's, trial Q3; an unnamed system's).

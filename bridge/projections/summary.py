@@ -22,6 +22,7 @@ from bridge.projections.outcome import (
     NO_VERDICTS,
     NO_VERDICTS_ZH,
     Outcome,
+    aliases_naming_nothing,
     evaluate,
     must_completed,
     not_met_elsewhere,
@@ -200,6 +201,11 @@ def handoff_summary(state: PipelineState) -> str:
             f"必须运行完成：{must_completed(outcome, zh=True)}；"
             f"可选运行完成：{outcome.nice_done}/{outcome.nice_total}{nice_failed}。",
             _main_sentence(state, zh),
+            # A setting that names nothing is said where the researcher looks (029's alias).
+            *(
+                f"警告：{in_language('; ' + note, 'zh').removeprefix('；')}。"
+                for note in aliases_naming_nothing(state)
+            ),
             f"可进入评审循环：{'是' if outcome.ready else '否'}"
             + (f"（{'；'.join(outcome.not_ready_zh)}）" if not outcome.ready else "")
             + "。",
@@ -218,6 +224,8 @@ def handoff_summary(state: PipelineState) -> str:
         f"Must-run completed: {must_completed(outcome)}; "
         f"nice-to-have completed: {outcome.nice_done}/{outcome.nice_total}{nice_failed}.",
         _main_sentence(state, zh),
+        # A setting that names nothing is said where the researcher looks (029's alias).
+        *(f"Warning: {note}." for note in aliases_naming_nothing(state)),
         f"Ready for the review loop: {'YES' if outcome.ready else 'NO'}"
         + (f" ({'; '.join(outcome.not_ready)})" if not outcome.ready else "")
         + ".",

@@ -90,6 +90,19 @@ _WORDS: dict[str, tuple[str, str]] = {
         "——但该实验块没有可对比的基线系统，结果无法判断（请加上 `Baseline:` 行，或一个名称写明"
         "基线的系统）",
     ),
+    "plan_no_proposed": (
+        " — but the block's proposed system is not known, so the results cannot judge it (mark "
+        "it `X (ours)` in the Compared systems, or add a `Proposed: X` line)",
+        "——但该实验块的提议系统未知，结果无法判断（请在对比系统中标注 `X (ours)`，"
+        "或加上 `Proposed: X` 行）",
+    ),
+    "plan_no_proposed_warning": (
+        "{block}'s criterion: {clauses} name(s) no system and the block's proposed system is "
+        "not known, so the results cannot judge it: mark the proposed system in the Compared "
+        "systems (`X (ours)`), add a `Proposed: X` line, or name the system in the criterion",
+        "{block} 的成功标准：{clauses} 没有写明系统，且该实验块的提议系统未知，结果无法判断："
+        "请在对比系统中标注提议系统（`X (ours)`）、加上 `Proposed: X` 行，或在成功标准中写明系统",
+    ),
     "plan_first": ("first to launch: ", "最先启动："),
     "plan_first_none": (
         "none (every row is done before bridge or out of scope)",

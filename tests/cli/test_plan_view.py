@@ -405,3 +405,35 @@ def test_a_run_sharing_no_word_with_the_listed_block_stays_unplaced(tmp_path: Pa
 
     runs = {r["id"]: r for r in json.loads(done.stdout)["runs"]}
     assert runs["R009"]["block"] == ""
+
+
+@needs_shared
+def test_a_clause_with_no_system_and_no_proposed_system_is_warned_before_anything_runs(
+    tmp_path: Path,
+) -> None:
+    """005's B1 (plan:68) compares A0, RAW joint v5 and a wrapper and marks none as proposed:
+    «top contributor <40%» was read as "the proposed system: …" with no word, and after the
+    runs judged open, "the block's proposed system is not known" (trial B). `bridge plan` says
+    so at the criterion's line, with the fix; marked `(ours)`, the warning is gone."""
+    root = as_project("005", tmp_path)
+    done = bridge("plan", "--project", str(root), "-o", "language=en")
+    assert done.returncode == 0, done.stderr
+    out = " ".join(done.stdout.split())
+    assert (
+        "4. the proposed system: top contributor < 40 pp — but the block's proposed system is "
+        "not known, so the results cannot judge it (mark it `X (ours)` in the Compared systems, "
+        "or add a `Proposed: X` line)"
+    ) in out
+    assert (
+        "warning refine-logs/EXPERIMENT_PLAN.md:68: B1's criterion: «mean lift ≥+0.05», "
+        "«median >0», «top contributor <40%» name(s) no system and the block's proposed system "
+        "is not known, so the results cannot judge it: mark the proposed system in the Compared "
+        "systems (`X (ours)`), add a `Proposed: X` line, or name the system in the criterion"
+    ) in out
+    plan = root / "refine-logs" / "EXPERIMENT_PLAN.md"
+    text = plan.read_text(encoding="utf-8")
+    plan.write_text(text.replace("  - RAW joint v5 (full", "  - RAW joint v5 (ours) (full", 1))
+    marked = bridge("plan", "--project", str(root), "-o", "language=en")
+    assert marked.returncode == 0, marked.stderr
+    assert "proposed system is not known" not in marked.stdout
+    assert "B1's criterion" not in marked.stdout

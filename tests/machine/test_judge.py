@@ -468,7 +468,8 @@ class TestSystemsWithoutResults:
         assert v.reason == (
             "the block's runs name no system and are not seeds of one run (R040, R041, R042): "
             "their numbers cannot be pooled; give each run its system (the tracker's System "
-            "column, or a [systems] table)"
+            'column, or [[runs]] id = "…" system = "…" in bridge.toml); a run that already '
+            "succeeded takes it when run again (bridge retry --force RUN)"
         )
 
 

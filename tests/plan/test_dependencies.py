@@ -99,15 +99,37 @@ def test_005_dependency_graph_arrows(tmp_path: Path) -> None:
     """005's tracker draws `## Dependency graph` in a code block: `M0: R001 -> R002 -> R003 ->
     R004 (smoke)`, `M2: R004 -> R006 (gates) -> {R007, R008, R009 …} -> R010 (verdict)`,
     `R012 -> postprocess R013`. Each step waits for the one before it; the labels (`M2:`) and
-    the milestone in "M3 results -> R016" name no run."""
+    the milestone in "M3 results -> R016" name no run. A row's cells add the runs they take
+    their input from."""
     waits = {r.id: r.depends_on for r in load_project(as_project("005", tmp_path)).runs}
     # R001-R003 are coding tasks ("Implement A3 hook", split "n/a (code)"): never launched,
     # and no run waits for them.
     assert [waits[f"R00{n}"] for n in range(1, 5)] == [(), (), (), ()]
     assert waits["R007"] == waits["R008"] == waits["R009"] == ("R006",)
     assert waits["R010"] == ("R007", "R008", "R009")
-    assert waits["R013"] == ("R012",)
+    # R013's own row says "postprocess from R005 + R011": it waits for them too, beside the
+    # graph's R012 (it started before R011's output existed, trial B); R012's
+    # "--use-profiled-placement <from R006 W*>" waits for R006.
+    assert waits["R013"] == ("R012", "R005", "R011")
+    assert waits["R012"] == ("R006",)
     assert waits["R016"] == ()
+
+
+def test_from_in_a_row_names_only_tracker_runs(tmp_path: Path) -> None:
+    """ "from" names the rows a run takes its input from; a word after it that is no row of
+    the tracker ("from A100 nodes") is no run to wait for, and no warning."""
+    (tmp_path / "refine-logs").mkdir()
+    (tmp_path / "refine-logs" / "EXPERIMENT_PLAN.md").write_text("# Plan\n")
+    (tmp_path / "refine-logs" / "EXPERIMENT_TRACKER.md").write_text(
+        "| Run ID | Milestone | System | Status | Notes |\n|---|---|---|---|---|\n"
+        "| R001 | M1 | a | TODO | GPUs from A100 nodes |\n"
+        "| R002 | M1 | merge from R001 & R003 | TODO | |\n"
+        "| R003 | M1 | c | TODO | |\n"
+    )
+    project = load_project(tmp_path)
+    waits = {r.id: r.depends_on for r in project.runs}
+    assert waits == {"R001": (), "R002": ("R001", "R003"), "R003": ()}
+    assert not [w for w in project.warnings if "A100" in w.message]
 
 
 def test_arrows_outside_a_dependency_section_are_prose(tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ from bridge.machine.fold import PipelineState, fold
 from bridge.machine.stages import Stage
 from bridge.projections import code_review, compact_log, results, results_data
 from bridge.projections.outcome import evaluate
+from bridge.projections.reasons import in_language
 from bridge.projections.summary import handoff_summary
 
 _T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -339,10 +340,12 @@ def _add_run(
     block: str,
     values: tuple[MetricValue, ...],
     quality: tuple[QualityFlag, ...] = (),
+    aliases: dict[str, tuple[str, ...]] | None = None,
     **planned: object,
 ) -> None:
     """Append a run of ``block`` that succeeded and recorded ``values`` with training-quality
-    findings ``quality`` (``planned``: more fields of its ``RunPlanned``)."""
+    findings ``quality`` under the ``[metrics] aliases`` ``aliases`` (``planned``: more fields
+    of its ``RunPlanned``)."""
     attempt = f"{run_id}-a1"
     store.append(
         f"run:{run_id}",
@@ -355,7 +358,13 @@ def _add_run(
                 run_id=run_id, attempt_id=attempt, handle=JobHandle(backend="local", attempt_id="x")
             ),
             ev.RunSucceeded(run_id=run_id, attempt_id=attempt),
-            ev.MetricsRecorded(run_id=run_id, attempt_id=attempt, values=values, quality=quality),
+            ev.MetricsRecorded(
+                run_id=run_id,
+                attempt_id=attempt,
+                values=values,
+                quality=quality,
+                aliases=aliases or {},
+            ),
         ],
         None,
     )
@@ -403,6 +412,138 @@ def test_rows_without_a_system_are_pooled_only_as_seeds_of_one_run() -> None:
     assert "| (R041) | auroc | 0.7 | - | 1 | R041 |" in mixed
     assert "| - | auroc | 0.8 |" not in mixed
     assert "auroc: 0.8 ± 0.1323 (n=3); 0.8 ≥ 0.8 → met" in judged(("", ""))
+
+
+def test_a_run_ruled_out_takes_no_part_in_the_unnamed_runs_check() -> None:
+    """029's M4 (trial B): R042 "NOT RUN — not needed for the paper" recorded no number, yet
+    held the block open as "not seeds of one run (R041, R042)". A run ruled out counts for
+    nothing: the one run left is judged; and the advice, in Chinese too, names a setting that
+    gives a tracker run its system ([systems] tables name none)."""
+    store = _blocks_store(
+        {"B1": ("M1", "AUROC ≥ 0.80")}, {"B1": (_value("B1", "auroc", 0.83, "0.83"),)}
+    )
+    store.append(
+        "run:R042",
+        [
+            ev.RunPlanned(run_id="R042", milestone="M1", block="B1", notes="mlp"),
+            ev.RunRuledOut(run_id="R042", reason="NOT RUN — not needed for the paper"),
+        ],
+        None,
+    )
+    text = results.render(fold(store.read()))
+    assert "not seeds of one run" not in text
+    assert "0.83 ≥ 0.8 → met" in text
+    _add_run(store, "R041", "M1", "B1", (_value("R041", "auroc", 0.7, "0.7"),), notes="xgb")
+    text = results.render(fold(store.read()))
+    assert (
+        "not seeds of one run (B1, R041): their numbers cannot be pooled; give each run its "
+        'system (the tracker\'s System column, or [[runs]] id = "…" system = "…" in '
+        "bridge.toml); a run that already succeeded takes it when run again "
+        "(bridge retry --force RUN)" in text
+    )
+    zh = in_language(text.split("**Verdict:**")[-1].split("\n")[0], "zh")
+    assert '[[runs]] id = "…" system = "…"）；已成功的运行要再运行一次才采用它' in zh
+
+
+def test_an_alias_naming_no_recorded_metric_is_said_in_the_verdict() -> None:
+    """029 (trial B, 029d/029e): `"auroc[risk/KLAX/xgb.json]" = "auroc"`, the form the docs
+    showed, names no value (bridge names it `auroc[output/risk/KLAX/xgb.json]`) and was taken
+    without a word. The verdict says the alias connects nothing and names the nearest recorded
+    names; the alias bridge's name gives is judged."""
+
+    def judged(alias: str, language: str = "en") -> str:
+        store = InMemoryEventStore(clock=_clock())
+        plan = ev.PlanLoaded(
+            title="Airport access",
+            plan_path="refine-logs/EXPERIMENT_PLAN.md",
+            plan_sha256="b" * 64,
+            options={"language": "en"},
+            milestones=(ev.MilestoneInfo(id="M4", goal="Risk field", blocks=("M4",)),),
+            blocks=(
+                ev.BlockInfo(
+                    id="M4", title="Risk field", success_criterion="XGBoost achieves AUROC ≥ 0.80"
+                ),
+            ),
+        )
+        store.append("bridge", [plan], None)
+        values = tuple(
+            _value("R041", f"auroc[output/risk/KLAX/{m}.json]", v, str(v))
+            for m, v in (("lr", 0.70), ("xgb", 0.83))
+        )
+        store.append(
+            "run:R041",
+            [
+                ev.RunPlanned(run_id="R041", milestone="M4", block="M4"),
+                ev.RunSubmitted(
+                    run_id="R041", attempt_id="R041-a1", attempt=1, backend="local", argv=("x",)
+                ),
+                ev.RunStarted(
+                    run_id="R041",
+                    attempt_id="R041-a1",
+                    handle=JobHandle(backend="local", attempt_id="x"),
+                ),
+                ev.RunSucceeded(run_id="R041", attempt_id="R041-a1"),
+                ev.MetricsRecorded(
+                    run_id="R041",
+                    attempt_id="R041-a1",
+                    values=values,
+                    aliases={"auroc": (alias,), alias: ("auroc",)},
+                ),
+            ],
+            None,
+        )
+        return results.render(fold(store.read()), language)
+
+    text = judged("auroc[risk/KLAX/xgb.json]")
+    assert (
+        '; [metrics] aliases "auroc[risk/KLAX/xgb.json]" = "auroc" names no metric any run '
+        "recorded, so it connects nothing (nearest recorded: auroc[output/risk/KLAX/xgb.json], "
+        "auroc[output/risk/KLAX/lr.json])"
+    ) in text
+    assert (
+        '[metrics] aliases "auroc[risk/KLAX/xgb.json]" = "auroc" 所指的指标没有任何运行记录过，'
+        "因此不起作用（最接近的已记录名称：auroc[output/risk/KLAX/xgb.json]"
+    ) in judged("auroc[risk/KLAX/xgb.json]", "zh")
+    good = judged("auroc[output/risk/KLAX/xgb.json]")
+    assert "0.83 ≥ 0.8 → met" in good
+    assert "connects nothing" not in good
+
+
+def test_an_alias_naming_no_recorded_metric_is_said_in_the_handoff_summary() -> None:
+    """`bridge run` ends with the summary: an alias neither of whose names any run recorded is a
+    warning line there too, whatever the criteria (029's alias, trial B), in Chinese too; an
+    alias reading a recorded name is not."""
+
+    def summary(aliases: dict[str, tuple[str, ...]], language: str = "en") -> str:
+        store = InMemoryEventStore(clock=_clock())
+        plan = ev.PlanLoaded(
+            title="Airport access",
+            plan_path="refine-logs/EXPERIMENT_PLAN.md",
+            plan_sha256="b" * 64,
+            options={"language": language},
+            milestones=(ev.MilestoneInfo(id="M1", goal="Risk field", blocks=("B1",)),),
+            blocks=(ev.BlockInfo(id="B1", title="Risk", success_criterion="accuracy ≥ 0.5"),),
+        )
+        store.append("bridge", [plan], None)
+        values = (_value("R041", "auroc[output/risk/KLAX/xgb.json]", 0.83, "0.83"),)
+        _add_run(store, "R041", "M1", "B1", values, aliases=aliases)
+        return handoff_summary(fold(store.read()))
+
+    dead = {"auroc": ("auroc[risk/KLAX/xgb.json]",), "auroc[risk/KLAX/xgb.json]": ("auroc",)}
+    assert (
+        'Warning: [metrics] aliases "auroc[risk/KLAX/xgb.json]" = "auroc" names no metric any '
+        "run recorded, so it connects nothing (nearest recorded: "
+        "auroc[output/risk/KLAX/xgb.json]).\n"
+    ) in summary(dead)
+    assert (
+        '警告：[metrics] aliases "auroc[risk/KLAX/xgb.json]" = "auroc" 所指的指标没有任何运行'
+        "记录过，因此不起作用（最接近的已记录名称：auroc[output/risk/KLAX/xgb.json]）。\n"
+    ) in summary(dead, "zh")
+    live = {
+        "auroc": ("auroc[output/risk/KLAX/xgb.json]",),
+        "auroc[output/risk/KLAX/xgb.json]": ("auroc",),
+    }
+    assert "Warning" not in summary(live)
 
 
 def test_a_must_run_block_not_met_outside_the_main_milestone_is_in_the_summary() -> None:

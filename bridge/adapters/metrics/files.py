@@ -348,8 +348,9 @@ def _named_by_file(
 ) -> tuple[list[MetricValue], list[ExtractionProblem]]:
     """
     One name read from several files with different numbers (029's R041: ``auroc`` in
-    ``risk/KLAX/lr.json``, ``risk/KLAX/xgb.json`` …): each value named by its file,
-    ``auroc[risk/KLAX/lr.json]``, and a note saying so. Kept under the one name, the first
+    ``risk/KLAX/lr.json``, ``risk/KLAX/xgb.json`` …): each value named by its file's path
+    inside ``out`` (the attempt's directory, so ``output/`` is part of it:
+    ``auroc[output/risk/KLAX/lr.json]``), and a note saying so. Kept under the one name, the first
     file's number stood for the run and the others were dropped in silence (trial O2: XGBoost
     judged on the logistic regression's 0.687).
     """
