@@ -99,6 +99,7 @@ from bridge.projections.outcome_types import (
     BlockResult,
     MilestoneResult,
     Outcome,
+    main_not_met,
     must_completed,
     not_met_elsewhere,
     untrusted_phrase,
@@ -116,6 +117,7 @@ __all__ = [
     "Outcome",
     "evaluate",
     "key_value",
+    "main_not_met",
     "must_completed",
     "not_met_elsewhere",
     "sanity_check",
@@ -1006,6 +1008,27 @@ def evaluate(state: PipelineState) -> Outcome:
         reasons.append((NO_MAIN, NO_MAIN_ZH))
     elif result is MainResult.INCONCLUSIVE:
         reasons.append((f"the main milestone {main} is inconclusive", f"主要里程碑 {main} 无定论"))
+    # Negative on one block while others of the main milestone were never judged (015: B6, a
+    # rigor check, not met; B3, "the headline result", and B4 inconclusive): one failed
+    # criterion is enough for "negative", so the word stays, but the result has not been read
+    # in full. As for an inconclusive main milestone, it is not ready until they are judged.
+    unjudged = (
+        tuple(
+            b.block.id
+            for b in blocks
+            if b.block.id in main_blocks and b.verdict.verdict is VerdictKind.INCONCLUSIVE
+        )
+        if result is MainResult.NEGATIVE
+        else ()
+    )
+    if unjudged:
+        reasons.append(
+            (
+                f"blocks of the main milestone {main} not judged (inconclusive): "
+                f"{', '.join(unjudged)}",
+                f"主要里程碑 {main} 中未能判定（无定论）的实验块：{'、'.join(unjudged)}",
+            )
+        )
     block_ids = {b.id for b in state.plan.blocks}
     sanity = sanity_ids(state)
     # A row the tracker rules out for good (008's STOPPED R006-R009) is listed with its reason
@@ -1050,6 +1073,7 @@ def evaluate(state: PipelineState) -> Outcome:
         not_ready_zh=tuple(zh for _, zh in reasons),
         flags=flags,
         unattributed=unattributed,
+        main_unjudged=unjudged,
     )
     _CACHE[:] = [(state, outcome)]
     return outcome
