@@ -746,11 +746,15 @@ def _unnamed_differ(block: BlockInfo, runs: Sequence[RunView]) -> tuple[str, ...
     unnamed = [r for r in runs if not system_in(block, r)]
     # A row's seeds share its Purpose and Notes; rows that differ only by seed say which seed
     # (the Seed column, "seed 3" in Notes), so their Notes may differ. 029's rows have no
-    # Purpose: their Notes tell them apart.
+    # Purpose: their Notes tell them apart, and so they do for rows of one seed (a block's one
+    # written seed, given to each of its seedless rows: they are not that seed's runs).
+    seeds = [r.spec.seed for r in unnamed]
     said = {
         (
             " ".join(r.spec.purpose.casefold().split()),
-            " ".join(r.spec.notes.casefold().split()) if r.spec.seed is None else "",
+            " ".join(r.spec.notes.casefold().split())
+            if r.spec.seed is None or seeds.count(r.spec.seed) > 1
+            else "",
         )
         for r in unnamed
     }

@@ -402,6 +402,21 @@ def test_rows_without_a_system_are_pooled_only_as_seeds_of_one_run() -> None:
         return results.render(fold(store.read()))
 
     mixed = judged(("xgb", "mlp"))
+    # Rows of one seed (a block's one written seed, 001's `Seed: 42`) are no seeds of one run.
+    store = _blocks_store(
+        {"B1": ("M1", "AUROC ≥ 0.80")}, {"B1": (_value("B1", "auroc", 0.95, "0.95"),)}
+    )
+    for run_id, note, value in (("R041", "xgb", 0.70), ("R042", "mlp", 0.75)):
+        _add_run(
+            store,
+            run_id,
+            "M1",
+            "B1",
+            (_value(run_id, "auroc", value, str(value)),),
+            notes=note,
+            seed=42,
+        )
+    assert "are not seeds of one run (B1, R041, R042)" in results.render(fold(store.read()))
     assert "the block's runs name no system and are not seeds of one run (B1, R041, R042)" in mixed
     assert "→ met" not in mixed
     # Nor in the block's table: a row each (030's C1 and C2 were one row "-", trial T7).
