@@ -554,6 +554,52 @@ def _shared_reason(reason: str) -> str:
 _ABLATION_LEAD = re.compile(r"\bablations?\b|消融", re.IGNORECASE)
 
 
+def _block_seeds(drafts: Sequence[_Draft], plan: Plan) -> list[PlanWarning]:
+    """
+    Give the seed a block writes to its tracker rows that name none, or say why not.
+
+    A block that writes one seed value (001's B1: ``Seed: 42``) gives it to each of its
+    tracker rows without a seed of their own, as it does to the runs proposed from it: R002-R004
+    were planned seedless and ran with ``[run] args``' default (``--seed 0``) while the plan's
+    warning said the written value was used. A row's own seed (its Seed cell, "seed 3" in its
+    Notes) still wins. A block that writes several values gives a seedless row none (which of
+    them would be a guess): a warning names the rows and says so.
+
+    Returns:
+        One warning per block whose several written seeds its seedless rows do not get.
+    """
+    blocks = {b.id: b for b in plan.blocks}
+    several: dict[str, list[_Draft]] = {}
+    for draft in drafts:
+        block = blocks.get(draft.block)
+        if draft.source != "tracker" or draft.task or draft.seed is not None or block is None:
+            continue
+        if block.seeds_together:
+            continue  # the command runs the block's seeds itself: no run has one of its own
+        if len(block.seeds) == 1:
+            draft.seed = block.seeds[0]
+        elif block.seeds:
+            several.setdefault(block.id, []).append(draft)
+    warnings = []
+    for block_id, rows in several.items():
+        block = blocks[block_id]
+        values = ", ".join(str(s) for s in block.seeds[:10]) + (
+            ", …" if len(block.seeds) > 10 else ""
+        )
+        ids = ", ".join(d.id for d in rows[:8]) + (", …" if len(rows) > 8 else "")
+        warnings.append(
+            PlanWarning(
+                file=rows[0].file,
+                line=rows[0].line,
+                message=f"block {block_id} writes seeds {values}, but its rows {ids} name no "
+                "seed: each runs once, without one (the written values go to the runs "
+                "proposed from the plan only); give each seed a row of its own, or the "
+                "row's seeds in a Seed column",
+            )
+        )
+    return warnings
+
+
 def _unproposed_ablations(block: Block) -> list[PlanWarning]:
     """
     A warning when the block's text holds an ablation table (033's E1: "**Ablations in Exp 1**
@@ -871,6 +917,7 @@ def build_runs(
                 )
             )
     _attribute(drafts, plan, config, warnings)
+    warnings.extend(_block_seeds(drafts, plan))
     order = {m.id: n for n, m in enumerate(milestones)}
     sanity = next((m.id for m in milestones if m.sanity), None)
 

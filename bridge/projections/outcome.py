@@ -105,6 +105,7 @@ from bridge.projections.outcome_types import (
     BlockResult,
     MilestoneResult,
     Outcome,
+    main_not_met,
     must_completed,
     not_met_elsewhere,
     untrusted_phrase,
@@ -123,6 +124,7 @@ __all__ = [
     "aliases_naming_nothing",
     "evaluate",
     "key_value",
+    "main_not_met",
     "must_completed",
     "not_met_elsewhere",
     "sanity_check",
@@ -840,11 +842,15 @@ def _unnamed_differ(block: BlockInfo, runs: Sequence[RunView]) -> tuple[str, ...
     unnamed = [r for r in runs if not system_in(block, r) and r.state is not RunState.OUT_OF_SCOPE]
     # A row's seeds share its Purpose and Notes; rows that differ only by seed say which seed
     # (the Seed column, "seed 3" in Notes), so their Notes may differ. 029's rows have no
-    # Purpose: their Notes tell them apart.
+    # Purpose: their Notes tell them apart, and so they do for rows of one seed (a block's one
+    # written seed, given to each of its seedless rows: they are not that seed's runs).
+    seeds = [r.spec.seed for r in unnamed]
     said = {
         (
             " ".join(r.spec.purpose.casefold().split()),
-            " ".join(r.spec.notes.casefold().split()) if r.spec.seed is None else "",
+            " ".join(r.spec.notes.casefold().split())
+            if r.spec.seed is None or seeds.count(r.spec.seed) > 1
+            else "",
         )
         for r in unnamed
     }
@@ -1102,6 +1108,27 @@ def evaluate(state: PipelineState) -> Outcome:
         reasons.append((NO_MAIN, NO_MAIN_ZH))
     elif result is MainResult.INCONCLUSIVE:
         reasons.append((f"the main milestone {main} is inconclusive", f"主要里程碑 {main} 无定论"))
+    # Negative on one block while others of the main milestone were never judged (015: B6, a
+    # rigor check, not met; B3, "the headline result", and B4 inconclusive): one failed
+    # criterion is enough for "negative", so the word stays, but the result has not been read
+    # in full. As for an inconclusive main milestone, it is not ready until they are judged.
+    unjudged = (
+        tuple(
+            b.block.id
+            for b in blocks
+            if b.block.id in main_blocks and b.verdict.verdict is VerdictKind.INCONCLUSIVE
+        )
+        if result is MainResult.NEGATIVE
+        else ()
+    )
+    if unjudged:
+        reasons.append(
+            (
+                f"blocks of the main milestone {main} not judged (inconclusive): "
+                f"{', '.join(unjudged)}",
+                f"主要里程碑 {main} 中未能判定（无定论）的实验块：{'、'.join(unjudged)}",
+            )
+        )
     block_ids = {b.id for b in state.plan.blocks}
     sanity = sanity_ids(state)
     # A row the tracker rules out for good (008's STOPPED R006-R009) is listed with its reason
@@ -1146,6 +1173,7 @@ def evaluate(state: PipelineState) -> Outcome:
         not_ready_zh=tuple(zh for _, zh in reasons),
         flags=flags,
         unattributed=unattributed,
+        main_unjudged=unjudged,
     )
     _CACHE[:] = [(state, outcome)]
     return outcome

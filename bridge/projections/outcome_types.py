@@ -23,6 +23,7 @@ __all__ = [
     "BlockResult",
     "MilestoneResult",
     "Outcome",
+    "main_not_met",
     "must_completed",
     "not_met_elsewhere",
     "untrusted_elsewhere",
@@ -158,6 +159,10 @@ class Outcome:
         flags: every quality finding, with its run id, in run order.
         unattributed: ``(run id, reason)`` for every run outside the sanity milestone that
             belongs to no block of the plan, in planning order.
+        main_unjudged: when the main result is negative, the main milestone's blocks judged
+            inconclusive beside the failed one, in plan order (015's headline B3 and B4 beside
+            its rigor check B6): the result rests on the failed block alone, so every summary
+            names them and the results are not ready while they stand. Empty otherwise.
     """
 
     milestones: tuple[MilestoneResult, ...]
@@ -181,6 +186,7 @@ class Outcome:
     must_not_succeeded: tuple[str, ...] = ()
     must_no_number: tuple[str, ...] = ()
     must_missing: tuple[str, ...] = ()
+    main_unjudged: tuple[str, ...] = ()
 
 
 def must_completed(outcome: Outcome, *, zh: bool = False) -> str:
@@ -235,6 +241,19 @@ def must_completed(outcome: Outcome, *, zh: bool = False) -> str:
     if not parts:
         return text
     return f"{text}（{'；'.join(parts)}）" if zh else f"{text} ({'; '.join(parts)})"
+
+
+def main_not_met(outcome: Outcome) -> tuple[str, ...]:
+    """
+    The main milestone's blocks judged not met, in plan order: what a negative main result
+    rests on, named beside the blocks left unjudged (``Outcome.main_unjudged``).
+    """
+    main = next((m.blocks for m in outcome.milestones if m.info.id == outcome.main_milestone), ())
+    return tuple(
+        b.block.id
+        for b in outcome.blocks
+        if b.block.id in main and b.verdict.verdict is VerdictKind.NOT_MET
+    )
 
 
 def not_met_elsewhere(outcome: Outcome) -> tuple[str, ...]:

@@ -452,6 +452,15 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         r"完成后请把每项标为 DONE，在此之前请把需要它的运行标为 NOT RUN — <原因>",
     ),
     (
+        re.compile(
+            r"block (\S+) writes seeds (.+?), but its rows (.+?) name no seed: each runs once, "
+            r"without one \(the written values go to the runs proposed from the plan only\); "
+            r"give each seed a row of its own, or the row's seeds in a Seed column"
+        ),
+        r"实验块 \1 写了种子 \2，但它的行 \3 没有写种子：每行只运行一次且没有种子（写出的种子只用于"
+        r"根据计划提议的运行）；请为每个种子各写一行，或在 Seed 列中写明该行的种子",
+    ),
+    (
         re.compile(r"block (\S+) states no seeds; its proposed runs have none"),
         r"实验块 \1 没有写明种子；为它提议的运行也没有种子",
     ),

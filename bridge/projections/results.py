@@ -41,6 +41,7 @@ from bridge.projections.outcome import (
     Outcome,
     evaluate,
     key_value,
+    main_not_met,
     must_completed,
     not_met_elsewhere,
     sanity_check,
@@ -480,6 +481,21 @@ def next_step(state: PipelineState, outcome: Outcome, language: str) -> str:
             f"Ablation planning skipped ({why}); consider ablating each "
             f"component of the proposed system. {handoff}"
         ).rstrip()
+    if outcome.main_result is MainResult.NEGATIVE and outcome.main_unjudged:
+        not_met = main_not_met(outcome)
+        return (
+            f"主要结果为负面（{'、'.join(not_met)} 未满足），但主要里程碑的 "
+            f"{'、'.join(outcome.main_unjudged)} 未能判定：先解决上面它们的判定中给出的原因"
+            "（失败运行、缺失指标、训练质量问题、规则无法检验的标准：配置 [reviewer] 来判断），"
+            "再对照计划中的失败解释决定是否修改方法或计划。消融规划已跳过（主要结果为负面）。"
+            if zh
+            else f"The main result is negative ({', '.join(not_met)} not met), but "
+            f"{', '.join(outcome.main_unjudged)} of the main milestone were not judged: resolve "
+            "the reasons their verdicts give above (failed runs, missing metrics, "
+            "training-quality problems, criteria the rules cannot check: a [reviewer] judges "
+            "those) first, then revisit the method or the plan against the plan's failure "
+            "interpretation. Ablation planning skipped (main result negative)."
+        )
     if outcome.main_result is MainResult.NEGATIVE:
         return (
             "主要结果为负面：对照计划中的失败解释修改方法或计划。消融规划已跳过（主要结果为负面）。"
@@ -747,8 +763,21 @@ def render(state: PipelineState, language: str = "en") -> str:
     main_word = f"`{outcome.main_result.value}`" + (
         f"（{_RESULT_WORDS[outcome.main_result][1]}）" if language == "zh" else ""
     )
+    # A negative result beside main blocks never judged says so where it is read (015's
+    # headline B3 inconclusive beside B6 not met).
+    unjudged = (
+        (
+            f"；{'、'.join(main_not_met(outcome))} 未满足，"
+            f"{'、'.join(outcome.main_unjudged)} 未能判定（无定论）"
+            if language == "zh"
+            else f"; not met: {', '.join(main_not_met(outcome))}; not judged (inconclusive): "
+            f"{', '.join(outcome.main_unjudged)}"
+        )
+        if outcome.main_unjudged
+        else ""
+    )
     main = (
-        f"{main_word} ({outcome.main_milestone})"
+        f"{main_word} ({outcome.main_milestone}{unjudged})"
         if outcome.main_milestone
         else f"{main_word} ({_t('main_no_blocks', language)})"
         if not outcome.blocks

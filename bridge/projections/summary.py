@@ -24,6 +24,7 @@ from bridge.projections.outcome import (
     Outcome,
     aliases_naming_nothing,
     evaluate,
+    main_not_met,
     must_completed,
     not_met_elsewhere,
     untrusted_phrase,
@@ -85,6 +86,17 @@ def _main_sentence(state: PipelineState, zh: bool) -> str:
             f"主要结果（{main}）：正面，所有标准均满足"
             if zh
             else f"Main result ({main}): positive, every criterion met"
+        )
+    elif outcome.main_result is MainResult.NEGATIVE and outcome.main_unjudged:
+        # The failed block and the unjudged ones up front: "negative" read as the headline's
+        # verdict when the headline was never judged (015's B3 beside B6).
+        failed = main_not_met(outcome)
+        lead = (
+            f"主要结果（{main}）：负面，有标准未满足（{'、'.join(failed)}），"
+            f"但 {'、'.join(outcome.main_unjudged)} 未能判定"
+            if zh
+            else f"Main result ({main}): negative, a criterion was not met ({', '.join(failed)}), "
+            f"but {', '.join(outcome.main_unjudged)} were not judged"
         )
     elif outcome.main_result is MainResult.NEGATIVE:
         lead = (

@@ -109,6 +109,19 @@ def _notes(
         rented = (rentals or {}).get(attempt.attempt_id)
         if rented is not None:
             parts.append(f"清理: {rented.cleanup}" if zh else f"cleanup: {rented.cleanup}")
+    # A blocking training-quality finding, marked as the results' Status cell marks it
+    # ("DONE ⚠ non_finite"): a row reading "exit 0" and nothing else looked clean (trial: 001
+    # with `accuracy: NaN`). In bridge's part of the Notes, so the researcher's Status word
+    # and Notes stay as they wrote them; the kind is the word programs read, in either language.
+    flagged: dict[str, list[str]] = {}
+    for flag in run.metrics.quality if run.metrics is not None else ():
+        if flag.blocking:
+            metrics = flagged.setdefault(flag.kind, [])
+            if flag.metric and flag.metric not in metrics:
+                metrics.append(flag.metric)
+    for kind, metrics in sorted(flagged.items()):
+        named = ", ".join(line(m) for m in metrics)
+        parts.append(f"⚠ {kind}" + (("：" if zh else ": ") + named if named else ""))
     if run.reason and run.state not in (RunState.SUCCEEDED, RunState.DONE_BEFORE):
         # A run waiting to run again holds why it will (018: "retry asked by a person" in a
         # Chinese tracker's Notes), not why it failed.

@@ -157,15 +157,17 @@ _UNLABELLED = re.compile(r"^(?:seed \d+; )?attempt \d+ on |^(?:种子 \d+；)?�
 _BRIDGE_SEGMENT = re.compile(
     r"(?:seed \d+|种子 \d+|attempt \d+(?: on [^;；]+)?|第 \d+ 次尝试(?:，[^;；]+)?|exit -?\d+"
     r"|退出码 -?\d+"
-    r"|OVERDUE|超时预警 OVERDUE|cleanup: [^;；]+|清理: [^;；]+)(?=\s*[;；]|\s*$)"
+    r"|OVERDUE|超时预警 OVERDUE|cleanup: [^;；]+|清理: [^;；]+"
+    # A blocking training-quality finding ("⚠ non_finite: accuracy", "⚠ divergence：loss").
+    r"|⚠ \w+(?:(?:: |：)[^;；]+)?)(?=\s*[;；]|\s*$)"
 )
 
 
 def _after_former_part(after: str, former: Collection[str]) -> str:
     """
     What follows bridge's part of an earlier render in ``after`` (the cell's text after
-    bridge's label): bridge's parts (seed, attempt, exit code, OVERDUE, clean-up, and the
-    reasons ``former`` its attempts stopped for, as a cell shows them) are skipped from the
+    bridge's label): bridge's parts (seed, attempt, exit code, OVERDUE, clean-up, a ⚠ finding,
+    and the reasons ``former`` its attempts stopped for, as a cell shows them) are skipped from the
     left; what remains is the researcher's, written there since.
     """
     reasons = sorted((r for r in former if r), key=len, reverse=True)

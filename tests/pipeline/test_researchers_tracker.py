@@ -250,6 +250,9 @@ def test_a_placeholder_only_a_done_rows_launch_needs_is_asked_at_its_retry(
     stopped `bridge plan` and `bridge run` with exit 2 on a DONE row that is never launched.
     Such rows load; retrying one names the placeholder it lacks (not a failed launch)."""
     _project(project)
+    # The block writes no seed (its one written seed would be R6's: 001's B1).
+    plan = project / "refine-logs" / "EXPERIMENT_PLAN.md"
+    plan.write_text(plan.read_text().replace("- **Setup details**: seed 0.\n", ""))
     toml = project / "bridge.toml"
     # Only the rows bridge runs say a seed ("seed 0" in their Notes).
     toml.write_text(toml.read_text().replace('"{system}"', '"{system}{seed}"'))
@@ -710,8 +713,9 @@ def test_a_seeds_count_runs_each_seed_and_a_priority_heading_sets_priority(
     finally:
         bridge.close()
     runs = {run_id: (run.spec.seed, run.spec.priority.value) for run_id, run in state.runs.items()}
+    # S1's count of one names no seed: it takes the one its block writes (`seed 0`).
     assert runs == {
-        "S1": (None, "must"),
+        "S1": (0, "must"),
         "R2-s0": (0, "must"),
         "R2-s1": (1, "must"),
         "R2-s2": (2, "must"),
@@ -719,7 +723,7 @@ def test_a_seeds_count_runs_each_seed_and_a_priority_heading_sets_priority(
         "R3-s1": (1, "nice"),
     }
     assert sorted(executions(project)) == [
-        "R2-s0-0", "R2-s1-1", "R2-s2-2", "R3-s0-0", "R3-s1-1", "S1-none"
+        "R2-s0-0", "R2-s1-1", "R2-s2-2", "R3-s0-0", "R3-s1-1", "S1-0"
     ]  # fmt: skip
     tracker = (project / "refine-logs" / "EXPERIMENT_TRACKER.md").read_text()
     assert "| R2 | M1 | main | main | 3 | DONE | 40 |" in tracker

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ import pytest
 from bridge.cli import main
 from bridge.events import types as ev
 from bridge.events.store import SQLiteEventStore
-from tests.conftest import REPO_ROOT
+from tests.conftest import REPO_ROOT, needs_shared
 
 NOTE = "seed 0; block B1, also compared in the training-rule block"
 
@@ -170,6 +171,14 @@ def test_what_the_researcher_writes_in_notes_later_is_kept(tmp_path: Path) -> No
             "Gate first. bridge: attempt 1 on local; exit 0",
             "Gate first. Regret numbers verified. bridge: attempt 1 on local; exit 0",
         ),
+        # A run whose numbers were not trusted, run again: the mark is bridge's, the
+        # sentence after it the researcher's.
+        (
+            "Gate first. bridge: attempt 1 on local; exit 0; ⚠ non_finite: accuracy; Seen.",
+            "Gate first.",
+            "Gate first. bridge: attempt 2 on local; exit 0",
+            "Gate first. Seen. bridge: attempt 2 on local; exit 0",
+        ),
         # A sentence the researcher added after bridge's first write, then bridge's part.
         (
             "seed 0; bridge: attempt 1; Checked by hand.",
@@ -208,10 +217,12 @@ def test_the_tracker_joins_a_sentence_note_without_a_semicolon(tmp_path: Path) -
         tmp_path / "p", [Run(id="S1", milestone="M0"), Run(id="R1", milestone="M1")]
     )
     _set_notes(project, "R1", "Same setup as S1.")
+    # The note no longer says the seed: the one its block writes (seed 0) is bridge's to say.
+    written = "Same setup as S1. bridge: seed 0; attempt 1 on local#0:cpu; exit 0"
     Bridge(project).run()
-    assert _row(project, "R1")[-1] == "Same setup as S1. bridge: attempt 1 on local#0:cpu; exit 0"
+    assert _row(project, "R1")[-1] == written
     Bridge(project).run()
-    assert _row(project, "R1")[-1] == "Same setup as S1. bridge: attempt 1 on local#0:cpu; exit 0"
+    assert _row(project, "R1")[-1] == written
 
 
 def test_a_seed_the_cell_no_longer_says_is_bridges_to_say() -> None:
@@ -307,3 +318,35 @@ def test_a_note_after_an_earlier_part_of_bridges(
 
     note = "种子 0" if cell.startswith("种子") else "seed 0"
     assert _with_markup(cell, note, notes, None, former) == written
+
+
+@needs_shared
+def test_a_run_whose_numbers_are_not_trusted_is_marked_in_the_tracker(tmp_path: Path) -> None:
+    """001 with R003 writing `accuracy: NaN`: the results said `DONE ⚠ non_finite`, while its
+    tracker row read `| DONE | … bridge: attempt 1 on local#1:cpu; exit 0 |`, as clean as any.
+    Bridge's part of the Notes carries the same mark now; the researcher's Status and Notes
+    stay as they were, and a run without a blocking finding gets no mark."""
+    from tests.plan.corpus import as_project
+
+    project = as_project("001", tmp_path / "p")
+    (project / "job.py").write_text(
+        "import json, pathlib, sys\n"
+        "value = float('nan') if sys.argv[1] == 'R003' else 0.6\n"
+        "pathlib.Path(sys.argv[2], 'metrics.json').write_text("
+        "json.dumps({'accuracy': value, 'loss': 0.4}))\n",
+        encoding="utf-8",
+    )
+    (project / "bridge.toml").write_text(
+        "[bridge]\ncode_review = false\nmax_parallel = 2\n\n"
+        f'[run]\ncommand = ["{sys.executable}", "job.py", "{{run_id}}", "{{output_dir}}"]\n\n'
+        '[metrics]\nfiles = ["metrics.json"]\n',
+        encoding="utf-8",
+    )
+    assert main(["run", "--project", str(project), "--plain"]) == 0
+    r003 = _row(project, "R003")
+    assert r003[7] == "DONE"
+    assert r003[-1].startswith("Re-run if prior run used different rank; bridge: ")
+    assert r003[-1].endswith("; exit 0; ⚠ non_finite: accuracy"), r003
+    assert "⚠" not in _row(project, "R002")[-1]
+    results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text("utf-8")
+    assert "| DONE ⚠ non_finite |" in results

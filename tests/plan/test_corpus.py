@@ -467,6 +467,53 @@ def test_seeds_of_done_checklist_items_are_not_the_blocks() -> None:
     assert not [w for w in humanoid.warnings if "seed value(s)" in w.message]
 
 
+def test_a_blocks_one_written_seed_goes_to_its_seedless_tracker_rows(tmp_path: Path) -> None:
+    """001's B1 writes `Seed: 42 (run 3 seeds only if margins are tight)`, and `bridge plan`
+    warned that the written value is used; yet its tracker rows R002-R004, which name no seed,
+    were planned seedless and ran `--seed 0` from `[run] args`. They get 42 now; a row's own
+    seed still wins, and a block writing several seeds gives a seedless row none, said by
+    name."""
+    project = as_project("001", tmp_path)
+    (project / "bridge.toml").write_text(
+        '[run]\ncommand = "train --seed {seed} --out {output_dir}"\nargs = { seed = "0" }\n'
+    )
+    loaded = load_project(project)
+    runs = {r.id: r for r in loaded.runs}
+    assert [(runs[i].seed, runs[i].params["seed"]) for i in ("R002", "R003", "R004")] == [
+        (42, "42")
+    ] * 3
+    assert (runs["R005"].seed, runs["R005"].params["seed"]) == (None, "0")  # B2 writes none
+    assert "block B1 writes 1 seed value(s) (42) but also says 3 seeds; the written values " in (
+        "\n".join(w.message for w in loaded.warnings)
+    )
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    tracker.write_text(
+        tracker.read_text(encoding="utf-8").replace(
+            "| Re-run if prior run used different rank |", "| seed 7 |"
+        ),
+        encoding="utf-8",
+    )
+    assert {r.id: r.seed for r in load_project(project).runs}["R003"] == 7
+    plan = project / "refine-logs" / "EXPERIMENT_PLAN.md"
+    plan.write_text(
+        plan.read_text(encoding="utf-8").replace(
+            "Seed: 42 (run 3 seeds only if margins are tight)", "Seeds: 1, 2, 3"
+        ),
+        encoding="utf-8",
+    )
+    from bridge.projections.plan_words import warning_in_language
+
+    several = load_project(project)
+    assert {r.id: r.seed for r in several.runs}["R002"] is None
+    (said,) = [w.message for w in several.warnings if "name no seed" in w.message]
+    assert said.startswith(
+        "block B1 writes seeds 1, 2, 3, but its rows R002, R004 name no seed: each runs once"
+    )
+    assert warning_in_language(said, "zh").startswith(
+        "实验块 B1 写了种子 1, 2, 3，但它的行 R002, R004 没有写种子"
+    )
+
+
 @needs_shared
 def test_seeds_one_command_runs_together_are_one_run(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]

@@ -214,8 +214,9 @@ class TestBridgeToml:
         assert words in str(info.value)
 
     def test_missing_placeholder_names_run(self, tmp_path: Path) -> None:
-        """A {seed} placeholder for a run with no seed is an error naming the run."""
-        write(tmp_path, "refine-logs/EXPERIMENT_PLAN.md", PLAN)
+        """A {seed} placeholder for a run with no seed is an error naming the run (R002's
+        block writes no seed here: one written seed would be its)."""
+        write(tmp_path, "refine-logs/EXPERIMENT_PLAN.md", PLAN.replace("- Setup: seed 7\n", ""))
         write(tmp_path, "refine-logs/EXPERIMENT_TRACKER.md", TRACKER)
         write(tmp_path, "bridge.toml", "[run]\ncommand = 'python t.py --seed {seed}'\n")
         with pytest.raises(ConfigError, match=r"R002.*\{seed\}"):

@@ -304,7 +304,7 @@ def _blocks_store(
     run_metrics: tuple[str, ...] = (),
     options: dict[str, str] | None = None,
 ) -> InMemoryEventStore:
-    """A log of a plan whose milestones each run one block (``{block id: (milestone,
+    """A log of a plan whose milestones run the blocks that name them (``{block id: (milestone,
     criterion)}``, no Metrics lines) with one run each, named as its block, that succeeded and
     recorded ``values[block id]`` (its row's Metrics cell: ``run_metrics``)."""
     store = InMemoryEventStore(clock=_clock())
@@ -316,9 +316,14 @@ def _blocks_store(
                 plan_path="refine-logs/EXPERIMENT_PLAN.md",
                 plan_sha256="b" * 64,
                 options={"language": "en", **(options or {})},
+                # A milestone named by several blocks covers them all (015's M3: B3, B4, B6).
                 milestones=tuple(
-                    ev.MilestoneInfo(id=milestone, goal="DPO", blocks=(block,))
-                    for block, (milestone, _) in blocks.items()
+                    ev.MilestoneInfo(
+                        id=milestone,
+                        goal="DPO",
+                        blocks=tuple(b for b, (m, _) in blocks.items() if m == milestone),
+                    )
+                    for milestone in dict.fromkeys(m for m, _ in blocks.values())
                 ),
                 blocks=tuple(
                     ev.BlockInfo(id=block, title="Gap-filtered DPO", success_criterion=criterion)
@@ -406,6 +411,21 @@ def test_rows_without_a_system_are_pooled_only_as_seeds_of_one_run() -> None:
         return results.render(fold(store.read()))
 
     mixed = judged(("xgb", "mlp"))
+    # Rows of one seed (a block's one written seed, 001's `Seed: 42`) are no seeds of one run.
+    store = _blocks_store(
+        {"B1": ("M1", "AUROC ≥ 0.80")}, {"B1": (_value("B1", "auroc", 0.95, "0.95"),)}
+    )
+    for run_id, note, value in (("R041", "xgb", 0.70), ("R042", "mlp", 0.75)):
+        _add_run(
+            store,
+            run_id,
+            "M1",
+            "B1",
+            (_value(run_id, "auroc", value, str(value)),),
+            notes=note,
+            seed=42,
+        )
+    assert "are not seeds of one run (B1, R041, R042)" in results.render(fold(store.read()))
     assert "the block's runs name no system and are not seeds of one run (B1, R041, R042)" in mixed
     assert "→ met" not in mixed
     # Nor in the block's table: a row each (030's C1 and C2 were one row "-", trial T7).
@@ -561,6 +581,61 @@ def test_a_must_run_block_not_met_outside_the_main_milestone_is_in_the_summary()
     assert "- **Main result:** `positive` (M1)" in text
     assert "- **Must-run blocks outside the main milestone not met:** B2" in text
     assert "Must-run blocks outside it not met: B2." in handoff_summary(state)
+
+
+def test_a_negative_main_result_names_the_main_blocks_left_unjudged() -> None:
+    """015's M3 held its headline B3 and B4 (criteria the rules cannot check, no reviewer)
+    beside B6, a rigor check not met: the summary read "negative, a criterion was not met",
+    "Ready: YES" and "revisit the method", the headline never judged. The result stays
+    negative (one failed criterion fails the milestone), but the unjudged blocks are named in
+    the summary and the readiness (the whole pipeline, to COLLECTED: test_main_result.py)."""
+    state = _blocks_log(
+        {
+            "B3": ("M3", "the NMP-native gap is clear"),
+            "B4": ("M3", "A5 loses to direct-T on >= 3/4 families"),
+            "B6": ("M3", "median gap ≤ 3%"),
+        },
+        {
+            "B3": (_value("B3", "peak_t", 79.0, "79"),),
+            "B4": (_value("B4", "peak_t", 79.0, "79"),),
+            "B6": (_value("B6", "median_gap", 0.8, "0.8"),),
+        },
+        options={"main_milestone": "M3"},
+    )
+    outcome = evaluate(state)
+    assert outcome.main_result.value == "negative"
+    assert outcome.main_unjudged == ("B3", "B4")
+    text = results.render(state)
+    assert (
+        "- **Main result:** `negative` (M3; not met: B6; not judged (inconclusive): B3, B4)" in text
+    )
+    assert "blocks of the main milestone M3 not judged (inconclusive): B3, B4" in text
+    summary = handoff_summary(state)
+    assert "Main result (M3): negative, a criterion was not met (B6), but B3, B4 were" in summary
+    zh = handoff_summary(
+        _blocks_log(
+            {"B3": ("M3", "差距明显"), "B6": ("M3", "median gap ≤ 3%")},
+            {
+                "B3": (_value("B3", "peak_t", 79.0, "79"),),
+                "B6": (_value("B6", "median_gap", 0.8, "0.8"),),
+            },
+            options={"main_milestone": "M3", "language": "zh"},
+        )
+    )
+    assert "主要结果（M3）：负面，有标准未满足（B6），但 B3 未能判定" in zh
+    assert "主要里程碑 M3 中未能判定（无定论）的实验块：B3" in zh
+    # Every block judged: the plain negative result, ready as before.
+    judged = _blocks_log(
+        {"B3": ("M3", "peak_t ≤ 80"), "B6": ("M3", "median gap ≤ 3%")},
+        {
+            "B3": (_value("B3", "peak_t", 79.0, "79"),),
+            "B6": (_value("B6", "median_gap", 0.8, "0.8"),),
+        },
+        options={"main_milestone": "M3"},
+    )
+    assert evaluate(judged).main_unjudged == ()
+    assert "negative, a criterion was not met — B3 met" in handoff_summary(judged)
+    assert "not judged" not in results.render(judged)
 
 
 def test_a_must_run_block_outside_the_main_milestone_with_untrusted_numbers_is_named() -> None:
