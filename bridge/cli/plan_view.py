@@ -107,7 +107,7 @@ def render_blocks(project: LoadedProject, language: str = "en") -> Group:
         parts.append(Text(shown))
         # A block that lists no systems is judged on its runs' systems (the results read them
         # so): the preview reads the criterion with the same names (trial N3 on 012).
-        systems_of_runs = tuple(s for s in by_system if s)
+        systems_of_runs = _judged_systems(project, block)
         parts.extend(
             Text(visible(line))
             for line in _criterion_lines(
@@ -224,6 +224,22 @@ def _criterion_lines(
     return lines
 
 
+def _judged_systems(project: LoadedProject, block: Block) -> tuple[str, ...]:
+    """
+    The systems of ``block``'s own runs that the results will judge it on, in plan order: a
+    row ruled out (027's R-L2 STOPPED_BY_USER, NOT RUN) counts for nothing there, so B1's
+    other run is its one system and the subject of a clause naming none.
+    """
+    from bridge.plan.vocabulary import says_not_run
+
+    own = dict.fromkeys(
+        r.block_system or r.system
+        for r in project.runs
+        if r.block == block.id and r.status != "skipped" and not says_not_run(r.status_raw)
+    )
+    return tuple(s for s in own if s)
+
+
 def _method(project: LoadedProject) -> str:
     """The plan's method thesis as the log records it (``PlanLoaded.method``), by which the
     results tell a block's proposed system."""
@@ -277,9 +293,8 @@ def proposed_unknown(project: LoadedProject, language: str = "en") -> list[PlanW
     for block in project.plan.blocks:
         if not block.success_criterion.strip():
             continue
-        own = dict.fromkeys(r.block_system or r.system for r in project.runs if r.block == block.id)
         systems = criterion_systems(
-            block.systems, block.success_criterion, tuple(s for s in own if s)
+            block.systems, block.success_criterion, _judged_systems(project, block)
         )
         parsed = parse_criterion(
             block.success_criterion,

@@ -437,3 +437,15 @@ def test_a_clause_with_no_system_and_no_proposed_system_is_warned_before_anythin
     assert marked.returncode == 0, marked.stderr
     assert "proposed system is not known" not in marked.stdout
     assert "B1's criterion" not in marked.stdout
+
+
+@needs_shared
+def test_a_ruled_out_row_is_no_system_the_warning_counts(tmp_path: Path) -> None:
+    """027's B1 has R-L2 (STOPPED_BY_USER: out of scope, counting for nothing) and R-L3: the
+    results judge «grad clipping hit rate低于 5%» on R-L3, the block's one system, but `bridge
+    plan` warned that the proposed system was not known, counting R-L2's system too."""
+    done = bridge("plan", "--project", str(as_project("027", tmp_path)), "-o", "language=en")
+    assert done.returncode == 0, done.stderr
+    out = " ".join(done.stdout.split())
+    assert "B1's criterion" not in out
+    assert "hit rate < 5 pp — but" not in out
