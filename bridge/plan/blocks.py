@@ -480,6 +480,10 @@ def read_block(doc: Document, heading: Heading, parsed: BlockHeading, end: int) 
         text=text,
         file=doc.file,
         line=heading.line,
+        # The first line of the body that is not blank, as `text` starts there.
+        text_line=heading.line
+        + 1
+        + next((n for n, line in enumerate(doc.lines[heading.index + 1 : end]) if line.strip()), 0),
     )
 
 

@@ -130,6 +130,8 @@ class Block:
         text: the block's whole body, raw.
         file: source file.
         line: 1-based line of the heading.
+        text_line: 1-based line of ``text``'s first line (blank lines under the heading are not
+            in ``text``), or 0 when not known: then the line below the heading.
     """
 
     id: str
@@ -161,6 +163,7 @@ class Block:
     baseline: str = ""
     proposed: str = ""
     seeds_together: str = ""
+    text_line: int = 0
 
 
 @value_methods

@@ -32,6 +32,7 @@ from bridge.plan.quantities import seeds_of_one_system
 from bridge.plan.run_fields import RunFields
 from bridge.plan.same_command import refuse_same_commands
 from bridge.plan.setting_fields import did_you_mean
+from bridge.plan.stated_counts import stated_beyond_runs
 from bridge.plan.status_legend import held_for_code
 from bridge.plan.templates import AT_LAUNCH, outputs_of, placeholders
 from bridge.plan.text import plain
@@ -609,9 +610,16 @@ def _unproposed_ablations(block: Block) -> list[PlanWarning]:
     """
     lines = block.text.splitlines()
     for at, text in enumerate(lines):
-        if text.lstrip().startswith("|") or not _ABLATION_LEAD.search(text):
+        table = text.lstrip().startswith("|")
+        if table and (at > 0 and lines[at - 1].lstrip().startswith("|")):
+            continue  # a row inside a table
+        # A table whose first column is headed "Ablation" (033's E6) is one too, with no line
+        # before it that says so.
+        cell = text.strip().strip("|").split("|")[0] if table else text
+        if not _ABLATION_LEAD.search(cell):
             continue
-        rows = list(itertools.takewhile(lambda t: t.lstrip().startswith("|"), lines[at + 1 :]))
+        start = at if table else at + 1
+        rows = list(itertools.takewhile(lambda t: t.lstrip().startswith("|"), lines[start:]))
         ids = [
             cell
             for row in rows[2:]  # after the header and its rule
@@ -622,7 +630,7 @@ def _unproposed_ablations(block: Block) -> list[PlanWarning]:
             return [
                 PlanWarning(
                     file=block.file,
-                    line=block.line + at + 2,  # the text starts below the heading
+                    line=(block.text_line or block.line + 1) + at,
                     message=f"block {block.id}'s ablation table ({', '.join(ids[:8])}) becomes no "
                     "runs: runs are proposed for its compared systems and seeds only; name them "
                     "in the block's Compared systems, in tracker rows or in [[runs]] entries to "
@@ -672,6 +680,7 @@ def _proposed(plan: Plan, warnings: list[PlanWarning]) -> list[_Draft]:
             )
         warnings.extend(_unproposed_ablations(block))
         systems = list(block.systems) or [""]
+        warnings.extend(stated_beyond_runs(block, len(systems) * len(seeds)))
         for system, seed in itertools.product(systems, seeds):
             drafts.append(
                 _Draft(

@@ -461,6 +461,41 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         r"根据计划提议的运行）；请为每个种子各写一行，或在 Seed 列中写明该行的种子",
     ),
     (
+        re.compile(
+            r"block (\S+) states (\d+) (\S+) but bridge proposes (\d+) runs? for it(?:; '(\d+) "
+            r"per (\S+)' is read as \d+ seeds per system: bridge proposes no run per \S+, so each "
+            r"run must cover every \S+)?; list the runs in the tracker or \[\[runs\]\] entries to "
+            r"run them all"
+        ),
+        lambda m: (
+            f"实验块 {m[1]} 写明 {m[2]} 次 {m[3]}，但 bridge 只为它提议 {m[4]} 个运行"
+            + (
+                f"；'{m[5]} per {m[6]}' 被读作每个系统 {m[5]} 个种子：bridge 不按 {m[6]} 提议运行，"
+                f"每个运行须覆盖所有 {m[6]}"
+                if m[5]
+                else ""
+            )
+            + "；要全部运行，请在追踪表或 [[runs]] 条目中列出这些运行"
+        ),
+    ),
+    (
+        re.compile(
+            rf"block (\S+) lists no Compared systems, but a line names several \({_QUOTE}\): "
+            r"bridge proposes (\d+) runs? for the block, not one per system; write them as the "
+            r"block's Compared systems to run each"
+        ),
+        r"实验块 \1 没有写 Compared systems，但有一行列出了多个系统（\2）：bridge 只为该实验块"
+        r"提议 \3 个运行，而不是每个系统一个；要分别运行，请把它们写进该实验块的 Compared systems",
+    ),
+    (
+        re.compile(
+            r"block (\S+) writes no Success criterion; its '([^']+):' line is not read as one, "
+            r"so the results will not judge it: label it 'Success criterion:' to have it judged"
+        ),
+        r"实验块 \1 没有写 Success criterion；其中的 '\2:' 一行不会被当作成功标准，结果不会据此"
+        r"判定：要判定它，请把标签改为 'Success criterion:'",
+    ),
+    (
         re.compile(r"block (\S+) states no seeds; its proposed runs have none"),
         r"实验块 \1 没有写明种子；为它提议的运行也没有种子",
     ),

@@ -207,6 +207,27 @@ _PHRASES: tuple[tuple[str, str], ...] = (
     ("a negative gain threshold", "负的增益阈值"),
     ("several reference systems", "多个参照系统"),
     ("several subject systems", "多个主体系统"),
+    (
+        "compares two systems in words, with no metric named and no number to measure it by; "
+        "name the metric (and the margin) the comparison is on",
+        "用文字比较两个系统，没有指明指标，也没有可衡量的数值；请写明比较所用的指标（及幅度）",
+    ),
+    (
+        "one threshold for each of several things named, written as one; the rules judge one "
+        "number per metric: record a metric for each and write a clause for each",
+        "对所列的多个对象各设一个阈值，却写成了一条；规则对每个指标只判定一个数值：请为每个对象"
+        "记录一个指标，并各写一条子句",
+    ),
+    (
+        "says what a change costs ('costs …'), not which way the metric moves; write it as the "
+        "change ('removing each term raises peak T by at least 1 °C')",
+        "写的是变化的代价（'costs …'），没有说明指标朝哪个方向变化；请写成变化本身"
+        "（如'去掉每一项后 peak T 升高至少 1 °C'）",
+    ),
+    (
+        "a threshold on several metrics it does not name; name each metric, one clause each",
+        "对多个指标设阈值却没有写明是哪些指标；请写明每个指标，各写一条子句",
+    ),
     ("empty criterion", "空的成功标准"),
     ("parser error: ", "解析器错误："),
     # why ablation planning was skipped (bridge/pipeline/steps/deploy.py)

@@ -790,7 +790,7 @@ def test_an_ablation_table_that_becomes_no_runs_is_warned(tmp_path: Path) -> Non
     loaded = load_project(as_project("033", tmp_path / "a"))
     _the_warning(
         loaded,
-        "ablation table",
+        "block E1's ablation table",  # E6's is warned of too (tests/plan/test_stated_counts.py)
         at=("refine-logs/EXPERIMENT_PLAN.md", 78),
         opens="block E1's ablation table (A1, A2, A3, A4) becomes no runs: runs are proposed "
         "for its compared systems and seeds only",

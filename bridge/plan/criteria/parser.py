@@ -148,6 +148,37 @@ _DIFFERENCE_LIMIT = re.compile(
     r"|\b(?:match(?:es)?|on\s+par\s+with|tracks)\b[^.;]*?\bwithin\b(?!\s+(?:\S+\s+){0,3}?of\b)",
     re.IGNORECASE,
 )
+# "on both metrics", "across all three metrics", "两个指标上": metrics counted, not named.
+_UNNAMED_METRICS = re.compile(
+    r"\b(?:on|for|in|across|over)\s+(?:both|all|each|every|the\s+two|all\s+(?:two|three|four|"
+    r"\d+))(?:\s+of\s+the)?(?:\s+\w+)?\s+metrics?\b|(?:两个|两项|所有|各项|全部)指标"
+)
+_UNNAMED_METRICS_REASON = (
+    "a threshold on several metrics it does not name; name each metric, one clause each"
+)
+# A unit of measure right after a threshold's number: degrees ("15°", "85 °C").
+_MEASURE_UNIT = re.compile(r"⟨T⟩\s*(?:°\s*(?:[cf](?![\w-]))?|degrees?\b)")
+# A list of things after the threshold that it holds for, each one ("< 15° for CrackerBox,
+# MustardBottle, TomatoSoupCan"): two or more names, none a system of the block.
+_ITEM_LIST = re.compile(
+    r"⟨T⟩\s*(?:for|on|in|across)\s+(?P<items>[^\s⟨⟩,;]+(?:\s*,\s*(?:and\s+)?[^\s⟨⟩,;]+)+)\s*$"
+)
+_EACH_ITEM_REASON = (
+    "one threshold for each of several things named, written as one; the rules judge one "
+    "number per metric: record a metric for each and write a clause for each"
+)
+# "removing a term costs ≥ 1 °C peak T", "costs 2 points of accuracy": a change as a cost.
+_COSTS = re.compile(r"(?<![\w-])costs?\s+⟨T⟩")
+_COST_REASON = (
+    "says what a change costs ('costs …'), not which way the metric moves; write it as the "
+    "change ('removing each term raises peak T by at least 1 °C')"
+)
+# A system named after a comparing word, with a word or two between ("than current ⟨SB⟩").
+_THAN_NAMED = re.compile(r"\b(?:than|vs\.?|versus|over|against)\s+(?:[^\s⟨⟩]+\s+){0,2}⟨S[A-Z]+⟩")
+_IN_WORDS_REASON = (
+    "compares two systems in words, with no metric named and no number to measure it by; name "
+    "the metric (and the margin) the comparison is on"
+)
 # How far a number says the subject is from a reference, and which way: "1 pt below the
 # baseline", "10% above ⟨S⟩", "2 points worse than B".
 _MARGIN_FROM = re.compile(
@@ -366,7 +397,8 @@ _NUMBER_BEFORE = re.compile(r"(?<![\w.])\d")
 # A reference named in words, not a placeholder: "over A3", "相对归档模型", "分别对 A3 和 A4".
 _UNKNOWN_REFERENCE = re.compile(
     r"\bover\s+(?:the\s+)?(?![⟨\d])[a-z][\w-]*"
-    r"|(?:相对于?|较之?|分别对|对于?|超过|高于|低于|优于|胜过)\s*(?![⟨\s\d])[^\s\d]{1,12}"
+    # The name whole, digits after its first letter too: 027's "分别对 A3" was quoted "分别对 a".
+    r"|(?:相对于?|较之?|分别对|对于?|超过|高于|低于|优于|胜过)\s*(?![⟨\s\d])[^\s，,。；;]{1,12}"
 )
 # "不得靠 … 超过 GT 20% 来提高速度", "must not exceed the teacher by 5%": what must not happen;
 # read as a gain to reach it would be met exactly when the plan says it fails.
@@ -735,6 +767,11 @@ def _parse(  # one linear decision procedure, kept in one place to read top to b
             "a share of items ('N% of ...'): record the share as a metric and name it, or "
             "write 'hits of total ≥ N%' with two recorded metrics"
         )
+    unnamed = _UNNAMED_METRICS.search(norm)
+    if unnamed is not None:
+        # 015's B1 "correlation ≥ 0.85 on both metrics": which metrics is said elsewhere
+        # ("several or conditional clauses" sent the reader to split a clause it could not).
+        return unparsed(f"{_UNNAMED_METRICS_REASON} ({original_spelling(unnamed[0], clause)!r})")
     # "同时优于 A" (039's B3), "均超过 0.8", "beats both": the word says every one named is
     # beaten or every value passes; it joins no second condition.
     if COMPOUND.search(norm := EVERY_ONE.sub("", norm)):
@@ -849,6 +886,9 @@ def _parse(  # one linear decision procedure, kept in one place to read top to b
             )
         )
     rest = THRESHOLD.sub(" ⟨T⟩ ", norm)
+    # "< 15°", "≤ 85 °C": the number's unit of measure, no words of a metric's name (033's E2
+    # "std(obj_principal_yaw) < 15°" was "a threshold without a metric" for the "°" after it).
+    rest = _MEASURE_UNIT.sub(" ⟨T⟩ ", rest)
     if len(thresholds) > 1:
         return unparsed("several thresholds; only one condition can be checked")
     margin = (
@@ -976,6 +1016,11 @@ def _parse(  # one linear decision procedure, kept in one place to read top to b
             return unparsed("the reference named is not a system of the block")
         mentioned = list(dict.fromkeys(re.findall(r"⟨S[A-Z]+⟩", rest)))
         candidates = [p for p in mentioned if system_name(p, systems) != reference]
+        if len(candidates) > 1 and metric is None and not thresholds and _THAN_NAMED.search(rest):
+            # 002's B5 "TC-CS-1S uses rotation in a more targeted and interpretable way than
+            # current JORA-Diag": one subject and one reference ("current" kept the reference
+            # word from it), compared in words, which no metric or number measures.
+            return unparsed(_IN_WORDS_REASON)
         if len(candidates) > 1:
             return unparsed("several subject systems")
         if candidates and subject is None:
@@ -1067,7 +1112,7 @@ def _parse(  # one linear decision procedure, kept in one place to read top to b
             # against something named that is no system of the block, never the baseline.
             return unparsed(
                 "compares with something that is not a system of the block "
-                f"({named.group(0).strip()!r})"
+                f"({original_spelling(named.group(0).strip(), clause)!r})"
             )
         if relational and reference is None:
             reference = BASELINE
@@ -1112,6 +1157,17 @@ def _parse(  # one linear decision procedure, kept in one place to read top to b
         notes.append(f"no comparator before {threshold.value:g}: read as 'at least'")
 
     if metric is None and not relational:
+        items = _ITEM_LIST.search(rest)
+        if items is not None:
+            # 033's E2 "std(obj_principal_yaw) < 15° for CrackerBox, MustardBottle, TomatoSoupCan":
+            # one threshold for each object named, not one number of the run.
+            said = original_spelling(" ".join(items["items"].split()), clause)
+            return unparsed(f"{_EACH_ITEM_REASON} ({said!r})")
+        cost = _COSTS.search(rest)
+        if cost is not None:
+            # 015's B4 "removing each … term costs ≥ 1 °C peak T": a change said as a cost,
+            # with no word for which way the metric moves (peak T rises; accuracy would fall).
+            return unparsed(_COST_REASON)
         return unparsed("an absolute threshold without a metric")
 
     # Units: decide what the number measures.
