@@ -414,6 +414,19 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
     ),
     (
         re.compile(
+            r"block (\S+)'s text says its runs run only under a condition \((.+)\): bridge "
+            r"cannot check it and runs them as planned; mark (their rows|the block's tracker row) "
+            r"NOT RUN — <reason> when its condition does not hold"
+        ),
+        lambda m: (
+            f"实验块 {m[1]} 的正文写明它的运行只在某个条件下运行（{m[2]}）：bridge 无法检查该"
+            "条件，会照计划运行它们；条件不成立时请把"
+            + ("这些运行的行" if m[3] == "their rows" else "追踪表中该实验块的行")
+            + "标为 NOT RUN — <原因>"
+        ),
+    ),
+    (
+        re.compile(
             r"the stated dependencies make runs wait for each other \((.+)\): those waits are "
             r"not kept"
         ),
