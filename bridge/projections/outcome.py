@@ -90,8 +90,6 @@ from bridge.projections.block_runs import (
     system_in,
 )
 from bridge.projections.outcome_types import (
-    NO_MAIN,
-    NO_MAIN_ZH,
     NO_MILESTONES,
     NO_MILESTONES_ZH,
     NO_VERDICTS,
@@ -100,13 +98,12 @@ from bridge.projections.outcome_types import (
     MilestoneResult,
     Outcome,
     must_completed,
+    no_main,
     not_met_elsewhere,
     untrusted_phrase,
 )
 
 __all__ = [
-    "NO_MAIN",
-    "NO_MAIN_ZH",
     "NO_MILESTONES",
     "NO_MILESTONES_ZH",
     "NO_VERDICTS",
@@ -117,6 +114,7 @@ __all__ = [
     "evaluate",
     "key_value",
     "must_completed",
+    "no_main",
     "not_met_elsewhere",
     "sanity_check",
     "untrusted_phrase",
@@ -1003,7 +1001,7 @@ def evaluate(state: PipelineState) -> Outcome:
     elif main is None and not state.plan.milestones:
         reasons.append((NO_MILESTONES, NO_MILESTONES_ZH))
     elif main is None:
-        reasons.append((NO_MAIN, NO_MAIN_ZH))
+        reasons.append(no_main(state.plan.milestones))
     elif result is MainResult.INCONCLUSIVE:
         reasons.append((f"the main milestone {main} is inconclusive", f"主要里程碑 {main} 无定论"))
     block_ids = {b.id for b in state.plan.blocks}

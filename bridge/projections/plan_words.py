@@ -286,12 +286,12 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         re.compile(
             r"no milestone is marked as the main result \(none is named main, decisive, core or "
             r"headline, and no block titled main has runs\): the results will judge each block "
-            r"but give no main result; name it with main_milestone = \"M…\" in bridge\.toml "
-            r"\[bridge\] \(milestones: (.+)\)"
+            r"but give no main result; name it with (main_milestone = \"(?:[^\"\\]|\\.)*\") in "
+            r"bridge\.toml \[bridge\] \(milestones: (.+)\)"
         ),
         r"没有里程碑被标为主要结果（没有名为 main、decisive、core 或 headline 的里程碑，也没有"
         r"标题为 main 的实验块有运行）：结果会逐块判定，但不给出主要结果；可在 bridge.toml "
-        r'[bridge] 中用 main_milestone = "M…" 指定（里程碑：\1）',
+        r"[bridge] 中用 \1 指定（里程碑：\2）",
     ),
     (
         re.compile(r"none of the (\d+) runs has a command" + _UNREAD + _NO_COMMAND_FIX),
