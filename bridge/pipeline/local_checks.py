@@ -24,6 +24,15 @@ def _ids(runs: Sequence[RunSpec]) -> str:
     return ", ".join(ids[:8]) + (f", … ({len(ids)} runs)" if len(ids) > 8 else "")
 
 
+def _runs(project: LoadedProject) -> list[RunSpec]:
+    """
+    The project's runs, without the tracker's implementation tasks: a task is never launched,
+    so it neither needs a program nor a GPU (001 with ``gpus = 1``: "… (21 runs) ask for up to 1
+    GPU(s)" counted its 7 tasks I1-I7 among its 14 runs).
+    """
+    return [r for r in project.runs if not r.task]
+
+
 def _path_names(path: str) -> list[str]:
     names: set[str] = set()
     for folder in path.split(os.pathsep):
@@ -36,15 +45,16 @@ def _path_names(path: str) -> list[str]:
 
 def check_programs(project: LoadedProject) -> None:
     """
-    Every run's program (the command's first word) exists: on ``PATH`` (the run's own ``env``
-    ``PATH`` when it sets one) for a bare name, or as a file for a path (relative to the run's
-    working directory). A program given by a placeholder is not checked.
+    Every run's program (the command's first word; implementation tasks are no runs) exists:
+    on ``PATH`` (the run's own ``env`` ``PATH`` when it sets one) for a bare name, or as a file
+    for a path (relative to the run's working directory). A program given by a placeholder is
+    not checked.
 
     Raises:
         ConfigError: naming the program, the runs and the setting, with the closest names.
     """
     missing: dict[str, list[RunSpec]] = {}
-    for run in project.runs:
+    for run in _runs(project):
         if not run.command or "{" in run.command[0]:
             continue
         program = run.command[0]
@@ -79,7 +89,8 @@ def check_programs(project: LoadedProject) -> None:
 
 def check_gpus(project: LoadedProject, gpu_count: Callable[[], int]) -> None:
     """
-    Runs that ask for GPUs (``gpus > 0``) have that many on this machine.
+    Runs that ask for GPUs (``gpus > 0``) have that many on this machine; the refusal names
+    and counts runs only, never the tracker's implementation tasks.
 
     Args:
         gpu_count: how many GPUs the local backend can use (asked only when a run wants one).
@@ -87,7 +98,7 @@ def check_gpus(project: LoadedProject, gpu_count: Callable[[], int]) -> None:
     Raises:
         ConfigError: naming the runs, what they ask for and what the machine has.
     """
-    wanting = [r for r in project.runs if r.gpus > 0]
+    wanting = [r for r in _runs(project) if r.gpus > 0]
     if not wanting:
         return
     have = gpu_count()

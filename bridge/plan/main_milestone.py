@@ -12,6 +12,7 @@ block's "core" is often a pilot's: "Pilot Core"); else none.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from typing import Literal, Protocol
@@ -20,7 +21,7 @@ import attrs
 
 from bridge.value_methods import value_methods
 
-__all__ = ["CORE_WORDS", "MAIN_WORDS", "MainChoice", "main_milestone"]
+__all__ = ["CORE_WORDS", "MAIN_WORDS", "MainChoice", "main_milestone", "main_milestone_setting"]
 
 #: The words that mark a milestone, or a block, as the main result.
 MAIN_WORDS = re.compile(r"\bmain\b|\bdecisive\b|主实验|主要结果|主结果|决定性", re.IGNORECASE)
@@ -113,3 +114,18 @@ def main_milestone(
         if count and (best is None or count > best[0]):
             best = (count, m.id)
     return MainChoice(id=best[1], reason="blocks", runs=best[0]) if best else None
+
+
+def main_milestone_setting(milestones: Sequence[MilestoneLike]) -> str:
+    """
+    The ``main_milestone`` setting that names a milestone of this plan, for advice to show:
+    the first non-sanity milestone's id as TOML writes a string. 034's milestones have no
+    M-ids (``Pilot positive``, ``Ablations complete``): the advice said ``main_milestone =
+    "M…"``, and ``-o main_milestone=M4`` was refused, as only a milestone's own id works; it
+    now says ``main_milestone = "Pilot positive"``. ``main_milestone = "M…"`` when every
+    milestone is the sanity one (no milestone can be named).
+    """
+    first = next((m.id for m in milestones if not m.sanity), None)
+    # json's string is TOML's basic string (quotes and backslashes escaped, the rest as is).
+    value = json.dumps(first, ensure_ascii=False) if first is not None else '"M…"'
+    return f"main_milestone = {value}"

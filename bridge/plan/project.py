@@ -17,7 +17,7 @@ from bridge.plan.config import Config
 from bridge.plan.config_reader import load_config
 from bridge.plan.crosscheck import check_against_runs, gpu_cost_without_gpus
 from bridge.plan.loader import build_plan
-from bridge.plan.main_milestone import main_milestone
+from bridge.plan.main_milestone import main_milestone, main_milestone_setting
 from bridge.plan.milestones import mark_sanity, says_sanity
 from bridge.plan.model import Milestone, Plan, PlanWarning
 from bridge.plan.options import OptionLayer, Options, apply_options, parse_override_line
@@ -157,8 +157,8 @@ def _no_main_milestone(
             line=first.line if first else 0,
             message="no milestone is marked as the main result (none is named main, decisive, "
             "core or headline, and no block titled main has runs): the results will judge "
-            'each block but give no main result; name it with main_milestone = "M…" in '
-            f"bridge.toml [bridge] (milestones: {', '.join(m.id for m in candidates)})",
+            f"each block but give no main result; name it with {main_milestone_setting(candidates)}"
+            f" in bridge.toml [bridge] (milestones: {', '.join(m.id for m in candidates)})",
         )
     ]
 

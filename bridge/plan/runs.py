@@ -962,7 +962,7 @@ def build_runs(
                 "is not bridge's, or TODO for bridge to run it",
             )
         )
-    warnings.extend(_conditional(ordered))
+    warnings.extend(_conditional(ordered, plan))
     if config.implementer.get("kind") != "agent":
         warnings.extend(_open_tasks(ordered))
     known = {d.id for d in ordered}
@@ -995,18 +995,30 @@ def build_runs(
 # A row that runs only under a condition: "Only if margins tight", "Only if R203 M2 gate
 # fails", "仅当 observation-correction 作为最终创新时启动". ("If … fails, stop" after a result
 # is what to do next, not a condition to run.)
-_ONLY_IF = re.compile(
-    r"^\W*(?:only\s+(?:if|when|after)|run\s+only\s+if|skip(?:ped)?\s+(?:if|unless)|仅当|仅在|只在|只有在"
+_CONDITION = (
+    r"only\s+(?:if|when|after)|run\s+only\s+if|skip(?:ped)?\s+(?:if|unless)|仅当|仅在|只在|只有在"
     # "wait for the user's final checkpoint", "start only after the M1 gate passes" (not "run
     # only once per seed")
     r"|wait(?:s|ing)?\s+(?:for|on|until)\b|(?:start|run|launch)(?:ed|s)?\s+only\s+(?:after|if|when)\b"
+    # 001's "After M2 confirms" (R005/R006) and B2's "AFTER Block 1 confirms depth conditioning
+    # works": a result that must hold first, which bridge does not judge ("After R014" is a wait
+    # for a run, kept by bridge/plan/dependencies.py; "after 3 passes over the data" no result)
+    r"|after\s+(?!\d)[^,;.。，；()]{1,40}?\s(?:confirms?|confirmed|pass(?:es|ed)|succeeds?"
+    r"|succeeded|works|holds)\b"
+    # 001's R014 "If DepthBasis is trained": what it needs may never exist
+    r"|if\s+[^,;.。，；()]{1,40}?\s(?:is|are)\s+(?:trained|available|unavailable|released|ready)\b"
+    r"|(?:如果|若)[^,;.。，；()]{1,30}?(?:已训练|训练完成|可用|已发布|已开源)"
     # 023's "仅 M1/M3 gate 通过后启动" and "等用户的最终 Stage1.5 checkpoint 冻结" (not 等权重,
     # 等量, 等距, 等预算: "equal …")
     r"|仅.{1,40}?(?:后|之后|以后)(?:才)?(?:启动|运行|开始|执行)|等待"
     r"|等(?:用户|作者|我们|人工|老师|导师|.{1,20}?(?:冻结|确认|完成|通过|就绪)(?:后|之后|再|才))"
-    r"|待.{1,30}?(?:冻结|确认|完成|通过)后)",
-    re.IGNORECASE,
+    r"|待.{1,30}?(?:冻结|确认|完成|通过)后"
 )
+_ONLY_IF = re.compile(rf"^\W*(?:{_CONDITION})", re.IGNORECASE)
+# The same words where a clause of a block's heading or Priority field starts: 001's B2
+# "MUST-RUN (but AFTER Block 1 confirms depth conditioning works)", 036's "Revisit semantic
+# projection only if reviewers ask".
+_CONDITION_IN = re.compile(rf"(?:^|(?<=[\s(（,;，；:：]))(?:{_CONDITION})", re.IGNORECASE)
 
 
 def _rows_file(file: str, plan_file: str) -> str:
@@ -1099,18 +1111,42 @@ def _open_tasks(drafts: Sequence[_Draft]) -> list[PlanWarning]:
     ]
 
 
-def _conditional(drafts: Sequence[_Draft]) -> list[PlanWarning]:
+def _block_condition(block: Block) -> tuple[int, str] | None:
+    """
+    Where a block's text says its runs run only under a condition, and the words: its heading
+    or its Priority field with a clause that states one (001's B2 "MUST-RUN (but AFTER Block 1
+    confirms depth conditioning works)"), or a line of its own, not a sub-item of something
+    else, that opens with one (034's S3 "- Skipped if tuned-lens is unavailable for
+    closed-weight models."). Not the condition of one of its settings: "Seed: 42 (run 3 seeds
+    only if margins are tight)" is no condition to launch the block.
+
+    Returns:
+        ``(line, words)``, or None when the block states no such condition.
+    """
+    if _CONDITION_IN.search(block.title):
+        return block.line, block.title
+    for field in block.fields:
+        if field.key == "priority" and _CONDITION_IN.search(field.value):
+            return field.line, field.value
+    for at, text in enumerate(block.text.splitlines()):
+        # An indented line is a sub-item of the line above it; a table row is no sentence.
+        if text[:1].isspace() or text.startswith("|") or not _ONLY_IF.match(text):
+            continue
+        return block.line + 1 + at, text.strip().lstrip("-*+ ").strip()  # below the heading
+    return None
+
+
+def _conditional(drafts: Sequence[_Draft], plan: Plan) -> list[PlanWarning]:
     """
     One warning naming the runs still to launch whose row says they run only under a condition
-    (their Notes or Purpose open with "Only if …"), and one naming those whose Notes say they
-    lack what they need (038's "checkpoint intentionally absent"): bridge cannot check either,
-    so they run as planned unless the researcher marks them NOT RUN.
+    (their Notes or Purpose open with "Only if …", "After M2 confirms", "If DepthBasis is
+    trained"), one per block whose text says so of its runs (see :func:`_block_condition`), and
+    one naming the runs whose Notes say they lack what they need (038's "checkpoint
+    intentionally absent"): bridge cannot check any of it, so they run as planned unless the
+    researcher marks them NOT RUN.
     """
-    to_run = [
-        d
-        for d in drafts
-        if d.source == "tracker" and not d.task and d.status in ("todo", "unknown")
-    ]
+    to_run = [d for d in drafts if not d.task and d.status in ("todo", "unknown")]
+    rows_to_run = [d for d in to_run if d.source == "tracker"]
 
     # The researcher's Notes only: bridge's labelled part is no condition of theirs (004's
     # R501 quoted "Only if R203 M2 gate fails; bridge: its settings changed (in", trial T7).
@@ -1120,11 +1156,11 @@ def _conditional(drafts: Sequence[_Draft]) -> list[PlanWarning]:
 
     found = [
         (d, said)
-        for d in to_run
+        for d in rows_to_run
         if (said := next((t for t in (own(d.notes), d.purpose) if _ONLY_IF.match(t)), ""))
     ]
     # 038's ENV-OF3-02, PENDING: "checkpoint intentionally absent; cofold remains optional".
-    lacking = [(d, own(d.notes)) for d in to_run if _LACKS.search(own(d.notes))]
+    lacking = [(d, own(d.notes)) for d in rows_to_run if _LACKS.search(own(d.notes))]
     warnings: list[PlanWarning] = []
     for group, said in (
         (found, "run only under a condition"),
@@ -1147,6 +1183,28 @@ def _conditional(drafts: Sequence[_Draft]) -> list[PlanWarning]:
                 message=f"runs whose row says they {said} ({shown}{more}): bridge cannot check "
                 "it and runs them as planned; mark a row NOT RUN — <reason> when its condition "
                 "does not hold",
+            )
+        )
+    # 034's S3 "Skipped if tuned-lens is unavailable": its proposed run launched, failed, and
+    # the plan ended "Must-run runs did not succeed (R013)" without a word before.
+    for block in plan.blocks:
+        runs = [d for d in to_run if d.block == block.id]
+        stated = _block_condition(block) if runs else None
+        if stated is None:
+            continue
+        line, words = stated
+        ids = [seed_row(d.id, d.seed) or d.id for d in runs]
+        shown = ", ".join(dict.fromkeys(ids))
+        # A tracker that lists blocks gives the block's runs their Status from the block's row.
+        where = "the block's tracker row" if runs[0].status_file else "their rows"
+        warnings.append(
+            PlanWarning(
+                file=block.file,
+                line=line,
+                message=f"block {block.id}'s text says its runs run only under a condition "
+                f"({shown}: {' '.join(words.split())[:80]!r}): bridge cannot check it and runs "
+                f"them as planned; mark {where} NOT RUN — <reason> when its condition does not "
+                "hold",
             )
         )
     return warnings

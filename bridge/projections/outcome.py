@@ -96,8 +96,6 @@ from bridge.projections.block_runs import (
     system_in,
 )
 from bridge.projections.outcome_types import (
-    NO_MAIN,
-    NO_MAIN_ZH,
     NO_MILESTONES,
     NO_MILESTONES_ZH,
     NO_VERDICTS,
@@ -107,13 +105,12 @@ from bridge.projections.outcome_types import (
     Outcome,
     main_not_met,
     must_completed,
+    no_main,
     not_met_elsewhere,
     untrusted_phrase,
 )
 
 __all__ = [
-    "NO_MAIN",
-    "NO_MAIN_ZH",
     "NO_MILESTONES",
     "NO_MILESTONES_ZH",
     "NO_VERDICTS",
@@ -126,6 +123,7 @@ __all__ = [
     "key_value",
     "main_not_met",
     "must_completed",
+    "no_main",
     "not_met_elsewhere",
     "sanity_check",
     "untrusted_phrase",
@@ -1105,7 +1103,7 @@ def evaluate(state: PipelineState) -> Outcome:
     elif main is None and not state.plan.milestones:
         reasons.append((NO_MILESTONES, NO_MILESTONES_ZH))
     elif main is None:
-        reasons.append((NO_MAIN, NO_MAIN_ZH))
+        reasons.append(no_main(state.plan.milestones))
     elif result is MainResult.INCONCLUSIVE:
         reasons.append((f"the main milestone {main} is inconclusive", f"主要里程碑 {main} 无定论"))
     # Negative on one block while others of the main milestone were never judged (015: B6, a

@@ -5,17 +5,18 @@ milestone and their summary, as frozen values, and the must-run count as the sum
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import attrs
 
 from bridge.events.measurements import QualityFlag
 from bridge.events.types import BlockInfo, MilestoneInfo
 from bridge.machine.judge import Aggregate, MainResult, Verdict, VerdictKind
 from bridge.plan.criteria import Compound, Criterion, Unparsed
+from bridge.plan.main_milestone import main_milestone_setting
 from bridge.value_methods import value_methods
 
 __all__ = [
-    "NO_MAIN",
-    "NO_MAIN_ZH",
     "NO_MILESTONES",
     "NO_MILESTONES_ZH",
     "NO_VERDICTS",
@@ -25,20 +26,12 @@ __all__ = [
     "Outcome",
     "main_not_met",
     "must_completed",
+    "no_main",
     "not_met_elsewhere",
     "untrusted_elsewhere",
     "untrusted_phrase",
 ]
 
-#: Why there is no main result, and what to do about it (the results and the summary say it).
-NO_MAIN = (
-    "no main milestone recognised in the plan (none is named main); name it with "
-    'main_milestone = "M…" in bridge.toml [bridge]'
-)
-NO_MAIN_ZH = (
-    "计划中未识别出主要里程碑（没有名为 main 的里程碑）；"
-    '可在 bridge.toml [bridge] 中用 main_milestone = "M…" 指定'
-)
 #: The same when the plan has no milestones at all (017): no main_milestone can name one.
 NO_MILESTONES = (
     "the plan has no milestones, so no main result; give it milestones (a run-order table "
@@ -48,6 +41,24 @@ NO_MILESTONES_ZH = (
     "计划没有里程碑，因而没有主要结果；请写出里程碑（运行顺序表 `| Milestone | Goal | Runs |` "
     "或 `### M1: …` 标题）"
 )
+
+
+def no_main(milestones: Sequence[MilestoneInfo]) -> tuple[str, str]:
+    """
+    Why there is no main result, and what to do about it, in English and Chinese (the results
+    and the summary say it): the setting it shows names one of the plan's own milestones
+    (:func:`~bridge.plan.main_milestone.main_milestone_setting`: 034's ``main_milestone =
+    "Pilot positive"``, where ``"M…"`` named no milestone of it).
+    """
+    setting = main_milestone_setting(milestones)
+    return (
+        "no main milestone recognised in the plan (none is named main); name it with "
+        f"{setting} in bridge.toml [bridge]",
+        "计划中未识别出主要里程碑（没有名为 main 的里程碑）；"
+        f"可在 bridge.toml [bridge] 中用 {setting} 指定",
+    )
+
+
 #: The same when the plan has no experiment blocks (032): no criterion, so nothing to judge.
 NO_VERDICTS = (
     "the plan has no experiment blocks, so no criterion is judged and there is no main result; "

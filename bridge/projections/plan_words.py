@@ -286,12 +286,12 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         re.compile(
             r"no milestone is marked as the main result \(none is named main, decisive, core or "
             r"headline, and no block titled main has runs\): the results will judge each block "
-            r"but give no main result; name it with main_milestone = \"M…\" in bridge\.toml "
-            r"\[bridge\] \(milestones: (.+)\)"
+            r"but give no main result; name it with (main_milestone = \"(?:[^\"\\]|\\.)*\") in "
+            r"bridge\.toml \[bridge\] \(milestones: (.+)\)"
         ),
         r"没有里程碑被标为主要结果（没有名为 main、decisive、core 或 headline 的里程碑，也没有"
         r"标题为 main 的实验块有运行）：结果会逐块判定，但不给出主要结果；可在 bridge.toml "
-        r'[bridge] 中用 main_milestone = "M…" 指定（里程碑：\1）',
+        r"[bridge] 中用 \1 指定（里程碑：\2）",
     ),
     (
         re.compile(r"none of the (\d+) runs has a command" + _UNREAD + _NO_COMMAND_FIX),
@@ -411,6 +411,19 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         ),
         r"这些运行的行写明只在某个条件下运行（\1）：bridge 无法检查该条件，会照计划运行它们；"
         r"条件不成立时请把该行标为 NOT RUN — <原因>",
+    ),
+    (
+        re.compile(
+            r"block (\S+)'s text says its runs run only under a condition \((.+)\): bridge "
+            r"cannot check it and runs them as planned; mark (their rows|the block's tracker row) "
+            r"NOT RUN — <reason> when its condition does not hold"
+        ),
+        lambda m: (
+            f"实验块 {m[1]} 的正文写明它的运行只在某个条件下运行（{m[2]}）：bridge 无法检查该"
+            "条件，会照计划运行它们；条件不成立时请把"
+            + ("这些运行的行" if m[3] == "their rows" else "追踪表中该实验块的行")
+            + "标为 NOT RUN — <原因>"
+        ),
     ),
     (
         re.compile(

@@ -29,6 +29,7 @@ from bridge.machine.stages import (
 )
 from bridge.machine.verdicts import JudgedBy, VerdictKind
 from bridge.plan.criteria import Compound, Criterion, clause_metrics
+from bridge.plan.main_milestone import main_milestone_setting
 from bridge.plan.metric_names import match_metric, plan_metric_names
 from bridge.plan.vocabulary import ended_failed
 from bridge.projections import plot
@@ -164,9 +165,10 @@ _WORDS: dict[str, tuple[str, str]] = {
         "Must-run blocks outside the main milestone with numbers not trusted",
         "主要里程碑之外数值不可信的必做实验块",
     ),
+    # {setting}: main_milestone_setting's, naming one of the plan's own milestones.
     "main_none": (
-        'no main milestone recognised; name it with main_milestone = "M…" in bridge.toml',
-        '未识别出主要里程碑；可在 bridge.toml 中用 main_milestone = "M…" 指定',
+        "no main milestone recognised; name it with {setting} in bridge.toml",
+        "未识别出主要里程碑；可在 bridge.toml 中用 {setting} 指定",
     ),
     "main_no_blocks": ("the plan has no experiment blocks", "计划中没有实验块"),
     "ready": ("Ready for the review loop", "可进入评审循环"),
@@ -528,14 +530,21 @@ def next_step(state: PipelineState, outcome: Outcome, language: str) -> str:
             "`bridge run`. Ablation planning skipped (main result inconclusive)."
         )
     if outcome.main_milestone is None:
-        # Nothing was judged as the main result: the one thing to do is to say which it is.
+        # Nothing was judged as the main result: the one thing to do is to say which it is,
+        # with a value that names one of the plan's milestones (034's have no M-ids).
+        milestones = [m for m in state.plan.milestones if not m.sanity] if state.plan else []
+        setting = main_milestone_setting(milestones)
+        listed = ", ".join(m.id for m in milestones)
         return (
-            '计划中未识别出主要里程碑：在 bridge.toml [bridge] 中用 main_milestone = "M…" 指定，'
-            "然后运行 `bridge run`。消融规划已跳过（主要结果无定论）。"
+            f"计划中未识别出主要里程碑：在 bridge.toml [bridge] 中用 {setting} 指定"
+            + (f"（里程碑：{listed}）" if listed else "")
+            + "，然后运行 `bridge run`。消融规划已跳过（主要结果无定论）。"
             if zh
             else "No main milestone was recognised in the plan: name it with "
-            'main_milestone = "M…" in bridge.toml [bridge], then run `bridge run`. Ablation '
-            "planning skipped (main result inconclusive)."
+            f"{setting} in bridge.toml [bridge]"
+            + (f" (milestones: {listed})" if listed else "")
+            + ", then run `bridge run`. "
+            "Ablation planning skipped (main result inconclusive)."
         )
     return (
         "主要结果无定论：先解决各实验块判定中给出的原因（失败运行、缺失指标、训练质量问题、"
@@ -759,6 +768,7 @@ def render(state: PipelineState, language: str = "en") -> str:
             for run_id, p in problems
         )
         lines.append("")
+    setting = main_milestone_setting(state.plan.milestones if state.plan is not None else ())
     # The English word is what a program reads; Chinese readers get their word beside it.
     main_word = f"`{outcome.main_result.value}`" + (
         f"（{_RESULT_WORDS[outcome.main_result][1]}）" if language == "zh" else ""
@@ -781,7 +791,7 @@ def render(state: PipelineState, language: str = "en") -> str:
         if outcome.main_milestone
         else f"{main_word} ({_t('main_no_blocks', language)})"
         if not outcome.blocks
-        else f"{main_word} ({_t('main_none', language)})"
+        else f"{main_word} ({_t('main_none', language).format(setting=setting)})"
     )
     # As the main result: YES/NO is what a program reads, with the Chinese word beside it.
     ready = ("YES" if outcome.ready else "NO") + (

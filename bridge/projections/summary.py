@@ -16,7 +16,6 @@ from bridge.plan.priority import Priority
 from bridge.projections.code_review import unavailable_note
 from bridge.projections.markdown import line
 from bridge.projections.outcome import (
-    NO_MAIN,
     NO_MILESTONES,
     NO_MILESTONES_ZH,
     NO_VERDICTS,
@@ -26,6 +25,7 @@ from bridge.projections.outcome import (
     evaluate,
     main_not_met,
     must_completed,
+    no_main,
     not_met_elsewhere,
     untrusted_phrase,
 )
@@ -55,12 +55,8 @@ def _main_sentence(state: PipelineState, zh: bool) -> str:
             else f"Main result: inconclusive ({NO_MILESTONES})."
         )
     if outcome.main_milestone is None:
-        return (
-            "主要结果：无定论（计划中未识别出主要里程碑；"
-            '可在 bridge.toml [bridge] 中用 main_milestone = "M…" 指定）。'
-            if zh
-            else f"Main result: inconclusive ({NO_MAIN})."
-        )
+        en, zh_words = no_main(state.plan.milestones if state.plan is not None else ())
+        return f"主要结果：无定论（{zh_words}）。" if zh else f"Main result: inconclusive ({en})."
     blocks = [
         b
         for b in outcome.blocks

@@ -99,6 +99,20 @@ class TestPlanTime:
         (root / "bridge.toml").write_text('[bridge]\nmain_milestone = "M4"\n')
         assert self._no_main(root) == []
 
+    def test_the_advice_shows_a_value_that_works_for_the_plan(self, tmp_path: Path) -> None:
+        """034's milestones have no M-ids: the warning said `main_milestone = "M…"` and
+        `-o main_milestone=M4` was refused; the value it shows now is one of its milestones,
+        and setting it ends the warning."""
+        root = as_project("034", tmp_path)
+        (said,) = [
+            w.message
+            for w in load_project(root).warnings
+            if w.message.startswith("no milestone is marked as the main result")
+        ]
+        assert 'name it with main_milestone = "Pilot positive" in bridge.toml [bridge]' in said
+        (root / "bridge.toml").write_text('[bridge]\nmain_milestone = "Pilot positive"\n')
+        assert self._no_main(root) == []
+
     def test_a_plan_naming_one_is_not_warned(self, tmp_path: Path) -> None:
         """001's `M2: Core`."""
         assert self._no_main(as_project("001", tmp_path)) == []

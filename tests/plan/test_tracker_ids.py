@@ -340,9 +340,12 @@ def test_rows_that_run_only_under_a_condition_are_named(tmp_path: Path) -> None:
     them without a word. A row whose note says what to do after a result ("If … fails, stop")
     is not among them."""
     messages = [w.message for w in load_project(as_project("001", tmp_path / "a")).warnings]
-    (said,) = [m for m in messages if "only under a condition" in m]
+    (said,) = [m for m in messages if m.startswith("runs whose row says they run only under")]
+    # R005/R006 "After M2 confirms" and R014 "If DepthBasis is trained" were launched without a
+    # word (new-user trial): a result that must hold first, a model that may never be trained.
     assert said.startswith(
-        "runs whose row says they run only under a condition (R013: 'Only if margins tight')"
+        "runs whose row says they run only under a condition (R005: 'After M2 confirms'; R006: "
+        "'After M2 confirms'; R013: 'Only if margins tight'; R014: 'If DepthBasis is trained')"
     )
     messages = [w.message for w in load_project(as_project("004", tmp_path / "b")).warnings]
     (said,) = [m for m in messages if "only under a condition" in m]
@@ -376,12 +379,49 @@ def test_a_condition_is_quoted_without_bridges_part_of_the_notes(tmp_path: Path)
     assert "bridge:" not in said
 
 
+@needs_shared
+def test_blocks_whose_text_states_a_condition_are_named(tmp_path: Path) -> None:
+    """001's B2 "MUST-RUN (but AFTER Block 1 confirms depth conditioning works)" (plan:87) and
+    034's S3 "Skipped if tuned-lens is unavailable for closed-weight models." (plan:65): the
+    block's runs launched without a word (034's failed, and the plan ended "Must-run runs did
+    not succeed"). Named with the plan's line; 001's B1 "Seed: 42 (run 3 seeds only if margins
+    are tight)" is a condition on its seeds, not on launching it."""
+    warnings = load_project(as_project("001", tmp_path / "a")).warnings
+    (b2,) = [w for w in warnings if w.message.startswith("block ") and "condition" in w.message]
+    assert (b2.file, b2.line) == ("refine-logs/EXPERIMENT_PLAN.md", 87)
+    assert b2.message == (
+        "block B2's text says its runs run only under a condition (R005, R006: 'MUST-RUN (but "
+        "AFTER Block 1 confirms depth conditioning works)'): bridge cannot check it and runs "
+        "them as planned; mark their rows NOT RUN — <reason> when its condition does not hold"
+    )
+    warnings = load_project(as_project("034", tmp_path / "b")).warnings
+    (s3,) = [w for w in warnings if w.message.startswith("block ") and "condition" in w.message]
+    assert (s3.file, s3.line) == ("refine-logs/EXPERIMENT_PLAN.md", 65)
+    assert s3.message.startswith(
+        "block S3's text says its runs run only under a condition (R013: 'Skipped if tuned-lens "
+        "is unavailable for closed-weight models.')"
+    )
+    # 034's tracker lists blocks: the block's row is where NOT RUN takes its runs out.
+    assert "mark the block's tracker row NOT RUN — <reason>" in s3.message
+
+
 @pytest.mark.parametrize(
     ("note", "conditional"),
     [
         ("等用户的最终 Stage1.5 checkpoint 冻结", True),
         ("等 R003 完成后再跑", True),
         ("start only after the M1 gate passes", True),
+        # 001's R005/R006 and R014, 034's S3
+        ("After M2 confirms", True),
+        ("AFTER Block 1 confirms depth conditioning works", True),
+        ("If DepthBasis is trained", True),
+        ("Skipped if tuned-lens is unavailable for closed-weight models.", True),
+        ("若 DepthBasis 已训练", True),
+        # a wait for a run (bridge keeps it), a step count, what to do after a result: none
+        ("After R014", False),
+        ("After 3 passes over the data, evaluate", False),
+        ("If E3 > E2 by >= 2pts → GO to M3", False),
+        ("If the gate fails, stop", False),
         # "equal weights", "equal budget", once per seed: no condition
         ("等权重平均", False),
         ("等预算比较", False),

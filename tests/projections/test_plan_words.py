@@ -158,3 +158,16 @@ def test_runs_from_bridge_toml_say_the_proposed_runs_are_not(tmp_path: Path) -> 
     chinese = warning_in_language(message, "zh")
     assert chinese.startswith("运行取自 bridge.toml（1 个：R002）")
     assert english_left(chinese, {"bridge.toml", "runs", "grid"}) == []
+
+
+def test_a_block_condition_in_a_chinese_plan_reads_in_chinese() -> None:
+    """The block warning is said in Chinese on a Chinese plan, as the row warning is."""
+    message = (
+        "block B2's text says its runs run only under a condition (R005, R006: '仅当 B1 通过'): "
+        "bridge cannot check it and runs them as planned; mark their rows NOT RUN — <reason> "
+        "when its condition does not hold"
+    )
+    assert warning_in_language(message, "zh") == (
+        "实验块 B2 的正文写明它的运行只在某个条件下运行（R005, R006: '仅当 B1 通过'）：bridge "
+        "无法检查该条件，会照计划运行它们；条件不成立时请把这些运行的行标为 NOT RUN — <原因>"
+    )
