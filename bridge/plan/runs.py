@@ -37,7 +37,12 @@ from bridge.plan.status_legend import held_for_code
 from bridge.plan.templates import AT_LAUNCH, outputs_of, placeholders
 from bridge.plan.text import plain
 from bridge.plan.tracker import seed_row
-from bridge.plan.vocabulary import DONE_STATUSES, OUT_OF_SCOPE_STATUSES, says_not_run
+from bridge.plan.vocabulary import (
+    DONE_STATUSES,
+    OUT_OF_SCOPE_STATUSES,
+    says_not_run,
+    status_parts,
+)
 from bridge.value_methods import value_methods
 
 __all__ = [
@@ -1140,9 +1145,10 @@ def _conditional(drafts: Sequence[_Draft], plan: Plan) -> list[PlanWarning]:
     """
     One warning naming the runs still to launch whose row says they run only under a condition
     (their Notes or Purpose open with "Only if …", "After M2 confirms", "If DepthBasis is
-    trained"), one per block whose text says so of its runs (see :func:`_block_condition`), and
-    one naming the runs whose Notes say they lack what they need (038's "checkpoint
-    intentionally absent"): bridge cannot check any of it, so they run as planned unless the
+    trained"), one per block whose text says so of its runs (see :func:`_block_condition`), one
+    naming the runs whose Notes say they lack what they need (038's "checkpoint intentionally
+    absent"), and one naming those whose Status has a part not finished (038's "PASS-STATIC /
+    PENDING-RESIDENT"): bridge cannot check any of it, so they run as planned unless the
     researcher marks them NOT RUN.
     """
     to_run = [d for d in drafts if not d.task and d.status in ("todo", "unknown")]
@@ -1161,10 +1167,20 @@ def _conditional(drafts: Sequence[_Draft], plan: Plan) -> list[PlanWarning]:
     ]
     # 038's ENV-OF3-02, PENDING: "checkpoint intentionally absent; cofold remains optional".
     lacking = [(d, own(d.notes)) for d in rows_to_run if _LACKS.search(own(d.notes))]
+    # 038's HIP-03, "PASS-STATIC / PENDING-RESIDENT": one part passed, the run is not finished
+    # (vocabulary.normalise_status), so bridge runs it; the row's words say why.
+    partly = [(d, d.status_raw) for d in rows_to_run if status_parts(d.status_raw)]
     warnings: list[PlanWarning] = []
-    for group, said in (
-        (found, "run only under a condition"),
-        (lacking, "lack something they need"),
+    when_not = "mark a row NOT RUN — <reason> when its condition does not hold"
+    for group, said, fix in (
+        (found, "run only under a condition", when_not),
+        (lacking, "lack something they need", when_not),
+        # Its finished part is no reason not to run it: what is left decides.
+        (
+            partly,
+            "are not finished in part",
+            "mark a row NOT RUN — <reason> when what is left is not bridge's to run",
+        ),
     ):
         if not group:
             continue
@@ -1181,8 +1197,7 @@ def _conditional(drafts: Sequence[_Draft], plan: Plan) -> list[PlanWarning]:
                 file=group[0][0].file,
                 line=group[0][0].line,
                 message=f"runs whose row says they {said} ({shown}{more}): bridge cannot check "
-                "it and runs them as planned; mark a row NOT RUN — <reason> when its condition "
-                "does not hold",
+                f"it and runs them as planned; {fix}",
             )
         )
     # 034's S3 "Skipped if tuned-lens is unavailable": its proposed run launched, failed, and

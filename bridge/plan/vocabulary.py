@@ -30,6 +30,7 @@ __all__ = [
     "says_failure",
     "says_not_run",
     "section_kind",
+    "status_parts",
     "stopped_status",
 ]
 
@@ -40,6 +41,8 @@ DONE_STATUSES = frozenset({"done", "failed"})
 # Of those, the ones whose result was a failure: completed, not succeeded; summaries name them.
 FAILED_STATUSES = frozenset({"failed"})
 OUT_OF_SCOPE_STATUSES = frozenset({"skipped", "blocked"})
+# The statuses of a run not finished: a Status with such a part is not done.
+_OPEN = ("todo", "running")
 _NOT_RUN = re.compile(r"\W*not[\s_-]+run\b", re.IGNORECASE)
 
 
@@ -484,8 +487,13 @@ def ended_failed(status: str) -> bool:
     says a failure (002's "**GATE FAILED**", which reads as a settled gate otherwise; 014's
     "COMPLETE_FAIL_HARD_STOP").
     """
-    # "COMPLETE_FAIL_HARD_STOP" (014) says FAIL between underscores.
-    return normalise_status(status) in FAILED_STATUSES or says_failure(status.replace("_", " "))
+    # "COMPLETE_FAIL_HARD_STOP" (014) says FAIL between underscores; 038's "PASS-PARITY /
+    # FAIL-SPEEDUP" says it in one part of several, a gate that failed (HIP-02's 5x speedup).
+    return (
+        normalise_status(status) in FAILED_STATUSES
+        or says_failure(status.replace("_", " "))
+        or any(normalise_status(part) in FAILED_STATUSES for part in status_parts(status))
+    )
 
 
 def says_failure(text: str) -> bool:
@@ -499,6 +507,25 @@ def says_failure(text: str) -> bool:
 
 
 _STATUS_TOKENS = re.compile(r"[A-Za-z]+")
+# A status of several parts, each an upper-case word (038's "PASS-PARITY / FAIL-SPEEDUP",
+# "PASS-STATIC / PENDING-RESIDENT"): one outcome per part, "/" between them. Digits around a
+# slash ("DONE 5/5") or lower-case words ("DONE (CPU/GPU)") are no parts.
+_PART = r"[A-Z][A-Z0-9]*(?:[-_][A-Z0-9]+)*"
+_PARTS = re.compile(rf"\s*({_PART}(?:\s*/\s*{_PART})+)(?![\w/-])")
+_SLASH = re.compile(r"\s*/\s*")
+
+
+def status_parts(raw: str) -> tuple[str, ...]:
+    """
+    The parts of a tracker Status that gives one outcome per part, as written
+    (``("PASS-PARITY", "FAIL-SPEEDUP")``); ``()`` for a Status of one part. The worst part is
+    what the row says: a FAIL part is a failed gate (:func:`ended_failed`), a PENDING or
+    RUNNING part a run not finished (:func:`normalise_status`).
+    """
+    found = _PARTS.match(raw.replace("*", "").replace("`", ""))
+    return tuple(_SLASH.split(found.group(1))) if found else ()
+
+
 _CHINESE_STATUS: tuple[tuple[str, str], ...] = (
     ("已完成-失败", "failed"),
     ("失败", "failed"),
@@ -553,6 +580,12 @@ def normalise_status(raw: str) -> str:
     ):
         if text.startswith(mark):
             return status
+    parts = [normalise_status(part) for part in status_parts(text)]
+    if "failed" not in parts and (open_part := next((p for p in parts if p in _OPEN), None)):
+        # "PASS-STATIC / PENDING-RESIDENT" (038's HIP-03): one part passed, the run is not
+        # finished; read as done it counted as a success. A FAIL part leaves it done (a gate's
+        # outcome, PARSE-RULES), which ended_failed reads as failed.
+        return "running" if "running" in parts else open_part
     tokens = [t.upper() for t in _STATUS_TOKENS.findall(text[:80])]
     lead = text.lstrip()[:1]
     if tokens and lead.isascii():

@@ -405,6 +405,15 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
     ),
     (
         re.compile(
+            r"runs whose row says they are not finished in part \((.+)\): bridge cannot check "
+            r"it and runs them as planned; mark a row NOT RUN — <reason> when what is left is "
+            r"not bridge's to run"
+        ),
+        r"这些运行的行写明只完成了一部分（\1）：bridge 无法检查，会照计划运行它们；"
+        r"剩下的部分不该由 bridge 运行时请把该行标为 NOT RUN — <原因>",
+    ),
+    (
+        re.compile(
             r"runs whose row says they run only under a condition \((.+)\): bridge cannot check "
             r"it and runs them as planned; mark a row NOT RUN — <reason> when its condition does "
             r"not hold"

@@ -235,8 +235,9 @@ def _status_cell(run: RunView) -> str:
     word = status_word(run)
     said = " ".join(run.found_status.replace("*", "").replace("`", "").split())
     if run.state is RunState.DONE_BEFORE and said and said.upper() != word:
-        # 038's "PASS-PARITY / FAIL-SPEEDUP" is done (a gate's outcome), and its FAIL half is
-        # the researcher's word: shown, not folded into a bare DONE (trial O3).
+        # 038's "PASS-PARITY / FAIL-SPEEDUP" (a gate failed: FAILED) and "PASS-RUNTIME /
+        # ANNOTATION-ONLY" (DONE) are the researcher's words: shown, not folded into a bare
+        # word (trial O3).
         word = f"{word} ({said[:80]})"
     flags = run.metrics.quality if run.metrics is not None else ()
     kinds = sorted({f.kind for f in flags if f.blocking})

@@ -256,20 +256,30 @@ def test_must_run_rows_the_tracker_says_are_blocked_are_named_not_dropped(projec
 
 
 def test_a_mixed_outcome_done_before_bridge_is_shown_as_written(tmp_path: Path) -> None:
-    """038's "PASS-PARITY / FAIL-SPEEDUP" is done (a gate's outcome, PARSE-RULES), and the
-    results showed a bare DONE: its FAIL half is the researcher's word, shown beside it."""
+    """038's "PASS-PARITY / FAIL-SPEEDUP" is a gate that failed (HIP-02's 5x speedup): the
+    results showed DONE beside it and `bridge status` counted it ok. It reads as its worst part,
+    failed before bridge, in its own words; a part that says nothing ("ANNOTATION-ONLY") leaves
+    a row done."""
     project = write_project(
-        tmp_path / "p", [Run(id="S1", milestone="M0"), Run(id="R1", milestone="M1")]
+        tmp_path / "p",
+        [Run(id="S1", milestone="M0"), Run(id="R1", milestone="M1"), Run(id="R2", milestone="M1")],
     )
-    _set_status(project, {"R1": "PASS-PARITY / FAIL-SPEEDUP"})
+    _set_status(
+        project, {"R1": "PASS-PARITY / FAIL-SPEEDUP", "R2": "PASS-RUNTIME / ANNOTATION-ONLY"}
+    )
     bridge = Bridge(project)
     try:
         bridge.run()
+        shown = "\n".join(status_lines(bridge.status(), width=100))
     finally:
         bridge.close()
+    assert "1 failed or invalid before bridge" in shown, shown
     results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text()
-    rows = [row for row in results.splitlines() if row.startswith("| R1 |")]
-    assert rows and rows[0].rstrip().endswith("| DONE (PASS-PARITY / FAIL-SPEEDUP) |"), rows
+    rows = [row for row in results.splitlines() if row.startswith(("| R1 |", "| R2 |"))]
+    assert rows[0].rstrip().endswith("| FAILED (PASS-PARITY / FAIL-SPEEDUP) |"), rows
+    assert rows[1].rstrip().endswith("| DONE (PASS-RUNTIME / ANNOTATION-ONLY) |"), rows
+    data = json.loads((project / "refine-logs" / "results.json").read_text())
+    assert data["summary"]["must_run"]["failed_before_bridge"] == ["R1"]
 
 
 def test_a_row_failed_before_bridge_with_no_command_is_not_advised_a_retry(

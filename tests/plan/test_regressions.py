@@ -423,6 +423,33 @@ class TestCorpusMilestones:
         assert runs["R-B0-TRACE"].block == "B0"
 
 
+@needs_shared
+def test_038_a_status_of_several_parts_reads_as_its_worst(tmp_path: Path) -> None:
+    """038's tracker:18 "PASS-PARITY / FAIL-SPEEDUP" (B4's 5x gate failed) and :23 "PASS-PROTOCOL
+    / FAIL-COMPETITION-STRENGTH" read as done, and :19 "PASS-STATIC / PENDING-RESIDENT" as done
+    too: `bridge status` said 28/28 ok. A FAIL part is a failed gate, a PENDING part a run not
+    finished, which bridge runs, saying why in the row's words."""
+    from bridge.plan.vocabulary import ended_failed
+
+    project = load_project(as_project("038", tmp_path))
+    runs = {r.id: r for r in project.runs}
+    assert [(runs[i].status, ended_failed(runs[i].status_raw)) for i in ("HIP-02", "PHARM-04")] == [
+        ("done", True),
+        ("done", True),
+    ]
+    assert (runs["HIP-03"].status, runs["DRUTAI-01"].status) == ("todo", "done")
+    assert not ended_failed(runs["DRUTAI-01"].status_raw)  # "PASS-RUNTIME / ANNOTATION-ONLY"
+    said = [(w.line, w.message) for w in project.warnings if "not finished in part" in w.message]
+    assert said == [
+        (
+            19,
+            "runs whose row says they are not finished in part (HIP-03: 'PASS-STATIC / "
+            "PENDING-RESIDENT'): bridge cannot check it and runs them as planned; mark a row "
+            "NOT RUN — <reason> when what is left is not bridge's to run",
+        )
+    ]
+
+
 def test_an_arm_column_names_the_system_over_a_policy_column(tmp_path: Path) -> None:
     """`| Run ID | Block | Policy | Arm |`: the Arm cell is the run's system whatever the column
     order, and a list of systems closing with its count ("(three arms)") loses the count."""
