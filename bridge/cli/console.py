@@ -349,7 +349,10 @@ def status_lines(
         done = sum(1 for r in runs if r.state in TERMINAL_RUN_STATES)
         ok = sum(1 for r in runs if r.state in SETTLED_RUN_STATES)
         # Out-of-scope runs are not counted, but said: "0/0 ok" alone hides a skipped milestone.
-        skipped = len(every) - len(runs)
+        # Those the tracker says are blocked are said so (027's M2: "13 out of scope" here,
+        # "blocked" in the summary).
+        blocked = sum(1 for r in every if r.blocked_in_tracker)
+        skipped = len(every) - len(runs) - blocked
         # Runs the tracker says ended failed or invalid before bridge are done, but not ok.
         failed_before = sum(1 for r in runs if r.failed_before_bridge)
         ok -= failed_before
@@ -364,6 +367,7 @@ def status_lines(
             + (t("status_done_before", language).format(n=before) if before else "")
             + (t("status_failed_before", language).format(n=failed_before) if failed_before else "")
             + (t("status_not_ok", language).format(n=not_ok) if not_ok else "")
+            + (t("status_blocked", language).format(n=blocked) if blocked else "")
             + (t("status_out_of_scope", language).format(n=skipped) if skipped else "")
             if every
             # the plan's milestone has no run in the tracker or bridge.toml

@@ -117,7 +117,7 @@ def plan(args: Parsed) -> int:
     from bridge.plan.main_milestone import main_milestone
     from bridge.plan.overview import estimate_milestone, overview, own_gpu_hours
     from bridge.plan.priority import Priority
-    from bridge.plan.runs import ran_by_bridge, waits_outside
+    from bridge.plan.runs import ran_by_bridge, tracker_says_blocked, waits_outside
     from bridge.plan.status_legend import is_held_for_code
     from bridge.plan.vocabulary import ended_failed
     from bridge.projections.text import chosen_language, t
@@ -324,12 +324,21 @@ def plan(args: Parsed) -> int:
         for r in runs
         if r.settled_before_bridge and r.id not in (*done, *ran) and waits_outside(r.status_raw)
     ]
+    # Rows the tracker says are blocked (027's BLOCKED_BY_M1.5): said so, as everywhere else.
+    blocked = [
+        r.id
+        for r in runs
+        if r.settled_before_bridge
+        and not r.task
+        and r.id not in (*done, *ran, *unwritten, *outside)
+        and tracker_says_blocked(r.status_raw)
+    ]
     ruled_out = [
         r.id
         for r in runs
-        if r.settled_before_bridge and r.id not in (*done, *ran, *unwritten, *outside)
+        if r.settled_before_bridge and r.id not in (*done, *ran, *unwritten, *outside, *blocked)
     ]
-    if done or ruled_out or ran or unwritten or outside or tasks:
+    if done or ruled_out or ran or unwritten or outside or tasks or blocked:
         # The rows it leaves alone, and why (getting-started.md: `bridge plan` says which).
         parts = [
             t(key, language).format(count=len(ids), runs=_some(ids))
@@ -338,6 +347,7 @@ def plan(args: Parsed) -> int:
                 ("plan_not_launched_done", done),
                 ("plan_not_launched_code", unwritten),
                 ("plan_not_launched_waiting", outside),
+                ("plan_not_launched_blocked", blocked),
                 ("plan_not_launched_out", ruled_out),
                 ("plan_not_launched_tasks", tasks),
             )

@@ -206,7 +206,14 @@ def describe(rec: Recorded, language: str = "en") -> str | None:
             what = "运行前已完成，不运行" if zh else "done before bridge, not run"
         return f"{at} {evt.run_id} {what}: {evt.status}"
     if isinstance(evt, ev.RunRuledOut):
-        what = "不在范围内，不运行" if zh else "out of scope, not run"
+        from bridge.plan.runs import tracker_says_blocked
+
+        # A row the tracker says is blocked is said so, as `bridge status` and the results
+        # say it (027's BLOCKED_BY_M1.5 rows read "out of scope" here, "blocked" there).
+        if tracker_says_blocked(evt.status, evt.reason):
+            what = "在追踪表中受阻，不运行" if zh else "blocked in the tracker, not run"
+        else:
+            what = "不在范围内，不运行" if zh else "out of scope, not run"
         return f"{at} {evt.run_id} {what}: {evt.reason}"
     if isinstance(evt, ev.RunSpecChanged):
         fields = "; ".join(_change_words(c, zh) for c in evt.changes)

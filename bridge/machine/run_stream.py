@@ -232,6 +232,9 @@ def _found_done(run: LiveRun, run_id: str, evt: ev.RunFoundDone, record: Recorde
 
 def _ruled_out(run: LiveRun, run_id: str, evt: ev.RunRuledOut, record: Recorded) -> None:
     run.state = next_run_state(run_id, run.state, _trigger(evt), seq=record.seq)
+    # The Status as written says whether the row is blocked (RunView.blocked_in_tracker); its
+    # reason may say more that reads otherwise (002's "BLOCKED — … gate failed").
+    run.found_status = evt.status
     run.give_reason(evt.reason)
 
 

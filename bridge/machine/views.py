@@ -82,7 +82,8 @@ class RunView:
     oom_failures: int = 0
     failures: int = 0
     stream_version: int = 0
-    found_status: str = ""  # the tracker's status as written, when it was done before bridge
+    # The tracker's status as written, when it was done before bridge or ruled out there.
+    found_status: str = ""
     # Every reason the run was given, oldest first: what its tracker Notes may have said on an
     # earlier render, so a note the researcher wrote after it is told apart from bridge's part.
     reasons: tuple[str, ...] = ()
@@ -169,6 +170,21 @@ class RunView:
         done or not): no experiment run, so it is in no milestone's table and no count.
         """
         return self.state is RunState.OUT_OF_SCOPE and self.reason.startswith(TASK_NOT_RUN)
+
+    @property
+    def blocked_in_tracker(self) -> bool:
+        """
+        True when the run is out of scope because its tracker row says it is blocked (038's
+        ``BLOCKED-BY-HOST``, 027's ``BLOCKED_BY_M1.5``, 002's ``**BLOCKED**``): every place
+        that names it says "blocked", never "out of scope" or SKIPPED
+        (:func:`bridge.plan.runs.tracker_says_blocked`). An implementation task is none.
+        """
+        if self.state is not RunState.OUT_OF_SCOPE or self.is_task:
+            return False
+        # Imported here, as for failed_before_bridge: only the few runs ruled out ask.
+        from bridge.plan.runs import tracker_says_blocked
+
+        return tracker_says_blocked(self.found_status, self.reason)
 
     @property
     def failed_before_bridge(self) -> bool:

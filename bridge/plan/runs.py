@@ -33,13 +33,14 @@ from bridge.plan.run_fields import RunFields
 from bridge.plan.same_command import refuse_same_commands
 from bridge.plan.setting_fields import did_you_mean
 from bridge.plan.stated_counts import stated_beyond_runs
-from bridge.plan.status_legend import held_for_code
+from bridge.plan.status_legend import held_for_code, is_held_for_code
 from bridge.plan.templates import AT_LAUNCH, outputs_of, placeholders
 from bridge.plan.text import plain
 from bridge.plan.tracker import seed_row
 from bridge.plan.vocabulary import (
     DONE_STATUSES,
     OUT_OF_SCOPE_STATUSES,
+    normalise_status,
     says_not_run,
     status_parts,
 )
@@ -52,6 +53,7 @@ __all__ = [
     "build_runs",
     "match_system",
     "ran_by_bridge",
+    "tracker_says_blocked",
     "waits_outside",
 ]
 
@@ -1077,6 +1079,24 @@ WAITS_ZH = "等待"
 _WAITS_OUTSIDE = re.compile(
     rf"\({WAITS} \S+, which bridge does not run|（{WAITS_ZH} \S+，bridge 不运行它"
 )
+
+
+def tracker_says_blocked(status_raw: str, reason: str = "") -> bool:
+    """
+    Whether a row bridge does not launch is one the tracker says is blocked (038's
+    ``BLOCKED-BY-HOST``, 027's ``BLOCKED_BY_M1.5``, 002's ``**BLOCKED**``): waiting for
+    something, not a decision not to run it (SKIPPED, CANCELLED), so every place that names it
+    says "blocked". Read from its Status as written (``status_raw``): 002's R006 Notes, "BLOCKED —
+    mechanism gate failed (R001 FAIL)", read as a failure and R006 was called out of scope
+    beside R009-R011. Not a row NOT RUN (the researcher's decision, as bridge's advice asks)
+    nor one held for its code or for a run bridge does not run (``reason``: named apart).
+    """
+    said = status_raw or reason
+    return normalise_status(said) == "blocked" and not any(
+        check(text)
+        for text in (status_raw, reason)
+        for check in (says_not_run, is_held_for_code, waits_outside)
+    )
 
 
 def waits_outside(status_raw: str) -> bool:

@@ -83,7 +83,7 @@ from bridge.plan.metric_names import (
 from bridge.plan.priority import Priority
 from bridge.plan.runs import waits_outside
 from bridge.plan.status_legend import is_held_for_code
-from bridge.plan.vocabulary import normalise_status, says_not_run
+from bridge.plan.vocabulary import normalise_status
 from bridge.projections.block_runs import (
     block_runs,
     candidate_system,
@@ -812,22 +812,6 @@ def _planned_runs(block: BlockInfo, runs: Sequence[RunView]) -> dict[str, int]:
     return planned
 
 
-def _blocked_in_tracker(reason: str) -> bool:
-    """
-    Whether a row ruled out of scope is one the tracker says is blocked (``BLOCKED-BY-HOST``,
-    ``BLOCKED_BY_M1.5``): waiting for something, not a decision not to run it (SKIPPED,
-    CANCELLED); rows held for their code or for a run bridge does not run are named apart.
-    """
-    return (
-        normalise_status(reason) == "blocked"
-        # "NOT RUN — needs API placement outputs" (009's R005) is the researcher's decision not
-        # to run it here, as bridge's own advice for a run that cannot run asks: no block.
-        and not says_not_run(reason)
-        and not is_held_for_code(reason)
-        and not waits_outside(reason)
-    )
-
-
 def _unnamed_differ(block: BlockInfo, runs: Sequence[RunView]) -> tuple[str, ...]:
     """
     The runs that name no system, when they are not seeds of one run (their tracker rows say
@@ -1046,7 +1030,7 @@ def evaluate(state: PipelineState) -> Outcome:
         # BLOCKED_BY_M1.5): not done either, and it left the count in silence ("28/28").
         (
             "blocked",
-            _blocked_in_tracker,
+            None,
             "must-run runs the tracker says are blocked",
             "追踪表写着受阻的必做运行",
         ),
@@ -1056,7 +1040,7 @@ def evaluate(state: PipelineState) -> Outcome:
             for r in runs
             if r.state is RunState.OUT_OF_SCOPE
             and r.spec.priority is Priority.MUST
-            and held(r.reason)
+            and (r.blocked_in_tracker if held is None else held(r.reason))
         )
         waiting[kind] = ids
         if ids:
@@ -1142,7 +1126,7 @@ def evaluate(state: PipelineState) -> Outcome:
             r.state is RunState.OUT_OF_SCOPE
             and not is_held_for_code(r.reason)
             and not waits_outside(r.reason)
-            and not _blocked_in_tracker(r.reason)
+            and not r.blocked_in_tracker
         )
     )
     outcome = Outcome(

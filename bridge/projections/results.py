@@ -132,6 +132,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "done_before": ("done before bridge", "运行前已完成"),
     "failed_before": ("ended failed before bridge", "运行前已以失败结束"),
     "out_of_scope": ("out of scope", "不在范围内"),
+    "blocked": ("blocked in the tracker", "在追踪表中受阻"),
     "unattributed_note": (
         "These runs belong to no block; a block counts one only where it compares the run's "
         "system (shared, as the block's runs say). Give each a block (`block =` on its "
@@ -746,7 +747,7 @@ def render(state: PipelineState, language: str = "en") -> str:
             what = (
                 ("failed_before" if ended_failed(run.found_status) else "done_before")
                 if run.state is RunState.DONE_BEFORE
-                else "out_of_scope"
+                else ("blocked" if run.blocked_in_tracker else "out_of_scope")
             )
             lines.append(f"- {run.run_id} — {_t(what, language)}: {line(run.reason) or '-'}")
         lines.append("")

@@ -158,6 +158,10 @@ _WORDS: dict[str, tuple[str, str]] = {
         "{count} implementation tasks of the tracker, not runs ({runs})",
         "{count} 个追踪表的实现任务，不是运行（{runs}）",
     ),
+    "plan_not_launched_blocked": (
+        "{count} the tracker says are blocked ({runs})",
+        "{count} 个追踪表写着受阻（{runs}）",
+    ),
     "plan_not_launched_out": (
         "{count} out of scope or not experiment runs ({runs})",
         "{count} 个不在范围内或不是实验运行（{runs}）",
@@ -261,6 +265,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     ),
     "status_not_ok": (", {n} not ok", "，{n} 个未成功"),
     "status_out_of_scope": (", {n} out of scope", "，{n} 个不在范围内"),
+    "status_blocked": (", {n} blocked in the tracker", "，{n} 个在追踪表中受阻"),
     "status_no_runs": ("no runs", "没有运行"),
     "status_no_milestone": ("(no milestone)", "（无里程碑）"),
     "results_not_in_plan": ("not a milestone of the plan", "不是计划中的里程碑"),

@@ -59,19 +59,25 @@ STATUS_WORDS = {
     RunState.DONE_BEFORE: "DONE",
     RunState.OUT_OF_SCOPE: "SKIPPED",
 }
+# The word for an out-of-scope row the tracker says is blocked (RunView.blocked_in_tracker).
+BLOCKED = "BLOCKED"
 
 
 def status_word(run: RunView) -> str:
     """
     The tracker's status word for ``run`` (the vocabulary the ARIS tracker uses): a row the
     tracker says ended failed or invalid before bridge is FAILED, not DONE (002's "**GATE
-    FAILED**" sanity row read DONE in the results), though it counts as settled.
+    FAILED**" sanity row read DONE in the results), though it counts as settled; a row the
+    tracker says is blocked is BLOCKED, not SKIPPED, though it is out of scope.
     """
     if run.state is RunState.DONE_BEFORE and run.found_status:
         from bridge.plan.vocabulary import ended_failed
 
         if ended_failed(run.found_status):
             return STATUS_WORDS[RunState.FAILED]
+    if run.blocked_in_tracker:
+        # 027's BLOCKED_BY_M1.5 rows: SKIPPED here while the summary said blocked.
+        return BLOCKED
     return STATUS_WORDS[run.state]
 
 
@@ -191,6 +197,8 @@ def _not_launched(run: RunView, language: str) -> str:
         what = "运行前已以失败结束" if zh else "ended failed before bridge"
     elif run.state is RunState.DONE_BEFORE:
         what = "运行前已完成" if zh else "done before bridge"
+    elif run.blocked_in_tracker:
+        what = "在追踪表中受阻" if zh else "blocked in the tracker"
     else:
         what = "不在范围内" if zh else "out of scope"
     return f"- {run.run_id} — {what}: {line(run.reason) or '-'}"

@@ -71,6 +71,19 @@ def test_first_to_launch_leaves_out_rows_done_before_bridge(tmp_path: Path) -> N
 
 
 @needs_shared
+def test_rows_the_tracker_says_are_blocked_are_said_blocked(tmp_path: Path) -> None:
+    """002's R006, R009-R011 `**BLOCKED**` were "out of scope or not experiment runs" here, with
+    its PAUSED and CANCELLED rows, while the summary said blocked (R006's Notes, "BLOCKED —
+    mechanism gate failed", even made it "out of scope" there)."""
+    done = bridge("plan", "--project", str(as_project("002", tmp_path)))
+    assert done.returncode == 0, done.stderr
+    assert (
+        "; 4 the tracker says are blocked (R006, R009, R010, R011); "
+        "4 out of scope or not experiment runs (R002, R003, R012, R013)\n" in done.stdout
+    ), done.stdout
+
+
+@needs_shared
 def test_a_plan_whose_every_row_is_settled_says_nothing_launches(tmp_path: Path) -> None:
     """029's 14 rows are all DONE: there was no "first to launch" line and no word of them."""
     done = bridge("plan", "--project", str(as_project("029", tmp_path)))

@@ -255,6 +255,66 @@ def test_must_run_rows_the_tracker_says_are_blocked_are_named_not_dropped(projec
     assert data["summary"]["must_run"]["blocked"] == ["R2"]
 
 
+def test_a_row_the_tracker_says_is_blocked_is_called_blocked_everywhere(project: Path) -> None:
+    """002's R006 `**BLOCKED**`, its Notes "BLOCKED — mechanism gate failed (R001 FAIL)", was
+    "out of scope in the tracker" in the summary and missing from the readiness line beside
+    R009-R011 (the Notes' "failed" read as a failure); 027's `BLOCKED_BY_M1.5` rows were "out of
+    scope, not run" on the console, "13 out of scope" and SKIPPED in `bridge status` and SKIPPED
+    in the tracker's counts, while the summary said blocked. Every place says blocked; a
+    SKIPPED row stays out of scope."""
+    from bridge.cli.watch import describe
+    from bridge.events.types import RunRuledOut
+
+    write_project(
+        project,
+        [Run(id="S1", milestone="M0"), *(Run(id=f"R{n}", milestone="M1") for n in (1, 2, 3))],
+    )
+    _set_status(project, {"R1": "**BLOCKED**", "R2": "BLOCKED_BY_M1.5", "R3": "SKIPPED"})
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    lines = tracker.read_text().split("\n")
+    for i, row in enumerate(lines):
+        cells = row.split("|")
+        if len(cells) > 9 and cells[1].strip() == "R1":
+            cells[9] = " BLOCKED — mechanism gate failed (R001 FAIL); redesign needed "
+            lines[i] = "|".join(cells)
+    tracker.write_text("\n".join(lines))
+    bridge = Bridge(project)
+    try:
+        assert bridge.run() is Stage.COLLECTED
+        summary = bridge.summary()
+        shown = status_lines(bridge.status(), width=120)
+    finally:
+        bridge.close()
+    assert "1 more is blocked" not in summary
+    assert (
+        "Must-run completed: 1/1 (2 more are blocked in the tracker, not counted: R1, R2; 1 more "
+        "is out of scope in the tracker, not counted: R3);"
+    ) in summary, summary
+    assert "must-run runs the tracker says are blocked: R1, R2;" in summary
+    assert any(
+        line.endswith("0/0 ok, 2 blocked in the tracker, 1 out of scope") for line in shown
+    ), shown
+    words = {line.split()[0]: line.split()[3] for line in shown if line.startswith("R")}
+    assert (words["R1"], words["R2"], words["R3"]) == ("BLOCKED", "BLOCKED", "SKIPPED"), shown
+    store = SQLiteEventStore(project / ".bridge" / "events.db")
+    try:
+        said = {
+            r.event.run_id: describe(r, "en")
+            for r in store.read()
+            if isinstance(r.event, RunRuledOut)
+        }
+    finally:
+        store.close()
+    assert " R1 blocked in the tracker, not run: BLOCKED — mechanism gate failed" in str(said["R1"])
+    assert " R3 out of scope, not run: SKIPPED" in str(said["R3"])
+    results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text()
+    assert "- R1 — blocked in the tracker: BLOCKED — mechanism gate failed" in results
+    assert "- R3 — out of scope: SKIPPED" in results
+    ours = tracker.read_text()
+    assert "- R2 — blocked in the tracker: BLOCKED_BY_M1.5" in ours
+    assert "(BLOCKED 2, DONE 1, SKIPPED 1)" in ours, ours
+
+
 def test_a_mixed_outcome_done_before_bridge_is_shown_as_written(tmp_path: Path) -> None:
     """038's "PASS-PARITY / FAIL-SPEEDUP" is a gate that failed (HIP-02's 5x speedup): the
     results showed DONE beside it and `bridge status` counted it ok. It reads as its worst part,
