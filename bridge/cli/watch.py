@@ -206,12 +206,15 @@ def describe(rec: Recorded, language: str = "en") -> str | None:
             what = "运行前已完成，不运行" if zh else "done before bridge, not run"
         return f"{at} {evt.run_id} {what}: {evt.status}"
     if isinstance(evt, ev.RunRuledOut):
-        from bridge.plan.runs import tracker_says_blocked
+        from bridge.plan.runs import done_by_person, tracker_says_blocked
 
         # A row the tracker says is blocked is said so, as `bridge status` and the results
         # say it (027's BLOCKED_BY_M1.5 rows read "out of scope" here, "blocked" there).
         if tracker_says_blocked(evt.status, evt.reason):
             what = "在追踪表中受阻，不运行" if zh else "blocked in the tracker, not run"
+        elif done_by_person(evt.reason):
+            # 020's R025 (owner 白天：人工): work still to do, by people, as the summary says.
+            what = "由人工完成，bridge 不运行" if zh else "work people do, not run by bridge"
         else:
             what = "不在范围内，不运行" if zh else "out of scope, not run"
         return f"{at} {evt.run_id} {what}: {evt.reason}"

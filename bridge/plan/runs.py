@@ -47,10 +47,13 @@ from bridge.plan.vocabulary import (
 from bridge.value_methods import value_methods
 
 __all__ = [
+    "PERSONS_WORK",
+    "PERSONS_WORK_ZH",
     "PROPOSED",
     "SANITY_PROPOSAL",
     "RunSpec",
     "build_runs",
+    "done_by_person",
     "match_system",
     "ran_by_bridge",
     "tracker_says_blocked",
@@ -202,6 +205,25 @@ _HUMAN_WORK = re.compile(
 _PEOPLE = re.compile(r"^\W*(?:humans?|annotators?|people|人工|标注员)\W*$", re.IGNORECASE)
 
 
+# How the recorded status of a row a person runs says so (done_by_person reads it): the words
+# added to an owner's or a Notes' reason, and those _persons_run gives a Purpose or a System.
+PERSONS_WORK = "work people do, not bridge"
+PERSONS_WORK_ZH = "人工完成的工作，bridge 不运行"
+_BY_PERSON = re.compile(
+    r"work people do|names people, not a system bridge runs|是人做的工作|指的是人，不是 bridge"
+    r"|人工完成的工作"
+)
+
+
+def done_by_person(status_raw: str) -> bool:
+    """
+    Whether a recorded status is one :func:`_tracker_drafts` wrote for a row a person runs
+    (020's ``白天：人工``, 032's "Human audit"): work still to be done, by people, not the
+    tracker's decision not to run it.
+    """
+    return _BY_PERSON.search(status_raw) is not None
+
+
 def _persons_run(run: TrackerRun, language: str = "en") -> str:
     """
     Why a person runs this row, not bridge, or ``""``: its Owner column says a person
@@ -263,10 +285,19 @@ def _tracker_drafts(plan: Plan, *, writes_code: bool) -> list[_Draft]:
         persons: tuple[str, str] | None = None
         if status in ("todo", "unknown") and (person := _persons_run(run, plan.language)):
             # 020's Owner column "白天：人工", 009's note "API run is user-only": a person runs
-            # it, not bridge.
+            # it, not bridge. The recorded status says so (done_by_person reads it): 020's
+            # R025 was "excluded by the tracker" in the summary, though still to be done.
             persons = (status, status_raw)
             status = "skipped"
-            status_raw = f"{status_raw} ({person})" if status_raw else person
+            # Its Purpose or System already says work people do: said once.
+            said = (
+                person
+                if done_by_person(person)
+                else f"{person}；{PERSONS_WORK_ZH}"
+                if plan.language == "zh"
+                else f"{person}; {PERSONS_WORK}"
+            )
+            status_raw = f"{status_raw} ({said})" if status_raw else said
         drafts.append(
             _Draft(
                 id=run.id,

@@ -81,7 +81,7 @@ from bridge.plan.metric_names import (
     primary_metric_name,
 )
 from bridge.plan.priority import Priority
-from bridge.plan.runs import waits_outside
+from bridge.plan.runs import done_by_person, waits_outside
 from bridge.plan.status_legend import is_held_for_code
 from bridge.plan.vocabulary import normalise_status
 from bridge.projections.block_runs import (
@@ -1026,6 +1026,14 @@ def evaluate(state: PipelineState) -> Outcome:
             "must-run runs wait for runs bridge does not run",
             "必做运行等待 bridge 不运行的运行",
         ),
+        # Work people do (020's R025, owner "白天：人工"): must-run work not done yet, not
+        # the tracker's decision not to run it ("61/61 … excluded by the tracker").
+        (
+            "person",
+            done_by_person,
+            "must-run runs are work people do, not done yet",
+            "由人工完成、尚未完成的必做运行",
+        ),
         # Any other row the tracker says is blocked (038's BLOCKED-BY-HOST, 027's
         # BLOCKED_BY_M1.5): not done either, and it left the count in silence ("28/28").
         (
@@ -1142,6 +1150,7 @@ def evaluate(state: PipelineState) -> Outcome:
         must_awaiting_code=waiting["code"],
         must_waiting_outside=waiting["outside"],
         must_blocked=waiting["blocked"],
+        must_by_person=waiting["person"],
         must_ruled_out=ruled_out,
         must_not_succeeded=not_succeeded,
         must_no_number=no_number,

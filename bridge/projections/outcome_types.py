@@ -154,6 +154,9 @@ class Outcome:
             decision of the researcher's: not counted, named beside the count.
         must_blocked: must-run runs the tracker says are blocked for another reason
             (``BLOCKED-BY-HOST``), out of scope and not counted: named, as the plan is not done.
+        must_by_person: must-run runs that are work people do, not done yet (020's owner
+            ``白天：人工``, ``bridge.plan.runs.done_by_person``), out of scope for bridge and not
+            counted: named, as the plan is not done.
         must_not_succeeded: must-run runs bridge was to run that have not succeeded (failed,
             cancelled, or not run yet), in planning order.
         must_no_number: must-run runs that succeeded but recorded no number, their metrics
@@ -193,6 +196,7 @@ class Outcome:
     must_awaiting_code: tuple[str, ...] = ()
     must_waiting_outside: tuple[str, ...] = ()
     must_blocked: tuple[str, ...] = ()
+    must_by_person: tuple[str, ...] = ()
     must_ruled_out: tuple[str, ...] = ()
     must_not_succeeded: tuple[str, ...] = ()
     must_no_number: tuple[str, ...] = ()
@@ -228,6 +232,12 @@ def must_completed(outcome: Outcome, *, zh: bool = False) -> str:
             "另有 {n} 个必做运行等待 bridge 不运行的运行，未计入：{ids}",
             "waits for runs bridge does not run",
             "wait for runs bridge does not run",
+        ),
+        (
+            outcome.must_by_person,
+            "另有 {n} 个必做运行由人工完成、尚未完成，未计入：{ids}",
+            "is work people do, not done yet",
+            "are work people do, not done yet",
         ),
         (
             outcome.must_blocked,

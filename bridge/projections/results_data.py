@@ -231,6 +231,7 @@ def document(state: PipelineState) -> dict[str, object]:
                 "awaiting_code": list(outcome.must_awaiting_code),
                 "waiting_outside": list(outcome.must_waiting_outside),
                 "blocked": list(outcome.must_blocked),
+                "by_person": list(outcome.must_by_person),
                 "out_of_scope": list(outcome.must_ruled_out),
                 "not_succeeded": list(outcome.must_not_succeeded),
                 "no_metric_value": list(outcome.must_no_number),

@@ -138,6 +138,7 @@ class TestResultsFile:
             "awaiting_code": [],
             "waiting_outside": [],
             "blocked": [],
+            "by_person": [],
             "out_of_scope": [],
             "not_succeeded": [],
             "no_metric_value": [],

@@ -315,6 +315,52 @@ def test_a_row_the_tracker_says_is_blocked_is_called_blocked_everywhere(project:
     assert "(BLOCKED 2, DONE 1, SKIPPED 1)" in ours, ours
 
 
+def test_must_run_work_people_do_is_named_as_such_not_as_excluded(project: Path) -> None:
+    """020's R025, R047 … (TODO, owner `白天：人工`) read "61/61 (5 more must-run runs excluded
+    by the tracker)" and ready but for the main milestone: they are work people do, not done
+    yet. Named so beside the count, on the console, in results.json, and the plan is not ready
+    while they stand."""
+    from bridge.cli.watch import describe
+    from bridge.events.types import RunRuledOut
+
+    write_project(
+        project,
+        [Run(id="S1", milestone="M0"), *(Run(id=f"R{n}", milestone="M1") for n in (1, 2))],
+    )
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    lines = tracker.read_text().split("\n")
+    for i, row in enumerate(lines):
+        cells = row.split("|")
+        if len(cells) > 9 and cells[1].strip() == "R2":
+            cells[9] = " API run is user-only "
+            lines[i] = "|".join(cells)
+    tracker.write_text("\n".join(lines))
+    bridge = Bridge(project)
+    try:
+        assert bridge.run() is Stage.COLLECTED
+        summary = bridge.summary()
+    finally:
+        bridge.close()
+    assert (
+        "Must-run completed: 2/2 (1 more is work people do, not done yet, not counted: R2);"
+    ) in summary, summary
+    assert "out of scope" not in summary.split("Must-run completed")[1].split("\n")[0]
+    assert "Ready for the review loop: NO (must-run runs are work people do, not done yet: R2" in (
+        summary
+    )
+    data = json.loads((project / "refine-logs" / "results.json").read_text())
+    assert data["summary"]["must_run"]["by_person"] == ["R2"]
+    assert data["summary"]["must_run"]["out_of_scope"] == []
+    store = SQLiteEventStore(project / ".bridge" / "events.db")
+    try:
+        (said,) = [describe(r, "en") for r in store.read() if isinstance(r.event, RunRuledOut)]
+    finally:
+        store.close()
+    assert " R2 work people do, not run by bridge: TODO (Notes: user-only; work people do" in str(
+        said
+    )
+
+
 def test_a_mixed_outcome_done_before_bridge_is_shown_as_written(tmp_path: Path) -> None:
     """038's "PASS-PARITY / FAIL-SPEEDUP" is a gate that failed (HIP-02's 5x speedup): the
     results showed DONE beside it and `bridge status` counted it ok. It reads as its worst part,

@@ -454,10 +454,14 @@ def test_rows_a_person_runs_are_not_launched(tmp_path: Path) -> None:
     assert runs["R025"].settled_before_bridge and runs["R047"].settled_before_bridge
     assert not runs["R029"].settled_before_bridge  # 夜间：ARIS
     (ruled_out,) = tracker_status_events(runs["R025"])
-    assert ruled_out.reason.startswith("TODO (白天/夜间负责人: 白天：人工)")
+    # Said as work people do (the summary and readiness name it so, not "excluded").
+    assert ruled_out.reason.startswith(
+        "TODO (白天/夜间负责人: 白天：人工；人工完成的工作，bridge 不运行)"
+    )
     shared = SHARED / "projects" / "009_tool-placement"
     r004 = next(r for r in load_project(shared).runs if r.id == "R004")
-    assert r004.settled_before_bridge and r004.status_raw == "READY (Notes: user-only)"
+    assert r004.settled_before_bridge
+    assert r004.status_raw == "READY (Notes: user-only; work people do, not bridge)"
     # A [[runs]] entry with a command of its own says bridge runs it (a CPU re-analysis).
     copy = tmp_path / "009"
     (copy / "refine-logs").mkdir(parents=True)
