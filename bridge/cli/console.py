@@ -326,6 +326,7 @@ def status_lines(
     from bridge.events.clock import utc_now
     from bridge.machine.scheduler import LIVE, milestone_order
     from bridge.machine.stages import SETTLED_RUN_STATES, TERMINAL_RUN_STATES, RunState, Stage
+    from bridge.plan.recorded_status import done_by_person
     from bridge.projections.text import language_of, t
 
     now = now or utc_now()
@@ -352,7 +353,11 @@ def status_lines(
         # Those the tracker says are blocked are said so (027's M2: "13 out of scope" here,
         # "blocked" in the summary).
         blocked = sum(1 for r in every if r.blocked_in_tracker)
-        skipped = len(every) - len(runs) - blocked
+        # Work people do (020's R025, owner 白天：人工) is still to do: said so, as the summary.
+        by_person = sum(
+            1 for r in every if r.state is RunState.OUT_OF_SCOPE and done_by_person(r.reason)
+        )
+        skipped = len(every) - len(runs) - blocked - by_person
         # Runs the tracker says ended failed or invalid before bridge are done, but not ok.
         failed_before = sum(1 for r in runs if r.failed_before_bridge)
         ok -= failed_before
@@ -368,6 +373,7 @@ def status_lines(
             + (t("status_failed_before", language).format(n=failed_before) if failed_before else "")
             + (t("status_not_ok", language).format(n=not_ok) if not_ok else "")
             + (t("status_blocked", language).format(n=blocked) if blocked else "")
+            + (t("status_by_person", language).format(n=by_person) if by_person else "")
             + (t("status_out_of_scope", language).format(n=skipped) if skipped else "")
             if every
             # the plan's milestone has no run in the tracker or bridge.toml

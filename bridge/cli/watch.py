@@ -206,7 +206,7 @@ def describe(rec: Recorded, language: str = "en") -> str | None:
             what = "运行前已完成，不运行" if zh else "done before bridge, not run"
         return f"{at} {evt.run_id} {what}: {evt.status}"
     if isinstance(evt, ev.RunRuledOut):
-        from bridge.plan.runs import done_by_person, tracker_says_blocked
+        from bridge.plan.recorded_status import done_by_person, tracker_says_blocked
 
         # A row the tracker says is blocked is said so, as `bridge status` and the results
         # say it (027's BLOCKED_BY_M1.5 rows read "out of scope" here, "blocked" there).

@@ -182,7 +182,7 @@ class RunView:
         if self.state is not RunState.OUT_OF_SCOPE or self.is_task:
             return False
         # Imported here, as for failed_before_bridge: only the few runs ruled out ask.
-        from bridge.plan.runs import tracker_says_blocked
+        from bridge.plan.recorded_status import tracker_says_blocked
 
         return tracker_says_blocked(self.found_status, self.reason)
 

@@ -81,7 +81,7 @@ from bridge.plan.metric_names import (
     primary_metric_name,
 )
 from bridge.plan.priority import Priority
-from bridge.plan.runs import done_by_person, waits_outside
+from bridge.plan.recorded_status import done_by_person, waits_outside
 from bridge.plan.status_legend import is_held_for_code
 from bridge.plan.vocabulary import normalise_status
 from bridge.projections.block_runs import (

@@ -266,6 +266,10 @@ _WORDS: dict[str, tuple[str, str]] = {
     "status_not_ok": (", {n} not ok", "，{n} 个未成功"),
     "status_out_of_scope": (", {n} out of scope", "，{n} 个不在范围内"),
     "status_blocked": (", {n} blocked in the tracker", "，{n} 个在追踪表中受阻"),
+    "status_by_person": (
+        ", {n} work people do, not done yet",
+        "，{n} 个由人工完成、尚未完成",
+    ),
     "status_no_runs": ("no runs", "没有运行"),
     "status_no_milestone": ("(no milestone)", "（无里程碑）"),
     "results_not_in_plan": ("not a milestone of the plan", "不是计划中的里程碑"),

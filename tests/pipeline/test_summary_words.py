@@ -339,8 +339,10 @@ def test_must_run_work_people_do_is_named_as_such_not_as_excluded(project: Path)
     try:
         assert bridge.run() is Stage.COLLECTED
         summary = bridge.summary()
+        shown = status_lines(bridge.status(), width=120)
     finally:
         bridge.close()
+    assert any(line.endswith("1/1 ok, 1 work people do, not done yet") for line in shown), shown
     assert (
         "Must-run completed: 2/2 (1 more is work people do, not done yet, not counted: R2);"
     ) in summary, summary
