@@ -25,6 +25,7 @@ MACHINE_WORDS = frozenset(
         "BLOCKING",
         "DONE",
         "SKIPPED",
+        "BLOCKED",
         "Block",
         "COLLECTED",
         "System",

@@ -314,7 +314,8 @@ def test_bridge_status_in_chinese(blocked: tuple[Path, str]) -> None:
     project, _run = blocked
     status = _bridge("status", "--project", str(project))
     assert status.startswith("阶段 BLOCKED  ·  实验计划：小型检索增强\n")
-    assert " 12/15 成功，3 个未成功，1 个不在范围内\n" in status
+    # X1's 阻塞 is the tracker's blocked: said so, as the summary says it.
+    assert " 12/15 成功，3 个未成功，1 个在追踪表中受阻\n" in status
     assert re.search(r"\n运行 +里程碑 +系统 +状态 +尝试 +槽位 +用时 +备注\n", status)
     assert "  退出码 1：ValueError: 损失发散\n" in status
     assert "已用 0.00 GPU-h，预算 1 GPU-h" in status

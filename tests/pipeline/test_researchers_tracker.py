@@ -102,6 +102,7 @@ def test_done_and_out_of_scope_rows_are_not_launched(project: Path) -> None:
         "awaiting_code": [],
         "waiting_outside": [],
         "blocked": [],
+        "by_person": [],
         "out_of_scope": ["R3", "R4"],
         "not_succeeded": [],
         "no_metric_value": [],
