@@ -177,7 +177,7 @@ class RunView:
         True when the run is out of scope because its tracker row says it is blocked (038's
         ``BLOCKED-BY-HOST``, 027's ``BLOCKED_BY_M1.5``, 002's ``**BLOCKED**``): every place
         that names it says "blocked", never "out of scope" or SKIPPED
-        (:func:`bridge.plan.runs.tracker_says_blocked`). An implementation task is none.
+        (:func:`bridge.plan.recorded_status.tracker_says_blocked`). An implementation task is none.
         """
         if self.state is not RunState.OUT_OF_SCOPE or self.is_task:
             return False
