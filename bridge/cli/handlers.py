@@ -56,10 +56,12 @@ def init(args: Parsed) -> int:
 
     In a new folder it writes the commented templates (plan, tracker, ``bridge.toml``). A
     researcher's plan or tracker is never written over, ``--force`` or not: where a plan exists
-    (an ARIS project) only ``bridge.toml`` is written, as a tracker template beside a plan
-    would add example runs to it. ``--force`` replaces an existing ``bridge.toml`` only, keeping
-    the previous one as ``bridge.toml.before-init``. A plan or tracker beside ``refine-logs/``
-    stops it with the command that moves them, before anything is written.
+    (an ARIS project) only ``bridge.toml`` is written, from a template with nothing of the demo
+    project's (its command commented out, no example systems), as a tracker template beside a
+    plan would add example runs to it. ``--force`` replaces an existing ``bridge.toml`` only,
+    keeping the previous one as ``bridge.toml.before-init`` (``.2``, ``.3`` … when that exists).
+    A plan or tracker beside ``refine-logs/`` stops it with the command that moves them,
+    before anything is written.
     """
     from bridge.plan.project import PLAN, TRACKER, misplaced_inputs
 
@@ -75,14 +77,30 @@ def init(args: Parsed) -> int:
             f"{target}: bridge.toml already exists (use --force to replace it, the old one "
             f"kept as bridge.toml.before-init{kept})"
         )
-    wanted = ["bridge.toml"] if researchers else [PLAN, TRACKER, "bridge.toml"]
+    # Beside a researcher's plan, a bridge.toml with nothing of the demo project's in it: its
+    # train.py, {model} argument and Baseline/Method systems made `bridge plan` refuse 036 and
+    # 018 at once (trial C).
+    wanted = (
+        {"bridge.toml": "bridge.existing.toml"}
+        if researchers
+        else {
+            PLAN: "EXPERIMENT_PLAN.md",
+            TRACKER: "EXPERIMENT_TRACKER.md",
+            "bridge.toml": "bridge.toml",
+        }
+    )
     if config.exists():
+        # Never over an earlier copy: a second --force kept the template over the researcher's.
         backup = target / "bridge.toml.before-init"
+        number = 1
+        while backup.exists():
+            number += 1
+            backup = target / f"bridge.toml.before-init.{number}"
         backup.write_bytes(config.read_bytes())
         out(f"kept the previous bridge.toml as {backup}")
-    for name in wanted:
+    for name, template in wanted.items():
         (target / name).parent.mkdir(parents=True, exist_ok=True)
-        source = templates / Path(name).name
+        source = templates / template
         (target / name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
         out(f"wrote {target / name}")
     if researchers:

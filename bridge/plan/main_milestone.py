@@ -21,7 +21,14 @@ import attrs
 
 from bridge.value_methods import value_methods
 
-__all__ = ["CORE_WORDS", "MAIN_WORDS", "MainChoice", "main_milestone", "main_milestone_setting"]
+__all__ = [
+    "CORE_WORDS",
+    "MAIN_WORDS",
+    "MainChoice",
+    "main_milestone",
+    "main_milestone_setting",
+    "milestones_listed",
+]
 
 #: The words that mark a milestone, or a block, as the main result.
 MAIN_WORDS = re.compile(r"\bmain\b|\bdecisive\b|主实验|主要结果|主结果|决定性", re.IGNORECASE)
@@ -119,13 +126,28 @@ def main_milestone(
 def main_milestone_setting(milestones: Sequence[MilestoneLike]) -> str:
     """
     The ``main_milestone`` setting that names a milestone of this plan, for advice to show:
-    the first non-sanity milestone's id as TOML writes a string. 034's milestones have no
-    M-ids (``Pilot positive``, ``Ablations complete``): the advice said ``main_milestone =
-    "M…"``, and ``-o main_milestone=M4`` was refused, as only a milestone's own id works; it
-    now says ``main_milestone = "Pilot positive"``. ``main_milestone = "M…"`` when every
-    milestone is the sanity one (no milestone can be named).
+    the one non-sanity milestone's id as TOML writes a string, else ``main_milestone = "…"``,
+    shown beside the list of the plan's milestones (:func:`milestones_listed`). 034's
+    milestones have no M-ids (``Pilot positive``, ``Ablations complete``): the advice said
+    ``main_milestone = "M…"``, read as "an M-id", and ``-o main_milestone=M4`` was refused, as
+    only a milestone's own id works.
     """
-    first = next((m.id for m in milestones if not m.sanity), None)
+    candidates = [m.id for m in milestones if not m.sanity]
+    # One candidate is the value; of several, any one shown would be copied as it stands (009's
+    # first, "M1 Retrieval sanity", made a sanity check the main result): "…" stands for the
+    # one the researcher picks from the milestones listed beside it.
     # json's string is TOML's basic string (quotes and backslashes escaped, the rest as is).
-    value = json.dumps(first, ensure_ascii=False) if first is not None else '"M…"'
+    value = json.dumps(candidates[0], ensure_ascii=False) if len(candidates) == 1 else '"…"'
     return f"main_milestone = {value}"
+
+
+def milestones_listed(milestones: Sequence[MilestoneLike], *, zh: bool = False) -> str:
+    """
+    `` (milestones: "M1", "M2")`` (``（里程碑："M1"、"M2"）``): the values
+    :func:`main_milestone_setting`'s ``"…"`` stands for, as TOML writes them; ``""`` with
+    fewer than two non-sanity milestones (the setting names the one).
+    """
+    ids = [json.dumps(m.id, ensure_ascii=False) for m in milestones if not m.sanity]
+    if len(ids) < 2:
+        return ""
+    return f"（里程碑：{'、'.join(ids)}）" if zh else f" (milestones: {', '.join(ids)})"

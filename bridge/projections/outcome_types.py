@@ -13,7 +13,7 @@ from bridge.events.measurements import QualityFlag
 from bridge.events.types import BlockInfo, MilestoneInfo
 from bridge.machine.judge import Aggregate, MainResult, Verdict, VerdictKind
 from bridge.plan.criteria import Compound, Criterion, Unparsed
-from bridge.plan.main_milestone import main_milestone_setting
+from bridge.plan.main_milestone import main_milestone_setting, milestones_listed
 from bridge.value_methods import value_methods
 
 __all__ = [
@@ -53,9 +53,9 @@ def no_main(milestones: Sequence[MilestoneInfo]) -> tuple[str, str]:
     setting = main_milestone_setting(milestones)
     return (
         "no main milestone recognised in the plan (none is named main); name it with "
-        f"{setting} in bridge.toml [bridge]",
+        f"{setting} in bridge.toml [bridge]{milestones_listed(milestones)}",
         "计划中未识别出主要里程碑（没有名为 main 的里程碑）；"
-        f"可在 bridge.toml [bridge] 中用 {setting} 指定",
+        f"可在 bridge.toml [bridge] 中用 {setting} 指定{milestones_listed(milestones, zh=True)}",
     )
 
 

@@ -29,7 +29,7 @@ from bridge.machine.stages import (
 )
 from bridge.machine.verdicts import JudgedBy, VerdictKind
 from bridge.plan.criteria import Compound, Criterion, clause_metrics
-from bridge.plan.main_milestone import main_milestone_setting
+from bridge.plan.main_milestone import main_milestone_setting, milestones_listed
 from bridge.plan.metric_names import match_metric, plan_metric_names
 from bridge.plan.vocabulary import ended_failed
 from bridge.projections import plot
@@ -770,7 +770,10 @@ def render(state: PipelineState, language: str = "en") -> str:
             for run_id, p in problems
         )
         lines.append("")
-    setting = main_milestone_setting(state.plan.milestones if state.plan is not None else ())
+    shown_milestones = state.plan.milestones if state.plan is not None else ()
+    setting = main_milestone_setting(shown_milestones) + milestones_listed(
+        shown_milestones, zh=language == "zh"
+    )
     # The English word is what a program reads; Chinese readers get their word beside it.
     main_word = f"`{outcome.main_result.value}`" + (
         f"（{_RESULT_WORDS[outcome.main_result][1]}）" if language == "zh" else ""

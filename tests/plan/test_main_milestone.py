@@ -100,16 +100,20 @@ class TestPlanTime:
         assert self._no_main(root) == []
 
     def test_the_advice_shows_a_value_that_works_for_the_plan(self, tmp_path: Path) -> None:
-        """034's milestones have no M-ids: the warning said `main_milestone = "M…"` and
-        `-o main_milestone=M4` was refused; the value it shows now is one of its milestones,
-        and setting it ends the warning."""
+        """034's milestones have no M-ids: the warning said `main_milestone = "M…"`, read as
+        "an M-id", and `-o main_milestone=M4` was refused; it now shows `"…"` beside the
+        milestones to pick from (a value shown was copied as it stood: 009's first is "M1
+        Retrieval sanity"), and setting one of them ends the warning."""
         root = as_project("034", tmp_path)
         (said,) = [
             w.message
             for w in load_project(root).warnings
             if w.message.startswith("no milestone is marked as the main result")
         ]
-        assert 'name it with main_milestone = "Pilot positive" in bridge.toml [bridge]' in said
+        assert (
+            'name it with main_milestone = "…" in bridge.toml [bridge] (milestones: Pilot '
+            "positive, Ablations complete, "
+        ) in said
         (root / "bridge.toml").write_text('[bridge]\nmain_milestone = "Pilot positive"\n')
         assert self._no_main(root) == []
 
