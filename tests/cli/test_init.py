@@ -60,6 +60,25 @@ def test_force_replaces_bridge_toml_only_and_keeps_the_old_one(
     kept = project / "bridge.toml.before-init"
     assert kept.read_text(encoding="utf-8") == "[run]\ncommand = 'mine'\n"
     assert "command = 'mine'" not in (project / "bridge.toml").read_text(encoding="utf-8")
+    # A second --force keeps the first copy too (it wrote the template over it).
+    assert main(["init", "--force", str(project)]) == 0
+    assert kept.read_text(encoding="utf-8") == "[run]\ncommand = 'mine'\n"
+    assert (project / "bridge.toml.before-init.2").is_file()
+
+
+def test_the_bridge_toml_written_beside_a_plan_is_one_bridge_plan_reads(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The demo project's bridge.toml (its train.py, `{model}`, Baseline/Method systems)
+    made `bridge plan` refuse 036 at once ("placeholder {seed} … has no value"; 018:
+    "[systems."Baseline"] names no system of the plan"). Beside a plan, bridge.toml names none
+    of it, and `bridge plan` says what to fill in."""
+    project = _aris_copy(tmp_path)
+    assert main(["init", str(project)]) == 0
+    capsys.readouterr()
+    assert main(["plan", "--project", str(project)]) == 0
+    said = capsys.readouterr()
+    assert "have no command" in said.out + said.err, said
 
 
 def test_a_plan_beside_refine_logs_is_moved_first_nothing_written(
