@@ -816,12 +816,6 @@ class Attributor:
                 )
         if not holders and not in_milestone:
             inferred = self.milestone_inferred.get(run.milestone)
-            if inferred is None and (numbered := self.numbered.get(run.milestone)) is not None:
-                inferred = (
-                    numbered,
-                    f"milestone {run.milestone}, which the plan does not define, has block "
-                    f"{numbered}'s number",
-                )
             if (
                 inferred is not None
                 and run.milestone in self.listed_by_systems
@@ -835,6 +829,15 @@ class Attributor:
             coded = _named_code(f"{run.notes} {run.purpose}", self.plan)
             if coded is not None:
                 return self._placed(coded[0], names, f"the tracker names {coded[1]}", run.purpose)
+            # Last, the weakest: a milestone only the tracker names, numbered as a block.
+            if (numbered := self.numbered.get(run.milestone)) is not None:
+                return self._placed(
+                    numbered,
+                    names,
+                    f"milestone {run.milestone}, which the plan does not define, has block "
+                    f"{numbered}'s number",
+                    run.purpose,
+                )
         reasons = [doubt] if doubt else []
         if holders:
             reasons.append(f"{shown} is compared in blocks {', '.join(holders)}")

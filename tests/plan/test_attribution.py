@@ -1031,3 +1031,25 @@ def test_a_milestone_only_the_tracker_names_goes_to_the_block_with_its_number(
         "| M1.5 | compare heads | R-L3-V |\n| M2 | isolate | R-A1 |\n"
     )
     assert {r.id: r.block for r in load_project(tmp_path).runs}["R-A1"] == ""
+
+
+def test_a_script_the_tracker_names_outweighs_a_milestones_number(tmp_path: Path) -> None:
+    """The number of a milestone only the tracker names is the weakest evidence: a run of M2
+    whose Notes name a script only B1.5's setup runs is B1.5's, not B2's."""
+    write(
+        tmp_path,
+        "refine-logs/EXPERIMENT_PLAN.md",
+        "# P\n\n## B1.5: JiT comparator\n\n- Setup: `scripts/jit_compare.py`\n"
+        "- Success criterion: loss < 1\n\n"
+        "## B2: Architecture isolation\n\n- Success criterion: loss < 2\n",
+    )
+    write(
+        tmp_path,
+        "refine-logs/EXPERIMENT_TRACKER.md",
+        "| Run ID | Milestone | System | Status | Notes |\n|---|---|---|---|---|\n"
+        "| R-L3-V | M1.5 | x0 head | TODO | |\n"
+        "| R-A1 | M2 | one-stage | TODO | |\n"
+        "| R-A9 | M2 | re-check | TODO | runs `scripts/jit_compare.py` again |\n",
+    )
+    runs = {r.id: r.block for r in load_project(tmp_path).runs}
+    assert runs == {"R-L3-V": "B1.5", "R-A1": "B2", "R-A9": "B1.5"}
