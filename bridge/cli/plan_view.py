@@ -230,12 +230,16 @@ def _judged_systems(project: LoadedProject, block: Block) -> tuple[str, ...]:
     row ruled out (027's R-L2 STOPPED_BY_USER, NOT RUN) counts for nothing there, so B1's
     other run is its one system and the subject of a clause naming none.
     """
-    from bridge.plan.vocabulary import says_not_run
+    from bridge.plan.vocabulary import OUT_OF_SCOPE_STATUSES, says_not_run
 
+    # As the log records them (bridge/pipeline/recording.py): every out-of-scope status, a
+    # blocked row's (027's BLOCKED_BY_M1.5) too, is ruled out.
     own = dict.fromkeys(
         r.block_system or r.system
         for r in project.runs
-        if r.block == block.id and r.status != "skipped" and not says_not_run(r.status_raw)
+        if r.block == block.id
+        and r.status not in OUT_OF_SCOPE_STATUSES
+        and not says_not_run(r.status_raw)
     )
     return tuple(s for s in own if s)
 

@@ -251,6 +251,29 @@ _BLOCKED: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
     (re.compile(r"sanity failed: (.*)", re.DOTALL), _after("健全性检查失败：")),
     (
         re.compile(
+            r"(.*)\. The sanity run\(s\) ran again after the sanity milestone passed and did "
+            r"not pass: fix the cause and `bridge retry ([^`]*)`",
+            re.DOTALL,
+        ),
+        lambda found: (
+            f"{found.group(1)}。健全性里程碑通过后再次运行的健全性运行未通过：修复原因后运行 "
+            f"`bridge retry {found.group(2)}`"
+        ),
+    ),
+    (
+        re.compile(
+            r"the sanity milestone's own success criterion is not met: (.*)\. Fix the cause and "
+            r"`bridge retry --force ([^`]*)`, or `bridge approve` to go on with the later "
+            r"milestones anyway",
+            re.DOTALL,
+        ),
+        lambda found: (
+            f"健全性里程碑自身的成功标准未满足：{found.group(1)}。修复原因后运行 "
+            f"`bridge retry --force {found.group(2)}`，或运行 `bridge approve` 以继续后续里程碑"
+        ),
+    ),
+    (
+        re.compile(
             r"the tracker says must-run sanity run\(s\) wait for their code: (.*)\. Set each row "
             r"to TODO once its code is written \(or NOT RUN — <reason> if the sanity milestone "
             r"is to go on without it\)",

@@ -294,3 +294,24 @@ def test_a_sanity_run_with_a_number_it_cannot_trust_is_explained(problem: str) -
     assert "the file and step the finding names" in fix
     chinese = finding_in_language(f"R001: {meaning} — {problem}. Fix: {fix}", "zh")
     assert "它记录的数值不可信" in chinese and "查明训练为何出错" in chinese, chinese
+
+
+def test_a_sanity_check_held_again_reads_in_chinese() -> None:
+    """The reasons a sanity run run again after collection holds the plan with (a run that
+    failed, the sanity criterion not met) were English beside Chinese stage lines."""
+    failed = (
+        "S1: exit code 1. The sanity run(s) ran again after the sanity milestone passed and "
+        "did not pass: fix the cause and `bridge retry S1`"
+    )
+    assert blocked_in_language(failed, "zh") == (
+        "S1: exit code 1。健全性里程碑通过后再次运行的健全性运行未通过：修复原因后运行 "
+        "`bridge retry S1`"
+    )
+    held = (
+        "the sanity milestone's own success criterion is not met: B0: clause 2 of 2 not met. "
+        "[2] not met: «accuracy < 0.8» — accuracy: 0.9. Fix the cause and `bridge retry "
+        "--force S1`, or `bridge approve` to go on with the later milestones anyway"
+    )
+    said = blocked_in_language(held, "zh")
+    assert said.startswith("健全性里程碑自身的成功标准未满足：B0: clause 2 of 2 not met.")
+    assert said.endswith("`bridge retry --force S1`，或运行 `bridge approve` 以继续后续里程碑")

@@ -260,7 +260,14 @@ def deploy(s: Session) -> Step:
         # Marked RUNNING (or the plan stopped) since the sanity milestone passed.
         return s.block(held_outside)
     sanity = sanity_milestones(state) if s.policy().sanity_first else set()
-    again = [r.run_id for r in state.runs_in_state(RunState.PENDING) if r.spec.milestone in sanity]
+    # Pending again, or still live when a `bridge run` that launched them was stopped: either
+    # way they ran after the sanity milestone passed and are checked once they end.
+    again = [
+        r.run_id
+        for state_ in (RunState.PENDING, RunState.SUBMITTED, RunState.RUNNING)
+        for r in state.runs_in_state(state_)
+        if r.spec.milestone in sanity
+    ]
     if again:
         held = run_phase(s, "sanity")
         if held is not None:

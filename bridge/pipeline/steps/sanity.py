@@ -167,25 +167,9 @@ def sanity(s: Session) -> Step:
     failed = [r for r in runs if _sanity_problem(r, limit, probe)]
     if not failed:
         unmet, unjudged = _sanity_criteria(state, sanity)
-        approved = bool(state.sanity_checks) and state.sanity_checks[-1].detail.startswith(
-            ev.CRITERION_APPROVED
-        )
-        if unmet and not approved:
-            judged = {i for result in unmet for i in result.run_ids}
-            ids = " ".join(r.run_id for r in runs if r.run_id in judged)
-            said = "; ".join(
-                f"{r.block.id}: {_failing_clauses(r.verdict.reason)}".replace("\n", " ")
-                for r in unmet
-            )
-            reason = (
-                # The runs succeeded (only the criterion failed): a plain retry refuses them
-                # (trial O1 was told `bridge retry R001 …` and got "R001 succeeded").
-                f"{ev.CRITERION_HELD}: {said}. Fix the cause and `bridge retry --force {ids}`, or "
-                "`bridge approve` to go on with the later milestones anyway"
-            )
-            s.append("bridge", [ev.SanityChecked(passed=False, detail=reason[:2000])])
-            s.notify("failure", "bridge: sanity criterion not met", reason)
-            return s.block(reason)
+        held = _criterion_held(s, state, unmet, runs)
+        if held is not None:
+            return s.block(held)
         # Passed, but not on a GPU memory peak nobody read: say which runs were not measured;
         # nor on a criterion of the sanity milestone bridge could not judge, or one a person
         # let the plan go past.
@@ -263,23 +247,36 @@ def recheck(s: Session, again: Sequence[str]) -> str | None:
         s.notify("failure", "bridge: sanity failed", reason)
         return reason
     unmet, _ = _sanity_criteria(state, sanity_milestones(state))
+    return _criterion_held(s, state, unmet, runs)
+
+
+def _criterion_held(
+    s: Session, state: PipelineState, unmet: Sequence[BlockResult], runs: Sequence[RunView]
+) -> str | None:
+    """
+    The sanity milestone's own criterion not met (``unmet``: its blocks judged not met) and no
+    person's approval to go past it: recorded as a failed check, the failing clauses only, with
+    the command that runs ``runs`` again; the reason to hold the plan, or ``None``.
+    """
     approved = bool(state.sanity_checks) and state.sanity_checks[-1].detail.startswith(
         ev.CRITERION_APPROVED
     )
-    if unmet and not approved:
-        judged = {i for result in unmet for i in result.run_ids}
-        ids = " ".join(r.run_id for r in runs if r.run_id in judged) or " ".join(sorted(judged))
-        said = "; ".join(
-            f"{r.block.id}: {_failing_clauses(r.verdict.reason)}".replace("\n", " ") for r in unmet
-        )
-        reason = (
-            f"{ev.CRITERION_HELD}: {said}. Fix the cause and `bridge retry --force {ids}`, or "
-            "`bridge approve` to go on with the later milestones anyway"
-        )
-        s.append("bridge", [ev.SanityChecked(passed=False, detail=reason[:2000])])
-        s.notify("failure", "bridge: sanity criterion not met", reason)
-        return reason
-    return None
+    if not unmet or approved:
+        return None
+    judged = {i for result in unmet for i in result.run_ids}
+    ids = " ".join(r.run_id for r in runs if r.run_id in judged) or " ".join(sorted(judged))
+    said = "; ".join(
+        f"{r.block.id}: {_failing_clauses(r.verdict.reason)}".replace("\n", " ") for r in unmet
+    )
+    reason = (
+        # The runs succeeded (only the criterion failed): a plain retry refuses them (trial O1
+        # was told `bridge retry R001 …` and got "R001 succeeded").
+        f"{ev.CRITERION_HELD}: {said}. Fix the cause and `bridge retry --force {ids}`, or "
+        "`bridge approve` to go on with the later milestones anyway"
+    )
+    s.append("bridge", [ev.SanityChecked(passed=False, detail=reason[:2000])])
+    s.notify("failure", "bridge: sanity criterion not met", reason)
+    return reason
 
 
 # A clause of a compound verdict's reason: "[4] not met: «ml_ok = 1» — ml_ok: 0 (n=1); …".
