@@ -9,7 +9,9 @@ Three kinds of finding (:class:`QualityKind`):
   :func:`bridge.plan.metric_names.is_lower_better`) that is rising over the last part of its
   history and has ended more than ``divergence_factor`` times above the best value it reached
   (for a best value near zero or negative: above it by more than ``(factor - 1) × |best|``,
-  with a floor of ``1e-12``). Higher-is-better metrics are not checked for divergence.
+  with a floor of ``1e-12``). Higher-is-better metrics are not checked for divergence. A
+  history too short for that (three points or more, fewer than ``min_points``) diverges when
+  it rose at every point to more than ``divergence_factor`` times its first value.
 - ``overfitting``: a validation loss (``val_loss``, ``eval/loss``, ``valid.loss``…) that rose
   at each of its last ``overfit_evaluations`` evaluations while the matching training loss
   (``train_loss``, ``train/loss``, or plain ``loss``) fell over the same steps. Reported with
@@ -228,9 +230,14 @@ def _check_history(history: MetricHistory, settings: QualitySettings) -> list[Qu
             )
         ]
     series = [v for v in history.values if v is not None]
-    if len(series) < settings.min_points:
-        return []
     lower = is_lower_better(history.name, overrides=settings.lower_is_better)
+    if len(series) < settings.min_points:
+        # Too short to tell noise from a trend, except a loss that rose at every point to more
+        # than its factor: the quickstart's 3-epoch sanity run with its step's sign flipped went
+        # 43.8 → 89.6 → 135.3 (accuracy 0) and passed, its criterion a comparison bridge cannot
+        # judge.
+        rose = _rose_throughout(series, settings) if lower else None
+        return [finding(QualityKind.DIVERGENCE, f"{history.name} {rose}")] if rose else []
     out: list[QualityFinding] = []
     if lower:
         diverged = _divergence(series, settings)
@@ -240,6 +247,22 @@ def _check_history(history: MetricHistory, settings: QualitySettings) -> list[Qu
     if plateau and not out:
         out.append(finding(QualityKind.PLATEAU, f"{history.name} {plateau}", blocking=False))
     return out
+
+
+def _rose_throughout(series: Sequence[float], settings: QualitySettings) -> str | None:
+    """
+    A short history (three points at least, fewer than ``min_points``) that rose at every point
+    and ended more than ``divergence_factor`` times above its first value, said; else ``None``.
+    """
+    if len(series) < 3 or any(b <= a for a, b in itertools.pairwise(series)):
+        return None
+    first, last = series[0], series[-1]
+    if last - first <= (settings.divergence_factor - 1.0) * max(abs(first), 1e-12):
+        return None
+    return (
+        f"rose at each of its {len(series)} points, from {first:.6g} to {last:.6g} (more than "
+        f"{settings.divergence_factor:g}× its first value)"
+    )
 
 
 def _divergence(series: Sequence[float], settings: QualitySettings) -> str | None:

@@ -59,6 +59,19 @@ class TestCheckQuality:
         (finding,) = check_quality([], [history("train_loss", values)])
         assert finding.kind is QualityKind.DIVERGENCE and finding.blocking
 
+    def test_a_short_loss_rising_at_every_point_diverges(self) -> None:
+        """Trial C: the quickstart's 3-epoch sanity run, its step's sign flipped, went 43.8 →
+        89.6 → 135.3 and passed (histories under `min_points` were not checked). Three points
+        rising throughout to more than twice the first are a divergence; a short loss that
+        dips once, rises less, or has two points, is not."""
+        (finding,) = check_quality([], [history("loss", [43.8, 89.6, 135.3])])
+        assert finding.kind is QualityKind.DIVERGENCE and finding.blocking
+        assert "rose at each of its 3 points, from 43.8 to 135.3" in finding.message
+        assert check_quality([], [history("loss", [43.8, 30.0, 135.3])]) == ()
+        assert check_quality([], [history("loss", [1.0, 1.2, 1.5])]) == ()
+        assert check_quality([], [history("loss", [1.0, 5.0])]) == ()
+        assert check_quality([], [history("accuracy", [0.1, 0.3, 0.9])]) == ()
+
     def test_healthy_curve_not_flagged(self) -> None:
         """A steadily decreasing loss with small noise gives no finding."""
         assert check_quality([], [history("loss", HEALTHY)]) == ()

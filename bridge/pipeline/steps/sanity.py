@@ -239,9 +239,12 @@ def recheck(s: Session, again: Sequence[str]) -> str | None:
     if failed:
         detail = "; ".join(f"{r.run_id}: {_sanity_problem(r, limit, probe)}" for r in failed)
         ids = " ".join(r.run_id for r in failed)
+        # One that exited 0 with numbers not to be trusted is a succeeded run: a plain retry
+        # refuses it.
+        force = "--force " if any(r.state is RunState.SUCCEEDED for r in failed) else ""
         reason = (
             f"{detail}. The sanity run(s) ran again after the sanity milestone passed and did "
-            f"not pass: fix the cause and `bridge retry {ids}`"
+            f"not pass: fix the cause and `bridge retry {force}{ids}`"
         )
         s.append("bridge", [ev.SanityChecked(passed=False, detail=reason[:2000])])
         s.notify("failure", "bridge: sanity failed", reason)
