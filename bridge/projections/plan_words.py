@@ -77,6 +77,15 @@ def _shifted_in_chinese(found: re.Match[str]) -> str:
 _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
     (
         re.compile(
+            r"every run the tracker lists is done or out of scope, so nothing runs, and the "
+            r"(\d+) runs the plan's blocks would give are not planned: a tracker's run table "
+            r"lists all the runs; list them there \(or remove the table to have them proposed\)"
+        ),
+        r"追踪表列出的每个运行都已完成或不在范围内，因此没有运行会启动；计划的实验块本可给出的 \1 "
+        r"个运行没有被规划：追踪表的运行表须列出全部运行；请在其中列出它们（或删去该表，由计划提议运行）",
+    ),
+    (
+        re.compile(
             r"block (\S+)'s ablation table \((.+)\) becomes no runs: runs are proposed for its "
             r"compared systems and seeds only; name them in the block's Compared systems, in "
             r"tracker rows or in \[\[runs\]\] entries to run them"

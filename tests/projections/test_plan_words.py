@@ -171,3 +171,16 @@ def test_a_block_condition_in_a_chinese_plan_reads_in_chinese() -> None:
         "实验块 B2 的正文写明它的运行只在某个条件下运行（R005, R006: '仅当 B1 通过'）：bridge "
         "无法检查该条件，会照计划运行它们；条件不成立时请把这些运行的行标为 NOT RUN — <原因>"
     )
+
+
+def test_a_tracker_that_settles_every_run_is_said_in_chinese() -> None:
+    """Trial C on 018: `bridge plan` on a Chinese plan whose tracker settles every row said
+    "every run the tracker lists is done or out of scope, …" in English among Chinese lines."""
+    said = warning_in_language(
+        "every run the tracker lists is done or out of scope, so nothing runs, and the 31 runs "
+        "the plan's blocks would give are not planned: a tracker's run table lists all the "
+        "runs; list them there (or remove the table to have them proposed)",
+        "zh",
+    )
+    assert said.startswith("追踪表列出的每个运行都已完成或不在范围内")
+    assert "31 个运行没有被规划" in said and not english_left(said), said
