@@ -135,6 +135,11 @@ def select(
         # A sanity run that exited 0 but failed the check (no number, a NaN) succeeded: named
         # with the way to run it again, not only "nothing to retry" (030's A1, trial T7).
         checked = [r for r in _failed_sanity_check(state) if not milestones]
+        # Only the rows a retry can launch as they stand are put in the command; those with no
+        # command here are told what they need (018's rows: `bridge retry JPH-G1-BRIDGE-001 …`
+        # was refused with "has no command").
+        runnable = [r for r in before if _can_launch(state.runs[r])]
+        commandless = [r for r in before if r not in runnable]
         raise InputError(
             f"nothing to retry{where}: no run ended without succeeding under bridge"
             + (
@@ -147,15 +152,25 @@ def select(
             + ("" if force or before or checked else " (add --force to run succeeded runs again)")
             + (
                 f"; {_listed(held)} {'waits' if len(held) == 1 else 'wait'} for rows the "
-                "tracker says failed before bridge "
-                f"({_listed(before)}): `bridge retry {' '.join(before)}` runs those under "
-                "bridge, and these with them"
+                f"tracker says failed before bridge ({_listed(before)})"
+                + (
+                    f": `bridge retry {' '.join(runnable)}` runs those under bridge, and "
+                    "these with them"
+                    if runnable
+                    else ""
+                )
                 if held and before
-                else f"; the tracker says {_listed(before)} ended failed before bridge: "
-                f"`bridge retry {' '.join(before)}` runs them under bridge"
+                else f"; the tracker says {_listed(before)} ended failed before bridge"
+                + (
+                    f": `bridge retry {' '.join(runnable)}` runs "
+                    f"{'those' if commandless else 'them'} under bridge"
+                    if runnable
+                    else ""
+                )
                 if before
                 else ""
             )
+            + (_no_command(commandless, every=commandless == before) if commandless else "")
         )
     # A row done before bridge was loaded without a value for what only its launch needs (036's
     # DONE rows and `{seed}`): said now, not as a failed launch.
@@ -169,6 +184,39 @@ def select(
         raise InputError(f"cannot retry: {'; '.join(lacking)}")
     order = {run_id: i for i, run_id in enumerate(state.runs)}
     return sorted(chosen, key=order.__getitem__)
+
+
+def _no_command(ids: Sequence[str], *, every: bool) -> str:
+    """
+    The clause a refusal ends with for rows failed before bridge that have no command here
+    (``every``: all of those it named): what running them under bridge needs, and what to do
+    if the tracker's result stands. Advice that works when followed, as a retry of them is
+    refused.
+    """
+    one = len(ids) == 1
+    who = (
+        ("it has" if one else "they have")
+        if every
+        else f"; {_listed(ids)} {'has' if one else 'have'}"
+    )
+    return (
+        f"{', and ' if every else ''}{who} no command here: to run {'it' if one else 'them'} under "
+        f"bridge, give {'it' if one else 'each'} a [[runs]] entry with a command in bridge.toml; "
+        f"if that result stands, change {'its' if one else 'their'} Status in the tracker"
+    )
+
+
+def _can_launch(run: RunView) -> bool:
+    """
+    A retry of ``run`` as it stands would launch it, not be refused: it is an experiment run
+    (not a tracker task) with a command whose placeholders all have values. What a suggested
+    ``bridge retry`` may name.
+    """
+    return (
+        not run.is_task
+        and bool(run.spec.command)
+        and not unfilled(run.spec.command, run.spec.params)
+    )
 
 
 def _failed_sanity_check(state: PipelineState) -> list[str]:

@@ -107,6 +107,7 @@ from bridge.projections.outcome_types import (
     must_completed,
     no_main,
     not_met_elsewhere,
+    untrusted_blocks,
     untrusted_phrase,
 )
 
@@ -126,6 +127,7 @@ __all__ = [
     "no_main",
     "not_met_elsewhere",
     "sanity_check",
+    "untrusted_blocks",
     "untrusted_phrase",
 ]
 
@@ -141,7 +143,57 @@ def key_value(run: RunView) -> MetricValue | None:
 
 
 def _settings(state: PipelineState) -> MetricsRecorded | None:
-    return next((r.metrics for r in state.runs.values() if r.metrics is not None), None)
+    """
+    The ``[metrics]`` settings in force: those recorded with the newest metrics (the attempt
+    that finished last, the later run in planning order on a tie), or ``None`` before any run
+    recorded some. An alias the researcher added or mended after the first run is the one read.
+    """
+    latest: MetricsRecorded | None = None
+    newest = None
+    for run in state.runs.values():
+        attempt = run.current
+        if attempt is None or attempt.metrics is None:
+            continue
+        at = attempt.finished_at or attempt.submitted_at
+        if newest is None or at >= newest:
+            latest, newest = attempt.metrics, at
+    return latest
+
+
+def _ended(run: RunView) -> bool:
+    """
+    The run has had its chance to record: it ran and ended (a terminal state after a launch),
+    or the tracker settled it (done before bridge, out of scope). A run cancelled before it
+    ever launched (held behind a failed milestone) has not: it may run yet.
+    """
+    if run.state not in TERMINAL_RUN_STATES:
+        return False
+    return bool(run.attempts) or run.state in NOT_BRIDGES_RUN_STATES
+
+
+def _may_record(state: PipelineState, names: Sequence[str]) -> bool:
+    """
+    A run that has not ended could still record one of ``names``: a must-run run not ended
+    (any of them may record any name), or a run not ended of a block whose Metrics or success
+    criterion names one. An alias no run recorded yet is not dead while one may (a plan
+    stopped after M1, its aliases meant for M2's runs).
+    """
+    keys = {metric_key(n) for n in names}
+    blocks = {b.id: b for b in state.plan.blocks} if state.plan is not None else {}
+    for run in state.runs.values():
+        if run.is_task or _ended(run):
+            continue
+        if run.spec.priority is Priority.MUST:
+            return True
+        block = blocks.get(run.spec.block)
+        if block is None:
+            continue
+        if keys & {metric_key(n) for n in plan_metric_names(block.metrics)}:
+            return True
+        criterion = metric_key(block.success_criterion)
+        if any(k and k in criterion for k in keys):
+            return True
+    return False
 
 
 def _flags_as_findings(run: RunView) -> list[QualityFinding]:
@@ -335,17 +387,23 @@ def _dead_alias(name: str, target: str, recorded: Sequence[str]) -> str:
 
 
 def _alias_naming_nothing(
-    state: PipelineState, verdict: Verdict, aliases: Mapping[str, Sequence[str]]
+    state: PipelineState,
+    runs: Sequence[RunView],
+    verdict: Verdict,
+    aliases: Mapping[str, Sequence[str]],
 ) -> Verdict:
     """
     A metric the verdict found no value of that a ``[metrics] aliases`` entry connects to a
-    name no run recorded, once runs have recorded values: say so, with the recorded names
+    name no run recorded, once runs have recorded values and the block's ``runs`` have all
+    ended: say so, with the recorded names
     nearest to it. 029's `"auroc[risk/KLAX/xgb.json]" = "AUROC"` (the form the docs showed;
     bridge names the value `auroc[output/risk/KLAX/xgb.json]`) was accepted and changed nothing,
     without a word (trial B, 029d/029e).
     """
     if verdict.verdict is not VerdictKind.INCONCLUSIVE or not aliases:
         return verdict
+    if not all(_ended(r) for r in runs):
+        return verdict  # a run of the block may still record it
     missing = dict.fromkeys(_MISSING.findall(verdict.reason))
     recorded = _recorded_names(state)
     if not missing or not recorded:
@@ -367,8 +425,10 @@ def _alias_naming_nothing(
 
 def aliases_naming_nothing(state: PipelineState) -> list[str]:
     """
-    Each ``[metrics] aliases`` entry in force (as the runs recorded them) neither of whose
-    names any run recorded, once runs have recorded values, as a sentence (``[metrics] aliases
+    Each ``[metrics] aliases`` entry in force (the newest settings the runs recorded) neither
+    of whose names any run recorded, once runs have recorded values and no run that has not
+    ended could record either (:func:`_may_record`: no must-run run is still to end), as a
+    sentence (``[metrics] aliases
     "X" = "Y" names no metric any run recorded, so it connects nothing (nearest recorded: …)``);
     ``[]`` when there is none. The entry's direction is not recorded: the name nearer to a
     recorded one is shown first, as the docs write an alias (recorded name = plan name).
@@ -382,6 +442,8 @@ def aliases_naming_nothing(state: PipelineState) -> list[str]:
     for name, targets in settings.aliases.items():
         for target in targets:
             if metric_key(name) in keys or metric_key(target) in keys:
+                continue
+            if _may_record(state, (name, target)):
                 continue
             nearness = {
                 side: max(
@@ -696,7 +758,7 @@ def _judge(state: PipelineState, block: BlockInfo) -> BlockResult:
     verdict = _held_by_sanity(state, block, verdict, aliases)
     verdict = _unnamed_system(block, runs, verdict)
     verdict = _recorded_per_label(verdict, values, aliases)
-    verdict = _alias_naming_nothing(state, verdict, aliases)
+    verdict = _alias_naming_nothing(state, runs, verdict, aliases)
     reviewable = (
         evaluation is not None
         and verdict.verdict is VerdictKind.INCONCLUSIVE

@@ -28,6 +28,7 @@ __all__ = [
     "must_completed",
     "no_main",
     "not_met_elsewhere",
+    "untrusted_blocks",
     "untrusted_elsewhere",
     "untrusted_phrase",
 ]
@@ -293,13 +294,16 @@ def not_met_elsewhere(outcome: Outcome) -> tuple[str, ...]:
     )
 
 
-def untrusted_elsewhere(outcome: Outcome) -> tuple[tuple[str, tuple[str, ...]], ...]:
+def untrusted_blocks(
+    outcome: Outcome,
+) -> tuple[tuple[str, tuple[tuple[str, tuple[str, ...]], ...]], ...]:
     """
-    The must-run blocks outside the main milestone with a run whose numbers are not trusted
-    (a blocking training-quality finding: NaN/Inf, divergence), each with its flagged runs as
-    ``"R012 divergence"``, in plan order. Readiness reads the main milestone only, so the
-    quickstart's diverged ablation runs (R012, R014) were seen only in their block's verdict
-    beside "positive, every criterion met" and "Ready: YES".
+    The must-run blocks outside the main milestone (every must-run block when there is no main
+    milestone) with a run whose numbers are not trusted (a blocking training-quality finding:
+    NaN/Inf, divergence), each as ``(block, ((run, kinds), …))`` with the run's blocking finding
+    kinds in the order found, blocks in plan order, runs in the block's order (runs shared from
+    other blocks left to their own block). What results.json's ``summary.untrusted_blocks``
+    holds and :func:`untrusted_elsewhere` words.
     """
     main = next((m.blocks for m in outcome.milestones if m.info.id == outcome.main_milestone), ())
     flagged: dict[str, list[str]] = {}
@@ -312,13 +316,27 @@ def untrusted_elsewhere(outcome: Outcome) -> tuple[tuple[str, tuple[str, ...]], 
         if b.block.id in main or b.block.priority in ("nice", "cut"):
             continue
         runs = tuple(
-            f"{run_id} {'/'.join(flagged[run_id])}"
+            (run_id, tuple(flagged[run_id]))
             for run_id in b.run_ids
             if run_id not in b.shared and flagged.get(run_id)
         )
         if runs:
             found.append((b.block.id, runs))
     return tuple(found)
+
+
+def untrusted_elsewhere(outcome: Outcome) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """
+    The must-run blocks outside the main milestone with a run whose numbers are not trusted
+    (:func:`untrusted_blocks`), each with its flagged runs as ``"R012 divergence"``, in plan
+    order. Readiness reads the main milestone only, so the quickstart's diverged ablation runs
+    (R012, R014) were seen only in their block's verdict beside "positive, every criterion met"
+    and "Ready: YES".
+    """
+    return tuple(
+        (block, tuple(f"{run_id} {'/'.join(kinds)}" for run_id, kinds in runs))
+        for block, runs in untrusted_blocks(outcome)
+    )
 
 
 def untrusted_phrase(outcome: Outcome, *, zh: bool) -> str:

@@ -397,10 +397,18 @@ def next_step(state: PipelineState, outcome: Outcome, language: str) -> str:
         # have marked these for good); only those with a command here can be retried.
         retry = f"bridge retry {' '.join(r for r in before if state.runs[r].spec.command)}"
         held = [r for r in outcome.must_not_succeeded if held_by_failed_before(state.runs[r])]
+        # Those without a command are told what they need, not left to a refused retry.
+        bare = [r for r in before if not state.runs[r].spec.command]
         return (
             f"追踪表记录必做运行在 bridge 之前已失败（{ids}）：用 `{retry}` 和 "
             "`bridge run` 在 bridge 下重新运行"
             + (f"（被它们挡住的 {len(held)} 个运行随之运行）" if held else "")
+            + (
+                f"；{', '.join(bare)} 在此没有命令，需先在 bridge.toml 中为其写 [[runs]] "
+                "条目并给出 command"
+                if bare
+                else ""
+            )
             + "；若该结果成立，请在追踪表中改写其状态。"
             if zh
             else f"The tracker says must-run runs failed before bridge ({ids}): run them under "
@@ -410,6 +418,13 @@ def next_step(state: PipelineState, outcome: Outcome, language: str) -> str:
                 if len(held) == 1
                 else f" (the {len(held)} runs they hold run with them)"
                 if held
+                else ""
+            )
+            + (
+                f" ({', '.join(bare)} {'has' if len(bare) == 1 else 'have'} no command here: "
+                f"give {'it' if len(bare) == 1 else 'each'} a [[runs]] entry with a command in "
+                "bridge.toml first)"
+                if bare
                 else ""
             )
             + ", or, if that result stands, change their Status in the tracker."

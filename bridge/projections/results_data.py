@@ -16,7 +16,13 @@ import json
 from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.judge import EvaluationType, claim_scope
 from bridge.plan.criteria import Compound, Criterion
-from bridge.projections.outcome import BlockResult, evaluate, sanity_check
+from bridge.projections.outcome import (
+    BlockResult,
+    evaluate,
+    main_not_met,
+    sanity_check,
+    untrusted_blocks,
+)
 
 __all__ = ["CSV_HEADER", "SCHEMA_VERSION", "render_csv", "render_json"]
 
@@ -173,6 +179,9 @@ def _block(result: BlockResult) -> dict[str, object]:
         "judged_by": verdict.judged_by.value,
         "evaluation_type": result.block.evaluation_type,
         "claim_scope": scope,
+        # The block's own sanity runs' numbers, which it is not judged on (009's R001 under B1),
+        # one line per run as the results page lists them; the values are in runs[].
+        "sanity_numbers": list(result.sanity_numbers),
     }
 
 
@@ -239,6 +248,19 @@ def document(state: PipelineState) -> dict[str, object]:
             "nice_to_have": {"completed": outcome.nice_done, "total": outcome.nice_total},
             "main_milestone": outcome.main_milestone,
             "main_result": outcome.main_result.value,
+            # A negative main result rests on these blocks; those beside them left inconclusive
+            # are named, as the summary names them (015's B6 beside unjudged B3 and B4).
+            "main_not_met": list(main_not_met(outcome)),
+            "main_unjudged": list(outcome.main_unjudged),
+            # Must-run blocks outside the main milestone (all of them when there is none) with
+            # runs whose numbers are not trusted, as the summary lines say (the quickstart's B4).
+            "untrusted_blocks": [
+                {
+                    "block": block,
+                    "runs": [{"run": run, "kinds": list(kinds)} for run, kinds in runs],
+                }
+                for block, runs in untrusted_blocks(outcome)
+            ],
             "ready_for_review_loop": outcome.ready,
             "not_ready_reasons": list(outcome.not_ready),
             "ablation_planning": _ablations(state),

@@ -48,15 +48,31 @@ def _main_sentence(state: PipelineState, zh: bool) -> str:
             if zh
             else f"Main result: inconclusive ({NO_VERDICTS})."
         )
-    if outcome.main_milestone is None and state.plan is not None and not state.plan.milestones:
-        return (
-            f"主要结果：无定论（{NO_MILESTONES_ZH}）。"
-            if zh
-            else f"Main result: inconclusive ({NO_MILESTONES})."
-        )
     if outcome.main_milestone is None:
+        # No main milestone: every must-run block is "elsewhere", and its untrusted numbers are
+        # said here too, as the results page says them (nothing else on the console does).
+        untrusted = untrusted_phrase(outcome, zh=zh)
+        said = (
+            (
+                f"数值不可信的必做实验块：{untrusted}。"
+                if zh
+                else f" Must-run blocks with numbers not trusted: {untrusted}."
+            )
+            if untrusted
+            else ""
+        )
+        if state.plan is not None and not state.plan.milestones:
+            return (
+                f"主要结果：无定论（{NO_MILESTONES_ZH}）。{said}"
+                if zh
+                else f"Main result: inconclusive ({NO_MILESTONES}).{said}"
+            )
         en, zh_words = no_main(state.plan.milestones if state.plan is not None else ())
-        return f"主要结果：无定论（{zh_words}）。" if zh else f"Main result: inconclusive ({en})."
+        return (
+            f"主要结果：无定论（{zh_words}）。{said}"
+            if zh
+            else f"Main result: inconclusive ({en}).{said}"
+        )
     blocks = [
         b
         for b in outcome.blocks

@@ -380,6 +380,22 @@ class TestHarnessRules:
         assert "bridge retry JPH" not in results
         assert "--failed" not in results
 
+    def test_retry_failed_suggests_nothing_that_is_refused(
+        self, harness: tuple[Path, dict[str, Any]], capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """`bridge retry --failed` on 018 named `bridge retry JPH-G1-BRIDGE-001 …
+        JPH-CAL-CG-C2B`, which was refused ("JPH-G1-BRIDGE-001 has no command"): the nine
+        rows have no command here, so it says what they need instead."""
+        project, _ = harness
+        assert main(["retry", "--failed", "--project", str(project)]) == 2
+        said = capsys.readouterr().err
+        assert "`bridge retry JPH" not in said
+        assert (
+            "and 3 more ended failed before bridge, and they have no command here: to run them "
+            "under bridge, give each a [[runs]] entry with a command in bridge.toml; if that "
+            "result stands, change their Status in the tracker"
+        ) in said
+
     def test_the_existing_code_stage_line_in_chinese(
         self, harness: tuple[Path, dict[str, Any]], capsys: pytest.CaptureFixture[str]
     ) -> None:

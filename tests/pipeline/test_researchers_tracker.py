@@ -365,6 +365,73 @@ def test_retry_failed_names_the_failed_rows_not_force(project: Path) -> None:
     )
 
 
+def test_retry_failed_names_only_rows_a_retry_can_launch(project: Path) -> None:
+    """018 (trial): `--failed` named `bridge retry JPH-G1-BRIDGE-001 …`, and that was refused
+    ("has no command"). A row failed before bridge with no command here is told what it
+    needs, not put in a retry that fails."""
+    _project(project)
+    toml = project / "bridge.toml"
+    # R6 (failed before bridge) gets no command: only the runs bridge runs have one.
+    text = toml.read_text()
+    command = next(line for line in text.splitlines() if line.startswith("command = "))
+    text = text.replace(command + "\n", "", 1)
+    for run_id in ("S1", "R2"):
+        text = text.replace(f'id = "{run_id}"\n', f'id = "{run_id}"\n{command}\n', 1)
+    toml.write_text(text)
+    bridge = Bridge(project)
+    try:
+        bridge.run()
+        assert not bridge.status().runs["R6"].spec.command
+        with pytest.raises(InputError) as refused:
+            bridge.retry(failed=True)
+    finally:
+        bridge.close()
+    assert str(refused.value) == (
+        "nothing to retry: no run ended without succeeding under bridge; the tracker says R6 "
+        "ended failed before bridge, and it has no command here: to run it under bridge, give "
+        "it a [[runs]] entry with a command in bridge.toml; if that result stands, change its "
+        "Status in the tracker"
+    )
+
+
+def test_rows_failed_before_bridge_some_without_a_command(project: Path) -> None:
+    """Of two rows failed before bridge, R6 has a command and R5 none: the retry named only
+    R6 (R5's was refused, "has no command"), and neither the refusal nor the next step said
+    what R5 needs."""
+    _project(project)
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    tracker.write_text(
+        tracker.read_text().replace("| MUST | passed | `runs/r5", "| MUST | failed | `runs/r5")
+    )
+    toml = project / "bridge.toml"
+    text = toml.read_text()
+    command = next(line for line in text.splitlines() if line.startswith("command = "))
+    text = text.replace(command + "\n", "", 1)
+    for run_id in ("S1", "R2", "R6"):
+        text = text.replace(f'id = "{run_id}"\n', f'id = "{run_id}"\n{command}\n', 1)
+    toml.write_text(text)
+    bridge = Bridge(project)
+    try:
+        bridge.run()
+        summary = bridge.summary()
+        with pytest.raises(InputError) as refused:
+            bridge.retry(failed=True)
+    finally:
+        bridge.close()
+    assert (
+        "The tracker says must-run runs failed before bridge (R5, R6): run them under bridge "
+        "with `bridge retry R6` and `bridge run` (R5 has no command here: give it a [[runs]] "
+        "entry with a command in bridge.toml first), or, if that result stands, change their "
+        "Status in the tracker."
+    ) in summary, summary
+    assert str(refused.value) == (
+        "nothing to retry: no run ended without succeeding under bridge; the tracker says R5, "
+        "R6 ended failed before bridge: `bridge retry R6` runs those under bridge; R5 has no "
+        "command here: to run it under bridge, give it a [[runs]] entry with a command in "
+        "bridge.toml; if that result stands, change its Status in the tracker"
+    )
+
+
 def test_a_row_no_longer_failed_releases_what_it_held(project: Path) -> None:
     """The other way the next step gives: "if that result stands, change their Status in the
     tracker". R6's row set to DONE left R7 cancelled for good, its reason naming a row that

@@ -5,6 +5,7 @@ the compact log, the code review file, the handoff summary and the fold of ``Met
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
@@ -876,3 +877,153 @@ def test_a_blocks_sanity_runs_numbers_are_shown_with_it_not_pooled() -> None:
     assert block.run_ids == ("R002",)
     assert block.sanity_numbers == ("R001 (M0): tasks = 1839",)
     assert "- R001 (M0): tasks = 1839" in results.render(state)
+
+
+def _alias_log(
+    aliases: tuple[dict[str, tuple[str, ...]], ...], *, m2: str = "pending"
+) -> PipelineState:
+    """A plan of must-run blocks B1 (M1: R1, criterion on `acc`) and B2 (M2: R2, criterion on
+    `m2_score`); R1 succeeded recording `acc` under the ``[metrics] aliases`` ``aliases[0]``;
+    R2 is planned only (``m2="pending"``) or succeeded too, recording `other` under
+    ``aliases[-1]``."""
+    store = InMemoryEventStore(clock=_clock())
+    store.append(
+        "bridge",
+        [
+            ev.PlanLoaded(
+                title="Partial",
+                plan_path="refine-logs/EXPERIMENT_PLAN.md",
+                plan_sha256="b" * 64,
+                options={"language": "en"},
+                milestones=(
+                    ev.MilestoneInfo(id="M1", goal="first", blocks=("B1",)),
+                    ev.MilestoneInfo(id="M2", goal="second", blocks=("B2",)),
+                ),
+                blocks=(
+                    ev.BlockInfo(id="B1", title="One", success_criterion="acc ≥ 0.5"),
+                    ev.BlockInfo(id="B2", title="Two", success_criterion="m2_score ≥ 0.5"),
+                ),
+            )
+        ],
+        None,
+    )
+    _add_run(store, "R1", "M1", "B1", (_value("R1", "acc", 0.9, "0.9"),), aliases=aliases[0])
+    if m2 == "pending":
+        store.append("run:R2", [ev.RunPlanned(run_id="R2", milestone="M2", block="B2")], None)
+    else:
+        _add_run(store, "R2", "M2", "B2", (_value("R2", "other", 0.9, "0.9"),), aliases=aliases[-1])
+    return fold(store.read())
+
+
+def test_an_alias_for_runs_not_run_yet_is_no_warning() -> None:
+    """A plan stopped after M1 warned "[metrics] aliases … connects nothing" for the alias
+    meant for M2's runs, which had not run: the researcher was pushed to delete a correct
+    alias. It is said once the runs that could record it have ended, not before."""
+    alias = {"m2_score": ("eval.m2_score",)}
+    partial = _alias_log((alias,))
+    assert "connects nothing" not in handoff_summary(partial)
+    (_, b2) = evaluate(partial).blocks
+    assert "connects nothing" not in b2.verdict.reason
+    ended = _alias_log((alias,), m2="succeeded")
+    assert (
+        'Warning: [metrics] aliases "m2_score" = "eval.m2_score" names no metric any run '
+        "recorded, so it connects nothing.\n"
+    ) in handoff_summary(ended)
+    (_, b2) = evaluate(ended).blocks
+    assert "connects nothing" in b2.verdict.reason
+
+
+def test_the_alias_warning_reads_the_settings_in_force_not_the_first_runs() -> None:
+    """The aliases are read from the newest settings the runs recorded: an alias the
+    researcher mended (or removed) after the first run is no longer warned of, and one added
+    later is."""
+    dead = {"m2_score": ("eval.m2_score",)}
+    mended = {"m2_score": ("other",)}
+    assert "connects nothing" not in handoff_summary(_alias_log((dead, mended), m2="succeeded"))
+    assert "connects nothing" in handoff_summary(_alias_log(({}, dead), m2="succeeded"))
+
+
+def test_results_json_holds_what_the_summary_lines_say() -> None:
+    """The review-loop program reads results.json: the must-run blocks with numbers not
+    trusted (with their runs and finding kinds), the main blocks left unjudged beside a
+    negative result and the failed ones, and each block's sanity runs' numbers were only on
+    the results page and the console."""
+    store = _blocks_store(
+        {"B1": ("M1", "accuracy ≥ 0.9"), "B2": ("M2", "accuracy ≥ 0.9")},
+        {"B1": (_value("B1", "accuracy", 0.95, "0.95"),), "B2": ()},
+        options={"main_milestone": "M1"},
+    )
+    flag = QualityFlag(metric="loss", kind="divergence", message="loss rose")
+    nan = QualityFlag(metric="loss", kind="non_finite", message="loss is nan")
+    plateau = QualityFlag(metric="accuracy", kind="plateau", message="flat", blocking=False)
+    for run_id, quality in (("R012", (flag, nan)), ("R013", (plateau,))):
+        _add_run(store, run_id, "M2", "B2", (_value(run_id, "accuracy", 0.95, "0.95"),), quality)
+    data = json.loads(results_data.render_json(fold(store.read())))
+    assert data["summary"]["untrusted_blocks"] == [
+        {"block": "B2", "runs": [{"run": "R012", "kinds": ["divergence", "non_finite"]}]}
+    ]
+    assert data["summary"]["main_unjudged"] == []
+    assert data["summary"]["main_not_met"] == []
+    assert all(b["sanity_numbers"] == [] for b in data["blocks"])
+    unjudged = _blocks_log(
+        {"B3": ("M3", "the NMP-native gap is clear"), "B6": ("M3", "median gap ≤ 3%")},
+        {
+            "B3": (_value("B3", "peak_t", 79.0, "79"),),
+            "B6": (_value("B6", "median_gap", 0.8, "0.8"),),
+        },
+        options={"main_milestone": "M3"},
+    )
+    summary = json.loads(results_data.render_json(unjudged))["summary"]
+    assert (summary["main_result"], summary["main_not_met"], summary["main_unjudged"]) == (
+        "negative",
+        ["B6"],
+        ["B3"],
+    )
+    sanity = InMemoryEventStore(clock=_clock())
+    sanity.append(
+        "bridge",
+        [
+            ev.PlanLoaded(
+                title="Tools",
+                plan_path="refine-logs/EXPERIMENT_PLAN.md",
+                plan_sha256="b" * 64,
+                options={"language": "en"},
+                milestones=(
+                    ev.MilestoneInfo(id="M0", goal="rebuild data", sanity=True),
+                    ev.MilestoneInfo(id="M1", goal="retrieval", blocks=("B1",)),
+                ),
+                blocks=(ev.BlockInfo(id="B1", title="Data", success_criterion="mrr ≥ 0.3"),),
+            )
+        ],
+        None,
+    )
+    _add_run(sanity, "R001", "M0", "B1", (_value("R001", "tasks", 1839.0, "1839"),))
+    _add_run(sanity, "R002", "M1", "B1", (_value("R002", "mrr", 0.41, "0.41"),))
+    (block,) = json.loads(results_data.render_json(fold(sanity.read())))["blocks"]
+    assert block["sanity_numbers"] == ["R001 (M0): tasks = 1839"]
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_untrusted_blocks_are_on_the_console_with_no_main_milestone(language: str) -> None:
+    """With no main milestone the console's main sentence ended at "no main milestone
+    recognised" and never named the blocks whose numbers are not trusted, though the results
+    page did ("Must-run blocks with numbers not trusted")."""
+    store = _blocks_store(
+        {"B1": ("M1", "accuracy ≥ 0.9"), "B2": ("M2", "accuracy ≥ 0.9")},
+        {"B1": (_value("B1", "accuracy", 0.95, "0.95"),), "B2": ()},
+        options={"language": language},
+    )
+    flag = QualityFlag(metric="loss", kind="divergence", message="loss rose")
+    _add_run(store, "R012", "M2", "B2", (_value("R012", "accuracy", 0.95, "0.95"),), (flag,))
+    state = fold(store.read())
+    assert evaluate(state).main_milestone is None
+    assert "- **Must-run blocks with numbers not trusted:** B2 (R012 divergence)" in (
+        results.render(state)
+    ) or "数值不可信的必做实验块" in results.render(state)
+    summary = handoff_summary(state)
+    if language == "zh":
+        assert "。数值不可信的必做实验块：B2（R012 divergence）。\n" in summary, summary
+    else:
+        assert "). Must-run blocks with numbers not trusted: B2 (R012 divergence).\n" in summary, (
+            summary
+        )
