@@ -685,6 +685,12 @@ def _proposed(plan: Plan, warnings: list[PlanWarning]) -> list[_Draft]:
                 pairs.append((milestone.id, block_id))
                 covered.add(block_id)
     pairs += [("", b.id) for b in plan.blocks if b.id not in covered]
+    # The names the plan and the tracker use for systems and runs: what tells a block's "X vs
+    # Y" line that names systems from one that plots a metric against steps.
+    known = {
+        *(s for b in plan.blocks for s in (*b.systems, b.baseline, b.proposed) if s),
+        *(n for r in plan.tracker_runs for n in (r.id, r.system) if n),
+    }
     for milestone_id, block_id in pairs:
         block = blocks[block_id]
         if block.priority == "cut":
@@ -707,7 +713,7 @@ def _proposed(plan: Plan, warnings: list[PlanWarning]) -> list[_Draft]:
             )
         warnings.extend(_unproposed_ablations(block))
         systems = list(block.systems) or [""]
-        warnings.extend(stated_beyond_runs(block, len(systems) * len(seeds)))
+        warnings.extend(stated_beyond_runs(block, len(systems) * len(seeds), known))
         for system, seed in itertools.product(systems, seeds):
             drafts.append(
                 _Draft(

@@ -29,6 +29,11 @@ _NO_COMMAND_FIX_ZH = (
 )
 
 
+# The nouns a block's stated total counts runs in (bridge.plan.stated_counts.COUNTED), with
+# the measure word a Chinese count takes.
+_COUNTED_ZH = {"trials": "次试验", "runs": "个运行", "seeds": "个种子"}
+
+
 # The tracker's Command column, named in the warning about runs without a command.
 _UNREAD = (
     r"(?: \(the tracker's ('[^']*') column is not run: copy what it says into bridge\.toml\))?"
@@ -490,7 +495,8 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
             r"run them all"
         ),
         lambda m: (
-            f"实验块 {m[1]} 写明 {m[2]} 次 {m[3]}，但 bridge 只为它提议 {m[4]} 个运行"
+            f"实验块 {m[1]} 写明 {m[2]} {_COUNTED_ZH.get(m[3], m[3])}，但 bridge 只为它提议 "
+            f"{m[4]} 个运行"
             + (
                 f"；'{m[5]} per {m[6]}' 被读作每个系统 {m[5]} 个种子：bridge 不按 {m[6]} 提议运行，"
                 f"每个运行须覆盖所有 {m[6]}"
