@@ -171,3 +171,19 @@ def test_a_block_condition_in_a_chinese_plan_reads_in_chinese() -> None:
         "实验块 B2 的正文写明它的运行只在某个条件下运行（R005, R006: '仅当 B1 通过'）：bridge "
         "无法检查该条件，会照计划运行它们；条件不成立时请把这些运行的行标为 NOT RUN — <原因>"
     )
+
+
+def test_a_proposed_blocks_condition_reads_in_chinese() -> None:
+    """Runs proposed from the plan have no rows: the Chinese says to write the block's Priority
+    as CUT, as the English does."""
+    message = (
+        "block S3's text says its runs run only under a condition (R013: '仅当 B1 通过'): "
+        "bridge cannot check it and runs them as planned; they are proposed from the plan and "
+        "have no tracker rows: write the block's Priority as CUT — <reason> when its condition "
+        "does not hold, and bridge proposes none of them"
+    )
+    assert warning_in_language(message, "zh") == (
+        "实验块 S3 的正文写明它的运行只在某个条件下运行（R013: '仅当 B1 通过'）：bridge "
+        "无法检查该条件，会照计划运行它们；它们由计划提议，在追踪表中没有行：条件不成立时请把该"
+        "实验块的 Priority 写为 CUT — <原因>，bridge 就不会提议它们"
+    )
