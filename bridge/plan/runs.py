@@ -685,6 +685,12 @@ def _proposed(plan: Plan, warnings: list[PlanWarning]) -> list[_Draft]:
                 pairs.append((milestone.id, block_id))
                 covered.add(block_id)
     pairs += [("", b.id) for b in plan.blocks if b.id not in covered]
+    # The names the plan and the tracker use for systems and runs: what tells a block's "X vs
+    # Y" line that names systems from one that plots a metric against steps.
+    known = {
+        *(s for b in plan.blocks for s in (*b.systems, b.baseline, b.proposed) if s),
+        *(n for r in plan.tracker_runs for n in (r.id, r.system) if n),
+    }
     for milestone_id, block_id in pairs:
         block = blocks[block_id]
         if block.priority == "cut":
@@ -707,7 +713,7 @@ def _proposed(plan: Plan, warnings: list[PlanWarning]) -> list[_Draft]:
             )
         warnings.extend(_unproposed_ablations(block))
         systems = list(block.systems) or [""]
-        warnings.extend(stated_beyond_runs(block, len(systems) * len(seeds)))
+        warnings.extend(stated_beyond_runs(block, len(systems) * len(seeds), known))
         for system, seed in itertools.product(systems, seeds):
             drafts.append(
                 _Draft(
@@ -1145,7 +1151,8 @@ def _block_condition(block: Block) -> tuple[int, str] | None:
         # An indented line is a sub-item of the line above it; a table row is no sentence.
         if text[:1].isspace() or text.startswith("|") or not _ONLY_IF.match(text):
             continue
-        return block.line + 1 + at, text.strip().lstrip("-*+ ").strip()  # below the heading
+        # The text's first line, below the heading and the blank lines under it.
+        return (block.text_line or block.line + 1) + at, text.strip().lstrip("-*+ ").strip()
     return None
 
 
@@ -1209,28 +1216,49 @@ def _conditional(drafts: Sequence[_Draft], plan: Plan) -> list[PlanWarning]:
             )
         )
     # 034's S3 "Skipped if tuned-lens is unavailable": its proposed run launched, failed, and
-    # the plan ended "Must-run runs did not succeed (R013)" without a word before.
+    # the plan ended "Must-run runs did not succeed (R013)" without a word before. A run the
+    # row warning names is not named again (001's R005/R006, "After M2 confirms" in their rows
+    # and B2's Priority).
+    named = {id(d) for d, _ in found}
     for block in plan.blocks:
-        runs = [d for d in to_run if d.block == block.id]
+        runs = [d for d in to_run if d.block == block.id and id(d) not in named]
         stated = _block_condition(block) if runs else None
         if stated is None:
             continue
         line, words = stated
         ids = [seed_row(d.id, d.seed) or d.id for d in runs]
         shown = ", ".join(dict.fromkeys(ids))
-        # A tracker that lists blocks gives the block's runs their Status from the block's row.
-        where = "the block's tracker row" if runs[0].status_file else "their rows"
         warnings.append(
             PlanWarning(
                 file=block.file,
                 line=line,
                 message=f"block {block.id}'s text says its runs run only under a condition "
                 f"({shown}: {' '.join(words.split())[:80]!r}): bridge cannot check it and runs "
-                f"them as planned; mark {where} NOT RUN — <reason> when its condition does not "
-                "hold",
+                f"them as planned; {_rule_out_block(runs[0])}",
             )
         )
     return warnings
+
+
+def _rule_out_block(draft: _Draft) -> str:
+    """
+    How to keep the runs of a block whose text states a condition (``draft`` one of them) from
+    launching when it does not hold: their tracker rows marked NOT RUN; the block's row in a
+    tracker that lists blocks (034's S3); or, for runs proposed from the plan with no row at
+    all, the block's Priority written as CUT, so that bridge proposes none of them (a tracker
+    row or a ``[[runs]]`` entry for one of them would replace every proposed run).
+    """
+    if draft.status_file:  # a tracker that lists blocks gives their Status from its row
+        where = "the block's tracker row"
+    elif draft.source.startswith(PROPOSED):
+        return (
+            "they are proposed from the plan and have no tracker rows: write the block's "
+            "Priority as CUT — <reason> when its condition does not hold, and bridge proposes "
+            "none of them"
+        )
+    else:
+        where = "their rows"
+    return f"mark {where} NOT RUN — <reason> when its condition does not hold"
 
 
 def _wait_as_stated(

@@ -29,6 +29,11 @@ _NO_COMMAND_FIX_ZH = (
 )
 
 
+# The nouns a block's stated total counts runs in (bridge.plan.stated_counts.COUNTED), with
+# the measure word a Chinese count takes.
+_COUNTED_ZH = {"trials": "次试验", "runs": "个运行", "seeds": "个种子"}
+
+
 # The tracker's Command column, named in the warning about runs without a command.
 _UNREAD = (
     r"(?: \(the tracker's ('[^']*') column is not run: copy what it says into bridge\.toml\))?"
@@ -433,14 +438,22 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
     (
         re.compile(
             r"block (\S+)'s text says its runs run only under a condition \((.+)\): bridge "
-            r"cannot check it and runs them as planned; mark (their rows|the block's tracker row) "
-            r"NOT RUN — <reason> when its condition does not hold"
+            r"cannot check it and runs them as planned; (?:mark (their rows|the block's tracker "
+            r"row) NOT RUN — <reason> when its condition does not hold|(they are proposed from "
+            r"the plan and have no tracker rows: write the block's Priority as CUT — <reason> "
+            r"when its condition does not hold, and bridge proposes none of them))"
         ),
         lambda m: (
             f"实验块 {m[1]} 的正文写明它的运行只在某个条件下运行（{m[2]}）：bridge 无法检查该"
-            "条件，会照计划运行它们；条件不成立时请把"
-            + ("这些运行的行" if m[3] == "their rows" else "追踪表中该实验块的行")
-            + "标为 NOT RUN — <原因>"
+            "条件，会照计划运行它们；"
+            + (
+                "它们由计划提议，在追踪表中没有行：条件不成立时请把该实验块的 Priority 写为 "
+                "CUT — <原因>，bridge 就不会提议它们"
+                if m[4]
+                else "条件不成立时请把"
+                + ("这些运行的行" if m[3] == "their rows" else "追踪表中该实验块的行")
+                + "标为 NOT RUN — <原因>"
+            )
         ),
     ),
     (
@@ -499,7 +512,8 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
             r"run them all"
         ),
         lambda m: (
-            f"实验块 {m[1]} 写明 {m[2]} 次 {m[3]}，但 bridge 只为它提议 {m[4]} 个运行"
+            f"实验块 {m[1]} 写明 {m[2]} {_COUNTED_ZH.get(m[3], m[3])}，但 bridge 只为它提议 "
+            f"{m[4]} 个运行"
             + (
                 f"；'{m[5]} per {m[6]}' 被读作每个系统 {m[5]} 个种子：bridge 不按 {m[6]} 提议运行，"
                 f"每个运行须覆盖所有 {m[6]}"

@@ -5,6 +5,7 @@ Tests for the success-criterion parser (bridge.plan.criteria).
 from __future__ import annotations
 
 import re
+import typing
 
 import pytest
 from hypothesis import given, settings
@@ -19,6 +20,7 @@ from bridge.plan.criteria import (
     Orientation,
     Scope,
     Unparsed,
+    clause_metrics,
     parse_criterion,
 )
 from tests.conftest import SHARED, needs_shared
@@ -745,3 +747,11 @@ class TestParseCriterionProperties:
                     clauses = result.clauses if isinstance(result, Compound) else (result,)
                     assert all(isinstance(c, Criterion) or c.reason for c in clauses)
         assert seen > 20
+
+
+def test_clause_metrics_takes_the_block_systems_as_a_tuple() -> None:
+    """Its answers are cached (lru_cache): a list of systems cannot be a key and raised
+    TypeError, so the type says tuple, as every caller passes."""
+    hints = typing.get_type_hints(clause_metrics)
+    assert hints["block_systems"] == tuple[str, ...]
+    assert clause_metrics("A accuracy > B accuracy", ("accuracy",), ("A", "B")) == ("accuracy",)

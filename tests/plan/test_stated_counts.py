@@ -9,9 +9,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from bridge.plan import LoadedProject, load_project
+from bridge.plan.stated_counts import COUNTED
 from bridge.projections.plan_words import warning_in_language
 from tests.conftest import needs_shared
+from tests.english_left import english_left
 from tests.plan.corpus import as_project
 
 PLAN = "refine-logs/EXPERIMENT_PLAN.md"
@@ -34,7 +38,7 @@ def test_033_trials_beyond_the_runs_and_the_e6_ablation_table(tmp_path: Path) ->
         "as 10 seeds per system: bridge proposes no run per object, so each run must cover "
         "every object; list the runs in the tracker or [[runs]] entries to run them all"
     )
-    assert zh.startswith("实验块 E5 写明 30 次 trials，但 bridge 只为它提议 20 个运行")
+    assert zh.startswith("实验块 E5 写明 30 次试验，但 bridge 只为它提议 20 个运行")
     assert "不按 object 提议运行" in zh
     # E6: "Total: 15 additional real-robot trials." against its one proposed run.
     file, line, message, _ = _said(loaded, "block E6 states 15")
@@ -77,3 +81,91 @@ def test_a_total_the_runs_cover_is_not_warned(tmp_path: Path) -> None:
     loaded = load_project(tmp_path)
     assert len(loaded.runs) == 6
     assert not [w for w in loaded.warnings if "bridge proposes" in w.message]
+
+
+def _plan(tmp_path: Path, plan: str) -> LoadedProject:
+    """The project whose plan is ``plan``, with no tracker: its runs are proposed."""
+    (tmp_path / "refine-logs").mkdir()
+    (tmp_path / "refine-logs" / "EXPERIMENT_PLAN.md").write_text(plan, encoding="utf-8")
+    return load_project(tmp_path)
+
+
+_ONE_SYSTEM = "# Plan\n\n### Block B1: main\n\n- Compared systems: PPO\n- Seeds: 0, 1, 2\n"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # What one run evaluates is no run (a review found "states 100 episodes … list the
+        # runs in the tracker" for it).
+        "Evaluate each policy on a total of 100 episodes per seed.",
+        "Total: 500 rollouts and 2000 samples in total.",
+        # A count of one seed's, run's or system's share is no total of the block's runs.
+        "Each seed runs a total of 12 trials per seed.",
+        "= 40 runs per system",
+    ],
+)
+def test_what_one_run_counts_is_no_total_of_runs(line: str, tmp_path: Path) -> None:
+    loaded = _plan(tmp_path, f"{_ONE_SYSTEM}- {line}\n- Success criterion: PPO return > 100\n")
+    assert len(loaded.runs) == 3
+    assert not [w for w in loaded.warnings if "bridge proposes" in w.message]
+
+
+def test_a_total_of_runs_beyond_the_proposed_ones_is_warned(tmp_path: Path) -> None:
+    loaded = _plan(
+        tmp_path, f"{_ONE_SYSTEM}- Total of 12 runs.\n- Success criterion: PPO return > 100\n"
+    )
+    (said,) = [w for w in loaded.warnings if "bridge proposes" in w.message]
+    assert (said.file, said.line) == (PLAN, 7)
+    assert said.message.startswith("block B1 states 12 runs but bridge proposes 3 runs for it;")
+    assert warning_in_language(said.message, "zh").startswith(
+        "实验块 B1 写明 12 个运行，但 bridge 只为它提议 3 个运行"
+    )
+
+
+@pytest.mark.parametrize("noun", COUNTED)
+def test_each_counted_noun_is_said_in_chinese(noun: str) -> None:
+    message = (
+        f"block E5 states 30 {noun} but bridge proposes 20 runs for it; list the runs in the "
+        "tracker or [[runs]] entries to run them all"
+    )
+    chinese = warning_in_language(message, "zh")
+    stated = chinese.split("，")[0]
+    assert stated.startswith("实验块 E5 写明 30 "), chinese
+    assert english_left(stated) == [], chinese
+
+
+_TWO_BLOCKS = (
+    "# Plan\n\n### Block B1: main\n\n- Compared systems: PPO (baseline); SAC-Lag (ours)\n"
+    "- Seeds: 0\n- Success criterion: SAC-Lag return > PPO return\n\n"
+    "### Block B2: curves\n\n- Seeds: 0\n- {line}\n- Success criterion: return > 100\n"
+)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # A metric against training steps, found on the review's plan.
+        "Plot success rate vs training steps.",
+        "Return vs wall-clock time",
+        # A line that shows or compares, whatever it names.
+        "Compare PPO (baseline) vs SAC-Lag",
+        "Report SAC-Lag vs PPO on every seed",
+        # One name the plan uses is no sign that the others are systems.
+        "PPO return vs episode length",
+    ],
+)
+def test_a_versus_line_of_no_systems_is_not_warned(line: str, tmp_path: Path) -> None:
+    loaded = _plan(tmp_path, _TWO_BLOCKS.format(line=line))
+    assert not [w for w in loaded.warnings if "lists no Compared systems" in w.message]
+
+
+@pytest.mark.parametrize("line", ["SAC-Lag vs PPO", "PPO vs TRPO (ours)"])
+def test_a_versus_line_naming_systems_is_warned(line: str, tmp_path: Path) -> None:
+    """Two systems the plan names elsewhere, or a role beside one, say the line names systems."""
+    loaded = _plan(tmp_path, _TWO_BLOCKS.format(line=line))
+    (said,) = [w for w in loaded.warnings if "lists no Compared systems" in w.message]
+    assert (said.file, said.line) == (PLAN, 12)
+    assert said.message.startswith(
+        f"block B2 lists no Compared systems, but a line names several ('{line}')"
+    )

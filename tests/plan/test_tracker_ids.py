@@ -381,19 +381,16 @@ def test_a_condition_is_quoted_without_bridges_part_of_the_notes(tmp_path: Path)
 
 @needs_shared
 def test_blocks_whose_text_states_a_condition_are_named(tmp_path: Path) -> None:
-    """001's B2 "MUST-RUN (but AFTER Block 1 confirms depth conditioning works)" (plan:87) and
-    034's S3 "Skipped if tuned-lens is unavailable for closed-weight models." (plan:65): the
+    """034's S3 "Skipped if tuned-lens is unavailable for closed-weight models." (plan:65): the
     block's runs launched without a word (034's failed, and the plan ended "Must-run runs did
-    not succeed"). Named with the plan's line; 001's B1 "Seed: 42 (run 3 seeds only if margins
-    are tight)" is a condition on its seeds, not on launching it."""
+    not succeed"). Named with the plan's line. 001's B2 "MUST-RUN (but AFTER Block 1 confirms
+    depth conditioning works)" (plan:87) names no run the row warning does not already name
+    (R005/R006 "After M2 confirms"), so it is said once, there; its B1 "Seed: 42 (run 3 seeds
+    only if margins are tight)" is a condition on its seeds, not on launching it."""
     warnings = load_project(as_project("001", tmp_path / "a")).warnings
-    (b2,) = [w for w in warnings if w.message.startswith("block ") and "condition" in w.message]
-    assert (b2.file, b2.line) == ("refine-logs/EXPERIMENT_PLAN.md", 87)
-    assert b2.message == (
-        "block B2's text says its runs run only under a condition (R005, R006: 'MUST-RUN (but "
-        "AFTER Block 1 confirms depth conditioning works)'): bridge cannot check it and runs "
-        "them as planned; mark their rows NOT RUN — <reason> when its condition does not hold"
-    )
+    assert not [w for w in warnings if w.message.startswith("block ") and "condition" in w.message]
+    (rows,) = [w for w in warnings if w.message.startswith("runs whose row says they run only")]
+    assert "R005: 'After M2 confirms'; R006: 'After M2 confirms'" in rows.message
     warnings = load_project(as_project("034", tmp_path / "b")).warnings
     (s3,) = [w for w in warnings if w.message.startswith("block ") and "condition" in w.message]
     assert (s3.file, s3.line) == ("refine-logs/EXPERIMENT_PLAN.md", 65)
@@ -403,6 +400,73 @@ def test_blocks_whose_text_states_a_condition_are_named(tmp_path: Path) -> None:
     )
     # 034's tracker lists blocks: the block's row is where NOT RUN takes its runs out.
     assert "mark the block's tracker row NOT RUN — <reason>" in s3.message
+
+
+def _conditional_block(root: Path, tracker: str = "") -> list[tuple[str, int, str]]:
+    """
+    The block-condition warnings of a plan whose block B2 (heading at line 9, a blank line
+    under it) says "Skipped if tuned-lens is unavailable." at line 14, with ``tracker`` as
+    its tracker when given: each warning's file, line and message.
+    """
+    plan = (
+        "# Plan\n\n### Block B1: main\n\n- Compared systems: A; B\n- Seeds: 0\n"
+        "- Success criterion: A accuracy > B accuracy\n\n"
+        "### Block B2: extra\n\n- Compared systems: A; C\n- Seeds: 0\n- Priority: MUST\n"
+        "- Skipped if tuned-lens is unavailable.\n- Success criterion: A accuracy > C accuracy\n"
+    )
+    (root / "refine-logs").mkdir(parents=True)
+    (root / "refine-logs" / "EXPERIMENT_PLAN.md").write_text(plan, encoding="utf-8")
+    if tracker:
+        (root / "refine-logs" / "EXPERIMENT_TRACKER.md").write_text(tracker, encoding="utf-8")
+    return [
+        (w.file, w.line, w.message)
+        for w in load_project(root).warnings
+        if w.message.startswith("block B2's text says")
+    ]
+
+
+def test_a_proposed_blocks_condition_is_at_its_line_and_says_how_to_rule_it_out(
+    tmp_path: Path,
+) -> None:
+    """With the usual blank line under the heading the warning pointed one line too high
+    (plan:13, the Priority), and it said "mark their rows NOT RUN" of runs proposed from the
+    plan, which have no rows: a tracker row or a [[runs]] entry for one would replace every
+    proposed run. Writing the block's Priority as CUT leaves its runs out."""
+    ((file, line, message),) = _conditional_block(tmp_path)
+    assert (file, line) == ("refine-logs/EXPERIMENT_PLAN.md", 14)
+    assert message == (
+        "block B2's text says its runs run only under a condition (R003, R004: 'Skipped if "
+        "tuned-lens is unavailable.'): bridge cannot check it and runs them as planned; they "
+        "are proposed from the plan and have no tracker rows: write the block's Priority as "
+        "CUT — <reason> when its condition does not hold, and bridge proposes none of them"
+    )
+    # What it says to do takes the runs out.
+    plan = tmp_path / "refine-logs" / "EXPERIMENT_PLAN.md"
+    text = plan.read_text(encoding="utf-8")
+    plan.write_text(
+        text.replace("- Priority: MUST", "- Priority: CUT — no tuned-lens"), encoding="utf-8"
+    )
+    loaded = load_project(tmp_path)
+    assert [r.id for r in loaded.runs] == ["R001", "R002"]
+    assert not [w for w in loaded.warnings if w.message.startswith("block B2's text says")]
+
+
+def test_a_blocks_condition_names_only_runs_no_row_warning_names(tmp_path: Path) -> None:
+    """001's R005/R006 were named twice, by their rows' "After M2 confirms" and by B2's
+    Priority: the block warning names the block's other runs only."""
+    tracker = (
+        "# Tracker\n\n## Runs\n\n"
+        "| Run ID | Block | System | Seed | Status | Notes |\n|---|---|---|---|---|---|\n"
+        "| R1 | B1 | A | 0 | TODO | |\n| R2 | B1 | B | 0 | TODO | |\n"
+        "| R3 | B2 | A | 0 | TODO | After M2 confirms |\n| R4 | B2 | C | 0 | TODO | |\n"
+    )
+    ((file, line, message),) = _conditional_block(tmp_path, tracker)
+    assert (file, line) == ("refine-logs/EXPERIMENT_PLAN.md", 14)
+    assert message == (
+        "block B2's text says its runs run only under a condition (R4: 'Skipped if tuned-lens "
+        "is unavailable.'): bridge cannot check it and runs them as planned; mark their rows "
+        "NOT RUN — <reason> when its condition does not hold"
+    )
 
 
 @pytest.mark.parametrize(

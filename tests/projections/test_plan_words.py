@@ -184,3 +184,19 @@ def test_a_tracker_that_settles_every_run_is_said_in_chinese() -> None:
     )
     assert said.startswith("追踪表列出的每个运行都已完成或不在范围内")
     assert "31 个运行没有被规划" in said and not english_left(said), said
+
+
+def test_a_proposed_blocks_condition_reads_in_chinese() -> None:
+    """Runs proposed from the plan have no rows: the Chinese says to write the block's Priority
+    as CUT, as the English does."""
+    message = (
+        "block S3's text says its runs run only under a condition (R013: '仅当 B1 通过'): "
+        "bridge cannot check it and runs them as planned; they are proposed from the plan and "
+        "have no tracker rows: write the block's Priority as CUT — <reason> when its condition "
+        "does not hold, and bridge proposes none of them"
+    )
+    assert warning_in_language(message, "zh") == (
+        "实验块 S3 的正文写明它的运行只在某个条件下运行（R013: '仅当 B1 通过'）：bridge "
+        "无法检查该条件，会照计划运行它们；它们由计划提议，在追踪表中没有行：条件不成立时请把该"
+        "实验块的 Priority 写为 CUT — <原因>，bridge 就不会提议它们"
+    )

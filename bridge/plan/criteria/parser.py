@@ -258,7 +258,7 @@ _AT_K = re.compile(r"(?<![\w@])([A-Za-z][A-Za-z0-9_.-]*\s?@\s?\d+(?:\.\d+)?)(?![
 
 @functools.lru_cache(maxsize=512)
 def clause_metrics(
-    criterion: str, metrics: tuple[str, ...] = (), block_systems: Sequence[str] = ()
+    criterion: str, metrics: tuple[str, ...] = (), block_systems: tuple[str, ...] = ()
 ) -> tuple[str, ...]:
     """
     The metric each checkable clause of ``criterion`` names, in clause order, without repeats
@@ -266,6 +266,8 @@ def clause_metrics(
     :func:`parse_criterion` takes them). What a block judges beside what its Metrics field
     lists: the numbers to show and to check for NaN. Without the systems a comparison between
     them (033's "LGGSN+ORFN success rate ≥ GR-ConvNet baseline") names no metric.
+
+    Its answers are cached, so every argument is a tuple (a list cannot be a cache key).
     """
     if not criterion.strip():
         return ()
