@@ -70,7 +70,7 @@ def write_project(root: Path, n: int, sleep: str, backend: str = "") -> None:
         "**Problem**: how much does bridge add per run?\n"
         "**Method Thesis**: sleep.\n\n"
         "## Experiment Blocks\n\n### Block 1: Sleep\n- **Claim tested**: none.\n"
-        "- **Compared systems**:\n  - sleep\n- **Metrics**: wall time.\n"
+        "- **Compared systems**:\n  - sleep\n- **Metrics**: -\n"
         "- **Setup details**: seed 0.\n- **Success criterion**: exit 0.\n"
         "- **Priority**: MUST-RUN.\n\n## Run Order and Milestones\n\n"
         "| Milestone | Goal | Runs | Decision Gate | Cost | Risk |\n"
@@ -79,7 +79,10 @@ def write_project(root: Path, n: int, sleep: str, backend: str = "") -> None:
         "## Compute and Data Budget\n- **Total estimated GPU-hours**: 0\n"
     )
     rows = "".join(
-        f"| {rid} | M1 | main | sleep | test | wall | MUST | TODO | seed 0 |\n" for rid in ids
+        # No metric named: a run whose row names one and records no number is evidence
+        # missing (bridge run exits 1), and `sleep` records none.
+        f"| {rid} | M1 | main | sleep | test | - | MUST | TODO | seed 0 |\n"
+        for rid in ids
     )
     (root / "refine-logs" / "EXPERIMENT_TRACKER.md").write_text(
         "# Experiment Tracker\n\n"
