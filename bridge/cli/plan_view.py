@@ -319,7 +319,9 @@ def proposed_unknown(project: LoadedProject, language: str = "en") -> list[PlanW
                 file=block.file,
                 line=line,
                 message=t("plan_no_proposed_warning", language).format(
-                    block=block.id, clauses=", ".join(open_)
+                    block=block.id,
+                    clauses=", ".join(open_),
+                    names="names" if len(open_) == 1 else "name",
                 ),
             )
         )

@@ -619,7 +619,7 @@ def _block_seeds(drafts: Sequence[_Draft], plan: Plan) -> list[PlanWarning]:
             PlanWarning(
                 file=rows[0].file,
                 line=rows[0].line,
-                message=f"block {block_id} writes seeds {values}, but its rows {ids} name no "
+                message=f"block {block_id} gives seeds {values}, but its rows {ids} name no "
                 "seed: each runs once, without one (the written values go to the runs "
                 "proposed from the plan only); give each seed a row of its own, or the "
                 "row's seeds in a Seed column",

@@ -509,7 +509,8 @@ def next_step(state: PipelineState, outcome: Outcome, language: str) -> str:
             "再对照计划中的失败解释决定是否修改方法或计划。消融规划已跳过（主要结果为负面）。"
             if zh
             else f"The main result is negative ({', '.join(not_met)} not met), but "
-            f"{', '.join(outcome.main_unjudged)} of the main milestone were not judged: resolve "
+            f"{', '.join(outcome.main_unjudged)} of the main milestone "
+            f"{'was' if len(outcome.main_unjudged) == 1 else 'were'} not judged: resolve "
             "the reasons their verdicts give above (failed runs, missing metrics, "
             "training-quality problems, criteria the rules cannot check: a [reviewer] judges "
             "those) first, then revisit the method or the plan against the plan's failure "

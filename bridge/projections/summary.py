@@ -108,7 +108,8 @@ def _main_sentence(state: PipelineState, zh: bool) -> str:
             f"但 {'、'.join(outcome.main_unjudged)} 未能判定"
             if zh
             else f"Main result ({main}): negative, a criterion was not met ({', '.join(failed)}), "
-            f"but {', '.join(outcome.main_unjudged)} were not judged"
+            f"but {', '.join(outcome.main_unjudged)} "
+            f"{'was' if len(outcome.main_unjudged) == 1 else 'were'} not judged"
         )
     elif outcome.main_result is MainResult.NEGATIVE:
         lead = (

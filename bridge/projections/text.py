@@ -97,7 +97,7 @@ _WORDS: dict[str, tuple[str, str]] = {
         "或加上 `Proposed: X` 行）",
     ),
     "plan_no_proposed_warning": (
-        "{block}'s criterion: {clauses} name(s) no system and the block's proposed system is "
+        "{block}'s criterion: {clauses} {names} no system and the block's proposed system is "
         "not known, so the results cannot judge it: mark the proposed system in the Compared "
         "systems (`X (ours)`), add a `Proposed: X` line, or name the system in the criterion",
         "{block} 的成功标准：{clauses} 没有写明系统，且该实验块的提议系统未知，结果无法判断："

@@ -507,7 +507,7 @@ def test_a_blocks_one_written_seed_goes_to_its_seedless_tracker_rows(tmp_path: P
     assert {r.id: r.seed for r in several.runs}["R002"] is None
     (said,) = [w.message for w in several.warnings if "name no seed" in w.message]
     assert said.startswith(
-        "block B1 writes seeds 1, 2, 3, but its rows R002, R004 name no seed: each runs once"
+        "block B1 gives seeds 1, 2, 3, but its rows R002, R004 name no seed: each runs once"
     )
     assert warning_in_language(said, "zh").startswith(
         "实验块 B1 写了种子 1, 2, 3，但它的行 R002, R004 没有写种子"
