@@ -510,7 +510,7 @@ def test_a_blocks_one_written_seed_goes_to_its_seedless_tracker_rows(tmp_path: P
         "block B1 gives seeds 1, 2, 3, but its rows R002, R004 name no seed: each runs once"
     )
     assert warning_in_language(said, "zh").startswith(
-        "实验块 B1 写了种子 1, 2, 3，但它的行 R002, R004 没有写种子"
+        "实验块 B1 给出了种子 1, 2, 3，但它的行 R002, R004 没有写种子"
     )
 
 
