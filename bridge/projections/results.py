@@ -12,6 +12,7 @@ never change.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
 from bridge.errors import ConfigError
@@ -266,6 +267,10 @@ def _shown_value(run: RunView, names: Sequence[str]) -> MetricValue | None:
     return metrics.values[0] if len(recorded) == 1 else None
 
 
+# A block title saying it is an ablation ("Block 3: Ablation — which measurements matter").
+_ABLATION = re.compile(r"\bablat(?:ion|ions|e|ing)\b|消融", re.IGNORECASE)
+
+
 def next_step(state: PipelineState, outcome: Outcome, language: str) -> str:
     """
     The next step after these results, in ``language`` (one or two sentences).
@@ -492,6 +497,19 @@ def next_step(state: PipelineState, outcome: Outcome, language: str) -> str:
             ).rstrip()
         why = planned.reason if planned is not None else "no ablation planner configured"
         why = in_language(why, language)
+        # The plan's own ablation blocks are judged above: "consider ablating each component"
+        # beside the quickstart's B3 and B4 read as if it had none (trial C).
+        own = [b.id for b in state.plan.blocks if _ABLATION.search(b.title)] if state.plan else []
+        if own:
+            ids = ", ".join(own)
+            return (
+                "主要结果为正面：将 EXPERIMENT_RESULTS.md 交给评审循环。"
+                f"消融规划已跳过（{why}）；计划自己的消融（{'、'.join(own)}）已在上面判定。{handoff}"
+                if zh
+                else "The main result is positive: hand EXPERIMENT_RESULTS.md to the review "
+                f"loop. Ablation planning skipped ({why}); the plan's own ablations ({ids}) are "
+                f"judged above. {handoff}"
+            ).rstrip()
         return (
             "主要结果为正面：将 EXPERIMENT_RESULTS.md 交给评审循环。"
             f"消融规划已跳过（{why}）；建议对所提方法的每个组件做消融。{handoff}"

@@ -1027,3 +1027,55 @@ def test_untrusted_blocks_are_on_the_console_with_no_main_milestone(language: st
         assert "). Must-run blocks with numbers not trusted: B2 (R012 divergence).\n" in summary, (
             summary
         )
+
+
+def test_a_plans_own_ablations_are_named_in_the_next_step() -> None:
+    """Trial C: after the quickstart's positive main result the next step said "consider
+    ablating each component of the proposed system", though its B3 and B4 are the plan's own
+    ablations, judged on the same page."""
+    store = _blocks_store(
+        {"B1": ("M1", "accuracy ≥ 0.9"), "B2": ("M2", "accuracy ≥ 0.9")},
+        {
+            "B1": (_value("B1", "accuracy", 0.95, "0.95"),),
+            "B2": (_value("B2", "accuracy", 0.95, "0.95"),),
+        },
+        options={"main_milestone": "M1"},
+    )
+    # The plan collected: the next step reads the main result.
+    path = (
+        ("IMPLEMENTED", "implement"),
+        ("REVIEWED", "review"),
+        ("SANITY_OK", "pass_sanity"),
+        ("DEPLOYED", "deploy"),
+        ("COLLECTED", "collect"),
+    )
+    store.append(
+        "bridge", [ev.StageEntered(stage=stage, trigger=trigger) for stage, trigger in path], None
+    )
+    plain = results.render(fold(store.read()))
+    assert "consider ablating each component of the proposed system" in plain
+    store.append(
+        "bridge",
+        [
+            ev.PlanLoaded(
+                title="Prose",
+                plan_path="refine-logs/EXPERIMENT_PLAN.md",
+                plan_sha256="c" * 64,
+                options={"language": "en", "main_milestone": "M1"},
+                milestones=(
+                    ev.MilestoneInfo(id="M1", goal="DPO", blocks=("B1",)),
+                    ev.MilestoneInfo(id="M2", goal="ablate", blocks=("B2",)),
+                ),
+                blocks=(
+                    ev.BlockInfo(id="B1", title="Main", success_criterion="accuracy ≥ 0.9"),
+                    ev.BlockInfo(
+                        id="B2", title="Ablation — scaling", success_criterion="accuracy ≥ 0.9"
+                    ),
+                ),
+            )
+        ],
+        None,
+    )
+    said = results.render(fold(store.read()))
+    assert "the plan's own ablations (B2) are judged above" in said
+    assert "consider ablating" not in said
