@@ -118,7 +118,7 @@ def render_blocks(project: LoadedProject, language: str = "en") -> Group:
                 # A run of the block under its own name is a system the criterion may name
                 # (039's B2 and R004's "MART deletion suite"), as the results read it.
                 criterion_systems(block.systems, block.success_criterion, systems_of_runs),
-                _method(project),
+                project.plan.method_text(),
             )
         )
         systems = "; ".join(block.systems) or "-"
@@ -244,12 +244,6 @@ def _judged_systems(project: LoadedProject, block: Block) -> tuple[str, ...]:
     return tuple(s for s in own if s)
 
 
-def _method(project: LoadedProject) -> str:
-    """The plan's method thesis as the log records it (``PlanLoaded.method``), by which the
-    results tell a block's proposed system."""
-    return " ".join(f"{project.plan.thesis}\n{project.plan.method}".split())[:2000]
-
-
 def _no_proposed(clause: Criterion, block: Block, systems: Sequence[str], method: str) -> bool:
     """
     Whether ``clause`` names no system and the results cannot tell the block's proposed system
@@ -292,7 +286,7 @@ def proposed_unknown(project: LoadedProject, language: str = "en") -> list[PlanW
 
     connected = project.config.metrics.aliases
     aliases = list(dict.fromkeys([*connected, *connected.values()]))
-    method = _method(project)
+    method = project.plan.method_text()
     out: list[PlanWarning] = []
     for block in project.plan.blocks:
         if not block.success_criterion.strip():

@@ -111,7 +111,7 @@ def plan_events(project: LoadedProject) -> list[tuple[str, Sequence[ev.Event]]]:
         warnings=tuple(f"{w.where}: {w.message}" for w in project.warnings)[:200],
         inputs=input_digests(project),
         tracker_text=tracker_template(project),
-        method=" ".join(f"{plan.thesis}\n{plan.method}".split())[:2000],
+        method=plan.method_text(),
         stop_rules=tuple(" ".join(r.split())[:500] for r in plan.stop_rules),
     )
     out: list[tuple[str, Sequence[ev.Event]]] = [("bridge", [loaded])]

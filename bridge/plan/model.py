@@ -454,3 +454,11 @@ class Plan:
             if block.id == block_id:
                 return block
         return None
+
+    def method_text(self) -> str:
+        """
+        The method thesis as the log records it (``PlanLoaded.method``): the thesis and the
+        method, whitespace collapsed, at most 2,000 characters; the results tell a block's
+        proposed system by it, and ``bridge plan`` reads it the same way before anything runs.
+        """
+        return " ".join(f"{self.thesis}\n{self.method}".split())[:2000]
