@@ -665,7 +665,16 @@ def _block_section(state: PipelineState, result: BlockResult, language: str) -> 
     lines.append("")
     rows = [
         # Runs that name no system (015's B6) have an empty cell said as "-", like a value.
-        (a.system or "-", a.metric, number(a.mean), number(a.std), a.n, ", ".join(a.run_ids))
+        (
+            a.system or "-",
+            a.metric,
+            number(a.mean),
+            number(a.std),
+            # n counts the finite values; the Runs cell lists every run, NaN ones too (trial C:
+            # "n = 2" beside three runs read as a run lost).
+            f"{a.n} (+{a.n_nonfinite} NaN/Inf)" if a.n_nonfinite else a.n,
+            ", ".join(a.run_ids),
+        )
         for a in result.aggregates
         if a.metric in result.shown
     ]

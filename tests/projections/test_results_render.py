@@ -1079,3 +1079,14 @@ def test_a_plans_own_ablations_are_named_in_the_next_step() -> None:
     said = results.render(fold(store.read()))
     assert "the plan's own ablations (B2) are judged above" in said
     assert "consider ablating" not in said
+
+
+def test_a_rows_nan_values_are_counted_beside_its_n() -> None:
+    """Trial C: with R008's macro_f1 NaN the row read `| … | 2 | R006, R007, R008 |`, as if a
+    run were lost; the NaN is counted beside n."""
+    store = _blocks_store(
+        {"B1": ("M1", "accuracy ≥ 0.9")}, {"B1": (_value("B1", "accuracy", 0.95, "0.95"),)}
+    )
+    _add_run(store, "R2", "M1", "B1", (_value("R2", "accuracy", None, "NaN"),))
+    text = results.render(fold(store.read()))
+    assert "| accuracy | 0.95 | - | 1 (+1 NaN/Inf) | B1, R2 |" in text, text
