@@ -56,23 +56,29 @@ def available() -> bool:
 
 def series(state: PipelineState) -> list[tuple[str, str, list[tuple[str, float, float]]]]:
     """
-    Per block: (block id, metric, [(system, mean, std)]) for the key metric, plan order.
+    Per block: (block id, metric, [(system, mean, std)]) for the metric its criterion judges
+    (the first of the block's shown metrics with numbers: the criterion's come first), else the
+    key metric, plan order. Every block plotted the key metric: the quickstart's B4, judged on
+    train_loss, showed two equal accuracy bars (trial C).
     """
     key = next(
         (r.metrics.key_metric for r in state.runs.values() if r.metrics and r.metrics.key_metric),
         "",
     )
-    if not key:
-        return []
     out = []
     for result in evaluate(state).blocks:
+        finite = [
+            agg for agg in result.aggregates if agg.mean is not None and math.isfinite(agg.mean)
+        ]
+        measured = {agg.metric for agg in finite}
+        metric = next((m for m in result.shown if m in measured), key)
         bars = [
             (agg.system, agg.mean, agg.std or 0.0)
-            for agg in result.aggregates
-            if agg.metric == key and agg.mean is not None and math.isfinite(agg.mean)
+            for agg in finite
+            if agg.metric == metric and agg.mean is not None
         ]
         if bars:
-            out.append((result.block.id, key, bars))
+            out.append((result.block.id, metric, bars))
     return out
 
 

@@ -105,7 +105,10 @@ _WORDS: dict[str, tuple[str, str]] = {
         "决策门（bridge 不检查；请根据结果自行判断）",
     ),
     "blocks": ("Blocks: criteria and verdicts", "实验块：成功标准与判定"),
-    "plot": ("Key metric per system, mean ± std over seeds", "各系统关键指标（种子均值 ± 标准差）"),
+    "plot": (
+        "Each block's judged metric per system, mean ± std over seeds",
+        "各实验块所判定的指标（按系统，种子均值 ± 标准差）",
+    ),
     "criterion": ("Criterion", "成功标准"),
     "none": ("(none written)", "（未填写）"),
     "no_blocks": (

@@ -73,17 +73,20 @@ class TestPlot:
         assert second == first == (collected / "refine-logs" / "results.png").read_bytes()
         assert (plot._draw.cache_info().misses, plot._draw.cache_info().hits) == (1, 1)
 
-    def test_series_are_the_key_metric_per_system(self, collected: Path) -> None:
-        """Each block's bars are its systems' mean key metric."""
+    def test_series_are_the_metric_each_criterion_judges_per_system(self, collected: Path) -> None:
+        """Each block's bars are its systems' mean of the metric its criterion judges: B1's
+        accuracy, B2's macro_f1 (every block plotted the key metric, accuracy: trial C)."""
         bridge = Bridge(collected)
         try:
-            series = {
-                block: {s: m for s, m, _ in bars} for block, _, bars in plot.series(bridge.status())
-            }
+            drawn = plot.series(bridge.status())
         finally:
             bridge.close()
+        series = {block: {s: m for s, m, _ in bars} for block, _, bars in drawn}
+        metrics = {block: metric for block, metric, _ in drawn}
         assert series["B1"]["Majority baseline"] == pytest.approx(0.3333)
         assert series["B1"]["Logistic regression"] == pytest.approx(0.95)
+        assert metrics["B1"] == "accuracy"
+        assert metrics["B2"] == "macro_f1"
 
     def test_without_matplotlib_nothing_is_drawn(
         self, collected: Path, monkeypatch: pytest.MonkeyPatch
