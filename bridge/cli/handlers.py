@@ -89,6 +89,11 @@ def init(args: Parsed) -> int:
             "bridge.toml": "bridge.toml",
         }
     )
+    # In the researcher's language, as every later command speaks to them (018).
+    from bridge.plan.reader import language_of
+
+    text = "".join((target / n).read_text(encoding="utf-8", errors="replace") for n in researchers)
+    zh = bool(researchers) and language_of(text) == "zh"
     if config.exists():
         # Never over an earlier copy: a second --force kept the template over the researcher's.
         backup = target / "bridge.toml.before-init"
@@ -97,20 +102,30 @@ def init(args: Parsed) -> int:
             number += 1
             backup = target / f"bridge.toml.before-init.{number}"
         backup.write_bytes(config.read_bytes())
-        out(f"kept the previous bridge.toml as {backup}")
+        out(
+            f"原有的 bridge.toml 保存为 {backup}"
+            if zh
+            else f"kept the previous bridge.toml as {backup}"
+        )
     for name, template in wanted.items():
         (target / name).parent.mkdir(parents=True, exist_ok=True)
         source = templates / template
         (target / name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
-        out(f"wrote {target / name}")
+        out(f"已写入 {target / name}" if zh else f"wrote {target / name}")
     if researchers:
-        out(
-            f"kept {', '.join(researchers)} as they are (yours: bridge init never writes over them)"
-        )
-        out(
-            "next: give the runs their commands in bridge.toml ([run] command, or [[runs]] "
-            "entries), then `bridge plan` and `bridge run`"
-        )
+        kept = ", ".join(researchers)
+        if zh:
+            out(f"保留 {kept} 原样（这是你的文件：bridge init 从不覆盖它们）")
+            out(
+                "下一步：在 bridge.toml 中为运行写出命令（[run] command，或 [[runs]] 条目），"
+                "然后运行 `bridge plan` 和 `bridge run`"
+            )
+        else:
+            out(f"kept {kept} as they are (yours: bridge init never writes over them)")
+            out(
+                "next: give the runs their commands in bridge.toml ([run] command, or [[runs]] "
+                "entries), then `bridge plan` and `bridge run`"
+            )
     else:
         out("next: edit the plan, tracker and bridge.toml, then `bridge plan` and `bridge run`")
     return EXIT_OK

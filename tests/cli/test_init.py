@@ -94,3 +94,19 @@ def test_a_plan_beside_refine_logs_is_moved_first_nothing_written(
     assert "where bridge does not read them" in err
     assert "mkdir -p refine-logs && mv EXPERIMENT_PLAN.md" in err
     assert sorted(p.name for p in project.iterdir()) == names
+
+
+def test_init_speaks_a_chinese_plans_language(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Trial C on 018: `bridge init` beside a Chinese plan printed `wrote … / kept … / next: …`
+    in English, its first words to a researcher every later command speaks Chinese to."""
+    project = tmp_path / "018"
+    shutil.copytree(
+        SHARED / "projects" / "018_areal-harness-cn" / "refine-logs", project / "refine-logs"
+    )
+    assert main(["init", str(project)]) == 0
+    said = capsys.readouterr().out
+    assert f"已写入 {project / 'bridge.toml'}" in said
+    assert "保留 refine-logs/EXPERIMENT_PLAN.md, refine-logs/EXPERIMENT_TRACKER.md 原样" in said
+    assert "next:" not in said and "wrote" not in said
