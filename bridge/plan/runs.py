@@ -47,6 +47,7 @@ from bridge.plan.templates import AT_LAUNCH, outputs_of, placeholders
 from bridge.plan.text import plain
 from bridge.plan.tracker import seed_row
 from bridge.plan.vocabulary import (
+    ABLATION_WORD,
     DONE_STATUSES,
     OUT_OF_SCOPE_STATUSES,
     says_not_run,
@@ -579,9 +580,6 @@ def _shared_reason(reason: str) -> str:
     return _ONE_SYSTEM.sub("their systems are not among any block's compared systems", reason)
 
 
-_ABLATION_LEAD = re.compile(r"\bablations?\b|消融", re.IGNORECASE)
-
-
 def _block_seeds(drafts: Sequence[_Draft], plan: Plan) -> list[PlanWarning]:
     """
     Give the seed a block writes to its tracker rows that name none, or say why not.
@@ -643,7 +641,7 @@ def _unproposed_ablations(block: Block) -> list[PlanWarning]:
         # A table whose first column is headed "Ablation" (033's E6) is one too, with no line
         # before it that says so.
         cell = text.strip().strip("|").split("|")[0] if table else text
-        if not _ABLATION_LEAD.search(cell):
+        if not ABLATION_WORD.search(cell):
             continue
         start = at if table else at + 1
         rows = list(itertools.takewhile(lambda t: t.lstrip().startswith("|"), lines[start:]))

@@ -17,6 +17,7 @@ from typing import Literal
 from bridge.plan.priority import Priority
 
 __all__ = [
+    "ABLATION_WORD",
     "DONE_STATUSES",
     "FAILED_STATUSES",
     "FIELD_KEYS",
@@ -33,6 +34,10 @@ __all__ = [
     "status_parts",
     "stopped_status",
 ]
+
+#: The word that says a line, a table's first column or a block's title is about ablations
+#: (033's E6 table headed "Ablation", the quickstart's "Block 3: Ablation — …").
+ABLATION_WORD = re.compile(r"\bablations?\b|消融", re.IGNORECASE)
 
 # Tracker statuses (as normalise_status gives them) that mean bridge must not launch the run:
 # done before bridge (a negative or failed result, ``invalid``, ``已完成-失败``, is a result

@@ -641,9 +641,8 @@ def _primary(
     )
 
 
-def _judge(state: PipelineState, block: BlockInfo) -> BlockResult:
+def _judge(state: PipelineState, block: BlockInfo, settings: MetricsRecorded | None) -> BlockResult:
     runs, shared = block_runs(state, block)
-    settings = _settings(state)
     aliases: Mapping[str, Sequence[str]] = settings.aliases if settings else {}
     lower: Mapping[str, bool] = settings.lower_is_better if settings else {}
     keys = {r.run_id: RunKey(block=block.id, system=system_in(block, r)) for r in runs}
@@ -1033,7 +1032,9 @@ def evaluate(state: PipelineState) -> Outcome:
         # The tracker's implementation tasks are listed among the runs bridge did not launch.
         if mid not in planned and any(not r.is_task for r in state.runs_in(mid))
     )
-    blocks = tuple(_judge(state, block) for block in state.plan.blocks)
+    # The settings in force, found once: finding them looks at every run.
+    settings = _settings(state)
+    blocks = tuple(_judge(state, block, settings) for block in state.plan.blocks)
     main = _main_milestone(state, milestones)
     main_blocks = next((m.blocks for m in milestones if m.info.id == main), ())
     result = main_result(b.verdict for b in blocks if b.block.id in main_blocks)

@@ -12,7 +12,6 @@ never change.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 
 from bridge.errors import ConfigError
@@ -32,7 +31,7 @@ from bridge.machine.verdicts import JudgedBy, VerdictKind
 from bridge.plan.criteria import Compound, Criterion, clause_metrics
 from bridge.plan.main_milestone import main_milestone_setting, milestones_listed
 from bridge.plan.metric_names import match_metric, plan_metric_names
-from bridge.plan.vocabulary import ended_failed
+from bridge.plan.vocabulary import ABLATION_WORD, ended_failed
 from bridge.projections import plot
 from bridge.projections.block_runs import sanity_ids
 from bridge.projections.code_review import unavailable_note
@@ -270,10 +269,6 @@ def _shown_value(run: RunView, names: Sequence[str]) -> MetricValue | None:
     return metrics.values[0] if len(recorded) == 1 else None
 
 
-# A block title saying it is an ablation ("Block 3: Ablation — which measurements matter").
-_ABLATION = re.compile(r"\bablat(?:ion|ions|e|ing)\b|消融", re.IGNORECASE)
-
-
 def next_step(state: PipelineState, outcome: Outcome, language: str) -> str:
     """
     The next step after these results, in ``language`` (one or two sentences).
@@ -502,7 +497,9 @@ def next_step(state: PipelineState, outcome: Outcome, language: str) -> str:
         why = in_language(why, language)
         # The plan's own ablation blocks are judged above: "consider ablating each component"
         # beside the quickstart's B3 and B4 read as if it had none (trial C).
-        own = [b.id for b in state.plan.blocks if _ABLATION.search(b.title)] if state.plan else []
+        own = (
+            [b.id for b in state.plan.blocks if ABLATION_WORD.search(b.title)] if state.plan else []
+        )
         if own:
             ids = ", ".join(own)
             return (

@@ -14,8 +14,10 @@ from pathlib import Path
 import pytest
 
 from bridge import cli
+from bridge.events.measurements import QualityFlag
 from bridge.machine.fold import PipelineState, fold
 from bridge.pipeline.audit import open_store
+from tests.pipeline.conftest import Run
 from tests.pipeline.results_project import make_project, run_project
 
 RESULT_FILES = (
@@ -347,33 +349,46 @@ def test_the_key_metric_is_the_blocks_primary_never_a_later_tracker_metric(
     assert metrics is not None and metrics.key_metric == key
 
 
-def test_a_nan_in_the_metric_a_criterion_judges_is_no_mere_note(tmp_path: Path) -> None:
-    """A block whose Metrics list `accuracy` and whose criterion judges `score`: a NaN score
-    was noted as "not a metric the plan measures: noted, not blocking", though the verdict
-    rests on it. The criterion's metrics are the plan's too: the NaN blocks."""
+def _r1_flags(
+    tmp_path: Path, runs: list[Run], criterion: str, metrics: str
+) -> dict[str, QualityFlag]:
+    """
+    The training-quality flags of R1, by metric, after `bridge run` of a project with ``runs``
+    whose Block 1 (M1) judges ``criterion`` (the sanity block's stays on accuracy) and whose
+    every run writes ``metrics`` (JSON text) as its metrics.json.
+    """
     from bridge import Bridge
-    from tests.pipeline.conftest import Run, write_project
+    from tests.pipeline.conftest import write_project
 
-    project = write_project(
-        tmp_path / "p", [Run(id="S1", milestone="M0"), Run(id="R1", milestone="M1")]
-    )
+    project = write_project(tmp_path / "p", runs)
     plan = project / "refine-logs" / "EXPERIMENT_PLAN.md"
-    # Block 1's (M1) criterion only: the sanity block's stays on accuracy.
     head, _, tail = plan.read_text().rpartition("- **Success criterion**: accuracy > 0.5.")
-    plan.write_text(head + "- **Success criterion**: score > 0.5." + tail)
+    plan.write_text(f"{head}- **Success criterion**: {criterion}{tail}")
     (project / "scripts" / "job.py").write_text(
         "import pathlib, sys\n"
         "out = pathlib.Path(sys.argv[sys.argv.index('--out') + 1])\n"
-        '(out / \'metrics.json\').write_text(\'{"accuracy": 0.9, "score": NaN, "aux": NaN}\')\n'
+        f"(out / 'metrics.json').write_text({metrics!r})\n"
     )
     bridge = Bridge(project)
     try:
         bridge.run()
-        metrics = bridge.status().runs["R1"].metrics
+        recorded = bridge.status().runs["R1"].metrics
     finally:
         bridge.close()
-    assert metrics is not None
-    flags = {q.metric: q for q in metrics.quality}
+    assert recorded is not None
+    return {q.metric: q for q in recorded.quality}
+
+
+def test_a_nan_in_the_metric_a_criterion_judges_is_no_mere_note(tmp_path: Path) -> None:
+    """A block whose Metrics list `accuracy` and whose criterion judges `score`: a NaN score
+    was noted as "not a metric the plan measures: noted, not blocking", though the verdict
+    rests on it. The criterion's metrics are the plan's too: the NaN blocks."""
+    flags = _r1_flags(
+        tmp_path,
+        [Run(id="S1", milestone="M0"), Run(id="R1", milestone="M1")],
+        "score > 0.5.",
+        '{"accuracy": 0.9, "score": NaN, "aux": NaN}',
+    )
     assert flags["score"].blocking and "not a metric" not in flags["score"].message
     assert not flags["aux"].blocking  # measured by nothing in the plan: a note
 
@@ -382,35 +397,19 @@ def test_a_nan_in_a_metric_a_comparison_of_systems_judges_blocks(tmp_path: Path)
     """033's E5 "LGGSN+ORFN success rate ≥ GR-ConvNet baseline" names its metric between two
     of the block's systems: read without them the clause named none, and R018's NaN success
     rate was noted "not a metric the plan measures" while the verdict rested on it."""
-    from bridge import Bridge
-    from tests.pipeline.conftest import Run, write_project
-
-    project = write_project(
-        tmp_path / "p",
+    flags = _r1_flags(
+        tmp_path,
         [
             Run(id="S1", milestone="M0"),
             Run(id="R1", milestone="M1", system="Wide net"),
             Run(id="R2", milestone="M1", system="Base baseline"),
         ],
+        "Wide success rate ≥ Base baseline.",
+        '{"accuracy": 0.9, "success_rate": NaN}',
     )
-    plan = project / "refine-logs" / "EXPERIMENT_PLAN.md"
-    head, _, tail = plan.read_text().rpartition("- **Success criterion**: accuracy > 0.5.")
-    plan.write_text(head + "- **Success criterion**: Wide success rate ≥ Base baseline." + tail)
-    (project / "scripts" / "job.py").write_text(
-        "import pathlib, sys\n"
-        "out = pathlib.Path(sys.argv[sys.argv.index('--out') + 1])\n"
-        "(out / 'metrics.json').write_text('{\"accuracy\": 0.9, \"success_rate\": NaN}')\n"
-    )
-    bridge = Bridge(project)
-    try:
-        bridge.run()
-        metrics = bridge.status().runs["R1"].metrics
-    finally:
-        bridge.close()
-    assert metrics is not None
-    (flag,) = metrics.quality
-    assert flag.metric == "success_rate" and flag.blocking, flag
-    assert "not a metric" not in flag.message
+    assert list(flags) == ["success_rate"], flags
+    assert flags["success_rate"].blocking
+    assert "not a metric" not in flags["success_rate"].message
 
 
 def test_the_key_metric_cell_shows_what_the_criterion_judges(tmp_path: Path) -> None:

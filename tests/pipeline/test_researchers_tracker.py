@@ -62,6 +62,18 @@ def _project(root: Path) -> Path:
     return root
 
 
+def _commands_only_for(project: Path, run_ids: tuple[str, ...]) -> None:
+    """bridge.toml's `[run] command` moved to the `[[runs]]` entries of ``run_ids``: the other
+    runs have none."""
+    toml = project / "bridge.toml"
+    text = toml.read_text()
+    command = next(line for line in text.splitlines() if line.startswith("command = "))
+    text = text.replace(command + "\n", "", 1)
+    for run_id in run_ids:
+        text = text.replace(f'id = "{run_id}"\n', f'id = "{run_id}"\n{command}\n', 1)
+    toml.write_text(text)
+
+
 def test_done_and_out_of_scope_rows_are_not_launched(project: Path) -> None:
     """Only S1 and R2 run; R1, R5 and R6 are done before bridge with their Evidence and Notes
     cells as evidence; R3
@@ -170,14 +182,8 @@ def test_rows_that_cannot_run_are_refused_by_retry(project: Path) -> None:
         + "| R2 | M1 | main | main | test | accuracy | MUST | NOT RUN — needs API outputs | - |\n"
         + TASKS
     )
-    toml = project / "bridge.toml"
-    text = toml.read_text()
-    command = next(line for line in text.splitlines() if line.startswith("command = "))
     # Commands per run: R2, out of scope, has none.
-    text = text.replace(command + "\n", "", 1)
-    for run_id in ("S1", "R1"):
-        text = text.replace(f'id = "{run_id}"\n', f'id = "{run_id}"\n{command}\n', 1)
-    toml.write_text(text)
+    _commands_only_for(project, ("S1", "R1"))
     bridge = Bridge(project)
     try:
         assert bridge.run() is Stage.COLLECTED
@@ -370,14 +376,8 @@ def test_retry_failed_names_only_rows_a_retry_can_launch(project: Path) -> None:
     ("has no command"). A row failed before bridge with no command here is told what it
     needs, not put in a retry that fails."""
     _project(project)
-    toml = project / "bridge.toml"
     # R6 (failed before bridge) gets no command: only the runs bridge runs have one.
-    text = toml.read_text()
-    command = next(line for line in text.splitlines() if line.startswith("command = "))
-    text = text.replace(command + "\n", "", 1)
-    for run_id in ("S1", "R2"):
-        text = text.replace(f'id = "{run_id}"\n', f'id = "{run_id}"\n{command}\n', 1)
-    toml.write_text(text)
+    _commands_only_for(project, ("S1", "R2"))
     bridge = Bridge(project)
     try:
         bridge.run()
@@ -403,13 +403,7 @@ def test_rows_failed_before_bridge_some_without_a_command(project: Path) -> None
     tracker.write_text(
         tracker.read_text().replace("| MUST | passed | `runs/r5", "| MUST | failed | `runs/r5")
     )
-    toml = project / "bridge.toml"
-    text = toml.read_text()
-    command = next(line for line in text.splitlines() if line.startswith("command = "))
-    text = text.replace(command + "\n", "", 1)
-    for run_id in ("S1", "R2", "R6"):
-        text = text.replace(f'id = "{run_id}"\n', f'id = "{run_id}"\n{command}\n', 1)
-    toml.write_text(text)
+    _commands_only_for(project, ("S1", "R2", "R6"))
     bridge = Bridge(project)
     try:
         bridge.run()

@@ -40,6 +40,34 @@ def _set_status(project: Path, statuses: dict[str, str]) -> None:
     tracker.write_text("\n".join(lines))
 
 
+def _set_notes(project: Path, run_id: str, notes: str) -> None:
+    """The tracker row ``run_id``'s Notes cell (the ninth) set to ``notes``."""
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    lines = tracker.read_text().split("\n")
+    for i, row in enumerate(lines):
+        cells = row.split("|")
+        if len(cells) > 9 and cells[1].strip() == run_id:
+            cells[9] = f" {notes} "
+            lines[i] = "|".join(cells)
+    tracker.write_text("\n".join(lines))
+
+
+def _ruled_out_said(project: Path) -> dict[str, str]:
+    """What `bridge run` printed for each run the tracker ruled out, by run id."""
+    from bridge.cli.watch import describe
+    from bridge.events.types import RunRuledOut
+
+    store = SQLiteEventStore(project / ".bridge" / "events.db")
+    try:
+        return {
+            r.event.run_id: str(describe(r, "en"))
+            for r in store.read()
+            if isinstance(r.event, RunRuledOut)
+        }
+    finally:
+        store.close()
+
+
 def _events(project: Path) -> list[Event]:
     store = SQLiteEventStore(project / ".bridge" / "events.db")
     try:
@@ -262,22 +290,13 @@ def test_a_row_the_tracker_says_is_blocked_is_called_blocked_everywhere(project:
     scope, not run" on the console, "13 out of scope" and SKIPPED in `bridge status` and SKIPPED
     in the tracker's counts, while the summary said blocked. Every place says blocked; a
     SKIPPED row stays out of scope."""
-    from bridge.cli.watch import describe
-    from bridge.events.types import RunRuledOut
-
     write_project(
         project,
         [Run(id="S1", milestone="M0"), *(Run(id=f"R{n}", milestone="M1") for n in (1, 2, 3))],
     )
     _set_status(project, {"R1": "**BLOCKED**", "R2": "BLOCKED_BY_M1.5", "R3": "SKIPPED"})
+    _set_notes(project, "R1", "BLOCKED — mechanism gate failed (R001 FAIL); redesign needed")
     tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
-    lines = tracker.read_text().split("\n")
-    for i, row in enumerate(lines):
-        cells = row.split("|")
-        if len(cells) > 9 and cells[1].strip() == "R1":
-            cells[9] = " BLOCKED — mechanism gate failed (R001 FAIL); redesign needed "
-            lines[i] = "|".join(cells)
-    tracker.write_text("\n".join(lines))
     bridge = Bridge(project)
     try:
         assert bridge.run() is Stage.COLLECTED
@@ -296,17 +315,9 @@ def test_a_row_the_tracker_says_is_blocked_is_called_blocked_everywhere(project:
     ), shown
     words = {line.split()[0]: line.split()[3] for line in shown if line.startswith("R")}
     assert (words["R1"], words["R2"], words["R3"]) == ("BLOCKED", "BLOCKED", "SKIPPED"), shown
-    store = SQLiteEventStore(project / ".bridge" / "events.db")
-    try:
-        said = {
-            r.event.run_id: describe(r, "en")
-            for r in store.read()
-            if isinstance(r.event, RunRuledOut)
-        }
-    finally:
-        store.close()
-    assert " R1 blocked in the tracker, not run: BLOCKED — mechanism gate failed" in str(said["R1"])
-    assert " R3 out of scope, not run: SKIPPED" in str(said["R3"])
+    said = _ruled_out_said(project)
+    assert " R1 blocked in the tracker, not run: BLOCKED — mechanism gate failed" in said["R1"]
+    assert " R3 out of scope, not run: SKIPPED" in said["R3"]
     results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text()
     assert "- R1 — blocked in the tracker: BLOCKED — mechanism gate failed" in results
     assert "- R3 — out of scope: SKIPPED" in results
@@ -320,21 +331,11 @@ def test_must_run_work_people_do_is_named_as_such_not_as_excluded(project: Path)
     by the tracker)" and ready but for the main milestone: they are work people do, not done
     yet. Named so beside the count, on the console, in results.json, and the plan is not ready
     while they stand."""
-    from bridge.cli.watch import describe
-    from bridge.events.types import RunRuledOut
-
     write_project(
         project,
         [Run(id="S1", milestone="M0"), *(Run(id=f"R{n}", milestone="M1") for n in (1, 2))],
     )
-    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
-    lines = tracker.read_text().split("\n")
-    for i, row in enumerate(lines):
-        cells = row.split("|")
-        if len(cells) > 9 and cells[1].strip() == "R2":
-            cells[9] = " API run is user-only "
-            lines[i] = "|".join(cells)
-    tracker.write_text("\n".join(lines))
+    _set_notes(project, "R2", "API run is user-only")
     bridge = Bridge(project)
     try:
         assert bridge.run() is Stage.COLLECTED
@@ -353,13 +354,11 @@ def test_must_run_work_people_do_is_named_as_such_not_as_excluded(project: Path)
     data = json.loads((project / "refine-logs" / "results.json").read_text())
     assert data["summary"]["must_run"]["by_person"] == ["R2"]
     assert data["summary"]["must_run"]["out_of_scope"] == []
-    store = SQLiteEventStore(project / ".bridge" / "events.db")
-    try:
-        (said,) = [describe(r, "en") for r in store.read() if isinstance(r.event, RunRuledOut)]
-    finally:
-        store.close()
-    assert " R2 work people do, not run by bridge: TODO (Notes: user-only; work people do" in str(
-        said
+    said = _ruled_out_said(project)
+    assert list(said) == ["R2"]
+    assert (
+        " R2 work people do, not run by bridge: TODO (Notes: user-only; work people do"
+        in (said["R2"])
     )
 
 

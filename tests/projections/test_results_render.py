@@ -848,10 +848,9 @@ def test_an_evaluation_run_naming_two_of_four_systems_is_judged() -> None:
     assert "**not_met** (judged by rule)" in judged(0.43, 0.41)
 
 
-def test_a_blocks_sanity_runs_numbers_are_shown_with_it_not_pooled() -> None:
-    """009's B1 holds R001 (the M0 data rebuild: its task and schema counts are what the
-    criterion's first clause is about) and R002: R001's numbers were in neither B1's table
-    nor its verdict. They are listed under the block, apart from what it is judged on."""
+def _sanity_run_in_a_block() -> PipelineState:
+    """009's shape: block B1 holds R001, a run of the sanity milestone M0 that recorded
+    `tasks = 1839`, and R002 of M1 (`mrr = 0.41`)."""
     store = InMemoryEventStore(clock=_clock())
     store.append(
         "bridge",
@@ -872,7 +871,14 @@ def test_a_blocks_sanity_runs_numbers_are_shown_with_it_not_pooled() -> None:
     )
     _add_run(store, "R001", "M0", "B1", (_value("R001", "tasks", 1839.0, "1839"),))
     _add_run(store, "R002", "M1", "B1", (_value("R002", "mrr", 0.41, "0.41"),))
-    state = fold(store.read())
+    return fold(store.read())
+
+
+def test_a_blocks_sanity_runs_numbers_are_shown_with_it_not_pooled() -> None:
+    """009's B1 holds R001 (the M0 data rebuild: its task and schema counts are what the
+    criterion's first clause is about) and R002: R001's numbers were in neither B1's table
+    nor its verdict. They are listed under the block, apart from what it is judged on."""
+    state = _sanity_run_in_a_block()
     (block,) = evaluate(state).blocks
     assert block.run_ids == ("R002",)
     assert block.sanity_numbers == ("R001 (M0): tasks = 1839",)
@@ -979,27 +985,7 @@ def test_results_json_holds_what_the_summary_lines_say() -> None:
         ["B6"],
         ["B3"],
     )
-    sanity = InMemoryEventStore(clock=_clock())
-    sanity.append(
-        "bridge",
-        [
-            ev.PlanLoaded(
-                title="Tools",
-                plan_path="refine-logs/EXPERIMENT_PLAN.md",
-                plan_sha256="b" * 64,
-                options={"language": "en"},
-                milestones=(
-                    ev.MilestoneInfo(id="M0", goal="rebuild data", sanity=True),
-                    ev.MilestoneInfo(id="M1", goal="retrieval", blocks=("B1",)),
-                ),
-                blocks=(ev.BlockInfo(id="B1", title="Data", success_criterion="mrr ≥ 0.3"),),
-            )
-        ],
-        None,
-    )
-    _add_run(sanity, "R001", "M0", "B1", (_value("R001", "tasks", 1839.0, "1839"),))
-    _add_run(sanity, "R002", "M1", "B1", (_value("R002", "mrr", 0.41, "0.41"),))
-    (block,) = json.loads(results_data.render_json(fold(sanity.read())))["blocks"]
+    (block,) = json.loads(results_data.render_json(_sanity_run_in_a_block()))["blocks"]
     assert block["sanity_numbers"] == ["R001 (M0): tasks = 1839"]
 
 
