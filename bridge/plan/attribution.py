@@ -180,9 +180,14 @@ def _before_description(system: str) -> tuple[str, ...]:
     """
     The name before a description the plan wrote after a colon: "DepthGate (without Sobel)"
     of "DepthGate (without Sobel): raw depth only, Conv2d(1→64,...)" (001's B5, whose run
-    names only the system); ``()`` when there is no such description.
+    names only the system), or after a full-width colon, which needs no space ("capacity-
+    matched VanillaFilter" of 023's "capacity-matched VanillaFilter：获得同一个 …");
+    ``()`` when there is no such description.
     """
-    text = _LABEL.sub("", _MARKUP.sub("", unicodedata.normalize("NFKC", system)), count=1)
+    # NFKC makes "：" a bare ":", which also joins "a:b" inside a name: spaced first, it stays
+    # a separator.
+    spaced = system.replace("：", ": ")
+    text = _LABEL.sub("", _MARKUP.sub("", unicodedata.normalize("NFKC", spaced)), count=1)
     head, colon, rest = text.partition(": ")
     if not colon:
         # "E_best(shuffled depth) — randomly permute depth maps across images" (001's E6):

@@ -532,6 +532,15 @@ class TestCorpus:
         runs = {r.id: r for r in load_project(as_project("001", tmp_path)).runs}
         assert (runs["R012"].block, runs["R012"].attribution) == ("B5", "system matches one block")
 
+    def test_023_a_system_named_before_a_full_width_colon(self, tmp_path: Path) -> None:
+        """023's B2 lists "capacity-matched VanillaFilter：获得同一个 …", its description after a
+        full-width colon with no space, and its R020 names "capacity-matched VanillaFilter": it
+        was in no block ("not among any block's compared systems")."""
+        runs = {r.id: r for r in load_project(as_project("023", tmp_path)).runs}
+        r020 = runs["R020"]
+        assert (r020.block, r020.attribution) == ("B2", "system matches one block")
+        assert r020.block_system.startswith("capacity-matched VanillaFilter：获得同一个")
+
     def test_every_tracker_run_is_attributed_or_has_a_reason(self, tmp_path: Path) -> None:
         """Over every real plan: each tracker run has a plan block, or a reason why not."""
         attributed = unattributed = 0
