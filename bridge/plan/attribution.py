@@ -22,7 +22,9 @@ Evidence is taken in a fixed order, the first that decides wins:
    :func:`system_key` normalisation, with ``[systems."X"] aliases`` as further names (across
    every block only after step 5: an alias names the system for the blocks that share the run,
    and must not move it out of the block its Purpose names); when none
-   is named whole, a shortened name that begins exactly one compared system of the milestone's
+   is named whole, a system written as alternatives (023's "PredRNN-online or matched
+   recurrent assimilation") of which exactly one is a compared system, of one block; then a
+   shortened name that begins exactly one compared system of the milestone's
    blocks, word for word (never across every block);
 5. the tracker's Purpose cell, when no compared system is named by the run's system: the one
    compared system whose name begins it, word for word, among the milestone's blocks (all
@@ -646,6 +648,26 @@ class Attributor:
             return None
         return block, written
 
+    def _alternative(self, system: str, among: Sequence[str]) -> tuple[str, str] | None:
+        """
+        The (block, alternative) of a system written as alternatives (``A or B``, ``A 或 B``)
+        when exactly one alternative is a compared system, of exactly one block among
+        ``among``, and no other alternative is any block's compared system; ``None``
+        otherwise. The run is one of them, not both: a row running both writes "A / B" or
+        "A vs B", which stays a name of its own.
+        """
+        alternatives = [a.strip() for a in _ALTERNATIVES.split(system) if a.strip()]
+        if len(alternatives) < 2:
+            return None
+        found: list[tuple[str, str]] = []
+        for alternative in alternatives:
+            names = self._names(alternative)
+            blocks = self._matching(names, among)
+            if not blocks and self._matching(names, self.order):
+                return None  # another block compares it: which one the run is, is not said
+            found.extend((block, alternative) for block in blocks)
+        return found[0] if len(found) == 1 else None
+
     def attribute(self, run: RunFacts) -> Attribution:
         """
         The block of one run.
@@ -777,6 +799,17 @@ class Attributor:
                 )
         if len(holders) == 1:
             return self._placed(holders[0], names, "system matches one block")
+        if not holders and not aliased:
+            # 023's R022 "PredRNN-online or matched recurrent assimilation": the run is one of
+            # the systems it names, and only the first is compared, in B2 alone.
+            chosen = self._alternative(run.system, in_milestone or self.order)
+            if chosen is not None:
+                block, alternative = chosen
+                return self._placed(
+                    block,
+                    self._names(alternative),
+                    f"its system's alternative {alternative!r} matches one block",
+                )
         if not holders and in_milestone:
             # No compared system is named whole: a shortened name that begins exactly one of
             # the milestone's blocks' still says which. Only there: across every block, a
@@ -859,6 +892,11 @@ class Attributor:
                 else "no system to match"
             )
         return Attribution(block="", system="", basis="; ".join(reasons))
+
+
+# Between the alternatives a system is written as: "PredRNN-online or matched recurrent
+# assimilation" (023's R022), "A 或 B", "A 或者 B"; not 或许 ("perhaps").
+_ALTERNATIVES = re.compile(r"\s+or\s+|\s*或者?(?!许)\s*", re.IGNORECASE)
 
 
 # A script or file a cell names (``scripts/run_retrieval_baseline.py``), or a code span

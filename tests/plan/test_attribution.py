@@ -541,6 +541,17 @@ class TestCorpus:
         assert (r020.block, r020.attribution) == ("B2", "system matches one block")
         assert r020.block_system.startswith("capacity-matched VanillaFilter：获得同一个")
 
+    def test_023_one_of_a_systems_alternatives_is_compared(self, tmp_path: Path) -> None:
+        """023's R022 runs "PredRNN-online or matched recurrent assimilation": the first is
+        B2's "PredRNN-online：reveal 时…", the other no block's; it was in no block."""
+        runs = {r.id: r for r in load_project(as_project("023", tmp_path)).runs}
+        r022 = runs["R022"]
+        assert (r022.block, r022.attribution) == (
+            "B2",
+            "its system's alternative 'PredRNN-online' matches one block",
+        )
+        assert r022.block_system.startswith("PredRNN-online：reveal 时")
+
     def test_every_tracker_run_is_attributed_or_has_a_reason(self, tmp_path: Path) -> None:
         """Over every real plan: each tracker run has a plan block, or a reason why not."""
         attributed = unattributed = 0
@@ -1062,3 +1073,44 @@ def test_a_script_the_tracker_names_outweighs_a_milestones_number(tmp_path: Path
     )
     runs = {r.id: r.block for r in load_project(tmp_path).runs}
     assert runs == {"R-L3-V": "B1.5", "R-A1": "B2", "R-A9": "B1.5"}
+
+
+ALTERNATIVES_PLAN = """# Plan
+
+## Experiment Blocks
+
+### Block 1: Open loop
+
+- **Compared systems**: persistence, Direct24
+- **Success criterion**: Direct24 ENS > persistence ENS
+
+### Block 2: Correction
+
+- **Compared systems**: VanillaFilter, PredRNN-online
+- **Success criterion**: PredRNN-online MAE < VanillaFilter MAE
+"""
+
+
+def test_a_system_written_as_alternatives_runs_the_one_a_block_compares(tmp_path: Path) -> None:
+    """A run of "A or B" runs one of them: when only A is a compared system, of one block, it is
+    that block's (023's R022 "PredRNN-online or matched recurrent assimilation"); when B is
+    another block's, which one it runs is not said, and "A / B" (a row running both) is no
+    alternative."""
+    write(tmp_path, "refine-logs/EXPERIMENT_PLAN.md", ALTERNATIVES_PLAN)
+    write(
+        tmp_path,
+        "refine-logs/EXPERIMENT_TRACKER.md",
+        "| Run ID | Milestone | System / Variant | Status |\n|---|---|---|---|\n"
+        "| R1 | M1 | PredRNN-online or matched recurrent assimilation | TODO |\n"
+        "| R2 | M1 | Direct24 或 VanillaFilter | TODO |\n"
+        "| R3 | M1 | PredRNN-online / recurrent assimilation | TODO |\n"
+        "| R4 | M1 | 或许 VanillaFilter | TODO |\n",
+    )
+    runs = {r.id: r for r in load_project(tmp_path).runs}
+    assert (runs["R1"].block, runs["R1"].block_system, runs["R1"].attribution) == (
+        "B2",
+        "PredRNN-online",
+        "its system's alternative 'PredRNN-online' matches one block",
+    )
+    assert [runs[r].block for r in ("R2", "R3", "R4")] == ["", "", ""]
+    assert "not among any block's compared systems" in runs["R2"].attribution
