@@ -43,6 +43,10 @@ Evidence is taken in a fixed order, the first that decides wins:
    tracker Notes or Purpose name. A script more than one block names (``train.py``) says
    nothing. Last, for a milestone the plan does not define (only the tracker names it), the
    one block with its number under another letter (027's M1.5 runs are B1.5's).
+   Placing a plan's runs together (:meth:`Attributor.attribute_all`), a milestone that names
+   no block counts as the one block whose compared systems its runs run, two at least, when
+   none of its runs is in another block (023's M2: R020 and R022 run B2's systems, so R021
+   "aligned residual update" is B2's).
 
 Where evidence names several blocks, system matching narrows it; a run still left with several
 blocks, or with none, is *not attributed*, and the reason says why. Nothing is guessed: such a
@@ -667,6 +671,57 @@ class Attributor:
                 return None  # another block compares it: which one the run is, is not said
             found.extend((block, alternative) for block in blocks)
         return found[0] if len(found) == 1 else None
+
+    def attribute_all(self, runs: Sequence[RunFacts]) -> list[Attribution]:
+        """
+        The blocks of a plan's runs, in order: each as :meth:`attribute` places it, and then,
+        for a milestone that names no block, whose runs that run a block's compared system (two
+        at least) all run one block's, and none of whose runs is in another block, the
+        milestone's other runs in that block too, when their system shares a word with the
+        block's systems (as for a Runs cell listing them, see ``listed_by_systems``). 023's M2
+        "Mechanism Pilot" runs B2's "capacity-matched VanillaFilter" (R020) and "PredRNN-online"
+        (R022); its R021 "aligned residual update" and R023 "same trained online systems" are
+        B2's proposed update and no-reveal counterfactual. Not the sanity milestone: its runs
+        check the pipeline on a block's systems. The milestone's block is kept on the
+        attributor (``milestone_inferred``), for later calls of :meth:`attribute` too.
+
+        Args:
+            runs: the runs to place.
+
+        Returns:
+            One attribution per run, in the order given.
+        """
+        placed = [self.attribute(run) for run in runs]
+        blocks: dict[str, set[str]] = {}
+        by_system: dict[str, list[str]] = {}
+        for run, where in zip(runs, placed, strict=True):
+            if not where.block or not run.milestone:
+                continue
+            blocks.setdefault(run.milestone, set()).add(where.block)
+            if where.system:
+                by_system.setdefault(run.milestone, []).append(run.id)
+        found = False
+        for milestone, ids in by_system.items():
+            if (
+                len(ids) < 2
+                or len(blocks[milestone]) != 1
+                or self.milestone_blocks.get(milestone)
+                or milestone in self.milestone_inferred
+                or milestone in self.sanity_milestones
+            ):
+                continue
+            (block,) = blocks[milestone]
+            why = f"milestone {milestone}'s runs {', '.join(ids)} run block {block}'s systems"
+            self.milestone_inferred[milestone] = (block, why)
+            # A run there is its block's only when it shares a word with the block's systems.
+            self.listed_by_systems.add(milestone)
+            found = True
+        if not found:
+            return placed
+        return [
+            where if where.block else self.attribute(run)
+            for run, where in zip(runs, placed, strict=True)
+        ]
 
     def attribute(self, run: RunFacts) -> Attribution:
         """

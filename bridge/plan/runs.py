@@ -514,23 +514,28 @@ def _attribute(
     """
     attributor = Attributor(plan, config.systems, [d.milestone for d in drafts])
     unplaced: dict[str, list[_Draft]] = {}
+    placing: list[_Draft] = []
     for draft in drafts:
         if draft.source == PROPOSED:
             continue
         if draft.task and not (draft.entry is not None and draft.entry.command):
             draft.attribution = "an implementation task of the tracker, not an experiment run"
             continue
-        placed = attributor.attribute(
-            RunFacts(
-                id=draft.id,
-                milestone=draft.milestone,
-                system=draft.system,
-                explicit_block=draft.block,
-                block_cell=draft.block_cell,
-                notes=draft.notes,
-                purpose=draft.purpose,
-            )
+        placing.append(draft)
+    # All at once: a milestone's runs placed by their systems can place its other runs.
+    facts = [
+        RunFacts(
+            id=draft.id,
+            milestone=draft.milestone,
+            system=draft.system,
+            explicit_block=draft.block,
+            block_cell=draft.block_cell,
+            notes=draft.notes,
+            purpose=draft.purpose,
         )
+        for draft in placing
+    ]
+    for draft, placed in zip(placing, attributor.attribute_all(facts), strict=True):
         draft.block, draft.block_system, draft.attribution = (
             placed.block,
             placed.system,

@@ -552,6 +552,36 @@ class TestCorpus:
         )
         assert r022.block_system.startswith("PredRNN-online：reveal 时")
 
+    def test_023_a_milestones_runs_place_its_other_runs(self, tmp_path: Path) -> None:
+        """023's M2 names no block; its R020 and R022 run B2's VanillaFilter and PredRNN-online,
+        so its R021 "aligned residual update" (the proposed update) and R023 "same trained
+        online systems" (their no-reveal counterfactual) are B2's too; 021's M5 runs B5's
+        "only `Lambda_diff`" and "only `Ton_diff`", and its R014 `Lambda+Ton+projection` is
+        B5's `Lambda_diff + Ton_diff + safety projection`. Each was in no block."""
+        runs = {r.id: r for r in load_project(as_project("023", tmp_path / "023")).runs}
+        why = "milestone M2's runs R020, R022 run block B2's systems"
+        assert {r: (runs[r].block, runs[r].attribution) for r in ("R021", "R023")} == {
+            "R021": ("B2", why),
+            "R023": ("B2", why),
+        }
+        # The others of 023 stay out, each with its reason (M0's protocol checks, M1's pilots,
+        # M3-M5 whose runs name no block's system whole).
+        left = {i: r.attribution for i, r in runs.items() if not r.block}
+        assert sorted(left) == [
+            *(f"R00{n}" for n in range(1, 7)),
+            *(f"R01{n}" for n in range(5)),
+            "R030", "R031", "R032", "R040-s27", "R040-s42", "R040-s97", "R041", "R042", "R043",
+        ]  # fmt: skip
+        assert left["R031"] == (
+            "milestone M3 names no block; system 'Stage1 vs final Stage1.5' is not among any "
+            "block's compared systems"
+        )
+        b5 = {r.id: r for r in load_project(as_project("021", tmp_path / "021")).runs}
+        assert (b5["R014"].block, b5["R014"].attribution) == (
+            "B5",
+            "milestone M5's runs R012, R013 run block B5's systems",
+        )
+
     def test_every_tracker_run_is_attributed_or_has_a_reason(self, tmp_path: Path) -> None:
         """Over every real plan: each tracker run has a plan block, or a reason why not."""
         attributed = unattributed = 0
@@ -1114,3 +1144,55 @@ def test_a_system_written_as_alternatives_runs_the_one_a_block_compares(tmp_path
     )
     assert [runs[r].block for r in ("R2", "R3", "R4")] == ["", "", ""]
     assert "not among any block's compared systems" in runs["R2"].attribution
+
+
+SIBLINGS_PLAN = """# Plan
+
+## Experiment Blocks
+
+### Block 1: Open loop
+
+- **Compared systems**: persistence, Direct24
+- **Success criterion**: Direct24 ENS > persistence ENS
+
+### Block 2: Correction
+
+- **Compared systems**: VanillaFilter, PredRNN-online, residual update
+- **Success criterion**: residual update MAE < VanillaFilter MAE
+
+## Run Order and Milestones
+
+| Milestone | Goal | Runs | Decision Gate |
+|---|---|---|---|
+| M1 | Pilot | R1–R4 | gain |
+| M2 | Mixed | R5–R7 | gain |
+| M3 | Lone | R8–R9 | gain |
+"""
+
+
+def test_a_milestones_runs_of_one_blocks_systems_place_its_other_runs(tmp_path: Path) -> None:
+    """A milestone naming no block whose runs run one block's compared systems (two at least,
+    none in another block) is that block's: its other runs sharing a word with the block's
+    systems are placed there (023's M2); a run sharing none, a milestone whose runs run two
+    blocks' systems, or one with a single such run, place nothing."""
+    write(tmp_path, "refine-logs/EXPERIMENT_PLAN.md", SIBLINGS_PLAN)
+    write(
+        tmp_path,
+        "refine-logs/EXPERIMENT_TRACKER.md",
+        "| Run ID | Milestone | System / Variant | Status |\n|---|---|---|---|\n"
+        "| R1 | M1 | VanillaFilter | TODO |\n| R2 | M1 | PredRNN-online | TODO |\n"
+        "| R3 | M1 | aligned residual update | TODO |\n| R4 | M1 | tokenizer audit | TODO |\n"
+        "| R5 | M2 | VanillaFilter | TODO |\n| R6 | M2 | Direct24 | TODO |\n"
+        "| R7 | M2 | aligned residual update | TODO |\n"
+        "| R8 | M3 | VanillaFilter | TODO |\n| R9 | M3 | aligned residual update | TODO |\n",
+    )
+    runs = {r.id: r for r in load_project(tmp_path).runs}
+    assert (runs["R3"].block, runs["R3"].attribution) == (
+        "B2",
+        "milestone M1's runs R1, R2 run block B2's systems",
+    )
+    assert {r: runs[r].block for r in ("R4", "R7", "R9")} == {"R4": "", "R7": "", "R9": ""}
+    assert runs["R4"].attribution == (
+        "milestone M1 names no block; system 'tokenizer audit' is not among any block's "
+        "compared systems"
+    )
