@@ -515,12 +515,33 @@ def template_legend(template: str, file: str) -> StatusLegend:
     return read_legend(_template_doc(template, file))
 
 
+def owned_columns(header: tuple[str, ...] | None) -> tuple[str, str]:
+    """
+    The names of the Status and Notes columns of a run table ``header`` (as
+    :func:`run_table_header` gives it), as the researcher wrote them: the cells bridge rewrites,
+    named in its stamp by the tracker's own words (018's ``状态`` and ``备注``, where the stamp
+    said "Status 与 Notes"). ``Status`` and ``Notes`` where the table has no such column.
+    """
+    columns = column_positions(header) if header is not None else {}
+    status, notes = columns.get("status"), columns.get("notes")
+    return (
+        plain(header[status]).strip() if header is not None and status is not None else "Status",
+        plain(header[notes]).strip() if header is not None and notes is not None else "Notes",
+    )
+
+
 def generated_section(
-    lines: list[str], state: PipelineState, language: str, body: list[str]
+    lines: list[str],
+    state: PipelineState,
+    language: str,
+    body: list[str],
+    columns: tuple[str, str] = ("Status", "Notes"),
 ) -> list[str]:
     """
-    Bridge's own part after the filled-in ``lines``: a blank line, the mark, the stamp, ``body``.
+    Bridge's own part after the filled-in ``lines``: a blank line, the mark, the stamp (naming
+    the tracker's Status and Notes ``columns`` as written), ``body``.
     """
     gap = [] if lines and lines[-1] == "" else [""]
     heading = f"## bridge — {t('runs', language)}"
-    return [*gap, GENERATED_MARK, "", heading, "", stamp(state, language, in_yours=True), "", *body]
+    said = stamp(state, language, in_yours=True, columns=columns)
+    return [*gap, GENERATED_MARK, "", heading, "", said, "", *body]
