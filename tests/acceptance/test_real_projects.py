@@ -335,6 +335,20 @@ class TestHarnessRules:
         ):
             assert english not in results
 
+    def test_the_smoke_runs_key_metric_is_a_measured_value(
+        self, harness: tuple[Path, dict[str, Any]]
+    ) -> None:
+        """`jphrl-smoke.json` records `seed` first and `reward`/`success` last, after fifty
+        per-event values: the cell showed "seed = 0（另有 50 个）", a setting, and the sanity
+        line under B0 opened with it."""
+        results = (harness[0] / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text("utf-8")
+        assert (
+            "| JPH-M0-LOCAL-001 | 本地 contract smoke | reward = 1（另有 50 个） | DONE |"
+            in results
+        )
+        assert "- JPH-M0-LOCAL-001 (M0): reward = 1.0, success = true, " in results
+        assert "seed = 0（另有" not in results
+
     def test_b0_inconclusive_its_runs_are_gpu_work(
         self, harness: tuple[Path, dict[str, Any]]
     ) -> None:
