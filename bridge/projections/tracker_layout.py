@@ -37,7 +37,6 @@ from bridge.plan.tracker import (
     is_run_table,
     seed_row,
 )
-from bridge.plan.vocabulary import normalise_status
 from bridge.projections.text import stamp, t
 from bridge.projections.visible import visible
 
@@ -360,6 +359,7 @@ def researchers_words(template: str, file: str, ours: Collection[str]) -> dict[s
     meanings no such word is learnt for.
     """
     doc = _template_doc(template, file)
+    legend = read_legend(doc)
     counts: dict[str, collections.Counter[str]] = {}
     for table in doc.tables:
         at = column_positions(table.header).get("status") if is_run_table(table) else None
@@ -369,7 +369,9 @@ def researchers_words(template: str, file: str, ours: Collection[str]) -> dict[s
             word = plain(cells[at]).strip() if at < len(cells) else ""
             if not word or is_combined_status(word):
                 continue
-            meaning = normalise_status(word)
+            # Through the legend: 018's `failed` is a negative result (done), so bridge writes
+            # FAILED, not `failed`, for a run of its own that failed, and reads its word back so.
+            meaning = legend_status(word, legend)
             if meaning in ("done", "failed", "todo", "running", "skipped"):
                 counts.setdefault(meaning, collections.Counter())[word] += 1
     # The word most used for a meaning, when it is a plain status word of theirs: a row's own
@@ -388,7 +390,7 @@ def researchers_words(template: str, file: str, ours: Collection[str]) -> dict[s
                 break
     # A status legend says which mark means what (032's "- ✅ Complete"): its marks are the
     # researcher's words for those meanings, where their rows have no plain word for one.
-    for meaning, mark in marks_by_meaning(read_legend(doc)).items():
+    for meaning, mark in marks_by_meaning(legend).items():
         if meaning in ("done", "failed", "todo", "running", "skipped"):
             learnt.setdefault(meaning, mark)
     return learnt
