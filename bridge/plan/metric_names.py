@@ -33,8 +33,10 @@ __all__ = [
     "is_known_higher_better",
     "is_lower_better",
     "is_rate_metric",
+    "is_setting_name",
     "match_metric",
     "metric_key",
+    "nesting",
     "plan_metric_names",
     "primary_metric_name",
 ]
@@ -156,6 +158,58 @@ def metric_key(name: str) -> str:
         The key (``"top1acc"``); two names match when their keys are equal.
     """
     return _NON_WORD.sub("", unicodedata.normalize("NFKC", name).lower())
+
+
+# Where a results file keeps its settings and identities, not its metrics (a learning rate or a
+# version written as text there is no metric left unread; a seed there is no run's result).
+_CONFIG_PARTS = frozenset(
+    {
+        "config", "configs", "cfg", "args", "arguments", "params", "parameters", "hparams",
+        "hyperparameters", "settings", "options", "env", "environment", "meta", "metadata",
+        "versions", "system", "platform", "git",
+    }
+)  # fmt: skip
+_ID_SUFFIXES = ("version", "_id", "_sha", "_hash", "commit", "seed", "job", "python")
+# Whole last parts that name a setting, a position or a count the run was given, not what it
+# measured: 018's smoke file records `seed`, each event's `index`, `attempt` and
+# `max_new_tokens`, and its bandit file `steps` and `learning_rate`, beside `reward`.
+_SETTING_NAMES = frozenset(
+    {
+        "id", "sha", "hash", "seeds", "lr", "learning_rate", "step", "steps", "global_step",
+        "epoch", "epochs", "iteration", "iterations", "index", "idx", "attempt", "batch_size",
+        "max_new_tokens", "max_tokens", "max_length", "max_seq_len", "weight_decay",
+        "warmup_steps",
+    }
+)  # fmt: skip
+
+
+def is_setting_name(name: str) -> bool:
+    """
+    Whether a recorded metric name is a setting or an identifier written beside a run's
+    results, not a measured result: a dotted name with a configuration part (``config.lr``,
+    ``args.seed``), or whose last part names an id, a version, a seed, a learning rate, a step
+    or epoch count, a position (``index``, ``attempt``) or a generation setting; ``id`` and the
+    like count as whole words only (``acc_valid`` is a metric). A ``[label]`` after a part
+    (``events.payload.seed[e:0000]``) is not part of its name.
+    """
+    parts = [p.split("[", 1)[0].strip().lower() for p in name.split(".")]
+    last = parts[-1]
+    return (
+        any(p in _CONFIG_PARTS for p in parts[:-1])
+        or last in _SETTING_NAMES
+        or last.endswith(_ID_SUFFIXES)
+    )
+
+
+def nesting(name: str) -> int:
+    """
+    How deep inside its file a recorded metric name lies: 1 for a top-level name (``reward``),
+    one more for each dotted part and for a ``[label]`` of one record among several
+    (``events.payload.reward[e:0011]`` is 4). A top-level value says the run's result; one
+    inside a list of records says one record's.
+    """
+    head = re.split(r"[\[{]", name, maxsplit=1)[0]
+    return head.count(".") + 1 + (1 if len(head) < len(name) else 0)
 
 
 def _tokens(name: str) -> list[str]:

@@ -42,13 +42,15 @@ from bridge.plan.run_fields import RunFields
 from bridge.plan.same_command import refuse_same_commands
 from bridge.plan.setting_fields import did_you_mean
 from bridge.plan.stated_counts import stated_beyond_runs
-from bridge.plan.status_legend import held_for_code
+from bridge.plan.status_legend import held_for_code, says_negative_result
 from bridge.plan.templates import AT_LAUNCH, outputs_of, placeholders
 from bridge.plan.text import plain
 from bridge.plan.tracker import seed_row
 from bridge.plan.vocabulary import (
     ABLATION_WORD,
     DONE_STATUSES,
+    NEGATIVE_RESULT,
+    NEGATIVE_RESULT_ZH,
     OUT_OF_SCOPE_STATUSES,
     says_not_run,
     status_parts,
@@ -258,11 +260,13 @@ def _tracker_drafts(plan: Plan, *, writes_code: bool) -> list[_Draft]:
         if run.legend:
             # 032's "❌" is "Failed" by its legend: the recorded status says so, so every later
             # reading of it (failed before bridge, the tracker's word) agrees with the legend.
-            status_raw = (
-                f"{status_raw}（图例：{run.legend}）"
-                if plan.language == "zh"
-                else f"{status_raw} (legend: {run.legend})"
-            )
+            # 018's "failed" is the method's negative result by its legend: said so, as
+            # ended_failed reads a failure word otherwise.
+            zh = plan.language == "zh"
+            said = run.legend
+            if status == "done" and says_negative_result(run.legend):
+                said += f"；{NEGATIVE_RESULT_ZH}" if zh else f"; {NEGATIVE_RESULT}"
+            status_raw = f"{status_raw}（图例：{said}）" if zh else f"{status_raw} (legend: {said})"
         if run.awaits_code and not run.task and not writes_code and status in ("todo", "unknown"):
             # 023's PENDING_IMPLEMENTATION rows were launched and reported a success.
             status = "blocked"

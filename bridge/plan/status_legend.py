@@ -36,6 +36,7 @@ __all__ = [
     "meaning_status",
     "queued_outside",
     "read_legend",
+    "says_negative_result",
 ]
 
 # Why a row is held: in the recorded status, where `bridge plan` and the results find it.
@@ -75,8 +76,11 @@ NO_LEGEND = StatusLegend()
 
 # A heading or label that introduces a legend: "Status Legend", "Status key", "Legend",
 # "状态含义", "状态说明", "状态图例".
+# 018's "状态只使用：`planned`、…、`invalid`。`failed` 表示方法/任务失败；…" lists its
+# statuses, then says what one means.
 _LABEL = re.compile(
-    r"(?:status(?:es)?\s+(?:legend|key|meanings?)|\blegend\b|状态(?:含义|说明|图例|定义))"
+    r"(?:status(?:es)?\s+(?:legend|key|meanings?)|\blegend\b"
+    r"|状态(?:含义|说明|图例|定义|只使用|仅使用|只用|取值))"
     r"\s*[:：]?\s*",
     re.IGNORECASE,
 )
@@ -89,7 +93,9 @@ _BRACKET_KEY = re.compile(r"^(\[[^\]\n]{0,3}\])")
 # A mark: symbols, emoji with their variation selectors and joiners.
 _MARK_KEY = re.compile(r"^([^\x00-\x7f\w\s，；：（）、。]{1,6})")
 _WORD_KEY = re.compile(r"^([A-Z][A-Z0-9]*(?:[_-][A-Z0-9]+)*)\b")
-_ENTRY_SPLIT = re.compile(r"\s*(?:\||;|；|·)\s*")
+_ENTRY_SPLIT = re.compile(r"\s*(?:\||;|；|·|。)\s*")
+# A key followed by another: a list of the statuses, not a meaning ("`planned`、`running`、…").
+_LISTED = re.compile(r"^\s*[、,，]")
 
 
 def _bare(status_raw: str) -> str:
@@ -113,6 +119,8 @@ def _entry(text: str, *, inline: bool) -> tuple[str, str] | None:
             continue
         key = found.group(1).strip()
         rest = text[found.end() :]
+        if _LISTED.match(rest):
+            return None
         separated = _SEPARATOR.match(rest)
         if separated is None and pattern is _WORD_KEY and not (inline and rest[:1].isspace()):
             return None
@@ -225,6 +233,11 @@ def legend_status(status_raw: str, legend: StatusLegend) -> str:
     if found is None:
         return own
     key, meaning = found
+    if own in ("failed", "unknown") and says_negative_result(meaning):
+        # 018's `failed` 表示方法/任务失败: the run completed and the method did not work there;
+        # its `invalid` is the run whose result cannot stand. Read as failed, its four
+        # calibration rows were counted as runs that failed before bridge.
+        return "done"
     if _is_word(key) and own != "unknown":
         return own
     if (rest := normalise_status(_bare(status_raw)[len(key) :])) in _SETTLED_WORDS:
@@ -237,6 +250,26 @@ def legend_status(status_raw: str, legend: StatusLegend) -> str:
 
 
 _SETTLED_WORDS = frozenset({"done", "failed", "blocked", "skipped"})
+
+
+# A legend meaning that says a status word is a negative result of a run that completed, not a
+# run that failed: 018's "`failed` 表示方法/任务失败" (the method failed, as its calibration rows
+# record: every cell audited, the preregistered gate not passed).
+_NEGATIVE_MEANING = re.compile(
+    r"negative\s+result|hypothesis\s+(?:was\s+)?(?:rejected|refuted|falsified|not\s+supported)"
+    r"|method\s+(?:failed|did\s+not\s+work|does\s+not\s+work)|负结果|阴性结果"
+    r"|方法(?:/[^\s/，；。]{1,4})?(?:失败|无效|不成立)|假设(?:不成立|被否定|被拒绝)",
+    re.IGNORECASE,
+)
+
+
+def says_negative_result(meaning: str) -> bool:
+    """
+    Whether a legend's meaning says its status is a negative result of a run that completed
+    (018's ``failed`` "方法/任务失败", "negative result", "hypothesis rejected"), not a run that
+    failed: such a row is done, and its result stands.
+    """
+    return _NEGATIVE_MEANING.search(meaning) is not None
 
 
 # A queue that is not bridge's: 026's "⏳ Auto-Queued" rows wait in the researcher's own queue
@@ -253,6 +286,8 @@ def meaning_status(meaning: str) -> str:
     """
     if _OWN_QUEUE.search(meaning):
         return "running"
+    if says_negative_result(meaning):
+        return "done"
     said = normalise_status(meaning)
     return "unknown" if said == "done" and _NOT_YET.search(meaning) else said
 
@@ -267,7 +302,12 @@ def marks_by_meaning(legend: StatusLegend) -> dict[str, str]:
     for key, meaning in legend.entries:
         # A queue outside bridge (026's ⏳ Auto-Queued) reads as running, but is no word for
         # bridge's own running rows.
-        if not _is_word(key) and not _OWN_QUEUE.search(meaning):
+        # Nor is a negative result (done by its meaning) bridge's word for a run it completed.
+        if (
+            not _is_word(key)
+            and not _OWN_QUEUE.search(meaning)
+            and not says_negative_result(meaning)
+        ):
             marks.setdefault(meaning_status(meaning), key)
     marks.pop("unknown", None)
     return marks

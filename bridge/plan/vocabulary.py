@@ -21,6 +21,8 @@ __all__ = [
     "DONE_STATUSES",
     "FAILED_STATUSES",
     "FIELD_KEYS",
+    "NEGATIVE_RESULT",
+    "NEGATIVE_RESULT_ZH",
     "OUT_OF_SCOPE_STATUSES",
     "ended_failed",
     "field_key",
@@ -484,14 +486,25 @@ _NEGATIONS = frozenset(
 _GATE = re.compile(r"\W*gate\b", re.IGNORECASE)
 
 
+# What bridge adds to the recorded status of a row whose failure word its tracker's legend says
+# is a negative result of a run that completed (018's "`failed` 表示方法/任务失败", beside
+# `invalid` for results that cannot be recomputed): read back, the row ended done, not failed.
+NEGATIVE_RESULT = "a negative result of a completed run, not a failed run"
+NEGATIVE_RESULT_ZH = "已完成运行的负结果，不是运行失败"
+
+
 @functools.lru_cache(maxsize=1024)  # pure; asked for each row done before bridge at every
 # dispatcher wake-up (the scheduler's hold on failed rows made `decide` 3-5x slower on 018)
 def ended_failed(status: str) -> bool:
     """
     Whether a tracker Status says the run ended failed or invalid: a failed status, or one that
     says a failure (002's "**GATE FAILED**", which reads as a settled gate otherwise; 014's
-    "COMPLETE_FAIL_HARD_STOP").
+    "COMPLETE_FAIL_HARD_STOP"). Not a recorded status that says its failure word is a negative
+    result (:data:`NEGATIVE_RESULT`): the run completed and measured that the method failed.
     """
+    if NEGATIVE_RESULT in status or NEGATIVE_RESULT_ZH in status:
+        # The tracker's legend says its failure word is the method's negative result (018).
+        return False
     # "COMPLETE_FAIL_HARD_STOP" (014) says FAIL between underscores; 038's "PASS-PARITY /
     # FAIL-SPEEDUP" says it in one part of several, a gate that failed (HIP-02's 5x speedup).
     return (

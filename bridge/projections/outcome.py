@@ -75,8 +75,10 @@ from bridge.plan.criteria import (
 )
 from bridge.plan.main_milestone import main_milestone
 from bridge.plan.metric_names import (
+    is_setting_name,
     match_metric,
     metric_key,
+    nesting,
     plan_metric_names,
     primary_metric_name,
 )
@@ -123,6 +125,7 @@ __all__ = [
     "evaluate",
     "key_value",
     "main_not_met",
+    "measured_first",
     "must_completed",
     "no_main",
     "not_met_elsewhere",
@@ -140,6 +143,18 @@ def key_value(run: RunView) -> MetricValue | None:
     if metrics is None or not metrics.key_metric:
         return None
     return next((v for v in metrics.values if v.name == metrics.key_metric), None)
+
+
+def measured_first(values: Sequence[MetricValue]) -> tuple[MetricValue, ...]:
+    """
+    A run's recorded ``values`` in the order a reader is shown them where no metric is named:
+    measured values before settings and identifiers recorded beside them
+    (:func:`~bridge.plan.metric_names.is_setting_name`: a seed, a learning rate, a step count,
+    an id), and among each the shallowest first (:func:`~bridge.plan.metric_names.nesting`),
+    else as recorded. 018's smoke run records `seed` first and its `reward` last, under fifty
+    per-event values: its Key Metric cell showed "seed = 0 (+50 more)".
+    """
+    return tuple(sorted(values, key=lambda v: (is_setting_name(v.name), nesting(v.name))))
 
 
 def _settings(state: PipelineState) -> MetricsRecorded | None:
@@ -818,7 +833,7 @@ def _sanity_numbers(
             or not run.metrics.values
         ):
             continue
-        values = run.metrics.values
+        values = measured_first(run.metrics.values)
         named = ", ".join(f"{v.name} = {v.raw}" for v in values[:_SANITY_VALUES_NAMED])
         more = len(values) - _SANITY_VALUES_NAMED
         lines.append(

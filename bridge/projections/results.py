@@ -43,6 +43,7 @@ from bridge.projections.outcome import (
     evaluate,
     key_value,
     main_not_met,
+    measured_first,
     must_completed,
     not_met_elsewhere,
     sanity_check,
@@ -222,7 +223,8 @@ def _key_cell(
     value = key_value(run) or _shown_value(run, (listed or {}).get(run.spec.block, ()))
     more = ""
     if value is None and run.metrics is not None and run.metrics.values:
-        value = run.metrics.values[0]
+        # A measured value, not a setting recorded beside it (018's "seed = 0 (+50 more)").
+        value = measured_first(run.metrics.values)[0]
         others = len({v.name for v in run.metrics.values} - {value.name})
         more = (
             (f"（另有 {others} 个）" if language == "zh" else f" (+{others} more)")

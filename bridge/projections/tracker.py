@@ -209,6 +209,7 @@ def _filled_in(state: PipelineState, template: str, language: str) -> str:
     from bridge.projections.tracker_layout import (
         fill_in,
         generated_section,
+        owned_columns,
         researchers_words,
         run_table_header,
         template_legend,
@@ -258,7 +259,9 @@ def _filled_in(state: PipelineState, template: str, language: str) -> str:
     if noted_lines:
         heading = "bridge 的备注" if language == "zh" else "Notes by bridge"
         body += [f"### {heading}", "", *noted_lines, ""]
-    return "\n".join([*lines, *generated_section(lines, state, language, body)])
+    return "\n".join(
+        [*lines, *generated_section(lines, state, language, body, owned_columns(header))]
+    )
 
 
 def _block_rows_text(lines: list[str], file: str) -> str:

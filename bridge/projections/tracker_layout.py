@@ -37,7 +37,6 @@ from bridge.plan.tracker import (
     is_run_table,
     seed_row,
 )
-from bridge.plan.vocabulary import normalise_status
 from bridge.projections.text import stamp, t
 from bridge.projections.visible import visible
 
@@ -360,6 +359,7 @@ def researchers_words(template: str, file: str, ours: Collection[str]) -> dict[s
     meanings no such word is learnt for.
     """
     doc = _template_doc(template, file)
+    legend = read_legend(doc)
     counts: dict[str, collections.Counter[str]] = {}
     for table in doc.tables:
         at = column_positions(table.header).get("status") if is_run_table(table) else None
@@ -369,7 +369,9 @@ def researchers_words(template: str, file: str, ours: Collection[str]) -> dict[s
             word = plain(cells[at]).strip() if at < len(cells) else ""
             if not word or is_combined_status(word):
                 continue
-            meaning = normalise_status(word)
+            # Through the legend: 018's `failed` is a negative result (done), so bridge writes
+            # FAILED, not `failed`, for a run of its own that failed, and reads its word back so.
+            meaning = legend_status(word, legend)
             if meaning in ("done", "failed", "todo", "running", "skipped"):
                 counts.setdefault(meaning, collections.Counter())[word] += 1
     # The word most used for a meaning, when it is a plain status word of theirs: a row's own
@@ -388,7 +390,7 @@ def researchers_words(template: str, file: str, ours: Collection[str]) -> dict[s
                 break
     # A status legend says which mark means what (032's "- ✅ Complete"): its marks are the
     # researcher's words for those meanings, where their rows have no plain word for one.
-    for meaning, mark in marks_by_meaning(read_legend(doc)).items():
+    for meaning, mark in marks_by_meaning(legend).items():
         if meaning in ("done", "failed", "todo", "running", "skipped"):
             learnt.setdefault(meaning, mark)
     return learnt
@@ -515,12 +517,33 @@ def template_legend(template: str, file: str) -> StatusLegend:
     return read_legend(_template_doc(template, file))
 
 
+def owned_columns(header: tuple[str, ...] | None) -> tuple[str, str]:
+    """
+    The names of the Status and Notes columns of a run table ``header`` (as
+    :func:`run_table_header` gives it), as the researcher wrote them: the cells bridge rewrites,
+    named in its stamp by the tracker's own words (018's ``状态`` and ``备注``, where the stamp
+    said "Status 与 Notes"). ``Status`` and ``Notes`` where the table has no such column.
+    """
+    columns = column_positions(header) if header is not None else {}
+    status, notes = columns.get("status"), columns.get("notes")
+    return (
+        plain(header[status]).strip() if header is not None and status is not None else "Status",
+        plain(header[notes]).strip() if header is not None and notes is not None else "Notes",
+    )
+
+
 def generated_section(
-    lines: list[str], state: PipelineState, language: str, body: list[str]
+    lines: list[str],
+    state: PipelineState,
+    language: str,
+    body: list[str],
+    columns: tuple[str, str] = ("Status", "Notes"),
 ) -> list[str]:
     """
-    Bridge's own part after the filled-in ``lines``: a blank line, the mark, the stamp, ``body``.
+    Bridge's own part after the filled-in ``lines``: a blank line, the mark, the stamp (naming
+    the tracker's Status and Notes ``columns`` as written), ``body``.
     """
     gap = [] if lines and lines[-1] == "" else [""]
     heading = f"## bridge — {t('runs', language)}"
-    return [*gap, GENERATED_MARK, "", heading, "", stamp(state, language, in_yours=True), "", *body]
+    said = stamp(state, language, in_yours=True, columns=columns)
+    return [*gap, GENERATED_MARK, "", heading, "", said, "", *body]

@@ -184,8 +184,8 @@ def tool_placement(
 
 @pytest.fixture(scope="module")
 def harness(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
-    """018 with the rules only (no reviewer). Exit 1: the tracker says nine must-run rows
-    ended failed or invalid before bridge."""
+    """018 with the rules only (no reviewer). Exit 1: the tracker says five must-run rows
+    ended invalid before bridge."""
     project = _copy("018_areal-harness-cn", tmp_path_factory.mktemp("018"))
     _edit_tracker(project, _HARNESS_ROWS)
     return project, _run(project, exit_code=1)
@@ -335,6 +335,20 @@ class TestHarnessRules:
         ):
             assert english not in results
 
+    def test_the_smoke_runs_key_metric_is_a_measured_value(
+        self, harness: tuple[Path, dict[str, Any]]
+    ) -> None:
+        """`jphrl-smoke.json` records `seed` first and `reward`/`success` last, after fifty
+        per-event values: the cell showed "seed = 0（另有 50 个）", a setting, and the sanity
+        line under B0 opened with it."""
+        results = (harness[0] / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text("utf-8")
+        assert (
+            "| JPH-M0-LOCAL-001 | 本地 contract smoke | reward = 1（另有 50 个） | DONE |"
+            in results
+        )
+        assert "- JPH-M0-LOCAL-001 (M0): reward = 1.0, success = true, " in results
+        assert "seed = 0（另有" not in results
+
     def test_b0_inconclusive_its_runs_are_gpu_work(
         self, harness: tuple[Path, dict[str, Any]]
     ) -> None:
@@ -355,27 +369,30 @@ class TestHarnessRules:
     def test_rows_that_ended_failed_or_invalid_are_named(
         self, harness: tuple[Path, dict[str, Any]]
     ) -> None:
-        """018's tracker marks the five bridge attempts ``invalid`` and the four calibration
-        cells ``failed``: they are not counted as completed, every summary names them, and
-        the results are not ready for the review loop while they stand."""
+        """018's tracker marks the five bridge attempts ``invalid``: they are not counted as
+        completed, every summary names them, and the results are not ready for the review loop
+        while they stand. Its four calibration cells ``failed`` are negative results by its
+        legend ("`failed` 表示方法/任务失败", `invalid` for results that cannot stand): done
+        before bridge, and named so (they were counted among the rows that ended failed)."""
         project, data = harness
         failed = data["summary"]["must_run"]["failed_before_bridge"]
-        assert failed == [
-            *(f"JPH-G1-BRIDGE-00{i}" for i in range(1, 6)),
-            "JPH-CAL-LP-C0",
-            "JPH-CAL-LP-C1",
-            "JPH-CAL-CG-C2A",
-            "JPH-CAL-CG-C2B",
-        ]
+        assert failed == [f"JPH-G1-BRIDGE-00{i}" for i in range(1, 6)]
+        calibration = ["JPH-CAL-LP-C0", "JPH-CAL-LP-C1", "JPH-CAL-CG-C2A", "JPH-CAL-CG-C2B"]
+        runs = {r["run_id"]: r for r in data["runs"]}
+        assert {runs[i]["status"] for i in calibration} == {"done_before_bridge"}
         # Each says so in runs[] too: `done_before_bridge` alone read as done (trial T6).
         ended = [r["run_id"] for r in data["runs"] if r["ended_failed_before_bridge"]]
         assert sorted(ended) == sorted(failed)
         results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
-        assert f"9 个在 bridge 之前已结束为失败或无效：{', '.join(failed)}" in results
+        assert f"5 个在 bridge 之前已结束为失败或无效：{', '.join(failed)}" in results
+        assert (
+            "- JPH-CAL-LP-C0 — 运行前已完成: failed（图例：方法/任务失败；已完成运行的负结果，"
+            "不是运行失败） — "
+        ) in results
         assert data["summary"]["ready_for_review_loop"] is False
         # They have no command here: a `bridge retry` of them is refused ("has no command",
         # trial T6), so the next step says to change their Status or give each a command; nor
-        # `--failed` (trial M1: it re-launched the nine and wrote them back as passed).
+        # `--failed` (trial M1: it re-launched them and wrote them back as passed).
         assert "它们在此没有命令：若该结果成立，请在追踪表中改写其状态" in results
         assert "bridge retry JPH" not in results
         assert "--failed" not in results
@@ -384,14 +401,15 @@ class TestHarnessRules:
         self, harness: tuple[Path, dict[str, Any]], capsys: pytest.CaptureFixture[str]
     ) -> None:
         """`bridge retry --failed` on 018 named `bridge retry JPH-G1-BRIDGE-001 …
-        JPH-CAL-CG-C2B`, which was refused ("JPH-G1-BRIDGE-001 has no command"): the nine
-        rows have no command here, so it says what they need instead."""
+        JPH-CAL-CG-C2B`, which was refused ("JPH-G1-BRIDGE-001 has no command"): the five
+        invalid rows have no command here, so it says what they need instead."""
         project, _ = harness
         assert main(["retry", "--failed", "--project", str(project)]) == 2
         said = capsys.readouterr().err
         assert "`bridge retry JPH" not in said
         assert (
-            "and 3 more ended failed before bridge, and they have no command here: to run them "
+            "JPH-G1-BRIDGE-005 ended failed before bridge, and they have no command here: to run "
+            "them "
             "under bridge, give each a [[runs]] entry with a command in bridge.toml; if that "
             "result stands, change their Status in the tracker"
         ) in said

@@ -987,6 +987,26 @@ def test_only_plain_status_words_are_learnt() -> None:
     }
 
 
+def test_a_word_the_legend_says_is_a_negative_result_is_not_bridges_failed() -> None:
+    """018's legend: "`failed` 表示方法/任务失败" (the method failed, the run completed). Bridge
+    wrote `failed` for a run of its own that failed, a word that reads back as a negative
+    result, done; it writes its own FAILED there now, and still `passed` and `planned`."""
+    from bridge.projections.tracker_layout import researchers_words
+
+    legend = (
+        "状态只使用：`planned`、`running`、`passed`、`failed`、`stopped`、`invalid`。\n"
+        "`failed` 表示方法/任务失败；无法复算行为概率、mask 或版本的结果必须标 `invalid`。\n\n"
+    )
+    table = (
+        "| Run ID | 状态 |\n|---|---|\n| R1 | planned |\n| R2 | passed |\n| R3 | failed |\n"
+        "| R4 | failed |\n| R5 | invalid |\n"
+    )
+    assert researchers_words(legend + table, "t.md", {"DONE", "TODO", "FAILED"}) == {
+        "todo": "planned",
+        "done": "passed",
+    }
+
+
 def test_a_legends_marks_are_the_researchers_words() -> None:
     """032's legend (⬜ Pending, 🔄 Running, ✅ Complete, ❌ Failed, ⏸️ Blocked): bridge wrote
     DONE, a word the tracker does not use; a plain word its rows use still comes first."""

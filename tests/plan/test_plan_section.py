@@ -100,7 +100,9 @@ def test_a_tracker_bridge_wrote_whole_is_known_by_its_stamp(language: str) -> No
     line = t("generated", language).format(seq=54, at="2026-12-04 07:34:19 UTC")
     assert is_generated_tracker(f"# Experiment Tracker: X\n\n{line}\n\n| R1 |")
     assert not is_generated_tracker(f"# Tracker\n\n{line.replace('seq 54', 'seq')}\n")
-    yours = t("generated_in_yours", language).format(seq=54, at="2026-12-04 07:34:19 UTC")
+    yours = t("generated_in_yours", language).format(
+        seq=54, at="2026-12-04 07:34:19 UTC", status="Status", notes="Notes"
+    )
     assert not is_generated_tracker(f"# Tracker\n\n{yours}\n")
 
 

@@ -63,6 +63,16 @@ class TestReading:
         text = "## Status key\n\n| Mark | Meaning |\n|---|---|\n| ❌ | not done |\n"
         assert _legend(text) == {"❌": "not done"}
 
+    def test_a_list_of_statuses_then_what_one_means(self) -> None:
+        """018's form: ``状态只使用：`planned`、…`` lists the statuses (no meanings), and the
+        next sentence says what `failed` means; the sentence after it names no key."""
+        text = (
+            "# 追踪表\n\n状态只使用：`planned`、`running`、`passed`、`failed`、`stopped`、"
+            "`invalid`。\n`failed` 表示方法/任务失败；无法复算行为概率、mask 或版本的结果必须标 "
+            "`invalid`。\n"
+        )
+        assert _legend(text) == {"failed": "方法/任务失败"}
+
     def test_a_sentence_is_not_a_legend(self) -> None:
         """Words without a separator in a paragraph read as no entries."""
         text = "## Notes\n\nTODO items are listed below.\n\nLegend has it DONE is good.\n"
@@ -136,6 +146,29 @@ class TestStatus:
     def test_a_mark_reads_as_its_legend_says(self, cell: str, legend: object, status: str) -> None:
         assert legend_status(cell, legend) == status  # type: ignore[arg-type]
 
+    @pytest.mark.parametrize(
+        ("legend_line", "cell"),
+        [
+            ("`failed` 表示方法/任务失败", "failed"),
+            ("- FAIL — negative result (the run completed)", "FAIL"),
+            ("- ✖ hypothesis rejected", "✖"),
+        ],
+    )
+    def test_a_negative_result_is_done_not_failed(self, legend_line: str, cell: str) -> None:
+        """018's legend says `failed` is the method's failure, beside `invalid` for results that
+        cannot stand: a row marked so completed with a negative result, and is done."""
+        label = "状态含义：" if "表示" in legend_line else "## Status legend\n"
+        legend = read_legend(Document(f"{label}{legend_line}\n", "T.md"))
+        assert legend_status(cell, legend) == "done"
+        assert legend_status("invalid", legend) == "failed"
+
+    def test_a_negative_result_is_no_mark_bridge_writes(self) -> None:
+        """A mark the legend says is a negative result is no word for a run bridge completed."""
+        from bridge.plan.status_legend import marks_by_meaning
+
+        legend = read_legend(Document("## Status Legend: ✖ negative result | ✅ Done\n", "T.md"))
+        assert marks_by_meaning(legend)["done"] == "✅"
+
     def test_a_queue_outside_bridge_is_no_mark_bridge_writes(self) -> None:
         """026's ⏳ Auto-Queued reads as running elsewhere, but bridge's own running rows get
         the legend's running mark, not the researcher's queue mark, even when ⏳ comes first."""
@@ -199,6 +232,25 @@ def test_a_chinese_plans_legend_note_is_in_chinese(tmp_path: Path) -> None:
     )
     runs = {r.id: r for r in load_project(root).runs}
     assert (runs["P1"].status, runs["P1"].status_raw) == ("failed", "❌（图例：Failed）")
+
+
+@needs_shared
+def test_018s_failed_rows_are_negative_results_done_before_bridge(tmp_path: Path) -> None:
+    """018's tracker: "`failed` 表示方法/任务失败；无法复算…的结果必须标 `invalid`". Its four
+    calibration rows marked `failed` (each cell audited, the preregistered gate not passed) were
+    read as runs that failed before bridge, beside the five `invalid` bridge attempts. They are
+    done, and their recorded status says why in the plan's language."""
+    from bridge.plan.vocabulary import ended_failed
+
+    runs = {r.id: r for r in load_project(as_project("018", tmp_path)).runs}
+    for run_id in ("JPH-CAL-LP-C0", "JPH-CAL-LP-C1", "JPH-CAL-CG-C2A", "JPH-CAL-CG-C2B"):
+        run = runs[run_id]
+        assert run.status == "done", run_id
+        assert run.status_raw == "failed（图例：方法/任务失败；已完成运行的负结果，不是运行失败）"
+        assert not ended_failed(run.status_raw)
+    invalid = runs["JPH-G1-BRIDGE-001"]
+    assert (invalid.status, invalid.status_raw) == ("failed", "invalid")
+    assert ended_failed(invalid.status_raw)
 
 
 def _crossed(legend: str) -> tuple[list[tuple[str, str]], list[str]]:

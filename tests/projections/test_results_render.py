@@ -681,6 +681,35 @@ def test_a_runs_numbers_are_on_the_page_when_no_metric_is_named() -> None:
     assert "none matching the plan's metrics" not in text
 
 
+def test_a_setting_recorded_beside_the_results_is_not_the_key_metric() -> None:
+    """018's smoke run (`jphrl-smoke.json`) records its `seed` first, a value per event of its
+    trace (`events.index[…]`, `events.payload.attempt[…]`, `events.payload.reward[…]`), then
+    `reward` and `success`: its Key Metric cell showed "seed = 0 (+5 more)", a setting. It shows
+    the first measured top-level value; the seed and per-event values are counted in "more"."""
+    run = "M2.1"
+    event = "e:0011"
+    text = _one_block(
+        "the contract smoke passes",
+        (
+            _value(run, "seed", 0.0, "0"),
+            _value(run, f"events.index[{event}]", 11.0, "11"),
+            _value(run, f"events.payload.attempt[{event}]", 0.0, "0"),
+            _value(run, f"events.payload.reward[{event}]", 1.0, "1.0"),
+            _value(run, "results.learning_rate", 0.4, "0.4"),
+            _value(run, "reward", 1.0, "1.0"),
+            _value(run, "success", 1.0, "true"),
+        ),
+    )
+    assert "| M2.1 |  | reward = 1 (+6 more) | DONE |" in text
+    assert "seed = 0 (+" not in text
+
+
+def test_only_settings_recorded_are_still_shown() -> None:
+    """A run that recorded nothing but a setting still shows it: no number is left off."""
+    text = _one_block("the smoke passes", (_value("M2.1", "seed", 0.0, "0"),))
+    assert "| M2.1 |  | seed = 0 | DONE |" in text
+
+
 def test_a_block_that_names_no_metric_says_so_not_a_dash() -> None:
     """001's B4 has no Metrics line and no criterion: the note read "none matching the plan's
     metrics (-)". A clause naming a metric its runs did not record said "the block has no

@@ -144,6 +144,21 @@ def test_areal_tracker_keeps_its_171_lines_and_columns(tmp_path: Path) -> None:
         assert f"- {run.run_id} — " in text
 
 
+def test_areal_stamp_names_the_trackers_own_columns(tmp_path: Path) -> None:
+    """018's run ledger calls its columns 状态 and 备注: bridge's stamp names the cells it owns
+    by those headers, not "Status 与 Notes", which the researcher finds nowhere in the file."""
+    text = tracker.render(_state(as_project("018", tmp_path)), "zh")
+    said = text.split(GENERATED_MARK, 1)[1]
+    assert "本节及 bridge 运行过的行的 状态 与 备注 单元格归 bridge 所有；" in said
+    assert "Status 与 Notes" not in said
+
+
+def test_an_english_tracker_stamp_names_status_and_notes(tmp_path: Path) -> None:
+    """009's columns are Status and Notes: named as they are written."""
+    text = tracker.render(_state(as_project("009", tmp_path)))
+    assert "the Status and Notes cells of the runs bridge ran are bridge's" in text
+
+
 def test_cell_spans_agree_with_the_reader() -> None:
     """The cells located for rewriting are the cells the reader reads."""
     for line in (

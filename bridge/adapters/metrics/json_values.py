@@ -44,6 +44,7 @@ from bridge.adapters.metrics.records import (
     value,
 )
 from bridge.machine.measurements import MetricHistory, MetricValue
+from bridge.plan.metric_names import is_setting_name
 
 __all__ = [
     "LABEL_KEYS",
@@ -179,7 +180,7 @@ class _Walker:
 
     def _text(self, name: str, text: str, q: str) -> None:
         """Note a metric written as text (a whole file's, outside its configuration)."""
-        if not self.text_notes or not name or _configuration(name):
+        if not self.text_notes or not name or is_setting_name(name):
             return
         note = number_as_text(name, text, where=q)
         if note is not None:
@@ -308,31 +309,6 @@ class _Walker:
             # "| [-1]": after a projection, a bare [-1] would apply to each item, not the list.
             self.values.append(value(self.ids, self.file, full, last, raw, f"{rule} | [-1]"))
         return True
-
-
-# Where a results file keeps its settings and identities, not its metrics: a learning rate or
-# a version written as text there ("3e-4", "2.1") is no metric left unread.
-_CONFIG_PARTS = frozenset(
-    {
-        "config", "configs", "cfg", "args", "arguments", "params", "parameters", "hparams",
-        "hyperparameters", "settings", "options", "env", "environment", "meta", "metadata",
-        "versions", "system", "platform", "git",
-    }
-)  # fmt: skip
-_ID_SUFFIXES = ("version", "_id", "_sha", "_hash", "commit", "seed", "job", "python")
-_ID_NAMES = frozenset({"id", "sha", "hash"})
-
-
-def _configuration(name: str) -> bool:
-    """Whether a dotted name lies in a configuration part or names an id or a version (not
-    ``acc_valid``: ``id`` counts as a whole word only)."""
-    parts = [p.split("[", 1)[0].lower() for p in name.split(".")]
-    last = parts[-1]
-    return (
-        any(p in _CONFIG_PARTS for p in parts[:-1])
-        or last in _ID_NAMES
-        or last.endswith(_ID_SUFFIXES)
-    )
 
 
 def _text_leaves(
