@@ -39,6 +39,7 @@ __all__ = [
     "AUTO_DEPLOY_OFF",
     "after_sanity_failure",
     "deploy_after_sanity",
+    "ended_unchecked",
     "failure_findings",
     "lead_of",
     "log_tail",
@@ -330,6 +331,19 @@ def _newer(state: PipelineState, run_id: str) -> bool:
 def _ran_since_check(state: PipelineState, result: BlockResult) -> bool:
     """True when one of the block's own runs ran again since the latest sanity check."""
     return any(_newer(state, i) for i in _own_runs(result))
+
+
+def ended_unchecked(state: PipelineState, sanity: set[str]) -> list[str]:
+    """
+    The runs of the ``sanity`` milestones that ended after the latest sanity check, which has
+    not seen them: run again after the sanity milestone passed (``bridge retry --force R001``)
+    and ended, with bridge stopped (killed) before their check was recorded.
+    """
+    return [
+        r.run_id
+        for r in state.runs.values()
+        if r.spec.milestone in sanity and r.state in TERMINAL_RUN_STATES and _newer(state, r.run_id)
+    ]
 
 
 # A clause of a compound verdict's reason: "[4] not met: «ml_ok = 1» — ml_ok: 0 (n=1); …".
