@@ -337,12 +337,15 @@ def ended_unchecked(state: PipelineState, sanity: set[str]) -> list[str]:
     """
     The runs of the ``sanity`` milestones that ended after the latest sanity check, which has
     not seen them: run again after the sanity milestone passed (``bridge retry --force R001``)
-    and ended, with bridge stopped (killed) before their check was recorded.
+    and ended, with bridge stopped (killed) before their check was recorded. Runs the tracker
+    now says were done before bridge or are out of scope are not bridge's to check.
     """
     return [
         r.run_id
         for r in state.runs.values()
-        if r.spec.milestone in sanity and r.state in TERMINAL_RUN_STATES and _newer(state, r.run_id)
+        if r.spec.milestone in sanity
+        and r.state in TERMINAL_RUN_STATES - NOT_BRIDGES_RUN_STATES
+        and _newer(state, r.run_id)
     ]
 
 
