@@ -92,6 +92,7 @@ class Folder:
         self._copies = 0  # how many writes kept a copy: the next one's number
         self._outputs_tuple: tuple[ev.OutputWritten, ...] | None = ()
         self._approved = False
+        self._sanity_checked_seq = 0
         self._last_seq = 0
         self._last_at: datetime | None = None
         self._content_seq = 0
@@ -144,6 +145,7 @@ class Folder:
             folder._output_written(out)
         folder._outputs_tuple = state.outputs
         folder._approved = state.approved
+        folder._sanity_checked_seq = state.sanity_checked_seq
         folder._last_seq, folder._last_at = state.last_seq, state.last_recorded_at
         folder._content_seq, folder._content_at = state.last_content_seq, state.last_content_at
         folder._count = state.events
@@ -229,6 +231,7 @@ class Folder:
                 lists["rentals"].append(evt)
             case ev.SanityChecked():
                 lists["sanity_checks"].append(evt)
+                self._sanity_checked_seq = seq
             case ev.BudgetWarned():
                 lists["budget_warnings"].append(evt)
             case ev.GateDecided():
@@ -368,6 +371,7 @@ class Folder:
                 plan_order=index.order,
                 gpu_seconds_used=index.gpu_ns / 1e9,
                 last_seq=self._last_seq,
+                sanity_checked_seq=self._sanity_checked_seq,
                 last_recorded_at=self._last_at,
                 last_content_seq=self._content_seq,
                 last_content_at=self._content_at,

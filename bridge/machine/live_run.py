@@ -51,6 +51,7 @@ class LiveAttempt:
     gpu_memory_peak_mib: int | None = None
     gpu_memory_total_mib: int | None = None
     gpu_memory_unmeasured: str = ""
+    submitted_seq: int = 0
 
     @classmethod
     def from_view(cls, view: AttemptView) -> LiveAttempt:
@@ -87,6 +88,7 @@ class LiveAttempt:
             gpu_memory_total_mib=self.gpu_memory_total_mib,
             gpu_memory_unmeasured=self.gpu_memory_unmeasured,
             inputs=self.inputs,
+            submitted_seq=self.submitted_seq,
         )
 
 

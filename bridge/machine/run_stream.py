@@ -211,6 +211,7 @@ def _submitted(run: LiveRun, run_id: str, evt: ev.RunSubmitted, record: Recorded
         submitted_at=record.recorded_at,
         scratch_dir=evt.scratch_dir,
         inputs=evt.inputs,
+        submitted_seq=record.seq,
     )
     run.not_before = None
 

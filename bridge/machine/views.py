@@ -64,6 +64,8 @@ class AttemptView:
     gpu_memory_total_mib: int | None = None  # one GPU's memory where it ran
     gpu_memory_unmeasured: str = ""  # why GPU memory was not sampled
     inputs: tuple[ev.RunInput, ...] = ()  # lineage: {outputs_of:RUN} it read
+    # The log position of its launch: a sanity check recorded before it did not see its numbers.
+    submitted_seq: int = 0
 
 
 @value_methods
@@ -214,6 +216,9 @@ class PipelineState:
         runs: every planned run by id, in planning order.
         approved: a person approved deployment since the last approval request.
         last_seq: the seq of the newest record folded (0 for an empty log).
+        sanity_checked_seq: the seq of the latest ``SanityChecked`` (0 before any): an attempt
+            submitted after it (:attr:`AttemptView.submitted_seq`) has numbers no sanity check
+            and no approval recorded so far has seen.
         last_recorded_at: the time of the newest record folded.
         last_content_seq: the seq of the newest record that is not ``OutputWritten``.
         last_content_at: its time; projections are stamped with it, so recording that a file was
@@ -263,6 +268,7 @@ class PipelineState:
     plan_order: Mapping[str, int] = attrs.field(factory=dict)
     gpu_seconds_used: float = 0.0
     last_seq: int = 0
+    sanity_checked_seq: int = 0
     last_recorded_at: datetime | None = None
     last_content_seq: int = 0
     last_content_at: datetime | None = None

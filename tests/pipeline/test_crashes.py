@@ -176,6 +176,36 @@ class TestCrashAtEachPoint:
         assert run.state is RunState.RUNNING
         _finish_and_check(project)
 
+    def test_killed_before_a_rerun_sanity_run_is_checked(self, project: Path) -> None:
+        """
+        `bridge retry --force S1` once the plan was collected; S1's second run writes 0.1
+        (criterion accuracy > 0.5) and bridge is killed just after its end is logged, before its
+        check: the next `bridge run` still checks it and holds the plan (it went on to COLLECTED,
+        "Sanity: passed" over the block judged not met).
+        """
+        runs = [Run(id="S1", milestone="M0", system="sanity"), Run(id="R1", milestone="M1")]
+        write_project(project, runs)
+        bridge = Bridge(project)
+        try:
+            assert bridge.run() is Stage.COLLECTED
+            (project / "markers" / "S1.accuracy").write_text("0.1")
+            bridge.retry("S1", force=True)
+        finally:
+            bridge.close()
+        # The first run to end in the killed process is S1's second (the only run to launch).
+        assert _crash(project, "after:run.succeeded:*")
+        bridge = Bridge(project)
+        try:
+            assert bridge.run() is Stage.BLOCKED
+            state = bridge.status()
+        finally:
+            bridge.close()
+        assert len(state.runs["S1"].attempts) == 2
+        assert not state.sanity_checks[-1].passed
+        assert state.sanity_checks[-1].detail.startswith(ev.CRITERION_HELD)
+        assert "`bridge retry --force S1`" in state.sanity_checks[-1].detail
+        assert {k: len(v) for k, v in executions(project).items()} == {"S1": 2, "R1": 1}
+
 
 class TestCrashAtRandomMoments:
     @pytest.mark.parametrize("seed", range(3))

@@ -181,6 +181,62 @@ class TestSanityCriterion:
         results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text()
         assert "its own criterion is not met, and a person approved going on" in results
 
+    def test_an_approval_covers_only_the_numbers_it_was_given_for(self, project: Path) -> None:
+        """A person approved going past S1's 0.9 (criterion > 0.95); S1 run again once the plan
+        was collected (`bridge retry --force S1`) writes 0.92: numbers the approval never saw,
+        again not meeting the criterion, hold the plan, and the reason says the approval was
+        for the earlier numbers. Approved again, the plan goes on without running R1 again."""
+        self._unmet(project)
+        bridge = Bridge(project)
+        try:
+            assert bridge.run() is Stage.BLOCKED
+            bridge.approve(by="ana")
+            assert bridge.run() is Stage.COLLECTED
+            (project / "markers" / "S1.accuracy").write_text("0.92")
+            bridge.retry("S1", force=True)
+            assert bridge.run() is Stage.BLOCKED
+            blocked = bridge.status().blocked
+            results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text()
+            bridge.approve(by="ana")
+            assert bridge.run() is Stage.COLLECTED
+            checks = bridge.status().sanity_checks
+        finally:
+            bridge.close()
+        assert blocked is not None
+        assert blocked.reason.startswith("the sanity milestone's own success criterion is not met")
+        assert "0.92" in blocked.reason and "`bridge retry --force S1`" in blocked.reason
+        assert (
+            "S1 ran again after a person approved going past the criterion: the earlier "
+            "approval was for the earlier numbers"
+        ) in blocked.reason
+        assert "a person approved going on" not in results
+        assert checks[-1].passed and checks[-1].detail.startswith("sanity criterion not met, gone")
+        assert {run: len(times) for run, times in executions(project).items()} == {
+            "S1": 2,
+            "R1": 1,
+            "R2": 1,
+        }
+
+    def test_new_numbers_that_meet_it_pass_without_the_approval(self, project: Path) -> None:
+        """The same approval, and S1 run again writes 0.97: the criterion is met, the plan stays
+        collected, and the results say the sanity check passed, not that a person went past."""
+        self._unmet(project)
+        bridge = Bridge(project)
+        try:
+            assert bridge.run() is Stage.BLOCKED
+            bridge.approve(by="ana")
+            assert bridge.run() is Stage.COLLECTED
+            (project / "markers" / "S1.accuracy").write_text("0.97")
+            bridge.retry("S1", force=True)
+            assert bridge.run() is Stage.COLLECTED
+            checks = bridge.status().sanity_checks
+        finally:
+            bridge.close()
+        assert checks[-1].passed and not checks[-1].detail.startswith("sanity criterion not met")
+        results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text()
+        assert "**Sanity: passed**" in results
+        assert "a person approved going on" not in results
+
 
 def _collected(project: Path) -> tuple[str, dict[str, Any]]:
     """Run the project to COLLECTED; its EXPERIMENT_RESULTS.md and results.json."""

@@ -268,14 +268,17 @@ def deploy(s: Session) -> Step:
         for r in state.runs_in_state(state_)
         if r.spec.milestone in sanity
     ]
+    # Imported here: the sanity steps import this module.
+    from bridge.pipeline.steps.sanity import ended_unchecked, recheck
+
+    # Or ended, with no check recorded since: a `bridge run` killed between their end and
+    # their check (the next one found nothing pending and went on past them).
+    again += [r for r in ended_unchecked(state, sanity) if r not in again]
     if again:
         held = run_phase(s, "sanity")
         if held is not None:
             return s.block(held)
         # Checked as the sanity step checks them: never deploy past a failed sanity run.
-        # Imported here: the sanity steps import this module.
-        from bridge.pipeline.steps.sanity import recheck
-
         failed = recheck(s, again)
         if failed is not None:
             return s.block(failed)

@@ -39,6 +39,7 @@ __all__ = [
     "AUTO_DEPLOY_OFF",
     "after_sanity_failure",
     "deploy_after_sanity",
+    "ended_unchecked",
     "failure_findings",
     "lead_of",
     "log_tail",
@@ -170,25 +171,8 @@ def sanity(s: Session) -> Step:
         held = _criterion_held(s, state, unmet, runs)
         if held is not None:
             return s.block(held)
-        # Passed, but not on a GPU memory peak nobody read: say which runs were not measured;
-        # nor on a criterion of the sanity milestone bridge could not judge, or one a person
-        # let the plan go past.
         numberless = [r.run_id for r in runs if r.run_id != probe and _gives_no_number(r, probe)]
-        notes = "; ".join(
-            [n for n in (unmeasured(r, limit) for r in runs) if n]
-            + (
-                [f"{', '.join(numberless)} names no metric and recorded no number"]
-                if numberless
-                else []
-            )
-            + [
-                f"{r.block.id}'s {ev.CRITERION_UNJUDGED} ({_cut(r.verdict.reason)})"
-                for r in unjudged
-            ]
-        )
-        if unmet:
-            blocks = ", ".join(r.block.id for r in unmet)
-            notes = f"{ev.CRITERION_APPROVED} ({blocks} not met)" + (f"; {notes}" if notes else "")
+        notes = _pass_notes(runs, limit, probe, unmet, unjudged)
         passed = f"{len(runs)} sanity run(s) passed" + (f"; {notes}" if notes else "")
         if probe is not None:
             passed = f"{_probed(state, probe)} passed" + (f"; {notes}" if notes else "")
@@ -249,8 +233,44 @@ def recheck(s: Session, again: Sequence[str]) -> str | None:
         s.append("bridge", [ev.SanityChecked(passed=False, detail=reason[:2000])])
         s.notify("failure", "bridge: sanity failed", reason)
         return reason
-    unmet, _ = _sanity_criteria(state, sanity_milestones(state))
-    return _criterion_held(s, state, unmet, runs)
+    unmet, unjudged = _sanity_criteria(state, sanity_milestones(state))
+    held = _criterion_held(s, state, unmet, runs)
+    if held is not None:
+        return held
+    # Recorded, as the first check is: the results read the latest check (new numbers that
+    # meet the criterion pass; the results went on saying a person approved going past it),
+    # and a `bridge run` killed before this line checks these runs again (deploy.deploy).
+    notes = _pass_notes(runs, limit, probe, unmet, unjudged)
+    ran = ", ".join(r.run_id for r in runs)
+    passed = notes if unmet else f"{ran} ran again and passed" + (f"; {notes}" if notes else "")
+    s.append("bridge", [ev.SanityChecked(passed=True, detail=passed[:2000])])
+    return None
+
+
+def _pass_notes(
+    runs: Sequence[RunView],
+    limit: GpuBounds,
+    probe: str | None,
+    unmet: Sequence[BlockResult],
+    unjudged: Sequence[BlockResult],
+) -> str:
+    """
+    What a passed sanity check says beside "passed": a GPU memory peak nobody read (the runs
+    not measured), a sanity run that names no metric and recorded no number, a criterion of the
+    sanity milestone bridge could not judge, and, leading, the blocks ``unmet`` a person
+    approved going past (the next check finds the approval by that lead).
+    """
+    numberless = [r.run_id for r in runs if r.run_id != probe and _gives_no_number(r, probe)]
+    unnumbered = f"{', '.join(numberless)} names no metric and recorded no number"
+    notes = "; ".join(
+        [n for n in (unmeasured(r, limit) for r in runs) if n]
+        + [unnumbered] * bool(numberless)
+        + [f"{r.block.id}'s {ev.CRITERION_UNJUDGED} ({_cut(r.verdict.reason)})" for r in unjudged]
+    )
+    if unmet:
+        blocks = ", ".join(r.block.id for r in unmet)
+        notes = f"{ev.CRITERION_APPROVED} ({blocks} not met)" + (f"; {notes}" if notes else "")
+    return notes
 
 
 def _criterion_held(
@@ -260,17 +280,28 @@ def _criterion_held(
     The sanity milestone's own criterion not met (``unmet``: its blocks judged not met) and no
     person's approval to go past it: recorded as a failed check, the failing clauses only, with
     the command that runs ``runs`` again; the reason to hold the plan, or ``None``.
+
+    An approval (the latest check leads with ``CRITERION_APPROVED``) covers the numbers the
+    person saw: a block whose runs ran again since that check (``bridge retry --force``) is
+    judged on new numbers, and held when they do not meet it either, the reason saying so.
     """
     approved = bool(state.sanity_checks) and state.sanity_checks[-1].detail.startswith(
         ev.CRITERION_APPROVED
     )
-    if not unmet or approved:
+    held = [r for r in unmet if _ran_since_check(state, r)] if approved else list(unmet)
+    if not held:
         return None
-    judged = {i for result in unmet for i in result.run_ids}
+    judged = {i for result in held for i in result.run_ids}
     ids = " ".join(r.run_id for r in runs if r.run_id in judged) or " ".join(sorted(judged))
     said = "; ".join(
-        f"{r.block.id}: {_failing_clauses(r.verdict.reason)}".replace("\n", " ") for r in unmet
+        f"{r.block.id}: {_failing_clauses(r.verdict.reason)}".replace("\n", " ") for r in held
     )
+    if approved:
+        again = ", ".join(sorted({i for r in held for i in _own_runs(r) if _newer(state, i)}))
+        said += (
+            f". {again} ran again after a person approved going past the criterion: the "
+            "earlier approval was for the earlier numbers"
+        )
     reason = (
         # The runs succeeded (only the criterion failed): a plain retry refuses them (trial O1
         # was told `bridge retry R001 …` and got "R001 succeeded").
@@ -280,6 +311,42 @@ def _criterion_held(
     s.append("bridge", [ev.SanityChecked(passed=False, detail=reason[:2000])])
     s.notify("failure", "bridge: sanity criterion not met", reason)
     return reason
+
+
+def _own_runs(result: BlockResult) -> set[str]:
+    """The runs a block's verdict was judged on that are its own (not shared in)."""
+    return set(result.run_ids) - set(result.shared)
+
+
+def _newer(state: PipelineState, run_id: str) -> bool:
+    """
+    True when ``run_id``'s latest attempt was launched after the latest sanity check: its
+    numbers are ones no check (and no approval) recorded so far has seen.
+    """
+    run = state.runs.get(run_id)
+    attempt = run.current if run is not None else None
+    return attempt is not None and attempt.submitted_seq > state.sanity_checked_seq
+
+
+def _ran_since_check(state: PipelineState, result: BlockResult) -> bool:
+    """True when one of the block's own runs ran again since the latest sanity check."""
+    return any(_newer(state, i) for i in _own_runs(result))
+
+
+def ended_unchecked(state: PipelineState, sanity: set[str]) -> list[str]:
+    """
+    The runs of the ``sanity`` milestones that ended after the latest sanity check, which has
+    not seen them: run again after the sanity milestone passed (``bridge retry --force R001``)
+    and ended, with bridge stopped (killed) before their check was recorded. Runs the tracker
+    now says were done before bridge or are out of scope are not bridge's to check.
+    """
+    return [
+        r.run_id
+        for r in state.runs.values()
+        if r.spec.milestone in sanity
+        and r.state in TERMINAL_RUN_STATES - NOT_BRIDGES_RUN_STATES
+        and _newer(state, r.run_id)
+    ]
 
 
 # A clause of a compound verdict's reason: "[4] not met: «ml_ok = 1» — ml_ok: 0 (n=1); …".
