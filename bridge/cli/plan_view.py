@@ -247,12 +247,14 @@ def _judged_systems(project: LoadedProject, block: Block) -> tuple[str, ...]:
 def _no_proposed(clause: Criterion, block: Block, systems: Sequence[str], method: str) -> bool:
     """
     Whether ``clause`` names no system and the results cannot tell the block's proposed system
-    either (as :func:`bridge.machine.comparisons.subject_of` reads it): no ``Proposed:`` line,
-    none marked ``(ours)``, none the method thesis names or whose name says full, and not one
-    other system besides the baseline in a block of at most two. 005's B1 («top contributor
-    <40%», with A0, RAW joint v5 and the wrapper) was read as "the proposed system: …" and
-    judged open after the runs, with no word before them (trial B).
+    either: :func:`bridge.machine.comparisons.subject_of` finds no subject when every one of
+    ``systems`` has results, with the reference and proposed system the results take (its
+    ``Baseline:`` and ``Proposed:`` lines, else :func:`~bridge.projections.block_runs.
+    reference_system` and :func:`~bridge.projections.block_runs.candidate_system`). 005's B1
+    («top contributor <40%», with A0, RAW joint v5 and the wrapper) was read as "the proposed
+    system: …" and judged open after the runs, with no word before them (trial B).
     """
+    from bridge.machine.comparisons import ClauseContext, Inconclusive, subject_of
     from bridge.plan.criteria import BASELINE, Scope
     from bridge.projections.block_runs import candidate_system, reference_system
 
@@ -260,16 +262,29 @@ def _no_proposed(clause: Criterion, block: Block, systems: Sequence[str], method
     if clause.subject or not systems or clause.scope is not Scope.SINGLE:
         return False
     reference = block.baseline if block.baseline in systems else reference_system(systems)
-    if block.proposed in systems and block.proposed != reference:
-        return False
-    candidate, _ = candidate_system(
-        systems, reference, frozenset(systems), method, listed=bool(block.systems)
+    candidate: str | None = block.proposed
+    if not (candidate in systems and candidate != reference):
+        candidate, _ = candidate_system(
+            systems, reference, frozenset(systems), method, listed=bool(block.systems)
+        )
+    context = ClauseContext(
+        aggregates=(),
+        expected_seeds=1,
+        reference_system=reference,
+        candidate_system=candidate,
+        candidate_evidence="",
+        primary_metric=None,
+        ablated_systems=None,
+        aliases=None,
+        lower_is_better=None,
+        planned_systems=block.systems,
     )
-    if candidate is not None:
-        return False
     named = clause.reference if clause.reference not in (None, BASELINE) else None
-    others = [s for s in systems if s not in (reference, named)]
-    return not (len(others) == 1 and len(block.systems) < 3)
+    try:
+        subject_of(clause, context, systems, named, [])
+    except Inconclusive:
+        return True
+    return False
 
 
 def proposed_unknown(project: LoadedProject, language: str = "en") -> list[PlanWarning]:
