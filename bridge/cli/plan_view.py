@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from bridge.plan import LoadedProject
     from bridge.plan.criteria import Criterion
     from bridge.plan.model import Block, PlanWarning
+    from bridge.plan.runs import RunSpec
 
 __all__ = ["proposed_unknown", "render_blocks", "stop_rule_lines"]
 
@@ -226,22 +227,30 @@ def _criterion_lines(
 
 def _judged_systems(project: LoadedProject, block: Block) -> tuple[str, ...]:
     """
-    The systems of ``block``'s own runs that the results will judge it on, in plan order: a
-    row ruled out (027's R-L2 STOPPED_BY_USER, NOT RUN) counts for nothing there, so B1's
-    other run is its one system and the subject of a clause naming none.
+    The systems of ``block``'s own runs that the results will judge it on, in plan order: the
+    runs :func:`~bridge.projections.block_runs.sanity_apart` gives the results (a sanity run,
+    009's R001 in B1, is none of them), less a row ruled out (027's R-L2 STOPPED_BY_USER, NOT
+    RUN), which counts for nothing there, so B1's other run is its one system and the subject
+    of a clause naming none.
     """
     from bridge.plan.vocabulary import OUT_OF_SCOPE_STATUSES, says_not_run
+    from bridge.projections.block_runs import sanity_apart
 
+    sanity = frozenset(m.id for m in project.milestones if m.sanity)
+    judged, _ = sanity_apart(block.id, project.runs, _fields, sanity)
     # As the log records them (bridge/pipeline/recording.py): every out-of-scope status, a
     # blocked row's (027's BLOCKED_BY_M1.5) too, is ruled out.
     own = dict.fromkeys(
         r.block_system or r.system
-        for r in project.runs
-        if r.block == block.id
-        and r.status not in OUT_OF_SCOPE_STATUSES
-        and not says_not_run(r.status_raw)
+        for r in judged
+        if r.status not in OUT_OF_SCOPE_STATUSES and not says_not_run(r.status_raw)
     )
     return tuple(s for s in own if s)
+
+
+def _fields(run: RunSpec) -> RunSpec:
+    # A run of the plan is its own fields (a run of the log is read through its spec).
+    return run
 
 
 def _no_proposed(clause: Criterion, block: Block, systems: Sequence[str], method: str) -> bool:

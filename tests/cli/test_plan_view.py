@@ -471,6 +471,47 @@ def test_a_proposed_system_the_clause_compares_with_is_not_its_subject(tmp_path:
     ) in out
 
 
+_SANITY_IN_BLOCK = """# Experiment Plan
+
+## Experiment Blocks
+
+### Block 1: Main
+
+- Metrics: accuracy
+- Success criterion: accuracy ≥ 0.8
+- Priority: MUST-RUN
+
+## Run Order and Milestones
+
+| Milestone | Goal | Runs | Decision Gate | Cost |
+|---|---|---|---|---|
+| M0 | Sanity | R001 | runs | CPU |
+| M1 | Main | R002 | done | CPU |
+"""
+
+_SANITY_IN_BLOCK_TRACKER = """# Experiment Tracker
+
+| Run ID | Milestone | Block | Purpose | System / Variant | Metrics | Priority | Status |
+|---|---|---|---|---|---|---|---|
+| R001 | M0 | B1 | smoke | tiny smoke model | accuracy | MUST | TODO |
+| R002 | M1 | B1 | main | Method | accuracy | MUST | TODO |
+"""
+
+
+def test_a_sanity_run_is_no_system_the_warning_counts(tmp_path: Path) -> None:
+    """A block listing no systems, with its sanity run (M0, `tiny smoke model`) and R002
+    (`Method`): the results judge «accuracy ≥ 0.8» on R002 alone ("subject Method: the block's
+    only system"), but `bridge plan` warned that the proposed system was not known, counting
+    the sanity run's system too. It reads the block's runs as the results do."""
+    write(tmp_path, "refine-logs/EXPERIMENT_PLAN.md", _SANITY_IN_BLOCK)
+    write(tmp_path, "refine-logs/EXPERIMENT_TRACKER.md", _SANITY_IN_BLOCK_TRACKER)
+    done = bridge("plan", "--project", str(tmp_path), "-o", "language=en")
+    assert done.returncode == 0, done.stderr
+    assert "runs:      tiny smoke model: R001 (sanity); Method: R002" in done.stdout
+    assert "proposed system is not known" not in done.stdout
+    assert "B1's criterion" not in done.stdout
+
+
 @needs_shared
 def test_a_ruled_out_row_is_no_system_the_warning_counts(tmp_path: Path) -> None:
     """027's B1 has R-L2 (STOPPED_BY_USER: out of scope, counting for nothing) and R-L3: the
