@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from bridge.plan import LoadedProject
     from bridge.plan.criteria import Criterion
     from bridge.plan.model import Block, PlanWarning
+    from bridge.plan.runs import RunSpec
 
 __all__ = ["proposed_unknown", "render_blocks", "stop_rule_lines"]
 
@@ -226,33 +227,43 @@ def _criterion_lines(
 
 def _judged_systems(project: LoadedProject, block: Block) -> tuple[str, ...]:
     """
-    The systems of ``block``'s own runs that the results will judge it on, in plan order: a
-    row ruled out (027's R-L2 STOPPED_BY_USER, NOT RUN) counts for nothing there, so B1's
-    other run is its one system and the subject of a clause naming none.
+    The systems of ``block``'s own runs that the results will judge it on, in plan order: the
+    runs :func:`~bridge.projections.block_runs.sanity_apart` gives the results (a sanity run,
+    009's R001 in B1, is none of them), less a row ruled out (027's R-L2 STOPPED_BY_USER, NOT
+    RUN), which counts for nothing there, so B1's other run is its one system and the subject
+    of a clause naming none.
     """
     from bridge.plan.vocabulary import OUT_OF_SCOPE_STATUSES, says_not_run
+    from bridge.projections.block_runs import sanity_apart
 
+    sanity = frozenset(m.id for m in project.milestones if m.sanity)
+    judged, _ = sanity_apart(block.id, project.runs, _fields, sanity)
     # As the log records them (bridge/pipeline/recording.py): every out-of-scope status, a
     # blocked row's (027's BLOCKED_BY_M1.5) too, is ruled out.
     own = dict.fromkeys(
         r.block_system or r.system
-        for r in project.runs
-        if r.block == block.id
-        and r.status not in OUT_OF_SCOPE_STATUSES
-        and not says_not_run(r.status_raw)
+        for r in judged
+        if r.status not in OUT_OF_SCOPE_STATUSES and not says_not_run(r.status_raw)
     )
     return tuple(s for s in own if s)
+
+
+def _fields(run: RunSpec) -> RunSpec:
+    # A run of the plan is its own fields (a run of the log is read through its spec).
+    return run
 
 
 def _no_proposed(clause: Criterion, block: Block, systems: Sequence[str], method: str) -> bool:
     """
     Whether ``clause`` names no system and the results cannot tell the block's proposed system
-    either (as :func:`bridge.machine.comparisons.subject_of` reads it): no ``Proposed:`` line,
-    none marked ``(ours)``, none the method thesis names or whose name says full, and not one
-    other system besides the baseline in a block of at most two. 005's B1 («top contributor
-    <40%», with A0, RAW joint v5 and the wrapper) was read as "the proposed system: …" and
-    judged open after the runs, with no word before them (trial B).
+    either: :func:`bridge.machine.comparisons.subject_of` finds no subject when every one of
+    ``systems`` has results, with the reference and proposed system the results take (its
+    ``Baseline:`` and ``Proposed:`` lines, else :func:`~bridge.projections.block_runs.
+    reference_system` and :func:`~bridge.projections.block_runs.candidate_system`). 005's B1
+    («top contributor <40%», with A0, RAW joint v5 and the wrapper) was read as "the proposed
+    system: …" and judged open after the runs, with no word before them (trial B).
     """
+    from bridge.machine.comparisons import ClauseContext, Inconclusive, subject_of
     from bridge.plan.criteria import BASELINE, Scope
     from bridge.projections.block_runs import candidate_system, reference_system
 
@@ -260,16 +271,29 @@ def _no_proposed(clause: Criterion, block: Block, systems: Sequence[str], method
     if clause.subject or not systems or clause.scope is not Scope.SINGLE:
         return False
     reference = block.baseline if block.baseline in systems else reference_system(systems)
-    if block.proposed in systems and block.proposed != reference:
-        return False
-    candidate, _ = candidate_system(
-        systems, reference, frozenset(systems), method, listed=bool(block.systems)
+    candidate: str | None = block.proposed
+    if not (candidate in systems and candidate != reference):
+        candidate, _ = candidate_system(
+            systems, reference, frozenset(systems), method, listed=bool(block.systems)
+        )
+    context = ClauseContext(
+        aggregates=(),
+        expected_seeds=1,
+        reference_system=reference,
+        candidate_system=candidate,
+        candidate_evidence="",
+        primary_metric=None,
+        ablated_systems=None,
+        aliases=None,
+        lower_is_better=None,
+        planned_systems=block.systems,
     )
-    if candidate is not None:
-        return False
     named = clause.reference if clause.reference not in (None, BASELINE) else None
-    others = [s for s in systems if s not in (reference, named)]
-    return not (len(others) == 1 and len(block.systems) < 3)
+    try:
+        subject_of(clause, context, systems, named, [])
+    except Inconclusive:
+        return True
+    return False
 
 
 def proposed_unknown(project: LoadedProject, language: str = "en") -> list[PlanWarning]:

@@ -28,6 +28,7 @@ from collections.abc import Mapping, Sequence
 
 import attrs
 
+from bridge.errors import ConfigError
 from bridge.machine.aggregation import (
     Aggregate,
     RunKey,
@@ -73,6 +74,7 @@ from bridge.plan.metric_names import (
     is_known_higher_better,
     is_lower_better,
     is_rate_metric,
+    match_metric,
     metric_key,
 )
 
@@ -407,6 +409,35 @@ def _evaluate_clauses(
     return overall, f"{head}. " + " | ".join(parts), measured
 
 
+def _recorded_by_none(criterion: Criterion, metric: str, context: ClauseContext) -> str | None:
+    """
+    "metric 'M' not found in the block's runs (extracted: …)" for the first metric the clause
+    needs (``metric``, or both inputs of a derived quantity) that no system of the block
+    recorded, or None when each is recorded by some system (or is ambiguous for one: that is
+    said where the subject's number is looked up).
+    """
+    needed = (
+        (criterion.derived.left, criterion.derived.right)
+        if criterion.derived is not None
+        else (metric,)
+    )
+    by_system: dict[str, list[str]] = {}
+    for a in context.aggregates:
+        by_system.setdefault(a.system, []).append(a.metric)
+
+    def recorded(name: str, names: list[str]) -> bool:
+        try:
+            return match_metric(name, names, context.aliases) is not None
+        except ConfigError:
+            return True  # ambiguous is recorded: find_aggregate says which names compete
+
+    for name in needed:
+        if not any(recorded(name, names) for names in by_system.values()):
+            listed = sorted({a.metric for a in context.aggregates})
+            return f"metric {name!r} not found in the block's runs (extracted: {', '.join(listed)})"
+    return None
+
+
 def _evaluate(
     criterion: Criterion, context: ClauseContext
 ) -> tuple[VerdictKind, str, float | None]:
@@ -448,9 +479,17 @@ def _evaluate(
         ]
     references: list[str] = []
     single_reference: str | None = None
-    if criterion.mode is not Mode.ABSOLUTE and criterion.scope is Scope.SINGLE:
-        single_reference = reference_of(criterion, context, systems, readings)
-    subject = subject_of(criterion, context, systems, single_reference, readings)
+    try:
+        if criterion.mode is not Mode.ABSOLUTE and criterion.scope is Scope.SINGLE:
+            single_reference = reference_of(criterion, context, systems, readings)
+        subject = subject_of(criterion, context, systems, single_reference, readings)
+    except Inconclusive as unresolved:
+        # A metric no run of the block recorded leaves the clause open whichever system is
+        # meant: that is the reason, not the systems (009's B1 "tasks_with_schema of tasks ≥
+        # 95%" read "the proposed system is not known"; only its sanity run R001 recorded them).
+        if (missing := _recorded_by_none(criterion, metric, context)) is not None:
+            raise Inconclusive(missing) from unresolved
+        raise
     if criterion.mode is not Mode.ABSOLUTE:
         if criterion.scope is Scope.EACH_COMPONENT:
             references = list(

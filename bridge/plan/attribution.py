@@ -66,6 +66,7 @@ import attrs
 from bridge.plan.config import SystemConfig
 from bridge.plan.model import Milestone, Plan
 from bridge.plan.quantities import block_refs, normalise_block_id
+from bridge.plan.vocabulary import VERSUS
 from bridge.value_methods import value_methods
 
 __all__ = [
@@ -1006,7 +1007,7 @@ def _named_by_systems(cell: str, plan: Plan) -> tuple[str, str] | None:
     have two such items at least, and more than any other block (a system several blocks
     compare, MART in B1 and B3, says nothing alone).
     """
-    parts = [p for piece in _VERSUS.split(cell) for p in _CELL_SPLIT.split(piece)]
+    parts = [p for piece in VERSUS.split(cell) for p in _CELL_SPLIT.split(piece)]
     items = {key for part in parts if (key := system_key(part))}
     if len(items) < 2 or not plan.blocks:
         return None
@@ -1025,8 +1026,6 @@ def _named_by_systems(cell: str, plan: Plan) -> tuple[str, str] | None:
 _NAME_WORDS = frozenset(
     {"the", "and", "with", "model", "method", "system", "baseline", "base", "full", "run"}
 )
-# "black-box vs delay-aware vs projected" (021's M3): the systems a Runs cell compares.
-_VERSUS = re.compile(r"\s+(?:vs\.?|versus|对比|对)\s+", re.IGNORECASE)
 # Words that only say a name is the system itself, in full: "MART full" runs the plan's "MART".
 _ITSELF = frozenset({"full", "complete", "default", "main", "final", "ours", "proposed", "完整"})
 

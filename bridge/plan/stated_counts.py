@@ -18,6 +18,7 @@ import re
 from collections.abc import Collection
 
 from bridge.plan.model import Block, PlanWarning
+from bridge.plan.vocabulary import VERSUS
 
 __all__ = ["COUNTED", "stated_beyond_runs"]
 
@@ -57,7 +58,6 @@ _PER_SYSTEM = frozenset(
 _VERSUS_LINE = re.compile(
     r"^\s*(?:[-*+]\s+)?(?P<line>[^:|：]{1,80}?\s+vs\.?\s+[^:|：]{1,80}?)\s*\.?\s*$", re.IGNORECASE
 )
-_VERSUS = re.compile(r"\s+vs\.?\s+", re.IGNORECASE)
 # A role written beside a name says it is a system: "random-affine-lens (baseline)".
 _SYSTEM_MARK = re.compile(
     r"\((?:the\s+)?(?:baselines?|ours|our\s+method|proposed|control|reference|oracle)\)",
@@ -170,7 +170,7 @@ def stated_beyond_runs(
                 versus is None
                 or _PREDICTION.match(text)
                 or _SHOWS.match(text)
-                or not _names_systems(_VERSUS.split(versus["line"]), known)
+                or not _names_systems(VERSUS.split(versus["line"]), known)
             ):
                 continue
             named = " ".join(versus["line"].split())

@@ -24,6 +24,7 @@ __all__ = [
     "NEGATIVE_RESULT",
     "NEGATIVE_RESULT_ZH",
     "OUT_OF_SCOPE_STATUSES",
+    "VERSUS",
     "ended_failed",
     "field_key",
     "misspelt_status",
@@ -40,6 +41,10 @@ __all__ = [
 #: The word that says a line, a table's first column or a block's title is about ablations
 #: (033's E6 table headed "Ablation", the quickstart's "Block 3: Ablation — …").
 ABLATION_WORD = re.compile(r"\bablations?\b|消融", re.IGNORECASE)
+
+#: The word between the systems a line compares: "black-box vs delay-aware vs projected"
+#: (021's M3 Runs cell), "Raw logit-lens vs tuned-lens vs random-affine-lens (baseline)."
+VERSUS = re.compile(r"\s+(?:vs\.?|versus|对比|对)\s+", re.IGNORECASE)
 
 # Tracker statuses (as normalise_status gives them) that mean bridge must not launch the run:
 # done before bridge (a negative or failed result, ``invalid``, ``已完成-失败``, is a result

@@ -8,13 +8,15 @@ are stated in :mod:`bridge.projections.outcome`'s docstring.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 from bridge.events.types import BlockInfo, MilestoneInfo
 from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.stages import RunState
 from bridge.plan.attribution import SANITY_CHECK, stands_for
 from bridge.plan.criteria import BASELINE, Compound, Criterion, Mode, Scope, Unparsed
+from bridge.plan.run_fields import RunFields
 
 __all__ = [
     "block_runs",
@@ -24,10 +26,14 @@ __all__ = [
     "involved_systems",
     "milestone_blocks",
     "reference_system",
+    "sanity_apart",
     "sanity_ids",
     "system_in",
     "system_of",
 ]
+
+# A run as the plan reads it (RunSpec) or as the log records it (RunView).
+_Run = TypeVar("_Run")
 
 _BASELINE = re.compile(r"baseline|基线|基准", re.IGNORECASE)
 
@@ -70,29 +76,43 @@ def system_in(block: BlockInfo, run: RunView) -> str:
     return system_of(run)
 
 
+def sanity_apart(
+    block_id: str,
+    runs: Sequence[_Run],
+    fields: Callable[[_Run], RunFields],
+    sanity: frozenset[str],
+) -> tuple[list[_Run], list[_Run]]:
+    """
+    The runs of block ``block_id`` it is judged on, and those any block may be lent (of
+    ``runs``, each read through ``fields``: the plan's runs or the log's), with the runs of the
+    ``sanity`` milestones apart: a block holding nothing but sanity runs (a "Pipeline sanity"
+    block) is judged on them. The results (:func:`block_runs`) and ``bridge plan``'s preview of
+    a criterion read a block's runs through it alike.
+    """
+    own = [r for r in runs if fields(r).block == block_id]
+    if own and all(fields(r).milestone in sanity for r in own):
+        # The sanity block itself (a "Pipeline sanity" block): its runs are what it measures.
+        return own, list(runs)
+    # Sanity runs check the pipeline, not the claim: they are reported under their milestone
+    # and never pooled with a block's seeds.
+    # Nor are runs whose Purpose says they are sanity checks, in any milestone (011's R012
+    # "Sanity: overfit on 100 items" in M1, shared into B2 by an alias: B2 read met on its
+    # overfit score).
+    lent = [
+        r
+        for r in runs
+        if fields(r).milestone not in sanity and not fields(r).attribution.startswith(SANITY_CHECK)
+    ]
+    return [r for r in own if fields(r).milestone not in sanity], lent
+
+
 def block_runs(state: PipelineState, block: BlockInfo) -> tuple[list[RunView], list[str]]:
     """
     The runs ``block`` is judged on, and which of them are shared from other blocks (a system
-    the block has no run of); sanity runs only for a block that holds nothing else.
+    the block has no run of); sanity runs only for a block that holds nothing else
+    (:func:`sanity_apart`).
     """
-    sanity = sanity_ids(state)
-    everything = list(state.runs.values())
-    own = [r for r in everything if r.spec.block == block.id]
-    if own and all(r.spec.milestone in sanity for r in own):
-        # The sanity block itself (a "Pipeline sanity" block): its runs are what it measures.
-        runs = everything
-    else:
-        # Sanity runs check the pipeline, not the claim: they are reported under their
-        # milestone and never pooled with a block's seeds.
-        # Nor are runs whose Purpose says they are sanity checks, in any milestone (011's R012
-        # "Sanity: overfit on 100 items" in M1, shared into B2 by an alias: B2 read met on its
-        # overfit score).
-        runs = [
-            r
-            for r in everything
-            if r.spec.milestone not in sanity and not r.spec.attribution.startswith(SANITY_CHECK)
-        ]
-        own = [r for r in own if r.spec.milestone not in sanity]
+    own, runs = sanity_apart(block.id, list(state.runs.values()), _spec, sanity_ids(state))
     if not block.systems:
         return own, []
     chosen: list[RunView] = []
@@ -114,6 +134,10 @@ def block_runs(state: PipelineState, block: BlockInfo) -> tuple[list[RunView], l
     taken = {r.run_id for r in chosen}
     chosen.extend(r for r in own if r.run_id not in taken)
     return chosen, shared
+
+
+def _spec(run: RunView) -> RunFields:
+    return run.spec
 
 
 def expected_seeds(block: BlockInfo, runs: Sequence[RunView]) -> int:

@@ -309,24 +309,29 @@ def _parsed(
 _MARKED_COMPLETE = "the plan marks this block complete"
 _NO_RUNS = "the block has no runs"
 _CUT = "the plan cuts this block (Priority: cut)"
-_NOT_FOUND = re.compile(r"metric '([^']+)' not found for ")
+# "metric 'M' not found for SYSTEM (extracted: …)", or "… not found in the block's runs (…)"
+# when no system of the block recorded it (009's B1, whose subject could not be told).
+_NOT_FOUND = re.compile(
+    r"metric '(?P<metric>[^']+)' not found (?:for .+? |in the block's runs )\(extracted: [^)]*\)"
+)
 
 
 def _held_by_sanity(
     state: PipelineState, block: BlockInfo, verdict: Verdict, aliases: Mapping[str, Sequence[str]]
 ) -> Verdict:
     """
-    A metric the verdict found no value of that a sanity run of the block recorded: say so
-    (009's B1 criterion was about R001's coverage, and "not found" did not tell why). Sanity
-    runs check the pipeline; their numbers are never pooled into a block.
+    A metric the verdict found no value of that a sanity run of the block recorded: say so,
+    right after the "not found" it explains (009's B1 criterion was about R001's coverage, and
+    "not found" did not tell why; in a verdict of several clauses, the clause it belongs to).
+    Sanity runs check the pipeline; their numbers are never pooled into a block.
     """
     if verdict.verdict is not VerdictKind.INCONCLUSIVE:
         return verdict
-    missing = dict.fromkeys(_NOT_FOUND.findall(verdict.reason))
+    missing = dict.fromkeys(m.group("metric") for m in _NOT_FOUND.finditer(verdict.reason))
     if not missing:
         return verdict
     sanity = sanity_ids(state)
-    held: list[str] = []
+    held: dict[str, list[str]] = {}
     for run in state.runs.values():
         if run.spec.block != block.id or run.spec.milestone not in sanity or run.metrics is None:
             continue
@@ -334,16 +339,22 @@ def _held_by_sanity(
         for metric in missing:
             try:
                 if match_metric(metric, names, aliases) is not None:
-                    held.append(f"{run.run_id} ({metric})")
+                    held.setdefault(metric, []).append(f"{run.run_id} ({metric})")
             except ConfigError:
                 continue
     if not held:
         return verdict
-    note = (
-        f"; sanity run(s) recorded it: {', '.join(held)}, and a sanity run's numbers check the "
-        "pipeline, not a block"
-    )
-    return attrs.evolve(verdict, reason=verdict.reason + note)
+
+    def noted(found: re.Match[str]) -> str:
+        runs = held.get(found.group("metric"))
+        if not runs:
+            return found.group(0)
+        return (
+            f"{found.group(0)}; sanity run(s) recorded it: {', '.join(runs)}, and a sanity "
+            "run's numbers check the pipeline, not a block"
+        )
+
+    return attrs.evolve(verdict, reason=_NOT_FOUND.sub(noted, verdict.reason))
 
 
 _MISSING = re.compile(r"metric '([^']+)' not found ")

@@ -453,6 +453,66 @@ def test_a_clause_with_no_system_and_no_proposed_system_is_warned_before_anythin
 
 
 @needs_shared
+def test_a_proposed_system_the_clause_compares_with_is_not_its_subject(tmp_path: Path) -> None:
+    """039's B3 «GNN 同时优于 MART»: the method thesis names MART, the block's proposed system,
+    and the clause compares with MART. The results never judge a system against itself, so the
+    clause's subject is not known (no single GNN system), but `bridge plan` read it as "the
+    proposed system vs MART" with no word: it reads the subject as the results do."""
+    done = bridge("plan", "--project", str(as_project("039", tmp_path)), "-o", "language=en")
+    assert done.returncode == 0, done.stderr
+    out = " ".join(done.stdout.split())
+    assert (
+        "1. the proposed system vs MART: primary metric gain (better) > 0 — but the block's "
+        "proposed system is not known"
+    ) in out
+    assert (
+        "warning refine-logs/EXPERIMENT_PLAN.md:49: B3's criterion: «GNN 同时优于 MART» names no "
+        "system and the block's proposed system is not known"
+    ) in out
+
+
+_SANITY_IN_BLOCK = """# Experiment Plan
+
+## Experiment Blocks
+
+### Block 1: Main
+
+- Metrics: accuracy
+- Success criterion: accuracy ≥ 0.8
+- Priority: MUST-RUN
+
+## Run Order and Milestones
+
+| Milestone | Goal | Runs | Decision Gate | Cost |
+|---|---|---|---|---|
+| M0 | Sanity | R001 | runs | CPU |
+| M1 | Main | R002 | done | CPU |
+"""
+
+_SANITY_IN_BLOCK_TRACKER = """# Experiment Tracker
+
+| Run ID | Milestone | Block | Purpose | System / Variant | Metrics | Priority | Status |
+|---|---|---|---|---|---|---|---|
+| R001 | M0 | B1 | smoke | tiny smoke model | accuracy | MUST | TODO |
+| R002 | M1 | B1 | main | Method | accuracy | MUST | TODO |
+"""
+
+
+def test_a_sanity_run_is_no_system_the_warning_counts(tmp_path: Path) -> None:
+    """A block listing no systems, with its sanity run (M0, `tiny smoke model`) and R002
+    (`Method`): the results judge «accuracy ≥ 0.8» on R002 alone ("subject Method: the block's
+    only system"), but `bridge plan` warned that the proposed system was not known, counting
+    the sanity run's system too. It reads the block's runs as the results do."""
+    write(tmp_path, "refine-logs/EXPERIMENT_PLAN.md", _SANITY_IN_BLOCK)
+    write(tmp_path, "refine-logs/EXPERIMENT_TRACKER.md", _SANITY_IN_BLOCK_TRACKER)
+    done = bridge("plan", "--project", str(tmp_path), "-o", "language=en")
+    assert done.returncode == 0, done.stderr
+    assert "runs:      tiny smoke model: R001 (sanity); Method: R002" in done.stdout
+    assert "proposed system is not known" not in done.stdout
+    assert "B1's criterion" not in done.stdout
+
+
+@needs_shared
 def test_a_ruled_out_row_is_no_system_the_warning_counts(tmp_path: Path) -> None:
     """027's B1 has R-L2 (STOPPED_BY_USER: out of scope, counting for nothing) and R-L3: the
     results judge «grad clipping hit rate低于 5%» on R-L3, the block's one system, but `bridge

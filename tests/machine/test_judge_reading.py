@@ -139,6 +139,23 @@ class TestDerived:
         assert verdict.verdict is expected, verdict.reason
         assert shown in verdict.reason
 
+    def test_a_metric_no_system_recorded_is_the_reason_not_the_subject(self) -> None:
+        """009's B1 "tasks_with_schema of tasks ≥ 95%": two systems, none proposed, and neither
+        recorded tasks_with_schema (only the sanity run R001 did). The reason was "the block's
+        proposed system is not known", which no marking could mend: it names the metric."""
+        systems = ("BM25 name/compact/full", "`compact`")
+        values = {(systems[0], "mrr[full]"): 0.38, (systems[1], "mrr"): 0.41}
+        verdict = _judge("tasks_with_schema of tasks ≥ 95%", systems, values)
+        assert verdict.verdict is VerdictKind.INCONCLUSIVE
+        assert verdict.reason == (
+            "metric 'tasks_with_schema' not found in the block's runs (extracted: mrr, mrr[full])"
+        )
+        # Recorded by one of them, the subject is what is missing, as before.
+        values[(systems[1], "tasks_with_schema")] = 1839.0
+        values[(systems[1], "tasks")] = 1839.0
+        reason = _judge("tasks_with_schema of tasks ≥ 95%", systems, values).reason
+        assert "the block's proposed system is not known" in reason
+
 
 class TestClauses:
     def test_met_only_when_every_clause_is_met(self) -> None:

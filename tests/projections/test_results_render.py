@@ -877,9 +877,12 @@ def test_an_evaluation_run_naming_two_of_four_systems_is_judged() -> None:
     assert "**not_met** (judged by rule)" in judged(0.43, 0.41)
 
 
-def _sanity_run_in_a_block() -> PipelineState:
+def _sanity_run_in_a_block(
+    criterion: str = "mrr ≥ 0.3", systems: tuple[str, ...] = ("",)
+) -> PipelineState:
     """009's shape: block B1 holds R001, a run of the sanity milestone M0 that recorded
-    `tasks = 1839`, and R002 of M1 (`mrr = 0.41`)."""
+    `tasks = 1839` and `tasks_with_schema = 1839`, and one run of M1 per system of ``systems``
+    (R002, R003, …: `mrr = 0.41`; ``""``, a run that names none), under ``criterion``."""
     store = InMemoryEventStore(clock=_clock())
     store.append(
         "bridge",
@@ -893,13 +896,19 @@ def _sanity_run_in_a_block() -> PipelineState:
                     ev.MilestoneInfo(id="M0", goal="rebuild data", sanity=True),
                     ev.MilestoneInfo(id="M1", goal="retrieval", blocks=("B1",)),
                 ),
-                blocks=(ev.BlockInfo(id="B1", title="Data", success_criterion="mrr ≥ 0.3"),),
+                # Its Compared systems line lists none: its runs' systems are its systems.
+                blocks=(ev.BlockInfo(id="B1", title="Data", success_criterion=criterion),),
             )
         ],
         None,
     )
-    _add_run(store, "R001", "M0", "B1", (_value("R001", "tasks", 1839.0, "1839"),))
-    _add_run(store, "R002", "M1", "B1", (_value("R002", "mrr", 0.41, "0.41"),))
+    counts = (_value("R001", "tasks", 1839.0, "1839"),)
+    if systems != ("",):
+        counts += (_value("R001", "tasks_with_schema", 1839.0, "1839"),)
+    _add_run(store, "R001", "M0", "B1", counts)
+    for i, system in enumerate(systems, start=2):
+        run = f"R{i:03d}"
+        _add_run(store, run, "M1", "B1", (_value(run, "mrr", 0.41, "0.41"),), system=system)
     return fold(store.read())
 
 
@@ -912,6 +921,24 @@ def test_a_blocks_sanity_runs_numbers_are_shown_with_it_not_pooled() -> None:
     assert block.run_ids == ("R002",)
     assert block.sanity_numbers == ("R001 (M0): tasks = 1839",)
     assert "- R001 (M0): tasks = 1839" in results.render(state)
+
+
+def test_a_clause_on_what_only_the_sanity_run_recorded_says_so_in_its_clause() -> None:
+    """009's B1 "tasks_with_schema of tasks ≥ 95%" beside a second clause, two systems and
+    none proposed: the first clause read "the block's proposed system is not known". It says
+    the block's runs recorded no tasks_with_schema and that the sanity run R001 did, in that
+    clause, not after the next one."""
+    state = _sanity_run_in_a_block(
+        "tasks_with_schema of tasks ≥ 95%; mrr ≥ 0.3", ("BM25 name_desc", "BM25 compact")
+    )
+    (block,) = evaluate(state).blocks
+    assert block.verdict.verdict.value == "inconclusive"
+    assert (
+        "— metric 'tasks_with_schema' not found in the block's runs (extracted: mrr); sanity "
+        "run(s) recorded it: R001 (tasks_with_schema), and a sanity run's numbers check the "
+        "pipeline, not a block | [2]"
+    ) in block.verdict.reason
+    assert "proposed system is not known" not in block.verdict.reason.split(" | [2]")[0]
 
 
 def _alias_log(
