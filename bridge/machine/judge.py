@@ -9,9 +9,11 @@ Aggregation over seeds and judging each block's success criterion. Pure: no I/O.
 - :func:`judge_block`: one verdict per block, ``met`` / ``not_met`` / ``inconclusive`` with the
   reason. It is inconclusive when the criterion is not machine-checkable (a reviewer may judge
   it; such a verdict is marked ``judged_by=reviewer``), when runs failed or are unfinished, when
-  a seed is missing, when the metric is not found, or when training-quality findings make the
-  numbers untrustworthy. Gains are direction-aware: for a lower-is-better metric (loss,
-  perplexity, error ...) "improves" means "goes down".
+  a seed is missing, when the metric is not found, or when a clause compares a number of a run
+  whose training-quality findings make it untrustworthy (only that clause: one that fails on
+  trusted numbers keeps the block not met, the problem said beside it). Gains are
+  direction-aware: for a lower-is-better metric (loss, perplexity, error ...) "improves" means
+  "goes down".
 - :func:`main_result`: the milestone's result from its blocks' verdicts.
 - :func:`claim_scope`: what an evaluation type allows the paper to claim.
 
@@ -151,7 +153,8 @@ def judge_block(
         evaluation_type: recorded in the verdict.
         aliases: plan metric name → extracted names.
         lower_is_better: metric name → direction, overriding the built-in list.
-        findings: quality findings of the block's runs; a blocking one makes it inconclusive.
+        findings: quality findings of the block's runs; a blocking one makes each clause
+            that compares a number of its run open, and is said in the reason in any case.
         candidate_evidence: why ``candidate_system`` is the proposed system (for the reason).
         planned_systems: the block's compared systems as the plan lists them: when more are
             listed than have results, "the one other system" is not read from those that do.
@@ -206,6 +209,7 @@ def judge_block(
         planned_systems=planned_systems,
         unnamed_differ=unnamed_differ,
         planned_runs=planned_runs or {},
+        untrusted=_untrusted_runs(findings),
     )
     in_scope = [s for s in runs_status.values() if s != _OUT_OF_SCOPE]
     if (
@@ -230,13 +234,19 @@ def judge_block(
         )
     try:
         _check_runs(runs_status)
-        if quality := _quality_problems(findings):
-            raise Inconclusive(quality)
         if isinstance(criterion, Compound):
-            return verdict(*_evaluate_clauses(criterion, context))
-        return verdict(*_evaluate(criterion, context))
+            kind, reason, measured = _evaluate_clauses(criterion, context)
+        else:
+            kind, reason, measured = _evaluate(criterion, context)
     except Inconclusive as why:
-        return verdict(VerdictKind.INCONCLUSIVE, str(why))
+        kind, reason, measured = VerdictKind.INCONCLUSIVE, str(why), None
+    # A problem no clause read is said beside the verdict, never in its place: a clause that
+    # fails on trusted numbers keeps the block not met (006's B1: the MLP's NaN made "KAN skill
+    # 0.35 > 0.4 → not met" an inconclusive).
+    unsaid = [f for f in findings if f"{f.run_id} {f.metric}: {f.kind.value}" not in reason]
+    if quality := _quality_problems(unsaid):
+        reason += f"; {quality}"
+    return verdict(kind, reason, measured)
 
 
 def _quality_problems(findings: Sequence[QualityFinding]) -> str:
@@ -249,6 +259,21 @@ def _quality_problems(findings: Sequence[QualityFinding]) -> str:
         return ""
     listed = "; ".join(dict.fromkeys(f"{f.run_id} {f.metric}: {f.kind.value}" for f in blocking))
     return f"training-quality problems: {listed}"
+
+
+def _untrusted_runs(findings: Sequence[QualityFinding]) -> dict[str, str]:
+    """
+    Each run with a blocking finding → its problems ("R1 loss: divergence; R1 acc: non_finite").
+    The whole run is untrusted, not the one metric: a run whose loss diverged or went NaN did
+    not train as meant, so none of its numbers supports a clause.
+    """
+    out: dict[str, list[str]] = {}
+    for f in findings:
+        if f.blocking:
+            said = f"{f.run_id} {f.metric}: {f.kind.value}"
+            if said not in out.setdefault(f.run_id, []):
+                out[f.run_id].append(said)
+    return {run: "; ".join(problems) for run, problems in out.items()}
 
 
 def _gain_noise(
@@ -473,7 +498,9 @@ def _evaluate(
         return kind, reason + interpretation, value
 
     stats = {
-        s: find_aggregate(aggregates, s, metric, context.aliases, seeds[s])
+        s: find_aggregate(
+            aggregates, s, metric, context.aliases, seeds[s], untrusted=context.untrusted
+        )
         for s in [subject, *references]
     }
     name = stats[subject].metric
