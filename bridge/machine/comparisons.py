@@ -16,7 +16,7 @@ from typing import assert_never
 import attrs
 
 from bridge.errors import ConfigError
-from bridge.machine.aggregation import Aggregate
+from bridge.machine.aggregation import Aggregate, Sample
 from bridge.machine.verdicts import VerdictKind
 from bridge.plan.criteria import (
     BASELINE,
@@ -79,6 +79,11 @@ class ClauseContext:
     #: numbers is open; a clause that does not is judged (006's B1 lost its failing KAN clause
     #: to the matched MLP's NaN, which that clause never read).
     untrusted: Mapping[str, str] = attrs.field(factory=dict)
+    #: The samples behind ``aggregates`` and what each run recorded as a number (its metrics
+    #: and arguments, by name): a clause that holds "at h=144" is judged on the runs that
+    #: recorded h = 144 (006's B4 was met by a run at horizon 6).
+    samples: Sequence[Sample] = ()
+    run_settings: Mapping[str, Mapping[str, float]] = attrs.field(factory=dict)
 
     def seeds_of(self, system: str, readings: list[str]) -> int:
         """

@@ -26,10 +26,12 @@ re-exports the first two, so ``bridge.machine.judge`` keeps every name.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 
 import attrs
 
+from bridge.errors import ConfigError
 from bridge.machine.aggregation import (
     Aggregate,
     RunKey,
@@ -69,12 +71,14 @@ from bridge.plan.criteria import (
     Mode,
     Orientation,
     Scope,
+    Setting,
     Unparsed,
 )
 from bridge.plan.metric_names import (
     is_known_higher_better,
     is_lower_better,
     is_rate_metric,
+    match_metric,
     metric_key,
 )
 
@@ -123,6 +127,8 @@ def judge_block(
     planned_systems: Sequence[str] = (),
     unnamed_differ: Sequence[str] = (),
     planned_runs: Mapping[str, int] | None = None,
+    samples: Sequence[Sample] = (),
+    run_settings: Mapping[str, Mapping[str, float]] | None = None,
 ) -> Verdict:
     """
     Judge one block's criterion on its aggregates.
@@ -163,6 +169,12 @@ def judge_block(
         planned_runs: system → runs planned for it in the block (none ruled out); a system
             planned with fewer than ``expected_seeds`` runs is judged on those, said in the
             reason (a deterministic baseline run once).
+        samples: the samples ``aggregates`` were made of; a clause that holds at a named
+            setting (``at h=144``) is judged on the aggregates of the runs that recorded it.
+        run_settings: run → the numbers it recorded by name (metrics, and arguments that are
+            numbers), where a setting is looked up. A clause whose setting no run records is
+            judged as before, the reason saying the setting was not checked; one whose setting
+            runs record, none at its value, is open.
 
     Returns:
         The verdict; the reason always says what was compared or what is missing.
@@ -210,6 +222,8 @@ def judge_block(
         unnamed_differ=unnamed_differ,
         planned_runs=planned_runs or {},
         untrusted=_untrusted_runs(findings),
+        samples=samples,
+        run_settings=run_settings or {},
     )
     in_scope = [s for s in runs_status.values() if s != _OUT_OF_SCOPE]
     if (
@@ -247,6 +261,66 @@ def judge_block(
     if quality := _quality_problems(unsaid):
         reason += f"; {quality}"
     return verdict(kind, reason, measured)
+
+
+def _where_it_holds(setting: Setting, context: ClauseContext, readings: list[str]) -> ClauseContext:
+    """
+    The context of a clause that holds at ``setting`` (``at h=144``): its aggregates made of
+    the runs that recorded the setting at that value, the reading said in ``readings``. Where no
+    run records the setting, the context as it is, with the reading that it was not checked.
+
+    Raises:
+        Inconclusive: runs record the setting, none at its value.
+    """
+    runs = list(dict.fromkeys(s.run_id for s in context.samples))
+    names = list(dict.fromkeys(n for r in runs for n in context.run_settings.get(r, {})))
+    name = _recorded_as(setting.name, names)
+    recorded = {
+        r: context.run_settings[r][name]
+        for r in runs
+        if name is not None and name in context.run_settings.get(r, {})
+    }
+    said = f"{setting.name} = {setting.value:g}"
+    if not recorded:
+        readings.append(
+            f"{setting.text!r} not checked: no run records {setting.name} (as a metric or an "
+            "argument), so every run is judged"
+        )
+        return context
+    holding = [r for r, v in recorded.items() if holds(v, Comparison.EQ, setting.value)]
+    if not holding:
+        listed = ", ".join(f"{r} recorded {name} = {v:g}" for r, v in list(recorded.items())[:4])
+        more = f", … ({len(recorded)} in all)" if len(recorded) > 4 else ""
+        raise Inconclusive(f"no run at {said} ({setting.text!r}): {listed}{more}")
+    kept = [s for s in context.samples if s.run_id in holding]
+    pairs = {(s.system, s.run_id) for s in kept}
+    most = max(Counter(system for system, _ in pairs).values())
+    as_named = "" if name == setting.name else f", recorded as {name}"
+    readings.append(f"judged on the runs at {said}{as_named}: {', '.join(holding)}")
+    return attrs.evolve(
+        context,
+        aggregates=aggregate(kept),
+        samples=kept,
+        # A sweep over the setting plans several runs per system, one at each value: the seeds
+        # expected at one value are the runs there.
+        expected_seeds=min(context.expected_seeds, most),
+    )
+
+
+def _recorded_as(setting: str, names: Sequence[str]) -> str | None:
+    """
+    The recorded name a setting's name stands for: matched as a metric name is, else the one
+    name it begins (``h`` → ``horizon``); ``None`` when none, or several, answer.
+    """
+    try:
+        hit = match_metric(setting, names)
+    except ConfigError:
+        return None
+    if hit is not None:
+        return hit
+    key = metric_key(setting)
+    starting = [n for n in names if metric_key(n.rsplit(".", 1)[-1]).startswith(key)]
+    return starting[0] if key and len(starting) == 1 else None
 
 
 def _quality_problems(findings: Sequence[QualityFinding]) -> str:
@@ -459,9 +533,11 @@ def _evaluate(
             f"and the block's primary metric {metric} measures no time or rate of work: name the "
             "metric in the criterion"
         )
+    readings: list[str] = list(criterion.notes)
+    for setting in criterion.settings:
+        context = _where_it_holds(setting, context, readings)
     aggregates = context.aggregates
     systems = list(dict.fromkeys(a.system for a in aggregates))
-    readings: list[str] = list(criterion.notes)
     if criterion.percent_of_primary and not is_rate_metric(metric):
         # "25% faster than B" of latency: a relative change, not 25 points.
         criterion = attrs.evolve(criterion, mode=Mode.RELATIVE, percent_scale=False)

@@ -364,3 +364,56 @@ def test_a_nan_of_one_system_leaves_a_clause_failing_on_the_other_not_met(
     assert "[1] open: «KAN skill > 0.4» — training-quality problems: R011 skill: non_finite" in (
         verdict.reason
     )
+
+
+# Trial K's B4 row of 006 and one more at the horizon the criterion names.
+_B4_ROWS = (
+    "| R013 | M3 | B4 | Wind teacher h=6 edge count | Wind ablation runs across horizons "
+    "| NICE | TODO | h=6 only |\n"
+    "| R014 | M3 | B4 | Wind teacher h=144 edge count | Wind ablation runs across horizons "
+    "| NICE | TODO | h=144 only |\n"
+)
+
+
+def _b4(root: Path, r013: dict[str, float | None], r014: dict[str, float | None]) -> str:
+    """006's B4 verdict's reason, its runs R013 and R014 having recorded these numbers."""
+    store = _corpus_store("006", root, _B4_ROWS)
+    _ran(store, "R013", r013)
+    _ran(store, "R014", r014)
+    verdict = {b.block.id: b for b in evaluate(fold(store.read())).blocks}["B4"].verdict
+    clause = verdict.reason.split(" | ")[1]
+    assert clause.startswith("[2] "), verdict.reason
+    return clause
+
+
+@needs_shared
+def test_a_clause_at_a_setting_is_judged_on_the_runs_at_it(tmp_path: Path) -> None:
+    """006's B4 "wind_speed_edges=9 at h=144" (EXPERIMENT_PLAN.md:96) was met by a run at
+    horizon 6 (it recorded wind_speed_edges 9 and horizon 6), "'at h=144' read as where it
+    holds, not a threshold". Runs that record the setting are judged at its value only."""
+    # Only the run at horizon 6 has 9 edges: none at h=144 has, so the clause is not met.
+    clause = _b4(
+        tmp_path / "a",
+        {"wind_speed_edges": 9, "horizon": 6},
+        {"wind_speed_edges": 4, "horizon": 144},
+    )
+    assert clause.startswith("[2] not met: «wind_speed_edges=9 at h=144» — wind_speed_edges: ")
+    assert "4 = 9 → not met" in clause
+    assert "judged on the runs at h = 144, recorded as horizon: R014" in clause
+    # No run at h=144: the clause stays open, saying which horizons the runs recorded.
+    clause = _b4(
+        tmp_path / "b",
+        {"wind_speed_edges": 9, "horizon": 6},
+        {"wind_speed_edges": 9, "horizon": 72},
+    )
+    assert clause.startswith(
+        "[2] open: «wind_speed_edges=9 at h=144» — no run at h = 144 ('at h=144'): R013 "
+        "recorded horizon = 6, R014 recorded horizon = 72;"
+    ), clause
+    # Runs that do not record it: judged on every run, as before, and said to be unchecked.
+    clause = _b4(tmp_path / "c", {"wind_speed_edges": 9}, {"wind_speed_edges": 9})
+    assert clause.startswith("[2] met: «wind_speed_edges=9 at h=144»"), clause
+    assert (
+        "'at h=144' not checked: no run records h (as a metric or an argument), so every run "
+        "is judged"
+    ) in clause
