@@ -16,7 +16,7 @@ from typing import assert_never
 import attrs
 
 from bridge.errors import ConfigError
-from bridge.machine.aggregation import Aggregate
+from bridge.machine.aggregation import Aggregate, Sample
 from bridge.machine.verdicts import VerdictKind
 from bridge.plan.criteria import (
     BASELINE,
@@ -74,6 +74,16 @@ class ClauseContext:
     #: Runs planned per system in the block (none ruled out): a system planned with fewer than
     #: ``expected_seeds`` is judged on those (039's deterministic MART, reported once).
     planned_runs: Mapping[str, int] = attrs.field(factory=dict)
+    #: Runs whose numbers are not trusted (a blocking training-quality finding) → their
+    #: problems as said ("R012 skill: non_finite"): a clause that compares one of their
+    #: numbers is open; a clause that does not is judged (006's B1 lost its failing KAN clause
+    #: to the matched MLP's NaN, which that clause never read).
+    untrusted: Mapping[str, str] = attrs.field(factory=dict)
+    #: The samples behind ``aggregates`` and what each run recorded as a number (its metrics
+    #: and arguments, by name): a clause that holds "at h=144" is judged on the runs that
+    #: recorded h = 144 (006's B4 was met by a run at horizon 6).
+    samples: Sequence[Sample] = ()
+    run_settings: Mapping[str, Mapping[str, float]] = attrs.field(factory=dict)
 
     def seeds_of(self, system: str, readings: list[str]) -> int:
         """
@@ -117,8 +127,12 @@ def evaluate_derived(
     """
     derived = criterion.derived
     assert derived is not None
-    left = find_aggregate(context.aggregates, subject, derived.left, context.aliases, seeds)
-    right = find_aggregate(context.aggregates, subject, derived.right, context.aliases, seeds)
+    left, right = (
+        find_aggregate(
+            context.aggregates, subject, name, context.aliases, seeds, untrusted=context.untrusted
+        )
+        for name in (derived.left, derived.right)
+    )
     a, b = mean_of(left), mean_of(right)
     scale = 1.0
     match derived.op:
@@ -252,13 +266,20 @@ def find_aggregate(
     metric: str,
     aliases: Mapping[str, Sequence[str]] | None,
     expected_seeds: int,
+    *,
+    untrusted: Mapping[str, str] | None = None,
 ) -> Aggregate:
     """
     The aggregate of ``metric`` (matched by name or alias) for ``system``.
 
+    Args:
+        untrusted: runs whose numbers are not trusted → their training-quality problems
+            (:attr:`ClauseContext.untrusted`).
+
     Raises:
-        Inconclusive: no results for the system, the metric is missing or ambiguous, a value
-            is non-finite, or fewer than ``expected_seeds`` seeds were aggregated.
+        Inconclusive: no results for the system, the metric is missing or ambiguous, one of
+            its runs has a blocking training-quality problem, a value is non-finite, or fewer
+            than ``expected_seeds`` seeds were aggregated.
     """
     own = [a for a in aggregates if a.system == system]
     if not own:
@@ -274,6 +295,11 @@ def find_aggregate(
         raise Inconclusive(f"metric {metric!r} not found {where} (extracted: {listed})")
     found = next(a for a in own if a.metric == name)
     named = f"{system} {name}" if system else name
+    problems = [untrusted[r] for r in found.run_ids if untrusted and r in untrusted]
+    if problems:
+        # Before the NaN count: the finding says which run and metric, and why (a NaN in a
+        # history, a diverged loss), where the count says only how many.
+        raise Inconclusive(f"training-quality problems: {'; '.join(problems)}")
     if found.n_nonfinite:
         raise Inconclusive(
             f"{named}: {found.n_nonfinite} non-finite value(s) (NaN/Inf) among its runs"

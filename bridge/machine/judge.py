@@ -9,9 +9,11 @@ Aggregation over seeds and judging each block's success criterion. Pure: no I/O.
 - :func:`judge_block`: one verdict per block, ``met`` / ``not_met`` / ``inconclusive`` with the
   reason. It is inconclusive when the criterion is not machine-checkable (a reviewer may judge
   it; such a verdict is marked ``judged_by=reviewer``), when runs failed or are unfinished, when
-  a seed is missing, when the metric is not found, or when training-quality findings make the
-  numbers untrustworthy. Gains are direction-aware: for a lower-is-better metric (loss,
-  perplexity, error ...) "improves" means "goes down".
+  a seed is missing, when the metric is not found, or when a clause compares a number of a run
+  whose training-quality findings make it untrustworthy (only that clause: one that fails on
+  trusted numbers keeps the block not met, the problem said beside it). Gains are
+  direction-aware: for a lower-is-better metric (loss, perplexity, error ...) "improves" means
+  "goes down".
 - :func:`main_result`: the milestone's result from its blocks' verdicts.
 - :func:`claim_scope`: what an evaluation type allows the paper to claim.
 
@@ -24,6 +26,7 @@ re-exports the first two, so ``bridge.machine.judge`` keeps every name.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 
 import attrs
@@ -68,6 +71,7 @@ from bridge.plan.criteria import (
     Mode,
     Orientation,
     Scope,
+    Setting,
     Unparsed,
 )
 from bridge.plan.metric_names import (
@@ -123,6 +127,8 @@ def judge_block(
     planned_systems: Sequence[str] = (),
     unnamed_differ: Sequence[str] = (),
     planned_runs: Mapping[str, int] | None = None,
+    samples: Sequence[Sample] = (),
+    run_settings: Mapping[str, Mapping[str, float]] | None = None,
 ) -> Verdict:
     """
     Judge one block's criterion on its aggregates.
@@ -153,7 +159,8 @@ def judge_block(
         evaluation_type: recorded in the verdict.
         aliases: plan metric name → extracted names.
         lower_is_better: metric name → direction, overriding the built-in list.
-        findings: quality findings of the block's runs; a blocking one makes it inconclusive.
+        findings: quality findings of the block's runs; a blocking one makes each clause
+            that compares a number of its run open, and is said in the reason in any case.
         candidate_evidence: why ``candidate_system`` is the proposed system (for the reason).
         planned_systems: the block's compared systems as the plan lists them: when more are
             listed than have results, "the one other system" is not read from those that do.
@@ -162,6 +169,12 @@ def judge_block(
         planned_runs: system → runs planned for it in the block (none ruled out); a system
             planned with fewer than ``expected_seeds`` runs is judged on those, said in the
             reason (a deterministic baseline run once).
+        samples: the samples ``aggregates`` were made of; a clause that holds at a named
+            setting (``at h=144``) is judged on the aggregates of the runs that recorded it.
+        run_settings: run → the numbers it recorded by name (metrics, and arguments that are
+            numbers), where a setting is looked up. A clause whose setting no run records is
+            judged as before, the reason saying the setting was not checked; one whose setting
+            runs record, none at its value, is open.
 
     Returns:
         The verdict; the reason always says what was compared or what is missing.
@@ -208,6 +221,9 @@ def judge_block(
         planned_systems=planned_systems,
         unnamed_differ=unnamed_differ,
         planned_runs=planned_runs or {},
+        untrusted=_untrusted_runs(findings),
+        samples=samples,
+        run_settings=run_settings or {},
     )
     in_scope = [s for s in runs_status.values() if s != _OUT_OF_SCOPE]
     if (
@@ -232,13 +248,79 @@ def judge_block(
         )
     try:
         _check_runs(runs_status)
-        if quality := _quality_problems(findings):
-            raise Inconclusive(quality)
         if isinstance(criterion, Compound):
-            return verdict(*_evaluate_clauses(criterion, context))
-        return verdict(*_evaluate(criterion, context))
+            kind, reason, measured = _evaluate_clauses(criterion, context)
+        else:
+            kind, reason, measured = _evaluate(criterion, context)
     except Inconclusive as why:
-        return verdict(VerdictKind.INCONCLUSIVE, str(why))
+        kind, reason, measured = VerdictKind.INCONCLUSIVE, str(why), None
+    # A problem no clause read is said beside the verdict, never in its place: a clause that
+    # fails on trusted numbers keeps the block not met (006's B1: the MLP's NaN made "KAN skill
+    # 0.35 > 0.4 → not met" an inconclusive).
+    unsaid = [f for f in findings if f"{f.run_id} {f.metric}: {f.kind.value}" not in reason]
+    if quality := _quality_problems(unsaid):
+        reason += f"; {quality}"
+    return verdict(kind, reason, measured)
+
+
+def _where_it_holds(setting: Setting, context: ClauseContext, readings: list[str]) -> ClauseContext:
+    """
+    The context of a clause that holds at ``setting`` (``at h=144``): its aggregates made of
+    the runs that recorded the setting at that value, the reading said in ``readings``. Where no
+    run records the setting, the context as it is, with the reading that it was not checked.
+
+    Raises:
+        Inconclusive: runs record the setting, none at its value.
+    """
+    runs = list(dict.fromkeys(s.run_id for s in context.samples))
+    names = list(dict.fromkeys(n for r in runs for n in context.run_settings.get(r, {})))
+    name = _recorded_as(setting.name, names)
+    recorded = {
+        r: context.run_settings[r][name]
+        for r in runs
+        if name is not None and name in context.run_settings.get(r, {})
+    }
+    said = f"{setting.name} = {setting.value:g}"
+    if not recorded:
+        readings.append(
+            f"{setting.text!r} not checked: no run records {setting.name} (as a metric or an "
+            "argument), so every run is judged"
+        )
+        return context
+    holding = [r for r, v in recorded.items() if holds(v, Comparison.EQ, setting.value)]
+    if not holding:
+        listed = ", ".join(f"{r} recorded {name} = {v:g}" for r, v in list(recorded.items())[:4])
+        more = f", … ({len(recorded)} in all)" if len(recorded) > 4 else ""
+        raise Inconclusive(f"no run at {said} ({setting.text!r}): {listed}{more}")
+    kept = [s for s in context.samples if s.run_id in holding]
+    pairs = {(s.system, s.run_id) for s in kept}
+    most = max(Counter(system for system, _ in pairs).values())
+    as_named = "" if name == setting.name else f", recorded as {name}"
+    readings.append(f"judged on the runs at {said}{as_named}: {', '.join(holding)}")
+    return attrs.evolve(
+        context,
+        aggregates=aggregate(kept),
+        samples=kept,
+        # A sweep over the setting plans several runs per system, one at each value: the seeds
+        # expected at one value are the runs there.
+        expected_seeds=min(context.expected_seeds, most),
+    )
+
+
+def _recorded_as(setting: str, names: Sequence[str]) -> str | None:
+    """
+    The recorded name a setting's name stands for: matched as a metric name is, else the one
+    name it begins (``h`` → ``horizon``); ``None`` when none, or several, answer.
+    """
+    try:
+        hit = match_metric(setting, names)
+    except ConfigError:
+        return None
+    if hit is not None:
+        return hit
+    key = metric_key(setting)
+    starting = [n for n in names if metric_key(n.rsplit(".", 1)[-1]).startswith(key)]
+    return starting[0] if key and len(starting) == 1 else None
 
 
 def _quality_problems(findings: Sequence[QualityFinding]) -> str:
@@ -251,6 +333,21 @@ def _quality_problems(findings: Sequence[QualityFinding]) -> str:
         return ""
     listed = "; ".join(dict.fromkeys(f"{f.run_id} {f.metric}: {f.kind.value}" for f in blocking))
     return f"training-quality problems: {listed}"
+
+
+def _untrusted_runs(findings: Sequence[QualityFinding]) -> dict[str, str]:
+    """
+    Each run with a blocking finding → its problems ("R1 loss: divergence; R1 acc: non_finite").
+    The whole run is untrusted, not the one metric: a run whose loss diverged or went NaN did
+    not train as meant, so none of its numbers supports a clause.
+    """
+    out: dict[str, list[str]] = {}
+    for f in findings:
+        if f.blocking:
+            said = f"{f.run_id} {f.metric}: {f.kind.value}"
+            if said not in out.setdefault(f.run_id, []):
+                out[f.run_id].append(said)
+    return {run: "; ".join(problems) for run, problems in out.items()}
 
 
 def _gain_noise(
@@ -465,9 +562,11 @@ def _evaluate(
             f"and the block's primary metric {metric} measures no time or rate of work: name the "
             "metric in the criterion"
         )
+    readings: list[str] = list(criterion.notes)
+    for setting in criterion.settings:
+        context = _where_it_holds(setting, context, readings)
     aggregates = context.aggregates
     systems = list(dict.fromkeys(a.system for a in aggregates))
-    readings: list[str] = list(criterion.notes)
     if criterion.percent_of_primary and not is_rate_metric(metric):
         # "25% faster than B" of latency: a relative change, not 25 points.
         criterion = attrs.evolve(criterion, mode=Mode.RELATIVE, percent_scale=False)
@@ -512,7 +611,9 @@ def _evaluate(
         return kind, reason + interpretation, value
 
     stats = {
-        s: find_aggregate(aggregates, s, metric, context.aliases, seeds[s])
+        s: find_aggregate(
+            aggregates, s, metric, context.aliases, seeds[s], untrusted=context.untrusted
+        )
         for s in [subject, *references]
     }
     name = stats[subject].metric

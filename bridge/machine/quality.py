@@ -173,7 +173,8 @@ def measured_names(
 
     Args:
         names: the extracted names.
-        wanted: the plan's metric names (primary, block metrics, run metrics).
+        wanted: the plan's metric names (primary, run metrics, every block's metrics and
+            criterion metrics, a plan-wide Metrics section's).
         aliases: plan name → extracted names.
     """
     distinct = list(dict.fromkeys(names))
@@ -197,7 +198,12 @@ def measured_names(
     # A name whose words the plan writes inside a longer metric phrase: 014's `TCIG` of "TCIG
     # with image bootstrap" and "area-quartile TCIG" (trial T5: its NaN was "not a metric the
     # plan measures").
-    phrases = [set(_WORD.findall(w.casefold())) for w in wanted if w.strip()]
+    # A change of a metric measures it: 039's B3 "paired ΔAUROC/ΔAUPRC" names AUROC.
+    phrases = [
+        {word.removeprefix("δ") for word in _WORD.findall(w.casefold())}
+        for w in wanted
+        if w.strip()
+    ]
     for name in distinct:
         words = _WORD.findall(name.split("[", 1)[0].rsplit(".", 1)[-1].casefold())
         if words and sum(map(len, words)) >= 3 and any(set(words) <= p for p in phrases):

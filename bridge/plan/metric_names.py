@@ -39,6 +39,7 @@ __all__ = [
     "nesting",
     "plan_metric_names",
     "primary_metric_name",
+    "section_metric_names",
 ]
 
 # Each group lists spellings of one metric; the first entry is the canonical English name that
@@ -518,6 +519,45 @@ def plan_metric_names(items: Sequence[str]) -> list[str]:
     items split at commas, and a pair of acronyms (``AUROC/AUPRC``) read as both.
     """
     return list(dict.fromkeys(name for item in items for name in _names_of(item)[1]))
+
+
+# A plan-wide section of the metrics it measures: 032's and 017's "## Metrics", "Evaluation
+# Metrics", "评价指标".
+_METRICS_HEADING = re.compile(
+    r"^\W*(?:evaluation\s+|primary\s+|key\s+)?metrics?\b|^\W*(?:评价|评估|评测|主要)?指标",
+    re.IGNORECASE,
+)
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(.*\S)")
+_NAME_COLUMN = frozenset({"metric", "metrics", "name", "指标", "指标名"})
+
+
+def section_metric_names(heading: str, text: str) -> list[str]:
+    """
+    The metric names a plan-wide metrics section lists (``## Metrics``, ``## Evaluation
+    Metrics``, ``## 评价指标``; ``[]`` for a section of any other heading): each list item read
+    as a block's Metrics item is (:func:`plan_metric_names`), and the first cell of each row of
+    a table whose first column is headed ``Metric`` (032's ``| AggViol | (1/Σ|M_i|) … |``).
+    A plan with no blocks names what it measures only there.
+    """
+    if not _METRICS_HEADING.search(heading.strip()):
+        return []
+    items: list[str] = []
+    named_column = False
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("|"):
+            first = stripped.strip("|").split("|", 1)[0].strip().strip("*`").strip()
+            if set(first) <= set("-: "):
+                continue  # the separator row
+            if first.casefold() in _NAME_COLUMN:
+                named_column = True
+            elif named_column and first:
+                items.append(first)
+            continue
+        named_column = False
+        if found := _LIST_ITEM.match(line):
+            items.append(found.group(1))
+    return plan_metric_names(items)
 
 
 def primary_metric_name(items: Sequence[str]) -> str:

@@ -30,6 +30,7 @@ from __future__ import annotations
 import difflib
 import functools
 import json
+import math
 import re
 from collections.abc import Mapping, Sequence
 
@@ -667,6 +668,30 @@ def _primary(
     )
 
 
+def _recorded_numbers(
+    runs: Sequence[RunView], values: Sequence[MetricValue]
+) -> dict[str, dict[str, float]]:
+    """
+    Each run's numbers by name, where a clause's setting (``at h=144``) is looked up: the
+    arguments it ran with that are numbers (``[[runs]] args``), then its finite metric values
+    (a value wins over an argument of the same name: it is what the run says it did).
+    """
+    out: dict[str, dict[str, float]] = {}
+    for run in runs:
+        numbers = out.setdefault(run.run_id, {})
+        for name, raw in run.spec.params.items():
+            try:
+                number = float(raw)
+            except ValueError:
+                continue  # a path, a model name: no setting's value
+            if math.isfinite(number):
+                numbers[name] = number
+    for value in values:
+        if value.value is not None and value.run_id in out:
+            out[value.run_id][value.name] = value.value
+    return out
+
+
 def _judge(state: PipelineState, block: BlockInfo, settings: MetricsRecorded | None) -> BlockResult:
     runs, shared = block_runs(state, block)
     aliases: Mapping[str, Sequence[str]] = settings.aliases if settings else {}
@@ -686,12 +711,11 @@ def _judge(state: PipelineState, block: BlockInfo, settings: MetricsRecorded | N
     # A value given to a system by its label is that system's row, not also a row of the run's
     # own under the labelled name (036's M2.1 listed each number twice, trial T1).
     relabelled = {(sample.run_id, name) for sample, name in by_label}
-    aggregates = aggregate(
-        [
-            *(o for o in own if (o.run_id, o.metric) not in relabelled),
-            *(sample for sample, _ in by_label),
-        ]
-    )
+    pooled = [
+        *(o for o in own if (o.run_id, o.metric) not in relabelled),
+        *(sample for sample, _ in by_label),
+    ]
+    aggregates = aggregate(pooled)
     expected = expected_seeds(block, runs)
     plan_metrics = plan_metric_names(block.metrics)
     # A name the researcher connected with an alias is a metric name of the criterion too (018:
@@ -761,6 +785,8 @@ def _judge(state: PipelineState, block: BlockInfo, settings: MetricsRecorded | N
             planned_systems=block.systems,
             unnamed_differ=_unnamed_differ(block, judged),
             planned_runs=_planned_runs(block, runs),
+            samples=pooled,
+            run_settings=_recorded_numbers(runs, values),
         )
         verdict = _read_by_label(verdict, by_label, involved)
         if not judged and runs and verdict.reason == _NO_RUNS:

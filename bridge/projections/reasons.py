@@ -554,6 +554,23 @@ _READINGS: tuple[tuple[re.Pattern[str], str], ...] = (
         re.compile(rf"{_QUOTE} read as where it holds, not a threshold"),
         r"\1 解析为适用条件，不是阈值",
     ),
+    # A clause's setting checked on the runs (bridge/machine/judge.py, _where_it_holds).
+    (
+        re.compile(
+            rf"{_QUOTE} not checked: no run records (.+?) \(as a metric or an argument\), so "
+            r"every run is judged"
+        ),
+        r"\1 未检验：没有运行记录 \2（指标或参数），因此按全部运行判断",
+    ),
+    (
+        re.compile(r"judged on the runs at (.+?), recorded as ([^:]+): "),
+        r"仅按 \1 的运行判断（记录为 \2）：",
+    ),
+    (re.compile(r"judged on the runs at ([^:]+): "), r"仅按 \1 的运行判断："),
+    (re.compile(rf"no run at (.+?) \({_QUOTE}\): "), r"没有运行处于 \1（\2）："),
+    # Only "R013 recorded horizon = 6": "AUROC is recorded under several labels" is another
+    # sentence.
+    (re.compile(r"\b([A-Za-z][\w.-]*) recorded ([^\s=;|]+) = "), r"\1 记录的 \2 = "),
     (
         re.compile(rf"{_QUOTE} read as one comparison per system: "),
         r"\1 解析为每个系统各一个比较：",

@@ -359,12 +359,27 @@ class TestJudgeBlock:
         assert v.verdict is VerdictKind.INCONCLUSIVE and "non-finite" in v.reason
 
     def test_blocking_quality_finding(self) -> None:
-        """A divergence finding in the block makes the verdict inconclusive."""
+        """A divergence finding of a run the criterion compares makes the verdict inconclusive,
+        whichever metric diverged: none of that run's numbers is trusted."""
         finding = QualityFinding(
-            run_id="R1", metric="loss", kind=QualityKind.DIVERGENCE, message="rose"
+            run_id="base-1", metric="loss", kind=QualityKind.DIVERGENCE, message="rose"
         )
         v = judge(crit("> 2% accuracy over baseline"), findings=[finding])
-        assert v.verdict is VerdictKind.INCONCLUSIVE and "divergence" in v.reason
+        assert v.verdict is VerdictKind.INCONCLUSIVE
+        assert v.reason == "training-quality problems: base-1 loss: divergence"
+
+    def test_a_quality_finding_no_clause_reads_is_said_beside_the_verdict(self) -> None:
+        """A run with a blocking finding whose numbers no clause compares leaves the verdict to
+        the trusted numbers, said after it (006's B1: the MLP's NaN hid "KAN skill 0.35 > 0.4 →
+        not met")."""
+        finding = QualityFinding(
+            run_id="base-1", metric="val_loss", kind=QualityKind.NON_FINITE, message="NaN"
+        )
+        v = judge(crit("ours accuracy > 0.95", block_systems=("ours", "base")), findings=[finding])
+        assert v.verdict is VerdictKind.NOT_MET
+        assert v.reason.endswith(
+            "→ not met; training-quality problems: base-1 val_loss: non_finite"
+        )
 
     def test_each_component(self) -> None:
         """Each ablated variant must trail the full system by the threshold."""

@@ -168,6 +168,11 @@ class TestScopedToThePlan:
         assert measured_names(names, wanted) == {"TCIG", "image"}
         assert measured_names(["replay_error"], wanted) == frozenset()
 
+    def test_a_change_of_a_metric_measures_it(self) -> None:
+        """039's B3 measures "paired ΔAUROC/ΔAUPRC": its runs' AUROC is a plan metric."""
+        wanted = ["同一 token 上 paired ΔAUROC/ΔAUPRC 和 source-cluster bootstrap"]
+        assert measured_names(["AUROC", "coverage"], wanted) == {"AUROC"}
+
     def test_an_ambiguous_plan_name_covers_every_candidate(self) -> None:
         """Two files both writing accuracy: both are scoped in (over-including is safe)."""
         names = ["val.accuracy", "test.accuracy", "loss"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import shutil
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from bridge import cli
 from bridge.events.measurements import QualityFlag
 from bridge.machine.fold import PipelineState, fold
 from bridge.pipeline.audit import open_store
+from tests.conftest import needs_shared
 from tests.pipeline.conftest import Run
 from tests.pipeline.results_project import make_project, run_project
 
@@ -355,7 +357,9 @@ def _r1_flags(
     """
     The training-quality flags of R1, by metric, after `bridge run` of a project with ``runs``
     whose Block 1 (M1) judges ``criterion`` (the sanity block's stays on accuracy) and whose
-    every run writes ``metrics`` (JSON text) as its metrics.json.
+    every run but the sanity run S1 writes ``metrics`` (JSON text) as its metrics.json. S1
+    writes a finite accuracy alone: a NaN in a metric any block measures would stop the plan
+    at its sanity milestone.
     """
     from bridge import Bridge
     from tests.pipeline.conftest import write_project
@@ -367,7 +371,8 @@ def _r1_flags(
     (project / "scripts" / "job.py").write_text(
         "import pathlib, sys\n"
         "out = pathlib.Path(sys.argv[sys.argv.index('--out') + 1])\n"
-        f"(out / 'metrics.json').write_text({metrics!r})\n"
+        "sanity = sys.argv[sys.argv.index('--run') + 1] == 'S1'\n"
+        f"(out / 'metrics.json').write_text('{{\"accuracy\": 0.9}}' if sanity else {metrics!r})\n"
     )
     bridge = Bridge(project)
     try:
@@ -444,3 +449,63 @@ def test_the_key_metric_cell_shows_what_the_criterion_judges(tmp_path: Path) -> 
         bridge.close()
     results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text()
     assert "| R1 | main | score = 0.7 | DONE |" in results, results
+
+
+_NUMBERS_JOB = """\
+import json, pathlib, sys
+numbers = json.loads(pathlib.Path(__file__).with_name("numbers.json").read_text())
+text = json.dumps(numbers.get(sys.argv[1], numbers["*"]))
+pathlib.Path(sys.argv[2], "metrics.json").write_text(text)
+"""
+
+
+def _corpus_flags(tmp_path: Path, name: str, numbers: dict[str, object], run: str) -> list[str]:
+    """
+    ``run``'s training-quality flags (``metric kind blocking|note``) after `bridge run` of the
+    corpus plan ``name``, each run writing its ``numbers`` entry (else ``"*"``) as metrics.json.
+    """
+    import sys
+
+    from bridge import Bridge
+    from tests.plan.corpus import as_project
+
+    project = as_project(name, tmp_path / "p")
+    (project / "job.py").write_text(_NUMBERS_JOB, encoding="utf-8")
+    (project / "numbers.json").write_text(json.dumps(numbers), encoding="utf-8")
+    (project / "bridge.toml").write_text(
+        "[bridge]\ncode_review = false\nmax_parallel = 4\n\n"
+        f'[run]\ncommand = ["{sys.executable}", "job.py", "{{run_id}}", "{{output_dir}}"]\n',
+        encoding="utf-8",
+    )
+    bridge = Bridge(project)
+    try:
+        bridge.run()
+        recorded = bridge.status().runs[run].metrics
+    finally:
+        bridge.close()
+    assert recorded is not None
+    return [f"{q.metric} {q.kind} {'blocking' if q.blocking else 'note'}" for q in recorded.quality]
+
+
+@needs_shared
+def test_a_nan_in_a_metric_of_the_plans_metrics_section_blocks(tmp_path: Path) -> None:
+    """032 has no blocks; its "## Metrics" section lists `AggViol` first among the primary
+    metrics (EXPERIMENT_PLAN.md:73). E02-s2's NaN AggViol was noted "not a metric the plan
+    measures: noted, not blocking"."""
+    numbers = {"*": {"AggViol": 0.1, "PersViol": 0.05}, "E02-s2": {"AggViol": math.nan}}
+    flags = _corpus_flags(tmp_path, "032", numbers, "E02-s2")
+    assert flags == ["AggViol non_finite blocking"]
+
+
+@needs_shared
+def test_a_nan_in_a_metric_another_block_measures_blocks(tmp_path: Path) -> None:
+    """039's R006 (B3, whose Metrics line names only "paired ΔAUROC/ΔAUPRC …") wrote
+    `AUROC` NaN: noted "不是计划测量的指标：仅记录，不阻断", though B3's verdict is judged on auroc
+    and B1's Metrics line names it "（主）". The plan's metrics are every block's."""
+    numbers = {
+        "*": {"auroc": 0.7, "auprc": 0.4},
+        "R001": {"coverage": 1.0, "finite_score": 1.0},
+        "R006": {"AUROC": math.nan, "auprc": 0.3, "scratch": math.nan},
+    }
+    flags = _corpus_flags(tmp_path, "039", numbers, "R006")
+    assert flags == ["AUROC non_finite blocking", "scratch non_finite note"]

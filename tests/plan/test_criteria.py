@@ -165,6 +165,16 @@ class TestParseCriterionEnglish:
         assert (c.metric, c.threshold) == (metric, threshold)
         assert f"{at!r} read as where it holds, not a threshold" in c.notes
 
+    def test_a_setting_named_with_a_value_is_kept_for_the_judge(self) -> None:
+        """006's "wind_speed_edges=9 at h=144": the judge reads it on the runs at h = 144 (a
+        run at horizon 6 met it). A setting without a name to look up has none."""
+        c = parse_criterion("wind_speed_edges=9 at h=144")
+        assert isinstance(c, Criterion), c
+        assert [(s.name, s.value, s.text) for s in c.settings] == [("h", 144.0, "at h=144")]
+        for text in ("median gap ≤ 3% at 16×4", "recall ≥ 0.8 @ 5% FPR", "PPL < 20"):
+            c = parse_criterion(text)
+            assert isinstance(c, Criterion) and c.settings == (), (text, c)
+
     @pytest.mark.parametrize(
         "text",
         [

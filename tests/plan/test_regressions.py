@@ -697,6 +697,27 @@ def test_the_metric_names_a_blocks_metrics_list(
     assert primary_metric_name(items) == primary
 
 
+@needs_shared
+def test_the_metric_names_a_plans_metrics_section_lists() -> None:
+    """032 (no blocks) names what it measures only in "## Metrics": a table headed `Metric`
+    and a list; 017's is a list. Other sections name none (a NaN in 032's AggViol was noted
+    "not a metric the plan measures")."""
+    from bridge.plan.metric_names import section_metric_names
+
+    def listed(name: str) -> list[str]:
+        plan = load_plan(corpus(name) / "EXPERIMENT_PLAN.md")
+        return [n for s in plan.sections for n in section_metric_names(s.heading, s.text)]
+
+    fed = listed("032")
+    assert fed[:8] == [
+        "AggViol", "PersViol", "WorstViol", "RefRecall_i", "OverRefusal_i", "UtilityNLL", "ASR",
+        "ConsensusDist",
+    ]  # fmt: skip
+    # The Ablation Matrix's and Baselines' first columns (A1, B1) are no metrics.
+    assert not {"A1", "B1", "O1", "Org", "#"} & set(fed)
+    assert listed("017")[:2] == ["Latency per generated token", "Tokens/s"]
+
+
 @pytest.mark.parametrize(
     ("status", "failed"),
     [

@@ -10,7 +10,10 @@ from pathlib import Path
 import attrs
 
 from bridge.events import types as ev
-from bridge.machine.fold import PipelineState, RunView
+from bridge.events.measurements import MetricValue, QualityFlag
+from bridge.events.store import InMemoryEventStore
+from bridge.events.values import JobHandle, Slot
+from bridge.machine.fold import PipelineState, RunView, fold
 from bridge.machine.judge import JudgedBy, VerdictKind
 from bridge.projections.outcome import evaluate
 from tests.conftest import needs_shared
@@ -248,3 +251,169 @@ def test_a_clause_naming_no_metric_is_judged_on_the_blocks_own_primary() -> None
     verdict = evaluate(state).blocks[0].verdict
     assert verdict.verdict is VerdictKind.MET, verdict.reason
     assert "accuracy" in verdict.reason and "names no metric" not in verdict.reason
+
+
+def _corpus_store(name: str, root: Path, rows: str = "") -> InMemoryEventStore:
+    """
+    The log of a corpus plan's project as `bridge plan` records it, with ``rows`` (tracker rows
+    as a researcher adds them) written into its tracker after its last run row.
+    """
+    from bridge.pipeline.recording import plan_events
+    from bridge.plan import load_project
+    from tests.plan.corpus import as_project
+
+    project = as_project(name, root)
+    if rows:
+        tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+        lines = tracker.read_text(encoding="utf-8").splitlines(keepends=True)
+        last = max(i for i, line in enumerate(lines) if line.startswith("| R0"))
+        lines.insert(last + 1, rows)
+        tracker.write_text("".join(lines), encoding="utf-8")
+    store = InMemoryEventStore()
+    for stream, events in plan_events(load_project(project)):
+        store.append(stream, events, 0 if stream.startswith("run:") else None)
+    return store
+
+
+def _ran(
+    store: InMemoryEventStore,
+    run: str,
+    numbers: dict[str, float | None],
+    quality: tuple[QualityFlag, ...] = (),
+) -> None:
+    """``run`` launched, succeeded and recorded ``numbers`` (``None``: a NaN, as the log keeps
+    one) and ``quality``."""
+    attempt = f"{run}-a1"
+    store.append(
+        f"run:{run}",
+        [
+            ev.RunSubmitted(
+                run_id=run,
+                attempt_id=attempt,
+                attempt=1,
+                backend="local",
+                slots=(Slot(host="local", gpu=None),),
+                argv=("python3", "fake.py"),
+            ),
+            ev.RunStarted(
+                run_id=run,
+                attempt_id=attempt,
+                handle=JobHandle(backend="local", attempt_id=attempt),
+            ),
+            ev.RunSucceeded(run_id=run, attempt_id=attempt),
+            ev.MetricsRecorded(
+                run_id=run,
+                attempt_id=attempt,
+                values=tuple(
+                    MetricValue(
+                        run_id=run,
+                        attempt_id=attempt,
+                        name=name,
+                        value=value,
+                        raw="NaN" if value is None else str(value),
+                        source=f".bridge/runs/{run}/{attempt}/output/metrics.json",
+                        sha256="a" * 64,
+                        rule=f"json:{name}",
+                    )
+                    for name, value in numbers.items()
+                ),
+                quality=quality,
+                key_metric=next(iter(numbers)),
+            ),
+        ],
+        None,
+    )
+
+
+# The rows trial K added to 006's tracker: B1's KAN teacher and matched MLP run again.
+_K006_ROWS = (
+    "| R011 | M3 | B1 | Re-check KAN teacher skill | KAN teacher | MUST | TODO | rerun |\n"
+    "| R012 | M3 | B1 | Re-check MLP | matched MLP | MUST | TODO | rerun |\n"
+)
+
+
+@needs_shared
+def test_a_nan_of_one_system_leaves_a_clause_failing_on_the_other_not_met(
+    tmp_path: Path,
+) -> None:
+    """006's B1 "KAN skill > 0.4, statistically significant vs MLP" with the KAN teacher at 0.35
+    (R011) and the matched MLP's skill NaN (R012) read "inconclusive — training-quality
+    problems: R012 skill: non_finite": the MLP's NaN hid clause 1's failure, measured on R011
+    alone. The clause fails on trusted numbers, so the block is not met, and the problem is said
+    beside it."""
+    store = _corpus_store("006", tmp_path, _K006_ROWS)
+    _ran(store, "R011", {"skill": 0.35})
+    flag = QualityFlag(
+        metric="skill",
+        kind="non_finite",
+        message="skill = NaN in .bridge/runs/R012/R012-a1/output/metrics.json (json:skill)",
+    )
+    _ran(store, "R012", {"skill": None}, (flag,))
+    verdict = {b.block.id: b for b in evaluate(fold(store.read())).blocks}["B1"].verdict
+    assert verdict.verdict is VerdictKind.NOT_MET, verdict.reason
+    assert verdict.reason.startswith("clause 1 of 2 not met. [1] not met: «KAN skill > 0.4»")
+    assert "0.35 > 0.4 → not met" in verdict.reason
+    assert verdict.reason.endswith("; training-quality problems: R012 skill: non_finite")
+    # A clause that reads the untrusted run is open with its problem, not judged on the rest:
+    # the KAN teacher's own skill NaN leaves nothing trusted to fail on.
+    store = _corpus_store("006", tmp_path / "kan", _K006_ROWS)
+    _ran(store, "R011", {"skill": None}, (attrs.evolve(flag, message="R011's"),))
+    _ran(store, "R012", {"skill": 0.42})
+    verdict = {b.block.id: b for b in evaluate(fold(store.read())).blocks}["B1"].verdict
+    assert verdict.verdict is VerdictKind.INCONCLUSIVE, verdict.reason
+    assert "[1] open: «KAN skill > 0.4» — training-quality problems: R011 skill: non_finite" in (
+        verdict.reason
+    )
+
+
+# Trial K's B4 row of 006 and one more at the horizon the criterion names.
+_B4_ROWS = (
+    "| R013 | M3 | B4 | Wind teacher h=6 edge count | Wind ablation runs across horizons "
+    "| NICE | TODO | h=6 only |\n"
+    "| R014 | M3 | B4 | Wind teacher h=144 edge count | Wind ablation runs across horizons "
+    "| NICE | TODO | h=144 only |\n"
+)
+
+
+def _b4(root: Path, r013: dict[str, float | None], r014: dict[str, float | None]) -> str:
+    """006's B4 verdict's reason, its runs R013 and R014 having recorded these numbers."""
+    store = _corpus_store("006", root, _B4_ROWS)
+    _ran(store, "R013", r013)
+    _ran(store, "R014", r014)
+    verdict = {b.block.id: b for b in evaluate(fold(store.read())).blocks}["B4"].verdict
+    clause = verdict.reason.split(" | ")[1]
+    assert clause.startswith("[2] "), verdict.reason
+    return clause
+
+
+@needs_shared
+def test_a_clause_at_a_setting_is_judged_on_the_runs_at_it(tmp_path: Path) -> None:
+    """006's B4 "wind_speed_edges=9 at h=144" (EXPERIMENT_PLAN.md:96) was met by a run at
+    horizon 6 (it recorded wind_speed_edges 9 and horizon 6), "'at h=144' read as where it
+    holds, not a threshold". Runs that record the setting are judged at its value only."""
+    # Only the run at horizon 6 has 9 edges: none at h=144 has, so the clause is not met.
+    clause = _b4(
+        tmp_path / "a",
+        {"wind_speed_edges": 9, "horizon": 6},
+        {"wind_speed_edges": 4, "horizon": 144},
+    )
+    assert clause.startswith("[2] not met: «wind_speed_edges=9 at h=144» — wind_speed_edges: ")
+    assert "4 = 9 → not met" in clause
+    assert "judged on the runs at h = 144, recorded as horizon: R014" in clause
+    # No run at h=144: the clause stays open, saying which horizons the runs recorded.
+    clause = _b4(
+        tmp_path / "b",
+        {"wind_speed_edges": 9, "horizon": 6},
+        {"wind_speed_edges": 9, "horizon": 72},
+    )
+    assert clause.startswith(
+        "[2] open: «wind_speed_edges=9 at h=144» — no run at h = 144 ('at h=144'): R013 "
+        "recorded horizon = 6, R014 recorded horizon = 72;"
+    ), clause
+    # Runs that do not record it: judged on every run, as before, and said to be unchecked.
+    clause = _b4(tmp_path / "c", {"wind_speed_edges": 9}, {"wind_speed_edges": 9})
+    assert clause.startswith("[2] met: «wind_speed_edges=9 at h=144»"), clause
+    assert (
+        "'at h=144' not checked: no run records h (as a metric or an argument), so every run "
+        "is judged"
+    ) in clause

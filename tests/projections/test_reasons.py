@@ -299,6 +299,21 @@ def test_a_condition_where_the_criterion_holds_is_said_in_chinese() -> None:
     assert said == "（解析为：'在 1-5 us 延迟下' 解析为适用条件，不是阈值）"
 
 
+def test_a_setting_checked_on_the_runs_is_said_in_chinese() -> None:
+    """A clause's setting looked up in the runs (006's "at h=144") reads in Chinese."""
+    said = in_language(
+        "no run at h = 144 ('at h=144'): R013 recorded horizon = 6 | (read as: judged on the "
+        "runs at h = 144, recorded as horizon: R014; 'at T=90' not checked: no run records T "
+        "(as a metric or an argument), so every run is judged)",
+        "zh",
+    )
+    assert said == (
+        "没有运行处于 h = 144（'at h=144'）：R013 记录的 horizon = 6 |（解析为：仅按 h = 144 的"
+        "运行判断（记录为 horizon）：R014; 'at T=90' 未检验：没有运行记录 T（指标或参数），"
+        "因此按全部运行判断）"
+    )
+
+
 def test_a_subject_of_runs_without_a_system_in_chinese() -> None:
     """015's B6: the runs name no system (bridge/machine/comparisons.py)."""
     reason = (

@@ -29,7 +29,11 @@ from bridge.pipeline.layout import ProjectLayout
 from bridge.pipeline.session import Session
 from bridge.plan import LoadedProject
 from bridge.plan.config import MetricsConfig
-from bridge.plan.metric_names import plan_metric_names, primary_metric_name
+from bridge.plan.metric_names import (
+    plan_metric_names,
+    primary_metric_name,
+    section_metric_names,
+)
 
 __all__ = [
     "collect_metrics",
@@ -172,25 +176,29 @@ def metrics_of(project: LoadedProject, state: PipelineState, run: RunView) -> ev
         # third the primary metric that 002's B2 judged "primary quality" on (trial Q2).
         *run.spec.metrics[:1],
     ]
+    # What the plan measures anywhere, not only in the run's own block: a NaN in 039's R006
+    # `AUROC` (B3 is judged on auroc, B1's Metrics line names it "（主）") and in 011's
+    # `macro_f1` from a run of no block (the plan's primary, trial T5) were noted "not a metric
+    # the plan measures".
+    blocks = state.plan.blocks if state.plan is not None else ()
     wanted = [
         *candidates,
         *run.spec.metrics[1:],
-        *(plan_metric_names(block.metrics) if block is not None else ()),
-        # What the block's criterion judges, named there only ("Scissors net ≥ −1"): a NaN
-        # there is no note on a metric the plan does not measure.
-        *(
-            clause_metrics(
-                block.success_criterion, tuple(plan_metric_names(block.metrics)), block.systems
-            )
-            if block is not None
-            else ()
-        ),
-        # A run in no block measures what the plan measures: a NaN in 011's `macro_f1` (the
-        # plan's primary) was noted "not a metric the plan measures" (trial T5).
+        *(name for b in blocks for name in plan_metric_names(b.metrics)),
+        # What a criterion judges, named there only ("Scissors net ≥ −1").
         *(
             name
-            for b in (state.plan.blocks if state.plan is not None and block is None else ())
-            for name in plan_metric_names(b.metrics)
+            for b in blocks
+            for name in clause_metrics(
+                b.success_criterion, tuple(plan_metric_names(b.metrics)), b.systems
+            )
+        ),
+        # A plan's own Metrics section: 032 has no blocks, and its first primary metric
+        # `AggViol` is named only in its "## Metrics" table.
+        *(
+            name
+            for section in project.plan.sections
+            for name in section_metric_names(section.heading, section.text)
         ),
     ]
     attempt_dir = ProjectLayout(project.root).attempt_dir(run.directory, attempt.attempt_id)

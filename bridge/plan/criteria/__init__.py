@@ -45,6 +45,7 @@ from bridge.plan.criteria.model import (
     Mode,
     Orientation,
     Scope,
+    Setting,
     Unparsed,
 )
 from bridge.plan.criteria.parser import clause_metrics, parse_criterion
@@ -59,6 +60,7 @@ __all__ = [
     "Mode",
     "Orientation",
     "Scope",
+    "Setting",
     "Unparsed",
     "clause_metrics",
     "parse_criterion",

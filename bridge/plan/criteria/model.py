@@ -116,6 +116,24 @@ class Derived:
         return f"{self.left} {sign} {self.right}"
 
 
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
+class Setting:
+    """
+    A setting a clause holds at, named with its value (006's "wind_speed_edges=9 at h=144"):
+    the judge reads the clause on the runs that record the setting at that value.
+
+    Attributes:
+        name: the setting's name as written (``h``).
+        value: its value (``144``).
+        text: the words that state it, as written (``at h=144``).
+    """
+
+    name: str
+    value: float
+    text: str
+
+
 @attrs.frozen(kw_only=True)
 class Wording:
     """
@@ -186,6 +204,8 @@ class Criterion:
         percent_of_primary: a bare "%" when no metric is named ("25% faster than B"): read as
             percentage points here, and by the judge as a relative change when the block's
             primary metric is no rate (latency).
+        settings: the settings named with a value where the condition holds (``at h=144``);
+            every setting, named or not, is also said in ``notes``.
     """
 
     text: str
@@ -202,6 +222,7 @@ class Criterion:
     derived: Derived | None = None
     ratio: float | None = None
     percent_of_primary: bool = False
+    settings: tuple[Setting, ...] = ()
 
     def describe(self, wording: Wording | None = None) -> str:
         """

@@ -56,6 +56,7 @@ from bridge.plan.criteria.model import (
     Mode,
     Orientation,
     Scope,
+    Setting,
     Unparsed,
 )
 from bridge.plan.criteria.phrases import (
@@ -602,7 +603,47 @@ def _in_words(norm: str) -> tuple[str, list[str]]:
     return norm, notes
 
 
-def _parse(  # one linear decision procedure, kept in one place to read top to bottom
+def _parse(
+    clause: str,
+    text: str,
+    *,
+    block_systems: Sequence[str],
+    metrics: Sequence[str],
+    metric_first: bool = True,
+) -> Criterion | Unparsed:
+    """
+    One clause read (:func:`_read_clause`), with the settings it names with a value where it
+    holds (``at h=144``) as :attr:`Criterion.settings`, for the judge to check on the runs.
+    """
+    read = _read_clause(
+        clause, text, block_systems=block_systems, metrics=metrics, metric_first=metric_first
+    )
+    if not isinstance(read, Criterion):
+        return read
+    held = [
+        Setting(name=named["name"], value=float(named["value"]), text=said)
+        for note in read.notes
+        if (where := _WHERE_NOTE.fullmatch(note)) is not None
+        for said in [where["said"]]
+        if (named := _NAMED_SETTING.search(said)) is not None
+    ]
+    return attrs.evolve(read, settings=tuple(held)) if held else read
+
+
+def _where_it_holds(said: str) -> str:
+    """The note of a setting where the condition holds (read back by :func:`_parse`)."""
+    return f"{said!r} read as where it holds, not a threshold"
+
+
+_WHERE_NOTE = re.compile(r"'(?P<said>[^']*)' read as where it holds, not a threshold")
+# A setting named with one value: "at h=144", "@ T_cap = 90 °C"; not a range, a product or a
+# share ("at 16×4", "at 1-5 us", "@ 5% FPR" name no setting to look up).
+_NAMED_SETTING = re.compile(
+    r"(?P<name>[A-Za-z][\w.]*)\s*=\s*(?P<value>[-+]?\d+(?:\.\d+)?)(?![\d.]|\s*[-–~×x*%])"
+)
+
+
+def _read_clause(  # one linear decision procedure, kept in one place to read top to bottom
     clause: str,
     text: str,
     *,
@@ -668,7 +709,7 @@ def _parse(  # one linear decision procedure, kept in one place to read top to b
     settings.sort(key=lambda m: m.start())
     for found in settings:
         at = original_spelling(found.group(0).strip(), clause)
-        notes.append(f"{at!r} read as where it holds, not a threshold")
+        notes.append(_where_it_holds(at))
     for found in reversed(settings):  # from the end, so earlier positions stay valid
         norm = norm[: found.start()] + " " + norm[found.end() :]
     sample = _SAMPLE_SIZE.search(norm)
