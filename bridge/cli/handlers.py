@@ -780,6 +780,7 @@ def cancel(args: Parsed) -> int:
 
 def retry(args: Parsed) -> int:
     """``bridge retry [RUN…] [--failed] [--milestone M] [--force] [--changed]``."""
+    from bridge.cli.watch import kept_lines
     from bridge.projections.text import language_of
 
     bridge = open_bridge(args, project_root(args))
@@ -793,18 +794,25 @@ def retry(args: Parsed) -> int:
             force=args.force,
             changed=args.changed,
         )
-        zh = language_of(bridge.status()) == "zh"
+        language = language_of(bridge.status())
+        # The edits this retry recorded may keep succeeded runs as they ran: said here as
+        # `bridge run` says it, not left for a later command to find (it stands until then).
+        kept = kept_lines(bridge.kept_settings, language)
     finally:
         bridge.close()
-    if zh:
+    if language == "zh":
         out(f"将再次运行：{', '.join(scheduled.asked)}")
         if scheduled.revived:
             out(f"以及因它们而被取消的运行：{', '.join(scheduled.revived)}")
+        for line in kept:
+            out(line)
         out("下一步：`bridge run`。")
         return EXIT_OK
     out(f"will run again: {', '.join(scheduled.asked)}")
     if scheduled.revived:
         out(f"and the runs cancelled because of them: {', '.join(scheduled.revived)}")
+    for line in kept:
+        out(line)
     out("Next step: `bridge run`.")
     return EXIT_OK
 

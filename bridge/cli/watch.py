@@ -20,10 +20,9 @@ from bridge.events import types as ev
 from bridge.events.store import Recorded, SQLiteEventStore
 from bridge.machine.fold import Folder
 from bridge.projections.failure_words import (
-    AS_RUN,
     CODE_FIELD,
     TRACKER_ROW_NOW,
-    code_change_in_language,
+    change_words,
     failure_in_language,
     retry_in_language,
 )
@@ -41,41 +40,6 @@ def _folded(store: SQLiteEventStore) -> Folder:
     from bridge.pipeline import snapshots
 
     return snapshots.load(store).folder
-
-
-def _changed_words(old: str, new: str) -> str:
-    """
-    ``old → new`` shown by the words that differ (a long command changes in one word).
-    """
-    a, b = old.split(" "), new.split(" ")
-    start = 0
-    while start < min(len(a), len(b)) and a[start] == b[start]:
-        start += 1
-    end = 0
-    while end < min(len(a), len(b)) - start and a[-1 - end] == b[-1 - end]:
-        end += 1
-    # A word added or dropped leaves one side empty: show the word before it (or after it, at
-    # the start) on both sides, so the line reads "… o → … o --steps 2", not "…  → … --steps 2".
-    if start == len(a) - end or start == len(b) - end:
-        if start:
-            start -= 1
-        elif end:
-            end -= 1
-    left = "… " if start else ""
-    right = " …" if end else ""
-    mid_a = " ".join(a[start : len(a) - end])
-    mid_b = " ".join(b[start : len(b) - end])
-    return f"{left}{mid_a}{right} → {left}{mid_b}{right}"
-
-
-def _change_words(change: ev.SpecChange, zh: bool) -> str:
-    """
-    One changed field, ``field: old → new``; the edit of a run's code (``code: as run →
-    train.py edited``) in Chinese where ``zh``: a setting's name and values stay as written.
-    """
-    if zh and change.field == CODE_FIELD and change.old == AS_RUN:
-        return f"代码：运行时的版本 → {code_change_in_language(change.new, 'zh')}"
-    return f"{change.field}: {_changed_words(change.old, change.new)}"
 
 
 def kept_lines(kept: Mapping[str, Sequence[ev.SpecChange]], language: str = "en") -> list[str]:
@@ -97,7 +61,7 @@ def kept_lines(kept: Mapping[str, Sequence[ev.SpecChange]], language: str = "en"
         settings = [c for c in changes if c.field != ev.TRACKER_STATUS]
         if not settings:
             continue
-        fields = "; ".join(_change_words(c, zh) for c in settings)
+        fields = "; ".join(change_words(c, zh) for c in settings)
         groups.setdefault(fields[:300], []).append(run_id)
         if any(c.field == CODE_FIELD for c in settings):
             code_edited.add(fields[:300])
@@ -219,7 +183,7 @@ def describe(rec: Recorded, language: str = "en") -> str | None:
             what = "不在范围内，不运行" if zh else "out of scope, not run"
         return f"{at} {evt.run_id} {what}: {evt.reason}"
     if isinstance(evt, ev.RunSpecChanged):
-        fields = "; ".join(_change_words(c, zh) for c in evt.changes)
+        fields = "; ".join(change_words(c, zh) for c in evt.changes)
         what = "设置已变更" if zh else "spec changed"
         return f"{at} {evt.run_id} {what}: {fields}"[:400]
     if isinstance(evt, ev.RunPlaced):

@@ -1,6 +1,7 @@
 """
 What a run is: planned, found done or ruled out before bridge, its spec changed, placed in a
-block again, and the inputs it read (each on its ``run:<RUN_ID>`` stream).
+block again, its result kept from settings or code the inputs no longer give, and the inputs
+it read (each on its ``run:<RUN_ID>`` stream).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ __all__ = [
     "TRACKER_STATUS",
     "RunFoundDone",
     "RunInput",
+    "RunKeptAsRan",
     "RunPlaced",
     "RunPlanned",
     "RunRuledOut",
@@ -148,6 +150,29 @@ class RunPlaced:
     attribution: str = ""
     reason: str = ""
     aliases: tuple[str, ...] = ()
+
+
+@event("run.kept_as_ran")
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
+class RunKeptAsRan:
+    """
+    A succeeded run keeps the result it ran with while the inputs now give it other settings
+    or code: ``changes`` lists each field old (as it ran) → new (``code``: ``as run`` →
+    ``train.py edited``), ``code`` the sha256 of each of its code files that differ, as it ran
+    them (path → digest), which a later edit is compared with, so a file restored byte for
+    byte is no change. No ``changes``: the inputs give again what it ran with, and the mark
+    goes. ``reason`` names the inputs that changed. A retry of the run sets the mark aside:
+    its next attempt runs with the inputs as they are.
+    """
+
+    TYPE: ClassVar[str]
+    SCHEMA_VERSION: ClassVar[int]
+
+    run_id: str
+    changes: tuple[SpecChange, ...] = ()
+    code: Mapping[str, str] = attrs.field(factory=dict)
+    reason: str = ""
 
 
 @value_methods

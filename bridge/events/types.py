@@ -69,6 +69,7 @@ from bridge.events.run_spec_events import (
     TRACKER_STATUS,
     RunFoundDone,
     RunInput,
+    RunKeptAsRan,
     RunPlaced,
     RunPlanned,
     RunRuledOut,
@@ -110,6 +111,7 @@ __all__ = [
     "RunFailed",
     "RunFoundDone",
     "RunInput",
+    "RunKeptAsRan",
     "RunLost",
     "RunOverdue",
     "RunPlaced",
@@ -159,6 +161,7 @@ RunEvent: TypeAlias = (
     | RunRuledOut
     | RunSpecChanged
     | RunPlaced
+    | RunKeptAsRan
     | RunSubmitted
     | RunStarted
     | ArtifactsFetched

@@ -265,6 +265,7 @@ class Folder:
                 | ev.RunRuledOut()
                 | ev.RunSpecChanged()
                 | ev.RunPlaced()
+                | ev.RunKeptAsRan()
                 | ev.RunSubmitted()
                 | ev.RunStarted()
                 | ev.ArtifactsFetched()

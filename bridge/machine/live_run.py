@@ -111,6 +111,7 @@ class LiveRun:
     version: int = 0
     found_status: str = ""
     reasons: tuple[str, ...] = ()  # every reason given, oldest first (RunView.reasons)
+    kept: ev.RunKeptAsRan | None = None  # RunView.kept
     cached: RunView | None = None  # the view, until the next event of this run
 
     @classmethod
@@ -153,6 +154,7 @@ class LiveRun:
                 stream_version=self.version,
                 found_status=self.found_status,
                 reasons=self.reasons,
+                kept=self.kept,
             )
         return self.cached
 

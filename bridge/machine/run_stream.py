@@ -128,6 +128,10 @@ def _apply_other(
             if run is None or evt.run_id != run_id:
                 run = _own(run, run_id, evt, seq)  # raises
             _placed(run, evt)
+        case ev.RunKeptAsRan():
+            if run is None or evt.run_id != run_id:
+                run = _own(run, run_id, evt, seq)  # raises
+            _kept_as_ran(run, run_id, evt, record)
         case ev.RunStuck():
             if run is None or evt.run_id != run_id:
                 run = _own(run, run_id, evt, seq)  # raises
@@ -223,6 +227,8 @@ def _retry_scheduled(
     run.not_before = evt.not_before
     run.avoid_slots = evt.avoid_slots
     run.give_reason(evt.reason)
+    # Its next attempt runs with the inputs as they are: no result is kept from earlier ones.
+    run.kept = None
 
 
 def _found_done(run: LiveRun, run_id: str, evt: ev.RunFoundDone, record: Recorded) -> None:
@@ -255,6 +261,15 @@ def _placed(run: LiveRun, evt: ev.RunPlaced) -> None:
         attribution=evt.attribution,
         aliases=evt.aliases,
     )
+
+
+def _kept_as_ran(run: LiveRun, run_id: str, evt: ev.RunKeptAsRan, record: Recorded) -> None:
+    # A mark on the result a succeeded run kept, no transition: only a succeeded run keeps one.
+    if run.state is not RunState.SUCCEEDED:
+        raise TransitionError(
+            f"run {run_id} kept as it ran in state {run.state.value}", seq=record.seq
+        )
+    run.kept = evt if evt.changes else None
 
 
 def _stuck(run: LiveRun, run_id: str, evt: ev.RunStuck, record: Recorded) -> None:

@@ -94,7 +94,7 @@ def run_trigger(evt: ev.Event) -> RunTrigger | None:
     """
     # The most frequent events of a long log first: each case is one isinstance test.
     match evt:
-        case ev.ArtifactsFetched() | ev.MetricsRecorded() | ev.RunPlaced():
+        case ev.ArtifactsFetched() | ev.MetricsRecorded() | ev.RunPlaced() | ev.RunKeptAsRan():
             return None
         case ev.RunOverdue():
             return RunTrigger.FLAG_OVERDUE

@@ -89,6 +89,9 @@ class RunView:
     # Every reason the run was given, oldest first: what its tracker Notes may have said on an
     # earlier render, so a note the researcher wrote after it is told apart from bridge's part.
     reasons: tuple[str, ...] = ()
+    # Succeeded, with settings or code the inputs no longer give: what differs, old → new
+    # (``run.kept_as_ran``); None when the inputs give what it ran with, or it runs again.
+    kept: ev.RunKeptAsRan | None = None
 
     @property
     def run_id(self) -> str:

@@ -146,11 +146,23 @@ class Bridge:
     @property
     def kept_settings(self) -> Mapping[str, tuple[ev.SpecChange, ...]]:
         """
-        Succeeded runs whose settings the inputs changed during this object's life, with each
-        changed field: they keep what they ran with; ``retry(..., force=True)`` runs one again
-        with the new settings.
+        Succeeded runs whose settings or code the inputs change, as the log says now (each
+        run's ``RunKeptAsRan``), with each changed field: they keep what they ran with;
+        ``retry(..., force=True)`` runs one again with the new settings. Standing: they are
+        named as long as it holds, not only by the command that found the edit. A tracker
+        Status the researcher set on a run bridge ran, found during this object's life, is one
+        more change (``ev.TRACKER_STATUS``).
         """
-        return dict(self._session.kept_settings)
+        kept = {
+            run.run_id: run.kept.changes
+            for run in self._session.state().runs.values()
+            if run.kept is not None
+        }
+        for run_id, changes in self._session.kept_settings.items():
+            said = tuple(c for c in changes if c.field == ev.TRACKER_STATUS)
+            if said:
+                kept[run_id] = (*kept.get(run_id, ()), *said)
+        return kept
 
     @property
     def backend(self) -> Backend:

@@ -36,6 +36,7 @@ from bridge.projections.tracker_layout import template_of
 __all__ = [
     "METRICS_INPUT",
     "approval_summary",
+    "file_digest",
     "input_digests",
     "plan_events",
     "plan_excerpt",
@@ -59,6 +60,14 @@ def _sha(project: LoadedProject, rel: str | None) -> str:
         return hashlib.sha256(researchers_part((project.root / rel).read_bytes())).hexdigest()
     except OSError:
         return ""
+
+
+def file_digest(project: LoadedProject, rel: str) -> str:
+    """
+    The sha256 of one input file, by path relative to the project, as :func:`input_digests`
+    gives it (``""`` for a missing file).
+    """
+    return _sha(project, rel)
 
 
 def plan_events(project: LoadedProject) -> list[tuple[str, Sequence[ev.Event]]]:

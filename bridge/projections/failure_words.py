@@ -11,7 +11,9 @@ Chinese for, stay as written.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
+from bridge.events import types as ev
 from bridge.machine.classify import GENERIC_FAILURE
 
 __all__ = [
@@ -21,9 +23,13 @@ __all__ = [
     "CODE_REMOVED",
     "RUNNING_ELSEWHERE",
     "TRACKER_ROW_NOW",
+    "change_words",
+    "changed_words",
     "code_change_in_language",
     "failure_finding_in_language",
     "failure_in_language",
+    "kept_in_language",
+    "kept_retry",
     "retry_in_language",
     "running_elsewhere",
 ]
@@ -56,6 +62,71 @@ def code_change_in_language(said: str, language: str) -> str:
     parts = [f"{m.group(1)} {words[m.group(2)]}" for m in found if m is not None]
     # Not bridge's words whole (a path with ", " in it): kept as written rather than guessed.
     return "、".join(parts) if len(parts) == len(found) else said
+
+
+def changed_words(old: str, new: str) -> str:
+    """
+    ``old → new`` shown by the words that differ (a long command changes in one word).
+    """
+    a, b = old.split(" "), new.split(" ")
+    start = 0
+    while start < min(len(a), len(b)) and a[start] == b[start]:
+        start += 1
+    end = 0
+    while end < min(len(a), len(b)) - start and a[-1 - end] == b[-1 - end]:
+        end += 1
+    # A word added or dropped leaves one side empty: show the word before it (or after it, at
+    # the start) on both sides, so the line reads "… o → … o --steps 2", not "…  → … --steps 2".
+    if start == len(a) - end or start == len(b) - end:
+        if start:
+            start -= 1
+        elif end:
+            end -= 1
+    left = "… " if start else ""
+    right = " …" if end else ""
+    mid_a = " ".join(a[start : len(a) - end])
+    mid_b = " ".join(b[start : len(b) - end])
+    return f"{left}{mid_a}{right} → {left}{mid_b}{right}"
+
+
+def change_words(change: ev.SpecChange, zh: bool) -> str:
+    """
+    One changed field, ``field: old → new``; the edit of a run's code (``code: as run →
+    train.py edited``) in Chinese where ``zh``: a setting's name and values stay as written.
+    """
+    if zh and change.field == CODE_FIELD and change.old == AS_RUN:
+        return f"代码：运行时的版本 → {code_change_in_language(change.new, 'zh')}"
+    return f"{change.field}: {changed_words(change.old, change.new)}"
+
+
+def kept_in_language(changes: Sequence[ev.SpecChange], language: str) -> tuple[str, str]:
+    """
+    What a run kept as it ran (``RunKeptAsRan.changes``) is said with, in ``language``: the
+    kind of inputs its numbers come from (``earlier settings``, ``earlier code``, ``earlier
+    settings and code``) and each change, ``field: old → new``, joined by ``; ``.
+    """
+    zh = language == "zh"
+    code = any(c.field == CODE_FIELD for c in changes)
+    settings = any(c.field != CODE_FIELD for c in changes)
+    if zh:
+        kind = "旧设置与旧代码" if code and settings else "旧代码" if code else "旧设置"
+    else:
+        kind = (
+            "earlier settings and code"
+            if code and settings
+            else "earlier code"
+            if code
+            else "earlier settings"
+        )
+    return kind, ("；" if zh else "; ").join(change_words(c, zh) for c in changes)
+
+
+def kept_retry(run_ids: Sequence[str]) -> str:
+    """
+    The command that runs succeeded runs kept as they ran again, with the inputs as they are
+    (``--force``: ``--changed`` finds a change of settings, not an edit of code).
+    """
+    return f"bridge retry --force {' '.join(run_ids)}"
 
 
 # How the reason opens when the plan holds on rows the tracker says are RUNNING that bridge

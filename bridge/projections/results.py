@@ -35,6 +35,7 @@ from bridge.plan.vocabulary import ABLATION_WORD, ended_failed
 from bridge.projections import plot
 from bridge.projections.block_runs import sanity_ids
 from bridge.projections.code_review import unavailable_note
+from bridge.projections.failure_words import kept_in_language, kept_retry
 from bridge.projections.finding_words import blocked_in_language
 from bridge.projections.markdown import line, table
 from bridge.projections.outcome import (
@@ -55,7 +56,14 @@ from bridge.projections.text import stamp, t
 from bridge.projections.tracker import status_word
 from bridge.projections.unmatched import unmatched_note
 
-__all__ = ["AGGREGATE_HEADER", "RUN_HEADER", "VERDICT_ZH", "next_step", "number", "render"]
+__all__ = [
+    "AGGREGATE_HEADER",
+    "RUN_HEADER",
+    "VERDICT_ZH",
+    "next_step",
+    "number",
+    "render",
+]
 
 RUN_HEADER = ("Run", "System", "Key Metric", "Status")
 AGGREGATE_HEADER = ("System", "Metric", "Mean", "Std", "n", "Runs")
@@ -146,6 +154,23 @@ _WORDS: dict[str, tuple[str, str]] = {
         "Block 列）以在该块中判定。",
     ),
     "reason": ("Reason", "原因"),
+    "kept": (
+        "Numbers from earlier settings or code",
+        "来自旧设置或旧代码的数值",
+    ),
+    "kept_note": (
+        "These runs succeeded before their settings or code changed: their numbers, and the "
+        "verdicts that use them, come from what they ran with, not from the inputs as they are "
+        "now.",
+        "这些运行在其设置或代码变更之前已成功：其数值以及使用这些数值的判定，来自运行时的版本，"
+        "而非当前的输入。",
+    ),
+    # {runs}: ids; {kind}: earlier settings or code; {changes}: field: old → new; {retry}: the
+    # command; {them}: it or them (English only).
+    "kept_line": (
+        "- {runs} — numbers from {kind} ({changes}); `{retry}` runs {them} with the current ones.",
+        "- {runs} — 数值来自{kind}（{changes}）；`{retry}` 会用当前版本重新运行。",
+    ),
     "quality": ("Training-quality findings", "训练质量检查"),
     "quality_none": (
         "None: no NaN/Inf, divergence, overfitting or plateau in any recorded metric.",
@@ -237,7 +262,7 @@ def _key_cell(
     return f"{value.name} = {shown}{more}"
 
 
-def _status_cell(run: RunView) -> str:
+def _status_cell(run: RunView, language: str = "en") -> str:
     word = status_word(run)
     said = " ".join(run.found_status.replace("*", "").replace("`", "").split())
     if run.state is RunState.DONE_BEFORE and said and said.upper() != word:
@@ -247,7 +272,39 @@ def _status_cell(run: RunView) -> str:
         word = f"{word} ({said[:80]})"
     flags = run.metrics.quality if run.metrics is not None else ()
     kinds = sorted({f.kind for f in flags if f.blocking})
+    if run.kept is not None:
+        # Numbers from settings or code the inputs no longer give: marked where they are read,
+        # as a training-quality problem is (the section above the milestones says what changed).
+        kinds.append(kept_in_language(run.kept.changes, language)[0])
     return f"{word} ⚠ {', '.join(kinds)}" if kinds else word
+
+
+def _kept_section(state: PipelineState, language: str) -> list[str]:
+    """
+    The runs whose numbers come from earlier settings or code (``RunView.kept``), grouped by
+    what changed: each group's runs, the changes old → new and the retry that runs them with
+    the inputs as they are. Nothing when every succeeded run ran with the inputs of now.
+    """
+    # By what is shown: three seeds' params differ in their seed, never in the words shown.
+    groups: dict[tuple[str, str], list[str]] = {}
+    for run in state.runs.values():
+        if run.kept is not None and run.state is RunState.SUCCEEDED:
+            groups.setdefault(kept_in_language(run.kept.changes, language), []).append(run.run_id)
+    if not groups:
+        return []
+    lines = [f"## {_t('kept', language)}", "", _t("kept_note", language), ""]
+    for (kind, said), ids in groups.items():
+        lines.append(
+            _t("kept_line", language).format(
+                runs=", ".join(ids),
+                kind=kind,
+                changes=line(said),
+                retry=kept_retry(ids),
+                them="it" if len(ids) == 1 else "them",
+            )
+        )
+    lines.append("")
+    return lines
 
 
 def _asked_numbers(run: RunView, probe: str | None) -> bool:
@@ -718,6 +775,9 @@ def render(state: PipelineState, language: str = "en") -> str:
         f"- **{_t('stage', language)}:** `{state.stage.value}`",
         *([f"- {note}"] if (note := unavailable_note(state, language)) else []),
         "",
+        # Before any number: a reader taking these results on must know which came from
+        # settings or code the plan no longer has.
+        *_kept_section(state, language),
         f"## {_t('by_milestone', language)}",
         "",
     ]
@@ -750,7 +810,7 @@ def render(state: PipelineState, language: str = "en") -> str:
         runs = [state.runs[r] for r in milestone.run_ids]
         if runs:
             rows = [
-                (r.run_id, r.spec.system, _key_cell(r, listed, language), _status_cell(r))
+                (r.run_id, r.spec.system, _key_cell(r, listed, language), _status_cell(r, language))
                 for r in runs
             ]
             lines.extend([table(RUN_HEADER, rows), ""])
@@ -866,6 +926,11 @@ def render(state: PipelineState, language: str = "en") -> str:
             *(
                 [f"- **{_t(untrusted_label, language)}:** {untrusted}"]
                 if (untrusted := untrusted_phrase(outcome, zh=language == "zh"))
+                else []
+            ),
+            *(
+                [f"- **{_t('kept', language)}:** {', '.join(kept)}"]
+                if (kept := [r.run_id for r in state.runs.values() if r.kept is not None])
                 else []
             ),
             f"- **{_t('ready', language)}:** {ready}{why}",

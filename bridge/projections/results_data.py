@@ -16,6 +16,7 @@ import json
 from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.judge import EvaluationType, claim_scope
 from bridge.plan.criteria import Compound, Criterion
+from bridge.projections.failure_words import kept_retry
 from bridge.projections.outcome import (
     BlockResult,
     evaluate,
@@ -64,6 +65,14 @@ def _run(run: RunView) -> dict[str, object]:
         # so a reader of runs[] does not count it done (trial T6, 018).
         "ended_failed_before_bridge": run.failed_before_bridge,
         "reason": run.reason,
+        # Its numbers come from settings or code the inputs no longer give (null: from the
+        # inputs as they are): what changed, old → new, and the command that runs it again.
+        "kept_as_ran": {
+            "changes": [{"field": c.field, "old": c.old, "new": c.new} for c in run.kept.changes],
+            "retry": kept_retry([run.run_id]),
+        }
+        if run.kept is not None
+        else None,
         "argv": list(attempt.argv) if attempt else [],
         "finished_at": attempt.finished_at.isoformat() if attempt and attempt.finished_at else None,
         "key_metric": metrics.key_metric if metrics else None,
@@ -261,6 +270,8 @@ def document(state: PipelineState) -> dict[str, object]:
                 }
                 for block, runs in untrusted_blocks(outcome)
             ],
+            # The runs whose numbers come from earlier settings or code (runs[].kept_as_ran).
+            "kept_as_ran": [r.run_id for _, r in sorted(state.runs.items()) if r.kept is not None],
             "ready_for_review_loop": outcome.ready,
             "not_ready_reasons": list(outcome.not_ready),
             "ablation_planning": _ablations(state),

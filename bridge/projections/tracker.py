@@ -22,6 +22,8 @@ from bridge.plan.priority import Priority
 from bridge.projections.diagram import mermaid
 from bridge.projections.failure_words import (
     failure_in_language,
+    kept_in_language,
+    kept_retry,
     retry_in_language,
     running_elsewhere,
 )
@@ -128,6 +130,16 @@ def _notes(
     for kind, metrics in sorted(flagged.items()):
         named = ", ".join(line(m) for m in metrics)
         parts.append(f"⚠ {kind}" + (("：" if zh else ": ") + named if named else ""))
+    if run.kept is not None:
+        # Its numbers come from settings or code the inputs no longer give: said on its row,
+        # where a reader of the tracker alone looks (the console said it once, and only there).
+        kind, changes = kept_in_language(run.kept.changes, language)
+        retry = kept_retry([run.run_id])
+        parts.append(
+            f"数值来自{kind}（{line(changes)}），`{retry}` 会用当前版本重新运行"
+            if zh
+            else f"numbers from {kind} ({line(changes)}), `{retry}` runs it with the current ones"
+        )
     if run.reason and run.state not in (RunState.SUCCEEDED, RunState.DONE_BEFORE):
         # A run waiting to run again holds why it will (018: "retry asked by a person" in a
         # Chinese tracker's Notes), not why it failed.

@@ -26,6 +26,7 @@ from bridge.events.types import (
     RunCancelled,
     RunEvent,
     RunFailed,
+    RunKeptAsRan,
     RunLost,
     RunPlaced,
     RunPlanned,
@@ -35,6 +36,7 @@ from bridge.events.types import (
     RunSubmitted,
     RunSucceeded,
     RunTimedOut,
+    SpecChange,
     StageEntered,
 )  # fmt: skip
 from bridge.events.values import JobHandle
@@ -137,6 +139,36 @@ class TestFold:
         run = fold(store.read()).runs["R1"]
         assert run.state is RunState.SUCCEEDED and len(run.attempts) == 1
         assert (run.spec.block, run.spec.block_system, run.spec.command) == ("B2", "Ours", ("a",))
+
+    def test_a_succeeded_run_kept_as_it_ran_is_marked_until_unmarked_or_retried(self) -> None:
+        """`run.kept_as_ran` marks a succeeded run's result as from earlier settings, with no
+        transition; one with no changes, or a retry, takes the mark away; a run that has not
+        succeeded keeps nothing, and the fold refuses the mark."""
+        store = InMemoryEventStore()
+        handle = JobHandle(backend="local", attempt_id="R1-a1")
+        lr = SpecChange(field="params", old="lr=0.1", new="lr=0.2")
+        _record(store, "run:R1", RunPlanned(run_id="R1", milestone="M1", command=("a",)))
+        _record(
+            store,
+            "run:R1",
+            RunSubmitted(run_id="R1", attempt_id="R1-a1", attempt=1, backend="local"),
+            RunStarted(run_id="R1", attempt_id="R1-a1", handle=handle),
+            RunSucceeded(run_id="R1", attempt_id="R1-a1"),
+            RunKeptAsRan(run_id="R1", changes=(lr,), code={"train.py": "ab"}),
+        )
+        run = fold(store.read()).runs["R1"]
+        assert run.state is RunState.SUCCEEDED and len(run.attempts) == 1
+        assert run.kept is not None and run.kept.changes == (lr,)
+        assert dict(run.kept.code) == {"train.py": "ab"}
+        _record(store, "run:R1", RunKeptAsRan(run_id="R1"))
+        assert fold(store.read()).runs["R1"].kept is None
+        _record(store, "run:R1", RunKeptAsRan(run_id="R1", changes=(lr,)))
+        _record(store, "run:R1", RunRetryScheduled(run_id="R1", reason="retry asked", manual=True))
+        run = fold(store.read()).runs["R1"]
+        assert run.state is RunState.PENDING and run.kept is None
+        _record(store, "run:R1", RunKeptAsRan(run_id="R1", changes=(lr,)))
+        with pytest.raises(TransitionError, match="R1 kept as it ran in state pending"):
+            fold(store.read())
 
     def test_snapshot_does_not_change_as_records_follow(self) -> None:
         """A state taken earlier keeps its runs as they were when later records are applied."""

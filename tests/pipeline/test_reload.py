@@ -5,7 +5,9 @@ fixed configuration unblocks the pipeline.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -162,8 +164,9 @@ class TestReload:
         self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:
         """Editing the command after the runs succeeded runs nothing again (they keep what they
-        ran with), and `bridge run` says so once, with the change and the retry that applies
-        it, instead of printing nothing about the edit."""
+        ran with), and `bridge run` says so, with the change and the retry that applies it,
+        instead of printing nothing about the edit; and says it again while it holds (it was
+        said once, by the run that found the edit, and never again)."""
         project = write_project(tmp_path / "p")
         assert _run(project) is Stage.COLLECTED
         toml = project / "bridge.toml"
@@ -178,7 +181,11 @@ class TestReload:
         assert "`bridge retry --changed` runs them with the new settings." in said[0]
         assert " started " not in out  # nothing ran again
         assert main(["run", "--plain", "--project", str(project)]) == 0
-        assert "succeeded before the settings changed" not in capsys.readouterr().out
+        assert said == [
+            line
+            for line in capsys.readouterr().out.splitlines()
+            if "succeeded before the settings changed" in line
+        ]
         # The command it names does what it says: those three run again, with the new command.
         assert main(["retry", "--changed", "--project", str(project)]) == 0
         assert "will run again: R001, R002, R003" in capsys.readouterr().out
@@ -297,3 +304,154 @@ def test_a_block_set_for_a_succeeded_run_is_no_setting_it_ran_with(tmp_path: Pat
             bridge.retry(changed=True)
     finally:
         bridge.close()
+
+
+def _kept_marks(project: Path) -> dict[str, list[tuple[ev.SpecChange, ...]]]:
+    """Each run's `run.kept_as_ran` records, in log order: its changes each time."""
+    store = SQLiteEventStore(project / ".bridge" / "events.db")
+    try:
+        marks: dict[str, list[tuple[ev.SpecChange, ...]]] = {}
+        for r in store.read():
+            if isinstance(r.event, ev.RunKeptAsRan):
+                marks.setdefault(r.event.run_id, []).append(r.event.changes)
+        return marks
+    finally:
+        store.close()
+
+
+def _results(project: Path) -> tuple[str, dict[str, Any], str]:
+    logs = project / "refine-logs"
+    return (
+        (logs / "EXPERIMENT_RESULTS.md").read_text(),
+        json.loads((logs / "results.json").read_text()),
+        (logs / "EXPERIMENT_TRACKER.md").read_text(),
+    )
+
+
+class TestKeptAsRan:
+    def test_results_name_the_runs_from_earlier_settings_until_changed_back(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A setting changed after the runs succeeded was said once on the console, and the
+        results (results.md, results.json, the tracker) read as if made with it. Now the log
+        records it, each file names the runs, what changed and the retry; changing it back
+        takes the mark away, recorded too."""
+        project = write_project(tmp_path / "p")
+        assert _run(project) is Stage.COLLECTED
+        toml = project / "bridge.toml"
+        original = toml.read_text()
+        toml.write_text(original.replace("--lr 0.1", "--lr 0.2"))
+        assert main(["run", "--plain", "--project", str(project)]) == 0
+        capsys.readouterr()
+        page, data, tracker = _results(project)
+        assert (
+            "## Numbers from earlier settings or code\n\n"
+            "These runs succeeded before their settings or code changed"
+        ) in page
+        assert (
+            "- R001, R002, R003 — numbers from earlier settings (command: … 0.1 … → … 0.2 …); "
+            "`bridge retry --force R001 R002 R003` runs them with the current ones."
+        ) in page
+        assert "| R002 | Baseline | accuracy = 0.5 | DONE ⚠ earlier settings |" in page
+        assert "- **Numbers from earlier settings or code:** R001, R002, R003" in page
+        runs = {r["run_id"]: r for r in data["runs"]}
+        assert runs["R002"]["kept_as_ran"] == {
+            "changes": [
+                {
+                    "field": "command",
+                    "old": runs["R002"]["kept_as_ran"]["changes"][0]["old"],
+                    "new": runs["R002"]["kept_as_ran"]["changes"][0]["old"].replace("0.1", "0.2"),
+                }
+            ],
+            "retry": "bridge retry --force R002",
+        }
+        assert data["summary"]["kept_as_ran"] == ["R001", "R002", "R003"]
+        row = next(line for line in tracker.splitlines() if line.startswith("| R002 "))
+        assert row.endswith(
+            "exit 0; numbers from earlier settings (command: … 0.1 … → … 0.2 …), "
+            "`bridge retry --force R002` runs it with the current ones |"
+        )
+        toml.write_text(original)
+        assert main(["run", "--plain", "--project", str(project)]) == 0
+        assert "succeeded before" not in capsys.readouterr().out
+        page, data, tracker = _results(project)
+        assert "earlier settings" not in page + tracker
+        assert all(r["kept_as_ran"] is None for r in data["runs"])
+        assert data["summary"]["kept_as_ran"] == []
+        marks = _kept_marks(project)
+        assert [len(m) for m in marks["R002"]] == [1, 0]  # marked, then the mark gone
+
+    def test_a_script_edited_then_restored_is_no_code_edit(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """An edit of train.py then its revert (byte-identical to what ran) named every run
+        "code: as run → train.py edited" again: the revert was compared with the edit, not
+        with what ran. Now nothing is said, and the mark goes; an edit on top of an edit stays
+        one, against what ran."""
+        project = write_project(tmp_path / "p")
+        assert _run(project) is Stage.COLLECTED
+        script = project / "train.py"
+        ran = script.read_bytes()
+        script.write_bytes(ran + b"\n# tuned\n")
+        assert main(["run", "--plain", "--project", str(project)]) == 0
+        assert "(code: as run → train.py edited): kept as they ran" in capsys.readouterr().out
+        assert "numbers from earlier code (code: as run → train.py edited)" in _results(project)[0]
+        script.write_bytes(ran + b"\n# tuned twice\n")
+        assert main(["run", "--plain", "--project", str(project)]) == 0
+        assert "(code: as run → train.py edited): kept as they ran" in capsys.readouterr().out
+        script.write_bytes(ran)
+        assert main(["run", "--plain", "--project", str(project)]) == 0
+        out = capsys.readouterr().out
+        assert "succeeded before" not in out and " started " not in out, out
+        page, data, tracker = _results(project)
+        assert "earlier code" not in page + tracker
+        assert data["summary"]["kept_as_ran"] == []
+        # Marked once (the second edit says the same of them), then unmarked.
+        assert [len(m) for m in _kept_marks(project)["R001"]] == [1, 0]
+
+    def test_the_kept_line_stands_after_a_retry_of_the_failed_runs(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A setting of a succeeded run changed, then `bridge retry --failed`: the retry took
+        the edit and neither it nor any later `bridge run` said the run was kept as it ran,
+        though it still was. Now both say it, as long as it holds."""
+        project = write_project(tmp_path / "p")
+        toml = project / "bridge.toml"
+        toml.write_text(toml.read_text().replace('model = "baseline"', 'model = "nothing"'))
+        assert main(["run", "--plain", "--project", str(project)]) == 1  # R002 fails
+        bridge = Bridge(project)
+        try:
+            assert bridge.status().runs["R003"].state is RunState.SUCCEEDED
+            assert bridge.status().runs["R002"].state is RunState.FAILED
+        finally:
+            bridge.close()
+        capsys.readouterr()
+        toml.write_text(toml.read_text().replace("timeout_minutes = 5", "timeout_minutes = 6"))
+        toml.write_text(toml.read_text().replace('model = "method"', 'model = "method", x = "1"'))
+        # The time limit changed too, which changes no number: not among the changes.
+        kept = (
+            "R001, R003 succeeded before the settings changed (params: … system=Method → … "
+            "system=Method, x=1): kept as they ran; `bridge retry --changed` runs them with the "
+            "new settings."
+        )
+        assert main(["retry", "--failed", "--project", str(project)]) == 0
+        assert kept in capsys.readouterr().out.splitlines()
+        main(["run", "--plain", "--project", str(project)])
+        assert kept in capsys.readouterr().out.splitlines()
+
+    def test_chinese_results_say_it_in_chinese(self, tmp_path: Path) -> None:
+        """A plan written in Chinese reads the mark in Chinese, as the rest of its files."""
+        project = write_project(tmp_path / "p", toml_extra='language = "zh"')
+        assert _run(project) is Stage.COLLECTED
+        toml = project / "bridge.toml"
+        toml.write_text(toml.read_text().replace("--lr 0.1", "--lr 0.2"))
+        assert _run(project) is Stage.COLLECTED
+        page, _, tracker = _results(project)
+        assert "## 来自旧设置或旧代码的数值" in page
+        assert (
+            "- R001, R002, R003 — 数值来自旧设置（command: … 0.1 … → … 0.2 …）；"
+            "`bridge retry --force R001 R002 R003` 会用当前版本重新运行。"
+        ) in page
+        assert "| DONE ⚠ 旧设置 |" in page
+        said = "数值来自旧设置（command: … 0.1 … → … 0.2 …），`bridge retry --force R002`"
+        assert said in tracker

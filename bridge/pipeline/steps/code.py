@@ -22,6 +22,7 @@ from bridge.machine.triggers import StageTrigger
 from bridge.pipeline import retries
 from bridge.pipeline.recording import (
     METRICS_INPUT,
+    file_digest,
     input_digests,
     option_values,
     plan_events,
@@ -45,6 +46,7 @@ __all__ = [
     "changed_inputs",
     "code_files",
     "implement",
+    "kept_changes",
     "load",
     "place",
     "reload",
@@ -149,8 +151,9 @@ def respec(s: Session, reason: str, run_ids: Collection[str] | None = None) -> l
     Give each run (of ``run_ids``, or all) that has not succeeded and is not live the spec the
     inputs give now, recorded as ``RunSpecChanged`` (each field old → new, the input digests)
     before any attempt of it launches. Runs not in the log yet are planned. Returns the runs
-    whose spec changed. Succeeded runs whose spec the inputs change keep theirs; on a reload
-    (``run_ids`` None) they are put in ``s.kept_settings`` for ``bridge run`` to name.
+    whose spec changed. Succeeded runs whose spec the inputs change keep theirs (:func:`reload`
+    records them, ``RunKeptAsRan``); on a reload (``run_ids`` None) a tracker Status the
+    researcher set on a run bridge ran is put in ``s.kept_settings`` for ``bridge run`` to name.
     """
     state = s.state()
     inputs = input_digests(s.project)
@@ -222,7 +225,6 @@ def respec(s: Session, reason: str, run_ids: Collection[str] | None = None) -> l
         if old.state not in _RESPECABLE:
             if old.state is RunState.SUCCEEDED and run_ids is None:
                 # Its block is placed below, without running it again.
-                kept = _unplaced_changes(old.spec, spec)
                 row = rows.get(new.run_id)
                 # "running" is the word bridge wrote there while it ran (a tracker saved
                 # from an editor that had it open), never a request.
@@ -231,10 +233,11 @@ def respec(s: Session, reason: str, run_ids: Collection[str] | None = None) -> l
                 if row is not None and row.status not in ("done", "running"):
                     # The researcher set the Status of a row bridge ran (DONE → TODO): bridge
                     # keeps what it ran, and says so rather than writing DONE back in silence.
+                    # Its settings kept are recorded apart (_mark_kept), so they stand.
                     written = " ".join(row.status_raw.replace("**", "").split())
-                    kept = (*kept, ev.SpecChange(field=ev.TRACKER_STATUS, old="DONE", new=written))
-                if kept:
-                    s.kept_settings[new.run_id] = kept
+                    s.kept_settings[new.run_id] = (
+                        ev.SpecChange(field=ev.TRACKER_STATUS, old="DONE", new=written),
+                    )
             continue
         changes = _changes(old.spec, spec)
         appended = (
@@ -389,15 +392,89 @@ def _said(s: Session, paths: Sequence[str]) -> str:
     )
 
 
-def _kept_code(s: Session, changed: Sequence[str]) -> None:
+def _code_kept(
+    s: Session, before: Mapping[str, str]
+) -> dict[str, tuple[ev.SpecChange, dict[str, str]]]:
     """
-    Succeeded runs whose code was edited or removed: they keep what they ran with, like a
-    changed setting, and ``bridge run`` names them (``s.kept_settings``) instead of taking the
-    edit in silence.
+    The succeeded runs whose code (the script their command names, or a Python file beside it)
+    differs now from the code they ran, edited or removed: each with its change (``code: as
+    run → train.py edited``) and the sha256 of those files as it ran them. What a run ran is
+    its mark's digest of a file (``RunKeptAsRan.code``), else the digest recorded with the
+    plan before this reload (``before``): a file restored byte for byte to what ran is no
+    change, though it differs from the last recorded edit. A file added since (none recorded,
+    or recorded missing) is no code they ran (a new helper beside the script is not news about
+    them).
     """
-    for run_id, paths in _code_edited(s, changed, frozenset({RunState.SUCCEEDED})).items():
-        code = ev.SpecChange(field=CODE_FIELD, old=AS_RUN, new=_said(s, paths))
-        s.kept_settings[run_id] = (*s.kept_settings.get(run_id, ()), code)
+    specs = {spec.id: spec for spec in s.project.runs}
+    scripts: dict[tuple[str, tuple[str, ...]], set[str]] = {}  # many runs share one command
+    now: dict[str, str] = {}  # read once for the many runs that share a file
+    found: dict[str, tuple[ev.SpecChange, dict[str, str]]] = {}
+    for run in s.state().runs.values():
+        spec = specs.get(run.run_id)
+        if run.state is not RunState.SUCCEEDED or spec is None:
+            continue
+        key = (spec.cwd, spec.command)
+        if key not in scripts:
+            scripts[key] = run_script_paths(s.project, spec)
+        ran = dict(run.kept.code) if run.kept is not None else {}
+        differ: dict[str, str] = {}
+        for path in sorted(scripts[key] | set(ran)):
+            as_ran = ran.get(path) or before.get(path, "")
+            if not path.endswith(".py") or not as_ran:
+                continue
+            if path not in now:
+                now[path] = file_digest(s.project, path)
+            if now[path] != as_ran:
+                differ[path] = as_ran
+        if differ:
+            code = ev.SpecChange(field=CODE_FIELD, old=AS_RUN, new=_said(s, list(differ)))
+            found[run.run_id] = (code, differ)
+    return found
+
+
+# The fields of a run's spec that say how bridge schedules and counts it, not what it
+# computes: a succeeded run whose time limit changed has the numbers it would have now
+# (the quickstart's `timeout_minutes = 3` did not make its twenty results "earlier settings").
+_NOT_IN_NUMBERS = frozenset(
+    {
+        "estimated_minutes",
+        "timeout_minutes",
+        "max_retries",
+        "oom_max_attempts",
+        "priority",
+        "purpose",
+    }
+)
+
+
+def _mark_kept(s: Session, before: Mapping[str, str], reason: str) -> None:
+    """
+    Record, for each succeeded run whose settings (those its numbers depend on) or code the
+    inputs now change, what differs from what it ran with (``RunKeptAsRan``), so that the
+    results, results.json and the tracker say its numbers come from earlier settings or code;
+    and record the mark gone when the inputs give back what it ran with. Nothing when the
+    run's mark says so already.
+    """
+    settings = kept_changes(s)
+    code = _code_kept(s, before)
+    planned = {spec.id for spec in s.project.runs}
+    for run in s.state().runs.values():
+        # A run the inputs no longer plan has no settings to compare: its mark stands.
+        if run.state is not RunState.SUCCEEDED or run.run_id not in planned:
+            continue
+        edited = code.get(run.run_id)
+        said = (c for c in settings.get(run.run_id, ()) if c.field not in _NOT_IN_NUMBERS)
+        changes = (*said, *((edited[0],) if edited else ()))
+        ran = edited[1] if edited else {}
+        if run.kept is None and not changes:
+            continue
+        if run.kept is not None and (run.kept.changes, dict(run.kept.code)) == (changes, ran):
+            continue
+        s.append(
+            f"run:{run.run_id}",
+            [ev.RunKeptAsRan(run_id=run.run_id, changes=changes, code=ran, reason=reason)],
+            run.stream_version,
+        )
 
 
 def _runs_again(run: RunView) -> bool:
@@ -423,7 +500,7 @@ def reload(s: Session, changed: Sequence[str]) -> tuple[str, ...]:
     state = s.state()
     reason = f"inputs changed: {', '.join(changed)}"
     respecced = respec(s, reason)
-    _kept_code(s, changed)
+    _mark_kept(s, state.plan.inputs if state.plan is not None else {}, reason)
     now = s.state()
     ended = [r for r in respecced if _runs_again(now.runs[r])]
     again = retries.schedule(s, ended, f"its settings changed ({reason})").all if ended else ()
