@@ -2,9 +2,10 @@
 Which runs the plan or tracker says wait for others: a ``Depends On`` column (011's milestone
 tables ``| Run | Task | Depends On | Cost | Gate |``), the arrows of a dependency section (005's
 ``## Dependency graph``: ``M0: R001 -> R002 -> R003``) or a note (``after R003+R004``, ``depends
-R006``, ``Can start after R008``), and a cell naming its input (``postprocess from R005 +
-R011``). bridge runs milestones in order, but within a milestone it would start every run at
-once; these make a run wait for the runs it needs (``depends_on``).
+R006``, ``Can start after R008``) in a row's Notes, another of its cells or its section's
+heading, and a cell naming its input (``postprocess from R005 + R011``). bridge runs
+milestones in order, but within a milestone it would start every run at once; these make a run
+wait for the runs it needs (``depends_on``).
 """
 
 from __future__ import annotations
@@ -17,9 +18,11 @@ from bridge.plan.model import StatedDependency
 from bridge.plan.text import Document, plain
 
 __all__ = [
+    "cell_dependencies",
     "dependency_ids",
     "from_dependencies",
     "graph_dependencies",
+    "heading_dependencies",
     "note_dependencies",
     "table_dependencies",
 ]
@@ -116,6 +119,52 @@ def note_dependencies(row: str, notes: str, file: str, line: int) -> StatedDepen
     if not on:
         return None
     return StatedDependency(row=row, on=on, said=plain(notes).strip(), file=file, line=line)
+
+
+def cell_dependencies(
+    row: str, cells: Sequence[str], runs: Collection[str], file: str, line: int
+) -> StatedDependency | None:
+    """
+    What a tracker row's other free-text cells say the run waits for, as its Notes would
+    (026's G7, "Queued after G6" in its File column), or None: only ids of ``runs`` (the
+    tracker's rows), so a result ("+3pp after fixing A2") names no run unless it is one.
+    ``cells`` are the row's cells but its id and Notes.
+    """
+    ids: list[str] = []
+    said: list[str] = []
+    for cell in cells:
+        named = [
+            i
+            for match in _NOTE.finditer(plain(cell))
+            for i in dependency_ids(match["ids"])
+            if i in runs
+        ]
+        if named:
+            ids += named
+            said.append(plain(cell).strip())
+    on = tuple(i for i in dict.fromkeys(ids) if i != row)
+    if not on:
+        return None
+    return StatedDependency(row=row, on=on, said="; ".join(said), file=file, line=line)
+
+
+def heading_dependencies(
+    doc: Document, rows: Sequence[tuple[str, int]], runs: Collection[str]
+) -> list[StatedDependency]:
+    """
+    What a section heading says its rows wait for (026's ``### GPU 1 Queue (`queue_gpu1.sh` —
+    starts after P6)``): each of ``rows`` (run id, 1-based line in ``doc``) under such a
+    heading waits for the ``runs`` it names, the nearest heading that names one deciding.
+    """
+    stated: list[StatedDependency] = []
+    for run_id, line in rows:
+        around = [h for h in doc.headings if h.index < line - 1 < h.end]
+        for heading in sorted(around, key=lambda h: -h.level):
+            found = cell_dependencies(run_id, (heading.text,), runs, doc.file, line)
+            if found is not None:
+                stated.append(found)
+                break
+    return stated
 
 
 # A row's cell naming the runs whose outputs it takes: "postprocess from R005 + R011" (005's

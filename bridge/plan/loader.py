@@ -15,8 +15,10 @@ import attrs
 
 from bridge.errors import PlanError
 from bridge.plan.dependencies import (
+    cell_dependencies,
     from_dependencies,
     graph_dependencies,
+    heading_dependencies,
     note_dependencies,
     table_dependencies,
 )
@@ -429,6 +431,25 @@ def _block_statuses(table: Table, file: str) -> tuple[BlockRowStatus, ...]:
     return tuple(found)
 
 
+# A header of a column holding what a run executes, not words about it.
+_COMMAND_HEADER = re.compile(r"command|\bcmd\b|命令|脚本|script", re.IGNORECASE)
+
+
+def _free_text(run: TrackerRun) -> tuple[str, ...]:
+    """
+    A tracker row's cells that may say in words what it waits for: all but its id (the first),
+    its Notes (read on their own), its Status (bridge writes it, its "waits for R017" too, which
+    read back would keep a wait the plan no longer states) and a command or script.
+    """
+    positions = column_positions(tuple(run.columns))
+    kept = {0, positions.get("notes"), positions.get("status")}
+    return tuple(
+        cell
+        for n, (header, cell) in enumerate(run.columns.items())
+        if n not in kept and not _COMMAND_HEADER.search(header)
+    )
+
+
 def _stated_dependencies(
     plan_doc: Document | None, tracker_doc: Document | None, tracker_runs: Sequence[TrackerRun]
 ) -> tuple[StatedDependency, ...]:
@@ -443,17 +464,32 @@ def _stated_dependencies(
         *(d for doc in docs for d in graph_dependencies(doc)),
     ]
     rows = {d.row for d in stated}
+    ids = {run.id for run in tracker_runs}
+    by_heading = {
+        (d.row, d.file, d.line): d
+        for d in (
+            heading_dependencies(tracker_doc, [(r.id, r.line) for r in tracker_runs], ids)
+            if tracker_doc is not None
+            else []
+        )
+    }
     for run in tracker_runs:
         if run.id in rows or run.line in {d.line for d in stated if d.file == run.file}:
             continue
-        noted = note_dependencies(run.id, run.notes, run.file, run.line)
+        # The Notes first, then the row's other free-text cells (026's G7: "Queued after G6"
+        # in its File column, which as Notes made G7 wait), then its section's heading (026's
+        # "GPU 1 Queue (… — starts after P6)"): the id and Notes cells are no other text.
+        noted = (
+            note_dependencies(run.id, run.notes, run.file, run.line)
+            or cell_dependencies(run.id, _free_text(run), ids, run.file, run.line)
+            or by_heading.get((run.id, run.file, run.line))
+        )
         if noted is not None:
             stated.append(noted)
             rows.add(run.id)
     # A cell naming the runs a row takes its input from counts beside a column or arrow: 005's
     # graph says "R012 -> postprocess R013", while R013's row says "postprocess from R005 +
     # R011", and R013 started before R011's output existed (trial B).
-    ids = {run.id for run in tracker_runs}
     for run in tracker_runs:
         taken = from_dependencies(run.id, list(run.columns.values()), ids, run.file, run.line)
         if taken is not None:

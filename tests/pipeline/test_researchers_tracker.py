@@ -1301,6 +1301,39 @@ def test_rows_auto_queued_outside_bridge_are_not_launched(tmp_path: Path) -> Non
     assert "| E1 | Split-budget MATH-500 (n=200) | ⏳ |" in text
 
 
+@needs_shared
+def test_rows_marked_not_run_with_a_chinese_reason_are_not_launched(tmp_path: Path) -> None:
+    """Trial on 026: P6 and G6 marked `NOT RUN — 服务器上运行中` (bridge's own advice, the
+    reason in Chinese) were launched, P6 as the sanity run, and their cells rewritten to ✅,
+    the reason lost. They are out of scope and their cells kept as written."""
+    from tests.plan.corpus import as_project
+
+    project = as_project("026", tmp_path)
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    on_server = "NOT RUN — 服务器上运行中"
+    text = tracker.read_text(encoding="utf-8").replace("| ⏳ |", "| TODO |")
+    for row in ("| P6 | MRSD pilot (8B, MATH-500, n=200) |", "| G6 | 9B thinking@1024 (n=1319) |"):
+        text = text.replace(f"{row} 🔄 |", f"{row} {on_server} |", 1)
+    tracker.write_text(text, encoding="utf-8")
+    (project / "bridge.toml").write_text(
+        f'[bridge]\ncode_review = false\n[run]\ncommand = ["{sys.executable}", "-c", "pass"]\n'
+    )
+    bridge = Bridge(project)
+    try:
+        bridge.run()
+        state = bridge.status()
+    finally:
+        bridge.close()
+    for run_id in ("P6", "G6"):
+        assert state.runs[run_id].state is RunState.OUT_OF_SCOPE
+        assert not state.runs[run_id].attempts
+    text = tracker.read_text(encoding="utf-8")
+    assert f"| P6 | MRSD pilot (8B, MATH-500, n=200) | {on_server} |" in text
+    assert f"| G6 | 9B thinking@1024 (n=1319) | {on_server} |" in text
+    # Listed with its reason where the rewritten tracker names the rows bridge does not run.
+    assert f"- P6 — 不在范围内: {on_server}\n" in text
+
+
 def _failed_once(root: Path) -> Path:
     """S1 (sanity) and R2 succeed, R1 (must-run) fails: a first `bridge run` done."""
     write_project(

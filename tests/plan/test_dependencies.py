@@ -182,3 +182,45 @@ def test_a_cycle_read_from_prose_is_warned_about_not_refused(tmp_path: Path) -> 
         w.message.startswith("the stated dependencies make runs wait for each other (R00")
         for w in project.warnings
     )
+
+
+def test_a_wait_said_in_another_cell_or_a_heading_is_read(tmp_path: Path) -> None:
+    """026's G7 says "Queued after G6" in its File column, and its queues' headings say "starts
+    after P6": G7 started with G6 (as Notes the same words made it wait). A run named in any
+    free-text cell or the section's heading is waited for; a word that is no run is not."""
+    (tmp_path / "refine-logs").mkdir()
+    (tmp_path / "refine-logs" / "EXPERIMENT_PLAN.md").write_text("# Plan\n")
+    (tmp_path / "refine-logs" / "EXPERIMENT_TRACKER.md").write_text(
+        "| ID | Experiment | Status | Key Result | File |\n|---|---|---|---|---|\n"
+        "| R1 | a | TODO | — | out/r1 |\n"
+        "| R2 | b | TODO | — | Queued after R1 |\n"
+        "| R3 | c | TODO | +3pp after A2 | out/r3 |\n\n"
+        "### GPU 1 Queue (`queue.sh` — starts after R2)\n"
+        "| ID | Experiment | Status | Priority |\n|---|---|---|---|\n"
+        "| R4 | d | TODO | HIGH |\n"
+        "| R5 | e | TODO | after R4 |\n"
+        # bridge's own recorded status read back: no wait of the row's.
+        "| R6 | f | TODO (waits for R1, which bridge does not run: it runs once R1 is done) | |\n"
+    )
+    project = load_project(tmp_path)
+    waits = {r.id: r.depends_on for r in project.runs}
+    assert waits == {
+        "R1": (),
+        "R2": ("R1",),
+        "R3": (),
+        "R4": ("R2",),
+        "R5": ("R4",),
+        "R6": ("R2",),
+    }
+    assert not [w for w in project.warnings if "waits for" in w.message]
+
+
+@needs_shared
+def test_026_queued_rows_wait_for_what_their_cells_and_headings_name(tmp_path: Path) -> None:
+    """026: G7 "Queued after G6" (File column); "GPU 1 Queue (… — starts after P6)" holds E1-E6,
+    "GPU 0 Queue (… — starts after G6)" E7-E10. No other corpus plan's `bridge plan` changed."""
+    waits = {r.id: r.depends_on for r in load_project(as_project("026", tmp_path)).runs}
+    assert waits["G7"] == ("G6",)
+    assert {waits[r] for r in ("E1", "E2", "E3", "E4", "E4b", "E5", "E6")} == {("P6",)}
+    assert {waits[r] for r in ("E7", "E8", "E9", "E10")} == {("G6",)}
+    assert waits["P6"] == waits["G6"] == waits["G1"] == ()

@@ -328,6 +328,60 @@ def test_plain_words_for_not_running(status: str, read: str) -> None:
     assert normalise_status(status) == read
 
 
+@pytest.mark.parametrize(
+    ("status", "read"),
+    [
+        ("NOT RUN — running on server", "blocked"),
+        ("NOT RUN — 无配额 quota", "blocked"),
+        # A reason with no Latin letter, or none at all, read as TODO and launched.
+        ("NOT RUN — 集群配额不足", "blocked"),
+        ("NOT RUN — 服务器上", "blocked"),
+        ("NOT RUN", "blocked"),
+        ("**NOT RUN**", "blocked"),
+        ("⬜ NOT RUN — 无 GPU", "blocked"),
+        ("不运行 — 服务器上运行中", "blocked"),
+        # A failure the reason names is another run's: this row never ran.
+        ("NOT RUN — R001 failed", "blocked"),
+        ("NOT RUN — MOOT", "skipped"),
+        ("NOT_RUN_R002_FAIL", "blocked"),
+        ("Not running", "todo"),
+    ],
+)
+def test_not_run_with_any_reason_is_not_launched(status: str, read: str) -> None:
+    """Trial on 026 and 032: NOT RUN was honoured only when its reason held Latin letters."""
+    from bridge.plan.vocabulary import normalise_status
+
+    assert normalise_status(status) == read
+
+
+@needs_shared
+def test_rows_marked_not_run_with_a_chinese_reason_are_out_of_scope(tmp_path: Path) -> None:
+    """Trial on 026 (P6, G6) and 032 (E05, E06): following bridge's advice "不归 bridge 运行的
+    标为 NOT RUN — ‹原因›", the researcher wrote `NOT RUN — 服务器上运行中`; `bridge plan`
+    listed P6 first to launch and G6 after it (032's E05 and E06, a bare NOT RUN, too)."""
+    from bridge.plan.vocabulary import OUT_OF_SCOPE_STATUSES
+
+    def marked(name: str, rows: dict[str, str]) -> dict[str, tuple[str, str]]:
+        root = as_project(name, tmp_path / name)
+        tracker = root / "refine-logs" / "EXPERIMENT_TRACKER.md"
+        lines = tracker.read_text(encoding="utf-8").splitlines(keepends=True)
+        for run_id, status in rows.items():
+            (at,) = [n for n, line in enumerate(lines) if line.startswith(f"| {run_id} |")]
+            cells = lines[at].split(" | ")
+            cells[status_column[name]] = status
+            lines[at] = " | ".join(cells)
+        tracker.write_text("".join(lines), encoding="utf-8")
+        return {r.id: (r.status, r.status_raw) for r in load_project(root).runs}
+
+    status_column = {"026": 2, "032": 5}
+    on_server = "NOT RUN — 服务器上运行中"
+    runs = marked("026", {"P6": on_server, "G6": on_server})
+    assert runs["P6"] == runs["G6"] == ("blocked", on_server)
+    runs = marked("032", {"E05": on_server, "E06": "NOT RUN"})
+    assert {runs[r][0] for r in ("E05-s0", "E05-s1", "E05-s2", "E06")} <= OUT_OF_SCOPE_STATUSES
+    assert runs["E06"] == ("blocked", "NOT RUN")
+
+
 def test_an_unknown_status_is_said_before_it_is_launched() -> None:
     """An unknown status is bridge's to run (plan-format.md); `bridge plan` now says which rows
     that is, with what to write instead."""
