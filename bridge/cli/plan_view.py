@@ -240,16 +240,11 @@ def _judged_systems(project: LoadedProject, block: Block) -> tuple[str, ...]:
     row ruled out (027's R-L2 STOPPED_BY_USER, NOT RUN) counts for nothing there, so B1's
     other run is its one system and the subject of a clause naming none.
     """
-    from bridge.plan.vocabulary import OUT_OF_SCOPE_STATUSES, says_not_run
-
-    # As the log records them (bridge/pipeline/recording.py): every out-of-scope status, a
-    # blocked row's (027's BLOCKED_BY_M1.5) too, is ruled out.
+    ruled_out = set(_ruled_out(project))
     own = dict.fromkeys(
         r.block_system or r.system
         for r in project.runs
-        if r.block == block.id
-        and r.status not in OUT_OF_SCOPE_STATUSES
-        and not says_not_run(r.status_raw)
+        if r.block == block.id and r.id not in ruled_out
     )
     return tuple(s for s in own if s)
 
@@ -414,6 +409,8 @@ def _ruled_out(project: LoadedProject) -> list[str]:
     """The runs the results count for nothing: out of scope, or said not to run."""
     from bridge.plan.vocabulary import OUT_OF_SCOPE_STATUSES, says_not_run
 
+    # As the log records them (bridge/pipeline/recording.py): every out-of-scope status, a
+    # blocked row's (027's BLOCKED_BY_M1.5) too, is ruled out.
     return [
         r.id
         for r in project.runs
@@ -429,11 +426,12 @@ def unplanned_systems(
     project: LoadedProject, language: str = "en"
 ) -> tuple[list[PlanWarning], list[PlanWarning]]:
     """
-    A warning at each block's Success criterion line for each system its checkable clauses
-    compare that no planned run stands for (:func:`_unplanned`), with how to connect a run to
-    it (an alias, as the results advise once it is too late); in ``language``. Those of a
-    sanity block come first, apart, saying what follows: its criterion left open holds
-    nothing, and the later milestones launch after the sanity runs pass.
+    A warning at the Success criterion line of each block whose checkable clauses compare
+    systems no planned run stands for (:func:`_unplanned`), naming them and how to connect a
+    run to one (an alias, as the results advise once it is too late); in ``language``.
+    Returned as (a sanity block's, the others'): a sanity block's come first, saying what
+    follows: its criterion left open holds nothing, and the later milestones launch once its
+    runs pass.
     """
     from bridge.plan.criteria import Compound, Criterion, parse_criterion
     from bridge.plan.metric_names import plan_metric_names
