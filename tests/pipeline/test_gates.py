@@ -178,12 +178,17 @@ class TestSanityCriterion:
                 "accuracy > 0.5", "the smoke test looks reasonable; composite accuracy > 0.5", 1
             )
         )
-        bridge = Bridge(project)
+        from tests.pipeline.test_notifications import Recording
+
+        notifier = Recording()
+        bridge = Bridge(project, notifier=notifier)
         try:
             assert bridge.run() is Stage.COLLECTED
             state = bridge.status()
         finally:
             bridge.close()
+        assert "bridge: sanity runs passed, criterion not judged" in notifier.titles
+        assert "bridge: sanity passed" not in notifier.titles
         reasons = {evt.stage: evt.reason for _, evt in state.stage_history}
         passed = reasons["SANITY_OK"]
         assert passed.startswith(

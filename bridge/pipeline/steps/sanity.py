@@ -195,7 +195,13 @@ def sanity(s: Session) -> Step:
         if unmet:
             passed = notes  # the approval leads, so the next check finds it
         s.append("bridge", [ev.SanityChecked(passed=True, detail=passed[:2000])])
-        s.notify("milestone", "bridge: sanity passed", passed)
+        s.notify(
+            "milestone",
+            "bridge: sanity runs passed, criterion not judged"
+            if unjudged and not unmet
+            else "bridge: sanity passed",
+            passed,
+        )
         said = "sanity milestone passed" + (f"; {notes}" if notes else "")
         if unjudged and not unmet:
             # Not "passed" plainly: the runs passed and the criterion was never judged, so it
