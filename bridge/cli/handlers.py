@@ -143,7 +143,12 @@ def plan(args: Parsed) -> int:
     from rich.table import Table
 
     from bridge.cli.console import styled
-    from bridge.cli.plan_view import proposed_unknown, render_blocks, stop_rule_lines
+    from bridge.cli.plan_view import (
+        proposed_unknown,
+        render_blocks,
+        stop_rule_lines,
+        unplanned_systems,
+    )
     from bridge.machine.sanity_probe import probe_of
     from bridge.pipeline import bootstrap
     from bridge.plan import load_project, plan_json
@@ -165,7 +170,10 @@ def plan(args: Parsed) -> int:
     # A clause the results could not judge for want of the proposed system: said now, at the
     # criterion's line, as a missing baseline is (005's B1, trial B).
     language = chosen_language(loaded.options.language, loaded.plan.language)
-    scripts = (*scripts, *proposed_unknown(loaded, language))
+    # A clause whose system no planned run stands for: said now, with the alias that connects
+    # one; a sanity block's first, as its criterion left open holds nothing (006's B5).
+    sanity_first, unplanned = unplanned_systems(loaded, language)
+    scripts = (*sanity_first, *scripts, *proposed_unknown(loaded, language), *unplanned)
     if args.json:
         data = plan_json(loaded)
         listed = data["warnings"]

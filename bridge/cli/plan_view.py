@@ -5,6 +5,7 @@ its compared systems and the runs attributed to it, then the runs attributed to 
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from bridge.cli.console import terminal_cells
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
     from bridge.plan.model import Block, PlanWarning
     from bridge.plan.runs import RunSpec
 
-__all__ = ["proposed_unknown", "render_blocks", "stop_rule_lines"]
+__all__ = ["proposed_unknown", "render_blocks", "stop_rule_lines", "unplanned_systems"]
 
 
 def stop_rule_lines(project: LoadedProject, language: str = "en") -> list[Text]:
@@ -120,6 +121,7 @@ def render_blocks(project: LoadedProject, language: str = "en") -> Group:
                 # (039's B2 and R004's "MART deletion suite"), as the results read it.
                 criterion_systems(block.systems, block.success_criterion, systems_of_runs),
                 project.plan.method_text(),
+                project,
             )
         )
         systems = "; ".join(block.systems) or "-"
@@ -184,13 +186,15 @@ def _criterion_lines(
     aliases: Sequence[str] = (),
     systems: Sequence[str] = (),
     method: str = "",
+    project: LoadedProject | None = None,
 ) -> list[str]:
     """
     How the results will judge a criterion, clause by clause, so a researcher can reword it
     before running (``read as:`` a rule, or why it is not machine-checkable). ``aliases``: the
     metric names ``[metrics] aliases`` connects, which the criterion may use too; ``systems``:
     the names the results read it with (the block's, else its runs'); ``method``: the plan's
-    method thesis, by which the results may tell the proposed system.
+    method thesis, by which the results may tell the proposed system; ``project``: the loaded
+    project, whose planned runs say which compared systems will have numbers.
     """
     from bridge.plan.criteria import Compound, Criterion, parse_criterion
     from bridge.plan.metric_names import plan_metric_names
@@ -221,6 +225,12 @@ def _criterion_lines(
             what += t("plan_no_baseline", language)
         elif isinstance(clause, Criterion) and _no_proposed(clause, block, systems, method):
             what += t("plan_no_proposed", language)
+        elif (
+            isinstance(clause, Criterion)
+            and project is not None
+            and (missing := _unplanned(project, clause, block, systems, method))
+        ):
+            what += t("plan_unplanned", language).format(systems=", ".join(missing))
         lines.append(f"{label if number == 1 else ' ' * terminal_cells(label)}{index}{what}")
     return lines
 
@@ -233,18 +243,12 @@ def _judged_systems(project: LoadedProject, block: Block) -> tuple[str, ...]:
     RUN), which counts for nothing there, so B1's other run is its one system and the subject
     of a clause naming none.
     """
-    from bridge.plan.vocabulary import OUT_OF_SCOPE_STATUSES, says_not_run
     from bridge.projections.block_runs import sanity_apart
 
     sanity = frozenset(m.id for m in project.milestones if m.sanity)
     judged, _ = sanity_apart(block.id, project.runs, _fields, sanity)
-    # As the log records them (bridge/pipeline/recording.py): every out-of-scope status, a
-    # blocked row's (027's BLOCKED_BY_M1.5) too, is ruled out.
-    own = dict.fromkeys(
-        r.block_system or r.system
-        for r in judged
-        if r.status not in OUT_OF_SCOPE_STATUSES and not says_not_run(r.status_raw)
-    )
+    ruled_out = set(_ruled_out(project))
+    own = dict.fromkeys(r.block_system or r.system for r in judged if r.id not in ruled_out)
     return tuple(s for s in own if s)
 
 
@@ -263,13 +267,29 @@ def _no_proposed(clause: Criterion, block: Block, systems: Sequence[str], method
     («top contributor <40%», with A0, RAW joint v5 and the wrapper) was read as "the proposed
     system: …" and judged open after the runs, with no word before them (trial B).
     """
-    from bridge.machine.comparisons import ClauseContext, Inconclusive, subject_of
-    from bridge.plan.criteria import BASELINE, Scope
-    from bridge.projections.block_runs import candidate_system, reference_system
+    from bridge.plan.criteria import Scope
 
     # No systems: the block's runs, which name none, are the subject together.
     if clause.subject or not systems or clause.scope is not Scope.SINGLE:
         return False
+    return _subject(clause, block, systems, method) is None
+
+
+def _subject(clause: Criterion, block: Block, systems: Sequence[str], method: str) -> str | None:
+    """
+    The system ``clause`` is about, as :func:`bridge.machine.comparisons.subject_of` will read
+    it (asked of it, so the preview and the results cannot differ): the one it names, else the
+    block's proposed system unless the clause compares with it (039's B3 «GNN 同时优于 MART»,
+    MART the system the method thesis names: previewed as "the proposed system vs MART" and
+    judged "the proposed system is not known"), else the only other system besides the
+    references; ``None`` when none of these names one.
+    """
+    from bridge.machine.comparisons import ClauseContext, Inconclusive, subject_of
+    from bridge.plan.criteria import BASELINE
+    from bridge.projections.block_runs import candidate_system, reference_system
+
+    if clause.subject:
+        return clause.subject
     reference = block.baseline if block.baseline in systems else reference_system(systems)
     candidate: str | None = block.proposed
     if not (candidate in systems and candidate != reference):
@@ -290,10 +310,9 @@ def _no_proposed(clause: Criterion, block: Block, systems: Sequence[str], method
     )
     named = clause.reference if clause.reference not in (None, BASELINE) else None
     try:
-        subject_of(clause, context, systems, named, [])
+        return subject_of(clause, context, systems, named, [])
     except Inconclusive:
-        return True
-    return False
+        return None
 
 
 def proposed_unknown(project: LoadedProject, language: str = "en") -> list[PlanWarning]:
@@ -344,6 +363,168 @@ def proposed_unknown(project: LoadedProject, language: str = "en") -> list[PlanW
             )
         )
     return out
+
+
+def _unplanned(
+    project: LoadedProject, clause: Criterion, block: Block, systems: Sequence[str], method: str
+) -> list[str]:
+    """
+    The systems ``clause`` compares (its subject and, for a comparison, its reference, as the
+    results will read them) that no planned run stands for: not a system of the block's own
+    runs, nor one another block's run stands for (as :func:`bridge.projections.block_runs.
+    block_runs` shares them). The results find no numbers for such a system and leave the
+    clause open: 006's B5 «composite skill > 0» is judged on "S3 composite", which R002
+    computes under its tracker name ``combine_net_load_runs.py``; `bridge plan` read it as a
+    checkable clause with no word, and the sanity milestone passed on it unjudged (trial).
+    Empty for a block with no runs of its own (a block finished before this plan) or with no
+    compared systems (its runs' systems are its systems).
+    """
+    from bridge.plan.attribution import SANITY_CHECK, stands_for
+    from bridge.plan.criteria import BASELINE, Mode, Scope
+    from bridge.projections.block_runs import reference_system
+
+    if not block.systems or clause.scope is not Scope.SINGLE:
+        return []
+    sanity = {m.id for m in project.milestones if m.sanity}
+    ruled_out = set(_ruled_out(project))
+    own = [r for r in project.runs if r.block == block.id and not r.task and r.id not in ruled_out]
+    if not own:
+        return []
+    # As the results choose a block's runs: sanity runs only for the sanity block itself.
+    sanity_block = all(r.milestone in sanity for r in own)
+    if not sanity_block:
+        own = [r for r in own if r.milestone not in sanity]
+    others = [
+        r
+        for r in project.runs
+        if r.block != block.id
+        and not r.task
+        and r.id not in ruled_out
+        and (
+            sanity_block
+            or (r.milestone not in sanity and not r.attribution.startswith(SANITY_CHECK))
+        )
+    ]
+    involved = [_subject(clause, block, systems, method)]
+    if clause.mode is not Mode.ABSOLUTE and clause.derived is None:
+        reference = (
+            (block.baseline if block.baseline in systems else reference_system(systems))
+            if clause.reference == BASELINE
+            else clause.reference
+        )
+        involved.append(reference)
+    mine = {r.block_system or r.system for r in own}
+    return [
+        system
+        for system in dict.fromkeys(involved)
+        if system
+        and system not in mine
+        and not any(
+            stands_for(name, system, block.systems)
+            for r in others
+            for name in (r.block_system or r.system, r.system, *r.aliases)
+        )
+    ]
+
+
+def _ruled_out(project: LoadedProject) -> list[str]:
+    """The runs the results count for nothing: out of scope, or said not to run."""
+    from bridge.plan.vocabulary import OUT_OF_SCOPE_STATUSES, says_not_run
+
+    # As the log records them (bridge/pipeline/recording.py): every out-of-scope status, a
+    # blocked row's (027's BLOCKED_BY_M1.5) too, is ruled out.
+    return [
+        r.id
+        for r in project.runs
+        if r.status in OUT_OF_SCOPE_STATUSES or says_not_run(r.status_raw)
+    ]
+
+
+# A System cell naming a comparison of systems rather than one ("signal heuristic vs oracle").
+_COMPARES = re.compile(r"\bvs\.?(?!\w)|\bversus\b|对比|相比", re.IGNORECASE)
+
+
+def unplanned_systems(
+    project: LoadedProject, language: str = "en"
+) -> tuple[list[PlanWarning], list[PlanWarning]]:
+    """
+    A warning at the Success criterion line of each block whose checkable clauses compare
+    systems no planned run stands for (:func:`_unplanned`), naming them and how to connect a
+    run to one (an alias, as the results advise once it is too late); in ``language``.
+    Returned as (a sanity block's, the others'): a sanity block's come first, saying what
+    follows: its criterion left open holds nothing, and the later milestones launch once its
+    runs pass.
+    """
+    from bridge.plan.criteria import Compound, Criterion, parse_criterion
+    from bridge.plan.metric_names import plan_metric_names
+    from bridge.plan.model import PlanWarning
+    from bridge.projections.block_runs import criterion_systems
+    from bridge.projections.text import t
+
+    connected = project.config.metrics.aliases
+    aliases = list(dict.fromkeys([*connected, *connected.values()]))
+    method = project.plan.method_text()
+    sanity = {m.id for m in project.milestones if m.sanity}
+    first: list[PlanWarning] = []
+    rest: list[PlanWarning] = []
+    for block in project.plan.blocks:
+        if not block.success_criterion.strip():
+            continue
+        systems = criterion_systems(
+            block.systems, block.success_criterion, _judged_systems(project, block)
+        )
+        parsed = parse_criterion(
+            block.success_criterion,
+            block_systems=tuple(systems),
+            metrics=list(dict.fromkeys([*plan_metric_names(block.metrics), *aliases])),
+        )
+        clauses = parsed.clauses if isinstance(parsed, Compound) else (parsed,)
+        missing: dict[str, None] = {}
+        said: list[str] = []
+        for clause in clauses:
+            if isinstance(clause, Criterion) and not _no_proposed(clause, block, systems, method):
+                lacking = _unplanned(project, clause, block, systems, method)
+                missing.update(dict.fromkeys(lacking))
+                said.extend([f"«{clause.text}»"] if lacking else [])
+        if not missing:
+            continue
+        own = [r for r in project.runs if r.block == block.id and not r.task]
+        # Runs of the block that stand for none of its compared systems: the ones an alias
+        # may connect (the results' advice, bridge/projections/outcome.py).
+        loose = [r for r in own if r.system and not r.block_system]
+        names = list(missing)
+        first_name = names[0]
+        advice = (
+            t("plan_unplanned_loose", language).format(
+                runs=", ".join(dict.fromkeys(repr(r.system) for r in loose)), system=first_name
+            )
+            if loose
+            else t("plan_unplanned_none", language).format(system=first_name)
+        )
+        if len(names) > 1:
+            advice += t("plan_unplanned_likewise", language).format(systems=", ".join(names[1:]))
+        # One run evaluating several systems ("signal heuristic vs oracle", 009's R005) may
+        # record each one's numbers under its name (`regret[frequency-only heuristic]`), which
+        # the results read: then nothing is missing.
+        if any(_COMPARES.search(r.system) for r in loose):
+            advice += t("plan_unplanned_labelled", language).format(system=first_name)
+        values = {
+            "block": block.id,
+            "clauses": ", ".join(said),
+            "systems": ", ".join(names),
+            "advice": advice,
+        }
+        line = next((f.line for f in block.fields if f.key == "success"), block.line)
+        milestones = sorted({r.milestone for r in own if r.milestone in sanity})
+        if milestones and all(r.milestone in sanity for r in own):
+            message = t("plan_unplanned_sanity", language).format(
+                milestone=", ".join(milestones), **values
+            )
+            first.append(PlanWarning(file=block.file, line=line, message=message))
+        else:
+            message = t("plan_unplanned_warning", language).format(**values)
+            rest.append(PlanWarning(file=block.file, line=line, message=message))
+    return first, rest
 
 
 def _no_baseline(clause: Criterion, block: Block, systems: Sequence[str]) -> bool:

@@ -337,8 +337,9 @@ def gpu_cost_without_gpus(
     One warning when the plan states GPU-hours while no run asks for a GPU and ``bridge.toml``
     sets ``gpus`` nowhere: the runs take the default (0, the CPU), so they would start without a
     GPU and the estimate reads 0 GPU-hours. The GPU-hours are those of the milestones' Cost
-    (at the first such milestone) or, with none, the plan's compute budget (032's "~2,500
-    GPU-hours"). Silent once ``gpus`` is set anywhere (the researcher chose).
+    (at the first such milestone), else those the tracker's GPU-hours column gives its rows
+    (026's ``Est GPU-h``, at the first such row), else the plan's compute budget (032's
+    "~2,500 GPU-hours"). Silent once ``gpus`` is set anywhere (the researcher chose).
     """
     if any(key.rpartition(".")[2] == "gpus" for key in config.key_lines):
         return []
@@ -352,6 +353,19 @@ def gpu_cost_without_gpus(
             stated[0].line,
             f"the plan's Cost gives GPU-hours ({hours} GPU-h)",
         )
+    elif rows := [r for r in live if r.stated_gpu_hours and r.gpus == 0]:
+        # Per row, as the tracker writes it (a row naming three seeds is one cell, not three).
+        per_row: dict[tuple[str, int], tuple[str, float]] = {}
+        for r in rows:
+            assert r.stated_gpu_hours is not None  # the filter's
+            row_id = re.sub(r"-s\d+$", "", r.id) if r.seed is not None else r.id
+            _, before = per_row.get((r.file, r.line), (row_id, 0.0))
+            per_row[r.file, r.line] = (row_id, before + r.stated_gpu_hours[1])
+        listed = [f"{row_id} {hours:g}" for row_id, hours in per_row.values()]
+        hours = ", ".join(listed[:6]) + (", …" if len(listed) > 6 else "")
+        column = rows[0].stated_gpu_hours[0] if rows[0].stated_gpu_hours else ""
+        file, line = rows[0].file, rows[0].line
+        said = f"the tracker's {column!r} column gives GPU-hours ({hours})"
     elif budget is not None and budget.gpu_hours and live and all(r.gpus == 0 for r in live):
         file, line = budget.file, budget.line
         said = f"the plan's compute budget is {budget.gpu_hours:g} GPU-h"

@@ -452,7 +452,7 @@ def _from_headings(
         mid, name = milestone_id(text)
         body = doc.raw(heading.index + 1, heading.end)
         gate = section_gate(body)
-        cost = gpu_hours(heading.text) or gpu_hours(body[:2000])
+        cost_raw, cost, cost_line = _prose_cost(doc, heading)
         result.append(
             Milestone(
                 id=mid,
@@ -460,8 +460,9 @@ def _from_headings(
                 goal=_first_line(body),
                 blocks=block_refs(body, known),
                 gate=gate,
-                cost_raw="",
+                cost_raw=cost_raw,
                 gpu_hours=cost,
+                cost_line=cost_line,
                 sanity=False,
                 file=doc.file,
                 line=heading.line,
@@ -473,6 +474,27 @@ def _from_headings(
         return []
     used.update(taken)
     return result
+
+
+def _prose_cost(doc: Document, heading: Heading) -> tuple[str, float | None, int]:
+    """
+    The GPU-hours a milestone's section states in its prose, not in a Cost column: the line
+    that says them (its heading, or one of the section's first 2,000 characters), the hours,
+    and that line's number (026's ``**预估成本**：~40 GPU-hours`` under Phase 2, line 75, which
+    the estimate called "the plan's Cost column"); ``("", None, 0)`` when none does.
+    """
+    hours = gpu_hours(heading.text)
+    if hours is not None:
+        return plain(heading.text), hours, heading.line
+    seen = 0
+    for number, text in doc.text_lines(heading.index + 1, heading.end):
+        if seen > 2000:
+            break
+        seen += len(text) + 1
+        hours = gpu_hours(text)
+        if hours is not None:
+            return plain(text.strip().lstrip("-*>").strip()), hours, number
+    return "", None, 0
 
 
 _GOAL_LABEL = re.compile(r"^(?:goal|objective|目标)\s{0,2}[:：]\s*", re.IGNORECASE)

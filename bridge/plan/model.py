@@ -184,6 +184,8 @@ class Milestone:
         runs_raw: the Runs cell as written.
         file: source file.
         line: 1-based line.
+        cost_line: the 1-based line of the prose that states ``cost_raw`` (a milestone read
+            from a heading: ``**预估成本**：~40 GPU-hours``), 0 when it is a Cost cell or none.
     """
 
     id: str
@@ -197,6 +199,7 @@ class Milestone:
     file: str
     line: int
     runs_raw: str = ""
+    cost_line: int = 0
 
     @classmethod
     def bare(cls, milestone_id: str) -> Milestone:

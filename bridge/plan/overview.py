@@ -96,15 +96,23 @@ def estimate_milestone(
     the Cost column was there).
     """
     hours, shown = (own or {}).get(milestone.id, (milestone.gpu_hours, milestone.cost_raw))
-    return estimate_cost(hours, shown, runs)
+    # A cost the plan states in a section's prose is named where it is, not as a Cost column.
+    stated = f"{milestone.file}:{milestone.cost_line}" if milestone.cost_line else ""
+    return estimate_cost(hours, shown, runs, stated=stated)
 
 
 def estimate_cost(
-    gpu_hours: float | None, cost_raw: str | None, runs: Sequence[RunCost]
+    gpu_hours: float | None,
+    cost_raw: str | None,
+    runs: Sequence[RunCost],
+    *,
+    stated: str = "",
 ) -> Estimate:
     """
     :func:`estimate_milestone` from a milestone's Cost column as read: ``gpu_hours``, and
-    ``cost_raw`` as written (``None`` when not at hand: the log records only the GPU-hours).
+    ``cost_raw`` as written (``None`` when not at hand: the log records only the GPU-hours);
+    ``stated``: ``file:line`` of the prose that gives the cost when no Cost column does (026's
+    Phase 2 ``**预估成本**：~40 GPU-hours``, which was named "the plan's Cost column").
     ``bridge status`` uses it with the milestones and runs recorded in the log.
     """
     if runs and all(r.gpus == 0 for r in runs):
@@ -113,6 +121,11 @@ def estimate_cost(
     if estimated:
         hours = sum(r.gpus * (r.estimated_minutes or 0.0) / 60.0 for r in estimated)
         return Estimate(gpu_hours=hours, source="from the runs' estimates")
+    if gpu_hours is not None and stated:
+        return Estimate(
+            gpu_hours=gpu_hours,
+            source=f"from the plan's text at {stated} ({cost_raw or f'{gpu_hours:g} GPU-h'})",
+        )
     if gpu_hours is not None:
         return Estimate(
             gpu_hours=gpu_hours,

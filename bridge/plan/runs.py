@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 
 import attrs
@@ -28,7 +29,7 @@ from bridge.plan.config import Config, RunEntry, SystemConfig
 from bridge.plan.model import Block, Milestone, Plan, PlanWarning, TrackerRun
 from bridge.plan.notes_label import BRIDGE_LABEL
 from bridge.plan.priority import Priority
-from bridge.plan.quantities import seeds_of_one_system
+from bridge.plan.quantities import gpu_hours, seeds_of_one_system
 from bridge.plan.recorded_status import (
     PERSONS_WORK,
     PERSONS_WORK_ZH,
@@ -91,6 +92,9 @@ class RunSpec(RunFields):
             gives ``status`` (034's table of blocks: ``NOT RUN — closed-weight model``), else
             ``""``.
         status_line: that row's 1-based line, else 0.
+        stated_gpu_hours: the GPU-hours its tracker row states in a column whose header says
+            GPU hours (026's ``Est GPU-h``, 032's ``GPU-hrs``), with that header, else
+            ``None``: the run's estimate when it asks for GPUs and none is configured.
     """
 
     id: str
@@ -101,6 +105,7 @@ class RunSpec(RunFields):
     task: bool = False
     status_file: str = ""
     status_line: int = 0
+    stated_gpu_hours: tuple[str, float] | None = None
 
     @property
     def settled_before_bridge(self) -> bool:
@@ -180,6 +185,7 @@ class _Draft:
     task: bool = False
     status_file: str = ""
     status_line: int = 0
+    stated_gpu_hours: tuple[str, float] | None = None
 
 
 # "Dev macro F1 ≥ 0.55", "Parse ≥90%": a Metrics cell that states the row's gate; the name is
@@ -255,6 +261,8 @@ def _tracker_drafts(plan: Plan, *, writes_code: bool) -> list[_Draft]:
     one such a row is held out of scope, saying why and what releases it.
     """
     drafts = []
+    # The runs each row gives (one per seed of a row naming several): its GPU-hours are theirs.
+    rows = Counter((run.file, run.line) for run in plan.tracker_runs)
     for run in plan.tracker_runs:
         status, status_raw = run.status, run.status_raw
         if run.legend:
@@ -311,9 +319,37 @@ def _tracker_drafts(plan: Plan, *, writes_code: bool) -> list[_Draft]:
                 notes=run.notes,
                 block_cell=run.block_cell,
                 task=run.task,
+                stated_gpu_hours=_stated_gpu_hours(run, rows[run.file, run.line]),
             )
         )
     return drafts
+
+
+# A header that says its column holds GPU-hours: "Est GPU-h" (026), "GPU-hrs" (032), "GPU
+# hours", "GPUh"; not "GPUs" (a count) nor "GPU" alone.
+_GPU_HOURS_HEADER = re.compile(
+    r"gpu[\s_-]*(?:h|hrs?|hours?)\b|gpu[\s_-]*小时|卡时|机时", re.IGNORECASE
+)
+
+
+def _stated_gpu_hours(run: TrackerRun, runs_of_row: int = 1) -> tuple[str, float] | None:
+    """
+    The GPU-hours a tracker row states for ``run``, and the header of the column that states
+    them, read as the plan's Cost column is (the upper bound of a range, ``<1`` as 1): the unit
+    is the header's, so a bare ``3`` is 3 GPU-hours; shared by the ``runs_of_row`` runs of a row
+    naming several seeds (032's E02, three seeds, ``40``). ``None`` when no column's header says
+    GPU hours or its cell gives no number.
+    """
+    for header, cell in run.columns.items():
+        name = plain(header)
+        if not _GPU_HOURS_HEADER.search(name):
+            continue
+        text = plain(cell).strip()
+        if not re.search(r"\d", text):
+            return None
+        hours = gpu_hours(text if _GPU_HOURS_HEADER.search(text) else f"{text} GPU-h")
+        return (name, hours / max(runs_of_row, 1)) if hours is not None else None
+    return None
 
 
 _RUN_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9_-]*[0-9A-Za-z](?:\.\.\d{1,3})?")
@@ -1459,6 +1495,10 @@ def _freeze(draft: _Draft, config: Config, known: Collection[str]) -> tuple[RunS
         gpus = entry.gpus if entry.gpus is not None else gpus
         timeout = entry.timeout_minutes if entry.timeout_minutes is not None else timeout
         env.update(entry.env)
+    if estimated is None and draft.stated_gpu_hours is not None and gpus > 0:
+        # The tracker's GPU-hours column is the run's estimate when nothing configures one:
+        # 026's 24 rows with "Est GPU-h" counted nothing while a prose cost was the total.
+        estimated = draft.stated_gpu_hours[1] * 60.0 / gpus
     params = dict(args)
     for key, value in (
         ("run_id", draft.id),
@@ -1550,5 +1590,6 @@ def _freeze(draft: _Draft, config: Config, known: Collection[str]) -> tuple[RunS
         task=draft.task and not (entry is not None and entry.command),
         status_file=draft.status_file,
         status_line=draft.status_line,
+        stated_gpu_hours=draft.stated_gpu_hours,
     )
     return spec, command_key

@@ -278,7 +278,8 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
     ),
     (
         re.compile(
-            r"the plan's (?:Cost gives GPU-hours \((.+?) GPU-h\)|compute budget is (\S+) GPU-h) "
+            r"(?:the plan's (?:Cost gives GPU-hours \((.+?) GPU-h\)|compute budget is (\S+) GPU-h)"
+            r"|the tracker's (.+?) column gives GPU-hours \((.+?)\)) "
             r"but no run asks for a GPU: "
             r"without `gpus` in bridge\.toml every run gets 0 GPUs \(the CPU\) and counts "
             r"0 GPU-h in the estimate; set \[run\] gpus \(or gpus in a \[systems\.\"NAME\"\] "
@@ -289,6 +290,8 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
                 f"计划的 Cost 写了 GPU 小时（{m[1]} GPU-h）"
                 if m[1]
                 else f"计划的算力预算是 {m[2]} GPU-h"
+                if m[2]
+                else f"追踪表的 {m[3]} 列写了 GPU 小时（{m[4]}）"
             )
             + "，但没有运行申请 GPU：bridge.toml 未设置 `gpus` "
             r"时每个运行分到 0 个 GPU（在 CPU 上运行），在估计中按 0 GPU-h 计；请设置 `[run] gpus`"
@@ -666,6 +669,7 @@ _SOURCES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"CPU runs only"), "仅 CPU 运行"),
     (re.compile(r"from the runs' estimates"), "来自运行的估计"),
     (re.compile(r"from the plan's Cost column \((.*)\)"), r"来自计划的 Cost 列（\1）"),
+    (re.compile(r"from the plan's text at (\S+) \((.*)\)"), r"来自计划正文 \1（\2）"),
     (
         re.compile(r"no run estimate and no GPU-hours in the plan's Cost"),
         "没有运行估计，计划的 Cost 中也没有 GPU 小时",

@@ -208,6 +208,11 @@ _PHRASES: tuple[tuple[str, str], ...] = (
     ("several reference systems", "多个参照系统"),
     ("several subject systems", "多个主体系统"),
     (
+        "says which way it goes in words, with no metric named and no number to measure it by; "
+        "name the metric (and the margin), and the system it is compared with",
+        "用文字说明变化方向，没有指明指标，也没有可衡量的数值；请写明所用的指标（及幅度）以及与之比较的系统",
+    ),
+    (
         "compares two systems in words, with no metric named and no number to measure it by; "
         "name the metric (and the margin) the comparison is on",
         "用文字比较两个系统，没有指明指标，也没有可衡量的数值；请写明比较所用的指标（及幅度）",

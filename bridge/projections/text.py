@@ -103,6 +103,47 @@ _WORDS: dict[str, tuple[str, str]] = {
         "{block} 的成功标准：{clauses} 没有写明系统，且该实验块的提议系统未知，结果无法判断："
         "请在对比系统中标注提议系统（`X (ours)`）、加上 `Proposed: X` 行，或在成功标准中写明系统",
     ),
+    "plan_unplanned": (
+        " — but no planned run stands for {systems} (see the warning below)",
+        "——但没有计划中的运行代表 {systems}（见下方警告）",
+    ),
+    "plan_unplanned_warning": (
+        "{block}'s criterion: {clauses} cannot be judged: no planned run stands for {systems}, "
+        "so the results will find no numbers for it; {advice}",
+        "{block} 的成功标准：{clauses} 无法判断：没有计划中的运行代表 {systems}，结果将找不到其"
+        "数值；{advice}",
+    ),
+    "plan_unplanned_likewise": (
+        " (one alias per system: likewise for {systems})",
+        "（每个系统一个别名：{systems} 同样处理）",
+    ),
+    "plan_unplanned_labelled": (
+        "; unless a run records each system's numbers under its name (`<metric>[{system}]`), "
+        "which the results read",
+        "；除非某个运行以系统名记录各系统的数值（`<指标>[{system}]`），结果会读取这种数值",
+    ),
+    "plan_unplanned_loose": (
+        "the block's runs that stand for none of its compared systems run {runs}: if one of "
+        'them is {system}, say so in bridge.toml: [systems."<that system>"] aliases = '
+        '["{system}"]',
+        "该实验块中不对应任何对比系统的运行所用系统：{runs}：若其中之一就是 {system}，请在 "
+        'bridge.toml 中写明：[systems."<that system>"] aliases = ["{system}"]',
+    ),
+    "plan_unplanned_none": (
+        "write {system} in its run's System / Variant cell, or say so in bridge.toml: "
+        '[systems."<that run\'s system>"] aliases = ["{system}"]',
+        "请在其运行的 System / Variant 单元格中写明 {system}，或在 bridge.toml 中写明："
+        '[systems."<该运行的系统>"] aliases = ["{system}"]',
+    ),
+    "plan_unplanned_sanity": (
+        "{block}, the sanity check of {milestone}: its criterion {clauses} cannot be judged: no "
+        "planned run stands for {systems}, so the results will find no numbers for it, and the "
+        "sanity milestone will pass on its runs alone, its criterion unjudged, and launch the "
+        "later milestones; {advice}",
+        "{block} 是 {milestone} 的健全性检查：其成功标准 {clauses} 无法判断：没有计划中的运行"
+        "代表 {systems}，结果将找不到其数值，健全性里程碑会仅凭其运行成功而通过、标准未被判定，"
+        "并启动之后的里程碑；{advice}",
+    ),
     "plan_first": ("first to launch: ", "最先启动："),
     "plan_first_none": (
         "none (every row is done before bridge or out of scope)",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 
 from bridge.machine.fold import PipelineState
 from bridge.plan.criteria import Compound, Criterion
@@ -45,7 +46,8 @@ def unmatched_note(state: PipelineState, result: BlockResult, language: str) -> 
     )
     plan = ", ".join(f"`{w}`" for w in wanted)
     hint = ""
-    if wanted:
+    several = bool(wanted) and _names_several(wanted[0])
+    if wanted and not several:
         target = wanted[0]
         tails = {n.split("[", 1)[0].rsplit(".", 1)[-1].lower(): n for n in reversed(names)}
         close = difflib.get_close_matches(target.lower(), list(tails), n=1, cutoff=0.6)
@@ -70,6 +72,10 @@ def unmatched_note(state: PipelineState, result: BlockResult, language: str) -> 
             f"若其中之一就是计划的指标，请在 bridge.toml 中加入 `{hint}`，"
             "或用 `[[metrics.extract]]` 查询选出该数值。"
             if hint
+            else f"计划的指标 `{wanted[0]}` 在一个短语中写了多个指标，别名无法把一个记录的名称"
+            "对应到它：请在实验块的 Metrics 中分别写出每个指标（或在成功标准中写明要判定的那个），"
+            "再用 `[metrics] aliases` 对应记录的名称。"
+            if several
             else ""
         )
     return (
@@ -79,9 +85,33 @@ def unmatched_note(state: PipelineState, result: BlockResult, language: str) -> 
             f" If one of them is the plan's metric, add `{hint}` to bridge.toml, or pick the "
             "number with a `[[metrics.extract]]` query."
             if hint
+            else f" The plan's metric `{wanted[0]}` names several metrics in one phrase, which "
+            "no alias of one recorded name can stand for: write each in the block's Metrics (or "
+            "name the one to judge in the criterion), then connect a recorded name with "
+            "`[metrics] aliases`."
+            if several
             else ""
         )
     )
+
+
+# Two metric names joined in one phrase: "paired ΔAUROC/ΔAUPRC" (039's B2), "precision and
+# recall", "准确率和召回率"; not a rate's unit ("tokens/s", "samples/sec").
+_JOINED = re.compile(
+    r"[^\W\d_]\w+\s?/\s?(?!(?:s|sec|secs|second|seconds|ms|step|steps|iter|it|epoch|"
+    r"gpu|h|hr|hour|day|token|tok|query|sample|image|img|example|秒|步)\b)[^\W\d_]\w+"
+    r"|\w\s+(?:and|&)\s+\w|[^\W\d_](?:和|、|以及)[^\W\d_]",
+    re.IGNORECASE,
+)
+
+
+def _names_several(metric: str) -> bool:
+    """
+    Whether a plan's metric phrase names several metrics, so an alias from one recorded name
+    to it connects nothing a clause can use (039's B2 was advised `aliases = { "RECORDED NAME"
+    = "与完整 MART 的 paired ΔAUROC/ΔAUPRC" }`).
+    """
+    return _JOINED.search(metric) is not None
 
 
 def _toml_string(text: str) -> str:

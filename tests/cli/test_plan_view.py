@@ -522,3 +522,56 @@ def test_a_ruled_out_row_is_no_system_the_warning_counts(tmp_path: Path) -> None
     out = " ".join(done.stdout.split())
     assert "B1's criterion" not in out
     assert "hit rate < 5 pp — but" not in out
+
+
+@needs_shared
+def test_a_sanity_clause_no_planned_run_stands_for_is_warned_first(tmp_path: Path) -> None:
+    """006's sanity block B5 (plan:109) reads «composite skill > 0» on "S3 composite", which
+    R002 computes under its tracker name `combine_net_load_runs.py`: `bridge plan` showed it as
+    checkable, and `bridge run` passed the sanity milestone with it unjudged and deployed M2
+    and M3 over R002's skill −0.05 (trial). It is warned first, with the alias; with the alias
+    set, the warning is gone."""
+    root = as_project("006", tmp_path)
+    done = bridge("plan", "--project", str(root))
+    assert done.returncode == 0, done.stderr
+    out = " ".join(done.stdout.split())
+    assert (
+        "2. S3 composite: skill > 0 — but no planned run stands for S3 composite (see the "
+        "warning below)"
+    ) in out
+    warning = (
+        "warning refine-logs/EXPERIMENT_PLAN.md:109: B5, the sanity check of M0: its criterion "
+        "«composite skill > 0» cannot be judged: no planned run stands for S3 composite, so the "
+        "results will find no numbers for it, and the sanity milestone will pass on its runs "
+        "alone, its criterion unjudged, and launch the later milestones; the block's runs that "
+        "stand for none of its compared systems run 'wind/solar/load formulas', "
+        "'combine_net_load_runs.py', 'make_thesis_figures.py on composite', 'Post-processing': "
+        'if one of them is S3 composite, say so in bridge.toml: [systems."<that system>"] '
+        'aliases = ["S3 composite"]'
+    )
+    assert warning in out
+    # Before every other warning: what it leaves unchecked is the whole plan.
+    warnings = [line for line in done.stdout.splitlines() if line.startswith("warning ")]
+    assert warnings[0].startswith("warning refine-logs/EXPERIMENT_PLAN.md:109: B5, the sanity")
+    (root / "bridge.toml").write_text(
+        '[systems."combine_net_load_runs.py"]\naliases = ["S3 composite"]\n'
+    )
+    aliased = bridge("plan", "--project", str(root))
+    assert aliased.returncode == 0, aliased.stderr
+    assert "no planned run stands for" not in aliased.stdout
+
+
+@needs_shared
+def test_a_proposed_system_the_clause_compares_with_is_warned_in_chinese(tmp_path: Path) -> None:
+    """039's B3 (plan:49) «GNN 同时优于 MART»: MART, the system the method thesis names, was
+    taken for the proposed system, and the clause previewed as checkable ("提议的系统 对比
+    MART") while the results judged "标准未指明系统，也无法确定该实验块的提议系统" (trial).
+    Compared with MART, MART is not its subject: warned in Chinese at the criterion's line."""
+    done = bridge("plan", "--project", str(as_project("039", tmp_path)))
+    assert done.returncode == 0, done.stderr
+    out = " ".join(done.stdout.split())
+    assert "提议的系统 对比 MART：主指标 增益（按指标方向更好）> 0——但该实验块的提议系统未知" in out
+    assert (
+        "警告 refine-logs/EXPERIMENT_PLAN.md:49: B3 的成功标准：«GNN 同时优于 MART» 没有写明系统，"
+        "且该实验块的提议系统未知，结果无法判断"
+    ) in out

@@ -163,6 +163,50 @@ class TestSanityCriterion:
         assert data["milestones"][0]["sanity_check"] == "unjudged"
         assert data["milestones"][1]["sanity_check"] is None
 
+    def test_a_criterion_left_open_is_said_not_judged_with_what_to_set(self, project: Path) -> None:
+        """006's B5 «composite skill > 0», no run standing for "S3 composite": the stage read
+        "sanity milestone passed; B5's criterion not judged ([1] open: «Each sub-formula …» —
+        not machine-checkable …)", cut before the clause and the alias that judges it, and M2
+        deployed. The stage says plainly that the criterion was not judged, the clause a
+        setting can judge first with its advice, and the deployment says the same."""
+        write_project(project, RUNS)
+        plan = project / "refine-logs" / "EXPERIMENT_PLAN.md"
+        text = plan.read_text()
+        text = text.replace("  - sanity\n  - main\n", "  - sanity\n  - composite\n", 1)
+        plan.write_text(
+            text.replace(
+                "accuracy > 0.5", "the smoke test looks reasonable; composite accuracy > 0.5", 1
+            )
+        )
+        from tests.pipeline.test_notifications import Recording
+
+        notifier = Recording()
+        bridge = Bridge(project, notifier=notifier)
+        try:
+            assert bridge.run() is Stage.COLLECTED
+            state = bridge.status()
+        finally:
+            bridge.close()
+        assert "bridge: sanity runs passed, criterion not judged" in notifier.titles
+        assert "bridge: sanity passed" not in notifier.titles
+        reasons = {evt.stage: evt.reason for _, evt in state.stage_history}
+        passed = reasons["SANITY_OK"]
+        assert passed.startswith(
+            "sanity runs passed, but the sanity milestone's own criterion was NOT judged"
+        )
+        assert "sanity milestone passed" not in passed
+        # The clause a setting can judge leads, with the whole advice, not cut.
+        assert passed.index(
+            "[2] open: «composite accuracy > 0.5» — no results for system composite"
+        ) < passed.index("[1] open:")
+        assert 'aliases = ["composite"]' in passed
+        assert "the later milestones go on without it" in passed
+        assert reasons["DEPLOYED"] == (
+            "sanity runs passed, their criterion not judged; deploying the plan"
+        )
+        results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text()
+        assert "so it held nothing back and the later milestones went on without it" in results
+
     def test_approval_goes_past_it_and_says_so(self, project: Path) -> None:
         """`bridge approve` at the block: the later milestones run, the approval is recorded,
         and the results say the criterion was not met and a person went on."""

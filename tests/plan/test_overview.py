@@ -133,3 +133,61 @@ def test_a_block_the_plan_cuts_is_counted_apart(tmp_path: Path) -> None:
     r2 = next(r for r in project.runs if r.id == "R2")
     assert r2.block == "" and r2.status == "skipped"
     assert not [w for w in project.warnings if "not attributed" in w.message]
+
+
+@needs_shared
+def test_a_cost_stated_in_a_sections_prose_is_named_where_it_is(tmp_path: Path) -> None:
+    """026 has no Cost column: its Phase 2 section says `**预估成本**：~40 GPU-hours` (plan:75),
+    and the approval screen named it "来自计划的 Cost 列（40 GPU-h）" (trial). The estimate
+    names the line and its words."""
+    from tests.plan.corpus import as_project
+
+    loaded = load_project(as_project("026", tmp_path))
+    (phase,) = [m for m in loaded.milestones if m.id == "Phase 2"]
+    estimate = estimate_milestone(phase, [])
+    assert estimate.gpu_hours == 40.0
+    assert estimate.source == (
+        "from the plan's text at refine-logs/EXPERIMENT_PLAN.md:75 (预估成本：~40 GPU-hours)"
+    )
+    from bridge.projections.plan_words import estimate_source_in_language
+
+    assert estimate_source_in_language(estimate.source, "zh") == (
+        "来自计划正文 refine-logs/EXPERIMENT_PLAN.md:75（预估成本：~40 GPU-hours）"
+    )
+
+
+@needs_shared
+class TestTrackerGpuHours:
+    """A tracker column whose header says GPU hours gives each run's estimate: 026's `Est
+    GPU-h` (E1 3 … E9 4) and 032's `GPU-hrs` (E02, three seeds, 40) were never read, and 026's
+    24 runs counted nothing beside a prose cost (trial)."""
+
+    def test_read_as_each_runs_estimate_when_it_asks_for_gpus(self, tmp_path: Path) -> None:
+        from tests.plan.corpus import as_project
+
+        root = as_project("026", tmp_path)
+        (root / "bridge.toml").write_text("[run]\ngpus = 2\n")
+        runs = {r.id: r for r in load_project(root).runs}
+        assert runs["E1"].stated_gpu_hours == ("Est GPU-h", 3.0)
+        assert runs["E1"].estimated_minutes == 90.0  # 3 GPU-h on 2 GPUs
+        assert runs["E7"].estimated_minutes == 300.0
+
+    def test_a_rows_hours_are_shared_by_its_seeds(self, tmp_path: Path) -> None:
+        from tests.plan.corpus import as_project
+
+        root = as_project("032", tmp_path)
+        (root / "bridge.toml").write_text("[run]\ngpus = 1\n")
+        runs = {r.id: r for r in load_project(root).runs}
+        seeds = [runs[f"E02-s{n}"].estimated_minutes for n in range(3)]
+        assert seeds == [800.0, 800.0, 800.0]  # 40 GPU-h over three runs
+        assert runs["E01"].estimated_minutes == 60.0  # "<1": its upper bound
+
+    def test_without_gpus_the_column_is_named_in_the_warning(self, tmp_path: Path) -> None:
+        from tests.plan.corpus import as_project
+
+        loaded = load_project(as_project("032", tmp_path))
+        (warning,) = [w for w in loaded.warnings if "no run asks for a GPU" in w.message]
+        assert f"{warning.file}:{warning.line}" == "refine-logs/EXPERIMENT_TRACKER.md:12"
+        assert warning.message.startswith(
+            "the tracker's 'GPU-hrs' column gives GPU-hours (E01 1, E02 40, E03 700, E04 100, "
+        )

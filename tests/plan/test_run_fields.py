@@ -18,7 +18,8 @@ class TestRunFields:
     def test_the_plan_and_the_log_carry_exactly_the_declared_fields(self) -> None:
         """RunSpec and RunPlanned are RunFields plus their own id (and RunSpec its origin: the
         tracker row's status, where it was written, whether it is an implementation task, and
-        the block row a proposed run takes its status from)."""
+        the block row a proposed run takes its status from, and the GPU-hours its tracker row
+        states, which only its estimate is made from)."""
         shared = set(attrs.fields_dict(RunFields))
         assert set(attrs.fields_dict(ev.RunPlanned)) == shared | {"run_id"}
         assert set(attrs.fields_dict(RunSpec)) == shared | {
@@ -30,6 +31,7 @@ class TestRunFields:
             "task",
             "status_file",
             "status_line",
+            "stated_gpu_hours",
         }
 
     def test_a_replan_compares_every_field_but_the_bookkeeping(self) -> None:

@@ -306,7 +306,8 @@ class TestSeedCells:
     @needs_shared
     def test_032_seed_counts_and_priority_sections(self, tmp_path: Path) -> None:
         """032_fed-hypca: `Seeds` 3 gives three runs, `## Priority 2 (Nice-to-Have)` makes its
-        rows nice-to-have, and the 2,500 GPU-h budget with no run asking for a GPU is warned."""
+        rows nice-to-have, and the GPU-hours with no run asking for a GPU are warned: those of
+        its tracker's `GPU-hrs` column, each row's, before the plan's 2,500 GPU-h budget."""
         project = load_project(as_project("032", tmp_path))
         ids = [r.id for r in project.runs]
         assert ids[:5] == ["E01", "E02-s0", "E02-s1", "E02-s2", "E03-s0"]
@@ -317,7 +318,10 @@ class TestSeedCells:
         messages = [w.message for w in project.warnings]
         assert any(m.startswith("Seed cells name several seeds (E02 ×3, E03 ×3") for m in messages)
         assert any(
-            m.startswith("the plan's compute budget is 2500 GPU-h but no run asks for a GPU")
+            m.startswith(
+                "the tracker's 'GPU-hrs' column gives GPU-hours (E01 1, E02 40, E03 700, "
+                "E04 100, E05 800, E06 100, …) but no run asks for a GPU"
+            )
             for m in messages
         )
 

@@ -179,14 +179,27 @@ def sanity(s: Session) -> Step:
         if unmet:
             passed = notes  # the approval leads, so the next check finds it
         s.append("bridge", [ev.SanityChecked(passed=True, detail=passed[:2000])])
-        s.notify("milestone", "bridge: sanity passed", passed)
+        s.notify(
+            "milestone",
+            "bridge: sanity runs passed, criterion not judged"
+            if unjudged and not unmet
+            else "bridge: sanity passed",
+            passed,
+        )
         said = "sanity milestone passed" + (f"; {notes}" if notes else "")
+        if unjudged and not unmet:
+            # Not "passed" plainly: the runs passed and the criterion was never judged, so it
+            # held nothing (006's B5 «composite skill > 0», no run standing for S3 composite,
+            # deployed M2 and M3 on R002's skill −0.05 behind "sanity milestone passed").
+            said = f"{_UNJUDGED_LEAD}: {notes}; {_UNJUDGED_TAIL}"
         if numberless:
             notes = notes.replace(
                 f"{', '.join(numberless)} names no metric and recorded no number",
                 f"{'、'.join(numberless)} 未指明指标，也未记录数值",
             )
         zh = "健全性里程碑通过" + (f"；{notes}" if notes else "")
+        if unjudged and not unmet:
+            zh = f"{_UNJUDGED_LEAD_ZH}：{_in_chinese(notes)}；{_UNJUDGED_TAIL_ZH}"
         if probe is not None:
             said = passed
             zh = f"{_probed(state, probe, zh=True)}已通过" + (f"；{notes}" if notes else "")
@@ -265,7 +278,10 @@ def _pass_notes(
     notes = "; ".join(
         [n for n in (unmeasured(r, limit) for r in runs) if n]
         + [unnumbered] * bool(numberless)
-        + [f"{r.block.id}'s {ev.CRITERION_UNJUDGED} ({_cut(r.verdict.reason)})" for r in unjudged]
+        + [
+            f"{r.block.id}'s {ev.CRITERION_UNJUDGED} ({_cut(_open(r.verdict.reason), 700)})"
+            for r in unjudged
+        ]
     )
     if unmet:
         blocks = ", ".join(r.block.id for r in unmet)
@@ -347,6 +363,61 @@ def ended_unchecked(state: PipelineState, sanity: set[str]) -> list[str]:
         and r.state in TERMINAL_RUN_STATES - NOT_BRIDGES_RUN_STATES
         and _newer(state, r.run_id)
     ]
+
+
+# How the stage reads when the sanity runs passed and a sanity block's own criterion could not
+# be judged: never plainly "passed" (the later milestones go on without the check).
+_UNJUDGED_LEAD = (
+    "sanity runs passed, but the sanity milestone's own criterion was NOT judged, so it held "
+    "nothing back"
+)
+_UNJUDGED_TAIL = (
+    "the later milestones go on without it: set what the reason says (an alias in bridge.toml, "
+    "a metric or system named in the criterion, or a [reviewer] for a criterion the rules "
+    "cannot check) and the results judge it on the runs' numbers"
+)
+_UNJUDGED_LEAD_ZH = "健全性运行通过，但健全性里程碑自身的成功标准未被判定，因此没有拦住任何东西"
+_UNJUDGED_TAIL_ZH = (
+    "之后的里程碑在没有这项检查的情况下继续：请按原因所述设置（bridge.toml 中的别名、在成功标准中"
+    "写明指标或系统，或为规则无法检验的标准配置 [reviewer]），结果会按运行的数值判定它"
+)
+
+
+def _in_chinese(notes: str) -> str:
+    """The stage's notes with bridge's fixed phrases in Chinese (the plan's clauses as written)."""
+    # Here, not at the top: the reasons' table loads with the judge, after the first launch.
+    from bridge.projections.reasons import in_language
+
+    said = re.sub(
+        rf"(\S+)'s {re.escape(ev.CRITERION_UNJUDGED)} \(", r"\1 的成功标准未被判定（", notes
+    )
+    return in_language(said, "zh")
+
+
+# An open clause of a compound verdict's reason whose rule could run but found nothing to
+# judge on ("[2] open: «composite skill > 0» — no results for system S3 composite; …"): what a
+# person can fix, so said before those no rule can check.
+_NOT_CHECKABLE = " — not machine-checkable: "
+
+
+def _open(reason: str) -> str:
+    """
+    A compound verdict's reason with its open clauses only, those a setting can make
+    judgeable first: 006's B5 said «Each sub-formula contains …» (not machine-checkable) first,
+    and the cut stage reason never reached «composite skill > 0» and the alias that judges it.
+    Any other reason is returned as it is; the results keep every clause.
+    """
+    lead, sep, rest = reason.partition(". [")
+    if not sep:
+        return reason
+    parts = [p for p in f"[{rest}".split(" | ") if _CLAUSE_OPEN.match(p)]
+    if not parts:
+        return reason
+    parts.sort(key=lambda p: _NOT_CHECKABLE in p)
+    return f"{lead}. {' | '.join(parts)}"
+
+
+_CLAUSE_OPEN = re.compile(r"\[\d+\] open: ")
 
 
 # A clause of a compound verdict's reason: "[4] not met: «ml_ok = 1» — ml_ok: 0 (n=1); …".
@@ -431,6 +502,12 @@ def deploy_after_sanity(s: Session) -> Step:
             "sanity runs passed, their criterion not met (a person approved going on); "
             "deploying the plan",
             zh="健全性运行通过，其标准未满足（经人工批准继续）；开始部署计划",
+        )
+    if ran and ev.CRITERION_UNJUDGED in checks[-1].detail:
+        return s.enter(
+            StageTrigger.DEPLOY,
+            "sanity runs passed, their criterion not judged; deploying the plan",
+            zh="健全性运行通过，其标准未被判定；开始部署计划",
         )
     if ran:
         return s.enter(

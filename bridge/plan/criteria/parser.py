@@ -180,6 +180,12 @@ _IN_WORDS_REASON = (
     "compares two systems in words, with no metric named and no number to measure it by; name "
     "the metric (and the margin) the comparison is on"
 )
+# A clause that says which way something goes (优于, 下降, improves) and names neither a metric
+# nor a number nor a reference the rules can read.
+_WAY_IN_WORDS_REASON = (
+    "says which way it goes in words, with no metric named and no number to measure it by; "
+    "name the metric (and the margin), and the system it is compared with"
+)
 # How far a number says the subject is from a reference, and which way: "1 pt below the
 # baseline", "10% above ⟨S⟩", "2 points worse than B".
 _MARGIN_FROM = re.compile(
@@ -1184,6 +1190,11 @@ def _read_clause(  # one linear decision procedure, kept in one place to read to
                 if at_least
                 else "no threshold: any gain over the reference counts"
             )
+        elif orientation is not None and metric is None:
+            # 039's B3 «GNN 同时优于 同 support 的 no-message», «source-shuffle 使性能下降»: a
+            # way named (better, lower) of systems named, with nothing to measure it by; "no
+            # comparison with another system" was false of both (trial).
+            return unparsed(_WAY_IN_WORDS_REASON)
         else:
             return unparsed("no comparison with a number or with another system")
     if relational and orientation is None:

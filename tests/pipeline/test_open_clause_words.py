@@ -1,0 +1,51 @@
+"""
+What the results say of 039's clauses they cannot judge, run to the end on the real plan: the
+reason a clause is open, and the alias advice for a Metrics phrase naming two metrics.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from bridge import Bridge, Stage
+from tests.conftest import needs_shared
+from tests.plan.corpus import as_project
+
+# Every run records the two numbers 039's runs measure.
+_JOB = """\
+import json, os, sys
+out = sys.argv[sys.argv.index("--out") + 1]
+os.makedirs(out, exist_ok=True)
+json.dump({"AUROC": 0.7, "AUPRC": 0.4}, open(os.path.join(out, "metrics.json"), "w"))
+"""
+
+
+@needs_shared
+def test_039s_open_clauses_say_what_they_lack(tmp_path: Path) -> None:
+    """039's B3 «GNN 同时优于 同 support 的 no-message» and «source-shuffle 使性能下降» each name
+    a way and a system, and read "没有与数值或其他系统的比较"; B2's Metrics phrase
+    "与完整 MART 的 paired ΔAUROC/ΔAUPRC" (two metrics) was advised as the target of one alias,
+    `aliases = { "RECORDED NAME" = "与完整 MART 的 paired ΔAUROC/ΔAUPRC" }` (trial)."""
+    root = as_project("039", tmp_path)
+    (root / "job.py").write_text(_JOB)
+    (root / "bridge.toml").write_text(
+        f'[run]\ncommand = ["{sys.executable}", "job.py", "--out", "{{output_dir}}"]\n'
+    )
+    bridge = Bridge(root)
+    try:
+        assert bridge.run() is Stage.COLLECTED
+    finally:
+        bridge.close()
+    results = (root / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
+    way = (
+        "无法自动检验：用文字说明变化方向，没有指明指标，也没有可衡量的数值；请写明所用的指标"
+        "（及幅度）以及与之比较的系统"
+    )
+    assert f"[2] 未定：«GNN 同时优于 同 support 的 no-message» — {way}" in results
+    assert f"[3] 未定：«source-shuffle 使性能下降» — {way}" in results
+    assert "RECORDED NAME" not in results
+    assert (
+        "计划的指标 `与完整 MART 的 paired ΔAUROC/ΔAUPRC` 在一个短语中写了多个指标，别名无法把一个"
+        "记录的名称对应到它"
+    ) in results
