@@ -229,6 +229,21 @@ def _t(key: str, language: str) -> str:
     return chinese if language == "zh" else english
 
 
+def sanity_caveats(state: PipelineState, outcome: Outcome, language: str) -> list[str]:
+    """
+    The results page's Sanity line of each sanity milestone whose check passed with a caveat a
+    finished project's console must not hide: its own criterion not judged (the quickstart's
+    «loss at epoch 3 < loss at epoch 1» left open while the summary read "positive … Ready:
+    YES"), or approved past by a person. Empty when every check passed plainly.
+    """
+    return [
+        _t(f"sanity_{word}", language)
+        for milestone in outcome.milestones
+        if milestone.info.sanity
+        and (word := sanity_check(state, milestone)) in ("unjudged", "approved")
+    ]
+
+
 def number(value: float | None) -> str:
     """
     Format a number for people: 4 significant digits, ``-`` for none.

@@ -30,7 +30,7 @@ from bridge.projections.outcome import (
     untrusted_phrase,
 )
 from bridge.projections.reasons import in_language
-from bridge.projections.results import VERDICT_ZH, next_step
+from bridge.projections.results import VERDICT_ZH, next_step, sanity_caveats
 from bridge.projections.text import language_of
 
 __all__ = ["handoff_summary", "next_step_line"]
@@ -226,6 +226,7 @@ def handoff_summary(state: PipelineState) -> str:
             f"必须运行完成：{must_completed(outcome, zh=True)}；"
             f"可选运行完成：{outcome.nice_done}/{outcome.nice_total}{nice_failed}。",
             _main_sentence(state, zh),
+            *(f"{caveat}。" for caveat in sanity_caveats(state, outcome, language)),
             # A setting that names nothing is said where the researcher looks (029's alias).
             *(
                 f"警告：{in_language('; ' + note, 'zh').removeprefix('；')}。"
@@ -249,6 +250,7 @@ def handoff_summary(state: PipelineState) -> str:
         f"Must-run completed: {must_completed(outcome)}; "
         f"nice-to-have completed: {outcome.nice_done}/{outcome.nice_total}{nice_failed}.",
         _main_sentence(state, zh),
+        *(f"{caveat}." for caveat in sanity_caveats(state, outcome, language)),
         # A setting that names nothing is said where the researcher looks (029's alias).
         *(f"Warning: {note}." for note in aliases_naming_nothing(state)),
         f"Ready for the review loop: {'YES' if outcome.ready else 'NO'}"

@@ -162,6 +162,16 @@ class TestSanityCriterion:
         # results.json tells it apart from a criterion met, as the page does.
         assert data["milestones"][0]["sanity_check"] == "unjudged"
         assert data["milestones"][1]["sanity_check"] is None
+        # The summary `bridge run` ends with says it too, beside the main result: the
+        # quickstart's open «loss at epoch 3 < loss at epoch 1» read "positive … Ready: YES"
+        # with no word of it on the console.
+        bridge = Bridge(project)
+        try:
+            summary = bridge.summary()
+        finally:
+            bridge.close()
+        assert "\nSanity: its runs passed; its own success criterion was not judged" in summary
+        assert summary.index("Main result") < summary.index("Sanity: its runs passed")
 
     def test_a_criterion_left_open_is_said_not_judged_with_what_to_set(self, project: Path) -> None:
         """006's B5 «composite skill > 0», no run standing for "S3 composite": the stage read
