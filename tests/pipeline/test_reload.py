@@ -381,6 +381,35 @@ class TestKeptAsRan:
         marks = _kept_marks(project)
         assert [len(m) for m in marks["R002"]] == [1, 0]  # marked, then the mark gone
 
+    def test_the_tracker_note_goes_with_the_mark_after_the_tracker_was_edited(
+        self, tmp_path: Path
+    ) -> None:
+        """lr changed (the mark written), a line of the researcher's added to the tracker, lr
+        changed back: the mark was gone from results.json, yet every row's Notes still read
+        "seed 0; numbers from earlier settings (…), `bridge retry --force R002` runs it …;
+        bridge: attempt 1 …", bridge's note taken for the researcher's. Now it goes; their
+        line stays."""
+        project = write_project(tmp_path / "p")
+        assert _run(project) is Stage.COLLECTED
+        toml = project / "bridge.toml"
+        original = toml.read_text()
+        toml.write_text(original.replace("--lr 0.1", "--lr 0.2"))
+        assert main(["run", "--plain", "--project", str(project)]) == 0
+        tracker_path = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+        assert "numbers from earlier settings" in tracker_path.read_text()
+        # Above bridge's section: below it is bridge's.
+        marker = "<!-- bridge: everything below"
+        text = tracker_path.read_text()
+        tracker_path.write_text(text.replace(marker, f"My own remark.\n\n{marker}", 1))
+        assert main(["run", "--plain", "--project", str(project)]) == 0
+        toml.write_text(original)
+        assert main(["run", "--plain", "--project", str(project)]) == 0
+        _, data, tracker = _results(project)
+        assert data["summary"]["kept_as_ran"] == []
+        assert "earlier settings" not in tracker and "My own remark." in tracker
+        row = next(line for line in tracker.splitlines() if line.startswith("| R002 "))
+        assert row.endswith("| seed 0; bridge: attempt 1 on local#0:cpu; exit 0 |"), row
+
     def test_a_script_edited_then_restored_is_no_code_edit(
         self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:
