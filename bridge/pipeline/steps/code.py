@@ -334,10 +334,31 @@ def _tracker_changed(old: RunView, says: Sequence[ev.Event]) -> list[ev.Event]:
     return [retry, *says]
 
 
+# The fields of a run's spec that say how bridge schedules, groups and counts it, not what
+# it computes: a succeeded run whose time limit changed has the numbers it would have now
+# (the quickstart's `timeout_minutes = 3` did not make its twenty results "earlier
+# settings"), and so has one whose waits, milestone or metric names were read anew (026's
+# waits read from its tracker would have marked every run "depends_on: → P6").
+_NOT_IN_NUMBERS = frozenset(
+    {
+        "estimated_minutes",
+        "timeout_minutes",
+        "max_retries",
+        "oom_max_attempts",
+        "priority",
+        "purpose",
+        "depends_on",
+        "metrics",
+        "milestone",
+    }
+)
+
+
 def kept_changes(s: Session) -> dict[str, tuple[ev.SpecChange, ...]]:
     """
-    The succeeded runs whose settings the inputs now change, each with the changed fields: what
-    ``bridge retry --changed`` runs again. Records nothing.
+    The succeeded runs whose settings its numbers depend on the inputs now change, each with
+    the changed fields (none of :data:`_NOT_IN_NUMBERS`): what ``bridge retry --changed`` runs
+    again, and what their mark says (:func:`_mark_kept`). Records nothing.
     """
     state = s.state()
     kept: dict[str, tuple[ev.SpecChange, ...]] = {}
@@ -350,7 +371,11 @@ def kept_changes(s: Session) -> dict[str, tuple[ev.SpecChange, ...]]:
         if old is None or old.state is not RunState.SUCCEEDED:
             continue
         # Where it counts is placed without a new attempt (place): no reason to run it again.
-        changes = _unplaced_changes(old.spec, attrs.evolve(new, notes=old.spec.notes))
+        changes = tuple(
+            c
+            for c in _unplaced_changes(old.spec, attrs.evolve(new, notes=old.spec.notes))
+            if c.field not in _NOT_IN_NUMBERS
+        )
         if changes:
             kept[new.run_id] = changes
     return kept
@@ -432,21 +457,6 @@ def _code_kept(
     return found
 
 
-# The fields of a run's spec that say how bridge schedules and counts it, not what it
-# computes: a succeeded run whose time limit changed has the numbers it would have now
-# (the quickstart's `timeout_minutes = 3` did not make its twenty results "earlier settings").
-_NOT_IN_NUMBERS = frozenset(
-    {
-        "estimated_minutes",
-        "timeout_minutes",
-        "max_retries",
-        "oom_max_attempts",
-        "priority",
-        "purpose",
-    }
-)
-
-
 def _mark_kept(s: Session, before: Mapping[str, str], reason: str) -> None:
     """
     Record, for each succeeded run whose settings (those its numbers depend on) or code the
@@ -463,8 +473,7 @@ def _mark_kept(s: Session, before: Mapping[str, str], reason: str) -> None:
         if run.state is not RunState.SUCCEEDED or run.run_id not in planned:
             continue
         edited = code.get(run.run_id)
-        said = (c for c in settings.get(run.run_id, ()) if c.field not in _NOT_IN_NUMBERS)
-        changes = (*said, *((edited[0],) if edited else ()))
+        changes = (*settings.get(run.run_id, ()), *((edited[0],) if edited else ()))
         ran = edited[1] if edited else {}
         if run.kept is None and not changes:
             continue
