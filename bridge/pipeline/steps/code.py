@@ -5,7 +5,7 @@ The code steps: load the plan into the log, implement (existing code or an agent
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import attrs
@@ -394,20 +394,32 @@ def _code_edited(
     edited = {path for path in changed if path.endswith(".py") and path in before}
     if not edited:
         return {}
-    specs = {spec.id: spec for spec in s.project.runs}
-    scripts: dict[tuple[str, tuple[str, ...]], set[str]] = {}  # many runs share one command
     found: dict[str, list[str]] = {}
+    for run, scripts in _runs_with_scripts(s, states):
+        theirs = sorted(edited & scripts)
+        if theirs:
+            found[run.run_id] = theirs
+    return found
+
+
+def _runs_with_scripts(
+    s: Session, states: frozenset[RunState]
+) -> Iterator[tuple[RunView, frozenset[str]]]:
+    """
+    Each run of the log in ``states`` that the inputs still plan, with its code as the inputs
+    give it now: the script its command names and the Python files beside it
+    (:func:`run_script_paths`), read once per command many runs share.
+    """
+    specs = {spec.id: spec for spec in s.project.runs}
+    scripts: dict[tuple[str, tuple[str, ...]], frozenset[str]] = {}
     for run in s.state().runs.values():
         spec = specs.get(run.run_id)
         if run.state not in states or spec is None:
             continue
         key = (spec.cwd, spec.command)
         if key not in scripts:
-            scripts[key] = run_script_paths(s.project, spec)
-        theirs = sorted(edited & scripts[key])
-        if theirs:
-            found[run.run_id] = theirs
-    return found
+            scripts[key] = frozenset(run_script_paths(s.project, spec))
+        yield run, scripts[key]
 
 
 def _said(s: Session, paths: Sequence[str]) -> str:
@@ -430,20 +442,12 @@ def _code_kept(
     or recorded missing) is no code they ran (a new helper beside the script is not news about
     them).
     """
-    specs = {spec.id: spec for spec in s.project.runs}
-    scripts: dict[tuple[str, tuple[str, ...]], set[str]] = {}  # many runs share one command
     now: dict[str, str] = {}  # read once for the many runs that share a file
     found: dict[str, tuple[ev.SpecChange, dict[str, str]]] = {}
-    for run in s.state().runs.values():
-        spec = specs.get(run.run_id)
-        if run.state is not RunState.SUCCEEDED or spec is None:
-            continue
-        key = (spec.cwd, spec.command)
-        if key not in scripts:
-            scripts[key] = run_script_paths(s.project, spec)
+    for run, scripts in _runs_with_scripts(s, frozenset({RunState.SUCCEEDED})):
         ran = dict(run.kept.code) if run.kept is not None else {}
         differ: dict[str, str] = {}
-        for path in sorted(scripts[key] | set(ran)):
+        for path in sorted(scripts | set(ran)):
             as_ran = ran.get(path) or before.get(path, "")
             if not path.endswith(".py") or not as_ran:
                 continue
