@@ -146,8 +146,9 @@ class Bridge:
     @property
     def kept_settings(self) -> Mapping[str, tuple[ev.SpecChange, ...]]:
         """
-        Succeeded runs whose settings or code the inputs change, as the log says now (each
-        run's ``RunKeptAsRan``), with each changed field: they keep what they ran with;
+        Succeeded runs whose settings (those their numbers depend on: not a time limit,
+        priority, milestone, waits or metric names) or code the inputs change, as the log says
+        now (each run's ``RunKeptAsRan``), with each changed field: they keep what they ran with;
         ``retry(..., force=True)`` runs one again with the new settings. Standing: they are
         named as long as it holds, not only by the command that found the edit. A tracker
         Status the researcher set on a run bridge ran, found during this object's life, is one
@@ -350,10 +351,10 @@ class Bridge:
         """
         Run runs again on the next :meth:`run`: the ones named, every run that ended without
         succeeding (``failed``), or those of ``milestone`` (one id, or several); a succeeded
-        run only with
-        ``force``, or with ``changed``: every succeeded run whose settings the inputs now
-        change (:attr:`kept_settings`). The runs bridge cancelled because of them come back
-        too, and each takes the spec the inputs give now (``RunSpecChanged`` when it differs).
+        run only with ``force``, or with ``changed``: every succeeded run whose settings its
+        numbers depend on the inputs now change (:attr:`kept_settings`, less its code edits).
+        The runs bridge cancelled because of them come back too, and each takes the spec the
+        inputs give now (``RunSpecChanged`` when it differs).
 
         Returns:
             The runs asked for, and the runs revived with them.
@@ -423,8 +424,10 @@ class Bridge:
             elif not (run_ids or failed or milestone):
                 raise InputError(
                     "bridge retry --changed: no succeeded run's settings differ from what "
-                    "it ran with (an edit of a run's code is not a setting: `bridge retry "
-                    "--force RUN …` runs such a run again with the current code)"
+                    "it ran with, of those its numbers depend on (a time limit, priority, "
+                    "milestone, waits or metric names change no number; an edit of a run's "
+                    "code is not a setting: `bridge retry --force RUN …` runs such a run "
+                    "again with the current ones)"
                 )
         # With --failed or --milestone, the failed runs the edit sent back are among those
         # asked for: "nothing to retry" after the fix the next step advised was false

@@ -52,7 +52,11 @@ __all__ = [
 _T = TypeVar("_T")
 
 
-def _sha(project: LoadedProject, rel: str | None) -> str:
+def file_digest(project: LoadedProject, rel: str | None) -> str:
+    """
+    The sha256 of one input file, by path relative to the project, as :func:`input_digests`
+    gives it (a plan's without bridge's section); ``""`` for no path or a missing file.
+    """
     if not rel:
         return ""
     try:
@@ -60,14 +64,6 @@ def _sha(project: LoadedProject, rel: str | None) -> str:
         return hashlib.sha256(researchers_part((project.root / rel).read_bytes())).hexdigest()
     except OSError:
         return ""
-
-
-def file_digest(project: LoadedProject, rel: str) -> str:
-    """
-    The sha256 of one input file, by path relative to the project, as :func:`input_digests`
-    gives it (``""`` for a missing file).
-    """
-    return _sha(project, rel)
 
 
 def plan_events(project: LoadedProject) -> list[tuple[str, Sequence[ev.Event]]]:
@@ -110,7 +106,7 @@ def plan_events(project: LoadedProject) -> list[tuple[str, Sequence[ev.Event]]]:
     loaded = ev.PlanLoaded(
         title=plan.title,
         plan_path=sources.get("plan", ""),
-        plan_sha256=_sha(project, sources.get("plan")),
+        plan_sha256=file_digest(project, sources.get("plan")),
         language=plan.language,
         sources=sources,
         options=option_values(options),
@@ -264,7 +260,7 @@ def input_digests(project: LoadedProject) -> dict[str, str]:
     if project.config.path is not None:
         paths.append(str(project.config.path.relative_to(project.root)))
     paths.extend(script_paths(project))
-    digests = {rel: _sha(project, rel) for rel in sorted(set(paths))}
+    digests = {rel: file_digest(project, rel) for rel in sorted(set(paths))}
     # The [metrics] settings on their own: a change there re-reads collected runs' metrics.
     digests[METRICS_INPUT] = hashlib.sha256(repr(project.config.metrics).encode()).hexdigest()
     return digests

@@ -158,7 +158,14 @@ _BRIDGE_SEGMENT = re.compile(
     r"|退出码 -?\d+"
     r"|OVERDUE|超时预警 OVERDUE|cleanup: [^;；]+|清理: [^;；]+"
     # A blocking training-quality finding ("⚠ non_finite: accuracy", "⚠ divergence：loss").
-    r"|⚠ \w+(?:(?:: |：)[^;；]+)?)(?=\s*[;；]|\s*$)"
+    r"|⚠ \w+(?:(?:: |：)[^;；]+)?"
+    # A run kept as it ran (tracker.py, both languages): its changes may hold "; " and
+    # brackets, so up to the retry command that closes the note. Unknown, it was taken for the
+    # researcher's once the mark went, and stayed on the row for good.
+    r"|numbers from earlier [a-z ]+ \(.*?\), `bridge retry --force [^`]*` runs it with the"
+    r" current ones"
+    r"|数值来自旧[^（]*（.*?），`bridge retry --force [^`]*` 会用当前版本重新运行"
+    r")(?=\s*[;；]|\s*$)"
 )
 
 
@@ -236,10 +243,10 @@ def _with_markup(
     written = (text[: label.start()] if label else text).strip().rstrip(";；").strip()
     if label and said:
         after = text[label.end() :].strip()
-        added = (
-            after[len(said) :].lstrip(_JOINERS).strip()
-            if after.startswith(said)
-            else _after_former_part(after, former)
+        # What follows bridge's part as said now may still be bridge's, from a longer part
+        # an earlier render wrote (a kept note, gone with its mark): skipped as well.
+        added = _after_former_part(
+            after[len(said) :].lstrip(_JOINERS) if after.startswith(said) else after, former
         )
         if added:
             written = f"{written}{note_joiner(written, zh)}{added}" if written else added

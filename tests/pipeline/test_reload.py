@@ -381,6 +381,66 @@ class TestKeptAsRan:
         marks = _kept_marks(project)
         assert [len(m) for m in marks["R002"]] == [1, 0]  # marked, then the mark gone
 
+    def test_the_tracker_note_goes_with_the_mark_after_the_tracker_was_edited(
+        self, tmp_path: Path
+    ) -> None:
+        """lr changed (the mark written), a line of the researcher's added to the tracker, lr
+        changed back: the mark was gone from results.json, yet every row's Notes still read
+        "seed 0; numbers from earlier settings (…), `bridge retry --force R002` runs it …;
+        bridge: attempt 1 …", bridge's note taken for the researcher's. Now it goes; their
+        line stays."""
+        project = write_project(tmp_path / "p")
+        assert _run(project) is Stage.COLLECTED
+        toml = project / "bridge.toml"
+        original = toml.read_text()
+        toml.write_text(original.replace("--lr 0.1", "--lr 0.2"))
+        assert main(["run", "--plain", "--project", str(project)]) == 0
+        tracker_path = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+        assert "numbers from earlier settings" in tracker_path.read_text()
+        # Above bridge's section: below it is bridge's.
+        marker = "<!-- bridge: everything below"
+        text = tracker_path.read_text()
+        tracker_path.write_text(text.replace(marker, f"My own remark.\n\n{marker}", 1))
+        assert main(["run", "--plain", "--project", str(project)]) == 0
+        toml.write_text(original)
+        assert main(["run", "--plain", "--project", str(project)]) == 0
+        _, data, tracker = _results(project)
+        assert data["summary"]["kept_as_ran"] == []
+        assert "earlier settings" not in tracker and "My own remark." in tracker
+        row = next(line for line in tracker.splitlines() if line.startswith("| R002 "))
+        assert row.endswith("| seed 0; bridge: attempt 1 on local#0:cpu; exit 0 |"), row
+
+    def test_settings_that_change_no_number_neither_mark_nor_retry_a_run(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """After `timeout_minutes 5 → 7` `bridge run` named no run kept as it ran, yet `bridge
+        retry --changed` ran all three again; and waits or metric names read anew (026's
+        waits now read from its tracker) marked every run "numbers from earlier settings
+        (depends_on: → …)". Now neither marks nor retries a run: its numbers are the same."""
+        project = write_project(tmp_path / "p")
+        assert _run(project) is Stage.COLLECTED
+        toml = project / "bridge.toml"
+        text = toml.read_text().replace("timeout_minutes = 5", "timeout_minutes = 7")
+        toml.write_text(text + '\n[[runs]]\nid = "R003"\ndepends_on = ["R002"]\n')
+        tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+        row = "| R003 | M1 | main | Method | test | accuracy |"
+        assert row in tracker.read_text()
+        tracker.write_text(tracker.read_text().replace(row, row[:-2] + ", loss |"))
+        capsys.readouterr()
+        assert main(["run", "--plain", "--project", str(project)]) == 0
+        assert "kept as they ran" not in capsys.readouterr().out
+        assert _results(project)[1]["summary"]["kept_as_ran"] == []
+        bridge = Bridge(project)
+        try:
+            spec = bridge.status().runs["R003"].spec
+            assert (spec.timeout_minutes, spec.depends_on, spec.metrics) == (5, (), ("accuracy",))
+        finally:
+            bridge.close()
+        assert main(["retry", "--changed", "--project", str(project)]) == 2
+        out, err = capsys.readouterr()
+        assert "will run again" not in out
+        assert "no succeeded run's settings differ from what it ran with" in err
+
     def test_a_script_edited_then_restored_is_no_code_edit(
         self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:

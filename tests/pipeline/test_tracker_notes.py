@@ -307,6 +307,23 @@ def test_a_note_after_bridges_part_survives_a_new_attempt(tmp_path: Path) -> Non
             set(),
             "种子 0；再试一次；bridge：第 2 次尝试，local",
         ),
+        # A kept note whose mark is gone (its changes hold "; " and brackets): bridge's.
+        (
+            "seed 0; bridge: attempt 1 on local; exit 0; numbers from earlier settings and code"
+            " (params: a=1 → a=2; code: as run → train.py edited (x)), `bridge retry --force R1`"
+            " runs it with the current ones; Checked.",
+            "seed 0; bridge: attempt 1 on local; exit 0",
+            set(),
+            "seed 0; Checked. bridge: attempt 1 on local; exit 0",
+        ),
+        (
+            "种子 0；bridge：第 1 次尝试，local；退出码 0；"
+            "数值来自旧设置（command: … 0.1 … → … 0.2 …），"
+            "`bridge retry --force R1` 会用当前版本重新运行",
+            "种子 0；bridge：第 1 次尝试，local；退出码 0",
+            set(),
+            "种子 0；bridge：第 1 次尝试，local；退出码 0",
+        ),
     ],
 )
 def test_a_note_after_an_earlier_part_of_bridges(

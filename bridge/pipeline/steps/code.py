@@ -5,7 +5,7 @@ The code steps: load the plan into the log, implement (existing code or an agent
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import attrs
@@ -334,10 +334,31 @@ def _tracker_changed(old: RunView, says: Sequence[ev.Event]) -> list[ev.Event]:
     return [retry, *says]
 
 
+# The fields of a run's spec that say how bridge schedules, groups and counts it, not what
+# it computes: a succeeded run whose time limit changed has the numbers it would have now
+# (the quickstart's `timeout_minutes = 3` did not make its twenty results "earlier
+# settings"), and so has one whose waits, milestone or metric names were read anew (026's
+# waits read from its tracker would have marked every run "depends_on: → P6").
+_NOT_IN_NUMBERS = frozenset(
+    {
+        "estimated_minutes",
+        "timeout_minutes",
+        "max_retries",
+        "oom_max_attempts",
+        "priority",
+        "purpose",
+        "depends_on",
+        "metrics",
+        "milestone",
+    }
+)
+
+
 def kept_changes(s: Session) -> dict[str, tuple[ev.SpecChange, ...]]:
     """
-    The succeeded runs whose settings the inputs now change, each with the changed fields: what
-    ``bridge retry --changed`` runs again. Records nothing.
+    The succeeded runs whose settings its numbers depend on the inputs now change, each with
+    the changed fields (none of :data:`_NOT_IN_NUMBERS`): what ``bridge retry --changed`` runs
+    again, and what their mark says (:func:`_mark_kept`). Records nothing.
     """
     state = s.state()
     kept: dict[str, tuple[ev.SpecChange, ...]] = {}
@@ -350,7 +371,11 @@ def kept_changes(s: Session) -> dict[str, tuple[ev.SpecChange, ...]]:
         if old is None or old.state is not RunState.SUCCEEDED:
             continue
         # Where it counts is placed without a new attempt (place): no reason to run it again.
-        changes = _unplaced_changes(old.spec, attrs.evolve(new, notes=old.spec.notes))
+        changes = tuple(
+            c
+            for c in _unplaced_changes(old.spec, attrs.evolve(new, notes=old.spec.notes))
+            if c.field not in _NOT_IN_NUMBERS
+        )
         if changes:
             kept[new.run_id] = changes
     return kept
@@ -369,20 +394,32 @@ def _code_edited(
     edited = {path for path in changed if path.endswith(".py") and path in before}
     if not edited:
         return {}
-    specs = {spec.id: spec for spec in s.project.runs}
-    scripts: dict[tuple[str, tuple[str, ...]], set[str]] = {}  # many runs share one command
     found: dict[str, list[str]] = {}
+    for run, scripts in _runs_with_scripts(s, states):
+        theirs = sorted(edited & scripts)
+        if theirs:
+            found[run.run_id] = theirs
+    return found
+
+
+def _runs_with_scripts(
+    s: Session, states: frozenset[RunState]
+) -> Iterator[tuple[RunView, frozenset[str]]]:
+    """
+    Each run of the log in ``states`` that the inputs still plan, with its code as the inputs
+    give it now: the script its command names and the Python files beside it
+    (:func:`run_script_paths`), read once per command many runs share.
+    """
+    specs = {spec.id: spec for spec in s.project.runs}
+    scripts: dict[tuple[str, tuple[str, ...]], frozenset[str]] = {}
     for run in s.state().runs.values():
         spec = specs.get(run.run_id)
         if run.state not in states or spec is None:
             continue
         key = (spec.cwd, spec.command)
         if key not in scripts:
-            scripts[key] = run_script_paths(s.project, spec)
-        theirs = sorted(edited & scripts[key])
-        if theirs:
-            found[run.run_id] = theirs
-    return found
+            scripts[key] = frozenset(run_script_paths(s.project, spec))
+        yield run, scripts[key]
 
 
 def _said(s: Session, paths: Sequence[str]) -> str:
@@ -405,20 +442,12 @@ def _code_kept(
     or recorded missing) is no code they ran (a new helper beside the script is not news about
     them).
     """
-    specs = {spec.id: spec for spec in s.project.runs}
-    scripts: dict[tuple[str, tuple[str, ...]], set[str]] = {}  # many runs share one command
     now: dict[str, str] = {}  # read once for the many runs that share a file
     found: dict[str, tuple[ev.SpecChange, dict[str, str]]] = {}
-    for run in s.state().runs.values():
-        spec = specs.get(run.run_id)
-        if run.state is not RunState.SUCCEEDED or spec is None:
-            continue
-        key = (spec.cwd, spec.command)
-        if key not in scripts:
-            scripts[key] = run_script_paths(s.project, spec)
+    for run, scripts in _runs_with_scripts(s, frozenset({RunState.SUCCEEDED})):
         ran = dict(run.kept.code) if run.kept is not None else {}
         differ: dict[str, str] = {}
-        for path in sorted(scripts[key] | set(ran)):
+        for path in sorted(scripts | set(ran)):
             as_ran = ran.get(path) or before.get(path, "")
             if not path.endswith(".py") or not as_ran:
                 continue
@@ -430,21 +459,6 @@ def _code_kept(
             code = ev.SpecChange(field=CODE_FIELD, old=AS_RUN, new=_said(s, list(differ)))
             found[run.run_id] = (code, differ)
     return found
-
-
-# The fields of a run's spec that say how bridge schedules and counts it, not what it
-# computes: a succeeded run whose time limit changed has the numbers it would have now
-# (the quickstart's `timeout_minutes = 3` did not make its twenty results "earlier settings").
-_NOT_IN_NUMBERS = frozenset(
-    {
-        "estimated_minutes",
-        "timeout_minutes",
-        "max_retries",
-        "oom_max_attempts",
-        "priority",
-        "purpose",
-    }
-)
 
 
 def _mark_kept(s: Session, before: Mapping[str, str], reason: str) -> None:
@@ -463,8 +477,7 @@ def _mark_kept(s: Session, before: Mapping[str, str], reason: str) -> None:
         if run.state is not RunState.SUCCEEDED or run.run_id not in planned:
             continue
         edited = code.get(run.run_id)
-        said = (c for c in settings.get(run.run_id, ()) if c.field not in _NOT_IN_NUMBERS)
-        changes = (*said, *((edited[0],) if edited else ()))
+        changes = (*settings.get(run.run_id, ()), *((edited[0],) if edited else ()))
         ran = edited[1] if edited else {}
         if run.kept is None and not changes:
             continue
