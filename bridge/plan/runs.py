@@ -26,6 +26,7 @@ from bridge.plan.attribution import (
     system_table,
 )
 from bridge.plan.config import Config, RunEntry, SystemConfig
+from bridge.plan.dependencies import waits_only_for
 from bridge.plan.model import Block, Milestone, Plan, PlanWarning, TrackerRun
 from bridge.plan.notes_label import BRIDGE_LABEL
 from bridge.plan.priority import Priority
@@ -1339,10 +1340,17 @@ def _conditional(drafts: Sequence[_Draft], plan: Plan) -> list[PlanWarning]:
         found = BRIDGE_LABEL.search(notes)
         return notes[: found.start()] if found else notes
 
+    # A row's seeds' runs (E02-s0 …) are waited for as its row id (E02) says.
+    row_of = {d.id: seed_row(d.id, d.seed) or d.id for d in drafts}
     found = [
         (d, said)
         for d in rows_to_run
         if (said := next((t for t in (own(d.notes), d.purpose) if _ONLY_IF.match(t)), ""))
+        # "仅在 R001 之后才运行", "等待 R001": a wait for runs it has (bridge keeps it), no
+        # condition bridge cannot check.
+        and not waits_only_for(
+            said, {*d.depends_on, *(row_of.get(dep, dep) for dep in d.depends_on)}
+        )
     ]
     # 038's ENV-OF3-02, PENDING: "checkpoint intentionally absent; cofold remains optional".
     lacking = [(d, own(d.notes)) for d in rows_to_run if _LACKS.search(own(d.notes))]
