@@ -25,6 +25,7 @@ __all__ = [
     "heading_dependencies",
     "note_dependencies",
     "table_dependencies",
+    "waits_only_for",
 ]
 
 
@@ -41,6 +42,22 @@ _NOTE = re.compile(
     r"(?:\bdepends?(?:\s+on)?|\bafter|\brequires|\bwaits?\s+for|依赖于?|等待)\s*[:：]?\s*"
     rf"(?P<ids>{_ONE}(?:\s*(?:[,+/&、]|\band\b|和)\s*{_ONE})*)",
     re.IGNORECASE,
+)
+# A Chinese note naming the runs first and the wait after them: "在 R001 之后运行",
+# "R001 完成后再运行", "等 R001 完成后再跑", "仅在 R001 之后才运行". The id's characters are
+# ASCII only: "R001完成后" has no space before 完成.
+_ZH_ONE = r"[A-Za-z][A-Za-z0-9_.]{0,24}(?:-[A-Za-z0-9_.]{1,24}){0,4}"
+_ZH_IDS = rf"(?<![A-Za-z0-9_.-])(?P<ids>{_ZH_ONE}(?:\s*(?:[,+/&、，]|和|与)\s*{_ZH_ONE})*)"
+_DONE_ZH = r"(?:运行|跑)?\s*(?:完成|结束|跑完|运行完|成功|通过)"
+_NOTE_ZH = re.compile(
+    rf"(?:(?:仅|只)?(?:在|等到?|待)\s*{_ZH_IDS}\s*(?:{_DONE_ZH})?\s*(?:之后|以后|后)"
+    rf"|{_ZH_IDS.replace('ids', 'done')}\s*{_DONE_ZH}\s*(?:之后|以后|后))"
+)
+# The whole of a note (its first clause) that is such a wait and nothing else, the ids taken
+# out (see waits_only_for): "仅在 R001 之后才运行" says no condition but that wait.
+_WAIT_ONLY = re.compile(
+    rf"\W*(?:(?:仅|只)?(?:在|等待|等到?|待|依赖于?)\s*)?\x00\s*(?:{_DONE_ZH})?\s*(?:之后|以后|后)?"
+    r"\s*(?:再|才)?\s*(?:开始|启动|运行|执行|跑)?\W*",
 )
 # A run id: letters then digits (``R003``, ``E02``, ``M0.1``), or a word in capitals
 # (``R-ARCHIVE``, ``A``); the project's runs decide which name a run.
@@ -107,14 +124,37 @@ def table_dependencies(doc: Document) -> list[StatedDependency]:
     return stated
 
 
+def _noted(text: str) -> list[str]:
+    """The ids a note's wait phrases name, in order: after the word (``after R003``, ``依赖
+    R006``, ``等待 R001``) or before it (``在 R001 之后运行``, ``R001 完成后再运行``)."""
+    found = [(m.start(), m["ids"]) for m in _NOTE.finditer(text)]
+    found += [(m.start(), m["ids"] or m["done"]) for m in _NOTE_ZH.finditer(text)]
+    return [i for _, ids in sorted(found) for i in dependency_ids(ids)]
+
+
+def waits_only_for(text: str, runs: Collection[str]) -> bool:
+    """
+    Whether ``text`` (a row's note) says, in its first clause, only that the run waits for
+    ``runs`` (ids of runs it depends on): ``仅在 R001 之后才运行``, ``等 R001 完成后再跑``, ``等待
+    R001``. Such a note is a wait bridge keeps, not a condition it cannot check; ``仅当 R001 的
+    gate 通过后运行`` says more, and is one.
+    """
+    clause = re.split(r"[,;。，；]", plain(text), maxsplit=1)[0]
+    named = [i for i in dependency_ids(clause) if i in runs]
+    if not named:
+        return False
+    ids = "|".join(re.escape(i) for i in sorted(named, key=len, reverse=True))
+    marked = re.sub(rf"(?<![A-Za-z0-9_.-])(?:{ids})(?![A-Za-z0-9_-])", "\x00", clause)
+    marked = re.sub(r"\x00(?:\s*(?:[,+/&、]|和|与)\s*\x00)+", "\x00", marked)
+    return _WAIT_ONLY.fullmatch(marked) is not None
+
+
 def note_dependencies(row: str, notes: str, file: str, line: int) -> StatedDependency | None:
     """
-    What a tracker row's Notes say the run waits for (``after R003+R004``, ``depends R006``),
-    or None.
+    What a tracker row's Notes say the run waits for (``after R003+R004``, ``depends R006``,
+    ``在 R001 之后运行``), or None.
     """
-    ids: list[str] = []
-    for match in _NOTE.finditer(plain(notes)):
-        ids += dependency_ids(match["ids"])
+    ids = _noted(plain(notes))
     on = tuple(i for i in dict.fromkeys(ids) if i != row)
     if not on:
         return None
@@ -133,12 +173,7 @@ def cell_dependencies(
     ids: list[str] = []
     said: list[str] = []
     for cell in cells:
-        named = [
-            i
-            for match in _NOTE.finditer(plain(cell))
-            for i in dependency_ids(match["ids"])
-            if i in runs
-        ]
+        named = [i for i in _noted(plain(cell)) if i in runs]
         if named:
             ids += named
             said.append(plain(cell).strip())

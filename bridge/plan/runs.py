@@ -26,6 +26,7 @@ from bridge.plan.attribution import (
     system_table,
 )
 from bridge.plan.config import Config, RunEntry, SystemConfig
+from bridge.plan.dependencies import waits_only_for
 from bridge.plan.model import Block, Milestone, Plan, PlanWarning, TrackerRun
 from bridge.plan.notes_label import BRIDGE_LABEL
 from bridge.plan.priority import Priority
@@ -375,16 +376,90 @@ def _named_runs(runs_raw: str) -> list[tuple[str, bool]]:
     return named
 
 
+# A Runs cell naming a block's arms at some seeds rather than their ids: 018's M3 "四臂 seed 0"
+# (the four arms at seed 0) and M4 "四臂 seeds 0–2". The count is optional ("all arms seed 0").
+_ARMS_AT_SEEDS = re.compile(
+    r"(?:(?P<count>\d{1,2}|[两二三四五六七八九十]|two|three|four|five|six|seven|eight)\s*(?:个\s*)?"
+    r"|(?:all|every|each|各|所有|全部)\s*)(?:臂|arms?)[\s,，、]*(?:at\s+|的\s*)?"
+    r"seeds?\s*(?P<lo>\d{1,3})(?:\s*(?:[–—~-]|\.\.|to|至|到)\s*(?P<hi>\d{1,3}))?",
+    re.IGNORECASE,
+)
+_COUNT_WORDS = {
+    **{w: n for n, w in enumerate("一二三四五六七八九十", start=1)},
+    "两": 2,
+    **{w: n for n, w in enumerate(("two", "three", "four", "five", "six", "seven", "eight"), 2)},
+}
+
+
+def _arms_at_seeds(runs_raw: str) -> tuple[int | None, range, str] | None:
+    """
+    What a Runs cell naming arms at seeds says: ``(arms, seeds, words)``, the number of arms
+    (``None`` for "all arms"), the seeds, and the words as written; ``None`` for any other cell.
+    """
+    found = _ARMS_AT_SEEDS.search(runs_raw)
+    if found is None:
+        return None
+    count = found.group("count")
+    arms = None if count is None else _COUNT_WORDS.get(count.casefold()) or int(count)
+    lo = int(found.group("lo"))
+    hi = int(found.group("hi") or lo)
+    return (arms, range(lo, hi + 1), found.group(0).strip()) if hi >= lo else None
+
+
+def _arm_groups(drafts: Sequence[_Draft], plan: Plan) -> dict[int, tuple[Milestone, str]]:
+    """
+    The tracker runs a milestone's Runs cell names as arms at seeds (see ``_ARMS_AT_SEEDS``):
+    ``id(draft) → (milestone, words)``. The arms are the rows of one Block cell with a seed of
+    the cell's whose arms (System cells) number as the cell says (two at least): exactly one
+    Block cell's rows must qualify, else the cell names none. Rows the tracker gives a
+    milestone are not arms of another. A row named by several such cells (018's seed-0 arms,
+    by M3 "四臂 seed 0" and M4 "四臂 seeds 0–2") takes the first milestone: it runs once, when
+    first called for.
+    """
+    claimed: dict[int, tuple[Milestone, str]] = {}
+    for milestone in plan.milestones:
+        said = _arms_at_seeds(milestone.runs_raw) if milestone.runs_raw else None
+        if said is None:
+            continue
+        arms, seeds, words = said
+        groups: dict[str, list[_Draft]] = {}
+        for draft in drafts:
+            if (
+                draft.source == "tracker"
+                and not draft.task
+                and not draft.milestone
+                and draft.block_cell
+                and draft.system
+                and draft.seed in seeds
+            ):
+                groups.setdefault(draft.block_cell, []).append(draft)
+        fitting = [
+            group
+            for group in groups.values()
+            if len(systems := {d.system for d in group}) >= 2
+            and (arms is None or len(systems) == arms)
+        ]
+        if len(fitting) != 1:
+            continue
+        for draft in fitting[0]:
+            claimed.setdefault(id(draft), (milestone, words))
+    return claimed
+
+
 def _milestones_from_plan(drafts: list[_Draft], plan: Plan, warnings: list[PlanWarning]) -> None:
     """
     Give tracker runs without a milestone the one milestone whose Runs cell names them (by id,
     id prefix or ``S0..2`` range), with one warning per milestone; a run named by several
-    milestones keeps none.
+    milestones keeps none. A cell naming a block's arms at seeds (018's M3 "四臂 seed 0") gives
+    them its milestone first, all of them: one of them named by id in another milestone's cell
+    (018's M2 names JPH-B2-JT-S0, the joint arm) stays with its arms, and the warning says so;
+    split, the seed-0 arms ran under two milestones and M3 showed none.
     """
     cells = [(m, _named_runs(m.runs_raw)) for m in plan.milestones if m.runs_raw]
     _milestones_from_ids(drafts, plan, warnings)
     if not cells:
         return
+    armed = _arm_groups(drafts, plan)
     given: dict[str, list[_Draft]] = {}
     for draft in drafts:
         if draft.milestone:
@@ -397,6 +472,8 @@ def _milestones_from_plan(drafts: list[_Draft], plan: Plan, warnings: list[PlanW
                 for name, prefix in named
             )
         ]
+        if id(draft) in armed:
+            continue
         if len(hits) == 1:
             draft.milestone = hits[0].id
             given.setdefault(hits[0].id, []).append(draft)
@@ -412,6 +489,51 @@ def _milestones_from_plan(drafts: list[_Draft], plan: Plan, warnings: list[PlanW
                     "whose Runs cell names them",
                 )
             )
+        arms = [d for d in drafts if armed.get(id(d), (None,))[0] is milestone]
+        if not arms:
+            continue
+        words = armed[id(arms[0])][1]
+        for draft in arms:
+            draft.milestone = milestone.id
+        # The other cells that name them: by id (M2's JPH-B2-JT-S0) or as arms (M4's).
+        also = [
+            f"{m.id}'s Runs cell (line {m.line}) also names "
+            + ("them" if len(named) == len(arms) else ", ".join(named))
+            for m, cell in cells
+            if m is not milestone
+            and (
+                named := [
+                    d.id
+                    for d in arms
+                    if any(
+                        d.id == name or (prefix and d.id.startswith(name + "-"))
+                        for name, prefix in cell
+                    )
+                    or ((said := _arms_at_seeds(m.runs_raw)) is not None and d.seed in said[1])
+                ]
+            )
+        ]
+        warnings.append(
+            PlanWarning(
+                file=arms[0].file,
+                line=arms[0].line,
+                message=f"{', '.join(d.id for d in arms)}: no milestone in the tracker; "
+                f"{milestone.id} from the plan's run-order table (line {milestone.line}), "
+                f"whose Runs cell {words!r} names the arms of {arms[0].block_cell} at "
+                f"{_seeds_words(arms)}"
+                + (
+                    f"; {'; '.join(also)}: they run once, under {milestone.id}, with their arms"
+                    if also
+                    else ""
+                ),
+            )
+        )
+
+
+def _seeds_words(drafts: Sequence[_Draft]) -> str:
+    """The seeds of ``drafts`` as a warning names them (``seed 0``, ``seeds 0, 1``)."""
+    seeds = sorted({d.seed for d in drafts if d.seed is not None})
+    return f"seed{'s' if len(seeds) > 1 else ''} {', '.join(str(s) for s in seeds)}"
 
 
 def _unplanned_milestones(drafts: Sequence[_Draft], plan: Plan) -> list[PlanWarning]:
@@ -1218,10 +1340,17 @@ def _conditional(drafts: Sequence[_Draft], plan: Plan) -> list[PlanWarning]:
         found = BRIDGE_LABEL.search(notes)
         return notes[: found.start()] if found else notes
 
+    # A row's seeds' runs (E02-s0 …) are waited for as its row id (E02) says.
+    row_of = {d.id: seed_row(d.id, d.seed) or d.id for d in drafts}
     found = [
         (d, said)
         for d in rows_to_run
         if (said := next((t for t in (own(d.notes), d.purpose) if _ONLY_IF.match(t)), ""))
+        # "仅在 R001 之后才运行", "等待 R001": a wait for runs it has (bridge keeps it), no
+        # condition bridge cannot check.
+        and not waits_only_for(
+            said, {*d.depends_on, *(row_of.get(dep, dep) for dep in d.depends_on)}
+        )
     ]
     # 038's ENV-OF3-02, PENDING: "checkpoint intentionally absent; cofold remains optional".
     lacking = [(d, own(d.notes)) for d in rows_to_run if _LACKS.search(own(d.notes))]

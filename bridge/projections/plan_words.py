@@ -63,6 +63,30 @@ def _not_attributed(found: re.Match[str]) -> str:
     )
 
 
+# One "also names" item of the arms-at-seeds milestone warning (bridge/plan/runs.py,
+# _milestones_from_plan): another milestone's Runs cell that names some of the arms too.
+_ALSO_NAMES = re.compile(r"(\S+)'s Runs cell \(line (\d+)\) also names (.+)")
+
+
+def _arms_milestone(found: re.Match[str]) -> str:
+    also = ""
+    if found.group(7):
+        items = []
+        for item in found.group(7).split("; "):
+            said = _ALSO_NAMES.fullmatch(item)
+            if said is None:
+                return found.group(0)
+            named = "它们" if said.group(3) == "them" else f" {said.group(3)}"
+            items.append(f"{said.group(1)} 的 Runs 单元格（第 {said.group(2)} 行）也列出了{named}")
+        also = f"；{'；'.join(items)}：它们只运行一次，与同组各臂一起归入 {found.group(2)}"
+    seeds = found.group(6).removeprefix("seeds ").removeprefix("seed ")
+    return (
+        f"{found.group(1)}：追踪表中没有写里程碑；取 {found.group(2)}：计划运行顺序表（第 "
+        f"{found.group(3)} 行）的 Runs 单元格 {found.group(4)} 指的是 {found.group(5)} 在 seed "
+        f"{seeds} 的各臂{also}"
+    )
+
+
 # Whole warnings: (pattern, replacement with the groups kept, or a function of the match).
 # One item of the shifted-milestone warning (bridge/plan/runs.py, _shifted_milestones).
 _READ_LIKE = re.compile(r"(.+) under (\S+) read like the plan's (\S+) \((.*)\)")
@@ -153,6 +177,14 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
             f"运行 {_ids(found.group(2))} 未归属任何实验块：计划中没有实验块。"
             "请在计划中写出实验块（`### Block 1: …`，含 Success criterion）以得到判定"
         ),
+    ),
+    (
+        re.compile(
+            r"(.+?): no milestone in the tracker; (\S+) from the plan's run-order table "
+            r"\(line (\d+)\), whose Runs cell ('[^']*') names the arms of (.+?) at "
+            r"(seeds? [\d, ]+)(?:; (.+): they run once, under \2, with their arms)?"
+        ),
+        _arms_milestone,
     ),
     (
         re.compile(

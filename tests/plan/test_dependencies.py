@@ -40,6 +40,13 @@ def test_dependency_ids(text: str, ids: tuple[str, ...]) -> None:
         ("Depends on R002 completing first", ("R002",)),
         ("Can start after R008", ("R008",)),
         ("依赖 R006 和 R007", ("R006", "R007")),
+        # Chinese naming the run before the wait (a new-user trial: none was read).
+        ("在 R001 之后运行", ("R001",)),
+        ("R001 完成后再运行", ("R001",)),
+        ("等 R001 完成后再跑", ("R001",)),
+        ("仅在 R001、R002 之后才运行", ("R001", "R002")),
+        ("R001完成后", ("R001",)),
+        ("在 pilot 之后运行", None),
         ("~$5 API, parallel with R003-R006", None),
         ("GATE: stop if fail", None),
     ],
@@ -224,3 +231,46 @@ def test_026_queued_rows_wait_for_what_their_cells_and_headings_name(tmp_path: P
     assert {waits[r] for r in ("E1", "E2", "E3", "E4", "E4b", "E5", "E6")} == {("P6",)}
     assert {waits[r] for r in ("E7", "E8", "E9", "E10")} == {("G6",)}
     assert waits["P6"] == waits["G6"] == waits["G1"] == ()
+
+
+def test_chinese_waits_for_a_row_are_waits_not_conditions(tmp_path: Path) -> None:
+    """A 备注 naming a tracker row to wait for (`在 R001 之后运行`, `R001 完成后再运行`) was not
+    read, and `等 R001 完成后再跑`, `仅在 R001 之后才运行` and `等待 R001` were warned about as a
+    condition bridge cannot check although bridge waits for R001: each now waits for R001 and
+    none is a condition; `仅当 R001 的 gate 通过后运行` says more than a wait, and still is one."""
+    from bridge.projections.plan_words import warning_in_language
+
+    notes = {
+        "R002": "在 R001 之后运行",
+        "R003": "R001 完成后再运行",
+        "R004": "等 R001 完成后再跑",
+        "R005": "仅在 R001 之后才运行",
+        "R006": "等待 R001",
+        "R007": "仅当 R001 的 gate 通过后运行",
+    }
+    (tmp_path / "refine-logs").mkdir()
+    (tmp_path / "refine-logs" / "EXPERIMENT_PLAN.md").write_text(
+        "# 实验计划\n\n## 实验块\n\n### Block 1: 主实验\n- **Compared systems**: a\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "refine-logs" / "EXPERIMENT_TRACKER.md").write_text(
+        "| Run ID | Milestone | Block | System | Status | 备注 |\n|---|---|---|---|---|---|\n"
+        "| R001 | M1 | B1 | a | TODO | |\n"
+        + "".join(f"| {r} | M1 | B1 | a | TODO | {n} |\n" for r, n in notes.items()),
+        encoding="utf-8",
+    )
+    project = load_project(tmp_path)
+    assert {r.id: r.depends_on for r in project.runs} == {
+        "R001": (),
+        **dict.fromkeys(notes, ("R001",)),
+        "R007": (),  # its gate, not the run, is what it waits for
+    }
+    (condition,) = [w for w in project.warnings if "under a condition" in w.message]
+    assert condition.message == (
+        "runs whose row says they run only under a condition "
+        "(R007: '仅当 R001 的 gate 通过后运行'): bridge cannot check it and runs them as "
+        "planned; mark a row NOT RUN — <reason> when its condition does not hold"
+    )
+    assert warning_in_language(condition.message, "zh").startswith(
+        "这些运行的行写明只在某个条件下运行（R007: '仅当 R001 的 gate 通过后运行'）"
+    )

@@ -71,12 +71,13 @@ class TestGpuCostWithoutGpus:
         assert "set [run] gpus" in warning
 
     def test_milestones_done_before_bridge_are_not_named(self, tmp_path: Path) -> None:
-        """018's M0 (16–32 GPUh) rows are all passed before bridge: only M2 starts anything."""
+        """018's M0 (16–32 GPUh) rows are all passed before bridge: only M3 (its four seed-0
+        arms, 128–256 GPUh) starts anything."""
         from tests.plan.corpus import as_project
 
         loaded = load_project(as_project("018", tmp_path))
         (warning,) = [w for w in loaded.warnings if "no run asks for a GPU" in w.message]
-        assert "(M2 32 GPU-h)" in warning.message
+        assert "(M3 256 GPU-h)" in warning.message
 
     def test_silent_once_gpus_is_set_anywhere(self, tmp_path: Path) -> None:
         """`gpus` set (even to 0, the researcher's choice) ends the warning."""

@@ -4,6 +4,7 @@ Tracker run ids that name several runs (brace sets) and ids that cannot name a d
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -1062,3 +1063,57 @@ def test_implementation_tasks_not_done_are_named(tmp_path: Path) -> None:
     config.write_text(text + '\n[implementer]\nkind = "agent"\ncommand = ["true"]\n')
     loaded = load_project(project)
     assert not [w for w in loaded.warnings if "implementation tasks" in w.message]
+
+
+@needs_shared
+def test_018s_four_arms_at_seed_0_take_m3_together(tmp_path: Path) -> None:
+    """018's run-order table says M3 `tau2 单 seed pilot | 四臂 seed 0` and names
+    JPH-B2-JT-S0 in M2; the tracker has no Milestone column and its four seed-0 arms (fixed,
+    policy-only, Harness-only, joint; notes "pilot") were split: JT-S0 under M2, the other three
+    under no milestone, M3 with none. All four now take M3, and one warning says M2's and M4's
+    cells name them too, in Chinese for this Chinese plan."""
+    from bridge.projections.plan_words import warning_in_language
+
+    project = tmp_path / "018"
+    shared = SHARED / "projects" / "018_areal-harness-cn" / "refine-logs"
+    shutil.copytree(shared, project / "refine-logs")
+    loaded = load_project(project)
+    arms = ["JPH-B2-FX-S0", "JPH-B2-PO-S0", "JPH-B2-HO-S0", "JPH-B2-JT-S0"]
+    assert {r.id: r.milestone for r in loaded.runs if r.id in arms} == dict.fromkeys(arms, "M3")
+    (said,) = [w for w in loaded.warnings if w.message.startswith(", ".join(arms))]
+    assert said.message == (
+        f"{', '.join(arms)}: no milestone in the tracker; M3 from the plan's run-order table "
+        "(line 142), whose Runs cell '四臂 seed 0' names the arms of B2/B3 at seed 0; M2's Runs "
+        "cell (line 141) also names JPH-B2-JT-S0; M4's Runs cell (line 143) also names them: "
+        "they run once, under M3, with their arms"
+    )
+    assert (said.file, said.line) == ("refine-logs/EXPERIMENT_TRACKER.md", 43)
+    assert warning_in_language(said.message, "zh") == (
+        f"{', '.join(arms)}：追踪表中没有写里程碑；取 M3：计划运行顺序表（第 142 行）的 "
+        "Runs 单元格 '四臂 seed 0' 指的是 B2/B3 在 seed 0 的各臂；"
+        "M2 的 Runs 单元格（第 141 行）也列出了 JPH-B2-JT-S0；"
+        "M4 的 Runs 单元格（第 143 行）也列出了它们：它们只运行一次，与同组各臂一起归入 M3"
+    )
+
+
+def test_arms_at_seeds_need_one_block_with_that_many_arms(tmp_path: Path) -> None:
+    """`three arms seed 1` names the rows of the one Block cell with three arms at seed 1; a
+    cell whose count fits no Block cell (`two arms seed 1`) names none, and a row the tracker
+    gives a milestone keeps it."""
+    for cell, expected in (("three arms seed 1", "M1"), ("two arms seed 1", "")):
+        root = tmp_path / cell.replace(" ", "_")
+        (root / "refine-logs").mkdir(parents=True)
+        (root / "refine-logs" / "EXPERIMENT_PLAN.md").write_text(
+            PLAN + "\n## Run Order and Milestones\n\n| Milestone | Goal | Runs |\n|---|---|---|\n"
+            f"| M0 | sanity | S-1 |\n| M1 | pilot | {cell} |\n",
+            encoding="utf-8",
+        )
+        rows = [("A-1", "B1", "a", 1), ("B-1", "B1", "b", 1), ("C-1", "B1", "c", 1)]
+        rows += [("D-1", "B2", "d", 1), ("S-1", "B1", "a", 0)]
+        (root / "refine-logs" / "EXPERIMENT_TRACKER.md").write_text(
+            "| Run ID | Block | System / Variant | Seed |\n|---|---|---|---|\n"
+            + "".join(f"| {r} | {b} | {s} | {n} |\n" for r, b, s, n in rows),
+            encoding="utf-8",
+        )
+        placed = {r.id: r.milestone for r in load_project(root).runs}
+        assert placed == {"A-1": expected, "B-1": expected, "C-1": expected, "D-1": "", "S-1": "M0"}
