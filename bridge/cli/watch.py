@@ -44,8 +44,9 @@ def _folded(store: SQLiteEventStore) -> Folder:
 
 def kept_lines(kept: Mapping[str, Sequence[ev.SpecChange]], language: str = "en") -> list[str]:
     """
-    One line per group of succeeded runs whose settings an edit changed the same way: they keep
-    what they ran with, and the line says how to run them with the new settings. A tracker
+    One line per group of succeeded runs whose settings or code an edit changed the same way:
+    they keep what they ran with, and the line says what changed and how to run them with the
+    current inputs (``--changed`` when one change is shared by all, their ids otherwise). A tracker
     Status the researcher set on such a run has a line of its own: bridge keeps the result and
     writes its done status back (DONE, or the researcher's own word), and a retry runs it again
     (none is offered for an out-of-scope word).
@@ -53,6 +54,7 @@ def kept_lines(kept: Mapping[str, Sequence[ev.SpecChange]], language: str = "en"
     zh = language == "zh"
     groups: dict[str, list[str]] = {}
     code_edited: set[str] = set()  # the groups whose change includes an edit of their code
+    setting_changed: set[str] = set()  # the groups whose change includes a setting's
     statuses: dict[tuple[str, str], list[str]] = {}
     for run_id, changes in kept.items():
         for change in changes:
@@ -65,24 +67,36 @@ def kept_lines(kept: Mapping[str, Sequence[ev.SpecChange]], language: str = "en"
         groups.setdefault(fields[:300], []).append(run_id)
         if any(c.field == CODE_FIELD for c in settings):
             code_edited.add(fields[:300])
+        if any(c.field != CODE_FIELD for c in settings):
+            setting_changed.add(fields[:300])
     lines = []
     for fields, ids in groups.items():
-        # One change of settings shared by every kept run: --changed names them all, however
-        # many. An edit of their code is not a setting: --changed would not find them.
-        by_settings = len(groups) == 1 and fields not in code_edited
-        retry = "--changed" if by_settings else "--force " + " ".join(ids)
+        # One change shared by every kept run: --changed names them all, however many (it runs
+        # every run marked kept as it ran, an edit of its code too).
+        retry = "--changed" if len(groups) == 1 else "--force " + " ".join(ids)
         named = _runs_named(ids, zh)
+        code = fields in code_edited
+        setting = fields in setting_changed
         if zh:
+            what = "设置与代码" if code and setting else "代码" if code else "设置"
             lines.append(
-                f"{named} 已成功，其设置随后变更（{fields}）：保留原结果；"
-                f"`bridge retry {retry}` 会用新设置重新运行。"
+                f"{named} 已成功，其{what}随后变更（{fields}）：保留原结果；"
+                f"`bridge retry {retry}` 会用现在的{what}重新运行。"
             )
         else:
             it = "it" if len(ids) == 1 else "they"
+            what = (
+                "the settings and code changed"
+                if code and setting
+                else ("its code was edited" if it == "it" else "their code was edited")
+                if code
+                else "the settings changed"
+            )
+            now = "settings and code" if code and setting else "code" if code else "settings"
             lines.append(
-                f"{named} succeeded before the settings changed ({fields}): kept as {it} ran; "
+                f"{named} succeeded before {what} ({fields}): kept as {it} ran; "
                 f"`bridge retry {retry}` runs {'it' if it == 'it' else 'them'} with the "
-                "new settings."
+                f"current {now}."
             )
     for (recorded, word), ids in statuses.items():
         lines.append(

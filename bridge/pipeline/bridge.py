@@ -418,16 +418,20 @@ class Bridge:
             return retries.Retried(asked=already)
         chosen = []
         if changed:
-            kept = code.kept_changes(s)
+            # The settings the inputs give now, and every run marked kept as it ran (an edit
+            # of its code too, recorded by the reload before this): the runs `bridge run`
+            # and the results name, no more, no fewer.
+            kept = [
+                *code.kept_changes(s),
+                *(r.run_id for r in state.runs.values() if r.kept is not None and r.kept.changes),
+            ]
             if kept:
-                chosen = retries.select(state, list(kept), force=True)
+                chosen = retries.select(state, list(dict.fromkeys(kept)), force=True)
             elif not (run_ids or failed or milestone):
                 raise InputError(
-                    "bridge retry --changed: no succeeded run's settings differ from what "
-                    "it ran with, of those its numbers depend on (a time limit, priority, "
-                    "milestone, waits or metric names change no number; an edit of a run's "
-                    "code is not a setting: `bridge retry --force RUN …` runs such a run "
-                    "again with the current ones)"
+                    "bridge retry --changed: no succeeded run's settings or code differ from "
+                    "what it ran with, of those its numbers depend on (a time limit, priority, "
+                    "milestone, waits or metric names change no number)"
                 )
         # With --failed or --milestone, the failed runs the edit sent back are among those
         # asked for: "nothing to retry" after the fix the next step advised was false

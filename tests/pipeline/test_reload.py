@@ -103,7 +103,9 @@ class TestReload:
     ) -> None:
         """Editing the code the runs ran, after they succeeded, was taken in silence: results
         made with other code still read "ready". Now `bridge run` names the runs and the file,
-        runs nothing again by itself, and the retry it names runs them with the new code."""
+        runs nothing again by itself, and the retry it names runs them with the new code: for
+        one edit shared by them all `--changed`, which runs every run marked kept as it ran
+        (trial: it named twenty ids, and `--changed` refused an edit of code)."""
         project = write_project(tmp_path / "p")
         assert _run(project) is Stage.COLLECTED
         capsys.readouterr()
@@ -113,10 +115,12 @@ class TestReload:
         out = capsys.readouterr().out
         said = [line for line in out.splitlines() if "succeeded before" in line]
         assert len(said) == 1, out
+        assert said[0].startswith("R001, R002, R003 succeeded before their code was edited ")
         assert "(code: as run → train.py edited): kept as they ran" in said[0]
-        assert "`bridge retry --force R001 R002 R003` runs them" in said[0]
+        assert "`bridge retry --changed` runs them with the current code." in said[0]
         assert " started " not in out
-        assert main(["retry", "--force", "R001", "R002", "R003", "--project", str(project)]) == 0
+        assert main(["retry", "--changed", "--project", str(project)]) == 0
+        assert "will run again: R001, R002, R003" in capsys.readouterr().out
         assert main(["run", "--plain", "--project", str(project)]) == 0
         bridge = Bridge(project)
         try:
@@ -178,7 +182,7 @@ class TestReload:
         ]
         assert len(said) == 1, out
         assert "(command: … 0.1 … → … 0.2 …): kept as they ran" in said[0]
-        assert "`bridge retry --changed` runs them with the new settings." in said[0]
+        assert "`bridge retry --changed` runs them with the current settings." in said[0]
         assert " started " not in out  # nothing ran again
         assert main(["run", "--plain", "--project", str(project)]) == 0
         assert said == [
@@ -199,9 +203,7 @@ class TestReload:
             bridge.close()
         assert main(["retry", "--changed", "--project", str(project)]) == 2
         err = capsys.readouterr().err
-        assert "no succeeded run's settings differ" in err
-        # Trial O1 reached for --changed after a script edit: the error says what runs those.
-        assert "an edit of a run's code is not a setting: `bridge retry --force RUN …`" in err
+        assert "no succeeded run's settings or code differ" in err
         # With another selector, nothing changed is no error: the other runs are retried.
         assert main(["retry", "--changed", "--force", "R002", "--project", str(project)]) == 0
         assert "will run again: R002" in capsys.readouterr().out
@@ -439,7 +441,7 @@ class TestKeptAsRan:
         assert main(["retry", "--changed", "--project", str(project)]) == 2
         out, err = capsys.readouterr()
         assert "will run again" not in out
-        assert "no succeeded run's settings differ from what it ran with" in err
+        assert "no succeeded run's settings or code differ from what it ran with" in err
 
     def test_a_script_edited_then_restored_is_no_code_edit(
         self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
@@ -492,7 +494,7 @@ class TestKeptAsRan:
         kept = (
             "R001, R003 succeeded before the settings changed (params: … system=Method → … "
             "system=Method, x=1): kept as they ran; `bridge retry --changed` runs them with the "
-            "new settings."
+            "current settings."
         )
         assert main(["retry", "--failed", "--project", str(project)]) == 0
         assert kept in capsys.readouterr().out.splitlines()
