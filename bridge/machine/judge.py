@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Set
 
 import attrs
 
@@ -78,6 +78,7 @@ from bridge.plan.metric_names import (
     is_known_higher_better,
     is_lower_better,
     is_rate_metric,
+    is_setting_name,
     match_metric,
     metric_key,
 )
@@ -266,15 +267,17 @@ def judge_block(
 def _where_it_holds(setting: Setting, context: ClauseContext, readings: list[str]) -> ClauseContext:
     """
     The context of a clause that holds at ``setting`` (``at h=144``): its aggregates made of
-    the runs that recorded the setting at that value, the reading said in ``readings``. Where no
-    run records the setting, the context as it is, with the reading that it was not checked.
+    the runs that recorded the setting at that value and the runs that do not record it (a
+    baseline run without ``horizon`` is still the baseline), the reading said in ``readings``.
+    Where no run records the setting, the context as it is, with the reading that it was not
+    checked.
 
     Raises:
         Inconclusive: runs record the setting, none at its value.
     """
     runs = list(dict.fromkeys(s.run_id for s in context.samples))
     names = list(dict.fromkeys(n for r in runs for n in context.run_settings.get(r, {})))
-    name = _recorded_as(setting.name, names)
+    name = _recorded_as(setting.name, names, _measured(context))
     recorded = {
         r: context.run_settings[r][name]
         for r in runs
@@ -292,11 +295,19 @@ def _where_it_holds(setting: Setting, context: ClauseContext, readings: list[str
         listed = ", ".join(f"{r} recorded {name} = {v:g}" for r, v in list(recorded.items())[:4])
         more = f", … ({len(recorded)} in all)" if len(recorded) > 4 else ""
         raise Inconclusive(f"no run at {said} ({setting.text!r}): {listed}{more}")
-    kept = [s for s in context.samples if s.run_id in holding]
+    silent = [r for r in runs if r not in recorded]
+    kept_runs = {*holding, *silent}
+    kept = [s for s in context.samples if s.run_id in kept_runs]
     pairs = {(s.system, s.run_id) for s in kept}
     most = max(Counter(system for system, _ in pairs).values())
     as_named = "" if name == setting.name else f", recorded as {name}"
-    readings.append(f"judged on the runs at {said}{as_named}: {', '.join(holding)}")
+    reading = f"judged on the runs at {said}{as_named}: {', '.join(holding)}"
+    if silent:
+        # Dropping them would lose whole systems (a baseline run without the setting gave "no
+        # results for system baseline"): they are kept, and said to be unchecked.
+        verb = "records" if len(silent) == 1 else "record"
+        reading += f"; {', '.join(silent)} {verb} no {name}, kept unfiltered"
+    readings.append(reading)
     return attrs.evolve(
         context,
         aggregates=aggregate(kept),
@@ -307,20 +318,51 @@ def _where_it_holds(setting: Setting, context: ClauseContext, readings: list[str
     )
 
 
-def _recorded_as(setting: str, names: Sequence[str]) -> str | None:
+# Settings written in a criterion by a letter, and the recorded names they stand for (006's
+# "at h=144" is the forecast horizon its runs record as ``horizon``).
+_SETTING_ABBREVIATIONS: Mapping[str, tuple[str, ...]] = {
+    "h": ("horizon", "forecast_horizon", "pred_len"),
+    "t": ("temperature",),
+    "k": ("top_k", "topk"),
+    "p": ("top_p", "topp"),
+    "lr": ("learning_rate",),
+    "bs": ("batch_size",),
+}
+
+
+def _measured(context: ClauseContext) -> set[str]:
     """
-    The recorded name a setting's name stands for: matched as a metric name is, else the one
-    name it begins (``h`` → ``horizon``); ``None`` when none, or several, answer.
+    The names the runs measured (``hit_rate``, ``train_loss``): what the block's samples are
+    made of, less the names that are settings or ids. A prefix never binds a setting to one.
     """
-    try:
-        hit = match_metric(setting, names)
-    except ConfigError:
-        return None
-    if hit is not None:
-        return hit
+    return {s.metric for s in context.samples if not is_setting_name(s.metric)}
+
+
+def _recorded_as(setting: str, names: Sequence[str], measured: Set[str]) -> str | None:
+    """
+    The recorded name a setting's name stands for: the name that is it exactly (``horizon``),
+    else the name its known abbreviation stands for (``h`` → ``horizon``), else, for a name of
+    two characters or more, the one setting-like name it begins (``hor`` → ``horizon``);
+    ``None`` when none, or several, answer. A prefix never reaches a measured metric.
+    """
     key = metric_key(setting)
-    starting = [n for n in names if metric_key(n.rsplit(".", 1)[-1]).startswith(key)]
-    return starting[0] if key and len(starting) == 1 else None
+    if not key:
+        return None
+
+    def last(name: str) -> str:
+        return metric_key(name.rsplit(".", 1)[-1])
+
+    exact = [n for n in names if last(n) == key or metric_key(n) == key]
+    if exact:
+        return exact[0]
+    for expanded in _SETTING_ABBREVIATIONS.get(key, ()):
+        named = [n for n in names if last(n) == metric_key(expanded)]
+        if named:
+            return named[0]
+    if len(key) < 2:
+        return None
+    starting = [n for n in names if n not in measured and last(n).startswith(key)]
+    return starting[0] if len(starting) == 1 else None
 
 
 def _quality_problems(findings: Sequence[QualityFinding]) -> str:

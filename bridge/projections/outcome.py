@@ -106,6 +106,7 @@ from bridge.projections.outcome_types import (
     BlockResult,
     MilestoneResult,
     Outcome,
+    blocks_with_untrusted_runs,
     main_not_met,
     must_completed,
     no_main,
@@ -1232,6 +1233,28 @@ def evaluate(state: PipelineState) -> Outcome:
                 f"blocks of the main milestone {main} not judged (inconclusive): "
                 f"{', '.join(unjudged)}",
                 f"主要里程碑 {main} 中未能判定（无定论）的实验块：{'、'.join(unjudged)}",
+            )
+        )
+    # A run of the main milestone whose numbers are not trusted (NaN, divergence) holds it back
+    # even where no clause read it: a block could be met beside a diverged run, and readiness
+    # said YES with nothing said of it (the blocks outside the main milestone are only named).
+    if untrusted := [
+        (block, runs)
+        for block, runs in blocks_with_untrusted_runs(blocks, flags)
+        if block in main_blocks
+    ]:
+        en_runs, zh_runs = (
+            [
+                f"{block}{open_}{sep.join(r + ' ' + '/'.join(kinds) for r, kinds in runs)}{close}"
+                for block, runs in untrusted
+            ]
+            for sep, open_, close in ((", ", " (", ")"), ("、", "（", "）"))
+        )
+        reasons.append(
+            (
+                f"blocks of the main milestone {main} with numbers not trusted: "
+                f"{'; '.join(en_runs)}",
+                f"主要里程碑 {main} 中数值不可信的实验块：{'；'.join(zh_runs)}",
             )
         )
     block_ids = {b.id for b in state.plan.blocks}

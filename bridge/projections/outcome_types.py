@@ -24,6 +24,7 @@ __all__ = [
     "BlockResult",
     "MilestoneResult",
     "Outcome",
+    "blocks_with_untrusted_runs",
     "main_not_met",
     "must_completed",
     "no_main",
@@ -298,22 +299,32 @@ def untrusted_blocks(
     outcome: Outcome,
 ) -> tuple[tuple[str, tuple[tuple[str, tuple[str, ...]], ...]], ...]:
     """
-    The must-run blocks outside the main milestone (every must-run block when there is no main
-    milestone) with a run whose numbers are not trusted (a blocking training-quality finding:
-    NaN/Inf, divergence), each as ``(block, ((run, kinds), …))`` with the run's blocking finding
-    kinds in the order found, blocks in plan order, runs in the block's order (runs shared from
-    other blocks left to their own block). What results.json's ``summary.untrusted_blocks``
-    holds and :func:`untrusted_elsewhere` words.
+    The must-run blocks, those of the main milestone included, with a run whose numbers are not
+    trusted (a blocking training-quality finding: NaN/Inf, divergence), each as ``(block,
+    ((run, kinds), …))`` with the run's blocking finding kinds in the order found, blocks in
+    plan order, runs in the block's order (runs shared from other blocks left to their own
+    block). What results.json's ``summary.untrusted_blocks`` holds; :func:`untrusted_elsewhere`
+    words those outside the main milestone, readiness those in it.
     """
-    main = next((m.blocks for m in outcome.milestones if m.info.id == outcome.main_milestone), ())
+    return blocks_with_untrusted_runs(outcome.blocks, outcome.flags)
+
+
+def blocks_with_untrusted_runs(
+    blocks: Sequence[BlockResult], flags: Sequence[tuple[str, QualityFlag]]
+) -> tuple[tuple[str, tuple[tuple[str, tuple[str, ...]], ...]], ...]:
+    """
+    :func:`untrusted_blocks` of these judged blocks and quality flags (``(run, flag)``), for
+    readiness to read before the :class:`Outcome` is made. Nice-to-have and cut blocks are
+    left out.
+    """
     flagged: dict[str, list[str]] = {}
-    for run_id, flag in outcome.flags:
+    for run_id, flag in flags:
         kinds = flagged.setdefault(run_id, [])
         if flag.blocking and flag.kind not in kinds:
             kinds.append(flag.kind)
     found = []
-    for b in outcome.blocks:
-        if b.block.id in main or b.block.priority in ("nice", "cut"):
+    for b in blocks:
+        if b.block.priority in ("nice", "cut"):
             continue
         runs = tuple(
             (run_id, tuple(flagged[run_id]))
@@ -327,15 +338,17 @@ def untrusted_blocks(
 
 def untrusted_elsewhere(outcome: Outcome) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """
-    The must-run blocks outside the main milestone with a run whose numbers are not trusted
-    (:func:`untrusted_blocks`), each with its flagged runs as ``"R012 divergence"``, in plan
-    order. Readiness reads the main milestone only, so the quickstart's diverged ablation runs
-    (R012, R014) were seen only in their block's verdict beside "positive, every criterion met"
-    and "Ready: YES".
+    The must-run blocks outside the main milestone (every one when there is none) with a run
+    whose numbers are not trusted (:func:`untrusted_blocks`), each with its flagged runs as
+    ``"R012 divergence"``, in plan order. The quickstart's diverged ablation runs (R012, R014)
+    were seen only in their block's verdict beside "positive, every criterion met" and
+    "Ready: YES"; those of the main milestone hold readiness back instead.
     """
+    main = next((m.blocks for m in outcome.milestones if m.info.id == outcome.main_milestone), ())
     return tuple(
         (block, tuple(f"{run_id} {'/'.join(kinds)}" for run_id, kinds in runs))
         for block, runs in untrusted_blocks(outcome)
+        if block not in main
     )
 
 

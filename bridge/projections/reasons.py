@@ -572,6 +572,10 @@ _READINGS: tuple[tuple[re.Pattern[str], str], ...] = (
         r"仅按 \1 的运行判断（记录为 \2）：",
     ),
     (re.compile(r"judged on the runs at ([^:]+): "), r"仅按 \1 的运行判断："),
+    (
+        re.compile(r"; ([^;|]+?) records? no ([^\s,;|]+), kept unfiltered"),
+        r"；\1 未记录 \2，照常保留",
+    ),
     (re.compile(rf"no run at (.+?) \({_QUOTE}\): "), r"没有运行处于 \1（\2）："),
     # Only "R013 recorded horizon = 6": "AUROC is recorded under several labels" is another
     # sentence.

@@ -217,3 +217,89 @@ class TestClauses:
             block_systems=("K=1 (no reranking)", "K=5 + random selection"),
         )
         assert isinstance(parsed, Criterion) and parsed.subject is None
+
+
+def _at_setting(
+    text: str, recorded: Mapping[str, Mapping[str, float]], extra: Mapping[str, float]
+) -> Verdict:
+    """``text`` judged for KAN (R1) against baseline (R2) when R1 recorded accuracy 0.9 and
+    ``extra`` (measured metrics), R2 accuracy 0.5, each run's arguments and numbers being
+    ``recorded`` beside them."""
+    from bridge.machine.aggregation import Sample, aggregate
+
+    samples = [
+        Sample(block="B1", system="KAN", metric="accuracy", run_id="R1", value=0.9),
+        Sample(block="B1", system="baseline", metric="accuracy", run_id="R2", value=0.5),
+        *(
+            Sample(block="B1", system="KAN", metric=name, run_id="R1", value=value)
+            for name, value in extra.items()
+        ),
+    ]
+    numbers = {"R1": {"accuracy": 0.9, **extra}, "R2": {"accuracy": 0.5}}
+    for run, names in recorded.items():
+        numbers[run] = {**numbers[run], **names}
+    criterion = parse_criterion(text, block_systems=("KAN", "baseline"))
+    assert isinstance(criterion, Criterion), criterion
+    return judge_block(
+        criterion,
+        aggregate(samples),
+        runs_status={"R1": "succeeded", "R2": "succeeded"},
+        expected_seeds=1,
+        reference_system="baseline",
+        candidate_system="KAN",
+        samples=samples,
+        run_settings=numbers,
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "extra"),
+    [
+        ("KAN accuracy >= 0.8 at T=2", {"train_loss": 0.3}),  # T is not train_loss
+        ("KAN accuracy >= 0.8 at h=144", {"hit_rate": 0.3}),  # h is not hit_rate
+        ("KAN accuracy >= 0.8 at n=144", {"n_params": 0.3}),  # n is not n_params
+        ("KAN accuracy >= 0.8 at hi=144", {"hit_rate": 0.3}),  # a prefix never binds a metric
+    ],
+)
+def test_a_setting_is_never_bound_to_a_measured_metric(
+    text: str, extra: Mapping[str, float]
+) -> None:
+    """A clause's setting was matched by prefix to any recorded name, measured metrics
+    included: "at T=2" with train_loss recorded gave "no run at T = 2: R1 recorded train_loss
+    = 0.3". A measured metric is not where a clause holds: the setting is not checked."""
+    verdict = _at_setting(text, {}, extra)
+    assert verdict.verdict is VerdictKind.MET, verdict.reason
+    assert "not checked: no run records" in verdict.reason
+
+
+def test_a_setting_is_found_by_its_exact_name_its_abbreviation_or_one_prefix() -> None:
+    """``h`` stands for ``horizon`` beside ``hidden_dim`` (two names start with h: it said no
+    run records h and judged every run); an argument named exactly wins; a prefix of two
+    characters or more binds the one setting-like name it begins."""
+    both = {"R1": {"horizon": 6.0, "hidden_dim": 144.0}}
+    verdict = _at_setting("KAN accuracy >= 0.8 at h=144", both, {})
+    assert verdict.verdict is VerdictKind.INCONCLUSIVE, verdict.reason
+    assert verdict.reason.startswith("no run at h = 144 ('at h=144'): R1 recorded horizon = 6")
+    exact = {"R1": {"h": 144.0, "horizon": 6.0}}
+    verdict = _at_setting("KAN accuracy >= 0.8 at h=144", exact, {})
+    assert verdict.verdict is VerdictKind.MET, verdict.reason
+    assert "judged on the runs at h = 144: R1" in verdict.reason
+    prefix = {"R1": {"hidden_dim": 144.0, "horizon": 6.0}}
+    verdict = _at_setting("KAN accuracy >= 0.8 at hid=144", prefix, {})
+    assert "judged on the runs at hid = 144, recorded as hidden_dim: R1" in verdict.reason
+
+
+def test_a_system_whose_runs_do_not_record_the_setting_is_kept() -> None:
+    """ "> 2% accuracy over baseline at h=144" where only the proposed run records horizon gave
+    "no results for system baseline": the runs that record the setting are filtered, the
+    others kept, and the reason says so."""
+    verdict = _at_setting("> 2% accuracy over baseline at h=144", {"R1": {"horizon": 144.0}}, {})
+    assert verdict.verdict is VerdictKind.MET, verdict.reason
+    assert (
+        "judged on the runs at h = 144, recorded as horizon: R1; R2 records no horizon, kept "
+        "unfiltered"
+    ) in verdict.reason
+    # A run recorded at another value is still left out: none at 144 means none to judge.
+    verdict = _at_setting("> 2% accuracy over baseline at h=144", {"R1": {"horizon": 6.0}}, {})
+    assert verdict.verdict is VerdictKind.INCONCLUSIVE, verdict.reason
+    assert verdict.reason.startswith("no run at h = 144")

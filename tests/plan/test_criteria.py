@@ -171,6 +171,12 @@ class TestParseCriterionEnglish:
         c = parse_criterion("wind_speed_edges=9 at h=144")
         assert isinstance(c, Criterion), c
         assert [(s.name, s.value, s.text) for s in c.settings] == [("h", 144.0, "at h=144")]
+        # After a comparison with no threshold, "at h=144" was read as the gain it needs
+        # ("required gain = 144", not met on +0.4); a named value after "at" is a setting.
+        c = parse_criterion("accuracy higher than baseline at h=144", block_systems=("KAN",))
+        assert isinstance(c, Criterion), c
+        assert [(s.name, s.value) for s in c.settings] == [("h", 144.0)]
+        assert (c.reference, c.threshold) == ("baseline", 0.0)
         for text in ("median gap ≤ 3% at 16×4", "recall ≥ 0.8 @ 5% FPR", "PPL < 20"):
             c = parse_criterion(text)
             assert isinstance(c, Criterion) and c.settings == (), (text, c)

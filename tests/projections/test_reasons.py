@@ -303,13 +303,15 @@ def test_a_setting_checked_on_the_runs_is_said_in_chinese() -> None:
     """A clause's setting looked up in the runs (006's "at h=144") reads in Chinese."""
     said = in_language(
         "no run at h = 144 ('at h=144'): R013 recorded horizon = 6 | (read as: judged on the "
-        "runs at h = 144, recorded as horizon: R014; 'at T=90' not checked: no run records T "
+        "runs at h = 144, recorded as horizon: R014; R015 records no horizon, kept unfiltered; "
+        "'at T=90' not checked: no run records T "
         "(as a metric or an argument), so every run is judged)",
         "zh",
     )
     assert said == (
         "没有运行处于 h = 144（'at h=144'）：R013 记录的 horizon = 6 |（解析为：仅按 h = 144 的"
-        "运行判断（记录为 horizon）：R014; 'at T=90' 未检验：没有运行记录 T（指标或参数），"
+        "运行判断（记录为 horizon）：R014；R015 未记录 horizon，照常保留; 'at T=90' 未检验："
+        "没有运行记录 T（指标或参数），"
         "因此按全部运行判断）"
     )
 

@@ -18,6 +18,7 @@ from bridge.events.measurements import HistorySummary, MetricValue, QualityFlag
 from bridge.events.store import InMemoryEventStore
 from bridge.events.values import Finding, JobHandle, Severity, Slot
 from bridge.machine.fold import PipelineState, fold
+from bridge.machine.judge import VerdictKind
 from bridge.machine.stages import Stage
 from bridge.projections import code_review, compact_log, results, results_data
 from bridge.projections.outcome import evaluate
@@ -1132,3 +1133,48 @@ def test_a_rows_nan_values_are_counted_beside_its_n() -> None:
     _add_run(store, "R2", "M1", "B1", (_value("R2", "accuracy", None, "NaN"),))
     text = results.render(fold(store.read()))
     assert "| accuracy | 0.95 | - | 1 (+1 NaN/Inf) | B1, R2 |" in text, text
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_a_main_milestone_run_with_untrusted_numbers_holds_readiness(language: str) -> None:
+    """A run of a main-milestone block diverged where no clause reads its numbers: the block
+    was met, untrusted_blocks skipped it (main blocks were thought inconclusive already) and
+    readiness said YES with no word of it. The block is named among the untrusted blocks and
+    readiness waits, saying why; it is not said to be outside the main milestone."""
+    store = InMemoryEventStore(clock=_clock())
+    block = ev.BlockInfo(
+        id="B1", systems=("KAN", "MLP"), proposed="KAN", success_criterion="KAN accuracy ≥ 0.9"
+    )
+    milestone = ev.MilestoneInfo(id="M1", goal="KAN", blocks=("B1",))
+    options = {"language": language, "main_milestone": "M1"}
+    plan = ev.PlanLoaded(
+        title="KAN",
+        plan_path="refine-logs/EXPERIMENT_PLAN.md",
+        plan_sha256="b" * 64,
+        options=options,
+        milestones=(milestone,),
+        blocks=(block,),
+    )
+    store.append("bridge", [plan], None)
+    flag = QualityFlag(metric="loss", kind="divergence", message="loss rose")
+    _add_run(store, "R001", "M1", "B1", (_value("R001", "accuracy", 0.95, "0.95"),), system="KAN")
+    # The MLP's run diverged; the criterion reads the KAN's accuracy only.
+    _add_run(
+        store, "R013", "M1", "B1", (_value("R013", "accuracy", 0.5, "0.5"),), (flag,), system="MLP"
+    )
+    state = fold(store.read())
+    outcome = evaluate(state)
+    b1 = {b.block.id: b.verdict for b in outcome.blocks}["B1"]
+    assert b1.verdict is VerdictKind.MET, b1.reason
+    assert not outcome.ready
+    assert "blocks of the main milestone M1 with numbers not trusted: B1 (R013 divergence)" in (
+        outcome.not_ready
+    )
+    assert "主要里程碑 M1 中数值不可信的实验块：B1（R013 divergence）" in outcome.not_ready_zh
+    data = json.loads(results_data.render_json(state))
+    assert data["summary"]["untrusted_blocks"] == [
+        {"block": "B1", "runs": [{"run": "R013", "kinds": ["divergence"]}]}
+    ]
+    assert "outside it with numbers not trusted" not in handoff_summary(state)
+    assert "outside the main milestone with numbers not trusted" not in results.render(state)
+    assert "主要里程碑之外数值不可信" not in results.render(state)

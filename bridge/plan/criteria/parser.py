@@ -705,11 +705,12 @@ def _read_clause(  # one linear decision procedure, kept in one place to read to
     # condition holds, not a second threshold (015's B6 was refused for its "4").
     # Only after a threshold: "F1 stays at 0.9 or above" has its number after "at".
     # With no number before it, "at" with a unit is a setting too ("lower violation rate than
-    # the baseline at 1-5 us delay"); a bare number after "at" is a level ("stays at 0.9").
+    # the baseline at 1-5 us delay"); a bare number after "at" is a level ("stays at 0.9"),
+    # a named one never is ("accuracy higher than baseline at h=144" required a gain of 144).
     settings = [
         m
         for m in _AT_SETTING.finditer(norm)
-        if m.group("unit") or _NUMBER_BEFORE.search(norm, 0, m.start())
+        if m.group("unit") or "=" in m.group(0) or _NUMBER_BEFORE.search(norm, 0, m.start())
     ]
     settings += _ZH_SETTING.finditer(norm)
     settings.sort(key=lambda m: m.start())
