@@ -162,6 +162,24 @@ class TestStatus:
         assert legend_status(cell, legend) == "done"
         assert legend_status("invalid", legend) == "failed"
 
+    @pytest.mark.parametrize(
+        ("cell", "status"),
+        [
+            ("**failed**", "done"),
+            ("`failed`", "done"),
+            ("failed。", "done"),
+            # Words of the row's own after the key settle it: a crash, not a negative result.
+            ("failed: OOM at step 3", "failed"),
+            ("failed — CUDA error, no output", "failed"),
+            ("**failed** (killed at step 40)", "failed"),
+        ],
+    )
+    def test_a_negative_result_is_the_bare_key_only(self, cell: str, status: str) -> None:
+        """Review of 018's legend reading: with "`failed` 表示方法/任务失败", a cell saying
+        `failed: OOM at step 3` read as done, a crash counted as a completed run."""
+        legend = read_legend(Document("状态含义：`failed` 表示方法/任务失败\n", "T.md"))
+        assert legend_status(cell, legend) == status
+
     def test_a_negative_result_is_no_mark_bridge_writes(self) -> None:
         """A mark the legend says is a negative result is no word for a run bridge completed."""
         from bridge.plan.status_legend import marks_by_meaning
@@ -251,6 +269,28 @@ def test_018s_failed_rows_are_negative_results_done_before_bridge(tmp_path: Path
     invalid = runs["JPH-G1-BRIDGE-001"]
     assert (invalid.status, invalid.status_raw) == ("failed", "invalid")
     assert ended_failed(invalid.status_raw)
+
+
+@needs_shared
+def test_018s_failed_row_with_a_crash_of_its_own_is_failed(tmp_path: Path) -> None:
+    """018's legend calls a bare `failed` the method's negative result; a calibration row whose
+    cell says more (`failed: OOM at step 3`) read as done through it, a crash counted as a
+    completed run."""
+    from bridge.plan.vocabulary import ended_failed
+
+    root = as_project("018", tmp_path)
+    tracker = root / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    text = tracker.read_text(encoding="utf-8")
+    row = "| JPH-CAL-LP-C1 | G1/B0 calibration |"
+    at = text.index(row)
+    end = text.index("\n", at)
+    crashed = text[at:end].replace(" | failed | ", " | failed: OOM at step 3 | ", 1)
+    tracker.write_text(text[:at] + crashed + text[end:], encoding="utf-8")
+    runs = {r.id: r for r in load_project(root).runs}
+    run = runs["JPH-CAL-LP-C1"]
+    assert (run.status, run.status_raw) == ("failed", "failed: OOM at step 3")
+    assert ended_failed(run.status_raw)
+    assert runs["JPH-CAL-LP-C0"].status == "done"
 
 
 def _crossed(legend: str) -> tuple[list[tuple[str, str]], list[str]]:
