@@ -58,9 +58,7 @@ _OPEN = ("todo", "running")
 # NOT RUN with a reason after it, in any language ("NOT RUN — 服务器上运行中", "NOT RUN: quota"),
 # or 不运行 ("will not run"), at the start. A bare NOT RUN (or "NOT RUN yet") is a row not
 # started (FORMAT-NOTES' not-started statuses), not a decision.
-_NOT_RUN = re.compile(
-    r"\W*(?:not[\s_-]+run\b(?![\W_]*yet\b)[\W_]*\w|不运行)", re.IGNORECASE
-)
+_NOT_RUN = re.compile(r"\W*(?:not[\s_-]+run\b(?![\W_]*yet\b)[\W_]*\w|不运行)", re.IGNORECASE)
 
 
 def says_not_run(status: str) -> bool:
