@@ -226,17 +226,21 @@ def legend_status(status_raw: str, legend: StatusLegend) -> str:
     (``❌`` → "Failed" in 032, "Blocked" in 026) or an unknown word's (005's ``IMPL``) when the
     cell says nothing more of its own (``❌ failed at step 3`` says failed itself); otherwise the
     cell as :func:`~bridge.plan.vocabulary.normalise_status` reads it. A meaning that reads as
-    no status, or as done in a negated sentence, changes nothing.
+    no status, or as done in a negated sentence, changes nothing. A meaning that calls a key a
+    negative result of a completed run (:func:`says_negative_result`) reads the bare key as
+    done, never a cell with words of its own after it (``failed: OOM at step 3``).
     """
     own = normalise_status(status_raw)
     found = legend.meaning_of(status_raw)
     if found is None:
         return own
     key, meaning = found
-    if own in ("failed", "unknown") and says_negative_result(meaning):
+    bare_key = not _bare(status_raw)[len(key) :].strip(_TRAILING)
+    if bare_key and own in ("failed", "unknown") and says_negative_result(meaning):
         # 018's `failed` 表示方法/任务失败: the run completed and the method did not work there;
         # its `invalid` is the run whose result cannot stand. Read as failed, its four
-        # calibration rows were counted as runs that failed before bridge.
+        # calibration rows were counted as runs that failed before bridge. Only the bare key:
+        # words after it are the row's own ("failed: OOM at step 3" is a crash, not a result).
         return "done"
     if _is_word(key) and own != "unknown":
         return own
@@ -250,6 +254,8 @@ def legend_status(status_raw: str, legend: StatusLegend) -> str:
 
 
 _SETTLED_WORDS = frozenset({"done", "failed", "blocked", "skipped"})
+# What may close a bare key in a cell ("failed.", "failed；"): no words of the row's own.
+_TRAILING = " \t.;:,。；：，"
 
 
 # A legend meaning that says a status word is a negative result of a run that completed, not a

@@ -55,16 +55,19 @@ FAILED_STATUSES = frozenset({"failed"})
 OUT_OF_SCOPE_STATUSES = frozenset({"skipped", "blocked"})
 # The statuses of a run not finished: a Status with such a part is not done.
 _OPEN = ("todo", "running")
-# NOT RUN, or its Chinese words 不运行, at the start: with any reason, in any language, or none.
-_NOT_RUN = re.compile(r"\W*(?:not[\s_-]+run\b|不运行)", re.IGNORECASE)
+# NOT RUN with a reason after it, in any language ("NOT RUN — 服务器上运行中", "NOT RUN: quota"),
+# or 不运行 ("will not run"), at the start. A bare NOT RUN (or "NOT RUN yet") is a row not
+# started (FORMAT-NOTES' not-started statuses), not a decision.
+_NOT_RUN = re.compile(r"\W*(?:not[\s_-]+run\b(?![\W_]*yet\b)[\W_]*\w|不运行)", re.IGNORECASE)
 
 
 def says_not_run(status: str) -> bool:
     """
-    Whether a tracker Status opens with NOT RUN (or 不运行): the researcher's decision not to
-    run the row here ("NOT RUN — needs API placement outputs", 009's R005, as bridge's own
-    advice for a run that cannot run asks), ruled out for good even where its reason reads as
-    a wait, whatever the reason's language (026's "NOT RUN — 服务器上运行中") or with none.
+    Whether a tracker Status opens with NOT RUN and a reason (or 不运行): the researcher's
+    decision not to run the row here ("NOT RUN — needs API placement outputs", 009's R005, as
+    bridge's own advice "NOT RUN — <reason>" asks), ruled out for good even where its reason
+    reads as a wait, whatever the reason's language (026's "NOT RUN — 服务器上运行中"). A bare
+    NOT RUN (``Not run``, ``⬜ Not run``, ``not-run``) says no such thing: a row not started.
     """
     return _NOT_RUN.match(status.replace("*", "").replace("`", "")) is not None
 
@@ -590,10 +593,11 @@ def normalise_status(raw: str) -> str:
     if text[:3].lower() == "[x]":
         return "done"
     if says_not_run(text):
-        # The researcher's decision, out of scope whatever follows: before, only a reason in
-        # Latin letters was read ("NOT RUN — running on server"), so a bare NOT RUN or 026's
+        # The researcher's decision, out of scope whatever its reason says: before, only a
+        # reason in Latin letters was read ("NOT RUN — running on server"), so 026's
         # "NOT RUN — 服务器上运行中" read as TODO and was launched. A row not run has no
-        # failure of its own: a failure its reason names is another run's.
+        # failure of its own: a failure its reason names is another run's. A bare NOT RUN is
+        # not here (says_not_run): not started, read below.
         return "skipped" if "MOOT" in _STATUS_TOKENS.findall(text[:80].upper()) else "blocked"
     if says_failure(text[:60]) and not _GATE.match(text):
         # "Done - failed", "done, invalid", "DONE — NaN at step 200", "❌ failed", "Running →
@@ -626,8 +630,10 @@ def normalise_status(raw: str) -> str:
             rest = tokens[1:]
             if "MOOT" in rest or rest[0] in _NOT_WANTED:
                 return "skipped"  # "NOT NEEDED", "not applicable": not to be run
-            if rest[0] == "RUN":
-                return "blocked"  # NOT_RUN_R002_FAIL (says_not_run's \b stops at its "_")
+            if rest[0] == "RUN" and len(rest) > 1 and rest[1] != "YET":
+                # NOT_RUN_R002_FAIL: not run because another run failed (says_not_run's \b
+                # stops at its "_"). A bare NOT RUN falls through to todo: not started.
+                return "blocked"
             return "todo"
         if (
             first in ("WAITING", "PENDING", "AWAITING")

@@ -312,9 +312,12 @@ _MARKED_COMPLETE = "the plan marks this block complete"
 _NO_RUNS = "the block has no runs"
 _CUT = "the plan cuts this block (Priority: cut)"
 # "metric 'M' not found for SYSTEM (extracted: …)", or "… not found in the block's runs (…)"
-# when no system of the block recorded it (009's B1, whose subject could not be told).
+# when no system of the block recorded it (009's B1, whose subject could not be told). The
+# list is read to its own closing parenthesis, past a name's own (`acc(top1)`): read to the
+# first ")", the sanity note landed inside the list.
 _NOT_FOUND = re.compile(
-    r"metric '(?P<metric>[^']+)' not found (?:for .+? |in the block's runs )\(extracted: [^)]*\)"
+    r"metric '(?P<metric>[^']+)' not found (?:for .+? |in the block's runs )"
+    r"\(extracted: (?:[^()]|\([^()]*\))*\)"
 )
 
 

@@ -254,6 +254,9 @@ _QUOTE = r"""('[^']*'|"[^"]*")"""
 # The rule-verdict arithmetic (bridge/machine/judge.py, comparisons.py): the numbers, operators,
 # system and metric names stay; the words around them are bridge's. The direction word is only
 # rewritten where it stands as the verdict writes it (after the metric, before the colon).
+# An "(extracted: …)" list of metric names, read to its own closing parenthesis past a name's
+# own (`acc(top1)`): read to the first ")", the Chinese bracket closed inside the list.
+_LISTED = r"(?:[^()]|\([^()]*\))*"
 _ARITHMETIC: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf" \(lower is better\)(?={_FRACTIONS}: )"), "（越低越好）"),
     # "(lower)" / "(higher)" say which way the gain is counted, not which way is better:
@@ -318,11 +321,11 @@ _ARITHMETIC: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(\S+) would be compared with itself"), r"\1 将与自身比较"),
     (re.compile(r"\bmetric ambiguous for (.+?): "), r"\1 的指标有歧义："),
     (
-        re.compile(rf"\bmetric {_QUOTE} not found for (.+?) \(extracted: ([^)]*)\)"),
+        re.compile(rf"\bmetric {_QUOTE} not found for (.+?) \(extracted: ({_LISTED})\)"),
         r"未找到 \2 的指标 \1（已提取：\3）",
     ),
     (
-        re.compile(rf"\bmetric {_QUOTE} not found in the block's runs \(extracted: ([^)]*)\)"),
+        re.compile(rf"\bmetric {_QUOTE} not found in the block's runs \(extracted: ({_LISTED})\)"),
         r"实验块的运行中未找到指标 \1（已提取：\2）",
     ),
     (re.compile(r": no values\b"), "：没有数值"),

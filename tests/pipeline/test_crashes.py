@@ -206,6 +206,32 @@ class TestCrashAtEachPoint:
         assert "`bridge retry --force S1`" in state.sanity_checks[-1].detail
         assert {k: len(v) for k, v in executions(project).items()} == {"S1": 2, "R1": 1}
 
+    def test_a_rerun_sanity_run_a_person_cancelled_holds_nothing(self, project: Path) -> None:
+        """
+        `bridge retry --force S1` once the plan was collected; bridge is killed while S1's
+        second run is live, and a person then `bridge cancel`s it: the next `bridge run` leaves
+        that run alone (a person's cancel stands), where it rechecked it as a sanity run that
+        did not pass and held the plan.
+        """
+        runs = [Run(id="S1", milestone="M0", system="sanity"), Run(id="R1", milestone="M1")]
+        write_project(project, runs)
+        bridge = Bridge(project)
+        try:
+            assert bridge.run() is Stage.COLLECTED
+            bridge.retry("S1", force=True)
+        finally:
+            bridge.close()
+        assert _crash(project, "after:run.started:*")
+        bridge = Bridge(project)
+        try:
+            bridge.cancel("S1")
+            assert bridge.run() is Stage.COLLECTED
+            state = bridge.status()
+        finally:
+            bridge.close()
+        assert state.runs["S1"].state is RunState.CANCELLED
+        assert state.sanity_checks[-1].passed
+
 
 class TestCrashAtRandomMoments:
     @pytest.mark.parametrize("seed", range(3))

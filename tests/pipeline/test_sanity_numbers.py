@@ -63,3 +63,33 @@ def test_a_sanity_run_naming_a_metric_still_needs_it(tmp_path: Path) -> None:
             bridge.retry(failed=True)
     finally:
         bridge.close()
+
+
+def test_a_chinese_plan_says_the_numberless_sanity_run_in_chinese(tmp_path: Path) -> None:
+    """The stage reason of a Chinese plan names the sanity run that names no metric in Chinese,
+    while the recorded check keeps the English a program reads."""
+    from bridge.events import types as ev
+    from bridge.events.store import SQLiteEventStore
+    from tests.pipeline.test_output_language import CHINESE_PREFACE
+
+    project = _project(tmp_path / "p", "")
+    plan = project / "refine-logs" / "EXPERIMENT_PLAN.md"
+    head, _, rest = plan.read_text().partition("\n")
+    plan.write_text(head + "\n\n" + CHINESE_PREFACE * 3 + rest)
+    bridge = Bridge(project)
+    try:
+        assert bridge.run() is Stage.COLLECTED
+        detail = bridge.status().sanity_checks[-1].detail
+    finally:
+        bridge.close()
+    assert detail == "2 sanity run(s) passed; S2 names no metric and recorded no number"
+    store = SQLiteEventStore(project / ".bridge" / "events.db")
+    try:
+        reasons = {
+            r.event.stage: r.event.reason
+            for r in store.read()
+            if isinstance(r.event, ev.StageEntered)
+        }
+    finally:
+        store.close()
+    assert reasons["SANITY_OK"] == "健全性里程碑通过；S2 未指明指标，也未记录数值"

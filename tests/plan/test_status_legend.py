@@ -162,6 +162,24 @@ class TestStatus:
         assert legend_status(cell, legend) == "done"
         assert legend_status("invalid", legend) == "failed"
 
+    @pytest.mark.parametrize(
+        ("cell", "status"),
+        [
+            ("**failed**", "done"),
+            ("`failed`", "done"),
+            ("failed。", "done"),
+            # Words of the row's own after the key settle it: a crash, not a negative result.
+            ("failed: OOM at step 3", "failed"),
+            ("failed — CUDA error, no output", "failed"),
+            ("**failed** (killed at step 40)", "failed"),
+        ],
+    )
+    def test_a_negative_result_is_the_bare_key_only(self, cell: str, status: str) -> None:
+        """Review of 018's legend reading: with "`failed` 表示方法/任务失败", a cell saying
+        `failed: OOM at step 3` read as done, a crash counted as a completed run."""
+        legend = read_legend(Document("状态含义：`failed` 表示方法/任务失败\n", "T.md"))
+        assert legend_status(cell, legend) == status
+
     def test_a_negative_result_is_no_mark_bridge_writes(self) -> None:
         """A mark the legend says is a negative result is no word for a run bridge completed."""
         from bridge.plan.status_legend import marks_by_meaning
@@ -253,6 +271,28 @@ def test_018s_failed_rows_are_negative_results_done_before_bridge(tmp_path: Path
     assert ended_failed(invalid.status_raw)
 
 
+@needs_shared
+def test_018s_failed_row_with_a_crash_of_its_own_is_failed(tmp_path: Path) -> None:
+    """018's legend calls a bare `failed` the method's negative result; a calibration row whose
+    cell says more (`failed: OOM at step 3`) read as done through it, a crash counted as a
+    completed run."""
+    from bridge.plan.vocabulary import ended_failed
+
+    root = as_project("018", tmp_path)
+    tracker = root / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    text = tracker.read_text(encoding="utf-8")
+    row = "| JPH-CAL-LP-C1 | G1/B0 calibration |"
+    at = text.index(row)
+    end = text.index("\n", at)
+    crashed = text[at:end].replace(" | failed | ", " | failed: OOM at step 3 | ", 1)
+    tracker.write_text(text[:at] + crashed + text[end:], encoding="utf-8")
+    runs = {r.id: r for r in load_project(root).runs}
+    run = runs["JPH-CAL-LP-C1"]
+    assert (run.status, run.status_raw) == ("failed", "failed: OOM at step 3")
+    assert ended_failed(run.status_raw)
+    assert runs["JPH-CAL-LP-C0"].status == "done"
+
+
 def _crossed(legend: str) -> tuple[list[tuple[str, str]], list[str]]:
     from bridge.plan.tracker import read_tracker_runs
 
@@ -333,12 +373,24 @@ def test_plain_words_for_not_running(status: str, read: str) -> None:
     [
         ("NOT RUN — running on server", "blocked"),
         ("NOT RUN — 无配额 quota", "blocked"),
-        # A reason with no Latin letter, or none at all, read as TODO and launched.
+        # A reason with no Latin letter read as TODO and launched.
         ("NOT RUN — 集群配额不足", "blocked"),
         ("NOT RUN — 服务器上", "blocked"),
-        ("NOT RUN", "blocked"),
-        ("**NOT RUN**", "blocked"),
+        ("NOT RUN: 服务器上运行中", "blocked"),
+        ("NOT RUN: quota", "blocked"),
+        ("NOT RUN (R001 failed)", "blocked"),
         ("⬜ NOT RUN — 无 GPU", "blocked"),
+        # A bare NOT RUN is a row not started (FORMAT-NOTES' not-started statuses): it read
+        # as out of scope, never launched and left out of the must-run totals.
+        ("NOT RUN", "todo"),
+        ("**NOT RUN**", "todo"),
+        ("`NOT RUN`", "todo"),
+        ("Not run", "todo"),
+        ("⬜ Not run", "todo"),
+        ("not-run", "todo"),
+        ("NOT_RUN", "todo"),
+        ("NOT RUN — ", "todo"),
+        ("NOT RUN yet", "todo"),
         ("不运行 — 服务器上运行中", "blocked"),
         # A failure the reason names is another run's: this row never ran.
         ("NOT RUN — R001 failed", "blocked"),
@@ -348,7 +400,8 @@ def test_plain_words_for_not_running(status: str, read: str) -> None:
     ],
 )
 def test_not_run_with_any_reason_is_not_launched(status: str, read: str) -> None:
-    """Trial on 026 and 032: NOT RUN was honoured only when its reason held Latin letters."""
+    """Trial on 026 and 032: NOT RUN was honoured only when its reason held Latin letters.
+    Review: a bare NOT RUN (a row not started, FORMAT-NOTES) then read as out of scope."""
     from bridge.plan.vocabulary import normalise_status
 
     assert normalise_status(status) == read
@@ -358,7 +411,8 @@ def test_not_run_with_any_reason_is_not_launched(status: str, read: str) -> None
 def test_rows_marked_not_run_with_a_chinese_reason_are_out_of_scope(tmp_path: Path) -> None:
     """Trial on 026 (P6, G6) and 032 (E05, E06): following bridge's advice "不归 bridge 运行的
     标为 NOT RUN — ‹原因›", the researcher wrote `NOT RUN — 服务器上运行中`; `bridge plan`
-    listed P6 first to launch and G6 after it (032's E05 and E06, a bare NOT RUN, too)."""
+    listed P6 first to launch and G6 after it (032's E05 too). 032's E06 marked with a bare
+    NOT RUN is a row not started: it stays bridge's to run."""
     from bridge.plan.vocabulary import OUT_OF_SCOPE_STATUSES
 
     def marked(name: str, rows: dict[str, str]) -> dict[str, tuple[str, str]]:
@@ -378,8 +432,8 @@ def test_rows_marked_not_run_with_a_chinese_reason_are_out_of_scope(tmp_path: Pa
     runs = marked("026", {"P6": on_server, "G6": on_server})
     assert runs["P6"] == runs["G6"] == ("blocked", on_server)
     runs = marked("032", {"E05": on_server, "E06": "NOT RUN"})
-    assert {runs[r][0] for r in ("E05-s0", "E05-s1", "E05-s2", "E06")} <= OUT_OF_SCOPE_STATUSES
-    assert runs["E06"] == ("blocked", "NOT RUN")
+    assert {runs[r][0] for r in ("E05-s0", "E05-s1", "E05-s2")} <= OUT_OF_SCOPE_STATUSES
+    assert runs["E06"] == ("todo", "NOT RUN")
 
 
 def test_an_unknown_status_is_said_before_it_is_launched() -> None:

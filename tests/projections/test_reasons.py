@@ -335,6 +335,24 @@ def test_a_metric_not_found_in_runs_without_a_system_in_chinese() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("reason", "said"),
+    [
+        (
+            "metric 'coverage' not found for Method (extracted: acc(top1), accuracy)",
+            "未找到 Method 的指标 'coverage'（已提取：acc(top1), accuracy）",
+        ),
+        (
+            "metric 'coverage' not found in the block's runs (extracted: acc(top1), accuracy)",
+            "实验块的运行中未找到指标 'coverage'（已提取：acc(top1), accuracy）",
+        ),
+    ],
+)
+def test_an_extracted_metric_with_parentheses_in_chinese(reason: str, said: str) -> None:
+    """The list was read to its first ")", so the Chinese bracket closed after `acc(top1`."""
+    assert in_language(reason, "zh") == said
+
+
 def test_values_named_by_system_in_chinese_before_the_reviewers_note() -> None:
     """Trial Q3 on 039: "… (4 in all)" and the reviewer's note after the values named by
     system stayed English in a Chinese verdict."""

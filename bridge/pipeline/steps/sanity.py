@@ -21,6 +21,7 @@ from bridge.machine.scheduler import sanity_milestones, sanity_probe
 from bridge.machine.stages import NOT_BRIDGES_RUN_STATES, TERMINAL_RUN_STATES, RunState
 from bridge.machine.triggers import StageTrigger
 from bridge.machine.verdicts import VerdictKind
+from bridge.pipeline import retries
 from bridge.pipeline.gpu_bounds import GpuBounds, over_bound, unmeasured
 from bridge.pipeline.layout import ProjectLayout
 from bridge.pipeline.recording import approval_summary
@@ -171,8 +172,7 @@ def sanity(s: Session) -> Step:
         held = _criterion_held(s, state, unmet, runs)
         if held is not None:
             return s.block(held)
-        numberless = [r.run_id for r in runs if r.run_id != probe and _gives_no_number(r, probe)]
-        notes = _pass_notes(runs, limit, probe, unmet, unjudged)
+        notes, notes_zh = _pass_notes(runs, limit, probe, unmet, unjudged)
         passed = f"{len(runs)} sanity run(s) passed" + (f"; {notes}" if notes else "")
         if probe is not None:
             passed = f"{_probed(state, probe)} passed" + (f"; {notes}" if notes else "")
@@ -192,11 +192,7 @@ def sanity(s: Session) -> Step:
             # held nothing (006's B5 «composite skill > 0», no run standing for S3 composite,
             # deployed M2 and M3 on R002's skill −0.05 behind "sanity milestone passed").
             said = f"{_UNJUDGED_LEAD}: {notes}; {_UNJUDGED_TAIL}"
-        if numberless:
-            notes = notes.replace(
-                f"{', '.join(numberless)} names no metric and recorded no number",
-                f"{'、'.join(numberless)} 未指明指标，也未记录数值",
-            )
+        notes = notes_zh
         zh = "健全性里程碑通过" + (f"；{notes}" if notes else "")
         if unjudged and not unmet:
             zh = f"{_UNJUDGED_LEAD_ZH}：{_in_chinese(notes)}；{_UNJUDGED_TAIL_ZH}"
@@ -253,7 +249,7 @@ def recheck(s: Session, again: Sequence[str]) -> str | None:
     # Recorded, as the first check is: the results read the latest check (new numbers that
     # meet the criterion pass; the results went on saying a person approved going past it),
     # and a `bridge run` killed before this line checks these runs again (deploy.deploy).
-    notes = _pass_notes(runs, limit, probe, unmet, unjudged)
+    notes, _ = _pass_notes(runs, limit, probe, unmet, unjudged)
     ran = ", ".join(r.run_id for r in runs)
     passed = notes if unmet else f"{ran} ran again and passed" + (f"; {notes}" if notes else "")
     s.append("bridge", [ev.SanityChecked(passed=True, detail=passed[:2000])])
@@ -266,27 +262,35 @@ def _pass_notes(
     probe: str | None,
     unmet: Sequence[BlockResult],
     unjudged: Sequence[BlockResult],
-) -> str:
+) -> tuple[str, str]:
     """
-    What a passed sanity check says beside "passed": a GPU memory peak nobody read (the runs
-    not measured), a sanity run that names no metric and recorded no number, a criterion of the
-    sanity milestone bridge could not judge, and, leading, the blocks ``unmet`` a person
-    approved going past (the next check finds the approval by that lead).
+    What a passed sanity check says beside "passed", as recorded and for the stage's Chinese
+    reason (the same notes, a numberless run said in Chinese): a GPU memory peak nobody read
+    (the runs not measured), a sanity run that names no metric and recorded no number, a
+    criterion of the sanity milestone bridge could not judge, and, leading, the blocks
+    ``unmet`` a person approved going past (the next check finds the approval by that lead).
     """
     numberless = [r.run_id for r in runs if r.run_id != probe and _gives_no_number(r, probe)]
-    unnumbered = f"{', '.join(numberless)} names no metric and recorded no number"
-    notes = "; ".join(
-        [n for n in (unmeasured(r, limit) for r in runs) if n]
-        + [unnumbered] * bool(numberless)
-        + [
-            f"{r.block.id}'s {ev.CRITERION_UNJUDGED} ({_cut(_open(r.verdict.reason), 700)})"
-            for r in unjudged
-        ]
-    )
+    unmeasured_runs = [n for n in (unmeasured(r, limit) for r in runs) if n]
+    unjudged_blocks = [
+        f"{r.block.id}'s {ev.CRITERION_UNJUDGED} ({_cut(_open(r.verdict.reason), 700)})"
+        for r in unjudged
+    ]
+    approved = ""
     if unmet:
-        blocks = ", ".join(r.block.id for r in unmet)
-        notes = f"{ev.CRITERION_APPROVED} ({blocks} not met)" + (f"; {notes}" if notes else "")
-    return notes
+        approved = f"{ev.CRITERION_APPROVED} ({', '.join(r.block.id for r in unmet)} not met)"
+
+    def said(unnumbered: str) -> str:
+        return "; ".join(
+            n
+            for n in (approved, *unmeasured_runs, unnumbered * bool(numberless), *unjudged_blocks)
+            if n
+        )
+
+    return (
+        said(f"{', '.join(numberless)} names no metric and recorded no number"),
+        said(f"{'、'.join(numberless)} 未指明指标，也未记录数值"),
+    )
 
 
 def _criterion_held(
@@ -354,15 +358,23 @@ def ended_unchecked(state: PipelineState, sanity: set[str]) -> list[str]:
     The runs of the ``sanity`` milestones that ended after the latest sanity check, which has
     not seen them: run again after the sanity milestone passed (``bridge retry --force R001``)
     and ended, with bridge stopped (killed) before their check was recorded. Runs the tracker
-    now says were done before bridge or are out of scope are not bridge's to check.
+    now says were done before bridge or are out of scope are not bridge's to check, nor is a
+    run a person cancelled (``bridge cancel``): a person's cancel stands, and checked as a
+    sanity run that did not pass it would hold the plan.
     """
     return [
         r.run_id
         for r in state.runs.values()
         if r.spec.milestone in sanity
         and r.state in TERMINAL_RUN_STATES - NOT_BRIDGES_RUN_STATES
+        and not _person_cancelled(r)
         and _newer(state, r.run_id)
     ]
+
+
+def _person_cancelled(run: RunView) -> bool:
+    """Whether the run was cancelled and not by bridge: the log tells them apart by reason."""
+    return run.state is RunState.CANCELLED and not retries.bridge_cancelled(run)
 
 
 # How the stage reads when the sanity runs passed and a sanity block's own criterion could not
