@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
+import shlex
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
@@ -274,41 +275,96 @@ _MAX_SCRIPTS = 200  # Python files watched for changes; a large code base is wat
 
 def script_paths(project: LoadedProject) -> list[str]:
     """
-    The code the runs' commands name, relative to the project: every ``*.py`` argument inside
-    the project (whether it exists yet or not) and the Python files in its folder.
+    The code the runs' commands name, relative to the project, as :func:`run_script_paths`
+    finds it for each run: the union over the runs, in their order.
     """
     base = project.root.resolve()
     found: dict[str, None] = {}
-    seen: set[tuple[str, str]] = set()  # (cwd, token): thousands of runs share a few scripts
+    seen: set[tuple[str, tuple[str, ...]]] = set()  # thousands of runs share a few commands
     for spec in project.runs:
-        for token in spec.command:
-            if (spec.cwd, token) in seen:
-                continue
-            seen.add((spec.cwd, token))
-            found.update(dict.fromkeys(_script_files(base, spec.cwd, token)))
-            if len(found) >= _MAX_SCRIPTS:
-                return list(found)[:_MAX_SCRIPTS]
+        if (spec.cwd, spec.command) in seen:
+            continue
+        seen.add((spec.cwd, spec.command))
+        found.update(dict.fromkeys(_command_files(base, spec.cwd, spec.command)))
+        if len(found) >= _MAX_SCRIPTS:
+            return list(found)[:_MAX_SCRIPTS]
     return list(found)
 
 
 def run_script_paths(project: LoadedProject, spec: RunSpec) -> set[str]:
-    """The code one run's command names, as :func:`script_paths` finds it for every run."""
-    base = project.root.resolve()
-    return {path for token in spec.command for path in _script_files(base, spec.cwd, token)}
+    """
+    The code one run's command names, relative to the project: every ``*.py`` argument inside
+    the project (whether it exists yet or not); the module of ``python -m pkg.mod`` where it is
+    the project's own file (``pkg/mod.py``, or the package's ``__main__.py`` and
+    ``__init__.py``); and both of these inside the command string of ``sh -c``/``bash -c``,
+    read as words, never run. Only what the command names: the other files in a script's
+    folder are no code of this run (009: an edit of R004's script is not news about R001).
+    """
+    return set(_command_files(project.root.resolve(), spec.cwd, spec.command))
 
 
-def _script_files(base: Path, cwd: str, token: str) -> list[str]:
-    """A ``*.py`` argument inside the project and the Python files in its folder."""
-    if not token.endswith(".py") or "{" in token:
-        return []
+_SHELLS = frozenset({"sh", "bash", "dash", "zsh", "ksh"})
+_PYTHON = re.compile(r"python[0-9.]*")
+_MODULE = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
+_SHELL_DEPTH = 3  # `sh -c "bash -c '…'"` is read this deep; deeper nesting is left unread
+
+
+def _command_files(base: Path, cwd: str, command: Sequence[str], depth: int = 0) -> list[str]:
+    """The files one command (its argv, or the words of a shell string) names; see above."""
     root = (base / cwd).resolve() if cwd else base
-    entry = (root / token).resolve()
-    if not entry.is_relative_to(base):
-        return []  # a script outside the project is not the researcher's to watch here
-    files = [str(entry.relative_to(base))]
-    if entry.parent.is_dir():
-        files += [str(sibling.relative_to(base)) for sibling in sorted(entry.parent.glob("*.py"))]
-    return files
+    found: dict[str, None] = {}
+    for i, token in enumerate(command):
+        # A shell's command string is read first: one ending in `x.py` is no path itself.
+        if (
+            i
+            and re.fullmatch(r"-[a-z]*c[a-z]*", command[i - 1])
+            and _after(command, i - 1, lambda name: name in _SHELLS)
+        ):
+            if depth < _SHELL_DEPTH:
+                words = _shell_words(token)
+                found.update(dict.fromkeys(_command_files(base, cwd, words, depth + 1)))
+        elif token.endswith(".py") and "{" not in token:
+            found.update(dict.fromkeys(_inside(base, [root / token])))
+        elif i and command[i - 1] == "-m" and _after(command, i - 1, _PYTHON.fullmatch):
+            found.update(dict.fromkeys(_inside(base, _module_files(root, token))))
+    return list(found)
+
+
+def _after(command: Sequence[str], option: int, program: Callable[[str], object]) -> bool:
+    """Whether the option at ``option`` is one of a ``program``'s (only options between)."""
+    for token in reversed(command[:option]):
+        if not token.startswith("-"):
+            return bool(program(Path(token).name))
+    return False
+
+
+def _module_files(root: Path, name: str) -> list[Path]:
+    """The files ``python -m name`` runs from ``root``: ``name``'s module, or its package's."""
+    if not _MODULE.fullmatch(name):
+        return []
+    path = root.joinpath(*name.split("."))
+    if path.with_suffix(".py").is_file():
+        return [path.with_suffix(".py")]
+    return [f for f in (path / "__main__.py", path / "__init__.py") if f.is_file()]
+
+
+def _shell_words(text: str) -> list[str]:
+    """
+    The words of a shell command string, split as a POSIX shell would (``&&``, ``;`` and
+    ``|`` apart); none if it cannot be split (an unclosed quote): it is read, never run.
+    """
+    words = shlex.shlex(text, posix=True, punctuation_chars=True)
+    words.whitespace_split = True
+    try:
+        return list(words)
+    except ValueError:
+        return []
+
+
+def _inside(base: Path, paths: Sequence[Path]) -> list[str]:
+    """The ``paths`` inside the project, relative to it; code elsewhere is not the project's."""
+    resolved = [path.resolve() for path in paths]
+    return [str(path.relative_to(base)) for path in resolved if path.is_relative_to(base)]
 
 
 def option_values(options: Options) -> dict[str, str]:

@@ -385,9 +385,9 @@ def _code_edited(
     s: Session, changed: Sequence[str], states: frozenset[RunState]
 ) -> dict[str, list[str]]:
     """
-    The runs in ``states`` whose code (the script their command names, or a Python file beside
-    it) is among the ``changed`` inputs, edited or removed, with those paths. A file added
-    since is no code they ran (a new helper beside the script is not news about them).
+    The runs in ``states`` whose code (the files their command names, :func:`run_script_paths`)
+    is among the ``changed`` inputs, edited or removed, with those paths. A file added since is
+    no code they ran.
     """
     plan = s.state().plan
     before = plan.inputs if plan is not None else {}
@@ -407,8 +407,8 @@ def _runs_with_scripts(
 ) -> Iterator[tuple[RunView, frozenset[str]]]:
     """
     Each run of the log in ``states`` that the inputs still plan, with its code as the inputs
-    give it now: the script its command names and the Python files beside it
-    (:func:`run_script_paths`), read once per command many runs share.
+    give it now: the files its command names (:func:`run_script_paths`: scripts, ``python -m``
+    modules, also inside ``sh -c``), read once per command many runs share.
     """
     specs = {spec.id: spec for spec in s.project.runs}
     scripts: dict[tuple[str, tuple[str, ...]], frozenset[str]] = {}
@@ -433,14 +433,13 @@ def _code_kept(
     s: Session, before: Mapping[str, str]
 ) -> dict[str, tuple[ev.SpecChange, dict[str, str]]]:
     """
-    The succeeded runs whose code (the script their command names, or a Python file beside it)
+    The succeeded runs whose code (the files their command names, :func:`run_script_paths`)
     differs now from the code they ran, edited or removed: each with its change (``code: as
     run → train.py edited``) and the sha256 of those files as it ran them. What a run ran is
     its mark's digest of a file (``RunKeptAsRan.code``), else the digest recorded with the
     plan before this reload (``before``): a file restored byte for byte to what ran is no
     change, though it differs from the last recorded edit. A file added since (none recorded,
-    or recorded missing) is no code they ran (a new helper beside the script is not news about
-    them).
+    or recorded missing) is no code they ran.
     """
     now: dict[str, str] = {}  # read once for the many runs that share a file
     found: dict[str, tuple[ev.SpecChange, dict[str, str]]] = {}
