@@ -20,6 +20,7 @@ from bridge.events.secrets import redact
 from bridge.machine.fold import PipelineState
 from bridge.machine.ports import ProposedRun
 from bridge.machine.views import TASK_NOT_RUN
+from bridge.pipeline.local_imports import local_imports
 from bridge.plan import LoadedProject, Options, RunSpec, match_system
 from bridge.plan.hyperparams import setup_hyperparameters
 from bridge.plan.milestones import stated_gate
@@ -297,8 +298,10 @@ def run_script_paths(project: LoadedProject, spec: RunSpec) -> set[str]:
     the project (whether it exists yet or not); the module of ``python -m pkg.mod`` where it is
     the project's own file (``pkg/mod.py``, or the package's ``__main__.py`` and
     ``__init__.py``); and both of these inside the command string of ``sh -c``/``bash -c``,
-    read as words, never run. Only what the command names: the other files in a script's
-    folder are no code of this run (009: an edit of R004's script is not news about R001).
+    read as words, never run; and the project's files these import, transitively
+    (:func:`~bridge.pipeline.local_imports.local_imports`: the quickstart's ``train.py`` runs
+    ``logreg.py``). Not the other files in a script's folder: 009's R004 script beside R001's
+    is no code of R001 (an edit of it is not news about R001).
     """
     return set(_command_files(project.root.resolve(), spec.cwd, spec.command))
 
@@ -327,6 +330,14 @@ def _command_files(base: Path, cwd: str, command: Sequence[str], depth: int = 0)
             found.update(dict.fromkeys(_inside(base, [root / token])))
         elif i and command[i - 1] == "-m" and _after(command, i - 1, _PYTHON.fullmatch):
             found.update(dict.fromkeys(_inside(base, _module_files(root, token))))
+    if depth or not found:
+        return list(found)
+    # What the named files import of the project's own code ran too (the quickstart's
+    # train.py runs scripts/logreg.py): looked for beside each script, then where it runs.
+    entries = [base / path for path in found]
+    roots = [*dict.fromkeys(path.parent for path in entries), root]
+    imported = local_imports(base, entries, roots, _MAX_SCRIPTS)
+    found.update(dict.fromkeys(_inside(base, imported)))
     return list(found)
 
 

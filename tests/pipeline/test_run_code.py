@@ -44,12 +44,16 @@ def test_018_python_dash_m_is_the_modules_file(tmp_path: Path) -> None:
     project = _copy("018_areal-harness-cn", tmp_path)
     paths = _paths(project)
     for run in ("JPH-B1-HO-S0", "JPH-B1-HO-S1", "JPH-B1-HO-S2"):
-        assert paths[run] == {"jphrl/experiments/harness_bandit.py"}, run
-    assert paths["JPH-M0-LOCAL-001"] == {"jphrl/cli.py"}
-    assert paths["JPH-G1-CTRL-001"] == {
+        assert "jphrl/experiments/harness_bandit.py" in paths[run], run
+        # And the project's modules it imports, which it ran as well.
+        assert "jphrl/harness/controller.py" in paths[run], run
+        assert "jphrl/harness/__init__.py" in paths[run], run
+        assert all(path.startswith("jphrl/") for path in paths[run]), paths[run]
+    assert "jphrl/cli.py" in paths["JPH-M0-LOCAL-001"]
+    assert {
         "jphrl/experiments/g1_integrity.py",
         "scripts/verify_g1_integrity.py",
-    }
+    } <= paths["JPH-G1-CTRL-001"]
     assert "jphrl/experiments/harness_bandit.py" in script_paths(load_project(project))
 
 
@@ -93,3 +97,23 @@ def test_the_code_a_command_names(tmp_path: Path, command: str, expected: set[st
     loaded = load_project(_project(tmp_path / "p", command))
     (spec,) = loaded.runs
     assert run_script_paths(loaded, spec) == expected
+
+
+def test_the_modules_a_script_imports_are_its_code(tmp_path: Path) -> None:
+    """The quickstart's train.py imports common, logreg, majority and perceptron from its
+    folder: an edit of logreg.py changes every run's numbers, so they are its code (read with
+    ast, never run), while a script beside it that it does not import is not."""
+    import shutil
+
+    project = tmp_path / "quickstart"
+    shutil.copytree(Path(__file__).parents[2] / "examples" / "quickstart", project)
+    (project / "scripts" / "other_entry.py").write_text("import json\n")
+    (project / "scripts" / "broken.py").write_text("def (:\n")  # does not parse: imports none
+    paths = _paths(project)
+    assert paths["R001"] == {
+        "scripts/train.py",
+        "scripts/common.py",
+        "scripts/logreg.py",
+        "scripts/majority.py",
+        "scripts/perceptron.py",
+    }
