@@ -117,3 +117,27 @@ def test_the_modules_a_script_imports_are_its_code(tmp_path: Path) -> None:
         "scripts/majority.py",
         "scripts/perceptron.py",
     }
+
+
+def test_relative_and_package_imports_are_followed_and_others_are_not(tmp_path: Path) -> None:
+    """`from .model import Net` inside a package, `import pkg.util` (its __init__ run too); the
+    standard library and a name no file holds are none of the project's code."""
+    from bridge.pipeline.local_imports import local_imports
+
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    (tmp_path / "pkg" / "train.py").write_text(
+        "import json\nimport pkg.util\nfrom .model import Net\nimport not_installed_anywhere\n"
+    )
+    (tmp_path / "pkg" / "model.py").write_text("from . import layers\n")
+    (tmp_path / "pkg" / "layers.py").write_text("X = 1\n")
+    (tmp_path / "pkg" / "util.py").write_text("")
+    (tmp_path / "pkg" / "unused.py").write_text("")
+    found = local_imports(tmp_path, [tmp_path / "pkg" / "train.py"], [tmp_path], 50)
+    assert {str(p.relative_to(tmp_path)) for p in found} == {
+        "pkg/__init__.py",
+        "pkg/util.py",
+        "pkg/model.py",
+        "pkg/layers.py",
+    }
+    assert local_imports(tmp_path, [tmp_path / "pkg" / "train.py"], [tmp_path], 2)[2:] == []
