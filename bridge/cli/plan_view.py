@@ -13,13 +13,13 @@ from bridge.plan.milestones import stated_gate
 from bridge.projections.visible import visible
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterator, Sequence
 
     from rich.console import Group
     from rich.text import Text
 
     from bridge.plan import LoadedProject
-    from bridge.plan.criteria import Criterion
+    from bridge.plan.criteria import Criterion, Unparsed
     from bridge.plan.model import Block, PlanWarning
     from bridge.plan.runs import RunSpec
 
@@ -315,22 +315,20 @@ def _subject(clause: Criterion, block: Block, systems: Sequence[str], method: st
         return None
 
 
-def proposed_unknown(project: LoadedProject, language: str = "en") -> list[PlanWarning]:
+def _blocks_clauses(
+    project: LoadedProject,
+) -> Iterator[tuple[Block, tuple[str, ...], tuple[Criterion | Unparsed, ...]]]:
     """
-    A warning at each block's Success criterion line whose clauses name no system while the
-    block's proposed system cannot be told (:func:`_no_proposed`): said by ``bridge plan``
-    before anything runs, as a missing baseline is, with how to mark it; in ``language``.
+    Each block with a success criterion, the systems the results judge it on (its compared
+    systems, or its own runs' where it lists none) and its criterion's clauses, parsed as the
+    results parse them (the plan's metric names and the ``[metrics] aliases`` as metrics).
     """
-    from bridge.plan.criteria import Compound, Criterion, parse_criterion
+    from bridge.plan.criteria import Compound, parse_criterion
     from bridge.plan.metric_names import plan_metric_names
-    from bridge.plan.model import PlanWarning
     from bridge.projections.block_runs import criterion_systems
-    from bridge.projections.text import t
 
     connected = project.config.metrics.aliases
     aliases = list(dict.fromkeys([*connected, *connected.values()]))
-    method = project.plan.method_text()
-    out: list[PlanWarning] = []
     for block in project.plan.blocks:
         if not block.success_criterion.strip():
             continue
@@ -342,7 +340,22 @@ def proposed_unknown(project: LoadedProject, language: str = "en") -> list[PlanW
             block_systems=tuple(systems),
             metrics=list(dict.fromkeys([*plan_metric_names(block.metrics), *aliases])),
         )
-        clauses = parsed.clauses if isinstance(parsed, Compound) else (parsed,)
+        yield block, systems, parsed.clauses if isinstance(parsed, Compound) else (parsed,)
+
+
+def proposed_unknown(project: LoadedProject, language: str = "en") -> list[PlanWarning]:
+    """
+    A warning at each block's Success criterion line whose clauses name no system while the
+    block's proposed system cannot be told (:func:`_no_proposed`): said by ``bridge plan``
+    before anything runs, as a missing baseline is, with how to mark it; in ``language``.
+    """
+    from bridge.plan.criteria import Criterion
+    from bridge.plan.model import PlanWarning
+    from bridge.projections.text import t
+
+    method = project.plan.method_text()
+    out: list[PlanWarning] = []
+    for block, systems, clauses in _blocks_clauses(project):
         open_ = [
             f"«{c.text}»"
             for c in clauses
@@ -455,30 +468,15 @@ def unplanned_systems(
     follows: its criterion left open holds nothing, and the later milestones launch once its
     runs pass.
     """
-    from bridge.plan.criteria import Compound, Criterion, parse_criterion
-    from bridge.plan.metric_names import plan_metric_names
+    from bridge.plan.criteria import Criterion
     from bridge.plan.model import PlanWarning
-    from bridge.projections.block_runs import criterion_systems
     from bridge.projections.text import t
 
-    connected = project.config.metrics.aliases
-    aliases = list(dict.fromkeys([*connected, *connected.values()]))
     method = project.plan.method_text()
     sanity = {m.id for m in project.milestones if m.sanity}
     first: list[PlanWarning] = []
     rest: list[PlanWarning] = []
-    for block in project.plan.blocks:
-        if not block.success_criterion.strip():
-            continue
-        systems = criterion_systems(
-            block.systems, block.success_criterion, _judged_systems(project, block)
-        )
-        parsed = parse_criterion(
-            block.success_criterion,
-            block_systems=tuple(systems),
-            metrics=list(dict.fromkeys([*plan_metric_names(block.metrics), *aliases])),
-        )
-        clauses = parsed.clauses if isinstance(parsed, Compound) else (parsed,)
+    for block, systems, clauses in _blocks_clauses(project):
         missing: dict[str, None] = {}
         said: list[str] = []
         for clause in clauses:
