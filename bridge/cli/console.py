@@ -300,6 +300,18 @@ def _note(
     )
     # Newlines and tabs fold to spaces (one line per run); any other control character shows.
     reason = failure_in_language(run.reason, language)
+    if run.kept is not None and run.kept.changes:
+        # A result kept as it ran, as the results and the tracker mark it (trial: `bridge
+        # status` showed R006-R008 plain DONE after their settings changed).
+        from bridge.projections.failure_words import kept_in_language
+
+        kind, changes = kept_in_language(run.kept.changes, language)
+        said = (
+            f"数值来自{kind}（{changes}）"
+            if language == "zh"
+            else f"numbers from {kind} ({changes})"
+        )
+        reason = f"{said}; {reason}" if reason else said
     return " ".join(visible(note + reason, keep=KEEP_LINES).split())
 
 
@@ -519,6 +531,12 @@ def status_json(
                 "overdue": bool(attempt and attempt.overdue),
                 "waiting": attempt.waiting if attempt else "",
                 "reason": run.reason,
+                # As results.json's runs[].kept_as_ran: what changed since it ran (field, old,
+                # new); empty when its result is from the inputs as they are.
+                "kept_as_ran": [
+                    {"field": c.field, "old": c.old, "new": c.new}
+                    for c in (run.kept.changes if run.kept is not None else ())
+                ],
             }
         )
     return {

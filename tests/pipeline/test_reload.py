@@ -119,6 +119,14 @@ class TestReload:
         assert "(code: as run → train.py edited): kept as they ran" in said[0]
         assert "`bridge retry --changed` runs them with the current code." in said[0]
         assert " started " not in out
+        # `bridge status` marks them too, as the results and the tracker do.
+        assert main(["status", "--project", str(project)]) == 0
+        shown = [line for line in capsys.readouterr().out.splitlines() if line.startswith("R00")]
+        assert len(shown) == 3, shown
+        assert all("numbers from earlier cod" in line for line in shown), shown  # 80 columns
+        assert main(["status", "--json", "--project", str(project)]) == 0
+        runs = json.loads(capsys.readouterr().out)["runs"]
+        assert [r["kept_as_ran"][0]["new"] for r in runs] == ["train.py edited"] * 3
         assert main(["retry", "--changed", "--project", str(project)]) == 0
         assert "will run again: R001, R002, R003" in capsys.readouterr().out
         assert main(["run", "--plain", "--project", str(project)]) == 0
