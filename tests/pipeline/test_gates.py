@@ -243,11 +243,7 @@ class TestSanityCriterion:
         self._unmet(project)
         bridge = Bridge(project)
         try:
-            assert bridge.run() is Stage.BLOCKED
-            bridge.approve(by="ana")
-            assert bridge.run() is Stage.COLLECTED
-            (project / "markers" / "S1.accuracy").write_text("0.92")
-            bridge.retry("S1", force=True)
+            _approved_then_run_again(bridge, project, "0.92")
             assert bridge.run() is Stage.BLOCKED
             blocked = bridge.status().blocked
             results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text()
@@ -277,11 +273,7 @@ class TestSanityCriterion:
         self._unmet(project)
         bridge = Bridge(project)
         try:
-            assert bridge.run() is Stage.BLOCKED
-            bridge.approve(by="ana")
-            assert bridge.run() is Stage.COLLECTED
-            (project / "markers" / "S1.accuracy").write_text("0.97")
-            bridge.retry("S1", force=True)
+            _approved_then_run_again(bridge, project, "0.97")
             assert bridge.run() is Stage.COLLECTED
             checks = bridge.status().sanity_checks
         finally:
@@ -290,6 +282,16 @@ class TestSanityCriterion:
         results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text()
         assert "**Sanity: passed**" in results
         assert "a person approved going on" not in results
+
+
+def _approved_then_run_again(bridge: Bridge, project: Path, accuracy: str) -> None:
+    """Held on S1's unmet criterion, approved past it and collected; then S1 run again
+    (`bridge retry --force S1`), writing ``accuracy`` this time."""
+    assert bridge.run() is Stage.BLOCKED
+    bridge.approve(by="ana")
+    assert bridge.run() is Stage.COLLECTED
+    (project / "markers" / "S1.accuracy").write_text(accuracy)
+    bridge.retry("S1", force=True)
 
 
 def _collected(project: Path) -> tuple[str, dict[str, Any]]:

@@ -149,21 +149,7 @@ def test_a_metric_only_a_sanity_run_recorded_says_so(tmp_path: Path) -> None:
     """009: B1's criterion was about the coverage the sanity run R001 recorded; the verdict
     said only "metric … not found". It now names the sanity run and why its numbers are not
     the block's."""
-    from tests.e2e.tiny import write_project as tiny
-
-    project = tiny(tmp_path / "p")
-    plan = project / "refine-logs" / "EXPERIMENT_PLAN.md"
-    plan.write_text(
-        plan.read_text().replace("Method accuracy > 10% over Baseline", "coverage ≥ 0.95")
-    )
-    toml = project / "bridge.toml"
-    (project / "cover.py").write_text(
-        "import json, sys\njson.dump({'coverage': 1.0}, open(sys.argv[1] + '/metrics.json', 'w'))\n"
-    )
-    toml.write_text(
-        toml.read_text()
-        + '\n[[runs]]\nid = "R001"\ncommand = ["python3", "cover.py", "{output_dir}"]\n'
-    )
+    project = _coverage_on_the_sanity_run_only(tmp_path)
     stage, block = _run(project)
     assert stage is Stage.COLLECTED
     assert block["verdict"] == "inconclusive"
@@ -177,16 +163,29 @@ def test_a_sanity_note_follows_a_metric_list_with_parentheses(tmp_path: Path) ->
     """A metric named with parentheses (`acc(top1)`) in the block's extracted list: the note on
     the sanity run that recorded the criterion's metric landed inside the list, after
     `acc(top1)`, as the list was read up to its first ")"."""
+    project = _coverage_on_the_sanity_run_only(tmp_path)
+    script = project / "train.py"
+    script.write_text(
+        script.read_text().replace('{"accuracy": acc}', '{"accuracy": acc, "acc(top1)": acc}')
+    )
+    stage, block = _run(project)
+    assert stage is Stage.COLLECTED
+    assert block["verdict"] == "inconclusive"
+    assert (
+        "(extracted: acc(top1), accuracy); sanity run(s) recorded it: R001 (coverage)"
+        in (block["reason"])
+    ), block["reason"]
+
+
+def _coverage_on_the_sanity_run_only(tmp_path: Path) -> Path:
+    """The tiny project judged on "coverage ≥ 0.95", a metric only its sanity run R001 records
+    (a `[[runs]]` command writing coverage 1.0)."""
     from tests.e2e.tiny import write_project as tiny
 
     project = tiny(tmp_path / "p")
     plan = project / "refine-logs" / "EXPERIMENT_PLAN.md"
     plan.write_text(
         plan.read_text().replace("Method accuracy > 10% over Baseline", "coverage ≥ 0.95")
-    )
-    script = project / "train.py"
-    script.write_text(
-        script.read_text().replace('{"accuracy": acc}', '{"accuracy": acc, "acc(top1)": acc}')
     )
     toml = project / "bridge.toml"
     (project / "cover.py").write_text(
@@ -196,10 +195,4 @@ def test_a_sanity_note_follows_a_metric_list_with_parentheses(tmp_path: Path) ->
         toml.read_text()
         + '\n[[runs]]\nid = "R001"\ncommand = ["python3", "cover.py", "{output_dir}"]\n'
     )
-    stage, block = _run(project)
-    assert stage is Stage.COLLECTED
-    assert block["verdict"] == "inconclusive"
-    assert (
-        "(extracted: acc(top1), accuracy); sanity run(s) recorded it: R001 (coverage)"
-        in (block["reason"])
-    ), block["reason"]
+    return project
