@@ -760,9 +760,23 @@ _SUMMARIES: tuple[tuple[re.Pattern[str], str], ...] = (
 _QUOTED = re.compile(r"«[^»]*»")
 
 
+# How a run ended, as the judge names it after the run's id ("runs failed: R2 (failed)", its
+# state's value): a Chinese reason read "失败的运行：R002 (failed)" with the English word kept.
+_RUN_ENDED_ZH = {
+    "failed": "失败",
+    "failed_oom": "显存不足",
+    "timed_out": "超时",
+    "lost": "丢失",
+    "cancelled": "已取消",
+    "stuck": "卡住",
+}
+_RUN_ENDED = re.compile(r"(?<=\S) \((" + "|".join(_RUN_ENDED_ZH) + r")\)")
+
+
 def _translate(text: str) -> str:
     for pattern, replacement in _PATTERNS:
         text = pattern.sub(replacement, text)
+    text = _RUN_ENDED.sub(lambda m: f"（{_RUN_ENDED_ZH[m.group(1)]}）", text)
     for english, chinese in _PHRASES:
         text = text.replace(english, chinese)
     return text

@@ -41,8 +41,17 @@ def test_the_reviewers_words_are_theirs() -> None:
     )
 
 
+def test_how_a_run_ended_is_said_in_chinese() -> None:
+    # 018's trial: "失败的运行：R002 (failed)", the state's English value inside a Chinese line.
+    assert in_language("runs failed: R002 (failed), R7 (timed_out), R8 (failed_oom)", "zh") == (
+        "失败的运行：R002（失败）, R7（超时）, R8（显存不足）"
+    )
+    reason = "criterion not machine-checkable: x; runs failed: R3 (cancelled)"
+    assert in_language(reason, "zh").endswith("失败的运行：R3（已取消）")
+
+
 def test_a_phrase_not_in_the_table_stays_english() -> None:
-    assert in_language("runs failed: R1 (failed_oom)", "zh") == "失败的运行：R1 (failed_oom)"
+    assert in_language("runs failed: R1 (quarantined)", "zh") == "失败的运行：R1 (quarantined)"
     assert in_language("something new: R1", "zh") == "something new: R1"
     assert in_language("missing seeds: Ours acc has 2 of 3 expected", "zh") == (
         "种子不足：Ours acc 有 2 个，应有 3 个"
