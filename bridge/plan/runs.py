@@ -667,6 +667,76 @@ def _milestones_from_ids(drafts: list[_Draft], plan: Plan, warnings: list[PlanWa
         )
 
 
+_ID_PARTS = re.compile(r"[-_.]")
+_MILESTONE_PART = re.compile(r"M\d{1,3}", re.IGNORECASE)
+
+
+def _milestones_in_ids(drafts: list[_Draft], plan: Plan, warnings: list[PlanWarning]) -> None:
+    """
+    Give tracker runs still without a milestone the plan milestone their id names as one of its
+    parts (018's ``JPH-M0-REMOTE-ENV-001`` under the plan's M0), with one warning per
+    milestone; an id naming two milestones gets none. Runs Cells come first: this only places
+    what no cell named (018's M0 cell names ``JPH-M0-LOCAL``, and three more ``JPH-M0-…`` rows
+    fell out of every milestone, without a word).
+    """
+    known = {m.id.upper(): m.id for m in plan.milestones}
+    given: dict[str, list[_Draft]] = {}
+    for draft in drafts:
+        if draft.milestone or draft.source != "tracker":
+            continue
+        named = {
+            known[part.upper()]
+            for part in _ID_PARTS.split(draft.id.strip())
+            if _MILESTONE_PART.fullmatch(part) and part.upper() in known
+        }
+        if len(named) == 1:
+            milestone = named.pop()
+            draft.milestone = milestone
+            given.setdefault(milestone, []).append(draft)
+    for milestone, group in given.items():
+        warnings.append(
+            PlanWarning(
+                file=group[0].file,
+                line=group[0].line,
+                message=f"{', '.join(d.id for d in group)}: no milestone in the tracker; "
+                f"{milestone} from the run ids, which name it",
+            )
+        )
+
+
+def _without_milestone(drafts: Sequence[_Draft], plan: Plan) -> list[PlanWarning]:
+    """
+    One warning naming the runs left without a milestone, when the plan has milestones and
+    other runs are in them: 018's thirteen done B0 and calibration rows were counted under
+    "(no milestone)" with no word of which runs or why. Runs still to launch are said to wait
+    for every milestone of the plan (the scheduler puts the runs of no milestone last).
+    """
+    if not plan.milestones or not any(d.milestone for d in drafts):
+        return []
+    left = [d for d in drafts if not d.milestone and not d.task and d.source != PROPOSED]
+    if not left:
+        return []
+    to_launch = [d for d in left if not _settled(d.source, d.task, d.status, d.status_file)]
+    ids = ", ".join(d.id for d in left[:8]) + (f" and {len(left) - 8} more" if len(left) > 8 else "")
+    return [
+        PlanWarning(
+            file=left[0].file,
+            line=left[0].line,
+            message=f"{ids}: no milestone: neither their rows nor a milestone's Runs cell names "
+            "one; they are reported under (no milestone)"
+            + (
+                f", and those still to run ({', '.join(d.id for d in to_launch[:4])}"
+                f"{' …' if len(to_launch) > 4 else ''}) launch only after every milestone of "
+                "the plan has settled"
+                if to_launch
+                else ""
+            )
+            + ". Give each row its milestone (a Milestone column, or its id in a milestone's "
+            "Runs cell)",
+        )
+    ]
+
+
 def _attribute(
     drafts: list[_Draft], plan: Plan, config: Config, warnings: list[PlanWarning]
 ) -> None:
@@ -1046,6 +1116,7 @@ def build_runs(
     warnings: list[PlanWarning] = []
     drafts = _tracker_drafts(plan, writes_code=config.implementer.get("kind") == "agent")
     _milestones_from_plan(drafts, plan, warnings)
+    _milestones_in_ids(drafts, plan, warnings)
     by_id = {d.id: d for d in drafts}
     config_file = config.file or "bridge.toml"
     seeded: dict[str, list[_Draft]] = {}
@@ -1137,6 +1208,7 @@ def build_runs(
     ordered = [d for _, d in sorted(enumerate(drafts), key=rank)]
     warnings.extend(_unplanned_milestones(ordered, plan))
     warnings.extend(_shifted_milestones(ordered, plan))
+    warnings.extend(_without_milestone(ordered, plan))
     warnings.extend(_wait_as_stated(ordered, plan, order))
     _hold_dependents(ordered, plan.language)
     # A RUNNING that bridge wrote for its own launch carries its labelled part in the Notes

@@ -201,6 +201,25 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         r"\1：追踪表中没有写里程碑；取 \2：运行编号是计划里程碑 \3 的步骤",
     ),
     (
+        re.compile(r"(.+?): no milestone in the tracker; (\S+) from the run ids, which name it"),
+        r"\1：追踪表中没有写里程碑；取 \2：运行编号中写着它",
+    ),
+    (
+        re.compile(
+            r"(.+?): no milestone: neither their rows nor a milestone's Runs cell names one; "
+            r"they are reported under \(no milestone\)(?:, and those still to run \((.+?)\) launch "
+            r"only after every "
+            r"milestone of the plan has settled)?\. Give each row its milestone \(a Milestone "
+            r"column, or its id in a milestone's Runs cell\)"
+        ),
+        lambda found: (
+            f"{_ids(found.group(1))}：没有里程碑：它们的行和任何里程碑的 Runs 单元格都没有写明；"
+            "结果中列在（无里程碑）下"
+            + (f"，其中尚待运行的（{found.group(2)}）要等计划的每个里程碑都结束后才启动" if found.group(2) else "")
+            + "。请为每一行写明里程碑（Milestone 列，或在某个里程碑的 Runs 单元格中写出其编号）"
+        ),
+    ),
+    (
         re.compile(r"(.+?): no milestone in the tracker; (\S+) from the run ids"),
         r"\1：追踪表中没有写里程碑；取 \2：运行编号即计划的里程碑编号",
     ),

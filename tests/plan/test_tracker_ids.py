@@ -123,6 +123,75 @@ class TestMilestoneFromRunsCell:
         )
 
 
+def _m0_m1_project(root: Path, rows: list[tuple[str, str]]) -> Path:
+    (root / "refine-logs").mkdir(parents=True)
+    (root / "refine-logs" / "EXPERIMENT_PLAN.md").write_text(
+        PLAN + "\n## Run Order and Milestones\n\n| Milestone | Goal | Runs |\n|---|---|---|\n"
+        "| M0 | sanity | JPH-M0-LOCAL |\n| M1 | main | JPH-B1-HO-S0..2 |\n",
+        encoding="utf-8",
+    )
+    (root / "refine-logs" / "EXPERIMENT_TRACKER.md").write_text(
+        "| Run ID | Block | System / Variant | Status |\n|---|---|---|---|\n"
+        + "".join(f"| {r} | B1 | MHC-MI | {status} |\n" for r, status in rows),
+        encoding="utf-8",
+    )
+    return root
+
+
+def test_an_id_naming_a_milestone_takes_it(tmp_path: Path) -> None:
+    """018's rows JPH-M0-REMOTE-ENV-001 … name M0 in their ids, but M0's Runs cell names only
+    JPH-M0-LOCAL: they fell out of every milestone. An id part that is a plan milestone places
+    the run there, said once; an id naming two milestones, or none of the plan's, gets none,
+    and a Runs cell still comes first."""
+    rows = [
+        ("JPH-M0-LOCAL-001", "DONE"),
+        ("JPH-M0-REMOTE-ENV-001", "DONE"),
+        ("JPH-M0-GITHUB-001", "TODO"),
+        ("X-M0-M1-1", "TODO"),
+        ("Y-M7-1", "TODO"),
+    ]
+    loaded = load_project(_m0_m1_project(tmp_path, rows))
+    assert {r.id: r.milestone for r in loaded.runs} == {
+        "JPH-M0-LOCAL-001": "M0",
+        "JPH-M0-REMOTE-ENV-001": "M0",
+        "JPH-M0-GITHUB-001": "M0",
+        "X-M0-M1-1": "",
+        "Y-M7-1": "",
+    }
+    said = [w.message for w in loaded.warnings if "from the run ids" in w.message]
+    assert said == [
+        "JPH-M0-REMOTE-ENV-001, JPH-M0-GITHUB-001: no milestone in the tracker; M0 from the run "
+        "ids, which name it"
+    ]
+
+
+def test_runs_left_without_a_milestone_are_named(tmp_path: Path) -> None:
+    """018's thirteen rows no milestone names were counted under "(no milestone)" with no word
+    of which or why. One warning names them, and says that those still to launch wait for
+    every milestone of the plan."""
+    rows = [("JPH-M0-LOCAL-001", "DONE"), ("P-1", "DONE"), ("P-2", "TODO")]
+    loaded = load_project(_m0_m1_project(tmp_path, rows))
+    said = [w for w in loaded.warnings if ": no milestone: " in w.message]
+    assert [w.message for w in said] == [
+        "P-1, P-2: no milestone: neither their rows nor a milestone's Runs cell names one; they "
+        "are reported under (no milestone), and those still to run (P-2) launch only after every "
+        "milestone of the plan has settled. Give each row its milestone (a Milestone column, or its id in a "
+        "milestone's Runs cell)"
+    ]
+    assert (said[0].file, said[0].line) == ("refine-logs/EXPERIMENT_TRACKER.md", 4)
+    done = load_project(
+        _m0_m1_project(tmp_path / "done", [("JPH-M0-LOCAL-001", "TODO"), ("P-1", "DONE")])
+    )
+    assert [w.message for w in done.warnings if ": no milestone: " in w.message] == [
+        "P-1: no milestone: neither their rows nor a milestone's Runs cell names one; they are "
+        "reported under (no milestone). Give each row its milestone (a Milestone column, or its "
+        "id in a milestone's Runs cell)"
+    ]
+    # Where no run is in any milestone, the milestones order nothing: no such warning.
+    none = load_project(_m0_m1_project(tmp_path / "none", [("P-1", "TODO"), ("P-2", "TODO")]))
+    assert not [w for w in none.warnings if ": no milestone: " in w.message]
+
+
 @needs_shared
 def test_step_ids_take_their_milestone(tmp_path: Path) -> None:
     """036's tracker has no Milestone column; its ids M0.1 … M3.1 are steps of the plan's
