@@ -717,7 +717,9 @@ def _without_milestone(drafts: Sequence[_Draft], plan: Plan) -> list[PlanWarning
     if not left:
         return []
     to_launch = [d for d in left if not _settled(d.source, d.task, d.status, d.status_file)]
-    ids = ", ".join(d.id for d in left[:8]) + (f" and {len(left) - 8} more" if len(left) > 8 else "")
+    ids = ", ".join(d.id for d in left[:8]) + (
+        f" and {len(left) - 8} more" if len(left) > 8 else ""
+    )
     return [
         PlanWarning(
             file=left[0].file,

@@ -215,7 +215,11 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         lambda found: (
             f"{_ids(found.group(1))}：没有里程碑：它们的行和任何里程碑的 Runs 单元格都没有写明；"
             "结果中列在（无里程碑）下"
-            + (f"，其中尚待运行的（{found.group(2)}）要等计划的每个里程碑都结束后才启动" if found.group(2) else "")
+            + (
+                f"，其中尚待运行的（{found.group(2)}）要等计划的每个里程碑都结束后才启动"
+                if found.group(2)
+                else ""
+            )
             + "。请为每一行写明里程碑（Milestone 列，或在某个里程碑的 Runs 单元格中写出其编号）"
         ),
     ),

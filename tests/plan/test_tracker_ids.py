@@ -175,8 +175,8 @@ def test_runs_left_without_a_milestone_are_named(tmp_path: Path) -> None:
     assert [w.message for w in said] == [
         "P-1, P-2: no milestone: neither their rows nor a milestone's Runs cell names one; they "
         "are reported under (no milestone), and those still to run (P-2) launch only after every "
-        "milestone of the plan has settled. Give each row its milestone (a Milestone column, or its id in a "
-        "milestone's Runs cell)"
+        "milestone of the plan has settled. Give each row its milestone (a Milestone column, or "
+        "its id in a milestone's Runs cell)"
     ]
     assert (said[0].file, said[0].line) == ("refine-logs/EXPERIMENT_TRACKER.md", 4)
     done = load_project(
