@@ -35,6 +35,7 @@ __all__ = [
     "is_rate_metric",
     "is_setting_name",
     "match_metric",
+    "mentioned_in",
     "metric_key",
     "nesting",
     "plan_metric_names",
@@ -200,6 +201,41 @@ def is_setting_name(name: str) -> bool:
         or last in _SETTING_NAMES
         or last.endswith(_ID_SUFFIXES)
     )
+
+
+# Words of a name or a text as :func:`mentioned_in` compares them: lower case, split at anything
+# but letters, digits, CJK and "+" (chrF++ is its own word; "fk_p95" and "FK p95" are one).
+_WORD_BREAK = re.compile(r"[^0-9a-z+\u4e00-\u9fff]+")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _words(text: str) -> str:
+    return " " + " ".join(_WORD_BREAK.split(unicodedata.normalize("NFKC", text).lower())) + " "
+
+
+def mentioned_in(names: Iterable[str], texts: Iterable[str]) -> frozenset[str]:
+    """
+    The recorded ``names`` that the plan's ``texts`` (criteria, Metrics lines, goals, sections)
+    mention as words: the whole name or its last dotted part, its parts taken at ``_``, ``-``,
+    ``.`` and spaces alike (``fk_p95`` in "pre-clamp FK p95", ``chrF++`` in "beat it on
+    chrF++", ``NLL_high_DTU`` in a criterion the parser could not read). A Chinese name matches
+    inside a Chinese phrase. Names of one character and settings (:func:`is_setting_name`) are
+    never mentioned: a NaN in such a value says nothing of what the plan measures.
+    """
+    text = "".join(_words(t) for t in texts if t)
+    found: set[str] = set()
+    for name in names:
+        if is_setting_name(name):
+            continue
+        bare = name.split("[", 1)[0]
+        for candidate in dict.fromkeys((bare, _last_component(bare))):
+            words = _words(candidate).strip()
+            if len(words) < 2:
+                continue
+            if f" {words} " in text or (_CJK.search(words) and words in text):
+                found.add(name)
+                break
+    return frozenset(found)
 
 
 def nesting(name: str) -> int:

@@ -459,10 +459,17 @@ pathlib.Path(sys.argv[2], "metrics.json").write_text(text)
 """
 
 
-def _corpus_flags(tmp_path: Path, name: str, numbers: dict[str, object], run: str) -> list[str]:
+def _corpus_flags(
+    tmp_path: Path,
+    name: str,
+    numbers: dict[str, object],
+    run: str,
+    tracker_edit: tuple[str, str] = ("", ""),
+) -> list[str]:
     """
     ``run``'s training-quality flags (``metric kind blocking|note``) after `bridge run` of the
-    corpus plan ``name``, each run writing its ``numbers`` entry (else ``"*"``) as metrics.json.
+    corpus plan ``name``, each run writing its ``numbers`` entry (else ``"*"``) as metrics.json;
+    ``tracker_edit`` (old, new) is replaced in its tracker first (a row's status, say).
     """
     import sys
 
@@ -470,6 +477,11 @@ def _corpus_flags(tmp_path: Path, name: str, numbers: dict[str, object], run: st
     from tests.plan.corpus import as_project
 
     project = as_project(name, tmp_path / "p")
+    if tracker_edit[0]:
+        tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+        text = tracker.read_text(encoding="utf-8")
+        assert tracker_edit[0] in text
+        tracker.write_text(text.replace(*tracker_edit), encoding="utf-8")
     (project / "job.py").write_text(_NUMBERS_JOB, encoding="utf-8")
     (project / "numbers.json").write_text(json.dumps(numbers), encoding="utf-8")
     (project / "bridge.toml").write_text(
@@ -495,6 +507,17 @@ def test_a_nan_in_a_metric_of_the_plans_metrics_section_blocks(tmp_path: Path) -
     numbers = {"*": {"AggViol": 0.1, "PersViol": 0.05}, "E02-s2": {"AggViol": math.nan}}
     flags = _corpus_flags(tmp_path, "032", numbers, "E02-s2")
     assert flags == ["AggViol non_finite blocking"]
+
+
+@needs_shared
+def test_a_nan_in_a_metric_named_only_in_unread_criteria_blocks(tmp_path: Path) -> None:
+    """036's M2.1 is to "beat `baseline3_1_unk` on chrF++ without increasing contamination", a
+    criterion the rule parser cannot read, and no Metrics line names chrF++: its NaN was noted
+    "not a metric the plan measures: noted, not blocking". A name the plan writes counts; a
+    name it never writes stays a note."""
+    numbers = {"*": {"chrF++": 30.0}, "M2.1": {"chrF++": math.nan, "scratch_norm": math.nan}}
+    flags = _corpus_flags(tmp_path, "036", numbers, "M2.1", ("| RUNNING |", "| DONE |"))
+    assert flags == ["chrF++ non_finite blocking", "scratch_norm non_finite note"]
 
 
 @needs_shared

@@ -30,6 +30,7 @@ from bridge.pipeline.session import Session
 from bridge.plan import LoadedProject
 from bridge.plan.config import MetricsConfig
 from bridge.plan.metric_names import (
+    mentioned_in,
     plan_metric_names,
     primary_metric_name,
     section_metric_names,
@@ -113,6 +114,17 @@ def _key_metric(
         if found is not None:
             return found
     return ""
+
+
+def _plan_texts(project: LoadedProject) -> list[str]:
+    """Where the plan says what it measures: each block's criterion, Metrics line and setup,
+    each milestone's goal and gate, the title and text of each section bridge keeps raw."""
+    plan = project.plan
+    return [
+        *(t for b in plan.blocks for t in (b.success_criterion, b.metrics_raw, b.setup)),
+        *(t for m in plan.milestones for t in (m.goal, m.gate)),
+        *(t for section in plan.sections for t in (section.heading, section.text)),
+    ]
 
 
 def collect_metrics(
@@ -230,7 +242,11 @@ def metrics_of(project: LoadedProject, state: PipelineState, run: RunView) -> ev
         settings=QualitySettings(
             lower_is_better=lower, overfit_evaluations=config.overfit_evaluations
         ),
-        measured=measured_names(extraction.names(), wanted, spec.aliases),
+        # A name the plan writes anywhere it says what it measures counts too: 036's M2.3
+        # `chrF++` (named in criteria the parser cannot read) and 027's `fk_p95` ("FK p95") went
+        # NaN and were noted "not a metric the plan measures: not blocking".
+        measured=measured_names(extraction.names(), wanted, spec.aliases)
+        | mentioned_in(extraction.names(), _plan_texts(project)),
     )
     return ev.MetricsRecorded(
         run_id=run_id,

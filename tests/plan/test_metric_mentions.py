@@ -1,0 +1,40 @@
+"""
+Which recorded metric names the plan's text mentions (``mentioned_in``): what makes a NaN in
+them block rather than be a note.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bridge.plan.metric_names import mentioned_in
+
+TEXTS = [
+    "A2 必须对 A3 的 endpoint/fullpose pre-clamp FK p95 改善至少 10%",
+    "beat `baseline3_1_unk` on chrF++ without increasing contamination",
+    "bounded head improves NLL_high_DTU beyond per-gene head",
+    "准确率提升 2 个点",
+]
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["fk_p95", "FK-P95", "chrF++", "NLL_high_DTU", "eval.nll_high_dtu", "准确率", "x.chrf++[full]"],
+)
+def test_names_the_plan_writes_are_mentioned(name: str) -> None:
+    assert mentioned_in([name], TEXTS) == {name}
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "fk_p9",  # a word cut short
+        "chrF",  # "chrF++" is another metric
+        "fk_p99",
+        "config.contamination",  # a setting, whatever its name
+        "a",  # one character
+        "dtu_high",  # the same words in another order
+    ],
+)
+def test_other_names_are_not(name: str) -> None:
+    assert mentioned_in([name], TEXTS) == frozenset()
