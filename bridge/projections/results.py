@@ -12,6 +12,7 @@ never change.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
 from bridge.errors import ConfigError
@@ -203,6 +204,7 @@ _WORDS: dict[str, tuple[str, str]] = {
         "未识别出主要里程碑；可在 bridge.toml 中用 {setting} 指定",
     ),
     "main_no_blocks": ("the plan has no experiment blocks", "计划中没有实验块"),
+    "main_no_milestones": ("the plan has no milestones", "计划没有里程碑"),
     "ready": ("Ready for the review loop", "可进入评审循环"),
     "why_not": ("why not", "原因"),
     "next": ("Next step", "下一步"),
@@ -406,6 +408,23 @@ def next_step(state: PipelineState, outcome: Outcome, language: str) -> str:
             if len(sanity_failed) <= 4
             else f"bridge retry {force}--milestone {sanity[0].spec.milestone}"
         )
+        if not sanity_failed:
+            # A later milestone's runs that failed alike (012's M3: R006, R007 "failed the same
+            # way") hold the plan too, and a fix to the data changes nothing `bridge run`
+            # checks: the advice looped. The failed runs the reason names are retried.
+            sanity_failed = [
+                r.run_id
+                for r in state.runs.values()
+                if r.attempts
+                and r.state in ENDED_UNSUCCESSFUL
+                and r.state is not RunState.CANCELLED
+                and re.search(rf"(?<![\w-]){re.escape(r.run_id)}(?![\w-])", state.blocked.reason)
+            ]
+            retry = (
+                f"bridge retry {' '.join(sanity_failed)}"
+                if len(sanity_failed) <= 4
+                else "bridge retry --failed"
+            )
         return (
             f"流水线已阻断：{reason}。修复后运行 `bridge run`（改动过的输入会被重新检查）"
             + (
@@ -918,6 +937,10 @@ def render(state: PipelineState, language: str = "en") -> str:
         if outcome.main_milestone
         else f"{main_word} ({_t('main_no_blocks', language)})"
         if not outcome.blocks
+        # No milestone for main_milestone to name (030): the setting is no advice there, the
+        # readiness line says to give the plan milestones.
+        else f"{main_word} ({_t('main_no_milestones', language)})"
+        if not shown_milestones
         else f"{main_word} ({_t('main_none', language).format(setting=setting)})"
     )
     # As the main result: YES/NO is what a program reads, with the Chinese word beside it.

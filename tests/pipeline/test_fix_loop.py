@@ -218,6 +218,50 @@ class TestFixTakesEffect:
         finally:
             bridge.close()
 
+    def test_a_later_milestone_failing_alike_is_told_how_to_run_again(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """012's M3: R006 and R007 failed the same way, which blocks the plan; after a fix to
+        their data the next step still said only "Fix it, then run `bridge run`", and that run
+        said nothing changed: the loop never ended. The next step names their retry."""
+        from bridge.cli.main import main
+
+        project = write_runs(
+            tmp_path / "p",
+            [
+                Run(id="S1", milestone="M0"),
+                Run(id="R1", milestone="M1"),
+                Run(id="R2", milestone="M1"),
+            ],
+        )
+        job = project / "scripts" / "job.py"
+        job.write_text(
+            job.read_text().replace(
+                'if args.mode == "fail":',
+                'if args.run != "S1" and not pathlib.Path("data.ready").exists():\n'
+                '    raise SystemExit("the dataset is not mounted")\n'
+                'if args.mode == "fail":',
+                1,
+            )
+        )
+        assert _run(project) is Stage.BLOCKED
+        blocked = _state(project).blocked
+        assert blocked is not None and "R1, R2 failed the same way" in blocked.reason
+        (project / "data.ready").write_text("mounted")
+        capsys.readouterr()
+        assert main(["run", "--plain", "--project", str(project)]) == 3
+        out = capsys.readouterr().out
+        assert (
+            "if the fix is outside the files bridge reads (data, a server, a disk), `bridge retry "
+            "R1 R2` runs them again." in out
+        ), out
+        bridge = Bridge(project)
+        try:
+            bridge.retry("R1", "R2")
+            assert bridge.run() is Stage.COLLECTED
+        finally:
+            bridge.close()
+
     def test_creating_the_missing_script_is_the_signal(self, tmp_path: Path) -> None:
         """A command naming a script that does not exist blocks; creating it unblocks on the
         next run (the scripts the commands name are inputs too)."""

@@ -430,6 +430,11 @@ def test_a_plan_without_milestones_says_so_rather_than_ask_for_main_milestone(
     finally:
         bridge.close()
     assert "Main result: inconclusive (the plan has no milestones, so no main result" in summary
+    # The results page too (030's said "name it with main_milestone = "…"", which then failed as
+    # "not a milestone of the plan (milestones: none)").
+    results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text()
+    assert "- **Main result:** `inconclusive` (the plan has no milestones)\n" in results
+    assert "main_milestone" not in results
     # Without a sanity milestone first, the guessed runs still wait for a person.
     unchecked = as_project("017", tmp_path / "unchecked")
     (unchecked / "bridge.toml").write_text((project / "bridge.toml").read_text())
