@@ -8,7 +8,8 @@ from (009's R004 names its script inside ``sh -c``; ``cd sub && python train.py`
 ``sub/train.py``). An interpreter's options are read as ``python`` reads them, so the module of
 ``python -W ignore -m pkg.mod`` is found behind an option that takes a value. A run whose
 files these are is marked "kept as it ran" when one is edited after it succeeded
-(:mod:`bridge.pipeline.recording`).
+(:mod:`bridge.pipeline.recording`), and they are the code the reviewer is shown
+(:func:`bridge.pipeline.steps.code.code_files`).
 """
 
 from __future__ import annotations
