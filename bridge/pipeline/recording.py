@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-import shlex
-from collections.abc import Callable, Sequence
-from pathlib import Path
+from collections.abc import Sequence
 from typing import TypeVar
 
 from bridge.errors import SecretError
@@ -20,7 +18,7 @@ from bridge.events.secrets import redact
 from bridge.machine.fold import PipelineState
 from bridge.machine.ports import ProposedRun
 from bridge.machine.views import TASK_NOT_RUN
-from bridge.pipeline.local_imports import local_imports
+from bridge.pipeline.command_code import MAX_SCRIPTS, command_files
 from bridge.plan import LoadedProject, Options, RunSpec, match_system
 from bridge.plan.hyperparams import setup_hyperparameters
 from bridge.plan.milestones import stated_gate
@@ -271,9 +269,6 @@ def input_digests(project: LoadedProject) -> dict[str, str]:
 METRICS_INPUT = "bridge.toml [metrics]"
 
 
-_MAX_SCRIPTS = 200  # Python files watched for changes; a large code base is watched in part
-
-
 def script_paths(project: LoadedProject) -> list[str]:
     """
     The code the runs' commands name, relative to the project, as :func:`run_script_paths`
@@ -286,96 +281,22 @@ def script_paths(project: LoadedProject) -> list[str]:
         if (spec.cwd, spec.command) in seen:
             continue
         seen.add((spec.cwd, spec.command))
-        found.update(dict.fromkeys(_command_files(base, spec.cwd, spec.command)))
-        if len(found) >= _MAX_SCRIPTS:
-            return list(found)[:_MAX_SCRIPTS]
+        found.update(dict.fromkeys(command_files(base, spec.cwd, spec.command)))
+        if len(found) >= MAX_SCRIPTS:
+            return list(found)[:MAX_SCRIPTS]
     return list(found)
 
 
 def run_script_paths(project: LoadedProject, spec: RunSpec) -> set[str]:
     """
-    The code one run's command names, relative to the project: every ``*.py`` argument inside
-    the project (whether it exists yet or not); the module of ``python -m pkg.mod`` where it is
-    the project's own file (``pkg/mod.py``, or the package's ``__main__.py`` and
-    ``__init__.py``); and both of these inside the command string of ``sh -c``/``bash -c``,
-    read as words, never run; and the project's files these import, transitively
-    (:func:`~bridge.pipeline.local_imports.local_imports`: the quickstart's ``train.py`` runs
-    ``logreg.py``). Not the other files in a script's folder: 009's R004 script beside R001's
-    is no code of R001 (an edit of it is not news about R001).
+    The code one run's command runs, relative to the project, as
+    :func:`~bridge.pipeline.command_code.command_files` reads it: the scripts and ``python -m``
+    modules it names (also inside ``sh -c '…'``, after its ``cd DIR``) and the project's files
+    they import (the quickstart's ``train.py`` runs ``logreg.py``). Not the other files in a
+    script's folder: 009's R004 script beside R001's is no code of R001 (an edit of it is not
+    news about R001).
     """
-    return set(_command_files(project.root.resolve(), spec.cwd, spec.command))
-
-
-_SHELLS = frozenset({"sh", "bash", "dash", "zsh", "ksh"})
-_PYTHON = re.compile(r"python[0-9.]*")
-_MODULE = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
-_SHELL_DEPTH = 3  # `sh -c "bash -c '…'"` is read this deep; deeper nesting is left unread
-
-
-def _command_files(base: Path, cwd: str, command: Sequence[str], depth: int = 0) -> list[str]:
-    """The files one command (its argv, or the words of a shell string) names; see above."""
-    root = (base / cwd).resolve() if cwd else base
-    found: dict[str, None] = {}
-    for i, token in enumerate(command):
-        # A shell's command string is read first: one ending in `x.py` is no path itself.
-        if (
-            i
-            and re.fullmatch(r"-[a-z]*c[a-z]*", command[i - 1])
-            and _after(command, i - 1, lambda name: name in _SHELLS)
-        ):
-            if depth < _SHELL_DEPTH:
-                words = _shell_words(token)
-                found.update(dict.fromkeys(_command_files(base, cwd, words, depth + 1)))
-        elif token.endswith(".py") and "{" not in token:
-            found.update(dict.fromkeys(_inside(base, [root / token])))
-        elif i and command[i - 1] == "-m" and _after(command, i - 1, _PYTHON.fullmatch):
-            found.update(dict.fromkeys(_inside(base, _module_files(root, token))))
-    if depth or not found:
-        return list(found)
-    # What the named files import of the project's own code ran too (the quickstart's
-    # train.py runs scripts/logreg.py): looked for beside each script, then where it runs.
-    entries = [base / path for path in found]
-    roots = [*dict.fromkeys(path.parent for path in entries), root]
-    imported = local_imports(base, entries, roots, _MAX_SCRIPTS)
-    found.update(dict.fromkeys(_inside(base, imported)))
-    return list(found)
-
-
-def _after(command: Sequence[str], option: int, program: Callable[[str], object]) -> bool:
-    """Whether the option at ``option`` is one of a ``program``'s (only options between)."""
-    for token in reversed(command[:option]):
-        if not token.startswith("-"):
-            return bool(program(Path(token).name))
-    return False
-
-
-def _module_files(root: Path, name: str) -> list[Path]:
-    """The files ``python -m name`` runs from ``root``: ``name``'s module, or its package's."""
-    if not _MODULE.fullmatch(name):
-        return []
-    path = root.joinpath(*name.split("."))
-    if path.with_suffix(".py").is_file():
-        return [path.with_suffix(".py")]
-    return [f for f in (path / "__main__.py", path / "__init__.py") if f.is_file()]
-
-
-def _shell_words(text: str) -> list[str]:
-    """
-    The words of a shell command string, split as a POSIX shell would (``&&``, ``;`` and
-    ``|`` apart); none if it cannot be split (an unclosed quote): it is read, never run.
-    """
-    words = shlex.shlex(text, posix=True, punctuation_chars=True)
-    words.whitespace_split = True
-    try:
-        return list(words)
-    except ValueError:
-        return []
-
-
-def _inside(base: Path, paths: Sequence[Path]) -> list[str]:
-    """The ``paths`` inside the project, relative to it; code elsewhere is not the project's."""
-    resolved = [path.resolve() for path in paths]
-    return [str(path.relative_to(base)) for path in resolved if path.is_relative_to(base)]
+    return set(command_files(project.root.resolve(), spec.cwd, spec.command))
 
 
 def option_values(options: Options) -> dict[str, str]:

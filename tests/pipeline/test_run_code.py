@@ -141,3 +141,124 @@ def test_relative_and_package_imports_are_followed_and_others_are_not(tmp_path: 
         "pkg/layers.py",
     }
     assert local_imports(tmp_path, [tmp_path / "pkg" / "train.py"], [tmp_path], 2)[2:] == []
+
+
+def _tree(root: Path, command: str) -> Path:
+    """A one-run project (:func:`_project`) with a ``sub/`` folder holding a script that imports
+    a module beside it, a ``train.py`` of the same name at the root, and one outside the
+    project, so that where a word is read from decides which file it names."""
+    _project(root, command)
+    (root / "sub" / "pkg").mkdir(parents=True)
+    (root / "sub" / "train.py").write_text("import model\n", encoding="utf-8")
+    (root / "sub" / "model.py").write_text("W = 1\n", encoding="utf-8")
+    (root / "sub" / "pkg" / "mod.py").write_text("", encoding="utf-8")
+    (root / "train.py").write_text("import json\n", encoding="utf-8")
+    (root.parent / "train.py").write_text("", encoding="utf-8")
+    return root
+
+
+_SUB = {"sub/train.py", "sub/model.py"}
+
+
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [
+        ("sh -c 'cd sub && python train.py --out x'", _SUB),
+        ("bash -c 'cd sub; python3 -m pkg.mod'", {"sub/pkg/mod.py"}),
+        ("sh -c 'cd -P sub && python train.py'", _SUB),
+        ("sh -c 'cd \\\"sub\\\" && python train.py'", _SUB),
+        # A subshell's cd ends with it.
+        ("sh -c '(cd sub && python train.py); python train.py'", {*_SUB, "train.py"}),
+        ("sh -c 'cd sub && cd .. && python train.py'", {"train.py"}),
+        # Out of the project: the file there is no code of the project.
+        ("sh -c 'cd .. && python train.py'", set()),
+        # A cd that fails leaves the shell where it was (`;` runs the rest there).
+        ("sh -c 'cd missing; python train.py'", {"train.py"}),
+        ("bash -c \\\"cd sub && sh -c 'python train.py'\\\"", _SUB),
+        # A line of its own is a command as after `;`.
+        ("bash -c 'python train.py\\ncd sub\\npython train.py'", {*_SUB, "train.py"}),
+        # The word cd as an argument moves nothing; a cd the shell alone knows stays put.
+        ("sh -c 'echo cd sub && python train.py'", {"train.py"}),
+        ("sh -c 'cd $HOME && python train.py'", {"train.py"}),
+        # Without a shell there is no cd: the argv is run as it stands.
+        ("python train.py", {"train.py"}),
+    ],
+)
+def test_a_cd_in_a_shell_string_moves_where_the_words_after_it_are_read(
+    tmp_path: Path, command: str, expected: set[str]
+) -> None:
+    """`sh -c 'cd sub && python train.py'` runs sub/train.py (and the sub/model.py it imports),
+    which was looked for at the project's root: an edit of the script the run ran said nothing,
+    and the root's train.py of the same name was taken for its code."""
+    loaded = load_project(_tree(tmp_path / "p", command))
+    (spec,) = loaded.runs
+    assert run_script_paths(loaded, spec) == expected
+
+
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [
+        # Options that take a value, before `-m`: the module after them was not found.
+        ("python -W ignore -m pkg.mod", {"pkg/mod.py"}),
+        ("python3 -X importtime -u -m pkg.mod", {"pkg/mod.py"}),
+        ("python --check-hash-based-pycs always -m pkg.mod", {"pkg/mod.py"}),
+        # Flags written together, and `-m` with its module attached.
+        ("python -Wignore -OO -m pkg.mod", {"pkg/mod.py"}),
+        ("python -um pkg.mod", {"pkg/mod.py"}),
+        ("python -mpkg.mod", {"pkg/mod.py"}),
+        ("python -u -I -B -E -s -m pkg.mod", {"pkg/mod.py"}),
+        # The interpreter behind a launcher.
+        ("/usr/bin/env python3 -m pkg.mod", {"pkg/mod.py"}),
+        ("uv run python -W error -m pkg.mod", {"pkg/mod.py"}),
+        ("sh -c 'CUDA_VISIBLE_DEVICES=0 python3.11 -X dev -m pkg.mod'", {"pkg/mod.py"}),
+        # A folder run as a script runs its __main__.py.
+        ("python -u pkg/app", {"pkg/app/__main__.py"}),
+        # `-c` is code, and the words after it its arguments: no file, no module.
+        ("python -c 'print(1)' -m pkg.mod", set()),
+        ("python -c helper.py", set()),
+        ("python -", set()),
+    ],
+)
+def test_pythons_options_are_read_as_python_reads_them(
+    tmp_path: Path, command: str, expected: set[str]
+) -> None:
+    """`python -W ignore -m pkg.mod` ran pkg/mod.py, but `ignore` was taken for the program
+    whose `-m` it was, so the run had no code: its edits said nothing."""
+    project = _project(tmp_path / "p", command)
+    (project / "helper.py").write_text("", encoding="utf-8")
+    loaded = load_project(project)
+    (spec,) = loaded.runs
+    assert run_script_paths(loaded, spec) == expected
+
+
+def test_an_edit_of_the_script_a_cd_led_to_marks_the_runs_kept_as_they_ran(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The tiny project's runs run `sh -c 'cd sub && python3 train.py …'` for real; an edit of
+    sub/train.py after they succeeded was taken in silence (train.py was looked for at the
+    root). Now `bridge run` names the runs and sub/train.py."""
+    from bridge import Bridge, Stage
+    from bridge.cli import main
+    from tests.e2e.tiny import write_project
+
+    project = write_project(tmp_path / "p")
+    (project / "sub").mkdir()
+    (project / "train.py").rename(project / "sub" / "train.py")
+    toml = (project / "bridge.toml").read_text(encoding="utf-8")
+    command = next(line for line in toml.splitlines() if line.startswith("command = "))
+    shell = command.replace('"python3 ', "\"sh -c 'cd sub && python3 ").removesuffix('"') + "'\""
+    (project / "bridge.toml").write_text(toml.replace(command, shell), encoding="utf-8")
+    bridge = Bridge(project)
+    try:
+        assert bridge.run() is Stage.COLLECTED
+    finally:
+        bridge.close()
+    assert list((project / "sub" / "markers").iterdir())  # the script ran there
+    capsys.readouterr()
+    script = project / "sub" / "train.py"
+    script.write_text(script.read_text(encoding="utf-8") + "\n# tuned after the runs\n")
+    assert main(["run", "--plain", "--project", str(project)]) == 0
+    out = capsys.readouterr().out
+    said = [line for line in out.splitlines() if "succeeded before" in line]
+    assert len(said) == 1, out
+    assert "(code: as run → sub/train.py edited): kept as they ran" in said[0]

@@ -20,6 +20,7 @@ from bridge.machine.scheduler import FAILED_BEFORE, held_by_failed_before, held_
 from bridge.machine.stages import NOT_BRIDGES_RUN_STATES, RunState
 from bridge.machine.triggers import StageTrigger
 from bridge.pipeline import retries
+from bridge.pipeline.command_code import command_files
 from bridge.pipeline.recording import (
     METRICS_INPUT,
     file_digest,
@@ -53,6 +54,7 @@ __all__ = [
     "reread_metrics",
     "respec",
     "review",
+    "review_files",
     "review_once",
 ]
 
@@ -725,7 +727,7 @@ def review_once(s: Session, round_: int) -> tuple[Finding, ...] | Step:
             ],
         )
         return ()
-    files = code_files(s.root, s.commands())
+    files = review_files(s)
     request = ReviewRequest(
         purpose="code_review",
         project=s.root,
@@ -796,38 +798,55 @@ def review(s: Session) -> Step:
 
 
 def code_files(
-    root: Path, commands: Mapping[str, Sequence[str]], limit: int = 200_000
+    root: Path,
+    commands: Mapping[str, Sequence[str]],
+    limit: int = 200_000,
+    *,
+    cwds: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
     """
-    The Python files a reviewer is shown: each command's entry script and the scripts beside
-    it, at most ``limit`` characters in all, and only files inside the project (a command
-    naming ``/elsewhere/train.py`` does not send ``/elsewhere`` to a remote reviewer).
+    The Python files a reviewer is shown: the code each command runs, as a run's code is read
+    for "kept as it ran" (:func:`~bridge.pipeline.command_code.command_files`: the scripts and
+    ``python -m`` modules it names, also inside ``sh -c`` after its ``cd DIR``, and the
+    project's modules they import), the files that exist, at most ``limit`` characters in all,
+    and only files inside the project (a command naming ``/elsewhere/train.py`` does not send
+    ``/elsewhere`` to a remote reviewer). ``cwds`` gives a run's working directory by its id
+    (``run.cwd``; the project root when absent).
+
+    Every run's entry scripts come before the modules they import, so that a limit cuts
+    the imported modules first.
 
     Returns:
         Path relative to the project → file text.
     """
     base = root.resolve()
+    # Thousands of runs share a few commands: each (working directory, command) read once.
+    places = dict.fromkeys(
+        ((cwds or {}).get(run_id, ""), tuple(argv)) for run_id, argv in commands.items()
+    )
+    # Every run's own scripts first, then the modules they import: where the limit cuts, it
+    # cuts imported modules before any run's entry script (018's cli.py imports most of the
+    # package and would crowd out the B1 runs' harness_bandit.py).
+    named = [rel for cwd, argv in places for rel in command_files(base, cwd, argv, most=0)]
+    imported = [rel for cwd, argv in places for rel in command_files(base, cwd, argv)]
     files: dict[str, str] = {}
     total = 0
-
-    def inside(path: Path) -> str | None:
-        resolved = path.resolve()
-        return str(resolved.relative_to(base)) if resolved.is_relative_to(base) else None
-
-    for argv in commands.values():
-        for token in argv:
-            if not token.endswith(".py"):
-                continue
-            entry = inside(root / token)
-            if entry is None or entry in files or not (base / entry).is_file():
-                continue
-            for path in [base / entry, *sorted((base / entry).parent.glob("*.py"))]:
-                rel = inside(path)
-                if rel is None or rel in files or not path.is_file():
-                    continue
-                text = path.read_text(errors="replace")
-                if total + len(text) > limit:
-                    return files
-                files[rel] = text
-                total += len(text)
+    for rel in dict.fromkeys([*named, *imported]):
+        path = base / rel
+        if not path.is_file():
+            continue
+        text = path.read_text(errors="replace")
+        if total + len(text) > limit:
+            return files
+        files[rel] = text
+        total += len(text)
     return files
+
+
+def review_files(s: Session) -> dict[str, str]:
+    """
+    The code a reviewer (a code review, a rescue) is shown: :func:`code_files` of the runs'
+    commands, each read from the run's working directory.
+    """
+    cwds = {run_id: run.spec.cwd for run_id, run in s.state().runs.items()}
+    return code_files(s.root, s.commands(), cwds=cwds)

@@ -740,7 +740,7 @@ def rescue_request(s: Session, failed: Sequence[RunView], signature: str) -> Rev
         project=s.root,
         plan_excerpt=s.request().plan_excerpt,
         method=s.request().method,
-        files=code.code_files(s.root, s.commands()),
+        files=code.review_files(s),
         failure=f"signature {signature}\n{failure}",
     )
 
