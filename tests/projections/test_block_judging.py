@@ -15,6 +15,7 @@ from bridge.events.store import InMemoryEventStore
 from bridge.events.values import JobHandle, Slot
 from bridge.machine.fold import PipelineState, RunView, fold
 from bridge.machine.judge import JudgedBy, VerdictKind
+from bridge.projections import results
 from bridge.projections.outcome import evaluate
 from tests.conftest import needs_shared
 from tests.projections.test_block_runs import BASELINE as BASELINE_SYSTEM
@@ -364,6 +365,26 @@ def test_a_nan_of_one_system_leaves_a_clause_failing_on_the_other_not_met(
     assert "[1] open: «KAN skill > 0.4» — training-quality problems: R011 skill: non_finite" in (
         verdict.reason
     )
+
+
+@needs_shared
+def test_the_plans_remembered_number_is_no_part_of_a_systems_name(tmp_path: Path) -> None:
+    """006's B1 compares "KAN teacher (skill=0.453), matched MLP (skill=0.430)" (plan:54),
+    skill in its Metrics: the verdict read "skill: KAN teacher (skill=0.453) 0.35", the plan's
+    remembered 0.453 beside the measured 0.35 as if both were this run's. The system is "KAN
+    teacher" in the verdict and in the table."""
+    store = _corpus_store("006", tmp_path, _K006_ROWS)
+    _ran(store, "R011", {"skill": 0.35})
+    _ran(store, "R012", {"skill": 0.42})
+    state = fold(store.read())
+    block = {b.block.id: b for b in evaluate(state).blocks}["B1"]
+    assert "[1] not met: «KAN skill > 0.4» — skill: KAN teacher 0.35 (n=1); 0.35 > 0.4" in (
+        block.verdict.reason
+    )
+    assert "0.453" not in block.verdict.reason
+    table = results.render(state).split("### B1")[1].split("### B2")[0]
+    assert "| KAN teacher | skill | 0.35 | - | 1 | R011 |" in table, table
+    assert "| matched MLP | skill | 0.42 | - | 1 | R012 |" in table, table
 
 
 # Trial K's B4 row of 006 and one more at the horizon the criterion names.
