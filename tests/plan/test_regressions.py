@@ -697,6 +697,25 @@ def test_the_metric_names_a_blocks_metrics_list(
     assert primary_metric_name(items) == primary
 
 
+@pytest.mark.parametrize(
+    ("items", "primaries"),
+    [
+        # 039's B1: both names of the item marked （主） are primary, the response metric not
+        (("token AUROC/AUPRC（主）", "response top-20%-mean（次）"), ["AUROC", "AUPRC"]),
+        (("Primary: accuracy, macro F1", "Secondary: loss"), ["accuracy", "macro F1"]),
+        (("loss", "Primary: accuracy"), ["accuracy"]),
+        (("RMSE", "R²", "skill"), ["RMSE"]),
+        ((), []),
+    ],
+)
+def test_the_primary_metrics_are_every_name_of_the_primary_item(
+    items: tuple[str, ...], primaries: list[str]
+) -> None:
+    from bridge.plan.metric_names import primary_metric_names
+
+    assert primary_metric_names(items) == primaries
+
+
 @needs_shared
 def test_the_metric_names_a_plans_metrics_section_lists() -> None:
     """032 (no blocks) names what it measures only in "## Metrics": a table headed `Metric`
