@@ -598,11 +598,17 @@ def _evaluate(
         return _evaluate_on(criterion, context, criterion.metric or primary)
     metrics = [primary, *context.other_primaries]
     results: list[tuple[VerdictKind, str, float | None]] = []
+    unjudged: list[str] = []
     for metric in metrics:
         try:
             results.append(_evaluate_on(criterion, context, metric))
         except Inconclusive as why:
             results.append((VerdictKind.INCONCLUSIVE, f"{metric}: {why}", None))
+            unjudged.append(str(why))
+    if len(unjudged) == len(metrics) and len(set(unjudged)) == 1:
+        # Open on every metric for one reason that is no metric's (039's B3: the proposed
+        # system is not known): said once, as for one metric.
+        raise Inconclusive(unjudged[0])
     kinds = [kind for kind, _, _ in results]
     failed = [r for r in results if r[0] is VerdictKind.NOT_MET]
     if failed:

@@ -234,6 +234,21 @@ class TestSeveralPrimaryMetrics:
         assert v.verdict is VerdictKind.INCONCLUSIVE, v.reason
         assert "‖ F1: metric 'F1' not found" in v.reason
 
+    def test_open_on_each_for_one_reason_says_it_once(self) -> None:
+        """039's B3 as the plan stands: no proposed system, so no metric can be judged; the
+        reason is said once, not once per primary metric."""
+        v = judge(
+            crit("outperforms the baseline"),
+            self.AGGS,
+            expected_seeds=1,
+            primary_metric="AUROC",
+            other_primaries=("AUPRC",),
+            candidate_system=None,
+            reference_system=None,
+        )
+        assert v.verdict is VerdictKind.INCONCLUSIVE, v.reason
+        assert "each primary metric" not in v.reason and "AUPRC" not in v.reason, v.reason
+
     def test_a_clause_naming_its_metric_is_judged_on_it_alone(self) -> None:
         v = judge(
             crit("AUPRC outperforms the baseline", metrics=["AUROC", "AUPRC"]),
