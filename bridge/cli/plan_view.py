@@ -5,11 +5,11 @@ its compared systems and the runs attributed to it, then the runs attributed to 
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from bridge.cli.console import terminal_cells
 from bridge.plan.milestones import stated_gate
+from bridge.plan.vocabulary import VERSUS
 from bridge.projections.visible import visible
 
 if TYPE_CHECKING:
@@ -453,10 +453,6 @@ def _ruled_out(project: LoadedProject) -> list[str]:
     ]
 
 
-# A System cell naming a comparison of systems rather than one ("signal heuristic vs oracle").
-_COMPARES = re.compile(r"\bvs\.?(?!\w)|\bversus\b|对比|相比", re.IGNORECASE)
-
-
 def unplanned_systems(
     project: LoadedProject, language: str = "en"
 ) -> tuple[list[PlanWarning], list[PlanWarning]]:
@@ -504,7 +500,9 @@ def unplanned_systems(
         # One run evaluating several systems ("signal heuristic vs oracle", 009's R005) may
         # record each one's numbers under its name (`regret[frequency-only heuristic]`), which
         # the results read: then nothing is missing.
-        if any(_COMPARES.search(r.system) for r in loose):
+        # The word is the one the runs' placement splits such a cell at (VERSUS), so a cell
+        # read as several systems there is the one this advice is given for.
+        if any(VERSUS.search(r.system) for r in loose):
             advice += t("plan_unplanned_labelled", language).format(system=first_name)
         values = {
             "block": block.id,

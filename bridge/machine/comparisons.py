@@ -84,6 +84,9 @@ class ClauseContext:
     #: recorded h = 144 (006's B4 was met by a run at horizon 6).
     samples: Sequence[Sample] = ()
     run_settings: Mapping[str, Mapping[str, float]] = attrs.field(factory=dict)
+    #: The metrics the plan lists as primary beside ``primary_metric`` (039's B1 "token
+    #: AUROC/AUPRC（主）"): a clause that names no metric is judged on each of them too.
+    other_primaries: Sequence[str] = ()
 
     def seeds_of(self, system: str, readings: list[str]) -> int:
         """

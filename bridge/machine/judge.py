@@ -119,6 +119,7 @@ def judge_block(
     reference_system: str | None,
     candidate_system: str | None = None,
     primary_metric: str | None = None,
+    other_primaries: Sequence[str] = (),
     ablated_systems: Sequence[str] | None = None,
     evaluation_type: EvaluationType = EvaluationType.REAL_GT,
     aliases: Mapping[str, Sequence[str]] | None = None,
@@ -155,6 +156,10 @@ def judge_block(
         candidate_system: the block's proposed system (the full model in an ablation), used
             when the criterion names no subject.
         primary_metric: the metric used when the criterion names none.
+        other_primaries: the metrics the plan lists as primary together with
+            ``primary_metric`` (039's ``token AUROC/AUPRC（主）``): a clause that names no
+            metric is judged on each, ``met`` only when met on every one, ``not_met`` when not
+            met on one, the reason giving each metric's comparison.
         ablated_systems: the variants an ``each component`` criterion compares against; by
             default every other system of the block except ``reference_system``.
         evaluation_type: recorded in the verdict.
@@ -216,6 +221,7 @@ def judge_block(
         candidate_system=candidate_system,
         candidate_evidence=candidate_evidence,
         primary_metric=primary_metric,
+        other_primaries=tuple(m for m in other_primaries if m != primary_metric),
         ablated_systems=ablated_systems,
         aliases=aliases,
         lower_is_better=lower_is_better,
@@ -580,7 +586,55 @@ def _recorded_by_none(criterion: Criterion, metric: str, context: ClauseContext)
 def _evaluate(
     criterion: Criterion, context: ClauseContext
 ) -> tuple[VerdictKind, str, float | None]:
-    metric = criterion.metric or context.primary_metric
+    """
+    One clause judged: on the metric it names, else on the block's primary metric, else —
+    where the plan lists several primary metrics together — on each of them, every one's
+    comparison in the reason. Taking the first alone judged 039's B3 «GNN 同时优于 MART» met
+    on AUROC with AUPRC, listed beside it as primary ("token AUROC/AUPRC（主）"), worse and
+    unsaid (trial).
+    """
+    primary = context.primary_metric
+    if criterion.metric is not None or primary is None or not context.other_primaries:
+        return _evaluate_on(criterion, context, criterion.metric or primary)
+    metrics = [primary, *context.other_primaries]
+    results: list[tuple[VerdictKind, str, float | None]] = []
+    unjudged: list[str] = []
+    for metric in metrics:
+        try:
+            results.append(_evaluate_on(criterion, context, metric))
+        except Inconclusive as why:
+            results.append((VerdictKind.INCONCLUSIVE, f"{metric}: {why}", None))
+            unjudged.append(str(why))
+    if len(unjudged) == len(metrics) and len(set(unjudged)) == 1:
+        # Open on every metric for one reason that is no metric's (039's B3: the proposed
+        # system is not known): said once, as for one metric.
+        raise Inconclusive(unjudged[0])
+    kinds = [kind for kind, _, _ in results]
+    failed = [r for r in results if r[0] is VerdictKind.NOT_MET]
+    if failed:
+        overall, measured = VerdictKind.NOT_MET, failed[0][2]
+    elif all(k is VerdictKind.MET for k in kinds):
+        overall, measured = VerdictKind.MET, results[0][2]
+    else:
+        overall, measured = VerdictKind.INCONCLUSIVE, None
+    reasons = [why for _, why, _ in results]
+    # Each metric's reading ends with the same "(read as: …)" where it only concerns the
+    # systems: said once, after the last.
+    at = reasons[0].find(" (read as: ")
+    tail = reasons[0][at:] if at >= 0 else ""
+    if tail and all(r.endswith(tail) for r in reasons):
+        reasons = [r[: -len(tail)] for r in reasons[:-1]] + reasons[-1:]
+    head = (
+        f"judged on each primary metric the plan lists together ({', '.join(metrics)}), as the "
+        "clause names no metric: "
+    )
+    return overall, head + " ‖ ".join(reasons), measured
+
+
+def _evaluate_on(
+    criterion: Criterion, context: ClauseContext, metric: str | None
+) -> tuple[VerdictKind, str, float | None]:
+    """One clause judged on ``metric`` (the one it names, or a primary metric of the block)."""
     if metric is None:
         # Not "the block has no primary metric": 001's B3 names one its runs did not record
         # (the unmatched-metrics note below the verdict says which names they did record).

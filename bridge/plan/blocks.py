@@ -14,6 +14,7 @@ import re
 import attrs
 
 from bridge.plan.gates import LabelledGate, labelled_gate
+from bridge.plan.metric_names import metric_key, plan_metric_names
 from bridge.plan.model import Block, Field
 from bridge.plan.quantities import (
     gpu_hours,
@@ -432,11 +433,16 @@ def read_block(doc: Document, heading: Heading, parsed: BlockHeading, end: int) 
         seed_values, seed_count = (), None
     cost_raw = parsed.cost_raw or by_key.get("cost", "")
     systems_raw = by_key.get("systems", "")
-    systems = tuple(s for s in _items(systems_raw, named=True) if not _NO_SYSTEMS.match(s))
+    metrics_raw = by_key.get("metrics", "")
+    measured = {metric_key(n) for n in plan_metric_names(_items(metrics_raw))}
+    systems = tuple(
+        _without_results(s, measured)
+        for s in _items(systems_raw, named=True)
+        if not _NO_SYSTEMS.match(s)
+    )
     roles: dict[str, str] = {}
     if not systems:
         systems_raw, systems, roles = _role_lines(fields)
-    metrics_raw = by_key.get("metrics", "")
     if not by_key.get("success") and (stated := _success_gate(text)) is not None:
         # 027's B1 writes no Success criterion but a "Promotion gate:" list: what the block must
         # show, so it is the criterion (the plan's reader says where it came from).
@@ -551,6 +557,31 @@ _COUNTS = {
         )
     },
 }
+
+
+# A parenthesised aside of a system's name and the `name = number` pairs it holds: 006's
+# "KAN teacher (skill=0.453)".
+_ASIDE = re.compile(r"\s*[(（](?P<inside>[^()（）]*)[)）]")
+_RESULT = re.compile(r"(?P<name>[^=≈]+?)\s*[=≈]\s*[-+−]?\d+(?:\.\d+)?\s*%?")
+
+
+def _without_results(system: str, measured: set[str]) -> str:
+    """
+    The system's name without the results the plan remembers in it: an aside in parentheses
+    made only of ``metric = number`` pairs of metrics the block measures (006's B1 "KAN teacher
+    (skill=0.453)", skill in its Metrics, is "KAN teacher"). Kept, the verdict read "KAN teacher
+    (skill=0.453) 0.35": the plan's number beside the measured one, two numbers for one thing
+    (the plan's stays in ``systems_raw``). A setting (011's "λ=0.3", "(baseline=current)")
+    names no metric of the block and stays part of the name.
+    """
+
+    def remembered(found: re.Match[str]) -> bool:
+        parts = re.split(r"[,;，；、]", found.group("inside"))
+        pairs = [_RESULT.fullmatch(p.strip()) for p in parts]
+        return all(p is not None and metric_key(p.group("name")) in measured for p in pairs)
+
+    kept = _ASIDE.sub(lambda m: "" if remembered(m) else m.group(0), system).strip()
+    return kept or system
 
 
 # An item saying the block compares none ("no learned systems", 009's B2; "无对比系统"): no

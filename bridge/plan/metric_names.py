@@ -40,6 +40,7 @@ __all__ = [
     "nesting",
     "plan_metric_names",
     "primary_metric_name",
+    "primary_metric_names",
     "section_metric_names",
 ]
 
@@ -602,9 +603,19 @@ def primary_metric_name(items: Sequence[str]) -> str:
     ``主指标``), else of the item marked primary (``（主）``), else the first name; ``""`` when
     the block lists none.
     """
+    return next(iter(primary_metric_names(items)), "")
+
+
+def primary_metric_names(items: Sequence[str]) -> list[str]:
+    """
+    Every name of the item that gives the block's primary metric (:func:`primary_metric_name`
+    is the first): all the names of the item labelled or marked primary (039's B1 ``token
+    AUROC/AUPRC（主）`` is AUROC and AUPRC), else of the first item that names one; ``[]``
+    when the block lists none.
+    """
     for item in items:
         label, names = _names_of(item)
         marked = re.search(r"[(（]\s*(?:主|primary|main)\s*[)）]", item, re.IGNORECASE)
         if names and (re.search(r"primary|main|主", label, re.IGNORECASE) or marked):
-            return names[0]
-    return next((names[0] for item in items if (names := _names_of(item)[1])), "")
+            return names
+    return next((names for item in items if (names := _names_of(item)[1])), [])

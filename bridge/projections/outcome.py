@@ -82,6 +82,7 @@ from bridge.plan.metric_names import (
     nesting,
     plan_metric_names,
     primary_metric_name,
+    primary_metric_names,
 )
 from bridge.plan.priority import Priority
 from bridge.plan.recorded_status import done_by_person, waits_outside
@@ -235,6 +236,7 @@ def _shown(
     runs: Sequence[RunView],
     aggregates: Sequence[Aggregate],
     aliases: Mapping[str, Sequence[str]],
+    primaries: Sequence[str],
 ) -> tuple[str, ...]:
     names = list(dict.fromkeys(a.metric for a in aggregates))
     clauses = criterion.clauses if isinstance(criterion, Compound) else (criterion,)
@@ -245,6 +247,8 @@ def _shown(
         elif isinstance(clause, Criterion):
             wanted.append(clause.metric)
     wanted += [r.metrics.key_metric for r in runs if r.metrics is not None]
+    # Every primary metric a clause naming none is judged on is in the table beside it.
+    wanted += primaries
     wanted += plan_metric_names(block.metrics)
     wanted += [m for r in runs for m in r.spec.metrics]
     # Matched per system, as the judge reads them: one system's `AUPRC` and another's
@@ -672,6 +676,44 @@ def _primary(
     )
 
 
+def _primaries(
+    state: PipelineState,
+    block: BlockInfo,
+    runs: Sequence[RunView],
+    values: Sequence[MetricValue],
+    aliases: Mapping[str, Sequence[str]],
+) -> tuple[str, ...]:
+    """
+    The metrics a clause that names none is judged on: the primary metric (:func:`_primary`),
+    then the others the plan lists as primary in the same Metrics item — of this block, or of
+    the block a run judged here belongs to — as the runs recorded them. 039's B3 is judged on
+    AUROC, R003's key metric; R003's block B1 lists "token AUROC/AUPRC（主）", so AUPRC too:
+    judged on AUROC alone, the verdict chose one of two primary metrics without a word.
+    ``()`` when there is no primary metric.
+    """
+    primary = _primary(block, runs, values, aliases)
+    if primary is None:
+        return ()
+    recorded = list(dict.fromkeys(v.name for v in values))
+    blocks = {b.id: b for b in state.plan.blocks} if state.plan is not None else {}
+    listings = [
+        block.metrics,
+        *(blocks[r.spec.block].metrics for r in runs if r.spec.block in blocks),
+    ]
+    for listing in dict.fromkeys(listings):
+        matched: list[str] = []
+        for name in primary_metric_names(listing):
+            try:
+                hit = match_metric(name, recorded, aliases)
+            except ConfigError:
+                hit = None  # ambiguous: never guessed, as in _primary
+            if hit is not None:
+                matched.append(hit)
+        if primary in matched:
+            return tuple(dict.fromkeys([primary, *matched]))
+    return (primary,)
+
+
 def _recorded_numbers(
     runs: Sequence[RunView], values: Sequence[MetricValue]
 ) -> dict[str, dict[str, float]]:
@@ -749,7 +791,7 @@ def _judge(state: PipelineState, block: BlockInfo, settings: MetricsRecorded | N
             state.plan.method if state.plan is not None else "",
             listed=bool(block.systems),
         )
-    primary = _primary(block, runs, values, aliases)
+    primaries = _primaries(state, block, runs, values, aliases)
     try:
         evaluation = EvaluationType(block.evaluation_type)
     except ValueError:
@@ -780,7 +822,8 @@ def _judge(state: PipelineState, block: BlockInfo, settings: MetricsRecorded | N
             expected_seeds=expected,
             reference_system=reference,
             candidate_system=candidate,
-            primary_metric=primary,
+            primary_metric=primaries[0] if primaries else None,
+            other_primaries=primaries[1:],
             evaluation_type=evaluation,
             aliases=aliases,
             lower_is_better=lower,
@@ -839,7 +882,7 @@ def _judge(state: PipelineState, block: BlockInfo, settings: MetricsRecorded | N
         shared=tuple(shared),
         criterion=criterion,
         aggregates=_unpooled(block, runs, keys, aggregates, own, by_label, relabelled),
-        shown=_shown(criterion, block, runs, aggregates, aliases),
+        shown=_shown(criterion, block, runs, aggregates, aliases, primaries),
         verdict=verdict,
         reference=reference,
         candidate=candidate,

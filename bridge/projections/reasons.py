@@ -258,6 +258,13 @@ _QUOTE = r"""('[^']*'|"[^"]*")"""
 # own (`acc(top1)`): read to the first ")", the Chinese bracket closed inside the list.
 _LISTED = r"(?:[^()]|\([^()]*\))*"
 _ARITHMETIC: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(
+            r"judged on each primary metric the plan lists together \((.+?)\), as the clause "
+            r"names no metric: "
+        ),
+        r"按计划并列的每个主指标分别判定（\1），因为该条件没有指明指标：",
+    ),
     (re.compile(rf" \(lower is better\)(?={_FRACTIONS}: )"), "（越低越好）"),
     # "(lower)" / "(higher)" say which way the gain is counted, not which way is better:
     # "accuracy drops by at most 1 point" counts a drop of a metric where higher is better.

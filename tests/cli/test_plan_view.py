@@ -575,3 +575,45 @@ def test_a_proposed_system_the_clause_compares_with_is_warned_in_chinese(tmp_pat
         "警告 refine-logs/EXPERIMENT_PLAN.md:49: B3 的成功标准：«GNN 同时优于 MART» 没有写明系统，"
         "且该实验块的提议系统未知，结果无法判断"
     ) in out
+
+
+_VERSUS_CELL_PLAN = """\
+# Plan
+
+## Experiment Blocks
+
+### B1: Main
+
+- Compared systems: MART, GNN (ours)
+- Metrics: AUROC
+- Success criterion: GNN 的 AUROC 比 MART 高至少 0.02。
+
+## Run Order and Milestones
+
+| Milestone | Goal | Runs | Decision Gate | Cost | Risk |
+|---|---|---|---|---|---|
+| M1 | main | B1 | - | 1h | - |
+"""
+
+_VERSUS_CELL_TRACKER = """\
+| Run ID | Milestone | Block | System / Variant | Metrics | Priority | Status |
+|---|---|---|---|---|---|---|
+| R001 | M1 | B1 | 评测 GNN 对 MART | AUROC | MUST | TODO |
+"""
+
+
+def test_a_run_comparing_systems_in_chinese_is_offered_the_labelled_numbers(
+    tmp_path: Path,
+) -> None:
+    """One run evaluating both systems, its System cell "评测 GNN 对 MART" (对 between two
+    names, the word the runs' placement splits such a cell at): the warning that no planned run
+    stands for GNN or MART offers recording each system's numbers under its name, as it does
+    for "A vs B". The view's own pattern for "vs" knew 对比 and 相比, not 对, so the advice was
+    missing."""
+    write(tmp_path, "refine-logs/EXPERIMENT_PLAN.md", _VERSUS_CELL_PLAN)
+    write(tmp_path, "refine-logs/EXPERIMENT_TRACKER.md", _VERSUS_CELL_TRACKER)
+    done = bridge("plan", "--project", str(tmp_path), "-o", "language=en")
+    assert done.returncode == 0, done.stderr
+    out = " ".join(done.stdout.split())
+    assert "no planned run stands for GNN (ours), MART" in out
+    assert "unless a run records each system's numbers under its name" in out

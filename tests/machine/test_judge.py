@@ -191,6 +191,75 @@ class TestOnTheThreshold:
         assert v.verdict is VerdictKind.MET, v.reason
 
 
+class TestSeveralPrimaryMetrics:
+    """039's B1 lists "token AUROC/AUPRC（主）": a clause naming no metric ("beats the
+    baseline") is judged on each primary metric, never on the first one alone."""
+
+    AGGS = aggregate(
+        samples("ours", "AUROC", [0.80]) + samples("base", "AUROC", [0.75])
+        + samples("ours", "AUPRC", [0.30]) + samples("base", "AUPRC", [0.35])
+    )  # fmt: skip
+
+    def _judge(self, aggs: tuple[Aggregate, ...], others: tuple[str, ...]) -> Verdict:
+        return judge(
+            crit("outperforms the baseline"),
+            aggs,
+            expected_seeds=1,
+            primary_metric="AUROC",
+            other_primaries=others,
+        )
+
+    def test_not_met_on_one_is_not_met_and_each_comparison_is_said(self) -> None:
+        v = self._judge(self.AGGS, ("AUPRC",))
+        assert v.verdict is VerdictKind.NOT_MET, v.reason
+        assert v.reason.startswith(
+            "judged on each primary metric the plan lists together (AUROC, AUPRC), as the "
+            "clause names no metric: AUROC (better): ours 0.8 (n=1); vs base 0.75 (n=1): "
+            "gain +0.05"
+        ), v.reason
+        assert " → met ‖ AUPRC (better): ours 0.3 (n=1); vs base 0.35 (n=1): gain -0.05" in (
+            v.reason
+        )
+        assert v.measured == pytest.approx(-0.05)
+        # The first primary metric alone was met: the verdict the trial saw.
+        assert self._judge(self.AGGS, ()).verdict is VerdictKind.MET
+
+    def test_met_on_each_is_met_and_one_missing_is_open(self) -> None:
+        better = aggregate(
+            samples("ours", "AUROC", [0.80]) + samples("base", "AUROC", [0.75])
+            + samples("ours", "AUPRC", [0.40]) + samples("base", "AUPRC", [0.35])
+        )  # fmt: skip
+        assert self._judge(better, ("AUPRC",)).verdict is VerdictKind.MET
+        v = self._judge(better, ("F1",))
+        assert v.verdict is VerdictKind.INCONCLUSIVE, v.reason
+        assert "‖ F1: metric 'F1' not found" in v.reason
+
+    def test_open_on_each_for_one_reason_says_it_once(self) -> None:
+        """039's B3 as the plan stands: no proposed system, so no metric can be judged; the
+        reason is said once, not once per primary metric."""
+        v = judge(
+            crit("outperforms the baseline"),
+            self.AGGS,
+            expected_seeds=1,
+            primary_metric="AUROC",
+            other_primaries=("AUPRC",),
+            candidate_system=None,
+            reference_system=None,
+        )
+        assert v.verdict is VerdictKind.INCONCLUSIVE, v.reason
+        assert "each primary metric" not in v.reason and "AUPRC" not in v.reason, v.reason
+
+    def test_a_clause_naming_its_metric_is_judged_on_it_alone(self) -> None:
+        v = judge(
+            crit("AUPRC outperforms the baseline", metrics=["AUROC", "AUPRC"]),
+            self.AGGS,
+            expected_seeds=1,
+            primary_metric="AUROC",
+            other_primaries=("AUPRC",),
+        )
+        assert v.verdict is VerdictKind.NOT_MET and "each primary metric" not in v.reason
+
+
 class TestJudgeBlock:
     def test_points_over_baseline_met(self) -> None:
         """Accuracy 0.92 vs 0.89 is a 3-point gain, which meets '> 2% over baseline'."""

@@ -697,6 +697,25 @@ def test_the_metric_names_a_blocks_metrics_list(
     assert primary_metric_name(items) == primary
 
 
+@pytest.mark.parametrize(
+    ("items", "primaries"),
+    [
+        # 039's B1: both names of the item marked （主） are primary, the response metric not
+        (("token AUROC/AUPRC（主）", "response top-20%-mean（次）"), ["AUROC", "AUPRC"]),
+        (("Primary: accuracy, macro F1", "Secondary: loss"), ["accuracy", "macro F1"]),
+        (("loss", "Primary: accuracy"), ["accuracy"]),
+        (("RMSE", "R²", "skill"), ["RMSE"]),
+        ((), []),
+    ],
+)
+def test_the_primary_metrics_are_every_name_of_the_primary_item(
+    items: tuple[str, ...], primaries: list[str]
+) -> None:
+    from bridge.plan.metric_names import primary_metric_names
+
+    assert primary_metric_names(items) == primaries
+
+
 @needs_shared
 def test_the_metric_names_a_plans_metrics_section_lists() -> None:
     """032 (no blocks) names what it measures only in "## Metrics": a table headed `Metric`
@@ -804,3 +823,15 @@ def test_seeds_said_in_chinese_and_as_a_field(
     """Trial N4: "3 个种子（0, 1, 2）" and "**Seeds**: 3" read no seeds, so the runs proposed
     for the block had none and `bridge plan` said the block stated none."""
     assert seeds(text) == (values, count)
+
+
+@needs_shared
+def test_a_result_remembered_in_a_systems_name_is_left_out_a_setting_kept() -> None:
+    """006's B1 (plan:54) names its systems with their remembered skill, "KAN teacher
+    (skill=0.453)", skill being one of its Metrics: the system is "KAN teacher", the plan's
+    number only in the raw line. 011's B2 "λ=0.3" is a setting, no metric: part of the name."""
+    b1 = next(b for b in load_plan(corpus("006") / "EXPERIMENT_PLAN.md").blocks if b.id == "B1")
+    assert b1.systems == ("KAN teacher", "matched MLP", "persistence")
+    assert "KAN teacher (skill=0.453)" in b1.systems_raw
+    b2 = next(b for b in load_plan(corpus("011") / "EXPERIMENT_PLAN.md").blocks if b.id == "B2")
+    assert "**Multi-task DeBERTa** (difficulty + evidence, λ=0.3)" in b2.systems

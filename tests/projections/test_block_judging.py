@@ -15,6 +15,7 @@ from bridge.events.store import InMemoryEventStore
 from bridge.events.values import JobHandle, Slot
 from bridge.machine.fold import PipelineState, RunView, fold
 from bridge.machine.judge import JudgedBy, VerdictKind
+from bridge.projections import results
 from bridge.projections.outcome import evaluate
 from tests.conftest import needs_shared
 from tests.projections.test_block_runs import BASELINE as BASELINE_SYSTEM
@@ -253,16 +254,24 @@ def test_a_clause_naming_no_metric_is_judged_on_the_blocks_own_primary() -> None
     assert "accuracy" in verdict.reason and "names no metric" not in verdict.reason
 
 
-def _corpus_store(name: str, root: Path, rows: str = "") -> InMemoryEventStore:
+def _corpus_store(
+    name: str, root: Path, rows: str = "", edits: tuple[tuple[str, str, str], ...] = ()
+) -> InMemoryEventStore:
     """
     The log of a corpus plan's project as `bridge plan` records it, with ``rows`` (tracker rows
-    as a researcher adds them) written into its tracker after its last run row.
+    as a researcher adds them) written into its tracker after its last run row, and each of
+    ``edits`` (a file of ``refine-logs``, a text it holds, what replaces it) made.
     """
     from bridge.pipeline.recording import plan_events
     from bridge.plan import load_project
     from tests.plan.corpus import as_project
 
     project = as_project(name, root)
+    for file, old, new in edits:
+        path = project / "refine-logs" / file
+        text = path.read_text(encoding="utf-8")
+        assert old in text, (file, old)
+        path.write_text(text.replace(old, new), encoding="utf-8")
     if rows:
         tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
         lines = tracker.read_text(encoding="utf-8").splitlines(keepends=True)
@@ -364,6 +373,59 @@ def test_a_nan_of_one_system_leaves_a_clause_failing_on_the_other_not_met(
     assert "[1] open: «KAN skill > 0.4» — training-quality problems: R011 skill: non_finite" in (
         verdict.reason
     )
+
+
+@needs_shared
+def test_the_plans_remembered_number_is_no_part_of_a_systems_name(tmp_path: Path) -> None:
+    """006's B1 compares "KAN teacher (skill=0.453), matched MLP (skill=0.430)" (plan:54),
+    skill in its Metrics: the verdict read "skill: KAN teacher (skill=0.453) 0.35", the plan's
+    remembered 0.453 beside the measured 0.35 as if both were this run's. The system is "KAN
+    teacher" in the verdict and in the table."""
+    store = _corpus_store("006", tmp_path, _K006_ROWS)
+    _ran(store, "R011", {"skill": 0.35})
+    _ran(store, "R012", {"skill": 0.42})
+    state = fold(store.read())
+    block = {b.block.id: b for b in evaluate(state).blocks}["B1"]
+    assert "[1] not met: «KAN skill > 0.4» — skill: KAN teacher 0.35 (n=1); 0.35 > 0.4" in (
+        block.verdict.reason
+    )
+    assert "0.453" not in block.verdict.reason
+    table = results.render(state).split("### B1")[1].split("### B2")[0]
+    assert "| KAN teacher | skill | 0.35 | - | 1 | R011 |" in table, table
+    assert "| matched MLP | skill | 0.42 | - | 1 | R012 |" in table, table
+
+
+@needs_shared
+def test_a_clause_naming_no_metric_is_judged_on_each_primary_metric(tmp_path: Path) -> None:
+    """039's B3 «GNN 同时优于 MART» (plan:49) names no metric; B3 is judged on AUROC, the key
+    metric of R003 (B1's MART), and B1's Metrics line lists "token AUROC/AUPRC（主）". With
+    threshold/GNN marked ours (the trial's edit), 0.8 against MART's 0.75 on AUROC and 0.3
+    against 0.35 on AUPRC read "met" on AUROC alone, AUPRC not in the verdict nor the table.
+    Judged on each: not met, both comparisons said (in Chinese, as the results read), and AUPRC
+    in the table."""
+    ours = (
+        ("EXPERIMENT_PLAN.md", "threshold/GNN；", "threshold/GNN (ours)；"),
+        ("EXPERIMENT_TRACKER.md", "| threshold/typed-mass × 0/2 steps |", "| threshold/GNN |"),
+    )
+    store = _corpus_store("039", tmp_path, edits=ours)
+    _ran(store, "R002", {"AUROC": 0.6, "AUPRC": 0.3})
+    _ran(store, "R003", {"AUROC": 0.75, "AUPRC": 0.35})
+    _ran(store, "R005", {"AUROC": 0.8, "AUPRC": 0.3})
+    _ran(store, "R006", {"AUROC": 0.7, "AUPRC": 0.33})
+    state = fold(store.read())
+    verdict = {b.block.id: b for b in evaluate(state).blocks}["B3"].verdict
+    assert verdict.verdict is VerdictKind.NOT_MET, verdict.reason
+    assert verdict.reason.startswith(
+        "clause 1 of 3 not met. [1] not met: «GNN 同时优于 MART» — judged on each primary "
+        "metric the plan lists together (AUROC, AUPRC), as the clause names no metric: AUROC "
+        "(better): threshold/GNN (ours) 0.8 (n=1); vs MART 0.75 (n=1): gain +0.05; required "
+        "gain > 0 → met ‖ AUPRC (better): threshold/GNN (ours) 0.3 (n=1); vs MART 0.35 (n=1): "
+        "gain -0.05; required gain > 0 → not met (read as: "
+    ), verdict.reason
+    text = results.render(state, "zh").split("### B3")[1].split("### B4")[0]
+    said = "按计划并列的每个主指标分别判定（AUROC, AUPRC），因为该条件没有指明指标：AUROC"
+    assert said in text, text
+    assert "| threshold/GNN (ours) | AUPRC | 0.3 | - | 1 | R005 |" in text, text
 
 
 # Trial K's B4 row of 006 and one more at the horizon the criterion names.
