@@ -191,6 +191,18 @@ class TestTrackerGpuHours:
         assert seeds == [800.0, 800.0, 800.0]  # 40 GPU-h over three runs
         assert runs["E01"].estimated_minutes == 60.0  # "<1": its upper bound
 
+    def test_the_runs_of_no_milestone_are_in_the_estimate(self, tmp_path: Path) -> None:
+        """032's 25 runs are of no milestone (its Week headings are its schedule): the
+        estimate counted only the milestones' runs and read "~0.00 GPU-h" with `gpus = 1`,
+        where the GPU-hrs column gives 2,541 GPU-h."""
+        from tests.plan.corpus import as_project
+
+        root = as_project("032", tmp_path)
+        (root / "bridge.toml").write_text("[run]\ngpus = 1\n")
+        lines = overview(load_project(root))
+        assert lines[-2] == "(no milestone): 25 runs, ~2541.00 GPU-h"
+        assert lines[-1] == "estimated: ~2541.00 GPU-h of 2500 budgeted ⚠ above the budget"
+
     def test_without_gpus_the_column_is_named_in_the_warning(self, tmp_path: Path) -> None:
         from tests.plan.corpus import as_project
 
