@@ -557,7 +557,8 @@ def _gpu_hours_ahead(state: PipelineState) -> dict[str, object]:
     states (null when it states none); ``gpu_hours_estimated``, the sum of the milestones'
     estimates (runs' ``estimated_minutes × gpus``, else the plan's Cost column), with
     ``gpu_hours_estimates``, each milestone's estimate (null when nothing gives one) and its
-    source; and ``gpu_hours_planned``, kept for scripts that read it: the budget, as it was.
+    source, then those of the runs of a milestone the plan lacks or of none (``""``); and
+    ``gpu_hours_planned``, kept for scripts that read it: the budget, as it was.
     """
     from bridge.plan.overview import estimate_cost
 
@@ -571,12 +572,18 @@ def _gpu_hours_ahead(state: PipelineState) -> dict[str, object]:
         }
     estimates: list[dict[str, object]] = []
     total = 0.0
-    for milestone in plan.milestones:
-        runs = [r.spec for r in state.runs_in(milestone.id)]
-        estimate = estimate_cost(milestone.gpu_hours, None, runs)
+    planned = {m.id for m in plan.milestones}
+    # Then the runs of a milestone the plan lacks, or of none (id ""), as `bridge plan` counts
+    # them (032's 25 runs of no milestone).
+    others = [(mid, None) for mid in state.milestone_ids if mid not in planned]
+    for mid, stated in [*((m.id, m.gpu_hours) for m in plan.milestones), *others]:
+        runs = [r.spec for r in state.runs_in(mid)]
+        if mid not in planned and not runs:
+            continue
+        estimate = estimate_cost(stated, None, runs)
         total += estimate.gpu_hours or 0.0
         hours = None if estimate.gpu_hours is None else round(estimate.gpu_hours, 6)
-        estimates.append({"milestone": milestone.id, "gpu_hours": hours, "source": estimate.source})
+        estimates.append({"milestone": mid, "gpu_hours": hours, "source": estimate.source})
     return {
         "gpu_hours_budget": plan.budget_gpu_hours,
         "gpu_hours_estimated": round(total, 6),

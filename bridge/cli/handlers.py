@@ -153,6 +153,7 @@ def plan(args: Parsed) -> int:
     from bridge.pipeline import bootstrap
     from bridge.plan import load_project, plan_json
     from bridge.plan.main_milestone import main_milestone
+    from bridge.plan.model import Milestone
     from bridge.plan.overview import estimate_milestone, overview, own_gpu_hours
     from bridge.plan.priority import Priority
     from bridge.plan.runs import ran_by_bridge, tracker_says_blocked, waits_outside
@@ -203,10 +204,16 @@ def plan(args: Parsed) -> int:
     # The runs of no milestone of the plan, in a row each, so the counts add up to every run.
     planned = {m.id for m in loaded.milestones}
     for other in dict.fromkeys(r.milestone for r in runs if r.milestone not in planned):
-        count = sum(1 for r in runs if r.milestone == other)
+        theirs = [r for r in runs if r.milestone == other]
         name = t("results_not_in_plan", language) if other else ""
+        # Their GPU-hours as the estimate line counts them (032's 25 runs of no milestone).
+        hours = estimate_milestone(Milestone.bare(other), theirs, own).gpu_hours
         table.add_row(
-            visible(other) or t("status_no_milestone", language), name, "", str(count), ""
+            visible(other) or t("status_no_milestone", language),
+            name,
+            "",
+            str(len(theirs)),
+            f"~{hours:.2f}" if hours is not None else "?",
         )
     console.print(table)
     if loaded.plan.blocks:

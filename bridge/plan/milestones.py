@@ -5,7 +5,7 @@ Milestones: from a run-order table, from milestone headings, or from a list (FOR
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 import attrs
 
@@ -20,8 +20,10 @@ __all__ = [
     "mark_sanity",
     "milestone_id",
     "name_from_goal",
+    "phase_headings_note",
     "read_milestones",
     "says_sanity",
+    "schedule_note",
     "stated_gate",
 ]
 
@@ -250,14 +252,7 @@ def read_milestones(
     if not milestones:
         milestones = _from_headings(doc, known, used, None, phases=True)
         if milestones:
-            warnings.append(
-                (
-                    milestones[0].line,
-                    f"no run-order table: milestones read from the {len(milestones)} phase "
-                    f"headings ({milestones[0].id} … {milestones[-1].id}, from line "
-                    f"{milestones[0].line})",
-                )
-            )
+            warnings.append((milestones[0].line, phase_headings_note(milestones)))
     seen: dict[str, int] = {}
     unique: list[Milestone] = []
     for milestone in milestones:
@@ -451,6 +446,8 @@ def _from_headings(
             continue
         mid, name = milestone_id(text)
         body = doc.raw(heading.index + 1, heading.end)
+        # "里程碑 2" is "Milestone 2": a run milestone by its word, as M2 is.
+        labelled = not _M_ID.fullmatch(mid) and not mid.startswith("里程碑")
         gate = section_gate(body)
         cost_raw, cost, cost_line = _prose_cost(doc, heading)
         result.append(
@@ -466,6 +463,7 @@ def _from_headings(
                 sanity=False,
                 file=doc.file,
                 line=heading.line,
+                labelled=labelled,
             )
         )
         taken.append(heading.index)
@@ -474,6 +472,58 @@ def _from_headings(
         return []
     used.update(taken)
     return result
+
+
+def phase_headings_note(milestones: Sequence[Milestone]) -> str:
+    """
+    The warning that the milestones (at least one) were read from phase headings, the plan
+    having no run-order table: where they come from, once.
+    """
+    return (
+        f"no run-order table: milestones read from the {len(milestones)} phase headings "
+        f"({milestones[0].id} … {milestones[-1].id}, from line {milestones[0].line})"
+    )
+
+
+def schedule_note(milestones: Sequence[Milestone], placed: Collection[str]) -> str | None:
+    """
+    The warning that the plan's milestones are its schedule, not its run order, or ``None``
+    when they are taken as milestones (as before).
+
+    They are its schedule when every one was read from a labelled heading
+    (:attr:`~bridge.plan.model.Milestone.labelled`: ``### Phase 1``, ``### Week 3``), none
+    lists a block of the plan, and there are runs but none is placed in any of them
+    (``placed``: the milestone id of each run, ``""`` for none): 025's Phase 1–2, 026's
+    Phase 0–7 and 032's Week 1–10, where every tracker run was of no milestone. Taken as
+    milestones they ordered nothing, showed as an empty run order with "?" GPU-h, and the
+    estimate left them all out ("~0.00 GPU-h (without Week 1, …, Week 10)"). The warning
+    names what is written under them and no longer used: a GPU-hour cost, a decision gate.
+    """
+    ids = {m.id for m in milestones}
+    if (
+        not milestones
+        or not placed
+        or not all(m.labelled and not m.blocks for m in milestones)
+        or any(p in ids for p in placed)
+    ):
+        return None
+    first, last = milestones[0], milestones[-1]
+    unused = "".join(
+        f"; the cost written under {m.id} ({m.cost_raw}"
+        + (f", line {m.cost_line}" if m.cost_line else "")
+        + ") is not in the estimate"
+        for m in milestones
+        if m.gpu_hours is not None
+    )
+    if gated := [m.id for m in milestones if m.gate]:
+        unused += f"; the decision gates under {', '.join(gated)} are not quoted"
+    return (
+        f"the {len(milestones)} headings {first.id} … {last.id} (from line {first.line}) are "
+        "read as the plan's schedule, not its run order: no run and no block of the plan is "
+        "in any of them, so they are not milestones and no milestone order holds back a run"
+        f"{unused}; to order the runs by milestone, give the tracker a Milestone column or "
+        "write a run-order table"
+    )
 
 
 def _prose_cost(doc: Document, heading: Heading) -> tuple[str, float | None, int]:

@@ -186,6 +186,9 @@ class Milestone:
         line: 1-based line.
         cost_line: the 1-based line of the prose that states ``cost_raw`` (a milestone read
             from a heading: ``**预估成本**：~40 GPU-hours``), 0 when it is a Cost cell or none.
+        labelled: read from a heading with a label (``### Phase 1 …``, ``### Week 3: …``), not
+            an M-numbered heading, a table or a list: such headings may be the project's
+            schedule rather than its run order (:func:`bridge.plan.milestones.schedule_note`).
     """
 
     id: str
@@ -200,6 +203,7 @@ class Milestone:
     line: int
     runs_raw: str = ""
     cost_line: int = 0
+    labelled: bool = False
 
     @classmethod
     def bare(cls, milestone_id: str) -> Milestone:

@@ -164,6 +164,7 @@ _LINES: dict[str, tuple[str, str]] = {
         "{id}{sanity}{name}：{n_runs} 个运行，{hours}",
     ),
     "sanity": (" (sanity)", "（健全性）"),
+    "no_milestone": ("(no milestone)", "（无里程碑）"),
     "unknown": ("GPU-h unknown", "GPU-h 未知"),
     "estimated": ("estimated: ~{total:.2f} GPU-h", "估计：~{total:.2f} GPU-h"),
     "without": (" (without {ids})", "（不含 {ids}）"),
@@ -180,7 +181,8 @@ def _line(key: str, language: str, **values: object) -> str:
 def overview(project: LoadedProject, language: str = "en") -> tuple[str, ...]:
     """
     The opening summary, one line each: blocks and runs by priority, each milestone with its
-    name, runs and GPU-hours, and the total against the plan's budget; in ``language``
+    name, runs and GPU-hours (then the runs of a milestone the plan lacks, or of none), and
+    the total of them all against the plan's budget; in ``language``
     (``"zh"``, or English for anything else).
     """
     plan = project.plan
@@ -213,11 +215,20 @@ def overview(project: LoadedProject, language: str = "en") -> tuple[str, ...]:
     total = 0.0
     unknown: list[str] = []
     own = own_gpu_hours(project.milestones)
-    for milestone in project.milestones:
+    planned = {m.id for m in project.milestones}
+    # The runs of a milestone the plan lacks, or of none, are estimated too, after the plan's
+    # (as the approval summary does): left out, 032's 25 runs of no milestone, 2,500 GPU-h by
+    # its tracker's GPU-hrs column, made "estimated: ~0.00 GPU-h".
+    others = [
+        Milestone.bare(mid)
+        for mid in dict.fromkeys(r.milestone for r in runs if r.milestone not in planned)
+    ]
+    for milestone in [*project.milestones, *others]:
         mine = [r for r in runs if r.milestone == milestone.id]
         estimate = estimate_milestone(milestone, mine, own)
+        shown = milestone.id or _line("no_milestone", language)
         if estimate.gpu_hours is None:
-            unknown.append(milestone.id)
+            unknown.append(shown)
             hours = _line("unknown", language)
         else:
             total += estimate.gpu_hours
@@ -226,7 +237,7 @@ def overview(project: LoadedProject, language: str = "en") -> tuple[str, ...]:
             _line(
                 "milestone",
                 language,
-                id=milestone.id,
+                id=shown,
                 sanity=_line("sanity", language) if milestone.sanity else "",
                 name=f" {milestone.name}" if milestone.name else "",
                 runs=_count(len(mine), "run"),

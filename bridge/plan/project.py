@@ -18,7 +18,7 @@ from bridge.plan.config_reader import load_config
 from bridge.plan.crosscheck import check_against_runs, gpu_cost_without_gpus
 from bridge.plan.loader import build_plan
 from bridge.plan.main_milestone import main_milestone, main_milestone_setting
-from bridge.plan.milestones import mark_sanity, says_sanity
+from bridge.plan.milestones import mark_sanity, phase_headings_note, says_sanity, schedule_note
 from bridge.plan.model import Milestone, Plan, PlanWarning
 from bridge.plan.options import OptionLayer, Options, apply_options, parse_override_line
 from bridge.plan.runs import RunSpec, build_runs
@@ -96,6 +96,24 @@ def _main_over_m0(
             "as a sanity check",
         )
     ]
+
+
+def _as_schedule(plan: Plan, runs: Sequence[RunSpec]) -> Plan | None:
+    """
+    The plan without its milestones when they are its schedule, not its run order
+    (:func:`~bridge.plan.milestones.schedule_note`: labelled headings such as 032's Week 1–10
+    that no run and no block is in), with the warning that says so in place of the one
+    that said they were read from phase headings; ``None`` when they are its milestones.
+    """
+    note = schedule_note(plan.milestones, [r.milestone for r in runs if not r.task])
+    if note is None:
+        return None
+    first = plan.milestones[0]
+    # The phase-headings warning said where milestones came from; this one says they are none.
+    replaced = phase_headings_note(plan.milestones)
+    warnings = [w for w in plan.warnings if not (w.line == first.line and w.message == replaced)]
+    warnings.append(PlanWarning(file=first.file, line=first.line, message=note))
+    return attrs.evolve(plan, milestones=(), warnings=tuple(warnings))
 
 
 def _check_main_milestone(
@@ -454,6 +472,13 @@ def load_project(
     runs, proposed, run_warnings = build_runs(
         plan, config, milestones, sanity_first=options.sanity_first
     )
+    if (unplaced := _as_schedule(plan, runs)) is not None:
+        # The headings were the project's schedule: the plan is read as one without
+        # milestones, and its runs again as they would be (the runs' own milestones, if any).
+        plan, milestones = unplaced, ()
+        runs, proposed, run_warnings = build_runs(
+            plan, config, milestones, sanity_first=options.sanity_first
+        )
     if not milestones:
         ids = sorted({r.milestone for r in runs if r.milestone}, key=_natural)
         milestones = tuple(mark_sanity([Milestone.bare(mid) for mid in ids]))

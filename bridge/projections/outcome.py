@@ -108,6 +108,7 @@ from bridge.projections.outcome_types import (
     MilestoneResult,
     Outcome,
     blocks_with_untrusted_runs,
+    main_empty,
     main_not_met,
     must_completed,
     no_main,
@@ -127,6 +128,7 @@ __all__ = [
     "aliases_naming_nothing",
     "evaluate",
     "key_value",
+    "main_empty",
     "main_not_met",
     "measured_first",
     "must_completed",
@@ -1258,6 +1260,14 @@ def evaluate(state: PipelineState) -> Outcome:
         reasons.append((NO_MILESTONES, NO_MILESTONES_ZH))
     elif main is None:
         reasons.append(no_main(state.plan.milestones))
+    elif result is MainResult.INCONCLUSIVE and (empty := main_empty(milestones, main)):
+        # Nothing in it to judge (018's M4): said, not left to read as a judgement that failed.
+        reasons.append(
+            (
+                f"the main milestone {main} is inconclusive: {empty}",
+                f"主要里程碑 {main} 无定论：{main_empty(milestones, main, zh=True)}",
+            )
+        )
     elif result is MainResult.INCONCLUSIVE:
         reasons.append((f"the main milestone {main} is inconclusive", f"主要里程碑 {main} 无定论"))
     # Negative on one block while others of the main milestone were never judged (015: B6, a

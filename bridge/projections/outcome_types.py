@@ -25,6 +25,7 @@ __all__ = [
     "MilestoneResult",
     "Outcome",
     "blocks_with_untrusted_runs",
+    "main_empty",
     "main_not_met",
     "must_completed",
     "no_main",
@@ -264,6 +265,32 @@ def must_completed(outcome: Outcome, *, zh: bool = False) -> str:
     if not parts:
         return text
     return f"{text}（{'；'.join(parts)}）" if zh else f"{text} ({'; '.join(parts)})"
+
+
+def main_empty(
+    milestones: Sequence[MilestoneResult], main_milestone: str | None, *, zh: bool = False
+) -> str:
+    """
+    Why the main milestone has nothing to judge, in English or Chinese: no block of the plan
+    is in it (and no run, when it has none), so its result is inconclusive by having nothing
+    in it, not by a judgement that could not be made (018's M4 "3-seed 决定性实验", whose
+    runs are not in the tracker yet, read only "inconclusive"). ``""`` when a block is in it
+    or there is no main milestone.
+    """
+    main = next((m for m in milestones if m.info.id == main_milestone), None)
+    if main is None or main.blocks:
+        return ""
+    if main.run_ids:
+        return (
+            f"计划中没有实验块属于 {main.info.id}，无可判定"
+            if zh
+            else f"no block of the plan is in {main.info.id}, so there is nothing to judge"
+        )
+    return (
+        f"计划中没有实验块或运行属于 {main.info.id}，无可判定"
+        if zh
+        else f"no block or run of the plan is in {main.info.id}, so there is nothing to judge"
+    )
 
 
 def main_not_met(outcome: Outcome) -> tuple[str, ...]:

@@ -303,6 +303,31 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         r"没有运行顺序表：里程碑取自 \1 个阶段标题（\2 … \3，自第 \4 行起）",
     ),
     (
+        re.compile(
+            r"the (\d+) headings (.+?) … (.+?) \(from line (\d+)\) are read as the plan's "
+            r"schedule, not its run order: no run and no block of the plan is in any of them, so "
+            r"they are not milestones and no milestone order holds back a run((?:; the cost "
+            r"written under .+? \(.+?\) is not in the estimate)*)(?:; the decision gates under "
+            r"(.+?) are not quoted)?; to order the runs by milestone, give the tracker a "
+            r"Milestone column or write a run-order table"
+        ),
+        lambda m: (
+            f"{m[1]} 个标题 {m[2]} … {m[3]}（自第 {m[4]} 行起）是计划的日程，不是运行顺序："
+            "计划中没有任何运行或实验块属于它们，因此不作为里程碑，也没有里程碑顺序会挡住运行"
+            + re.sub(
+                r"; the cost written under (.+?) \((.+?)(?:, line (\d+))?\) is not in the estimate",
+                lambda c: (
+                    f"；{c[1]} 下写的成本（{c[2]}"
+                    + (f"，第 {c[3]} 行" if c[3] else "")
+                    + "）不计入估计"
+                ),
+                m[5],
+            )
+            + (f"；{m[6]} 下的决策门不予引用" if m[6] else "")
+            + "；要按里程碑排列运行，请在追踪表中加一列 Milestone，或写一张运行顺序表"
+        ),
+    ),
+    (
         re.compile(r"(\d+) run\(s\) have no command: (.+?)" + _UNREAD + _NO_COMMAND_FIX),
         lambda m: (
             f"{m[1]} 个运行没有命令："

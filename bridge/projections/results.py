@@ -44,6 +44,7 @@ from bridge.projections.outcome import (
     Outcome,
     evaluate,
     key_value,
+    main_empty,
     main_not_met,
     measured_first,
     must_completed,
@@ -932,8 +933,13 @@ def render(state: PipelineState, language: str = "en") -> str:
         if outcome.main_unjudged
         else ""
     )
+    # A main milestone with nothing in it says so beside its word (018's M4).
+    empty = main_empty(outcome.milestones, outcome.main_milestone, zh=language == "zh")
+    colon = "：" if language == "zh" else ": "
     main = (
-        f"{main_word} ({outcome.main_milestone}{unjudged})"
+        f"{main_word} ({outcome.main_milestone}{unjudged}{colon}{empty})"
+        if outcome.main_milestone and empty
+        else f"{main_word} ({outcome.main_milestone}{unjudged})"
         if outcome.main_milestone
         else f"{main_word} ({_t('main_no_blocks', language)})"
         if not outcome.blocks

@@ -23,6 +23,7 @@ from bridge.projections.outcome import (
     Outcome,
     aliases_naming_nothing,
     evaluate,
+    main_empty,
     main_not_met,
     must_completed,
     no_main,
@@ -116,6 +117,13 @@ def _main_sentence(state: PipelineState, zh: bool) -> str:
             f"主要结果（{main}）：负面，有标准未满足"
             if zh
             else f"Main result ({main}): negative, a criterion was not met"
+        )
+    elif empty := main_empty(outcome.milestones, main, zh=zh):
+        # No block in it, so no detail below to say why (018's M4): the lead says it.
+        lead = (
+            f"主要结果（{main}）：无定论，{empty}"
+            if zh
+            else f"Main result ({main}): {word}, {empty}"
         )
     else:
         lead = f"主要结果（{main}）：无定论" if zh else f"Main result ({main}): {word}"

@@ -397,6 +397,28 @@ class TestHarnessRules:
         assert "bridge retry JPH" not in results
         assert "--failed" not in results
 
+    def test_the_main_milestone_with_nothing_in_it_says_so(
+        self, harness: tuple[Path, dict[str, Any]]
+    ) -> None:
+        """018's main milestone M4 ("3-seed 决定性实验") has no block and no run (its Runs cell's
+        arms are M3's): the result read "inconclusive (M4)" and "主要里程碑 M4 无定论" with no
+        reason, as if a judgement had failed; now each place says there is nothing in it."""
+        project, data = harness
+        assert (data["summary"]["main_milestone"], data["summary"]["main_result"]) == (
+            "M4",
+            "inconclusive",
+        )
+        assert (
+            "the main milestone M4 is inconclusive: no block or run of the plan is in M4, so "
+            "there is nothing to judge"
+        ) in data["summary"]["not_ready_reasons"]
+        results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
+        assert (
+            "- **主要结果:** `inconclusive`（无定论） "
+            "(M4：计划中没有实验块或运行属于 M4，无可判定)\n"
+        ) in results
+        assert "主要里程碑 M4 无定论：计划中没有实验块或运行属于 M4，无可判定" in results
+
     def test_retry_failed_suggests_nothing_that_is_refused(
         self, harness: tuple[Path, dict[str, Any]], capsys: pytest.CaptureFixture[str]
     ) -> None:

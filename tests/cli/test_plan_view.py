@@ -617,3 +617,38 @@ def test_a_run_comparing_systems_in_chinese_is_offered_the_labelled_numbers(
     out = " ".join(done.stdout.split())
     assert "no planned run stands for GNN (ours), MART" in out
     assert "unless a run records each system's numbers under its name" in out
+@needs_shared
+def test_week_headings_no_run_is_in_are_said_not_shown_as_the_run_order(tmp_path: Path) -> None:
+    """032's "### Week 1 … Week 10" are its schedule: no tracker run is in any. They were ten
+    milestone rows of 0 runs and "?" GPU-h, and the estimate read "~0.00 GPU-h (without Week 1,
+    …, Week 10)"; now the runs are of no milestone, and one warning says why."""
+    done = bridge("plan", "--project", str(as_project("032", tmp_path)))
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "Week 1 " not in out.split("blocks")[0]  # no milestone row
+    assert "\nestimated: ~0.00 GPU-h of 2500 budgeted\n" in out
+    assert (
+        "warning refine-logs/EXPERIMENT_PLAN.md:112: the 10 headings Week 1 … Week 10 (from "
+        "line 112) are read as the plan's schedule, not its run order: no run and no block of "
+        "the plan is in any of them, so they are not milestones and no milestone order holds "
+        "back a run; to order the runs by milestone, give the tracker a Milestone column or "
+        "write a run-order table\n" in out
+    )
+
+
+@needs_shared
+def test_phase_headings_no_run_is_in_are_said_in_chinese(tmp_path: Path) -> None:
+    """026 (Chinese): "Phase 0 … Phase 7" hold none of its 24 tracker runs. The estimate was
+    "~40.00 GPU-h（不含 Phase 0, Phase 1, Phase 3, …）" from the cost under Phase 2; now the
+    warning, in Chinese, says the headings are the schedule and that cost is not counted."""
+    done = bridge("plan", "--project", str(as_project("026", tmp_path)))
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "Phase 0" not in out.split("\n估计")[0]
+    assert "\n估计：~0.00 GPU-h，预算 400 GPU-h\n" in out
+    assert (
+        "警告 refine-logs/EXPERIMENT_PLAN.md:15: 8 个标题 Phase 0 … Phase 7（自第 15 行起）是"
+        "计划的日程，不是运行顺序：计划中没有任何运行或实验块属于它们，因此不作为里程碑，也没有"
+        "里程碑顺序会挡住运行；Phase 2 下写的成本（预估成本：~40 GPU-hours，第 75 行）不计入估计；"
+        "要按里程碑排列运行，请在追踪表中加一列 Milestone，或写一张运行顺序表\n" in out
+    )

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from bridge.plan import load_project
 from bridge.plan.overview import estimate_milestone, overview
 from tests.conftest import needs_shared
@@ -137,14 +139,20 @@ def test_a_block_the_plan_cuts_is_counted_apart(tmp_path: Path) -> None:
 
 
 @needs_shared
-def test_a_cost_stated_in_a_sections_prose_is_named_where_it_is(tmp_path: Path) -> None:
+def test_a_cost_stated_in_a_sections_prose_is_named_where_it_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """026 has no Cost column: its Phase 2 section says `**预估成本**：~40 GPU-hours` (plan:75),
     and the approval screen named it "来自计划的 Cost 列（40 GPU-h）" (trial). The estimate
-    names the line and its words."""
+    names the line and its words. (The plan as read: with 026's tracker, whose runs none of
+    its phases holds, the phases are its schedule and no milestones of the project.)"""
+    from bridge.plan import load_plan
     from tests.plan.corpus import as_project
 
-    loaded = load_project(as_project("026", tmp_path))
-    (phase,) = [m for m in loaded.milestones if m.id == "Phase 2"]
+    as_project("026", tmp_path)
+    monkeypatch.chdir(tmp_path)
+    plan = load_plan("refine-logs/EXPERIMENT_PLAN.md")
+    (phase,) = [m for m in plan.milestones if m.id == "Phase 2"]
     estimate = estimate_milestone(phase, [])
     assert estimate.gpu_hours == 40.0
     assert estimate.source == (
@@ -182,6 +190,18 @@ class TestTrackerGpuHours:
         seeds = [runs[f"E02-s{n}"].estimated_minutes for n in range(3)]
         assert seeds == [800.0, 800.0, 800.0]  # 40 GPU-h over three runs
         assert runs["E01"].estimated_minutes == 60.0  # "<1": its upper bound
+
+    def test_the_runs_of_no_milestone_are_in_the_estimate(self, tmp_path: Path) -> None:
+        """032's 25 runs are of no milestone (its Week headings are its schedule): the
+        estimate counted only the milestones' runs and read "~0.00 GPU-h" with `gpus = 1`,
+        where the GPU-hrs column gives 2,541 GPU-h."""
+        from tests.plan.corpus import as_project
+
+        root = as_project("032", tmp_path)
+        (root / "bridge.toml").write_text("[run]\ngpus = 1\n")
+        lines = overview(load_project(root))
+        assert lines[-2] == "(no milestone): 25 runs, ~2541.00 GPU-h"
+        assert lines[-1] == "estimated: ~2541.00 GPU-h of 2500 budgeted ⚠ above the budget"
 
     def test_without_gpus_the_column_is_named_in_the_warning(self, tmp_path: Path) -> None:
         from tests.plan.corpus import as_project

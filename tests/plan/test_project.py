@@ -380,3 +380,64 @@ def test_the_init_template_names_every_backend() -> None:
         line for line in template.read_text(encoding="utf-8").splitlines() if "backend =" in line
     )
     assert line.split("#")[-1].strip() == " | ".join(BACKENDS)
+
+
+# A plan whose only milestone-like headings are its weeks (032's "10-Week Execution Roadmap"),
+# and a tracker that places its runs in no milestone (032's, 025's, 026's).
+WEEKS_PLAN = """# Experiment Plan: Weeks
+
+## Execution Roadmap
+
+### Week 1: Infrastructure
+Build the data pipeline.
+
+### Week 2: Baselines
+Run the baselines.
+**Cost**: ~40 GPU-hours
+"""
+
+WEEKS_TRACKER = """# Experiment Tracker
+
+| Run ID | Purpose | System | Priority | Status |
+|---|---|---|---|---|
+| R001 | sanity | base | MUST | TODO |
+| R002 | main | ours | MUST | TODO |
+"""
+
+
+class TestScheduleHeadings:
+    def test_headings_no_run_or_block_is_in_are_not_milestones(self, tmp_path: Path) -> None:
+        """Week headings that no run and no block is in are the plan's schedule: no
+        milestones (they ordered nothing, and the estimate left each out), said once, with
+        the cost written under them that no longer counts."""
+        write(tmp_path, "refine-logs/EXPERIMENT_PLAN.md", WEEKS_PLAN)
+        write(tmp_path, "refine-logs/EXPERIMENT_TRACKER.md", WEEKS_TRACKER)
+        project = load_project(tmp_path)
+        assert project.milestones == ()
+        assert project.plan.milestones == ()
+        assert [(r.id, r.milestone) for r in project.runs] == [("R001", ""), ("R002", "")]
+        said = [w for w in project.warnings if "schedule" in w.message]
+        assert [(w.line, w.message) for w in said] == [
+            (
+                5,
+                "the 2 headings Week 1 … Week 2 (from line 5) are read as the plan's schedule, "
+                "not its run order: no run and no block of the plan is in any of them, so they "
+                "are not milestones and no milestone order holds back a run; the cost written "
+                "under Week 2 (Cost: ~40 GPU-hours, line 10) is not in the estimate; to order the "
+                "runs by milestone, give the tracker a Milestone column or write a run-order "
+                "table",
+            )
+        ]
+
+    def test_headings_a_run_is_in_stay_milestones(self, tmp_path: Path) -> None:
+        """One run placed in a week (the tracker's Milestone column) keeps every week a
+        milestone, as before: the order gates the runs."""
+        write(tmp_path, "refine-logs/EXPERIMENT_PLAN.md", WEEKS_PLAN)
+        tracker = WEEKS_TRACKER.replace("| Run ID |", "| Run ID | Milestone |")
+        tracker = tracker.replace("|---|", "|---|---|", 1)
+        tracker = tracker.replace("| R001 |", "| R001 | Week 1 |").replace("| R002 |", "| R002 | |")
+        write(tmp_path, "refine-logs/EXPERIMENT_TRACKER.md", tracker)
+        project = load_project(tmp_path)
+        assert [m.id for m in project.milestones] == ["Week 1", "Week 2"]
+        assert [(r.id, r.milestone) for r in project.runs] == [("R001", "Week 1"), ("R002", "")]
+        assert not [w for w in project.warnings if "schedule" in w.message]

@@ -1178,3 +1178,35 @@ def test_a_main_milestone_run_with_untrusted_numbers_holds_readiness(language: s
     assert "outside it with numbers not trusted" not in handoff_summary(state)
     assert "outside the main milestone with numbers not trusted" not in results.render(state)
     assert "主要里程碑之外数值不可信" not in results.render(state)
+
+
+def test_a_main_milestone_with_nothing_in_it_says_why_it_is_inconclusive() -> None:
+    """018's main milestone M4 had no block and no run: the results read "`inconclusive` (M4)"
+    and "the main milestone M4 is inconclusive" with no reason, as a judgement that could not
+    be made reads. The summary, the results and the readiness now say there is nothing in it."""
+    store = InMemoryEventStore(clock=_clock())
+    store.append(
+        "bridge",
+        [
+            ev.PlanLoaded(
+                title="Prose",
+                plan_path="refine-logs/EXPERIMENT_PLAN.md",
+                plan_sha256="b" * 64,
+                options={"language": "en"},
+                milestones=(
+                    ev.MilestoneInfo(id="M1", goal="DPO", blocks=("B1",)),
+                    ev.MilestoneInfo(id="M2", name="Decisive 3-seed run"),
+                ),
+                blocks=(ev.BlockInfo(id="B1", title="DPO", success_criterion="accuracy ≥ 0.8"),),
+            )
+        ],
+        None,
+    )
+    _add_run(store, "B1", "M1", "B1", (_value("B1", "accuracy", 0.9, "0.9"),))
+    state = fold(store.read())
+    outcome = evaluate(state)
+    assert (outcome.main_milestone, outcome.main_result.value) == ("M2", "inconclusive")
+    said = "no block or run of the plan is in M2, so there is nothing to judge"
+    assert f"the main milestone M2 is inconclusive: {said}" in outcome.not_ready
+    assert f"- **Main result:** `inconclusive` (M2: {said})\n" in results.render(state)
+    assert f"Main result (M2): inconclusive, {said}." in handoff_summary(state)
