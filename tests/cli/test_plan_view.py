@@ -617,6 +617,8 @@ def test_a_run_comparing_systems_in_chinese_is_offered_the_labelled_numbers(
     out = " ".join(done.stdout.split())
     assert "no planned run stands for GNN (ours), MART" in out
     assert "unless a run records each system's numbers under its name" in out
+
+
 @needs_shared
 def test_week_headings_no_run_is_in_are_said_not_shown_as_the_run_order(tmp_path: Path) -> None:
     """032's "### Week 1 … Week 10" are its schedule: no tracker run is in any. They were ten
