@@ -13,6 +13,7 @@ import pytest
 
 from bridge.plan import load_project
 from bridge.plan.criteria import Compound, Criterion, Unparsed, parse_criterion
+from bridge.plan.criteria.model import Mode
 from bridge.plan.metric_names import plan_metric_names
 from bridge.projections.reasons import in_language
 from tests.conftest import needs_shared
@@ -100,3 +101,57 @@ def test_the_new_reasons_read_in_chinese() -> None:
         # Only the quoted words of the plan (after " ('") may stay in English.
         said = zh.split(" ('")[0]
         assert not any(word in said for word in ("threshold", "metric", "change", "systems")), zh
+
+
+def _block_run_systems(plan: str, block_id: str, root: Path) -> tuple[str, ...]:
+    """The systems a corpus block's runs run, in order: what the results read its criterion with
+    when the block lists no compared systems (012's B2, 027's B3)."""
+    project = load_project(as_project(plan, root))
+    return tuple(dict.fromkeys(r.system for r in project.runs if r.block == block_id))
+
+
+# The trial's rewording of 012's B2 (its own "variant 3 … beyond variant 2" names no system).
+_012_B2 = "bounded DTU-weighted macro head improves NLL_high_DTU {word} per-gene macro dynamic head"
+
+
+@needs_shared
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"{_012_B2.format(word='beyond')} by at least 2%",
+        f"{_012_B2.format(word='past')} by at least 2%",
+        "bounded DTU-weighted macro head improves NLL_high_DTU by at least 2% beyond per-gene "
+        "macro dynamic head",
+        "bounded DTU-weighted macro head improves NLL_high_DTU by at least 2% relative to "
+        "per-gene macro dynamic head",
+    ],
+)
+def test_012_beyond_past_and_relative_to_name_the_reference(text: str, tmp_path: Path) -> None:
+    # Trial: "beyond" read "several subject systems", where "over" read the relative gain.
+    systems = _block_run_systems("012", "B2", tmp_path)
+    assert "per-gene macro dynamic head" in systems
+    read = parse_criterion(text, block_systems=systems, metrics=["NLL_high_DTU"])
+    assert isinstance(read, Criterion), read
+    assert (read.subject, read.reference) == (
+        "bounded DTU-weighted macro head",
+        "per-gene macro dynamic head",
+    )
+    assert (read.metric, read.threshold, read.mode) == ("NLL_high_DTU", 2.0, Mode.RELATIVE)
+
+
+@needs_shared
+def test_012_two_systems_with_no_reference_word_say_so(tmp_path: Path) -> None:
+    # One subject and one system it is compared with, by a word the rules do not read: the
+    # reason was "several subject systems", which the researcher saw was false.
+    systems = _block_run_systems("012", "B2", tmp_path)
+    text = f"{_012_B2.format(word='alongside')} by at least 2%"
+    reason = _reason(parse_criterion(text, block_systems=systems, metrics=["NLL_high_DTU"]))
+    assert "several subject systems" not in reason
+    assert reason.startswith(
+        "names several systems (bounded DTU-weighted macro head, per-gene macro dynamic head), "
+        "none of them after a word that makes it the reference ('over', 'vs', 'than')"
+    )
+    zh = in_language(reason, "zh")
+    assert zh.startswith(
+        "提到多个系统（bounded DTU-weighted macro head, per-gene macro dynamic head），但没有"
+    ), zh
