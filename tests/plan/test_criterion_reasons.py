@@ -13,7 +13,7 @@ import pytest
 
 from bridge.plan import load_project
 from bridge.plan.criteria import Compound, Criterion, Unparsed, parse_criterion
-from bridge.plan.criteria.model import Mode
+from bridge.plan.criteria.model import Comparison, Mode, Orientation
 from bridge.plan.metric_names import plan_metric_names
 from bridge.projections.reasons import in_language
 from tests.conftest import needs_shared
@@ -155,3 +155,39 @@ def test_012_two_systems_with_no_reference_word_say_so(tmp_path: Path) -> None:
     assert zh.startswith(
         "提到多个系统（bounded DTU-weighted macro head, per-gene macro dynamic head），但没有"
     ), zh
+
+
+@needs_shared
+def test_027_a2_against_a3_and_a4_respectively_is_a_clause_each(tmp_path: Path) -> None:
+    # "A2 必须分别对 A3 和 A4 的 … FK p95 改善至少 10%": "分别" (respectively) "对" (against)
+    # each; with its runs' systems it read "several subject systems".
+    project = load_project(as_project("027", tmp_path))
+    block = next(b for b in project.plan.blocks if b.id == "B3")
+    systems = _block_run_systems("027", "B3", tmp_path / "again")
+    assert systems == ("A2 + mixed control", "A3 + mixed control", "A4 + mixed control")
+    parsed = parse_criterion(block.success_criterion, block_systems=systems)
+    assert isinstance(parsed, Compound)
+    first, second = parsed.clauses[:2]
+    assert isinstance(first, Criterion) and isinstance(second, Criterion), parsed.clauses[:2]
+    assert [(c.subject, c.reference) for c in (first, second)] == [
+        ("A2 + mixed control", "A3 + mixed control"),
+        ("A2 + mixed control", "A4 + mixed control"),
+    ]
+    assert {(c.threshold, c.comparison, c.orientation) for c in (first, second)} == {
+        (10.0, Comparison.GE, Orientation.BETTER)
+    }
+
+
+def test_respectively_in_english_is_a_clause_each() -> None:
+    systems = ("A2", "A3", "A4")
+    for text in (
+        "A2 improves FK p95 over A3 and A4 respectively by at least 10%",
+        "A2 improves FK p95 by at least 10% over A3 and A4 respectively",
+    ):
+        parsed = parse_criterion(text, block_systems=systems)
+        assert isinstance(parsed, Compound), parsed
+        assert [
+            (c.subject, c.reference, c.threshold)
+            for c in parsed.clauses
+            if isinstance(c, Criterion)
+        ] == [("A2", "A3", 10.0), ("A2", "A4", 10.0)], parsed.clauses

@@ -356,6 +356,8 @@ RELATIVE_WORDS = re.compile(r"\brelative(ly)?\b|相对(提升|提高|增益|降�
 REFERENCE_BEFORE = re.compile(
     r"(?:\b(?:vs\.?|versus|over|beyond|past|than|against|relative\s+to|compared\s+(?:to|with)|"
     r"beats?|outperforms?|surpass(?:es)?|exceeds?)\s+(?:the\s+)?|比|相对于|相对|相比于|相比|较|对比|"
+    # "分别对 A3" (respectively against A3), what 027's "分别对 A3 和 A4" reads as for each.
+    r"分别对|"
     r"优于|好于|胜过|超过|超越|高于|低于|与)\s*(?P<ref>⟨(?:S[A-Z]+|B)⟩)"
 )
 SYSTEM_RELATION = re.compile(
