@@ -85,8 +85,8 @@ def test_a_warning_bridge_has_no_chinese_for_stays_as_written() -> None:
         "JPH-M0-REMOTE-ENV-001: no milestone in the tracker; M0 from the run ids, which name it",
         "A1, B2 and 5 more: no milestone: neither their rows nor a milestone's Runs cell names "
         "one; they are reported under (no milestone), and those still to run (B2) launch only "
-        "after every milestone of the plan has settled. Give each row its milestone (a Milestone column, or its id in "
-        "a milestone's Runs cell)",
+        "after every milestone of the plan has settled. Give each row its milestone (a "
+        "Milestone column, or its id in a milestone's Runs cell)",
         "A1: no milestone: neither their rows nor a milestone's Runs cell names one; they are "
         "reported under (no milestone). Give each row its milestone (a Milestone column, or its "
         "id in a milestone's Runs cell)",
