@@ -284,7 +284,12 @@ def _tracker_drafts(plan: Plan, *, writes_code: bool) -> list[_Draft]:
             # The researcher cut or deferred the run: not launched, and the reason says so.
             status = "skipped"
             said = " ".join(run.priority_raw.replace("**", "").split())
-            status_raw = f"{status_raw} (priority {said})" if status_raw else f"priority {said}"
+            # In the plan's language, as the legend's word above is: 027's progress lines read
+            # "NOT_SCHEDULED (priority DEFERRED)" among Chinese ones.
+            if plan.language == "zh":
+                status_raw = f"{status_raw}（优先级：{said}）" if status_raw else f"优先级：{said}"
+            else:
+                status_raw = f"{status_raw} (priority {said})" if status_raw else f"priority {said}"
         persons: tuple[str, str] | None = None
         if status in ("todo", "unknown") and (person := _persons_run(run, plan.language)):
             # 020's Owner column "白天：人工", 009's note "API run is user-only": a person runs
@@ -1222,12 +1227,16 @@ def build_runs(
     ]
     if running:
         ids = ", ".join(d.id for d in running[:8]) + (" …" if len(running) > 8 else "")
+        # The words the rows wrote, with bridge's reading of them: 027's IN_PROGRESS was quoted
+        # as "RUNNING", a word its tracker never wrote.
+        said = " / ".join(dict.fromkeys(d.status_raw.strip() or "RUNNING" for d in running))
+        said += "" if said == "RUNNING" else " (running)"
         warnings.append(
             PlanWarning(
                 file=running[0].file,
                 line=running[0].line,
                 # Their rows' file: a plan's own run table is no tracker (trial N3).
-                message=f"{ids}: {_rows_file(running[0].file, plan.plan_file)} says RUNNING. "
+                message=f"{ids}: {_rows_file(running[0].file, plan.plan_file)} says {said}. "
                 "Unless bridge launched them, "
                 "`bridge run` holds before any launch (never a second copy of a run going "
                 "elsewhere): mark each row DONE once it finished, NOT RUN — <reason> if it "

@@ -267,13 +267,15 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
     ),
     (
         re.compile(
-            r"(.+?): the (tracker|plan) says RUNNING\. Unless bridge launched them, `bridge run` "
+            r"(.+?): the (tracker|plan) says (.+?)( \(running\))?\. Unless bridge launched them, "
+            r"`bridge run` "
             r"holds before any launch \(never a second copy of a run going elsewhere\): mark each "
             r"row DONE once it finished, NOT RUN — <reason> if it is not bridge's, or TODO for "
             r"bridge to run it"
         ),
         lambda m: (
-            f"{m[1]}：{'追踪表' if m[2] == 'tracker' else '计划'}写着 RUNNING。"
+            f"{m[1]}：{'追踪表' if m[2] == 'tracker' else '计划'}写着 {m[3]}"
+            f"{'（进行中）' if m[4] else ''}。"
             "除非是 bridge 启动的，`bridge run` 会在任何启动之前暂停"
             r"（绝不在别处运行时再启动一份）：完成后把该行标为 DONE；不归 bridge 运行的标为 "
             r"NOT RUN — <原因>；要 bridge 运行则标为 TODO"

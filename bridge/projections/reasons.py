@@ -697,6 +697,16 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
         r"没有数值的幅度（\1）",
     ),
     (re.compile(r"names several metrics \(([^)]*)\)"), r"指明了多个指标（\1）"),
+    (
+        re.compile(
+            r"names several systems \((.+?)\), none of them after a word that makes it the "
+            r"reference \('over', 'vs', 'than'\): write '<system> … over <reference>', or one "
+            r"clause per system"
+        ),
+        r"提到多个系统（\1），但没有一个前面有表明参照对象的词"
+        r"（'over'、'vs'、'than'，或 相对、比）："
+        r"请写成 '<系统> … 相对 <参照系统>'，或每个系统各写一条",
+    ),
     (re.compile(r"; … \((\d+) in all\)"), r"；…（共 \1 个）"),
     (
         re.compile(r"no values of (.+?), which the criterion compares: runs not succeeded: "),

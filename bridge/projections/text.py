@@ -168,13 +168,13 @@ _WORDS: dict[str, tuple[str, str]] = {
         "直到这些行改为 TODO（或 NOT RUN — <原因>）",
     ),
     "plan_first_after_held": (
-        "none until the rows the tracker says are RUNNING are settled ({runs})",
-        "无，待追踪表中写着 RUNNING 的行处理后才启动（{runs}）",
+        "none until the rows the tracker says are running are settled ({runs})",
+        "无，待追踪表中标为运行中的行处理后才启动（{runs}）",
     ),
     "plan_first_held_only": (
-        "none: the rows the tracker says are RUNNING run elsewhere ({runs}), and every other row "
+        "none: the rows the tracker says are running run elsewhere ({runs}), and every other row "
         "is done before bridge or out of scope",
-        "无：追踪表中写着 RUNNING 的行在别处运行（{runs}），"
+        "无：追踪表中标为运行中的行在别处运行（{runs}），"
         "其余每一行都已在 bridge 之前完成或不在范围内",
     ),
     "plan_not_launched": ("not launched: ", "不会启动："),
@@ -229,8 +229,8 @@ _WORDS: dict[str, tuple[str, str]] = {
     ),
     "plan_first_then": ("; then ", "；随后启动 "),
     "plan_first_held": (
-        " — once the rows the tracker says are RUNNING are settled ({runs})",
-        "——待追踪表中写着 RUNNING 的行处理后（{runs}）",
+        " — once the rows the tracker says are running are settled ({runs})",
+        "——待追踪表中标为运行中的行处理后（{runs}）",
     ),
     "plan_main": ("main result: {id}{name} ({why})", "主要结果：{id}{name}（{why}）"),
     "plan_main_set": ("main_milestone in bridge.toml", "bridge.toml 中的 main_milestone"),

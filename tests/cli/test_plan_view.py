@@ -124,7 +124,7 @@ def test_first_to_launch_waits_for_running_rows_and_leaves_deferred_ones(tmp_pat
     assert done.returncode == 0, done.stderr
     assert (
         "\nfirst to launch: R-L3-V (L3 + x0 head/v-space loss + JiT t distribution, GPU0-3) — "
-        "once the rows the tracker says are RUNNING are settled (R-M0-EVAL, R-L3)\n"
+        "once the rows the tracker says are running are settled (R-M0-EVAL, R-L3)\n"
     ) in done.stdout
     review = next(r for r in load_project(root).runs if r.id == "R-B0-REVIEW")
     assert review.settled_before_bridge and review.status == "done"
@@ -132,7 +132,9 @@ def test_first_to_launch_waits_for_running_rows_and_leaves_deferred_ones(tmp_pat
     assert [r.id for r in deferred] == [f"R-S-MULTI-s{n}" for n in (3407, 3408, 3409)]
     assert all(r.settled_before_bridge for r in deferred)
     (ruled_out,) = tracker_status_events(deferred[0])
-    assert ruled_out.reason == "NOT_SCHEDULED (priority DEFERRED)"
+    # The plan is Chinese: bridge's word for the column is too (trial: "(priority DEFERRED)"
+    # among Chinese progress lines).
+    assert ruled_out.reason == "NOT_SCHEDULED（优先级：DEFERRED）"
 
 
 def test_a_status_set_out_of_scope_on_a_succeeded_run_offers_no_retry() -> None:
@@ -160,7 +162,7 @@ def test_first_to_launch_when_every_row_left_is_held(tmp_path: Path) -> None:
     done = bridge("plan", "--project", str(tmp_path))
     assert done.returncode == 0, done.stderr
     assert (
-        "\nfirst to launch: none: the rows the tracker says are RUNNING run elsewhere (R1), and "
+        "\nfirst to launch: none: the rows the tracker says are running run elsewhere (R1), and "
         "every other row is done before bridge or out of scope\n" in done.stdout
     )
 

@@ -13,6 +13,7 @@ import pytest
 
 from bridge.plan import load_project
 from bridge.plan.criteria import Compound, Criterion, Unparsed, parse_criterion
+from bridge.plan.criteria.model import Comparison, Mode, Orientation
 from bridge.plan.metric_names import plan_metric_names
 from bridge.projections.reasons import in_language
 from tests.conftest import needs_shared
@@ -100,3 +101,93 @@ def test_the_new_reasons_read_in_chinese() -> None:
         # Only the quoted words of the plan (after " ('") may stay in English.
         said = zh.split(" ('")[0]
         assert not any(word in said for word in ("threshold", "metric", "change", "systems")), zh
+
+
+def _block_run_systems(plan: str, block_id: str, root: Path) -> tuple[str, ...]:
+    """The systems a corpus block's runs run, in order: what the results read its criterion with
+    when the block lists no compared systems (012's B2, 027's B3)."""
+    project = load_project(as_project(plan, root))
+    return tuple(dict.fromkeys(r.system for r in project.runs if r.block == block_id))
+
+
+# The trial's rewording of 012's B2 (its own "variant 3 … beyond variant 2" names no system).
+_012_B2 = "bounded DTU-weighted macro head improves NLL_high_DTU {word} per-gene macro dynamic head"
+
+
+@needs_shared
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"{_012_B2.format(word='beyond')} by at least 2%",
+        f"{_012_B2.format(word='past')} by at least 2%",
+        "bounded DTU-weighted macro head improves NLL_high_DTU by at least 2% beyond per-gene "
+        "macro dynamic head",
+        "bounded DTU-weighted macro head improves NLL_high_DTU by at least 2% relative to "
+        "per-gene macro dynamic head",
+    ],
+)
+def test_012_beyond_past_and_relative_to_name_the_reference(text: str, tmp_path: Path) -> None:
+    # Trial: "beyond" read "several subject systems", where "over" read the relative gain.
+    systems = _block_run_systems("012", "B2", tmp_path)
+    assert "per-gene macro dynamic head" in systems
+    read = parse_criterion(text, block_systems=systems, metrics=["NLL_high_DTU"])
+    assert isinstance(read, Criterion), read
+    assert (read.subject, read.reference) == (
+        "bounded DTU-weighted macro head",
+        "per-gene macro dynamic head",
+    )
+    assert (read.metric, read.threshold, read.mode) == ("NLL_high_DTU", 2.0, Mode.RELATIVE)
+
+
+@needs_shared
+def test_012_two_systems_with_no_reference_word_say_so(tmp_path: Path) -> None:
+    # One subject and one system it is compared with, by a word the rules do not read: the
+    # reason was "several subject systems", which the researcher saw was false.
+    systems = _block_run_systems("012", "B2", tmp_path)
+    text = f"{_012_B2.format(word='alongside')} by at least 2%"
+    reason = _reason(parse_criterion(text, block_systems=systems, metrics=["NLL_high_DTU"]))
+    assert "several subject systems" not in reason
+    assert reason.startswith(
+        "names several systems (bounded DTU-weighted macro head, per-gene macro dynamic head), "
+        "none of them after a word that makes it the reference ('over', 'vs', 'than')"
+    )
+    zh = in_language(reason, "zh")
+    assert zh.startswith(
+        "提到多个系统（bounded DTU-weighted macro head, per-gene macro dynamic head），但没有"
+    ), zh
+
+
+@needs_shared
+def test_027_a2_against_a3_and_a4_respectively_is_a_clause_each(tmp_path: Path) -> None:
+    # "A2 必须分别对 A3 和 A4 的 … FK p95 改善至少 10%": "分别" (respectively) "对" (against)
+    # each; with its runs' systems it read "several subject systems".
+    project = load_project(as_project("027", tmp_path))
+    block = next(b for b in project.plan.blocks if b.id == "B3")
+    systems = _block_run_systems("027", "B3", tmp_path / "again")
+    assert systems == ("A2 + mixed control", "A3 + mixed control", "A4 + mixed control")
+    parsed = parse_criterion(block.success_criterion, block_systems=systems)
+    assert isinstance(parsed, Compound)
+    first, second = parsed.clauses[:2]
+    assert isinstance(first, Criterion) and isinstance(second, Criterion), parsed.clauses[:2]
+    assert [(c.subject, c.reference) for c in (first, second)] == [
+        ("A2 + mixed control", "A3 + mixed control"),
+        ("A2 + mixed control", "A4 + mixed control"),
+    ]
+    assert {(c.threshold, c.comparison, c.orientation) for c in (first, second)} == {
+        (10.0, Comparison.GE, Orientation.BETTER)
+    }
+
+
+def test_respectively_in_english_is_a_clause_each() -> None:
+    systems = ("A2", "A3", "A4")
+    for text in (
+        "A2 improves FK p95 over A3 and A4 respectively by at least 10%",
+        "A2 improves FK p95 by at least 10% over A3 and A4 respectively",
+    ):
+        parsed = parse_criterion(text, block_systems=systems)
+        assert isinstance(parsed, Compound), parsed
+        assert [
+            (c.subject, c.reference, c.threshold)
+            for c in parsed.clauses
+            if isinstance(c, Criterion)
+        ] == [("A2", "A3", 10.0), ("A2", "A4", 10.0)], parsed.clauses

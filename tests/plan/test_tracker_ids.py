@@ -287,9 +287,10 @@ def test_running_rows_of_the_plans_own_table_say_the_plan(tmp_path: Path) -> Non
     from tests.plan.corpus import as_project
 
     project = load_project(as_project("025", tmp_path))
-    running = [w for w in project.warnings if "says RUNNING" in w.message]
+    running = [w for w in project.warnings if "Unless bridge launched them" in w.message]
     assert len(running) == 1
-    assert running[0].message.startswith("E-main: the plan says RUNNING.")
+    # Its Status cell as written, read as running.
+    assert running[0].message.startswith("E-main: the plan says 🔄 4B完成, 其余训练中 (running).")
     assert running[0].file.endswith("EXPERIMENT_PLAN.md")
 
 
@@ -1186,3 +1187,21 @@ def test_arms_at_seeds_need_one_block_with_that_many_arms(tmp_path: Path) -> Non
         )
         placed = {r.id: r.milestone for r in load_project(root).runs}
         assert placed == {"A-1": expected, "B-1": expected, "C-1": expected, "D-1": "", "S-1": "M0"}
+
+
+@needs_shared
+def test_running_rows_are_quoted_as_the_tracker_wrote_them(tmp_path: Path) -> None:
+    """027's R-M0-EVAL says IN_PROGRESS and R-L3 RUNNING: the warning said "the tracker says
+    RUNNING" of both, a word R-M0-EVAL's row never wrote. Both words are quoted, with bridge's
+    reading of them, in either language."""
+    from bridge.projections.plan_words import warning_in_language
+    from tests.plan.corpus import as_project
+
+    project = load_project(as_project("027", tmp_path))
+    (running,) = [w for w in project.warnings if "Unless bridge launched them" in w.message]
+    assert running.message.startswith(
+        "R-M0-EVAL, R-L3: the tracker says IN_PROGRESS / RUNNING (running). Unless"
+    )
+    assert warning_in_language(running.message, "zh").startswith(
+        "R-M0-EVAL, R-L3：追踪表写着 IN_PROGRESS / RUNNING（进行中）。除非是 bridge 启动的"
+    )

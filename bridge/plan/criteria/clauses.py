@@ -83,6 +83,20 @@ _DISTRIBUTE = re.compile(
     r"(?P<tail>\s+(?:on|in|for|at|by|with)\s+.*)?$",
     re.IGNORECASE,
 )
+# "A2 必须分别对 A3 和 A4 的 FK p95 改善至少 10%" (027's B3): "分别" (respectively) says each
+# one after "对" (against) is compared with on its own; the names (no spaces) run to "的" or
+# a space. Read as one clause each, "分别对" kept, which the parser reads as the reference word.
+_RESPECTIVELY_ZH = re.compile(
+    r"^(?P<head>.*?分别(?:对|相对于?|相比于?|比|较)\s*)"
+    r"(?P<items>[^\s、和与及的，,；;。]+(?:\s*(?:、|和|与|及)\s*[^\s、和与及的，,；;。]+)+)"
+    r"(?P<tail>\s*的.*|\s+.*)$"
+)
+# "over A3 and A4 respectively": the word says what distributing over the systems does.
+_RESPECTIVELY = re.compile(r"\s*,?\s+respectively$", re.IGNORECASE)
+_RESPECTIVE_LIST = re.compile(
+    r"\b(?:over|than|vs\.?|versus|against)\s+[^,;]+?\s+and\s+[^,;]+?\s+respectively\b",
+    re.IGNORECASE,
+)
 _NEW_SENTENCE = re.compile(
     r"\s*[,，]\s*(?=(?:but|yet|although|though|while|whereas|however)\b|但|然而|不过)",
     re.IGNORECASE,
@@ -171,6 +185,11 @@ def split_clauses(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
             continue
         if _DISJUNCTION.search(piece):  # "either … or …": not all-of; the parser declines it
             clauses.append(piece)
+            continue
+        if _RESPECTIVE_LIST.search(piece):
+            # "improves FK p95 over A3 and A4 respectively by 10%": split at its "and", the
+            # second half lost the subject; distributed whole, each system gets its clause.
+            clauses.extend(_expand(piece, notes))
             continue
         for soft in _soft_split(piece):
             clauses.extend(_expand(soft, notes))
@@ -280,9 +299,19 @@ def _expand(clause: str, notes: list[str]) -> list[str]:
         op = chain.group("op1")
         notes.append(f"{clause!r} read as '{a} {op} {b}' and '{b} {op} {c}'")
         return [f"{a} {op} {b}", f"{b} {op} {c}"]
+    respectively = _RESPECTIVELY_ZH.match(clause)
+    if respectively is not None:
+        head, tail = respectively.group("head"), respectively.group("tail")
+        names = [i.strip() for i in _ITEM_SPLIT.split(respectively.group("items")) if i.strip()]
+        if len(names) >= 2 and not any(looks_like_condition(n) for n in names):
+            expanded = [f"{head}{name}{tail}".strip() for name in names]
+            notes.append(f"{clause!r} read as one comparison per system: {expanded}")
+            return expanded
     match = _DISTRIBUTE.match(clause)
     if match:
         items = [i.strip() for i in _top_level_split(match.group("items")) if i.strip()]
+        # "over A3 and A4 respectively": each system is compared on its own, as distributed.
+        items[-1:] = [_RESPECTIVELY.sub("", items[-1])] if items else []
         # "beats both A and B": "both" says each is beaten, it names no system.
         items[:1] = [re.sub(r"^both\s+", "", items[0], flags=re.IGNORECASE)] if items else []
         if len(items) >= 2 and not any(looks_like_condition(i) for i in items):

@@ -76,6 +76,15 @@ from bridge.value_methods import value_methods
 
 __all__ = ["parse_criterion"]
 
+# Said of a clause naming two or more systems with none after a word that makes it the
+# reference: the systems named go between the two parts (read by
+# bridge/projections/reasons.py, which says it in Chinese).
+_NO_REFERENCE_WORD = "names several systems"
+_NO_REFERENCE_ADVICE = (
+    ", none of them after a word that makes it the reference ('over', 'vs', 'than'): write "
+    "'<system> … over <reference>', or one clause per system"
+)
+
 # "(mean across all seeds)", "averaged over all runs": the mean, asked for in those words.
 _MEAN_OVER = re.compile(
     r"\b(?:mean|average|averaged|avg)\b[^.;,]{0,24}\b(?:all|every|each)\b|均值|平均", re.IGNORECASE
@@ -119,7 +128,8 @@ _IDENTIFIER = re.compile(r"(?<![\w⟨⟩(-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w�
 # underscores inside (`results.optimal_action_probabilities.cheap-direct`, `eval/top-1`); not a
 # bare hyphenated word, which names systems as often (`LoRA-r8`, `GPT-4o-mini`).
 _CODE_KEY = re.compile(r"`([A-Za-z][\w-]*(?:[./][\w-]+)+)`")
-_RELATIVE_NUMBER = re.compile(r"(%|\bpp|\bpoints?)\s+relative\b")
+# Not "2% relative to B", which names the reference (read "relatively to B", it named none).
+_RELATIVE_NUMBER = re.compile(r"(%|\bpp|\bpoints?)\s+relative\b(?!\s+to\b)")
 _RELATIVE_CHANGE = re.compile(
     r"\brelative(?=\s+(?:gain|improvement|increase|decrease|reduction|change|drop|"
     r"difference|uplift|speed-?up)s?\b)"
@@ -175,7 +185,9 @@ _COST_REASON = (
     "change ('removing each term raises peak T by at least 1 °C')"
 )
 # A system named after a comparing word, with a word or two between ("than current ⟨SB⟩").
-_THAN_NAMED = re.compile(r"\b(?:than|vs\.?|versus|over|against)\s+(?:[^\s⟨⟩]+\s+){0,2}⟨S[A-Z]+⟩")
+_THAN_NAMED = re.compile(
+    r"\b(?:than|vs\.?|versus|over|beyond|against)\s+(?:[^\s⟨⟩]+\s+){0,2}⟨S[A-Z]+⟩"
+)
 _IN_WORDS_REASON = (
     "compares two systems in words, with no metric named and no number to measure it by; name "
     "the metric (and the margin) the comparison is on"
@@ -405,7 +417,7 @@ _ZH_SETTING = re.compile(r"在\s*[^，。；,;在下]{0,24}?\d[^，。；,;在�
 _NUMBER_BEFORE = re.compile(r"(?<![\w.])\d")
 # A reference named in words, not a placeholder: "over A3", "相对归档模型", "分别对 A3 和 A4".
 _UNKNOWN_REFERENCE = re.compile(
-    r"\bover\s+(?:the\s+)?(?![⟨\d])[a-z][\w-]*"
+    r"\b(?:over|beyond)\s+(?:the\s+)?(?![⟨\d])[a-z][\w-]*"
     # The name whole, digits after its first letter too: 027's "分别对 A3" was quoted "分别对 a".
     r"|(?:相对于?|较之?|分别对|对于?|超过|高于|低于|优于|胜过)\s*(?![⟨\s\d])[^\s，,。；;]{1,12}"
 )
@@ -480,7 +492,7 @@ def _parse_either(
         return _two_sided(clause, text, first, block_systems=block_systems, metrics=metrics)
     if (
         isinstance(first, Unparsed)
-        and first.reason == "several subject systems"
+        and first.reason.startswith(_NO_REFERENCE_WORD)
         and (between := as_gain_between(clause)) is not None
     ):
         # Trial M2: "the difference between ours and base is at least 2 points" stayed open.
@@ -1071,6 +1083,12 @@ def _read_clause(  # one linear decision procedure, kept in one place to read to
             # current JORA-Diag": one subject and one reference ("current" kept the reference
             # word from it), compared in words, which no metric or number measures.
             return unparsed(_IN_WORDS_REASON)
+        if len(candidates) > 1 and reference is None:
+            # 012's "A improves NLL_high_DTU beyond B by at least 2%" said "several subject
+            # systems" of one subject and one reference whose word ("beyond") was not read:
+            # the reason says what is missing, the word that makes one the reference.
+            named_systems = ", ".join(system_name(c, systems) for c in candidates)
+            return unparsed(f"{_NO_REFERENCE_WORD} ({named_systems}){_NO_REFERENCE_ADVICE}")
         if len(candidates) > 1:
             return unparsed("several subject systems")
         if candidates and subject is None:
@@ -1152,11 +1170,12 @@ def _read_clause(  # one linear decision procedure, kept in one place to read to
         named = _UNKNOWN_REFERENCE.search(rest)
         if relational and _PROHIBITION.search(rest) and not inverted:
             return unparsed("says what must not happen, not a condition to meet")
-        if relational and named is not None and not systems and named.group(0).startswith("over"):
+        after = named.group(0).split()[0] if named is not None else ""
+        if relational and named is not None and not systems and after in ("over", "beyond"):
             # No compared systems to check it against: the system named is the reference, as
             # "vs X" is (the judge looks for runs of that system).
             reference = original_spelling(named.group(0).split()[-1], text)
-            notes.append(f"reference {reference!r}: the system named after 'over'")
+            notes.append(f"reference {reference!r}: the system named after {after!r}")
         elif relational and named is not None:
             # "A2 分别对 A3 和 A4 … 改善至少 10%", "improves FK p95 by 10% over A3": the gain is
             # against something named that is no system of the block, never the baseline.
