@@ -222,7 +222,8 @@ class PipelineState:
         runs: every planned run by id, in planning order.
         approved: a person approved deployment since the last approval request.
         last_seq: the seq of the newest record folded (0 for an empty log).
-        sanity_checked_seq: the seq of the latest ``SanityChecked`` (0 before any): an attempt
+        sanity_checked_seq: the seq of the latest ``SanityChecked`` (0 before any), or, when
+            that is a person's approval at BLOCKED, of the check it approves: an attempt
             submitted after it (:attr:`AttemptView.submitted_seq`), or whose metrics were
             recorded after it (:attr:`AttemptView.metrics_seq`, read again under new
             ``[metrics]`` settings), has numbers no sanity check and no approval recorded so

@@ -334,6 +334,23 @@ class TestSanityCriterion:
             "R2": 1,
         }
 
+    def test_numbers_read_again_while_blocked_are_not_covered_by_the_approval(
+        self, project: Path
+    ) -> None:
+        """Held on S1's 0.9, ``[metrics]`` changed and `bridge approve` given at once: the
+        approval reads the changed settings first (S1 now 0.8) and covers the numbers of the
+        check the person saw, not those. The next `bridge run` asks again."""
+        self._final_json(project)
+        assert _command(project, Bridge.run) is Stage.BLOCKED
+        self._read_final_json(project)
+        _command(project, lambda bridge: bridge.approve(by="ana"))
+        assert _command(project, Bridge.run) is Stage.BLOCKED
+        blocked = _command(project, lambda bridge: bridge.status().blocked)
+        assert blocked is not None
+        assert "0.8 > 0.95 → not met" in blocked.reason
+        assert "S1's numbers were read again under new [metrics] settings" in blocked.reason
+        assert sorted(executions(project)) == ["S1"]
+
     def test_numbers_read_again_that_meet_it_pass_without_the_approval(self, project: Path) -> None:
         """The same approval, and S1's numbers read again meet the criterion (0.97 in
         ``final.json``): the plan stays collected, the check recorded says so, and the results
