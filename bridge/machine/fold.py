@@ -46,8 +46,10 @@ __all__ = [
 #: (a new rule, a field filled differently): snapshots taken by another version are not read,
 #: only replaced (:mod:`bridge.machine.snapshot`; changes of the state's shape are caught there
 #: without a bump).
-# 2: the state keeps each file's latest write, not every write; 3: runs keep every reason given
-FOLD_VERSION = 3
+# 2: the state keeps each file's latest write, not every write; 3: runs keep every reason given;
+# 4: an approval at BLOCKED keeps sanity_checked_seq at the check it approves, and attempts
+# keep their metrics record's seq
+FOLD_VERSION = 4
 
 
 class _Fields(TypedDict, total=False):
@@ -231,7 +233,12 @@ class Folder:
                 lists["rentals"].append(evt)
             case ev.SanityChecked():
                 lists["sanity_checks"].append(evt)
-                self._sanity_checked_seq = seq
+                # Recorded at BLOCKED, it is a person's approval of the check that held the plan
+                # (`bridge approve`): it covers the numbers that check saw, not those recorded
+                # since (the approval reads changed [metrics] settings first, and the person
+                # never saw what they give).
+                if self._stage is not Stage.BLOCKED:
+                    self._sanity_checked_seq = seq
             case ev.BudgetWarned():
                 lists["budget_warnings"].append(evt)
             case ev.GateDecided():

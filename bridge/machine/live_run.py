@@ -52,6 +52,7 @@ class LiveAttempt:
     gpu_memory_total_mib: int | None = None
     gpu_memory_unmeasured: str = ""
     submitted_seq: int = 0
+    metrics_seq: int = 0
 
     @classmethod
     def from_view(cls, view: AttemptView) -> LiveAttempt:
@@ -89,6 +90,7 @@ class LiveAttempt:
             gpu_memory_unmeasured=self.gpu_memory_unmeasured,
             inputs=self.inputs,
             submitted_seq=self.submitted_seq,
+            metrics_seq=self.metrics_seq,
         )
 
 

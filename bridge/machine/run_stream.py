@@ -356,6 +356,7 @@ def _metrics_recorded(run: LiveRun, run_id: str, evt: ev.MetricsRecorded, record
             seq=record.seq,
         )
     current.metrics = evt
+    current.metrics_seq = record.seq
 
 
 def _finished(run: LiveRun, run_id: str, evt: _FinishEvent, record: Recorded) -> None:

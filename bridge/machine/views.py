@@ -66,6 +66,9 @@ class AttemptView:
     inputs: tuple[ev.RunInput, ...] = ()  # lineage: {outputs_of:RUN} it read
     # The log position of its launch: a sanity check recorded before it did not see its numbers.
     submitted_seq: int = 0
+    # The log position of its latest metrics record (0: none): one recorded after a sanity
+    # check holds numbers that check did not see (read again under new [metrics] settings).
+    metrics_seq: int = 0
 
 
 @value_methods
@@ -219,9 +222,12 @@ class PipelineState:
         runs: every planned run by id, in planning order.
         approved: a person approved deployment since the last approval request.
         last_seq: the seq of the newest record folded (0 for an empty log).
-        sanity_checked_seq: the seq of the latest ``SanityChecked`` (0 before any): an attempt
-            submitted after it (:attr:`AttemptView.submitted_seq`) has numbers no sanity check
-            and no approval recorded so far has seen.
+        sanity_checked_seq: the seq of the latest ``SanityChecked`` (0 before any), or, when
+            that is a person's approval at BLOCKED, of the check it approves: an attempt
+            submitted after it (:attr:`AttemptView.submitted_seq`), or whose metrics were
+            recorded after it (:attr:`AttemptView.metrics_seq`, read again under new
+            ``[metrics]`` settings), has numbers no sanity check and no approval recorded so
+            far has seen.
         last_recorded_at: the time of the newest record folded.
         last_content_seq: the seq of the newest record that is not ``OutputWritten``.
         last_content_at: its time; projections are stamped with it, so recording that a file was

@@ -204,6 +204,18 @@ def _as_written(head: str) -> Callable[[re.Match[str]], str]:
     return replace
 
 
+# What happened to sanity runs since the sanity milestone passed (sanity.Unseen's wordings).
+_AGAIN_ZH = {
+    "ran again": "再次运行",
+    "had their numbers read again under new [metrics] settings": (
+        "在新的 [metrics] 设置下重新读取数值"
+    ),
+    "ran again or had their numbers read again under new [metrics] settings": (
+        "再次运行或在新的 [metrics] 设置下重新读取数值"
+    ),
+}
+
+
 # Why the pipeline is blocked (bridge/pipeline/steps/): the head is bridge's, the tail is the
 # failure, finding or error it quotes.
 _BLOCKED: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
@@ -251,13 +263,15 @@ _BLOCKED: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
     (re.compile(r"sanity failed: (.*)", re.DOTALL), _after("健全性检查失败：")),
     (
         re.compile(
-            r"(.*)\. The sanity run\(s\) ran again after the sanity milestone passed and did "
-            r"not pass: fix the cause and `bridge retry ([^`]*)`",
+            r"(.*)\. The sanity run\(s\) (ran again|had their numbers read again under new "
+            r"\[metrics\] settings|ran again or had their numbers read again under new "
+            r"\[metrics\] settings) after the sanity milestone passed and did not pass: fix the "
+            r"cause and `bridge retry ([^`]*)`",
             re.DOTALL,
         ),
         lambda found: (
-            f"{found.group(1)}。健全性里程碑通过后再次运行的健全性运行未通过：修复原因后运行 "
-            f"`bridge retry {found.group(2)}`"
+            f"{found.group(1)}。健全性里程碑通过后{_AGAIN_ZH[found.group(2)]}的健全性运行未通过："
+            f"修复原因后运行 `bridge retry {found.group(3)}`"
         ),
     ),
     (

@@ -5,14 +5,16 @@ Milestone bookkeeping, gates between milestones, and reopening a blocked pipelin
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from bridge import Bridge, Stage
 from bridge.machine.ports import GateDecision
 from tests.conftest import needs_shared
 from tests.pipeline.conftest import Run, executions, write_project
+
+T = TypeVar("T")
 
 RUNS = [
     Run(id="S1", milestone="M0", system="sanity"),
@@ -282,6 +284,131 @@ class TestSanityCriterion:
         results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text()
         assert "**Sanity: passed**" in results
         assert "a person approved going on" not in results
+
+    def _final_json(self, project: Path, accuracy: str = "0.8") -> None:
+        """The runs also write ``final.json`` (``accuracy``), which ``[metrics]`` does not
+        read yet: the researcher's final evaluation beside the per-epoch ``metrics.json``."""
+        self._unmet(project)
+        job = project / "scripts" / "job.py"
+        write = 'pathlib.Path(args.out, "metrics.json").write_text(metrics)'
+        final = f'pathlib.Path(args.out, "final.json").write_text(\'{{"accuracy": {accuracy}}}\')'
+        job.write_text(job.read_text().replace(write, f"{write}\n    {final}"))
+
+    def _read_final_json(self, project: Path) -> None:
+        """``[metrics]`` now reads ``final.json``: at the next command every succeeded run's
+        numbers are read again from its recorded outputs, and nothing runs again."""
+        toml = project / "bridge.toml"
+        toml.write_text(toml.read_text() + '\n[metrics]\nfiles = ["final.json"]\n')
+
+    def test_numbers_read_again_after_an_approval_are_not_covered_by_it(
+        self, project: Path
+    ) -> None:
+        """A person approved going past S1's 0.9 (criterion > 0.95) and the plan was collected;
+        then ``[metrics]`` changed and S1's numbers, read again without a run, are 0.8: numbers
+        the approval never saw. The next `bridge run` holds the plan, saying S1's numbers were
+        read again under new [metrics] settings, and the results no longer say a person went
+        past them; approved again, the plan goes on and nothing runs again."""
+        self._final_json(project)
+        assert _command(project, Bridge.run) is Stage.BLOCKED
+        _command(project, lambda bridge: bridge.approve(by="ana"))
+        assert _command(project, Bridge.run) is Stage.COLLECTED
+        self._read_final_json(project)
+        assert _command(project, Bridge.run) is Stage.BLOCKED
+        blocked = _command(project, lambda bridge: bridge.status().blocked)
+        results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text()
+        _command(project, lambda bridge: bridge.approve(by="ana"))
+        assert _command(project, Bridge.run) is Stage.COLLECTED
+        checks = _command(project, lambda bridge: bridge.status().sanity_checks)
+        assert blocked is not None
+        assert blocked.reason.startswith("the sanity milestone's own success criterion is not met")
+        assert "0.8 > 0.95 → not met" in blocked.reason
+        assert (
+            "S1's numbers were read again under new [metrics] settings after a person approved "
+            "going past the criterion: the earlier approval was for the earlier numbers"
+        ) in blocked.reason
+        assert "a person approved going on" not in results
+        assert checks[-1].passed and checks[-1].detail.startswith("sanity criterion not met, gone")
+        assert {run: len(times) for run, times in executions(project).items()} == {
+            "S1": 1,
+            "R1": 1,
+            "R2": 1,
+        }
+
+    def test_numbers_read_again_while_blocked_are_not_covered_by_the_approval(
+        self, project: Path
+    ) -> None:
+        """Held on S1's 0.9, ``[metrics]`` changed and `bridge approve` given at once: the
+        approval reads the changed settings first (S1 now 0.8) and covers the numbers of the
+        check the person saw, not those. The next `bridge run` asks again."""
+        self._final_json(project)
+        assert _command(project, Bridge.run) is Stage.BLOCKED
+        self._read_final_json(project)
+        _command(project, lambda bridge: bridge.approve(by="ana"))
+        assert _command(project, Bridge.run) is Stage.BLOCKED
+        blocked = _command(project, lambda bridge: bridge.status().blocked)
+        assert blocked is not None
+        assert "0.8 > 0.95 → not met" in blocked.reason
+        assert "S1's numbers were read again under new [metrics] settings" in blocked.reason
+        assert sorted(executions(project)) == ["S1"]
+
+    def test_numbers_read_again_that_meet_it_pass_without_the_approval(self, project: Path) -> None:
+        """The same approval, and S1's numbers read again meet the criterion (0.97 in
+        ``final.json``): the plan stays collected, the check recorded says so, and the results
+        say the sanity check passed, not that a person went past it."""
+        self._final_json(project, "0.97")
+        assert _command(project, Bridge.run) is Stage.BLOCKED
+        _command(project, lambda bridge: bridge.approve(by="ana"))
+        assert _command(project, Bridge.run) is Stage.COLLECTED
+        self._read_final_json(project)
+        assert _command(project, Bridge.run) is Stage.COLLECTED
+        checks = _command(project, lambda bridge: bridge.status().sanity_checks)
+        assert checks[-1].passed
+        assert checks[-1].detail == (
+            "S1's numbers were read again under new [metrics] settings and passed"
+        )
+        results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text()
+        assert "**Sanity: passed**" in results
+        assert "a person approved going on" not in results
+        assert {run: len(times) for run, times in executions(project).items()} == {
+            "S1": 1,
+            "R1": 1,
+            "R2": 1,
+        }
+
+
+def test_numbers_read_again_that_fail_the_sanity_check_hold_the_plan(project: Path) -> None:
+    """The sanity milestone passed and the plan was collected; then ``[metrics]`` reads a file
+    no run wrote, and S1's numbers read again are none: the sanity check sees that reading
+    and holds the plan (it stayed collected, S1 numberless), saying the numbers were read
+    again, not that S1 ran again; nothing ran again."""
+    write_project(project, RUNS)
+    assert _command(project, Bridge.run) is Stage.COLLECTED
+    toml = project / "bridge.toml"
+    toml.write_text(toml.read_text() + '\n[metrics]\nfiles = ["final.json"]\n')
+    assert _command(project, Bridge.run) is Stage.BLOCKED
+    blocked = _command(project, lambda bridge: bridge.status().blocked)
+    assert blocked is not None
+    assert blocked.reason.startswith("S1: no metric could be read from its outputs")
+    assert (
+        "The sanity run(s) had their numbers read again under new [metrics] settings after "
+        "the sanity milestone passed and did not pass: fix the cause and `bridge retry "
+        "--force S1`"
+    ) in blocked.reason
+    assert {run: len(times) for run, times in executions(project).items()} == {
+        "S1": 1,
+        "R1": 1,
+        "R2": 1,
+    }
+
+
+def _command(project: Path, command: Callable[[Bridge], T]) -> T:
+    """One bridge command, as the CLI gives it: a Bridge opened for it, which loads the
+    project's files as they are now, and closed after."""
+    bridge = Bridge(project)
+    try:
+        return command(bridge)
+    finally:
+        bridge.close()
 
 
 def _approved_then_run_again(bridge: Bridge, project: Path, accuracy: str) -> None:

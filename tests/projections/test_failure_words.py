@@ -307,6 +307,14 @@ def test_a_sanity_check_held_again_reads_in_chinese() -> None:
         "S1: exit code 1。健全性里程碑通过后再次运行的健全性运行未通过：修复原因后运行 "
         "`bridge retry S1`"
     )
+    # Its numbers read again under new [metrics] settings, no run: said so in Chinese too.
+    reread = failed.replace(
+        "ran again", "had their numbers read again under new [metrics] settings"
+    ).replace("retry S1", "retry --force S1")
+    assert blocked_in_language(reread, "zh") == (
+        "S1: exit code 1。健全性里程碑通过后在新的 [metrics] 设置下重新读取数值的健全性运行未通过："
+        "修复原因后运行 `bridge retry --force S1`"
+    )
     held = (
         "the sanity milestone's own success criterion is not met: B0: clause 2 of 2 not met. "
         "[2] not met: «accuracy < 0.8» — accuracy: 0.9. Fix the cause and `bridge retry "

@@ -331,14 +331,30 @@ def _must_line(must: Sequence[RunView], *, zh: bool = False) -> str:
 
 def collected(s: Session) -> Step:
     """
-    At COLLECTED: runs added to the plan since are deployed; the ablation planning is done if
-    bridge was stopped before recording it; ablation runs proposed but not yet approved go to
-    the approval checkpoint; otherwise there is nothing to do.
+    At COLLECTED: runs added to the plan since are deployed; sanity runs whose numbers the
+    latest sanity check (or a person's approval) has not seen, read again under new
+    ``[metrics]`` settings, are checked again in the deployment, which holds the plan when
+    they do not pass; the ablation planning is done if bridge was stopped before recording
+    it; ablation runs proposed but not yet approved go to the approval checkpoint; otherwise
+    there is nothing to do.
     """
     state = s.state()
     pending = [r for r in state.runs.values() if r.state is RunState.PENDING]
     if pending:  # runs added to the plan since, or to run again (a retry, a changed spec)
         return s.enter(StageTrigger.REDEPLOY, _redeploy_reason(pending))
+    # Imported here: the sanity steps import this module.
+    from bridge.pipeline.steps.sanity import ended_unchecked, since_check
+
+    sanity = sanity_milestones(state) if s.policy().sanity_first else set()
+    unseen = ended_unchecked(state, sanity)
+    if unseen:
+        # Nothing runs, yet the results would stand on numbers no check saw: a person's
+        # approval past the sanity criterion went on covering them.
+        return s.enter(
+            StageTrigger.REDEPLOY,
+            f"{since_check(state, unseen)} since the sanity check: checking them first",
+            zh=f"健全性检查之后，{since_check(state, unseen, zh=True)}：先检查这些数值",
+        )
     # A reviewer configured since (or numbers re-read since) judges what it has not seen; the
     # judging step asks once per block and set of numbers, and before the ablation planning,
     # which reads the main result. Once a run: it was asked twice here.

@@ -5,6 +5,7 @@ diagnosis when it fails the same way twice. Never deploy past a failed sanity mi
 
 from __future__ import annotations
 
+import enum
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -48,6 +49,7 @@ __all__ = [
     "rescue",
     "rescue_request",
     "sanity",
+    "since_check",
 ]
 
 
@@ -219,7 +221,8 @@ def recheck(s: Session, again: Sequence[str]) -> str | None:
     met (unless a person approved going past it), is recorded as a failed check and returned
     as the reason to hold the plan; ``None`` when they pass. 029's R001 re-run with
     ``ml_ok: false`` was judged not met in its block while the results said "Sanity: passed"
-    and the later milestones went on.
+    and the later milestones went on. So are those whose numbers were read again under new
+    ``[metrics]`` settings without a run (:class:`Unseen`): the reasons say which happened.
     """
     collect.ensure_metrics(s)
     state = s.state()
@@ -235,8 +238,10 @@ def recheck(s: Session, again: Sequence[str]) -> str | None:
         # One that exited 0 with numbers not to be trusted is a succeeded run: a plain retry
         # refuses it.
         force = "--force " if any(r.state is RunState.SUCCEEDED for r in failed) else ""
+        kinds = {_unseen(state, r.run_id) or Unseen.RAN_AGAIN for r in failed}
+        how = " or ".join(kind.value for kind in Unseen if kind in kinds)
         reason = (
-            f"{detail}. The sanity run(s) ran again after the sanity milestone passed and did "
+            f"{detail}. The sanity run(s) {how} after the sanity milestone passed and did "
             f"not pass: fix the cause and `bridge retry {force}{ids}`"
         )
         s.append("bridge", [ev.SanityChecked(passed=False, detail=reason[:2000])])
@@ -250,8 +255,8 @@ def recheck(s: Session, again: Sequence[str]) -> str | None:
     # meet the criterion pass; the results went on saying a person approved going past it),
     # and a `bridge run` killed before this line checks these runs again (deploy.deploy).
     notes, _ = _pass_notes(runs, limit, probe, unmet, unjudged)
-    ran = ", ".join(r.run_id for r in runs)
-    passed = notes if unmet else f"{ran} ran again and passed" + (f"; {notes}" if notes else "")
+    ran = since_check(state, [r.run_id for r in runs])
+    passed = notes if unmet else f"{ran} and passed" + (f"; {notes}" if notes else "")
     s.append("bridge", [ev.SanityChecked(passed=True, detail=passed[:2000])])
     return None
 
@@ -302,13 +307,14 @@ def _criterion_held(
     the command that runs ``runs`` again; the reason to hold the plan, or ``None``.
 
     An approval (the latest check leads with ``CRITERION_APPROVED``) covers the numbers the
-    person saw: a block whose runs ran again since that check (``bridge retry --force``) is
-    judged on new numbers, and held when they do not meet it either, the reason saying so.
+    person saw: a block whose runs ran again since that check (``bridge retry --force``), or
+    whose numbers were read again under new ``[metrics]`` settings, is judged on new numbers,
+    and held when they do not meet it either, the reason saying which runs and why.
     """
     approved = bool(state.sanity_checks) and state.sanity_checks[-1].detail.startswith(
         ev.CRITERION_APPROVED
     )
-    held = [r for r in unmet if _ran_since_check(state, r)] if approved else list(unmet)
+    held = [r for r in unmet if _ransince_check(state, r)] if approved else list(unmet)
     if not held:
         return None
     judged = {i for result in held for i in result.run_ids}
@@ -317,10 +323,10 @@ def _criterion_held(
         f"{r.block.id}: {_failing_clauses(r.verdict.reason)}".replace("\n", " ") for r in held
     )
     if approved:
-        again = ", ".join(sorted({i for r in held for i in _own_runs(r) if _newer(state, i)}))
+        again = sorted({i for r in held for i in _own_runs(r) if _newer(state, i)})
         said += (
-            f". {again} ran again after a person approved going past the criterion: the "
-            "earlier approval was for the earlier numbers"
+            f". {since_check(state, again)} after a person approved going past the criterion: "
+            "the earlier approval was for the earlier numbers"
         )
     reason = (
         # The runs succeeded (only the criterion failed): a plain retry refuses them (trial O1
@@ -338,18 +344,77 @@ def _own_runs(result: BlockResult) -> set[str]:
     return set(result.run_ids) - set(result.shared)
 
 
-def _newer(state: PipelineState, run_id: str) -> bool:
+class Unseen(enum.Enum):
     """
-    True when ``run_id``'s latest attempt was launched after the latest sanity check: its
-    numbers are ones no check (and no approval) recorded so far has seen.
+    Why a run's numbers are ones no sanity check (and no approval) recorded so far has seen;
+    the value is how a reason says it of the run.
+    """
+
+    RAN_AGAIN = "ran again"  # launched after the check (`bridge retry --force S1`)
+    # Read again from the same outputs after the check: only a change of the [metrics]
+    # settings records a second reading of an attempt (code.reread_metrics). Any new reading
+    # counts, equal values or not: its quality flags or problems may differ, and the person
+    # saw the reading, not only the values.
+    READ_AGAIN = "had their numbers read again under new [metrics] settings"
+
+
+def _unseen(state: PipelineState, run_id: str) -> Unseen | None:
+    """
+    Why ``run_id``'s numbers are newer than the latest sanity check (the check a person's
+    approval covers, :attr:`PipelineState.sanity_checked_seq`), or ``None`` when it saw them.
     """
     run = state.runs.get(run_id)
     attempt = run.current if run is not None else None
-    return attempt is not None and attempt.submitted_seq > state.sanity_checked_seq
+    if attempt is None:
+        return None
+    if attempt.submitted_seq > state.sanity_checked_seq:
+        return Unseen.RAN_AGAIN
+    if attempt.metrics_seq > state.sanity_checked_seq:
+        return Unseen.READ_AGAIN
+    return None
 
 
-def _ran_since_check(state: PipelineState, result: BlockResult) -> bool:
-    """True when one of the block's own runs ran again since the latest sanity check."""
+def _newer(state: PipelineState, run_id: str) -> bool:
+    """
+    True when ``run_id``'s numbers are ones no check (and no approval) recorded so far has
+    seen: its latest attempt was launched, or its metrics read again, after the latest check.
+    """
+    return _unseen(state, run_id) is not None
+
+
+def since_check(state: PipelineState, run_ids: Sequence[str], *, zh: bool = False) -> str:
+    """
+    What happened to ``run_ids`` since the latest sanity check, for a reason: "S1 ran again",
+    "S1's numbers were read again under new [metrics] settings", or both joined by "and" (a
+    run whose numbers the check saw is said to have run again: its caller ran it); in Chinese
+    with ``zh``.
+    """
+    groups: dict[Unseen, list[str]] = {}
+    for run_id in run_ids:
+        groups.setdefault(_unseen(state, run_id) or Unseen.RAN_AGAIN, []).append(run_id)
+    said = [_said(kind, groups[kind], zh=zh) for kind in Unseen if kind in groups]
+    return "；".join(said) if zh else " and ".join(said)
+
+
+def _said(kind: Unseen, run_ids: Sequence[str], *, zh: bool) -> str:
+    ids = ("、" if zh else ", ").join(run_ids)
+    match kind:
+        case Unseen.RAN_AGAIN:
+            return f"{ids} 再次运行" if zh else f"{ids} ran again"
+        case Unseen.READ_AGAIN:
+            if zh:
+                return f"{ids} 的数值在新的 [metrics] 设置下重新读取"
+            whose = f"{ids}'s numbers" if len(run_ids) == 1 else f"the numbers of {ids}"
+            return f"{whose} were read again under new [metrics] settings"
+        case _:
+            assert_never(kind)
+
+
+def _ransince_check(state: PipelineState, result: BlockResult) -> bool:
+    """
+    True when one of the block's own runs ran again, or had its numbers read again, since the
+    latest sanity check.
+    """
     return any(_newer(state, i) for i in _own_runs(result))
 
 
@@ -357,7 +422,8 @@ def ended_unchecked(state: PipelineState, sanity: set[str]) -> list[str]:
     """
     The runs of the ``sanity`` milestones that ended after the latest sanity check, which has
     not seen them: run again after the sanity milestone passed (``bridge retry --force R001``)
-    and ended, with bridge stopped (killed) before their check was recorded. Runs the tracker
+    and ended, with bridge stopped (killed) before their check was recorded, or whose numbers
+    were read again under new ``[metrics]`` settings since (no run). Runs the tracker
     now says were done before bridge or are out of scope are not bridge's to check, nor is a
     run a person cancelled (``bridge cancel``): a person's cancel stands, and checked as a
     sanity run that did not pass it would hold the plan.
