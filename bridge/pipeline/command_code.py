@@ -189,10 +189,13 @@ def _cd(here: Path, words: Sequence[str], i: int) -> tuple[Path, set[int]]:
         return here, used
     used.add(i)
     target = words[i]
-    if target.startswith("-") or any(char in target for char in "$~`*?[{"):
+    if target.startswith("-") or any(char in target for char in "$~`*?[{\0"):
         return here, used
-    there = (here / target).resolve()
-    return (there if there.is_dir() else here), used
+    try:
+        there = (here / target).resolve()
+        return (there if there.is_dir() else here), used
+    except (OSError, ValueError):  # a name the file system refuses: the shell's cd fails too
+        return here, used
 
 
 def _command_start(words: Sequence[str], i: int) -> bool:

@@ -216,12 +216,13 @@ def _words(text: str) -> str:
 
 def mentioned_in(names: Iterable[str], texts: Iterable[str]) -> frozenset[str]:
     """
-    The recorded ``names`` that the plan's ``texts`` (criteria, Metrics lines, goals, sections)
-    mention as words: the whole name or its last dotted part, its parts taken at ``_``, ``-``,
-    ``.`` and spaces alike (``fk_p95`` in "pre-clamp FK p95", ``chrF++`` in "beat it on
-    chrF++", ``NLL_high_DTU`` in a criterion the parser could not read). A Chinese name matches
-    inside a Chinese phrase. Names of one character and settings (:func:`is_setting_name`) are
-    never mentioned: a NaN in such a value says nothing of what the plan measures.
+    The recorded ``names`` that the plan's ``texts`` (criteria, Metrics lines, metrics
+    sections) mention as words: the whole name or its last dotted part, its parts taken at
+    ``_``, ``-``, ``.`` and spaces alike (``fk_p95`` in "pre-clamp FK p95", ``chrF++`` in "beat
+    it on chrF++", ``NLL_high_DTU`` in a criterion the parser could not read). A Chinese name
+    matches inside a Chinese phrase. Names of one character, settings
+    (:func:`is_setting_name`) and a statistic alone (``std``, ``mean``: how a metric is summed
+    up, which a script fills with NaN for one seed) are never mentioned.
     """
     text = "".join(_words(t) for t in texts if t)
     found: set[str] = set()
@@ -231,7 +232,7 @@ def mentioned_in(names: Iterable[str], texts: Iterable[str]) -> frozenset[str]:
         bare = name.split("[", 1)[0]
         for candidate in dict.fromkeys((bare, _last_component(bare))):
             words = _words(candidate).strip()
-            if len(words) < 2:
+            if len(words) < 2 or _STATISTIC_ALONE.fullmatch(words):
                 continue
             if f" {words} " in text or (_CJK.search(words) and words in text):
                 found.add(name)

@@ -110,8 +110,11 @@ def _as_schedule(plan: Plan, runs: Sequence[RunSpec]) -> Plan | None:
         return None
     first = plan.milestones[0]
     # The phase-headings warning said where milestones came from; this one says they are none.
-    replaced = phase_headings_note(plan.milestones)
-    warnings = [w for w in plan.warnings if not (w.line == first.line and w.message == replaced)]
+    # By its opening words: it counted the headings before a repeated one was merged.
+    replaced = phase_headings_note(plan.milestones).split(" the ", 1)[0]
+    warnings = [
+        w for w in plan.warnings if not (w.line == first.line and w.message.startswith(replaced))
+    ]
     warnings.append(PlanWarning(file=first.file, line=first.line, message=note))
     return attrs.evolve(plan, milestones=(), warnings=tuple(warnings))
 
@@ -472,7 +475,9 @@ def load_project(
     runs, proposed, run_warnings = build_runs(
         plan, config, milestones, sanity_first=options.sanity_first
     )
-    if (unplaced := _as_schedule(plan, runs)) is not None:
+    # Unless bridge.toml names one of them as the main milestone: then they are milestones.
+    named = options.main_milestone in {m.id for m in plan.milestones}
+    if not named and (unplaced := _as_schedule(plan, runs)) is not None:
         # The headings were the project's schedule: the plan is read as one without
         # milestones, and its runs again as they would be (the runs' own milestones, if any).
         plan, milestones = unplaced, ()

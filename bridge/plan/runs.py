@@ -672,39 +672,53 @@ def _milestones_from_ids(drafts: list[_Draft], plan: Plan, warnings: list[PlanWa
         )
 
 
-_ID_PARTS = re.compile(r"[-_.]")
+_ID_PART = re.compile(r"[^-_.]+")
 _MILESTONE_PART = re.compile(r"M\d{1,3}", re.IGNORECASE)
+
+
+def _milestone_prefix(run_id: str, known: Mapping[str, str]) -> tuple[str, str] | None:
+    """``(prefix, milestone)`` for an id with exactly one part that is a plan milestone: the id
+    up to and including that part, upper-cased (``JPH-M0`` of ``JPH-M0-REMOTE-ENV-001``)."""
+    found = [
+        (run_id[: part.end()].upper(), known[part.group().upper()])
+        for part in _ID_PART.finditer(run_id.strip())
+        if _MILESTONE_PART.fullmatch(part.group()) and part.group().upper() in known
+    ]
+    return found[0] if len({m for _, m in found}) == 1 else None
 
 
 def _milestones_in_ids(drafts: list[_Draft], plan: Plan, warnings: list[PlanWarning]) -> None:
     """
     Give tracker runs still without a milestone the plan milestone their id names as one of its
-    parts (018's ``JPH-M0-REMOTE-ENV-001`` under the plan's M0), with one warning per
-    milestone; an id naming two milestones gets none. Runs Cells come first: this only places
-    what no cell named (018's M0 cell names ``JPH-M0-LOCAL``, and three more ``JPH-M0-…`` rows
-    fell out of every milestone, without a word).
+    parts, when a run already in that milestone has the same id up to that part (018's M0 cell
+    names ``JPH-M0-LOCAL``, so ``JPH-M0-REMOTE-ENV-001`` and two more ``JPH-M0-…`` rows, which
+    fell out of every milestone without a word, are M0's), with one warning per milestone. An
+    "M0" in an id alone places nothing: ``ABL-M0-MASK`` beside no ``ABL-M0-…`` run of M0 would
+    have run first, as a sanity run, for a mask-0 ablation. Runs Cells come first.
     """
     known = {m.id.upper(): m.id for m in plan.milestones}
+    placed = {
+        found
+        for d in drafts
+        if d.milestone
+        and (found := _milestone_prefix(d.id, known)) is not None
+        and found[1] == d.milestone
+    }
     given: dict[str, list[_Draft]] = {}
     for draft in drafts:
         if draft.milestone or draft.source != "tracker":
             continue
-        named = {
-            known[part.upper()]
-            for part in _ID_PARTS.split(draft.id.strip())
-            if _MILESTONE_PART.fullmatch(part) and part.upper() in known
-        }
-        if len(named) == 1:
-            milestone = named.pop()
-            draft.milestone = milestone
-            given.setdefault(milestone, []).append(draft)
+        found = _milestone_prefix(draft.id, known)
+        if found is not None and found in placed:
+            draft.milestone = found[1]
+            given.setdefault(found[1], []).append(draft)
     for milestone, group in given.items():
         warnings.append(
             PlanWarning(
                 file=group[0].file,
                 line=group[0].line,
                 message=f"{', '.join(d.id for d in group)}: no milestone in the tracker; "
-                f"{milestone} from the run ids, which name it",
+                f"{milestone} from the run ids, which name it as the ids of its runs do",
             )
         )
 
@@ -738,8 +752,13 @@ def _without_milestone(drafts: Sequence[_Draft], plan: Plan) -> list[PlanWarning
                 if to_launch
                 else ""
             )
-            + ". Give each row its milestone (a Milestone column, or its id in a milestone's "
-            "Runs cell)",
+            + (
+                ". Give each row its milestone (a Milestone column, or its id in a milestone's "
+                "Runs cell)"
+                if all(d.source == "tracker" for d in left)
+                else ". Give each its milestone (a tracker row: a Milestone column, or its id in "
+                "a milestone's Runs cell; a run of bridge.toml: `milestone` in its entry)"
+            ),
         )
     ]
 

@@ -161,6 +161,42 @@ def review_text_in_language(text: str, language: str) -> str:
     return "\n".join(lines)
 
 
+# What happened since a person approved past the sanity criterion
+# (bridge/pipeline/steps/sanity.py's since_check), at the end of the held clauses.
+_APPROVED_BEFORE = re.compile(
+    r"\. ((?:(?!\. ).)+) after a person approved going past the criterion: the earlier "
+    r"approval was for the earlier numbers$",
+    re.DOTALL,
+)
+_SINCE_PARTS = (
+    (re.compile(r"^(.+?) ran again$"), r"\1 再次运行"),
+    (re.compile(r"^(.+?)'s numbers were read again under new \[metrics\] settings$"), None),
+    (re.compile(r"^the numbers of (.+?) were read again under new \[metrics\] settings$"), None),
+)
+
+
+def _since_zh(part: str) -> str:
+    for pattern, replacement in _SINCE_PARTS:
+        if found := pattern.match(part):
+            ids = found.group(1).replace(", ", "、")
+            return (
+                f"{ids} 再次运行" if replacement else f"{ids} 的数值在新的 [metrics] 设置下重新读取"
+            )
+    return part
+
+
+def _approved_before_zh(clauses: str) -> str:
+    """The held clauses, with the sentence saying an approval was for earlier numbers in
+    Chinese (it stayed English inside a Chinese reason)."""
+    found = _APPROVED_BEFORE.search(clauses)
+    if found is None:
+        return clauses
+    since = "；".join(_since_zh(p) for p in found.group(1).split(" and "))
+    return (
+        f"{clauses[: found.start()]}。{since}，而此前有人批准越过该标准：那次批准针对的是先前的数值"
+    )
+
+
 def _after(head: str) -> Callable[[re.Match[str]], str]:
     """A replacement: ``head`` with the groups, then the failure (or finding) that follows."""
 
@@ -282,7 +318,8 @@ _BLOCKED: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
             re.DOTALL,
         ),
         lambda found: (
-            f"健全性里程碑自身的成功标准未满足：{found.group(1)}。修复原因后运行 "
+            f"健全性里程碑自身的成功标准未满足：{_approved_before_zh(found.group(1))}。"
+            "修复原因后运行 "
             f"`bridge retry --force {found.group(2)}`，或运行 `bridge approve` 以继续后续里程碑"
         ),
     ),

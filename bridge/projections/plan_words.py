@@ -201,16 +201,20 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         r"\1：追踪表中没有写里程碑；取 \2：运行编号是计划里程碑 \3 的步骤",
     ),
     (
-        re.compile(r"(.+?): no milestone in the tracker; (\S+) from the run ids, which name it"),
-        r"\1：追踪表中没有写里程碑；取 \2：运行编号中写着它",
+        re.compile(
+            r"(.+?): no milestone in the tracker; (\S+) from the run ids, which name it as the "
+            r"ids of its runs do"
+        ),
+        r"\1：追踪表中没有写里程碑；取 \2：运行编号中写着它，与该里程碑其他运行的编号相同",
     ),
     (
         re.compile(
             r"(.+?): no milestone: neither their rows nor a milestone's Runs cell names one; "
             r"they are reported under \(no milestone\)(?:, and those still to run \((.+?)\) launch "
             r"only after every "
-            r"milestone of the plan has settled)?\. Give each row its milestone \(a Milestone "
-            r"column, or its id in a milestone's Runs cell\)"
+            r"milestone of the plan has settled)?\. Give each (row )?its milestone \((?:a tracker "
+            r"row: )?a Milestone column, or its id in a milestone's Runs cell(; a run of "
+            r"bridge\.toml: `milestone` in its entry)?\)"
         ),
         lambda found: (
             f"{_ids(found.group(1))}：没有里程碑：它们的行和任何里程碑的 Runs 单元格都没有写明；"
@@ -220,7 +224,13 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
                 if found.group(2)
                 else ""
             )
-            + "。请为每一行写明里程碑（Milestone 列，或在某个里程碑的 Runs 单元格中写出其编号）"
+            + (
+                "。请为每个运行写明里程碑（追踪表的行：Milestone 列，或在某个里程碑的 Runs "
+                "单元格中写出其编号；bridge.toml 的运行：在其条目中设置 `milestone`）"
+                if found.group(4)
+                else "。请为每一行写明里程碑（Milestone 列，或在某个里程碑的 Runs 单元格中"
+                "写出其编号）"
+            )
         ),
     ),
     (

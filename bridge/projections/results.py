@@ -421,11 +421,8 @@ def next_step(state: PipelineState, outcome: Outcome, language: str) -> str:
                 and r.state is not RunState.CANCELLED
                 and re.search(rf"(?<![\w-]){re.escape(r.run_id)}(?![\w-])", state.blocked.reason)
             ]
-            retry = (
-                f"bridge retry {' '.join(sanity_failed)}"
-                if len(sanity_failed) <= 4
-                else "bridge retry --failed"
-            )
+            # By id, however many: `--failed` would also run failed runs the block is not about.
+            retry = f"bridge retry {' '.join(sanity_failed)}"
         return (
             f"流水线已阻断：{reason}。修复后运行 `bridge run`（改动过的输入会被重新检查）"
             + (

@@ -262,3 +262,19 @@ def test_an_edit_of_the_script_a_cd_led_to_marks_the_runs_kept_as_they_ran(
     said = [line for line in out.splitlines() if "succeeded before" in line]
     assert len(said) == 1, out
     assert "(code: as run → sub/train.py edited): kept as they ran" in said[0]
+
+
+def test_a_cd_to_a_name_the_file_system_refuses_stays_put(tmp_path: Path) -> None:
+    """A NUL in a `cd` target ("embedded null byte") raised out of the reading of a run's code;
+    the shell's cd fails there, so the words after it are read where it was."""
+    from bridge.pipeline.command_code import command_files
+
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "train.py").write_text("", encoding="utf-8")
+    (tmp_path / "sub" / "train.py").write_text("", encoding="utf-8")
+    assert command_files(tmp_path, "", ["sh", "-c", 'cd "su\0b" && python train.py']) == [
+        "train.py"
+    ]
+    assert command_files(tmp_path, "", ["sh", "-c", "cd sub && python train.py"]) == [
+        "sub/train.py"
+    ]

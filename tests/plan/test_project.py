@@ -429,6 +429,32 @@ class TestScheduleHeadings:
             )
         ]
 
+    def test_headings_main_milestone_names_stay_milestones(self, tmp_path: Path) -> None:
+        """`main_milestone = "Week 2"` in bridge.toml names one of the headings: they stay the
+        plan's milestones, as before (every command stopped with "not a milestone of the
+        plan (milestones: none)")."""
+        write(tmp_path, "refine-logs/EXPERIMENT_PLAN.md", WEEKS_PLAN)
+        write(tmp_path, "refine-logs/EXPERIMENT_TRACKER.md", WEEKS_TRACKER)
+        write(tmp_path, "bridge.toml", '[bridge]\nmain_milestone = "Week 2"\n')
+        project = load_project(tmp_path)
+        assert [m.id for m in project.milestones] == ["Week 1", "Week 2"]
+        assert not [w for w in project.warnings if "schedule" in w.message]
+
+    def test_a_repeated_phase_heading_leaves_one_warning(self, tmp_path: Path) -> None:
+        """A phase heading written twice: the warning that milestones were read from the phase
+        headings (counting three) stood beside the one saying they are none."""
+        write(
+            tmp_path,
+            "refine-logs/EXPERIMENT_PLAN.md",
+            "# Experiment Plan: Phases\n\n### Phase 1: Data\nBuild.\n\n### Phase 2: Train\n"
+            "Train.\n\n### Phase 2: Train\nAgain.\n",
+        )
+        write(tmp_path, "refine-logs/EXPERIMENT_TRACKER.md", WEEKS_TRACKER)
+        project = load_project(tmp_path)
+        assert project.milestones == ()
+        said = [w.message for w in project.warnings if "heading" in w.message]
+        assert len(said) == 1 and "read as the plan's schedule" in said[0], said
+
     def test_headings_a_run_is_in_stay_milestones(self, tmp_path: Path) -> None:
         """One run placed in a week (the tracker's Milestone column) keeps every week a
         milestone, as before: the order gates the runs."""

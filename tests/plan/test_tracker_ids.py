@@ -139,15 +139,16 @@ def _m0_m1_project(root: Path, rows: list[tuple[str, str]]) -> Path:
 
 
 def test_an_id_naming_a_milestone_takes_it(tmp_path: Path) -> None:
-    """018's rows JPH-M0-REMOTE-ENV-001 … name M0 in their ids, but M0's Runs cell names only
-    JPH-M0-LOCAL: they fell out of every milestone. An id part that is a plan milestone places
-    the run there, said once; an id naming two milestones, or none of the plan's, gets none,
-    and a Runs cell still comes first."""
+    """018's rows JPH-M0-REMOTE-ENV-001 … name M0 in their ids like JPH-M0-LOCAL-001, which
+    M0's Runs cell names; they fell out of every milestone. They take M0, said once. An "M0" in
+    an id no run of M0 shares (ABL-M0-MASK), two milestones in one id, or a milestone the plan
+    lacks places nothing: an ablation must not become a sanity run by its name."""
     rows = [
         ("JPH-M0-LOCAL-001", "DONE"),
         ("JPH-M0-REMOTE-ENV-001", "DONE"),
         ("JPH-M0-GITHUB-001", "TODO"),
-        ("X-M0-M1-1", "TODO"),
+        ("ABL-M0-MASK", "TODO"),
+        ("JPH-M0-M1-1", "TODO"),
         ("Y-M7-1", "TODO"),
     ]
     loaded = load_project(_m0_m1_project(tmp_path, rows))
@@ -155,13 +156,14 @@ def test_an_id_naming_a_milestone_takes_it(tmp_path: Path) -> None:
         "JPH-M0-LOCAL-001": "M0",
         "JPH-M0-REMOTE-ENV-001": "M0",
         "JPH-M0-GITHUB-001": "M0",
-        "X-M0-M1-1": "",
+        "ABL-M0-MASK": "",
+        "JPH-M0-M1-1": "",
         "Y-M7-1": "",
     }
     said = [w.message for w in loaded.warnings if "from the run ids" in w.message]
     assert said == [
         "JPH-M0-REMOTE-ENV-001, JPH-M0-GITHUB-001: no milestone in the tracker; M0 from the run "
-        "ids, which name it"
+        "ids, which name it as the ids of its runs do"
     ]
 
 

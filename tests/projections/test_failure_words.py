@@ -323,3 +323,16 @@ def test_a_sanity_check_held_again_reads_in_chinese() -> None:
     said = blocked_in_language(held, "zh")
     assert said.startswith("健全性里程碑自身的成功标准未满足：B0: clause 2 of 2 not met.")
     assert said.endswith("`bridge retry --force S1`，或运行 `bridge approve` 以继续后续里程碑")
+    # Held again after an approval: what happened since it is said in Chinese too (it stayed
+    # "S1's numbers were read again … the earlier approval was for the earlier numbers").
+    approved = held.replace(
+        "accuracy: 0.9. Fix",
+        "accuracy: 0.9. S1's numbers were read again under new [metrics] settings and S2, S3 "
+        "ran again after a person approved going past the criterion: the earlier approval was "
+        "for the earlier numbers. Fix",
+    )
+    assert (
+        "accuracy: 0.9。S1 的数值在新的 [metrics] 设置下重新读取；S2、S3 再次运行，"
+        "而此前有人批准越过该标准：那次批准针对的是先前的数值。修复原因后"
+        in (blocked_in_language(approved, "zh"))
+    )

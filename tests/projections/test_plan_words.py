@@ -82,11 +82,16 @@ def test_a_warning_bridge_has_no_chinese_for_stays_as_written() -> None:
         "the plan's milestones, under M6. If the Milestone column is shifted against the plan's "
         "ids, correct it",
         "M1.5: no milestone in the tracker; M1.5 from the run ids",
-        "JPH-M0-REMOTE-ENV-001: no milestone in the tracker; M0 from the run ids, which name it",
+        "JPH-M0-REMOTE-ENV-001: no milestone in the tracker; M0 from the run ids, which name it "
+        "as the ids of its runs do",
         "A1, B2 and 5 more: no milestone: neither their rows nor a milestone's Runs cell names "
         "one; they are reported under (no milestone), and those still to run (B2) launch only "
         "after every milestone of the plan has settled. Give each row its milestone (a "
         "Milestone column, or its id in a milestone's Runs cell)",
+        "A1, G1: no milestone: neither their rows nor a milestone's Runs cell names one; they "
+        "are reported under (no milestone). Give each its milestone (a tracker row: a Milestone "
+        "column, or its id in a milestone's Runs cell; a run of bridge.toml: `milestone` in its "
+        "entry)",
         "A1: no milestone: neither their rows nor a milestone's Runs cell names one; they are "
         "reported under (no milestone). Give each row its milestone (a Milestone column, or its "
         "id in a milestone's Runs cell)",

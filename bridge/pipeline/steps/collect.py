@@ -117,13 +117,17 @@ def _key_metric(
 
 
 def _plan_texts(project: LoadedProject) -> list[str]:
-    """Where the plan says what it measures: each block's criterion, Metrics line and setup,
-    each milestone's goal and gate, the title and text of each section bridge keeps raw."""
+    """Where the plan says what it measures: each block's criterion and Metrics line, and the
+    text of each plan-wide metrics section. Not the rest of the plan: "Mean, std of PCA angle"
+    in 033's prose made a sanity run's NaN `std` (one seed) block."""
     plan = project.plan
     return [
-        *(t for b in plan.blocks for t in (b.success_criterion, b.metrics_raw, b.setup)),
-        *(t for m in plan.milestones for t in (m.goal, m.gate)),
-        *(t for section in plan.sections for t in (section.heading, section.text)),
+        *(t for b in plan.blocks for t in (b.success_criterion, b.metrics_raw)),
+        *(
+            section.text
+            for section in plan.sections
+            if section_metric_names(section.heading, section.text)
+        ),
     ]
 
 
@@ -242,7 +246,7 @@ def metrics_of(project: LoadedProject, state: PipelineState, run: RunView) -> ev
         settings=QualitySettings(
             lower_is_better=lower, overfit_evaluations=config.overfit_evaluations
         ),
-        # A name the plan writes anywhere it says what it measures counts too: 036's M2.3
+        # A name the plan writes where it says what it measures counts too: 036's M2.3
         # `chrF++` (named in criteria the parser cannot read) and 027's `fk_p95` ("FK p95") went
         # NaN and were noted "not a metric the plan measures: not blocking".
         measured=measured_names(extraction.names(), wanted, spec.aliases)
