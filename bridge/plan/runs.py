@@ -870,6 +870,48 @@ def _block_seeds(drafts: Sequence[_Draft], plan: Plan) -> list[PlanWarning]:
     return warnings
 
 
+def _one_row_for_systems(drafts: Sequence[_Draft], plan: Plan) -> list[PlanWarning]:
+    """
+    A warning for each block listing several compared systems whose tracker rows name none of
+    them: each such row is one run, not one per system, and the systems it leaves without a
+    run are named (036's M2.1 lists the variants ``gap >= 0.2`` and ``gap >= 0.4``, "one short
+    pilot each", and its one tracker row M2.1 planned one run with no system, in silence). The
+    words follow the warning of a block whose runs are proposed (bridge/plan/stated_counts.py:
+    "not one per system").
+    """
+    warnings: list[PlanWarning] = []
+    for block in plan.blocks:
+        if len(block.systems) < 2:
+            continue
+        rows = [d for d in drafts if d.block == block.id and d.source == "tracker" and not d.task]
+        unnamed = [d for d in rows if not d.system]
+        covered = {d.block_system for d in rows}
+        left = [s for s in block.systems if s not in covered]
+        if not unnamed or len(left) < 2:
+            continue
+        ids = ", ".join(d.id for d in unnamed[:6]) + (", …" if len(unnamed) > 6 else "")
+        listed = ", ".join(f"'{s}'" for s in left[:6]) + (", …" if len(left) > 6 else "")
+        rows_word = "row" if len(unnamed) == 1 else "rows"
+        warnings.append(
+            PlanWarning(
+                file=unnamed[0].file,
+                line=unnamed[0].line,
+                message=f"block {block.id} lists {len(left)} compared systems with no run "
+                f"of their own ({listed}), but its tracker {rows_word} {ids} "
+                f"{'names' if len(unnamed) == 1 else 'name'} none of them: "
+                f"{'it is' if len(unnamed) == 1 else 'they are'} {len(unnamed)} "
+                f"{_runs_word(len(unnamed))}, not one per system; "
+                "give each system a tracker row of its own (its System column) to run each",
+            )
+        )
+    return warnings
+
+
+def _runs_word(count: int) -> str:
+    """``run`` or ``runs`` for ``count``."""
+    return "run" if count == 1 else "runs"
+
+
 def _unproposed_ablations(block: Block) -> list[PlanWarning]:
     """
     A warning when the block's text holds an ablation table (033's E1: "**Ablations in Exp 1**
@@ -1203,6 +1245,7 @@ def build_runs(
             )
     _attribute(drafts, plan, config, warnings)
     warnings.extend(_block_seeds(drafts, plan))
+    warnings.extend(_one_row_for_systems(drafts, plan))
     order = {m.id: n for n, m in enumerate(milestones)}
     sanity = next((m.id for m in milestones if m.sanity), None)
 

@@ -620,6 +620,17 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
     ),
     (
         re.compile(
+            r"block (\S+) lists (\d+) compared systems with no run of their own \((.+)\), but its "
+            r"tracker rows? (.+?) names? none of them: (?:it is|they are) (\d+) runs?, not one "
+            r"per system; give each system a tracker row of its own \(its System column\) to run "
+            r"each"
+        ),
+        r"实验块 \1 的 \2 个对比系统没有各自的运行（\3），但追踪表的行 \4 没有写明其中任何一个："
+        r"它们只是 \5 个运行，而不是每个系统一个；要分别运行，请为每个系统在追踪表中各写一行"
+        r"（System 列）",
+    ),
+    (
+        re.compile(
             r"block (\S+) writes no Success criterion; its '([^']+):' line is not read as one, "
             r"so the results will not judge it: label it 'Success criterion:' to have it judged"
         ),
