@@ -87,6 +87,9 @@ class ClauseContext:
     #: The metrics the plan lists as primary beside ``primary_metric`` (039's B1 "token
     #: AUROC/AUPRC（主）"): a clause that names no metric is judged on each of them too.
     other_primaries: Sequence[str] = ()
+    #: ``[metrics] units``: metric → ``percent`` or ``fraction``, read instead of the guess
+    #: from the values (027's hit rate logged as 0.5, meaning 0.5 %, read as 50 %).
+    units: Mapping[str, str] = attrs.field(factory=dict)
 
     def seeds_of(self, system: str, readings: list[str]) -> int:
         """

@@ -21,6 +21,7 @@ from bridge.machine.views import TASK_NOT_RUN
 from bridge.pipeline.command_code import MAX_SCRIPTS, command_files
 from bridge.plan import LoadedProject, Options, RunSpec, match_system
 from bridge.plan.hyperparams import setup_hyperparameters
+from bridge.plan.metric_names import UNITS_OPTION, units_text
 from bridge.plan.milestones import stated_gate
 from bridge.plan.model import Milestone, TrackerRun
 from bridge.plan.overview import estimate_milestone, own_gpu_hours
@@ -109,7 +110,16 @@ def plan_events(project: LoadedProject) -> list[tuple[str, Sequence[ev.Event]]]:
         plan_sha256=file_digest(project, sources.get("plan")),
         language=plan.language,
         sources=sources,
-        options=option_values(options),
+        # [metrics] units reach the judge through the log, beside the options (the results are
+        # the log's alone); absent when none is set, so other logs stay as they were.
+        options={
+            **option_values(options),
+            **(
+                {UNITS_OPTION: units_text(project.config.metrics.units)}
+                if project.config.metrics.units
+                else {}
+            ),
+        },
         milestones=milestones,
         blocks=blocks,
         budget_gpu_hours=plan.budget.gpu_hours,

@@ -76,6 +76,7 @@ from bridge.plan.criteria import (
 )
 from bridge.plan.main_milestone import main_milestone
 from bridge.plan.metric_names import (
+    UNITS_OPTION,
     is_setting_name,
     match_metric,
     metric_key,
@@ -83,6 +84,7 @@ from bridge.plan.metric_names import (
     plan_metric_names,
     primary_metric_name,
     primary_metric_names,
+    units_of,
 )
 from bridge.plan.priority import Priority
 from bridge.plan.recorded_status import done_by_person, waits_outside
@@ -836,6 +838,7 @@ def _judge(state: PipelineState, block: BlockInfo, settings: MetricsRecorded | N
             planned_runs=_planned_runs(block, runs),
             samples=pooled,
             run_settings=_recorded_numbers(runs, values),
+            units=units_of(state.plan.options.get(UNITS_OPTION, "")) if state.plan else {},
         )
         verdict = _read_by_label(verdict, by_label, involved)
         if not judged and runs and verdict.reason == _NO_RUNS:

@@ -246,7 +246,10 @@ _PHRASES: tuple[tuple[str, str], ...] = (
 
 _FRACTIONS = (
     r"(?: \(values read as (?:fractions, ×100(?:, as the threshold is a percentage)?|"
-    r"percentages, /100, as the threshold is a fraction)\))?"
+    r"percentages, /100, as the threshold is a fraction)\)"
+    r"| \(values read as fractions, ×100; set \[metrics\] units = \{ .+? \} in bridge\.toml "
+    r"if they are percent\)"
+    r"| \(values are (?:percent|fractions)[^()]*as \[metrics\] units says[^()]*\))?"
 )
 # A name as the parser quotes it (Python's repr: single quotes, or double when it holds one).
 _QUOTE = r"""('[^']*'|"[^"]*")"""
@@ -281,6 +284,33 @@ _ARITHMETIC: tuple[tuple[re.Pattern[str], str], ...] = (
         r"{ \1 = false }）",
     ),
     (re.compile(r" \(values read as fractions, ×100\)"), "（数值按比例读取，×100）"),
+    (
+        re.compile(
+            r" \(values read as fractions, ×100; set \[metrics\] units = \{ (.+?) \} in "
+            r"bridge\.toml if they are percent\)"
+        ),
+        r"（数值按比例读取，×100；若它们是百分数，请在 bridge.toml 中设置 `[metrics] units = "
+        r"{ \1 }`）",
+    ),
+    (
+        re.compile(r" \(values are percent, as \[metrics\] units says\)"),
+        "（数值是百分数，见 `[metrics] units`）",
+    ),
+    (
+        re.compile(
+            r" \(values are percent, /100, as \[metrics\] units says; the threshold is a "
+            r"fraction\)"
+        ),
+        "（数值是百分数，见 `[metrics] units`；阈值是比例，数值 /100）",
+    ),
+    (
+        re.compile(r" \(values are fractions, ×100, as \[metrics\] units says\)"),
+        "（数值是比例，×100，见 `[metrics] units`）",
+    ),
+    (
+        re.compile(r" \(values are fractions, as \[metrics\] units says\)"),
+        "（数值是比例，见 `[metrics] units`）",
+    ),
     (
         re.compile(r" \(values read as fractions, ×100, as the threshold is a percentage\)"),
         "（阈值是百分数，数值按比例读取，×100）",
