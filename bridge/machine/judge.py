@@ -133,6 +133,8 @@ def judge_block(
     samples: Sequence[Sample] = (),
     run_settings: Mapping[str, Mapping[str, float]] | None = None,
     units: Mapping[str, str] | None = None,
+    run_seeds: Mapping[str, str | None] | None = None,
+    same_seeds: str = "",
 ) -> Verdict:
     """
     Judge one block's criterion on its aggregates.
@@ -187,6 +189,10 @@ def judge_block(
             clause is read against a metric's values on the scale said there, and the reason
             names the setting; where none is said the scale is guessed from the values, the
             reason saying how to set it.
+        run_seeds: run → the seed it was launched with (``None``: none): a clause comparing
+            systems whose runs ran at different seeds says which ran at which.
+        same_seeds: the plan's words asking the block's systems for the same seeds (``""``
+            when it does not ask): such a clause is then inconclusive, with that reason.
 
     Returns:
         The verdict; the reason always says what was compared or what is missing.
@@ -238,6 +244,8 @@ def judge_block(
         samples=samples,
         run_settings=run_settings or {},
         units=units or {},
+        run_seeds=run_seeds or {},
+        same_seeds=same_seeds,
     )
     in_scope = [s for s in runs_status.values() if s != _OUT_OF_SCOPE]
     if (
@@ -858,4 +866,36 @@ def _evaluate_on(
         + (" for each" if len(gains) > 1 else "")
         + f" → {'met' if ok else 'not met'}"
     )
+    if (differ := _seeds_differ([stats[s] for s in [subject, *references]], context)) is not None:
+        # A gain between runs at different seeds mixes the method with the seed's luck: said
+        # always, and the verdict left open where the plan asks for the same seeds (012's B2
+        # read "→ met" of R005 at 1103 against R004 at 0).
+        reason += f"; seeds differ: {differ}"
+        if context.same_seeds:
+            reason += (
+                f", and the plan asks for the same seeds ({context.same_seeds!r}): open until "
+                "they match"
+            )
+            return VerdictKind.INCONCLUSIVE, reason + interpretation, None
     return (VerdictKind.MET if ok else VerdictKind.NOT_MET, reason + interpretation, worst)
+
+
+def _seeds_differ(compared: Sequence[Aggregate], context: ClauseContext) -> str | None:
+    """
+    "A at 1103, B at 0" when the compared systems' runs were launched at different seeds (the
+    seeds of one system joined by "/"), else ``None``: also when a run's seed is not known.
+    """
+    seeds: dict[str, tuple[str, ...]] = {}
+    for found in compared:
+        ran = [context.run_seeds.get(r) for r in found.run_ids]
+        if not ran or any(seed is None for seed in ran):
+            return None
+        seeds[found.system] = tuple(sorted({s for s in ran if s is not None}, key=_seed_order))
+    if len(set(seeds.values())) < 2:
+        return None
+    return ", ".join(f"{system or '-'} at {'/'.join(ran)}" for system, ran in seeds.items())
+
+
+def _seed_order(seed: str) -> tuple[int, int, str]:
+    """Seeds in numeric order where they are numbers (``2`` before ``10``), words after."""
+    return (0, int(seed), "") if seed.isdigit() else (1, 0, seed)

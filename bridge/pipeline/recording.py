@@ -27,7 +27,9 @@ from bridge.plan.model import Milestone, TrackerRun
 from bridge.plan.overview import estimate_milestone, own_gpu_hours
 from bridge.plan.plan_section import researchers_part
 from bridge.plan.priority import Priority
+from bridge.plan.quantities import SAME_SEEDS_OPTION, same_seeds_text
 from bridge.plan.run_fields import run_fields
+from bridge.plan.runs import same_seed_blocks
 from bridge.plan.templates import AT_LAUNCH, unfilled
 from bridge.plan.text import decode
 from bridge.plan.vocabulary import DONE_STATUSES, OUT_OF_SCOPE_STATUSES
@@ -117,6 +119,13 @@ def plan_events(project: LoadedProject) -> list[tuple[str, Sequence[ev.Event]]]:
             **(
                 {UNITS_OPTION: units_text(project.config.metrics.units)}
                 if project.config.metrics.units
+                else {}
+            ),
+            # The blocks whose plan asks for the same seeds: their verdicts stay open while
+            # the compared runs ran at different ones.
+            **(
+                {SAME_SEEDS_OPTION: same_seeds_text({b: w for b, (w, _, _) in same.items()})}
+                if (same := same_seed_blocks(project.plan))
                 else {}
             ),
         },

@@ -103,7 +103,34 @@ def _shifted_in_chinese(found: re.Match[str]) -> str:
     )
 
 
+def _unpaired_seeds(found: re.Match[str]) -> str:
+    listed = found.group(3)
+    for english, chinese in (
+        ("; ", "；"),
+        (" ([run] args' default)", "（[run] args 的默认值）"),
+        (" (its own)", "（其自身的）"),
+        (" (their own)", "（各自的）"),
+        (" (no system)", "（无系统）"),
+        ("no seed: ", "无种子："),
+    ):
+        listed = listed.replace(english, chinese)
+    listed = re.sub(r"(?:^|(?<=；))seed (\S+): ", r"种子 \1：", listed)
+    return (
+        f"实验块 {found.group(1)} 要求各系统使用相同的种子（{found.group(2)}），但其运行的启动种子"
+        f"不同：{listed}；请给它们同一个种子（Seed 列、追踪表 Notes 中的 `seed N`，或 [[runs]] 的 "
+        "seed），否则其判定保持未定"
+    )
+
+
 _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
+    (
+        re.compile(
+            rf"block (\S+) asks for the same seeds of its systems \({_QUOTE}\), but its runs are "
+            r"launched at different ones: (.+); give them one seed \(a Seed column, `seed N` in "
+            r"the tracker's Notes, or \[\[runs\]\] seed\), or its verdict stays open"
+        ),
+        _unpaired_seeds,
+    ),
     (
         re.compile(
             r"every run the tracker lists is done or out of scope, so nothing runs, and the "

@@ -820,7 +820,29 @@ _RUN_ENDED_ZH = {
 _RUN_ENDED = re.compile(r"(?<=\S) \((" + "|".join(_RUN_ENDED_ZH) + r")\)")
 
 
+# The judge's note of compared runs launched at different seeds (bridge/machine/judge.py):
+# "; seeds differ: A at 1103, B at 0", then ", and the plan asks for the same seeds ('…'):
+# open until they match" where the plan asks for them (012's B2). The names and seeds stay.
+_SEEDS_DIFFER = re.compile(
+    r"; seeds differ: (.+?)(, and the plan asks for the same seeds \(('[^']*'|\"[^\"]*\")\): "
+    r"open until they match)?(?= \(read as:| \||; |$)"
+)
+
+
+def _seeds_differ_zh(found: re.Match[str]) -> str:
+    listed = "，".join(
+        re.sub(r" at (\S+)$", r" 为 \1", item) for item in found.group(1).split(", ")
+    )
+    asked = (
+        f"；计划要求相同的种子（{found.group(3)}）：种子一致之前判定为未定"
+        if found.group(2)
+        else ""
+    )
+    return f"；种子不同：{listed}{asked}"
+
+
 def _translate(text: str) -> str:
+    text = _SEEDS_DIFFER.sub(_seeds_differ_zh, text)
     for pattern, replacement in _PATTERNS:
         text = pattern.sub(replacement, text)
     text = _RUN_ENDED.sub(lambda m: f"（{_RUN_ENDED_ZH[m.group(1)]}）", text)

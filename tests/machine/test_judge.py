@@ -1331,3 +1331,45 @@ class TestMetricUnits:
         )
         assert v.verdict is VerdictKind.NOT_MET, v.reason
         assert "(values are fractions, ×100, as [metrics] units says); 8 < 5 → not met" in v.reason
+
+
+class TestSeedsThatDiffer:
+    """012's B2 compared R005 (seed 1103) with R004 (seed 0) and read "→ met", without a word
+    that the runs ran at different seeds, while the plan asks for the same seeds."""
+
+    @staticmethod
+    def verdict(seeds: dict[str, str | None], same: str = "") -> Verdict:
+        return judge(
+            crit("NLL_high_DTU: bounded beats per-gene by >= 2%"),
+            aggregate(
+                samples("bounded", "NLL_high_DTU", [1.45448])
+                + samples("per-gene", "NLL_high_DTU", [1.49727])
+            ),
+            runs_status={"bounded-0": "succeeded", "per-gene-0": "succeeded"},
+            expected_seeds=1,
+            reference_system="per-gene",
+            candidate_system="bounded",
+            run_seeds=seeds,
+            same_seeds=same,
+        )
+
+    def test_the_reason_says_which_seed_each_ran_at(self) -> None:
+        v = self.verdict({"bounded-0": "1103", "per-gene-0": "0"})
+        assert v.verdict is VerdictKind.MET, v.reason
+        assert "→ met; seeds differ: bounded at 1103, per-gene at 0" in v.reason
+
+    def test_open_where_the_plan_asks_for_the_same_seeds(self) -> None:
+        v = self.verdict({"bounded-0": "1103", "per-gene-0": "0"}, "same seeds")
+        assert v.verdict is VerdictKind.INCONCLUSIVE, v.reason
+        assert (
+            "→ met; seeds differ: bounded at 1103, per-gene at 0, and the plan asks for the "
+            "same seeds ('same seeds'): open until they match"
+        ) in v.reason
+
+    @pytest.mark.parametrize(
+        "seeds", [{"bounded-0": "0", "per-gene-0": "0"}, {"bounded-0": "1103"}, {}]
+    )
+    def test_the_same_or_unknown_seeds_say_nothing(self, seeds: dict[str, str | None]) -> None:
+        v = self.verdict(seeds, "same seeds")
+        assert v.verdict is VerdictKind.MET, v.reason
+        assert "seeds differ" not in v.reason

@@ -398,3 +398,17 @@ def test_the_unit_notes_read_in_chinese() -> None:
     )
     for note in (guessed, said):
         assert english_left(in_language(note, "zh"), ("L3",)) == []
+
+
+def test_seeds_that_differ_read_in_chinese() -> None:
+    """012's note of runs at different seeds, and the open verdict the plan's same seeds make."""
+    english = (
+        "NLL (lower is better): a 1.45 (n=1); vs b 1.5 (n=1): gain +3%; required gain ≥ 2% → "
+        "met; seeds differ: a at 1103, b at 0/1, and the plan asks for the same seeds ('same "
+        "seeds'): open until they match"
+    )
+    assert in_language(english, "zh") == (
+        "NLL（越低越好）: a 1.45 (n=1); 对比 b 1.5 (n=1)：增益 +3%；要求增益 ≥ 2% → 满足；"
+        "种子不同：a 为 1103，b 为 0/1；计划要求相同的种子（'same seeds'）：种子一致之前判定为未定"
+    )
+    assert english_left(in_language(english, "zh"), ("a", "b", "NLL")) == []
