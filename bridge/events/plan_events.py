@@ -83,7 +83,10 @@ class PlanLoaded:
     the layout the tracker projection fills in; ``""`` when there is none. ``method`` is the
     plan's method thesis (and the proposal's method, shortened): the judge reads the proposed
     system's name from it. ``stop_rules`` are the plan's kill criteria or stop rules as written,
-    quoted in the results (bridge checks none of them).
+    quoted in the results (bridge checks none of them). ``options`` also carries, as text, what
+    the judge needs of the plan and ``bridge.toml`` beyond the options, each key only when set:
+    ``metrics.units`` (``[metrics] units``) and ``plan.same_seeds`` (the blocks whose plan asks
+    for the same seeds).
     """
 
     TYPE: ClassVar[str]

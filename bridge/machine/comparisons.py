@@ -87,6 +87,15 @@ class ClauseContext:
     #: The metrics the plan lists as primary beside ``primary_metric`` (039's B1 "token
     #: AUROC/AUPRC（主）"): a clause that names no metric is judged on each of them too.
     other_primaries: Sequence[str] = ()
+    #: ``[metrics] units``: metric → ``percent`` or ``fraction``, read instead of the guess
+    #: from the values (027's hit rate logged as 0.5, meaning 0.5 %, read as 50 %).
+    units: Mapping[str, str] = attrs.field(factory=dict)
+    #: Each run → the seed it was launched with (``None``: none), and the plan's words asking
+    #: the block's systems for the same seeds (``""``: it does not ask): a comparison of
+    #: systems whose runs ran at different seeds says so, and is open where the plan asks for
+    #: the same (012's B2 compared R005 at 1103 with R004 at 0 as if paired).
+    run_seeds: Mapping[str, str | None] = attrs.field(factory=dict)
+    same_seeds: str = ""
 
     def seeds_of(self, system: str, readings: list[str]) -> int:
         """

@@ -75,6 +75,7 @@ from bridge.plan.criteria import (
     Unparsed,
 )
 from bridge.plan.metric_names import (
+    declared_unit,
     is_known_higher_better,
     is_lower_better,
     is_rate_metric,
@@ -131,6 +132,9 @@ def judge_block(
     planned_runs: Mapping[str, int] | None = None,
     samples: Sequence[Sample] = (),
     run_settings: Mapping[str, Mapping[str, float]] | None = None,
+    units: Mapping[str, str] | None = None,
+    run_seeds: Mapping[str, str | None] | None = None,
+    same_seeds: str = "",
 ) -> Verdict:
     """
     Judge one block's criterion on its aggregates.
@@ -181,6 +185,14 @@ def judge_block(
             numbers), where a setting is looked up. A clause whose setting no run records is
             judged as before, the reason saying the setting was not checked; one whose setting
             runs record, none at its value, is open.
+        units: ``[metrics] units``, metric → ``percent`` or ``fraction``: a percentage in a
+            clause is read against a metric's values on the scale said there, and the reason
+            names the setting; where none is said the scale is guessed from the values, the
+            reason saying how to set it.
+        run_seeds: run → the seed it was launched with (``None``: none): a clause comparing
+            systems whose runs ran at different seeds says which ran at which.
+        same_seeds: the plan's words asking the block's systems for the same seeds (``""``
+            when it does not ask): such a clause is then inconclusive, with that reason.
 
     Returns:
         The verdict; the reason always says what was compared or what is missing.
@@ -231,6 +243,9 @@ def judge_block(
         untrusted=_untrusted_runs(findings),
         samples=samples,
         run_settings=run_settings or {},
+        units=units or {},
+        run_seeds=run_seeds or {},
+        same_seeds=same_seeds,
     )
     in_scope = [s for s in runs_status.values() if s != _OUT_OF_SCOPE]
     if (
@@ -430,6 +445,27 @@ def _level_scale(
     if all(1.5 < m <= 100.0 for m in means) and 0.0 < criterion.threshold <= 1.0:
         return 0.01, " (values read as percentages, /100, as the threshold is a fraction)"
     return None
+
+
+def _declared_scale(criterion: Criterion, unit: str) -> tuple[float, str]:
+    """
+    The scale and note for a metric whose unit ``[metrics] units`` says (``percent`` or
+    ``fraction``, checked at load): a threshold in percent (``5%``, or a level above 1) reads
+    percent values as they are and fractions ×100; a fraction threshold (``< 0.05``) reads
+    fractions as they are and percent values /100.
+    """
+    in_percent = criterion.percent_scale or (
+        criterion.mode is Mode.ABSOLUTE and abs(criterion.threshold) > 1.0
+    )
+    if unit == "percent":
+        if in_percent:
+            return 1.0, " (values are percent, as [metrics] units says)"
+        return 0.01, (
+            " (values are percent, /100, as [metrics] units says; the threshold is a fraction)"
+        )
+    if in_percent:
+        return 100.0, " (values are fractions, ×100, as [metrics] units says)"
+    return 1.0, " (values are fractions, as [metrics] units says)"
 
 
 # Words of speed: a criterion that names no metric speaks of time or throughput.
@@ -717,9 +753,22 @@ def _evaluate_on(
     scale_note = ""
     means = [a.mean for a in stats.values() if a.mean is not None]
     fractions = bool(means) and all(0.0 <= m <= 1.0 for m in means)
-    if criterion.percent_scale and fractions:
+    # A relative change is the same on either scale: the unit matters to a level or points.
+    declared = (
+        declared_unit(name, context.units)
+        if criterion.mode is Mode.ABSOLUTE or criterion.percent_scale
+        else None
+    )
+    if declared is not None:
+        scale, scale_note = _declared_scale(criterion, declared[1])
+    elif criterion.percent_scale and fractions:
         scale = 100.0
-        scale_note = " (values read as fractions, ×100)"
+        # The guess can be wrong (027's hit rate logged as 0.5, meaning 0.5 %, read as 50 %):
+        # the setting that says otherwise is named.
+        scale_note = (
+            f' (values read as fractions, ×100; set [metrics] units = {{ "{name}" = "percent" }}'
+            " in bridge.toml if they are percent)"
+        )
     elif (level := _level_scale(criterion, means, name, context)) is not None:
         scale, scale_note = level
     elif criterion.mode is not Mode.ABSOLUTE and is_rate_metric(name) and _mixed_scales(means):
@@ -817,4 +866,36 @@ def _evaluate_on(
         + (" for each" if len(gains) > 1 else "")
         + f" → {'met' if ok else 'not met'}"
     )
+    if (differ := _seeds_differ([stats[s] for s in [subject, *references]], context)) is not None:
+        # A gain between runs at different seeds mixes the method with the seed's luck: said
+        # always, and the verdict left open where the plan asks for the same seeds (012's B2
+        # read "→ met" of R005 at 1103 against R004 at 0).
+        reason += f"; seeds differ: {differ}"
+        if context.same_seeds:
+            reason += (
+                f", and the plan asks for the same seeds ({context.same_seeds!r}): open until "
+                "they match"
+            )
+            return VerdictKind.INCONCLUSIVE, reason + interpretation, None
     return (VerdictKind.MET if ok else VerdictKind.NOT_MET, reason + interpretation, worst)
+
+
+def _seeds_differ(compared: Sequence[Aggregate], context: ClauseContext) -> str | None:
+    """
+    "A at 1103, B at 0" when the compared systems' runs were launched at different seeds (the
+    seeds of one system joined by "/"), else ``None``: also when a run's seed is not known.
+    """
+    seeds: dict[str, tuple[str, ...]] = {}
+    for found in compared:
+        ran = [context.run_seeds.get(r) for r in found.run_ids]
+        if not ran or any(seed is None for seed in ran):
+            return None
+        seeds[found.system] = tuple(sorted({s for s in ran if s is not None}, key=_seed_order))
+    if len(set(seeds.values())) < 2:
+        return None
+    return ", ".join(f"{system or '-'} at {'/'.join(ran)}" for system, ran in seeds.items())
+
+
+def _seed_order(seed: str) -> tuple[int, int, str]:
+    """Seeds in numeric order where they are numbers (``2`` before ``10``), words after."""
+    return (0, int(seed), "") if seed.isdigit() else (1, 0, seed)

@@ -21,12 +21,15 @@ from bridge.machine.views import TASK_NOT_RUN
 from bridge.pipeline.command_code import MAX_SCRIPTS, command_files
 from bridge.plan import LoadedProject, Options, RunSpec, match_system
 from bridge.plan.hyperparams import setup_hyperparameters
+from bridge.plan.metric_names import UNITS_OPTION, units_text
 from bridge.plan.milestones import stated_gate
 from bridge.plan.model import Milestone, TrackerRun
 from bridge.plan.overview import estimate_milestone, own_gpu_hours
 from bridge.plan.plan_section import researchers_part
 from bridge.plan.priority import Priority
+from bridge.plan.quantities import SAME_SEEDS_OPTION, same_seeds_text
 from bridge.plan.run_fields import run_fields
+from bridge.plan.runs import same_seed_blocks
 from bridge.plan.templates import AT_LAUNCH, unfilled
 from bridge.plan.text import decode
 from bridge.plan.vocabulary import DONE_STATUSES, OUT_OF_SCOPE_STATUSES
@@ -109,7 +112,23 @@ def plan_events(project: LoadedProject) -> list[tuple[str, Sequence[ev.Event]]]:
         plan_sha256=file_digest(project, sources.get("plan")),
         language=plan.language,
         sources=sources,
-        options=option_values(options),
+        # [metrics] units reach the judge through the log, beside the options (the results are
+        # the log's alone); absent when none is set, so other logs stay as they were.
+        options={
+            **option_values(options),
+            **(
+                {UNITS_OPTION: units_text(project.config.metrics.units)}
+                if project.config.metrics.units
+                else {}
+            ),
+            # The blocks whose plan asks for the same seeds: their verdicts stay open while
+            # the compared runs ran at different ones.
+            **(
+                {SAME_SEEDS_OPTION: same_seeds_text({b: w for b, (w, _, _) in same.items()})}
+                if (same := same_seed_blocks(project.plan))
+                else {}
+            ),
+        },
         milestones=milestones,
         blocks=blocks,
         budget_gpu_hours=plan.budget.gpu_hours,

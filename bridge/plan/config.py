@@ -289,6 +289,9 @@ class MetricsConfig:
         aliases: alternative name → canonical name.
         regex: metrics read from logs by regex.
         higher_is_better: metric → direction, when the plan's criteria need one.
+        units: metric → ``percent`` or ``fraction``, the scale its values are written on: the
+            judge reads a criterion's ``5%`` against them as said, instead of guessing from the
+            values (027's grad clipping hit rate logged as 0.5, meaning 0.5 %).
         wandb: the raw ``[metrics.wandb]`` table (read and checked by
             :mod:`bridge.adapters.wandb`), or ``None`` when W&B is not configured.
         extract: metrics picked by JMESPath queries.
@@ -306,6 +309,7 @@ class MetricsConfig:
     higher_is_better: Mapping[str, bool] = attrs.field(
         factory=dict, metadata=setting(read=read.flags)
     )
+    units: Mapping[str, str] = attrs.field(factory=dict, metadata=setting(read=read.units))
     wandb: Mapping[str, object] | None = attrs.field(
         default=None, metadata=setting(read=rules.table)
     )

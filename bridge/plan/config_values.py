@@ -27,6 +27,7 @@ from bridge.plan.setting_rules import (
 
 __all__ = [
     "EVALUATION_TYPES",
+    "METRIC_UNITS",
     "axes",
     "command",
     "environment",
@@ -41,6 +42,7 @@ __all__ = [
     "regex_with_group",
     "scalar",
     "scalars",
+    "units",
 ]
 
 
@@ -231,6 +233,32 @@ def evaluation(value: object) -> dict[str, str]:
                 ),
             )
         out[str(block)] = kind
+    return out
+
+
+#: The units ``[metrics] units`` may give a metric: values written in percent (0.5 is 0.5 %)
+#: or as fractions (0.5 is 50 %).
+METRIC_UNITS = ("percent", "fraction")
+
+
+def units(value: object) -> dict[str, str]:
+    """
+    ``[metrics] units``: metric → one of :data:`METRIC_UNITS`, the scale its values are
+    written on, which the judge uses instead of guessing it from the values.
+    """
+    out: dict[str, str] = {}
+    for metric, unit in table(value).items():
+        if not isinstance(unit, str):
+            raise within((metric,), Invalid("must be a string", unit))
+        if unit not in METRIC_UNITS:
+            raise within(
+                (metric,),
+                Invalid(
+                    f"= {unit!r} is not one of {', '.join(METRIC_UNITS)}"
+                    + did_you_mean(unit, METRIC_UNITS)
+                ),
+            )
+        out[str(metric)] = unit
     return out
 
 

@@ -20,6 +20,7 @@ judge can use it.
 from __future__ import annotations
 
 import functools
+import json
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -30,6 +31,8 @@ __all__ = [
     "LOWER_IS_BETTER_TOKENS",
     "RATE_TOKENS",
     "SYNONYMS",
+    "UNITS_OPTION",
+    "declared_unit",
     "is_known_higher_better",
     "is_lower_better",
     "is_rate_metric",
@@ -42,6 +45,8 @@ __all__ = [
     "primary_metric_name",
     "primary_metric_names",
     "section_metric_names",
+    "units_of",
+    "units_text",
 ]
 
 # Each group lists spellings of one metric; the first entry is the canonical English name that
@@ -620,3 +625,41 @@ def primary_metric_names(items: Sequence[str]) -> list[str]:
         if names and (re.search(r"primary|main|主", label, re.IGNORECASE) or marked):
             return names
     return next((names for item in items if (names := _names_of(item)[1])), [])
+
+
+#: The key of ``PlanLoaded.options`` that carries ``[metrics] units`` (as :func:`units_text`
+#: writes it) to the judge, which reads only the log; absent when none is set.
+UNITS_OPTION = "metrics.units"
+
+
+def units_text(units: Mapping[str, str]) -> str:
+    """``[metrics] units`` as the text ``PlanLoaded.options`` records (JSON, sorted keys)."""
+    return json.dumps(dict(units), sort_keys=True, ensure_ascii=False)
+
+
+def units_of(text: str) -> dict[str, str]:
+    """
+    ``[metrics] units`` read back from :func:`units_text`'s text; ``{}`` for ``""`` (a log
+    written before the setting existed) or anything that is not such a table.
+    """
+    try:
+        found = json.loads(text) if text else {}
+    except ValueError:
+        return {}
+    if not isinstance(found, dict):
+        return {}
+    return {str(k): v for k, v in found.items() if isinstance(v, str)}
+
+
+def declared_unit(name: str, units: Mapping[str, str]) -> tuple[str, str] | None:
+    """
+    The unit ``[metrics] units`` gives the extracted metric ``name``, with the key as the
+    researcher wrote it: the key equal to the name by :func:`metric_key`, else to its last
+    dotted component (``eval.hit_rate`` answers to ``hit_rate``); ``None`` when none is set.
+    """
+    for candidate in (name, name.rsplit(".", 1)[-1]):
+        key = metric_key(candidate)
+        for written, unit in units.items():
+            if metric_key(written) == key:
+                return written, unit
+    return None

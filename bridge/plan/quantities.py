@@ -8,14 +8,19 @@ scanned in linear time.
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 __all__ = [
+    "SAME_SEEDS_OPTION",
     "block_refs",
     "gpu_hours",
     "normalise_block_id",
     "number_upper",
+    "same_seeds",
+    "same_seeds_of",
+    "same_seeds_text",
     "seeds",
     "seeds_for_one",
     "seeds_of_one_system",
@@ -354,6 +359,48 @@ _BLOCK_ID = re.compile(
     r"^(?:experiment\s+)?(?:block|块)\s*b?(\d{1,3}(?:\.\d{1,3})?)$|^b(\d{1,3}(?:\.\d{1,3})?)$|^(\d{1,3}(?:\.\d{1,3})?)$",
     re.IGNORECASE,
 )
+
+
+# A plan asking its systems to run at the same seeds: 012's B2 "Use the same seeds, budget, …"
+# and its M2 Runs cell "B2 variants 1-3, paired seeds"; "matched seeds", "seeds are shared",
+# "相同种子", "同一组种子", "配对种子".
+_SAME_SEEDS = re.compile(
+    r"\b(?:same|identical|paired|matched|shared|common)\s{1,3}(?:random\s{1,3})?seeds?\b"
+    r"|\bseeds?\s{1,3}(?:are\s{1,3})?(?:paired|matched|shared|identical|the\s{1,3}same)\b"
+    r"|(?:相同|同一组?|同样|一致|配对)的?(?:随机)?种子|种子(?:相同|一致|配对)",
+    re.IGNORECASE,
+)
+
+
+def same_seeds(text: str) -> str | None:
+    """
+    The words by which ``text`` asks its systems to run at the same seeds ("same seeds",
+    "paired seeds", "相同种子"), as written, or ``None`` when it does not.
+    """
+    found = _SAME_SEEDS.search(text)
+    return found.group(0) if found else None
+
+
+#: The key of ``PlanLoaded.options`` that carries, to the judge (which reads only the log),
+#: the blocks whose plan asks for the same seeds and the words that ask, as
+#: :func:`same_seeds_text` writes them; absent when no block asks.
+SAME_SEEDS_OPTION = "plan.same_seeds"
+
+
+def same_seeds_text(blocks: Mapping[str, str]) -> str:
+    """Block id → the plan's words asking for the same seeds, as ``PlanLoaded.options`` keeps it."""
+    return json.dumps(dict(blocks), sort_keys=True, ensure_ascii=False)
+
+
+def same_seeds_of(text: str) -> dict[str, str]:
+    """:func:`same_seeds_text`'s table read back; ``{}`` for ``""`` or anything else."""
+    try:
+        found = json.loads(text) if text else {}
+    except ValueError:
+        return {}
+    if not isinstance(found, dict):
+        return {}
+    return {str(k): v for k, v in found.items() if isinstance(v, str)}
 
 
 def normalise_block_id(raw: str) -> str:

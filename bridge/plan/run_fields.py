@@ -17,7 +17,7 @@ from bridge.plan.finite import finite
 from bridge.plan.priority import Priority, as_priority
 from bridge.value_methods import value_methods
 
-__all__ = ["SPEC_FIELDS", "RunFields", "run_fields"]
+__all__ = ["SPEC_FIELDS", "RunFields", "launch_seed", "run_fields"]
 
 # A field the tracker or bridge keeps about a run rather than how it runs: a replan that
 # changes only these does not change the run's spec.
@@ -99,3 +99,14 @@ def run_fields(run: RunFields) -> dict[str, Any]:
     Return ``run``'s :class:`RunFields` by name, to build another class that extends it.
     """
     return {f.name: getattr(run, f.name) for f in attrs.fields(RunFields)}
+
+
+def launch_seed(run: RunFields) -> str | None:
+    """
+    The seed ``run`` is launched with, as its command's ``{seed}`` gets it: its own seed, else
+    the ``[run] args`` default (012's R003 and R004 ran at ``[run] args``' 0 while R005 ran at
+    its tracker Notes' 1103); ``None`` when it has neither.
+    """
+    if "seed" in run.params:
+        return run.params["seed"]
+    return None if run.seed is None else str(run.seed)

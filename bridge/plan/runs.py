@@ -30,7 +30,7 @@ from bridge.plan.dependencies import waits_only_for
 from bridge.plan.model import Block, Milestone, Plan, PlanWarning, TrackerRun
 from bridge.plan.notes_label import BRIDGE_LABEL
 from bridge.plan.priority import Priority
-from bridge.plan.quantities import gpu_hours, seeds_of_one_system
+from bridge.plan.quantities import gpu_hours, same_seeds, seeds_of_one_system
 from bridge.plan.recorded_status import (
     PERSONS_WORK,
     PERSONS_WORK_ZH,
@@ -40,7 +40,7 @@ from bridge.plan.recorded_status import (
     tracker_says_blocked,
     waits_outside,
 )
-from bridge.plan.run_fields import RunFields
+from bridge.plan.run_fields import RunFields, launch_seed
 from bridge.plan.same_command import refuse_same_commands
 from bridge.plan.setting_fields import did_you_mean
 from bridge.plan.stated_counts import stated_beyond_runs
@@ -69,6 +69,7 @@ __all__ = [
     "done_by_person",
     "match_system",
     "ran_by_bridge",
+    "same_seed_blocks",
     "tracker_says_blocked",
     "waits_outside",
 ]
@@ -889,6 +890,116 @@ def _block_seeds(drafts: Sequence[_Draft], plan: Plan) -> list[PlanWarning]:
     return warnings
 
 
+def same_seed_blocks(plan: Plan) -> dict[str, tuple[str, str, int]]:
+    """
+    The blocks whose plan asks their systems to run at the same seeds → the words that ask,
+    with their file and line: a line of the block's text (012's B2 "Use the same seeds, budget,
+    eligible choices, and checkpoints") or the Runs cell of a milestone naming the block (012's
+    M2 "B2 variants 1-3, paired seeds").
+    """
+    out: dict[str, tuple[str, str, int]] = {}
+    for block in plan.blocks:
+        first = block.text_line or block.line + 1
+        for index, text in enumerate(block.text.splitlines()):
+            if (words := same_seeds(text)) is not None:
+                out[block.id] = (words, block.file, first + index)
+                break
+    for milestone in plan.milestones:
+        words = same_seeds(milestone.runs_raw) if milestone.runs_raw else None
+        for block_id in milestone.blocks if words is not None else ():
+            out.setdefault(block_id, (words or "", milestone.file, milestone.line))
+    return out
+
+
+def _unpaired_seeds(specs: Sequence[RunSpec], plan: Plan) -> list[PlanWarning]:
+    """
+    A warning, before any launch, for each block whose plan asks for the same seeds while its
+    systems' runs are launched at different ones (012's B2: R005 at 1103 from its tracker
+    Notes, R003 and R004 at ``[run] args``' 0; the verdict compared them without a word). The
+    seeds are those the runs are launched with (:func:`launch_seed`); the block's verdict is
+    left open while they differ (bridge/machine/judge.py).
+    """
+    warnings: list[PlanWarning] = []
+    for block_id, (words, file, line) in same_seed_blocks(plan).items():
+        runs = [s for s in specs if s.block == block_id and not s.task]
+        by_system: dict[str, set[str | None]] = {}
+        for spec in runs:
+            by_system.setdefault(spec.block_system or spec.system, set()).add(launch_seed(spec))
+        if len(by_system) < 2 or len({frozenset(v) for v in by_system.values()}) == 1:
+            continue
+        by_seed: dict[str | None, list[RunSpec]] = {}
+        for spec in runs:
+            by_seed.setdefault(launch_seed(spec), []).append(spec)
+        listed = "; ".join(
+            f"{'no seed' if seed is None else f'seed {seed}'}: "
+            + ", ".join(f"{s.id} ({s.block_system or s.system or 'no system'})" for s in same[:4])
+            + (f", … ({len(same)} runs)" if len(same) > 4 else "")
+            + (
+                " (its own)"
+                if len(same) == 1 and same[0].seed is not None
+                else " (their own)"
+                if all(s.seed is not None for s in same)
+                else " ([run] args' default)"
+                if seed is not None and all(s.seed is None for s in same)
+                else ""
+            )
+            for seed, same in sorted(by_seed.items(), key=lambda item: str(item[0]))
+        )
+        warnings.append(
+            PlanWarning(
+                file=file,
+                line=line,
+                message=f"block {block_id} asks for the same seeds of its systems ({words!r}), "
+                f"but its runs are launched at different ones: {listed}; give them one seed (a "
+                "Seed column, `seed N` in the tracker's Notes, or [[runs]] seed), or its verdict "
+                "stays open",
+            )
+        )
+    return warnings
+
+
+def _one_row_for_systems(drafts: Sequence[_Draft], plan: Plan) -> list[PlanWarning]:
+    """
+    A warning for each block listing several compared systems whose tracker rows name none of
+    them: each such row is one run, not one per system, and the systems it leaves without a
+    run are named (036's M2.1 lists the variants ``gap >= 0.2`` and ``gap >= 0.4``, "one short
+    pilot each", and its one tracker row M2.1 planned one run with no system, in silence). The
+    words follow the warning of a block whose runs are proposed (bridge/plan/stated_counts.py:
+    "not one per system").
+    """
+    warnings: list[PlanWarning] = []
+    for block in plan.blocks:
+        if len(block.systems) < 2:
+            continue
+        rows = [d for d in drafts if d.block == block.id and d.source == "tracker" and not d.task]
+        unnamed = [d for d in rows if not d.system]
+        covered = {d.block_system for d in rows}
+        left = [s for s in block.systems if s not in covered]
+        if not unnamed or len(left) < 2:
+            continue
+        ids = ", ".join(d.id for d in unnamed[:6]) + (", …" if len(unnamed) > 6 else "")
+        listed = ", ".join(f"'{s}'" for s in left[:6]) + (", …" if len(left) > 6 else "")
+        rows_word = "row" if len(unnamed) == 1 else "rows"
+        warnings.append(
+            PlanWarning(
+                file=unnamed[0].file,
+                line=unnamed[0].line,
+                message=f"block {block.id} lists {len(left)} compared systems with no run "
+                f"of their own ({listed}), but its tracker {rows_word} {ids} "
+                f"{'names' if len(unnamed) == 1 else 'name'} none of them: "
+                f"{'it is' if len(unnamed) == 1 else 'they are'} {len(unnamed)} "
+                f"{_runs_word(len(unnamed))}, not one per system; "
+                "give each system a tracker row of its own (its System column) to run each",
+            )
+        )
+    return warnings
+
+
+def _runs_word(count: int) -> str:
+    """``run`` or ``runs`` for ``count``."""
+    return "run" if count == 1 else "runs"
+
+
 def _unproposed_ablations(block: Block) -> list[PlanWarning]:
     """
     A warning when the block's text holds an ablation table (033's E1: "**Ablations in Exp 1**
@@ -1222,6 +1333,7 @@ def build_runs(
             )
     _attribute(drafts, plan, config, warnings)
     warnings.extend(_block_seeds(drafts, plan))
+    warnings.extend(_one_row_for_systems(drafts, plan))
     order = {m.id: n for n, m in enumerate(milestones)}
     sanity = next((m.id for m in milestones if m.sanity), None)
 
@@ -1276,6 +1388,7 @@ def build_runs(
         },
         config,
     )
+    warnings.extend(_unpaired_seeds(specs, plan))
     for spec in specs:
         for dep in spec.depends_on:
             if dep not in known:

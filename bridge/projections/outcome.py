@@ -76,6 +76,7 @@ from bridge.plan.criteria import (
 )
 from bridge.plan.main_milestone import main_milestone
 from bridge.plan.metric_names import (
+    UNITS_OPTION,
     is_setting_name,
     match_metric,
     metric_key,
@@ -83,9 +84,12 @@ from bridge.plan.metric_names import (
     plan_metric_names,
     primary_metric_name,
     primary_metric_names,
+    units_of,
 )
 from bridge.plan.priority import Priority
+from bridge.plan.quantities import SAME_SEEDS_OPTION, same_seeds_of
 from bridge.plan.recorded_status import done_by_person, waits_outside
+from bridge.plan.run_fields import launch_seed
 from bridge.plan.status_legend import is_held_for_code
 from bridge.plan.vocabulary import normalise_status
 from bridge.projections.block_runs import (
@@ -836,6 +840,13 @@ def _judge(state: PipelineState, block: BlockInfo, settings: MetricsRecorded | N
             planned_runs=_planned_runs(block, runs),
             samples=pooled,
             run_settings=_recorded_numbers(runs, values),
+            units=units_of(state.plan.options.get(UNITS_OPTION, "")) if state.plan else {},
+            run_seeds={r.run_id: launch_seed(r.spec) for r in runs},
+            same_seeds=same_seeds_of(state.plan.options.get(SAME_SEEDS_OPTION, "")).get(
+                block.id, ""
+            )
+            if state.plan
+            else "",
         )
         verdict = _read_by_label(verdict, by_label, involved)
         if not judged and runs and verdict.reason == _NO_RUNS:

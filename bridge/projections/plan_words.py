@@ -103,7 +103,34 @@ def _shifted_in_chinese(found: re.Match[str]) -> str:
     )
 
 
+def _unpaired_seeds(found: re.Match[str]) -> str:
+    listed = found.group(3)
+    for english, chinese in (
+        ("; ", "；"),
+        (" ([run] args' default)", "（[run] args 的默认值）"),
+        (" (its own)", "（其自身的）"),
+        (" (their own)", "（各自的）"),
+        (" (no system)", "（无系统）"),
+        ("no seed: ", "无种子："),
+    ):
+        listed = listed.replace(english, chinese)
+    listed = re.sub(r"(?:^|(?<=；))seed (\S+): ", r"种子 \1：", listed)
+    return (
+        f"实验块 {found.group(1)} 要求各系统使用相同的种子（{found.group(2)}），但其运行的启动种子"
+        f"不同：{listed}；请给它们同一个种子（Seed 列、追踪表 Notes 中的 `seed N`，或 [[runs]] 的 "
+        "seed），否则其判定保持未定"
+    )
+
+
 _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
+    (
+        re.compile(
+            rf"block (\S+) asks for the same seeds of its systems \({_QUOTE}\), but its runs are "
+            r"launched at different ones: (.+); give them one seed \(a Seed column, `seed N` in "
+            r"the tracker's Notes, or \[\[runs\]\] seed\), or its verdict stays open"
+        ),
+        _unpaired_seeds,
+    ),
     (
         re.compile(
             r"every run the tracker lists is done or out of scope, so nothing runs, and the "
@@ -627,6 +654,17 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         ),
         r"实验块 \1 没有写 Compared systems，但有一行列出了多个系统（\2）：bridge 只为该实验块"
         r"提议 \3 个运行，而不是每个系统一个；要分别运行，请把它们写进该实验块的 Compared systems",
+    ),
+    (
+        re.compile(
+            r"block (\S+) lists (\d+) compared systems with no run of their own \((.+)\), but its "
+            r"tracker rows? (.+?) names? none of them: (?:it is|they are) (\d+) runs?, not one "
+            r"per system; give each system a tracker row of its own \(its System column\) to run "
+            r"each"
+        ),
+        r"实验块 \1 的 \2 个对比系统没有各自的运行（\3），但追踪表的行 \4 没有写明其中任何一个："
+        r"它们只是 \5 个运行，而不是每个系统一个；要分别运行，请为每个系统在追踪表中各写一行"
+        r"（System 列）",
     ),
     (
         re.compile(

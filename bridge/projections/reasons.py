@@ -246,7 +246,10 @@ _PHRASES: tuple[tuple[str, str], ...] = (
 
 _FRACTIONS = (
     r"(?: \(values read as (?:fractions, ×100(?:, as the threshold is a percentage)?|"
-    r"percentages, /100, as the threshold is a fraction)\))?"
+    r"percentages, /100, as the threshold is a fraction)\)"
+    r"| \(values read as fractions, ×100; set \[metrics\] units = \{ .+? \} in bridge\.toml "
+    r"if they are percent\)"
+    r"| \(values are (?:percent|fractions)[^()]*as \[metrics\] units says[^()]*\))?"
 )
 # A name as the parser quotes it (Python's repr: single quotes, or double when it holds one).
 _QUOTE = r"""('[^']*'|"[^"]*")"""
@@ -281,6 +284,33 @@ _ARITHMETIC: tuple[tuple[re.Pattern[str], str], ...] = (
         r"{ \1 = false }）",
     ),
     (re.compile(r" \(values read as fractions, ×100\)"), "（数值按比例读取，×100）"),
+    (
+        re.compile(
+            r" \(values read as fractions, ×100; set \[metrics\] units = \{ (.+?) \} in "
+            r"bridge\.toml if they are percent\)"
+        ),
+        r"（数值按比例读取，×100；若它们是百分数，请在 bridge.toml 中设置 `[metrics] units = "
+        r"{ \1 }`）",
+    ),
+    (
+        re.compile(r" \(values are percent, as \[metrics\] units says\)"),
+        "（数值是百分数，见 `[metrics] units`）",
+    ),
+    (
+        re.compile(
+            r" \(values are percent, /100, as \[metrics\] units says; the threshold is a "
+            r"fraction\)"
+        ),
+        "（数值是百分数，见 `[metrics] units`；阈值是比例，数值 /100）",
+    ),
+    (
+        re.compile(r" \(values are fractions, ×100, as \[metrics\] units says\)"),
+        "（数值是比例，×100，见 `[metrics] units`）",
+    ),
+    (
+        re.compile(r" \(values are fractions, as \[metrics\] units says\)"),
+        "（数值是比例，见 `[metrics] units`）",
+    ),
     (
         re.compile(r" \(values read as fractions, ×100, as the threshold is a percentage\)"),
         "（阈值是百分数，数值按比例读取，×100）",
@@ -790,7 +820,29 @@ _RUN_ENDED_ZH = {
 _RUN_ENDED = re.compile(r"(?<=\S) \((" + "|".join(_RUN_ENDED_ZH) + r")\)")
 
 
+# The judge's note of compared runs launched at different seeds (bridge/machine/judge.py):
+# "; seeds differ: A at 1103, B at 0", then ", and the plan asks for the same seeds ('…'):
+# open until they match" where the plan asks for them (012's B2). The names and seeds stay.
+_SEEDS_DIFFER = re.compile(
+    r"; seeds differ: (.+?)(, and the plan asks for the same seeds \(('[^']*'|\"[^\"]*\")\): "
+    r"open until they match)?(?= \(read as:| \||; |$)"
+)
+
+
+def _seeds_differ_zh(found: re.Match[str]) -> str:
+    listed = "，".join(
+        re.sub(r" at (\S+)$", r" 为 \1", item) for item in found.group(1).split(", ")
+    )
+    asked = (
+        f"；计划要求相同的种子（{found.group(3)}）：种子一致之前判定为未定"
+        if found.group(2)
+        else ""
+    )
+    return f"；种子不同：{listed}{asked}"
+
+
 def _translate(text: str) -> str:
+    text = _SEEDS_DIFFER.sub(_seeds_differ_zh, text)
     for pattern, replacement in _PATTERNS:
         text = pattern.sub(replacement, text)
     text = _RUN_ENDED.sub(lambda m: f"（{_RUN_ENDED_ZH[m.group(1)]}）", text)

@@ -1281,3 +1281,95 @@ def test_a_criterion_no_rule_can_check_says_so_before_the_missing_numbers() -> N
         reference_system=None,
     ).reason
     assert said == "runs not run by bridge, no numbers in the log: R010"
+
+
+class TestMetricUnits:
+    """027's B1 "grad clipping hit rate低于 5%" of a hit rate logged as 0.5 (meaning 0.5 %) was
+    read as fractions, ×100: "50 < 5 → not met", and nothing could tell bridge the unit."""
+
+    @staticmethod
+    def hit_rate(text: str, value: float, units: dict[str, str] | None = None) -> Verdict:
+        return judge(
+            crit(text),
+            aggregate(samples("L3", "grad_clipping_hit_rate", [value])),
+            runs_status={"r": "succeeded"},
+            expected_seeds=1,
+            reference_system=None,
+            candidate_system="L3",
+            units=units,
+        )
+
+    def test_the_guess_names_the_setting(self) -> None:
+        v = self.hit_rate("grad clipping hit rate低于 5%", 0.5)
+        assert v.verdict is VerdictKind.NOT_MET, v.reason
+        assert (
+            '(values read as fractions, ×100; set [metrics] units = { "grad_clipping_hit_rate" '
+            '= "percent" } in bridge.toml if they are percent); 50 < 5 → not met'
+        ) in v.reason
+
+    def test_percent_values_are_read_as_said(self) -> None:
+        v = self.hit_rate(
+            "grad clipping hit rate低于 5%", 0.5, {"grad_clipping_hit_rate": "percent"}
+        )
+        assert v.verdict is VerdictKind.MET, v.reason
+        assert "0.5 (n=1) (values are percent, as [metrics] units says); 0.5 < 5 → met" in v.reason
+
+    def test_a_key_matches_the_name_as_metric_names_do(self) -> None:
+        v = self.hit_rate(
+            "grad clipping hit rate低于 5%", 0.5, {"Grad-Clipping Hit Rate": "percent"}
+        )
+        assert v.verdict is VerdictKind.MET, v.reason
+
+    def test_fractions_said_against_a_fraction_threshold(self) -> None:
+        v = self.hit_rate(
+            "grad_clipping_hit_rate < 0.05", 0.5, {"grad_clipping_hit_rate": "percent"}
+        )
+        assert v.verdict is VerdictKind.MET, v.reason
+        assert "/100, as [metrics] units says; the threshold is a fraction" in v.reason
+        v = self.hit_rate(
+            "grad_clipping_hit_rate < 5%", 0.08, {"grad_clipping_hit_rate": "fraction"}
+        )
+        assert v.verdict is VerdictKind.NOT_MET, v.reason
+        assert "(values are fractions, ×100, as [metrics] units says); 8 < 5 → not met" in v.reason
+
+
+class TestSeedsThatDiffer:
+    """012's B2 compared R005 (seed 1103) with R004 (seed 0) and read "→ met", without a word
+    that the runs ran at different seeds, while the plan asks for the same seeds."""
+
+    @staticmethod
+    def verdict(seeds: dict[str, str | None], same: str = "") -> Verdict:
+        return judge(
+            crit("NLL_high_DTU: bounded beats per-gene by >= 2%"),
+            aggregate(
+                samples("bounded", "NLL_high_DTU", [1.45448])
+                + samples("per-gene", "NLL_high_DTU", [1.49727])
+            ),
+            runs_status={"bounded-0": "succeeded", "per-gene-0": "succeeded"},
+            expected_seeds=1,
+            reference_system="per-gene",
+            candidate_system="bounded",
+            run_seeds=seeds,
+            same_seeds=same,
+        )
+
+    def test_the_reason_says_which_seed_each_ran_at(self) -> None:
+        v = self.verdict({"bounded-0": "1103", "per-gene-0": "0"})
+        assert v.verdict is VerdictKind.MET, v.reason
+        assert "→ met; seeds differ: bounded at 1103, per-gene at 0" in v.reason
+
+    def test_open_where_the_plan_asks_for_the_same_seeds(self) -> None:
+        v = self.verdict({"bounded-0": "1103", "per-gene-0": "0"}, "same seeds")
+        assert v.verdict is VerdictKind.INCONCLUSIVE, v.reason
+        assert (
+            "→ met; seeds differ: bounded at 1103, per-gene at 0, and the plan asks for the "
+            "same seeds ('same seeds'): open until they match"
+        ) in v.reason
+
+    @pytest.mark.parametrize(
+        "seeds", [{"bounded-0": "0", "per-gene-0": "0"}, {"bounded-0": "1103"}, {}]
+    )
+    def test_the_same_or_unknown_seeds_say_nothing(self, seeds: dict[str, str | None]) -> None:
+        v = self.verdict(seeds, "same seeds")
+        assert v.verdict is VerdictKind.MET, v.reason
+        assert "seeds differ" not in v.reason

@@ -169,3 +169,30 @@ class TestPrimary:
         found = [w for w in load_project(tmp_path).warnings if "primary" in w.message]
         assert [w.line for w in found] == ([2] if warned else [])
         assert all("did you mean 'accuracy'" in w.message for w in found)
+
+
+class TestMetricUnits:
+    """``[metrics] units`` says the scale a metric's values are written on (027's hit rate)."""
+
+    def test_units_are_read(self, tmp_path: Path) -> None:
+        project = load(tmp_path, '[metrics]\nunits = { grad_clipping_hit_rate = "percent" }\n')
+        assert project.config.metrics.units == {"grad_clipping_hit_rate": "percent"}
+
+    @pytest.mark.parametrize(
+        ("toml", "words"),
+        [
+            (
+                '[metrics]\nunits = { hit_rate = "percnt" }\n',
+                "metrics.units.hit_rate = 'percnt' is not one of percent, fraction; did you mean "
+                "'percent'?",
+            ),
+            ("[metrics]\nunits = { hit_rate = 5 }\n", "metrics.units.hit_rate must be a string"),
+        ],
+    )
+    def test_a_unit_that_is_none_names_file_and_line(
+        self, tmp_path: Path, toml: str, words: str
+    ) -> None:
+        with pytest.raises(ConfigError) as caught:
+            load(tmp_path, toml)
+        assert caught.value.line == 2
+        assert words in str(caught.value)

@@ -169,3 +169,42 @@ def test_a_versus_line_naming_systems_is_warned(line: str, tmp_path: Path) -> No
     assert said.message.startswith(
         f"block B2 lists no Compared systems, but a line names several ('{line}')"
     )
+
+
+@needs_shared
+def test_036_one_tracker_row_for_a_section_of_two_variants(tmp_path: Path) -> None:
+    """036's M2.1 (plan:71-73) names the variants `gap >= 0.2` and `gap >= 0.4`, "one short
+    pilot each", and its tracker has one row M2.1 (tracker:10) with no system: `bridge plan`
+    listed both as systems and one run, without a word."""
+    loaded = load_project(as_project("036", tmp_path))
+    assert [r.id for r in loaded.runs if r.block == "M2.1"] == ["M2.1"]
+    file, line, message, zh = _said(loaded, "not one per system")
+    assert (file, line) == ("refine-logs/EXPERIMENT_TRACKER.md", 10)
+    assert message == (
+        "block M2.1 lists 2 compared systems with no run of their own ('filter with "
+        "`gap >= 0.2`', 'filter with `gap >= 0.4`'), but its tracker row M2.1 names none of "
+        "them: it is 1 run, not one per system; give each system a tracker row of its own (its "
+        "System column) to run each"
+    )
+    assert zh.startswith("实验块 M2.1 的 2 个对比系统没有各自的运行")
+    assert not english_left(zh, allowed=("filter", "with"))  # the plan's own words
+
+
+def test_rows_naming_the_systems_are_not_warned(tmp_path: Path) -> None:
+    """A block whose tracker rows name its compared systems runs each: no warning."""
+    (tmp_path / "refine-logs").mkdir()
+    (tmp_path / "refine-logs" / "EXPERIMENT_PLAN.md").write_text(
+        "# Plan\n\n## Blocks\n\n### B1: Filters\n\n- Compared systems: low, high\n"
+        "- Success criterion: high beats low on acc\n",
+        encoding="utf-8",
+    )
+    rows = "| R1 | M1 | B1 | {} | TODO |\n"
+    (tmp_path / "refine-logs" / "EXPERIMENT_TRACKER.md").write_text(
+        "| Run ID | Milestone | Block | System | Status |\n|---|---|---|---|---|\n"
+        + rows.format("low")
+        + rows.format("high").replace("R1", "R2"),
+        encoding="utf-8",
+    )
+    loaded = load_project(tmp_path)
+    assert {r.block for r in loaded.runs} == {"B1"}
+    assert not [w for w in loaded.warnings if "not one per system" in w.message]

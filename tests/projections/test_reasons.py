@@ -378,3 +378,37 @@ def test_values_named_by_system_in_chinese_before_the_reviewers_note() -> None:
     assert in_language(reason, "en") == reason
     other = "met (values named by system: A ← R1 `x[A]`); no run of the plan stands for C"
     assert in_language(other, "zh").startswith("met（按系统名记录的数值：A ← R1 `x[A]`）")
+
+
+def test_the_unit_notes_read_in_chinese() -> None:
+    """027's B1 is a Chinese plan: the note naming ``[metrics] units``, and the one saying the
+    values were read as it says, are Chinese beside the direction word they follow."""
+    guessed = (
+        "grad_clipping_hit_rate (higher) (values read as fractions, ×100; set [metrics] units = { "
+        '"grad_clipping_hit_rate" = "percent" } in bridge.toml if they are percent): L3 50 (n=1)'
+    )
+    assert in_language(guessed, "zh") == (
+        "grad_clipping_hit_rate（按升高计）（数值按比例读取，×100；若它们是百分数，"
+        '请在 bridge.toml 中设置 `[metrics] units = { "grad_clipping_hit_rate" = "percent" }`）'
+        ": L3 50 (n=1)"
+    )
+    said = "hit_rate (higher) (values are percent, as [metrics] units says): L3 0.5 (n=1)"
+    assert in_language(said, "zh") == (
+        "hit_rate（按升高计）（数值是百分数，见 `[metrics] units`）: L3 0.5 (n=1)"
+    )
+    for note in (guessed, said):
+        assert english_left(in_language(note, "zh"), ("L3",)) == []
+
+
+def test_seeds_that_differ_read_in_chinese() -> None:
+    """012's note of runs at different seeds, and the open verdict the plan's same seeds make."""
+    english = (
+        "NLL (lower is better): a 1.45 (n=1); vs b 1.5 (n=1): gain +3%; required gain ≥ 2% → "
+        "met; seeds differ: a at 1103, b at 0/1, and the plan asks for the same seeds ('same "
+        "seeds'): open until they match"
+    )
+    assert in_language(english, "zh") == (
+        "NLL（越低越好）: a 1.45 (n=1); 对比 b 1.5 (n=1)：增益 +3%；要求增益 ≥ 2% → 满足；"
+        "种子不同：a 为 1103，b 为 0/1；计划要求相同的种子（'same seeds'）：种子一致之前判定为未定"
+    )
+    assert english_left(in_language(english, "zh"), ("a", "b", "NLL")) == []
