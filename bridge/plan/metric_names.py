@@ -20,12 +20,12 @@ judge can use it.
 from __future__ import annotations
 
 import functools
-import json
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 
 from bridge.errors import ConfigError
+from bridge.plan.option_tables import table_of, table_text
 
 __all__ = [
     "LOWER_IS_BETTER_TOKENS",
@@ -634,7 +634,7 @@ UNITS_OPTION = "metrics.units"
 
 def units_text(units: Mapping[str, str]) -> str:
     """``[metrics] units`` as the text ``PlanLoaded.options`` records (JSON, sorted keys)."""
-    return json.dumps(dict(units), sort_keys=True, ensure_ascii=False)
+    return table_text(units)
 
 
 def units_of(text: str) -> dict[str, str]:
@@ -642,13 +642,7 @@ def units_of(text: str) -> dict[str, str]:
     ``[metrics] units`` read back from :func:`units_text`'s text; ``{}`` for ``""`` (a log
     written before the setting existed) or anything that is not such a table.
     """
-    try:
-        found = json.loads(text) if text else {}
-    except ValueError:
-        return {}
-    if not isinstance(found, dict):
-        return {}
-    return {str(k): v for k, v in found.items() if isinstance(v, str)}
+    return table_of(text)
 
 
 def declared_unit(name: str, units: Mapping[str, str]) -> tuple[str, str] | None:

@@ -8,9 +8,10 @@ scanned in linear time.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator, Mapping
+
+from bridge.plan.option_tables import table_of, table_text
 
 __all__ = [
     "SAME_SEEDS_OPTION",
@@ -389,18 +390,12 @@ SAME_SEEDS_OPTION = "plan.same_seeds"
 
 def same_seeds_text(blocks: Mapping[str, str]) -> str:
     """Block id → the plan's words asking for the same seeds, as ``PlanLoaded.options`` keeps it."""
-    return json.dumps(dict(blocks), sort_keys=True, ensure_ascii=False)
+    return table_text(blocks)
 
 
 def same_seeds_of(text: str) -> dict[str, str]:
     """:func:`same_seeds_text`'s table read back; ``{}`` for ``""`` or anything else."""
-    try:
-        found = json.loads(text) if text else {}
-    except ValueError:
-        return {}
-    if not isinstance(found, dict):
-        return {}
-    return {str(k): v for k, v in found.items() if isinstance(v, str)}
+    return table_of(text)
 
 
 def normalise_block_id(raw: str) -> str:
