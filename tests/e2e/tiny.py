@@ -98,3 +98,14 @@ def write_project(
                 toml.append(f"{key} = {json.dumps(value)}")
     (root / "bridge.toml").write_text("\n".join(toml) + "\n")
     return root
+
+
+def run_in_sub(project: Path) -> None:
+    """
+    Make the project's command ``sh -c 'cd sub && python3 …'``: the script is run from the
+    folder ``sub`` (which the caller fills), as a shell string with a ``cd`` in it.
+    """
+    toml = (project / "bridge.toml").read_text(encoding="utf-8")
+    command = next(line for line in toml.splitlines() if line.startswith("command = "))
+    shell = command.replace('"python3 ', "\"sh -c 'cd sub && python3 ").removesuffix('"') + "'\""
+    (project / "bridge.toml").write_text(toml.replace(command, shell), encoding="utf-8")

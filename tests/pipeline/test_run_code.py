@@ -239,15 +239,12 @@ def test_an_edit_of_the_script_a_cd_led_to_marks_the_runs_kept_as_they_ran(
     root). Now `bridge run` names the runs and sub/train.py."""
     from bridge import Bridge, Stage
     from bridge.cli import main
-    from tests.e2e.tiny import write_project
+    from tests.e2e.tiny import run_in_sub, write_project
 
     project = write_project(tmp_path / "p")
     (project / "sub").mkdir()
     (project / "train.py").rename(project / "sub" / "train.py")
-    toml = (project / "bridge.toml").read_text(encoding="utf-8")
-    command = next(line for line in toml.splitlines() if line.startswith("command = "))
-    shell = command.replace('"python3 ', "\"sh -c 'cd sub && python3 ").removesuffix('"') + "'\""
-    (project / "bridge.toml").write_text(toml.replace(command, shell), encoding="utf-8")
+    run_in_sub(project)
     bridge = Bridge(project)
     try:
         assert bridge.run() is Stage.COLLECTED

@@ -130,7 +130,7 @@ def test_the_reviewer_reads_the_code_the_runs_run(
     review's prompt carried no file at all ("# Files (none)"); now it carries sub/train.py and
     the sub/weights.py it imports, and not a plotting script beside them that no run runs."""
     from bridge import Bridge, Stage
-    from tests.e2e.tiny import SCRIPT, write_project
+    from tests.e2e.tiny import SCRIPT, run_in_sub, write_project
 
     project = write_project(
         tmp_path / "p",
@@ -142,10 +142,7 @@ def test_the_reviewer_reads_the_code_the_runs_run(
     (project / "sub" / "train.py").write_text("import weights\n" + SCRIPT)
     (project / "sub" / "weights.py").write_text("SCALE = 1.0\n")
     (project / "sub" / "plot_figures.py").write_text("import matplotlib\n")
-    toml = (project / "bridge.toml").read_text(encoding="utf-8")
-    command = next(line for line in toml.splitlines() if line.startswith("command = "))
-    shell = command.replace('"python3 ', "\"sh -c 'cd sub && python3 ").removesuffix('"') + "'\""
-    (project / "bridge.toml").write_text(toml.replace(command, shell), encoding="utf-8")
+    run_in_sub(project)
     bridge = Bridge(project)
     try:
         assert bridge.run() is Stage.COLLECTED
