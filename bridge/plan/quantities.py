@@ -364,11 +364,14 @@ _BLOCK_ID = re.compile(
 
 # A plan asking its systems to run at the same seeds: 012's B2 "Use the same seeds, budget, …"
 # and its M2 Runs cell "B2 variants 1-3, paired seeds"; "matched seeds", "seeds are shared",
-# "相同种子", "同一组种子", "配对种子".
+# "相同种子", "同一组种子", "配对种子", "相同 seed".
 _SAME_SEEDS = re.compile(
     r"\b(?:same|identical|paired|matched|shared|common)\s{1,3}(?:random\s{1,3})?seeds?\b"
     r"|\bseeds?\s{1,3}(?:are\s{1,3})?(?:paired|matched|shared|identical|the\s{1,3}same)\b"
-    r"|(?:相同|同一组?|同样|一致|配对)的?(?:随机)?种子|种子(?:相同|一致|配对)",
+    # 027's "使用相同 seed", 039's "使用同 seed/source split": the English word in a Chinese
+    # sentence; never after 不 ("不同 seed": different seeds).
+    r"|(?<![不非])(?:相同|同一组?|同样|一致|配对|(?<!相)同)的?\s{0,2}(?:随机)?(?:种子|seeds?\b)"
+    r"|(?:种子|seeds?)\s{0,2}(?<![不非])(?:相同|一致|配对)",
     re.IGNORECASE,
 )
 

@@ -31,6 +31,11 @@ _TOML = (
         ("all arms use matched seeds", "matched seeds"),
         ("seeds are shared across arms", "seeds are shared"),
         ("各臂使用相同的种子", "相同的种子"),
+        # The English word in a Chinese sentence (027, 039), never "不同" (different).
+        ("使用相同 seed", "相同 seed"),
+        ("使用同 seed/source split", "同 seed"),
+        ("不同 seed 的结果", None),
+        ("不相同的种子", None),
         ("3 seeds per system", None),
         ("seed 0", None),
         ("seeds 0-2", None),

@@ -412,3 +412,12 @@ def test_seeds_that_differ_read_in_chinese() -> None:
         "种子不同：a 为 1103，b 为 0/1；计划要求相同的种子（'same seeds'）：种子一致之前判定为未定"
     )
     assert english_left(in_language(english, "zh"), ("a", "b", "NLL")) == []
+    # Judged on two primary metrics, the note ends before the next metric's comparison: 039's
+    # first note kept "MART at 0" in English.
+    both = (
+        "AUROC: x → met; seeds differ: a at 7, b at 0 ‖ AUPRC: y → met; seeds differ: a at 7, "
+        "b at 0"
+    )
+    assert in_language(both, "zh") == (
+        "AUROC: x → 满足；种子不同：a 为 7，b 为 0 ‖ AUPRC: y → 满足；种子不同：a 为 7，b 为 0"
+    )
