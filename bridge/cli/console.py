@@ -312,6 +312,13 @@ def _note(
             else f"numbers from {kind} ({changes})"
         )
         reason = f"{said}; {reason}" if reason else said
+    flags = [f for f in (run.metrics.quality if run.metrics is not None else ()) if f.blocking]
+    if flags:
+        # Numbers the verdicts do not trust, as the results mark them "DONE ⚠ non_finite"
+        # (012's R005 with its judged metric NaN read plain DONE here, trial).
+        found = ", ".join(dict.fromkeys(f"{f.metric} {f.kind}" for f in flags))
+        said = f"⚠ 数值不可信：{found}" if language == "zh" else f"⚠ numbers not trusted: {found}"
+        reason = f"{said}; {reason}" if reason else said
     return " ".join(visible(note + reason, keep=KEEP_LINES).split())
 
 

@@ -16,6 +16,7 @@ from bridge.plan.quantities import block_refs, gpu_hours
 from bridge.plan.text import Document, Heading, Table, plain
 
 __all__ = [
+    "NO_MILESTONES_FOUND",
     "criterion_sections",
     "mark_sanity",
     "milestone_id",
@@ -26,6 +27,9 @@ __all__ = [
     "schedule_note",
     "stated_gate",
 ]
+
+#: The plan's warning when it has no milestones of its own (the runs may still name some).
+NO_MILESTONES_FOUND = "no milestones found (no run-order table, milestone headings or list)"
 
 _M_ID = re.compile(r"(?<![A-Za-z0-9])M(\d{1,2}(?:\.\d{1,2})?[A-Za-z]?)(?![A-Za-z0-9])")
 _M_WORD = re.compile(r"^milestone\s{0,2}(\d{1,2}(?:\.\d{1,2})?[A-Za-z]?)\b", re.IGNORECASE)

@@ -18,7 +18,13 @@ from bridge.plan.config_reader import load_config
 from bridge.plan.crosscheck import check_against_runs, gpu_cost_without_gpus
 from bridge.plan.loader import build_plan
 from bridge.plan.main_milestone import main_milestone, main_milestone_setting
-from bridge.plan.milestones import mark_sanity, phase_headings_note, says_sanity, schedule_note
+from bridge.plan.milestones import (
+    NO_MILESTONES_FOUND,
+    mark_sanity,
+    phase_headings_note,
+    says_sanity,
+    schedule_note,
+)
 from bridge.plan.model import Milestone, Plan, PlanWarning
 from bridge.plan.options import OptionLayer, Options, apply_options, parse_override_line
 from bridge.plan.runs import RunSpec, build_runs
@@ -491,6 +497,18 @@ def load_project(
             runs, proposed, run_warnings = build_runs(
                 plan, config, milestones, sanity_first=options.sanity_first
             )
+            # The plan's "no milestones found" stood above the milestones the runs give (027:
+            # B0, M1, … from its tracker): it says where they come from instead.
+            plan = attrs.evolve(
+                plan,
+                warnings=tuple(
+                    attrs.evolve(w, message=f"{w.message}; the runs' Milestone cells give them: "
+                                 f"{', '.join(ids)}")
+                    if w.message == NO_MILESTONES_FOUND
+                    else w
+                    for w in plan.warnings
+                ),
+            )  # fmt: skip
     milestones, chosen_m0 = _main_over_m0(options, milestones)
     _check_main_milestone(options, milestones, config)
     runs, directory_warnings = _directories(runs)

@@ -13,7 +13,7 @@ import re
 import attrs
 
 from bridge.plan.blocks import match_block_heading, read_block, read_fields
-from bridge.plan.milestones import criterion_sections, read_milestones
+from bridge.plan.milestones import NO_MILESTONES_FOUND, criterion_sections, read_milestones
 from bridge.plan.model import Block, Budget, Claim, Milestone, Risk, Section
 from bridge.plan.quantities import block_refs, gpu_hours, number_upper, stated_seed_count
 from bridge.plan.text import Document, Heading, Table, plain
@@ -575,7 +575,7 @@ def read_plan_document(doc: Document) -> PlanParts:
             )
         )
     if not milestones and blocks:
-        warnings.append((0, "no milestones found (no run-order table, milestone headings or list)"))
+        warnings.append((0, NO_MILESTONES_FOUND))
     for block in blocks:
         gated = next((f for f in block.fields if f.key == "success"), None)
         if gated is not None and field_key(gated.label) != "success":

@@ -96,6 +96,10 @@ def change_words(change: ev.SpecChange, zh: bool) -> str:
     """
     if zh and change.field == CODE_FIELD and change.old == AS_RUN:
         return f"代码：运行时的版本 → {code_change_in_language(change.new, 'zh')}"
+    if not change.old or not change.new:
+        # A field set where it was not, or unset: 012's R003 read "seed:  → 1103".
+        unset = "（未设）" if zh else "(unset)"
+        return f"{change.field}: {change.old or unset} → {change.new or unset}"
     return f"{change.field}: {changed_words(change.old, change.new)}"
 
 
@@ -123,8 +127,9 @@ def kept_in_language(changes: Sequence[ev.SpecChange], language: str) -> tuple[s
 
 def kept_retry(run_ids: Sequence[str]) -> str:
     """
-    The command that runs succeeded runs kept as they ran again, with the inputs as they are
-    (``--force``: ``--changed`` finds a change of settings, not an edit of code).
+    The command that runs succeeded runs kept as they ran again, with the inputs as they are:
+    these runs by id (``--force``: they succeeded), where ``--changed`` would run every run
+    kept as it ran.
     """
     return f"bridge retry --force {' '.join(run_ids)}"
 

@@ -441,8 +441,14 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         "没有可识别的计划章节（声明映射、实验块、运行顺序、预算）；计划按自由文本读取",
     ),
     (
-        re.compile(r"no milestones found \(no run-order table, milestone headings or list\)"),
-        "没有找到里程碑（没有运行顺序表、里程碑标题或列表）",
+        re.compile(
+            r"no milestones found \(no run-order table, milestone headings or list\)"
+            r"(?:; the runs' Milestone cells give them: (.+))?"
+        ),
+        lambda found: (
+            "计划中没有找到里程碑（没有运行顺序表、里程碑标题或列表）"
+            + (f"；里程碑取自运行的 Milestone 单元格：{found.group(1)}" if found.group(1) else "")
+        ),
     ),
     (
         re.compile(

@@ -510,7 +510,9 @@ def test_a_nan_in_a_metric_of_the_plans_metrics_section_blocks(tmp_path: Path) -
 
 
 @needs_shared
-def test_a_nan_in_a_metric_named_only_in_unread_criteria_blocks(tmp_path: Path) -> None:
+def test_a_nan_in_a_metric_named_only_in_unread_criteria_blocks(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """036's M2.1 is to "beat `baseline3_1_unk` on chrF++ without increasing contamination", a
     criterion the rule parser cannot read, and no Metrics line names chrF++: its NaN was noted
     "not a metric the plan measures: noted, not blocking". A name the plan writes counts; a
@@ -518,6 +520,13 @@ def test_a_nan_in_a_metric_named_only_in_unread_criteria_blocks(tmp_path: Path) 
     numbers = {"*": {"chrF++": 30.0}, "M2.1": {"chrF++": math.nan, "scratch_norm": math.nan}}
     flags = _corpus_flags(tmp_path, "036", numbers, "M2.1", ("| RUNNING |", "| DONE |"))
     assert flags == ["chrF++ non_finite blocking", "scratch_norm non_finite note"]
+    # `bridge status` marks the run as the results do ("DONE ⚠ non_finite"): 012's R005 with
+    # its judged metric NaN read plain DONE there (trial).
+    from bridge.cli.main import main
+
+    assert main(["status", "--project", str(tmp_path / "p")]) == 0
+    line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("M2.1 "))
+    assert "⚠ numbers not trusted: ch" in line, line
 
 
 @needs_shared

@@ -467,3 +467,37 @@ class TestScheduleHeadings:
         assert [m.id for m in project.milestones] == ["Week 1", "Week 2"]
         assert [(r.id, r.milestone) for r in project.runs] == [("R001", "Week 1"), ("R002", "")]
         assert not [w for w in project.warnings if "schedule" in w.message]
+
+
+def test_milestones_the_runs_give_are_said_where_the_plan_has_none(tmp_path: Path) -> None:
+    """027's plan has no milestones of its own; its tracker's Milestone column gives B0, M1, …
+    The warning said "no milestones found" above the milestones it then listed."""
+    write(
+        tmp_path,
+        "refine-logs/EXPERIMENT_PLAN.md",
+        "# Experiment Plan: X\n\n## Experiment Blocks\n\n### Block 1: A\n"
+        "- **Compared systems**: a, b\n- **Success criterion**: a > b on acc\n",
+    )
+    write(
+        tmp_path,
+        "refine-logs/EXPERIMENT_TRACKER.md",
+        "| Run ID | Milestone | System | Status |\n|---|---|---|---|\n"
+        "| R1 | M1 | a | TODO |\n| R2 | M2 | b | TODO |\n",
+    )
+    project = load_project(tmp_path)
+    assert [m.id for m in project.milestones] == ["M1", "M2"]
+    said = [w.message for w in project.warnings if w.message.startswith("no milestones found")]
+    assert said == [
+        "no milestones found (no run-order table, milestone headings or list); the runs' "
+        "Milestone cells give them: M1, M2"
+    ]
+    # Without any in the runs either, the warning stands as it was.
+    write(
+        tmp_path,
+        "refine-logs/EXPERIMENT_TRACKER.md",
+        "| Run ID | System | Status |\n|---|---|---|\n| R1 | a | TODO |\n",
+    )
+    bare = load_project(tmp_path)
+    assert [w.message for w in bare.warnings if w.message.startswith("no milestones found")] == [
+        "no milestones found (no run-order table, milestone headings or list)"
+    ]

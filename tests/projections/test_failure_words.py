@@ -336,3 +336,15 @@ def test_a_sanity_check_held_again_reads_in_chinese() -> None:
         "而此前有人批准越过该标准：那次批准针对的是先前的数值。修复原因后"
         in (blocked_in_language(approved, "zh"))
     )
+
+
+def test_a_setting_set_or_unset_since_a_run_is_said_so() -> None:
+    """012's R003 ran with no seed of its own; one set since read "seed:  → 1103"."""
+    from bridge.events import types as ev
+    from bridge.projections.failure_words import kept_in_language
+
+    changes = (ev.SpecChange(field="seed", old="", new="1103"),)
+    assert kept_in_language(changes, "en") == ("earlier settings", "seed: (unset) → 1103")
+    assert kept_in_language(changes, "zh") == ("旧设置", "seed: （未设） → 1103")
+    gone = (ev.SpecChange(field="seed", old="7", new=""),)
+    assert kept_in_language(gone, "en")[1] == "seed: 7 → (unset)"

@@ -82,6 +82,8 @@ def test_a_warning_bridge_has_no_chinese_for_stays_as_written() -> None:
         "the plan's milestones, under M6. If the Milestone column is shifted against the plan's "
         "ids, correct it",
         "M1.5: no milestone in the tracker; M1.5 from the run ids",
+        "no milestones found (no run-order table, milestone headings or list); the runs' "
+        "Milestone cells give them: B0, M1, M1.5",
         "JPH-M0-REMOTE-ENV-001: no milestone in the tracker; M0 from the run ids, which name it "
         "as the ids of its runs do",
         "A1, B2 and 5 more: no milestone: neither their rows nor a milestone's Runs cell names "
