@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bridge.events.values import Severity
 from bridge.machine.fold import PipelineState
 from bridge.machine.judge import MainResult
 from bridge.machine.scheduler import held_by_failed_before, held_for_code_by
@@ -207,6 +208,16 @@ def handoff_summary(state: PipelineState) -> str:
             f"{len(changed)} 个文件由 {who} 实现"
             if zh
             else (f"{len(changed)} file(s) implemented by {who}")
+        )
+    elif implementers == ["existing"] and (
+        missing := sum(f.severity is Severity.BLOCKING for f in state.implementations[-1].findings)
+    ):
+        # The latest check found the scripts missing: "used as is (checked)" beside a plan
+        # blocked on "the script train.py does not exist" (`bridge init` then `bridge run`).
+        scripts = (
+            f"现有代码检查未通过（{missing} 个阻断问题，见下一步）"
+            if zh
+            else f"existing code checked: {missing} blocking finding(s), see the next step"
         )
     elif implementers == ["existing"]:
         # The "existing" implementer only checks the scripts the runs name are there.

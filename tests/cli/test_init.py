@@ -110,3 +110,18 @@ def test_init_speaks_a_chinese_plans_language(
     assert f"已写入 {project / 'bridge.toml'}" in said
     assert "保留 refine-logs/EXPERIMENT_PLAN.md, refine-logs/EXPERIMENT_TRACKER.md 原样" in said
     assert "next:" not in said and "wrote" not in said
+
+
+def test_a_new_project_run_before_its_script_is_written_says_the_check_failed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`bridge init my-project` then `bridge run`: blocked on "the script train.py does not
+    exist in the project", under "Scripts: existing code used as is (checked)" (trial)."""
+    project = tmp_path / "my-project"
+    assert main(["init", str(project)]) == 0
+    capsys.readouterr()
+    assert main(["run", "--plain", "--project", str(project)]) == 3
+    out = capsys.readouterr().out
+    assert "Scripts: existing code checked: 1 blocking finding(s), see the next step.\n" in out
+    assert "used as is" not in out
+    assert "the script train.py does not exist in the project" in out
