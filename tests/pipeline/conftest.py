@@ -27,6 +27,10 @@ from typing import TypeVar
 import attrs
 import pytest
 
+# The scripted OpenAI-compatible server, started per test: one definition for every pipeline
+# test that asks a reviewer.
+from tests.adapters.review.conftest import openai_server  # noqa: F401
+
 E = TypeVar("E")
 
 REPO_ROOT = Path(__file__).resolve().parents[2]

@@ -6,10 +6,7 @@ loopback OpenAI-compatible server; rule verdicts are never sent and never replac
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from bridge import Bridge, Stage
 from tests.adapters.review.conftest import ScriptedOpenAI
@@ -17,17 +14,6 @@ from tests.pipeline.conftest import Run, write_project
 
 RUNS = [Run(id="S1", milestone="M0", system="sanity"), Run(id="R1", milestone="M1")]
 VAGUE = "the main system shows a meaningful accuracy, and the outputs look sane."
-
-
-@pytest.fixture
-def openai_server() -> Iterator[ScriptedOpenAI]:
-    """A running scripted OpenAI-compatible server on 127.0.0.1."""
-    server = ScriptedOpenAI()
-    server.thread.start()
-    try:
-        yield server
-    finally:
-        server.close()
 
 
 def _project(root: Path, server: ScriptedOpenAI | None, criterion: str) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -40,17 +39,6 @@ if "{trigger}" in prompt:
 else:
     print("nothing to change")
 """
-
-
-@pytest.fixture
-def openai_server() -> Iterator[ScriptedOpenAI]:
-    """A running scripted OpenAI-compatible server on 127.0.0.1."""
-    server = ScriptedOpenAI()
-    server.thread.start()
-    try:
-        yield server
-    finally:
-        server.close()
 
 
 def _agent(tmp_path: Path, trigger: str) -> str:

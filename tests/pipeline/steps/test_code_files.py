@@ -6,10 +6,7 @@ the project.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from bridge.pipeline.steps.code import code_files
 from tests.adapters.review.conftest import ScriptedOpenAI
@@ -110,17 +107,6 @@ def test_018_the_reviewer_reads_the_modules_its_runs_run(tmp_path: Path) -> None
         "jphrl/harness/controller.py",
     } <= set(files)
     assert sum(map(len, files.values())) <= 200_000
-
-
-@pytest.fixture
-def openai_server() -> Iterator[ScriptedOpenAI]:
-    """A running scripted OpenAI-compatible server on 127.0.0.1."""
-    server = ScriptedOpenAI()
-    server.thread.start()
-    try:
-        yield server
-    finally:
-        server.close()
 
 
 def test_the_reviewer_reads_the_code_the_runs_run(
