@@ -772,3 +772,33 @@ def test_clause_metrics_takes_the_block_systems_as_a_tuple() -> None:
     hints = typing.get_type_hints(clause_metrics)
     assert hints["block_systems"] == tuple[str, ...]
     assert clause_metrics("A accuracy > B accuracy", ("accuracy",), ("A", "B")) == ("accuracy",)
+
+
+def test_a_clause_over_the_expansion_limit_is_kept_whole_and_said() -> None:
+    """
+    Distributing a clause over its systems is quadratic in its length (a 40,000-character
+    criterion took 9 s to plan): past 1,000 characters a clause is kept whole, with a note, while
+    a short list is still distributed.
+    """
+    from bridge.plan.criteria.clauses import split_clauses
+
+    short, _ = split_clauses("ours beats A and B on accuracy")
+    assert short == ("ours beats A on accuracy", "ours beats B on accuracy")
+    systems = ", ".join(f"S{i}" for i in range(250))
+    long_text = f"ours beats {systems} and T on accuracy"
+    assert len(long_text) > 1_000
+    clauses, notes = split_clauses(long_text)
+    assert clauses == (long_text,)
+    assert any(f"kept a clause of {len(long_text):,} characters whole" in n for n in notes)
+
+
+def test_a_criterion_over_ten_thousand_characters_is_declined_with_its_length() -> None:
+    """
+    Reading a criterion costs time growing with the square of its length; a text far longer
+    than any real criterion (a pasted log) is declined at once, its length given.
+    """
+    text = "acc > 1 and " * 1_000
+    result = parse_criterion(text, metrics=("acc",))
+    assert isinstance(result, Unparsed)
+    assert result.reason.startswith(f"{len(text):,} characters, too long to read as a criterion")
+    assert isinstance(parse_criterion("acc > 1 and " * 50, metrics=("acc",)), Compound)

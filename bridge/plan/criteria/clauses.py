@@ -128,6 +128,11 @@ _FLAGS_LEAD = re.compile(
     r"(?:(?:json|output|metrics?)\s+)?(?:keys?|flags?|fields?)\s*|\s*",
     re.IGNORECASE,
 )
+# The longest clause a criterion is expanded from (distributed over its systems, unchained,
+# read as flags). The patterns that do it try a lazy run at every position, quadratic in the
+# clause: a 40,000-character criterion with no separator took 9 s to plan. The corpus's longest
+# whole criterion is 569 characters; a longer clause is kept whole, with a note.
+_EXPAND_LIMIT = 1_000
 _LABEL = re.compile(r"^(?:[A-Z]{1,2}\d{1,2}[a-z]?)\s*[:：]\s+")
 _DISJUNCTION = re.compile(r"\beither\b|\bor\b|或者|或是", re.IGNORECASE)
 _DECORATION = re.compile(r"[✓✔✅]|\*\*")
@@ -278,7 +283,15 @@ def _depth(text: str, position: int) -> int:
 def _expand(clause: str, notes: list[str]) -> list[str]:
     """
     Distribute "beats A and B on X" over its systems, and unchain ``A > B > C``.
+
+    A clause over ``_EXPAND_LIMIT`` characters is returned whole, with a note saying why.
     """
+    if len(clause) > _EXPAND_LIMIT:
+        notes.append(
+            f"kept a clause of {len(clause):,} characters whole: over {_EXPAND_LIMIT:,}, it is "
+            "not read as a list of systems, a chain or flags"
+        )
+        return [clause]
     # "worse than TACE, but tie/noise there does not …" (015 B3), "exceed X in the same budget,
     # while also separating from NoRot" (002 B2): what follows the comma is a new sentence, not
     # another system to compare with; each part is a clause, in the plan's words.
