@@ -143,7 +143,7 @@ def _draw(drawn: tuple[tuple[str, str, tuple[tuple[str, float, float], ...]], ..
     FigureCanvasAgg(figure)
     axes = figure.subplots(rows, 1, squeeze=False)
     for (block, metric, bars), (ax,) in zip(drawn, axes, strict=True):
-        names = [name for name, _, _ in bars]
+        names = [_label(name) for name, _, _ in bars]
         ax.barh(
             range(len(bars)),
             [mean for _, mean, _ in bars],
@@ -162,6 +162,22 @@ def _draw(drawn: tuple[tuple[str, str, tuple[tuple[str, float, float], ...]], ..
         # Without a CJK font a Chinese name is drawn as boxes; the warning for each glyph would
         # otherwise be printed into `bridge run`'s output, once per character.
         warnings.filterwarnings("ignore", message=r"Glyph \d+ .* missing from font")
+        # A label still too wide leaves the layout as it is; the figure is drawn all the same,
+        # and the warning would be printed into `bridge run`'s output.
+        warnings.filterwarnings("ignore", message=r"Tight layout not applied")
         figure.tight_layout()
         figure.savefig(buffer, format="png", metadata={"Software": None})
     return buffer.getvalue()
+
+
+# The widest system name drawn whole. A plan may name a system by a sentence (023's
+# "PredRNN-online：reveal 时输入 masked true RGBN + mask，更新 recurrent state 后继续"), which
+# leaves no room for the bars; the results page's tables give every name in full.
+_LABEL_CHARS = 40
+
+
+def _label(name: str) -> str:
+    """
+    ``name`` as drawn beside its bar: cut to ``_LABEL_CHARS`` characters with an ellipsis.
+    """
+    return name if len(name) <= _LABEL_CHARS else name[: _LABEL_CHARS - 1].rstrip() + "…"
