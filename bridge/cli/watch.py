@@ -192,7 +192,7 @@ def describe(rec: Recorded, language: str = "en") -> str | None:
             what = "在追踪表中受阻，不运行" if zh else "blocked in the tracker, not run"
         elif done_by_person(evt.reason):
             # 020's R025 (owner 白天：人工): work still to do, by people, as the summary says.
-            what = "由人工完成，bridge 不运行" if zh else "work people do, not run by bridge"
+            what = "由人工执行，bridge 不运行" if zh else "work people do, not run by bridge"
         else:
             what = "不在范围内，不运行" if zh else "out of scope, not run"
         return f"{at} {evt.run_id} {what}: {evt.reason}"

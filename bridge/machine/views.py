@@ -195,6 +195,20 @@ class RunView:
         return tracker_says_blocked(self.found_status, self.reason)
 
     @property
+    def by_person(self) -> bool:
+        """
+        True when the run is out of scope because it is work people do, still to be done (020's
+        ``白天：人工`` rows, 032's "Human audit"): every place that lists it says so, never "out
+        of scope" or SKIPPED (:func:`bridge.plan.recorded_status.done_by_person`). A row the
+        tracker says is blocked is :attr:`blocked_in_tracker` instead.
+        """
+        if self.state is not RunState.OUT_OF_SCOPE or self.is_task or self.blocked_in_tracker:
+            return False
+        from bridge.plan.recorded_status import done_by_person
+
+        return done_by_person(self.reason)
+
+    @property
     def failed_before_bridge(self) -> bool:
         """
         True when the tracker says the run was done before bridge and ended failed or invalid

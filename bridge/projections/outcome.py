@@ -1207,7 +1207,7 @@ def evaluate(state: PipelineState) -> Outcome:
             "person",
             done_by_person,
             "must-run runs are work people do, not done yet",
-            "由人工完成、尚未完成的必做运行",
+            "由人工执行、尚未完成的必做运行",
         ),
         # Any other row the tracker says is blocked (038's BLOCKED-BY-HOST, 027's
         # BLOCKED_BY_M1.5): not done either, and it left the count in silence ("28/28").

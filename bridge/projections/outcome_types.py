@@ -238,7 +238,7 @@ def must_completed(outcome: Outcome, *, zh: bool = False) -> str:
         ),
         (
             outcome.must_by_person,
-            "另有 {n} 个必做运行由人工完成、尚未完成，未计入：{ids}",
+            "另有 {n} 个必做运行由人工执行、尚未完成，未计入：{ids}",
             "is work people do, not done yet",
             "are work people do, not done yet",
         ),

@@ -140,15 +140,18 @@ _WORDS: dict[str, tuple[str, str]] = {
     "not_run_note": (
         "As the tracker says: done before bridge (counted as done, with the tracker's evidence; "
         "no metrics read), ended failed before bridge (not counted as done; `bridge retry RUN` "
-        "runs it) or out of scope (not counted). `bridge retry --force RUN` runs a done one.",
+        "runs it), work people do, not done yet (not counted; a must-run one keeps the plan from "
+        "being ready) or out of scope (not counted). `bridge retry --force RUN` runs a done one.",
         "依据追踪表：运行前已完成（计为完成，证据取自追踪表；未读取指标）、运行前已以失败结束"
-        "（不计为完成；`bridge retry RUN` 可重新运行）或不在范围内（不计入）。"
+        "（不计为完成；`bridge retry RUN` 可重新运行）、由人工执行、尚未完成（不计入；"
+        "必做的此类运行未完成时计划不可进入评审循环）或不在范围内（不计入）。"
         "`bridge retry --force RUN` 可重新运行已完成的行。",
     ),
     "done_before": ("done before bridge", "运行前已完成"),
     "failed_before": ("ended failed before bridge", "运行前已以失败结束"),
     "out_of_scope": ("out of scope", "不在范围内"),
     "blocked": ("blocked in the tracker", "在追踪表中受阻"),
+    "by_person": ("work people do, not done yet", "由人工执行、尚未完成"),
     "unattributed_note": (
         "These runs belong to no block; a block counts one only where it compares the run's "
         "system (shared, as the block's runs say). Give each a block (`block =` on its "
@@ -886,7 +889,11 @@ def render(state: PipelineState, language: str = "en") -> str:
             what = (
                 ("failed_before" if ended_failed(run.found_status) else "done_before")
                 if run.state is RunState.DONE_BEFORE
-                else ("blocked" if run.blocked_in_tracker else "out_of_scope")
+                else (
+                    "blocked"
+                    if run.blocked_in_tracker
+                    else ("by_person" if run.by_person else "out_of_scope")
+                )
             )
             lines.append(f"- {run.run_id} — {_t(what, language)}: {line(run.reason) or '-'}")
         lines.append("")

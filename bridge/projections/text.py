@@ -309,7 +309,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "status_blocked": (", {n} blocked in the tracker", "，{n} 个在追踪表中受阻"),
     "status_by_person": (
         ", {n} work people do, not done yet",
-        "，{n} 个由人工完成、尚未完成",
+        "，{n} 个由人工执行、尚未完成",
     ),
     "status_no_runs": ("no runs", "没有运行"),
     "status_no_milestone": ("(no milestone)", "（无里程碑）"),

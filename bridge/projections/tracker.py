@@ -80,6 +80,9 @@ def status_word(run: RunView) -> str:
     if run.blocked_in_tracker:
         # 027's BLOCKED_BY_M1.5 rows: SKIPPED here while the summary said blocked.
         return BLOCKED
+    if run.by_person:
+        # 020's R025 (owner 白天：人工): still to do, by people; SKIPPED read as dropped.
+        return STATUS_WORDS[RunState.PENDING]
     return STATUS_WORDS[run.state]
 
 
@@ -211,6 +214,8 @@ def _not_launched(run: RunView, language: str) -> str:
         what = "运行前已完成" if zh else "done before bridge"
     elif run.blocked_in_tracker:
         what = "在追踪表中受阻" if zh else "blocked in the tracker"
+    elif run.by_person:
+        what = "由人工执行、尚未完成" if zh else "work people do, not done yet"
     else:
         what = "不在范围内" if zh else "out of scope"
     return f"- {run.run_id} — {what}: {line(run.reason) or '-'}"

@@ -360,6 +360,13 @@ def test_must_run_work_people_do_is_named_as_such_not_as_excluded(project: Path)
         " R2 work people do, not run by bridge: TODO (Notes: user-only; work people do"
         in (said["R2"])
     )
+    # Listed as work still to do, not "out of scope" (020's "R047 — 不在范围内"), and its
+    # status word is the tracker's TODO, not SKIPPED.
+    results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text()
+    assert "- R2 — work people do, not done yet: TODO" in results, results
+    assert "- R2 — out of scope" not in results
+    row = next(line for line in shown if line.startswith("R2 "))
+    assert " TODO " in row and "SKIPPED" not in row, row
 
 
 def test_a_mixed_outcome_done_before_bridge_is_shown_as_written(tmp_path: Path) -> None:
