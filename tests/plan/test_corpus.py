@@ -533,3 +533,14 @@ def test_seeds_one_command_runs_together_are_one_run(
     out = capsys.readouterr().out
     assert "seeds:     run by one command as the plan writes it (`SEEDS=1..25`)" in out
     assert "block E1 writes 25 seed value(s)" not in out
+
+
+@needs_shared
+def test_seeds_for_sampling_are_not_the_blocks() -> None:
+    """039's B1 (plan:30) "3 seeds 仅用于并列/采样算法，确定性 MART 报单次结果": the seeds are
+    a tie-break's and a sampling step's, the deterministic MART reports one result; bridge read
+    "3 per system, as the plan states" and expected three runs of each system."""
+    b1 = next(b for b in load_plan(corpus("039") / "EXPERIMENT_PLAN.md").blocks if b.id == "B1")
+    assert "3 seeds 仅用于并列/采样算法" in b1.setup
+    assert (b1.seeds, b1.seed_count) == ((), None)
+
