@@ -559,12 +559,12 @@ def test_a_reference_several_systems_share_is_said_with_them() -> None:
     second = parsed.clauses[1]
     assert isinstance(second, Unparsed) and second.text == "GNN 同时优于 同 support 的 no-message"
     assert second.reason == (
-        "the reference '同 support 的 no-message' could be any of several systems of the block "
+        "the reference «同 support 的 no-message» could be any of several systems of the block "
         "(threshold/no-message; typed-mass-cover/no-message): name the one meant, or write a "
         "clause for each"
     )
     assert in_language(second.reason, "zh") == (
-        "参照对象 '同 support 的 no-message' 可能是该实验块多个系统中的任何一个"
+        "参照对象 «同 support 的 no-message» 可能是该实验块多个系统中的任何一个"
         "（threshold/no-message; typed-mass-cover/no-message）："
         "请写明所指的系统，或为每个系统各写一条"
     )

@@ -702,7 +702,7 @@ class TestSharedReference:
         found = parse_criterion(text, block_systems=self._SYSTEMS, metrics=("AUROC",))
         assert isinstance(found, Unparsed), found
         assert found.reason == (
-            f"the reference {said!r} could be any of several systems of the block "
+            f"the reference «{said}» could be any of several systems of the block "
             "(threshold/no-message; typed-mass-cover/no-message): name the one meant, or "
             "write a clause for each"
         )

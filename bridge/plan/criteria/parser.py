@@ -204,11 +204,11 @@ _WAY_IN_WORDS_REASON = (
 def _shared_reference_reason(said: str, candidates: Sequence[str]) -> str:
     """
     Why a clause whose reference several systems could be is not judged: what the plan wrote
-    and the systems it could be (read by bridge/projections/reasons.py, which says it in
-    Chinese).
+    (quoted «…», kept as written in every language) and the systems it could be (read by
+    bridge/projections/reasons.py, which says it in Chinese).
     """
     return (
-        f"the reference {said!r} could be any of several systems of the block "
+        f"the reference «{said}» could be any of several systems of the block "
         f"({'; '.join(candidates)}): name the one meant, or write a clause for each"
     )
 
