@@ -319,11 +319,33 @@ def seeds_of_one_system(text: str) -> str | None:
     return None
 
 
+# What follows a seed count when its seeds are not the runs' but a sampling step's, a
+# tie-break's, a bootstrap's or the data's: 039's B1 "3 seeds 仅用于并列/采样算法，确定性 MART
+# 报单次结果" (only for tie-breaking/sampling; the deterministic model reports one result) was
+# read as "3 seeds per system". Training and evaluation seeds stay the runs' ("3 seeds for
+# evaluation" is the block's count).
+_FOR_OTHER_SEEDS = re.compile(
+    r"\s{0,3}\(?\s{0,2}(?:only\s{1,3})?(?:used\s{1,3})?(?:for|in)\s{1,3}(?:the\s{1,3})?"
+    r"(?:sampling|sampler|bootstrap\w*|tie[\s-]?break\w*|ties\b|data\b|splits?\b|shuffl\w*|"
+    r"permutations?\b)"
+    r"|\s{0,3}\(?\s{0,2}(?:仅|只|仅仅)?\s{0,2}(?:用于|用来|用在|供)[^。；;，,\n]{0,12}?"
+    r"(?:采样|抽样|并列|平局|自助|bootstrap|划分|数据|打乱|置换)",
+    re.IGNORECASE,
+)
+
+
 def _run_seed_counts(text: str) -> Iterator[re.Match[str]]:
-    """The counts in words (``3 seeds``) of the run's seeds, not of splits, GPUs or data."""
+    """
+    The counts in words (``3 seeds``) of the run's seeds, not of splits, GPUs or data, nor
+    counts the following words give to sampling, tie-breaks, bootstraps or the data.
+    """
     for counted in _SEED_COUNT.finditer(text):
         before = text[max(0, counted.start() - 12) : counted.start()]
-        if _run_seed(text, _seed_keyword(counted)) and not _NOT_A_COUNT.search(before):
+        if (
+            _run_seed(text, _seed_keyword(counted))
+            and not _NOT_A_COUNT.search(before)
+            and _FOR_OTHER_SEEDS.match(text, counted.end()) is None
+        ):
             yield counted
 
 

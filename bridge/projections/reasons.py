@@ -737,6 +737,16 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
         r"（'over'、'vs'、'than'，或 相对、比）："
         r"请写成 '<系统> … 相对 <参照系统>'，或每个系统各写一条",
     ),
+    # A reference several systems could be (bridge/plan/criteria/parser.py): the plan's words
+    # come quoted «…» between the two parts, each translated on its own side of the quote.
+    (re.compile(r"\bthe reference $"), "参照对象 "),
+    (
+        re.compile(
+            r"^ could be any of several systems of the block \((.+?)\): name the one meant, or "
+            r"write a clause for each"
+        ),
+        r" 可能是该实验块多个系统中的任何一个（\1）：请写明所指的系统，或为每个系统各写一条",
+    ),
     (re.compile(r"; … \((\d+) in all\)"), r"；…（共 \1 个）"),
     (
         re.compile(r"no values of (.+?), which the criterion compares: runs not succeeded: "),

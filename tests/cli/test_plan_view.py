@@ -243,15 +243,27 @@ def test_runs_without_a_system_are_listed_by_id(tmp_path: Path) -> None:
 
 @needs_shared
 def test_a_blocks_seeds_and_the_systems_planned_with_fewer_are_said(tmp_path: Path) -> None:
-    """039's B1 states 3 seeds ("only for the sampling algorithms; the deterministic MART
-    reports one result") and its tracker plans one run of each system: said before anything
-    runs, as the results judge them (on the runs planned)."""
-    done = bridge("plan", "--project", str(as_project("039", tmp_path)))
+    """027's B1 states 3 seeds and its tracker plans one run of each system: said before
+    anything runs, as the results judge them (on the runs planned)."""
+    done = bridge("plan", "--project", str(as_project("027", tmp_path)))
     assert done.returncode == 0, done.stderr
     assert (
-        "  种子：    每个系统 3 个（计划所述）；"
-        "计划的运行较少、按其判断：relative-position only (1), MART (1)\n" in done.stdout
+        "  种子：    每个系统 3 个（计划所述）；计划的运行较少、按其判断：current one-stage + "
+        "confirmed loss (1), interleaved two-stage + confirmed loss (1), parameter-matched "
+        "one-stage (1), FLOP-matched one-stage (1)\n" in done.stdout
     )
+
+
+@needs_shared
+def test_seeds_for_sampling_are_no_seeds_per_system(tmp_path: Path) -> None:
+    """039's B1 gives its 3 seeds to sampling ("3 seeds 仅用于并列/采样算法，确定性 MART 报单次
+    结果": only for the tie-break and sampling algorithms; the deterministic MART reports one
+    result): `bridge plan` said "3 per system, as the plan states" and that the tracker planned
+    fewer; it now states no seed count for the block."""
+    done = bridge("plan", "--project", str(as_project("039", tmp_path)))
+    assert done.returncode == 0, done.stderr
+    b1 = done.stdout[done.stdout.index("B1: ") : done.stdout.index("B2: ")]
+    assert "种子" not in b1, b1
 
 
 @needs_shared

@@ -533,3 +533,38 @@ def test_seeds_one_command_runs_together_are_one_run(
     out = capsys.readouterr().out
     assert "seeds:     run by one command as the plan writes it (`SEEDS=1..25`)" in out
     assert "block E1 writes 25 seed value(s)" not in out
+
+
+@needs_shared
+def test_seeds_for_sampling_are_not_the_blocks() -> None:
+    """039's B1 (plan:30) "3 seeds 仅用于并列/采样算法，确定性 MART 报单次结果": the seeds are
+    a tie-break's and a sampling step's, the deterministic MART reports one result; bridge read
+    "3 per system, as the plan states" and expected three runs of each system."""
+    b1 = next(b for b in load_plan(corpus("039") / "EXPERIMENT_PLAN.md").blocks if b.id == "B1")
+    assert "3 seeds 仅用于并列/采样算法" in b1.setup
+    assert (b1.seeds, b1.seed_count) == ((), None)
+
+
+@needs_shared
+def test_a_reference_several_systems_share_is_said_with_them() -> None:
+    """039's B3 «GNN 同时优于 同 support 的 no-message» (plan:47): "no-message" is part of two
+    compared systems' names, so no one system is the reference; the reason said "no metric
+    named" (the block's primary metric gives one) and sent the researcher to add a metric."""
+    from bridge.plan.criteria import Compound, Unparsed, parse_criterion
+    from bridge.projections.reasons import in_language
+
+    b3 = next(b for b in load_plan(corpus("039") / "EXPERIMENT_PLAN.md").blocks if b.id == "B3")
+    parsed = parse_criterion(b3.success_criterion, block_systems=b3.systems)
+    assert isinstance(parsed, Compound)
+    second = parsed.clauses[1]
+    assert isinstance(second, Unparsed) and second.text == "GNN 同时优于 同 support 的 no-message"
+    assert second.reason == (
+        "the reference «同 support 的 no-message» could be any of several systems of the block "
+        "(threshold/no-message; typed-mass-cover/no-message): name the one meant, or write a "
+        "clause for each"
+    )
+    assert in_language(second.reason, "zh") == (
+        "参照对象 «同 support 的 no-message» 可能是该实验块多个系统中的任何一个"
+        "（threshold/no-message; typed-mass-cover/no-message）："
+        "请写明所指的系统，或为每个系统各写一条"
+    )

@@ -682,6 +682,39 @@ class TestEveryOneOfSeveral:
         assert [c.reference for c in clauses if isinstance(c, Criterion)] == references
 
 
+class TestSharedReference:
+    """A reference written in words that several systems' names share ("no-message" of
+    "threshold/no-message" and "typed-mass-cover/no-message", 039's B3) is said with the
+    systems it could be; one system it narrows to, or none, is not this case."""
+
+    _SYSTEMS = ("MART", "threshold/no-message", "typed-mass-cover/no-message", "threshold/GNN")
+
+    @pytest.mark.parametrize(
+        ("text", "said"),
+        [
+            ("GNN 同时优于 同 support 的 no-message", "同 support 的 no-message"),
+            ("GNN beats the no-message variant on AUROC", "the no-message variant"),
+            ("GNN 的 AUROC 高于 no-message 至少 1 点", "no-message"),
+            ("GNN improves AUROC over no-message by 2 points", "no-message"),
+        ],
+    )
+    def test_the_candidates_are_named(self, text: str, said: str) -> None:
+        found = parse_criterion(text, block_systems=self._SYSTEMS, metrics=("AUROC",))
+        assert isinstance(found, Unparsed), found
+        assert found.reason == (
+            f"the reference «{said}» could be any of several systems of the block "
+            "(threshold/no-message; typed-mass-cover/no-message): name the one meant, or "
+            "write a clause for each"
+        )
+
+    @pytest.mark.parametrize(
+        "text", ["GNN beats threshold no-message on AUROC", "GNN 同时优于 MART"]
+    )
+    def test_one_system_is_not_this_case(self, text: str) -> None:
+        found = parse_criterion(text, block_systems=self._SYSTEMS, metrics=("AUROC",))
+        assert "could be any of" not in str(found), found
+
+
 class TestParseCriterionUnparsed:
     @pytest.mark.parametrize(
         ("text", "reason"),

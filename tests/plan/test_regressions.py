@@ -186,6 +186,13 @@ class TestSeeds:
             ("5 seeds for training.", 5),
             ("3 seeds for CIs.", 3),
             ("3 seeds for baselines", 3),
+            # 039's B1: seeds of a tie-break, a sampling step or a bootstrap are not the runs'.
+            ("3 seeds 仅用于并列/采样算法，确定性 MART 报单次结果。", None),
+            ("3 个种子（仅用于采样）", None),
+            ("3 seeds only for sampling", None),
+            ("3 seeds for bootstrap CIs", None),
+            ("3 个采样种子", None),
+            ("3 seeds；相同 action budget", 3),
         ],
     )
     def test_stated_count(self, text: str, count: int | None) -> None:

@@ -68,6 +68,7 @@ from bridge.plan.criteria.phrases import (
     original_spelling,
     qualified_metrics,
     read_ablation,
+    shared_reference,
     system_name,
     system_terms,
 )
@@ -198,6 +199,20 @@ _WAY_IN_WORDS_REASON = (
     "says which way it goes in words, with no metric named and no number to measure it by; "
     "name the metric (and the margin), and the system it is compared with"
 )
+
+
+def _shared_reference_reason(said: str, candidates: Sequence[str]) -> str:
+    """
+    Why a clause whose reference several systems could be is not judged: what the plan wrote
+    (quoted «…», kept as written in every language) and the systems it could be (read by
+    bridge/projections/reasons.py, which says it in Chinese).
+    """
+    return (
+        f"the reference «{said}» could be any of several systems of the block "
+        f"({'; '.join(candidates)}): name the one meant, or write a clause for each"
+    )
+
+
 # How far a number says the subject is from a reference, and which way: "1 pt below the
 # baseline", "10% above ⟨S⟩", "2 points worse than B".
 _MARGIN_FROM = re.compile(
@@ -1087,6 +1102,11 @@ def _read_clause(  # one linear decision procedure, kept in one place to read to
             if named:
                 reference = original_spelling(named.group("word"), text)
         elif reference is None and NAMED_REFERENCE.search(rest):
+            # "beats the no-message variant": a reference several systems could be is said
+            # with them (below), not as no system of the block.
+            shared = shared_reference(clause, systems, subject)
+            if shared is not None:
+                return unparsed(_shared_reference_reason(*shared))
             return unparsed("the reference named is not a system of the block")
         mentioned = list(dict.fromkeys(re.findall(r"⟨S[A-Z]+⟩", rest)))
         candidates = [p for p in mentioned if system_name(p, systems) != reference]
@@ -1118,6 +1138,14 @@ def _read_clause(  # one linear decision procedure, kept in one place to read to
             subject = system_name(candidates[0], systems)
         if reference is None and "⟨B⟩" in rest:
             reference = BASELINE
+
+    if reference is None and fixed_reference is None:
+        shared = shared_reference(clause, systems, subject)
+        if shared is not None:
+            # 039's B3 «GNN 同时优于 同 support 的 no-message»: the words after "优于" are part of
+            # two systems' names, so no one system is the reference; "no metric named" sent
+            # the researcher to add a metric, which the block's primary metric already gives.
+            return unparsed(_shared_reference_reason(*shared))
 
     if fixed_reference is not None:
         if reference not in (None, BASELINE, fixed_reference):

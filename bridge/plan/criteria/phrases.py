@@ -33,6 +33,7 @@ __all__ = [
     "original_spelling",
     "qualified_metrics",
     "read_ablation",
+    "shared_reference",
     "system_name",
     "system_terms",
 ]
@@ -174,6 +175,66 @@ def system_terms(systems: Sequence[str]) -> list[tuple[str, str]]:
             full.setdefault(key, set()).add(index)
     owners.update({key: found for key, found in full.items() if len(found) == 1})
     return [(name, tag("S", min(found))) for name, found in owners.items() if len(found) == 1]
+
+
+# A reference follows one of these words (lexicon's REFERENCE_BEFORE without "比", "较" and
+# "与", which begin other words too); what follows it, to the end of the clause or a comma,
+# is what the plan wrote for the reference.
+_COMPARED_WITH = re.compile(
+    r"(?:\b(?:vs\.?|versus|over|beyond|than|against|relative\s+to|compared\s+(?:to|with)|"
+    r"beats?|outperforms?|surpass(?:es)?|exceeds?)\s+|相对于|相比于|相比|对比|优于|好于|胜过|"
+    r"超过|超越|高于|低于)\s*(?P<ref>[^,;，；。:：()（）]+)"
+)
+# Where the reference's words end: a setting, a metric or a margin after it ("on AUROC",
+# "在 … 上", "by 2 points", "至少 1 点").
+_REFERENCE_END = re.compile(
+    r"\s(?:on|in|at|by|for|across|with|under)\s|在|至少|不少于|不低于|[≥>]|\s[+-]?\d"
+)
+# What parts a system's name is made of: "threshold/no-message" is "threshold", "no-message".
+_NAME_PARTS = re.compile(r"[\s/;,，、()（）+:：]+")
+
+
+def shared_reference(
+    clause: str, systems: Sequence[str], subject: str | None
+) -> tuple[str, tuple[str, ...]] | None:
+    """
+    The reference a clause names in words that several of the block's systems share, as the
+    clause writes it, with those systems; None when it names none that way.
+
+    039's B3 «GNN 同时优于 同 support 的 no-message»: "no-message" is a part of the names of
+    "threshold/no-message" and of "typed-mass-cover/no-message", so the reference is either
+    (``("同 support 的 no-message", ("threshold/no-message", "typed-mass-cover/no-message"))``).
+    Each word of the reference (two characters or more, not a word any name may have, such
+    as "full" or "model") that is a whole part of some system's name narrows the
+    systems to those holding it; two or more left (the ``subject`` apart) is the answer. A
+    reference that narrows to one system, or matches none, is not this case.
+
+    Args:
+        clause: one clause of a criterion, as the plan writes it.
+        systems: the block's compared systems.
+        subject: the clause's subject where it was read (never a candidate).
+    """
+    norm = normalise(clause)
+    found = _COMPARED_WITH.search(norm)
+    if found is None or "⟨" in found["ref"]:
+        return None
+    said = _REFERENCE_END.split(found["ref"], maxsplit=1)[0].strip()
+    parts = [{p for p in _NAME_PARTS.split(normalise(s)) if p} for s in systems]
+    left = set(range(len(systems)))
+    narrowed = False
+    # A word of one character ("的") or a word any name may have ("full", "model") is not a
+    # part that tells systems apart.
+    for word in re.findall(r"[^\s]{2,}", said):
+        if word in _NAME_STOP:
+            continue
+        holding = {i for i, named in enumerate(parts) if word in named}
+        if holding:
+            left &= holding
+            narrowed = True
+    candidates = tuple(systems[i] for i in sorted(left) if systems[i] != subject)
+    if not narrowed or len(candidates) < 2:
+        return None
+    return original_spelling(said, clause), candidates
 
 
 def read_ablation(
