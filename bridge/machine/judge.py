@@ -447,6 +447,25 @@ def _level_scale(
     return None
 
 
+def _guess_matters(
+    comparison: Comparison, threshold: float, as_fractions: bool, as_percent: bool
+) -> bool:
+    """
+    Whether values all within 0–1, guessed to be fractions (×100) against a percentage, would
+    be judged otherwise as percent (as they are), by a criterion that could hold on such
+    percent values: only then does the verdict say the guess and name ``[metrics] units``.
+
+    Both readings met (or both not met), the guess changes no verdict. A level or gain above
+    1 ("accuracy ≥ 80%", "> 30% over the baseline", in points) is one no percent within 0–1
+    reaches, let alone a difference of two: the values can only be fractions (the
+    quickstart's accuracy 0.96). A limit ("hit rate < 5%", 027), or a level of 1 % or less,
+    can be read either way, and the two readings part (0.5 is 50 % or 0.5 %).
+    """
+    if as_fractions == as_percent:
+        return False
+    return not (comparison in (Comparison.GE, Comparison.GT) and threshold > 1.0)
+
+
 def _declared_scale(criterion: Criterion, unit: str) -> tuple[float, str]:
     """
     The scale and note for a metric whose unit ``[metrics] units`` says (``percent`` or
@@ -751,6 +770,7 @@ def _evaluate_on(
     name = stats[subject].metric
     scale = 1.0
     scale_note = ""
+    guessed = False
     means = [a.mean for a in stats.values() if a.mean is not None]
     fractions = bool(means) and all(0.0 <= m <= 1.0 for m in means)
     # A relative change is the same on either scale: the unit matters to a level or points.
@@ -764,7 +784,10 @@ def _evaluate_on(
     elif criterion.percent_scale and fractions:
         scale = 100.0
         # The guess can be wrong (027's hit rate logged as 0.5, meaning 0.5 %, read as 50 %):
-        # the setting that says otherwise is named.
+        # the setting that says otherwise is named, where the guess decides the verdict (see
+        # _guess_matters below; the quickstart's accuracy 0.96 against "> 30%" said it on
+        # every verdict).
+        guessed = True
         scale_note = (
             f' (values read as fractions, ×100; set [metrics] units = {{ "{name}" = "percent" }}'
             " in bridge.toml if they are percent)"
@@ -794,6 +817,10 @@ def _evaluate_on(
     if criterion.mode is Mode.ABSOLUTE:
         quantity = mean_of(stats[subject]) * scale
         ok = holds(quantity, cmp, threshold, noise(quantity))
+        if guessed:
+            as_percent = mean_of(stats[subject])
+            if not _guess_matters(cmp, threshold, ok, holds(as_percent, cmp, threshold)):
+                scale_note = ""
         reason = (
             # Runs that name no system are the subject without a name ("median_gap: 2").
             f"{name}: {f'{subject} ' if subject else ''}{describe(stats[subject], scale)}"
@@ -858,6 +885,18 @@ def _evaluate_on(
         for ref, g in gains
     ]
     ok = all(results)
+    if guessed:
+        as_percent = all(
+            holds(
+                gain(criterion, stats[subject], stats[ref], lower, 1.0),
+                cmp,
+                threshold,
+                _gain_noise(criterion, stats[subject], stats[ref], 1.0),
+            )
+            for ref, _ in gains
+        )
+        if not _guess_matters(cmp, threshold, ok, as_percent):
+            scale_note = ""
     worst = min(g for _, g in gains)
     reason = (
         f"{name} ({way}){scale_note}: {subject} {describe(stats[subject], scale)}; "

@@ -50,6 +50,7 @@ from bridge.projections.outcome import (
     must_completed,
     not_met_elsewhere,
     sanity_check,
+    untrusted_blocks,
     untrusted_phrase,
 )
 from bridge.projections.plan_words import criterion_in_language
@@ -351,6 +352,62 @@ def _shown_value(run: RunView, names: Sequence[str]) -> MetricValue | None:
     return metrics.values[0] if len(recorded) == 1 else None
 
 
+def _untrusted_retry(
+    state: PipelineState, outcome: Outcome, language: str, *, main_only: bool
+) -> str:
+    """
+    The sentence naming the must-run runs whose numbers are not trusted (a blocking
+    training-quality finding: NaN/Inf, divergence) and the command that runs them again, or
+    ``""`` when there is none: those of the main milestone's blocks (``main_only``, what holds
+    a positive result back from the review loop), else those of the must-run blocks left
+    inconclusive. ``--force``: the runs succeeded, and ``bridge retry`` alone refuses them. A
+    run with no command here cannot be retried: said, with what it needs.
+    """
+    main_blocks = next(
+        (m.blocks for m in outcome.milestones if m.info.id == outcome.main_milestone), ()
+    )
+    verdicts = {b.block.id: b.verdict.verdict for b in outcome.blocks}
+    held = [
+        (block, runs)
+        for block, runs in untrusted_blocks(outcome)
+        if (block in main_blocks if main_only else verdicts[block] is VerdictKind.INCONCLUSIVE)
+    ]
+    if not held:
+        return ""
+    zh = language == "zh"
+    sep, open_, close = ("、", "（", "）") if zh else (", ", " (", ")")
+    said = ("；" if zh else "; ").join(
+        f"{block}{open_}{sep.join(r + ' ' + '/'.join(kinds) for r, kinds in runs)}{close}"
+        for block, runs in held
+    )
+    ids = list(dict.fromkeys(r for _, runs in held for r, _ in runs))
+    runnable = [r for r in ids if state.runs[r].spec.command]
+    bare = [r for r in ids if not state.runs[r].spec.command]
+    retry = f"bridge retry --force {' '.join(runnable)}"
+    if zh:
+        return (
+            f"数值不可信：{said}；修复原因"
+            + (f"后运行 `{retry}` 和 `bridge run`" if runnable else "")
+            + (
+                f"；{'、'.join(bare)} 在此没有命令，"
+                "需先在 bridge.toml 中为其写 [[runs]] 条目并给出 command"
+                if bare
+                else ""
+            )
+            + "。"
+        )
+    needs = (
+        f"{', '.join(bare)} {'has' if len(bare) == 1 else 'have'} no command here: give "
+        f"{'it' if len(bare) == 1 else 'each'} a [[runs]] entry with a command in bridge.toml"
+    )
+    return (
+        f"Numbers not trusted in {said}: fix the cause"
+        + (f", then run `{retry}` and `bridge run`" if runnable else "")
+        + (f" ({needs} first)" if runnable and bare else f"; {needs}" if bare else "")
+        + "."
+    )
+
+
 def next_step(state: PipelineState, outcome: Outcome, language: str) -> str:
     """
     The next step after these results, in ``language`` (one or two sentences).
@@ -560,6 +617,16 @@ def next_step(state: PipelineState, outcome: Outcome, language: str) -> str:
             f'"{_t("problems", "en")}" what was read, make the script write its numbers (or '
             f"point bridge.toml's [metrics] at them), then run `{retry}` and `bridge run`."
         )
+    if outcome.main_result is MainResult.POSITIVE and (
+        again := _untrusted_retry(state, outcome, language, main_only=True)
+    ):
+        # Readiness says NO of a main milestone with a NaN or a divergence beside its met
+        # criteria: handing the results on would contradict it.
+        return (
+            f"主要结果为正面，但还不能交给评审循环。{again}"
+            if zh
+            else f"The main result is positive, but not ready for the review loop. {again}"
+        )
     if outcome.main_result is MainResult.POSITIVE:
         title = state.plan.title if state.plan is not None else ""
         handoff = f'→ /auto-review-loop "{title}"' if outcome.ready else ""
@@ -614,13 +681,16 @@ def next_step(state: PipelineState, outcome: Outcome, language: str) -> str:
             f"Ablation planning skipped ({why}); consider ablating each "
             f"component of the proposed system. {handoff}"
         ).rstrip()
+    # A must-run block left open by a NaN or a divergence (012's B2, R004's NLL_high_DTU NaN)
+    # is resolved by running that run again: named with its command, as a failed run is.
+    again = _untrusted_retry(state, outcome, language, main_only=False)
     if outcome.main_result is MainResult.NEGATIVE and outcome.main_unjudged:
         not_met = main_not_met(outcome)
         return (
             f"主要结果为负面（{'、'.join(not_met)} 未满足），但主要里程碑的 "
             f"{'、'.join(outcome.main_unjudged)} 未能判定：先解决上面它们的判定中给出的原因"
             "（失败运行、缺失指标、训练质量问题、规则无法检验的标准：配置 [reviewer] 来判断），"
-            "再对照计划中的失败解释决定是否修改方法或计划。消融规划已跳过（主要结果为负面）。"
+            f"再对照计划中的失败解释决定是否修改方法或计划。{again}消融规划已跳过（主要结果为负面）。"
             if zh
             else f"The main result is negative ({', '.join(not_met)} not met), but "
             f"{', '.join(outcome.main_unjudged)} of the main milestone "
@@ -628,7 +698,8 @@ def next_step(state: PipelineState, outcome: Outcome, language: str) -> str:
             "the reasons their verdicts give above (failed runs, missing metrics, "
             "training-quality problems, criteria the rules cannot check: a [reviewer] judges "
             "those) first, then revisit the method or the plan against the plan's failure "
-            "interpretation. Ablation planning skipped (main result negative)."
+            f"interpretation.{f' {again}' if again else ''} Ablation planning skipped (main "
+            "result negative)."
         )
     if outcome.main_result is MainResult.NEGATIVE:
         return (
@@ -653,13 +724,14 @@ def next_step(state: PipelineState, outcome: Outcome, language: str) -> str:
         return (
             "计划没有里程碑，因而没有主要结果：请逐一阅读上面各实验块的判定；要有主要结果，"
             "请写出里程碑（运行顺序表 `| Milestone | Goal | Runs |` 或 `### M1: …` 标题），"
-            "再运行 `bridge run`。"
+            f"再运行 `bridge run`。{again}"
             "消融规划已跳过（主要结果无定论）。"
             if zh
             else "The plan has no milestones, so it has no main result: read each block's verdict "
             "above; for a main result, give the plan milestones (a run-order table `| Milestone "
             "| Goal | Runs |` or `### M1: …` headings; a numbered list of steps is none), then run "
-            "`bridge run`. Ablation planning skipped (main result inconclusive)."
+            f"`bridge run`.{f' {again}' if again else ''} Ablation planning skipped (main result "
+            "inconclusive)."
         )
     if outcome.main_milestone is None:
         # Nothing was judged as the main result: the one thing to do is to say which it is,
@@ -670,22 +742,22 @@ def next_step(state: PipelineState, outcome: Outcome, language: str) -> str:
         return (
             f"计划中未识别出主要里程碑：在 bridge.toml [bridge] 中用 {setting} 指定"
             + (f"（里程碑：{listed}）" if listed else "")
-            + "，然后运行 `bridge run`。消融规划已跳过（主要结果无定论）。"
+            + f"，然后运行 `bridge run`。{again}消融规划已跳过（主要结果无定论）。"
             if zh
             else "No main milestone was recognised in the plan: name it with "
             f"{setting} in bridge.toml [bridge]"
             + (f" (milestones: {listed})" if listed else "")
-            + ", then run `bridge run`. "
+            + f", then run `bridge run`.{f' {again}' if again else ''} "
             "Ablation planning skipped (main result inconclusive)."
         )
     return (
         "主要结果无定论：先解决各实验块判定中给出的原因（失败运行、缺失指标、训练质量问题、"
-        "规则无法检验的标准：配置 [reviewer] 来判断）。消融规划已跳过（主要结果无定论）。"
+        f"规则无法检验的标准：配置 [reviewer] 来判断）。{again}消融规划已跳过（主要结果无定论）。"
         if zh
         else "The main result is inconclusive: resolve the reasons each block's verdict gives "
         "above (failed runs, missing metrics, training-quality problems, criteria the rules "
-        "cannot check: a [reviewer] judges those) first. Ablation planning skipped (main "
-        "result inconclusive)."
+        f"cannot check: a [reviewer] judges those) first.{f' {again}' if again else ''} "
+        "Ablation planning skipped (main result inconclusive)."
     )
 
 

@@ -264,7 +264,9 @@ class TestJudgeBlock:
     def test_points_over_baseline_met(self) -> None:
         """Accuracy 0.92 vs 0.89 is a 3-point gain, which meets '> 2% over baseline'."""
         v = judge(crit("> 2% accuracy over baseline"))
-        assert v.verdict is VerdictKind.MET and "×100" in v.reason
+        # Shown ×100 (a gain of 0.03 reads as 3 points), with no note: no gain of percents
+        # within 0–1 could reach 2 points, so the values can only be fractions.
+        assert v.verdict is VerdictKind.MET and "gain +3 pp" in v.reason, v.reason
         assert v.measured == pytest.approx(3.0)
 
     def test_points_over_baseline_not_met(self) -> None:
@@ -1331,6 +1333,57 @@ class TestMetricUnits:
         )
         assert v.verdict is VerdictKind.NOT_MET, v.reason
         assert "(values are fractions, ×100, as [metrics] units says); 8 < 5 → not met" in v.reason
+
+    @pytest.mark.parametrize(
+        ("text", "ours", "base"),
+        [
+            # The quickstart's B1 and B2: gains no percent within 0–1 could reach.
+            ("ours accuracy > 30% over base (absolute points)", [0.956], [0.333]),
+            ("ours accuracy > 5% over base (absolute points)", [0.955], [0.903]),
+            ("ours accuracy > 5% over base (absolute points)", [0.92], [0.90]),
+            # A level the same: "≥ 80%" of 0.83 is 83 %.
+            ("ours accuracy ≥ 80%", [0.83], [0.5]),
+        ],
+    )
+    def test_no_note_where_the_values_can_only_be_fractions(
+        self, text: str, ours: list[float], base: list[float]
+    ) -> None:
+        """The quickstart's every verdict said "(values read as fractions, ×100; set [metrics]
+        units …)" of accuracies 0.96 against "> 30% over the baseline", where no other reading
+        could be meant: the numbers are shown ×100, with no note."""
+        v = TestTrialLVerdicts.verdict(text, ours, base, "accuracy")
+        assert "values read as fractions" not in v.reason, v.reason
+        assert "[metrics] units" not in v.reason, v.reason
+
+    def test_no_note_where_both_readings_agree(self) -> None:
+        """0.01 is 1 % or 0.01 %: below 5 % either way."""
+        v = self.hit_rate("grad clipping hit rate低于 5%", 0.01)
+        assert v.verdict is VerdictKind.MET, v.reason
+        assert "[metrics] units" not in v.reason, v.reason
+        assert "1 (n=1); 1 < 5 → met" in v.reason
+
+    @pytest.mark.parametrize(
+        ("text", "value", "kind"),
+        [
+            ("grad_clipping_hit_rate ≥ 0.5%", 0.3, VerdictKind.MET),
+            ("grad_clipping_hit_rate ≤ 1%", 0.3, VerdictKind.NOT_MET),
+        ],
+    )
+    def test_the_note_where_the_readings_part(
+        self, text: str, value: float, kind: VerdictKind
+    ) -> None:
+        """A level of 1 % or less, or a limit: 0.3 is 30 % or 0.3 %, and the verdicts differ."""
+        v = self.hit_rate(text, value)
+        assert v.verdict is kind, v.reason
+        assert '[metrics] units = { "grad_clipping_hit_rate" = "percent" }' in v.reason
+
+    def test_the_note_on_a_gain_the_readings_part(self) -> None:
+        """ "drops by at most 2 points": 0.90 → 0.85 is 5 points as fractions, 0.05 as percent."""
+        v = TestTrialLVerdicts.verdict(
+            "at most 2 point degradation in accuracy vs base", [0.85], [0.90], "accuracy"
+        )
+        assert v.verdict is VerdictKind.NOT_MET, v.reason
+        assert '[metrics] units = { "accuracy" = "percent" }' in v.reason
 
 
 class TestSeedsThatDiffer:

@@ -1210,3 +1210,155 @@ def test_a_main_milestone_with_nothing_in_it_says_why_it_is_inconclusive() -> No
     assert f"the main milestone M2 is inconclusive: {said}" in outcome.not_ready
     assert f"- **Main result:** `inconclusive` (M2: {said})\n" in results.render(state)
     assert f"Main result (M2): inconclusive, {said}." in handoff_summary(state)
+
+
+_COLLECTED = (
+    ("IMPLEMENTED", "implement"),
+    ("REVIEWED", "review"),
+    ("SANITY_OK", "pass_sanity"),
+    ("DEPLOYED", "deploy"),
+    ("COLLECTED", "collect"),
+)
+
+
+def _nan_store(language: str, *, command: bool = True) -> InMemoryEventStore:
+    """012's shape: the main milestone's block judged on R004 and R005, R004's NLL_high_DTU
+    NaN (a blocking non_finite finding), the runs collected."""
+    store = InMemoryEventStore(clock=_clock())
+    block = ev.BlockInfo(
+        id="B2",
+        systems=("per-gene", "bounded"),
+        proposed="bounded",
+        success_criterion="bounded NLL_high_DTU ≤ 1.48",
+    )
+    plan = ev.PlanLoaded(
+        title="Fabric",
+        plan_path="refine-logs/EXPERIMENT_PLAN.md",
+        plan_sha256="b" * 64,
+        options={"language": language, "main_milestone": "M2"},
+        milestones=(ev.MilestoneInfo(id="M2", goal="weighting", blocks=("B2",)),),
+        blocks=(block,),
+    )
+    store.append("bridge", [plan], None)
+    nan = QualityFlag(metric="NLL_high_DTU", kind="non_finite", message="NLL_high_DTU = NaN")
+    argv = {"command": ("python3", "train.py", "--run", "{run_id}")} if command else {}
+    _add_run(
+        store,
+        "R004",
+        "M2",
+        "B2",
+        (_value("R004", "NLL_high_DTU", None, "NaN"),),
+        (nan,),
+        system="bounded",
+        **argv,
+    )
+    _add_run(
+        store,
+        "R005",
+        "M2",
+        "B2",
+        (_value("R005", "NLL_high_DTU", 1.46, "1.46"),),
+        system="per-gene",
+        **argv,
+    )
+    store.append(
+        "bridge",
+        [ev.StageEntered(stage=stage, trigger=trigger) for stage, trigger in _COLLECTED],
+        None,
+    )
+    return store
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        (
+            "en",
+            "first. Numbers not trusted in B2 (R004 non_finite): fix the cause, then run "
+            "`bridge retry --force R004` and `bridge run`. Ablation planning skipped",
+        ),
+        (
+            "zh",
+            "。数值不可信：B2（R004 non_finite）；修复原因后运行 `bridge retry --force R004` 和 "
+            "`bridge run`。消融规划已跳过",
+        ),
+    ],
+)
+def test_a_nan_that_leaves_a_block_open_names_its_retry(language: str, said: str) -> None:
+    """012 (trial copies 012b/012c): R004's NLL_high_DTU was NaN, B2 of the main milestone
+    inconclusive, and the next step said only "resolve the reasons each block's verdict gives
+    above", where a failed run's next step names `bridge retry`. The run and the command that
+    runs it again (--force: it succeeded) are named, on the results page and the console."""
+    state = fold(_nan_store(language).read())
+    outcome = evaluate(state)
+    b2 = {b.block.id: b.verdict for b in outcome.blocks}["B2"]
+    assert b2.verdict is VerdictKind.INCONCLUSIVE, b2.reason
+    step = results.next_step(state, outcome, language)
+    assert said in step, step
+    assert said in results.render(state, language)
+    assert said in handoff_summary(state)
+
+
+def test_a_nan_of_a_run_with_no_command_says_what_it_needs() -> None:
+    """A run with no command here (018's imported rows) cannot be retried: no command that
+    would be refused, but what it needs."""
+    state = fold(_nan_store("en", command=False).read())
+    step = results.next_step(state, evaluate(state), "en")
+    assert "bridge retry" not in step, step
+    assert (
+        "Numbers not trusted in B2 (R004 non_finite): fix the cause; R004 has no command here: "
+        "give it a [[runs]] entry with a command in bridge.toml."
+    ) in step, step
+
+
+def test_a_positive_result_beside_untrusted_numbers_is_not_handed_on() -> None:
+    """The main milestone met beside a diverged run of its block: readiness said NO, and the
+    next step "hand EXPERIMENT_RESULTS.md to the review loop"; it names the run's retry."""
+    store = InMemoryEventStore(clock=_clock())
+    block = ev.BlockInfo(
+        id="B1", systems=("KAN", "MLP"), proposed="KAN", success_criterion="KAN accuracy ≥ 0.9"
+    )
+    plan = ev.PlanLoaded(
+        title="KAN",
+        plan_path="refine-logs/EXPERIMENT_PLAN.md",
+        plan_sha256="b" * 64,
+        options={"language": "en", "main_milestone": "M1"},
+        milestones=(ev.MilestoneInfo(id="M1", goal="KAN", blocks=("B1",)),),
+        blocks=(block,),
+    )
+    store.append("bridge", [plan], None)
+    flag = QualityFlag(metric="loss", kind="divergence", message="loss rose")
+    run = ("python3", "train.py")
+    _add_run(
+        store,
+        "R001",
+        "M1",
+        "B1",
+        (_value("R001", "accuracy", 0.95, "0.95"),),
+        system="KAN",
+        command=run,
+    )
+    _add_run(
+        store,
+        "R013",
+        "M1",
+        "B1",
+        (_value("R013", "accuracy", 0.5, "0.5"),),
+        (flag,),
+        system="MLP",
+        command=run,
+    )
+    store.append(
+        "bridge",
+        [ev.StageEntered(stage=stage, trigger=trigger) for stage, trigger in _COLLECTED],
+        None,
+    )
+    state = fold(store.read())
+    outcome = evaluate(state)
+    assert outcome.main_result.value == "positive" and not outcome.ready
+    step = results.next_step(state, outcome, "en")
+    assert step == (
+        "The main result is positive, but not ready for the review loop. Numbers not trusted in "
+        "B1 (R013 divergence): fix the cause, then run `bridge retry --force R013` and "
+        "`bridge run`."
+    ), step
