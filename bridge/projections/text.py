@@ -34,6 +34,14 @@ _WORDS: dict[str, tuple[str, str]] = {
     "plan_sanity": ("sanity", "健全性"),
     "plan_runs": ("runs", "运行"),
     "plan_yes": ("yes", "是"),
+    # A GPU-h cell whose number is the plan's stated cost, not bridge's estimate of its runs.
+    "plan_hours_cost": ("{hours} (plan's Cost)", "{hours}（计划成本）"),
+    "plan_hours_text": ("{hours} (plan's text)", "{hours}（计划正文）"),
+    # Milestones with no runs: nothing launched, so nothing counted, the plan's figures named.
+    "plan_hours_no_runs": (
+        "-: no runs, no GPU-hours counted; the plan's Cost gives {costs}",
+        "-：没有运行，不计 GPU 小时；计划成本写着 {costs}",
+    ),
     "plan_blocks": ("blocks", "实验块"),
     "plan_criterion": ("  criterion: ", "  成功标准："),
     "plan_read_as": ("  read as:   ", "  解析为：  "),
