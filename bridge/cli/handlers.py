@@ -454,15 +454,19 @@ def _uncounted_costs(milestones: Sequence[Milestone], language: str) -> str | No
     """
     The line under ``bridge plan``'s table for the ``milestones`` with no runs whose Cost gives
     GPU-hours: their GPU-h cell reads ``-`` and the plan's figures, as written, are named here
-    (018's ``M2 8–32 GPUh, M4 累计 800–1600 GPUh``), not dropped; ``None`` when there are none.
+    (018's ``M2（8–32 GPUh）、M4（累计 800–1600 GPUh）``), not dropped; ``None`` when there
+    are none.
     """
     from bridge.projections.text import t
     from bridge.projections.visible import visible
 
-    costs = [f"{visible(m.id)} {visible(m.cost_raw)}" for m in milestones if m.gpu_hours]
+    # Each cost in brackets: 038's "8–14 engineering hours; <1 GPU hour" has separators of its own.
+    zh = language == "zh"
+    shown = "{}（{}）" if zh else "{} ({})"
+    costs = [shown.format(visible(m.id), visible(m.cost_raw)) for m in milestones if m.gpu_hours]
     if not costs:
         return None
-    joined = ("、" if language == "zh" else ", ").join(costs)
+    joined = ("、" if zh else ", ").join(costs)
     return t("plan_hours_no_runs", language).format(costs=joined)
 
 

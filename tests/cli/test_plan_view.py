@@ -58,9 +58,9 @@ def test_gpu_hours_are_those_of_the_runs_with_the_plans_cost_labelled(tmp_path: 
         "M3": ["4", "~0.00"],
         "M4": ["0", "-"],
     }
-    assert "\n-：没有运行，不计 GPU 小时；计划成本写着 M2 8–32 GPUh、M4 累计 800–1600 GPUh\n" in (
-        done.stdout
-    )
+    assert (
+        "\n-：没有运行，不计 GPU 小时；计划成本写着 M2（8–32 GPUh）、M4（累计 800–1600 GPUh）\n"
+    ) in done.stdout
     assert "\n估计：~0.00 GPU-h\n" in done.stdout
     # With GPUs asked for, the runs carry no estimate: the plan's Cost stands in, labelled.
     (tmp_path / "bridge.toml").write_text(
