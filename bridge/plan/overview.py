@@ -101,6 +101,9 @@ def estimate_milestone(
     the Cost column was there).
     """
     hours, shown = (own or {}).get(milestone.id, (milestone.gpu_hours, milestone.cost_raw))
+    if not runs:
+        # Counted as none: the plan's figure named as written, not as a running total's share.
+        hours, shown = milestone.gpu_hours, milestone.cost_raw
     # A cost the plan states in a section's prose is named where it is, not as a Cost column.
     stated = f"{milestone.file}:{milestone.cost_line}" if milestone.cost_line else ""
     return estimate_cost(hours, shown, runs, stated=stated)
