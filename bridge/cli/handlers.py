@@ -44,6 +44,8 @@ if TYPE_CHECKING:
     from bridge.machine.stages import Stage
     from bridge.pipeline.bridge import Bridge
     from bridge.plan import PlanWarning
+    from bridge.plan.model import Milestone
+    from bridge.plan.overview import Estimate
     from bridge.plan.project import LoadedProject
     from bridge.plan.runs import RunSpec
 
@@ -193,13 +195,12 @@ def plan(args: Parsed) -> int:
     own = own_gpu_hours(loaded.milestones)
     for m in loaded.milestones:
         mine = [r for r in runs if r.milestone == m.id]
-        hours = estimate_milestone(m, mine, own).gpu_hours
         table.add_row(
             visible(m.id),
             visible(m.name),
             t("plan_yes", language) if m.sanity else "",
             str(len(mine)),
-            f"~{hours:.2f}" if hours is not None else "?",
+            _hours_cell(estimate_milestone(m, mine, own), len(mine), bool(m.cost_line), language),
         )
     # The runs of no milestone of the plan, in a row each, so the counts add up to every run.
     planned = {m.id for m in loaded.milestones}
@@ -207,15 +208,18 @@ def plan(args: Parsed) -> int:
         theirs = [r for r in runs if r.milestone == other]
         name = t("results_not_in_plan", language) if other else ""
         # Their GPU-hours as the estimate line counts them (032's 25 runs of no milestone).
-        hours = estimate_milestone(Milestone.bare(other), theirs, own).gpu_hours
+        bare = Milestone.bare(other)
         table.add_row(
             visible(other) or t("status_no_milestone", language),
             name,
             "",
             str(len(theirs)),
-            f"~{hours:.2f}" if hours is not None else "?",
+            _hours_cell(estimate_milestone(bare, theirs, own), len(theirs), False, language),
         )
     console.print(table)
+    idle = [m for m in loaded.milestones if not any(r.milestone == m.id for r in runs)]
+    if uncounted := _uncounted_costs(idle, language):
+        console.print(uncounted)
     if loaded.plan.blocks:
         console.print(render_blocks(loaded, language))
     elif said := stop_rule_lines(loaded, language):
@@ -423,6 +427,47 @@ def plan(args: Parsed) -> int:
     _print_script_warnings(console, scripts, language)
     _print_warnings(console, loaded, language)
     return EXIT_OK
+
+
+def _hours_cell(estimate: Estimate, runs: int, stated: bool, language: str) -> str:
+    """
+    A milestone's GPU-h cell in ``bridge plan``'s table: bridge's estimate of the runs it will
+    launch there (``~0.00`` for CPU runs), ``?`` when nothing gives one, labelled when the number
+    is the plan's stated cost instead (``stated``: its text, else its Cost column), and ``-`` for
+    a milestone with no runs (:func:`_uncounted_costs` names the plan's figure under the table).
+    One rule for every row: 018's table showed M0 and M3 at ~0.00 (CPU runs) beside M2 and M4
+    at the plan's ~32.00 and ~1280.00 with no run at all.
+    """
+    from bridge.projections.text import t
+
+    if not runs:
+        return "-"
+    if estimate.gpu_hours is None:
+        return "?"
+    hours = f"~{estimate.gpu_hours:.2f}"
+    if not estimate.from_plan:
+        return hours
+    return t("plan_hours_text" if stated else "plan_hours_cost", language).format(hours=hours)
+
+
+def _uncounted_costs(milestones: Sequence[Milestone], language: str) -> str | None:
+    """
+    The line under ``bridge plan``'s table for the ``milestones`` with no runs whose Cost gives
+    GPU-hours: their GPU-h cell reads ``-`` and the plan's figures, as written, are named here
+    (018's ``M2（8–32 GPUh）、M4（累计 800–1600 GPUh）``), not dropped; ``None`` when there
+    are none.
+    """
+    from bridge.projections.text import t
+    from bridge.projections.visible import visible
+
+    # Each cost in brackets: 038's "8–14 engineering hours; <1 GPU hour" has separators of its own.
+    zh = language == "zh"
+    shown = "{}（{}）" if zh else "{} ({})"
+    costs = [shown.format(visible(m.id), visible(m.cost_raw)) for m in milestones if m.gpu_hours]
+    if not costs:
+        return None
+    joined = ("、" if zh else ", ").join(costs)
+    return t("plan_hours_no_runs", language).format(costs=joined)
 
 
 def _print_script_warnings(

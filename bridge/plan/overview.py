@@ -53,12 +53,16 @@ class Estimate:
     A milestone's estimated GPU-hours and where the number came from.
 
     Attributes:
-        gpu_hours: the estimate, or ``None`` when nothing gives one.
+        gpu_hours: the estimate, or ``None`` when nothing gives one; 0 for a milestone with no
+            runs (bridge launches nothing there, whatever the plan's Cost says).
         source: ``"the runs' estimates"``, ``"the plan's Cost column (…)"`` or why there is none.
+        from_plan: the number is the plan's stated cost (its Cost column or its text), not
+            bridge's estimate of its runs; ``bridge plan`` labels it so.
     """
 
     gpu_hours: float | None
     source: str
+    from_plan: bool = False
 
 
 _CUMULATIVE = re.compile(r"累计|累積|累积|\bcumulative\b|\brunning total\b|\btotal so far\b", re.I)
@@ -89,13 +93,17 @@ def estimate_milestone(
     own: Mapping[str, tuple[float | None, str]] | None = None,
 ) -> Estimate:
     """
-    GPU-hours for a milestone: none when every run is a CPU run; else from its runs'
+    GPU-hours for a milestone: none when it has no runs (bridge launches nothing there) or
+    every run is a CPU run; else from its runs'
     ``estimated_minutes × gpus`` when any run has an estimate, otherwise from the plan's
     run-order Cost column (``own``, from :func:`own_gpu_hours` over the plan's milestones,
     turns a running total into the milestone's own hours), otherwise unknown (saying whether
     the Cost column was there).
     """
     hours, shown = (own or {}).get(milestone.id, (milestone.gpu_hours, milestone.cost_raw))
+    if not runs:
+        # Counted as none: the plan's figure named as written, not as a running total's share.
+        hours, shown = milestone.gpu_hours, milestone.cost_raw
     # A cost the plan states in a section's prose is named where it is, not as a Cost column.
     stated = f"{milestone.file}:{milestone.cost_line}" if milestone.cost_line else ""
     return estimate_cost(hours, shown, runs, stated=stated)
@@ -115,7 +123,18 @@ def estimate_cost(
     Phase 2 ``**预估成本**：~40 GPU-hours``, which was named "the plan's Cost column").
     ``bridge status`` uses it with the milestones and runs recorded in the log.
     """
-    if runs and all(r.gpus == 0 for r in runs):
+    if not runs:
+        # Nothing to launch, so nothing to spend: 018's M2 and M4, whose runs the tracker puts
+        # in M3, read the plan's 32 and 1280 GPU-h beside M3's CPU runs at 0, and the total
+        # added hours no run of bridge's spends. The plan's figure is named, not counted.
+        if gpu_hours is not None:
+            return Estimate(
+                gpu_hours=0.0,
+                source=f"no runs; the plan's Cost ({cost_raw or f'{gpu_hours:g} GPU-h'}) "
+                "not counted",
+            )
+        return Estimate(gpu_hours=0.0, source="no runs")
+    if all(r.gpus == 0 for r in runs):
         return Estimate(gpu_hours=0.0, source="CPU runs only")
     estimated = [r for r in runs if r.estimated_minutes is not None]
     if estimated:
@@ -125,11 +144,13 @@ def estimate_cost(
         return Estimate(
             gpu_hours=gpu_hours,
             source=f"from the plan's text at {stated} ({cost_raw or f'{gpu_hours:g} GPU-h'})",
+            from_plan=True,
         )
     if gpu_hours is not None:
         return Estimate(
             gpu_hours=gpu_hours,
             source=f"from the plan's Cost column ({cost_raw or f'{gpu_hours:g} GPU-h'})",
+            from_plan=True,
         )
     if cost_raw is None:
         return Estimate(

@@ -803,6 +803,11 @@ def criterion_in_language(criterion: Criterion, language: str) -> str:
 # Where a milestone's GPU-hour estimate comes from (bridge/plan/overview.py: Estimate.source).
 _SOURCES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"CPU runs only"), "仅 CPU 运行"),
+    (re.compile(r"no runs"), "没有运行"),
+    (
+        re.compile(r"no runs; the plan's Cost \((.*)\) not counted"),
+        r"没有运行；计划的 Cost（\1）不计入",
+    ),
     (re.compile(r"from the runs' estimates"), "来自运行的估计"),
     (re.compile(r"from the plan's Cost column \((.*)\)"), r"来自计划的 Cost 列（\1）"),
     (re.compile(r"from the plan's text at (\S+) \((.*)\)"), r"来自计划正文 \1（\2）"),

@@ -276,9 +276,12 @@ def _filled_in(state: PipelineState, template: str, language: str) -> str:
     if noted_lines:
         heading = "bridge 的备注" if language == "zh" else "Notes by bridge"
         body += [f"### {heading}", "", *noted_lines, ""]
-    return "\n".join(
-        [*lines, *generated_section(lines, state, language, body, owned_columns(header))]
-    )
+    # The stamp claims the Notes cells only where bridge writes some: 027's run table has no
+    # Notes column, and "the Status and Notes cells … are bridge's" named cells that are not
+    # there while its notes stood under "Notes by bridge".
+    status, notes = owned_columns(header)
+    columns = (status, notes if any(shown.values()) else None)
+    return "\n".join([*lines, *generated_section(lines, state, language, body, columns)])
 
 
 def _block_rows_text(lines: list[str], file: str) -> str:

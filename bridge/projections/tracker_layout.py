@@ -544,11 +544,12 @@ def generated_section(
     state: PipelineState,
     language: str,
     body: list[str],
-    columns: tuple[str, str] = ("Status", "Notes"),
+    columns: tuple[str, str | None] = ("Status", "Notes"),
 ) -> list[str]:
     """
     Bridge's own part after the filled-in ``lines``: a blank line, the mark, the stamp (naming
-    the tracker's Status and Notes ``columns`` as written), ``body``.
+    the tracker's Status and Notes ``columns`` as written; Notes ``None`` when bridge writes no
+    Notes cell), ``body``.
     """
     gap = [] if lines and lines[-1] == "" else [""]
     heading = f"## bridge — {t('runs', language)}"

@@ -9,7 +9,7 @@ import json
 import shutil
 from pathlib import Path
 
-from tests.conftest import needs_shared
+from tests.conftest import SHARED, needs_shared
 from tests.e2e.test_cli import QUICKSTART, bridge
 from tests.plan.corpus import as_project
 from tests.plan.test_attribution import PLAN, TOML, TRACKER, write
@@ -33,6 +33,50 @@ def test_blocks_runs_and_unattributed(tmp_path: Path) -> None:
     assert "  R004 (Scaled centroid): the tracker's Block column names 2 blocks (B1, B2)" in out
     # "[[runs]]" and "[systems]" in the warning survive the console.
     assert "Set `block` on the run's [[runs]] entry or its [systems] table" in out
+
+
+@needs_shared
+def test_gpu_hours_are_those_of_the_runs_with_the_plans_cost_labelled(tmp_path: Path) -> None:
+    """018's table read M0 and M3 ~0.00 (CPU runs) beside M2 ~32.00 and M4 ~1280.00, the
+    plan's Cost for milestones with no run, and the total added those hours. Now one rule: the
+    cell is the estimate of the runs bridge launches there, "-" for a milestone with none (the
+    plan's figure named under the table, not counted), and a number taken from the plan's Cost
+    says so."""
+    shared = SHARED / "projects" / "018_areal-harness-cn" / "refine-logs"
+    shutil.copytree(shared, tmp_path / "refine-logs")
+    done = bridge("plan", "--project", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    rows = {
+        line.split("│")[1].strip(): [cell.strip() for cell in line.split("│")[4:6]]
+        for line in done.stdout.splitlines()
+        if line.startswith("│ M")
+    }
+    assert rows == {
+        "M0": ["5", "~0.00"],
+        "M1": ["3", "~0.00"],
+        "M2": ["0", "-"],
+        "M3": ["4", "~0.00"],
+        "M4": ["0", "-"],
+    }
+    assert (
+        "\n-：没有运行，不计 GPU 小时；计划成本写着 M2（8–32 GPUh）、M4（累计 800–1600 GPUh）\n"
+    ) in done.stdout
+    assert "\n估计：~0.00 GPU-h\n" in done.stdout
+    # With GPUs asked for, the runs carry no estimate: the plan's Cost stands in, labelled.
+    (tmp_path / "bridge.toml").write_text(
+        '[bridge]\nbackend = "ssh"\n[run]\ngpus = 8\n[backends.ssh]\nremote_dir = "/r"\n'
+        '[[backends.ssh.hosts]]\nhost = "x"\n',
+        encoding="utf-8",
+    )
+    done = bridge("plan", "--project", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    assert "│ M0           │ 环境与 contract sanity │ 是     │ 5    │ ~32.00（计划成本）  │" in (
+        done.stdout
+    )
+    assert "│ M2           │ joint toy/工具任务     │        │ 0    │ -                   │" in (
+        done.stdout
+    )
+    assert "\n估计：~288.00 GPU-h（不含 M1, （无里程碑））\n" in done.stdout
 
 
 @needs_shared

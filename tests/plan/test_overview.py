@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import attrs
 import pytest
 
 from bridge.plan import load_project
@@ -28,7 +29,6 @@ def test_quickstart_overview_counts_blocks_and_runs() -> None:
 
 def test_estimate_prefers_run_estimates_then_the_cost_column() -> None:
     """Run estimates (minutes × GPUs) win; without them the plan's Cost column; else unknown."""
-    import attrs
 
     milestone = load_project(QUICKSTART).milestones[2]
     with_cost = attrs.evolve(milestone, gpu_hours=3.0, cost_raw="3 GPU-h")
@@ -46,6 +46,14 @@ def test_estimate_prefers_run_estimates_then_the_cost_column() -> None:
     assert none.gpu_hours is None and "no run estimate" in none.source
     cpu = estimate_milestone(with_cost, [Run(0, None), Run(0, 30.0)])
     assert (cpu.gpu_hours, cpu.source) == (0.0, "CPU runs only")
+    # No runs, nothing launched: the plan's Cost is named, not counted (018's M2 and M4).
+    idle = estimate_milestone(with_cost, [])
+    assert (idle.gpu_hours, idle.source) == (0.0, "no runs; the plan's Cost (3 GPU-h) not counted")
+    assert estimate.from_plan and not idle.from_plan and not cpu.from_plan
+    from bridge.projections.plan_words import estimate_source_in_language
+
+    zh = estimate_source_in_language(idle.source, "zh")
+    assert zh == "没有运行；计划的 Cost（3 GPU-h）不计入"
 
 
 @needs_shared
@@ -90,7 +98,8 @@ class TestGpuCostWithoutGpus:
 @needs_shared
 def test_a_running_total_in_the_cost_column_is_not_counted_twice(tmp_path: Path) -> None:
     """018's M4 costs `累计 800–1600 GPUh` (cumulative): its own hours are 1600 less M0 32, M2
-    32 and M3 256, so the plan's estimate is its stated 1600, not 1856."""
+    32 and M3 256, so the plan's estimate is its stated 1600, not 1856. (M2 and M4 have no
+    runs, so the estimate counts neither: M0's 32 and M3's 256 GPU-h, the runs' milestones.)"""
     from bridge.plan.overview import own_gpu_hours
     from tests.plan.corpus import as_project
 
@@ -103,7 +112,12 @@ def test_a_running_total_in_the_cost_column_is_not_counted_twice(tmp_path: Path)
         "累计 800–1600 GPUh, less the 320 GPU-h of the milestones before it",
     )
     assert [m.gpu_hours for m in loaded.milestones if m.id == "M4"] == [1600.0]  # as read
-    assert overview(loaded)[-1].startswith("estimated: ~1600.00 GPU-h")
+    assert overview(loaded)[-1].startswith("estimated: ~288.00 GPU-h")
+    # M4 has no runs: its cost is named as the plan writes it, not as the total's share.
+    (m4,) = [m for m in loaded.milestones if m.id == "M4"]
+    assert estimate_milestone(m4, [], own).source == (
+        "no runs; the plan's Cost (累计 800–1600 GPUh) not counted"
+    )
 
 
 def test_a_block_the_plan_cuts_is_counted_apart(tmp_path: Path) -> None:
@@ -153,7 +167,13 @@ def test_a_cost_stated_in_a_sections_prose_is_named_where_it_is(
     monkeypatch.chdir(tmp_path)
     plan = load_plan("refine-logs/EXPERIMENT_PLAN.md")
     (phase,) = [m for m in plan.milestones if m.id == "Phase 2"]
-    estimate = estimate_milestone(phase, [])
+
+    @attrs.frozen
+    class Run:
+        gpus: int = 1
+        estimated_minutes: float | None = None
+
+    estimate = estimate_milestone(phase, [Run()])  # a GPU run without an estimate
     assert estimate.gpu_hours == 40.0
     assert estimate.source == (
         "from the plan's text at refine-logs/EXPERIMENT_PLAN.md:75 (预估成本：~40 GPU-hours)"

@@ -159,6 +159,35 @@ def test_an_english_tracker_stamp_names_status_and_notes(tmp_path: Path) -> None
     assert "the Status and Notes cells of the runs bridge ran are bridge's" in text
 
 
+def test_a_tracker_without_a_notes_column_keeps_its_columns_and_gets_the_notes_below(
+    tmp_path: Path,
+) -> None:
+    """027's run table has no Notes column. Its columns stay exactly as written (none added),
+    bridge's notes on its runs (the failed one's reason too) are listed in its own section, and
+    its stamp no longer claims "Status 与 Notes" cells: only Status, saying where the notes are."""
+    root = as_project("027", tmp_path)
+    state = _state(root)
+    text = tracker.render(state, "zh")
+    original = (root / "refine-logs" / "EXPERIMENT_TRACKER.md").read_text(encoding="utf-8")
+    header = original.split("\n")[2]
+    assert "Notes" not in header and "备注" not in header
+    assert template_of(text).split("\n")[2] == header
+    said = text.split(GENERATED_MARK, 1)[1]
+    assert (
+        "本节及 bridge 运行过的行的 Status 单元格归 bridge 所有（运行表没有 Notes 列：bridge "
+        "对其运行的备注写在本节）；文件其余部分归你。"
+    ) in said
+    assert "Notes 单元格" not in said
+    failed = next(r for r in state.runs.values() if r.state is RunState.FAILED)
+    notes = said.split("### bridge 的备注\n\n", 1)[1]
+    assert f"- {failed.run_id}: bridge：第 1 次尝试，local；退出码 1" in notes
+    english = tracker.render(state, "en").split(GENERATED_MARK, 1)[1]
+    assert (
+        "this section and the Status cells of the runs bridge ran are bridge's (the run table "
+        "has no Notes column: bridge's notes on its runs are in this section)"
+    ) in english
+
+
 def test_cell_spans_agree_with_the_reader() -> None:
     """The cells located for rewriting are the cells the reader reads."""
     for line in (
