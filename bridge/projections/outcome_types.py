@@ -330,7 +330,8 @@ def untrusted_blocks(
     trusted (a blocking training-quality finding: NaN/Inf, divergence), each as ``(block,
     ((run, kinds), …))`` with the run's blocking finding kinds in the order found, blocks in
     plan order, runs in the block's order (runs shared from other blocks left to their own
-    block). What results.json's ``summary.untrusted_blocks`` holds; :func:`untrusted_elsewhere`
+    block, unless no must-run block holds them as its own: then each block judged on one
+    names it, 002's R008 shared by B1 and B2). What results.json's ``summary.untrusted_blocks`` holds; :func:`untrusted_elsewhere`
     words those outside the main milestone, readiness those in it.
     """
     return blocks_with_untrusted_runs(outcome.blocks, outcome.flags)
@@ -349,14 +350,16 @@ def blocks_with_untrusted_runs(
         kinds = flagged.setdefault(run_id, [])
         if flag.blocking and flag.kind not in kinds:
             kinds.append(flag.kind)
+    must = [b for b in blocks if b.block.priority not in ("nice", "cut")]
+    # A flagged run shared into must-run blocks whose own block is not one of them (nice-to-have,
+    # or none) would be named nowhere while it leaves those blocks open.
+    owned = {run_id for b in must for run_id in b.run_ids if run_id not in b.shared}
     found = []
-    for b in blocks:
-        if b.block.priority in ("nice", "cut"):
-            continue
+    for b in must:
         runs = tuple(
             (run_id, tuple(flagged[run_id]))
             for run_id in b.run_ids
-            if run_id not in b.shared and flagged.get(run_id)
+            if (run_id not in b.shared or run_id not in owned) and flagged.get(run_id)
         )
         if runs:
             found.append((b.block.id, runs))

@@ -1362,3 +1362,30 @@ def test_a_positive_result_beside_untrusted_numbers_is_not_handed_on() -> None:
         "B1 (R013 divergence): fix the cause, then run `bridge retry --force R013` and "
         "`bridge run`."
     ), step
+
+
+def test_an_untrusted_run_shared_into_must_run_blocks_from_no_must_run_block_is_named() -> None:
+    """002's R008 (NaN loss) is shared into B1 and B2, which it leaves open, from no must-run
+    block of its own: the summary named only B3's R010, and R008 nowhere. A shared run is named
+    under each block judged on it when no must-run block holds it as its own; one that a
+    must-run block holds stays with that block alone."""
+    from bridge.projections.outcome_types import blocks_with_untrusted_runs
+
+    store = _blocks_store(
+        {"B1": ("M1", "accuracy ≥ 0.9"), "B2": ("M1", "accuracy ≥ 0.9")},
+        {"B1": (_value("B1", "accuracy", 0.95, "0.95"),), "B2": ()},
+    )
+    state = fold(store.read())
+    b1, b2 = evaluate(state).blocks
+    nan = QualityFlag(metric="loss", kind="non_finite", message="NaN")
+    flags = (("R008", nan),)
+    shared_in = (
+        attrs.evolve(b1, run_ids=(*b1.run_ids, "R008"), shared=("R008",)),
+        attrs.evolve(b2, run_ids=(*b2.run_ids, "R008"), shared=("R008",)),
+    )
+    assert blocks_with_untrusted_runs(shared_in, flags) == (
+        ("B1", (("R008", ("non_finite",)),)),
+        ("B2", (("R008", ("non_finite",)),)),
+    )
+    owned_by_b2 = (shared_in[0], attrs.evolve(b2, run_ids=(*b2.run_ids, "R008"), shared=()))
+    assert blocks_with_untrusted_runs(owned_by_b2, flags) == (("B2", (("R008", ("non_finite",)),)),)
