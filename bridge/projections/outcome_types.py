@@ -331,8 +331,9 @@ def untrusted_blocks(
     ((run, kinds), …))`` with the run's blocking finding kinds in the order found, blocks in
     plan order, runs in the block's order (runs shared from other blocks left to their own
     block, unless no must-run block holds them as its own: then each block judged on one
-    names it, 002's R008 shared by B1 and B2). What results.json's ``summary.untrusted_blocks`` holds; :func:`untrusted_elsewhere`
-    words those outside the main milestone, readiness those in it.
+    names it, 002's R008 shared by B1 and B2). What results.json's
+    ``summary.untrusted_blocks`` holds; :func:`untrusted_elsewhere` words those outside the
+    main milestone, readiness those in it.
     """
     return blocks_with_untrusted_runs(outcome.blocks, outcome.flags)
 
