@@ -167,20 +167,39 @@ def stands_for(written: str, system: str, systems: Sequence[str]) -> bool:
     """
     Whether a run whose system is ``written`` runs ``system``, one of a block's ``systems``:
     the same name, or the same words once the block's name drops its commentary (a run of
-    ``current additive JORA-Diag`` for ``current additive JORA-Diag (global sparse rotation)``).
-    The run's own commentary is kept (``X (no scaling)`` does not run ``X``), commentary
-    that takes a part away is never dropped (``X`` does not run ``X (without gate)``), and a
-    name the block has two systems for (``X`` and ``X (ours)``) stands only for the one
-    written whole.
+    ``current additive JORA-Diag`` for ``current additive JORA-Diag (global sparse rotation)``),
+    or that name followed by words of the commentary (``TC-CS-1S attention-only`` for
+    ``TC-CS-1S (attention-only first)``). The run's own commentary is kept (``X (no
+    scaling)`` does not run ``X``), commentary that takes a part away is never dropped (``X``
+    does not run ``X (without gate)``), and a name the block has two systems for (``X`` and
+    ``X (ours)``) stands only for the one written whole.
     """
     if written == system:
         return True
     if written in systems or _takes_away(system):
         return False
     key = system_key(written, keep_commentary=True)
-    if not key or key != system_key(system):
+    if not key:
         return False
+    if key != system_key(system):
+        # "TC-CS-1S attention-only" for 002's "TC-CS-1S (attention-only first)": the name with
+        # words of its own commentary, which only one of the block's systems has.
+        return _in_own_words(key, system) and (
+            sum(1 for other in systems if _in_own_words(key, other)) == 1
+        )
     return sum(1 for other in systems if system_key(other) == key) == 1
+
+
+def _in_own_words(key: str, system: str) -> bool:
+    """
+    Whether ``key`` (a run's system, its commentary kept) is ``system``'s name without its
+    commentary followed by words that all stand in that commentary.
+    """
+    base = system_key(system)
+    if not base or not key.startswith(base + " ") or _takes_away(system):
+        return False
+    said = system_key(system, keep_commentary=True).split()[len(base.split()) :]
+    return all(word in said for word in key[len(base) + 1 :].split())
 
 
 def _before_description(system: str) -> tuple[str, ...]:

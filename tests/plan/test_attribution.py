@@ -753,13 +753,21 @@ class TestCorpus:
         ("X", "X (without gate)", ("X (without gate)",), False),
         ("X", "X (ours)", ("X", "X (ours)"), False),
         ("X", "X (a)", ("X (a)", "X (b)"), False),
+        # 002's B1: the name with words of its own commentary.
+        ("TC-CS-1S attention-only", "TC-CS-1S (attention-only first)",
+         ("JORA-NoRot", "TC-CS-1S (attention-only first)"), True),
+        ("TC-CS-1S all-layers", "TC-CS-1S (attention-only first)",
+         ("JORA-NoRot", "TC-CS-1S (attention-only first)"), False),
+        ("X small", "X (small, fast)", ("X (small, fast)", "X (small, slow)"), False),
+        ("X gate", "X (without gate)", ("X (without gate)",), False),
     ],
 )  # fmt: skip
 def test_a_run_stands_for_a_system_written_without_its_commentary(
     written: str, system: str, systems: tuple[str, ...], expected: bool
 ) -> None:
     """A run's system stands for a block's system named the same once the block's commentary
-    is dropped, unless that commentary takes a part away or the name fits two systems."""
+    is dropped, or named with words of that commentary, unless the commentary takes a part away
+    or the name fits two systems."""
     assert stands_for(written, system, systems) is expected
 
 
