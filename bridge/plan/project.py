@@ -190,6 +190,48 @@ def _no_main_milestone(
     ]
 
 
+def _main_without_block(
+    options: Options, plan: Plan, milestones: Sequence[Milestone], runs: Sequence[RunSpec]
+) -> list[PlanWarning]:
+    """
+    A warning, at the main milestone's row, when no block is in it: its row names none and no
+    run of it belongs to one, so the results would say its main result has nothing to judge
+    (002's M2 "Main mechanism test": its Runs cell restates B1's comparison without naming B1,
+    and its runs' systems are compared in several blocks). Said before anything runs, with
+    what links a block to it. Nothing when the plan has no blocks (the results say so apart).
+    """
+    if not plan.blocks:
+        return []
+    run_blocks = [(r.milestone, r.block) for r in runs]
+    choice = main_milestone(options.main_milestone, milestones, plan.blocks, run_blocks)
+    main = next((m for m in milestones if choice is not None and m.id == choice.id), None)
+    if main is None or main.blocks:
+        return []
+    mine = [r for r in runs if r.milestone == main.id and not r.task]
+    if any(r.block for r in mine):
+        return []
+    ids = ", ".join(r.id for r in mine)
+    held = (
+        f"its row names no block and none of its runs ({ids}) belongs to one"
+        if mine
+        else "its row names no block and it has no runs"
+    )
+    others = [m for m in milestones if not m.sanity and m.id != main.id]
+    listed = f" (milestones: {', '.join(m.id for m in others)})" if others else ""
+    name = f" ({main.name})" if main.name else ""
+    return [
+        PlanWarning(
+            file=main.file or plan.plan_file,
+            line=main.line,
+            message=f"the main milestone {main.id}{name} has no block: {held}, so the results "
+            f"will say its main result has nothing to judge; name its block in the row's Runs "
+            f"or Goal cell (`{plan.blocks[0].id}: …`), set `block` on its runs ([[runs]] or "
+            "[systems] in bridge.toml, or the tracker's Block column), or name another "
+            f'milestone with main_milestone = "…" in bridge.toml [bridge]{listed}',
+        )
+    ]
+
+
 def require_runs(project: LoadedProject) -> None:
     """
     Refuse a project from which no run can be derived, before any stage starts.
@@ -516,6 +558,7 @@ def load_project(
     warnings = list(plan.warnings) + run_warnings + check_against_runs(plan, config, runs)
     warnings += gpu_cost_without_gpus(milestones, config, runs, plan.budget)
     warnings += _no_main_milestone(options, plan, milestones, runs)
+    warnings += _main_without_block(options, plan, milestones, runs)
     warnings += _stopped(plan)
     warnings += chosen_m0
     if stray := _beside_refine_logs(root_path, found):  # a proposal alone: the rest was refused

@@ -134,6 +134,53 @@ class TestPlanTime:
             "set main_milestone in bridge.toml)"
         ) in capsys.readouterr().out
 
+    @staticmethod
+    def _main_without_block(root: Path) -> list[str]:
+        return [
+            f"{w.where}: {w.message}"
+            for w in load_project(root).warnings
+            if w.message.startswith("the main milestone ")
+        ]
+
+    def test_a_main_milestone_with_no_block_is_warned_at_its_row(self, tmp_path: Path) -> None:
+        """002's M2 "Main mechanism test" restates B1's comparison without naming B1, and its
+        runs' systems are compared in several blocks: `bridge plan` said nothing, and `bridge
+        run` later "Main result (M2): inconclusive, no block of the plan is in M2". The warning
+        comes before anything runs, with the ways that link a block."""
+        (said,) = self._main_without_block(as_project("002", tmp_path))
+        assert said.startswith(
+            "refine-logs/EXPERIMENT_PLAN.md:153: the main milestone M2 (Main mechanism test) "
+            "has no block: its row names no block and none of its runs (R006, R007, R008) "
+            "belongs to one, so the results will say its main result has nothing to judge; "
+            "name its block in the row's Runs or Goal cell (`B1: …`)"
+        )
+        assert 'main_milestone = "…" in bridge.toml [bridge] (milestones: M1, M3' in said
+
+    def test_following_the_advice_ends_it(self, tmp_path: Path) -> None:
+        """Naming B1 in M2's Runs cell puts B1 (and R006-R008 with it) in M2; naming another
+        milestone as the main one ends it too."""
+        root = as_project("002", tmp_path)
+        plan = root / "refine-logs" / "EXPERIMENT_PLAN.md"
+        text = plan.read_text(encoding="utf-8")
+        plan.write_text(
+            text.replace("| Main mechanism test | TC-CS-1S", "| Main mechanism test | B1: TC-CS-1S"),
+            encoding="utf-8",
+        )
+        assert self._main_without_block(root) == []
+        project = load_project(root)
+        assert {r.id: r.block for r in project.runs if r.milestone == "M2"} == {
+            "R006": "B1",
+            "R007": "B1",
+            "R008": "B1",
+        }
+        plan.write_text(text, encoding="utf-8")
+        (root / "bridge.toml").write_text('[bridge]\nmain_milestone = "M3"\n')
+        assert self._main_without_block(root) == []
+
+    def test_a_main_milestone_with_a_block_is_not_warned(self, tmp_path: Path) -> None:
+        """001's `M2: Core` names its blocks."""
+        assert self._main_without_block(as_project("001", tmp_path)) == []
+
 
 @needs_shared
 class TestSetting:
