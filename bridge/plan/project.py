@@ -15,7 +15,11 @@ import attrs
 from bridge.errors import ConfigError, PlanError
 from bridge.plan.config import Config
 from bridge.plan.config_reader import load_config
-from bridge.plan.crosscheck import check_against_runs, gpu_cost_without_gpus
+from bridge.plan.crosscheck import (
+    check_against_runs,
+    gpu_cost_without_gpus,
+    priority_disagreements,
+)
 from bridge.plan.loader import build_plan
 from bridge.plan.main_milestone import main_milestone, main_milestone_setting
 from bridge.plan.milestones import (
@@ -557,6 +561,7 @@ def load_project(
     run_warnings = run_warnings + directory_warnings
     warnings = list(plan.warnings) + run_warnings + check_against_runs(plan, config, runs)
     warnings += gpu_cost_without_gpus(milestones, config, runs, plan.budget)
+    warnings += priority_disagreements(plan, runs)
     warnings += _no_main_milestone(options, plan, milestones, runs)
     warnings += _main_without_block(options, plan, milestones, runs)
     warnings += _stopped(plan)

@@ -49,6 +49,44 @@ def _ids(shown: str) -> str:
     return re.sub(r" and (\d+) more$", r" 等（另有 \1 个）", shown)
 
 
+def _main_without_block(found: re.Match[str]) -> str:
+    name = f"（{found[2]}）" if found[2] else ""
+    runs = f"它的运行（{found[3]}）也都不属于任何实验块" if found[3] else "它也没有运行"
+    listed = f"（里程碑：{found[5]}）" if found[5] else ""
+    return (
+        f"主要结果的里程碑 {found[1]}{name or ' '}没有实验块：它的行没有写实验块，{runs}，"
+        "结果会说它的主要结果无可判定；请在该行的 Runs 或 Goal 单元格中写上它的实验块"
+        f"（`{found[4]}: …`），或为它的运行设置 `block`（bridge.toml 的 [[runs]] 或 "
+        "[systems]，或追踪表的 Block 列），或在 bridge.toml [bridge] 中用 "
+        f'main_milestone = "…" 指定另一个里程碑{listed}'
+    )
+
+
+# The priority words of bridge.plan.crosscheck.priority_disagreements, as overview says them.
+_PRIORITY_ZH = {"must-run": "必做", "nice-to-have": "可选"}
+
+
+def _priority_split(found: re.Match[str]) -> str:
+    block, raw, why, ids, theirs, where, counts, holds, fix = found.groups()
+    reading = (
+        "只在 bridge 无法检查的条件下成立，因此按可选读取"
+        if why.startswith("holds")
+        else f"按{_PRIORITY_ZH[why.split()[-1]]}读取"
+    )
+    held = "会阻断" if holds == "holds" else "不会阻断"
+    said = (
+        f"若要按必做计，请在 {block} 中写 `Priority: MUST-RUN`，"
+        "或在追踪表的 Priority 单元格中写 NICE"
+        if fix.startswith("write `Priority")
+        else f"请在 {block} 和追踪表的 Priority 单元格中写同一优先级"
+    )
+    return (
+        f"{block} 的优先级 {raw} {reading}，但追踪表把它的运行 {ids} 标为{_PRIORITY_ZH[theirs]}"
+        f"（{where}）：该实验块的判定按{_PRIORITY_ZH[counts]}计，而这些运行失败时{held}所在里程碑；"
+        f"{said}"
+    )
+
+
 def _sanity_not_attributed(found: re.Match[str]) -> str:
     return (
         f"运行 {_ids(found.group(2))} 未归属任何实验块：{in_language(found.group(3), 'zh')}。"
@@ -428,6 +466,28 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         r"没有里程碑被标为主要结果（没有名为 main、decisive、core 或 headline 的里程碑，也没有"
         r"标题为 main 的实验块有运行）：结果会逐块判定，但不给出主要结果；可在 bridge.toml "
         r"[bridge] 中用 \1 指定（里程碑：\2）",
+    ),
+    (
+        re.compile(
+            r"the main milestone (\S+)(?: \((.*)\))? has no block: its row names no block and "
+            r"(?:none of its runs \((.+)\) belongs to one|it has no runs), so the results will "
+            r"say its main result has nothing to judge; name its block in the row's Runs or Goal "
+            r"cell \(`(\S+): …`\), set `block` on its runs \(\[\[runs\]\] or \[systems\] in "
+            r"bridge\.toml, or the tracker's Block column\), or name another milestone with "
+            r"main_milestone = \"…\" in bridge\.toml \[bridge\](?: \(milestones: (.+)\))?"
+        ),
+        _main_without_block,
+    ),
+    (
+        re.compile(
+            r"(\S+)'s priority " + _QUOTE + r" (holds only under a condition bridge cannot check, "
+            r"so it reads as nice-to-have|reads as must-run|reads as nice-to-have), but the "
+            r"tracker makes its runs? (.+) (must-run|nice-to-have) \((\S+)\): the block's "
+            r"verdict counts as (must-run|nice-to-have), while a failure of (?:that run|those "
+            r"runs) (holds|does not hold) its milestone; (write `Priority: MUST-RUN`.*|write the "
+            r"same priority .*)"
+        ),
+        _priority_split,
     ),
     (
         re.compile(r"none of the (\d+) runs has a command" + _UNREAD + _NO_COMMAND_FIX),

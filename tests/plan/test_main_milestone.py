@@ -163,7 +163,9 @@ class TestPlanTime:
         plan = root / "refine-logs" / "EXPERIMENT_PLAN.md"
         text = plan.read_text(encoding="utf-8")
         plan.write_text(
-            text.replace("| Main mechanism test | TC-CS-1S", "| Main mechanism test | B1: TC-CS-1S"),
+            text.replace(
+                "| Main mechanism test | TC-CS-1S", "| Main mechanism test | B1: TC-CS-1S"
+            ),
             encoding="utf-8",
         )
         assert self._main_without_block(root) == []
@@ -176,6 +178,20 @@ class TestPlanTime:
         plan.write_text(text, encoding="utf-8")
         (root / "bridge.toml").write_text('[bridge]\nmain_milestone = "M3"\n')
         assert self._main_without_block(root) == []
+
+    def test_in_chinese(self, tmp_path: Path) -> None:
+        """018's M4 "3-seed 决定性实验" has no block and no run yet: a Chinese plan's warning
+        is Chinese, as its others are."""
+        from bridge.projections.plan_words import warning_in_language
+
+        (said,) = self._main_without_block(as_project("018", tmp_path))
+        assert warning_in_language(said.split(": ", 1)[1], "zh") == (
+            "主要结果的里程碑 M4（3-seed 决定性实验）没有实验块：它的行没有写实验块，"
+            "它也没有运行，结果会说它的主要结果无可判定；请在该行的 Runs 或 Goal "
+            "单元格中写上它的实验块（`B0: …`），或为它的运行设置 `block`（bridge.toml 的 "
+            "[[runs]] 或 [systems]，或追踪表的 Block 列），或在 bridge.toml [bridge] 中用 "
+            'main_milestone = "…" 指定另一个里程碑（里程碑：M1, M2, M3）'
+        )
 
     def test_a_main_milestone_with_a_block_is_not_warned(self, tmp_path: Path) -> None:
         """001's `M2: Core` names its blocks."""
