@@ -62,6 +62,17 @@ def _main_without_block(found: re.Match[str]) -> str:
     )
 
 
+def _systems_in_one_row(found: re.Match[str]) -> str:
+    row, cell, count, names, seeded, seed_ids, one_id, planned, meant = found.groups()
+    runs = f"{seeded} 个运行（{seed_ids}，每个种子一个）" if seeded else f"1 个运行（{one_id}）"
+    return (
+        f"{row}：它的 System 单元格 {cell} 在一行中写了 {count} 个系统（{names}）：bridge "
+        f"把它规划为 {runs}，系统是它们合在一起的名字，而不是每个系统一个运行（{planned} 个，"
+        f"可能应为 {meant} 个），结果也无法区分这些系统；请给每个系统一行追踪表（写在它的 "
+        "System 列），才会分别运行"
+    )
+
+
 # The priority words of bridge.plan.crosscheck.priority_disagreements, as overview says them.
 _PRIORITY_ZH = {"must-run": "必做", "nice-to-have": "可选"}
 
@@ -488,6 +499,16 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
             r"same priority .*)"
         ),
         _priority_split,
+    ),
+    (
+        re.compile(
+            r"(\S+): its System cell " + _QUOTE + r" names (\d+) systems \((.+)\) in one row: "
+            r"bridge plans (?:(\d+) runs \((.+)\), one per seed, each|one run \((.+)\)) with "
+            r"the combined system, not one per system \((\d+) where (\d+) may be meant\), and "
+            r"the results cannot tell the systems apart; give each system a tracker row of its "
+            r"own \(its System column\) to run each"
+        ),
+        _systems_in_one_row,
     ),
     (
         re.compile(r"none of the (\d+) runs has a command" + _UNREAD + _NO_COMMAND_FIX),
