@@ -42,6 +42,7 @@ __all__ = [
     "discover",
     "load_project",
     "misplaced_inputs",
+    "no_runs_advice",
     "plan_json",
     "require_runs",
 ]
@@ -236,6 +237,37 @@ def _main_without_block(
     ]
 
 
+#: The first line of the commented ``[[runs]]`` template ``bridge init`` writes at the end of
+#: bridge.toml for a plan that names no runs (bridge/templates/runs.toml).
+RUNS_TEMPLATE_MARK = "# [[runs]]"
+
+
+def no_runs_advice(root: Path) -> str:
+    """
+    What gives a plan that names no runs its runs, said alike by ``bridge plan``, ``bridge
+    run``, ``bridge status`` and ``bridge init``: ``[[runs]]`` entries in bridge.toml, or a run
+    table in the tracker, with the way to the ``[[runs]]`` template that fits the project (its
+    bridge.toml holds it, has none, or is not there). 040's plan is prose: `bridge run` said
+    "`bridge init` writes commented templates to start from", and `bridge init` wrote none for
+    runs; only ``[[runs]]``, written by hand, worked.
+    """
+    config = root / "bridge.toml"
+    if not config.is_file():
+        how = "`bridge init` writes bridge.toml with a commented [[runs]] template"
+    elif RUNS_TEMPLATE_MARK in config.read_text(encoding="utf-8", errors="replace"):
+        how = "uncomment the [[runs]] template at the end of bridge.toml"
+    else:
+        how = (
+            "`bridge init --force` writes bridge.toml afresh with a commented [[runs]] "
+            "template, keeping yours as bridge.toml.before-init"
+        )
+    return (
+        "list the runs as [[runs]] entries in bridge.toml, one per run with its id, system and "
+        f'command ({how}; docs/configuration.md, "[[runs]] — explicit runs"), or as a run '
+        f"table in {TRACKER}"
+    )
+
+
 def require_runs(project: LoadedProject) -> None:
     """
     Refuse a project from which no run can be derived, before any stage starts.
@@ -252,8 +284,13 @@ def require_runs(project: LoadedProject) -> None:
     others = [path for key, path in project.sources.items() if path and key != "plan"]
     also = f" (bridge also found {', '.join(others)})" if others else ""
     if plan:
-        what = f"the plan has no run order, experiment blocks or tracker rows to run{also}"
-    elif others:
+        # What works is said, not a plan template: the plan is there, its runs are not (040).
+        raise PlanError(
+            f"nothing to run: the plan has no run order, experiment blocks or tracker rows to "
+            f"run{also}; {no_runs_advice(project.root)}",
+            file=plan,
+        )
+    if others:
         what = f"bridge found {', '.join(others)} but no experiment plan ({PLAN})"
     else:
         what = f"bridge found no plan ({PLAN}), tracker or idea files in {project.root}"
@@ -584,7 +621,8 @@ def load_project(
                 line=0,
                 message=(
                     "no runs: the tracker has no run table, bridge.toml has no [[runs]] or "
-                    "[grid], and no runs could be proposed from the plan's blocks"
+                    "[grid], and no runs could be proposed from the plan's blocks; `bridge run` "
+                    f"refuses a plan with none: {no_runs_advice(root_path)}"
                 ),
             )
         )

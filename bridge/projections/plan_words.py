@@ -49,6 +49,37 @@ def _ids(shown: str) -> str:
     return re.sub(r" and (\d+) more$", r" 等（另有 \1 个）", shown)
 
 
+# How to reach the [[runs]] template (bridge.plan.project.no_runs_advice), in Chinese.
+_RUNS_TEMPLATE_ZH = {
+    "`bridge init` writes bridge.toml with a commented [[runs]] template": (
+        "`bridge init` 会写出带有注释掉的 [[runs]] 模板的 bridge.toml"
+    ),
+    "uncomment the [[runs]] template at the end of bridge.toml": (
+        "取消 bridge.toml 末尾 [[runs]] 模板的注释"
+    ),
+    "`bridge init --force` writes bridge.toml afresh with a commented [[runs]] template, "
+    "keeping yours as bridge.toml.before-init": (
+        "`bridge init --force` 会重新写出带有注释掉的 [[runs]] 模板的 bridge.toml，"
+        "原文件保存为 bridge.toml.before-init"
+    ),
+}
+
+
+def _no_runs(found: re.Match[str]) -> str:
+    said = (
+        "没有运行：追踪表没有运行表，bridge.toml 没有 [[runs]] 或 [grid]，"
+        "也无法从计划的实验块提议运行"
+    )
+    if found[1] is None:
+        return said
+    how = _RUNS_TEMPLATE_ZH.get(found[1], found[1])
+    return (
+        f"{said}；`bridge run` 会拒绝没有运行的计划：请在 bridge.toml 中用 [[runs]] 条目列出"
+        f"运行，每个运行一条，写明 id、system 和 command（{how}；见 docs/configuration.md 的"
+        f"“[[runs]] — explicit runs”），或在 {found[2]} 中写运行表"
+    )
+
+
 def _main_without_block(found: re.Match[str]) -> str:
     name = f"（{found[2]}）" if found[2] else ""
     runs = f"它的运行（{found[3]}）也都不属于任何实验块" if found[3] else "它也没有运行"
@@ -783,10 +814,12 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
     (
         re.compile(
             r"no runs: the tracker has no run table, bridge\.toml has no \[\[runs\]\] or "
-            r"\[grid\], and no runs could be proposed from the plan's blocks"
+            r"\[grid\], and no runs could be proposed from the plan's blocks(?:; `bridge run` "
+            r"refuses a plan with none: list the runs as \[\[runs\]\] entries in bridge\.toml, "
+            r"one per run with its id, system and command \((.+?); docs/configuration\.md, "
+            r"\"\[\[runs\]\] — explicit runs\"\), or as a run table in (\S+))?"
         ),
-        "没有运行：追踪表没有运行表，bridge.toml 没有 [[runs]] 或 [grid]，也无法从计划的实验块"
-        "提议运行",
+        _no_runs,
     ),
     (
         re.compile(r"this plan only points to (\S+); reading that file instead"),
