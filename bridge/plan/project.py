@@ -215,7 +215,7 @@ def _main_without_block(
     mine = [r for r in runs if r.milestone == main.id and not r.task]
     if any(r.block for r in mine):
         return []
-    ids = ", ".join(r.id for r in mine)
+    ids = ", ".join(r.id for r in mine[:8]) + (", …" if len(mine) > 8 else "")
     held = (
         f"its row names no block and none of its runs ({ids}) belongs to one"
         if mine
@@ -224,13 +224,17 @@ def _main_without_block(
     others = [m for m in milestones if not m.sanity and m.id != main.id]
     listed = f" (milestones: {', '.join(m.id for m in others)})" if others else ""
     name = f" ({main.name})" if main.name else ""
+    # The plan's block ids, not one of them as an example: an example is copied as it stands
+    # (018's first block is B0, its sanity check).
+    known = [b.id for b in plan.blocks]
+    blocks = ", ".join(known[:8]) + (", …" if len(known) > 8 else "")
     return [
         PlanWarning(
             file=main.file or plan.plan_file,
             line=main.line,
             message=f"the main milestone {main.id}{name} has no block: {held}, so the results "
             f"will say its main result has nothing to judge; name its block in the row's Runs "
-            f"or Goal cell (`{plan.blocks[0].id}: …`), set `block` on its runs ([[runs]] or "
+            f"or Goal cell (the plan's blocks: {blocks}), set `block` on its runs ([[runs]] or "
             "[systems] in bridge.toml, or the tracker's Block column), or name another "
             f'milestone with main_milestone = "…" in bridge.toml [bridge]{listed}',
         )

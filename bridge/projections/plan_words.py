@@ -87,7 +87,7 @@ def _main_without_block(found: re.Match[str]) -> str:
     return (
         f"主要结果的里程碑 {found[1]}{name or ' '}没有实验块：它的行没有写实验块，{runs}，"
         "结果会说它的主要结果无可判定；请在该行的 Runs 或 Goal 单元格中写上它的实验块"
-        f"（`{found[4]}: …`），或为它的运行设置 `block`（bridge.toml 的 [[runs]] 或 "
+        f"（计划的实验块：{found[4]}），或为它的运行设置 `block`（bridge.toml 的 [[runs]] 或 "
         "[systems]，或追踪表的 Block 列），或在 bridge.toml [bridge] 中用 "
         f'main_milestone = "…" 指定另一个里程碑{listed}'
     )
@@ -514,9 +514,10 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
             r"the main milestone (\S+)(?: \((.*)\))? has no block: its row names no block and "
             r"(?:none of its runs \((.+)\) belongs to one|it has no runs), so the results will "
             r"say its main result has nothing to judge; name its block in the row's Runs or Goal "
-            r"cell \(`(\S+): …`\), set `block` on its runs \(\[\[runs\]\] or \[systems\] in "
-            r"bridge\.toml, or the tracker's Block column\), or name another milestone with "
-            r"main_milestone = \"…\" in bridge\.toml \[bridge\](?: \(milestones: (.+)\))?"
+            r"cell \(the plan's blocks: (.+?)\), set `block` on its runs \(\[\[runs\]\] or "
+            r"\[systems\] in bridge\.toml, or the tracker's Block column\), or name another "
+            r"milestone with main_milestone = \"…\" in bridge\.toml \[bridge\]"
+            r"(?: \(milestones: (.+)\))?"
         ),
         _main_without_block,
     ),

@@ -27,7 +27,7 @@ pytestmark = needs_shared
 
 ADVICE = (
     "list the runs as [[runs]] entries in bridge.toml, one per run with its id, system and "
-    "command ({how}; docs/configuration.md, \"[[runs]] — explicit runs\"), or as a run table in "
+    'command ({how}; docs/configuration.md, "[[runs]] — explicit runs"), or as a run table in '
     "refine-logs/EXPERIMENT_TRACKER.md"
 )
 NO_CONFIG = "`bridge init` writes bridge.toml with a commented [[runs]] template"
@@ -51,9 +51,7 @@ def test_plan_says_run_refuses_and_what_works(
     ) in " ".join(said.split())
 
 
-def test_run_and_status_say_what_works(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_run_and_status_say_what_works(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     project = _project(tmp_path)
     assert main(["run", "--plain", "--project", str(project)]) == 2
     err = " ".join(capsys.readouterr().err.split())
@@ -81,7 +79,7 @@ def test_init_writes_a_runs_template_and_following_it_works(
     ) in said
     config = project / "bridge.toml"
     text = config.read_text(encoding="utf-8")
-    assert "\n# [[runs]]\n# id = \"R001\"\n" in text
+    assert '\n# [[runs]]\n# id = "R001"\n' in text
     # The advice now points at the template; `bridge init --force` writes it again.
     assert ADVICE.format(how=IN_CONFIG) in " ".join(
         w.message for w in load_project(project).warnings

@@ -152,7 +152,8 @@ class TestPlanTime:
             "refine-logs/EXPERIMENT_PLAN.md:153: the main milestone M2 (Main mechanism test) "
             "has no block: its row names no block and none of its runs (R006, R007, R008) "
             "belongs to one, so the results will say its main result has nothing to judge; "
-            "name its block in the row's Runs or Goal cell (`B1: …`)"
+            "name its block in the row's Runs or Goal cell (the plan's blocks: B1, B2, B3, B4, "
+            "B5)"
         )
         assert 'main_milestone = "…" in bridge.toml [bridge] (milestones: M1, M3' in said
 
@@ -188,7 +189,8 @@ class TestPlanTime:
         assert warning_in_language(said.split(": ", 1)[1], "zh") == (
             "主要结果的里程碑 M4（3-seed 决定性实验）没有实验块：它的行没有写实验块，"
             "它也没有运行，结果会说它的主要结果无可判定；请在该行的 Runs 或 Goal "
-            "单元格中写上它的实验块（`B0: …`），或为它的运行设置 `block`（bridge.toml 的 "
+            "单元格中写上它的实验块（计划的实验块：B0, B1, B2, B3, B4），或为它的运行设置 "
+            "`block`（bridge.toml 的 "
             "[[runs]] 或 [systems]，或追踪表的 Block 列），或在 bridge.toml [bridge] 中用 "
             'main_milestone = "…" 指定另一个里程碑（里程碑：M1, M2, M3）'
         )
