@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from bridge.cli.gc_command import gc
 from bridge.cli.log_commands import diagram, log, rebuild, replay, verify
-from bridge.cli.parser import Parsed
+from bridge.cli.parser import EXIT_INPUT, Parsed
 from bridge.cli.project import (
     EXIT_FAILURE,
     EXIT_OK,
@@ -36,7 +36,7 @@ from bridge.cli.project import (
     project_root,
     resolve_run,
 )
-from bridge.errors import InputError
+from bridge.errors import BridgeError, InputError
 
 if TYPE_CHECKING:
     from bridge.cli.console import Printer
@@ -114,9 +114,29 @@ def init(args: Parsed) -> int:
         source = templates / template
         (target / name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
         out(f"已写入 {target / name}" if zh else f"wrote {target / name}")
+    no_runs = bool(researchers) and _names_no_runs(target)
+    if no_runs:
+        # A plan that names no runs (040's prose plan): the one thing that gives it runs is a
+        # [[runs]] entry, so its template is written, commented, where the researcher edits.
+        with config.open("a", encoding="utf-8") as handle:
+            handle.write((templates / "runs.toml").read_text(encoding="utf-8"))
     if researchers:
         kept = ", ".join(researchers)
-        if zh:
+        if zh and no_runs:
+            out(f"保留 {kept} 原样（这是你的文件：bridge init 从不覆盖它们）")
+            out(
+                "下一步：计划中没有写出运行，也没有追踪表的运行表：在 bridge.toml 末尾"
+                "取消 [[runs]] 模板的注释，每个运行一条（id、system、command），"
+                "然后运行 `bridge plan` 和 `bridge run`"
+            )
+        elif no_runs:
+            out(f"kept {kept} as they are (yours: bridge init never writes over them)")
+            out(
+                "next: the plan names no runs and there is no tracker run table: uncomment the "
+                "[[runs]] template at the end of bridge.toml, one entry per run (id, system, "
+                "command), then `bridge plan` and `bridge run`"
+            )
+        elif zh:
             out(f"保留 {kept} 原样（这是你的文件：bridge init 从不覆盖它们）")
             out(
                 "下一步：在 bridge.toml 中为运行写出命令（[run] command，或 [[runs]] 条目），"
@@ -133,13 +153,28 @@ def init(args: Parsed) -> int:
     return EXIT_OK
 
 
+def _names_no_runs(root: Path) -> bool:
+    """
+    Whether the project at ``root`` loads with no runs (its plan and tracker name none, its
+    bridge.toml lists none): ``bridge init`` then writes the ``[[runs]]`` template. A project
+    that does not load is not judged here: ``bridge plan`` says what is wrong with it.
+    """
+    from bridge.plan import load_project
+
+    try:
+        return not load_project(root).runs
+    except BridgeError:
+        return False
+
+
 def plan(args: Parsed) -> int:
     """
     ``bridge plan``: what bridge understood of the plan, as a table or JSON.
 
     The configuration is checked first, as ``bridge run`` checks it at start (every section,
     the backend's included, and for the local backend the programs on PATH and the GPUs), so a
-    preview never shows a plan that ``bridge run`` would refuse: the same message, exit 2.
+    preview never shows a plan that ``bridge run`` would refuse: the same message, exit 2. A
+    plan with no runs is shown (its warnings say why and what gives it runs) and exits 2.
     """
     from rich.console import Group
     from rich.table import Table
@@ -426,7 +461,10 @@ def plan(args: Parsed) -> int:
         console.print(styled(t("plan_proposed", language), "yellow"))
     _print_script_warnings(console, scripts, language)
     _print_warnings(console, loaded, language)
-    return EXIT_OK
+    # A plan with no runs is one `bridge run` refuses (exit 2): the preview says so by its exit
+    # status too, after its warning that says what gives it runs (040 showed "0 runs", exit 0).
+    # `--json` keeps exit 0: its "runs" list and warnings are the answer a program reads.
+    return EXIT_OK if loaded.runs else EXIT_INPUT
 
 
 def _hours_cell(estimate: Estimate, runs: int, stated: bool, language: str) -> str:
@@ -780,6 +818,7 @@ def status(args: Parsed) -> int:
         from bridge.plan.options import option_key
 
         given = {option_key(key): value for key, value in given.items()}
+    _refuse_no_runs_before_log(root)
     state = folded_state(root)
     if "language" in given and state.plan is not None:
         # Shown in the language asked for (`-o language=en` on 023's Chinese plan was ignored):
@@ -795,6 +834,36 @@ def status(args: Parsed) -> int:
         for line in status_lines(state, exited=exited, detached=detached, width=width):
             out(line)
     return EXIT_OK
+
+
+def _refuse_no_runs_before_log(root: Path) -> None:
+    """
+    Refuse ``bridge status`` on a project with no log whose plan names no runs, saying what
+    gives it runs: the usual "`bridge run` or `bridge advance` starts one" sent 040's
+    researcher to two commands that refuse such a plan. With a log, or a project that does not
+    load (``bridge run`` says why), the usual message stands.
+
+    Raises:
+        InputError: no log, and the project loads with no runs.
+    """
+    from bridge.pipeline.project_log import db_path
+
+    path = db_path(root)
+    if path.exists():
+        return
+    # Only now: a status of a project with a log loads no plan reading (test_snapshots).
+    from bridge.plan import load_project
+    from bridge.plan.project import no_runs_advice
+
+    try:
+        runs = load_project(root).runs
+    except BridgeError:
+        return
+    if not runs:
+        raise InputError(
+            f"{root}: no bridge event log at {path}, and `bridge run` cannot start one: the "
+            f"plan names no runs; {no_runs_advice(root)}"
+        )
 
 
 def approve(args: Parsed) -> int:

@@ -20,6 +20,10 @@ runs are known, refused (or listed) before anything launches.
 - milestones whose Cost the plan states in GPU-hours while their runs ask for no GPU and
   ``bridge.toml`` sets ``gpus`` nowhere: one warning (they would run on the CPU, and the
   estimate counts 0 GPU-hours where the plan counts hours).
+
+Besides ``bridge.toml``, the plan against its tracker: a block whose Priority disagrees with
+the Priority cells of all its runs' tracker rows (014's B4 "CONDITIONAL MUST-RUN", nice-to-have,
+whose R007 the tracker makes MUST): one warning per block.
 """
 
 from __future__ import annotations
@@ -35,13 +39,23 @@ from bridge.errors import ConfigError
 from bridge.plan.attribution import Attributor, system_table
 from bridge.plan.config import Config, ScopedRule
 from bridge.plan.model import Budget, Milestone, Plan, PlanWarning
+from bridge.plan.priority import Priority
 from bridge.plan.quantities import normalise_block_id
 from bridge.plan.runs import RunSpec, match_system
 from bridge.plan.setting_fields import did_you_mean
+from bridge.plan.tracker import seed_row
 
-__all__ = ["check_against_runs", "gpu_cost_without_gpus", "runs_without_command"]
+__all__ = [
+    "check_against_runs",
+    "gpu_cost_without_gpus",
+    "priority_disagreements",
+    "runs_without_command",
+]
 
 _PLACEHOLDER = re.compile(r"\{[^{}]*\}")
+# A priority that holds only under a condition ("CONDITIONAL MUST-RUN"): read as nice-to-have
+# (vocabulary.normalise_priority), as bridge cannot check the condition.
+_CONDITIONAL_PRIORITY = re.compile(r"^\W*(?:conditional|条件)", re.IGNORECASE)
 
 
 def _fold(name: str) -> str:
@@ -381,3 +395,77 @@ def gpu_cost_without_gpus(
             "a [[runs]] entry), or gpus = 0 where the runs are meant for the CPU",
         )
     ]
+
+
+def priority_disagreements(plan: Plan, runs: Sequence[RunSpec]) -> list[PlanWarning]:
+    """
+    One warning per block whose stated Priority disagrees with the Priority cells of its runs'
+    tracker rows (none of them shares it), at the block's Priority: the block's priority
+    decides whether its verdict is counted among the must-run blocks', a run's whether its
+    failure holds its milestone, so a disagreement splits one intent two ways. 014's B4
+    "CONDITIONAL MUST-RUN" read as nice-to-have (``4 must-run, 1 nice-to-have``) while the
+    tracker made its run R007 MUST, with no word of it. A block some of whose runs share its
+    priority is not split (an appendix run marked NICE in a must-run block). Blocks or rows
+    that state no priority, cut blocks and cut or deferred rows are not compared.
+    """
+    rows = {row.id: row for row in plan.tracker_runs}
+    warnings: list[PlanWarning] = []
+    for block in plan.blocks:
+        if block.priority not in (Priority.MUST, Priority.NICE):
+            continue
+        stated = Priority(block.priority)
+        other: list[tuple[str, str, int]] = []
+        agree = 0
+        for run in runs:
+            if run.block != block.id or run.source != "tracker" or run.task:
+                continue
+            row = rows.get(run.id) or rows.get(seed_row(run.id, run.seed) or "")
+            if row is None or row.priority not in (Priority.MUST, Priority.NICE):
+                continue
+            if Priority(row.priority) is not stated:
+                other.append((run.id, row.file, row.line))
+            else:
+                agree += 1
+        # A must-run block with an appendix run or two marked NICE (004's B2 and its R301
+        # "skippable if timeline slips") is one intent: only a block none of whose runs
+        # shares its priority is split.
+        if not other or agree:
+            continue
+        raw = " ".join(block.priority_raw.replace("*", "").split()).rstrip(".。")
+        word = "nice-to-have" if stated is Priority.NICE else "must-run"
+        theirs = "must-run" if stated is Priority.NICE else "nice-to-have"
+        why = (
+            f"{raw!r} holds only under a condition bridge cannot check, so it reads as nice-to-have"
+            if stated is Priority.NICE and _CONDITIONAL_PRIORITY.match(raw)
+            else f"{raw!r} reads as {word}"
+        )
+        ids = ", ".join(run_id for run_id, _, _ in other)
+        file, line = other[0][1], other[0][2]
+        where = f"{file}:{line}" if line else file
+        fix = (
+            f"write `Priority: MUST-RUN` in {block.id} to count it as must-run, or NICE in the "
+            "tracker's Priority cell"
+            if stated is Priority.NICE
+            else f"write the same priority in {block.id} and the tracker's Priority cells"
+        )
+        warnings.append(
+            PlanWarning(
+                file=block.file,
+                line=_priority_line(plan, block.id) or block.line,
+                message=f"{block.id}'s priority {why}, but the tracker makes its "
+                f"{'run' if len(other) == 1 else 'runs'} {ids} {theirs} ({where}): the "
+                f"block's verdict counts as {word}, while a failure of "
+                f"{'that run' if len(other) == 1 else 'those runs'} "
+                f"{'holds' if theirs == 'must-run' else 'does not hold'} its milestone; {fix}",
+            )
+        )
+    return warnings
+
+
+def _priority_line(plan: Plan, block_id: str) -> int:
+    """The 1-based line of ``block_id``'s Priority field, or 0 when it has none."""
+    block = next(b for b in plan.blocks if b.id == block_id)
+    for field in block.fields:
+        if field.key == "priority":
+            return field.line
+    return 0

@@ -15,7 +15,11 @@ import attrs
 from bridge.errors import ConfigError, PlanError
 from bridge.plan.config import Config
 from bridge.plan.config_reader import load_config
-from bridge.plan.crosscheck import check_against_runs, gpu_cost_without_gpus
+from bridge.plan.crosscheck import (
+    check_against_runs,
+    gpu_cost_without_gpus,
+    priority_disagreements,
+)
 from bridge.plan.loader import build_plan
 from bridge.plan.main_milestone import main_milestone, main_milestone_setting
 from bridge.plan.milestones import (
@@ -38,6 +42,7 @@ __all__ = [
     "discover",
     "load_project",
     "misplaced_inputs",
+    "no_runs_advice",
     "plan_json",
     "require_runs",
 ]
@@ -190,6 +195,83 @@ def _no_main_milestone(
     ]
 
 
+def _main_without_block(
+    options: Options, plan: Plan, milestones: Sequence[Milestone], runs: Sequence[RunSpec]
+) -> list[PlanWarning]:
+    """
+    A warning, at the main milestone's row, when no block is in it: its row names none and no
+    run of it belongs to one, so the results would say its main result has nothing to judge
+    (002's M2 "Main mechanism test": its Runs cell restates B1's comparison without naming B1,
+    and its runs' systems are compared in several blocks). Said before anything runs, with
+    what links a block to it. Nothing when the plan has no blocks (the results say so apart).
+    """
+    if not plan.blocks:
+        return []
+    run_blocks = [(r.milestone, r.block) for r in runs]
+    choice = main_milestone(options.main_milestone, milestones, plan.blocks, run_blocks)
+    main = next((m for m in milestones if choice is not None and m.id == choice.id), None)
+    if main is None or main.blocks:
+        return []
+    mine = [r for r in runs if r.milestone == main.id and not r.task]
+    if any(r.block for r in mine):
+        return []
+    ids = ", ".join(r.id for r in mine[:8]) + (", …" if len(mine) > 8 else "")
+    held = (
+        f"its row names no block and none of its runs ({ids}) belongs to one"
+        if mine
+        else "its row names no block and it has no runs"
+    )
+    others = [m for m in milestones if not m.sanity and m.id != main.id]
+    listed = f" (milestones: {', '.join(m.id for m in others)})" if others else ""
+    name = f" ({main.name})" if main.name else ""
+    # The plan's block ids, not one of them as an example: an example is copied as it stands
+    # (018's first block is B0, its sanity check).
+    known = [b.id for b in plan.blocks]
+    blocks = ", ".join(known[:8]) + (", …" if len(known) > 8 else "")
+    return [
+        PlanWarning(
+            file=main.file or plan.plan_file,
+            line=main.line,
+            message=f"the main milestone {main.id}{name} has no block: {held}, so the results "
+            f"will say its main result has nothing to judge; name its block in the row's Runs "
+            f"or Goal cell (the plan's blocks: {blocks}), set `block` on its runs ([[runs]] or "
+            "[systems] in bridge.toml, or the tracker's Block column), or name another "
+            f'milestone with main_milestone = "…" in bridge.toml [bridge]{listed}',
+        )
+    ]
+
+
+#: The first line of the commented ``[[runs]]`` template ``bridge init`` writes at the end of
+#: bridge.toml for a plan that names no runs (bridge/templates/runs.toml).
+RUNS_TEMPLATE_MARK = "# [[runs]]"
+
+
+def no_runs_advice(root: Path) -> str:
+    """
+    What gives a plan that names no runs its runs, said alike by ``bridge plan``, ``bridge
+    run``, ``bridge status`` and ``bridge init``: ``[[runs]]`` entries in bridge.toml, or a run
+    table in the tracker, with the way to the ``[[runs]]`` template that fits the project (its
+    bridge.toml holds it, has none, or is not there). 040's plan is prose: `bridge run` said
+    "`bridge init` writes commented templates to start from", and `bridge init` wrote none for
+    runs; only ``[[runs]]``, written by hand, worked.
+    """
+    config = root / "bridge.toml"
+    if not config.is_file():
+        how = "`bridge init` writes bridge.toml with a commented [[runs]] template"
+    elif RUNS_TEMPLATE_MARK in config.read_text(encoding="utf-8", errors="replace"):
+        how = "uncomment the [[runs]] template at the end of bridge.toml"
+    else:
+        how = (
+            "`bridge init --force` writes bridge.toml afresh with a commented [[runs]] "
+            "template, keeping yours as bridge.toml.before-init"
+        )
+    return (
+        "list the runs as [[runs]] entries in bridge.toml, one per run with its id, system and "
+        f'command ({how}; docs/configuration.md, "[[runs]] — explicit runs"), or as a run '
+        f"table in {TRACKER}"
+    )
+
+
 def require_runs(project: LoadedProject) -> None:
     """
     Refuse a project from which no run can be derived, before any stage starts.
@@ -206,8 +288,13 @@ def require_runs(project: LoadedProject) -> None:
     others = [path for key, path in project.sources.items() if path and key != "plan"]
     also = f" (bridge also found {', '.join(others)})" if others else ""
     if plan:
-        what = f"the plan has no run order, experiment blocks or tracker rows to run{also}"
-    elif others:
+        # What works is said, not a plan template: the plan is there, its runs are not (040).
+        raise PlanError(
+            f"nothing to run: the plan has no run order, experiment blocks or tracker rows to "
+            f"run{also}; {no_runs_advice(project.root)}",
+            file=plan,
+        )
+    if others:
         what = f"bridge found {', '.join(others)} but no experiment plan ({PLAN})"
     else:
         what = f"bridge found no plan ({PLAN}), tracker or idea files in {project.root}"
@@ -515,7 +602,9 @@ def load_project(
     run_warnings = run_warnings + directory_warnings
     warnings = list(plan.warnings) + run_warnings + check_against_runs(plan, config, runs)
     warnings += gpu_cost_without_gpus(milestones, config, runs, plan.budget)
+    warnings += priority_disagreements(plan, runs)
     warnings += _no_main_milestone(options, plan, milestones, runs)
+    warnings += _main_without_block(options, plan, milestones, runs)
     warnings += _stopped(plan)
     warnings += chosen_m0
     if stray := _beside_refine_logs(root_path, found):  # a proposal alone: the rest was refused
@@ -536,7 +625,8 @@ def load_project(
                 line=0,
                 message=(
                     "no runs: the tracker has no run table, bridge.toml has no [[runs]] or "
-                    "[grid], and no runs could be proposed from the plan's blocks"
+                    "[grid], and no runs could be proposed from the plan's blocks; `bridge run` "
+                    f"refuses a plan with none: {no_runs_advice(root_path)}"
                 ),
             )
         )

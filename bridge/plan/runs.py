@@ -995,6 +995,62 @@ def _one_row_for_systems(drafts: Sequence[_Draft], plan: Plan) -> list[PlanWarni
     return warnings
 
 
+# A system's name as a tracker row lists several in one cell: a capitalised word with a small
+# letter in it (Direct24, FiLM, Gate), not an acronym (SSH/GPU, URDF/MJCF, N/A) or a word of
+# prose (true/no/shuffled D, train/val/test, with/without language).
+_NAME = r"[A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*"
+#: Two or more such names joined by ``/``, ``,`` or ``、`` (023's R040 "final
+#: Direct24/Rollout24/Partition24 seeds 42/27/97", 001's R013 "3 seeds for Gate/FiLM/Basis").
+_NAMES_IN_ONE = re.compile(rf"(?<![-\w/]){_NAME}(?:\s*(?:/|,|、)\s*{_NAME})+(?![-\w/])")
+
+
+def _systems_in_one_row(
+    drafts: Sequence[_Draft], milestones: Sequence[Milestone]
+) -> list[PlanWarning]:
+    """
+    A warning for each tracker row still to run whose System cell names several systems
+    (:data:`_NAMES_IN_ONE`): the row is one run (one per seed when it names seeds) with the
+    names as one combined system, not a run per system, so the systems it lists would have no
+    run of their own and the results could not tell them apart. 023's R040 "final
+    Direct24/Rollout24/Partition24 seeds 42/27/97" became R040-s42, -s27, -s97 each with the
+    system "final Direct24/Rollout24/Partition24": 3 runs where the plan's M4 expects "约 6–9
+    full runs", in silence. The sanity milestone's rows (020's R002 "Python/MuJoCo/MJLab-classic
+    imports", a smoke check) and rows settled before bridge are left alone. Bridge does not
+    split the row: which part of the cell is the system and which the setting it shares is the
+    researcher's to say.
+    """
+    sanity = {m.id for m in milestones if m.sanity}
+    rows: dict[str, list[_Draft]] = {}
+    for d in drafts:
+        if d.source != "tracker" or d.task or d.milestone in sanity:
+            continue
+        if _settled(d.source, d.task, d.status, d.status_file):
+            continue
+        rows.setdefault(seed_row(d.id, d.seed) or d.id, []).append(d)
+    warnings: list[PlanWarning] = []
+    for row, runs in rows.items():
+        found = _NAMES_IN_ONE.search(runs[0].system)
+        if found is None:
+            continue
+        names = [n.strip() for n in re.split(r"/|,|、", found.group(0))]
+        count = len(runs)
+        ids = ", ".join(d.id for d in runs)
+        planned = f"{count} runs ({ids}), one per seed, each" if count > 1 else f"one run ({ids})"
+        warnings.append(
+            PlanWarning(
+                file=runs[0].file,
+                line=runs[0].line,
+                message=f"{row}: its System cell {runs[0].system!r} names {len(names)} systems "
+                f"({', '.join(repr(n) for n in names)}) in one row: bridge plans {planned} "
+                f"with the combined system, not one per system ({count} where "
+                f"{count * len(names)} may be meant), and the results cannot tell the systems "
+                "apart; give each system a tracker row of its own (its System column) to run "
+                "each",
+            )
+        )
+    return warnings
+
+
 def _runs_word(count: int) -> str:
     """``run`` or ``runs`` for ``count``."""
     return "run" if count == 1 else "runs"
@@ -1334,6 +1390,7 @@ def build_runs(
     _attribute(drafts, plan, config, warnings)
     warnings.extend(_block_seeds(drafts, plan))
     warnings.extend(_one_row_for_systems(drafts, plan))
+    warnings.extend(_systems_in_one_row(drafts, milestones))
     order = {m.id: n for n, m in enumerate(milestones)}
     sanity = next((m.id for m in milestones if m.sanity), None)
 

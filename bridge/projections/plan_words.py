@@ -49,6 +49,86 @@ def _ids(shown: str) -> str:
     return re.sub(r" and (\d+) more$", r" 等（另有 \1 个）", shown)
 
 
+# How to reach the [[runs]] template (bridge.plan.project.no_runs_advice), in Chinese.
+_RUNS_TEMPLATE_ZH = {
+    "`bridge init` writes bridge.toml with a commented [[runs]] template": (
+        "`bridge init` 会写出带有注释掉的 [[runs]] 模板的 bridge.toml"
+    ),
+    "uncomment the [[runs]] template at the end of bridge.toml": (
+        "取消 bridge.toml 末尾 [[runs]] 模板的注释"
+    ),
+    "`bridge init --force` writes bridge.toml afresh with a commented [[runs]] template, "
+    "keeping yours as bridge.toml.before-init": (
+        "`bridge init --force` 会重新写出带有注释掉的 [[runs]] 模板的 bridge.toml，"
+        "原文件保存为 bridge.toml.before-init"
+    ),
+}
+
+
+def _no_runs(found: re.Match[str]) -> str:
+    said = (
+        "没有运行：追踪表没有运行表，bridge.toml 没有 [[runs]] 或 [grid]，"
+        "也无法从计划的实验块提议运行"
+    )
+    if found[1] is None:
+        return said
+    how = _RUNS_TEMPLATE_ZH.get(found[1], found[1])
+    return (
+        f"{said}；`bridge run` 会拒绝没有运行的计划：请在 bridge.toml 中用 [[runs]] 条目列出"
+        f"运行，每个运行一条，写明 id、system 和 command（{how}；见 docs/configuration.md 的"
+        f"“[[runs]] — explicit runs”），或在 {found[2]} 中写运行表"
+    )
+
+
+def _main_without_block(found: re.Match[str]) -> str:
+    name = f"（{found[2]}）" if found[2] else ""
+    runs = f"它的运行（{found[3]}）也都不属于任何实验块" if found[3] else "它也没有运行"
+    listed = f"（里程碑：{found[5]}）" if found[5] else ""
+    return (
+        f"主要结果的里程碑 {found[1]}{name or ' '}没有实验块：它的行没有写实验块，{runs}，"
+        "结果会说它的主要结果无可判定；请在该行的 Runs 或 Goal 单元格中写上它的实验块"
+        f"（计划的实验块：{found[4]}），或为它的运行设置 `block`（bridge.toml 的 [[runs]] 或 "
+        "[systems]，或追踪表的 Block 列），或在 bridge.toml [bridge] 中用 "
+        f'main_milestone = "…" 指定另一个里程碑{listed}'
+    )
+
+
+def _systems_in_one_row(found: re.Match[str]) -> str:
+    row, cell, count, names, seeded, seed_ids, one_id, planned, meant = found.groups()
+    runs = f"{seeded} 个运行（{seed_ids}，每个种子一个）" if seeded else f"1 个运行（{one_id}）"
+    return (
+        f"{row}：它的 System 单元格 {cell} 在一行中写了 {count} 个系统（{names}）：bridge "
+        f"把它规划为 {runs}，系统是它们合在一起的名字，而不是每个系统一个运行（{planned} 个，"
+        f"可能应为 {meant} 个），结果也无法区分这些系统；请给每个系统一行追踪表（写在它的 "
+        "System 列），才会分别运行"
+    )
+
+
+# The priority words of bridge.plan.crosscheck.priority_disagreements, as overview says them.
+_PRIORITY_ZH = {"must-run": "必做", "nice-to-have": "可选"}
+
+
+def _priority_split(found: re.Match[str]) -> str:
+    block, raw, why, ids, theirs, where, counts, holds, fix = found.groups()
+    reading = (
+        "只在 bridge 无法检查的条件下成立，因此按可选读取"
+        if why.startswith("holds")
+        else f"按{_PRIORITY_ZH[why.split()[-1]]}读取"
+    )
+    held = "会阻断" if holds == "holds" else "不会阻断"
+    said = (
+        f"若要按必做计，请在 {block} 中写 `Priority: MUST-RUN`，"
+        "或在追踪表的 Priority 单元格中写 NICE"
+        if fix.startswith("write `Priority")
+        else f"请在 {block} 和追踪表的 Priority 单元格中写同一优先级"
+    )
+    return (
+        f"{block} 的优先级 {raw} {reading}，但追踪表把它的运行 {ids} 标为{_PRIORITY_ZH[theirs]}"
+        f"（{where}）：该实验块的判定按{_PRIORITY_ZH[counts]}计，而这些运行失败时{held}所在里程碑；"
+        f"{said}"
+    )
+
+
 def _sanity_not_attributed(found: re.Match[str]) -> str:
     return (
         f"运行 {_ids(found.group(2))} 未归属任何实验块：{in_language(found.group(3), 'zh')}。"
@@ -430,6 +510,39 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         r"[bridge] 中用 \1 指定（里程碑：\2）",
     ),
     (
+        re.compile(
+            r"the main milestone (\S+)(?: \((.*)\))? has no block: its row names no block and "
+            r"(?:none of its runs \((.+)\) belongs to one|it has no runs), so the results will "
+            r"say its main result has nothing to judge; name its block in the row's Runs or Goal "
+            r"cell \(the plan's blocks: (.+?)\), set `block` on its runs \(\[\[runs\]\] or "
+            r"\[systems\] in bridge\.toml, or the tracker's Block column\), or name another "
+            r"milestone with main_milestone = \"…\" in bridge\.toml \[bridge\]"
+            r"(?: \(milestones: (.+)\))?"
+        ),
+        _main_without_block,
+    ),
+    (
+        re.compile(
+            r"(\S+)'s priority " + _QUOTE + r" (holds only under a condition bridge cannot check, "
+            r"so it reads as nice-to-have|reads as must-run|reads as nice-to-have), but the "
+            r"tracker makes its runs? (.+) (must-run|nice-to-have) \((\S+)\): the block's "
+            r"verdict counts as (must-run|nice-to-have), while a failure of (?:that run|those "
+            r"runs) (holds|does not hold) its milestone; (write `Priority: MUST-RUN`.*|write the "
+            r"same priority .*)"
+        ),
+        _priority_split,
+    ),
+    (
+        re.compile(
+            r"(\S+): its System cell " + _QUOTE + r" names (\d+) systems \((.+)\) in one row: "
+            r"bridge plans (?:(\d+) runs \((.+)\), one per seed, each|one run \((.+)\)) with "
+            r"the combined system, not one per system \((\d+) where (\d+) may be meant\), and "
+            r"the results cannot tell the systems apart; give each system a tracker row of its "
+            r"own \(its System column\) to run each"
+        ),
+        _systems_in_one_row,
+    ),
+    (
         re.compile(r"none of the (\d+) runs has a command" + _UNREAD + _NO_COMMAND_FIX),
         lambda m: f"{m[1]} 个运行都没有命令" + _unread_zh(m[2]) + _NO_COMMAND_FIX_ZH,
     ),
@@ -702,10 +815,12 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
     (
         re.compile(
             r"no runs: the tracker has no run table, bridge\.toml has no \[\[runs\]\] or "
-            r"\[grid\], and no runs could be proposed from the plan's blocks"
+            r"\[grid\], and no runs could be proposed from the plan's blocks(?:; `bridge run` "
+            r"refuses a plan with none: list the runs as \[\[runs\]\] entries in bridge\.toml, "
+            r"one per run with its id, system and command \((.+?); docs/configuration\.md, "
+            r"\"\[\[runs\]\] — explicit runs\"\), or as a run table in (\S+))?"
         ),
-        "没有运行：追踪表没有运行表，bridge.toml 没有 [[runs]] 或 [grid]，也无法从计划的实验块"
-        "提议运行",
+        _no_runs,
     ),
     (
         re.compile(r"this plan only points to (\S+); reading that file instead"),

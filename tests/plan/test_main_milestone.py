@@ -134,6 +134,71 @@ class TestPlanTime:
             "set main_milestone in bridge.toml)"
         ) in capsys.readouterr().out
 
+    @staticmethod
+    def _main_without_block(root: Path) -> list[str]:
+        return [
+            f"{w.where}: {w.message}"
+            for w in load_project(root).warnings
+            if w.message.startswith("the main milestone ")
+        ]
+
+    def test_a_main_milestone_with_no_block_is_warned_at_its_row(self, tmp_path: Path) -> None:
+        """002's M2 "Main mechanism test" restates B1's comparison without naming B1, and its
+        runs' systems are compared in several blocks: `bridge plan` said nothing, and `bridge
+        run` later "Main result (M2): inconclusive, no block of the plan is in M2". The warning
+        comes before anything runs, with the ways that link a block."""
+        (said,) = self._main_without_block(as_project("002", tmp_path))
+        assert said.startswith(
+            "refine-logs/EXPERIMENT_PLAN.md:153: the main milestone M2 (Main mechanism test) "
+            "has no block: its row names no block and none of its runs (R006, R007, R008) "
+            "belongs to one, so the results will say its main result has nothing to judge; "
+            "name its block in the row's Runs or Goal cell (the plan's blocks: B1, B2, B3, B4, "
+            "B5)"
+        )
+        assert 'main_milestone = "…" in bridge.toml [bridge] (milestones: M1, M3' in said
+
+    def test_following_the_advice_ends_it(self, tmp_path: Path) -> None:
+        """Naming B1 in M2's Runs cell puts B1 (and R006-R008 with it) in M2; naming another
+        milestone as the main one ends it too."""
+        root = as_project("002", tmp_path)
+        plan = root / "refine-logs" / "EXPERIMENT_PLAN.md"
+        text = plan.read_text(encoding="utf-8")
+        plan.write_text(
+            text.replace(
+                "| Main mechanism test | TC-CS-1S", "| Main mechanism test | B1: TC-CS-1S"
+            ),
+            encoding="utf-8",
+        )
+        assert self._main_without_block(root) == []
+        project = load_project(root)
+        assert {r.id: r.block for r in project.runs if r.milestone == "M2"} == {
+            "R006": "B1",
+            "R007": "B1",
+            "R008": "B1",
+        }
+        plan.write_text(text, encoding="utf-8")
+        (root / "bridge.toml").write_text('[bridge]\nmain_milestone = "M3"\n')
+        assert self._main_without_block(root) == []
+
+    def test_in_chinese(self, tmp_path: Path) -> None:
+        """018's M4 "3-seed 决定性实验" has no block and no run yet: a Chinese plan's warning
+        is Chinese, as its others are."""
+        from bridge.projections.plan_words import warning_in_language
+
+        (said,) = self._main_without_block(as_project("018", tmp_path))
+        assert warning_in_language(said.split(": ", 1)[1], "zh") == (
+            "主要结果的里程碑 M4（3-seed 决定性实验）没有实验块：它的行没有写实验块，"
+            "它也没有运行，结果会说它的主要结果无可判定；请在该行的 Runs 或 Goal "
+            "单元格中写上它的实验块（计划的实验块：B0, B1, B2, B3, B4），或为它的运行设置 "
+            "`block`（bridge.toml 的 "
+            "[[runs]] 或 [systems]，或追踪表的 Block 列），或在 bridge.toml [bridge] 中用 "
+            'main_milestone = "…" 指定另一个里程碑（里程碑：M1, M2, M3）'
+        )
+
+    def test_a_main_milestone_with_a_block_is_not_warned(self, tmp_path: Path) -> None:
+        """001's `M2: Core` names its blocks."""
+        assert self._main_without_block(as_project("001", tmp_path)) == []
+
 
 @needs_shared
 class TestSetting:

@@ -1,0 +1,132 @@
+"""
+A plan that names no runs, with no tracker (040's prose plan): every command that meets it says
+the one thing that gives it runs, ``bridge init`` writes that thing's template, and following
+the advice works.
+
+Before, ``bridge plan`` showed an empty table and exited 0, ``bridge run`` said "`bridge init`
+writes commented templates to start from", ``bridge init`` wrote no template for runs and said
+"give the runs their commands", and ``bridge status`` said "`bridge run` or `bridge advance`
+starts one", both of which refuse such a plan.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from bridge.cli import main
+from bridge.plan import load_project
+from bridge.projections.plan_words import warning_in_language
+from tests.conftest import needs_shared
+from tests.plan.corpus import as_project
+
+pytestmark = needs_shared
+
+ADVICE = (
+    "list the runs as [[runs]] entries in bridge.toml, one per run with its id, system and "
+    'command ({how}; docs/configuration.md, "[[runs]] — explicit runs"), or as a run table in '
+    "refine-logs/EXPERIMENT_TRACKER.md"
+)
+NO_CONFIG = "`bridge init` writes bridge.toml with a commented [[runs]] template"
+IN_CONFIG = "uncomment the [[runs]] template at the end of bridge.toml"
+
+
+def _project(tmp_path: Path) -> Path:
+    return as_project("040", tmp_path / "040")
+
+
+def test_plan_says_run_refuses_and_what_works(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = _project(tmp_path)
+    assert main(["plan", "--project", str(project)]) == 2
+    said = capsys.readouterr().out
+    assert (
+        "no runs: the tracker has no run table, bridge.toml has no [[runs]] or [grid], and no "
+        "runs could be proposed from the plan's blocks; `bridge run` refuses a plan with none: "
+        + ADVICE.format(how=NO_CONFIG)
+    ) in " ".join(said.split())
+
+
+def test_run_and_status_say_what_works(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    project = _project(tmp_path)
+    assert main(["run", "--plain", "--project", str(project)]) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert (
+        "refine-logs/EXPERIMENT_PLAN.md: nothing to run: the plan has no run order, experiment "
+        "blocks or tracker rows to run; " + ADVICE.format(how=NO_CONFIG)
+    ) in err
+    assert "writes commented templates to start from" not in err
+    assert main(["status", "--project", str(project)]) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert "`bridge run` cannot start one: the plan names no runs; " in err
+    assert ADVICE.format(how=NO_CONFIG) in err
+    assert "`bridge advance` starts one" not in err
+
+
+def test_init_writes_a_runs_template_and_following_it_works(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = _project(tmp_path)
+    assert main(["init", str(project)]) == 0
+    said = capsys.readouterr().out
+    assert (
+        "next: the plan names no runs and there is no tracker run table: uncomment the "
+        "[[runs]] template at the end of bridge.toml"
+    ) in said
+    config = project / "bridge.toml"
+    text = config.read_text(encoding="utf-8")
+    assert '\n# [[runs]]\n# id = "R001"\n' in text
+    # The advice now points at the template; `bridge init --force` writes it again.
+    assert ADVICE.format(how=IN_CONFIG) in " ".join(
+        w.message for w in load_project(project).warnings
+    )
+    assert main(["init", "--force", str(project)]) == 0
+    assert config.read_text(encoding="utf-8").count("# [[runs]]") == 1
+    capsys.readouterr()
+    # Uncommented, with a command: `bridge plan` exits 0 and `bridge run` runs it.
+    script = project / "screen.py"
+    script.write_text(
+        "import json, os, sys\n"
+        "out = sys.argv[1]\n"
+        "os.makedirs(out, exist_ok=True)\n"
+        "json.dump({'accuracy': 0.5}, open(os.path.join(out, 'metrics.json'), 'w'))\n",
+        encoding="utf-8",
+    )
+    command = f'command = ["{sys.executable}", "screen.py", "{{output_dir}}"]'
+    config.write_text(
+        text.replace("# [[runs]]\n", "[[runs]]\n")
+        .replace('# id = "R001"', 'id = "screen"')
+        .replace('# command = "python3 train.py --seed {seed} --out {output_dir}"', command),
+        encoding="utf-8",
+    )
+    assert [r.id for r in load_project(project).runs] == ["screen"]
+    assert main(["plan", "--project", str(project)]) == 0
+    assert main(["run", "--plain", "--project", str(project)]) == 0
+    assert "1/1 must-run runs succeeded" in capsys.readouterr().out
+
+
+def test_a_project_with_runs_gets_no_template(tmp_path: Path) -> None:
+    """036 has a tracker: its bridge.toml gets no [[runs]] template."""
+    project = tmp_path / "036"
+    shutil.copytree(as_project("036", tmp_path / "src") / "refine-logs", project / "refine-logs")
+    assert main(["init", str(project)]) == 0
+    assert "# [[runs]]" not in (project / "bridge.toml").read_text(encoding="utf-8")
+
+
+def test_the_warning_in_chinese() -> None:
+    message = (
+        "no runs: the tracker has no run table, bridge.toml has no [[runs]] or [grid], and no "
+        "runs could be proposed from the plan's blocks; `bridge run` refuses a plan with none: "
+        + ADVICE.format(how=IN_CONFIG)
+    )
+    assert warning_in_language(message, "zh") == (
+        "没有运行：追踪表没有运行表，bridge.toml 没有 [[runs]] 或 [grid]，也无法从计划的实验块"
+        "提议运行；`bridge run` 会拒绝没有运行的计划：请在 bridge.toml 中用 [[runs]] 条目列出"
+        "运行，每个运行一条，写明 id、system 和 command（取消 bridge.toml 末尾 [[runs]] 模板的"
+        "注释；见 docs/configuration.md 的“[[runs]] — explicit runs”），或在 "
+        "refine-logs/EXPERIMENT_TRACKER.md 中写运行表"
+    )
