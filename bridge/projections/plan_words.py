@@ -625,6 +625,17 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
     ),
     (
         re.compile(
+            r"bridge\.toml sets seed (.+?) \((.+?)\), but the plan states seed (\S+) \((\S+)\): "
+            r"(.+?) launch at the plan's \S+, bridge\.toml's .+? serving only runs the plan "
+            r"gives no seed; set it to \"\S+\" to agree, or a run's own seed \(a Seed column, "
+            r"`seed N` in the tracker's Notes, \[\[runs\]\] seed\) to run it at another"
+        ),
+        r"bridge.toml 设定种子 \1（\2），但计划写明种子 \3（\4）：\5 按计划的 \3 启动，"
+        'bridge.toml 的 \\1 只用于计划未给种子的运行；改为 "\\3" 使两者一致，'
+        r"或为某个运行写明它自己的种子（Seed 列、跟踪表备注中的 `seed N`、[[runs]] seed）",
+    ),
+    (
+        re.compile(
             r"block (\S+) gives seeds (.+?), but its rows (.+?) name no seed: each runs once, "
             r"without one \(the written values go to the runs proposed from the plan only\); "
             r"give each seed a row of its own, or the row's seeds in a Seed column"
