@@ -209,3 +209,16 @@ def test_an_m0_with_no_experiment_is_no_sanity_milestone(tmp_path: Path) -> None
         encoding="utf-8",
     )
     assert [m.id for m in load_project(tmp_path).milestones if m.sanity] == ["M0"]
+
+
+def test_the_m0_without_experiment_warning_reads_in_chinese() -> None:
+    from bridge.projections.plan_words import warning_in_language
+
+    said = (
+        "milestone M0 says '无实验' and has no runs: it is no sanity milestone (only its id M0 "
+        "made it one), so the first run is checked alone first, before the rest launch"
+    )
+    assert warning_in_language(said, "zh") == (
+        "里程碑 M0 写明“无实验”且没有运行：它不是健全性里程碑"
+        "（只因编号为 M0 才被当作健全性里程碑），因此第一个运行先单独运行并检查，之后其余运行才启动"
+    )
