@@ -145,6 +145,12 @@ _MEANINGS: tuple[tuple[re.Pattern[str], str, str], ...] = (
         "write the metrics to a file `[metrics] files` names (JSON or CSV), or correct "
         "`[metrics]` in bridge.toml",
     ),
+    (
+        # A sanity run whose own pass/fail metric says no (bridge/pipeline/steps/sanity.py).
+        re.compile(r"recorded \S+ = \S+: the row's .+ says it failed"),
+        "its own check failed",
+        "fix what the check tests (its log says what), then `bridge retry` the run",
+    ),
 )
 
 

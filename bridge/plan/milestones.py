@@ -23,6 +23,7 @@ __all__ = [
     "name_from_goal",
     "phase_headings_note",
     "read_milestones",
+    "says_no_runs",
     "says_sanity",
     "schedule_note",
     "stated_gate",
@@ -393,6 +394,26 @@ def _tables(doc: Document, section: Heading | None, known: frozenset[str]) -> li
 def says_sanity(milestone: Milestone) -> bool:
     """Whether a milestone's name or goal says it is the sanity check (not only its id M0)."""
     return bool(_SANITY.search(f"{milestone.name} {milestone.goal}"))
+
+
+# A milestone that says it runs nothing: 014's M0 "Review candidate authority | no experiment";
+# a Runs cell of "none" / "无" alone says the same.
+_NO_RUNS = re.compile(
+    r"\bno\s+(?:experiments?|runs?|training)\b|无(?:需)?(?:实验|运行)|不(?:做|跑|运行)实验"
+    r"|^\W*(?:none|n/?a|无)\W*$",
+    re.IGNORECASE,
+)
+
+
+def says_no_runs(milestone: Milestone) -> str:
+    """
+    The words of a milestone's Runs cell, name or goal (the first that does) saying it has no
+    experiment to run, as written; ``""`` when none says so.
+    """
+    for text in (milestone.runs_raw, milestone.name, milestone.goal):
+        if _NO_RUNS.search(text):
+            return text.strip()
+    return ""
 
 
 def mark_sanity(milestones: list[Milestone]) -> list[Milestone]:

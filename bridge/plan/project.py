@@ -26,6 +26,7 @@ from bridge.plan.milestones import (
     NO_MILESTONES_FOUND,
     mark_sanity,
     phase_headings_note,
+    says_no_runs,
     says_sanity,
     schedule_note,
 )
@@ -105,6 +106,36 @@ def _main_over_m0(
             message=f"main_milestone = {chosen!r} names {chosen}, which bridge takes as the "
             "sanity check only by its id: it is the main result, and no milestone runs first "
             "as a sanity check",
+        )
+    ]
+
+
+def _m0_without_experiment(
+    milestones: Sequence[Milestone], runs: Sequence[RunSpec]
+) -> tuple[tuple[Milestone, ...], list[PlanWarning]]:
+    """
+    The milestone taken as the sanity check only because its id is M0, when it says it has no
+    experiment and no run is in it while a later milestone has runs (014's M0 "Review candidate
+    authority | no experiment"): it is no sanity milestone, so the first run is checked alone
+    first, as in a plan that names none (:mod:`bridge.machine.sanity_probe`). Before, the
+    sanity stage passed it with "the sanity milestone M0 has no runs; nothing to check first"
+    and every run launched at once. A warning says so.
+    """
+    picked = next((m for m in milestones if m.sanity), None)
+    said = says_no_runs(picked) if picked is not None else ""
+    if picked is None or picked.id != "M0" or says_sanity(picked) or not said:
+        return tuple(milestones), []
+    with_runs = {r.milestone for r in runs if not r.task}
+    if picked.id in with_runs or not with_runs:
+        return tuple(milestones), []
+    unmarked = tuple(attrs.evolve(m, sanity=False) if m is picked else m for m in milestones)
+    return unmarked, [
+        PlanWarning(
+            file=picked.file,
+            line=picked.line,
+            message=f"milestone {picked.id} says {said!r} and has no runs: it is no sanity "
+            "milestone (only its id M0 made it one), so the first run is checked alone first, "
+            "before the rest launch",
         )
     ]
 
@@ -597,6 +628,7 @@ def load_project(
                 ),
             )  # fmt: skip
     milestones, chosen_m0 = _main_over_m0(options, milestones)
+    milestones, no_experiment = _m0_without_experiment(milestones, runs)
     _check_main_milestone(options, milestones, config)
     runs, directory_warnings = _directories(runs)
     run_warnings = run_warnings + directory_warnings
@@ -606,7 +638,7 @@ def load_project(
     warnings += _no_main_milestone(options, plan, milestones, runs)
     warnings += _main_without_block(options, plan, milestones, runs)
     warnings += _stopped(plan)
-    warnings += chosen_m0
+    warnings += chosen_m0 + no_experiment
     if stray := _beside_refine_logs(root_path, found):  # a proposal alone: the rest was refused
         warnings.append(PlanWarning(file=stray[0], line=0, message=_move_hint(root_path, stray)))
     if elsewhere := _linked_out(root_path):

@@ -844,7 +844,40 @@ def _shared_reason(reason: str) -> str:
     return _ONE_SYSTEM.sub("their systems are not among any block's compared systems", reason)
 
 
-def _block_seeds(drafts: Sequence[_Draft], plan: Plan) -> list[PlanWarning]:
+def _plan_seed(plan: Plan) -> tuple[int, str, int] | None:
+    """
+    The one seed the whole plan states, with the file and line that state it: ``None`` unless
+    every block writing seed values writes the same single value and no block asks for several
+    seeds (a count above one, or a command running its seeds itself).
+
+    002's B1 says "begin with seed `42`" and no other block names a seed: the plan is run at
+    42, the other blocks' "same training horizon and seed" included.
+    """
+    values: set[int] = set()
+    first: Block | None = None
+    for block in plan.blocks:
+        if block.seeds_together or len(block.seeds) > 1 or (block.seed_count or 0) > 1:
+            return None
+        if block.seeds:
+            values.add(block.seeds[0])
+            first = first or block
+    if len(values) != 1 or first is None:
+        return None
+    (value,) = values
+    return value, first.file, _seed_line(first, value)
+
+
+def _seed_line(block: Block, value: int) -> int:
+    """The line of ``block`` that writes seed ``value`` (its heading's when none is found)."""
+    start = block.text_line or block.line + 1
+    for offset, text in enumerate(block.text.splitlines()):
+        lowered = text.casefold()
+        if ("seed" in lowered or "种子" in text) and re.search(rf"(?<!\d){value}(?!\d)", text):
+            return start + offset
+    return block.line
+
+
+def _block_seeds(drafts: Sequence[_Draft], plan: Plan) -> tuple[list[PlanWarning], list[_Draft]]:
     """
     Give the seed a block writes to its tracker rows that name none, or say why not.
 
@@ -853,23 +886,33 @@ def _block_seeds(drafts: Sequence[_Draft], plan: Plan) -> list[PlanWarning]:
     were planned seedless and ran with ``[run] args``' default (``--seed 0``) while the plan's
     warning said the written value was used. A row's own seed (its Seed cell, "seed 3" in its
     Notes) still wins. A block that writes several values gives a seedless row none (which of
-    them would be a guess): a warning names the rows and says so.
+    them would be a guess): a warning names the rows and says so. A row of no block, or of a
+    block writing no seed, takes the seed the whole plan states (:func:`_plan_seed`): 002's
+    rows, attributed to no block, ran at ``[run] args``' 0 while its B1 says "begin with seed
+    `42`".
 
     Returns:
-        One warning per block whose several written seeds its seedless rows do not get.
+        One warning per block whose several written seeds its seedless rows do not get, and
+        the rows given a seed of the plan's.
     """
     blocks = {b.id: b for b in plan.blocks}
+    whole = _plan_seed(plan)
     several: dict[str, list[_Draft]] = {}
+    given: list[_Draft] = []
     for draft in drafts:
         block = blocks.get(draft.block)
-        if draft.source != "tracker" or draft.task or draft.seed is not None or block is None:
+        if draft.source != "tracker" or draft.task or draft.seed is not None:
             continue
-        if block.seeds_together:
+        if block is not None and block.seeds_together:
             continue  # the command runs the block's seeds itself: no run has one of its own
-        if len(block.seeds) == 1:
+        if block is not None and len(block.seeds) == 1:
             draft.seed = block.seeds[0]
-        elif block.seeds:
+            given.append(draft)
+        elif block is not None and block.seeds:
             several.setdefault(block.id, []).append(draft)
+        elif whole is not None:
+            draft.seed = whole[0]
+            given.append(draft)
     warnings = []
     for block_id, rows in several.items():
         block = blocks[block_id]
@@ -885,6 +928,57 @@ def _block_seeds(drafts: Sequence[_Draft], plan: Plan) -> list[PlanWarning]:
                 "seed: each runs once, without one (the written values go to the runs "
                 "proposed from the plan only); give each seed a row of its own, or the "
                 "row's seeds in a Seed column",
+            )
+        )
+    return warnings, given
+
+
+def _config_seed_differs(given: Sequence[_Draft], plan: Plan, config: Config) -> list[PlanWarning]:
+    """
+    A warning where bridge.toml's ``args`` set a seed other than the one the plan gives runs
+    that would launch: the plan's seed wins (it is the run's own), and bridge.toml's serves only
+    runs the plan gives none. Before, 002's runs launched at bridge.toml's 0 while its plan says
+    42, and nothing said so. One warning per setting, naming both values and the runs.
+    """
+    blocks = {b.id: b for b in plan.blocks}
+    whole = _plan_seed(plan)
+    differ: dict[tuple[str, str, int], list[_Draft]] = {}
+    for draft in given:
+        if _settled(draft.source, draft.task, draft.status, draft.status_file):
+            continue  # not launched: its seed reaches no command
+        system = match_system(draft.system, config.systems) if draft.system else None
+        setting, value = "run.args", config.run.args.get("seed")
+        if system is not None and "seed" in system.args:
+            setting, value = f"systems.{system.name}.args", system.args["seed"]
+        if "seed" in draft.args:
+            setting, value = "runs.args", draft.args["seed"]
+        if value is None or draft.seed is None or value.strip() == str(draft.seed):
+            continue
+        differ.setdefault((setting, value, draft.seed), []).append(draft)
+    warnings = []
+    for (setting, value, seed), rows in differ.items():
+        ids = ", ".join(d.id for d in rows[:8]) + (", …" if len(rows) > 8 else "")
+        first = rows[0]
+        block = blocks.get(first.block)
+        if block is not None and len(block.seeds) == 1:
+            file, line = block.file, _seed_line(block, seed)
+        elif whole is not None:
+            file, line = whole[1], whole[2]
+        else:
+            file, line = first.file, first.line
+        # The setting as a person finds it in bridge.toml ([[runs]] args: the run's entry).
+        shown = {"run.args": "[run] args", "runs.args": "[[runs]] args"}.get(
+            setting, f"[{setting.removesuffix('.args')}] args"
+        )
+        warnings.append(
+            PlanWarning(
+                file=config.file or "bridge.toml",
+                line=(config.line_of(setting) or 0) if setting != "runs.args" else 0,
+                message=f"bridge.toml sets seed {value} ({shown}), but the plan states seed "
+                f"{seed} ({file}:{line}): {ids} launch at the plan's {seed}, bridge.toml's "
+                f'{value} serving only runs the plan gives no seed; set it to "{seed}" to '
+                f"agree, or a run's own seed (a Seed column, `seed N` in the "
+                "tracker's Notes, [[runs]] seed) to run it at another",
             )
         )
     return warnings
@@ -1388,7 +1482,9 @@ def build_runs(
                 )
             )
     _attribute(drafts, plan, config, warnings)
-    warnings.extend(_block_seeds(drafts, plan))
+    seed_warnings, plan_seeded = _block_seeds(drafts, plan)
+    warnings.extend(seed_warnings)
+    warnings.extend(_config_seed_differs(plan_seeded, plan, config))
     warnings.extend(_one_row_for_systems(drafts, plan))
     warnings.extend(_systems_in_one_row(drafts, milestones))
     order = {m.id: n for n, m in enumerate(milestones)}

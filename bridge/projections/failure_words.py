@@ -164,6 +164,10 @@ _FAILURES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"no metric could be read from its outputs"), "无法从其输出中读取任何指标"),
     (re.compile(r"unreadable output (\S+): "), r"无法读取的输出 \1："),
     (
+        re.compile(r"recorded (\S+) = (\S+): the row's (.+?) says it failed$"),
+        r"记录的 \1 = \2：该行的 \3 表明它未通过",
+    ),
+    (
         re.compile(r"GPU memory peaked at (\S+) GB, over \[run\] max_gpu_memory_gb = (\S+)$"),
         r"GPU 显存峰值 \1 GB，超过 [run] max_gpu_memory_gb = \2",
     ),
@@ -198,11 +202,15 @@ _MEANINGS = {
     ),
     "it ran past its timeout": "运行超过了时限",
     "its metrics could not be read": "无法读取其指标",
+    "its own check failed": "它自己的检查未通过",
     "a number it recorded cannot be trusted (not finite, or a loss that diverged)": (
         "它记录的数值不可信（非有限值，或损失发散）"
     ),
 }
 _FIXES = {
+    "fix what the check tests (its log says what), then `bridge retry` the run": (
+        "修正该检查所检验的内容（见其日志），然后 `bridge retry` 该运行"
+    ),
     "make the script write them under the folder given as {output_dir}, or correct `outputs` "
     "in bridge.toml": "让脚本把它们写到 {output_dir} 指定的文件夹下，或修正 bridge.toml 中的 "
     "`outputs`",

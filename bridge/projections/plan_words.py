@@ -729,12 +729,32 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
     ),
     (
         re.compile(
+            r"milestone (\S+) says ['\"](.+)['\"] and has no runs: it is no sanity milestone "
+            r"\(only its id M0 made it one\), so the first run is checked alone first, before "
+            r"the rest launch"
+        ),
+        r"里程碑 \1 写明“\2”且没有运行：它不是健全性里程碑（只因编号为 M0 才被当作健全性里程碑），"
+        r"因此第一个运行先单独运行并检查，之后其余运行才启动",
+    ),
+    (
+        re.compile(
             r"implementation tasks the tracker says are not done \((.*)\): bridge does not do "
             r"them, and launches the runs without them; mark each DONE once it is done, and a "
             r"run that needs one NOT RUN — <reason> until then"
         ),
         r"追踪表中尚未完成的实现任务（\1）：bridge 不执行它们，并会在没有它们的情况下启动运行；"
         r"完成后请把每项标为 DONE，在此之前请把需要它的运行标为 NOT RUN — <原因>",
+    ),
+    (
+        re.compile(
+            r"bridge\.toml sets seed (.+?) \((.+?)\), but the plan states seed (\S+) \((\S+)\): "
+            r"(.+?) launch at the plan's \S+, bridge\.toml's .+? serving only runs the plan "
+            r"gives no seed; set it to \"\S+\" to agree, or a run's own seed \(a Seed column, "
+            r"`seed N` in the tracker's Notes, \[\[runs\]\] seed\) to run it at another"
+        ),
+        r"bridge.toml 设定种子 \1（\2），但计划写明种子 \3（\4）：\5 按计划的 \3 启动，"
+        'bridge.toml 的 \\1 只用于计划未给种子的运行；改为 "\\3" 使两者一致，'
+        r"或为某个运行写明它自己的种子（Seed 列、跟踪表备注中的 `seed N`、[[runs]] seed）",
     ),
     (
         re.compile(

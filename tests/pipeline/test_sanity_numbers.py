@@ -13,6 +13,7 @@ import pytest
 
 from bridge import Bridge, Stage
 from bridge.errors import InputError
+from tests.conftest import needs_shared
 from tests.pipeline.conftest import Run, write_project
 
 
@@ -93,3 +94,66 @@ def test_a_chinese_plan_says_the_numberless_sanity_run_in_chinese(tmp_path: Path
     finally:
         store.close()
     assert reasons["SANITY_OK"] == "健全性里程碑通过；S2 未指明指标，也未记录数值"
+
+
+_VERDICT_JOB = """\
+import argparse, json, pathlib
+parser = argparse.ArgumentParser()
+parser.add_argument("--run", required=True)
+parser.add_argument("--out", required=True)
+args = parser.parse_args()
+values = {"R001": {"pass": PASS, "loss": 2.1}}.get(args.run, {"quality": 0.6})
+pathlib.Path(args.out, "metrics.json").write_text(json.dumps(values))
+"""
+
+
+def _jora(root: Path, passed: str) -> Path:
+    """002's real plan and tracker, its sanity row R001 set back to TODO (as trial 002d did)."""
+    import sys
+
+    from tests.plan.corpus import as_project
+
+    project = as_project("002", root)
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    tracker.write_text(
+        tracker.read_text(encoding="utf-8").replace("| **GATE FAILED** |", "| TODO |"),
+        encoding="utf-8",
+    )
+    (project / "job.py").write_text(_VERDICT_JOB.replace("PASS", passed), encoding="utf-8")
+    (project / "bridge.toml").write_text(
+        f'[bridge]\ncode_review = false\n[run]\ncommand = ["{sys.executable}", "job.py", '
+        '"--run", "{run_id}", "--out", "{output_dir}"]\n',
+        encoding="utf-8",
+    )
+    return project
+
+
+@needs_shared
+def test_002_a_sanity_run_recording_its_pass_fail_as_0_fails_sanity(tmp_path: Path) -> None:
+    """
+    002's R001 names `pass/fail` and wrote `pass: 0`: the sanity milestone passed ("Sanity:
+    passed" beside "pass = 0"), though the gate's own answer was no.
+    """
+    project = _jora(tmp_path / "p", "0")
+    bridge = Bridge(project)
+    try:
+        assert bridge.run() is Stage.BLOCKED
+        check = bridge.status().sanity_checks[-1]
+    finally:
+        bridge.close()
+    assert not check.passed
+    assert check.detail == "R001: recorded pass = 0: the row's pass/fail says it failed"
+    results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
+    assert "**Sanity: failed**" in results
+
+
+@needs_shared
+def test_002_a_sanity_run_recording_its_pass_fail_as_true_passes(tmp_path: Path) -> None:
+    project = _jora(tmp_path / "p", "True")
+    bridge = Bridge(project)
+    try:
+        bridge.run()
+        check = bridge.status().sanity_checks[0]
+    finally:
+        bridge.close()
+    assert check.passed, check.detail

@@ -16,6 +16,7 @@ from bridge import Bridge, cli
 from bridge.machine.sanity_probe import probe_of
 from bridge.machine.stages import RunState, Stage
 from bridge.plan.priority import Priority
+from tests.conftest import needs_shared
 from tests.pipeline.conftest import Run, write_project
 
 MUST, NICE = Priority.MUST, Priority.NICE
@@ -247,3 +248,48 @@ def test_a_probe_in_a_block_giving_no_number_is_blocked_with_its_reason(tmp_path
     assert blocked is not None
     assert blocked.reason == "sanity fails repeatedly: R1: its metrics could not be read", blocked
     assert "Fix: write the metrics to a file" in blocked.findings[0].message
+
+
+_QUALITY_JOB = """\
+import argparse, pathlib
+parser = argparse.ArgumentParser()
+parser.add_argument("--out", required=True)
+pathlib.Path(parser.parse_args().out, "metrics.json").write_text('{"quality": 0.6}')
+"""
+
+
+@needs_shared
+def test_014_an_m0_with_no_experiment_does_not_pass_sanity_for_the_runs(tmp_path: Path) -> None:
+    """014's M0 "Review candidate authority | no experiment" was the sanity milestone by its
+    id: `bridge run` said "stage SANITY_OK: the sanity milestone M0 has no runs; nothing to
+    check first" and launched every run at once. The first run is checked alone first now."""
+    import sys
+
+    from tests.plan.corpus import as_project
+
+    project = as_project("014", tmp_path / "p")
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    # Set going again, as the trial did (the plan and tracker say it stopped at R002).
+    plan = project / "refine-logs" / "EXPERIMENT_PLAN.md"
+    plan.write_text(
+        plan.read_text(encoding="utf-8").replace("STOPPED_R002_GEOMETRY_FAIL", "ACTIVE"),
+        encoding="utf-8",
+    )
+    text = tracker.read_text(encoding="utf-8").replace("STOPPED_R002_GEOMETRY_FAIL", "ACTIVE")
+    for status in ("COMPLETE_FAIL_HARD_STOP", "NOT_RUN_R002_FAIL"):
+        text = text.replace(f"| {status} |", "| TODO |")
+    tracker.write_text(text, encoding="utf-8")
+    (project / "job.py").write_text(_QUALITY_JOB, encoding="utf-8")
+    (project / "bridge.toml").write_text(
+        f'[bridge]\ncode_review = false\n[run]\ncommand = ["{sys.executable}", "job.py", '
+        '"--out", "{output_dir}"]\n',
+        encoding="utf-8",
+    )
+    bridge = Bridge(project)
+    try:
+        bridge.run()
+        first = bridge.status().sanity_checks[0]
+    finally:
+        bridge.close()
+    assert first.passed
+    assert first.detail.startswith("no sanity milestone in the plan: R002 (of M1) ran alone first")

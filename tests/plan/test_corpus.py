@@ -470,7 +470,8 @@ def test_seeds_of_done_checklist_items_are_not_the_blocks() -> None:
 def test_a_blocks_one_written_seed_goes_to_its_seedless_tracker_rows(tmp_path: Path) -> None:
     """001's B1 writes `Seed: 42 (run 3 seeds only if margins are tight)`, and `bridge plan`
     warned that the written value is used; yet its tracker rows R002-R004, which name no seed,
-    were planned seedless and ran `--seed 0` from `[run] args`. They get 42 now; a row's own
+    were planned seedless and ran `--seed 0` from `[run] args`. They get 42 now (and B2's R005,
+    42 being the one seed the plan states); a row's own
     seed still wins, and a block writing several seeds gives a seedless row none, said by
     name."""
     project = as_project("001", tmp_path)
@@ -482,7 +483,8 @@ def test_a_blocks_one_written_seed_goes_to_its_seedless_tracker_rows(tmp_path: P
     assert [(runs[i].seed, runs[i].params["seed"]) for i in ("R002", "R003", "R004")] == [
         (42, "42")
     ] * 3
-    assert (runs["R005"].seed, runs["R005"].params["seed"]) == (None, "0")  # B2 writes none
+    # B2 writes none: the one seed the whole plan states is its row's too (as 002's).
+    assert (runs["R005"].seed, runs["R005"].params["seed"]) == (42, "42")
     assert "block B1 writes 1 seed value(s) (42) but also says 3 seeds; the written values " in (
         "\n".join(w.message for w in loaded.warnings)
     )
@@ -505,6 +507,8 @@ def test_a_blocks_one_written_seed_goes_to_its_seedless_tracker_rows(tmp_path: P
 
     several = load_project(project)
     assert {r.id: r.seed for r in several.runs}["R002"] is None
+    # Several seeds written: no one seed of the plan's; B2's row keeps [run] args' default.
+    assert {r.id: r.params["seed"] for r in several.runs}["R005"] == "0"
     (said,) = [w.message for w in several.warnings if "name no seed" in w.message]
     assert said.startswith(
         "block B1 gives seeds 1, 2, 3, but its rows R002, R004 name no seed: each runs once"

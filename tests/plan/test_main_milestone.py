@@ -249,3 +249,41 @@ def test_main_milestone_may_name_an_m0_that_is_sanity_only_by_its_id(tmp_path: P
         w.message.startswith("main_milestone = 'M0' names M0, which bridge takes as the sanity")
         for w in project.warnings
     )
+
+
+@needs_shared
+def test_an_m0_with_no_experiment_is_no_sanity_milestone(tmp_path: Path) -> None:
+    """014's M0 is "Review candidate authority | no experiment" (plan:242): taken as the
+    sanity milestone by its id alone, it passed the sanity stage with "has no runs; nothing to
+    check first" and no run was checked alone first. It is no sanity milestone now, said in a
+    warning at its line; an M0 whose Runs cell names runs stays one."""
+    project = load_project(as_project("014", tmp_path))
+    assert [m.id for m in project.milestones if m.sanity] == []
+    (said,) = [w for w in project.warnings if w.message.startswith("milestone M0 says")]
+    assert (said.file, said.line) == ("refine-logs/EXPERIMENT_PLAN.md", 242)
+    assert said.message == (
+        "milestone M0 says 'no experiment' and has no runs: it is no sanity milestone (only its "
+        "id M0 made it one), so the first run is checked alone first, before the rest launch"
+    )
+    plan = tmp_path / "refine-logs" / "EXPERIMENT_PLAN.md"
+    plan.write_text(
+        plan.read_text(encoding="utf-8").replace(
+            "| M0 | Review candidate authority | no experiment |",
+            "| M0 | Review candidate authority | B1 |",
+        ),
+        encoding="utf-8",
+    )
+    assert [m.id for m in load_project(tmp_path).milestones if m.sanity] == ["M0"]
+
+
+def test_the_m0_without_experiment_warning_reads_in_chinese() -> None:
+    from bridge.projections.plan_words import warning_in_language
+
+    said = (
+        "milestone M0 says '无实验' and has no runs: it is no sanity milestone (only its id M0 "
+        "made it one), so the first run is checked alone first, before the rest launch"
+    )
+    assert warning_in_language(said, "zh") == (
+        "里程碑 M0 写明“无实验”且没有运行：它不是健全性里程碑"
+        "（只因编号为 M0 才被当作健全性里程碑），因此第一个运行先单独运行并检查，之后其余运行才启动"
+    )

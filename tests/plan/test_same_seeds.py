@@ -75,3 +75,64 @@ def test_012_one_seed_for_every_run_is_not_warned(tmp_path: Path) -> None:
     loaded = load_project(root)
     assert {r.params.get("seed") for r in loaded.runs if r.block == "B2"} == {"0"}
     assert not [w for w in loaded.warnings if "asks for the same seeds" in w.message]
+
+
+@needs_shared
+def test_002_runs_take_the_seed_the_plan_states_and_a_differing_default_is_named(
+    tmp_path: Path,
+) -> None:
+    """
+    002's B1 says "begin with seed `42`" (plan:49) and no block names another: its rows,
+    attributed to no block, launched at ``[run] args``' 0 and nothing said so.
+    """
+    root = as_project("002", tmp_path)
+    (root / "bridge.toml").write_text(_TOML, encoding="utf-8")
+    loaded = load_project(root)
+    launched = {r.id: r.params.get("seed") for r in loaded.runs if r.id in ("R004", "R007")}
+    assert launched == {"R004": "42", "R007": "42"}
+    (said,) = [w for w in loaded.warnings if w.message.startswith("bridge.toml sets seed")]
+    assert (said.file, said.line) == ("bridge.toml", 3)
+    assert said.message.startswith(
+        "bridge.toml sets seed 0 ([run] args), but the plan states seed 42 "
+        "(refine-logs/EXPERIMENT_PLAN.md:49): R004, R005, R007, R008 launch at the plan's 42, "
+        "bridge.toml's 0 serving only runs the plan gives no seed"
+    )
+
+
+@needs_shared
+def test_002_needs_no_default_seed_when_the_plan_states_one(tmp_path: Path) -> None:
+    """Without ``[run] args``' seed, ``{seed}`` was "no value for this run" for R004."""
+    root = as_project("002", tmp_path)
+    (root / "bridge.toml").write_text(_TOML.replace('args = { seed = "0" }\n', ""), "utf-8")
+    loaded = load_project(root)
+    assert not [w for w in loaded.warnings if "sets seed" in w.message]
+    assert {r.params.get("seed") for r in loaded.runs if not r.task} == {"42"}
+
+
+@needs_shared
+def test_012_a_plan_stating_no_seed_leaves_seedless_rows_at_the_default(tmp_path: Path) -> None:
+    """012's plan writes no seed value: R003 and R004 keep ``[run] args``' 0, unwarned by it."""
+    root = as_project("012", tmp_path)
+    (root / "bridge.toml").write_text(_TOML, encoding="utf-8")
+    loaded = load_project(root)
+    assert {r.id: r.seed for r in loaded.runs if r.id in ("R003", "R004", "R005")} == {
+        "R003": None,
+        "R004": None,
+        "R005": 1103,
+    }
+    assert not [w for w in loaded.warnings if "sets seed" in w.message]
+
+
+def test_the_warning_of_a_differing_seed_reads_in_chinese() -> None:
+    said = (
+        "bridge.toml sets seed 0 ([run] args), but the plan states seed 42 "
+        "(refine-logs/EXPERIMENT_PLAN.md:49): R004, R005 launch at the plan's 42, bridge.toml's "
+        '0 serving only runs the plan gives no seed; set it to "42" to agree, or a run\'s own '
+        "seed (a Seed column, `seed N` in the tracker's Notes, [[runs]] seed) to run it at another"
+    )
+    assert warning_in_language(said, "zh") == (
+        "bridge.toml 设定种子 0（[run] args），但计划写明种子 42"
+        "（refine-logs/EXPERIMENT_PLAN.md:49）：R004, R005 按计划的 42 启动，"
+        'bridge.toml 的 0 只用于计划未给种子的运行；改为 "42" 使两者一致，'
+        "或为某个运行写明它自己的种子（Seed 列、跟踪表备注中的 `seed N`、[[runs]] seed）"
+    )

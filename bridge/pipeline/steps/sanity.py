@@ -742,6 +742,33 @@ def _sanity_problem(run: RunView, gpu: GpuBounds | None = None, probe: str | Non
     flagged = [q for q in metrics.quality if q.blocking]
     if flagged:
         return f"{flagged[0].metric}: {flagged[0].message}"
+    return _said_failed(run)
+
+
+# A Metrics cell item that is the run's own verdict: 002's R001 "pass/fail", "ok", "success".
+_VERDICT_CELL = re.compile(
+    r"\W*(?:pass(?:ed)?(?:\s*/\s*fail(?:ed)?)?|ok|success(?:ful)?|succeeded"
+    r"|通过(?:\s*/\s*失败)?|是否通过)\W*",
+    re.IGNORECASE,
+)
+# The recorded metrics that carry such a verdict (the last part of a dotted name).
+_VERDICT_NAMES = frozenset({"pass", "passed", "ok", "success", "successful", "succeeded"})
+
+
+def _said_failed(run: RunView) -> str:
+    """
+    Why a sanity run failed by its own verdict, or ``""``: its row names a pass/fail metric
+    (:data:`_VERDICT_CELL`) and the run recorded one (``pass``, ``ok``, ``success``, …) as 0 or
+    false. 002's R001 wrote ``pass: 0`` under a row naming ``pass/fail``, and the sanity
+    milestone passed (it succeeded, and its numbers were read): the gate's own answer was no.
+    """
+    named = [m for m in run.spec.metrics if _VERDICT_CELL.fullmatch(m)]
+    metrics = run.metrics
+    if not named or metrics is None:
+        return ""
+    for value in metrics.values:
+        if value.name.rsplit(".", 1)[-1].casefold() in _VERDICT_NAMES and value.value == 0:
+            return f"recorded {value.name} = {value.raw}: the row's {named[0]} says it failed"
     return ""
 
 
