@@ -76,6 +76,7 @@ __all__ = [
     "Attributor",
     "RunFacts",
     "block_cell_ids",
+    "run_stands_for",
     "stands_for",
     "system_key",
     "system_table",
@@ -188,6 +189,25 @@ def stands_for(written: str, system: str, systems: Sequence[str]) -> bool:
             sum(1 for other in systems if _in_own_words(key, other)) == 1
         )
     return sum(1 for other in systems if system_key(other) == key) == 1
+
+
+def run_stands_for(
+    names: Sequence[str], aliases: Sequence[str], system: str, systems: Sequence[str]
+) -> bool:
+    """
+    Whether a run known by ``names`` (the system it stands for in its own block, its system as
+    written) or by one of ``aliases`` (its ``[systems]`` table's) runs ``system``, one of a
+    block's ``systems``: a name as :func:`stands_for` reads it, an alias only when it is that
+    system's name whole (:func:`system_key`, its commentary kept).
+
+    An alias is the researcher's word for exactly the name it writes: stretched by dropping the
+    block's commentary, 004's ``aliases = ["LSVJ-S full"]`` (B2's system) also ran B6's
+    "LSVJ-S full (b.4 enabled)" on B1's R202, and B6's clause was judged on it.
+    """
+    if any(stands_for(name, system, systems) for name in names):
+        return True
+    whole = system_key(system, keep_commentary=True)
+    return bool(whole) and any(system_key(a, keep_commentary=True) == whole for a in aliases)
 
 
 def _in_own_words(key: str, system: str) -> bool:

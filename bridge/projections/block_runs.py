@@ -14,7 +14,7 @@ from typing import TypeVar
 from bridge.events.types import BlockInfo, MilestoneInfo
 from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.stages import RunState
-from bridge.plan.attribution import SANITY_CHECK, stands_for
+from bridge.plan.attribution import SANITY_CHECK, run_stands_for
 from bridge.plan.criteria import BASELINE, Compound, Criterion, Mode, Scope, Unparsed
 from bridge.plan.run_fields import RunFields
 
@@ -69,9 +69,9 @@ def system_in(block: BlockInfo, run: RunView) -> str:
     """
     if run.spec.block == block.id:
         return system_of(run)
-    names = (system_of(run), run.spec.system, *run.spec.aliases)
+    names = (system_of(run), run.spec.system)
     for system in block.systems:
-        if any(stands_for(name, system, block.systems) for name in names):
+        if run_stands_for(names, run.spec.aliases, system, block.systems):
             return system
     return system_of(run)
 

@@ -296,6 +296,21 @@ class TestBlockRuns:
         assert second.run_ids == ("R004", "R005", "R006")
         assert {a.system for a in second.aggregates} == {"LSVJ-S full"}
 
+    def test_an_alias_stands_for_the_name_it_writes_not_one_with_more_commentary(self) -> None:
+        """004: `aliases = ["LSVJ-S full"]` on R202's system (for B2's "LSVJ-S full") also
+        shared R202 into B6 as its "LSVJ-S full (b.4 enabled)", and B6's «≤ 10% false-rejection»
+        was met on R202's number (trial). The alias names B2's system, not B6's."""
+        outcome = evaluate(
+            _state(
+                seed_count=3,
+                systems=("LSVJ-S full (b.4 enabled)", "`no_sem_gate` (b.4 disabled)"),
+                stray=False,
+                aliases=("LSVJ-S full",),
+            )
+        )
+        second = next(b for b in outcome.blocks if b.block.id == "B2")
+        assert second.run_ids == ()
+
 
 class TestUnattributed:
     def test_listed_with_the_reason(self) -> None:
