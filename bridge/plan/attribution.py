@@ -61,7 +61,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 
@@ -83,6 +83,7 @@ __all__ = [
     "stands_for",
     "system_key",
     "system_table",
+    "whole_names",
 ]
 
 #: Why no run of a plan without experiment blocks is attributed.
@@ -198,23 +199,39 @@ def stands_for(written: str, system: str, systems: Sequence[str]) -> bool:
     return sum(1 for other in systems if system_key(other) == key) == 1
 
 
+def whole_names(systems: Iterable[str]) -> frozenset[str]:
+    """The keys of ``systems`` with their commentary kept (:func:`system_key`), for
+    :func:`run_stands_for`'s ``plan_names``: every compared system of a plan."""
+    return frozenset(key for s in systems if (key := system_key(s, keep_commentary=True)))
+
+
 def run_stands_for(
-    names: Sequence[str], aliases: Sequence[str], system: str, systems: Sequence[str]
+    names: Sequence[str],
+    aliases: Sequence[str],
+    system: str,
+    systems: Sequence[str],
+    plan_names: frozenset[str] = frozenset(),
 ) -> bool:
     """
     Whether a run known by ``names`` (the system it stands for in its own block, its system as
     written) or by one of ``aliases`` (its ``[systems]`` table's) runs ``system``, one of a
-    block's ``systems``: a name as :func:`stands_for` reads it, an alias only when it is that
-    system's name whole (:func:`system_key`, its commentary kept).
+    block's ``systems``, each read as :func:`stands_for` reads it; but an alias that is a
+    compared system of the plan written whole (one of ``plan_names``, :func:`whole_names`)
+    stands for that name only, not for another block's system with more commentary.
 
-    An alias is the researcher's word for exactly the name it writes: stretched by dropping the
-    block's commentary, 004's ``aliases = ["LSVJ-S full"]`` (B2's system) also ran B6's
-    "LSVJ-S full (b.4 enabled)" on B1's R202, and B6's clause was judged on it.
+    The researcher wrote the alias for that system: 004's ``aliases = ["LSVJ-S full"]``
+    (B2's system) also ran B6's "LSVJ-S full (b.4 enabled)" on B1's R202, and B6's clause was
+    judged on it. An alias no block writes whole keeps the usual reading (011's
+    "Single-task DeBERTa" for B2's "**Single-task DeBERTa** (difficulty only, …)").
     """
     if any(stands_for(name, system, systems) for name in names):
         return True
     whole = system_key(system, keep_commentary=True)
-    return bool(whole) and any(system_key(a, keep_commentary=True) == whole for a in aliases)
+    for alias in aliases:
+        key = system_key(alias, keep_commentary=True)
+        if (key == whole) if key in plan_names else stands_for(alias, system, systems):
+            return True
+    return False
 
 
 def _in_own_words(key: str, system: str) -> bool:
