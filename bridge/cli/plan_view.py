@@ -55,7 +55,7 @@ def render_blocks(project: LoadedProject, language: str = "en") -> Group:
     from rich.console import Group
     from rich.text import Text
 
-    from bridge.plan.attribution import SANITY_CHECK, stands_for
+    from bridge.plan.attribution import SANITY_CHECK, run_stands_for, whole_names
     from bridge.plan.vocabulary import says_not_run
     from bridge.projections.block_runs import criterion_systems
     from bridge.projections.reasons import in_language
@@ -66,6 +66,8 @@ def render_blocks(project: LoadedProject, language: str = "en") -> Group:
     connected = project.config.metrics.aliases
     aliases = list(dict.fromkeys([*connected, *connected.values()]))
     parts: list[Text] = [Text(t("plan_blocks", language), style="bold")]
+    # An alias that is a compared system of the plan names that system only (004).
+    plan_names = whole_names(s for b in project.plan.blocks for s in b.systems)
     for block in project.plan.blocks:
         by_system: dict[str, list[str]] = {}
         for run in project.runs:
@@ -89,9 +91,12 @@ def render_blocks(project: LoadedProject, language: str = "en") -> Group:
                 and r.milestone not in sanity
                 # Nor a sanity check by its Purpose (011's R012), as the results leave it out.
                 and not r.attribution.startswith(SANITY_CHECK)
-                and any(
-                    stands_for(name, system, block.systems)
-                    for name in (r.block_system or r.system, r.system, *r.aliases)
+                and run_stands_for(
+                    (r.block_system or r.system, r.system),
+                    r.aliases,
+                    system,
+                    block.systems,
+                    plan_names,
                 )
             ]
             for system in block.systems
@@ -392,7 +397,7 @@ def _unplanned(
     Empty for a block with no runs of its own (a block finished before this plan) or with no
     compared systems (its runs' systems are its systems).
     """
-    from bridge.plan.attribution import SANITY_CHECK, stands_for
+    from bridge.plan.attribution import SANITY_CHECK, run_stands_for, whole_names
     from bridge.plan.criteria import BASELINE, Mode, Scope
     from bridge.projections.block_runs import reference_system
 
@@ -418,6 +423,8 @@ def _unplanned(
             or (r.milestone not in sanity and not r.attribution.startswith(SANITY_CHECK))
         )
     ]
+    # An alias that is a compared system of the plan names that system only (004).
+    plan_names = whole_names(s for b in project.plan.blocks for s in b.systems)
     involved = [_subject(clause, block, systems, method)]
     if clause.mode is not Mode.ABSOLUTE and clause.derived is None:
         reference = (
@@ -433,9 +440,10 @@ def _unplanned(
         if system
         and system not in mine
         and not any(
-            stands_for(name, system, block.systems)
+            run_stands_for(
+                (r.block_system or r.system, r.system), r.aliases, system, block.systems, plan_names
+            )
             for r in others
-            for name in (r.block_system or r.system, r.system, *r.aliases)
         )
     ]
 

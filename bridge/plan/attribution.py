@@ -17,7 +17,9 @@ Evidence is taken in a fixed order, the first that decides wins:
    compared systems its Runs cell lists (``E4 (DepthFiLM), E5`` names the block that lists
    ``E4: DepthFiLM r=102 …`` and ``E5: …``); but a run outside the sanity milestone whose
    Purpose begins "Sanity", "Smoke" or "Overfit" stops here, not attributed: its numbers check
-   the pipeline and measure no block;
+   the pipeline and measure no block; nor is a run placed by its milestone's one block alone
+   when its Purpose says it reviews results and its system is none of that block's compared
+   systems (004's R203 "Claim-1 gate cross-review"): its verdict is on the block's table;
 4. system matching: the blocks whose compared systems include the run's system, compared after
    :func:`system_key` normalisation, with ``[systems."X"] aliases`` as further names (across
    every block only after step 5: an alias names the system for the blocks that share the run,
@@ -59,7 +61,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 
@@ -71,14 +73,17 @@ from bridge.value_methods import value_methods
 
 __all__ = [
     "NO_BLOCKS",
+    "REVIEW",
     "SANITY_CHECK",
     "Attribution",
     "Attributor",
     "RunFacts",
     "block_cell_ids",
+    "run_stands_for",
     "stands_for",
     "system_key",
     "system_table",
+    "whole_names",
 ]
 
 #: Why no run of a plan without experiment blocks is attributed.
@@ -86,6 +91,10 @@ NO_BLOCKS = "the plan has no experiment blocks"
 #: How the reason opens for a run outside the sanity milestone whose Purpose says it is a sanity
 #: check: its numbers are no block's, not even shared by a system name (block_runs).
 SANITY_CHECK = "its Purpose says it is a sanity check"
+#: How the reason opens for a run its milestone alone would place whose Purpose says it reviews
+#: the results and whose system is none of the block's compared systems: a verdict on the
+#: block's table, not a row of it.
+REVIEW = "its Purpose says it reviews results"
 # Words after a system's name that take a part of it away: "X w/o Y" is an ablation of X.
 _TAKING_AWAY = frozenset({"w", "wo", "without", "no", "minus", "not", "except"})
 _COMMENTARY = re.compile(r"[(（\[【][^()（）\[\]【】]*[)）\]】]")
@@ -188,6 +197,41 @@ def stands_for(written: str, system: str, systems: Sequence[str]) -> bool:
             sum(1 for other in systems if _in_own_words(key, other)) == 1
         )
     return sum(1 for other in systems if system_key(other) == key) == 1
+
+
+def whole_names(systems: Iterable[str]) -> frozenset[str]:
+    """The keys of ``systems`` with their commentary kept (:func:`system_key`), for
+    :func:`run_stands_for`'s ``plan_names``: every compared system of a plan."""
+    return frozenset(key for s in systems if (key := system_key(s, keep_commentary=True)))
+
+
+def run_stands_for(
+    names: Sequence[str],
+    aliases: Sequence[str],
+    system: str,
+    systems: Sequence[str],
+    plan_names: frozenset[str] = frozenset(),
+) -> bool:
+    """
+    Whether a run known by ``names`` (the system it stands for in its own block, its system as
+    written) or by one of ``aliases`` (its ``[systems]`` table's) runs ``system``, one of a
+    block's ``systems``, each read as :func:`stands_for` reads it; but an alias that is a
+    compared system of the plan written whole (one of ``plan_names``, :func:`whole_names`)
+    stands for that name only, not for another block's system with more commentary.
+
+    The researcher wrote the alias for that system: 004's ``aliases = ["LSVJ-S full"]``
+    (B2's system) also ran B6's "LSVJ-S full (b.4 enabled)" on B1's R202, and B6's clause was
+    judged on it. An alias no block writes whole keeps the usual reading (011's
+    "Single-task DeBERTa" for B2's "**Single-task DeBERTa** (difficulty only, …)").
+    """
+    if any(stands_for(name, system, systems) for name in names):
+        return True
+    whole = system_key(system, keep_commentary=True)
+    for alias in aliases:
+        key = system_key(alias, keep_commentary=True)
+        if (key == whole) if key in plan_names else stands_for(alias, system, systems):
+            return True
+    return False
 
 
 def _in_own_words(key: str, system: str) -> bool:
@@ -849,7 +893,18 @@ class Attributor:
             return self._placed(run.milestone, names, "tracker Milestone column names a block")
         in_milestone = self.milestone_blocks.get(run.milestone, [])
         if len(in_milestone) == 1:
-            return self._placed(in_milestone[0], names, f"milestone {milestone}'s only block")
+            placed = self._placed(in_milestone[0], names, f"milestone {milestone}'s only block")
+            if not placed.system and _REVIEW_PURPOSE.search(run.purpose):
+                # 004's R203 "Claim-1 gate cross-review" (milestone "M2 Gate"): Gemini reading
+                # Table 1 is no system B1 compares, and placed in B1 its "pass / revise" stood
+                # in B1's table as a sixth system.
+                return Attribution(
+                    block="",
+                    system="",
+                    basis=f"{REVIEW} ({run.purpose!r}), and its system is none of block "
+                    f"{in_milestone[0]}'s compared systems",
+                )
+            return placed
         narrowed = self._matching(names, in_milestone)
         if len(narrowed) == 1:
             return self._placed(narrowed[0], names, f"system among milestone {milestone}'s blocks")
@@ -1169,6 +1224,13 @@ _SANITY_PURPOSE = re.compile(
     r"\W{0,3}(?:(?:sanity|smoke)(?:[\s-]*(?:checks?|tests?|runs?))?\s*[:：]"
     r"|(?:sanity|smoke)[\s-]+(?:checks?|tests?|runs?)\b|overfit\s+(?:on|to)\b"
     r"|冒烟|健全性)",
+    re.IGNORECASE,
+)
+# A Purpose saying the run reviews results rather than produces them: "Claim-1 gate
+# cross-review", "Reviewer cross-read of Table 1", 结果评审; not "review" inside a word.
+_REVIEW_PURPOSE = re.compile(
+    r"(?<![\w-])(?:cross[\s-]?)?(?:review(?:s|ed|ing)?|cross[\s-]?read(?:s|ing)?)(?![\w-])"
+    r"|评审|审阅|审稿",
     re.IGNORECASE,
 )
 _COINED = re.compile(r"\d|\w_\w|\w-\w")

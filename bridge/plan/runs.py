@@ -20,6 +20,7 @@ import attrs
 from bridge.errors import ConfigError
 from bridge.plan.attribution import (
     NO_BLOCKS,
+    REVIEW,
     SANITY_CHECK,
     Attributor,
     RunFacts,
@@ -816,10 +817,11 @@ def _attribute(
             "have verdicts"
             if reason == NO_BLOCKS
             # A sanity check is reported under its milestone; a [systems] table's block does
-            # not place it (011's R012), only its own entry does.
+            # not place it (011's R012), only its own entry does. So is a review of results
+            # (004's R203), whose verdict is on a block's table, not a row of it.
             else "It is reported under its milestone; set `block` on its [[runs]] entry if its "
             "numbers are a block's"
-            if reason.startswith(SANITY_CHECK)
+            if reason.startswith((SANITY_CHECK, REVIEW))
             else f"Set `block` on {'the' if len(ids) == 1 else 'each'} run's [[runs]] entry or "
             "its [systems] table, or fill the tracker's Block column"
         )

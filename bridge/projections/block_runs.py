@@ -14,7 +14,7 @@ from typing import TypeVar
 from bridge.events.types import BlockInfo, MilestoneInfo
 from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.stages import RunState
-from bridge.plan.attribution import SANITY_CHECK, stands_for
+from bridge.plan.attribution import SANITY_CHECK, run_stands_for, whole_names
 from bridge.plan.criteria import BASELINE, Compound, Criterion, Mode, Scope, Unparsed
 from bridge.plan.run_fields import RunFields
 
@@ -60,18 +60,19 @@ def system_of(run: RunView) -> str:
     return run.spec.block_system or run.spec.system
 
 
-def system_in(block: BlockInfo, run: RunView) -> str:
+def system_in(block: BlockInfo, run: RunView, plan_names: frozenset[str] = frozenset()) -> str:
     """
     The compared system of ``block`` a run counts as there: in its own block the one it stands
     for (:func:`system_of`); shared from another block, the one of ``block``'s systems its name
     stands for, as it stands there, as the run names it or by an alias of its ``[systems]``
-    table (the run's own name otherwise).
+    table (:func:`~bridge.plan.attribution.run_stands_for`: an alias that is one of
+    ``plan_names`` for that name only); the run's own name otherwise.
     """
     if run.spec.block == block.id:
         return system_of(run)
-    names = (system_of(run), run.spec.system, *run.spec.aliases)
+    names = (system_of(run), run.spec.system)
     for system in block.systems:
-        if any(stands_for(name, system, block.systems) for name in names):
+        if run_stands_for(names, run.spec.aliases, system, block.systems, plan_names):
             return system
     return system_of(run)
 
@@ -117,6 +118,10 @@ def block_runs(state: PipelineState, block: BlockInfo) -> tuple[list[RunView], l
         return own, []
     chosen: list[RunView] = []
     shared: list[str] = []
+    assert state.plan is not None
+    # An alias that is a compared system of the plan names that system only (004's
+    # "LSVJ-S full", B2's, is not B6's "LSVJ-S full (b.4 enabled)").
+    plan_names = whole_names(s for b in state.plan.blocks for s in b.systems)
     for system in block.systems:
         mine = [r for r in own if system_of(r) == system]
         if not mine:
@@ -125,7 +130,11 @@ def block_runs(state: PipelineState, block: BlockInfo) -> tuple[list[RunView], l
             # By the system the run stands for in its own block, or as the run names it (002:
             # R006 runs "TC-CS-1S attention-only", B2's name, and stands for B1's
             # "TC-CS-1S (attention-only first)").
-            mine = [r for r in runs if r.spec.block != block.id and system_in(block, r) == system]
+            mine = [
+                r
+                for r in runs
+                if r.spec.block != block.id and system_in(block, r, plan_names) == system
+            ]
             shared.extend(r.run_id for r in mine)
         chosen.extend(mine)
     # The block's runs whose system is none of its compared systems still count, under their

@@ -653,6 +653,13 @@ _ATTRIBUTION: tuple[tuple[re.Pattern[str], str], ...] = (
         r"其目的写明是健全性检查（\1），其数值不属于任何实验块",
     ),
     (
+        re.compile(
+            rf"its Purpose says it reviews results \({_QUOTE}\), and its system is none of "
+            r"block (\S+)'s compared systems"
+        ),
+        r"其目的写明是评审结果（\1），且其系统不是实验块 \2 的对比系统",
+    ),
+    (
         re.compile(rf"\b{_SYSTEM} is compared in block (\S+) and begins block (\S+)'s "),
         r"系统 \1 是实验块 \2 的对比系统，又是实验块 \3 的对比系统名的开头：",
     ),

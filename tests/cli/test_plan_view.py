@@ -712,3 +712,24 @@ def test_phase_headings_no_run_is_in_are_said_in_chinese(tmp_path: Path) -> None
         "里程碑顺序会挡住运行；Phase 2 下写的成本（预估成本：~40 GPU-hours，第 75 行）不计入估计；"
         "要按里程碑排列运行，请在追踪表中加一列 Milestone，或写一张运行顺序表\n" in out
     )
+
+
+@needs_shared
+def test_an_alias_shares_a_run_only_into_the_system_it_names(tmp_path: Path) -> None:
+    """004: `aliases = ["LSVJ-S full"]` on R202's system (B2's "verbatim-match ≤ 30%" needed a
+    run of "LSVJ-S full") also shared R202 into B6 as "LSVJ-S full (b.4 enabled)" (plan:123),
+    and the results met B6's «≤ 10% false-rejection» on R202's number (trial). The alias names
+    B2's, B3's and B5's system, not B6's: B6's clause is still said to have no run."""
+    root = as_project("004", tmp_path)
+    (root / "bridge.toml").write_text(
+        '[systems."L1+L2+L3-LSVJ-S+L4; N=5 perturbation, k=3 vote"]\naliases = ["LSVJ-S full"]\n'
+    )
+    done = bridge("plan", "--project", str(root))
+    assert done.returncode == 0, done.stderr
+    out = " ".join(done.stdout.split())
+    assert "from other blocks: LSVJ-S full: R202 (B1)" in out
+    assert "LSVJ-S full (b.4 enabled): R202" not in out
+    assert (
+        "warning refine-logs/EXPERIMENT_PLAN.md:126: B6's criterion: «≤ 10% false-rejection on "
+        "benign control» cannot be judged: no planned run stands for LSVJ-S full (b.4 enabled)"
+    ) in out

@@ -639,6 +639,31 @@ class TestCorpus:
         assert runs["R308"].block == "B6"
         assert runs["R308"].attribution == "the tracker's Purpose opens with block B6"
 
+    def test_004_a_review_of_the_results_is_no_compared_system(self, tmp_path: Path) -> None:
+        """004's R203 "Claim-1 gate cross-review" (milestone "M2 Gate", whose one block is B1):
+        Gemini reading Table 1 was placed in B1 and its "pass / revise" stood in B1's table as a
+        sixth system beside the five B1 compares (trial). It is in no block, saying why, in
+        English and in Chinese; R202, the same milestone's run of a compared system, stays."""
+        from bridge.projections.reasons import in_language
+
+        loaded = load_project(as_project("004", tmp_path))
+        runs = {r.id: r for r in loaded.runs}
+        assert runs["R202"].block == "B1"
+        assert runs["R203"].block == ""
+        reason = (
+            "its Purpose says it reviews results ('Claim-1 gate cross-review'), and its system "
+            "is none of block B1's compared systems"
+        )
+        assert runs["R203"].attribution == reason
+        assert in_language(reason, "zh") == (
+            "其目的写明是评审结果（'Claim-1 gate cross-review'），且其系统不是实验块 B1 的对比系统"
+        )
+        (warning,) = [w.message for w in loaded.warnings if "R203 not attributed" in w.message]
+        assert warning.endswith(
+            "It is reported under its milestone; set `block` on its [[runs]] entry if its "
+            "numbers are a block's"
+        )
+
     def test_020_a_name_one_identifier_short_of_another_blocks_is_placed_by_the_plans_list(
         self, tmp_path: Path
     ) -> None:

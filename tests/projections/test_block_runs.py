@@ -76,16 +76,18 @@ def _state(
     systems: tuple[str, ...] = (),
     ruled_out: bool = False,
     aliases: tuple[str, ...] = (),
+    third: tuple[str, ...] = (),
 ) -> PipelineState:
     """
     M0 sanity runs Ours once (attributed to B1, as `bridge init` projects do), M1 runs both
     systems on seeds 0-2 (written as the tracker writes them), and R099 belongs to no block.
-    With ``systems``, a block B2 compares them and has no runs of its own.
+    With ``systems``, a block B2 compares them and has no runs of its own; with ``third``, so
+    does a block B3.
     """
-    second = (
-        (ev.BlockInfo(id="B2", title="Second", systems=systems, metrics=("accuracy",)),)
-        if systems
-        else ()
+    second = tuple(
+        ev.BlockInfo(id=block, title=block, systems=compared, metrics=("accuracy",))
+        for block, compared in (("B2", systems), ("B3", third))
+        if compared
     )
     store = InMemoryEventStore(clock=_clock())
     store.append(
@@ -295,6 +297,33 @@ class TestBlockRuns:
         second = next(b for b in outcome.blocks if b.block.id == "B2")
         assert second.run_ids == ("R004", "R005", "R006")
         assert {a.system for a in second.aggregates} == {"LSVJ-S full"}
+
+    def test_an_alias_that_is_a_blocks_system_stands_for_that_name_only(self) -> None:
+        """004: `aliases = ["LSVJ-S full"]` on R202's system (for B2's "LSVJ-S full") also
+        shared R202 into B6 as its "LSVJ-S full (b.4 enabled)", and B6's «≤ 10% false-rejection»
+        was met on R202's number (trial). The alias names B2's system, not B6's."""
+        b6 = ("LSVJ-S full (b.4 enabled)", "`no_sem_gate` (b.4 disabled)")
+        outcome = evaluate(
+            _state(
+                seed_count=3,
+                systems=b6,
+                third=("LSVJ-S full", "`SEAP` (main)"),
+                stray=False,
+                aliases=("LSVJ-S full",),
+            )
+        )
+        blocks = {b.block.id: b for b in outcome.blocks}
+        assert blocks["B2"].run_ids == ()
+        assert blocks["B3"].run_ids == ("R004", "R005", "R006")
+        # An alias no block writes whole keeps the usual reading, its commentary dropped from
+        # the block's name (011's "Single-task DeBERTa" for B2's "**Single-task DeBERTa**
+        # (difficulty only, …)").
+        alone = evaluate(_state(seed_count=3, systems=b6, stray=False, aliases=("LSVJ-S full",)))
+        assert next(b for b in alone.blocks if b.block.id == "B2").run_ids == (
+            "R004",
+            "R005",
+            "R006",
+        )
 
 
 class TestUnattributed:
