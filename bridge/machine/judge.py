@@ -713,20 +713,13 @@ def _evaluate_on(
             f"and the block's primary metric {metric} measures no time or rate of work: name the "
             "metric in the criterion"
         )
+    # "25% faster than B" of latency: a relative change, not 25 points.
+    criterion = criterion.judged_on(metric)
     readings: list[str] = list(criterion.notes)
     for setting in criterion.settings:
         context = _where_it_holds(setting, context, readings)
     aggregates = context.aggregates
     systems = list(dict.fromkeys(a.system for a in aggregates))
-    if criterion.percent_of_primary and not is_rate_metric(metric):
-        # "25% faster than B" of latency: a relative change, not 25 points.
-        criterion = attrs.evolve(criterion, mode=Mode.RELATIVE, percent_scale=False)
-        readings = [
-            f"'%' read as a relative change ({metric} is not a rate)"
-            if r == "'%' read as percentage points (a rate metric)"
-            else r
-            for r in readings
-        ]
     references: list[str] = []
     single_reference: str | None = None
     try:

@@ -712,3 +712,23 @@ def test_phase_headings_no_run_is_in_are_said_in_chinese(tmp_path: Path) -> None
         "里程碑顺序会挡住运行；Phase 2 下写的成本（预估成本：~40 GPU-hours，第 75 行）不计入估计；"
         "要按里程碑排列运行，请在追踪表中加一列 Milestone，或写一张运行顺序表\n" in out
     )
+
+
+@needs_shared
+def test_a_bare_percent_of_a_primary_metric_that_is_no_rate_is_previewed_relative(
+    tmp_path: Path,
+) -> None:
+    """027's B3 «A2 必须分别对 A3 和 A4 的 … FK p95 改善至少 10%» names no metric the parser
+    knows, so it is judged on the primary metric: with `[metrics] primary = "fk_p95"` (no rate)
+    the verdict reads the 10 % as a relative gain, and `bridge plan` previewed "≥ 10 pp"."""
+    project = as_project("027", tmp_path)
+    # B3's runs wait for M2 in the tracker, and blocked runs are no systems to compare.
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    text = tracker.read_text(encoding="utf-8")
+    tracker.write_text(text.replace("| BLOCKED_BY_M2 |", "| TODO |"), encoding="utf-8")
+    (project / "bridge.toml").write_text('[metrics]\nprimary = "fk_p95"\n', encoding="utf-8")
+    done = bridge("plan", "--project", str(project), "-o", "language=en")
+    assert done.returncode == 0, done.stderr
+    out = " ".join(done.stdout.split())
+    assert "primary metric relative gain (better) ≥ 10%" in out
+    assert "primary metric gain (better) ≥ 10 pp" not in out
