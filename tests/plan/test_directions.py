@@ -22,9 +22,10 @@ from tests.conftest import needs_shared
 from tests.plan.corpus import corpus
 
 
-def _said(text: str, name: str) -> DirectionSaid | None:
-    plan = load_plan(_written(text))
-    return direction_said([name], said_directions(plan))
+def _said(folder: Path, text: str, name: str) -> DirectionSaid | None:
+    path = folder / "EXPERIMENT_PLAN.md"
+    path.write_text(text, encoding="utf-8")
+    return direction_said([name], said_directions(load_plan(path)))
 
 
 _PLAN = """# Experiment Plan
@@ -41,15 +42,6 @@ _PLAN = """# Experiment Plan
 
 - **Success criterion:** {criterion}
 """
-
-
-def _written(text: str) -> Path:
-    import tempfile
-
-    folder = Path(tempfile.mkdtemp())
-    path = folder / "EXPERIMENT_PLAN.md"
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def _plan(evidence: str = "-", falsification: str = "-", criterion: str = "ours beats base") -> str:
@@ -100,26 +92,27 @@ def test_039s_ablation_words_say_no_direction() -> None:
     ],
 )
 def test_direction_words_next_to_a_metric(
-    evidence: str, criterion: str, name: str, lower: bool | None
+    tmp_path: Path, evidence: str, criterion: str, name: str, lower: bool | None
 ) -> None:
     """A direction word next to the metric's name, before it ("降低 X", "fewer X") or after it
     ("X 下降", "X drops"); never a guard, a negation, an ablation's effect or a CI's bound."""
-    found = _said(_plan(evidence=evidence, criterion=criterion), name)
+    found = _said(tmp_path, _plan(evidence=evidence, criterion=criterion), name)
     if lower is None:
         assert found is None, found
     else:
         assert found is not None and found.lower is lower, found
 
 
-def test_words_pointing_both_ways_are_no_direction() -> None:
+def test_words_pointing_both_ways_are_no_direction(tmp_path: Path) -> None:
     """The claim says jitter drops, the criterion that it rises: both quoted, no direction."""
-    found = _said(_plan(evidence="jitter drops", criterion="jitter increases over base"), "jitter")
+    plan = _plan(evidence="jitter drops", criterion="jitter increases over base")
+    found = _said(tmp_path, plan, "jitter")
     assert found == DirectionSaid(lower=None, quotes=("jitter increases", "jitter drops"))
 
 
-def test_a_falsification_cell_says_nothing() -> None:
+def test_a_falsification_cell_says_nothing(tmp_path: Path) -> None:
     """What would refute a claim ("jitter drops" as its falsification) is no goal."""
-    assert _said(_plan(falsification="jitter drops"), "jitter") is None
+    assert _said(tmp_path, _plan(falsification="jitter drops"), "jitter") is None
 
 
 def test_the_statements_survive_the_log() -> None:
