@@ -803,12 +803,14 @@ def _evaluate_on(
             "fractions, some as percentages; write them alike"
         )
     lower = is_lower_better(name, overrides=context.lower_is_better)
-    guessed = not (
+    direction_guessed = not (
         lower or is_known_higher_better(name) or _overridden(name, context.lower_is_better)
     )
     # Where nothing bridge knows says which way is better, the plan's own words may (027's
     # «FK-vs-position p95 显著下降»); only where they agree.
-    plan_way = direction_said([name, metric], context.said_directions) if guessed else None
+    plan_way = (
+        direction_said([name, metric], context.said_directions) if direction_guessed else None
+    )
     if plan_way is not None and plan_way.lower is not None:
         lower = plan_way.lower
     threshold = criterion.threshold
@@ -848,7 +850,7 @@ def _evaluate_on(
         else (criterion.orientation.value if criterion.orientation else "better")
     )
     better = (criterion.orientation or Orientation.BETTER) is Orientation.BETTER
-    if not (better and guessed):
+    if not (better and direction_guessed):
         pass  # the direction is known, or the clause counts the gain one way itself
     elif plan_way is not None and plan_way.lower is not None:
         way = (
