@@ -202,7 +202,7 @@ def _criterion_lines(
     project, whose planned runs say which compared systems will have numbers.
     """
     from bridge.plan.criteria import Compound, Criterion, parse_criterion
-    from bridge.plan.metric_names import plan_metric_names
+    from bridge.plan.metric_names import plan_metric_names, primary_metric_name
     from bridge.projections.plan_words import criterion_in_language
     from bridge.projections.reasons import in_language
     from bridge.projections.text import t
@@ -215,6 +215,14 @@ def _criterion_lines(
         metrics=list(dict.fromkeys([*plan_metric_names(block.metrics), *aliases])),
     )
     clauses = parsed.clauses if isinstance(parsed, Compound) else (parsed,)
+    # A clause naming no metric is judged on the primary one, which decides what its bare "%"
+    # means (points of a rate, else a relative change): read here as the judge reads it, where
+    # the primary metric is known before the runs (`[metrics] primary`, else the block's own).
+    primary = (project.config.metrics.primary if project is not None else "") or (
+        primary_metric_name(block.metrics)
+    )
+    if primary:
+        clauses = tuple(c.judged_on(primary) if isinstance(c, Criterion) else c for c in clauses)
     label = t("plan_read_as", language)
     lines = []
     for number, clause in enumerate(clauses, 1):

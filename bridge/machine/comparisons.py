@@ -26,6 +26,7 @@ from bridge.plan.criteria import (
     Mode,
     Orientation,
 )
+from bridge.plan.directions import SaidDirection
 from bridge.plan.metric_names import match_metric
 from bridge.value_methods import value_methods
 
@@ -96,6 +97,9 @@ class ClauseContext:
     #: the same (012's B2 compared R005 at 1103 with R004 at 0 as if paired).
     run_seeds: Mapping[str, str | None] = attrs.field(factory=dict)
     same_seeds: str = ""
+    #: The plan's own words on which way its metrics are better (027's «FK-vs-position p95
+    #: 显著下降»): read for a metric neither ``lower_is_better`` nor the word lists know.
+    said_directions: Sequence[SaidDirection] = ()
 
     def seeds_of(self, system: str, readings: list[str]) -> int:
         """

@@ -74,6 +74,7 @@ from bridge.plan.criteria import (
     Setting,
     Unparsed,
 )
+from bridge.plan.directions import SaidDirection, direction_said
 from bridge.plan.metric_names import (
     declared_unit,
     is_known_higher_better,
@@ -135,6 +136,7 @@ def judge_block(
     units: Mapping[str, str] | None = None,
     run_seeds: Mapping[str, str | None] | None = None,
     same_seeds: str = "",
+    said_directions: Sequence[SaidDirection] = (),
 ) -> Verdict:
     """
     Judge one block's criterion on its aggregates.
@@ -193,6 +195,11 @@ def judge_block(
             systems whose runs ran at different seeds says which ran at which.
         same_seeds: the plan's words asking the block's systems for the same seeds (``""``
             when it does not ask): such a clause is then inconclusive, with that reason.
+        said_directions: the plan's words on which way its metrics are better
+            (:func:`bridge.plan.directions.said_directions`): a metric that neither
+            ``lower_is_better`` nor the word lists know goes the way they say where they agree,
+            the reason quoting them; where they disagree it is assumed higher-is-better as
+            before, the reason quoting both.
 
     Returns:
         The verdict; the reason always says what was compared or what is missing.
@@ -246,6 +253,7 @@ def judge_block(
         units=units or {},
         run_seeds=run_seeds or {},
         same_seeds=same_seeds,
+        said_directions=said_directions,
     )
     in_scope = [s for s in runs_status.values() if s != _OUT_OF_SCOPE]
     if (
@@ -713,20 +721,13 @@ def _evaluate_on(
             f"and the block's primary metric {metric} measures no time or rate of work: name the "
             "metric in the criterion"
         )
+    # "25% faster than B" of latency: a relative change, not 25 points.
+    criterion = criterion.judged_on(metric)
     readings: list[str] = list(criterion.notes)
     for setting in criterion.settings:
         context = _where_it_holds(setting, context, readings)
     aggregates = context.aggregates
     systems = list(dict.fromkeys(a.system for a in aggregates))
-    if criterion.percent_of_primary and not is_rate_metric(metric):
-        # "25% faster than B" of latency: a relative change, not 25 points.
-        criterion = attrs.evolve(criterion, mode=Mode.RELATIVE, percent_scale=False)
-        readings = [
-            f"'%' read as a relative change ({metric} is not a rate)"
-            if r == "'%' read as percentage points (a rate metric)"
-            else r
-            for r in readings
-        ]
     references: list[str] = []
     single_reference: str | None = None
     try:
@@ -802,6 +803,16 @@ def _evaluate_on(
             "fractions, some as percentages; write them alike"
         )
     lower = is_lower_better(name, overrides=context.lower_is_better)
+    direction_guessed = not (
+        lower or is_known_higher_better(name) or _overridden(name, context.lower_is_better)
+    )
+    # Where nothing bridge knows says which way is better, the plan's own words may (027's
+    # «FK-vs-position p95 显著下降»); only where they agree.
+    plan_way = (
+        direction_said([name, metric], context.said_directions) if direction_guessed else None
+    )
+    if plan_way is not None and plan_way.lower is not None:
+        lower = plan_way.lower
     threshold = criterion.threshold
     if criterion.ratio is not None and lower and criterion.ratio > 0:
         # "≥ 2× faster than B" naming no metric, of a primary metric where lower is better:
@@ -838,16 +849,25 @@ def _evaluate_on(
         if (criterion.orientation is Orientation.BETTER and lower)
         else (criterion.orientation.value if criterion.orientation else "better")
     )
-    if (
-        (criterion.orientation or Orientation.BETTER) is Orientation.BETTER
-        and not lower
-        and not is_known_higher_better(name)
-        and not _overridden(name, context.lower_is_better)
-    ):
-        # A metric the word lists do not know is taken as higher-is-better: said, with the way
-        # to say otherwise (trial L: an ECE that got better read "not met" with no word of it).
+    better = (criterion.orientation or Orientation.BETTER) is Orientation.BETTER
+    if not (better and direction_guessed):
+        pass  # the direction is known, or the clause counts the gain one way itself
+    elif plan_way is not None and plan_way.lower is not None:
         way = (
-            "higher assumed: set [metrics] higher_is_better = { "
+            f"{'lower' if plan_way.lower else 'higher'} is better, as the plan says: "
+            f"«{plan_way.quotes[0]}»"
+        )
+    else:
+        # A metric the word lists do not know is taken as higher-is-better: said, with the way
+        # to say otherwise (trial L: an ECE that got better read "not met" with no word of it),
+        # and the plan's words where they point both ways.
+        disagree = (
+            f" (the plan's words disagree: {'; '.join(f'«{q}»' for q in plan_way.quotes)})"
+            if plan_way is not None
+            else ""
+        )
+        way = (
+            f"higher assumed{disagree}: set [metrics] higher_is_better = {{ "
             f'"{name}" = false }} in bridge.toml if lower is better'
         )
     # A gain counted one way is named so: "accuracy drops by at most 1 point" read "accuracy

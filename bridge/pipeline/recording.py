@@ -20,6 +20,11 @@ from bridge.machine.ports import ProposedRun
 from bridge.machine.views import TASK_NOT_RUN
 from bridge.pipeline.command_code import MAX_SCRIPTS, command_files
 from bridge.plan import LoadedProject, Options, RunSpec, match_system
+from bridge.plan.directions import (
+    SAID_DIRECTIONS_OPTION,
+    said_directions,
+    said_directions_text,
+)
 from bridge.plan.hyperparams import setup_hyperparameters
 from bridge.plan.metric_names import UNITS_OPTION, units_text
 from bridge.plan.milestones import stated_gate
@@ -126,6 +131,13 @@ def plan_events(project: LoadedProject) -> list[tuple[str, Sequence[ev.Event]]]:
             **(
                 {SAME_SEEDS_OPTION: same_seeds_text({b: w for b, (w, _, _) in same.items()})}
                 if (same := same_seed_blocks(project.plan))
+                else {}
+            ),
+            # The plan's words on which way its metrics are better, for the metrics nothing
+            # else gives a direction (027's «FK-vs-position p95 显著下降»).
+            **(
+                {SAID_DIRECTIONS_OPTION: said_directions_text(said)}
+                if (said := said_directions(project.plan))
                 else {}
             ),
         },

@@ -83,6 +83,8 @@ class Claim:
         blocks: normalised ids of the blocks said to test it.
         file: source file.
         line: 1-based line.
+        evidence: the claim map's evidence cell as written (027's «FK-vs-position p95 显著下降»),
+            ``""`` when the table has no such column: which way its metrics go.
     """
 
     id: str
@@ -90,6 +92,7 @@ class Claim:
     blocks: tuple[str, ...]
     file: str
     line: int
+    evidence: str = ""
 
 
 @value_methods

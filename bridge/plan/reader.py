@@ -150,21 +150,23 @@ def _claims(doc: Document, heading: Heading, warnings: list[tuple[int, str]]) ->
             contains=("block", "实验", "experiment"),
         )
         text_col = _column(table, ("statement", "claim text", "text", "description", "内容"))
+        evidence_col = _column(table, ("evidence", "证据"), contains=("evidence", "证据"))
         for line, cells in table.rows:
             cell = plain(cells[claim_col])
             if not cell:
                 continue
             text = plain(cells[text_col]) if text_col is not None else cell
-            claims.append(
-                _claim(
-                    cell,
-                    text,
-                    cells[block_col] if block_col is not None else "",
-                    len(claims) + 1,
-                    doc.file,
-                    line,
-                )
+            claim = _claim(
+                cell,
+                text,
+                cells[block_col] if block_col is not None else "",
+                len(claims) + 1,
+                doc.file,
+                line,
             )
+            if evidence_col is not None and evidence_col != claim_col:
+                claim = attrs.evolve(claim, evidence=plain(cells[evidence_col]))
+            claims.append(claim)
     if claims:
         return claims
     for field in read_fields(doc, heading.index + 1, heading.end):

@@ -74,6 +74,7 @@ from bridge.plan.criteria import (
     Unparsed,
     parse_criterion,
 )
+from bridge.plan.directions import SAID_DIRECTIONS_OPTION, said_directions_of
 from bridge.plan.main_milestone import main_milestone
 from bridge.plan.metric_names import (
     UNITS_OPTION,
@@ -847,6 +848,9 @@ def _judge(state: PipelineState, block: BlockInfo, settings: MetricsRecorded | N
             )
             if state.plan
             else "",
+            said_directions=said_directions_of(
+                state.plan.options.get(SAID_DIRECTIONS_OPTION, "") if state.plan else ""
+            ),
         )
         verdict = _read_by_label(verdict, by_label, involved)
         if not judged and runs and verdict.reason == _NO_RUNS:

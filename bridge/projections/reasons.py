@@ -821,6 +821,29 @@ _SUMMARIES: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 # The plan's own words, quoted: never rewritten.
+# Bridge's phrases that hold the plan's quoted words (which way a metric is better, as the
+# plan says it): read on the whole reason, the quotes kept as they are, before the pieces
+# between quotes are read apart (a phrase split at its quote would be matched by no pattern).
+_AROUND_QUOTES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(rf" \(lower is better, as the plan says: («[^»]*»)\)(?={_FRACTIONS}: )"),
+        r"（越低越好，计划写道：\1）",
+    ),
+    (
+        re.compile(rf" \(higher is better, as the plan says: («[^»]*»)\)(?={_FRACTIONS}: )"),
+        r"（越高越好，计划写道：\1）",
+    ),
+    (
+        re.compile(
+            r" \(higher assumed \(the plan's words disagree: (.+?)\): set \[metrics\] "
+            r"higher_is_better = \{ (.+?) = false \} in "
+            rf"bridge\.toml if lower is better\)(?={_FRACTIONS}: )"
+        ),
+        r"（假定越高越好（计划的说法相互矛盾：\1）：若越低越好，请在 bridge.toml 中设置 "
+        r"[metrics] higher_is_better = { \2 = false }）",
+    ),
+)
+
 _QUOTED = re.compile(r"«[^»]*»")
 
 
@@ -884,6 +907,8 @@ def in_language(reason: str, language: str) -> str:
 
 
 def _outside_quotes(reason: str) -> str:
+    for pattern, replacement in _AROUND_QUOTES:
+        reason = pattern.sub(replacement, reason)
     pieces: list[str] = []
     at = 0
     for quoted in _QUOTED.finditer(reason):

@@ -733,3 +733,23 @@ def test_an_alias_shares_a_run_only_into_the_system_it_names(tmp_path: Path) -> 
         "warning refine-logs/EXPERIMENT_PLAN.md:126: B6's criterion: «≤ 10% false-rejection on "
         "benign control» cannot be judged: no planned run stands for LSVJ-S full (b.4 enabled)"
     ) in out
+
+
+@needs_shared
+def test_a_bare_percent_of_a_primary_metric_that_is_no_rate_is_previewed_relative(
+    tmp_path: Path,
+) -> None:
+    """027's B3 «A2 必须分别对 A3 和 A4 的 … FK p95 改善至少 10%» names no metric the parser
+    knows, so it is judged on the primary metric: with `[metrics] primary = "fk_p95"` (no rate)
+    the verdict reads the 10 % as a relative gain, and `bridge plan` previewed "≥ 10 pp"."""
+    project = as_project("027", tmp_path)
+    # B3's runs wait for M2 in the tracker, and blocked runs are no systems to compare.
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    text = tracker.read_text(encoding="utf-8")
+    tracker.write_text(text.replace("| BLOCKED_BY_M2 |", "| TODO |"), encoding="utf-8")
+    (project / "bridge.toml").write_text('[metrics]\nprimary = "fk_p95"\n', encoding="utf-8")
+    done = bridge("plan", "--project", str(project), "-o", "language=en")
+    assert done.returncode == 0, done.stderr
+    out = " ".join(done.stdout.split())
+    assert "primary metric relative gain (better) ≥ 10%" in out
+    assert "primary metric gain (better) ≥ 10 pp" not in out

@@ -29,6 +29,10 @@ from bridge.machine.judge import (
 from bridge.machine.measurements import MetricValue
 from bridge.machine.quality import QualityFinding, QualityKind
 from bridge.plan.criteria import Compound, Criterion, Unparsed, parse_criterion
+from bridge.plan.directions import SaidDirection, said_directions
+from bridge.plan.loader import load_plan
+from tests.conftest import needs_shared
+from tests.plan.corpus import corpus
 
 
 def samples(system: str, metric: str, values: list[float | None]) -> list[Sample]:
@@ -1426,3 +1430,76 @@ class TestSeedsThatDiffer:
         v = self.verdict(seeds, "same seeds")
         assert v.verdict is VerdictKind.MET, v.reason
         assert "seeds differ" not in v.reason
+
+
+class TestDirectionThePlanSays:
+    """027's B3 «A2 必须分别对 A3 和 A4 的 … FK p95 改善至少 10%» says better, not which way: a
+    primary metric the word lists do not know was assumed higher-is-better, and an A2 25 % below
+    A3 read "gain -25% → not met". The plan's own words say which way where they do."""
+
+    CLAUSE = "A2 必须分别对 A3 和 A4 的 endpoint/fullpose pre-clamp FK p95 改善至少 10%"
+
+    def _verdict(self, metric: str, said: tuple[SaidDirection, ...]) -> Verdict:
+        parsed = parse_criterion(self.CLAUSE, block_systems=["A2", "A3", "A4"])
+        assert isinstance(parsed, Compound)
+        return judge(
+            parsed.clauses[0],
+            aggregate(
+                samples("A2", metric, [0.027, 0.028, 0.026])
+                + samples("A3", metric, [0.036, 0.035, 0.037])
+            ),
+            runs_status={"r": "succeeded"},
+            reference_system=None,
+            candidate_system="A2",
+            primary_metric=metric,
+            said_directions=said,
+        )
+
+    @needs_shared
+    def test_lower_is_better_as_027s_claim_map_says(self) -> None:
+        """027's C2 evidence «FK-vs-position p95 显著下降»: judged lower-is-better, quoted."""
+        said = said_directions(load_plan(corpus("027") / "EXPERIMENT_PLAN.md"))
+        v = self._verdict("fk_vs_position_p95", said)
+        assert v.verdict is VerdictKind.MET, v.reason
+        assert v.reason.startswith(
+            "fk_vs_position_p95 (lower is better, as the plan says: «FK-vs-position p95 显著下降»):"
+        ), v.reason
+        assert "gain +25%" in v.reason
+
+    @needs_shared
+    def test_a_metric_the_plan_says_nothing_of_stays_assumed(self) -> None:
+        """027 says nothing of which way `fk_p95` goes (only that it should improve): assumed
+        higher-is-better as before, with the setting that says otherwise."""
+        said = said_directions(load_plan(corpus("027") / "EXPERIMENT_PLAN.md"))
+        v = self._verdict("fk_p95", said)
+        assert v.verdict is VerdictKind.NOT_MET
+        assert v.reason.startswith("fk_p95 (higher assumed: set [metrics] higher_is_better = {")
+
+    def test_words_pointing_both_ways_keep_the_guess_and_are_quoted(self) -> None:
+        said = (
+            SaidDirection(lower=True, quote="jitter drops", names=("jitter",)),
+            SaidDirection(lower=False, quote="jitter increases", names=("jitter",)),
+        )
+        v = self._verdict("jitter", said)
+        assert v.verdict is VerdictKind.NOT_MET
+        assert v.reason.startswith(
+            "jitter (higher assumed (the plan's words disagree: «jitter drops»; «jitter "
+            'increases»): set [metrics] higher_is_better = { "jitter" = false } in bridge.toml'
+        ), v.reason
+
+    def test_a_direction_set_in_bridge_toml_wins(self) -> None:
+        said = (SaidDirection(lower=True, quote="jitter drops", names=("jitter",)),)
+        parsed = parse_criterion(self.CLAUSE, block_systems=["A2", "A3", "A4"])
+        assert isinstance(parsed, Compound)
+        v = judge(
+            parsed.clauses[0],
+            aggregate(samples("A2", "jitter", [0.027]) + samples("A3", "jitter", [0.036])),
+            runs_status={"r": "succeeded"},
+            expected_seeds=1,
+            reference_system=None,
+            candidate_system="A2",
+            primary_metric="jitter",
+            lower_is_better={"jitter": False},
+            said_directions=said,
+        )
+        assert v.verdict is VerdictKind.NOT_MET and "as the plan says" not in v.reason

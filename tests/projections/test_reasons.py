@@ -421,3 +421,25 @@ def test_seeds_that_differ_read_in_chinese() -> None:
     assert in_language(both, "zh") == (
         "AUROC: x → 满足；种子不同：a 为 7，b 为 0 ‖ AUPRC: y → 满足；种子不同：a 为 7，b 为 0"
     )
+
+
+def test_a_direction_the_plan_says_reads_in_chinese_its_words_kept() -> None:
+    """027 is a Chinese plan: the direction read from its words, and words that disagree, are
+    said in Chinese around the plan's quotes, which stay as written."""
+    said = (
+        "fk_vs_position_p95 (lower is better, as the plan says: «FK-vs-position p95 显著下降»): "
+        "A2 0.027 (n=1)"
+    )
+    assert in_language(said, "zh") == (
+        "fk_vs_position_p95（越低越好，计划写道：«FK-vs-position p95 显著下降»）: A2 0.027 (n=1)"
+    )
+    disagree = (
+        "jitter (higher assumed (the plan's words disagree: «jitter drops»; «jitter rises»): set "
+        '[metrics] higher_is_better = { "jitter" = false } in bridge.toml if lower is better): '
+        "A2 0.027 (n=1)"
+    )
+    assert in_language(disagree, "zh") == (
+        "jitter（假定越高越好（计划的说法相互矛盾：«jitter drops»; «jitter rises»）：若越低越好，"
+        '请在 bridge.toml 中设置 [metrics] higher_is_better = { "jitter" = false }）'
+        ": A2 0.027 (n=1)"
+    )

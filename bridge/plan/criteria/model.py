@@ -224,6 +224,30 @@ class Criterion:
     percent_of_primary: bool = False
     settings: tuple[Setting, ...] = ()
 
+    def judged_on(self, metric: str) -> Criterion:
+        """
+        The clause as the judge reads it on ``metric``, the metric a clause naming none is
+        judged on: a bare "%" (``percent_of_primary``) is percentage points of a rate, and a
+        relative change of anything else ("25% faster than B" of latency). The judge and the
+        ``bridge plan`` preview both read it here, so they cannot differ (027's B3 «改善至少
+        10%» of ``fk_p95`` was previewed "≥ 10 pp" and judged a relative 10 %).
+        """
+        from bridge.plan.metric_names import is_rate_metric
+
+        if not self.percent_of_primary or is_rate_metric(metric):
+            return self
+        return attrs.evolve(
+            self,
+            mode=Mode.RELATIVE,
+            percent_scale=False,
+            notes=tuple(
+                f"'%' read as a relative change ({metric} is not a rate)"
+                if note == "'%' read as percentage points (a rate metric)"
+                else note
+                for note in self.notes
+            ),
+        )
+
     def describe(self, wording: Wording | None = None) -> str:
         """
         Return a one-line statement of the criterion (for tables): its names, operator,

@@ -1,0 +1,269 @@
+"""
+Which way a metric is better, as the plan's own words say it: a direction word next to the
+metric's name in a block's text (its success criterion among it) or in the claim map's claims and
+evidence (027's «FK-vs-position p95 显著下降»: lower is better).
+
+The judge reads it only for a metric whose direction neither ``[metrics] higher_is_better`` nor
+the built-in word lists (:mod:`bridge.plan.metric_names`) know, and only where the plan's words
+agree; words pointing both ways leave the guess, said with the words. Nothing is read from the
+plan's problem statement, risks or a claim's falsification: there a metric going down may be
+the failure, not the goal.
+
+A statement is kept as the names it may be about, keyed as :func:`~bridge.plan.metric_names.
+metric_key` keys them: the words before the direction word, back to a clause break (each of
+their trailing runs of words, "pre-clamp FK p95" → "FK p95", "p95"), and after a word that
+takes an object ("降低 FK p95", "lower latency"), each leading run of them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Sequence
+
+import attrs
+
+from bridge.plan.metric_names import metric_key
+from bridge.plan.model import Plan
+from bridge.value_methods import value_methods
+
+__all__ = [
+    "SAID_DIRECTIONS_OPTION",
+    "DirectionSaid",
+    "SaidDirection",
+    "direction_said",
+    "said_directions",
+    "said_directions_of",
+    "said_directions_text",
+]
+
+#: The key of ``PlanLoaded.options`` that carries the plan's direction statements to the judge
+#: (which reads only the log), as :func:`said_directions_text` writes them; absent when none.
+SAID_DIRECTIONS_OPTION = "plan.directions"
+
+# Words that say a metric should go down, or up. "improve", "gain", "改善" and "better" are
+# none: they say better, not which way, and are the very words a criterion leaves open (027's
+# B3 «FK p95 改善至少 10%»).
+_LOWER = (
+    r"下降|降低|减少|减小|更低|更小|"
+    r"\b(?:lower(?![\s-]*(?:bound|limit|priority|tolerance))|decreas(?:e|es|ed|ing)|reduc(?:e|es|ed|ing|tion)|drops?|dropped|dropping|"
+    r"fewer|smaller)\b"
+)
+_HIGHER = (
+    r"提升|提高|增加|增大|更高|更大|"
+    r"\b(?:higher|increas(?:e|es|ed|ing)|rais(?:e|es|ed|ing)|rises?|rising|larger|greater)\b"
+)
+_WORD = re.compile(rf"(?P<lower>{_LOWER})|(?P<higher>{_HIGHER})", re.IGNORECASE)
+# Words that take what follows as their metric ("降低 FK p95", "lower latency"); the others
+# ("下降", "drops") follow it.
+_TAKES_OBJECT = re.compile(
+    r"降低|减少|减小|更低|更小|提升|提高|增加|增大|更高|更大|lower|decreas|reduc|fewer|smaller|"
+    r"higher|increas|rais|larger|greater",
+    re.IGNORECASE,
+)
+# A negation just before the word turns it round or makes it a guard ("contact coverage 不下降",
+# "must not increase"): no statement of which way is better.
+_NEGATED = re.compile(
+    r"(?:不|没有|没|无|未|非|勿|\bnot|\bno|n't|\bnever|\bwithout)\s*(?:\S{1,2}\s*)?$",
+    re.IGNORECASE,
+)
+_NEGATION = re.compile(r"不得|不能|不应|不要|禁止|避免|\b(?:must|should|do|does|may)\s+not\b", re.I)
+_BOUND = re.compile(
+    r"[≤<]|<=|不超过|至多|最多|以内|\b(?:at\s+most|no\s+more\s+than|within|up\s+to)\b", re.I
+)
+_ABLATION = re.compile(
+    r"\bno[_-]|\bw/o\b|\bwithout\b|remov|ablat|shuffl|去掉|移除|去除|删除|打乱|消融|\byields?\b",
+    re.IGNORECASE,
+)
+# Where a clause ends: the metric a word speaks of is in its own clause.
+_BREAK = re.compile(
+    r"[，,；;。：:！？!?()（）\[\]【】|、\n]|\s(?:and|or|but|while|whereas)\s|和|及|与|但|而"
+)
+# Words between a metric and its direction word that are neither ("显著下降", "至少降低",
+# "should drop significantly").
+_FILLER = re.compile(
+    r"(?:\s|显著|明显|大幅|至少|进一步|均|都|应该?|必须|需要?|要|会|能|可以|的|地|得|"
+    r"\b(?:significantly|substantially|markedly|clearly|at\s+least|further|should|must|will|"
+    r"to|is|are|be|by|much|strictly|consistently|also|the)\b)+$",
+    re.IGNORECASE,
+)
+_LEADING_FILLER = re.compile(r"^(?:\s|的|\b(?:the|its|their|our)\b)+", re.IGNORECASE)
+# The compared system or baseline follows these: the metric is before them ("D_motion 相对归档
+# 300K baseline 至少降低 10%" speaks of D_motion).
+_AGAINST = re.compile(
+    r"相对|相比|对比|比起|(?<![\w-])(?:than|relative\s+to|compared\s+(?:to|with)|versus|vs\.?|"
+    r"over|against)(?![\w-])",
+    re.IGNORECASE,
+)
+# What ends a metric named after its word: a number, "by", "至".
+_OBJECT_END = re.compile(r"\d|\b(?:by|to|than|from|of|in|on|at)\b|至|到|达|从|于", re.IGNORECASE)
+_QUOTE_CHARS = 80
+_STATISTIC = re.compile(r"^(?:p\d{1,2}|mean|max|min|avg|average|median|std|sum|total|top\d*)$")
+# A list item's number and markdown marks before the metric ("1. `D_motion`").
+_MARKS = re.compile(r"^(?:\s*(?:\d{1,2}[.)、]|[-*+])\s+)?[`*_\s]*")
+
+
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
+class SaidDirection:
+    """
+    One plan statement of which way a metric is better.
+
+    Args:
+        lower: ``True`` when the words say lower is better, ``False`` higher.
+        quote: the words, as the plan writes them («FK-vs-position p95 显著下降»).
+        names: the metric keys (:func:`~bridge.plan.metric_names.metric_key`) the statement may
+            be about.
+    """
+
+    lower: bool
+    quote: str
+    names: tuple[str, ...]
+
+
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
+class DirectionSaid:
+    """
+    What the plan's words say of one metric: ``lower`` (``True``/``False``) when they agree,
+    ``None`` when they point both ways; ``quotes``: the words (those of each way, when they
+    disagree).
+    """
+
+    lower: bool | None
+    quotes: tuple[str, ...]
+
+
+def said_directions(plan: Plan) -> tuple[SaidDirection, ...]:
+    """
+    Every statement of which way a metric goes in the plan's block texts (success criteria
+    among them) and its claims and their evidence, in plan order, each once.
+    """
+    texts: list[str] = []
+    for block in plan.blocks:
+        texts.append(block.text)
+        if block.success_criterion not in block.text:
+            texts.append(block.success_criterion)
+    for claim in plan.claims:
+        texts.extend((claim.text, claim.evidence))
+    found: dict[tuple[bool, str], SaidDirection] = {}
+    for text in texts:
+        for said in _statements(text):
+            found.setdefault((said.lower, said.quote), said)
+    return tuple(found.values())
+
+
+def _statements(text: str) -> Iterator[SaidDirection]:
+    """The direction statements of one text (see the module's docstring)."""
+    for match in _WORD.finditer(text):
+        before = text[max(0, match.start() - _QUOTE_CHARS) : match.start()]
+        ahead = text[match.end() : match.end() + _QUOTE_CHARS]
+        clause = (
+            before[max([m.end() for m in _BREAK.finditer(before)], default=0) :]
+            + match.group(0)
+            + ahead[: next((m.start() for m in _BREAK.finditer(ahead)), len(ahead))]
+        )
+        # "不得靠 … 来提高速度" (must not raise speed by …) guards, as "不下降" does; "TPOT
+        # increase ≤ 5%" bounds a cost; "source-shuffle 使性能下降" and "no_gate yields higher
+        # false-allow" say what an ablation does, the opposite of the goal (039, 004).
+        if (
+            _NEGATED.search(before)
+            or _NEGATION.search(clause)
+            or _BOUND.search(clause)
+            or _ABLATION.search(clause)
+        ):
+            continue
+        lower = match.group("lower") is not None
+        names: list[str] = []
+        start = match.start()
+        subject = _subject_before(before)
+        if subject:
+            start = match.start() - len(before) + before.rfind(subject)
+            words = subject.split()
+            names += [metric_key(" ".join(words[i:])) for i in range(len(words))]
+        end = match.end()
+        if _TAKES_OBJECT.match(match.group(0)):
+            after = text[match.end() : match.end() + _QUOTE_CHARS]
+            obj = _object_after(after)
+            if obj:
+                end = match.end() + after.find(obj) + len(obj)
+                words = obj.split()
+                names += [metric_key(" ".join(words[: i + 1])) for i in range(len(words))]
+        # A statistic alone ("p95" of "FK-vs-position p95") names no metric.
+        kept = tuple(dict.fromkeys(n for n in names if len(n) >= 2 and not _STATISTIC.match(n)))
+        if kept:
+            quote = " ".join(text[start:end].replace("`", "").split())
+            yield SaidDirection(lower=lower, quote=quote, names=kept)
+
+
+def _subject_before(before: str) -> str:
+    """The metric's words before a direction word: back to a clause break or another direction
+    word, less the words between ("显著", "at least") and the compared system after "相对"."""
+    cut = max(
+        [m.end() for m in _BREAK.finditer(before)] + [m.end() for m in _WORD.finditer(before)],
+        default=0,
+    )
+    words = _FILLER.sub("", before[cut:])
+    if against := _AGAINST.search(words):
+        words = words[: against.start()]
+    # "root path 的 GT distribution distance": the metric is what follows the last "的".
+    words = _MARKS.sub("", words.rsplit("的", 1)[-1])
+    return _FILLER.sub("", words).strip()
+
+
+def _object_after(after: str) -> str:
+    """The metric's words after a word that takes one: up to a clause break, a number, "by",
+    "至", the compared system ("over base") or another direction word."""
+    found = (
+        _BREAK.search(after),
+        _OBJECT_END.search(after),
+        _WORD.search(after),
+        _AGAINST.search(after),
+    )
+    words = after[: min((m.start() for m in found if m is not None), default=len(after))]
+    return _LEADING_FILLER.sub("", words).strip()
+
+
+def direction_said(names: Sequence[str], said: Sequence[SaidDirection]) -> DirectionSaid | None:
+    """
+    What the plan's statements say of the metric known by ``names`` (the recorded name and the
+    plan's, each also by its last dotted part), or ``None`` when none speaks of it.
+    """
+    keys = {
+        metric_key(part) for name in names if name for part in (name, re.split(r"[./]", name)[-1])
+    } - {""}
+    about = [s for s in said if keys & set(s.names)]
+    if not about:
+        return None
+    ways = {s.lower for s in about}
+    if len(ways) > 1:
+        return DirectionSaid(lower=None, quotes=tuple(dict.fromkeys(s.quote for s in about)))
+    # The plainest words say it: «FK-vs-position p95 显著下降» over «L3 还必须让 FK-vs-position
+    # p95 至少降低».
+    return DirectionSaid(lower=about[0].lower, quotes=(min((s.quote for s in about), key=len),))
+
+
+def said_directions_text(said: Sequence[SaidDirection]) -> str:
+    """The statements as ``PlanLoaded.options`` keeps them (JSON)."""
+    return json.dumps(
+        [[s.lower, s.quote, list(s.names)] for s in said], ensure_ascii=False, sort_keys=True
+    )
+
+
+def said_directions_of(text: str) -> tuple[SaidDirection, ...]:
+    """:func:`said_directions_text`'s statements read back; ``()`` for ``""`` (a log written
+    before the key existed) or anything else."""
+    try:
+        found = json.loads(text) if text else []
+    except ValueError:
+        return ()
+    if not isinstance(found, list):
+        return ()
+    out: list[SaidDirection] = []
+    for item in found:
+        match item:
+            case [bool(lower), str(quote), list(names)] if all(isinstance(n, str) for n in names):
+                out.append(SaidDirection(lower=lower, quote=quote, names=tuple(names)))
+            case _:
+                continue
+    return tuple(out)

@@ -1,0 +1,124 @@
+"""
+Which way a metric is better, read from the plan's own words (027's claim map: «FK-vs-position
+p95 显著下降»), for the metrics neither ``[metrics] higher_is_better`` nor the word lists know.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bridge.plan.directions import (
+    DirectionSaid,
+    SaidDirection,
+    direction_said,
+    said_directions,
+    said_directions_of,
+    said_directions_text,
+)
+from bridge.plan.loader import load_plan
+from tests.conftest import needs_shared
+from tests.plan.corpus import corpus
+
+
+def _said(folder: Path, text: str, name: str) -> DirectionSaid | None:
+    path = folder / "EXPERIMENT_PLAN.md"
+    path.write_text(text, encoding="utf-8")
+    return direction_said([name], said_directions(load_plan(path)))
+
+
+_PLAN = """# Experiment Plan
+
+## Claim Map
+
+| Claim | Primary evidence | Falsification |
+|---|---|---|
+| C1: the method helps | {evidence} | {falsification} |
+
+## Experiment Blocks
+
+### Block 1: Main
+
+- **Success criterion:** {criterion}
+"""
+
+
+def _plan(evidence: str = "-", falsification: str = "-", criterion: str = "ours beats base") -> str:
+    return _PLAN.format(evidence=evidence, falsification=falsification, criterion=criterion)
+
+
+@needs_shared
+def test_027s_claim_map_says_fk_vs_position_p95_goes_down() -> None:
+    """027's C2 evidence «FK-vs-position p95 显著下降» and B1's «L3 还必须让 FK-vs-position p95
+    至少降低 20%» say lower is better, of that metric and no other: «endpoint/fullpose pre-clamp
+    FK p95 改善至少 10%» (B3) says better, not which way, so `fk_p95` stays unknown."""
+    plan = load_plan(corpus("027") / "EXPERIMENT_PLAN.md")
+    said = said_directions(plan)
+    found = direction_said(["fk_vs_position_p95"], said)
+    assert found is not None and found.lower is True
+    assert "FK-vs-position p95 显著下降" in [s.quote for s in said]
+    assert direction_said(["fk_p95"], said) is None
+    # "root/joint speed 和 root path 的 GT distribution distance 显著下降": the distance, not
+    # the speed, goes down (the plan's problem is too little motion).
+    assert direction_said(["root_speed"], said) is None
+    distance = direction_said(["GT distribution distance"], said)
+    assert distance is not None and distance.lower is True
+
+
+@needs_shared
+def test_039s_ablation_words_say_no_direction() -> None:
+    """039: «source-shuffle 使性能下降» says what shuffling the source does, the opposite of the
+    goal: no statement that performance is better lower."""
+    plan = load_plan(corpus("039") / "EXPERIMENT_PLAN.md")
+    assert direction_said(["性能"], said_directions(plan)) is None
+
+
+@pytest.mark.parametrize(
+    ("evidence", "criterion", "name", "lower"),
+    [
+        ("skate error 显著下降", "ours beats base", "skate_error", True),
+        ("jitter drops", "ours beats base", "eval.jitter", True),
+        ("fewer throttle events", "ours beats base", "throttle events", True),
+        ("higher AP lift", "ours beats base", "AP lift", False),
+        ("AP lift increases", "ours beats base", "ap_lift", False),
+        ("-", "ours reduces jitter by 10% over base", "jitter", True),
+        # Guards and negations are no goal.
+        ("contact coverage 不下降", "ours beats base", "contact coverage", None),
+        ("TPOT increase ≤ 5%", "ours beats base", "TPOT", None),
+        ("must not increase jitter", "ours beats base", "jitter", None),
+        ("no_gate yields higher false-allow", "ours beats base", "false-allow", None),
+        ("CI lower bound above zero", "ours beats base", "CI", None),
+    ],
+)
+def test_direction_words_next_to_a_metric(
+    tmp_path: Path, evidence: str, criterion: str, name: str, lower: bool | None
+) -> None:
+    """A direction word next to the metric's name, before it ("降低 X", "fewer X") or after it
+    ("X 下降", "X drops"); never a guard, a negation, an ablation's effect or a CI's bound."""
+    found = _said(tmp_path, _plan(evidence=evidence, criterion=criterion), name)
+    if lower is None:
+        assert found is None, found
+    else:
+        assert found is not None and found.lower is lower, found
+
+
+def test_words_pointing_both_ways_are_no_direction(tmp_path: Path) -> None:
+    """The claim says jitter drops, the criterion that it rises: both quoted, no direction."""
+    plan = _plan(evidence="jitter drops", criterion="jitter increases over base")
+    found = _said(tmp_path, plan, "jitter")
+    assert found == DirectionSaid(lower=None, quotes=("jitter increases", "jitter drops"))
+
+
+def test_a_falsification_cell_says_nothing(tmp_path: Path) -> None:
+    """What would refute a claim ("jitter drops" as its falsification) is no goal."""
+    assert _said(tmp_path, _plan(falsification="jitter drops"), "jitter") is None
+
+
+def test_the_statements_survive_the_log() -> None:
+    """As ``PlanLoaded.options`` keeps them, and read back; anything else reads as none."""
+    said = (SaidDirection(lower=True, quote="FK p95 显著下降", names=("fkp95",)),)
+    assert said_directions_of(said_directions_text(said)) == said
+    assert said_directions_of("") == ()
+    assert said_directions_of('{"a": 1}') == ()
+    assert said_directions_of("[[1, 2, 3]]") == ()
