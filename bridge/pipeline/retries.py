@@ -284,7 +284,7 @@ def _revived(state: PipelineState, retried: Sequence[str]) -> list[str]:
         for run in state.runs.values():
             if run.run_id in back or not bridge_cancelled(run):
                 continue
-            named = re.search(r"dependency (\S+) failed", run.reason)
+            named = re.search(r"dependency (\S+) (?:failed|was cancelled)", run.reason)
             # The scheduler's words for a milestone stopped by one of its must-run runs.
             stopped = re.search(r"milestone \S+ must-run (\S+) ended ", run.reason)
             waits = any(dep in back for dep in run.spec.depends_on) or any(
