@@ -427,7 +427,11 @@ def decide(
             if missing:
                 why = f"unknown dependency {missing[0]}"
             elif failed:
-                why = f"dependency {failed[0]} failed"
+                # A dependency bridge or a person cancelled never ran: "R027 failed" sent the
+                # reader to a run with no error of its own (011's R028 behind R027 behind R025).
+                first = runs[failed[0]]
+                gone = first.state is RunState.CANCELLED or first.run_id in cancelled
+                why = f"dependency {first.run_id} {'was cancelled' if gone else 'failed'}"
             else:
                 why = f"dependency {ruled_out[0]} is out of scope in the tracker"
             decisions.append(Cancel(run_id=run.run_id, reason=f"not run: {why}"))

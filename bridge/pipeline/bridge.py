@@ -32,6 +32,7 @@ from bridge.pipeline.root import project_root
 from bridge.pipeline.session import Session, Step
 from bridge.pipeline.steps import code, deploy, sanity
 from bridge.plan import Plan, load_project, require_runs
+from bridge.projections.text import language_of
 
 __all__ = ["Bridge", "Step"]
 
@@ -299,7 +300,12 @@ class Bridge:
                     s.append("bridge", [ev.SanityChecked(passed=True, detail=detail)])
                 return s.enter(StageTrigger.REOPEN, "reopened by a person after a block")
             if state.stage is not Stage.AWAITING_APPROVAL:
-                raise InputError(f"nothing to approve: the pipeline is at {state.stage.value}")
+                # In the plan's language, as the approval itself (021).
+                raise InputError(
+                    f"没有需要批准的：流水线处于 {state.stage.value}"
+                    if language_of(state) == "zh"
+                    else f"nothing to approve: the pipeline is at {state.stage.value}"
+                )
             deploy.plan_approved_proposals(s)
             s.append("bridge", [ev.Approved(by=by or os.environ.get("USER", ""))])
             return s.enter(StageTrigger.APPROVE, "approved by a person")
@@ -314,9 +320,15 @@ class Bridge:
             InputError: the run already ended.
         """
         s = self._session
-        run = _run(s.state(), run_id)
+        state = s.state()
+        run = _run(state, run_id)
         if run.state in TERMINAL_RUN_STATES:
-            raise InputError(f"run {run_id} already ended ({run.state.value}); nothing to cancel")
+            # In the plan's language, as the cancel itself ("已取消 R008", 021).
+            raise InputError(
+                f"运行 {run_id} 已结束（{run.state.value}）；没有可取消的"
+                if language_of(state) == "zh"
+                else f"run {run_id} already ended ({run.state.value}); nothing to cancel"
+            )
         # A running `bridge run` may record the run's end (or its launch) at the same moment:
         # on a lost race read the log again and go on from what it says now.
         for _ in range(_CANCEL_TRIES):
@@ -429,9 +441,12 @@ class Bridge:
                 chosen = retries.select(state, list(dict.fromkeys(kept)), force=True)
             elif not (run_ids or failed or milestone):
                 raise InputError(
-                    "bridge retry --changed: no succeeded run's settings or code differ from "
-                    "what it ran with, of those its numbers depend on (a time limit, priority, "
-                    "milestone, waits or metric names change no number)"
+                    "bridge retry --changed：没有已成功运行的设置或代码与其运行时不同（只看影响"
+                    "数值的那些；时间限制、优先级、里程碑、等待关系或指标名不改变数值）"
+                    if language_of(state) == "zh"
+                    else "bridge retry --changed: no succeeded run's settings or code differ "
+                    "from what it ran with, of those its numbers depend on (a time limit, "
+                    "priority, milestone, waits or metric names change no number)"
                 )
         # With --failed or --milestone, the failed runs the edit sent back are among those
         # asked for: "nothing to retry" after the fix the next step advised was false

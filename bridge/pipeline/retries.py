@@ -18,6 +18,7 @@ from bridge.machine.scheduler import held_by_failed_before
 from bridge.machine.stages import ENDED_UNSUCCESSFUL, RunState
 from bridge.pipeline.session import Session
 from bridge.plan.templates import unfilled
+from bridge.projections.text import language_of
 from bridge.value_methods import value_methods
 
 __all__ = ["FAILED", "Retried", "bridge_cancelled", "schedule", "select", "sent_back"]
@@ -25,20 +26,47 @@ __all__ = ["FAILED", "Retried", "bridge_cancelled", "schedule", "select", "sent_
 # The states a run ends in without succeeding (cancelled ones are told apart by their reason).
 FAILED = ENDED_UNSUCCESSFUL
 _DONE = frozenset({RunState.SUCCEEDED, RunState.DONE_BEFORE})
-# What a refusal says of a run's state, in words (not the log's "done_before_bridge").
+# What a refusal says of a run's state, in words (not the log's "done_before_bridge"), in
+# English and in Chinese (a Chinese plan's refusals are Chinese, as its other output: 021).
 _STATE_SAID = {
-    RunState.SUCCEEDED: "succeeded",
-    RunState.DONE_BEFORE: "is done before bridge (its tracker row says so)",
-    RunState.PENDING: "has not run yet",
-    RunState.SUBMITTED: "is queued",
-    RunState.RUNNING: "is running",
+    RunState.SUCCEEDED: ("succeeded", "已成功"),
+    RunState.DONE_BEFORE: (
+        "is done before bridge (its tracker row says so)",
+        "在 bridge 之前已完成（追踪表这样记录）",
+    ),
+    RunState.PENDING: ("has not run yet", "尚未运行"),
+    RunState.SUBMITTED: ("is queued", "已在队列中"),
+    RunState.RUNNING: ("is running", "正在运行"),
 }
 # Reasons the dispatcher gives when it cancels a run (a person's cancel says otherwise).
 _NOT_RUN = "not run:"
 
 
-def _listed(ids: Sequence[str]) -> str:
+def _listed(ids: Sequence[str], zh: bool = False) -> str:
+    if zh:
+        return "、".join(ids[:6]) + (f" 等 {len(ids)} 个" if len(ids) > 6 else "")
     return ", ".join(ids[:6]) + (f" and {len(ids) - 6} more" if len(ids) > 6 else "")
+
+
+def _cannot(why: Sequence[str], zh: bool) -> str:
+    """The refusal of a retry for these reasons, one per run, in the plan's language."""
+    return f"无法重试：{'；'.join(why)}" if zh else f"cannot retry: {'; '.join(why)}"
+
+
+def _untrusted_kinds(run: RunView) -> list[str]:
+    """
+    The blocking training-quality findings of ``run``'s numbers (``non_finite``,
+    ``divergence``), in the order found: none when its numbers are trusted.
+    """
+    if run.metrics is None:
+        return []
+    return list(dict.fromkeys(q.kind for q in run.metrics.quality if q.blocking))
+
+
+def _state_said(run: RunView, zh: bool) -> str:
+    """What a refusal says of ``run``'s state, in the plan's language."""
+    en, chinese = _STATE_SAID.get(run.state, (f"is {run.state.value}", f"处于 {run.state.value}"))
+    return chinese if zh else en
 
 
 def bridge_cancelled(run: RunView) -> bool:
@@ -74,10 +102,15 @@ def select(
         InputError: nothing was named, or a named run cannot be retried (live, or succeeded
             without ``force``), or nothing matched.
     """
+    zh = language_of(state) == "zh"
     asked = [milestone] if isinstance(milestone, str) else list(milestone)
     milestones = [_milestone_named(state, m) for m in asked if m]
     if not run_ids and not failed and not milestones:
-        raise InputError("bridge retry: name runs (R003 R004), or --failed, or --milestone M2")
+        raise InputError(
+            "bridge retry：请指明要重试的运行（如 R003 R004），或用 --failed、--milestone M2"
+            if zh
+            else "bridge retry: name runs (R003 R004), or --failed, or --milestone M2"
+        )
     unknown = [r for r in run_ids if r not in state.runs]
     if unknown:
         known = ", ".join(list(state.runs)[:8])
@@ -88,6 +121,7 @@ def select(
     chosen: dict[str, None] = {}
     refused: list[str] = []
     unrunnable: list[str] = []
+    untrusted: list[str] = []
     done_refused = False
     for run_id in run_ids:
         run = state.runs[run_id]
@@ -95,27 +129,58 @@ def select(
             # 001's I1: no experiment run; "retried", it failed at launch and counted as a
             # failed must-run run.
             unrunnable.append(
-                f"{run_id} is an implementation task of the tracker, not an experiment run (a "
-                "[[runs]] entry with its own command makes it one)"
+                f"{run_id} 是追踪表中的实现任务，不是实验运行（bridge.toml 中带自己 command 的 "
+                "[[runs]] 条目使它成为实验运行）"
+                if zh
+                else f"{run_id} is an implementation task of the tracker, not an experiment run "
+                "(a [[runs]] entry with its own command makes it one)"
             )
         elif not run.spec.command:
             # 009's R005 (NOT RUN, no command): the launch would fail with the backend's words.
             unrunnable.append(
-                f"{run_id} has no command (set [run] command in bridge.toml, or a [[runs]] entry "
-                "with its own command)"
+                f"{run_id} 没有命令（在 bridge.toml 中设置 [run] command，或为它写带 command 的 "
+                "[[runs]] 条目）"
+                if zh
+                else f"{run_id} has no command (set [run] command in bridge.toml, or a [[runs]] "
+                "entry with its own command)"
             )
         elif run.state in ok or run.state is RunState.OUT_OF_SCOPE or run.failed_before_bridge:
             chosen[run_id] = None
+        elif run.state is RunState.SUCCEEDED and (kinds := _untrusted_kinds(run)):
+            # 004's R302 wrote TPR = NaN: "succeeded" alone read as nothing to fix, where the
+            # results call its numbers not trusted; its own `--force` retry is named.
+            refused.append(
+                f"{run_id} 已成功，但其数值不可信（{'、'.join(kinds)}）"
+                if zh
+                else f"{run_id} succeeded, but its numbers are not trusted ({', '.join(kinds)})"
+            )
+            untrusted.append(run_id)
         else:
-            refused.append(f"{run_id} {_STATE_SAID.get(run.state, 'is ' + run.state.value)}")
+            refused.append(f"{run_id} {_state_said(run, zh)}")
             done_refused = done_refused or run.state in _DONE
     if unrunnable:
-        raise InputError(f"cannot retry: {'; '.join(unrunnable)}")
+        raise InputError(_cannot(unrunnable, zh))
     if refused:
-        hint = " (add --force to run a succeeded run again)" if done_refused else ""
+        again = f"bridge retry --force {' '.join(untrusted)}"
+        one = len(untrusted) == 1
+        if zh:
+            hint = (
+                f"：`{again}` 会再次运行{'它' if one else '它们'}"
+                if untrusted
+                else "（加 --force 可再次运行已成功的运行）"
+                if done_refused
+                else ""
+            )
+            raise InputError(f"{_cannot(refused, zh)}；只有未成功结束的运行可以重试{hint}")
+        hint = (
+            f": `{again}` runs {'it' if one else 'them'} again"
+            if untrusted
+            else " (add --force to run a succeeded run again)"
+            if done_refused
+            else ""
+        )
         raise InputError(
-            f"cannot retry: {'; '.join(refused)}; only runs that ended without succeeding can "
-            f"be retried{hint}"
+            f"{_cannot(refused, zh)}; only runs that ended without succeeding can be retried{hint}"
         )
     held: list[str] = []
     for run in state.runs.values():
@@ -140,6 +205,12 @@ def select(
         # was refused with "has no command").
         runnable = [r for r in before if _can_launch(state.runs[r])]
         commandless = [r for r in before if r not in runnable]
+        if zh:
+            raise InputError(
+                _nothing_to_retry_zh(
+                    milestones, checked, held, before, runnable, commandless, force=force
+                )
+            )
         raise InputError(
             f"nothing to retry{where}: no run ended without succeeding under bridge"
             + (
@@ -175,15 +246,63 @@ def select(
     # A row done before bridge was loaded without a value for what only its launch needs (036's
     # DONE rows and `{seed}`): said now, not as a failed launch.
     lacking = [
-        f"{run_id}: placeholder {', '.join('{' + n + '}' for n in names)} in its command has no "
-        "value for this run (set it in the tracker, [[runs]] or [run] args)"
+        f"{run_id}：其命令中的占位符 {'、'.join('{' + n + '}' for n in names)} 在此运行中没有值"
+        "（在追踪表、[[runs]] 或 [run] args 中设置）"
+        if zh
+        else f"{run_id}: placeholder {', '.join('{' + n + '}' for n in names)} in its command "
+        "has no value for this run (set it in the tracker, [[runs]] or [run] args)"
         for run_id in chosen
         if (names := unfilled(state.runs[run_id].spec.command, state.runs[run_id].spec.params))
     ]
     if lacking:
-        raise InputError(f"cannot retry: {'; '.join(lacking)}")
+        raise InputError(_cannot(lacking, zh))
     order = {run_id: i for i, run_id in enumerate(state.runs)}
     return sorted(chosen, key=order.__getitem__)
+
+
+def _nothing_to_retry_zh(
+    milestones: Sequence[str],
+    checked: Sequence[str],
+    held: Sequence[str],
+    before: Sequence[str],
+    runnable: Sequence[str],
+    commandless: Sequence[str],
+    *,
+    force: bool,
+) -> str:
+    """
+    The Chinese "nothing to retry" of :func:`select`, clause for clause as the English one:
+    the sanity runs that exited 0 but failed the check, the runs held by rows the tracker says
+    failed before bridge, and what those rows need.
+    """
+    where = f"（{'、'.join(milestones)} 中）" if milestones else ""
+    said = f"没有可重试的运行{where}：没有在 bridge 下未成功结束的运行"
+    if checked and not force:
+        said += (
+            f"；健全性检查在 {_listed(checked, True)} 上失败（它们以 0 退出）："
+            f"`bridge retry --force {' '.join(checked)}` 会再次运行"
+        )
+    if not (force or before or checked):
+        said += "（加 --force 可再次运行已成功的运行）"
+    if held and before:
+        said += (
+            f"；{_listed(held, True)} 在等待追踪表记录为在 bridge 之前已失败的行"
+            f"（{_listed(before, True)}）"
+        )
+        if runnable:
+            said += (
+                f"：`bridge retry {' '.join(runnable)}` 在 bridge 下运行这些行，这些运行随之运行"
+            )
+    elif before:
+        said += f"；追踪表记录 {_listed(before, True)} 在 bridge 之前已失败"
+        if runnable:
+            said += f"：`bridge retry {' '.join(runnable)}` 在 bridge 下运行它们"
+    if commandless:
+        said += (
+            f"；{_listed(commandless, True)} 在此没有命令：要在 bridge 下运行，请为每个运行在 "
+            "bridge.toml 中写带 command 的 [[runs]] 条目；若该结果成立，请在追踪表中改写其状态"
+        )
+    return said
 
 
 def _no_command(ids: Sequence[str], *, every: bool) -> str:
@@ -284,7 +403,7 @@ def _revived(state: PipelineState, retried: Sequence[str]) -> list[str]:
         for run in state.runs.values():
             if run.run_id in back or not bridge_cancelled(run):
                 continue
-            named = re.search(r"dependency (\S+) failed", run.reason)
+            named = re.search(r"dependency (\S+) (?:failed|was cancelled)", run.reason)
             # The scheduler's words for a milestone stopped by one of its must-run runs.
             stopped = re.search(r"milestone \S+ must-run (\S+) ended ", run.reason)
             waits = any(dep in back for dep in run.spec.depends_on) or any(

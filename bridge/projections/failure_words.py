@@ -271,6 +271,7 @@ _MILESTONE_ENDED = re.compile(r"milestone (\S+) must-run (\S+) ended (\w+(?: bef
 # from it, so only what is shown is translated (020's "未运行：milestone M2 must-run …").
 _NOT_RUN: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"dependency (\S+) failed"), r"它依赖的 \1 失败了"),
+    (re.compile(r"dependency (\S+) was cancelled"), r"它依赖的 \1 已被取消"),
     (
         re.compile(r"milestone (\S+) must-run (\S+) waits for its code"),
         r"里程碑 \1 的必做运行 \2 在等待其代码写好",

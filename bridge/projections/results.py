@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from typing import Literal, assert_never
 
 from bridge.errors import ConfigError
 from bridge.events import types as ev
@@ -352,26 +353,40 @@ def _shown_value(run: RunView, names: Sequence[str]) -> MetricValue | None:
     return metrics.values[0] if len(recorded) == 1 else None
 
 
+# Which must-run blocks' untrusted runs a next step names (see _untrusted_retry).
+_UntrustedScope = Literal["main", "inconclusive", "all"]
+
+
 def _untrusted_retry(
-    state: PipelineState, outcome: Outcome, language: str, *, main_only: bool
+    state: PipelineState, outcome: Outcome, language: str, *, scope: _UntrustedScope
 ) -> str:
     """
     The sentence naming the must-run runs whose numbers are not trusted (a blocking
     training-quality finding: NaN/Inf, divergence) and the command that runs them again, or
-    ``""`` when there is none: those of the main milestone's blocks (``main_only``, what holds
-    a positive result back from the review loop), else those of the must-run blocks left
-    inconclusive. ``--force``: the runs succeeded, and ``bridge retry`` alone refuses them. A
-    run with no command here cannot be retried: said, with what it needs.
+    ``""`` when there is none: those of the main milestone's blocks (``scope`` ``"main"``, what
+    holds a positive result back from the review loop), those of the must-run blocks left
+    inconclusive (``"inconclusive"``), or those of every must-run block (``"all"``, beside
+    failed runs: ``--failed`` does not take them). ``--force``: the runs succeeded, and
+    ``bridge retry`` alone refuses them. A run with no command here cannot be retried: said,
+    with what it needs.
     """
     main_blocks = next(
         (m.blocks for m in outcome.milestones if m.info.id == outcome.main_milestone), ()
     )
     verdicts = {b.block.id: b.verdict.verdict for b in outcome.blocks}
-    held = [
-        (block, runs)
-        for block, runs in untrusted_blocks(outcome)
-        if (block in main_blocks if main_only else verdicts[block] is VerdictKind.INCONCLUSIVE)
-    ]
+
+    def taken(block: str) -> bool:
+        match scope:
+            case "main":
+                return block in main_blocks
+            case "inconclusive":
+                return verdicts[block] is VerdictKind.INCONCLUSIVE
+            case "all":
+                return True
+            case _:
+                assert_never(scope)
+
+    held = [(block, runs) for block, runs in untrusted_blocks(outcome) if taken(block)]
     if not held:
         return ""
     zh = language == "zh"
@@ -525,12 +540,16 @@ def next_step(state: PipelineState, outcome: Outcome, language: str) -> str:
     ]
     if failed:
         ids = ", ".join(failed)
+        # A run that succeeded with a NaN (004's R302) is no failed run: `--failed` leaves it,
+        # and its `--force` retry was first named only once the failed ones had run again.
+        again = _untrusted_retry(state, outcome, language, scope="all")
         return (
             f"必做运行未成功（{ids}）：查看原因并修复，然后运行 `bridge retry --failed` 和 "
-            "`bridge run`。消融规划已跳过。"
+            f"`bridge run`。{again}消融规划已跳过。"
             if zh
             else f"Must-run runs did not succeed ({ids}): read why, fix the cause, then run "
-            "`bridge retry --failed` and `bridge run`. Ablation planning skipped."
+            f"`bridge retry --failed` and `bridge run`.{f' {again}' if again else ''} "
+            "Ablation planning skipped."
         )
     if (before := outcome.must_failed_before) and not any(
         state.runs[r].spec.command for r in before
@@ -618,7 +637,7 @@ def next_step(state: PipelineState, outcome: Outcome, language: str) -> str:
             f"point bridge.toml's [metrics] at them), then run `{retry}` and `bridge run`."
         )
     if outcome.main_result is MainResult.POSITIVE and (
-        again := _untrusted_retry(state, outcome, language, main_only=True)
+        again := _untrusted_retry(state, outcome, language, scope="main")
     ):
         # Readiness says NO of a main milestone with a NaN or a divergence beside its met
         # criteria: handing the results on would contradict it.
@@ -683,7 +702,7 @@ def next_step(state: PipelineState, outcome: Outcome, language: str) -> str:
         ).rstrip()
     # A must-run block left open by a NaN or a divergence (012's B2, R004's NLL_high_DTU NaN)
     # is resolved by running that run again: named with its command, as a failed run is.
-    again = _untrusted_retry(state, outcome, language, main_only=False)
+    again = _untrusted_retry(state, outcome, language, scope="inconclusive")
     if outcome.main_result is MainResult.NEGATIVE and outcome.main_unjudged:
         not_met = main_not_met(outcome)
         return (

@@ -294,7 +294,19 @@ class TestDependencies:
         decisions = decide(log.state(), CPU, T0, Policy())
         assert [(d.run_id, d.reason) for d in of(Cancel, decisions)] == [
             ("P2", "not run: dependency P1 failed"),
-            ("P3", "not run: dependency P2 failed"),
+            # P2 never ran: "P2 failed" sent 011's reader to a run with no error of its own.
+            ("P3", "not run: dependency P2 was cancelled"),
+        ]
+
+    def test_a_dependency_cancelled_earlier_is_said_cancelled(self) -> None:
+        """011's R028 waits on R027, cancelled in an earlier round (or by a person): its reason
+        says R027 was cancelled, not that it failed."""
+        log = Log((("M1", False),))
+        log.plan("P1", "M1", priority="nice").plan("P2", "M1", depends_on=("P1",))
+        log.add("P1", ev.RunCancelled(run_id="P1", reason="cancelled by a person"))
+        decisions = decide(log.state(), CPU, T0, Policy())
+        assert [(d.run_id, d.reason) for d in of(Cancel, decisions)] == [
+            ("P2", "not run: dependency P1 was cancelled")
         ]
 
     def test_stuck_dependency_cancels_the_dependant(self) -> None:

@@ -5,6 +5,7 @@ pending runs left alone by the phase that does not own them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -106,3 +107,66 @@ class TestRetryRequests:
             bridge.close()
         assert "S1 succeeded; only runs that ended without succeeding" in str(refused.value)
         assert "(add --force to run a succeeded run again)" in str(refused.value)
+
+
+class TestRetryRefusalOfUntrustedNumbers:
+    def test_a_succeeded_run_with_a_nan_is_refused_with_its_force_retry(
+        self, project: Path
+    ) -> None:
+        """004's R302 wrote TPR = NaN: `bridge retry R302` answered only "R302 succeeded", where
+        the results call its numbers not trusted. The refusal says so and names the command."""
+        write_project(
+            project, [Run(id="S1", milestone="M0"), Run(id="R1", milestone="M1", mode="nan")]
+        )
+        bridge = Bridge(project)
+        try:
+            bridge.run()
+            assert bridge.status().runs["R1"].state is RunState.SUCCEEDED
+            with pytest.raises(InputError) as refused:
+                bridge.retry("R1")
+        finally:
+            bridge.close()
+        assert str(refused.value) == (
+            "cannot retry: R1 succeeded, but its numbers are not trusted (non_finite); only runs "
+            "that ended without succeeding can be retried: `bridge retry --force R1` runs it again"
+        )
+
+
+class TestRefusalsInChinese:
+    def test_retry_cancel_and_approve_refuse_in_the_plans_language(self, project: Path) -> None:
+        """021 (a Chinese plan): `bridge retry R008` answered "cannot retry: R008 succeeded…",
+        `bridge cancel R008` "run R008 already ended…", beside Chinese output elsewhere."""
+        write_project(
+            project,
+            [Run(id="S1", milestone="M0"), Run(id="R1", milestone="M1", mode="nan")],
+            bridge='max_parallel = 2\ncode_review = false\nlanguage = "zh"',
+        )
+        bridge = Bridge(project)
+        said: list[str] = []
+        try:
+            bridge.run()
+            asks: list[Callable[[], object]] = [
+                lambda: bridge.retry("S1"),
+                lambda: bridge.retry("R1"),
+                lambda: bridge.retry(),
+                lambda: bridge.retry(failed=True),
+                lambda: bridge.cancel("S1"),
+                bridge.approve,
+            ]
+            for ask in asks:
+                with pytest.raises(InputError) as refused:
+                    ask()
+                said.append(str(refused.value))
+        finally:
+            bridge.close()
+        assert said == [
+            "无法重试：S1 已成功；只有未成功结束的运行可以重试"
+            "（加 --force 可再次运行已成功的运行）",
+            "无法重试：R1 已成功，但其数值不可信（non_finite）；只有未成功结束的运行可以重试："
+            "`bridge retry --force R1` 会再次运行它",
+            "bridge retry：请指明要重试的运行（如 R003 R004），或用 --failed、--milestone M2",
+            "没有可重试的运行：没有在 bridge 下未成功结束的运行"
+            "（加 --force 可再次运行已成功的运行）",
+            "运行 S1 已结束（succeeded）；没有可取消的",
+            "没有需要批准的：流水线处于 COLLECTED",
+        ]

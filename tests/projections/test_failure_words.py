@@ -245,6 +245,8 @@ def test_stage_reasons_in_chinese(reason: str, chinese: str) -> None:
             "未运行：里程碑 M1 的必做运行 R3 已超时",
         ),
         ("not run: dependency R1 failed", "未运行：它依赖的 R1 失败了"),
+        # 011's R028 behind R027, itself cancelled behind R025.
+        ("not run: dependency R27 was cancelled", "未运行：它依赖的 R27 已被取消"),
         ("not run: unknown dependency R9", "未运行：未知的依赖 R9"),
         (
             "not run: dependency R4 is out of scope in the tracker",

@@ -1221,9 +1221,12 @@ _COLLECTED = (
 )
 
 
-def _nan_store(language: str, *, command: bool = True) -> InMemoryEventStore:
+def _nan_store(
+    language: str, *, command: bool = True, failed: tuple[str, ...] = ()
+) -> InMemoryEventStore:
     """012's shape: the main milestone's block judged on R004 and R005, R004's NLL_high_DTU
-    NaN (a blocking non_finite finding), the runs collected."""
+    NaN (a blocking non_finite finding), the runs collected; ``failed``: must-run runs of
+    another milestone's block B3 that failed."""
     store = InMemoryEventStore(clock=_clock())
     block = ev.BlockInfo(
         id="B2",
@@ -1261,6 +1264,19 @@ def _nan_store(language: str, *, command: bool = True) -> InMemoryEventStore:
         system="per-gene",
         **argv,
     )
+    for run_id in failed:
+        attempt = f"{run_id}-a1"
+        store.append(
+            f"run:{run_id}",
+            [
+                ev.RunPlanned(run_id=run_id, milestone="M3", block="B3", **argv),  # type: ignore[arg-type]
+                ev.RunSubmitted(
+                    run_id=run_id, attempt_id=attempt, attempt=1, backend="local", argv=("x",)
+                ),
+                ev.RunFailed(run_id=run_id, attempt_id=attempt, exit_code=1, reason="exit 1"),
+            ],
+            None,
+        )
     store.append(
         "bridge",
         [ev.StageEntered(stage=stage, trigger=trigger) for stage, trigger in _COLLECTED],
@@ -1296,6 +1312,35 @@ def test_a_nan_that_leaves_a_block_open_names_its_retry(language: str, said: str
     step = results.next_step(state, outcome, language)
     assert said in step, step
     assert said in results.render(state, language)
+    assert said in handoff_summary(state)
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        (
+            "en",
+            "Must-run runs did not succeed (R301, R302): read why, fix the cause, then run "
+            "`bridge retry --failed` and `bridge run`. Numbers not trusted in B2 (R004 "
+            "non_finite): fix the cause, then run `bridge retry --force R004` and `bridge run`. "
+            "Ablation planning skipped.",
+        ),
+        (
+            "zh",
+            "必做运行未成功（R301, R302）：查看原因并修复，然后运行 `bridge retry --failed` 和 "
+            "`bridge run`。数值不可信：B2（R004 non_finite）；修复原因后运行 "
+            "`bridge retry --force R004` 和 `bridge run`。消融规划已跳过。",
+        ),
+    ],
+)
+def test_failed_runs_and_a_nan_name_both_retries(language: str, said: str) -> None:
+    """004 (trial copy 004_nous): R302's TPR was NaN beside failed R303, R401…; the first next
+    step named only the failed runs and `bridge retry --failed`, which leaves a succeeded run,
+    and the NaN run's `--force` retry came only after they had run again."""
+    state = fold(_nan_store(language, failed=("R301", "R302")).read())
+    outcome = evaluate(state)
+    step = results.next_step(state, outcome, language)
+    assert step == said, step
     assert said in handoff_summary(state)
 
 
