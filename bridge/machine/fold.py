@@ -361,7 +361,6 @@ class Folder:
                 rentals=tuples["rentals"],
                 sanity_checks=tuples["sanity_checks"],
                 base_repo=self._fields.get("base_repo"),
-                dollars_spent=sum(self._fields.get("costs", {}).values()),
                 costs=dict(self._fields.get("costs", {})),
                 orphans=self._fields.get("orphans"),
                 ablations=self._fields.get("ablations"),

@@ -278,7 +278,6 @@ class PipelineState:
     stage_history: tuple[tuple[int, ev.StageEntered], ...] = ()
     milestones_completed: tuple[str, ...] = ()
     budget_warnings: tuple[ev.BudgetWarned, ...] = ()
-    dollars_spent: float = 0.0
     costs: Mapping[str, float] = attrs.field(factory=dict)
     orphans: ev.OrphansReported | None = None
     gates: tuple[ev.GateDecided, ...] = ()
@@ -296,6 +295,15 @@ class PipelineState:
     last_content_seq: int = 0
     last_content_at: datetime | None = None
     events: int = 0
+
+    @property
+    def dollars_spent(self) -> float:
+        """
+        The log's spend: the sum over paid instances of their latest reported totals
+        (:attr:`costs`). Derived, not kept: totals that are each finite may sum past the
+        largest float, and a kept infinity could not be written into a snapshot and read back.
+        """
+        return sum(self.costs.values())
 
     @property
     def gates_passed(self) -> frozenset[str]:

@@ -21,6 +21,7 @@ from bridge.events.store import InMemoryEventStore
 from bridge.events.types import (
     EVENT_TYPES,
     Approved,
+    CostRecorded,
     MetricsRecorded,
     PipelineEvent,
     RunPlanned,
@@ -195,6 +196,26 @@ class TestResume:
         whole = fold(records)
         for cut in range(len(records) + 1):
             assert _resumed(records, cut) == whole, f"snapshot after {cut} records"
+
+    def test_costs_summing_past_the_largest_float_resume_as_folded(self) -> None:
+        """Two instances' totals, each finite, sum to infinity (found by the test above): the
+        spend is derived from the totals, not kept, so the snapshot holds finite numbers only,
+        reads back, and gives the fold's infinite spend."""
+        store = InMemoryEventStore(clock=lambda: _T0)
+        store.append(
+            "bridge",
+            [
+                CostRecorded(backend="vast", dollars=8.988465674311579e307, instance="0"),
+                CostRecorded(backend="vast", dollars=8.98846567431158e307, instance="1"),
+            ],
+            None,
+        )
+        records = list(store.read())
+        whole = fold(records)
+        assert whole.dollars_spent == float("inf")
+        resumed = _resumed(records, len(records))
+        assert resumed == whole
+        assert resumed.dollars_spent == float("inf")
 
     def test_a_resumed_fold_returns_the_snapshot_until_it_moves(self) -> None:
         """Resuming costs no rebuild: state() is the decoded state itself."""
