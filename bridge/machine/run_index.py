@@ -8,6 +8,7 @@ the per-milestone counts by (must-run, state), the planning order and the GPU ti
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 from bridge.machine.live_run import LiveRun
@@ -135,6 +136,20 @@ class RunIndex:
         return new_runs
 
 
+# The most GPU time one run counts for, in nanoseconds: far past any real run (3e233 years), and
+# far enough below the largest float that the total of any number of runs still converts.
+_MOST_NS = 10**250
+
+
 def _ns(run: RunView) -> int:
-    """A run's GPU time in whole nanoseconds (exact to add and subtract)."""
-    return round(run.gpu_seconds * 1e9) if run.attempts else 0
+    """
+    A run's GPU time in whole nanoseconds (exact to add and subtract), at most ``_MOST_NS``:
+    a backend's report is untrusted, and attempts of 1e308 GPU-seconds each sum to infinity,
+    which no integer holds (the log could not be folded at all).
+    """
+    if not run.attempts:
+        return 0
+    ns = run.gpu_seconds * 1e9
+    if not math.isfinite(ns) or abs(ns) > _MOST_NS:
+        return _MOST_NS if ns > 0 else -_MOST_NS
+    return round(ns)

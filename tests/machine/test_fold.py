@@ -543,3 +543,27 @@ TestLogMachine = LogMachine.TestCase
 TestLogMachine.settings = __import__("hypothesis").settings(
     max_examples=40, stateful_step_count=25, deadline=None
 )
+
+
+def test_gpu_time_past_what_a_float_holds_still_folds() -> None:
+    """A backend's report is untrusted: two runs of 1.7e308 GPU-seconds each (a broken or
+    hostile reading) raised OverflowError in every fold, so the log could not be read at all.
+    Each run counts for at most 1e250 ns; an ordinary run counts exactly."""
+    store = InMemoryEventStore()
+    for run_id, seconds in (("R1", 1.7e308), ("R2", 1.7e308), ("R3", 2.5)):
+        attempt = f"{run_id}-a1"
+        store.append(f"run:{run_id}", [RunPlanned(run_id=run_id)], 0)
+        store.append(
+            f"run:{run_id}",
+            [
+                RunSubmitted(run_id=run_id, attempt_id=attempt, attempt=1, backend="x"),
+                RunStarted(
+                    run_id=run_id, attempt_id=attempt, handle=JobHandle(backend="x", attempt_id="h")
+                ),
+                RunSucceeded(run_id=run_id, attempt_id=attempt, gpu_seconds=seconds),
+            ],
+            1,
+        )
+    state = fold(list(store.read()))
+    assert state.gpu_seconds_used == (2 * 10**250 + 2_500_000_000) / 1e9
+    assert state.runs["R3"].gpu_seconds == 2.5
