@@ -802,3 +802,15 @@ def test_a_criterion_over_ten_thousand_characters_is_declined_with_its_length() 
     assert isinstance(result, Unparsed)
     assert result.reason.startswith(f"{len(text):,} characters, too long to read as a criterion")
     assert isinstance(parse_criterion("acc > 1 and " * 50, metrics=("acc",)), Compound)
+
+
+def test_the_primary_metric_named_by_its_rank_is_the_blocks() -> None:
+    """ "… on the primary quality metric" (002's B1) is the block's primary metric, not a metric
+    called "primary quality metric" that no run records."""
+    for text in (
+        "A must outperform B on the primary quality metric",
+        "A must outperform B on the primary metric",
+    ):
+        result = parse_criterion(text, block_systems=["A", "B"])
+        assert isinstance(result, Criterion), result
+        assert result.metric is None, result
