@@ -388,6 +388,10 @@ _OFFSETS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 # How a clause was read (the parser's notes and the judge's readings, after "read as:").
 _READINGS: tuple[tuple[re.Pattern[str], str], ...] = (
     *_OFFSETS,
+    (
+        re.compile(rf"{_QUOTE} read as beating the reference by a margin not stated"),
+        r"\1 解析为以未写明的幅度胜过参照系统",
+    ),
     (re.compile(r"'N\+' read as 'at least N'"), "'N+' 解析为“至少 N”"),
     (
         re.compile(r"\bsubject (.+?): the block's proposed system \(marked as ours/proposed\)"),
@@ -681,6 +685,22 @@ _ATTRIBUTION: tuple[tuple[re.Pattern[str], str], ...] = (
 
 # Phrases with numbers or names in them: (pattern, replacement with the groups kept).
 _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    # A margin stated only in words, judged as far as the numbers go (002's B1); before the
+    # reason's own "a margin without a number" is worded.
+    (
+        re.compile(
+            rf"; better, but not machine-checkable: a margin without a number \({_QUOTE}\) → open"
+        ),
+        r"；有增益，但无法自动检验：没有数值的幅度（\1）→ 未定",
+    ),
+    (
+        re.compile(r"; not better at all, so not separating from it(?= → )"),
+        "；完全没有更好，谈不上拉开差距",
+    ),
+    (
+        re.compile(r"; not better at all, so not by an? (.+?) margin(?= → )"),
+        r"；完全没有更好，谈不上 \1 的幅度",
+    ),
     (
         re.compile(r"\b(\d+) of (\d+) clauses open \(([\d, ]+)\)(?:\. )?"),
         r"\2 个条件中 \1 个未定（\3）。",
