@@ -743,6 +743,15 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     (re.compile(r"block ('[^']*') is not a block of the plan"), r"实验块 \1 不是计划中的实验块"),
     (
+        re.compile(
+            rf"a condition for each of several things it does not name \({_QUOTE}\): which "
+            r"runs or metrics they are is not said; record a metric for each and write one "
+            r"clause each"
+        ),
+        r"对未写明的多个对象各提一个条件（\1）：没有说明它们是哪些运行或指标；"
+        r"请为每个对象记录一个指标，并各写一条",
+    ),
+    (
         re.compile(r"a margin without a number \(('[^']*'|\"[^\"]*\")\)"),
         r"没有数值的幅度（\1）",
     ),

@@ -55,6 +55,16 @@ def _reason(clause: Criterion | Unparsed) -> str:
         ("015", "B1", 0, "several metrics it does not name", "several or conditional"),
         # One subject and one reference ("than current JORA-Diag"), compared in words.
         ("002", "B5", 0, "compares two systems in words", "several subject systems"),
+        # "mean TCIG is positive for both findings": one condition, for each of two findings
+        # (consolidation, pleural effusion) it does not name, and no run records TCIG per one.
+        (
+            "014",
+            "B2",
+            1,
+            "a condition for each of several things it does not name ('for both findings'): "
+            "which runs or metrics they are is not said",
+            "several or conditional",
+        ),
     ],
 )
 def test_the_reason_is_the_true_cause(
@@ -93,6 +103,7 @@ def test_the_new_reasons_read_in_chinese() -> None:
         ("std(x) < 15° for CrackerBox, MustardBottle", ()),
         ("removing the term costs ≥ 1 °C peak T on average", ()),
         ("correlation ≥ 0.85 on both metrics", ()),
+        ("mean TCIG is positive for both findings", ()),
         ("TC-CS-1S uses rotation in a more targeted way than current JORA-Diag", systems),
     )
     for text, named in texts:

@@ -164,6 +164,10 @@ _UNNAMED_METRICS = re.compile(
     r"\b(?:on|for|in|across|over)\s+(?:both|all|each|every|the\s+two|all\s+(?:two|three|four|"
     r"\d+))(?:\s+of\s+the)?(?:\s+\w+)?\s+metrics?\b|(?:两个|两项|所有|各项|全部)指标"
 )
+# "for both findings", "on both datasets": a condition on each of two things the clause does
+# not name (a system of the block is tagged, and "beats both" says every one named is beaten).
+_BOTH_UNNAMED = re.compile(r"\b(?:for|on|in|across|over)\s+both\s+(?:of\s+the\s+)?[a-z][\w-]*")
+_BOTH_UNNAMED_REASON = "a condition for each of several things it does not name"
 _UNNAMED_METRICS_REASON = (
     "a threshold on several metrics it does not name; name each metric, one clause each"
 )
@@ -915,6 +919,16 @@ def _read_clause(  # one linear decision procedure, kept in one place to read to
             # without text heuristics": no number and no system to compare, whatever its "and"
             # joins ("several clauses" sent the reader to split it, trial T7).
             return unparsed("no comparison with a number or with another system")
+        group = _BOTH_UNNAMED.search(norm)
+        if group is not None and not COMPOUND.search(_BOTH_UNNAMED.sub(" ", norm)):
+            # 014's B2 "mean TCIG is positive for both findings": one condition, for each of
+            # two things the clause does not name ("several or conditional clauses" sent the
+            # reader to split a clause that has one condition).
+            return unparsed(
+                f"{_BOTH_UNNAMED_REASON} ({original_spelling(group[0], clause)!r}): which runs "
+                "or metrics they are is not said; record a metric for each and write one "
+                "clause each"
+            )
         return unparsed("several or conditional clauses; only one condition can be checked")
 
     norm, _ = replace_terms(norm, terms)
