@@ -76,6 +76,7 @@ from bridge.plan.criteria import (
     Setting,
     Unparsed,
 )
+from bridge.plan.criteria.lexicon import STATISTICS_REASON
 from bridge.plan.metric_names import (
     declared_unit,
     is_known_higher_better,
@@ -871,9 +872,13 @@ def _evaluate_on(
         # gain they ask for is not said (002's B1 read open with the subject below NoRot).
         if ok:
             kind = VerdictKind.INCONCLUSIVE
+            why = (
+                STATISTICS_REASON
+                if _SIGNIFICANT.search(criterion.margin_in_words)
+                else "a margin without a number"
+            )
             outcome = (
-                "better, but not machine-checkable: a margin without a number "
-                f"({criterion.margin_in_words!r}) → open"
+                f"better, but not machine-checkable: {why} ({criterion.margin_in_words!r}) → open"
             )
         else:
             outcome = f"not better at all, so not {_by_margin(criterion.margin_in_words)}"
@@ -897,6 +902,8 @@ def _evaluate_on(
     return kind, reason + interpretation, None if kind is VerdictKind.INCONCLUSIVE else worst
 
 
+# "significantly", "显著": a test of the gain the rules do not compute.
+_SIGNIFICANT = re.compile(r"signific|显著", re.IGNORECASE)
 # An adverb of a margin and its adjective's ending: "not clearly better" is "not by a clear
 # margin".
 _ADJECTIVE_ENDINGS = (
@@ -912,10 +919,13 @@ _ADJECTIVE_ENDINGS = (
 def _by_margin(word: str) -> str:
     """
     What a margin stated in words asks for, said of a result that is not better at all: "by a
-    non-trivial margin", "by a clear margin" (of "clearly"), "separating from it".
+    non-trivial margin", "by a clear margin" (of "clearly"), "separating from it",
+    "significantly better".
     """
     if word.casefold().startswith("separat"):
         return "separating from it"
+    if _SIGNIFICANT.search(word):
+        return "significantly better"
     if not word.isascii():
         return f"by a {word!r} margin"  # 明显, 大幅: the Chinese reasons word it their way
     for adverb, adjective in _ADJECTIVE_ENDINGS:

@@ -694,6 +694,17 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
         r"；有增益，但无法自动检验：没有数值的幅度（\1）→ 未定",
     ),
     (
+        re.compile(
+            r"; better, but not machine-checkable: asks for a statistical test or interval, "
+            rf"which the rules do not compute \({_QUOTE}\) → open"
+        ),
+        r"；有增益，但无法自动检验：要求统计检验或置信区间，规则不计算这些（\1）→ 未定",
+    ),
+    (
+        re.compile(r"; not better at all, so not significantly better(?= → )"),
+        "；完全没有更好，更谈不上显著更好",
+    ),
+    (
         re.compile(r"; not better at all, so not separating from it(?= → )"),
         "；完全没有更好，谈不上拉开差距",
     ),

@@ -1431,3 +1431,21 @@ class TestMarginInWords:
         )
         assert v.verdict is VerdictKind.NOT_MET, v.reason
         assert v.reason.startswith("clause 1 of 2 not met. [1] not met:"), v.reason
+
+
+class TestSignificantlyBetter:
+    """ "significantly better" with no test named: not met where there is no gain at all, else
+    open for the test the rules do not compute (it read open whatever the numbers)."""
+
+    TEXT = "A is significantly better than B on accuracy"
+
+    def test_not_better_at_all_is_not_met(self) -> None:
+        v = _judged(self.TEXT, {"A": {"accuracy": 0.7}, "B": {"accuracy": 0.8}})
+        assert v.verdict is VerdictKind.NOT_MET, v.reason
+        assert "not better at all, so not significantly better → not met" in v.reason
+
+    def test_a_gain_is_open_for_the_test(self) -> None:
+        v = _judged(self.TEXT, {"A": {"accuracy": 0.9}, "B": {"accuracy": 0.8}})
+        assert v.verdict is VerdictKind.INCONCLUSIVE, v.reason
+        assert "gain +0.1" in v.reason
+        assert "asks for a statistical test or interval" in v.reason

@@ -879,3 +879,35 @@ def test_the_primary_metric_named_by_its_rank_is_the_blocks() -> None:
         result = parse_criterion(text, block_systems=["A", "B"])
         assert isinstance(result, Criterion), result
         assert result.metric is None, result
+
+
+class TestSignificantlyBetter:
+    """ "significantly better than B" with no test named: a gain that must at least be there, a
+    test of it the rules do not compute (it was declined whole, whatever the numbers)."""
+
+    @pytest.mark.parametrize(
+        ("text", "word"),
+        [
+            ("A is significantly better than B on accuracy", "significantly"),
+            ("A 的准确率显著高于 B", "显著"),
+        ],
+    )
+    def test_the_gain_is_read(self, text: str, word: str) -> None:
+        result = parse_criterion(text, block_systems=["A", "B"], metrics=["accuracy"])
+        assert isinstance(result, Criterion), result
+        assert (result.subject, result.reference, result.metric) == ("A", "B", "accuracy")
+        assert (result.threshold, result.margin_in_words) == (0.0, word)
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "A beats B on accuracy with p < 0.05",
+            "A significantly outperforms B on accuracy (bootstrap CI)",
+            "statistically significant vs B",
+        ],
+    )
+    def test_a_test_named_stays_declined(self, text: str) -> None:
+        """A p-value, an interval or no direction: more than a gain, still declined."""
+        result = parse_criterion(text, block_systems=["A", "B"], metrics=["accuracy"])
+        assert isinstance(result, Unparsed), result
+        assert "statistical test" in result.reason

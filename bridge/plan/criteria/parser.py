@@ -33,6 +33,7 @@ from bridge.plan.criteria.lexicon import (
     RELATIVE_WORDS,
     SEEDS_PHRASE,
     STATISTICS,
+    STATISTICS_REASON,
     SUBSET_COUNT,
     SYSTEM_RELATION,
     THRESHOLD,
@@ -495,6 +496,13 @@ _MARGIN_IN_WORDS = re.compile(
     r"|\b(?P<apart>separat(?:e|es|ed|ing)\s+from)\b",
     re.IGNORECASE,
 )
+# "significantly higher than B", "显著优于 B": a test the rules do not compute, of a gain that
+# must at least be there; "p < 0.05", "CI", "bootstrap" say more, and stay declined (the clause
+# read without the word still names them).
+_SIGNIFICANT = re.compile(
+    r"\b(?P<word>(?:statistically\s+)?significant(?:ly)?)\b\s*|(?P<zh>显著地?)",
+    re.IGNORECASE,
+)
 # What joins a clause split off after a comma to the one before ("…, while also separating
 # from NoRot"): no condition of its own.
 _JOINING_LEAD = re.compile(r"^\s*(?:while|whereas|and|but|yet)\s+(?:also\s+)?", re.IGNORECASE)
@@ -536,7 +544,9 @@ def _parse_either(
         if isinstance(read, Criterion) and read.mode is not Mode.ABSOLUTE and read.reference:
             return attrs.evolve(read, notes=(*read.notes, note))
         return first
-    if isinstance(first, Unparsed) and first.reason.startswith(_MARGIN_WITHOUT_NUMBER):
+    if isinstance(first, Unparsed) and (
+        first.reason.startswith(_MARGIN_WITHOUT_NUMBER) or first.reason == STATISTICS_REASON
+    ):
         return _margin_in_words(clause, text, first, block_systems=block_systems, metrics=metrics)
     if isinstance(first, Unparsed) and first.reason.startswith("names several metrics"):
         second = _parse(
@@ -563,12 +573,14 @@ def _margin_in_words(
     subject was below B). ``declined`` when the words found are not such a margin or the rest
     is not one gain over another system with no number.
     """
-    found = _MARGIN_IN_WORDS.search(clause)
+    words = _SIGNIFICANT if declined.reason == STATISTICS_REASON else _MARGIN_IN_WORDS
+    found = words.search(clause)
     if found is None:
         return declined
-    word = found["by"] or found["word"] or found["zh"] or found["apart"]
+    word = next(said for said in found.groupdict().values() if said)  # the one that matched
+    apart = found.groupdict().get("apart") is not None
     # "separating from B" is "beats B", clearly: the reference stays where it was written.
-    said = "beats" if found["apart"] else " "
+    said = "beats" if apart else " "
     rest = _JOINING_LEAD.sub("", f"{clause[: found.start()]}{said}{clause[found.end() :]}")
     read = _parse(rest.strip(), text, block_systems=block_systems, metrics=metrics)
     if (
@@ -582,7 +594,7 @@ def _margin_in_words(
     ):
         return declined
     notes = list(read.notes)
-    if found["apart"]:
+    if apart:
         notes.append(f"{word!r} read as beating the reference by a margin not stated")
     return attrs.evolve(read, text=text, margin_in_words=word, notes=tuple(notes))
 
@@ -884,7 +896,7 @@ def _read_clause(  # one linear decision procedure, kept in one place to read to
             "a change ('reduces latency by at least 50% vs the baseline')"
         )
     if STATISTICS.search(norm):
-        return unparsed("asks for a statistical test or interval, which the rules do not compute")
+        return unparsed(STATISTICS_REASON)
     if SUBSET_COUNT.search(norm):
         return unparsed("counts over subsets (categories, families, configs)")
     if re.search(r"比\s*(?!⟨)", norm) and not re.search(r"比\s*⟨", norm):
