@@ -626,6 +626,28 @@ def _evaluate(
     criterion: Criterion, context: ClauseContext
 ) -> tuple[VerdictKind, str, float | None]:
     """
+    One clause judged (:func:`_evaluate_metrics`); a clause with a margin stated only in words
+    left open for want of numbers says too what the rules cannot check of it even with them.
+
+    Raises:
+        Inconclusive: the clause cannot be judged on these numbers, with why.
+    """
+    try:
+        return _evaluate_metrics(criterion, context)
+    except Inconclusive as why:
+        if criterion.margin_in_words is None:
+            raise
+        # "显著优于基线" open for a missing metric read as if the numbers would settle it.
+        raise Inconclusive(
+            f"{why}; beyond a gain, not machine-checkable: "
+            f"{_open_reason(criterion.margin_in_words)}"
+        ) from why
+
+
+def _evaluate_metrics(
+    criterion: Criterion, context: ClauseContext
+) -> tuple[VerdictKind, str, float | None]:
+    """
     One clause judged: on the metric it names, else on the block's primary metric, else —
     where the plan lists several primary metrics together — on each of them, every one's
     comparison in the reason. Taking the first alone judged 039's B3 «GNN 同时优于 MART» met
@@ -872,13 +894,9 @@ def _evaluate_on(
         # gain they ask for is not said (002's B1 read open with the subject below NoRot).
         if ok:
             kind = VerdictKind.INCONCLUSIVE
-            why = (
-                STATISTICS_REASON
-                if _SIGNIFICANT.search(criterion.margin_in_words)
-                else "a margin without a number"
-            )
             outcome = (
-                f"better, but not machine-checkable: {why} ({criterion.margin_in_words!r}) → open"
+                "better, but not machine-checkable: "
+                f"{_open_reason(criterion.margin_in_words)} → open"
             )
         else:
             outcome = f"not better at all, so not {_by_margin(criterion.margin_in_words)}"
@@ -914,6 +932,12 @@ _ADJECTIVE_ENDINGS = (
     ("early", "ear"),
     ("edly", "ed"),
 )
+
+
+def _open_reason(word: str) -> str:
+    """Why a gain with a margin stated in words is no more than a gain to the rules."""
+    why = STATISTICS_REASON if _SIGNIFICANT.search(word) else "a margin without a number"
+    return f"{why} ({word!r})"
 
 
 def _by_margin(word: str) -> str:

@@ -700,6 +700,7 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
         ),
         r"；有增益，但无法自动检验：要求统计检验或置信区间，规则不计算这些（\1）→ 未定",
     ),
+    (re.compile(r"; beyond a gain, not machine-checkable: "), "；除增益之外无法自动检验："),
     (
         re.compile(r"; not better at all, so not significantly better(?= → )"),
         "；完全没有更好，更谈不上显著更好",

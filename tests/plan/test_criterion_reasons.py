@@ -240,6 +240,10 @@ def test_a_margin_in_words_reads_in_chinese() -> None:
         "quality (higher): A 0.61 (n=1); vs B 0.58 (n=1): gain +0.03; better, but not "
         "machine-checkable: asks for a statistical test or interval, which the rules do not "
         "compute ('显著') → open",
+        "the criterion names no metric; beyond a gain, not machine-checkable: a margin without "
+        "a number ('明显')",
     ):
         zh = in_language(reason, "zh")
-        assert not any(w in zh for w in ("better", "margin", "test", "→ open", "→ not met")), zh
+        assert not any(
+            w in zh for w in ("better", "margin", "test", "gain", "→ open", "→ not met")
+        ), zh
