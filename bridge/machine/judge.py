@@ -11,7 +11,9 @@ Aggregation over seeds and judging each block's success criterion. Pure: no I/O.
   it; such a verdict is marked ``judged_by=reviewer``), when runs failed or are unfinished, when
   a seed is missing, when the metric is not found, or when a clause compares a number of a run
   whose training-quality findings make it untrustworthy (only that clause: one that fails on
-  trusted numbers keeps the block not met, the problem said beside it). Gains are
+  trusted numbers keeps the block not met, the problem said beside it). A gain whose margin
+  the plan states only in words ("by a non-trivial margin") is not met where there is no gain
+  at all, and inconclusive (the gain shown) where there is one. Gains are
   direction-aware: for a lower-is-better metric (loss, perplexity, error ...) "improves" means
   "goes down".
 - :func:`main_result`: the milestone's result from its blocks' verdicts.
@@ -74,6 +76,7 @@ from bridge.plan.criteria import (
     Setting,
     Unparsed,
 )
+from bridge.plan.criteria.lexicon import STATISTICS_REASON
 from bridge.plan.directions import SaidDirection, direction_said
 from bridge.plan.metric_names import (
     declared_unit,
@@ -650,6 +653,28 @@ def _evaluate(
     criterion: Criterion, context: ClauseContext
 ) -> tuple[VerdictKind, str, float | None]:
     """
+    One clause judged (:func:`_evaluate_metrics`); a clause with a margin stated only in words
+    left open for want of numbers says too what the rules cannot check of it even with them.
+
+    Raises:
+        Inconclusive: the clause cannot be judged on these numbers, with why.
+    """
+    try:
+        return _evaluate_metrics(criterion, context)
+    except Inconclusive as why:
+        if criterion.margin_in_words is None:
+            raise
+        # "显著优于基线" open for a missing metric read as if the numbers would settle it.
+        raise Inconclusive(
+            f"{why}; beyond a gain, not machine-checkable: "
+            f"{_open_reason(criterion.margin_in_words)}"
+        ) from why
+
+
+def _evaluate_metrics(
+    criterion: Criterion, context: ClauseContext
+) -> tuple[VerdictKind, str, float | None]:
+    """
     One clause judged: on the metric it names, else on the block's primary metric, else —
     where the plan lists several primary metrics together — on each of them, every one's
     comparison in the reason. Taking the first alone judged 039's B3 «GNN 同时优于 MART» met
@@ -918,12 +943,27 @@ def _evaluate_on(
         if not _guess_matters(cmp, threshold, ok, as_percent):
             scale_note = ""
     worst = min(g for _, g in gains)
+    kind = VerdictKind.MET if ok else VerdictKind.NOT_MET
+    outcome = f"required {required} {cmp.value} {threshold:g}{unit}" + (
+        " for each" if len(gains) > 1 else ""
+    )
+    if criterion.margin_in_words is not None:
+        # A margin stated only in words ("by a non-trivial margin") fails wherever there is no
+        # gain at all, whatever the words mean; a gain is shown and left open, as how large a
+        # gain they ask for is not said (002's B1 read open with the subject below NoRot).
+        if ok:
+            kind = VerdictKind.INCONCLUSIVE
+            outcome = (
+                "better, but not machine-checkable: "
+                f"{_open_reason(criterion.margin_in_words)} → open"
+            )
+        else:
+            outcome = f"not better at all, so not {_by_margin(criterion.margin_in_words)}"
     reason = (
         f"{name} ({way}){scale_note}: {subject} {describe(stats[subject], scale)}; "
         + "; ".join(parts)
-        + f"; required {required} {cmp.value} {threshold:g}{unit}"
-        + (" for each" if len(gains) > 1 else "")
-        + f" → {'met' if ok else 'not met'}"
+        + f"; {outcome}"
+        + ("" if kind is VerdictKind.INCONCLUSIVE else f" → {_CLAUSE_LABEL[kind]}")
     )
     if (differ := _seeds_differ([stats[s] for s in [subject, *references]], context)) is not None:
         # A gain between runs at different seeds mixes the method with the seed's luck: said
@@ -936,7 +976,46 @@ def _evaluate_on(
                 "they match"
             )
             return VerdictKind.INCONCLUSIVE, reason + interpretation, None
-    return (VerdictKind.MET if ok else VerdictKind.NOT_MET, reason + interpretation, worst)
+    return kind, reason + interpretation, None if kind is VerdictKind.INCONCLUSIVE else worst
+
+
+# "significantly", "显著": a test of the gain the rules do not compute.
+_SIGNIFICANT = re.compile(r"signific|显著", re.IGNORECASE)
+# An adverb of a margin and its adjective's ending: "not clearly better" is "not by a clear
+# margin".
+_ADJECTIVE_ENDINGS = (
+    ("ably", "able"),
+    ("ibly", "ible"),
+    ("ially", "ial"),
+    ("fully", "ful"),
+    ("early", "ear"),
+    ("edly", "ed"),
+)
+
+
+def _open_reason(word: str) -> str:
+    """Why a gain with a margin stated in words is no more than a gain to the rules."""
+    why = STATISTICS_REASON if _SIGNIFICANT.search(word) else "a margin without a number"
+    return f"{why} ({word!r})"
+
+
+def _by_margin(word: str) -> str:
+    """
+    What a margin stated in words asks for, said of a result that is not better at all: "by a
+    non-trivial margin", "by a clear margin" (of "clearly"), "separating from it",
+    "significantly better".
+    """
+    if word.casefold().startswith("separat"):
+        return "separating from it"
+    if _SIGNIFICANT.search(word):
+        return "significantly better"
+    if not word.isascii():
+        return f"by a {word!r} margin"  # 明显, 大幅: the Chinese reasons word it their way
+    for adverb, adjective in _ADJECTIVE_ENDINGS:
+        if word.casefold().endswith(adverb):
+            word = word[: -len(adverb)] + adjective
+            break
+    return f"by a {word} margin"
 
 
 def _seeds_differ(compared: Sequence[Aggregate], context: ClauseContext) -> str | None:

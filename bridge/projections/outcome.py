@@ -1024,11 +1024,12 @@ def _unattributed_reason(run: RunView) -> str:
 
 def _declined(criterion: Criterion | Unparsed | Compound) -> bool:
     """
-    Whether the rules declined the criterion, or a clause of it, as not machine-checkable.
+    Whether the rules declined the criterion, or a clause of it, as not machine-checkable: a
+    clause whose margin is stated only in words is, where there is a gain (how large a gain
+    "non-trivial" asks for is for a reviewer to say).
     """
-    if isinstance(criterion, Compound):
-        return any(isinstance(c, Unparsed) for c in criterion.clauses)
-    return isinstance(criterion, Unparsed)
+    clauses = criterion.clauses if isinstance(criterion, Compound) else (criterion,)
+    return any(isinstance(c, Unparsed) or c.margin_in_words is not None for c in clauses)
 
 
 def _reviewed(state: PipelineState, block: str, digest: str, rule: Verdict) -> Verdict:

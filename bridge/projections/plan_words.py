@@ -923,6 +923,7 @@ _CHINESE = Wording(
     baseline="基线",
     absolute="{who}：{metric} {limit}",
     compared="{who} 对比 {against}：{metric} {kind}（{way}）{limit}",
+    margin_in_words="，幅度只以文字表述（{word}）：没有增益即不满足，否则待定",
 )
 
 

@@ -388,6 +388,10 @@ _OFFSETS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 # How a clause was read (the parser's notes and the judge's readings, after "read as:").
 _READINGS: tuple[tuple[re.Pattern[str], str], ...] = (
     *_OFFSETS,
+    (
+        re.compile(rf"{_QUOTE} read as beating the reference by a margin not stated"),
+        r"\1 解析为以未写明的幅度胜过参照系统",
+    ),
     (re.compile(r"'N\+' read as 'at least N'"), "'N+' 解析为“至少 N”"),
     (
         re.compile(r"\bsubject (.+?): the block's proposed system \(marked as ours/proposed\)"),
@@ -688,6 +692,34 @@ _ATTRIBUTION: tuple[tuple[re.Pattern[str], str], ...] = (
 
 # Phrases with numbers or names in them: (pattern, replacement with the groups kept).
 _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    # A margin stated only in words, judged as far as the numbers go (002's B1); before the
+    # reason's own "a margin without a number" is worded.
+    (
+        re.compile(
+            rf"; better, but not machine-checkable: a margin without a number \({_QUOTE}\) → open"
+        ),
+        r"；有增益，但无法自动检验：没有数值的幅度（\1）→ 未定",
+    ),
+    (
+        re.compile(
+            r"; better, but not machine-checkable: asks for a statistical test or interval, "
+            rf"which the rules do not compute \({_QUOTE}\) → open"
+        ),
+        r"；有增益，但无法自动检验：要求统计检验或置信区间，规则不计算这些（\1）→ 未定",
+    ),
+    (re.compile(r"; beyond a gain, not machine-checkable: "), "；除增益之外无法自动检验："),
+    (
+        re.compile(r"; not better at all, so not significantly better(?= → )"),
+        "；完全没有更好，更谈不上显著更好",
+    ),
+    (
+        re.compile(r"; not better at all, so not separating from it(?= → )"),
+        "；完全没有更好，谈不上拉开差距",
+    ),
+    (
+        re.compile(r"; not better at all, so not by an? (.+?) margin(?= → )"),
+        r"；完全没有更好，谈不上 \1 的幅度",
+    ),
     (
         re.compile(r"\b(\d+) of (\d+) clauses open \(([\d, ]+)\)(?:\. )?"),
         r"\2 个条件中 \1 个未定（\3）。",
@@ -729,6 +761,15 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
         r"其运行中有 \1 个非有限值（NaN/Inf）",
     ),
     (re.compile(r"block ('[^']*') is not a block of the plan"), r"实验块 \1 不是计划中的实验块"),
+    (
+        re.compile(
+            rf"a condition for each of several things it does not name \({_QUOTE}\): which "
+            r"runs or metrics they are is not said; record a metric for each and write one "
+            r"clause each"
+        ),
+        r"对未写明的多个对象各提一个条件（\1）：没有说明它们是哪些运行或指标；"
+        r"请为每个对象记录一个指标，并各写一条",
+    ),
     (
         re.compile(r"a margin without a number \(('[^']*'|\"[^\"]*\")\)"),
         r"没有数值的幅度（\1）",

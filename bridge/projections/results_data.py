@@ -139,6 +139,8 @@ def _parsed(parsed: Criterion) -> dict[str, object]:
         # reduction of 50 % of a latency, "25%" a relative change of anything but a rate.
         "ratio": parsed.ratio,
         "percent_of_primary": parsed.percent_of_primary,
+        # "by a non-trivial margin": a gain > 0 the judge leaves open where there is one.
+        "margin_in_words": parsed.margin_in_words,
         "notes": list(parsed.notes),
     }
 

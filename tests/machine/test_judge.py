@@ -1503,3 +1503,79 @@ class TestDirectionThePlanSays:
             said_directions=said,
         )
         assert v.verdict is VerdictKind.NOT_MET and "as the plan says" not in v.reason
+
+
+class TestMarginInWords:
+    """A margin stated only in words is judged as far as the numbers allow (trial 002b: B1
+    read "open: a margin without a number ('non-trivial')" with TC-CS-1S 0.55 below NoRot
+    0.58, and the summary listed no block as not met)."""
+
+    TEXT = "TC-CS-1S must outperform NoRot by a non-trivial margin on the primary quality metric"
+
+    def _judged(self, ours: float, norot: float, metric: str = "quality") -> Verdict:
+        return _judged(self.TEXT, {"TC-CS-1S": {metric: ours}, "NoRot": {metric: norot}})
+
+    def test_not_better_at_all_is_not_met(self) -> None:
+        """No gain, whatever "non-trivial" means, is not a non-trivial one."""
+        v = self._judged(0.55, 0.58)
+        assert v.verdict is VerdictKind.NOT_MET, v.reason
+        assert "TC-CS-1S 0.55 (n=1); vs NoRot 0.58 (n=1): gain -0.03" in v.reason
+        assert "not better at all, so not by a non-trivial margin → not met" in v.reason
+
+    def test_a_tie_is_not_better(self) -> None:
+        """A gain of zero is no gain."""
+        assert self._judged(0.58, 0.58).verdict is VerdictKind.NOT_MET
+
+    def test_a_gain_is_shown_and_left_open(self) -> None:
+        """How large a gain "non-trivial" asks for is not said: open, the gain shown."""
+        v = self._judged(0.61, 0.58)
+        assert v.verdict is VerdictKind.INCONCLUSIVE, v.reason
+        assert "gain +0.03" in v.reason
+        assert "a margin without a number ('non-trivial') → open" in v.reason
+
+    def test_the_better_way_is_the_metrics(self) -> None:
+        """Of a loss, better is lower: a higher loss is not better at all."""
+        worse = self._judged(1.2, 1.0, metric="loss")
+        assert worse.verdict is VerdictKind.NOT_MET, worse.reason
+        better = self._judged(0.8, 1.0, metric="loss")
+        assert better.verdict is VerdictKind.INCONCLUSIVE, better.reason
+
+    def test_an_adverb_is_said_as_its_margin(self) -> None:
+        """ "clearly outperforms" not met reads "not by a clear margin"."""
+        v = _judged(
+            "A clearly outperforms B on accuracy", {"A": {"accuracy": 0.7}, "B": {"accuracy": 0.8}}
+        )
+        assert v.verdict is VerdictKind.NOT_MET, v.reason
+        assert "not better at all, so not by a clear margin" in v.reason
+
+    def test_a_compound_fails_on_the_clause_in_words(self) -> None:
+        """002's B1 whole: the clause in words fails, so the block is not met, even though
+        the other clause is met."""
+        v = _judged(
+            self.TEXT + " and also beat current additive JORA-Diag.",
+            {
+                "TC-CS-1S": {"quality": 0.55},
+                "current additive JORA-Diag": {"quality": 0.54},
+                "NoRot": {"quality": 0.58},
+            },
+        )
+        assert v.verdict is VerdictKind.NOT_MET, v.reason
+        assert v.reason.startswith("clause 1 of 2 not met. [1] not met:"), v.reason
+
+
+class TestSignificantlyBetter:
+    """ "significantly better" with no test named: not met where there is no gain at all, else
+    open for the test the rules do not compute (it read open whatever the numbers)."""
+
+    TEXT = "A is significantly better than B on accuracy"
+
+    def test_not_better_at_all_is_not_met(self) -> None:
+        v = _judged(self.TEXT, {"A": {"accuracy": 0.7}, "B": {"accuracy": 0.8}})
+        assert v.verdict is VerdictKind.NOT_MET, v.reason
+        assert "not better at all, so not significantly better → not met" in v.reason
+
+    def test_a_gain_is_open_for_the_test(self) -> None:
+        v = _judged(self.TEXT, {"A": {"accuracy": 0.9}, "B": {"accuracy": 0.8}})
+        assert v.verdict is VerdictKind.INCONCLUSIVE, v.reason
+        assert "gain +0.1" in v.reason
+        assert "asks for a statistical test or interval" in v.reason

@@ -13,6 +13,9 @@ test says which one each criterion gets:
   one fails.
 - ``DECLINED``: no clause is machine-checkable; the verdict is ``inconclusive`` with the reason
   on both sides, whatever the numbers.
+- ``WORDED``: every clause is read, one with a margin stated only in words ("by a non-trivial
+  margin"); the verdict is ``inconclusive`` (the margin unknown) where the subject is better,
+  and ``not_met`` where it is not better at all.
 
 No criterion is judged wrong: a verdict that does not flip the way a careful reader expects
 fails the test.
@@ -22,6 +25,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
+from typing import assert_never
 
 import attrs
 import pytest
@@ -34,6 +38,7 @@ class Expect(enum.Enum):
     JUDGED = "judged"
     PARTLY = "partly"
     DECLINED = "declined"
+    WORDED = "worded"
 
 
 Values = Mapping[tuple[str, str], float]
@@ -303,23 +308,35 @@ CASES: tuple[Case, ...] = (
         source="002 B1",
         text="TC-CS-1S must outperform NoRot by a non-trivial margin on the primary quality "
         "metric and also beat current additive JORA-Diag.",
-        expect=Expect.PARTLY,
+        # It read "open: a margin without a number" with TC-CS-1S below NoRot (trial 002b:
+        # 0.55 against 0.58): not better at all is not better by any margin.
+        expect=Expect.WORDED,
         systems=(NOROT, DIAG, TCCS),
         candidate=TCCS,
         primary="accuracy",
         met={(TCCS, "accuracy"): 0.72, (DIAG, "accuracy"): 0.70, (NOROT, "accuracy"): 0.6},
-        failed={(TCCS, "accuracy"): 0.69, (DIAG, "accuracy"): 0.70, (NOROT, "accuracy"): 0.6},
+        failed={(TCCS, "accuracy"): 0.55, (DIAG, "accuracy"): 0.54, (NOROT, "accuracy"): 0.58},
     ),
     Case(
         source="002 B2",
         text="TC-CS-1S must exceed current additive JORA-Diag in the same budget regime, while "
         "also separating from NoRot.",
-        expect=Expect.PARTLY,
+        # "separating from NoRot" was "several or conditional clauses": it is beating NoRot
+        # by a margin not stated.
+        expect=Expect.WORDED,
         # "TC-CS-1S" names the attention-only system: its "1" is no threshold.
         systems=(DIAG_GLOBAL, "TC-CS-1S attention-only", NOROT),
         primary="accuracy",
-        met={("TC-CS-1S attention-only", "accuracy"): 0.72, (DIAG_GLOBAL, "accuracy"): 0.70},
-        failed={("TC-CS-1S attention-only", "accuracy"): 0.69, (DIAG_GLOBAL, "accuracy"): 0.70},
+        met={
+            ("TC-CS-1S attention-only", "accuracy"): 0.72,
+            (DIAG_GLOBAL, "accuracy"): 0.70,
+            (NOROT, "accuracy"): 0.6,
+        },
+        failed={
+            ("TC-CS-1S attention-only", "accuracy"): 0.55,
+            (DIAG_GLOBAL, "accuracy"): 0.54,
+            (NOROT, "accuracy"): 0.58,
+        },
     ),
     # ---- nothing machine-checkable: inconclusive with the reason, whatever the numbers -----
     *(
@@ -543,6 +560,14 @@ def test_verdict_flips_or_is_declined(case: Case) -> None:
             assert not any(checkable), checkable
             assert on_met is on_failed is VerdictKind.INCONCLUSIVE
             assert "not machine-checkable" in why_met
+        case Expect.WORDED:
+            assert all(checkable), checkable
+            assert on_met is VerdictKind.INCONCLUSIVE, why_met
+            assert "a margin without a number" in why_met
+            assert on_failed is VerdictKind.NOT_MET, why_failed
+            assert "not better at all" in why_failed
+        case _:
+            assert_never(case.expect)
 
 
 def test_the_corpus_set_is_large_and_bilingual() -> None:

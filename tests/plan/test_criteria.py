@@ -835,3 +835,112 @@ def test_a_criterion_over_ten_thousand_characters_is_declined_with_its_length() 
     assert isinstance(result, Unparsed)
     assert result.reason.startswith(f"{len(text):,} characters, too long to read as a criterion")
     assert isinstance(parse_criterion("acc > 1 and " * 50, metrics=("acc",)), Compound)
+
+
+class TestMarginInWords:
+    """A comparison whose margin is stated only in words is read as a gain over the reference,
+    the words kept (002's B1 "outperform NoRot by a non-trivial margin" was declined whole, so
+    a TC-CS-1S below NoRot read "open")."""
+
+    @pytest.mark.parametrize(
+        ("text", "word"),
+        [
+            ("A must outperform B by a non-trivial margin on accuracy", "non-trivial"),
+            ("A clearly outperforms B on accuracy", "clearly"),
+            ("A beats B substantially on accuracy", "substantially"),
+            ("A shows a meaningful gain in accuracy over B", "meaningful"),
+            ("A 的准确率明显优于 B", "明显"),
+        ],
+    )
+    def test_the_gain_is_read_and_the_words_kept(self, text: str, word: str) -> None:
+        """Subject, reference and "any gain" are read; the margin's words are kept for the
+        judge, and the statement says the margin is not a number."""
+        result = parse_criterion(text, block_systems=["A", "B"], metrics=["accuracy"])
+        assert isinstance(result, Criterion), result
+        assert (result.subject, result.reference, result.metric) == ("A", "B", "accuracy")
+        assert (result.comparison, result.threshold, result.mode) == (
+            Comparison.GT,
+            0.0,
+            Mode.DIFFERENCE,
+        )
+        assert result.margin_in_words == word
+        assert f"by a margin stated only in words ({word!r})" in result.describe()
+
+    def test_separating_from_a_system_is_beating_it(self) -> None:
+        """002's B2 "…, while also separating from NoRot" was "several or conditional
+        clauses": it asks TC-CS-1S to beat NoRot, by a margin not stated."""
+        systems = ["current additive JORA-Diag", "TC-CS-1S attention-only", "JORA-NoRot"]
+        result = parse_criterion(
+            "TC-CS-1S must exceed current additive JORA-Diag in the same budget regime, while "
+            "also separating from NoRot.",
+            block_systems=systems,
+        )
+        assert isinstance(result, Compound), result
+        second = result.clauses[1]
+        assert isinstance(second, Criterion), second
+        assert (second.subject, second.reference) == ("TC-CS-1S attention-only", "JORA-NoRot")
+        assert second.margin_in_words == "separating from"
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            # On a par, not better: no direction to check.
+            "A should be competitive with B",
+            # No second system: the words say no gain over anything.
+            "the ordering is clear",
+        ],
+    )
+    def test_words_without_a_gain_over_a_system_stay_declined(self, text: str) -> None:
+        """Only a gain over another system is read: anything else keeps its reason."""
+        result = parse_criterion(text, block_systems=["A", "B"])
+        assert isinstance(result, Unparsed), result
+        assert "a margin without a number" in result.reason
+
+    def test_a_margin_as_a_number_has_no_words(self) -> None:
+        """A margin with a number is the number: nothing stated in words."""
+        result = parse_criterion("A beats B by ≥ 2 points on accuracy", block_systems=["A", "B"])
+        assert isinstance(result, Criterion) and result.margin_in_words is None
+
+
+def test_the_primary_metric_named_by_its_rank_is_the_blocks() -> None:
+    """ "… on the primary quality metric" (002's B1) is the block's primary metric, not a metric
+    called "primary quality metric" that no run records."""
+    for text in (
+        "A must outperform B on the primary quality metric",
+        "A must outperform B on the primary metric",
+    ):
+        result = parse_criterion(text, block_systems=["A", "B"])
+        assert isinstance(result, Criterion), result
+        assert result.metric is None, result
+
+
+class TestSignificantlyBetter:
+    """ "significantly better than B" with no test named: a gain that must at least be there, a
+    test of it the rules do not compute (it was declined whole, whatever the numbers)."""
+
+    @pytest.mark.parametrize(
+        ("text", "word"),
+        [
+            ("A is significantly better than B on accuracy", "significantly"),
+            ("A 的准确率显著高于 B", "显著"),
+        ],
+    )
+    def test_the_gain_is_read(self, text: str, word: str) -> None:
+        result = parse_criterion(text, block_systems=["A", "B"], metrics=["accuracy"])
+        assert isinstance(result, Criterion), result
+        assert (result.subject, result.reference, result.metric) == ("A", "B", "accuracy")
+        assert (result.threshold, result.margin_in_words) == (0.0, word)
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "A beats B on accuracy with p < 0.05",
+            "A significantly outperforms B on accuracy (bootstrap CI)",
+            "statistically significant vs B",
+        ],
+    )
+    def test_a_test_named_stays_declined(self, text: str) -> None:
+        """A p-value, an interval or no direction: more than a gain, still declined."""
+        result = parse_criterion(text, block_systems=["A", "B"], metrics=["accuracy"])
+        assert isinstance(result, Unparsed), result
+        assert "statistical test" in result.reason

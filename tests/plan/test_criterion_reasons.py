@@ -55,6 +55,16 @@ def _reason(clause: Criterion | Unparsed) -> str:
         ("015", "B1", 0, "several metrics it does not name", "several or conditional"),
         # One subject and one reference ("than current JORA-Diag"), compared in words.
         ("002", "B5", 0, "compares two systems in words", "several subject systems"),
+        # "mean TCIG is positive for both findings": one condition, for each of two findings
+        # (consolidation, pleural effusion) it does not name, and no run records TCIG per one.
+        (
+            "014",
+            "B2",
+            1,
+            "a condition for each of several things it does not name ('for both findings'): "
+            "which runs or metrics they are is not said",
+            "several or conditional",
+        ),
     ],
 )
 def test_the_reason_is_the_true_cause(
@@ -93,6 +103,7 @@ def test_the_new_reasons_read_in_chinese() -> None:
         ("std(x) < 15° for CrackerBox, MustardBottle", ()),
         ("removing the term costs ≥ 1 °C peak T on average", ()),
         ("correlation ≥ 0.85 on both metrics", ()),
+        ("mean TCIG is positive for both findings", ()),
         ("TC-CS-1S uses rotation in a more targeted way than current JORA-Diag", systems),
     )
     for text, named in texts:
@@ -191,3 +202,48 @@ def test_respectively_in_english_is_a_clause_each() -> None:
             for c in parsed.clauses
             if isinstance(c, Criterion)
         ] == [("A2", "A3", 10.0), ("A2", "A4", 10.0)], parsed.clauses
+
+
+@needs_shared
+@pytest.mark.parametrize(
+    ("block", "index", "word", "reference"),
+    [
+        # "TC-CS-1S must outperform NoRot by a non-trivial margin on the primary quality metric"
+        ("B1", 0, "non-trivial", "JORA-NoRot"),
+        # "…, while also separating from NoRot": was "several or conditional clauses".
+        ("B2", 1, "separating from", "JORA-NoRot"),
+    ],
+)
+def test_002_a_margin_in_words_is_a_gain_over_norot(
+    block: str, index: int, word: str, reference: str, tmp_path: Path
+) -> None:
+    # Declined whole, a TC-CS-1S below NoRot read "open" (trial 002b: 0.55 against 0.58).
+    clause = _clauses("002", block, tmp_path)[index]
+    assert isinstance(clause, Criterion), clause
+    assert clause.subject is not None and clause.subject.startswith("TC-CS-1S")
+    assert (clause.reference, clause.margin_in_words) == (reference, word)
+    # "on the primary quality metric" is the block's primary metric, not a metric of that name.
+    assert clause.metric is None
+
+
+def test_a_margin_in_words_reads_in_chinese() -> None:
+    # The judge's words for a margin stated only in words, in a Chinese plan's results.
+    for reason in (
+        "quality (higher): A 0.55 (n=1); vs B 0.58 (n=1): gain -0.03; not better at all, so "
+        "not by a '明显' margin → not met",
+        "quality (higher): A 0.61 (n=1); vs B 0.58 (n=1): gain +0.03; better, but not "
+        "machine-checkable: a margin without a number ('明显') → open",
+        "quality (higher): A 0.55 (n=1); vs B 0.58 (n=1): gain -0.03; not better at all, so "
+        "not separating from it → not met",
+        "quality (higher): A 0.55 (n=1); vs B 0.58 (n=1): gain -0.03; not better at all, so "
+        "not significantly better → not met",
+        "quality (higher): A 0.61 (n=1); vs B 0.58 (n=1): gain +0.03; better, but not "
+        "machine-checkable: asks for a statistical test or interval, which the rules do not "
+        "compute ('显著') → open",
+        "the criterion names no metric; beyond a gain, not machine-checkable: a margin without "
+        "a number ('明显')",
+    ):
+        zh = in_language(reason, "zh")
+        assert not any(
+            w in zh for w in ("better", "margin", "test", "gain", "→ open", "→ not met")
+        ), zh

@@ -67,6 +67,16 @@ class TestLeftForAReviewer:
         assert block.verdict.verdict is VerdictKind.INCONCLUSIVE
         assert "no reviewer has judged it" in block.verdict.reason
 
+    def test_a_margin_in_words_with_no_gain_is_not_met_by_the_rule(self) -> None:
+        """A gain "meaningful" in words is left to a reviewer only where there is a gain: the
+        baseline, below Ours, shows none, so the rule says not met and no reviewer is asked
+        (002's B1 read "open" with TC-CS-1S below NoRot)."""
+        text = "the Baseline shows a meaningful gain over Ours."
+        block = evaluate(_with_criterion(text)).blocks[0]
+        assert block.verdict.verdict is VerdictKind.NOT_MET, block.verdict.reason
+        assert "not better at all, so not by a meaningful margin" in block.verdict.reason
+        assert not block.reviewable
+
     def test_a_judgment_of_these_numbers_is_shown_as_the_reviewers(self) -> None:
         """A recorded judgment with the same digest gives the verdict, judged_by reviewer."""
         digest = evaluate(_with_criterion(self.TEXT)).blocks[0].inputs_sha256

@@ -32,6 +32,7 @@ __all__ = [
     "REPLACEMENTS",
     "SEEDS_PHRASE",
     "STATISTICS",
+    "STATISTICS_REASON",
     "SUBSET_COUNT",
     "SYSTEM_RELATION",
     "THRESHOLD",
@@ -101,6 +102,8 @@ BEST_REFERENCE = re.compile(
     r"|最(强|好|优)的?(基线|基准|方法)|所有(基线|基准|方法)"
 )
 
+#: Why a clause with :data:`STATISTICS` words is declined.
+STATISTICS_REASON = "asks for a statistical test or interval, which the rules do not compute"
 STATISTICS = re.compile(
     r"\bp\s*[<≤=]|p-value|signific|confidence|\bci\b|bootstrap|wilson|mcnemar|wilcoxon|t-test"
     r"|holm|bonferroni|显著|置信|检验|区间|\binterval\b|excludes? (?:zero|0)\b"

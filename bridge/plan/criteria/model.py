@@ -154,6 +154,8 @@ class Wording:
     baseline: str
     absolute: str
     compared: str
+    #: After a comparison whose margin is only in words; takes ``word``.
+    margin_in_words: str
 
 
 #: The statement's English words (tables, `bridge plan --json`, the results).
@@ -169,6 +171,9 @@ ENGLISH = Wording(
     baseline=BASELINE,
     absolute="{who}: {metric} {limit}",
     compared="{who} vs {against}: {metric} {kind} ({way}) {limit}",
+    margin_in_words=(
+        ", by a margin stated only in words ({word}): not met without a gain, else open"
+    ),
 )
 
 
@@ -206,6 +211,11 @@ class Criterion:
             primary metric is no rate (latency).
         settings: the settings named with a value where the condition holds (``at h=144``);
             every setting, named or not, is also said in ``notes``.
+        margin_in_words: the word of a margin the plan states without a number ("outperform
+            B by a *non-trivial* margin", "明显优于 B"), as written; then the clause is a gain
+            ``> 0`` that the judge reads only as far as the numbers allow: not met where the
+            subject does not beat the reference at all, else open (how large a gain is
+            "non-trivial" is not said). ``None`` for a margin given as a number or none.
     """
 
     text: str
@@ -223,6 +233,7 @@ class Criterion:
     ratio: float | None = None
     percent_of_primary: bool = False
     settings: tuple[Setting, ...] = ()
+    margin_in_words: str | None = None
 
     def judged_on(self, metric: str) -> Criterion:
         """
@@ -275,9 +286,12 @@ class Criterion:
             if self.scope is Scope.EACH_COMPONENT
             else (w.baseline if reference == BASELINE else reference)
         )
-        return w.compared.format(
+        said = w.compared.format(
             who=who, against=against, metric=metric, kind=kind, way=way, limit=limit
         )
+        if self.margin_in_words is not None:
+            said += w.margin_in_words.format(word=repr(self.margin_in_words))
+        return said
 
 
 @value_methods

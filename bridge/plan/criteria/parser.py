@@ -33,6 +33,7 @@ from bridge.plan.criteria.lexicon import (
     RELATIVE_WORDS,
     SEEDS_PHRASE,
     STATISTICS,
+    STATISTICS_REASON,
     SUBSET_COUNT,
     SYSTEM_RELATION,
     THRESHOLD,
@@ -165,6 +166,10 @@ _UNNAMED_METRICS = re.compile(
     r"\b(?:on|for|in|across|over)\s+(?:both|all|each|every|the\s+two|all\s+(?:two|three|four|"
     r"\d+))(?:\s+of\s+the)?(?:\s+\w+)?\s+metrics?\b|(?:两个|两项|所有|各项|全部)指标"
 )
+# "for both findings", "on both datasets": a condition on each of two things the clause does
+# not name (a system of the block is tagged, and "beats both" says every one named is beaten).
+_BOTH_UNNAMED = re.compile(r"\b(?:for|on|in|across|over)\s+both\s+(?:of\s+the\s+)?[a-z][\w-]*")
+_BOTH_UNNAMED_REASON = "a condition for each of several things it does not name"
 _UNNAMED_METRICS_REASON = (
     "a threshold on several metrics it does not name; name each metric, one clause each"
 )
@@ -489,8 +494,34 @@ _SAMPLE_SIZE = re.compile(
 )
 _VAGUE = re.compile(
     r"\b(?:non-?trivial|substantial(?:ly)?|meaningful(?:ly)?|considerabl[ey]|notabl[ey]|"
-    r"markedly|clear(?:ly)?|appreciabl[ey]|competitive)\b|明显|大幅|可辩护"
+    r"markedly|clear(?:ly)?|appreciabl[ey]|competitive|separat(?:e|es|ed|ing)\s+from)\b"
+    r"|明显|大幅|可辩护"
 )
+# The words of a margin that say "better, by a margin" without its size, as a clause writes
+# them: "by a non-trivial margin" whole, else the word ("clearly outperforms", "明显优于"), or
+# "separating from B" (002's B2: beating B clearly). Not "competitive" (on a par, not better)
+# nor "可辩护" (defensible): those say no direction to check.
+_MARGIN_WORD = (
+    r"non-?trivial|substantial(?:ly)?|meaningful(?:ly)?|considerabl[ey]|notabl[ey]|markedly|"
+    r"clear(?:ly)?|appreciabl[ey]"
+)
+_MARGIN_IN_WORDS = re.compile(
+    rf"\s*\bby\s+(?:an?\s+)?(?P<by>{_MARGIN_WORD})\s+(?:margin|amount|gap)\b"
+    rf"|\b(?P<word>{_MARGIN_WORD})\b\s*|(?P<zh>明显|大幅)"
+    r"|\b(?P<apart>separat(?:e|es|ed|ing)\s+from)\b",
+    re.IGNORECASE,
+)
+# "significantly higher than B", "显著优于 B": a test the rules do not compute, of a gain that
+# must at least be there; "p < 0.05", "CI", "bootstrap" say more, and stay declined (the clause
+# read without the word still names them).
+_SIGNIFICANT = re.compile(
+    r"\b(?P<word>(?:statistically\s+)?significant(?:ly)?)\b\s*|(?P<zh>显著地?)",
+    re.IGNORECASE,
+)
+# What joins a clause split off after a comma to the one before ("…, while also separating
+# from NoRot"): no condition of its own.
+_JOINING_LEAD = re.compile(r"^\s*(?:while|whereas|and|but|yet)\s+(?:also\s+)?", re.IGNORECASE)
+_MARGIN_WITHOUT_NUMBER = "a margin without a number"
 _FROM_TO = re.compile(
     r"\bfrom\s+(?P<ref>⟨S[A-Z]+⟩)\s+to\s+(?P<subject>⟨S[A-Z]+⟩)"
     r"|从\s*(?P<ref2>⟨S[A-Z]+⟩)\s*到\s*(?P<subject2>⟨S[A-Z]+⟩)"
@@ -528,6 +559,10 @@ def _parse_either(
         if isinstance(read, Criterion) and read.mode is not Mode.ABSOLUTE and read.reference:
             return attrs.evolve(read, notes=(*read.notes, note))
         return first
+    if isinstance(first, Unparsed) and (
+        first.reason.startswith(_MARGIN_WITHOUT_NUMBER) or first.reason == STATISTICS_REASON
+    ):
+        return _margin_in_words(clause, text, first, block_systems=block_systems, metrics=metrics)
     if isinstance(first, Unparsed) and first.reason.startswith("names several metrics"):
         second = _parse(
             clause, text, block_systems=block_systems, metrics=metrics, metric_first=False
@@ -535,6 +570,48 @@ def _parse_either(
         if isinstance(second, Criterion):
             return second
     return first
+
+
+def _margin_in_words(
+    clause: str,
+    text: str,
+    declined: Unparsed,
+    *,
+    block_systems: Sequence[str],
+    metrics: Sequence[str],
+) -> Criterion | Unparsed:
+    """
+    A comparison whose margin is stated only in words ("must outperform B by a non-trivial
+    margin", "明显优于 B", "separating from B"): the clause read without those words as "any
+    gain over B", with :attr:`Criterion.margin_in_words` set, so that the judge says not met
+    where there is no gain at all and leaves it open otherwise (002's B1 read "open" while the
+    subject was below B). ``declined`` when the words found are not such a margin or the rest
+    is not one gain over another system with no number.
+    """
+    words = _SIGNIFICANT if declined.reason == STATISTICS_REASON else _MARGIN_IN_WORDS
+    found = words.search(clause)
+    if found is None:
+        return declined
+    word = next(said for said in found.groupdict().values() if said)  # the one that matched
+    apart = found.groupdict().get("apart") is not None
+    # "separating from B" is "beats B", clearly: the reference stays where it was written.
+    said = "beats" if apart else " "
+    rest = _JOINING_LEAD.sub("", f"{clause[: found.start()]}{said}{clause[found.end() :]}")
+    read = _parse(rest.strip(), text, block_systems=block_systems, metrics=metrics)
+    if (
+        not isinstance(read, Criterion)
+        or read.mode is Mode.ABSOLUTE
+        or read.comparison is not Comparison.GT
+        or read.threshold != 0
+        or read.orientation is Orientation.EITHER
+        or read.derived is not None
+        or read.ratio is not None
+    ):
+        return declined
+    notes = list(read.notes)
+    if apart:
+        notes.append(f"{word!r} read as beating the reference by a margin not stated")
+    return attrs.evolve(read, text=text, margin_in_words=word, notes=tuple(notes))
 
 
 def _two_sided(
@@ -834,14 +911,14 @@ def _read_clause(  # one linear decision procedure, kept in one place to read to
             "a change ('reduces latency by at least 50% vs the baseline')"
         )
     if STATISTICS.search(norm):
-        return unparsed("asks for a statistical test or interval, which the rules do not compute")
+        return unparsed(STATISTICS_REASON)
     if SUBSET_COUNT.search(norm):
         return unparsed("counts over subsets (categories, families, configs)")
     if re.search(r"比\s*(?!⟨)", norm) and not re.search(r"比\s*⟨", norm):
         return unparsed("compares with something that is not a system of the block ('比 …')")
     vague = _VAGUE.search(norm)
     if vague:
-        return unparsed(f"a margin without a number ({vague.group(0).strip()!r})")
+        return unparsed(f"{_MARGIN_WITHOUT_NUMBER} ({vague.group(0).strip()!r})")
     if re.search(r"\beach\s+⟨S|\beach\b[^⟨]*/", norm):
         return unparsed("'each' over several systems written as one; name each system")
     if _PERMISSION.search(norm):
@@ -869,6 +946,16 @@ def _read_clause(  # one linear decision procedure, kept in one place to read to
             # without text heuristics": no number and no system to compare, whatever its "and"
             # joins ("several clauses" sent the reader to split it, trial T7).
             return unparsed("no comparison with a number or with another system")
+        group = _BOTH_UNNAMED.search(norm)
+        if group is not None and not COMPOUND.search(_BOTH_UNNAMED.sub(" ", norm)):
+            # 014's B2 "mean TCIG is positive for both findings": one condition, for each of
+            # two things the clause does not name ("several or conditional clauses" sent the
+            # reader to split a clause that has one condition).
+            return unparsed(
+                f"{_BOTH_UNNAMED_REASON} ({original_spelling(group[0], clause)!r}): which runs "
+                "or metrics they are is not said; record a metric for each and write one "
+                "clause each"
+            )
         return unparsed("several or conditional clauses; only one condition can be checked")
 
     norm, _ = replace_terms(norm, terms)

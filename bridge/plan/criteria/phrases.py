@@ -392,6 +392,11 @@ _COMPARATIVE_THAN = re.compile(
 )
 
 
+# The block's primary metric by its rank, a word of its kind between: "primary metric",
+# "primary quality metric", "main metric".
+_PRIMARY_METRIC = re.compile(r"(?:primary|main)(?:\s+[a-z][\w-]*)?\s+metrics?")
+
+
 def gain_phrase(rest: str, systems: Sequence[str]) -> str | None:
     """
     The metric a gain is measured in when no known metric is named: the words right after the
@@ -429,6 +434,10 @@ def gain_phrase(rest: str, systems: Sequence[str]) -> str | None:
     if after and (found := cleaned(after.group("m"))):
         return found
     on = re.search(r"\bon\s+(?:the\s+)?(?P<m>[a-z][\w-]*(?:\s+[a-z][\w-]*){0,2})\s*$", rest)
+    if on and _PRIMARY_METRIC.fullmatch(on.group("m")):
+        # "beats B on the primary (quality) metric" (002's B1): the block's primary metric, not
+        # a metric named "primary quality metric" (looked for in the runs, not found).
+        return None
     if on and (found := cleaned(on.group("m"))):
         return found
     than = _COMPARATIVE_THAN.search(rest)
