@@ -426,9 +426,9 @@ def priority_disagreements(plan: Plan, runs: Sequence[RunSpec]) -> list[PlanWarn
                 other.append((run.id, row.file, row.line))
             else:
                 agree += 1
-        # A must-run block with an appendix run or two marked NICE (004's B2 and its R301
-        # "skippable if timeline slips") is one intent: only a block none of whose runs
-        # shares its priority is split.
+        # A must-run block with an appendix run or two marked NICE beside must-run ones (012's
+        # B4) is one intent: only a block none of whose own runs shares its priority is said
+        # (004's B2, whose one own run R301 is NICE, "skippable if timeline slips", is).
         if not other or agree:
             continue
         raw = " ".join(block.priority_raw.replace("*", "").split()).rstrip(".。")

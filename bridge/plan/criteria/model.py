@@ -240,8 +240,11 @@ class Criterion:
         The clause as the judge reads it on ``metric``, the metric a clause naming none is
         judged on: a bare "%" (``percent_of_primary``) is percentage points of a rate, and a
         relative change of anything else ("25% faster than B" of latency). The judge and the
-        ``bridge plan`` preview both read it here, so they cannot differ (027's B3 «改善至少
-        10%» of ``fk_p95`` was previewed "≥ 10 pp" and judged a relative 10 %).
+        ``bridge plan`` preview both read it here, so on the same metric name they read it
+        alike (027's B3 «改善至少 10%» of ``fk_p95`` was previewed "≥ 10 pp" and judged a
+        relative 10 %); the preview names the plan's primary metric, the judge the one the runs
+        recorded, and the two can still differ where those names do ("success" and "success
+        rate").
         """
         from bridge.plan.metric_names import is_rate_metric
 
