@@ -178,6 +178,11 @@ _LABEL_CHARS = 40
 
 def _label(name: str) -> str:
     """
-    ``name`` as drawn beside its bar: cut to ``_LABEL_CHARS`` characters with an ellipsis.
+    ``name`` as drawn beside its bar: at most ``_LABEL_CHARS`` characters, a longer one cut in
+    the middle with an ellipsis, so that names differing only at their end (variants written
+    as a common description and a setting) stay apart.
     """
-    return name if len(name) <= _LABEL_CHARS else name[: _LABEL_CHARS - 1].rstrip() + "…"
+    if len(name) <= _LABEL_CHARS:
+        return name
+    tail = (_LABEL_CHARS - 1) // 2
+    return name[: _LABEL_CHARS - 1 - tail].rstrip() + "…" + name[-tail:].lstrip()

@@ -138,5 +138,9 @@ def test_systems_named_by_a_sentence_drawn_without_layout_warnings() -> None:
         png = plot._draw(drawn)
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
     assert [str(w.message) for w in caught] == []
-    assert plot._label(long_name) == long_name[:39].rstrip() + "…"
+    assert plot._label(long_name) == long_name[:20].rstrip() + "…" + long_name[-19:].lstrip()
+    assert len(plot._label(long_name)) <= 40
     assert plot._label("aligned residual update") == "aligned residual update"
+    # Names differing only at their end stay apart.
+    common = "a long shared description of the variant with setting "
+    assert plot._label(common + "K=4") != plot._label(common + "K=8")
