@@ -332,8 +332,7 @@ def _set_apart(
     return [
         r
         for r in candidates
-        if r in run_systems
-        and not any(_bears_on(c, run_systems[r], context) for c in clauses)
+        if r in run_systems and not any(_bears_on(c, run_systems[r], context) for c in clauses)
     ]
 
 
