@@ -359,15 +359,26 @@ def _bears_on(clause: Criterion, system: str, context: ClauseContext) -> bool:
 
 
 def _has_numbers(system: str, clause: Criterion, context: ClauseContext) -> bool:
-    """Whether ``system`` has a number of the metric ``clause`` reads (any, naming none)."""
+    """
+    Whether ``system`` has a number of each metric ``clause`` reads (both inputs of a derived
+    quantity; the block's primary metric where it names none; any number where that is none).
+    """
     names = [a.metric for a in context.aggregates if a.system == system]
-    metric = clause.metric or context.primary_metric
-    if not names or metric is None:
+    needed = (
+        [clause.derived.left, clause.derived.right]
+        if clause.derived is not None
+        else [m for m in (clause.metric or context.primary_metric,) if m is not None]
+    )
+    if not names or not needed:
         return bool(names)
-    try:
-        return match_metric(metric, names, context.aliases) is not None
-    except ConfigError:
-        return True  # ambiguous is there: find_aggregate says which names compete
+
+    def recorded(metric: str) -> bool:
+        try:
+            return match_metric(metric, names, context.aliases) is not None
+        except ConfigError:
+            return True  # ambiguous is there: find_aggregate says which names compete
+
+    return all(recorded(m) for m in needed)
 
 
 def _where_it_holds(setting: Setting, context: ClauseContext, readings: list[str]) -> ClauseContext:

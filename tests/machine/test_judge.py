@@ -1476,3 +1476,13 @@ class TestRunsDoneBeforeBridge:
         mlp_only = tuple(a for a in self.AGGS if a.system == "MLP")
         v = self.verdict({"R040": "", "R041": "XGBoost", "R042": "MLP"}, mlp_only)
         assert v.reason == "runs not run by bridge, no numbers in the log: R040"
+
+    def test_an_unnamed_run_holds_it_open_while_the_clauses_metric_is_missing(self) -> None:
+        """XGBoost with a coverage but no AUROC: the unnamed run may be the one to give it."""
+        coverage_only = tuple(
+            aggregate(
+                [Sample(block="M4", system="XGBoost", metric="coverage", run_id="R041", value=0.9)]
+            )
+        )
+        v = self.verdict({"R040": "", "R041": "XGBoost", "R042": "MLP"}, coverage_only)
+        assert v.reason == "runs not run by bridge, no numbers in the log: R040"
