@@ -229,10 +229,14 @@ def judge_block(
                 f"every run of the block is out of scope: {', '.join(ruled_out)}; criterion "
                 f"not machine-checkable: {criterion.reason}",
             )
+        # So are its untrusted numbers (015's B1: R002's NaN Pearson blocked it, and its
+        # verdict said only that the criterion is not machine-checkable).
+        quality = _quality_problems(findings)
         return verdict(
             VerdictKind.INCONCLUSIVE,
             f"criterion not machine-checkable: {criterion.reason}"
-            + (f"; runs failed: {', '.join(failed)}" if failed else ""),
+            + (f"; runs failed: {', '.join(failed)}" if failed else "")
+            + (f"; {quality}" if quality else ""),
         )
     context = ClauseContext(
         aggregates=aggregates,

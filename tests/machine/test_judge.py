@@ -1486,3 +1486,17 @@ class TestRunsDoneBeforeBridge:
         )
         v = self.verdict({"R040": "", "R041": "XGBoost", "R042": "MLP"}, coverage_only)
         assert v.reason == "runs not run by bridge, no numbers in the log: R040"
+
+
+def test_a_criterion_no_rule_can_check_says_its_untrusted_numbers() -> None:
+    """015's B1 («correlation ≥ 0.85 on both metrics», not machine-checkable) read only "not
+    machine-checkable" with R002's Pearson NaN, the numbers it rests on not trusted."""
+    criterion = parse_criterion("correlation ≥ 0.85 on both metrics", block_systems=())
+    assert isinstance(criterion, Unparsed), criterion
+    nan = QualityFinding(run_id="R002", metric="Pearson", kind=QualityKind.NON_FINITE, message="x")
+    verdict = judge_block(
+        criterion, [], runs_status={"R002": "succeeded"}, expected_seeds=1,
+        reference_system=None, findings=[nan],
+    )  # fmt: skip
+    assert verdict.reason.startswith("criterion not machine-checkable: ")
+    assert verdict.reason.endswith("; training-quality problems: R002 Pearson: non_finite")
