@@ -67,6 +67,7 @@ from bridge.machine.verdicts import (
     main_result,
 )
 from bridge.plan.criteria import (
+    BASELINE,
     Comparison,
     Compound,
     Criterion,
@@ -140,6 +141,7 @@ def judge_block(
     run_seeds: Mapping[str, str | None] | None = None,
     same_seeds: str = "",
     said_directions: Sequence[SaidDirection] = (),
+    run_systems: Mapping[str, str] | None = None,
 ) -> Verdict:
     """
     Judge one block's criterion on its aggregates.
@@ -203,6 +205,12 @@ def judge_block(
             ``lower_is_better`` nor the word lists know goes the way they say where they agree,
             the reason quoting them; where they disagree it is assumed higher-is-better as
             before, the reason quoting both.
+        run_systems: run → the system it runs (``""``: it names none). A run done before
+            bridge with no numbers in the log keeps the verdict open only when it bears on a
+            checkable clause: it runs a system the clause compares, or it names no system and
+            a compared system lacks the clause's numbers (or the systems cannot be told).
+            Otherwise it is set apart and said to be so. Without this mapping every such
+            run keeps the verdict open.
 
     Returns:
         The verdict; the reason always says what was compared or what is missing.
@@ -231,10 +239,14 @@ def judge_block(
                 f"every run of the block is out of scope: {', '.join(ruled_out)}; criterion "
                 f"not machine-checkable: {criterion.reason}",
             )
+        # So are its untrusted numbers (015's B1: R002's NaN Pearson blocked it, and its
+        # verdict said only that the criterion is not machine-checkable).
+        quality = _quality_problems(findings)
         return verdict(
             VerdictKind.INCONCLUSIVE,
             f"criterion not machine-checkable: {criterion.reason}"
-            + (f"; runs failed: {', '.join(failed)}" if failed else ""),
+            + (f"; runs failed: {', '.join(failed)}" if failed else "")
+            + (f"; {quality}" if quality else ""),
         )
     context = ClauseContext(
         aggregates=aggregates,
@@ -279,8 +291,11 @@ def judge_block(
         return verdict(
             VerdictKind.INCONCLUSIVE, f"criterion not machine-checkable: {why}{runs_note}"
         )
+    # 029's M4: R040, the sampling step done before bridge, held «XGBoost achieves AUROC ≥
+    # 0.80» open with XGBoost's 0.83 in, though it can never give an AUROC of XGBoost.
+    apart = _set_apart(criterion, context, runs_status, run_systems)
     try:
-        _check_runs(runs_status)
+        _check_runs({r: s for r, s in runs_status.items() if r not in apart})
         if isinstance(criterion, Compound):
             kind, reason, measured = _evaluate_clauses(criterion, context)
         else:
@@ -293,7 +308,92 @@ def judge_block(
     unsaid = [f for f in findings if f"{f.run_id} {f.metric}: {f.kind.value}" not in reason]
     if quality := _quality_problems(unsaid):
         reason += f"; {quality}"
+    if apart:
+        reason += f"; {_SET_APART}{', '.join(apart)}"
     return verdict(kind, reason, measured)
+
+
+_DONE_BEFORE_BRIDGE = "done_before_bridge"
+_SET_APART = (
+    "runs done before bridge, no numbers in the log, of no system the criterion compares "
+    "(not bearing on the verdict): "
+)
+
+
+def _set_apart(
+    criterion: Criterion | Compound,
+    context: ClauseContext,
+    runs_status: Mapping[str, str],
+    run_systems: Mapping[str, str] | None,
+) -> list[str]:
+    """
+    The runs done before bridge, with no numbers in the log, that bear on no checkable clause
+    of ``criterion`` (see ``run_systems`` of :func:`judge_block`), sorted; ``[]`` without
+    ``run_systems`` or without a checkable clause.
+    """
+    if run_systems is None:
+        return []
+    clauses = (
+        [c for c in criterion.clauses if isinstance(c, Criterion)]
+        if isinstance(criterion, Compound)
+        else [criterion]
+    )
+    numbered = {s.run_id for s in context.samples}
+    candidates = sorted(
+        r for r, s in runs_status.items() if s == _DONE_BEFORE_BRIDGE and r not in numbered
+    )
+    if not clauses:
+        return []
+    return [
+        r
+        for r in candidates
+        if r in run_systems and not any(_bears_on(c, run_systems[r], context) for c in clauses)
+    ]
+
+
+def _bears_on(clause: Criterion, system: str, context: ClauseContext) -> bool:
+    """
+    Whether a run of ``system`` (``""``: naming none) with no numbers could settle ``clause``:
+    it runs a system the clause compares, or it names no system and a compared system has no
+    number of the clause's metric yet; always where the compared systems cannot be told (a
+    clause naming no subject with no proposed system known, an "each component" clause).
+    """
+    if clause.scope is Scope.EACH_COMPONENT:
+        return True
+    subject = clause.subject or context.candidate_system
+    compared = [subject]
+    if clause.mode is not Mode.ABSOLUTE:
+        reference = context.reference_system if clause.reference == BASELINE else clause.reference
+        compared.append(reference)
+    known = [c for c in compared if c]
+    if len(known) < len(compared):
+        return True
+    if system in known:
+        return True
+    return not system and not all(_has_numbers(c, clause, context) for c in known)
+
+
+def _has_numbers(system: str, clause: Criterion, context: ClauseContext) -> bool:
+    """
+    Whether ``system`` has a number of each metric ``clause`` reads (both inputs of a derived
+    quantity; the block's primary metric where it names none; any number where that is none).
+    """
+    names = [a.metric for a in context.aggregates if a.system == system]
+    needed = (
+        [clause.derived.left, clause.derived.right]
+        if clause.derived is not None
+        else [m for m in (clause.metric or context.primary_metric,) if m is not None]
+    )
+    if not names or not needed:
+        return bool(names)
+
+    def recorded(metric: str) -> bool:
+        try:
+            return match_metric(metric, names, context.aliases) is not None
+        except ConfigError:
+            return True  # ambiguous is there: find_aggregate says which names compete
+
+    return all(recorded(m) for m in needed)
 
 
 def _where_it_holds(setting: Setting, context: ClauseContext, readings: list[str]) -> ClauseContext:

@@ -221,11 +221,11 @@ def _words(text: str) -> str:
 
 def mentioned_in(names: Iterable[str], texts: Iterable[str]) -> frozenset[str]:
     """
-    The recorded ``names`` that the plan's ``texts`` (criteria, Metrics lines, metrics
-    sections) mention as words: the whole name or its last dotted part, its parts taken at
-    ``_``, ``-``, ``.`` and spaces alike (``fk_p95`` in "pre-clamp FK p95", ``chrF++`` in "beat
-    it on chrF++", ``NLL_high_DTU`` in a criterion the parser could not read). A Chinese name
-    matches inside a Chinese phrase. Names of one character, settings
+    The recorded ``names`` that the plan's ``texts`` (criteria, Metrics lines, Method/Setup
+    fields, metrics sections) mention as words: the whole name or its last dotted part, its
+    parts taken at ``_``, ``-``, ``.`` and spaces alike (``fk_p95`` in "pre-clamp FK p95",
+    ``chrF++`` in "beat it on chrF++", ``NLL_high_DTU`` in a criterion the parser could not
+    read). A Chinese name matches inside a Chinese phrase. Names of one character, settings
     (:func:`is_setting_name`) and a statistic alone (``std``, ``mean``: how a metric is summed
     up, which a script fills with NaN for one seed) are never mentioned.
     """

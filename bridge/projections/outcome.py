@@ -843,6 +843,7 @@ def _judge(state: PipelineState, block: BlockInfo, settings: MetricsRecorded | N
             run_settings=_recorded_numbers(runs, values),
             units=units_of(state.plan.options.get(UNITS_OPTION, "")) if state.plan else {},
             run_seeds={r.run_id: launch_seed(r.spec) for r in runs},
+            run_systems={r.run_id: system_in(block, r) for r in judged},
             same_seeds=same_seeds_of(state.plan.options.get(SAME_SEEDS_OPTION, "")).get(
                 block.id, ""
             )

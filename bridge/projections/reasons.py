@@ -22,6 +22,11 @@ _PHRASES: tuple[tuple[str, str], ...] = (
         "；尚无评审者判断（kind 为 openai 或 agent 的 [reviewer] 会在收集结果时判断此类标准）",
     ),
     (
+        "runs done before bridge, no numbers in the log, of no system the criterion compares "
+        "(not bearing on the verdict): ",
+        "在 bridge 之前完成、日志中没有其数值、且不属于标准所比较的任何系统的运行（与判定无关）：",
+    ),
+    (
         "runs not run by bridge, no numbers in the log: ",
         "不由 bridge 运行的运行，日志中没有其数值：",
     ),

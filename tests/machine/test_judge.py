@@ -1579,3 +1579,77 @@ class TestSignificantlyBetter:
         assert v.verdict is VerdictKind.INCONCLUSIVE, v.reason
         assert "gain +0.1" in v.reason
         assert "asks for a statistical test or interval" in v.reason
+
+
+class TestRunsDoneBeforeBridge:
+    """029's M4: R040, the counterfactual sampling step done before bridge, held «XGBoost
+    achieves AUROC ≥ 0.80» open ("runs not run by bridge, no numbers in the log: R040") with
+    XGBoost's 0.83 in, though it never gives an AUROC."""
+
+    CRITERION = (
+        "XGBoost achieves AUROC ≥ 0.80 on a temporally-held-out test day. "
+        "Conformal coverage within ±0.02 of nominal 0.9 on test set."
+    )
+    AGGS = tuple(
+        aggregate(
+            [
+                Sample(block="M4", system="XGBoost", metric="AUROC", run_id="R041", value=0.83),
+                Sample(block="M4", system="MLP", metric="AUROC", run_id="R042", value=0.64),
+            ]
+        )
+    )
+
+    def verdict(self, systems: dict[str, str], aggs: tuple[Aggregate, ...] = AGGS) -> Verdict:
+        criterion = parse_criterion(self.CRITERION, block_systems=("XGBoost", "MLP"))
+        assert isinstance(criterion, Compound)
+        return judge_block(
+            criterion,
+            aggs,
+            runs_status={"R040": "done_before_bridge", "R041": "succeeded", "R042": "succeeded"},
+            expected_seeds=1,
+            reference_system=None,
+            run_systems=systems,
+        )
+
+    def test_a_run_of_no_compared_system_is_set_apart_and_the_clause_judged(self) -> None:
+        v = self.verdict({"R040": "", "R041": "XGBoost", "R042": "MLP"})
+        assert "[1] met: «XGBoost achieves AUROC ≥ 0.80" in v.reason, v.reason
+        assert "runs not run by bridge" not in v.reason
+        assert v.reason.endswith(
+            "; runs done before bridge, no numbers in the log, of no system the criterion "
+            "compares (not bearing on the verdict): R040"
+        )
+
+    def test_a_run_of_the_compared_system_still_holds_the_verdict_open(self) -> None:
+        v = self.verdict({"R040": "XGBoost", "R041": "XGBoost", "R042": "MLP"})
+        assert v.verdict is VerdictKind.INCONCLUSIVE
+        assert v.reason == "runs not run by bridge, no numbers in the log: R040"
+
+    def test_an_unnamed_run_holds_it_open_while_the_compared_system_has_no_number(self) -> None:
+        mlp_only = tuple(a for a in self.AGGS if a.system == "MLP")
+        v = self.verdict({"R040": "", "R041": "XGBoost", "R042": "MLP"}, mlp_only)
+        assert v.reason == "runs not run by bridge, no numbers in the log: R040"
+
+    def test_an_unnamed_run_holds_it_open_while_the_clauses_metric_is_missing(self) -> None:
+        """XGBoost with a coverage but no AUROC: the unnamed run may be the one to give it."""
+        coverage_only = tuple(
+            aggregate(
+                [Sample(block="M4", system="XGBoost", metric="coverage", run_id="R041", value=0.9)]
+            )
+        )
+        v = self.verdict({"R040": "", "R041": "XGBoost", "R042": "MLP"}, coverage_only)
+        assert v.reason == "runs not run by bridge, no numbers in the log: R040"
+
+
+def test_a_criterion_no_rule_can_check_says_its_untrusted_numbers() -> None:
+    """015's B1 («correlation ≥ 0.85 on both metrics», not machine-checkable) read only "not
+    machine-checkable" with R002's Pearson NaN, the numbers it rests on not trusted."""
+    criterion = parse_criterion("correlation ≥ 0.85 on both metrics", block_systems=())
+    assert isinstance(criterion, Unparsed), criterion
+    nan = QualityFinding(run_id="R002", metric="Pearson", kind=QualityKind.NON_FINITE, message="x")
+    verdict = judge_block(
+        criterion, [], runs_status={"R002": "succeeded"}, expected_seeds=1,
+        reference_system=None, findings=[nan],
+    )  # fmt: skip
+    assert verdict.reason.startswith("criterion not machine-checkable: ")
+    assert verdict.reason.endswith("; training-quality problems: R002 Pearson: non_finite")

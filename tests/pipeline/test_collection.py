@@ -473,7 +473,7 @@ def _corpus_flags(
     """
     import sys
 
-    from bridge import Bridge
+    from bridge import Bridge, Stage
     from tests.plan.corpus import as_project
 
     project = as_project(name, tmp_path / "p")
@@ -491,7 +491,9 @@ def _corpus_flags(
     )
     bridge = Bridge(project)
     try:
-        bridge.run()
+        if bridge.run() is Stage.AWAITING_APPROVAL:  # runs proposed from the plan (015, 033)
+            bridge.approve()
+            bridge.run()
         recorded = bridge.status().runs[run].metrics
     finally:
         bridge.close()
@@ -541,3 +543,26 @@ def test_a_nan_in_a_metric_another_block_measures_blocks(tmp_path: Path) -> None
     }
     flags = _corpus_flags(tmp_path, "039", numbers, "R006")
     assert flags == ["AUROC non_finite blocking", "scratch non_finite note"]
+
+
+@needs_shared
+def test_a_nan_in_a_metric_the_blocks_method_reports_blocks(tmp_path: Path) -> None:
+    """015's B1 Method says "report Pearson and Spearman correlation" (EXPERIMENT_PLAN.md:34),
+    judged by «correlation ≥ 0.85 on both metrics»: R002's NaN Pearson was noted "not a metric
+    the plan measures: noted, not blocking". A block's Method/Setup says what it measures; a
+    name written nowhere stays a note."""
+    numbers = {
+        "*": {"peak T": 78.5},
+        "R002": {"Pearson": math.nan, "Spearman": 0.9, "scratch": math.nan},
+    }
+    flags = _corpus_flags(tmp_path, "015", numbers, "R002")
+    assert flags == ["Pearson non_finite blocking", "scratch non_finite note"]
+
+
+@needs_shared
+def test_a_nan_std_of_a_block_that_reports_a_mean_and_std_stays_a_note(tmp_path: Path) -> None:
+    """033's E2 reports "Mean, std of PCA angle per object category": a statistic alone is how
+    a script sums up one seed (NaN), never a metric the plan measures, its Setup read or not."""
+    numbers = {"*": {"success": 1.0}, "R002": {"mean": 3.0, "std": math.nan}}
+    flags = _corpus_flags(tmp_path, "033", numbers, "R002")
+    assert flags == ["std non_finite note"]

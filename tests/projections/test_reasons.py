@@ -443,3 +443,15 @@ def test_a_direction_the_plan_says_reads_in_chinese_its_words_kept() -> None:
         '请在 bridge.toml 中设置 [metrics] higher_is_better = { "jitter" = false }）'
         ": A2 0.027 (n=1)"
     )
+
+
+def test_a_run_set_apart_from_the_verdict_is_said_in_chinese() -> None:
+    """A run done before bridge that bears on no clause (029's R040) is named in Chinese too."""
+    reason = (
+        "x; runs done before bridge, no numbers in the log, of no system the criterion "
+        "compares (not bearing on the verdict): R040"
+    )
+    assert in_language(reason, "zh") == (
+        "x; 在 bridge 之前完成、日志中没有其数值、"
+        "且不属于标准所比较的任何系统的运行（与判定无关）：R040"
+    )

@@ -117,12 +117,14 @@ def _key_metric(
 
 
 def _plan_texts(project: LoadedProject) -> list[str]:
-    """Where the plan says what it measures: each block's criterion and Metrics line, and the
-    text of each plan-wide metrics section. Not the rest of the plan: "Mean, std of PCA angle"
-    in 033's prose made a sanity run's NaN `std` (one seed) block."""
+    """Where the plan says what it measures: each block's criterion, Metrics line and
+    Method/Setup field (015's B1 "report Pearson and Spearman correlation", judged by
+    «correlation ≥ 0.85 on both metrics»), and the text of each plan-wide metrics section.
+    Not the rest of the plan: "Mean, std of PCA angle" in 033's prose made a sanity run's NaN
+    `std` (one seed) block (a statistic alone never counts, wherever it is written)."""
     plan = project.plan
     return [
-        *(t for b in plan.blocks for t in (b.success_criterion, b.metrics_raw)),
+        *(t for b in plan.blocks for t in (b.success_criterion, b.metrics_raw, b.setup)),
         *(
             section.text
             for section in plan.sections
