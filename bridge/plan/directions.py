@@ -1,13 +1,16 @@
 """
 Which way a metric is better, as the plan's own words say it: a direction word next to the
-metric's name in a block's text (its success criterion among it) or in the claim map's claims and
-evidence (027's «FK-vs-position p95 显著下降»: lower is better).
+metric's name in a block's success criterion or in the claim map's claims and evidence (027's
+«FK-vs-position p95 显著下降»: lower is better).
 
 The judge reads it only for a metric whose direction neither ``[metrics] higher_is_better`` nor
 the built-in word lists (:mod:`bridge.plan.metric_names`) know, and only where the plan's words
-agree; words pointing both ways leave the guess, said with the words. Nothing is read from the
-plan's problem statement, risks or a claim's falsification: there a metric going down may be
-the failure, not the goal.
+agree; words pointing both ways leave the guess, said with the words. Only text that states a
+goal is read: nothing from the rest of a block (its Failure interpretation, Metrics, Setup,
+Decision fields), the problem statement, risks or a claim's falsification, where a metric going
+down may be the failure, not the goal. Within what is read, a conditional ("if SR decreases",
+«若 … 下降») states no goal, nor does a direction word that is part of a metric's name
+("nDCG@10 drop relative to the full model", "TPR drop Δ from full", "J-drop").
 
 A statement is kept as the names it may be about, keyed as :func:`~bridge.plan.metric_names.
 metric_key` keys them: the words before the direction word, back to a clause break (each of
@@ -65,6 +68,30 @@ _TAKES_OBJECT = re.compile(
 # "must not increase"): no statement of which way is better.
 _NEGATED = re.compile(
     r"(?:不|没有|没|无|未|非|勿|\bnot|\bno|n't|\bnever|\bwithout)\s*(?:\S{1,2}\s*)?$",
+    re.IGNORECASE,
+)
+# A conditional before the word in its clause ("if SR decreases, the method fails", «若 FK p95
+# 下降»): what would happen, not what is wanted.
+_CONDITIONAL = re.compile(
+    r"若|如果|假如|要是|一旦|否则|\b(?:if|when|whenever|unless|otherwise|in\s+case)\b", re.I
+)
+# A direction noun that names a quantity measured against something ("nDCG@10 drop relative to
+# the full model", "TPR drop Δ from full"): a metric's name, no goal.
+_NOUN_OF = re.compile(
+    r"^\s*(?:Δ|∆|delta\b|from\b|relative\s+to\b|vs\b\.?|versus\b|of\b|compared\s+(?:to|with)\b)",
+    re.IGNORECASE,
+)
+_NOUN = re.compile(r"^(?:drop|reduction|increase|decrease|rise)$", re.IGNORECASE)
+# Before the noun, a word that makes it a verb ("should drop relative to base").
+_VERB_BEFORE = re.compile(
+    r"\b(?:to|should|must|will|would|can|may|might|shall|does|do|did)\s+$", re.IGNORECASE
+)
+# What cannot open a metric's name after an intransitive use ("nDCG@10 decreases when the
+# reranker is on", "accuracy higher for reranked").
+_NOT_OBJECT = re.compile(
+    r"^(?:when|whenever|if|unless|as|while|after|before|with|without|for|because|since|until|"
+    r"once|then|than|monotonically|over|across|under|during|per|is|are|was|were|be|been|"
+    r"and|or|but|so|that|which)\b",
     re.IGNORECASE,
 )
 _NEGATION = re.compile(r"不得|不能|不应|不要|禁止|避免|\b(?:must|should|do|does|may)\s+not\b", re.I)
@@ -136,14 +163,13 @@ class DirectionSaid:
 
 def said_directions(plan: Plan) -> tuple[SaidDirection, ...]:
     """
-    Every statement of which way a metric goes in the plan's block texts (success criteria
-    among them) and its claims and their evidence, in plan order, each once.
+    Every statement of which way a metric goes in the plan's blocks' success criteria and its
+    claims and their evidence, in plan order, each once; nothing from a block's other fields.
     """
-    texts: list[str] = []
-    for block in plan.blocks:
-        texts.append(block.text)
-        if block.success_criterion not in block.text:
-            texts.append(block.success_criterion)
+    # Only words that state a goal: a block's other fields say what a failure would look like
+    # ("Failure interpretation: if SR decreases, the method fails") or name metrics ("Metrics:
+    # nDCG@10 drop relative to the full model"), which read as "lower is better" turned verdicts.
+    texts: list[str] = [block.success_criterion for block in plan.blocks]
     for claim in plan.claims:
         texts.extend((claim.text, claim.evidence))
     found: dict[tuple[bool, str], SaidDirection] = {}
@@ -158,16 +184,27 @@ def _statements(text: str) -> Iterator[SaidDirection]:
     for match in _WORD.finditer(text):
         before = text[max(0, match.start() - _QUOTE_CHARS) : match.start()]
         ahead = text[match.end() : match.end() + _QUOTE_CHARS]
+        own = before[max([m.end() for m in _BREAK.finditer(before)], default=0) :]
         clause = (
-            before[max([m.end() for m in _BREAK.finditer(before)], default=0) :]
+            own
             + match.group(0)
             + ahead[: next((m.start() for m in _BREAK.finditer(ahead)), len(ahead))]
         )
         # "不得靠 … 来提高速度" (must not raise speed by …) guards, as "不下降" does; "TPOT
         # increase ≤ 5%" bounds a cost; "source-shuffle 使性能下降" and "no_gate yields higher
         # false-allow" say what an ablation does, the opposite of the goal (039, 004).
+        # "if SR decreases" (a conditional), "nDCG@10 drop relative to the full model" and
+        # "J-drop" (a metric's name) state no goal.
         if (
-            _NEGATED.search(before)
+            _CONDITIONAL.search(own)
+            or re.search(r"\w-$", before)
+            or ahead.startswith("-")
+            or (
+                _NOUN.match(match.group(0))
+                and _NOUN_OF.match(ahead)
+                and not _VERB_BEFORE.search(before)
+            )
+            or _NEGATED.search(before)
             or _NEGATION.search(clause)
             or _BOUND.search(clause)
             or _ABLATION.search(clause)
@@ -220,8 +257,11 @@ def _object_after(after: str) -> str:
         _WORD.search(after),
         _AGAINST.search(after),
     )
-    words = after[: min((m.start() for m in found if m is not None), default=len(after))]
-    return _LEADING_FILLER.sub("", words).strip()
+    words = _LEADING_FILLER.sub(
+        "", after[: min((m.start() for m in found if m is not None), default=len(after))]
+    ).strip()
+    # An intransitive use takes no object: "decreases when the reranker is on" names no "when".
+    return "" if _NOT_OBJECT.match(words) else words
 
 
 def direction_said(names: Sequence[str], said: Sequence[SaidDirection]) -> DirectionSaid | None:

@@ -74,6 +74,64 @@ def test_039s_ablation_words_say_no_direction() -> None:
     assert direction_said(["性能"], said_directions(plan)) is None
 
 
+@needs_shared
+def test_metric_names_and_failure_fields_of_004_and_005_say_no_direction() -> None:
+    """004's «TPR drop Δ from full» and 005's «per-clip exported J-drop» name metrics, and
+    neither is a success criterion: no statement that TPR or J is better lower."""
+    for code, name in (("004", "TPR"), ("005", "raw J"), ("005", "exported J")):
+        plan = load_plan(corpus(code) / "EXPERIMENT_PLAN.md")
+        assert direction_said([name], said_directions(plan)) is None, (code, name)
+
+
+def test_only_a_blocks_success_criterion_is_read(tmp_path: Path) -> None:
+    """A block's Metrics and Failure interpretation fields state no goal: «nDCG@10 drop relative
+    to the full model» and «if nDCG@10 decreases …, the reranker is hurting» leave nDCG@10's
+    direction unknown (it read lower is better, and "Ours beats BM25" 0.45 vs 0.40 not met)."""
+    plan = """# Experiment Plan
+
+## Experiment Blocks
+
+### Block 1: Main
+
+- **Compared systems**: Ours, BM25
+- **Metrics**: nDCG@10
+- **Success criterion:** Ours beats BM25 on nDCG@10
+- **Failure interpretation**: if nDCG@10 decreases when the reranker is on, the reranker is hurting
+
+### Block 2: Ablation
+
+- **Compared systems**: Ours, Ours w/o reranker
+- **Metrics**: nDCG@10 drop relative to the full model
+- **Success criterion:** Ours beats Ours w/o reranker on nDCG@10
+"""
+    assert _said(tmp_path, plan, "ndcg10") is None
+
+
+@pytest.mark.parametrize(
+    ("evidence", "name"),
+    [
+        # Conditionals say what would happen, not what is wanted.
+        ("if SR decreases, the method fails", "SR"),
+        ("when latency increases the cache is cold", "latency"),
+        ("若 FK p95 下降，则方法失败", "FK p95"),
+        ("一旦 覆盖率 下降 就回滚", "覆盖率"),
+        # A direction noun in a metric's name.
+        ("nDCG@10 drop relative to the full model", "nDCG@10"),
+        ("TPR drop Δ from full", "TPR"),
+        ("mean RAW J-drop", "raw J"),
+        # An intransitive verb takes no object.
+        ("nDCG@10 decreases when the reranker is on", "when"),
+        ("accuracy higher for reranked", "for reranked"),
+    ],
+)
+def test_conditionals_and_metric_names_say_no_direction(
+    tmp_path: Path, evidence: str, name: str
+) -> None:
+    """ "if SR decreases", «若 FK p95 下降», "nDCG@10 drop relative to …", "J-drop" and the
+    words after an intransitive "decreases when …" say nothing of which way a metric goes."""
+    assert _said(tmp_path, _plan(evidence=evidence), name) is None
+
+
 @pytest.mark.parametrize(
     ("evidence", "criterion", "name", "lower"),
     [
@@ -83,6 +141,9 @@ def test_039s_ablation_words_say_no_direction() -> None:
         ("higher AP lift", "ours beats base", "AP lift", False),
         ("AP lift increases", "ours beats base", "ap_lift", False),
         ("-", "ours reduces jitter by 10% over base", "jitter", True),
+        # A verb before "relative to" is still one; a condition after the word leaves it.
+        ("jitter should drop relative to base", "ours beats base", "jitter", True),
+        ("latency decreases when caching is on", "ours beats base", "latency", True),
         # Guards and negations are no goal.
         ("contact coverage 不下降", "ours beats base", "contact coverage", None),
         ("TPOT increase ≤ 5%", "ours beats base", "TPOT", None),
