@@ -424,17 +424,16 @@ class TestHarnessRules:
     ) -> None:
         """`bridge retry --failed` on 018 named `bridge retry JPH-G1-BRIDGE-001 …
         JPH-CAL-CG-C2B`, which was refused ("JPH-G1-BRIDGE-001 has no command"): the five
-        invalid rows have no command here, so it says what they need instead."""
+        invalid rows have no command here, so it says what they need instead, in the plan's
+        language (018 is a Chinese plan)."""
         project, _ = harness
         assert main(["retry", "--failed", "--project", str(project)]) == 2
         said = capsys.readouterr().err
         assert "`bridge retry JPH" not in said
         assert (
-            "JPH-G1-BRIDGE-005 ended failed before bridge, and they have no command here: to run "
-            "them "
-            "under bridge, give each a [[runs]] entry with a command in bridge.toml; if that "
-            "result stands, change their Status in the tracker"
-        ) in said
+            "JPH-G1-BRIDGE-005 在此没有命令：要在 bridge 下运行，请为每个运行在 bridge.toml 中写带 "
+            "command 的 [[runs]] 条目；若该结果成立，请在追踪表中改写其状态"
+        ) in said, said
 
     def test_the_existing_code_stage_line_in_chinese(
         self, harness: tuple[Path, dict[str, Any]], capsys: pytest.CaptureFixture[str]
