@@ -237,3 +237,26 @@ def test_only_block_rows_name_the_runs_listed_under_them() -> None:
     ]
     text = _block_rows_text(lines, "T.md")
     assert "R4, R5" in text and "R9" not in text and "R1" not in text
+
+
+@needs_shared
+def test_011_waiting_rows_wait_and_done_tasks_read_done(tmp_path: Path) -> None:
+    """011's R020 waits for R017 (human annotation, which bridge does not run): the tracker
+    listed it "out of scope" and counted it SKIPPED; its done implementation tasks (R001
+    "Implement Stage B", DONE in its row) read SKIPPED in the count and in `bridge status`.
+    Now a waiting row waits (TODO) and a done task is DONE, as the tracker's rows say."""
+    from bridge.cli.console import render_status
+    from bridge.projections import results
+
+    state = _state(as_project("011", tmp_path), launched=0)
+    assert tracker.status_word(state.runs["R001"]) == "DONE"
+    assert tracker.status_word(state.runs["R020"]) == "TODO"
+    text = tracker.render(state)
+    after = text.split("## bridge — Runs", 1)[1]
+    assert "- R020 — waiting: TODO (waits for R017, which bridge does not run" in after
+    assert "R020 — out of scope" not in after
+    assert "SKIPPED" not in after.split("### ", 1)[0]  # the count: DONE and TODO only
+    assert "- R020 — waiting: TODO (waits for R017" in results.render(state)
+    status = render_status(state, width=120).plain
+    assert "2 waiting for runs bridge does not run" in status
+    assert "out of scope" not in status
