@@ -260,3 +260,28 @@ def test_011_waiting_rows_wait_and_done_tasks_read_done(tmp_path: Path) -> None:
     status = render_status(state, width=120).plain
     assert "2 waiting for runs bridge does not run" in status
     assert "out of scope" not in status
+
+
+def test_a_waiting_row_is_said_in_chinese_on_a_chinese_plan(tmp_path: Path) -> None:
+    """A Chinese plan's row that waits for work people do is listed 等待中 (waiting), as its
+    status line says it, never 不在范围内 (out of scope)."""
+    root = tmp_path / "zh"
+    (root / "refine-logs").mkdir(parents=True)
+    (root / "refine-logs" / "EXPERIMENT_PLAN.md").write_text(
+        "# 实验计划：审核\n\n本计划检验一个小模型在问答上的准确率，并由人工评估生成质量。\n\n"
+        "## 实验块\n\n### B1：主实验\n- **对比系统**：本方法\n",
+        encoding="utf-8",
+    )
+    (root / "refine-logs" / "EXPERIMENT_TRACKER.md").write_text(
+        "| Run ID | Milestone | Block | Purpose | System / Variant | Status | Notes |\n"
+        "|---|---|---|---|---|---|---|\n"
+        "| R1 | M1 | B1 | 主实验 | 本方法 | TODO | - |\n"
+        "| R2 | M1 | B1 | 人工评估（50 条） | 本方法 | TODO | - |\n"
+        "| R4 | M1 | B1 | 汇总分析 | 本方法 | TODO | After R2 |\n",
+        encoding="utf-8",
+    )
+    state = _state(root, launched=0)
+    text = tracker.render(state, "zh")
+    assert "- R4 — 等待中: TODO（等待 R2，bridge 不运行它" in text
+    assert "不在范围内" not in text
+    assert tracker.status_word(state.runs["R4"]) == "TODO"
