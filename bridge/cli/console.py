@@ -376,7 +376,9 @@ def status_lines(
         by_person = sum(
             1 for r in every if r.state is RunState.OUT_OF_SCOPE and done_by_person(r.reason)
         )
-        skipped = len(every) - len(runs) - blocked - by_person
+        # So is a run that waits for one bridge does not run (011's R020 waits for R017).
+        waiting = sum(1 for r in every if r.waits_outside)
+        skipped = len(every) - len(runs) - blocked - by_person - waiting
         # Runs the tracker says ended failed or invalid before bridge are done, but not ok.
         failed_before = sum(1 for r in runs if r.failed_before_bridge)
         ok -= failed_before
@@ -393,6 +395,7 @@ def status_lines(
             + (t("status_not_ok", language).format(n=not_ok) if not_ok else "")
             + (t("status_blocked", language).format(n=blocked) if blocked else "")
             + (t("status_by_person", language).format(n=by_person) if by_person else "")
+            + (t("status_waiting", language).format(n=waiting) if waiting else "")
             + (t("status_out_of_scope", language).format(n=skipped) if skipped else "")
             if every
             # the plan's milestone has no run in the tracker or bridge.toml

@@ -184,7 +184,11 @@ def describe(rec: Recorded, language: str = "en") -> str | None:
             what = "运行前已完成，不运行" if zh else "done before bridge, not run"
         return f"{at} {evt.run_id} {what}: {evt.status}"
     if isinstance(evt, ev.RunRuledOut):
-        from bridge.plan.recorded_status import done_by_person, tracker_says_blocked
+        from bridge.plan.recorded_status import (
+            done_by_person,
+            tracker_says_blocked,
+            waits_outside,
+        )
 
         # A row the tracker says is blocked is said so, as `bridge status` and the results
         # say it (027's BLOCKED_BY_M1.5 rows read "out of scope" here, "blocked" there).
@@ -193,6 +197,9 @@ def describe(rec: Recorded, language: str = "en") -> str | None:
         elif done_by_person(evt.reason):
             # 020's R025 (owner 白天：人工): work still to do, by people, as the summary says.
             what = "由人工执行，bridge 不运行" if zh else "work people do, not run by bridge"
+        elif waits_outside(evt.reason):
+            # 011's R020: it runs once R017 is done, no decision not to run it.
+            what = "等待中，暂不运行" if zh else "waiting, not run yet"
         else:
             what = "不在范围内，不运行" if zh else "out of scope, not run"
         return f"{at} {evt.run_id} {what}: {evt.reason}"

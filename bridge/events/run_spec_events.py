@@ -115,7 +115,8 @@ class RunSpecChanged:
     The inputs changed and a run that has not succeeded takes the new spec (``spec``) for its
     next attempt; ``changes`` lists each field old → new and ``inputs`` the digests of the inputs
     it was built from. Recorded before the attempt it applies to is launched, so the log shows
-    which attempt ran with which settings.
+    which attempt ran with which settings. A succeeded run takes one only for a new label its
+    command does not use (its system, milestone or priority): what it ran stands.
     """
 
     TYPE: ClassVar[str]

@@ -66,11 +66,14 @@ _LIVE = (R.SUBMITTED, R.RUNNING)
 RUN_TABLE: tuple[tuple[RunTrigger, tuple[RunState, ...], RunState], ...] = (
     (RT.REPLAN, (R.PENDING,), R.PENDING),
     # A run that has not succeeded takes changed inputs for its next attempt, in any state
-    # but live or succeeded (a succeeded run keeps what it ran with).
+    # but live (a succeeded run keeps what it ran with, below).
     *(
         (RT.RESPEC, (state,), state)
         for state in (R.PENDING, R.FAILED, R.FAILED_OOM, R.TIMED_OUT, R.LOST, R.CANCELLED, R.STUCK)
     ),
+    # A succeeded run takes a new label its command does not use (its system, milestone or
+    # priority): what it ran stands (bridge/pipeline/steps/code.py, _relabelled).
+    (RT.RESPEC, (R.SUCCEEDED,), R.SUCCEEDED),
     (RT.SUBMIT, (R.PENDING,), R.SUBMITTED),
     (RT.START, (R.SUBMITTED,), R.RUNNING),
     (RT.SUCCEED, _LIVE, R.SUCCEEDED),

@@ -20,12 +20,26 @@ from bridge.events.values import Finding, JobHandle, Slot
 from bridge.machine.stages import RunState, Stage
 from bridge.value_methods import value_methods
 
-__all__ = ["TASK_NOT_RUN", "AttemptView", "PipelineState", "RunView", "findings_of"]
+__all__ = [
+    "TASK_DONE",
+    "TASK_NOT_RUN",
+    "TASK_NOT_RUN_TAIL",
+    "AttemptView",
+    "PipelineState",
+    "RunView",
+    "findings_of",
+]
 
 
 # How the recorded reason of a tracker's implementation task opens (pipeline/recording.py
 # writes it; RunView.is_task reads it): the task is no run, counted nowhere.
 TASK_NOT_RUN = "an implementation task of the tracker"
+# How that reason says the tracker marks the task done, and how it ends (RunView.task_done reads
+# them): 011's R001 "Implement Stage B", DONE in its row.
+TASK_DONE = ", done"
+TASK_NOT_RUN_TAIL = (
+    ", not an experiment run: not launched (a [[runs]] entry with its own command runs it)"
+)
 
 
 # The files a run writes its numbers to by name: metrics.json, results.csv, eval_metrics.jsonl.
@@ -180,6 +194,15 @@ class RunView:
         return self.state is RunState.OUT_OF_SCOPE and self.reason.startswith(TASK_NOT_RUN)
 
     @property
+    def task_done(self) -> bool:
+        """
+        True when the run is an implementation task (:attr:`is_task`) its tracker row marks done
+        (011's R001 "Implement Stage B", DONE): every place that gives it a status word says
+        DONE, as the row does, never SKIPPED.
+        """
+        return self.is_task and self.reason.endswith(TASK_DONE + TASK_NOT_RUN_TAIL)
+
+    @property
     def blocked_in_tracker(self) -> bool:
         """
         True when the run is out of scope because its tracker row says it is blocked (038's
@@ -207,6 +230,20 @@ class RunView:
         from bridge.plan.recorded_status import done_by_person
 
         return done_by_person(self.reason)
+
+    @property
+    def waits_outside(self) -> bool:
+        """
+        True when the run is held out of scope while it waits for a run bridge does not run
+        (011's R020 waits for R017, human annotation), and runs once that one is done: every
+        place that lists it says it waits, never "out of scope" or SKIPPED
+        (:func:`bridge.plan.recorded_status.waits_outside`).
+        """
+        if self.state is not RunState.OUT_OF_SCOPE or self.is_task or self.blocked_in_tracker:
+            return False
+        from bridge.plan.recorded_status import waits_outside
+
+        return not self.by_person and waits_outside(self.reason)
 
     @property
     def failed_before_bridge(self) -> bool:

@@ -17,7 +17,7 @@ from bridge.events import types as ev
 from bridge.events.secrets import redact
 from bridge.machine.fold import PipelineState
 from bridge.machine.ports import ProposedRun
-from bridge.machine.views import TASK_NOT_RUN
+from bridge.machine.views import TASK_DONE, TASK_NOT_RUN, TASK_NOT_RUN_TAIL
 from bridge.pipeline.command_code import MAX_SCRIPTS, command_files
 from bridge.plan import LoadedProject, Options, RunSpec, match_system
 from bridge.plan.directions import (
@@ -203,13 +203,12 @@ def tracker_status_events(
     if spec.task:
         # Before "done": a task done before bridge (001's I1-I4 DONE) is still no experiment
         # run, so it counts in no must-run total ("9/15 completed: … 4 done before bridge").
-        done = ", done" if spec.status in DONE_STATUSES else ""
+        done = TASK_DONE if spec.status in DONE_STATUSES else ""
         return [
             ev.RunRuledOut(
                 run_id=spec.id,
                 status=raw,
-                reason=f"{TASK_NOT_RUN} ({spec.purpose}){done}, not an "
-                "experiment run: not launched (a [[runs]] entry with its own command runs it)",
+                reason=f"{TASK_NOT_RUN} ({spec.purpose}){done}{TASK_NOT_RUN_TAIL}",
                 file=file,
                 line=line,
             )

@@ -143,10 +143,12 @@ _WORDS: dict[str, tuple[str, str]] = {
         "As the tracker says: done before bridge (counted as done, with the tracker's evidence; "
         "no metrics read), ended failed before bridge (not counted as done; `bridge retry RUN` "
         "runs it), work people do, not done yet (not counted; a must-run one keeps the plan from "
-        "being ready) or out of scope (not counted). `bridge retry --force RUN` runs a done one.",
+        "being ready), waiting for a run bridge does not run (not counted; it runs once that one "
+        "is done) or out of scope (not counted). `bridge retry --force RUN` runs a done one.",
         "依据追踪表：运行前已完成（计为完成，证据取自追踪表；未读取指标）、运行前已以失败结束"
         "（不计为完成；`bridge retry RUN` 可重新运行）、由人工执行、尚未完成（不计入；"
-        "必做的此类运行未完成时计划不可进入评审循环）或不在范围内（不计入）。"
+        "必做的此类运行未完成时计划不可进入评审循环）、等待 bridge 不运行的运行（不计入；"
+        "那个运行完成后即运行）或不在范围内（不计入）。"
         "`bridge retry --force RUN` 可重新运行已完成的行。",
     ),
     "done_before": ("done before bridge", "运行前已完成"),
@@ -154,6 +156,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "out_of_scope": ("out of scope", "不在范围内"),
     "blocked": ("blocked in the tracker", "在追踪表中受阻"),
     "by_person": ("work people do, not done yet", "由人工执行、尚未完成"),
+    "waiting": ("waiting", "等待中"),
     "unattributed_note": (
         "These runs belong to no block; a block counts one only where it compares the run's "
         "system (shared, as the block's runs say). Give each a block (`block =` on its "
@@ -983,7 +986,11 @@ def render(state: PipelineState, language: str = "en") -> str:
                 else (
                     "blocked"
                     if run.blocked_in_tracker
-                    else ("by_person" if run.by_person else "out_of_scope")
+                    else (
+                        "by_person"
+                        if run.by_person
+                        else ("waiting" if run.waits_outside else "out_of_scope")
+                    )
                 )
             )
             lines.append(f"- {run.run_id} — {_t(what, language)}: {line(run.reason) or '-'}")

@@ -329,6 +329,10 @@ _WORDS: dict[str, tuple[str, str]] = {
         ", {n} work people do, not done yet",
         "，{n} 个由人工执行、尚未完成",
     ),
+    "status_waiting": (
+        ", {n} waiting for runs bridge does not run",
+        "，{n} 个等待 bridge 不运行的运行",
+    ),
     "status_no_runs": ("no runs", "没有运行"),
     "status_no_milestone": ("(no milestone)", "（无里程碑）"),
     "results_not_in_plan": ("not a milestone of the plan", "不是计划中的里程碑"),

@@ -80,9 +80,13 @@ def status_word(run: RunView) -> str:
     if run.blocked_in_tracker:
         # 027's BLOCKED_BY_M1.5 rows: SKIPPED here while the summary said blocked.
         return BLOCKED
-    if run.by_person:
-        # 020's R025 (owner 白天：人工): still to do, by people; SKIPPED read as dropped.
+    if run.by_person or run.waits_outside:
+        # 020's R025 (owner 白天：人工): still to do, by people; SKIPPED read as dropped. So
+        # did 011's R020, which runs once R017 (human annotation) is done.
         return STATUS_WORDS[RunState.PENDING]
+    if run.task_done:
+        # 011's R001 "Implement Stage B": DONE in its row, SKIPPED in `bridge status`.
+        return STATUS_WORDS[RunState.DONE_BEFORE]
     return STATUS_WORDS[run.state]
 
 
@@ -216,6 +220,9 @@ def _not_launched(run: RunView, language: str) -> str:
         what = "在追踪表中受阻" if zh else "blocked in the tracker"
     elif run.by_person:
         what = "由人工执行、尚未完成" if zh else "work people do, not done yet"
+    elif run.waits_outside:
+        # 011's R020: "out of scope: TODO (waits for R017 …)" read as dropped.
+        what = "等待中" if zh else "waiting"
     else:
         what = "不在范围内" if zh else "out of scope"
     return f"- {run.run_id} — {what}: {line(run.reason) or '-'}"

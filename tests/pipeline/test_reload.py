@@ -525,3 +525,55 @@ class TestKeptAsRan:
         assert "| DONE ⚠ 旧设置 |" in page
         said = "数值来自旧设置（command: … 0.1 … → … 0.2 …），`bridge retry --force R002`"
         assert said in tracker
+
+
+def test_a_system_label_set_after_a_run_succeeded_is_taken_without_running(
+    tmp_path: Path,
+) -> None:
+    """029: a `[[runs]] system` added for R041 after it ran marked it "kept as it ran (system:
+    (unset) → XGBoost …)", and the results kept the old label until a forced re-run, though its
+    command never used `{system}`. Now the label is taken at once: the results name the run by
+    it, its one attempt stands and nothing is kept as it ran."""
+    project = write_project(tmp_path / "p")
+    assert _run(project) is Stage.COLLECTED
+    toml = project / "bridge.toml"
+    toml.write_text(toml.read_text() + '\n[[runs]]\nid = "R003"\nsystem = "Our method"\n')
+    bridge = Bridge(project)
+    try:
+        assert bridge.run() is Stage.COLLECTED
+        run = bridge.status().runs["R003"]
+        assert "R003" not in bridge.kept_settings
+        with pytest.raises(InputError):
+            bridge.retry(changed=True)
+    finally:
+        bridge.close()
+    assert run.spec.system == "Our method" and run.spec.params["system"] == "Our method"
+    assert run.state is RunState.SUCCEEDED and len(run.attempts) == 1
+    assert run.kept is None
+    results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text()
+    assert "| R003 | Our method |" in results
+
+
+def test_a_system_label_the_command_uses_is_kept_as_it_ran(tmp_path: Path) -> None:
+    """The counterpart: a command that passes `{system}` ran with the old label, so a new one
+    is a setting the run's numbers depend on: kept as it ran, under the label it ran with."""
+    project = write_project(tmp_path / "p")
+    script = project / "train.py"
+    script.write_text(
+        script.read_text().replace(
+            'p.add_argument("--out")', 'p.add_argument("--out"); p.add_argument("--tag")'
+        )
+    )
+    toml = project / "bridge.toml"
+    toml.write_text(toml.read_text().replace("--lr 0.1", "--lr 0.1 --tag {system}"))
+    assert _run(project) is Stage.COLLECTED
+    toml.write_text(toml.read_text() + '\n[[runs]]\nid = "R003"\nsystem = "Our method"\n')
+    bridge = Bridge(project)
+    try:
+        assert bridge.run() is Stage.COLLECTED
+        run = bridge.status().runs["R003"]
+    finally:
+        bridge.close()
+    assert run.spec.system == "Method" and len(run.attempts) == 1
+    assert run.kept is not None
+    assert [c.field for c in run.kept.changes] == ["system", "params"]

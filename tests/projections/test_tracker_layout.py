@@ -237,3 +237,51 @@ def test_only_block_rows_name_the_runs_listed_under_them() -> None:
     ]
     text = _block_rows_text(lines, "T.md")
     assert "R4, R5" in text and "R9" not in text and "R1" not in text
+
+
+@needs_shared
+def test_011_waiting_rows_wait_and_done_tasks_read_done(tmp_path: Path) -> None:
+    """011's R020 waits for R017 (human annotation, which bridge does not run): the tracker
+    listed it "out of scope" and counted it SKIPPED; its done implementation tasks (R001
+    "Implement Stage B", DONE in its row) read SKIPPED in the count and in `bridge status`.
+    Now a waiting row waits (TODO) and a done task is DONE, as the tracker's rows say."""
+    from bridge.cli.console import render_status
+    from bridge.projections import results
+
+    state = _state(as_project("011", tmp_path), launched=0)
+    assert tracker.status_word(state.runs["R001"]) == "DONE"
+    assert tracker.status_word(state.runs["R020"]) == "TODO"
+    text = tracker.render(state)
+    after = text.split("## bridge — Runs", 1)[1]
+    assert "- R020 — waiting: TODO (waits for R017, which bridge does not run" in after
+    assert "R020 — out of scope" not in after
+    assert "SKIPPED" not in after.split("### ", 1)[0]  # the count: DONE and TODO only
+    assert "- R020 — waiting: TODO (waits for R017" in results.render(state)
+    status = render_status(state, width=120).plain
+    assert "2 waiting for runs bridge does not run" in status
+    assert "out of scope" not in status
+
+
+def test_a_waiting_row_is_said_in_chinese_on_a_chinese_plan(tmp_path: Path) -> None:
+    """A Chinese plan's row that waits for work people do is listed 等待中 (waiting), as its
+    status line says it, never 不在范围内 (out of scope)."""
+    root = tmp_path / "zh"
+    (root / "refine-logs").mkdir(parents=True)
+    (root / "refine-logs" / "EXPERIMENT_PLAN.md").write_text(
+        "# 实验计划：审核\n\n本计划检验一个小模型在问答上的准确率，并由人工评估生成质量。\n\n"
+        "## 实验块\n\n### B1：主实验\n- **对比系统**：本方法\n",
+        encoding="utf-8",
+    )
+    (root / "refine-logs" / "EXPERIMENT_TRACKER.md").write_text(
+        "| Run ID | Milestone | Block | Purpose | System / Variant | Status | Notes |\n"
+        "|---|---|---|---|---|---|---|\n"
+        "| R1 | M1 | B1 | 主实验 | 本方法 | TODO | - |\n"
+        "| R2 | M1 | B1 | 人工评估（50 条） | 本方法 | TODO | - |\n"
+        "| R4 | M1 | B1 | 汇总分析 | 本方法 | TODO | After R2 |\n",
+        encoding="utf-8",
+    )
+    state = _state(root, launched=0)
+    text = tracker.render(state, "zh")
+    assert "- R4 — 等待中: TODO（等待 R2，bridge 不运行它" in text
+    assert "不在范围内" not in text
+    assert tracker.status_word(state.runs["R4"]) == "TODO"

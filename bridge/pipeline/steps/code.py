@@ -33,6 +33,7 @@ from bridge.pipeline.session import Session, Step
 from bridge.pipeline.steps import collect, row_status
 from bridge.plan.run_fields import SPEC_FIELDS
 from bridge.plan.status_legend import is_held_for_code
+from bridge.plan.templates import placeholders
 from bridge.projections.failure_words import (
     AS_RUN,
     CODE_EDITED,
@@ -131,13 +132,47 @@ def _changes(old: ev.RunPlanned, new: ev.RunPlanned) -> tuple[ev.SpecChange, ...
     )
 
 
+# The fields that say what a run counts as and where, not what it runs: its system label,
+# milestone and priority (its block is placed apart, :func:`place`), and the placeholders
+# among its params that name them.
+_LABELS = ("system", "milestone", "priority")
+_LABEL_PLACEHOLDERS = ("system", "milestone", "block")
+
+
+def _relabelled(old: ev.RunPlanned, new: ev.RunPlanned) -> ev.RunPlanned:
+    """
+    ``old`` (the spec a succeeded run ran with) with the labels ``new`` gives it now: its
+    ``system``, ``milestone`` and ``priority``, and the ``{system}``, ``{milestone}`` and
+    ``{block}`` values among its params, each only where neither command (as it ran, as it is
+    now) names that placeholder: then the run's command ran the same, and its numbers stand
+    under the new label (029: a ``[[runs]] system`` added after R041 ran marked it "kept as it
+    ran" and the results kept the old label, though its command never used ``{system}``). A
+    label the command uses stays as it ran: the run ran with it. Its ``block`` stays:
+    :func:`place` places it.
+    """
+    used = {name for token in (*old.command, *new.command) for name in placeholders(token)}
+    fields = {
+        name: getattr(new, name) for name in _LABELS if name == "priority" or name not in used
+    }
+    params = dict(old.params)
+    for name in _LABEL_PLACEHOLDERS:
+        if name in used:
+            continue
+        if name in new.params:
+            params[name] = new.params[name]
+        else:
+            params.pop(name, None)
+    return attrs.evolve(old, params=params, **fields)
+
+
 def _unplaced_changes(old: ev.RunPlanned, new: ev.RunPlanned) -> tuple[ev.SpecChange, ...]:
     """
     The changes of a succeeded run's spec that are about how it ran, not where its numbers
     count: ``block`` is placed without a new attempt (:func:`place`), and so is the ``{block}``
     value among the params (002: "kept as it ran" after every `bridge run` once R006 was
-    placed in B1).
+    placed in B1); a label its command does not use is taken at once (:func:`_relabelled`).
     """
+    old = _relabelled(old, new)
     params = {k: v for k, v in new.params.items() if k != "block"}
     if "block" in old.params:
         params["block"] = old.params["block"]
@@ -225,6 +260,26 @@ def respec(s: Session, reason: str, run_ids: Collection[str] | None = None) -> l
                 ev.SpecChange(field=ev.TRACKER_STATUS, old=asked.bridge_word, new=asked.written),
             )
         if old.state not in _RESPECABLE:
+            if old.state is RunState.SUCCEEDED:
+                # A new label its command does not use is taken at once, no new attempt:
+                # the results and the tracker name the run by it (029's R041 and its
+                # `[[runs]] system` added after it ran).
+                relabelled = _relabelled(old.spec, spec)
+                labels = _changes(old.spec, relabelled)
+                if labels:
+                    s.append(
+                        stream,
+                        [
+                            ev.RunSpecChanged(
+                                run_id=new.run_id,
+                                spec=relabelled,
+                                changes=labels,
+                                inputs=inputs,
+                                reason=reason,
+                            )
+                        ],
+                        old.stream_version,
+                    )
             if old.state is RunState.SUCCEEDED and run_ids is None:
                 # Its block is placed below, without running it again.
                 row = rows.get(new.run_id)
