@@ -120,6 +120,10 @@ def _m0_without_experiment(
     first, as in a plan that names none (:mod:`bridge.machine.sanity_probe`). Before, the
     sanity stage passed it with "the sanity milestone M0 has no runs; nothing to check first"
     and every run launched at once. A warning says so.
+
+    A later milestone whose name or goal says sanity ("M1 | Sanity check: smoke test") is the
+    sanity milestone then, and the warning names it: :func:`mark_sanity` flags one milestone
+    only, so it was passed over for the M0 and would otherwise lose its sanity gate.
     """
     picked = next((m for m in milestones if m.sanity), None)
     said = says_no_runs(picked) if picked is not None else ""
@@ -128,14 +132,23 @@ def _m0_without_experiment(
     with_runs = {r.milestone for r in runs if not r.task}
     if picked.id in with_runs or not with_runs:
         return tuple(milestones), []
-    unmarked = tuple(attrs.evolve(m, sanity=False) if m is picked else m for m in milestones)
+    # mark_sanity stopped at the M0; the first other milestone that says sanity is the one.
+    instead = next((m for m in milestones if m is not picked and says_sanity(m)), None)
+    unmarked = tuple(
+        attrs.evolve(m, sanity=m is instead) if m is picked or m is instead else m
+        for m in milestones
+    )
+    then = (
+        f"{instead.id} is the sanity milestone"
+        if instead is not None
+        else "the first run is checked alone first, before the rest launch"
+    )
     return unmarked, [
         PlanWarning(
             file=picked.file,
             line=picked.line,
             message=f"milestone {picked.id} says {said!r} and has no runs: it is no sanity "
-            "milestone (only its id M0 made it one), so the first run is checked alone first, "
-            "before the rest launch",
+            f"milestone (only its id M0 made it one), so {then}",
         )
     ]
 

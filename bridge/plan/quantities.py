@@ -334,6 +334,37 @@ _FOR_OTHER_SEEDS = re.compile(
 )
 
 
+# Words around a written seed value saying it seeds a sampler, a subset or the data, not the
+# runs: 005's B3 "uniform random sample, fixed seed=0 per clip" (a frame sampler) and 034's
+# "MATH500 random 100 (seed 0)" (which 100 problems).
+_SEED_FOR_SAMPLING = re.compile(
+    r"\b(?:sampl\w*|subsets?|splits?|data(?:sets?)?|bootstrap\w*|shuffl\w*|permutations?"
+    r"|random\s{1,3}\d+|per[\s-]{1,2}(?:clip|video|image|frame|example|item|problem|prompt"
+    r"|episode|query|sample)s?)\b|采样|抽样|划分|数据|子集|打乱",
+    re.IGNORECASE,
+)
+
+
+def seed_value_for_sampling(text: str, value: int) -> bool:
+    """
+    Whether every place ``text`` writes seed ``value`` says the seed is a sampler's, a subset's
+    or the data's (:data:`_SEED_FOR_SAMPLING` in the 32 characters before the word ``seed`` or
+    the 16 after the value, in its clause); ``False`` when one place does not, or none is found.
+    Such a value is no seed for the whole plan (:func:`bridge.plan.runs._plan_seed`).
+    """
+    mention = re.compile(rf"seeds?[^\n\d]{{0,16}}?(?<!\d){value}(?!\d)", re.IGNORECASE)
+    places = 0
+    for line in _seed_text(text).splitlines():
+        for found in mention.finditer(line):
+            places += 1
+            # Within its clause: "random sample with seed 0; train with seed 0" trains at 0.
+            before = re.split(r"[;；。]", line[max(0, found.start() - 32) : found.start()])[-1]
+            after = re.split(r"[;；。]", line[found.end() : found.end() + 16])[0]
+            if not (_SEED_FOR_SAMPLING.search(before) or _SEED_FOR_SAMPLING.search(after)):
+                return False
+    return places > 0
+
+
 def _run_seed_counts(text: str) -> Iterator[re.Match[str]]:
     """
     The counts in words (``3 seeds``) of the run's seeds, not of splits, GPUs or data, nor

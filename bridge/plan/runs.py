@@ -31,7 +31,12 @@ from bridge.plan.dependencies import waits_only_for
 from bridge.plan.model import Block, Milestone, Plan, PlanWarning, TrackerRun
 from bridge.plan.notes_label import BRIDGE_LABEL
 from bridge.plan.priority import Priority
-from bridge.plan.quantities import gpu_hours, same_seeds, seeds_of_one_system
+from bridge.plan.quantities import (
+    gpu_hours,
+    same_seeds,
+    seed_value_for_sampling,
+    seeds_of_one_system,
+)
 from bridge.plan.recorded_status import (
     PERSONS_WORK,
     PERSONS_WORK_ZH,
@@ -853,14 +858,17 @@ def _plan_seed(plan: Plan) -> tuple[int, str, int] | None:
     seeds (a count above one, or a command running its seeds itself).
 
     002's B1 says "begin with seed `42`" and no other block names a seed: the plan is run at
-    42, the other blocks' "same training horizon and seed" included.
+    42, the other blocks' "same training horizon and seed" included. A value written only as a
+    sampler's or the data's seed (:func:`seed_value_for_sampling`: 005's B3 "uniform random
+    sample, fixed seed=0 per clip", 034's "MATH500 random 100 (seed 0)") is no seed of the plan:
+    it seeded every run of 005 and 034 at 0.
     """
     values: set[int] = set()
     first: Block | None = None
     for block in plan.blocks:
         if block.seeds_together or len(block.seeds) > 1 or (block.seed_count or 0) > 1:
             return None
-        if block.seeds:
+        if block.seeds and not seed_value_for_sampling(block.text, block.seeds[0]):
             values.add(block.seeds[0])
             first = first or block
     if len(values) != 1 or first is None:

@@ -738,6 +738,14 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
     ),
     (
         re.compile(
+            r"milestone (\S+) says ['\"](.+)['\"] and has no runs: it is no sanity milestone "
+            r"\(only its id M0 made it one\), so (\S+) is the sanity milestone"
+        ),
+        r"里程碑 \1 写明“\2”且没有运行：它不是健全性里程碑（只因编号为 M0 才被当作健全性里程碑），"
+        r"因此健全性里程碑是 \3",
+    ),
+    (
+        re.compile(
             r"implementation tasks the tracker says are not done \((.*)\): bridge does not do "
             r"them, and launches the runs without them; mark each DONE once it is done, and a "
             r"run that needs one NOT RUN — <reason> until then"

@@ -276,6 +276,59 @@ def test_an_m0_with_no_experiment_is_no_sanity_milestone(tmp_path: Path) -> None
     assert [m.id for m in load_project(tmp_path).milestones if m.sanity] == ["M0"]
 
 
+_M0_THEN_SANITY = """# Experiment Plan
+
+## Experiment Blocks
+
+### Block 1: Main
+
+- **Compared systems**: Ours, Base
+- **Metrics**: accuracy
+- **Success criterion:** Ours beats Base on accuracy by 2 points
+- **Priority**: MUST-RUN
+
+## Run Order
+
+| Milestone | Goal | Runs | Cost |
+|---|---|---|---|
+| M0 | Review prior results | no experiment | 0 |
+| M1 | Sanity check: smoke test the pipeline | R001 | 1 GPU-h |
+| M2 | Main comparison (B1) | R002, R003 | 10 GPU-h |
+"""
+
+_M0_THEN_SANITY_TRACKER = """# Tracker
+
+| Run ID | Milestone | Purpose | System | Metrics | Priority | Status |
+|---|---|---|---|---|---|---|
+| R001 | M1 | smoke | Ours | accuracy | MUST | TODO |
+| R002 | M2 | main | Ours | accuracy | MUST | TODO |
+| R003 | M2 | main | Base | accuracy | MUST | TODO |
+"""
+
+
+def test_a_later_sanity_milestone_is_the_sanity_check_when_m0_has_no_experiment(
+    tmp_path: Path,
+) -> None:
+    """M0 "no experiment" is no sanity milestone; "M1 | Sanity check: smoke test" after it is.
+    Bridge flags one milestone only and stopped at the M0, so M1 was left unflagged: its run
+    lost the sanity gate and the warning said the first run would be checked alone instead."""
+    logs = tmp_path / "refine-logs"
+    logs.mkdir()
+    (logs / "EXPERIMENT_PLAN.md").write_text(_M0_THEN_SANITY, encoding="utf-8")
+    (logs / "EXPERIMENT_TRACKER.md").write_text(_M0_THEN_SANITY_TRACKER, encoding="utf-8")
+    project = load_project(tmp_path)
+    assert [(m.id, m.sanity) for m in project.milestones] == [
+        ("M0", False),
+        ("M1", True),
+        ("M2", False),
+    ]
+    (said,) = [w for w in project.warnings if w.message.startswith("milestone M0 says")]
+    assert said.message == (
+        "milestone M0 says 'no experiment' and has no runs: it is no sanity milestone (only its "
+        "id M0 made it one), so M1 is the sanity milestone"
+    )
+
+
 def test_the_m0_without_experiment_warning_reads_in_chinese() -> None:
     from bridge.projections.plan_words import warning_in_language
 
@@ -286,4 +339,17 @@ def test_the_m0_without_experiment_warning_reads_in_chinese() -> None:
     assert warning_in_language(said, "zh") == (
         "里程碑 M0 写明“无实验”且没有运行：它不是健全性里程碑"
         "（只因编号为 M0 才被当作健全性里程碑），因此第一个运行先单独运行并检查，之后其余运行才启动"
+    )
+
+
+def test_the_m0_without_experiment_warning_naming_the_sanity_milestone_reads_in_chinese() -> None:
+    from bridge.projections.plan_words import warning_in_language
+
+    said = (
+        "milestone M0 says '无实验' and has no runs: it is no sanity milestone (only its id M0 "
+        "made it one), so M1 is the sanity milestone"
+    )
+    assert warning_in_language(said, "zh") == (
+        "里程碑 M0 写明“无实验”且没有运行：它不是健全性里程碑"
+        "（只因编号为 M0 才被当作健全性里程碑），因此健全性里程碑是 M1"
     )

@@ -123,6 +123,70 @@ def test_012_a_plan_stating_no_seed_leaves_seedless_rows_at_the_default(tmp_path
     assert not [w for w in loaded.warnings if "sets seed" in w.message]
 
 
+@needs_shared
+def test_005_a_frame_samplers_seed_is_no_seed_of_the_plan(tmp_path: Path) -> None:
+    """
+    005's B3 writes "uniform random sample, fixed seed=0 per clip" (plan:99), a frame sampler's
+    seed, and B4 "sampled uniformly at random …, fixed seed=0 per clip": every row of the plan
+    ran at 0, B1's and B2's included (the warning named R004-R011, …). B3's and B4's own rows
+    keep their block's 0; the others keep ``[run] args``' seed.
+    """
+    root = as_project("005", tmp_path)
+    (root / "bridge.toml").write_text(_TOML.replace('"0"', '"7"'), encoding="utf-8")
+    loaded = load_project(root)
+    assert {r.id: r.seed for r in loaded.runs if r.id in ("R005", "R006", "R012", "R014")} == {
+        "R005": None,
+        "R006": 0,
+        "R012": None,
+        "R014": 0,
+    }
+    assert {r.params.get("seed") for r in loaded.runs if r.block in ("B1", "B2")} == {"7"}
+    (said,) = [w for w in loaded.warnings if w.message.startswith("bridge.toml sets seed")]
+    assert said.message.startswith(
+        "bridge.toml sets seed 7 ([run] args), but the plan states seed 0 "
+        "(refine-logs/EXPERIMENT_PLAN.md:99): R006, R007, R008, R014 launch at the plan's 0"
+    )
+
+
+@needs_shared
+def test_034_the_seed_of_a_random_subset_is_no_seed_of_the_plan(tmp_path: Path) -> None:
+    """
+    034's "MATH500 random 100 (seed 0)" (plan:26) picks the problems, and no block writes
+    another seed: a tracker row of a block writing none (M1's R101, as the researcher fills the
+    tracker in) ran at 0, with "the plan states seed 0 (…:26)" against bridge.toml's 7.
+    """
+    root = as_project("034", tmp_path)
+    (root / "bridge.toml").write_text(_TOML.replace('"0"', '"7"'), encoding="utf-8")
+    (root / "refine-logs" / "EXPERIMENT_TRACKER.md").write_text(
+        "# Tracker\n\n| Run ID | Milestone | Purpose | System | Metrics | Priority | Status |\n"
+        "|---|---|---|---|---|---|---|\n| R101 | M1 | pilot | base | accuracy | MUST | TODO |\n",
+        encoding="utf-8",
+    )
+    loaded = load_project(root)
+    assert [(r.id, r.block, r.seed, r.params.get("seed")) for r in loaded.runs] == [
+        ("R101", "M1", None, "7")
+    ]
+    assert not [w for w in loaded.warnings if w.message.startswith("bridge.toml sets seed")]
+
+
+@pytest.mark.parametrize(
+    ("text", "sampling"),
+    [
+        ("- uniform random sample, fixed seed=0 per clip; via `build_control_frames`", True),
+        ("- Data: AIME-2024 (30 problems) + MATH500 random 100 (seed 0).", True),
+        ("- 每个视频采样 3 帧，种子 0", True),
+        ("- begin with seed `42`", False),
+        ("- **Seed**: 42", False),
+        ("- random sample with seed 0; train with seed 0", False),
+    ],
+)
+def test_a_seed_value_written_for_sampling(text: str, sampling: bool) -> None:
+    from bridge.plan.quantities import seed_value_for_sampling
+
+    value = 42 if "42" in text else 0
+    assert seed_value_for_sampling(text, value) is sampling
+
+
 def test_the_warning_of_a_differing_seed_reads_in_chinese() -> None:
     said = (
         "bridge.toml sets seed 0 ([run] args), but the plan states seed 42 "

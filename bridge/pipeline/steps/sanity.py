@@ -745,29 +745,37 @@ def _sanity_problem(run: RunView, gpu: GpuBounds | None = None, probe: str | Non
     return _said_failed(run)
 
 
-# A Metrics cell item that is the run's own verdict: 002's R001 "pass/fail", "ok", "success".
+# A Metrics cell item that is the run's own verdict, shaped as a yes/no: 002's R001
+# "pass/fail", "ok", "passed?", "是否通过". A bare "success" or "Pass" is not one: in robotics
+# it is usually a success rate (020's R026-R045, 011's "Pass ≥50%"), and a smoke run may record 0.
 _VERDICT_CELL = re.compile(
-    r"\W*(?:pass(?:ed)?(?:\s*/\s*fail(?:ed)?)?|ok|success(?:ful)?|succeeded"
-    r"|通过(?:\s*/\s*失败)?|是否通过)\W*",
+    r"\W*(?:(?:pass(?:ed)?|ok)\s*/\s*fail(?:ed|ure)?|succe(?:ss|ssful|eded)\s*/\s*fail(?:ed|ure)?"
+    r"|ok|(?:pass(?:ed)?|success(?:ful)?|succeeded)\s*[?？]"
+    r"|(?:通过|成功)\s*/\s*失败|是否(?:通过|成功))\W*",
     re.IGNORECASE,
 )
 # The recorded metrics that carry such a verdict (the last part of a dotted name).
 _VERDICT_NAMES = frozenset({"pass", "passed", "ok", "success", "successful", "succeeded"})
+# A recorded "no" as a verdict is written: a boolean or a whole 0. A 0.0 is a rate that was 0,
+# not a verdict (a smoke run's success rate may be).
+_RECORDED_NO = re.compile(r"\s*(?:[+-]?0+|false|no)\s*", re.IGNORECASE)
 
 
 def _said_failed(run: RunView) -> str:
     """
     Why a sanity run failed by its own verdict, or ``""``: its row names a pass/fail metric
-    (:data:`_VERDICT_CELL`) and the run recorded one (``pass``, ``ok``, ``success``, …) as 0 or
-    false. 002's R001 wrote ``pass: 0`` under a row naming ``pass/fail``, and the sanity
-    milestone passed (it succeeded, and its numbers were read): the gate's own answer was no.
+    (:data:`_VERDICT_CELL`) and the run recorded one (``pass``, ``ok``, ``success``, …) as a
+    whole 0 or false (:data:`_RECORDED_NO`; ``0.0`` is a rate, not a verdict). 002's R001 wrote
+    ``pass: 0`` under a row naming ``pass/fail``, and the sanity milestone passed (it
+    succeeded, and its numbers were read): the gate's own answer was no.
     """
     named = [m for m in run.spec.metrics if _VERDICT_CELL.fullmatch(m)]
     metrics = run.metrics
     if not named or metrics is None:
         return ""
     for value in metrics.values:
-        if value.name.rsplit(".", 1)[-1].casefold() in _VERDICT_NAMES and value.value == 0:
+        verdict = value.name.rsplit(".", 1)[-1].casefold() in _VERDICT_NAMES
+        if verdict and value.value == 0 and _RECORDED_NO.fullmatch(value.raw):
             return f"recorded {value.name} = {value.raw}: the row's {named[0]} says it failed"
     return ""
 
