@@ -1115,7 +1115,8 @@ def _by_margin(word: str) -> str:
         if word.casefold().endswith(adverb):
             word = word[: -len(adverb)] + adjective
             break
-    return f"by a {word} margin"
+    article = "an" if word[:1].casefold() in "aeiou" else "a"  # "by an appreciable margin"
+    return f"by {article} {word} margin"
 
 
 def _seeds_differ(compared: Sequence[Aggregate], context: ClauseContext) -> str | None:

@@ -163,21 +163,14 @@ def select(
     if refused:
         again = f"bridge retry --force {' '.join(untrusted)}"
         one = len(untrusted) == 1
+        # Both said when both were named (`bridge retry R302 R301`: R301 simply succeeded).
         if zh:
-            hint = (
-                f"：`{again}` 会再次运行{'它' if one else '它们'}"
-                if untrusted
-                else "（加 --force 可再次运行已成功的运行）"
-                if done_refused
-                else ""
+            hint = ("（加 --force 可再次运行已成功的运行）" if done_refused else "") + (
+                f"：`{again}` 会再次运行{'它' if one else '它们'}" if untrusted else ""
             )
             raise InputError(f"{_cannot(refused, zh)}；只有未成功结束的运行可以重试{hint}")
-        hint = (
-            f": `{again}` runs {'it' if one else 'them'} again"
-            if untrusted
-            else " (add --force to run a succeeded run again)"
-            if done_refused
-            else ""
+        hint = (" (add --force to run a succeeded run again)" if done_refused else "") + (
+            f": `{again}` runs {'it' if one else 'them'} again" if untrusted else ""
         )
         raise InputError(
             f"{_cannot(refused, zh)}; only runs that ended without succeeding can be retried{hint}"

@@ -121,9 +121,10 @@ def _m0_without_experiment(
     sanity stage passed it with "the sanity milestone M0 has no runs; nothing to check first"
     and every run launched at once. A warning says so.
 
-    A later milestone whose name or goal says sanity ("M1 | Sanity check: smoke test") is the
-    sanity milestone then, and the warning names it: :func:`mark_sanity` flags one milestone
-    only, so it was passed over for the M0 and would otherwise lose its sanity gate.
+    The first milestone with runs, when its name or goal says sanity ("M1 | Sanity check: smoke
+    test"), is the sanity milestone then, and the warning names it: :func:`mark_sanity` flags
+    one milestone only, so it was passed over for the M0 and would otherwise lose its sanity
+    gate.
     """
     picked = next((m for m in milestones if m.sanity), None)
     said = says_no_runs(picked) if picked is not None else ""
@@ -132,8 +133,10 @@ def _m0_without_experiment(
     with_runs = {r.milestone for r in runs if not r.task}
     if picked.id in with_runs or not with_runs:
         return tuple(milestones), []
-    # mark_sanity stopped at the M0; the first other milestone that says sanity is the one.
-    instead = next((m for m in milestones if m is not picked and says_sanity(m)), None)
+    # mark_sanity stopped at the M0; the first milestone with runs is the sanity milestone when
+    # it says so ("M1 | Sanity check"); a later one saying "smoke test" (a final check) is not.
+    first = next((m for m in milestones if m is not picked and m.id in with_runs), None)
+    instead = first if first is not None and says_sanity(first) else None
     unmarked = tuple(
         attrs.evolve(m, sanity=m is instead) if m is picked or m is instead else m
         for m in milestones

@@ -337,18 +337,20 @@ _FOR_OTHER_SEEDS = re.compile(
 # Words around a written seed value saying it seeds a sampler, a subset or the data, not the
 # runs: 005's B3 "uniform random sample, fixed seed=0 per clip" (a frame sampler) and 034's
 # "MATH500 random 100 (seed 0)" (which 100 problems).
+# Not "data", "dataset" or "split": a setup line names its dataset beside the training seed
+# ("Dataset: CIFAR-10. Seed: 42", "train/val split 90/10, seed 7"), which is the plan's seed.
 _SEED_FOR_SAMPLING = re.compile(
-    r"\b(?:sampl\w*|subsets?|splits?|data(?:sets?)?|bootstrap\w*|shuffl\w*|permutations?"
+    r"\b(?:sampl\w*|subsets?|bootstrap\w*|shuffl\w*|permutations?"
     r"|random\s{1,3}\d+|per[\s-]{1,2}(?:clip|video|image|frame|example|item|problem|prompt"
-    r"|episode|query|sample)s?)\b|采样|抽样|划分|数据|子集|打乱",
+    r"|episode|query|sample)s?)\b|采样|抽样|子集|打乱",
     re.IGNORECASE,
 )
 
 
 def seed_value_for_sampling(text: str, value: int) -> bool:
     """
-    Whether every place ``text`` writes seed ``value`` says the seed is a sampler's, a subset's
-    or the data's (:data:`_SEED_FOR_SAMPLING` in the 32 characters before the word ``seed`` or
+    Whether every place ``text`` writes seed ``value`` says the seed is a sampler's or a
+    subset's (:data:`_SEED_FOR_SAMPLING` in the 32 characters before the word ``seed`` or
     the 16 after the value, in its clause); ``False`` when one place does not, or none is found.
     Such a value is no seed for the whole plan (:func:`bridge.plan.runs._plan_seed`).
     """

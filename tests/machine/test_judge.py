@@ -1522,6 +1522,15 @@ class TestMarginInWords:
         assert "TC-CS-1S 0.55 (n=1); vs NoRot 0.58 (n=1): gain -0.03" in v.reason
         assert "not better at all, so not by a non-trivial margin → not met" in v.reason
 
+    def test_a_margin_word_opening_with_a_vowel_takes_an(self) -> None:
+        """ "by an appreciable margin", not "by a appreciable margin" (review)."""
+        v = _judged(
+            "TC-CS-1S must outperform NoRot by an appreciable margin on quality",
+            {"TC-CS-1S": {"quality": 0.55}, "NoRot": {"quality": 0.58}},
+        )
+        assert v.verdict is VerdictKind.NOT_MET, v.reason
+        assert "not better at all, so not by an appreciable margin → not met" in v.reason
+
     def test_a_tie_is_not_better(self) -> None:
         """A gain of zero is no gain."""
         assert self._judged(0.58, 0.58).verdict is VerdictKind.NOT_MET

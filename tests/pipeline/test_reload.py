@@ -577,3 +577,27 @@ def test_a_system_label_the_command_uses_is_kept_as_it_ran(tmp_path: Path) -> No
     assert run.spec.system == "Method" and len(run.attempts) == 1
     assert run.kept is not None
     assert [c.field for c in run.kept.changes] == ["system", "params"]
+
+
+def test_a_system_label_that_brings_other_settings_is_kept_as_it_ran(tmp_path: Path) -> None:
+    """A new system may bring its own args (a `[systems."Y"]` table): then the run did not run
+    as Y runs, and it stays as it ran, its label too, every change named (review: it was
+    renamed Y while it ran with the old system's args)."""
+    project = write_project(tmp_path / "p")
+    assert _run(project) is Stage.COLLECTED
+    toml = project / "bridge.toml"
+    toml.write_text(
+        toml.read_text()
+        + '\n[systems."Our method"]\nargs = { model = "ours" }\n'
+        + '\n[[runs]]\nid = "R003"\nsystem = "Our method"\n'
+    )
+    bridge = Bridge(project)
+    try:
+        assert bridge.run() is Stage.COLLECTED
+        run = bridge.status().runs["R003"]
+    finally:
+        bridge.close()
+    assert run.spec.system == "Method" and len(run.attempts) == 1
+    assert run.spec.params["model"] == "method" and run.spec.params["system"] == "Method"
+    assert run.kept is not None
+    assert [c.field for c in run.kept.changes] == ["system", "params"]

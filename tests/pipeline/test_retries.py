@@ -124,12 +124,19 @@ class TestRetryRefusalOfUntrustedNumbers:
             assert bridge.status().runs["R1"].state is RunState.SUCCEEDED
             with pytest.raises(InputError) as refused:
                 bridge.retry("R1")
+            # Named with a run that simply succeeded, both hints are given (review).
+            with pytest.raises(InputError) as both:
+                bridge.retry("R1", "S1")
         finally:
             bridge.close()
         assert str(refused.value) == (
             "cannot retry: R1 succeeded, but its numbers are not trusted (non_finite); only runs "
             "that ended without succeeding can be retried: `bridge retry --force R1` runs it again"
         )
+        assert str(both.value).endswith(
+            "only runs that ended without succeeding can be retried (add --force to run a "
+            "succeeded run again): `bridge retry --force R1` runs it again"
+        ), str(both.value)
 
 
 class TestRefusalsInChinese:

@@ -329,6 +329,37 @@ def test_a_later_sanity_milestone_is_the_sanity_check_when_m0_has_no_experiment(
     )
 
 
+def test_a_final_smoke_test_is_not_the_sanity_check_after_an_m0_without_experiment(
+    tmp_path: Path,
+) -> None:
+    """Only the first milestone with runs may take the sanity gate from such an M0 (review): a
+    last milestone named "final smoke test" would have held every other milestone behind it."""
+    plan = _M0_THEN_SANITY.replace(
+        "| M1 | Sanity check: smoke test the pipeline | R001 | 1 GPU-h |\n"
+        "| M2 | Main comparison (B1) | R002, R003 | 10 GPU-h |",
+        "| M1 | Main comparison (B1) | R002, R003 | 10 GPU-h |\n"
+        "| M2 | Independent final smoke test | R001 | 1 GPU-h |",
+    )
+    assert plan != _M0_THEN_SANITY
+    tracker = (
+        _M0_THEN_SANITY_TRACKER.replace("| R001 | M1 |", "| R001 | M2 |")
+        .replace("| R002 | M2 |", "| R002 | M1 |")
+        .replace("| R003 | M2 |", "| R003 | M1 |")
+    )
+    logs = tmp_path / "refine-logs"
+    logs.mkdir()
+    (logs / "EXPERIMENT_PLAN.md").write_text(plan, encoding="utf-8")
+    (logs / "EXPERIMENT_TRACKER.md").write_text(tracker, encoding="utf-8")
+    project = load_project(tmp_path)
+    assert [(m.id, m.sanity) for m in project.milestones] == [
+        ("M0", False),
+        ("M1", False),
+        ("M2", False),
+    ]
+    (said,) = [w for w in project.warnings if w.message.startswith("milestone M0 says")]
+    assert said.message.endswith("so the first run is checked alone first, before the rest launch")
+
+
 def test_the_m0_without_experiment_warning_reads_in_chinese() -> None:
     from bridge.projections.plan_words import warning_in_language
 

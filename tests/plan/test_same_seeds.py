@@ -178,6 +178,11 @@ def test_034_the_seed_of_a_random_subset_is_no_seed_of_the_plan(tmp_path: Path) 
         ("- begin with seed `42`", False),
         ("- **Seed**: 42", False),
         ("- random sample with seed 0; train with seed 0", False),
+        # A dataset or split named beside the training seed is the plan's seed (review).
+        ("- Dataset: CIFAR-10. Seed: 42", False),
+        ("- Data: WikiText-103, seed 42", False),
+        ("- train/val split 90/10, seed 42", False),
+        ("- Train ResNet-18 on the CIFAR-10 dataset, seed 42", False),
     ],
 )
 def test_a_seed_value_written_for_sampling(text: str, sampling: bool) -> None:

@@ -170,9 +170,18 @@ def _unplaced_changes(old: ev.RunPlanned, new: ev.RunPlanned) -> tuple[ev.SpecCh
     The changes of a succeeded run's spec that are about how it ran, not where its numbers
     count: ``block`` is placed without a new attempt (:func:`place`), and so is the ``{block}``
     value among the params (002: "kept as it ran" after every `bridge run` once R006 was
-    placed in B1); a label its command does not use is taken at once (:func:`_relabelled`).
+    placed in B1); a label its command does not use is taken at once (:func:`_relabelled`),
+    but only when nothing else changed: a new system may bring its own args, env or command
+    (a ``[systems."Y"]`` table), and then the run, labels included, stays as it ran, every
+    change named.
     """
-    old = _relabelled(old, new)
+    if _beside_block(_relabelled(old, new), new):
+        return _beside_block(old, new)
+    return ()
+
+
+def _beside_block(old: ev.RunPlanned, new: ev.RunPlanned) -> tuple[ev.SpecChange, ...]:
+    """The changes from ``old`` to ``new`` other than its block and ``{block}`` value."""
     params = {k: v for k, v in new.params.items() if k != "block"}
     if "block" in old.params:
         params["block"] = old.params["block"]
@@ -263,9 +272,10 @@ def respec(s: Session, reason: str, run_ids: Collection[str] | None = None) -> l
             if old.state is RunState.SUCCEEDED:
                 # A new label its command does not use is taken at once, no new attempt:
                 # the results and the tracker name the run by it (029's R041 and its
-                # `[[runs]] system` added after it ran).
+                # `[[runs]] system` added after it ran). Not when anything else changed with
+                # it (a system bringing its own args): the run stays as it ran, labels too.
                 relabelled = _relabelled(old.spec, spec)
-                labels = _changes(old.spec, relabelled)
+                labels = () if _unplaced_changes(old.spec, spec) else _changes(old.spec, relabelled)
                 if labels:
                     s.append(
                         stream,

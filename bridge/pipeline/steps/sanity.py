@@ -756,16 +756,13 @@ _VERDICT_CELL = re.compile(
 )
 # The recorded metrics that carry such a verdict (the last part of a dotted name).
 _VERDICT_NAMES = frozenset({"pass", "passed", "ok", "success", "successful", "succeeded"})
-# A recorded "no" as a verdict is written: a boolean or a whole 0. A 0.0 is a rate that was 0,
-# not a verdict (a smoke run's success rate may be).
-_RECORDED_NO = re.compile(r"\s*(?:[+-]?0+|false|no)\s*", re.IGNORECASE)
 
 
 def _said_failed(run: RunView) -> str:
     """
     Why a sanity run failed by its own verdict, or ``""``: its row names a pass/fail metric
-    (:data:`_VERDICT_CELL`) and the run recorded one (``pass``, ``ok``, ``success``, …) as a
-    whole 0 or false (:data:`_RECORDED_NO`; ``0.0`` is a rate, not a verdict). 002's R001 wrote
+    (:data:`_VERDICT_CELL`, shaped as a yes/no, so its number is a verdict) and the run
+    recorded one (``pass``, ``ok``, ``success``, …) as 0 or false. 002's R001 wrote
     ``pass: 0`` under a row naming ``pass/fail``, and the sanity milestone passed (it
     succeeded, and its numbers were read): the gate's own answer was no.
     """
@@ -775,7 +772,7 @@ def _said_failed(run: RunView) -> str:
         return ""
     for value in metrics.values:
         verdict = value.name.rsplit(".", 1)[-1].casefold() in _VERDICT_NAMES
-        if verdict and value.value == 0 and _RECORDED_NO.fullmatch(value.raw):
+        if verdict and value.value == 0:
             return f"recorded {value.name} = {value.raw}: the row's {named[0]} says it failed"
     return ""
 
