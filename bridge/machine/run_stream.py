@@ -16,7 +16,7 @@ from bridge.events import types as ev
 from bridge.events.store import Recorded
 from bridge.machine.live_run import LiveAttempt, LiveRun
 from bridge.machine.stages import RunState
-from bridge.machine.table import next_run_state, run_lookup
+from bridge.machine.table import RELABEL_FIELDS, RELABEL_PARAMS, next_run_state, run_lookup
 from bridge.machine.triggers import RunTrigger, run_trigger
 
 __all__ = ["apply_run_event"]
@@ -246,10 +246,32 @@ def _ruled_out(run: LiveRun, run_id: str, evt: ev.RunRuledOut, record: Recorded)
 
 
 def _spec_changed(run: LiveRun, run_id: str, evt: ev.RunSpecChanged, record: Recorded) -> None:
+    succeeded = run.state is RunState.SUCCEEDED
     run.state = next_run_state(run_id, run.state, _trigger(evt), seq=record.seq)
     if evt.spec.run_id != run_id:
         raise TransitionError(f"spec for {evt.spec.run_id} on run {run_id}", seq=record.seq)
+    if succeeded and (changed := _beyond_labels(run.spec, evt.spec)):
+        # What a succeeded run ran stands: only its labels may follow new inputs.
+        raise TransitionError(
+            f"run {run_id} succeeded: its spec may change only in its labels, not {changed}",
+            seq=record.seq,
+        )
     run.spec = evt.spec
+
+
+def _beyond_labels(old: ev.RunPlanned, new: ev.RunPlanned) -> str:
+    """
+    The first field (or ``params.KEY``) in which ``new`` differs from ``old`` other than the
+    labels a succeeded run may take (:data:`RELABEL_FIELDS`, :data:`RELABEL_PARAMS`); ``""``.
+    """
+    for field in attrs.fields(type(old)):
+        name: str = field.name
+        if name not in (*RELABEL_FIELDS, "params") and getattr(old, name) != getattr(new, name):
+            return name
+    for key in old.params.keys() | new.params.keys():
+        if key not in RELABEL_PARAMS and old.params.get(key) != new.params.get(key):
+            return f"params.{key}"
+    return ""
 
 
 def _placed(run: LiveRun, evt: ev.RunPlaced) -> None:

@@ -63,6 +63,11 @@ STAGE_TABLE: tuple[tuple[StageTrigger, tuple[Stage, ...], Stage], ...] = (
 )
 
 _LIVE = (R.SUBMITTED, R.RUNNING)
+# What a succeeded run's new spec may change (RESPEC in SUCCEEDED, below): its labels, and the
+# params that name them. Anything else is what it ran, which stands (the fold refuses it).
+RELABEL_FIELDS = ("system", "milestone", "priority")
+RELABEL_PARAMS = ("system", "milestone", "block")
+
 RUN_TABLE: tuple[tuple[RunTrigger, tuple[RunState, ...], RunState], ...] = (
     (RT.REPLAN, (R.PENDING,), R.PENDING),
     # A run that has not succeeded takes changed inputs for its next attempt, in any state

@@ -31,6 +31,7 @@ from bridge.events.types import (
     RunPlaced,
     RunPlanned,
     RunRetryScheduled,
+    RunSpecChanged,
     RunStarted,
     RunStuck,
     RunSubmitted,
@@ -567,3 +568,31 @@ def test_gpu_time_past_what_a_float_holds_still_folds() -> None:
     state = fold(list(store.read()))
     assert state.gpu_seconds_used == (2 * 10**250 + 2_500_000_000) / 1e9
     assert state.runs["R3"].gpu_seconds == 2.5
+
+
+def test_a_succeeded_run_takes_new_labels_but_never_a_new_command() -> None:
+    """A succeeded run may be relabelled (its system, milestone, priority and the params naming
+    them), which leaves it succeeded; a spec changing what it ran (its command, another param)
+    is refused by the fold, so no later bug can rewrite what a succeeded run ran (review)."""
+    planned = RunPlanned(
+        run_id="R1", system="A", command=("python", "train.py"), params={"lr": "1"}
+    )
+    attempt = "R1-a1"
+    lifecycle = [
+        RunSubmitted(run_id="R1", attempt_id=attempt, attempt=1, backend="x"),
+        RunStarted(run_id="R1", attempt_id=attempt, handle=JobHandle(backend="x", attempt_id="h")),
+        RunSucceeded(run_id="R1", attempt_id=attempt),
+    ]
+    relabelled = attrs.evolve(planned, system="B", params={"lr": "1", "system": "B"})
+    store = InMemoryEventStore()
+    store.append("run:R1", [planned, *lifecycle, RunSpecChanged(run_id="R1", spec=relabelled)], 0)
+    run = fold(list(store.read())).runs["R1"]
+    assert run.state is RunState.SUCCEEDED and run.spec.system == "B"
+    for changed, field in (
+        (attrs.evolve(planned, command=("python", "other.py")), "command"),
+        (attrs.evolve(planned, params={"lr": "2"}), "params.lr"),
+    ):
+        bad = InMemoryEventStore()
+        bad.append("run:R1", [planned, *lifecycle, RunSpecChanged(run_id="R1", spec=changed)], 0)
+        with pytest.raises(TransitionError, match=f"only in its labels, not {field}"):
+            fold(list(bad.read()))

@@ -18,6 +18,7 @@ from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.ports import ReviewRequest
 from bridge.machine.scheduler import FAILED_BEFORE, held_by_failed_before, held_for_code_by
 from bridge.machine.stages import NOT_BRIDGES_RUN_STATES, RunState
+from bridge.machine.table import RELABEL_FIELDS, RELABEL_PARAMS
 from bridge.machine.triggers import StageTrigger
 from bridge.pipeline import retries
 from bridge.pipeline.command_code import command_files
@@ -135,8 +136,8 @@ def _changes(old: ev.RunPlanned, new: ev.RunPlanned) -> tuple[ev.SpecChange, ...
 # The fields that say what a run counts as and where, not what it runs: its system label,
 # milestone and priority (its block is placed apart, :func:`place`), and the placeholders
 # among its params that name them.
-_LABELS = ("system", "milestone", "priority")
-_LABEL_PLACEHOLDERS = ("system", "milestone", "block")
+_LABELS = RELABEL_FIELDS
+_LABEL_PLACEHOLDERS = RELABEL_PARAMS
 
 
 def _relabelled(old: ev.RunPlanned, new: ev.RunPlanned) -> ev.RunPlanned:
