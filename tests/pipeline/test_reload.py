@@ -17,6 +17,7 @@ from bridge.errors import InputError
 from bridge.events import types as ev
 from bridge.events.store import SQLiteEventStore
 from bridge.machine.stages import RunState
+from bridge.machine.views import RunView
 from tests.e2e.tiny import write_project
 
 
@@ -24,6 +25,16 @@ def _run(project: Path) -> Stage:
     bridge = Bridge(project)
     try:
         return bridge.run()
+    finally:
+        bridge.close()
+
+
+def _collected_run(project: Path, run_id: str) -> RunView:
+    """``bridge run`` to COLLECTED (asserted), then ``run_id``'s view."""
+    bridge = Bridge(project)
+    try:
+        assert bridge.run() is Stage.COLLECTED
+        return bridge.status().runs[run_id]
     finally:
         bridge.close()
 
@@ -283,12 +294,7 @@ def test_a_placement_that_differs_from_the_inputs_is_recorded_without_an_edit(
         )
     finally:
         store.close()
-    bridge = Bridge(project)
-    try:
-        assert bridge.run() is Stage.COLLECTED
-        run = bridge.status().runs["R003"]
-    finally:
-        bridge.close()
+    run = _collected_run(project, "R003")
     assert run.spec.block == "B1" and len(run.attempts) == 1
 
 
@@ -568,12 +574,7 @@ def test_a_system_label_the_command_uses_is_kept_as_it_ran(tmp_path: Path) -> No
     toml.write_text(toml.read_text().replace("--lr 0.1", "--lr 0.1 --tag {system}"))
     assert _run(project) is Stage.COLLECTED
     toml.write_text(toml.read_text() + '\n[[runs]]\nid = "R003"\nsystem = "Our method"\n')
-    bridge = Bridge(project)
-    try:
-        assert bridge.run() is Stage.COLLECTED
-        run = bridge.status().runs["R003"]
-    finally:
-        bridge.close()
+    run = _collected_run(project, "R003")
     assert run.spec.system == "Method" and len(run.attempts) == 1
     assert run.kept is not None
     assert [c.field for c in run.kept.changes] == ["system", "params"]
@@ -591,12 +592,7 @@ def test_a_system_label_that_brings_other_settings_is_kept_as_it_ran(tmp_path: P
         + '\n[systems."Our method"]\nargs = { model = "ours" }\n'
         + '\n[[runs]]\nid = "R003"\nsystem = "Our method"\n'
     )
-    bridge = Bridge(project)
-    try:
-        assert bridge.run() is Stage.COLLECTED
-        run = bridge.status().runs["R003"]
-    finally:
-        bridge.close()
+    run = _collected_run(project, "R003")
     assert run.spec.system == "Method" and len(run.attempts) == 1
     assert run.spec.params["model"] == "method" and run.spec.params["system"] == "Method"
     assert run.kept is not None
