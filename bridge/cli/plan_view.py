@@ -26,6 +26,40 @@ if TYPE_CHECKING:
 __all__ = ["proposed_unknown", "render_blocks", "stop_rule_lines", "unplanned_systems"]
 
 
+class _Asked:
+    """
+    What the preview asks of one project for every block and clause, worked out once: the runs
+    ruled out and each block's judged systems. Without it a plan of hundreds of blocks and
+    runs spent seconds asking the same of every run again for each clause.
+    """
+
+    def __init__(self, project: LoadedProject) -> None:
+        self.project = project  # held, so no other project can take its id while cached
+        self.ruled_out: frozenset[str] | None = None
+        self.judged: dict[str, tuple[str, ...]] = {}
+        self.counted: _Counted | None = None
+        self.runs_by_block: dict[str, list[RunSpec]] | None = None
+
+
+_asked: list[_Asked] = []  # the last project's answers (one `bridge plan` reads one project)
+
+
+def _runs_by_block(project: LoadedProject) -> dict[str, list[RunSpec]]:
+    """Every run of ``project`` by its block, in plan order."""
+    asked = _asked_of(project)
+    if asked.runs_by_block is None:
+        asked.runs_by_block = {}
+        for r in project.runs:
+            asked.runs_by_block.setdefault(r.block, []).append(r)
+    return asked.runs_by_block
+
+
+def _asked_of(project: LoadedProject) -> _Asked:
+    if not _asked or _asked[0].project is not project:
+        _asked[:] = [_Asked(project)]
+    return _asked[0]
+
+
 def stop_rule_lines(project: LoadedProject, language: str = "en") -> list[Text]:
     """
     The plan's stop rules, quoted under their heading (none when it states none): shown with
@@ -68,12 +102,20 @@ def render_blocks(project: LoadedProject, language: str = "en") -> Group:
     parts: list[Text] = [Text(t("plan_blocks", language), style="bold")]
     # An alias that is a compared system of the plan names that system only (004).
     plan_names = whole_names(s for b in project.plan.blocks for s in b.systems)
+    # The runs another block may share, by how they are named (whether a run stands for a
+    # system depends on nothing else): asked once per naming, not once per run and block.
+    namings: dict[tuple[tuple[str, str], tuple[str, ...]], list[RunSpec]] = {}
+    order = {r.id: k for k, r in enumerate(project.runs)}
+    for r in project.runs:
+        # Nor a sanity check by its Purpose (011's R012), as the results leave it out.
+        if r.milestone not in sanity and not r.attribution.startswith(SANITY_CHECK):
+            namings.setdefault(((r.block_system or r.system, r.system), r.aliases), []).append(r)
+    runs_by_block = _runs_by_block(project)
     for block in project.plan.blocks:
         by_system: dict[str, list[str]] = {}
-        for run in project.runs:
-            if run.block == block.id:
-                mark = t("plan_sanity_run", language) if run.milestone in sanity else ""
-                by_system.setdefault(run.block_system or run.system, []).append(run.id + mark)
+        for run in runs_by_block.get(block.id, ()):
+            mark = t("plan_sanity_run", language) if run.milestone in sanity else ""
+            by_system.setdefault(run.block_system or run.system, []).append(run.id + mark)
         # Runs with no system are listed by id alone (030's "-: A1, A2" read as a system "-").
         runs = "; ".join(
             f"{system}: {', '.join(ids)}" if system else ", ".join(ids)
@@ -86,17 +128,15 @@ def render_blocks(project: LoadedProject, language: str = "en") -> Group:
         shared = {
             system: [
                 f"{r.id} ({r.block})" if r.block else r.id
-                for r in project.runs
-                if r.block != block.id
-                and r.milestone not in sanity
-                # Nor a sanity check by its Purpose (011's R012), as the results leave it out.
-                and not r.attribution.startswith(SANITY_CHECK)
-                and run_stands_for(
-                    (r.block_system or r.system, r.system),
-                    r.aliases,
-                    system,
-                    block.systems,
-                    plan_names,
+                for r in sorted(
+                    (
+                        r
+                        for (names, aliases), theirs in namings.items()
+                        if run_stands_for(names, aliases, system, block.systems, plan_names)
+                        for r in theirs
+                        if r.block != block.id
+                    ),
+                    key=lambda r: order[r.id],  # in the plan's order, as before
                 )
             ]
             for system in block.systems
@@ -258,11 +298,17 @@ def _judged_systems(project: LoadedProject, block: Block) -> tuple[str, ...]:
     """
     from bridge.projections.block_runs import sanity_apart
 
+    asked = _asked_of(project)
+    known = asked.judged.get(block.id)
+    if known is not None:
+        return known
     sanity = frozenset(m.id for m in project.milestones if m.sanity)
-    judged, _ = sanity_apart(block.id, project.runs, _fields, sanity)
-    ruled_out = set(_ruled_out(project))
+    # The block's own runs are all sanity_apart reads the judged ones from.
+    judged, _ = sanity_apart(block.id, _runs_by_block(project).get(block.id, []), _fields, sanity)
+    ruled_out = _ruled_out(project)
     own = dict.fromkeys(r.block_system or r.system for r in judged if r.id not in ruled_out)
-    return tuple(s for s in own if s)
+    systems = asked.judged[block.id] = tuple(s for s in own if s)
+    return systems
 
 
 def _fields(run: RunSpec) -> RunSpec:
@@ -405,34 +451,21 @@ def _unplanned(
     Empty for a block with no runs of its own (a block finished before this plan) or with no
     compared systems (its runs' systems are its systems).
     """
-    from bridge.plan.attribution import SANITY_CHECK, run_stands_for, whole_names
+    from bridge.plan.attribution import run_stands_for
     from bridge.plan.criteria import BASELINE, Mode, Scope
     from bridge.projections.block_runs import reference_system
 
     if not block.systems or clause.scope is not Scope.SINGLE:
         return []
     sanity = {m.id for m in project.milestones if m.sanity}
-    ruled_out = set(_ruled_out(project))
-    own = [r for r in project.runs if r.block == block.id and not r.task and r.id not in ruled_out]
+    counted = _counted(project)
+    own = counted.by_block.get(block.id, [])
     if not own:
         return []
     # As the results choose a block's runs: sanity runs only for the sanity block itself.
     sanity_block = all(r.milestone in sanity for r in own)
     if not sanity_block:
         own = [r for r in own if r.milestone not in sanity]
-    others = [
-        r
-        for r in project.runs
-        if r.block != block.id
-        and not r.task
-        and r.id not in ruled_out
-        and (
-            sanity_block
-            or (r.milestone not in sanity and not r.attribution.startswith(SANITY_CHECK))
-        )
-    ]
-    # An alias that is a compared system of the plan names that system only (004).
-    plan_names = whole_names(s for b in project.plan.blocks for s in b.systems)
     involved = [_subject(clause, block, systems, method)]
     if clause.mode is not Mode.ABSOLUTE and clause.derived is None:
         reference = (
@@ -442,31 +475,81 @@ def _unplanned(
         )
         involved.append(reference)
     mine = {r.block_system or r.system for r in own}
+    lacking = [system for system in dict.fromkeys(involved) if system and system not in mine]
+    if not lacking:
+        return []
+    # The other blocks' runs that may stand for them (a sanity block may take any; another
+    # block none of a sanity milestone or a sanity check by its Purpose), by how they are named.
+    others = [
+        naming
+        for naming, (blocks, lendable) in counted.namings.items()
+        if len(chosen := blocks if sanity_block else lendable) > 1 or block.id not in chosen
+        if chosen
+    ]
     return [
         system
-        for system in dict.fromkeys(involved)
-        if system
-        and system not in mine
-        and not any(
-            run_stands_for(
-                (r.block_system or r.system, r.system), r.aliases, system, block.systems, plan_names
-            )
-            for r in others
+        for system in lacking
+        if not any(
+            run_stands_for(names, aliases, system, block.systems, counted.plan_names)
+            for names, aliases in others
         )
     ]
 
 
-def _ruled_out(project: LoadedProject) -> list[str]:
+_Naming = tuple[tuple[str, str], tuple[str, ...]]  # (block system or system, system), aliases
+
+
+class _Counted:
+    """
+    The runs the results count (no task, nothing ruled out), by block, and each way they are
+    named with the blocks of its runs: all of them, and those another block may be lent (no
+    sanity run, by milestone or Purpose); and the plan's compared systems written whole
+    (:func:`~bridge.plan.attribution.whole_names`). Whether a run stands for a system depends
+    only on how it is named, so it is asked once per naming.
+    """
+
+    def __init__(self, project: LoadedProject) -> None:
+        from bridge.plan.attribution import SANITY_CHECK, whole_names
+
+        sanity = {m.id for m in project.milestones if m.sanity}
+        ruled_out = _ruled_out(project)
+        self.by_block: dict[str, list[RunSpec]] = {}
+        self.namings: dict[_Naming, tuple[set[str], set[str]]] = {}
+        for r in project.runs:
+            if r.task or r.id in ruled_out:
+                continue
+            self.by_block.setdefault(r.block, []).append(r)
+            blocks, lendable = self.namings.setdefault(
+                ((r.block_system or r.system, r.system), r.aliases), (set(), set())
+            )
+            blocks.add(r.block)
+            if r.milestone not in sanity and not r.attribution.startswith(SANITY_CHECK):
+                lendable.add(r.block)
+        # An alias that is a compared system of the plan names that system only (004).
+        self.plan_names = whole_names(s for b in project.plan.blocks for s in b.systems)
+
+
+def _counted(project: LoadedProject) -> _Counted:
+    asked = _asked_of(project)
+    if asked.counted is None:
+        asked.counted = _Counted(project)
+    return asked.counted
+
+
+def _ruled_out(project: LoadedProject) -> frozenset[str]:
     """The runs the results count for nothing: out of scope, or said not to run."""
     from bridge.plan.vocabulary import OUT_OF_SCOPE_STATUSES, says_not_run
 
-    # As the log records them (bridge/pipeline/recording.py): every out-of-scope status, a
-    # blocked row's (027's BLOCKED_BY_M1.5) too, is ruled out.
-    return [
-        r.id
-        for r in project.runs
-        if r.status in OUT_OF_SCOPE_STATUSES or says_not_run(r.status_raw)
-    ]
+    asked = _asked_of(project)
+    if asked.ruled_out is None:
+        # As the log records them (bridge/pipeline/recording.py): every out-of-scope status, a
+        # blocked row's (027's BLOCKED_BY_M1.5) too, is ruled out.
+        asked.ruled_out = frozenset(
+            r.id
+            for r in project.runs
+            if r.status in OUT_OF_SCOPE_STATUSES or says_not_run(r.status_raw)
+        )
+    return asked.ruled_out
 
 
 def unplanned_systems(

@@ -234,6 +234,7 @@ def run_stands_for(
     return False
 
 
+@functools.lru_cache(maxsize=4096)  # pure; asked for every run × compared system
 def _in_own_words(key: str, system: str) -> bool:
     """
     Whether ``key`` (a run's system, its commentary kept) is ``system``'s name without its
@@ -1204,6 +1205,7 @@ _TAKES_AWAY = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=4096)  # pure; asked for every run × compared system
 def _takes_away(name: str) -> bool:
     """
     Whether a name's parenthesised commentary takes a part away (``(without Sobel)``,

@@ -61,6 +61,7 @@ _OPEN = ("todo", "running")
 _NOT_RUN = re.compile(r"\W*(?:not[\s_-]+run\b(?![\W_]*yet\b)[\W_]*\w|不运行)", re.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=1024)  # pure; `bridge plan` asks it of every row per block
 def says_not_run(status: str) -> bool:
     """
     Whether a tracker Status opens with NOT RUN and a reason (or 不运行): the researcher's

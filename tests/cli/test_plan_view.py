@@ -753,3 +753,36 @@ def test_a_bare_percent_of_a_primary_metric_that_is_no_rate_is_previewed_relativ
     out = " ".join(done.stdout.split())
     assert "primary metric relative gain (better) ≥ 10%" in out
     assert "primary metric gain (better) ≥ 10 pp" not in out
+
+
+def _two_system_project(root: Path, base_status: str) -> Path:
+    """A block comparing ours with base, each run by one row; base's row has ``base_status``."""
+    (root / "refine-logs").mkdir(parents=True)
+    (root / "refine-logs" / "EXPERIMENT_PLAN.md").write_text(
+        "# Plan\n\n## Experiment blocks\n\n### Block B1: Main\n- Systems: ours, base\n"
+        "- Metrics: acc\n- Success criterion: ours beats base on acc by ≥ 1 pp\n"
+        "\n## Milestones\n| Milestone | Blocks |\n|---|---|\n| M1 main | B1 |\n"
+    )
+    (root / "refine-logs" / "EXPERIMENT_TRACKER.md").write_text(
+        "| Run ID | Milestone | Block | System | Status | Notes |\n|---|---|---|---|---|---|\n"
+        f"| R1 | M1 | B1 | ours | TODO | |\n| R2 | M1 | B1 | base | {base_status} | |\n"
+    )
+    return root
+
+
+def test_each_project_previewed_in_one_process_gets_its_own_answers(tmp_path: Path) -> None:
+    """The preview works out the runs ruled out and each block's judged systems once per
+    project (a plan of hundreds of blocks asked them again for every clause): a second project
+    read in the same process must get its own answers, not the last project's."""
+    from bridge.cli.plan_view import unplanned_systems
+    from bridge.plan import load_project
+
+    def warned(root: Path) -> str:
+        first, rest = unplanned_systems(load_project(root), "en")
+        return " ".join(w.message for w in (*first, *rest))
+
+    ruled_out = _two_system_project(tmp_path / "a", "NOT RUN — no budget")
+    planned = _two_system_project(tmp_path / "b", "TODO")
+    assert "no planned run stands for base" in warned(ruled_out)
+    assert "no planned run stands for" not in warned(planned)
+    assert "no planned run stands for base" in warned(ruled_out)

@@ -6,6 +6,7 @@ and the text normalisation every pattern assumes (NFKC, lower case, ASCII compar
 from __future__ import annotations
 
 import enum
+import functools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -397,6 +398,7 @@ def untag(placeholder: str) -> int:
     return index - 1
 
 
+@functools.lru_cache(maxsize=8192)  # pure; every criterion normalises the same terms again
 def normalise(text: str) -> str:
     out = unicodedata.normalize("NFKC", text)
     for old, new in REPLACEMENTS:
@@ -412,18 +414,24 @@ def replace_terms(text: str, terms: Sequence[tuple[str, str]]) -> tuple[str, lis
     """
     found: list[str] = []
     for term, placeholder in sorted(terms, key=lambda t: len(t[0]), reverse=True):
-        needle = normalise(term)
-        if not needle:
-            continue
-        # Nor inside an identifier: "nll" in "high_dtu_nll", "loss" in "val_loss" are other
-        # metrics (trial N3: 012's criterion was judged on a recorded `nll`).
-        left = r"(?<![0-9a-z_])" if needle[0].isascii() and needle[0].isalnum() else ""
-        right = r"(?![0-9a-z_])" if needle[-1].isascii() and needle[-1].isalnum() else ""
-        pattern = re.compile(left + re.escape(needle) + right)
-        if pattern.search(text):
+        pattern = _term_pattern(term)
+        if pattern is not None and pattern.search(text):
             found.append(term)
             text = pattern.sub(placeholder, text)
     return text, found
+
+
+@functools.lru_cache(maxsize=8192)  # pure; the same terms are looked for in every criterion
+def _term_pattern(term: str) -> re.Pattern[str] | None:
+    """The pattern :func:`replace_terms` finds ``term`` by; ``None`` for a term of no words."""
+    needle = normalise(term)
+    if not needle:
+        return None
+    # Nor inside an identifier: "nll" in "high_dtu_nll", "loss" in "val_loss" are other
+    # metrics (trial N3: 012's criterion was judged on a recorded `nll`).
+    left = r"(?<![0-9a-z_])" if needle[0].isascii() and needle[0].isalnum() else ""
+    right = r"(?![0-9a-z_])" if needle[-1].isascii() and needle[-1].isalnum() else ""
+    return re.compile(left + re.escape(needle) + right)
 
 
 def metric_terms(metrics: Sequence[str]) -> list[tuple[str, str]]:
