@@ -118,6 +118,25 @@ def _compile() -> list[tuple[str, re.Pattern[str]]]:
 _PROSE = _compile()
 _KEY_VALUE = re.compile(rf"(?:--)?\b([a-z][a-z0-9_]{{1,30}})\s*(?:=|:)\s*{_NUMBER}")
 _FLAG = re.compile(r"--([a-z][a-z0-9_-]{1,30})")
+# A `name=value` that is no setting, by what follows the value: a letter making it a size with its
+# unit (017's "model: 7B-class"), a count of runs (006's "safe_on/off = 12 runs"), or the
+# consequence of a condition (023's "`q_obs=0` 严格 no-op", "`q_obs=0` 时 …": the observation
+# weight at 0 leaves the state unchanged, a contract the block tests). An arrow to another
+# number is a schedule ("alpha=1 → 0"), still a setting.
+_NO_VALUE_AFTER = re.compile(
+    r"[a-z_]|\s{1,3}(?:runs?|configs?|configurations?|combinations?|cells?)\b"
+    r"|`?\s{0,3}(?:时|则|(?:→|=>|⇒|->)(?!\s{0,3}[-+.\d])|\b(?:implies|means)\b"
+    r"|[^`;；。,，\n]{0,12}?(?:no-?op\b|identity|unchanged|恒等|不变))",
+    re.IGNORECASE,
+)
+# ... or by what comes before the name: a condition ("when `q_t=0` …", "若 q_obs=0").
+_CONDITION_BEFORE = re.compile(
+    r"(?:\b(?:if|when|whenever|iff|once|unless)|当|若|如果)\s{0,3}`?$", re.I
+)
+# Inside a code span, an operator and a name after the value make the span an equation
+# (`b_plus = 0.5 * b_minus + delta`), which defines a quantity and sets nothing.
+# A minus needs a space after it: `lr=3e-4 -v` is a command's next flag.
+_EQUATION_AFTER = re.compile(r"\s{0,3}(?:[*×·^+/]\s{0,3}|-\s{1,3})[a-z_(]", re.IGNORECASE)
 _SPELLING = re.compile(r"[-\s]+")
 
 
@@ -178,7 +197,24 @@ def setup_hyperparameters(setup: str) -> tuple[Hyperparameter, ...]:
     for match in _KEY_VALUE.finditer(setup):
         if any(start <= match.start(1) < end for start, end in taken):
             continue
+        if _stated_not_set(setup, match):
+            continue
         add(match.group(1), match.start(), match.group(0))
     for match in _FLAG.finditer(setup):
         add(match.group(1), match.start(), match.group(0))
     return tuple(h for _at, h in sorted(found.values(), key=lambda item: item[0]))
+
+
+def _stated_not_set(text: str, match: re.Match[str]) -> bool:
+    """
+    Whether the ``name=value`` of ``match`` is written as something other than a setting: a
+    size with its unit, a count of runs, a condition or its consequence, or, inside a code span,
+    an equation. A configured value (``lr=3e-4``, 027's ``lambda_cons=0.07`` in a code span) is
+    a setting, in a code span or not.
+    """
+    line_start = text.rfind("\n", 0, match.start()) + 1
+    before = text[max(line_start, match.start() - 12) : match.start()]
+    if _NO_VALUE_AFTER.match(text, match.end()) or _CONDITION_BEFORE.search(before):
+        return True
+    in_span = text.count("`", line_start, match.start()) % 2 == 1
+    return in_span and _EQUATION_AFTER.match(text, match.end()) is not None

@@ -205,7 +205,8 @@ def seeds(text: str) -> tuple[tuple[int, ...], int | None]:
     Seed values and seed count stated in a text.
 
     Seeds of something other than the run (``split seed 1936``, ``data seed``, ``bootstrap
-    seeds``) are ignored.
+    seeds``) are ignored, and so is one value written as a sampler's or a subset's seed (005's
+    B3 "uniform random sample, fixed seed=0 per clip": the frame sampler's, not the runs').
 
     Args:
         text: block text (heading, fields, setup) in which seeds may be written in any of the
@@ -246,7 +247,10 @@ def seeds(text: str) -> tuple[tuple[int, ...], int | None]:
         if lo <= hi and hi - lo < _MAX_SEEDS and _run_seed(text, match.start()):
             found.append((match.start(), list(range(lo, hi + 1))))
     for match in _SEED_SINGLE.finditer(text):
-        if _run_seed(text, _seed_keyword(match)):
+        # 005's B3 "uniform random sample, fixed seed=0 per clip": the frame sampler's seed.
+        if _run_seed(text, _seed_keyword(match)) and not _says_sampling(
+            text, _seed_keyword(match), match.end()
+        ):
             found.append((match.start(), [int(match.group(1))]))
     for _, numbers in sorted(found, key=lambda item: item[0]):
         for number in numbers:
@@ -359,12 +363,23 @@ def seed_value_for_sampling(text: str, value: int) -> bool:
     for line in _seed_text(text).splitlines():
         for found in mention.finditer(line):
             places += 1
-            # Within its clause: "random sample with seed 0; train with seed 0" trains at 0.
-            before = re.split(r"[;；。]", line[max(0, found.start() - 32) : found.start()])[-1]
-            after = re.split(r"[;；。]", line[found.end() : found.end() + 16])[0]
-            if not (_SEED_FOR_SAMPLING.search(before) or _SEED_FOR_SAMPLING.search(after)):
+            if not _says_sampling(line, found.start(), found.end()):
                 return False
     return places > 0
+
+
+def _says_sampling(text: str, start: int, end: int) -> bool:
+    """
+    Whether the seed written at ``text[start:end]`` is a sampler's or a subset's: a word of
+    :data:`_SEED_FOR_SAMPLING` in the 32 characters before it or the 16 after, within its line
+    and clause ("random sample with seed 0; train with seed 0" trains at 0).
+    """
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    before = re.split(r"[;；。]", text[max(line_start, start - 32) : start])[-1]
+    after = re.split(r"[;；。]", text[end : min(line_end, end + 16)])[0]
+    return bool(_SEED_FOR_SAMPLING.search(before) or _SEED_FOR_SAMPLING.search(after))
 
 
 def _run_seed_counts(text: str) -> Iterator[re.Match[str]]:

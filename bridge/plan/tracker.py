@@ -16,7 +16,7 @@ import attrs
 from bridge.errors import PlanError
 from bridge.plan.milestones import milestone_id
 from bridge.plan.model import TrackerRun
-from bridge.plan.quantities import normalise_block_id
+from bridge.plan.quantities import normalise_block_id, seed_value_for_sampling
 from bridge.plan.status_legend import (
     NO_LEGEND,
     StatusLegend,
@@ -728,13 +728,17 @@ def _seeds_in_system(row: TrackerRun) -> tuple[TrackerRun, tuple[int, ...]]:
     The row with the seeds its System / Variant cell ends with taken out of the system's name:
     one seed is the row's seed; several are returned, each planned as its own run as a Seed
     cell naming several is. 023's R020 "capacity-matched VanillaFilter seed 42" ran with the
-    default seed 0 and recorded none (trial T5). The row as it was, and ``()``, otherwise.
+    default seed 0 and recorded none (trial T5). The row as it was, and ``()``, otherwise: also
+    where its one seed is a sampler's or a subset's (005's R003 "Sample 3 random … frames per
+    clip, fixed seed=0" writes the frame sampler, whose seed is no run's).
     """
     found = _SYSTEM_SEEDS.search(row.system)
     if found is None or not row.system[: found.start()].strip():
         return row, ()
     values = tuple(dict.fromkeys(int(v) for v in re.findall(r"\d+", found.group(1))))
     if len(values) > _MAX_SEEDS:
+        return row, ()
+    if len(values) == 1 and seed_value_for_sampling(row.system, values[0]):
         return row, ()
     named = row.system[: found.start()].strip()
     if len(values) == 1:
@@ -747,4 +751,8 @@ def _seed(seed_cell: str, notes: str) -> int | None:
     if match:
         return int(match.group(1))
     found = _SEED_IN_NOTES.search(notes)
-    return int(found.group(1)) if found else None
+    if found is None:
+        return None
+    # "random 100-clip subset, seed 3": the subset's seed, not the run's.
+    value = int(found.group(1))
+    return None if seed_value_for_sampling(notes, value) else value

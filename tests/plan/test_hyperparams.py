@@ -7,6 +7,9 @@ from __future__ import annotations
 import pytest
 
 from bridge.plan.hyperparams import setup_hyperparameters, spellings_of
+from bridge.plan.loader import load_plan
+from tests.conftest import needs_shared
+from tests.plan.corpus import corpus
 
 
 @pytest.mark.parametrize(
@@ -38,3 +41,46 @@ def test_spellings() -> None:
     assert {"lr", "learning_rate"} <= spellings_of("learning rate")
     assert "num_train_epochs" in spellings_of("epochs")
     assert spellings_of("grad-accum") == frozenset({"grad_accum"})
+
+
+@pytest.mark.parametrize(
+    ("setup", "expected"),
+    [
+        # 023's B2: "q_obs=0 is strictly a no-op", a case of the model's observation weight.
+        ("- evaluation 固定 day 25；`q_obs=0` 严格 no-op；使用共同 validity set", []),
+        ("- when `q_t=0` the update leaves the state unchanged", []),
+        ("- `q_obs=0` 时由结构保证 exact identity", []),
+        ("- gate: `b_plus = 0.5 * b_minus + delta`", []),
+        # 006's "safe_on/off = 12 runs": a count of runs.
+        ("- 3 r2_thresholds × 2 libraries × safe_on/off = 12 runs", []),
+        # 017's "model: 7B-class decoder-only LLM": a model's size.
+        ("- model: 7B-class decoder-only LLM", []),
+        # Settings stay settings, in a code span or not.
+        ("- scratch seed 3407 上固定 `lambda_cons=0.07`，warm up", ["lambda_cons"]),
+        ("- optimiser: `lr=3e-4`, `grad_accum=8`", ["learning_rate", "grad_accum"]),
+        ("- prompt length: 512, 2k, 8k", ["length"]),
+        ("- `alpha=1 → 0`, annealed linearly", ["alpha"]),
+        ("- command: `python train.py grid=3 -v`", ["grid"]),
+        ("- ε_∞=4/255 (f0=2/255), Stage 14 = 30 steps", ["f0", "steps"]),
+    ],
+)
+def test_a_case_a_count_or_a_size_is_no_setting(setup: str, expected: list[str]) -> None:
+    """
+    A ``name=value`` the plan states as a condition or an equation, a count of runs, or a size
+    with its unit is not a setting; a configured value is one, in a code span or not.
+    """
+    assert [h.name for h in setup_hyperparameters(setup)] == expected
+
+
+@needs_shared
+def test_023_an_observation_weight_at_zero_is_no_setting() -> None:
+    """
+    023's B2 setup says "`q_obs=0` 严格 no-op" (plan:81): the observation weight the proposal
+    computes (``q_obs_t = AvgPool(NearestResize(m_obs_t))``) leaves the state unchanged at 0, a
+    contract the block tests, not a setting. The code review said "B2: hyperparameters named in
+    the setup are not configurable …: q_obs".
+    """
+    plan = load_plan(corpus("023") / "EXPERIMENT_PLAN.md")
+    (b2,) = [b for b in plan.blocks if b.id == "B2"]
+    assert "`q_obs=0`" in b2.setup
+    assert setup_hyperparameters(b2.setup) == ()

@@ -127,25 +127,47 @@ def test_012_a_plan_stating_no_seed_leaves_seedless_rows_at_the_default(tmp_path
 def test_005_a_frame_samplers_seed_is_no_seed_of_the_plan(tmp_path: Path) -> None:
     """
     005's B3 writes "uniform random sample, fixed seed=0 per clip" (plan:99), a frame sampler's
-    seed, and B4 "sampled uniformly at random …, fixed seed=0 per clip": every row of the plan
-    ran at 0, B1's and B2's included (the warning named R004-R011, …). B3's and B4's own rows
-    keep their block's 0; the others keep ``[run] args``' seed.
+    seed, and B4 "sampled uniformly at random …, fixed seed=0 per clip" (plan:116): every row of
+    the plan ran at 0, B1's and B2's included (the warning named R004-R011, …). Nor do B3's and
+    B4's own rows run at it: R008 passes the sampler's seed itself (``--control-seed 0``), R014
+    its own (``--random-seed 0``), and R006/R007 sample nothing; before, all four launched at
+    "the plan's 0" over ``[run] args``' seed. R003, the task that writes the sampler ("Sample 3
+    random … frames per clip, fixed seed=0"), has no run seed either.
     """
     root = as_project("005", tmp_path)
     (root / "bridge.toml").write_text(_TOML.replace('"0"', '"7"'), encoding="utf-8")
     loaded = load_project(root)
-    assert {r.id: r.seed for r in loaded.runs if r.id in ("R005", "R006", "R012", "R014")} == {
+    wanted = ("R003", "R005", "R006", "R008", "R012", "R014")
+    seeds = {r.id: r.seed for r in loaded.runs if r.id in wanted}
+    assert seeds == {
+        "R003": None,
         "R005": None,
-        "R006": 0,
+        "R006": None,
+        "R008": None,
         "R012": None,
-        "R014": 0,
+        "R014": None,
     }
-    assert {r.params.get("seed") for r in loaded.runs if r.block in ("B1", "B2")} == {"7"}
-    (said,) = [w for w in loaded.warnings if w.message.startswith("bridge.toml sets seed")]
-    assert said.message.startswith(
-        "bridge.toml sets seed 7 ([run] args), but the plan states seed 0 "
-        "(refine-logs/EXPERIMENT_PLAN.md:99): R006, R007, R008, R014 launch at the plan's 0"
-    )
+    assert {r.params.get("seed") for r in loaded.runs if not r.task} == {"7"}
+    assert not [w for w in loaded.warnings if w.message.startswith("bridge.toml sets seed")]
+
+
+@needs_shared
+def test_005_a_sampler_seed_in_a_tracker_row_is_no_run_seed(tmp_path: Path) -> None:
+    """
+    A training seed a row writes stays its run seed beside the sampler's: 005's tracker with
+    R006's System cell ending "seed 3" runs R006 at 3, while R003's "fixed seed=0" of its frame
+    sampler stays no seed.
+    """
+    root = as_project("005", tmp_path)
+    tracker = root / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    text = tracker.read_text(encoding="utf-8")
+    text = text.replace("(no hook) |", "(no hook), seed 3 |", 1)
+    tracker.write_text(text, encoding="utf-8")
+    loaded = load_project(root)
+    assert {r.id: r.seed for r in loaded.runs if r.id in ("R003", "R006")} == {
+        "R003": None,
+        "R006": 3,
+    }
 
 
 @needs_shared
@@ -167,6 +189,25 @@ def test_034_the_seed_of_a_random_subset_is_no_seed_of_the_plan(tmp_path: Path) 
         ("R101", "M1", None, "7")
     ]
     assert not [w for w in loaded.warnings if w.message.startswith("bridge.toml sets seed")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("- uniform random sample, fixed seed=0 per clip; via `build_control_frames`", ((), None)),
+        ("- Data: AIME-2024 (30 problems) + MATH500 random 100 (seed 0).", ((), None)),
+        ("- random sample with seed 0; train with seed 1", ((1,), 1)),
+        ("- **Seed**: 42", ((42,), 1)),
+        ("- train/val split 90/10, seed 42", ((42,), 1)),
+    ],
+)
+def test_a_samplers_seed_is_not_among_a_blocks_seeds(
+    text: str, expected: tuple[tuple[int, ...], int | None]
+) -> None:
+    """A seed written for a sampler or a subset is not a block's seed; a training seed is."""
+    from bridge.plan.quantities import seeds
+
+    assert seeds(text) == expected
 
 
 @pytest.mark.parametrize(
