@@ -597,3 +597,21 @@ def test_a_system_label_that_brings_other_settings_is_kept_as_it_ran(tmp_path: P
     assert run.spec.params["model"] == "method" and run.spec.params["system"] == "Method"
     assert run.kept is not None
     assert [c.field for c in run.kept.changes] == ["system", "params"]
+
+
+def test_a_run_kept_as_it_ran_counts_as_the_system_it_ran_as(tmp_path: Path) -> None:
+    """Review: R003 (Method) given the system Baseline, whose `[systems]` table brings other
+    args, is kept as it ran, labelled Method; yet it was placed as B1's Baseline, its 0.8
+    pooled with R002's 0.5 (mean 0.65, n=2) and Method read "no results". Its numbers count
+    for the system it ran as, as its row says."""
+    project = write_project(tmp_path / "p")
+    assert _run(project) is Stage.COLLECTED
+    toml = project / "bridge.toml"
+    toml.write_text(toml.read_text() + '\n[[runs]]\nid = "R003"\nsystem = "Baseline"\n')
+    run = _collected_run(project, "R003")
+    assert run.kept is not None and run.spec.system == "Method"
+    assert run.spec.block_system == "Method"
+    page, data, _ = _results(project)
+    assert "| Method | accuracy | 0.8 | - | 1 | R003 |" in page
+    assert "| Baseline | accuracy | 0.5 | - | 1 | R002 |" in page
+    assert data["blocks"][0]["verdict"] == "met", data["blocks"][0]

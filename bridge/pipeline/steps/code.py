@@ -349,6 +349,12 @@ def place(s: Session, reason: str, run_ids: Collection[str] | None = None) -> No
     another block, or as another of its compared systems, than the log says: in any state,
     without running it again (002: a ``[systems] aliases`` or ``[[runs]] block`` added after
     the runs succeeded changed nothing, and the criterion found "no results for system …").
+
+    A run whose system label the log keeps apart from the inputs' (a succeeded run kept as it
+    ran: its command passes ``{system}``, or the new system brings other settings; a live
+    one) counts as the system it ran as: its compared system and aliases stay those the log
+    gives it (in another block, none: its own name stands), so its numbers are never pooled
+    under a system it did not run as.
     """
     state = s.state()
     for run in s.project.runs:
@@ -357,7 +363,14 @@ def place(s: Session, reason: str, run_ids: Collection[str] | None = None) -> No
         old = state.runs.get(run.id)
         if old is None:
             continue
-        now = tuple(getattr(run, f) for f in _PLACEMENT)
+        block_system, aliases = run.block_system, run.aliases
+        if old.spec.system != run.system:
+            # The review: 'Method' relabelled 'Baseline' and kept as it ran was placed as B1's
+            # Baseline, its 0.8 pooled with R002's 0.5 while its row still read Method.
+            same_block = run.block == old.spec.block
+            block_system = old.spec.block_system if same_block else ""
+            aliases = old.spec.aliases
+        now = (run.block, block_system, run.attribution, aliases)
         if now == tuple(getattr(old.spec, f) for f in _PLACEMENT):
             continue
         s.append(
@@ -366,10 +379,10 @@ def place(s: Session, reason: str, run_ids: Collection[str] | None = None) -> No
                 ev.RunPlaced(
                     run_id=run.id,
                     block=run.block,
-                    block_system=run.block_system,
+                    block_system=block_system,
                     attribution=run.attribution,
                     reason=reason,
-                    aliases=run.aliases,
+                    aliases=aliases,
                 )
             ],
             old.stream_version,
