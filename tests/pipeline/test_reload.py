@@ -615,3 +615,30 @@ def test_a_run_kept_as_it_ran_counts_as_the_system_it_ran_as(tmp_path: Path) -> 
     assert "| Method | accuracy | 0.8 | - | 1 | R003 |" in page
     assert "| Baseline | accuracy | 0.5 | - | 1 | R002 |" in page
     assert data["blocks"][0]["verdict"] == "met", data["blocks"][0]
+
+
+def test_a_system_label_naming_the_wandb_run_is_kept_as_it_ran(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Review: `[metrics.wandb] run_name = "{run_id}-{system}"` names the W&B run a run's
+    numbers are read from, yet a new system label was taken at once, though its numbers were
+    recorded under `R003-Method` and reading them again would ask W&B for `R003-Our method`.
+    A label that names where the numbers are read is kept as it ran, as one the command
+    passes: the W&B run it names stays the one read."""
+    monkeypatch.delenv("BRIDGE_TEST_UNSET_WANDB_KEY", raising=False)
+    project = write_project(tmp_path / "p")
+    toml = project / "bridge.toml"
+    toml.write_text(
+        toml.read_text()
+        + '\n[metrics.wandb]\nentity = "e"\nproject = "p"\nrun_name = "{run_id}-{system}"\n'
+        # A variable no one sets: W&B is never asked, its address is recorded as not read.
+        + 'api_key_env = "BRIDGE_TEST_UNSET_WANDB_KEY"\n'
+    )
+    assert _run(project) is Stage.COLLECTED
+    toml.write_text(toml.read_text() + '\n[[runs]]\nid = "R003"\nsystem = "Our method"\n')
+    run = _collected_run(project, "R003")
+    assert run.spec.system == "Method" and run.spec.params["system"] == "Method"
+    assert run.kept is not None and len(run.attempts) == 1
+    assert [c.field for c in run.kept.changes] == ["system", "params"]
+    assert run.metrics is not None
+    assert [p.source for p in run.metrics.problems] == ["wandb:e/p/R003-Method"]

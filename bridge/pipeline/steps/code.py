@@ -10,7 +10,7 @@ from pathlib import Path
 
 import attrs
 
-from bridge.errors import ImplementError, ReviewError
+from bridge.errors import ConfigError, ImplementError, ReviewError
 from bridge.events import types as ev
 from bridge.events.secrets import redact
 from bridge.events.values import Finding, Severity
@@ -140,18 +140,22 @@ _LABELS = RELABEL_FIELDS
 _LABEL_PLACEHOLDERS = RELABEL_PARAMS
 
 
-def _relabelled(old: ev.RunPlanned, new: ev.RunPlanned) -> ev.RunPlanned:
+def _relabelled(
+    old: ev.RunPlanned, new: ev.RunPlanned, named: Collection[str] = ()
+) -> ev.RunPlanned:
     """
     ``old`` (the spec a succeeded run ran with) with the labels ``new`` gives it now: its
     ``system``, ``milestone`` and ``priority``, and the ``{system}``, ``{milestone}`` and
     ``{block}`` values among its params, each only where neither command (as it ran, as it is
-    now) names that placeholder: then the run's command ran the same, and its numbers stand
+    now) names that placeholder, nor ``named`` (the placeholders naming where its numbers are
+    read, :func:`_naming_numbers`): then the run's command ran the same, and its numbers stand
     under the new label (029: a ``[[runs]] system`` added after R041 ran marked it "kept as it
     ran" and the results kept the old label, though its command never used ``{system}``). A
     label the command uses stays as it ran: the run ran with it. Its ``block`` stays:
     :func:`place` places it.
     """
     used = {name for token in (*old.command, *new.command) for name in placeholders(token)}
+    used.update(named)
     fields = {
         name: getattr(new, name) for name in _LABELS if name == "priority" or name not in used
     }
@@ -166,7 +170,27 @@ def _relabelled(old: ev.RunPlanned, new: ev.RunPlanned) -> ev.RunPlanned:
     return attrs.evolve(old, params=params, **fields)
 
 
-def _unplaced_changes(old: ev.RunPlanned, new: ev.RunPlanned) -> tuple[ev.SpecChange, ...]:
+def _naming_numbers(s: Session) -> frozenset[str]:
+    """
+    The placeholders that name where a run's numbers are read, outside its command: those of
+    ``[metrics.wandb] run_name``, the W&B run they were recorded under. A label among them
+    stays as the run ran, as one its command passes: the review found ``run_name =
+    "{run_id}-{system}"`` relabelled at once, and reading the numbers again (a ``[metrics]``
+    edit) then asked W&B for a run of the new name, which never ran.
+    """
+    table = s.project.config.metrics.wandb
+    template = table.get("run_name", "{run_id}") if table is not None else ""
+    if not isinstance(template, str):
+        return frozenset()  # refused at start, naming the setting (bootstrap.validate)
+    try:
+        return frozenset(placeholders(template))
+    except ConfigError:
+        return frozenset()  # refused at start, as above
+
+
+def _unplaced_changes(
+    old: ev.RunPlanned, new: ev.RunPlanned, named: Collection[str] = ()
+) -> tuple[ev.SpecChange, ...]:
     """
     The changes of a succeeded run's spec that are about how it ran, not where its numbers
     count: ``block`` is placed without a new attempt (:func:`place`), and so is the ``{block}``
@@ -174,9 +198,9 @@ def _unplaced_changes(old: ev.RunPlanned, new: ev.RunPlanned) -> tuple[ev.SpecCh
     placed in B1); a label its command does not use is taken at once (:func:`_relabelled`),
     but only when nothing else changed: a new system may bring its own args, env or command
     (a ``[systems."Y"]`` table), and then the run, labels included, stays as it ran, every
-    change named.
+    change named. ``named``: as :func:`_relabelled`.
     """
-    if _beside_block(_relabelled(old, new), new):
+    if _beside_block(_relabelled(old, new, named), new):
         return _beside_block(old, new)
     return ()
 
@@ -204,6 +228,7 @@ def respec(s: Session, reason: str, run_ids: Collection[str] | None = None) -> l
     """
     state = s.state()
     inputs = input_digests(s.project)
+    named = _naming_numbers(s)
     changed: list[str] = []
     rows = {r.id: r for r in s.project.runs if r.tracker_status and r.status_raw.strip()}
     for stream, events in plan_events(s.project):
@@ -275,8 +300,12 @@ def respec(s: Session, reason: str, run_ids: Collection[str] | None = None) -> l
                 # the results and the tracker name the run by it (029's R041 and its
                 # `[[runs]] system` added after it ran). Not when anything else changed with
                 # it (a system bringing its own args): the run stays as it ran, labels too.
-                relabelled = _relabelled(old.spec, spec)
-                labels = () if _unplaced_changes(old.spec, spec) else _changes(old.spec, relabelled)
+                relabelled = _relabelled(old.spec, spec, named)
+                labels = (
+                    ()
+                    if _unplaced_changes(old.spec, spec, named)
+                    else _changes(old.spec, relabelled)
+                )
                 if labels:
                     s.append(
                         stream,
@@ -442,6 +471,7 @@ def kept_changes(s: Session) -> dict[str, tuple[ev.SpecChange, ...]]:
     again, and what their mark says (:func:`_mark_kept`). Records nothing.
     """
     state = s.state()
+    named = _naming_numbers(s)
     kept: dict[str, tuple[ev.SpecChange, ...]] = {}
     for stream, events in plan_events(s.project):
         if stream == "bridge":
@@ -454,7 +484,7 @@ def kept_changes(s: Session) -> dict[str, tuple[ev.SpecChange, ...]]:
         # Where it counts is placed without a new attempt (place): no reason to run it again.
         changes = tuple(
             c
-            for c in _unplaced_changes(old.spec, attrs.evolve(new, notes=old.spec.notes))
+            for c in _unplaced_changes(old.spec, attrs.evolve(new, notes=old.spec.notes), named)
             if c.field not in _NOT_IN_NUMBERS
         )
         if changes:
