@@ -642,3 +642,27 @@ def test_a_system_label_naming_the_wandb_run_is_kept_as_it_ran(
     assert [c.field for c in run.kept.changes] == ["system", "params"]
     assert run.metrics is not None
     assert [p.source for p in run.metrics.problems] == ["wandb:e/p/R003-Method"]
+
+
+@pytest.mark.parametrize(
+    ("extra", "said"),
+    [
+        ("", "R003 relabelled (system: Method → Our method), not re-run"),
+        ('language = "zh"', "R003 已改标签（system: Method → Our method），未重新运行"),
+    ],
+)
+def test_bridge_run_says_a_relabel_is_no_new_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], extra: str, said: str
+) -> None:
+    """Review: a succeeded run given a new label read "R003 spec changed: system: Method → Our
+    method; params: …", the words of every settings change, as if it would run with them.
+    It says it is relabelled and not run again, in the plan's language."""
+    project = write_project(tmp_path / "p", toml_extra=extra)
+    assert _run(project) is Stage.COLLECTED
+    toml = project / "bridge.toml"
+    toml.write_text(toml.read_text() + '\n[[runs]]\nid = "R003"\nsystem = "Our method"\n')
+    capsys.readouterr()
+    main(["run", "--plain", "--project", str(project)])
+    lines = [line.split(" ", 1)[-1] for line in capsys.readouterr().out.splitlines()]
+    assert said in lines, lines
+    assert not any("spec changed" in line or "设置已变更" in line for line in lines), lines

@@ -40,6 +40,7 @@ from bridge.projections.failure_words import (
     CODE_EDITED,
     CODE_FIELD,
     CODE_REMOVED,
+    RELABELLED,
     TRACKER_ROW_NOW,
 )
 from bridge.projections.reasons import summary_in_language
@@ -315,7 +316,7 @@ def respec(s: Session, reason: str, run_ids: Collection[str] | None = None) -> l
                                 spec=relabelled,
                                 changes=labels,
                                 inputs=inputs,
-                                reason=reason,
+                                reason=f"{RELABELLED} ({reason})",
                             )
                         ],
                         old.stream_version,
