@@ -17,7 +17,9 @@ from bridge.errors import InputError
 from bridge.events import types as ev
 from bridge.events.store import SQLiteEventStore
 from bridge.machine.stages import RunState
+from bridge.machine.ports import JobSpec
 from bridge.machine.views import RunView
+from bridge.testing import FakeBackend, FakeOutcome
 from tests.e2e.tiny import write_project
 
 
@@ -666,3 +668,67 @@ def test_bridge_run_says_a_relabel_is_no_new_run(
     lines = [line.split(" ", 1)[-1] for line in capsys.readouterr().out.splitlines()]
     assert said in lines, lines
     assert not any("spec changed" in line or "设置已变更" in line for line in lines), lines
+
+
+def test_a_label_changed_while_the_run_is_live_is_taken_once_it_succeeded(
+    tmp_path: Path,
+) -> None:
+    """Review: R003's system cell changed in the tracker while R003 ran was recorded with the
+    plan, but a live run takes no new inputs, and once it had succeeded nothing read the row
+    again: R003 kept the old label for good. Its new label is taken once it ends, as it is
+    for a run that succeeded before the edit."""
+    project = write_project(tmp_path / "p")
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+
+    def outcome(spec: JobSpec) -> FakeOutcome:
+        if spec.place.run_id == "R003":
+            # The researcher's edit, saved while R003 runs (it answers RUNNING twice).
+            text = tracker.read_text()
+            row = "| R003 | M1 | main | Method |"
+            assert row in text
+            tracker.write_text(text.replace(row, "| R003 | M1 | main | Our method |"))
+        return FakeOutcome(outputs={"metrics.json": '{"accuracy": 0.8}'}, polls=2)
+
+    bridge = Bridge(project, backend=FakeBackend(outcome))
+    try:
+        assert bridge.run() is Stage.COLLECTED
+        run = bridge.status().runs["R003"]
+    finally:
+        bridge.close()
+    assert run.state is RunState.SUCCEEDED and len(run.attempts) == 1
+    assert run.spec.system == "Our method" and run.spec.params["system"] == "Our method"
+    assert run.kept is None
+
+
+def test_a_label_of_a_row_done_before_bridge_is_the_rows(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Review (009's R002, DONE before bridge, given another system in its row): the results
+    and `bridge status` kept the old system, and `bridge run` said nothing. Nothing ran under
+    bridge, so its labels are the row's as written now, whatever its command passes."""
+    project = write_project(tmp_path / "p")
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    tracker.write_text(
+        tracker.read_text().replace(
+            "| R002 | M1 | baseline | Baseline | test | accuracy | MUST | TODO |",
+            "| R002 | M1 | baseline | Baseline | test | accuracy | MUST | DONE |",
+        )
+    )
+    assert _run(project) is Stage.COLLECTED
+    text = tracker.read_text()
+    row = "| R002 | M1 | baseline | Baseline |"
+    assert row in text
+    tracker.write_text(text.replace(row, "| R002 | M1 | baseline | Baseline v2 |"))
+    capsys.readouterr()
+    main(["run", "--plain", "--project", str(project)])
+    lines = [line.split(" ", 1)[-1] for line in capsys.readouterr().out.splitlines()]
+    assert "R002 relabelled (system: Baseline → Baseline v2), not re-run" in lines, lines
+    bridge = Bridge(project)
+    try:
+        run = bridge.status().runs["R002"]
+    finally:
+        bridge.close()
+    assert run.state is RunState.DONE_BEFORE and not run.attempts
+    assert run.spec.system == "Baseline v2" and run.spec.params["system"] == "Baseline v2"
+    # Its other settings are not its own until it runs: the command stands as planned.
+    assert run.spec.params["model"] == "baseline"

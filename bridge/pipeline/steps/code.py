@@ -32,7 +32,7 @@ from bridge.pipeline.recording import (
 )
 from bridge.pipeline.session import Session, Step
 from bridge.pipeline.steps import collect, row_status
-from bridge.plan.run_fields import SPEC_FIELDS
+from bridge.plan.run_fields import SPEC_FIELDS, run_fields
 from bridge.plan.status_legend import is_held_for_code
 from bridge.plan.templates import placeholders
 from bridge.projections.failure_words import (
@@ -53,6 +53,7 @@ __all__ = [
     "kept_changes",
     "load",
     "place",
+    "relabel_ended",
     "reload",
     "reread_metrics",
     "respec",
@@ -156,7 +157,14 @@ def _relabelled(
     :func:`place` places it.
     """
     used = {name for token in (*old.command, *new.command) for name in placeholders(token)}
-    used.update(named)
+    return _labels_from(old, new, used | set(named))
+
+
+def _labels_from(old: ev.RunPlanned, new: ev.RunPlanned, used: Collection[str]) -> ev.RunPlanned:
+    """
+    ``old`` with the labels ``new`` gives it (:data:`_LABELS`, :data:`_LABEL_PLACEHOLDERS`),
+    but those named in ``used`` (its priority always: it names nothing the run ran with).
+    """
     fields = {
         name: getattr(new, name) for name in _LABELS if name == "priority" or name not in used
     }
@@ -187,6 +195,81 @@ def _naming_numbers(s: Session) -> frozenset[str]:
         return frozenset(placeholders(template))
     except ConfigError:
         return frozenset()  # refused at start, as above
+
+
+def _relabel_event(
+    spec: ev.RunPlanned,
+    changes: tuple[ev.SpecChange, ...],
+    inputs: Mapping[str, str],
+    reason: str,
+) -> ev.RunSpecChanged:
+    """The ``RunSpecChanged`` that gives a run ``spec``'s new labels, no new attempt."""
+    return ev.RunSpecChanged(
+        run_id=spec.run_id,
+        spec=spec,
+        changes=changes,
+        inputs=dict(inputs),
+        reason=f"{RELABELLED} ({reason})",
+    )
+
+
+def _relabel_succeeded(
+    s: Session,
+    old: RunView,
+    spec: ev.RunPlanned,
+    named: Collection[str],
+    inputs: Mapping[str, str],
+    reason: str,
+) -> bool:
+    """
+    Record the labels ``spec`` gives the succeeded run ``old`` where it may take them
+    (:func:`_relabelled`: none its command or ``named`` uses, and nothing else changed with
+    them); nothing otherwise. Returns whether it recorded them.
+    """
+    if _unplaced_changes(old.spec, spec, named):
+        return False
+    relabelled = _relabelled(old.spec, spec, named)
+    labels = _changes(old.spec, relabelled)
+    if labels:
+        s.append(
+            f"run:{old.run_id}",
+            [_relabel_event(relabelled, labels, inputs, reason)],
+            old.stream_version,
+        )
+    return bool(labels)
+
+
+# The reason of the labels a run takes once it ended, given while it ran.
+_GIVEN_WHILE_LIVE = "its labels changed while it ran"
+
+
+def relabel_ended(s: Session) -> None:
+    """
+    Give each succeeded run the labels the inputs as recorded give it, where it may take them
+    (:func:`_relabelled`), when they differ from its own: a label changed while the run was
+    live was recorded with the plan, but a live run takes no new inputs, and nothing read its
+    row again once it ended (the review: its old label stood for good). Where its numbers
+    count follows (:func:`place`). Cheap when nothing differs: the labels are compared first.
+    """
+    state = s.state()
+    relabelled: list[str] = []
+    named: frozenset[str] | None = None
+    inputs = state.plan.inputs if state.plan is not None else {}
+    for run in s.project.runs:
+        old = state.runs.get(run.id)
+        if old is None or old.state is not RunState.SUCCEEDED:
+            continue
+        if all(getattr(run, f) == getattr(old.spec, f) for f in _LABELS) and all(
+            run.params.get(p) == old.spec.params.get(p) for p in _LABEL_PLACEHOLDERS
+        ):
+            continue
+        if named is None:
+            named = _naming_numbers(s)
+        spec = attrs.evolve(ev.RunPlanned(run_id=run.id, **run_fields(run)), notes=old.spec.notes)
+        if _relabel_succeeded(s, old, spec, named, inputs, _GIVEN_WHILE_LIVE):
+            relabelled.append(run.id)
+    if relabelled:
+        place(s, _GIVEN_WHILE_LIVE, relabelled)
 
 
 def _unplaced_changes(
@@ -267,6 +350,18 @@ def respec(s: Session, reason: str, run_ids: Collection[str] | None = None) -> l
                     )
                     changed.append(new.run_id)
                 s.append(stream, again, old.stream_version)
+            else:
+                # Nothing ran under bridge: its labels are the row's as written now (009's
+                # R002 given another system kept the old one in the results and `bridge
+                # status`). Its other settings wait until it runs, when it is back to TODO.
+                relabelled = _labels_from(old.spec, spec, ())
+                labels = _changes(old.spec, relabelled)
+                if labels:
+                    s.append(
+                        stream,
+                        [_relabel_event(relabelled, labels, inputs, reason)],
+                        old.stream_version,
+                    )
             continue
         asked = (
             row_status.asked_of(old, rows.get(new.run_id))
@@ -301,26 +396,7 @@ def respec(s: Session, reason: str, run_ids: Collection[str] | None = None) -> l
                 # the results and the tracker name the run by it (029's R041 and its
                 # `[[runs]] system` added after it ran). Not when anything else changed with
                 # it (a system bringing its own args): the run stays as it ran, labels too.
-                relabelled = _relabelled(old.spec, spec, named)
-                labels = (
-                    ()
-                    if _unplaced_changes(old.spec, spec, named)
-                    else _changes(old.spec, relabelled)
-                )
-                if labels:
-                    s.append(
-                        stream,
-                        [
-                            ev.RunSpecChanged(
-                                run_id=new.run_id,
-                                spec=relabelled,
-                                changes=labels,
-                                inputs=inputs,
-                                reason=f"{RELABELLED} ({reason})",
-                            )
-                        ],
-                        old.stream_version,
-                    )
+                _relabel_succeeded(s, old, spec, named, inputs, reason)
             if old.state is RunState.SUCCEEDED and run_ids is None:
                 # Its block is placed below, without running it again.
                 row = rows.get(new.run_id)
