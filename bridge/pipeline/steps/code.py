@@ -469,14 +469,17 @@ def place(s: Session, reason: str, run_ids: Collection[str] | None = None) -> No
         old = state.runs.get(run.id)
         if old is None:
             continue
-        block_system, aliases = run.block_system, run.aliases
+        block_system, attribution, aliases = run.block_system, run.attribution, run.aliases
         if old.spec.system != run.system:
             # The review: 'Method' relabelled 'Baseline' and kept as it ran was placed as B1's
-            # Baseline, its 0.8 pooled with R002's 0.5 while its row still read Method.
-            same_block = run.block == old.spec.block
-            block_system = old.spec.block_system if same_block else ""
+            # Baseline, its 0.8 pooled with R002's 0.5 while its row still read Method. In its
+            # own block it stands as the log says, how it was placed there too.
+            if run.block == old.spec.block:
+                block_system, attribution = old.spec.block_system, old.spec.attribution
+            else:
+                block_system = ""
             aliases = old.spec.aliases
-        now = (run.block, block_system, run.attribution, aliases)
+        now = (run.block, block_system, attribution, aliases)
         if now == tuple(getattr(old.spec, f) for f in _PLACEMENT):
             continue
         s.append(
@@ -486,7 +489,7 @@ def place(s: Session, reason: str, run_ids: Collection[str] | None = None) -> No
                     run_id=run.id,
                     block=run.block,
                     block_system=block_system,
-                    attribution=run.attribution,
+                    attribution=attribution,
                     reason=reason,
                     aliases=aliases,
                 )
