@@ -620,5 +620,5 @@ def test_a_row_bridge_did_not_run_takes_new_labels_only(mark: RunEvent, state: R
     bad = InMemoryEventStore()
     changed = attrs.evolve(planned, params={"lr": "2"})
     bad.append("run:R1", [planned, mark, RunSpecChanged(run_id="R1", spec=changed)], 0)
-    with pytest.raises(TransitionError, match="only in its labels, not params.lr"):
+    with pytest.raises(TransitionError, match=r"only in its labels, not params\.lr"):
         fold(list(bad.read()))

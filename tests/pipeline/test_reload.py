@@ -16,8 +16,8 @@ from bridge.cli import main
 from bridge.errors import InputError
 from bridge.events import types as ev
 from bridge.events.store import SQLiteEventStore
-from bridge.machine.stages import RunState
 from bridge.machine.ports import JobSpec
+from bridge.machine.stages import RunState
 from bridge.machine.views import RunView
 from bridge.testing import FakeBackend, FakeOutcome
 from tests.e2e.tiny import write_project
