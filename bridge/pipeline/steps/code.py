@@ -239,8 +239,9 @@ def _relabel_succeeded(
     return bool(labels)
 
 
-# The reason of the labels a run takes once it ended, given while it ran.
-_GIVEN_WHILE_LIVE = "its labels changed while it ran"
+# The reason of the labels a run takes once it ended: given while it ran (the review), or read
+# otherwise by a newer bridge from the same inputs (as place's "read again").
+_GIVEN_WHILE_LIVE = "the inputs as last read label it differently (a live run takes none)"
 
 
 def relabel_ended(s: Session) -> None:
