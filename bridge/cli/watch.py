@@ -21,6 +21,7 @@ from bridge.events.store import Recorded, SQLiteEventStore
 from bridge.machine.fold import Folder
 from bridge.projections.failure_words import (
     CODE_FIELD,
+    RELABELLED,
     TRACKER_ROW_NOW,
     change_words,
     failure_in_language,
@@ -204,6 +205,13 @@ def describe(rec: Recorded, language: str = "en") -> str | None:
             what = "不在范围内，不运行" if zh else "out of scope, not run"
         return f"{at} {evt.run_id} {what}: {evt.reason}"
     if isinstance(evt, ev.RunSpecChanged):
+        if evt.reason.startswith(RELABELLED):
+            # New labels, no new attempt: the params naming them say the same labels again.
+            labels = [c for c in evt.changes if c.field != "params"] or list(evt.changes)
+            said = ("；" if zh else "; ").join(change_words(c, zh) for c in labels)
+            if zh:
+                return f"{at} {evt.run_id} 已改标签（{said}），未重新运行"[:400]
+            return f"{at} {evt.run_id} relabelled ({said}), not re-run"[:400]
         fields = "; ".join(change_words(c, zh) for c in evt.changes)
         what = "设置已变更" if zh else "spec changed"
         return f"{at} {evt.run_id} {what}: {fields}"[:400]

@@ -116,8 +116,9 @@ class RunSpecChanged:
     next attempt; ``changes`` lists each field old → new and ``inputs`` the digests of the inputs
     it was built from. Recorded before the attempt it applies to is launched, so the log shows
     which attempt ran with which settings. A succeeded run takes one only for a new label its
-    command does not use (its system, milestone or priority): what it ran stands, and the fold
-    refuses one that changes anything else of a succeeded run.
+    command does not use (its system, milestone or priority), and a row done before bridge or
+    out of scope only for new labels: what it ran stands, and the fold refuses one that changes
+    anything else of such a run. ``reason`` opens with "relabelled, not run again" then.
     """
 
     TYPE: ClassVar[str]

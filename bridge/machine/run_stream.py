@@ -246,17 +246,23 @@ def _ruled_out(run: LiveRun, run_id: str, evt: ev.RunRuledOut, record: Recorded)
 
 
 def _spec_changed(run: LiveRun, run_id: str, evt: ev.RunSpecChanged, record: Recorded) -> None:
-    succeeded = run.state is RunState.SUCCEEDED
+    was = run.state
     run.state = next_run_state(run_id, run.state, _trigger(evt), seq=record.seq)
     if evt.spec.run_id != run_id:
         raise TransitionError(f"spec for {evt.spec.run_id} on run {run_id}", seq=record.seq)
-    if succeeded and (changed := _beyond_labels(run.spec, evt.spec)):
-        # What a succeeded run ran stands: only its labels may follow new inputs.
+    if was in _LABELS_ONLY and (changed := _beyond_labels(run.spec, evt.spec)):
+        # What a succeeded run ran stands: only its labels may follow new inputs. A row done
+        # before bridge or out of scope takes its other settings back at pending.
         raise TransitionError(
-            f"run {run_id} succeeded: its spec may change only in its labels, not {changed}",
+            f"run {run_id} in state {was.value}: its spec may change only in its labels, "
+            f"not {changed}",
             seq=record.seq,
         )
     run.spec = evt.spec
+
+
+# The states in which a run's spec may change only in its labels (RESPEC there, table.py).
+_LABELS_ONLY = frozenset({RunState.SUCCEEDED, RunState.DONE_BEFORE, RunState.OUT_OF_SCOPE})
 
 
 def _beyond_labels(old: ev.RunPlanned, new: ev.RunPlanned) -> str:

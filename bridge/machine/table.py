@@ -64,7 +64,8 @@ STAGE_TABLE: tuple[tuple[StageTrigger, tuple[Stage, ...], Stage], ...] = (
 
 _LIVE = (R.SUBMITTED, R.RUNNING)
 # What a succeeded run's new spec may change (RESPEC in SUCCEEDED, below): its labels, and the
-# params that name them. Anything else is what it ran, which stands (the fold refuses it).
+# params that name them. Anything else is what it ran, which stands (the fold refuses it); a
+# row bridge did not run (RESPEC in DONE_BEFORE, OUT_OF_SCOPE) takes no more either.
 RELABEL_FIELDS = ("system", "milestone", "priority")
 RELABEL_PARAMS = ("system", "milestone", "block")
 
@@ -77,8 +78,10 @@ RUN_TABLE: tuple[tuple[RunTrigger, tuple[RunState, ...], RunState], ...] = (
         for state in (R.PENDING, R.FAILED, R.FAILED_OOM, R.TIMED_OUT, R.LOST, R.CANCELLED, R.STUCK)
     ),
     # A succeeded run takes a new label its command does not use (its system, milestone or
-    # priority): what it ran stands (bridge/pipeline/steps/code.py, _relabelled).
-    (RT.RESPEC, (R.SUCCEEDED,), R.SUCCEEDED),
+    # priority): what it ran stands (bridge/pipeline/steps/code.py, _relabelled). A row done
+    # before bridge or out of scope takes the labels its row gives now: nothing ran under
+    # bridge; its other settings are taken when it is back to pending.
+    *((RT.RESPEC, (state,), state) for state in (R.SUCCEEDED, R.DONE_BEFORE, R.OUT_OF_SCOPE)),
     (RT.SUBMIT, (R.PENDING,), R.SUBMITTED),
     (RT.START, (R.SUBMITTED,), R.RUNNING),
     (RT.SUCCEED, _LIVE, R.SUCCEEDED),

@@ -503,8 +503,10 @@ def _take_changed_inputs(s: Session) -> tuple[list[str], tuple[str, ...]]:
     changed = code.changed_inputs(s)
     if changed:
         return changed, code.reload(s, changed)
-    # Inputs as recorded, but read by a bridge that places runs differently (an upgrade):
-    # where their numbers count follows, as after an edit.
+    # A run that ended since the inputs were recorded takes the labels they gave it while it
+    # ran (a live run takes none); then, as for inputs read by a bridge that places runs
+    # differently (an upgrade), where their numbers count follows, as after an edit.
+    code.relabel_ended(s)
     code.place(s, "the inputs, read again, place it differently")
     return changed, ()
 

@@ -21,6 +21,7 @@ __all__ = [
     "CODE_EDITED",
     "CODE_FIELD",
     "CODE_REMOVED",
+    "RELABELLED",
     "RUNNING_ELSEWHERE",
     "TRACKER_ROW_NOW",
     "change_words",
@@ -37,6 +38,11 @@ __all__ = [
 # How the reason opens when a tracker edit puts a run back in the plan (steps/code.py): no retry
 # of an attempt, so `bridge run` does not print it as one.
 TRACKER_ROW_NOW = "the tracker's row now says"
+
+# How the reason of a RunSpecChanged opens when it gives a run new labels only, without a new
+# attempt (steps/code.py: a succeeded run's system, milestone or priority): `bridge run` says
+# so, not "spec changed", the words of a change the next attempt runs with.
+RELABELLED = "relabelled, not run again"
 
 # What bridge says of a run's code edited since it ran (steps/code.py): the change of a kept run
 # (field CODE_FIELD, from AS_RUN to "<path> edited, <path> removed") and the reason a failed

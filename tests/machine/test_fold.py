@@ -26,11 +26,13 @@ from bridge.events.types import (
     RunCancelled,
     RunEvent,
     RunFailed,
+    RunFoundDone,
     RunKeptAsRan,
     RunLost,
     RunPlaced,
     RunPlanned,
     RunRetryScheduled,
+    RunRuledOut,
     RunSpecChanged,
     RunStarted,
     RunStuck,
@@ -596,3 +598,27 @@ def test_a_succeeded_run_takes_new_labels_but_never_a_new_command() -> None:
         bad.append("run:R1", [planned, *lifecycle, RunSpecChanged(run_id="R1", spec=changed)], 0)
         with pytest.raises(TransitionError, match=f"only in its labels, not {field}"):
             fold(list(bad.read()))
+
+
+@pytest.mark.parametrize(
+    ("mark", "state"),
+    [
+        (RunFoundDone(run_id="R1", status="DONE"), RunState.DONE_BEFORE),
+        (RunRuledOut(run_id="R1", status="SKIPPED"), RunState.OUT_OF_SCOPE),
+    ],
+)
+def test_a_row_bridge_did_not_run_takes_new_labels_only(mark: RunEvent, state: RunState) -> None:
+    """A row done before bridge or out of scope takes the labels its row gives now (009's
+    R002 kept its old system, review): it stays as marked; any other change waits until it is
+    back to pending, and the fold refuses it before."""
+    planned = RunPlanned(run_id="R1", system="A", command=("python", "t.py"), params={"lr": "1"})
+    relabelled = attrs.evolve(planned, system="B", params={"lr": "1", "system": "B"})
+    store = InMemoryEventStore()
+    store.append("run:R1", [planned, mark, RunSpecChanged(run_id="R1", spec=relabelled)], 0)
+    run = fold(list(store.read())).runs["R1"]
+    assert run.state is state and run.spec.system == "B"
+    bad = InMemoryEventStore()
+    changed = attrs.evolve(planned, params={"lr": "2"})
+    bad.append("run:R1", [planned, mark, RunSpecChanged(run_id="R1", spec=changed)], 0)
+    with pytest.raises(TransitionError, match=r"only in its labels, not params\.lr"):
+        fold(list(bad.read()))

@@ -16,8 +16,10 @@ from bridge.cli import main
 from bridge.errors import InputError
 from bridge.events import types as ev
 from bridge.events.store import SQLiteEventStore
+from bridge.machine.ports import JobSpec
 from bridge.machine.stages import RunState
 from bridge.machine.views import RunView
+from bridge.testing import FakeBackend, FakeOutcome
 from tests.e2e.tiny import write_project
 
 
@@ -597,3 +599,136 @@ def test_a_system_label_that_brings_other_settings_is_kept_as_it_ran(tmp_path: P
     assert run.spec.params["model"] == "method" and run.spec.params["system"] == "Method"
     assert run.kept is not None
     assert [c.field for c in run.kept.changes] == ["system", "params"]
+
+
+def test_a_run_kept_as_it_ran_counts_as_the_system_it_ran_as(tmp_path: Path) -> None:
+    """Review: R003 (Method) given the system Baseline, whose `[systems]` table brings other
+    args, is kept as it ran, labelled Method; yet it was placed as B1's Baseline, its 0.8
+    pooled with R002's 0.5 (mean 0.65, n=2) and Method read "no results". Its numbers count
+    for the system it ran as, as its row says."""
+    project = write_project(tmp_path / "p")
+    assert _run(project) is Stage.COLLECTED
+    toml = project / "bridge.toml"
+    toml.write_text(toml.read_text() + '\n[[runs]]\nid = "R003"\nsystem = "Baseline"\n')
+    run = _collected_run(project, "R003")
+    assert run.kept is not None and run.spec.system == "Method"
+    assert run.spec.block_system == "Method"
+    page, data, _ = _results(project)
+    assert "| Method | accuracy | 0.8 | - | 1 | R003 |" in page
+    assert "| Baseline | accuracy | 0.5 | - | 1 | R002 |" in page
+    assert data["blocks"][0]["verdict"] == "met", data["blocks"][0]
+
+
+def test_a_system_label_naming_the_wandb_run_is_kept_as_it_ran(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Review: `[metrics.wandb] run_name = "{run_id}-{system}"` names the W&B run a run's
+    numbers are read from, yet a new system label was taken at once, though its numbers were
+    recorded under `R003-Method` and reading them again would ask W&B for `R003-Our method`.
+    A label that names where the numbers are read is kept as it ran, as one the command
+    passes: the W&B run it names stays the one read."""
+    monkeypatch.delenv("BRIDGE_TEST_UNSET_WANDB_KEY", raising=False)
+    project = write_project(tmp_path / "p")
+    toml = project / "bridge.toml"
+    toml.write_text(
+        toml.read_text()
+        + '\n[metrics.wandb]\nentity = "e"\nproject = "p"\nrun_name = "{run_id}-{system}"\n'
+        # A variable no one sets: W&B is never asked, its address is recorded as not read.
+        + 'api_key_env = "BRIDGE_TEST_UNSET_WANDB_KEY"\n'
+    )
+    assert _run(project) is Stage.COLLECTED
+    toml.write_text(toml.read_text() + '\n[[runs]]\nid = "R003"\nsystem = "Our method"\n')
+    run = _collected_run(project, "R003")
+    assert run.spec.system == "Method" and run.spec.params["system"] == "Method"
+    assert run.kept is not None and len(run.attempts) == 1
+    assert [c.field for c in run.kept.changes] == ["system", "params"]
+    assert run.metrics is not None
+    assert [p.source for p in run.metrics.problems] == ["wandb:e/p/R003-Method"]
+
+
+@pytest.mark.parametrize(
+    ("extra", "said"),
+    [
+        ("", "R003 relabelled (system: Method → Our method), not re-run"),
+        ('language = "zh"', "R003 已改标签（system: Method → Our method），未重新运行"),
+    ],
+)
+def test_bridge_run_says_a_relabel_is_no_new_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], extra: str, said: str
+) -> None:
+    """Review: a succeeded run given a new label read "R003 spec changed: system: Method → Our
+    method; params: …", the words of every settings change, as if it would run with them.
+    It says it is relabelled and not run again, in the plan's language."""
+    project = write_project(tmp_path / "p", toml_extra=extra)
+    assert _run(project) is Stage.COLLECTED
+    toml = project / "bridge.toml"
+    toml.write_text(toml.read_text() + '\n[[runs]]\nid = "R003"\nsystem = "Our method"\n')
+    capsys.readouterr()
+    main(["run", "--plain", "--project", str(project)])
+    lines = [line.split(" ", 1)[-1] for line in capsys.readouterr().out.splitlines()]
+    assert said in lines, lines
+    assert not any("spec changed" in line or "设置已变更" in line for line in lines), lines
+
+
+def test_a_label_changed_while_the_run_is_live_is_taken_once_it_succeeded(
+    tmp_path: Path,
+) -> None:
+    """Review: R003's system cell changed in the tracker while R003 ran was recorded with the
+    plan, but a live run takes no new inputs, and once it had succeeded nothing read the row
+    again: R003 kept the old label for good. Its new label is taken once it ends, as it is
+    for a run that succeeded before the edit."""
+    project = write_project(tmp_path / "p")
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+
+    def outcome(spec: JobSpec) -> FakeOutcome:
+        if spec.place.run_id == "R003":
+            # The researcher's edit, saved while R003 runs (it answers RUNNING twice).
+            text = tracker.read_text()
+            row = "| R003 | M1 | main | Method |"
+            assert row in text
+            tracker.write_text(text.replace(row, "| R003 | M1 | main | Our method |"))
+        return FakeOutcome(outputs={"metrics.json": '{"accuracy": 0.8}'}, polls=2)
+
+    bridge = Bridge(project, backend=FakeBackend(outcome))
+    try:
+        assert bridge.run() is Stage.COLLECTED
+        run = bridge.status().runs["R003"]
+    finally:
+        bridge.close()
+    assert run.state is RunState.SUCCEEDED and len(run.attempts) == 1
+    assert run.spec.system == "Our method" and run.spec.params["system"] == "Our method"
+    assert run.kept is None
+
+
+def test_a_label_of_a_row_done_before_bridge_is_the_rows(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Review (009's R002, DONE before bridge, given another system in its row): the results
+    and `bridge status` kept the old system, and `bridge run` said nothing. Nothing ran under
+    bridge, so its labels are the row's as written now, whatever its command passes."""
+    project = write_project(tmp_path / "p")
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    tracker.write_text(
+        tracker.read_text().replace(
+            "| R002 | M1 | baseline | Baseline | test | accuracy | MUST | TODO |",
+            "| R002 | M1 | baseline | Baseline | test | accuracy | MUST | DONE |",
+        )
+    )
+    assert _run(project) is Stage.COLLECTED
+    text = tracker.read_text()
+    row = "| R002 | M1 | baseline | Baseline |"
+    assert row in text
+    tracker.write_text(text.replace(row, "| R002 | M1 | baseline | Baseline v2 |"))
+    capsys.readouterr()
+    main(["run", "--plain", "--project", str(project)])
+    lines = [line.split(" ", 1)[-1] for line in capsys.readouterr().out.splitlines()]
+    assert "R002 relabelled (system: Baseline → Baseline v2), not re-run" in lines, lines
+    bridge = Bridge(project)
+    try:
+        run = bridge.status().runs["R002"]
+    finally:
+        bridge.close()
+    assert run.state is RunState.DONE_BEFORE and not run.attempts
+    assert run.spec.system == "Baseline v2" and run.spec.params["system"] == "Baseline v2"
+    # Its other settings are not its own until it runs: the command stands as planned.
+    assert run.spec.params["model"] == "baseline"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import attrs
 
-from bridge.errors import ImplementError, ReviewError
+from bridge.errors import ConfigError, ImplementError, ReviewError
 from bridge.events import types as ev
 from bridge.events.secrets import redact
 from bridge.events.values import Finding, Severity
@@ -32,7 +32,7 @@ from bridge.pipeline.recording import (
 )
 from bridge.pipeline.session import Session, Step
 from bridge.pipeline.steps import collect, row_status
-from bridge.plan.run_fields import SPEC_FIELDS
+from bridge.plan.run_fields import SPEC_FIELDS, run_fields
 from bridge.plan.status_legend import is_held_for_code
 from bridge.plan.templates import placeholders
 from bridge.projections.failure_words import (
@@ -40,6 +40,7 @@ from bridge.projections.failure_words import (
     CODE_EDITED,
     CODE_FIELD,
     CODE_REMOVED,
+    RELABELLED,
     TRACKER_ROW_NOW,
 )
 from bridge.projections.reasons import summary_in_language
@@ -52,6 +53,7 @@ __all__ = [
     "kept_changes",
     "load",
     "place",
+    "relabel_ended",
     "reload",
     "reread_metrics",
     "respec",
@@ -140,18 +142,29 @@ _LABELS = RELABEL_FIELDS
 _LABEL_PLACEHOLDERS = RELABEL_PARAMS
 
 
-def _relabelled(old: ev.RunPlanned, new: ev.RunPlanned) -> ev.RunPlanned:
+def _relabelled(
+    old: ev.RunPlanned, new: ev.RunPlanned, named: Collection[str] = ()
+) -> ev.RunPlanned:
     """
     ``old`` (the spec a succeeded run ran with) with the labels ``new`` gives it now: its
     ``system``, ``milestone`` and ``priority``, and the ``{system}``, ``{milestone}`` and
     ``{block}`` values among its params, each only where neither command (as it ran, as it is
-    now) names that placeholder: then the run's command ran the same, and its numbers stand
+    now) names that placeholder, nor ``named`` (the placeholders naming where its numbers are
+    read, :func:`_naming_numbers`): then the run's command ran the same, and its numbers stand
     under the new label (029: a ``[[runs]] system`` added after R041 ran marked it "kept as it
     ran" and the results kept the old label, though its command never used ``{system}``). A
     label the command uses stays as it ran: the run ran with it. Its ``block`` stays:
     :func:`place` places it.
     """
     used = {name for token in (*old.command, *new.command) for name in placeholders(token)}
+    return _labels_from(old, new, used | set(named))
+
+
+def _labels_from(old: ev.RunPlanned, new: ev.RunPlanned, used: Collection[str]) -> ev.RunPlanned:
+    """
+    ``old`` with the labels ``new`` gives it (:data:`_LABELS`, :data:`_LABEL_PLACEHOLDERS`),
+    but those named in ``used`` (its priority always: it names nothing the run ran with).
+    """
     fields = {
         name: getattr(new, name) for name in _LABELS if name == "priority" or name not in used
     }
@@ -166,7 +179,103 @@ def _relabelled(old: ev.RunPlanned, new: ev.RunPlanned) -> ev.RunPlanned:
     return attrs.evolve(old, params=params, **fields)
 
 
-def _unplaced_changes(old: ev.RunPlanned, new: ev.RunPlanned) -> tuple[ev.SpecChange, ...]:
+def _naming_numbers(s: Session) -> frozenset[str]:
+    """
+    The placeholders that name where a run's numbers are read, outside its command: those of
+    ``[metrics.wandb] run_name``, the W&B run they were recorded under. A label among them
+    stays as the run ran, as one its command passes: the review found ``run_name =
+    "{run_id}-{system}"`` relabelled at once, and reading the numbers again (a ``[metrics]``
+    edit) then asked W&B for a run of the new name, which never ran.
+    """
+    table = s.project.config.metrics.wandb
+    template = table.get("run_name", "{run_id}") if table is not None else ""
+    if not isinstance(template, str):
+        return frozenset()  # refused at start, naming the setting (bootstrap.validate)
+    try:
+        return frozenset(placeholders(template))
+    except ConfigError:
+        return frozenset()  # refused at start, as above
+
+
+def _relabel_event(
+    spec: ev.RunPlanned,
+    changes: tuple[ev.SpecChange, ...],
+    inputs: Mapping[str, str],
+    reason: str,
+) -> ev.RunSpecChanged:
+    """The ``RunSpecChanged`` that gives a run ``spec``'s new labels, no new attempt."""
+    return ev.RunSpecChanged(
+        run_id=spec.run_id,
+        spec=spec,
+        changes=changes,
+        inputs=dict(inputs),
+        reason=f"{RELABELLED} ({reason})",
+    )
+
+
+def _relabel_succeeded(
+    s: Session,
+    old: RunView,
+    spec: ev.RunPlanned,
+    named: Collection[str],
+    inputs: Mapping[str, str],
+    reason: str,
+) -> bool:
+    """
+    Record the labels ``spec`` gives the succeeded run ``old`` where it may take them
+    (:func:`_relabelled`: none its command or ``named`` uses, and nothing else changed with
+    them); nothing otherwise. Returns whether it recorded them.
+    """
+    if _unplaced_changes(old.spec, spec, named):
+        return False
+    relabelled = _relabelled(old.spec, spec, named)
+    labels = _changes(old.spec, relabelled)
+    if labels:
+        s.append(
+            f"run:{old.run_id}",
+            [_relabel_event(relabelled, labels, inputs, reason)],
+            old.stream_version,
+        )
+    return bool(labels)
+
+
+# The reason of the labels a run takes once it ended: given while it ran (the review), or read
+# otherwise by a newer bridge from the same inputs (as place's "read again").
+_GIVEN_WHILE_LIVE = "the inputs as last read label it differently (a live run takes none)"
+
+
+def relabel_ended(s: Session) -> None:
+    """
+    Give each succeeded run the labels the inputs as recorded give it, where it may take them
+    (:func:`_relabelled`), when they differ from its own: a label changed while the run was
+    live was recorded with the plan, but a live run takes no new inputs, and nothing read its
+    row again once it ended (the review: its old label stood for good). Where its numbers
+    count follows (:func:`place`). Cheap when nothing differs: the labels are compared first.
+    """
+    state = s.state()
+    relabelled: list[str] = []
+    named: frozenset[str] | None = None
+    inputs = state.plan.inputs if state.plan is not None else {}
+    for run in s.project.runs:
+        old = state.runs.get(run.id)
+        if old is None or old.state is not RunState.SUCCEEDED:
+            continue
+        if all(getattr(run, f) == getattr(old.spec, f) for f in _LABELS) and all(
+            run.params.get(p) == old.spec.params.get(p) for p in _LABEL_PLACEHOLDERS
+        ):
+            continue
+        if named is None:
+            named = _naming_numbers(s)
+        spec = attrs.evolve(ev.RunPlanned(run_id=run.id, **run_fields(run)), notes=old.spec.notes)
+        if _relabel_succeeded(s, old, spec, named, inputs, _GIVEN_WHILE_LIVE):
+            relabelled.append(run.id)
+    if relabelled:
+        place(s, _GIVEN_WHILE_LIVE, relabelled)
+
+
+def _unplaced_changes(
+    old: ev.RunPlanned, new: ev.RunPlanned, named: Collection[str] = ()
+) -> tuple[ev.SpecChange, ...]:
     """
     The changes of a succeeded run's spec that are about how it ran, not where its numbers
     count: ``block`` is placed without a new attempt (:func:`place`), and so is the ``{block}``
@@ -174,9 +283,9 @@ def _unplaced_changes(old: ev.RunPlanned, new: ev.RunPlanned) -> tuple[ev.SpecCh
     placed in B1); a label its command does not use is taken at once (:func:`_relabelled`),
     but only when nothing else changed: a new system may bring its own args, env or command
     (a ``[systems."Y"]`` table), and then the run, labels included, stays as it ran, every
-    change named.
+    change named. ``named``: as :func:`_relabelled`.
     """
-    if _beside_block(_relabelled(old, new), new):
+    if _beside_block(_relabelled(old, new, named), new):
         return _beside_block(old, new)
     return ()
 
@@ -204,6 +313,7 @@ def respec(s: Session, reason: str, run_ids: Collection[str] | None = None) -> l
     """
     state = s.state()
     inputs = input_digests(s.project)
+    named = _naming_numbers(s)
     changed: list[str] = []
     rows = {r.id: r for r in s.project.runs if r.tracker_status and r.status_raw.strip()}
     for stream, events in plan_events(s.project):
@@ -241,6 +351,18 @@ def respec(s: Session, reason: str, run_ids: Collection[str] | None = None) -> l
                     )
                     changed.append(new.run_id)
                 s.append(stream, again, old.stream_version)
+            else:
+                # Nothing ran under bridge: its labels are the row's as written now (009's
+                # R002 given another system kept the old one in the results and `bridge
+                # status`). Its other settings wait until it runs, when it is back to TODO.
+                relabelled = _labels_from(old.spec, spec, ())
+                labels = _changes(old.spec, relabelled)
+                if labels:
+                    s.append(
+                        stream,
+                        [_relabel_event(relabelled, labels, inputs, reason)],
+                        old.stream_version,
+                    )
             continue
         asked = (
             row_status.asked_of(old, rows.get(new.run_id))
@@ -275,22 +397,7 @@ def respec(s: Session, reason: str, run_ids: Collection[str] | None = None) -> l
                 # the results and the tracker name the run by it (029's R041 and its
                 # `[[runs]] system` added after it ran). Not when anything else changed with
                 # it (a system bringing its own args): the run stays as it ran, labels too.
-                relabelled = _relabelled(old.spec, spec)
-                labels = () if _unplaced_changes(old.spec, spec) else _changes(old.spec, relabelled)
-                if labels:
-                    s.append(
-                        stream,
-                        [
-                            ev.RunSpecChanged(
-                                run_id=new.run_id,
-                                spec=relabelled,
-                                changes=labels,
-                                inputs=inputs,
-                                reason=reason,
-                            )
-                        ],
-                        old.stream_version,
-                    )
+                _relabel_succeeded(s, old, spec, named, inputs, reason)
             if old.state is RunState.SUCCEEDED and run_ids is None:
                 # Its block is placed below, without running it again.
                 row = rows.get(new.run_id)
@@ -349,6 +456,12 @@ def place(s: Session, reason: str, run_ids: Collection[str] | None = None) -> No
     another block, or as another of its compared systems, than the log says: in any state,
     without running it again (002: a ``[systems] aliases`` or ``[[runs]] block`` added after
     the runs succeeded changed nothing, and the criterion found "no results for system …").
+
+    A run whose system label the log keeps apart from the inputs' (a succeeded run kept as it
+    ran: its command passes ``{system}``, or the new system brings other settings; a live
+    one) counts as the system it ran as: its compared system and aliases stay those the log
+    gives it (in another block, none: its own name stands), so its numbers are never pooled
+    under a system it did not run as.
     """
     state = s.state()
     for run in s.project.runs:
@@ -357,7 +470,17 @@ def place(s: Session, reason: str, run_ids: Collection[str] | None = None) -> No
         old = state.runs.get(run.id)
         if old is None:
             continue
-        now = tuple(getattr(run, f) for f in _PLACEMENT)
+        block_system, attribution, aliases = run.block_system, run.attribution, run.aliases
+        if old.spec.system != run.system:
+            # The review: 'Method' relabelled 'Baseline' and kept as it ran was placed as B1's
+            # Baseline, its 0.8 pooled with R002's 0.5 while its row still read Method. In its
+            # own block it stands as the log says, how it was placed there too.
+            if run.block == old.spec.block:
+                block_system, attribution = old.spec.block_system, old.spec.attribution
+            else:
+                block_system = ""
+            aliases = old.spec.aliases
+        now = (run.block, block_system, attribution, aliases)
         if now == tuple(getattr(old.spec, f) for f in _PLACEMENT):
             continue
         s.append(
@@ -366,10 +489,10 @@ def place(s: Session, reason: str, run_ids: Collection[str] | None = None) -> No
                 ev.RunPlaced(
                     run_id=run.id,
                     block=run.block,
-                    block_system=run.block_system,
-                    attribution=run.attribution,
+                    block_system=block_system,
+                    attribution=attribution,
                     reason=reason,
-                    aliases=run.aliases,
+                    aliases=aliases,
                 )
             ],
             old.stream_version,
@@ -429,6 +552,7 @@ def kept_changes(s: Session) -> dict[str, tuple[ev.SpecChange, ...]]:
     again, and what their mark says (:func:`_mark_kept`). Records nothing.
     """
     state = s.state()
+    named = _naming_numbers(s)
     kept: dict[str, tuple[ev.SpecChange, ...]] = {}
     for stream, events in plan_events(s.project):
         if stream == "bridge":
@@ -441,7 +565,7 @@ def kept_changes(s: Session) -> dict[str, tuple[ev.SpecChange, ...]]:
         # Where it counts is placed without a new attempt (place): no reason to run it again.
         changes = tuple(
             c
-            for c in _unplaced_changes(old.spec, attrs.evolve(new, notes=old.spec.notes))
+            for c in _unplaced_changes(old.spec, attrs.evolve(new, notes=old.spec.notes), named)
             if c.field not in _NOT_IN_NUMBERS
         )
         if changes:

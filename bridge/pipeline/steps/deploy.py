@@ -128,12 +128,16 @@ def run_phase(s: Session, phase: str) -> str | None:
 
     def idle() -> None:
         take_tracker_edit(s)
+        # A run that ended since takes the labels the tracker gave it while it ran.
+        code.relabel_ended(s)
         s.refresh()
 
     try:
         finished = dispatcher(s).run_phase(phase, idle=idle)
     finally:
         record_cost(s)
+    # The last runs of the phase ended after the last idle: theirs too.
+    code.relabel_ended(s)
     if finished:
         return None
     held = [g for g in s.state().gates if not g.proceed]
