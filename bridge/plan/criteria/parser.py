@@ -1352,6 +1352,10 @@ def _read_clause(  # one linear decision procedure, kept in one place to read to
             # "throttle event count down ≥ 30%": the words before the direction name the metric.
             metric = original_spelling(gain_name, text)
             notes.append(f"metric read from the words before the direction: {metric!r}")
+    if metric is None and not relational:
+        speedup = _speedup(text, rest, threshold, notes)
+        if speedup is not None:
+            return speedup
     if threshold.bare:
         if not relational:
             return unparsed(f"a number without a comparison: {threshold.value:g}")
@@ -1461,6 +1465,54 @@ def _read_clause(  # one linear decision procedure, kept in one place to read to
         notes=tuple(notes),
         ratio=ratio,
         percent_of_primary=percent_of_primary,
+    )
+
+
+# "at least 5× warm/batched end-to-end speedup over TriPharm CPU" (038's B4), "5x faster",
+# "speedup ≥ 5 over the CPU path": a speedup is itself the ratio to what it is measured
+# against, so the number is its value, the words between a multiple and "speedup" say how it
+# is taken, and what follows says against what and where (none of them a system of the block:
+# a clause naming one is a comparison, read as one above). Each was "an absolute threshold
+# without a metric".
+_SPEEDUP_AFTER = re.compile(
+    r"\s*⟨T⟩\s*(?P<how>(?:[a-z][\w/-]*\s+){0,4}?)(?P<word>speed-?ups?|faster)(?![\w-])"
+    r"(?P<tail>[^⟨]*)"
+)
+_SPEEDUP_BEFORE = re.compile(r"\s*(?P<word>speed-?ups?)\s*(?:of\s+)?⟨T⟩(?P<tail>[^⟨]*)")
+
+
+def _speedup(text: str, rest: str, threshold: _Threshold, notes: list[str]) -> Criterion | None:
+    """
+    The clause read as ``speedup`` against its number when its words are a speedup's (see
+    ``_SPEEDUP_AFTER``), the qualifiers and the rest said in the notes; else None.
+    """
+    after = _SPEEDUP_AFTER.fullmatch(rest)
+    before = None if after is not None else _SPEEDUP_BEFORE.fullmatch(rest)
+    found = after or before
+    if found is None or threshold.unit not in (Unit.RATIO, Unit.NONE):
+        return None
+    if after is not None and threshold.unit is not Unit.RATIO:
+        return None  # "≥ 5 faster", "5 speedups": no multiple, a count or a gain
+    said = [*notes]
+    how = after["how"].strip() if after is not None else ""
+    if how:
+        said.append(f"{original_spelling(how, text)!r} read as how the speedup is taken")
+    tail = found["tail"].strip(" ,")
+    if tail:
+        said.append(f"{original_spelling(tail, text)!r} read as what the speedup is measured on")
+    comparison = threshold.comparison
+    if threshold.bare:
+        said.append(f"no comparator before {threshold.value:g}×: read as 'at least'")
+    if found["word"] == "faster":
+        said.append(f"'{threshold.value:g}× faster' read as a speedup of {threshold.value:g}")
+    said.append("metric read as 'speedup', the ratio it names")
+    return Criterion(
+        text=text,
+        metric="speedup",
+        comparison=comparison,
+        threshold=threshold.value,
+        mode=Mode.ABSOLUTE,
+        notes=tuple(said),
     )
 
 
