@@ -288,14 +288,22 @@ def _no_proposed(clause: Criterion, block: Block, systems: Sequence[str], method
     return _subject(clause, block, systems, method) is None
 
 
-def _subject(clause: Criterion, block: Block, systems: Sequence[str], method: str) -> str | None:
+def _subject(
+    clause: Criterion,
+    block: Block,
+    systems: Sequence[str],
+    method: str,
+    judged: Sequence[str] = (),
+) -> str | None:
     """
     The system ``clause`` is about, as :func:`bridge.machine.comparisons.subject_of` will read
     it (asked of it, so the preview and the results cannot differ): the one it names, else the
     block's proposed system unless the clause compares with it (039's B3 «GNN 同时优于 MART»,
     MART the system the method thesis names: previewed as "the proposed system vs MART" and
     judged "the proposed system is not known"), else the only other system besides the
-    references; ``None`` when none of these names one.
+    references; ``None`` when none of these names one. ``judged``: the systems of the runs the
+    results will judge the block on, which are the systems the judge picks "the only other
+    system" from (it knows no other); ``systems`` where none is given.
     """
     from bridge.machine.comparisons import ClauseContext, Inconclusive, subject_of
     from bridge.plan.criteria import BASELINE
@@ -323,7 +331,7 @@ def _subject(clause: Criterion, block: Block, systems: Sequence[str], method: st
     )
     named = clause.reference if clause.reference not in (None, BASELINE) else None
     try:
-        return subject_of(clause, context, systems, named, [])
+        return subject_of(clause, context, judged or systems, named, [])
     except Inconclusive:
         return None
 
@@ -433,7 +441,12 @@ def _unplanned(
     ]
     # An alias that is a compared system of the plan names that system only (004).
     plan_names = whole_names(s for b in project.plan.blocks for s in b.systems)
-    involved = [_subject(clause, block, systems, method)]
+    # The subject among the systems the block's runs will have results under, as the judge
+    # takes it: 008's B5 «zero unsupported core claims» is judged on R010's "Paper draft", the
+    # block's only system with results, and was warned to have no run for the one system its
+    # Compared systems line names.
+    judged = _judged_systems(project, block)
+    involved = [_subject(clause, block, systems, method, judged)]
     if clause.mode is not Mode.ABSOLUTE and clause.derived is None:
         reference = (
             (block.baseline if block.baseline in systems else reference_system(systems))
