@@ -245,6 +245,10 @@ def _criterion_lines(
         ):
             what += t("plan_unplanned", language).format(systems=", ".join(missing))
         lines.append(f"{label if number == 1 else ' ' * terminal_cells(label)}{index}{what}")
+    if isinstance(parsed, Compound) and parsed.alternatives:
+        parts = " | ".join(", ".join(str(i + 1) for i in part) for part in parsed.alternatives)
+        either = t("plan_either", language).format(parts=parts)
+        lines.append(f"{' ' * terminal_cells(label)}{either}")
     return lines
 
 
@@ -535,7 +539,7 @@ def unplanned_systems(
             advice += t("plan_unplanned_labelled", language).format(system=first_name)
         values = {
             "block": block.id,
-            "clauses": ", ".join(said),
+            "clauses": ", ".join(dict.fromkeys(said)),
             "systems": ", ".join(names),
             "advice": advice,
         }

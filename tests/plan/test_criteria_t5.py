@@ -14,7 +14,7 @@ import pytest
 from bridge.machine.judge import Aggregate, VerdictKind, judge_block
 from bridge.plan import load_project
 from bridge.plan.criteria import Compound, Criterion, Unparsed, parse_criterion
-from bridge.plan.criteria.model import Comparison, Mode
+from bridge.plan.criteria.model import Comparison, Mode, Orientation
 from bridge.plan.metric_names import plan_metric_names
 from tests.conftest import needs_shared
 from tests.plan.corpus import as_project
@@ -103,3 +103,81 @@ def test_an_or_that_is_no_qualifier_is_read_as_before(text: str) -> None:
     parsed = parse_criterion(text)
     notes = parsed.notes if isinstance(parsed, Compound | Criterion) else ()
     assert not any("two ways of taking" in n for n in notes), notes
+
+
+_E3 = "E3: DepthGate (from Block 1)"
+_E4 = "E4: DepthFiLM r=102 + rank-space FiLM"
+_E5 = "E5: DepthBasis K=6, r=16, adapter-output mixing"
+
+
+def _judged_on(criterion: Compound, accuracy: dict[str, float]) -> tuple[VerdictKind, str]:
+    aggregates = [
+        Aggregate(block="B2", system=s, metric="accuracy", mean=v, std=None, n=1, run_ids=(s,))
+        for s, v in accuracy.items()
+    ]
+    verdict = judge_block(
+        criterion,
+        aggregates,
+        runs_status=dict.fromkeys(accuracy, "succeeded"),
+        expected_seeds=1,
+        reference_system=None,
+        primary_metric="accuracy",
+        planned_systems=(_E3, _E4, _E5),
+    )
+    return verdict.verdict, verdict.reason
+
+
+@needs_shared
+def test_001_b2_either_ordering_or_equivalence_within_1_point(tmp_path: Path) -> None:
+    # «Either clear ordering (Gate < FiLM < Basis) OR clear equivalence (all within 1 point)»
+    # was declined whole as "a margin without a number ('clear')": the equivalence part has
+    # its number, every two systems within 1 point of each other, and one part met is enough.
+    parsed = _criterion("001", "B2", tmp_path)
+    assert isinstance(parsed, Compound)
+    assert parsed.alternatives == ((0,), (1, 2, 3)), parsed
+    ordering, *equivalence = parsed.clauses
+    assert isinstance(ordering, Unparsed) and "'clear'" in ordering.reason
+    pairs = []
+    for clause in equivalence:
+        assert isinstance(clause, Criterion), clause
+        assert (clause.comparison, clause.threshold, clause.mode, clause.percent_scale) == (
+            Comparison.LE,
+            1.0,
+            Mode.DIFFERENCE,
+            True,
+        )
+        assert clause.orientation is Orientation.EITHER
+        pairs.append((clause.subject, clause.reference))
+    assert pairs == [(_E3, _E4), (_E3, _E5), (_E4, _E5)]
+    # All three within a point: met, though the ordering part is open.
+    kind, why = _judged_on(parsed, {_E3: 0.600, _E4: 0.605, _E5: 0.609})
+    assert kind is VerdictKind.MET, why
+    assert "part 2 (clauses 2, 3, 4) met" in why, why
+    # E5 two points above E3: the equivalence part fails, the ordering part is open.
+    kind, why = _judged_on(parsed, {_E3: 0.60, _E4: 0.61, _E5: 0.62})
+    assert kind is VerdictKind.INCONCLUSIVE, why
+    assert "part 2 (clauses 2, 3, 4) not met" in why and "part 1 (clause 1) open" in why, why
+
+
+def test_either_of_two_checkable_parts() -> None:
+    # Not met only when every part is not met; met when one is.
+    text = "Either accuracy ≥ 0.9 or F1 ≥ 0.8"
+    parsed = parse_criterion(text)
+    assert isinstance(parsed, Compound) and parsed.alternatives == ((0,), (1,)), parsed
+
+    def judged(accuracy: float, f1: float) -> VerdictKind:
+        aggregates = [
+            Aggregate(block="B", system="", metric=m, mean=v, std=None, n=1, run_ids=("r",))
+            for m, v in (("accuracy", accuracy), ("F1", f1))
+        ]
+        return judge_block(
+            parsed,
+            aggregates,
+            runs_status={"r": "succeeded"},
+            expected_seeds=1,
+            reference_system=None,
+        ).verdict
+
+    assert judged(0.95, 0.5) is VerdictKind.MET
+    assert judged(0.5, 0.85) is VerdictKind.MET
+    assert judged(0.5, 0.5) is VerdictKind.NOT_MET
