@@ -285,6 +285,10 @@ def _criterion_lines(
         ):
             what += t("plan_unplanned", language).format(systems=", ".join(missing))
         lines.append(f"{label if number == 1 else ' ' * terminal_cells(label)}{index}{what}")
+    if isinstance(parsed, Compound) and parsed.alternatives:
+        parts = " | ".join(", ".join(str(i + 1) for i in part) for part in parsed.alternatives)
+        either = t("plan_either", language).format(parts=parts)
+        lines.append(f"{' ' * terminal_cells(label)}{either}")
     return lines
 
 
@@ -334,14 +338,22 @@ def _no_proposed(clause: Criterion, block: Block, systems: Sequence[str], method
     return _subject(clause, block, systems, method) is None
 
 
-def _subject(clause: Criterion, block: Block, systems: Sequence[str], method: str) -> str | None:
+def _subject(
+    clause: Criterion,
+    block: Block,
+    systems: Sequence[str],
+    method: str,
+    judged: Sequence[str] = (),
+) -> str | None:
     """
     The system ``clause`` is about, as :func:`bridge.machine.comparisons.subject_of` will read
     it (asked of it, so the preview and the results cannot differ): the one it names, else the
     block's proposed system unless the clause compares with it (039's B3 «GNN 同时优于 MART»,
     MART the system the method thesis names: previewed as "the proposed system vs MART" and
     judged "the proposed system is not known"), else the only other system besides the
-    references; ``None`` when none of these names one.
+    references; ``None`` when none of these names one. ``judged``: the systems of the runs the
+    results will judge the block on, which are the systems the judge picks "the only other
+    system" from (it knows no other); ``systems`` where none is given.
     """
     from bridge.machine.comparisons import ClauseContext, Inconclusive, subject_of
     from bridge.plan.criteria import BASELINE
@@ -369,7 +381,7 @@ def _subject(clause: Criterion, block: Block, systems: Sequence[str], method: st
     )
     named = clause.reference if clause.reference not in (None, BASELINE) else None
     try:
-        return subject_of(clause, context, systems, named, [])
+        return subject_of(clause, context, judged or systems, named, [])
     except Inconclusive:
         return None
 
@@ -466,7 +478,12 @@ def _unplanned(
     sanity_block = all(r.milestone in sanity for r in own)
     if not sanity_block:
         own = [r for r in own if r.milestone not in sanity]
-    involved = [_subject(clause, block, systems, method)]
+    # The subject among the systems the block's runs will have results under, as the judge
+    # takes it: 008's B5 «zero unsupported core claims» is judged on R010's "Paper draft", the
+    # block's only system with results, and was warned to have no run for the one system its
+    # Compared systems line names.
+    judged = _judged_systems(project, block)
+    involved = [_subject(clause, block, systems, method, judged)]
     if clause.mode is not Mode.ABSOLUTE and clause.derived is None:
         reference = (
             (block.baseline if block.baseline in systems else reference_system(systems))
@@ -605,7 +622,7 @@ def unplanned_systems(
             advice += t("plan_unplanned_labelled", language).format(system=first_name)
         values = {
             "block": block.id,
-            "clauses": ", ".join(said),
+            "clauses": ", ".join(dict.fromkeys(said)),
             "systems": ", ".join(names),
             "advice": advice,
         }

@@ -694,6 +694,8 @@ def _evaluate_clauses(
             results.append((VerdictKind.INCONCLUSIVE, str(why), None))
     kinds = [kind for kind, _, _ in results]
     total = len(results)
+    if compound.alternatives:
+        return _either(compound, results)
     failed = [i for i, k in enumerate(kinds) if k is VerdictKind.NOT_MET]
     opened = [i for i, k in enumerate(kinds) if k is VerdictKind.INCONCLUSIVE]
     if failed:
@@ -718,6 +720,54 @@ def _evaluate_clauses(
         parts.append("read as: " + "; ".join(compound.notes))
     measured = results[failed[0]][2] if failed else None
     return overall, f"{head}. " + " | ".join(parts), measured
+
+
+def _either(
+    compound: Compound, results: Sequence[tuple[VerdictKind, str, float | None]]
+) -> tuple[VerdictKind, str, float | None]:
+    """
+    "Either A or B" judged from its clauses' ``results``: each part as clauses that must all
+    hold (met when every one is met, not met when one is not met, else open), the criterion
+    ``met`` when one part is met, ``not_met`` when every part is not met, else open; the reason
+    gives each part's outcome, then each clause's.
+    """
+    parts: list[VerdictKind] = []
+    for group in compound.alternatives:
+        kinds = [results[i][0] for i in group]
+        if VerdictKind.NOT_MET in kinds:
+            parts.append(VerdictKind.NOT_MET)
+        elif all(k is VerdictKind.MET for k in kinds):
+            parts.append(VerdictKind.MET)
+        else:
+            parts.append(VerdictKind.INCONCLUSIVE)
+    if VerdictKind.MET in parts:
+        overall = VerdictKind.MET
+    elif all(k is VerdictKind.NOT_MET for k in parts):
+        overall = VerdictKind.NOT_MET
+    else:
+        overall = VerdictKind.INCONCLUSIVE
+    head = "; ".join(
+        f"part {n} ({'clause' if len(g) == 1 else 'clauses'} "
+        f"{', '.join(str(i + 1) for i in g)}) {_CLAUSE_LABEL[kind]}"
+        for n, (g, kind) in enumerate(zip(compound.alternatives, parts, strict=True), 1)
+    )
+    said = {
+        VerdictKind.MET: "one part met is enough",
+        VerdictKind.NOT_MET: "no part met",
+        VerdictKind.INCONCLUSIVE: "no part met, some still open",
+    }[overall]
+    clauses = [
+        f"[{i + 1}] {_CLAUSE_LABEL[kind]}: «{clause.text}» — {why}"
+        for i, (clause, (kind, why, _)) in enumerate(zip(compound.clauses, results, strict=True))
+    ]
+    clauses.append("read as: " + "; ".join(compound.notes))
+    failed = [r[2] for r in results if r[0] is VerdictKind.NOT_MET]
+    measured = failed[0] if overall is VerdictKind.NOT_MET and failed else None
+    return (
+        overall,
+        f"either of {len(parts)} parts: {head} ({said}). " + " | ".join(clauses),
+        measured,
+    )
 
 
 def _recorded_by_none(criterion: Criterion, metric: str, context: ClauseContext) -> str | None:

@@ -735,6 +735,21 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
         r"\2 个条件中第 \1 个未满足。",
     ),
     (re.compile(r"\ball (\d+) clauses met(?:\. )?"), r"全部 \1 个条件均满足。"),
+    # "Either A or B" (001's B2): each part's outcome, then what that makes of the block.
+    (re.compile(r"\beither of (\d+) parts: "), r"\1 个部分满足其一即可："),
+    (re.compile(r"\bpart (\d+) \(clauses? ([\d, ]+)\) met\b"), r"第 \1 部分（条件 \2）满足"),
+    (
+        re.compile(r"\bpart (\d+) \(clauses? ([\d, ]+)\) not met\b"),
+        r"第 \1 部分（条件 \2）未满足",
+    ),
+    (re.compile(r"\bpart (\d+) \(clauses? ([\d, ]+)\) open\b"), r"第 \1 部分（条件 \2）未定"),
+    (re.compile(r" \(one part met is enough\)(?:\. )?"), "（满足一个部分即可）。"),
+    (re.compile(r" \(no part met\)(?:\. )?"), "（没有部分满足）。"),
+    (re.compile(r" \(no part met, some still open\)(?:\. )?"), "（没有部分满足，仍有部分未定）。"),
+    (
+        re.compile(r"'either … or …': met when one part is met: "),
+        "「either … or …」：满足一个部分即满足：",
+    ),
     (
         re.compile(r" of the block's (\d+) compared systems have results"),
         r" 有结果（该实验块共 \1 个对比系统）",

@@ -131,6 +131,7 @@ _WORDS: dict[str, tuple[str, str]] = {
         "计划中没有实验块，因此没有可判定的成功标准：各运行的数值见上方“按里程碑的结果”。",
     ),
     "parsed": ("Read as", "解析为"),
+    "either": ("Met when one part is met: clauses", "任一部分满足即满足：第"),
     "unparsed": ("Not machine-checkable", "无法自动检验"),
     "evaluation": ("Evaluation", "评测类型"),
     "verdict": ("Verdict", "判定"),
@@ -830,6 +831,13 @@ def _block_section(state: PipelineState, result: BlockResult, language: str) -> 
             else:
                 reason = line(in_language(clause.reason, language))
                 lines.append(f"  {position}. {_t('unparsed', language)}: {reason}")
+        if result.criterion.alternatives:
+            parts = " | ".join(
+                ", ".join(str(i + 1) for i in part) for part in result.criterion.alternatives
+            )
+            lines.append(
+                f"  {_t('either', language)} {parts}" + (" 条" if language == "zh" else "")
+            )
     elif block.success_criterion:
         reason = line(in_language(result.criterion.reason, language))
         lines.append(f"- **{_t('unparsed', language)}:** {reason}")

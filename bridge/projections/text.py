@@ -55,6 +55,11 @@ _WORDS: dict[str, tuple[str, str]] = {
     "plan_blocks": ("blocks", "实验块"),
     "plan_criterion": ("  criterion: ", "  成功标准："),
     "plan_read_as": ("  read as:   ", "  解析为：  "),
+    # "Either A or B" (001's B2): the clauses of each part, one part met being enough.
+    "plan_either": (
+        "met when one part is met: clauses {parts}",
+        "任一部分满足即满足：第 {parts} 条",
+    ),
     "plan_systems": ("  systems:   ", "  系统：    "),
     "plan_block_runs": ("  runs:      ", "  运行：    "),
     "plan_seeds": (

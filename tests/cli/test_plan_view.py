@@ -786,3 +786,19 @@ def test_each_project_previewed_in_one_process_gets_its_own_answers(tmp_path: Pa
     assert "no planned run stands for base" in warned(ruled_out)
     assert "no planned run stands for" not in warned(planned)
     assert "no planned run stands for base" in warned(ruled_out)
+
+
+@needs_shared
+def test_the_subject_is_the_one_system_the_runs_will_have_results_under(tmp_path: Path) -> None:
+    """008's B5 (plan:153) «zero unsupported core claims.» lists one compared system («claimed
+    evidence strength versus actually available evidence») and one run, R010 of "Paper draft":
+    the results judge it on R010 ("subject Paper draft: the block's only system", not met on a
+    count of 2), but `bridge plan` warned that no planned run stands for the compared system and
+    advised an alias. The preview takes the subject as the judge does, among the systems the
+    block's runs will have results under."""
+    done = bridge("plan", "--project", str(as_project("008", tmp_path)), "-o", "language=en")
+    assert done.returncode == 0, done.stderr
+    out = " ".join(done.stdout.split())
+    assert "read as: the proposed system: unsupported core claims = 0 systems:" in out, out
+    assert "no planned run stands for claimed evidence strength" not in out
+    assert "B5's criterion" not in out

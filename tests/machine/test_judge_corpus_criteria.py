@@ -343,12 +343,6 @@ CASES: tuple[Case, ...] = (
         Case(source=source, text=text, expect=Expect.DECLINED, language=language)
         for source, text, language in (
             (
-                "001 B2",
-                "Either clear ordering (Gate < FiLM < Basis) OR clear equivalence (all within 1 "
-                "point)",
-                "en",
-            ),
-            (
                 "004 B1",
                 "LSVJ-S per-category TPR ≥ `SEAP` on ≥ 5/8 categories; overall LSVJ-S Wilson CI "
                 "lower bound > `SEAP` Wilson CI upper bound on ≥ 1 category",

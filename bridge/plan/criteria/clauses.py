@@ -134,6 +134,25 @@ _FLAGS_LEAD = re.compile(
 # whole criterion is 569 characters; a longer clause is kept whole, with a note.
 _EXPAND_LIMIT = 1_000
 _LABEL = re.compile(r"^(?:[A-Z]{1,2}\d{1,2}[a-z]?)\s*[:：]\s+")
+# "at least 5× warm or batched end-to-end speedup" (038's B4): the "or" joins two ways of
+# taking the one measurement the words after them name, between a multiple and its noun; it
+# is no alternative clause (the tail was left out as "what to do otherwise", and the speedup
+# with it). Never comparatives ("2× larger or smaller than B" compares).
+_QUALIFIER_OR = re.compile(
+    r"(?<=\d)(?P<times>\s*[×x]\s+)(?P<a>[A-Za-z][\w-]*)\s+or\s+(?P<b>[A-Za-z][\w-]*)"
+    r"(?=\s+[A-Za-z])",
+)
+_COMPARATIVE = re.compile(
+    r"(?:more|less|fewer|higher|lower|better|worse|faster|slower|larger|smaller|bigger|"
+    r"greater|above|below|than)$",
+    re.IGNORECASE,
+)
+# A part that opens with its own limit ("at least 5× … speedup", "≥ 0.8 F1"): what comes before
+# the "and" is not its subject ("A and B beat C"), so words stating no condition there ("exact
+# parity everywhere") are a clause of their own, not a prefix to the threshold.
+_OPENS_WITH_LIMIT = re.compile(
+    r"^(?:at\s+(?:least|most)|no\s+(?:more|less|fewer)\s+than|[<>≤≥])\s*[-+]?\d", re.IGNORECASE
+)
 _DISJUNCTION = re.compile(r"\beither\b|\bor\b|或者|或是", re.IGNORECASE)
 _DECORATION = re.compile(r"[✓✔✅]|\*\*")
 
@@ -185,6 +204,7 @@ def split_clauses(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         if len(parts) == 2 and parts[1].strip():
             notes.append(f"left out what follows '→' (what to do, not a condition): {parts[1]!r}")
             piece = parts[0].strip()
+        piece = _qualifiers_joined(piece, notes)
         piece = _drop_or_tail(piece, notes)
         if clauses and _QUALIFIER.match(piece) and not looks_like_condition(piece):
             # "accuracy ≥ 0.80. Averaged over 3 seeds.": the sentence qualifies the clause
@@ -202,6 +222,22 @@ def split_clauses(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         for soft in _soft_split(piece):
             clauses.extend(_expand(soft, notes))
     return tuple(c for c in clauses if c), tuple(notes)
+
+
+def _qualifiers_joined(piece: str, notes: list[str]) -> str:
+    """
+    ``piece`` with "N× a or b <noun>" written "N× a/b <noun>" (see ``_QUALIFIER_OR``), and a
+    note saying so; unchanged where no such "or" stands.
+    """
+    found = _QUALIFIER_OR.search(piece)
+    if found is None or any(_COMPARATIVE.match(found[w]) for w in ("a", "b")):
+        return piece
+    notes.append(
+        f"'{found['a']} or {found['b']}' read as two ways of taking one measurement, "
+        "not an alternative"
+    )
+    joined = f"{found['times']}{found['a']}/{found['b']}"
+    return f"{piece[: found.start()]}{joined}{piece[found.end() :]}"
 
 
 def _drop_or_tail(piece: str, notes: list[str]) -> str:
@@ -246,7 +282,11 @@ def _soft_split(piece: str) -> list[str]:
             and looks_like_condition(merged[-1])
             and not _FRAME.match(merged[-1])
         )
-        if both or (_ENDS_IN_THRESHOLD.search(merged[-1]) and _OWN_SENTENCE.match(part)):
+        if (
+            both
+            or (_ENDS_IN_THRESHOLD.search(merged[-1]) and _OWN_SENTENCE.match(part))
+            or (_OPENS_WITH_LIMIT.match(part) and _OWN_SENTENCE.match(merged[-1]))
+        ):
             merged.append(part)
         else:
             merged[-1] = merged[-1] + sep + part

@@ -316,26 +316,44 @@ class Unparsed:
 @attrs.frozen(kw_only=True, eq=False, repr=False)
 class Compound:
     """
-    A criterion of several clauses, all of which must hold.
+    A criterion of several clauses, all of which must hold, or of alternatives, one of which
+    must.
 
     The judge gives ``met`` only when every clause is met, ``not_met`` as soon as one checkable
     clause is not met, otherwise ``inconclusive`` naming the open clauses and why each is open.
+    With ``alternatives`` each part is judged so on its own clauses, and the criterion is
+    ``met`` when one part is met, ``not_met`` when every part is not met, otherwise
+    ``inconclusive``.
 
     Attributes:
         text: the criterion as written.
         clauses: each clause parsed, or why it is not machine-checkable, in text order.
         notes: how the text was split (a trailing "or can be dropped if not" left out, ...).
+        alternatives: for "either A or B" (001's B2), the positions in ``clauses`` (from 0) of
+            each part's clauses, in text order; ``()`` when every clause must hold.
     """
 
     text: str
     clauses: tuple[Criterion | Unparsed, ...]
     notes: tuple[str, ...] = ()
+    alternatives: tuple[tuple[int, ...], ...] = ()
 
     def describe(self) -> str:
         """
-        Return the clauses, one statement each, joined by ``AND``.
+        Return the clauses, one statement each, joined by ``AND``; alternatives each in
+        brackets, joined by ``OR``.
         """
-        return " AND ".join(
-            c.describe() if isinstance(c, Criterion) else f"[not checkable: {c.text}]"
-            for c in self.clauses
-        )
+
+        def said(clause: Criterion | Unparsed) -> str:
+            return (
+                clause.describe()
+                if isinstance(clause, Criterion)
+                else f"[not checkable: {clause.text}]"
+            )
+
+        if self.alternatives:
+            return " OR ".join(
+                "(" + " AND ".join(said(self.clauses[i]) for i in part) + ")"
+                for part in self.alternatives
+            )
+        return " AND ".join(said(c) for c in self.clauses)

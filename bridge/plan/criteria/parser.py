@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -357,6 +358,9 @@ def parse_criterion(
             *metrics,
             *dict.fromkeys(m for m in _AT_K.findall(text) if metric_key(m) not in known),
         ]
+        either = _alternatives(text, block_systems=block_systems, metrics=metrics)
+        if either is not None:
+            return either
         clauses, notes = split_clauses(text)
         if len(clauses) <= 1:
             clause = clauses[0] if clauses else text
@@ -386,6 +390,112 @@ def parse_criterion(
         return Compound(text=text, clauses=tuple(parsed), notes=notes)
     except Exception as exc:  # the contract is "never raises": report the failure instead
         return Unparsed(text=text, reason=f"parser error: {type(exc).__name__}: {exc}")
+
+
+# "Either clear ordering (Gate < FiLM < Basis) OR clear equivalence (all within 1 point)"
+# (001's B2): two parts, one of which must hold; the whole criterion, one sentence.
+_EITHER = re.compile(r"^[*_\s]*either\s+", re.IGNORECASE)
+_OR_WORD = re.compile(r"\s+or\s+", re.IGNORECASE)
+_SENTENCES = re.compile(r"[;；。]|\.\s+\S")
+_ALL_UNITS = alternation([u for u, _ in UNITS], leading=False)
+# "(all within 1 point)": every two of the block's systems within that of each other.
+_ALL_WITHIN = re.compile(
+    rf"\(?\s*\ball\s+(?:of\s+them\s+)?within\s+(?P<margin>{NUM}(?:\s*-?\s*(?:{_ALL_UNITS}))?)"
+    r"\s*\)?"
+)
+
+
+def _alternatives(
+    text: str, *, block_systems: Sequence[str], metrics: Sequence[str]
+) -> Compound | None:
+    """
+    "Either A or B", the whole criterion: a :class:`Compound` with each part's clauses as one
+    of its ``alternatives`` (read as was a criterion of its own, "all within 1 point" as every
+    two of the block's systems within 1 point of each other, either way); None for any other
+    text, one whose "or" is not one at the top level between two parts, or one with nothing
+    checkable in either part.
+    """
+    opened = _EITHER.match(text)
+    if opened is None:
+        return None
+    body = text[opened.end() :].strip().rstrip(".。!！ ")
+    ors = [m for m in _OR_WORD.finditer(body) if _bracket_depth(body, m.start()) == 0]
+    if len(ors) != 1 or _SENTENCES.search(body):
+        return None
+    parts = (body[: ors[0].start()].strip(), body[ors[0].end() :].strip())
+    if not all(parts):
+        return None
+    clauses: list[Criterion | Unparsed] = []
+    groups: list[tuple[int, ...]] = []
+    notes: list[str] = []
+    for part in parts:
+        within = _all_within(part, block_systems=block_systems, metrics=metrics)
+        read: tuple[Criterion | Unparsed, ...] = within or ()
+        if within is None:
+            one = parse_criterion(part, block_systems=block_systems, metrics=metrics)
+            read = one.clauses if isinstance(one, Compound) else (one,)
+            first = read[0]
+            if isinstance(first, Unparsed) and all(isinstance(c, Unparsed) for c in read):
+                # "clear ordering (Gate < FiLM < Basis)": the part as written, for the reason
+                # its first clause gives (its pieces, split at a bracket, said no more).
+                read = (Unparsed(text=part, reason=first.reason),)
+            elif isinstance(one, Compound):
+                notes += one.notes
+        groups.append(tuple(range(len(clauses), len(clauses) + len(read))))
+        clauses.extend(read)
+    if all(isinstance(c, Unparsed) for c in clauses):
+        return None  # nothing to judge in either part: declined whole, as before
+    said = " or ".join(
+        f"{part!r} (clause{'s' if len(g) > 1 else ''} {', '.join(str(i + 1) for i in g)})"
+        for part, g in zip(parts, groups, strict=True)
+    )
+    notes.append(f"'either … or …': met when one part is met: {said}")
+    return Compound(
+        text=text, clauses=tuple(clauses), notes=tuple(notes), alternatives=tuple(groups)
+    )
+
+
+def _bracket_depth(text: str, position: int) -> int:
+    """How deep ``position`` is inside round brackets (0: at the top level)."""
+    before = text[:position]
+    return max(0, before.count("(") + before.count("（") - before.count(")") - before.count("）"))
+
+
+def _all_within(
+    part: str, *, block_systems: Sequence[str], metrics: Sequence[str]
+) -> tuple[Criterion, ...] | None:
+    """
+    A part whose one condition is "all within N" ("clear equivalence (all within 1 point)"):
+    each two of the block's systems read as "A differs from B by at most N", a two-sided
+    tolerance on the metric the part names, else the block's primary metric. None when the
+    part says more than that, or the block has fewer than two systems.
+    """
+    norm = normalise(part)
+    found = _ALL_WITHIN.search(norm)
+    systems = [s for s in block_systems if s.strip()]
+    if found is None or len(systems) < 2:
+        return None
+    words = f"{norm[: found.start()]} {norm[found.end() :]}".strip()
+    if re.search(r"[\d<>≤≥=⟨]", words) or len(words.split()) > 3:
+        return None
+    margin = found["margin"]
+    read: list[Criterion] = []
+    for first, second in itertools.combinations(systems, 2):
+        pair = _parse_either(
+            f"{first} differs from {second} by at most {margin}",
+            part,
+            block_systems=systems,
+            metrics=metrics,
+        )
+        if not isinstance(pair, Criterion) or pair.orientation is not Orientation.EITHER:
+            return None
+        note = (
+            f"'all within {margin}' read as every two of the block's systems within {margin} "
+            f"of each other: {pair.subject} and {pair.reference}"
+        )
+        kept = [n for n in pair.notes if n != "a two-sided tolerance: the difference either way"]
+        read.append(attrs.evolve(pair, notes=(*kept, note, "the difference either way")))
+    return tuple(read)
 
 
 # The longest criterion read. Splitting and reading clauses cost time growing with the square
@@ -1352,6 +1462,10 @@ def _read_clause(  # one linear decision procedure, kept in one place to read to
             # "throttle event count down ≥ 30%": the words before the direction name the metric.
             metric = original_spelling(gain_name, text)
             notes.append(f"metric read from the words before the direction: {metric!r}")
+    if metric is None and not relational:
+        speedup = _speedup(text, rest, threshold, notes)
+        if speedup is not None:
+            return speedup
     if threshold.bare:
         if not relational:
             return unparsed(f"a number without a comparison: {threshold.value:g}")
@@ -1461,6 +1575,54 @@ def _read_clause(  # one linear decision procedure, kept in one place to read to
         notes=tuple(notes),
         ratio=ratio,
         percent_of_primary=percent_of_primary,
+    )
+
+
+# "at least 5× warm/batched end-to-end speedup over TriPharm CPU" (038's B4), "5x faster",
+# "speedup ≥ 5 over the CPU path": a speedup is itself the ratio to what it is measured
+# against, so the number is its value, the words between a multiple and "speedup" say how it
+# is taken, and what follows says against what and where (none of them a system of the block:
+# a clause naming one is a comparison, read as one above). Each was "an absolute threshold
+# without a metric".
+_SPEEDUP_AFTER = re.compile(
+    r"\s*⟨T⟩\s*(?P<how>(?:[a-z][\w/-]*\s+){0,4}?)(?P<word>speed-?ups?|faster)(?![\w-])"
+    r"(?P<tail>[^⟨]*)"
+)
+_SPEEDUP_BEFORE = re.compile(r"\s*(?P<word>speed-?ups?)\s*(?:of\s+)?⟨T⟩(?P<tail>[^⟨]*)")
+
+
+def _speedup(text: str, rest: str, threshold: _Threshold, notes: list[str]) -> Criterion | None:
+    """
+    The clause read as ``speedup`` against its number when its words are a speedup's (see
+    ``_SPEEDUP_AFTER``), the qualifiers and the rest said in the notes; else None.
+    """
+    after = _SPEEDUP_AFTER.fullmatch(rest)
+    before = None if after is not None else _SPEEDUP_BEFORE.fullmatch(rest)
+    found = after or before
+    if found is None or threshold.unit not in (Unit.RATIO, Unit.NONE):
+        return None
+    if after is not None and threshold.unit is not Unit.RATIO:
+        return None  # "≥ 5 faster", "5 speedups": no multiple, a count or a gain
+    said = [*notes]
+    how = after["how"].strip() if after is not None else ""
+    if how:
+        said.append(f"{original_spelling(how, text)!r} read as how the speedup is taken")
+    tail = found["tail"].strip(" ,")
+    if tail:
+        said.append(f"{original_spelling(tail, text)!r} read as what the speedup is measured on")
+    comparison = threshold.comparison
+    if threshold.bare:
+        said.append(f"no comparator before {threshold.value:g}×: read as 'at least'")
+    if found["word"] == "faster":
+        said.append(f"'{threshold.value:g}× faster' read as a speedup of {threshold.value:g}")
+    said.append("metric read as 'speedup', the ratio it names")
+    return Criterion(
+        text=text,
+        metric="speedup",
+        comparison=comparison,
+        threshold=threshold.value,
+        mode=Mode.ABSOLUTE,
+        notes=tuple(said),
     )
 
 

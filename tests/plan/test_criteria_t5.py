@@ -1,0 +1,183 @@
+"""
+Criteria a new-user trial (t5) saw misread on real plans: 038's "at least 5× warm or batched
+end-to-end speedup", the speedup read as no metric at all.
+
+Each expectation was written by reading the plan's clause, not by running the parser.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bridge.machine.judge import Aggregate, VerdictKind, judge_block
+from bridge.plan import load_project
+from bridge.plan.criteria import Compound, Criterion, Unparsed, parse_criterion
+from bridge.plan.criteria.model import Comparison, Mode, Orientation
+from bridge.plan.metric_names import plan_metric_names
+from tests.conftest import needs_shared
+from tests.plan.corpus import as_project
+
+
+def _criterion(plan: str, block_id: str, root: Path) -> Criterion | Unparsed | Compound:
+    """A corpus block's criterion, read with its systems and metrics."""
+    project = load_project(as_project(plan, root))
+    block = next(b for b in project.plan.blocks if b.id == block_id)
+    return parse_criterion(
+        block.success_criterion,
+        block_systems=block.systems,
+        metrics=list(plan_metric_names(block.metrics)),
+    )
+
+
+def _speedup(clause: Criterion | Unparsed) -> Criterion:
+    assert isinstance(clause, Criterion), clause
+    assert (clause.metric, clause.comparison, clause.threshold, clause.mode) == (
+        "speedup",
+        Comparison.GE,
+        5.0,
+        Mode.ABSOLUTE,
+    ), clause
+    return clause
+
+
+@needs_shared
+def test_038_b4_warm_or_batched_speedup_is_one_measurement(tmp_path: Path) -> None:
+    # «exact parity everywhere and at least 5× warm or batched end-to-end speedup over TriPharm
+    # CPU on HS90A plus one LIT-PCBA target»: "warm or batched" qualifies the one speedup; it
+    # was cut off as "what to do otherwise", and the speedup read as "without a metric".
+    parsed = _criterion("038", "B4", tmp_path)
+    assert isinstance(parsed, Compound)
+    parity, speed, cold = parsed.clauses
+    assert isinstance(parity, Unparsed) and parity.text == "exact parity everywhere"
+    assert "speedup over TriPharm CPU" in _speedup(speed).text
+    assert isinstance(cold, Unparsed)
+    assert not any("otherwise" in n for n in parsed.notes), parsed.notes
+    assert any("'warm or batched'" in n for n in parsed.notes), parsed.notes
+    # B4 recording a speedup of 3.2: the speedup clause fails, so the block is not met.
+    verdict = judge_block(
+        parsed,
+        [
+            Aggregate(
+                block="B4",
+                system="",
+                metric="speedup",
+                mean=3.2,
+                std=None,
+                n=1,
+                run_ids=("HIP-03",),
+            )
+        ],
+        runs_status={"HIP-03": "succeeded"},
+        expected_seeds=1,
+        reference_system=None,
+    )
+    assert verdict.verdict is VerdictKind.NOT_MET, verdict.reason
+    assert "3.2 ≥ 5 → not met" in verdict.reason, verdict.reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "at least 5× speedup.",
+        "speedup ≥ 5 over TriPharm CPU on HS90A plus one LIT-PCBA target.",
+        "at least 5× warm end-to-end speedup.",
+        "5x faster",
+    ],
+)
+def test_a_multiple_of_speedup_names_the_metric(text: str) -> None:
+    # Each was "an absolute threshold without a metric" (or "a number without a comparison").
+    _speedup(parse_criterion(text))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A real alternative stays one: the "or" is not between two words before a noun.
+        "accuracy ≥ 0.8, or can be dropped if not",
+        "2x larger or smaller than the baseline",
+    ],
+)
+def test_an_or_that_is_no_qualifier_is_read_as_before(text: str) -> None:
+    parsed = parse_criterion(text)
+    notes = parsed.notes if isinstance(parsed, Compound | Criterion) else ()
+    assert not any("two ways of taking" in n for n in notes), notes
+
+
+_E3 = "E3: DepthGate (from Block 1)"
+_E4 = "E4: DepthFiLM r=102 + rank-space FiLM"
+_E5 = "E5: DepthBasis K=6, r=16, adapter-output mixing"
+
+
+def _judged_on(criterion: Compound, accuracy: dict[str, float]) -> tuple[VerdictKind, str]:
+    aggregates = [
+        Aggregate(block="B2", system=s, metric="accuracy", mean=v, std=None, n=1, run_ids=(s,))
+        for s, v in accuracy.items()
+    ]
+    verdict = judge_block(
+        criterion,
+        aggregates,
+        runs_status=dict.fromkeys(accuracy, "succeeded"),
+        expected_seeds=1,
+        reference_system=None,
+        primary_metric="accuracy",
+        planned_systems=(_E3, _E4, _E5),
+    )
+    return verdict.verdict, verdict.reason
+
+
+@needs_shared
+def test_001_b2_either_ordering_or_equivalence_within_1_point(tmp_path: Path) -> None:
+    # «Either clear ordering (Gate < FiLM < Basis) OR clear equivalence (all within 1 point)»
+    # was declined whole as "a margin without a number ('clear')": the equivalence part has
+    # its number, every two systems within 1 point of each other, and one part met is enough.
+    parsed = _criterion("001", "B2", tmp_path)
+    assert isinstance(parsed, Compound)
+    assert parsed.alternatives == ((0,), (1, 2, 3)), parsed
+    ordering, *equivalence = parsed.clauses
+    assert isinstance(ordering, Unparsed) and "'clear'" in ordering.reason
+    pairs = []
+    for clause in equivalence:
+        assert isinstance(clause, Criterion), clause
+        assert (clause.comparison, clause.threshold, clause.mode, clause.percent_scale) == (
+            Comparison.LE,
+            1.0,
+            Mode.DIFFERENCE,
+            True,
+        )
+        assert clause.orientation is Orientation.EITHER
+        pairs.append((clause.subject, clause.reference))
+    assert pairs == [(_E3, _E4), (_E3, _E5), (_E4, _E5)]
+    # All three within a point: met, though the ordering part is open.
+    kind, why = _judged_on(parsed, {_E3: 0.600, _E4: 0.605, _E5: 0.609})
+    assert kind is VerdictKind.MET, why
+    assert "part 2 (clauses 2, 3, 4) met" in why, why
+    # E5 two points above E3: the equivalence part fails, the ordering part is open.
+    kind, why = _judged_on(parsed, {_E3: 0.60, _E4: 0.61, _E5: 0.62})
+    assert kind is VerdictKind.INCONCLUSIVE, why
+    assert "part 2 (clauses 2, 3, 4) not met" in why and "part 1 (clause 1) open" in why, why
+
+
+def test_either_of_two_checkable_parts() -> None:
+    # Not met only when every part is not met; met when one is.
+    text = "Either accuracy ≥ 0.9 or F1 ≥ 0.8"
+    parsed = parse_criterion(text)
+    assert isinstance(parsed, Compound) and parsed.alternatives == ((0,), (1,)), parsed
+
+    def judged(accuracy: float, f1: float) -> VerdictKind:
+        aggregates = [
+            Aggregate(block="B", system="", metric=m, mean=v, std=None, n=1, run_ids=("r",))
+            for m, v in (("accuracy", accuracy), ("F1", f1))
+        ]
+        return judge_block(
+            parsed,
+            aggregates,
+            runs_status={"r": "succeeded"},
+            expected_seeds=1,
+            reference_system=None,
+        ).verdict
+
+    assert judged(0.95, 0.5) is VerdictKind.MET
+    assert judged(0.5, 0.85) is VerdictKind.MET
+    assert judged(0.5, 0.5) is VerdictKind.NOT_MET
