@@ -298,7 +298,7 @@ def test_039_source_shuffle_lowering_performance_is_judged_on_the_primary_metric
         0.0,
     )
     assert (
-        "'使性能下降' read as: 最佳 GNN 的 source-shuffle lower than the reference on the "
+        "'使性能下降' read as: 最佳 GNN 的 source-shuffle worse than the proposed system on the "
         "block's primary metric (the performance meant)"
     ) in clause.notes
 
@@ -338,7 +338,7 @@ def test_performance_is_not_guessed_when_the_neighbours_name_two_metrics() -> No
     assert isinstance(parsed, Compound)
     reason = _reason(parsed.clauses[-1])
     assert reason == (
-        "'performance' could be any of the metrics the other clauses name (AUPRC, AUROC): "
+        "'性能' could be any of the metrics the other clauses name (AUPRC, AUROC): "
         "name the one meant"
     )
     assert "name the one meant" not in in_language(reason, "zh")
