@@ -557,6 +557,7 @@ class TestParseCriterionEnglish:
             "accuracy ≥ 0.85; if not, stop and document the residual",
             "accuracy ≥ 0.85. Otherwise drop the arm and report it as failed",
             "准确率 ≥ 0.85；如果未达到，重新拟合并记录残差",
+            "准确率 ≥ 0.85；当未达到时，重新拟合并记录残差",
         ],
     )
     def test_what_to_do_when_it_is_missed_is_no_clause(self, text: str) -> None:

@@ -652,8 +652,8 @@ class TestSectionGates:
         """«门控：当 F1 < 0.55 时，停止» says what to do when, as "Gate: if F1 < 0.5, …" does; a
         gate that opens with 当前 ("current") is still what the block must show."""
         plan = parse_plan_text(
-            "# P\n\n## Experiment Blocks\n\n### Block 1: Main\n\n- Gate: 当 F1 < 0.55 时，回退到 A\n"
-            "\n### Block 2: Other\n\n- Gate: 当前 F1 ≥ 0.5\n"
+            "# P\n\n## Experiment Blocks\n\n### Block 1: Main\n\n"
+            "- Gate: 当 F1 < 0.55 时，回退到 A\n\n### Block 2: Other\n\n- Gate: 当前 F1 ≥ 0.5\n"
         )
         assert [b.success_criterion for b in plan.blocks] == ["", "当前 F1 ≥ 0.5"]
 
