@@ -953,6 +953,10 @@ class TestSignificantlyBetter:
         "当 batch size 为 64 时，吞吐量 ≥ 1000",
         "当 batch size 大于 64 时，吞吐量不低于 1000",
         "当且仅当 batch size 为 64 时吞吐量 ≥ 1000",
+        # 当 before 下降 (a drop), 中位数 (the median), 时延 (latency) opens «当 … 时» all the same.
+        "当下降幅度超过 5% 时，吞吐量 ≥ 1000",
+        "当中位数时延大于 5 ms 时，吞吐量 ≥ 1000",
+        "当时延大于 5 ms 时，吞吐量 ≥ 1000",
         # The English and the other Chinese conditionals, read alike.
         "if batch size > 64, throughput ≥ 1000",
         "如果 batch size 大于 64，吞吐量不低于 1000",
