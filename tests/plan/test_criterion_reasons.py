@@ -329,6 +329,13 @@ def test_a_variant_lowering_performance_is_a_gain_of_the_proposed_system(
     )
 
 
+def test_the_proposed_system_lowering_performance_is_not_read_against_itself() -> None:
+    # "A drops performance" of the proposed A: no other system for it to beat (read, the
+    # proposed system was compared with itself).
+    read = parse_criterion("A drops performance", block_systems=("A (ours)", "B"))
+    assert isinstance(read, Unparsed), read
+
+
 def test_performance_is_not_guessed_when_the_neighbours_name_two_metrics() -> None:
     parsed = parse_criterion(
         "GNN 的 AUPRC 优于 MART，GNN 的 AUROC 优于 MART，且 source-shuffle 使性能下降",

@@ -599,6 +599,8 @@ _PERFORMANCE_NOTE = (
     "(the performance meant)"
 )
 _PERFORMANCE_NOTE_END = "on the block's primary metric (the performance meant)"
+# A system's name that marks it as the block's proposed one ("X (ours)", "提议方法").
+_PROPOSED_NAME = re.compile(r"\b(?:ours|proposed)\b|我们|本文|提议", re.IGNORECASE)
 
 
 def _performance_drop(
@@ -619,6 +621,9 @@ def _performance_drop(
     if len(named) != 1 or replace_terms(tagged, [(w, "⟨B⟩") for w in BASELINE_WORDS])[1]:
         return None
     system = system_name(named[0], systems)
+    if _PROPOSED_NAME.search(system):
+        # "ours drops performance" names no other system for the proposed one to beat.
+        return None
     read = _parse(f"outperforms {system}", text, block_systems=systems, metrics=metrics)
     if not isinstance(read, Criterion) or read.reference != system or read.metric is not None:
         return None
