@@ -24,7 +24,7 @@ from bridge.plan.quantities import (
     split_list,
 )
 from bridge.plan.text import Document, Heading, plain
-from bridge.plan.vocabulary import field_key, normalise_heading, normalise_priority
+from bridge.plan.vocabulary import ZH_WHEN, field_key, normalise_heading, normalise_priority
 from bridge.value_methods import value_methods
 
 __all__ = ["BlockHeading", "match_block_heading", "read_block", "read_fields"]
@@ -329,7 +329,7 @@ _CLAIM_IDS = re.compile(r"\b(?:C\d{1,2}(?:\.[a-z0-9]{1,3})?[a-z]?|H\d{1,2})\b")
 # rule, not what the block must show: read as a criterion it would be met exactly when the block
 # fails.
 _STOP_GATE = re.compile(r"stop|kill|abort|halt|fail|pivot|no[- ]?go|止|停", re.IGNORECASE)
-_CONDITIONAL = re.compile(r"^(?:if|when|unless|如果|若)\b", re.IGNORECASE)
+_CONDITIONAL = re.compile(rf"^(?:(?:if|when|unless|如果|若)\b|{ZH_WHEN})", re.IGNORECASE)
 
 
 def _success_gate(text: str) -> LabelledGate | None:

@@ -28,6 +28,7 @@ import attrs
 
 from bridge.plan.metric_names import metric_key
 from bridge.plan.model import Plan
+from bridge.plan.vocabulary import ZH_WHEN
 from bridge.value_methods import value_methods
 
 __all__ = [
@@ -75,6 +76,8 @@ _NEGATED = re.compile(
 _CONDITIONAL = re.compile(
     r"若|如果|假如|要是|一旦|否则|\b(?:if|when|whenever|unless|otherwise|in\s+case)\b", re.I
 )
+# «当 FK p95 下降时»: "when", whose 时 comes after the word, so it is looked for in the clause.
+_WHEN = re.compile(ZH_WHEN)
 # A direction noun that names a quantity measured against something ("nDCG@10 drop relative to
 # the full model", "TPR drop Δ from full"): a metric's name, no goal.
 _NOUN_OF = re.compile(
@@ -197,6 +200,7 @@ def _statements(text: str) -> Iterator[SaidDirection]:
         # "J-drop" (a metric's name) state no goal.
         if (
             _CONDITIONAL.search(own)
+            or any(when.start() < len(own) for when in _WHEN.finditer(clause))
             or re.search(r"\w-$", before)
             or ahead.startswith("-")
             or (

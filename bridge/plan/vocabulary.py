@@ -25,6 +25,7 @@ __all__ = [
     "NEGATIVE_RESULT_ZH",
     "OUT_OF_SCOPE_STATUSES",
     "VERSUS",
+    "ZH_WHEN",
     "ended_failed",
     "field_key",
     "misspelt_status",
@@ -41,6 +42,18 @@ __all__ = [
 #: The word that says a line, a table's first column or a block's title is about ablations
 #: (033's E6 table headed "Ablation", the quickstart's "Block 3: Ablation — …").
 ABLATION_WORD = re.compile(r"\bablations?\b|消融", re.IGNORECASE)
+
+#: A Chinese «当 X 时» ("when X"), the words between 当 and 时 included: a conditional, as "if" and
+#: "when" are. Not 当 as the start or end of another word (当前 "current", 当然 "of course", 当作
+#: "treat as", 相当 "quite", 适当 "suitable", 应当 "should"), nor 当时 ("at that time"); but
+#: «当下降 …时», «当中位数 …时», «当时延 …时» are "when the drop / median / latency …". A pattern's
+#: text, so that the readers of conditionals (criteria, direction words, gates) may put it in
+#: their own.
+ZH_WHEN = (
+    r"(?<![相适应正恰妥充担理])当"
+    r"(?![前然初地作做成选即场年天日今代心面事局量值期家]|下(?!降)|中(?!位)|时(?![延间长]))"
+    r"[^，。；,;：:！？!?\n]{1,40}?时"
+)
 
 #: The word between the systems a line compares: "black-box vs delay-aware vs projected"
 #: (021's M3 Runs cell), "Raw logit-lens vs tuned-lens vs random-affine-lens (baseline)."

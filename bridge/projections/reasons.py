@@ -469,6 +469,25 @@ _READINGS: tuple[tuple[re.Pattern[str], str], ...] = (
         re.compile(r"no threshold: any gain over the reference counts"),
         "无阈值：相对参照有任何提升即算满足",
     ),
+    # 039's B3 «source-shuffle 使性能下降» (bridge/plan/criteria/parser.py).
+    (
+        re.compile(
+            rf"{_QUOTE} read as: (.+?) worse than the proposed system on the block's primary "
+            r"metric \(the performance meant\)"
+        ),
+        r"\1 解析为：\2 在该实验块的主指标上差于提议的系统（所说的性能即主指标）",
+    ),
+    (
+        re.compile(rf"metric {_QUOTE}: the one the other clauses name"),
+        r"指标 \1：其他条件所指的指标",
+    ),
+    (
+        re.compile(
+            rf"{_QUOTE} could be any of the metrics the other clauses name \(([^)]*)\): name "
+            r"the one meant"
+        ),
+        r"\1 可能是其他条件所指的任何一个指标（\2）：请写明所指的指标",
+    ),
     (
         re.compile(rf"metric read as {_QUOTE}, the key the criterion writes as code"),
         r"指标解析为 \1（标准中以代码形式写出的键）",
@@ -789,6 +808,17 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
         ),
         r"对未写明的多个对象各提一个条件（\1）：没有说明它们是哪些运行或指标；"
         r"请为每个对象记录一个指标，并各写一条",
+    ),
+    # With the condition as read (014's B3, B4: "… ('in every area quartile', 'for both
+    # findings'), read as 'mean TCIG > 0' for each: …").
+    (
+        re.compile(
+            rf"a condition for each of several things it does not name \(({_QUOTE}(?:, "
+            rf"{_QUOTE})*)\), read as {_QUOTE} for each: which runs or metrics they are is not "
+            r"said; record a metric for each and write one clause each"
+        ),
+        r"对未写明的多个对象各提一个条件（\1），每个对象解析为 \4：没有说明它们是哪些运行或"
+        r"指标；请为每个对象记录一个指标，并各写一条",
     ),
     (
         re.compile(r"a margin without a number \(('[^']*'|\"[^\"]*\")\)"),

@@ -557,6 +557,7 @@ class TestParseCriterionEnglish:
             "accuracy ≥ 0.85; if not, stop and document the residual",
             "accuracy ≥ 0.85. Otherwise drop the arm and report it as failed",
             "准确率 ≥ 0.85；如果未达到，重新拟合并记录残差",
+            "准确率 ≥ 0.85；当未达到时，重新拟合并记录残差",
         ],
     )
     def test_what_to_do_when_it_is_missed_is_no_clause(self, text: str) -> None:
@@ -944,3 +945,48 @@ class TestSignificantlyBetter:
         result = parse_criterion(text, block_systems=["A", "B"], metrics=["accuracy"])
         assert isinstance(result, Unparsed), result
         assert "statistical test" in result.reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "当 batch size 为 64 时，吞吐量 ≥ 1000",
+        "当 batch size 大于 64 时，吞吐量不低于 1000",
+        "当且仅当 batch size 为 64 时吞吐量 ≥ 1000",
+        # 当 before 下降 (a drop), 中位数 (the median), 时延 (latency) opens «当 … 时» all the same.
+        "当下降幅度超过 5% 时，吞吐量 ≥ 1000",
+        "当中位数时延大于 5 ms 时，吞吐量 ≥ 1000",
+        "当时延大于 5 ms 时，吞吐量 ≥ 1000",
+        # The English and the other Chinese conditionals, read alike.
+        "if batch size > 64, throughput ≥ 1000",
+        "如果 batch size 大于 64，吞吐量不低于 1000",
+    ],
+)
+def test_a_chinese_when_clause_is_a_conditional(text: str) -> None:
+    """«当 X 时，Y» is "when X, Y": a conditional, declined as "if X, Y" is, never Y judged
+    alone (split at its comma, the threshold after it was judged as if it always held)."""
+    read = parse_criterion(text, metrics=["throughput"])
+    assert isinstance(read, Unparsed), read
+    assert read.reason == "several or conditional clauses; only one condition can be checked"
+
+
+@pytest.mark.parametrize(
+    ("text", "metric", "threshold"),
+    [
+        # Each with a 时 after it, as «当 … 时» has.
+        ("当前时段 accuracy ≥ 0.9", "accuracy", 0.9),
+        ("相当时期内 accuracy ≥ 0.9", "accuracy", 0.9),
+        ("当然，任何时候 accuracy ≥ 0.9", "accuracy", 0.9),
+        ("在适当时机 accuracy ≥ 0.9", "accuracy", 0.9),
+    ],
+)
+def test_words_that_start_with_dang_are_no_conditional(
+    text: str, metric: str, threshold: float
+) -> None:
+    """当前 ("current"), 当然 ("of course"), 相当 ("quite"), 适当 ("suitable") hold 当 but say
+    no «当 … 时»."""
+    read = parse_criterion(text, metrics=["accuracy"])
+    clauses = read.clauses if isinstance(read, Compound) else (read,)
+    last = clauses[-1]
+    assert isinstance(last, Criterion), read
+    assert (last.metric, last.threshold) == (metric, threshold)

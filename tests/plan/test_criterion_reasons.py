@@ -61,8 +61,8 @@ def _reason(clause: Criterion | Unparsed) -> str:
             "014",
             "B2",
             1,
-            "a condition for each of several things it does not name ('for both findings'): "
-            "which runs or metrics they are is not said",
+            "a condition for each of several things it does not name ('for both findings'), "
+            "read as 'mean TCIG > 0' for each: which runs or metrics they are is not said",
             "several or conditional",
         ),
     ],
@@ -247,3 +247,105 @@ def test_a_margin_in_words_reads_in_chinese() -> None:
         assert not any(
             w in zh for w in ("better", "margin", "test", "gain", "→ open", "→ not met")
         ), zh
+
+
+@needs_shared
+@pytest.mark.parametrize(
+    ("block", "index", "qualifiers"),
+    [
+        # "both candidate operators give positive mean TCIG for both findings": mean TCIG > 0,
+        # once per finding; was "no comparison with a number or with another system".
+        ("B3", 0, "('for both findings')"),
+        # "mean TCIG positive in every area quartile for both findings": the same, per area
+        # quartile and per finding; was "no comparison with a number or with another system".
+        ("B4", 0, "('in every area quartile', 'for both findings')"),
+        # "mean TCIG is positive for both findings": read alike.
+        ("B2", 1, "('for both findings')"),
+    ],
+)
+def test_014_positive_mean_tcig_for_both_findings_says_what_is_missing(
+    block: str, index: int, qualifiers: str, tmp_path: Path
+) -> None:
+    reason = _reason(_clauses("014", block, tmp_path)[index])
+    assert reason == (
+        f"a condition for each of several things it does not name {qualifiers}, read as "
+        "'mean TCIG > 0' for each: which runs or metrics they are is not said; record a metric "
+        "for each and write one clause each"
+    )
+    zh = in_language(reason, "zh")
+    assert "'mean TCIG > 0'" in zh
+    assert "read as" not in zh and "record a metric" not in zh, zh
+
+
+@needs_shared
+def test_039_source_shuffle_lowering_performance_is_judged_on_the_primary_metric(
+    tmp_path: Path,
+) -> None:
+    # «source-shuffle 使性能下降»: the block's proposed system beats the source-shuffle variant
+    # on the block's primary metric (the performance meant); was "says which way it goes in
+    # words, with no metric named".
+    clause = _clauses("039", "B3", tmp_path)[2]
+    assert isinstance(clause, Criterion), clause
+    assert (clause.metric, clause.subject, clause.reference) == (
+        None,
+        None,
+        "最佳 GNN 的 source-shuffle",
+    )
+    assert (clause.mode, clause.orientation, clause.comparison, clause.threshold) == (
+        Mode.DIFFERENCE,
+        Orientation.BETTER,
+        Comparison.GT,
+        0.0,
+    )
+    assert (
+        "'使性能下降' read as: 最佳 GNN 的 source-shuffle worse than the proposed system on the "
+        "block's primary metric (the performance meant)"
+    ) in clause.notes
+
+
+_GNN_SYSTEMS = ("MART", "threshold/GNN (ours)", "最佳 GNN 的 source-shuffle")
+
+
+@pytest.mark.parametrize(
+    ("text", "metric"),
+    [
+        ("source-shuffle 使性能下降", None),
+        ("source-shuffle drops performance", None),
+        ("performance drops with source-shuffle", None),
+        # The metric a neighbouring clause names is the performance meant.
+        ("GNN 的 AUPRC 优于 MART，且 source-shuffle 使性能下降", "AUPRC"),
+    ],
+)
+def test_a_variant_lowering_performance_is_a_gain_of_the_proposed_system(
+    text: str, metric: str | None
+) -> None:
+    parsed = parse_criterion(text, block_systems=_GNN_SYSTEMS, metrics=["AUROC", "AUPRC"])
+    clause = parsed.clauses[-1] if isinstance(parsed, Compound) else parsed
+    assert isinstance(clause, Criterion), clause
+    assert (clause.metric, clause.reference, clause.orientation) == (
+        metric,
+        "最佳 GNN 的 source-shuffle",
+        Orientation.BETTER,
+    )
+
+
+def test_the_proposed_system_lowering_performance_is_not_read_against_itself() -> None:
+    # "A drops performance" of the proposed A: no other system for it to beat (read, the
+    # proposed system was compared with itself).
+    read = parse_criterion("A drops performance", block_systems=("A (ours)", "B"))
+    assert isinstance(read, Unparsed), read
+
+
+def test_performance_is_not_guessed_when_the_neighbours_name_two_metrics() -> None:
+    parsed = parse_criterion(
+        "GNN 的 AUPRC 优于 MART，GNN 的 AUROC 优于 MART，且 source-shuffle 使性能下降",
+        block_systems=_GNN_SYSTEMS,
+        metrics=["AUROC", "AUPRC"],
+    )
+    assert isinstance(parsed, Compound)
+    reason = _reason(parsed.clauses[-1])
+    assert reason == (
+        "'性能' could be any of the metrics the other clauses name (AUPRC, AUROC): "
+        "name the one meant"
+    )
+    assert "name the one meant" not in in_language(reason, "zh")

@@ -115,6 +115,9 @@ def test_only_a_blocks_success_criterion_is_read(tmp_path: Path) -> None:
         ("when latency increases the cache is cold", "latency"),
         ("若 FK p95 下降，则方法失败", "FK p95"),
         ("一旦 覆盖率 下降 就回滚", "覆盖率"),
+        # «当 … 时» is "when": a conditional (当 alone starts 当前, 当然: no conditional there).
+        ("当 FK p95 下降时，方法失败", "FK p95"),
+        ("当覆盖率下降时回滚", "覆盖率"),
         # A direction noun in a metric's name.
         ("nDCG@10 drop relative to the full model", "nDCG@10"),
         ("TPR drop Δ from full", "TPR"),
@@ -144,6 +147,11 @@ def test_conditionals_and_metric_names_say_no_direction(
         # A verb before "relative to" is still one; a condition after the word leaves it.
         ("jitter should drop relative to base", "ours beats base", "jitter", True),
         ("latency decreases when caching is on", "ours beats base", "latency", True),
+        # 当前 ("current"), 当然 ("of course"), 相当 ("quite"), 适当 ("suitably") are no «当 … 时».
+        ("当前 jitter 下降时更稳定", "ours beats base", "jitter", True),
+        ("当然 jitter 下降", "ours beats base", "jitter", True),
+        ("相当 jitter 下降时", "ours beats base", "jitter", True),
+        ("适当 jitter 下降时", "ours beats base", "jitter", True),
         # Guards and negations are no goal.
         ("contact coverage 不下降", "ours beats base", "contact coverage", None),
         ("TPOT increase ≤ 5%", "ours beats base", "TPOT", None),

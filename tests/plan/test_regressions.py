@@ -648,6 +648,15 @@ class TestSectionGates:
         )
         assert [b.success_criterion for b in plan.blocks] == ["", ""]
 
+    def test_a_chinese_when_gate_is_never_a_blocks_criterion(self) -> None:
+        """«门控：当 F1 < 0.55 时，停止» says what to do when, as "Gate: if F1 < 0.5, …" does; a
+        gate that opens with 当前 ("current") is still what the block must show."""
+        plan = parse_plan_text(
+            "# P\n\n## Experiment Blocks\n\n### Block 1: Main\n\n"
+            "- Gate: 当 F1 < 0.55 时，回退到 A\n\n### Block 2: Other\n\n- Gate: 当前 F1 ≥ 0.5\n"
+        )
+        assert [b.success_criterion for b in plan.blocks] == ["", "当前 F1 ≥ 0.5"]
+
 
 def test_a_separator_closing_a_system_item_is_no_part_of_its_name() -> None:
     """014's B5 lists "- frozen B0;" one per line: the name is "frozen B0" (it was shown joined

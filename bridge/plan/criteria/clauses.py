@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from bridge.plan.vocabulary import ZH_WHEN
+
 __all__ = ["looks_like_condition", "split_clauses"]
 
 _HARD = re.compile(
@@ -57,11 +59,11 @@ _SOFT = re.compile(
     re.IGNORECASE,
 )
 # A sentence that opens the branch taken when the criterion is missed: "If lower, …", "If
-# not, …", "If it fails, …", "Otherwise …", "否则…", "如果未达到…".
+# not, …", "If it fails, …", "Otherwise …", "否则…", "如果未达到…", "当未达到时…".
 _FALLBACK = re.compile(
     r"^(?:(?:if|when)\s+(?:lower|higher|not(?:\s+met)?|below|above|worse|unmet|missed|"
     r"(?:it|this|that)\s+(?:fails|is\s+not\s+met|does\s+not\s+hold))\s*,|otherwise\b)"
-    r"|^(?:否则|(?:如果|若)(?:未|没有|不|低于|达不到))",
+    r"|^(?:否则|(?:如果|若)(?:未|没有|不|低于|达不到)|当(?:未|没有|不|低于|达不到)[^，,；;]{0,20}时)",
     re.IGNORECASE,
 )
 _OR_TAIL = re.compile(
@@ -260,6 +262,16 @@ _FRAME = re.compile(
 )
 
 
+# A conditional's "if" part, whole: "if batch size > 64", «如果 batch size 大于 64», «当 batch size
+# 大于 64 时» (not one that goes on to its "then" part). What follows its comma holds only under
+# it: split there, that condition was judged as if it always held; kept whole, the parser
+# declines the conditional.
+_CONDITION_ONLY = re.compile(
+    rf"^\s*(?:(?:(?:if|unless|provided)\b|如果|若|假如|要是)(?!.*(?:\bthen\b|则|就))|{ZH_WHEN}\s*$)",
+    re.IGNORECASE,
+)
+
+
 def _soft_split(piece: str) -> list[str]:
     """
     Split on soft separators, then join back every part that states no condition.
@@ -281,6 +293,7 @@ def _soft_split(piece: str) -> list[str]:
             looks_like_condition(part)
             and looks_like_condition(merged[-1])
             and not _FRAME.match(merged[-1])
+            and not _CONDITION_ONLY.match(merged[-1])
         )
         if (
             both

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from bridge.plan.criteria.model import Comparison, Orientation
 from bridge.plan.metric_names import SYNONYMS, metric_key
+from bridge.plan.vocabulary import ZH_WHEN
 
 __all__ = [
     "BASELINE_WORDS",
@@ -113,6 +114,8 @@ STATISTICS = re.compile(
 COMPOUND = re.compile(
     r";|；|\beither\b|\bor\b(?!\s+(more|higher|above|better|less|lower|fewer|below)\b)|\bwhile\b|\bwithout\b|\bunless\b|\bif\b|\bprovided\b|\bbut\b"
     r"|\bwhereas\b|\bboth\b|\bas well as\b|或者|或|并且|而且|同时|但|如果|若|否则|以及|且"
+    # «当 X 时，Y» is "if X, Y" (its X was read as a number without a comparison).
+    rf"|{ZH_WHEN}"
 )
 
 # A word saying each system named is beaten, or each value passes ("beats both A and B",

@@ -171,6 +171,52 @@ _UNNAMED_METRICS = re.compile(
 # not name (a system of the block is tagged, and "beats both" says every one named is beaten).
 _BOTH_UNNAMED = re.compile(r"\b(?:for|on|in|across|over)\s+both\s+(?:of\s+the\s+)?[a-z][\w-]*")
 _BOTH_UNNAMED_REASON = "a condition for each of several things it does not name"
+# Each group of things a clause holds for without naming them: "for both findings", "in every
+# area quartile" (014's B4 has both).
+_EACH_UNNAMED = re.compile(
+    r"\b(?:for|on|in|across|over)\s+(?:both|every|each|all)\s+(?:of\s+the\s+)?[a-z][\w-]*"
+    r"(?:\s+(?!(?:for|on|in|across|over|under|and|or|with|at|per|is|are|must|should|than|vs)\b)"
+    r"[a-z][\w-]*)?"
+)
+# The one condition such a clause states once its groups are left out: "mean tcig > 0" (after
+# "is positive" was read), "mean tcig positive", "both candidate operators give positive mean
+# tcig" (014's B2, B4, B3).
+_SIGNED_CONDITION = re.compile(
+    r"^(?:both\s+[a-z][\w\s-]*?\s+(?:give|gives|show|shows|has|have|yield|yields)\s+)?"
+    r"(?:(?P<sign>positive|negative|non-?negative)\s+(?P<what>[a-z][\w\s-]*?)"
+    r"|(?P<what2>[a-z][\w\s-]*?)\s+(?:(?:is|are|stays?|remains?)\s+)?(?:strictly\s+)?"
+    r"(?P<sign2>positive|negative|non-?negative)"
+    r"|(?P<what3>[a-z][\w\s-]*?)\s*(?P<cmp>[<>≥≤])\s*(?P<num>[-+]?\d+(?:\.\d+)?))$"
+)
+_SIGN_LIMITS = {"positive": "> 0", "negative": "< 0"}
+
+
+def _for_each_unnamed(norm: str, clause: str) -> str | None:
+    """
+    Why a clause of one condition on one quantity, asked for each of several things it does not
+    name ("positive mean TCIG for both findings"), is not judged: the groups it names, the
+    condition as read, and what is missing (a metric for each). ``None`` when what is left
+    without the groups is not one such condition.
+    """
+    groups = [found.group(0) for found in _EACH_UNNAMED.finditer(norm)]
+    rest = " ".join(_EACH_UNNAMED.sub(" ", norm).split())
+    condition = _SIGNED_CONDITION.match(rest)
+    if not groups or condition is None:
+        return None
+    sign = condition["sign"] or condition["sign2"]
+    if sign is not None:
+        what = condition["what"] or condition["what2"]
+        limit = _SIGN_LIMITS.get(sign, "≥ 0")
+    else:
+        what, limit = condition["what3"], f"{condition['cmp']} {condition['num']}"
+    said = ", ".join(repr(original_spelling(group, clause)) for group in groups)
+    return (
+        f"{_BOTH_UNNAMED_REASON} ({said}), read as '{original_spelling(what, clause)} {limit}' "
+        "for each: which runs or metrics they are is not said; record a metric for each and "
+        "write one clause each"
+    )
+
+
 _UNNAMED_METRICS_REASON = (
     "a threshold on several metrics it does not name; name each metric, one clause each"
 )
@@ -387,6 +433,7 @@ def parse_criterion(
                     notes=(*one.notes, f"subject {before.subject} from the clause before"),
                 )
             parsed.append(one)
+        parsed = _performance_from_neighbours(parsed)
         return Compound(text=text, clauses=tuple(parsed), notes=notes)
     except Exception as exc:  # the contract is "never raises": report the failure instead
         return Unparsed(text=text, reason=f"parser error: {type(exc).__name__}: {exc}")
@@ -647,6 +694,92 @@ _SHARE_OF_ITEMS = re.compile(
 _PERMISSION = re.compile(r"\b(?:may|might|could)\s+(?!not\b)|(?<!尽)可能")
 
 
+# "source-shuffle 使性能下降", "the variant drops performance", "performance drops with the
+# variant": a system of the block doing worse, in words that name no metric ("performance").
+_PERFORMANCE_DROP = re.compile(
+    r"(?:使|让|导致|造成)?\s*(?P<zh>性能)\s*(?:下降|降低|变差|退化)"
+    r"|\b(?:drops?|degrades?|hurts?|reduces?|lowers?|worsens?)\s+(?:the\s+)?(?P<en>performance)\b"
+    r"|\b(?P<en2>performance)\s+(?:drops?|degrades?|decreases?|falls?|worsens?)"
+    r"(?:\s+(?:with|under|for))?\b"
+)
+# The note a clause read so carries: the parse of the whole criterion gives it the metric the
+# other clauses name (:func:`_performance_from_neighbours`).
+_PERFORMANCE_NOTE = (
+    "{said!r} read as: {system} worse than the proposed system on the block's primary metric "
+    "(the performance meant)"
+)
+_PERFORMANCE_NOTE_END = "on the block's primary metric (the performance meant)"
+# A system's name that marks it as the block's proposed one ("X (ours)", "提议方法").
+_PROPOSED_NAME = re.compile(r"\b(?:ours|proposed)\b|我们|本文|提议", re.IGNORECASE)
+
+
+def _performance_drop(
+    clause: str, text: str, *, block_systems: Sequence[str], metrics: Sequence[str]
+) -> Criterion | None:
+    """
+    A clause that says one system of the block lowers "performance" (039's B3 «source-shuffle
+    使性能下降»), read as the block's proposed system beating that system on the block's primary
+    metric (``metric`` ``None``), the better way for that metric; ``None`` when the clause names
+    a number, the baseline or not exactly one system of the block.
+    """
+    drop = _PERFORMANCE_DROP.search(normalise(clause))
+    systems = [s for s in block_systems if s.strip()]
+    if drop is None or _NUMBER_BEFORE.search(clause) is not None:
+        return None
+    tagged, _ = replace_terms(normalise(clause), system_terms(systems))
+    named = list(dict.fromkeys(re.findall(r"⟨S[A-Z]+⟩", tagged)))
+    if len(named) != 1 or replace_terms(tagged, [(w, "⟨B⟩") for w in BASELINE_WORDS])[1]:
+        return None
+    system = system_name(named[0], systems)
+    if _PROPOSED_NAME.search(system):
+        # "ours drops performance" names no other system for the proposed one to beat.
+        return None
+    read = _parse(f"outperforms {system}", text, block_systems=systems, metrics=metrics)
+    if not isinstance(read, Criterion) or read.reference != system or read.metric is not None:
+        return None
+    said = original_spelling(drop.group(0).strip(), clause)
+    note = _PERFORMANCE_NOTE.format(said=said, system=system)
+    return attrs.evolve(read, text=text, notes=(note, *read.notes))
+
+
+def _performance_from_neighbours(
+    clauses: Sequence[Criterion | Unparsed],
+) -> list[Criterion | Unparsed]:
+    """
+    ``clauses`` with each one read by :func:`_performance_drop` given the metric the other
+    clauses name, when they name exactly one (the performance meant); when they name several,
+    which one is not guessed and the clause says so. Left on the block's primary metric when
+    they name none.
+    """
+    named = sorted({c.metric for c in clauses if isinstance(c, Criterion) and c.metric is not None})
+    out: list[Criterion | Unparsed] = []
+    for one in clauses:
+        dropped = isinstance(one, Criterion) and any(
+            n.endswith(_PERFORMANCE_NOTE_END) for n in one.notes
+        )
+        if not isinstance(one, Criterion) or not dropped or not named:
+            out.append(one)
+        elif len(named) == 1:
+            note = f"metric {named[0]!r}: the one the other clauses name"
+            out.append(attrs.evolve(one, metric=named[0], notes=(*one.notes, note)))
+        else:
+            word = _PERFORMANCE_DROP.search(normalise(one.text))
+            said = original_spelling(
+                next(w for w in word.group("zh", "en", "en2") if w) if word else "performance",
+                one.text,
+            )
+            out.append(
+                Unparsed(
+                    text=one.text,
+                    reason=(
+                        f"{said!r} could be any of the metrics the other clauses name "
+                        f"({', '.join(named)}): name the one meant"
+                    ),
+                )
+            )
+    return out
+
+
 def _parse_either(
     clause: str, text: str, *, block_systems: Sequence[str], metrics: Sequence[str]
 ) -> Criterion | Unparsed:
@@ -656,6 +789,12 @@ def _parse_either(
     accuracy" and a system "oracle"), with the system's name read as the system.
     """
     first = _parse(clause, text, block_systems=block_systems, metrics=metrics)
+    if isinstance(first, Unparsed) and (
+        drop := _performance_drop(clause, text, block_systems=block_systems, metrics=metrics)
+    ):
+        # 039's B3 «source-shuffle 使性能下降» was "says which way it goes in words, with no
+        # metric named": the performance meant is the block's primary metric.
+        return drop
     if isinstance(first, Unparsed) and first.reason == _TWO_SIDED_REASON:
         return _two_sided(clause, text, first, block_systems=block_systems, metrics=metrics)
     if (
@@ -1051,12 +1190,19 @@ def _read_clause(  # one linear decision procedure, kept in one place to read to
     # "同时优于 A" (039's B3), "均超过 0.8", "beats both": the word says every one named is
     # beaten or every value passes; it joins no second condition.
     if COMPOUND.search(norm := EVERY_ONE.sub("", norm)):
+        group = _BOTH_UNNAMED.search(norm)
+        for_each = _for_each_unnamed(norm, clause) if group is not None else None
+        if for_each is not None:
+            # 014's B3 "both candidate operators give positive mean TCIG for both findings" and
+            # B4 "mean TCIG positive in every area quartile for both findings": "no comparison
+            # with a number" was false of both; the condition is read, the findings' metrics
+            # are what is missing.
+            return unparsed(for_each)
         if not re.search(r"\d|⟨[SB]|[<>≥≤=]", norm):
             # 008's B1 "every classification reconstructs from raw locators and frozen rules
             # without text heuristics": no number and no system to compare, whatever its "and"
             # joins ("several clauses" sent the reader to split it, trial T7).
             return unparsed("no comparison with a number or with another system")
-        group = _BOTH_UNNAMED.search(norm)
         if group is not None and not COMPOUND.search(_BOTH_UNNAMED.sub(" ", norm)):
             # 014's B2 "mean TCIG is positive for both findings": one condition, for each of
             # two things the clause does not name ("several or conditional clauses" sent the
