@@ -19,7 +19,7 @@ from bridge.events.values import JobHandle
 from bridge.machine.fold import PipelineState, fold
 from bridge.machine.judge import MainResult, VerdictKind
 from bridge.machine.views import TASK_NOT_RUN, TASK_NOT_RUN_TAIL
-from bridge.projections import results
+from bridge.projections import results, results_data, tracker
 from bridge.projections.outcome import evaluate
 from bridge.projections.summary import handoff_summary
 
@@ -247,3 +247,43 @@ def test_runs_bridge_cancelled_are_not_named_failed(language: str, said: str) ->
     state = _state(language, crashed=True)
     step = results.next_step(state, evaluate(state), language)
     assert said in step, step
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("en", "5/6 (1 succeeded with numbers not trusted: R005)"),
+        ("zh", "5/6（1 个已成功但数值不可信：R005）"),
+    ],
+)
+def test_a_nan_run_is_not_counted_completed(language: str, said: str) -> None:
+    """001d (trial t5): sanity R001 wrote loss NaN and blocked the plan ("a number it recorded
+    cannot be trusted") next to "Must-run completed: 1/11", which counted it. A run whose
+    numbers are not trusted is not completed, and the count says what it is."""
+    state = _state(language)
+    outcome = evaluate(state)
+    assert outcome.must_done == 5 and outcome.must_untrusted == ("R005",)
+    page = results.render(state, language)
+    assert said in page, page
+    assert said in handoff_summary(state)
+    must = results_data.document(state)["summary"]["must_run"]
+    assert (must["completed"], must["numbers_not_trusted"]) == (5, ["R005"])
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        (
+            "en",
+            "**Runs:** 6 (DONE 5, DONE ⚠ not trusted 1) · **Implementation tasks of the "
+            "tracker (not runs):** 2",
+        ),
+        ("zh", "**运行:** 6 (DONE 5, DONE ⚠ 数值不可信 1) · **追踪表的实现任务（不是运行）：** 2"),
+    ],
+)
+def test_the_trackers_run_count_holds_runs_only(language: str, said: str) -> None:
+    """001 (trial t5): the tracker's line said "**Runs:** 21 (CANCELLED 8, DONE 9, FAILED 1,
+    SKIPPED 3)" where 14 rows are runs, I1-I7 the tracker's implementation tasks, and R005's
+    NaN counted DONE. Runs are counted alone, the tasks apart, the NaN run as not trusted."""
+    text = tracker.render(_state(language), language)
+    assert said in text, text
