@@ -37,7 +37,7 @@ from bridge.plan.vocabulary import ABLATION_WORD, ended_failed
 from bridge.projections import plot
 from bridge.projections.block_runs import sanity_ids
 from bridge.projections.code_review import unavailable_note
-from bridge.projections.failure_words import kept_in_language, kept_retry
+from bridge.projections.failure_words import failure_in_language, kept_in_language, kept_retry
 from bridge.projections.finding_words import blocked_in_language
 from bridge.projections.markdown import line, table
 from bridge.projections.outcome import (
@@ -447,12 +447,16 @@ def _failed_and_cancelled(state: PipelineState, ids: Sequence[str], language: st
     # tracker's rows.
     why = reasons[0] if len(reasons) == 1 else ""
     if zh:
+        # The recorded reason stays English (retries read it back); shown in Chinese.
+        why = (
+            failure_in_language(f"not run: {why}", language).removeprefix("未运行：") if why else ""
+        )
         return (
             f"必做运行未成功（{', '.join(ended)}）：查看原因并修复，然后运行 "
             "`bridge retry --failed` 和 `bridge run`"
             + (
                 f"；它也会重新运行被 bridge 取消、未曾运行的必做运行 {'、'.join(cancelled)}"
-                + (f"（{in_language(why, language)}）" if why else "")
+                + (f"（{why}）" if why else "")
                 if cancelled
                 else ""
             )

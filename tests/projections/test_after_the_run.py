@@ -235,7 +235,8 @@ def test_a_negative_result_still_names_the_nan_run_of_an_open_block(
         (
             "zh",
             "必做运行未成功（R006）：查看原因并修复，然后运行 `bridge retry --failed` 和 "
-            "`bridge run`；它也会重新运行被 bridge 取消、未曾运行的必做运行 R007、R008",
+            "`bridge run`；它也会重新运行被 bridge 取消、未曾运行的必做运行 R007、R008"
+            "（里程碑 M3 的必做运行 R006 已失败）。",
         ),
     ],
 )
