@@ -204,10 +204,16 @@ def render_blocks(project: LoadedProject, language: str = "en") -> Group:
     # The tracker's implementation tasks are no runs (the counts line says how many): a block
     # has nothing to gain from them.
     experiments = [r for r in project.runs if not r.task]
+    # As the results count them (their "Runs not attributed to a block"): a sanity run is
+    # reported under its milestone, and a row bridge itself cancelled (its CANCELLED written
+    # back beside its labelled note, 001's R013/R014 after R006 crashed) runs again, so it
+    # still needs a block; only the researcher's own skip takes a row out.
     loose = [
         r
         for r in experiments
-        if r.block not in known and r.status != "skipped" and not says_not_run(r.status_raw)
+        if r.block not in known
+        and r.milestone not in sanity
+        and (_cancelled_by_bridge(r) or (r.status != "skipped" and not says_not_run(r.status_raw)))
     ]
     if loose:
         parts.append(
@@ -222,6 +228,14 @@ def render_blocks(project: LoadedProject, language: str = "en") -> Group:
         if len(loose) > 20:
             parts.append(Text(t("plan_more", language).format(n=len(loose) - 20)))
     return Group(*parts)
+
+
+def _cancelled_by_bridge(run: RunSpec) -> bool:
+    """Whether the run's tracker row holds bridge's own CANCELLED (written back beside its
+    labelled note when it could not go on), not the researcher's decision to skip the row."""
+    from bridge.plan.runs import ran_by_bridge
+
+    return ran_by_bridge(run.notes) and run.status_raw.strip("*_ ").upper() == "CANCELLED"
 
 
 def _criterion_lines(

@@ -214,7 +214,11 @@ def tracker_status_events(
             )
         ]
     if spec.status in DONE_STATUSES:
-        evidence = "; ".join(part for part in (results, notes) if part)
+        # Notes the results cells already say are not said again: read from an Evidence column
+        # they lose its backticks (038's "`experiment-results/aiaa-environment.json`; …"), and
+        # the evidence said the cell twice, as written and without them.
+        said = notes and _bare(notes) in _bare(results)
+        evidence = "; ".join(part for part in (results, "" if said else notes) if part)
         return [
             ev.RunFoundDone(run_id=spec.id, status=raw, evidence=evidence, file=file, line=line)
         ]
@@ -246,6 +250,11 @@ def results_cells(row: TrackerRun) -> str:
         ):
             cells.append(text)
     return "; ".join(cells)
+
+
+def _bare(text: str) -> str:
+    """``text`` without code marks, its whitespace runs one space: how two cells compare."""
+    return " ".join(text.replace("`", "").split())
 
 
 def ruled_out_reason(status: str, notes: str) -> str:

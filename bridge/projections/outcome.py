@@ -1348,14 +1348,26 @@ def evaluate(state: PipelineState) -> Outcome:
             and not r.blocked_in_tracker
         )
     )
+    # A run whose numbers cannot be trusted is no completed run (001d's sanity R001, loss NaN,
+    # held the plan while the count called it completed).
+    untrusted_runs = tuple(
+        r.run_id
+        for r in must
+        if r.state is ok and r.metrics is not None and any(q.blocking for q in r.metrics.quality)
+    )
     outcome = Outcome(
         milestones=milestones,
         blocks=blocks,
         main_milestone=main,
         main_result=result,
         must_done=sum(
-            1 for r in must if r.state in SETTLED_RUN_STATES and not r.failed_before_bridge
+            1
+            for r in must
+            if r.state in SETTLED_RUN_STATES
+            and not r.failed_before_bridge
+            and r.run_id not in untrusted_runs
         ),
+        must_untrusted=untrusted_runs,
         must_total=len(must),
         must_failed_before=failed_before,
         must_awaiting_code=waiting["code"],

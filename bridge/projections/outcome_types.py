@@ -143,7 +143,8 @@ class Outcome:
         main_milestone: the main milestone's id, or ``None`` when none was recognised.
         main_result: positive, negative or inconclusive (from the main milestone's blocks).
         must_done: must-run runs that completed with a result: succeeded under bridge, or done
-            before bridge as the tracker says, unless it says they ended failed or invalid.
+            before bridge as the tracker says, unless it says they ended failed or invalid, and
+            unless their numbers are not trusted (``must_untrusted``).
         must_total: must-run runs planned.
         must_failed_before: must-run runs, not counted in ``must_done``, whose tracker row says
             they ended failed or invalid before bridge (in planning order): every summary names
@@ -164,6 +165,10 @@ class Outcome:
             cancelled, or not run yet), in planning order.
         must_no_number: must-run runs that succeeded but recorded no number, their metrics
             file empty or unreadable (``RunView.wrote_no_number``), in planning order.
+        must_untrusted: must-run runs that succeeded under bridge with a number that cannot be
+            trusted (a blocking training-quality finding: NaN/Inf, divergence), in planning
+            order: not counted in ``must_done`` (001d's sanity R001 wrote loss NaN and held the
+            plan while "1/11" counted it completed), named beside the count.
         must_missing: every must-run run whose evidence the plan lacks, in planning order:
             ``must_not_succeeded``, ``must_failed_before`` and ``must_no_number`` together. The
             one list ``bridge run``'s exit code, the next step and the readiness read, so they
@@ -205,6 +210,7 @@ class Outcome:
     must_no_number: tuple[str, ...] = ()
     must_missing: tuple[str, ...] = ()
     main_unjudged: tuple[str, ...] = ()
+    must_untrusted: tuple[str, ...] = ()
 
 
 def must_completed(outcome: Outcome, *, zh: bool = False) -> str:
@@ -215,6 +221,14 @@ def must_completed(outcome: Outcome, *, zh: bool = False) -> str:
     """
     text = f"{outcome.must_done}/{outcome.must_total}"
     parts: list[str] = []
+    if untrusted := outcome.must_untrusted:
+        # Succeeded, but with a NaN or a divergence: not completed, and said what it is.
+        ids = ", ".join(untrusted)
+        parts.append(
+            f"{len(untrusted)} 个已成功但数值不可信：{ids}"
+            if zh
+            else f"{len(untrusted)} succeeded with numbers not trusted: {ids}"
+        )
     if failed := outcome.must_failed_before:
         ids = ", ".join(failed)
         parts.append(

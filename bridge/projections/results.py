@@ -37,7 +37,7 @@ from bridge.plan.vocabulary import ABLATION_WORD, ended_failed
 from bridge.projections import plot
 from bridge.projections.block_runs import sanity_ids
 from bridge.projections.code_review import unavailable_note
-from bridge.projections.failure_words import kept_in_language, kept_retry
+from bridge.projections.failure_words import failure_in_language, kept_in_language, kept_retry
 from bridge.projections.finding_words import blocked_in_language
 from bridge.projections.markdown import line, table
 from bridge.projections.outcome import (
@@ -427,6 +427,62 @@ def _untrusted_retry(
     )
 
 
+def _failed_and_cancelled(state: PipelineState, ids: Sequence[str], language: str) -> str:
+    """
+    The sentence of a next step about must-run runs ``ids`` that did not succeed: the runs
+    that ended unsuccessfully are the ones to read and fix; those bridge cancelled because it
+    could not go on (their reason opens ``not run:``; 001's R007-R011 after R006 crashed)
+    are named apart, as cancelled, with the same ``bridge retry --failed`` running them again.
+    When every one was cancelled (a budget, a person), they are all the runs to read.
+    """
+    zh = language == "zh"
+    cancelled = [r for r in ids if _cancelled_by_bridge(state.runs[r])]
+    ended = [r for r in ids if r not in cancelled]
+    if not ended:
+        cancelled = []
+        ended = list(ids)
+    reasons = list(
+        dict.fromkeys(state.runs[r].reason.removeprefix("not run:").strip() for r in cancelled)
+    )
+    # One cause for all of them (a milestone's failed must-run run) is said; several are in the
+    # tracker's rows.
+    why = reasons[0] if len(reasons) == 1 else ""
+    if zh:
+        # The recorded reason stays English (retries read it back); shown in Chinese.
+        why = (
+            failure_in_language(f"not run: {why}", language).removeprefix("未运行：") if why else ""
+        )
+        return (
+            f"必做运行未成功（{', '.join(ended)}）：查看原因并修复，然后运行 "
+            "`bridge retry --failed` 和 `bridge run`"
+            + (
+                f"；它也会重新运行被 bridge 取消、未曾运行的必做运行 {'、'.join(cancelled)}"
+                + (f"（{why}）" if why else "")
+                if cancelled
+                else ""
+            )
+            + "。"
+        )
+    several = len(cancelled) > 1
+    return (
+        f"Must-run runs did not succeed ({', '.join(ended)}): read why, fix the cause, then run "
+        "`bridge retry --failed` and `bridge run`"
+        + (
+            f"; it also runs {', '.join(cancelled)} again, which bridge cancelled without "
+            f"running {'them' if several else 'it'}" + (f" ({why})" if why else "")
+            if cancelled
+            else ""
+        )
+        + "."
+    )
+
+
+def _cancelled_by_bridge(run: RunView) -> bool:
+    """Whether bridge cancelled ``run`` itself because it could not go on (a run or milestone it
+    waits for failed, the budget, the GPUs: its reason opens ``not run:``), not a person."""
+    return run.state is RunState.CANCELLED and run.reason.startswith("not run:")
+
+
 def next_step(state: PipelineState, outcome: Outcome, language: str) -> str:
     """
     The next step after these results, in ``language`` (one or two sentences).
@@ -543,17 +599,14 @@ def next_step(state: PipelineState, outcome: Outcome, language: str) -> str:
         if not held_by_failed_before(state.runs[r]) and held_for_code_by(state.runs[r]) is None
     ]
     if failed:
-        ids = ", ".join(failed)
         # A run that succeeded with a NaN (004's R302) is no failed run: `--failed` leaves it,
         # and its `--force` retry was first named only once the failed ones had run again.
         again = _untrusted_retry(state, outcome, language, scope="all")
         return (
-            f"必做运行未成功（{ids}）：查看原因并修复，然后运行 `bridge retry --failed` 和 "
-            f"`bridge run`。{again}消融规划已跳过。"
+            f"{_failed_and_cancelled(state, failed, language)}{again}消融规划已跳过。"
             if zh
-            else f"Must-run runs did not succeed ({ids}): read why, fix the cause, then run "
-            f"`bridge retry --failed` and `bridge run`.{f' {again}' if again else ''} "
-            "Ablation planning skipped."
+            else f"{_failed_and_cancelled(state, failed, language)}"
+            f"{f' {again}' if again else ''} Ablation planning skipped."
         )
     if (before := outcome.must_failed_before) and not any(
         state.runs[r].spec.command for r in before
@@ -725,11 +778,15 @@ def next_step(state: PipelineState, outcome: Outcome, language: str) -> str:
             "result negative)."
         )
     if outcome.main_result is MainResult.NEGATIVE:
+        # A must-run block outside the main milestone left open by a NaN (001's B2, R005) is
+        # named with its retry, as the docs promise: "revisit the method" alone forgot it.
         return (
-            "主要结果为负面：对照计划中的失败解释修改方法或计划。消融规划已跳过（主要结果为负面）。"
+            f"主要结果为负面：对照计划中的失败解释修改方法或计划。{again}"
+            "消融规划已跳过（主要结果为负面）。"
             if zh
             else "The main result is negative: revisit the method or the plan against the "
-            "plan's failure interpretation. Ablation planning skipped (main result negative)."
+            f"plan's failure interpretation.{f' {again}' if again else ''} Ablation planning "
+            "skipped (main result negative)."
         )
     if state.plan is not None and not state.plan.blocks:
         # 032: no block, so no criterion; main_milestone cannot help.

@@ -255,6 +255,7 @@ def document(state: PipelineState) -> dict[str, object]:
                 "out_of_scope": list(outcome.must_ruled_out),
                 "not_succeeded": list(outcome.must_not_succeeded),
                 "no_metric_value": list(outcome.must_no_number),
+                "numbers_not_trusted": list(outcome.must_untrusted),
             },
             "nice_to_have": {"completed": outcome.nice_done, "total": outcome.nice_total},
             "main_milestone": outcome.main_milestone,

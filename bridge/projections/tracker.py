@@ -387,16 +387,41 @@ def _own_row(
 
 
 def _summary(state: PipelineState, language: str) -> str:
+    """
+    The line above the tracker's tables: the stage, and the experiment runs counted by their
+    status word. The tracker's implementation tasks are no runs (001's I1-I7 made "21 runs" of
+    14): counted apart, when there are any. A run that succeeded with numbers that cannot be
+    trusted (a NaN, a divergence: 001's R005) is counted as such, not as DONE.
+    """
     counts: dict[str, int] = {}
     elsewhere = _elsewhere(state)
-    for run in state.runs.values():
+    zh = language == "zh"
+    runs = [r for r in state.runs.values() if not r.is_task]
+    for run in runs:
         word = _word(run, elsewhere)
+        if run.state is RunState.SUCCEEDED and _untrusted(run):
+            word = f"{word} ⚠ {'数值不可信' if zh else 'not trusted'}"
         counts[word] = counts.get(word, 0) + 1
     summary = ", ".join(f"{word} {n}" for word, n in sorted(counts.items())) or "-"
+    tasks = len(state.runs) - len(runs)
     return (
         f"**{t('stage', language)}:** `{state.stage.value}` · **{t('runs', language)}:** "
-        f"{len(state.runs)} ({summary})"
+        f"{len(runs)} ({summary})"
+        + (
+            (
+                f" · **追踪表的实现任务（不是运行）：** {tasks}"
+                if zh
+                else f" · **Implementation tasks of the tracker (not runs):** {tasks}"
+            )
+            if tasks
+            else ""
+        )
     )
+
+
+def _untrusted(run: RunView) -> bool:
+    """Whether ``run`` recorded a number it cannot be trusted with (a blocking finding)."""
+    return run.metrics is not None and any(q.blocking for q in run.metrics.quality)
 
 
 def _own(state: PipelineState, language: str) -> str:

@@ -146,6 +146,7 @@ class TestResultsFile:
             "out_of_scope": [],
             "not_succeeded": [],
             "no_metric_value": [],
+            "numbers_not_trusted": [],
         }
 
     def test_results_csv_has_one_row_per_value(self, project: Path) -> None:

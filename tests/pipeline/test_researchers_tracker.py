@@ -118,6 +118,7 @@ def test_done_and_out_of_scope_rows_are_not_launched(project: Path) -> None:
         "out_of_scope": ["R3", "R4"],
         "not_succeeded": [],
         "no_metric_value": [],
+        "numbers_not_trusted": [],
     }
     assert "## Runs bridge did not launch" in results
     assert "- R4 — out of scope: CANCELLED — out of budget" in results
