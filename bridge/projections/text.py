@@ -52,6 +52,13 @@ _WORDS: dict[str, tuple[str, str]] = {
         "-: no runs, no GPU-hours counted; the plan's Cost gives {costs}",
         "-：没有运行，不计 GPU 小时；计划成本写着 {costs}",
     ),
+    # Milestones whose runs the tracker all marks done or ruled out: nothing left to spend.
+    "plan_hours_none_left_cell": ("{hours} (none left)", "{hours}（无待启动）"),
+    "plan_hours_none_left": (
+        "none left: every run done or ruled out in the tracker, no GPU-hours counted; the "
+        "plan's Cost gives {costs}",
+        "无待启动：运行在追踪表中均已完成或排除，不计 GPU 小时；计划成本写着 {costs}",
+    ),
     "plan_blocks": ("blocks", "实验块"),
     "plan_criterion": ("  criterion: ", "  成功标准："),
     "plan_read_as": ("  read as:   ", "  解析为：  "),
