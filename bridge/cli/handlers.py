@@ -193,6 +193,7 @@ def plan(args: Parsed) -> int:
     from bridge.plan.model import Milestone
     from bridge.plan.overview import estimate_milestone, overview, own_gpu_hours
     from bridge.plan.priority import Priority
+    from bridge.plan.project import passed_over_m0
     from bridge.plan.runs import ran_by_bridge, tracker_says_blocked, waits_outside
     from bridge.plan.status_legend import is_held_for_code
     from bridge.plan.vocabulary import ended_failed
@@ -389,9 +390,17 @@ def plan(args: Parsed) -> int:
         alone = next((r for r in first if r.id == probe), None)
         if alone is not None:
             first = [r for r in first if r is not alone]
+        # Why no milestone is the sanity check: the plan's M0 is none for a reason its warning
+        # gives (014's "no experiment"), not "the plan names no sanity milestone".
+        why = passed_over_m0(loaded)
+        key = "plan_first_probe" if why is None else f"plan_first_probe_m0_{why[0]}"
         console.print(
             t("plan_first", language)
-            + (t("plan_first_probe", language).format(run=shown(alone)) if alone else "")
+            + (
+                t(key, language).format(run=shown(alone), said=why[1] if why else "")
+                if alone
+                else ""
+            )
             + (t("plan_first_then", language) if alone and first else "")
             + (", ".join(shown(r) for r in first[:6]) if first else "")
             + (t("plan_first_held", language).format(runs=", ".join(held[:6])) if held else "")

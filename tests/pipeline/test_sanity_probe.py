@@ -259,7 +259,9 @@ pathlib.Path(parser.parse_args().out, "metrics.json").write_text('{"quality": 0.
 
 
 @needs_shared
-def test_014_an_m0_with_no_experiment_does_not_pass_sanity_for_the_runs(tmp_path: Path) -> None:
+def test_014_an_m0_with_no_experiment_does_not_pass_sanity_for_the_runs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """014's M0 "Review candidate authority | no experiment" was the sanity milestone by its
     id: `bridge run` said "stage SANITY_OK: the sanity milestone M0 has no runs; nothing to
     check first" and launched every run at once. The first run is checked alone first now."""
@@ -285,6 +287,13 @@ def test_014_an_m0_with_no_experiment_does_not_pass_sanity_for_the_runs(tmp_path
         '"--out", "{output_dir}"]\n',
         encoding="utf-8",
     )
+    # `bridge plan` said "(the plan names no sanity milestone; …)" beside the plan's M0.
+    assert cli.main(["plan", "--project", str(project)]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert (
+        "first to launch: R002 (no model), alone, as the sanity check (milestone M0 says 'no "
+        "experiment' and has no runs, so it is no sanity milestone; `sanity_first = false`"
+    ) in out, out
     bridge = Bridge(project)
     try:
         bridge.run()

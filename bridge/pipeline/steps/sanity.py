@@ -29,8 +29,8 @@ from bridge.pipeline.recording import approval_summary
 from bridge.pipeline.session import Session, Step
 from bridge.pipeline.steps import code, collect, deploy
 from bridge.pipeline.steps.elsewhere import held_by_researcher
-from bridge.plan.milestones import says_no_runs
 from bridge.plan.priority import Priority
+from bridge.plan.project import passed_over_m0
 from bridge.plan.runs import PROPOSED, SANITY_PROPOSAL
 from bridge.plan.status_legend import is_held_for_code
 from bridge.projections.text import language_of, t
@@ -551,18 +551,22 @@ def _no_sanity_milestone(s: Session, *, zh: bool = False) -> str:
     stage said "no sanity milestone in the plan" beside the plan's M0 and the warning that
     explained why M0 was no sanity milestone.
     """
-    m0 = next((m for m in s.project.milestones if m.id == "M0" and not m.sanity), None)
-    if m0 is not None and s.project.options.main_milestone == "M0":
-        # bridge.plan.project._main_over_m0: the researcher's main result, not a sanity check.
-        if zh:
-            return "M0 由 main_milestone 指定为主要结果，因此没有健全性里程碑"
-        return "M0 is the main result (main_milestone = 'M0'), so no milestone is the sanity check"
-    said = says_no_runs(m0) if m0 is not None else ""
-    if m0 is not None and said and not any(r.milestone == "M0" for r in s.project.runs):
-        # bridge.plan.project._m0_without_experiment, in its warning's words.
-        if zh:
-            return f"里程碑 M0 写明“{said}”且没有运行，因此不是健全性里程碑"
-        return f"milestone M0 says {said!r} and has no runs, so it is no sanity milestone"
+    match passed_over_m0(s.project):
+        case ("main", _):
+            if zh:
+                return "M0 由 main_milestone 指定为主要结果，因此没有健全性里程碑"
+            return (
+                "M0 is the main result (main_milestone = 'M0'), so no milestone is the sanity check"
+            )
+        case ("no_runs", said):
+            # In the words of `bridge plan`'s warning (bridge.plan.project).
+            if zh:
+                return f"里程碑 M0 写明“{said}”且没有运行，因此不是健全性里程碑"
+            return f"milestone M0 says {said!r} and has no runs, so it is no sanity milestone"
+        case None:
+            pass
+        case unreachable:
+            assert_never(unreachable)
     return "计划中没有健全性里程碑" if zh else "no sanity milestone in the plan"
 
 
