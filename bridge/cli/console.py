@@ -568,9 +568,14 @@ def _gpu_hours_ahead(state: PipelineState) -> dict[str, object]:
     estimates (runs' ``estimated_minutes × gpus``, else the plan's Cost column), with
     ``gpu_hours_estimates``, each milestone's estimate (null when nothing gives one) and its
     source, then those of the runs of a milestone the plan lacks or of none (``""``); and
-    ``gpu_hours_planned``, kept for scripts that read it: the budget, as it was.
+    ``gpu_hours_planned``, kept for scripts that read it: the budget, as it was. Each
+    milestone's ``plan_cost`` is its Cost as the plan writes it (018's M4 ``累计 800–1600
+    GPUh``; null when it writes none, or the log is older than the key), and
+    ``plan_own_gpu_hours`` the GPU-hours the log derived from it, a running total less the
+    milestones before it (M4's 1280), which the source named as the plan's Cost before.
     """
-    from bridge.plan.overview import estimate_cost
+    from bridge.machine.stages import NOT_BRIDGES_RUN_STATES
+    from bridge.plan.overview import COSTS_OPTION, costs_of, estimate_cost, own_cost_shown
 
     plan = state.plan
     if plan is None:
@@ -586,14 +591,34 @@ def _gpu_hours_ahead(state: PipelineState) -> dict[str, object]:
     # Then the runs of a milestone the plan lacks, or of none (id ""), as `bridge plan` counts
     # them (032's 25 runs of no milestone).
     others = [(mid, None) for mid in state.milestone_ids if mid not in planned]
+    written = costs_of(plan.options.get(COSTS_OPTION, ""))
+    before = 0.0
     for mid, stated in [*((m.id, m.gpu_hours) for m in plan.milestones), *others]:
-        runs = [r.spec for r in state.runs_in(mid)]
-        if mid not in planned and not runs:
+        every = state.runs_in(mid)
+        if mid not in planned and not every:
             continue
-        estimate = estimate_cost(stated, None, runs)
+        # What is left to spend, as `bridge plan` counts it: the runs the tracker marks done or
+        # ruled out launch nothing (018's M0, done before bridge, counted the plan's 32 GPU-h).
+        runs = [r.spec for r in every if r.state not in NOT_BRIDGES_RUN_STATES]
+        done = [r.spec for r in every if r.state in NOT_BRIDGES_RUN_STATES]
+        # The Cost named as `bridge plan` names it: as written where nothing is counted of it
+        # (018's M4, no runs, read "the plan's Cost (1280 GPU-h)", the log's share of its
+        # running total), else with what a running total's share takes off it.
+        raw = written.get(mid)
+        shown = raw if raw is None or not runs else own_cost_shown(raw, before)
+        estimate = estimate_cost(stated, shown, runs, settled=done)
+        before += stated or 0.0
         total += estimate.gpu_hours or 0.0
         hours = None if estimate.gpu_hours is None else round(estimate.gpu_hours, 6)
-        estimates.append({"milestone": mid, "gpu_hours": hours, "source": estimate.source})
+        estimates.append(
+            {
+                "milestone": mid,
+                "gpu_hours": hours,
+                "source": estimate.source,
+                "plan_cost": raw,
+                "plan_own_gpu_hours": None if stated is None else round(stated, 6),
+            }
+        )
     return {
         "gpu_hours_budget": plan.budget_gpu_hours,
         "gpu_hours_estimated": round(total, 6),

@@ -193,6 +193,7 @@ def plan(args: Parsed) -> int:
     from bridge.plan.model import Milestone
     from bridge.plan.overview import estimate_milestone, overview, own_gpu_hours
     from bridge.plan.priority import Priority
+    from bridge.plan.project import passed_over_m0
     from bridge.plan.runs import ran_by_bridge, tracker_says_blocked, waits_outside
     from bridge.plan.status_legend import is_held_for_code
     from bridge.plan.vocabulary import ended_failed
@@ -228,14 +229,22 @@ def plan(args: Parsed) -> int:
         *(t(f"plan_{key}", language) for key in ("milestone", "name", "sanity", "runs")), "GPU-h"
     )
     own = own_gpu_hours(loaded.milestones)
+    none_left: list[Milestone] = []
     for m in loaded.milestones:
         mine = [r for r in runs if r.milestone == m.id]
+        # The estimate is of what is left to spend: rows the tracker marks done or ruled out
+        # launch nothing (018's M0, five rows done before bridge, showed the plan's ~32.00).
+        left = [r for r in mine if not r.settled_before_bridge]
+        gone = [r for r in mine if r.settled_before_bridge]
+        estimate = estimate_milestone(m, left, own, settled=gone)
+        if estimate.none_left:
+            none_left.append(m)
         table.add_row(
             visible(m.id),
             visible(m.name),
             t("plan_yes", language) if m.sanity else "",
             str(len(mine)),
-            _hours_cell(estimate_milestone(m, mine, own), len(mine), bool(m.cost_line), language),
+            _hours_cell(estimate, len(mine), bool(m.cost_line), language),
         )
     # The runs of no milestone of the plan, in a row each, so the counts add up to every run.
     planned = {m.id for m in loaded.milestones}
@@ -244,17 +253,22 @@ def plan(args: Parsed) -> int:
         name = t("results_not_in_plan", language) if other else ""
         # Their GPU-hours as the estimate line counts them (032's 25 runs of no milestone).
         bare = Milestone.bare(other)
+        left = [r for r in theirs if not r.settled_before_bridge]
+        gone = [r for r in theirs if r.settled_before_bridge]
+        estimate = estimate_milestone(bare, left, own, settled=gone)
         table.add_row(
             visible(other) or t("status_no_milestone", language),
             name,
             "",
             str(len(theirs)),
-            _hours_cell(estimate_milestone(bare, theirs, own), len(theirs), False, language),
+            _hours_cell(estimate, len(theirs), False, language),
         )
     console.print(table)
     idle = [m for m in loaded.milestones if not any(r.milestone == m.id for r in runs)]
     if uncounted := _uncounted_costs(idle, language):
         console.print(uncounted)
+    if spent := _uncounted_costs(none_left, language, key="plan_hours_none_left"):
+        console.print(spent)
     if loaded.plan.blocks:
         console.print(render_blocks(loaded, language))
     elif said := stop_rule_lines(loaded, language):
@@ -376,9 +390,17 @@ def plan(args: Parsed) -> int:
         alone = next((r for r in first if r.id == probe), None)
         if alone is not None:
             first = [r for r in first if r is not alone]
+        # Why no milestone is the sanity check: the plan's M0 is none for a reason its warning
+        # gives (014's "no experiment"), not "the plan names no sanity milestone".
+        why = passed_over_m0(loaded)
+        key = "plan_first_probe" if why is None else f"plan_first_probe_m0_{why[0]}"
         console.print(
             t("plan_first", language)
-            + (t("plan_first_probe", language).format(run=shown(alone)) if alone else "")
+            + (
+                t(key, language).format(run=shown(alone), said=why[1] if why else "")
+                if alone
+                else ""
+            )
             + (t("plan_first_then", language) if alone and first else "")
             + (", ".join(shown(r) for r in first[:6]) if first else "")
             + (t("plan_first_held", language).format(runs=", ".join(held[:6])) if held else "")
@@ -471,15 +493,19 @@ def _hours_cell(estimate: Estimate, runs: int, stated: bool, language: str) -> s
     """
     A milestone's GPU-h cell in ``bridge plan``'s table: bridge's estimate of the runs it will
     launch there (``~0.00`` for CPU runs), ``?`` when nothing gives one, labelled when the number
-    is the plan's stated cost instead (``stated``: its text, else its Cost column), and ``-`` for
-    a milestone with no runs (:func:`_uncounted_costs` names the plan's figure under the table).
-    One rule for every row: 018's table showed M0 and M3 at ~0.00 (CPU runs) beside M2 and M4
-    at the plan's ~32.00 and ~1280.00 with no run at all.
+    is the plan's stated cost instead (``stated``: its text, else its Cost column), ``-`` for
+    a milestone with no runs and ``~0.00 (none left)`` for one whose GPU runs the tracker all
+    marks done or ruled out (:func:`_uncounted_costs` names the plan's figure under the table
+    for both). One rule for every row: 018's table showed M0 and
+    M3 at ~0.00 (CPU runs) beside M2 and M4 at the plan's ~32.00 and ~1280.00 with no run at
+    all.
     """
     from bridge.projections.text import t
 
     if not runs:
         return "-"
+    if estimate.none_left:
+        return t("plan_hours_none_left_cell", language).format(hours="~0.00")
     if estimate.gpu_hours is None:
         return "?"
     hours = f"~{estimate.gpu_hours:.2f}"
@@ -488,12 +514,15 @@ def _hours_cell(estimate: Estimate, runs: int, stated: bool, language: str) -> s
     return t("plan_hours_text" if stated else "plan_hours_cost", language).format(hours=hours)
 
 
-def _uncounted_costs(milestones: Sequence[Milestone], language: str) -> str | None:
+def _uncounted_costs(
+    milestones: Sequence[Milestone], language: str, *, key: str = "plan_hours_no_runs"
+) -> str | None:
     """
     The line under ``bridge plan``'s table for the ``milestones`` with no runs whose Cost gives
     GPU-hours: their GPU-h cell reads ``-`` and the plan's figures, as written, are named here
     (018's ``M2（8–32 GPUh）、M4（累计 800–1600 GPUh）``), not dropped; ``None`` when there
-    are none.
+    are none. With ``key`` ``plan_hours_none_left``, the same for milestones whose runs the
+    tracker all marks done or ruled out (018's ``M0（16–32 GPUh）``): nothing left to spend.
     """
     from bridge.projections.text import t
     from bridge.projections.visible import visible
@@ -505,7 +534,7 @@ def _uncounted_costs(milestones: Sequence[Milestone], language: str) -> str | No
     if not costs:
         return None
     joined = ("、" if zh else ", ").join(costs)
-    return t("plan_hours_no_runs", language).format(costs=joined)
+    return t(key, language).format(costs=joined)
 
 
 def _print_script_warnings(

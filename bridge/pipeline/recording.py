@@ -17,6 +17,7 @@ from bridge.events import types as ev
 from bridge.events.secrets import redact
 from bridge.machine.fold import PipelineState
 from bridge.machine.ports import ProposedRun
+from bridge.machine.stages import NOT_BRIDGES_RUN_STATES
 from bridge.machine.views import TASK_DONE, TASK_NOT_RUN, TASK_NOT_RUN_TAIL
 from bridge.pipeline.command_code import MAX_SCRIPTS, command_files
 from bridge.plan import LoadedProject, Options, RunSpec, match_system
@@ -29,7 +30,7 @@ from bridge.plan.hyperparams import setup_hyperparameters
 from bridge.plan.metric_names import UNITS_OPTION, units_text
 from bridge.plan.milestones import stated_gate
 from bridge.plan.model import Milestone, TrackerRun
-from bridge.plan.overview import estimate_milestone, own_gpu_hours
+from bridge.plan.overview import COSTS_OPTION, costs_text, estimate_milestone, own_gpu_hours
 from bridge.plan.plan_section import researchers_part
 from bridge.plan.priority import Priority
 from bridge.plan.quantities import SAME_SEEDS_OPTION, same_seeds_text
@@ -131,6 +132,14 @@ def plan_events(project: LoadedProject) -> list[tuple[str, Sequence[ev.Event]]]:
             **(
                 {SAME_SEEDS_OPTION: same_seeds_text({b: w for b, (w, _, _) in same.items()})}
                 if (same := same_seed_blocks(project.plan))
+                else {}
+            ),
+            # Each milestone's Cost as the plan writes it: the milestones keep only its own
+            # GPU-hours (018's M4 "累计 800–1600 GPUh" is 1280 there), and `bridge status`
+            # names the plan's words, as `bridge plan` does.
+            **(
+                {COSTS_OPTION: costs_text(project.milestones)}
+                if any(m.cost_raw.strip() for m in project.milestones)
                 else {}
             ),
             # The plan's words on which way its metrics are better, for the metrics nothing
@@ -420,7 +429,10 @@ def approval_summary(project: LoadedProject, state: PipelineState) -> str:
             asks = t("approval_gpus", language).format(gpus=gpus[0])
         else:
             asks = t("approval_gpu_range", language).format(low=gpus[0], high=gpus[-1])
-        estimate = estimate_milestone(milestone, [r.spec for r in runs], own)
+        # What is left to spend: the runs the tracker marks done or ruled out launch nothing.
+        left = [r.spec for r in runs if r.state not in NOT_BRIDGES_RUN_STATES]
+        done = [r.spec for r in runs if r.state in NOT_BRIDGES_RUN_STATES]
+        estimate = estimate_milestone(milestone, left, own, settled=done)
         hours, source = estimate.gpu_hours, estimate_source_in_language(estimate.source, language)
         flag = t("plan_sanity_run", language) if milestone.sanity else ""
         name = f" {milestone.name}" if milestone.name else ""

@@ -16,16 +16,21 @@ from typing import Protocol
 import attrs
 
 from bridge.plan.model import Milestone
+from bridge.plan.option_tables import table_of, table_text
 from bridge.plan.priority import Priority
 from bridge.plan.project import LoadedProject
 from bridge.value_methods import value_methods
 
 __all__ = [
+    "COSTS_OPTION",
     "Estimate",
     "RunCost",
+    "costs_of",
+    "costs_text",
     "estimate_cost",
     "estimate_milestone",
     "overview",
+    "own_cost_shown",
     "own_gpu_hours",
 ]
 
@@ -58,11 +63,14 @@ class Estimate:
         source: ``"the runs' estimates"``, ``"the plan's Cost column (…)"`` or why there is none.
         from_plan: the number is the plan's stated cost (its Cost column or its text), not
             bridge's estimate of its runs; ``bridge plan`` labels it so.
+        none_left: the milestone has runs that ask for GPUs, but the tracker marks them all
+            done or ruled out: nothing is left to spend there; ``bridge plan`` labels it so.
     """
 
     gpu_hours: float | None
     source: str
     from_plan: bool = False
+    none_left: bool = False
 
 
 _CUMULATIVE = re.compile(r"累计|累積|累积|\bcumulative\b|\brunning total\b|\btotal so far\b", re.I)
@@ -81,16 +89,46 @@ def own_gpu_hours(milestones: Sequence[Milestone]) -> dict[str, tuple[float | No
         hours, shown = m.gpu_hours, m.cost_raw
         if hours is not None and _CUMULATIVE.search(m.cost_raw):
             hours = max(0.0, hours - before)
-            shown = f"{m.cost_raw}, less the {before:g} GPU-h of the milestones before it"
+            shown = own_cost_shown(m.cost_raw, before)
         own[m.id] = (hours, shown)
         before += hours or 0.0
     return own
+
+
+def own_cost_shown(cost_raw: str, before: float) -> str:
+    """
+    A milestone's Cost as its estimate names it, ``before``: the own GPU-hours of the
+    milestones before it: as written, or, for a running total (:func:`own_gpu_hours`), as
+    written with what is taken off it. ``bridge status`` names it so from the log's Costs
+    (:data:`COSTS_OPTION`) and own hours.
+    """
+    if _CUMULATIVE.search(cost_raw):
+        return f"{cost_raw}, less the {before:g} GPU-h of the milestones before it"
+    return cost_raw
+
+
+# The key of ``PlanLoaded.options`` holding each milestone's Cost as the plan writes it
+# (``bridge.plan.option_tables``): the log's milestones record only its own GPU-hours (018's M4
+# ``累计 800–1600 GPUh`` is 1280 there), and `bridge status --json` names the plan's words.
+COSTS_OPTION = "plan.costs"
+
+
+def costs_text(milestones: Sequence[Milestone]) -> str:
+    """The milestones' Costs as written, by id, as :data:`COSTS_OPTION` keeps them."""
+    return table_text({m.id: m.cost_raw for m in milestones if m.cost_raw.strip()})
+
+
+def costs_of(text: str) -> dict[str, str]:
+    """:func:`costs_text`'s Costs read back; ``{}`` in a log written before they were kept."""
+    return table_of(text)
 
 
 def estimate_milestone(
     milestone: Milestone,
     runs: Sequence[RunCost],
     own: Mapping[str, tuple[float | None, str]] | None = None,
+    *,
+    settled: Sequence[RunCost] = (),
 ) -> Estimate:
     """
     GPU-hours for a milestone: none when it has no runs (bridge launches nothing there) or
@@ -98,7 +136,8 @@ def estimate_milestone(
     ``estimated_minutes × gpus`` when any run has an estimate, otherwise from the plan's
     run-order Cost column (``own``, from :func:`own_gpu_hours` over the plan's milestones,
     turns a running total into the milestone's own hours), otherwise unknown (saying whether
-    the Cost column was there).
+    the Cost column was there). ``runs`` are those bridge launches; ``settled`` the milestone's
+    others, which the tracker marks done or ruled out (:func:`estimate_cost`).
     """
     hours, shown = (own or {}).get(milestone.id, (milestone.gpu_hours, milestone.cost_raw))
     if not runs:
@@ -106,7 +145,7 @@ def estimate_milestone(
         hours, shown = milestone.gpu_hours, milestone.cost_raw
     # A cost the plan states in a section's prose is named where it is, not as a Cost column.
     stated = f"{milestone.file}:{milestone.cost_line}" if milestone.cost_line else ""
-    return estimate_cost(hours, shown, runs, stated=stated)
+    return estimate_cost(hours, shown, runs, stated=stated, settled=settled)
 
 
 def estimate_cost(
@@ -115,6 +154,7 @@ def estimate_cost(
     runs: Sequence[RunCost],
     *,
     stated: str = "",
+    settled: Sequence[RunCost] = (),
 ) -> Estimate:
     """
     :func:`estimate_milestone` from a milestone's Cost column as read: ``gpu_hours``, and
@@ -122,7 +162,48 @@ def estimate_cost(
     ``stated``: ``file:line`` of the prose that gives the cost when no Cost column does (026's
     Phase 2 ``**预估成本**：~40 GPU-hours``, which was named "the plan's Cost column").
     ``bridge status`` uses it with the milestones and runs recorded in the log.
+
+    ``runs`` are the runs bridge launches; ``settled`` the milestone's runs it does not, which
+    the tracker marks done or ruled out (done before bridge, out of scope, blocked): the
+    estimate is of what is left to spend, so they count nothing, and the source says they are
+    left out (018's M0, five rows done before bridge, counted the plan's 16–32 GPUh). A
+    milestone with none left counts 0 (``none_left``), the plan's Cost named as written; one
+    whose Cost stands in for the runs left says the Cost is the whole milestone's. A milestone
+    of CPU runs only is said so, left out or not: leaving them out changes nothing.
     """
+    if (runs or settled) and all(r.gpus == 0 for r in (*runs, *settled)):
+        return Estimate(gpu_hours=0.0, source="CPU runs only")
+    n = len(settled)
+    if not runs and n:
+        # Nothing left to launch: the plan's figure is what those runs cost, already spent.
+        none_left = f"none to launch: the tracker marks its {_count(n, 'run')} done or ruled out"
+        if gpu_hours is not None:
+            cost = cost_raw or f"{gpu_hours:g} GPU-h"
+            said = f"{none_left}; the plan's Cost ({cost}) not counted"
+            return Estimate(gpu_hours=0.0, source=said, none_left=True)
+        return Estimate(gpu_hours=0.0, source=none_left, none_left=True)
+    estimate = _estimate_left(gpu_hours, cost_raw, runs, stated=stated)
+    if not n or estimate.gpu_hours is None:
+        return estimate
+    if estimate.from_plan:
+        # The plan's figure covers the runs done too; no share of it is bridge's to guess.
+        whole = (
+            f"; the Cost is the whole milestone's, with the {n} of its {n + len(runs)} runs "
+            "the tracker marks done or ruled out"
+        )
+        return attrs.evolve(estimate, source=estimate.source + whole)
+    left_out = f"; {_count(n, 'run')} the tracker marks done or ruled out not counted"
+    return attrs.evolve(estimate, source=estimate.source + left_out)
+
+
+def _estimate_left(
+    gpu_hours: float | None,
+    cost_raw: str | None,
+    runs: Sequence[RunCost],
+    *,
+    stated: str = "",
+) -> Estimate:
+    """:func:`estimate_cost` of the runs bridge launches, the runs it does not aside."""
     if not runs:
         # Nothing to launch, so nothing to spend: 018's M2 and M4, whose runs the tracker puts
         # in M3, read the plan's 32 and 1280 GPU-h beside M3's CPU runs at 0, and the total
@@ -189,6 +270,10 @@ _LINES: dict[str, tuple[str, str]] = {
     "unknown": ("GPU-h unknown", "GPU-h 未知"),
     "estimated": ("estimated: ~{total:.2f} GPU-h", "估计：~{total:.2f} GPU-h"),
     "without": (" (without {ids})", "（不含 {ids}）"),
+    "left": (
+        " for the runs left to launch ({runs} the tracker marks done or ruled out not counted)",
+        "，为待启动运行的估计（追踪表标为已完成或排除的 {n} 个运行不计入）",
+    ),
     "budgeted": (" of {budget:g} budgeted", "，预算 {budget:g} GPU-h"),
     "above": (" ⚠ above the budget", " ⚠ 超出预算"),
 }
@@ -244,9 +329,15 @@ def overview(project: LoadedProject, language: str = "en") -> tuple[str, ...]:
         Milestone.bare(mid)
         for mid in dict.fromkeys(r.milestone for r in runs if r.milestone not in planned)
     ]
+    settled = 0
     for milestone in [*project.milestones, *others]:
         mine = [r for r in runs if r.milestone == milestone.id]
-        estimate = estimate_milestone(milestone, mine, own)
+        # What is left to spend: the rows the tracker marks done or ruled out launch nothing.
+        done = [r for r in mine if r.settled_before_bridge]
+        left = [r for r in mine if not r.settled_before_bridge]
+        # Said in the total only where leaving them out changes it: runs that ask for GPUs.
+        settled += len(done) if any(r.gpus for r in done) else 0
+        estimate = estimate_milestone(milestone, left, own, settled=done)
         shown = milestone.id or _line("no_milestone", language)
         if estimate.gpu_hours is None:
             unknown.append(shown)
@@ -269,6 +360,7 @@ def overview(project: LoadedProject, language: str = "en") -> tuple[str, ...]:
     budget = plan.budget.gpu_hours
     lines.append(
         _line("estimated", language, total=total)
+        + (_line("left", language, n=settled, runs=_count(settled, "run")) if settled else "")
         + (_line("without", language, ids=", ".join(unknown)) if unknown else "")
         + (_line("budgeted", language, budget=budget) if budget is not None else "")
         + (_line("above", language) if budget is not None and total > budget else "")

@@ -9,6 +9,7 @@ import re
 import shlex
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Literal
 
 import attrs
 
@@ -44,6 +45,7 @@ __all__ = [
     "load_project",
     "misplaced_inputs",
     "no_runs_advice",
+    "passed_over_m0",
     "plan_json",
     "require_runs",
 ]
@@ -108,6 +110,28 @@ def _main_over_m0(
             "as a sanity check",
         )
     ]
+
+
+def passed_over_m0(project: LoadedProject) -> tuple[Literal["main", "no_runs"], str] | None:
+    """
+    Why the plan's M0 is no sanity milestone when bridge took none: ``("main", "")`` when
+    ``main_milestone`` names it (:func:`_main_over_m0`), ``("no_runs", words)`` when it says
+    it has no experiment and has no runs (:func:`_m0_without_experiment`, its words as
+    written); ``None`` when the plan has no such M0 or names a sanity milestone. What `bridge
+    plan`'s first-launch line and the sanity stage say in place of "no sanity milestone in the
+    plan", which 014's M0 "Review candidate authority | no experiment" contradicted.
+    """
+    if any(m.sanity for m in project.milestones):
+        return None
+    m0 = next((m for m in project.milestones if m.id == "M0"), None)
+    if m0 is None:
+        return None
+    if project.options.main_milestone == "M0":
+        return ("main", "")
+    said = says_no_runs(m0)
+    if said and not any(r.milestone == "M0" and not r.task for r in project.runs):
+        return ("no_runs", said)
+    return None
 
 
 def _m0_without_experiment(

@@ -967,6 +967,27 @@ _SOURCES: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
+# What an estimate says of the runs the tracker marks done or ruled out (overview.estimate_cost):
+# a whole source, or a tail after the source of the runs left.
+_NONE_LEFT = re.compile(
+    r"none to launch: the tracker marks its (\d+) runs? done or ruled out"
+    r"(?:; the plan's Cost \((.*)\) not counted)?"
+)
+_LEFT_TAILS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(r"; (\d+) runs? the tracker marks done or ruled out not counted"),
+        r"；追踪表标为已完成或排除的 \1 个运行不计入",
+    ),
+    (
+        re.compile(
+            r"; the Cost is the whole milestone's, with the (\d+) of its (\d+) runs the tracker "
+            r"marks done or ruled out"
+        ),
+        r"；该 Cost 是整个里程碑的，含追踪表标为已完成或排除的 \1 个运行（共 \2 个）",
+    ),
+)
+
+
 def estimate_source_in_language(source: str, language: str) -> str:
     """
     Where a GPU-hour estimate comes from, in ``language`` (``"zh"``; anything else returns it
@@ -974,7 +995,17 @@ def estimate_source_in_language(source: str, language: str) -> str:
     """
     if language != "zh":
         return source
+    if found := _NONE_LEFT.fullmatch(source):
+        said = f"没有待启动的运行：追踪表把其 {found[1]} 个运行标为已完成或排除"
+        return said + (f"；计划的 Cost（{found[2]}）不计入" if found[2] is not None else "")
+    tail = ""
+    for pattern, replacement in _LEFT_TAILS:
+        # The tail ends the source; the plan's Cost before it may hold "; " of its own.
+        if (found := pattern.search(source)) and found.end() == len(source):
+            tail = found.expand(replacement)
+            source = source[: found.start()]
+            break
     for pattern, replacement in _SOURCES:
         if pattern.fullmatch(source):
-            return pattern.sub(replacement, source)
-    return source
+            return pattern.sub(replacement, source) + tail
+    return source + tail

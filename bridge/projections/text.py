@@ -52,6 +52,13 @@ _WORDS: dict[str, tuple[str, str]] = {
         "-: no runs, no GPU-hours counted; the plan's Cost gives {costs}",
         "-：没有运行，不计 GPU 小时；计划成本写着 {costs}",
     ),
+    # Milestones whose runs the tracker all marks done or ruled out: nothing left to spend.
+    "plan_hours_none_left_cell": ("{hours} (none left)", "{hours}（无待启动）"),
+    "plan_hours_none_left": (
+        "none left: every run done or ruled out in the tracker, no GPU-hours counted; the "
+        "plan's Cost gives {costs}",
+        "无待启动：运行在追踪表中均已完成或排除，不计 GPU 小时；计划成本写着 {costs}",
+    ),
     "plan_blocks": ("blocks", "实验块"),
     "plan_criterion": ("  criterion: ", "  成功标准："),
     "plan_read_as": ("  read as:   ", "  解析为：  "),
@@ -249,6 +256,21 @@ _WORDS: dict[str, tuple[str, str]] = {
         "false` in bridge.toml [bridge] launches every run at once)",
         "{run} 先单独运行，作为健全性检查（计划中没有健全性里程碑；在 bridge.toml 的 [bridge] 中"
         "设 `sanity_first = false` 则所有运行同时启动）",
+    ),
+    # The plan has an M0 that is no sanity milestone (bridge.plan.project.passed_over_m0).
+    "plan_first_probe_m0_no_runs": (
+        "{run}, alone, as the sanity check (milestone M0 says '{said}' and has no runs, so it is "
+        "no sanity milestone; `sanity_first = false` in bridge.toml [bridge] launches every run "
+        "at once)",
+        "{run} 先单独运行，作为健全性检查（里程碑 M0 写明“{said}”且没有运行，因此不是健全性里程碑；"
+        "在 bridge.toml 的 [bridge] 中设 `sanity_first = false` 则所有运行同时启动）",
+    ),
+    "plan_first_probe_m0_main": (
+        "{run}, alone, as the sanity check (M0 is the main result, main_milestone = 'M0', so no "
+        "milestone is the sanity check; `sanity_first = false` in bridge.toml [bridge] launches "
+        "every run at once)",
+        "{run} 先单独运行，作为健全性检查（M0 由 main_milestone 指定为主要结果，因此没有健全性"
+        "里程碑；在 bridge.toml 的 [bridge] 中设 `sanity_first = false` 则所有运行同时启动）",
     ),
     "plan_first_then": ("; then ", "；随后启动 "),
     "plan_first_held": (

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 import time
 from pathlib import Path
 
@@ -35,6 +36,7 @@ from bridge.events.values import JobHandle
 from bridge.machine.fold import fold
 from bridge.pipeline.audit import db_path
 from tests.cli.conftest import LONG_REASON, SYSTEM, TITLE, bridge_cli
+from tests.conftest import SHARED, needs_shared
 from tests.e2e.tiny import write_project
 
 
@@ -208,16 +210,64 @@ class TestStatus:
         assert status["gpu_hours_budget"] == 45.0
         assert status["gpu_hours_planned"] == 45.0  # the budget, as before (compatibility)
         assert status["gpu_hours_estimated"] == 101.0
+        # A log without the plan's Costs as written (plan.costs) names the hours it has.
         assert status["gpu_hours_estimates"] == [
-            {"milestone": "M0", "gpu_hours": 0.0, "source": "CPU runs only"},
+            {"milestone": "M0", "gpu_hours": 0.0, "source": "CPU runs only",
+             "plan_cost": None, "plan_own_gpu_hours": None},
             {"milestone": "M1", "gpu_hours": 100.0,
-             "source": "from the plan's Cost column (100 GPU-h)"},
-            {"milestone": "M2", "gpu_hours": 1.0, "source": "from the runs' estimates"},
+             "source": "from the plan's Cost column (100 GPU-h)",
+             "plan_cost": None, "plan_own_gpu_hours": 100.0},
+            {"milestone": "M2", "gpu_hours": 1.0, "source": "from the runs' estimates",
+             "plan_cost": None, "plan_own_gpu_hours": 7.0},
             {"milestone": "M3", "gpu_hours": None,
-             "source": "no run estimate and no GPU-hours in the plan's Cost"},
+             "source": "no run estimate and no GPU-hours in the plan's Cost",
+             "plan_cost": None, "plan_own_gpu_hours": None},
         ]  # fmt: skip
         text = bridge_cli("status", "--project", str(root)).stdout
         assert "GPU-hours used 0.00 of 45 budgeted" in text
+
+
+@needs_shared
+def test_018_status_json_estimates_what_is_left_with_the_plans_cost_as_written(
+    tmp_path: Path,
+) -> None:
+    """018's tracker marks M0's five rows (and M1's, and the 13 of no milestone) done or failed
+    before bridge: `status --json` counted M0 at the plan's 32 GPU-h all the same (288 in all),
+    and gave M4's Cost as the log's 1280, its share of the plan's running total «累计 800–1600
+    GPUh». The estimate is of the runs left to launch now (M3's 256), each source saying what it
+    leaves out, and each milestone's `plan_cost` is the plan's Cost as written, the log's own
+    hours apart under `plan_own_gpu_hours`."""
+    project = tmp_path / "p018"
+    shutil.copytree(SHARED / "projects" / "018_areal-harness-cn", project)
+    # GPUs asked for, as on the researcher's 8×A100 host: the plan's Cost stands in.
+    (project / "bridge.toml").write_text(
+        '[bridge]\nbackend = "ssh"\nauto_deploy = false\n[run]\ngpus = 8\ncommand = "true"\n'
+        '[backends.ssh]\nremote_dir = "/r"\n[[backends.ssh.hosts]]\nhost = "x"\n',
+        encoding="utf-8",
+    )
+    done = bridge_cli("run", "--project", str(project))
+    assert "AWAITING_APPROVAL" in done.stdout, done.stdout + done.stderr
+    status = json.loads(bridge_cli("status", "--json", "--project", str(project)).stdout)
+    by_id = {e["milestone"]: e for e in status["gpu_hours_estimates"]}
+    assert by_id["M0"] == {
+        "milestone": "M0",
+        "gpu_hours": 0.0,
+        "source": "none to launch: the tracker marks its 5 runs done or ruled out; the plan's "
+        "Cost (16–32 GPUh) not counted",
+        "plan_cost": "16–32 GPUh",
+        "plan_own_gpu_hours": 32.0,
+    }
+    assert by_id["M3"]["gpu_hours"] == 256.0
+    assert by_id["M3"]["source"] == "from the plan's Cost column (128–256 GPUh)"
+    assert by_id["M4"] == {
+        "milestone": "M4",
+        "gpu_hours": 0.0,
+        "source": "no runs; the plan's Cost (累计 800–1600 GPUh) not counted",
+        "plan_cost": "累计 800–1600 GPUh",
+        "plan_own_gpu_hours": 1280.0,
+    }
+    assert by_id[""]["source"] == "none to launch: the tracker marks its 13 runs done or ruled out"
+    assert status["gpu_hours_estimated"] == 256.0
 
 
 class TestProgressLines:

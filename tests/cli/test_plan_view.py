@@ -70,13 +70,24 @@ def test_gpu_hours_are_those_of_the_runs_with_the_plans_cost_labelled(tmp_path: 
     )
     done = bridge("plan", "--project", str(tmp_path))
     assert done.returncode == 0, done.stderr
-    assert "│ M0           │ 环境与 contract sanity │ 是     │ 5    │ ~32.00（计划成本）  │" in (
+    assert "│ M3           │ tau2 单 seed pilot     │        │ 4    │ ~256.00（计划成本） │" in (
         done.stdout
     )
     assert "│ M2           │ joint toy/工具任务     │        │ 0    │ -                   │" in (
         done.stdout
     )
-    assert "\n估计：~288.00 GPU-h（不含 M1, （无里程碑））\n" in done.stdout
+    # M0's five rows (M1's three, the 13 of no milestone) the tracker marks done before
+    # bridge: nothing left to spend there. M0 read the plan's ~32.00 and the total 288; its
+    # Cost is named under the table, as written, and the total says what it covers.
+    assert "│ M0           │ 环境与 contract sanity │ 是     │ 5    │ ~0.00（无待启动）   │" in (
+        done.stdout
+    )
+    assert (
+        "\n无待启动：运行在追踪表中均已完成或排除，不计 GPU 小时；计划成本写着 M0（16–32 GPUh）\n"
+    ) in done.stdout
+    assert (
+        "\n估计：~256.00 GPU-h，为待启动运行的估计（追踪表标为已完成或排除的 21 个运行不计入）\n"
+    ) in done.stdout
 
 
 @needs_shared

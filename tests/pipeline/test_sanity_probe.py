@@ -259,7 +259,9 @@ pathlib.Path(parser.parse_args().out, "metrics.json").write_text('{"quality": 0.
 
 
 @needs_shared
-def test_014_an_m0_with_no_experiment_does_not_pass_sanity_for_the_runs(tmp_path: Path) -> None:
+def test_014_an_m0_with_no_experiment_does_not_pass_sanity_for_the_runs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """014's M0 "Review candidate authority | no experiment" was the sanity milestone by its
     id: `bridge run` said "stage SANITY_OK: the sanity milestone M0 has no runs; nothing to
     check first" and launched every run at once. The first run is checked alone first now."""
@@ -285,6 +287,13 @@ def test_014_an_m0_with_no_experiment_does_not_pass_sanity_for_the_runs(tmp_path
         '"--out", "{output_dir}"]\n',
         encoding="utf-8",
     )
+    # `bridge plan` said "(the plan names no sanity milestone; …)" beside the plan's M0.
+    assert cli.main(["plan", "--project", str(project)]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert (
+        "first to launch: R002 (no model), alone, as the sanity check (milestone M0 says 'no "
+        "experiment' and has no runs, so it is no sanity milestone; `sanity_first = false`"
+    ) in out, out
     bridge = Bridge(project)
     try:
         bridge.run()
@@ -292,4 +301,34 @@ def test_014_an_m0_with_no_experiment_does_not_pass_sanity_for_the_runs(tmp_path
     finally:
         bridge.close()
     assert first.passed
-    assert first.detail.startswith("no sanity milestone in the plan: R002 (of M1) ran alone first")
+    # Why no milestone is the sanity check, as `bridge plan` said it: the detail said "no
+    # sanity milestone in the plan" beside the plan's M0.
+    assert first.detail.startswith(
+        "milestone M0 says 'no experiment' and has no runs, so it is no sanity milestone: R002 "
+        "(of M1) ran alone first"
+    ), first.detail
+
+
+@needs_shared
+def test_014_with_nothing_left_to_check_names_m0_not_no_sanity_milestone(tmp_path: Path) -> None:
+    """014 as it is, set going again (its Status line said it stopped): every row is done or
+    ruled out before bridge, so nothing is checked first. The stage said "no sanity milestone
+    in the plan; nothing to check first", though the plan has an M0 that `bridge plan` says is
+    no sanity milestone because it has no experiment; it names M0 and that reason now."""
+    from tests.plan.corpus import as_project
+
+    project = as_project("014", tmp_path / "p")
+    for name in ("EXPERIMENT_PLAN.md", "EXPERIMENT_TRACKER.md"):
+        path = project / "refine-logs" / name
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("STOPPED_R002_GEOMETRY_FAIL", "ACTIVE"), encoding="utf-8")
+    bridge = Bridge(project)
+    try:
+        bridge.run()
+        state = bridge.status()
+    finally:
+        bridge.close()
+    said = "milestone M0 says 'no experiment' and has no runs, so it is no sanity milestone"
+    assert [c.detail for c in state.sanity_checks] == [said]
+    reasons = [e.reason for _, e in state.stage_history if e.stage == Stage.SANITY_OK.value]
+    assert reasons == [f"{said}; nothing to check first"], reasons

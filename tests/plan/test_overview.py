@@ -99,7 +99,8 @@ class TestGpuCostWithoutGpus:
 def test_a_running_total_in_the_cost_column_is_not_counted_twice(tmp_path: Path) -> None:
     """018's M4 costs `累计 800–1600 GPUh` (cumulative): its own hours are 1600 less M0 32, M2
     32 and M3 256, so the plan's estimate is its stated 1600, not 1856. (M2 and M4 have no
-    runs, so the estimate counts neither: M0's 32 and M3's 256 GPU-h, the runs' milestones.)"""
+    runs, so the estimate counts neither; M0's runs the tracker marks done before bridge, so
+    it counts nothing left to spend: M3's 256 GPU-h, where it read 288 with M0's 32.)"""
     from bridge.plan.overview import own_gpu_hours
     from tests.plan.corpus import as_project
 
@@ -112,7 +113,16 @@ def test_a_running_total_in_the_cost_column_is_not_counted_twice(tmp_path: Path)
         "累计 800–1600 GPUh, less the 320 GPU-h of the milestones before it",
     )
     assert [m.gpu_hours for m in loaded.milestones if m.id == "M4"] == [1600.0]  # as read
-    assert overview(loaded)[-1].startswith("estimated: ~288.00 GPU-h")
+    assert overview(loaded)[-1] == (
+        "estimated: ~256.00 GPU-h for the runs left to launch (21 runs the tracker marks done or "
+        "ruled out not counted)"
+    )
+    (m0,) = [m for m in loaded.milestones if m.id == "M0"]
+    done = [r for r in loaded.runs if r.milestone == "M0"]
+    assert estimate_milestone(m0, [], own, settled=done).source == (
+        "none to launch: the tracker marks its 5 runs done or ruled out; the plan's Cost "
+        "(16–32 GPUh) not counted"
+    )
     # M4 has no runs: its cost is named as the plan writes it, not as the total's share.
     (m4,) = [m for m in loaded.milestones if m.id == "M4"]
     assert estimate_milestone(m4, [], own).source == (
@@ -221,7 +231,11 @@ class TestTrackerGpuHours:
         (root / "bridge.toml").write_text("[run]\ngpus = 1\n")
         lines = overview(load_project(root))
         assert lines[-2] == "(no milestone): 25 runs, ~2541.00 GPU-h"
-        assert lines[-1] == "estimated: ~2541.00 GPU-h of 2500 budgeted ⚠ above the budget"
+        # One row the tracker marks done is left out (it has no GPU-hrs of its own), and said.
+        assert lines[-1] == (
+            "estimated: ~2541.00 GPU-h for the runs left to launch (1 run the tracker marks done "
+            "or ruled out not counted) of 2500 budgeted ⚠ above the budget"
+        )
 
     def test_without_gpus_the_column_is_named_in_the_warning(self, tmp_path: Path) -> None:
         from tests.plan.corpus import as_project
@@ -232,3 +246,45 @@ class TestTrackerGpuHours:
         assert warning.message.startswith(
             "the tracker's 'GPU-hrs' column gives GPU-hours (E01 1, E02 40, E03 700, E04 100, "
         )
+
+
+@attrs.frozen
+class _Cost:
+    """What the estimate reads of a run (the ``RunCost`` protocol): its GPUs and minutes."""
+
+    gpus: int = 1
+    estimated_minutes: float | None = None
+
+
+def test_runs_left_out_are_said_in_the_source_in_both_languages() -> None:
+    """The estimate is of the runs left to launch: those the tracker marks done or ruled out
+    count nothing, and the source says so; a Cost standing in for the runs left is said to be
+    the whole milestone's (bridge guesses no share of it); CPU runs stay "CPU runs only"."""
+    from bridge.plan.overview import estimate_cost
+    from bridge.projections.plan_words import estimate_source_in_language
+
+    whole = estimate_cost(40.0, "20–40 GPUh", [_Cost()], settled=[_Cost(), _Cost()])
+    assert (whole.gpu_hours, whole.from_plan) == (40.0, True)
+    assert whole.source == (
+        "from the plan's Cost column (20–40 GPUh); the Cost is the whole milestone's, with the 2 "
+        "of its 3 runs the tracker marks done or ruled out"
+    )
+    assert estimate_source_in_language(whole.source, "zh") == (
+        "来自计划的 Cost 列（20–40 GPUh）；该 Cost 是整个里程碑的，含追踪表标为已完成或排除的 "
+        "2 个运行（共 3 个）"
+    )
+    runs = estimate_cost(None, "", [_Cost(2, 30.0)], settled=[_Cost(2, 600.0)])
+    assert (runs.gpu_hours, runs.source) == (
+        1.0,
+        "from the runs' estimates; 1 run the tracker marks done or ruled out not counted",
+    )
+    assert estimate_source_in_language(runs.source, "zh") == (
+        "来自运行的估计；追踪表标为已完成或排除的 1 个运行不计入"
+    )
+    none = estimate_cost(32.0, "16–32 GPUh", [], settled=[_Cost()] * 5)
+    assert (none.gpu_hours, none.none_left) == (0.0, True)
+    assert estimate_source_in_language(none.source, "zh") == (
+        "没有待启动的运行：追踪表把其 5 个运行标为已完成或排除；计划的 Cost（16–32 GPUh）不计入"
+    )
+    cpu = estimate_cost(32.0, "16–32 GPUh", [], settled=[_Cost(0)])
+    assert (cpu.gpu_hours, cpu.source, cpu.none_left) == (0.0, "CPU runs only", False)

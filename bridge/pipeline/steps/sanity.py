@@ -30,6 +30,7 @@ from bridge.pipeline.session import Session, Step
 from bridge.pipeline.steps import code, collect, deploy
 from bridge.pipeline.steps.elsewhere import held_by_researcher
 from bridge.plan.priority import Priority
+from bridge.plan.project import passed_over_m0
 from bridge.plan.runs import PROPOSED, SANITY_PROPOSAL
 from bridge.plan.status_legend import is_held_for_code
 from bridge.projections.text import language_of, t
@@ -137,9 +138,9 @@ def sanity(s: Session) -> Step:
         s.append("bridge", [ev.SanityChecked(passed=False, detail=reason[:2000])])
         return s.block(reason)
     if not runs:
-        why = _nothing_to_check(state, sanity)
+        why = _nothing_to_check(s, state, sanity)
         s.append("bridge", [ev.SanityChecked(passed=True, detail=why)])
-        zh = _nothing_to_check(state, sanity, zh=True)
+        zh = _nothing_to_check(s, state, sanity, zh=True)
         return s.enter(
             StageTrigger.PASS_SANITY, f"{why}; nothing to check first", zh=f"{zh}；无需先检查"
         )
@@ -177,7 +178,7 @@ def sanity(s: Session) -> Step:
         notes, notes_zh = _pass_notes(runs, limit, probe, unmet, unjudged)
         passed = f"{len(runs)} sanity run(s) passed" + (f"; {notes}" if notes else "")
         if probe is not None:
-            passed = f"{_probed(state, probe)} passed" + (f"; {notes}" if notes else "")
+            passed = f"{_probed(s, state, probe)} passed" + (f"; {notes}" if notes else "")
         if unmet:
             passed = notes  # the approval leads, so the next check finds it
         s.append("bridge", [ev.SanityChecked(passed=True, detail=passed[:2000])])
@@ -200,7 +201,7 @@ def sanity(s: Session) -> Step:
             zh = f"{_UNJUDGED_LEAD_ZH}：{_in_chinese(notes)}；{_UNJUDGED_TAIL_ZH}"
         if probe is not None:
             said = passed
-            zh = f"{_probed(state, probe, zh=True)}已通过" + (f"；{notes}" if notes else "")
+            zh = f"{_probed(s, state, probe, zh=True)}已通过" + (f"；{notes}" if notes else "")
         return s.enter(StageTrigger.PASS_SANITY, said, zh=zh)
     failures = [
         (r.spec.system, r.current.exit_code if r.current else None, log_tail(s.root, r))
@@ -531,16 +532,42 @@ def _checked(state: PipelineState, sanity: set[str], probe: str | None) -> list[
     ]
 
 
-def _probed(state: PipelineState, probe: str, *, zh: bool = False) -> str:
+def _probed(s: Session, state: PipelineState, probe: str, *, zh: bool = False) -> str:
     """What the check was when the plan names no sanity milestone, for the log and the stage."""
     milestone = state.runs[probe].spec.milestone
+    none = _no_sanity_milestone(s, zh=zh)
     if zh:
         where = f"（{milestone} 的运行）" if milestone else ""
-        return f"计划中没有健全性里程碑：{probe}{where}先单独运行作为健全性检查，"
+        return f"{none}：{probe}{where}先单独运行作为健全性检查，"
     where = f" (of {milestone})" if milestone else ""
-    return (
-        f"no sanity milestone in the plan: {probe}{where} ran alone first as the sanity check and"
-    )
+    return f"{none}: {probe}{where} ran alone first as the sanity check and"
+
+
+def _no_sanity_milestone(s: Session, *, zh: bool = False) -> str:
+    """
+    Why no milestone is the sanity check, as ``bridge plan`` said it: the plan's M0 is none
+    because it says it has no experiment and has no runs (014's M0 "Review candidate authority
+    | no experiment"), or because ``main_milestone`` names it; else the plan names none. 014's
+    stage said "no sanity milestone in the plan" beside the plan's M0 and the warning that
+    explained why M0 was no sanity milestone.
+    """
+    match passed_over_m0(s.project):
+        case ("main", _):
+            if zh:
+                return "M0 由 main_milestone 指定为主要结果，因此没有健全性里程碑"
+            return (
+                "M0 is the main result (main_milestone = 'M0'), so no milestone is the sanity check"
+            )
+        case ("no_runs", said):
+            # In the words of `bridge plan`'s warning (bridge.plan.project).
+            if zh:
+                return f"里程碑 M0 写明“{said}”且没有运行，因此不是健全性里程碑"
+            return f"milestone M0 says {said!r} and has no runs, so it is no sanity milestone"
+        case None:
+            pass
+        case unreachable:
+            assert_never(unreachable)
+    return "计划中没有健全性里程碑" if zh else "no sanity milestone in the plan"
 
 
 def _cut(text: str, most: int = 200) -> str:
@@ -654,14 +681,17 @@ def _waiting_for_code(state: PipelineState, sanity: set[str]) -> list[RunView]:
     ]
 
 
-def _nothing_to_check(state: PipelineState, sanity: set[str], *, zh: bool = False) -> str:
+def _nothing_to_check(
+    s: Session, state: PipelineState, sanity: set[str], *, zh: bool = False
+) -> str:
     """
-    Why the sanity step has no run of bridge's to check: no sanity milestone, one without runs,
-    or one whose runs the tracker says were done before bridge or are out of scope (named, so
-    the plan's "M0 (sanity)" and this line do not contradict each other).
+    Why the sanity step has no run of bridge's to check: no sanity milestone (and why, when
+    the plan has an M0: :func:`_no_sanity_milestone`), one without runs, or one whose runs the
+    tracker says were done before bridge or are out of scope (named, so the plan's "M0
+    (sanity)" and this line do not contradict each other).
     """
     if not sanity:
-        return "计划中没有健全性里程碑" if zh else "no sanity milestone in the plan"
+        return _no_sanity_milestone(s, zh=zh)
     named = ", ".join(sorted(sanity))
     theirs = [r for r in state.runs.values() if r.spec.milestone in sanity]
     if not theirs:
