@@ -258,6 +258,12 @@ _WORDS: dict[str, tuple[str, str]] = {
         "; {ids} say so too: if one of them is the main one, set main_milestone in bridge.toml",
         "；{ids} 也如此写明：若其中之一才是主要里程碑，请在 bridge.toml 中设置 main_milestone",
     ),
+    "plan_main_title": (
+        "its name and goal name block {block}, titled main; if it is not the main one, set "
+        "main_milestone in bridge.toml",
+        "其名称与目标写出了标题为主实验的实验块 {block}；若不是它，请在 bridge.toml 中设置 "
+        "main_milestone",
+    ),
     "plan_main_blocks": (
         "it runs the most runs ({n}) of the blocks titled main; if it is not the main one, set "
         "main_milestone in bridge.toml",
