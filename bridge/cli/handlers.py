@@ -189,6 +189,7 @@ def plan(args: Parsed) -> int:
     from bridge.machine.sanity_probe import probe_of
     from bridge.pipeline import bootstrap
     from bridge.plan import load_project, plan_json
+    from bridge.plan.attribution import SANITY_CHECK
     from bridge.plan.main_milestone import main_milestone
     from bridge.plan.model import Milestone
     from bridge.plan.overview import estimate_milestone, overview, own_gpu_hours
@@ -301,7 +302,7 @@ def plan(args: Parsed) -> int:
                     if choice.reason == "set" and "main_milestone" in given
                     else f"plan_main_{choice.reason}",
                     language,
-                ).format(n=choice.runs)
+                ).format(n=choice.runs, block=visible(choice.block))
                 + (
                     t("plan_main_others", language).format(
                         ids=("、" if language == "zh" else ", ").join(
@@ -383,11 +384,13 @@ def plan(args: Parsed) -> int:
                     if not r.settled_before_bridge and not r.depends_on
                 ),
                 order,
+                {r.id for r in runs if r.attribution.startswith(SANITY_CHECK)},
             )
             if loaded.options.sanity_first and not sanity
             else None
         )
-        alone = next((r for r in first if r.id == probe), None)
+        # Of any milestone: the plan's own sanity check goes first (011's R012, in M1).
+        alone = next((r for r in launched if r.id == probe), None)
         if alone is not None:
             first = [r for r in first if r is not alone]
         # Why no milestone is the sanity check: the plan's M0 is none for a reason its warning

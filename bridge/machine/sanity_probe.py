@@ -4,14 +4,15 @@ The run checked alone first when the plan names no sanity milestone.
 A plan without a sanity milestone (034's milestones are "Pilot positive", "Ablations complete",
 …) launched every run at once: on real GPUs the whole budget was spent before the first run
 showed whether the pipeline works at all (trial T1). With ``sanity_first`` on, bridge now runs
-one run of the plan's first milestone alone and checks it as it checks a sanity milestone (it
-succeeded, its metrics were read and are trusted) before it launches the rest. The run is one
+one run of the plan's first milestone alone (the run the plan itself calls a sanity check
+first, of any milestone) and checks it as it checks a sanity milestone (it succeeded, its
+metrics were read and are trusted) before it launches the rest. The run is one
 of the plan's own, not an extra one: its numbers count in its block as any run's do.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 from bridge.plan.priority import Priority
 
@@ -19,12 +20,16 @@ __all__ = ["probe_of"]
 
 
 def probe_of(
-    runs: Iterable[tuple[str, str, Priority, bool]], milestones: Sequence[str]
+    runs: Iterable[tuple[str, str, Priority, bool]],
+    milestones: Sequence[str],
+    sanity_checks: Collection[str] = (),
 ) -> str | None:
     """
     The id of the run checked alone first: of ``runs`` (run id, milestone, priority, whether
     numbers are asked of it: it names metrics or is in a block), the runs bridge would launch
-    that wait for no other run, in planning order, the first must-run run of the earliest
+    that wait for no other run, in planning order, the first must-run run whose Purpose says it
+    is a sanity check (``sanity_checks``, of any milestone: 011's R012 "Sanity: overfit on 100
+    items" in M1, after an M0 that prepares the data), else the first must-run run of the earliest
     milestone in ``milestones`` that has one (plan order; a milestone not there comes after
     them), one asked for numbers before one that is not (a data preparation step checks
     nothing of the metrics); else, with no must-run run at all, the first nice-to-have one. A
@@ -34,10 +39,11 @@ def probe_of(
     run, whatever the runs' states.
     """
     order = {m: i for i, m in enumerate(milestones)}
-    best: tuple[bool, int, bool, int, str] | None = None
+    best: tuple[bool, bool, int, bool, int, str] | None = None
     for at, (run_id, milestone, priority, numbers) in enumerate(runs):
         must = priority is Priority.MUST
-        key = (not must, order.get(milestone, len(order)), not numbers, at, run_id)
+        check = run_id in sanity_checks
+        key = (not must, not check, order.get(milestone, len(order)), not numbers, at, run_id)
         if best is None or key < best:
             best = key
-    return None if best is None else best[4]
+    return None if best is None else best[5]

@@ -41,6 +41,7 @@ from bridge.machine.stages import (
     RunState,
 )
 from bridge.plan.priority import Priority
+from bridge.plan.run_fields import SANITY_CHECK
 from bridge.plan.status_legend import is_held_for_code
 from bridge.value_methods import value_methods
 
@@ -206,6 +207,8 @@ def sanity_probe(state: PipelineState) -> str | None:
             if r.state not in NOT_BRIDGES_RUN_STATES and not r.spec.depends_on
         ),
         state.milestone_ids,
+        # The plan's own sanity check goes first (011's R012 "Sanity: overfit on 100 items").
+        {r.run_id for r in state.runs.values() if r.spec.attribution.startswith(SANITY_CHECK)},
     )
 
 

@@ -25,7 +25,9 @@ Evidence is taken in a fixed order, the first that decides wins:
    every block only after step 5: an alias names the system for the blocks that share the run,
    and must not move it out of the block its Purpose names); when none
    is named whole, a system written as alternatives (023's "PredRNN-online or matched
-   recurrent assimilation") of which exactly one is a compared system, of one block; then a
+   recurrent assimilation") of which exactly one is a compared system, of one block; a system
+   joining compared systems with " + " (011's R018 "GPT-4o-mini + Qwen-32B"), of one block,
+   is that block's (of several: in none, each part's blocks said); then a
    shortened name that begins exactly one compared system of the milestone's
    blocks, word for word (never across every block);
 5. the tracker's Purpose cell, when no compared system is named by the run's system: the one
@@ -68,6 +70,7 @@ import attrs
 from bridge.plan.config import SystemConfig
 from bridge.plan.model import Milestone, Plan
 from bridge.plan.quantities import block_refs, normalise_block_id
+from bridge.plan.run_fields import SANITY_CHECK
 from bridge.plan.vocabulary import VERSUS
 from bridge.value_methods import value_methods
 
@@ -88,9 +91,6 @@ __all__ = [
 
 #: Why no run of a plan without experiment blocks is attributed.
 NO_BLOCKS = "the plan has no experiment blocks"
-#: How the reason opens for a run outside the sanity milestone whose Purpose says it is a sanity
-#: check: its numbers are no block's, not even shared by a system name (block_runs).
-SANITY_CHECK = "its Purpose says it is a sanity check"
 #: How the reason opens for a run its milestone alone would place whose Purpose says it reviews
 #: the results and whose system is none of the block's compared systems: a verdict on the
 #: block's table, not a row of it.
@@ -717,6 +717,27 @@ class Attributor:
             return None
         return block, written
 
+    def _joined(self, system: str) -> list[tuple[str, list[tuple[str, str]]]]:
+        """
+        For a system written as several joined by `` + `` (011's "GPT-4o-mini + Qwen-32B"), each
+        part with the (block, compared system) pairs it names, whole or as the beginning of a
+        longer name (:meth:`_beginning`: "GPT-4o-mini" of "GPT-4o-mini judge"), across every
+        block; ``[]`` when the system is one name, or a part names no compared system: then the
+        parts are a method's components ("LoRA + DepthGate"), not systems compared.
+        """
+        parts = [p.strip() for p in _JOINED.split(system) if p.strip()]
+        if len(parts) < 2:
+            return []
+        joined: list[tuple[str, list[tuple[str, str]]]] = []
+        for part in parts:
+            names = self._names(part, aliases=False)
+            found = [(b, s) for b in self._matching(names, self.order) for s in [part]]
+            found = found or self._beginning(names[0], self.order)
+            if not found:
+                return []
+            joined.append((part, found))
+        return joined
+
     def _alternative(self, system: str, among: Sequence[str]) -> tuple[str, str] | None:
         """
         The (block, alternative) of a system written as alternatives (``A or B``, ``A 或 B``)
@@ -930,6 +951,33 @@ class Attributor:
                 )
         if len(holders) == 1:
             return self._placed(holders[0], names, "system matches one block")
+        if not holders and not aliased and (joined := self._joined(run.system)):
+            # 011's R018 "GPT-4o-mini + Qwen-32B" runs B1's two LLM judges, "GPT-4o-mini judge"
+            # and "Qwen-32B judge", in one row: B1's run, standing for no one system of it.
+            blocks = sorted({b for _, found in joined for b, _ in found}, key=self.order.index)
+            if len(blocks) == 1:
+                # As the plan names them, its markup and commentary aside.
+                systems = ", ".join(
+                    repr(_COMMENTARY.sub("", s).replace("**", "").strip())
+                    for _, found in joined
+                    for _, s in found
+                )
+                return Attribution(
+                    block=blocks[0],
+                    system="",
+                    basis=f"its system joins block {blocks[0]}'s compared systems {systems}",
+                )
+            where = "; ".join(
+                f"{part!r}: {', '.join(sorted({b for b, _ in found}, key=self.order.index))}"
+                for part, found in joined
+            )
+            return Attribution(
+                block="",
+                system="",
+                basis=f"{shown} joins systems compared in blocks {', '.join(blocks)} ({where}): "
+                "which block its numbers are for is not said; give each block's systems a row "
+                "of their own",
+            )
         if not holders and not aliased:
             # 023's R022 "PredRNN-online or matched recurrent assimilation": the run is one of
             # the systems it names, and only the first is compared, in B2 alone.
@@ -1023,6 +1071,11 @@ class Attributor:
                 else "no system to match"
             )
         return Attribution(block="", system="", basis="; ".join(reasons))
+
+
+# Between the systems one row runs together: "GPT-4o-mini + Qwen-32B" (011's R018); not the
+# "+" of a name ("C++", "K=5+rerank").
+_JOINED = re.compile(r"\s+[+＋]\s+|\s*＋\s*")
 
 
 # Between the alternatives a system is written as: "PredRNN-online or matched recurrent

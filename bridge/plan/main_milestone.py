@@ -5,9 +5,12 @@ changed.
 
 The researcher's ``main_milestone`` wins; else the first non-sanity milestone whose name says
 main or decisive (主实验, 主要结果, 主结果, 决定性), then whose goal says so, then whose name says
-core or headline (核心: a goal's "reproduce the core baselines" says nothing); else the
-non-sanity milestone running the most runs of blocks whose titles say main or decisive (a
-block's "core" is often a pilot's: "Pilot Core"); else none.
+core or headline (核心: a goal's "reproduce the core baselines" says nothing); else the one
+non-sanity milestone whose name and goal hold every word of the title of a block titled main or
+decisive, the main words aside (011's M2 "Prove classifier > LLM judges on human test set" and
+B1 "Classifier vs. LLM Judges — Main Anchor"); else the non-sanity milestone running the most
+runs of blocks whose titles say main or decisive (a block's "core" is often a pilot's: "Pilot
+Core"); else none.
 """
 
 from __future__ import annotations
@@ -66,8 +69,10 @@ class MainChoice:
 
     Attributes:
         id: the milestone's id.
-        reason: ``set`` (``main_milestone``), ``named`` (its name or goal says so) or ``blocks``
-            (it runs the most runs of the blocks whose titles say so).
+        reason: ``set`` (``main_milestone``), ``named`` (its name or goal says so), ``title``
+            (its name and goal name a block titled main by its title) or ``blocks`` (it runs
+            the most runs of the blocks whose titles say so).
+        block: for ``title``, the block its name and goal name.
         runs: for ``blocks``, how many runs of those blocks it runs (011's M1 was chosen by
             one incidental run: the number lets a reader see how thin the evidence is).
         others: for ``named``, the other milestones whose name or goal says main, decisive,
@@ -77,8 +82,9 @@ class MainChoice:
     """
 
     id: str
-    reason: Literal["set", "named", "blocks"]
+    reason: Literal["set", "named", "title", "blocks"]
     runs: int = 0
+    block: str = ""
     others: tuple[str, ...] = ()
 
 
@@ -111,6 +117,9 @@ def main_milestone(
         others = tuple(m.id for m in candidates if m.id in said)
         return MainChoice(id=named.id, reason="named", others=others)
     main_blocks = {b.id for b in blocks if MAIN_WORDS.search(b.title)}
+    titled = _naming_a_main_block(candidates, blocks)
+    if titled is not None:
+        return MainChoice(id=titled[0], reason="title", block=titled[1])
     best: tuple[int, str] | None = None
     for m in milestones:
         if m.sanity:
@@ -121,6 +130,45 @@ def main_milestone(
         if count and (best is None or count > best[0]):
             best = (count, m.id)
     return MainChoice(id=best[1], reason="blocks", runs=best[0]) if best else None
+
+
+# Words a title joins its parts with, which a milestone need not repeat.
+_JOINING = frozenset(
+    {"vs", "v", "versus", "against", "and", "or", "the", "a", "an", "of", "for", "with", "on"}
+)
+# Where a title's parts meet: "Classifier vs. LLM Judges — Main Anchor".
+_TITLE_PARTS = re.compile(r"\s+[—–-]\s+|[—–:：|（(）)]")
+
+
+def _words(text: str) -> set[str]:
+    """The words of ``text``, casefolded, a plural's ``s`` aside."""
+    found = re.findall(r"[^\W_]+", text.casefold())
+    return {w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in found}
+
+
+def _naming_a_main_block(
+    candidates: Sequence[MilestoneLike], blocks: Sequence[BlockLike]
+) -> tuple[str, str] | None:
+    """
+    ``(milestone, block)``: the one candidate milestone whose name and goal hold every word of
+    the title of a block titled main or decisive, two words at least, the title's parts that say
+    main left out ("Main Anchor") and the words that join it ("vs."); ``None`` when no
+    milestone, or more than one, does. A milestone's goal that repeats its main block's title
+    says it gives that block's results, as 011's M2 "Prove classifier > LLM judges" does for B1
+    "Classifier vs. LLM Judges — Main Anchor" (its M1 trains the classifier B1 compares).
+    """
+    found: dict[str, str] = {}
+    for block in blocks:
+        if not MAIN_WORDS.search(block.title):
+            continue
+        parts = [p for p in _TITLE_PARTS.split(block.title) if not MAIN_WORDS.search(p)]
+        title = {w for p in parts for w in _words(p)} - _JOINING
+        if len(title) < 2:
+            continue
+        for m in candidates:
+            if title <= _words(f"{m.name} {m.goal}"):
+                found.setdefault(m.id, block.id)
+    return next(iter(found.items())) if len(found) == 1 else None
 
 
 def main_milestone_setting(milestones: Sequence[MilestoneLike]) -> str:

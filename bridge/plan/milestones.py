@@ -23,6 +23,7 @@ __all__ = [
     "name_from_goal",
     "phase_headings_note",
     "read_milestones",
+    "says_data_preparation",
     "says_no_runs",
     "says_sanity",
     "schedule_note",
@@ -403,6 +404,26 @@ _NO_RUNS = re.compile(
     r"|^\W*(?:none|n/?a|无)\W*$",
     re.IGNORECASE,
 )
+
+
+# A milestone that prepares the data the experiments use (011's M0 "Data Pipeline (Days 1-5,
+# ~$30 API)"): its runs make the data, they check nothing of the pipeline's numbers.
+_DATA_PREPARATION = re.compile(
+    r"\bdata\s+(?:pipeline|prep(?:aration)?|preprocessing|processing|curation|construction)\b"
+    r"|\bpre-?processing\b|数据(?:准备|处理|预处理|流水线|管线|构建)",
+    re.IGNORECASE,
+)
+
+
+def says_data_preparation(milestone: Milestone) -> str:
+    """
+    The words of a milestone's name or goal (the first that does) saying it prepares data
+    ("Data Pipeline", "数据预处理"), as written; ``""`` when neither says so.
+    """
+    for text in (milestone.name, milestone.goal):
+        if (found := _DATA_PREPARATION.search(text)) is not None:
+            return found.group(0)
+    return ""
 
 
 def says_no_runs(milestone: Milestone) -> str:

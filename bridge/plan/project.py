@@ -14,6 +14,7 @@ from typing import Literal
 import attrs
 
 from bridge.errors import ConfigError, PlanError
+from bridge.plan.attribution import SANITY_CHECK
 from bridge.plan.config import Config
 from bridge.plan.config_reader import load_config
 from bridge.plan.crosscheck import (
@@ -27,12 +28,14 @@ from bridge.plan.milestones import (
     NO_MILESTONES_FOUND,
     mark_sanity,
     phase_headings_note,
+    says_data_preparation,
     says_no_runs,
     says_sanity,
     schedule_note,
 )
 from bridge.plan.model import Milestone, Plan, PlanWarning
 from bridge.plan.options import OptionLayer, Options, apply_options, parse_override_line
+from bridge.plan.priority import Priority
 from bridge.plan.runs import RunSpec, build_runs
 from bridge.plan.safe_ids import is_safe_id, replace_unsafe
 from bridge.plan.setting_fields import did_you_mean
@@ -112,14 +115,18 @@ def _main_over_m0(
     ]
 
 
-def passed_over_m0(project: LoadedProject) -> tuple[Literal["main", "no_runs"], str] | None:
+def passed_over_m0(
+    project: LoadedProject,
+) -> tuple[Literal["main", "no_runs", "data"], str] | None:
     """
     Why the plan's M0 is no sanity milestone when bridge took none: ``("main", "")`` when
     ``main_milestone`` names it (:func:`_main_over_m0`), ``("no_runs", words)`` when it says
     it has no experiment and has no runs (:func:`_m0_without_experiment`, its words as
-    written); ``None`` when the plan has no such M0 or names a sanity milestone. What `bridge
-    plan`'s first-launch line and the sanity stage say in place of "no sanity milestone in the
-    plan", which 014's M0 "Review candidate authority | no experiment" contradicted.
+    written), ``("data", words)`` when it says it prepares data (:func:`_m0_preparing_data`);
+    ``None`` when the plan has no such M0 or names a sanity milestone. What `bridge plan`'s
+    first-launch line and the sanity stage say in place of "no sanity milestone in the plan",
+    which 014's M0 "Review candidate authority | no experiment" and 011's M0 "Data Pipeline"
+    contradicted.
     """
     if any(m.sanity for m in project.milestones):
         return None
@@ -131,7 +138,8 @@ def passed_over_m0(project: LoadedProject) -> tuple[Literal["main", "no_runs"], 
     said = says_no_runs(m0)
     if said and not any(r.milestone == "M0" and not r.task for r in project.runs):
         return ("no_runs", said)
-    return None
+    preparing = says_data_preparation(m0)
+    return ("data", preparing) if preparing else None
 
 
 def _m0_without_experiment(
@@ -175,6 +183,66 @@ def _m0_without_experiment(
             file=picked.file,
             line=picked.line,
             message=f"milestone {picked.id} says {said!r} and has no runs: it is no sanity "
+            f"milestone (only its id M0 made it one), so {then}",
+        )
+    ]
+
+
+def _m0_preparing_data(
+    milestones: Sequence[Milestone], runs: Sequence[RunSpec]
+) -> tuple[tuple[Milestone, ...], list[PlanWarning]]:
+    """
+    The milestone taken as the sanity check only because its id is M0, when its name or goal
+    says it prepares data and the plan calls something else its sanity check: the first later
+    milestone with runs whose name or goal says sanity or smoke, or a run whose Purpose says it
+    is a sanity check (011's M0 "Data Pipeline (Days 1-5, ~$30 API)" and R012 "Sanity: overfit
+    on 100 items" in M1). Before, the data pipeline was the sanity gate and the overfit check
+    gated nothing. The M0 is no sanity milestone then: that later milestone is, or else, with
+    none, the run checked alone first is chosen as in a plan that names none, the plan's own
+    sanity check first (``bridge.machine.sanity_probe.probe_of``). A warning says so. An
+    M0 that prepares data while the plan names no other sanity check stays the sanity milestone.
+    """
+    picked = next((m for m in milestones if m.sanity), None)
+    said = says_data_preparation(picked) if picked is not None else ""
+    if picked is None or picked.id != "M0" or says_sanity(picked) or not said:
+        return tuple(milestones), []
+    with_runs = {r.milestone for r in runs if not r.task}
+    # As for an M0 without experiment: only the first milestone with runs after it, saying so.
+    first = next((m for m in milestones if m is not picked and m.id in with_runs), None)
+    instead = first if first is not None and says_sanity(first) else None
+    checks = [r for r in runs if not r.task and r.attribution.startswith(SANITY_CHECK)]
+    if instead is None and not checks:
+        return tuple(milestones), []
+    unmarked = tuple(
+        attrs.evolve(m, sanity=m is instead) if m is picked or m is instead else m
+        for m in milestones
+    )
+    if instead is not None:
+        then = f"{instead.id} is the sanity milestone"
+    else:
+        # The run probe_of (bridge.machine.sanity_probe) checks first: a must-run sanity check
+        # that waits for no other run, of the earliest milestone, asked for numbers first.
+        order = {m.id: at for at, m in enumerate(milestones)}
+        check = min(
+            (
+                r
+                for r in checks
+                if r.priority is Priority.MUST and not r.settled_before_bridge and not r.depends_on
+            ),
+            key=lambda r: (order.get(r.milestone, len(order)), not (r.metrics or r.block)),
+            default=None,
+        )
+        then = (
+            f"its sanity check {check.id} ({check.purpose!r}) is checked alone first, before "
+            "the rest launch"
+            if check is not None
+            else "the first run is checked alone first, before the rest launch"
+        )
+    return unmarked, [
+        PlanWarning(
+            file=picked.file,
+            line=picked.line,
+            message=f"milestone {picked.id} says {said!r}: it prepares data and is no sanity "
             f"milestone (only its id M0 made it one), so {then}",
         )
     ]
@@ -667,6 +735,17 @@ def load_project(
                     for w in plan.warnings
                 ),
             )  # fmt: skip
+    milestones, preparing = _m0_preparing_data(milestones, runs)
+    if preparing:
+        # Its runs are placed again as a plan without that sanity milestone places them.
+        sanity = {m.id for m in milestones if m.sanity}
+        plan = attrs.evolve(
+            plan,
+            milestones=tuple(attrs.evolve(m, sanity=m.id in sanity) for m in plan.milestones),
+        )
+        runs, proposed, run_warnings = build_runs(
+            plan, config, milestones, sanity_first=options.sanity_first
+        )
     milestones, chosen_m0 = _main_over_m0(options, milestones)
     milestones, no_experiment = _m0_without_experiment(milestones, runs)
     _check_main_milestone(options, milestones, config)
@@ -678,7 +757,7 @@ def load_project(
     warnings += _no_main_milestone(options, plan, milestones, runs)
     warnings += _main_without_block(options, plan, milestones, runs)
     warnings += _stopped(plan)
-    warnings += chosen_m0 + no_experiment
+    warnings += preparing + chosen_m0 + no_experiment
     if stray := _beside_refine_logs(root_path, found):  # a proposal alone: the rest was refused
         warnings.append(PlanWarning(file=stray[0], line=0, message=_move_hint(root_path, stray)))
     if elsewhere := _linked_out(root_path):

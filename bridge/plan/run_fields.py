@@ -17,7 +17,14 @@ from bridge.plan.finite import finite
 from bridge.plan.priority import Priority, as_priority
 from bridge.value_methods import value_methods
 
-__all__ = ["SPEC_FIELDS", "RunFields", "launch_seed", "run_fields"]
+__all__ = ["SANITY_CHECK", "SPEC_FIELDS", "RunFields", "launch_seed", "run_fields"]
+
+#: How a run's attribution opens for a run outside the sanity milestone whose Purpose says it is
+#: a sanity check (:mod:`bridge.plan.attribution`): its numbers are no block's, not even shared
+#: by a system name (block_runs), and it is the run checked alone first in a plan without a
+#: sanity milestone (:mod:`bridge.machine.sanity_probe`). Here, not in the attribution module,
+#: so the scheduler reads it without loading what attribution needs (the config's readers).
+SANITY_CHECK = "its Purpose says it is a sanity check"
 
 # A field the tracker or bridge keeps about a run rather than how it runs: a replan that
 # changes only these does not change the run's spec.

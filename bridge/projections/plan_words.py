@@ -729,6 +729,32 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
     ),
     (
         re.compile(
+            r"milestone (\S+) says ['\"](.+?)['\"]: it prepares data and is no sanity milestone "
+            r"\(only its id M0 made it one\), so its sanity check (\S+) \(['\"](.+)['\"]\) is "
+            r"checked alone first, before the rest launch"
+        ),
+        r"里程碑 \1 写明“\2”：它准备数据，不是健全性里程碑（只因编号为 M0 才被当作健全性里程碑），"
+        r"因此先单独运行并检查其健全性检查 \3（“\4”），之后其余运行才启动",
+    ),
+    (
+        re.compile(
+            r"milestone (\S+) says ['\"](.+?)['\"]: it prepares data and is no sanity milestone "
+            r"\(only its id M0 made it one\), so the first run is checked alone first, before "
+            r"the rest launch"
+        ),
+        r"里程碑 \1 写明“\2”：它准备数据，不是健全性里程碑（只因编号为 M0 才被当作健全性里程碑），"
+        r"因此第一个运行先单独运行并检查，之后其余运行才启动",
+    ),
+    (
+        re.compile(
+            r"milestone (\S+) says ['\"](.+?)['\"]: it prepares data and is no sanity milestone "
+            r"\(only its id M0 made it one\), so (\S+) is the sanity milestone"
+        ),
+        r"里程碑 \1 写明“\2”：它准备数据，不是健全性里程碑（只因编号为 M0 才被当作健全性里程碑），"
+        r"因此健全性里程碑是 \3",
+    ),
+    (
+        re.compile(
             r"milestone (\S+) says ['\"](.+)['\"] and has no runs: it is no sanity milestone "
             r"\(only its id M0 made it one\), so the first run is checked alone first, before "
             r"the rest launch"

@@ -699,6 +699,14 @@ _ATTRIBUTION: tuple[tuple[re.Pattern[str], str], ...] = (
         r'系统 \1 是实验块 \2 的 \3 的结尾：若它运行的就是该系统，请为它设置 `block = "\4"`'
         r"（以及该系统的名称）",
     ),
+    (
+        re.compile(
+            rf"\b{_SYSTEM} joins systems compared in blocks ([^(]+) \((.+)\): which block its "
+            r"numbers are for is not said; give each block's systems a row of their own"
+        ),
+        r"系统 \1 合并了实验块 \2 的对比系统（\3）：未写明其数值属于哪个实验块；"
+        r"请为每个实验块的系统各写一行",
+    ),
     (re.compile(rf"\b{_SYSTEM} is compared in blocks "), r"系统 \1 同时是这些实验块的对比系统："),
     (
         re.compile(rf"\b{_SYSTEM} is not among any block's compared systems"),

@@ -265,6 +265,13 @@ _WORDS: dict[str, tuple[str, str]] = {
         "{run} 先单独运行，作为健全性检查（里程碑 M0 写明“{said}”且没有运行，因此不是健全性里程碑；"
         "在 bridge.toml 的 [bridge] 中设 `sanity_first = false` 则所有运行同时启动）",
     ),
+    "plan_first_probe_m0_data": (
+        "{run}, alone, as the sanity check (milestone M0 says '{said}': it prepares data and is "
+        "no sanity milestone; `sanity_first = false` in bridge.toml [bridge] launches every run "
+        "at once)",
+        "{run} 先单独运行，作为健全性检查（里程碑 M0 写明“{said}”：它准备数据，不是健全性里程碑；"
+        "在 bridge.toml 的 [bridge] 中设 `sanity_first = false` 则所有运行同时启动）",
+    ),
     "plan_first_probe_m0_main": (
         "{run}, alone, as the sanity check (M0 is the main result, main_milestone = 'M0', so no "
         "milestone is the sanity check; `sanity_first = false` in bridge.toml [bridge] launches "
@@ -284,6 +291,12 @@ _WORDS: dict[str, tuple[str, str]] = {
     "plan_main_others": (
         "; {ids} say so too: if one of them is the main one, set main_milestone in bridge.toml",
         "；{ids} 也如此写明：若其中之一才是主要里程碑，请在 bridge.toml 中设置 main_milestone",
+    ),
+    "plan_main_title": (
+        "its name and goal name block {block}, titled main; if it is not the main one, set "
+        "main_milestone in bridge.toml",
+        "其名称与目标写出了标题为主实验的实验块 {block}；若不是它，请在 bridge.toml 中设置 "
+        "main_milestone",
     ),
     "plan_main_blocks": (
         "it runs the most runs ({n}) of the blocks titled main; if it is not the main one, set "

@@ -332,3 +332,67 @@ def test_014_with_nothing_left_to_check_names_m0_not_no_sanity_milestone(tmp_pat
     assert [c.detail for c in state.sanity_checks] == [said]
     reasons = [e.reason for _, e in state.stage_history if e.stage == Stage.SANITY_OK.value]
     assert reasons == [f"{said}; nothing to check first"], reasons
+
+
+def test_a_run_the_plan_calls_a_sanity_check_is_the_probe_of_any_milestone() -> None:
+    """011's R012 "Sanity: overfit on 100 items" (M1) before M0's data pipeline runs; a
+    nice-to-have one before no must-run run, and one that waits for another never."""
+    runs = [("R1", "M0", MUST, False), ("R2", "M1", MUST, True), ("R3", "M1", NICE, True)]
+    assert probe_of(runs, ["M0", "M1"], {"R2"}) == "R2"
+    assert probe_of(runs, ["M0", "M1"], {"R3"}) == "R1"
+    assert probe_of(runs, ["M0", "M1"]) == "R1"
+
+
+@needs_shared
+def test_011_bridge_plan_checks_the_overfit_run_alone_first(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """011's M0 is its data pipeline, R012 "Sanity: overfit on 100 items" its sanity check:
+    `bridge plan` said "first to launch: R003 (Qwen-32B audit), R004 (Qwen-32B audit), R007"
+    with M0 as the sanity milestone, and R012 gated nothing."""
+    from tests.plan.corpus import as_project
+
+    project = as_project("011", tmp_path / "p")
+    assert cli.main(["plan", "--project", str(project)]) == 0
+    out = capsys.readouterr().out
+    line = next(x for x in out.splitlines() if x.startswith("first to launch:"))
+    assert line.startswith(
+        "first to launch: R012 (Multi-task DeBERTa), alone, as the sanity check (milestone M0 "
+        "says 'Data Pipeline': it prepares data and is no sanity milestone;"
+    ), line
+    assert line.endswith(
+        "; then R003 (Qwen-32B audit), R004 (Qwen-32B audit), R007 (Qwen-32B audit)"
+    ), line
+
+
+@needs_shared
+def test_011_bridge_run_checks_the_overfit_run_alone_first(tmp_path: Path) -> None:
+    """The sanity stage of `bridge run` on 011 runs R012 alone and checks it, not M0's data
+    pipeline (which it passed as "7 sanity run(s) passed")."""
+    import sys
+
+    from bridge.machine.scheduler import sanity_probe
+    from tests.plan.corpus import as_project
+
+    project = as_project("011", tmp_path / "p")
+    (project / "job.py").write_text(_QUALITY_JOB, encoding="utf-8")
+    (project / "bridge.toml").write_text(
+        f'[bridge]\ncode_review = false\n[run]\ncommand = ["{sys.executable}", "job.py", '
+        '"--out", "{output_dir}"]\n',
+        encoding="utf-8",
+    )
+    bridge = Bridge(project)
+    try:
+        bridge.run(until=Stage.SANITY_OK)
+        state = bridge.status()
+    finally:
+        bridge.close()
+    assert sanity_probe(state) == "R012"
+    assert state.sanity_checks[0].passed
+    # Why no milestone is the sanity check, as `bridge plan` says it: not "no sanity milestone
+    # in the plan" beside the plan's M0.
+    assert state.sanity_checks[0].detail.startswith(
+        "milestone M0 says 'Data Pipeline': it prepares data and is no sanity milestone: R012 "
+        "(of M1) ran alone first"
+    ), state.sanity_checks[0].detail
+    assert [r for r in state.runs if state.runs[r].attempts] == ["R012"]

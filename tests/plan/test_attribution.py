@@ -726,6 +726,27 @@ class TestCorpus:
         assert sanity["R001"].milestone == "M0"
         assert "sanity check" not in sanity["R001"].attribution
 
+    def test_011_the_llm_judges_run_is_b1s(self, tmp_path: Path) -> None:
+        """011's R018 "GPT-4o-mini + Qwen-32B" (M2, "LLM judges on 200 samples") runs B1's
+        "GPT-4o-mini judge" and "Qwen-32B judge": it was in no block ("system 'GPT-4o-mini +
+        Qwen-32B' is not among any block's compared systems"), so B1, the main block, had
+        nothing of M2 to judge. R019 "Multi-task + single-task" names systems of B1 and B2:
+        still in none, with that reason."""
+        loaded = load_project(as_project("011", tmp_path))
+        runs = {r.id: r for r in loaded.runs}
+        assert (runs["R018"].block, runs["R018"].attribution) == (
+            "B1",
+            "its system joins block B1's compared systems 'GPT-4o-mini judge', 'Qwen-32B judge'",
+        )
+        assert (runs["R019"].block, runs["R019"].attribution) == (
+            "",
+            "system 'Multi-task + single-task' joins systems compared in blocks B1, B2 "
+            "('Multi-task': B1, B2; 'single-task': B2): which block its numbers are for is not "
+            "said; give each block's systems a row of their own",
+        )
+        # The main milestone M2 has a block now: no "has no block" warning.
+        assert not [w for w in loaded.warnings if w.message.startswith("the main milestone ")]
+
     def test_001_an_alias_names_a_system_without_its_description(self, tmp_path: Path) -> None:
         """001's B3 lists "E6: E_best(shuffled depth) — randomly permute depth maps across
         images": an alias "E6: E_best(shuffled depth)" placed nothing (only the whole line with
@@ -1177,6 +1198,52 @@ def test_a_system_written_as_alternatives_runs_the_one_a_block_compares(tmp_path
     )
     assert [runs[r].block for r in ("R2", "R3", "R4")] == ["", "", ""]
     assert "not among any block's compared systems" in runs["R2"].attribution
+
+
+def test_a_system_joining_one_blocks_systems_is_that_blocks_run(tmp_path: Path) -> None:
+    """A row of "A + B" where A and B are compared systems of one block is that block's run,
+    standing for neither alone; of two blocks, it is in none and the reason names both; a "+"
+    whose parts are no compared systems (a method's parts) reads as before."""
+    write(tmp_path, "refine-logs/EXPERIMENT_PLAN.md", ALTERNATIVES_PLAN)
+    write(
+        tmp_path,
+        "refine-logs/EXPERIMENT_TRACKER.md",
+        "| Run ID | Milestone | System / Variant | Status |\n|---|---|---|---|\n"
+        "| R1 | M1 | VanillaFilter + PredRNN-online | TODO |\n"
+        "| R2 | M1 | Direct24 + VanillaFilter | TODO |\n"
+        "| R3 | M1 | Direct24 + attention | TODO |\n",
+    )
+    runs = {r.id: r for r in load_project(tmp_path).runs}
+    assert (runs["R1"].block, runs["R1"].block_system, runs["R1"].attribution) == (
+        "B2",
+        "",
+        "its system joins block B2's compared systems 'VanillaFilter', 'PredRNN-online'",
+    )
+    assert (runs["R2"].block, runs["R2"].attribution) == (
+        "",
+        "system 'Direct24 + VanillaFilter' joins systems compared in blocks B1, B2 ('Direct24': "
+        "B1; 'VanillaFilter': B2): which block its numbers are for is not said; give each "
+        "block's systems a row of their own",
+    )
+    assert (runs["R3"].block, runs["R3"].attribution) == (
+        "",
+        "milestone M1 names no block; system 'Direct24 + attention' is not among any block's "
+        "compared systems",
+    )
+
+
+def test_the_reason_of_a_run_joining_several_blocks_systems_reads_in_chinese() -> None:
+    from bridge.projections.reasons import in_language
+
+    said = (
+        "system 'Direct24 + VanillaFilter' joins systems compared in blocks B1, B2 ('Direct24': "
+        "B1; 'VanillaFilter': B2): which block its numbers are for is not said; give each "
+        "block's systems a row of their own"
+    )
+    assert in_language(said, "zh") == (
+        "系统 'Direct24 + VanillaFilter' 合并了实验块 B1, B2 的对比系统（'Direct24': B1; "
+        "'VanillaFilter': B2）：未写明其数值属于哪个实验块；请为每个实验块的系统各写一行"
+    )
 
 
 SIBLINGS_PLAN = """# Plan

@@ -77,6 +77,33 @@ def test_else_the_milestone_with_most_runs_of_main_blocks() -> None:
     assert main_milestone("", MILESTONES, [B("P0", "Pilot Core")], runs) is None
 
 
+def test_then_the_one_milestone_whose_name_and_goal_name_a_main_block_by_its_title() -> None:
+    """011's M2 "Classifier Evaluation — Claim 1", goal "Prove classifier > LLM judges on human
+    test set", gives B1 "Classifier vs. LLM Judges — Main Anchor": it was M1 "Classifier
+    Training", for one incidental run of B1. The title's main part and joining words aside;
+    a milestone naming only some of its words, or two milestones naming them, decide nothing."""
+    blocks = [B("B1", "Classifier vs. LLM Judges — Main Anchor"), B("B2", "Ablation")]
+    milestones = [
+        M("M0", "Data Pipeline", sanity=False),
+        M("M1", "Classifier Training", goal="Trained multi-task classifiers with 5-fold CV."),
+        M("M2", "Classifier Evaluation — Claim 1", goal="Prove classifier > LLM judges."),
+    ]
+    runs = [("M1", "B1")]
+    assert main_milestone("", milestones, blocks, runs) == MainChoice(
+        id="M2", reason="title", block="B1"
+    )
+    twice = [*milestones, M("M3", "LLM judges against the classifier")]
+    assert main_milestone("", twice, blocks, runs) == MainChoice(id="M1", reason="blocks", runs=1)
+    # A sanity milestone naming it is no candidate; nor is a block whose title says only main.
+    sanity = [attrs.evolve(twice[3], sanity=True), *milestones]
+    assert main_milestone("", sanity, blocks, runs) == MainChoice(
+        id="M2", reason="title", block="B1"
+    )
+    assert main_milestone("", milestones, [B("B1", "Main")], runs) == MainChoice(
+        id="M1", reason="blocks", runs=1
+    )
+
+
 @needs_shared
 class TestPlanTime:
     """The choice, or its absence, is shown before anything runs."""
@@ -124,15 +151,32 @@ class TestPlanTime:
     def test_a_choice_by_block_runs_says_how_many(
         self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:
-        """011's M1 was chosen by one incidental run of its "Main Anchor" block: the count and
+        """015's M3 "C2 holds" is chosen by one run of its blocks titled main: the count and
         the way out are said."""
         from bridge.cli.main import main
 
-        assert main(["plan", "--project", str(as_project("011", tmp_path))]) == 0
+        assert main(["plan", "--project", str(as_project("015", tmp_path))]) == 0
         assert (
             "(it runs the most runs (1) of the blocks titled main; if it is not the main one, "
             "set main_milestone in bridge.toml)"
         ) in capsys.readouterr().out
+
+    def test_011_the_evaluation_milestone_is_the_main_result(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """011's main result was M1 "Classifier Training" ("it runs the most runs (1) of the
+        blocks titled main"): its M2 "Classifier Evaluation — Claim 1", whose goal "Prove
+        classifier > LLM judges on human test set" names B1 "Classifier vs. LLM Judges — Main
+        Anchor", gives it."""
+        from bridge.cli.main import main
+
+        assert main(["plan", "--project", str(as_project("011", tmp_path))]) == 0
+        out = " ".join(capsys.readouterr().out.split())
+        assert (
+            "main result: M2 Classifier Evaluation — Claim 1 (Days 8-12, ~$3 API + 20 "
+            "person-hours) (its name and goal name block B1, titled main; if it is not the main "
+            "one, set main_milestone in bridge.toml)"
+        ) in out, out
 
     @staticmethod
     def _main_without_block(root: Path) -> list[str]:
@@ -384,3 +428,119 @@ def test_the_m0_without_experiment_warning_naming_the_sanity_milestone_reads_in_
         "里程碑 M0 写明“无实验”且没有运行：它不是健全性里程碑"
         "（只因编号为 M0 才被当作健全性里程碑），因此健全性里程碑是 M1"
     )
+
+
+@needs_shared
+def test_011_an_m0_that_prepares_data_is_no_sanity_milestone(tmp_path: Path) -> None:
+    """011's M0 "Data Pipeline (Days 1-5, ~$30 API)" was the sanity milestone by its id alone,
+    while R012 "Sanity: overfit on 100 items" in M1, the plan's own sanity check, gated nothing.
+    M0 is no sanity milestone now, R012 is checked alone first, and a warning at M0 says so."""
+    project = load_project(as_project("011", tmp_path))
+    assert [m.id for m in project.milestones if m.sanity] == []
+    assert [m.id for m in project.plan.milestones if m.sanity] == []
+    (said,) = [w for w in project.warnings if w.message.startswith("milestone M0 says")]
+    assert (said.file, said.line) == ("refine-logs/EXPERIMENT_PLAN.md", 168)
+    assert said.message == (
+        "milestone M0 says 'Data Pipeline': it prepares data and is no sanity milestone (only "
+        "its id M0 made it one), so its sanity check R012 ('Sanity: overfit on 100 items') is "
+        "checked alone first, before the rest launch"
+    )
+
+
+_DATA_M0 = """# Experiment Plan
+
+## Experiment Blocks
+
+### Block 1: Main
+
+- **Compared systems**: Ours, Base
+- **Metrics**: accuracy
+- **Success criterion:** Ours beats Base on accuracy by 2 points
+- **Priority**: MUST-RUN
+
+## Run Order
+
+| Milestone | Goal | Runs | Cost |
+|---|---|---|---|
+| M0 | Data preparation | R001 | 1 GPU-h |
+| M1 | Compare (B1) | R002, R003 | 10 GPU-h |
+"""
+
+_DATA_M0_TRACKER = """# Tracker
+
+| Run ID | Milestone | Purpose | System | Metrics | Priority | Status |
+|---|---|---|---|---|---|---|
+| R001 | M0 | tokenise the corpus | Pipeline | — | MUST | TODO |
+| R002 | M1 | main | Ours | accuracy | MUST | TODO |
+| R003 | M1 | main | Base | accuracy | MUST | TODO |
+"""
+
+
+@pytest.mark.parametrize(
+    ("plan", "tracker", "sanity"),
+    [
+        # Nothing else is called a sanity check: the M0 stays the one, as before.
+        (_DATA_M0, _DATA_M0_TRACKER, ["M0"]),
+        # A later milestone that says so is the sanity milestone.
+        (
+            _DATA_M0.replace("| M1 | Compare (B1) |", "| M1 | Smoke test (B1) |"),
+            _DATA_M0_TRACKER,
+            ["M1"],
+        ),
+        # A run whose Purpose says it is a sanity check: no milestone is (it is checked first).
+        (
+            _DATA_M0,
+            _DATA_M0_TRACKER.replace("| M1 | main | Ours |", "| M1 | Sanity: overfit | Ours |"),
+            [],
+        ),
+        # An M0 that says sanity, or says nothing of data, stays the sanity milestone.
+        (
+            _DATA_M0.replace("Data preparation", "Sanity: data preparation"),
+            _DATA_M0_TRACKER.replace("| M1 | main | Ours |", "| M1 | Sanity: overfit | Ours |"),
+            ["M0"],
+        ),
+        (
+            _DATA_M0.replace("Data preparation", "Rebuild local data artifacts"),
+            _DATA_M0_TRACKER.replace("| M1 | main | Ours |", "| M1 | Sanity: overfit | Ours |"),
+            ["M0"],
+        ),
+    ],
+)
+def test_an_m0_that_prepares_data_yields_only_to_what_the_plan_calls_a_sanity_check(
+    tmp_path: Path, plan: str, tracker: str, sanity: list[str]
+) -> None:
+    logs = tmp_path / "refine-logs"
+    logs.mkdir()
+    (logs / "EXPERIMENT_PLAN.md").write_text(plan, encoding="utf-8")
+    (logs / "EXPERIMENT_TRACKER.md").write_text(tracker, encoding="utf-8")
+    assert [m.id for m in load_project(tmp_path).milestones if m.sanity] == sanity
+
+
+def test_the_m0_preparing_data_warnings_read_in_chinese() -> None:
+    from bridge.projections.plan_words import warning_in_language
+
+    said = (
+        "milestone M0 says '数据预处理': it prepares data and is no sanity milestone (only its id "
+        "M0 made it one), so its sanity check R012 ('健全性：过拟合 100 条') is checked alone "
+        "first, before the rest launch"
+    )
+    assert warning_in_language(said, "zh") == (
+        "里程碑 M0 写明“数据预处理”：它准备数据，不是健全性里程碑（只因编号为 M0 才被当作健全性"
+        "里程碑），因此先单独运行并检查其健全性检查 R012（“健全性：过拟合 100 条”），之后其余运行"
+        "才启动"
+    )
+    for then, zh in (
+        ("M1 is the sanity milestone", "因此健全性里程碑是 M1"),
+        (
+            "the first run is checked alone first, before the rest launch",
+            "因此第一个运行先单独运行并检查，之后其余运行才启动",
+        ),
+    ):
+        said = (
+            "milestone M0 says '数据预处理': it prepares data and is no sanity milestone (only its "
+            f"id M0 made it one), so {then}"
+        )
+        assert warning_in_language(said, "zh") == (
+            "里程碑 M0 写明“数据预处理”：它准备数据，不是健全性里程碑（只因编号为 M0 才被当作健全性"
+            f"里程碑），{zh}"
+        )

@@ -547,7 +547,8 @@ def _no_sanity_milestone(s: Session, *, zh: bool = False) -> str:
     """
     Why no milestone is the sanity check, as ``bridge plan`` said it: the plan's M0 is none
     because it says it has no experiment and has no runs (014's M0 "Review candidate authority
-    | no experiment"), or because ``main_milestone`` names it; else the plan names none. 014's
+    | no experiment"), because it prepares data (011's "Data Pipeline"), or because
+    ``main_milestone`` names it; else the plan names none. 014's
     stage said "no sanity milestone in the plan" beside the plan's M0 and the warning that
     explained why M0 was no sanity milestone.
     """
@@ -563,6 +564,10 @@ def _no_sanity_milestone(s: Session, *, zh: bool = False) -> str:
             if zh:
                 return f"里程碑 M0 写明“{said}”且没有运行，因此不是健全性里程碑"
             return f"milestone M0 says {said!r} and has no runs, so it is no sanity milestone"
+        case ("data", said):
+            if zh:
+                return f"里程碑 M0 写明“{said}”：它准备数据，不是健全性里程碑"
+            return f"milestone M0 says {said!r}: it prepares data and is no sanity milestone"
         case None:
             pass
         case unreachable:
