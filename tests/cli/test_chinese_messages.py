@@ -1,0 +1,106 @@
+"""
+A Chinese plan's errors are Chinese after the ``bridge: error:`` prefix (026, 021).
+
+Before, 026's plan with its tracker removed got "nothing to run: the plan has no run order, …"
+from ``bridge run`` and "no bridge event log at …, and `bridge run` cannot start one: …" from
+``bridge status``; 021 got "no run 'R999' in this project (runs: …)" from ``bridge cancel`` and
+``bridge retry``, "--milestone M9: the plan has milestones …" from ``bridge retry
+--milestone``, beside Chinese output everywhere else.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from bridge.cli import main
+from tests.conftest import needs_shared
+from tests.english_left import english_left
+from tests.plan.corpus import as_project
+
+pytestmark = needs_shared
+
+PREFIX = "bridge: error: "
+# What stays English in them: the keys of a [[runs]] entry and a docs heading's words.
+KEYS = {"system", "command", "runs", "explicit"}
+
+
+def _without_runs(tmp_path: Path) -> Path:
+    """026 with its tracker taken away: the plan names no runs and nothing proposes any."""
+    project = as_project("026", tmp_path / "026")
+    (project / "refine-logs" / "EXPERIMENT_TRACKER.md").unlink()
+    return project
+
+
+def _error(capsys: pytest.CaptureFixture[str]) -> str:
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(PREFIX), err
+    return err.removeprefix(PREFIX)
+
+
+def test_run_and_status_of_a_plan_without_runs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = _without_runs(tmp_path)
+    assert main(["run", "--plain", "--project", str(project)]) == 2
+    said = _error(capsys)
+    assert said.startswith(
+        "refine-logs/EXPERIMENT_PLAN.md：没有可运行的：计划中没有运行顺序、实验块或追踪表的行"
+        "可供运行（bridge 还找到了 refine-logs/FINAL_PROPOSAL.md）；请在 bridge.toml 中用 "
+        "[[runs]] 条目列出运行"
+    ), said
+    assert "（`bridge init` 会写出带有注释掉的 [[runs]] 模板的 bridge.toml；" in said
+    assert english_left(said, allowed=KEYS) == []
+    assert main(["status", "--project", str(project)]) == 2
+    said = _error(capsys)
+    log = project / ".bridge" / "events.db"
+    assert f"：{log} 处没有 bridge 事件日志，`bridge run` 也无法开始一个：计划中没有写出" in said
+    assert english_left(said, allowed=KEYS) == []
+
+
+def test_language_en_keeps_the_error_english(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = _without_runs(tmp_path)
+    assert main(["status", "-o", "language=en", "--project", str(project)]) == 2
+    assert "and `bridge run` cannot start one: the plan names no runs;" in _error(capsys)
+
+
+def test_unknown_runs_milestones_and_events(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = as_project("021", tmp_path / "021")
+    assert main(["status", "--project", str(project)]) == 2
+    assert _error(capsys) == (
+        f"{project}：{project / '.bridge' / 'events.db'} 处没有 bridge 事件日志——`bridge run` "
+        "或 `bridge advance` 会开始一个"
+    )
+    assert main(["cancel", "R1", "--project", str(project)]) == 2
+    assert _error(capsys) == (
+        "还没有记录运行 'R1'：这个项目中还没有运行过任何东西；`bridge run` 会记录计划的运行"
+    )
+    # One step records the plan's runs (it then blocks: 021's runs have no command).
+    assert main(["advance", "--project", str(project)]) == 3
+    capsys.readouterr()
+    runs = "R001, R002, R003, R004, R004b, R004c, R004d, R005, R006, R007, R008, R009, …"
+    for command in (["cancel", "R999"], ["retry", "R999"], ["log", "--run", "R999"]):
+        assert main([*command, "--project", str(project)]) == 2
+        assert _error(capsys) == f"没有运行 'R999'（运行：{runs}）"
+    assert main(["retry", "--milestone", "M9", "--project", str(project)]) == 2
+    assert _error(capsys) == "--milestone M9：计划中的里程碑是 M0, M1, M2, M3, M4, M5, M6"
+    out = tmp_path / "past"
+    assert main(["replay", "--at", "99999", "--out", str(out), "--project", str(project)]) == 2
+    assert re.fullmatch(r"--at 99999：日志中的事件编号为 1 到 \d+", _error(capsys))
+
+
+def test_an_english_plan_keeps_english_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = as_project("036", tmp_path / "036")
+    assert main(["cancel", "R1", "--project", str(project)]) == 2
+    assert _error(capsys) == (
+        "no run 'R1' is recorded yet: nothing has run in this project; `bridge run` records the "
+        "plan's runs"
+    )
