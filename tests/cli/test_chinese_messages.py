@@ -1,22 +1,25 @@
 """
-A Chinese plan's errors are Chinese after the ``bridge: error:`` prefix (026, 021).
+A Chinese plan's errors are Chinese after the ``bridge: error:`` prefix (026, 021), and so is
+``bridge init``'s ``[[runs]]`` template.
 
 Before, 026's plan with its tracker removed got "nothing to run: the plan has no run order, …"
 from ``bridge run`` and "no bridge event log at …, and `bridge run` cannot start one: …" from
 ``bridge status``; 021 got "no run 'R999' in this project (runs: …)" from ``bridge cancel`` and
 ``bridge retry``, "--milestone M9: the plan has milestones …" from ``bridge retry
---milestone``, beside Chinese output everywhere else.
+--milestone``; and ``bridge init`` wrote the ``[[runs]]`` template with English comments, beside
+Chinese lines on the console and in every other file.
 """
 
 from __future__ import annotations
 
 import re
+import tomllib
 from pathlib import Path
 
 import pytest
 
 from bridge.cli import main
-from tests.conftest import needs_shared
+from tests.conftest import REPO_ROOT, needs_shared
 from tests.english_left import english_left
 from tests.plan.corpus import as_project
 
@@ -104,3 +107,23 @@ def test_an_english_plan_keeps_english_errors(
         "no run 'R1' is recorded yet: nothing has run in this project; `bridge run` records the "
         "plan's runs"
     )
+
+
+def _uncommented(template: str) -> dict[str, object]:
+    lines = [line[2:] for line in template.splitlines() if re.match(r"# (\[\[|\w+ = )", line)]
+    return tomllib.loads("\n".join(lines))
+
+
+def test_init_writes_the_runs_template_in_chinese(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = _without_runs(tmp_path)
+    assert main(["init", str(project)]) == 0
+    capsys.readouterr()
+    written = (project / "bridge.toml").read_text(encoding="utf-8")
+    template = written[written.index("\n\n# 计划中没有写出运行") :]
+    # The command stays the example it is, its {seed} placeholder with it.
+    assert english_left(template, allowed=KEYS | {"seed"}) == [], template
+    english = (REPO_ROOT / "bridge" / "templates" / "runs.toml").read_text(encoding="utf-8")
+    assert _uncommented(template) == _uncommented(english)
+    assert tomllib.loads(written)  # still valid TOML
