@@ -218,7 +218,26 @@ def _unpaired_seeds(found: re.Match[str]) -> str:
     )
 
 
+def _sanity_proposed(found: re.Match[str]) -> str:
+    system = "其系统" if found[4] == "its system" else found[4]
+    seed = f"，种子 {found[5]}" if found[5] is not None else ""
+    return (
+        f"健全性里程碑 {found[1]} 没有指明运行：bridge 提议以 {found[2]}（实验块 {found[3]} 的"
+        f"第一个运行：{system}{seed}）作为健全性运行；它等待 `bridge approve`"
+    )
+
+
 _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
+    # bridge.plan.runs: runs proposed from the blocks of a plan whose sanity milestone names
+    # none (021 and 039 without their trackers).
+    (
+        re.compile(
+            r"the sanity milestone (\S+) names no run: bridge proposes (\S+), the first run of "
+            r"block (\S+) \((.*?)(?:, seed (\S+))?\), as the sanity run; it waits for "
+            r"`bridge approve`"
+        ),
+        _sanity_proposed,
+    ),
     (
         re.compile(
             rf"block (\S+) asks for the same seeds of its systems \({_QUOTE}\), but its runs are "

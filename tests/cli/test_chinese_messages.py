@@ -1,13 +1,14 @@
 """
-A Chinese plan's errors are Chinese after the ``bridge: error:`` prefix (026, 021), and so is
-``bridge init``'s ``[[runs]]`` template.
+A Chinese plan's errors are Chinese after the ``bridge: error:`` prefix (026, 021), and so are
+``bridge init``'s ``[[runs]]`` template and ``bridge plan``'s proposed sanity run (039).
 
 Before, 026's plan with its tracker removed got "nothing to run: the plan has no run order, …"
 from ``bridge run`` and "no bridge event log at …, and `bridge run` cannot start one: …" from
 ``bridge status``; 021 got "no run 'R999' in this project (runs: …)" from ``bridge cancel`` and
 ``bridge retry``, "--milestone M9: the plan has milestones …" from ``bridge retry
 --milestone``; and ``bridge init`` wrote the ``[[runs]]`` template with English comments, beside
-Chinese lines on the console and in every other file.
+Chinese lines on the console and in every other file; 039 without its tracker was warned "the
+sanity milestone M0 names no run: bridge proposes S001, …".
 """
 
 from __future__ import annotations
@@ -127,3 +128,18 @@ def test_init_writes_the_runs_template_in_chinese(
     english = (REPO_ROOT / "bridge" / "templates" / "runs.toml").read_text(encoding="utf-8")
     assert _uncommented(template) == _uncommented(english)
     assert tomllib.loads(written)  # still valid TOML
+
+
+def test_plan_says_the_proposed_sanity_run_in_chinese(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """039 without its tracker: bridge proposes the runs, and the sanity run among them."""
+    project = as_project("039", tmp_path / "039")
+    (project / "refine-logs" / "EXPERIMENT_TRACKER.md").unlink()
+    main(["plan", "--project", str(project)])
+    said = capsys.readouterr().out
+    assert (
+        "警告 refine-logs/EXPERIMENT_PLAN.md:63: 健全性里程碑 M0 没有指明运行：bridge 提议以 "
+        "S001（实验块 B2 的第一个运行：完整 MART）作为健全性运行；它等待 `bridge approve`"
+    ) in said
+    assert "names no run" not in said
