@@ -87,7 +87,7 @@ _ERRORS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...
     ),
     (
         re.compile(r"no run ('.*') in this (?:project|plan) \(runs: (.*)\)"),
-        r"没有运行 \1（运行：\2）",
+        r"没有名为 \1 的运行（现有运行：\2）",
     ),
     (
         re.compile(r"run ('.*') matches (.+): give the exact id"),

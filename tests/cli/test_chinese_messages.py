@@ -91,7 +91,7 @@ def test_unknown_runs_milestones_and_events(
     runs = "R001, R002, R003, R004, R004b, R004c, R004d, R005, R006, R007, R008, R009, …"
     for command in (["cancel", "R999"], ["retry", "R999"], ["log", "--run", "R999"]):
         assert main([*command, "--project", str(project)]) == 2
-        assert _error(capsys) == f"没有运行 'R999'（运行：{runs}）"
+        assert _error(capsys) == f"没有名为 'R999' 的运行（现有运行：{runs}）"
     assert main(["retry", "--milestone", "M9", "--project", str(project)]) == 2
     assert _error(capsys) == "--milestone M9：计划中的里程碑是 M0, M1, M2, M3, M4, M5, M6"
     out = tmp_path / "past"
