@@ -1,6 +1,7 @@
 """
 A Chinese plan's errors are Chinese after the ``bridge: error:`` prefix (026, 021), and so are
-``bridge init``'s ``[[runs]]`` template and ``bridge plan``'s proposed sanity run (039).
+``bridge init``'s ``[[runs]]`` template, ``bridge plan``'s proposed sanity run (039) and the next
+step ``bridge advance`` gives (021).
 
 Before, 026's plan with its tracker removed got "nothing to run: the plan has no run order, …"
 from ``bridge run`` and "no bridge event log at …, and `bridge run` cannot start one: …" from
@@ -143,3 +144,15 @@ def test_plan_says_the_proposed_sanity_run_in_chinese(
         "S001（实验块 B2 的第一个运行：完整 MART）作为健全性运行；它等待 `bridge approve`"
     ) in said
     assert "names no run" not in said
+
+
+def test_advance_gives_the_next_step_in_chinese(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """021: `bridge advance` blocks (its runs have no command) and says what to do next; the
+    line began "Next step: 流水线已阻断…", where `bridge run`'s summary says 下一步."""
+    project = as_project("021", tmp_path / "021")
+    assert main(["advance", "--project", str(project)]) == 3
+    said = capsys.readouterr().out.splitlines()
+    assert said[-1].startswith("下一步：流水线已阻断：1 个阻断问题：8 个运行没有命令："), said[-1]
+    assert not any(line.startswith("Next step") for line in said)
