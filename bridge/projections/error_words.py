@@ -62,6 +62,15 @@ _ERRORS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...
         r"计划（或在 \3 中写追踪表的行，或在 bridge.toml 中写 [[runs]]）；"
         r"`bridge init` 会写出带注释的模板作为起点。",
     ),
+    # `bridge init` a second time beside a plan (the researcher's files named).
+    (
+        re.compile(
+            r"(.+?): bridge\.toml already exists \(use --force to replace it, the old one kept as "
+            r"bridge\.toml\.before-init; (.+) are yours and never written over\)"
+        ),
+        r"\1：bridge.toml 已存在（用 --force 替换它，原文件保存为 bridge.toml.before-init；"
+        r"\2 是你的文件，从不被覆盖）",
+    ),
     # bridge.cli.handlers: `bridge status` before any log, of a plan that names no runs.
     (
         re.compile(

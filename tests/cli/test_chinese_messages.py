@@ -156,3 +156,17 @@ def test_advance_gives_the_next_step_in_chinese(
     said = capsys.readouterr().out.splitlines()
     assert said[-1].startswith("下一步：流水线已阻断：1 个阻断问题：8 个运行没有命令："), said[-1]
     assert not any(line.startswith("Next step") for line in said)
+
+
+def test_init_refuses_a_second_time_in_chinese(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """026: a second `bridge init` keeps the bridge.toml there, saying so in the plan's language."""
+    project = as_project("026", tmp_path / "026")
+    assert main(["init", str(project)]) == 0
+    capsys.readouterr()
+    assert main(["init", str(project)]) == 2
+    assert _error(capsys) == (
+        f"{project}：bridge.toml 已存在（用 --force 替换它，原文件保存为 bridge.toml.before-init；"
+        "refine-logs/EXPERIMENT_PLAN.md, refine-logs/EXPERIMENT_TRACKER.md 是你的文件，从不被覆盖）"
+    )
