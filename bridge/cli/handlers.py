@@ -118,8 +118,10 @@ def init(args: Parsed) -> int:
     if no_runs:
         # A plan that names no runs (040's prose plan): the one thing that gives it runs is a
         # [[runs]] entry, so its template is written, commented, where the researcher edits.
+        # Its comments in the plan's language, as the lines init prints (026); its keys the same.
+        runs = templates / ("runs.zh.toml" if zh else "runs.toml")
         with config.open("a", encoding="utf-8") as handle:
-            handle.write((templates / "runs.toml").read_text(encoding="utf-8"))
+            handle.write(runs.read_text(encoding="utf-8"))
     if researchers:
         kept = ", ".join(researchers)
         if zh and no_runs:

@@ -17,7 +17,7 @@ import threading
 from collections.abc import Callable, Sequence
 from types import FrameType
 
-from bridge.cli.parser import EXIT_INPUT, parse
+from bridge.cli.parser import EXIT_INPUT, Parsed, parse
 from bridge.errors import BridgeError, InputError, LockedError
 from bridge.events.secrets import redact
 from bridge.projections.visible import KEEP_LINES, visible
@@ -84,6 +84,16 @@ def _say(message: str) -> None:
     sys.stderr.flush()
 
 
+def _in_language(message: str, args: Parsed) -> str:
+    # The prefix stays the program's name and kind of message, as argparse's own errors say it
+    # (scripts look for it); what follows it is said in the plan's language (026's Chinese plan
+    # was answered "nothing to run: …" in English).
+    from bridge.cli.project import output_language
+    from bridge.projections.error_words import error_in_language
+
+    return error_in_language(message, output_language(args))
+
+
 def _quiet_stdout() -> None:
     # The reader went away: send whatever is still buffered nowhere, so the interpreter's final
     # flush cannot fail again (the recipe in Python's signal documentation).
@@ -123,7 +133,7 @@ def _command(argv: Sequence[str] | None) -> int:
     except InputError as exc:
         if args.debug:
             raise
-        _say(f"bridge: error: {redact(str(exc))}")
+        _say(f"bridge: error: {_in_language(redact(str(exc)), args)}")
         return EXIT_INPUT
     except LockedError as exc:
         if args.debug:

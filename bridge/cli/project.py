@@ -29,6 +29,7 @@ __all__ = [
     "new_console",
     "open_bridge",
     "out",
+    "output_language",
     "overrides",
     "project_root",
     "resolve_run",
@@ -94,6 +95,48 @@ def overrides(args: Parsed) -> dict[str, object]:
 
         apply_options(Options(), out, OptionLayer(name="-o"))
     return out
+
+
+def output_language(args: Parsed) -> str:
+    """
+    The language the command speaks to the researcher of the project ``args`` names, for the
+    errors it ends with (``bridge.cli.main``), found without loading the project, which may be
+    what failed: the ``language`` option given with ``-o``, else the one in ``bridge.toml``'s
+    ``[bridge]`` table, when it names ``en`` or ``zh``; else the language of the plan's text
+    (the tracker's without a plan), as ``bridge plan`` and ``bridge init`` detect it. English
+    where there is no project, or nothing there can be read.
+    """
+    import tomllib
+
+    from bridge.plan.options import option_key
+    from bridge.plan.project import PLAN, TRACKER
+    from bridge.plan.reader import language_of
+    from bridge.projections.text import chosen_language
+
+    given = getattr(args, "dir", None) or args.project or "."
+    root = find_root(given)
+    if root is None:
+        return "en"
+    chosen = "auto"
+    for item in args.option:
+        key, _, value = item.partition("=")
+        if option_key(key) == "language":
+            chosen = value.strip().casefold()
+    if chosen == "auto":
+        try:
+            table = tomllib.loads((root / "bridge.toml").read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            table = {}
+        section = table.get("bridge")
+        written = section.get("language") if isinstance(section, dict) else None
+        chosen = written.strip().casefold() if isinstance(written, str) else "auto"
+    for name in (PLAN, TRACKER):
+        try:
+            text = (root / name).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        return chosen_language(chosen, language_of(text))
+    return chosen_language(chosen, "en")
 
 
 def resolve_run(given: str, known: Iterable[str]) -> str:

@@ -16,7 +16,12 @@ from bridge.plan.criteria import Criterion
 from bridge.plan.criteria.model import Wording
 from bridge.projections.reasons import in_language
 
-__all__ = ["criterion_in_language", "estimate_source_in_language", "warning_in_language"]
+__all__ = [
+    "criterion_in_language",
+    "estimate_source_in_language",
+    "no_runs_advice_in_chinese",
+    "warning_in_language",
+]
 
 _QUOTE = r"""('[^']*'|"[^"]*")"""
 _NO_COMMAND_FIX = (
@@ -65,6 +70,21 @@ _RUNS_TEMPLATE_ZH = {
 }
 
 
+def no_runs_advice_in_chinese(how: str, tracker: str) -> str:
+    """
+    :func:`bridge.plan.project.no_runs_advice` in Chinese, from its two parts: ``how`` (the
+    way to the ``[[runs]]`` template, as the English says it) and ``tracker`` (its path).
+    ``bridge plan``'s no-runs warning and the errors of ``bridge run`` and ``bridge status``
+    say it alike.
+    """
+    how = _RUNS_TEMPLATE_ZH.get(how, how)
+    return (
+        "请在 bridge.toml 中用 [[runs]] 条目列出运行，每个运行一条，写明 id、system 和 command"
+        f"（{how}；见 docs/configuration.md 的“[[runs]] — explicit runs”），或在 {tracker} 中写"
+        "运行表"
+    )
+
+
 def _no_runs(found: re.Match[str]) -> str:
     said = (
         "没有运行：追踪表没有运行表，bridge.toml 没有 [[runs]] 或 [grid]，"
@@ -72,12 +92,8 @@ def _no_runs(found: re.Match[str]) -> str:
     )
     if found[1] is None:
         return said
-    how = _RUNS_TEMPLATE_ZH.get(found[1], found[1])
-    return (
-        f"{said}；`bridge run` 会拒绝没有运行的计划：请在 bridge.toml 中用 [[runs]] 条目列出"
-        f"运行，每个运行一条，写明 id、system 和 command（{how}；见 docs/configuration.md 的"
-        f"“[[runs]] — explicit runs”），或在 {found[2]} 中写运行表"
-    )
+    advice = no_runs_advice_in_chinese(found[1], found[2])
+    return f"{said}；`bridge run` 会拒绝没有运行的计划：{advice}"
 
 
 def _main_without_block(found: re.Match[str]) -> str:
@@ -202,7 +218,26 @@ def _unpaired_seeds(found: re.Match[str]) -> str:
     )
 
 
+def _sanity_proposed(found: re.Match[str]) -> str:
+    system = "其系统" if found[4] == "its system" else found[4]
+    seed = f"，种子 {found[5]}" if found[5] is not None else ""
+    return (
+        f"健全性里程碑 {found[1]} 没有指明运行：bridge 提议以 {found[2]}（实验块 {found[3]} 的"
+        f"第一个运行：{system}{seed}）作为健全性运行；它等待 `bridge approve`"
+    )
+
+
 _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
+    # bridge.plan.runs: runs proposed from the blocks of a plan whose sanity milestone names
+    # none (021 and 039 without their trackers).
+    (
+        re.compile(
+            r"the sanity milestone (\S+) names no run: bridge proposes (\S+), the first run of "
+            r"block (\S+) \((.*?)(?:, seed (\S+))?\), as the sanity run; it waits for "
+            r"`bridge approve`"
+        ),
+        _sanity_proposed,
+    ),
     (
         re.compile(
             rf"block (\S+) asks for the same seeds of its systems \({_QUOTE}\), but its runs are "

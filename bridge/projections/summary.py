@@ -33,7 +33,7 @@ from bridge.projections.outcome import (
 )
 from bridge.projections.reasons import in_language
 from bridge.projections.results import VERDICT_ZH, next_step, sanity_caveats
-from bridge.projections.text import language_of
+from bridge.projections.text import language_of, t
 
 __all__ = ["handoff_summary", "next_step_line"]
 
@@ -149,9 +149,13 @@ def _main_sentence(state: PipelineState, zh: bool) -> str:
 def next_step_line(state: PipelineState, outcome: Outcome | None = None) -> str:
     """
     The one instruction bridge gives after a stop: ``Next step: …`` (one line, in the language
-    of the projections).
+    of the projections: ``下一步：…`` for a Chinese plan, as its summary says it).
     """
-    return f"Next step: {next_step(state, outcome or evaluate(state), language_of(state))}"
+    language = language_of(state)
+    # The label too: `bridge advance` on 021 printed "Next step: 流水线已阻断…".
+    return t("next_step", language).format(
+        step=next_step(state, outcome or evaluate(state), language)
+    )
 
 
 def _where(launched: Sequence[RunView], zh: bool) -> str:
@@ -257,7 +261,7 @@ def handoff_summary(state: PipelineState) -> str:
             f"结果：{RESULTS_PATH}, refine-logs/results.json, refine-logs/results.csv",
             f"追踪表：{TRACKER_PATH}",
             f"产出清单：{MANIFEST_PATH}",
-            f"下一步：{next_step(state, outcome, language)}",
+            next_step_line(state, outcome),
         ]
         return "\n".join(lines) + "\n"
     lines = [

@@ -373,6 +373,8 @@ _WORDS: dict[str, tuple[str, str]] = {
         ", {n} waiting for runs bridge does not run",
         "，{n} 个等待 bridge 不运行的运行",
     ),
+    # The one instruction after a stop (`bridge run`'s summary, `bridge advance`).
+    "next_step": ("Next step: {step}", "下一步：{step}"),
     "status_no_runs": ("no runs", "没有运行"),
     "status_no_milestone": ("(no milestone)", "（无里程碑）"),
     "results_not_in_plan": ("not a milestone of the plan", "不是计划中的里程碑"),

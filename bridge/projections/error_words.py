@@ -1,0 +1,144 @@
+"""
+The errors the ``bridge`` command shows a researcher, in Chinese.
+
+An error is raised in English (an embedder catching :class:`bridge.errors.InputError` reads it
+so, and the log's words stay one language); the command line shows it after its ``bridge:
+error:`` prefix through :func:`error_in_language`, in the language of the project's plan. Only
+a message that is one of bridge's own phrases *whole* is rewritten, after the ``file:`` or
+``file:line:`` a plan error starts with; ids, paths, commands and the lists of runs and
+milestones stay as written, and an error bridge has no Chinese for stays English.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from bridge.projections.plan_words import no_runs_advice_in_chinese
+
+__all__ = ["error_in_language"]
+
+# bridge.plan.project.no_runs_advice: the way to the template (``how``) and the tracker.
+_ADVICE = (
+    r"list the runs as \[\[runs\]\] entries in bridge\.toml, one per run with its id, system "
+    r"and command \((?P<how>.+?); docs/configuration\.md, \"\[\[runs\]\] — explicit runs\"\), or "
+    r"as a run table in (?P<tracker>\S+)"
+)
+
+
+def _nothing_to_run(found: re.Match[str]) -> str:
+    also = f"（bridge 还找到了 {found['also']}）" if found["also"] else ""
+    return (
+        f"没有可运行的：计划中没有运行顺序、实验块或追踪表的行可供运行{also}；"
+        + no_runs_advice_in_chinese(found["how"], found["tracker"])
+    )
+
+
+def _no_log_no_runs(found: re.Match[str]) -> str:
+    return (
+        f"{found['root']}：{found['path']} 处没有 bridge 事件日志，`bridge run` 也无法开始一个："
+        "计划中没有写出运行；" + no_runs_advice_in_chinese(found["how"], found["tracker"])
+    )
+
+
+# Whole messages, after the file a plan error names: (pattern, replacement). Matched with
+# fullmatch; the named groups keep what the English said of this project.
+_ERRORS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
+    # bridge.plan.project.require_runs, a plan that names no runs (026).
+    (
+        re.compile(
+            r"nothing to run: the plan has no run order, experiment blocks or tracker rows to "
+            r"run(?: \(bridge also found (?P<also>.+?)\))?; " + _ADVICE
+        ),
+        _nothing_to_run,
+    ),
+    (
+        re.compile(
+            r"nothing to run: bridge found (.+) but no experiment plan \((\S+)\)\. Add a plan "
+            r"with experiment blocks and a run order \(or tracker rows in (\S+), or \[\[runs\]\] "
+            r"in bridge\.toml\); `bridge init` writes commented templates to start from\."
+        ),
+        r"没有可运行的：bridge 找到了 \1，但没有实验计划（\2）。请添加写有实验块和运行顺序的"
+        r"计划（或在 \3 中写追踪表的行，或在 bridge.toml 中写 [[runs]]）；"
+        r"`bridge init` 会写出带注释的模板作为起点。",
+    ),
+    # `bridge init` a second time beside a plan (the researcher's files named).
+    (
+        re.compile(
+            r"(.+?): bridge\.toml already exists \(use --force to replace it, the old one kept as "
+            r"bridge\.toml\.before-init; (.+) are yours and never written over\)"
+        ),
+        r"\1：bridge.toml 已存在（用 --force 替换它，原文件保存为 bridge.toml.before-init；"
+        r"\2 是你的文件，从不被覆盖）",
+    ),
+    # bridge.cli.handlers: `bridge status` before any log, of a plan that names no runs.
+    (
+        re.compile(
+            r"(?P<root>.+?): no bridge event log at (?P<path>.+), and `bridge run` cannot start "
+            r"one: the plan names no runs; " + _ADVICE
+        ),
+        _no_log_no_runs,
+    ),
+    # bridge.pipeline.project_log.open_store: a command that reads the log, before there is one.
+    (
+        re.compile(
+            r"(.+?): no bridge event log at (.+) — `bridge run` or `bridge advance` starts one"
+        ),
+        r"\1：\2 处没有 bridge 事件日志——`bridge run` 或 `bridge advance` 会开始一个",
+    ),
+    # bridge.cli.project.resolve_run and the pipeline's own check of a run id.
+    (
+        re.compile(
+            r"no run ('.*') is recorded yet: nothing has run in this project; `bridge run` "
+            r"records the plan's runs"
+        ),
+        r"还没有记录运行 \1：这个项目中还没有运行过任何东西；`bridge run` 会记录计划的运行",
+    ),
+    (
+        re.compile(r"no run ('.*') in this (?:project|plan) \(runs: (.*)\)"),
+        r"没有名为 \1 的运行（现有运行：\2）",
+    ),
+    (
+        re.compile(r"run ('.*') matches (.+): give the exact id"),
+        r"运行 \1 匹配 \2：请给出确切的 id",
+    ),
+    # bridge.pipeline.retries: `bridge retry --milestone` of a milestone the plan lacks.
+    (
+        re.compile(r"--milestone (.+): the plan has milestones (.*)"),
+        r"--milestone \1：计划中的里程碑是 \2",
+    ),
+    # `bridge replay --at` of an event the log does not hold.
+    (
+        re.compile(r"--at (\S+): the log's events are numbered 1 to (\d+)"),
+        r"--at \1：日志中的事件编号为 1 到 \2",
+    ),
+    (
+        re.compile(r"--at (\S+): the log holds seq 1\.\.(\d+)"),
+        r"--at \1：日志中的事件编号为 1 到 \2",
+    ),
+)
+
+# A plan or configuration error's place (bridge.errors.PlanError: ``file:line: message``).
+_WHERE = re.compile(r"(?P<file>[^\s:]+(?::\d+)?): (?P<message>.+)", re.DOTALL)
+
+
+def error_in_language(message: str, language: str) -> str:
+    """
+    An error's message in ``language`` (``"zh"``; anything else returns it unchanged) when it
+    is one of bridge's errors whole, the ``file:`` or ``file:line:`` before it kept and its
+    colon made Chinese; any other message is returned as written.
+    """
+    if language != "zh":
+        return message
+    if (said := _translated(message)) is not None:
+        return said
+    if (where := _WHERE.fullmatch(message)) and (said := _translated(where["message"])):
+        return f"{where['file']}：{said}"
+    return message
+
+
+def _translated(message: str) -> str | None:
+    for pattern, replacement in _ERRORS:
+        if pattern.fullmatch(message):
+            return pattern.sub(replacement, message)
+    return None

@@ -1,0 +1,172 @@
+"""
+A Chinese plan's errors are Chinese after the ``bridge: error:`` prefix (026, 021), and so are
+``bridge init``'s ``[[runs]]`` template, ``bridge plan``'s proposed sanity run (039) and the next
+step ``bridge advance`` gives (021).
+
+Before, 026's plan with its tracker removed got "nothing to run: the plan has no run order, …"
+from ``bridge run`` and "no bridge event log at …, and `bridge run` cannot start one: …" from
+``bridge status``; 021 got "no run 'R999' in this project (runs: …)" from ``bridge cancel`` and
+``bridge retry``, "--milestone M9: the plan has milestones …" from ``bridge retry
+--milestone``; and ``bridge init`` wrote the ``[[runs]]`` template with English comments, beside
+Chinese lines on the console and in every other file; 039 without its tracker was warned "the
+sanity milestone M0 names no run: bridge proposes S001, …".
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from bridge.cli import main
+from tests.conftest import REPO_ROOT, needs_shared
+from tests.english_left import english_left
+from tests.plan.corpus import as_project
+
+pytestmark = needs_shared
+
+PREFIX = "bridge: error: "
+# What stays English in them: the keys of a [[runs]] entry and a docs heading's words.
+KEYS = {"system", "command", "runs", "explicit"}
+
+
+def _without_runs(tmp_path: Path) -> Path:
+    """026 with its tracker taken away: the plan names no runs and nothing proposes any."""
+    project = as_project("026", tmp_path / "026")
+    (project / "refine-logs" / "EXPERIMENT_TRACKER.md").unlink()
+    return project
+
+
+def _error(capsys: pytest.CaptureFixture[str]) -> str:
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(PREFIX), err
+    return err.removeprefix(PREFIX)
+
+
+def test_run_and_status_of_a_plan_without_runs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = _without_runs(tmp_path)
+    assert main(["run", "--plain", "--project", str(project)]) == 2
+    said = _error(capsys)
+    assert said.startswith(
+        "refine-logs/EXPERIMENT_PLAN.md：没有可运行的：计划中没有运行顺序、实验块或追踪表的行"
+        "可供运行（bridge 还找到了 refine-logs/FINAL_PROPOSAL.md）；请在 bridge.toml 中用 "
+        "[[runs]] 条目列出运行"
+    ), said
+    assert "（`bridge init` 会写出带有注释掉的 [[runs]] 模板的 bridge.toml；" in said
+    assert english_left(said, allowed=KEYS) == []
+    assert main(["status", "--project", str(project)]) == 2
+    said = _error(capsys)
+    log = project / ".bridge" / "events.db"
+    assert f"：{log} 处没有 bridge 事件日志，`bridge run` 也无法开始一个：计划中没有写出" in said
+    assert english_left(said, allowed=KEYS) == []
+
+
+def test_language_en_keeps_the_error_english(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = _without_runs(tmp_path)
+    assert main(["status", "-o", "language=en", "--project", str(project)]) == 2
+    assert "and `bridge run` cannot start one: the plan names no runs;" in _error(capsys)
+
+
+def test_unknown_runs_milestones_and_events(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = as_project("021", tmp_path / "021")
+    assert main(["status", "--project", str(project)]) == 2
+    assert _error(capsys) == (
+        f"{project}：{project / '.bridge' / 'events.db'} 处没有 bridge 事件日志——`bridge run` "
+        "或 `bridge advance` 会开始一个"
+    )
+    assert main(["cancel", "R1", "--project", str(project)]) == 2
+    assert _error(capsys) == (
+        "还没有记录运行 'R1'：这个项目中还没有运行过任何东西；`bridge run` 会记录计划的运行"
+    )
+    # One step records the plan's runs (it then blocks: 021's runs have no command).
+    assert main(["advance", "--project", str(project)]) == 3
+    capsys.readouterr()
+    runs = "R001, R002, R003, R004, R004b, R004c, R004d, R005, R006, R007, R008, R009, …"
+    for command in (["cancel", "R999"], ["retry", "R999"], ["log", "--run", "R999"]):
+        assert main([*command, "--project", str(project)]) == 2
+        assert _error(capsys) == f"没有名为 'R999' 的运行（现有运行：{runs}）"
+    assert main(["retry", "--milestone", "M9", "--project", str(project)]) == 2
+    assert _error(capsys) == "--milestone M9：计划中的里程碑是 M0, M1, M2, M3, M4, M5, M6"
+    out = tmp_path / "past"
+    assert main(["replay", "--at", "99999", "--out", str(out), "--project", str(project)]) == 2
+    assert re.fullmatch(r"--at 99999：日志中的事件编号为 1 到 \d+", _error(capsys))
+
+
+def test_an_english_plan_keeps_english_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = as_project("036", tmp_path / "036")
+    assert main(["cancel", "R1", "--project", str(project)]) == 2
+    assert _error(capsys) == (
+        "no run 'R1' is recorded yet: nothing has run in this project; `bridge run` records the "
+        "plan's runs"
+    )
+
+
+def _uncommented(template: str) -> dict[str, object]:
+    lines = [line[2:] for line in template.splitlines() if re.match(r"# (\[\[|\w+ = )", line)]
+    return tomllib.loads("\n".join(lines))
+
+
+def test_init_writes_the_runs_template_in_chinese(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = _without_runs(tmp_path)
+    assert main(["init", str(project)]) == 0
+    capsys.readouterr()
+    written = (project / "bridge.toml").read_text(encoding="utf-8")
+    template = written[written.index("\n\n# 计划中没有写出运行") :]
+    # The command stays the example it is, its {seed} placeholder with it.
+    assert english_left(template, allowed=KEYS | {"seed"}) == [], template
+    english = (REPO_ROOT / "bridge" / "templates" / "runs.toml").read_text(encoding="utf-8")
+    assert _uncommented(template) == _uncommented(english)
+    assert tomllib.loads(written)  # still valid TOML
+
+
+def test_plan_says_the_proposed_sanity_run_in_chinese(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """039 without its tracker: bridge proposes the runs, and the sanity run among them."""
+    project = as_project("039", tmp_path / "039")
+    (project / "refine-logs" / "EXPERIMENT_TRACKER.md").unlink()
+    main(["plan", "--project", str(project)])
+    said = capsys.readouterr().out
+    assert (
+        "警告 refine-logs/EXPERIMENT_PLAN.md:63: 健全性里程碑 M0 没有指明运行：bridge 提议以 "
+        "S001（实验块 B2 的第一个运行：完整 MART）作为健全性运行；它等待 `bridge approve`"
+    ) in said
+    assert "names no run" not in said
+
+
+def test_advance_gives_the_next_step_in_chinese(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """021: `bridge advance` blocks (its runs have no command) and says what to do next; the
+    line began "Next step: 流水线已阻断…", where `bridge run`'s summary says 下一步."""
+    project = as_project("021", tmp_path / "021")
+    assert main(["advance", "--project", str(project)]) == 3
+    said = capsys.readouterr().out.splitlines()
+    assert said[-1].startswith("下一步：流水线已阻断：1 个阻断问题：8 个运行没有命令："), said[-1]
+    assert not any(line.startswith("Next step") for line in said)
+
+
+def test_init_refuses_a_second_time_in_chinese(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """026: a second `bridge init` keeps the bridge.toml there, saying so in the plan's language."""
+    project = as_project("026", tmp_path / "026")
+    assert main(["init", str(project)]) == 0
+    capsys.readouterr()
+    assert main(["init", str(project)]) == 2
+    assert _error(capsys) == (
+        f"{project}：bridge.toml 已存在（用 --force 替换它，原文件保存为 bridge.toml.before-init；"
+        "refine-logs/EXPERIMENT_PLAN.md, refine-logs/EXPERIMENT_TRACKER.md 是你的文件，从不被覆盖）"
+    )
