@@ -539,6 +539,8 @@ _STATISTIC_ALONE = re.compile(
 # Between two names of one Metrics item: a comma, a semicolon, 、, or a "+" with spaces on both
 # sides (001's B2 "Overall accuracy + depth-sensitive subset accuracy + non-depth-sensitive
 # accuracy" was one name no recorded metric matched); a "+" inside a name stays ("chrF++", "C++").
+# Not "=": "q=0 identity/age 单元测试" (023's B3) names a setting, not a threshold.
+_THRESHOLD_TAIL = re.compile(r"\s*(?:[<>≤≥]=?)\s*[-+−]?\d.*$")
 _LIST_SEPARATOR = re.compile(r"[,;，；、]|\s+\+\s+")
 
 
@@ -550,7 +552,8 @@ def _names_of(item: str) -> tuple[str, list[str]]:
     text = _ANNOTATION.sub("", text.replace("`", ""))
     names: list[str] = []
     for part in _LIST_SEPARATOR.split(text):
-        part = part.strip().rstrip(".。")
+        # "JS divergence < 0.15 per object" (033's E3): the threshold is no part of the name.
+        part = _THRESHOLD_TAIL.sub("", part).strip().rstrip(".。")
         if not part or _STATISTIC_ALONE.fullmatch(part):
             # 005's B2 "J-drop paired, mean, median, win count": "mean" says how the J-drop is
             # summed up, no metric of its own; "A1-full mean paired lift" read the metric

@@ -694,6 +694,12 @@ def test_a_separator_closing_a_system_item_is_no_part_of_its_name() -> None:
             "Overall accuracy",
         ),
         (("chrF++ + BLEU", "C++ pass rate"), ["chrF++", "BLEU", "C++ pass rate"], "chrF++"),
+        # 033's E3: the threshold after the name is no part of it; 023's "q=0 …" is a setting
+        (
+            ("JS divergence < 0.15 per object", "q=0 identity"),
+            ["JS divergence", "q=0 identity"],
+            "JS divergence",
+        ),
         # 005's B2: "mean" and "median" say how the J-drop is summed up, no metrics of their own
         # ("A1-full mean paired lift" read the metric "mean", trial N2)
         (
