@@ -190,6 +190,8 @@ def stands_for(written: str, system: str, systems: Sequence[str]) -> bool:
     key = system_key(written, keep_commentary=True)
     if not key:
         return False
+    if _FROM_BLOCK.search(system):
+        return _named_from_block(written, key, system)
     if key != system_key(system):
         # "TC-CS-1S attention-only" for 002's "TC-CS-1S (attention-only first)": the name with
         # words of its own commentary, which only one of the block's systems has.
@@ -197,6 +199,36 @@ def stands_for(written: str, system: str, systems: Sequence[str]) -> bool:
             sum(1 for other in systems if _in_own_words(key, other)) == 1
         )
     return sum(1 for other in systems if system_key(other) == key) == 1
+
+
+# A system the block takes from another block: "E3: DepthGate (from Block 1)" (001's B2),
+# "X (from B1)", "X (same as Block 1)".
+_FROM_BLOCK = re.compile(
+    r"[(（]\s*(?:from|as\s+in|same\s+as|reused\s+from)\s+(?:block|exp(?:eriment)?\.?)?\s*"
+    r"[A-Z]?\d{1,2}[a-z]?\s*[)）]",
+    re.IGNORECASE,
+)
+
+
+def _named_from_block(written: str, key: str, system: str) -> bool:
+    """
+    Whether a run named ``written`` (``key`` its :func:`system_key` with commentary) runs
+    ``system``, a system another block defines and this one names short ("E3: DepthGate (from
+    Block 1)" for B1's "E3: DepthGate r=102 + scalar gates (simplest depth conditioning)"):
+    the short name, then more words of the full one; and the same item label (``E3``) where
+    the block writes one. Without this B2 had no run of its DepthGate to compare with, and no
+    word said so.
+    """
+    base = system_key(system)
+    label = _LABEL.match(unicodedata.normalize("NFKC", _MARKUP.sub("", system)))
+    if label is not None:
+        theirs = _LABEL.match(unicodedata.normalize("NFKC", _MARKUP.sub("", written)))
+        if (
+            theirs is None
+            or theirs.group().rstrip(": ").casefold() != label.group().rstrip(": ").casefold()
+        ):
+            return False
+    return bool(base) and (key == base or key.startswith(base + " ")) and not _takes_away(written)
 
 
 def whole_names(systems: Iterable[str]) -> frozenset[str]:

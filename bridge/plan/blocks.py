@@ -380,6 +380,19 @@ def _with_listed_values(fields: list[Field]) -> list[Field]:
         ):
             items.append(field.value)
             continue
+        if (
+            taking is not None
+            and taking.key == "metrics"
+            and field is not None
+            and not field.key
+            and field.value
+            and "\n" not in field.value
+        ):
+            # 033's E3: "**Metrics**:" then "- H_rel distribution: JS divergence < 0.15 per
+            # object", one item per feature: what is measured, its label kept (the metric
+            # names leave it out); read as no field of their own, the block measured nothing.
+            items.append(f"{field.label}: {field.value}")
+            continue
         if taking is not None:
             # One item per line for a list field; clauses of one criterion otherwise.
             joiner = "\n" if taking.key in ("systems", "metrics") else "; "

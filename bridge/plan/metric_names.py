@@ -536,6 +536,14 @@ _STATISTIC_ALONE = re.compile(
 )
 
 
+# Between two names of one Metrics item: a comma, a semicolon, 、, or a "+" with spaces on both
+# sides (001's B2 "Overall accuracy + depth-sensitive subset accuracy + non-depth-sensitive
+# accuracy" was one name no recorded metric matched); a "+" inside a name stays ("chrF++", "C++").
+# Not "=": "q=0 identity/age 单元测试" (023's B3) names a setting, not a threshold.
+_THRESHOLD_TAIL = re.compile(r"\s*(?:[<>≤≥]=?)\s*[-+−]?\d.*$")
+_LIST_SEPARATOR = re.compile(r"[,;，；、]|\s+\+\s+")
+
+
 def _names_of(item: str) -> tuple[str, list[str]]:
     """The label of one Metrics item (``""`` when none) and the metric names it lists."""
     label_match = _ITEM_LABEL.match(item)
@@ -543,8 +551,9 @@ def _names_of(item: str) -> tuple[str, list[str]]:
     text = item[label_match.end() :] if label_match else item
     text = _ANNOTATION.sub("", text.replace("`", ""))
     names: list[str] = []
-    for part in re.split(r"[,;，；、]", text):
-        part = part.strip().rstrip(".。")
+    for part in _LIST_SEPARATOR.split(text):
+        # "JS divergence < 0.15 per object" (033's E3): the threshold is no part of the name.
+        part = _THRESHOLD_TAIL.sub("", part).strip().rstrip(".。")
         if not part or _STATISTIC_ALONE.fullmatch(part):
             # 005's B2 "J-drop paired, mean, median, win count": "mean" says how the J-drop is
             # summed up, no metric of its own; "A1-full mean paired lift" read the metric
@@ -559,7 +568,8 @@ def plan_metric_names(items: Sequence[str]) -> list[str]:
     """
     Every metric name a block's Metrics items list, in order: a leading label (``Primary:``,
     ``Decisive:``) and an annotation in parentheses (``(target: <1.5)``, ``（主）``) left out,
-    items split at commas, and a pair of acronyms (``AUROC/AUPRC``) read as both.
+    items split at commas and at a `` + `` between words (``chrF++`` is one name), and a pair of
+    acronyms (``AUROC/AUPRC``) read as both.
     """
     return list(dict.fromkeys(name for item in items for name in _names_of(item)[1]))
 

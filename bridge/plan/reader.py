@@ -17,6 +17,7 @@ from bridge.plan.milestones import NO_MILESTONES_FOUND, criterion_sections, read
 from bridge.plan.model import Block, Budget, Claim, Milestone, Risk, Section
 from bridge.plan.quantities import block_refs, gpu_hours, number_upper, stated_seed_count
 from bridge.plan.text import Document, Heading, Table, plain
+from bridge.plan.unread_thresholds import unread_thresholds
 from bridge.plan.vocabulary import field_key, section_kind
 from bridge.value_methods import value_methods
 
@@ -589,6 +590,8 @@ def read_plan_document(doc: Document) -> PlanParts:
                 )
             )
         warnings.extend(_alternatives(block))
+        # Tiers after the criterion, thresholds in a block with none: shown, never dropped.
+        warnings.extend(unread_thresholds(block))
     text_for_language = "\n".join(line for _, line in doc.text_lines(0, len(doc.lines)))
     del header_lines
     return PlanParts(

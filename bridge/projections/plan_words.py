@@ -876,6 +876,30 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
     ),
     (
         re.compile(
+            r"block (\S+) writes no Success criterion, but its text states thresholds: (.+); the "
+            r"results judge nothing for the block: write the ones it must meet as its Success "
+            r"criterion to have them judged"
+        ),
+        lambda found: (
+            f"实验块 {found.group(1)} 没有写 Success criterion，但其文字写有阈值："
+            f"{_lines_in_chinese(found.group(2))}；结果不会为该实验块判定任何内容：请把必须达到的"
+            "阈值写成它的 Success criterion 以便判定"
+        ),
+    ),
+    (
+        re.compile(
+            r"block (\S+)'s Success criterion is followed by tiers bridge shows but does not "
+            r"judge: (.+); only the criterion above them is judged: write a tier as a clause of "
+            r"the Success criterion to have it judged"
+        ),
+        lambda found: (
+            f"实验块 {found.group(1)} 的 Success criterion 后列有分级结果，bridge 只显示、不判定："
+            f"{_lines_in_chinese(found.group(2))}；只判定其上的成功标准：要判定某一级，请把它写成"
+            "Success criterion 的一个条件"
+        ),
+    ),
+    (
+        re.compile(
             r"block (\S+) writes no Success criterion; its '([^']+):' line is not read as one, "
             r"so the results will not judge it: label it 'Success criterion:' to have it judged"
         ),
@@ -958,6 +982,12 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         r"\1：\2 含有占位符；outputs 是运行输出目录内的路径，不会展开：请写 \3",
     ),
 )
+
+
+def _lines_in_chinese(quoted: str) -> str:
+    """Quoted lines as bridge.plan.unread_thresholds lists them, their numbers in Chinese."""
+    quoted = re.sub(r"' \(line (\d+)\)", r"'（第 \1 行）", quoted)
+    return re.sub(r" \(\+(\d+) more\)$", r"（另有 \1 行）", quoted).replace("）, '", "）、'")
 
 
 def warning_in_language(message: str, language: str) -> str:

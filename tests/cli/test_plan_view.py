@@ -813,3 +813,23 @@ def test_the_subject_is_the_one_system_the_runs_will_have_results_under(tmp_path
     assert "read as: the proposed system: unsupported core claims = 0 systems:" in out, out
     assert "no planned run stands for claimed evidence strength" not in out
     assert "B5's criterion" not in out
+
+
+@needs_shared
+def test_a_system_from_another_block_is_judged_on_that_blocks_runs(tmp_path: Path) -> None:
+    """001's B2 lists "E3: DepthGate (from Block 1)" (plan:76): Block 1's "E3: DepthGate r=102
+    + scalar gates (simplest depth conditioning)", run by R004. B2 showed only its own R005 and
+    R006, with no DepthGate to compare them with and no word; now R004 is shared into B2 as the
+    system B2 names, and B5's DepthGate runs (another label, a part taken away) are not."""
+    from bridge.plan.attribution import stands_for
+
+    done = bridge("plan", "--project", str(as_project("001", tmp_path)))
+    assert done.returncode == 0, done.stderr
+    out = " ".join(done.stdout.split())
+    assert (
+        "runs: E4: DepthFiLM r=102 + rank-space FiLM: R005; E5: DepthBasis K=6, r=16, "
+        "adapter-output mixing: R006; from other blocks: E3: DepthGate (from Block 1): R004 (B1)"
+    ) in out
+    systems = ("E3: DepthGate (from Block 1)", "E4: DepthFiLM r=102 + rank-space FiLM")
+    assert not stands_for("DepthGate (without Sobel): raw depth only", systems[0], systems)
+    assert not stands_for("E4: DepthGate r=102 + scalar gates", systems[0], systems)

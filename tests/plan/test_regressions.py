@@ -695,6 +695,20 @@ def test_a_separator_closing_a_system_item_is_no_part_of_its_name() -> None:
             "accuracy",
         ),
         (("loss", "Primary: accuracy"), ["loss", "accuracy"], "accuracy"),
+        # 001's B2 joins its three accuracies with " + " (runs recording
+        # depth_sensitive_accuracy matched nothing); a "+" inside a name stays part of it
+        (
+            ("Overall accuracy + depth-sensitive subset accuracy + non-depth-sensitive accuracy",),
+            ["Overall accuracy", "depth-sensitive subset accuracy", "non-depth-sensitive accuracy"],
+            "Overall accuracy",
+        ),
+        (("chrF++ + BLEU", "C++ pass rate"), ["chrF++", "BLEU", "C++ pass rate"], "chrF++"),
+        # 033's E3: the threshold after the name is no part of it; 023's "q=0 …" is a setting
+        (
+            ("JS divergence < 0.15 per object", "q=0 identity"),
+            ["JS divergence", "q=0 identity"],
+            "JS divergence",
+        ),
         # 005's B2: "mean" and "median" say how the J-drop is summed up, no metrics of their own
         # ("A1-full mean paired lift" read the metric "mean", trial N2)
         (

@@ -1,0 +1,134 @@
+"""
+Thresholds a block writes where its criterion is not read from: tiers listed after the Success
+criterion's items (033's E5 ``- Minimum meaningful result: … (net_Scissors ≥ −1 on real)``,
+``- Strong result: …``), and, in a block with no Success criterion, any line that states a
+threshold (033's E3 Metrics list ``JS divergence < 0.15 per object``, 038's B2 "Claim tiers"
+``AP lift greater than 1 …``). Each is a warning at the first such line, quoting them: they
+disappeared from `bridge plan`, ``--json`` and the results without a word.
+
+Nothing here changes what is judged: a tier is a level the researcher states for reporting,
+not a condition the block must meet (judged as a clause, "Strong result" would fail a block
+that met its criterion), and a threshold outside the criterion may be a gate or a target the
+researcher did not mean as one.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bridge.plan.model import Block
+
+__all__ = ["unread_thresholds"]
+
+# A tier of outcomes listed under the criterion: "Minimum meaningful result", "Strong result",
+# "Partial success", "Stretch goal", "最低结果".
+_TIER = re.compile(
+    r"^(?:(?:minimum(?:\s+meaningful)?|minimal|strong|strongest|partial|weak|full|stretch|ideal|"
+    r"best[- ]case|acceptable)\s+(?:results?|success|pass|outcomes?|goals?|evidence)|"
+    r"(?:最低|强|部分|理想)(?:结果|成功|目标))$",
+    re.IGNORECASE,
+)
+# A comparison with a number: "< 0.15", "≥ −1", "greater than 1", "at least 2", "不低于 80%";
+# not an arrow ("->", "=>").
+_THRESHOLD = re.compile(
+    r"(?:(?<![-=<>])[<>](?![-=<>])=?|[≤≥]|\b(?:greater|more|less|fewer|higher|lower)\s+than|"
+    r"\bat\s+(?:least|most)|不低于|不高于|不超过|至少|至多|大于|小于|高于|低于|超过)"
+    r"\s*[-+−]?\d",
+    re.IGNORECASE,
+)
+# A line that says what to do if something happens is a decision rule, not what the block must
+# show ("If coverage < 70%, stop").
+_DECISION = re.compile(
+    r"^(?:[-*+]|\d{1,2}[.)])?\s*(?:[*_]*[^:：*_]{1,40}[*_]*[:：]\s*)?[*_]*"
+    r"(?:if|when|unless|otherwise|stop|kill|abort|如果|若|否则)\b",
+    re.IGNORECASE,
+)
+# "Predict: …", "Expected outcome: …": bridge.plan.stated_counts warns of such a line in a block
+# with no Success criterion already; said twice, the warnings crowded out others.
+_PREDICTION = re.compile(
+    r"^(?:[-*+]\s+)?[*_]*(?:predict(?:ions?|ed)?|expected(?:\s+(?:outcome|result)s?)?|"
+    r"hypothes[ie]s)[*_]*\s*[:：]",
+    re.IGNORECASE,
+)
+_FENCE = re.compile(r"^\s*(?:```|~~~)")
+_SHOWN = 2  # lines quoted in a warning; the rest counted
+_LONGEST = 120  # characters of a line quoted
+
+
+def _quoted(found: list[tuple[int, str]]) -> str:
+    """The first lines of ``found`` quoted with their line numbers, and how many more."""
+    shown = ", ".join(
+        f"'{text if len(text) <= _LONGEST else text[: _LONGEST - 1].rstrip() + '…'}' (line {line})"
+        for line, text in found[:_SHOWN]
+    )
+    more = len(found) - _SHOWN
+    return f"{shown} (+{more} more)" if more > 0 else shown
+
+
+def _tiers(block: Block) -> list[tuple[int, str]]:
+    """The tier items written right after the block's Success criterion field, with lines."""
+    fields = list(block.fields)
+    at = next((n for n, f in enumerate(fields) if f.key == "success"), None)
+    if at is None:
+        return []
+    found: list[tuple[int, str]] = []
+    for field in fields[at + 1 :]:
+        if field.key or not _TIER.match(field.label.strip()):
+            break
+        found.append((field.line, " ".join(f"{field.label}: {field.value}".split())))
+    return found
+
+
+def _stated(block: Block) -> list[tuple[int, str]]:
+    """The lines of the block's text that state a threshold, with their line numbers."""
+    first = block.text_line or block.line + 1
+    found: list[tuple[int, str]] = []
+    fenced = False
+    for index, line in enumerate(block.text.splitlines()):
+        if _FENCE.match(line):
+            fenced = not fenced
+            continue
+        text = line.strip()
+        if (
+            fenced
+            or text.startswith(("|", "#", ">"))
+            or _DECISION.match(text)
+            or _PREDICTION.match(text)
+        ):
+            continue
+        if _THRESHOLD.search(text):
+            found.append((first + index, " ".join(text.lstrip("-*+ ").split())))
+    return found
+
+
+def unread_thresholds(block: Block) -> list[tuple[int, str]]:
+    """
+    The warnings, as ``(line, message)``, for thresholds ``block`` writes where no criterion
+    is read from: the tiers listed after its Success criterion's items (shown, never judged),
+    or, when it writes no Success criterion, the lines of its text that compare with a number
+    (a line saying what to do if, a table row, a heading or code is none). Empty when there is
+    none.
+    """
+    if block.success_criterion.strip():
+        tiers = _tiers(block)
+        if not tiers:
+            return []
+        return [
+            (
+                tiers[0][0],
+                f"block {block.id}'s Success criterion is followed by tiers bridge shows but "
+                f"does not judge: {_quoted(tiers)}; only the criterion above them is judged: "
+                "write a tier as a clause of the Success criterion to have it judged",
+            )
+        ]
+    stated = _stated(block)
+    if not stated:
+        return []
+    return [
+        (
+            stated[0][0],
+            f"block {block.id} writes no Success criterion, but its text states thresholds: "
+            f"{_quoted(stated)}; the results judge nothing for the block: write the ones it "
+            "must meet as its Success criterion to have them judged",
+        )
+    ]

@@ -1,0 +1,112 @@
+"""
+Thresholds a block writes where bridge reads no criterion from are warned about at their line,
+never dropped in silence (trial t5: 033's E3 and E5, 038's B2), and a Metrics list of labelled
+items is read for its metric names (033's E3 measured nothing).
+
+Each expectation was written by reading the plan's lines, not by running bridge.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bridge.plan import LoadedProject, load_project
+from bridge.plan.metric_names import plan_metric_names
+from bridge.projections.plan_words import warning_in_language
+from tests.conftest import needs_shared
+from tests.plan.corpus import as_project
+
+PLAN = "refine-logs/EXPERIMENT_PLAN.md"
+
+
+def _said(loaded: LoadedProject, containing: str) -> tuple[str, int, str]:
+    """The one warning containing ``containing``: its file, line and message."""
+    (said,) = [w for w in loaded.warnings if containing in w.message]
+    return said.file, said.line, said.message
+
+
+@needs_shared
+def test_033_e3_metrics_list_is_read_and_its_thresholds_warned_about(tmp_path: Path) -> None:
+    """E3 (plan:119-124) writes no Success criterion; its Metrics list is three labelled items
+    with thresholds ("H_rel distribution: JS divergence < 0.15 per object"). It showed
+    `criterion: (none written)`, `metrics: []` and no warning."""
+    loaded = load_project(as_project("033", tmp_path))
+    (e3,) = [b for b in loaded.plan.blocks if b.id == "E3"]
+    assert plan_metric_names(e3.metrics) == ["JS divergence"]
+    assert _said(loaded, "block E3 writes no Success criterion") == (
+        PLAN,
+        120,
+        "block E3 writes no Success criterion, but its text states thresholds: 'H_rel "
+        "distribution: JS divergence < 0.15 per object' (line 120), 'dist_to_centroid: JS "
+        "divergence < 0.15' (line 121) (+1 more); the results judge nothing for the block: "
+        "write the ones it must meet as its Success criterion to have them judged",
+    )
+
+
+@needs_shared
+def test_033_e5_tiers_after_the_criterion_are_shown(tmp_path: Path) -> None:
+    """E5's Success criterion list (plan:180-183) is C4 and two tiers; the tiers vanished.
+    C4 stays the criterion (a "Strong result" judged as a clause would fail a block that met
+    it); the tiers are shown at their line."""
+    loaded = load_project(as_project("033", tmp_path))
+    (e5,) = [b for b in loaded.plan.blocks if b.id == "E5"]
+    assert e5.success_criterion == "LGGSN+ORFN success rate ≥ GR-ConvNet baseline, with net ≥ 0"
+    file, line, message = _said(loaded, "block E5's Success criterion is followed by tiers")
+    assert (file, line) == (PLAN, 182)
+    assert message == (
+        "block E5's Success criterion is followed by tiers bridge shows but does not judge: "
+        "'Minimum meaningful result: Scissors regression eliminated (net_Scissors ≥ −1 on "
+        "real)' (line 182), 'Strong result: CrackerBox still shows gain on real hardware' "
+        "(line 183); only the criterion above them is judged: write a tier as a clause of the "
+        "Success criterion to have it judged"
+    )
+    assert warning_in_language(message, "zh").startswith(
+        "实验块 E5 的 Success criterion 后列有分级结果，bridge 只显示、不判定：'Minimum "
+        "meaningful result: Scissors regression eliminated (net_Scissors ≥ −1 on real)'（第 "
+        "182 行）、'Strong result"
+    )
+    # E1's list (plan:69-72) is all its criterion, with no such warning.
+    assert not [w for w in loaded.warnings if "block E1" in w.message and "tiers" in w.message]
+
+
+@needs_shared
+def test_038_b2_claim_tiers_are_warned_about(tmp_path: Path) -> None:
+    """038's B2 (three-gates plan:122-128) states its thresholds under "Claim tiers" and no
+    Success criterion: `criterion: (none written)` and no word."""
+    loaded = load_project(as_project("038", tmp_path))
+    file, line, message = _said(loaded, "block B2 writes no Success criterion")
+    assert (file, line) == ("refine-logs/EXPERIMENT_PLAN_20260802_TRIPHARM_THREE_GATES.md", 125)
+    assert "'exploratory positive: AP lift greater than 1 and EF1% greater than 1 on" in message
+    assert "'competition-strength positive: median EF1% at least 2," in message
+
+
+@needs_shared
+def test_027_b0_thresholds_are_warned_about_in_chinese(tmp_path: Path) -> None:
+    """027 (Chinese): B0 writes no Success criterion, but its item 5 fixes thresholds
+    (`<1e-4 m`, `>0.999`, `<0.01`); the warning is said in Chinese, the line quoted cut short."""
+    loaded = load_project(as_project("027", tmp_path))
+    file, line, message = _said(loaded, "block B0 writes no Success criterion")
+    assert (file, line) == (PLAN, 177)
+    zh = warning_in_language(message, "zh")
+    assert zh.startswith("实验块 B0 没有写 Success criterion，但其文字写有阈值：'5. **Text")
+    assert zh.endswith(
+        "…'（第 177 行）；结果不会为该实验块判定任何内容：请把必须达到的阈值写成它的 "
+        "Success criterion 以便判定"
+    )
+
+
+def test_a_decision_line_or_a_block_with_a_criterion_is_no_unread_threshold(
+    tmp_path: Path,
+) -> None:
+    """A line saying what to do if ("If coverage < 70%, stop") is a decision, not a threshold
+    the block must meet; a block whose criterion is read has its other thresholds left alone."""
+    plan = tmp_path / "refine-logs" / "EXPERIMENT_PLAN.md"
+    plan.parent.mkdir()
+    plan.write_text(
+        "# Plan\n\n## Block B1: Main\n\n- **Compared systems**: A, B\n- **Metrics**: F1\n"
+        "- **Success criterion**: B beats A on F1\n- **Notes**: F1 ≥ 0.5 was reached before\n\n"
+        "## Block B2: Check\n\n- **Compared systems**: A\n- **Metrics**: coverage\n"
+        "- **Setup**: If coverage < 70%, stop and relabel.\n"
+    )
+    loaded = load_project(tmp_path)
+    assert not [w for w in loaded.warnings if "threshold" in w.message or "tiers" in w.message]
