@@ -5,6 +5,7 @@ its compared systems and the runs attributed to it, then the runs attributed to 
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 from bridge.cli.console import terminal_cells
@@ -26,38 +27,66 @@ if TYPE_CHECKING:
 __all__ = ["proposed_unknown", "render_blocks", "stop_rule_lines", "unplanned_systems"]
 
 
-class _Asked:
+class _Preview:
     """
-    What the preview asks of one project for every block and clause, worked out once: the runs
-    ruled out and each block's judged systems. Without it a plan of hundreds of blocks and
-    runs spent seconds asking the same of every run again for each clause.
+    One preview of a project (one call of :func:`render_blocks`, :func:`proposed_unknown` or
+    :func:`unplanned_systems`), with what it asks for every block and clause worked out once:
+    the runs ruled out, every block's runs and judged systems, the runs counted by how they are
+    named. Asked again for each clause, a plan of hundreds of blocks spent seconds going over
+    every run (docs/performance.md, "Previewing a large plan"). Lives only as long as the call.
     """
 
     def __init__(self, project: LoadedProject) -> None:
-        self.project = project  # held, so no other project can take its id while cached
-        self.ruled_out: frozenset[str] | None = None
-        self.judged: dict[str, tuple[str, ...]] = {}
-        self.counted: _Counted | None = None
-        self.runs_by_block: dict[str, list[RunSpec]] | None = None
+        self.project = project
+        self._judged: dict[str, tuple[str, ...]] = {}
 
+    @functools.cached_property
+    def ruled_out(self) -> frozenset[str]:
+        """The runs the results count for nothing: out of scope, or said not to run."""
+        from bridge.plan.vocabulary import OUT_OF_SCOPE_STATUSES, says_not_run
 
-_asked: list[_Asked] = []  # the last project's answers (one `bridge plan` reads one project)
+        # As the log records them (bridge/pipeline/recording.py): every out-of-scope status, a
+        # blocked row's (027's BLOCKED_BY_M1.5) too, is ruled out.
+        return frozenset(
+            r.id
+            for r in self.project.runs
+            if r.status in OUT_OF_SCOPE_STATUSES or says_not_run(r.status_raw)
+        )
 
+    @functools.cached_property
+    def runs_by_block(self) -> dict[str, list[RunSpec]]:
+        """Every run of the project by its block, in plan order."""
+        by_block: dict[str, list[RunSpec]] = {}
+        for r in self.project.runs:
+            by_block.setdefault(r.block, []).append(r)
+        return by_block
 
-def _runs_by_block(project: LoadedProject) -> dict[str, list[RunSpec]]:
-    """Every run of ``project`` by its block, in plan order."""
-    asked = _asked_of(project)
-    if asked.runs_by_block is None:
-        asked.runs_by_block = {}
-        for r in project.runs:
-            asked.runs_by_block.setdefault(r.block, []).append(r)
-    return asked.runs_by_block
+    @functools.cached_property
+    def counted(self) -> _Counted:
+        """The runs the results count, by block and by how they are named (:class:`_Counted`)."""
+        return _Counted(self.project, self.ruled_out)
 
+    def judged_systems(self, block: Block) -> tuple[str, ...]:
+        """
+        The systems of ``block``'s own runs that the results will judge it on, in plan order:
+        the runs :func:`~bridge.projections.block_runs.sanity_apart` gives the results (a sanity
+        run, 009's R001 in B1, is none of them), less a row ruled out (027's R-L2
+        STOPPED_BY_USER, NOT RUN), which counts for nothing there, so B1's other run is its one
+        system and the subject of a clause naming none.
+        """
+        from bridge.projections.block_runs import sanity_apart
 
-def _asked_of(project: LoadedProject) -> _Asked:
-    if not _asked or _asked[0].project is not project:
-        _asked[:] = [_Asked(project)]
-    return _asked[0]
+        known = self._judged.get(block.id)
+        if known is not None:
+            return known
+        sanity = frozenset(m.id for m in self.project.milestones if m.sanity)
+        # The block's own runs are all sanity_apart reads the judged ones from.
+        own = self.runs_by_block.get(block.id, [])
+        judged, _ = sanity_apart(block.id, own, _fields, sanity)
+        ruled_out = self.ruled_out
+        named = dict.fromkeys(r.block_system or r.system for r in judged if r.id not in ruled_out)
+        systems = self._judged[block.id] = tuple(s for s in named if s)
+        return systems
 
 
 def stop_rule_lines(project: LoadedProject, language: str = "en") -> list[Text]:
@@ -110,7 +139,8 @@ def render_blocks(project: LoadedProject, language: str = "en") -> Group:
         # Nor a sanity check by its Purpose (011's R012), as the results leave it out.
         if r.milestone not in sanity and not r.attribution.startswith(SANITY_CHECK):
             namings.setdefault(((r.block_system or r.system, r.system), r.aliases), []).append(r)
-    runs_by_block = _runs_by_block(project)
+    preview = _Preview(project)
+    runs_by_block = preview.runs_by_block
     for block in project.plan.blocks:
         by_system: dict[str, list[str]] = {}
         for run in runs_by_block.get(block.id, ()):
@@ -154,7 +184,7 @@ def render_blocks(project: LoadedProject, language: str = "en") -> Group:
         parts.append(Text(shown))
         # A block that lists no systems is judged on its runs' systems (the results read them
         # so): the preview reads the criterion with the same names (trial N3 on 012).
-        systems_of_runs = _judged_systems(project, block)
+        systems_of_runs = preview.judged_systems(block)
         parts.extend(
             Text(visible(line))
             for line in _criterion_lines(
@@ -166,7 +196,7 @@ def render_blocks(project: LoadedProject, language: str = "en") -> Group:
                 # (039's B2 and R004's "MART deletion suite"), as the results read it.
                 criterion_systems(block.systems, block.success_criterion, systems_of_runs),
                 project.plan.method_text(),
-                project,
+                preview,
             )
         )
         systems = "; ".join(block.systems) or "-"
@@ -245,15 +275,15 @@ def _criterion_lines(
     aliases: Sequence[str] = (),
     systems: Sequence[str] = (),
     method: str = "",
-    project: LoadedProject | None = None,
+    preview: _Preview | None = None,
 ) -> list[str]:
     """
     How the results will judge a criterion, clause by clause, so a researcher can reword it
     before running (``read as:`` a rule, or why it is not machine-checkable). ``aliases``: the
     metric names ``[metrics] aliases`` connects, which the criterion may use too; ``systems``:
     the names the results read it with (the block's, else its runs'); ``method``: the plan's
-    method thesis, by which the results may tell the proposed system; ``project``: the loaded
-    project, whose planned runs say which compared systems will have numbers.
+    method thesis, by which the results may tell the proposed system; ``preview``: the loaded
+    project's preview, whose planned runs say which compared systems will have numbers.
     """
     from bridge.plan.criteria import Compound, Criterion, parse_criterion
     from bridge.plan.metric_names import plan_metric_names, primary_metric_name
@@ -272,7 +302,7 @@ def _criterion_lines(
     # A clause naming no metric is judged on the primary one, which decides what its bare "%"
     # means (points of a rate, else a relative change): read here as the judge reads it, where
     # the primary metric is known before the runs (`[metrics] primary`, else the block's own).
-    primary = (project.config.metrics.primary if project is not None else "") or (
+    primary = (preview.project.config.metrics.primary if preview is not None else "") or (
         primary_metric_name(block.metrics)
     )
     if primary:
@@ -294,8 +324,8 @@ def _criterion_lines(
             what += t("plan_no_proposed", language)
         elif (
             isinstance(clause, Criterion)
-            and project is not None
-            and (missing := _unplanned(project, clause, block, systems, method))
+            and preview is not None
+            and (missing := _unplanned(preview, clause, block, systems, method))
         ):
             what += t("plan_unplanned", language).format(systems=", ".join(missing))
         lines.append(f"{label if number == 1 else ' ' * terminal_cells(label)}{index}{what}")
@@ -304,29 +334,6 @@ def _criterion_lines(
         either = t("plan_either", language).format(parts=parts)
         lines.append(f"{' ' * terminal_cells(label)}{either}")
     return lines
-
-
-def _judged_systems(project: LoadedProject, block: Block) -> tuple[str, ...]:
-    """
-    The systems of ``block``'s own runs that the results will judge it on, in plan order: the
-    runs :func:`~bridge.projections.block_runs.sanity_apart` gives the results (a sanity run,
-    009's R001 in B1, is none of them), less a row ruled out (027's R-L2 STOPPED_BY_USER, NOT
-    RUN), which counts for nothing there, so B1's other run is its one system and the subject
-    of a clause naming none.
-    """
-    from bridge.projections.block_runs import sanity_apart
-
-    asked = _asked_of(project)
-    known = asked.judged.get(block.id)
-    if known is not None:
-        return known
-    sanity = frozenset(m.id for m in project.milestones if m.sanity)
-    # The block's own runs are all sanity_apart reads the judged ones from.
-    judged, _ = sanity_apart(block.id, _runs_by_block(project).get(block.id, []), _fields, sanity)
-    ruled_out = _ruled_out(project)
-    own = dict.fromkeys(r.block_system or r.system for r in judged if r.id not in ruled_out)
-    systems = asked.judged[block.id] = tuple(s for s in own if s)
-    return systems
 
 
 def _fields(run: RunSpec) -> RunSpec:
@@ -401,7 +408,7 @@ def _subject(
 
 
 def _blocks_clauses(
-    project: LoadedProject,
+    preview: _Preview,
 ) -> Iterator[tuple[Block, tuple[str, ...], tuple[Criterion | Unparsed, ...]]]:
     """
     Each block with a success criterion, the systems the results judge it on (its compared
@@ -412,13 +419,14 @@ def _blocks_clauses(
     from bridge.plan.metric_names import plan_metric_names
     from bridge.projections.block_runs import criterion_systems
 
+    project = preview.project
     connected = project.config.metrics.aliases
     aliases = list(dict.fromkeys([*connected, *connected.values()]))
     for block in project.plan.blocks:
         if not block.success_criterion.strip():
             continue
         systems = criterion_systems(
-            block.systems, block.success_criterion, _judged_systems(project, block)
+            block.systems, block.success_criterion, preview.judged_systems(block)
         )
         parsed = parse_criterion(
             block.success_criterion,
@@ -440,7 +448,7 @@ def proposed_unknown(project: LoadedProject, language: str = "en") -> list[PlanW
 
     method = project.plan.method_text()
     out: list[PlanWarning] = []
-    for block, systems, clauses in _blocks_clauses(project):
+    for block, systems, clauses in _blocks_clauses(_Preview(project)):
         open_ = [
             f"«{c.text}»"
             for c in clauses
@@ -464,7 +472,7 @@ def proposed_unknown(project: LoadedProject, language: str = "en") -> list[PlanW
 
 
 def _unplanned(
-    project: LoadedProject, clause: Criterion, block: Block, systems: Sequence[str], method: str
+    preview: _Preview, clause: Criterion, block: Block, systems: Sequence[str], method: str
 ) -> list[str]:
     """
     The systems ``clause`` compares (its subject and, for a comparison, its reference, as the
@@ -483,8 +491,8 @@ def _unplanned(
 
     if not block.systems or clause.scope is not Scope.SINGLE:
         return []
-    sanity = {m.id for m in project.milestones if m.sanity}
-    counted = _counted(project)
+    sanity = {m.id for m in preview.project.milestones if m.sanity}
+    counted = preview.counted
     own = counted.by_block.get(block.id, [])
     if not own:
         return []
@@ -496,7 +504,7 @@ def _unplanned(
     # takes it: 008's B5 «zero unsupported core claims» is judged on R010's "Paper draft", the
     # block's only system with results, and was warned to have no run for the one system its
     # Compared systems line names.
-    judged = _judged_systems(project, block)
+    judged = preview.judged_systems(block)
     involved = [_subject(clause, block, systems, method, judged)]
     if clause.mode is not Mode.ABSOLUTE and clause.derived is None:
         reference = (
@@ -539,11 +547,10 @@ class _Counted:
     only on how it is named, so it is asked once per naming.
     """
 
-    def __init__(self, project: LoadedProject) -> None:
+    def __init__(self, project: LoadedProject, ruled_out: frozenset[str]) -> None:
         from bridge.plan.attribution import SANITY_CHECK, whole_names
 
         sanity = {m.id for m in project.milestones if m.sanity}
-        ruled_out = _ruled_out(project)
         self.by_block: dict[str, list[RunSpec]] = {}
         self.namings: dict[_Naming, tuple[set[str], set[str]]] = {}
         for r in project.runs:
@@ -558,29 +565,6 @@ class _Counted:
                 lendable.add(r.block)
         # An alias that is a compared system of the plan names that system only (004).
         self.plan_names = whole_names(s for b in project.plan.blocks for s in b.systems)
-
-
-def _counted(project: LoadedProject) -> _Counted:
-    asked = _asked_of(project)
-    if asked.counted is None:
-        asked.counted = _Counted(project)
-    return asked.counted
-
-
-def _ruled_out(project: LoadedProject) -> frozenset[str]:
-    """The runs the results count for nothing: out of scope, or said not to run."""
-    from bridge.plan.vocabulary import OUT_OF_SCOPE_STATUSES, says_not_run
-
-    asked = _asked_of(project)
-    if asked.ruled_out is None:
-        # As the log records them (bridge/pipeline/recording.py): every out-of-scope status, a
-        # blocked row's (027's BLOCKED_BY_M1.5) too, is ruled out.
-        asked.ruled_out = frozenset(
-            r.id
-            for r in project.runs
-            if r.status in OUT_OF_SCOPE_STATUSES or says_not_run(r.status_raw)
-        )
-    return asked.ruled_out
 
 
 def unplanned_systems(
@@ -602,12 +586,13 @@ def unplanned_systems(
     sanity = {m.id for m in project.milestones if m.sanity}
     first: list[PlanWarning] = []
     rest: list[PlanWarning] = []
-    for block, systems, clauses in _blocks_clauses(project):
+    preview = _Preview(project)
+    for block, systems, clauses in _blocks_clauses(preview):
         missing: dict[str, None] = {}
         said: list[str] = []
         for clause in clauses:
             if isinstance(clause, Criterion) and not _no_proposed(clause, block, systems, method):
-                lacking = _unplanned(project, clause, block, systems, method)
+                lacking = _unplanned(preview, clause, block, systems, method)
                 missing.update(dict.fromkeys(lacking))
                 said.extend([f"«{clause.text}»"] if lacking else [])
         if not missing:

@@ -783,8 +783,9 @@ def _two_system_project(root: Path, base_status: str) -> Path:
 
 def test_each_project_previewed_in_one_process_gets_its_own_answers(tmp_path: Path) -> None:
     """The preview works out the runs ruled out and each block's judged systems once per
-    project (a plan of hundreds of blocks asked them again for every clause): a second project
-    read in the same process must get its own answers, not the last project's."""
+    preview (a plan of hundreds of blocks asked them again for every clause): a second project
+    read in the same process must get its own answers, not the last one's, and the first one
+    read again its own."""
     from bridge.cli.plan_view import unplanned_systems
     from bridge.plan import load_project
 
