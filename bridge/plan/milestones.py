@@ -5,7 +5,7 @@ Milestones: from a run-order table, from milestone headings, or from a list (FOR
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 import attrs
 
@@ -16,11 +16,16 @@ from bridge.plan.quantities import block_refs, gpu_hours
 from bridge.plan.text import Document, Heading, Table, plain
 
 __all__ = [
+    "MILESTONES_TO_WRITE",
+    "MILESTONES_TO_WRITE_ZH",
     "NO_MILESTONES_FOUND",
+    "UNNAMED_LIST",
+    "UNNAMED_LIST_ZH",
     "criterion_sections",
     "mark_sanity",
     "milestone_id",
     "name_from_goal",
+    "no_milestones_found",
     "phase_headings_note",
     "read_milestones",
     "says_data_preparation",
@@ -28,10 +33,30 @@ __all__ = [
     "says_sanity",
     "schedule_note",
     "stated_gate",
+    "unnamed_list_line",
 ]
 
 #: The plan's warning when it has no milestones of its own (the runs may still name some).
 NO_MILESTONES_FOUND = "no milestones found (no run-order table, milestone headings or list)"
+#: What a plan writes for bridge to read its milestones, said wherever it has none (the
+#: `bridge plan` warning, the results' next step and readiness line), so they agree: 033's next
+#: step said "a numbered list of steps is none" where the warning said a list would do.
+MILESTONES_TO_WRITE = (
+    "a run-order table `| Milestone | Goal | Runs |`, `### M1: …` headings, or a run-order list "
+    "whose steps open with their milestone ids (`1. M0: …`)"
+)
+MILESTONES_TO_WRITE_ZH = (
+    "运行顺序表 `| Milestone | Goal | Runs |`、`### M1: …` 标题，或每一步以里程碑编号开头的"
+    "运行顺序列表（`1. M0: …`）"
+)
+#: Why a plan has no milestones when its run-order section has a list whose steps name none
+#: (017's "## Run Order" steps 1.–5.), by the list's line: in the warning, and read back from
+#: the recorded warnings for the results' next step (:func:`unnamed_list_line`).
+UNNAMED_LIST = "the run-order list (line {line}) names no milestone ids (M0, M1, …)"
+UNNAMED_LIST_ZH = "运行顺序列表（第 {line} 行）没有写里程碑编号（M0、M1 …）"
+_UNNAMED_LIST_READ = re.compile(
+    r"the run-order list \(line (\d+)\) names no milestone ids \(M0, M1, …\)"
+)
 
 _M_ID = re.compile(r"(?<![A-Za-z0-9])M(\d{1,2}(?:\.\d{1,2})?[A-Za-z]?)(?![A-Za-z0-9])")
 _M_WORD = re.compile(r"^milestone\s{0,2}(\d{1,2}(?:\.\d{1,2})?[A-Za-z]?)\b", re.IGNORECASE)
@@ -615,10 +640,40 @@ def _first_line(body: str) -> str:
     return first
 
 
+def no_milestones_found(doc: Document, section: Heading | None) -> str:
+    """
+    The plan's warning when it has no milestones of its own, with what to write
+    (:data:`MILESTONES_TO_WRITE`): when its run-order ``section`` has a list whose steps name no
+    milestone id (017's "## Run Order" steps 1.–5.), it says that list is why, by its line; it
+    said "no run-order table, milestone headings or list" of a plan that had one.
+    """
+    line = next(
+        (n for n, text in doc.text_lines(section.index + 1, section.end) if _LIST_ITEM.match(text)),
+        None,
+    ) if section is not None else None  # fmt: skip
+    if line is None:
+        return f"{NO_MILESTONES_FOUND}; write {MILESTONES_TO_WRITE}"
+    return f"no milestones found: {UNNAMED_LIST.format(line=line)}; write {MILESTONES_TO_WRITE}"
+
+
+def unnamed_list_line(warnings: Iterable[str]) -> int | None:
+    """
+    The line of the run-order list that names no milestone id, as a plan's recorded
+    ``warnings`` say (:func:`no_milestones_found`); None when none says so.
+    """
+    for warning in warnings:
+        if (found := _UNNAMED_LIST_READ.search(warning)) is not None:
+            return int(found.group(1))
+    return None
+
+
+_LIST_ITEM = re.compile(r"^\s*(?:[-*]|\d{1,2}[.)])\s+(.+)$")
+
+
 def _from_list(doc: Document, section: Heading, known: frozenset[str]) -> list[Milestone]:
     result: list[Milestone] = []
     for line, text in doc.text_lines(section.index + 1, section.end):
-        match = re.match(r"^\s*(?:[-*]|\d{1,2}[.)])\s+(.+)$", text)
+        match = _LIST_ITEM.match(text)
         if not match:
             continue
         item = plain(match.group(1))

@@ -724,13 +724,14 @@ def load_project(
                 plan, config, milestones, sanity_first=options.sanity_first
             )
             # The plan's "no milestones found" stood above the milestones the runs give (027:
-            # B0, M1, … from its tracker): it says where they come from instead.
+            # B0, M1, … from its tracker): it says where they come from instead of what to
+            # write.
             plan = attrs.evolve(
                 plan,
                 warnings=tuple(
-                    attrs.evolve(w, message=f"{w.message}; the runs' Milestone cells give them: "
-                                 f"{', '.join(ids)}")
-                    if w.message == NO_MILESTONES_FOUND
+                    attrs.evolve(w, message=f"{w.message.split('; write ', 1)[0]}; the runs' "
+                                 f"Milestone cells give them: {', '.join(ids)}")
+                    if w.message.startswith(NO_MILESTONES_FOUND.split(" (", 1)[0])
                     else w
                     for w in plan.warnings
                 ),

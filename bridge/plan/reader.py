@@ -13,7 +13,7 @@ import re
 import attrs
 
 from bridge.plan.blocks import match_block_heading, read_block, read_fields
-from bridge.plan.milestones import NO_MILESTONES_FOUND, criterion_sections, read_milestones
+from bridge.plan.milestones import criterion_sections, no_milestones_found, read_milestones
 from bridge.plan.model import Block, Budget, Claim, Milestone, Risk, Section
 from bridge.plan.quantities import block_refs, gpu_hours, number_upper, stated_seed_count
 from bridge.plan.text import Document, Heading, Table, plain
@@ -578,7 +578,7 @@ def read_plan_document(doc: Document) -> PlanParts:
             )
         )
     if not milestones and blocks:
-        warnings.append((0, NO_MILESTONES_FOUND))
+        warnings.append((0, no_milestones_found(doc, kinds.get("run_order"))))
     for block in blocks:
         gated = next((f for f in block.fields if f.key == "success"), None)
         if gated is not None and field_key(gated.label) != "success":

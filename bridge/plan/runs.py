@@ -57,9 +57,12 @@ from bridge.plan.tracker import seed_row
 from bridge.plan.vocabulary import (
     ABLATION_WORD,
     DONE_STATUSES,
+    NEGATIVE_GATE,
+    NEGATIVE_GATE_ZH,
     NEGATIVE_RESULT,
     NEGATIVE_RESULT_ZH,
     OUT_OF_SCOPE_STATUSES,
+    negative_gates,
     says_not_run,
     status_parts,
 )
@@ -283,6 +286,13 @@ def _tracker_drafts(plan: Plan, *, writes_code: bool) -> list[_Draft]:
             if status == "done" and says_negative_result(run.legend):
                 said += f"；{NEGATIVE_RESULT_ZH}" if zh else f"; {NEGATIVE_RESULT}"
             status_raw = f"{status_raw}（图例：{said}）" if zh else f"{status_raw} (legend: {said})"
+        if status == "done" and negative_gates(run.status_raw):
+            # 038's "PASS-PARITY / FAIL-SPEEDUP": a finished run whose named gate came out
+            # negative, said so wherever the recorded status is shown (the results' "DONE (…)"
+            # cell keeps 80 characters: said short), so DONE beside FAIL reads as the finding
+            # it is, not as a failure bridge missed.
+            zh = plan.language == "zh"
+            status_raw += f"（{NEGATIVE_GATE_ZH}）" if zh else f" ({NEGATIVE_GATE})"
         if run.awaits_code and not run.task and not writes_code and status in ("todo", "unknown"):
             # 023's PENDING_IMPLEMENTATION rows were launched and reported a success.
             status = "blocked"

@@ -21,6 +21,8 @@ __all__ = [
     "DONE_STATUSES",
     "FAILED_STATUSES",
     "FIELD_KEYS",
+    "NEGATIVE_GATE",
+    "NEGATIVE_GATE_ZH",
     "NEGATIVE_RESULT",
     "NEGATIVE_RESULT_ZH",
     "OUT_OF_SCOPE_STATUSES",
@@ -29,6 +31,7 @@ __all__ = [
     "ended_failed",
     "field_key",
     "misspelt_status",
+    "negative_gates",
     "normalise_heading",
     "normalise_priority",
     "normalise_status",
@@ -515,6 +518,14 @@ _GATE = re.compile(r"\W*gate\b", re.IGNORECASE)
 # `invalid` for results that cannot be recomputed): read back, the row ended done, not failed.
 NEGATIVE_RESULT = "a negative result of a completed run, not a failed run"
 NEGATIVE_RESULT_ZH = "已完成运行的负结果，不是运行失败"
+# What bridge adds to the recorded status of a row whose Status names the gate that came out
+# negative (038's "PASS-PARITY / FAIL-SPEEDUP", :func:`negative_gates`): short, as the results'
+# "DONE (…)" cell shows 80 characters of it.
+NEGATIVE_GATE = "a negative result, not a failed run"
+NEGATIVE_GATE_ZH = "负结果，不是运行失败"
+
+
+_NEGATIVE_SAID = (NEGATIVE_RESULT, NEGATIVE_RESULT_ZH, NEGATIVE_GATE, NEGATIVE_GATE_ZH)
 
 
 @functools.lru_cache(maxsize=1024)  # pure; asked for each row done before bridge at every
@@ -526,15 +537,19 @@ def ended_failed(status: str) -> bool:
     "COMPLETE_FAIL_HARD_STOP"). Not a recorded status that says its failure word is a negative
     result (:data:`NEGATIVE_RESULT`): the run completed and measured that the method failed.
     """
-    if NEGATIVE_RESULT in status or NEGATIVE_RESULT_ZH in status:
-        # The tracker's legend says its failure word is the method's negative result (018).
+    if any(said in status for said in _NEGATIVE_SAID):
+        # The tracker's legend says its failure word is the method's negative result (018), or
+        # its Status names the gate that came out negative (038).
         return False
-    # "COMPLETE_FAIL_HARD_STOP" (014) says FAIL between underscores; 038's "PASS-PARITY /
-    # FAIL-SPEEDUP" says it in one part of several, a gate that failed (HIP-02's 5x speedup).
+    # "COMPLETE_FAIL_HARD_STOP" (014) says FAIL between underscores; "PASS-STATIC / FAILED"
+    # says it in one part of several. A part naming the criterion its gate failed (038's
+    # "PASS-PARITY / FAIL-SPEEDUP") is a finished run's negative outcome: HIP-02 read as failed
+    # and was offered `bridge retry`, which the plan forbids ("A negative result remains the
+    # authoritative first run").
     return (
         normalise_status(status) in FAILED_STATUSES
         or says_failure(status.replace("_", " "))
-        or any(normalise_status(part) in FAILED_STATUSES for part in status_parts(status))
+        or any(_part_status(part) in FAILED_STATUSES for part in status_parts(status))
     )
 
 
@@ -557,15 +572,41 @@ _PARTS = re.compile(rf"\s*({_PART}(?:\s*/\s*{_PART})+)(?![\w/-])")
 _SLASH = re.compile(r"\s*/\s*")
 
 
+# A part that names the criterion its gate failed on (038's "FAIL-SPEEDUP",
+# "FAIL-COMPETITION-STRENGTH"): the run finished and measured a negative outcome. A bare "FAIL"
+# or "FAILED" part says the run failed.
+_NEGATIVE_GATE = re.compile(r"FAIL-[A-Z0-9]+(?:-[A-Z0-9]+)*")
+
+
 def status_parts(raw: str) -> tuple[str, ...]:
     """
     The parts of a tracker Status that gives one outcome per part, as written
     (``("PASS-PARITY", "FAIL-SPEEDUP")``); ``()`` for a Status of one part. The worst part is
-    what the row says: a FAIL part is a failed gate (:func:`ended_failed`), a PENDING or
-    RUNNING part a run not finished (:func:`normalise_status`).
+    what the row says: a FAIL or FAILED part is a failed run (:func:`ended_failed`), a PENDING
+    or RUNNING part a run not finished (:func:`normalise_status`); a FAIL-<criterion> part is a
+    finished run's negative outcome (:func:`negative_gates`), done.
     """
     found = _PARTS.match(raw.replace("*", "").replace("`", ""))
     return tuple(_SLASH.split(found.group(1))) if found else ()
+
+
+def negative_gates(raw: str) -> tuple[str, ...]:
+    """
+    The parts of a tracker Status of several parts that record a gate's negative outcome by
+    the criterion it names (038's ``("FAIL-SPEEDUP",)`` of "PASS-PARITY / FAIL-SPEEDUP"), when
+    no part says the run failed or is not finished: the run is done and its result stands (not
+    retried, not counted as failed); ``()`` otherwise.
+    """
+    parts = status_parts(raw)
+    gates = tuple(part for part in parts if _NEGATIVE_GATE.fullmatch(part))
+    if not gates or any(_part_status(part) in ("failed", *_OPEN) for part in parts):
+        return ()
+    return gates
+
+
+def _part_status(part: str) -> str:
+    """One part's status: a FAIL-<criterion> part is a finished run's negative outcome, done."""
+    return "done" if _NEGATIVE_GATE.fullmatch(part) else normalise_status(part)
 
 
 _CHINESE_STATUS: tuple[tuple[str, str], ...] = (
@@ -629,12 +670,16 @@ def normalise_status(raw: str) -> str:
     ):
         if text.startswith(mark):
             return status
-    parts = [normalise_status(part) for part in status_parts(text)]
+    parts = [_part_status(part) for part in status_parts(text)]
     if "failed" not in parts and (open_part := next((p for p in parts if p in _OPEN), None)):
         # "PASS-STATIC / PENDING-RESIDENT" (038's HIP-03): one part passed, the run is not
         # finished; read as done it counted as a success. A FAIL part leaves it done (a gate's
         # outcome, PARSE-RULES), which ended_failed reads as failed.
         return "running" if "running" in parts else open_part
+    if parts and negative_gates(text):
+        # "FAIL-SPEEDUP / PASS-PARITY": a finished run whose named gate came out negative, done
+        # whichever part comes first (its first word, FAIL, read as a failed run).
+        return "done"
     tokens = [t.upper() for t in _STATUS_TOKENS.findall(text[:80])]
     lead = text.lstrip()[:1]
     if tokens and lead.isascii():

@@ -14,6 +14,7 @@ from bridge.events.types import BlockInfo, MilestoneInfo
 from bridge.machine.judge import Aggregate, MainResult, Verdict, VerdictKind
 from bridge.plan.criteria import Compound, Criterion, Unparsed
 from bridge.plan.main_milestone import main_milestone_setting, milestones_listed
+from bridge.plan.milestones import MILESTONES_TO_WRITE, MILESTONES_TO_WRITE_ZH
 from bridge.value_methods import value_methods
 
 __all__ = [
@@ -36,14 +37,11 @@ __all__ = [
 ]
 
 #: The same when the plan has no milestones at all (017): no main_milestone can name one.
+#: What to write is `bridge plan`'s (a run-order list whose steps open with their ids counts).
 NO_MILESTONES = (
-    "the plan has no milestones, so no main result; give it milestones (a run-order table "
-    "`| Milestone | Goal | Runs |` or `### M1: …` headings)"
+    f"the plan has no milestones, so no main result; give it milestones ({MILESTONES_TO_WRITE})"
 )
-NO_MILESTONES_ZH = (
-    "计划没有里程碑，因而没有主要结果；请写出里程碑（运行顺序表 `| Milestone | Goal | Runs |` "
-    "或 `### M1: …` 标题）"
-)
+NO_MILESTONES_ZH = f"计划没有里程碑，因而没有主要结果；请写出里程碑（{MILESTONES_TO_WRITE_ZH}）"
 
 
 def no_main(milestones: Sequence[MilestoneInfo]) -> tuple[str, str]:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from bridge.plan.criteria import Criterion
 from bridge.plan.criteria.model import Wording
+from bridge.plan.milestones import MILESTONES_TO_WRITE, MILESTONES_TO_WRITE_ZH, UNNAMED_LIST_ZH
 from bridge.projections.reasons import in_language
 
 __all__ = [
@@ -590,12 +591,19 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
     ),
     (
         re.compile(
-            r"no milestones found \(no run-order table, milestone headings or list\)"
+            r"no milestones found(?: \(no run-order table, milestone headings or list\)"
+            r"|: the run-order list \(line (\d+)\) names no milestone ids \(M0, M1, …\))"
+            rf"(; write {re.escape(MILESTONES_TO_WRITE)})?"
             r"(?:; the runs' Milestone cells give them: (.+))?"
         ),
         lambda found: (
-            "计划中没有找到里程碑（没有运行顺序表、里程碑标题或列表）"
-            + (f"；里程碑取自运行的 Milestone 单元格：{found.group(1)}" if found.group(1) else "")
+            (
+                f"计划中没有找到里程碑：{UNNAMED_LIST_ZH.format(line=found.group(1))}"
+                if found.group(1)
+                else "计划中没有找到里程碑（没有运行顺序表、里程碑标题或列表）"
+            )
+            + (f"；请写出{MILESTONES_TO_WRITE_ZH}" if found.group(2) else "")
+            + (f"；里程碑取自运行的 Milestone 单元格：{found.group(3)}" if found.group(3) else "")
         ),
     ),
     (

@@ -33,6 +33,13 @@ from bridge.machine.verdicts import JudgedBy, VerdictKind
 from bridge.plan.criteria import Compound, Criterion, clause_metrics
 from bridge.plan.main_milestone import main_milestone_setting, milestones_listed
 from bridge.plan.metric_names import match_metric, plan_metric_names
+from bridge.plan.milestones import (
+    MILESTONES_TO_WRITE,
+    MILESTONES_TO_WRITE_ZH,
+    UNNAMED_LIST,
+    UNNAMED_LIST_ZH,
+    unnamed_list_line,
+)
 from bridge.plan.vocabulary import ABLATION_WORD, ended_failed
 from bridge.projections import plot
 from bridge.projections.block_runs import sanity_ids
@@ -801,15 +808,21 @@ def next_step(state: PipelineState, outcome: Outcome, language: str) -> str:
         )
     if outcome.main_milestone is None and not (state.plan and state.plan.milestones):
         # 017: no milestone to name, so main_milestone cannot help; the blocks are all there is.
+        # What to write, and why its run-order list gave none, as `bridge plan` says them (033's
+        # next step said "a numbered list of steps is none" where the warning said a list would
+        # do).
+        at = unnamed_list_line(state.plan.warnings) if state.plan else None
+        if zh:
+            why = f"（{UNNAMED_LIST_ZH.format(line=at)}）" if at is not None else ""
+            return (
+                f"计划没有里程碑{why}，因而没有主要结果：请逐一阅读上面各实验块的判定；要有主要结果，"
+                f"请写出{MILESTONES_TO_WRITE_ZH}，再运行 `bridge run`。{again}"
+                "消融规划已跳过（主要结果无定论）。"
+            )
+        why = f" ({UNNAMED_LIST.format(line=at)})" if at is not None else ""
         return (
-            "计划没有里程碑，因而没有主要结果：请逐一阅读上面各实验块的判定；要有主要结果，"
-            "请写出里程碑（运行顺序表 `| Milestone | Goal | Runs |` 或 `### M1: …` 标题），"
-            f"再运行 `bridge run`。{again}"
-            "消融规划已跳过（主要结果无定论）。"
-            if zh
-            else "The plan has no milestones, so it has no main result: read each block's verdict "
-            "above; for a main result, give the plan milestones (a run-order table `| Milestone "
-            "| Goal | Runs |` or `### M1: …` headings; a numbered list of steps is none), then run "
+            f"The plan has no milestones{why}, so it has no main result: read each block's "
+            f"verdict above; for a main result, write {MILESTONES_TO_WRITE}, then run "
             f"`bridge run`.{f' {again}' if again else ''} Ablation planning skipped (main result "
             "inconclusive)."
         )

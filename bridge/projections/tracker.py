@@ -203,10 +203,34 @@ def _row(
     meaning = _MEANING.get(run.state, "")
     theirs = (words or {}).get(meaning)
     kept = kept_as_written(run, status_raw, legend) if legend else kept_as_written(run, status_raw)
-    status = None if kept else theirs or status_word(run)
+    status = None if kept else _with_earlier(theirs or status_word(run), status_raw, language)
     if run.state in NOT_BRIDGES_RUN_STATES or not (run.attempts or run.reason):
         return status, None  # bridge has nothing to say: the researcher's Notes stay
     return status, _notes(run, language, rentals=rentals, labelled=True)
+
+
+# What an earlier render wrote after bridge's word: the researcher's Status before bridge.
+_EARLIER = re.compile(r"[(（](?:was|原为)[:：]\s*(.+)[)）]\s*$")
+
+
+def _with_earlier(status: str, written: str, language: str) -> str:
+    """
+    Bridge's Status word for a run it launched, followed by the researcher's Status ``written``
+    on its row when that Status gave one outcome per part (038's HIP-03 ``PASS-STATIC /
+    PENDING-RESIDENT`` → ``DONE (was: PASS-STATIC / PENDING-RESIDENT)``): bridge's run settles
+    the row, but not which of their parts it settled, so their words stay on it (the row read
+    ``DONE``; they survived only in the ``.before-bridge.md`` copy). Any other ``status`` as it
+    is.
+    """
+    from bridge.plan.vocabulary import status_parts
+
+    raw = " ".join(written.replace("**", "").replace("`", "").split())
+    # The tracker bridge filled in, read back after the researcher edited it (the layout it
+    # fills in then): its Status holds bridge's word and the earlier one, which stays.
+    earlier = found.group(1) if (found := _EARLIER.search(raw)) else raw
+    if not status_parts(earlier):
+        return status
+    return f"{status}（原为：{earlier}）" if language == "zh" else f"{status} (was: {earlier})"
 
 
 def _not_launched(run: RunView, language: str) -> str:

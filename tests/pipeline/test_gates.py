@@ -11,6 +11,8 @@ from typing import Any, TypeVar
 
 from bridge import Bridge, Stage
 from bridge.machine.ports import GateDecision
+from bridge.plan import load_project
+from bridge.plan.milestones import MILESTONES_TO_WRITE
 from tests.conftest import needs_shared
 from tests.pipeline.conftest import Run, executions, write_project
 
@@ -562,6 +564,18 @@ def test_a_plan_without_milestones_says_so_rather_than_ask_for_main_milestone(
     results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text()
     assert "- **Main result:** `inconclusive` (the plan has no milestones)\n" in results
     assert "main_milestone" not in results
+    # The next step says what `bridge plan` says: its run-order list (:86-92, steps 1.-5.) names
+    # no milestone ids, and what to write (it said "a numbered list of steps is none" while the
+    # warning said "no run-order table, milestone headings or list").
+    said = "the run-order list (line 88) names no milestone ids (M0, M1, …)"
+    assert (
+        f"The plan has no milestones ({said}), so it has no main result: read each block's "
+        f"verdict above; for a main result, write {MILESTONES_TO_WRITE}, then run `bridge run`."
+    ) in results, results
+    assert "a numbered list of steps is none" not in results
+    assert [w.message for w in load_project(project).warnings if said in w.message] == [
+        f"no milestones found: {said}; write {MILESTONES_TO_WRITE}"
+    ]
     # Without a sanity milestone first, the guessed runs still wait for a person.
     unchecked = as_project("017", tmp_path / "unchecked")
     (unchecked / "bridge.toml").write_text((project / "bridge.toml").read_text())

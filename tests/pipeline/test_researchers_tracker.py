@@ -1529,3 +1529,52 @@ def test_bridges_own_legend_mark_on_a_failed_row_is_no_request(project: Path) ->
         assert bridge.status().runs["R3"].state is RunState.FAILED
     finally:
         bridge.close()
+
+
+@needs_shared
+def test_038_the_researchers_status_of_several_parts_stays_on_a_row_bridge_ran(
+    tmp_path: Path,
+) -> None:
+    """038's HIP-03 `PASS-STATIC / PENDING-RESIDENT` (tracker:19) read `DONE` once bridge ran
+    it: "resident still pending" survived only in `.before-bridge.md`. Bridge's word comes
+    first, the researcher's Status after it, also once they edit the tracker bridge filled in;
+    a plain PENDING (ENV-OF3-02) is bridge's word alone. HIP-02's `PASS-PARITY / FAIL-SPEEDUP`
+    (tracker:18) is a finished run's negative result: done, not failed before bridge."""
+    from tests.plan.corpus import as_project
+
+    project = as_project("038", tmp_path)
+    (project / "bridge.toml").write_text(
+        f'[bridge]\ncode_review = false\n[run]\ncommand = ["{sys.executable}", "-c", "pass"]\n'
+    )
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+
+    def row(run_id: str) -> str:
+        text = tracker.read_text(encoding="utf-8")
+        return next(line for line in text.splitlines() if line.startswith(f"| {run_id} |"))
+
+    bridge = Bridge(project)
+    try:
+        bridge.run()
+        hip_02 = bridge.status().runs["HIP-02"]
+    finally:
+        bridge.close()
+    said = "| DONE (was: PASS-STATIC / PENDING-RESIDENT) | five warm-ups"
+    assert said in row("HIP-03"), row("HIP-03")
+    assert "| DONE | checkpoint intentionally absent" in row("ENV-OF3-02"), row("ENV-OF3-02")
+    assert "| PASS-PARITY / FAIL-SPEEDUP | complete" in row("HIP-02")
+    assert hip_02.state is RunState.DONE_BEFORE and not hip_02.failed_before_bridge
+    # The researcher edits another row of the tracker bridge filled in: read again, HIP-03's
+    # earlier Status stays.
+    tracker.write_text(
+        tracker.read_text(encoding="utf-8").replace(
+            "| QA-01 | Full automated regression | PASS |",
+            "| QA-01 | Full automated regression | PASS | rerun 08-05. ",
+        ),
+        encoding="utf-8",
+    )
+    bridge = Bridge(project)
+    try:
+        bridge.run()
+    finally:
+        bridge.close()
+    assert said in row("HIP-03"), row("HIP-03")

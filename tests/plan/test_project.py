@@ -10,6 +10,7 @@ import pytest
 
 from bridge.errors import ConfigError, PlanError
 from bridge.plan import Options, load_project, plan_json, render_argv
+from bridge.plan.milestones import MILESTONES_TO_WRITE
 
 PLAN = """# Experiment Plan: Toy
 
@@ -491,7 +492,7 @@ def test_milestones_the_runs_give_are_said_where_the_plan_has_none(tmp_path: Pat
         "no milestones found (no run-order table, milestone headings or list); the runs' "
         "Milestone cells give them: M1, M2"
     ]
-    # Without any in the runs either, the warning stands as it was.
+    # Without any in the runs either, the warning stands as it was, saying what to write.
     write(
         tmp_path,
         "refine-logs/EXPERIMENT_TRACKER.md",
@@ -499,5 +500,6 @@ def test_milestones_the_runs_give_are_said_where_the_plan_has_none(tmp_path: Pat
     )
     bare = load_project(tmp_path)
     assert [w.message for w in bare.warnings if w.message.startswith("no milestones found")] == [
-        "no milestones found (no run-order table, milestone headings or list)"
+        f"no milestones found (no run-order table, milestone headings or list); write "
+        f"{MILESTONES_TO_WRITE}"
     ]

@@ -432,18 +432,24 @@ class TestCorpusMilestones:
 
 @needs_shared
 def test_038_a_status_of_several_parts_reads_as_its_worst(tmp_path: Path) -> None:
-    """038's tracker:18 "PASS-PARITY / FAIL-SPEEDUP" (B4's 5x gate failed) and :23 "PASS-PROTOCOL
-    / FAIL-COMPETITION-STRENGTH" read as done, and :19 "PASS-STATIC / PENDING-RESIDENT" as done
-    too: `bridge status` said 28/28 ok. A FAIL part is a failed gate, a PENDING part a run not
-    finished, which bridge runs, saying why in the row's words."""
+    """038's tracker:18 "PASS-PARITY / FAIL-SPEEDUP" (B4's 5x gate came out negative) and :23
+    "PASS-PROTOCOL / FAIL-COMPETITION-STRENGTH" read as failed before bridge, to retry, which the
+    plan forbids (:235 "A negative result remains the authoritative first run"): a FAIL-<criterion>
+    part is a finished run's negative outcome, done, and its recorded status says so. A PENDING
+    part is a run not finished, which bridge runs, saying why in the row's words."""
     from bridge.plan.vocabulary import ended_failed
 
     project = load_project(as_project("038", tmp_path))
     runs = {r.id: r for r in project.runs}
     assert [(runs[i].status, ended_failed(runs[i].status_raw)) for i in ("HIP-02", "PHARM-04")] == [
-        ("done", True),
-        ("done", True),
+        ("done", False),
+        ("done", False),
     ]
+    assert runs["HIP-02"].status_raw == (
+        "PASS-PARITY / FAIL-SPEEDUP (a negative result, not a failed run)"
+    )
+    # A plain FAIL or FAILED part is still a failed run.
+    assert ended_failed("PASS-STATIC / FAIL") and ended_failed("PASS-STATIC / FAILED")
     assert (runs["HIP-03"].status, runs["DRUTAI-01"].status) == ("todo", "done")
     assert not ended_failed(runs["DRUTAI-01"].status_raw)  # "PASS-RUNTIME / ANNOTATION-ONLY"
     said = [(w.line, w.message) for w in project.warnings if "not finished in part" in w.message]
@@ -865,3 +871,33 @@ def test_a_result_remembered_in_a_systems_name_is_left_out_a_setting_kept() -> N
     assert "KAN teacher (skill=0.453)" in b1.systems_raw
     b2 = next(b for b in load_plan(corpus("011") / "EXPERIMENT_PLAN.md").blocks if b.id == "B2")
     assert "**Multi-task DeBERTa** (difficulty + evidence, λ=0.3)" in b2.systems
+
+
+@needs_shared
+def test_017_a_run_order_list_without_milestone_ids_is_named(tmp_path: Path) -> None:
+    """017's `## Run Order` (:86-92) is a numbered list of steps: `bridge plan` said "no
+    milestones found (no run-order table, milestone headings or list)" of a plan that had a list,
+    and the next step "a numbered list of steps is none". The warning names the list by its line
+    and says what to write, which holds: steps that open with their ids are milestones. 033's
+    run order (a code block) has no list: the warning says what to write."""
+    from bridge.plan.milestones import MILESTONES_TO_WRITE
+
+    project = as_project("017", tmp_path / "a")
+    said = [w.message for w in load_project(project).warnings if "milestones found" in w.message]
+    assert said == [
+        "no milestones found: the run-order list (line 88) names no milestone ids (M0, M1, …); "
+        f"write {MILESTONES_TO_WRITE}"
+    ]
+    plan = project / "refine-logs" / "EXPERIMENT_PLAN.md"
+    text = plan.read_text(encoding="utf-8")
+    for n in range(1, 6):
+        text = text.replace(f"\n{n}. ", f"\n{n}. M{n - 1}: ", 1)
+    plan.write_text(text, encoding="utf-8")
+    written = load_project(project)
+    assert [m.id for m in written.milestones] == ["M0", "M1", "M2", "M3", "M4"]
+    assert not [w for w in written.warnings if "milestones found" in w.message]
+    other = load_project(as_project("033", tmp_path / "b"))
+    assert [w.message for w in other.warnings if "milestones found" in w.message] == [
+        "no milestones found (no run-order table, milestone headings or list); write "
+        f"{MILESTONES_TO_WRITE}"
+    ]

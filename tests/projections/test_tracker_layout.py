@@ -285,3 +285,21 @@ def test_a_waiting_row_is_said_in_chinese_on_a_chinese_plan(tmp_path: Path) -> N
     assert "- R4 — 等待中: TODO（等待 R2，bridge 不运行它" in text
     assert "不在范围内" not in text
     assert tracker.status_word(state.runs["R4"]) == "TODO"
+
+
+def test_the_researchers_status_of_several_parts_follows_bridges_word() -> None:
+    """038's HIP-03 `PASS-STATIC / PENDING-RESIDENT` read `DONE` once bridge ran it: their words
+    follow bridge's, in the plan's language, and a Status bridge filled in earlier, read back
+    after an edit of the tracker, keeps them once; a Status of one part is bridge's word alone."""
+    written = "**PASS-STATIC / PENDING-RESIDENT**"
+    assert tracker._with_earlier("DONE", written, "en") == (
+        "DONE (was: PASS-STATIC / PENDING-RESIDENT)"
+    )
+    assert tracker._with_earlier("FAILED", written, "zh") == (
+        "FAILED（原为：PASS-STATIC / PENDING-RESIDENT）"
+    )
+    again = "DONE (was: PASS-STATIC / PENDING-RESIDENT)"
+    assert tracker._with_earlier("FAILED", again, "en") == (
+        "FAILED (was: PASS-STATIC / PENDING-RESIDENT)"
+    )
+    assert tracker._with_earlier("DONE", "PENDING", "en") == "DONE"
