@@ -702,6 +702,17 @@ _PERFORMANCE_DROP = re.compile(
     r"|\b(?P<en2>performance)\s+(?:drops?|degrades?|decreases?|falls?|worsens?)"
     r"(?:\s+(?:with|under|for))?\b"
 )
+# Before the drop, a negation ("does not hurt performance", «不会使性能下降»): the clause says the
+# drop does not happen, the opposite of a gain of the proposed system.
+_DROP_NEGATED = re.compile(r"\b(?:not|never|no|without)\b|n't|不|没|未|无")
+# A degree ("only slightly", «幅度很小», "less than expected"): the size of the drop is the
+# condition, not that there is one.
+_DROP_DEGREE = re.compile(
+    r"\b(?:slightly|slight|only|marginally|barely|less\s+than|a\s+little)\b|幅度|很小|略|稍|轻微"
+)
+# What may follow the drop phrase and still end the clause: punctuation, and after "with" (en2)
+# the system's placeholder alone.
+_DROP_TAIL = re.compile(r"[\s.,;:!?，。；：！？)）]*")
 # The note a clause read so carries: the parse of the whole criterion gives it the metric the
 # other clauses name (:func:`_performance_from_neighbours`).
 _PERFORMANCE_NOTE = (
@@ -722,9 +733,22 @@ def _performance_drop(
     metric (``metric`` ``None``), the better way for that metric; ``None`` when the clause names
     a number, the baseline or not exactly one system of the block.
     """
-    drop = _PERFORMANCE_DROP.search(normalise(clause))
+    norm = normalise(clause)
+    drop = _PERFORMANCE_DROP.search(norm)
     systems = [s for s in block_systems if s.strip()]
     if drop is None or _NUMBER_BEFORE.search(clause) is not None:
+        return None
+    if _DROP_NEGATED.search(norm[: drop.start()]) or _DROP_DEGREE.search(norm):
+        # "does not hurt performance", "hurts performance only slightly": read as a gain of
+        # the proposed system, the first was judged met exactly when the plan says it fails.
+        return None
+    rest, _ = replace_terms(norm[drop.end() :], system_terms(systems))
+    if drop["en2"] is not None and drop.group(0).rstrip().endswith(("with", "under", "for")):
+        # "performance drops with ⟨S⟩": the system named, then the clause ends.
+        rest = re.sub(r"^\s*(?:the\s+)?⟨S[A-Z]+⟩", "", rest)
+    if _DROP_TAIL.fullmatch(rest) is None:
+        # "reduces performance variance", "lowers performance overhead", «使性能下降的幅度很小»:
+        # the words after say what drops, or by how much; the drop phrase must end the clause.
         return None
     tagged, _ = replace_terms(normalise(clause), system_terms(systems))
     named = list(dict.fromkeys(re.findall(r"⟨S[A-Z]+⟩", tagged)))
