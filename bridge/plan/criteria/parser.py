@@ -472,6 +472,15 @@ def _alternatives(
     parts = (body[: ors[0].start()].strip(), body[ors[0].end() :].strip())
     if not all(parts):
         return None
+    second = parts[1]
+    if any(_bracket_depth(second, m.start()) == 0 for m in _PART_JOINED.finditer(second)):
+        # "Either A or B, and C": C holds in both parts, yet read as part of B alone it made
+        # the criterion met with A alone; declined whole, as before this reading.
+        return None
+    if any(_bare_system(part, block_systems) for part in parts):
+        # "Either FiLM or Basis beats Gate by 1 point": a part that is a system's name alone
+        # can never be checked, so the block could never be not met.
+        return None
     clauses: list[Criterion | Unparsed] = []
     groups: list[tuple[int, ...]] = []
     notes: list[str] = []
@@ -502,20 +511,40 @@ def _alternatives(
     )
 
 
+# What joins a further clause to the part after "or" ("…, and latency < 10 ms", "…, with …").
+_PART_JOINED = re.compile(r"[,，;；]|\b(?:and|with|while|whereas|but)\b", re.IGNORECASE)
+
+
+def _bare_system(part: str, block_systems: Sequence[str]) -> bool:
+    """Whether ``part`` is one of the block's systems' names and nothing else ("FiLM")."""
+    systems = [s for s in block_systems if s.strip()]
+    tagged, _ = replace_terms(normalise(part), system_terms(systems))
+    return re.fullmatch(r"(?:the\s+)?⟨S[A-Z]+⟩", tagged.strip()) is not None
+
+
 def _bracket_depth(text: str, position: int) -> int:
     """How deep ``position`` is inside round brackets (0: at the top level)."""
     before = text[:position]
     return max(0, before.count("(") + before.count("（") - before.count(")") - before.count("）"))
 
 
+# The most systems "all within N" is read over (15 pairs); 001's B2 has three.
+_ALL_WITHIN_MOST = 6
+_ALL_WITHIN_TOO_MANY = (
+    "'all within {margin}' over the block's {count} systems: every two of more than {most} "
+    "systems is not read; name the systems compared"
+)
+
+
 def _all_within(
     part: str, *, block_systems: Sequence[str], metrics: Sequence[str]
-) -> tuple[Criterion, ...] | None:
+) -> tuple[Criterion | Unparsed, ...] | None:
     """
     A part whose one condition is "all within N" ("clear equivalence (all within 1 point)"):
     each two of the block's systems read as "A differs from B by at most N", a two-sided
     tolerance on the metric the part names, else the block's primary metric. None when the
-    part says more than that, or the block has fewer than two systems.
+    part says more than that, or the block has fewer than two systems; one :class:`Unparsed`
+    saying so when it has more than six.
     """
     norm = normalise(part)
     found = _ALL_WITHIN.search(norm)
@@ -526,6 +555,17 @@ def _all_within(
     if re.search(r"[\d<>≤≥=⟨]", words) or len(words.split()) > 3:
         return None
     margin = found["margin"]
+    if len(systems) > _ALL_WITHIN_MOST:
+        # Every two of n systems is n·(n-1)/2 clauses (435 for 30): a reading nobody could
+        # check by eye, and slow to judge; the part says why it is not read.
+        return (
+            Unparsed(
+                text=part,
+                reason=_ALL_WITHIN_TOO_MANY.format(
+                    margin=margin, count=len(systems), most=_ALL_WITHIN_MOST
+                ),
+            ),
+        )
     read: list[Criterion] = []
     for first, second in itertools.combinations(systems, 2):
         pair = _parse_either(
