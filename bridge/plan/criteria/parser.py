@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import attrs
 
-from bridge.plan.criteria.clauses import split_clauses
+from bridge.plan.criteria.clauses import qualifiers_joined, split_clauses
 from bridge.plan.criteria.derived import DERIVED, parse_derived
 from bridge.plan.criteria.lexicon import (
     BASELINE_WORDS,
@@ -410,13 +410,18 @@ def parse_criterion(
         clauses, notes = split_clauses(text)
         if len(clauses) <= 1:
             clause = clauses[0] if clauses else text
-            single = _parse_either(clause, text, block_systems=block_systems, metrics=metrics)
+            # Read in the joined form ("5× warm/batched speedup"), quoted as written.
+            single = _parse_either(
+                qualifiers_joined(clause), text, block_systems=block_systems, metrics=metrics
+            )
             if isinstance(single, Criterion) and notes:
                 return attrs.evolve(single, notes=(*notes, *single.notes))
             return single
         parsed: list[Criterion | Unparsed] = []
         for clause in clauses:
-            one = _parse_either(clause, clause, block_systems=block_systems, metrics=metrics)
+            one = _parse_either(
+                qualifiers_joined(clause), clause, block_systems=block_systems, metrics=metrics
+            )
             before = next((c for c in reversed(parsed) if isinstance(c, Criterion)), None)
             if (
                 isinstance(one, Criterion)
@@ -1816,7 +1821,12 @@ def _speedup(text: str, rest: str, threshold: _Threshold, notes: list[str]) -> C
     said = [*notes]
     how = after["how"].strip() if after is not None else ""
     if how:
-        said.append(f"{original_spelling(how, text)!r} read as how the speedup is taken")
+        # "warm/batched" is how the clause was read (see ``qualifiers_joined``); the note
+        # quotes the words the plan wrote, "warm or batched".
+        written = re.sub(r"(?<=\w)/(?=\w)", " or ", how)
+        if re.search(re.escape(written), normalise(text)) is None:
+            written = how
+        said.append(f"{original_spelling(written, text)!r} read as how the speedup is taken")
     tail = found["tail"].strip(" ,")
     if tail:
         said.append(f"{original_spelling(tail, text)!r} read as what the speedup is measured on")
