@@ -585,8 +585,7 @@ def _all_within(
             f"'all within {margin}' read as every two of the block's systems within {margin} "
             f"of each other: {pair.subject} and {pair.reference}"
         )
-        kept = [n for n in pair.notes if n != "a two-sided tolerance: the difference either way"]
-        read.append(attrs.evolve(pair, notes=(*kept, note, "the difference either way")))
+        read.append(attrs.evolve(pair, notes=(*pair.notes, note)))
     return tuple(read)
 
 
