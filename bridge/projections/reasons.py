@@ -648,6 +648,35 @@ _READINGS: tuple[tuple[re.Pattern[str], str], ...] = (
     # Only "R013 recorded horizon = 6": "AUROC is recorded under several labels" is another
     # sentence.
     (re.compile(r"\b([A-Za-z][\w.-]*) recorded ([^\s=;|]+) = "), r"\1 记录的 \2 = "),
+    # The speedup reading (038's B4) and "all within N" (001's B2), bridge/plan/criteria.
+    (
+        re.compile(rf"{_QUOTE} read as two ways of taking one measurement, not an alternative"),
+        r"\1 解析为同一测量的两种取法，而非二选一",
+    ),
+    (re.compile(rf"{_QUOTE} read as how the speedup is taken"), r"\1 解析为加速比的取法"),
+    (
+        re.compile(rf"{_QUOTE} read as what the speedup is measured on"),
+        r"\1 解析为加速比的测量对象",
+    ),
+    (re.compile(rf"{_QUOTE} read as a speedup of (\S+)"), r"\1 解析为 \2 倍加速比"),
+    (
+        re.compile(r"metric read as 'speedup', the ratio it names"),
+        "指标解析为 'speedup'，即其所指的比值",
+    ),
+    (
+        re.compile(
+            r"'all within ([^']*)' read as every two of the block's systems within (.+?) of "
+            r"each other: (.+?) and "
+        ),
+        r"'all within \1' 解析为该实验块的系统两两之间都在此范围内：\3 与 ",
+    ),
+    (
+        re.compile(
+            r"'all within ([^']*)' over the block's (\d+) systems: every two of more than (\d+) "
+            r"systems is not read; name the systems compared"
+        ),
+        r"'all within \1' 涉及该实验块的 \2 个系统：超过 \3 个系统时不两两比较；请写明所比较的系统",
+    ),
     (
         re.compile(rf"{_QUOTE} read as one comparison per system: "),
         r"\1 解析为每个系统各一个比较：",
@@ -773,6 +802,13 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r" \(one part met is enough\)(?:\. )?"), "（满足一个部分即可）。"),
     (re.compile(r" \(no part met\)(?:\. )?"), "（没有部分满足）。"),
     (re.compile(r" \(no part met, some still open\)(?:\. )?"), "（没有部分满足，仍有部分未定）。"),
+    (
+        re.compile(
+            rf"'either … or …': met when one part is met: {_QUOTE} \(clauses? ([\d, ]+)\) or "
+            rf"{_QUOTE} \(clauses? ([\d, ]+)\)"
+        ),
+        r"「either … or …」：满足一个部分即满足：\1（条件 \2）或 \3（条件 \4）",
+    ),
     (
         re.compile(r"'either … or …': met when one part is met: "),
         "「either … or …」：满足一个部分即满足：",

@@ -19,7 +19,7 @@ import unicodedata
 
 from bridge.plan.vocabulary import ZH_WHEN
 
-__all__ = ["looks_like_condition", "split_clauses"]
+__all__ = ["looks_like_condition", "qualifiers_joined", "split_clauses"]
 
 _HARD = re.compile(
     # Not after an abbreviation: "beats B vs. A on accuracy" is one sentence (trial L2).
@@ -179,6 +179,9 @@ def split_clauses(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         rewritten and why. A text that does not split is one clause.
     """
     notes: list[str] = []
+    # (joined, as written) of each "N× a or b <noun>" read as one measurement: split as joined,
+    # then given back as written, so a clause quotes only what the plan says.
+    joins: list[tuple[str, str]] = []
     cleaned = _ITEM_LINE.sub(" ; ", _DECORATION.sub("", text).strip())
     # A new line before what opens a sentence (a capital, a code span, a CJK character): the
     # reader joins wrapped lines, so it is where one list item ended (004's B3 lists two
@@ -206,7 +209,16 @@ def split_clauses(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         if len(parts) == 2 and parts[1].strip():
             notes.append(f"left out what follows '→' (what to do, not a condition): {parts[1]!r}")
             piece = parts[0].strip()
-        piece = _qualifiers_joined(piece, notes)
+        joined = qualifiers_joined(piece)
+        if joined != piece:
+            found = _QUALIFIER_OR.search(piece)
+            assert found is not None  # joined differs only where the pattern stood
+            notes.append(
+                f"'{found['a']} or {found['b']}' read as two ways of taking one measurement, "
+                "not an alternative"
+            )
+            joins.append((f"{found['times']}{found['a']}/{found['b']}", found.group(0)))
+            piece = joined
         piece = _drop_or_tail(piece, notes)
         if clauses and _QUALIFIER.match(piece) and not looks_like_condition(piece):
             # "accuracy ≥ 0.80. Averaged over 3 seeds.": the sentence qualifies the clause
@@ -223,21 +235,21 @@ def split_clauses(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
             continue
         for soft in _soft_split(piece):
             clauses.extend(_expand(soft, notes))
+    for joined, written in joins:
+        clauses = [c.replace(joined, written) for c in clauses]
+        notes = [n.replace(joined, written) for n in notes]
     return tuple(c for c in clauses if c), tuple(notes)
 
 
-def _qualifiers_joined(piece: str, notes: list[str]) -> str:
+def qualifiers_joined(piece: str) -> str:
     """
-    ``piece`` with "N× a or b <noun>" written "N× a/b <noun>" (see ``_QUALIFIER_OR``), and a
-    note saying so; unchanged where no such "or" stands.
+    ``piece`` with "N× a or b <noun>" written "N× a/b <noun>" (see ``_QUALIFIER_OR``), the form
+    a clause is split and read in (its "or" is no alternative); unchanged where no such "or"
+    stands. The clause itself keeps the words as written.
     """
     found = _QUALIFIER_OR.search(piece)
     if found is None or any(_COMPARATIVE.match(found[w]) for w in ("a", "b")):
         return piece
-    notes.append(
-        f"'{found['a']} or {found['b']}' read as two ways of taking one measurement, "
-        "not an alternative"
-    )
     joined = f"{found['times']}{found['a']}/{found['b']}"
     return f"{piece[: found.start()]}{joined}{piece[found.end() :]}"
 

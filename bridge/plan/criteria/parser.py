@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import attrs
 
-from bridge.plan.criteria.clauses import split_clauses
+from bridge.plan.criteria.clauses import qualifiers_joined, split_clauses
 from bridge.plan.criteria.derived import DERIVED, parse_derived
 from bridge.plan.criteria.lexicon import (
     BASELINE_WORDS,
@@ -410,13 +410,18 @@ def parse_criterion(
         clauses, notes = split_clauses(text)
         if len(clauses) <= 1:
             clause = clauses[0] if clauses else text
-            single = _parse_either(clause, text, block_systems=block_systems, metrics=metrics)
+            # Read in the joined form ("5× warm/batched speedup"), quoted as written.
+            single = _parse_either(
+                qualifiers_joined(clause), text, block_systems=block_systems, metrics=metrics
+            )
             if isinstance(single, Criterion) and notes:
                 return attrs.evolve(single, notes=(*notes, *single.notes))
             return single
         parsed: list[Criterion | Unparsed] = []
         for clause in clauses:
-            one = _parse_either(clause, clause, block_systems=block_systems, metrics=metrics)
+            one = _parse_either(
+                qualifiers_joined(clause), clause, block_systems=block_systems, metrics=metrics
+            )
             before = next((c for c in reversed(parsed) if isinstance(c, Criterion)), None)
             if (
                 isinstance(one, Criterion)
@@ -472,6 +477,15 @@ def _alternatives(
     parts = (body[: ors[0].start()].strip(), body[ors[0].end() :].strip())
     if not all(parts):
         return None
+    second = parts[1]
+    if any(_bracket_depth(second, m.start()) == 0 for m in _PART_JOINED.finditer(second)):
+        # "Either A or B, and C": C holds in both parts, yet read as part of B alone it made
+        # the criterion met with A alone; declined whole, as before this reading.
+        return None
+    if any(_bare_system(part, block_systems) for part in parts):
+        # "Either FiLM or Basis beats Gate by 1 point": a part that is a system's name alone
+        # can never be checked, so the block could never be not met.
+        return None
     clauses: list[Criterion | Unparsed] = []
     groups: list[tuple[int, ...]] = []
     notes: list[str] = []
@@ -502,20 +516,40 @@ def _alternatives(
     )
 
 
+# What joins a further clause to the part after "or" ("…, and latency < 10 ms", "…, with …").
+_PART_JOINED = re.compile(r"[,，;；]|\b(?:and|with|while|whereas|but)\b", re.IGNORECASE)
+
+
+def _bare_system(part: str, block_systems: Sequence[str]) -> bool:
+    """Whether ``part`` is one of the block's systems' names and nothing else ("FiLM")."""
+    systems = [s for s in block_systems if s.strip()]
+    tagged, _ = replace_terms(normalise(part), system_terms(systems))
+    return re.fullmatch(r"(?:the\s+)?⟨S[A-Z]+⟩", tagged.strip()) is not None
+
+
 def _bracket_depth(text: str, position: int) -> int:
     """How deep ``position`` is inside round brackets (0: at the top level)."""
     before = text[:position]
     return max(0, before.count("(") + before.count("（") - before.count(")") - before.count("）"))
 
 
+# The most systems "all within N" is read over (15 pairs); 001's B2 has three.
+_ALL_WITHIN_MOST = 6
+_ALL_WITHIN_TOO_MANY = (
+    "'all within {margin}' over the block's {count} systems: every two of more than {most} "
+    "systems is not read; name the systems compared"
+)
+
+
 def _all_within(
     part: str, *, block_systems: Sequence[str], metrics: Sequence[str]
-) -> tuple[Criterion, ...] | None:
+) -> tuple[Criterion | Unparsed, ...] | None:
     """
     A part whose one condition is "all within N" ("clear equivalence (all within 1 point)"):
     each two of the block's systems read as "A differs from B by at most N", a two-sided
     tolerance on the metric the part names, else the block's primary metric. None when the
-    part says more than that, or the block has fewer than two systems.
+    part says more than that, or the block has fewer than two systems; one :class:`Unparsed`
+    saying so when it has more than six.
     """
     norm = normalise(part)
     found = _ALL_WITHIN.search(norm)
@@ -526,6 +560,17 @@ def _all_within(
     if re.search(r"[\d<>≤≥=⟨]", words) or len(words.split()) > 3:
         return None
     margin = found["margin"]
+    if len(systems) > _ALL_WITHIN_MOST:
+        # Every two of n systems is n·(n-1)/2 clauses (435 for 30): a reading nobody could
+        # check by eye, and slow to judge; the part says why it is not read.
+        return (
+            Unparsed(
+                text=part,
+                reason=_ALL_WITHIN_TOO_MANY.format(
+                    margin=margin, count=len(systems), most=_ALL_WITHIN_MOST
+                ),
+            ),
+        )
     read: list[Criterion] = []
     for first, second in itertools.combinations(systems, 2):
         pair = _parse_either(
@@ -540,8 +585,7 @@ def _all_within(
             f"'all within {margin}' read as every two of the block's systems within {margin} "
             f"of each other: {pair.subject} and {pair.reference}"
         )
-        kept = [n for n in pair.notes if n != "a two-sided tolerance: the difference either way"]
-        read.append(attrs.evolve(pair, notes=(*kept, note, "the difference either way")))
+        read.append(attrs.evolve(pair, notes=(*pair.notes, note)))
     return tuple(read)
 
 
@@ -702,6 +746,17 @@ _PERFORMANCE_DROP = re.compile(
     r"|\b(?P<en2>performance)\s+(?:drops?|degrades?|decreases?|falls?|worsens?)"
     r"(?:\s+(?:with|under|for))?\b"
 )
+# Before the drop, a negation ("does not hurt performance", «不会使性能下降»): the clause says the
+# drop does not happen, the opposite of a gain of the proposed system.
+_DROP_NEGATED = re.compile(r"\b(?:not|never|no|without)\b|n't|不|没|未|无")
+# A degree ("only slightly", «幅度很小», "less than expected"): the size of the drop is the
+# condition, not that there is one.
+_DROP_DEGREE = re.compile(
+    r"\b(?:slightly|slight|only|marginally|barely|less\s+than|a\s+little)\b|幅度|很小|略|稍|轻微"
+)
+# What may follow the drop phrase and still end the clause: punctuation, and after "with" (en2)
+# the system's placeholder alone.
+_DROP_TAIL = re.compile(r"[\s.,;:!?，。；：！？)）]*")
 # The note a clause read so carries: the parse of the whole criterion gives it the metric the
 # other clauses name (:func:`_performance_from_neighbours`).
 _PERFORMANCE_NOTE = (
@@ -722,9 +777,22 @@ def _performance_drop(
     metric (``metric`` ``None``), the better way for that metric; ``None`` when the clause names
     a number, the baseline or not exactly one system of the block.
     """
-    drop = _PERFORMANCE_DROP.search(normalise(clause))
+    norm = normalise(clause)
+    drop = _PERFORMANCE_DROP.search(norm)
     systems = [s for s in block_systems if s.strip()]
     if drop is None or _NUMBER_BEFORE.search(clause) is not None:
+        return None
+    if _DROP_NEGATED.search(norm[: drop.start()]) or _DROP_DEGREE.search(norm):
+        # "does not hurt performance", "hurts performance only slightly": read as a gain of
+        # the proposed system, the first was judged met exactly when the plan says it fails.
+        return None
+    rest, _ = replace_terms(norm[drop.end() :], system_terms(systems))
+    if drop["en2"] is not None and drop.group(0).rstrip().endswith(("with", "under", "for")):
+        # "performance drops with ⟨S⟩": the system named, then the clause ends.
+        rest = re.sub(r"^\s*(?:the\s+)?⟨S[A-Z]+⟩", "", rest)
+    if _DROP_TAIL.fullmatch(rest) is None:
+        # "reduces performance variance", "lowers performance overhead", «使性能下降的幅度很小»:
+        # the words after say what drops, or by how much; the drop phrase must end the clause.
         return None
     tagged, _ = replace_terms(normalise(clause), system_terms(systems))
     named = list(dict.fromkeys(re.findall(r"⟨S[A-Z]+⟩", tagged)))
@@ -1752,7 +1820,12 @@ def _speedup(text: str, rest: str, threshold: _Threshold, notes: list[str]) -> C
     said = [*notes]
     how = after["how"].strip() if after is not None else ""
     if how:
-        said.append(f"{original_spelling(how, text)!r} read as how the speedup is taken")
+        # "warm/batched" is how the clause was read (see ``qualifiers_joined``); the note
+        # quotes the words the plan wrote, "warm or batched".
+        written = re.sub(r"(?<=\w)/(?=\w)", " or ", how)
+        if re.search(re.escape(written), normalise(text)) is None:
+            written = how
+        said.append(f"{original_spelling(written, text)!r} read as how the speedup is taken")
     tail = found["tail"].strip(" ,")
     if tail:
         said.append(f"{original_spelling(tail, text)!r} read as what the speedup is measured on")
