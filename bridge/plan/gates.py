@@ -2,8 +2,8 @@
 Gates a plan states, which bridge quotes and never checks: a section's labelled gate (``**STOP
 gate:** If coverage < 70% …`` under a milestone; ``Promotion gate:`` and its numbered list under
 a block that writes no Success criterion, what the block must show), and the plan's stop rules
-(``## Kill Criteria``, ``## Stop rules``, ``## Stop/Go Rules``, ``## Go/No-Go``: a list, or a
-table of outcomes, a rule per row).
+(``## Kill Criteria``, ``## Stop rules``, ``## Stop/Go Rules``, ``## Go/No-Go``, ``## Decision
+Gates``: a list, or a table of outcomes, a rule per row).
 """
 
 from __future__ import annotations
@@ -137,6 +137,14 @@ _STOP_HEADING = re.compile(
     r"|\bgo\s*/\s*no[- ]?go\b|\bgo[- ]no[- ]go\b",
     re.IGNORECASE,
 )
+# A section of the plan's own gates, its whole heading (030's "## Decision Gates", a list of
+# "If …, …"; 033's, a fenced block): "Run Order with Decision Gates" (015) is a milestone table
+# and "Gate-driven 执行顺序" (020) a gate table, whose gates the milestones already quote.
+_GATES_HEADING = re.compile(
+    r"(?:[\d.]+\s*|[一二三四五六七八九十]+、\s*)?"
+    r"(?:decision\s+gates?|gates|go\s*/\s*no[- ]?go\s+gates?|决策门|决策关口)\s*[:：]?",
+    re.IGNORECASE,
+)
 _MAX_RULES = 12
 _BOUND = re.compile(r"[<>≤≥=]|\d")
 _BREAK = re.compile(r"(?:-{3,}|\*{3,}|_{3,})")
@@ -155,15 +163,36 @@ def _row_rule(header: tuple[str, ...], row: tuple[str, ...]) -> str:
     return " → ".join(cell for cell in cells if cell)
 
 
+def _fenced_rules(doc: Document, start: int, end: int) -> tuple[set[int], list[str]]:
+    """
+    The lines of the fenced blocks between ``start`` and ``end`` and their rules, one per
+    paragraph (033's "After Week 1: Exp 1 gate" and the outcomes under it), its lines joined by
+    "; ": the fence markers are no rule's words.
+    """
+    fenced = {n for n in range(start, end) if doc.in_fence[n]}
+    rules: list[str] = []
+    paragraph: list[str] = []
+    for n in range(start, end):
+        text = doc.lines[n].strip() if n in fenced else ""
+        if text and not text.startswith(("```", "~~~")):
+            paragraph.append(plain(text))
+        elif paragraph:
+            rules.append("; ".join(paragraph))
+            paragraph = []
+    return fenced, [*rules, "; ".join(paragraph)] if paragraph else rules
+
+
 def stop_rules(doc: Document) -> tuple[str, ...]:
     """
-    The rules of every section whose heading says kill criteria or stop rules, one per list
-    item (a paragraph when the section has no list), each on one line: the results quote them,
-    as bridge checks none of them.
+    The rules of every section whose heading says kill criteria or stop rules, or is the plan's
+    decision gates, one per list item (a paragraph when the section has no list, a paragraph of
+    a fenced block), each on one line: ``bridge plan`` and the results quote them, as bridge
+    checks none of them.
     """
     rules: list[str] = []
     for heading in doc.headings:
-        if not _STOP_HEADING.search(plain(heading.text)):
+        title = plain(heading.text).strip()
+        if not (_STOP_HEADING.search(title) or _GATES_HEADING.fullmatch(title)):
             continue
         # A table of outcomes and what to do (025: "| RAG SFT cf_arc KC | 行动 |", "| < 40% |
         # ✅ 强论文 — … |"): a rule per row, each table on its own, its cells joined; a row
@@ -171,7 +200,10 @@ def stop_rules(doc: Document) -> tuple[str, ...]:
         tables = doc.section_tables(heading.index + 1, heading.end)
         in_table = {n for t in tables for n in range(t.index, t.end)}
         rows = [rule for t in tables for _, row in t.rows if (rule := _row_rule(t.header, row))]
-        # Tables and thematic breaks ("---" before the next section) are no rule's words.
+        fenced, blocks = _fenced_rules(doc, heading.index + 1, heading.end)
+        in_table |= fenced
+        # Tables, fenced blocks (read above) and thematic breaks ("---" before the next section)
+        # are no rule's words.
         lines = [
             x
             for n, x in enumerate(doc.lines[heading.index + 1 : heading.end], heading.index + 1)
@@ -184,5 +216,5 @@ def stop_rules(doc: Document) -> tuple[str, ...]:
         items = _list_after(lines[first:], -1, closed=False)
         if (items or rows) and intro.rstrip().endswith((":", "：")):
             intro = ""
-        rules += [r for r in (intro, *items, *rows) if r]
+        rules += [r for r in (intro, *items, *rows, *blocks) if r]
     return tuple(rules[:_MAX_RULES])

@@ -889,6 +889,14 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
         ),
         r" 可能是该实验块多个系统中的任何一个（\1）：请写明所指的系统，或为每个系统各写一条",
     ),
+    # Words after "than" that are no system of the block (006's B8), quoted «…» the same way.
+    (
+        re.compile(
+            r"^ after '([^']+)' is not a system of the block \((.+?)\): name one of them, or "
+            r"add it to the block's Compared systems"
+        ),
+        r"（在 '\1' 之后）不是该实验块的系统（\2）：请写明其中之一，或将它加入该实验块的对比系统",
+    ),
     (re.compile(r"; … \((\d+) in all\)"), r"；…（共 \1 个）"),
     (
         re.compile(r"no values of (.+?), which the criterion compares: runs not succeeded: "),

@@ -409,6 +409,28 @@ def test_stop_rules_are_read_from_their_sections() -> None:
 
 
 @needs_shared
+def test_a_decision_gates_section_is_quoted_with_the_stop_rules() -> None:
+    """030's `## Decision Gates` (four "If …" bullets) appeared nowhere, in `bridge plan` or the
+    results; 033's is a fenced block, a rule per paragraph. A milestone table under "Run Order
+    with Decision Gates" (015) is the milestones' gates, not read twice."""
+    ainet = load_plan(corpus("030") / "EXPERIMENT_PLAN.md")
+    assert len(ainet.stop_rules) == 4
+    assert ainet.stop_rules[0] == (
+        "If AI-AI messages are just chat, add strict service request/offer/receipt schema."
+    )
+    soarm = load_plan(corpus("033") / "EXPERIMENT_PLAN.md")
+    assert len(soarm.stop_rules) == 3 and not any("```" in r for r in soarm.stop_rules)
+    assert soarm.stop_rules[1] == (
+        "After Week 2: Feature alignment gate (Exp 3); JS divergence ≤ 0.15 all features → "
+        "proceed to real eval; JS divergence > 0.15 → apply z-score calibration layer → "
+        "recheck → proceed"
+    )
+    assert load_plan(corpus("015") / "EXPERIMENT_PLAN.md").stop_rules == ()
+    chinese = Document("# P\n\n## 五、决策门\n\n- 若 KC < 40%，停止。\n", "p.md")
+    assert stop_rules(chinese) == ("若 KC < 40%，停止。",)
+
+
+@needs_shared
 def test_wrapped_field_values_and_criteria_listed_under_their_label() -> None:
     """008's `**Compared systems**: paired from-scratch, response replay, validated tool` wraps
     onto `replay, and combined replay arms.`: four systems, not two half-names split at the

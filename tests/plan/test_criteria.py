@@ -181,6 +181,21 @@ class TestParseCriterionEnglish:
             c = parse_criterion(text)
             assert isinstance(c, Criterion) and c.settings == (), (text, c)
 
+    def test_the_reading_says_the_setting_it_holds_at(self) -> None:
+        """006's B4 "wind_speed_edges=9 at h=144" read "the proposed system: wind_speed_edges
+        = 9": the horizon the judge reads it at was not in the reading."""
+        c = parse_criterion("wind_speed_edges=9 at h=144 ✓")
+        assert isinstance(c, Criterion), c
+        assert c.describe() == "the proposed system: wind_speed_edges = 9 at h=144"
+        c = parse_criterion("accuracy higher than baseline at h=144", block_systems=("KAN",))
+        assert isinstance(c, Criterion), c
+        assert c.describe().endswith("> 0 at h=144")
+        # 015's B6 "median gap ≤ 3% at 16×4": a setting the judge does not look up, said as
+        # such rather than left out of the reading.
+        c = parse_criterion("median gap ≤ 3% at 16×4")
+        assert isinstance(c, Criterion), c
+        assert c.describe() == "the proposed system: median gap ≤ 3 pp at 16×4 (not checked)"
+
     @pytest.mark.parametrize(
         "text",
         [

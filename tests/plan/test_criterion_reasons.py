@@ -169,6 +169,24 @@ def test_012_two_systems_with_no_reference_word_say_so(tmp_path: Path) -> None:
 
 
 @needs_shared
+def test_006_b8_a_reference_after_than_that_is_no_system_is_named(tmp_path: Path) -> None:
+    # "S3 composite shows less degradation in extreme slices than direct model": the reason
+    # said no word made a system the reference ("than" is there) and named "persistence on
+    # high-volatility slices" (for "slices"), which the criterion does not name.
+    (clause,) = _clauses("006", "B8", tmp_path)
+    reason = _reason(clause)
+    assert reason == (
+        "the reference «direct model» after 'than' is not a system of the block (KAN teacher; "
+        "S3 composite; persistence on high-volatility slices): name one of them, or add it to "
+        "the block's Compared systems"
+    )
+    assert in_language(reason, "zh") == (
+        "参照对象 «direct model»（在 'than' 之后）不是该实验块的系统（KAN teacher; S3 composite; "
+        "persistence on high-volatility slices）：请写明其中之一，或将它加入该实验块的对比系统"
+    )
+
+
+@needs_shared
 def test_027_a2_against_a3_and_a4_respectively_is_a_clause_each(tmp_path: Path) -> None:
     # "A2 必须分别对 A3 和 A4 的 … FK p95 改善至少 10%": "分别" (respectively) "对" (against)
     # each; with its runs' systems it read "several subject systems".

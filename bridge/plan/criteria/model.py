@@ -5,6 +5,7 @@ The criterion types: what a parsed success criterion says, or why it could not b
 from __future__ import annotations
 
 import enum
+import re
 
 import attrs
 
@@ -156,6 +157,9 @@ class Wording:
     compared: str
     #: After a comparison whose margin is only in words; takes ``word``.
     margin_in_words: str
+    #: A setting where the clause holds that the judge does not look up (``at 16×4``); takes
+    #: ``said``, the plan's words.
+    unchecked: str
 
 
 #: The statement's English words (tables, `bridge plan --json`, the results).
@@ -174,7 +178,13 @@ ENGLISH = Wording(
     margin_in_words=(
         ", by a margin stated only in words ({word}): not met without a gain, else open"
     ),
+    unchecked="{said} (not checked)",
 )
+
+# The note bridge/plan/criteria/parser.py writes of every setting where a clause holds ("'at
+# 16×4' read as where it holds, not a threshold"); a setting named with a value is also in
+# Criterion.settings, which the judge checks.
+_WHERE_NOTE = re.compile(r"'(?P<said>[^']*)' read as where it holds, not a threshold")
 
 
 @value_methods
@@ -265,8 +275,25 @@ class Criterion:
     def describe(self, wording: Wording | None = None) -> str:
         """
         Return a one-line statement of the criterion (for tables): its names, operator,
-        threshold and unit as parsed, in ``wording``'s words (English by default).
+        threshold and unit as parsed, in ``wording``'s words (English by default), then the
+        settings where it holds as written: ``at h=144``, which the judge looks up in the runs,
+        or ``at 16×4 (not checked)``.
         """
+        # 006's B4 "wind_speed_edges=9 at h=144" read "wind_speed_edges = 9": the judge reads
+        # it at h=144 only, which the statement did not say. A setting it cannot look up
+        # ("at 16×4", 015's B6) is said too, as not checked, rather than dropped.
+        w = wording or ENGLISH
+        checked = {setting.text for setting in self.settings}
+        where = [
+            said if said in checked else w.unchecked.format(said=said)
+            for note in self.notes
+            if (found := _WHERE_NOTE.fullmatch(note)) is not None
+            for said in [found["said"]]
+        ]
+        return " ".join([self._statement(wording), *where])
+
+    def _statement(self, wording: Wording | None) -> str:
+        """The statement :meth:`describe` gives, without the settings where it holds."""
         w = wording or ENGLISH
         metric = self.metric or w.primary_metric
         unit = "%" if self.mode is Mode.RELATIVE else (" pp" if self.percent_scale else "")

@@ -253,6 +253,31 @@ _WAY_IN_WORDS_REASON = (
 )
 
 
+# The words after "than" or "vs" when they are no system's placeholder: 006's B8 "… less
+# degradation in extreme slices than direct model" ("direct model" is no compared system).
+_THAN_WORDS = re.compile(
+    r"\b(?P<word>than|vs\.?|versus)\s+(?:the\s+)?(?P<said>[a-z][^⟨⟩,;:.()]*?)\s*(?:[,;:.(]|$)"
+)
+
+
+def _unknown_reference_reason(rest: str, text: str, systems: Sequence[str]) -> str | None:
+    """
+    Why a clause is not judged when the words after its "than" or "vs" are no system of the
+    block (the plan's words quoted «…», the block's systems listed), or None when no such words
+    follow. Said instead of "names several systems …": the reference word is there, what it
+    names is not a compared system (read by bridge/projections/reasons.py).
+    """
+    found = _THAN_WORDS.search(rest)
+    if found is None:
+        return None
+    word = found["word"].rstrip(".")
+    said = original_spelling(found["said"], text)
+    return (
+        f"the reference «{said}» after '{word}' is not a system of the block "
+        f"({'; '.join(systems)}): name one of them, or add it to the block's Compared systems"
+    )
+
+
 def _shared_reference_reason(said: str, candidates: Sequence[str]) -> str:
     """
     Why a clause whose reference several systems could be is not judged: what the plan wrote
@@ -1529,7 +1554,11 @@ def _read_clause(  # one linear decision procedure, kept in one place to read to
         if len(candidates) > 1 and reference is None:
             # 012's "A improves NLL_high_DTU beyond B by at least 2%" said "several subject
             # systems" of one subject and one reference whose word ("beyond") was not read:
-            # the reason says what is missing, the word that makes one the reference.
+            # the reason says what is missing, the word that makes one the reference, or that
+            # the words after it name no system of the block (006's B8 "than direct model").
+            unknown = _unknown_reference_reason(rest, text, systems)
+            if unknown is not None:
+                return unparsed(unknown)
             named_systems = ", ".join(system_name(c, systems) for c in candidates)
             return unparsed(f"{_NO_REFERENCE_WORD} ({named_systems}){_NO_REFERENCE_ADVICE}")
         if len(candidates) > 1:
