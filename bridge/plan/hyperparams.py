@@ -204,7 +204,8 @@ def setup_hyperparameters(setup: str) -> tuple[Hyperparameter, ...]:
             continue
         # The value as written, letters after the number included (`hidden=512d`, not "=512").
         word = _WORD_END.match(setup, match.end())
-        add(match.group(1), match.start(), setup[match.start() : word.end() if word else match.end()])
+        end = word.end() if word else match.end()
+        add(match.group(1), match.start(), setup[match.start() : end])
     for match in _FLAG.finditer(setup):
         add(match.group(1), match.start(), match.group(0))
     return tuple(h for _at, h in sorted(found.values(), key=lambda item: item[0]))
