@@ -594,7 +594,10 @@ def _gpu_hours_ahead(state: PipelineState) -> dict[str, object]:
     written = costs_of(plan.options.get(COSTS_OPTION, ""))
     before = 0.0
     for mid, stated in [*((m.id, m.gpu_hours) for m in plan.milestones), *others]:
-        every = state.runs_in(mid)
+        # The tracker's implementation tasks are no runs (out of scope in the log, with `[run]
+        # gpus`): `bridge plan` counts them nowhere, and 011's M0 read "2 runs the tracker
+        # marks done or ruled out" of its code tasks R001/R002.
+        every = [r for r in state.runs_in(mid) if not r.is_task]
         if mid not in planned and not every:
             continue
         # What is left to spend, as `bridge plan` counts it: the runs the tracker marks done or

@@ -193,6 +193,7 @@ def plan(args: Parsed) -> int:
     from bridge.plan import load_project, plan_json
     from bridge.plan.attribution import SANITY_CHECK
     from bridge.plan.main_milestone import main_milestone
+    from bridge.plan.milestones import says_data_preparation
     from bridge.plan.model import Milestone
     from bridge.plan.overview import estimate_milestone, overview, own_gpu_hours
     from bridge.plan.priority import Priority
@@ -387,11 +388,12 @@ def plan(args: Parsed) -> int:
                 ),
                 order,
                 {r.id for r in runs if r.attribution.startswith(SANITY_CHECK)},
+                {m.id for m in loaded.milestones if says_data_preparation(m)},
             )
             if loaded.options.sanity_first and not sanity
             else None
         )
-        # Of any milestone: the plan's own sanity check goes first (011's R012, in M1).
+        # The plan's own sanity check goes first when it waits for nothing (after a data M0).
         alone = next((r for r in launched if r.id == probe), None)
         if alone is not None:
             first = [r for r in first if r is not alone]

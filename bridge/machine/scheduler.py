@@ -40,6 +40,7 @@ from bridge.machine.stages import (
     TERMINAL_RUN_STATES,
     RunState,
 )
+from bridge.plan.milestones import says_data_preparation
 from bridge.plan.priority import Priority
 from bridge.plan.run_fields import SANITY_CHECK
 from bridge.plan.status_legend import is_held_for_code
@@ -209,6 +210,8 @@ def sanity_probe(state: PipelineState) -> str | None:
         state.milestone_ids,
         # The plan's own sanity check goes first (011's R012 "Sanity: overfit on 100 items").
         {r.run_id for r in state.runs.values() if r.spec.attribution.startswith(SANITY_CHECK)},
+        # 011's M0 "Data Pipeline" is no start of the pipeline to check: R012 of M1 is.
+        {m.id for m in state.plan.milestones if says_data_preparation(m)} if state.plan else (),
     )
 
 

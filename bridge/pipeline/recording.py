@@ -421,7 +421,9 @@ def approval_summary(project: LoadedProject, state: PipelineState) -> str:
         if mid not in planned and state.runs_in(mid)
     ]
     for milestone in [*project.milestones, *others]:
-        runs = state.runs_in(milestone.id)
+        # Implementation tasks are no runs, as `bridge plan` counts them (011's code tasks
+        # R001/R002 were "runs the tracker marks done or ruled out" of M0).
+        runs = [r for r in state.runs_in(milestone.id) if not r.is_task]
         gpus = sorted({r.spec.gpus for r in runs})
         if not gpus or gpus == [0]:
             asks = "CPU"

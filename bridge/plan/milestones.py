@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable, Sequence
+from typing import Protocol
 
 import attrs
 
@@ -440,10 +441,21 @@ _DATA_PREPARATION = re.compile(
 )
 
 
-def says_data_preparation(milestone: Milestone) -> str:
+class _NameAndGoal(Protocol):
+    """A milestone as the plan gives it or as the log records it (``MilestoneInfo``)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def goal(self) -> str: ...
+
+
+def says_data_preparation(milestone: _NameAndGoal) -> str:
     """
     The words of a milestone's name or goal (the first that does) saying it prepares data
-    ("Data Pipeline", "数据预处理"), as written; ``""`` when neither says so.
+    ("Data Pipeline", "数据预处理"), as written; ``""`` when neither says so. The scheduler asks
+    it of the log's milestones (which run is checked alone first).
     """
     for text in (milestone.name, milestone.goal):
         if (found := _DATA_PREPARATION.search(text)) is not None:

@@ -200,7 +200,11 @@ def _m0_preparing_data(
     gated nothing. The M0 is no sanity milestone then: that later milestone is, or else, with
     none, the run checked alone first is chosen as in a plan that names none, the plan's own
     sanity check first (``bridge.machine.sanity_probe.probe_of``). A warning says so. An
-    M0 that prepares data while the plan names no other sanity check stays the sanity milestone.
+    M0 that prepares data while the plan names no other sanity check that can go first stays
+    the sanity milestone: a run's sanity check that waits for a run (011's R012 waits for M0's
+    R008 "Merge → train_dataset.jsonl" through its DONE code task R010) or is of a later
+    milestone than the first with runs checks nothing of the start; M0's data runs go first,
+    and the runs that wait for the check (R013–R015) wait for it as for any run.
     """
     picked = next((m for m in milestones if m.sanity), None)
     said = says_data_preparation(picked) if picked is not None else ""
@@ -210,8 +214,33 @@ def _m0_preparing_data(
     # As for an M0 without experiment: only the first milestone with runs after it, saying so.
     first = next((m for m in milestones if m is not picked and m.id in with_runs), None)
     instead = first if first is not None and says_sanity(first) else None
-    checks = [r for r in runs if not r.task and r.attribution.startswith(SANITY_CHECK)]
-    if instead is None and not checks:
+    # The run probe_of (bridge.machine.sanity_probe) checks first: a must-run sanity check
+    # that waits for no run, of the first milestone with runs to launch after the data ones,
+    # asked for numbers first. One that waits for M0's data (011's R012 waits for R008 through
+    # the code task R010) cannot go first: M0 stays the sanity milestone, its data made first.
+    order = {m.id: at for at, m in enumerate(milestones)}
+    data = {m.id for m in milestones if says_data_preparation(m)}
+    launched = [r for r in runs if not r.settled_before_bridge and not r.depends_on]
+    start = min(
+        (
+            order.get(r.milestone, len(order))
+            for r in launched
+            if r.priority is Priority.MUST and r.milestone not in data
+        ),
+        default=None,
+    )
+    check = min(
+        (
+            r
+            for r in launched
+            if r.priority is Priority.MUST
+            and r.attribution.startswith(SANITY_CHECK)
+            and order.get(r.milestone, len(order)) == start
+        ),
+        key=lambda r: not (r.metrics or r.block),
+        default=None,
+    )
+    if instead is None and check is None:
         return tuple(milestones), []
     unmarked = tuple(
         attrs.evolve(m, sanity=m is instead) if m is picked or m is instead else m
@@ -220,23 +249,10 @@ def _m0_preparing_data(
     if instead is not None:
         then = f"{instead.id} is the sanity milestone"
     else:
-        # The run probe_of (bridge.machine.sanity_probe) checks first: a must-run sanity check
-        # that waits for no other run, of the earliest milestone, asked for numbers first.
-        order = {m.id: at for at, m in enumerate(milestones)}
-        check = min(
-            (
-                r
-                for r in checks
-                if r.priority is Priority.MUST and not r.settled_before_bridge and not r.depends_on
-            ),
-            key=lambda r: (order.get(r.milestone, len(order)), not (r.metrics or r.block)),
-            default=None,
-        )
+        assert check is not None  # narrowed above: one of them is there
         then = (
             f"its sanity check {check.id} ({check.purpose!r}) is checked alone first, before "
             "the rest launch"
-            if check is not None
-            else "the first run is checked alone first, before the rest launch"
         )
     return unmarked, [
         PlanWarning(

@@ -1844,6 +1844,9 @@ def _wait_as_stated(
     warnings: list[PlanWarning] = []
     blocks = {b.id for b in plan.blocks}  # "等待 B1/B2 evidence": blocks, not runs
     stated_by: dict[str, set[str]] = {}  # the waits read from the plan and tracker, by run
+    said_on: dict[str, list[str]] = {}  # what each row says it waits for, all its statements
+    for stated in plan.dependencies:
+        said_on.setdefault(stated.row, []).extend(stated.on)
     for stated in plan.dependencies:
         unknown: list[str] = []
         later: list[str] = []
@@ -1851,7 +1854,7 @@ def _wait_as_stated(
             if draft.entry is not None and draft.entry.depends_on:
                 continue  # the researcher's bridge.toml says it
             waits: list[str] = []
-            for name in stated.on:
+            for name in _through_tasks(stated.on, by_row, said_on):
                 targets = by_row.get(name)
                 if not targets:
                     # A word ("K=1 data", "passing"), a milestone ("after M1", which the
@@ -1884,6 +1887,28 @@ def _wait_as_stated(
         warnings += [PlanWarning(file=stated.file, line=stated.line, message=m) for m in said]
     warnings += _without_stated_cycles(drafts, stated_by)
     return warnings
+
+
+def _through_tasks(
+    names: Sequence[str], by_row: Mapping[str, Sequence[_Draft]], said_on: Mapping[str, list[str]]
+) -> list[str]:
+    """
+    ``names``, each coding task among them followed by what its own row says it waits for, in
+    turn (011's R012 "Depends On R010, R011": R010, a DONE code task, waits for R008 "Merge →
+    train_dataset.jsonl"). A task is no run to wait for, but the run waits for what the task
+    needed: before, R012 waited for nothing and was checked alone first, before M0 had made its
+    training data. The tasks stay in the list; the caller skips them.
+    """
+    out: list[str] = []
+    todo = list(names)
+    while todo:
+        name = todo.pop(0)
+        if name in out:
+            continue
+        out.append(name)
+        if any(t.task for t in by_row.get(name, ())):
+            todo.extend(said_on.get(name, ()))
+    return out
 
 
 def _without_stated_cycles(

@@ -460,7 +460,8 @@ def _failed_and_cancelled(state: PipelineState, ids: Sequence[str], language: st
             failure_in_language(f"not run: {why}", language).removeprefix("未运行：") if why else ""
         )
         return (
-            f"必做运行未成功（{', '.join(ended)}）：查看原因并修复，然后运行 "
+            # Chinese lists with "、", as the cancelled runs below are listed.
+            f"必做运行未成功（{'、'.join(ended)}）：查看原因并修复，然后运行 "
             "`bridge retry --failed` 和 `bridge run`"
             + (
                 f"；它也会重新运行被 bridge 取消、未曾运行的必做运行 {'、'.join(cancelled)}"

@@ -270,6 +270,34 @@ def test_018_status_json_estimates_what_is_left_with_the_plans_cost_as_written(
     assert status["gpu_hours_estimated"] == 256.0
 
 
+@needs_shared
+def test_011_implementation_tasks_are_no_runs_of_status_json_or_the_approval(
+    tmp_path: Path,
+) -> None:
+    """011's code tasks R010/R011 (Code, DONE) are out of scope in the log and took `[run]
+    gpus = 1`: `status --json` read M1 "the Cost is the whole milestone's, with the 2 of its 6
+    runs the tracker marks done or ruled out" and the approval checkpoint "M1 …: 6 runs", where
+    `bridge plan` counts M1's 4 runs and no task."""
+    from tests.plan.corpus import as_project
+
+    project = as_project("011", tmp_path / "p")
+    (project / "bridge.toml").write_text(
+        '[bridge]\nbackend = "ssh"\nauto_deploy = false\n[run]\ngpus = 1\ncommand = "true"\n'
+        '[backends.ssh]\nremote_dir = "/r"\n[[backends.ssh.hosts]]\nhost = "x"\n',
+        encoding="utf-8",
+    )
+    done = bridge_cli("run", "--project", str(project))
+    assert "AWAITING_APPROVAL" in done.stdout, done.stdout + done.stderr
+    approval = [x for x in done.stdout.splitlines() if x.startswith("M1 Classifier Training")]
+    assert approval and ": 4 runs (1 GPU each)" in approval[-1], approval
+    assert "done or ruled out" not in approval[-1], approval
+    status = json.loads(bridge_cli("status", "--json", "--project", str(project)).stdout)
+    by_id = {e["milestone"]: e for e in status["gpu_hours_estimates"]}
+    assert by_id["M1"]["source"] == (
+        "from the plan's Cost column (M1: Classifier Training (Days 5-8, ~22 GPU-hours))"
+    ), by_id["M1"]
+
+
 class TestProgressLines:
     def test_plain_mode_prints_progress_per_milestone(self, logged: Path) -> None:
         """With a run live, plain mode prints done / running / queued, elapsed and GPU-hours."""

@@ -334,41 +334,53 @@ def test_014_with_nothing_left_to_check_names_m0_not_no_sanity_milestone(tmp_pat
     assert reasons == [f"{said}; nothing to check first"], reasons
 
 
-def test_a_run_the_plan_calls_a_sanity_check_is_the_probe_of_any_milestone() -> None:
-    """011's R012 "Sanity: overfit on 100 items" (M1) before M0's data pipeline runs; a
-    nice-to-have one before no must-run run, and one that waits for another never."""
+def test_a_run_the_plan_calls_a_sanity_check_is_the_probe_after_a_data_milestone_only() -> None:
+    """A run whose Purpose says it is a sanity check went first of any milestone: one of M3
+    ("sanity: reload the checkpoint") before M1's runs that do not wait for it. It goes first
+    only in the first milestone with runs, a data-preparation milestone passed over; a
+    nice-to-have one never before a must-run run."""
     runs = [("R1", "M0", MUST, False), ("R2", "M1", MUST, True), ("R3", "M1", NICE, True)]
-    assert probe_of(runs, ["M0", "M1"], {"R2"}) == "R2"
-    assert probe_of(runs, ["M0", "M1"], {"R3"}) == "R1"
+    assert probe_of(runs, ["M0", "M1"], {"R2"}, {"M0"}) == "R2"
+    assert probe_of(runs, ["M0", "M1"], {"R2"}) == "R1"
+    assert probe_of(runs, ["M0", "M1"], {"R3"}, {"M0"}) == "R1"
     assert probe_of(runs, ["M0", "M1"]) == "R1"
+    late = [("R1", "M1", MUST, True), ("R2", "M1", MUST, True), ("R9", "M3", MUST, True)]
+    assert probe_of(late, ["M1", "M2", "M3"], {"R9"}) == "R1"
+    assert probe_of(late, ["M1", "M2", "M3"], {"R2"}) == "R2"
 
 
 @needs_shared
-def test_011_bridge_plan_checks_the_overfit_run_alone_first(
+def test_011_bridge_plan_launches_the_data_pipeline_before_the_overfit_run(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """011's M0 is its data pipeline, R012 "Sanity: overfit on 100 items" its sanity check:
-    `bridge plan` said "first to launch: R003 (Qwen-32B audit), R004 (Qwen-32B audit), R007"
-    with M0 as the sanity milestone, and R012 gated nothing."""
+    """011's R012 "Sanity: overfit on 100 items" (Depends On R010, R011: DONE code tasks)
+    needs M0's training data (R010 waits for R008 "Merge → train_dataset.jsonl"). `bridge
+    plan` said "first to launch: R012 (Multi-task DeBERTa), alone, as the sanity check
+    (milestone M0 says 'Data Pipeline': …)": it would overfit on a file not made yet. It
+    waits for R008 now, so M0's data runs go first, M0 the sanity milestone."""
+    import json
+
     from tests.plan.corpus import as_project
 
     project = as_project("011", tmp_path / "p")
     assert cli.main(["plan", "--project", str(project)]) == 0
     out = capsys.readouterr().out
     line = next(x for x in out.splitlines() if x.startswith("first to launch:"))
-    assert line.startswith(
-        "first to launch: R012 (Multi-task DeBERTa), alone, as the sanity check (milestone M0 "
-        "says 'Data Pipeline': it prepares data and is no sanity milestone;"
+    assert line == (
+        "first to launch: R003 (Qwen-32B audit), R004 (Qwen-32B audit), R007 (Qwen-32B audit)"
     ), line
-    assert line.endswith(
-        "; then R003 (Qwen-32B audit), R004 (Qwen-32B audit), R007 (Qwen-32B audit)"
-    ), line
+    assert "it prepares data and is no sanity milestone" not in out
+    assert cli.main(["plan", "--project", str(project), "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    waits = {r["id"]: r["depends_on"] for r in shown["runs"]}
+    assert waits["R012"] == ["R008"]
+    assert [m["id"] for m in shown["milestones"] if m["sanity"]] == ["M0"]
 
 
 @needs_shared
-def test_011_bridge_run_checks_the_overfit_run_alone_first(tmp_path: Path) -> None:
-    """The sanity stage of `bridge run` on 011 runs R012 alone and checks it, not M0's data
-    pipeline (which it passed as "7 sanity run(s) passed")."""
+def test_011_bridge_run_does_not_run_the_overfit_run_before_the_data(tmp_path: Path) -> None:
+    """The sanity stage of `bridge run` on 011 ran R012 alone, before M0's R008 had merged
+    the training data it overfits on; M0's data runs run first now, and R012 not yet."""
     import sys
 
     from bridge.machine.scheduler import sanity_probe
@@ -387,12 +399,6 @@ def test_011_bridge_run_checks_the_overfit_run_alone_first(tmp_path: Path) -> No
         state = bridge.status()
     finally:
         bridge.close()
-    assert sanity_probe(state) == "R012"
-    assert state.sanity_checks[0].passed
-    # Why no milestone is the sanity check, as `bridge plan` says it: not "no sanity milestone
-    # in the plan" beside the plan's M0.
-    assert state.sanity_checks[0].detail.startswith(
-        "milestone M0 says 'Data Pipeline': it prepares data and is no sanity milestone: R012 "
-        "(of M1) ran alone first"
-    ), state.sanity_checks[0].detail
-    assert [r for r in state.runs if state.runs[r].attempts] == ["R012"]
+    assert sanity_probe(state) is None
+    ran = [r for r in state.runs if state.runs[r].attempts]
+    assert ran and {state.runs[r].spec.milestone for r in ran} == {"M0"}, ran

@@ -36,6 +36,13 @@ def test_prose_is_not_read_twice() -> None:
     assert [(h.name, h.evidence) for h in found] == [("learning_rate", "learning rate: 0.1")]
 
 
+def test_a_value_with_a_letter_after_it_is_read_whole() -> None:
+    """`hidden=512d` is the hidden size, read as written; it was no setting at all (any letter
+    after the value was taken for a size's unit, as 7B's B is)."""
+    found = setup_hyperparameters("- encoder: hidden=512d, 7B-class decoder")
+    assert [(h.name, h.evidence) for h in found] == [("hidden_size", "hidden=512d")]
+
+
 def test_spellings() -> None:
     """A known setting is configurable under its usual option names; others only by name."""
     assert {"lr", "learning_rate"} <= spellings_of("learning rate")
@@ -55,6 +62,9 @@ def test_spellings() -> None:
         ("- 3 r2_thresholds × 2 libraries × safe_on/off = 12 runs", []),
         # 017's "model: 7B-class decoder-only LLM": a model's size.
         ("- model: 7B-class decoder-only LLM", []),
+        ("- backbone model=13b; params: 1.5T; size=7M-class", []),
+        # A value with another letter after it is a setting: `hidden=512d` was dropped as a size.
+        ("- encoder `hidden=512d`, `timeout=30min`", ["hidden_size", "timeout"]),
         # Settings stay settings, in a code span or not.
         ("- scratch seed 3407 上固定 `lambda_cons=0.07`，warm up", ["lambda_cons"]),
         ("- optimiser: `lr=3e-4`, `grad_accum=8`", ["learning_rate", "grad_accum"]),

@@ -431,20 +431,18 @@ def test_the_m0_without_experiment_warning_naming_the_sanity_milestone_reads_in_
 
 
 @needs_shared
-def test_011_an_m0_that_prepares_data_is_no_sanity_milestone(tmp_path: Path) -> None:
-    """011's M0 "Data Pipeline (Days 1-5, ~$30 API)" was the sanity milestone by its id alone,
-    while R012 "Sanity: overfit on 100 items" in M1, the plan's own sanity check, gated nothing.
-    M0 is no sanity milestone now, R012 is checked alone first, and a warning at M0 says so."""
+def test_011_an_m0_preparing_the_data_its_sanity_check_needs_stays_the_sanity_milestone(
+    tmp_path: Path,
+) -> None:
+    """011's M0 "Data Pipeline (Days 1-5, ~$30 API)" was passed over for R012 "Sanity: overfit
+    on 100 items" in M1, which was then checked alone first; but R012 needs M0's training data
+    (it waits for R010, a DONE code task that waits for R008 "Merge → train_dataset.jsonl").
+    M0 stays the sanity milestone, its data made first, and no warning says it is none."""
     project = load_project(as_project("011", tmp_path))
-    assert [m.id for m in project.milestones if m.sanity] == []
-    assert [m.id for m in project.plan.milestones if m.sanity] == []
-    (said,) = [w for w in project.warnings if w.message.startswith("milestone M0 says")]
-    assert (said.file, said.line) == ("refine-logs/EXPERIMENT_PLAN.md", 168)
-    assert said.message == (
-        "milestone M0 says 'Data Pipeline': it prepares data and is no sanity milestone (only "
-        "its id M0 made it one), so its sanity check R012 ('Sanity: overfit on 100 items') is "
-        "checked alone first, before the rest launch"
-    )
+    assert [m.id for m in project.milestones if m.sanity] == ["M0"]
+    assert [m.id for m in project.plan.milestones if m.sanity] == ["M0"]
+    assert not [w for w in project.warnings if w.message.startswith("milestone M0 says")]
+    assert {r.id: r.depends_on for r in project.runs}["R012"] == ("R008",)
 
 
 _DATA_M0 = """# Experiment Plan
@@ -476,6 +474,17 @@ _DATA_M0_TRACKER = """# Tracker
 """
 
 
+_DATA_M0_WAITS_TRACKER = """# Tracker
+
+| Run ID | Milestone | Purpose | System | Metrics | Depends On | Priority | Status |
+|---|---|---|---|---|---|---|---|
+| R001 | M0 | tokenise the corpus | Pipeline | — | — | MUST | TODO |
+| T1 | M1 | Implement the loader | Code | — | R001 | MUST | DONE |
+| R002 | M1 | Sanity: overfit | Ours | accuracy | T1 | MUST | TODO |
+| R003 | M1 | main | Base | accuracy | — | MUST | TODO |
+"""
+
+
 @pytest.mark.parametrize(
     ("plan", "tracker", "sanity"),
     [
@@ -492,6 +501,19 @@ _DATA_M0_TRACKER = """# Tracker
             _DATA_M0,
             _DATA_M0_TRACKER.replace("| M1 | main | Ours |", "| M1 | Sanity: overfit | Ours |"),
             [],
+        ),
+        # One that waits for the M0's data, through a code task done before: the M0 stays.
+        (
+            _DATA_M0,
+            _DATA_M0_WAITS_TRACKER,
+            ["M0"],
+        ),
+        # So does one of a later milestone than the first with runs after the M0.
+        (
+            _DATA_M0.replace("| M1 | Compare (B1) | R002, R003 |", "| M1 | Compare (B1) | R002 |")
+            + "| M2 | Check | R003 | 1 GPU-h |\n",
+            _DATA_M0_TRACKER.replace("| R003 | M1 | main |", "| R003 | M2 | Sanity: reload |"),
+            ["M0"],
         ),
         # An M0 that says sanity, or says nothing of data, stays the sanity milestone.
         (

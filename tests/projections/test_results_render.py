@@ -1328,7 +1328,7 @@ def test_a_nan_that_leaves_a_block_open_names_its_retry(language: str, said: str
         ),
         (
             "zh",
-            "必做运行未成功（R301, R302）：查看原因并修复，然后运行 `bridge retry --failed` 和 "
+            "必做运行未成功（R301、R302）：查看原因并修复，然后运行 `bridge retry --failed` 和 "
             "`bridge run`。数值不可信：B2（R004 non_finite）；修复原因后运行 "
             "`bridge retry --force R004` 和 `bridge run`。消融规划已跳过。",
         ),
@@ -1337,7 +1337,8 @@ def test_a_nan_that_leaves_a_block_open_names_its_retry(language: str, said: str
 def test_failed_runs_and_a_nan_name_both_retries(language: str, said: str) -> None:
     """004 (trial copy 004_nous): R302's TPR was NaN beside failed R303, R401…; the first next
     step named only the failed runs and `bridge retry --failed`, which leaves a succeeded run,
-    and the NaN run's `--force` retry came only after they had run again."""
+    and the NaN run's `--force` retry came only after they had run again. In Chinese the failed
+    runs are listed with "、", as the cancelled ones are (they read "R301, R302")."""
     state = fold(_nan_store(language, failed=("R301", "R302")).read())
     outcome = evaluate(state)
     step = results.next_step(state, outcome, language)
