@@ -212,12 +212,14 @@ def subject_of(
         raise Inconclusive(
             "the block's runs name no system and are not seeds of one run "
             f"({', '.join(context.unnamed_differ)}): their numbers cannot be pooled; give each "
-            # A [systems] table names no run, so it gave none its system; and a run that
-            # succeeded keeps the system it ran with (trial B on 029: the advice, followed
-            # with [[runs]] system, changed nothing without a word of why).
+            # A [systems] table names no run, so it gave none its system. A run that
+            # succeeded takes a new system label at the next `bridge run` without running
+            # again (relabelled), unless its command uses the label; "when run again (bridge
+            # retry --force RUN)" cost 030's trial t6 a needless re-run of 12 runs.
             'run its system (the tracker\'s System column, or [[runs]] id = "…" system = '
-            '"…" in bridge.toml); a run that already succeeded takes it when run again '
-            "(bridge retry --force RUN)"
+            '"…" in bridge.toml); a run that already succeeded takes it at the next bridge run '
+            "without running again (unless its command uses the label: then bridge retry "
+            "--changed)"
         )
     if len(others) == 1 and not others[0]:
         # The runs name no system and are seeds of one run (015's B6, 033's E1): they are the

@@ -162,10 +162,11 @@ def review_text_in_language(text: str, language: str) -> str:
 
 
 # What happened since a person approved past the sanity criterion
-# (bridge/pipeline/steps/sanity.py's since_check), at the end of the held clauses.
+# (bridge/pipeline/steps/sanity.py's since_check), at the end of the held clauses, and how the
+# numbers read again changed, when they did.
 _APPROVED_BEFORE = re.compile(
     r"\. ((?:(?!\. ).)+) after a person approved going past the criterion: the earlier "
-    r"approval was for the earlier numbers$",
+    r"approval was for the earlier numbers(?: \((.+)\))?$",
     re.DOTALL,
 )
 _SINCE_PARTS = (
@@ -192,8 +193,11 @@ def _approved_before_zh(clauses: str) -> str:
     if found is None:
         return clauses
     since = "；".join(_since_zh(p) for p in found.group(1).split(" and "))
+    # The tail names how the numbers read again changed ("R002 skill -0.05 → -0.08").
+    changed = f"（{found.group(2)}）" if found.group(2) else ""
     return (
         f"{clauses[: found.start()]}。{since}，而此前有人批准越过该标准：那次批准针对的是先前的数值"
+        f"{changed}"
     )
 
 

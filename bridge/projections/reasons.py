@@ -422,11 +422,13 @@ _READINGS: tuple[tuple[re.Pattern[str], str], ...] = (
             r"the block's runs name no system and are not seeds of one run \(([^)]*)\): their "
             r"numbers cannot be pooled; give each run its system \(the tracker's System column, "
             r"or \[\[runs\]\] id = \"…\" system = \"…\" in bridge\.toml\); a run that already "
-            r"succeeded takes it when run again \(bridge retry --force RUN\)"
+            r"succeeded takes it at the next bridge run without running again \(unless its "
+            r"command uses the label: then bridge retry --changed\)"
         ),
         r"该实验块的运行未写系统，且不是同一运行的不同种子（\1）：它们的数值不能合并；"
         r'请为每个运行写明系统（追踪表的 System 列，或 bridge.toml 中的 [[runs]] id = "…" '
-        r'system = "…"）；已成功的运行要再运行一次才采用它（bridge retry --force RUN）',
+        r'system = "…"）；已成功的运行在下次 bridge run 时采用它，无需再次运行'
+        r"（若其命令使用该标签，则用 bridge retry --changed）",
     ),
     (
         re.compile(r"\bsubject: the block's runs, which name no system"),

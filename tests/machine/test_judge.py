@@ -559,7 +559,8 @@ class TestSystemsWithoutResults:
             "the block's runs name no system and are not seeds of one run (R040, R041, R042): "
             "their numbers cannot be pooled; give each run its system (the tracker's System "
             'column, or [[runs]] id = "…" system = "…" in bridge.toml); a run that already '
-            "succeeded takes it when run again (bridge retry --force RUN)"
+            "succeeded takes it at the next bridge run without running again (unless its "
+            "command uses the label: then bridge retry --changed)"
         )
 
 

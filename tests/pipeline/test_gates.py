@@ -326,10 +326,37 @@ class TestSanityCriterion:
         assert "0.8 > 0.95 → not met" in blocked.reason
         assert (
             "S1's numbers were read again under new [metrics] settings after a person approved "
-            "going past the criterion: the earlier approval was for the earlier numbers"
+            "going past the criterion: the earlier approval was for the earlier numbers "
+            "(S1 accuracy 0.9 → 0.8"
         ) in blocked.reason
         assert "a person approved going on" not in results
         assert checks[-1].passed and checks[-1].detail.startswith("sanity criterion not met, gone")
+        assert {run: len(times) for run, times in executions(project).items()} == {
+            "S1": 1,
+            "R1": 1,
+            "R2": 1,
+        }
+
+    def test_an_approval_stands_when_numbers_read_again_are_judged_the_same(
+        self, project: Path
+    ) -> None:
+        """006 (trial t6): a person approved going past the sanity criterion, then changed
+        ``[metrics]`` for another reason. S1's numbers, read again, give the criterion the
+        same 0.9 it was approved on: the next `bridge run` stays collected, the approval still
+        leads the latest check, and nothing asks for it again or runs again."""
+        self._final_json(project, "0.9")
+        assert _command(project, Bridge.run) is Stage.BLOCKED
+        _command(project, lambda bridge: bridge.approve(by="ana"))
+        assert _command(project, Bridge.run) is Stage.COLLECTED
+        self._read_final_json(project)
+        assert _command(project, Bridge.run) is Stage.COLLECTED
+        state = _command(project, Bridge.status)
+        assert state.stage is Stage.COLLECTED
+        assert state.sanity_checks[-1].passed
+        assert state.sanity_checks[-1].detail.startswith("sanity criterion not met, gone past")
+        assert not any("after a person approved" in check.detail for check in state.sanity_checks)
+        results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text()
+        assert "a person approved going on" in results
         assert {run: len(times) for run, times in executions(project).items()} == {
             "S1": 1,
             "R1": 1,

@@ -338,6 +338,13 @@ def test_a_sanity_check_held_again_reads_in_chinese() -> None:
         "而此前有人批准越过该标准：那次批准针对的是先前的数值。修复原因后"
         in (blocked_in_language(approved, "zh"))
     )
+    # With how the numbers read again changed (006's R002 skill): said in the Chinese too.
+    changed = approved.replace(
+        "earlier numbers. Fix", "earlier numbers (S1 accuracy 0.9 → 0.8). Fix"
+    )
+    assert "那次批准针对的是先前的数值（S1 accuracy 0.9 → 0.8）。修复原因后" in (
+        blocked_in_language(changed, "zh")
+    )
 
 
 def test_a_setting_set_or_unset_since_a_run_is_said_so() -> None:

@@ -308,27 +308,34 @@ def _criterion_held(
     the command that runs ``runs`` again; the reason to hold the plan, or ``None``.
 
     An approval (the latest check leads with ``CRITERION_APPROVED``) covers the numbers the
-    person saw: a block whose runs ran again since that check (``bridge retry --force``), or
-    whose numbers were read again under new ``[metrics]`` settings, is judged on new numbers,
-    and held when they do not meet it either, the reason saying which runs and why.
+    person saw: a block whose runs ran again since that check (``bridge retry --force``) is
+    judged on new numbers, and held when they do not meet it either, the reason saying which
+    runs and why. So is one whose numbers were read again under new ``[metrics]`` settings
+    when the block is judged on them otherwise than in the check the person approved; judged
+    the same (006's B5 still «skill: S3 composite -0.05» after an alias for B8's rmse), the
+    approval stands.
     """
     approved = bool(state.sanity_checks) and state.sanity_checks[-1].detail.startswith(
         ev.CRITERION_APPROVED
     )
-    held = [r for r in unmet if _ransince_check(state, r)] if approved else list(unmet)
+    held = [r for r in unmet if _unseen_by_approval(state, r)] if approved else list(unmet)
     if not held:
         return None
     judged = {i for result in held for i in result.run_ids}
     ids = " ".join(r.run_id for r in runs if r.run_id in judged) or " ".join(sorted(judged))
-    said = "; ".join(
-        f"{r.block.id}: {_failing_clauses(r.verdict.reason)}".replace("\n", " ") for r in held
-    )
+    said = "; ".join(_judged(r) for r in held)
     if approved:
         again = sorted({i for r in held for i in _own_runs(r) if _newer(state, i)})
+        changed = _changed_numbers(s, state, again, " ".join(r.verdict.reason for r in held))
+        # Named: the runs whose numbers changed, not every run read again (006 named R001-R004
+        # for R002's skill); all of them when only the reading changed (an alias).
+        read = [i for i in again if _unseen(state, i) is Unseen.READ_AGAIN]
+        if any(i in changed for i in read):
+            again = [i for i in again if i in changed or i not in read]
         said += (
             f". {since_check(state, again)} after a person approved going past the criterion: "
             "the earlier approval was for the earlier numbers"
-        )
+        ) + (f" ({'; '.join(f'{i} {changed[i]}' for i in again if i in changed)})" * bool(changed))
     reason = (
         # The runs succeeded (only the criterion failed): a plain retry refuses them (trial O1
         # was told `bridge retry R001 …` and got "R001 succeeded").
@@ -338,6 +345,78 @@ def _criterion_held(
     s.append("bridge", [ev.SanityChecked(passed=False, detail=reason[:2000])])
     s.notify("failure", "bridge: sanity criterion not met", reason)
     return reason
+
+
+def _changed_numbers(
+    s: Session, state: PipelineState, run_ids: Sequence[str], judged: str
+) -> dict[str, str]:
+    """
+    Per run of ``run_ids`` read again under new ``[metrics]`` settings since the latest check,
+    how its numbers changed from the reading that check saw ("skill -0.05 → -0.08"), those the
+    ``judged`` verdicts name first (at most three); runs whose numbers did not change are left
+    out. The reading the check saw is a superseded record, so it is read from the run's stream.
+    """
+    changed: dict[str, str] = {}
+    for run_id in run_ids:
+        run = state.runs.get(run_id)
+        attempt = run.current if run is not None else None
+        if attempt is None or attempt.metrics is None:
+            continue
+        if _unseen(state, run_id) is not Unseen.READ_AGAIN:
+            continue
+        seen: ev.MetricsRecorded | None = None
+        for record in s.store.read(stream=f"run:{run_id}"):
+            if record.seq > state.sanity_checked_seq:
+                break
+            evt = record.event
+            if isinstance(evt, ev.MetricsRecorded) and evt.attempt_id == attempt.attempt_id:
+                seen = evt
+        before = {v.name: v.raw for v in seen.values} if seen is not None else {}
+        after = {v.name: v.raw for v in attempt.metrics.values}
+        names = sorted(n for n in before.keys() | after.keys() if before.get(n) != after.get(n))
+        names.sort(key=lambda n: n not in judged)  # stable: the judged ones first
+        said = [f"{n} {before.get(n, '(none)')} → {after.get(n, '(none)')}" for n in names[:3]]
+        if said:
+            changed[run_id] = ", ".join(said) + (", …" if len(names) > 3 else "")
+    return changed
+
+
+def _judged(result: BlockResult) -> str:
+    """How a held check says a block's verdict: its id and the clauses not met, one line."""
+    return f"{result.block.id}: {_failing_clauses(result.verdict.reason)}".replace("\n", " ")
+
+
+def _approved_check(state: PipelineState) -> str:
+    """
+    The blocks as judged in the check a person's approval went past (the held check before
+    the latest run of approvals, ``CRITERION_HELD`` then its ``_judged`` blocks joined by
+    "; "), or ``""`` when the checks since are not approvals alone (nothing known to compare).
+    """
+    for check in reversed(state.sanity_checks):
+        if check.passed and check.detail.startswith(ev.CRITERION_APPROVED):
+            continue
+        if not check.passed and check.detail.startswith(ev.CRITERION_HELD):
+            return check.detail.removeprefix(ev.CRITERION_HELD).removeprefix(":")
+        return ""
+    return ""
+
+
+def _unseen_by_approval(state: PipelineState, result: BlockResult) -> bool:
+    """
+    True when the unmet block ``result`` is judged on numbers the latest approval did not
+    cover: one of its own runs ran again since the latest check, or had its numbers read
+    again and the block's verdict now reads otherwise than in the check the person approved.
+    A reading that gives the criterion the same numbers (an alias for another block's metric,
+    trial t6 on 006) changes nothing the person saw: asking again would only repeat it.
+    """
+    kinds = {_unseen(state, i) for i in _own_runs(result)}
+    if Unseen.RAN_AGAIN in kinds:
+        return True
+    if Unseen.READ_AGAIN not in kinds:
+        return False
+    # Whole blocks only: " B5: …" after the lead's ":" or a "; " between blocks (never the
+    # tail of B15's). The detail is cut at 2,000 characters: a block cut off reads as changed.
+    return f" {_judged(result)}" not in _approved_check(state)
 
 
 def _own_runs(result: BlockResult) -> set[str]:
@@ -354,8 +433,9 @@ class Unseen(enum.Enum):
     RAN_AGAIN = "ran again"  # launched after the check (`bridge retry --force S1`)
     # Read again from the same outputs after the check: only a change of the [metrics]
     # settings records a second reading of an attempt (code.reread_metrics). Any new reading
-    # counts, equal values or not: its quality flags or problems may differ, and the person
-    # saw the reading, not only the values.
+    # is checked again, equal values or not: its quality flags or problems may differ. A
+    # person's approval past the criterion stands when the block is judged the same
+    # (_unseen_by_approval): the person saw the judgement, and it did not change.
     READ_AGAIN = "had their numbers read again under new [metrics] settings"
 
 
@@ -409,14 +489,6 @@ def _said(kind: Unseen, run_ids: Sequence[str], *, zh: bool) -> str:
             return f"{whose} were read again under new [metrics] settings"
         case _:
             assert_never(kind)
-
-
-def _ransince_check(state: PipelineState, result: BlockResult) -> bool:
-    """
-    True when one of the block's own runs ran again, or had its numbers read again, since the
-    latest sanity check.
-    """
-    return any(_newer(state, i) for i in _own_runs(result))
 
 
 def ended_unchecked(state: PipelineState, sanity: set[str]) -> list[str]:
