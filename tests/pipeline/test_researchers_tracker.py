@@ -1450,6 +1450,47 @@ def test_a_word_bridge_cannot_take_is_said_not_applied(project: Path) -> None:
     assert "| PASSED |" in kept.read_text() and "| INVALID |" in kept.read_text()
 
 
+def test_a_run_with_numbers_not_trusted_set_back_to_todo_runs_again(project: Path) -> None:
+    """030's C4 (trial t6): it wrote a NaN (`DONE ⚠ non_finite`), the researcher fixed the
+    script and set its row to TODO; bridge kept the NaN result and wrote DONE back, nothing ran.
+    TODO on such a run asks for what `bridge retry --force` does: it runs again. TODO on a
+    succeeded run whose numbers are trusted is still not taken (R2)."""
+    from bridge.cli.watch import kept_lines
+
+    write_project(
+        project,
+        [
+            Run(id="S1", milestone="M0"),
+            Run(id="R1", milestone="M1", mode="nan"),
+            Run(id="R2", milestone="M1"),
+        ],
+    )
+    bridge = Bridge(project)
+    try:
+        assert bridge.run() is Stage.COLLECTED
+        assert bridge.status().runs["R1"].state is RunState.SUCCEEDED
+    finally:
+        bridge.close()
+    toml = project / "bridge.toml"
+    toml.write_text(toml.read_text().replace('mode = "nan"', 'mode = "ok"', 1))
+    _set_status(project, "R1", "TODO")
+    _set_status(project, "R2", "TODO")
+    bridge = Bridge(project)
+    try:
+        assert bridge.run() is Stage.COLLECTED
+        lines = kept_lines(bridge.kept_settings)
+        state = bridge.status()
+    finally:
+        bridge.close()
+    assert len(executions(project)["R1"]) == 2
+    assert len(executions(project)["R2"]) == 1
+    run = state.runs["R1"]
+    assert run.state is RunState.SUCCEEDED and run.metrics is not None
+    assert not run.metrics.quality, run.metrics.quality
+    assert [line for line in lines if line.startswith("R1")] == [], lines
+    assert "| DONE |" in _row(project, "R1") and "| DONE |" in _row(project, "R2")
+
+
 def test_rebuild_leaves_an_edit_no_command_has_read(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
