@@ -403,6 +403,8 @@ _RETRIES: tuple[tuple[re.Pattern[str], str], ...] = (
         re.compile(r"out of memory; retry (\d+) after (\S+)s on another GPU"),
         r"显存不足；\2 秒后在另一块 GPU 上第 \1 次重试",
     ),
+    # A run with no GPU: its host's memory ran out.
+    (re.compile(r"out of memory; retry (\d+) after (\S+)s"), r"内存不足；\2 秒后第 \1 次重试"),
     (re.compile(r"lost \((.*)\); relaunching", re.DOTALL), r"丢失（\1）；重新启动"),
     (re.compile(r"sanity runs again"), "健全性运行再次执行"),
     (
