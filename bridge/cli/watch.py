@@ -21,6 +21,7 @@ from bridge.events.store import Recorded, SQLiteEventStore
 from bridge.machine.fold import Folder
 from bridge.projections.failure_words import (
     CODE_FIELD,
+    PLAN_ROW,
     RELABELLED,
     TRACKER_ROW_NOW,
     change_words,
@@ -101,8 +102,8 @@ def kept_lines(kept: Mapping[str, Sequence[ev.SpecChange]], language: str = "en"
             )
     for (recorded, word), ids in statuses.items():
         lines.append(
-            _status_line(word, ids, zh)
-            if recorded == "DONE"
+            _status_line(word, ids, zh, in_plan=recorded == PLAN_ROW)
+            if recorded in ("DONE", PLAN_ROW)
             else _not_applied_line(recorded, word, ids, zh)
         )
     return lines
@@ -132,22 +133,40 @@ def _not_applied_line(recorded: str, word: str, ids: Sequence[str], zh: bool) ->
     )
 
 
-def _status_line(word: str, ids: Sequence[str], zh: bool) -> str:
-    """The line for succeeded runs whose tracker Status the researcher set to ``word``."""
+def _status_line(word: str, ids: Sequence[str], zh: bool, *, in_plan: bool = False) -> str:
+    """
+    The line for succeeded runs whose tracker Status the researcher set to ``word``: in the
+    researcher's tracker bridge writes its done status back; in the plan's own run table
+    (``in_plan``: 025, no tracker) it writes nothing, and the line says only that it keeps
+    the result.
+    """
     from bridge.plan.vocabulary import OUT_OF_SCOPE_STATUSES, normalise_status
 
     named = _runs_named(list(ids), zh)
     again = "" if normalise_status(word) in OUT_OF_SCOPE_STATUSES else " ".join(ids)
+    one = len(ids) == 1
     if zh:
         tail = f"；`bridge retry --force {again}` 会重新运行。" if again else "。"
+        if in_plan:
+            return (
+                f"{named} 已成功，计划运行表中的 Status 现为 {word}：bridge 保留其结果"
+                "（计划中的 Status 由你维护，bridge 不改写）" + tail
+            )
         return (
             f"{named} 已成功，追踪表的 Status 被改为 {word}：bridge 保留其结果并写回已完成的状态"
             + tail
         )
-    tail = f"; `bridge retry --force {again}` runs {'it' if len(ids) == 1 else 'them'} again."
+    tail = f"; `bridge retry --force {again}` runs {'it' if one else 'them'} again."
+    if in_plan:
+        return (
+            f"{named} succeeded, and {'its' if one else 'their'} Status in the plan's run table "
+            f"now says {word}: bridge keeps {'its result' if one else 'their results'} (the "
+            "plan's Status cells are yours; bridge does not write them)"
+            + (tail if again else " (a run that has run is not taken out of scope).")
+        )
     return (
         f"{named} succeeded, and the tracker's Status now says {word}: bridge keeps "
-        f"{'its result' if len(ids) == 1 else 'their results'} and writes its done status back"
+        f"{'its result' if one else 'their results'} and writes its done status back"
         + (tail if again else " (a run that has run is not taken out of scope).")
     )
 

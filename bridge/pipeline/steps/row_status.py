@@ -29,6 +29,7 @@ __all__ = [
     "asked_of",
     "requested_events",
     "settled_for",
+    "status_written_by_bridge",
     "untrusted",
 ]
 
@@ -56,12 +57,16 @@ class NotApplied:
     written: str
 
 
-def asked_of(run: RunView, row: RunSpec | None) -> Requested | NotApplied | None:
+def asked_of(
+    run: RunView, row: RunSpec | None, *, tracker_file: str = ""
+) -> Requested | NotApplied | None:
     """
     What the tracker ``row`` of ``run``, a run bridge has launched at least once and that is
     not live (:func:`settled_for`), asks now: None when it says what bridge wrote for the run
     (its state now or at any attempt's end), is running, or cannot be read. Of a succeeded
-    run only ``TODO`` on one whose numbers are not trusted asks something: to run it again.
+    run only ``TODO`` on one whose numbers are not trusted asks something: to run it again, and
+    only in the researcher's tracker (``tracker_file``), where bridge wrote DONE over the word
+    the row had when it ran (:func:`status_written_by_bridge`).
     """
     if row is None or not row.tracker_status or not run.attempts:
         return None
@@ -73,7 +78,7 @@ def asked_of(run: RunView, row: RunSpec | None) -> Requested | NotApplied | None
         # Only TODO on a run whose numbers are not trusted (030's C4, a NaN): the tracker's way
         # of the `bridge retry --force` the next step names. Any other word on a succeeded run
         # is said and not taken (bridge.cli.watch.kept_lines).
-        if said == "todo" and untrusted(run):
+        if said == "todo" and untrusted(run) and status_written_by_bridge(row, tracker_file):
             return Requested(status=written, reason="", out_of_scope=False)
         return None
     own = {STATUS_WORDS[run.state], *(STATUS_WORDS[a.state] for a in run.attempts)}
@@ -135,6 +140,16 @@ def settled_for(run: RunView) -> bool:
         or (run.state in (RunState.PENDING, RunState.OUT_OF_SCOPE) and bool(run.attempts))
         or (run.state is RunState.SUCCEEDED and untrusted(run))
     )
+
+
+def status_written_by_bridge(row: RunSpec, tracker_file: str) -> bool:
+    """
+    Whether bridge writes ``row``'s Status cell: the row (or the block row its Status is read
+    from) is in the researcher's tracker ``tracker_file``, which bridge fills in. A row of the
+    plan's own run table (025 has no tracker) keeps the word the researcher wrote: the "to run"
+    word it had when bridge launched it (025's ❌, "Not started") is no edit.
+    """
+    return bool(tracker_file) and (row.status_file or row.file) == tracker_file
 
 
 def untrusted(run: RunView) -> bool:
