@@ -1500,6 +1500,11 @@ def _plan_table_project(root: Path, numbers: dict[str, object]) -> Path:
     from tests.pipeline.test_collection import _NUMBERS_JOB
     from tests.plan.corpus import as_project
 
+    # A run whose entry is "fail" exits 1.
+    job = _NUMBERS_JOB.replace(
+        "text = ", 'sys.exit(1) if numbers.get(sys.argv[1]) == "fail" else 0\ntext = '
+    )
+
     project = as_project("025", root)
     assert not (project / "refine-logs" / "EXPERIMENT_TRACKER.md").exists()
     plan = project / "refine-logs" / "EXPERIMENT_PLAN.md"
@@ -1508,7 +1513,7 @@ def _plan_table_project(root: Path, numbers: dict[str, object]) -> Path:
     assert "| 🔄 4B完成, 其余训练中 |" in text and last in text
     text = text.replace("| 🔄 4B完成, 其余训练中 |", "| DONE |")
     plan.write_text(text.replace(last, last + "\n## Status Legend: ❌ Not started\n"))
-    (project / "job.py").write_text(_NUMBERS_JOB, encoding="utf-8")
+    (project / "job.py").write_text(job, encoding="utf-8")
     (project / "numbers.json").write_text(json.dumps(numbers), encoding="utf-8")
     (project / "bridge.toml").write_text(
         "[bridge]\ncode_review = false\nmax_parallel = 4\n\n"
@@ -1532,7 +1537,11 @@ def test_025_rows_of_the_plans_own_table_are_not_said_changed(tmp_path: Path) ->
 
     from bridge.cli.watch import kept_lines
 
-    numbers = {"*": {"KC": 0.45, "accuracy": 0.7}, "A3": {"KC": math.nan, "accuracy": 0.7}}
+    numbers = {
+        "*": {"KC": 0.45, "accuracy": 0.7},
+        "A3": {"KC": math.nan, "accuracy": 0.7},
+        "A4": "fail",
+    }
     project = _plan_table_project(tmp_path / "p", numbers)
     bridge = Bridge(project)
     try:
@@ -1546,6 +1555,7 @@ def test_025_rows_of_the_plans_own_table_are_not_said_changed(tmp_path: Path) ->
     for old, new in (
         ("High-Prior vs Low-Prior分层分析 | ❌ |", "High-Prior vs Low-Prior分层分析 | TODO |"),
         ("Curriculum训练的必要性消融 | ❌ |", "Curriculum训练的必要性消融 | INVALID |"),
+        ("10K/25K/50K 消融 | ❌ |", "10K/25K/50K 消融 | DONE |"),
     ):
         assert old in text
         text = text.replace(old, new)
@@ -1557,9 +1567,12 @@ def test_025_rows_of_the_plans_own_table_are_not_said_changed(tmp_path: Path) ->
         attempts = {r: len(v.attempts) for r, v in bridge.status().runs.items()}
     finally:
         bridge.close()
-    assert lines == [
+    assert sorted(lines) == [
         "A1 已成功，计划运行表中的 Status 现为 INVALID：bridge 保留其结果（计划中的 Status "
-        "由你维护，bridge 不改写）；`bridge retry --force A1` 会重新运行。"
+        "由你维护，bridge 不改写）；`bridge retry --force A1` 会重新运行。",
+        "A4 由 bridge 运行，结束为 FAILED；计划运行表中的 Status 现为 DONE：未采用（bridge "
+        "只计入它记录到的结果）（计划中的 Status 由你维护，bridge 不改写）。`bridge retry A4` "
+        "会重新运行；把 Status 写成追踪表表示不运行的词（如 SKIPPED — <原因>）可将其排除。",
     ], lines
     assert attempts == {"E-rag-sft": 1, "E-main": 0, "A1": 1, "A2": 1, "A3": 1, "A4": 1}
     assert "| ❌ |" in plan.read_text(encoding="utf-8")  # nothing written back to the plan

@@ -390,8 +390,14 @@ def respec(s: Session, reason: str, run_ids: Collection[str] | None = None) -> l
             )
             continue
         if isinstance(asked, row_status.NotApplied):
+            # In the plan's own run table bridge writes no Status back (PLAN_ROW).
+            in_plan = not row_status.status_written_by_bridge(rows[new.run_id], tracker_file)
             s.kept_settings[new.run_id] = (
-                ev.SpecChange(field=ev.TRACKER_STATUS, old=asked.bridge_word, new=asked.written),
+                ev.SpecChange(
+                    field=ev.TRACKER_STATUS,
+                    old=f"{PLAN_ROW}: {asked.bridge_word}" if in_plan else asked.bridge_word,
+                    new=asked.written,
+                ),
             )
         if old.state not in _RESPECABLE:
             if old.state is RunState.SUCCEEDED:
