@@ -50,8 +50,9 @@ def kept_lines(kept: Mapping[str, Sequence[ev.SpecChange]], language: str = "en"
     they keep what they ran with, and the line says what changed and how to run them with the
     current inputs (``--changed`` when one change is shared by all, their ids otherwise). A tracker
     Status the researcher set on such a run has a line of its own: bridge keeps the result and
-    writes its done status back (DONE, or the researcher's own word), and a retry runs it again
-    (none is offered for an out-of-scope word).
+    writes its done status back (DONE, or the researcher's own word; nothing in the plan's own
+    run table, which bridge does not write), and a retry runs it again (none is offered for an
+    out-of-scope word).
     """
     zh = language == "zh"
     groups: dict[str, list[str]] = {}
