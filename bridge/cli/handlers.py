@@ -169,6 +169,18 @@ def _names_no_runs(root: Path) -> bool:
         return False
 
 
+def _runs_from(first: RunSpec, tracker_file: str, language: str) -> str:
+    """
+    Where ``bridge plan`` says the runs come from: the source of the first run, and for a run
+    table in the plan itself (025, no tracker file) "the plan's run table", not "tracker".
+    """
+    from bridge.projections.text import t
+
+    if first.source == "tracker" and (first.status_file or first.file) != tracker_file:
+        return t("plan_from_plan_table", language)
+    return first.source
+
+
 def plan(args: Parsed) -> int:
     """
     ``bridge plan``: what bridge understood of the plan, as a table or JSON.
@@ -282,7 +294,9 @@ def plan(args: Parsed) -> int:
     console.print(
         t("plan_sources", language).format(
             counts=summary[0],
-            source=runs[0].source if runs else t("plan_nowhere", language),
+            source=_runs_from(runs[0], loaded.plan.tracker_file, language)
+            if runs
+            else t("plan_nowhere", language),
             budget=f"{budget:g} GPU-h" if budget is not None else t("plan_not_stated", language),
         )
     )

@@ -21,6 +21,7 @@ from bridge.events.store import Recorded, SQLiteEventStore
 from bridge.machine.fold import Folder
 from bridge.projections.failure_words import (
     CODE_FIELD,
+    PLAN_ROW,
     RELABELLED,
     TRACKER_ROW_NOW,
     change_words,
@@ -49,8 +50,9 @@ def kept_lines(kept: Mapping[str, Sequence[ev.SpecChange]], language: str = "en"
     they keep what they ran with, and the line says what changed and how to run them with the
     current inputs (``--changed`` when one change is shared by all, their ids otherwise). A tracker
     Status the researcher set on such a run has a line of its own: bridge keeps the result and
-    writes its done status back (DONE, or the researcher's own word), and a retry runs it again
-    (none is offered for an out-of-scope word).
+    writes its done status back (DONE, or the researcher's own word; nothing in the plan's own
+    run table, which bridge does not write), and a retry runs it again (none is offered for an
+    out-of-scope word).
     """
     zh = language == "zh"
     groups: dict[str, list[str]] = {}
@@ -100,54 +102,90 @@ def kept_lines(kept: Mapping[str, Sequence[ev.SpecChange]], language: str = "en"
                 f"current {now}."
             )
     for (recorded, word), ids in statuses.items():
+        # PLAN_ROW: the row is in the plan's own run table, where bridge writes no Status.
+        _, in_plan, ended = recorded.rpartition(f"{PLAN_ROW}: ")
         lines.append(
-            _status_line(word, ids, zh)
-            if recorded == "DONE"
-            else _not_applied_line(recorded, word, ids, zh)
+            _status_line(word, ids, zh, in_plan=recorded == PLAN_ROW)
+            if recorded in ("DONE", PLAN_ROW)
+            else _not_applied_line(ended, word, ids, zh, in_plan=bool(in_plan))
         )
     return lines
 
 
-def _not_applied_line(recorded: str, word: str, ids: Sequence[str], zh: bool) -> str:
+def _not_applied_line(
+    recorded: str, word: str, ids: Sequence[str], zh: bool, *, in_plan: bool = False
+) -> str:
     """
     The line for runs bridge ran that did not succeed (``recorded``: FAILED, OOM, TIMEOUT …)
     whose tracker Status the researcher set to ``word``, which bridge does not take from a
-    word (DONE, PASSED: a result it never recorded).
+    word (DONE, PASSED: a result it never recorded). In the researcher's tracker the row's
+    Status is written back; in the plan's own run table (``in_plan``, 025) nothing is.
     """
     named = _runs_named(list(ids), zh)
     again = " ".join(ids)
     if zh:
+        where, back = (
+            ("计划运行表中的 Status ", "（计划中的 Status 由你维护，bridge 不改写）")
+            if in_plan
+            else ("追踪表的 Status ", "，该行的 Status 重新写为 bridge 记录的结果")
+        )
         return (
-            f"{named} 由 bridge 运行，结束为 {recorded}；追踪表的 Status 现为 {word}：未采用"
-            f"（bridge 只计入它记录到的结果），该行的 Status 重新写为 bridge 记录的结果。"
+            f"{named} 由 bridge 运行，结束为 {recorded}；{where}现为 {word}：未采用"
+            f"（bridge 只计入它记录到的结果）{back}。"
             f"`bridge retry {again}` 会重新运行；把 Status 写成追踪表表示不运行的词（如 "
             "SKIPPED — <原因>）可将其排除。"
         )
     it = "it" if len(ids) == 1 else "them"
+    where, back = (
+        (
+            "its Status in the plan's run table",
+            " (the plan's Status cells are yours; bridge does not write them)",
+        )
+        if in_plan
+        else ("the tracker's Status", ", so the row's Status says how bridge's run ended again")
+    )
     return (
-        f"{named} ended {recorded} when bridge ran {it}, and the tracker's Status now says "
-        f"{word}: not applied (bridge counts only results it recorded), so the row's Status "
-        f"says how bridge's run ended again. `bridge retry {again}` runs {it} again; a word "
+        f"{named} ended {recorded} when bridge ran {it}, and {where} now says "
+        f"{word}: not applied (bridge counts only results it recorded){back}. "
+        f"`bridge retry {again}` runs {it} again; a word "
         f"of the tracker's for not running (SKIPPED — <reason>) as the Status leaves {it} out."
     )
 
 
-def _status_line(word: str, ids: Sequence[str], zh: bool) -> str:
-    """The line for succeeded runs whose tracker Status the researcher set to ``word``."""
+def _status_line(word: str, ids: Sequence[str], zh: bool, *, in_plan: bool = False) -> str:
+    """
+    The line for succeeded runs whose tracker Status the researcher set to ``word``: in the
+    researcher's tracker bridge writes its done status back; in the plan's own run table
+    (``in_plan``: 025, no tracker) it writes nothing, and the line says only that it keeps
+    the result.
+    """
     from bridge.plan.vocabulary import OUT_OF_SCOPE_STATUSES, normalise_status
 
     named = _runs_named(list(ids), zh)
     again = "" if normalise_status(word) in OUT_OF_SCOPE_STATUSES else " ".join(ids)
+    one = len(ids) == 1
     if zh:
         tail = f"；`bridge retry --force {again}` 会重新运行。" if again else "。"
+        if in_plan:
+            return (
+                f"{named} 已成功，计划运行表中的 Status 现为 {word}：bridge 保留其结果"
+                "（计划中的 Status 由你维护，bridge 不改写）" + tail
+            )
         return (
             f"{named} 已成功，追踪表的 Status 被改为 {word}：bridge 保留其结果并写回已完成的状态"
             + tail
         )
-    tail = f"; `bridge retry --force {again}` runs {'it' if len(ids) == 1 else 'them'} again."
+    tail = f"; `bridge retry --force {again}` runs {'it' if one else 'them'} again."
+    if in_plan:
+        return (
+            f"{named} succeeded, and {'its' if one else 'their'} Status in the plan's run table "
+            f"now says {word}: bridge keeps {'its result' if one else 'their results'} (the "
+            "plan's Status cells are yours; bridge does not write them)"
+            + (tail if again else " (a run that has run is not taken out of scope).")
+        )
     return (
         f"{named} succeeded, and the tracker's Status now says {word}: bridge keeps "
-        f"{'its result' if len(ids) == 1 else 'their results'} and writes its done status back"
+        f"{'its result' if one else 'their results'} and writes its done status back"
         + (tail if again else " (a run that has run is not taken out of scope).")
     )
 

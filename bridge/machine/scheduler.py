@@ -237,9 +237,12 @@ def _retry_decision(run: RunView, policy: Policy, now: datetime) -> Decision | N
             if a.state is RunState.FAILED_OOM or a is attempt
             for slot in a.slots
         )
+        # "on another GPU" only for a run that asked for one: a CPU run's OOM is the host's
+        # memory (trial t6's R004 on local CPU slots was told it would move GPU).
+        where = " on another GPU" if spec.gpus else ""
         return Retry(
             run_id=run.run_id,
-            reason=f"out of memory; retry {run.oom_failures} after {delay:g}s on another GPU",
+            reason=f"out of memory; retry {run.oom_failures} after {delay:g}s{where}",
             not_before=now + timedelta(seconds=delay),
             avoid_slots=tuple(avoid),
         )

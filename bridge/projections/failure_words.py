@@ -21,6 +21,7 @@ __all__ = [
     "CODE_EDITED",
     "CODE_FIELD",
     "CODE_REMOVED",
+    "PLAN_ROW",
     "RELABELLED",
     "RUNNING_ELSEWHERE",
     "TRACKER_ROW_NOW",
@@ -38,6 +39,9 @@ __all__ = [
 # How the reason opens when a tracker edit puts a run back in the plan (steps/code.py): no retry
 # of an attempt, so `bridge run` does not print it as one.
 TRACKER_ROW_NOW = "the tracker's row now says"
+# What a succeeded run's Status change is said against (`SpecChange.old`) when its row is in
+# the plan's own run table, which bridge does not write (025): no done status is written back.
+PLAN_ROW = "the plan's row"
 
 # How the reason of a RunSpecChanged opens when it gives a run new labels only, without a new
 # attempt (steps/code.py: a succeeded run's system, milestone or priority): `bridge run` says
@@ -403,6 +407,8 @@ _RETRIES: tuple[tuple[re.Pattern[str], str], ...] = (
         re.compile(r"out of memory; retry (\d+) after (\S+)s on another GPU"),
         r"显存不足；\2 秒后在另一块 GPU 上第 \1 次重试",
     ),
+    # A run with no GPU: its host's memory ran out.
+    (re.compile(r"out of memory; retry (\d+) after (\S+)s"), r"内存不足；\2 秒后第 \1 次重试"),
     (re.compile(r"lost \((.*)\); relaunching", re.DOTALL), r"丢失（\1）；重新启动"),
     (re.compile(r"sanity runs again"), "健全性运行再次执行"),
     (

@@ -107,6 +107,7 @@ _WORDS: dict[str, tuple[str, str]] = {
         "{counts}；运行来源：{source}；预算：{budget}",
     ),
     "plan_nowhere": ("nowhere", "无"),
+    "plan_from_plan_table": ("the plan's run table", "计划中的运行表"),
     "plan_not_stated": ("not stated", "未写明"),
     "blocked_unchanged": (
         "still blocked: nothing bridge reads (the plan, the tracker, bridge.toml, the scripts) "

@@ -834,3 +834,16 @@ def test_a_system_from_another_block_is_judged_on_that_blocks_runs(tmp_path: Pat
     systems = ("E3: DepthGate (from Block 1)", "E4: DepthFiLM r=102 + rank-space FiLM")
     assert not stands_for("DepthGate (without Sobel): raw depth only", systems[0], systems)
     assert not stands_for("E4: DepthGate r=102 + scalar gates", systems[0], systems)
+
+
+@needs_shared
+def test_runs_of_the_plans_own_table_are_said_to_come_from_it(tmp_path: Path) -> None:
+    """025 has no tracker file: its runs are the rows of the plan's own table, where `bridge
+    plan` said `运行来源：tracker`. A plan with a tracker still says tracker (030)."""
+    done = bridge("plan", "--project", str(as_project("025", tmp_path / "p025")))
+    assert done.returncode == 0, done.stderr
+    assert "；运行来源：计划中的运行表；" in done.stdout, done.stdout
+    assert "tracker" not in done.stdout
+    done = bridge("plan", "--project", str(as_project("030", tmp_path / "p030")))
+    assert done.returncode == 0, done.stderr
+    assert "; runs from tracker; " in done.stdout

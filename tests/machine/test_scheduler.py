@@ -360,6 +360,29 @@ class TestOutOfMemory:
         assert retry.not_before == T0 + timedelta(seconds=10)
         assert retry.avoid_slots == (GPUS[1],)
 
+    def test_a_cpu_run_is_not_told_it_moves_to_another_gpu(self) -> None:
+        """Trial t6: a run with no GPU read `retry 1 after 30s on another GPU` (zh `在另一块
+        GPU 上`); a GPU run still says so."""
+        from bridge.projections.failure_words import retry_in_language
+
+        log = Log((("M1", False),))
+        log.plan("R0", "M1", gpus=0, oom_max_attempts=3).run(
+            "R0", CPU[0], event=ev.RunFailed, oom=True
+        )
+        log.plan("R1", "M1", gpus=1, oom_max_attempts=3).run(
+            "R1", GPUS[1], event=ev.RunFailed, oom=True
+        )
+        decided = of(Retry, decide(log.state(), (*CPU, *GPUS), T0, Policy(oom_backoff_seconds=30)))
+        reasons = {d.run_id: d.reason for d in decided}
+        assert reasons == {
+            "R0": "out of memory; retry 1 after 30s",
+            "R1": "out of memory; retry 1 after 30s on another GPU",
+        }
+        assert retry_in_language(reasons["R0"], "zh") == "内存不足；30 秒后第 1 次重试"
+        assert (
+            retry_in_language(reasons["R1"], "zh") == "显存不足；30 秒后在另一块 GPU 上第 1 次重试"
+        )
+
     def test_backoff_doubles_with_each_oom(self) -> None:
         """The second OOM waits twice as long as the first."""
         log = Log((("M1", False),))

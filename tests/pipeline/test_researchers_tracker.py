@@ -1450,6 +1450,134 @@ def test_a_word_bridge_cannot_take_is_said_not_applied(project: Path) -> None:
     assert "| PASSED |" in kept.read_text() and "| INVALID |" in kept.read_text()
 
 
+def test_a_run_with_numbers_not_trusted_set_back_to_todo_runs_again(project: Path) -> None:
+    """030's C4 (trial t6): it wrote a NaN (`DONE ⚠ non_finite`), the researcher fixed the
+    script and set its row to TODO; bridge kept the NaN result and wrote DONE back, nothing ran.
+    TODO on such a run asks for what `bridge retry --force` does: it runs again. TODO on a
+    succeeded run whose numbers are trusted is still not taken (R2)."""
+    from bridge.cli.watch import kept_lines
+
+    write_project(
+        project,
+        [
+            Run(id="S1", milestone="M0"),
+            Run(id="R1", milestone="M1", mode="nan"),
+            Run(id="R2", milestone="M1"),
+        ],
+    )
+    bridge = Bridge(project)
+    try:
+        assert bridge.run() is Stage.COLLECTED
+        assert bridge.status().runs["R1"].state is RunState.SUCCEEDED
+    finally:
+        bridge.close()
+    toml = project / "bridge.toml"
+    toml.write_text(toml.read_text().replace('mode = "nan"', 'mode = "ok"', 1))
+    _set_status(project, "R1", "TODO")
+    _set_status(project, "R2", "TODO")
+    bridge = Bridge(project)
+    try:
+        assert bridge.run() is Stage.COLLECTED
+        lines = kept_lines(bridge.kept_settings)
+        state = bridge.status()
+    finally:
+        bridge.close()
+    assert len(executions(project)["R1"]) == 2
+    assert len(executions(project)["R2"]) == 1
+    run = state.runs["R1"]
+    assert run.state is RunState.SUCCEEDED and run.metrics is not None
+    assert not run.metrics.quality, run.metrics.quality
+    assert [line for line in lines if line.startswith("R1")] == [], lines
+    assert "| DONE |" in _row(project, "R1") and "| DONE |" in _row(project, "R2")
+
+
+def _plan_table_project(root: Path, numbers: dict[str, object]) -> Path:
+    """025 as trial t6 ran it: no tracker file, the runs in the plan's own table, E-main marked
+    DONE and a legend making its ❌ rows "Not started"; each run writes its ``numbers`` entry."""
+    import json
+    import sys
+
+    from tests.pipeline.test_collection import _NUMBERS_JOB
+    from tests.plan.corpus import as_project
+
+    # A run whose entry is "fail" exits 1.
+    job = _NUMBERS_JOB.replace(
+        "text = ", 'sys.exit(1) if numbers.get(sys.argv[1]) == "fail" else 0\ntext = '
+    )
+
+    project = as_project("025", root)
+    assert not (project / "refine-logs" / "EXPERIMENT_TRACKER.md").exists()
+    plan = project / "refine-logs" / "EXPERIMENT_PLAN.md"
+    text = plan.read_text(encoding="utf-8")
+    last = "| **A4** | 训练数据量 | P1 | 10K/25K/50K 消融 | ❌ |\n"
+    assert "| 🔄 4B完成, 其余训练中 |" in text and last in text
+    text = text.replace("| 🔄 4B完成, 其余训练中 |", "| DONE |")
+    plan.write_text(text.replace(last, last + "\n## Status Legend: ❌ Not started\n"))
+    (project / "job.py").write_text(job, encoding="utf-8")
+    (project / "numbers.json").write_text(json.dumps(numbers), encoding="utf-8")
+    (project / "bridge.toml").write_text(
+        "[bridge]\ncode_review = false\nmax_parallel = 4\n\n"
+        f'[run]\ncommand = ["{sys.executable}", "job.py", "{{run_id}}", "{{output_dir}}"]\n'
+        '\n[metrics]\nprimary = "KC"\n',  # a NaN KC is a number not trusted
+        encoding="utf-8",
+    )
+    return project
+
+
+@needs_shared
+def test_025_rows_of_the_plans_own_table_are_not_said_changed(tmp_path: Path) -> None:
+    """025 (trial t6), runs in the plan's table, no tracker: after A2's row was set to TODO,
+    `bridge run` said `E-rag-sft、A1、A3、A4 已成功，追踪表的 Status 被改为 ❌（图例：Not
+    started）：bridge 保留其结果并写回已完成的状态` — those rows were ❌ all along, and bridge
+    writes nothing to the plan. A "to run" word there is the one the row had when bridge ran it:
+    nothing is said; another word is said without "writes back". Nor is A3, whose NaN is not
+    trusted, run again at every `bridge run` for its ❌: only a TODO bridge did not write asks
+    that (030's C4, in the researcher's tracker)."""
+    import math
+
+    from bridge.cli.watch import kept_lines
+
+    numbers = {
+        "*": {"KC": 0.45, "accuracy": 0.7},
+        "A3": {"KC": math.nan, "accuracy": 0.7},
+        "A4": "fail",
+    }
+    project = _plan_table_project(tmp_path / "p", numbers)
+    bridge = Bridge(project)
+    try:
+        assert bridge.run() is Stage.COLLECTED
+        nan = bridge.status().runs["A3"].metrics
+        assert nan is not None and any(q.blocking for q in nan.quality), nan
+    finally:
+        bridge.close()
+    plan = project / "refine-logs" / "EXPERIMENT_PLAN.md"
+    text = plan.read_text(encoding="utf-8")
+    for old, new in (
+        ("High-Prior vs Low-Prior分层分析 | ❌ |", "High-Prior vs Low-Prior分层分析 | TODO |"),
+        ("Curriculum训练的必要性消融 | ❌ |", "Curriculum训练的必要性消融 | INVALID |"),
+        ("10K/25K/50K 消融 | ❌ |", "10K/25K/50K 消融 | DONE |"),
+    ):
+        assert old in text
+        text = text.replace(old, new)
+    plan.write_text(text, encoding="utf-8")
+    bridge = Bridge(project)
+    try:
+        assert bridge.run() is Stage.COLLECTED
+        lines = kept_lines(bridge.kept_settings, "zh")
+        attempts = {r: len(v.attempts) for r, v in bridge.status().runs.items()}
+    finally:
+        bridge.close()
+    assert sorted(lines) == [
+        "A1 已成功，计划运行表中的 Status 现为 INVALID：bridge 保留其结果（计划中的 Status "
+        "由你维护，bridge 不改写）；`bridge retry --force A1` 会重新运行。",
+        "A4 由 bridge 运行，结束为 FAILED；计划运行表中的 Status 现为 DONE：未采用（bridge "
+        "只计入它记录到的结果）（计划中的 Status 由你维护，bridge 不改写）。`bridge retry A4` "
+        "会重新运行；把 Status 写成追踪表表示不运行的词（如 SKIPPED — <原因>）可将其排除。",
+    ], lines
+    assert attempts == {"E-rag-sft": 1, "E-main": 0, "A1": 1, "A2": 1, "A3": 1, "A4": 1}
+    assert "| ❌ |" in plan.read_text(encoding="utf-8")  # nothing written back to the plan
+
+
 def test_rebuild_leaves_an_edit_no_command_has_read(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -154,6 +154,40 @@ def test_a_chinese_summary_gives_its_reasons_in_chinese(project: Path) -> None:
     assert reasons["COLLECTED"] == "1/2 个必做运行成功"
 
 
+@pytest.mark.parametrize("chinese", [False, True])
+def test_the_collected_count_names_runs_with_numbers_not_trusted(
+    project: Path, chinese: bool
+) -> None:
+    """012 (trial t6): `stage COLLECTED: 9/9 must-run runs succeeded` next to `Must-run
+    completed: 8/9 (1 succeeded with numbers not trusted: R007)`. The stage line names the
+    run whose numbers are not trusted too, in the plan's language."""
+    write_project(
+        project,
+        [
+            Run(id="S1", milestone="M0"),
+            Run(id="R1", milestone="M1", mode="nan"),
+            Run(id="R2", milestone="M1"),
+        ],
+    )
+    if chinese:
+        plan = project / "refine-logs" / "EXPERIMENT_PLAN.md"
+        head, _, rest = plan.read_text().partition("\n")
+        plan.write_text(head + "\n\n" + CHINESE_PREFACE * 3 + rest)
+    bridge = Bridge(project)
+    assert bridge.run() is Stage.COLLECTED
+    summary = bridge.summary()
+    bridge.close()
+    reasons = {e.stage: e.reason for e in _events(project) if isinstance(e, StageEntered)}
+    if chinese:
+        assert reasons["COLLECTED"] == "3/3 个必做运行成功（其中 1 个数值不可信：R1）"
+        assert "1 个已成功但数值不可信：R1" in summary, summary
+    else:
+        assert (
+            reasons["COLLECTED"] == "3/3 must-run runs succeeded (1 with numbers not trusted: R1)"
+        )
+        assert "Must-run completed: 2/3 (1 succeeded with numbers not trusted: R1)" in summary
+
+
 def test_milestones_without_blocks_runs_without_one_and_skipped_runs(project: Path) -> None:
     """No empty '()' after a milestone without blocks; the status bar of runs with no milestone
     is named; a milestone whose runs are out of scope, or that has none, says so instead of a

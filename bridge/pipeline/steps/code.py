@@ -40,6 +40,7 @@ from bridge.projections.failure_words import (
     CODE_EDITED,
     CODE_FIELD,
     CODE_REMOVED,
+    PLAN_ROW,
     RELABELLED,
     TRACKER_ROW_NOW,
 )
@@ -316,6 +317,7 @@ def respec(s: Session, reason: str, run_ids: Collection[str] | None = None) -> l
     named = _naming_numbers(s)
     changed: list[str] = []
     rows = {r.id: r for r in s.project.runs if r.tracker_status and r.status_raw.strip()}
+    tracker_file = s.project.plan.tracker_file
     for stream, events in plan_events(s.project):
         if stream == "bridge":
             continue
@@ -365,7 +367,7 @@ def respec(s: Session, reason: str, run_ids: Collection[str] | None = None) -> l
                     )
             continue
         asked = (
-            row_status.asked_of(old, rows.get(new.run_id))
+            row_status.asked_of(old, rows.get(new.run_id), tracker_file=tracker_file)
             if run_ids is None and row_status.settled_for(old)
             else None
         )
@@ -388,8 +390,14 @@ def respec(s: Session, reason: str, run_ids: Collection[str] | None = None) -> l
             )
             continue
         if isinstance(asked, row_status.NotApplied):
+            # In the plan's own run table bridge writes no Status back (PLAN_ROW).
+            in_plan = not row_status.status_written_by_bridge(rows[new.run_id], tracker_file)
             s.kept_settings[new.run_id] = (
-                ev.SpecChange(field=ev.TRACKER_STATUS, old=asked.bridge_word, new=asked.written),
+                ev.SpecChange(
+                    field=ev.TRACKER_STATUS,
+                    old=f"{PLAN_ROW}: {asked.bridge_word}" if in_plan else asked.bridge_word,
+                    new=asked.written,
+                ),
             )
         if old.state not in _RESPECABLE:
             if old.state is RunState.SUCCEEDED:
@@ -405,13 +413,23 @@ def respec(s: Session, reason: str, run_ids: Collection[str] | None = None) -> l
                 # from an editor that had it open), never a request.
                 # Not DONE_STATUSES: a FAILED or INVALID written on a row bridge ran and
                 # recorded done is the researcher's word about its result (trial R2).
-                if row is not None and row.status not in ("done", "running"):
+                ours = row is not None and row_status.status_written_by_bridge(row, tracker_file)
+                if (
+                    row is not None
+                    and row.status not in ("done", "running")
+                    and (ours or row.status not in ("todo", "unknown"))
+                ):
                     # The researcher set the Status of a row bridge ran (DONE → TODO): bridge
                     # keeps what it ran, and says so rather than writing DONE back in silence.
-                    # Its settings kept are recorded apart (_mark_kept), so they stand.
+                    # Its settings kept are recorded apart (_mark_kept), so they stand. A row
+                    # of the plan's own table bridge does not write: its "to run" word is the
+                    # one it had when bridge ran it (025's ❌ rows, said changed at every run),
+                    # and nothing is written back there (PLAN_ROW).
                     written = " ".join(row.status_raw.replace("**", "").split())
                     s.kept_settings[new.run_id] = (
-                        ev.SpecChange(field=ev.TRACKER_STATUS, old="DONE", new=written),
+                        ev.SpecChange(
+                            field=ev.TRACKER_STATUS, old="DONE" if ours else PLAN_ROW, new=written
+                        ),
                     )
             continue
         changes = _changes(old.spec, spec)

@@ -23,7 +23,15 @@ from bridge.plan.vocabulary import OUT_OF_SCOPE_STATUSES, normalise_status
 from bridge.projections.failure_words import TRACKER_ROW_NOW
 from bridge.projections.tracker import STATUS_WORDS
 
-__all__ = ["NotApplied", "Requested", "asked_of", "requested_events", "settled_for"]
+__all__ = [
+    "NotApplied",
+    "Requested",
+    "asked_of",
+    "requested_events",
+    "settled_for",
+    "status_written_by_bridge",
+    "untrusted",
+]
 
 
 @attrs.frozen
@@ -49,11 +57,16 @@ class NotApplied:
     written: str
 
 
-def asked_of(run: RunView, row: RunSpec | None) -> Requested | NotApplied | None:
+def asked_of(
+    run: RunView, row: RunSpec | None, *, tracker_file: str = ""
+) -> Requested | NotApplied | None:
     """
     What the tracker ``row`` of ``run``, a run bridge has launched at least once and that is
-    not live and has not succeeded, asks now: None when it says what bridge wrote for the run
-    (its state now or at any attempt's end), is running, or cannot be read.
+    not live (:func:`settled_for`), asks now: None when it says what bridge wrote for the run
+    (its state now or at any attempt's end), is running, or cannot be read. Of a succeeded
+    run only ``TODO`` on one whose numbers are not trusted asks something: to run it again, and
+    only in the researcher's tracker (``tracker_file``), where bridge wrote DONE over the word
+    the row had when it ran (:func:`status_written_by_bridge`).
     """
     if row is None or not row.tracker_status or not run.attempts:
         return None
@@ -61,6 +74,13 @@ def asked_of(run: RunView, row: RunSpec | None) -> Requested | NotApplied | None
     # The row's status as the tracker reader read it, its legend's meaning included: 032's
     # legend makes "❌" Failed, which bridge writes for a failed run (a bare ❌ reads blocked).
     said = row.status
+    if run.state is RunState.SUCCEEDED:
+        # Only TODO on a run whose numbers are not trusted (030's C4, a NaN): the tracker's way
+        # of the `bridge retry --force` the next step names. Any other word on a succeeded run
+        # is said and not taken (bridge.cli.watch.kept_lines).
+        if said == "todo" and untrusted(run) and status_written_by_bridge(row, tracker_file):
+            return Requested(status=written, reason="", out_of_scope=False)
+        return None
     own = {STATUS_WORDS[run.state], *(STATUS_WORDS[a.state] for a in run.attempts)}
     if said in ("unknown", "running") or said in {normalise_status(w) for w in own}:
         return None
@@ -111,12 +131,33 @@ def requested_events(
 
 def settled_for(run: RunView) -> bool:
     """
-    Whether :func:`asked_of` may be asked of ``run``: it ended without succeeding, or it has
-    run and waits (a retry scheduled) or was taken out of scope since.
+    Whether :func:`asked_of` may be asked of ``run``: it ended without succeeding, it has
+    run and waits (a retry scheduled) or was taken out of scope since, or it succeeded with
+    numbers that are not trusted (:func:`untrusted`).
     """
-    return run.state in retries.FAILED or (
-        run.state in (RunState.PENDING, RunState.OUT_OF_SCOPE) and bool(run.attempts)
+    return (
+        run.state in retries.FAILED
+        or (run.state in (RunState.PENDING, RunState.OUT_OF_SCOPE) and bool(run.attempts))
+        or (run.state is RunState.SUCCEEDED and untrusted(run))
     )
+
+
+def status_written_by_bridge(row: RunSpec, tracker_file: str) -> bool:
+    """
+    Whether bridge writes ``row``'s Status cell: the row (or the block row its Status is read
+    from) is in the researcher's tracker ``tracker_file``, which bridge fills in. A row of the
+    plan's own run table (025 has no tracker) keeps the word the researcher wrote: the "to run"
+    word it had when bridge launched it (025's ❌, "Not started") is no edit.
+    """
+    return bool(tracker_file) and (row.status_file or row.file) == tracker_file
+
+
+def untrusted(run: RunView) -> bool:
+    """
+    Whether ``run`` recorded a number it cannot be trusted with (a blocking training-quality
+    finding: ``non_finite``, ``divergence``): the results' ``DONE ⚠ not trusted``.
+    """
+    return run.metrics is not None and any(q.blocking for q in run.metrics.quality)
 
 
 def _researchers_notes(notes: str) -> str:
