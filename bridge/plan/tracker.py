@@ -16,6 +16,7 @@ import attrs
 from bridge.errors import PlanError
 from bridge.plan.milestones import milestone_id
 from bridge.plan.model import TrackerRun
+from bridge.plan.notes_label import BRIDGE_LABEL
 from bridge.plan.quantities import normalise_block_id, seed_value_for_sampling
 from bridge.plan.status_legend import (
     NO_LEGEND,
@@ -35,6 +36,7 @@ __all__ = [
     "row_seeds",
     "seed_row",
     "seed_run_id",
+    "unread_notes_seed",
 ]
 
 _RUN_HEADERS = {
@@ -442,7 +444,7 @@ def read_tracker_runs(doc: Document) -> tuple[list[TrackerRun], list[tuple[int, 
                     # 012's R003-R005 "seeds 1103, 1104, 1105" in Notes: planned once at
                     # [run] args' seed 0, and B2 judged at n=1, without a word (trial t6).
                     several, source = _seeds_in_notes(row.notes), "Notes"
-                    if not several and (unread := _unread_notes_seed(row.notes)) is not None:
+                    if not several and (unread := unread_notes_seed(row.notes)) is not None:
                         warnings.append(
                             (
                                 line,
@@ -459,10 +461,19 @@ def read_tracker_runs(doc: Document) -> tuple[list[TrackerRun], list[tuple[int, 
                     continue
                 by_seed.append((line, run_id, len(several)))
                 sources.setdefault(source)
-                if is_combined_status(row.status_raw):
-                    # The Status bridge wrote for the row's seeds together ("DONE ×1, TODO ×2"):
-                    # bridge's record of each run decides, never this cell.
-                    row = attrs.evolve(row, status="todo", status_raw="", legend="", awaits_code="")
+                if is_combined_status(row.status_raw) or BRIDGE_LABEL.search(row.notes):
+                    # The Status bridge wrote for the row's seeds together ("DONE ×1, TODO ×2"),
+                    # or for the one run it ran before the row named several seeds (012's R005
+                    # "seed 1103" → "seeds 1103, 1104, 1105": its seeds were "done before
+                    # bridge, not run"): bridge's record of each run decides, never this cell.
+                    row = attrs.evolve(
+                        row,
+                        status="todo",
+                        status_raw="",
+                        legend="",
+                        awaits_code="",
+                        notes=_researchers(row.notes),  # bridge's part told of the one run
+                    )
                 for seed in several:
                     one = seed_run_id(run_id, seed)
                     if one in seen:
@@ -780,10 +791,21 @@ def _seeds_in_system(row: TrackerRun) -> tuple[TrackerRun, tuple[int, ...]]:
     return attrs.evolve(row, system=named), values
 
 
+def _researchers(notes: str) -> str:
+    """
+    The Notes before bridge's labelled part: "bridge: seed 1103; attempt 1 …" is bridge's record
+    of what ran, no seed the researcher asks for; read as one, it hid their edit of their own
+    part (012's "seeds 1103 or 1104", trial t6).
+    """
+    found = BRIDGE_LABEL.search(notes)
+    return notes[: found.start()] if found else notes
+
+
 def _seed(seed_cell: str, notes: str) -> int | None:
     match = re.fullmatch(r"\s*(\d{1,12})\s*", seed_cell)
     if match:
         return int(match.group(1))
+    notes = _researchers(notes)
     if _seeds_in_notes(notes):
         return None  # "seed 1103/1104/1105": one run per seed, never one at its first
     found = _SEED_IN_NOTES.search(notes)
@@ -801,6 +823,7 @@ def _seeds_in_notes(notes: str) -> tuple[int, ...]:
     read by :func:`_seed`), more than 20, or seeds a sampler's or a subset's
     (:func:`seed_value_for_sampling`).
     """
+    notes = _researchers(notes)
     for found in _SEEDS_IN_NOTES.finditer(notes):
         if found.group("lo") is not None:
             lo, hi = int(found.group("lo")), int(found.group("hi"))
@@ -814,7 +837,7 @@ def _seeds_in_notes(notes: str) -> tuple[int, ...]:
     return ()
 
 
-def _unread_notes_seed(notes: str) -> str | None:
+def unread_notes_seed(notes: str) -> str | None:
     """
     The words of a Notes cell naming seeds that neither :func:`_seed` nor
     :func:`_seeds_in_notes` reads (``seeds 1103 or 1104``, ``seeds 3``, ``3 seeds``), or None:
@@ -823,6 +846,7 @@ def _unread_notes_seed(notes: str) -> str | None:
     """
     if _seed("", notes) is not None or _seeds_in_notes(notes):
         return None
+    notes = _researchers(notes)
     for found in _SEED_WORDS_IN_NOTES.finditer(notes):
         words = found.group(0).strip().rstrip(",，)）")
         after = notes[found.end() : found.end() + 8]

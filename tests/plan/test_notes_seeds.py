@@ -13,6 +13,7 @@ import pytest
 
 from bridge.plan import load_project
 from bridge.plan.project import LoadedProject
+from bridge.projections.plan_words import warning_in_language
 from tests.conftest import needs_shared
 from tests.plan.corpus import as_project
 
@@ -83,7 +84,7 @@ def test_012_seed_words_in_notes_bridge_cannot_read_are_warned_of(
 
 def _tracker_runs(tmp_path: Path, notes: str) -> LoadedProject:
     refine = tmp_path / "refine-logs"
-    refine.mkdir()
+    refine.mkdir(parents=True)
     (refine / "EXPERIMENT_PLAN.md").write_text(
         "# Plan\n\n### B1: Main\n\n- Compare: A\n- Success criterion: A reaches acc >= 0.5.\n",
         encoding="utf-8",
@@ -116,3 +117,19 @@ def test_seeds_in_notes_that_are_no_runs_seeds(tmp_path: Path, notes: str) -> No
 def test_chinese_seeds_in_notes(tmp_path: Path) -> None:
     loaded = _tracker_runs(tmp_path, "同一数据；种子 1、2、3")
     assert [(r.id, r.seed) for r in loaded.runs] == [("R1-s1", 1), ("R1-s2", 2), ("R1-s3", 3)]
+
+
+def test_the_warnings_read_in_chinese(tmp_path: Path) -> None:
+    several = _tracker_runs(tmp_path / "a", "seeds 1, 2")
+    unread = _tracker_runs(tmp_path / "b", "seeds 1 or 2")
+    messages = [
+        warning_in_language(w.message, "zh")
+        for w in (*several.warnings, *unread.warnings)
+        if "seeds" in w.message
+    ]
+    assert messages == [
+        "Notes 单元格写了多个种子（R1 ×2）；每个种子作为单独的运行规划，命名为 <行 id>-s<种子>，"
+        "该行的状态合并显示它们",
+        "运行 R1 的备注写了 bridge 读不懂的种子（'seeds 1 or 2'）：它按没有自己的种子规划；一个"
+        "种子写 `seed N`，每个种子一个运行写 `seeds 1, 2, 3` 或 `seeds 1-3`",
+    ]
