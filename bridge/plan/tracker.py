@@ -16,6 +16,7 @@ import attrs
 from bridge.errors import PlanError
 from bridge.plan.milestones import milestone_id
 from bridge.plan.model import TrackerRun
+from bridge.plan.notes_label import BRIDGE_LABEL
 from bridge.plan.quantities import normalise_block_id, seed_value_for_sampling
 from bridge.plan.status_legend import (
     NO_LEGEND,
@@ -35,6 +36,7 @@ __all__ = [
     "row_seeds",
     "seed_row",
     "seed_run_id",
+    "unread_notes_seed",
 ]
 
 _RUN_HEADERS = {
@@ -101,6 +103,23 @@ _COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 # with, "seed 202's model"), which is no seed of this run.
 _SEED_IN_NOTES = re.compile(
     r"\bseed\s{0,2}[=:：]?\s{0,2}(\d{1,12})\b(?!\s*(?:的|'s\b))", re.IGNORECASE
+)
+# "seeds 1103, 1104, 1105", "seed 1103/1104/1105", "seeds 1103 and 1104" or "seeds 1103–1105"
+# in Notes (012's R003-R005), ending the clause (a ";", "," or ")" or the cell's end follows):
+# each seed its own run, as a Seed cell naming several. "seeds 101/102/103 的 model_250.pt"
+# (020's R007i: the checkpoints those seeds trained) names no seed of this run.
+_SEEDS_IN_NOTES = re.compile(
+    r"(?:\bseeds?|种子)\s{0,2}[=:：]?\s{0,2}[{(（]?\s{0,2}"
+    r"(?:(?P<lo>\d{1,12})\s{0,2}(?:[–—~-]|\.\.|to|至|到)\s{0,2}(?P<hi>\d{1,12})"
+    r"|(?P<list>\d{1,12}(?:\s{0,2}(?:[/,，;、&]|\band\b|和|及)\s{0,2}\d{1,12})+))"
+    r"\s{0,2}[})）]?(?=\s*(?:$|[;；,，.。)）|]))(?!\s*(?:的|'s\b))",
+    re.IGNORECASE,
+)
+# A seed word with a number the Notes readings above leave unread ("seeds 1103 or 1104",
+# "seeds 3", "3 seeds"): warned about, never dropped in silence.
+_SEED_WORDS_IN_NOTES = re.compile(
+    r"(?:\bseeds?|种子)\s{0,2}[=:：]?\s{0,2}\d[^;；。\n]{0,24}|\b\d{1,3}\s{0,2}(?:seeds\b|个?种子)",
+    re.IGNORECASE,
 )
 _EMPTY_IDS = {"", "-", "—", "–", "n/a", "…", "..."}
 
@@ -333,7 +352,8 @@ def read_tracker_runs(doc: Document) -> tuple[list[TrackerRun], list[tuple[int, 
     seen: dict[str, int] = {}
     first_cells: dict[str, tuple[str, ...]] = {}
     by_seed: list[tuple[int, str, int]] = []  # (line, row id, seeds) of rows naming several
-    in_system = False  # some of them at the end of their System / Variant cell (023's R040)
+    # Where rows name several seeds: "Seed", "System / Variant" (023's R040) or "Notes" (012).
+    sources: dict[str, None] = {}
     milestones_at = _heading_milestones(doc)
     priorities_at = _heading_priorities(doc)
     trackers = _tracker_sections(doc)
@@ -416,19 +436,44 @@ def read_tracker_runs(doc: Document) -> tuple[list[TrackerRun], list[tuple[int, 
                 several = (
                     row_seeds(seed_header, plain(cells[columns["seed"]])) if seed_header else ()
                 )
+                source = "Seed"
                 if not seed_header and row.seed is None:
                     row, several = _seeds_in_system(row)
-                    in_system = in_system or len(several) > 1
+                    source = "System / Variant"
+                if not several and row.seed is None:
+                    # 012's R003-R005 "seeds 1103, 1104, 1105" in Notes: planned once at
+                    # [run] args' seed 0, and B2 judged at n=1, without a word (trial t6).
+                    several, source = _seeds_in_notes(row.notes), "Notes"
+                    if not several and (unread := unread_notes_seed(row.notes)) is not None:
+                        warnings.append(
+                            (
+                                line,
+                                f"run {run_id}'s Notes name seeds bridge cannot read "
+                                f"({unread!r}): it is planned without a seed of its own; "
+                                "write `seed N` for one seed, or `seeds 1, 2, 3` / `seeds 1-3` "
+                                "for one run per seed",
+                            )
+                        )
                 if len(several) < 2 or tasks:
                     if several:  # "Seeds: 1": one run, its seed not stated
                         row = attrs.evolve(row, seed=None)
                     runs.append(row)
                     continue
                 by_seed.append((line, run_id, len(several)))
-                if is_combined_status(row.status_raw):
-                    # The Status bridge wrote for the row's seeds together ("DONE ×1, TODO ×2"):
-                    # bridge's record of each run decides, never this cell.
-                    row = attrs.evolve(row, status="todo", status_raw="", legend="", awaits_code="")
+                sources.setdefault(source)
+                if is_combined_status(row.status_raw) or BRIDGE_LABEL.search(row.notes):
+                    # The Status bridge wrote for the row's seeds together ("DONE ×1, TODO ×2"),
+                    # or for the one run it ran before the row named several seeds (012's R005
+                    # "seed 1103" → "seeds 1103, 1104, 1105": its seeds were "done before
+                    # bridge, not run"): bridge's record of each run decides, never this cell.
+                    row = attrs.evolve(
+                        row,
+                        status="todo",
+                        status_raw="",
+                        legend="",
+                        awaits_code="",
+                        notes=_researchers(row.notes),  # bridge's part told of the one run
+                    )
                 for seed in several:
                     one = seed_run_id(run_id, seed)
                     if one in seen:
@@ -449,7 +494,7 @@ def read_tracker_runs(doc: Document) -> tuple[list[TrackerRun], list[tuple[int, 
         warnings.append(
             (
                 by_seed[0][0],
-                f"{'System / Variant' if in_system else 'Seed'} cells name several seeds "
+                f"{' and '.join(sources) or 'Seed'} cells name several seeds "
                 f"({sample}{more}); each seed is planned as its "
                 "own run, named <row id>-s<seed>, and the row's Status shows them together",
             )
@@ -746,13 +791,69 @@ def _seeds_in_system(row: TrackerRun) -> tuple[TrackerRun, tuple[int, ...]]:
     return attrs.evolve(row, system=named), values
 
 
+def _researchers(notes: str) -> str:
+    """
+    The Notes before bridge's labelled part: "bridge: seed 1103; attempt 1 …" is bridge's record
+    of what ran, no seed the researcher asks for; read as one, it hid their edit of their own
+    part (012's "seeds 1103 or 1104", trial t6).
+    """
+    found = BRIDGE_LABEL.search(notes)
+    return notes[: found.start()] if found else notes
+
+
 def _seed(seed_cell: str, notes: str) -> int | None:
     match = re.fullmatch(r"\s*(\d{1,12})\s*", seed_cell)
     if match:
         return int(match.group(1))
+    notes = _researchers(notes)
+    if _seeds_in_notes(notes):
+        return None  # "seed 1103/1104/1105": one run per seed, never one at its first
     found = _SEED_IN_NOTES.search(notes)
     if found is None:
         return None
     # "random 100-clip subset, seed 3": the subset's seed, not the run's.
     value = int(found.group(1))
     return None if seed_value_for_sampling(notes, value) else value
+
+
+def _seeds_in_notes(notes: str) -> tuple[int, ...]:
+    """
+    The seeds a Notes cell names when it names several (:data:`_SEEDS_IN_NOTES`), each planned
+    as its own run as a Seed cell naming several is; ``()`` otherwise: one seed (``seed 3``,
+    read by :func:`_seed`), more than 20, or seeds a sampler's or a subset's
+    (:func:`seed_value_for_sampling`).
+    """
+    notes = _researchers(notes)
+    for found in _SEEDS_IN_NOTES.finditer(notes):
+        if found.group("lo") is not None:
+            lo, hi = int(found.group("lo")), int(found.group("hi"))
+            values = tuple(range(lo, hi + 1)) if lo < hi and hi - lo < _MAX_SEEDS else ()
+        else:
+            values = tuple(dict.fromkeys(int(v) for v in re.findall(r"\d+", found.group("list"))))
+        if 1 < len(values) <= _MAX_SEEDS and not any(
+            seed_value_for_sampling(notes, v) for v in values
+        ):
+            return values
+    return ()
+
+
+def unread_notes_seed(notes: str) -> str | None:
+    """
+    The words of a Notes cell naming seeds that neither :func:`_seed` nor
+    :func:`_seeds_in_notes` reads (``seeds 1103 or 1104``, ``seeds 3``, ``3 seeds``), or None:
+    also for a seed of a checkpoint (``seed 202 的 model``) or a sampler's, which are no seed
+    of the run, read or not.
+    """
+    if _seed("", notes) is not None or _seeds_in_notes(notes):
+        return None
+    notes = _researchers(notes)
+    for found in _SEED_WORDS_IN_NOTES.finditer(notes):
+        words = found.group(0).strip().rstrip(",，)）")
+        after = notes[found.end() : found.end() + 8]
+        if re.match(r"\s*(?:的|'s\b)", after) or "的" in words or "'s " in words:
+            continue
+        numbers = [int(v) for v in re.findall(r"\d+", words)]
+        if numbers and all(seed_value_for_sampling(notes, v) for v in numbers[:1]):
+            continue
+        return words
+    return None

@@ -648,11 +648,21 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
     ),
     (
         re.compile(
-            r"(Seed|System / Variant) cells name several seeds \((.+)\); each seed is planned "
-            r"as its own run, named <row id>-s<seed>, and the row's Status shows them together"
+            r"((?:Seed|System / Variant|Notes)(?: and (?:System / Variant|Notes))*) cells name "
+            r"several seeds \((.+)\); each seed is planned as its own run, named "
+            r"<row id>-s<seed>, and the row's Status shows them together"
         ),
         r"\1 单元格写了多个种子（\2）；每个种子作为单独的运行规划，命名为 <行 id>-s<种子>，"
         r"该行的状态合并显示它们",
+    ),
+    (
+        re.compile(
+            rf"run (\S+)'s Notes name seeds bridge cannot read \({_QUOTE}\): it is planned "
+            r"without a seed of its own; write `seed N` for one seed, or `seeds 1, 2, 3` / "
+            r"`seeds 1-3` for one run per seed"
+        ),
+        r"运行 \1 的备注写了 bridge 读不懂的种子（\2）：它按没有自己的种子规划；一个种子写 "
+        r"`seed N`，每个种子一个运行写 `seeds 1, 2, 3` 或 `seeds 1-3`",
     ),
     (
         re.compile(

@@ -35,6 +35,7 @@ from bridge.pipeline.steps import collect, row_status
 from bridge.plan.run_fields import SPEC_FIELDS, run_fields
 from bridge.plan.status_legend import is_held_for_code
 from bridge.plan.templates import placeholders
+from bridge.plan.tracker import unread_notes_seed
 from bridge.projections.failure_words import (
     AS_RUN,
     CODE_EDITED,
@@ -580,6 +581,16 @@ def kept_changes(s: Session) -> dict[str, tuple[ev.SpecChange, ...]]:
         old = state.runs.get(new.run_id)
         if old is None or old.state is not RunState.SUCCEEDED:
             continue
+        if new.seed is None and unread_notes_seed(new.notes) is not None:
+            # Seed words in its Notes bridge cannot read ("seeds 1103 or 1104"), warned of at
+            # the row: no seed bridge knows changed. Read as unset, it said "kept as it ran
+            # (seed: 1103 → (unset))" and `bridge retry --changed` ran it at the default seed
+            # (012, trial t6).
+            new = attrs.evolve(
+                new,
+                seed=old.spec.seed,
+                params={**new.params, **{k: v for k, v in old.spec.params.items() if k == "seed"}},
+            )
         # Where it counts is placed without a new attempt (place): no reason to run it again.
         changes = tuple(
             c
