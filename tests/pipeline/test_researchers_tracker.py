@@ -1706,3 +1706,30 @@ def test_038_the_researchers_status_of_several_parts_stays_on_a_row_bridge_ran(
     finally:
         bridge.close()
     assert said in row("HIP-03"), row("HIP-03")
+
+
+@needs_shared
+def test_025_failed_rows_of_the_plans_own_table_do_not_run_again_after_a_plan_edit(
+    tmp_path: Path,
+) -> None:
+    """025, runs in the plan's own table, every run failed at its one attempt: a comment added
+    to the plan sent all of them to attempt 2, the log saying `the tracker's row now says that
+    it is to run` in a project with no tracker. Their ❌ ("Not started") is the word the rows had
+    when bridge ran them: it asks nothing."""
+    project = _plan_table_project(tmp_path / "p", {})
+    (project / "bridge.toml").write_text(
+        '[bridge]\ncode_review = false\nsanity_first = false\nmax_parallel = 4\n\n[run]\ncommand = ["false"]\nmax_retries = 0\n',
+        encoding="utf-8",
+    )
+    for edit in ("", "\n<!-- a note -->\n"):
+        plan = project / "refine-logs" / "EXPERIMENT_PLAN.md"
+        plan.write_text(plan.read_text(encoding="utf-8") + edit, encoding="utf-8")
+        bridge = Bridge(project)
+        try:
+            bridge.run()
+            runs = bridge.status().runs
+        finally:
+            bridge.close()
+        failed = {r: len(v.attempts) for r, v in runs.items() if v.attempts}
+        assert failed and set(failed.values()) == {1}, failed
+        assert all(runs[r].state is RunState.FAILED for r in failed), runs

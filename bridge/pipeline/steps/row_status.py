@@ -66,7 +66,9 @@ def asked_of(
     (its state now or at any attempt's end), is running, or cannot be read. Of a succeeded
     run only ``TODO`` on one whose numbers are not trusted asks something: to run it again, and
     only in the researcher's tracker (``tracker_file``), where bridge wrote DONE over the word
-    the row had when it ran (:func:`status_written_by_bridge`).
+    the row had when it ran (:func:`status_written_by_bridge`). Likewise ``TODO`` on a run that
+    failed asks for a retry only in that tracker: in the plan's own run table it is the word the
+    row had when bridge ran it (unless the run was taken out of scope since).
     """
     if row is None or not row.tracker_status or not run.attempts:
         return None
@@ -95,6 +97,13 @@ def asked_of(
     if said == "todo":
         if run.state is RunState.PENDING:
             return None  # it runs: what the row asks
+        if run.state is not RunState.OUT_OF_SCOPE and not status_written_by_bridge(
+            row, tracker_file
+        ):
+            # The plan's own run table (025): bridge wrote no FAILED there, so its "to run"
+            # word is the one the row had when bridge ran it, not a request; a run taken out
+            # of scope since had another word written there by the researcher.
+            return None
         return Requested(status=written, reason="", out_of_scope=False)
     # How bridge's last attempt ended ("FAILED"), not "TODO" for a run waiting to run again.
     return NotApplied(bridge_word=STATUS_WORDS[run.attempts[-1].state], written=written)
