@@ -1718,7 +1718,8 @@ def test_025_failed_rows_of_the_plans_own_table_do_not_run_again_after_a_plan_ed
     when bridge ran them: it asks nothing."""
     project = _plan_table_project(tmp_path / "p", {})
     (project / "bridge.toml").write_text(
-        '[bridge]\ncode_review = false\nsanity_first = false\nmax_parallel = 4\n\n[run]\ncommand = ["false"]\nmax_retries = 0\n',
+        "[bridge]\ncode_review = false\nsanity_first = false\nmax_parallel = 4\n\n"
+        '[run]\ncommand = ["false"]\nmax_retries = 0\n',
         encoding="utf-8",
     )
     for edit in ("", "\n<!-- a note -->\n"):
