@@ -576,6 +576,18 @@ _SLASH = re.compile(r"\s*/\s*")
 # "FAIL-COMPETITION-STRENGTH"): the run finished and measured a negative outcome. A bare "FAIL"
 # or "FAILED" part says the run failed.
 _NEGATIVE_GATE = re.compile(r"FAIL-[A-Z0-9]+(?:-[A-Z0-9]+)*")
+# A FAIL-<word> part naming how a run broke, not a criterion ("PASS-BUILD / FAIL-OOM"): the run
+# failed, to retry, as a bare FAIL part says.
+_FAILURE_KIND = re.compile(
+    r"FAIL-(?:OOM(?:-KILLED)?|CRASH(?:ED)?|ERROR|TIMEOUT|TIMED-OUT|NAN|KILLED|SEGFAULT|EXIT\d*)",
+    re.IGNORECASE,
+)
+
+
+def _negative_gate(part: str) -> bool:
+    """Whether ``part`` names the criterion a finished run's gate failed on (FAIL-SPEEDUP), not
+    how the run broke (FAIL-OOM, FAIL-CRASH, FAIL-NAN …, a failed run)."""
+    return bool(_NEGATIVE_GATE.fullmatch(part)) and not _FAILURE_KIND.fullmatch(part)
 
 
 def status_parts(raw: str) -> tuple[str, ...]:
@@ -598,7 +610,7 @@ def negative_gates(raw: str) -> tuple[str, ...]:
     retried, not counted as failed); ``()`` otherwise.
     """
     parts = status_parts(raw)
-    gates = tuple(part for part in parts if _NEGATIVE_GATE.fullmatch(part))
+    gates = tuple(part for part in parts if _negative_gate(part))
     if not gates or any(_part_status(part) in ("failed", *_OPEN) for part in parts):
         return ()
     return gates
@@ -606,7 +618,7 @@ def negative_gates(raw: str) -> tuple[str, ...]:
 
 def _part_status(part: str) -> str:
     """One part's status: a FAIL-<criterion> part is a finished run's negative outcome, done."""
-    return "done" if _NEGATIVE_GATE.fullmatch(part) else normalise_status(part)
+    return "done" if _negative_gate(part) else normalise_status(part)
 
 
 _CHINESE_STATUS: tuple[tuple[str, str], ...] = (

@@ -901,3 +901,27 @@ def test_017_a_run_order_list_without_milestone_ids_is_named(tmp_path: Path) -> 
         "no milestones found (no run-order table, milestone headings or list); write "
         f"{MILESTONES_TO_WRITE}"
     ]
+
+
+def test_a_fail_part_naming_how_the_run_broke_is_a_failed_run() -> None:
+    """038's FAIL-SPEEDUP names the criterion a finished run's gate failed on: done. A FAIL part
+    naming how the run broke ("PASS-BUILD / FAIL-OOM", "PASS / FAIL-NAN") read the same, done and
+    never retried with "(a negative result, not a failed run)" added: it is a failed run."""
+    from bridge.plan.vocabulary import ended_failed, negative_gates
+
+    for broke in (
+        "PASS-BUILD / FAIL-OOM",
+        "PASS-BUILD / FAIL-CRASH",
+        "PASS-BUILD / FAIL-CRASHED",
+        "PASS / FAIL-NAN",
+        "PASS / FAIL-ERROR",
+        "PASS / FAIL-TIMEOUT",
+        "PASS / FAIL-TIMED-OUT",
+        "PASS / FAIL-KILLED",
+        "PASS / FAIL-OOM-KILLED",
+        "PASS / FAIL-SEGFAULT",
+        "PASS / FAIL-EXIT137",
+    ):
+        assert (negative_gates(broke), ended_failed(broke)) == ((), True), broke
+    for gate in ("PASS-PARITY / FAIL-SPEEDUP", "PASS-PROTOCOL / FAIL-COMPETITION-STRENGTH"):
+        assert (negative_gates(gate), ended_failed(gate)) == ((gate.split(" / ")[1],), False)
