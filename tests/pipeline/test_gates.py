@@ -646,3 +646,29 @@ def test_a_run_added_without_a_command_blocks_before_it_launches(tmp_path: Path)
     assert state.blocked is not None
     assert state.blocked.reason.startswith("1 run(s) have no command: R004. Fix: set [run] command")
     assert not state.runs["R004"].attempts
+
+
+def test_a_block_judged_as_the_start_of_its_approved_entry_is_judged_otherwise() -> None:
+    """An approval stands for a block read again only when it is judged exactly as in the
+    check the person approved. "Judged the same" was a substring test: 006's B5 now at skill
+    -0.0 where the person approved -0.05, or failing fewer clauses, read as the same entry
+    (its start), and the approval covered numbers it never saw. Whole entries are compared,
+    a block's own "; " is no boundary, and a detail cut at 2,000 characters leaves its last
+    entry out (changed)."""
+    from bridge.pipeline.steps.sanity import _held_entries
+
+    b5 = "B5: skill: S3 composite -0.05"
+    b8 = "B8: rmse: sanity 0.9 (n=1); 0.9 < 0.5 → not met"
+    tail = ". Fix the cause and `bridge retry --force R001 R002`, or `bridge approve` to go on"
+    since = (
+        ". R002's numbers were read again under new [metrics] settings after a person approved"
+        " going past the criterion: the earlier approval was for the earlier numbers"
+    )
+    ids = {"B5", "B8", "B15"}
+    for detail in (f" {b5}; {b8}{tail}", f" {b5}; {b8}{since}{tail}"):
+        entries = _held_entries(detail, ids)
+        assert entries == {b5, b8}, entries
+        assert "B5: skill: S3 composite -0.0" not in entries
+        assert "B8: rmse: sanity 0.9 (n=1)" not in entries
+    cut = f" {b8}; {b5}"  # cut at 2,000 characters: B5 may have gone on
+    assert _held_entries(cut, ids) == {b8}

@@ -414,9 +414,39 @@ def _unseen_by_approval(state: PipelineState, result: BlockResult) -> bool:
         return True
     if Unseen.READ_AGAIN not in kinds:
         return False
-    # Whole blocks only: " B5: …" after the lead's ":" or a "; " between blocks (never the
-    # tail of B15's). The detail is cut at 2,000 characters: a block cut off reads as changed.
-    return f" {_judged(result)}" not in _approved_check(state)
+    blocks = {b.id for b in state.plan.blocks} if state.plan is not None else set()
+    entries = _held_entries(_approved_check(state), blocks | {result.block.id})
+    return _judged(result) not in entries
+
+
+# How a held check's detail goes on after its blocks (_criterion_held): the line asking for a
+# retry, before it what ran or was read again since an approval, when the check says so.
+_HELD_TAIL = ". Fix the cause and `bridge retry --force "
+_SINCE_APPROVAL = " after a person approved going past the criterion"
+
+
+def _held_entries(detail: str, block_ids: set[str]) -> frozenset[str]:
+    """
+    The blocks' entries (each ``_judged``: "B5: …") in ``detail``, a held check's detail after
+    its lead's ":", each whole: a block's reason may hold "; " or ". " itself (006's «sanity 0.9
+    (n=1); 0.9 > 0.95»), so entries are split only at a "; " followed by one of ``block_ids``
+    and ": ". An entry that is only the start of one recorded («-0.0» of «-0.05», fewer clauses)
+    is not among them. The detail is cut at 2,000 characters: when its tail is gone, the last
+    entry may be cut and is left out, so a block there reads as changed.
+    """
+    end = detail.rfind(_HELD_TAIL)
+    if end < 0:
+        body, whole = detail, False
+    else:
+        body, whole = detail[:end], True
+        since = body.rfind(_SINCE_APPROVAL)
+        if since >= 0:
+            # "…; B5: …. S1 ran again after a person approved…": the blocks end at the ". "
+            # before what happened since (which says no ". " itself).
+            body = body[: body.rfind(". ", 0, since)]
+    ids = "|".join(re.escape(i) for i in sorted(block_ids, key=len, reverse=True))
+    entries = re.split(rf"; (?=(?:{ids}): )", body.strip()) if ids else [body.strip()]
+    return frozenset(entries if whole else entries[:-1])
 
 
 def _own_runs(result: BlockResult) -> set[str]:
