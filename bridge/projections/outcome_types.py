@@ -219,16 +219,18 @@ def must_completed(outcome: Outcome, *, zh: bool = False) -> str:
     """
     text = f"{outcome.must_done}/{outcome.must_total}"
     parts: list[str] = []
+    # A Chinese list of runs is joined with "、", as every other one bridge writes.
+    sep = "、" if zh else ", "
     if untrusted := outcome.must_untrusted:
         # Succeeded, but with a NaN or a divergence: not completed, and said what it is.
-        ids = ", ".join(untrusted)
+        ids = sep.join(untrusted)
         parts.append(
             f"{len(untrusted)} 个已成功但数值不可信：{ids}"
             if zh
             else f"{len(untrusted)} succeeded with numbers not trusted: {ids}"
         )
     if failed := outcome.must_failed_before:
-        ids = ", ".join(failed)
+        ids = sep.join(failed)
         parts.append(
             f"{len(failed)} 个在 bridge 之前已结束为失败或无效：{ids}"
             if zh
@@ -268,7 +270,7 @@ def must_completed(outcome: Outcome, *, zh: bool = False) -> str:
         ),
     ):
         if held:
-            ids = ", ".join(held)
+            ids = sep.join(held)
             parts.append(
                 zh_said.format(n=len(held), ids=ids)
                 if zh

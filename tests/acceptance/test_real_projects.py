@@ -384,7 +384,7 @@ class TestHarnessRules:
         ended = [r["run_id"] for r in data["runs"] if r["ended_failed_before_bridge"]]
         assert sorted(ended) == sorted(failed)
         results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
-        assert f"5 个在 bridge 之前已结束为失败或无效：{', '.join(failed)}" in results
+        assert f"5 个在 bridge 之前已结束为失败或无效：{'、'.join(failed)}" in results
         assert (
             "- JPH-CAL-LP-C0 — 运行前已完成: failed（图例：方法/任务失败；已完成运行的负结果，"
             "不是运行失败） — "

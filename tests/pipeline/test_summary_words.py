@@ -472,3 +472,26 @@ def test_a_row_failed_before_bridge_with_no_command_is_not_advised_a_retry(
     step = next(line for line in summary.splitlines() if line.startswith("Next step:"))
     assert "bridge retry X2" not in step, step
     assert "they have no command here: if that result stands, change their Status" in step, step
+
+
+def test_a_chinese_summary_joins_the_blocked_runs_it_names_with_a_chinese_comma(
+    project: Path,
+) -> None:
+    """025 (trial t6) read `另有 3 个必做运行在追踪表中受阻，未计入：E-rag-sft, A1, A2`: a run
+    list joined with ", " inside Chinese text, where every other Chinese list of runs bridge
+    writes uses "、"."""
+    write_project(
+        project,
+        [Run(id="S1", milestone="M0"), *(Run(id=f"R{n}", milestone="M1") for n in (1, 2, 3))],
+    )
+    plan = project / "refine-logs" / "EXPERIMENT_PLAN.md"
+    head, _, rest = plan.read_text().partition("\n")
+    plan.write_text(head + "\n\n" + CHINESE_PREFACE * 3 + rest)
+    _set_status(project, {"R2": "BLOCKED", "R3": "BLOCKED"})
+    bridge = Bridge(project)
+    try:
+        assert bridge.run() is Stage.COLLECTED
+        summary = bridge.summary()
+    finally:
+        bridge.close()
+    assert "另有 2 个必做运行在追踪表中受阻，未计入：R2、R3" in summary, summary
