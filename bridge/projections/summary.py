@@ -305,7 +305,7 @@ def _nice_failed(state: PipelineState, zh: bool) -> str:
     ]
     if not failed:
         return ""
-    ids = ", ".join(failed)
+    ids = ("、" if zh else ", ").join(failed)  # a Chinese list of runs takes "、"
     if zh:
         return f"（未成功：{ids}；`bridge retry --failed` 可重新运行）"
     return f" (not succeeded: {ids}; `bridge retry --failed` runs them again)"

@@ -479,10 +479,15 @@ def test_a_chinese_summary_joins_the_blocked_runs_it_names_with_a_chinese_comma(
 ) -> None:
     """025 (trial t6) read `另有 3 个必做运行在追踪表中受阻，未计入：E-rag-sft, A1, A2`: a run
     list joined with ", " inside Chinese text, where every other Chinese list of runs bridge
-    writes uses "、"."""
+    writes uses "、". So did the failed nice-to-have runs beside it (`未成功：A3, A4`)."""
+    nice = [Run(id=f"N{n}", milestone=f"M{n}", priority="NICE", mode="fail") for n in (1, 2)]
     write_project(
         project,
-        [Run(id="S1", milestone="M0"), *(Run(id=f"R{n}", milestone="M1") for n in (1, 2, 3))],
+        [
+            Run(id="S1", milestone="M0"),
+            *(Run(id=f"R{n}", milestone="M1") for n in (1, 2, 3)),
+            *nice,
+        ],
     )
     plan = project / "refine-logs" / "EXPERIMENT_PLAN.md"
     head, _, rest = plan.read_text().partition("\n")
@@ -495,3 +500,5 @@ def test_a_chinese_summary_joins_the_blocked_runs_it_names_with_a_chinese_comma(
     finally:
         bridge.close()
     assert "另有 2 个必做运行在追踪表中受阻，未计入：R2、R3" in summary, summary
+    # So are the failed nice-to-have runs on the same line (025: 未成功：A3, A4).
+    assert "（未成功：N1、N2；`bridge retry --failed` 可重新运行）" in summary, summary
