@@ -69,6 +69,9 @@ _IN_WORDS = "says which way it goes in words, with no metric named and no number
         ("Pruned 不会使性能下降", _IN_WORDS),
         ("Pruned 没有使性能下降", _IN_WORDS),
         ("Pruned 并未导致性能下降", _IN_WORDS),
+        # A word of degree between the negation and the verb still negates it.
+        ("Pruned 没有严重使性能下降", _IN_WORDS),
+        ("Pruned 没有太使性能下降", _IN_WORDS),
         # Hedged: how much it drops is the condition, not that it drops.
         ("Pruned hurts performance only slightly", _NO_COMPARISON),
         ("Pruned 使性能下降的幅度很小", _IN_WORDS),

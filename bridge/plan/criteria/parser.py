@@ -777,7 +777,8 @@ _PERFORMANCE_DROP = re.compile(
 # names replaced: "No-Gate drops performance", «在不同数据集上 …», «无门控 使性能下降» negate
 # nothing.
 _DROP_NEGATED = re.compile(
-    r"(?:\b(?:not|never)|n't|不会?|没有?|并?未)(?:\s+\w+ly)?\s*(?:会|使|让|导致|造成)?\s*$"
+    r"(?:\b(?:not|never)|n't|不会?|没有?|并?未)(?:\s+\w+ly|\s*(?:明显|显著|大幅|严重|太|很)地?)?"
+    r"\s*(?:会|使|让|导致|造成)?\s*$"
 )
 # A degree ("only slightly", «幅度很小», "less than expected"): the size of the drop is the
 # condition, not that there is one. Whole words, on the text with the systems' names replaced:
