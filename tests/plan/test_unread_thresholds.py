@@ -167,3 +167,21 @@ def test_a_long_line_is_quoted_around_its_threshold(tmp_path: Path) -> None:
         " (line 8), ",
         "drift < 0.01",
     ]
+
+
+def test_a_setting_item_under_an_empty_metrics_label_is_no_metric(tmp_path: Path) -> None:
+    """Under ``**Metrics**:`` with no value, ``- Primary: accuracy`` names a metric and
+    ``- Eval sets: CIFAR-10, SVHN`` the data it is measured on: CIFAR-10 and SVHN were read as
+    metrics. The setting item stays a field of its own."""
+    loaded = _plan(
+        tmp_path,
+        "# Plan\n\n## Block B1: Main\n\n- **Compared systems**: A, B\n- **Metrics**:\n"
+        "- Primary: accuracy\n- Eval sets: CIFAR-10, SVHN\n- Secondary: ECE\n- 测试划分: test-A\n"
+        "- Calibration: NLL < 0.5\n- **Success criterion**: B beats A on accuracy\n",
+    )
+    (block,) = loaded.plan.blocks
+    assert plan_metric_names(block.metrics) == ["accuracy", "ECE", "NLL"]
+    assert [(f.label, f.value) for f in block.fields if not f.key] == [
+        ("Eval sets", "CIFAR-10, SVHN"),
+        ("测试划分", "test-A"),
+    ]
