@@ -359,6 +359,16 @@ def _one_line(criterion: str) -> str:
 
 # "C1", "H2", "A3": an id labelling one item of a list.
 _ITEM_ID = re.compile(r"[A-Z]{1,3}\d{1,2}[a-z]?")
+# A label under "**Metrics**:" that says what is run or on what, not what is measured ("Eval
+# sets: CIFAR-10, SVHN", "Seeds: 3", "Hardware: 1×A100"): its value names no metric.
+_SETTING_LABEL = re.compile(
+    r"^(?:eval(?:uation)?|test|train(?:ing)?|validation|dev|held[- ]out)?\s*"
+    r"(?:sets?|datasets?|data|splits?|benchmarks?|tasks?|seeds?|budget|hardware|gpus?|compute|"
+    r"baselines?|models?|backbones?|systems?|config(?:uration)?s?|setup|settings?|notes?|runs?)$"
+    r"|^(?:评估|评测|测试|训练|验证)?(?:数据集?|划分|基准|任务|种子|预算|硬件|算力|基线|模型|配置|"
+    r"设置|备注|运行)$",
+    re.IGNORECASE,
+)
 
 
 def _with_listed_values(fields: list[Field]) -> list[Field]:
@@ -366,11 +376,16 @@ def _with_listed_values(fields: list[Field]) -> list[Field]:
     A known field with no value, followed by items of its own labelled by ids (033's
     ``**Success criterion (decision gate)**:`` then ``- C1: Scissors net ≥ −1``, ``- C2: …`` at
     the same indent), takes those items as its value (one per line for systems and metrics,
-    else joined by ``;`` as clauses); they are no fields of their own.
+    else joined by ``;`` as clauses); they are no fields of their own. A Metrics field with no
+    value takes the labelled items under it too (033's E3 ``- H_rel distribution: JS divergence
+    < 0.15 per object``, ``- Primary: accuracy``), except an item whose label is a setting or
+    data word (``- Eval sets: CIFAR-10, SVHN``), which stays a field of its own after it.
     """
     out: list[Field] = []
     taking: Field | None = None
     items: list[str] = []
+    # Setting items met while taking a Metrics list: kept as fields, after the Metrics field.
+    kept: list[Field] = []
     for field in [*fields, None]:
         if (
             taking is not None
@@ -391,13 +406,18 @@ def _with_listed_values(fields: list[Field]) -> list[Field]:
             # 033's E3: "**Metrics**:" then "- H_rel distribution: JS divergence < 0.15 per
             # object", one item per feature: what is measured, its label kept (the metric
             # names leave it out); read as no field of their own, the block measured nothing.
-            items.append(f"{field.label}: {field.value}")
+            # "- Eval sets: CIFAR-10, SVHN" names no metric: read as one, CIFAR-10 was one.
+            if _SETTING_LABEL.match(field.label.strip()):
+                kept.append(field)
+            else:
+                items.append(f"{field.label}: {field.value}")
             continue
         if taking is not None:
             # One item per line for a list field; clauses of one criterion otherwise.
             joiner = "\n" if taking.key in ("systems", "metrics") else "; "
             out.append(attrs.evolve(taking, value=joiner.join(items)) if items else taking)
-            taking, items = None, []
+            out.extend(kept)
+            taking, items, kept = None, [], []
         if field is None:
             break
         if field.key and not field.value:

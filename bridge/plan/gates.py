@@ -163,23 +163,28 @@ def _row_rule(header: tuple[str, ...], row: tuple[str, ...]) -> str:
     return " → ".join(cell for cell in cells if cell)
 
 
-def _fenced_rules(doc: Document, start: int, end: int) -> tuple[set[int], list[str]]:
+def _fenced_rules(doc: Document, start: int, end: int) -> list[str]:
     """
-    The lines of the fenced blocks between ``start`` and ``end`` and their rules, one per
-    paragraph (033's "After Week 1: Exp 1 gate" and the outcomes under it), its lines joined by
-    "; ": the fence markers are no rule's words.
+    The rules of the untagged fenced blocks between ``start`` and ``end``, one per paragraph
+    (033's "After Week 1: Exp 1 gate" and the outcomes under it), its lines joined by "; ": the
+    fence markers are no rule's words, and a block tagged with a language (```` ```bash ````,
+    ```` ```python ````) is code, not rules.
     """
-    fenced = {n for n in range(start, end) if doc.in_fence[n]}
     rules: list[str] = []
     paragraph: list[str] = []
+    opened = tagged = False
     for n in range(start, end):
-        text = doc.lines[n].strip() if n in fenced else ""
-        if text and not text.startswith(("```", "~~~")):
+        text = doc.lines[n].strip() if doc.in_fence[n] else ""
+        marker = text.startswith(("```", "~~~"))
+        if marker:
+            # A marker opens a block, or closes the one open.
+            opened, tagged = not opened, not opened and bool(text.strip("`~ "))
+        if text and not marker and not tagged:
             paragraph.append(plain(text))
         elif paragraph:
             rules.append("; ".join(paragraph))
             paragraph = []
-    return fenced, [*rules, "; ".join(paragraph)] if paragraph else rules
+    return [*rules, "; ".join(paragraph)] if paragraph else rules
 
 
 def stop_rules(doc: Document) -> tuple[str, ...]:
@@ -200,8 +205,11 @@ def stop_rules(doc: Document) -> tuple[str, ...]:
         tables = doc.section_tables(heading.index + 1, heading.end)
         in_table = {n for t in tables for n in range(t.index, t.end)}
         rows = [rule for t in tables for _, row in t.rows if (rule := _row_rule(t.header, row))]
-        fenced, blocks = _fenced_rules(doc, heading.index + 1, heading.end)
-        in_table |= fenced
+        # Only the decision gates are written as a fenced block (033's); under Kill Criteria or
+        # Stop rules one holds a command or code, which was quoted as a stop rule.
+        gates = _GATES_HEADING.fullmatch(title) is not None
+        blocks = _fenced_rules(doc, heading.index + 1, heading.end) if gates else []
+        in_table |= {n for n in range(heading.index + 1, heading.end) if doc.in_fence[n]}
         # Tables, fenced blocks (read above) and thematic breaks ("---" before the next section)
         # are no rule's words.
         lines = [

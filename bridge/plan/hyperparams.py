@@ -119,15 +119,17 @@ _PROSE = _compile()
 _KEY_VALUE = re.compile(rf"(?:--)?\b([a-z][a-z0-9_]{{1,30}})\s*(?:=|:)\s*{_NUMBER}")
 _FLAG = re.compile(r"--([a-z][a-z0-9_-]{1,30})")
 _WORD_END = re.compile(r"[A-Za-z]*")
-# A `name=value` that is no setting, by what follows the value: a size's unit, B/G/T ending the
-# word or "-class" (017's "model: 7B-class", "13b"; K and M are read with the number), a count
+# A `name=value` that is no setting, by what follows the value: a size's unit, bytes with or
+# without a prefix (`cache=10GB`, `vram=24gb`, `2TiB`), B/G/T ending the word or "-class"
+# (017's "model: 7B-class", "13b"; K and M are read with the number), a count
 # of runs (006's "safe_on/off = 12 runs"), or the consequence of a condition (023's "`q_obs=0`
 # 严格 no-op", "`q_obs=0` 时 …": the observation weight at 0 leaves the state unchanged, a
 # contract the block tests). An arrow to another number is a schedule ("alpha=1 → 0"), still a
 # setting, and so is a value with another letter after it (`hidden=512d`): any letter was a
 # size's unit before, and `hidden=512d` was no setting.
 _NO_VALUE_AFTER = re.compile(
-    r"_|[bgt](?![a-z])|-class\b|\s{1,3}(?:runs?|configs?|configurations?|combinations?|cells?)\b"
+    r"_|(?:[kmgtp]i?)?b(?![a-z])|[gt](?![a-z])|-class\b"
+    r"|\s{1,3}(?:runs?|configs?|configurations?|combinations?|cells?)\b"
     r"|`?\s{0,3}(?:时|则|(?:→|=>|⇒|->)(?!\s{0,3}[-+.\d])|\b(?:implies|means)\b"
     r"|[^`;；。,，\n]{0,12}?(?:no-?op\b|identity|unchanged|恒等|不变))",
     re.IGNORECASE,

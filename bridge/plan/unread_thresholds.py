@@ -28,10 +28,11 @@ _TIER = re.compile(
     r"(?:最低|强|部分|理想)(?:结果|成功|目标))$",
     re.IGNORECASE,
 )
-# A comparison with a number: "< 0.15", "≥ −1", "greater than 1", "at least 2", "不低于 80%";
-# not an arrow ("->", "=>").
+# A comparison with a number: "< 0.15", "<= 10", ">= 0.8", "≥ −1", "greater than 1", "at least 2",
+# "不低于 80%"; not an arrow ("->", "=>", "<-"). The `=` of "<=" is read before the look ahead,
+# which refused it as an arrow's, and so no "<=" or ">=" was ever found.
 _THRESHOLD = re.compile(
-    r"(?:(?<![-=<>])[<>](?![-=<>])=?|[≤≥]|\b(?:greater|more|less|fewer|higher|lower)\s+than|"
+    r"(?:(?<![-=<>])[<>]=?(?![-<>])|[≤≥]|\b(?:greater|more|less|fewer|higher|lower)\s+than|"
     r"\bat\s+(?:least|most)|不低于|不高于|不超过|至少|至多|大于|小于|高于|低于|超过)"
     r"\s*[-+−]?\d",
     re.IGNORECASE,
@@ -53,14 +54,35 @@ _PREDICTION = re.compile(
 _FENCE = re.compile(r"^\s*(?:```|~~~)")
 _SHOWN = 2  # lines quoted in a warning; the rest counted
 _LONGEST = 120  # characters of a line quoted
+_BEFORE = 40  # characters quoted before a long line's first threshold, to say what it limits
+# A list item's number ("5. **Text evaluator bridge**: …"), which the line number replaces.
+_LIST_NUMBER = re.compile(r"^\d{1,3}[.)]\s+")
+_BOUNDARY = re.compile(r"[。；，、;,]\s*|\s+")
+
+
+def _window(text: str) -> str:
+    """
+    ``text`` quoted in at most ``_LONGEST`` characters: whole when it fits, else a window from
+    a little before its first threshold, cut ends marked "…". A cut from the line's start left
+    out the threshold of 027's B0, written 150 characters in.
+    """
+    if len(text) <= _LONGEST:
+        return text
+    found = _THRESHOLD.search(text)
+    start = max(0, found.start() - _BEFORE) if found else 0
+    # Start at a word or a clause rather than inside one ("…门槛固定为 …", not "…型。门槛").
+    boundary = _BOUNDARY.search(text, start, found.start()) if found and start else None
+    start = boundary.end() if boundary else start
+    lead = "…" if start else ""
+    window = text[start:].lstrip() if start else text
+    if len(lead) + len(window) <= _LONGEST:
+        return lead + window
+    return lead + window[: _LONGEST - len(lead) - 1].rstrip() + "…"
 
 
 def _quoted(found: list[tuple[int, str]]) -> str:
     """The first lines of ``found`` quoted with their line numbers, and how many more."""
-    shown = ", ".join(
-        f"'{text if len(text) <= _LONGEST else text[: _LONGEST - 1].rstrip() + '…'}' (line {line})"
-        for line, text in found[:_SHOWN]
-    )
+    shown = ", ".join(f"'{_window(text)}' (line {line})" for line, text in found[:_SHOWN])
     more = len(found) - _SHOWN
     return f"{shown} (+{more} more)" if more > 0 else shown
 
@@ -97,7 +119,8 @@ def _stated(block: Block) -> list[tuple[int, str]]:
         ):
             continue
         if _THRESHOLD.search(text):
-            found.append((first + index, " ".join(text.lstrip("-*+ ").split())))
+            item = _LIST_NUMBER.sub("", text.lstrip("-*+ "))
+            found.append((first + index, " ".join(item.split())))
     return found
 
 

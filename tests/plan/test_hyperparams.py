@@ -63,6 +63,8 @@ def test_spellings() -> None:
         # 017's "model: 7B-class decoder-only LLM": a model's size.
         ("- model: 7B-class decoder-only LLM", []),
         ("- backbone model=13b; params: 1.5T; size=7M-class", []),
+        # A size in bytes, its unit two letters or more: a machine's, not a setting.
+        ("- cache=10GB, vram=24gb; budget=2TB; mem=80GB-class; shard=512MB; swap=4GiB", []),
         # A value with another letter after it is a setting: `hidden=512d` was dropped as a size.
         ("- encoder `hidden=512d`, `timeout=30min`", ["hidden_size", "timeout"]),
         # Settings stay settings, in a code span or not.

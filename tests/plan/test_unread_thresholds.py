@@ -83,15 +83,17 @@ def test_038_b2_claim_tiers_are_warned_about(tmp_path: Path) -> None:
 @needs_shared
 def test_027_b0_thresholds_are_warned_about_in_chinese(tmp_path: Path) -> None:
     """027 (Chinese): B0 writes no Success criterion, but its item 5 fixes thresholds
-    (`<1e-4 m`, `>0.999`, `<0.01`); the warning is said in Chinese, the line quoted cut short."""
+    (`<1e-4 m`, `>0.999`, `<0.01`); the warning is said in Chinese, the line quoted from a
+    little before its first threshold. It quoted the line's first 120 characters, "5. **Text
+    evaluator bridge**: K273 -> …", list number and all, and never the threshold."""
     loaded = load_project(as_project("027", tmp_path))
     file, line, message = _said(loaded, "block B0 writes no Success criterion")
     assert (file, line) == (PLAN, 177)
-    zh = warning_in_language(message, "zh")
-    assert zh.startswith("实验块 B0 没有写 Success criterion，但其文字写有阈值：'5. **Text")
-    assert zh.endswith(
-        "…'（第 177 行）；结果不会为该实验块判定任何内容：请把必须达到的阈值写成它的 "
-        "Success criterion 以便判定"
+    assert warning_in_language(message, "zh") == (
+        "实验块 B0 没有写 Success criterion，但其文字写有阈值：'…门槛固定为 joint "
+        "reconstruction max error `<1e-4 m`、同一 GT 经两条 evaluator 输入路径的 "
+        "motion-embedding cosine `>0.999`，且 R@1/2/3 与…'（第 177 行）；结果不会为该实验块"
+        "判定任何内容：请把必须达到的阈值写成它的 Success criterion 以便判定"
     )
 
 
@@ -110,3 +112,76 @@ def test_a_decision_line_or_a_block_with_a_criterion_is_no_unread_threshold(
     )
     loaded = load_project(tmp_path)
     assert not [w for w in loaded.warnings if "threshold" in w.message or "tiers" in w.message]
+
+
+def _plan(tmp_path: Path, text: str) -> LoadedProject:
+    """The project holding ``text`` as its plan, loaded."""
+    plan = tmp_path / "refine-logs" / "EXPERIMENT_PLAN.md"
+    plan.parent.mkdir()
+    plan.write_text(text)
+    return load_project(tmp_path)
+
+
+def test_ascii_at_most_and_at_least_are_thresholds_and_arrows_are_not(tmp_path: Path) -> None:
+    """``<=`` and ``>=`` compare with a number as ``≤`` and ``≥`` do; they were never found (the
+    check after ``<`` refused the ``=``). An arrow (``->``, ``=>``, ``<-``) is no comparison."""
+    loaded = _plan(
+        tmp_path,
+        "# Plan\n\n## Block B1: Main\n\n- **Compared systems**: A\n- **Metrics**: latency, acc\n"
+        "- **Setup**: stage A -> 3 stages, x => 2, y <- 5\n- latency <= 10 ms\n"
+        "- acc >= 0.8 on the test split\n",
+    )
+    assert _said(loaded, "block B1 writes no Success criterion")[1:] == (
+        8,
+        "block B1 writes no Success criterion, but its text states thresholds: "
+        "'latency <= 10 ms' (line 8), 'acc >= 0.8 on the test split' (line 9); the results "
+        "judge nothing for the block: write the ones it must meet as its Success criterion to "
+        "have them judged",
+    )
+
+
+def test_only_arrows_are_no_threshold(tmp_path: Path) -> None:
+    """A block whose lines hold arrows and no comparison is warned about for none."""
+    loaded = _plan(
+        tmp_path,
+        "# Plan\n\n## Block B1: Main\n\n- **Compared systems**: A\n- **Metrics**: acc\n"
+        "- **Setup**: stage A -> 3 stages, x => 2, y <- 5, a<-1\n",
+    )
+    assert not [w for w in loaded.warnings if "threshold" in w.message]
+
+
+def test_a_long_line_is_quoted_around_its_threshold(tmp_path: Path) -> None:
+    """A line longer than 120 characters is quoted from a little before its first threshold,
+    without its list number: its first 120 characters said what the item is about and left the
+    threshold out."""
+    intro = "the evaluator bridge must pass its parity audit before the checkpoint is chosen, " * 2
+    loaded = _plan(
+        tmp_path,
+        "# Plan\n\n## Block B1: Main\n\n- **Compared systems**: A\n- **Metrics**: error\n\n"
+        f"5. {intro}with a fixed max error `<1e-4 m` on the reference set.\n"
+        "6. drift < 0.01\n",
+    )
+    message = _said(loaded, "block B1 writes no Success criterion")[2]
+    assert message.split("'")[1:4] == [
+        "…is chosen, with a fixed max error `<1e-4 m` on the reference set.",
+        " (line 8), ",
+        "drift < 0.01",
+    ]
+
+
+def test_a_setting_item_under_an_empty_metrics_label_is_no_metric(tmp_path: Path) -> None:
+    """Under ``**Metrics**:`` with no value, ``- Primary: accuracy`` names a metric and
+    ``- Eval sets: CIFAR-10, SVHN`` the data it is measured on: CIFAR-10 and SVHN were read as
+    metrics. The setting item stays a field of its own."""
+    loaded = _plan(
+        tmp_path,
+        "# Plan\n\n## Block B1: Main\n\n- **Compared systems**: A, B\n- **Metrics**:\n"
+        "- Primary: accuracy\n- Eval sets: CIFAR-10, SVHN\n- Secondary: ECE\n- 测试划分: test-A\n"
+        "- Calibration: NLL < 0.5\n- **Success criterion**: B beats A on accuracy\n",
+    )
+    (block,) = loaded.plan.blocks
+    assert plan_metric_names(block.metrics) == ["accuracy", "ECE", "NLL"]
+    assert [(f.label, f.value) for f in block.fields if not f.key] == [
+        ("Eval sets", "CIFAR-10, SVHN"),
+        ("测试划分", "test-A"),
+    ]

@@ -1,0 +1,50 @@
+"""
+A plan's decision gates and stop rules, read from plan texts written here (no corpus needed):
+``## Decision Gates`` as a list or a fenced block, a Chinese heading, and code under a stop
+heading, which is no rule.
+"""
+
+from __future__ import annotations
+
+from bridge.plan.gates import stop_rules
+from bridge.plan.text import Document
+
+
+def _rules(body: str, heading: str = "Decision Gates") -> tuple[str, ...]:
+    """The stop rules of a plan whose only section is ``heading`` over ``body``."""
+    return stop_rules(Document(f"# P\n\n## {heading}\n\n{body}", "p.md"))
+
+
+def test_a_decision_gates_list_is_a_rule_per_item() -> None:
+    """030's form: a list of "If …" items, each a rule."""
+    assert _rules("- If chat only, add a schema.\n- If cost > 2x, stop.\n") == (
+        "If chat only, add a schema.",
+        "If cost > 2x, stop.",
+    )
+
+
+def test_a_fenced_decision_gates_block_is_a_rule_per_paragraph() -> None:
+    """033's form: a fenced block, a paragraph per gate, its lines joined by "; "; the fence
+    markers are no rule's words."""
+    assert _rules(
+        "```\nAfter Week 1: Exp 1 gate\n  JS ≤ 0.15 → proceed\n\nAfter Week 2: gate 2\n"
+        "  net < 0 → stop\n```\n"
+    ) == ("After Week 1: Exp 1 gate; JS ≤ 0.15 → proceed", "After Week 2: gate 2; net < 0 → stop")
+
+
+def test_a_chinese_decision_gates_heading() -> None:
+    """A numbered Chinese heading ("五、决策门") is the decision gates."""
+    assert _rules("- 若 KC < 40%，停止。\n", "五、决策门") == ("若 KC < 40%，停止。",)
+
+
+def test_code_under_a_stop_heading_is_no_rule() -> None:
+    """A fenced snippet under Kill Criteria or Stop rules is a command, not a rule: it was quoted
+    as one (`python check.py --max-loss 5`). A block tagged with a language under Decision Gates
+    is code too; an untagged one there stays the gates."""
+    code = "```bash\npython check.py --max-loss 5\n```\n"
+    assert _rules(f"- Stop if loss > 5.\n\n{code}", "Kill Criteria") == ("Stop if loss > 5.",)
+    untagged = "```\npython check.py --max-loss 5\n```\n"
+    assert _rules(f"- Stop if loss > 5.\n\n{untagged}", "Stop rules") == ("Stop if loss > 5.",)
+    assert _rules(f"- If loss > 5, stop.\n\n{code.replace('bash', 'python')}") == (
+        "If loss > 5, stop.",
+    )
