@@ -415,6 +415,7 @@ _RETRIES: tuple[tuple[re.Pattern[str], str], ...] = (
         re.compile(r"rescued: (\d+) runs of (\S+) failed the same way"),
         r"已救援：\2 的 \1 个运行以相同方式失败",
     ),
+    (re.compile(r"rescued: (\d+) runs failed the same way"), r"已救援：\1 个运行以相同方式失败"),
     (re.compile(r"inputs changed: (.*)", re.DOTALL), r"输入已变更：\1"),
     (re.compile(r"retry asked by a person"), "由人要求重试"),
     (

@@ -279,6 +279,10 @@ _BLOCKED: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
         _as_written("里程碑 {0} 的救援诊断失败："),
     ),
     (
+        re.compile(r"rescue diagnosis for the runs failed: (.*)", re.DOTALL),
+        _as_written("这些运行的救援诊断失败："),
+    ),
+    (
         re.compile(r"the gate held the plan after (\S+): (.*)", re.DOTALL),
         _as_written("关卡在 {0} 之后拦住了计划："),
     ),
@@ -289,6 +293,15 @@ _BLOCKED: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
     (
         re.compile(r"milestone (\S+) still fails after (\d+) rescue rounds: (.*)", re.DOTALL),
         _after("里程碑 {0} 经过 {1} 轮救援仍然失败："),
+    ),
+    # A plan with no milestones (025): the runs, named without one.
+    (
+        re.compile(r"the runs still fail after (\d+) rescue rounds: (.*)", re.DOTALL),
+        _after("这些运行经过 {0} 轮救援仍然失败："),
+    ),
+    (
+        re.compile(r"([\w.\-]+(?:, [\w.\-]+)*) failed the same way: (.*)", re.DOTALL),
+        _after("{0} 以相同方式失败："),
     ),
     (
         re.compile(r"sanity still fails after (\d+) rescue rounds: (.*)", re.DOTALL),

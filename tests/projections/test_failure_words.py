@@ -120,6 +120,9 @@ def test_retry_reasons_in_chinese() -> None:
     assert retry_in_language("rescued: 3 runs of M1 failed the same way", "zh") == (
         "已救援：M1 的 3 个运行以相同方式失败"
     )
+    assert retry_in_language("rescued: 3 runs failed the same way", "zh") == (
+        "已救援：3 个运行以相同方式失败"
+    )
     # 018 and 025 as a new user saw them: "重试: the tracker's row now says …"
     assert retry_in_language("the tracker's row now says TODO", "zh") == "追踪表的行现在写着 TODO"
     assert retry_in_language("retry asked by a person", "zh") == "由人要求重试"
@@ -177,6 +180,15 @@ def test_what_a_failure_means_and_a_cancel_in_chinese() -> None:
         (
             "milestone M1: R5, R8 failed the same way: R5, R8: exit 1: ValueError: boom",
             "里程碑 M1：R5, R8 以相同方式失败：R5, R8：退出码 1：ValueError: boom",
+        ),
+        # A plan with no milestones (025): the runs named alone, not "milestone : …".
+        (
+            "E-rag-sft, A1 failed the same way: E-rag-sft, A1: exit 1: ValueError: boom",
+            "E-rag-sft, A1 以相同方式失败：E-rag-sft, A1：退出码 1：ValueError: boom",
+        ),
+        (
+            "the runs still fail after 2 rescue rounds: A1: exit 1: ValueError: boom",
+            "这些运行经过 2 轮救援仍然失败：A1：退出码 1：ValueError: boom",
         ),
         (
             "the same sanity failure twice: S1: exit 2: usage: job.py",

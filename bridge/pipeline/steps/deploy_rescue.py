@@ -76,12 +76,12 @@ def deployment_rescue(s: Session) -> Step | None:
     rounds = sum(1 for r in state.rescues if r.milestone == milestone)
     if rounds >= MAX_DEPLOY_RESCUES:
         return s.block(
-            f"milestone {milestone} still fails after {rounds} rescue rounds: {lead}", findings
+            f"{_of(milestone)} still fails after {rounds} rescue rounds: {lead}", findings
         )
     try:
         review = s.reviewer.review(sanity.rescue_request(s, failed, signature))
     except ReviewError as exc:
-        return s.block(f"rescue diagnosis for milestone {milestone} failed: {exc}", findings)
+        return s.block(f"rescue diagnosis for {_of(milestone)} failed: {exc}", findings)
     s.append(
         "bridge",
         [
@@ -100,11 +100,22 @@ def deployment_rescue(s: Session) -> Step | None:
     if s.implementer.can_fix and fixes:
         step = code.implement(s, fixes)
         if step.after is Stage.IMPLEMENTED:
-            reason = f"rescued: {len(ids)} runs of {milestone} failed the same way"
+            reason = (
+                f"rescued: {len(ids)} runs of {milestone} failed the same way"
+                if milestone
+                else f"rescued: {len(ids)} runs failed the same way"
+            )
             scheduled = retries.schedule(s, ids, reason)
             code.respec(s, "rescued with the fixed code", set(scheduled.all))
         return step
     return s.block(
-        f"milestone {milestone}: {', '.join(ids)} failed the same way: {lead}",
+        f"{_of(milestone)}: {', '.join(ids)} failed the same way: {lead}"
+        if milestone
+        else f"{', '.join(ids)} failed the same way: {lead}",
         [*findings, *blocking],
     )
+
+
+def _of(milestone: str) -> str:
+    """``milestone M3``; for the runs of a plan with no milestones (025), ``the runs``."""
+    return f"milestone {milestone}" if milestone else "the runs"
