@@ -1335,20 +1335,21 @@ def test_rows_marked_not_run_with_a_chinese_reason_are_not_launched(tmp_path: Pa
     assert f"- P6 — 不在范围内: {on_server}\n" in text
 
 
-def _failed_once(root: Path) -> Path:
-    """S1 (sanity) and R2 succeed, R1 (must-run) fails: a first `bridge run` done."""
+def _first_run(root: Path, mode: str = "fail", ends: RunState = RunState.FAILED) -> Path:
+    """S1 (sanity) and R2 succeed, R1 (must-run) runs in ``mode`` and ends ``ends`` (fails, by
+    default): a first `bridge run` done."""
     write_project(
         root,
         [
             Run(id="S1", milestone="M0"),
-            Run(id="R1", milestone="M1", mode="fail"),
+            Run(id="R1", milestone="M1", mode=mode),
             Run(id="R2", milestone="M1"),
         ],
     )
     bridge = Bridge(root)
     try:
         assert bridge.run() is Stage.COLLECTED
-        assert bridge.status().runs["R1"].state is RunState.FAILED
+        assert bridge.status().runs["R1"].state is ends
     finally:
         bridge.close()
     return root
@@ -1373,7 +1374,7 @@ def test_a_status_set_on_a_failed_row_bridge_ran_is_applied(project: Path) -> No
     """Trial R2: STOPPED written on a row bridge ran and recorded failed was written back as
     FAILED in silence. It takes the run out of scope (the researcher's decision, as before
     bridge), the row keeps the word, and TODO later runs it again, with the settings then."""
-    _failed_once(project)
+    _first_run(project)
     _set_status(project, "R1", "STOPPED")
     bridge = Bridge(project)
     try:
@@ -1404,7 +1405,7 @@ def test_a_status_set_on_a_failed_row_bridge_ran_is_applied(project: Path) -> No
 def test_a_pending_retry_set_to_skipped_is_not_launched(project: Path) -> None:
     """A retry scheduled (`bridge retry R1`), then the row set to SKIPPED: the run is taken
     out of scope, never launched again."""
-    _failed_once(project)
+    _first_run(project)
     bridge = Bridge(project)
     try:
         bridge.retry("R1")
@@ -1425,7 +1426,7 @@ def test_a_word_bridge_cannot_take_is_said_not_applied(project: Path) -> None:
     result bridge recorded; each is written back with a line saying so and what to do."""
     from bridge.cli.watch import kept_lines
 
-    _failed_once(project)
+    _first_run(project)
     _set_status(project, "R1", "PASSED")
     _set_status(project, "R2", "INVALID")
     bridge = Bridge(project)
@@ -1457,20 +1458,7 @@ def test_a_run_with_numbers_not_trusted_set_back_to_todo_runs_again(project: Pat
     succeeded run whose numbers are trusted is still not taken (R2)."""
     from bridge.cli.watch import kept_lines
 
-    write_project(
-        project,
-        [
-            Run(id="S1", milestone="M0"),
-            Run(id="R1", milestone="M1", mode="nan"),
-            Run(id="R2", milestone="M1"),
-        ],
-    )
-    bridge = Bridge(project)
-    try:
-        assert bridge.run() is Stage.COLLECTED
-        assert bridge.status().runs["R1"].state is RunState.SUCCEEDED
-    finally:
-        bridge.close()
+    _first_run(project, mode="nan", ends=RunState.SUCCEEDED)
     toml = project / "bridge.toml"
     toml.write_text(toml.read_text().replace('mode = "nan"', 'mode = "ok"', 1))
     _set_status(project, "R1", "TODO")
@@ -1586,7 +1574,7 @@ def test_rebuild_leaves_an_edit_no_command_has_read(
     FAILED). The edit is left as written, and said; the next run takes it."""
     from bridge.cli.main import main
 
-    _failed_once(project)
+    _first_run(project)
     _set_status(project, "R1", "SKIPPED")
     assert main(["rebuild", "--project", str(project)]) == 0
     out = capsys.readouterr().out
