@@ -17,6 +17,7 @@ import pytest
 from bridge.errors import InputError
 from bridge.events import types as ev
 from bridge.machine.stages import RunState, Stage
+from bridge.machine.views import PipelineState
 from bridge.pipeline import Bridge
 from bridge.projections.finding_words import blocked_in_language
 from tests.conftest import needs_shared
@@ -1335,6 +1336,19 @@ def test_rows_marked_not_run_with_a_chinese_reason_are_not_launched(tmp_path: Pa
     assert f"- P6 — 不在范围内: {on_server}\n" in text
 
 
+def _run_again(project: Path) -> tuple[list[str], PipelineState]:
+    """`bridge run` again after the tracker was edited: the lines said of the rows kept, and the
+    state it ends in (collected)."""
+    from bridge.cli.watch import kept_lines
+
+    bridge = Bridge(project)
+    try:
+        assert bridge.run() is Stage.COLLECTED
+        return kept_lines(bridge.kept_settings), bridge.status()
+    finally:
+        bridge.close()
+
+
 def _first_run(root: Path, mode: str = "fail", ends: RunState = RunState.FAILED) -> Path:
     """S1 (sanity) and R2 succeed, R1 (must-run) runs in ``mode`` and ends ``ends`` (fails, by
     default): a first `bridge run` done."""
@@ -1424,18 +1438,10 @@ def test_a_pending_retry_set_to_skipped_is_not_launched(project: Path) -> None:
 def test_a_word_bridge_cannot_take_is_said_not_applied(project: Path) -> None:
     """PASSED on a row bridge ran that failed, INVALID on one that succeeded: neither is a
     result bridge recorded; each is written back with a line saying so and what to do."""
-    from bridge.cli.watch import kept_lines
-
     _first_run(project)
     _set_status(project, "R1", "PASSED")
     _set_status(project, "R2", "INVALID")
-    bridge = Bridge(project)
-    try:
-        assert bridge.run() is Stage.COLLECTED
-        lines = kept_lines(bridge.kept_settings)
-        state = bridge.status()
-    finally:
-        bridge.close()
+    lines, state = _run_again(project)
     assert state.runs["R1"].state is RunState.FAILED
     assert state.runs["R2"].state is RunState.SUCCEEDED
     assert sorted(lines) == [
@@ -1456,20 +1462,12 @@ def test_a_run_with_numbers_not_trusted_set_back_to_todo_runs_again(project: Pat
     script and set its row to TODO; bridge kept the NaN result and wrote DONE back, nothing ran.
     TODO on such a run asks for what `bridge retry --force` does: it runs again. TODO on a
     succeeded run whose numbers are trusted is still not taken (R2)."""
-    from bridge.cli.watch import kept_lines
-
     _first_run(project, mode="nan", ends=RunState.SUCCEEDED)
     toml = project / "bridge.toml"
     toml.write_text(toml.read_text().replace('mode = "nan"', 'mode = "ok"', 1))
     _set_status(project, "R1", "TODO")
     _set_status(project, "R2", "TODO")
-    bridge = Bridge(project)
-    try:
-        assert bridge.run() is Stage.COLLECTED
-        lines = kept_lines(bridge.kept_settings)
-        state = bridge.status()
-    finally:
-        bridge.close()
+    lines, state = _run_again(project)
     assert len(executions(project)["R1"]) == 2
     assert len(executions(project)["R2"]) == 1
     run = state.runs["R1"]
