@@ -732,3 +732,56 @@ def test_a_label_of_a_row_done_before_bridge_is_the_rows(
     assert run.spec.system == "Baseline v2" and run.spec.params["system"] == "Baseline v2"
     # Its other settings are not its own until it runs: the command stands as planned.
     assert run.spec.params["model"] == "baseline"
+
+
+def test_a_label_the_command_uses_changed_while_the_run_is_live_is_marked_once_it_ended(
+    tmp_path: Path,
+) -> None:
+    """A live run (a real subprocess, still running) whose system cell the researcher changed,
+    where its command passes `--name {system}`: the running `bridge run` read the edit, but
+    the run ran with the old label, and once it had succeeded it had no "kept as it ran" mark
+    (a finished run edited so has one at once): the mark came only with a later edit of the
+    plan. It is marked when it ends, every change named, as a finished run is."""
+    from tests.pipeline.conftest import Run, events_of, start_bridge, wait_for
+    from tests.pipeline.conftest import write_project as write_live_project
+
+    project = write_live_project(
+        tmp_path / "p", [Run(id="R1", milestone="M1", system="Method", mode="gate")], sanity=None
+    )
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    runner = start_bridge(project)
+    try:
+        wait_for(
+            lambda: any(s == "run:R1" and t == "run.started" for _, s, t in events_of(project)),
+            what="R1 to start",
+        )
+        # Edited once bridge wrote RUNNING there: an edit saved before that write races
+        # bridge's own rewrite of the file.
+        wait_for(lambda: "| RUNNING |" in tracker.read_text(), what="R1's row to say RUNNING")
+        text = tracker.read_text()
+        row = "| R1 | M1 | main | Method |"
+        assert row in text
+        tracker.write_text(text.replace(row, "| R1 | M1 | main | Our method |"))
+        # The running bridge reads the tracker's edit (a second plan recorded) while R1 waits.
+        wait_for(
+            lambda: [t for _, _, t in events_of(project)].count("plan.loaded") == 2,
+            what="the edit to be read",
+        )
+        (project / "markers" / "open.flag").touch()
+        out, err = runner.communicate(timeout=60)
+        assert runner.returncode == 0, err
+        assert out.strip().splitlines()[-1] == "COLLECTED", out
+    finally:
+        runner.kill()
+        runner.communicate()
+    bridge = Bridge(project)
+    try:
+        run = bridge.status().runs["R1"]
+        kept = dict(bridge.kept_settings)
+    finally:
+        bridge.close()
+    assert run.state is RunState.SUCCEEDED and len(run.attempts) == 1
+    assert run.spec.system == "Method" and run.spec.params["system"] == "Method"
+    assert run.kept is not None, "R1 ran as Method and is now labelled Our method: no mark"
+    assert [c.field for c in run.kept.changes] == ["system", "params"]
+    assert "R1" in kept

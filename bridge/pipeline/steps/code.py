@@ -252,7 +252,10 @@ def relabel_ended(s: Session) -> None:
     (:func:`_relabelled`), when they differ from its own: a label changed while the run was
     live was recorded with the plan, but a live run takes no new inputs, and nothing read its
     row again once it ended (the review: its old label stood for good). Where its numbers
-    count follows (:func:`place`). Cheap when nothing differs: the labels are compared first.
+    count follows (:func:`place`). A run that may not take them (its command or W&B run name
+    uses the label, or more changed with it) and has no mark yet is marked kept as it ran
+    (``RunKeptAsRan``, each change named), as an edit read after it ended marks it. Cheap when
+    nothing differs: the labels are compared first.
     """
     state = s.state()
     relabelled: list[str] = []
@@ -271,6 +274,15 @@ def relabel_ended(s: Session) -> None:
         spec = attrs.evolve(ev.RunPlanned(run_id=run.id, **run_fields(run)), notes=old.spec.notes)
         if _relabel_succeeded(s, old, spec, named, inputs, _GIVEN_WHILE_LIVE):
             relabelled.append(run.id)
+        elif old.kept is None and (changes := _kept_of(old, spec, named)):
+            # It ran with the old label (`--name {system}`): the mark the reload that read the
+            # edit could not give a live run (a mark is a succeeded run's), given now, not at
+            # the next edit of the plan.
+            s.append(
+                f"run:{run.id}",
+                [ev.RunKeptAsRan(run_id=run.id, changes=changes, reason=_GIVEN_WHILE_LIVE)],
+                old.stream_version,
+            )
     if relabelled:
         place(s, _GIVEN_WHILE_LIVE, relabelled)
 
@@ -581,25 +593,34 @@ def kept_changes(s: Session) -> dict[str, tuple[ev.SpecChange, ...]]:
         old = state.runs.get(new.run_id)
         if old is None or old.state is not RunState.SUCCEEDED:
             continue
-        if new.seed is None and unread_notes_seed(new.notes) is not None:
-            # Seed words in its Notes bridge cannot read ("seeds 1103 or 1104"), warned of at
-            # the row: no seed bridge knows changed. Read as unset, it said "kept as it ran
-            # (seed: 1103 → (unset))" and `bridge retry --changed` ran it at the default seed
-            # (012, trial t6).
-            new = attrs.evolve(
-                new,
-                seed=old.spec.seed,
-                params={**new.params, **{k: v for k, v in old.spec.params.items() if k == "seed"}},
-            )
-        # Where it counts is placed without a new attempt (place): no reason to run it again.
-        changes = tuple(
-            c
-            for c in _unplaced_changes(old.spec, attrs.evolve(new, notes=old.spec.notes), named)
-            if c.field not in _NOT_IN_NUMBERS
-        )
+        changes = _kept_of(old, new, named)
         if changes:
             kept[new.run_id] = changes
     return kept
+
+
+def _kept_of(old: RunView, new: ev.RunPlanned, named: Collection[str]) -> tuple[ev.SpecChange, ...]:
+    """
+    The changes from the spec the succeeded run ``old`` ran with to ``new`` (the inputs' spec
+    of it) that its numbers depend on (none of :data:`_NOT_IN_NUMBERS`, nor where it counts);
+    ``named``: as :func:`_relabelled`.
+    """
+    if new.seed is None and unread_notes_seed(new.notes) is not None:
+        # Seed words in its Notes bridge cannot read ("seeds 1103 or 1104"), warned of at
+        # the row: no seed bridge knows changed. Read as unset, it said "kept as it ran
+        # (seed: 1103 → (unset))" and `bridge retry --changed` ran it at the default seed
+        # (012, trial t6).
+        new = attrs.evolve(
+            new,
+            seed=old.spec.seed,
+            params={**new.params, **{k: v for k, v in old.spec.params.items() if k == "seed"}},
+        )
+    # Where it counts is placed without a new attempt (place): no reason to run it again.
+    return tuple(
+        c
+        for c in _unplaced_changes(old.spec, attrs.evolve(new, notes=old.spec.notes), named)
+        if c.field not in _NOT_IN_NUMBERS
+    )
 
 
 def _code_edited(
