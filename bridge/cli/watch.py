@@ -14,14 +14,15 @@ import threading
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import assert_never
 
 from bridge.cli.console import Printer, progress_lines, render_status
 from bridge.events import types as ev
 from bridge.events.store import Recorded, SQLiteEventStore
 from bridge.machine.fold import Folder
+from bridge.pipeline.steps.row_status import StatusKept, StatusNotTaken, StatusSaid
 from bridge.projections.failure_words import (
     CODE_FIELD,
-    PLAN_ROW,
     RELABELLED,
     TRACKER_ROW_NOW,
     change_words,
@@ -44,7 +45,9 @@ def _folded(store: SQLiteEventStore) -> Folder:
     return snapshots.load(store).folder
 
 
-def kept_lines(kept: Mapping[str, Sequence[ev.SpecChange]], language: str = "en") -> list[str]:
+def kept_lines(
+    kept: Mapping[str, Sequence[ev.SpecChange | StatusSaid]], language: str = "en"
+) -> list[str]:
     """
     One line per group of succeeded runs whose settings or code an edit changed the same way:
     they keep what they ran with, and the line says what changed and how to run them with the
@@ -52,18 +55,31 @@ def kept_lines(kept: Mapping[str, Sequence[ev.SpecChange]], language: str = "en"
     Status the researcher set on such a run has a line of its own: bridge keeps the result and
     writes its done status back (DONE, or the researcher's own word; nothing in the plan's own
     run table, which bridge does not write), and a retry runs it again (none is offered for an
-    out-of-scope word).
+    out-of-scope word). A ``SpecChange`` of field ``ev.TRACKER_STATUS`` (bridge's word for the
+    run, DONE when it succeeded → the researcher's) is such a Status in the researcher's
+    tracker.
     """
     zh = language == "zh"
     groups: dict[str, list[str]] = {}
     code_edited: set[str] = set()  # the groups whose change includes an edit of their code
     setting_changed: set[str] = set()  # the groups whose change includes a setting's
-    statuses: dict[tuple[str, str], list[str]] = {}
+    statuses: dict[StatusSaid, list[str]] = {}
     for run_id, changes in kept.items():
+        settings: list[ev.SpecChange] = []
         for change in changes:
-            if change.field == ev.TRACKER_STATUS:
-                statuses.setdefault((change.old, change.new), []).append(run_id)
-        settings = [c for c in changes if c.field != ev.TRACKER_STATUS]
+            match change:
+                case StatusKept() | StatusNotTaken():
+                    statuses.setdefault(change, []).append(run_id)
+                case ev.SpecChange(field=ev.TRACKER_STATUS, old="DONE", new=written):
+                    kept_status = StatusKept(written=written, in_plan=False)
+                    statuses.setdefault(kept_status, []).append(run_id)
+                case ev.SpecChange(field=ev.TRACKER_STATUS, old=ended, new=written):
+                    not_taken = StatusNotTaken(ended=ended, written=written, in_plan=False)
+                    statuses.setdefault(not_taken, []).append(run_id)
+                case ev.SpecChange():
+                    settings.append(change)
+                case _:
+                    assert_never(change)
         if not settings:
             continue
         fields = "; ".join(change_words(c, zh) for c in settings)
@@ -101,14 +117,14 @@ def kept_lines(kept: Mapping[str, Sequence[ev.SpecChange]], language: str = "en"
                 f"`bridge retry {retry}` runs {'it' if it == 'it' else 'them'} with the "
                 f"current {now}."
             )
-    for (recorded, word), ids in statuses.items():
-        # PLAN_ROW: the row is in the plan's own run table, where bridge writes no Status.
-        _, in_plan, ended = recorded.rpartition(f"{PLAN_ROW}: ")
-        lines.append(
-            _status_line(word, ids, zh, in_plan=recorded == PLAN_ROW)
-            if recorded in ("DONE", PLAN_ROW)
-            else _not_applied_line(ended, word, ids, zh, in_plan=bool(in_plan))
-        )
+    for said, ids in statuses.items():
+        match said:
+            case StatusKept(written=word, in_plan=in_plan):
+                lines.append(_status_line(word, ids, zh, in_plan=in_plan))
+            case StatusNotTaken(ended=ended, written=word, in_plan=in_plan):
+                lines.append(_not_applied_line(ended, word, ids, zh, in_plan=in_plan))
+            case _:
+                assert_never(said)
     return lines
 
 

@@ -31,6 +31,7 @@ from bridge.pipeline.layout import ProjectLayout
 from bridge.pipeline.root import project_root
 from bridge.pipeline.session import Session, Step
 from bridge.pipeline.steps import code, deploy, sanity
+from bridge.pipeline.steps.row_status import StatusSaid
 from bridge.plan import Plan, load_project, require_runs
 from bridge.projections.text import language_of
 
@@ -145,7 +146,7 @@ class Bridge:
         return handoff_summary(self.status())
 
     @property
-    def kept_settings(self) -> Mapping[str, tuple[ev.SpecChange, ...]]:
+    def kept_settings(self) -> Mapping[str, tuple[ev.SpecChange | StatusSaid, ...]]:
         """
         Succeeded runs whose settings (those their numbers depend on: not a time limit,
         priority, milestone, waits or metric names) or code the inputs change, as the log says
@@ -153,17 +154,15 @@ class Bridge:
         ``retry(..., force=True)`` runs one again with the new settings. Standing: they are
         named as long as it holds, not only by the command that found the edit. A tracker
         Status the researcher set on a run bridge ran, found during this object's life, is one
-        more change (``ev.TRACKER_STATUS``).
+        more entry, last (a :data:`StatusSaid`).
         """
-        kept = {
+        kept: dict[str, tuple[ev.SpecChange | StatusSaid, ...]] = {
             run.run_id: run.kept.changes
             for run in self._session.state().runs.values()
             if run.kept is not None
         }
-        for run_id, changes in self._session.kept_settings.items():
-            said = tuple(c for c in changes if c.field == ev.TRACKER_STATUS)
-            if said:
-                kept[run_id] = (*kept.get(run_id, ()), *said)
+        for run_id, said in self._session.status_said.items():
+            kept[run_id] = (*kept.get(run_id, ()), said)
         return kept
 
     @property

@@ -51,6 +51,7 @@ from bridge.projections.finding_words import stage_reason_in_language
 from bridge.projections.text import language_of
 
 if TYPE_CHECKING:
+    from bridge.pipeline.steps.row_status import StatusSaid
     from bridge.projections.writer import ProjectionWriter
 from bridge.value_methods import value_methods
 
@@ -143,10 +144,10 @@ class Session:
         self.ablation_planner = ablation_planner
         self.notifier = notifier
         self.gates_asked: set[str] = set()
-        # Succeeded runs whose settings the inputs changed in this command, by run id: they keep
-        # what they ran with (only `bridge retry --force` runs them again), and `bridge run`
-        # says so instead of leaving the edit without an answer.
-        self.kept_settings: dict[str, tuple[ev.SpecChange, ...]] = {}
+        # Runs bridge ran whose tracker Status the researcher set in this command, by run id,
+        # where bridge does not take the word (steps/row_status.py): `bridge run` says so
+        # instead of leaving the edit without an answer.
+        self.status_said: dict[str, StatusSaid] = {}
         self.log = get_logger("bridge.pipeline").bind(project=str(root))
         loaded = snapshots.load(store)
         self.folder: Folder = loaded.folder

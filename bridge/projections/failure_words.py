@@ -21,7 +21,6 @@ __all__ = [
     "CODE_EDITED",
     "CODE_FIELD",
     "CODE_REMOVED",
-    "PLAN_ROW",
     "RELABELLED",
     "RUNNING_ELSEWHERE",
     "TRACKER_ROW_NOW",
@@ -39,10 +38,6 @@ __all__ = [
 # How the reason opens when a tracker edit puts a run back in the plan (steps/code.py): no retry
 # of an attempt, so `bridge run` does not print it as one.
 TRACKER_ROW_NOW = "the tracker's row now says"
-# What a succeeded run's Status change is said against (`SpecChange.old`) when its row is in
-# the plan's own run table, which bridge does not write (025): no done status is written back.
-PLAN_ROW = "the plan's row"
-
 # How the reason of a RunSpecChanged opens when it gives a run new labels only, without a new
 # attempt (steps/code.py: a succeeded run's system, milestone or priority): `bridge run` says
 # so, not "spec changed", the words of a change the next attempt runs with.

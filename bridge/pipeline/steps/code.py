@@ -41,7 +41,6 @@ from bridge.projections.failure_words import (
     CODE_EDITED,
     CODE_FIELD,
     CODE_REMOVED,
-    PLAN_ROW,
     RELABELLED,
     TRACKER_ROW_NOW,
 )
@@ -323,7 +322,7 @@ def respec(s: Session, reason: str, run_ids: Collection[str] | None = None) -> l
     before any attempt of it launches. Runs not in the log yet are planned. Returns the runs
     whose spec changed. Succeeded runs whose spec the inputs change keep theirs (:func:`reload`
     records them, ``RunKeptAsRan``); on a reload (``run_ids`` None) a tracker Status the
-    researcher set on a run bridge ran is put in ``s.kept_settings`` for ``bridge run`` to name.
+    researcher set on a run bridge ran is put in ``s.status_said`` for ``bridge run`` to name.
     """
     state = s.state()
     inputs = input_digests(s.project)
@@ -403,14 +402,11 @@ def respec(s: Session, reason: str, run_ids: Collection[str] | None = None) -> l
             )
             continue
         if isinstance(asked, row_status.NotApplied):
-            # In the plan's own run table bridge writes no Status back (PLAN_ROW).
-            in_plan = not row_status.status_written_by_bridge(rows[new.run_id], tracker_file)
-            s.kept_settings[new.run_id] = (
-                ev.SpecChange(
-                    field=ev.TRACKER_STATUS,
-                    old=f"{PLAN_ROW}: {asked.bridge_word}" if in_plan else asked.bridge_word,
-                    new=asked.written,
-                ),
+            # In the plan's own run table bridge writes no Status back (in_plan).
+            s.status_said[new.run_id] = row_status.StatusNotTaken(
+                ended=asked.bridge_word,
+                written=asked.written,
+                in_plan=not row_status.status_written_by_bridge(rows[new.run_id], tracker_file),
             )
         if old.state not in _RESPECABLE:
             if old.state is RunState.SUCCEEDED:
@@ -437,12 +433,10 @@ def respec(s: Session, reason: str, run_ids: Collection[str] | None = None) -> l
                     # Its settings kept are recorded apart (_mark_kept), so they stand. A row
                     # of the plan's own table bridge does not write: its "to run" word is the
                     # one it had when bridge ran it (025's ❌ rows, said changed at every run),
-                    # and nothing is written back there (PLAN_ROW).
+                    # and nothing is written back there (in_plan).
                     written = " ".join(row.status_raw.replace("**", "").split())
-                    s.kept_settings[new.run_id] = (
-                        ev.SpecChange(
-                            field=ev.TRACKER_STATUS, old="DONE" if ours else PLAN_ROW, new=written
-                        ),
+                    s.status_said[new.run_id] = row_status.StatusKept(
+                        written=written, in_plan=not ours
                     )
             continue
         changes = _changes(old.spec, spec)
@@ -472,7 +466,7 @@ def respec(s: Session, reason: str, run_ids: Collection[str] | None = None) -> l
             # It runs again with them after all (a sanity run re-run after the reload); a
             # Status not applied is still said.
             if not isinstance(asked, row_status.NotApplied):
-                s.kept_settings.pop(new.run_id, None)
+                s.status_said.pop(new.run_id, None)
     place(s, reason, run_ids)
     return changed
 

@@ -26,6 +26,9 @@ from bridge.projections.tracker import STATUS_WORDS
 __all__ = [
     "NotApplied",
     "Requested",
+    "StatusKept",
+    "StatusNotTaken",
+    "StatusSaid",
     "asked_of",
     "requested_events",
     "settled_for",
@@ -55,6 +58,36 @@ class NotApplied:
 
     bridge_word: str
     written: str
+
+
+@attrs.frozen
+class StatusKept:
+    """
+    A succeeded run whose Status the researcher set to ``written`` (TODO, SKIPPED, INVALID):
+    bridge keeps its result, and writes its done status back in the researcher's tracker;
+    ``in_plan``: the row is in the plan's own run table (025), where bridge writes nothing.
+    """
+
+    written: str
+    in_plan: bool
+
+
+@attrs.frozen
+class StatusNotTaken:
+    """
+    A run bridge ran that ended ``ended`` (bridge's word: FAILED, OOM, TIMEOUT …) whose Status
+    the researcher set to ``written`` (DONE, PASSED): not applied, bridge counts only results
+    it recorded (:class:`NotApplied`); ``in_plan`` as :class:`StatusKept`.
+    """
+
+    ended: str
+    written: str
+    in_plan: bool
+
+
+#: A tracker Status the researcher set on a run bridge ran that bridge says and does not take
+#: (``bridge run`` names it, bridge.cli.watch.kept_lines): one of these, matched by its class.
+StatusSaid = StatusKept | StatusNotTaken
 
 
 def asked_of(
