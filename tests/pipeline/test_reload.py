@@ -785,3 +785,35 @@ def test_a_label_the_command_uses_changed_while_the_run_is_live_is_marked_once_i
     assert run.kept is not None, "R1 ran as Method and is now labelled Our method: no mark"
     assert [c.field for c in run.kept.changes] == ["system", "params"]
     assert "R1" in kept
+
+
+@pytest.mark.parametrize(
+    ("entry", "labels"),
+    [
+        ('system = "Our method"\ntimeout_minutes = 30\n', {"system": "Our method"}),
+        ('priority = "nice"\nestimated_minutes = 3\n', {"priority": "nice"}),
+    ],
+)
+def test_a_label_changed_with_a_setting_its_numbers_do_not_depend_on_is_taken(
+    tmp_path: Path, entry: str, labels: dict[str, str]
+) -> None:
+    """A new label its command does not use, given with a new time limit or estimate (which
+    do not change what a run computes): R003's system was neither taken nor rightly marked
+    ("kept as it ran (system: Method → Our method; params: …)", though its numbers depend on
+    neither), and its priority was neither taken nor marked at all. The label is taken, no
+    new attempt, as it is alone; the succeeded run keeps its time limit (nothing runs)."""
+    project = write_project(tmp_path / "p")
+    assert _run(project) is Stage.COLLECTED
+    toml = project / "bridge.toml"
+    toml.write_text(toml.read_text() + '\n[[runs]]\nid = "R003"\n' + entry)
+    bridge = Bridge(project)
+    try:
+        assert bridge.run() is Stage.COLLECTED
+        run = bridge.status().runs["R003"]
+        kept = dict(bridge.kept_settings)
+    finally:
+        bridge.close()
+    assert {name: str(getattr(run.spec, name)) for name in labels} == labels
+    assert run.state is RunState.SUCCEEDED and len(run.attempts) == 1
+    assert run.kept is None and "R003" not in kept
+    assert run.spec.timeout_minutes == 5 and run.spec.estimated_minutes != 3

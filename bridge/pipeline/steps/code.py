@@ -294,11 +294,15 @@ def _unplaced_changes(
     count: ``block`` is placed without a new attempt (:func:`place`), and so is the ``{block}``
     value among the params (002: "kept as it ran" after every `bridge run` once R006 was
     placed in B1); a label its command does not use is taken at once (:func:`_relabelled`),
-    but only when nothing else changed: a new system may bring its own args, env or command
-    (a ``[systems."Y"]`` table), and then the run, labels included, stays as it ran, every
-    change named. ``named``: as :func:`_relabelled`.
+    but only when nothing else its numbers depend on changed: a new system may bring its own
+    args, env or command (a ``[systems."Y"]`` table), and then the run, labels included, stays
+    as it ran, every change named. A time limit or estimate changed with the label (one of
+    :data:`_NOT_IN_NUMBERS`) does not hold it back: the run ran as it would now, and it keeps
+    those (it does not run again). ``named``: as :func:`_relabelled`.
     """
-    if _beside_block(_relabelled(old, new, named), new):
+    if any(
+        c.field not in _NOT_IN_NUMBERS for c in _beside_block(_relabelled(old, new, named), new)
+    ):
         return _beside_block(old, new)
     return ()
 
