@@ -4,7 +4,8 @@ criterion's items (033's E5 ``- Minimum meaningful result: … (net_Scissors ≥
 ``- Strong result: …``), and, in a block with no Success criterion, any line that states a
 threshold (033's E3 Metrics list ``JS divergence < 0.15 per object``, 038's B2 "Claim tiers"
 ``AP lift greater than 1 …``). Each is a warning at the first such line, quoting them: they
-disappeared from `bridge plan`, ``--json`` and the results without a word.
+disappeared from `bridge plan`, ``--json`` and the results without a word. The results repeat
+the warning under the block's verdict (:func:`recorded_unread` finds it in the recorded plan).
 
 Nothing here changes what is judged: a tier is a level the researcher states for reporting,
 not a condition the block must meet (judged as a clause, "Strong result" would fail a block
@@ -15,10 +16,22 @@ researcher did not mean as one.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from bridge.plan.model import Block
 
-__all__ = ["unread_thresholds"]
+__all__ = ["recorded_unread", "unread_thresholds"]
+
+# How each warning opens after the block's id, shared with `recorded_unread`, which finds them
+# again among a loaded plan's recorded warnings.
+_TIERS_SAID = "'s Success criterion is followed by tiers bridge shows but does not judge: "
+_STATED_SAID = " writes no Success criterion, but its text states thresholds: "
+# A recorded warning is "WHERE: MESSAGE" (bridge.pipeline.recording), WHERE a path and line.
+_RECORDED = re.compile(
+    rf"(?:^|: )(?P<message>block (?P<block>\S+?)(?:{re.escape(_TIERS_SAID)}|"
+    rf"{re.escape(_STATED_SAID)}).*)$",
+    re.DOTALL,
+)
 
 # A tier of outcomes listed under the criterion: "Minimum meaningful result", "Strong result",
 # "Partial success", "Stretch goal", "最低结果".
@@ -81,10 +94,17 @@ def _window(text: str) -> str:
 
 
 def _quoted(found: list[tuple[int, str]]) -> str:
-    """The first lines of ``found`` quoted with their line numbers, and how many more."""
+    """
+    The first lines of ``found`` quoted with their line numbers, and how many more at which
+    lines: the results repeat this, and "(+1 more)" alone left 033's E3 ``yaw_obj: JS divergence
+    < 0.20`` (line 122) unnamed there.
+    """
     shown = ", ".join(f"'{_window(text)}' (line {line})" for line, text in found[:_SHOWN])
-    more = len(found) - _SHOWN
-    return f"{shown} (+{more} more)" if more > 0 else shown
+    rest = [str(line) for line, _ in found[_SHOWN:]]
+    if not rest:
+        return shown
+    lines = f"line {rest[0]}" if len(rest) == 1 else f"lines {', '.join(rest)}"
+    return f"{shown} (+{len(rest)} more: {lines})"
 
 
 def _tiers(block: Block) -> list[tuple[int, str]]:
@@ -119,7 +139,8 @@ def _stated(block: Block) -> list[tuple[int, str]]:
         ):
             continue
         if _THRESHOLD.search(text):
-            item = _LIST_NUMBER.sub("", text.lstrip("-*+ "))
+            # Bold markers go with the list mark: "- **Setup**: …" was quoted "Setup**: …".
+            item = _LIST_NUMBER.sub("", text.replace("**", "").lstrip("-*+ "))
             found.append((first + index, " ".join(item.split())))
     return found
 
@@ -139,9 +160,8 @@ def unread_thresholds(block: Block) -> list[tuple[int, str]]:
         return [
             (
                 tiers[0][0],
-                f"block {block.id}'s Success criterion is followed by tiers bridge shows but "
-                f"does not judge: {_quoted(tiers)}; only the criterion above them is judged: "
-                "write a tier as a clause of the Success criterion to have it judged",
+                f"block {block.id}{_TIERS_SAID}{_quoted(tiers)}; only the criterion above them "
+                "is judged: write a tier as a clause of the Success criterion to have it judged",
             )
         ]
     stated = _stated(block)
@@ -150,8 +170,19 @@ def unread_thresholds(block: Block) -> list[tuple[int, str]]:
     return [
         (
             stated[0][0],
-            f"block {block.id} writes no Success criterion, but its text states thresholds: "
-            f"{_quoted(stated)}; the results judge nothing for the block: write the ones it "
-            "must meet as its Success criterion to have them judged",
+            f"block {block.id}{_STATED_SAID}{_quoted(stated)}; the results judge nothing for "
+            "the block: write the ones it must meet as its Success criterion to have them judged",
         )
     ]
+
+
+def recorded_unread(warnings: Iterable[str], block_id: str) -> tuple[str, ...]:
+    """
+    The messages of :func:`unread_thresholds` for ``block_id`` among a loaded plan's recorded
+    ``warnings`` (each ``"WHERE: MESSAGE"``), in their order, without ``WHERE``; empty when there
+    is none (and for a log recorded before these warnings were). The results repeat them in the
+    block's section: a threshold warned of only at `bridge plan` was gone from the verdict a
+    researcher reads.
+    """
+    found = (_RECORDED.search(warning) for warning in warnings)
+    return tuple(m["message"] for m in found if m is not None and m["block"] == block_id)

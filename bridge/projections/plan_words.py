@@ -1005,7 +1005,12 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
 def _lines_in_chinese(quoted: str) -> str:
     """Quoted lines as bridge.plan.unread_thresholds lists them, their numbers in Chinese."""
     quoted = re.sub(r"' \(line (\d+)\)", r"'（第 \1 行）", quoted)
-    return re.sub(r" \(\+(\d+) more\)$", r"（另有 \1 行）", quoted).replace("）, '", "）、'")
+    quoted = re.sub(
+        r" \(\+(\d+) more: lines? ([\d, ]+)\)$",
+        lambda found: f"（另有 {found[1]} 行：第 {found[2].replace(', ', '、')} 行）",
+        quoted,
+    )
+    return quoted.replace("）, '", "）、'")
 
 
 def warning_in_language(message: str, language: str) -> str:

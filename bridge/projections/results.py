@@ -40,6 +40,7 @@ from bridge.plan.milestones import (
     UNNAMED_LIST_ZH,
     unnamed_list_line,
 )
+from bridge.plan.unread_thresholds import recorded_unread
 from bridge.plan.vocabulary import ABLATION_WORD, ended_failed
 from bridge.projections import plot
 from bridge.projections.block_runs import sanity_ids
@@ -61,7 +62,7 @@ from bridge.projections.outcome import (
     untrusted_blocks,
     untrusted_phrase,
 )
-from bridge.projections.plan_words import criterion_in_language
+from bridge.projections.plan_words import criterion_in_language, warning_in_language
 from bridge.projections.reasons import in_language, quality_in_language
 from bridge.projections.text import stamp, t
 from bridge.projections.tracker import status_word
@@ -141,6 +142,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "either": ("Met when one part is met: clauses", "任一部分满足即满足：第"),
     "unparsed": ("Not machine-checkable", "无法自动检验"),
     "evaluation": ("Evaluation", "评测类型"),
+    "not_judged": ("Also stated, not judged", "另有写明、未判定"),
     "verdict": ("Verdict", "判定"),
     "runs": ("Runs", "运行"),
     "shared": ("shared from other blocks", "取自其他实验块"),
@@ -927,6 +929,13 @@ def _block_section(state: PipelineState, result: BlockResult, language: str) -> 
         said = f"**{verdict.verdict.value}** (judged by {verdict.judged_by.value})"
     lines.append(
         f"- **{_t('verdict', language)}:** {said} — {line(in_language(verdict.reason, language))}"
+    )
+    # Right under the verdict, in the plan warning's words: thresholds the plan states outside
+    # the criterion (tiers, a block with no criterion) were warned of at `bridge plan` alone,
+    # and a reader of the verdict took them for checked (033's E3 and E5, 038's B2).
+    lines.extend(
+        f"- **{_t('not_judged', language)}:** {line(warning_in_language(message, language))}"
+        for message in recorded_unread(state.plan.warnings if state.plan else (), block.id)
     )
     runs = ", ".join(result.run_ids) or "-"
     shared = f" ({_t('shared', language)}: {', '.join(result.shared)})" if result.shared else ""

@@ -12,10 +12,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Sequence
 
 from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.judge import EvaluationType, claim_scope
 from bridge.plan.criteria import Compound, Criterion
+from bridge.plan.unread_thresholds import recorded_unread
 from bridge.projections.failure_words import kept_retry
 from bridge.projections.outcome import (
     BlockResult,
@@ -167,7 +169,7 @@ def _criterion(result: BlockResult) -> dict[str, object]:
     return {"text": parsed.text, "parsed": None, "unparsed_reason": parsed.reason}
 
 
-def _block(result: BlockResult) -> dict[str, object]:
+def _block(result: BlockResult, warnings: Sequence[str]) -> dict[str, object]:
     verdict = result.verdict
     try:
         scope = claim_scope(EvaluationType(result.block.evaluation_type))
@@ -193,6 +195,9 @@ def _block(result: BlockResult) -> dict[str, object]:
         # The block's own sanity runs' numbers, which it is not judged on (009's R001 under B1),
         # one line per run as the results page lists them; the values are in runs[].
         "sanity_numbers": list(result.sanity_numbers),
+        # Thresholds the plan states for the block that nothing judges (tiers after its
+        # criterion, or a block with none), as `bridge plan` warned of them.
+        "not_judged": list(recorded_unread(warnings, result.block.id)),
     }
 
 
@@ -242,7 +247,7 @@ def document(state: PipelineState) -> dict[str, object]:
             for result in outcome.blocks
             for a in result.aggregates
         ],
-        "blocks": [_block(result) for result in outcome.blocks],
+        "blocks": [_block(result, state.plan.warnings) for result in outcome.blocks],
         "summary": {
             "must_run": {
                 "completed": outcome.must_done,

@@ -38,8 +38,16 @@ def test_033_e3_metrics_list_is_read_and_its_thresholds_warned_about(tmp_path: P
         120,
         "block E3 writes no Success criterion, but its text states thresholds: 'H_rel "
         "distribution: JS divergence < 0.15 per object' (line 120), 'dist_to_centroid: JS "
-        "divergence < 0.15' (line 121) (+1 more); the results judge nothing for the block: "
-        "write the ones it must meet as its Success criterion to have them judged",
+        "divergence < 0.15' (line 121) (+1 more: line 122); the results judge nothing for the "
+        "block: write the ones it must meet as its Success criterion to have them judged",
+    )
+    # The third, "yaw_obj: JS divergence < 0.20" (line 122), was "(+1 more)" with no line, in
+    # the results too.
+    e3 = _said(loaded, "block E3 writes no Success criterion")[2]
+    assert warning_in_language(e3, "zh").startswith(
+        "实验块 E3 没有写 Success criterion，但其文字写有阈值：'H_rel distribution: JS "
+        "divergence < 0.15 per object'（第 120 行）、'dist_to_centroid: JS divergence < 0.15'"
+        "（第 121 行）（另有 1 行：第 122 行）；结果不会"
     )
 
 
@@ -167,6 +175,23 @@ def test_a_long_line_is_quoted_around_its_threshold(tmp_path: Path) -> None:
         " (line 8), ",
         "drift < 0.01",
     ]
+
+
+def test_more_lines_are_named_by_line_and_a_bold_label_is_quoted_plain(tmp_path: Path) -> None:
+    """Past the two lines quoted, the others are named by their lines ("(+1 more)" said
+    neither which nor where); a ``**Setup**:`` label was quoted "Setup**: …"."""
+    loaded = _plan(
+        tmp_path,
+        "# Plan\n\n## Block B1: Main\n\n- **Compared systems**: A\n- **Metrics**: acc\n"
+        "- **Setup**: acc >= 0.8\n- loss < 2\n- drift < 0.1\n- gap < 0.2\n",
+    )
+    assert _said(loaded, "block B1 writes no Success criterion")[2].split("; ")[0] == (
+        "block B1 writes no Success criterion, but its text states thresholds: "
+        "'Setup: acc >= 0.8' (line 7), 'loss < 2' (line 8) (+2 more: lines 9, 10)"
+    )
+    assert "（另有 2 行：第 9、10 行）；" in warning_in_language(
+        _said(loaded, "block B1 writes no")[2], "zh"
+    )
 
 
 def test_a_setting_item_under_an_empty_metrics_label_is_no_metric(tmp_path: Path) -> None:
