@@ -159,8 +159,9 @@ def test_the_collected_count_names_runs_with_numbers_not_trusted(
     project: Path, chinese: bool
 ) -> None:
     """012 (trial t6): `stage COLLECTED: 9/9 must-run runs succeeded` next to `Must-run
-    completed: 8/9 (1 succeeded with numbers not trusted: R007)`. The stage line names the
-    run whose numbers are not trusted too, in the plan's language."""
+    completed: 8/9 (1 succeeded with numbers not trusted: R007)`. The stage line counts what
+    the summary counts, and names the run whose numbers are not trusted as the summary does,
+    in the plan's language."""
     write_project(
         project,
         [
@@ -179,13 +180,53 @@ def test_the_collected_count_names_runs_with_numbers_not_trusted(
     bridge.close()
     reasons = {e.stage: e.reason for e in _events(project) if isinstance(e, StageEntered)}
     if chinese:
-        assert reasons["COLLECTED"] == "3/3 个必做运行成功（其中 1 个数值不可信：R1）"
-        assert "1 个已成功但数值不可信：R1" in summary, summary
+        assert reasons["COLLECTED"] == "2/3 个必做运行完成（1 个已成功但数值不可信：R1）"
+        assert "必须运行完成：2/3（1 个已成功但数值不可信：R1）" in summary, summary
     else:
-        assert (
-            reasons["COLLECTED"] == "3/3 must-run runs succeeded (1 with numbers not trusted: R1)"
+        assert reasons["COLLECTED"] == (
+            "2/3 must-run runs completed (1 succeeded with numbers not trusted: R1)"
         )
         assert "Must-run completed: 2/3 (1 succeeded with numbers not trusted: R1)" in summary
+
+
+@pytest.mark.parametrize("chinese", [False, True])
+def test_the_collected_count_beside_runs_done_before_bridge_is_the_summarys(
+    project: Path, chinese: bool
+) -> None:
+    """009 (trial t6): `4/4 must-run runs completed: 2 succeeded (1 with numbers not trusted:
+    R005), 2 done before bridge` beside the summary's `Must-run completed: 3/4 (1 succeeded
+    with numbers not trusted: R005)`: one count, the run not trusted named outside it."""
+    write_project(
+        project,
+        [
+            Run(id="S1", milestone="M0"),
+            Run(id="R1", milestone="M1"),
+            Run(id="R2", milestone="M1", mode="nan"),
+            Run(id="R3", milestone="M1"),
+        ],
+    )
+    _set_status(project, {"R1": "DONE"})
+    if chinese:
+        plan = project / "refine-logs" / "EXPERIMENT_PLAN.md"
+        head, _, rest = plan.read_text().partition("\n")
+        plan.write_text(head + "\n\n" + CHINESE_PREFACE * 3 + rest)
+    bridge = Bridge(project)
+    assert bridge.run() is Stage.COLLECTED
+    summary = bridge.summary()
+    bridge.close()
+    reasons = {e.stage: e.reason for e in _events(project) if isinstance(e, StageEntered)}
+    if chinese:
+        assert reasons["COLLECTED"] == (
+            "3/4 个必做运行完成：2 个成功，1 个在 bridge 之前已完成；"
+            "另有 1 个已成功但数值不可信：R2"
+        )
+        assert "必须运行完成：3/4（1 个已成功但数值不可信：R2）" in summary, summary
+    else:
+        assert reasons["COLLECTED"] == (
+            "3/4 must-run runs completed: 2 succeeded, 1 done before bridge; "
+            "1 more succeeded with numbers not trusted: R2"
+        )
+        assert "Must-run completed: 3/4 (1 succeeded with numbers not trusted: R2)" in summary
 
 
 def test_milestones_without_blocks_runs_without_one_and_skipped_runs(project: Path) -> None:
