@@ -154,6 +154,33 @@ def test_a_chinese_summary_gives_its_reasons_in_chinese(project: Path) -> None:
     assert reasons["COLLECTED"] == "1/2 个必做运行成功"
 
 
+def test_a_chinese_summary_joins_its_lists_of_runs_with_the_chinese_comma(project: Path) -> None:
+    """025 (trial t6): the not-ready reasons of a Chinese plan read `必做运行未成功：E-rag-sft,
+    A1`, where every other Chinese list bridge writes is joined with "、" (and the results page
+    joined the reasons with "; "); results.json keeps the English a program reads."""
+    write_project(
+        project,
+        [
+            Run(id="S1", milestone="M0"),
+            Run(id="R1", milestone="M1", mode="fail"),
+            Run(id="R2", milestone="M1", mode="fail"),
+        ],
+        bridge="max_parallel = 2\ncode_review = false",
+    )
+    plan = project / "refine-logs" / "EXPERIMENT_PLAN.md"
+    head, _, rest = plan.read_text().partition("\n")
+    plan.write_text(head + "\n\n" + CHINESE_PREFACE * 3 + rest)
+    bridge = Bridge(project)
+    bridge.run()
+    summary = bridge.summary()
+    bridge.close()
+    results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text()
+    data = json.loads((project / "refine-logs" / "results.json").read_text())
+    assert "；必做运行未成功：R1、R2；" in summary, summary
+    assert "；必做运行未成功：R1、R2；" in results, results
+    assert "must-run runs not succeeded: R1, R2" in data["summary"]["not_ready_reasons"]
+
+
 @pytest.mark.parametrize("chinese", [False, True])
 def test_the_collected_count_names_runs_with_numbers_not_trusted(
     project: Path, chinese: bool
