@@ -25,6 +25,7 @@ from bridge.machine.ports import Slot
 from bridge.machine.stages import Stage
 from bridge.pipeline import Bridge
 from bridge.testing import FakeBackend, FakeOutcome
+from tests.conftest import needs_shared
 from tests.pipeline.conftest import REPO_ROOT, Run, write_project
 from tests.pipeline.test_output_language import CHINESE_PREFACE
 
@@ -179,6 +180,38 @@ def test_a_chinese_summary_joins_its_lists_of_runs_with_the_chinese_comma(projec
     assert "；必做运行未成功：R1、R2；" in summary, summary
     assert "；必做运行未成功：R1、R2；" in results, results
     assert "must-run runs not succeeded: R1, R2" in data["summary"]["not_ready_reasons"]
+
+
+@needs_shared
+def test_025s_summary_says_whose_tracker_it_names_and_joins_its_runs_in_chinese(
+    tmp_path: Path, project: Path
+) -> None:
+    """025 (trial t6) has no tracker file, its runs in the plan's own table: the summary's
+    `追踪表：refine-logs/EXPERIMENT_TRACKER.md` named a file the researcher never wrote, and its
+    not-ready reasons read `必做运行未成功：E-rag-sft, A1`. A project with a tracker of its own
+    gets the path alone."""
+    from tests.pipeline.test_researchers_tracker import _plan_table_project
+
+    numbers = {"*": {"KC": 0.45, "accuracy": 0.7}, "E-rag-sft": "fail", "A1": "fail"}
+    bridge = Bridge(_plan_table_project(tmp_path / "p", numbers))
+    try:
+        bridge.run()
+        summary = bridge.summary()
+    finally:
+        bridge.close()
+    assert (
+        "追踪表：refine-logs/EXPERIMENT_TRACKER.md（由 bridge 生成：项目没有追踪表文件；"
+        "运行来自计划中的运行表）\n"
+    ) in summary, summary
+    assert "必做运行未成功：E-rag-sft、A1" in summary, summary
+    write_project(project, [Run(id="S1", milestone="M0"), Run(id="R1", milestone="M1")])
+    bridge = Bridge(project)
+    try:
+        bridge.run()
+        summary = bridge.summary()
+    finally:
+        bridge.close()
+    assert "\nTracker: refine-logs/EXPERIMENT_TRACKER.md\n" in summary, summary
 
 
 @pytest.mark.parametrize("chinese", [False, True])
