@@ -76,7 +76,11 @@ class TestFirstCommand:
             check=False,
         )
         assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-        assert "stage COLLECTED: 17/17 must-run runs succeeded" in done.stdout
+        # The summary's count: R012 and R014 diverge on purpose (examples/quickstart's B4).
+        assert (
+            "stage COLLECTED: 15/17 must-run runs completed (2 succeeded with numbers not "
+            "trusted: R012, R014)" in done.stdout
+        )
         assert "Traceback" not in done.stderr
 
 

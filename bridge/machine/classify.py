@@ -106,7 +106,7 @@ _MEANINGS: tuple[tuple[re.Pattern[str], str, str], ...] = (
         "`args`) match the script's options",
     ),
     (
-        re.compile(r"^out of memory"),
+        re.compile(r"^out of (?:GPU )?memory"),
         "out of memory",
         "lower the batch size or memory use, or give the run more GPUs or memory",
     ),

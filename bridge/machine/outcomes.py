@@ -277,7 +277,10 @@ def _ended(
     # A signal ended it: that is the why; the log's last line is only what it was doing then
     # (006's R009 read "exit 137: starting stratified analysis", trial T1).
     said = f"{killed}; its log's last line: {line}" if killed and line else killed
-    reason = ("out of memory: " if oom else f"exit {status.exit_code}: ") + (
+    # "GPU memory" only for a run that asked for a GPU: a CPU run's is the host's memory (025's
+    # CPU run read "显存不足", GPU memory, in Chinese), and so is the kernel's OOM kill (137).
+    memory = "GPU memory" if run.spec.gpus and status.exit_code != 137 else "memory"
+    reason = (f"out of {memory}: " if oom else f"exit {status.exit_code}: ") + (
         said or line or status.detail
     )
     return ev.RunFailed(

@@ -224,9 +224,12 @@ def _retry_decision(run: RunView, policy: Policy, now: datetime) -> Decision | N
     attempt = run.current
     if run.state is RunState.FAILED_OOM:
         if len(run.attempts) >= spec.oom_max_attempts:
+            # "GPU memory" only for a run that asked for a GPU: a CPU run's is the host's
+            # memory (025's CPU run read "显存不足 3 次", GPU memory, in Chinese).
+            memory = "GPU memory" if spec.gpus else "memory"
             return GiveUp(
                 run_id=run.run_id,
-                reason=f"out of memory {run.oom_failures} times ({len(run.attempts)} attempts)",
+                reason=f"out of {memory} {run.oom_failures} times ({len(run.attempts)} attempts)",
             )
         delay = policy.oom_backoff_seconds * (2 ** max(run.oom_failures - 1, 0))
         # Avoid every GPU this run ran out of memory on, not only the last one: a retry that

@@ -159,8 +159,14 @@ _FAILURES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"exit 0 but expected outputs missing: "), "退出码 0，但缺少预期的输出："),
     (re.compile(r"exit (-?\d+): "), r"退出码 \1："),
     (re.compile(r"exit (-?\d+)$"), r"退出码 \1"),
-    (re.compile(r"out of memory (\d+) times \((\d+) attempts\)"), r"显存不足 \1 次（\2 次尝试）"),
-    (re.compile(r"out of memory: "), "显存不足："),
+    # A run that asked for a GPU ran out of GPU memory; one that asked for none, of the host's.
+    (
+        re.compile(r"out of GPU memory (\d+) times \((\d+) attempts\)"),
+        r"显存不足 \1 次（\2 次尝试）",
+    ),
+    (re.compile(r"out of GPU memory: "), "显存不足："),
+    (re.compile(r"out of memory (\d+) times \((\d+) attempts\)"), r"内存不足 \1 次（\2 次尝试）"),
+    (re.compile(r"out of memory: "), "内存不足："),
     (re.compile(r"launch failed: "), "启动失败："),
     (re.compile(r"not run: "), "未运行："),
     (re.compile(r"results could not be copied back: "), "结果无法拷回："),

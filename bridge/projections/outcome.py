@@ -1181,19 +1181,25 @@ def evaluate(state: PipelineState) -> Outcome:
     # Cancelled because an earlier milestone's row waits for its code: named with that row
     # below, not as runs that failed (023: "retry --failed" would only cancel them again).
     held_for_code = tuple(r.run_id for r in must if held_for_code_by(r) is not None)
+    # A Chinese list of runs is joined with "、", as every other one bridge writes (025's
+    # not-ready reasons read "必做运行未成功：E-rag-sft, A1").
     if shown := [r for r in not_succeeded if r not in held_for_code]:
-        failed = ", ".join(shown)
-        reasons.append((f"must-run runs not succeeded: {failed}", f"必做运行未成功：{failed}"))
+        reasons.append(
+            (
+                f"must-run runs not succeeded: {', '.join(shown)}",
+                f"必做运行未成功：{'、'.join(shown)}",
+            )
+        )
     # A must-run row the tracker says failed before bridge (005's R005 `FAIL`, "needs retry"):
     # the plan's evidence is not all there, whoever ran it.
     failed_before = tuple(r.run_id for r in must if r.failed_before_bridge)
     if failed_before:
-        named = ", ".join(failed_before)
         reasons.append(
             (
                 f"must-run runs ended failed or invalid before bridge (their tracker rows say "
-                f"so): {named}",
-                f"必做运行在 bridge 之前已结束为失败或无效（追踪表如此记录）：{named}",
+                f"so): {', '.join(failed_before)}",
+                f"必做运行在 bridge 之前已结束为失败或无效（追踪表如此记录）："
+                f"{'、'.join(failed_before)}",
             )
         )
     # Must-run rows held out of scope while they wait (their code, a run bridge does not run):
@@ -1233,13 +1239,13 @@ def evaluate(state: PipelineState) -> Outcome:
         )
         waiting[kind] = ids
         if ids:
-            reasons.append((f"{en}: {', '.join(ids)}", f"{zh}：{', '.join(ids)}"))
+            reasons.append((f"{en}: {', '.join(ids)}", f"{zh}：{'、'.join(ids)}"))
         if kind == "code" and held_for_code:
-            later = ", ".join(held_for_code)
             reasons.append(
                 (
-                    f"must-run runs of later milestones wait for that code: {later}",
-                    f"后续里程碑的必做运行等待这些代码：{later}",
+                    f"must-run runs of later milestones wait for that code: "
+                    f"{', '.join(held_for_code)}",
+                    f"后续里程碑的必做运行等待这些代码：{'、'.join(held_for_code)}",
                 )
             )
     held_ids = {run_id for ids in waiting.values() for run_id in ids}
@@ -1254,21 +1260,22 @@ def evaluate(state: PipelineState) -> Outcome:
         and not r.reason.startswith(TASK_NOT_RUN)
         and r.spec.milestone not in sanity_ids(state)
     )
-    unread = ", ".join(r.run_id for r in runs if r.state is ok and r.metrics is None)
-    if unread:
+    if unread := [r.run_id for r in runs if r.state is ok and r.metrics is None]:
         reasons.append(
-            (f"runs without recorded metrics: {unread}", f"运行没有已记录的指标：{unread}")
+            (
+                f"runs without recorded metrics: {', '.join(unread)}",
+                f"运行没有已记录的指标：{'、'.join(unread)}",
+            )
         )
     # A must-run run whose metrics file held no number (a metrics.json of `{}`): the plan's
     # evidence is not there, as for a run that failed. A nice-to-have one is only noted on the
     # run (its problem in the results), as a failed nice-to-have run does not hold them back;
     # so is a run that wrote no metrics file at all (a figure may have no number to give).
     if no_number:
-        empty = ", ".join(no_number)
         reasons.append(
             (
-                f"must-run runs recorded no metric value: {empty}",
-                f"必做运行没有记录任何指标数值：{empty}",
+                f"must-run runs recorded no metric value: {', '.join(no_number)}",
+                f"必做运行没有记录任何指标数值：{'、'.join(no_number)}",
             )
         )
     if not state.plan.blocks:

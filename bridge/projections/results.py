@@ -1144,7 +1144,9 @@ def render(state: PipelineState, language: str = "en") -> str:
         ("（是）" if outcome.ready else "（否）") if language == "zh" else ""
     )
     reasons = outcome.not_ready_zh if language == "zh" else outcome.not_ready
-    why = f" — {_t('why_not', language)}: {line('; '.join(reasons))}" if not outcome.ready else ""
+    # Chinese reasons are joined as the Chinese summary joins them, "；" (025 read "…; …").
+    joined = ("；" if language == "zh" else "; ").join(reasons)
+    why = f" — {_t('why_not', language)}: {line(joined)}" if not outcome.ready else ""
     # Outside the main milestone when there is one; with none, every block is outside it.
     untrusted_label = "untrusted_elsewhere" if outcome.main_milestone else "untrusted"
     lines.extend(

@@ -259,7 +259,7 @@ def handoff_summary(state: PipelineState) -> str:
             + (f"（{'；'.join(outcome.not_ready_zh)}）" if not outcome.ready else "")
             + "。",
             f"结果：{RESULTS_PATH}, refine-logs/results.json, refine-logs/results.csv",
-            f"追踪表：{TRACKER_PATH}",
+            f"追踪表：{TRACKER_PATH}{_tracker_note(state, zh)}",
             f"产出清单：{MANIFEST_PATH}",
             next_step_line(state, outcome),
         ]
@@ -280,11 +280,42 @@ def handoff_summary(state: PipelineState) -> str:
         + (f" ({'; '.join(outcome.not_ready)})" if not outcome.ready else "")
         + ".",
         f"Results: {RESULTS_PATH}, refine-logs/results.json, refine-logs/results.csv",
-        f"Tracker: {TRACKER_PATH}",
+        f"Tracker: {TRACKER_PATH}{_tracker_note(state, zh)}",
         f"Manifest: {MANIFEST_PATH}",
         next_step_line(state, outcome),
     ]
     return "\n".join(lines) + "\n"
+
+
+# Where a project without a tracker file has its runs from, by the runs' ``source``.
+_RUNS_FROM = {
+    "tracker": ("the plan's run table", "计划中的运行表"),
+    "config": ("bridge.toml", "bridge.toml"),
+    "grid": ("bridge.toml", "bridge.toml"),
+    "proposed": ("the plan's blocks", "计划中的实验块"),
+    "proposed-sanity": ("the plan's blocks", "计划中的实验块"),
+}
+
+
+def _tracker_note(state: PipelineState, zh: bool) -> str:
+    """
+    ``""`` when the project has a tracker file (bridge writes its runs' status into it), else
+    that the tracker is bridge's own file and where the runs came from: 025's run table is in
+    its plan, and "Tracker: refine-logs/EXPERIMENT_TRACKER.md" named a file the researcher
+    never wrote as if it were theirs.
+    """
+    if state.plan is None or state.plan.sources.get("tracker"):
+        return ""
+    sources = dict.fromkeys(
+        _RUNS_FROM.get(r.spec.source, (r.spec.source, r.spec.source))[1 if zh else 0]
+        for r in state.runs.values()
+        if not r.is_task
+    )
+    if zh:
+        where = f"；运行来自{'和'.join(sources)}" if sources else ""
+        return f"（由 bridge 生成：项目没有追踪表文件{where}）"
+    where = f"; the runs come from {' and '.join(sources)}" if sources else ""
+    return f" (written by bridge: the project has no tracker file{where})"
 
 
 def _nice_failed(state: PipelineState, zh: bool) -> str:

@@ -180,11 +180,33 @@ ROWS: list[tuple[str, dict[str, Any], JobState, Fetched | FetchFailed | None, Po
                     run_id="R1",
                     attempt_id=AID,
                     exit_code=1,
-                    reason="out of memory: RuntimeError: CUDA out of memory. "
+                    reason="out of GPU memory: RuntimeError: CUDA out of memory. "
                     "Tried to allocate 2.00 GiB",
                     oom=True,
                     log_tail=OOM_LOG,
                     gpu_seconds=GPU_SECONDS,
+                ),
+            ),
+            results_recorded=True,
+        ),
+    ),
+    (
+        # 025 (trial t6): a run that asked for no GPU read "显存不足" (GPU memory) in Chinese.
+        "out of memory with no GPU asked",
+        {"gpus": 0},
+        JobState(status=JobStatus.FAILED, exit_code=1, log_tail=OOM_LOG),
+        FETCHED,
+        PollOutcome(
+            events=(
+                artifacts_fetched(),
+                ev.RunFailed(
+                    run_id="R1",
+                    attempt_id=AID,
+                    exit_code=1,
+                    reason="out of memory: RuntimeError: CUDA out of memory. "
+                    "Tried to allocate 2.00 GiB",
+                    oom=True,
+                    log_tail=OOM_LOG,
                 ),
             ),
             results_recorded=True,

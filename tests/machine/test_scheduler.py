@@ -383,6 +383,27 @@ class TestOutOfMemory:
             retry_in_language(reasons["R1"], "zh") == "显存不足；30 秒后在另一块 GPU 上第 1 次重试"
         )
 
+    def test_a_cpu_runs_give_up_says_memory_not_gpu_memory(self) -> None:
+        """025 (trial t6): a run with no GPU that ran out of memory every time read `显存不足 3
+        次` (GPU memory) when it gave up; a GPU run's still says GPU memory."""
+        from bridge.projections.failure_words import failure_in_language
+
+        log = Log((("M1", False),))
+        log.plan("R0", "M1", gpus=0, oom_max_attempts=1).run(
+            "R0", CPU[0], event=ev.RunFailed, oom=True
+        )
+        log.plan("R1", "M1", gpus=1, oom_max_attempts=1).run(
+            "R1", GPUS[1], event=ev.RunFailed, oom=True
+        )
+        given_up = of(GiveUp, decide(log.state(), (*CPU, *GPUS), T0, Policy()))
+        reasons = {d.run_id: d.reason for d in given_up}
+        assert reasons == {
+            "R0": "out of memory 1 times (1 attempts)",
+            "R1": "out of GPU memory 1 times (1 attempts)",
+        }
+        assert failure_in_language(reasons["R0"], "zh") == "内存不足 1 次（1 次尝试）"
+        assert failure_in_language(reasons["R1"], "zh") == "显存不足 1 次（1 次尝试）"
+
     def test_backoff_doubles_with_each_oom(self) -> None:
         """The second OOM waits twice as long as the first."""
         log = Log((("M1", False),))

@@ -25,6 +25,7 @@ from bridge.machine.ports import Slot
 from bridge.machine.stages import Stage
 from bridge.pipeline import Bridge
 from bridge.testing import FakeBackend, FakeOutcome
+from tests.conftest import needs_shared
 from tests.pipeline.conftest import REPO_ROOT, Run, write_project
 from tests.pipeline.test_output_language import CHINESE_PREFACE
 
@@ -154,13 +155,73 @@ def test_a_chinese_summary_gives_its_reasons_in_chinese(project: Path) -> None:
     assert reasons["COLLECTED"] == "1/2 个必做运行成功"
 
 
+def test_a_chinese_summary_joins_its_lists_of_runs_with_the_chinese_comma(project: Path) -> None:
+    """025 (trial t6): the not-ready reasons of a Chinese plan read `必做运行未成功：E-rag-sft,
+    A1`, where every other Chinese list bridge writes is joined with "、" (and the results page
+    joined the reasons with "; "); results.json keeps the English a program reads."""
+    write_project(
+        project,
+        [
+            Run(id="S1", milestone="M0"),
+            Run(id="R1", milestone="M1", mode="fail"),
+            Run(id="R2", milestone="M1", mode="fail"),
+        ],
+        bridge="max_parallel = 2\ncode_review = false",
+    )
+    plan = project / "refine-logs" / "EXPERIMENT_PLAN.md"
+    head, _, rest = plan.read_text().partition("\n")
+    plan.write_text(head + "\n\n" + CHINESE_PREFACE * 3 + rest)
+    bridge = Bridge(project)
+    bridge.run()
+    summary = bridge.summary()
+    bridge.close()
+    results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text()
+    data = json.loads((project / "refine-logs" / "results.json").read_text())
+    assert "；必做运行未成功：R1、R2；" in summary, summary
+    assert "；必做运行未成功：R1、R2；" in results, results
+    assert "must-run runs not succeeded: R1, R2" in data["summary"]["not_ready_reasons"]
+
+
+@needs_shared
+def test_025s_summary_says_whose_tracker_it_names_and_joins_its_runs_in_chinese(
+    tmp_path: Path, project: Path
+) -> None:
+    """025 (trial t6) has no tracker file, its runs in the plan's own table: the summary's
+    `追踪表：refine-logs/EXPERIMENT_TRACKER.md` named a file the researcher never wrote, and its
+    not-ready reasons read `必做运行未成功：E-rag-sft, A1`. A project with a tracker of its own
+    gets the path alone."""
+    from tests.pipeline.test_researchers_tracker import _plan_table_project
+
+    numbers = {"*": {"KC": 0.45, "accuracy": 0.7}, "E-rag-sft": "fail", "A1": "fail"}
+    bridge = Bridge(_plan_table_project(tmp_path / "p", numbers))
+    try:
+        bridge.run()
+        summary = bridge.summary()
+    finally:
+        bridge.close()
+    assert (
+        "追踪表：refine-logs/EXPERIMENT_TRACKER.md（由 bridge 生成：项目没有追踪表文件；"
+        "运行来自计划中的运行表）\n"
+    ) in summary, summary
+    assert "必做运行未成功：E-rag-sft、A1" in summary, summary
+    write_project(project, [Run(id="S1", milestone="M0"), Run(id="R1", milestone="M1")])
+    bridge = Bridge(project)
+    try:
+        bridge.run()
+        summary = bridge.summary()
+    finally:
+        bridge.close()
+    assert "\nTracker: refine-logs/EXPERIMENT_TRACKER.md\n" in summary, summary
+
+
 @pytest.mark.parametrize("chinese", [False, True])
 def test_the_collected_count_names_runs_with_numbers_not_trusted(
     project: Path, chinese: bool
 ) -> None:
     """012 (trial t6): `stage COLLECTED: 9/9 must-run runs succeeded` next to `Must-run
-    completed: 8/9 (1 succeeded with numbers not trusted: R007)`. The stage line names the
-    run whose numbers are not trusted too, in the plan's language."""
+    completed: 8/9 (1 succeeded with numbers not trusted: R007)`. The stage line counts what
+    the summary counts, and names the run whose numbers are not trusted as the summary does,
+    in the plan's language."""
     write_project(
         project,
         [
@@ -179,13 +240,53 @@ def test_the_collected_count_names_runs_with_numbers_not_trusted(
     bridge.close()
     reasons = {e.stage: e.reason for e in _events(project) if isinstance(e, StageEntered)}
     if chinese:
-        assert reasons["COLLECTED"] == "3/3 个必做运行成功（其中 1 个数值不可信：R1）"
-        assert "1 个已成功但数值不可信：R1" in summary, summary
+        assert reasons["COLLECTED"] == "2/3 个必做运行完成（1 个已成功但数值不可信：R1）"
+        assert "必须运行完成：2/3（1 个已成功但数值不可信：R1）" in summary, summary
     else:
-        assert (
-            reasons["COLLECTED"] == "3/3 must-run runs succeeded (1 with numbers not trusted: R1)"
+        assert reasons["COLLECTED"] == (
+            "2/3 must-run runs completed (1 succeeded with numbers not trusted: R1)"
         )
         assert "Must-run completed: 2/3 (1 succeeded with numbers not trusted: R1)" in summary
+
+
+@pytest.mark.parametrize("chinese", [False, True])
+def test_the_collected_count_beside_runs_done_before_bridge_is_the_summarys(
+    project: Path, chinese: bool
+) -> None:
+    """009 (trial t6): `4/4 must-run runs completed: 2 succeeded (1 with numbers not trusted:
+    R005), 2 done before bridge` beside the summary's `Must-run completed: 3/4 (1 succeeded
+    with numbers not trusted: R005)`: one count, the run not trusted named outside it."""
+    write_project(
+        project,
+        [
+            Run(id="S1", milestone="M0"),
+            Run(id="R1", milestone="M1"),
+            Run(id="R2", milestone="M1", mode="nan"),
+            Run(id="R3", milestone="M1"),
+        ],
+    )
+    _set_status(project, {"R1": "DONE"})
+    if chinese:
+        plan = project / "refine-logs" / "EXPERIMENT_PLAN.md"
+        head, _, rest = plan.read_text().partition("\n")
+        plan.write_text(head + "\n\n" + CHINESE_PREFACE * 3 + rest)
+    bridge = Bridge(project)
+    assert bridge.run() is Stage.COLLECTED
+    summary = bridge.summary()
+    bridge.close()
+    reasons = {e.stage: e.reason for e in _events(project) if isinstance(e, StageEntered)}
+    if chinese:
+        assert reasons["COLLECTED"] == (
+            "3/4 个必做运行完成：2 个成功，1 个在 bridge 之前已完成；"
+            "另有 1 个已成功但数值不可信：R2"
+        )
+        assert "必须运行完成：3/4（1 个已成功但数值不可信：R2）" in summary, summary
+    else:
+        assert reasons["COLLECTED"] == (
+            "3/4 must-run runs completed: 2 succeeded, 1 done before bridge; "
+            "1 more succeeded with numbers not trusted: R2"
+        )
+        assert "Must-run completed: 3/4 (1 succeeded with numbers not trusted: R2)" in summary
 
 
 def test_milestones_without_blocks_runs_without_one_and_skipped_runs(project: Path) -> None:

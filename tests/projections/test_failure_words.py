@@ -98,9 +98,19 @@ def test_a_runs_failure_reason_in_chinese() -> None:
     reason = "exit 1: ValueError: the loss went the wrong way"
     assert failure_in_language(reason, "en") == reason
     assert failure_in_language(reason, "zh") == "退出码 1：ValueError: the loss went the wrong way"
-    assert failure_in_language("out of memory 3 times (4 attempts)", "zh") == (
+    # GPU memory only where the run asked for a GPU (025's CPU run read 显存不足).
+    assert failure_in_language("out of GPU memory 3 times (4 attempts)", "zh") == (
         "显存不足 3 次（4 次尝试）"
     )
+    assert failure_in_language("out of memory 3 times (4 attempts)", "zh") == (
+        "内存不足 3 次（4 次尝试）"
+    )
+    assert failure_in_language("out of GPU memory: CUDA out of memory", "zh") == (
+        "显存不足：CUDA out of memory"
+    )
+    assert failure_in_language("out of memory: Killed", "zh") == "内存不足：Killed"
+    # Both read as running out of memory, with its fix (the rescue and the sanity finding).
+    assert explain_failure("out of GPU memory 3 times (3 attempts)")[0] == "out of memory"
     assert failure_in_language("the host said no", "zh") == "the host said no"
     # The signal that ended a run, in Chinese; the log line it was writing as written.
     killed = (

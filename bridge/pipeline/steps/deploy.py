@@ -309,35 +309,54 @@ def deploy(s: Session) -> Step:
 
 def _must_line(must: Sequence[RunView], *, zh: bool = False) -> str:
     """
-    ``done/total must-run runs succeeded``, or, when the tracker says some were done before
-    bridge, how many of each, and how many more the tracker says ended failed or invalid there:
-    those are not done (a count that took them in would read as success). Succeeded runs whose
-    numbers are not trusted are named after the succeeded count.
+    ``done/total must-run runs succeeded`` (``completed`` when some are not trusted), or, when
+    the tracker says some were done before bridge, how many of each, and how many more the
+    tracker says ended failed or invalid there: those are not done (a count that took them in
+    would read as success). ``done`` is the
+    summary's "Must-run completed" count (``must_done`` of
+    :func:`~bridge.projections.outcome.evaluate`): runs that succeeded with numbers not trusted
+    are not in it either, and are named after it as the summary names them.
     """
     failed = sum(1 for r in must if r.failed_before_bridge)
     before = sum(1 for r in must if r.state is RunState.DONE_BEFORE) - failed
-    done = sum(1 for r in must if r.state in SETTLED_RUN_STATES) - failed
-    # Succeeded with a number not trusted (a NaN): said with the count, which the summary's
-    # "Must-run completed: 8/9 (1 succeeded with numbers not trusted: R007)" leaves out (012).
+    # Succeeded with a number not trusted (a NaN): not completed, as the summary's
+    # "Must-run completed: 2/4 (1 succeeded with numbers not trusted: R005)" says; counted here
+    # too, the stage line read "4/4 must-run runs completed" beside it (009).
     untrusted = [
         r.run_id for r in must if r.state is RunState.SUCCEEDED and row_status.untrusted(r)
     ]
-    ids = ", ".join(untrusted[:6]) + (f" … ({len(untrusted)})" if len(untrusted) > 6 else "")
+    done = sum(1 for r in must if r.state in SETTLED_RUN_STATES) - failed - len(untrusted)
+    sep = "、" if zh else ", "
+    ids = sep.join(untrusted[:6]) + (f" … ({len(untrusted)})" if len(untrusted) > 6 else "")
     if zh:
-        flagged = f"（其中 {len(untrusted)} 个数值不可信：{ids}）" if untrusted else ""
         if not before and not failed:
-            return f"{done}/{len(must)} 个必做运行成功{flagged}"
+            if untrusted:
+                return (
+                    f"{done}/{len(must)} 个必做运行完成（{len(untrusted)} 个已成功但数值不可信："
+                    f"{ids}）"
+                )
+            return f"{done}/{len(must)} 个必做运行成功"
         return (
-            f"{done}/{len(must)} 个必做运行完成：{done - before} 个成功{flagged}"
+            f"{done}/{len(must)} 个必做运行完成：{done - before} 个成功"
             + (f"，{before} 个在 bridge 之前已完成" if before else "")
+            + (f"；另有 {len(untrusted)} 个已成功但数值不可信：{ids}" if untrusted else "")
             + (f"；另有 {failed} 个在 bridge 之前已失败或无效" if failed else "")
         )
-    flagged = f" ({len(untrusted)} with numbers not trusted: {ids})" if untrusted else ""
     if not before and not failed:
-        return f"{done}/{len(must)} must-run runs succeeded{flagged}"
+        if untrusted:
+            return (
+                f"{done}/{len(must)} must-run runs completed ({len(untrusted)} succeeded with "
+                f"numbers not trusted: {ids})"
+            )
+        return f"{done}/{len(must)} must-run runs succeeded"
     return (
-        f"{done}/{len(must)} must-run runs completed: {done - before} succeeded{flagged}"
+        f"{done}/{len(must)} must-run runs completed: {done - before} succeeded"
         + (f", {before} done before bridge" if before else "")
+        + (
+            f"; {len(untrusted)} more succeeded with numbers not trusted: {ids}"
+            if untrusted
+            else ""
+        )
         + (f"; {failed} more ended failed or invalid before bridge" if failed else "")
     )
 
