@@ -258,7 +258,10 @@ def relabel_ended(s: Session) -> None:
     live was recorded with the plan, but a live run takes no new inputs, and nothing read its
     row again once it ended (the review: its old label stood for good). Where its numbers
     count follows (:func:`place`). Cheap when nothing differs: the labels are compared first.
+    A run of a row split into seeds while it ran is ruled out now that it ended
+    (:func:`_rule_out_split`).
     """
+    _rule_out_split(s)
     state = s.state()
     relabelled: list[str] = []
     named: frozenset[str] | None = None
@@ -811,8 +814,9 @@ def _rule_out_split(s: Session) -> None:
     the plan now splits into one run per seed (``R007`` → ``R007-s1103`` …): the row's runs are
     the seeds' now, and the one run it had would count beside them in the block's numbers and
     verdict (012's R004 "seeds 1103, 1104, 1105" written after it ran: n=4, its old number
-    in the mean). Its result is kept in the log; a live one is ruled out at a later reload,
-    once it ended (a run cannot be ruled out while it runs).
+    in the mean). Its result is kept in the log; a live one is ruled out once it ended
+    (:func:`relabel_ended`: a run cannot be ruled out while it runs). Only once the seeds' runs
+    are in the log: until then the row's one run is all it has.
     """
     state = s.state()
     seeds: dict[str, list[int]] = {}
@@ -823,6 +827,11 @@ def _rule_out_split(s: Session) -> None:
     for row_id, row_seeds in seeds.items():
         old = state.runs.get(row_id)
         if old is None or row_id in planned or old.state in (RunState.OUT_OF_SCOPE, *LIVE):
+            continue
+        if not any(seed_run_id(row_id, seed) in state.runs for seed in row_seeds):
+            # The seeds' runs are not in the log yet (a plan read by a newer bridge, its
+            # inputs unchanged: 012b's R003 ran once under a bridge that did not split it):
+            # ruled out now, the row would have no run at all until the next edit.
             continue
         events: list[ev.Event] = []
         reason = split_reason(row_id, row_seeds, launch_seed(old.spec))
