@@ -49,6 +49,7 @@ from bridge.projections.failure_words import (
     PLAN_ROW,
     RELABELLED,
     TRACKER_ROW_NOW,
+    split_reason,
 )
 from bridge.projections.reasons import summary_in_language
 
@@ -788,24 +789,6 @@ def reload(s: Session, changed: Sequence[str]) -> tuple[str, ...]:
 # The Status a run of a row split into seeds since it ran is ruled out with (a word the tracker
 # reads as out of scope too).
 SUPERSEDED = "SUPERSEDED"
-
-
-def split_reason(row_id: str, seeds: Sequence[int], old_seed: str | None) -> str:
-    """
-    Why the run of a row the plan now splits into one run per seed is not counted: its
-    result stays in the log, each seed's run stands for the row (``old_seed``: the seed it
-    ran with, said when one of the seeds' runs runs it again).
-    """
-    said = ", ".join(str(seed) for seed in seeds)
-    again = (
-        f"; its seed {old_seed} runs again as {seed_run_id(row_id, int(old_seed))}"
-        if old_seed is not None and old_seed.isdigit() and int(old_seed) in seeds
-        else ""
-    )
-    return (
-        f"{row_id} (one run) was split into seeds {said} in the plan; its earlier result is "
-        f"kept in the log, not counted{again}"
-    )
 
 
 def _rule_out_split(s: Session) -> None:
