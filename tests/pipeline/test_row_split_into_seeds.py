@@ -35,13 +35,14 @@ def _split_r002(project: Path, notes: str) -> None:
     tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
     lines = tracker.read_text(encoding="utf-8").split("\n")
     (n,) = [n for n, line in enumerate(lines) if line.startswith("| R002 ")]
-    assert "| seed 0; bridge: " in lines[n], lines[n]
-    lines[n] = lines[n].replace("| seed 0; bridge: ", f"| {notes}; bridge: ")
+    # Bridge's part of the Notes follows "; " ("；" on a Chinese plan).
+    assert "| seed 0" in lines[n], lines[n]
+    lines[n] = lines[n].replace("| seed 0", f"| {notes}", 1)
     tracker.write_text("\n".join(lines), encoding="utf-8")
 
 
-def _ran_once_then_split(root: Path, notes: str) -> Path:
-    project = write_project(root)
+def _ran_once_then_split(root: Path, notes: str, toml_extra: str = "") -> Path:
+    project = write_project(root, toml_extra=toml_extra)
     assert _SEEDED != SCRIPT
     (project / "train.py").write_text(_SEEDED, encoding="utf-8")
     assert main(["run", "--project", str(project)]) == 0
@@ -99,3 +100,16 @@ def test_a_split_that_runs_the_old_seed_again_says_so(tmp_path: Path) -> None:
         "R002 (one run) was split into seeds 0, 1 in the plan; its earlier result is kept in "
         "the log, not counted; its seed 0 runs again as R002-s0"
     )
+
+
+def test_a_chinese_plan_says_why_in_chinese(tmp_path: Path) -> None:
+    """Before: ``- R002 — 不在范围内: R002 (one run) was split …``, English amid Chinese."""
+    project = _ran_once_then_split(tmp_path / "p", "seeds 1, 2, 3", 'language = "zh"')
+    assert main(["run", "--project", str(project)]) == 0
+    said = (
+        "- R002 — 不在范围内: R002（单个运行）已在计划中拆分为种子 1, 2, 3；"
+        "其先前结果保留在日志中，不计入"
+    )
+    for name in ("EXPERIMENT_RESULTS.md", "EXPERIMENT_TRACKER.md"):
+        text = (project / "refine-logs" / name).read_text(encoding="utf-8")
+        assert said in text, name
