@@ -54,22 +54,25 @@ RELABELLED = "relabelled, not run again"
 # Why the one run of a row split into seeds since it ran is ruled out (steps/code.py), and
 # its Chinese (the tracker's and the results' "不在范围内：…" line was otherwise English).
 _SPLIT = re.compile(
-    r"(\S+) \(one run\) was split into seeds (.+?) in the plan; its earlier result is kept in "
-    r"the log, not counted(?:; its seed (\S+) runs again as (\S+))?"
+    r"(\S+) \(one run\) was split into seeds (.+?) in the plan(?:; its earlier result is "
+    r"kept in the log, not counted(?:; its seed (\S+) runs again as (\S+))?| before it ran)"
 )
 
 
-def split_reason(row_id: str, seeds: Sequence[int], old_seed: str | None) -> str:
+def split_reason(row_id: str, seeds: Sequence[int], old_seed: str | None, ran: bool) -> str:
     """
     Why the run of a row the plan now splits into one run per seed is not counted: its
     result stays in the log, each seed's run stands for the row (``old_seed``: the seed it
-    ran with, said when one of the seeds' runs runs it again).
+    ran with, said when one of the seeds' runs runs it again); ``ran`` False: it never
+    launched, and has no result.
     """
     said = ", ".join(str(seed) for seed in seeds)
-    ran = int(old_seed) if old_seed is not None and old_seed.isdigit() else None
+    if not ran:
+        return f"{row_id} (one run) was split into seeds {said} in the plan before it ran"
+    seed = int(old_seed) if old_seed is not None and old_seed.isdigit() else None
     again = (
-        f"; its seed {ran} runs again as {seed_run_id(row_id, ran)}"
-        if ran is not None and ran in seeds
+        f"; its seed {seed} runs again as {seed_run_id(row_id, seed)}"
+        if seed is not None and seed in seeds
         else ""
     )
     return (
@@ -87,6 +90,8 @@ def split_in_language(reason: str, language: str) -> str:
     if found is None:
         return reason
     row_id, seeds, old_seed, again = found.groups()
+    if found.group(0).endswith(" before it ran"):
+        return f"{row_id}（单个运行）在运行前已在计划中拆分为种子 {seeds}"
     said = f"{row_id}（单个运行）已在计划中拆分为种子 {seeds}；其先前结果保留在日志中，不计入"
     return said + (f"；其种子 {old_seed} 作为 {again} 重新运行" if again else "")
 

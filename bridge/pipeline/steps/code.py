@@ -817,7 +817,7 @@ def _rule_out_split(s: Session) -> None:
             # ruled out now, the row would have no run at all until the next edit.
             continue
         events: list[ev.Event] = []
-        reason = split_reason(row_id, row_seeds, launch_seed(old.spec))
+        reason = split_reason(row_id, row_seeds, launch_seed(old.spec), bool(old.attempts))
         if old.state is not RunState.PENDING:
             # Out of scope is reached from pending only: back there first, as for a row bridge
             # ran that the researcher marks out of scope (row_status.requested_events).
