@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from bridge.events import types as ev
 from bridge.machine.classify import GENERIC_FAILURE
+from bridge.plan.tracker import seed_run_id
 
 __all__ = [
     "AS_RUN",
@@ -33,6 +34,8 @@ __all__ = [
     "kept_retry",
     "retry_in_language",
     "running_elsewhere",
+    "split_in_language",
+    "split_reason",
 ]
 
 # How the reason opens when a tracker edit puts a run back in the plan (steps/code.py): no retry
@@ -42,6 +45,51 @@ TRACKER_ROW_NOW = "the tracker's row now says"
 # attempt (steps/code.py: a succeeded run's system, milestone or priority): `bridge run` says
 # so, not "spec changed", the words of a change the next attempt runs with.
 RELABELLED = "relabelled, not run again"
+
+# Why the one run of a row split into seeds since it ran is ruled out (steps/code.py), and
+# its Chinese (the tracker's and the results' "不在范围内：…" line was otherwise English).
+_SPLIT = re.compile(
+    r"(\S+) \(one run\) was split into seeds (.+?) in the plan(?:; its earlier result is "
+    r"kept in the log, not counted(?:; its seed (\S+) runs again as (\S+))?| before it ran)"
+)
+
+
+def split_reason(row_id: str, seeds: Sequence[int], old_seed: str | None, ran: bool) -> str:
+    """
+    Why the run of a row the plan now splits into one run per seed is not counted: its
+    result stays in the log, each seed's run stands for the row (``old_seed``: the seed it
+    ran with, said when one of the seeds' runs runs it again); ``ran`` False: it never
+    launched, and has no result.
+    """
+    said = ", ".join(str(seed) for seed in seeds)
+    if not ran:
+        return f"{row_id} (one run) was split into seeds {said} in the plan before it ran"
+    seed = int(old_seed) if old_seed is not None and old_seed.isdigit() else None
+    again = (
+        f"; its seed {seed} runs again as {seed_run_id(row_id, seed)}"
+        if seed is not None and seed in seeds
+        else ""
+    )
+    return (
+        f"{row_id} (one run) was split into seeds {said} in the plan; its earlier result is "
+        f"kept in the log, not counted{again}"
+    )
+
+
+def split_in_language(reason: str, language: str) -> str:
+    """
+    A ruled-out run's reason in ``language`` (``"zh"``) when it is :func:`split_reason`'s;
+    any other reason (the researcher's Status and Notes) is returned as written.
+    """
+    found = _SPLIT.fullmatch(reason) if language == "zh" else None
+    if found is None:
+        return reason
+    row_id, seeds, old_seed, again = found.groups()
+    if found.group(0).endswith(" before it ran"):
+        return f"{row_id}（单个运行）在运行前已在计划中拆分为种子 {seeds}"
+    said = f"{row_id}（单个运行）已在计划中拆分为种子 {seeds}；其先前结果保留在日志中，不计入"
+    return said + (f"；其种子 {old_seed} 作为 {again} 重新运行" if again else "")
+
 
 # What bridge says of a run's code edited since it ran (steps/code.py): the change of a kept run
 # (field CODE_FIELD, from AS_RUN to "<path> edited, <path> removed") and the reason a failed

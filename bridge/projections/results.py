@@ -45,7 +45,12 @@ from bridge.plan.vocabulary import ABLATION_WORD, ended_failed
 from bridge.projections import plot
 from bridge.projections.block_runs import sanity_ids
 from bridge.projections.code_review import unavailable_note
-from bridge.projections.failure_words import failure_in_language, kept_in_language, kept_retry
+from bridge.projections.failure_words import (
+    failure_in_language,
+    kept_in_language,
+    kept_retry,
+    split_in_language,
+)
 from bridge.projections.finding_words import blocked_in_language
 from bridge.projections.markdown import line, table
 from bridge.projections.outcome import (
@@ -1081,7 +1086,8 @@ def render(state: PipelineState, language: str = "en") -> str:
                     )
                 )
             )
-            lines.append(f"- {run.run_id} — {_t(what, language)}: {line(run.reason) or '-'}")
+            reason = line(split_in_language(run.reason, language))
+            lines.append(f"- {run.run_id} — {_t(what, language)}: {reason or '-'}")
         lines.append("")
     lines.extend([f"## {_t('quality', language)}", ""])
     if outcome.flags:

@@ -26,6 +26,7 @@ from bridge.projections.failure_words import (
     kept_retry,
     retry_in_language,
     running_elsewhere,
+    split_in_language,
 )
 from bridge.projections.markdown import line, table
 from bridge.projections.text import stamp, t
@@ -249,7 +250,7 @@ def _not_launched(run: RunView, language: str) -> str:
         what = "等待中" if zh else "waiting"
     else:
         what = "不在范围内" if zh else "out of scope"
-    return f"- {run.run_id} — {what}: {line(run.reason) or '-'}"
+    return f"- {run.run_id} — {what}: {line(split_in_language(run.reason, language)) or '-'}"
 
 
 def _filled_in(state: PipelineState, template: str, language: str) -> str:

@@ -16,7 +16,12 @@ from bridge.events.secrets import redact
 from bridge.events.values import Finding, Severity
 from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.ports import ReviewRequest
-from bridge.machine.scheduler import FAILED_BEFORE, held_by_failed_before, held_for_code_by
+from bridge.machine.scheduler import (
+    FAILED_BEFORE,
+    LIVE,
+    held_by_failed_before,
+    held_for_code_by,
+)
 from bridge.machine.stages import NOT_BRIDGES_RUN_STATES, RunState
 from bridge.machine.table import RELABEL_FIELDS, RELABEL_PARAMS
 from bridge.machine.triggers import StageTrigger
@@ -32,10 +37,10 @@ from bridge.pipeline.recording import (
 )
 from bridge.pipeline.session import Session, Step
 from bridge.pipeline.steps import collect, row_status
-from bridge.plan.run_fields import SPEC_FIELDS, run_fields
+from bridge.plan.run_fields import SPEC_FIELDS, launch_seed, run_fields
 from bridge.plan.status_legend import is_held_for_code
 from bridge.plan.templates import placeholders
-from bridge.plan.tracker import unread_notes_seed
+from bridge.plan.tracker import seed_row, seed_run_id, unread_notes_seed
 from bridge.projections.failure_words import (
     AS_RUN,
     CODE_EDITED,
@@ -43,6 +48,7 @@ from bridge.projections.failure_words import (
     CODE_REMOVED,
     RELABELLED,
     TRACKER_ROW_NOW,
+    split_reason,
 )
 from bridge.projections.reasons import summary_in_language
 
@@ -253,9 +259,11 @@ def relabel_ended(s: Session) -> None:
     row again once it ended (the review: its old label stood for good). Where its numbers
     count follows (:func:`place`). A run that may not take them (its command or W&B run name
     uses the label, or more changed with it) and has no mark yet is marked kept as it ran
-    (``RunKeptAsRan``, each change named), as an edit read after it ended marks it. Cheap when
-    nothing differs: the labels are compared first.
+    (``RunKeptAsRan``, each change named), as an edit read after it ended marks it. A run of a
+    row split into seeds while it ran is ruled out now that it ended (:func:`_rule_out_split`).
+    Cheap when nothing differs: the labels are compared first.
     """
+    _rule_out_split(s)
     state = s.state()
     relabelled: list[str] = []
     named: frozenset[str] | None = None
@@ -752,6 +760,7 @@ def reload(s: Session, changed: Sequence[str]) -> tuple[str, ...]:
     state = s.state()
     reason = f"inputs changed: {', '.join(changed)}"
     respecced = respec(s, reason)
+    _rule_out_split(s)
     _mark_kept(s, state.plan.inputs if state.plan is not None else {}, reason)
     now = s.state()
     ended = [r for r in respecced if _runs_again(now.runs[r])]
@@ -793,6 +802,46 @@ def reload(s: Session, changed: Sequence[str]) -> tuple[str, ...]:
         released=released,
     )
     return (*again, *released)
+
+
+# The Status a run of a row split into seeds since it ran is ruled out with (a word the tracker
+# reads as out of scope too).
+SUPERSEDED = "SUPERSEDED"
+
+
+def _rule_out_split(s: Session) -> None:
+    """
+    Rule out (``RunRuledOut``, status ``SUPERSEDED``, :func:`split_reason`) each run of a row
+    the plan now splits into one run per seed (``R007`` → ``R007-s1103`` …): the row's runs are
+    the seeds' now, and the one run it had would count beside them in the block's numbers and
+    verdict (012's R004 "seeds 1103, 1104, 1105" written after it ran: n=4, its old number
+    in the mean). Its result is kept in the log; a live one is ruled out once it ended
+    (:func:`relabel_ended`: a run cannot be ruled out while it runs). Only once the seeds' runs
+    are in the log: until then the row's one run is all it has.
+    """
+    state = s.state()
+    seeds: dict[str, list[int]] = {}
+    for spec in s.project.runs:
+        if spec.seed is not None and (row := seed_row(spec.id, spec.seed)) is not None:
+            seeds.setdefault(row, []).append(spec.seed)
+    planned = {spec.id for spec in s.project.runs}
+    for row_id, row_seeds in seeds.items():
+        old = state.runs.get(row_id)
+        if old is None or row_id in planned or old.state in (RunState.OUT_OF_SCOPE, *LIVE):
+            continue
+        if not any(seed_run_id(row_id, seed) in state.runs for seed in row_seeds):
+            # The seeds' runs are not in the log yet (a plan read by a newer bridge, its
+            # inputs unchanged: 012b's R003 ran once under a bridge that did not split it):
+            # ruled out now, the row would have no run at all until the next edit.
+            continue
+        events: list[ev.Event] = []
+        reason = split_reason(row_id, row_seeds, launch_seed(old.spec), bool(old.attempts))
+        if old.state is not RunState.PENDING:
+            # Out of scope is reached from pending only: back there first, as for a row bridge
+            # ran that the researcher marks out of scope (row_status.requested_events).
+            events.append(ev.RunRetryScheduled(run_id=row_id, reason=reason, manual=True))
+        events.append(ev.RunRuledOut(run_id=row_id, status=SUPERSEDED, reason=reason))
+        s.append(f"run:{row_id}", events, old.stream_version)
 
 
 _HELD_BY = re.compile(r"must-run (\S+) ended " + re.escape(FAILED_BEFORE))

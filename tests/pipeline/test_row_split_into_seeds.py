@@ -1,0 +1,115 @@
+"""
+A tracker row split into seeds after bridge ran it once (trial t6 on 012: R004 ran at the
+default seed, then its Notes were given "seeds 1103, 1104, 1105"): the row's runs are the seeds'
+runs now. The one run it had is ruled out with its reason, its result kept in the log, and it
+is counted nowhere: not in the block's aggregate, nor in its verdict.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bridge import Bridge, Stage
+from bridge.cli import main
+from bridge.machine.stages import RunState
+from tests.e2e.tiny import SCRIPT, write_project
+
+# The tiny script, its accuracy moved by the seed: the run at seed 0 (0.5) and those at seeds
+# 1, 2, 3 (0.51, 0.52, 0.53) give another mean and count together than apart.
+_SEEDED = SCRIPT.replace(
+    'acc = {"baseline": 0.5, "method": 0.8}[a.model]',
+    'acc = {"baseline": 0.5, "method": 0.8}[a.model] + a.seed / 100',
+)
+
+_REASON = (
+    "R002 (one run) was split into seeds 1, 2, 3 in the plan; its earlier result is kept in "
+    "the log, not counted"
+)
+
+
+def _split_r002(project: Path, notes: str) -> None:
+    """Bridge's tracker after a run, R002's "seed 0" (the researcher's part) replaced."""
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    lines = tracker.read_text(encoding="utf-8").split("\n")
+    (n,) = [n for n, line in enumerate(lines) if line.startswith("| R002 ")]
+    # Bridge's part of the Notes follows "; " ("；" on a Chinese plan).
+    assert "| seed 0" in lines[n], lines[n]
+    lines[n] = lines[n].replace("| seed 0", f"| {notes}", 1)
+    tracker.write_text("\n".join(lines), encoding="utf-8")
+
+
+def _ran_once_then_split(root: Path, notes: str, toml_extra: str = "") -> Path:
+    project = write_project(root, toml_extra=toml_extra)
+    assert _SEEDED != SCRIPT
+    (project / "train.py").write_text(_SEEDED, encoding="utf-8")
+    assert main(["run", "--project", str(project)]) == 0
+    _split_r002(project, notes)
+    return project
+
+
+def test_the_run_of_a_row_split_into_seeds_is_ruled_out_not_counted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Before: Baseline's accuracy 0.515 (n=4), R002's 0.5 beside R002-s1..s3."""
+    project = _ran_once_then_split(tmp_path / "p", "seeds 1, 2, 3")
+    bridge = Bridge(project)
+    try:
+        assert bridge.run() is Stage.COLLECTED
+        runs = bridge.status().runs
+    finally:
+        bridge.close()
+    old = runs["R002"]
+    assert old.state is RunState.OUT_OF_SCOPE
+    assert old.reason == _REASON
+    assert old.metrics is not None  # its result is kept in the log
+    for seed in (1, 2, 3):
+        assert runs[f"R002-s{seed}"].state is RunState.SUCCEEDED
+
+    results = json.loads((project / "refine-logs" / "results.json").read_text(encoding="utf-8"))
+    (baseline,) = [
+        a for a in results["aggregates"] if a["system"] == "Baseline" and a["metric"] == "accuracy"
+    ]
+    assert baseline["run_ids"] == ["R002-s1", "R002-s2", "R002-s3"]
+    assert baseline["n"] == 3
+    assert baseline["mean"] == pytest.approx(0.52)
+    markdown = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
+    assert f"R002 — out of scope: {_REASON}" in markdown
+    assert "0.52" in markdown and "0.515" not in markdown
+
+    capsys.readouterr()
+    assert main(["status", "--json", "--project", str(project)]) == 0
+    said = capsys.readouterr().out
+    assert _REASON in said, said
+
+
+def test_a_split_that_runs_the_old_seed_again_says_so(tmp_path: Path) -> None:
+    """The old run's seed 0 is one of the new seeds: R002-s0 runs it again, and the reason says
+    which run holds that seed now."""
+    project = _ran_once_then_split(tmp_path / "p", "seeds 0, 1")
+    bridge = Bridge(project)
+    try:
+        assert bridge.run() is Stage.COLLECTED
+        runs = bridge.status().runs
+    finally:
+        bridge.close()
+    assert runs["R002"].state is RunState.OUT_OF_SCOPE
+    assert runs["R002"].reason == (
+        "R002 (one run) was split into seeds 0, 1 in the plan; its earlier result is kept in "
+        "the log, not counted; its seed 0 runs again as R002-s0"
+    )
+
+
+def test_a_chinese_plan_says_why_in_chinese(tmp_path: Path) -> None:
+    """Before: ``- R002 — 不在范围内: R002 (one run) was split …``, English amid Chinese."""
+    project = _ran_once_then_split(tmp_path / "p", "seeds 1, 2, 3", 'language = "zh"')
+    assert main(["run", "--project", str(project)]) == 0
+    said = (
+        "- R002 — 不在范围内: R002（单个运行）已在计划中拆分为种子 1, 2, 3；"
+        "其先前结果保留在日志中，不计入"
+    )
+    for name in ("EXPERIMENT_RESULTS.md", "EXPERIMENT_TRACKER.md"):
+        text = (project / "refine-logs" / name).read_text(encoding="utf-8")
+        assert said in text, name

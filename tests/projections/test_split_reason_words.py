@@ -1,0 +1,41 @@
+"""
+The reason bridge gives a run ruled out because its tracker row was split into seeds since it
+ran (012's R005 "seed 1103" → "seeds 1103, 1104, 1105"), in Chinese on a Chinese plan, where
+the line around it (``- R005 — 不在范围内：…``) already is.
+"""
+
+from __future__ import annotations
+
+from bridge.projections.failure_words import split_in_language, split_reason
+
+
+def test_a_split_reason_reads_in_chinese() -> None:
+    reason = split_reason("R005", (1103, 1104, 1105), "1103", ran=True)
+    assert reason == (
+        "R005 (one run) was split into seeds 1103, 1104, 1105 in the plan; its earlier result "
+        "is kept in the log, not counted; its seed 1103 runs again as R005-s1103"
+    )
+    assert split_in_language(reason, "zh") == (
+        "R005（单个运行）已在计划中拆分为种子 1103, 1104, 1105；其先前结果保留在日志中，不计入；"
+        "其种子 1103 作为 R005-s1103 重新运行"
+    )
+    assert split_in_language(reason, "en") == reason
+
+
+def test_a_split_from_the_default_seed_says_no_seed_runs_again() -> None:
+    reason = split_reason("R004", (1103, 1104, 1105), "0", ran=True)
+    assert reason.endswith("kept in the log, not counted")
+    assert split_in_language(reason, "zh").endswith("其先前结果保留在日志中，不计入")
+
+
+def test_the_researchers_reason_is_kept_as_written() -> None:
+    """A Status the researcher wrote (``SUPERSEDED — by R007``) is theirs: never rewritten."""
+    assert split_in_language("SUPERSEDED — by R007 (one run)", "zh") == (
+        "SUPERSEDED — by R007 (one run)"
+    )
+
+
+def test_a_run_split_before_it_ran_has_no_earlier_result() -> None:
+    reason = split_reason("R004", (1, 2), None, ran=False)
+    assert reason == "R004 (one run) was split into seeds 1, 2 in the plan before it ran"
+    assert split_in_language(reason, "zh") == "R004（单个运行）在运行前已在计划中拆分为种子 1, 2"
