@@ -86,6 +86,7 @@ from bridge.plan.metric_names import (
     is_rate_metric,
     is_setting_name,
     match_metric,
+    mentioned_in,
     metric_key,
 )
 
@@ -832,6 +833,19 @@ def _evaluate_metrics(
     unsaid (trial).
     """
     primary = context.primary_metric
+    if criterion.metric is None and criterion.derived is None:
+        # A recorded metric the clause mentions but was not read as its metric (the parse is
+        # given the recorded names it mentions, yet "(see fk-p95)" may still escape it): not
+        # judged on the primary one instead, nor left open as naming no metric "(recorded: D_motion,
+        # FK p95)" (027's B3, trial t7).
+        recorded = {a.metric for a in context.aggregates}
+        judged_on = {m for m in (primary, *context.other_primaries) if m is not None}
+        if unread := sorted(mentioned_in(recorded - judged_on, [criterion.text])):
+            raise Inconclusive(
+                f"the criterion mentions {', '.join(unread)}, which the block's runs recorded, "
+                "but it could not be read as the metric the clause compares; write the metric's "
+                "name as recorded beside the comparison, or list it in the block's Metrics field"
+            )
     if criterion.metric is not None or primary is None or not context.other_primaries:
         return _evaluate_on(criterion, context, criterion.metric or primary)
     metrics = [primary, *context.other_primaries]

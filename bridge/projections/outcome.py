@@ -80,6 +80,7 @@ from bridge.plan.metric_names import (
     UNITS_OPTION,
     is_setting_name,
     match_metric,
+    mentioned_in,
     metric_key,
     nesting,
     plan_metric_names,
@@ -317,6 +318,48 @@ def _parsed(
     # Every rendering of the results judges every block: the criterion (pure text, a frozen
     # result) is parsed once per process, not once per rendering (4 or more per `bridge run`).
     return parse_criterion(text, block_systems=systems, metrics=metrics)
+
+
+def _named_by_runs(criterion: str, values: Sequence[MetricValue]) -> tuple[str, ...]:
+    """
+    The names the block's runs recorded that ``criterion`` mentions as words
+    (:func:`bridge.plan.metric_names.mentioned_in`), each as the criterion spells it: the whole
+    name without its ``[label]``, else its last dotted part (``eval.fk_p95`` as ``fk_p95``).
+    """
+    found: list[str] = []
+    for name in dict.fromkeys(v.name.split("[", 1)[0] for v in values):
+        for candidate in dict.fromkeys((name, re.split(r"[./]", name)[-1])):
+            if mentioned_in([candidate], [criterion]):
+                found.append(candidate)
+                break
+    return tuple(dict.fromkeys(found))
+
+
+def _names_none(parsed: Criterion | Unparsed | Compound) -> bool:
+    """Whether a clause of ``parsed`` is read with no metric of its own (nor a derived one)."""
+    clauses = parsed.clauses if isinstance(parsed, Compound) else (parsed,)
+    return any(isinstance(c, Criterion) and c.metric is None and c.derived is None for c in clauses)
+
+
+def _criterion_of(
+    block: BlockInfo,
+    systems: tuple[str, ...],
+    named: Sequence[str],
+    values: Sequence[MetricValue],
+) -> Criterion | Unparsed | Compound:
+    """
+    The block's criterion parsed on the metric names the plan gives (``named``: its Metrics
+    field and ``[metrics] aliases``); where that leaves a clause naming no metric, parsed again
+    with the recorded names it mentions too, so a clause is judged on the metric it names, not
+    on the primary one: 027's B3 «… pre-clamp FK p95 改善至少 10%», with no Metrics field and
+    runs recording ``FK p95`` and ``D_motion``, was judged on ``[metrics] primary = D_motion``,
+    or, with none set, left open as naming no metric "(recorded: D_motion, FK p95)" (trial t7).
+    """
+    text = block.success_criterion
+    parsed = _parsed(text, systems, tuple(dict.fromkeys(named)))
+    if _names_none(parsed) and (recorded := _named_by_runs(text, values)):
+        return _parsed(text, systems, tuple(dict.fromkeys([*named, *recorded])))
+    return parsed
 
 
 _MARKED_COMPLETE = "the plan marks this block complete"
@@ -778,12 +821,13 @@ def _judge(state: PipelineState, block: BlockInfo, settings: MetricsRecorded | N
     # B2 "MART deletion suite 的 AUPRC ≥ 0.3", R004's system, none of the block's): read against
     # the block's "完整 MART" by its word MART, it found "the block has no runs" (trial T4).
     own_systems = [system_in(block, r) for r in runs if r.spec.block == block.id]
-    criterion = _parsed(
-        block.success_criterion,
+    criterion = _criterion_of(
+        block,
         criterion_systems(block.systems, block.success_criterion, own_systems)
         if block.systems
         else tuple(systems),
-        tuple(dict.fromkeys(named)),
+        named,
+        values,
     )
     # The plan's own "Baseline:" and "Proposed:" lines say which is which (033's E5).
     baseline, proposed = block.baseline, block.proposed

@@ -601,6 +601,15 @@ _READINGS: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     (
         re.compile(
+            r"the criterion mentions (.+?), which the block's runs recorded, but it could not be "
+            r"read as the metric the clause compares; write the metric's name as recorded beside "
+            r"the comparison, or list it in the block's Metrics field"
+        ),
+        r"标准提到了实验块的运行所记录的 \1，但无法把它读作该条件比较的指标；请在比较处按记录的名称"
+        r"写出指标，或把它列入实验块的 Metrics 字段",
+    ),
+    (
+        re.compile(
             r"; name the metric in the criterion, or set \[metrics\] primary in bridge\.toml "
             r"\(recorded: ([^()]*)\)"
         ),

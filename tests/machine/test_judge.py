@@ -1663,3 +1663,34 @@ def test_a_criterion_no_rule_can_check_says_its_untrusted_numbers() -> None:
     )  # fmt: skip
     assert verdict.reason.startswith("criterion not machine-checkable: ")
     assert verdict.reason.endswith("; training-quality problems: R002 Pearson: non_finite")
+
+
+class TestARecordedMetricTheClauseMentions:
+    """027's B3 (trial t7): a clause naming a recorded metric the parse did not read as its
+    metric was judged on the primary one, or, with none, left open as naming no metric
+    "(recorded: D_motion, FK p95)", listing the very metric it names as recorded."""
+
+    CLAUSE = "ours improves over base by at least 10% (see fk-p95)"
+    AGGS = aggregate(
+        samples("ours", "D_motion", [0.5]) + samples("base", "D_motion", [0.55])
+        + samples("ours", "FK p95", [0.09]) + samples("base", "FK p95", [0.12])
+    )  # fmt: skip
+
+    @pytest.mark.parametrize("primary", ["D_motion", None])
+    def test_left_open_saying_which_metric_it_names(self, primary: str | None) -> None:
+        clause = crit(self.CLAUSE, block_systems=["ours", "base"])
+        assert clause.metric is None  # the parse misses "fk-p95": what the judge guards against
+        v = judge(clause, self.AGGS, expected_seeds=1, primary_metric=primary)
+        assert v.verdict is VerdictKind.INCONCLUSIVE
+        assert v.reason == (
+            "the criterion mentions FK p95, which the block's runs recorded, but it could not be "
+            "read as the metric the clause compares; write the metric's name as recorded beside "
+            "the comparison, or list it in the block's Metrics field"
+        ), v.reason
+
+    def test_a_primary_metric_it_mentions_is_judged(self) -> None:
+        """Mentioning the primary metric itself is no other metric: judged on it, as before."""
+        clause = crit(self.CLAUSE, block_systems=["ours", "base"])
+        v = judge(clause, self.AGGS, expected_seeds=1, primary_metric="FK p95")
+        assert v.verdict is not VerdictKind.INCONCLUSIVE, v.reason
+        assert v.reason.startswith("FK p95"), v.reason

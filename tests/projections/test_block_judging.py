@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import attrs
+import pytest
 
 from bridge.events import types as ev
 from bridge.events.measurements import MetricValue, QualityFlag
@@ -299,9 +300,13 @@ def _ran(
     run: str,
     numbers: dict[str, float | None],
     quality: tuple[QualityFlag, ...] = (),
+    key_metric: str | None = None,
+    lower_is_better: tuple[str, ...] = (),
 ) -> None:
     """``run`` launched, succeeded and recorded ``numbers`` (``None``: a NaN, as the log keeps
-    one) and ``quality``."""
+    one) and ``quality``, with ``key_metric`` (the first of ``numbers`` by default; ``""``:
+    none, as with no ``[metrics] primary`` and no Metrics field) and the metrics
+    ``[metrics] higher_is_better`` says are better lower."""
     attempt = f"{run}-a1"
     store.append(
         f"run:{run}",
@@ -337,7 +342,8 @@ def _ran(
                     for name, value in numbers.items()
                 ),
                 quality=quality,
-                key_metric=next(iter(numbers)),
+                key_metric=next(iter(numbers)) if key_metric is None else key_metric,
+                lower_is_better=dict.fromkeys(lower_is_better, True),
             ),
         ],
         None,
@@ -489,3 +495,132 @@ def test_a_clause_at_a_setting_is_judged_on_the_runs_at_it(tmp_path: Path) -> No
         "'at h=144' not checked: no run records h (as a metric or an argument), so every run "
         "is judged"
     ) in clause
+
+
+def _b3_of_027(root: Path, key_metric: str) -> str:
+    """027's B3 verdict's reason, its nine control runs (A2, A3, A4 at seeds 3407-3409) having
+    recorded trial t7's numbers: FK p95 0.09 for A2 against 0.12 for A4 (25 % better), D_motion
+    0.5 against 0.55 (9 %), both lower-is-better as its bridge.toml says, and ``key_metric`` as
+    the key metric of each run."""
+    # The trial's researcher cleared the rows' "BLOCKED_BY_M2" to run them.
+    cleared = ("EXPERIMENT_TRACKER.md", "| MUST | BLOCKED_BY_M2 |", "| MUST | TODO |")
+    store = _corpus_store("027", root, edits=(cleared,))
+    numbers = {
+        "R-C2": {"D_motion": 0.5, "FK p95": 0.09},
+        "R-C3": {"D_motion": 0.52, "FK p95": 0.095},
+        "R-C4": {"D_motion": 0.55, "FK p95": 0.12},
+    }
+    for row, recorded in numbers.items():
+        for seed in (3407, 3408, 3409):
+            _ran(
+                store,
+                f"{row}-s{seed}",
+                dict(recorded),
+                key_metric=key_metric,
+                lower_is_better=("D_motion", "FK p95"),
+            )
+    return {b.block.id: b for b in evaluate(fold(store.read())).blocks}["B3"].verdict.reason
+
+
+@needs_shared
+@pytest.mark.parametrize("key_metric", ["D_motion", ""], ids=["primary D_motion", "no primary"])
+def test_a_clause_is_judged_on_the_recorded_metric_it_names(
+    tmp_path: Path, key_metric: str
+) -> None:
+    """027's B3 «A2 必须分别对 A3 和 A4 的 endpoint/fullpose pre-clamp FK p95 改善至少 10%»
+    (EXPERIMENT_PLAN.md:339; no Metrics field) with runs recording `FK p95` and `D_motion`
+    (trial t7): with `[metrics] primary = "D_motion"` it was judged on D_motion ("gain
+    +9.09091%; required gain ≥ 10% → not met" against A4, whose FK p95 is 25 % worse), and with
+    none it was left open as naming no metric "(recorded: D_motion, FK p95)". The metric the
+    clause names is the one judged, whatever the primary one is."""
+    from bridge.projections.reasons import in_language
+
+    reason = _b3_of_027(tmp_path, key_metric)
+    against_a4 = reason.split(" | ")[1]
+    assert against_a4.startswith(
+        "[2] met: «A2 必须分别对 A4 的 endpoint/fullpose pre-clamp FK p95 改善至少 10%» — FK p95 "
+    ), reason
+    assert "gain +25%; required gain ≥ 10% → met" in against_a4, reason
+    assert "D_motion" not in reason and "names no metric" not in reason
+    zh = in_language(reason, "zh")
+    assert "增益 +25%；要求增益 ≥ 10% → 满足" in zh, zh
+
+
+_FK_PLAN = """\
+# Experiment Plan — Control
+
+**Problem**: Does the two-stage model control motion better?
+**Method Thesis**: A two-stage model (Ours) controls motion better than one stage (Base).
+**Date**: 2026-01-15
+
+## Experiment Blocks
+
+### Block 1: Control
+- **Claim tested**: Ours controls better.
+- **Compared systems**:
+  - Ours
+  - Base
+- **Metrics**: D_motion.
+- **Setup details**: seed 0.
+- **Success criterion**: {criterion}
+- **Priority**: MUST-RUN.
+
+## Run Order and Milestones
+
+| Milestone | Goal | Runs | Decision Gate | Cost | Risk |
+|-----------|------|------|---------------|------|------|
+| M1 | Main | R1, R2 (Block 1) | ok | 1 | none |
+"""
+
+_FK_TRACKER = """\
+# Experiment Tracker
+
+| Run ID | Milestone | Purpose | System / Variant | Split | Metrics | Priority | Status | Notes |
+|--------|-----------|---------|------------------|-------|---------|----------|--------|-------|
+| R1 | M1 | ours | Ours | val | D_motion | MUST | TODO | seed 0 |
+| R2 | M1 | base | Base | val | D_motion | MUST | TODO | seed 0 |
+"""
+
+
+def _fk_verdict(root: Path, criterion: str, key_metric: str) -> str:
+    """The reason of a small plan's B1 (Metrics: D_motion) judged on ``criterion``, Ours having
+    recorded FK p95 0.09 and D_motion 0.5, Base 0.12 and 0.55 (both lower-is-better), each run
+    with ``key_metric``: FK p95 25 % better, D_motion 9 %."""
+    from bridge.pipeline.recording import plan_events
+    from bridge.plan import load_project
+
+    (root / "refine-logs").mkdir(parents=True)
+    plan = _FK_PLAN.format(criterion=criterion)
+    (root / "refine-logs" / "EXPERIMENT_PLAN.md").write_text(plan, encoding="utf-8")
+    (root / "refine-logs" / "EXPERIMENT_TRACKER.md").write_text(_FK_TRACKER, encoding="utf-8")
+    store = InMemoryEventStore()
+    for stream, events in plan_events(load_project(root)):
+        store.append(stream, events, 0 if stream.startswith("run:") else None)
+    lower = ("D_motion", "FK p95")
+    for run, recorded in (("R1", (0.5, 0.09)), ("R2", (0.55, 0.12))):
+        numbers: dict[str, float | None] = dict(zip(lower, recorded, strict=True))
+        _ran(store, run, numbers, key_metric=key_metric, lower_is_better=lower)
+    (block,) = evaluate(fold(store.read())).blocks
+    return block.verdict.reason
+
+
+@pytest.mark.parametrize(
+    "criterion",
+    [
+        "Ours improves pre-clamp FK p95 over Base by at least 10%",
+        "Ours 的 pre-clamp FK p95 比 Base 改善至少 10%",
+    ],
+    ids=["en", "zh"],
+)
+@pytest.mark.parametrize("key_metric", ["D_motion", ""], ids=["primary D_motion", "no primary"])
+def test_a_clause_naming_a_recorded_metric_is_judged_on_it(
+    tmp_path: Path, criterion: str, key_metric: str
+) -> None:
+    """A clause that names a metric the runs recorded (FK p95, with words around it) but the
+    block's Metrics field does not list is judged on it, not on the primary one (D_motion, the
+    Metrics field's and the runs' key metric), nor left open as naming no metric while the
+    runs recorded it (027's B3, trial t7)."""
+    reason = _fk_verdict(tmp_path, criterion, key_metric)
+    assert reason.startswith("FK p95 (lower is better"), reason
+    assert "gain +25%; required gain ≥ 10% → met" in reason, reason
+    assert "D_motion" not in reason

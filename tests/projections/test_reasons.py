@@ -455,3 +455,17 @@ def test_a_run_set_apart_from_the_verdict_is_said_in_chinese() -> None:
         "x; 在 bridge 之前完成、日志中没有其数值、"
         "且不属于标准所比较的任何系统的运行（与判定无关）：R040"
     )
+
+
+def test_a_recorded_metric_the_clause_mentions_is_said_in_chinese() -> None:
+    """027's B3 (trial t7): the clause mentions a recorded metric the parse did not read as its
+    own; said in Chinese, the metric's name as recorded."""
+    reason = (
+        "the criterion mentions FK p95, which the block's runs recorded, but it could not be "
+        "read as the metric the clause compares; write the metric's name as recorded beside "
+        "the comparison, or list it in the block's Metrics field"
+    )
+    assert in_language(reason, "zh") == (
+        "标准提到了实验块的运行所记录的 FK p95，但无法把它读作该条件比较的指标；请在比较处按记录的"
+        "名称写出指标，或把它列入实验块的 Metrics 字段"
+    )
