@@ -1218,7 +1218,10 @@ def test_018s_seed_1_arms_take_m4(tmp_path: Path) -> None:
         f"| {i} | B2/B3 | {s} | 1 | frozen | frozen | planned |  | 外置 run dir | 3-seed |\n"
         for i, s in zip(arms, systems, strict=True)
     )
-    last = "| JPH-B2-JT-S0 | B2/B3 | joint | 0 | trainable | trainable | planned |  | 外置 run dir | pilot |\n"
+    last = (
+        "| JPH-B2-JT-S0 | B2/B3 | joint | 0 | trainable | trainable | planned |  | 外置 run dir "
+        "| pilot |\n"
+    )
     loaded = _018(tmp_path / "018", lambda text: text.replace(last, last + rows))
     placed = {r.id: r.milestone for r in loaded.runs}
     assert {i: placed[i] for i in arms} == dict.fromkeys(arms, "M4")
