@@ -824,6 +824,8 @@ def _attribute(
     """
     attributor = Attributor(plan, config.systems, [d.milestone for d in drafts])
     unplaced: dict[str, list[_Draft]] = {}
+    # (blocks a Block cell names, the one the runs count in) → the runs.
+    shared: dict[tuple[tuple[str, ...], str], list[_Draft]] = {}
     placing: list[_Draft] = []
     for draft in drafts:
         if draft.source == PROPOSED:
@@ -855,6 +857,10 @@ def _attribute(
             # A row ruled out for good (008's STOPPED R006-R009) is listed as not launched, with
             # its reason; a block for it would change nothing, so no warning asks for one.
             unplaced.setdefault(_shared_reason(placed.basis), []).append(draft)
+        if placed.basis.startswith("tracker Block column ("):
+            named = block_cell_ids(draft.block_cell, attributor.order, attributor.titles)
+            shared.setdefault((named, placed.block), []).append(draft)
+    warnings.extend(_one_of_several_blocks(shared))
     for reason, group in unplaced.items():
         ids = [d.id for d in group]
         if len(group) == 1:
@@ -882,6 +888,41 @@ def _attribute(
                 message=f"{noun} {shown} not attributed to a block: {reason}. {fix}",
             )
         )
+
+
+def _one_of_several_blocks(
+    shared: Mapping[tuple[tuple[str, ...], str], Sequence[_Draft]],
+) -> list[PlanWarning]:
+    """
+    One warning per tracker Block cell naming several blocks whose runs were placed in one of
+    them by their systems (018's `B2/B3` rows count in B2, whose arms they are): a run counts
+    in one block, and the others named (B3) showed "the block has no runs" with no word of
+    the rows that named them.
+    """
+    warnings: list[PlanWarning] = []
+    for (named, block), group in shared.items():
+        others = [b for b in named if b != block]
+        if not others:
+            continue
+        one = len(group) == 1
+        warnings.append(
+            PlanWarning(
+                file=group[0].file,
+                line=group[0].line,
+                message=f"{', '.join(d.id for d in group)}: the tracker's Block column "
+                f"{group[0].block_cell!r} names {_and(named)}, and a run counts in one block: "
+                f"{'it counts' if one else 'they count'} in {block}, whose compared systems "
+                f"include {'its' if one else 'theirs'}, and not in {_and(others, 'or')}. For "
+                f"runs of {_and(others)}, give {'it' if len(others) == 1 else 'each'} rows of "
+                "their own, or write one block in the column",
+            )
+        )
+    return warnings
+
+
+def _and(items: Sequence[str], last: str = "and") -> str:
+    """``B2 and B3``, ``B2, B3 and B4``: a few block ids in a sentence."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {last} {items[-1]}"
 
 
 _ONE_SYSTEM = re.compile(r"""system ('[^']*'|"[^"]*") is not among any block's compared systems""")
