@@ -519,6 +519,14 @@ class Attributor:
             for b, (strict, loose) in self.block_systems.items()
         )
 
+    def compares(self, block: str, system: str) -> bool:
+        """
+        Whether ``block`` compares the system a run names (``system``, as a tracker row writes
+        it), at any level at which runs are matched to a block's systems (see
+        :meth:`_matching`): ``policy-only (PPO)`` is B2's ``policy-only``.
+        """
+        return block in self.ids and bool(self._matching(self._names(system), [block]))
+
     def _labelled(self, runs_cell: str, plan: Plan) -> list[str]:
         """
         The blocks a milestone's Runs cell names through the labels of their compared systems

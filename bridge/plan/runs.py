@@ -24,6 +24,7 @@ from bridge.plan.attribution import (
     SANITY_CHECK,
     Attributor,
     RunFacts,
+    block_cell_ids,
     system_table,
 )
 from bridge.plan.config import Config, RunEntry, SystemConfig
@@ -428,47 +429,81 @@ def _arms_at_seeds(runs_raw: str) -> tuple[int | None, range, str] | None:
     return (arms, range(lo, hi + 1), found.group(0).strip()) if hi >= lo else None
 
 
-def _arm_groups(drafts: Sequence[_Draft], plan: Plan) -> dict[int, tuple[Milestone, str]]:
+def _arm_groups(
+    drafts: Sequence[_Draft], plan: Plan, systems: Mapping[str, SystemConfig]
+) -> dict[int, tuple[Milestone, str, str]]:
     """
     The tracker runs a milestone's Runs cell names as arms at seeds (see ``_ARMS_AT_SEEDS``):
-    ``id(draft) → (milestone, words)``. The arms are the rows of one Block cell with a seed of
-    the cell's whose arms (System cells) number as the cell says (two at least): exactly one
-    Block cell's rows must qualify, else the cell names none. Rows the tracker gives a
-    milestone are not arms of another. A row named by several such cells (018's seed-0 arms,
-    by M3 "四臂 seed 0" and M4 "四臂 seeds 0–2") takes the first milestone: it runs once, when
-    first called for.
+    ``id(draft) → (milestone, words, whose arms)``.
+
+    The arms are a block's compared systems: the cell names the rows, at a seed of the cell's,
+    whose Block cell names the one block of the plan that compares as many systems as the cell
+    says (two at least for "all arms"; 018's "四臂" is B2's fixed, policy-only, Harness-only and
+    joint) and whose system is one of them. Which rows these are does not depend on how many
+    labels the rows show: t7 relabelled one of 018's seed-0 arms and, the arms counted by their
+    labels, M3 lost all four and M4 took B0's four calibration rows at seed 1. Only when no
+    block compares that many systems (a plan that lists none) are the arms the rows of one
+    Block cell with that many System cells. Either way exactly one block (or Block cell) must
+    qualify, else the cell names none.
+
+    Rows the tracker gives a milestone are not arms of another. A row named by several such
+    cells (018's seed-0 arms, by M3 "四臂 seed 0" and M4 "四臂 seeds 0–2") takes the first
+    milestone: it runs once, when first called for; the later cell takes the seeds the earlier
+    one does not (M4's seeds 1 and 2).
     """
-    claimed: dict[int, tuple[Milestone, str]] = {}
+    attributor = Attributor(plan, systems)
+    claimed: dict[int, tuple[Milestone, str, str]] = {}
     for milestone in plan.milestones:
         said = _arms_at_seeds(milestone.runs_raw) if milestone.runs_raw else None
         if said is None:
             continue
         arms, seeds, words = said
-        groups: dict[str, list[_Draft]] = {}
-        for draft in drafts:
-            if (
-                draft.source == "tracker"
-                and not draft.task
-                and not draft.milestone
-                and draft.block_cell
-                and draft.system
-                and draft.seed in seeds
-            ):
-                groups.setdefault(draft.block_cell, []).append(draft)
-        fitting = [
-            group
-            for group in groups.values()
-            if len(systems := {d.system for d in group}) >= 2
-            and (arms is None or len(systems) == arms)
+        candidates = [
+            d
+            for d in drafts
+            if d.source == "tracker"
+            and not d.task
+            and not d.milestone
+            and d.block_cell
+            and d.system
+            and d.seed in seeds
         ]
-        if len(fitting) != 1:
+        blocks = [
+            b.id
+            for b in plan.blocks
+            if (len(b.systems) >= 2 if arms is None else len(b.systems) == arms)
+        ]
+        groups: dict[str, list[_Draft]] = {}
+        if blocks:
+            for draft in candidates:
+                named = block_cell_ids(draft.block_cell, attributor.order, attributor.titles)
+                for block in blocks:
+                    if block in named and attributor.compares(block, draft.system):
+                        groups.setdefault(block, []).append(draft)
+        else:
+            by_cell: dict[str, list[_Draft]] = {}
+            for draft in candidates:
+                by_cell.setdefault(draft.block_cell, []).append(draft)
+            groups = {
+                cell: group
+                for cell, group in by_cell.items()
+                if len(labels := {d.system for d in group}) >= 2
+                and (arms is None or len(labels) == arms)
+            }
+        if len(groups) != 1:
             continue
-        for draft in fitting[0]:
-            claimed.setdefault(id(draft), (milestone, words))
+        ((whose, group),) = groups.items()
+        for draft in group:
+            claimed.setdefault(id(draft), (milestone, words, whose))
     return claimed
 
 
-def _milestones_from_plan(drafts: list[_Draft], plan: Plan, warnings: list[PlanWarning]) -> None:
+def _milestones_from_plan(
+    drafts: list[_Draft],
+    plan: Plan,
+    systems: Mapping[str, SystemConfig],
+    warnings: list[PlanWarning],
+) -> None:
     """
     Give tracker runs without a milestone the one milestone whose Runs cell names them (by id,
     id prefix or ``S0..2`` range), with one warning per milestone; a run named by several
@@ -481,7 +516,7 @@ def _milestones_from_plan(drafts: list[_Draft], plan: Plan, warnings: list[PlanW
     _milestones_from_ids(drafts, plan, warnings)
     if not cells:
         return
-    armed = _arm_groups(drafts, plan)
+    armed = _arm_groups(drafts, plan, systems)
     given: dict[str, list[_Draft]] = {}
     for draft in drafts:
         if draft.milestone:
@@ -514,7 +549,7 @@ def _milestones_from_plan(drafts: list[_Draft], plan: Plan, warnings: list[PlanW
         arms = [d for d in drafts if armed.get(id(d), (None,))[0] is milestone]
         if not arms:
             continue
-        words = armed[id(arms[0])][1]
+        _, words, whose = armed[id(arms[0])]
         for draft in arms:
             draft.milestone = milestone.id
         # The other cells that name them: by id (M2's JPH-B2-JT-S0) or as arms (M4's).
@@ -541,7 +576,7 @@ def _milestones_from_plan(drafts: list[_Draft], plan: Plan, warnings: list[PlanW
                 line=arms[0].line,
                 message=f"{', '.join(d.id for d in arms)}: no milestone in the tracker; "
                 f"{milestone.id} from the plan's run-order table (line {milestone.line}), "
-                f"whose Runs cell {words!r} names the arms of {arms[0].block_cell} at "
+                f"whose Runs cell {words!r} names the arms of {whose} at "
                 f"{_seeds_words(arms)}"
                 + (
                     f"; {'; '.join(also)}: they run once, under {milestone.id}, with their arms"
@@ -789,6 +824,8 @@ def _attribute(
     """
     attributor = Attributor(plan, config.systems, [d.milestone for d in drafts])
     unplaced: dict[str, list[_Draft]] = {}
+    # (blocks a Block cell names, the one the runs count in) → the runs.
+    shared: dict[tuple[tuple[str, ...], str], list[_Draft]] = {}
     placing: list[_Draft] = []
     for draft in drafts:
         if draft.source == PROPOSED:
@@ -820,6 +857,10 @@ def _attribute(
             # A row ruled out for good (008's STOPPED R006-R009) is listed as not launched, with
             # its reason; a block for it would change nothing, so no warning asks for one.
             unplaced.setdefault(_shared_reason(placed.basis), []).append(draft)
+        if placed.basis.startswith("tracker Block column ("):
+            named = block_cell_ids(draft.block_cell, attributor.order, attributor.titles)
+            shared.setdefault((named, placed.block), []).append(draft)
+    warnings.extend(_one_of_several_blocks(shared))
     for reason, group in unplaced.items():
         ids = [d.id for d in group]
         if len(group) == 1:
@@ -847,6 +888,41 @@ def _attribute(
                 message=f"{noun} {shown} not attributed to a block: {reason}. {fix}",
             )
         )
+
+
+def _one_of_several_blocks(
+    shared: Mapping[tuple[tuple[str, ...], str], Sequence[_Draft]],
+) -> list[PlanWarning]:
+    """
+    One warning per tracker Block cell naming several blocks whose runs were placed in one of
+    them by their systems (018's `B2/B3` rows count in B2, whose arms they are): a run counts
+    in one block, and the others named (B3) showed "the block has no runs" with no word of
+    the rows that named them.
+    """
+    warnings: list[PlanWarning] = []
+    for (named, block), group in shared.items():
+        others = [b for b in named if b != block]
+        if not others:
+            continue
+        one = len(group) == 1
+        warnings.append(
+            PlanWarning(
+                file=group[0].file,
+                line=group[0].line,
+                message=f"{', '.join(d.id for d in group)}: the tracker's Block column "
+                f"{group[0].block_cell!r} names {_and(named)}, and a run counts in one block: "
+                f"{'it counts' if one else 'they count'} in {block}, whose compared systems "
+                f"include {'its' if one else 'theirs'}, and not in {_and(others, 'or')}. For "
+                f"runs of {_and(others)}, give {'it' if len(others) == 1 else 'each'} rows of "
+                "their own, or write one block in the column",
+            )
+        )
+    return warnings
+
+
+def _and(items: Sequence[str], last: str = "and") -> str:
+    """``B2 and B3``, ``B2, B3 and B4``: a few block ids in a sentence."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {last} {items[-1]}"
 
 
 _ONE_SYSTEM = re.compile(r"""system ('[^']*'|"[^"]*") is not among any block's compared systems""")
@@ -1422,7 +1498,7 @@ def build_runs(
     """
     warnings: list[PlanWarning] = []
     drafts = _tracker_drafts(plan, writes_code=config.implementer.get("kind") == "agent")
-    _milestones_from_plan(drafts, plan, warnings)
+    _milestones_from_plan(drafts, plan, config.systems, warnings)
     _milestones_in_ids(drafts, plan, warnings)
     by_id = {d.id: d for d in drafts}
     config_file = config.file or "bridge.toml"

@@ -184,6 +184,21 @@ def _arms_milestone(found: re.Match[str]) -> str:
     )
 
 
+def _blocks_zh(listed: str) -> str:
+    """``B2 and B3``, ``B2, B3 or B4`` (bridge/plan/runs.py, ``_and``) in Chinese."""
+    return listed.replace(", ", "、").replace(" and ", " 和 ").replace(" or ", " 或 ")
+
+
+def _one_of_several_blocks(found: re.Match[str]) -> str:
+    they = "它" if found.group(4) == "it" else "它们"
+    return (
+        f"{found.group(1)}：追踪表的 Block 列 {found.group(2)} 写了 {_blocks_zh(found.group(3))}，"
+        f"而一个运行只计入一个实验块：{they}计入 {found.group(5)}（其对比系统中有{they}的系统），"
+        f"不计入 {_blocks_zh(found.group(6))}。要让 {_blocks_zh(found.group(7))} 有运行，请为"
+        f"{'它' if found.group(8) == 'it' else '每个实验块'}另写追踪表行，或在该列只写一个实验块"
+    )
+
+
 # Whole warnings: (pattern, replacement with the groups kept, or a function of the match).
 # One item of the shifted-milestone warning (bridge/plan/runs.py, _shifted_milestones).
 _READ_LIKE = re.compile(r"(.+) under (\S+) read like the plan's (\S+) \((.*)\)")
@@ -320,6 +335,15 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
             f"运行 {_ids(found.group(2))} 未归属任何实验块：计划中没有实验块。"
             "请在计划中写出实验块（`### Block 1: …`，含 Success criterion）以得到判定"
         ),
+    ),
+    (
+        re.compile(
+            r"(.+?): the tracker's Block column ('[^']*'|\"[^\"]*\") names (.+?), and a run "
+            r"counts in one block: (it|they) counts? in (\S+), whose compared systems include "
+            r"(?:its|theirs), and not in (.+?)\. For runs of (.+?), give (it|each) rows of "
+            r"their own, or write one block in the column"
+        ),
+        _one_of_several_blocks,
     ),
     (
         re.compile(

@@ -616,6 +616,63 @@ class TestCorpus:
         (block,) = [b for b in loaded.plan.blocks if b.id == "B2"]
         assert block.systems == ("fixed", "policy-only", "Harness-only", "joint")
 
+    def test_018_a_block_column_naming_two_blocks_says_which_one_counts(
+        self, tmp_path: Path
+    ) -> None:
+        """018's seed-0 arms say `B2/B3`: they count in B2 (their arms are B2's systems), and B3
+        showed `运行：-` and "inconclusive — the block has no runs" without a word of the `/B3`
+        left out. A run counts in one block, so one warning at the first row says which, and
+        what gives B3 runs, in Chinese for this Chinese plan."""
+        from bridge.projections.plan_words import warning_in_language
+
+        loaded = load_project(as_project("018", tmp_path))
+        arms = "JPH-B2-FX-S0, JPH-B2-PO-S0, JPH-B2-HO-S0, JPH-B2-JT-S0"
+        (said,) = [w for w in loaded.warnings if "'B2/B3'" in w.message]
+        assert said.message == (
+            f"{arms}: the tracker's Block column 'B2/B3' names B2 and B3, and a run counts in "
+            "one block: they count in B2, whose compared systems include theirs, and not in B3. "
+            "For runs of B3, give it rows of their own, or write one block in the column"
+        )
+        assert (said.file, said.line) == ("refine-logs/EXPERIMENT_TRACKER.md", 43)
+        assert warning_in_language(said.message, "zh") == (
+            f"{arms}：追踪表的 Block 列 'B2/B3' 写了 B2 和 B3，而一个运行只计入一个实验块："
+            "它们计入 B2（其对比系统中有它们的系统），不计入 B3。要让 B3 有运行，请为它另写"
+            "追踪表行，或在该列只写一个实验块"
+        )
+
+    def test_one_run_in_a_cell_naming_three_blocks(self, tmp_path: Path) -> None:
+        """One row whose Block cell names three blocks and whose system only B1 compares: it
+        counts in B1, and the warning names B2 and B3 as left out, in either language."""
+        from bridge.projections.plan_words import warning_in_language
+
+        (tmp_path / "refine-logs").mkdir()
+        (tmp_path / "refine-logs" / "EXPERIMENT_PLAN.md").write_text(
+            "# Experiment Plan: Three\n\n## Experiment Blocks\n\n"
+            + "".join(
+                f"### Block {n}: Part {n}\n- **Compared systems**: {s}\n\n"
+                for n, s in ((1, "a, b"), (2, "x"), (3, "y"))
+            ),
+            encoding="utf-8",
+        )
+        (tmp_path / "refine-logs" / "EXPERIMENT_TRACKER.md").write_text(
+            "| Run ID | Block | System / Variant |\n|---|---|---|\n| R1 | B1/B2/B3 | a |\n",
+            encoding="utf-8",
+        )
+        loaded = load_project(tmp_path)
+        assert [r.block for r in loaded.runs] == ["B1"]
+        (said,) = [w for w in loaded.warnings if "Block column" in w.message]
+        assert said.message == (
+            "R1: the tracker's Block column 'B1/B2/B3' names B1, B2 and B3, and a run counts in "
+            "one block: it counts in B1, whose compared systems include its, and not in B2 or "
+            "B3. For runs of B2 and B3, give each rows of their own, or write one block in the "
+            "column"
+        )
+        assert warning_in_language(said.message, "zh") == (
+            "R1：追踪表的 Block 列 'B1/B2/B3' 写了 B1、B2 和 B3，而一个运行只计入一个实验块："
+            "它计入 B1（其对比系统中有它的系统），不计入 B2 或 B3。要让 B2 和 B3 有运行，"
+            "请为每个实验块另写追踪表行，或在该列只写一个实验块"
+        )
+
     def test_005_purpose_names_the_arm(self, tmp_path: Path) -> None:
         """005: the System column holds commands; the Purpose begins with the arm's name."""
         runs = {r.id: r for r in load_project(as_project("005", tmp_path)).runs}

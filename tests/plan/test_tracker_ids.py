@@ -5,6 +5,7 @@ Tracker run ids that name several runs (brace sets) and ids that cannot name a d
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -1152,20 +1153,130 @@ def test_018s_four_arms_at_seed_0_take_m3_together(tmp_path: Path) -> None:
     loaded = load_project(project)
     arms = ["JPH-B2-FX-S0", "JPH-B2-PO-S0", "JPH-B2-HO-S0", "JPH-B2-JT-S0"]
     assert {r.id: r.milestone for r in loaded.runs if r.id in arms} == dict.fromkeys(arms, "M3")
-    (said,) = [w for w in loaded.warnings if w.message.startswith(", ".join(arms))]
+    (said,) = [
+        w for w in loaded.warnings if w.message.startswith(f"{', '.join(arms)}: no milestone")
+    ]
     assert said.message == (
         f"{', '.join(arms)}: no milestone in the tracker; M3 from the plan's run-order table "
-        "(line 142), whose Runs cell '四臂 seed 0' names the arms of B2/B3 at seed 0; M2's Runs "
+        "(line 142), whose Runs cell '四臂 seed 0' names the arms of B2 at seed 0; M2's Runs "
         "cell (line 141) also names JPH-B2-JT-S0; M4's Runs cell (line 143) also names them: "
         "they run once, under M3, with their arms"
     )
     assert (said.file, said.line) == ("refine-logs/EXPERIMENT_TRACKER.md", 43)
     assert warning_in_language(said.message, "zh") == (
         f"{', '.join(arms)}：追踪表中没有写里程碑；取 M3：计划运行顺序表（第 142 行）的 "
-        "Runs 单元格 '四臂 seed 0' 指的是 B2/B3 在 seed 0 的各臂；"
+        "Runs 单元格 '四臂 seed 0' 指的是 B2 在 seed 0 的各臂；"
         "M2 的 Runs 单元格（第 141 行）也列出了 JPH-B2-JT-S0；"
         "M4 的 Runs 单元格（第 143 行）也列出了它们：它们只运行一次，与同组各臂一起归入 M3"
     )
+
+
+def _018(root: Path, edit: Callable[[str], str]) -> LoadedProject:
+    """018's plan and tracker from /work/shared, the tracker edited by ``edit``."""
+    shared = SHARED / "projects" / "018_areal-harness-cn" / "refine-logs"
+    shutil.copytree(shared, root / "refine-logs")
+    tracker = root / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    text = tracker.read_text(encoding="utf-8")
+    edited = edit(text)
+    assert edited != text
+    tracker.write_text(edited, encoding="utf-8")
+    return load_project(root)
+
+
+_018_SEED_0 = ["JPH-B2-FX-S0", "JPH-B2-PO-S0", "JPH-B2-HO-S0", "JPH-B2-JT-S0"]
+_018_CALIBRATION = ["JPH-CAL-LP-C0", "JPH-CAL-LP-C1", "JPH-CAL-CG-C2A", "JPH-CAL-CG-C2B"]
+
+
+@needs_shared
+def test_018s_arms_keep_m3_when_one_arm_is_relabelled(tmp_path: Path) -> None:
+    """Trial t7 relabelled one of 018's seed-0 arms (tracker:44, `policy-only` →
+    `Harness-only`): the seed-0 rows left M3 (three labels no longer made "四臂") and M4's
+    "四臂 seeds 0–2" took B0's four calibration rows at seed 1 (G1/B0 calibration), so the
+    main milestone was judged by B0. The arms are B2's four compared systems: the seed-0 rows
+    stay in M3 and the calibration rows in no milestone, whatever one row's label says."""
+    loaded = _018(
+        tmp_path / "018",
+        lambda text: text.replace(
+            "| JPH-B2-PO-S0 | B2/B3 | policy-only |", "| JPH-B2-PO-S0 | B2/B3 | Harness-only |"
+        ),
+    )
+    placed = {r.id: r.milestone for r in loaded.runs}
+    assert {i: placed[i] for i in _018_SEED_0} == dict.fromkeys(_018_SEED_0, "M3")
+    assert {i: placed[i] for i in _018_CALIBRATION} == dict.fromkeys(_018_CALIBRATION, "")
+    assert not [w for w in loaded.warnings if "G1/B0 calibration at" in w.message]
+
+
+@needs_shared
+def test_018s_seed_1_arms_take_m4(tmp_path: Path) -> None:
+    """Trial t7 added 018's next rows, `JPH-B2-{FX,PO,HO,JT}-S1` at seed 1 (one labelled
+    `policy-only (PPO)`): they stood under no milestone, M4 with 0 runs, and the warning said no
+    Runs cell names them, while M4's "四臂 seeds 0–2" does. They take M4, the seed-0 arms keep
+    M3, and the warning says why, in Chinese for this Chinese plan."""
+    from bridge.projections.plan_words import warning_in_language
+
+    arms = ["JPH-B2-FX-S1", "JPH-B2-PO-S1", "JPH-B2-HO-S1", "JPH-B2-JT-S1"]
+    systems = ["fixed", "policy-only (PPO)", "Harness-only", "joint"]
+    rows = "".join(
+        f"| {i} | B2/B3 | {s} | 1 | frozen | frozen | planned |  | 外置 run dir | 3-seed |\n"
+        for i, s in zip(arms, systems, strict=True)
+    )
+    last = (
+        "| JPH-B2-JT-S0 | B2/B3 | joint | 0 | trainable | trainable | planned |  | 外置 run dir "
+        "| pilot |\n"
+    )
+    loaded = _018(tmp_path / "018", lambda text: text.replace(last, last + rows))
+    placed = {r.id: r.milestone for r in loaded.runs}
+    assert {i: placed[i] for i in arms} == dict.fromkeys(arms, "M4")
+    assert {i: placed[i] for i in _018_SEED_0} == dict.fromkeys(_018_SEED_0, "M3")
+    assert {i: placed[i] for i in _018_CALIBRATION} == dict.fromkeys(_018_CALIBRATION, "")
+    (said,) = [w for w in loaded.warnings if w.message.startswith(", ".join(arms))]
+    assert said.message == (
+        f"{', '.join(arms)}: no milestone in the tracker; M4 from the plan's run-order table "
+        "(line 143), whose Runs cell '四臂 seeds 0–2' names the arms of B2 at seed 1"
+    )
+    assert (said.file, said.line) == ("refine-logs/EXPERIMENT_TRACKER.md", 47)
+    assert warning_in_language(said.message, "zh") == (
+        f"{', '.join(arms)}：追踪表中没有写里程碑；取 M4：计划运行顺序表（第 143 行）的 "
+        "Runs 单元格 '四臂 seeds 0–2' 指的是 B2 在 seed 1 的各臂"
+    )
+    # Not also among the runs no Runs cell names (the warning t7 saw).
+    assert not [
+        w for w in loaded.warnings if "JPH-B2-FX-S1" in w.message and "Runs cell" in w.message
+    ][1:]
+
+
+def test_arms_are_the_blocks_compared_systems_whatever_a_row_says(tmp_path: Path) -> None:
+    """`three arms seed 1` names the rows of the block that compares three systems, by the
+    systems the plan lists, not by how many labels the rows happen to show: with one of B1's
+    rows relabelled (two labels left), they still take M1, and the three calibration rows of
+    another Block cell (three labels, none a system of its block) take none."""
+    root = tmp_path / "p"
+    (root / "refine-logs").mkdir(parents=True)
+    (root / "refine-logs" / "EXPERIMENT_PLAN.md").write_text(
+        "# Experiment Plan: Arms\n\n## Experiment Blocks\n\n### Block 1: Arms\n"
+        "- **Compared systems**: a, b, c\n\n### Block 2: Probe\n- **Compared systems**: x\n"
+        "\n## Run Order and Milestones\n\n| Milestone | Goal | Runs |\n|---|---|---|\n"
+        "| M0 | sanity | S-1 |\n| M1 | pilot | three arms seed 1 |\n",
+        encoding="utf-8",
+    )
+    rows = [("A-1", "B1", "a"), ("B-1", "B1", "a"), ("C-1", "B1", "c")]
+    rows += [("P-1", "B2 calib", "p"), ("Q-1", "B2 calib", "q"), ("R-1", "B2 calib", "r")]
+    (root / "refine-logs" / "EXPERIMENT_TRACKER.md").write_text(
+        "| Run ID | Block | System / Variant | Seed |\n|---|---|---|---|\n"
+        + "".join(f"| {r} | {b} | {s} | 1 |\n" for r, b, s in rows)
+        + "| S-1 | B1 | a | 0 |\n",
+        encoding="utf-8",
+    )
+    placed = {r.id: r.milestone for r in load_project(root).runs}
+    assert placed == {
+        "A-1": "M1",
+        "B-1": "M1",
+        "C-1": "M1",
+        "P-1": "",
+        "Q-1": "",
+        "R-1": "",
+        "S-1": "M0",
+    }
 
 
 def test_arms_at_seeds_need_one_block_with_that_many_arms(tmp_path: Path) -> None:
