@@ -435,6 +435,13 @@ def parse_criterion(
         clauses, notes = split_clauses(text)
         if len(clauses) <= 1:
             clause = clauses[0] if clauses else text
+            # "all within 1 point" on its own is read as it is inside "either … or …" (it was
+            # "a number without a comparison"): every two of the block's systems.
+            within = _all_within(clause, block_systems=block_systems, metrics=metrics)
+            if within is not None and len(within) == 1:
+                return within[0]
+            if within is not None:
+                return Compound(text=text, clauses=within, notes=notes)
             # Read in the joined form ("5× warm/batched speedup"), quoted as written.
             single = _parse_either(
                 qualifiers_joined(clause), text, block_systems=block_systems, metrics=metrics
@@ -444,6 +451,11 @@ def parse_criterion(
             return single
         parsed: list[Criterion | Unparsed] = []
         for clause in clauses:
+            # "… and all within 1 point": that part holds every two of the block's systems.
+            within = _all_within(clause, block_systems=block_systems, metrics=metrics)
+            if within is not None:
+                parsed.extend(within)
+                continue
             one = _parse_either(
                 qualifiers_joined(clause), clause, block_systems=block_systems, metrics=metrics
             )
@@ -493,10 +505,14 @@ def _alternatives(
     checkable in either part.
     """
     opened = _EITHER.match(text)
-    if opened is None:
-        return None
-    body = text[opened.end() :].strip().rstrip(".。!！ ")
-    ors = [m for m in _OR_WORD.finditer(body) if _bracket_depth(body, m.start()) == 0]
+    body = text[opened.end() if opened else 0 :].strip().rstrip(".。!！ ")
+    ors = [
+        m
+        for m in _OR_WORD.finditer(body)
+        if _bracket_depth(body, m.start()) == 0
+        # "greater than or equal to", "or more": one comparator, no second part.
+        and (opened or not _NOT_AN_ALTERNATIVE.search(body[max(0, m.start() - 4) : m.end() + 12]))
+    ]
     if len(ors) != 1 or _SENTENCES.search(body):
         return None
     parts = (body[: ors[0].start()].strip(), body[ors[0].end() :].strip())
@@ -531,15 +547,26 @@ def _alternatives(
         clauses.extend(read)
     if all(isinstance(c, Unparsed) for c in clauses):
         return None  # nothing to judge in either part: declined whole, as before
+    if opened is None and any(isinstance(c, Unparsed) for c in clauses):
+        # "A or B" without "either" is read so only when each part is a condition of its own:
+        # "helps by ≥ 0.5 points, or can be dropped if not" (001's B5) says what to do after.
+        return None
     said = " or ".join(
         f"{part!r} (clause{'s' if len(g) > 1 else ''} {', '.join(str(i + 1) for i in g)})"
         for part, g in zip(parts, groups, strict=True)
     )
-    notes.append(f"'either … or …': met when one part is met: {said}")
+    notes.append(f"'{'either … or …' if opened else '… or …'}': met when one part is met: {said}")
     return Compound(
         text=text, clauses=tuple(clauses), notes=tuple(notes), alternatives=tuple(groups)
     )
 
+
+# An "or" inside one comparator or amount ("than or equal to", "or more"), not between parts.
+_NOT_AN_ALTERNATIVE = re.compile(
+    r"\bthan\s+or\s+(?:equal|the\s+same)\b|\bor\s+(?:more|less|fewer|higher|lower|above|"
+    r"below|better|worse|so|equal)\b",
+    re.IGNORECASE,
+)
 
 # What joins a further clause to the part after "or" ("…, and latency < 10 ms", "…, with …").
 _PART_JOINED = re.compile(r"[,，;；]|\b(?:and|with|while|whereas|but)\b", re.IGNORECASE)
@@ -582,7 +609,11 @@ def _all_within(
     if found is None or len(systems) < 2:
         return None
     words = f"{norm[: found.start()]} {norm[found.end() :]}".strip()
-    if re.search(r"[\d<>≤≥=⟨]", words) or len(words.split()) > 3:
+    # "F1 all within 1 point": the metric the words name (its digits no number), else the
+    # block's primary metric.
+    named = next((m for m in metrics if m.strip() and normalise(m) in words), "")
+    rest = words.replace(normalise(named), " ") if named else words
+    if re.search(r"[\d<>≤≥=⟨]", rest) or len(words.split()) > 3:
         return None
     margin = found["margin"]
     if len(systems) > _ALL_WITHIN_MOST:
@@ -599,7 +630,7 @@ def _all_within(
     read: list[Criterion] = []
     for first, second in itertools.combinations(systems, 2):
         pair = _parse_either(
-            f"{first} differs from {second} by at most {margin}",
+            f"{first} {named} differs from {second} by at most {margin}",
             part,
             block_systems=systems,
             metrics=metrics,
