@@ -146,6 +146,26 @@ _NUMBERED_SYSTEM = re.compile(
     r"(?:\d{1,2}|[a-h])(?![\w.%⟩])",
     re.IGNORECASE,
 )
+
+
+def _numbered_system(said: str, systems: Sequence[str]) -> str:
+    """
+    The one system of ``systems`` labelled with the number ``said`` gives ("variant 3"):
+    its name holds "variant 3" whole, or begins with "3." / "3)" / "3:" (or "V3" for a variant
+    or version); "" when no system or several are.
+    """
+    word, number = said.split()
+    labels = [
+        rf"(?<![\w-]){re.escape(word)}\s*{re.escape(number)}(?![\w.])",
+        rf"^\W*{re.escape(number)}\s*[.):：]\s",
+    ]
+    if word.casefold().startswith("v"):
+        # "V3" for variant or version 3; not "A3" for arm 3, which is as often an ablation's.
+        labels.append(rf"^\W*v{re.escape(number)}(?![\w.])")
+    found = [s for s in systems if any(re.search(p, s, re.IGNORECASE) for p in labels)]
+    return found[0] if len(found) == 1 else ""
+
+
 # Said of a two-sided tolerance that does not read as one limit on a difference from one
 # reference (``|acc − B| ≤ 0.5``); the others are read (``_two_sided``).
 _TWO_SIDED_REASON = (
@@ -683,6 +703,12 @@ def _named_inside(text: str, pre: str, post: str) -> str | None:
 
 
 # "(λ=0.3)", "(lr=1e-4, k=5)": settings of the system before them; "(p=0.05)" is a test.
+# ", not merely beyond the baseline" closing a clause: a reference that is not enough.
+_NOT_MERELY = re.compile(
+    r",?\s*(?:and\s+)?not\s+(?:merely|just|only|simply)\s+(?:beyond|over|than|against|vs\.?)"
+    r"\s+[^,;]+$",
+    re.IGNORECASE,
+)
 _SETTING_ASIDE = re.compile(
     r"\((?!\s*p\s*=)\s*[^\W\d][\w.-]{0,15}\s*=\s*[-+]?\d[\d.]*(?:e-?\d+)?"
     r"(?:\s*,\s*[^\W\d][\w.-]{0,15}\s*=\s*[-+]?\d[\d.]*(?:e-?\d+)?)*\s*\)"
@@ -1182,6 +1208,12 @@ def _read_clause(  # one linear decision procedure, kept in one place to read to
     if aside:
         notes.append(f"left out the aside {aside.group(0).strip()!r}")
         norm = (norm[: aside.start()] + " " + norm[aside.end() :]).strip()
+    merely = _NOT_MERELY.search(norm)
+    if merely:
+        # 012's B2 "… beyond variant 2, not merely beyond the molecule-weighted baseline": the
+        # reference that counts is the one before; the other was "several reference systems".
+        notes.append(f"left out {merely.group(0).strip(' ,')!r}: the reference before it counts")
+        norm = norm[: merely.start()].rstrip()
     setting = _SETTING_ASIDE.search(norm)
     if setting:
         # "Multi-task (λ=0.3) improves …": the subject's setting, not a threshold to meet.
@@ -1251,13 +1283,26 @@ def _read_clause(  # one linear decision procedure, kept in one place to read to
     norm, _ = replace_terms(norm, holding)
     norm, _ = replace_terms(norm, spellings)
     numbered = list(dict.fromkeys(m.group(0) for m in _NUMBERED_SYSTEM.finditer(norm)))
+    labelled = {n: _numbered_system(n, systems) for n in numbered}
+    if numbered and all(labelled.values()):
+        # "variant 3" where one system of the block carries that number as its label
+        # ("Variant 3: bounded DTU", "bounded DTU (variant 3)", "V3 …", "3. …"): that system.
+        for said, system in labelled.items():
+            norm = re.sub(rf"(?<![\w⟨-]){re.escape(said)}(?![\w.%⟩])", normalise(system), norm)
+            notes.append(f"{original_spelling(said, clause)!r} read as {system}, its label")
+        norm, _ = replace_terms(norm, spellings)
+        numbered = []
     if numbered:
         # 012's "variant 3 improves … beyond variant 2": its number is no threshold ("a number
         # without a comparison: '3'" said nothing of what was wrong).
         said = ", ".join(repr(original_spelling(n, clause)) for n in numbered)
+        # The way out the message gives: bridge.toml can give a run's system the plan's name.
+        alias = original_spelling(numbered[0], clause)
         return unparsed(
             f"names systems by number ({said}), which are not systems of the block: name them "
-            "as the block's Compared systems (or its runs' System column) do"
+            "as the block's Compared systems (or its runs' System column) do, or, where the "
+            "block lists no Compared systems, give a run's system that name in bridge.toml: "
+            f'`[systems."<its system>"] aliases = ["{alias}"]`'
         )
     if BEST_REFERENCE.search(norm):
         return unparsed("compares with the best or with all of several systems")
