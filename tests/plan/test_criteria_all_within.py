@@ -110,6 +110,8 @@ def test_or_without_either_between_two_conditions_is_one_of_them() -> None:
         # One comparator.
         "accuracy greater than or equal to 80%",
         "accuracy of 80% or more",
+        # Which clauses "or" joins cannot be told without "either".
+        "accuracy > 80% and F1 > 0.5 or accuracy > 90%",
     ],
 )
 def test_an_or_that_joins_no_two_conditions_is_no_alternative(text: str) -> None:

@@ -555,6 +555,10 @@ def _alternatives(
         read: tuple[Criterion | Unparsed, ...] = within or ()
         if within is None:
             one = parse_criterion(part, block_systems=block_systems, metrics=metrics)
+            if opened is None and isinstance(one, Compound):
+                # "A and B or C": without "either" to open the first part, which of "(A and B)
+                # or C" and "A and (B or C)" is meant cannot be told; read as before.
+                return None
             read = one.clauses if isinstance(one, Compound) else (one,)
             first = read[0]
             if isinstance(first, Unparsed) and all(isinstance(c, Unparsed) for c in read):
