@@ -33,6 +33,7 @@ from bridge.pipeline.recording import (
 from bridge.pipeline.session import Session, Step
 from bridge.pipeline.steps import collect, row_status
 from bridge.plan.run_fields import SPEC_FIELDS, run_fields
+from bridge.plan.runs import PROPOSED, ProposedBefore
 from bridge.plan.status_legend import is_held_for_code
 from bridge.plan.templates import placeholders
 from bridge.plan.tracker import unread_notes_seed
@@ -717,6 +718,23 @@ def _runs_again(run: RunView) -> bool:
     """
     return run.state in retries.FAILED and (
         run.state is not RunState.CANCELLED or retries.bridge_cancelled(run)
+    )
+
+
+def proposed_before(state: PipelineState) -> tuple[ProposedBefore, ...]:
+    """
+    The runs bridge proposed from the plan, as the log records them now: what a read of the
+    plan gives their ids back to (:func:`bridge.plan.runs.proposed_ids`).
+    """
+    return tuple(
+        ProposedBefore(
+            run_id=run.run_id,
+            block=run.spec.block,
+            system=run.spec.block_system,
+            seed=run.spec.seed,
+        )
+        for run in state.runs.values()
+        if run.spec.source == PROPOSED
     )
 
 
