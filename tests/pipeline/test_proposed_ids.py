@@ -9,6 +9,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
+
+from bridge.cli import main
 from bridge.machine.stages import RunState, Stage
 from bridge.pipeline import Bridge
 from tests.conftest import needs_shared
@@ -46,11 +49,14 @@ def _run(project: Path, stage: Stage = Stage.COLLECTED) -> dict[str, tuple[str, 
 
 
 @needs_shared
-def test_015_seeds_given_to_b6_are_new_runs(tmp_path: Path) -> None:
+def test_015_seeds_given_to_b6_are_new_runs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """015: after a full run, `- **Seeds**: 0, 1, 2` added to B6 (plan:78) made R007 (which ran
     as B5) and R008 (B7) "B6's seeds 1 and 2", R009 (B8) became B5's run and R010 (B9) B7's,
     so B5 was judged on B8's numbers. Now R001-R010 stay the runs they ran as, R006 is B6's
-    seed 0 (it ran unseeded: kept as it ran), and seeds 1 and 2 are new runs that launch."""
+    seed 0 (it ran unseeded: kept as it ran), and seeds 1 and 2 are new runs that launch;
+    `bridge plan` shows the same ids (it listed B6's runs as R006, R007, R008)."""
     project = as_project("015", tmp_path / "p")
     (project / "job.py").write_text(_JOB, encoding="utf-8")
     (project / "bridge.toml").write_text(
@@ -74,3 +80,9 @@ def test_015_seeds_given_to_b6_are_new_runs(tmp_path: Path) -> None:
         "R011": ("B6", 1),
         "R012": ("B6", 2),
     }
+    capsys.readouterr()
+    assert main(["plan", "--project", str(project)]) == 0
+    shown = capsys.readouterr().out
+    assert "B6: ILP optimality gap (rigor)" in shown
+    b6 = shown[shown.index("B6: ILP optimality gap (rigor)") :]
+    assert "runs:      R006, R011, R012\n" in b6[: b6.index("\nB7")]

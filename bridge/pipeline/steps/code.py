@@ -10,7 +10,7 @@ from pathlib import Path
 
 import attrs
 
-from bridge.errors import ConfigError, ImplementError, ReviewError
+from bridge.errors import BridgeError, ConfigError, ImplementError, ReviewError
 from bridge.events import types as ev
 from bridge.events.secrets import redact
 from bridge.events.values import Finding, Severity
@@ -20,8 +20,9 @@ from bridge.machine.scheduler import FAILED_BEFORE, held_by_failed_before, held_
 from bridge.machine.stages import NOT_BRIDGES_RUN_STATES, RunState
 from bridge.machine.table import RELABEL_FIELDS, RELABEL_PARAMS
 from bridge.machine.triggers import StageTrigger
-from bridge.pipeline import retries
+from bridge.pipeline import retries, snapshots
 from bridge.pipeline.command_code import command_files
+from bridge.pipeline.project_log import db_path, open_store
 from bridge.pipeline.recording import (
     METRICS_INPUT,
     file_digest,
@@ -736,6 +737,27 @@ def proposed_before(state: PipelineState) -> tuple[ProposedBefore, ...]:
         for run in state.runs.values()
         if run.spec.source == PROPOSED
     )
+
+
+def proposed_in_log(root: Path) -> tuple[ProposedBefore, ...]:
+    """
+    The runs bridge proposed from the plan, as the project's log records them: for a read of
+    the plan outside a pipeline (`bridge plan`), so that it shows the ids `bridge run` gives.
+    None without a log, or where the log does not open or fold: `bridge run` and `bridge
+    verify` say what is wrong with it, and the plan is shown as it reads alone.
+    """
+    if not db_path(root).exists():
+        return ()
+    try:
+        store = open_store(root)
+    except BridgeError:
+        return ()
+    try:
+        return proposed_before(snapshots.load(store).folder.state())
+    except BridgeError:
+        return ()
+    finally:
+        store.close()
 
 
 def reload(s: Session, changed: Sequence[str]) -> tuple[str, ...]:
