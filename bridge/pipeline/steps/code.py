@@ -38,12 +38,8 @@ from bridge.pipeline.recording import (
 )
 from bridge.pipeline.session import Session, Step
 from bridge.pipeline.steps import collect, row_status
-<<<<<<< HEAD
 from bridge.plan.run_fields import SPEC_FIELDS, launch_seed, run_fields
-=======
-from bridge.plan.run_fields import SPEC_FIELDS, run_fields
 from bridge.plan.runs import PROPOSED, ProposedBefore
->>>>>>> h77
 from bridge.plan.status_legend import is_held_for_code
 from bridge.plan.templates import placeholders
 from bridge.plan.tracker import seed_row, seed_run_id, unread_notes_seed
