@@ -247,13 +247,17 @@ def run_stands_for(
     system: str,
     systems: Sequence[str],
     plan_names: frozenset[str] = frozenset(),
+    purpose: str = "",
 ) -> bool:
     """
     Whether a run known by ``names`` (the system it stands for in its own block, its system as
     written) or by one of ``aliases`` (its ``[systems]`` table's) runs ``system``, one of a
     block's ``systems``, each read as :func:`stands_for` reads it; but an alias that is a
     compared system of the plan written whole (one of ``plan_names``, :func:`whole_names`)
-    stands for that name only, not for another block's system with more commentary.
+    stands for that name only, not for another block's system with more commentary. A tracker
+    ``purpose`` that is ``system`` whole, a name the plan coined (:func:`_coined`), says so too:
+    004's R202, B1's "LSVJ-S (ours)" by its System cell, has the Purpose "LSVJ-S full", the
+    system B2 judges its verbatim-match on, and B2 found no run of it.
 
     The researcher wrote the alias for that system: 004's ``aliases = ["LSVJ-S full"]``
     (B2's system) also ran B6's "LSVJ-S full (b.4 enabled)" on B1's R202, and B6's clause was
@@ -263,6 +267,8 @@ def run_stands_for(
     if any(stands_for(name, system, systems) for name in names):
         return True
     whole = system_key(system, keep_commentary=True)
+    if purpose and _coined(system) and system_key(purpose, keep_commentary=True) == whole:
+        return True
     for alias in aliases:
         key = system_key(alias, keep_commentary=True)
         if (key == whole) if key in plan_names else stands_for(alias, system, systems):
