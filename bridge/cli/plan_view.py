@@ -133,12 +133,12 @@ def render_blocks(project: LoadedProject, language: str = "en") -> Group:
     plan_names = whole_names(s for b in project.plan.blocks for s in b.systems)
     # The runs another block may share, by how they are named (whether a run stands for a
     # system depends on nothing else): asked once per naming, not once per run and block.
-    namings: dict[tuple[tuple[str, str], tuple[str, ...]], list[RunSpec]] = {}
+    namings: dict[_Naming, list[RunSpec]] = {}
     order = {r.id: k for k, r in enumerate(project.runs)}
     for r in project.runs:
         # Nor a sanity check by its Purpose (011's R012), as the results leave it out.
         if r.milestone not in sanity and not r.attribution.startswith(SANITY_CHECK):
-            namings.setdefault(((r.block_system or r.system, r.system), r.aliases), []).append(r)
+            namings.setdefault(_naming(r), []).append(r)
     preview = _Preview(project)
     runs_by_block = preview.runs_by_block
     for block in project.plan.blocks:
@@ -161,8 +161,10 @@ def render_blocks(project: LoadedProject, language: str = "en") -> Group:
                 for r in sorted(
                     (
                         r
-                        for (names, aliases), theirs in namings.items()
-                        if run_stands_for(names, aliases, system, block.systems, plan_names)
+                        for (names, aliases, purpose), theirs in namings.items()
+                        if run_stands_for(
+                            names, aliases, system, block.systems, plan_names, purpose
+                        )
                         for r in theirs
                         if r.block != block.id
                     ),
@@ -529,13 +531,19 @@ def _unplanned(
         system
         for system in lacking
         if not any(
-            run_stands_for(names, aliases, system, block.systems, counted.plan_names)
-            for names, aliases in others
+            run_stands_for(names, aliases, system, block.systems, counted.plan_names, purpose)
+            for names, aliases, purpose in others
         )
     ]
 
 
-_Naming = tuple[tuple[str, str], tuple[str, ...]]  # (block system or system, system), aliases
+# (block system or system, system), aliases, Purpose
+_Naming = tuple[tuple[str, str], tuple[str, ...], str]
+
+
+def _naming(run: RunSpec) -> _Naming:
+    """How a run is named, for another block to share it by (see ``run_stands_for``)."""
+    return ((run.block_system or run.system, run.system), run.aliases, run.purpose)
 
 
 class _Counted:
@@ -557,9 +565,7 @@ class _Counted:
             if r.task or r.id in ruled_out:
                 continue
             self.by_block.setdefault(r.block, []).append(r)
-            blocks, lendable = self.namings.setdefault(
-                ((r.block_system or r.system, r.system), r.aliases), (set(), set())
-            )
+            blocks, lendable = self.namings.setdefault(_naming(r), (set(), set()))
             blocks.add(r.block)
             if r.milestone not in sanity and not r.attribution.startswith(SANITY_CHECK):
                 lendable.add(r.block)

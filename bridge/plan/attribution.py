@@ -32,7 +32,10 @@ Evidence is taken in a fixed order, the first that decides wins:
    blocks, word for word (never across every block);
 5. the tracker's Purpose cell, when no compared system is named by the run's system: the one
    compared system whose name begins it, word for word, among the milestone's blocks (all
-   blocks when the milestone names none);
+   blocks when the milestone names none), or of the block its milestone alone places it in
+   (004's R201 "`SEAP` (12-rule expert menu, …)"); in that block, first, a system whose
+   description (``**LSVJ-S (ours)** — L1+L2+L3-LSVJ-S+L4``, one system's only) the run's
+   system begins with (R202 "L1+L2+L3-LSVJ-S+L4; N=5 …");
 6. a system that is one block's compared system with its first words left out (021's
    "Hybrid PIS-IEK" of "piecewise hybrid PIS-IEK"), two words at least, is not placed by
    what follows: it may be that system or another ("random search" and "constrained random
@@ -67,6 +70,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 
+from bridge.plan.blocks import system_descriptions
 from bridge.plan.config import SystemConfig
 from bridge.plan.model import Milestone, Plan
 from bridge.plan.quantities import block_refs, normalise_block_id
@@ -243,13 +247,17 @@ def run_stands_for(
     system: str,
     systems: Sequence[str],
     plan_names: frozenset[str] = frozenset(),
+    purpose: str = "",
 ) -> bool:
     """
     Whether a run known by ``names`` (the system it stands for in its own block, its system as
     written) or by one of ``aliases`` (its ``[systems]`` table's) runs ``system``, one of a
     block's ``systems``, each read as :func:`stands_for` reads it; but an alias that is a
     compared system of the plan written whole (one of ``plan_names``, :func:`whole_names`)
-    stands for that name only, not for another block's system with more commentary.
+    stands for that name only, not for another block's system with more commentary. A tracker
+    ``purpose`` that is ``system`` whole, a name the plan coined (:func:`_coined`), says so too:
+    004's R202, B1's "LSVJ-S (ours)" by its System cell, has the Purpose "LSVJ-S full", the
+    system B2 judges its verbatim-match on, and B2 found no run of it.
 
     The researcher wrote the alias for that system: 004's ``aliases = ["LSVJ-S full"]``
     (B2's system) also ran B6's "LSVJ-S full (b.4 enabled)" on B1's R202, and B6's clause was
@@ -259,6 +267,8 @@ def run_stands_for(
     if any(stands_for(name, system, systems) for name in names):
         return True
     whole = system_key(system, keep_commentary=True)
+    if purpose and _coined(system) and system_key(purpose, keep_commentary=True) == whole:
+        return True
     for alias in aliases:
         key = system_key(alias, keep_commentary=True)
         if (key == whole) if key in plan_names else stands_for(alias, system, systems):
@@ -483,6 +493,19 @@ class Attributor:
                         strict.setdefault(full, alias)
                     if base:
                         loose.setdefault(base, alias)
+        # block → (key of a description → system): a system's description, as its Compared
+        # systems line writes it after the bold name, is another name a run may carry (004's
+        # R202 "L1+L2+L3-LSVJ-S+L4; N=5 …" runs "**LSVJ-S (ours)** — L1+L2+L3-LSVJ-S+L4"); only
+        # a description one system of the block has says which.
+        self.described: dict[str, dict[str, str]] = {}
+        for block in plan.blocks:
+            said: dict[str, list[str]] = {}
+            for system, description in system_descriptions(block.systems_raw).items():
+                if system in block.systems and (key := system_key(description)):
+                    said.setdefault(key, []).append(system)
+            # Not among the names matched across blocks: a description's words are the system's
+            # parts, which other runs share (005's R009 "Extract M_clean …" is none of B3's).
+            self.described[block.id] = {k: s[0] for k, s in said.items() if len(s) == 1}
         self.plan_systems = {block.id: block.systems for block in plan.blocks}
         # block → (words sorted → system as written): the last resort of matching, when no
         # name is the same word for word (see _bag).
@@ -641,6 +664,8 @@ class Attributor:
         if not system:
             system = self._shortened(block, names[0])
         if not system:
+            system = self._by_description(block, names[0])
+        if not system:
             system = _qualified(names[0], self.plan_systems[block])
         if not system and purpose:
             opened = self._opened_by(purpose, [block])
@@ -729,6 +754,21 @@ class Attributor:
             if re.match(rf"{re.escape(mine)}[_-]\w", written.strip().strip("`").casefold())
         )
 
+    def _by_description(self, block: str, keys: set[str]) -> str:
+        """
+        The one compared system of ``block`` (already chosen by other evidence) whose
+        description a key of the run's system begins with, word for word (004's R202
+        "L1+L2+L3-LSVJ-S+L4; N=5 perturbation, k=3 vote" of "**LSVJ-S (ours)** —
+        L1+L2+L3-LSVJ-S+L4"); ``""`` when none or several do.
+        """
+        found = {
+            system
+            for key, system in self.described[block].items()
+            for mine in keys
+            if mine == key or mine.startswith(key + " ")
+        }
+        return found.pop() if len(found) == 1 else ""
+
     def _shortened(self, block: str, keys: set[str]) -> str:
         """
         The one compared system of ``block`` (already chosen by other evidence) whose name the
@@ -747,7 +787,8 @@ class Attributor:
         it begins with (``A3-baseline`` over ``A3``). Only a coined name counts (see
         :func:`_coined`): 011's "Classifier reranking" is B3's reranking run, not B4's
         "(b) classifier" judging questions. ``None`` when no name, or names of several systems
-        or blocks, begin it.
+        or blocks, begin it. A bold name the plan describes counts as coined (004's
+        "**`SEAP`** — L1+L2+12-rule expert menu …").
         """
         opening = system_key(purpose)
         if not opening:
@@ -760,7 +801,9 @@ class Attributor:
         begun = [
             (key, block, written)
             for key, block, written in keyed
-            if _coined(written)
+            # A bold name the plan describes is one it coined, whatever its letters (004's
+            # "**`SEAP`** — L1+L2+12-rule expert menu …", R201's Purpose "`SEAP` (…)").
+            if (_coined(written) or written in self.described[block].values())
             and (
                 opening == key
                 or (
@@ -778,7 +821,8 @@ class Attributor:
         ((block, written),) = found
         key = next(k for k, b, w in begun if (b, w) == (block, written))
         # "Llama-3-8B" begins "Llama-3-8B + RAG (ours)" too: the Purpose may mean either.
-        if any(k != key and k.startswith(key + " ") for k, _, _ in keyed):
+        # Not the system's own longer key: "LLM-only" of "LLM-only — DeepSeek-V3.2 …" (004).
+        if any(k != key and w != written and k.startswith(key + " ") for k, _, w in keyed):
             return None
         return block, written
 
@@ -980,7 +1024,11 @@ class Attributor:
             return self._placed(run.milestone, names, "tracker Milestone column names a block")
         in_milestone = self.milestone_blocks.get(run.milestone, [])
         if len(in_milestone) == 1:
-            placed = self._placed(in_milestone[0], names, f"milestone {milestone}'s only block")
+            # With the Purpose: a run whose System cell says how it is built can name the system
+            # there (004's R201 "`SEAP` (12-rule expert menu, pre-registered)").
+            placed = self._placed(
+                in_milestone[0], names, f"milestone {milestone}'s only block", run.purpose
+            )
             if not placed.system and _REVIEW_PURPOSE.search(run.purpose):
                 # 004's R203 "Claim-1 gate cross-review" (milestone "M2 Gate"): Gemini reading
                 # Table 1 is no system B1 compares, and placed in B1 its "pass / revise" stood

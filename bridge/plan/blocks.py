@@ -27,7 +27,13 @@ from bridge.plan.text import Document, Heading, plain
 from bridge.plan.vocabulary import ZH_WHEN, field_key, normalise_heading, normalise_priority
 from bridge.value_methods import value_methods
 
-__all__ = ["BlockHeading", "match_block_heading", "read_block", "read_fields"]
+__all__ = [
+    "BlockHeading",
+    "match_block_heading",
+    "read_block",
+    "read_fields",
+    "system_descriptions",
+]
 
 _SEP = r"\s{0,3}(?:[:：.—–\-]|$|\s(?=\S))"
 _DONE_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,2}[.)])\s+\[[xX✓✔]\]")
@@ -637,13 +643,46 @@ def _without_count(listed: tuple[str, ...]) -> tuple[str, ...]:
     return (*listed[:-1], last) if count == len(listed) and last else listed
 
 
-# One line per system, each a bold name then what it is ("**A1-only**: insert at W* with …"):
-# the name is the system, the description stays in ``systems_raw``. Not a role ("**Baseline**:
-# Standard LoRA" names the system after the colon).
-_NAMED_ITEM = re.compile(r"^\*\*(?P<name>[^*:：]{1,60})(?:\*\*\s{0,2}[:：]|[:：]\*\*)\s*\S")
+# One line per system, each a bold name then what it is ("**A1-only**: insert at W* with …",
+# 004's "**LSVJ-S (ours)** — L1+L2+L3-LSVJ-S+L4"): the name is the system, the description
+# stays in ``systems_raw`` (:func:`system_descriptions`). Not a role ("**Baseline**: Standard
+# LoRA" names the system after the colon).
+_NAMED_ITEM = re.compile(
+    r"^\*\*(?P<name>[^*:：]{1,60})(?:\*\*\s{0,2}[:：]|[:：]\*\*|\*\*\s+[—–]\s+)\s*"
+    r"(?P<description>\S.*)$"
+)
 _ROLES = frozenset(
     {"baseline", "baselines", "ours", "proposed", "method", "primary", "secondary", "control"}
 )
+
+
+def _described(line: str) -> tuple[str, str] | None:
+    """
+    The (name, description) of a compared-systems line that is a bold name and what it is,
+    the name without its Markdown (004's "**`SEAP`** — L1+L2+12-rule …" is ``SEAP``: kept, the
+    verdicts printed the backticks and the bold); ``None`` for any other line, or a role.
+    """
+    bold = _NAMED_ITEM.match(line.strip().rstrip(";；,，").rstrip())
+    if bold is None:
+        return None
+    name = bold.group("name").replace("`", "").strip()
+    if not name or name.casefold() in _ROLES:
+        return None
+    return name, bold.group("description").strip()
+
+
+def system_descriptions(systems_raw: str) -> dict[str, str]:
+    """
+    The descriptions a block's Compared systems field writes after its systems' bold names
+    (``**LSVJ-S (ours)** — L1+L2+L3-LSVJ-S+L4``), by system name as :attr:`Block.systems`
+    holds it: another name a run may carry (004's R202 writes "L1+L2+L3-LSVJ-S+L4; N=5 …" in
+    its System cell). Empty when the field writes none.
+    """
+    found: dict[str, str] = {}
+    for line in systems_raw.split("\n") if "\n" in systems_raw else ():
+        if (described := _described(line.strip())) is not None:
+            found.setdefault(*described)
+    return found
 
 
 # A list line that is code spans and separators only: several names on one line.
@@ -673,9 +712,8 @@ def _items(raw: str, *, named: bool = False) -> tuple[str, ...]:
                 # each in its code span; kept as one it matched no recorded metric.
                 items.extend(split_list(line))
                 continue
-            bold = _NAMED_ITEM.match(line) if named else None
-            name = bold.group("name").strip() if bold else ""
-            items.append(name if name and name.casefold() not in _ROLES else line)
+            described = _described(line) if named else None
+            items.append(described[0] if described is not None else line)
         return tuple(items)
     listed = split_list(raw)
     return _without_count(listed) if len(listed) > 1 else listed

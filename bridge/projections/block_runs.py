@@ -64,15 +64,17 @@ def system_in(block: BlockInfo, run: RunView, plan_names: frozenset[str] = froze
     """
     The compared system of ``block`` a run counts as there: in its own block the one it stands
     for (:func:`system_of`); shared from another block, the one of ``block``'s systems its name
-    stands for, as it stands there, as the run names it or by an alias of its ``[systems]``
-    table (:func:`~bridge.plan.attribution.run_stands_for`: an alias that is one of
-    ``plan_names`` for that name only); the run's own name otherwise.
+    stands for, as it stands there, as the run names it (or its Purpose, whole) or by an alias
+    of its ``[systems]`` table (:func:`~bridge.plan.attribution.run_stands_for`: an alias that
+    is one of ``plan_names`` for that name only); the run's own name otherwise.
     """
     if run.spec.block == block.id:
         return system_of(run)
     names = (system_of(run), run.spec.system)
     for system in block.systems:
-        if run_stands_for(names, run.spec.aliases, system, block.systems, plan_names):
+        if run_stands_for(
+            names, run.spec.aliases, system, block.systems, plan_names, run.spec.purpose
+        ):
             return system
     return system_of(run)
 

@@ -747,6 +747,28 @@ def test_an_alias_shares_a_run_only_into_the_system_it_names(tmp_path: Path) -> 
 
 
 @needs_shared
+def test_a_purpose_that_is_another_blocks_system_whole_shares_the_run(tmp_path: Path) -> None:
+    """004 unmodified: R202 (B1's "LSVJ-S (ours)" by its System cell) has the Purpose "LSVJ-S
+    full", the system B2's «verbatim-match ≤ 30%» is judged on, and B2 was warned to have no
+    run of it (trial t8: judged only once an alias was added). The Purpose, that name whole,
+    shares R202 into B2, B3 and B5, and B1's SEAP run R201 into B2 and B5; not into B6's
+    "LSVJ-S full (b.4 enabled)", whose clause still has no run."""
+    done = bridge("plan", "--project", str(as_project("004", tmp_path)))
+    assert done.returncode == 0, done.stderr
+    out = " ".join(done.stdout.split())
+    assert (
+        "runs: `no_synth_6seed` (Tier-2, appendix): R301; from other blocks: LSVJ-S full: R202 "
+        "(B1); `SEAP` (main): R201 (B1)"
+    ) in out
+    assert "B2's criterion: «verbatim-match ≤ 30%» cannot be judged" not in out
+    assert "LSVJ-S full (b.4 enabled): R202" not in out
+    assert (
+        "B6's criterion: «≤ 10% false-rejection on benign control» cannot be judged: no planned "
+        "run stands for LSVJ-S full (b.4 enabled)"
+    ) in out
+
+
+@needs_shared
 def test_a_bare_percent_of_a_primary_metric_that_is_no_rate_is_previewed_relative(
     tmp_path: Path,
 ) -> None:

@@ -696,6 +696,24 @@ class TestCorpus:
         assert runs["R308"].block == "B6"
         assert runs["R308"].attribution == "the tracker's Purpose opens with block B6"
 
+    def test_004_a_bold_name_and_its_description_is_the_name(self, tmp_path: Path) -> None:
+        """004's B1 lists "**`SEAP`** — L1+L2+12-rule expert menu (pre-registered) + L4" and
+        "**LSVJ-S (ours)** — L1+L2+L3-LSVJ-S+L4": the systems were those lines, markup and all,
+        and no run stood for them (trial t8: "no results for system **LSVJ-S (ours)** — …").
+        They are the bold names; R202's System cell begins with LSVJ-S's description, R201's
+        Purpose opens with `SEAP`, and R101/R102's Purposes with "LLM-only"/"Rules-only"."""
+        loaded = load_project(as_project("004", tmp_path))
+        b1 = loaded.plan.blocks[0]
+        assert b1.systems[3:] == ("SEAP", "LSVJ-S (ours)")
+        runs = {r.id: r for r in loaded.runs}
+        assert {r: runs[r].block_system for r in ("R101", "R102", "R201", "R202")} == {
+            "R101": b1.systems[0],
+            "R102": b1.systems[1],
+            "R201": "SEAP",
+            "R202": "LSVJ-S (ours)",
+        }
+        assert all(runs[r].block == "B1" for r in ("R101", "R102", "R201", "R202"))
+
     def test_004_a_review_of_the_results_is_no_compared_system(self, tmp_path: Path) -> None:
         """004's R203 "Claim-1 gate cross-review" (milestone "M2 Gate", whose one block is B1):
         Gemini reading Table 1 was placed in B1 and its "pass / revise" stood in B1's table as a
@@ -1353,3 +1371,46 @@ def test_a_milestones_runs_of_one_blocks_systems_place_its_other_runs(tmp_path: 
         "milestone M1 names no block; system 'tokenizer audit' is not among any block's "
         "compared systems"
     )
+
+
+DESCRIBED_PLAN = """# Plan
+
+## Experiment Blocks
+
+### Block 1: Main
+
+- **Compared systems**:
+  1. **`Menu`** — L1+L2+menu+L4
+  2. **Synth (ours)** — L1+L2+synth+L4
+  3. **Synth-big** — L1+L2+synth+L4
+- **Success criterion**: Synth accuracy > Menu accuracy
+
+## Milestones
+
+| Milestone | Goal | Runs |
+|---|---|---|
+| M1 | Main | B1 |
+"""
+
+
+def test_a_run_carrying_a_systems_description_runs_it_when_only_one_has_it(
+    tmp_path: Path,
+) -> None:
+    """A compared system written "**NAME** — DESCRIPTION" is NAME, markup stripped, and a run
+    whose system begins with the description runs it (004's R202), unless two systems share
+    that description: then it runs neither, and says nothing it does not know."""
+    write(tmp_path, "refine-logs/EXPERIMENT_PLAN.md", DESCRIBED_PLAN)
+    write(
+        tmp_path,
+        "refine-logs/EXPERIMENT_TRACKER.md",
+        "| Run ID | Milestone | Purpose | System / Variant | Status |\n|---|---|---|---|---|\n"
+        "| R1 | M1 | menu run | L1+L2+menu+L4; k=3 | TODO |\n"
+        "| R2 | M1 | synth run | L1+L2+synth+L4 | TODO |\n",
+    )
+    loaded = load_project(tmp_path)
+    assert loaded.plan.blocks[0].systems == ("Menu", "Synth (ours)", "Synth-big")
+    runs = {r.id: r for r in loaded.runs}
+    assert {r: (runs[r].block, runs[r].block_system) for r in runs} == {
+        "R1": ("B1", "Menu"),
+        "R2": ("B1", ""),
+    }

@@ -456,3 +456,47 @@ def test_a_sanity_check_outside_the_sanity_milestone_is_never_shared() -> None:
     result = evaluate(_one_block(block, [(sanity, 0.99)])).blocks[0]
     assert result.verdict.verdict is VerdictKind.INCONCLUSIVE
     assert "R012" not in result.verdict.reason
+
+
+def test_a_run_whose_purpose_is_another_blocks_system_is_shared_there() -> None:
+    """004's R202 runs B1's "LSVJ-S (ours)" (its System cell begins with that system's
+    description) and its Purpose is "LSVJ-S full", B2's system: B2's «verbatim-match ≤ 30%»
+    found "no results for system LSVJ-S full" until an alias was added (trial t8). It is
+    judged on R202; a Purpose that is only part of a name ("LSVJ-S") shares nothing."""
+    store = InMemoryEventStore(clock=_clock())
+    b1 = ev.BlockInfo(id="B1", title="Main", systems=("SEAP", "LSVJ-S (ours)"))
+    b2 = ev.BlockInfo(
+        id="B2",
+        title="Novelty",
+        systems=("LSVJ-S full", "no_synth_6seed"),
+        metrics=("accuracy",),
+        success_criterion="LSVJ-S full accuracy ≥ 0.5",
+    )
+    store.append(
+        "bridge",
+        [
+            ev.PlanLoaded(
+                title="Toy",
+                plan_path="refine-logs/EXPERIMENT_PLAN.md",
+                plan_sha256="b" * 64,
+                options={"language": "en"},
+                milestones=(ev.MilestoneInfo(id="M2", name="Main", blocks=("B1",)),),
+                blocks=(b1, b2),
+            )
+        ],
+        None,
+    )
+    for run, purpose in (("R202", "LSVJ-S full"), ("R203", "LSVJ-S")):
+        planned = ev.RunPlanned(
+            run_id=run,
+            milestone="M2",
+            block="B1",
+            system="L1+L2+L3-LSVJ-S+L4; N=5 perturbation, k=3 vote",
+            block_system="LSVJ-S (ours)",
+            purpose=purpose,
+            attribution="milestone M2's only block",
+        )
+        store.append(f"run:{run}", [planned, *_finished(run, 0.7)], None)
+    block = next(b for b in evaluate(fold(store.read())).blocks if b.block.id == "B2")
+    assert block.verdict.verdict is VerdictKind.MET, block.verdict.reason
+    assert [(a.system, a.run_ids) for a in block.aggregates] == [("LSVJ-S full", ("R202",))]
