@@ -465,12 +465,12 @@ def _corpus_flags(
     name: str,
     numbers: dict[str, object],
     run: str,
-    tracker_edit: tuple[str, str] = ("", ""),
+    *tracker_edits: tuple[str, str],
 ) -> list[str]:
     """
     ``run``'s training-quality flags (``metric kind blocking|note``) after `bridge run` of the
     corpus plan ``name``, each run writing its ``numbers`` entry (else ``"*"``) as metrics.json;
-    ``tracker_edit`` (old, new) is replaced in its tracker first (a row's status, say).
+    each of ``tracker_edits`` (old, new) is replaced in its tracker first (a row's status, say).
     """
     import sys
 
@@ -478,11 +478,11 @@ def _corpus_flags(
     from tests.plan.corpus import as_project
 
     project = as_project(name, tmp_path / "p")
-    if tracker_edit[0]:
-        tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    for old, new in tracker_edits:
         text = tracker.read_text(encoding="utf-8")
-        assert tracker_edit[0] in text
-        tracker.write_text(text.replace(*tracker_edit), encoding="utf-8")
+        assert old in text
+        tracker.write_text(text.replace(old, new), encoding="utf-8")
     (project / "job.py").write_text(_NUMBERS_JOB, encoding="utf-8")
     (project / "numbers.json").write_text(json.dumps(numbers), encoding="utf-8")
     (project / "bridge.toml").write_text(
@@ -558,6 +558,31 @@ def test_a_nan_in_a_metric_the_blocks_method_reports_blocks(tmp_path: Path) -> N
     }
     flags = _corpus_flags(tmp_path, "015", numbers, "R002")
     assert flags == ["Pearson non_finite blocking", "scratch non_finite note"]
+
+
+@needs_shared
+def test_a_nan_in_a_metric_a_kill_rule_judges_blocks(tmp_path: Path) -> None:
+    """034's "Pilot kill" rule is "Spearman(σ, length) − Spearman(μ, length) < 0"
+    (EXPERIMENT_PLAN.md:98), and no block's Metrics line names Spearman: R006's NaN `spearman`
+    was noted "not a metric the plan measures: noted, not blocking" beside a DONE S1 (trial
+    T7). What a kill rule judges is what the plan measures; a name written nowhere stays a
+    note."""
+    numbers = {"*": {"spearman": 0.4}, "R006": {"spearman": math.nan, "scratch": math.nan}}
+    flags = _corpus_flags(tmp_path, "034", numbers, "R006")
+    assert flags == ["spearman non_finite blocking", "scratch non_finite note"]
+
+
+@needs_shared
+def test_a_nan_in_a_plan_that_names_no_metric_anywhere_blocks(tmp_path: Path) -> None:
+    """026 has no blocks, no Metrics section and no Metrics column: its accuracy is in its
+    prose only ("更高准确率", "utility = accuracy - λ × (tokens/1000)"). E5's `accuracy = NaN`
+    was noted "不是计划测量的指标：仅记录，不阻断" beside a ✅ (trial T7). A plan that names no
+    metric where bridge reads one cannot scope the checks: every NaN blocks."""
+    numbers = {"*": {"accuracy": 0.9}, "E5": {"accuracy": math.nan}}
+    # Its rows bridge should run: the corpus tracker has them running and queued elsewhere.
+    edits = (("| 🔄 |", "| ✅ |"), ("| ⏳ |", "| TODO |"))
+    flags = _corpus_flags(tmp_path, "026", numbers, "E5", *edits)
+    assert flags == ["accuracy non_finite blocking"]
 
 
 @needs_shared
