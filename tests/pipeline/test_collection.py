@@ -570,6 +570,11 @@ def test_a_nan_in_a_metric_a_kill_rule_judges_blocks(tmp_path: Path) -> None:
     numbers = {"*": {"spearman": 0.4}, "R006": {"spearman": math.nan, "scratch": math.nan}}
     flags = _corpus_flags(tmp_path, "034", numbers, "R006")
     assert flags == ["spearman non_finite blocking", "scratch non_finite note"]
+    # Its tracker rows are no clean success: the block row S1 and the run's own row read
+    # DONE before (trial T7).
+    tracker = (tmp_path / "p" / "refine-logs" / "EXPERIMENT_TRACKER.md").read_text("utf-8")
+    assert "| S1 | DONE ⚠ non_finite | R006 |" in tracker
+    assert "| MUST | DONE ⚠ non_finite | " in tracker
 
 
 @needs_shared
@@ -583,6 +588,55 @@ def test_a_nan_in_a_plan_that_names_no_metric_anywhere_blocks(tmp_path: Path) ->
     edits = (("| 🔄 |", "| ✅ |"), ("| ⏳ |", "| TODO |"))
     flags = _corpus_flags(tmp_path, "026", numbers, "E5", *edits)
     assert flags == ["accuracy non_finite blocking"]
+
+
+@needs_shared
+def test_a_nice_to_have_run_with_a_nan_is_no_clean_success(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """026's E5 (MEDIUM: nice-to-have) with `accuracy = NaN`: its tracker row read `✅` and the
+    summary "可选运行完成：5/5" (trial T7). The legend has no word for a result that cannot
+    stand: its ✅ is marked as the results mark it; the count leaves it out and names it."""
+    from bridge.cli.main import main
+
+    numbers = {"*": {"accuracy": 0.9}, "E5": {"accuracy": math.nan}}
+    edits = (("| 🔄 |", "| ✅ |"), ("| ⏳ |", "| TODO |"))
+    _corpus_flags(tmp_path, "026", numbers, "E5", *edits)
+    tracker = (tmp_path / "p" / "refine-logs" / "EXPERIMENT_TRACKER.md").read_text("utf-8")
+    assert "| E5 | MRSD GSM8K seed=123 (n=200) | ✅ ⚠ non_finite | MEDIUM | 1 |" in tracker
+    assert main(["run", "--plain", "--project", str(tmp_path / "p")]) == 0
+    out = capsys.readouterr().out
+    assert "可选运行完成：4/5（1 个已成功但数值不可信：E5）。" in out, out
+
+
+@needs_shared
+def test_a_run_with_a_nan_takes_the_legends_word_for_a_result_that_cannot_stand(
+    tmp_path: Path,
+) -> None:
+    """018's tracker legend (EXPERIMENT_TRACKER.md:3-4) says results that cannot be recomputed
+    must be marked `invalid`; JPH-B2-JT-S0 with `task success = NaN` was written `passed`
+    (trial T7). Read back on a reload, the word is bridge's, not the researcher's: nothing
+    is said of it."""
+    from bridge import Bridge
+
+    numbers = {"*": {"task success": 0.5}, "JPH-B2-JT-S0": {"task success": math.nan}}
+    flags = _corpus_flags(tmp_path, "018", numbers, "JPH-B2-JT-S0")
+    assert flags == ["task success non_finite blocking"]
+    project = tmp_path / "p"
+    tracker = (project / "refine-logs" / "EXPERIMENT_TRACKER.md").read_text("utf-8")
+    row = next(x for x in tracker.splitlines() if x.startswith("| JPH-B2-JT-S0 |"))
+    assert "| invalid |" in row and "passed" not in row, row
+    # A reload (an input changed) reads the row's `invalid`: bridge's own word, no request.
+    (project / "bridge.toml").write_text(
+        (project / "bridge.toml").read_text("utf-8") + "# edited\n", "utf-8"
+    )
+    bridge = Bridge(project)
+    try:
+        bridge.run()
+        said = dict(bridge.kept_settings)
+    finally:
+        bridge.close()
+    assert "JPH-B2-JT-S0" not in said, said
 
 
 @needs_shared
