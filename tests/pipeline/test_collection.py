@@ -113,7 +113,8 @@ class TestResultsFile:
         assert "**Verdict:** **met**" in text and "gain +30 pp" in text
         assert "**Verdict:** **inconclusive**" in text
         assert "**Must-run completed:** 5/5" in text
-        assert "**Nice-to-have completed:** 2/2" in text
+        # R006 (NaN) and R007 (diverging) are nice-to-have: succeeded, not completed (026's E5).
+        assert "**Nice-to-have completed:** 0/2" in text
         assert "**Main result:** `positive` (M1)" in text
         assert "**Ready for the review loop:** YES" in text
         assert "Ablation planning skipped (no ablation planner configured)" in text
@@ -223,7 +224,10 @@ class TestHandoff:
             bridge.close()
         assert "stage COLLECTED" in text
         assert "Runs: 7 of 7 deployed" in text
-        assert "Must-run completed: 5/5; nice-to-have completed: 2/2." in text
+        assert (
+            "Must-run completed: 5/5; nice-to-have completed: 0/2 (2 succeeded with numbers "
+            "not trusted: R006, R007)." in text
+        )
         assert "Main result (M1): positive" in text
         assert "Ready for the review loop: YES." in text
         assert plan is not None
