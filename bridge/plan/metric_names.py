@@ -225,9 +225,11 @@ def mentioned_in(names: Iterable[str], texts: Iterable[str]) -> frozenset[str]:
     fields, metrics sections) mention as words: the whole name or its last dotted part, its
     parts taken at ``_``, ``-``, ``.`` and spaces alike (``fk_p95`` in "pre-clamp FK p95",
     ``chrF++`` in "beat it on chrF++", ``NLL_high_DTU`` in a criterion the parser could not
-    read). A Chinese name matches inside a Chinese phrase. Names of one character, settings
-    (:func:`is_setting_name`) and a statistic alone (``std``, ``mean``: how a metric is summed
-    up, which a script fills with NaN for one seed) are never mentioned.
+    read). A Chinese name matches inside a Chinese phrase. A name is also mentioned by any
+    spelling :data:`SYNONYMS` gives it, as the judge matches it: ``accuracy`` by "准确率" or
+    "acc". Names of one character, settings (:func:`is_setting_name`) and a statistic alone
+    (``std``, ``mean``: how a metric is summed up, which a script fills with NaN for one seed)
+    are never mentioned.
     """
     text = "".join(_words(t) for t in texts if t)
     found: set[str] = set()
@@ -235,7 +237,8 @@ def mentioned_in(names: Iterable[str], texts: Iterable[str]) -> frozenset[str]:
         if is_setting_name(name):
             continue
         bare = name.split("[", 1)[0]
-        for candidate in dict.fromkeys((bare, _last_component(bare))):
+        last = _last_component(bare)
+        for candidate in dict.fromkeys((bare, last, *_spellings(last))):
             words = _words(candidate).strip()
             if len(words) < 2 or _STATISTIC_ALONE.fullmatch(words):
                 continue
@@ -243,6 +246,15 @@ def mentioned_in(names: Iterable[str], texts: Iterable[str]) -> frozenset[str]:
                 found.add(name)
                 break
     return frozenset(found)
+
+
+def _spellings(name: str) -> tuple[str, ...]:
+    """The spellings of ``name``'s :data:`SYNONYMS` group (by :func:`metric_key`), or ``()``."""
+    key = metric_key(name)
+    for group in SYNONYMS:
+        if any(metric_key(spelling) == key for spelling in group):
+            return group
+    return ()
 
 
 def nesting(name: str) -> int:

@@ -37,6 +37,7 @@ __all__ = [
     "queued_outside",
     "read_legend",
     "says_negative_result",
+    "untrusted_status",
 ]
 
 # Why a row is held: in the recorded status, where `bridge plan` and the results find it.
@@ -213,6 +214,37 @@ def read_legend(doc: Document) -> StatusLegend:
     if not meanings:
         return NO_LEGEND
     return StatusLegend(entries=tuple(meanings.items()))
+
+
+# A legend key that names a result that cannot stand, and a meaning that says so.
+_UNTRUSTED_KEY = re.compile(r"^(?:invalid|untrusted|not[ _-]?trusted|无效|不可信)$", re.IGNORECASE)
+_UNTRUSTED_MEANING = re.compile(
+    r"\binvalid\b|\buntrusted\b|\bnot\s+trusted\b|cannot\s+be\s+(?:trusted|reproduced)"
+    r"|无效|不可信|无法复算|无法复现|不可复现",
+    re.IGNORECASE,
+)
+_CODE_SPAN = re.compile(r"`([^`\n]{1,40})`")
+
+
+def untrusted_status(doc: Document) -> str:
+    """
+    The status the document's legend gives a run whose result cannot stand (its numbers
+    cannot be trusted or reproduced), as written, or ``""`` when it gives none: a legend key
+    that is such a word (``invalid``, ``无效``) or whose meaning says so, or such a word in code
+    marks in a labelled legend line that lists the statuses (018's "状态只使用：`planned`、…、
+    `invalid`。…无法复算行为概率、mask 或版本的结果必须标 `invalid`").
+    """
+    for key, meaning in read_legend(doc).entries:
+        if _UNTRUSTED_KEY.match(key) or _UNTRUSTED_MEANING.search(meaning):
+            return key
+    for index, line in enumerate(doc.lines):
+        body = _ITEM.sub("", _QUOTE.sub("", line)).replace("**", "").lstrip()
+        if doc.in_fence[index] or line.lstrip().startswith("#") or not _LABEL.match(body):
+            continue
+        for span in _CODE_SPAN.finditer(_paragraph(doc, index)[0]):
+            if _UNTRUSTED_KEY.match(word := span.group(1).strip()):
+                return word
+    return ""
 
 
 # A meaning that says "not", so a word in it does not count: 023's CODE_READY "…但尚未在真实冻结

@@ -1429,8 +1429,17 @@ def evaluate(state: PipelineState) -> Outcome:
         must_not_succeeded=not_succeeded,
         must_no_number=no_number,
         must_missing=missing,
+        # Nor is a nice-to-have one: 026's E5 (accuracy NaN) read "nice-to-have completed: 5/5".
         nice_done=sum(
-            1 for r in nice if r.state in SETTLED_RUN_STATES and not r.failed_before_bridge
+            1
+            for r in nice
+            if r.state in SETTLED_RUN_STATES
+            and not r.failed_before_bridge
+            and not (
+                r.state is ok
+                and r.metrics is not None
+                and any(q.blocking for q in r.metrics.quality)
+            )
         ),
         nice_total=len(nice),
         ready=not reasons,

@@ -11,7 +11,7 @@ from bridge.events.values import Severity
 from bridge.machine.fold import PipelineState
 from bridge.machine.judge import MainResult
 from bridge.machine.scheduler import held_by_failed_before, held_for_code_by
-from bridge.machine.stages import ENDED_UNSUCCESSFUL
+from bridge.machine.stages import ENDED_UNSUCCESSFUL, RunState
 from bridge.machine.views import RunView
 from bridge.plan.priority import Priority
 from bridge.projections.code_review import unavailable_note
@@ -320,9 +320,10 @@ def _tracker_note(state: PipelineState, zh: bool) -> str:
 
 def _nice_failed(state: PipelineState, zh: bool) -> str:
     """
-    The nice-to-have runs that failed, named with how to run them again: their failure holds
-    nothing, so the summary was the one place it could be missed (036's M2.1 failed in the
-    main milestone and the command ended 0 with "nice-to-have completed: 3/4" alone).
+    The nice-to-have runs that succeeded with numbers not trusted, and those that failed,
+    named with how to run them again: their failure holds nothing, so the summary was the one
+    place it could be missed (036's M2.1 failed in the main milestone and the command ended 0
+    with "nice-to-have completed: 3/4" alone).
     """
     failed = [
         r.run_id
@@ -334,9 +335,31 @@ def _nice_failed(state: PipelineState, zh: bool) -> str:
         and not held_by_failed_before(r)
         and held_for_code_by(r) is None
     ]
-    if not failed:
+    # Succeeded with a number that cannot be trusted: not counted, named as the must-run
+    # count names them (026's E5, accuracy NaN, read "nice-to-have completed: 5/5").
+    untrusted = [
+        r.run_id
+        for r in state.runs.values()
+        if r.spec.priority is Priority.NICE
+        and r.state is RunState.SUCCEEDED
+        and r.metrics is not None
+        and any(q.blocking for q in r.metrics.quality)
+    ]
+    sep = "、" if zh else ", "  # a Chinese list of runs takes "、"
+    parts = []
+    if untrusted:
+        parts.append(
+            f"{len(untrusted)} 个已成功但数值不可信：{sep.join(untrusted)}"
+            if zh
+            else f"{len(untrusted)} succeeded with numbers not trusted: {sep.join(untrusted)}"
+        )
+    if failed:
+        ids = sep.join(failed)
+        parts.append(
+            f"未成功：{ids}；`bridge retry --failed` 可重新运行"
+            if zh
+            else f"not succeeded: {ids}; `bridge retry --failed` runs them again"
+        )
+    if not parts:
         return ""
-    ids = ("、" if zh else ", ").join(failed)  # a Chinese list of runs takes "、"
-    if zh:
-        return f"（未成功：{ids}；`bridge retry --failed` 可重新运行）"
-    return f" (not succeeded: {ids}; `bridge retry --failed` runs them again)"
+    return f"（{'；'.join(parts)}）" if zh else f" ({'; '.join(parts)})"

@@ -198,13 +198,15 @@ def _row(
     rentals: Mapping[str, ev.InstanceRented] | None = None,
     words: Mapping[str, str] | None = None,
     legend: StatusLegend | None = None,
+    untrusted_word: str = "",
 ) -> tuple[str | None, str | None]:
     from bridge.projections.tracker_layout import kept_as_written
 
     meaning = _MEANING.get(run.state, "")
     theirs = (words or {}).get(meaning)
     kept = kept_as_written(run, status_raw, legend) if legend else kept_as_written(run, status_raw)
-    status = None if kept else _with_earlier(theirs or status_word(run), status_raw, language)
+    word = _marked(run, theirs or status_word(run), untrusted_word)
+    status = None if kept else _with_earlier(word, status_raw, language)
     if run.state in NOT_BRIDGES_RUN_STATES or not (run.attempts or run.reason):
         return status, None  # bridge has nothing to say: the researcher's Notes stay
     return status, _notes(run, language, rentals=rentals, labelled=True)
@@ -262,14 +264,19 @@ def _filled_in(state: PipelineState, template: str, language: str) -> str:
         researchers_words,
         run_table_header,
         template_legend,
+        template_untrusted_word,
     )
 
     file = state.plan.sources.get("tracker", "EXPERIMENT_TRACKER.md") if state.plan else ""
     rentals = {r.attempt_id: r for r in state.rentals}
     words = researchers_words(template, file, set(STATUS_WORDS.values()))
     legend = template_legend(template, file)
+    invalid = template_untrusted_word(template, file)
     lines, shown = fill_in(
-        template, file, state, lambda run, raw: _row(run, raw, language, rentals, words, legend)
+        template,
+        file,
+        state,
+        lambda run, raw: _row(run, raw, language, rentals, words, legend, invalid),
     )
     body = [_summary(state, language), ""]
     elsewhere = _elsewhere(state)
@@ -294,7 +301,10 @@ def _filled_in(state: PipelineState, template: str, language: str) -> str:
         if not runs:
             continue
         listed = (
-            table(header, [_row_under(header, r, language, rentals, elsewhere) for r in runs])
+            table(
+                header,
+                [_row_under(header, r, language, rentals, elsewhere, invalid) for r in runs],
+            )
             if header is not None
             else table(HEADER, [_own_row(r, language, rentals, elsewhere) for r in runs])
         )
@@ -339,10 +349,12 @@ def _row_under(
     language: str,
     rentals: Mapping[str, ev.InstanceRented] | None = None,
     elsewhere: frozenset[str] = frozenset(),
+    untrusted_word: str = "",
 ) -> tuple[str, ...]:
     """
     A run the researcher's tables lack, as a row of their run table's ``header``: the first
-    column its id, each column bridge knows by name filled in, any other column left empty.
+    column its id, each column bridge knows by name filled in, any other column left empty;
+    its Status marked as :func:`_marked` says.
     """
     from bridge.plan.tracker import column_positions
 
@@ -355,7 +367,7 @@ def _row_under(
         "split": spec.split,
         "metrics": ", ".join(spec.metrics),
         "priority": "MUST" if spec.priority is Priority.MUST else "NICE",
-        "status": _word(run, elsewhere),
+        "status": _marked(run, _word(run, elsewhere), untrusted_word),
         "notes": _own_notes(run, language, rentals, elsewhere),
         "seed": "" if spec.seed is None else str(spec.seed),
     }
@@ -406,7 +418,7 @@ def _own_row(
         run.spec.split,
         ", ".join(run.spec.metrics),
         "MUST" if run.spec.priority is Priority.MUST else "NICE",
-        _word(run, elsewhere),
+        _marked(run, _word(run, elsewhere)),
         _own_notes(run, language, rentals, elsewhere),
     )
 
@@ -447,6 +459,22 @@ def _summary(state: PipelineState, language: str) -> str:
 def _untrusted(run: RunView) -> bool:
     """Whether ``run`` recorded a number it cannot be trusted with (a blocking finding)."""
     return run.metrics is not None and any(q.blocking for q in run.metrics.quality)
+
+
+def _marked(run: RunView, word: str, untrusted_word: str = "") -> str:
+    """
+    The Status ``word`` of a run bridge ran, or, for a run that succeeded with numbers that
+    cannot be trusted, the tracker legend's word for such a result (``untrusted_word``: 018's
+    `invalid`), else ``word`` marked as the results' Status cell marks it (``DONE ⚠
+    non_finite``): a plain DONE, ✅ or `passed` read as a clean success while the run's metric
+    was NaN (026's E5, 034's R006, 018's JPH-B2-JT-S0, 027's R-A4; trial T7).
+    """
+    if run.state is not RunState.SUCCEEDED or run.metrics is None:
+        return word
+    kinds = sorted({q.kind for q in run.metrics.quality if q.blocking})
+    if not kinds:
+        return word
+    return untrusted_word or f"{word} ⚠ {', '.join(kinds)}"
 
 
 def _own(state: PipelineState, language: str) -> str:

@@ -29,6 +29,7 @@ from bridge.plan.status_legend import (
     legend_status,
     marks_by_meaning,
     read_legend,
+    untrusted_status,
 )
 from bridge.plan.text import Document, Table, plain
 from bridge.plan.tracker import (
@@ -49,6 +50,7 @@ __all__ = [
     "researchers_words",
     "template_legend",
     "template_of",
+    "template_untrusted_word",
 ]
 
 #: The line after which everything in the tracker is bridge's (and is dropped from a template).
@@ -522,6 +524,12 @@ def kept_as_written(run: RunView, status_raw: str, legend: StatusLegend = NO_LEG
 def template_legend(template: str, file: str) -> StatusLegend:
     """The status legend of the researcher's tracker (:func:`read_legend`)."""
     return read_legend(_template_doc(template, file))
+
+
+def template_untrusted_word(template: str, file: str) -> str:
+    """The word the researcher's tracker legend gives a result that cannot stand
+    (:func:`~bridge.plan.status_legend.untrusted_status`: 018's `invalid`), or ``""``."""
+    return untrusted_status(_template_doc(template, file))
 
 
 def owned_columns(header: tuple[str, ...] | None) -> tuple[str, str]:

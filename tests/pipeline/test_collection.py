@@ -113,7 +113,8 @@ class TestResultsFile:
         assert "**Verdict:** **met**" in text and "gain +30 pp" in text
         assert "**Verdict:** **inconclusive**" in text
         assert "**Must-run completed:** 5/5" in text
-        assert "**Nice-to-have completed:** 2/2" in text
+        # R006 (NaN) and R007 (diverging) are nice-to-have: succeeded, not completed (026's E5).
+        assert "**Nice-to-have completed:** 0/2" in text
         assert "**Main result:** `positive` (M1)" in text
         assert "**Ready for the review loop:** YES" in text
         assert "Ablation planning skipped (no ablation planner configured)" in text
@@ -223,7 +224,10 @@ class TestHandoff:
             bridge.close()
         assert "stage COLLECTED" in text
         assert "Runs: 7 of 7 deployed" in text
-        assert "Must-run completed: 5/5; nice-to-have completed: 2/2." in text
+        assert (
+            "Must-run completed: 5/5; nice-to-have completed: 0/2 (2 succeeded with numbers "
+            "not trusted: R006, R007)." in text
+        )
         assert "Main result (M1): positive" in text
         assert "Ready for the review loop: YES." in text
         assert plan is not None
@@ -465,12 +469,12 @@ def _corpus_flags(
     name: str,
     numbers: dict[str, object],
     run: str,
-    tracker_edit: tuple[str, str] = ("", ""),
+    *tracker_edits: tuple[str, str],
 ) -> list[str]:
     """
     ``run``'s training-quality flags (``metric kind blocking|note``) after `bridge run` of the
     corpus plan ``name``, each run writing its ``numbers`` entry (else ``"*"``) as metrics.json;
-    ``tracker_edit`` (old, new) is replaced in its tracker first (a row's status, say).
+    each of ``tracker_edits`` (old, new) is replaced in its tracker first (a row's status, say).
     """
     import sys
 
@@ -478,11 +482,11 @@ def _corpus_flags(
     from tests.plan.corpus import as_project
 
     project = as_project(name, tmp_path / "p")
-    if tracker_edit[0]:
-        tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    for old, new in tracker_edits:
         text = tracker.read_text(encoding="utf-8")
-        assert tracker_edit[0] in text
-        tracker.write_text(text.replace(*tracker_edit), encoding="utf-8")
+        assert old in text
+        tracker.write_text(text.replace(old, new), encoding="utf-8")
     (project / "job.py").write_text(_NUMBERS_JOB, encoding="utf-8")
     (project / "numbers.json").write_text(json.dumps(numbers), encoding="utf-8")
     (project / "bridge.toml").write_text(
@@ -558,6 +562,85 @@ def test_a_nan_in_a_metric_the_blocks_method_reports_blocks(tmp_path: Path) -> N
     }
     flags = _corpus_flags(tmp_path, "015", numbers, "R002")
     assert flags == ["Pearson non_finite blocking", "scratch non_finite note"]
+
+
+@needs_shared
+def test_a_nan_in_a_metric_a_kill_rule_judges_blocks(tmp_path: Path) -> None:
+    """034's "Pilot kill" rule is "Spearman(σ, length) − Spearman(μ, length) < 0"
+    (EXPERIMENT_PLAN.md:98), and no block's Metrics line names Spearman: R006's NaN `spearman`
+    was noted "not a metric the plan measures: noted, not blocking" beside a DONE S1 (trial
+    T7). What a kill rule judges is what the plan measures; a name written nowhere stays a
+    note."""
+    numbers = {"*": {"spearman": 0.4}, "R006": {"spearman": math.nan, "scratch": math.nan}}
+    flags = _corpus_flags(tmp_path, "034", numbers, "R006")
+    assert flags == ["spearman non_finite blocking", "scratch non_finite note"]
+    # Its tracker rows are no clean success: the block row S1 and the run's own row read
+    # DONE before (trial T7).
+    tracker = (tmp_path / "p" / "refine-logs" / "EXPERIMENT_TRACKER.md").read_text("utf-8")
+    assert "| S1 | DONE ⚠ non_finite | R006 |" in tracker
+    assert "| MUST | DONE ⚠ non_finite | " in tracker
+
+
+@needs_shared
+def test_a_nan_in_a_plan_that_names_no_metric_anywhere_blocks(tmp_path: Path) -> None:
+    """026 has no blocks, no Metrics section and no Metrics column: its accuracy is in its
+    prose only ("更高准确率", "utility = accuracy - λ × (tokens/1000)"). E5's `accuracy = NaN`
+    was noted "不是计划测量的指标：仅记录，不阻断" beside a ✅ (trial T7). A plan that names no
+    metric where bridge reads one cannot scope the checks: every NaN blocks."""
+    numbers = {"*": {"accuracy": 0.9}, "E5": {"accuracy": math.nan}}
+    # Its rows bridge should run: the corpus tracker has them running and queued elsewhere.
+    edits = (("| 🔄 |", "| ✅ |"), ("| ⏳ |", "| TODO |"))
+    flags = _corpus_flags(tmp_path, "026", numbers, "E5", *edits)
+    assert flags == ["accuracy non_finite blocking"]
+
+
+@needs_shared
+def test_a_nice_to_have_run_with_a_nan_is_no_clean_success(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """026's E5 (MEDIUM: nice-to-have) with `accuracy = NaN`: its tracker row read `✅` and the
+    summary "可选运行完成：5/5" (trial T7). The legend has no word for a result that cannot
+    stand: its ✅ is marked as the results mark it; the count leaves it out and names it."""
+    from bridge.cli.main import main
+
+    numbers = {"*": {"accuracy": 0.9}, "E5": {"accuracy": math.nan}}
+    edits = (("| 🔄 |", "| ✅ |"), ("| ⏳ |", "| TODO |"))
+    _corpus_flags(tmp_path, "026", numbers, "E5", *edits)
+    tracker = (tmp_path / "p" / "refine-logs" / "EXPERIMENT_TRACKER.md").read_text("utf-8")
+    assert "| E5 | MRSD GSM8K seed=123 (n=200) | ✅ ⚠ non_finite | MEDIUM | 1 |" in tracker
+    assert main(["run", "--plain", "--project", str(tmp_path / "p")]) == 0
+    out = capsys.readouterr().out
+    assert "可选运行完成：4/5（1 个已成功但数值不可信：E5）。" in out, out
+
+
+@needs_shared
+def test_a_run_with_a_nan_takes_the_legends_word_for_a_result_that_cannot_stand(
+    tmp_path: Path,
+) -> None:
+    """018's tracker legend (EXPERIMENT_TRACKER.md:3-4) says results that cannot be recomputed
+    must be marked `invalid`; JPH-B2-JT-S0 with `task success = NaN` was written `passed`
+    (trial T7). Read back on a reload, the word is bridge's, not the researcher's: nothing
+    is said of it."""
+    from bridge import Bridge
+
+    numbers = {"*": {"task success": 0.5}, "JPH-B2-JT-S0": {"task success": math.nan}}
+    flags = _corpus_flags(tmp_path, "018", numbers, "JPH-B2-JT-S0")
+    assert flags == ["task success non_finite blocking"]
+    project = tmp_path / "p"
+    tracker = (project / "refine-logs" / "EXPERIMENT_TRACKER.md").read_text("utf-8")
+    row = next(x for x in tracker.splitlines() if x.startswith("| JPH-B2-JT-S0 |"))
+    assert "| invalid |" in row and "passed" not in row, row
+    # A reload (an input changed) reads the row's `invalid`: bridge's own word, no request.
+    (project / "bridge.toml").write_text(
+        (project / "bridge.toml").read_text("utf-8") + "# edited\n", "utf-8"
+    )
+    bridge = Bridge(project)
+    try:
+        bridge.run()
+        said = dict(bridge.kept_settings)
+    finally:
+        bridge.close()
+    assert "JPH-B2-JT-S0" not in said, said
 
 
 @needs_shared

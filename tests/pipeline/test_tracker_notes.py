@@ -341,8 +341,9 @@ def test_a_note_after_an_earlier_part_of_bridges(
 def test_a_run_whose_numbers_are_not_trusted_is_marked_in_the_tracker(tmp_path: Path) -> None:
     """001 with R003 writing `accuracy: NaN`: the results said `DONE ⚠ non_finite`, while its
     tracker row read `| DONE | … bridge: attempt 1 on local#1:cpu; exit 0 |`, as clean as any.
-    Bridge's part of the Notes carries the same mark now; the researcher's Status and Notes
-    stay as they were, and a run without a blocking finding gets no mark."""
+    Bridge's part of the Notes carries the same mark now, and so does its Status (a plain DONE
+    read as a clean success: 027's R-A4, trial T7); the researcher's Notes stay as they were,
+    and a run without a blocking finding gets no mark."""
     from tests.plan.corpus import as_project
 
     project = as_project("001", tmp_path / "p")
@@ -361,7 +362,8 @@ def test_a_run_whose_numbers_are_not_trusted_is_marked_in_the_tracker(tmp_path: 
     )
     assert main(["run", "--project", str(project), "--plain"]) == 0
     r003 = _row(project, "R003")
-    assert r003[7] == "DONE"
+    assert r003[7] == "DONE ⚠ non_finite"
+    assert _row(project, "R002")[7] == "DONE"
     assert r003[-1].startswith("Re-run if prior run used different rank; bridge: ")
     assert r003[-1].endswith("; exit 0; ⚠ non_finite: accuracy"), r003
     assert "⚠" not in _row(project, "R002")[-1]

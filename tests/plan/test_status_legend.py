@@ -11,7 +11,13 @@ from pathlib import Path
 import pytest
 
 from bridge.plan import load_project
-from bridge.plan.status_legend import NO_LEGEND, awaited_code, legend_status, read_legend
+from bridge.plan.status_legend import (
+    NO_LEGEND,
+    awaited_code,
+    legend_status,
+    read_legend,
+    untrusted_status,
+)
 from bridge.plan.text import Document
 from tests.conftest import needs_shared
 from tests.plan.corpus import as_project, corpus
@@ -455,3 +461,29 @@ def test_an_unknown_status_is_said_before_it_is_launched() -> None:
             "them; write TODO to say so, or DONE, SKIPPED or BLOCKED if they are not to run",
         )
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        # 018's (EXPERIMENT_TRACKER.md:3-4): a list of its statuses, then what one means.
+        (
+            "状态只使用：`planned`、`running`、`passed`、`failed`、`stopped`、`invalid`。\n"
+            "`failed` 表示方法/任务失败；无法复算行为概率、mask 或版本的结果必须标 `invalid`。\n",
+            "invalid",
+        ),
+        ("## Status Legend: ✅ Done | ❌ Failed | ⚠️ Invalid (numbers not trusted)\n", "⚠️"),
+        (
+            "Status legend: `TODO` — not started; `INVALID` — result cannot be reproduced\n",
+            "INVALID",
+        ),
+        # 026's: nothing for a result that cannot stand.
+        ("## Status Legend: ✅ Done | 🔄 Running | ⏳ Auto-Queued | ❌ Blocked\n", ""),
+        # `invalid` in prose, in no legend, is no status of the legend's.
+        ("Mark a row `invalid` by hand if you must.\n", ""),
+    ],
+)
+def test_the_legends_word_for_a_result_that_cannot_stand(text: str, word: str) -> None:
+    """The word bridge writes on a run it ran whose numbers are not trusted (018's JPH-B2-JT-S0,
+    a NaN `task success`, read `passed`, trial T7)."""
+    assert untrusted_status(Document(text, "EXPERIMENT_TRACKER.md")) == word

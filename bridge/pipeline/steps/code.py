@@ -344,6 +344,11 @@ def respec(s: Session, reason: str, run_ids: Collection[str] | None = None) -> l
     changed: list[str] = []
     rows = {r.id: r for r in s.project.runs if r.tracker_status and r.status_raw.strip()}
     tracker_file = s.project.plan.tracker_file
+    # The word bridge writes on the row of a run whose numbers are not trusted (018's
+    # `invalid`): read back, it is bridge's, not the researcher's.
+    invalid = row_status.untrusted_word_of(
+        state.plan.tracker_text if state.plan is not None else "", tracker_file
+    )
     for stream, events in plan_events(s.project):
         if stream == "bridge":
             continue
@@ -441,6 +446,12 @@ def respec(s: Session, reason: str, run_ids: Collection[str] | None = None) -> l
                     row is not None
                     and row.status not in ("done", "running")
                     and (ours or row.status not in ("todo", "unknown"))
+                    and not (
+                        ours
+                        and bool(invalid)
+                        and row_status.untrusted(old)
+                        and " ".join(row.status_raw.replace("**", "").split()) == invalid
+                    )
                 ):
                     # The researcher set the Status of a row bridge ran (DONE → TODO): bridge
                     # keeps what it ran, and says so rather than writing DONE back in silence.

@@ -121,10 +121,14 @@ def _plan_texts(project: LoadedProject) -> list[str]:
     Method/Setup field (015's B1 "report Pearson and Spearman correlation", judged by
     «correlation ≥ 0.85 on both metrics»), and the text of each plan-wide metrics section.
     Not the rest of the plan: "Mean, std of PCA angle" in 033's prose made a sanity run's NaN
-    `std` (one seed) block (a statistic alone never counts, wherever it is written)."""
+    `std` (one seed) block (a statistic alone never counts, wherever it is written). The
+    plan's kill criteria and stop rules judge what they name: 034's "Pilot kill. If …
+    Spearman(σ, length) − Spearman(μ, length) < 0" (trial T7: R006's `spearman = NaN` was "not
+    a metric the plan measures")."""
     plan = project.plan
     return [
         *(t for b in plan.blocks for t in (b.success_criterion, b.metrics_raw, b.setup)),
+        *plan.stop_rules,
         *(
             section.text
             for section in plan.sections
@@ -202,6 +206,8 @@ def metrics_of(project: LoadedProject, state: PipelineState, run: RunView) -> ev
     wanted = [
         *candidates,
         *run.spec.metrics[1:],
+        # Every tracker row's Metrics cell, not only this run's.
+        *(name for other in state.runs.values() for name in other.spec.metrics),
         *(name for b in blocks for name in plan_metric_names(b.metrics)),
         # What a criterion judges, named there only ("Scissors net ≥ −1").
         *(
@@ -251,8 +257,16 @@ def metrics_of(project: LoadedProject, state: PipelineState, run: RunView) -> ev
         # A name the plan writes where it says what it measures counts too: 036's M2.3
         # `chrF++` (named in criteria the parser cannot read) and 027's `fk_p95` ("FK p95") went
         # NaN and were noted "not a metric the plan measures: not blocking".
-        measured=measured_names(extraction.names(), wanted, spec.aliases)
-        | mentioned_in(extraction.names(), _plan_texts(project)),
+        # A plan that names no metric anywhere bridge reads one from cannot scope the checks:
+        # every value counts. 026 has no blocks, no Metrics section and no Metrics column (its
+        # accuracy is in its prose only), and E5's `accuracy = NaN` was "not a metric the plan
+        # measures" beside a clean ✅ (trial T7).
+        measured=(
+            measured_names(extraction.names(), wanted, spec.aliases)
+            | mentioned_in(extraction.names(), _plan_texts(project))
+            if any(name.strip() for name in wanted)
+            else None
+        ),
     )
     return ev.MetricsRecorded(
         run_id=run_id,

@@ -19,6 +19,8 @@ from bridge.pipeline import retries
 from bridge.pipeline.recording import ruled_out_reason
 from bridge.plan.notes_label import BRIDGE_LABEL
 from bridge.plan.runs import RunSpec
+from bridge.plan.status_legend import untrusted_status
+from bridge.plan.text import Document
 from bridge.plan.vocabulary import OUT_OF_SCOPE_STATUSES, normalise_status
 from bridge.projections.failure_words import TRACKER_ROW_NOW
 from bridge.projections.tracker import STATUS_WORDS
@@ -34,6 +36,7 @@ __all__ = [
     "settled_for",
     "status_written_by_bridge",
     "untrusted",
+    "untrusted_word_of",
 ]
 
 
@@ -200,6 +203,18 @@ def untrusted(run: RunView) -> bool:
     finding: ``non_finite``, ``divergence``): the results' ``DONE ⚠ not trusted``.
     """
     return run.metrics is not None and any(q.blocking for q in run.metrics.quality)
+
+
+def untrusted_word_of(state_tracker_text: str, tracker_file: str) -> str:
+    """
+    The word the researcher's tracker (its text as the log records it) gives a result that
+    cannot stand (018's `invalid`), or ``""``: what bridge writes in the Status of a run of its
+    own that succeeded with numbers not trusted (bridge.projections.tracker), so a row that
+    reads it on a reload says what bridge wrote, not a word of the researcher's.
+    """
+    return (
+        untrusted_status(Document(state_tracker_text, tracker_file)) if state_tracker_text else ""
+    )
 
 
 def _researchers_notes(notes: str) -> str:
