@@ -709,15 +709,39 @@ def _failed_bearing(
 ) -> list[str]:
     """
     The labels (``R3 (failed)``) of the ``failed`` runs that bear on ``clause`` as
-    :func:`_bears_on` tells: every one where ``run_systems`` does not say the run's system.
+    :func:`_bears_on` tells; every one where ``run_systems`` does not say the run's system, or
+    where the clause's compared systems are not each known, distinct and with its numbers.
     """
     return [
         label
         for run, label in failed.items()
         if run_systems is None
         or run not in run_systems
+        or not _compared_in_hand(clause, context)
         or _bears_on(clause, run_systems[run], context)
     ]
+
+
+def _compared_in_hand(clause: Criterion, context: ClauseContext) -> bool:
+    """
+    Whether the systems ``clause`` compares are known, distinct and each has the clause's
+    numbers: only then is a failed run of another system known not to be one of theirs (039's
+    B3: «source-shuffle 使性能下降» compares "最佳 GNN 的 source-shuffle", which has no numbers,
+    and R006 "source-shuffle best GNN" failed; «GNN 同时优于 MART» read MART against itself).
+    """
+    if clause.scope is Scope.EACH_COMPONENT:
+        return False
+    compared = [clause.subject or context.candidate_system]
+    if clause.mode is not Mode.ABSOLUTE:
+        compared.append(
+            context.reference_system if clause.reference == BASELINE else clause.reference
+        )
+    known = [c for c in compared if c]
+    return (
+        len(known) == len(compared)
+        and len(set(known)) == len(known)
+        and all(_has_numbers(c, clause, context) for c in known)
+    )
 
 
 def _check_runs(runs_status: Mapping[str, str]) -> None:
@@ -764,7 +788,14 @@ def _evaluate_clauses(
     results: list[tuple[VerdictKind, str, float | None]] = []
     for i, clause in enumerate(compound.clauses):
         if held and i in held:
-            results.append((VerdictKind.INCONCLUSIVE, held[i], None))
+            # Why it is open for itself too, where it is (039's B3: its proposed system unknown).
+            own = ""
+            if isinstance(clause, Criterion):
+                try:
+                    _evaluate(clause, context)
+                except Inconclusive as why:
+                    own = f"; {why}"
+            results.append((VerdictKind.INCONCLUSIVE, held[i] + own, None))
             continue
         if isinstance(clause, Unparsed):
             results.append(

@@ -1751,6 +1751,35 @@ class TestFailedRunsPerClause:
         assert "training-quality problems: R4 accuracy: non_finite" in v.reason
         assert "also: runs failed: R5 (failed)" in v.reason
 
+    def test_a_failed_run_may_be_a_system_with_no_numbers(self) -> None:
+        """039's B3 (trial copy c039): «source-shuffle 使性能下降» compares "最佳 GNN 的
+        source-shuffle", which has no numbers, and R006 of "source-shuffle best GNN" failed:
+        it may well be that system's run, so the clause is open for it, and says so."""
+        criterion = parse_criterion(
+            "A accuracy at least 3pp lower than full. E accuracy ≥ 0.9",
+            block_systems=("full", "A", "E", "D"),
+        )
+        assert isinstance(criterion, Compound), criterion
+        aggs = aggregate(
+            [
+                Sample(block="B3", system="full", metric="accuracy", run_id="R1", value=0.7),
+                Sample(block="B3", system="A", metric="accuracy", run_id="R2", value=0.6),
+            ]
+        )
+        v = judge_block(
+            criterion,
+            aggs,
+            runs_status={"R1": "succeeded", "R2": "succeeded", "R4": "cancelled"},
+            expected_seeds=1,
+            reference_system=None,
+            candidate_system="full",
+            run_systems={"R1": "full", "R2": "A", "R4": "D"},
+        )
+        assert v.verdict is VerdictKind.INCONCLUSIVE, v.reason
+        assert "[1] met: «A accuracy" in v.reason, v.reason
+        assert "[2] open: «E accuracy ≥ 0.9» — runs failed: R4 (cancelled); no results" in v.reason
+        assert "also: runs failed" not in v.reason
+
     def test_without_the_runs_systems_every_failed_run_holds_every_clause(self) -> None:
         v = self.verdict(
             {"R1": "succeeded", "R2": "succeeded", "R3": "succeeded", "R4": "failed"},
