@@ -8,7 +8,9 @@ Aggregation over seeds and judging each block's success criterion. Pure: no I/O.
   an aggregate is inconclusive.
 - :func:`judge_block`: one verdict per block, ``met`` / ``not_met`` / ``inconclusive`` with the
   reason. It is inconclusive when the criterion is not machine-checkable (a reviewer may judge
-  it; such a verdict is marked ``judged_by=reviewer``), when runs failed or are unfinished, when
+  it; such a verdict is marked ``judged_by=reviewer``), when runs are unfinished, when runs it
+  compares failed (each clause on its own runs: a failed run holds open only the clauses that
+  compare its system, one no checkable clause compares is said beside the verdict), when
   a seed is missing, when the metric is not found, or when a clause compares a number of a run
   whose training-quality findings make it untrustworthy (only that clause: one that fails on
   trusted numbers keeps the block not met, the problem said beside it). A gain whose margin
@@ -162,7 +164,9 @@ def judge_block(
         runs_status: every run of the block → its run state value (``"succeeded"``,
             ``"failed"``, ``"failed_oom"``, ``"timed_out"``, ``"lost"``, ``"cancelled"``,
             ``"stuck"``, ``"pending"``, ``"submitted"``, ``"running"``). Anything but
-            ``"succeeded"`` makes the verdict inconclusive.
+            ``"succeeded"`` makes the verdict inconclusive, except a run that ended failed
+            where ``run_systems`` says it runs a system no checkable clause compares (see
+            there): each clause is then judged on its own runs.
         expected_seeds: how many runs (seeds) each system should have.
         reference_system: the block's baseline, which :data:`BASELINE` in a criterion means.
         candidate_system: the block's proposed system (the full model in an ablation), used
@@ -211,7 +215,10 @@ def judge_block(
             checkable clause: it runs a system the clause compares, or it names no system and
             a compared system lacks the clause's numbers (or the systems cannot be told).
             Otherwise it is set apart and said to be so. Without this mapping every such
-            run keeps the verdict open.
+            run keeps the verdict open. A run that ended failed holds open each clause it bears
+            on in the same way (every clause where the mapping does not name it); one bearing on
+            no checkable clause is named after the verdict ("also: runs failed: R304
+            (failed), …"), the clauses judged.
 
     Returns:
         The verdict; the reason always says what was compared or what is missing.
@@ -295,10 +302,39 @@ def judge_block(
     # 029's M4: R040, the sampling step done before bridge, held «XGBoost achieves AUROC ≥
     # 0.80» open with XGBoost's 0.83 in, though it can never give an AUROC of XGBoost.
     apart = _set_apart(criterion, context, runs_status, run_systems)
+    judged = {r: s for r, s in runs_status.items() if r not in apart}
+    ended_failed = _failed_by_id(judged)
+    unused: list[str] = []
     try:
-        _check_runs({r: s for r, s in runs_status.items() if r not in apart})
+        rest = {r: s for r, s in judged.items() if r not in ended_failed}
+        if not ended_failed or not _runs_clean(rest):
+            # Nothing failed, or something else is wrong as well: every problem is said.
+            _check_runs(judged)
+        # Each clause is judged on the runs it compares (004's B3: R304 of `no_class_B`, which
+        # no clause compares, failed, and "runs failed: R304" hid clause 2's 2 pp drop where
+        # 3 pp were required). A failed run holds open only the clauses it bears on.
+        clauses = criterion.clauses if isinstance(criterion, Compound) else (criterion,)
+        held = {
+            i: f"runs failed: {', '.join(bearing)}"
+            for i, clause in enumerate(clauses)
+            if isinstance(clause, Criterion)
+            and (bearing := _failed_bearing(clause, ended_failed, context, run_systems))
+        }
+        unused = [
+            label
+            for run, label in ended_failed.items()
+            if not any(
+                _failed_bearing(c, {run: label}, context, run_systems)
+                for c in clauses
+                if isinstance(c, Criterion)
+            )
+        ]
         if isinstance(criterion, Compound):
-            kind, reason, measured = _evaluate_clauses(criterion, context)
+            kind, reason, measured = _evaluate_clauses(criterion, context, held)
+        elif held:
+            # One clause: every failed run is said where the verdict is, as before.
+            unused = []
+            raise Inconclusive(f"runs failed: {', '.join(ended_failed.values())}")
         else:
             kind, reason, measured = _evaluate(criterion, context)
     except Inconclusive as why:
@@ -309,12 +345,16 @@ def judge_block(
     unsaid = [f for f in findings if f"{f.run_id} {f.metric}: {f.kind.value}" not in reason]
     if quality := _quality_problems(unsaid):
         reason += f"; {quality}"
+    if unused:
+        reason += f"; {_FAILED_APART}{', '.join(unused)}{_FAILED_APART_WHY}"
     if apart:
         reason += f"; {_SET_APART}{', '.join(apart)}"
     return verdict(kind, reason, measured)
 
 
 _DONE_BEFORE_BRIDGE = "done_before_bridge"
+_FAILED_APART = "also: runs failed: "
+_FAILED_APART_WHY = ", of no system a checkable clause compares"
 _SET_APART = (
     "runs done before bridge, no numbers in the log, of no system the criterion compares "
     "(not bearing on the verdict): "
@@ -638,12 +678,70 @@ def _overridden(name: str, overrides: Mapping[str, bool] | None) -> bool:
 def _failed_runs(runs_status: Mapping[str, str]) -> list[str]:
     """``R3 (failed)`` for each run that ended without succeeding, sorted; out-of-scope runs,
     runs still going and runs not run by bridge are none."""
-    return sorted(
-        f"{r} ({s})"
-        for r, s in runs_status.items()
+    return list(_failed_by_id(runs_status).values())
+
+
+def _failed_by_id(runs_status: Mapping[str, str]) -> dict[str, str]:
+    """Each run that ended without succeeding → ``R3 (failed)``, sorted by run (see
+    :func:`_failed_runs`)."""
+    return {
+        r: f"{r} ({s})"
+        for r, s in sorted(runs_status.items())
         if s not in (SUCCEEDED, _OUT_OF_SCOPE)
         and s not in _UNFINISHED
         and s not in _NOT_RUN_BY_BRIDGE
+    }
+
+
+def _runs_clean(runs_status: Mapping[str, str]) -> bool:
+    """Whether :func:`_check_runs` finds nothing wrong with ``runs_status``."""
+    try:
+        _check_runs(runs_status)
+    except Inconclusive:
+        return False
+    return True
+
+
+def _failed_bearing(
+    clause: Criterion,
+    failed: Mapping[str, str],
+    context: ClauseContext,
+    run_systems: Mapping[str, str] | None,
+) -> list[str]:
+    """
+    The labels (``R3 (failed)``) of the ``failed`` runs that bear on ``clause`` as
+    :func:`_bears_on` tells; every one where ``run_systems`` does not say the run's system, or
+    where the clause's compared systems are not each known, distinct and with its numbers.
+    """
+    return [
+        label
+        for run, label in failed.items()
+        if run_systems is None
+        or run not in run_systems
+        or not _compared_in_hand(clause, context)
+        or _bears_on(clause, run_systems[run], context)
+    ]
+
+
+def _compared_in_hand(clause: Criterion, context: ClauseContext) -> bool:
+    """
+    Whether the systems ``clause`` compares are known, distinct and each has the clause's
+    numbers: only then is a failed run of another system known not to be one of theirs (039's
+    B3: «source-shuffle 使性能下降» compares "最佳 GNN 的 source-shuffle", which has no numbers,
+    and R006 "source-shuffle best GNN" failed; «GNN 同时优于 MART» read MART against itself).
+    """
+    if clause.scope is Scope.EACH_COMPONENT:
+        return False
+    compared = [clause.subject or context.candidate_system]
+    if clause.mode is not Mode.ABSOLUTE:
+        compared.append(
+            context.reference_system if clause.reference == BASELINE else clause.reference
+        )
+    known = [c for c in compared if c]
+    return (
+        len(known) == len(compared)
+        and len(set(known)) == len(known)
+        and all(_has_numbers(c, clause, context) for c in known)
     )
 
 
@@ -680,10 +778,26 @@ _CLAUSE_LABEL = {
 
 
 def _evaluate_clauses(
-    compound: Compound, context: ClauseContext
+    compound: Compound, context: ClauseContext, held: Mapping[int, str] | None = None
 ) -> tuple[VerdictKind, str, float | None]:
+    """
+    Each clause judged, then the criterion: ``not_met`` when one clause is not met, else
+    ``inconclusive`` when one is open, else ``met`` (for "either … or", :func:`_either`); the
+    reason lists every clause with its result. A clause in ``held`` (its index → why, e.g. a
+    failed run it compares) is open for that reason without being judged.
+    """
     results: list[tuple[VerdictKind, str, float | None]] = []
-    for clause in compound.clauses:
+    for i, clause in enumerate(compound.clauses):
+        if held and i in held:
+            # Why it is open for itself too, where it is (039's B3: its proposed system unknown).
+            own = ""
+            if isinstance(clause, Criterion):
+                try:
+                    _evaluate(clause, context)
+                except Inconclusive as why:
+                    own = f"; {why}"
+            results.append((VerdictKind.INCONCLUSIVE, held[i] + own, None))
+            continue
         if isinstance(clause, Unparsed):
             results.append(
                 (VerdictKind.INCONCLUSIVE, f"not machine-checkable: {clause.reason}", None)

@@ -136,6 +136,9 @@ _PHRASES: tuple[tuple[str, str], ...] = (
         "it has no runs in this plan, so bridge has nothing to judge",
         "本计划中它没有运行，bridge 无可判定",
     ),
+    # A failed run of no system a checkable clause compares, after the verdict (004's B3).
+    ("also: runs failed: ", "另有失败的运行："),
+    (", of no system a checkable clause compares", "，不属于任何可检查条件所比较的系统"),
     ("runs failed: ", "失败的运行："),
     ("runs not finished: ", "尚未结束的运行："),
     ("training-quality problems: ", "训练质量问题："),

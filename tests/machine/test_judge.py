@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import math
 import statistics
+from collections.abc import Mapping
+from types import MappingProxyType
 
 import pytest
 from hypothesis import given
@@ -1649,6 +1651,147 @@ class TestRunsDoneBeforeBridge:
         )
         v = self.verdict({"R040": "", "R041": "XGBoost", "R042": "MLP"}, coverage_only)
         assert v.reason == "runs not run by bridge, no numbers in the log: R040"
+
+
+class TestFailedRunsPerClause:
+    """004's B3 (trial t8): R304 of `no_class_B`, which no clause compares, crashed, and
+    «`no_class_A` TPR at least 3pp lower than LSVJ-S full» (0.68 vs 0.70: a 2 pp drop) read
+    "inconclusive — runs failed: R304 (failed)", no clause listed. Each clause is judged on the
+    runs it compares."""
+
+    CRITERION = "A accuracy at least 3pp lower than full. C accuracy ≥ 0.9"
+    SYSTEMS: Mapping[str, str] = MappingProxyType(
+        {"R1": "full", "R2": "A", "R3": "C", "R4": "D", "R5": "C"}
+    )
+
+    def verdict(
+        self,
+        status: dict[str, str],
+        c: float = 0.85,
+        findings: tuple[QualityFinding, ...] = (),
+        systems: Mapping[str, str] | None = SYSTEMS,
+    ) -> Verdict:
+        criterion = parse_criterion(self.CRITERION, block_systems=("full", "A", "C", "D"))
+        assert isinstance(criterion, Compound), criterion
+        numbers = {"R1": ("full", 0.70), "R2": ("A", 0.68), "R3": ("C", c), "R4": ("D", 0.6)}
+        aggs = aggregate(
+            [
+                Sample(block="B3", system=sy, metric="accuracy", run_id=r, value=v)
+                for r, (sy, v) in numbers.items()
+                if status.get(r) == "succeeded"
+            ]
+        )
+        return judge_block(
+            criterion,
+            aggs,
+            runs_status=status,
+            expected_seeds=1,
+            reference_system=None,
+            candidate_system="full",
+            findings=findings,
+            run_systems=systems,
+        )
+
+    def test_a_failed_run_no_clause_compares_leaves_a_clause_not_met(self) -> None:
+        v = self.verdict({"R1": "succeeded", "R2": "succeeded", "R3": "succeeded", "R4": "failed"})
+        assert v.verdict is VerdictKind.NOT_MET, v.reason
+        assert v.reason.startswith("clauses 1, 2 of 2 not met. [1] not met: «A accuracy"), v.reason
+        assert "drop +2 pp; required drop ≥ 3 pp → not met" in v.reason
+        assert v.reason.endswith(
+            "; also: runs failed: R4 (failed), of no system a checkable clause compares"
+        ), v.reason
+
+    def test_a_failed_run_a_clause_compares_holds_that_clause_open(self) -> None:
+        """C's second seed failed: clause 2 is open for it, clause 1 still judged and listed."""
+        status = {"R1": "succeeded", "R2": "succeeded", "R3": "succeeded", "R5": "failed"}
+        v = self.verdict(status, c=0.95)
+        assert v.verdict is VerdictKind.NOT_MET, v.reason
+        assert v.reason.startswith("clause 1 of 2 not met. [1] not met: «A accuracy"), v.reason
+        assert "[2] open: «C accuracy ≥ 0.9» — runs failed: R5 (failed)" in v.reason
+        assert "also: runs failed" not in v.reason
+
+    def test_met_clauses_stay_open_while_a_run_they_compare_failed(self) -> None:
+        """Every judgeable clause met, a failed run one of them needs: inconclusive as before,
+        the clauses listed."""
+        status = {"R1": "succeeded", "R2": "succeeded", "R3": "succeeded", "R5": "failed"}
+        criterion = parse_criterion(
+            "A accuracy lower than full. C accuracy ≥ 0.9", block_systems=("full", "A", "C")
+        )
+        assert isinstance(criterion, Compound), criterion
+        aggs = aggregate(
+            [
+                Sample(block="B3", system="full", metric="accuracy", run_id="R1", value=0.7),
+                Sample(block="B3", system="A", metric="accuracy", run_id="R2", value=0.6),
+                Sample(block="B3", system="C", metric="accuracy", run_id="R3", value=0.95),
+            ]
+        )
+        v = judge_block(
+            criterion,
+            aggs,
+            runs_status=status,
+            expected_seeds=1,
+            reference_system=None,
+            candidate_system="full",
+            run_systems=self.SYSTEMS,
+        )
+        assert v.verdict is VerdictKind.INCONCLUSIVE, v.reason
+        assert v.reason.startswith("1 of 2 clauses open (2). [1] met: «A accuracy"), v.reason
+        assert "[2] open: «C accuracy ≥ 0.9» — runs failed: R5 (failed)" in v.reason
+
+    def test_an_untrusted_run_beside_a_failed_one_hides_nothing(self) -> None:
+        """004's B3 with R305's NaN beside R304's crash: neither run is compared."""
+        nan = QualityFinding(
+            run_id="R4", metric="accuracy", kind=QualityKind.NON_FINITE, message="x"
+        )
+        status = {"R1": "succeeded", "R2": "succeeded", "R3": "succeeded", "R4": "succeeded"}
+        status["R5"] = "failed"
+        systems = {**self.SYSTEMS, "R5": "D"}
+        v = self.verdict(status, findings=(nan,), systems=systems)
+        assert v.verdict is VerdictKind.NOT_MET, v.reason
+        assert "training-quality problems: R4 accuracy: non_finite" in v.reason
+        assert "also: runs failed: R5 (failed)" in v.reason
+
+    def test_a_failed_run_may_be_a_system_with_no_numbers(self) -> None:
+        """039's B3 (trial copy c039): «source-shuffle 使性能下降» compares "最佳 GNN 的
+        source-shuffle", which has no numbers, and R006 of "source-shuffle best GNN" failed:
+        it may well be that system's run, so the clause is open for it, and says so."""
+        criterion = parse_criterion(
+            "A accuracy at least 3pp lower than full. E accuracy ≥ 0.9",
+            block_systems=("full", "A", "E", "D"),
+        )
+        assert isinstance(criterion, Compound), criterion
+        aggs = aggregate(
+            [
+                Sample(block="B3", system="full", metric="accuracy", run_id="R1", value=0.7),
+                Sample(block="B3", system="A", metric="accuracy", run_id="R2", value=0.6),
+            ]
+        )
+        v = judge_block(
+            criterion,
+            aggs,
+            runs_status={"R1": "succeeded", "R2": "succeeded", "R4": "cancelled"},
+            expected_seeds=1,
+            reference_system=None,
+            candidate_system="full",
+            run_systems={"R1": "full", "R2": "A", "R4": "D"},
+        )
+        assert v.verdict is VerdictKind.INCONCLUSIVE, v.reason
+        assert "[1] met: «A accuracy" in v.reason, v.reason
+        assert "[2] open: «E accuracy ≥ 0.9» — runs failed: R4 (cancelled); no results" in v.reason
+        assert "also: runs failed" not in v.reason
+
+    def test_without_the_runs_systems_every_failed_run_holds_every_clause(self) -> None:
+        v = self.verdict(
+            {"R1": "succeeded", "R2": "succeeded", "R3": "succeeded", "R4": "failed"},
+            systems=None,
+        )
+        assert v.verdict is VerdictKind.INCONCLUSIVE, v.reason
+        assert v.reason.startswith("2 of 2 clauses open (1, 2)."), v.reason
+
+    def test_every_run_failed_says_so_alone(self) -> None:
+        v = self.verdict({"R1": "failed", "R2": "failed"})
+        assert v.verdict is VerdictKind.INCONCLUSIVE
+        assert v.reason == "runs failed: R1 (failed), R2 (failed)"
 
 
 def test_a_criterion_no_rule_can_check_says_its_untrusted_numbers() -> None:

@@ -50,6 +50,16 @@ def test_how_a_run_ended_is_said_in_chinese() -> None:
     assert in_language(reason, "zh").endswith("失败的运行：R3（已取消）")
 
 
+def test_a_failed_run_no_clause_compares_is_said_in_chinese() -> None:
+    """004's B3: R304 of `no_class_B`, which no clause compares, named after the verdict."""
+    reason = (
+        "x → not met; also: runs failed: R304 (failed), of no system a checkable clause compares"
+    )
+    assert in_language(reason, "zh").endswith(
+        "; 另有失败的运行：R304（失败），不属于任何可检查条件所比较的系统"
+    ), in_language(reason, "zh")
+
+
 def test_a_phrase_not_in_the_table_stays_english() -> None:
     assert in_language("runs failed: R1 (quarantined)", "zh") == "失败的运行：R1 (quarantined)"
     assert in_language("something new: R1", "zh") == "something new: R1"
