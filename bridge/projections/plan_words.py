@@ -524,8 +524,8 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         ),
         lambda m: (
             f"运行取自 bridge.toml（{m[1]} 个：{m[2]}），因此计划的实验块本可给出的 {m[3]} 个运行"
-            "没有被提议；请在 [[runs]]（或追踪表的运行表）中列出所有运行，或删除 [[runs]] 和 [grid] "
-            "以让 bridge 提议运行"
+            "没有被提议；请在 [[runs]]（或追踪表的运行表）中列出所有运行，"
+            "或删除 [[runs]] 和 [grid] 以让 bridge 提议运行"
         ),
     ),
     (
