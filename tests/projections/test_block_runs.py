@@ -500,6 +500,8 @@ def test_a_run_whose_purpose_is_another_blocks_system_is_shared_there() -> None:
     block = next(b for b in evaluate(fold(store.read())).blocks if b.block.id == "B2")
     assert block.verdict.verdict is VerdictKind.MET, block.verdict.reason
     assert [(a.system, a.run_ids) for a in block.aggregates] == [("LSVJ-S full", ("R202",))]
+
+
 def test_one_row_given_a_fourth_seed_does_not_change_the_seeds_the_block_expects() -> None:
     """027 (trial t7): R-C4's Seeds written 3407/3408/3409/3410, one more than the plan's three,
     made block B3 read "A2 + mixed control: judged on its 3 planned runs, where the block
