@@ -397,8 +397,10 @@ def _revived(state: PipelineState, retried: Sequence[str]) -> list[str]:
             if run.run_id in back or not bridge_cancelled(run):
                 continue
             named = re.search(r"dependency (\S+) (?:failed|was cancelled)", run.reason)
-            # The scheduler's words for a milestone stopped by one of its must-run runs.
-            stopped = re.search(r"milestone \S+ must-run (\S+) ended ", run.reason)
+            # The scheduler's words for a milestone stopped by one of its must-run runs; a
+            # milestone's name may hold spaces (034's "Ablations complete": its seven cancelled
+            # runs stayed cancelled when R005's fixed command ran it again).
+            stopped = re.search(r"milestone .+? must-run (\S+) ended ", run.reason)
             waits = any(dep in back for dep in run.spec.depends_on) or any(
                 found is not None and found.group(1) in back for found in (named, stopped)
             )

@@ -1557,6 +1557,44 @@ def _apply_entry(draft: _Draft, entry: RunEntry) -> None:
         draft.depends_on = entry.depends_on
 
 
+def _overlay_proposed(
+    plan: Plan, config: Config, drafts: Sequence[_Draft], warnings: list[PlanWarning]
+) -> list[_Draft]:
+    """
+    The proposed runs with the ``[[runs]]`` entries that name one of them applied over it
+    (each sets only the fields it gives: a command, an environment, a timeout …; the run keeps
+    its milestone, block, system, seed and purpose from the plan unless the entry sets them),
+    followed by the other ``[[runs]]`` and ``[grid]`` runs; empty when no entry names a
+    proposed run (the entries then replace the proposal, as ``drafts``).
+
+    Raises:
+        ConfigError: a ``[grid]`` run's id is a proposed run's.
+    """
+    would = _proposed(plan, [])
+    by_id = {d.id: d for d in would}
+    named = [e for e in config.runs if e.id in by_id]
+    if not named:
+        return []
+    # 034 (trial t7): `[[runs]] id = "R005"` with a fixed command, for a run bridge proposed,
+    # replaced the whole proposal: R005 lost its milestone and block A3, and the milestone bar
+    # dropped to 2 runs, said only in a warning the researcher read as about something else.
+    base = _proposed(plan, warnings)
+    _block_rows_say(base, plan)
+    by_id = {d.id: d for d in base}
+    for entry in named:
+        _apply_entry(by_id[entry.id], entry)
+    for draft in drafts:
+        if draft.source == "grid" and draft.id in by_id:
+            raise ConfigError(
+                f"grid run id {draft.id} collides with a run proposed from the plan; set "
+                "[grid] id_prefix",
+                setting="grid.id_prefix",
+                file=config.file,
+                line=config.line_of("grid"),
+            )
+    return [*base, *(d for d in drafts if d.id not in by_id)]
+
+
 def build_runs(
     plan: Plan,
     config: Config,
@@ -1622,13 +1660,17 @@ def build_runs(
         drafts = _proposed(plan, warnings, proposed_before)
         proposed = bool(drafts)
         _block_rows_say(drafts, plan)
+    elif all(d.source in ("config", "grid") for d in drafts) and (
+        overlays := _overlay_proposed(plan, config, drafts, warnings)
+    ):
+        drafts = overlays
+        proposed = True
     elif all(d.source in ("config", "grid") for d in drafts):
         # 015 (trial M1): one [[runs]] entry meant to change proposed run R016 replaced all 19
         # proposed runs, and every milestone showed 0 runs, without a word.
         would = _proposed(plan, [])
         if len(would) > len(drafts):
             first = drafts[0]
-            same = sorted({d.id for d in would} & {d.id for d in drafts})
             warnings.append(
                 PlanWarning(
                     file=first.file,
@@ -1636,13 +1678,7 @@ def build_runs(
                     message=f"the runs come from bridge.toml ({len(drafts)}: "
                     f"{', '.join(d.id for d in drafts[:4])}{', …' if len(drafts) > 4 else ''}),"
                     f" so the {len(would)} runs the plan's blocks would give are not proposed"
-                    + (
-                        f" ({', '.join(same)} is also a proposed run's id: [[runs]] does not "
-                        "change a proposed run, it replaces them all)"
-                        if same
-                        else ""
-                    )
-                    + "; list every run in [[runs]] (or in a tracker's run table), or remove "
+                    "; list every run in [[runs]] (or in a tracker's run table), or remove "
                     "[[runs]] and [grid] to have them proposed",
                 )
             )

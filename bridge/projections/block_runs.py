@@ -8,6 +8,7 @@ are stated in :mod:`bridge.projections.outcome`'s docstring.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
@@ -153,8 +154,9 @@ def _spec(run: RunView) -> RunFields:
 
 def expected_seeds(block: BlockInfo, runs: Sequence[RunView]) -> int:
     """
-    Runs expected per system: the block's stated seeds, else the most runs planned for one of
-    its systems in this block (sanity runs are never among them).
+    Runs expected per system: the block's stated seeds, else the number of runs most of its
+    systems are planned with in this block (the larger on a tie; sanity runs are never among
+    them). A system planned with fewer is judged on its own runs, said in the verdict.
     """
     if block.seed_count:
         return block.seed_count
@@ -167,7 +169,10 @@ def expected_seeds(block: BlockInfo, runs: Sequence[RunView]) -> int:
     if not per_system:
         for run in runs:
             per_system[system_of(run)] = per_system.get(system_of(run), 0) + 1
-    return max(per_system.values(), default=0)
+    # Not the most runs of one system: 027's R-C4 given a fourth seed made its block "expect 4
+    # seeds" of R-C2 and R-C3, planned (and written in the plan) with three.
+    counts = Counter(per_system.values())
+    return max(counts, key=lambda n: (counts[n], n), default=0)
 
 
 def reference_system(systems: Sequence[str]) -> str | None:

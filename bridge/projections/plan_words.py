@@ -518,21 +518,14 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
     (
         re.compile(
             r"the runs come from bridge\.toml \((\d+): (.+?)\), so the (\d+) runs the plan's "
-            r"blocks would give are not proposed(?: \((.+?) is also a proposed run's id: "
-            r"\[\[runs\]\] does not change a proposed run, it replaces them all\))?; list every "
+            r"blocks would give are not proposed; list every "
             r"run in \[\[runs\]\] \(or in a tracker's run table\), or remove \[\[runs\]\] and "
             r"\[grid\] to have them proposed"
         ),
         lambda m: (
             f"运行取自 bridge.toml（{m[1]} 个：{m[2]}），因此计划的实验块本可给出的 {m[3]} 个运行"
-            "没有被提议"
-            + (
-                f"（{m[4]} 也是一个提议运行的编号：[[runs]] 不会修改提议的运行，而是全部取代）"
-                if m[4]
-                else ""
-            )
-            + "；请在 [[runs]]（或追踪表的运行表）中列出所有运行，或删除 [[runs]] 和 [grid] "
-            "以让 bridge 提议运行"
+            "没有被提议；请在 [[runs]]（或追踪表的运行表）中列出所有运行，"
+            "或删除 [[runs]] 和 [grid] 以让 bridge 提议运行"
         ),
     ),
     (

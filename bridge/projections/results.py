@@ -447,14 +447,12 @@ def _failed_and_cancelled(state: PipelineState, ids: Sequence[str], language: st
     that ended unsuccessfully are the ones to read and fix; those bridge cancelled because it
     could not go on (their reason opens ``not run:``; 001's R007-R011 after R006 crashed)
     are named apart, as cancelled, with the same ``bridge retry --failed`` running them again.
-    When every one was cancelled (a budget, a person), they are all the runs to read.
+    When every one was cancelled by bridge (the run they waited for has succeeded since, a
+    budget), they are named as cancelled, with their cause and that retry.
     """
     zh = language == "zh"
     cancelled = [r for r in ids if _cancelled_by_bridge(state.runs[r])]
     ended = [r for r in ids if r not in cancelled]
-    if not ended:
-        cancelled = []
-        ended = list(ids)
     reasons = list(
         dict.fromkeys(state.runs[r].reason.removeprefix("not run:").strip() for r in cancelled)
     )
@@ -466,6 +464,24 @@ def _failed_and_cancelled(state: PipelineState, ids: Sequence[str], language: st
         why = (
             failure_in_language(f"not run: {why}", language).removeprefix("未运行：") if why else ""
         )
+    if not ended:
+        # 034 (trial t7): R006-R012 were cancelled because R005 failed; once R005 succeeded,
+        # the next step said "Must-run runs did not succeed (R006, …)", though none had run.
+        if zh:
+            return (
+                f"必做运行 {'、'.join(cancelled)} 被 bridge 取消、未曾运行"
+                + (f"（{why}）" if why else "")
+                + "：原因消除后运行 `bridge retry --failed` 和 `bridge run` 来运行它们。"
+            )
+        one = len(cancelled) == 1
+        return (
+            f"Must-run run{'' if one else 's'} {', '.join(cancelled)} "
+            f"{'was' if one else 'were'} cancelled by bridge without running"
+            + (f" ({why})" if why else "")
+            + ": once the cause is gone, run `bridge retry --failed` and `bridge run` to run "
+            f"{'it' if one else 'them'}."
+        )
+    if zh:
         return (
             # Chinese lists with "、", as the cancelled runs below are listed.
             f"必做运行未成功（{'、'.join(ended)}）：查看原因并修复，然后运行 "

@@ -1318,3 +1318,35 @@ def test_running_rows_are_quoted_as_the_tracker_wrote_them(tmp_path: Path) -> No
     assert warning_in_language(running.message, "zh").startswith(
         "R-M0-EVAL, R-L3：追踪表写着 IN_PROGRESS / RUNNING（进行中）。除非是 bridge 启动的"
     )
+
+
+@needs_shared
+def test_a_runs_entry_for_a_proposed_run_changes_only_what_it_sets(tmp_path: Path) -> None:
+    """034 (trial t7): `[[runs]] id = "R005"` giving the crashed run a fixed command replaced
+    the 13 runs bridge proposed with R005 alone, which lost its milestone "Ablations complete",
+    block A3 and purpose (`bridge log`: milestone "Ablations complete"→"", block "A3"→""). The
+    entry now changes only the command; the other proposed runs stay, and still need approval."""
+    project = as_project("034", tmp_path / "p")
+    (project / "bridge.toml").write_text(
+        '[run]\ncommand = ["python3", "train.py", "--run", "{run_id}"]\n\n'
+        '[[runs]]\nid = "R005"\ncommand = ["python3", "train2.py", "--run", "{run_id}"]\n\n'
+        '[[runs]]\nid = "X1"\nblock = "A3"\nmilestone = "Ablations complete"\n',
+        encoding="utf-8",
+    )
+    loaded = load_project(project)
+    runs = {r.id: r for r in loaded.runs}
+    assert [r for r in runs if r.startswith("R")] == [f"R{n:03d}" for n in range(1, 14)]
+    r005 = runs["R005"]
+    assert (r005.milestone, r005.block, r005.purpose, r005.source) == (
+        "Ablations complete",
+        "A3",
+        "Threshold / decomposition sensitivity",
+        "proposed",
+    )
+    assert r005.command[:2] == ("python3", "train2.py")
+    assert runs["R004"].command[:2] == ("python3", "train.py")
+    # An entry naming no proposed run is a run of its own, beside them.
+    assert (runs["X1"].block, runs["X1"].source) == ("A3", "config")
+    assert loaded.needs_confirmation
+    assert not [w for w in loaded.warnings if "not attributed to a block" in w.message]
+    assert not [w for w in loaded.warnings if "come from bridge.toml" in w.message]

@@ -82,12 +82,15 @@ def _succeeded(
     )
 
 
-def _store(language: str = "en", *, crashed: bool = False) -> InMemoryEventStore:
+def _store(
+    language: str = "en", *, crashed: bool = False, left: bool = False
+) -> InMemoryEventStore:
     """
     001's shape: M2 (main) judges B1 not met on R003 (Standard LoRA 0.61) and R004 (DepthGate
     0.62, under the 2-point gain); M3's B2 holds R005 (accuracy NaN) and R006; two tracker
     implementation tasks (I1 done, I5 not). ``crashed``: R006 crashed and bridge cancelled M4's
-    R007 and R008 because of it, as the first `bridge run` of trial t5 did.
+    R007 and R008 because of it, as the first `bridge run` of trial t5 did. ``left``: as
+    ``crashed``, but R006 has succeeded since, and R007 and R008 are still cancelled.
     """
     store = InMemoryEventStore(clock=_clock())
     b1 = ev.BlockInfo(
@@ -143,6 +146,22 @@ def _store(language: str = "en", *, crashed: bool = False) -> InMemoryEventStore
     _succeeded(store, "R003", "M2", "B1", "Standard LoRA", _value("R003", 0.61, "0.61"))
     _succeeded(store, "R004", "M2", "B1", "DepthGate", _value("R004", 0.62, "0.62"))
     _succeeded(store, "R005", "M3", "B2", "DepthFiLM", _value("R005", None, "NaN"), (_NAN,))
+    if left:
+        _succeeded(store, "R006", "M3", "B2", "DepthBasis", _value("R006", 0.64, "0.64"))
+    if crashed or left:
+        for run_id, system in (("R007", "shuffled"), ("R008", "zero")):
+            store.append(
+                f"run:{run_id}",
+                [
+                    ev.RunPlanned(
+                        run_id=run_id, milestone="M4", block="B3", system=system, command=_CMD
+                    ),
+                    ev.RunCancelled(
+                        run_id=run_id, reason="not run: milestone M3 must-run R006 ended failed"
+                    ),
+                ],
+                None,
+            )
     if crashed:
         store.append(
             "run:R006",
@@ -157,20 +176,7 @@ def _store(language: str = "en", *, crashed: bool = False) -> InMemoryEventStore
             ],
             None,
         )
-        for run_id, system in (("R007", "shuffled"), ("R008", "zero")):
-            store.append(
-                f"run:{run_id}",
-                [
-                    ev.RunPlanned(
-                        run_id=run_id, milestone="M4", block="B3", system=system, command=_CMD
-                    ),
-                    ev.RunCancelled(
-                        run_id=run_id, reason="not run: milestone M3 must-run R006 ended failed"
-                    ),
-                ],
-                None,
-            )
-    else:
+    elif not left:
         _succeeded(store, "R006", "M3", "B2", "DepthBasis", _value("R006", 0.64, "0.64"))
         _succeeded(store, "R007", "M4", "B3", "shuffled", _value("R007", 0.58, "0.58"))
         _succeeded(store, "R008", "M4", "B3", "zero", _value("R008", 0.605, "0.605"))
@@ -182,8 +188,8 @@ def _store(language: str = "en", *, crashed: bool = False) -> InMemoryEventStore
     return store
 
 
-def _state(language: str = "en", *, crashed: bool = False) -> PipelineState:
-    return fold(_store(language, crashed=crashed).read())
+def _state(language: str = "en", *, crashed: bool = False, left: bool = False) -> PipelineState:
+    return fold(_store(language, crashed=crashed, left=left).read())
 
 
 @pytest.mark.parametrize(
@@ -248,6 +254,34 @@ def test_runs_bridge_cancelled_are_not_named_failed(language: str, said: str) ->
     state = _state(language, crashed=True)
     step = results.next_step(state, evaluate(state), language)
     assert said in step, step
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        (
+            "en",
+            "Must-run runs R007, R008 were cancelled by bridge without running (milestone M3 "
+            "must-run R006 ended failed): once the cause is gone, run `bridge retry --failed` "
+            "and `bridge run` to run them.",
+        ),
+        (
+            "zh",
+            "必做运行 R007、R008 被 bridge 取消、未曾运行（里程碑 M3 的必做运行 R006 已失败）："
+            "原因消除后运行 `bridge retry --failed` 和 `bridge run` 来运行它们。",
+        ),
+    ],
+)
+def test_runs_left_cancelled_after_their_cause_succeeded_are_named_cancelled(
+    language: str, said: str
+) -> None:
+    """034 (trial t7): R006-R012 were cancelled because R005 failed; once R005 succeeded, the
+    next step read "Must-run runs did not succeed (R006, …, R012): read why, fix the cause",
+    though none of them had run."""
+    state = _state(language, left=True)
+    step = results.next_step(state, evaluate(state), language)
+    assert said in step, step
+    assert "did not succeed" not in step and "未成功（" not in step
 
 
 @pytest.mark.parametrize(

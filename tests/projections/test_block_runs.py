@@ -500,3 +500,34 @@ def test_a_run_whose_purpose_is_another_blocks_system_is_shared_there() -> None:
     block = next(b for b in evaluate(fold(store.read())).blocks if b.block.id == "B2")
     assert block.verdict.verdict is VerdictKind.MET, block.verdict.reason
     assert [(a.system, a.run_ids) for a in block.aggregates] == [("LSVJ-S full", ("R202",))]
+
+
+def test_one_row_given_a_fourth_seed_does_not_change_the_seeds_the_block_expects() -> None:
+    """027 (trial t7): R-C4's Seeds written 3407/3408/3409/3410, one more than the plan's three,
+    made block B3 read "A2 + mixed control: judged on its 3 planned runs, where the block
+    expects 4 seeds" (`该实验块应有 4 个种子`) for R-C2 and R-C3, planned with three each."""
+    block = ev.BlockInfo(
+        id="B3",
+        title="Control",
+        metrics=("accuracy",),
+        success_criterion="A2 + mixed control accuracy > A3 + mixed control accuracy",
+    )
+    seeds = {"A2 + mixed control": 3, "A3 + mixed control": 3, "A4 + mixed control": 4}
+    runs = [
+        (
+            ev.RunPlanned(
+                run_id=f"{system[:2]}-s{3407 + n}",
+                milestone="M1",
+                block="B3",
+                system=system,
+                seed=3407 + n,
+            ),
+            0.8 - n / 100 if system.startswith("A2") else 0.5,
+        )
+        for system, count in seeds.items()
+        for n in range(count)
+    ]
+    judged = evaluate(_one_block(block, runs)).blocks[0]
+    assert judged.expected_seeds == 3
+    assert judged.verdict.verdict is VerdictKind.MET, judged.verdict.reason
+    assert "where the block expects" not in judged.verdict.reason

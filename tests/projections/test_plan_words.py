@@ -167,17 +167,16 @@ def test_runs_from_bridge_toml_say_the_proposed_runs_are_not(tmp_path: Path) -> 
         "|---|---|---|---|---|---|\n| M1 | Main | B1 | done | 1h | low |\n"
     )
     (tmp_path / "bridge.toml").write_text(
-        '[run]\ncommand = "true"\n\n[[runs]]\nid = "R002"\nsystem = "ours"\n'
+        '[run]\ncommand = "true"\n\n[[runs]]\nid = "X1"\nsystem = "ours"\n'
     )
     (message,) = [w.message for w in load_project(tmp_path).warnings if "come from" in w.message]
     assert message == (
-        "the runs come from bridge.toml (1: R002), so the 4 runs the plan's blocks would give "
-        "are not proposed (R002 is also a proposed run's id: [[runs]] does not change a proposed "
-        "run, it replaces them all); list every run in [[runs]] (or in a tracker's run table), "
+        "the runs come from bridge.toml (1: X1), so the 4 runs the plan's blocks would give "
+        "are not proposed; list every run in [[runs]] (or in a tracker's run table), "
         "or remove [[runs]] and [grid] to have them proposed"
     )
     chinese = warning_in_language(message, "zh")
-    assert chinese.startswith("运行取自 bridge.toml（1 个：R002）")
+    assert chinese.startswith("运行取自 bridge.toml（1 个：X1）")
     assert english_left(chinese, {"bridge.toml", "runs", "grid"}) == []
 
 
