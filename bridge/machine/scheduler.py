@@ -74,7 +74,7 @@ FAILED_BEFORE = "failed before bridge"
 # How a cancel reason says a must-run row is held until its code is written (023's
 # PENDING_IMPLEMENTATION rows of M2, while M3-M5 ran ahead of them).
 WAITS_FOR_CODE = "waits for its code"
-_HELD_FOR_CODE_BY = re.compile(r"not run: milestone \S+ must-run (\S+) " + WAITS_FOR_CODE)
+_HELD_FOR_CODE_BY = re.compile(r"not run: milestone .+? must-run (\S+) " + WAITS_FOR_CODE)
 
 
 def held_by_failed_before(run: RunView) -> bool:

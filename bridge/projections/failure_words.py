@@ -323,7 +323,7 @@ _ENDED = {
     "stuck": "已卡住",
     "failed before bridge": "在 bridge 之前已失败",
 }
-_MILESTONE_ENDED = re.compile(r"milestone (\S+) must-run (\S+) ended (\w+(?: before bridge)?)")
+_MILESTONE_ENDED = re.compile(r"milestone (.+?) must-run (\S+) ended (\w+(?: before bridge)?)")
 
 # Why a run was not run, after "not run: " (bridge/machine/scheduler.py, pipeline/dispatch.py),
 # whole. The recorded reason stays English: pipeline/retries.py reads the failed run's id back
@@ -332,7 +332,7 @@ _NOT_RUN: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"dependency (\S+) failed"), r"它依赖的 \1 失败了"),
     (re.compile(r"dependency (\S+) was cancelled"), r"它依赖的 \1 已被取消"),
     (
-        re.compile(r"milestone (\S+) must-run (\S+) waits for its code"),
+        re.compile(r"milestone (.+?) must-run (\S+) waits for its code"),
         r"里程碑 \1 的必做运行 \2 在等待其代码写好",
     ),
     (re.compile(r"unknown dependency (\S+)"), r"未知的依赖 \1"),

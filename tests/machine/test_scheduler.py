@@ -188,6 +188,14 @@ class TestMilestoneOrder:
         assert held_for_code_by(log.state().runs["B1"]) == "A2"
         assert held_for_code_by(log.state().runs["A1"]) is None
 
+    def test_a_milestone_named_in_words_still_says_which_row_holds_it(self) -> None:
+        """034's milestones are named in words ("Ablations complete"): the held run's reason is
+        read back with the spaces in the milestone's name."""
+        log = three_milestones()
+        reason = "not run: milestone Ablations complete must-run A2 waits for its code"
+        log.add("B1", ev.RunCancelled(run_id="B1", reason=reason))
+        assert held_for_code_by(log.state().runs["B1"]) == "A2"
+
     def test_a_row_ruled_out_or_a_nice_row_waiting_for_code_holds_nothing(self) -> None:
         """A row the researcher ruled out (SKIPPED) is no part of the plan any more, and a
         nice-to-have row holds nothing, as under bridge."""

@@ -266,6 +266,15 @@ def test_stage_reasons_in_chinese(reason: str, chinese: str) -> None:
             "not run: milestone M1 must-run R3 ended timed_out",
             "未运行：里程碑 M1 的必做运行 R3 已超时",
         ),
+        # 034's milestones are named in words ("Ablations complete"), spaces and all.
+        (
+            "not run: milestone Ablations complete must-run R005 ended failed",
+            "未运行：里程碑 Ablations complete 的必做运行 R005 已失败",
+        ),
+        (
+            "not run: milestone Main results must-run R020 waits for its code",
+            "未运行：里程碑 Main results 的必做运行 R020 在等待其代码写好",
+        ),
         ("not run: dependency R1 failed", "未运行：它依赖的 R1 失败了"),
         # 011's R028 behind R027, itself cancelled behind R025.
         ("not run: dependency R27 was cancelled", "未运行：它依赖的 R27 已被取消"),

@@ -935,7 +935,7 @@ def _released(s: Session) -> list[str]:
 
 
 _HELD_BY_FAILED = re.compile(
-    r"^not run: milestone \S+ must-run (\S+) ended (?!" + re.escape(FAILED_BEFORE) + ")"
+    r"^not run: milestone .+? must-run (\S+) ended (?!" + re.escape(FAILED_BEFORE) + ")"
 )
 
 
