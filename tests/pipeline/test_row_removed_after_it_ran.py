@@ -169,3 +169,18 @@ def test_runs_bridge_proposed_are_not_ruled_out(tmp_path: Path) -> None:
         bridge.close()
     assert "R002" in runs
     assert [r.run_id for r in runs.values() if r.state is RunState.OUT_OF_SCOPE] == []
+
+
+def test_retry_refuses_the_earlier_run_of_a_split_row_too(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The same mechanism: R002's one run, ruled out once its row was split into seeds, ran
+    again with `bridge retry --force R002` beside the seeds' runs."""
+    from tests.pipeline.test_row_split_into_seeds import _ran_once_then_split
+
+    project = _ran_once_then_split(tmp_path / "p", "seeds 1, 2")
+    assert main(["run", "--project", str(project)]) == 0
+    capsys.readouterr()
+    assert main(["retry", "--force", "R002", "--project", str(project)]) != 0
+    said = capsys.readouterr().err
+    assert "cannot retry: R002 (one run) was split into seeds 1, 2 in the plan" in said, said
