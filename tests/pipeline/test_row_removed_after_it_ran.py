@@ -39,11 +39,17 @@ def _tracker(project: Path) -> Path:
     return project / "refine-logs" / "EXPERIMENT_TRACKER.md"
 
 
-def _ran_then_deleted(root: Path, toml_extra: str = "") -> Path:
+# R004's seed 8 writes a NaN: a number not trusted, that holds B1's verdict open.
+_NAN_AT_8 = _SEEDED.replace(
+    '(out / "metrics.json")', "acc = float('nan') if a.seed == 8 else acc\n(out / \"metrics.json\")"
+)
+
+
+def _ran_then_deleted(root: Path, toml_extra: str = "", script: str = _SEEDED) -> Path:
     """The tiny project with R004 (two seeds) added, run, then R004's row deleted."""
     project = write_project(root, toml_extra=toml_extra)
-    assert _SEEDED != SCRIPT
-    (project / "train.py").write_text(_SEEDED, encoding="utf-8")
+    assert script != SCRIPT
+    (project / "train.py").write_text(script, encoding="utf-8")
     tracker = _tracker(project)
     tracker.write_text(tracker.read_text(encoding="utf-8") + _ROW + "\n", encoding="utf-8")
     assert main(["run", "--project", str(project)]) == 0
@@ -184,3 +190,14 @@ def test_retry_refuses_the_earlier_run_of_a_split_row_too(
     assert main(["retry", "--force", "R002", "--project", str(project)]) != 0
     said = capsys.readouterr().err
     assert "cannot retry: R002 (one run) was split into seeds 1, 2 in the plan" in said, said
+
+
+def test_a_nan_of_a_deleted_row_holds_no_verdict_open(tmp_path: Path) -> None:
+    """004's R309-s2 wrote TPR = NaN, then R309's row was deleted; before, B3 stayed open with
+    "training-quality problems: R309-s2 TPR: non_finite" and the summary named B3 not trusted."""
+    assert _NAN_AT_8 != _SEEDED
+    project = _ran_then_deleted(tmp_path / "p", script=_NAN_AT_8)
+    assert main(["run", "--project", str(project)]) == 0
+    markdown = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
+    assert "non_finite" not in markdown, markdown
+    assert "- **Verdict:** **met**" in markdown, markdown
