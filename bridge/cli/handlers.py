@@ -202,6 +202,7 @@ def plan(args: Parsed) -> int:
     )
     from bridge.machine.sanity_probe import probe_of
     from bridge.pipeline import bootstrap
+    from bridge.pipeline.steps.code import proposed_in_log
     from bridge.plan import load_project, plan_json
     from bridge.plan.attribution import SANITY_CHECK
     from bridge.plan.main_milestone import main_milestone
@@ -217,7 +218,9 @@ def plan(args: Parsed) -> int:
     from bridge.projections.visible import visible
 
     given = overrides(args)
-    loaded = load_project(project_root(args), overrides=given)
+    root = project_root(args)
+    # The ids `bridge run` gives the runs it proposed from the plan: the log's (015, trial t8).
+    loaded = load_project(root, overrides=given, proposed_before=proposed_in_log(root))
     bootstrap.validate(loaded)
     # What `bridge run` would block on at its implement stage (a script the command names is
     # not there): said now, by the same check, not after the run is started (trial T3).

@@ -55,9 +55,7 @@ def kept_lines(
     Status the researcher set on such a run has a line of its own: bridge keeps the result and
     writes its done status back (DONE, or the researcher's own word; nothing in the plan's own
     run table, which bridge does not write), and a retry runs it again (none is offered for an
-    out-of-scope word). A ``SpecChange`` of field ``ev.TRACKER_STATUS`` (bridge's word for the
-    run, DONE when it succeeded → the researcher's) is such a Status in the researcher's
-    tracker.
+    out-of-scope word).
     """
     zh = language == "zh"
     groups: dict[str, list[str]] = {}
@@ -70,12 +68,6 @@ def kept_lines(
             match change:
                 case StatusKept() | StatusNotTaken():
                     statuses.setdefault(change, []).append(run_id)
-                case ev.SpecChange(field=ev.TRACKER_STATUS, old="DONE", new=written):
-                    kept_status = StatusKept(written=written, in_plan=False)
-                    statuses.setdefault(kept_status, []).append(run_id)
-                case ev.SpecChange(field=ev.TRACKER_STATUS, old=ended, new=written):
-                    not_taken = StatusNotTaken(ended=ended, written=written, in_plan=False)
-                    statuses.setdefault(not_taken, []).append(run_id)
                 case ev.SpecChange():
                     settings.append(change)
                 case _:

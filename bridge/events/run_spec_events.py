@@ -17,7 +17,6 @@ from bridge.plan.run_fields import RunFields
 from bridge.value_methods import value_methods
 
 __all__ = [
-    "TRACKER_STATUS",
     "RunFoundDone",
     "RunInput",
     "RunKeptAsRan",
@@ -100,11 +99,6 @@ class SpecChange:
     field: str
     old: str = attrs.field(converter=redact)
     new: str = attrs.field(converter=redact)
-
-
-#: The ``SpecChange.field`` that names a tracker Status the researcher set on a run bridge ran
-#: and that succeeded: not a setting of the run (``bridge run`` names it with its own words).
-TRACKER_STATUS = "tracker Status"
 
 
 @event("run.spec_changed")

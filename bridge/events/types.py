@@ -66,7 +66,6 @@ from bridge.events.run_lifecycle_events import (
     RunTimedOut,
 )
 from bridge.events.run_spec_events import (
-    TRACKER_STATUS,
     RunFoundDone,
     RunInput,
     RunKeptAsRan,
@@ -82,7 +81,6 @@ __all__ = [
     "CRITERION_HELD",
     "CRITERION_UNJUDGED",
     "EVENT_TYPES",
-    "TRACKER_STATUS",
     "AblationsPlanned",
     "ApprovalRequested",
     "Approved",

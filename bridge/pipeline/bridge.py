@@ -25,7 +25,7 @@ from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.ports import AblationPlanner, Backend, Gate, Implementer, Notifier, Reviewer
 from bridge.machine.stages import TERMINAL_RUN_STATES, RunState, Stage
 from bridge.machine.triggers import StageTrigger
-from bridge.pipeline import audit, bootstrap, lineage, retries
+from bridge.pipeline import audit, bootstrap, lineage, retries, snapshots
 from bridge.pipeline.credentials import register_credentials
 from bridge.pipeline.layout import ProjectLayout
 from bridge.pipeline.root import project_root
@@ -51,6 +51,20 @@ def _project_root(target: str | Path | Plan) -> Path:
             plan_file.parent.parent if plan_file.parent.name == "refine-logs" else plan_file.parent
         )
     return project_root(target)
+
+
+def _open_store(root: Path, events_db: Path, clock: Clock) -> SQLiteEventStore:
+    """
+    Open (or start) the project's log, refusing an empty one that replaced a log bridge wrote
+    from (:func:`audit.check_not_lost`).
+    """
+    store = SQLiteEventStore(events_db, clock=clock)
+    try:
+        audit.check_not_lost(root, store)
+    except IntegrityError:
+        store.close()
+        raise
+    return store
 
 
 class Bridge:
@@ -90,7 +104,23 @@ class Bridge:
         options: Mapping[str, object] | None = None,
     ) -> None:
         self.root = Path(project).resolve() if project else _project_root(plan_or_project)
-        self.project = load_project(self.root, overrides=dict(options or {}))
+        clock = clock or utc_now
+        events_db = ProjectLayout(self.root).events_db
+        opened = store is None and events_db.exists()
+        if opened:
+            store = _open_store(self.root, events_db, clock)
+        try:
+            # The log's fold before the plan is read: the runs it proposed from the plan keep
+            # their ids (a block given seeds renumbered every later run: 015, trial t8).
+            loaded = snapshots.load(store) if store is not None else None
+            before = code.proposed_before(loaded.folder.state()) if loaded is not None else ()
+            self.project = load_project(
+                self.root, overrides=dict(options or {}), proposed_before=before
+            )
+        except BaseException:
+            if opened and store is not None:
+                store.close()
+            raise
         # Before anything is recorded: the values of bridge's credential variables are
         # redacted from every event, log line and file bridge writes from here on.
         register_credentials(self.project)
@@ -102,19 +132,11 @@ class Bridge:
             "reviewer": reviewer is None,
             "ablations": ablation_planner is None,
         }
-        clock = clock or utc_now
         if store is None:
-            events_db = ProjectLayout(self.root).events_db
-            if not events_db.exists():
-                # Nothing to run and no log yet: refused before .bridge/ is made, so a project
-                # bridge cannot start is left as it was found.
-                require_runs(self.project)
-            store = SQLiteEventStore(events_db, clock=clock)
-            try:
-                audit.check_not_lost(self.root, store)
-            except IntegrityError:
-                store.close()
-                raise
+            # Nothing to run and no log yet: refused before .bridge/ is made, so a project
+            # bridge cannot start is left as it was found.
+            require_runs(self.project)
+            store = _open_store(self.root, events_db, clock)
         self._session = Session(
             self.root,
             self.project,
@@ -127,6 +149,7 @@ class Bridge:
             notifier=notifier if notifier is not None else bootstrap.make_notifier(self.project),
             ablation_planner=ablation_planner,
             options=options,
+            loaded=loaded,
         )
 
     # -- reading ----------------------------------------------------------------------------

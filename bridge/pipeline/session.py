@@ -111,6 +111,8 @@ class Session:
         backend, implementer, reviewer, gate, notifier, ablation_planner: the ports; the first
             three are built from ``bridge.toml`` on first use when None.
         options: the option overrides ``project`` was loaded with.
+        loaded: the log's fold when the caller has read it already (:func:`snapshots.load`;
+            `Bridge` does, before the plan: its proposed runs keep their ids).
     """
 
     def __init__(
@@ -127,6 +129,7 @@ class Session:
         notifier: Notifier | None,
         ablation_planner: AblationPlanner | None,
         options: Mapping[str, object] | None = None,
+        loaded: snapshots.Loaded | None = None,
     ) -> None:
         self.root = root
         self.project = project
@@ -149,7 +152,7 @@ class Session:
         # instead of leaving the edit without an answer.
         self.status_said: dict[str, StatusSaid] = {}
         self.log = get_logger("bridge.pipeline").bind(project=str(root))
-        loaded = snapshots.load(store)
+        loaded = loaded if loaded is not None else snapshots.load(store)
         self.folder: Folder = loaded.folder
         self._snapshot_seq = loaded.snapshot_seq
         for note in loaded.notes:

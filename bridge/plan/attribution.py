@@ -421,6 +421,21 @@ _SYSTEM_LABEL = re.compile(r"\s*\**([A-Z][A-Za-z]{0,2}\d+[a-z]?)\**\s*[:：]")
 _LABEL_WORD = re.compile(r"\b([A-Z][A-Za-z]{0,2}\d+[a-z]?)\b")
 
 
+def _aliases_written(systems: Mapping[str, SystemConfig], criterion: str) -> list[str]:
+    """
+    The ``[systems]`` aliases ``criterion`` writes whole (case aside, not as part of a longer
+    word or number: "variant 3" is not in "variant 30"), in table order.
+    """
+    text = " ".join(criterion.casefold().split())
+    return [
+        alias
+        for table in systems.values()
+        for alias in table.aliases
+        if alias.strip()
+        and re.search(rf"(?<!\w){re.escape(' '.join(alias.casefold().split()))}(?!\w)", text)
+    ]
+
+
 class Attributor:
     """
     Places runs in the blocks of one plan (see the module docstring for the order).
@@ -458,6 +473,16 @@ class Attributor:
                     base = full if _takes_away(name) else base
                     if base:
                         loose.setdefault(base, system)
+            if not block.systems:
+                # 012's B2 lists no compared systems and its criterion names its runs' by
+                # number ("variant 3 … beyond variant 2"): an alias the criterion writes whole
+                # is the name the block gives that table's runs, and they stand for it there.
+                for alias in _aliases_written(systems, block.success_criterion):
+                    full, base = _keys(alias)
+                    if full:
+                        strict.setdefault(full, alias)
+                    if base:
+                        loose.setdefault(base, alias)
         self.plan_systems = {block.id: block.systems for block in plan.blocks}
         # block → (words sorted → system as written): the last resort of matching, when no
         # name is the same word for word (see _bag).

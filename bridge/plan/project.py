@@ -36,7 +36,7 @@ from bridge.plan.milestones import (
 from bridge.plan.model import Milestone, Plan, PlanWarning
 from bridge.plan.options import OptionLayer, Options, apply_options, parse_override_line
 from bridge.plan.priority import Priority
-from bridge.plan.runs import RunSpec, build_runs
+from bridge.plan.runs import ProposedBefore, RunSpec, build_runs
 from bridge.plan.safe_ids import is_safe_id, replace_unsafe
 from bridge.plan.setting_fields import did_you_mean
 from bridge.plan.vocabulary import stopped_status
@@ -654,6 +654,7 @@ def load_project(
     *,
     overrides: Mapping[str, object] | None = None,
     override_line: str | None = None,
+    proposed_before: Sequence[ProposedBefore] = (),
 ) -> LoadedProject:
     """
     Load a project: discover inputs, read bridge.toml, resolve options, assemble runs.
@@ -662,6 +663,8 @@ def load_project(
         root: the project directory.
         overrides: ``-o key=value`` / keyword options (highest precedence; strings coerced).
         override_line: an override line such as ``— compact: true, base repo: URL``.
+        proposed_before: the runs bridge proposed from the plan before (its log's): a run the
+            plan proposes again keeps its id (:func:`bridge.plan.runs.proposed_ids`).
 
     Returns:
         The loaded project.
@@ -721,7 +724,11 @@ def load_project(
 
     milestones = plan.milestones
     runs, proposed, run_warnings = build_runs(
-        plan, config, milestones, sanity_first=options.sanity_first
+        plan,
+        config,
+        milestones,
+        sanity_first=options.sanity_first,
+        proposed_before=proposed_before,
     )
     # Unless bridge.toml names one of them as the main milestone: then they are milestones.
     named = options.main_milestone in {m.id for m in plan.milestones}
@@ -730,14 +737,22 @@ def load_project(
         # milestones, and its runs again as they would be (the runs' own milestones, if any).
         plan, milestones = unplaced, ()
         runs, proposed, run_warnings = build_runs(
-            plan, config, milestones, sanity_first=options.sanity_first
+            plan,
+            config,
+            milestones,
+            sanity_first=options.sanity_first,
+            proposed_before=proposed_before,
         )
     if not milestones:
         ids = sorted({r.milestone for r in runs if r.milestone}, key=_natural)
         milestones = tuple(mark_sanity([Milestone.bare(mid) for mid in ids]))
         if ids:
             runs, proposed, run_warnings = build_runs(
-                plan, config, milestones, sanity_first=options.sanity_first
+                plan,
+                config,
+                milestones,
+                sanity_first=options.sanity_first,
+                proposed_before=proposed_before,
             )
             # The plan's "no milestones found" stood above the milestones the runs give (027:
             # B0, M1, … from its tracker): it says where they come from instead of what to
@@ -761,7 +776,11 @@ def load_project(
             milestones=tuple(attrs.evolve(m, sanity=m.id in sanity) for m in plan.milestones),
         )
         runs, proposed, run_warnings = build_runs(
-            plan, config, milestones, sanity_first=options.sanity_first
+            plan,
+            config,
+            milestones,
+            sanity_first=options.sanity_first,
+            proposed_before=proposed_before,
         )
     milestones, chosen_m0 = _main_over_m0(options, milestones)
     milestones, no_experiment = _m0_without_experiment(milestones, runs)

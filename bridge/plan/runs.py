@@ -74,10 +74,12 @@ __all__ = [
     "PERSONS_WORK_ZH",
     "PROPOSED",
     "SANITY_PROPOSAL",
+    "ProposedBefore",
     "RunSpec",
     "build_runs",
     "done_by_person",
     "match_system",
+    "proposed_ids",
     "ran_by_bridge",
     "same_seed_blocks",
     "tracker_says_blocked",
@@ -1291,7 +1293,80 @@ PROPOSED = "proposed"  # the source of runs proposed from the plan (blocks × sy
 SANITY_PROPOSAL = "proposed-sanity"
 
 
-def _proposed(plan: Plan, warnings: list[PlanWarning]) -> list[_Draft]:
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
+class ProposedBefore:
+    """
+    A run bridge proposed from the plan in an earlier read, as its log records it: the id it
+    was given and what the run is (its block, the block's system it stands for, its seed).
+
+    Attributes:
+        run_id: the id the run was given.
+        block: its block id.
+        system: the block's compared system it stands for (``""``: the block names none).
+        seed: its seed, None when the block stated none.
+    """
+
+    run_id: str
+    block: str
+    system: str
+    seed: int | None
+
+
+_PROPOSED_ID = re.compile(r"^R(\d+)$")
+
+
+def proposed_ids(
+    runs: Sequence[tuple[str, str, int | None]], before: Sequence[ProposedBefore] = ()
+) -> list[str]:
+    """
+    The ids of the runs proposed from the plan, given as ``(block, system, seed)`` in proposal
+    order: ``R001…`` by position when nothing was proposed before; else a run keeps the id of
+    the earlier run that is the same run (same block, system and seed; or same block and system
+    where one of the two had no seed: a block's first seed stated later is the run it ran
+    unseeded), and every other run takes the next id after the earlier ones. Ids by position
+    alone renumbered every later run when a block got seeds (015, trial t8: R007, which ran as
+    B5, became B6's seed 1, and B5 was judged on B8's crashed run).
+    """
+    if not before:
+        return [f"R{n:03d}" for n in range(1, len(runs) + 1)]
+    ids: list[str | None] = [None] * len(runs)
+    unclaimed = {b.run_id: b for b in before}
+    same: dict[tuple[str, str, int | None], str] = {}
+    for b in before:
+        same.setdefault((b.block, b.system, b.seed), b.run_id)
+    for n, run in enumerate(runs):
+        if (run_id := same.get(run)) is not None and run_id in unclaimed:
+            ids[n] = run_id
+            del unclaimed[run_id]
+    for n, (block, system, seed) in enumerate(runs):
+        if ids[n] is not None:
+            continue
+        earlier = next(
+            (
+                b
+                for b in unclaimed.values()
+                if (b.block, b.system) == (block, system) and (b.seed is None or seed is None)
+            ),
+            None,
+        )
+        if earlier is not None:
+            ids[n] = earlier.run_id
+            del unclaimed[earlier.run_id]
+    # After every earlier id, not in a gap: an id a run had once names no other run.
+    last = max((int(m.group(1)) for b in before if (m := _PROPOSED_ID.match(b.run_id))), default=0)
+    out: list[str] = []
+    for run_id in ids:
+        if run_id is None:
+            last += 1
+            run_id = f"R{last:03d}"
+        out.append(run_id)
+    return out
+
+
+def _proposed(
+    plan: Plan, warnings: list[PlanWarning], before: Sequence[ProposedBefore] = ()
+) -> list[_Draft]:
     drafts: list[_Draft] = []
     blocks = {b.id: b for b in plan.blocks}
     covered: set[str] = set()
@@ -1335,7 +1410,7 @@ def _proposed(plan: Plan, warnings: list[PlanWarning]) -> list[_Draft]:
         for system, seed in itertools.product(systems, seeds):
             drafts.append(
                 _Draft(
-                    id=f"R{len(drafts) + 1:03d}",
+                    id="",  # given below, once every run of the plan is known
                     milestone=milestone_id,
                     block=block_id,
                     system=system,
@@ -1351,6 +1426,12 @@ def _proposed(plan: Plan, warnings: list[PlanWarning]) -> list[_Draft]:
                     attribution="proposed from the block",
                 )
             )
+    for draft, run_id in zip(
+        drafts,
+        proposed_ids([(d.block, d.block_system, d.seed) for d in drafts], before),
+        strict=True,
+    ):
+        draft.id = run_id
     sanity = next((m for m in plan.milestones if m.sanity), None)
     if sanity is not None and drafts and not any(d.milestone == sanity.id for d in drafts):
         first = drafts[0]
@@ -1477,7 +1558,12 @@ def _apply_entry(draft: _Draft, entry: RunEntry) -> None:
 
 
 def build_runs(
-    plan: Plan, config: Config, milestones: tuple[Milestone, ...], *, sanity_first: bool
+    plan: Plan,
+    config: Config,
+    milestones: tuple[Milestone, ...],
+    *,
+    sanity_first: bool,
+    proposed_before: Sequence[ProposedBefore] = (),
 ) -> tuple[tuple[RunSpec, ...], bool, list[PlanWarning]]:
     """
     Assemble the project's runs.
@@ -1487,6 +1573,8 @@ def build_runs(
         config: the parsed bridge.toml.
         milestones: the project's milestones, in plan order (for launch order).
         sanity_first: put the sanity milestone's runs first.
+        proposed_before: the runs proposed from the plan before, as the log records them: a
+            run proposed again keeps its id (:func:`proposed_ids`).
 
     Returns:
         ``(runs, needs_confirmation, warnings)``: runs in launch order (milestone order, then
@@ -1531,7 +1619,7 @@ def build_runs(
         by_id[draft.id] = draft
     proposed = False
     if not drafts:
-        drafts = _proposed(plan, warnings)
+        drafts = _proposed(plan, warnings, proposed_before)
         proposed = bool(drafts)
         _block_rows_say(drafts, plan)
     elif all(d.source in ("config", "grid") for d in drafts):

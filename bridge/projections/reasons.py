@@ -950,10 +950,14 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         re.compile(
             r"names systems by number \(([^)]*)\), which are not systems of the block: name "
-            r"them as the block's Compared systems \(or its runs' System column\) do"
+            r"them as the block's Compared systems \(or its runs' System column\) do, or, "
+            r"where the block lists no Compared systems, give a run's system that name in "
+            r"bridge.toml: `\[systems\.\"<its system>\"\] aliases = \[(\"[^\"`]*\")\]`"
         ),
         r"按编号指称系统（\1），它们不是该实验块的系统："
-        r"请按实验块的对比系统（或其运行的 System 列）的写法指明",
+        r"请按实验块的对比系统（或其运行的 System 列）的写法指明，"
+        r"或在实验块未列对比系统时，于 bridge.toml 中把该名称设为某个运行系统的别名："
+        r'`[systems."<运行的系统>"] aliases = [\2]`',
     ),
     *_ARITHMETIC,
     *_READINGS,

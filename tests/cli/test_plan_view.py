@@ -195,9 +195,9 @@ def test_first_to_launch_waits_for_running_rows_and_leaves_deferred_ones(tmp_pat
 def test_a_status_set_out_of_scope_on_a_succeeded_run_offers_no_retry() -> None:
     """SKIPPED on a run that ran: bridge keeps the result; no retry is suggested for it."""
     from bridge.cli.watch import kept_lines
-    from bridge.events import types as ev
+    from bridge.pipeline.steps.row_status import StatusKept
 
-    change = ev.SpecChange(field=ev.TRACKER_STATUS, old="DONE", new="SKIPPED")
+    change = StatusKept(written="SKIPPED", in_plan=False)
     assert kept_lines({"R004": (change,), "R005": (change,)}) == [
         "R004, R005 succeeded, and the tracker's Status now says SKIPPED: bridge keeps their "
         "results and writes its done status back (a run that has run is not taken out of scope)."

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import attrs
 
-from bridge.errors import ConfigError, ImplementError, ReviewError
+from bridge.errors import BridgeError, ConfigError, ImplementError, ReviewError
 from bridge.events import types as ev
 from bridge.events.secrets import redact
 from bridge.events.values import Finding, Severity
@@ -25,8 +25,9 @@ from bridge.machine.scheduler import (
 from bridge.machine.stages import NOT_BRIDGES_RUN_STATES, RunState
 from bridge.machine.table import RELABEL_FIELDS, RELABEL_PARAMS
 from bridge.machine.triggers import StageTrigger
-from bridge.pipeline import retries
+from bridge.pipeline import retries, snapshots
 from bridge.pipeline.command_code import command_files
+from bridge.pipeline.project_log import db_path, open_store
 from bridge.pipeline.recording import (
     METRICS_INPUT,
     file_digest,
@@ -38,6 +39,7 @@ from bridge.pipeline.recording import (
 from bridge.pipeline.session import Session, Step
 from bridge.pipeline.steps import collect, row_status
 from bridge.plan.run_fields import SPEC_FIELDS, launch_seed, run_fields
+from bridge.plan.runs import PROPOSED, ProposedBefore
 from bridge.plan.status_legend import is_held_for_code
 from bridge.plan.templates import placeholders
 from bridge.plan.tracker import seed_row, seed_run_id, unread_notes_seed
@@ -749,6 +751,44 @@ def _runs_again(run: RunView) -> bool:
     return run.state in retries.FAILED and (
         run.state is not RunState.CANCELLED or retries.bridge_cancelled(run)
     )
+
+
+def proposed_before(state: PipelineState) -> tuple[ProposedBefore, ...]:
+    """
+    The runs bridge proposed from the plan, as the log records them now: what a read of the
+    plan gives their ids back to (:func:`bridge.plan.runs.proposed_ids`).
+    """
+    return tuple(
+        ProposedBefore(
+            run_id=run.run_id,
+            block=run.spec.block,
+            system=run.spec.block_system,
+            seed=run.spec.seed,
+        )
+        for run in state.runs.values()
+        if run.spec.source == PROPOSED
+    )
+
+
+def proposed_in_log(root: Path) -> tuple[ProposedBefore, ...]:
+    """
+    The runs bridge proposed from the plan, as the project's log records them: for a read of
+    the plan outside a pipeline (`bridge plan`), so that it shows the ids `bridge run` gives.
+    None without a log, or where the log does not open or fold: `bridge run` and `bridge
+    verify` say what is wrong with it, and the plan is shown as it reads alone.
+    """
+    if not db_path(root).exists():
+        return ()
+    try:
+        store = open_store(root)
+    except BridgeError:
+        return ()
+    try:
+        return proposed_before(snapshots.load(store).folder.state())
+    except BridgeError:
+        return ()
+    finally:
+        store.close()
 
 
 def reload(s: Session, changed: Sequence[str]) -> tuple[str, ...]:

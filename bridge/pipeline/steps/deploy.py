@@ -177,7 +177,9 @@ def take_tracker_edit(s: Session) -> None:
         )
         return
     try:
-        project = load_project(s.root, overrides=s.options)
+        project = load_project(
+            s.root, overrides=s.options, proposed_before=code.proposed_before(s.state())
+        )
     except (PlanError, ConfigError) as exc:
         s.log.warning("tracker_edit_not_taken", file=tracker, error=str(exc))
         return

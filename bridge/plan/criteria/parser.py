@@ -146,6 +146,26 @@ _NUMBERED_SYSTEM = re.compile(
     r"(?:\d{1,2}|[a-h])(?![\w.%⟩])",
     re.IGNORECASE,
 )
+
+
+def _numbered_system(said: str, systems: Sequence[str]) -> str:
+    """
+    The one system of ``systems`` labelled with the number ``said`` gives ("variant 3"):
+    its name holds "variant 3" whole, or begins with "3." / "3)" / "3:" (or "V3" for a variant
+    or version); "" when no system or several are.
+    """
+    word, number = said.split()
+    labels = [
+        rf"(?<![\w-]){re.escape(word)}\s*{re.escape(number)}(?![\w.])",
+        rf"^\W*{re.escape(number)}\s*[.):：]\s",
+    ]
+    if word.casefold().startswith("v"):
+        # "V3" for variant or version 3; not "A3" for arm 3, which is as often an ablation's.
+        labels.append(rf"^\W*v{re.escape(number)}(?![\w.])")
+    found = [s for s in systems if any(re.search(p, s, re.IGNORECASE) for p in labels)]
+    return found[0] if len(found) == 1 else ""
+
+
 # Said of a two-sided tolerance that does not read as one limit on a difference from one
 # reference (``|acc − B| ≤ 0.5``); the others are read (``_two_sided``).
 _TWO_SIDED_REASON = (
@@ -435,6 +455,13 @@ def parse_criterion(
         clauses, notes = split_clauses(text)
         if len(clauses) <= 1:
             clause = clauses[0] if clauses else text
+            # "all within 1 point" on its own is read as it is inside "either … or …" (it was
+            # "a number without a comparison"): every two of the block's systems.
+            within = _all_within(clause, block_systems=block_systems, metrics=metrics)
+            if within is not None and len(within) == 1:
+                return within[0]
+            if within is not None:
+                return Compound(text=text, clauses=within, notes=notes)
             # Read in the joined form ("5× warm/batched speedup"), quoted as written.
             single = _parse_either(
                 qualifiers_joined(clause), text, block_systems=block_systems, metrics=metrics
@@ -444,6 +471,11 @@ def parse_criterion(
             return single
         parsed: list[Criterion | Unparsed] = []
         for clause in clauses:
+            # "… and all within 1 point": that part holds every two of the block's systems.
+            within = _all_within(clause, block_systems=block_systems, metrics=metrics)
+            if within is not None:
+                parsed.extend(within)
+                continue
             one = _parse_either(
                 qualifiers_joined(clause), clause, block_systems=block_systems, metrics=metrics
             )
@@ -493,10 +525,14 @@ def _alternatives(
     checkable in either part.
     """
     opened = _EITHER.match(text)
-    if opened is None:
-        return None
-    body = text[opened.end() :].strip().rstrip(".。!！ ")
-    ors = [m for m in _OR_WORD.finditer(body) if _bracket_depth(body, m.start()) == 0]
+    body = text[opened.end() if opened else 0 :].strip().rstrip(".。!！ ")
+    ors = [
+        m
+        for m in _OR_WORD.finditer(body)
+        if _bracket_depth(body, m.start()) == 0
+        # "greater than or equal to", "or more": one comparator, no second part.
+        and (opened or not _NOT_AN_ALTERNATIVE.search(body[max(0, m.start() - 4) : m.end() + 12]))
+    ]
     if len(ors) != 1 or _SENTENCES.search(body):
         return None
     parts = (body[: ors[0].start()].strip(), body[ors[0].end() :].strip())
@@ -519,6 +555,10 @@ def _alternatives(
         read: tuple[Criterion | Unparsed, ...] = within or ()
         if within is None:
             one = parse_criterion(part, block_systems=block_systems, metrics=metrics)
+            if opened is None and isinstance(one, Compound):
+                # "A and B or C": without "either" to open the first part, which of "(A and B)
+                # or C" and "A and (B or C)" is meant cannot be told; read as before.
+                return None
             read = one.clauses if isinstance(one, Compound) else (one,)
             first = read[0]
             if isinstance(first, Unparsed) and all(isinstance(c, Unparsed) for c in read):
@@ -531,15 +571,26 @@ def _alternatives(
         clauses.extend(read)
     if all(isinstance(c, Unparsed) for c in clauses):
         return None  # nothing to judge in either part: declined whole, as before
+    if opened is None and any(isinstance(c, Unparsed) for c in clauses):
+        # "A or B" without "either" is read so only when each part is a condition of its own:
+        # "helps by ≥ 0.5 points, or can be dropped if not" (001's B5) says what to do after.
+        return None
     said = " or ".join(
         f"{part!r} (clause{'s' if len(g) > 1 else ''} {', '.join(str(i + 1) for i in g)})"
         for part, g in zip(parts, groups, strict=True)
     )
-    notes.append(f"'either … or …': met when one part is met: {said}")
+    notes.append(f"'{'either … or …' if opened else '… or …'}': met when one part is met: {said}")
     return Compound(
         text=text, clauses=tuple(clauses), notes=tuple(notes), alternatives=tuple(groups)
     )
 
+
+# An "or" inside one comparator or amount ("than or equal to", "or more"), not between parts.
+_NOT_AN_ALTERNATIVE = re.compile(
+    r"\bthan\s+or\s+(?:equal|the\s+same)\b|\bor\s+(?:more|less|fewer|higher|lower|above|"
+    r"below|better|worse|so|equal)\b",
+    re.IGNORECASE,
+)
 
 # What joins a further clause to the part after "or" ("…, and latency < 10 ms", "…, with …").
 _PART_JOINED = re.compile(r"[,，;；]|\b(?:and|with|while|whereas|but)\b", re.IGNORECASE)
@@ -582,7 +633,11 @@ def _all_within(
     if found is None or len(systems) < 2:
         return None
     words = f"{norm[: found.start()]} {norm[found.end() :]}".strip()
-    if re.search(r"[\d<>≤≥=⟨]", words) or len(words.split()) > 3:
+    # "F1 all within 1 point": the metric the words name (its digits no number), else the
+    # block's primary metric.
+    named = next((m for m in metrics if m.strip() and normalise(m) in words), "")
+    rest = words.replace(normalise(named), " ") if named else words
+    if re.search(r"[\d<>≤≥=⟨]", rest) or len(words.split()) > 3:
         return None
     margin = found["margin"]
     if len(systems) > _ALL_WITHIN_MOST:
@@ -599,7 +654,7 @@ def _all_within(
     read: list[Criterion] = []
     for first, second in itertools.combinations(systems, 2):
         pair = _parse_either(
-            f"{first} differs from {second} by at most {margin}",
+            f"{first} {named} differs from {second} by at most {margin}",
             part,
             block_systems=systems,
             metrics=metrics,
@@ -652,6 +707,12 @@ def _named_inside(text: str, pre: str, post: str) -> str | None:
 
 
 # "(λ=0.3)", "(lr=1e-4, k=5)": settings of the system before them; "(p=0.05)" is a test.
+# ", not merely beyond the baseline" closing a clause: a reference that is not enough.
+_NOT_MERELY = re.compile(
+    r",?\s*(?:and\s+)?not\s+(?:merely|just|only|simply)\s+(?:beyond|over|than|against|vs\.?)"
+    r"\s+[^,;]+$",
+    re.IGNORECASE,
+)
 _SETTING_ASIDE = re.compile(
     r"\((?!\s*p\s*=)\s*[^\W\d][\w.-]{0,15}\s*=\s*[-+]?\d[\d.]*(?:e-?\d+)?"
     r"(?:\s*,\s*[^\W\d][\w.-]{0,15}\s*=\s*[-+]?\d[\d.]*(?:e-?\d+)?)*\s*\)"
@@ -1151,6 +1212,12 @@ def _read_clause(  # one linear decision procedure, kept in one place to read to
     if aside:
         notes.append(f"left out the aside {aside.group(0).strip()!r}")
         norm = (norm[: aside.start()] + " " + norm[aside.end() :]).strip()
+    merely = _NOT_MERELY.search(norm)
+    if merely:
+        # 012's B2 "… beyond variant 2, not merely beyond the molecule-weighted baseline": the
+        # reference that counts is the one before; the other was "several reference systems".
+        notes.append(f"left out {merely.group(0).strip(' ,')!r}: the reference before it counts")
+        norm = norm[: merely.start()].rstrip()
     setting = _SETTING_ASIDE.search(norm)
     if setting:
         # "Multi-task (λ=0.3) improves …": the subject's setting, not a threshold to meet.
@@ -1220,13 +1287,26 @@ def _read_clause(  # one linear decision procedure, kept in one place to read to
     norm, _ = replace_terms(norm, holding)
     norm, _ = replace_terms(norm, spellings)
     numbered = list(dict.fromkeys(m.group(0) for m in _NUMBERED_SYSTEM.finditer(norm)))
+    labelled = {n: _numbered_system(n, systems) for n in numbered}
+    if numbered and all(labelled.values()):
+        # "variant 3" where one system of the block carries that number as its label
+        # ("Variant 3: bounded DTU", "bounded DTU (variant 3)", "V3 …", "3. …"): that system.
+        for said, system in labelled.items():
+            norm = re.sub(rf"(?<![\w⟨-]){re.escape(said)}(?![\w.%⟩])", normalise(system), norm)
+            notes.append(f"{original_spelling(said, clause)!r} read as {system}, its label")
+        norm, _ = replace_terms(norm, spellings)
+        numbered = []
     if numbered:
         # 012's "variant 3 improves … beyond variant 2": its number is no threshold ("a number
         # without a comparison: '3'" said nothing of what was wrong).
         said = ", ".join(repr(original_spelling(n, clause)) for n in numbered)
+        # The way out the message gives: bridge.toml can give a run's system the plan's name.
+        alias = original_spelling(numbered[0], clause)
         return unparsed(
             f"names systems by number ({said}), which are not systems of the block: name them "
-            "as the block's Compared systems (or its runs' System column) do"
+            "as the block's Compared systems (or its runs' System column) do, or, where the "
+            "block lists no Compared systems, give a run's system that name in bridge.toml: "
+            f'`[systems."<its system>"] aliases = ["{alias}"]`'
         )
     if BEST_REFERENCE.search(norm):
         return unparsed("compares with the best or with all of several systems")

@@ -1,0 +1,94 @@
+"""
+The ids of the runs proposed from a plan: by position on the first read, then the ids the log
+gave them (015, trial t8: seeds given to B6 renumbered every later run).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bridge.plan.project import load_project
+from bridge.plan.runs import PROPOSED, ProposedBefore, proposed_ids
+from tests.conftest import needs_shared
+from tests.plan.corpus import as_project
+
+
+def _before(*runs: tuple[str, str, int | None]) -> list[ProposedBefore]:
+    return [
+        ProposedBefore(run_id=f"R{n:03d}", block=block, system=system, seed=seed)
+        for n, (block, system, seed) in enumerate(runs, 1)
+    ]
+
+
+def test_first_read_numbers_by_position() -> None:
+    assert proposed_ids([("B0", "", None), ("B1", "A", 0), ("B1", "A", 1)]) == [
+        "R001",
+        "R002",
+        "R003",
+    ]
+
+
+def test_a_block_inserted_gives_new_ids_after_the_earlier_ones() -> None:
+    """B1 inserted between B0 and B2: B2 keeps R002, B1 is R003, never a renumbering."""
+    before = _before(("B0", "", None), ("B2", "", None))
+    assert proposed_ids([("B0", "", None), ("B1", "", None), ("B2", "", None)], before) == [
+        "R001",
+        "R003",
+        "R002",
+    ]
+
+
+def test_an_id_of_a_run_taken_out_is_not_given_again() -> None:
+    """B1 taken out and B3 added: B3 takes R004, not B1's R002 (its results are B1's)."""
+    before = _before(("B0", "", None), ("B1", "", None), ("B2", "", None))
+    assert proposed_ids([("B0", "", None), ("B2", "", None), ("B3", "", None)], before) == [
+        "R001",
+        "R003",
+        "R004",
+    ]
+
+
+def test_seeds_stated_later_keep_the_unseeded_run_as_the_first() -> None:
+    """015's B6 given `Seeds: 0, 1, 2`: its run (R002 here) is seed 0, seeds 1 and 2 new."""
+    before = _before(("B5", "", None), ("B6", "", None), ("B7", "", None))
+    runs = [("B5", "", None), ("B6", "", 0), ("B6", "", 1), ("B6", "", 2), ("B7", "", None)]
+    assert proposed_ids(runs, before) == ["R001", "R002", "R004", "R005", "R003"]
+
+
+def test_systems_are_runs_of_their_own() -> None:
+    """A block's second system is another run, even where one of them states no seed."""
+    before = _before(("B1", "TACE", None), ("B1", "random", None))
+    runs = [("B1", "random", None), ("B1", "TACE", None)]
+    assert proposed_ids(runs, before) == ["R002", "R001"]
+
+
+@needs_shared
+def test_015_b6_given_seeds_keeps_every_other_id(tmp_path: Path) -> None:
+    """015 (plan:73-80, no run table in its tracker): with the log's ten proposed runs, B6's
+    seeds 1 and 2 are R011 and R012, and R007-R010 stay B5, B7, B8 and B9."""
+    project = as_project("015", tmp_path / "p")
+    first = load_project(project).runs
+    before = [
+        ProposedBefore(run_id=r.id, block=r.block, system=r.block_system, seed=r.seed)
+        for r in first
+        if r.source == PROPOSED
+    ]
+    assert [(b.run_id, b.block) for b in before][6:] == [
+        ("R007", "B5"),
+        ("R008", "B7"),
+        ("R009", "B8"),
+        ("R010", "B9"),
+    ]
+    plan = project / "refine-logs" / "EXPERIMENT_PLAN.md"
+    text = plan.read_text(encoding="utf-8")
+    criterion = "- **Success criterion (predeclared)**: median gap ≤ 3% at 16×4"
+    assert text.count(criterion) == 1
+    at = text.index("\n", text.index(criterion)) + 1
+    plan.write_text(text[:at] + "- **Seeds**: 0, 1, 2\n" + text[at:], encoding="utf-8")
+    runs = load_project(project, proposed_before=before).runs
+    assert {r.id: (r.block, r.seed) for r in runs} == {
+        **{b.run_id: (b.block, b.seed) for b in before},
+        "R006": ("B6", 0),
+        "R011": ("B6", 1),
+        "R012": ("B6", 2),
+    }
