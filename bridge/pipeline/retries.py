@@ -18,6 +18,7 @@ from bridge.machine.scheduler import held_by_failed_before
 from bridge.machine.stages import ENDED_UNSUCCESSFUL, RunState
 from bridge.pipeline.session import Session
 from bridge.plan.templates import unfilled
+from bridge.projections.failure_words import row_gone, split_in_language
 from bridge.projections.text import language_of
 from bridge.value_methods import value_methods
 
@@ -143,6 +144,16 @@ def select(
                 if zh
                 else f"{run_id} has no command (set [run] command in bridge.toml, or a [[runs]] "
                 "entry with its own command)"
+            )
+        elif run.state is RunState.OUT_OF_SCOPE and row_gone(run.reason):
+            # Its row is no longer in the plan (deleted, or split into seeds): run again, its
+            # numbers would count with no row (004's R309-s2, trial t8). Putting the row back
+            # runs it again.
+            said = split_in_language(run.reason, "zh" if zh else "en")
+            unrunnable.append(
+                f"{said}（把它的行放回追踪表即可再次运行）"
+                if zh
+                else f"{said} (put its row back in the tracker to run it again)"
             )
         elif run.state in ok or run.state is RunState.OUT_OF_SCOPE or run.failed_before_bridge:
             chosen[run_id] = None

@@ -32,7 +32,9 @@ __all__ = [
     "failure_in_language",
     "kept_in_language",
     "kept_retry",
+    "removed_reason",
     "retry_in_language",
+    "row_gone",
     "running_elsewhere",
     "split_in_language",
     "split_reason",
@@ -76,12 +78,50 @@ def split_reason(row_id: str, seeds: Sequence[int], old_seed: str | None, ran: b
     )
 
 
+# Why a run whose row the researcher deleted from the tracker (or the plan's run table) is
+# ruled out (steps/code.py): the same mechanism as a split row's, and its Chinese.
+_REMOVED = re.compile(
+    r"(\S+) was removed from the (tracker|plan) (?:after it ran; its result is kept in the "
+    r"log, not counted|before bridge ran it)"
+)
+_WHERE_ZH = {"tracker": "追踪表", "plan": "计划"}
+
+
+def removed_reason(run_id: str, where: str, ran: bool) -> str:
+    """
+    Why a run whose row was deleted from ``where`` (``"tracker"`` or ``"plan"``) is not
+    counted: its result stays in the log (``ran`` False: it never launched, and has none).
+    """
+    if not ran:
+        return f"{run_id} was removed from the {where} before bridge ran it"
+    return (
+        f"{run_id} was removed from the {where} after it ran; its result is kept in the log, "
+        "not counted"
+    )
+
+
+def row_gone(reason: str) -> bool:
+    """
+    Whether a ruled-out run's ``reason`` is bridge's for a row no longer in the plan as it
+    was (:func:`split_reason`, :func:`removed_reason`), not the researcher's own word.
+    """
+    return _SPLIT.fullmatch(reason) is not None or _REMOVED.fullmatch(reason) is not None
+
+
 def split_in_language(reason: str, language: str) -> str:
     """
-    A ruled-out run's reason in ``language`` (``"zh"``) when it is :func:`split_reason`'s;
-    any other reason (the researcher's Status and Notes) is returned as written.
+    A ruled-out run's reason in ``language`` (``"zh"``) when it is :func:`split_reason`'s or
+    :func:`removed_reason`'s; any other reason (the researcher's Status and Notes) is returned
+    as written.
     """
-    found = _SPLIT.fullmatch(reason) if language == "zh" else None
+    if language != "zh":
+        return reason
+    if (removed := _REMOVED.fullmatch(reason)) is not None:
+        run_id, where = removed.groups()
+        if reason.endswith(" before bridge ran it"):
+            return f"{run_id} 在 bridge 运行前已从{_WHERE_ZH[where]}中删除"
+        return f"{run_id} 在运行后已从{_WHERE_ZH[where]}中删除；其结果保留在日志中，不计入"
+    found = _SPLIT.fullmatch(reason)
     if found is None:
         return reason
     row_id, seeds, old_seed, again = found.groups()

@@ -223,8 +223,13 @@ def _may_record(state: PipelineState, names: Sequence[str]) -> bool:
 
 
 def _flags_as_findings(run: RunView) -> list[QualityFinding]:
+    """
+    The training-quality findings of ``run``'s numbers, for its block's verdict: none of a
+    run out of scope, whose numbers count nowhere (004's R309-s2, its row deleted after it
+    wrote a NaN, held B3 open with "training-quality problems: R309-s2 TPR: non_finite").
+    """
     metrics = run.metrics
-    if metrics is None:
+    if metrics is None or run.state is RunState.OUT_OF_SCOPE:
         return []
     return [
         QualityFinding(
@@ -1206,7 +1211,10 @@ def evaluate(state: PipelineState) -> Outcome:
     must = [r for r in counted if r.spec.priority is Priority.MUST]
     nice = [r for r in counted if r.spec.priority is Priority.NICE]
     ok = RunState.SUCCEEDED
-    flags = tuple((r.run_id, f) for r in runs if r.metrics is not None for f in r.metrics.quality)
+    # Nor do their numbers' training-quality findings (004's R309-s2, its row deleted).
+    flags = tuple(
+        (r.run_id, f) for r in counted if r.metrics is not None for f in r.metrics.quality
+    )
     reasons: list[tuple[str, str]] = []  # (English, Chinese)
     if state.stage is not Stage.COLLECTED:
         at = state.stage.value

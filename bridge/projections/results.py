@@ -49,6 +49,7 @@ from bridge.projections.failure_words import (
     failure_in_language,
     kept_in_language,
     kept_retry,
+    row_gone,
     split_in_language,
 )
 from bridge.projections.finding_words import blocked_in_language
@@ -958,7 +959,7 @@ def _block_section(state: PipelineState, result: BlockResult, language: str) -> 
         f"- **{_t('not_judged', language)}:** {line(warning_in_language(message, language))}"
         for message in recorded_unread(state.plan.warnings if state.plan else (), block.id)
     )
-    runs = ", ".join(result.run_ids) or "-"
+    runs = ", ".join(r for r in result.run_ids if not _row_gone(state, r)) or "-"
     shared = f" ({_t('shared', language)}: {', '.join(result.shared)})" if result.shared else ""
     lines.append(f"- **{_t('runs', language)}:** {runs}{shared}")
     lines.append("")
@@ -994,6 +995,16 @@ def _block_section(state: PipelineState, result: BlockResult, language: str) -> 
             ]
         )
     return lines
+
+
+def _row_gone(state: PipelineState, run_id: str) -> bool:
+    """
+    Whether ``run_id``'s row is no longer in the plan as it ran (deleted, or split into seeds:
+    :func:`row_gone`): listed once, under the runs bridge did not launch, with why, not among
+    a milestone's or a block's runs (039's R004b stayed in B2's "**运行:**", trial t8).
+    """
+    run = state.runs.get(run_id)
+    return run is not None and run.state is RunState.OUT_OF_SCOPE and row_gone(run.reason)
 
 
 def render(state: PipelineState, language: str = "en") -> str:
@@ -1047,7 +1058,7 @@ def render(state: PipelineState, language: str = "en") -> str:
         if info.gate:
             # Quoted, never judged: a milestone that finished must not read as a gate passed.
             lines.extend([f"- **{_t('decision_gate', language)}:** «{line(info.gate)}»", ""])
-        runs = [state.runs[r] for r in milestone.run_ids]
+        runs = [state.runs[r] for r in milestone.run_ids if not _row_gone(state, r)]
         if runs:
             rows = [
                 (r.run_id, r.spec.system, _key_cell(r, listed, language), _status_cell(r, language))

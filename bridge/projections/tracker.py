@@ -25,6 +25,7 @@ from bridge.projections.failure_words import (
     kept_in_language,
     kept_retry,
     retry_in_language,
+    row_gone,
     running_elsewhere,
     split_in_language,
 )
@@ -284,7 +285,13 @@ def _filled_in(state: PipelineState, template: str, language: str) -> str:
     if skipped:
         heading = "未由 bridge 运行" if language == "zh" else "Not launched by bridge"
         body += [f"### {heading}", "", *(_not_launched(r, language) for r in skipped), ""]
-    extra = [r for r in state.runs.values() if r.run_id not in shown]
+    # A run whose row the researcher deleted (or split into seeds) is listed once, above, with
+    # why: not put back as a row under "Runs not in the tables above" (039's R004b, trial t8).
+    extra = [
+        r
+        for r in state.runs.values()
+        if r.run_id not in shown and not (r.state is RunState.OUT_OF_SCOPE and row_gone(r.reason))
+    ]
     # 034's tracker has a row per block, whose Run ID cell bridge fills in: those runs are in the
     # tables above, by block, and listed one by one here under a heading that says so.
     filled = _block_rows_text(lines, file)

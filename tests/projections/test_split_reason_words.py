@@ -6,7 +6,12 @@ the line around it (``- R005 — 不在范围内：…``) already is.
 
 from __future__ import annotations
 
-from bridge.projections.failure_words import split_in_language, split_reason
+from bridge.projections.failure_words import (
+    removed_reason,
+    row_gone,
+    split_in_language,
+    split_reason,
+)
 
 
 def test_a_split_reason_reads_in_chinese() -> None:
@@ -39,3 +44,26 @@ def test_a_run_split_before_it_ran_has_no_earlier_result() -> None:
     reason = split_reason("R004", (1, 2), None, ran=False)
     assert reason == "R004 (one run) was split into seeds 1, 2 in the plan before it ran"
     assert split_in_language(reason, "zh") == "R004（单个运行）在运行前已在计划中拆分为种子 1, 2"
+
+
+def test_a_removed_rows_reason_reads_in_chinese() -> None:
+    """039's R004b, deleted from the tracker after it ran (trial t8)."""
+    reason = removed_reason("R004b", "tracker", ran=True)
+    assert reason == (
+        "R004b was removed from the tracker after it ran; its result is kept in the log, "
+        "not counted"
+    )
+    assert row_gone(reason)
+    assert split_in_language(reason, "zh") == (
+        "R004b 在运行后已从追踪表中删除；其结果保留在日志中，不计入"
+    )
+    never = removed_reason("R007", "plan", ran=False)
+    assert never == "R007 was removed from the plan before bridge ran it"
+    assert split_in_language(never, "zh") == "R007 在 bridge 运行前已从计划中删除"
+
+
+def test_only_bridges_reasons_read_as_a_row_gone() -> None:
+    """The researcher's own words (a Status REMOVED, a Note) are no row deleted."""
+    assert row_gone(split_reason("R004", (1, 2), None, ran=False))
+    assert not row_gone("REMOVED — R004 was removed from the tracker by Li")
+    assert not row_gone("SKIPPED")

@@ -50,6 +50,8 @@ from bridge.projections.failure_words import (
     CODE_REMOVED,
     RELABELLED,
     TRACKER_ROW_NOW,
+    removed_reason,
+    row_gone,
     split_reason,
 )
 from bridge.projections.reasons import summary_in_language
@@ -262,10 +264,12 @@ def relabel_ended(s: Session) -> None:
     count follows (:func:`place`). A run that may not take them (its command or W&B run name
     uses the label, or more changed with it) and has no mark yet is marked kept as it ran
     (``RunKeptAsRan``, each change named), as an edit read after it ended marks it. A run of a
-    row split into seeds while it ran is ruled out now that it ended (:func:`_rule_out_split`).
-    Cheap when nothing differs: the labels are compared first.
+    row split into seeds, or deleted, while it ran is ruled out now that it ended
+    (:func:`_rule_out_split`, :func:`_rule_out_removed`). Cheap when nothing differs: the
+    labels are compared first.
     """
     _rule_out_split(s)
+    _rule_out_removed(s)
     state = s.state()
     relabelled: list[str] = []
     named: frozenset[str] | None = None
@@ -808,10 +812,12 @@ def reload(s: Session, changed: Sequence[str]) -> tuple[str, ...]:
     Returns:
         The runs scheduled to run again.
     """
+    _put_back(s)
     state = s.state()
     reason = f"inputs changed: {', '.join(changed)}"
     respecced = respec(s, reason)
     _rule_out_split(s)
+    _rule_out_removed(s)
     _mark_kept(s, state.plan.inputs if state.plan is not None else {}, reason)
     now = s.state()
     ended = [r for r in respecced if _runs_again(now.runs[r])]
@@ -893,6 +899,73 @@ def _rule_out_split(s: Session) -> None:
             events.append(ev.RunRetryScheduled(run_id=row_id, reason=reason, manual=True))
         events.append(ev.RunRuledOut(run_id=row_id, status=SUPERSEDED, reason=reason))
         s.append(f"run:{row_id}", events, old.stream_version)
+
+
+# The Status a run whose row the researcher deleted from the tracker is ruled out with.
+REMOVED = "REMOVED"
+
+
+def _rule_out_removed(s: Session) -> None:
+    """
+    Rule out (``RunRuledOut``, status ``REMOVED``, :func:`removed_reason`) each run of a row
+    the researcher deleted from the tracker (or the plan's run table) since it was planned:
+    it would count in its block's numbers and verdict, and in its milestone, with no row
+    (004's R309-s1 and R309-s2 after R309 was deleted: the NaN of R309-s2 kept B3 open). Its
+    result is kept in the log; a live one is ruled out once it ended (:func:`relabel_ended`).
+    Only runs planned from a row (source ``tracker``): bridge's proposed runs, and those of a
+    tracker bridge wrote, were never the researcher's rows; and none when no row is read at
+    all (a tracker gone or unread as a whole is no row deleted). A row split into seeds is
+    :func:`_rule_out_split`'s.
+    """
+    rows = [spec for spec in s.project.runs if spec.source == "tracker"]
+    if not rows:
+        return
+    planned = {spec.id for spec in s.project.runs}
+    split = {
+        row
+        for spec in s.project.runs
+        if spec.seed is not None and (row := seed_row(spec.id, spec.seed)) is not None
+    }
+    where = "tracker" if s.project.plan.tracker_file else "plan"
+    for old in list(s.state().runs.values()):
+        if (
+            old.spec.source != "tracker"
+            or old.run_id in planned
+            or old.run_id in split
+            or old.state in (RunState.OUT_OF_SCOPE, *LIVE)
+        ):
+            continue
+        reason = removed_reason(old.run_id, where, bool(old.attempts))
+        events: list[ev.Event] = []
+        if old.state is not RunState.PENDING:
+            # Out of scope is reached from pending only (as in _rule_out_split).
+            events.append(ev.RunRetryScheduled(run_id=old.run_id, reason=reason, manual=True))
+        events.append(ev.RunRuledOut(run_id=old.run_id, status=REMOVED, reason=reason))
+        s.append(f"run:{old.run_id}", events, old.stream_version)
+
+
+def _put_back(s: Session) -> None:
+    """
+    Back to pending each run ruled out because its row was gone (deleted, or split into
+    seeds: :func:`row_gone`) whose row the plan has again: the researcher put it back, and it
+    runs again with the row as written now (:func:`respec` follows, and takes its Status and
+    settings), its earlier result still in the log. A ruled-out run has no way back to its
+    result but a new attempt.
+    """
+    planned = {spec.id for spec in s.project.runs}
+    for run in list(s.state().runs.values()):
+        if run.state is RunState.OUT_OF_SCOPE and run.run_id in planned and row_gone(run.reason):
+            s.append(
+                f"run:{run.run_id}",
+                [
+                    ev.RunRetryScheduled(
+                        run_id=run.run_id,
+                        reason=f"{run.run_id} is in the plan again",
+                        manual=True,
+                    )
+                ],
+                run.stream_version,
+            )
 
 
 _HELD_BY = re.compile(r"must-run (\S+) ended " + re.escape(FAILED_BEFORE))
