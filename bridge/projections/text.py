@@ -134,6 +134,13 @@ _WORDS: dict[str, tuple[str, str]] = {
         "{block} 的成功标准：{clauses} 没有写明系统，且该实验块的提议系统未知，结果无法判断："
         "请在对比系统中标注提议系统（`X (ours)`）、加上 `Proposed: X` 行，或在成功标准中写明系统",
     ),
+    "plan_proposed_ignored": (
+        "{block}'s Proposed line names none of its compared systems ({systems}), "
+        "so it says nothing of which is proposed: write one of them there as the Compared "
+        "systems write it, or mark it `X (ours)` in the Compared systems",
+        "{block} 的 Proposed 行没有写出任何一个对比系统（{systems}），因此不表示"
+        "哪一个是提议系统：请照对比系统的写法写出其中之一，或在对比系统中标注 `X (ours)`",
+    ),
     "plan_unplanned": (
         " — but no planned run stands for {systems} (see the warning below)",
         "——但没有计划中的运行代表 {systems}（见下方警告）",
