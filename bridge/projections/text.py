@@ -423,6 +423,23 @@ _WORDS: dict[str, tuple[str, str]] = {
         "已把你对 {file} 的修改保存为 {copy}：bridge 根据日志写这个文件（标记以下的部分）；"
         "请把你的笔记写在标记之上",
     ),
+    "status_below_marker": (
+        "{file}: {run}'s Status «{status}», written in bridge's run table below the marker, is "
+        "not read (bridge writes that table from its log): {where}",
+        "{file}：{run} 的 Status «{status}» 写在标记以下 bridge 的运行表中，不会被读取（该表由 "
+        "bridge 根据日志写出）：{where}",
+    ),
+    "status_below_marker_row": (
+        "write it in {run}'s row above the marker",
+        "请把它写在标记之上 {run} 的行中",
+    ),
+    "status_below_marker_block": (
+        "the tracker lists blocks, not runs, so {run} has no row of its own; to leave it out, "
+        "remove its system from block {block}'s systems in the plan (NOT RUN on {block}'s row "
+        "leaves out all of {block}'s runs)",
+        "追踪表列的是实验块而不是运行，{run} 没有自己的行；要不运行它，请在计划中把它的系统从实验块 "
+        "{block} 的系统中删去（在 {block} 的行写 NOT RUN 会让 {block} 的全部运行都不执行）",
+    ),
     "kept_read_edit": (
         "read your edit of {file}; the file as you left it is kept in {copy}: bridge fills in "
         "the Status and Notes of the rows it ran and everything below its marker, so text you "
