@@ -66,7 +66,11 @@ def statuses_below_marker(file: str, kept: str, written: str, language: str) -> 
             continue
         own = any(c[0].strip("*` ") == run_id for c in rows)
         block = next(
-            (c[0].strip("*` ") for c in rows if any(run_id in re.split(r"[,;\s]+", c2) for c2 in c[1:])),
+            (
+                c[0].strip("*` ")
+                for c in rows
+                if any(run_id in re.split(r"[,;\s]+", c2) for c2 in c[1:])
+            ),
             "",
         )
         if own or not block:

@@ -437,8 +437,9 @@ _WORDS: dict[str, tuple[str, str]] = {
         "the tracker lists blocks, not runs, so {run} has no row of its own; to leave it out, "
         "remove its system from block {block}'s systems in the plan (NOT RUN on {block}'s row "
         "leaves out all of {block}'s runs)",
-        "追踪表列的是实验块而不是运行，{run} 没有自己的行；要不运行它，请在计划中把它的系统从实验块 "
-        "{block} 的系统中删去（在 {block} 的行写 NOT RUN 会让 {block} 的全部运行都不执行）",
+        "追踪表列的是实验块而不是运行，{run} 没有自己的行；要不运行它，请在计划中把它的系统"
+        "从实验块 {block} 的系统中删去（在 {block} 的行写 NOT RUN 会让 {block} 的全部运行都不"
+        "执行）",
     ),
     "kept_read_edit": (
         "read your edit of {file}; the file as you left it is kept in {copy}: bridge fills in "
