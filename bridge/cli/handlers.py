@@ -730,6 +730,16 @@ def kept_copies(
             ):
                 key = "kept_read_edit"
             lines.append(t(key, language).format(file=file, copy=copy.relative_to(root).as_posix()))
+            if key != "kept_before_bridge" and original.is_file():
+                # A Status written in bridge's part asks nothing: said, with where it is read.
+                from bridge.cli.marker_edits import statuses_below_marker
+
+                lines += statuses_below_marker(
+                    file,
+                    copy.read_text(encoding="utf-8", errors="replace"),
+                    original.read_text(encoding="utf-8", errors="replace"),
+                    language,
+                )
     return lines
 
 
@@ -923,17 +933,24 @@ def approve(args: Parsed) -> int:
     """``bridge approve``: go on at AWAITING_APPROVAL, or reopen after BLOCKED."""
     from bridge.projections.text import language_of
 
-    bridge = open_bridge(args, project_root(args))
+    root = project_root(args)
+    started = time.time()
+    bridge = open_bridge(args, root)
     try:
         step = bridge.approve()
-        zh = language_of(bridge.status()) == "zh"
+        language = language_of(bridge.status())
+        plan = bridge.status().plan
     finally:
         bridge.close()
     # The action is in the plan's language already (Session.enter): the line around it too.
-    if zh:
+    if language == "zh":
         out(f"{step.action}：现为 {step.after.value}；用 `bridge run` 继续")
     else:
         out(f"{step.action}: now {step.after.value}; continue with `bridge run`")
+    # Approving rewrites the tracker: an edit it kept aside is said here, as `bridge run` says
+    # it (trial t7 on 034: a NOT RUN below the marker went to a copy without a word).
+    for line in kept_copies(root, started, language, plan.inputs if plan else None):
+        out(line)
     return EXIT_OK
 
 

@@ -444,12 +444,27 @@ def proposed_unknown(project: LoadedProject, language: str = "en") -> list[PlanW
     block's proposed system cannot be told (:func:`_no_proposed`): said by ``bridge plan``
     before anything runs, as a missing baseline is, with how to mark it; in ``language``.
     """
+    from bridge.plan.blocks import proposed_line
     from bridge.plan.criteria import Criterion
     from bridge.plan.model import PlanWarning
     from bridge.projections.text import t
 
     method = project.plan.method_text()
     out: list[PlanWarning] = []
+    for block in project.plan.blocks:
+        # A Proposed line beside a Compared systems field that names none of them counts for
+        # nothing; said, as the reader followed advice to write it (005's B1, trial t7).
+        role = proposed_line(block)
+        if role is not None and block.systems and not block.proposed:
+            out.append(
+                PlanWarning(
+                    file=block.file,
+                    line=role.line,
+                    message=t("plan_proposed_ignored", language).format(
+                        block=block.id, systems=", ".join(block.systems)
+                    ),
+                )
+            )
     for block, systems, clauses in _blocks_clauses(_Preview(project)):
         open_ = [
             f"«{c.text}»"

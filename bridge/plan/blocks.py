@@ -10,6 +10,7 @@ ASCII or full-width, with an optional parenthetical and a value on the line or a
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 import attrs
 
@@ -30,6 +31,7 @@ from bridge.value_methods import value_methods
 __all__ = [
     "BlockHeading",
     "match_block_heading",
+    "proposed_line",
     "read_block",
     "read_fields",
     "system_descriptions",
@@ -482,6 +484,10 @@ def read_block(doc: Document, heading: Heading, parsed: BlockHeading, end: int) 
     roles: dict[str, str] = {}
     if not systems:
         systems_raw, systems, roles = _role_lines(fields)
+    elif (named := _proposed_among(fields, systems)) is not None:
+        # 005's B1 was advised "add a `Proposed: X` line" and the line changed nothing: beside
+        # a Compared systems field it counts when it names one of the compared systems.
+        roles = {"proposed": named}
     if not by_key.get("success") and (stated := _success_gate(text)) is not None:
         # 027's B1 writes no Success criterion but a "Promotion gate:" list: what the block must
         # show, so it is the criterion (the plan's reader says where it came from).
@@ -576,6 +582,46 @@ def _role_lines(fields: list[Field]) -> tuple[str, tuple[str, ...], dict[str, st
         return "", (), {}
     roles = {role: items[0] for role, items in named.items() if len(items) == 1}
     return "\n".join(lines), tuple(systems), roles
+
+
+def proposed_line(block: Block) -> Field | None:
+    """
+    The block's first ``Proposed:`` role line (``Ours:``, ``本文方法:`` …) that names a system,
+    or ``None``: beside a Compared systems field it names the proposed system only when it
+    names one of them (:func:`read_block`), and one that names none is said to be ignored.
+    """
+    for field in block.fields:
+        if _role_of(field) == "proposed" and field.value.split("\n")[0].strip():
+            return field
+    return None
+
+
+def _role_of(field: Field) -> str | None:
+    """The role a line's label gives the system it names (``Proposed:`` → ``proposed``)."""
+    label = plain(field.label).replace("*", "").strip().rstrip(":：").strip().casefold()
+    return _ROLE_LABELS.get(" ".join(label.split()))
+
+
+def _name_head(name: str) -> str:
+    """A system's name without its asides, folded: ``RAW joint v5 (full …)`` → ``rawjointv5``."""
+    head = re.split(r"\s*[(（]|\s+[—–]\s+|\s+-\s+", plain(name).replace("*", ""), maxsplit=1)[0]
+    return re.sub(r"[\W_]+", "", head.casefold())
+
+
+def _proposed_among(fields: Sequence[Field], systems: Sequence[str]) -> str | None:
+    """
+    The compared system a ``Proposed:`` line names (its name, asides aside, is that system's),
+    or ``None`` when it names none or several of them.
+    """
+    for field in fields:
+        value = field.value.split("\n")[0].strip()
+        if _role_of(field) != "proposed" or not value:
+            continue
+        items = [i for i in _items(value, named=True) if not _NO_SYSTEMS.match(i)]
+        heads = {_name_head(i) for i in items} - {""}
+        named = [s for s in systems if _name_head(s) in heads]
+        return named[0] if len(named) == 1 else None
+    return None
 
 
 # A count closing a list of systems ("fixed、policy-only、Harness-only、joint 四臂", "A, B and C

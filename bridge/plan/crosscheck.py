@@ -62,7 +62,30 @@ def _fold(name: str) -> str:
     return re.sub(r"[\W_]+", "", name.casefold())
 
 
-def _unknown_systems(config: Config, names: Iterable[str]) -> list[PlanWarning]:
+def _no_systems_at_all(key: str, runs: Sequence[RunSpec]) -> str:
+    """
+    Why no name can match ``key`` when the plan and tracker name no system at all (026: "(systems:
+    )" said nothing), and the entry that sets one run's settings instead: a ``[[runs]]`` id,
+    the run whose row reads ``key`` where there is one.
+    """
+    where = (
+        "the tracker has no System column and no block lists Compared systems"
+        if any(r.source == "tracker" for r in runs)
+        else "no block lists Compared systems"
+    )
+    named = [r.id for r in runs if r.purpose and _fold(r.purpose) == _fold(key)]
+    example = named[0] if named else (runs[0].id if runs else "R001")
+    which = f"{example}'s row reads {key!r}" if named else "one per run"
+    return (
+        f'[systems."{key}"] names no system: no run of the plan or tracker has a system ({where}); '
+        f'to set a run\'s settings, write them in a [[runs]] entry with id = "{example}" '
+        f"({which})"
+    )
+
+
+def _unknown_systems(
+    config: Config, names: Iterable[str], runs: Sequence[RunSpec]
+) -> list[PlanWarning]:
     used = {id(s) for n in names if (s := match_system(n, config.systems)) is not None}
     known = sorted(set(names))
     warnings = []
@@ -89,6 +112,8 @@ def _unknown_systems(config: Config, names: Iterable[str]) -> list[PlanWarning]:
         message = (
             f'[systems."{key}"] names no system of the plan or tracker{hint} (systems: '
             f"{', '.join(repr(n) for n in known[:10])}{', …' if len(known) > 10 else ''})"
+            if known
+            else _no_systems_at_all(key, runs)
         )
         line = config.line_of(f"systems.{key}")
         if config.ablations:  # the table may be meant for the ablation planner's proposals
@@ -296,7 +321,7 @@ def check_against_runs(plan: Plan, config: Config, runs: Sequence[RunSpec]) -> l
             the setting named.
     """
     names = [r.system for r in runs if r.system] + [s for b in plan.blocks for s in b.systems]
-    warnings = _unknown_systems(config, names) if runs else []
+    warnings = _unknown_systems(config, names, runs) if runs else []
     _placeholder_outputs(config)
     _explicit_blocks(plan, config)
     warnings += _rule_scopes(plan, config, runs)

@@ -39,7 +39,7 @@ from bridge.plan.model import (
 from bridge.plan.plan_section import is_generated_tracker, read_part
 from bridge.plan.proposal import read_proposal_document
 from bridge.plan.quantities import normalise_block_id
-from bridge.plan.reader import language_of, read_plan_document
+from bridge.plan.reader import alternatives, language_of, read_plan_document
 from bridge.plan.text import Document, Table, decode, plain
 from bridge.plan.tracker import column_positions, read_tracker_runs
 from bridge.plan.vocabulary import OUT_OF_SCOPE_STATUSES, normalise_status
@@ -336,6 +336,7 @@ def _assemble(
         )
         if not runs and block_table is not None:
             block_statuses = _block_statuses(block_table, tracker_doc.file)
+            warnings = _alternatives_in_block_rows(warnings, blocks, block_table, tracker_doc.file)
             warnings.append(
                 PlanWarning(
                     file=tracker_doc.file,
@@ -395,6 +396,29 @@ def _assemble(
         stop_rules=stop_rules(plan_doc) if plan_doc is not None else (),
         block_statuses=block_statuses,
     )
+
+
+def _alternatives_in_block_rows(
+    warnings: list[PlanWarning], blocks: Sequence[Block], table: Table, file: str
+) -> list[PlanWarning]:
+    """
+    ``warnings`` with the advice on alternative systems (:func:`alternatives`) told for a
+    tracker that lists blocks: it has no row per run to mark NOT RUN (034's M1, trial t7).
+    """
+    rows = {normalise_block_id(plain(cells[0]).strip()): n for n, cells in table.rows}
+    out = list(warnings)
+    for block in blocks:
+        told = alternatives(block)
+        if not told:
+            continue
+        where = f"{file}:{rows[block.id]}" if block.id in rows else file
+        said = {(block.file, line, message) for line, message in told}
+        out = [w for w in out if (w.file, w.line, w.message) not in said]
+        out.extend(
+            PlanWarning(file=block.file, line=line, message=message)
+            for line, message in alternatives(block, where)
+        )
+    return out
 
 
 def _block_statuses(table: Table, file: str) -> tuple[BlockRowStatus, ...]:

@@ -21,7 +21,7 @@ from bridge.plan.unread_thresholds import unread_thresholds
 from bridge.plan.vocabulary import field_key, section_kind
 from bridge.value_methods import value_methods
 
-__all__ = ["PlanParts", "language_of", "read_plan_document"]
+__all__ = ["PlanParts", "alternatives", "language_of", "read_plan_document"]
 
 
 @value_methods
@@ -589,7 +589,7 @@ def read_plan_document(doc: Document) -> PlanParts:
                     "as one (what the block must show)",
                 )
             )
-        warnings.extend(_alternatives(block))
+        warnings.extend(alternatives(block))
         # Tiers after the criterion, thresholds in a block with none: shown, never dropped.
         warnings.extend(unread_thresholds(block))
     text_for_language = "\n".join(line for _, line in doc.text_lines(0, len(doc.lines)))
@@ -624,22 +624,32 @@ _IF_AVAILABLE = re.compile(
 _OTHERWISE = re.compile(r"^\W*(?:else|otherwise|or\s+else|否则)\b", re.IGNORECASE)
 
 
-def _alternatives(block: Block) -> list[tuple[int, str]]:
+def alternatives(block: Block, block_row: str = "") -> list[tuple[int, str]]:
     """
     A block whose systems are alternatives, one run only if it can be ("(a) X if released, else
     (b) Y", 034's M2): both are planned as runs of the block's priority, and the one that cannot
-    run would fail as a must-run (trial O3); said, with what to do.
+    run would fail as a must-run (trial O3); said, with what to do. ``block_row``: where the
+    block's row is (``EXPERIMENT_TRACKER.md:13``) when the tracker lists blocks, not runs: there
+    no row is the run's own, and NOT RUN on the block's row would leave out all its runs (034's
+    M1, trial t7: the advice named a row that did not exist).
     """
     found: list[tuple[int, str]] = []
     for first, second in zip(block.systems, block.systems[1:], strict=False):
         if _IF_AVAILABLE.search(first) and _OTHERWISE.match(second):
+            advice = (
+                "the tracker lists blocks, not runs, so it has no row for either (NOT RUN — "
+                f"<reason> on {block.id}'s row, {block_row}, takes all of {block.id}'s runs out "
+                "of scope, and bridge's run table below the marker is not read): remove the one "
+                "that will not run from the block's systems"
+                if block_row
+                else "mark the one that will not run NOT RUN — <reason> in its tracker row, or "
+                "remove it from the block's systems"
+            )
             found.append(
                 (
                     block.line,
                     f"block {block.id}'s systems {first!r} and {second!r} are alternatives (one "
-                    "runs only if it can): both are planned as runs; mark the one that will not "
-                    "run NOT RUN — <reason> in its tracker row, or remove it from the block's "
-                    "systems",
+                    f"runs only if it can): both are planned as runs; {advice}",
                 )
             )
     return found

@@ -985,6 +985,19 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
     ),
     (
         re.compile(
+            r"block (\S+)'s systems ('.*?') and ('.*?') are alternatives \(one runs only if it "
+            r"can\): both are planned as runs; the tracker lists blocks, not runs, so it has no "
+            r"row for either \(NOT RUN — <reason> on \S+'s row, (\S+), takes all of \S+'s runs "
+            r"out of scope, and bridge's run table below the marker is not read\): remove the "
+            r"one that will not run from the block's systems"
+        ),
+        r"实验块 \1 的系统 \2 与 \3 是二选一（其一仅在可行时运行）：两者都被计划为运行；追踪表"
+        r"列的是实验块而不是运行，没有它们各自的行（在 \1 的行 \4 写 NOT RUN — <原因> 会让 \1 "
+        r"的全部运行不再执行，而标记以下 bridge 写的运行表不会被读取）：请把不会运行的那个从实验块"
+        r"的系统中删去",
+    ),
+    (
+        re.compile(
             r"(\[systems\.\"[^\"]*\"\]) aliases: ('.*?') names no compared system of any "
             r"block(.*?); an alias connects the table's runs to a block's system as the plan "
             r"writes it"

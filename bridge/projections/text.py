@@ -134,6 +134,13 @@ _WORDS: dict[str, tuple[str, str]] = {
         "{block} 的成功标准：{clauses} 没有写明系统，且该实验块的提议系统未知，结果无法判断："
         "请在对比系统中标注提议系统（`X (ours)`）、加上 `Proposed: X` 行，或在成功标准中写明系统",
     ),
+    "plan_proposed_ignored": (
+        "{block}'s Proposed line names none of its compared systems ({systems}), "
+        "so it says nothing of which is proposed: write one of them there as the Compared "
+        "systems write it, or mark it `X (ours)` in the Compared systems",
+        "{block} 的 Proposed 行没有写出任何一个对比系统（{systems}），因此不表示"
+        "哪一个是提议系统：请照对比系统的写法写出其中之一，或在对比系统中标注 `X (ours)`",
+    ),
     "plan_unplanned": (
         " — but no planned run stands for {systems} (see the warning below)",
         "——但没有计划中的运行代表 {systems}（见下方警告）",
@@ -415,6 +422,24 @@ _WORDS: dict[str, tuple[str, str]] = {
         "marker); write your notes above the marker",
         "已把你对 {file} 的修改保存为 {copy}：bridge 根据日志写这个文件（标记以下的部分）；"
         "请把你的笔记写在标记之上",
+    ),
+    "status_below_marker": (
+        "{file}: {run}'s Status «{status}», written in bridge's run table below the marker, is "
+        "not read (bridge writes that table from its log): {where}",
+        "{file}：{run} 的 Status «{status}» 写在标记以下 bridge 的运行表中，不会被读取（该表由 "
+        "bridge 根据日志写出）：{where}",
+    ),
+    "status_below_marker_row": (
+        "write it in {run}'s row above the marker",
+        "请把它写在标记之上 {run} 的行中",
+    ),
+    "status_below_marker_block": (
+        "the tracker lists blocks, not runs, so {run} has no row of its own; to leave it out, "
+        "remove its system from block {block}'s systems in the plan (NOT RUN on {block}'s row "
+        "leaves out all of {block}'s runs)",
+        "追踪表列的是实验块而不是运行，{run} 没有自己的行；要不运行它，请在计划中把它的系统"
+        "从实验块 {block} 的系统中删去（在 {block} 的行写 NOT RUN 会让 {block} 的全部运行都不"
+        "执行）",
     ),
     "kept_read_edit": (
         "read your edit of {file}; the file as you left it is kept in {copy}: bridge fills in "

@@ -46,9 +46,29 @@ def unmatched_note(state: PipelineState, result: BlockResult, language: str) -> 
     )
     plan = ", ".join(f"`{w}`" for w in wanted)
     hint = ""
+    prose = bool(wanted) and _PROSE.search(wanted[0]) is not None
+    inside = [n for n in names if prose and any(_writes(w, n) for w in wanted)]
+    if inside:
+        # 005's B3 «per-clip exported J-drop. Compute collapse_attacked = …»: an alias to a
+        # fragment of prose connects nothing a criterion names; the names the prose writes do.
+        listed = ", ".join(inside)
+        written = ", ".join(f"`{n}`" for n in inside)
+        if language == "zh":
+            return (
+                f"已记录 {len(names)} 个指标名，但没有一个与计划的指标（{plan}）对应：{shown}。"
+                f"计划的 Metrics 在文字叙述中写了 {written}，bridge 不把它们读作指标名：请把它们"
+                f"列为该实验块的指标（`- **Metrics**: {listed}`），或在成功标准中写明其中之一。"
+            )
+        return (
+            f"{len(names)} metric name(s) were recorded, none matching the plan's metrics "
+            f"({plan}): {shown}. The plan's Metrics write {written} inside prose, which bridge "
+            f"does not read as metric names: list them as the block's metrics "
+            f"(`- **Metrics**: {listed}`), or name one in the success criterion."
+        )
     several = bool(wanted) and _names_several(wanted[0])
     if wanted and not several:
-        target = wanted[0]
+        # Of a prose phrase, the words before its first sentence's end name the metric.
+        target = _PROSE.split(wanted[0], maxsplit=1)[0].strip() or wanted[0]
         tails = {n.split("[", 1)[0].rsplit(".", 1)[-1].lower(): n for n in reversed(names)}
         close = difflib.get_close_matches(target.lower(), list(tails), n=1, cutoff=0.6)
         # Without a close name, a template: a guessed name would send the reader astray.
@@ -103,6 +123,17 @@ _JOINED = re.compile(
     r"|\w\s+(?:and|&)\s+\w|[^\W\d_](?:和|、|以及)[^\W\d_]",
     re.IGNORECASE,
 )
+
+
+# A Metrics phrase that is prose, not a name: a sentence ends inside it ("J-drop. Compute …",
+# not "0.5") or it states a formula ("collapse = baseline_J − attacked_J").
+_PROSE = re.compile(r"(?<=\D)[.;:：。；]\s+(?=\S)|\s=\s")
+
+
+def _writes(phrase: str, name: str) -> bool:
+    """Whether ``phrase`` writes the recorded ``name`` as a word of its own (case aside)."""
+    pattern = rf"(?<![\w-]){re.escape(name)}(?![\w-])"
+    return re.search(pattern, phrase, re.IGNORECASE) is not None
 
 
 def _names_several(metric: str) -> bool:

@@ -522,6 +522,39 @@ def test_a_clause_with_no_system_and_no_proposed_system_is_warned_before_anythin
 
 
 @needs_shared
+def test_a_proposed_line_beside_the_compared_systems_names_the_proposed_system(
+    tmp_path: Path,
+) -> None:
+    """005's B1 (plan:68) was advised "add a `Proposed: X` line"; the trial added `- Proposed:
+    RAW joint v5 (…)` (and `- **Proposed**: …`) and nothing changed: the line counted only in a
+    block with no Compared systems field. It now names the compared system it names, and a
+    line naming none of them is said to be ignored, with what it names."""
+    root = as_project("005", tmp_path)
+    plan = root / "refine-logs" / "EXPERIMENT_PLAN.md"
+    text = plan.read_text(encoding="utf-8")
+    at = "- **Metrics**: \n  - Decisive: per-clip exported J-drop"
+    assert at in text
+    for line in (
+        "- Proposed: RAW joint v5 (full Stage 14, the method)",
+        "- **Proposed**: RAW joint v5",
+    ):
+        plan.write_text(text.replace(at, f"{line}\n{at}", 1), encoding="utf-8")
+        done = bridge("plan", "--project", str(root), "-o", "language=en")
+        assert done.returncode == 0, done.stderr
+        assert "proposed system is not known" not in done.stdout, line
+        assert "B1's criterion" not in done.stdout, line
+    plan.write_text(text.replace(at, f"- Proposed: Joint search\n{at}", 1), encoding="utf-8")
+    done = bridge("plan", "--project", str(root), "-o", "language=en")
+    assert done.returncode == 0, done.stderr
+    out = " ".join(done.stdout.split())
+    assert "proposed system is not known" in out
+    assert (
+        "EXPERIMENT_PLAN.md:64: B1's Proposed line names none of its compared systems (A0 "
+        "(K3_top" in out
+    ), out
+
+
+@needs_shared
 def test_a_proposed_system_the_clause_compares_with_is_not_its_subject(tmp_path: Path) -> None:
     """039's B3 «GNN 同时优于 MART»: the method thesis names MART, the block's proposed system,
     and the clause compares with MART. The results never judge a system against itself, so the

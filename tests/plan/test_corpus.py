@@ -178,6 +178,25 @@ class TestHandChecked:
             warning.message
         )
 
+    def test_alternative_systems_in_a_tracker_of_blocks_are_ruled_out_in_the_plan(self) -> None:
+        """034's tracker lists blocks (one row for M1, whose runs are R008–R011): the advice
+        "mark the one that will not run NOT RUN — <reason> in its tracker row" named a row that
+        does not exist, and the trial's NOT RUN on R009 in bridge's run table below the marker
+        was not read (trial t7). The warning says the tracker has no row per run, what NOT RUN
+        on M1's row would do, and to remove the system from the block's systems instead."""
+        plan = load_plan(corpus("034") / "EXPERIMENT_PLAN.md")
+        (warning,) = [w for w in plan.warnings if "are alternatives" in w.message]
+        assert "in its tracker row" not in warning.message
+        assert (
+            "both are planned as runs; the tracker lists blocks, not runs, so it has no row for "
+            "either (NOT RUN — <reason> on M1's row, "
+        ) in warning.message
+        assert warning.message.endswith(
+            "EXPERIMENT_TRACKER.md:13, takes all of M1's runs out of scope, and bridge's run "
+            "table below the marker is not read): remove the one that will not run from the "
+            "block's systems"
+        ), warning.message
+
     def test_040_prose_only_plan(self) -> None:
         """040: a prose plan is valid input with no blocks and a warning saying so."""
         plan = load_plan(corpus("040") / "EXPERIMENT_PLAN.md")

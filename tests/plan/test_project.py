@@ -11,6 +11,8 @@ import pytest
 from bridge.errors import ConfigError, PlanError
 from bridge.plan import Options, load_project, plan_json, render_argv
 from bridge.plan.milestones import MILESTONES_TO_WRITE
+from tests.conftest import needs_shared
+from tests.plan.corpus import as_project
 
 PLAN = """# Experiment Plan: Toy
 
@@ -252,6 +254,30 @@ class TestBridgeToml:
         )
         project = load_project(tmp_path)
         assert [r.command for r in project.runs if r.id == "R001"] == [("python", "lr.py")]
+
+    @needs_shared
+    def test_a_systems_table_where_nothing_names_a_system_says_so_and_names_the_run(
+        self, tmp_path: Path
+    ) -> None:
+        """Trial t7 on 026: `[systems."MRSD full MATH-500 (n=500, Bt=1024)"]`, E4's Experiment
+        cell, was refused with "(systems: )", an empty list and no way on. 026's tracker has no
+        System column and its plan no Compared systems: the refusal says so, and that a
+        `[[runs]]` entry with E4's id sets the run's settings (which worked)."""
+        root = as_project("026", tmp_path)
+        write(
+            root,
+            "bridge.toml",
+            "[run]\ncommand = 'python t.py'\n"
+            '[systems."MRSD full MATH-500 (n=500, Bt=1024)"]\ngpus = 1\n',
+        )
+        with pytest.raises(ConfigError) as info:
+            load_project(root)
+        said = str(info.value)
+        assert (info.value.file, info.value.line) == ("bridge.toml", 3)
+        assert "(systems: )" not in said
+        assert "no run of the plan or tracker has a system" in said, said
+        assert "the tracker has no System column" in said, said
+        assert '[[runs]] entry with id = "E4"' in said, said
 
     def test_systems_and_runs_override(self, tmp_path: Path) -> None:
         """[systems.X] matches case-insensitively; [[runs]] overrides a tracker run's fields."""

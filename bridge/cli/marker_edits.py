@@ -1,0 +1,85 @@
+"""
+A Status the researcher wrote in bridge's part of their tracker, below its marker: bridge
+writes that part from its log and never reads it, so such a Status asks nothing; the kept copy
+of the edit alone would not say so (trial t7 on 034: `NOT RUN` on R009 in the per-run table
+went to ``EXPERIMENT_TRACKER.edited.md`` without a word, and R009 was launched). Each is said,
+with where the Status is read.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bridge.plan.plan_section import GENERATED_MARK
+from bridge.plan.vocabulary import OUT_OF_SCOPE_STATUSES, normalise_status
+from bridge.projections.text import t
+
+__all__ = ["statuses_below_marker"]
+
+
+def _cells(line: str) -> list[str] | None:
+    """A table row's cells, or ``None`` for a line that is no row (or a separator row)."""
+    text = line.strip()
+    if not text.startswith("|") or set(text) <= set("|-: "):
+        return None
+    return [c.strip() for c in text.strip("|").split("|")]
+
+
+def _statuses(part: str) -> dict[str, str]:
+    """Run id to Status cell of the tables in ``part`` that have a Status column."""
+    found: dict[str, str] = {}
+    status_at: int | None = None
+    for line in part.splitlines():
+        cells = _cells(line)
+        if cells is None:
+            if not line.strip().startswith("|"):
+                status_at = None  # a table ended
+            continue
+        lowered = [c.casefold() for c in cells]
+        if status_at is None:
+            status_at = lowered.index("status") if "status" in lowered else -1
+            continue  # the header row
+        if 0 <= status_at < len(cells) and cells[0]:
+            found[cells[0].strip("*` ")] = cells[status_at]
+    return found
+
+
+def statuses_below_marker(file: str, kept: str, written: str, language: str) -> list[str]:
+    """
+    A line for each run whose Status the researcher changed below the marker (``kept``, their
+    file) to one that asks something (out of scope, or to run) where bridge wrote another
+    (``written``, the file now), saying it is not read and where it is: the run's row above
+    the marker, or, where the tracker lists blocks (the run is named only in its block's Run ID
+    cell), the block's systems in the plan, as its row's Status is for all its runs.
+    """
+    above, mark, theirs = kept.partition(GENERATED_MARK)
+    if not mark:
+        return []
+    ours = _statuses(written.partition(GENERATED_MARK)[2])
+    rows = [c for c in (_cells(line) for line in above.splitlines()) if c]
+    lines = []
+    for run_id, status in _statuses(theirs).items():
+        asked = normalise_status(status)
+        if status == ours.get(run_id, status) or not (
+            asked in OUT_OF_SCOPE_STATUSES or asked == "todo"
+        ):
+            continue
+        own = any(c[0].strip("*` ") == run_id for c in rows)
+        block = next(
+            (
+                c[0].strip("*` ")
+                for c in rows
+                if any(run_id in re.split(r"[,;\s]+", c2) for c2 in c[1:])
+            ),
+            "",
+        )
+        if own or not block:
+            where = t("status_below_marker_row", language).format(run=run_id)
+        else:
+            where = t("status_below_marker_block", language).format(run=run_id, block=block)
+        lines.append(
+            t("status_below_marker", language).format(
+                file=file, run=run_id, status=status, where=where
+            )
+        )
+    return lines
