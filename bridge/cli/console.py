@@ -346,6 +346,7 @@ def status_lines(
     from bridge.machine.scheduler import LIVE, milestone_order
     from bridge.machine.stages import SETTLED_RUN_STATES, TERMINAL_RUN_STATES, RunState, Stage
     from bridge.plan.recorded_status import done_by_person
+    from bridge.plan.vocabulary import ended_negative
     from bridge.projections.text import language_of, t
 
     now = now or utc_now()
@@ -381,16 +382,30 @@ def status_lines(
         skipped = len(every) - len(runs) - blocked - by_person - waiting
         # Runs the tracker says ended failed or invalid before bridge are done, but not ok.
         failed_before = sum(1 for r in runs if r.failed_before_bridge)
-        ok -= failed_before
-        not_ok = done - ok - failed_before
+        # So are the rows whose Status is a negative result of a run that completed: 018's
+        # four JPH-CAL rows `failed` (its legend: 方法/任务失败) read "8/13 成功" with them.
+        negative = sum(
+            1
+            for r in runs
+            if r.state is RunState.DONE_BEFORE
+            and not r.failed_before_bridge
+            and ended_negative(r.found_status)
+        )
+        ok -= failed_before + negative
+        not_ok = done - ok - failed_before - negative
         # Done before bridge is ok, but bridge ran none of it: "M0 1/1 ok" of a row the
         # tracker marks DONE read as a run bridge checked (trial T6, 009's R001).
         before = sum(
-            1 for r in runs if r.state is RunState.DONE_BEFORE and not r.failed_before_bridge
+            1
+            for r in runs
+            if r.state is RunState.DONE_BEFORE
+            and not r.failed_before_bridge
+            and not ended_negative(r.found_status)
         )
         tail = (
             t("status_ok", language).format(ok=ok, n=len(runs))
             + (t("status_done_before", language).format(n=before) if before else "")
+            + (t("status_negative_before", language).format(n=negative) if negative else "")
             + (t("status_failed_before", language).format(n=failed_before) if failed_before else "")
             + (t("status_not_ok", language).format(n=not_ok) if not_ok else "")
             + (t("status_blocked", language).format(n=blocked) if blocked else "")
