@@ -33,8 +33,8 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.text import Text
 
-    from bridge.machine.fold import PipelineState, RunView
     from bridge.events.measurements import QualityFlag
+    from bridge.machine.fold import PipelineState, RunView
 
 __all__ = [
     "PlainConsole",
