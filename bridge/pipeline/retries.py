@@ -411,13 +411,13 @@ def _milestone_named(state: PipelineState, milestone: str) -> str:
     zh = language_of(state) == "zh"
     # Runs of no milestone have the id "": not a milestone to list (a trailing ", "), but
     # said, with the name that takes them.
-    listed = ("、" if zh else ", ").join(m for m in state.milestone_ids if m)
+    listed = ", ".join(m for m in state.milestone_ids if m)
     none = _milestone_shown("", zh)
     if listed:
         if zh:
             others = f'，以及不属于任何里程碑的运行（--milestone "{none}"）'
             tail = others if "" in state.milestone_ids else ""
-            raise UnknownRunError(f"--milestone {milestone}：计划的里程碑为 {listed}{tail}")
+            raise UnknownRunError(f"--milestone {milestone}：计划中的里程碑是 {listed}{tail}")
         others = f', and runs of no milestone (--milestone "{none}")'
         tail = others if "" in state.milestone_ids else ""
         raise UnknownRunError(f"--milestone {milestone}: the plan has milestones {listed}{tail}")
