@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.text import Text
 
+    from bridge.events.measurements import QualityFlag
     from bridge.machine.fold import PipelineState, RunView
 
 __all__ = [
@@ -287,6 +288,19 @@ def _status(run: RunView, exited: Collection[str], elsewhere: Collection[str] = 
 def _note(
     run: RunView, exited: Collection[str], language: str = "en", elsewhere: Collection[str] = ()
 ) -> str:
+    """The status line's note: :func:`_note_text` shown visibly, on one line."""
+    # Newlines and tabs fold to spaces (one line per run); any other control character shows.
+    return " ".join(visible(_note_text(run, exited, language, elsewhere), keep=KEEP_LINES).split())
+
+
+def _note_text(
+    run: RunView, exited: Collection[str], language: str = "en", elsewhere: Collection[str] = ()
+) -> str:
+    """
+    What the status view notes of ``run``, as said (``--json`` has it so): not collected yet,
+    running elsewhere, overdue or waiting, numbers kept from earlier inputs, numbers not
+    trusted, and its reason.
+    """
     from bridge.projections.failure_words import failure_in_language
     from bridge.projections.text import t
 
@@ -298,7 +312,6 @@ def _note(
     note = ("OVERDUE " if attempt and attempt.overdue else "") + (
         f"{attempt.waiting} " if attempt and attempt.waiting else ""
     )
-    # Newlines and tabs fold to spaces (one line per run); any other control character shows.
     reason = failure_in_language(run.reason, language)
     if run.kept is not None and run.kept.changes:
         # A result kept as it ran, as the results and the tracker mark it (trial: `bridge
@@ -312,14 +325,22 @@ def _note(
             else f"numbers from {kind} ({changes})"
         )
         reason = f"{said}; {reason}" if reason else said
-    flags = [f for f in (run.metrics.quality if run.metrics is not None else ()) if f.blocking]
+    flags = _untrusted(run)
     if flags:
         # Numbers the verdicts do not trust, as the results mark them "DONE ⚠ non_finite"
         # (012's R005 with its judged metric NaN read plain DONE here, trial).
         found = ", ".join(dict.fromkeys(f"{f.metric} {f.kind}" for f in flags))
         said = f"⚠ 数值不可信：{found}" if language == "zh" else f"⚠ numbers not trusted: {found}"
         reason = f"{said}; {reason}" if reason else said
-    return " ".join(visible(note + reason, keep=KEEP_LINES).split())
+    return note + reason
+
+
+def _untrusted(run: RunView) -> list[QualityFlag]:
+    """
+    The blocking training-quality findings of ``run``'s numbers (a NaN, a divergence): why the
+    verdicts do not trust them, as the results' ``DONE ⚠ non_finite`` says; none when trusted.
+    """
+    return [f for f in (run.metrics.quality if run.metrics is not None else ()) if f.blocking]
 
 
 def status_lines(
@@ -346,6 +367,7 @@ def status_lines(
     from bridge.machine.scheduler import LIVE, milestone_order
     from bridge.machine.stages import SETTLED_RUN_STATES, TERMINAL_RUN_STATES, RunState, Stage
     from bridge.plan.recorded_status import done_by_person
+    from bridge.plan.vocabulary import ended_negative
     from bridge.projections.text import language_of, t
 
     now = now or utc_now()
@@ -381,16 +403,30 @@ def status_lines(
         skipped = len(every) - len(runs) - blocked - by_person - waiting
         # Runs the tracker says ended failed or invalid before bridge are done, but not ok.
         failed_before = sum(1 for r in runs if r.failed_before_bridge)
-        ok -= failed_before
-        not_ok = done - ok - failed_before
+        # So are the rows whose Status is a negative result of a run that completed: 018's
+        # four JPH-CAL rows `failed` (its legend: 方法/任务失败) read "8/13 成功" with them.
+        negative = sum(
+            1
+            for r in runs
+            if r.state is RunState.DONE_BEFORE
+            and not r.failed_before_bridge
+            and ended_negative(r.found_status)
+        )
+        ok -= failed_before + negative
+        not_ok = done - ok - failed_before - negative
         # Done before bridge is ok, but bridge ran none of it: "M0 1/1 ok" of a row the
         # tracker marks DONE read as a run bridge checked (trial T6, 009's R001).
         before = sum(
-            1 for r in runs if r.state is RunState.DONE_BEFORE and not r.failed_before_bridge
+            1
+            for r in runs
+            if r.state is RunState.DONE_BEFORE
+            and not r.failed_before_bridge
+            and not ended_negative(r.found_status)
         )
         tail = (
             t("status_ok", language).format(ok=ok, n=len(runs))
             + (t("status_done_before", language).format(n=before) if before else "")
+            + (t("status_negative_before", language).format(n=negative) if negative else "")
             + (t("status_failed_before", language).format(n=failed_before) if failed_before else "")
             + (t("status_not_ok", language).format(n=not_ok) if not_ok else "")
             + (t("status_blocked", language).format(n=blocked) if blocked else "")
@@ -507,13 +543,20 @@ def status_json(
     """
     ``bridge status --json``: stage, each run's state, attempts, slots, elapsed, budget, and
     notes in full. ``process`` is ``exited`` for a live run whose process has ended but is not
-    yet collected, ``running`` for the other live runs, and null otherwise.
+    yet collected, ``running`` for the other live runs, and null otherwise. ``trusted`` is false
+    when a blocking training-quality finding (``untrusted``: metric, kind, message) means the
+    verdicts do not trust the run's numbers; ``note`` is the status view's note, whole, in
+    English (the log's words, as ``reason``).
     """
     from bridge.events.clock import utc_now
     from bridge.machine.scheduler import LIVE
+    from bridge.machine.stages import Stage
+    from bridge.projections.failure_words import running_elsewhere
     from bridge.projections.tracker import status_word
 
     now = now or utc_now()
+    held = state.blocked if state.stage is Stage.BLOCKED else None
+    elsewhere = running_elsewhere(held.reason) if held is not None else frozenset()
     runs = []
     for run in state.runs.values():
         attempt = run.current
@@ -541,6 +584,14 @@ def status_json(
                 "overdue": bool(attempt and attempt.overdue),
                 "waiting": attempt.waiting if attempt else "",
                 "reason": run.reason,
+                # 015's R004 (peak_T NaN) read plain succeeded here, where the status line
+                # says "⚠ numbers not trusted: peak_T non_finite" (trial).
+                "trusted": not _untrusted(run),
+                "untrusted": [
+                    {"metric": f.metric, "kind": f.kind, "message": f.message}
+                    for f in _untrusted(run)
+                ],
+                "note": _note_text(run, exited, "en", elsewhere),
                 # As results.json's runs[].kept_as_ran: what changed since it ran (field, old,
                 # new); empty when its result is from the inputs as they are.
                 "kept_as_ran": [

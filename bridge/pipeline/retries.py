@@ -197,7 +197,9 @@ def select(
         else:
             chosen[run.run_id] = None
     if not chosen:
-        where = f" in {', '.join(milestones)}" if milestones else ""
+        where = (
+            f" in {', '.join(_milestone_shown(m, zh) for m in milestones)}" if milestones else ""
+        )
         before = [r.run_id for r in state.runs.values() if r.failed_before_bridge]
         # With rows failed before bridge, "add --force" would have them re-launched with every
         # other row done before bridge (018, real run): their own retry is named instead.
@@ -279,7 +281,9 @@ def _nothing_to_retry_zh(
     the sanity runs that exited 0 but failed the check, the runs held by rows the tracker says
     failed before bridge, and what those rows need.
     """
-    where = f"（{'、'.join(milestones)} 中）" if milestones else ""
+    where = (
+        f"（{'、'.join(_milestone_shown(m, True) for m in milestones)} 中）" if milestones else ""
+    )
     said = f"没有可重试的运行{where}：没有在 bridge 下未成功结束的运行"
     if checked and not force:
         said += (
@@ -368,27 +372,86 @@ def sent_back(
     """
     if not (failed or milestone):
         return (), ()
-    wanted = {m.casefold() for m in ([milestone] if isinstance(milestone, str) else milestone) if m}
+    names = [milestone] if isinstance(milestone, str) else milestone
+    # The status bar's `(no milestone)` is the runs of none (id ""), as `select` reads it.
+    wanted = {_milestone_id(state, m).casefold() for m in names if m}
     taken = [r for r in again if not wanted or state.runs[r].spec.milestone.casefold() in wanted]
     revived = tuple(r for r in taken if r in before.runs and bridge_cancelled(before.runs[r]))
     return tuple(r for r in taken if r not in revived), revived
 
 
+# The names `bridge status` gives the bar of the runs of no milestone (id ""), in English and
+# Chinese, with or without their brackets: what a person types after reading it (032).
+_NO_MILESTONE_NAMES = frozenset({"no milestone", "无里程碑"})
+
+
+def _says_no_milestone(name: str) -> bool:
+    """Whether ``name`` is the status bar's name of the runs of no milestone, `(no milestone)`
+    or `（无里程碑）`, brackets, case and spaces aside."""
+    return " ".join(name.strip().strip("()（）").split()).casefold() in _NO_MILESTONE_NAMES
+
+
+def _milestone_id(state: PipelineState, name: str) -> str:
+    """The id ``name`` stands for: ``""`` for the status bar's `(no milestone)` when the plan
+    has runs of none and no milestone of that name, else ``name`` itself."""
+    if name not in state.milestone_ids and "" in state.milestone_ids and _says_no_milestone(name):
+        return ""
+    return name
+
+
+def _milestone_shown(milestone: str, zh: bool) -> str:
+    """A milestone id as `bridge status` names it: the runs of none (``""``) by their bar."""
+    return milestone or ("（无里程碑）" if zh else "(no milestone)")
+
+
 def _milestone_named(state: PipelineState, milestone: str) -> str:
     """
-    The plan's milestone ``milestone`` names, matched as run ids are typed ("m2" is M2).
+    The plan's milestone ``milestone`` names, matched as run ids are typed ("m2" is M2); the
+    status bar's `(no milestone)` (`（无里程碑）`) names the runs of none (id ``""``).
 
     Raises:
-        UnknownRunError: the plan has no such milestone (its milestones are listed).
+        UnknownRunError: the plan has no such milestone (its milestones are listed, or, when
+            it has none, the ways to choose runs instead).
     """
+    milestone = _milestone_id(state, milestone)
     if milestone in state.milestone_ids:
         return milestone
     same = [m for m in state.milestone_ids if m.casefold() == milestone.casefold()]
-    if len(same) != 1:
-        # Runs of no milestone have the id "": not a milestone to list (a trailing ", ").
-        listed = ", ".join(m for m in state.milestone_ids if m)
-        raise UnknownRunError(f"--milestone {milestone}: the plan has milestones {listed}")
-    return same[0]
+    if len(same) == 1:
+        return same[0]
+    zh = language_of(state) == "zh"
+    # Runs of no milestone have the id "": not a milestone to list (a trailing ", "), but
+    # said, with the name that takes them.
+    listed = ", ".join(m for m in state.milestone_ids if m)
+    none = _milestone_shown("", zh)
+    if listed:
+        if zh:
+            others = f'，以及不属于任何里程碑的运行（--milestone "{none}"）'
+            tail = others if "" in state.milestone_ids else ""
+            raise UnknownRunError(f"--milestone {milestone}：计划中的里程碑是 {listed}{tail}")
+        others = f', and runs of no milestone (--milestone "{none}")'
+        tail = others if "" in state.milestone_ids else ""
+        raise UnknownRunError(f"--milestone {milestone}: the plan has milestones {listed}{tail}")
+    if not state.runs:
+        # Nothing is loaded before the first `bridge run`: no milestone of it is known yet.
+        raise UnknownRunError(
+            f"--milestone {milestone}：尚未加载计划（`bridge run` 会加载它）"
+            if zh
+            else f"--milestone {milestone}: no plan is loaded yet (`bridge run` loads it)"
+        )
+    # 032 places every run in none: "the plan has milestones " (an empty list) left no way on.
+    failed = [r.run_id for r in state.runs.values() if r.state in FAILED and not r.is_task]
+    named = failed or [r.run_id for r in state.runs.values() if not r.is_task]
+    example = " ".join(named[:2])
+    if zh:
+        raise UnknownRunError(
+            f"--milestone {milestone}：计划没有里程碑：请指明运行（`bridge retry {example}`），"
+            f'或用 --failed；--milestone "{none}" 选取它的所有运行'
+        )
+    raise UnknownRunError(
+        f"--milestone {milestone}: the plan has no milestones: name the runs (`bridge retry "
+        f'{example}`), or use --failed; --milestone "{none}" takes all its runs'
+    )
 
 
 def _revived(state: PipelineState, retried: Sequence[str]) -> list[str]:

@@ -29,6 +29,7 @@ __all__ = [
     "VERSUS",
     "ZH_WHEN",
     "ended_failed",
+    "ended_negative",
     "field_key",
     "misspelt_status",
     "negative_gates",
@@ -528,6 +529,16 @@ NEGATIVE_GATE_ZH = "负结果，不是运行失败"
 _NEGATIVE_SAID = (NEGATIVE_RESULT, NEGATIVE_RESULT_ZH, NEGATIVE_GATE, NEGATIVE_GATE_ZH)
 
 
+def ended_negative(status: str) -> bool:
+    """
+    Whether a recorded status says the run completed with a negative result: its failure word
+    is the method's negative result by the tracker's legend (:data:`NEGATIVE_RESULT`, 018's
+    JPH-CAL rows "`failed` 表示方法/任务失败"), or it names the gate that came out negative
+    (:data:`NEGATIVE_GATE`, 038's "PASS-PARITY / FAIL-SPEEDUP"). Done, but not a success.
+    """
+    return any(said in status for said in _NEGATIVE_SAID)
+
+
 @functools.lru_cache(maxsize=1024)  # pure; asked for each row done before bridge at every
 # dispatcher wake-up (the scheduler's hold on failed rows made `decide` 3-5x slower on 018)
 def ended_failed(status: str) -> bool:
@@ -537,7 +548,7 @@ def ended_failed(status: str) -> bool:
     "COMPLETE_FAIL_HARD_STOP"). Not a recorded status that says its failure word is a negative
     result (:data:`NEGATIVE_RESULT`): the run completed and measured that the method failed.
     """
-    if any(said in status for said in _NEGATIVE_SAID):
+    if ended_negative(status):
         # The tracker's legend says its failure word is the method's negative result (018), or
         # its Status names the gate that came out negative (038).
         return False

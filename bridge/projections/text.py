@@ -366,6 +366,10 @@ _WORDS: dict[str, tuple[str, str]] = {
         " ({n} done before bridge)",
         "（其中 {n} 个在 bridge 之前已完成）",
     ),
+    "status_negative_before": (
+        ", {n} done before bridge with a negative result",
+        "，{n} 个在 bridge 之前已完成、结果为负",
+    ),
     "status_failed_before": (
         ", {n} failed or invalid before bridge",
         "，{n} 个在 bridge 之前已失败或无效",

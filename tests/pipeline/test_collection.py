@@ -643,6 +643,31 @@ def test_a_run_with_a_nan_takes_the_legends_word_for_a_result_that_cannot_stand(
     assert "JPH-B2-JT-S0" not in said, said
 
 
+def test_status_json_says_which_numbers_are_not_trusted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """015's R002 wrote a NaN Pearson: `bridge status` said "⚠ numbers not trusted: Pearson
+    non_finite", but `bridge status --json`, which has the notes in full, read
+    `"state": "succeeded", "status": "DONE", "reason": ""` and said nothing of it."""
+    numbers = {
+        "*": {"peak T": 78.5},
+        "R002": {"Pearson": math.nan, "Spearman": 0.9, "scratch": math.nan},
+    }
+    _corpus_flags(tmp_path, "015", numbers, "R002")
+    from bridge.cli.main import main
+
+    assert main(["status", "--json", "--project", str(tmp_path / "p")]) == 0
+    runs = {r["id"]: r for r in json.loads(capsys.readouterr().out)["runs"]}
+    bad = runs["R002"]
+    assert (bad["state"], bad["trusted"]) == ("succeeded", False)
+    # The blocking findings only: `scratch` is no metric the plan measures (a note).
+    assert [(f["metric"], f["kind"]) for f in bad["untrusted"]] == [("Pearson", "non_finite")]
+    assert "Pearson" in bad["untrusted"][0]["message"]
+    assert bad["note"] == "⚠ numbers not trusted: Pearson non_finite"
+    good = next(r for r in runs.values() if r["state"] == "succeeded" and r["id"] != "R002")
+    assert (good["trusted"], good["untrusted"], good["note"]) == (True, [], "")
+
+
 @needs_shared
 def test_a_nan_std_of_a_block_that_reports_a_mean_and_std_stays_a_note(tmp_path: Path) -> None:
     """033's E2 reports "Mean, std of PCA angle per object category": a statistic alone is how

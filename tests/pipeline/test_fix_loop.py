@@ -417,7 +417,8 @@ class TestRetry:
     ) -> None:
         """`bridge retry --milestone M1 --milestone M2` kept only M2 (argparse kept the last
         value): each milestone given is taken. A milestone the plan lacks lists the plan's,
-        without the empty id of runs of no milestone (a trailing ", ")."""
+        without the empty id of runs of no milestone (a trailing ", "), which are named by the
+        status bar's `(no milestone)` instead."""
         from bridge.cli.main import main
 
         write_runs(
@@ -436,7 +437,12 @@ class TestRetry:
         assert main(argv) == 0
         assert "will run again: P1, Q1\n" in capsys.readouterr().out
         assert main(["retry", "--project", str(project), "--milestone", "M9"]) == 2
-        assert capsys.readouterr().err.rstrip().endswith("the plan has milestones M1, M2")
+        # Z1's milestone is none: said with the name that takes it, not as an empty id.
+        said = capsys.readouterr().err.rstrip()
+        assert said.endswith(
+            'the plan has milestones M1, M2, and runs of no milestone (--milestone "(no '
+            'milestone)")'
+        ), said
 
     def test_fixed_setting_reruns_the_failed_run_and_revives_its_dependant(
         self, project: Path

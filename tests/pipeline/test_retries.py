@@ -13,6 +13,7 @@ import pytest
 from bridge import Bridge, Stage
 from bridge.errors import InputError
 from bridge.machine.stages import RunState
+from tests.conftest import needs_shared
 from tests.pipeline.conftest import Run, executions, write_project
 
 
@@ -107,6 +108,62 @@ class TestRetryRequests:
             bridge.close()
         assert "S1 succeeded; only runs that ended without succeeding" in str(refused.value)
         assert "(add --force to run a succeeded run again)" in str(refused.value)
+
+
+class TestRetryOfRunsOfNoMilestone:
+    def test_the_name_the_status_bar_shows_takes_the_runs_of_no_milestone(
+        self, project: Path
+    ) -> None:
+        """`bridge status` names the bar of runs the plan places in no milestone `(no
+        milestone)` (`（无里程碑）` in Chinese): `--milestone "(no milestone)"` takes them, and a
+        name that is no milestone says such runs are there and how to take them."""
+        write_project(project, [Run(id="S1", milestone="M0"), Run(id="R1", milestone="M1")])
+        tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+        tracker.write_text(
+            tracker.read_text().rstrip("\n")
+            + "\n| X1 |  | main | main | test | accuracy | MUST | TODO | seed 0 |\n"
+        )
+        bridge = Bridge(project)
+        try:
+            assert bridge.run() is Stage.COLLECTED
+            assert bridge.retry(milestone="(no milestone)", force=True).asked == ("X1",)
+            assert bridge.run() is Stage.COLLECTED
+            assert bridge.retry(milestone="（无里程碑）", force=True).asked == ("X1",)
+            with pytest.raises(InputError) as unknown:
+                bridge.retry(milestone="M9")
+        finally:
+            bridge.close()
+        assert str(unknown.value) == (
+            "--milestone M9: the plan has milestones M0, M1, and runs of no milestone "
+            '(--milestone "(no milestone)")'
+        )
+
+    @needs_shared
+    def test_a_plan_without_milestones_says_so_and_how_to_choose_runs(self, tmp_path: Path) -> None:
+        """032 places its runs in no milestone: `bridge retry --force --milestone "(no
+        milestone)"`, the name its status bar shows, answered "--milestone (no milestone): the
+        plan has milestones " (an empty list, no way on). It takes every run; another name
+        says the plan has none and how to choose runs."""
+        from tests.plan.corpus import as_project
+
+        project = as_project("032", tmp_path / "p")
+        (project / "bridge.toml").write_text(
+            '[bridge]\ncode_review = false\n\n[run]\ncommand = ["true", "{run_id}"]\n'
+        )
+        bridge = Bridge(project)
+        try:
+            bridge.run()
+            with pytest.raises(InputError) as unknown:
+                bridge.retry(milestone="M1", force=True)
+            retried = bridge.retry(milestone="(no milestone)", force=True)
+            every = [r.run_id for r in bridge.status().runs.values() if not r.is_task]
+        finally:
+            bridge.close()
+        assert str(unknown.value) == (
+            "--milestone M1: the plan has no milestones: name the runs (`bridge retry E01 "
+            'E02-s0`), or use --failed; --milestone "(no milestone)" takes all its runs'
+        )
+        assert set(retried.asked) <= set(every) and "E01" in retried.asked
 
 
 class TestRetryRefusalOfUntrustedNumbers:

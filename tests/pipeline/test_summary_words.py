@@ -603,3 +603,42 @@ def test_a_chinese_summary_joins_the_blocked_runs_it_names_with_a_chinese_comma(
     assert "另有 2 个必做运行在追踪表中受阻，未计入：R2、R3" in summary, summary
     # So are the failed nice-to-have runs on the same line (025: 未成功：A3, A4).
     assert "（未成功：N1、N2；`bridge retry --failed` 可重新运行）" in summary, summary
+
+
+@needs_shared
+@pytest.mark.parametrize(
+    ("language", "bar"),
+    [("zh", "（无里程碑）"), ("en", "(no milestone)")],
+)
+def test_rows_done_before_bridge_with_a_negative_result_are_not_counted_ok(
+    tmp_path: Path, language: str, bar: str
+) -> None:
+    """018's tracker marks four JPH-CAL rows `failed`, which its legend says is the method
+    failing in a run that completed ("`failed` 表示方法/任务失败"): done, but no success.
+    `bridge status` counted them as succeeded (`8/13 成功（其中 8 个在 bridge 之前已完成）`);
+    they are said apart, and `ok`/`成功` counts only the rows whose Status says they passed."""
+    from tests.plan.corpus import as_project
+
+    project = as_project("018", tmp_path / "p")
+    (project / "bridge.toml").write_text(
+        f'[bridge]\ncode_review = false\nlanguage = "{language}"\n\n[run]\ncommand = ["true"]\n'
+    )
+    bridge = Bridge(project)
+    try:
+        bridge.run()
+        lines = status_lines(bridge.status(), width=200)
+    finally:
+        bridge.close()
+    (line,) = [x for x in lines if x.startswith(bar + " ")]
+    # 4 passed, 4 JPH-CAL rows the legend's `failed` (方法/任务失败) makes negative results,
+    # 5 invalid.
+    if language == "zh":
+        assert line.endswith(
+            " 4/13 成功（其中 4 个在 bridge 之前已完成），4 个在 bridge 之前已完成、结果为负，"
+            "5 个在 bridge 之前已失败或无效"
+        ), line
+    else:
+        assert line.endswith(
+            " 4/13 ok (4 done before bridge), 4 done before bridge with a negative result, "
+            "5 failed or invalid before bridge"
+        ), line
