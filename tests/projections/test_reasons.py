@@ -455,3 +455,29 @@ def test_a_run_set_apart_from_the_verdict_is_said_in_chinese() -> None:
         "x; 在 bridge 之前完成、日志中没有其数值、"
         "且不属于标准所比较的任何系统的运行（与判定无关）：R040"
     )
+
+
+@pytest.mark.parametrize(
+    ("names", "rule"),
+    [
+        (["test.AUPRC", "train.AUPRC"], "按点号分隔的最后一段"),
+        (["a.acc", "b.acc"], "按点号分隔的最后一段的同义词"),
+        (["val_auprc", "test_auprc"], "按名称结尾"),
+    ],
+)
+def test_a_metric_named_by_several_extracted_ones_is_said_in_chinese(
+    names: list[str], rule: str
+) -> None:
+    # 039's B1 (trial t8): "MART 的指标有歧义：plan metric 'AUPRC' matches several extracted
+    # metrics (last dotted component): …; name the one you mean in [metrics] aliases".
+    values = {("MART", name): 0.3 for name in names}
+    metric = "accuracy" if rule.endswith("同义词") else "auprc"
+    reason = _judge(f"MART {metric} ≥ 0.25", ("MART",), values).reason
+    assert "matches several extracted metrics" in reason, reason
+    chinese = in_language(reason, "zh")
+    assert chinese.startswith(
+        f"MART 的指标有歧义：计划中的指标 '{metric}' 对应多个提取出的指标（{rule}）："
+        f"{', '.join(sorted(names))}；请在 `[metrics] aliases` 中写明所指的那个"
+    ), chinese
+    assert english_left(chinese, ("MART",)) == [], chinese
+    assert english_left(reason, ("MART",)), reason  # the check can fail: English is English
