@@ -380,6 +380,8 @@ _ARITHMETIC: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"; required drop "), "；要求降幅 "),
     (re.compile(r"; required rise "), "；要求升幅 "),
     (re.compile(r" for each → "), "，每个均需 → "),
+    # "0.02, required ≥ 0.03 → not met": the limit a number failed (judge's `compared`).
+    (re.compile(r"(?<=\d), required (?=[<>≥≤=] )"), "，要求 "),
     (re.compile(r"→ not met\b"), "→ 未满足"),
     (re.compile(r"→ met\b"), "→ 满足"),
     (re.compile(r" ?\(read as: ((?:[^()]|\([^()]*\))*)\)"), r"（解析为：\1）"),

@@ -257,11 +257,11 @@ def test_the_arithmetic_reads_as_written() -> None:
     )
     derived = (
         "hits / total for ours: hits 85 (n=1) / total 100 (n=1) = 0.85 (means over seeds); "
-        "0.85 ≥ 0.9 → not met"
+        "0.85, required ≥ 0.9 → not met"
     )
     assert in_language(derived, "zh") == (
         "ours 的 hits / total：hits 85 (n=1) / total 100 (n=1) = 0.85（各种子的均值）; "
-        "0.85 ≥ 0.9 → 未满足"
+        "0.85，要求 ≥ 0.9 → 未满足"
     )
 
 
