@@ -33,6 +33,7 @@ from bridge.value_methods import value_methods
 __all__ = [
     "ClauseContext",
     "Inconclusive",
+    "compared",
     "describe",
     "evaluate_derived",
     "find_aggregate",
@@ -174,8 +175,7 @@ def evaluate_derived(
     reason = (
         f"{derived.describe()} for {subject}: {left.metric} {describe(left, 1.0)} {symbol} "
         f"{right.metric} {describe(right, 1.0)} = {quantity:.6g}{scaled} (means over seeds); "
-        f"{quantity:.6g} {criterion.comparison.value} {criterion.threshold:g} → "
-        f"{'met' if ok else 'not met'}"
+        + compared(quantity, criterion.comparison, criterion.threshold, ok)
     )
     return (VerdictKind.MET if ok else VerdictKind.NOT_MET, reason, quantity)
 
@@ -401,6 +401,18 @@ def noise(*operands: float, factor: float = 1.0) -> float:
     a ratio) and then multiplied by ``factor``: a few units in the last place of the largest.
     """
     return 8.0 * sys.float_info.epsilon * max((abs(x) for x in operands), default=0.0) * factor
+
+
+def compared(quantity: float, comparison: Comparison, threshold: float, ok: bool) -> str:
+    """
+    The end of a reason that holds a number against its limit, ``ok`` saying whether it met it
+    (:func:`holds`): ``0.35 ≥ 0.3 → met``, or ``0.02, required ≥ 0.03 → not met``. A failed
+    comparison names the limit as what was required, as a gain's reason does ("required gain
+    ≥ 30 pp"): written as a relation, ``0.02 ≥ 0.03 → not met`` stated what is false (trial t8).
+    """
+    if ok:
+        return f"{quantity:.6g} {comparison.value} {threshold:g} → met"
+    return f"{quantity:.6g}, required {comparison.value} {threshold:g} → not met"
 
 
 def holds(quantity: float, comparison: Comparison, threshold: float, rounding: float = 0.0) -> bool:

@@ -48,6 +48,7 @@ from bridge.machine.aggregation import (
 from bridge.machine.comparisons import (
     ClauseContext,
     Inconclusive,
+    compared,
     describe,
     evaluate_derived,
     find_aggregate,
@@ -1138,8 +1139,7 @@ def _evaluate_on(
         reason = (
             # Runs that name no system are the subject without a name ("median_gap: 2").
             f"{name}: {f'{subject} ' if subject else ''}{describe(stats[subject], scale)}"
-            f"{scale_note}; "
-            f"{quantity:.6g} {cmp.value} {threshold:g} → {'met' if ok else 'not met'}"
+            f"{scale_note}; " + compared(quantity, cmp, threshold, ok)
         )
         return (VerdictKind.MET if ok else VerdictKind.NOT_MET, reason + interpretation, quantity)
 

@@ -262,6 +262,29 @@ _FRACTIONS = (
 # A name as the parser quotes it (Python's repr: single quotes, or double when it holds one).
 _QUOTE = r"""('[^']*'|"[^"]*")"""
 
+# What `match_metric` (bridge/plan/metric_names.py) raises when a plan's metric names several
+# extracted ones, one per rule it matched them by (039's B1: test.AUPRC and train.AUPRC read as
+# English inside a Chinese verdict, trial t8).
+_SEVERAL_MATCHES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (
+        re.compile(
+            rf"\bplan metric {_QUOTE} matches several extracted metrics \({re.escape(rule)}\): "
+            r"(.+?); name the one you mean in \[metrics\] aliases"
+        ),
+        rf"计划中的指标 \1 对应多个提取出的指标（{rule_zh}）：\2；"
+        "请在 `[metrics] aliases` 中写明所指的那个",
+    )
+    for rule, rule_zh in (
+        ("synonym of the last dotted component", "按点号分隔的最后一段的同义词"),
+        ("last dotted component", "按点号分隔的最后一段"),
+        ("same name", "按同名"),
+        ("synonym", "按同义词"),
+        ("alias", "按别名"),
+        ("name ending", "按名称结尾"),
+        ("same words", "按相同的词"),
+    )
+)
+
 # The rule-verdict arithmetic (bridge/machine/judge.py, comparisons.py): the numbers, operators,
 # system and metric names stay; the words around them are bridge's. The direction word is only
 # rewritten where it stands as the verdict writes it (after the metric, before the colon).
@@ -360,11 +383,14 @@ _ARITHMETIC: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"; required drop "), "；要求降幅 "),
     (re.compile(r"; required rise "), "；要求升幅 "),
     (re.compile(r" for each → "), "，每个均需 → "),
+    # "0.02, required ≥ 0.03 → not met": the limit a number failed (judge's `compared`).
+    (re.compile(r"(?<=\d), required (?=[<>≥≤=] )"), "，要求 "),
     (re.compile(r"→ not met\b"), "→ 未满足"),
     (re.compile(r"→ met\b"), "→ 满足"),
     (re.compile(r" ?\(read as: ((?:[^()]|\([^()]*\))*)\)"), r"（解析为：\1）"),
     (re.compile(r"(\S+) would be compared with itself"), r"\1 将与自身比较"),
     (re.compile(r"\bmetric ambiguous for (.+?): "), r"\1 的指标有歧义："),
+    *_SEVERAL_MATCHES,
     (
         re.compile(rf"\bmetric {_QUOTE} not found for (.+?) \(extracted: ({_LISTED})\)"),
         r"未找到 \2 的指标 \1（已提取：\3）",

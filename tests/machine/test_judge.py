@@ -1313,7 +1313,7 @@ class TestMetricUnits:
         assert v.verdict is VerdictKind.NOT_MET, v.reason
         assert (
             '(values read as fractions, ×100; set [metrics] units = { "grad_clipping_hit_rate" '
-            '= "percent" } in bridge.toml if they are percent); 50 < 5 → not met'
+            '= "percent" } in bridge.toml if they are percent); 50, required < 5 → not met'
         ) in v.reason
 
     def test_percent_values_are_read_as_said(self) -> None:
@@ -1339,7 +1339,8 @@ class TestMetricUnits:
             "grad_clipping_hit_rate < 5%", 0.08, {"grad_clipping_hit_rate": "fraction"}
         )
         assert v.verdict is VerdictKind.NOT_MET, v.reason
-        assert "(values are fractions, ×100, as [metrics] units says); 8 < 5 → not met" in v.reason
+        said = "(values are fractions, ×100, as [metrics] units says); 8, required < 5 → not met"
+        assert said in v.reason
 
     @pytest.mark.parametrize(
         ("text", "ours", "base"),

@@ -11,6 +11,7 @@ import pytest
 
 from bridge.machine.judge import Aggregate, Verdict, VerdictKind, judge_block
 from bridge.plan.criteria import Criterion, parse_criterion
+from bridge.projections.reasons import in_language
 
 
 def _judge(
@@ -303,3 +304,31 @@ def test_a_system_whose_runs_do_not_record_the_setting_is_kept() -> None:
     verdict = _at_setting("> 2% accuracy over baseline at h=144", {"R1": {"horizon": 6.0}}, {})
     assert verdict.verdict is VerdictKind.INCONCLUSIVE, verdict.reason
     assert verdict.reason.startswith("no run at h = 144")
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "said"),
+    [
+        # 039's B2 (trial t8): "0.02 ≥ 0.03 → 未满足", a relation that does not hold.
+        ("MART delta_AUROC 不低于 0.03", 0.02, "0.02, required ≥ 0.03 → not met"),
+        ("MART delta_AUROC 不低于 0.03", 0.05, "0.05 ≥ 0.03 → met"),
+        ("MART val_loss < 0.5", 0.9, "0.9, required < 0.5 → not met"),
+        ("MART val_loss < 0.5", 0.2, "0.2 < 0.5 → met"),
+        (
+            "delta_AUROC / baseline_AUROC ≥ 0.5",
+            0.02,
+            "= 0.02 (means over seeds); 0.02, required ≥ 0.5 → not met",
+        ),
+    ],
+)
+def test_a_number_against_its_limit_reads_true(text: str, value: float, said: str) -> None:
+    """A comparison that fails says the limit as what was required, in English and in
+    Chinese; one that holds states the relation."""
+    metric = text.split()[1] if text.startswith("MART") else text.split()[0]
+    values = {("MART", metric): value, ("MART", "baseline_AUROC"): 1.0}
+    reason = _judge(text, ("MART",), values).reason
+    assert said in reason, reason
+    chinese = in_language(reason, "zh")
+    zh = said.replace(", required ", "，要求 ").replace("not met", "未满足").replace("met", "满足")
+    zh = zh.replace(" (means over seeds)", "（各种子的均值）")
+    assert zh in chinese, chinese

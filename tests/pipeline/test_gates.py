@@ -323,7 +323,7 @@ class TestSanityCriterion:
         checks = _command(project, lambda bridge: bridge.status().sanity_checks)
         assert blocked is not None
         assert blocked.reason.startswith("the sanity milestone's own success criterion is not met")
-        assert "0.8 > 0.95 → not met" in blocked.reason
+        assert "0.8, required > 0.95 → not met" in blocked.reason
         assert (
             "S1's numbers were read again under new [metrics] settings after a person approved "
             "going past the criterion: the earlier approval was for the earlier numbers "
@@ -376,7 +376,7 @@ class TestSanityCriterion:
         assert _command(project, Bridge.run) is Stage.BLOCKED
         blocked = _command(project, lambda bridge: bridge.status().blocked)
         assert blocked is not None
-        assert "0.8 > 0.95 → not met" in blocked.reason
+        assert "0.8, required > 0.95 → not met" in blocked.reason
         assert "S1's numbers were read again under new [metrics] settings" in blocked.reason
         assert sorted(executions(project)) == ["S1"]
 
@@ -658,7 +658,7 @@ def test_a_block_judged_as_the_start_of_its_approved_entry_is_judged_otherwise()
     from bridge.pipeline.steps.sanity import _held_entries
 
     b5 = "B5: skill: S3 composite -0.05"
-    b8 = "B8: rmse: sanity 0.9 (n=1); 0.9 < 0.5 → not met"
+    b8 = "B8: rmse: sanity 0.9 (n=1); 0.9, required < 0.5 → not met"
     tail = ". Fix the cause and `bridge retry --force R001 R002`, or `bridge approve` to go on"
     since = (
         ". R002's numbers were read again under new [metrics] settings after a person approved"

@@ -74,7 +74,7 @@ def test_038_b4_warm_or_batched_speedup_is_one_measurement(tmp_path: Path) -> No
         reference_system=None,
     )
     assert verdict.verdict is VerdictKind.NOT_MET, verdict.reason
-    assert "3.2 ≥ 5 → not met" in verdict.reason, verdict.reason
+    assert "3.2, required ≥ 5 → not met" in verdict.reason, verdict.reason
 
 
 @pytest.mark.parametrize(

@@ -377,7 +377,7 @@ def test_a_nan_of_one_system_leaves_a_clause_failing_on_the_other_not_met(
     verdict = {b.block.id: b for b in evaluate(fold(store.read())).blocks}["B1"].verdict
     assert verdict.verdict is VerdictKind.NOT_MET, verdict.reason
     assert verdict.reason.startswith("clause 1 of 2 not met. [1] not met: «KAN skill > 0.4»")
-    assert "0.35 > 0.4 → not met" in verdict.reason
+    assert "0.35, required > 0.4 → not met" in verdict.reason
     assert verdict.reason.endswith("; training-quality problems: R012 skill: non_finite")
     # A clause that reads the untrusted run is open with its problem, not judged on the rest:
     # the KAN teacher's own skill NaN leaves nothing trusted to fail on.
@@ -402,9 +402,8 @@ def test_the_plans_remembered_number_is_no_part_of_a_systems_name(tmp_path: Path
     _ran(store, "R012", {"skill": 0.42})
     state = fold(store.read())
     block = {b.block.id: b for b in evaluate(state).blocks}["B1"]
-    assert "[1] not met: «KAN skill > 0.4» — skill: KAN teacher 0.35 (n=1); 0.35 > 0.4" in (
-        block.verdict.reason
-    )
+    said = "[1] not met: «KAN skill > 0.4» — skill: KAN teacher 0.35 (n=1); 0.35, required > 0.4"
+    assert said in block.verdict.reason
     assert "0.453" not in block.verdict.reason
     table = results.render(state).split("### B1")[1].split("### B2")[0]
     assert "| KAN teacher | skill | 0.35 | - | 1 | R011 |" in table, table
@@ -476,7 +475,7 @@ def test_a_clause_at_a_setting_is_judged_on_the_runs_at_it(tmp_path: Path) -> No
         {"wind_speed_edges": 4, "horizon": 144},
     )
     assert clause.startswith("[2] not met: «wind_speed_edges=9 at h=144» — wind_speed_edges: ")
-    assert "4 = 9 → not met" in clause
+    assert "4, required = 9 → not met" in clause
     assert "judged on the runs at h = 144, recorded as horizon: R014" in clause
     # No run at h=144: the clause stays open, saying which horizons the runs recorded.
     clause = _b4(

@@ -267,11 +267,11 @@ def test_the_arithmetic_reads_as_written() -> None:
     )
     derived = (
         "hits / total for ours: hits 85 (n=1) / total 100 (n=1) = 0.85 (means over seeds); "
-        "0.85 ≥ 0.9 → not met"
+        "0.85, required ≥ 0.9 → not met"
     )
     assert in_language(derived, "zh") == (
         "ours 的 hits / total：hits 85 (n=1) / total 100 (n=1) = 0.85（各种子的均值）; "
-        "0.85 ≥ 0.9 → 未满足"
+        "0.85，要求 ≥ 0.9 → 未满足"
     )
 
 
@@ -479,3 +479,29 @@ def test_a_recorded_metric_the_clause_mentions_is_said_in_chinese() -> None:
         "标准提到了实验块的运行所记录的 FK p95，但无法把它读作该条件比较的指标；请在比较处按记录的"
         "名称写出指标，或把它列入实验块的 Metrics 字段"
     )
+
+
+@pytest.mark.parametrize(
+    ("names", "rule"),
+    [
+        (["test.AUPRC", "train.AUPRC"], "按点号分隔的最后一段"),
+        (["a.acc", "b.acc"], "按点号分隔的最后一段的同义词"),
+        (["val_auprc", "test_auprc"], "按名称结尾"),
+    ],
+)
+def test_a_metric_named_by_several_extracted_ones_is_said_in_chinese(
+    names: list[str], rule: str
+) -> None:
+    # 039's B1 (trial t8): "MART 的指标有歧义：plan metric 'AUPRC' matches several extracted
+    # metrics (last dotted component): …; name the one you mean in [metrics] aliases".
+    values = {("MART", name): 0.3 for name in names}
+    metric = "accuracy" if rule.endswith("同义词") else "auprc"
+    reason = _judge(f"MART {metric} ≥ 0.25", ("MART",), values).reason
+    assert "matches several extracted metrics" in reason, reason
+    chinese = in_language(reason, "zh")
+    assert chinese.startswith(
+        f"MART 的指标有歧义：计划中的指标 '{metric}' 对应多个提取出的指标（{rule}）："
+        f"{', '.join(sorted(names))}；请在 `[metrics] aliases` 中写明所指的那个"
+    ), chinese
+    assert english_left(chinese, ("MART",)) == [], chinese
+    assert english_left(reason, ("MART",)), reason  # the check can fail: English is English

@@ -9,7 +9,8 @@ file's sha256 and the rule that read it (grammar in :mod:`bridge.machine.measure
 - **Queries** (:class:`~bridge.adapters.metrics.query.QueryRule`, ``[[metrics.extract]]``): a
   JMESPath query over one JSON file names exactly the number a plan means.
 - **CSV** (``*.csv``): with a header row; every numeric column gives the value in the final row;
-  when a step column exists (:data:`STEP_COLUMNS`) every other numeric column is also a history.
+  when a step column exists (:data:`STEP_COLUMNS`) every other numeric column is also a history,
+  and the step column, their x axis, is no value (of a single row it is one).
 - **Regex** rules (:class:`RegexRule`) over text files: the last match is the value, all matches
   the history (steps from a named group ``step`` when the pattern has one).
 
@@ -643,6 +644,11 @@ def _read_csv(
                 )
             elif (note := number_as_text(name, text_cell)) is not None:
                 notes.append(f"{note}; column {name!r} of {file.source}")
+            continue
+        if col == step_at and len(body) > 1:
+            # The x axis of the other columns' histories, no measurement: a JSON list of records
+            # and a JSON Lines series leave their step key out alike (039's log.csv listed
+            # `step` beside delta_AUROC among the names it recorded, trial t8).
             continue
         if label_at is not None:
             # One row per system, org or condition ("system,recall" / "ours,0.95" / "base,0.80"):

@@ -132,7 +132,14 @@ _IDENTIFIER = re.compile(r"(?<![\w⟨⟩(-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w�
 # bare hyphenated word, which names systems as often (`LoRA-r8`, `GPT-4o-mini`).
 _CODE_KEY = re.compile(r"`([A-Za-z][\w-]*(?:[./][\w-]+)+)`")
 # Not "2% relative to B", which names the reference (read "relatively to B", it named none).
-_RELATIVE_NUMBER = re.compile(r"(%|\bpp|\bpoints?)\s+relative\b(?!\s+to\b)")
+# The tag in brackets says the same (039's "提高 ≥ 30%（相对）", NFKC has made the brackets
+# ASCII): without it the "%" of a rate metric was read as points.
+_RELATIVE_NUMBER = re.compile(
+    r"(%|\bpp|\bpoints?)(?:\s+relative\b(?!\s+to\b)|\s*\(\s*(?:relative|相对值?)\s*\))"
+)
+# "30% (absolute)", "3%（绝对值）": percentage points, whatever the metric; "%" alone is points
+# only of a rate metric.
+_ABSOLUTE_PERCENT = re.compile(r"%(?:\s+absolute\b|\s*\(\s*(?:absolute|绝对值?)\s*\))")
 _RELATIVE_CHANGE = re.compile(
     r"\brelative(?=\s+(?:gain|improvement|increase|decrease|reduction|change|drop|"
     r"difference|uplift|speed-?up)s?\b)"
@@ -1263,6 +1270,7 @@ def _read_clause(  # one linear decision procedure, kept in one place to read to
     # a system's short name (039's "relative-position only" took it, and the gain was read as
     # points). Spelled "relatively" here, which RELATIVE_WORDS reads and no system name is.
     norm = _RELATIVE_NUMBER.sub(r"\1 relatively", norm)
+    norm = _ABSOLUTE_PERCENT.sub(" pp", norm)
     norm = _RELATIVE_CHANGE.sub("relatively", norm)
     # Systems first (their names may contain digits or metric words), then the baseline word.
     systems = [s for s in block_systems if s.strip()]

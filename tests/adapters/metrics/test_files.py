@@ -101,10 +101,34 @@ class TestExtractCsv:
         assert values["loss"].value == 0.5 and values["loss"].rule == "csv:last_row:loss"
         assert values["val_acc"].rule == "csv:last_value:val_acc"
         assert "tag" not in values
+        # The step column is the x axis, not a metric (trial t8: 039's log.csv listed `step`
+        # among the recorded metric names); a JSON Lines series leaves its step out alike.
+        assert "epoch" not in values
         histories = {h.name: h for h in result.histories}
         assert histories["loss"].steps == (1.0, 2.0, 3.0)
         assert histories["val_acc"].steps == (2.0,)
         assert histories["loss"].sha256 == digest(path)
+
+    @pytest.mark.parametrize("step", ["step", "Epoch", "iteration", "global_step"])
+    def test_the_step_column_of_a_history_is_no_metric(self, tmp_path: Path, step: str) -> None:
+        """039's log.csv as a fake run wrote it (trial t8): "已记录 3 个指标名 … `step`,
+        `delta_AUROC`, `delta_AUPRC`", its step column counted among the metrics."""
+        out = run_dir(tmp_path)
+        (out / "log.csv").write_text(
+            f"{step},delta_AUROC,delta_AUPRC\n0,0.018,0.027\n1,0.019,0.0285\n2,0.02,0.03\n"
+        )
+        result = extract(tmp_path, out)
+        assert {v.name: v.value for v in result.values} == {
+            "delta_AUROC": 0.02,
+            "delta_AUPRC": 0.03,
+        }
+        assert {h.name: h.steps for h in result.histories} == {
+            "delta_AUROC": (0.0, 1.0, 2.0),
+            "delta_AUPRC": (0.0, 1.0, 2.0),
+        }
+        # One row is no history: its epoch is what the run recorded, as a JSON object's is.
+        (out / "log.csv").write_text(f"{step},acc\n10,0.9\n")
+        assert {v.name: v.value for v in extract(tmp_path, out).values} == {step: 10.0, "acc": 0.9}
 
     def test_csv_without_step_column_has_no_history(self, tmp_path: Path) -> None:
         """Without a step column only the final row is read."""
