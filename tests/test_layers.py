@@ -21,9 +21,16 @@ TOP_LEVEL_LAYER = {
     "logs": "plan",  # likewise: the quiet library loggers every layer uses
     "lazy_exports": "plan",  # likewise: the packages' lazy public names
     "value_methods": "plan",  # likewise: the frozen classes' shared __eq__/__hash__/__repr__
+    "lazy_patterns": "plan",  # likewise: regular expressions compiled on first use
 }
 SIBLINGS = LAYERS.index("adapters|projections")
-ANYWHERE = {"bridge.errors", "bridge.logs", "bridge.lazy_exports", "bridge.value_methods"}
+ANYWHERE = {
+    "bridge.errors",
+    "bridge.logs",
+    "bridge.lazy_exports",
+    "bridge.lazy_patterns",
+    "bridge.value_methods",
+}
 VENDOR_ONLY_IN_ADAPTERS = {"fabric", "vastai", "modal", "httpx", "subprocess", "paramiko", "invoke"}
 
 

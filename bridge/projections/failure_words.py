@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 
 from bridge.events import types as ev
+from bridge.lazy_patterns import LazyPattern, lazy
 from bridge.machine.classify import GENERIC_FAILURE
 from bridge.plan.tracker import seed_run_id
 
@@ -50,7 +51,7 @@ RELABELLED = "relabelled, not run again"
 
 # Why the one run of a row split into seeds since it ran is ruled out (steps/code.py), and
 # its Chinese (the tracker's and the results' "不在范围内：…" line was otherwise English).
-_SPLIT = re.compile(
+_SPLIT = lazy(
     r"(\S+) \(one run\) was split into seeds (.+?) in the plan(?:; its earlier result is "
     r"kept in the log, not counted(?:; its seed (\S+) runs again as (\S+))?| before it ran)"
 )
@@ -80,7 +81,7 @@ def split_reason(row_id: str, seeds: Sequence[int], old_seed: str | None, ran: b
 
 # Why a run whose row the researcher deleted from the tracker (or the plan's run table) is
 # ruled out (steps/code.py): the same mechanism as a split row's, and its Chinese.
-_REMOVED = re.compile(
+_REMOVED = lazy(
     r"(\S+) was removed from the (tracker|plan) (?:after it ran; its result is kept in the "
     r"log, not counted|before bridge ran it)"
 )
@@ -139,8 +140,8 @@ CODE_FIELD = "code"
 AS_RUN = "as run"
 CODE_EDITED = "edited"
 CODE_REMOVED = "removed"
-_CODE_SAID = re.compile(rf"(.+) ({CODE_EDITED}|{CODE_REMOVED})")
-_CODE_CHANGED = re.compile(r"its code changed \((.*)\)", re.DOTALL)
+_CODE_SAID = lazy(rf"(.+) ({CODE_EDITED}|{CODE_REMOVED})")
+_CODE_CHANGED = lazy(r"its code changed \((.*)\)", re.DOTALL)
 
 
 def code_change_in_language(said: str, language: str) -> str:
@@ -231,7 +232,7 @@ def kept_retry(run_ids: Sequence[str]) -> str:
 # never launched (steps/elsewhere.py), and the ids it names: `bridge status` shows those rows
 # as running elsewhere, not as TODO (032's E05 while the plan was held on it).
 RUNNING_ELSEWHERE = "the tracker says {ids} RUNNING, and bridge did not launch {them}"
-_ELSEWHERE = re.compile(r"the tracker says (.+?) RUNNING, and bridge did not launch (?:it|them)")
+_ELSEWHERE = lazy(r"the tracker says (.+?) RUNNING, and bridge did not launch (?:it|them)")
 
 
 def running_elsewhere(reason: str) -> frozenset[str]:
@@ -243,42 +244,42 @@ def running_elsewhere(reason: str) -> frozenset[str]:
 
 
 # The start of a run's failure reason (bridge/machine/outcomes.py, scheduler.py, dispatch.py).
-_FAILURES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"exit 0 but expected outputs missing: "), "退出码 0，但缺少预期的输出："),
-    (re.compile(r"exit (-?\d+): "), r"退出码 \1："),
-    (re.compile(r"exit (-?\d+)$"), r"退出码 \1"),
+_FAILURES: tuple[tuple[LazyPattern, str], ...] = (
+    (lazy(r"exit 0 but expected outputs missing: "), "退出码 0，但缺少预期的输出："),
+    (lazy(r"exit (-?\d+): "), r"退出码 \1："),
+    (lazy(r"exit (-?\d+)$"), r"退出码 \1"),
     # A run that asked for a GPU ran out of GPU memory; one that asked for none, of the host's.
     (
-        re.compile(r"out of GPU memory (\d+) times \((\d+) attempts\)"),
+        lazy(r"out of GPU memory (\d+) times \((\d+) attempts\)"),
         r"显存不足 \1 次（\2 次尝试）",
     ),
-    (re.compile(r"out of GPU memory: "), "显存不足："),
-    (re.compile(r"out of memory (\d+) times \((\d+) attempts\)"), r"内存不足 \1 次（\2 次尝试）"),
-    (re.compile(r"out of memory: "), "内存不足："),
-    (re.compile(r"launch failed: "), "启动失败："),
-    (re.compile(r"not run: "), "未运行："),
-    (re.compile(r"results could not be copied back: "), "结果无法拷回："),
-    (re.compile(r"(\S+) has no trace of (\S+)"), r"\1 上没有 \2 的记录"),
+    (lazy(r"out of GPU memory: "), "显存不足："),
+    (lazy(r"out of memory (\d+) times \((\d+) attempts\)"), r"内存不足 \1 次（\2 次尝试）"),
+    (lazy(r"out of memory: "), "内存不足："),
+    (lazy(r"launch failed: "), "启动失败："),
+    (lazy(r"not run: "), "未运行："),
+    (lazy(r"results could not be copied back: "), "结果无法拷回："),
+    (lazy(r"(\S+) has no trace of (\S+)"), r"\1 上没有 \2 的记录"),
     # why a sanity run does not pass (bridge/pipeline/steps/sanity.py, gpu_bounds.py)
-    (re.compile(r"no metric could be read from its outputs"), "无法从其输出中读取任何指标"),
-    (re.compile(r"unreadable output (\S+): "), r"无法读取的输出 \1："),
+    (lazy(r"no metric could be read from its outputs"), "无法从其输出中读取任何指标"),
+    (lazy(r"unreadable output (\S+): "), r"无法读取的输出 \1："),
     (
-        re.compile(r"recorded (\S+) = (\S+): the row's (.+?) says it failed$"),
+        lazy(r"recorded (\S+) = (\S+): the row's (.+?) says it failed$"),
         r"记录的 \1 = \2：该行的 \3 表明它未通过",
     ),
     (
-        re.compile(r"GPU memory peaked at (\S+) GB, over \[run\] max_gpu_memory_gb = (\S+)$"),
+        lazy(r"GPU memory peaked at (\S+) GB, over \[run\] max_gpu_memory_gb = (\S+)$"),
         r"GPU 显存峰值 \1 GB，超过 [run] max_gpu_memory_gb = \2",
     ),
     (
-        re.compile(
+        lazy(
             r"GPU memory peaked at (\S+) GB, more than its (?:GPU's|(\d+) GPUs') (\S+) GB "
             r"\(the run's `gpus` is (\d+)\)$"
         ),
         r"GPU 显存峰值 \1 GB，超过其 GPU 的 \3 GB（该运行的 `gpus` 为 \4）",
     ),
     (
-        re.compile(
+        lazy(
             r"GPU memory peaked at (\S+) GB, within \[run\] gpu_memory_margin_gb = (\S+) of "
             r"its (?:GPU's|(\d+) GPUs') (\S+) GB$"
         ),
@@ -363,33 +364,33 @@ _ENDED = {
     "stuck": "已卡住",
     "failed before bridge": "在 bridge 之前已失败",
 }
-_MILESTONE_ENDED = re.compile(r"milestone (.+?) must-run (\S+) ended (\w+(?: before bridge)?)")
+_MILESTONE_ENDED = lazy(r"milestone (.+?) must-run (\S+) ended (\w+(?: before bridge)?)")
 
 # Why a run was not run, after "not run: " (bridge/machine/scheduler.py, pipeline/dispatch.py),
 # whole. The recorded reason stays English: pipeline/retries.py reads the failed run's id back
 # from it, so only what is shown is translated (020's "未运行：milestone M2 must-run …").
-_NOT_RUN: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"dependency (\S+) failed"), r"它依赖的 \1 失败了"),
-    (re.compile(r"dependency (\S+) was cancelled"), r"它依赖的 \1 已被取消"),
+_NOT_RUN: tuple[tuple[LazyPattern, str], ...] = (
+    (lazy(r"dependency (\S+) failed"), r"它依赖的 \1 失败了"),
+    (lazy(r"dependency (\S+) was cancelled"), r"它依赖的 \1 已被取消"),
     (
-        re.compile(r"milestone (.+?) must-run (\S+) waits for its code"),
+        lazy(r"milestone (.+?) must-run (\S+) waits for its code"),
         r"里程碑 \1 的必做运行 \2 在等待其代码写好",
     ),
-    (re.compile(r"unknown dependency (\S+)"), r"未知的依赖 \1"),
+    (lazy(r"unknown dependency (\S+)"), r"未知的依赖 \1"),
     (
-        re.compile(r"dependency (\S+) is out of scope in the tracker"),
+        lazy(r"dependency (\S+) is out of scope in the tracker"),
         r"它依赖的 \1 在追踪表中不在范围内",
     ),
     (
-        re.compile(r'(\S+) more GPU-hours would pass the budget of (\S+) \(budget = "enforce"\)'),
+        lazy(r'(\S+) more GPU-hours would pass the budget of (\S+) \(budget = "enforce"\)'),
         r'再用 \1 GPU 小时将超出 \2 的预算（budget = "enforce"）',
     ),
     (
-        re.compile(r"needs (\d+) GPU\(s\) on one host; the backend has at most (\d+)"),
+        lazy(r"needs (\d+) GPU\(s\) on one host; the backend has at most (\d+)"),
         r"需要一台主机上的 \1 个 GPU；后端最多只有 \2 个",
     ),
     (
-        re.compile(r"a run it depends on, or its milestone, cannot go on"),
+        lazy(r"a run it depends on, or its milestone, cannot go on"),
         "它依赖的运行或其里程碑无法继续",
     ),
 )
@@ -441,7 +442,7 @@ def failure_in_language(reason: str, language: str) -> str:
 
 # The signal that ended a run, after its exit code (bridge/machine/classify.py `killed_by`),
 # and the log line quoted after it.
-_KILLED = re.compile(
+_KILLED = lazy(
     r"^killed by (?P<signal>SIG[A-Z0-9]+)(?P<oom> \(the kernel's OOM killer also sends this\))?"
     r"(?:; its log's last line: )?"
 )
@@ -458,10 +459,10 @@ def _killed_in_chinese(found: re.Match[str]) -> str:
 _STOPPED = {"stopped by cancel": "已被取消", "cancelled by a person": "已由人取消"}
 
 
-_FAILED_RUNS = re.compile(r"(?P<ids>[^:]+): (?P<what>.*)\. Fix: (?P<fix>.*)", re.DOTALL)
+_FAILED_RUNS = lazy(r"(?P<ids>[^:]+): (?P<what>.*)\. Fix: (?P<fix>.*)", re.DOTALL)
 
 
-_RUNS_WITH = re.compile(r"none of its own; it runs again with (\S+)")
+_RUNS_WITH = lazy(r"none of its own; it runs again with (\S+)")
 
 
 def failure_finding_in_language(message: str, language: str) -> str | None:
@@ -490,43 +491,43 @@ def failure_finding_in_language(message: str, language: str) -> str | None:
 
 
 # Why a run is scheduled again (bridge/machine/scheduler.py, bridge/pipeline/steps/), whole.
-_RETRIES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"failed; retry (\d+) of (\d+)"), r"失败；第 \1 次重试（共 \2 次）"),
+_RETRIES: tuple[tuple[LazyPattern, str], ...] = (
+    (lazy(r"failed; retry (\d+) of (\d+)"), r"失败；第 \1 次重试（共 \2 次）"),
     (
-        re.compile(r"out of memory; retry (\d+) after (\S+)s on another GPU"),
+        lazy(r"out of memory; retry (\d+) after (\S+)s on another GPU"),
         r"显存不足；\2 秒后在另一块 GPU 上第 \1 次重试",
     ),
     # A run with no GPU: its host's memory ran out.
-    (re.compile(r"out of memory; retry (\d+) after (\S+)s"), r"内存不足；\2 秒后第 \1 次重试"),
-    (re.compile(r"lost \((.*)\); relaunching", re.DOTALL), r"丢失（\1）；重新启动"),
-    (re.compile(r"sanity runs again"), "健全性运行再次执行"),
+    (lazy(r"out of memory; retry (\d+) after (\S+)s"), r"内存不足；\2 秒后第 \1 次重试"),
+    (lazy(r"lost \((.*)\); relaunching", re.DOTALL), r"丢失（\1）；重新启动"),
+    (lazy(r"sanity runs again"), "健全性运行再次执行"),
     (
-        re.compile(r"rescued: (\d+) runs of (\S+) failed the same way"),
+        lazy(r"rescued: (\d+) runs of (\S+) failed the same way"),
         r"已救援：\2 的 \1 个运行以相同方式失败",
     ),
-    (re.compile(r"rescued: (\d+) runs failed the same way"), r"已救援：\1 个运行以相同方式失败"),
-    (re.compile(r"inputs changed: (.*)", re.DOTALL), r"输入已变更：\1"),
-    (re.compile(r"retry asked by a person"), "由人要求重试"),
+    (lazy(r"rescued: (\d+) runs failed the same way"), r"已救援：\1 个运行以相同方式失败"),
+    (lazy(r"inputs changed: (.*)", re.DOTALL), r"输入已变更：\1"),
+    (lazy(r"retry asked by a person"), "由人要求重试"),
     (
-        re.compile(r"(\S+)'s tracker row no longer says it ended failed before bridge"),
+        lazy(r"(\S+)'s tracker row no longer says it ended failed before bridge"),
         r"追踪表中 \1 的行不再写着它在 bridge 之前已失败",
     ),
     (
-        re.compile(r"(\S+)'s tracker row no longer says its code is not written yet"),
+        lazy(r"(\S+)'s tracker row no longer says its code is not written yet"),
         r"追踪表中 \1 的行不再写着其代码尚未写好",
     ),
     (
-        re.compile(r"(\S+)'s tracker row now takes it out of scope"),
+        lazy(r"(\S+)'s tracker row now takes it out of scope"),
         r"追踪表中 \1 的行现已将其排除在范围之外",
     ),
-    (re.compile(r"the tracker's row now says that it is to run"), "追踪表的行现在写着要运行"),
+    (lazy(r"the tracker's row now says that it is to run"), "追踪表的行现在写着要运行"),
     (
-        re.compile(r"the tracker's row now says status '(.*)'", re.DOTALL),
+        lazy(r"the tracker's row now says status '(.*)'", re.DOTALL),
         r"追踪表的行现在的状态为「\1」",
     ),
-    (re.compile(r"the tracker's row now says (.*)", re.DOTALL), r"追踪表的行现在写着 \1"),
+    (lazy(r"the tracker's row now says (.*)", re.DOTALL), r"追踪表的行现在写着 \1"),
     (
-        re.compile(r"its settings changed \(inputs changed: (.*)\)", re.DOTALL),
+        lazy(r"its settings changed \(inputs changed: (.*)\)", re.DOTALL),
         r"其设置已变更（输入已变更：\1）",
     ),
 )

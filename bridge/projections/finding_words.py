@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from bridge.lazy_patterns import LazyPattern, lazy
 from bridge.projections.failure_words import failure_finding_in_language, failure_in_language
 
 __all__ = [
@@ -27,72 +28,68 @@ __all__ = [
 _RUNS = r"(\S+(?:, \S+)*)"
 
 # Whole messages: (pattern, replacement with the groups kept). Matched with fullmatch.
-_FINDINGS: tuple[tuple[re.Pattern[str], str], ...] = (
+_FINDINGS: tuple[tuple[LazyPattern, str], ...] = (
     (
-        re.compile(
-            _RUNS + r": the command `(.*)` runs no Python script or module that can be checked"
-        ),
+        lazy(_RUNS + r": the command `(.*)` runs no Python script or module that can be checked"),
         r"\1：命令 `\2` 没有运行可检查的 Python 脚本或模块",
     ),
     (
-        re.compile(_RUNS + r": the script (.+) does not exist in the project; did you mean (.+)\?"),
+        lazy(_RUNS + r": the script (.+) does not exist in the project; did you mean (.+)\?"),
         r"\1：脚本 \2 在项目中不存在；是否指 \3？",
     ),
     (
-        re.compile(_RUNS + r": the script (.+) does not exist in the project"),
+        lazy(_RUNS + r": the script (.+) does not exist in the project"),
         r"\1：脚本 \2 在项目中不存在",
     ),
     (
-        re.compile(
+        lazy(
             _RUNS + r": the seed is not controllable: (.+) has no --seed option and the command "
             r"sets no seed"
         ),
         r"\1：种子不可控：\2 没有 --seed 选项，命令也没有设置种子",
     ),
     (
-        re.compile(
+        lazy(
             _RUNS + r": evaluation may score against another model's outputs, not ground truth "
             r"\((.+)\); check that the labels come from the data set"
         ),
         r"\1：评测可能以另一个模型的输出而非真实标注打分（\2）；请检查标签是否来自数据集",
     ),
     (
-        re.compile(
-            _RUNS + r": (.+) declares no JSON or CSV output, so its metrics cannot be collected"
-        ),
+        lazy(_RUNS + r": (.+) declares no JSON or CSV output, so its metrics cannot be collected"),
         r"\1：\2 没有声明 JSON 或 CSV 输出，无法收集其指标",
     ),
     (
-        re.compile(
+        lazy(
             _RUNS + r": hyperparameters named in the setup are not configurable \(no argparse "
             r"option or command placeholder\): (.+)"
         ),
         r"\1：设置中提到的超参数不可配置（没有 argparse 选项或命令占位符）：\2",
     ),
     (
-        re.compile(
+        lazy(
             r"the run ran out of GPU memory: lower the batch size of the sanity run or enable "
             r"gradient accumulation/checkpointing"
         ),
         "运行时 GPU 显存不足：请减小健全性运行的批大小，或启用梯度累积/梯度检查点",
     ),
     (
-        re.compile(
+        lazy(
             r"the module (.+) is not installed where the run executes: add it to the "
             r"environment or fix the import"
         ),
         r"模块 \1 在运行环境中未安装：请把它加入环境，或修正导入",
     ),
-    (re.compile(r"the run raised (.+)"), r"运行抛出了 \1"),
+    (lazy(r"the run raised (.+)"), r"运行抛出了 \1"),
     (
-        re.compile(
+        lazy(
             r"the local checklist found no traceback in the log; configure a \[reviewer\] for a "
             r"diagnosis"
         ),
         "本地检查清单在日志中没有找到回溯信息；请配置 [reviewer] 来诊断",
     ),
     (
-        re.compile(
+        lazy(
             r"(\d+) run\(s\) have no command: (.+)\. Fix: set \[run\] command in bridge\.toml "
             r"\(or command in the system's \[systems\.\"NAME\"\] table\), or, for a run that "
             r"cannot run here, mark its tracker row NOT RUN — <reason>"
@@ -104,20 +101,20 @@ _FINDINGS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 # A whole review text bridge wrote (a skipped review's reason).
-_TEXTS: tuple[tuple[re.Pattern[str], str], ...] = (
+_TEXTS: tuple[tuple[LazyPattern, str], ...] = (
     (
-        re.compile(r"code review is off \(code_review = false\)"),
+        lazy(r"code review is off \(code_review = false\)"),
         "代码评审已关闭（code_review = false）",
     ),
 )
 
 # The local checklist's review text: its first line, then its findings as bullets.
-_CHECKLIST_HEAD = re.compile(
+_CHECKLIST_HEAD = lazy(
     r"\[local-only\] Local checklist (code review|rescue diagnosis) of (\d+) run commands "
     r"\(no model was asked; configure \[reviewer\] for a second opinion\)\."
 )
 _CHECKLIST_WHAT = {"code review": "代码评审", "rescue diagnosis": "救援诊断"}
-_BULLET = re.compile(r"(- (?:NON-)?BLOCKING(?: \[[^\]]*\])?(?: \([^)]*\))? )(.*)")
+_BULLET = lazy(r"(- (?:NON-)?BLOCKING(?: \[[^\]]*\])?(?: \([^)]*\))? )(.*)")
 
 
 def finding_in_language(message: str, language: str) -> str:
@@ -164,15 +161,15 @@ def review_text_in_language(text: str, language: str) -> str:
 # What happened since a person approved past the sanity criterion
 # (bridge/pipeline/steps/sanity.py's since_check), at the end of the held clauses, and how the
 # numbers read again changed, when they did.
-_APPROVED_BEFORE = re.compile(
+_APPROVED_BEFORE = lazy(
     r"\. ((?:(?!\. ).)+) after a person approved going past the criterion: the earlier "
     r"approval was for the earlier numbers(?: \((.+)\))?$",
     re.DOTALL,
 )
 _SINCE_PARTS = (
-    (re.compile(r"^(.+?) ran again$"), r"\1 再次运行"),
-    (re.compile(r"^(.+?)'s numbers were read again under new \[metrics\] settings$"), None),
-    (re.compile(r"^the numbers of (.+?) were read again under new \[metrics\] settings$"), None),
+    (lazy(r"^(.+?) ran again$"), r"\1 再次运行"),
+    (lazy(r"^(.+?)'s numbers were read again under new \[metrics\] settings$"), None),
+    (lazy(r"^the numbers of (.+?) were read again under new \[metrics\] settings$"), None),
 )
 
 
@@ -258,64 +255,64 @@ _AGAIN_ZH = {
 
 # Why the pipeline is blocked (bridge/pipeline/steps/): the head is bridge's, the tail is the
 # failure, finding or error it quotes.
-_BLOCKED: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
+_BLOCKED: tuple[tuple[LazyPattern, Callable[[re.Match[str]], str]], ...] = (
     (
-        re.compile(r"code review found (\d+) blocking issue\(s\): (.*)", re.DOTALL),
+        lazy(r"code review found (\d+) blocking issue\(s\): (.*)", re.DOTALL),
         _finding_after("代码评审发现 {0} 个阻断问题："),
     ),
     (
-        re.compile(r"(\d+) blocking finding\(s\): (.*)", re.DOTALL),
+        lazy(r"(\d+) blocking finding\(s\): (.*)", re.DOTALL),
         _finding_after("{0} 个阻断问题："),
     ),
-    (re.compile(r"implementation failed: (.*)", re.DOTALL), _as_written("实现失败：")),
-    (re.compile(r"code review failed: (.*)", re.DOTALL), _as_written("代码评审失败：")),
+    (lazy(r"implementation failed: (.*)", re.DOTALL), _as_written("实现失败：")),
+    (lazy(r"code review failed: (.*)", re.DOTALL), _as_written("代码评审失败：")),
     (
-        re.compile(r"fixing review findings failed: (.*)", re.DOTALL),
+        lazy(r"fixing review findings failed: (.*)", re.DOTALL),
         _as_written("修复评审问题失败："),
     ),
-    (re.compile(r"rescue diagnosis failed: (.*)", re.DOTALL), _as_written("救援诊断失败：")),
+    (lazy(r"rescue diagnosis failed: (.*)", re.DOTALL), _as_written("救援诊断失败：")),
     (
-        re.compile(r"rescue diagnosis for milestone (\S+) failed: (.*)", re.DOTALL),
+        lazy(r"rescue diagnosis for milestone (\S+) failed: (.*)", re.DOTALL),
         _as_written("里程碑 {0} 的救援诊断失败："),
     ),
     (
-        re.compile(r"rescue diagnosis for the runs failed: (.*)", re.DOTALL),
+        lazy(r"rescue diagnosis for the runs failed: (.*)", re.DOTALL),
         _as_written("这些运行的救援诊断失败："),
     ),
     (
-        re.compile(r"the gate held the plan after (\S+): (.*)", re.DOTALL),
+        lazy(r"the gate held the plan after (\S+): (.*)", re.DOTALL),
         _as_written("关卡在 {0} 之后拦住了计划："),
     ),
     (
-        re.compile(r"milestone (\S+): (.+?) failed the same way: (.*)", re.DOTALL),
+        lazy(r"milestone (\S+): (.+?) failed the same way: (.*)", re.DOTALL),
         _after("里程碑 {0}：{1} 以相同方式失败："),
     ),
     (
-        re.compile(r"milestone (\S+) still fails after (\d+) rescue rounds: (.*)", re.DOTALL),
+        lazy(r"milestone (\S+) still fails after (\d+) rescue rounds: (.*)", re.DOTALL),
         _after("里程碑 {0} 经过 {1} 轮救援仍然失败："),
     ),
     # A plan with no milestones (025): the runs, named without one.
     (
-        re.compile(r"the runs still fail after (\d+) rescue rounds: (.*)", re.DOTALL),
+        lazy(r"the runs still fail after (\d+) rescue rounds: (.*)", re.DOTALL),
         _after("这些运行经过 {0} 轮救援仍然失败："),
     ),
     (
-        re.compile(r"([\w.\-]+(?:, [\w.\-]+)*) failed the same way: (.*)", re.DOTALL),
+        lazy(r"([\w.\-]+(?:, [\w.\-]+)*) failed the same way: (.*)", re.DOTALL),
         _after("{0} 以相同方式失败："),
     ),
     (
-        re.compile(r"sanity still fails after (\d+) rescue rounds: (.*)", re.DOTALL),
+        lazy(r"sanity still fails after (\d+) rescue rounds: (.*)", re.DOTALL),
         _after("经过 {0} 轮救援，健全性检查仍然失败："),
     ),
     (
-        re.compile(r"the same sanity failure twice: (.*)", re.DOTALL),
+        lazy(r"the same sanity failure twice: (.*)", re.DOTALL),
         _after("健全性检查两次以相同方式失败："),
     ),
-    (re.compile(r"(\d+) sanity failures: (.*)", re.DOTALL), _after("健全性检查失败 {0} 次：")),
-    (re.compile(r"sanity fails repeatedly: (.*)", re.DOTALL), _after("健全性检查反复失败：")),
-    (re.compile(r"sanity failed: (.*)", re.DOTALL), _after("健全性检查失败：")),
+    (lazy(r"(\d+) sanity failures: (.*)", re.DOTALL), _after("健全性检查失败 {0} 次：")),
+    (lazy(r"sanity fails repeatedly: (.*)", re.DOTALL), _after("健全性检查反复失败：")),
+    (lazy(r"sanity failed: (.*)", re.DOTALL), _after("健全性检查失败：")),
     (
-        re.compile(
+        lazy(
             r"(.*)\. The sanity run\(s\) (ran again|had their numbers read again under new "
             r"\[metrics\] settings|ran again or had their numbers read again under new "
             r"\[metrics\] settings) after the sanity milestone passed and did not pass: fix the "
@@ -328,7 +325,7 @@ _BLOCKED: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
         ),
     ),
     (
-        re.compile(
+        lazy(
             r"the sanity milestone's own success criterion is not met: (.*)\. Fix the cause and "
             r"`bridge retry --force ([^`]*)`, or `bridge approve` to go on with the later "
             r"milestones anyway",
@@ -341,7 +338,7 @@ _BLOCKED: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
         ),
     ),
     (
-        re.compile(
+        lazy(
             r"the tracker says must-run sanity run\(s\) wait for their code: (.*)\. Set each row "
             r"to TODO once its code is written \(or NOT RUN — <reason> if the sanity milestone "
             r"is to go on without it\)",
@@ -353,7 +350,7 @@ _BLOCKED: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
         ),
     ),
     (
-        re.compile(
+        lazy(
             r"the tracker says sanity run\(s\) failed before bridge: (.*)\. Set the row back to "
             r"TODO once fixed \(or `bridge retry (?:--force )?([^`]*)`\), or mark it DONE if that "
             r"failure is settled",
@@ -365,7 +362,7 @@ _BLOCKED: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
         ),
     ),
     (
-        re.compile(
+        lazy(
             r"the plan's Status says (.+): bridge launches none of its runs while the plan says it "
             r"is stopped; change that line once the plan goes on",
             re.DOTALL,
@@ -376,7 +373,7 @@ _BLOCKED: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
         ),
     ),
     (
-        re.compile(
+        lazy(
             r"the tracker says (.+) RUNNING, and bridge did not launch (?:it|them): mark each "
             r"row DONE "
             r"once it finished, NOT RUN — <reason> if it is not bridge's, or TODO for bridge to "
@@ -415,40 +412,40 @@ def blocked_in_language(reason: str, language: str) -> str:
 
 
 # The other reasons a stage is entered for (bridge/pipeline/), whole.
-_STAGE_REASONS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"inputs changed \((.*)\)", re.DOTALL), r"输入已变更（\1）"),
-    (re.compile(r"reopened by a person after a block"), "阻断后由人重新开启"),
-    (re.compile(r"approved by a person"), "已由人批准"),
-    (re.compile(r"retrying (.*)", re.DOTALL), r"重试 \1"),
+_STAGE_REASONS: tuple[tuple[LazyPattern, str], ...] = (
+    (lazy(r"inputs changed \((.*)\)", re.DOTALL), r"输入已变更（\1）"),
+    (lazy(r"reopened by a person after a block"), "阻断后由人重新开启"),
+    (lazy(r"approved by a person"), "已由人批准"),
+    (lazy(r"retrying (.*)", re.DOTALL), r"重试 \1"),
     (
-        re.compile(r"auto_deploy is off: waiting for `bridge approve`"),
+        lazy(r"auto_deploy is off: waiting for `bridge approve`"),
         "auto_deploy 已关闭：等待 `bridge approve`",
     ),
     (
-        re.compile(r"sanity skipped by configuration \(sanity_first = false\)"),
+        lazy(r"sanity skipped by configuration \(sanity_first = false\)"),
         "按配置跳过健全性检查（sanity_first = false）",
     ),
-    (re.compile(r"the proposed sanity run (\S+) needs approval"), r"提议的健全性运行 \1 需要批准"),
+    (lazy(r"the proposed sanity run (\S+) needs approval"), r"提议的健全性运行 \1 需要批准"),
     (
-        re.compile(r"the same sanity failure twice: asking for a diagnosis"),
+        lazy(r"the same sanity failure twice: asking for a diagnosis"),
         "健全性检查两次以相同方式失败：请求诊断",
     ),
     (
-        re.compile(r"(\d+) sanity failures: asking for a diagnosis"),
+        lazy(r"(\d+) sanity failures: asking for a diagnosis"),
         r"健全性检查失败 \1 次：请求诊断",
     ),
-    (re.compile(r"sanity failed once; running it again"), "健全性检查失败一次；再运行一次"),
-    (re.compile(r"(\d+) run\(s\) added to the plan: (.*)", re.DOTALL), r"计划新增 \1 个运行：\2"),
-    (re.compile(r"(\d+) run\(s\) to run again: (.*)", re.DOTALL), r"\1 个运行需重新运行：\2"),
+    (lazy(r"sanity failed once; running it again"), "健全性检查失败一次；再运行一次"),
+    (lazy(r"(\d+) run\(s\) added to the plan: (.*)", re.DOTALL), r"计划新增 \1 个运行：\2"),
+    (lazy(r"(\d+) run\(s\) to run again: (.*)", re.DOTALL), r"\1 个运行需重新运行：\2"),
     (
-        re.compile(r"(\d+) run\(s\) back in the plan by a tracker edit: (.*)", re.DOTALL),
+        lazy(r"(\d+) run\(s\) back in the plan by a tracker edit: (.*)", re.DOTALL),
         r"\1 个运行按追踪表重新计划：\2",
     ),
     (
-        re.compile(r"(\d+) run\(s\) added to the plan and (\d+) to run again: (.*)", re.DOTALL),
+        lazy(r"(\d+) run\(s\) added to the plan and (\d+) to run again: (.*)", re.DOTALL),
         r"计划新增 \1 个运行，\2 个运行需重新运行：\3",
     ),
-    (re.compile(r"(\d+) proposed run\(s\) need approval"), r"\1 个提议的运行需要批准"),
+    (lazy(r"(\d+) proposed run\(s\) need approval"), r"\1 个提议的运行需要批准"),
 )
 
 

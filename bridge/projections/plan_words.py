@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from bridge.lazy_patterns import LazyPattern, lazy
 from bridge.plan.criteria import Criterion
 from bridge.plan.criteria.model import Wording
 from bridge.plan.milestones import MILESTONES_TO_WRITE, MILESTONES_TO_WRITE_ZH, UNNAMED_LIST_ZH
@@ -162,7 +163,7 @@ def _not_attributed(found: re.Match[str]) -> str:
 
 # One "also names" item of the arms-at-seeds milestone warning (bridge/plan/runs.py,
 # _milestones_from_plan): another milestone's Runs cell that names some of the arms too.
-_ALSO_NAMES = re.compile(r"(\S+)'s Runs cell \(line (\d+)\) also names (.+)")
+_ALSO_NAMES = lazy(r"(\S+)'s Runs cell \(line (\d+)\) also names (.+)")
 
 
 def _arms_milestone(found: re.Match[str]) -> str:
@@ -201,7 +202,7 @@ def _one_of_several_blocks(found: re.Match[str]) -> str:
 
 # Whole warnings: (pattern, replacement with the groups kept, or a function of the match).
 # One item of the shifted-milestone warning (bridge/plan/runs.py, _shifted_milestones).
-_READ_LIKE = re.compile(r"(.+) under (\S+) read like the plan's (\S+) \((.*)\)")
+_READ_LIKE = lazy(r"(.+) under (\S+) read like the plan's (\S+) \((.*)\)")
 
 
 def _shifted_in_chinese(found: re.Match[str]) -> str:
@@ -243,11 +244,11 @@ def _sanity_proposed(found: re.Match[str]) -> str:
     )
 
 
-_WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
+_WARNINGS: tuple[tuple[LazyPattern, str | Callable[[re.Match[str]], str]], ...] = (
     # bridge.plan.runs: runs proposed from the blocks of a plan whose sanity milestone names
     # none (021 and 039 without their trackers).
     (
-        re.compile(
+        lazy(
             r"the sanity milestone (\S+) names no run: bridge proposes (\S+), the first run of "
             r"block (\S+) \((.*?)(?:, seed (\S+))?\), as the sanity run; it waits for "
             r"`bridge approve`"
@@ -255,7 +256,7 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         _sanity_proposed,
     ),
     (
-        re.compile(
+        lazy(
             rf"block (\S+) asks for the same seeds of its systems \({_QUOTE}\), but its runs are "
             r"launched at different ones: (.+); give them one seed \(a Seed column, `seed N` in "
             r"the tracker's Notes, or \[\[runs\]\] seed\), or its verdict stays open"
@@ -263,7 +264,7 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         _unpaired_seeds,
     ),
     (
-        re.compile(
+        lazy(
             r"every run the tracker lists is done or out of scope, so nothing runs, and the "
             r"(\d+) runs the plan's blocks would give are not planned: a tracker's run table "
             r"lists all the runs; list them there \(or remove the table to have them proposed\)"
@@ -272,7 +273,7 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         r"个运行没有被规划：追踪表的运行表须列出全部运行；请在其中列出它们（或删去该表，由计划提议运行）",
     ),
     (
-        re.compile(
+        lazy(
             r"block (\S+)'s ablation table \((.+)\) becomes no runs: runs are proposed for its "
             r"compared systems and seeds only; name them in the block's Compared systems, in "
             r"tracker rows or in \[\[runs\]\] entries to run them"
@@ -281,14 +282,14 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         r"要运行它们，请写进该实验块的 Compared systems、追踪表的行或 [[runs]] 条目",
     ),
     (
-        re.compile(
+        lazy(
             r"the tracker's Milestone column may be shifted against the plan's: (.+)\. The runs "
             r"are reported under the milestone their row names; correct the column if it is off"
         ),
         _shifted_in_chinese,
     ),
     (
-        re.compile(
+        lazy(
             r"the section (.+) is read as no block's criterion: each block is judged on the "
             r"Success criterion field in its own section \(none written for (.+)\); copy the "
             r"condition there"
@@ -297,7 +298,7 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         r"字段判定（\2 都没有写）；请把条件写到那里",
     ),
     (
-        re.compile(
+        lazy(
             r"a table under a tracker heading is not read as runs: its first column (.+) is no "
             r"Run ID column \(name it `Run ID`, with one id a row, to have its rows run\)"
         ),
@@ -305,28 +306,28 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         r"`Run ID`，每行一个 id，这些行才会运行）",
     ),
     (
-        re.compile(
+        lazy(
             r"a link to (.+), outside the project: bridge reads the plan there and writes the "
             r"tracker, results and their versions there"
         ),
         r"指向项目之外 \1 的链接：bridge 从那里读取计划，并把追踪表、结果及其版本写到那里",
     ),
     (
-        re.compile(
+        lazy(
             r"(runs?) (.+?) not attributed to a block: (.+)\. It is reported under its milestone; "
             r"set `block` on its \[\[runs\]\] entry if its numbers are a block's"
         ),
         _sanity_not_attributed,
     ),
     (
-        re.compile(
+        lazy(
             r"(runs?) (.+?) not attributed to a block: (.+)\. Set `block` on (?:the|each) run's "
             r"\[\[runs\]\] entry or its \[systems\] table, or fill the tracker's Block column"
         ),
         _not_attributed,
     ),
     (
-        re.compile(
+        lazy(
             r"(runs?) (.+?) not attributed to a block: the plan has no experiment blocks\. Give "
             r"the plan experiment blocks \(`### Block 1: …` with a Success criterion\) to have "
             r"verdicts"
@@ -337,7 +338,7 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         ),
     ),
     (
-        re.compile(
+        lazy(
             r"(.+?): the tracker's Block column ('[^']*'|\"[^\"]*\") names (.+?), and a run "
             r"counts in one block: (it|they) counts? in (\S+), whose compared systems include "
             r"(?:its|theirs), and not in (.+?)\. For runs of (.+?), give (it|each) rows of "
@@ -346,7 +347,7 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         _one_of_several_blocks,
     ),
     (
-        re.compile(
+        lazy(
             r"(.+?): no milestone in the tracker; (\S+) from the plan's run-order table "
             r"\(line (\d+)\), whose Runs cell ('[^']*') names the arms of (.+?) at "
             r"(seeds? [\d, ]+)(?:; (.+): they run once, under \2, with their arms)?"
@@ -354,28 +355,28 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         _arms_milestone,
     ),
     (
-        re.compile(
+        lazy(
             r"(.+?): no milestone in the tracker; (\S+) from the plan's run-order table "
             r"\(line (\d+)\), whose Runs cell names them"
         ),
         r"\1：追踪表中没有写里程碑；取 \2：计划运行顺序表（第 \3 行）的 Runs 单元格列出了它们",
     ),
     (
-        re.compile(
+        lazy(
             r"(.+?): no milestone in the tracker; (\S+) from the run ids, steps of the "
             r"plan's milestone (\S+)"
         ),
         r"\1：追踪表中没有写里程碑；取 \2：运行编号是计划里程碑 \3 的步骤",
     ),
     (
-        re.compile(
+        lazy(
             r"(.+?): no milestone in the tracker; (\S+) from the run ids, which name it as the "
             r"ids of its runs do"
         ),
         r"\1：追踪表中没有写里程碑；取 \2：运行编号中写着它，与该里程碑其他运行的编号相同",
     ),
     (
-        re.compile(
+        lazy(
             r"(.+?): no milestone: neither their rows nor a milestone's Runs cell names one; "
             r"they are reported under \(no milestone\)(?:, and those still to run \((.+?)\) launch "
             r"only after every "
@@ -401,11 +402,11 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         ),
     ),
     (
-        re.compile(r"(.+?): no milestone in the tracker; (\S+) from the run ids"),
+        lazy(r"(.+?): no milestone in the tracker; (\S+) from the run ids"),
         r"\1：追踪表中没有写里程碑；取 \2：运行编号即计划的里程碑编号",
     ),
     (
-        re.compile(
+        lazy(
             r"(.+?): milestone (\S+) is not a milestone of the plan \((.+)\); "
             r"(?:they run|it runs) after the plan's milestones, under (\S+)\. If the Milestone "
             r"column is shifted against the plan's ids, correct it"
@@ -414,7 +415,7 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         r"若里程碑（Milestone）列与计划的编号错位，请更正",
     ),
     (
-        re.compile(
+        lazy(
             r"block (\S+) is described again with (another title|another success criterion) "
             r"\(first at line (\d+)\): read as one block, whose criterion is the first's; give "
             r"the second its own id if it is another block"
@@ -426,7 +427,7 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         ),
     ),
     (
-        re.compile(
+        lazy(
             r"(.+?): no status bridge knows, read as not started, so bridge launches them; "
             r"write TODO to say so, or DONE, SKIPPED or BLOCKED if they are not to run"
         ),
@@ -434,7 +435,7 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         r"不应运行的请写 DONE、SKIPPED 或 BLOCKED",
     ),
     (
-        re.compile(
+        lazy(
             r"(.+?): the Status says only ❌ and no status legend says what ❌ means here: read "
             r"as blocked, not launched; if it means not started, write TODO in those rows or add "
             r"a legend line \(`## Status Legend: ❌ Not started`\)"
@@ -443,7 +444,7 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         r"尚未开始，请在这些行写 TODO，或加一行图例（`## Status Legend: ❌ Not started`）",
     ),
     (
-        re.compile(
+        lazy(
             r"(.+?): the (tracker|plan) says (.+?)( \(running\))?\. Unless bridge launched them, "
             r"`bridge run` "
             r"holds before any launch \(never a second copy of a run going elsewhere\): mark each "
@@ -459,14 +460,14 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         ),
     ),
     (
-        re.compile(
+        lazy(
             r"no experiment block headings found \(expected e\.g\. '### Block 1: \.\.\.' or "
             r"'### B1: \.\.\.'\)"
         ),
         "没有找到实验块标题（应形如 '### Block 1: ...' 或 '### B1: ...'）",
     ),
     (
-        re.compile(
+        lazy(
             r"no experiment block headings; the milestone sections that state a success "
             r"criterion stand as blocks \((.+)\), each judged on the runs of its milestone or "
             r"named by its id"
@@ -475,14 +476,14 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         r"各自按其里程碑的运行或以其编号命名的运行判定",
     ),
     (
-        re.compile(
+        lazy(
             r"no run-order table: milestones read from the (\d+) phase headings "
             r"\((.+?) … (.+?), from line (\d+)\)"
         ),
         r"没有运行顺序表：里程碑取自 \1 个阶段标题（\2 … \3，自第 \4 行起）",
     ),
     (
-        re.compile(
+        lazy(
             r"the (\d+) headings (.+?) … (.+?) \(from line (\d+)\) are read as the plan's "
             r"schedule, not its run order: no run and no block of the plan is in any of them, so "
             r"they are not milestones and no milestone order holds back a run((?:; the cost "
@@ -507,7 +508,7 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         ),
     ),
     (
-        re.compile(r"(\d+) run\(s\) have no command: (.+?)" + _UNREAD + _NO_COMMAND_FIX),
+        lazy(r"(\d+) run\(s\) have no command: (.+?)" + _UNREAD + _NO_COMMAND_FIX),
         lambda m: (
             f"{m[1]} 个运行没有命令："
             + re.sub(r", … \((\d+) in all\)$", r", …（共 \1 个）", m[2])
@@ -516,7 +517,7 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         ),
     ),
     (
-        re.compile(
+        lazy(
             r"the runs come from bridge\.toml \((\d+): (.+?)\), so the (\d+) runs the plan's "
             r"blocks would give are not proposed; list every "
             r"run in \[\[runs\]\] \(or in a tracker's run table\), or remove \[\[runs\]\] and "
@@ -529,7 +530,7 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         ),
     ),
     (
-        re.compile(
+        lazy(
             r"(?:the plan's (?:Cost gives GPU-hours \((.+?) GPU-h\)|compute budget is (\S+) GPU-h)"
             r"|the tracker's (.+?) column gives GPU-hours \((.+?)\)) "
             r"but no run asks for a GPU: "
@@ -552,7 +553,7 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         ),
     ),
     (
-        re.compile(
+        lazy(
             r"no milestone is marked as the main result \(none is named main, decisive, core or "
             r"headline, and no block titled main has runs\): the results will judge each block "
             r"but give no main result; name it with (main_milestone = \"(?:[^\"\\]|\\.)*\") in "
@@ -563,7 +564,7 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         r"[bridge] 中用 \1 指定（里程碑：\2）",
     ),
     (
-        re.compile(
+        lazy(
             r"the main milestone (\S+)(?: \((.*)\))? has no block: its row names no block and "
             r"(?:none of its runs \((.+)\) belongs to one|it has no runs), so the results will "
             r"say its main result has nothing to judge; name its block in the row's Runs or Goal "
@@ -575,7 +576,7 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         _main_without_block,
     ),
     (
-        re.compile(
+        lazy(
             r"(\S+)'s priority " + _QUOTE + r" (holds only under a condition bridge cannot check, "
             r"so it reads as nice-to-have|reads as must-run|reads as nice-to-have), but the "
             r"tracker makes its runs? (.+) (must-run|nice-to-have) \((\S+)\): the block's "
@@ -586,7 +587,7 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         _priority_split,
     ),
     (
-        re.compile(
+        lazy(
             r"(\S+): its System cell " + _QUOTE + r" names (\d+) systems \((.+)\) in one row: "
             r"bridge plans (?:(\d+) runs \((.+)\), one per seed, each|one run \((.+)\)) with "
             r"the combined system, not one per system \((\d+) where (\d+) may be meant\), and "
@@ -596,18 +597,18 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         _systems_in_one_row,
     ),
     (
-        re.compile(r"none of the (\d+) runs has a command" + _UNREAD + _NO_COMMAND_FIX),
+        lazy(r"none of the (\d+) runs has a command" + _UNREAD + _NO_COMMAND_FIX),
         lambda m: f"{m[1]} 个运行都没有命令" + _unread_zh(m[2]) + _NO_COMMAND_FIX_ZH,
     ),
     (
-        re.compile(
+        lazy(
             r"no recognisable plan section \(claim map, experiment blocks, run order, budget\); "
             r"the plan is read as free text"
         ),
         "没有可识别的计划章节（声明映射、实验块、运行顺序、预算）；计划按自由文本读取",
     ),
     (
-        re.compile(
+        lazy(
             r"no milestones found(?: \(no run-order table, milestone headings or list\)"
             r"|: the run-order list \(line (\d+)\) names no milestone ids \(M0, M1, …\))"
             rf"(; write {re.escape(MILESTONES_TO_WRITE)})?"
@@ -624,47 +625,47 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         ),
     ),
     (
-        re.compile(
+        lazy(
             r"block (\S+) writes (\d+) seed value\(s\) \((.+)\) but also says (\d+) seeds; the "
             r"written values are used"
         ),
         r"实验块 \1 写了 \2 个种子值（\3），又说 \4 个种子；采用写出的值",
     ),
     (
-        re.compile(r"milestone (\S+) appears again \(first at line (\d+)\); the first is used"),
+        lazy(r"milestone (\S+) appears again \(first at line (\d+)\); the first is used"),
         r"里程碑 \1 重复出现（首次在第 \2 行）；采用第一次",
     ),
     (
-        re.compile(
+        lazy(
             r"milestone (\S+) mentions (.+), which (?:is not a block|are not blocks) of this "
             r"plan; not counted as its blocks"
         ),
         r"里程碑 \1 提到的 \2 不是本计划的实验块；不计为其实验块",
     ),
     (
-        re.compile(
+        lazy(
             r"milestones read from the table under (.+?) \(line (\d+)\), not from the (.+?) "
             r"table under (.+)"
         ),
         r"里程碑取自 \1 下的表（第 \2 行），而非 \4 下的 \3 表",
     ),
     (
-        re.compile(r"milestones read from the table under (.+?) \(line (\d+)\)"),
+        lazy(r"milestones read from the table under (.+?) \(line (\d+)\)"),
         r"里程碑取自 \1 下的表（第 \2 行）",
     ),
     (
-        re.compile(
+        lazy(
             r"milestones read from the M-numbered table at line (\d+), not from the (.+?) "
             r"table before it"
         ),
         r"里程碑取自第 \1 行的 M 编号表，而非其前面的 \2 表",
     ),
     (
-        re.compile(rf"run id {_QUOTE} names (\d+) runs \((.+)\); each is planned as its own run"),
+        lazy(rf"run id {_QUOTE} names (\d+) runs \((.+)\); each is planned as its own run"),
         r"运行 id \1 代表 \2 个运行（\3）；每个作为单独的运行规划",
     ),
     (
-        re.compile(
+        lazy(
             r"((?:Seed|System / Variant|Notes)(?: and (?:System / Variant|Notes))*) cells name "
             r"several seeds \((.+)\); each seed is planned as its own run, named "
             r"<row id>-s<seed>, and the row's Status shows them together"
@@ -673,7 +674,7 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         r"该行的状态合并显示它们",
     ),
     (
-        re.compile(
+        lazy(
             rf"run (\S+)'s Notes name seeds bridge cannot read \({_QUOTE}\): it is planned "
             r"without a seed of its own; write `seed N` for one seed, or `seeds 1, 2, 3` / "
             r"`seeds 1-3` for one run per seed"
@@ -682,32 +683,32 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         r"`seed N`，每个种子一个运行写 `seeds 1, 2, 3` 或 `seeds 1-3`",
     ),
     (
-        re.compile(
+        lazy(
             rf"block (\S+) writes no Success criterion; its {_QUOTE} is read as one \(what the "
             r"block must show\)"
         ),
         r"实验块 \1 没有写 Success criterion；把其中的 \2 当作成功标准（该实验块必须达到的）",
     ),
     (
-        re.compile(r"(\S+) waits for (.+?) \((.*)\), which is not a run: it is not waited for"),
+        lazy(r"(\S+) waits for (.+?) \((.*)\), which is not a run: it is not waited for"),
         r"\1 要等待 \2（\3），但它不是运行：不等待它",
     ),
     (
-        re.compile(
+        lazy(
             r"(\S+) waits for (.+?), of a later milestone: bridge runs milestones in order, so "
             r"it does not wait for them"
         ),
         r"\1 要等待更后面里程碑的 \2：bridge 按顺序运行里程碑，所以不等待它们",
     ),
     (
-        re.compile(
+        lazy(
             rf"the plan's Status says {_QUOTE}: `bridge run` launches none of its runs while it "
             r"says so"
         ),
         r"计划的状态写着 \1：只要仍这样写，`bridge run` 不启动任何运行",
     ),
     (
-        re.compile(
+        lazy(
             r"the tracker's table lists blocks, not runs \(first column Block\): the runs come "
             r"from the plan, and each block row's Status \(and an empty Run ID cell\) is filled "
             r"in from that block's runs; NOT RUN — <reason> \(or SKIPPED\) written there takes "
@@ -720,7 +721,7 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         "写 TODO 则重新运行它们",
     ),
     (
-        re.compile(
+        lazy(
             r"runs whose row says they lack something they need \((.+)\): bridge cannot check "
             r"it and runs them as planned; mark a row NOT RUN — <reason> when its condition does "
             r"not hold"
@@ -729,7 +730,7 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         r"条件不成立时请把该行标为 NOT RUN — <原因>",
     ),
     (
-        re.compile(
+        lazy(
             r"runs whose row says they are not finished in part \((.+)\): bridge cannot check "
             r"it and runs them as planned; mark a row NOT RUN — <reason> when what is left is "
             r"not bridge's to run"
@@ -738,7 +739,7 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         r"剩下的部分不该由 bridge 运行时请把该行标为 NOT RUN — <原因>",
     ),
     (
-        re.compile(
+        lazy(
             r"runs whose row says they run only under a condition \((.+)\): bridge cannot check "
             r"it and runs them as planned; mark a row NOT RUN — <reason> when its condition does "
             r"not hold"
@@ -747,7 +748,7 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         r"条件不成立时请把该行标为 NOT RUN — <原因>",
     ),
     (
-        re.compile(
+        lazy(
             r"block (\S+)'s text says its runs run only under a condition \((.+)\): bridge "
             r"cannot check it and runs them as planned; (?:mark (their rows|the block's tracker "
             r"row) NOT RUN — <reason> when its condition does not hold|(they are proposed from "
@@ -768,37 +769,35 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         ),
     ),
     (
-        re.compile(
+        lazy(
             r"the stated dependencies make runs wait for each other \((.+)\): those waits are "
             r"not kept"
         ),
         r"计划与追踪表写明的依赖让运行互相等待（\1）：这些等待不予保留",
     ),
     (
-        re.compile(r"run (\S+) appears again \(first at line (\d+)\); this row is ignored"),
+        lazy(r"run (\S+) appears again \(first at line (\d+)\); this row is ignored"),
         r"运行 \1 重复出现（首次在第 \2 行）；忽略此行",
     ),
     (
-        re.compile(
+        lazy(
             r"table row has (\d+) cells under a (\d+)-column header; dropped empty trailing cells"
         ),
         r"表格行有 \1 个单元格，而表头有 \2 列；已去掉末尾的空单元格",
     ),
     (
-        re.compile(
+        lazy(
             r"table row has (\d+) cells under a (\d+)-column header; joined the extra cells "
             r"into the last column"
         ),
         r"表格行有 \1 个单元格，而表头有 \2 列；多出的单元格已并入最后一列",
     ),
     (
-        re.compile(
-            r"table row has (\d+) cells under a (\d+)-column header; missing cells left empty"
-        ),
+        lazy(r"table row has (\d+) cells under a (\d+)-column header; missing cells left empty"),
         r"表格行有 \1 个单元格，而表头有 \2 列；缺少的单元格留空",
     ),
     (
-        re.compile(
+        lazy(
             r"milestone (\S+) says ['\"](.+?)['\"]: it prepares data and is no sanity milestone "
             r"\(only its id M0 made it one\), so its sanity check (\S+) \(['\"](.+)['\"]\) is "
             r"checked alone first, before the rest launch"
@@ -807,7 +806,7 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         r"因此先单独运行并检查其健全性检查 \3（“\4”），之后其余运行才启动",
     ),
     (
-        re.compile(
+        lazy(
             r"milestone (\S+) says ['\"](.+?)['\"]: it prepares data and is no sanity milestone "
             r"\(only its id M0 made it one\), so the first run is checked alone first, before "
             r"the rest launch"
@@ -816,7 +815,7 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         r"因此第一个运行先单独运行并检查，之后其余运行才启动",
     ),
     (
-        re.compile(
+        lazy(
             r"milestone (\S+) says ['\"](.+?)['\"]: it prepares data and is no sanity milestone "
             r"\(only its id M0 made it one\), so (\S+) is the sanity milestone"
         ),
@@ -824,7 +823,7 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         r"因此健全性里程碑是 \3",
     ),
     (
-        re.compile(
+        lazy(
             r"milestone (\S+) says ['\"](.+)['\"] and has no runs: it is no sanity milestone "
             r"\(only its id M0 made it one\), so the first run is checked alone first, before "
             r"the rest launch"
@@ -833,7 +832,7 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         r"因此第一个运行先单独运行并检查，之后其余运行才启动",
     ),
     (
-        re.compile(
+        lazy(
             r"milestone (\S+) says ['\"](.+)['\"] and has no runs: it is no sanity milestone "
             r"\(only its id M0 made it one\), so (\S+) is the sanity milestone"
         ),
@@ -841,7 +840,7 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         r"因此健全性里程碑是 \3",
     ),
     (
-        re.compile(
+        lazy(
             r"implementation tasks the tracker says are not done \((.*)\): bridge does not do "
             r"them, and launches the runs without them; mark each DONE once it is done, and a "
             r"run that needs one NOT RUN — <reason> until then"
@@ -850,7 +849,7 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         r"完成后请把每项标为 DONE，在此之前请把需要它的运行标为 NOT RUN — <原因>",
     ),
     (
-        re.compile(
+        lazy(
             r"bridge\.toml sets seed (.+?) \((.+?)\), but the plan states seed (\S+) \((\S+)\): "
             r"(.+?) launch at the plan's \S+, bridge\.toml's .+? serving only runs the plan "
             r"gives no seed; set it to \"\S+\" to agree, or a run's own seed \(a Seed column, "
@@ -861,7 +860,7 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         r"或为某个运行写明它自己的种子（Seed 列、跟踪表备注中的 `seed N`、[[runs]] seed）",
     ),
     (
-        re.compile(
+        lazy(
             r"block (\S+) gives seeds (.+?), but its rows (.+?) name no seed: each runs once, "
             r"without one \(the written values go to the runs proposed from the plan only\); "
             r"give each seed a row of its own, or the row's seeds in a Seed column"
@@ -871,7 +870,7 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         r"请为每个种子各写一行，或在 Seed 列中写明该行的种子",
     ),
     (
-        re.compile(
+        lazy(
             r"block (\S+) states (\d+) (\S+) but bridge proposes (\d+) runs? for it(?:; '(\d+) "
             r"per (\S+)' is read as \d+ seeds per system: bridge proposes no run per \S+, so each "
             r"run must cover every \S+)?; list the runs in the tracker or \[\[runs\]\] entries to "
@@ -890,7 +889,7 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         ),
     ),
     (
-        re.compile(
+        lazy(
             rf"block (\S+) lists no Compared systems, but a line names several \({_QUOTE}\): "
             r"bridge proposes (\d+) runs? for the block, not one per system; write them as the "
             r"block's Compared systems to run each"
@@ -899,7 +898,7 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         r"提议 \3 个运行，而不是每个系统一个；要分别运行，请把它们写进该实验块的 Compared systems",
     ),
     (
-        re.compile(
+        lazy(
             r"block (\S+) lists (\d+) compared systems with no run of their own \((.+)\), but its "
             r"tracker rows? (.+?) names? none of them: (?:it is|they are) (\d+) runs?, not one "
             r"per system; give each system a tracker row of its own \(its System column\) to run "
@@ -910,7 +909,7 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         r"（System 列）",
     ),
     (
-        re.compile(
+        lazy(
             r"block (\S+) writes no Success criterion, but its text states thresholds: (.+); the "
             r"results judge nothing for the block: write the ones it must meet as its Success "
             r"criterion to have them judged"
@@ -922,7 +921,7 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         ),
     ),
     (
-        re.compile(
+        lazy(
             r"block (\S+)'s Success criterion is followed by tiers bridge shows but does not "
             r"judge: (.+); only the criterion above them is judged: write a tier as a clause of "
             r"the Success criterion to have it judged"
@@ -934,7 +933,7 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         ),
     ),
     (
-        re.compile(
+        lazy(
             r"block (\S+) writes no Success criterion; its '([^']+):' line is not read as one, "
             r"so the results will not judge it: label it 'Success criterion:' to have it judged"
         ),
@@ -942,11 +941,11 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         r"判定：要判定它，请把标签改为 'Success criterion:'",
     ),
     (
-        re.compile(r"block (\S+) states no seeds; its proposed runs have none"),
+        lazy(r"block (\S+) states no seeds; its proposed runs have none"),
         r"实验块 \1 没有写明种子；为它提议的运行也没有种子",
     ),
     (
-        re.compile(
+        lazy(
             rf"block (\S+) states seeds for one system only \({_QUOTE}\); its proposed runs "
             r"have none: give each run's seed in the tracker or \[\[runs\]\]"
         ),
@@ -954,14 +953,14 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         r"中写明每个运行的种子",
     ),
     (
-        re.compile(
+        lazy(
             rf"run id {_QUOTE} cannot name a directory; its files go to (\S+) \(the id is kept "
             r"everywhere else\)"
         ),
         r"运行 id \1 不能用作目录名；其文件写入 \2（其他地方仍使用该 id）",
     ),
     (
-        re.compile(
+        lazy(
             r"no runs: the tracker has no run table, bridge\.toml has no \[\[runs\]\] or "
             r"\[grid\], and no runs could be proposed from the plan's blocks(?:; `bridge run` "
             r"refuses a plan with none: list the runs as \[\[runs\]\] entries in bridge\.toml, "
@@ -971,11 +970,11 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         _no_runs,
     ),
     (
-        re.compile(r"this plan only points to (\S+); reading that file instead"),
+        lazy(r"this plan only points to (\S+); reading that file instead"),
         r"此计划只指向 \1；改为读取该文件",
     ),
     (
-        re.compile(
+        lazy(
             r"block (\S+)'s systems ('.*?') and ('.*?') are alternatives \(one runs only if it "
             r"can\): both are planned as runs; mark the one that will not run NOT RUN — "
             r"<reason> in its tracker row, or remove it from the block's systems"
@@ -984,7 +983,7 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         r"请在不会运行的那个的追踪表行中标为 NOT RUN — <原因>，或把它从实验块的系统中删去",
     ),
     (
-        re.compile(
+        lazy(
             r"block (\S+)'s systems ('.*?') and ('.*?') are alternatives \(one runs only if it "
             r"can\): both are planned as runs; the tracker lists blocks, not runs, so it has no "
             r"row for either \(NOT RUN — <reason> on \S+'s row, (\S+), takes all of \S+'s runs "
@@ -997,7 +996,7 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         r"的系统中删去",
     ),
     (
-        re.compile(
+        lazy(
             r"(\[systems\.\"[^\"]*\"\]) aliases: ('.*?') names no compared system of any "
             r"block(.*?); an alias connects the table's runs to a block's system as the plan "
             r"writes it"
@@ -1006,7 +1005,7 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         r"别名用于把该表的运行连到计划所写的某个实验块的系统",
     ),
     (
-        re.compile(
+        lazy(
             r"the plan states two compute budgets: (\S+) GPU-h \(line (\d+), the one used\) and "
             r"(\S+) GPU-h \(line (\d+), the budget table's total\); bridge estimates and warns "
             r"\(or, with budget = \"enforce\", stops\) against the first: make them agree"
@@ -1016,14 +1015,14 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         r"（budget = \"enforce\" 时停止）：请使两者一致",
     ),
     (
-        re.compile(
+        lazy(
             r"this plan only points to (\S+), which is not there: the plan is read as written; "
             r"put that file beside it"
         ),
         r"此计划只指向 \1，但该文件不存在：计划按原文读取；请把该文件放在它旁边",
     ),
     (
-        re.compile(
+        lazy(
             rf"(\S+): {_QUOTE} has a placeholder; outputs are paths inside the run's output "
             rf"directory and are not expanded: write {_QUOTE}"
         ),
@@ -1090,41 +1089,41 @@ def criterion_in_language(criterion: Criterion, language: str) -> str:
 
 
 # Where a milestone's GPU-hour estimate comes from (bridge/plan/overview.py: Estimate.source).
-_SOURCES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"CPU runs only"), "仅 CPU 运行"),
-    (re.compile(r"no runs"), "没有运行"),
+_SOURCES: tuple[tuple[LazyPattern, str], ...] = (
+    (lazy(r"CPU runs only"), "仅 CPU 运行"),
+    (lazy(r"no runs"), "没有运行"),
     (
-        re.compile(r"no runs; the plan's Cost \((.*)\) not counted"),
+        lazy(r"no runs; the plan's Cost \((.*)\) not counted"),
         r"没有运行；计划的 Cost（\1）不计入",
     ),
-    (re.compile(r"from the runs' estimates"), "来自运行的估计"),
-    (re.compile(r"from the plan's Cost column \((.*)\)"), r"来自计划的 Cost 列（\1）"),
-    (re.compile(r"from the plan's text at (\S+) \((.*)\)"), r"来自计划正文 \1（\2）"),
+    (lazy(r"from the runs' estimates"), "来自运行的估计"),
+    (lazy(r"from the plan's Cost column \((.*)\)"), r"来自计划的 Cost 列（\1）"),
+    (lazy(r"from the plan's text at (\S+) \((.*)\)"), r"来自计划正文 \1（\2）"),
     (
-        re.compile(r"no run estimate and no GPU-hours in the plan's Cost"),
+        lazy(r"no run estimate and no GPU-hours in the plan's Cost"),
         "没有运行估计，计划的 Cost 中也没有 GPU 小时",
     ),
     (
-        re.compile(r"no run estimate, and the plan's Cost \((.*)\) is not GPU-hours"),
+        lazy(r"no run estimate, and the plan's Cost \((.*)\) is not GPU-hours"),
         r"没有运行估计，且计划的 Cost（\1）不是 GPU 小时",
     ),
-    (re.compile(r"no run estimate and no Cost in the plan"), "没有运行估计，计划中也没有 Cost"),
+    (lazy(r"no run estimate and no Cost in the plan"), "没有运行估计，计划中也没有 Cost"),
 )
 
 
 # What an estimate says of the runs the tracker marks done or ruled out (overview.estimate_cost):
 # a whole source, or a tail after the source of the runs left.
-_NONE_LEFT = re.compile(
+_NONE_LEFT = lazy(
     r"none to launch: the tracker marks its (\d+) runs? done or ruled out"
     r"(?:; the plan's Cost \((.*)\) not counted)?"
 )
-_LEFT_TAILS: tuple[tuple[re.Pattern[str], str], ...] = (
+_LEFT_TAILS: tuple[tuple[LazyPattern, str], ...] = (
     (
-        re.compile(r"; (\d+) runs? the tracker marks done or ruled out not counted"),
+        lazy(r"; (\d+) runs? the tracker marks done or ruled out not counted"),
         r"；追踪表标为已完成或排除的 \1 个运行不计入",
     ),
     (
-        re.compile(
+        lazy(
             r"; the Cost is the whole milestone's, with the (\d+) of its (\d+) runs the tracker "
             r"marks done or ruled out"
         ),

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from bridge.lazy_patterns import LazyPattern, lazy
+
 __all__ = ["in_language", "quality_in_language", "summary_in_language"]
 
 # Longest phrases first: a shorter one may be part of a longer one.
@@ -265,9 +267,9 @@ _QUOTE = r"""('[^']*'|"[^"]*")"""
 # What `match_metric` (bridge/plan/metric_names.py) raises when a plan's metric names several
 # extracted ones, one per rule it matched them by (039's B1: test.AUPRC and train.AUPRC read as
 # English inside a Chinese verdict, trial t8).
-_SEVERAL_MATCHES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+_SEVERAL_MATCHES: tuple[tuple[LazyPattern, str], ...] = tuple(
     (
-        re.compile(
+        lazy(
             rf"\bplan metric {_QUOTE} matches several extracted metrics \({re.escape(rule)}\): "
             r"(.+?); name the one you mean in \[metrics\] aliases"
         ),
@@ -291,32 +293,32 @@ _SEVERAL_MATCHES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 # An "(extracted: …)" list of metric names, read to its own closing parenthesis past a name's
 # own (`acc(top1)`): read to the first ")", the Chinese bracket closed inside the list.
 _LISTED = r"(?:[^()]|\([^()]*\))*"
-_ARITHMETIC: tuple[tuple[re.Pattern[str], str], ...] = (
+_ARITHMETIC: tuple[tuple[LazyPattern, str], ...] = (
     (
-        re.compile(
+        lazy(
             r"judged on each primary metric the plan lists together \((.+?)\), as the clause "
             r"names no metric: "
         ),
         r"按计划并列的每个主指标分别判定（\1），因为该条件没有指明指标：",
     ),
-    (re.compile(rf" \(lower is better\)(?={_FRACTIONS}: )"), "（越低越好）"),
+    (lazy(rf" \(lower is better\)(?={_FRACTIONS}: )"), "（越低越好）"),
     # "(lower)" / "(higher)" say which way the gain is counted, not which way is better:
     # "accuracy drops by at most 1 point" counts a drop of a metric where higher is better.
-    (re.compile(rf" \((?:lower|counted as a drop)\)(?={_FRACTIONS}: )"), "（按降低计）"),
-    (re.compile(rf" \((?:higher|counted as a rise)\)(?={_FRACTIONS}: )"), "（按升高计）"),
-    (re.compile(rf" \(better\)(?={_FRACTIONS}: )"), "（越高越好）"),
-    (re.compile(rf" \(either way\)(?={_FRACTIONS}: )"), "（不论方向）"),
+    (lazy(rf" \((?:lower|counted as a drop)\)(?={_FRACTIONS}: )"), "（按降低计）"),
+    (lazy(rf" \((?:higher|counted as a rise)\)(?={_FRACTIONS}: )"), "（按升高计）"),
+    (lazy(rf" \(better\)(?={_FRACTIONS}: )"), "（越高越好）"),
+    (lazy(rf" \(either way\)(?={_FRACTIONS}: )"), "（不论方向）"),
     (
-        re.compile(
+        lazy(
             r" \(higher assumed: set \[metrics\] higher_is_better = \{ (.+?) = false \} in "
             rf"bridge\.toml if lower is better\)(?={_FRACTIONS}: )"
         ),
         r"（假定越高越好：若越低越好，请在 bridge.toml 中设置 [metrics] higher_is_better = "
         r"{ \1 = false }）",
     ),
-    (re.compile(r" \(values read as fractions, ×100\)"), "（数值按比例读取，×100）"),
+    (lazy(r" \(values read as fractions, ×100\)"), "（数值按比例读取，×100）"),
     (
-        re.compile(
+        lazy(
             r" \(values read as fractions, ×100; set \[metrics\] units = \{ (.+?) \} in "
             r"bridge\.toml if they are percent\)"
         ),
@@ -324,90 +326,90 @@ _ARITHMETIC: tuple[tuple[re.Pattern[str], str], ...] = (
         r"{ \1 }`）",
     ),
     (
-        re.compile(r" \(values are percent, as \[metrics\] units says\)"),
+        lazy(r" \(values are percent, as \[metrics\] units says\)"),
         "（数值是百分数，见 `[metrics] units`）",
     ),
     (
-        re.compile(
+        lazy(
             r" \(values are percent, /100, as \[metrics\] units says; the threshold is a "
             r"fraction\)"
         ),
         "（数值是百分数，见 `[metrics] units`；阈值是比例，数值 /100）",
     ),
     (
-        re.compile(r" \(values are fractions, ×100, as \[metrics\] units says\)"),
+        lazy(r" \(values are fractions, ×100, as \[metrics\] units says\)"),
         "（数值是比例，×100，见 `[metrics] units`）",
     ),
     (
-        re.compile(r" \(values are fractions, as \[metrics\] units says\)"),
+        lazy(r" \(values are fractions, as \[metrics\] units says\)"),
         "（数值是比例，见 `[metrics] units`）",
     ),
     (
-        re.compile(r" \(values read as fractions, ×100, as the threshold is a percentage\)"),
+        lazy(r" \(values read as fractions, ×100, as the threshold is a percentage\)"),
         "（阈值是百分数，数值按比例读取，×100）",
     ),
     (
-        re.compile(r" \(values read as percentages, /100, as the threshold is a fraction\)"),
+        lazy(r" \(values read as percentages, /100, as the threshold is a fraction\)"),
         "（阈值是比例，数值按百分数读取，/100）",
     ),
     (
-        re.compile(
+        lazy(
             r": the systems' values are on different scales \(([^)]*)\): some read as "
             r"fractions, some as percentages; write them alike"
         ),
         r"：各系统的数值尺度不同（\1）：有的是比例，有的是百分数；请统一写法",
     ),
     (
-        re.compile(r"([^\s:|«»;—][^:|«»;—]*?) for ([^:|«»;—]+?): (?=[^|]*\(means over seeds\))"),
+        lazy(r"([^\s:|«»;—][^:|«»;—]*?) for ([^:|«»;—]+?): (?=[^|]*\(means over seeds\))"),
         r"\2 的 \1：",
     ),
-    (re.compile(r" \(means over seeds\)"), "（各种子的均值）"),
+    (lazy(r" \(means over seeds\)"), "（各种子的均值）"),
     (
-        re.compile(r"\bvs (.+?) (\S+(?: ± \S+)? \(n=\d+\)): gain "),
+        lazy(r"\bvs (.+?) (\S+(?: ± \S+)? \(n=\d+\)): gain "),
         r"对比 \1 \2：增益 ",
     ),
     (
-        re.compile(r"\bvs (.+?) (\S+(?: ± \S+)? \(n=\d+\)): drop "),
+        lazy(r"\bvs (.+?) (\S+(?: ± \S+)? \(n=\d+\)): drop "),
         r"对比 \1 \2：降幅 ",
     ),
     (
-        re.compile(r"\bvs (.+?) (\S+(?: ± \S+)? \(n=\d+\)): rise "),
+        lazy(r"\bvs (.+?) (\S+(?: ± \S+)? \(n=\d+\)): rise "),
         r"对比 \1 \2：升幅 ",
     ),
     (
-        re.compile(r"\bvs (.+?) (\S+(?: ± \S+)? \(n=\d+\)): difference "),
+        lazy(r"\bvs (.+?) (\S+(?: ± \S+)? \(n=\d+\)): difference "),
         r"对比 \1 \2：差值 ",
     ),
-    (re.compile(r"; required gain "), "；要求增益 "),
-    (re.compile(r"; required \|difference\| "), "；要求 |差值| "),
-    (re.compile(r"; required drop "), "；要求降幅 "),
-    (re.compile(r"; required rise "), "；要求升幅 "),
-    (re.compile(r" for each → "), "，每个均需 → "),
+    (lazy(r"; required gain "), "；要求增益 "),
+    (lazy(r"; required \|difference\| "), "；要求 |差值| "),
+    (lazy(r"; required drop "), "；要求降幅 "),
+    (lazy(r"; required rise "), "；要求升幅 "),
+    (lazy(r" for each → "), "，每个均需 → "),
     # "0.02, required ≥ 0.03 → not met": the limit a number failed (judge's `compared`).
-    (re.compile(r"(?<=\d), required (?=[<>≥≤=] )"), "，要求 "),
-    (re.compile(r"→ not met\b"), "→ 未满足"),
-    (re.compile(r"→ met\b"), "→ 满足"),
-    (re.compile(r" ?\(read as: ((?:[^()]|\([^()]*\))*)\)"), r"（解析为：\1）"),
-    (re.compile(r"(\S+) would be compared with itself"), r"\1 将与自身比较"),
-    (re.compile(r"\bmetric ambiguous for (.+?): "), r"\1 的指标有歧义："),
+    (lazy(r"(?<=\d), required (?=[<>≥≤=] )"), "，要求 "),
+    (lazy(r"→ not met\b"), "→ 未满足"),
+    (lazy(r"→ met\b"), "→ 满足"),
+    (lazy(r" ?\(read as: ((?:[^()]|\([^()]*\))*)\)"), r"（解析为：\1）"),
+    (lazy(r"(\S+) would be compared with itself"), r"\1 将与自身比较"),
+    (lazy(r"\bmetric ambiguous for (.+?): "), r"\1 的指标有歧义："),
     *_SEVERAL_MATCHES,
     (
-        re.compile(rf"\bmetric {_QUOTE} not found for (.+?) \(extracted: ({_LISTED})\)"),
+        lazy(rf"\bmetric {_QUOTE} not found for (.+?) \(extracted: ({_LISTED})\)"),
         r"未找到 \2 的指标 \1（已提取：\3）",
     ),
     (
-        re.compile(rf"\bmetric {_QUOTE} not found in the block's runs \(extracted: ({_LISTED})\)"),
+        lazy(rf"\bmetric {_QUOTE} not found in the block's runs \(extracted: ({_LISTED})\)"),
         r"实验块的运行中未找到指标 \1（已提取：\2）",
     ),
-    (re.compile(r": no values\b"), "：没有数值"),
-    (re.compile(r" is 0: a relative change is undefined"), " 为 0：相对变化无定义"),
-    (re.compile(r" is 0: (.+?) is undefined"), r" 为 0：\1 无定义"),
+    (lazy(r": no values\b"), "：没有数值"),
+    (lazy(r" is 0: a relative change is undefined"), " 为 0：相对变化无定义"),
+    (lazy(r" is 0: (.+?) is undefined"), r" 为 0：\1 无定义"),
 )
 
 # "'≥ base + 0.1' read as 'at least 0.1 above base'": an offset from a reference's value.
-_OFFSETS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+_OFFSETS: tuple[tuple[LazyPattern, str], ...] = tuple(
     (
-        re.compile(rf"('[^']+') read as '{limit} (\S+) {way} ([^']+)'"),
+        lazy(rf"('[^']+') read as '{limit} (\S+) {way} ([^']+)'"),
         rf"\1 解析为“比 \3 {way_zh}{limit_zh} \2”",
     )
     for limit, limit_zh in (
@@ -420,34 +422,34 @@ _OFFSETS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 
 # How a clause was read (the parser's notes and the judge's readings, after "read as:").
-_READINGS: tuple[tuple[re.Pattern[str], str], ...] = (
+_READINGS: tuple[tuple[LazyPattern, str], ...] = (
     *_OFFSETS,
     (
-        re.compile(rf"{_QUOTE} read as beating the reference by a margin not stated"),
+        lazy(rf"{_QUOTE} read as beating the reference by a margin not stated"),
         r"\1 解析为以未写明的幅度胜过参照系统",
     ),
-    (re.compile(r"'N\+' read as 'at least N'"), "'N+' 解析为“至少 N”"),
+    (lazy(r"'N\+' read as 'at least N'"), "'N+' 解析为“至少 N”"),
     (
-        re.compile(r"\bsubject (.+?): the block's proposed system \(marked as ours/proposed\)"),
+        lazy(r"\bsubject (.+?): the block's proposed system \(marked as ours/proposed\)"),
         r"主体 \1：该实验块的提议系统（标为我们的/提议的）",
     ),
     (
-        re.compile(r"\bsubject (.+?): the system the plan's method thesis names"),
+        lazy(r"\bsubject (.+?): the system the plan's method thesis names"),
         r"主体 \1：计划的方法主张所指的系统",
     ),
     (
-        re.compile(
+        lazy(
             r"\bsubject (.+?): the block's full system \(every other system's name starts with it\)"
         ),
         r"主体 \1：该实验块的完整系统（其他系统的名称都以它开头）",
     ),
     (
-        re.compile(r"\bsubject (.+?): the first-listed of the block's two systems"),
+        lazy(r"\bsubject (.+?): the first-listed of the block's two systems"),
         r"主体 \1：该实验块两个系统中先列出的一个",
     ),
-    (re.compile(r"\bsubject (.+?): the block's proposed system"), r"主体 \1：该实验块的提议系统"),
+    (lazy(r"\bsubject (.+?): the block's proposed system"), r"主体 \1：该实验块的提议系统"),
     (
-        re.compile(
+        lazy(
             r"the block's runs name no system and are not seeds of one run \(([^)]*)\): their "
             r"numbers cannot be pooled; give each run its system \(the tracker's System column, "
             r"or \[\[runs\]\] id = \"…\" system = \"…\" in bridge\.toml\); a run that already "
@@ -460,101 +462,97 @@ _READINGS: tuple[tuple[re.Pattern[str], str], ...] = (
         r"（若其命令使用该标签，则用 bridge retry --changed）",
     ),
     (
-        re.compile(r"\bsubject: the block's runs, which name no system"),
+        lazy(r"\bsubject: the block's runs, which name no system"),
         "主体：该实验块的运行（未写系统）",
     ),
     (
-        re.compile(r"\bsubject (.+?): the only system besides the reference"),
+        lazy(r"\bsubject (.+?): the only system besides the reference"),
         r"主体 \1：除参照外唯一的系统",
     ),
-    (re.compile(r"\bsubject (.+?): the block's only system"), r"主体 \1：该实验块唯一的系统"),
-    (re.compile(r"\bsubject (.+?) from the clause before"), r"主体 \1 取自前一个子句"),
+    (lazy(r"\bsubject (.+?): the block's only system"), r"主体 \1：该实验块唯一的系统"),
+    (lazy(r"\bsubject (.+?) from the clause before"), r"主体 \1 取自前一个子句"),
     # Any other evidence for the subject (an embedder's words): only the word "subject".
-    (re.compile(r"\bsubject ([^:;]+?): "), r"主体 \1："),
+    (lazy(r"\bsubject ([^:;]+?): "), r"主体 \1："),
     (
-        re.compile(r"'the baseline' read as (.+?), the block's other system"),
+        lazy(r"'the baseline' read as (.+?), the block's other system"),
         r"“基线”解析为 \1（该实验块的另一个系统）",
     ),
-    (re.compile(rf"\bmetric {_QUOTE} read as {_QUOTE}"), r"指标 \1 解析为 \2"),
+    (lazy(rf"\bmetric {_QUOTE} read as {_QUOTE}"), r"指标 \1 解析为 \2"),
     (
-        re.compile(
-            r"(.+?): judged on its (\d+) planned runs?, where the block expects (\d+) seeds"
-        ),
+        lazy(r"(.+?): judged on its (\d+) planned runs?, where the block expects (\d+) seeds"),
         r"\1：按计划的 \2 次运行判断（该实验块应有 \3 个种子）",
     ),
     (
-        re.compile(r"'%' read as percentage points \(a rate metric\)"),
+        lazy(r"'%' read as percentage points \(a rate metric\)"),
         "'%' 解析为百分点（比率类指标）",
     ),
     (
-        re.compile(r"'%' read as a relative change \(not a rate metric\)"),
+        lazy(r"'%' read as a relative change \(not a rate metric\)"),
         "'%' 解析为相对变化（非比率类指标）",
     ),
-    (re.compile(rf"{_QUOTE}: lower is better"), r"\1：越低越好"),
-    (re.compile(r"no reference named: the block's baseline"), "未指明参照：取该实验块的基线"),
+    (lazy(rf"{_QUOTE}: lower is better"), r"\1：越低越好"),
+    (lazy(r"no reference named: the block's baseline"), "未指明参照：取该实验块的基线"),
     (
-        re.compile(r"no threshold: at least as good as the reference counts"),
+        lazy(r"no threshold: at least as good as the reference counts"),
         "无阈值：不差于参照即算满足",
     ),
     (
-        re.compile(r"no threshold: any gain over the reference counts"),
+        lazy(r"no threshold: any gain over the reference counts"),
         "无阈值：相对参照有任何提升即算满足",
     ),
     # 039's B3 «source-shuffle 使性能下降» (bridge/plan/criteria/parser.py).
     (
-        re.compile(
+        lazy(
             rf"{_QUOTE} read as: (.+?) worse than the proposed system on the block's primary "
             r"metric \(the performance meant\)"
         ),
         r"\1 解析为：\2 在该实验块的主指标上差于提议的系统（所说的性能即主指标）",
     ),
     (
-        re.compile(rf"metric {_QUOTE}: the one the other clauses name"),
+        lazy(rf"metric {_QUOTE}: the one the other clauses name"),
         r"指标 \1：其他条件所指的指标",
     ),
     (
-        re.compile(
+        lazy(
             rf"{_QUOTE} could be any of the metrics the other clauses name \(([^)]*)\): name "
             r"the one meant"
         ),
         r"\1 可能是其他条件所指的任何一个指标（\2）：请写明所指的指标",
     ),
     (
-        re.compile(rf"metric read as {_QUOTE}, the key the criterion writes as code"),
+        lazy(rf"metric read as {_QUOTE}, the key the criterion writes as code"),
         r"指标解析为 \1（标准中以代码形式写出的键）",
     ),
     (
-        re.compile(rf"metric read as {_QUOTE}, the identifier the criterion names"),
+        lazy(rf"metric read as {_QUOTE}, the identifier the criterion names"),
         r"指标解析为 \1（标准中写出的标识符）",
     ),
     (
-        re.compile(rf"metric read from the words before the direction: {_QUOTE}"),
+        lazy(rf"metric read from the words before the direction: {_QUOTE}"),
         r"指标取自方向词之前的文字：\1",
     ),
     (
-        re.compile(rf"metric read from the words before the threshold: {_QUOTE}"),
+        lazy(rf"metric read from the words before the threshold: {_QUOTE}"),
         r"指标取自阈值之前的文字：\1",
     ),
     (
-        re.compile(r"no comparator before (\S+): read as 'at least'"),
+        lazy(r"no comparator before (\S+): read as 'at least'"),
         r"\1 前没有比较符：解析为“至少”",
     ),
     (
-        re.compile(r"ratio (\S+)× read as a relative gain of (\S+)%"),
+        lazy(r"ratio (\S+)× read as a relative gain of (\S+)%"),
         r"比值 \1× 解析为 \2% 的相对提升",
     ),
     (
-        re.compile(r"ratio (\S+)× read as a relative reduction of (\S+)%"),
+        lazy(r"ratio (\S+)× read as a relative reduction of (\S+)%"),
         r"比值 \1× 解析为 \2% 的相对降低",
     ),
     (
-        re.compile(
-            r"('within [^']+') read as: at most (\S+(?: pp)?) worse \(a better result meets it\)"
-        ),
+        lazy(r"('within [^']+') read as: at most (\S+(?: pp)?) worse \(a better result meets it\)"),
         r"\1 解析为：最多差 \2（更好的结果也满足）",
     ),
     (
-        re.compile(
+        lazy(
             r"the criterion speaks of time or speed \(('[^']*')\) and names no metric, and the "
             r"block's primary metric (.+?) measures no time or rate of work: name the metric in "
             r"the criterion"
@@ -563,73 +561,67 @@ _READINGS: tuple[tuple[re.Pattern[str], str], ...] = (
         r"工作速率：请在成功标准中写明指标",
     ),
     (
-        re.compile(
+        lazy(
             r"'(below|under|behind|lower than|less than|worse than)' the reference: the gain "
             r"counted lower"
         ),
         r"'\1' 参照：增益按降低计",
     ),
     (
-        re.compile(
-            r"'(above|higher than|more than|worse than)' the reference: the gain counted higher"
-        ),
+        lazy(r"'(above|higher than|more than|worse than)' the reference: the gain counted higher"),
         r"'\1' 参照：增益按升高计",
     ),
     (
-        re.compile(r"'better than' the reference: the gain counted the better way"),
+        lazy(r"'better than' the reference: the gain counted the better way"),
         "'better than' 参照：增益按更好的方向计",
     ),
     (
-        re.compile(r"'(\S+)× the reference' read as: the ratio to the reference (\S+) (\S+)"),
+        lazy(r"'(\S+)× the reference' read as: the ratio to the reference (\S+) (\S+)"),
         r"'\1× 参照' 解析为：与参照之比 \2 \3",
     ),
     (
-        re.compile(
-            r"the change is the ablated variants' \(('[^']*')\): the full system counted lower"
-        ),
+        lazy(r"the change is the ablated variants' \(('[^']*')\): the full system counted lower"),
         r"变化属于消融变体（\1）：完整系统按降低计",
     ),
     (
-        re.compile(
-            r"the change is the ablated variants' \(('[^']*')\): the full system counted higher"
-        ),
+        lazy(r"the change is the ablated variants' \(('[^']*')\): the full system counted higher"),
         r"变化属于消融变体（\1）：完整系统按升高计",
     ),
     (
-        re.compile(r"'%' read as a relative change \((.+?) is not a rate\)"),
+        lazy(r"'%' read as a relative change \((.+?) is not a rate\)"),
         r"'%' 解析为相对变化（\1 不是比率类指标）",
     ),
     (
-        re.compile(r"'%' of a reduction of a rate where lower is better read as relative"),
+        lazy(r"'%' of a reduction of a rate where lower is better read as relative"),
         "越低越好的比率类指标的降低幅度 '%' 解析为相对变化",
     ),
-    (re.compile(r"computed from two recorded metrics: "), "由两个已记录的指标计算："),
+    (lazy(r"computed from two recorded metrics: "), "由两个已记录的指标计算："),
     (
-        re.compile(r"left out what follows '→' \(what to do, not a condition\): "),
+        lazy(r"left out what follows '→' \(what to do, not a condition\): "),
         "略去 '→' 之后的内容（要做的事，不是条件）：",
     ),
-    (re.compile(rf"left out {_QUOTE}: what to do otherwise"), r"略去 \1：否则要做的事"),
+    (lazy(rf"left out {_QUOTE}: what to do otherwise"), r"略去 \1：否则要做的事"),
     (
-        re.compile(rf"left out {_QUOTE}: what to do if the criterion is not met"),
+        lazy(rf"left out {_QUOTE}: what to do if the criterion is not met"),
         r"略去 \1：未达标时要做的事",
     ),
-    (re.compile(rf"left out the aside {_QUOTE}"), r"略去旁注 \1"),
-    (re.compile(rf"left out the setting {_QUOTE}"), r"略去设置 \1"),
-    (re.compile(rf"\bmetric {_QUOTE} of the system ([^;]+)"), r"指标 \1 属于系统 \2"),
+    (lazy(rf"left out the aside {_QUOTE}"), r"略去旁注 \1"),
+    (lazy(rf"left out the setting {_QUOTE}"), r"略去设置 \1"),
+    (lazy(rf"\bmetric {_QUOTE} of the system ([^;]+)"), r"指标 \1 属于系统 \2"),
     (
-        re.compile(rf"metric read as {_QUOTE}: the word before the metric names which one"),
+        lazy(rf"metric read as {_QUOTE}: the word before the metric names which one"),
         r"指标解析为 \1：指标前的词指明是哪一个",
     ),
     (
-        re.compile(rf"reference {_QUOTE}: the system named after 'over'"),
+        lazy(rf"reference {_QUOTE}: the system named after 'over'"),
         r"参照 \1：'over' 之后写的系统",
     ),
     (
-        re.compile(rf"{_QUOTE} read as the evaluation set, not a condition"),
+        lazy(rf"{_QUOTE} read as the evaluation set, not a condition"),
         r"\1 解析为评测集，不是条件",
     ),
     (
-        re.compile(
+        lazy(
             r"the criterion mentions (.+?), which the block's runs recorded, but it could not be "
             r"read as the metric the clause compares; write the metric's name as recorded beside "
             r"the comparison, or list it in the block's Metrics field"
@@ -638,14 +630,14 @@ _READINGS: tuple[tuple[re.Pattern[str], str], ...] = (
         r"写出指标，或把它列入实验块的 Metrics 字段",
     ),
     (
-        re.compile(
+        lazy(
             r"; name the metric in the criterion, or set \[metrics\] primary in bridge\.toml "
             r"\(recorded: ([^()]*)\)"
         ),
         r"；请在标准中写出指标，或在 bridge.toml 中设置 [metrics] primary（已记录：\1）",
     ),
     (
-        re.compile(
+        lazy(
             r"; no run of the plan stands for (.+?): write \1 in its run's System / Variant cell, "
             r"or say so in bridge\.toml: "
         ),
@@ -653,115 +645,113 @@ _READINGS: tuple[tuple[re.Pattern[str], str], ...] = (
         r"bridge.toml 中写明：",
     ),
     (
-        re.compile(
+        lazy(
             r"a difference of at least a number read as the gain of (.+?) over (.+?)"
             r"(?=[;；)）]|$)"
         ),
         r"“相差至少”解析为 \1 相对 \2 的增益",
     ),
     (
-        re.compile(r"'difference between (.+?) and (.+?)' read as the gain of \1 over \2"),
+        lazy(r"'difference between (.+?) and (.+?)' read as the gain of \1 over \2"),
         r"'difference between \1 and \2' 解析为 \1 相对 \2 的增益",
     ),
     (
-        re.compile(rf"{_QUOTE} read as where it holds, not a threshold"),
+        lazy(rf"{_QUOTE} read as where it holds, not a threshold"),
         r"\1 解析为适用条件，不是阈值",
     ),
     # A clause's setting checked on the runs (bridge/machine/judge.py, _where_it_holds).
     (
-        re.compile(
+        lazy(
             rf"{_QUOTE} not checked: no run records (.+?) \(as a metric or an argument\), so "
             r"every run is judged"
         ),
         r"\1 未检验：没有运行记录 \2（指标或参数），因此按全部运行判断",
     ),
     (
-        re.compile(r"judged on the runs at (.+?), recorded as ([^:]+): "),
+        lazy(r"judged on the runs at (.+?), recorded as ([^:]+): "),
         r"仅按 \1 的运行判断（记录为 \2）：",
     ),
-    (re.compile(r"judged on the runs at ([^:]+): "), r"仅按 \1 的运行判断："),
+    (lazy(r"judged on the runs at ([^:]+): "), r"仅按 \1 的运行判断："),
     (
-        re.compile(r"; ([^;|]+?) records? no ([^\s,;|]+), kept unfiltered"),
+        lazy(r"; ([^;|]+?) records? no ([^\s,;|]+), kept unfiltered"),
         r"；\1 未记录 \2，照常保留",
     ),
-    (re.compile(rf"no run at (.+?) \({_QUOTE}\): "), r"没有运行处于 \1（\2）："),
+    (lazy(rf"no run at (.+?) \({_QUOTE}\): "), r"没有运行处于 \1（\2）："),
     # Only "R013 recorded horizon = 6": "AUROC is recorded under several labels" is another
     # sentence.
-    (re.compile(r"\b([A-Za-z][\w.-]*) recorded ([^\s=;|]+) = "), r"\1 记录的 \2 = "),
+    (lazy(r"\b([A-Za-z][\w.-]*) recorded ([^\s=;|]+) = "), r"\1 记录的 \2 = "),
     # The speedup reading (038's B4) and "all within N" (001's B2), bridge/plan/criteria.
     (
-        re.compile(rf"{_QUOTE} read as two ways of taking one measurement, not an alternative"),
+        lazy(rf"{_QUOTE} read as two ways of taking one measurement, not an alternative"),
         r"\1 解析为同一测量的两种取法，而非二选一",
     ),
-    (re.compile(rf"{_QUOTE} read as how the speedup is taken"), r"\1 解析为加速比的取法"),
+    (lazy(rf"{_QUOTE} read as how the speedup is taken"), r"\1 解析为加速比的取法"),
     (
-        re.compile(rf"{_QUOTE} read as what the speedup is measured on"),
+        lazy(rf"{_QUOTE} read as what the speedup is measured on"),
         r"\1 解析为加速比的测量对象",
     ),
-    (re.compile(rf"{_QUOTE} read as a speedup of (\S+)"), r"\1 解析为 \2 倍加速比"),
+    (lazy(rf"{_QUOTE} read as a speedup of (\S+)"), r"\1 解析为 \2 倍加速比"),
     (
-        re.compile(r"metric read as 'speedup', the ratio it names"),
+        lazy(r"metric read as 'speedup', the ratio it names"),
         "指标解析为 'speedup'，即其所指的比值",
     ),
     (
-        re.compile(
+        lazy(
             r"'all within ([^']*)' read as every two of the block's systems within (.+?) of "
             r"each other: (.+?) and "
         ),
         r"'all within \1' 解析为该实验块的系统两两之间都在此范围内：\3 与 ",
     ),
     (
-        re.compile(
+        lazy(
             r"'all within ([^']*)' over the block's (\d+) systems: every two of more than (\d+) "
             r"systems is not read; name the systems compared"
         ),
         r"'all within \1' 涉及该实验块的 \2 个系统：超过 \3 个系统时不两两比较；请写明所比较的系统",
     ),
     (
-        re.compile(rf"{_QUOTE} read as one comparison per system: "),
+        lazy(rf"{_QUOTE} read as one comparison per system: "),
         r"\1 解析为每个系统各一个比较：",
     ),
-    (re.compile(rf"{_QUOTE} read as ('[^']*') and ('[^']*')"), r"\1 解析为 \2 与 \3"),
-    (re.compile(rf"{_QUOTE} read as ('[^']*')"), r"\1 解析为 \2"),
+    (lazy(rf"{_QUOTE} read as ('[^']*') and ('[^']*')"), r"\1 解析为 \2 与 \3"),
+    (lazy(rf"{_QUOTE} read as ('[^']*')"), r"\1 解析为 \2"),
 )
 
 # Why a run is in no block (bridge/plan/attribution.py), in the results and `bridge plan`.
 _SYSTEM = r"""system ('[^']*'|"[^"]*")"""
-_ATTRIBUTION: tuple[tuple[re.Pattern[str], str], ...] = (
+_ATTRIBUTION: tuple[tuple[LazyPattern, str], ...] = (
     (
-        re.compile(rf"bridge\.toml sets block {_QUOTE}, which the plan does not have \(blocks: "),
+        lazy(rf"bridge\.toml sets block {_QUOTE}, which the plan does not have \(blocks: "),
         r"bridge.toml 设置的实验块 \1 不在计划中（实验块：",
     ),
     (
-        re.compile(
-            rf"\[systems\.\"(.+?)\"\] block = {_QUOTE} is not a block of the plan \(blocks: "
-        ),
+        lazy(rf"\[systems\.\"(.+?)\"\] block = {_QUOTE} is not a block of the plan \(blocks: "),
         r'[systems."\1"] 的 block = \2 不是计划中的实验块（实验块：',
     ),
     (
-        re.compile(rf"the tracker's Block column {_QUOTE} names no block of the plan"),
+        lazy(rf"the tracker's Block column {_QUOTE} names no block of the plan"),
         r"追踪表的 Block 列 \1 没有指明计划中的实验块",
     ),
     (
-        re.compile(
+        lazy(
             rf"its Purpose says it is a sanity check \({_QUOTE}\), whose numbers are not a "
             r"block's"
         ),
         r"其目的写明是健全性检查（\1），其数值不属于任何实验块",
     ),
     (
-        re.compile(
+        lazy(
             rf"its Purpose says it reviews results \({_QUOTE}\), and its system is none of "
             r"block (\S+)'s compared systems"
         ),
         r"其目的写明是评审结果（\1），且其系统不是实验块 \2 的对比系统",
     ),
     (
-        re.compile(rf"\b{_SYSTEM} is compared in block (\S+) and begins block (\S+)'s "),
+        lazy(rf"\b{_SYSTEM} is compared in block (\S+) and begins block (\S+)'s "),
         r"系统 \1 是实验块 \2 的对比系统，又是实验块 \3 的对比系统名的开头：",
     ),
     (
-        re.compile(
+        lazy(
             rf"\b{_SYSTEM} ends block (\S+)'s {_QUOTE}: if it runs that system, set "
             r"`block = \"(\S+)\"` \(and the system's name\) for it"
         ),
@@ -769,123 +759,123 @@ _ATTRIBUTION: tuple[tuple[re.Pattern[str], str], ...] = (
         r"（以及该系统的名称）",
     ),
     (
-        re.compile(
+        lazy(
             rf"\b{_SYSTEM} joins systems compared in blocks ([^(]+) \((.+)\): which block its "
             r"numbers are for is not said; give each block's systems a row of their own"
         ),
         r"系统 \1 合并了实验块 \2 的对比系统（\3）：未写明其数值属于哪个实验块；"
         r"请为每个实验块的系统各写一行",
     ),
-    (re.compile(rf"\b{_SYSTEM} is compared in blocks "), r"系统 \1 同时是这些实验块的对比系统："),
+    (lazy(rf"\b{_SYSTEM} is compared in blocks "), r"系统 \1 同时是这些实验块的对比系统："),
     (
-        re.compile(rf"\b{_SYSTEM} is not among any block's compared systems"),
+        lazy(rf"\b{_SYSTEM} is not among any block's compared systems"),
         r"系统 \1 不在任何实验块的对比系统中",
     ),
     (
-        re.compile(r"\btheir systems are not among any block's compared systems"),
+        lazy(r"\btheir systems are not among any block's compared systems"),
         "它们的系统不在任何实验块的对比系统中",
     ),
-    (re.compile(r"\bmilestone ('[^']*'|\S+) names blocks "), r"里程碑 \1 指明的实验块："),
-    (re.compile(r"\bmilestone ('[^']*'|\S+) names no block\b"), r"里程碑 \1 没有指明实验块"),
-    (re.compile(r"^no milestone(?=;)"), "没有里程碑"),
-    (re.compile(r"\bno system to match\b"), "没有可匹配的系统"),
+    (lazy(r"\bmilestone ('[^']*'|\S+) names blocks "), r"里程碑 \1 指明的实验块："),
+    (lazy(r"\bmilestone ('[^']*'|\S+) names no block\b"), r"里程碑 \1 没有指明实验块"),
+    (lazy(r"^no milestone(?=;)"), "没有里程碑"),
+    (lazy(r"\bno system to match\b"), "没有可匹配的系统"),
 )
 
 # Phrases with numbers or names in them: (pattern, replacement with the groups kept).
-_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+_PATTERNS: tuple[tuple[LazyPattern, str], ...] = (
     # A margin stated only in words, judged as far as the numbers go (002's B1); before the
     # reason's own "a margin without a number" is worded.
     (
-        re.compile(
+        lazy(
             rf"; better, but not machine-checkable: a margin without a number \({_QUOTE}\) → open"
         ),
         r"；有增益，但无法自动检验：没有数值的幅度（\1）→ 未定",
     ),
     (
-        re.compile(
+        lazy(
             r"; better, but not machine-checkable: asks for a statistical test or interval, "
             rf"which the rules do not compute \({_QUOTE}\) → open"
         ),
         r"；有增益，但无法自动检验：要求统计检验或置信区间，规则不计算这些（\1）→ 未定",
     ),
-    (re.compile(r"; beyond a gain, not machine-checkable: "), "；除增益之外无法自动检验："),
+    (lazy(r"; beyond a gain, not machine-checkable: "), "；除增益之外无法自动检验："),
     (
-        re.compile(r"; not better at all, so not significantly better(?= → )"),
+        lazy(r"; not better at all, so not significantly better(?= → )"),
         "；完全没有更好，更谈不上显著更好",
     ),
     (
-        re.compile(r"; not better at all, so not separating from it(?= → )"),
+        lazy(r"; not better at all, so not separating from it(?= → )"),
         "；完全没有更好，谈不上拉开差距",
     ),
     (
-        re.compile(r"; not better at all, so not by an? (.+?) margin(?= → )"),
+        lazy(r"; not better at all, so not by an? (.+?) margin(?= → )"),
         r"；完全没有更好，谈不上 \1 的幅度",
     ),
     (
-        re.compile(r"\b(\d+) of (\d+) clauses open \(([\d, ]+)\)(?:\. )?"),
+        lazy(r"\b(\d+) of (\d+) clauses open \(([\d, ]+)\)(?:\. )?"),
         r"\2 个条件中 \1 个未定（\3）。",
     ),
-    (re.compile(r"\bclause (\d+) of (\d+) not met(?:\. )?"), r"\2 个条件中第 \1 个未满足。"),
+    (lazy(r"\bclause (\d+) of (\d+) not met(?:\. )?"), r"\2 个条件中第 \1 个未满足。"),
     (
-        re.compile(r"\bclauses ([\d, ]+) of (\d+) not met(?:\. )?"),
+        lazy(r"\bclauses ([\d, ]+) of (\d+) not met(?:\. )?"),
         r"\2 个条件中第 \1 个未满足。",
     ),
-    (re.compile(r"\ball (\d+) clauses met(?:\. )?"), r"全部 \1 个条件均满足。"),
+    (lazy(r"\ball (\d+) clauses met(?:\. )?"), r"全部 \1 个条件均满足。"),
     # "Either A or B" (001's B2): each part's outcome, then what that makes of the block.
-    (re.compile(r"\beither of (\d+) parts: "), r"\1 个部分满足其一即可："),
-    (re.compile(r"\bpart (\d+) \(clauses? ([\d, ]+)\) met\b"), r"第 \1 部分（条件 \2）满足"),
+    (lazy(r"\beither of (\d+) parts: "), r"\1 个部分满足其一即可："),
+    (lazy(r"\bpart (\d+) \(clauses? ([\d, ]+)\) met\b"), r"第 \1 部分（条件 \2）满足"),
     (
-        re.compile(r"\bpart (\d+) \(clauses? ([\d, ]+)\) not met\b"),
+        lazy(r"\bpart (\d+) \(clauses? ([\d, ]+)\) not met\b"),
         r"第 \1 部分（条件 \2）未满足",
     ),
-    (re.compile(r"\bpart (\d+) \(clauses? ([\d, ]+)\) open\b"), r"第 \1 部分（条件 \2）未定"),
-    (re.compile(r" \(one part met is enough\)(?:\. )?"), "（满足一个部分即可）。"),
-    (re.compile(r" \(no part met\)(?:\. )?"), "（没有部分满足）。"),
-    (re.compile(r" \(no part met, some still open\)(?:\. )?"), "（没有部分满足，仍有部分未定）。"),
+    (lazy(r"\bpart (\d+) \(clauses? ([\d, ]+)\) open\b"), r"第 \1 部分（条件 \2）未定"),
+    (lazy(r" \(one part met is enough\)(?:\. )?"), "（满足一个部分即可）。"),
+    (lazy(r" \(no part met\)(?:\. )?"), "（没有部分满足）。"),
+    (lazy(r" \(no part met, some still open\)(?:\. )?"), "（没有部分满足，仍有部分未定）。"),
     (
-        re.compile(
+        lazy(
             rf"'either … or …': met when one part is met: {_QUOTE} \(clauses? ([\d, ]+)\) or "
             rf"{_QUOTE} \(clauses? ([\d, ]+)\)"
         ),
         r"「either … or …」：满足一个部分即满足：\1（条件 \2）或 \3（条件 \4）",
     ),
     (
-        re.compile(r"'either … or …': met when one part is met: "),
+        lazy(r"'either … or …': met when one part is met: "),
         "「either … or …」：满足一个部分即满足：",
     ),
     (
-        re.compile(r" of the block's (\d+) compared systems have results"),
+        lazy(r" of the block's (\d+) compared systems have results"),
         r" 有结果（该实验块共 \1 个对比系统）",
     ),
-    (re.compile(r"\[(\d+)\] open: "), r"[\1] 未定："),
-    (re.compile(r"\[(\d+)\] not met: "), r"[\1] 未满足："),
-    (re.compile(r"\[(\d+)\] met: "), r"[\1] 满足："),
+    (lazy(r"\[(\d+)\] open: "), r"[\1] 未定："),
+    (lazy(r"\[(\d+)\] not met: "), r"[\1] 未满足："),
+    (lazy(r"\[(\d+)\] met: "), r"[\1] 满足："),
     (
-        re.compile(
+        lazy(
             r"the tracker's Block column names (\d+) blocks \(([^)]*)\) and (?:system )?(.+?) "
             r"does not tell which"
         ),
         r"追踪表的 Block 列指明了 \1 个实验块（\2），无法确定系统 \3 属于哪一个",
     ),
     (
-        re.compile(r"missing seeds: (.+?) has (\d+) of (\d+) expected"),
+        lazy(r"missing seeds: (.+?) has (\d+) of (\d+) expected"),
         r"种子不足：\1 有 \2 个，应有 \3 个",
     ),
     (
-        re.compile(r"(\S+) recorded ([^;()]+?) but no ([^;()]+?)(?=; |: name it)"),
+        lazy(r"(\S+) recorded ([^;()]+?) but no ([^;()]+?)(?=; |: name it)"),
         r"\1 记录了 \2，但没有 \3",
     ),
     (
-        re.compile(r": name it in \[metrics\] aliases if it is the same metric\)"),
+        lazy(r": name it in \[metrics\] aliases if it is the same metric\)"),
         "：若是同一指标，请在 [metrics] aliases 中写明）",
     ),
     (
-        re.compile(r"(\d+) non-finite value\(s\) \(NaN/Inf\) among its runs"),
+        lazy(r"(\d+) non-finite value\(s\) \(NaN/Inf\) among its runs"),
         r"其运行中有 \1 个非有限值（NaN/Inf）",
     ),
-    (re.compile(r"block ('[^']*') is not a block of the plan"), r"实验块 \1 不是计划中的实验块"),
+    (lazy(r"block ('[^']*') is not a block of the plan"), r"实验块 \1 不是计划中的实验块"),
     (
-        re.compile(
+        lazy(
             rf"a condition for each of several things it does not name \({_QUOTE}\): which "
             r"runs or metrics they are is not said; record a metric for each and write one "
             r"clause each"
@@ -896,7 +886,7 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     # With the condition as read (014's B3, B4: "… ('in every area quartile', 'for both
     # findings'), read as 'mean TCIG > 0' for each: …").
     (
-        re.compile(
+        lazy(
             rf"a condition for each of several things it does not name \(({_QUOTE}(?:, "
             rf"{_QUOTE})*)\), read as {_QUOTE} for each: which runs or metrics they are is not "
             r"said; record a metric for each and write one clause each"
@@ -905,12 +895,12 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
         r"指标；请为每个对象记录一个指标，并各写一条",
     ),
     (
-        re.compile(r"a margin without a number \(('[^']*'|\"[^\"]*\")\)"),
+        lazy(r"a margin without a number \(('[^']*'|\"[^\"]*\")\)"),
         r"没有数值的幅度（\1）",
     ),
-    (re.compile(r"names several metrics \(([^)]*)\)"), r"指明了多个指标（\1）"),
+    (lazy(r"names several metrics \(([^)]*)\)"), r"指明了多个指标（\1）"),
     (
-        re.compile(
+        lazy(
             r"names several systems \((.+?)\), none of them after a word that makes it the "
             r"reference \('over', 'vs', 'than'\): write '<system> … over <reference>', or one "
             r"clause per system"
@@ -921,9 +911,9 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     # A reference several systems could be (bridge/plan/criteria/parser.py): the plan's words
     # come quoted «…» between the two parts, each translated on its own side of the quote.
-    (re.compile(r"\bthe reference $"), "参照对象 "),
+    (lazy(r"\bthe reference $"), "参照对象 "),
     (
-        re.compile(
+        lazy(
             r"^ could be any of several systems of the block \((.+?)\): name the one meant, or "
             r"write a clause for each"
         ),
@@ -931,19 +921,19 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     # Words after "than" that are no system of the block (006's B8), quoted «…» the same way.
     (
-        re.compile(
+        lazy(
             r"^ after '([^']+)' is not a system of the block \((.+?)\): name one of them, or "
             r"add it to the block's Compared systems"
         ),
         r"（在 '\1' 之后）不是该实验块的系统（\2）：请写明其中之一，或将它加入该实验块的对比系统",
     ),
-    (re.compile(r"; … \((\d+) in all\)"), r"；…（共 \1 个）"),
+    (lazy(r"; … \((\d+) in all\)"), r"；…（共 \1 个）"),
     (
-        re.compile(r"no values of (.+?), which the criterion compares: runs not succeeded: "),
+        lazy(r"no values of (.+?), which the criterion compares: runs not succeeded: "),
         r"没有 \1 的数值（成功标准比较的是它）：未成功的运行：",
     ),
     (
-        re.compile(
+        lazy(
             r"no run of (.+?), which the criterion compares; the block's runs are of other "
             r"systems \((.+?)\): name the run's system in the criterion, or add it to "
             r"`\[systems\.\"NAME\"\] aliases` in bridge\.toml"
@@ -953,11 +943,11 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
         r"中加上它",
     ),
     (
-        re.compile(r" \(runs of other blocks: (.+?)\)(?=$|; | \()"),
+        lazy(r" \(runs of other blocks: (.+?)\)(?=$|; | \()"),
         r"（取自其他实验块的运行：\1）",
     ),
     (
-        re.compile(
+        lazy(
             r"; \[metrics\] aliases (\"[^\"]*\" = \"[^\"]*\") names no metric any run recorded, so "
             r"it connects nothing \(nearest recorded: ([^)]*)\)"
         ),
@@ -965,7 +955,7 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
         r"（最接近的已记录名称：\2）",
     ),
     (
-        re.compile(
+        lazy(
             r"; \[metrics\] aliases (\"[^\"]*\" = \"[^\"]*\") names no metric any run recorded, so "
             r"it connects nothing"
         ),
@@ -973,11 +963,11 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     (
         # Before any note that follows (the reviewer's, trial Q3; an unnamed system's).
-        re.compile(r" \(values named by system: (.+?)\)(?=$|; )"),
+        lazy(r" \(values named by system: (.+?)\)(?=$|; )"),
         r"（按系统名记录的数值：\1）",
     ),
     (
-        re.compile(
+        lazy(
             r"names systems by number \(([^)]*)\), which are not systems of the block: name "
             r"them as the block's Compared systems \(or its runs' System column\) do, or, "
             r"where the block lists no Compared systems, give a run's system that name in "
@@ -997,31 +987,31 @@ _REVIEWER = "), not measured by a rule: "
 
 # Whole summaries bridge's own implementers write (an agent's summary is its own words: a
 # summary that is not one of these whole is shown as written).
-_SUMMARIES: tuple[tuple[re.Pattern[str], str], ...] = (
+_SUMMARIES: tuple[tuple[LazyPattern, str], ...] = (
     (
-        re.compile(
+        lazy(
             r"existing code checked for (\d+) runs?: (\d+) blocking, (\d+) non-blocking findings?"
         ),
         r"已检查 \1 个运行的现有代码：\2 个阻断、\3 个非阻断问题",
     ),
-    (re.compile(r"every run has code"), "每个运行都有代码"),
+    (lazy(r"every run has code"), "每个运行都有代码"),
 )
 
 # The plan's own words, quoted: never rewritten.
 # Bridge's phrases that hold the plan's quoted words (which way a metric is better, as the
 # plan says it): read on the whole reason, the quotes kept as they are, before the pieces
 # between quotes are read apart (a phrase split at its quote would be matched by no pattern).
-_AROUND_QUOTES: tuple[tuple[re.Pattern[str], str], ...] = (
+_AROUND_QUOTES: tuple[tuple[LazyPattern, str], ...] = (
     (
-        re.compile(rf" \(lower is better, as the plan says: («[^»]*»)\)(?={_FRACTIONS}: )"),
+        lazy(rf" \(lower is better, as the plan says: («[^»]*»)\)(?={_FRACTIONS}: )"),
         r"（越低越好，计划写道：\1）",
     ),
     (
-        re.compile(rf" \(higher is better, as the plan says: («[^»]*»)\)(?={_FRACTIONS}: )"),
+        lazy(rf" \(higher is better, as the plan says: («[^»]*»)\)(?={_FRACTIONS}: )"),
         r"（越高越好，计划写道：\1）",
     ),
     (
-        re.compile(
+        lazy(
             r" \(higher assumed \(the plan's words disagree: (.+?)\): set \[metrics\] "
             r"higher_is_better = \{ (.+?) = false \} in "
             rf"bridge\.toml if lower is better\)(?={_FRACTIONS}: )"
@@ -1031,7 +1021,7 @@ _AROUND_QUOTES: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
 )
 
-_QUOTED = re.compile(r"«[^»]*»")
+_QUOTED = lazy(r"«[^»]*»")
 
 
 # How a run ended, as the judge names it after the run's id ("runs failed: R2 (failed)", its
@@ -1044,13 +1034,13 @@ _RUN_ENDED_ZH = {
     "cancelled": "已取消",
     "stuck": "卡住",
 }
-_RUN_ENDED = re.compile(r"(?<=\S) \((" + "|".join(_RUN_ENDED_ZH) + r")\)")
+_RUN_ENDED = lazy(r"(?<=\S) \((" + "|".join(_RUN_ENDED_ZH) + r")\)")
 
 
 # The judge's note of compared runs launched at different seeds (bridge/machine/judge.py):
 # "; seeds differ: A at 1103, B at 0", then ", and the plan asks for the same seeds ('…'):
 # open until they match" where the plan asks for them (012's B2). The names and seeds stay.
-_SEEDS_DIFFER = re.compile(
+_SEEDS_DIFFER = lazy(
     r"; seeds differ: (.+?)(, and the plan asks for the same seeds \(('[^']*'|\"[^\"]*\")\): "
     # It ends before the reading, the next clause or, judged on several primary metrics, the
     # next metric's comparison (" ‖ "): 039's first note kept "MART at 0" in English.
@@ -1120,35 +1110,35 @@ def summary_in_language(summary: str, language: str) -> str:
 
 # A training-quality finding (bridge/machine/quality.py) ends with where the values were read:
 # " in SOURCE (RULE)", or two of them for overfitting; the names, numbers and sources stay.
-_QUALITY: tuple[tuple[re.Pattern[str], str], ...] = (
+_QUALITY: tuple[tuple[LazyPattern, str], ...] = (
     (
-        re.compile(
+        lazy(
             r"(.+?) = (\S+) in (.+) \(([^()]*)\); not a metric the plan measures: noted, "
             r"not blocking"
         ),
         r"\1 = \2（来源 \3，\4）；不是计划测量的指标：仅记录，不阻断",
     ),
-    (re.compile(r"(.+?) = (\S+) in (.+) \(([^()]*)\)"), r"\1 = \2（来源 \3，\4）"),
+    (lazy(r"(.+?) = (\S+) in (.+) \(([^()]*)\)"), r"\1 = \2（来源 \3，\4）"),
     (
-        re.compile(r"(.+?) is (\S+) at step (\S+) \((\d+) of (\d+) points\) in (.+) \(([^()]*)\)"),
+        lazy(r"(.+?) is (\S+) at step (\S+) \((\d+) of (\d+) points\) in (.+) \(([^()]*)\)"),
         r"\1 在第 \3 步为 \2（\5 个点中 \4 个）（来源 \6，\7）",
     ),
     (
-        re.compile(
+        lazy(
             r"(.+?) rose from (\S+) to (\S+) over the last (\d+) points; best was (\S+) "
             r"\(more than (\S+)× allowed\) in (.+) \(([^()]*)\)"
         ),
         r"\1 在最后 \4 个点中从 \2 升至 \3；最佳值为 \5（超过允许的 \6×）（来源 \7，\8）",
     ),
     (
-        re.compile(
+        lazy(
             r"(.+?) did not improve over the last (\d+) points \(best before: (\S+)\) in (.+) "
             r"\(([^()]*)\)"
         ),
         r"\1 在最后 \2 个点中没有改善（此前最佳：\3）（来源 \4，\5）",
     ),
     (
-        re.compile(
+        lazy(
             r"(.+?) rose at each of its last (\d+) evaluations \((\S+) → (\S+), steps (\S+)–(\S+); "
             r"best (\S+)\) while (.+?) fell \((\S+) → (\S+)\): overfitting, in (.+) "
             r"\(([^()]*)\) and (.+) \(([^()]*)\)"
