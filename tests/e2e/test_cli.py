@@ -69,7 +69,11 @@ class TestQuickstartEndToEnd:
         tracker = (quickstart / "refine-logs" / "EXPERIMENT_TRACKER.md").read_text()
         rows = [line for line in tracker.splitlines() if re.match(r"\| R\d{3} ", line)]
         assert len(rows) == 20
-        assert all("| DONE |" in row for row in rows), rows
+        # R012 and R014 diverge (the quickstart's seeds 0 and 2 of the high learning rate):
+        # done, with the numbers marked not trusted; every other row plainly done.
+        untrusted = {row[2:6] for row in rows if "| DONE ⚠ divergence |" in row}
+        assert untrusted == {"R012", "R014"}, rows
+        assert all("| DONE |" in row for row in rows if row[2:6] not in untrusted), rows
         assert (quickstart / "refine-logs" / "EXPERIMENT_TRACKER.before-bridge.md").exists()
         copies = _versions(quickstart)
         assert copies and all(len(names) == 1 for names in copies.values()), copies
