@@ -52,6 +52,7 @@ from bridge.projections.text import language_of
 
 if TYPE_CHECKING:
     from bridge.pipeline.steps.row_status import StatusSaid
+    from bridge.plan import RunSpec
     from bridge.projections.writer import ProjectionWriter
 from bridge.value_methods import value_methods
 
@@ -151,6 +152,11 @@ class Session:
         # where bridge does not take the word (steps/row_status.py): `bridge run` says so
         # instead of leaving the edit without an answer.
         self.status_said: dict[str, StatusSaid] = {}
+        # Runs whose labels code.relabel_ended found as the inputs give them, with the two
+        # specs it compared (the plan's, the log's): a later idle turn of the dispatcher skips a
+        # run whose two are the very same objects, a lookup instead of comparing every label
+        # of every succeeded run at every turn (quadratic in a 1,000-run phase).
+        self.labels_agreed: dict[str, tuple[RunSpec, ev.RunPlanned]] = {}
         self.log = get_logger("bridge.pipeline").bind(project=str(root))
         loaded = loaded if loaded is not None else snapshots.load(store)
         self.folder: Folder = loaded.folder

@@ -4,6 +4,7 @@ A project on disk: input discovery, options, bridge.toml and runs, joined into o
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import shlex
@@ -39,6 +40,7 @@ from bridge.plan.priority import Priority
 from bridge.plan.runs import ProposedBefore, RunSpec, build_runs
 from bridge.plan.safe_ids import is_safe_id, replace_unsafe
 from bridge.plan.setting_fields import did_you_mean
+from bridge.plan.tracker import seed_row
 from bridge.plan.vocabulary import stopped_status
 from bridge.value_methods import value_methods
 
@@ -88,6 +90,31 @@ class LoadedProject:
     sources: Mapping[str, str | None]
     warnings: tuple[PlanWarning, ...]
     needs_confirmation: bool
+
+    # Read by the dispatcher's every idle turn (pipeline/steps/code.py's rule-outs): computed
+    # once per loaded project, not once per turn, which made a 1,000-run phase quadratic.
+
+    @functools.cached_property
+    def run_ids(self) -> frozenset[str]:
+        """The ids of :attr:`runs`."""
+        return frozenset(run.id for run in self.runs)
+
+    @functools.cached_property
+    def row_metric_names(self) -> tuple[str, ...]:
+        """Every metric the runs' rows name (their Metrics cells), once each, in run order."""
+        return tuple(dict.fromkeys(name for run in self.runs for name in run.metrics))
+
+    @functools.cached_property
+    def seed_splits(self) -> Mapping[str, tuple[int, ...]]:
+        """
+        Each row the runs split into one run per seed (``R007`` for ``R007-s1103`` …,
+        :func:`~bridge.plan.tracker.seed_row`) → its seeds, in run order; empty when none is.
+        """
+        seeds: dict[str, list[int]] = {}
+        for run in self.runs:
+            if run.seed is not None and (row := seed_row(run.id, run.seed)) is not None:
+                seeds.setdefault(row, []).append(run.seed)
+        return {row: tuple(each) for row, each in seeds.items()}
 
 
 def _main_over_m0(

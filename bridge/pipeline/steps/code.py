@@ -42,7 +42,7 @@ from bridge.plan.run_fields import SPEC_FIELDS, launch_seed, run_fields
 from bridge.plan.runs import PROPOSED, ProposedBefore
 from bridge.plan.status_legend import is_held_for_code
 from bridge.plan.templates import placeholders
-from bridge.plan.tracker import seed_row, seed_run_id, unread_notes_seed
+from bridge.plan.tracker import seed_run_id, unread_notes_seed
 from bridge.projections.failure_words import (
     AS_RUN,
     CODE_EDITED,
@@ -274,13 +274,17 @@ def relabel_ended(s: Session) -> None:
     relabelled: list[str] = []
     named: frozenset[str] | None = None
     inputs = state.plan.inputs if state.plan is not None else {}
+    agreed = s.labels_agreed
     for run in s.project.runs:
         old = state.runs.get(run.id)
         if old is None or old.state is not RunState.SUCCEEDED:
             continue
+        if (pair := agreed.get(run.id)) is not None and pair[0] is run and pair[1] is old.spec:
+            continue
         if all(getattr(run, f) == getattr(old.spec, f) for f in _LABELS) and all(
             run.params.get(p) == old.spec.params.get(p) for p in _LABEL_PLACEHOLDERS
         ):
+            agreed[run.id] = (run, old.spec)
             continue
         if named is None:
             named = _naming_numbers(s)
@@ -876,12 +880,11 @@ def _rule_out_split(s: Session) -> None:
     (:func:`relabel_ended`: a run cannot be ruled out while it runs). Only once the seeds' runs
     are in the log: until then the row's one run is all it has.
     """
+    seeds = s.project.seed_splits
+    if not seeds:
+        return
     state = s.state()
-    seeds: dict[str, list[int]] = {}
-    for spec in s.project.runs:
-        if spec.seed is not None and (row := seed_row(spec.id, spec.seed)) is not None:
-            seeds.setdefault(row, []).append(spec.seed)
-    planned = {spec.id for spec in s.project.runs}
+    planned = s.project.run_ids
     for row_id, row_seeds in seeds.items():
         old = state.runs.get(row_id)
         if old is None or row_id in planned or old.state in (RunState.OUT_OF_SCOPE, *LIVE):
@@ -917,24 +920,25 @@ def _rule_out_removed(s: Session) -> None:
     all (a tracker gone or unread as a whole is no row deleted). A row split into seeds is
     :func:`_rule_out_split`'s.
     """
-    rows = [spec for spec in s.project.runs if spec.source == "tracker"]
-    if not rows:
+    if not any(spec.source == "tracker" for spec in s.project.runs):
         return
-    planned = {spec.id for spec in s.project.runs}
-    split = {
-        row
-        for spec in s.project.runs
-        if spec.seed is not None and (row := seed_row(spec.id, spec.seed)) is not None
-    }
+    planned = s.project.run_ids
+    split = s.project.seed_splits
     where = "tracker" if s.project.plan.tracker_file else "plan"
-    for old in list(s.state().runs.values()):
-        if (
-            old.spec.source != "tracker"
-            or old.run_id in planned
-            or old.run_id in split
-            or old.state in (RunState.OUT_OF_SCOPE, *LIVE)
-        ):
-            continue
+    state = s.state()
+    # Only the log's runs the plan no longer has, found by a set difference: this runs at every
+    # idle turn of the dispatcher (relabel_ended), and walking every run there was quadratic.
+    todo = [
+        old
+        for run_id in state.runs.keys() - planned
+        if (old := state.runs[run_id]).spec.source == "tracker"
+        and run_id not in split
+        and old.state not in (RunState.OUT_OF_SCOPE, *LIVE)
+    ]
+    if not todo:
+        return
+    order = {run_id: k for k, run_id in enumerate(state.runs)}
+    for old in sorted(todo, key=lambda run: order[run.run_id]):
         reason = removed_reason(old.run_id, where, bool(old.attempts))
         events: list[ev.Event] = []
         if old.state is not RunState.PENDING:

@@ -206,8 +206,9 @@ def metrics_of(project: LoadedProject, state: PipelineState, run: RunView) -> ev
     wanted = [
         *candidates,
         *run.spec.metrics[1:],
-        # Every tracker row's Metrics cell, not only this run's.
-        *(name for other in state.runs.values() for name in other.spec.metrics),
+        # Every tracker row's Metrics cell, not only this run's: the plan's rows as loaded
+        # (read once per plan; each run's end walking every run was quadratic in a phase).
+        *project.row_metric_names,
         *(name for b in blocks for name in plan_metric_names(b.metrics)),
         # What a criterion judges, named there only ("Scissors net ≥ −1").
         *(
