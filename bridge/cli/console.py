@@ -301,7 +301,7 @@ def _note_text(
     running elsewhere, overdue or waiting, numbers kept from earlier inputs, numbers not
     trusted, and its reason.
     """
-    from bridge.projections.failure_words import failure_in_language
+    from bridge.projections.failure_words import failure_in_language, retry_in_language
     from bridge.projections.text import t
 
     if run.run_id in exited:
@@ -312,7 +312,12 @@ def _note_text(
     note = ("OVERDUE " if attempt and attempt.overdue else "") + (
         f"{attempt.waiting} " if attempt and attempt.waiting else ""
     )
-    reason = failure_in_language(run.reason, language)
+    # A run waiting to run again, or running again, holds why it does (021: "retry asked by a
+    # person" read in English in a Chinese status view), as the tracker's Notes say it; any
+    # other reason is why it ended.
+    reason = retry_in_language(run.reason, language)
+    if reason == run.reason:
+        reason = failure_in_language(run.reason, language)
     if run.kept is not None and run.kept.changes:
         # A result kept as it ran, as the results and the tracker mark it (trial: `bridge
         # status` showed R006-R008 plain DONE after their settings changed).

@@ -642,3 +642,20 @@ def test_rows_done_before_bridge_with_a_negative_result_are_not_counted_ok(
             " 4/13 ok (4 done before bridge), 4 done before bridge with a negative result, "
             "5 failed or invalid before bridge"
         ), line
+
+
+def test_a_chinese_status_view_says_a_retry_a_person_asked_for_in_chinese(project: Path) -> None:
+    """021 (trial t9): after `bridge retry --force R007`, a Chinese plan's `bridge status` noted
+    "retry asked by a person" in English, where the tracker's Notes already said 由人要求重试."""
+    write_project(project, [Run(id="S1", milestone="M0"), Run(id="R1", milestone="M1")])
+    plan = project / "refine-logs" / "EXPERIMENT_PLAN.md"
+    head, _, rest = plan.read_text().partition("\n")
+    plan.write_text(head + "\n\n" + CHINESE_PREFACE * 3 + rest)
+    bridge = Bridge(project)
+    bridge.run()
+    bridge.retry("R1", force=True)
+    lines = status_lines(bridge.status(), width=200)
+    bridge.close()
+    line = next(line for line in lines if line.lstrip().startswith("R1 "))
+    assert "由人要求重试" in line, line
+    assert "retry asked by a person" not in line, line
