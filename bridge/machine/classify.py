@@ -9,11 +9,24 @@ import re
 import signal
 from collections.abc import Iterable
 
-__all__ = ["GENERIC_FAILURE", "explain_failure", "failure_signature", "is_oom", "last_error_line"]
+__all__ = [
+    "GENERIC_FAILURE",
+    "explain_failure",
+    "failure_signature",
+    "is_gpu_oom",
+    "is_oom",
+    "last_error_line",
+]
 
 _OOM = re.compile(
     r"CUDA out of memory|torch\.(?:cuda\.)?OutOfMemoryError|CUBLAS_STATUS_ALLOC_FAILED"
     r"|out of memory|Out of memory: Killed process|oom-kill",
+)
+# What only a GPU's allocator says: a run that asked for no GPU can still use one (the ssh
+# backend sets no CUDA_VISIBLE_DEVICES when it gives no slots), and its log is what tells.
+_GPU_OOM = re.compile(
+    r"CUDA out of memory|torch\.(?:cuda\.)?OutOfMemoryError|CUBLAS_STATUS_ALLOC_FAILED"
+    r"|CUDA_ERROR_OUT_OF_MEMORY|cudaErrorMemoryAllocation|HIP out of memory",
 )
 _KILLED_BY_KERNEL = re.compile(r"\bKilled\b|oom", re.IGNORECASE)
 _NUMBERS = re.compile(r"0x[0-9a-f]+|\d+")
@@ -27,6 +40,14 @@ def is_oom(exit_code: int | None, log_tail: str) -> bool:
     if _OOM.search(log_tail):
         return True
     return exit_code == 137 and bool(_KILLED_BY_KERNEL.search(log_tail))
+
+
+def is_gpu_oom(log_tail: str) -> bool:
+    """
+    True when the log says a GPU's memory ran out (CUDA, cuBLAS, HIP or torch's
+    ``OutOfMemoryError``), whatever the run asked for; False for any other out-of-memory.
+    """
+    return bool(_GPU_OOM.search(log_tail))
 
 
 def last_error_line(log_tail: str) -> str:

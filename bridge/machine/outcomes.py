@@ -18,7 +18,7 @@ import attrs
 
 from bridge.events import types as ev
 from bridge.events.values import Artifact
-from bridge.machine.classify import is_oom, killed_by, last_error_line
+from bridge.machine.classify import is_gpu_oom, is_oom, killed_by, last_error_line
 from bridge.machine.ports import JobState, JobStatus
 from bridge.machine.views import AttemptView, RunView
 from bridge.value_methods import value_methods
@@ -277,9 +277,11 @@ def _ended(
     # A signal ended it: that is the why; the log's last line is only what it was doing then
     # (006's R009 read "exit 137: starting stratified analysis", trial T1).
     said = f"{killed}; its log's last line: {line}" if killed and line else killed
-    # "GPU memory" only for a run that asked for a GPU: a CPU run's is the host's memory (025's
-    # CPU run read "显存不足", GPU memory, in Chinese), and so is the kernel's OOM kill (137).
-    memory = "GPU memory" if run.spec.gpus and status.exit_code != 137 else "memory"
+    # "GPU memory" where the log says a GPU's allocator ran out (a run that asked for none
+    # can still use one), or for a run that asked for a GPU; otherwise the host's memory (025's
+    # CPU run read "显存不足", GPU memory, in Chinese), as is the kernel's OOM kill (137).
+    gpu = is_gpu_oom(status.log_tail) or (bool(run.spec.gpus) and status.exit_code != 137)
+    memory = "GPU memory" if gpu else "memory"
     reason = (f"out of {memory}: " if oom else f"exit {status.exit_code}: ") + (
         said or line or status.detail
     )

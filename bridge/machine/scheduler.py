@@ -223,10 +223,12 @@ def _retry_decision(run: RunView, policy: Policy, now: datetime) -> Decision | N
     spec = run.spec
     attempt = run.current
     if run.state is RunState.FAILED_OOM:
+        # "GPU memory" for a run that asked for a GPU, or whose failure says a GPU's memory ran
+        # out (outcomes.py reads that from its log); otherwise the host's memory (025's CPU run
+        # read "显存不足 3 次", GPU memory, in Chinese).
+        gpu = bool(spec.gpus) or run.reason.startswith("out of GPU memory")
+        memory = "GPU memory" if gpu else "memory"
         if len(run.attempts) >= spec.oom_max_attempts:
-            # "GPU memory" only for a run that asked for a GPU: a CPU run's is the host's
-            # memory (025's CPU run read "显存不足 3 次", GPU memory, in Chinese).
-            memory = "GPU memory" if spec.gpus else "memory"
             return GiveUp(
                 run_id=run.run_id,
                 reason=f"out of {memory} {run.oom_failures} times ({len(run.attempts)} attempts)",
@@ -242,10 +244,12 @@ def _retry_decision(run: RunView, policy: Policy, now: datetime) -> Decision | N
         )
         # "on another GPU" only for a run that asked for one: a CPU run's OOM is the host's
         # memory (trial t6's R004 on local CPU slots was told it would move GPU).
+        # ("out of memory … on another GPU" says the GPU already.)
         where = " on another GPU" if spec.gpus else ""
+        said = "memory" if spec.gpus else memory
         return Retry(
             run_id=run.run_id,
-            reason=f"out of memory; retry {run.oom_failures} after {delay:g}s{where}",
+            reason=f"out of {said}; retry {run.oom_failures} after {delay:g}s{where}",
             not_before=now + timedelta(seconds=delay),
             avoid_slots=tuple(avoid),
         )

@@ -357,7 +357,8 @@ _FIXES = {
 # How a must-run run ended, as a cancel reason names it (its state's value), in Chinese.
 _ENDED = {
     "failed": "已失败",
-    "failed_oom": "已因显存不足失败",
+    # The state alone does not say whose memory ran out (a CPU run's is the host's: 025).
+    "failed_oom": "已因内存或显存不足失败",
     "timed_out": "已超时",
     "lost": "已丢失",
     "cancelled": "已被取消",
@@ -497,6 +498,8 @@ _RETRIES: tuple[tuple[LazyPattern, str], ...] = (
         lazy(r"out of memory; retry (\d+) after (\S+)s on another GPU"),
         r"显存不足；\2 秒后在另一块 GPU 上第 \1 次重试",
     ),
+    # A run with no GPU whose log says a GPU's memory ran out (it used one all the same).
+    (lazy(r"out of GPU memory; retry (\d+) after (\S+)s"), r"显存不足；\2 秒后第 \1 次重试"),
     # A run with no GPU: its host's memory ran out.
     (lazy(r"out of memory; retry (\d+) after (\S+)s"), r"内存不足；\2 秒后第 \1 次重试"),
     (lazy(r"lost \((.*)\); relaunching", re.DOTALL), r"丢失（\1）；重新启动"),

@@ -75,6 +75,13 @@ _FINDINGS: tuple[tuple[LazyPattern, str], ...] = (
     ),
     (
         lazy(
+            r"the run ran out of memory: lower the batch size of the sanity run or the data it "
+            r"holds in memory, or give it a machine with more memory"
+        ),
+        "运行时内存不足：请减小健全性运行的批大小或它在内存中保存的数据，或换一台内存更大的机器",
+    ),
+    (
+        lazy(
             r"the module (.+) is not installed where the run executes: add it to the "
             r"environment or fix the import"
         ),

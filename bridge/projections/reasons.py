@@ -1028,7 +1028,8 @@ _QUOTED = lazy(r"«[^»]*»")
 # state's value): a Chinese reason read "失败的运行：R002 (failed)" with the English word kept.
 _RUN_ENDED_ZH = {
     "failed": "失败",
-    "failed_oom": "显存不足",
+    # The state alone does not say whose memory ran out (a CPU run's is the host's: 025).
+    "failed_oom": "内存或显存不足",
     "timed_out": "超时",
     "lost": "丢失",
     "cancelled": "已取消",

@@ -75,6 +75,7 @@ def artifacts_fetched() -> ev.ArtifactsFetched:
 
 
 OOM_LOG = "step 10\nRuntimeError: CUDA out of memory. Tried to allocate 2.00 GiB\n"
+HOST_OOM_LOG = "step 10\nRuntimeError: out of memory (malloc of 8 GiB)\n"
 TRACEBACK = "Traceback (most recent call last):\n  File 'train.py'\nValueError: bad lr\n"
 
 # (name, run's spec changes, backend's answer, copy's outcome, expected outcome)
@@ -194,6 +195,28 @@ ROWS: list[tuple[str, dict[str, Any], JobState, Fetched | FetchFailed | None, Po
         # 025 (trial t6): a run that asked for no GPU read "显存不足" (GPU memory) in Chinese.
         "out of memory with no GPU asked",
         {"gpus": 0},
+        JobState(status=JobStatus.FAILED, exit_code=1, log_tail=HOST_OOM_LOG),
+        FETCHED,
+        PollOutcome(
+            events=(
+                artifacts_fetched(),
+                ev.RunFailed(
+                    run_id="R1",
+                    attempt_id=AID,
+                    exit_code=1,
+                    reason="out of memory: RuntimeError: out of memory (malloc of 8 GiB)",
+                    oom=True,
+                    log_tail=HOST_OOM_LOG,
+                ),
+            ),
+            results_recorded=True,
+        ),
+    ),
+    (
+        # Review r33: a run that asked for no GPU can use one all the same (the ssh backend sets
+        # no CUDA_VISIBLE_DEVICES without slots); CUDA's own message says whose memory it was.
+        "CUDA out of memory with no GPU asked",
+        {"gpus": 0},
         JobState(status=JobStatus.FAILED, exit_code=1, log_tail=OOM_LOG),
         FETCHED,
         PollOutcome(
@@ -203,7 +226,7 @@ ROWS: list[tuple[str, dict[str, Any], JobState, Fetched | FetchFailed | None, Po
                     run_id="R1",
                     attempt_id=AID,
                     exit_code=1,
-                    reason="out of memory: RuntimeError: CUDA out of memory. "
+                    reason="out of GPU memory: RuntimeError: CUDA out of memory. "
                     "Tried to allocate 2.00 GiB",
                     oom=True,
                     log_tail=OOM_LOG,

@@ -412,6 +412,28 @@ class TestOutOfMemory:
         assert failure_in_language(reasons["R0"], "zh") == "内存不足 1 次（1 次尝试）"
         assert failure_in_language(reasons["R1"], "zh") == "显存不足 1 次（1 次尝试）"
 
+    def test_a_cpu_run_whose_log_says_cuda_ran_out_says_gpu_memory(self) -> None:
+        """Review r33: a run that asked for no GPU but used one (its failure reads `out of GPU
+        memory: … CUDA out of memory`) was told its retry and its giving up were for the host's
+        memory (`内存不足`)."""
+        from bridge.projections.failure_words import failure_in_language, retry_in_language
+
+        cuda = "out of GPU memory: RuntimeError: CUDA out of memory. Tried to allocate 2.00 GiB"
+        log = Log((("M1", False),))
+        log.plan("R0", "M1", gpus=0, oom_max_attempts=3).run(
+            "R0", CPU[0], event=ev.RunFailed, oom=True, reason=cuda
+        )
+        log.plan("R1", "M1", gpus=0, oom_max_attempts=1).run(
+            "R1", CPU[1], event=ev.RunFailed, oom=True, reason=cuda
+        )
+        decided = decide(log.state(), CPU, T0, Policy(oom_backoff_seconds=30))
+        (retry,) = of(Retry, decided)
+        (given_up,) = of(GiveUp, decided)
+        assert retry.reason == "out of GPU memory; retry 1 after 30s"
+        assert retry_in_language(retry.reason, "zh") == "显存不足；30 秒后第 1 次重试"
+        assert given_up.reason == "out of GPU memory 1 times (1 attempts)"
+        assert failure_in_language(given_up.reason, "zh") == "显存不足 1 次（1 次尝试）"
+
     def test_backoff_doubles_with_each_oom(self) -> None:
         """The second OOM waits twice as long as the first."""
         log = Log((("M1", False),))

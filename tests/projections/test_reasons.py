@@ -44,7 +44,7 @@ def test_the_reviewers_words_are_theirs() -> None:
 def test_how_a_run_ended_is_said_in_chinese() -> None:
     # 018's trial: "失败的运行：R002 (failed)", the state's English value inside a Chinese line.
     assert in_language("runs failed: R002 (failed), R7 (timed_out), R8 (failed_oom)", "zh") == (
-        "失败的运行：R002（失败）, R7（超时）, R8（显存不足）"
+        "失败的运行：R002（失败）, R7（超时）, R8（内存或显存不足）"
     )
     reason = "criterion not machine-checkable: x; runs failed: R3 (cancelled)"
     assert in_language(reason, "zh").endswith("失败的运行：R3（已取消）")

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from bridge.adapters.implement.checks import check_commands
 from bridge.adapters.implement.prompt import format_findings
+from bridge.machine.classify import is_gpu_oom
 from bridge.machine.ports import Finding, Review, ReviewRequest, Severity
 
 __all__ = ["ChecklistReviewer", "diagnose_failure"]
@@ -51,11 +52,16 @@ def diagnose_failure(failure: str, project: Path) -> tuple[Finding, ...]:
             break
     findings: list[Finding] = []
     if _OOM.search(failure):
+        # GPU memory only where the log says a GPU's allocator ran out: a CPU run's "out of
+        # memory" is the host's, which gradient checkpointing does not help.
         findings.append(
             Finding(
                 severity=Severity.BLOCKING,
                 message="the run ran out of GPU memory: lower the batch size of the sanity "
-                "run or enable gradient accumulation/checkpointing",
+                "run or enable gradient accumulation/checkpointing"
+                if is_gpu_oom(failure)
+                else "the run ran out of memory: lower the batch size of the sanity run or "
+                "the data it holds in memory, or give it a machine with more memory",
                 file=file,
                 line=line or None,
                 check="rescue.oom",

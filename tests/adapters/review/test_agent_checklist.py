@@ -119,6 +119,11 @@ class TestDiagnoseFailure:
         assert (
             diagnose_failure("RuntimeError: CUDA out of memory.", tmp_path)[0].check == "rescue.oom"
         )
+        # A CPU run's own memory: no GPU advice (the checklist said "GPU memory" for any).
+        (gpu,) = diagnose_failure("RuntimeError: CUDA out of memory.", tmp_path)
+        (host,) = diagnose_failure("MemoryError: out of memory", tmp_path)
+        assert "GPU memory" in gpu.message and "gradient" in gpu.message
+        assert host.check == "rescue.oom" and "GPU" not in host.message, host.message
         missing = diagnose_failure("ModuleNotFoundError: No module named 'timm'", tmp_path)[0]
         assert missing.check == "rescue.missing_module" and "'timm'" in missing.message
         (note,) = diagnose_failure("exit code 1", tmp_path)
