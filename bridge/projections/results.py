@@ -13,6 +13,7 @@ never change.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Literal, assert_never
 
@@ -278,18 +279,42 @@ def number(value: float | None) -> str:
     return "-" if value is None else f"{value:.4g}"
 
 
+def block_keys(state: PipelineState) -> dict[str, str]:
+    """
+    Each block's key metric as the results' tables show it: the key metric most of its runs
+    recorded (ties: the first in planning order). A run's own key metric follows its row's
+    lead metric, so rows beside each other could show different quantities (021's B3: R007 and
+    R008 `reward = 0.61`, `0.7`, R009 `validation_regret = 0.2`, read as one column).
+    """
+    counts: dict[str, Counter[str]] = {}
+    for run in state.runs.values():
+        if run.spec.block and run.metrics is not None and run.metrics.key_metric:
+            counts.setdefault(run.spec.block, Counter())[run.metrics.key_metric] += 1
+    return {block: tally.most_common(1)[0][0] for block, tally in counts.items()}
+
+
 def _key_cell(
-    run: RunView, listed: Mapping[str, Sequence[str]] | None = None, language: str = "en"
+    run: RunView,
+    listed: Mapping[str, Sequence[str]] | None = None,
+    language: str = "en",
+    keys: Mapping[str, str] | None = None,
 ) -> str:
     """
-    The Key Metric cell: the run's key metric, else (for the reader only; the verdicts never
+    The Key Metric cell: the block's key metric (``keys``, :func:`block_keys`) where the run
+    recorded it, else the run's key metric, else (for the reader only; the verdicts never
     use it) the first value under a metric its block lists (``listed``: block → names; 021's
     R009 recorded two of them and showed "-"), else its first value, with how many more
     metrics it recorded (results.json has them all): a run's numbers are never left off the
     page (025's E-rag-sft and 036's M2.1 recorded two names no block lists and showed "-",
     under a sentence that sends the reader to them).
     """
-    value = key_value(run) or _shown_value(run, (listed or {}).get(run.spec.block, ()))
+    key = (keys or {}).get(run.spec.block)
+    shared = (
+        next((v for v in run.metrics.values if v.name == key), None)
+        if key and run.metrics is not None
+        else None
+    )
+    value = shared or key_value(run) or _shown_value(run, (listed or {}).get(run.spec.block, ()))
     more = ""
     if value is None and run.metrics is not None and run.metrics.values:
         # A measured value, not a setting recorded beside it (018's "seed = 0 (+50 more)").
@@ -1033,6 +1058,7 @@ def render(state: PipelineState, language: str = "en") -> str:
         "",
     ]
     planned = {m.id for m in plan.milestones}
+    keys = block_keys(state)
     # What each block lists, then what its criterion judges (033's E1 lists no metric; its
     # runs read "n_seeds = 25 (+10 more)", a count, where "scissors_net" is what it judges).
     listed = {
@@ -1061,7 +1087,12 @@ def render(state: PipelineState, language: str = "en") -> str:
         runs = [state.runs[r] for r in milestone.run_ids if not _row_gone(state, r)]
         if runs:
             rows = [
-                (r.run_id, r.spec.system, _key_cell(r, listed, language), _status_cell(r, language))
+                (
+                    r.run_id,
+                    r.spec.system,
+                    _key_cell(r, listed, language, keys),
+                    _status_cell(r, language),
+                )
                 for r in runs
             ]
             lines.extend([table(RUN_HEADER, rows), ""])
@@ -1089,7 +1120,7 @@ def render(state: PipelineState, language: str = "en") -> str:
             (
                 run_id,
                 state.runs[run_id].spec.system,
-                _key_cell(state.runs[run_id], listed, language),
+                _key_cell(state.runs[run_id], listed, language, keys),
                 in_language(reason, language),
             )
             for run_id, reason in outcome.unattributed

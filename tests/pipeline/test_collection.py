@@ -675,3 +675,51 @@ def test_a_nan_std_of_a_block_that_reports_a_mean_and_std_stays_a_note(tmp_path:
     numbers = {"*": {"success": 1.0}, "R002": {"mean": 3.0, "std": math.nan}}
     flags = _corpus_flags(tmp_path, "033", numbers, "R002")
     assert flags == ["std non_finite note"]
+
+
+def test_a_blocks_key_metric_column_shows_one_quantity(tmp_path: Path) -> None:
+    """021's B3 (trial t9): each run's key metric follows its row's lead metric, so R007 and
+    R008 read `reward = 0.61`, `0.7` and R009 beside them `validation_regret = 0.2`, one column
+    mixing two quantities. A block's rows show the key metric most of them have, where a run
+    recorded it; a run that did not still shows its own."""
+    from bridge import Bridge
+    from tests.pipeline.conftest import Run, write_project
+
+    project = write_project(
+        tmp_path / "p",
+        [
+            Run(id="S1", milestone="M0"),
+            Run(id="R1", milestone="M1"),
+            Run(id="R2", milestone="M1"),
+            Run(id="R3", milestone="M1"),
+            Run(id="R4", milestone="M1"),
+        ],
+    )
+    plan = project / "refine-logs" / "EXPERIMENT_PLAN.md"
+    plan.write_text(plan.read_text().replace("- **Metrics**: accuracy.\n", ""))
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    rows = {"R1": "reward", "R2": "reward", "R3": "regret", "R4": "regret"}
+    text = tracker.read_text()
+    for run_id, metric in rows.items():
+        text = text.replace(
+            f"| {run_id} | M1 | main | main | test | accuracy |",
+            f"| {run_id} | M1 | main | main | test | {metric} |",
+        )
+    tracker.write_text(text)
+    (project / "scripts" / "job.py").write_text(
+        "import json, pathlib, sys\n"
+        "out = pathlib.Path(sys.argv[sys.argv.index('--out') + 1])\n"
+        "numbers = {'reward': 0.6, 'regret': 0.2}\n"
+        "if '--run' in sys.argv and sys.argv[sys.argv.index('--run') + 1] == 'R4':\n"
+        "    numbers = {'regret': 0.3}\n"
+        "(out / 'metrics.json').write_text(json.dumps(numbers))\n"
+    )
+    bridge = Bridge(project)
+    try:
+        bridge.run()
+    finally:
+        bridge.close()
+    results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text()
+    for run_id in ("R1", "R2", "R3"):
+        assert f"| {run_id} | main | reward = 0.6 | DONE |" in results, results
+    assert "| R4 | main | regret = 0.3 | DONE |" in results, results
