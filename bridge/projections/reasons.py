@@ -898,6 +898,10 @@ _PATTERNS: tuple[tuple[LazyPattern, str], ...] = (
         lazy(r"a margin without a number \(('[^']*'|\"[^\"]*\")\)"),
         r"没有数值的幅度（\1）",
     ),
+    (
+        lazy(r"names systems of the block \(([^)]*)\) but no metric or number to compare them on"),
+        r"指明了该实验块的系统（\1），但没有用来比较它们的指标或数值",
+    ),
     (lazy(r"names several metrics \(([^)]*)\)"), r"指明了多个指标（\1）"),
     (
         lazy(

@@ -53,6 +53,10 @@ def _reason(clause: Criterion | Unparsed) -> str:
         ("015", "B4", 0, "says what a change costs", "without a metric"),
         # "on both metrics": which two is not said (Pearson and Spearman, in the Method).
         ("015", "B1", 0, "several metrics it does not name", "several or conditional"),
+        # «`Ton_diff` 仍是均流主执行量，`Lambda_diff` 更适合作…»: the channels its systems
+        # ablate ("only `Ton_diff`"), with no metric or number (trial t9 was told "names
+        # several metrics").
+        ("021", "B5", 0, "names systems of the block", "several metrics"),
         # One subject and one reference ("than current JORA-Diag"), compared in words.
         ("002", "B5", 0, "compares two systems in words", "several subject systems"),
         # "mean TCIG is positive for both findings": one condition, for each of two findings

@@ -1185,6 +1185,12 @@ _NAMED_SETTING = re.compile(
 )
 
 
+def _in_a_system(identifier: str, systems: Sequence[str]) -> bool:
+    """Whether ``identifier`` is a whole word of one of ``systems``' names (any case)."""
+    word = re.compile(rf"(?<!\w){re.escape(identifier.casefold())}(?!\w)")
+    return any(word.search(system.casefold()) for system in systems)
+
+
 def _read_clause(  # one linear decision procedure, kept in one place to read top to bottom
     clause: str,
     text: str,
@@ -1428,6 +1434,14 @@ def _read_clause(  # one linear decision procedure, kept in one place to read to
     identifiers = list(dict.fromkeys(_IDENTIFIER.findall(norm)))
     if not names and len(identifiers) > 1:
         spelled_all = ", ".join(original_spelling(i, clause) for i in identifiers)
+        if all(_in_a_system(i, block_systems) for i in identifiers):
+            # 021's B5 «`Ton_diff` 仍是均流主执行量，`Lambda_diff` 更适合作…» names the
+            # channels its systems ablate ("only `Ton_diff`"): "names several metrics" sent the
+            # researcher to pick one, where no metric or number is given at all (trial t9).
+            return unparsed(
+                f"names systems of the block ({spelled_all}) but no metric or number to "
+                "compare them on"
+            )
         return unparsed(f"names several metrics ({spelled_all})")
     if not names and len(identifiers) == 1:
         # "ours improves high_dtu_nll over base" (012): a metric written as an identifier, with
