@@ -214,6 +214,12 @@ _FULL = re.compile(
 )
 
 
+# What follows a shared name when the longer system adds to it (014's "frozen Qwen3.5-2B B2 +
+# contiguous translated control", a control built on B2): the shorter one is then the base,
+# not the whole method the others take parts from ("X w/o A", "X (no A)").
+_ADDS = re.compile(r"\s*(?:[+＋]|plus\b|附加|外加)", re.IGNORECASE)
+
+
 def candidate_system(
     systems: Sequence[str],
     reference: str | None,
@@ -240,7 +246,11 @@ def candidate_system(
         return named[0], "the system the plan's method thesis names"
     for system in others:
         rest = [s for s in others if s != system]
-        if rest and all(s.startswith(system) for s in rest):
+        if (
+            rest
+            and all(s.startswith(system) for s in rest)
+            and not any(_ADDS.match(s[len(system) :]) for s in rest)
+        ):
             return system, "the block's full system (every other system's name starts with it)"
     full = [s for s in others if _FULL.search(s)]
     if len(full) == 1:

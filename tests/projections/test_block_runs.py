@@ -371,6 +371,18 @@ class TestUnattributed:
         (("Full model", "w/o A", "w/o B"), "Full model"),
         # A baseline that keeps the full cache is not the proposed system (trial L2).
         (("SnapKV-lite", "Dense (full KV cache)"), None),
+        # The shared name every other one starts with is the whole method they take parts from
+        # ("X (no A)"), but not the base the others add to: 014's B2 gate was judged on the
+        # historical control R003 alone (trial t9).
+        (("X", "X (no A)", "X w/o B"), "X"),
+        (
+            (
+                "frozen Qwen3.5-2B B2",
+                "frozen Qwen3.5-2B B2 + contiguous translated control",
+            ),
+            None,
+        ),
+        (("Base", "Base plus retrieval"), None),
     ],
 )
 def test_the_system_named_full_is_the_proposed_one(
