@@ -120,7 +120,11 @@ def unmatched_note(state: PipelineState, result: BlockResult, language: str) -> 
 _JOINED = re.compile(
     r"[^\W\d_]\w+\s?/\s?(?!(?:s|sec|secs|second|seconds|ms|step|steps|iter|it|epoch|"
     r"gpu|h|hr|hour|day|token|tok|query|sample|image|img|example|秒|步)\b)[^\W\d_]\w+"
-    r"|\w\s+(?:and|&)\s+\w|[^\W\d_](?:和|、|以及)[^\W\d_]",
+    r"|\w\s+(?:and|&|plus)\s+\w|[^\W\d_](?:和|、|以及)[^\W\d_]"
+    # Another block's metrics, several by name (014's B3 "B2 metrics plus pixel-distribution
+    # shift summaries" was advised as the target of one alias, trial t9).
+    # A block's id as plans write it (B2, E5, Block 2), not a metric's (F1 metrics).
+    r"|(?-i:\b(?:[BE]|Block\s*)\d+)(?:'s)?\s+metrics\b|(?-i:\b(?:[BE]|Block\s*)\d+)\s*的指标",
     re.IGNORECASE,
 )
 
