@@ -1235,11 +1235,24 @@ def evaluate(state: PipelineState) -> Outcome:
     held_for_code = tuple(r.run_id for r in must if held_for_code_by(r) is not None)
     # A Chinese list of runs is joined with "、", as every other one bridge writes (025's
     # not-ready reasons read "必做运行未成功：E-rag-sft, A1").
-    if shown := [r for r in not_succeeded if r not in held_for_code]:
+    shown = [r for r in not_succeeded if r not in held_for_code]
+    # Not launched yet (the approval stop, a stage before the runs): "not succeeded" read as
+    # failures before anything ran (030 at AWAITING_APPROVAL, trial t9).
+    unrun = [
+        r for r in shown if state.runs[r].state is RunState.PENDING and not state.runs[r].attempts
+    ]
+    if ended := [r for r in shown if r not in unrun]:
         reasons.append(
             (
-                f"must-run runs not succeeded: {', '.join(shown)}",
-                f"必做运行未成功：{'、'.join(shown)}",
+                f"must-run runs not succeeded: {', '.join(ended)}",
+                f"必做运行未成功：{'、'.join(ended)}",
+            )
+        )
+    if unrun:
+        reasons.append(
+            (
+                f"must-run runs not run yet: {', '.join(unrun)}",
+                f"必做运行尚未运行：{'、'.join(unrun)}",
             )
         )
     # A must-run row the tracker says failed before bridge (005's R005 `FAIL`, "needs retry"):

@@ -203,7 +203,8 @@ def test_025s_summary_says_whose_tracker_it_names_and_joins_its_runs_in_chinese(
         "追踪表：refine-logs/EXPERIMENT_TRACKER.md（由 bridge 生成：项目没有追踪表文件；"
         "运行来自计划中的运行表）\n"
     ) in summary, summary
-    assert "必做运行未成功：E-rag-sft、A1" in summary, summary
+    # A1 and A2 never ran (the pipeline blocked first): not run yet, not failed (trial t9).
+    assert "必做运行未成功：E-rag-sft；必做运行尚未运行：A1、A2" in summary, summary
     write_project(project, [Run(id="S1", milestone="M0"), Run(id="R1", milestone="M1")])
     bridge = Bridge(project)
     try:
@@ -659,3 +660,21 @@ def test_a_chinese_status_view_says_a_retry_a_person_asked_for_in_chinese(projec
     line = next(line for line in lines if line.lstrip().startswith("R1 "))
     assert "由人要求重试" in line, line
     assert "retry asked by a person" not in line, line
+
+
+def test_runs_not_launched_yet_are_not_called_not_succeeded(project: Path) -> None:
+    """030 with `auto_deploy = false` (trial t9): at the approval stop, before any run started,
+    the readiness line read "must-run runs not succeeded: A1, A2, …", as if they had failed."""
+    write_project(
+        project,
+        [Run(id="S1", milestone="M0"), Run(id="R1", milestone="M1"), Run(id="R2", milestone="M1")],
+        bridge="auto_deploy = false\ncode_review = false",
+    )
+    bridge = Bridge(project)
+    try:
+        assert bridge.run() is Stage.AWAITING_APPROVAL
+        summary = bridge.summary()
+    finally:
+        bridge.close()
+    assert "must-run runs not run yet: S1, R1, R2" in summary, summary
+    assert "not succeeded" not in summary, summary
