@@ -44,6 +44,7 @@ from bridge.adapters.metrics.records import (
     Found,
     ReadFile,
     history,
+    marks_time,
     number_as_text,
     step_key,
     value,
@@ -564,12 +565,6 @@ def _cell(text: str) -> float | None:
         return None
 
 
-# A time column ("time", "timestamp", "wall_time", "date", cells "2026-01-01T00:00") marks a log's
-# rows, not conditions: its rows are read as a log's, the last one standing for the run.
-_TIME_COLUMN = re.compile(r"time|date|^ts$|^t$", re.IGNORECASE)
-_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}")
-
-
 def _label_column(header: Sequence[str], body: Sequence[Sequence[str]]) -> int | None:
     """
     The column naming what each row measures (a system, an org, a condition): a known label
@@ -584,9 +579,8 @@ def _label_column(header: Sequence[str], body: Sequence[Sequence[str]]) -> int |
     def text(col: int) -> bool:
         return (
             labels(col)
-            and not _TIME_COLUMN.search(header[col])
             and all(_cell(row[col].strip()) is None for row in body)
-            and not any(_TIMESTAMP.match(row[col].strip()) for row in body)
+            and not marks_time(header[col], [row[col] for row in body])
         )
 
     lowered = [h.lower() for h in header]

@@ -50,6 +50,7 @@ __all__ = [
     "LABEL_KEYS",
     "MAX_CONDITIONS",
     "json_path",
+    "label_field",
     "parse_json",
     "read_json",
     "too_deep",
@@ -234,7 +235,7 @@ class _Walker:
             return
         if self._series(items, name, suffix, q):
             return
-        label = _label(items)
+        label = label_field(items)
         if label is None and len(items) <= MAX_CONDITIONS:
             for index, item in enumerate(items):
                 self.walk(item, name, f"[{index}]{suffix}", f"{q}[{index}]")
@@ -355,9 +356,10 @@ def _at(record: Mapping[str, Any], path: tuple[str, ...]) -> Any:
     return node
 
 
-def _label(items: list[dict[str, Any]]) -> str | None:
+def label_field(items: list[dict[str, Any]]) -> str | None:
     """
-    The field that names each item's condition (see the module docstring), or ``None``.
+    The field that names each item's condition (see the module docstring), or ``None``: the one
+    rule for JSON lists and for the lines of a JSON Lines file.
     """
     shared = [k for k in items[0] if all(k in item for item in items[1:])]
 

@@ -20,6 +20,7 @@ __all__ = [
     "Found",
     "ReadFile",
     "history",
+    "marks_time",
     "number",
     "number_as_text",
     "raw_text",
@@ -172,6 +173,21 @@ def history(
         sha256=file.sha256,
         rule=rule,
     )
+
+
+# A time column ("time", "timestamp", "wall_time", "date", cells "2026-01-01T00:00") marks a log's
+# rows, not conditions: its rows are read as a log's, the last one standing for the run.
+_TIME_COLUMN = re.compile(r"time|date|^ts$|^t$", re.IGNORECASE)
+_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}")
+
+
+def marks_time(name: str, cells: Sequence[str]) -> bool:
+    """
+    ``True`` when a column (or field) named ``name`` holding ``cells`` says when each row was
+    logged (its name says time or date, or a cell is a date or a clock time): it names no
+    condition, so it is no label of the rows (CSV) or lines (JSON Lines).
+    """
+    return bool(_TIME_COLUMN.search(name)) or any(_TIMESTAMP.match(c.strip()) for c in cells)
 
 
 def step_key(keys: Sequence[str]) -> str | None:

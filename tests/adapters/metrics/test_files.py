@@ -325,6 +325,79 @@ class TestExtractJsonLines:
         assert [(v.name, v.value) for v in result.values] == [("reward", 0.6)]
         assert result.histories[0].steps == (1.0, 2.0, 3.0)
 
+    def test_lines_labelled_by_a_text_field_are_read_as_a_csv_label_column_is(
+        self, tmp_path: Path
+    ) -> None:
+        """Trial t10 on 033: `{"object": "Scissors", "net": -2}` … `{"object": "Aggregate",
+        "net": 5}` was read as a series by line, `net = 5` (the last line) standing for the run
+        with nothing said, while the same rows as a CSV or a JSON list give `net[Scissors]`."""
+        out = run_dir(tmp_path)
+        rows = [
+            {"object": "Scissors", "net": -2},
+            {"object": "CrackerBox", "net": 4},
+            {"object": "Aggregate", "net": 5},
+        ]
+        (out / "history.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+        (out / "per_object.csv").write_text(
+            "object,net\n" + "".join(f"{r['object']},{r['net']}\n" for r in rows)
+        )
+        (out / "per_object.json").write_text(json.dumps(rows))
+        spec = MetricsSpec(files=("*.jsonl", "*.csv", "*.json"))
+        result = extract(tmp_path, out, spec)
+        by_file: dict[str, list[tuple[str, float | None]]] = {}
+        for v in result.values:
+            by_file.setdefault(Path(v.source).name, []).append((v.name, v.value))
+        expected = [("net[Scissors]", -2.0), ("net[CrackerBox]", 4.0), ("net[Aggregate]", 5.0)]
+        assert by_file == {
+            "history.jsonl": expected,
+            "per_object.csv": expected,
+            "per_object.json": expected,
+        }
+        assert result.histories == () and result.problems == ()
+        scissors = next(v for v in result.values if v.source.endswith(".jsonl"))
+        assert scissors.rule == "json:[?object=='Scissors'] | [0].net"
+        # A step that does not rise (every line of one epoch) is no series either.
+        (out / "history.jsonl").write_text(
+            "".join(json.dumps({"epoch": 50, **r}) + "\n" for r in rows)
+        )
+        again = extract(tmp_path, out, MetricsSpec(files=("*.jsonl",)))
+        assert {v.name: v.value for v in again.values if v.name.startswith("net")} == dict(expected)
+
+    def test_lines_a_text_field_does_not_tell_apart_are_a_series_with_a_note(
+        self, tmp_path: Path
+    ) -> None:
+        """033's own per-trial log (EXPERIMENT_PLAN.md:185-189): the object repeats from line
+        to line, so no line is one object's; the lines stay a series, and the note says the
+        last line's numbers stand for the run, whichever object it was."""
+        out = run_dir(tmp_path)
+        (out / "real_robot_eval.jsonl").write_text(
+            '{"seed": 1, "object": "CrackerBox", "stage": 3, "success": true}\n'
+            '{"seed": 1, "object": "CrackerBox", "stage": 4, "success": true}\n'
+            '{"seed": 1, "object": "Scissors", "stage": 3, "success": false}\n'
+            '{"seed": 1, "object": "Scissors", "stage": 4, "success": true}\n'
+        )
+        result = extract(tmp_path, out, MetricsSpec(files=("*.jsonl",)))
+        assert ("success", 1.0) in [(v.name, v.value) for v in result.values]
+        (note,) = result.problems
+        assert not note.blocking
+        assert note.message == (
+            "runs/R001/a1/real_robot_eval.jsonl: the lines differ in 'object' (CrackerBox, "
+            "Scissors) but no field names each line once: read as one series by line, the "
+            "last line's numbers (seed, stage, success) stand for the run; pick the lines "
+            "you mean with a [[metrics.extract]] query"
+        )
+
+    def test_a_time_on_each_line_labels_no_line(self, tmp_path: Path) -> None:
+        """A log's time stamps are distinct text, but a log's lines, as a CSV log's time
+        column is no label: the last line stands for the run, and that is no news."""
+        out = run_dir(tmp_path)
+        (out / "log.jsonl").write_text(
+            '{"time": "2026-12-05 10:00", "loss": 0.9}\n{"time": "2026-12-05 11:00", "loss": 0.4}\n'
+        )
+        result = extract(tmp_path, out, MetricsSpec(files=("*.jsonl",)))
+        assert [(v.name, v.value) for v in result.values] == [("loss", 0.4)]
+        assert result.problems == ()
+
     def test_a_last_line_cut_off_is_a_note_another_bad_line_a_problem(self, tmp_path: Path) -> None:
         """A run stopped while writing its last line: the lines before it are read, and the
         cut is said; a bad line before the end makes the file unreadable, at its line."""

@@ -1,0 +1,68 @@
+"""
+End to end on the real 033 plan (trial t10): a run that logs one JSON line per object is judged
+on each object's numbers, as the same rows written as a CSV are.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from bridge import Bridge, Stage
+from tests.conftest import needs_shared
+from tests.plan.corpus import as_project
+
+# R001 (E1, the sim validation) logs one line per object, as the plan's own recording does
+# (EXPERIMENT_PLAN.md:185-189); every other run writes a metrics.json.
+_JOB = """\
+import json, pathlib, sys
+run, out = sys.argv[1], pathlib.Path(sys.argv[2])
+if run == "R001":
+    lines = [
+        {"object": "Scissors", "net": -2},
+        {"object": "CrackerBox", "net": 4},
+        {"object": "Aggregate", "net": 5},
+    ]
+    (out / "history.jsonl").write_text("".join(json.dumps(x) + "\\n" for x in lines))
+else:
+    (out / "metrics.json").write_text(json.dumps({"success_rate": 0.6, "net": 1}))
+"""
+
+
+@needs_shared
+def test_one_json_line_per_object_is_judged_per_object(tmp_path: Path) -> None:
+    """R001's `history.jsonl` was read as `net = 5` (its last line, Aggregate's) with no note,
+    and E1 read "metric 'Scissors net' not found in the block's runs (extracted: net)": each
+    line is now its object's numbers, and E1 is judged on Scissors' −2."""
+    project = as_project("033", tmp_path / "p")
+    (project / "job.py").write_text(_JOB, encoding="utf-8")
+    (project / "bridge.toml").write_text(
+        "[bridge]\ncode_review = false\nmax_parallel = 4\n\n"
+        f'[run]\ncommand = ["{sys.executable}", "job.py", "{{run_id}}", "{{output_dir}}"]\n\n'
+        '[metrics]\nfiles = ["metrics.json", "history.jsonl"]\n',
+        encoding="utf-8",
+    )
+    bridge = Bridge(project)
+    try:
+        if bridge.run() is Stage.AWAITING_APPROVAL:
+            bridge.approve()
+            bridge.run()
+    finally:
+        bridge.close()
+    results = json.loads((project / "refine-logs" / "results.json").read_text(encoding="utf-8"))
+    (r001,) = [run for run in results["runs"] if run["run_id"] == "R001"]
+    assert [(m["name"], m["value"]) for m in r001["metrics"]] == [
+        ("net[Scissors]", -2.0),
+        ("net[CrackerBox]", 4.0),
+        ("net[Aggregate]", 5.0),
+    ]
+    assert r001["extraction_problems"] == []
+    page = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
+    e1 = page[page.index("### E1:") : page.index("### E2:")]
+    verdict = next(x for x in e1.splitlines() if x.startswith("- **Verdict:**"))
+    assert "not found in the block's runs" not in verdict
+    assert "**not_met** (judged by rule) — clause 1 of 3 not met." in verdict, verdict
+    assert "[1] not met: «Scissors net ≥ −1 (vs current −4)»" in verdict
+    assert "[2] met: «CrackerBox net ≥ +3" in verdict
+    assert "[3] met: «Aggregate net ≥ +3»" in verdict
