@@ -762,4 +762,32 @@ def _items(raw: str, *, named: bool = False) -> tuple[str, ...]:
             items.append(described[0] if described is not None else line)
         return tuple(items)
     listed = split_list(raw)
+    if named and _one_phrase(listed):
+        return (raw.strip().rstrip(".。").rstrip(),)
     return _without_count(listed) if len(listed) > 1 else listed
+
+
+# An item that is one code span and nothing else, one opening with one, one closing with one.
+_CODE_ONLY = re.compile(r"`[^`\n]+`")
+_CODE_FIRST = re.compile(r"`[^`\n]+`\s+\S.*")
+_CODE_LAST = re.compile(r".*\S\s+`[^`\n]+`")
+
+
+def _one_phrase(items: Sequence[str]) -> bool:
+    """
+    Whether the items split from a Compared systems field are one phrase naming variants of
+    one system, the list inside it: words then a code span, code spans alone, a code span then
+    words (009's "BM25 over `name_desc`, `compact`, and `full` tool cards": BM25 over three
+    kinds of tool card, which read as three systems "BM25 over `name_desc`", "`compact`" and
+    "`full` tool cards"). Only code spans count as the variants, and only with words both
+    before and after them: names in a list ("Transformer baseline, Ours, and Ours w/o gate",
+    "`a` cards, `b`, and `c` cards") are systems each.
+    """
+    if len(items) < 2:
+        return False
+    first, *middle, last = items
+    return (
+        _CODE_LAST.fullmatch(first) is not None
+        and _CODE_FIRST.fullmatch(last) is not None
+        and all(_CODE_ONLY.fullmatch(item) for item in middle)
+    )

@@ -15,7 +15,7 @@ from typing import Literal
 import attrs
 
 from bridge.errors import ConfigError, PlanError
-from bridge.plan.attribution import SANITY_CHECK
+from bridge.plan.attribution import SANITY_CHECK, run_stands_for, whole_names
 from bridge.plan.config import Config
 from bridge.plan.config_reader import load_config
 from bridge.plan.crosscheck import (
@@ -395,7 +395,7 @@ def _main_without_block(
     if main is None or main.blocks:
         return []
     mine = [r for r in runs if r.milestone == main.id and not r.task]
-    if any(r.block for r in mine):
+    if any(r.block for r in mine) or _judged_on_main(plan, milestones, runs, main.id):
         return []
     ids = ", ".join(r.id for r in mine[:8]) + (", …" if len(mine) > 8 else "")
     held = (
@@ -421,6 +421,45 @@ def _main_without_block(
             f'milestone with main_milestone = "…" in bridge.toml [bridge]{listed}',
         )
     ]
+
+
+def _judged_on_main(
+    plan: Plan, milestones: Sequence[Milestone], runs: Sequence[RunSpec], main: str
+) -> bool:
+    """
+    Whether a must-run block that no milestone holds (no row names it, no run is its own) is
+    judged on the main milestone's runs alone, shared as they stand for its compared systems:
+    the results count it as the main milestone's (``bridge.projections.outcome``), so its main
+    result has something to judge (002's B1 and B2, judged on M2's R006-R008).
+    """
+    held = {b for m in milestones for b in m.blocks} | {r.block for r in runs if r.block}
+    sanity = {m.id for m in milestones if m.sanity}
+    # As the results lend them: no task, no sanity run (by milestone or Purpose).
+    lent = [
+        r
+        for r in runs
+        if not r.task and r.milestone not in sanity and not r.attribution.startswith(SANITY_CHECK)
+    ]
+    plan_names = whole_names(s for b in plan.blocks for s in b.systems)
+    for block in plan.blocks:
+        if block.id in held or block.priority in ("nice", "cut"):
+            continue
+        judged = [
+            r
+            for system in block.systems
+            for r in lent
+            if run_stands_for(
+                (r.block_system or r.system, r.system),
+                r.aliases,
+                system,
+                block.systems,
+                plan_names,
+                r.purpose,
+            )
+        ]
+        if judged and all(r.milestone == main for r in judged):
+            return True
+    return False
 
 
 #: The first line of the commented ``[[runs]]`` template ``bridge init`` writes at the end of

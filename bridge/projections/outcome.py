@@ -1161,6 +1161,47 @@ def _sanity_passed(state: PipelineState, info: MilestoneInfo) -> bool | None:
     return None
 
 
+def _with_judged_blocks(
+    milestones: tuple[MilestoneResult, ...], blocks: Sequence[BlockResult]
+) -> tuple[MilestoneResult, ...]:
+    """
+    ``milestones`` with each must-run block that no milestone holds (its row names it not, no
+    run of the block's own is in one) added to the milestone holding every run it is judged
+    on, in plan order. 002's M2 "Main mechanism test" runs R006-R008, the runs B1 and B2 are
+    judged on, shared as no block owns them: its main result read "no block of the plan is in
+    M2, so there is nothing to judge" beside "Must-run blocks outside it not met: B1, B2". A
+    nice-to-have block judged on those runs (002's B5, diagnostics) is no claim of theirs, and
+    a block judged on runs of several milestones, or of none, stays in none: neither is
+    guessed.
+    """
+    held = {b for m in milestones for b in m.blocks}
+    order = {b.block.id: k for k, b in enumerate(blocks)}
+    gained: dict[str, list[str]] = {}
+    for b in blocks:
+        if b.block.id in held or not b.run_ids or b.block.priority in ("nice", "cut"):
+            continue
+        # Every judged run is in one milestone at most, so at most one milestone holds them all.
+        home = next((m for m in milestones if m.info.id and set(b.run_ids) <= set(m.run_ids)), None)
+        if home is not None:
+            gained.setdefault(home.info.id, []).append(b.block.id)
+    if not gained:
+        return milestones
+    return tuple(
+        attrs.evolve(
+            m,
+            blocks=tuple(
+                sorted(
+                    (*m.blocks, *gained[m.info.id]),
+                    key=lambda b: order.get(b, len(order)),
+                )
+            ),
+        )
+        if m.info.id in gained
+        else m
+        for m in milestones
+    )
+
+
 _CACHE: list[tuple[PipelineState, Outcome]] = []
 
 
@@ -1202,6 +1243,7 @@ def evaluate(state: PipelineState) -> Outcome:
     # The settings in force, found once: finding them looks at every run.
     settings = _settings(state)
     blocks = tuple(_judge(state, block, settings) for block in state.plan.blocks)
+    milestones = _with_judged_blocks(milestones, blocks)
     main = _main_milestone(state, milestones)
     main_blocks = next((m.blocks for m in milestones if m.info.id == main), ())
     result = main_result(b.verdict for b in blocks if b.block.id in main_blocks)

@@ -902,6 +902,15 @@ _PATTERNS: tuple[tuple[LazyPattern, str], ...] = (
         lazy(r"names systems of the block \(([^)]*)\) but no metric or number to compare them on"),
         r"指明了该实验块的系统（\1），但没有用来比较它们的指标或数值",
     ),
+    (
+        lazy(
+            r"a condition on strata \(('[^']*'|\"[^\"]*\")\): the rules judge a block's values "
+            r"over all its data, not each stratum's; record each stratum's value as a labelled "
+            r"metric and write a clause on it"
+        ),
+        r"关于各层的条件（\1）：规则判断的是实验块在全部数据上的数值，而非各层的数值；"
+        r"请把每层的数值记录为带标签的指标，并为其写一条",
+    ),
     (lazy(r"names several metrics \(([^)]*)\)"), r"指明了多个指标（\1）"),
     (
         lazy(

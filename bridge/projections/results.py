@@ -153,6 +153,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "verdict": ("Verdict", "判定"),
     "runs": ("Runs", "运行"),
     "shared": ("shared from other blocks", "取自其他实验块"),
+    "sanity_apart": ("the block's sanity runs, not judged on", "本实验块的健全性运行，不计入判定"),
     "no_values": ("No metric values recorded yet.", "尚无已记录的指标值。"),
     "unattributed": ("Runs not attributed to a block", "未归属实验块的运行"),
     "not_run": ("Runs bridge did not launch", "bridge 未运行的运行"),
@@ -985,8 +986,15 @@ def _block_section(state: PipelineState, result: BlockResult, language: str) -> 
         for message in recorded_unread(state.plan.warnings if state.plan else (), block.id)
     )
     runs = ", ".join(r for r in result.run_ids if not _row_gone(state, r)) or "-"
-    shared = f" ({_t('shared', language)}: {', '.join(result.shared)})" if result.shared else ""
-    lines.append(f"- **{_t('runs', language)}:** {runs}{shared}")
+    shown = [f"{_t('shared', language)}: {', '.join(result.shared)}"] if result.shared else []
+    if apart := _sanity_apart(state, result):
+        # `bridge plan` lists them with the block, marked "(sanity)": named here too, with why
+        # they are not among the runs judged (009's B1 read "Runs: R002" beside the plan's
+        # "R001 (sanity); …: R002", R001 done before bridge with no numbers to list below).
+        shown.append(f"{_t('sanity_apart', language)}: {', '.join(apart)}")
+    # As the shared runs were said before, in both languages.
+    more = f" ({'; '.join(shown)})" if shown else ""
+    lines.append(f"- **{_t('runs', language)}:** {runs}{more}")
     lines.append("")
     rows = [
         # Runs that name no system (015's B6) have an empty cell said as "-", like a value.
@@ -1020,6 +1028,25 @@ def _block_section(state: PipelineState, result: BlockResult, language: str) -> 
             ]
         )
     return lines
+
+
+def _sanity_apart(state: PipelineState, result: BlockResult) -> tuple[str, ...]:
+    """
+    The block's own runs of a sanity milestone that it is not judged on
+    (:func:`~bridge.projections.block_runs.sanity_apart`), in planning order: its rows gone
+    from the plan and the tracker's implementation tasks aside, as from its runs.
+    """
+    sanity = sanity_ids(state)
+    judged = set(result.run_ids)
+    return tuple(
+        run.run_id
+        for run in state.runs.values()
+        if run.spec.block == result.block.id
+        and run.spec.milestone in sanity
+        and run.run_id not in judged
+        and not run.is_task
+        and not _row_gone(state, run.run_id)
+    )
 
 
 def _row_gone(state: PipelineState, run_id: str) -> bool:

@@ -249,9 +249,12 @@ class TestToolPlacement:
         assert "judged by the reviewer (openai, model judge-1)" in b1["reason"]
         sent = _sent(reviewer)["B1"]
         assert "compact retrieval is nontrivial" in sent
-        # Under the system its label names (the row of its labelled name was a second copy).
-        assert "`compact` | mrr: 0.414442 (n=1; runs R002)" in sent
-        assert "mrr[compact]: 0.414442" not in sent
+        # B1 compares one system, "BM25 over `name_desc`, `compact`, and `full` tool cards":
+        # each card's numbers under its label, compact's as name_desc's and full's are (when
+        # `compact` was read as a system of its own, its numbers alone were under it).
+        assert "BM25 name/compact/full | mrr[compact]: 0.414442 (n=1; runs R002)" in sent
+        assert "BM25 name/compact/full | mrr[full]: 0.381185 (n=1; runs R002)" in sent
+        assert "`compact` | mrr" not in sent
         # The coverage its first clause is about is R001's, the M0 data rebuild in B1: shown to
         # the reviewer beside the block's numbers, not pooled into them.
         assert (

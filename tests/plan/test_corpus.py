@@ -612,3 +612,23 @@ def test_a_reference_several_systems_share_is_said_with_them() -> None:
         "（threshold/no-message; typed-mass-cover/no-message）："
         "请写明所指的系统，或为每个系统各写一条"
     )
+
+
+@needs_shared
+def test_one_system_in_variants_stays_one_system(tmp_path: Path) -> None:
+    """009's B1 "Compared systems: BM25 over `name_desc`, `compact`, and `full` tool cards" is
+    one system, BM25 over three kinds of tool card: it read as three systems, "BM25 over
+    `name_desc`", "`compact`" and "`full` tool cards". A list of names is still split."""
+    b1 = next(b for b in load_plan(corpus("009") / "EXPERIMENT_PLAN.md").blocks if b.id == "B1")
+    assert b1.systems == ("BM25 over `name_desc`, `compact`, and `full` tool cards",)
+
+    def systems(field: str) -> tuple[str, ...]:
+        plan = tmp_path / "EXPERIMENT_PLAN.md"
+        plan.write_text(
+            f"# Plan\n\n## Experiment Blocks\n\n### Block 1: X\n\n- Compared systems: {field}\n",
+            encoding="utf-8",
+        )
+        return load_plan(plan).blocks[0].systems
+
+    assert systems("BM25, `compact`, and `full`") == ("BM25", "`compact`", "`full`")
+    assert systems("`a` cards, `b`, and `c` cards") == ("`a` cards", "`b`", "`c` cards")

@@ -371,3 +371,19 @@ def test_performance_is_not_guessed_when_the_neighbours_name_two_metrics() -> No
         "name the one meant"
     )
     assert "name the one meant" not in in_language(reason, "zh")
+
+
+@needs_shared
+def test_023_a_gain_over_strata_is_said_to_be_per_stratum(tmp_path: Path) -> None:
+    """023's B2 «总体收益不能只由最高-clear stratum贡献»: its reason read "a margin without a
+    number ('clear')", "clear" being part of the stratum's name ("highest-clear stratum"). It
+    names what cannot be judged: a condition on each stratum, which the block's values do not
+    give; in Chinese as the plan is."""
+    reason = _reason(_clauses("023", "B2", tmp_path)[2])
+    assert "'clear'" not in reason
+    assert reason.startswith("a condition on strata ('stratum'): ")
+    assert in_language(reason, "zh").startswith("关于各层的条件（'stratum'）：规则判断的是")
+    # A margin word inside a hyphenated name is none; alone, it is still read as one.
+    named = _reason(parse_criterion("the gain must not come only from the highest-clear tier"))
+    assert "'clear'" not in named
+    assert _reason(parse_criterion("the gain is clear")) == "a margin without a number ('clear')"

@@ -190,16 +190,28 @@ class TestPlanTime:
         """002's M2 "Main mechanism test" restates B1's comparison without naming B1, and its
         runs' systems are compared in several blocks: `bridge plan` said nothing, and `bridge
         run` later "Main result (M2): inconclusive, no block of the plan is in M2". The warning
-        comes before anything runs, with the ways that link a block."""
-        (said,) = self._main_without_block(as_project("002", tmp_path))
+        comes before anything runs, with the ways that link a block. (With R008 in M1, B1 and
+        B2 are judged on runs of two milestones, so neither is M2's.)"""
+        root = as_project("002", tmp_path)
+        tracker = root / "refine-logs" / "EXPERIMENT_TRACKER.md"
+        text = tracker.read_text(encoding="utf-8")
+        tracker.write_text(text.replace("| R008 | M2 |", "| R008 | M1 |"), encoding="utf-8")
+        (said,) = self._main_without_block(root)
         assert said.startswith(
             "refine-logs/EXPERIMENT_PLAN.md:153: the main milestone M2 (Main mechanism test) "
-            "has no block: its row names no block and none of its runs (R006, R007, R008) "
+            "has no block: its row names no block and none of its runs (R006, R007) "
             "belongs to one, so the results will say its main result has nothing to judge; "
             "name its block in the row's Runs or Goal cell (the plan's blocks: B1, B2, B3, B4, "
             "B5)"
         )
         assert 'main_milestone = "…" in bridge.toml [bridge] (milestones: M1, M3' in said
+
+    def test_blocks_judged_on_its_runs_alone_are_its_own(self, tmp_path: Path) -> None:
+        """002 as written: M2's runs R006-R008 are the runs B1 and B2 (must-run, named in no
+        milestone, no run their own) are judged on, so the results hold them as M2's and judge
+        its main result on them. The warning said the results "will say its main result has
+        nothing to judge", which they no longer do."""
+        assert self._main_without_block(as_project("002", tmp_path)) == []
 
     def test_following_the_advice_ends_it(self, tmp_path: Path) -> None:
         """Naming B1 in M2's Runs cell puts B1 (and R006-R008 with it) in M2; naming another

@@ -623,3 +623,70 @@ def test_a_clause_naming_a_recorded_metric_is_judged_on_it(
     assert reason.startswith("FK p95 (lower is better"), reason
     assert "gain +25%; required gain ≥ 10% → met" in reason, reason
     assert "D_motion" not in reason
+
+
+@needs_shared
+def test_the_main_milestone_holds_the_blocks_judged_on_its_runs(tmp_path: Path) -> None:
+    """002's M2 "Main mechanism test" runs R006-R008, exactly the runs B1 and B2 are judged on
+    (shared, as no block owns them): with R006 behind R008 the main result read "inconclusive,
+    no block of the plan is in M2, so there is nothing to judge", the failed blocks only in
+    "Must-run blocks outside it not met: B1, B2". M2 now holds B1 and B2 and its result is
+    negative on them; B5, nice-to-have diagnostics judged on the same runs, stays out."""
+    from bridge.machine.stages import RunState
+    from bridge.pipeline.recording import plan_events
+    from bridge.plan import load_project
+    from bridge.projections.outcome_types import main_empty, main_not_met, not_met_elsewhere
+    from bridge.projections.summary import handoff_summary
+    from tests.plan.corpus import as_project
+
+    root = as_project("002", tmp_path)
+    tracker = root / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    # The tracker holds R006 BLOCKED: set back to TODO, as 002's researcher did to run it.
+    text = tracker.read_text(encoding="utf-8")
+    blocked = "| MUST | **BLOCKED** | BLOCKED — mechanism"
+    tracker.write_text(text.replace(blocked, "| MUST | TODO | mechanism", 1), encoding="utf-8")
+    store = InMemoryEventStore()
+    for stream, events in plan_events(load_project(root)):
+        store.append(stream, events, 0 if stream.startswith("run:") else None)
+    for run_id, quality in (("R006", 0.64), ("R007", 0.615), ("R008", 0.65)):
+        attempt = f"{run_id}-a1"
+        value = MetricValue(
+            run_id=run_id,
+            attempt_id=attempt,
+            name="final quality",
+            value=quality,
+            raw=str(quality),
+            source=f".bridge/runs/{run_id}/{attempt}/output/metrics.json",
+            sha256="a" * 64,
+            rule="json:final quality",
+        )
+        store.append(
+            f"run:{run_id}",
+            [
+                ev.RunSubmitted(
+                    run_id=run_id, attempt_id=attempt, attempt=1, backend="local", argv=("x",)
+                ),
+                ev.RunStarted(
+                    run_id=run_id,
+                    attempt_id=attempt,
+                    handle=JobHandle(backend="local", attempt_id=attempt),
+                ),
+                ev.RunSucceeded(run_id=run_id, attempt_id=attempt),
+                ev.MetricsRecorded(
+                    run_id=run_id, attempt_id=attempt, values=(value,), key_metric="final quality"
+                ),
+            ],
+            None,
+        )
+    state = fold(store.read())
+    assert state.runs["R006"].state is RunState.SUCCEEDED
+    outcome = evaluate(state)
+    m2 = next(m for m in outcome.milestones if m.info.id == "M2")
+    assert (outcome.main_milestone, m2.blocks) == ("M2", ("B1", "B2"))
+    assert outcome.main_result.value == "negative"
+    assert main_not_met(outcome) == ("B1", "B2")
+    assert not_met_elsewhere(outcome) == ()
+    assert main_empty(outcome.milestones, outcome.main_milestone) == ""
+    summary = handoff_summary(state)
+    assert "Main result (M2): negative, a criterion was not met" in summary
+    assert "nothing to judge" not in summary

@@ -1443,3 +1443,16 @@ def test_an_untrusted_run_shared_into_must_run_blocks_from_no_must_run_block_is_
     )
     owned_by_b2 = (shared_in[0], attrs.evolve(b2, run_ids=(*b2.run_ids, "R008"), shared=()))
     assert blocks_with_untrusted_runs(owned_by_b2, flags) == (("B2", (("R008", ("non_finite",)),)),)
+
+
+def test_a_blocks_sanity_runs_are_named_beside_its_runs() -> None:
+    """009's B1: `bridge plan` lists "MCP-Flow local parser: R001 (sanity); BM25
+    name/compact/full: R002", the results "**Runs:** R002" alone, R001 (done before bridge,
+    no numbers) named nowhere under B1. Its Runs line names it apart, with why."""
+    state = _sanity_run_in_a_block()
+    assert "- **Runs:** R002 (the block's sanity runs, not judged on: R001)\n" in results.render(
+        state
+    )
+    assert "- **运行:** R002 (本实验块的健全性运行，不计入判定: R001)\n" in results.render(
+        state, "zh"
+    )

@@ -787,9 +787,18 @@ _SAMPLE_SIZE = re.compile(
     r"(?:clips|images|tasks|items|examples|samples|videos|episodes|prompts|questions|problems)\b"
 )
 _VAGUE = re.compile(
-    r"\b(?:non-?trivial|substantial(?:ly)?|meaningful(?:ly)?|considerabl[ey]|notabl[ey]|"
+    r"(?<!-)\b(?:non-?trivial|substantial(?:ly)?|meaningful(?:ly)?|considerabl[ey]|notabl[ey]|"
     r"markedly|clear(?:ly)?|appreciabl[ey]|competitive|separat(?:e|es|ed|ing)\s+from)\b"
     r"|明显|大幅|可辩护"
+)
+# A condition on strata ("the gain must not come only from the highest-clear stratum",
+# "stronger gains in modality-matched strata"), not on the block's values over all its data.
+# Not \b: a Chinese character right after it is a word character too ("stratum贡献").
+_STRATA = re.compile(r"(?<![a-z])strat(?:um|a)(?![a-z])|分层", re.IGNORECASE)
+_STRATA_REASON = "a condition on strata"
+_STRATA_WAY = (
+    ": the rules judge a block's values over all its data, not each stratum's; record each "
+    "stratum's value as a labelled metric and write a clause on it"
 )
 # The words of a margin that say "better, by a margin" without its size, as a clause writes
 # them: "by a non-trivial margin" whole, else the word ("clearly outperforms", "明显优于"), or
@@ -1362,6 +1371,11 @@ def _read_clause(  # one linear decision procedure, kept in one place to read to
         return unparsed("counts over subsets (categories, families, configs)")
     if re.search(r"比\s*(?!⟨)", norm) and not re.search(r"比\s*⟨", norm):
         return unparsed("compares with something that is not a system of the block ('比 …')")
+    strata = _STRATA.search(norm)
+    if strata:
+        # 023's «总体收益不能只由最高-clear stratum贡献»: whatever else the clause says, it is
+        # about a stratum's share, which a block's values over all its data do not give.
+        return unparsed(f"{_STRATA_REASON} ({original_spelling(strata[0], clause)!r}){_STRATA_WAY}")
     vague = _VAGUE.search(norm)
     if vague:
         return unparsed(f"{_MARGIN_WITHOUT_NUMBER} ({vague.group(0).strip()!r})")
