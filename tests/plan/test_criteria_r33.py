@@ -21,6 +21,7 @@ from bridge.plan.criteria import (
     conditions_apart,
     parse_criterion,
 )
+from bridge.projections.reasons import in_language
 
 _SYSTEMS = ("Baseline", "Method")
 _METRICS = ("accuracy", "training_time")
@@ -203,3 +204,11 @@ def test_a_condition_on_a_recorded_metric_without_a_primary_asks_for_the_metric(
     verdict = _judged(parsed, _BETTER_AND_SLOWER, primary=None)
     assert verdict.verdict is VerdictKind.INCONCLUSIVE, verdict.reason
     assert "name the metric in the criterion" in verdict.reason
+
+
+def test_the_new_readings_are_said_in_chinese_on_a_chinese_page() -> None:
+    parsed = _parse("Method 在相同 training_time 下相比 Baseline 的 accuracy 不下降超过 1 个百分点")
+    assert isinstance(parsed, Criterion), parsed
+    said = in_language("; ".join(parsed.notes), "zh")
+    assert "'不下降超过' 解析为 '下降不超过'" in said, said
+    assert "'在相同 training_time 下' 解析为比较所依据的条件，不是比较的指标" in said, said
