@@ -751,16 +751,19 @@ def conditions_apart(text: str, metrics: Sequence[str]) -> tuple[str, tuple[str,
     metric word): "at the same / matched / comparable / equal / fixed X", "under the same X
     budget", "without increasing X", a bracket "(same X)", «在相同X下», «同等X», «相同X下».
     Such a metric is what the comparison holds fixed, not what it compares; a condition naming
-    no metric is left as it is. The parser reads the clause without them, and the judge and the
-    results do not take a recorded name they mention for the clause's metric.
+    no metric is left as it is. The parser reads the clause without them, and the judge does not
+    hold a recorded name they mention against a clause that names no metric.
 
     Returns:
         The text without them, and each condition as the normalised text said it.
     """
     norm = normalise(text)
+    leads = list(_CONDITION_LEAD.finditer(norm))
+    if not leads:
+        return norm, ()  # most criteria: no need to build the metric spellings
     terms = [term for term, _ in metric_terms(metrics)]
     found: list[tuple[int, int]] = []
-    for lead in _CONDITION_LEAD.finditer(norm):
+    for lead in leads:
         if found and lead.start() < found[-1][1]:
             continue
         end = _condition_end(norm, lead, terms)
