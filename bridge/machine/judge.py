@@ -79,6 +79,7 @@ from bridge.plan.criteria import (
     Scope,
     Setting,
     Unparsed,
+    conditions_apart,
 )
 from bridge.plan.criteria.lexicon import STATISTICS_REASON
 from bridge.plan.directions import SaidDirection, direction_said
@@ -955,7 +956,11 @@ def _evaluate_metrics(
         # FK p95)" (027's B3, trial t7).
         recorded = {a.metric for a in context.aggregates}
         judged_on = {m for m in (primary, *context.other_primaries) if m is not None}
-        if unread := sorted(mentioned_in(recorded - judged_on, [criterion.text])):
+        # One named only in a condition ("at the same training time") is held fixed, not
+        # compared: the clause is judged on the primary metric (review r33).
+        others = sorted(recorded - judged_on)
+        without_held, _ = conditions_apart(criterion.text, others)
+        if unread := sorted(mentioned_in(others, [without_held])):
             raise Inconclusive(
                 f"the criterion mentions {', '.join(unread)}, which the block's runs recorded, "
                 "but it could not be read as the metric the clause compares; write the metric's "
@@ -1016,7 +1021,10 @@ def _evaluate_on(
                 else ""
             )
         )
-    speed = _SPEED_WORDS.search(criterion.text) if criterion.metric is None else None
+    # A time held fixed ("at the same training time", a recorded metric) says no speed is compared.
+    recorded_names = sorted({a.metric for a in context.aggregates})
+    without_held, _ = conditions_apart(criterion.text, recorded_names)
+    speed = _SPEED_WORDS.search(without_held) if criterion.metric is None else None
     if speed is not None and not _timed(metric):
         # "1.5x speedup over baseline" in a block whose primary metric is accuracy was judged
         # as accuracy ×1.5 (trial M2).

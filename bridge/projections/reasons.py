@@ -659,6 +659,13 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
         lazy(rf"{_QUOTE} read as where it holds, not a threshold"),
         r"\1 解析为适用条件，不是阈值",
     ),
+    # A metric held fixed, not compared (bridge/plan/criteria/phrases.py, conditions_apart).
+    (
+        lazy(rf"{_QUOTE} read as a condition the comparison holds under, not its metric"),
+        r"\1 解析为比较所依据的条件，不是比较的指标",
+    ),
+    # "does not drop … by more than" (bridge/plan/criteria/parser.py, _in_words).
+    (lazy(rf"{_QUOTE} read as {_QUOTE}(?=[;；)）]|$)"), r"\1 解析为 \2"),
     # A clause's setting checked on the runs (bridge/machine/judge.py, _where_it_holds).
     (
         lazy(

@@ -49,6 +49,7 @@ from bridge.plan.criteria.model import (
     Unparsed,
 )
 from bridge.plan.criteria.parser import clause_metrics, parse_criterion
+from bridge.plan.criteria.phrases import conditions_apart
 
 __all__ = [
     "BASELINE",
@@ -63,5 +64,6 @@ __all__ = [
     "Setting",
     "Unparsed",
     "clause_metrics",
+    "conditions_apart",
     "parse_criterion",
 ]

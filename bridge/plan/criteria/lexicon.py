@@ -437,6 +437,12 @@ def _term_pattern(term: str) -> re.Pattern[str] | None:
     return re.compile(left + re.escape(needle) + right)
 
 
+def find_term(text: str, term: str) -> re.Match[str] | None:
+    """Where ``text`` (normalised) first names ``term``, as :func:`replace_terms` finds it."""
+    pattern = _term_pattern(term)
+    return pattern.search(text) if pattern is not None else None
+
+
 def metric_terms(metrics: Sequence[str]) -> list[tuple[str, str]]:
     """
     Metric spellings to look for: the plan's metric names, then the built-in vocabulary.

@@ -15,6 +15,7 @@ from bridge.plan.criteria.lexicon import (
     EACH_COMPONENT,
     HIGHER_WORDS,
     LOWER_WORDS,
+    find_term,
     metric_terms,
     normalise,
     tag,
@@ -27,6 +28,7 @@ from bridge.plan.criteria.model import (
 __all__ = [
     "as_change",
     "as_gain_between",
+    "conditions_apart",
     "gain_phrase",
     "metric_after_phrase",
     "metric_phrase",
@@ -716,3 +718,92 @@ def as_gain_between(clause: str) -> tuple[str, str] | None:
     metric = re.sub(r"^(?:the|an?)\s+", "", metric.strip(), flags=re.I)
     change = f"{a} improves {metric + ' ' if metric else ''}by {found['lim'].strip()} over {b}"
     return change, f"'difference between {a} and {b}' read as the gain of {a} over {b}"
+
+
+# What opens a condition the comparison holds under, not the quantity compared: "at the same
+# training time", "under a matched compute budget", "(same wall-clock)", "without increasing
+# latency", «在相同训练时间下», «同等参数量». Read as the metric, "improves by 10% over B at the
+# same training time" was judged on the training time (review r33).
+_SAME = r"(?:same|matched|matching|comparable|equal|identical|fixed|equivalent|similar)"
+_CONDITION_LEAD = re.compile(
+    rf"(?P<bracket>\(\s*(?:(?:(?:at|under|with|for)\s+)?(?:(?:the|a|an)\s+)?{_SAME}\s+|"
+    r"在?\s*(?:相同|同等|相等|一致|匹配|固定)(?:的)?\s*))"
+    rf"|\b(?:at|under|with|for|given)\s+(?:(?:the|a|an)\s+)?{_SAME}\s+"
+    r"|\bwithout\s+(?:(?:any|an?)\s+increase\s+in|increasing|raising|hurting|reducing|changing|"
+    r"degrading|sacrificing|worsening|compromising|losing|lowering|extra|additional|more)\s+"
+    r"(?:(?:the|its|their)\s+)?"
+    r"|(?P<zh_at>(?:在|以)\s*(?:相同|同等|相等|一致|匹配|固定)(?:的)?\s*)"
+    r"|(?P<zh_equal>同等(?:的)?\s*)"
+    r"|(?P<zh_same>(?:相同|相等|一致|固定)(?:的)?\s*)"
+)
+# Between the opening and the metric's name: two words at most ("the same total training time").
+_CONDITION_WORDS = re.compile(r"(?:[^\s,;:.()，。；⟨⟩<>≤≥=]+\s*){0,2}")
+# After a Chinese opening, the metric's name follows at once or after a few characters, never
+# past the 下 that closes the condition («在相同训练时间下 accuracy 提升»: accuracy is compared).
+_CONDITION_WORDS_ZH = re.compile(r"[^\s,;:.()，。；⟨⟩<>≤≥=下]{0,8}\s*")
+_CONDITION_TAIL_EN = re.compile(r"\s*(?:budgets?|costs?|levels?|constraints?)\b")
+_CONDITION_TAIL_ZH = re.compile(r"\s*(?:预算|条件|情况)?\s*(?:下(?!降)|时)")
+
+
+def conditions_apart(text: str, metrics: Sequence[str]) -> tuple[str, tuple[str, ...]]:
+    """
+    ``text`` (normalised) without the conditions that name one of ``metrics`` (or a built-in
+    metric word): "at the same / matched / comparable / equal / fixed X", "under the same X
+    budget", "without increasing X", a bracket "(same X)", «在相同X下», «同等X», «相同X下».
+    Such a metric is what the comparison holds fixed, not what it compares; a condition naming
+    no metric is left as it is. The parser reads the clause without them, and the judge does not
+    hold a recorded name they mention against a clause that names no metric.
+
+    Returns:
+        The text without them, and each condition as the normalised text said it.
+    """
+    norm = normalise(text)
+    leads = list(_CONDITION_LEAD.finditer(norm))
+    if not leads:
+        return norm, ()  # most criteria: no need to build the metric spellings
+    terms = [term for term, _ in metric_terms(metrics)]
+    found: list[tuple[int, int]] = []
+    for lead in leads:
+        if found and lead.start() < found[-1][1]:
+            continue
+        end = _condition_end(norm, lead, terms)
+        if end is not None:
+            found.append((lead.start(), end))
+    said = tuple(norm[start:end].strip() for start, end in found)
+    for start, end in reversed(found):
+        before, rest = norm[:start].rstrip(), norm[end:].lstrip()
+        if not before or before.endswith((",", "，")):
+            # "At matched training time, A beats B": the comma went with the condition.
+            rest = rest.removeprefix(",").removeprefix("，").lstrip()
+        norm = f"{before} {rest}".strip()
+    return norm, said
+
+
+def _condition_end(norm: str, lead: re.Match[str], terms: Sequence[str]) -> int | None:
+    """Where the condition ``lead`` opens ends, after the metric it names; None if none."""
+    after = lead.end()
+    window = norm[after : after + 80]
+    chinese = bool(lead["zh_at"] or lead["zh_equal"] or lead["zh_same"])
+    between = _CONDITION_WORDS_ZH if chinese else _CONDITION_WORDS
+    hits = [
+        (m.start(), -m.end(), m.end())
+        for term in terms
+        if (m := find_term(window, term)) is not None
+        and between.fullmatch(window[: m.start()]) is not None
+    ]
+    if not hits:
+        return None
+    end = after + min(hits)[2]
+    if lead["bracket"]:
+        # "(same training time, 3 seeds)": the whole bracket is the condition.
+        close = norm.find(")", end)
+        opened = norm.find("(", end)
+        return close + 1 if close >= 0 and (opened < 0 or opened > close) else None
+    if chinese:
+        tail = _CONDITION_TAIL_ZH.match(norm, end)
+        if lead["zh_same"] and tail is None:
+            # «达到与基线相同的 accuracy»: the same value is the condition to meet, not a setting.
+            return None
+        return tail.end() if tail is not None else end
+    tail = _CONDITION_TAIL_EN.match(norm, end)
+    return tail.end() if tail is not None else end
