@@ -232,6 +232,7 @@ def plan(args: Parsed) -> int:
     # one; a sanity block's first, as its criterion left open holds nothing (006's B5).
     sanity_first, unplanned = unplanned_systems(loaded, language)
     scripts = (*sanity_first, *scripts, *proposed_unknown(loaded, language), *unplanned)
+    scripts = (*scripts, *_split_runs_again(root, loaded, language))
     if args.json:
         data = plan_json(loaded)
         listed = data["warnings"]
@@ -595,6 +596,56 @@ def _runs_with_attempts(root: Path, rows: Sequence[RunSpec]) -> frozenset[str]:
         and run.state is not RunState.PENDING
         and not (run_id in asked and run.state in ENDED_UNSUCCESSFUL | {RunState.OUT_OF_SCOPE})
     )
+
+
+def _split_runs_again(root: Path, loaded: LoadedProject, language: str) -> list[PlanWarning]:
+    """
+    One warning, at the first such row, naming each row now split into seeds whose one run
+    already succeeded at one of them: `bridge run` sets its result aside (not counted) and runs
+    that seed again as ``<row>-s<seed>`` (:func:`bridge.pipeline.steps.code._rule_out_split`).
+    001's R002-R004 ran at 42, then a Seed column gave them 42, 43, 44: seed 42 ran again
+    (~19 GPU-h by the plan's estimates) and `bridge plan` said nothing beforehand (trial t9).
+    The log has no event that hands a run's result to another run, so it is said, not avoided;
+    none without a log, or once the split is recorded (the old run is then ruled out).
+    """
+    from bridge.machine.stages import RunState
+    from bridge.pipeline.layout import ProjectLayout
+    from bridge.plan import PlanWarning
+    from bridge.plan.run_fields import launch_seed
+    from bridge.plan.tracker import seed_run_id
+    from bridge.projections.text import t
+
+    splits = loaded.seed_splits
+    if not splits or not ProjectLayout(root).events_db.exists():
+        return []
+    state = folded_state(root)
+    again: list[tuple[str, int]] = []
+    for row_id, seeds in splits.items():
+        old = state.runs.get(row_id)
+        if old is None or row_id in loaded.run_ids or old.state is not RunState.SUCCEEDED:
+            continue
+        seed = launch_seed(old.spec)
+        if seed is not None and seed.isdigit() and int(seed) in seeds:
+            again.append((row_id, int(seed)))
+    if not again:
+        return []
+    first = next(r for r in loaded.runs if r.id == seed_run_id(*again[0]))
+    where = "tracker" if loaded.plan.tracker_file else "plan"
+    return [
+        PlanWarning(
+            file=first.file,
+            line=first.line,
+            message=t("plan_split_runs_again", language).format(
+                runs=", ".join(row_id for row_id, _ in again),
+                again=", ".join(
+                    (f"{r} 的种子 {s} → " if language == "zh" else f"{r} at {s} → ")
+                    + seed_run_id(r, s)
+                    for r, s in again
+                ),
+                where={"tracker": "追踪表", "plan": "计划"}[where] if language == "zh" else where,
+            ),
+        )
+    ]
 
 
 def _print_failed_before_holds(console: Printer, loaded: LoadedProject, language: str) -> None:

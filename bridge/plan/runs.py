@@ -942,11 +942,16 @@ def _shared_reason(reason: str) -> str:
 def _plan_seed(plan: Plan) -> tuple[int, str, int] | None:
     """
     The one seed the whole plan states, with the file and line that state it: ``None`` unless
-    every block writing seed values writes the same single value and no block asks for several
-    seeds (a count above one, or a command running its seeds itself).
+    every block writing seed values begins with the same value (a block writing several counts
+    by its first) and no block asks for seeds it does not write (a count above one with no
+    values, or a command running its seeds itself).
 
     002's B1 says "begin with seed `42`" and no other block names a seed: the plan is run at
-    42, the other blocks' "same training horizon and seed" included. A value written only as a
+    42, the other blocks' "same training horizon and seed" included. A block writing several
+    seeds begins with its first, as its proposed runs do (:func:`proposed_ids`: the first seed
+    stated later is the run it ran unseeded): 001's B1 edited from `Seed: 42` to `Seeds: 42, 43,
+    44` re-seeded every run of B2-B5, the sanity run and the unplaced ones from 42 to
+    bridge.toml's 0, though the edit touched B1 only (trial t9). A value written only as a
     sampler's or the data's seed (:func:`seed_value_for_sampling`: 005's B3 "uniform random
     sample, fixed seed=0 per clip", 034's "MATH500 random 100 (seed 0)") is no seed of the plan:
     it seeded every run of 005 and 034 at 0.
@@ -954,7 +959,7 @@ def _plan_seed(plan: Plan) -> tuple[int, str, int] | None:
     values: set[int] = set()
     first: Block | None = None
     for block in plan.blocks:
-        if block.seeds_together or len(block.seeds) > 1 or (block.seed_count or 0) > 1:
+        if block.seeds_together or (not block.seeds and (block.seed_count or 0) > 1):
             return None
         if block.seeds and not seed_value_for_sampling(block.text, block.seeds[0]):
             values.add(block.seeds[0])
@@ -983,15 +988,17 @@ def _block_seeds(drafts: Sequence[_Draft], plan: Plan) -> tuple[list[PlanWarning
     tracker rows without a seed of their own, as it does to the runs proposed from it: R002-R004
     were planned seedless and ran with ``[run] args``' default (``--seed 0``) while the plan's
     warning said the written value was used. A row's own seed (its Seed cell, "seed 3" in its
-    Notes) still wins. A block that writes several values gives a seedless row none (which of
-    them would be a guess): a warning names the rows and says so. A row of no block, or of a
-    block writing no seed, takes the seed the whole plan states (:func:`_plan_seed`): 002's
+    Notes) still wins. A block that writes several values gives a seedless row its first (a
+    row is one run; its other seeds are rows of their own, or a Seed column): a warning names
+    the rows and says so. Before, such a row got none and ran at ``[run] args``' default, a
+    seed the plan never states, while the warning said "without one". A row of no block, or of
+    a block writing no seed, takes the seed the whole plan states (:func:`_plan_seed`): 002's
     rows, attributed to no block, ran at ``[run] args``' 0 while its B1 says "begin with seed
     `42`".
 
     Returns:
-        One warning per block whose several written seeds its seedless rows do not get, and
-        the rows given a seed of the plan's.
+        One warning per block whose several written seeds its seedless rows run only the first
+        of, and the rows given a seed of the plan's.
     """
     blocks = {b.id: b for b in plan.blocks}
     whole = _plan_seed(plan)
@@ -1003,11 +1010,14 @@ def _block_seeds(drafts: Sequence[_Draft], plan: Plan) -> tuple[list[PlanWarning
             continue
         if block is not None and block.seeds_together:
             continue  # the command runs the block's seeds itself: no run has one of its own
-        if block is not None and len(block.seeds) == 1:
+        if block is not None and block.seeds:
+            # A block writing several seeds runs a seedless row at its first, and says so: the
+            # row is one run, and launched without a seed of its own it ran at bridge.toml's
+            # default, a seed the plan never states (001's B1 `Seeds: 42, 43, 44`, trial t9).
             draft.seed = block.seeds[0]
             given.append(draft)
-        elif block is not None and block.seeds:
-            several.setdefault(block.id, []).append(draft)
+            if len(block.seeds) > 1:
+                several.setdefault(block.id, []).append(draft)
         elif whole is not None:
             draft.seed = whole[0]
             given.append(draft)
@@ -1023,9 +1033,9 @@ def _block_seeds(drafts: Sequence[_Draft], plan: Plan) -> tuple[list[PlanWarning
                 file=rows[0].file,
                 line=rows[0].line,
                 message=f"block {block_id} gives seeds {values}, but its rows {ids} name no "
-                "seed: each runs once, without one (the written values go to the runs "
-                "proposed from the plan only); give each seed a row of its own, or the "
-                "row's seeds in a Seed column",
+                f"seed: each runs once, at the block's first seed {block.seeds[0]} (the other "
+                "values go to the runs proposed from the plan only); give each seed a row of "
+                "its own, or the row's seeds in a Seed column",
             )
         )
     return warnings, given

@@ -51,22 +51,27 @@ RELABELLED = "relabelled, not run again"
 
 # Why the one run of a row split into seeds since it ran is ruled out (steps/code.py), and
 # its Chinese (the tracker's and the results' "不在范围内：…" line was otherwise English).
+# The log's reasons before trial t9 all say "in the plan", whatever split the row.
 _SPLIT = lazy(
-    r"(\S+) \(one run\) was split into seeds (.+?) in the plan(?:; its earlier result is "
-    r"kept in the log, not counted(?:; its seed (\S+) runs again as (\S+))?| before it ran)"
+    r"(\S+) \(one run\) was split into seeds (.+?) in the (tracker|plan)(?:; its earlier "
+    r"result is kept in the log, not counted(?:; its seed (\S+) runs again as (\S+))?| before "
+    r"it ran)"
 )
 
 
-def split_reason(row_id: str, seeds: Sequence[int], old_seed: str | None, ran: bool) -> str:
+def split_reason(
+    row_id: str, seeds: Sequence[int], old_seed: str | None, ran: bool, where: str = "plan"
+) -> str:
     """
-    Why the run of a row the plan now splits into one run per seed is not counted: its
-    result stays in the log, each seed's run stands for the row (``old_seed``: the seed it
-    ran with, said when one of the seeds' runs runs it again); ``ran`` False: it never
-    launched, and has no result.
+    Why the run of a row now split into one run per seed is not counted: its result stays in
+    the log, each seed's run stands for the row (``old_seed``: the seed it ran with, said when
+    one of the seeds' runs runs it again); ``ran`` False: it never launched, and has no result.
+    ``where`` (``"tracker"`` or ``"plan"``) is the file whose row was split: 001's R002-R004,
+    split by a Seed column of the tracker, read "split … in the plan" (trial t9).
     """
     said = ", ".join(str(seed) for seed in seeds)
     if not ran:
-        return f"{row_id} (one run) was split into seeds {said} in the plan before it ran"
+        return f"{row_id} (one run) was split into seeds {said} in the {where} before it ran"
     seed = int(old_seed) if old_seed is not None and old_seed.isdigit() else None
     again = (
         f"; its seed {seed} runs again as {seed_run_id(row_id, seed)}"
@@ -74,7 +79,7 @@ def split_reason(row_id: str, seeds: Sequence[int], old_seed: str | None, ran: b
         else ""
     )
     return (
-        f"{row_id} (one run) was split into seeds {said} in the plan; its earlier result is "
+        f"{row_id} (one run) was split into seeds {said} in the {where}; its earlier result is "
         f"kept in the log, not counted{again}"
     )
 
@@ -125,10 +130,13 @@ def split_in_language(reason: str, language: str) -> str:
     found = _SPLIT.fullmatch(reason)
     if found is None:
         return reason
-    row_id, seeds, old_seed, again = found.groups()
+    row_id, seeds, where, old_seed, again = found.groups()
     if found.group(0).endswith(" before it ran"):
-        return f"{row_id}（单个运行）在运行前已在计划中拆分为种子 {seeds}"
-    said = f"{row_id}（单个运行）已在计划中拆分为种子 {seeds}；其先前结果保留在日志中，不计入"
+        return f"{row_id}（单个运行）在运行前已在{_WHERE_ZH[where]}中拆分为种子 {seeds}"
+    said = (
+        f"{row_id}（单个运行）已在{_WHERE_ZH[where]}中拆分为种子 {seeds}；"
+        "其先前结果保留在日志中，不计入"
+    )
     return said + (f"；其种子 {old_seed} 作为 {again} 重新运行" if again else "")
 
 

@@ -862,11 +862,12 @@ _WARNINGS: tuple[tuple[LazyPattern, str | Callable[[re.Match[str]], str]], ...] 
     (
         lazy(
             r"block (\S+) gives seeds (.+?), but its rows (.+?) name no seed: each runs once, "
-            r"without one \(the written values go to the runs proposed from the plan only\); "
-            r"give each seed a row of its own, or the row's seeds in a Seed column"
+            r"at the block's first seed (\S+) \(the other values go to the runs proposed from "
+            r"the plan only\); give each seed a row of its own, or the row's seeds in a Seed "
+            r"column"
         ),
-        r"实验块 \1 给出了种子 \2，但它的行 \3 没有写种子：每行只运行一次且没有种子"
-        r"（写出的种子只用于根据计划提议的运行）；"
+        r"实验块 \1 给出了种子 \2，但它的行 \3 没有写种子：每行只运行一次，使用该块的第一个种子 \4"
+        r"（其余种子只用于根据计划提议的运行）；"
         r"请为每个种子各写一行，或在 Seed 列中写明该行的种子",
     ),
     (

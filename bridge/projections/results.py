@@ -742,14 +742,20 @@ def next_step(state: PipelineState, outcome: Outcome, language: str) -> str:
     if empty := outcome.must_no_number:
         ids = ", ".join(empty)
         retry = f"bridge retry --force {' '.join(empty)}"
+        # A [metrics] edit is read again from the outputs the runs left (steps/code.py's
+        # reload): the retry re-trains, and only a script that must change needs it (001's
+        # R004, trial t9: the advice was to retry, ~9 GPU-h, where a [[metrics.regex]] did).
         return (
-            f"必做运行没有记录任何指标数值（{ids}）：在“{_t('problems', 'zh')}”中查看读了哪些文件，"
-            f"让脚本写出数值（或调整 bridge.toml 的 [metrics]），然后运行 `{retry}` 和 "
-            "`bridge run`。"
+            f"必做运行没有记录任何指标数值（{ids}）：在“{_t('problems', 'zh')}”中查看读了哪些文件；"
+            "若数值已在输出文件中，让 bridge.toml 的 [metrics] 指向它们，再运行 `bridge run`"
+            "（它重新读取已有输出，不重新运行）；只有脚本须修改才能写出数值时，"
+            f"改好后运行 `{retry}` 和 `bridge run`。"
             if zh
             else f"Must-run runs recorded no metric value ({ids}): see under "
-            f'"{_t("problems", "en")}" what was read, make the script write its numbers (or '
-            f"point bridge.toml's [metrics] at them), then run `{retry}` and `bridge run`."
+            f'"{_t("problems", "en")}" what was read; if the numbers are in the output files, '
+            "point bridge.toml's [metrics] at them and run `bridge run` (it reads the outputs "
+            "again, nothing runs again); only if the script must change to write them, run "
+            f"`{retry}` and `bridge run` once it is changed."
         )
     if outcome.main_result is MainResult.POSITIVE and (
         again := _untrusted_retry(state, outcome, language, scope="main")

@@ -189,7 +189,7 @@ def test_retry_refuses_the_earlier_run_of_a_split_row_too(
     capsys.readouterr()
     assert main(["retry", "--force", "R002", "--project", str(project)]) != 0
     said = capsys.readouterr().err
-    assert "cannot retry: R002 (one run) was split into seeds 1, 2 in the plan" in said, said
+    assert "cannot retry: R002 (one run) was split into seeds 1, 2 in the tracker" in said, said
 
 
 def test_a_nan_of_a_deleted_row_holds_no_verdict_open(tmp_path: Path) -> None:

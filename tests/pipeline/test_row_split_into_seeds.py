@@ -25,7 +25,7 @@ _SEEDED = SCRIPT.replace(
 )
 
 _REASON = (
-    "R002 (one run) was split into seeds 1, 2, 3 in the plan; its earlier result is kept in "
+    "R002 (one run) was split into seeds 1, 2, 3 in the tracker; its earlier result is kept in "
     "the log, not counted"
 )
 
@@ -97,8 +97,8 @@ def test_a_split_that_runs_the_old_seed_again_says_so(tmp_path: Path) -> None:
         bridge.close()
     assert runs["R002"].state is RunState.OUT_OF_SCOPE
     assert runs["R002"].reason == (
-        "R002 (one run) was split into seeds 0, 1 in the plan; its earlier result is kept in "
-        "the log, not counted; its seed 0 runs again as R002-s0"
+        "R002 (one run) was split into seeds 0, 1 in the tracker; its earlier result is kept "
+        "in the log, not counted; its seed 0 runs again as R002-s0"
     )
 
 
@@ -107,7 +107,7 @@ def test_a_chinese_plan_says_why_in_chinese(tmp_path: Path) -> None:
     project = _ran_once_then_split(tmp_path / "p", "seeds 1, 2, 3", 'language = "zh"')
     assert main(["run", "--project", str(project)]) == 0
     said = (
-        "- R002 — 不在范围内: R002（单个运行）已在计划中拆分为种子 1, 2, 3；"
+        "- R002 — 不在范围内: R002（单个运行）已在追踪表中拆分为种子 1, 2, 3；"
         "其先前结果保留在日志中，不计入"
     )
     for name in ("EXPERIMENT_RESULTS.md", "EXPERIMENT_TRACKER.md"):

@@ -512,7 +512,7 @@ def test_a_blocks_one_written_seed_goes_to_its_seedless_tracker_rows(tmp_path: P
     warned that the written value is used; yet its tracker rows R002-R004, which name no seed,
     were planned seedless and ran `--seed 0` from `[run] args`. They get 42 now (and B2's R005,
     42 being the one seed the plan states); a row's own
-    seed still wins, and a block writing several seeds gives a seedless row none, said by
+    seed still wins, and a block writing several seeds gives a seedless row its first, said by
     name."""
     project = as_project("001", tmp_path)
     (project / "bridge.toml").write_text(
@@ -546,15 +546,20 @@ def test_a_blocks_one_written_seed_goes_to_its_seedless_tracker_rows(tmp_path: P
     from bridge.projections.plan_words import warning_in_language
 
     several = load_project(project)
-    assert {r.id: r.seed for r in several.runs}["R002"] is None
-    # Several seeds written: no one seed of the plan's; B2's row keeps [run] args' default.
-    assert {r.id: r.params["seed"] for r in several.runs}["R005"] == "0"
+    # Several seeds written: a seedless row runs at the block's first (trial t9: it ran at
+    # [run] args' 0, a seed the plan never states), and B1's first is still the plan's one seed,
+    # so B2's row keeps it (it fell back to [run] args' 0, re-seeded by an edit of B1 alone).
+    assert {r.id: r.seed for r in several.runs}["R002"] == 1
+    assert {r.id: r.params["seed"] for r in several.runs}["R005"] == "1"
     (said,) = [w.message for w in several.warnings if "name no seed" in w.message]
     assert said.startswith(
-        "block B1 gives seeds 1, 2, 3, but its rows R002, R004 name no seed: each runs once"
+        "block B1 gives seeds 1, 2, 3, but its rows R002, R004 name no seed: each runs once, "
+        "at the block's first seed 1 (the other values go to the runs proposed from the plan "
+        "only)"
     )
     assert warning_in_language(said, "zh").startswith(
-        "实验块 B1 给出了种子 1, 2, 3，但它的行 R002, R004 没有写种子"
+        "实验块 B1 给出了种子 1, 2, 3，但它的行 R002, R004 没有写种子：每行只运行一次，"
+        "使用该块的第一个种子 1（"
     )
 
 

@@ -218,8 +218,10 @@ class TestBridgeToml:
 
     def test_missing_placeholder_names_run(self, tmp_path: Path) -> None:
         """A {seed} placeholder for a run with no seed is an error naming the run (R002's
-        block writes no seed here: one written seed would be its)."""
-        write(tmp_path, "refine-logs/EXPERIMENT_PLAN.md", PLAN.replace("- Setup: seed 7\n", ""))
+        block writes no seed here, nor does the plan: B1's "2 seeds {0, 1}", read as B1's
+        count alone, gives no value; its first, 0, would be the plan's seed and R002's)."""
+        plan = PLAN.replace("- Setup: seed 7\n", "").replace("2 seeds {0, 1}", "2 seeds")
+        write(tmp_path, "refine-logs/EXPERIMENT_PLAN.md", plan)
         write(tmp_path, "refine-logs/EXPERIMENT_TRACKER.md", TRACKER)
         write(tmp_path, "bridge.toml", "[run]\ncommand = 'python t.py --seed {seed}'\n")
         with pytest.raises(ConfigError, match=r"R002.*\{seed\}"):

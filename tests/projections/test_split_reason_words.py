@@ -67,3 +67,20 @@ def test_only_bridges_reasons_read_as_a_row_gone() -> None:
     assert row_gone(split_reason("R004", (1, 2), None, ran=False))
     assert not row_gone("REMOVED — R004 was removed from the tracker by Li")
     assert not row_gone("SKIPPED")
+
+
+def test_a_split_says_which_file_split_the_row() -> None:
+    """001's R002, split by a Seed column of the tracker (trial t9): the reason said "split …
+    in the plan". An old log's "in the plan" still reads as bridge's reason."""
+    reason = split_reason("R002", (42, 43, 44), "42", ran=True, where="tracker")
+    assert reason == (
+        "R002 (one run) was split into seeds 42, 43, 44 in the tracker; its earlier result is "
+        "kept in the log, not counted; its seed 42 runs again as R002-s42"
+    )
+    assert row_gone(reason)
+    assert split_in_language(reason, "zh") == (
+        "R002（单个运行）已在追踪表中拆分为种子 42, 43, 44；其先前结果保留在日志中，不计入；"
+        "其种子 42 作为 R002-s42 重新运行"
+    )
+    never = split_reason("R002", (42, 43), None, ran=False, where="tracker")
+    assert split_in_language(never, "zh") == "R002（单个运行）在运行前已在追踪表中拆分为种子 42, 43"

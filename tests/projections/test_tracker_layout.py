@@ -180,7 +180,8 @@ def test_a_tracker_without_a_notes_column_keeps_its_columns_and_gets_the_notes_b
     assert "Notes 单元格" not in said
     failed = next(r for r in state.runs.values() if r.state is RunState.FAILED)
     notes = said.split("### bridge 的备注\n\n", 1)[1]
-    assert f"- {failed.run_id}: bridge：第 1 次尝试，local；退出码 1" in notes
+    # Seed 3407, the one B1 writes and B2's three begin with, is the plan's (trial t9).
+    assert f"- {failed.run_id}: bridge：种子 3407；第 1 次尝试，local；退出码 1" in notes
     english = tracker.render(state, "en").split(GENERATED_MARK, 1)[1]
     assert (
         "this section and the Status cells of the runs bridge ran are bridge's (the run table "

@@ -885,6 +885,7 @@ def _rule_out_split(s: Session) -> None:
         return
     state = s.state()
     planned = s.project.run_ids
+    where = "tracker" if s.project.plan.tracker_file else "plan"  # whose row was split
     for row_id, row_seeds in seeds.items():
         old = state.runs.get(row_id)
         if old is None or row_id in planned or old.state in (RunState.OUT_OF_SCOPE, *LIVE):
@@ -895,7 +896,7 @@ def _rule_out_split(s: Session) -> None:
             # ruled out now, the row would have no run at all until the next edit.
             continue
         events: list[ev.Event] = []
-        reason = split_reason(row_id, row_seeds, launch_seed(old.spec), bool(old.attempts))
+        reason = split_reason(row_id, row_seeds, launch_seed(old.spec), bool(old.attempts), where)
         if old.state is not RunState.PENDING:
             # Out of scope is reached from pending only: back there first, as for a row bridge
             # ran that the researcher marks out of scope (row_status.requested_events).

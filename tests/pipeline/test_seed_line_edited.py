@@ -1,0 +1,170 @@
+"""
+End to end on the real 001 plan (trial t9): its seeds edited after every run ran at 42.
+
+B1 writes `- Seed: 42 (run 3 seeds only if margins are tight)` (EXPERIMENT_PLAN.md:64), the only
+seed the plan writes, and every run of every block launched at 42. Edited to
+`- Seeds: 42, 43, 44`, the plan had no one seed any more: every run fell back to the
+`args = { seed = "0" }` that `bridge init` writes (`seed: 42 → (unset)`, and `bridge retry
+--changed` re-ran all 14 at `--seed 0`), a seed the plan never states, while the warning said
+B1's rows ran "without one".
+
+Then R002-R004 given seeds 42, 43, 44 in the tracker: `bridge run` sets each one run aside and
+runs its seed 42 again as R00x-s42 (~19 GPU-h by the plan's estimates), with nothing said
+beforehand, and the reason said the row was split "in the plan".
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from bridge import Bridge, Stage
+from bridge.cli import main
+from tests.conftest import needs_shared
+from tests.plan.corpus import as_project
+
+# Each run writes an accuracy as metrics.json and appends "<run> <seed>" to launches.txt.
+_JOB = """\
+import json, pathlib, sys
+run, seed, out = sys.argv[1:4]
+with open(pathlib.Path(__file__).with_name("launches.txt"), "a") as log:
+    log.write(f"{run} {seed}\\n")
+pathlib.Path(out, "metrics.json").write_text(json.dumps({"accuracy": 60.0, "loss": 0.4}))
+"""
+
+_SEED_LINE = (
+    "  - Seed: 42 (run 3 seeds only if margins are tight)",
+    "  - Seeds: 42, 43, 44",
+)
+
+
+def _launches(project: Path) -> list[str]:
+    """The launches so far, ``"<run> <seed>"`` each."""
+    log = project / "launches.txt"
+    return log.read_text(encoding="utf-8").split() if log.exists() else []
+
+
+def _ran(root: Path) -> Path:
+    """001 run to the end at its seed 42 with bridge.toml's `bridge init` seed 0."""
+    project = as_project("001", root)
+    (project / "job.py").write_text(_JOB, encoding="utf-8")
+    (project / "bridge.toml").write_text(
+        "[bridge]\ncode_review = false\nmax_parallel = 4\n\n[run]\n"
+        f'command = ["{sys.executable}", "job.py", "{{run_id}}", "{{seed}}", "{{output_dir}}"]\n'
+        'args = { seed = "0" }\n',
+        encoding="utf-8",
+    )
+    bridge = Bridge(project)
+    try:
+        assert bridge.run() is Stage.COLLECTED
+    finally:
+        bridge.close()
+    launched = _launches(project)
+    assert len(launched) == 2 * 14 and set(launched[1::2]) == {"42"}, launched
+    return project
+
+
+def _ran_then_edited(root: Path) -> Path:
+    """001 run to the end at seed 42, then B1's seed line edited to three seeds."""
+    project = _ran(root)
+    plan = project / "refine-logs" / "EXPERIMENT_PLAN.md"
+    text = plan.read_text(encoding="utf-8")
+    assert _SEED_LINE[0] in text
+    plan.write_text(text.replace(*_SEED_LINE), encoding="utf-8")
+    return project
+
+
+@needs_shared
+def test_editing_one_blocks_seed_line_reseeds_no_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every run keeps seed 42 (B1's first; B2-B5, the sanity run and the unplaced runs the
+    plan's): nothing is marked as run with other settings, `retry --changed` runs nothing, the
+    tracker keeps `bridge: seed 42`, and the warning says B1's seedless rows run at 42."""
+    project = _ran_then_edited(tmp_path / "p")
+    capsys.readouterr()
+    assert main(["run", "--project", str(project)]) == 0
+    said = capsys.readouterr().out
+    assert "seed: 42 → (unset)" not in said, said
+    assert "retry --changed" not in said, said
+    assert main(["retry", "--changed", "--project", str(project)]) == 2
+    assert "no succeeded run's settings or code differ" in capsys.readouterr().err
+    assert main(["run", "--project", str(project)]) == 0
+    assert len(_launches(project)) == 2 * 14  # none ran again
+
+    state = json.loads(_status_json(project, capsys))
+    seeds = {run["id"]: run["seed"] for run in state["runs"] if run["id"].startswith("R")}
+    assert set(seeds.values()) == {42}, seeds
+    assert not [run["id"] for run in state["runs"] if run["kept_as_ran"]]
+    tracker = (project / "refine-logs" / "EXPERIMENT_TRACKER.md").read_text(encoding="utf-8")
+    rows = [line for line in tracker.splitlines() if line.startswith("| R0")]
+    assert len(rows) == 14 and all("bridge: seed 42;" in row for row in rows), rows
+
+    capsys.readouterr()
+    assert main(["plan", "--project", str(project)]) == 0
+    out = capsys.readouterr().out
+    assert (
+        "block B1 gives seeds 42, 43, 44, but its rows R002, R003, R004 name no seed: each runs "
+        "once, at the block's first seed 42 (the other values go to the runs proposed from the "
+        "plan only)"
+    ) in out, out
+    assert "without one" not in out
+
+
+def _status_json(project: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    """`bridge status --json`'s output."""
+    capsys.readouterr()
+    assert main(["status", "--json", "--project", str(project)]) == 0
+    return capsys.readouterr().out
+
+
+# R002-R004's Notes as the researcher wrote them, and bridge's note on each after the run.
+_NOTES = {
+    "R002": "May already exist on server",
+    "R003": "Re-run if prior run used different rank",
+    "R004": "**STOP/GO gate**",
+}
+
+
+@needs_shared
+def test_a_split_that_runs_a_seed_again_is_said_before_bridge_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`bridge plan` names the rows whose one run already succeeded at a seed of their split
+    and the runs that run it again, with a way to keep it; the reason says the tracker split
+    them. The log has no event to hand R002's result to R002-s42, so seed 42 still runs
+    again: said, not avoided."""
+    project = _ran(tmp_path / "p")
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    lines = tracker.read_text(encoding="utf-8").split("\n")
+    for n, line in enumerate(lines):
+        for run_id, notes in _NOTES.items():
+            if line.startswith(f"| {run_id} |"):
+                assert f"| {notes}; bridge: seed 42;" in line, line
+                lines[n] = line.replace(f"| {notes};", "| seeds 42, 43, 44;", 1)
+    tracker.write_text("\n".join(lines), encoding="utf-8")
+
+    capsys.readouterr()
+    assert main(["plan", "--project", str(project)]) == 0
+    out = capsys.readouterr().out
+    assert (
+        "warning refine-logs/EXPERIMENT_TRACKER.md:22: R002, R003, R004 already succeeded at a "
+        "seed their rows are now split into in the tracker (R002 at 42 → R002-s42, R003 at 42 "
+        "→ R003-s42, R004 at 42 → R004-s42): `bridge run` sets those results aside, not "
+        "counted, and runs those seeds again; to keep a result, leave its row at that one seed "
+        "and give the other seeds rows of their own"
+    ) in " ".join(out.split()), out
+
+    assert main(["run", "--project", str(project)]) == 0
+    state = json.loads(_status_json(project, capsys))
+    reasons = {run["id"]: run["reason"] for run in state["runs"]}
+    assert reasons["R002"] == (
+        "R002 (one run) was split into seeds 42, 43, 44 in the tracker; its earlier result is "
+        "kept in the log, not counted; its seed 42 runs again as R002-s42"
+    )
+    # Once the split is in the log, nothing is left to warn of.
+    assert main(["plan", "--project", str(project)]) == 0
+    assert "already succeeded at a seed" not in capsys.readouterr().out
