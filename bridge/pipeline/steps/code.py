@@ -42,7 +42,7 @@ from bridge.plan.run_fields import SPEC_FIELDS, launch_seed, run_fields
 from bridge.plan.runs import PROPOSED, ProposedBefore
 from bridge.plan.status_legend import is_held_for_code
 from bridge.plan.templates import placeholders
-from bridge.plan.tracker import seed_run_id, unread_notes_seed
+from bridge.plan.tracker import seed_row, seed_run_id, unread_notes_seed
 from bridge.projections.failure_words import (
     AS_RUN,
     CODE_EDITED,
@@ -53,6 +53,7 @@ from bridge.projections.failure_words import (
     removed_reason,
     row_gone,
     split_reason,
+    unsplit_reason,
 )
 from bridge.projections.reasons import summary_in_language
 
@@ -357,6 +358,7 @@ def respec(s: Session, reason: str, run_ids: Collection[str] | None = None) -> l
     invalid = row_status.untrusted_word_of(
         state.plan.tracker_text if state.plan is not None else "", tracker_file
     )
+    seed_runs: dict[str, list[RunView]] | None = None
     for stream, events in plan_events(s.project):
         if stream == "bridge":
             continue
@@ -368,6 +370,15 @@ def respec(s: Session, reason: str, run_ids: Collection[str] | None = None) -> l
         old = state.runs.get(new.run_id)
         if old is None:
             # A new run: planned, and marked done or out of scope when its tracker row says so.
+            if tracker_says and (row := rows.get(new.run_id)) is not None:
+                if seed_runs is None:
+                    seed_runs = _seed_runs(state)
+                if row_status.written_for_its_seeds(
+                    row, seed_runs.get(new.run_id, ()), tracker_file
+                ):
+                    # A row split into seeds cut back to one seed: its DONE is bridge's, written
+                    # for the seeds' runs, and its one run is still to run (review r33).
+                    tracker_says = []
             s.append(stream, [new, *tracker_says], 0)
             continue
         spec = attrs.evolve(new, notes=old.spec.notes)
@@ -555,6 +566,15 @@ def place(s: Session, reason: str, run_ids: Collection[str] | None = None) -> No
             ],
             old.stream_version,
         )
+
+
+def _seed_runs(state: PipelineState) -> dict[str, list[RunView]]:
+    """The log's runs of tracker rows that named several seeds, by the row's id (``R004``)."""
+    by_row: dict[str, list[RunView]] = {}
+    for run in state.runs.values():
+        if (row := seed_row(run.run_id, run.spec.seed)) is not None:
+            by_row.setdefault(row, []).append(run)
+    return by_row
 
 
 def _tracker_changed(old: RunView, says: Sequence[ev.Event]) -> list[ev.Event]:
@@ -938,8 +958,17 @@ def _rule_out_removed(s: Session) -> None:
     if not todo:
         return
     order = {run_id: k for k, run_id in enumerate(state.runs)}
+    rows = {spec.id: spec for spec in s.project.runs}
     for old in sorted(todo, key=lambda run: order[run.run_id]):
-        reason = removed_reason(old.run_id, where, bool(old.attempts))
+        row = seed_row(old.run_id, old.spec.seed)
+        if row is not None and row in rows and old.spec.seed is not None:
+            # One seed's run of a row that names one seed again ("seeds 7, 8" → "seed 7"):
+            # the row is there, its one run stands for it (review r33, t10 on 002's R007).
+            reason = unsplit_reason(
+                old.run_id, row, old.spec.seed, rows[row].seed, bool(old.attempts)
+            )
+        else:
+            reason = removed_reason(old.run_id, where, bool(old.attempts))
         events: list[ev.Event] = []
         if old.state is not RunState.PENDING:
             # Out of scope is reached from pending only (as in _rule_out_split).
