@@ -256,7 +256,7 @@ def _relabel_succeeded(
 _GIVEN_WHILE_LIVE = "the inputs as last read label it differently (a live run takes none)"
 
 
-def relabel_ended(s: Session) -> None:
+def relabel_ended(s: Session, *, live: bool = False) -> None:
     """
     Give each succeeded run the labels the inputs as recorded give it, where it may take them
     (:func:`_relabelled`), when they differ from its own: a label changed while the run was
@@ -266,11 +266,14 @@ def relabel_ended(s: Session) -> None:
     uses the label, or more changed with it) and has no mark yet is marked kept as it ran
     (``RunKeptAsRan``, each change named), as an edit read after it ended marks it. A run of a
     row split into seeds, or deleted, while it ran is ruled out now that it ended
-    (:func:`_rule_out_split`, :func:`_rule_out_removed`). Cheap when nothing differs: the
-    labels are compared first.
+    (:func:`_rule_out_split`, :func:`_rule_out_removed`), but not while runs go on (``live``:
+    the dispatcher's idle turns): the row may be back at the next save (review r33: a row cut
+    and pasted back mid-run ran again in full), and the phase's end rules them out. Cheap when
+    nothing differs: the labels are compared first.
     """
-    _rule_out_split(s)
-    _rule_out_removed(s)
+    if not live:
+        _rule_out_split(s)
+        _rule_out_removed(s)
     state = s.state()
     relabelled: list[str] = []
     named: frozenset[str] | None = None
@@ -826,12 +829,14 @@ def proposed_in_log(root: Path) -> tuple[ProposedBefore, ...]:
         store.close()
 
 
-def reload(s: Session, changed: Sequence[str]) -> tuple[str, ...]:
+def reload(s: Session, changed: Sequence[str], *, live: bool = False) -> tuple[str, ...]:
     """
     The inputs changed: record the plan again. New runs are planned; runs that have not
     succeeded take their new command, arguments and settings (``RunSpecChanged``), and those
     that ended without succeeding run again with them, with the runs bridge cancelled because
-    of them. Succeeded runs keep theirs (``bridge retry --force`` runs one again).
+    of them. Succeeded runs keep theirs (``bridge retry --force`` runs one again). ``live``: a
+    tracker saved while runs go on; of the runs whose row it lacks, only those that never
+    launched are ruled out now (:func:`_rule_out_split`, :func:`_rule_out_removed`).
 
     Returns:
         The runs scheduled to run again.
@@ -840,8 +845,8 @@ def reload(s: Session, changed: Sequence[str]) -> tuple[str, ...]:
     state = s.state()
     reason = f"inputs changed: {', '.join(changed)}"
     respecced = respec(s, reason)
-    _rule_out_split(s)
-    _rule_out_removed(s)
+    _rule_out_split(s, live=live)
+    _rule_out_removed(s, live=live)
     _mark_kept(s, state.plan.inputs if state.plan is not None else {}, reason)
     now = s.state()
     ended = [r for r in respecced if _runs_again(now.runs[r])]
@@ -890,7 +895,7 @@ def reload(s: Session, changed: Sequence[str]) -> tuple[str, ...]:
 SUPERSEDED = "SUPERSEDED"
 
 
-def _rule_out_split(s: Session) -> None:
+def _rule_out_split(s: Session, *, live: bool = False) -> None:
     """
     Rule out (``RunRuledOut``, status ``SUPERSEDED``, :func:`split_reason`) each run of a row
     the plan now splits into one run per seed (``R007`` → ``R007-s1103`` …): the row's runs are
@@ -898,7 +903,8 @@ def _rule_out_split(s: Session) -> None:
     verdict (012's R004 "seeds 1103, 1104, 1105" written after it ran: n=4, its old number
     in the mean). Its result is kept in the log; a live one is ruled out once it ended
     (:func:`relabel_ended`: a run cannot be ruled out while it runs). Only once the seeds' runs
-    are in the log: until then the row's one run is all it has.
+    are in the log: until then the row's one run is all it has. ``live``: only a run that
+    never launched (:func:`_rule_out_removed`).
     """
     seeds = s.project.seed_splits
     if not seeds:
@@ -908,6 +914,8 @@ def _rule_out_split(s: Session) -> None:
     for row_id, row_seeds in seeds.items():
         old = state.runs.get(row_id)
         if old is None or row_id in planned or old.state in (RunState.OUT_OF_SCOPE, *LIVE):
+            continue
+        if live and old.attempts:
             continue
         if not any(seed_run_id(row_id, seed) in state.runs for seed in row_seeds):
             # The seeds' runs are not in the log yet (a plan read by a newer bridge, its
@@ -928,7 +936,7 @@ def _rule_out_split(s: Session) -> None:
 REMOVED = "REMOVED"
 
 
-def _rule_out_removed(s: Session) -> None:
+def _rule_out_removed(s: Session, *, live: bool = False) -> None:
     """
     Rule out (``RunRuledOut``, status ``REMOVED``, :func:`removed_reason`) each run of a row
     the researcher deleted from the tracker (or the plan's run table) since it was planned:
@@ -938,7 +946,10 @@ def _rule_out_removed(s: Session) -> None:
     Only runs planned from a row (source ``tracker``): bridge's proposed runs, and those of a
     tracker bridge wrote, were never the researcher's rows; and none when no row is read at
     all (a tracker gone or unread as a whole is no row deleted). A row split into seeds is
-    :func:`_rule_out_split`'s.
+    :func:`_rule_out_split`'s. ``live`` (a tracker saved while runs go on): only runs that never
+    launched, which must not launch; one that ran keeps its result until the command's next
+    reading of the inputs, the row may be back by then (review r33: a row cut and pasted back
+    mid-run was ruled out, then ran again in full).
     """
     if not any(spec.source == "tracker" for spec in s.project.runs):
         return
@@ -954,6 +965,7 @@ def _rule_out_removed(s: Session) -> None:
         if (old := state.runs[run_id]).spec.source == "tracker"
         and run_id not in split
         and old.state not in (RunState.OUT_OF_SCOPE, *LIVE)
+        and not (live and old.attempts)
     ]
     if not todo:
         return
