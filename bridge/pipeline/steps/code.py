@@ -296,6 +296,12 @@ def relabel_ended(s: Session, *, live: bool = False) -> None:
         if _relabel_succeeded(s, old, spec, named, inputs, _GIVEN_WHILE_LIVE):
             relabelled.append(run.id)
         elif old.kept is None and (changes := _kept_of(old, spec, named)):
+            if not _live_at_a_reading(s, old):
+                # No plan was recorded while it ran: the label is read differently from the
+                # same inputs (a bridge that reads names otherwise), not given while it ran,
+                # and this reason would be untrue (review r33). Nothing to do for this pair.
+                agreed[run.id] = (run, old.spec)
+                continue
             # It ran with the old label (`--name {system}`): the mark the reload that read the
             # edit could not give a live run (a mark is a succeeded run's), given now, not at
             # the next edit of the plan.
@@ -306,6 +312,33 @@ def relabel_ended(s: Session, *, live: bool = False) -> None:
             )
     if relabelled:
         place(s, _GIVEN_WHILE_LIVE, relabelled)
+
+
+def _live_at_a_reading(s: Session, run: RunView) -> bool:
+    """
+    Whether a plan was recorded (``PlanLoaded``) while ``run``'s last attempt was live: after
+    its launch, before it succeeded. Only such a run was given a label it could not take while
+    it ran. Reads the log from the launch on, the run's stream and then bridge's, no further
+    than the run's end: asked only of a succeeded run whose labels differ and that has no mark.
+    """
+    attempt = run.current
+    if attempt is None:
+        return False
+    after = attempt.submitted_seq
+    ended = next(
+        (
+            r.seq
+            for r in s.store.read(f"run:{run.run_id}", after=after)
+            if isinstance(r.event, ev.RunSucceeded)
+        ),
+        None,
+    )
+    for record in s.store.read("bridge", after=after):
+        if ended is not None and record.seq > ended:
+            return False
+        if isinstance(record.event, ev.PlanLoaded):
+            return True
+    return False
 
 
 def _unplaced_changes(
