@@ -28,6 +28,7 @@ from bridge.projections.failure_words import (
     change_words,
     failure_in_language,
     retry_in_language,
+    row_gone,
 )
 from bridge.projections.text import language_of
 from bridge.projections.visible import visible
@@ -217,6 +218,10 @@ def describe(rec: Recorded, language: str = "en") -> str | None:
         word = "OOM" if evt.oom else ("失败" if zh else "failed")
         return f"{at} {evt.run_id} {word}: {failure_in_language(evt.reason, language)}"
     if isinstance(evt, ev.RunRetryScheduled):
+        if evt.manual and row_gone(evt.reason):
+            # The step back to pending before a run of a row gone is ruled out: no retry, and
+            # the next line says the same reason ("R007-s42 retry: … removed …", t10 on 002).
+            return None
         reason = retry_in_language(evt.reason, language)
         if evt.reason.startswith(TRACKER_ROW_NOW):
             # A row set back to TODO, or to another mark: no retry (023's R020 had never run).

@@ -39,6 +39,7 @@ __all__ = [
     "running_elsewhere",
     "split_in_language",
     "split_reason",
+    "unsplit_reason",
 ]
 
 # How the reason opens when a tracker edit puts a run back in the plan (steps/code.py): no retry
@@ -106,19 +107,44 @@ def removed_reason(run_id: str, where: str, ran: bool) -> str:
     )
 
 
+# Why one seed's run of a row split into seeds is ruled out once the row names one seed again
+# (steps/code.py: R004 "seeds 7, 8" cut back to "seed 7"): the row is there, so it was not
+# "removed from the tracker" (review r33, trial t10 on 002's R007), and its Chinese.
+_UNSPLIT = lazy(
+    r"(\S+) \(seed (\S+) of (\S+)\): \3 is one run again in the plan, no longer split into "
+    r"seeds(?:; its result is kept in the log, not counted(; its seed \2 runs again as \3)?"
+    r"| before it ran)"
+)
+
+
+def unsplit_reason(run_id: str, row_id: str, seed: int, row_seed: int | None, ran: bool) -> str:
+    """
+    Why ``run_id``, seed ``seed``'s run of the tracker row ``row_id`` when the row named several
+    seeds, is not counted now that the row is one run again (``row_seed``: the seed it names
+    now): its result stays in the log, and the row's run stands for the row; ``ran`` False: it
+    never launched, and has no result.
+    """
+    said = f"{run_id} (seed {seed} of {row_id}): {row_id} is one run again in the plan, no longer "
+    if not ran:
+        return said + "split into seeds before it ran"
+    again = f"; its seed {seed} runs again as {row_id}" if row_seed == seed else ""
+    return said + f"split into seeds; its result is kept in the log, not counted{again}"
+
+
 def row_gone(reason: str) -> bool:
     """
     Whether a ruled-out run's ``reason`` is bridge's for a row no longer in the plan as it
-    was (:func:`split_reason`, :func:`removed_reason`), not the researcher's own word.
+    was (:func:`split_reason`, :func:`removed_reason`, :func:`unsplit_reason`), not the
+    researcher's own word.
     """
-    return _SPLIT.fullmatch(reason) is not None or _REMOVED.fullmatch(reason) is not None
+    return any(p.fullmatch(reason) is not None for p in (_SPLIT, _REMOVED, _UNSPLIT))
 
 
 def split_in_language(reason: str, language: str) -> str:
     """
-    A ruled-out run's reason in ``language`` (``"zh"``) when it is :func:`split_reason`'s or
-    :func:`removed_reason`'s; any other reason (the researcher's Status and Notes) is returned
-    as written.
+    A ruled-out run's reason in ``language`` (``"zh"``) when it is :func:`split_reason`'s,
+    :func:`removed_reason`'s or :func:`unsplit_reason`'s; any other reason (the researcher's
+    Status and Notes) is returned as written.
     """
     if language != "zh":
         return reason
@@ -127,6 +153,18 @@ def split_in_language(reason: str, language: str) -> str:
         if reason.endswith(" before bridge ran it"):
             return f"{run_id} 在 bridge 运行前已从{_WHERE_ZH[where]}中删除"
         return f"{run_id} 在运行后已从{_WHERE_ZH[where]}中删除；其结果保留在日志中，不计入"
+    if (unsplit := _UNSPLIT.fullmatch(reason)) is not None:
+        run_id, seed, row_id, again = unsplit.groups()
+        said = (
+            f"{run_id}（{row_id} 的种子 {seed}）：{row_id} 在计划中已恢复为单个运行，不再拆分为种子"
+        )
+        if reason.endswith(" before it ran"):
+            return said + "（在其运行前）"
+        return (
+            said
+            + "；其结果保留在日志中，不计入"
+            + (f"；其种子 {seed} 作为 {row_id} 重新运行" if again else "")
+        )
     found = _SPLIT.fullmatch(reason)
     if found is None:
         return reason

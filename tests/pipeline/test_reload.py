@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 
 from bridge import Bridge, Stage
@@ -785,6 +786,48 @@ def test_a_label_the_command_uses_changed_while_the_run_is_live_is_marked_once_i
     assert run.kept is not None, "R1 ran as Method and is now labelled Our method: no mark"
     assert [c.field for c in run.kept.changes] == ["system", "params"]
     assert "R1" in kept
+
+
+def test_a_label_read_differently_without_an_edit_gives_no_live_mark(tmp_path: Path) -> None:
+    """Review r33 (item 8): a run whose command passes `--name {system}`, whose log holds the
+    label an earlier bridge read from the same inputs (`**Method** — our approach`, a bold name
+    read whole before this round), was marked "kept as it ran" for good at the next command,
+    its reason "the inputs as last read label it differently (a live run takes none)", though
+    no plan was recorded while it ran. That mark is a run's that was live when the plan giving
+    the new label was recorded; this one gets none."""
+    from tests.pipeline.conftest import Run
+    from tests.pipeline.conftest import write_project as write_live_project
+
+    project = write_live_project(tmp_path / "p", [Run(id="R1", milestone="M1", system="Method")])
+    assert _run(project) is Stage.COLLECTED
+    store = SQLiteEventStore(project / ".bridge" / "events.db")
+    try:
+        (planned,) = [r.event for r in store.read("run:R1") if isinstance(r.event, ev.RunPlanned)]
+        old = "**Method** — our approach"
+        spec = attrs.evolve(planned, system=old, params={**planned.params, "system": old})
+        store.append(
+            "run:R1",
+            [
+                ev.RunSpecChanged(
+                    run_id="R1",
+                    spec=spec,
+                    changes=(ev.SpecChange(field="system", old="Method", new=old),),
+                    inputs={},
+                    reason="as an earlier bridge read it",
+                )
+            ],
+            store.stream_version("run:R1"),
+        )
+    finally:
+        store.close()
+    assert _run(project) is Stage.COLLECTED
+    bridge = Bridge(project)
+    try:
+        run = bridge.status().runs["R1"]
+    finally:
+        bridge.close()
+    assert run.state is RunState.SUCCEEDED and len(run.attempts) == 1
+    assert run.kept is None, run.kept
 
 
 @pytest.mark.parametrize(

@@ -201,3 +201,128 @@ def test_a_nan_of_a_deleted_row_holds_no_verdict_open(tmp_path: Path) -> None:
     markdown = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
     assert "non_finite" not in markdown, markdown
     assert "- **Verdict:** **met**" in markdown, markdown
+
+
+def _live_project(root: Path) -> tuple[Path, Path]:
+    """R1 (quick) and R2 (waits for ``markers/open.flag``) in M1, R3 in M2 (after them): real
+    runs, R1's and R3's settings all in their rows (an entry of a row cut would be refused)."""
+    from tests.pipeline.conftest import Run
+    from tests.pipeline.conftest import write_project as write_live_project
+
+    project = write_live_project(
+        root,
+        [
+            Run(id="R1", milestone="M1"),
+            Run(id="R2", milestone="M1", mode="gate"),
+            Run(id="R3", milestone="M2"),
+        ],
+        sanity=None,
+    )
+    toml = project / "bridge.toml"
+    text = toml.read_text()
+    for run_id in ("R1", "R3"):
+        entry = f'\n[[runs]]\nid = "{run_id}"\nargs = {{ mode = "ok", sleep = "0.0" }}\n'
+        assert entry in text
+        text = text.replace(entry, "")
+    toml.write_text(text)
+    return project, project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+
+
+def _cut_while_r2_runs(project: Path, tracker: Path, rows: tuple[str, ...]) -> list[str]:
+    """Once R1 succeeded and R2 runs, the tracker saved without ``rows``; the lines as saved
+    before, once the running bridge read the edit."""
+    from tests.pipeline.conftest import events_of, wait_for
+
+    wait_for(
+        lambda: ("run:R1", "run.succeeded") in {(s, t) for _, s, t in events_of(project)},
+        what="R1 to succeed",
+    )
+    # Saved once bridge wrote R1's DONE and R2's RUNNING: an edit saved before that races
+    # bridge's own rewrite of the file.
+    wait_for(
+        lambda: "| DONE |" in (text := tracker.read_text()) and "| RUNNING |" in text,
+        what="the tracker to say R1 DONE, R2 RUNNING",
+    )
+    lines = tracker.read_text().split("\n")
+    tracker.write_text(
+        "\n".join(line for line in lines if not line.startswith(tuple(f"| {r} |" for r in rows)))
+    )
+    wait_for(
+        lambda: [t for _, _, t in events_of(project)].count("plan.loaded") == 2,
+        what="the edit to be read",
+    )
+    return lines
+
+
+def _finish(project: Path, runner: object) -> None:
+    import subprocess
+
+    assert isinstance(runner, subprocess.Popen)
+    (project / "markers" / "open.flag").touch()
+    out, err = runner.communicate(timeout=60)
+    assert runner.returncode == 0, err
+    assert out.strip().splitlines()[-1] == "COLLECTED", out
+
+
+def test_a_row_cut_and_pasted_back_while_runs_go_on_keeps_its_result(tmp_path: Path) -> None:
+    """Review r33 (item 6): a tracker saved during `bridge run` without R1's row (a row cut,
+    to be pasted elsewhere) ruled R1 out on the spot, and once the row was back R1 ran again
+    in full, for an edit that changed nothing. A row missing from a tracker saved while runs
+    go on is not ruled out then: R1 keeps its one result."""
+    from tests.pipeline.conftest import events_of, executions, start_bridge, wait_for
+
+    project, tracker = _live_project(tmp_path / "p")
+    runner = start_bridge(project)
+    try:
+        lines = _cut_while_r2_runs(project, tracker, ("R1",))
+        (r1,) = [line for line in lines if line.startswith("| R1 |")]
+        moved = [line for line in lines if line != r1]
+        (r2,) = [n for n, line in enumerate(moved) if line.startswith("| R2 |")]
+        moved.insert(r2 + 1, r1)  # pasted back, below R2
+        tracker.write_text("\n".join(moved))
+        wait_for(
+            lambda: [t for _, _, t in events_of(project)].count("plan.loaded") == 3,
+            what="the paste to be read",
+        )
+        _finish(project, runner)
+    finally:
+        runner.kill()
+        runner.communicate()
+    bridge = Bridge(project)
+    try:
+        runs = bridge.status().runs
+    finally:
+        bridge.close()
+    assert runs["R1"].state is RunState.SUCCEEDED, runs["R1"].reason
+    assert len(runs["R1"].attempts) == 1
+    assert len(executions(project)["R1"]) == 1  # it did not run again
+
+
+def test_a_row_cut_while_runs_go_on_is_ruled_out_when_they_ended(tmp_path: Path) -> None:
+    """The cut stays: R1 (it ran) is ruled out once the runs of the phase ended, not while R2
+    still ran; R3, deleted before it launched, is ruled out at once and never runs."""
+    from tests.pipeline.conftest import events_of, executions, start_bridge
+
+    project, tracker = _live_project(tmp_path / "p")
+    runner = start_bridge(project)
+    try:
+        _cut_while_r2_runs(project, tracker, ("R1", "R3"))
+        seen = events_of(project)
+        _finish(project, runner)
+    finally:
+        runner.kill()
+        runner.communicate()
+    assert ("run:R1", "run.ruled_out") not in {(s, t) for _, s, t in seen}
+    assert ("run:R3", "run.ruled_out") in {(s, t) for _, s, t in seen}
+    after = events_of(project)
+    (r2_done,) = [seq for seq, s, t in after if (s, t) == ("run:R2", "run.succeeded")]
+    (r1_out,) = [seq for seq, s, t in after if (s, t) == ("run:R1", "run.ruled_out")]
+    assert r1_out > r2_done
+    bridge = Bridge(project)
+    try:
+        runs = bridge.status().runs
+    finally:
+        bridge.close()
+    assert runs["R1"].reason == _reason("R1")
+    assert runs["R3"].reason == "R3 was removed from the tracker before bridge ran it"
+    assert "R3" not in executions(project)

@@ -113,3 +113,86 @@ def test_a_chinese_plan_says_why_in_chinese(tmp_path: Path) -> None:
     for name in ("EXPERIMENT_RESULTS.md", "EXPERIMENT_TRACKER.md"):
         text = (project / "refine-logs" / name).read_text(encoding="utf-8")
         assert said in text, name
+
+
+_TWO_SEEDS = (
+    "| R004 | M1 | baseline rerun | Baseline | test | accuracy | MUST | TODO | seeds 7, 8 |"
+)
+
+
+def _split_then_one_seed(root: Path, toml_extra: str = "") -> Path:
+    """The tiny project with R004 "seeds 7, 8" run (R004-s7, R004-s8), then its Notes cut
+    back to "seed 7" in bridge's tracker, as the researcher edits it."""
+    project = write_project(root, toml_extra=toml_extra)
+    (project / "train.py").write_text(_SEEDED, encoding="utf-8")
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    tracker.write_text(tracker.read_text(encoding="utf-8") + _TWO_SEEDS + "\n", encoding="utf-8")
+    assert main(["run", "--project", str(project)]) == 0
+    text = tracker.read_text(encoding="utf-8")
+    (row,) = [line for line in text.split("\n") if line.startswith("| R004 ")]
+    assert "| DONE | seeds 7, 8 |" in row, row  # bridge's DONE, written for the seeds' runs
+    tracker.write_text(text.replace("| seeds 7, 8 |", "| seed 7 |"), encoding="utf-8")
+    return project
+
+
+def test_a_split_undone_runs_the_row_and_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Review r33 (item 5) and trial t10 on 002 (R007 "seeds 42, 43" back to "seeds 42"):
+    R004-s7 and R004-s8 were ruled out as "removed from the tracker after it ran" (the row was
+    there), R004 read the DONE bridge itself wrote on the row as done before bridge, and B1 was
+    "inconclusive — runs not run by bridge, no numbers in the log: R004". R004 is the row's
+    one run again: it runs, and the seeds' runs say the split was undone."""
+    project = _split_then_one_seed(tmp_path / "p")
+    capsys.readouterr()
+    assert main(["run", "--project", str(project)]) == 0
+    out = capsys.readouterr().out
+    assert "removed from the tracker" not in out, out
+    assert "done before bridge" not in out, out
+    bridge = Bridge(project)
+    try:
+        runs = bridge.status().runs
+    finally:
+        bridge.close()
+    assert runs["R004"].state is RunState.SUCCEEDED, runs["R004"].reason
+    assert runs["R004"].spec.seed == 7 and len(runs["R004"].attempts) == 1
+    assert runs["R004-s7"].state is RunState.OUT_OF_SCOPE
+    assert runs["R004-s7"].reason == (
+        "R004-s7 (seed 7 of R004): R004 is one run again in the plan, no longer split into "
+        "seeds; its result is kept in the log, not counted; its seed 7 runs again as R004"
+    )
+    assert runs["R004-s8"].reason == (
+        "R004-s8 (seed 8 of R004): R004 is one run again in the plan, no longer split into "
+        "seeds; its result is kept in the log, not counted"
+    )
+    results = json.loads((project / "refine-logs" / "results.json").read_text(encoding="utf-8"))
+    (baseline,) = [
+        a for a in results["aggregates"] if a["system"] == "Baseline" and a["metric"] == "accuracy"
+    ]
+    assert baseline["run_ids"] == ["R002", "R004"]
+    assert baseline["mean"] == pytest.approx(0.535)
+
+
+def test_a_split_undone_says_why_in_chinese(tmp_path: Path) -> None:
+    project = _split_then_one_seed(tmp_path / "p", 'language = "zh"')
+    assert main(["run", "--project", str(project)]) == 0
+    said = (
+        "- R004-s8 — 不在范围内: R004-s8（R004 的种子 8）：R004 在计划中已恢复为单个运行，"
+        "不再拆分为种子；其结果保留在日志中，不计入"
+    )
+    for name in ("EXPERIMENT_RESULTS.md", "EXPERIMENT_TRACKER.md"):
+        text = (project / "refine-logs" / name).read_text(encoding="utf-8")
+        assert said in text, name
+
+
+def test_a_run_ruled_out_for_its_row_is_not_said_retried(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Trial t10 on 002: `R007-s42 retry: R007-s42 was removed from the tracker after it ran …`
+    before the line ruling it out: the step back to pending is no retry."""
+    project = _split_then_one_seed(tmp_path / "p")
+    capsys.readouterr()
+    assert main(["run", "--project", str(project)]) == 0
+    lines = [line.split(" ", 1)[-1] for line in capsys.readouterr().out.splitlines()]
+    assert not [line for line in lines if line.startswith("R004-s") and " retry: " in line]
+    assert any(line.startswith("R004-s8 out of scope, not run: R004-s8 (seed 8") for line in lines)

@@ -42,7 +42,7 @@ from bridge.plan.run_fields import SPEC_FIELDS, launch_seed, run_fields
 from bridge.plan.runs import PROPOSED, ProposedBefore
 from bridge.plan.status_legend import is_held_for_code
 from bridge.plan.templates import placeholders
-from bridge.plan.tracker import seed_run_id, unread_notes_seed
+from bridge.plan.tracker import seed_row, seed_run_id, unread_notes_seed
 from bridge.projections.failure_words import (
     AS_RUN,
     CODE_EDITED,
@@ -53,6 +53,7 @@ from bridge.projections.failure_words import (
     removed_reason,
     row_gone,
     split_reason,
+    unsplit_reason,
 )
 from bridge.projections.reasons import summary_in_language
 
@@ -255,7 +256,7 @@ def _relabel_succeeded(
 _GIVEN_WHILE_LIVE = "the inputs as last read label it differently (a live run takes none)"
 
 
-def relabel_ended(s: Session) -> None:
+def relabel_ended(s: Session, *, live: bool = False) -> None:
     """
     Give each succeeded run the labels the inputs as recorded give it, where it may take them
     (:func:`_relabelled`), when they differ from its own: a label changed while the run was
@@ -265,11 +266,14 @@ def relabel_ended(s: Session) -> None:
     uses the label, or more changed with it) and has no mark yet is marked kept as it ran
     (``RunKeptAsRan``, each change named), as an edit read after it ended marks it. A run of a
     row split into seeds, or deleted, while it ran is ruled out now that it ended
-    (:func:`_rule_out_split`, :func:`_rule_out_removed`). Cheap when nothing differs: the
-    labels are compared first.
+    (:func:`_rule_out_split`, :func:`_rule_out_removed`), but not while runs go on (``live``:
+    the dispatcher's idle turns): the row may be back at the next save (review r33: a row cut
+    and pasted back mid-run ran again in full), and the phase's end rules them out. Cheap when
+    nothing differs: the labels are compared first.
     """
-    _rule_out_split(s)
-    _rule_out_removed(s)
+    if not live:
+        _rule_out_split(s)
+        _rule_out_removed(s)
     state = s.state()
     relabelled: list[str] = []
     named: frozenset[str] | None = None
@@ -292,6 +296,12 @@ def relabel_ended(s: Session) -> None:
         if _relabel_succeeded(s, old, spec, named, inputs, _GIVEN_WHILE_LIVE):
             relabelled.append(run.id)
         elif old.kept is None and (changes := _kept_of(old, spec, named)):
+            if not _live_at_a_reading(s, old):
+                # No plan was recorded while it ran: the label is read differently from the
+                # same inputs (a bridge that reads names otherwise), not given while it ran,
+                # and this reason would be untrue (review r33). Nothing to do for this pair.
+                agreed[run.id] = (run, old.spec)
+                continue
             # It ran with the old label (`--name {system}`): the mark the reload that read the
             # edit could not give a live run (a mark is a succeeded run's), given now, not at
             # the next edit of the plan.
@@ -302,6 +312,33 @@ def relabel_ended(s: Session) -> None:
             )
     if relabelled:
         place(s, _GIVEN_WHILE_LIVE, relabelled)
+
+
+def _live_at_a_reading(s: Session, run: RunView) -> bool:
+    """
+    Whether a plan was recorded (``PlanLoaded``) while ``run``'s last attempt was live: after
+    its launch, before it succeeded. Only such a run was given a label it could not take while
+    it ran. Reads the log from the launch on, the run's stream and then bridge's, no further
+    than the run's end: asked only of a succeeded run whose labels differ and that has no mark.
+    """
+    attempt = run.current
+    if attempt is None:
+        return False
+    after = attempt.submitted_seq
+    ended = next(
+        (
+            r.seq
+            for r in s.store.read(f"run:{run.run_id}", after=after)
+            if isinstance(r.event, ev.RunSucceeded)
+        ),
+        None,
+    )
+    for record in s.store.read("bridge", after=after):
+        if ended is not None and record.seq > ended:
+            return False
+        if isinstance(record.event, ev.PlanLoaded):
+            return True
+    return False
 
 
 def _unplaced_changes(
@@ -357,6 +394,7 @@ def respec(s: Session, reason: str, run_ids: Collection[str] | None = None) -> l
     invalid = row_status.untrusted_word_of(
         state.plan.tracker_text if state.plan is not None else "", tracker_file
     )
+    seed_runs: dict[str, list[RunView]] | None = None
     for stream, events in plan_events(s.project):
         if stream == "bridge":
             continue
@@ -368,6 +406,15 @@ def respec(s: Session, reason: str, run_ids: Collection[str] | None = None) -> l
         old = state.runs.get(new.run_id)
         if old is None:
             # A new run: planned, and marked done or out of scope when its tracker row says so.
+            if tracker_says and (row := rows.get(new.run_id)) is not None:
+                if seed_runs is None:
+                    seed_runs = _seed_runs(state)
+                if row_status.written_for_its_seeds(
+                    row, seed_runs.get(new.run_id, ()), tracker_file
+                ):
+                    # A row split into seeds cut back to one seed: its DONE is bridge's, written
+                    # for the seeds' runs, and its one run is still to run (review r33).
+                    tracker_says = []
             s.append(stream, [new, *tracker_says], 0)
             continue
         spec = attrs.evolve(new, notes=old.spec.notes)
@@ -555,6 +602,15 @@ def place(s: Session, reason: str, run_ids: Collection[str] | None = None) -> No
             ],
             old.stream_version,
         )
+
+
+def _seed_runs(state: PipelineState) -> dict[str, list[RunView]]:
+    """The log's runs of tracker rows that named several seeds, by the row's id (``R004``)."""
+    by_row: dict[str, list[RunView]] = {}
+    for run in state.runs.values():
+        if (row := seed_row(run.run_id, run.spec.seed)) is not None:
+            by_row.setdefault(row, []).append(run)
+    return by_row
 
 
 def _tracker_changed(old: RunView, says: Sequence[ev.Event]) -> list[ev.Event]:
@@ -806,12 +862,14 @@ def proposed_in_log(root: Path) -> tuple[ProposedBefore, ...]:
         store.close()
 
 
-def reload(s: Session, changed: Sequence[str]) -> tuple[str, ...]:
+def reload(s: Session, changed: Sequence[str], *, live: bool = False) -> tuple[str, ...]:
     """
     The inputs changed: record the plan again. New runs are planned; runs that have not
     succeeded take their new command, arguments and settings (``RunSpecChanged``), and those
     that ended without succeeding run again with them, with the runs bridge cancelled because
-    of them. Succeeded runs keep theirs (``bridge retry --force`` runs one again).
+    of them. Succeeded runs keep theirs (``bridge retry --force`` runs one again). ``live``: a
+    tracker saved while runs go on; of the runs whose row it lacks, only those that never
+    launched are ruled out now (:func:`_rule_out_split`, :func:`_rule_out_removed`).
 
     Returns:
         The runs scheduled to run again.
@@ -820,8 +878,8 @@ def reload(s: Session, changed: Sequence[str]) -> tuple[str, ...]:
     state = s.state()
     reason = f"inputs changed: {', '.join(changed)}"
     respecced = respec(s, reason)
-    _rule_out_split(s)
-    _rule_out_removed(s)
+    _rule_out_split(s, live=live)
+    _rule_out_removed(s, live=live)
     _mark_kept(s, state.plan.inputs if state.plan is not None else {}, reason)
     now = s.state()
     ended = [r for r in respecced if _runs_again(now.runs[r])]
@@ -870,7 +928,7 @@ def reload(s: Session, changed: Sequence[str]) -> tuple[str, ...]:
 SUPERSEDED = "SUPERSEDED"
 
 
-def _rule_out_split(s: Session) -> None:
+def _rule_out_split(s: Session, *, live: bool = False) -> None:
     """
     Rule out (``RunRuledOut``, status ``SUPERSEDED``, :func:`split_reason`) each run of a row
     the plan now splits into one run per seed (``R007`` → ``R007-s1103`` …): the row's runs are
@@ -878,7 +936,8 @@ def _rule_out_split(s: Session) -> None:
     verdict (012's R004 "seeds 1103, 1104, 1105" written after it ran: n=4, its old number
     in the mean). Its result is kept in the log; a live one is ruled out once it ended
     (:func:`relabel_ended`: a run cannot be ruled out while it runs). Only once the seeds' runs
-    are in the log: until then the row's one run is all it has.
+    are in the log: until then the row's one run is all it has. ``live``: only a run that
+    never launched (:func:`_rule_out_removed`).
     """
     seeds = s.project.seed_splits
     if not seeds:
@@ -889,6 +948,8 @@ def _rule_out_split(s: Session) -> None:
     for row_id, row_seeds in seeds.items():
         old = state.runs.get(row_id)
         if old is None or row_id in planned or old.state in (RunState.OUT_OF_SCOPE, *LIVE):
+            continue
+        if live and old.attempts:
             continue
         if not any(seed_run_id(row_id, seed) in state.runs for seed in row_seeds):
             # The seeds' runs are not in the log yet (a plan read by a newer bridge, its
@@ -909,7 +970,7 @@ def _rule_out_split(s: Session) -> None:
 REMOVED = "REMOVED"
 
 
-def _rule_out_removed(s: Session) -> None:
+def _rule_out_removed(s: Session, *, live: bool = False) -> None:
     """
     Rule out (``RunRuledOut``, status ``REMOVED``, :func:`removed_reason`) each run of a row
     the researcher deleted from the tracker (or the plan's run table) since it was planned:
@@ -919,7 +980,10 @@ def _rule_out_removed(s: Session) -> None:
     Only runs planned from a row (source ``tracker``): bridge's proposed runs, and those of a
     tracker bridge wrote, were never the researcher's rows; and none when no row is read at
     all (a tracker gone or unread as a whole is no row deleted). A row split into seeds is
-    :func:`_rule_out_split`'s.
+    :func:`_rule_out_split`'s. ``live`` (a tracker saved while runs go on): only runs that never
+    launched, which must not launch; one that ran keeps its result until the command's next
+    reading of the inputs, the row may be back by then (review r33: a row cut and pasted back
+    mid-run was ruled out, then ran again in full).
     """
     if not any(spec.source == "tracker" for spec in s.project.runs):
         return
@@ -935,12 +999,22 @@ def _rule_out_removed(s: Session) -> None:
         if (old := state.runs[run_id]).spec.source == "tracker"
         and run_id not in split
         and old.state not in (RunState.OUT_OF_SCOPE, *LIVE)
+        and not (live and old.attempts)
     ]
     if not todo:
         return
     order = {run_id: k for k, run_id in enumerate(state.runs)}
+    rows = {spec.id: spec for spec in s.project.runs}
     for old in sorted(todo, key=lambda run: order[run.run_id]):
-        reason = removed_reason(old.run_id, where, bool(old.attempts))
+        row = seed_row(old.run_id, old.spec.seed)
+        if row is not None and row in rows and old.spec.seed is not None:
+            # One seed's run of a row that names one seed again ("seeds 7, 8" → "seed 7"):
+            # the row is there, its one run stands for it (review r33, t10 on 002's R007).
+            reason = unsplit_reason(
+                old.run_id, row, old.spec.seed, rows[row].seed, bool(old.attempts)
+            )
+        else:
+            reason = removed_reason(old.run_id, where, bool(old.attempts))
         events: list[ev.Event] = []
         if old.state is not RunState.PENDING:
             # Out of scope is reached from pending only (as in _rule_out_split).

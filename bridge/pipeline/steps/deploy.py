@@ -128,15 +128,17 @@ def run_phase(s: Session, phase: str) -> str | None:
 
     def idle() -> None:
         take_tracker_edit(s)
-        # A run that ended since takes the labels the tracker gave it while it ran.
-        code.relabel_ended(s)
+        # A run that ended since takes the labels the tracker gave it while it ran. The runs
+        # of rows gone are ruled out at the phase's end: a row may be back at the next save.
+        code.relabel_ended(s, live=True)
         s.refresh()
 
     try:
         finished = dispatcher(s).run_phase(phase, idle=idle)
     finally:
         record_cost(s)
-    # The last runs of the phase ended after the last idle: theirs too.
+    # The last runs of the phase ended after the last idle: theirs too; and the runs of rows
+    # a tracker saved while they went on lacks are ruled out now.
     code.relabel_ended(s)
     if finished:
         return None
@@ -149,11 +151,13 @@ def take_tracker_edit(s: Session) -> None:
     While runs go on, whenever the tracker's file changed (one ``stat`` per idle turn): when
     the researcher edited the tracker (and nothing else), record it at once, as the next
     ``bridge run`` would, so a row set to SKIPPED is ruled out before it launches and the next
-    refresh fills in their file as it is now (a note, a new section). The refresh leaves an
-    edit not yet taken alone (:meth:`ProjectionWriter.refresh`). An edit bridge cannot read is
-    left for the next command, with a warning in the log; a change to the plan or
-    ``bridge.toml`` is taken by the next command too (a half-saved file must not change runs
-    while they go on).
+    refresh fills in their file as it is now (a note, a new section). A row it lacks is ruled
+    out now only where its run never launched; one that ran, at the phase's end, if the row is
+    still gone (a row cut and pasted back is no change: :func:`code.reload`'s ``live``). The
+    refresh leaves an edit not yet taken alone (:meth:`ProjectionWriter.refresh`). An edit
+    bridge cannot read is left for the next command, with a warning in the log; a change to the
+    plan or ``bridge.toml`` is taken by the next command too (a half-saved file must not change
+    runs while they go on).
     """
     tracker = s.project.sources.get("tracker")
     if tracker is None:
@@ -184,7 +188,7 @@ def take_tracker_edit(s: Session) -> None:
         s.log.warning("tracker_edit_not_taken", file=tracker, error=str(exc))
         return
     s.project = project
-    code.reload(s, [tracker])
+    code.reload(s, [tracker], live=True)
 
 
 def milestone_progress(s: Session) -> bool:

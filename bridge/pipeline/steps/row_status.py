@@ -10,6 +10,8 @@ was launched anyway). Each word is now applied, or said not to be, with why.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import attrs
 
 from bridge.events import types as ev
@@ -37,6 +39,7 @@ __all__ = [
     "status_written_by_bridge",
     "untrusted",
     "untrusted_word_of",
+    "written_for_its_seeds",
 ]
 
 
@@ -195,6 +198,21 @@ def status_written_by_bridge(row: RunSpec, tracker_file: str) -> bool:
     word it had when bridge launched it (025's ❌, "Not started") is no edit.
     """
     return bool(tracker_file) and (row.status_file or row.file) == tracker_file
+
+
+def written_for_its_seeds(row: RunSpec, seed_runs: Sequence[RunView], tracker_file: str) -> bool:
+    """
+    Whether the Status of ``row``, a row that named several seeds when bridge ran them
+    (``seed_runs``: ``R004-s7``, ``R004-s8``) and names one now, is a word bridge wrote there for
+    those runs (their DONE), not the researcher's: read as theirs, the row's one run was done
+    before bridge, and never ran (review r33: R004 "seeds 7, 8" cut back to "seed 7").
+    """
+    ran = [r for r in seed_runs if r.attempts]
+    if not ran or not status_written_by_bridge(row, tracker_file):
+        return False
+    own = {STATUS_WORDS[r.state] for r in ran}
+    own |= {STATUS_WORDS[a.state] for r in ran for a in r.attempts}
+    return row.status in {normalise_status(word) for word in own}
 
 
 def untrusted(run: RunView) -> bool:
