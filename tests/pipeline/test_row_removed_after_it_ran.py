@@ -91,7 +91,7 @@ def test_the_runs_of_a_deleted_row_are_ruled_out_not_counted(
     markdown = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
     assert f"- R004-s7 — out of scope: {_reason('R004-s7')}" in markdown
     assert "| R004-s7 |" not in markdown, markdown  # not in M1's table of runs
-    assert "- **Runs:** R002, R003\n" in markdown
+    assert "- **Runs:** R002, R003 (the block's sanity runs, not judged on: R001)\n" in markdown
     tracker = _tracker(project).read_text(encoding="utf-8")
     # Listed once, with why: not put back as a row under "Runs not in the tables above".
     said = [line for line in tracker.splitlines() if "R004-s7" in line]
