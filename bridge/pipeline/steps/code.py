@@ -53,6 +53,7 @@ from bridge.projections.failure_words import (
     removed_reason,
     row_gone,
     split_reason,
+    unproposed_reason,
 )
 from bridge.projections.reasons import summary_in_language
 
@@ -853,6 +854,9 @@ def reload(s: Session, changed: Sequence[str]) -> tuple[str, ...]:
                     for e in events
                 ]
             s.append(stream, events)
+    # Again once the plan as read now is recorded: the proposed runs it replaces (a compared
+    # system renamed) wait for the runs standing for them to be in the log.
+    _rule_out_removed(s)
     released = _released(s)
     s.log.info(
         "plan_reloaded",
@@ -910,28 +914,45 @@ REMOVED = "REMOVED"
 
 def _rule_out_removed(s: Session) -> None:
     """
-    Rule out (``RunRuledOut``, status ``REMOVED``, :func:`removed_reason`) each run of a row
-    the researcher deleted from the tracker (or the plan's run table) since it was planned:
-    it would count in its block's numbers and verdict, and in its milestone, with no row
-    (004's R309-s1 and R309-s2 after R309 was deleted: the NaN of R309-s2 kept B3 open). Its
-    result is kept in the log; a live one is ruled out once it ended (:func:`relabel_ended`).
-    Only runs planned from a row (source ``tracker``): bridge's proposed runs, and those of a
-    tracker bridge wrote, were never the researcher's rows; and none when no row is read at
-    all (a tracker gone or unread as a whole is no row deleted). A row split into seeds is
-    :func:`_rule_out_split`'s.
+    Rule out (``RunRuledOut``, status ``REMOVED``) each run of a row the researcher deleted
+    from the tracker (or the plan's run table) since it was planned (:func:`removed_reason`),
+    and each run bridge proposed from the plan that the plan no longer proposes: a block's
+    seeds cut, a compared system taken out (:func:`unproposed_reason`). Either would count in
+    its block's numbers and verdict, and in its milestone, with nothing in the plan behind it
+    (004's R309-s1 and R309-s2 after R309 was deleted: the NaN of R309-s2 kept B3 open; 033's
+    E5 cut from 11 seeds to 9, still judged on n=11, trial t10). Its result is kept in the
+    log; a live one is ruled out once it ended (:func:`relabel_ended`). Runs of a kind the
+    plan as read now has none of are left alone: no row read at all (a tracker gone or unread
+    as a whole is no row deleted), no run proposed (a run table written since is not the
+    plan cutting its proposals); and a tracker bridge wrote was never the researcher's rows.
+    A row split into seeds is :func:`_rule_out_split`'s.
     """
-    if not any(spec.source == "tracker" for spec in s.project.runs):
+    runs = s.project.runs
+    kinds = {k for k in ("tracker", PROPOSED) if any(spec.source == k for spec in runs)}
+    if not kinds:
         return
     planned = s.project.run_ids
     split = s.project.seed_splits
     where = "tracker" if s.project.plan.tracker_file else "plan"
     state = s.state()
+    # The proposal as read now is not in the log yet: a plan read by a newer bridge, its
+    # inputs unchanged, that proposes otherwise (ruled out now, the runs standing for them
+    # would never launch until the next edit); or an edit whose new runs are recorded next
+    # (reload rules out again after recording them).
+    if (
+        PROPOSED in kinds
+        and (unrecorded := planned - state.runs.keys())
+        and any(spec.source == PROPOSED and spec.id in unrecorded for spec in runs)
+    ):
+        kinds.discard(PROPOSED)
+        if not kinds:
+            return
     # Only the log's runs the plan no longer has, found by a set difference: this runs at every
     # idle turn of the dispatcher (relabel_ended), and walking every run there was quadratic.
     todo = [
         old
         for run_id in state.runs.keys() - planned
-        if (old := state.runs[run_id]).spec.source == "tracker"
+        if (old := state.runs[run_id]).spec.source in kinds
         and run_id not in split
         and old.state not in (RunState.OUT_OF_SCOPE, *LIVE)
     ]
@@ -939,7 +960,12 @@ def _rule_out_removed(s: Session) -> None:
         return
     order = {run_id: k for k, run_id in enumerate(state.runs)}
     for old in sorted(todo, key=lambda run: order[run.run_id]):
-        reason = removed_reason(old.run_id, where, bool(old.attempts))
+        ran = bool(old.attempts)
+        reason = (
+            removed_reason(old.run_id, where, ran)
+            if old.spec.source == "tracker"
+            else unproposed_reason(old.run_id, old.spec.block, old.spec.seed, ran)
+        )
         events: list[ev.Event] = []
         if old.state is not RunState.PENDING:
             # Out of scope is reached from pending only (as in _rule_out_split).
