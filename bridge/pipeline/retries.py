@@ -18,7 +18,7 @@ from bridge.machine.scheduler import held_by_failed_before
 from bridge.machine.stages import ENDED_UNSUCCESSFUL, RunState
 from bridge.pipeline.session import Session
 from bridge.plan.templates import unfilled
-from bridge.projections.failure_words import row_gone, split_in_language
+from bridge.projections.failure_words import row_gone, split_in_language, unproposed
 from bridge.projections.text import language_of
 from bridge.value_methods import value_methods
 
@@ -150,11 +150,19 @@ def select(
             # numbers would count with no row (004's R309-s2, trial t8). Putting the row back
             # runs it again.
             said = split_in_language(run.reason, "zh" if zh else "en")
-            unrunnable.append(
-                f"{said}（把它的行放回追踪表即可再次运行）"
-                if zh
-                else f"{said} (put its row back in the tracker to run it again)"
-            )
+            if unproposed(run.reason):
+                # No row to put back: the plan's seeds or systems that proposed it.
+                unrunnable.append(
+                    f"{said}（把它的种子或系统放回计划即可再次运行）"
+                    if zh
+                    else f"{said} (put its seed or system back in the plan to run it again)"
+                )
+            else:
+                unrunnable.append(
+                    f"{said}（把它的行放回追踪表即可再次运行）"
+                    if zh
+                    else f"{said} (put its row back in the tracker to run it again)"
+                )
         elif run.state in ok or run.state is RunState.OUT_OF_SCOPE or run.failed_before_bridge:
             chosen[run_id] = None
         elif run.state is RunState.SUCCEEDED and (kinds := _untrusted_kinds(run)):

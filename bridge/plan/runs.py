@@ -1568,27 +1568,51 @@ def _apply_entry(draft: _Draft, entry: RunEntry) -> None:
 
 
 def _overlay_proposed(
-    plan: Plan, config: Config, drafts: Sequence[_Draft], warnings: list[PlanWarning]
+    plan: Plan,
+    config: Config,
+    drafts: Sequence[_Draft],
+    warnings: list[PlanWarning],
+    before: Sequence[ProposedBefore],
 ) -> list[_Draft]:
     """
     The proposed runs with the ``[[runs]]`` entries that name one of them applied over it
     (each sets only the fields it gives: a command, an environment, a timeout …; the run keeps
     its milestone, block, system, seed and purpose from the plan unless the entry sets them),
     followed by the other ``[[runs]]`` and ``[grid]`` runs; empty when no entry names a
-    proposed run (the entries then replace the proposal, as ``drafts``).
+    proposed run (the entries then replace the proposal, as ``drafts``). The proposed runs
+    keep the ids ``before`` gave them (:func:`proposed_ids`), as without an entry, so an entry
+    names the run it named when it was written.
 
     Raises:
         ConfigError: a ``[grid]`` run's id is a proposed run's.
     """
-    would = _proposed(plan, [])
+    # The log's ids here too: proposed by position, an entry for R017 kept every proposed run
+    # numbered by position, and one seed more in 033's E5 moved R015-R025 to other runs (E6's
+    # ablation placed in E5, and the entry applied to another seed; trial t10).
+    would = _proposed(plan, [], before)
     by_id = {d.id: d for d in would}
     named = [e for e in config.runs if e.id in by_id]
-    if not named:
+    # An entry for a run bridge proposed that the plan proposes no more (its seed cut): no
+    # run of its own, that would replace the proposal or launch with no block; said instead.
+    earlier = {b.run_id: b for b in before}
+    gone = [earlier[e.id] for e in config.runs if e.id not in by_id and e.id in earlier]
+    if not named and not gone:
         return []
+    for was in gone:
+        seed = f", seed {was.seed}" if was.seed is not None else ""
+        warnings.append(
+            PlanWarning(
+                file=config.file or "bridge.toml",
+                line=next(e.line for e in config.runs if e.id == was.run_id),
+                message=f"[[runs]] {was.run_id} names a run the plan no longer proposes "
+                f"(block {was.block}{seed}): the entry applies to no run; remove it, or put "
+                "the seed or system back in the plan",
+            )
+        )
     # 034 (trial t7): `[[runs]] id = "R005"` with a fixed command, for a run bridge proposed,
     # replaced the whole proposal: R005 lost its milestone and block A3, and the milestone bar
     # dropped to 2 runs, said only in a warning the researcher read as about something else.
-    base = _proposed(plan, warnings)
+    base = _proposed(plan, warnings, before)
     _block_rows_say(base, plan)
     by_id = {d.id: d for d in base}
     for entry in named:
@@ -1602,7 +1626,8 @@ def _overlay_proposed(
                 file=config.file,
                 line=config.line_of("grid"),
             )
-    return [*base, *(d for d in drafts if d.id not in by_id)]
+    stale = {was.run_id for was in gone}
+    return [*base, *(d for d in drafts if d.id not in by_id and d.id not in stale)]
 
 
 def build_runs(
@@ -1671,7 +1696,7 @@ def build_runs(
         proposed = bool(drafts)
         _block_rows_say(drafts, plan)
     elif all(d.source in ("config", "grid") for d in drafts) and (
-        overlays := _overlay_proposed(plan, config, drafts, warnings)
+        overlays := _overlay_proposed(plan, config, drafts, warnings, proposed_before)
     ):
         drafts = overlays
         proposed = True

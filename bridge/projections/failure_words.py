@@ -39,6 +39,8 @@ __all__ = [
     "running_elsewhere",
     "split_in_language",
     "split_reason",
+    "unproposed",
+    "unproposed_reason",
     "unsplit_reason",
 ]
 
@@ -131,23 +133,61 @@ def unsplit_reason(run_id: str, row_id: str, seed: int, row_seed: int | None, ra
     return said + f"split into seeds; its result is kept in the log, not counted{again}"
 
 
+# Why a run bridge proposed from the plan is ruled out once the plan proposes it no more (a
+# block's seeds cut, a compared system taken out: 033's E5 cut from 11 seeds to 9, trial t10):
+# the same mechanism as a deleted row's, and its Chinese.
+_UNPROPOSED = lazy(
+    r"the plan no longer proposes (\S+) \(block (.+?)(?:, seed (-?\d+))?\)"
+    r"(; its result is kept in the log, not counted|, and bridge never ran it)"
+)
+
+
+def unproposed_reason(run_id: str, block: str, seed: int | None, ran: bool) -> str:
+    """
+    Why a run bridge proposed from the plan (of ``block``, at ``seed``) is not counted once
+    the plan no longer proposes it: its result stays in the log (``ran`` False: it never
+    launched, and has none).
+    """
+    what = f"{run_id} (block {block}" + (f", seed {seed})" if seed is not None else ")")
+    if not ran:
+        return f"the plan no longer proposes {what}, and bridge never ran it"
+    return f"the plan no longer proposes {what}; its result is kept in the log, not counted"
+
+
+def unproposed(reason: str) -> bool:
+    """
+    Whether a ruled-out run's ``reason`` is :func:`unproposed_reason`'s: a run bridge proposed
+    that the plan proposes no more (no row of the researcher's).
+    """
+    return _UNPROPOSED.fullmatch(reason) is not None
+
+
 def row_gone(reason: str) -> bool:
     """
     Whether a ruled-out run's ``reason`` is bridge's for a row no longer in the plan as it
-    was (:func:`split_reason`, :func:`removed_reason`, :func:`unsplit_reason`), not the
+    was (:func:`split_reason`, :func:`removed_reason`, :func:`unsplit_reason`), or for a run
+    bridge proposed that the plan no longer proposes (:func:`unproposed_reason`), not the
     researcher's own word.
     """
-    return any(p.fullmatch(reason) is not None for p in (_SPLIT, _REMOVED, _UNSPLIT))
+    return any(p.fullmatch(reason) is not None for p in (_SPLIT, _REMOVED, _UNSPLIT)) or unproposed(
+        reason
+    )
 
 
 def split_in_language(reason: str, language: str) -> str:
     """
     A ruled-out run's reason in ``language`` (``"zh"``) when it is :func:`split_reason`'s,
-    :func:`removed_reason`'s or :func:`unsplit_reason`'s; any other reason (the researcher's
-    Status and Notes) is returned as written.
+    :func:`removed_reason`'s, :func:`unsplit_reason`'s or :func:`unproposed_reason`'s; any
+    other reason (the researcher's Status and Notes) is returned as written.
     """
     if language != "zh":
         return reason
+    if (gone := _UNPROPOSED.fullmatch(reason)) is not None:
+        run_id, block, seed, tail = gone.groups()
+        what = f"{run_id}（实验块 {block}" + (f"，种子 {seed}）" if seed is not None else "）")
+        if tail.startswith(";"):
+            return f"计划不再提出 {what}；其结果保留在日志中，不计入"
+        return f"计划不再提出 {what}，bridge 未曾运行它"
     if (removed := _REMOVED.fullmatch(reason)) is not None:
         run_id, where = removed.groups()
         if reason.endswith(" before bridge ran it"):

@@ -3,7 +3,8 @@ A tracker row the researcher deleted after bridge ran it (trial t8 on 004: R309 
 then its row was deleted; on 039, R004b): its runs are no row's any more. They are ruled out with
 their reason, their results kept in the log, and counted nowhere: not in the block's aggregate
 and verdict, nor in the milestone; `bridge retry` refuses them. A row put back runs again and
-counts. Runs bridge proposed (no tracker) are no rows the researcher deleted: never ruled out.
+counts. A run bridge proposed (no tracker) that the plan no longer proposes goes the same way,
+with its own reason (tests/pipeline/test_proposed_seeds_edited.py for 033's seeds).
 """
 
 from __future__ import annotations
@@ -146,11 +147,12 @@ def test_a_chinese_plan_says_why_in_chinese(tmp_path: Path) -> None:
         assert said in text, name
 
 
-def test_runs_bridge_proposed_are_not_ruled_out(tmp_path: Path) -> None:
-    """No tracker: the runs are bridge's proposals (R001 Baseline, R002 Method). With Baseline
-    gone from the plan's compared systems, R002 is proposed no more; it was never a row the
-    researcher deleted, and stays as it ran."""
-    project = write_project(tmp_path / "p")
+def _proposed_then_baseline_taken_out(root: Path, toml_extra: str = "") -> Path:
+    """
+    The tiny project without its tracker (the runs are bridge's proposals: R001 Baseline,
+    R002 Method), run, then Baseline taken out of the plan's compared systems.
+    """
+    project = write_project(root, toml_extra=toml_extra)
     _tracker(project).unlink()
     toml = project / "bridge.toml"
     toml.write_text(
@@ -168,13 +170,42 @@ def test_runs_bridge_proposed_are_not_ruled_out(tmp_path: Path) -> None:
     assert baseline in toml.read_text(encoding="utf-8")
     toml.write_text(toml.read_text(encoding="utf-8").replace(baseline, ""), encoding="utf-8")
     main(["run", "--project", str(project)])
+    return project
+
+
+_UNPROPOSED = (
+    "the plan no longer proposes R001 (block B1); its result is kept in the log, not counted"
+)
+
+
+def test_a_run_bridge_proposed_that_the_plan_no_longer_proposes_is_ruled_out(
+    tmp_path: Path,
+) -> None:
+    """No tracker: with Baseline gone from the plan's compared systems, R001 (Baseline) is
+    proposed no more. Before, it stayed as it ran, counted in B1 beside the plan's one system
+    (033's E5 cut from 11 seeds to 9 was judged on n=11, trial t10). Now it is ruled out as a
+    deleted row's run is, with why; R002 (Method) keeps its id."""
+    project = _proposed_then_baseline_taken_out(tmp_path / "p")
     bridge = Bridge(project)
     try:
         runs = bridge.status().runs
     finally:
         bridge.close()
-    assert "R002" in runs
-    assert [r.run_id for r in runs.values() if r.state is RunState.OUT_OF_SCOPE] == []
+    assert runs["R002"].state is RunState.SUCCEEDED
+    assert runs["R002"].spec.system == "Method"
+    assert [r.run_id for r in runs.values() if r.state is RunState.OUT_OF_SCOPE] == ["R001"]
+    assert runs["R001"].reason == _UNPROPOSED
+    markdown = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
+    assert f"- R001 — out of scope: {_UNPROPOSED}" in markdown, markdown
+
+
+def test_a_chinese_plan_says_in_chinese_that_the_plan_no_longer_proposes_it(
+    tmp_path: Path,
+) -> None:
+    project = _proposed_then_baseline_taken_out(tmp_path / "p", 'language = "zh"')
+    said = "- R001 — 不在范围内: 计划不再提出 R001（实验块 B1）；其结果保留在日志中，不计入"
+    text = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
+    assert said in text, text
 
 
 def test_retry_refuses_the_earlier_run_of_a_split_row_too(

@@ -92,3 +92,49 @@ def test_015_b6_given_seeds_keeps_every_other_id(tmp_path: Path) -> None:
         "R011": ("B6", 1),
         "R012": ("B6", 2),
     }
+
+
+@needs_shared
+def test_033_a_runs_entry_keeps_naming_the_run_it_was_written_for(tmp_path: Path) -> None:
+    """033 (no run table): `[[runs]] id = "R017"` names E5's LGGSN+ORFN seed 2. With the
+    log's ids, E5 at 11 seeds keeps R017 that run (the entry's proposal was numbered by
+    position, and R017 became seed 1: trial t10); cut to 2 seeds, R017 is proposed no more,
+    and the entry is said to apply to no run, instead of becoming the project's one run."""
+    project = as_project("033", tmp_path / "p")
+    (project / "bridge.toml").write_text(
+        '[run]\ncommand = "python3 job.py --seed {seed}"\nargs = { seed = "0" }\n\n'
+        '[[runs]]\nid = "R017"\nenv = { FIXED = "1" }\n',
+        encoding="utf-8",
+    )
+    first = load_project(project).runs
+    before = [
+        ProposedBefore(run_id=r.id, block=r.block, system=r.block_system, seed=r.seed)
+        for r in first
+        if r.source == PROPOSED
+    ]
+    ours = "SO-ARM + LGGSN+ORFN (sim-trained, zero-shot)"
+    assert [(b.block, b.system, b.seed) for b in before if b.run_id == "R017"] == [("E5", ours, 2)]
+    plan = project / "refine-logs" / "EXPERIMENT_PLAN.md"
+    text = plan.read_text(encoding="utf-8")
+    seeds = "- Seeds: 10 per object = 30 trials total"
+    assert text.count(seeds) == 1
+    plan.write_text(text.replace(seeds, "- Seeds: 11 per object = 33 trials total"), "utf-8")
+    runs = {r.id: r for r in load_project(project, proposed_before=before).runs}
+    assert {b.run_id: (b.block, b.system, b.seed) for b in before} == {
+        run_id: (runs[run_id].block, runs[run_id].block_system, runs[run_id].seed)
+        for run_id in runs
+        if run_id in {b.run_id for b in before}
+    }
+    assert (runs["R017"].seed, dict(runs["R017"].env)) == (2, {"FIXED": "1"})
+
+    plan.write_text(text.replace(seeds, "- Seeds: 2 per object = 6 trials total"), "utf-8")
+    cut = load_project(project, proposed_before=before)
+    assert "R017" not in cut.run_ids
+    assert [r.id for r in cut.runs if r.block == "E5"] == ["R005", "R006", "R015", "R016"]
+    assert any(
+        w.message.startswith(
+            "[[runs]] R017 names a run the plan no longer proposes (block E5, seed 2): the "
+            "entry applies to no run"
+        )
+        for w in cut.warnings
+    ), [w.message for w in cut.warnings]

@@ -11,6 +11,8 @@ from bridge.projections.failure_words import (
     row_gone,
     split_in_language,
     split_reason,
+    unproposed,
+    unproposed_reason,
 )
 
 
@@ -84,3 +86,20 @@ def test_a_split_says_which_file_split_the_row() -> None:
     )
     never = split_reason("R002", (42, 43), None, ran=False, where="tracker")
     assert split_in_language(never, "zh") == "R002（单个运行）在运行前已在追踪表中拆分为种子 42, 43"
+
+
+def test_a_run_the_plan_no_longer_proposes_reads_in_chinese() -> None:
+    """033's R014, E5's seed 9, once E5 was cut to 9 seeds (trial t10)."""
+    reason = unproposed_reason("R014", "E5", 9, ran=True)
+    assert reason == (
+        "the plan no longer proposes R014 (block E5, seed 9); its result is kept in the log, "
+        "not counted"
+    )
+    assert row_gone(reason) and unproposed(reason)
+    assert split_in_language(reason, "zh") == (
+        "计划不再提出 R014（实验块 E5，种子 9）；其结果保留在日志中，不计入"
+    )
+    never = unproposed_reason("R002", "B1", None, ran=False)
+    assert never == "the plan no longer proposes R002 (block B1), and bridge never ran it"
+    assert split_in_language(never, "zh") == "计划不再提出 R002（实验块 B1），bridge 未曾运行它"
+    assert not unproposed(removed_reason("R004b", "tracker", ran=True))

@@ -53,6 +53,7 @@ from bridge.projections.failure_words import (
     removed_reason,
     row_gone,
     split_reason,
+    unproposed_reason,
     unsplit_reason,
 )
 from bridge.projections.reasons import summary_in_language
@@ -911,6 +912,9 @@ def reload(s: Session, changed: Sequence[str], *, live: bool = False) -> tuple[s
                     for e in events
                 ]
             s.append(stream, events)
+    # Again once the plan as read now is recorded: the proposed runs it replaces (a compared
+    # system renamed) wait for the runs standing for them to be in the log.
+    _rule_out_removed(s)
     released = _released(s)
     s.log.info(
         "plan_reloaded",
@@ -972,31 +976,50 @@ REMOVED = "REMOVED"
 
 def _rule_out_removed(s: Session, *, live: bool = False) -> None:
     """
-    Rule out (``RunRuledOut``, status ``REMOVED``, :func:`removed_reason`) each run of a row
-    the researcher deleted from the tracker (or the plan's run table) since it was planned:
-    it would count in its block's numbers and verdict, and in its milestone, with no row
-    (004's R309-s1 and R309-s2 after R309 was deleted: the NaN of R309-s2 kept B3 open). Its
-    result is kept in the log; a live one is ruled out once it ended (:func:`relabel_ended`).
-    Only runs planned from a row (source ``tracker``): bridge's proposed runs, and those of a
-    tracker bridge wrote, were never the researcher's rows; and none when no row is read at
-    all (a tracker gone or unread as a whole is no row deleted). A row split into seeds is
-    :func:`_rule_out_split`'s. ``live`` (a tracker saved while runs go on): only runs that never
-    launched, which must not launch; one that ran keeps its result until the command's next
-    reading of the inputs, the row may be back by then (review r33: a row cut and pasted back
-    mid-run was ruled out, then ran again in full).
+    Rule out (``RunRuledOut``, status ``REMOVED``) each run of a row the researcher deleted
+    from the tracker (or the plan's run table) since it was planned (:func:`removed_reason`),
+    and each run bridge proposed from the plan that the plan no longer proposes: a block's
+    seeds cut, a compared system taken out (:func:`unproposed_reason`). Either would count in
+    its block's numbers and verdict, and in its milestone, with nothing in the plan behind it
+    (004's R309-s1 and R309-s2 after R309 was deleted: the NaN of R309-s2 kept B3 open; 033's
+    E5 cut from 11 seeds to 9, still judged on n=11, trial t10). Its result is kept in the
+    log; a live one is ruled out once it ended (:func:`relabel_ended`). Runs of a kind the
+    plan as read now has none of are left alone: no row read at all (a tracker gone or unread
+    as a whole is no row deleted), no run proposed (a run table written since is not the
+    plan cutting its proposals); and a tracker bridge wrote was never the researcher's rows.
+    A row split into seeds is :func:`_rule_out_split`'s; one seed's run of a row that names
+    one seed again is ruled out as the split undone (:func:`unsplit_reason`). ``live`` (a
+    tracker saved while runs go on): only runs that never launched, which must not launch; one
+    that ran keeps its result until the command's next reading of the inputs, the row may be
+    back by then (review r33: a row cut and pasted back mid-run was ruled out, then ran again
+    in full).
     """
-    if not any(spec.source == "tracker" for spec in s.project.runs):
+    runs = s.project.runs
+    kinds = {k for k in ("tracker", PROPOSED) if any(spec.source == k for spec in runs)}
+    if not kinds:
         return
     planned = s.project.run_ids
     split = s.project.seed_splits
     where = "tracker" if s.project.plan.tracker_file else "plan"
     state = s.state()
+    # The proposal as read now is not in the log yet: a plan read by a newer bridge, its
+    # inputs unchanged, that proposes otherwise (ruled out now, the runs standing for them
+    # would never launch until the next edit); or an edit whose new runs are recorded next
+    # (reload rules out again after recording them).
+    if (
+        PROPOSED in kinds
+        and (unrecorded := planned - state.runs.keys())
+        and any(spec.source == PROPOSED and spec.id in unrecorded for spec in runs)
+    ):
+        kinds.discard(PROPOSED)
+        if not kinds:
+            return
     # Only the log's runs the plan no longer has, found by a set difference: this runs at every
     # idle turn of the dispatcher (relabel_ended), and walking every run there was quadratic.
     todo = [
         old
         for run_id in state.runs.keys() - planned
-        if (old := state.runs[run_id]).spec.source == "tracker"
+        if (old := state.runs[run_id]).spec.source in kinds
         and run_id not in split
         and old.state not in (RunState.OUT_OF_SCOPE, *LIVE)
         and not (live and old.attempts)
@@ -1006,15 +1029,16 @@ def _rule_out_removed(s: Session, *, live: bool = False) -> None:
     order = {run_id: k for k, run_id in enumerate(state.runs)}
     rows = {spec.id: spec for spec in s.project.runs}
     for old in sorted(todo, key=lambda run: order[run.run_id]):
+        ran = bool(old.attempts)
         row = seed_row(old.run_id, old.spec.seed)
-        if row is not None and row in rows and old.spec.seed is not None:
+        if old.spec.source != "tracker":
+            reason = unproposed_reason(old.run_id, old.spec.block, old.spec.seed, ran)
+        elif row is not None and row in rows and old.spec.seed is not None:
             # One seed's run of a row that names one seed again ("seeds 7, 8" → "seed 7"):
             # the row is there, its one run stands for it (review r33, t10 on 002's R007).
-            reason = unsplit_reason(
-                old.run_id, row, old.spec.seed, rows[row].seed, bool(old.attempts)
-            )
+            reason = unsplit_reason(old.run_id, row, old.spec.seed, rows[row].seed, ran)
         else:
-            reason = removed_reason(old.run_id, where, bool(old.attempts))
+            reason = removed_reason(old.run_id, where, ran)
         events: list[ev.Event] = []
         if old.state is not RunState.PENDING:
             # Out of scope is reached from pending only (as in _rule_out_split).
