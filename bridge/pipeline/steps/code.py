@@ -914,7 +914,7 @@ def reload(s: Session, changed: Sequence[str], *, live: bool = False) -> tuple[s
             s.append(stream, events)
     # Again once the plan as read now is recorded: the proposed runs it replaces (a compared
     # system renamed) wait for the runs standing for them to be in the log.
-    _rule_out_removed(s)
+    _rule_out_removed(s, live=live)
     released = _released(s)
     s.log.info(
         "plan_reloaded",
