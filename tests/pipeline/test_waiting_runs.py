@@ -42,7 +42,7 @@ def p023(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
     )
     # 1: must-run runs are not done (they wait for their code).
     assert main(["run", "--project", str(project)]) == 1
-    capsys.readouterr()
+    (project / "run.out").write_text(capsys.readouterr().out, encoding="utf-8")
     return project
 
 
@@ -54,8 +54,12 @@ def _status(project: Path, capsys: pytest.CaptureFixture[str], *more: str) -> li
 def test_023_status_bars_say_waiting_and_held_not_out_of_scope_or_not_ok(
     p023: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """`bridge status` said `M2 … 0/0 成功，4 个不在范围内` and `M3 … 0/2 成功，2 个未成功`
+    """`bridge run` printed `R031 已取消: 未运行：…` as for a run cancelled for good, and
+    `bridge status` said `M2 … 0/0 成功，4 个不在范围内` and `M3 … 0/2 成功，2 个未成功`
     (English `2 not ok`), where the summary says they wait for their code."""
+    lines = (p023 / "run.out").read_text(encoding="utf-8").splitlines()
+    held = [x.split(" ", 1)[1] for x in lines if " R031 " in x]
+    assert held == ["R031 暂缓运行: 未运行：里程碑 M2 的必做运行 R020 在等待其代码写好"], held
     bars = {line.split()[0]: line for line in _status(p023, capsys)[1:7]}
     assert bars["M2"].endswith("0/0 成功，4 个等待代码写好"), bars
     assert bars["M3"].endswith("0/2 成功，1 个等待代码写好，2 个等待前面的代码写好后运行"), bars
