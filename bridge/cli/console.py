@@ -393,7 +393,10 @@ def status_lines(
         if not every and milestone not in planned:
             continue
         runs = [r for r in every if r.state is not RunState.OUT_OF_SCOPE]
-        done = sum(1 for r in runs if r.state in TERMINAL_RUN_STATES)
+        # Runs held until an earlier milestone's code is written (023's M3-M5) are still to
+        # run: neither done nor "not ok" (they read as failures), said as held.
+        held_back = sum(1 for r in runs if r.held_for_code)
+        done = sum(1 for r in runs if r.state in TERMINAL_RUN_STATES) - held_back
         ok = sum(1 for r in runs if r.state in SETTLED_RUN_STATES)
         # Out-of-scope runs are not counted, but said: "0/0 ok" alone hides a skipped milestone.
         # Those the tracker says are blocked are said so (027's M2: "13 out of scope" here,
@@ -405,7 +408,10 @@ def status_lines(
         )
         # So is a run that waits for one bridge does not run (011's R020 waits for R017).
         waiting = sum(1 for r in every if r.waits_outside)
-        skipped = len(every) - len(runs) - blocked - by_person - waiting
+        # So is a row whose code is not written yet (023's M2: "4 out of scope" here, "wait
+        # for their code" in the summary).
+        code = sum(1 for r in every if r.awaiting_code)
+        skipped = len(every) - len(runs) - blocked - by_person - waiting - code
         # Runs the tracker says ended failed or invalid before bridge are done, but not ok.
         failed_before = sum(1 for r in runs if r.failed_before_bridge)
         # So are the rows whose Status is a negative result of a run that completed: 018's
@@ -437,6 +443,8 @@ def status_lines(
             + (t("status_blocked", language).format(n=blocked) if blocked else "")
             + (t("status_by_person", language).format(n=by_person) if by_person else "")
             + (t("status_waiting", language).format(n=waiting) if waiting else "")
+            + (t("status_awaiting_code", language).format(n=code) if code else "")
+            + (t("status_held_for_code", language).format(n=held_back) if held_back else "")
             + (t("status_out_of_scope", language).format(n=skipped) if skipped else "")
             if every
             # the plan's milestone has no run in the tracker or bridge.toml

@@ -20,6 +20,7 @@ from bridge.cli.console import Printer, progress_lines, render_status
 from bridge.events import types as ev
 from bridge.events.store import Recorded, SQLiteEventStore
 from bridge.machine.fold import Folder
+from bridge.machine.scheduler import holder_waiting_for_code
 from bridge.pipeline.steps.row_status import StatusKept, StatusNotTaken, StatusSaid
 from bridge.projections.failure_words import (
     CODE_FIELD,
@@ -274,10 +275,18 @@ def describe(rec: Recorded, language: str = "en") -> str | None:
         return f"{at} {evt.run_id} {what}"[:400]
     if isinstance(evt, ev.RunStuck | ev.RunLost | ev.RunTimedOut | ev.RunCancelled):
         what = type(evt).__name__[3:].lower()
+        if isinstance(evt, ev.RunCancelled) and holder_waiting_for_code(evt.reason):
+            # 023's R031-R043 behind R020: they run once its code is written, not cancelled
+            # for good.
+            what = "held"
         if zh:
-            what = {"stuck": "卡住", "lost": "丢失", "timedout": "超时", "cancelled": "已取消"}[
-                what
-            ]
+            what = {
+                "stuck": "卡住",
+                "lost": "丢失",
+                "timedout": "超时",
+                "cancelled": "已取消",
+                "held": "暂缓运行",
+            }[what]
         # A timeout has no reason; a cancel's "not run: …" reads in the plan's language (020).
         reason = (
             "" if isinstance(evt, ev.RunTimedOut) else failure_in_language(evt.reason, language)

@@ -57,6 +57,7 @@ __all__ = [
     "decide",
     "held_by_failed_before",
     "held_for_code_by",
+    "holder_waiting_for_code",
     "in_phase",
     "milestone_order",
     "sanity_milestones",
@@ -98,7 +99,16 @@ def held_for_code_by(run: RunView) -> str | None:
     """
     if run.state is not RunState.CANCELLED:
         return None
-    found = _HELD_FOR_CODE_BY.fullmatch(run.reason)
+    return holder_waiting_for_code(run.reason)
+
+
+def holder_waiting_for_code(reason: str) -> str | None:
+    """
+    The must-run row a cancel ``reason`` of this scheduler says waits for its code ("not run:
+    milestone M2 must-run R020 waits for its code" → R020), or None for any other reason: the
+    run it cancelled is held until that row can run, not cancelled for good.
+    """
+    found = _HELD_FOR_CODE_BY.fullmatch(reason)
     return found.group(1) if found is not None else None
 
 

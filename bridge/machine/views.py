@@ -246,6 +246,36 @@ class RunView:
         return not self.by_person and waits_outside(self.reason)
 
     @property
+    def awaiting_code(self) -> bool:
+        """
+        True when the run is held out of scope because its tracker row says its code is not
+        written yet (023's ``PENDING_IMPLEMENTATION`` rows of M2), and runs once the row says
+        TODO: every place that lists it says it waits for its code, never "out of scope" or
+        SKIPPED (:func:`bridge.plan.status_legend.is_held_for_code`).
+        """
+        if self.state is not RunState.OUT_OF_SCOPE or self.is_task or self.blocked_in_tracker:
+            return False
+        from bridge.plan.status_legend import is_held_for_code
+
+        return not self.by_person and not self.waits_outside and is_held_for_code(self.reason)
+
+    @property
+    def held_for_code(self) -> bool:
+        """
+        True when the scheduler cancelled the run, never launched, because a must-run row of an
+        earlier milestone waits for its code (023's R031-R043 behind R020): it runs once that
+        row says TODO, so every place that counts or lists it says it is held, never "not ok",
+        and the researcher's tracker keeps its "to run" word
+        (:func:`bridge.machine.scheduler.held_for_code_by`).
+        """
+        if self.state is not RunState.CANCELLED or self.attempts:
+            return False
+        # Imported here: the scheduler imports this module.
+        from bridge.machine.scheduler import held_for_code_by
+
+        return held_for_code_by(self) is not None
+
+    @property
     def failed_before_bridge(self) -> bool:
         """
         True when the tracker says the run was done before bridge and ended failed or invalid

@@ -14,7 +14,7 @@ import attrs
 from bridge.errors import InputError, UnknownRunError
 from bridge.events import types as ev
 from bridge.machine.fold import PipelineState, RunView
-from bridge.machine.scheduler import held_by_failed_before
+from bridge.machine.scheduler import held_by_failed_before, held_for_code_by
 from bridge.machine.stages import ENDED_UNSUCCESSFUL, RunState
 from bridge.pipeline.session import Session
 from bridge.plan.templates import unfilled
@@ -163,6 +163,9 @@ def select(
                     if zh
                     else f"{said} (put its row back in the tracker to run it again)"
                 )
+        elif (holder := held_for_code_by(run)) is not None and run.held_for_code:
+            # 023's R031: re-queued, it was cancelled again at once by the same row.
+            unrunnable.append(_held_for_code([run_id], [holder], zh))
         elif run.state in ok or run.state is RunState.OUT_OF_SCOPE or run.failed_before_bridge:
             chosen[run_id] = None
         elif run.state is RunState.SUCCEEDED and (kinds := _untrusted_kinds(run)):
@@ -195,6 +198,10 @@ def select(
             f"{_cannot(refused, zh)}; only runs that ended without succeeding can be retried{hint}"
         )
     held: list[str] = []
+    # Runs held until an earlier row's code is written (023's R031-R043 behind R020), by the
+    # rows that hold them: `--failed` re-queued them, and the next `bridge run` cancelled
+    # every one again at once. They stay held, and the refusal says what releases them.
+    held_for_code: dict[str, list[str]] = {}
     for run in state.runs.values():
         if milestones and run.spec.milestone not in milestones:
             continue
@@ -202,8 +209,17 @@ def select(
             continue
         if held_by_failed_before(run):
             held.append(run.run_id)
+        elif (holder := held_for_code_by(run)) is not None and run.held_for_code:
+            held_for_code.setdefault(holder, []).append(run.run_id)
         else:
             chosen[run.run_id] = None
+    if not chosen and held_for_code and not held:
+        waiting = [r for ids in held_for_code.values() for r in ids]
+        raise InputError(
+            f"没有可重试的运行：{_held_for_code(waiting, list(held_for_code), zh)}"
+            if zh
+            else f"nothing to retry: {_held_for_code(waiting, list(held_for_code), zh)}"
+        )
     if not chosen:
         where = (
             f" in {', '.join(_milestone_shown(m, zh) for m in milestones)}" if milestones else ""
@@ -272,6 +288,28 @@ def select(
         raise InputError(_cannot(lacking, zh))
     order = {run_id: i for i, run_id in enumerate(state.runs)}
     return sorted(chosen, key=order.__getitem__)
+
+
+def _held_for_code(runs: Sequence[str], holders: Sequence[str], zh: bool) -> str:
+    """
+    Why ``runs`` are not retried: the scheduler holds them until the must-run ``holders``,
+    whose tracker rows say their code is not written yet, can run; and what releases them.
+    """
+    if zh:
+        first = "它" if len(holders) == 1 else "它们"
+        then = "这个运行" if len(runs) == 1 else "这些运行"
+        return (
+            f"{_listed(runs, True)} 在等待 {_listed(holders, True)} 的代码写好，不会重试：写好后把"
+            f"追踪表中 {_listed(holders, True)} 的状态改为 TODO，`bridge run` 会先运行{first}，"
+            f"再运行{then}"
+        )
+    one = len(runs) == 1
+    return (
+        f"{_listed(runs)} {'is' if one else 'are'} held until the code of {_listed(holders)} "
+        f"is written, not retried: once it is, set the Status of {_listed(holders)} to TODO "
+        f"in the tracker, and `bridge run` runs {'it' if len(holders) == 1 else 'them'}, then "
+        f"{'this one' if one else 'these'}"
+    )
 
 
 def _nothing_to_retry_zh(

@@ -370,6 +370,9 @@ def _criterion_of(
 _MARKED_COMPLETE = "the plan marks this block complete"
 _NO_RUNS = "the block has no runs"
 _CUT = "the plan cuts this block (Priority: cut)"
+# How the judge says a block none of whose runs counts (bridge.machine.judge._check_runs).
+_ALL_RULED_OUT = "every run of the block is out of scope: "
+_ALL_WAITING = "every run of the block is still waiting, so it is not judged yet: "
 # "metric 'M' not found for SYSTEM (extracted: …)", or "… not found in the block's runs (…)"
 # when no system of the block recorded it (009's B1, whose subject could not be told). The
 # list is read to its own closing parenthesis, past a name's own (`acc(top1)`): read to the
@@ -675,6 +678,39 @@ def _no_run_of(block: BlockInfo, runs: Sequence[RunView], involved: frozenset[st
     )
 
 
+def _waiting_not_ruled_out(verdict: Verdict, runs: Sequence[RunView]) -> Verdict:
+    """
+    ``verdict`` with "every run of the block is out of scope" said as what it is when each of
+    those runs only waits to run: for its code (023's B2, R020-R023 ``PENDING_IMPLEMENTATION``),
+    for people's work (009's B3, R004 user-only) or for a run bridge does not run; each named
+    with what it waits for, as the summary and the not-launched list say. "Out of scope" read
+    as runs the researcher dropped. Any other verdict is returned as it is.
+    """
+    if not verdict.reason.startswith(_ALL_RULED_OUT):
+        return verdict
+    listed, sep, rest = verdict.reason.removeprefix(_ALL_RULED_OUT).partition("; ")
+    by_id = {r.run_id: r for r in runs}
+    waiting: dict[str, list[str]] = {}
+    for run_id in listed.split(", "):
+        run = by_id.get(run_id)
+        what = (
+            None
+            if run is None
+            else "its code is not written yet"
+            if run.awaiting_code
+            else "work people do, not done yet"
+            if run.by_person
+            else "waiting for a run bridge does not run"
+            if run.waits_outside
+            else None
+        )
+        if what is None:
+            return verdict  # one the researcher ruled out: out of scope, as the judge says
+        waiting.setdefault(what, []).append(run_id)
+    said = "; ".join(f"{', '.join(ids)} ({what})" for what, ids in waiting.items())
+    return attrs.evolve(verdict, reason=f"{_ALL_WAITING}{said}{sep}{rest}")
+
+
 def _read_from_other_blocks(
     verdict: Verdict,
     block: BlockInfo,
@@ -902,7 +938,7 @@ def _judge(state: PipelineState, block: BlockInfo, settings: MetricsRecorded | N
                 state.plan.options.get(SAID_DIRECTIONS_OPTION, "") if state.plan else ""
             ),
         )
-        verdict = _read_by_label(verdict, by_label, involved)
+        verdict = _waiting_not_ruled_out(_read_by_label(verdict, by_label, involved), judged)
         if not judged and runs and verdict.reason == _NO_RUNS:
             verdict = attrs.evolve(verdict, reason=_no_run_of(block, runs, involved))
         verdict = _read_from_other_blocks(verdict, block, judged, set(shared), values)

@@ -132,6 +132,13 @@ _PHRASES: tuple[tuple[str, str], ...] = (
         "，而健全性运行的数值检查的是流水线，不计入实验块",
     ),
     ("every run of the block is out of scope: ", "该实验块的所有运行都不在范围内："),
+    (
+        "every run of the block is still waiting, so it is not judged yet: ",
+        "该实验块的所有运行都仍在等待，尚未判定：",
+    ),
+    (" (its code is not written yet)", "（代码尚未写好）"),
+    (" (work people do, not done yet)", "（由人工执行、尚未完成）"),
+    (" (waiting for a run bridge does not run)", "（等待 bridge 不运行的运行）"),
     ("the plan marks this block complete", "计划已把该实验块标为完成"),
     ("the plan cuts this block (Priority: cut)", "计划已删减该实验块（Priority: cut）"),
     (

@@ -394,6 +394,11 @@ _WORDS: dict[str, tuple[str, str]] = {
         ", {n} waiting for runs bridge does not run",
         "，{n} 个等待 bridge 不运行的运行",
     ),
+    "status_awaiting_code": (", {n} waiting for their code", "，{n} 个等待代码写好"),
+    "status_held_for_code": (
+        ", {n} held until that code is written",
+        "，{n} 个等待前面的代码写好后运行",
+    ),
     # The one instruction after a stop (`bridge run`'s summary, `bridge advance`).
     "next_step": ("Next step: {step}", "下一步：{step}"),
     "status_no_runs": ("no runs", "没有运行"),

@@ -82,9 +82,11 @@ def status_word(run: RunView) -> str:
     if run.blocked_in_tracker:
         # 027's BLOCKED_BY_M1.5 rows: SKIPPED here while the summary said blocked.
         return BLOCKED
-    if run.by_person or run.waits_outside:
+    if run.by_person or run.waits_outside or run.awaiting_code or run.held_for_code:
         # 020's R025 (owner 白天：人工): still to do, by people; SKIPPED read as dropped. So
-        # did 011's R020, which runs once R017 (human annotation) is done.
+        # did 011's R020, which runs once R017 (human annotation) is done, and 023's R020
+        # waiting for its code. The runs held behind R020 (R031-R043) were written CANCELLED
+        # over the researcher's TODO in their own tracker: they run once it is released.
         return STATUS_WORDS[RunState.PENDING]
     if run.task_done:
         # 011's R001 "Implement Stage B": DONE in its row, SKIPPED in `bridge status`.
@@ -251,6 +253,9 @@ def _not_launched(run: RunView, language: str) -> str:
     elif run.waits_outside:
         # 011's R020: "out of scope: TODO (waits for R017 …)" read as dropped.
         what = "等待中" if zh else "waiting"
+    elif run.awaiting_code:
+        # 023's R020: "out of scope: PENDING_IMPLEMENTATION" beside a summary saying it waits.
+        what = "等待代码写好" if zh else "waiting for its code"
     else:
         what = "不在范围内" if zh else "out of scope"
     return f"- {run.run_id} — {what}: {line(split_in_language(run.reason, language)) or '-'}"

@@ -1075,7 +1075,9 @@ def test_the_trackers_legend_decides_its_marks_and_unwritten_code_is_held(projec
     data = json.loads((project / "refine-logs" / "results.json").read_text())
     assert data["summary"]["must_run"]["awaiting_code"] == ["R2"]
     results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text()
-    assert "- R2 — out of scope: PENDING_IMPLEMENTATION — its code is not written yet" in results
+    assert "- R2 — waiting for its code: PENDING_IMPLEMENTATION — its code is not written yet" in (
+        results
+    )
     written = tracker.read_text()
     assert "| MUST | ❌ | diverged on the server |" in written
     assert "| MUST | PENDING_IMPLEMENTATION | needs the new loss |" in written

@@ -1,0 +1,143 @@
+"""
+Runs that only wait, for their code or for people's work, and the runs held behind them, as
+every place that counts or lists them says (trial t10, defect 5): on a copy of the real plan
+023 (its M2 rows ``PENDING_IMPLEMENTATION``) and of the real project 009 (R004 user-only), each
+run through ``bridge run`` with the local backend.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bridge.cli import main
+from tests.conftest import SHARED, needs_shared
+from tests.plan.corpus import as_project
+
+pytestmark = needs_shared
+
+# 023's runs write one number each; the seed keeps R040's three seeds three computations.
+_FAKE = """\
+import json, pathlib, sys
+out = pathlib.Path(sys.argv[1])
+out.mkdir(parents=True, exist_ok=True)
+(out / "metrics.json").write_text(json.dumps({"ENS": 0.31, "seed": int(sys.argv[2])}))
+"""
+_HELD = ("R031", "R032", "R040-s42", "R040-s27", "R040-s97", "R042", "R043")
+
+
+@pytest.fixture
+def p023(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    """023 as its researcher has it, after one `bridge run`: M0 and M1 ran, M2 waits for its
+    code, and M3-M5 are held behind it."""
+    project = as_project("023", tmp_path / "p023")
+    (project / "fake.py").write_text(_FAKE, encoding="utf-8")
+    (project / "bridge.toml").write_text(
+        '[run]\ncommand = ["python3", "fake.py", "{output_dir}", "{seed}"]\n'
+        'args = { seed = "0" }\n',
+        encoding="utf-8",
+    )
+    # 1: must-run runs are not done (they wait for their code).
+    assert main(["run", "--project", str(project)]) == 1
+    (project / "run.out").write_text(capsys.readouterr().out, encoding="utf-8")
+    return project
+
+
+def _status(project: Path, capsys: pytest.CaptureFixture[str], *more: str) -> list[str]:
+    assert main(["status", "--project", str(project), *more]) == 0
+    return capsys.readouterr().out.splitlines()
+
+
+def test_023_status_bars_say_waiting_and_held_not_out_of_scope_or_not_ok(
+    p023: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`bridge run` printed `R031 已取消: 未运行：…` as for a run cancelled for good, and
+    `bridge status` said `M2 … 0/0 成功，4 个不在范围内` and `M3 … 0/2 成功，2 个未成功`
+    (English `2 not ok`), where the summary says they wait for their code."""
+    lines = (p023 / "run.out").read_text(encoding="utf-8").splitlines()
+    held = [x.split(" ", 1)[1] for x in lines if " R031 " in x]
+    assert held == ["R031 暂缓运行: 未运行：里程碑 M2 的必做运行 R020 在等待其代码写好"], held
+    bars = {line.split()[0]: line for line in _status(p023, capsys)[1:7]}
+    assert bars["M2"].endswith("0/0 成功，4 个等待代码写好"), bars
+    assert bars["M3"].endswith("0/2 成功，1 个等待代码写好，2 个等待前面的代码写好后运行"), bars
+    assert bars["M5"].endswith("0/2 成功，2 个等待前面的代码写好后运行"), bars
+    assert not any("未成功" in b or "不在范围内" in b for m, b in bars.items() if m != "M1")
+    english = {line.split()[0]: line for line in _status(p023, capsys, "-o", "language=en")[1:7]}
+    assert english["M2"].endswith("0/0 ok, 4 waiting for their code"), english
+    assert english["M4"].endswith(
+        "0/3 ok, 1 waiting for their code, 3 held until that code is written"
+    ), english
+
+
+def test_023_verdict_and_not_launched_list_say_the_runs_wait_for_their_code(p023: Path) -> None:
+    """B2 read `该实验块的所有运行都不在范围内：R020, R021, R022, R023` and its runs were listed
+    `R020 — 不在范围内: PENDING_IMPLEMENTATION …`, beside a summary saying they wait."""
+    results = (p023 / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
+    assert (
+        "— 该实验块的所有运行都仍在等待，尚未判定：R020, R021, R022, R023（代码尚未写好）"
+    ) in results
+    assert "- R020 — 等待代码写好: PENDING_IMPLEMENTATION — " in results
+    assert "不在范围内: PENDING_IMPLEMENTATION" not in results
+    data = json.loads((p023 / "refine-logs" / "results.json").read_text(encoding="utf-8"))
+    (b2,) = [b for b in data["blocks"] if b["block"] == "B2"]
+    assert b2["reason"] == (
+        "every run of the block is still waiting, so it is not judged yet: "
+        "R020, R021, R022, R023 (its code is not written yet)"
+    )
+
+
+def test_023_researchers_todo_is_kept_for_runs_bridge_only_holds(p023: Path) -> None:
+    """R031, R032, R040, R042 and R043 changed from `TODO` to `CANCELLED` in the researcher's
+    own tracker; bridge's reason goes to the Notes."""
+    tracker = (p023 / "refine-logs" / "EXPERIMENT_TRACKER.md").read_text(encoding="utf-8")
+    rows = {
+        line.split("|")[1].strip(): line for line in tracker.splitlines() if line.startswith("| R0")
+    }
+    for run_id in ("R031", "R032", "R040", "R042", "R043"):
+        assert "| TODO |" in rows[run_id] and "CANCELLED" not in rows[run_id], rows[run_id]
+    assert "bridge：未运行：里程碑 M2 的必做运行 R020 在等待其代码写好" in rows["R031"]
+    assert "CANCELLED" not in tracker
+
+
+def test_023_retry_failed_leaves_the_held_runs_held_and_says_why(
+    p023: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`bridge retry --failed` answered `将再次运行：R031, R032, R040-s42, …` and the next
+    `bridge run` cancelled all seven again at once."""
+    assert main(["retry", "--failed", "--project", str(p023)]) == 2
+    said = capsys.readouterr().err
+    assert (
+        "没有可重试的运行：R031、R032、R040-s42、R040-s27、R040-s97、R042 等 7 个 在等待 R020 "
+        "的代码写好，不会重试：写好后把追踪表中 R020 的状态改为 TODO，`bridge run` 会先运行它，"
+        "再运行这些运行"
+    ) in said, said
+    assert main(["retry", "R031", "--project", str(p023)]) == 2
+    assert "R031 在等待 R020 的代码写好" in capsys.readouterr().err
+    assert main(["status", "--json", "--project", str(p023)]) == 0
+    runs = {r["id"]: r for r in json.loads(capsys.readouterr().out)["runs"]}
+    assert all(runs[r]["state"] == "cancelled" for r in _HELD)
+
+
+def test_009_b3_says_r004_is_work_people_do_not_out_of_scope(tmp_path: Path) -> None:
+    """B3 read `every run of the block is out of scope: R004` while the same file listed
+    `R004 — work people do, not done yet: READY`."""
+    project = Path(shutil.copytree(SHARED / "projects" / "009_tool-placement", tmp_path / "p009"))
+    # R004's row is READY, "API run is user-only": a run people do, whatever command is set.
+    (project / "fake.py").write_text(_FAKE, encoding="utf-8")
+    (project / "bridge.toml").write_text(
+        '[run]\ncommand = ["python3", "fake.py", "{output_dir}", "{seed}"]\n'
+        'args = { seed = "0" }\n',
+        encoding="utf-8",
+    )
+    main(["run", "--project", str(project)])
+    data = json.loads((project / "refine-logs" / "results.json").read_text(encoding="utf-8"))
+    (b3,) = [b for b in data["blocks"] if b["block"] == "B3"]
+    assert b3["reason"].startswith(
+        "every run of the block is still waiting, so it is not judged yet: "
+        "R004 (work people do, not done yet); criterion not machine-checkable: "
+    ), b3["reason"]
+    results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
+    assert "out of scope: R004" not in results
