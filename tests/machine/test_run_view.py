@@ -69,6 +69,14 @@ def test_a_run_naming_a_metric_that_wrote_no_file_wrote_no_number() -> None:
     assert not _succeeded(note, blocking=False).wrote_no_number
 
 
+def test_a_run_of_a_block_naming_no_metric_that_wrote_no_file_wrote_no_number() -> None:
+    """033's R017, proposed from E5 (a block naming no metric), exited 0 and wrote no file: it
+    counted completed and exit 0, while a tracker row naming a metric did not (trial t10). A
+    block's run is there for the numbers its criteria judge, wherever it came from."""
+    note = "no output file matched: nothing under output/ to read"
+    assert _succeeded(note, block="E5", blocking=False).wrote_no_number
+
+
 def test_a_broken_data_file_of_a_run_asked_for_no_number_is_no_missing_evidence() -> None:
     """A data step's JSON Lines named `train.json` reads "not valid JSON: Extra data": it says
     nothing of numbers the run owes (review). Its metrics.json cut off does."""
