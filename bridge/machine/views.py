@@ -276,6 +276,10 @@ class PipelineState:
         plan: the latest ``PlanLoaded``, or None before the plan is loaded.
         runs: every planned run by id, in planning order.
         approved: a person approved deployment since the last approval request.
+        runs_when_approved: how many runs were planned when a person last approved deployment
+            (``Approved``; 0 before any): the runs whose :attr:`plan_order` is at or past it
+            were planned since, so no approval covered them (a run a plan edit added to the
+            runs bridge proposed, :func:`bridge.pipeline.steps.deploy.proposed_since_approval`).
         last_seq: the seq of the newest record folded (0 for an empty log).
         sanity_checked_seq: the seq of the latest ``SanityChecked`` (0 before any), or, when
             that is a person's approval at BLOCKED, of the check it approves: an attempt
@@ -308,6 +312,7 @@ class PipelineState:
     plan: ev.PlanLoaded | None = None
     runs: Mapping[str, RunView] = attrs.field(factory=dict)
     approved: bool = False
+    runs_when_approved: int = 0
     implementations: tuple[ev.ImplementationRecorded, ...] = ()
     reviews: tuple[ev.CodeReviewed, ...] = ()
     rescues: tuple[ev.RescueDiagnosed, ...] = ()

@@ -11,6 +11,8 @@ import json
 import sys
 from pathlib import Path
 
+import pytest
+
 from bridge.cli import main
 from bridge.machine.stages import RunState, Stage
 from bridge.pipeline import Bridge
@@ -64,3 +66,56 @@ def test_017_a_proposed_run_that_wrote_no_file_is_evidence_missing(tmp_path: Pat
     results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
     assert "then run `bridge retry --force R008` and `bridge run`" in results, results
     assert main(["run", "--project", str(project)]) == 1
+
+
+@needs_shared
+def test_017_a_run_a_plan_edit_proposes_after_approval_waits_for_approval(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """017 (trial t10): the first `bridge run` stopped for `bridge approve`; after a policy was
+    added to B3 (EXPERIMENT_PLAN.md:40) the next one printed `stage DEPLOYED: 1 run(s) added to
+    the plan: R010` and launched it unasked. It now stops at AWAITING_APPROVAL naming R010, and
+    `bridge approve` launches it; the runs approved before are not asked about again."""
+    project = _project(tmp_path / "p")
+    # 3: waiting for a person.
+    assert main(["run", "--project", str(project)]) == 3
+    assert "9 run(s) proposed from the plan need approval" in capsys.readouterr().out
+    assert main(["approve", "--project", str(project)]) == 0
+    assert main(["run", "--project", str(project)]) == 0
+    plan = project / "refine-logs" / "EXPERIMENT_PLAN.md"
+    text = plan.read_text(encoding="utf-8")
+    assert text.count("  - static attention-to-PIM\n") == 1
+    plan.write_text(
+        text.replace(
+            "  - static attention-to-PIM\n", "  - static attention-to-PIM\n  - static FFN-to-PIM\n"
+        ),
+        encoding="utf-8",
+    )
+    capsys.readouterr()
+    assert main(["run", "--project", str(project)]) == 3
+    out = capsys.readouterr().out
+    assert "1 run(s) proposed from the plan since the last approval need approval: R010" in out, out
+    bridge = Bridge(project)
+    try:
+        state = bridge.status()
+        assert state.stage is Stage.AWAITING_APPROVAL
+        assert state.approval is not None
+        assert state.approval.summary.startswith(
+            "1 run(s) were proposed from the plan since the last approval (R010)"
+        ), state.approval.summary
+        r010 = state.runs["R010"]
+        assert (r010.spec.block_system, r010.state, r010.attempts) == (
+            "static FFN-to-PIM",
+            RunState.PENDING,
+            (),
+        )
+        bridge.approve()
+        assert bridge.run() is Stage.COLLECTED
+        runs = bridge.status().runs
+    finally:
+        bridge.close()
+    assert runs["R010"].state is RunState.SUCCEEDED
+    # Each run ran once: approving R010 ran nothing approved before again.
+    assert {r.run_id: len(r.attempts) for r in runs.values()} == {
+        f"R{n:03d}": 1 for n in range(1, 11)
+    }
