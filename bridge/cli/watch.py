@@ -28,6 +28,7 @@ from bridge.projections.failure_words import (
     change_words,
     failure_in_language,
     retry_in_language,
+    row_gone,
 )
 from bridge.projections.text import language_of
 from bridge.projections.visible import visible
@@ -217,6 +218,11 @@ def describe(rec: Recorded, language: str = "en") -> str | None:
         word = "OOM" if evt.oom else ("失败" if zh else "failed")
         return f"{at} {evt.run_id} {word}: {failure_in_language(evt.reason, language)}"
     if isinstance(evt, ev.RunRetryScheduled):
+        if row_gone(evt.reason):
+            # A succeeded run put back to pending only to be set aside (its row split into
+            # seeds, or removed): the RunRuledOut line right after says so; "retry" said it
+            # would run (002's R007-s42, trial t10).
+            return None
         reason = retry_in_language(evt.reason, language)
         if evt.reason.startswith(TRACKER_ROW_NOW):
             # A row set back to TODO, or to another mark: no retry (023's R020 had never run).
@@ -247,6 +253,9 @@ def describe(rec: Recorded, language: str = "en") -> str | None:
         elif waits_outside(evt.reason):
             # 011's R020: it runs once R017 is done, no decision not to run it.
             what = "等待中，暂不运行" if zh else "waiting, not run yet"
+        elif row_gone(evt.reason):
+            # bridge's, for a row split into seeds or removed: no decision of the researcher's.
+            what = "已搁置，不计入" if zh else "set aside, not counted"
         else:
             what = "不在范围内，不运行" if zh else "out of scope, not run"
         return f"{at} {evt.run_id} {what}: {evt.reason}"

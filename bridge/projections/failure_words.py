@@ -36,6 +36,7 @@ __all__ = [
     "removed_reason",
     "retry_in_language",
     "row_gone",
+    "row_split",
     "running_elsewhere",
     "split_in_language",
     "split_reason",
@@ -107,6 +108,15 @@ def row_gone(reason: str) -> bool:
     was (:func:`split_reason`, :func:`removed_reason`), not the researcher's own word.
     """
     return _SPLIT.fullmatch(reason) is not None or _REMOVED.fullmatch(reason) is not None
+
+
+def row_split(reason: str) -> bool:
+    """
+    Whether a ruled-out run's ``reason`` is :func:`split_reason`'s: its row is split into one
+    run per seed now, and the seeds' runs stand for it (a :func:`row_gone` run that is not a
+    removed row).
+    """
+    return _SPLIT.fullmatch(reason) is not None
 
 
 def split_in_language(reason: str, language: str) -> str:

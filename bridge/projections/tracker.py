@@ -251,6 +251,9 @@ def _not_launched(run: RunView, language: str) -> str:
     elif run.waits_outside:
         # 011's R020: "out of scope: TODO (waits for R017 …)" read as dropped.
         what = "等待中" if zh else "waiting"
+    elif row_gone(run.reason):
+        # bridge's, for a row split into seeds or removed (002's R007, trial t10).
+        what = "已搁置" if zh else "set aside"
     else:
         what = "不在范围内" if zh else "out of scope"
     return f"- {run.run_id} — {what}: {line(split_in_language(run.reason, language)) or '-'}"
