@@ -166,17 +166,17 @@ class RunView:
         data-preparation step's config JSON is no such file). For a must-run run the plan's
         evidence is missing, as for a failure. So is a run whose row names a metric and that
         recorded none at all (004's R302 exited 0 with no file, and counted done, trial T7),
-        and so is a run of a block, wherever the run came from: a run proposed from a block
-        that names no metric is there for the numbers the block's criteria judge (033's R017
-        wrote no file and counted completed, while 002's tracker run R011 did not, trial t10).
-        A run in no block naming no metric that wrote no metrics file is not one (it may have
-        none to give: a figure, a post-processing step); its output folder is named in its
-        problems.
+        and so is a run bridge proposed from a block (a system × seed of it, whose numbers the
+        block's criteria judge) even when the block names no metric (033's R017, from E5,
+        wrote no file and counted completed, while 002's tracker run R011, naming one, did
+        not: trial t10). A run the researcher wrote naming no metric that wrote no metrics file
+        is not one (it may have none to give: a figure, a post-processing step); its output
+        folder is named in its problems.
         """
         metrics = self.metrics
         if self.state is not RunState.SUCCEEDED or metrics is None or metrics.values:
             return False
-        if self.numbers_asked:
+        if self.spec.metrics or self._proposed:
             return True
         # Blocking: a broken or refused file, or NO_NUMBER_IN_FILE; a note (nothing matched, a
         # part left unread) is not one.
@@ -187,7 +187,19 @@ class RunView:
             p.message != NO_NUMBER_IN_FILE and _METRICS_FILE.match(p.source.rsplit("/", 1)[-1])
             for p in blocking
         )
-        return broken
+        return broken or (self.numbers_asked and bool(blocking))
+
+    @property
+    def _proposed(self) -> bool:
+        """
+        True when bridge proposed the run from the plan's blocks (no tracker row or
+        ``[[runs]]`` entry names it).
+        """
+        # Imported here: needed only for a run that recorded no number, and every command
+        # imports this module.
+        from bridge.plan.runs import PROPOSED
+
+        return self.spec.source == PROPOSED
 
     @property
     def is_task(self) -> bool:
