@@ -253,6 +253,9 @@ def describe(rec: Recorded, language: str = "en") -> str | None:
         elif waits_outside(evt.reason):
             # 011's R020: it runs once R017 is done, no decision not to run it.
             what = "等待中，暂不运行" if zh else "waiting, not run yet"
+        elif row_gone(evt.reason):
+            # bridge's, for a row split into seeds or removed: no decision of the researcher's.
+            what = "已搁置，不计入" if zh else "set aside, not counted"
         else:
             what = "不在范围内，不运行" if zh else "out of scope, not run"
         return f"{at} {evt.run_id} {what}: {evt.reason}"

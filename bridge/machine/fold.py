@@ -94,6 +94,9 @@ class Folder:
         self._copies = 0  # how many writes kept a copy: the next one's number
         self._outputs_tuple: tuple[ev.OutputWritten, ...] | None = ()
         self._approved = False
+        # How many runs were planned when a person last approved (Approved): the runs planned
+        # since, at a plan position at or past it, are runs no person approved.
+        self._runs_when_approved = 0
         self._sanity_checked_seq = 0
         self._last_seq = 0
         self._last_at: datetime | None = None
@@ -147,6 +150,7 @@ class Folder:
             folder._output_written(out)
         folder._outputs_tuple = state.outputs
         folder._approved = state.approved
+        folder._runs_when_approved = state.runs_when_approved
         folder._sanity_checked_seq = state.sanity_checked_seq
         folder._last_seq, folder._last_at = state.last_seq, state.last_recorded_at
         folder._content_seq, folder._content_at = state.last_content_seq, state.last_content_at
@@ -263,6 +267,7 @@ class Folder:
                 if self._stage is not Stage.AWAITING_APPROVAL:
                     raise TransitionError("approval recorded while nothing awaited it", seq=seq)
                 self._approved = True
+                self._runs_when_approved = len(self._runs)
             case ev.CostRecorded():
                 costs = fields.setdefault("costs", {})
                 costs[f"{evt.backend}/{evt.instance}"] = evt.dollars
@@ -355,6 +360,7 @@ class Folder:
                 # A copy (in C): the snapshot must not change as later records are applied.
                 runs=dict(index.views),
                 approved=self._approved,
+                runs_when_approved=self._runs_when_approved,
                 implementations=tuples["implementations"],
                 reviews=tuples["reviews"],
                 rescues=tuples["rescues"],

@@ -165,14 +165,18 @@ class RunView:
         metrics or belongs to a block), one that held none (a ``metrics.json`` of ``{}``; a
         data-preparation step's config JSON is no such file). For a must-run run the plan's
         evidence is missing, as for a failure. So is a run whose row names a metric and that
-        recorded none at all (004's R302 exited 0 with no file, and counted done, trial T7). A
-        run naming no metric that wrote no metrics file is not one (it may have none to give:
-        a figure, a post-processing step); its output folder is named in its problems.
+        recorded none at all (004's R302 exited 0 with no file, and counted done, trial T7),
+        and so is a run bridge proposed from a block (a system × seed of it, whose numbers the
+        block's criteria judge) even when the block names no metric (033's R017, from E5,
+        wrote no file and counted completed, while 002's tracker run R011, naming one, did
+        not: trial t10). A run the researcher wrote naming no metric that wrote no metrics file
+        is not one (it may have none to give: a figure, a post-processing step); its output
+        folder is named in its problems.
         """
         metrics = self.metrics
         if self.state is not RunState.SUCCEEDED or metrics is None or metrics.values:
             return False
-        if self.spec.metrics:
+        if self.spec.metrics or self._proposed:
             return True
         # Blocking: a broken or refused file, or NO_NUMBER_IN_FILE; a note (nothing matched, a
         # part left unread) is not one.
@@ -184,6 +188,18 @@ class RunView:
             for p in blocking
         )
         return broken or (self.numbers_asked and bool(blocking))
+
+    @property
+    def _proposed(self) -> bool:
+        """
+        True when bridge proposed the run from the plan's blocks (no tracker row or
+        ``[[runs]]`` entry names it).
+        """
+        # Imported here: needed only for a run that recorded no number, and every command
+        # imports this module.
+        from bridge.plan.runs import PROPOSED
+
+        return self.spec.source == PROPOSED
 
     @property
     def is_task(self) -> bool:
@@ -302,6 +318,10 @@ class PipelineState:
         plan: the latest ``PlanLoaded``, or None before the plan is loaded.
         runs: every planned run by id, in planning order.
         approved: a person approved deployment since the last approval request.
+        runs_when_approved: how many runs were planned when a person last approved deployment
+            (``Approved``; 0 before any): the runs whose :attr:`plan_order` is at or past it
+            were planned since, so no approval covered them (a run a plan edit added to the
+            runs bridge proposed, :func:`bridge.pipeline.steps.deploy.proposed_since_approval`).
         last_seq: the seq of the newest record folded (0 for an empty log).
         sanity_checked_seq: the seq of the latest ``SanityChecked`` (0 before any), or, when
             that is a person's approval at BLOCKED, of the check it approves: an attempt
@@ -334,6 +354,7 @@ class PipelineState:
     plan: ev.PlanLoaded | None = None
     runs: Mapping[str, RunView] = attrs.field(factory=dict)
     approved: bool = False
+    runs_when_approved: int = 0
     implementations: tuple[ev.ImplementationRecorded, ...] = ()
     reviews: tuple[ev.CodeReviewed, ...] = ()
     rescues: tuple[ev.RescueDiagnosed, ...] = ()

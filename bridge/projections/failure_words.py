@@ -36,6 +36,7 @@ __all__ = [
     "removed_reason",
     "retry_in_language",
     "row_gone",
+    "row_split",
     "running_elsewhere",
     "split_in_language",
     "split_reason",
@@ -172,6 +173,15 @@ def row_gone(reason: str) -> bool:
     return any(p.fullmatch(reason) is not None for p in (_SPLIT, _REMOVED, _UNSPLIT)) or unproposed(
         reason
     )
+
+
+def row_split(reason: str) -> bool:
+    """
+    Whether a ruled-out run's ``reason`` is :func:`split_reason`'s: its row is split into one
+    run per seed now, and the seeds' runs stand for it (a :func:`row_gone` run that is not a
+    removed row).
+    """
+    return _SPLIT.fullmatch(reason) is not None
 
 
 def split_in_language(reason: str, language: str) -> str:

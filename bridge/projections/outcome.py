@@ -105,6 +105,7 @@ from bridge.projections.block_runs import (
     sanity_ids,
     system_in,
 )
+from bridge.projections.failure_words import row_gone, row_split
 from bridge.projections.outcome_types import (
     NO_MILESTONES,
     NO_MILESTONES_ZH,
@@ -1394,14 +1395,22 @@ def evaluate(state: PipelineState) -> Outcome:
     held_ids = {run_id for ids in waiting.values() for run_id in ids}
     # The researcher's decision not to run a must-run row (SKIPPED, STOPPED; 009's R005 set so
     # after it failed): not counted, and named beside the count ("3/3" read as all done).
-    ruled_out = tuple(
-        r.run_id
+    out_of_scope = [
+        r
         for r in runs
         if r.state is RunState.OUT_OF_SCOPE
         and r.spec.priority is Priority.MUST
         and r.run_id not in held_ids
         and not r.reason.startswith(TASK_NOT_RUN)
         and r.spec.milestone not in sanity_ids(state)
+    ]
+    # Set aside by bridge, not by the researcher: a row split into seeds (its seeds' runs stand
+    # for it) or removed since it ran. 002's R007 ("seeds 42, 43" added to its Notes) read "1
+    # more is out of scope in the tracker" although nobody marked it so (trial t10).
+    ruled_out = tuple(r.run_id for r in out_of_scope if not row_gone(r.reason))
+    split = tuple(r.run_id for r in out_of_scope if row_split(r.reason))
+    removed = tuple(
+        r.run_id for r in out_of_scope if row_gone(r.reason) and not row_split(r.reason)
     )
     if unread := [r.run_id for r in runs if r.state is ok and r.metrics is None]:
         reasons.append(
@@ -1525,6 +1534,8 @@ def evaluate(state: PipelineState) -> Outcome:
         must_blocked=waiting["blocked"],
         must_by_person=waiting["person"],
         must_ruled_out=ruled_out,
+        must_split=split,
+        must_removed=removed,
         must_not_succeeded=not_succeeded,
         must_no_number=no_number,
         must_missing=missing,

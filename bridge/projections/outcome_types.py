@@ -154,6 +154,12 @@ class Outcome:
             does not run (a person's, out of scope, its code not written), not counted either.
         must_ruled_out: must-run runs the tracker takes out of scope (SKIPPED, STOPPED …), a
             decision of the researcher's: not counted, named beside the count.
+        must_split: must-run runs bridge set aside because their row is split into one run per
+            seed now (``failure_words.split_reason``; 002's R007 after "seeds 42, 43"): the
+            seeds' runs stand for the row; not counted, named beside the count as what they
+            are, no decision of the researcher's to leave them out.
+        must_removed: must-run runs bridge set aside because their row was removed from the
+            tracker or the plan (``failure_words.removed_reason``): not counted, named so.
         must_blocked: must-run runs the tracker says are blocked for another reason
             (``BLOCKED-BY-HOST``), out of scope and not counted: named, as the plan is not done.
         must_by_person: must-run runs that are work people do, not done yet (020's owner
@@ -204,6 +210,8 @@ class Outcome:
     must_blocked: tuple[str, ...] = ()
     must_by_person: tuple[str, ...] = ()
     must_ruled_out: tuple[str, ...] = ()
+    must_split: tuple[str, ...] = ()
+    must_removed: tuple[str, ...] = ()
     must_not_succeeded: tuple[str, ...] = ()
     must_no_number: tuple[str, ...] = ()
     must_missing: tuple[str, ...] = ()
@@ -267,6 +275,18 @@ def must_completed(outcome: Outcome, *, zh: bool = False) -> str:
             "另有 {n} 个必做运行被追踪表排除在范围之外，未计入：{ids}",
             "is out of scope in the tracker",
             "are out of scope in the tracker",
+        ),
+        (
+            outcome.must_split,
+            "另有 {n} 个必做运行已拆分为种子而搁置，未计入：{ids}",
+            "is set aside, split into seeds",
+            "are set aside, split into seeds",
+        ),
+        (
+            outcome.must_removed,
+            "另有 {n} 个必做运行的行已删除而搁置，未计入：{ids}",
+            "is set aside, its row removed",
+            "are set aside, their rows removed",
         ),
     ):
         if held:

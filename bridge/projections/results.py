@@ -174,6 +174,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "done_before": ("done before bridge", "运行前已完成"),
     "failed_before": ("ended failed before bridge", "运行前已以失败结束"),
     "out_of_scope": ("out of scope", "不在范围内"),
+    "set_aside": ("set aside", "已搁置"),
     "blocked": ("blocked in the tracker", "在追踪表中受阻"),
     "by_person": ("work people do, not done yet", "由人工执行、尚未完成"),
     "waiting": ("waiting", "等待中"),
@@ -995,7 +996,10 @@ def _block_section(state: PipelineState, result: BlockResult, language: str) -> 
         for message in recorded_unread(state.plan.warnings if state.plan else (), block.id)
     )
     runs = ", ".join(r for r in result.run_ids if not _row_gone(state, r)) or "-"
-    shown = [f"{_t('shared', language)}: {', '.join(result.shared)}"] if result.shared else []
+    # A row split into seeds is listed where it is set aside, not among the runs shared from
+    # other blocks either (002's B1: "shared from other blocks: R007, R007-s42, …", trial t10).
+    shared_ids = [r for r in result.shared if not _row_gone(state, r)]
+    shown = [f"{_t('shared', language)}: {', '.join(shared_ids)}"] if shared_ids else []
     if apart := _sanity_apart(state, result):
         # `bridge plan` lists them with the block, marked "(sanity)": named here too, with why
         # they are not among the runs judged (009's B1 read "Runs: R002" beside the plan's
@@ -1179,8 +1183,14 @@ def render(state: PipelineState, language: str = "en") -> str:
                         else (
                             "waiting"
                             if run.waits_outside
-                            # 023's R020: "out of scope" beside a summary saying it waits.
-                            else ("awaiting_code" if run.awaiting_code else "out_of_scope")
+                            # 023's R020: "out of scope" beside a summary saying it waits;
+                            # bridge's, for a row split into seeds or removed: no decision of
+                            # the researcher's to leave it out (002's R007, trial t10).
+                            else (
+                                "awaiting_code"
+                                if run.awaiting_code
+                                else ("set_aside" if row_gone(run.reason) else "out_of_scope")
+                            )
                         )
                     )
                 )

@@ -258,6 +258,8 @@ def document(state: PipelineState) -> dict[str, object]:
                 "blocked": list(outcome.must_blocked),
                 "by_person": list(outcome.must_by_person),
                 "out_of_scope": list(outcome.must_ruled_out),
+                "split_into_seeds": list(outcome.must_split),
+                "row_removed": list(outcome.must_removed),
                 "not_succeeded": list(outcome.must_not_succeeded),
                 "no_metric_value": list(outcome.must_no_number),
                 "numbers_not_trusted": list(outcome.must_untrusted),

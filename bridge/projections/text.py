@@ -366,6 +366,13 @@ _WORDS: dict[str, tuple[str, str]] = {
         "backend: {backend}; max_parallel {n}",
         "后端：{backend}；max_parallel {n}",
     ),
+    "approval_proposed_since": (
+        "{n} run(s) were proposed from the plan since the last approval ({ids}), as no "
+        "tracker run table or [[runs]] names them. Check them with `bridge plan`, then "
+        "`bridge approve` to run them.",
+        "上次批准后，计划又提议了 {n} 个运行（{ids}），因为追踪表的运行表和 [[runs]] 都没有"
+        "列出它们。请用 `bridge plan` 检查，然后用 `bridge approve` 运行它们。",
+    ),
     "approval_new": ("{n} new run(s) wait for approval: {ids}", "{n} 个新运行等待批准：{ids}"),
     # `bridge status` and the live view of `bridge run` (the status words stay the tracker's).
     "status_stage": ("stage", "阶段"),

@@ -256,6 +256,9 @@ def _not_launched(run: RunView, language: str) -> str:
     elif run.awaiting_code:
         # 023's R020: "out of scope: PENDING_IMPLEMENTATION" beside a summary saying it waits.
         what = "等待代码写好" if zh else "waiting for its code"
+    elif row_gone(run.reason):
+        # bridge's, for a row split into seeds or removed (002's R007, trial t10).
+        what = "已搁置" if zh else "set aside"
     else:
         what = "不在范围内" if zh else "out of scope"
     return f"- {run.run_id} — {what}: {line(split_in_language(run.reason, language)) or '-'}"

@@ -21,6 +21,7 @@ def _succeeded(
     block: str = "",
     blocking: bool = True,
     file: str = "out/metrics.json",
+    source: str = "",
 ) -> RunView:
     recorded = ev.MetricsRecorded(
         run_id="R1",
@@ -38,7 +39,7 @@ def _succeeded(
         state=RunState.SUCCEEDED,
         metrics=recorded,
     )
-    spec = ev.RunPlanned(run_id="R1", milestone="M1", metrics=metrics, block=block)
+    spec = ev.RunPlanned(run_id="R1", milestone="M1", metrics=metrics, block=block, source=source)
     return RunView(spec=spec, state=RunState.SUCCEEDED, attempts=(attempt,))
 
 
@@ -67,6 +68,17 @@ def test_a_run_naming_a_metric_that_wrote_no_file_wrote_no_number() -> None:
     note = "no output file matched: nothing under output/ to read"
     assert _succeeded(note, metrics=("TPR",), blocking=False).wrote_no_number
     assert not _succeeded(note, blocking=False).wrote_no_number
+
+
+def test_a_run_proposed_from_a_block_naming_no_metric_that_wrote_no_file_wrote_no_number() -> None:
+    """033's R017, proposed from E5 (a block naming no metric), exited 0 and wrote no file: it
+    counted completed and exit 0, while 002's tracker row R011, naming a metric, did not
+    (trial t10). A run bridge proposed is a system × seed of its block, there for the numbers
+    the block's criteria judge; a row the researcher wrote in a block naming no metric may be
+    a figure step."""
+    note = "no output file matched: nothing under output/ to read"
+    assert _succeeded(note, block="E5", blocking=False, source="proposed").wrote_no_number
+    assert not _succeeded(note, block="E5", blocking=False).wrote_no_number
 
 
 def test_a_broken_data_file_of_a_run_asked_for_no_number_is_no_missing_evidence() -> None:

@@ -145,6 +145,8 @@ class TestResultsFile:
             "blocked": [],
             "by_person": [],
             "out_of_scope": [],
+            "split_into_seeds": [],
+            "row_removed": [],
             "not_succeeded": [],
             "no_metric_value": [],
             "numbers_not_trusted": [],

@@ -117,6 +117,8 @@ def test_done_and_out_of_scope_rows_are_not_launched(project: Path) -> None:
         "blocked": [],
         "by_person": [],
         "out_of_scope": ["R3", "R4"],
+        "split_into_seeds": [],
+        "row_removed": [],
         "not_succeeded": [],
         "no_metric_value": [],
         "numbers_not_trusted": [],

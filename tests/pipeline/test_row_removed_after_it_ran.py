@@ -90,13 +90,13 @@ def test_the_runs_of_a_deleted_row_are_ruled_out_not_counted(
     assert baseline["run_ids"] == ["R002"]
     assert baseline["mean"] == pytest.approx(0.5)
     markdown = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
-    assert f"- R004-s7 — out of scope: {_reason('R004-s7')}" in markdown
+    assert f"- R004-s7 — set aside: {_reason('R004-s7')}" in markdown
     assert "| R004-s7 |" not in markdown, markdown  # not in M1's table of runs
     assert "- **Runs:** R002, R003 (the block's sanity runs, not judged on: R001)\n" in markdown
     tracker = _tracker(project).read_text(encoding="utf-8")
     # Listed once, with why: not put back as a row under "Runs not in the tables above".
     said = [line for line in tracker.splitlines() if "R004-s7" in line]
-    assert said == [f"- R004-s7 — out of scope: {_reason('R004-s7')}"], tracker
+    assert said == [f"- R004-s7 — set aside: {_reason('R004-s7')}"], tracker
 
     capsys.readouterr()
     assert main(["status", "--project", str(project)]) == 0
@@ -141,7 +141,7 @@ def test_a_row_put_back_runs_again_and_counts(tmp_path: Path) -> None:
 def test_a_chinese_plan_says_why_in_chinese(tmp_path: Path) -> None:
     project = _ran_then_deleted(tmp_path / "p", 'language = "zh"')
     assert main(["run", "--project", str(project)]) == 0
-    said = "- R004-s7 — 不在范围内: R004-s7 在运行后已从追踪表中删除；其结果保留在日志中，不计入"
+    said = "- R004-s7 — 已搁置: R004-s7 在运行后已从追踪表中删除；其结果保留在日志中，不计入"
     for name in ("EXPERIMENT_RESULTS.md", "EXPERIMENT_TRACKER.md"):
         text = (project / "refine-logs" / name).read_text(encoding="utf-8")
         assert said in text, name

@@ -8,6 +8,7 @@ is counted nowhere: not in the block's aggregate, nor in its verdict.
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,9 @@ import pytest
 from bridge import Bridge, Stage
 from bridge.cli import main
 from bridge.machine.stages import RunState
+from tests.conftest import needs_shared
 from tests.e2e.tiny import SCRIPT, write_project
+from tests.plan.corpus import as_project
 
 # The tiny script, its accuracy moved by the seed: the run at seed 0 (0.5) and those at seeds
 # 1, 2, 3 (0.51, 0.52, 0.53) give another mean and count together than apart.
@@ -76,7 +79,7 @@ def test_the_run_of_a_row_split_into_seeds_is_ruled_out_not_counted(
     assert baseline["n"] == 3
     assert baseline["mean"] == pytest.approx(0.52)
     markdown = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
-    assert f"R002 — out of scope: {_REASON}" in markdown
+    assert f"R002 — set aside: {_REASON}" in markdown
     assert "0.52" in markdown and "0.515" not in markdown
 
     capsys.readouterr()
@@ -107,7 +110,7 @@ def test_a_chinese_plan_says_why_in_chinese(tmp_path: Path) -> None:
     project = _ran_once_then_split(tmp_path / "p", "seeds 1, 2, 3", 'language = "zh"')
     assert main(["run", "--project", str(project)]) == 0
     said = (
-        "- R002 — 不在范围内: R002（单个运行）已在追踪表中拆分为种子 1, 2, 3；"
+        "- R002 — 已搁置: R002（单个运行）已在追踪表中拆分为种子 1, 2, 3；"
         "其先前结果保留在日志中，不计入"
     )
     for name in ("EXPERIMENT_RESULTS.md", "EXPERIMENT_TRACKER.md"):
@@ -196,3 +199,76 @@ def test_a_run_ruled_out_for_its_row_is_not_said_retried(
     lines = [line.split(" ", 1)[-1] for line in capsys.readouterr().out.splitlines()]
     assert not [line for line in lines if line.startswith("R004-s") and " retry: " in line]
     assert any(line.startswith("R004-s8 out of scope, not run: R004-s8 (seed 8") for line in lines)
+
+
+# Every run of 002 succeeds with its sanity verdict and one number.
+_JOB_002 = """\
+import json, pathlib, sys
+out = pathlib.Path(sys.argv[2])
+out.mkdir(parents=True, exist_ok=True)
+(out / "metrics.json").write_text(json.dumps({"pass": 1, "final quality": 0.6}))
+"""
+
+
+def _seeds_of_r007(project: Path, seeds: str) -> None:
+    """R007's Notes as the researcher edits them in bridge's tracker: ``seeds`` before bridge's
+    part (or in place of the seeds written before)."""
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    lines = tracker.read_text(encoding="utf-8").split("\n")
+    (n,) = [n for n, line in enumerate(lines) if line.startswith("| R007 ")]
+    notes = lines[n].split(" | ")[-1]
+    assert notes.startswith("Matched comparator for R006; "), notes
+    researcher = notes.split("; bridge: ")[0]
+    lines[n] = lines[n].replace(researcher, f"Matched comparator for R006; {seeds}", 1)
+    tracker.write_text("\n".join(lines), encoding="utf-8")
+
+
+@needs_shared
+def test_002_a_row_split_into_seeds_is_set_aside_not_out_of_scope(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """002 (trial t10), `seeds 42, 43` added to R007's Notes after it ran: `Must-run completed:
+    10/10 (1 more is out of scope in the tracker, not counted: R007)`, `R007 out of scope, not
+    run: …` and `R007 retry: …` printed, and B1's Runs line still listed R007 among the runs
+    shared from other blocks. Nobody marked R007 out of scope: it is set aside, split into
+    seeds. Back to `seeds 42`, the seeds' runs printed `R007-s42 retry: R007-s42 was removed
+    …`: they are set aside too, not run again."""
+    project = as_project("002", tmp_path / "p")
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    text = tracker.read_text(encoding="utf-8")
+    for held in ("**GATE FAILED**", "**PAUSED**", "**BLOCKED**"):
+        text = text.replace(f"| {held} |", "| TODO |")
+    tracker.write_text(text, encoding="utf-8")
+    (project / "job.py").write_text(_JOB_002, encoding="utf-8")
+    (project / "bridge.toml").write_text(
+        "[bridge]\ncode_review = false\nmax_parallel = 2\n\n"
+        f'[run]\ncommand = ["{sys.executable}", "job.py", "{{seed}}", "{{output_dir}}"]\n'
+        'args = { seed = "42" }\n',
+        encoding="utf-8",
+    )
+    assert main(["run", "--project", str(project)]) == 0
+    _seeds_of_r007(project, "seeds 42, 43")
+    capsys.readouterr()
+    assert main(["run", "--project", str(project)]) == 0
+    out = capsys.readouterr().out
+    assert "R007 retry:" not in out, out
+    assert "R007 set aside, not counted: R007 (one run) was split into seeds 42, 43" in out, out
+    assert "(1 more is set aside, split into seeds, not counted: R007)" in out, out
+    assert "out of scope" not in out.split("Must-run completed")[1].split("\n")[0], out
+    data = json.loads((project / "refine-logs" / "results.json").read_text(encoding="utf-8"))
+    must = data["summary"]["must_run"]
+    assert (must["split_into_seeds"], must["out_of_scope"]) == (["R007"], [])
+    results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
+    runs_lines = [line for line in results.splitlines() if line.startswith("- **Runs:**")]
+    assert runs_lines and not any("R007," in line or "R007)" in line for line in runs_lines), (
+        runs_lines
+    )
+    assert "- R007 — set aside: R007 (one run) was split into seeds 42, 43" in results
+
+    _seeds_of_r007(project, "seeds 42")
+    capsys.readouterr()
+    assert main(["run", "--project", str(project)]) == 0
+    out = capsys.readouterr().out
+    assert "R007-s42 retry:" not in out and "R007-s43 retry:" not in out, out
+    assert "R007-s42 set aside, not counted: R007-s42 was removed from the tracker" in out, out
+    assert "(2 more are set aside, their rows removed, not counted: R007-s42, R007-s43)" in out, out

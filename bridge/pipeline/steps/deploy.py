@@ -32,6 +32,7 @@ from bridge.pipeline.steps import code, collect, deploy_rescue, judging, row_sta
 from bridge.pipeline.steps.elsewhere import held_by_researcher
 from bridge.plan.priority import Priority
 from bridge.plan.project import load_project
+from bridge.plan.runs import PROPOSED, SANITY_PROPOSAL
 from bridge.projections.failure_words import TRACKER_ROW_NOW
 from bridge.projections.text import language_of, t
 
@@ -44,9 +45,11 @@ __all__ = [
     "plan_ablations",
     "plan_approved_proposals",
     "proposals_waiting",
+    "proposed_since_approval",
     "quote",
     "record_cost",
     "report_orphans",
+    "request_approval_of_new",
     "run_phase",
 ]
 
@@ -377,6 +380,10 @@ def collected(s: Session) -> Step:
     there is nothing to do.
     """
     state = s.state()
+    if unapproved := proposed_since_approval(state):
+        # A plan edit proposed runs a person has not approved (017: a policy added to B3,
+        # launched at once): asked for as the first proposed runs were, before any GPU time.
+        return request_approval_of_new(s, unapproved)
     pending = [r for r in state.runs.values() if r.state is RunState.PENDING]
     if pending:  # runs added to the plan since, or to run again (a retry, a changed spec)
         return s.enter(StageTrigger.REDEPLOY, _redeploy_reason(pending))
@@ -421,6 +428,55 @@ def collected(s: Session) -> Step:
         ],
     )
     return s.enter(StageTrigger.REQUEST_APPROVAL, f"{len(waiting)} proposed run(s) need approval")
+
+
+def proposed_since_approval(state: PipelineState) -> list[str]:
+    """
+    The runs bridge proposed from the plan (no tracker run table or ``[[runs]]`` names them)
+    that were planned after a person last approved deployment and have not launched: a plan
+    edit's new block, system or seed (017's policy added to B3, 033's extra seed). The approval
+    covered the runs it was asked for; these need their own, as the first proposed runs did.
+    Empty before any approval (the first request names every proposed run) and for runs the
+    tracker or ``[[runs]]`` names, which the researcher wrote and deploy as they always have.
+    """
+    if state.runs_when_approved == 0:
+        return []
+    order = state.plan_order
+    return [
+        r.run_id
+        for r in state.runs.values()
+        if r.spec.source in (PROPOSED, SANITY_PROPOSAL)
+        and order[r.run_id] >= state.runs_when_approved
+        and r.state is RunState.PENDING
+        and not r.attempts
+    ]
+
+
+def request_approval_of_new(s: Session, unapproved: Sequence[str]) -> Step:
+    """
+    Stop at AWAITING_APPROVAL for the runs :func:`proposed_since_approval` names: the approval
+    summary names them first, and the stage reason says why; ``bridge approve`` launches them.
+    """
+    state = s.state()
+    language = language_of(state)
+    ids = ", ".join(unapproved[:8]) + (", …" if len(unapproved) > 8 else "")
+    s.append(
+        "bridge",
+        [
+            ev.ApprovalRequested(
+                summary=t("approval_proposed_since", language).format(n=len(unapproved), ids=ids)
+                + "\n"
+                + approval_summary(s.project, state)
+                + quote(s, state)
+            )
+        ],
+    )
+    return s.enter(
+        StageTrigger.REQUEST_APPROVAL,
+        f"{len(unapproved)} run(s) proposed from the plan since the last approval need "
+        f"approval: {ids}",
+        zh=f"上次批准后根据计划新提议的 {len(unapproved)} 个运行需要批准：{ids}",
+    )
 
 
 def _redeploy_reason(pending: Sequence[RunView]) -> str:

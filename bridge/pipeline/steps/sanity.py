@@ -86,6 +86,10 @@ def sanity(s: Session) -> Step:
     # a person confirms them before any GPU time is spent (017: nine launched unasked), with
     # or without a sanity milestone first.
     guessed = [r.run_id for r in state.runs.values() if r.spec.source == PROPOSED]
+    if state.approved and (unapproved := deploy.proposed_since_approval(state)):
+        # Approved, then a plan edit proposed more (the approval stands after a block is
+        # reopened): those wait for their own approval, as at COLLECTED.
+        return deploy.request_approval_of_new(s, unapproved)
     if (proposed or guessed) and not state.approved:
         language = language_of(state)
         asked: list[str] = []
