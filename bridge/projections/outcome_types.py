@@ -284,9 +284,10 @@ def must_completed(outcome: Outcome, *, zh: bool = False) -> str:
         ),
         (
             outcome.must_removed,
-            "另有 {n} 个必做运行的行已删除而搁置，未计入：{ids}",
-            "is set aside, its row removed",
-            "are set aside, their rows removed",
+            # A row removed, a split undone, a proposed run the plan no longer proposes.
+            "另有 {n} 个必做运行已不在计划中而搁置，未计入：{ids}",
+            "is set aside, no longer in the plan",
+            "are set aside, no longer in the plan",
         ),
     ):
         if held:

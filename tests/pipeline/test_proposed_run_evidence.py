@@ -64,7 +64,7 @@ def test_017_a_proposed_run_that_wrote_no_file_is_evidence_missing(tmp_path: Pat
     assert data["summary"]["must_run"]["no_metric_value"] == ["R008"]
     assert data["summary"]["ready_for_review_loop"] is False
     results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
-    assert "then run `bridge retry --force R008` and `bridge run`" in results, results
+    assert "run `bridge retry --force R008` and `bridge run` once it is changed" in results, results
     assert main(["run", "--project", str(project)]) == 1
 
 

@@ -159,7 +159,7 @@ def test_033_seeds_cut_leave_the_verdict_and_come_back_when_put_back(
     assert "(n=8)" in markdown and "(n=10)" not in markdown
     assert f"- **Runs:** {', '.join([*_ids(5, 12), *_ids(15, 22)])}\n" in markdown
     said = [line for line in markdown.splitlines() if "R014" in line and "Must-run" not in line]
-    assert said == [f"- R014 — out of scope: {_reason('R014', 9)}"], said
+    assert said == [f"- R014 — set aside: {_reason('R014', 9)}"], said
 
     capsys.readouterr()
     assert main(["status", "--project", str(project)]) == 0

@@ -196,14 +196,14 @@ def test_a_run_bridge_proposed_that_the_plan_no_longer_proposes_is_ruled_out(
     assert [r.run_id for r in runs.values() if r.state is RunState.OUT_OF_SCOPE] == ["R001"]
     assert runs["R001"].reason == _UNPROPOSED
     markdown = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
-    assert f"- R001 — out of scope: {_UNPROPOSED}" in markdown, markdown
+    assert f"- R001 — set aside: {_UNPROPOSED}" in markdown, markdown
 
 
 def test_a_chinese_plan_says_in_chinese_that_the_plan_no_longer_proposes_it(
     tmp_path: Path,
 ) -> None:
     project = _proposed_then_baseline_taken_out(tmp_path / "p", 'language = "zh"')
-    said = "- R001 — 不在范围内: 计划不再提出 R001（实验块 B1）；其结果保留在日志中，不计入"
+    said = "- R001 — 已搁置: 计划不再提出 R001（实验块 B1）；其结果保留在日志中，不计入"
     text = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
     assert said in text, text
 

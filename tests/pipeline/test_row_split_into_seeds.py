@@ -180,7 +180,7 @@ def test_a_split_undone_says_why_in_chinese(tmp_path: Path) -> None:
     project = _split_then_one_seed(tmp_path / "p", 'language = "zh"')
     assert main(["run", "--project", str(project)]) == 0
     said = (
-        "- R004-s8 — 不在范围内: R004-s8（R004 的种子 8）：R004 在计划中已恢复为单个运行，"
+        "- R004-s8 — 已搁置: R004-s8（R004 的种子 8）：R004 在计划中已恢复为单个运行，"
         "不再拆分为种子；其结果保留在日志中，不计入"
     )
     for name in ("EXPERIMENT_RESULTS.md", "EXPERIMENT_TRACKER.md"):
@@ -198,7 +198,7 @@ def test_a_run_ruled_out_for_its_row_is_not_said_retried(
     assert main(["run", "--project", str(project)]) == 0
     lines = [line.split(" ", 1)[-1] for line in capsys.readouterr().out.splitlines()]
     assert not [line for line in lines if line.startswith("R004-s") and " retry: " in line]
-    assert any(line.startswith("R004-s8 out of scope, not run: R004-s8 (seed 8") for line in lines)
+    assert any(line.startswith("R004-s8 set aside, not counted: R004-s8 (seed 8") for line in lines)
 
 
 # Every run of 002 succeeds with its sanity verdict and one number.
@@ -270,5 +270,8 @@ def test_002_a_row_split_into_seeds_is_set_aside_not_out_of_scope(
     assert main(["run", "--project", str(project)]) == 0
     out = capsys.readouterr().out
     assert "R007-s42 retry:" not in out and "R007-s43 retry:" not in out, out
-    assert "R007-s42 set aside, not counted: R007-s42 was removed from the tracker" in out, out
-    assert "(2 more are set aside, their rows removed, not counted: R007-s42, R007-s43)" in out, out
+    # The split undone (h89), not a row removed.
+    assert "R007-s42 set aside, not counted: R007-s42 (seed 42 of R007): R007 is one" in out, out
+    assert (
+        "(2 more are set aside, no longer in the plan, not counted: R007-s42, R007-s43)" in out
+    ), out
