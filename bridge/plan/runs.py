@@ -1363,6 +1363,7 @@ def proposed_ids(
         if earlier is not None:
             ids[n] = earlier.run_id
             del unclaimed[earlier.run_id]
+    _pair_renamed(runs, ids, unclaimed)
     # After every earlier id, not in a gap: an id a run had once names no other run.
     last = max((int(m.group(1)) for b in before if (m := _PROPOSED_ID.match(b.run_id))), default=0)
     out: list[str] = []
@@ -1372,6 +1373,52 @@ def proposed_ids(
             run_id = f"R{last:03d}"
         out.append(run_id)
     return out
+
+
+def _pair_renamed(
+    runs: Sequence[tuple[str, str, int | None]],
+    ids: list[str | None],
+    unclaimed: dict[str, ProposedBefore],
+) -> None:
+    """
+    Give a block's runs of a renamed system the ids of the earlier runs of the system it
+    replaced (in ``ids``, taking them from ``unclaimed``): where, in one block, as many
+    systems the earlier runs had are gone as new ones appeared, the k-th gone one is the k-th
+    new one renamed, and a run of it keeps the id of the earlier run with the same seed. A
+    rename ("Method" → "Our method", or a name a newer bridge reads differently: `**Method-X**
+    — our approach` → "Method-X") then relabels the run it ran, as for a tracker row; matched
+    on the name alone it launched again and the old run stayed counted under a name the plan
+    no longer has (review r33). Nothing is paired where the counts differ: which system
+    became which is not known.
+    """
+    blocks = dict.fromkeys(block for block, _, _ in runs)
+    for block in blocks:
+        now = list(dict.fromkeys(s for b, s, _ in runs if b == block))
+        earlier = list(dict.fromkeys(b.system for b in unclaimed.values() if b.block == block))
+        gone = [s for s in earlier if s not in now]
+        new = [
+            s
+            for s in now
+            if not any(b.block == block and b.system == s for b in unclaimed.values())
+            and all(ids[n] is None for n, r in enumerate(runs) if r[:2] == (block, s))
+        ]
+        if not gone or len(gone) != len(new):
+            continue
+        renamed = dict(zip(new, gone, strict=True))
+        for n, (b_id, system, seed) in enumerate(runs):
+            if ids[n] is not None or b_id != block or system not in renamed:
+                continue
+            match = next(
+                (
+                    b
+                    for b in unclaimed.values()
+                    if b.block == block and b.system == renamed[system] and b.seed == seed
+                ),
+                None,
+            )
+            if match is not None:
+                ids[n] = match.run_id
+                del unclaimed[match.run_id]
 
 
 def _proposed(

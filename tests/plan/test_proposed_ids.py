@@ -55,6 +55,41 @@ def test_seeds_stated_later_keep_the_unseeded_run_as_the_first() -> None:
     assert proposed_ids(runs, before) == ["R001", "R002", "R004", "R005", "R003"]
 
 
+def test_a_renamed_system_keeps_its_runs_ids() -> None:
+    """Review r33: "Method" renamed "Our method" launched a new run R003, and R002 stayed counted
+    under a name the plan no longer has. One system gone and one new in a block: the new one is
+    the old one renamed, and each of its seeds keeps the earlier run's id."""
+    before = _before(("B1", "Baseline", 0), ("B1", "Method", 0), ("B1", "Method", 1))
+    runs = [("B1", "Baseline", 0), ("B1", "Our method", 0), ("B1", "Our method", 1)]
+    assert proposed_ids(runs, before) == ["R001", "R002", "R003"]
+    # A name a newer bridge reads differently (`**Method-X** — our approach`) is the same.
+    before = _before(("B1", "Baseline", None), ("B1", "**Method-X** — our approach", None))
+    assert proposed_ids([("B1", "Baseline", None), ("B1", "Method-X", None)], before) == [
+        "R001",
+        "R002",
+    ]
+
+
+def test_which_system_became_which_is_not_guessed() -> None:
+    """Two systems gone and one new, or a new seed of the renamed one: only what pairs one to
+    one keeps an id; the rest are new runs."""
+    before = _before(("B1", "A", 0), ("B1", "B", 0), ("B1", "C", 0))
+    assert proposed_ids([("B1", "A", 0), ("B1", "D", 0)], before) == ["R001", "R004"]
+    before = _before(("B1", "A", 0), ("B1", "B", 0))
+    assert proposed_ids([("B1", "A", 0), ("B1", "E", 0), ("B1", "E", 1)], before) == [
+        "R001",
+        "R002",
+        "R003",
+    ]
+    # Another block's system is never taken.
+    before = _before(("B1", "A", 0), ("B2", "B", 0))
+    assert proposed_ids([("B1", "A", 0), ("B2", "F", 0), ("B3", "B", 0)], before) == [
+        "R001",
+        "R002",
+        "R003",
+    ]
+
+
 def test_systems_are_runs_of_their_own() -> None:
     """A block's second system is another run, even where one of them states no seed."""
     before = _before(("B1", "TACE", None), ("B1", "random", None))
