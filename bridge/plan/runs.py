@@ -1396,11 +1396,13 @@ def _pair_renamed(
         now = list(dict.fromkeys(s for b, s, _ in runs if b == block))
         earlier = list(dict.fromkeys(b.system for b in unclaimed.values() if b.block == block))
         gone = [s for s in earlier if s not in now]
+        # A new name may already have runs of its own (a seed added after the rename: 033's
+        # R013, trial t11): its other seeds are still the old name's runs.
         new = [
             s
             for s in now
             if not any(b.block == block and b.system == s for b in unclaimed.values())
-            and all(ids[n] is None for n, r in enumerate(runs) if r[:2] == (block, s))
+            and any(ids[n] is None for n, r in enumerate(runs) if r[:2] == (block, s))
         ]
         if not gone or len(gone) != len(new):
             continue

@@ -70,6 +70,21 @@ def test_a_renamed_system_keeps_its_runs_ids() -> None:
     ]
 
 
+def test_a_seed_added_after_a_rename_leaves_the_renamed_runs_their_ids() -> None:
+    """033 (trial t11): E5's proposed system renamed (R008-R010 kept as they ran, under the old
+    name in the log), then a fourth seed added (R013, the new name): at the next read R008-R010
+    were set aside as "no longer proposed" and R014-R016 proposed for the same seeds."""
+    before = _before(
+        ("E5", "Base", 0),
+        ("E5", "Old", 0),
+        ("E5", "Old", 1),
+        ("E5", "Base", 1),
+        ("E5", "New", 3),
+    )
+    runs = [("E5", "Base", 0), ("E5", "Base", 1), *(("E5", "New", k) for k in range(4))]
+    assert proposed_ids(runs, before) == ["R001", "R004", "R002", "R003", "R006", "R005"]
+
+
 def test_which_system_became_which_is_not_guessed() -> None:
     """Two systems gone and one new, or a new seed of the renamed one: only what pairs one to
     one keeps an id; the rest are new runs."""
