@@ -1363,7 +1363,7 @@ def proposed_ids(
         if earlier is not None:
             ids[n] = earlier.run_id
             del unclaimed[earlier.run_id]
-    _pair_renamed(runs, ids, unclaimed)
+    _pair_renamed(runs, ids, unclaimed, before)
     # After every earlier id, not in a gap: an id a run had once names no other run.
     last = max((int(m.group(1)) for b in before if (m := _PROPOSED_ID.match(b.run_id))), default=0)
     out: list[str] = []
@@ -1379,6 +1379,7 @@ def _pair_renamed(
     runs: Sequence[tuple[str, str, int | None]],
     ids: list[str | None],
     unclaimed: dict[str, ProposedBefore],
+    before: Sequence[ProposedBefore],
 ) -> None:
     """
     Give a block's runs of a renamed system the ids of the earlier runs of the system it
@@ -1389,7 +1390,10 @@ def _pair_renamed(
     — our approach` → "Method-X") then relabels the run it ran, as for a tracker row; matched
     on the name alone it launched again and the old run stayed counted under a name the plan
     no longer has (review r33). Nothing is paired where the counts differ: which system
-    became which is not known.
+    became which is not known. A name no earlier run had at all is new before one that has
+    some runs already (a seed added to every system after a rename: the baseline's new seed is
+    no rename of anything, 033's E5, trial t11); only without such names is one with runs of
+    its own taken (a seed added under the new name before).
     """
     blocks = dict.fromkeys(block for block, _, _ in runs)
     for block in blocks:
@@ -1404,7 +1408,10 @@ def _pair_renamed(
             if not any(b.block == block and b.system == s for b in unclaimed.values())
             and any(ids[n] is None for n, r in enumerate(runs) if r[:2] == (block, s))
         ]
-        if not gone or len(gone) != len(new):
+        fresh = [s for s in new if not any(b.block == block and b.system == s for b in before)]
+        if gone and len(fresh) == len(gone):
+            new = fresh
+        elif not gone or len(gone) != len(new):
             continue
         renamed = dict(zip(new, gone, strict=True))
         for n, (b_id, system, seed) in enumerate(runs):

@@ -85,6 +85,21 @@ def test_a_seed_added_after_a_rename_leaves_the_renamed_runs_their_ids() -> None
     assert proposed_ids(runs, before) == ["R001", "R004", "R002", "R003", "R006", "R005"]
 
 
+def test_a_seed_added_to_every_system_after_a_rename_keeps_the_renamed_runs() -> None:
+    """033 (trial t11, on the real plan): E5's proposed system renamed (R006-R007 kept under the
+    old name), then a seed added to both systems: the baseline's new seed made it look like a
+    second new system, nothing was paired, and the renamed runs were set aside as "no longer
+    proposed"."""
+    before = _before(
+        ("E5", "Base", 0),
+        ("E5", "Base", 1),
+        ("E5", "Old", 0),
+        ("E5", "Old", 1),
+    )
+    runs = [*(("E5", "Base", k) for k in range(3)), *(("E5", "New", k) for k in range(3))]
+    assert proposed_ids(runs, before) == ["R001", "R002", "R005", "R003", "R004", "R006"]
+
+
 def test_which_system_became_which_is_not_guessed() -> None:
     """Two systems gone and one new, or a new seed of the renamed one: only what pairs one to
     one keeps an id; the rest are new runs."""
