@@ -939,34 +939,48 @@ def _shared_reason(reason: str) -> str:
     return _ONE_SYSTEM.sub("their systems are not among any block's compared systems", reason)
 
 
+def _seeding_blocks(plan: Plan) -> list[tuple[Block, int]] | None:
+    """
+    The blocks that write a seed of their runs, each with the seed it begins with (a block
+    writing several begins with its first, as its seedless rows run at it), in plan order;
+    ``None`` when a block asks for seeds it does not write (a count above one with no values,
+    or a command running its seeds itself): which seed such a block's runs take is no value to
+    give other blocks. A value written only as a sampler's or the data's seed
+    (:func:`seed_value_for_sampling`: 005's B3 "uniform random sample, fixed seed=0 per clip",
+    034's "MATH500 random 100 (seed 0)") is no seed of the runs: it seeded every run of 005 and
+    034 at 0.
+    """
+    found: list[tuple[Block, int]] = []
+    for block in plan.blocks:
+        if block.seeds_together or (not block.seeds and (block.seed_count or 0) > 1):
+            return None
+        if block.seeds and not seed_value_for_sampling(block.text, block.seeds[0]):
+            found.append((block, block.seeds[0]))
+    return found
+
+
 def _plan_seed(plan: Plan) -> tuple[int, str, int] | None:
     """
-    The one seed the whole plan states, with the file and line that state it: ``None`` unless
-    every block writing seed values begins with the same value (a block writing several counts
-    by its first) and no block asks for seeds it does not write (a count above one with no
-    values, or a command running its seeds itself).
+    The seed the whole plan states, with the file and line that state it: the seed the first
+    block writing one begins with (:func:`_seeding_blocks`); ``None`` when no block writes one
+    or a block asks for seeds it does not write. It seeds the runs of no block, and of blocks
+    writing no seed.
 
     002's B1 says "begin with seed `42`" and no other block names a seed: the plan is run at
     42, the other blocks' "same training horizon and seed" included. A block writing several
     seeds begins with its first, as its proposed runs do (:func:`proposed_ids`: the first seed
     stated later is the run it ran unseeded): 001's B1 edited from `Seed: 42` to `Seeds: 42, 43,
     44` re-seeded every run of B2-B5, the sanity run and the unplaced ones from 42 to
-    bridge.toml's 0, though the edit touched B1 only (trial t9). A value written only as a
-    sampler's or the data's seed (:func:`seed_value_for_sampling`: 005's B3 "uniform random
-    sample, fixed seed=0 per clip", 034's "MATH500 random 100 (seed 0)") is no seed of the plan:
-    it seeded every run of 005 and 034 at 0.
+    bridge.toml's 0, though the edit touched B1 only (trial t9). Where blocks begin with
+    different seeds, the first block's stands (its setup is the one later blocks refer to:
+    001's B2 "Same training setup as Block 1"), and :func:`_block_seeds` says so: with no one
+    seed to take, 001's B2 given `seeds 0, 1, 2` re-seeded the sanity run, B3-B5's and M6's runs
+    from B1's 42 to bridge.toml's 0, an edit of B2 alone (trial t11).
     """
-    values: set[int] = set()
-    first: Block | None = None
-    for block in plan.blocks:
-        if block.seeds_together or (not block.seeds and (block.seed_count or 0) > 1):
-            return None
-        if block.seeds and not seed_value_for_sampling(block.text, block.seeds[0]):
-            values.add(block.seeds[0])
-            first = first or block
-    if len(values) != 1 or first is None:
+    found = _seeding_blocks(plan)
+    if not found:
         return None
-    (value,) = values
+    first, value = found[0]
     return value, first.file, _seed_line(first, value)
 
 
@@ -994,16 +1008,20 @@ def _block_seeds(drafts: Sequence[_Draft], plan: Plan) -> tuple[list[PlanWarning
     seed the plan never states, while the warning said "without one". A row of no block, or of
     a block writing no seed, takes the seed the whole plan states (:func:`_plan_seed`): 002's
     rows, attributed to no block, ran at ``[run] args``' 0 while its B1 says "begin with seed
-    `42`".
+    `42`". Where blocks begin with different seeds, that is the first block's, and a warning
+    names the blocks, the rows given it and why (001's B2 given `seeds 0, 1, 2`: R001 and
+    R007-R014 keep B1's 42, where they fell silently to ``[run] args``' 0).
 
     Returns:
         One warning per block whose several written seeds its seedless rows run only the first
-        of, and the rows given a seed of the plan's.
+        of, one for the rows given the first block's seed where blocks differ, and the rows
+        given a seed of the plan's.
     """
     blocks = {b.id: b for b in plan.blocks}
     whole = _plan_seed(plan)
     several: dict[str, list[_Draft]] = {}
     given: list[_Draft] = []
+    planwide: list[_Draft] = []  # rows given the plan's seed, not their block's
     for draft in drafts:
         block = blocks.get(draft.block)
         if draft.source != "tracker" or draft.task or draft.seed is not None:
@@ -1021,7 +1039,8 @@ def _block_seeds(drafts: Sequence[_Draft], plan: Plan) -> tuple[list[PlanWarning
         elif whole is not None:
             draft.seed = whole[0]
             given.append(draft)
-    warnings = []
+            planwide.append(draft)
+    warnings = _blocks_differ(plan, planwide)
     for block_id, rows in several.items():
         block = blocks[block_id]
         values = ", ".join(str(s) for s in block.seeds[:10]) + (
@@ -1039,6 +1058,35 @@ def _block_seeds(drafts: Sequence[_Draft], plan: Plan) -> tuple[list[PlanWarning
             )
         )
     return warnings, given
+
+
+def _blocks_differ(plan: Plan, rows: Sequence[_Draft]) -> list[PlanWarning]:
+    """
+    A warning when blocks begin with different seeds and ``rows`` (the seedless rows of no
+    block writing one) run at the first block's (:func:`_plan_seed`): it names each block's
+    seeds with their line, the rows and the seed they run at. Empty when the blocks agree or
+    no row takes the plan's seed.
+    """
+    found = _seeding_blocks(plan) or []
+    if not rows or len({value for _, value in found}) < 2:
+        return []
+    first, value = found[0]
+    shown = "; ".join(
+        f"{block.id}: {', '.join(str(s) for s in block.seeds[:3])}"
+        f"{', …' if len(block.seeds) > 3 else ''} at {block.file}:{_seed_line(block, start)}"
+        for block, start in found[:4]
+    ) + ("; …" if len(found) > 4 else "")
+    ids = ", ".join(d.id for d in rows[:8]) + (", …" if len(rows) > 8 else "")
+    return [
+        PlanWarning(
+            file=first.file,
+            line=_seed_line(first, value),
+            message=f"blocks write different seeds ({shown}): {ids} belong to none of them and "
+            f"run at {value}, the seed of {first.id}, the first block that writes one; give a "
+            "run its own seed (a Seed column, `seed N` in the tracker's Notes, [[runs]] seed) "
+            "to run it at another",
+        )
+    ]
 
 
 def _config_seed_differs(given: Sequence[_Draft], plan: Plan, config: Config) -> list[PlanWarning]:

@@ -861,6 +861,22 @@ _WARNINGS: tuple[tuple[LazyPattern, str | Callable[[re.Match[str]], str]], ...] 
     ),
     (
         lazy(
+            r"blocks write different seeds \((.+?)\): (.+?) belong to none of them and run at "
+            r"(\S+), the seed of (\S+), the first block that writes one; give a run its own "
+            r"seed \(a Seed column, `seed N` in the tracker's Notes, \[\[runs\]\] seed\) to "
+            r"run it at another"
+        ),
+        lambda m: (
+            "各实验块写明的种子不同（"
+            # Each block's "B1: 42 at FILE:LINE", joined by "; " (runs._blocks_differ).
+            + re.sub(r"(\S+): (.+?) at (\S+)(?=; |$)", r"\1：\2，见 \3", m[1]).replace("; ", "；")
+            + f"）：{m[2]} 不属于其中任何一块，按 {m[3]} 运行，即第一个写明种子的实验块 {m[4]} 的"
+            "种子；要让某个运行用别的种子，请为它写明自己的种子（Seed 列、跟踪表备注中的 "
+            "`seed N`、[[runs]] seed）"
+        ),
+    ),
+    (
+        lazy(
             r"block (\S+) gives seeds (.+?), but its rows (.+?) name no seed: each runs once, "
             r"at the block's first seed (\S+) \(the other values go to the runs proposed from "
             r"the plan only\); give each seed a row of its own, or the row's seeds in a Seed "

@@ -168,3 +168,55 @@ def test_a_split_that_runs_a_seed_again_is_said_before_bridge_run(
     # Once the split is in the log, nothing is left to warn of.
     assert main(["plan", "--project", str(project)]) == 0
     assert "already succeeded at a seed" not in capsys.readouterr().out
+
+
+# B2's Setup line (EXPERIMENT_PLAN.md:80) as written, and with seeds of its own added (trial t11).
+_B2_SETUP = (
+    "- **Setup details**: Same training setup as Block 1; matched param budgets (~9-10M each)",
+    "- **Setup details**: Same training setup as Block 1; matched param budgets (~9-10M each); "
+    "seeds 0, 1, 2",
+)
+
+
+@needs_shared
+def test_seeds_added_to_one_block_reseed_only_its_runs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """001 ran to the end at B1's 42; then B2's Setup line given `seeds 0, 1, 2`. The plan
+    had no one seed any more: the sanity run R001, B3-B5's runs and M6's fell to bridge.toml's
+    0 (`seed: 42 → (unset)`), and `bridge run` advised `bridge retry --force R001 R007 … R014`
+    (~9 GPU-h by the plan's estimates) for an edit of B2 alone. Only B2's rows R005 and R006
+    change (to its first seed 0); every other run keeps 42, and `bridge plan` says why."""
+    project = _ran(tmp_path / "p")
+    plan = project / "refine-logs" / "EXPERIMENT_PLAN.md"
+    text = plan.read_text(encoding="utf-8")
+    assert _B2_SETUP[0] in text
+    plan.write_text(text.replace(*_B2_SETUP), encoding="utf-8")
+
+    capsys.readouterr()
+    assert main(["run", "--project", str(project)]) == 0
+    said = capsys.readouterr().out
+    assert "(unset)" not in said, said
+    changed = [line for line in said.splitlines() if "before the settings changed" in line]
+    assert changed == [
+        "R005, R006 succeeded before the settings changed (seed: 42 → 0; params: … seed=42, … → "
+        "… seed=0, …): kept as they ran; `bridge retry --changed` runs them with the current "
+        "settings."
+    ], said
+    state = json.loads(_status_json(project, capsys))
+    seeds = {run["id"]: run["seed"] for run in state["runs"] if run["id"].startswith("R")}
+    assert set(seeds.values()) == {42}, seeds  # as they ran
+    kept = {run["id"]: run["kept_as_ran"] for run in state["runs"] if run["kept_as_ran"]}
+    assert set(kept) == {"R005", "R006"}, kept
+    assert {"field": "seed", "old": "42", "new": "0"} in kept["R005"], kept
+    assert len(_launches(project)) == 2 * 14  # nothing ran again by itself
+
+    capsys.readouterr()
+    assert main(["plan", "--project", str(project)]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert (
+        "warning refine-logs/EXPERIMENT_PLAN.md:64: blocks write different seeds (B1: 42 at "
+        "refine-logs/EXPERIMENT_PLAN.md:64; B2: 0, 1, 2 at refine-logs/EXPERIMENT_PLAN.md:80): "
+        "R001, R007, R008, R009, R010, R011, R012, R013, … belong to none of them and run at 42, "
+        "the seed of B1, the first block that writes one"
+    ) in out, out
