@@ -311,7 +311,8 @@ def test_018_a_seed_split_undone_leaves_the_main_milestone_empty(
     (project / "job.py").write_text(_JOB_018, encoding="utf-8")
     (project / "bridge.toml").write_text(
         "[bridge]\ncode_review = false\n\n"
-        f'[run]\ncommand = ["{sys.executable}", "job.py", "{{system}}", "{{seed}}", "{{output_dir}}"]\n'
+        f'[run]\ncommand = ["{sys.executable}", "job.py", '
+        '"{system}", "{seed}", "{output_dir}"]\n'
         'gpus = 0\nargs = { seed = "0" }\n',
         encoding="utf-8",
     )
