@@ -274,15 +274,17 @@ def _bar(done: int, total: int, width: int = 30) -> str:
     return "━" * filled + "╺" * (width - filled)
 
 
-def _status(run: RunView, exited: Collection[str], elsewhere: Collection[str] = ()) -> str:
-    from bridge.projections.tracker import status_word
+def _status(
+    run: RunView, exited: Collection[str], elsewhere: Collection[str] = (), language: str = "en"
+) -> str:
+    from bridge.projections.tracker import shown_word
 
     if run.run_id in exited:
         return "exited"
     if run.run_id in elsewhere:
         return "RUNNING"  # as the tracker says; the note says bridge did not launch it
     attempt = run.current
-    return "queued" if attempt and attempt.waiting else status_word(run)
+    return "queued" if attempt and attempt.waiting else shown_word(run, language)
 
 
 def _note(
@@ -467,7 +469,7 @@ def status_lines(
                 visible(run.run_id),
                 visible(run.spec.milestone),
                 visible(run.spec.system),
-                _status(run, exited, elsewhere),
+                _status(run, exited, elsewhere, language),
                 str(attempt.number) if attempt else "",
                 visible(",".join(s.label() for s in attempt.slots)) if attempt else "",
                 _elapsed(attempt.started_at, attempt.finished_at or now) if attempt else "",

@@ -10,6 +10,7 @@ import signal
 from collections.abc import Iterable
 
 __all__ = [
+    "CUDA_ON_CPU",
     "GENERIC_FAILURE",
     "explain_failure",
     "failure_signature",
@@ -88,11 +89,25 @@ def failure_signature(failures: Iterable[tuple[str, int | None, str]]) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
 
+# What a failure reason says of a run that asked for no GPU, ran on CPU slots and whose log
+# says CUDA ran out of memory (bridge/machine/outcomes.py): the script's mistake, not memory to
+# wait for, so it is no out-of-memory failure and is not retried as one.
+CUDA_ON_CPU = (
+    "the script used CUDA, but the run asked for no GPU (gpus = 0) and ran on the CPU: make the "
+    "script run on the CPU, or set gpus in bridge.toml to give the run a GPU"
+)
+
 GENERIC_FAILURE = "it failed"  # the meaning of a failure none of the patterns below recognise
 
 # (pattern in the failure, what it means, the fix), first match wins: the reason a run failed
 # carries the exit code and the log's last error line, which is enough to tell these apart.
 _MEANINGS: tuple[tuple[re.Pattern[str], str, str], ...] = (
+    (
+        re.compile(re.escape(CUDA_ON_CPU.split(":")[0])),
+        "the script used CUDA (a GPU) on a run that asked for no GPU",
+        "make the script run on the CPU, or set `gpus` in bridge.toml's `[run]` (or the "
+        "system's table) so that the run is given a GPU",
+    ),
     (
         re.compile(r"expected outputs missing"),
         "it exited 0 but did not write its expected outputs",

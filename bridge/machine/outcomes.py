@@ -18,7 +18,13 @@ import attrs
 
 from bridge.events import types as ev
 from bridge.events.values import Artifact
-from bridge.machine.classify import is_gpu_oom, is_oom, killed_by, last_error_line
+from bridge.machine.classify import (
+    CUDA_ON_CPU,
+    is_gpu_oom,
+    is_oom,
+    killed_by,
+    last_error_line,
+)
 from bridge.machine.ports import JobState, JobStatus
 from bridge.machine.views import AttemptView, RunView
 from bridge.value_methods import value_methods
@@ -233,6 +239,23 @@ def _live_events(
     return tuple(events)
 
 
+def _cuda_on_cpu(run: RunView, attempt: AttemptView, log_tail: str) -> bool:
+    """
+    Whether an attempt's log says a GPU's memory ran out while the attempt had no GPU: its run
+    asked for none and it ran on CPU slots (the local backend's ``local#0:cpu``, whose
+    ``CUDA_VISIBLE_DEVICES`` is empty; an SSH host without GPUs). A run that asked for none
+    but was given no slots may still use a GPU (an SSH host with GPUs sets no
+    ``CUDA_VISIBLE_DEVICES`` then; Modal's deployed function has its own): its log's CUDA
+    out of memory is a GPU's, as before.
+    """
+    return (
+        not run.spec.gpus
+        and bool(attempt.slots)
+        and all(slot.gpu is None for slot in attempt.slots)
+        and is_gpu_oom(log_tail)
+    )
+
+
 def _ended(
     run: RunView, attempt: AttemptView, status: JobState, fetch: Fetched, gpu_seconds: float
 ) -> ev.RunEvent:
@@ -271,8 +294,26 @@ def _ended(
             gpu_memory_total_mib=status.gpu_memory_total_mib,
             gpu_memory_unmeasured=status.gpu_memory_unmeasured,
         )
-    oom = is_oom(status.exit_code, status.log_tail)
     line = last_error_line(status.log_tail)
+    if _cuda_on_cpu(run, attempt, status.log_tail):
+        # The script's own mistake: waiting for GPU memory, as an OOM is retried, cannot help a
+        # run that has no GPU (023's R012, gpus = 0 on local CPU slots, printed "CUDA out of
+        # memory" and was retried twice 60 s apart as "显存不足", trial t11).
+        return ev.RunFailed(
+            run_id=rid,
+            attempt_id=aid,
+            exit_code=status.exit_code,
+            reason=(
+                f"exit {status.exit_code}: {CUDA_ON_CPU}; its log's last line: "
+                f"{line or status.detail}"
+            )[:500],
+            log_tail=status.log_tail[-2000:],
+            gpu_seconds=gpu_seconds,
+            gpu_memory_peak_mib=peak,
+            gpu_memory_total_mib=status.gpu_memory_total_mib,
+            gpu_memory_unmeasured=status.gpu_memory_unmeasured,
+        )
+    oom = is_oom(status.exit_code, status.log_tail)
     killed = "" if oom else killed_by(status.exit_code)
     # A signal ended it: that is the why; the log's last line is only what it was doing then
     # (006's R009 read "exit 137: starting stratified analysis", trial T1).

@@ -18,6 +18,7 @@ from bridge.machine.stages import RunState
 from bridge.plan.attribution import SANITY_CHECK, run_stands_for, whole_names
 from bridge.plan.criteria import BASELINE, Compound, Criterion, Mode, Scope, Unparsed
 from bridge.plan.run_fields import RunFields
+from bridge.projections.failure_words import row_gone
 
 __all__ = [
     "block_runs",
@@ -29,6 +30,7 @@ __all__ = [
     "reference_system",
     "sanity_apart",
     "sanity_ids",
+    "set_aside",
     "system_in",
     "system_of",
 ]
@@ -39,10 +41,26 @@ _Run = TypeVar("_Run")
 _BASELINE = re.compile(r"baseline|基线|基准", re.IGNORECASE)
 
 
+def set_aside(run: RunView) -> bool:
+    """
+    Whether bridge set ``run`` aside because its row is no longer in the plan as it ran
+    (deleted, split into seeds or back into one run, no longer proposed:
+    :func:`~bridge.projections.failure_words.row_gone`): its result stays in the log, but it is
+    in no milestone's or block's runs, and ties no block to a milestone.
+    """
+    return run.state is RunState.OUT_OF_SCOPE and row_gone(run.reason)
+
+
 def milestone_blocks(state: PipelineState, info: MilestoneInfo) -> tuple[str, ...]:
-    """The blocks a milestone names plus its runs' blocks, in plan order (unknown ones last)."""
+    """
+    The blocks a milestone names plus its runs' blocks, in plan order (unknown ones last); a
+    run set aside (:func:`set_aside`) brings none: 018's JPH-B2-FX-S0-s1 and -s2, placed in M4
+    by a seed split later undone, made M4 "(B2)" and its main result B2's single-seed pilot.
+    """
     assert state.plan is not None
-    named = set(info.blocks) | {r.spec.block for r in state.runs_in(info.id) if r.spec.block}
+    named = set(info.blocks) | {
+        r.spec.block for r in state.runs_in(info.id) if r.spec.block and not set_aside(r)
+    }
     ordered = [b.id for b in state.plan.blocks if b.id in named]
     return tuple(ordered + sorted(named - set(ordered)))
 

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from bridge.events import types as ev
 from bridge.lazy_patterns import LazyPattern, lazy
-from bridge.machine.classify import GENERIC_FAILURE
+from bridge.machine.classify import CUDA_ON_CPU, GENERIC_FAILURE
 from bridge.plan.tracker import seed_run_id
 
 __all__ = [
@@ -342,6 +342,11 @@ def running_elsewhere(reason: str) -> frozenset[str]:
 # The start of a run's failure reason (bridge/machine/outcomes.py, scheduler.py, dispatch.py).
 _FAILURES: tuple[tuple[LazyPattern, str], ...] = (
     (lazy(r"exit 0 but expected outputs missing: "), "退出码 0，但缺少预期的输出："),
+    (
+        lazy(rf"exit (-?\d+): {re.escape(CUDA_ON_CPU)}; its log's last line: "),
+        r"退出码 \1：脚本使用了 CUDA，但该运行没有申请 GPU（gpus = 0），在 CPU 上运行："
+        r"请让脚本在 CPU 上运行，或在 bridge.toml 中设置 gpus 为该运行分配 GPU；其日志最后一行：",
+    ),
     (lazy(r"exit (-?\d+): "), r"退出码 \1："),
     (lazy(r"exit (-?\d+)$"), r"退出码 \1"),
     # A run that asked for a GPU ran out of GPU memory; one that asked for none, of the host's.
@@ -392,6 +397,9 @@ _MEANINGS = {
     "a Python module could not be imported": "无法导入某个 Python 模块",
     "the script refused its arguments (exit 2)": "脚本拒绝了它的参数（退出码 2）",
     "out of memory": "内存不足",
+    "the script used CUDA (a GPU) on a run that asked for no GPU": (
+        "脚本在没有申请 GPU 的运行中使用了 CUDA（GPU）"
+    ),
     "its GPU memory peak is above the bound sanity checks": "其 GPU 显存峰值超过健全性检查的上限",
     "killed (exit 137: SIGKILL, often the out-of-memory killer)": (
         "被终止（退出码 137：SIGKILL，常见于内存耗尽时被系统终止）"
@@ -425,6 +433,11 @@ _FIXES = {
     "make the command (`[run] command`) and its arguments (`[run] args`, the systems' `args`) "
     "match the script's options": "让命令（`[run] command`）及其参数（`[run] args`、各系统的 "
     "`args`）与脚本的选项一致",
+    "make the script run on the CPU, or set `gpus` in bridge.toml's `[run]` (or the system's "
+    "table) so that the run is given a GPU": (
+        "让脚本在 CPU 上运行，或在 bridge.toml 的 `[run]`（或该系统的表）中设置 `gpus`，"
+        "为该运行分配 GPU"
+    ),
     "lower the batch size or memory use, or give the run more GPUs or memory": (
         "减小批大小或内存用量，或给运行更多 GPU 或内存"
     ),

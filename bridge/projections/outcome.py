@@ -103,6 +103,7 @@ from bridge.projections.block_runs import (
     milestone_blocks,
     reference_system,
     sanity_ids,
+    set_aside,
     system_in,
 )
 from bridge.projections.failure_words import row_gone, row_split
@@ -1155,7 +1156,8 @@ def _main_milestone(state: PipelineState, milestones: Sequence[MilestoneResult])
         state.plan.options.get("main_milestone", ""),  # checked at load
         [m.info for m in milestones],
         state.plan.blocks,
-        [(r.spec.milestone, r.spec.block) for r in state.runs.values()],
+        # A run set aside places nothing: its row is no longer in the plan as it ran.
+        [(r.spec.milestone, r.spec.block) for r in state.runs.values() if not set_aside(r)],
     )
     return choice.id if choice else None
 
@@ -1258,7 +1260,11 @@ def evaluate(state: PipelineState) -> Outcome:
         MilestoneResult(
             info=info,
             blocks=milestone_blocks(state, info),
-            run_ids=tuple(r.run_id for r in state.runs_in(info.id) if not r.is_task),
+            # Without the runs set aside (listed once, among the runs bridge did not launch):
+            # 018's M4 kept two after a seed split was undone, and said it had runs.
+            run_ids=tuple(
+                r.run_id for r in state.runs_in(info.id) if not r.is_task and not set_aside(r)
+            ),
             sanity_passed=_sanity_passed(state, info),
         )
         for info in state.plan.milestones

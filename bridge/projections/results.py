@@ -72,7 +72,7 @@ from bridge.projections.outcome import (
 from bridge.projections.plan_words import criterion_in_language, warning_in_language
 from bridge.projections.reasons import in_language, quality_in_language
 from bridge.projections.text import stamp, t
-from bridge.projections.tracker import status_word
+from bridge.projections.tracker import shown_word
 from bridge.projections.unmatched import unmatched_note
 
 __all__ = [
@@ -337,7 +337,7 @@ def _key_cell(
 
 
 def _status_cell(run: RunView, language: str = "en") -> str:
-    word = status_word(run)
+    word = shown_word(run, language)
     said = " ".join(run.found_status.replace("*", "").replace("`", "").split())
     if run.state is RunState.DONE_BEFORE and said and said.upper() != word:
         # 038's "PASS-PARITY / FAIL-SPEEDUP" (a gate failed: FAILED) and "PASS-RUNTIME /

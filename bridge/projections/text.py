@@ -402,6 +402,10 @@ _WORDS: dict[str, tuple[str, str]] = {
         "，{n} 个等待 bridge 不运行的运行",
     ),
     "status_awaiting_code": (", {n} waiting for their code", "，{n} 个等待代码写好"),
+    # A run's state word in bridge's views (tracker.shown_word), for a run that waits for its
+    # code and one held behind such a run: TODO read as ready to launch.
+    "state_awaiting_code": ("WAITING (code)", "等待代码"),
+    "state_held_for_code": ("HELD", "暂缓运行"),
     "status_held_for_code": (
         ", {n} held until that code is written",
         "，{n} 个等待前面的代码写好后运行",

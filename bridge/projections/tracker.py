@@ -35,7 +35,7 @@ from bridge.projections.text import stamp, t
 if TYPE_CHECKING:
     from bridge.plan.status_legend import StatusLegend
 
-__all__ = ["HEADER", "STATUS_WORDS", "render", "status_word"]
+__all__ = ["HEADER", "STATUS_WORDS", "render", "shown_word", "status_word"]
 
 HEADER = (
     "Run ID",
@@ -92,6 +92,23 @@ def status_word(run: RunView) -> str:
         # 011's R001 "Implement Stage B": DONE in its row, SKIPPED in `bridge status`.
         return STATUS_WORDS[RunState.DONE_BEFORE]
     return STATUS_WORDS[run.state]
+
+
+def shown_word(run: RunView, language: str) -> str:
+    """
+    The word bridge's own views give a run's state (the status table, the results' Status
+    column, the tracker's run counts): :func:`status_word`, except for a run that waits for its
+    code (:attr:`RunView.awaiting_code`) or is held behind one (:attr:`RunView.held_for_code`),
+    which reads as waiting or held in ``language``, as the progress bars and the summary count
+    it. The Status cell of the researcher's own tracker keeps :func:`status_word`: there TODO is
+    their word for the row, and setting it is what releases the run.
+    """
+    if run.awaiting_code:
+        # 023's R020 read "TODO" (ready to launch) beside "4 个等待代码写好" (trial t11).
+        return t("state_awaiting_code", language)
+    if run.held_for_code:
+        return t("state_held_for_code", language)
+    return status_word(run)
 
 
 def _notes(
@@ -450,7 +467,9 @@ def _summary(state: PipelineState, language: str) -> str:
     zh = language == "zh"
     runs = [r for r in state.runs.values() if not r.is_task]
     for run in runs:
-        word = _word(run, elsewhere)
+        # Counted as bridge's views say them, not by the rows' Status words: 023's header read
+        # "TODO 13" for six runs waiting for their code and seven held behind them.
+        word = "RUNNING" if run.run_id in elsewhere else shown_word(run, language)
         if run.state is RunState.SUCCEEDED and _untrusted(run):
             word = f"{word} ⚠ {'数值不可信' if zh else 'not trusted'}"
         counts[word] = counts.get(word, 0) + 1

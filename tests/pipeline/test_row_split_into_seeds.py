@@ -8,6 +8,7 @@ is counted nowhere: not in the block's aggregate, nor in its verdict.
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 from pathlib import Path
 
@@ -16,7 +17,7 @@ import pytest
 from bridge import Bridge, Stage
 from bridge.cli import main
 from bridge.machine.stages import RunState
-from tests.conftest import needs_shared
+from tests.conftest import SHARED, needs_shared
 from tests.e2e.tiny import SCRIPT, write_project
 from tests.plan.corpus import as_project
 
@@ -275,3 +276,66 @@ def test_002_a_row_split_into_seeds_is_set_aside_not_out_of_scope(
     assert (
         "(2 more are set aside, no longer in the plan, not counted: R007-s42, R007-s43)" in out
     ), out
+
+
+# 018's arms write their task success (the plan's metric) by system.
+_JOB_018 = """\
+import json, pathlib, sys
+out = pathlib.Path(sys.argv[3])
+out.mkdir(parents=True, exist_ok=True)
+rate = {"fixed": 0.4, "policy-only": 0.45, "Harness-only": 0.44, "joint": 0.52}
+(out / "metrics.json").write_text(json.dumps({"task_success": rate.get(sys.argv[1], 0.5)}))
+"""
+
+
+def _seed_cell_018(project: Path, seeds: str) -> None:
+    """JPH-B2-FX-S0's Seed cell (the fourth) set to ``seeds``, as the researcher edits it."""
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    lines = tracker.read_text(encoding="utf-8").split("\n")
+    (n,) = [n for n, x in enumerate(lines) if x.startswith("| JPH-B2-FX-S0 |")]
+    cells = lines[n].split("|")
+    cells[4] = f" {seeds} "
+    lines[n] = "|".join(cells)
+    tracker.write_text("\n".join(lines), encoding="utf-8")
+
+
+@needs_shared
+def test_018_a_seed_split_undone_leaves_the_main_milestone_empty(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """018 (trial t11, defect 6): JPH-B2-FX-S0's Seed `0, 1, 2` placed -s1 and -s2 in M4 (its
+    Runs cell `四臂 seeds 0–2`); back to `0`, they are set aside, yet M4 read `(B2)` and the
+    headline `主要结果（M4）：无定论 — B2 …`: the single-seed M3 pilot stood for the 3-seed
+    decisive result. Before the split it said M4 has nothing to judge; so it does after."""
+    project = Path(shutil.copytree(SHARED / "projects" / "018_areal-harness-cn", tmp_path / "p"))
+    (project / "job.py").write_text(_JOB_018, encoding="utf-8")
+    (project / "bridge.toml").write_text(
+        "[bridge]\ncode_review = false\n\n"
+        f'[run]\ncommand = ["{sys.executable}", "job.py", '
+        '"{system}", "{seed}", "{output_dir}"]\n'
+        'gpus = 0\nargs = { seed = "0" }\n',
+        encoding="utf-8",
+    )
+    empty = "主要结果（M4）：无定论，计划中没有实验块或运行属于 M4，无可判定"
+    # 1: the tracker says five must-run rows ended invalid before bridge.
+    assert main(["run", "--project", str(project)]) == 1
+    assert empty in capsys.readouterr().out
+    _seed_cell_018(project, "0, 1, 2")
+    assert main(["run", "--project", str(project)]) == 1
+    data = json.loads((project / "refine-logs" / "results.json").read_text(encoding="utf-8"))
+    (m4,) = [m for m in data["milestones"] if m["milestone"] == "M4"]
+    assert m4["runs"] == ["JPH-B2-FX-S0-s1", "JPH-B2-FX-S0-s2"], m4
+    _seed_cell_018(project, "0")
+    capsys.readouterr()
+    assert main(["run", "--project", str(project)]) == 1
+    out = capsys.readouterr().out
+    assert "JPH-B2-FX-S0-s1 已搁置" in out, out
+    assert empty in out, out
+    data = json.loads((project / "refine-logs" / "results.json").read_text(encoding="utf-8"))
+    (m4,) = [m for m in data["milestones"] if m["milestone"] == "M4"]
+    assert (m4["blocks"], m4["runs"]) == ([], []), m4
+    results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
+    assert "### M4: 3-seed 决定性实验\n" in results
+    assert "(M4：计划中没有实验块或运行属于 M4，无可判定)" in results
+    # Still listed once, with why, among the runs bridge did not launch.
+    assert "- JPH-B2-FX-S0-s1 — 已搁置: " in results

@@ -141,3 +141,26 @@ def test_009_b3_says_r004_is_work_people_do_not_out_of_scope(tmp_path: Path) -> 
     ), b3["reason"]
     results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
     assert "out of scope: R004" not in results
+
+
+def test_023_status_table_results_and_tracker_counts_say_waiting_and_held_not_todo(
+    p023: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`bridge status` showed `R020 M2 … TODO … PENDING_IM…`, the results `| R020 | capacity-
+    matched VanillaFilter | - | TODO |` and the tracker's header `TODO 13`, beside bars saying
+    `4 个等待代码写好` (trial t11, defect 9): TODO read as ready to launch. The researcher's own
+    Status cells keep their words."""
+    table = {line.split()[0]: line for line in _status(p023, capsys)[8:]}
+    assert "  等待代码  " in table["R020"] and "  等待代码  " in table["R041"], table
+    assert all("  暂缓运行  " in table[r] for r in _HELD), [table[r] for r in _HELD]
+    assert not any(" TODO " in row for row in table.values()), table
+    english = {x.split()[0]: x for x in _status(p023, capsys, "-o", "language=en")[8:]}
+    assert " WAITING (code) " in english["R020"] and " HELD " in english["R031"], english
+    results = (p023 / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
+    assert "| R020 | capacity-matched VanillaFilter | - | 等待代码 |" in results
+    assert "| R031 | Stage1 vs final Stage1.5 | - | 暂缓运行 |" in results
+    assert "| TODO |" not in results
+    tracker = (p023 / "refine-logs" / "EXPERIMENT_TRACKER.md").read_text(encoding="utf-8")
+    assert "**运行:** 24 (DONE 10, SKIPPED 1, 暂缓运行 7, 等待代码 6)" in tracker, tracker
+    rows = {x.split("|")[1].strip(): x for x in tracker.splitlines() if x.startswith("| R0")}
+    assert "| PENDING_IMPLEMENTATION |" in rows["R020"] and "| TODO |" in rows["R031"]
