@@ -1003,6 +1003,40 @@ def _evaluate_metrics(
     return overall, head + " ‖ ".join(reasons), measured
 
 
+def _held_unequal(
+    text: str, context: ClauseContext, seeds: Mapping[str, int], recorded: Sequence[str]
+) -> list[str]:
+    """
+    What the runs say of each condition in ``text`` that names a metric they ``recorded`` ("at
+    the same training time", ``training_time``), where the compared systems (``seeds``' keys)
+    recorded it with different means: ``'at the same training time' does not hold in the
+    runs: training_time A 9000, B 3600``. Nothing where they agree or one did not record it:
+    the condition stays "not checked", as the parser noted. 001's B1 was judged met on a
+    DepthGate that trained 2.5× as long as the LoRA it beat (trial t11).
+    """
+    if len(seeds) < 2:
+        return []
+    said: list[str] = []
+    for condition in conditions_apart(text, recorded)[1]:
+        for metric in sorted(mentioned_in(recorded, [condition])):
+            means: dict[str, float] = {}
+            for system, n in seeds.items():
+                try:
+                    found = find_aggregate(context.aggregates, system, metric, None, n)
+                except Inconclusive:
+                    break
+                if found.mean is None:
+                    break
+                means[system] = found.mean
+            else:
+                low, high = min(means.values()), max(means.values())
+                # Held the same within 1 % (a timer's jitter), not a different budget.
+                if high - low > 0.01 * max(abs(low), abs(high)):
+                    listed = ", ".join(f"{s or '-'} {v:g}" for s, v in means.items())
+                    said.append(f"{condition!r} does not hold in the runs: {metric} {listed}")
+    return said
+
+
 def _evaluate_on(
     criterion: Criterion, context: ClauseContext, metric: str | None
 ) -> tuple[VerdictKind, str, float | None]:
@@ -1068,6 +1102,7 @@ def _evaluate_on(
         if subject in references:
             raise Inconclusive(f"{subject} would be compared with itself")
     seeds = {s: context.seeds_of(s, readings) for s in [subject, *references]}
+    readings += _held_unequal(criterion.text, context, seeds, recorded_names)
     interpretation = f" (read as: {'; '.join(readings)})" if readings else ""
 
     if criterion.derived is not None:

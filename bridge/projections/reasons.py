@@ -542,6 +542,12 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
         lazy(rf"metric read from the words before the threshold: {_QUOTE}"),
         r"指标取自阈值之前的文字：\1",
     ),
+    # A scope before a Chinese metric's name (bridge/plan/criteria/parser.py, _zh_scope_note).
+    (lazy(rf"{_QUOTE} read as the mean over seeds"), r"\1 解析为各 seed 的均值"),
+    (
+        lazy(rf"{_QUOTE} not checked one by one: judged on {_QUOTE} as the runs record it"),
+        r"\1 未逐项检验：按运行记录的 \2 判断",
+    ),
     (
         lazy(r"no comparator before (\S+): read as 'at least'"),
         r"\1 前没有比较符：解析为“至少”",
@@ -671,6 +677,13 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
         lazy(rf"{_QUOTE} read as a condition the comparison holds under, not its metric"),
         r"\1 解析为比较所依据的条件，不是比较的指标",
     ),
+    (
+        lazy(rf"{_QUOTE} read as a condition the comparison holds under, not checked"),
+        r"\1 解析为比较所依据的条件，未检验",
+    ),
+    # Such a condition on a metric the runs record with different values (bridge/machine/
+    # judge.py, _held_unequal); the systems and numbers after it as they are.
+    (lazy(rf"{_QUOTE} does not hold in the runs: "), r"\1 在运行中不成立："),
     # "does not drop … by more than" (bridge/plan/criteria/parser.py, _in_words).
     (lazy(rf"{_QUOTE} read as {_QUOTE}(?=[;；)）]|$)"), r"\1 解析为 \2"),
     # A clause's setting checked on the runs (bridge/machine/judge.py, _where_it_holds).

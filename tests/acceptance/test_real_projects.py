@@ -324,7 +324,10 @@ class TestHarnessRules:
         assert "— 该实验块没有运行" in results  # B2, B3
         assert "不由 bridge 运行的运行，日志中没有其数值：JPH-B0-MODEL-LOAD-001" in results
         assert "2 个条件中 2 个未定（1, 2）。[1] 未定：«每域最优动作概率均超过 0.8» — " in results
-        assert "无法自动检验：绝对阈值没有指明指标" in results
+        # B1's metric is read before its threshold (it was "无法自动检验：绝对阈值没有指明指标",
+        # trial t11); the runs recorded no number by that name.
+        said = "«每域最优动作概率均超过 0.8» — 实验块的运行中未找到指标 '最优动作概率'（已提取："
+        assert said in results
         assert "1. 无法自动检验: 只有数值、没有比较: '1'" in results
         assert "；尚无评审者判断（" in results
         review = (harness[0] / "refine-logs" / "EXPERIMENT_CODE_REVIEW.md").read_text("utf-8")

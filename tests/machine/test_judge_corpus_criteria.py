@@ -293,6 +293,19 @@ CASES: tuple[Case, ...] = (
         failed={(TACE, "throttle_event_count"): 80.0, (NMP, "throttle_event_count"): 100.0},
     ),
     Case(
+        source="018 B1",
+        # The metric before the threshold (declined as "an absolute threshold without a
+        # metric", trial t11); the significance test stays open.
+        text="每域最优动作概率均超过 0.8，且 held-out 平均回报显著高于随机策略。",
+        expect=Expect.PARTLY,
+        systems=("均匀随机", "固定规则", "trainable categorical controller"),
+        candidate="trainable categorical controller",
+        metrics=("每域正确动作概率", "平均回报", "entropy", "KL", "参数 delta"),
+        met={("trainable categorical controller", "最优动作概率"): 0.85},
+        failed={("trainable categorical controller", "最优动作概率"): 0.7},
+        language="zh",
+    ),
+    Case(
         source="018 B3",
         text="3 seeds 的 task-bootstrap 95% CI 下界满足 `Delta_interaction=M11-M10-M01+M00 > "
         "0`，且 `M11` 至少比 `max(M10,M01)` 高 3 个百分点；历史成功率下降不超过 2 个百分点。",
@@ -467,7 +480,6 @@ CASES: tuple[Case, ...] = (
                 "官方 actor 完成 1 次更新和权重同步；抽样 token 数据可复算；无混版本。",
                 "zh",
             ),
-            ("018 B1", "每域最优动作概率均超过 0.8，且 held-out 平均回报显著高于随机策略。", "zh"),
             ("018 B3 (clause)", "`M11` 至少比 `max(M10,M01)` 高 3 个百分点", "zh"),
             (
                 "020 B1",

@@ -185,6 +185,15 @@ ENGLISH = Wording(
 # 16×4' read as where it holds, not a threshold"); a setting named with a value is also in
 # Criterion.settings, which the judge checks.
 _WHERE_NOTE = re.compile(r"'(?P<said>[^']*)' read as where it holds, not a threshold")
+# The notes of what a clause holds under that no rule checks: a condition ("'at the same
+# training time' read as a condition the comparison holds under, …") and a scope before a
+# Chinese metric's name ("'每域' not checked one by one: …"), both written by the parser. Said
+# in the statement too: left to the notes, `bridge plan` and the verdict read as if they had
+# been checked (001's B1, 018's B1, trial t11).
+_UNCHECKED_NOTE = re.compile(
+    r"'(?P<said>[^']*)' (?:read as a condition the comparison holds under, "
+    r"(?:not its metric|not checked)|not checked one by one: .*)"
+)
 
 
 @value_methods
@@ -277,7 +286,8 @@ class Criterion:
         Return a one-line statement of the criterion (for tables): its names, operator,
         threshold and unit as parsed, in ``wording``'s words (English by default), then the
         settings where it holds as written: ``at h=144``, which the judge looks up in the runs,
-        or ``at 16×4 (not checked)``.
+        or ``at 16×4 (not checked)``; and as not checked, the conditions it holds under ("at
+        the same training time") and the scope before a Chinese metric's name («每域»).
         """
         # 006's B4 "wind_speed_edges=9 at h=144" read "wind_speed_edges = 9": the judge reads
         # it at h=144 only, which the statement did not say. A setting it cannot look up
@@ -285,9 +295,13 @@ class Criterion:
         w = wording or ENGLISH
         checked = {setting.text for setting in self.settings}
         where = [
-            said if said in checked else w.unchecked.format(said=said)
+            said if setting and said in checked else w.unchecked.format(said=said)
             for note in self.notes
-            if (found := _WHERE_NOTE.fullmatch(note)) is not None
+            for setting, found in [
+                (True, _WHERE_NOTE.fullmatch(note)),
+                (False, _UNCHECKED_NOTE.fullmatch(note)),
+            ]
+            if found is not None
             for said in [found["said"]]
         ]
         return " ".join([self._statement(wording), *where])

@@ -65,6 +65,7 @@ from bridge.plan.criteria.phrases import (
     as_change,
     as_gain_between,
     conditions_apart,
+    conditions_unchecked,
     gain_phrase,
     metric_after_phrase,
     metric_phrase,
@@ -74,6 +75,7 @@ from bridge.plan.criteria.phrases import (
     shared_reference,
     system_name,
     system_terms,
+    zh_scope_apart,
 )
 from bridge.plan.metric_names import is_lower_better, is_rate_metric, metric_key
 from bridge.value_methods import value_methods
@@ -1299,8 +1301,17 @@ def _read_clause(  # one linear decision procedure, kept in one place to read to
     # "… over B at the same training time": the training time is held fixed, not compared; read
     # as the clause's metric, the block was judged on it (review r33).
     notes += [
-        f"{said!r} read as a condition the comparison holds under, not its metric"
+        f"{original_spelling(said, clause)!r} read as a condition the comparison holds under, "
+        "not its metric"
         for said in conditions
+    ]
+    # One naming no metric bridge knows stays in the clause, read as before, and is said: 001's
+    # B1 "… by >= 1 point at the same training time" was judged met with no word that the
+    # times were not compared (trial t11).
+    notes += [
+        f"{original_spelling(said, clause)!r} read as a condition the comparison holds under, "
+        "not checked"
+        for said in conditions_unchecked(norm)
     ]
     # "≥ 0.80 on all 3 seeds", "on every seed": a condition on each seed, which the mean over
     # seeds would meet with one seed below it (trial L); not read as the mean.
@@ -1660,6 +1671,11 @@ def _read_clause(  # one linear decision procedure, kept in one place to read to
         if phrase is not None and thresholds[0].orientation is None:
             # "mean lift ≥ +0.05", "KAN skill > 0.4": the words before the comparator name the
             # metric (direction words in them, "J-drop", are part of the name).
+            phrase, scopes = zh_scope_apart(phrase)
+            # «每域最优动作概率超过 0.8»: the scope qualifies the name as "per domain" does in
+            # English; said, since the judge reads the one value the runs record (018's B1 was
+            # declined as "an absolute threshold without a metric").
+            notes += [_zh_scope_note(scope, original_spelling(phrase, text)) for scope in scopes]
             return _absolute_on_phrase(text, rest, phrase, thresholds[0], systems, notes)
         # A name after the number only after a share or a fraction ("≤ 10% false-rejection",
         # "≥ 0.95 coverage"): after a whole number it counts things ("≤ 2 OOM", "≥ 1 failure").
@@ -2062,6 +2078,17 @@ def _speedup(text: str, rest: str, threshold: _Threshold, notes: list[str]) -> C
         mode=Mode.ABSOLUTE,
         notes=tuple(said),
     )
+
+
+def _zh_scope_note(scope: str, metric: str) -> str:
+    """
+    What a scope before a Chinese metric's name was read as: «平均» the mean over seeds, which
+    the judge takes; any other («每域», «各任务») the one value the runs record, not checked
+    item by item.
+    """
+    if scope.startswith("平均"):
+        return f"{scope!r} read as the mean over seeds"
+    return f"{scope!r} not checked one by one: judged on {metric!r} as the runs record it"
 
 
 def _absolute_on_phrase(

@@ -29,6 +29,7 @@ __all__ = [
     "as_change",
     "as_gain_between",
     "conditions_apart",
+    "conditions_unchecked",
     "gain_phrase",
     "metric_after_phrase",
     "metric_phrase",
@@ -38,6 +39,7 @@ __all__ = [
     "shared_reference",
     "system_name",
     "system_terms",
+    "zh_scope_apart",
 ]
 
 _ABLATION_VERB = re.compile(
@@ -310,7 +312,9 @@ def metric_phrase(rest: str) -> str | None:
     while previous != phrase:
         previous = phrase
         phrase = _PHRASE_TRIM.sub("", phrase).strip()
-    if not phrase or len(phrase.split()) > 5 or not re.search(r"[a-z\u4e00-\u9fff]", phrase):
+    if re.search(r"[\u4e00-\u9fff]", phrase):
+        return _zh_metric_phrase(phrase)
+    if not phrase or len(phrase.split()) > 5 or not re.search(r"[a-z]", phrase):
         return None
     # A word on its own that says a direction or a comparison makes it a gain, not a name
     # ("each component contributes > 0.5%"); inside a name ("J-drop") it does not.
@@ -320,9 +324,72 @@ def metric_phrase(rest: str) -> str | None:
         # "mean lift", "median gain": a statistic of a gain is a metric's name.
         if directional and (position == 0 or not _STATISTIC_WORD.fullmatch(words[position - 1])):
             return None
-    if EACH_COMPONENT.search(phrase) or re.search(r"[\u4e00-\u9fff]", phrase):
+    if EACH_COMPONENT.search(phrase):
         return None
     return phrase
+
+
+# A Chinese metric's name before its threshold («最优动作概率超过 0.8», «⟨SA⟩ 的最优动作概率»):
+# Chinese writes no spaces between words, so the name is read whole, after the owner's «的»
+# and a leading scope («每域», «各任务», «平均», read by :func:`zh_scope_apart`). Words that
+# relate, compare, negate or condition mean it is a sentence, not a name: declined as before.
+_ZH_OWNER = re.compile(r"^(?:⟨S[A-Z]+⟩\s*)?的\s*")
+_ZH_NOT_A_NAME = re.compile(
+    r"[⟨⟩与和或在把被让是了若从而但且不没%]|比(?!例|率|值|重)|并且|以及|如果|相比|相对|提升|"
+    r"提高|增加|增长|下降|降低|减少|改善|优于|高于|低于|超过|达到|至少|至多|以上|以下"
+)
+# Words after the name that say how the threshold is to hold, not part of it («最优动作概率均»).
+_ZH_TRAILING = re.compile(r"(?:\s*(?:均|都|全部|全|也|仍|依然|需|须|必须|应该?|要|为|是))+$")
+_ZH_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _zh_metric_phrase(phrase: str) -> str | None:
+    """
+    ``phrase`` (the words before an absolute threshold, with Chinese in them) as a metric's
+    name, with the owner's «的» and the words after it left out; ``None`` when they are not a
+    name (a sentence, a comparison, a negation) or too long or short to be one.
+    """
+    name = _ZH_TRAILING.sub("", _ZH_OWNER.sub("", phrase)).strip()
+    core, _ = zh_scope_apart(name)
+    if _ZH_SCOPE.fullmatch(core):  # «每域均超过 0.8»: in each domain, but what?
+        return None
+    if _ZH_NOT_A_NAME.search(core) or len(core) > 24 or len(_ZH_CJK.findall(core)) < 2:
+        return None
+    # «每个组件贡献超过0.5%»: each component's contribution, a gain, not one metric's value.
+    if EACH_COMPONENT.search(phrase) or any(
+        p.search(core) for p in (BETTER_WORDS, HIGHER_WORDS, LOWER_WORDS)
+    ):
+        return None
+    if len(core.split()) > 4:
+        return None
+    return name
+
+
+# A scope before a Chinese metric's name: «每域», «每个任务», «各数据集», «所有域的», «平均». The
+# nouns are listed because Chinese has no spaces: «每域最优动作概率» is «每域» + the name.
+_ZH_SCOPE = re.compile(
+    r"^(?P<scope>(?:每|各|所有|全部)\s*(?:个|一个|一|种)?\s*"
+    r"(?:领域|域|任务|数据集|类别|类|seed|种子|场景|环境|对象|物体|子集|语言|设置|配置|episode|"
+    r"benchmark|基准)\s*(?:的|上|中|里)?|平均(?:的)?)\s*"
+)
+
+
+def zh_scope_apart(name: str) -> tuple[str, tuple[str, ...]]:
+    """
+    A Chinese metric's name read before a threshold without the scope that opens it, and the
+    scope as written (``每域最优动作概率`` → ``最优动作概率``, ``('每域',)``): «每域» says the
+    threshold holds in each domain, «平均» that it holds of the mean, the way English "per
+    domain" and "mean" qualify a name, not part of the name the runs record. A name that is
+    only a scope is returned as it is.
+    """
+    scopes: list[str] = []
+    rest = name
+    while (found := _ZH_SCOPE.match(rest)) is not None:
+        if len(_ZH_CJK.findall(rest[found.end() :])) < 2:
+            break
+        scopes.append(found["scope"].strip())
+        rest = rest[found.end() :]
+    return rest.strip(), tuple(scopes)
 
 
 # "≤ 10% false-rejection on benign control" (004): the words right after the threshold, up to a
@@ -777,6 +844,71 @@ def conditions_apart(text: str, metrics: Sequence[str]) -> tuple[str, tuple[str,
             rest = rest.removeprefix(",").removeprefix("，").lstrip()
         norm = f"{before} {rest}".strip()
     return norm, said
+
+
+# The words of a condition naming no metric bridge knows ("at the same training time" in a plan
+# whose metrics are accuracy alone): up to four words, ended by a word that goes on with the
+# sentence. Kept in the clause (it is read as before) and said as not checked: judged without a
+# word of it, 001's B1 "… by >= 1 point at the same training time" read as if the time-matched
+# comparison had been made (trial t11).
+_CONDITION_WORD = re.compile(r"\s*(?P<word>[a-z][\w/+-]*)")
+_CONDITION_STOP = frozenset(
+    {
+        "than", "as", "and", "or", "but", "vs", "versus", "over", "compared", "to", "is", "are",
+        "be", "must", "should", "while", "when", "if", "which", "that", "the", "a", "an", "on",
+        "in", "across", "by", "with", "for", "at", "from", "relative", "against", "beats",
+        "outperforms", "improves", "achieves", "reaches",
+    }
+)  # fmt: skip
+# «在相同训练时间下», «同等参数量下», «相同条件下»: a Chinese condition ends with 下 or 时 (without
+# it «与基线相同的 accuracy» is what to reach, and «同等水平» a level).
+_CONDITION_ZH = re.compile(
+    r"[^\s,;:.()，。；⟨⟩<>≤≥=下]{1,10}\s*(?:预算|条件|情况)?\s*(?:下(?!降)|时)"
+)
+
+
+def conditions_unchecked(text: str) -> tuple[str, ...]:
+    """
+    The conditions a clause holds under that :func:`conditions_apart` leaves in ``text``
+    (normalised) as naming no metric: "at the same / matched … X" (one to four words), "without
+    increasing X", a bracket "(same X)", «在相同X下», «同等X下», «相同X下». Each as the text says
+    it; the clause is read with them, and they are not checked. "At the same time" (meanwhile)
+    is none.
+    """
+    said: list[str] = []
+    position = 0
+    for lead in _CONDITION_LEAD.finditer(text):
+        if lead.start() < position:
+            continue
+        end = _unnamed_condition_end(text, lead)
+        if end is not None:
+            said.append(text[lead.start() : end].strip())
+            position = end
+    return tuple(said)
+
+
+def _unnamed_condition_end(text: str, lead: re.Match[str]) -> int | None:
+    """Where the condition ``lead`` opens ends, after the words it holds fixed; None if none."""
+    if lead["bracket"]:
+        close, opened = text.find(")", lead.end()), text.find("(", lead.end())
+        if close < 0 or (0 <= opened < close) or close - lead.end() > 60:
+            return None
+        return close + 1
+    if lead["zh_at"] or lead["zh_equal"] or lead["zh_same"]:
+        found = _CONDITION_ZH.match(text, lead.end())
+        return found.end() if found is not None else None
+    end, words = lead.end(), list[str]()
+    while len(words) < 4 and (found := _CONDITION_WORD.match(text, end)) is not None:
+        if found["word"] in _CONDITION_STOP or (found["word"] == "of" and not words):
+            break
+        words.append(found["word"])
+        end = found.end()
+    while words and words[-1] == "of":  # "the same number of" ends at its noun
+        words.pop()
+        end = text.rfind("of", 0, end)
+    if not words or words == ["time"]:
+        return None
+    return end
 
 
 def _condition_end(norm: str, lead: re.Match[str], terms: Sequence[str]) -> int | None:
