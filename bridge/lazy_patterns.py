@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from typing import Any
 
 __all__ = ["LazyPattern", "lazy"]
 
@@ -74,11 +75,11 @@ class LazyPattern:
         """:meth:`re.Pattern.finditer`."""
         return self.compiled().finditer(string, pos, endpos)
 
-    def findall(self, string: str, pos: int = 0, endpos: int = 2**63 - 1) -> list[object]:
+    def findall(self, string: str, pos: int = 0, endpos: int = 2**63 - 1) -> list[Any]:
         """:meth:`re.Pattern.findall`."""
         return self.compiled().findall(string, pos, endpos)
 
-    def split(self, string: str, maxsplit: int = 0) -> list[str | object]:
+    def split(self, string: str, maxsplit: int = 0) -> list[str | Any]:
         """:meth:`re.Pattern.split`."""
         return self.compiled().split(string, maxsplit)
 

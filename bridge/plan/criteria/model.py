@@ -5,10 +5,10 @@ The criterion types: what a parsed success criterion says, or why it could not b
 from __future__ import annotations
 
 import enum
-import re
 
 import attrs
 
+from bridge.lazy_patterns import lazy
 from bridge.value_methods import value_methods
 
 __all__ = [
@@ -184,7 +184,7 @@ ENGLISH = Wording(
 # The note bridge/plan/criteria/parser.py writes of every setting where a clause holds ("'at
 # 16×4' read as where it holds, not a threshold"); a setting named with a value is also in
 # Criterion.settings, which the judge checks.
-_WHERE_NOTE = re.compile(r"'(?P<said>[^']*)' read as where it holds, not a threshold")
+_WHERE_NOTE = lazy(r"'(?P<said>[^']*)' read as where it holds, not a threshold")
 
 
 @value_methods
