@@ -5,7 +5,9 @@ does, every one in the wording tables compiles, and an English command compiles 
 
 from __future__ import annotations
 
+import importlib
 import json
+import pkgutil
 import re
 import subprocess
 import sys
@@ -88,6 +90,27 @@ class TestWordingTables:
         assert len(patterns) > 20
         for pattern in patterns:
             pattern.compiled()
+
+    def test_every_pattern_of_every_module_compiles(self) -> None:
+        """
+        Every module's import-time patterns are lazy (docs/performance.md, "Patterns compiled on
+        first use"): a bad expression anywhere would otherwise fail only when a plan first needs
+        it, perhaps in the middle of a campaign.
+        """
+        import bridge
+
+        seen = 0
+        for info in pkgutil.walk_packages(bridge.__path__, "bridge."):
+            if info.name.endswith("__main__"):
+                continue
+            try:
+                module = importlib.import_module(info.name)
+            except ImportError:  # an optional extra (vastai, modal) not installed
+                continue
+            for pattern in _module_lazies(module):
+                pattern.compiled()
+                seen += 1
+        assert seen > 800
 
     def test_english_wording_compiles_none_of_them(self) -> None:
         """Importing the tables and putting reasons into English compiles no pattern of theirs."""

@@ -22,6 +22,7 @@ import attrs
 from bridge.adapters.implement.command import run_agent
 from bridge.errors import ReviewError
 from bridge.events.secrets import redact
+from bridge.lazy_patterns import lazy
 from bridge.machine.ports import AblationPlanner, AblationRequest, ProposedRun
 from bridge.plan import setting_rules as rules
 from bridge.plan.safe_ids import SAFE_ID_RULE, is_safe_id
@@ -35,7 +36,7 @@ __all__ = [
     "parse_proposals",
 ]
 
-_JSON_ARRAY = re.compile(r"\[\s*(?:\{.*\}\s*)?\]", re.S)
+_JSON_ARRAY = lazy(r"\[\s*(?:\{.*\}\s*)?\]", re.S)
 
 PROMPT = """You plan ablation experiments for a research project whose main result is positive.
 

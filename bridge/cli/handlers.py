@@ -14,7 +14,6 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-import re
 import shutil
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -37,6 +36,7 @@ from bridge.cli.project import (
     resolve_run,
 )
 from bridge.errors import BridgeError, InputError
+from bridge.lazy_patterns import lazy
 
 if TYPE_CHECKING:
     from bridge.cli.console import Printer
@@ -795,7 +795,7 @@ def kept_copies(
 
 
 # The copies bridge.projections.writer keeps of a researcher's file before rewriting it.
-_KEPT_COPY = re.compile(r"(?P<stem>.+)\.(?P<kind>before-bridge|edited)(?:-\d+)?(?P<ext>\.[^.]+)")
+_KEPT_COPY = lazy(r"(?P<stem>.+)\.(?P<kind>before-bridge|edited)(?:-\d+)?(?P<ext>\.[^.]+)")
 
 
 def _inside(folder: Path, root: Path) -> bool:

@@ -21,6 +21,7 @@ from bridge.cli.project import (
     resolve_run,
 )
 from bridge.errors import InputError
+from bridge.lazy_patterns import LazyPattern, lazy
 from bridge.pipeline.root import find_root
 
 __all__ = ["diagram", "log", "rebuild", "replay", "verify"]
@@ -168,18 +169,18 @@ _DRIFT_KINDS = {
     "source-changed": "来源已变",
     "input-changed": "输入已变",
 }
-_DRIFT_DETAILS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"differs from the log$"), "与日志不符"),
-    (re.compile(r"differs from its record$"), "与其记录不符"),
+_DRIFT_DETAILS: tuple[tuple[re.Pattern[str] | LazyPattern, str], ...] = (
+    (lazy(r"differs from the log$"), "与日志不符"),
+    (lazy(r"differs from its record$"), "与其记录不符"),
     (
-        re.compile(r"is bridge's last write, made before the latest events; the next bridge "
+        lazy(r"is bridge's last write, made before the latest events; the next bridge "
                    r"command rewrites it$"),
         "是 bridge 上次写入的，早于最新事件；下一个 bridge 命令会重写它",
     ),
-    (re.compile(r"metrics of (.+) came from it$"), r"\1 的指标来自它"),
-    (re.compile(r"sha256 (\w+) ≠ (\w+) recorded for (.+)$"), r"sha256 \1 ≠ 为 \3 记录的 \2"),
+    (lazy(r"metrics of (.+) came from it$"), r"\1 的指标来自它"),
+    (lazy(r"sha256 (\w+) ≠ (\w+) recorded for (.+)$"), r"sha256 \1 ≠ 为 \3 记录的 \2"),
     (
-        re.compile(r"outputs of (\S+) changed since (\S+) read them: sha256 (\w+) ≠ (\w+)$"),
+        lazy(r"outputs of (\S+) changed since (\S+) read them: sha256 (\w+) ≠ (\w+)$"),
         r"\1 的输出在 \2 读取之后已改变：sha256 \3 ≠ \4",
     ),
 )  # fmt: skip

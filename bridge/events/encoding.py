@@ -21,6 +21,7 @@ import orjson
 from bridge.errors import SecretError
 from bridge.events.secrets import SECRET_VALUE, has_value_prefix, redact_known, substring_test
 from bridge.events.structuring import field_types
+from bridge.lazy_patterns import lazy
 from bridge.plan.handed_over import PASS_THROUGH
 
 __all__ = [
@@ -172,11 +173,11 @@ def _reject_non_finite(value: object) -> None:
 # A field whose name says it holds a secret, and whose value is a non-empty string. Names that
 # hold the *name* of a secret (api_key_env, token_name) or a path to one (key_file) are fine.
 _SUSPICIOUS = ("key", "secret", "token", "passw", "pwd", "credential")
-_STRING_FIELD = re.compile(r'"([^"\\]{1,200})":"((?:[^"\\]|\\.)*)"')
+_STRING_FIELD = lazy(r'"([^"\\]{1,200})":"((?:[^"\\]|\\.)*)"')
 # A "..._key" counts when a word before it makes it a credential (WANDB_KEY, SSH_KEY, a bare
 # "key"): EXPERIMENT_KEY, metric_key or sort_key name no secret. A value shaped like a known
 # credential is refused whatever its name (SECRET_VALUE).
-_SECRET_NAME = re.compile(
+_SECRET_NAME = lazy(
     r"(?:^|[_\-. ])(?:api[_\-]?key|apikey|secret|token|password|passwd|pwd|credentials?)"
     r"(?:$|[_\-. ])|^key$|(?:^|[_\-.])(?:api|private|access|secret|ssh|auth|signing|"
     r"encryption|client|master|license|wandb|hf|huggingface|openai|anthropic|aws|gcp|google|"
@@ -184,7 +185,7 @@ _SECRET_NAME = re.compile(
     r"service)[_\-.]?key$",
     re.IGNORECASE,
 )
-_SAFE_SUFFIX = re.compile(r"(?:_env|_name|_file|_path|_id|_var|_dir|_limit)$", re.IGNORECASE)
+_SAFE_SUFFIX = lazy(r"(?:_env|_name|_file|_path|_id|_var|_dir|_limit)$", re.IGNORECASE)
 
 # The shell's own folder variables: "pwd" in them is "print working directory".
 _SHELL_FOLDERS = frozenset({"PWD", "OLDPWD"})
@@ -244,7 +245,7 @@ def check_no_secrets(tag: str, text: str, *, names_may_be_secret: bool = True) -
 
 
 # A JSON-escaped NUL (\u0000) not itself preceded by an escaped backslash.
-_JSON_NUL = re.compile(r"(?<!\\)((?:\\\\)*)\\u0000")
+_JSON_NUL = lazy(r"(?<!\\)((?:\\\\)*)\\u0000")
 
 
 def event_json(tag: str, data: dict[str, Any], *, names_may_be_secret: bool) -> str:

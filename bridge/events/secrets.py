@@ -31,6 +31,8 @@ import threading
 import urllib.parse
 from collections.abc import Callable, Iterable
 
+from bridge.lazy_patterns import lazy
+
 __all__ = [
     "MIN_SECRET_LENGTH",
     "REDACTED",
@@ -46,7 +48,7 @@ __all__ = [
 
 # Well-known credential formats. The look-behind keeps words that merely contain such a prefix
 # ("Mask-RCNN_…", "risk-sensitive_…") from matching: a key starts a token.
-SECRET_VALUE = re.compile(
+SECRET_VALUE = lazy(
     r"(?<![A-Za-z0-9])(?:sk-[A-Za-z0-9_\-]{20,}|ghp_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,}"
     r"|AKIA[0-9A-Z]{16}|xox[bpas]-[A-Za-z0-9\-]{10,}|hf_[A-Za-z0-9]{30,})"
 )
@@ -74,7 +76,7 @@ has_value_prefix = substring_test(VALUE_PREFIXES)
 #: and protect nothing (a five-character credential is guessed, not leaked).
 MIN_SECRET_LENGTH = 8
 # user:password@ (or token@) in a URL: https://alice:hunter2@host/…, https://ghp_…@github.com
-URL_USERINFO = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]*://)[^/@\s:]+(?::[^/@\s]*)?@")
+URL_USERINFO = lazy(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]*://)[^/@\s:]+(?::[^/@\s]*)?@")
 
 _lock = threading.Lock()
 _forms: tuple[str, ...] = ()  # every registered value in every encoding, longest first

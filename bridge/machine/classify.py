@@ -9,6 +9,8 @@ import re
 import signal
 from collections.abc import Iterable
 
+from bridge.lazy_patterns import LazyPattern, lazy
+
 __all__ = [
     "CUDA_ON_CPU",
     "GENERIC_FAILURE",
@@ -19,18 +21,18 @@ __all__ = [
     "last_error_line",
 ]
 
-_OOM = re.compile(
+_OOM = lazy(
     r"CUDA out of memory|torch\.(?:cuda\.)?OutOfMemoryError|CUBLAS_STATUS_ALLOC_FAILED"
     r"|out of memory|Out of memory: Killed process|oom-kill",
 )
 # What only a GPU's allocator says: a run that asked for no GPU can still use one (the ssh
 # backend sets no CUDA_VISIBLE_DEVICES when it gives no slots), and its log is what tells.
-_GPU_OOM = re.compile(
+_GPU_OOM = lazy(
     r"CUDA out of memory|torch\.(?:cuda\.)?OutOfMemoryError|CUBLAS_STATUS_ALLOC_FAILED"
     r"|CUDA_ERROR_OUT_OF_MEMORY|cudaErrorMemoryAllocation|HIP out of memory",
 )
-_KILLED_BY_KERNEL = re.compile(r"\bKilled\b|oom", re.IGNORECASE)
-_NUMBERS = re.compile(r"0x[0-9a-f]+|\d+")
+_KILLED_BY_KERNEL = lazy(r"\bKilled\b|oom", re.IGNORECASE)
+_NUMBERS = lazy(r"0x[0-9a-f]+|\d+")
 
 
 def is_oom(exit_code: int | None, log_tail: str) -> bool:
@@ -101,72 +103,72 @@ GENERIC_FAILURE = "it failed"  # the meaning of a failure none of the patterns b
 
 # (pattern in the failure, what it means, the fix), first match wins: the reason a run failed
 # carries the exit code and the log's last error line, which is enough to tell these apart.
-_MEANINGS: tuple[tuple[re.Pattern[str], str, str], ...] = (
+_MEANINGS: tuple[tuple[re.Pattern[str] | LazyPattern, str, str], ...] = (
     (
-        re.compile(re.escape(CUDA_ON_CPU.split(":")[0])),
+        lazy(re.escape(CUDA_ON_CPU.split(":")[0])),
         "the script used CUDA (a GPU) on a run that asked for no GPU",
         "make the script run on the CPU, or set `gpus` in bridge.toml's `[run]` (or the "
         "system's table) so that the run is given a GPU",
     ),
     (
-        re.compile(r"expected outputs missing"),
+        lazy(r"expected outputs missing"),
         "it exited 0 but did not write its expected outputs",
         "make the script write them under the folder given as {output_dir}, or correct "
         "`outputs` in bridge.toml",
     ),
     (
-        re.compile(r"^exit 127\b|program not found|command not found|: not found"),
+        lazy(r"^exit 127\b|program not found|command not found|: not found"),
         "command not found (exit 127)",
         "correct the program in the command (`[run] command`, or the system's `command`, in "
         "bridge.toml), or install it on the backend's PATH",
     ),
     (
-        re.compile(r"^exit 126\b|Permission denied"),
+        lazy(r"^exit 126\b|Permission denied"),
         "the program cannot be executed (exit 126)",
         "make it executable (chmod +x) or call it through its interpreter in the command",
     ),
     (
-        re.compile(r"can't open file|No such file or directory|FileNotFoundError"),
+        lazy(r"can't open file|No such file or directory|FileNotFoundError"),
         "a file it needs does not exist",
         "create the file, or correct its path in the command or the script",
     ),
     (
-        re.compile(r"ModuleNotFoundError|ImportError"),
+        lazy(r"ModuleNotFoundError|ImportError"),
         "a Python module could not be imported",
         "install it in the environment the command runs in, or correct the import",
     ),
     (
-        re.compile(r"unrecognized arguments|invalid choice|the following arguments are required"),
+        lazy(r"unrecognized arguments|invalid choice|the following arguments are required"),
         "the script refused its arguments (exit 2)",
         "make the command (`[run] command`) and its arguments (`[run] args`, the systems' "
         "`args`) match the script's options",
     ),
     (
-        re.compile(r"^out of (?:GPU )?memory"),
+        lazy(r"^out of (?:GPU )?memory"),
         "out of memory",
         "lower the batch size or memory use, or give the run more GPUs or memory",
     ),
     (
-        re.compile(r"^GPU memory peaked at"),
+        lazy(r"^GPU memory peaked at"),
         "its GPU memory peak is above the bound sanity checks",
         "lower the batch size or model size, or give the run more GPUs; if the framework "
         "reserves GPU memory up front (TensorFlow, JAX), set `[run] max_gpu_memory_gb` (or "
         "`gpu_memory_margin_gb = 0`) in bridge.toml",
     ),
     (
-        re.compile(r"^exit 137\b"),
+        lazy(r"^exit 137\b"),
         "killed (exit 137: SIGKILL, often the out-of-memory killer)",
         "lower the memory use, or give the run more memory",
     ),
     (
-        re.compile(r"^timed out|timed_out"),
+        lazy(r"^timed out|timed_out"),
         "it ran past its timeout",
         "raise `timeout_minutes` in bridge.toml, or make the run shorter",
     ),
     (
         # A sanity run's training-quality finding (bridge/machine/quality.py): it exited 0,
         # so "correct the error its log shows" sent the reader to a log with no error (034).
-        re.compile(
+        lazy(
             r" is (?:NaN|nan|inf|-inf|Infinity|-Infinity|non-finite) at step "
             r"| = (?:NaN|nan|inf|-inf|Infinity|-Infinity) in "
             r"| rose from \S+ to \S+ over the last \d+ points"
@@ -176,14 +178,14 @@ _MEANINGS: tuple[tuple[re.Pattern[str], str, str], ...] = (
         "the file and step the finding names",
     ),
     (
-        re.compile(r"no metric could be read|unreadable output"),
+        lazy(r"no metric could be read|unreadable output"),
         "its metrics could not be read",
         "write the metrics to a file `[metrics] files` names (JSON or CSV), or correct "
         "`[metrics]` in bridge.toml",
     ),
     (
         # A sanity run whose own pass/fail metric says no (bridge/pipeline/steps/sanity.py).
-        re.compile(r"recorded \S+ = \S+: the row's .+ says it failed"),
+        lazy(r"recorded \S+ = \S+: the row's .+ says it failed"),
         "its own check failed",
         "fix what the check tests (its log says what), then `bridge retry` the run",
     ),

@@ -36,6 +36,7 @@ from collections.abc import Mapping, Sequence, Set
 import attrs
 
 from bridge.errors import ConfigError
+from bridge.lazy_patterns import lazy
 from bridge.machine.aggregation import (
     Aggregate,
     RunKey,
@@ -642,13 +643,13 @@ def _declared_scale(criterion: Criterion, unit: str) -> tuple[float, str]:
 
 
 # Words of speed: a criterion that names no metric speaks of time or throughput.
-_SPEED_WORDS = re.compile(
+_SPEED_WORDS = lazy(
     r"\b(?:faster|slower|quicker|speed[- ]?ups?|speeds?\s+up|latency|runtime|run[- ]time|"
     r"(?:inference|training|wall[- ]clock|step|decoding)\s+time|throughput)\b"
     r"|加速|更快|提速|耗时|延迟|时延|吞吐",
     re.IGNORECASE,
 )
-_TIMED = re.compile(
+_TIMED = lazy(
     r"time|latency|duration|speed|throughput|per[\s_-]?s(?:ec(?:ond)?)?\b|/s\b|fps|qps|tps|"
     r"tokens?[\s_/-]*(?:per|/)|wall|runtime|ttft|tpot|\bitl\b|hours?\b|minutes?\b|seconds?\b|"
     r"\bms\b|gpu[\s_-]?h|秒|延迟|时延|吞吐|耗时",
@@ -1301,7 +1302,7 @@ def _evaluate_on(
 
 
 # "significantly", "显著": a test of the gain the rules do not compute.
-_SIGNIFICANT = re.compile(r"signific|显著", re.IGNORECASE)
+_SIGNIFICANT = lazy(r"signific|显著", re.IGNORECASE)
 # An adverb of a margin and its adjective's ending: "not clearly better" is "not by a clear
 # margin".
 _ADJECTIVE_ENDINGS = (

@@ -41,6 +41,7 @@ from collections.abc import Mapping, Sequence
 import attrs
 
 from bridge.errors import ConfigError
+from bridge.lazy_patterns import LazyPattern, lazy
 from bridge.machine.measurements import MetricHistory, MetricValue
 from bridge.plan.metric_names import is_lower_better, match_metric, metric_key
 from bridge.value_methods import value_methods
@@ -211,7 +212,7 @@ def measured_names(
     return frozenset(out)
 
 
-_WORD = re.compile(r"[^\W_]+")
+_WORD = lazy(r"[^\W_]+")
 
 
 def _check_history(history: MetricHistory, settings: QualitySettings) -> list[QualityFinding]:
@@ -300,13 +301,11 @@ def _plateau(series: Sequence[float], *, lower: bool, settings: QualitySettings)
     return f"did not improve over the last {window} points (best before: {best_before:.6g})"
 
 
-_TRAIN = re.compile(r"(?:^|(?<=[._/-]))(?:train|training|trn)(?:[._/-]|$)", re.IGNORECASE)
-_HELD_OUT = re.compile(
-    r"(?:^|(?<=[._/-]))(?:val|valid|validation|eval|dev)(?:[._/-]|$)", re.IGNORECASE
-)
+_TRAIN = lazy(r"(?:^|(?<=[._/-]))(?:train|training|trn)(?:[._/-]|$)", re.IGNORECASE)
+_HELD_OUT = lazy(r"(?:^|(?<=[._/-]))(?:val|valid|validation|eval|dev)(?:[._/-]|$)", re.IGNORECASE)
 
 
-def _without(name: str, split: re.Pattern[str]) -> str:
+def _without(name: str, split: re.Pattern[str] | LazyPattern) -> str:
     return split.sub("", name).strip("._/-").lower()
 
 

@@ -23,7 +23,6 @@ carries its decisions out (appending events, calling the backend). Rules:
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime, timedelta
@@ -31,6 +30,7 @@ from datetime import datetime, timedelta
 import attrs
 
 from bridge.events.values import Slot
+from bridge.lazy_patterns import lazy
 from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.sanity_probe import probe_of
 from bridge.machine.stages import (
@@ -75,7 +75,7 @@ FAILED_BEFORE = "failed before bridge"
 # How a cancel reason says a must-run row is held until its code is written (023's
 # PENDING_IMPLEMENTATION rows of M2, while M3-M5 ran ahead of them).
 WAITS_FOR_CODE = "waits for its code"
-_HELD_FOR_CODE_BY = re.compile(r"not run: milestone .+? must-run (\S+) " + WAITS_FOR_CODE)
+_HELD_FOR_CODE_BY = lazy(r"not run: milestone .+? must-run (\S+) " + WAITS_FOR_CODE)
 
 
 def held_by_failed_before(run: RunView) -> bool:

@@ -8,7 +8,6 @@ builds them from the log and nothing else does.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
@@ -17,6 +16,7 @@ import attrs
 from bridge.events import types as ev
 from bridge.events.measurements import NO_NUMBER_IN_FILE
 from bridge.events.values import Finding, JobHandle, Slot
+from bridge.lazy_patterns import lazy
 from bridge.machine.stages import RunState, Stage
 from bridge.value_methods import value_methods
 
@@ -43,9 +43,7 @@ TASK_NOT_RUN_TAIL = (
 
 
 # The files a run writes its numbers to by name: metrics.json, results.csv, eval_metrics.jsonl.
-_METRICS_FILE = re.compile(
-    r"(?:.*[_.-])?(?:metrics?|results?|scores?)(?:[_.-].*)?\.(?:jsonl?|csv)$"
-)
+_METRICS_FILE = lazy(r"(?:.*[_.-])?(?:metrics?|results?|scores?)(?:[_.-].*)?\.(?:jsonl?|csv)$")
 
 
 @value_methods

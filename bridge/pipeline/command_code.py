@@ -21,6 +21,7 @@ from pathlib import Path
 
 import attrs
 
+from bridge.lazy_patterns import lazy
 from bridge.pipeline.local_imports import local_imports
 
 __all__ = ["MAX_SCRIPTS", "command_files"]
@@ -28,15 +29,15 @@ __all__ = ["MAX_SCRIPTS", "command_files"]
 MAX_SCRIPTS = 200  # Python files watched for changes; a large code base is watched in part
 
 _SHELLS = frozenset({"sh", "bash", "dash", "zsh", "ksh"})
-_PYTHON = re.compile(r"python[0-9.]*")
-_MODULE = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
+_PYTHON = lazy(r"python[0-9.]*")
+_MODULE = lazy(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
 _SHELL_DEPTH = 3  # `sh -c "bash -c '…'"` is read this deep; deeper nesting is left unread
 # A POSIX shell's operator characters, and a newline, which ends a command as `;` does.
 _OPERATOR_CHARS = "();<>|&\n"
 # Words after which a shell word is a command's name (`{ cd sub; …; }`, `then cd sub`).
 _COMMAND_START = frozenset({"{", "!", "then", "else", "do", "time"})
 # `cd`'s options, none of which changes where it goes.
-_CD_OPTION = re.compile(r"-[LPe@]+")
+_CD_OPTION = lazy(r"-[LPe@]+")
 # Python's options that take a value (`-W ignore`, `-Wignore`); -c and -m end the options.
 _VALUED = frozenset("WX")
 _VALUED_LONG = frozenset({"--check-hash-based-pycs"})

@@ -15,6 +15,7 @@ from bridge.errors import SecretError
 from bridge.events import codec
 from bridge.events import types as ev
 from bridge.events.secrets import redact
+from bridge.lazy_patterns import lazy
 from bridge.machine.fold import PipelineState
 from bridge.machine.ports import ProposedRun
 from bridge.machine.stages import NOT_BRIDGES_RUN_STATES
@@ -240,7 +241,7 @@ def tracker_status_events(
 # Headers of the columns where a tracker records what a row found (018's `结果/证据`, 030's
 # `Result`, "Outcome", "Evidence"): a row done before bridge is quoted with them, not with its
 # Notes alone (018's evidence read "does not constitute a real result", its numbers unquoted).
-_RESULTS_HEADER = re.compile(r"result|evidence|outcome|finding|结果|证据|结论", re.IGNORECASE)
+_RESULTS_HEADER = lazy(r"result|evidence|outcome|finding|结果|证据|结论", re.IGNORECASE)
 
 
 def results_cells(row: TrackerRun) -> str:

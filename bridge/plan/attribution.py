@@ -70,6 +70,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 
+from bridge.lazy_patterns import lazy
 from bridge.plan.blocks import system_descriptions
 from bridge.plan.config import SystemConfig
 from bridge.plan.model import Milestone, Plan
@@ -101,10 +102,10 @@ NO_BLOCKS = "the plan has no experiment blocks"
 REVIEW = "its Purpose says it reviews results"
 # Words after a system's name that take a part of it away: "X w/o Y" is an ablation of X.
 _TAKING_AWAY = frozenset({"w", "wo", "without", "no", "minus", "not", "except"})
-_COMMENTARY = re.compile(r"[(（\[【][^()（）\[\]【】]*[)）\]】]")
-_MARKUP = re.compile(r"[`*~]|(?<!\w)_|_(?!\w)")
+_COMMENTARY = lazy(r"[(（\[【][^()（）\[\]【】]*[)）\]】]")
+_MARKUP = lazy(r"[`*~]|(?<!\w)_|_(?!\w)")
 # A short code labelling a list item ("E2: Standard LoRA"), not part of the system's name.
-_LABEL = re.compile(r"^\s*[A-Za-z]{1,3}\d{1,3}[a-z]?\s*:\s*(?=\S)")
+_LABEL = lazy(r"^\s*[A-Za-z]{1,3}\d{1,3}[a-z]?\s*:\s*(?=\S)")
 
 
 @functools.lru_cache(maxsize=4096)  # pure; the results ask it for every run × system
@@ -207,7 +208,7 @@ def stands_for(written: str, system: str, systems: Sequence[str]) -> bool:
 
 # A system the block takes from another block: "E3: DepthGate (from Block 1)" (001's B2),
 # "X (from B1)", "X (same as Block 1)".
-_FROM_BLOCK = re.compile(
+_FROM_BLOCK = lazy(
     r"[(（]\s*(?:from|as\s+in|same\s+as|reused\s+from)\s+(?:block|exp(?:eriment)?\.?)?\s*"
     r"[A-Z]?\d{1,2}[a-z]?\s*[)）]",
     re.IGNORECASE,
@@ -314,14 +315,14 @@ def _before_description(system: str) -> tuple[str, ...]:
     return (head.strip(),)
 
 
-_DESCRIBED = re.compile(r"(\s+[—–]\s+)")
+_DESCRIBED = lazy(r"(\s+[—–]\s+)")
 
 
 def _keys(name: str) -> tuple[str, str]:
     return system_key(name, keep_commentary=True), system_key(name)
 
 
-_CELL_SPLIT = re.compile(r"\s*(?:/|,|，|、|\+|&|;|；|\band\b|\bor\b|和|及|与)\s*")
+_CELL_SPLIT = lazy(r"\s*(?:/|,|，|、|\+|&|;|；|\band\b|\bor\b|和|及|与)\s*")
 
 
 def block_cell_ids(cell: str, ids: Sequence[str], titles: Mapping[str, str]) -> tuple[str, ...]:
@@ -427,8 +428,8 @@ class RunFacts:
 
 # A compared system's own label (``E4: DepthFiLM r=102``, ``**A2**: …``), and a word of a
 # milestone's Runs cell that may be one (``E4 (DepthFiLM), E5``).
-_SYSTEM_LABEL = re.compile(r"\s*\**([A-Z][A-Za-z]{0,2}\d+[a-z]?)\**\s*[:：]")
-_LABEL_WORD = re.compile(r"\b([A-Z][A-Za-z]{0,2}\d+[a-z]?)\b")
+_SYSTEM_LABEL = lazy(r"\s*\**([A-Z][A-Za-z]{0,2}\d+[a-z]?)\**\s*[:：]")
+_LABEL_WORD = lazy(r"\b([A-Z][A-Za-z]{0,2}\d+[a-z]?)\b")
 
 
 def _aliases_written(systems: Mapping[str, SystemConfig], criterion: str) -> list[str]:
@@ -1188,20 +1189,18 @@ class Attributor:
 
 # Between the systems one row runs together: "GPT-4o-mini + Qwen-32B" (011's R018); not the
 # "+" of a name ("C++", "K=5+rerank").
-_JOINED = re.compile(r"\s+[+＋]\s+|\s*＋\s*")
+_JOINED = lazy(r"\s+[+＋]\s+|\s*＋\s*")
 
 
 # Between the alternatives a system is written as: "PredRNN-online or matched recurrent
 # assimilation" (023's R022), "A 或 B", "A 或者 B"; not 或许 ("perhaps").
-_ALTERNATIVES = re.compile(r"\s+or\s+|\s*或者?(?!许)\s*", re.IGNORECASE)
+_ALTERNATIVES = lazy(r"\s+or\s+|\s*或者?(?!许)\s*", re.IGNORECASE)
 
 
 # A script or file a cell names (``scripts/run_retrieval_baseline.py``), or a code span
 # (`` `template_macro` ``).
-_CODE_SPAN = re.compile(r"`([^`\n]{3,80})`")
-_SCRIPT = re.compile(
-    r"(?<![\w/.-])((?:[\w.-]+/)*[\w.-]*\w\.(?:py|sh|ipynb|jl|R|m|lua|cpp|cu|rs))\b"
-)
+_CODE_SPAN = lazy(r"`([^`\n]{3,80})`")
+_SCRIPT = lazy(r"(?<![\w/.-])((?:[\w.-]+/)*[\w.-]*\w\.(?:py|sh|ipynb|jl|R|m|lua|cpp|cu|rs))\b")
 
 
 def _code_names(text: str) -> set[str]:
@@ -1217,7 +1216,7 @@ def _code_names(text: str) -> set[str]:
     return {n.rsplit("/", 1)[-1] for n in names if n and " " not in n and len(n) >= 3}
 
 
-_IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+")
+_IDENTIFIER = lazy(r"[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+")
 
 
 def _named_code(cell: str, plan: Plan) -> tuple[str, str] | None:
@@ -1311,7 +1310,7 @@ def _named_by_goal(milestone: Milestone, plan: Plan) -> tuple[str, str] | None:
 
 
 # A milestone or block id made of a letter prefix and a number: "M1.5", "B1.5", "E2".
-_NUMBERED_ID = re.compile(r"([A-Za-z]+)(\d{1,2}(?:\.\d{1,2})?)")
+_NUMBERED_ID = lazy(r"([A-Za-z]+)(\d{1,2}(?:\.\d{1,2})?)")
 
 
 def _numbered_alike(milestones: Sequence[str], plan: Plan) -> dict[str, str]:
@@ -1351,21 +1350,21 @@ def _singular(word: str) -> str:
 # A block id opening a Purpose cell, before its title or a colon ("B6 Adversarial …", "B2: …").
 # A run id opening an item of a list or checklist in a block's section: "- [ ] R030: …",
 # "- [x] **R034a** — …", "1. **R001** …". An id mentioned inside an item's prose is not listed.
-_LISTED_RUN = re.compile(
+_LISTED_RUN = lazy(
     r"^[ \t]*(?:[-*+]|\d{1,3}[.)])[ \t]+(?:\[[ xX~/-]\][ \t]+)?[*`_]{0,2}"
     r"([A-Za-z][\w.-]*\d[\w-]*?)[*`_]{0,2}(?=[ \t]*(?:[:：—–(（]|-[ \t]|[ \t]|$))",
     re.MULTILINE,
 )
 # A run id opening a line of a plain list, its description after two or more spaces (027's
 # "Runs:" block: "R-L2  semantic-weighted MSE   200K, GPU 0-3").
-_RUN_LINE = re.compile(r"^[ \t]*([A-Za-z][\w.-]*\d[\w-]*?)(?=[ \t]{2,}\S|\t+\S)", re.MULTILINE)
-_OPENING_ID = re.compile(r"\W*(B\d{1,2}(?:\.\d)?|Block\s+\d{1,2})(?=[\s:：—-]|$)")
+_RUN_LINE = lazy(r"^[ \t]*([A-Za-z][\w.-]*\d[\w-]*?)(?=[ \t]{2,}\S|\t+\S)", re.MULTILINE)
+_OPENING_ID = lazy(r"\W*(B\d{1,2}(?:\.\d)?|Block\s+\d{1,2})(?=[\s:：—-]|$)")
 # A claim or arm label opening a Purpose cell: "C2 ", "H1: ", "A2 ".
-_PURPOSE_LABEL = re.compile(r"^\s*[A-Z]\d{1,2}[a-z]?\s*[:：]?\s+")
+_PURPOSE_LABEL = lazy(r"^\s*[A-Z]\d{1,2}[a-z]?\s*[:：]?\s+")
 
 # Commentary that opens by taking a part away: "(without Sobel)", "(w/o gate)", "(no scaling)";
 # not one that only mentions a "no" ("(Class A primitives return no-tuples)").
-_TAKES_AWAY = re.compile(
+_TAKES_AWAY = lazy(
     r"^[(（]\s*(?:w/o\b|without\b|no\b|minus\b|except\b|not\b|去掉|去除|不含|不带|无)",
     re.IGNORECASE,
 )
@@ -1388,7 +1387,7 @@ _ADDING = frozenset({"with", "plus", "and", "using", "via", "w", "add", "adding"
 # A Purpose saying the run checks the pipeline rather than measures a system: "Sanity: …",
 # "Smoke test on dog", "overfit on 100 items", 冒烟测试; not "Smoke detection" or "Overfitting
 # regime".
-_SANITY_PURPOSE = re.compile(
+_SANITY_PURPOSE = lazy(
     r"\W{0,3}(?:(?:sanity|smoke)(?:[\s-]*(?:checks?|tests?|runs?))?\s*[:：]"
     r"|(?:sanity|smoke)[\s-]+(?:checks?|tests?|runs?)\b|overfit\s+(?:on|to)\b"
     r"|冒烟|健全性)",
@@ -1396,12 +1395,12 @@ _SANITY_PURPOSE = re.compile(
 )
 # A Purpose saying the run reviews results rather than produces them: "Claim-1 gate
 # cross-review", "Reviewer cross-read of Table 1", 结果评审; not "review" inside a word.
-_REVIEW_PURPOSE = re.compile(
+_REVIEW_PURPOSE = lazy(
     r"(?<![\w-])(?:cross[\s-]?)?(?:review(?:s|ed|ing)?|cross[\s-]?read(?:s|ing)?)(?![\w-])"
     r"|评审|审阅|审稿",
     re.IGNORECASE,
 )
-_COINED = re.compile(r"\d|\w_\w|\w-\w")
+_COINED = lazy(r"\d|\w_\w|\w-\w")
 
 
 def _coined(name: str) -> bool:

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 import attrs
 
+from bridge.lazy_patterns import lazy
 from bridge.plan.gates import LabelledGate, labelled_gate
 from bridge.plan.metric_names import metric_key, plan_metric_names
 from bridge.plan.model import Block, Field
@@ -38,8 +39,8 @@ __all__ = [
 ]
 
 _SEP = r"\s{0,3}(?:[:：.—–\-]|$|\s(?=\S))"
-_DONE_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,2}[.)])\s+\[[xX✓✔]\]")
-_BLOCK_WORD = re.compile(
+_DONE_ITEM = lazy(r"^\s*(?:[-*+]|\d{1,2}[.)])\s+\[[xX✓✔]\]")
+_BLOCK_WORD = lazy(
     r"^(?:rq\s?\d{1,3}\s{0,2}/\s{0,2})?(?:(?:nice[- ]to[- ]have|must[- ]run|optional)\s+)?"
     r"(?:experiment(?:al)?\s+)?block\s{1,3}"
     r"(?P<id>[A-Za-z]{0,2}\d{1,3}(?:\.\d{1,2})?[a-z]?|[A-Z](?![\w]))"
@@ -47,14 +48,12 @@ _BLOCK_WORD = re.compile(
     re.IGNORECASE,
 )
 _CHINESE_BLOCK = re.compile(r"^块\s{0,2}(?P<id>\d{1,3}(?:\.\d{1,2})?)" + _SEP)
-_SHORT_BLOCK = re.compile(
-    r"^(?P<id>B\d{1,3}(?:\.\d{1,2})?[a-z]?)(?:\s{0,2}[:：—–\-]|\s{1,3}(?=\S)|$)"
-)
+_SHORT_BLOCK = lazy(r"^(?P<id>B\d{1,3}(?:\.\d{1,2})?[a-z]?)(?:\s{0,2}[:：—–\-]|\s{1,3}(?=\S)|$)")
 _EXPERIMENT_N = re.compile(r"^experiment\s{1,3}(?P<id>\d{1,3})" + _SEP, re.IGNORECASE)
-_CODE_BLOCK = re.compile(r"^(?P<id>(?:E|A|P|S|RQ|L)\d{1,3}(?:\.\d{1,2})?)\s{0,2}[:：—–\-]")
-_TRAILING_ID = re.compile(r"[(（](?P<id>B\d{1,3}(?:\.\d{1,2})?)[)）]\s*$")
-_TAG = re.compile(r"\[([^\]]{1,80})\]|[(（]([^)）]{1,80})[)）]")
-_DASH_TAG = re.compile(r"\s[—–-]{1,2}\s*([A-Z][A-Z0-9 \-★✓/]{2,40}★?)\s*$")
+_CODE_BLOCK = lazy(r"^(?P<id>(?:E|A|P|S|RQ|L)\d{1,3}(?:\.\d{1,2})?)\s{0,2}[:：—–\-]")
+_TRAILING_ID = lazy(r"[(（](?P<id>B\d{1,3}(?:\.\d{1,2})?)[)）]\s*$")
+_TAG = lazy(r"\[([^\]]{1,80})\]|[(（]([^)）]{1,80})[)）]")
+_DASH_TAG = lazy(r"\s[—–-]{1,2}\s*([A-Z][A-Z0-9 \-★✓/]{2,40}★?)\s*$")
 _STATUS_WORDS = ("complete", "done", "locked", "new", "wip", "in progress", "blocked", "pending")
 _EMOJI_STATUS = ("✅", "⚠️", "❌", "🔄", "⏳")
 
@@ -169,11 +168,11 @@ def match_block_heading(text: str, *, generic_codes: bool) -> BlockHeading | Non
     )
 
 
-_BULLET = re.compile(r"^(?P<indent>\s*)(?P<mark>[-*+]|\d{1,3}[.)])\s+(?P<rest>.*)$")
-_BOLD_LABEL = re.compile(
+_BULLET = lazy(r"^(?P<indent>\s*)(?P<mark>[-*+]|\d{1,3}[.)])\s+(?P<rest>.*)$")
+_BOLD_LABEL = lazy(
     r"^\*\*(?P<label>[^*]{1,100}?)\s{0,2}(?P<inner>[:：])?\*\*\s{0,2}(?:[(（][^)）]{0,200}[)）]\s{0,2})?(?P<outer>[:：])?\s*"
 )
-_PLAIN_LABEL = re.compile(
+_PLAIN_LABEL = lazy(
     r"^(?P<label>[^:：*`\[\]()（）|]{1,48}?)\s{0,2}(?:[(（][^)）]{0,120}[)）]\s{0,2})?[:：](?!//)\s*"
 )
 
@@ -328,16 +327,16 @@ def _list_after(doc: Document, at: int, end: int, indent: int) -> tuple[list[str
 
 
 # Chinese text wraps without a space between its lines.
-_CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+_CJK = lazy(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 
-_CLAIM_IDS = re.compile(r"\b(?:C\d{1,2}(?:\.[a-z0-9]{1,3})?[a-z]?|H\d{1,2})\b")
+_CLAIM_IDS = lazy(r"\b(?:C\d{1,2}(?:\.[a-z0-9]{1,3})?[a-z]?|H\d{1,2})\b")
 
 
 # A gate that says when to stop or what to do if ("STOP gate: If F1 < 0.55, …") is a decision
 # rule, not what the block must show: read as a criterion it would be met exactly when the block
 # fails.
-_STOP_GATE = re.compile(r"stop|kill|abort|halt|fail|pivot|no[- ]?go|止|停", re.IGNORECASE)
-_CONDITIONAL = re.compile(rf"^(?:(?:if|when|unless|如果|若)\b|{ZH_WHEN})", re.IGNORECASE)
+_STOP_GATE = lazy(r"stop|kill|abort|halt|fail|pivot|no[- ]?go|止|停", re.IGNORECASE)
+_CONDITIONAL = lazy(rf"^(?:(?:if|when|unless|如果|若)\b|{ZH_WHEN})", re.IGNORECASE)
 
 
 def _success_gate(text: str) -> LabelledGate | None:
@@ -366,10 +365,10 @@ def _one_line(criterion: str) -> str:
 
 
 # "C1", "H2", "A3": an id labelling one item of a list.
-_ITEM_ID = re.compile(r"[A-Z]{1,3}\d{1,2}[a-z]?")
+_ITEM_ID = lazy(r"[A-Z]{1,3}\d{1,2}[a-z]?")
 # A label under "**Metrics**:" that says what is run or on what, not what is measured ("Eval
 # sets: CIFAR-10, SVHN", "Seeds: 3", "Hardware: 1×A100"): its value names no metric.
-_SETTING_LABEL = re.compile(
+_SETTING_LABEL = lazy(
     r"^(?:eval(?:uation)?|test|train(?:ing)?|validation|dev|held[- ]out)?\s*"
     r"(?:sets?|datasets?|data|splits?|benchmarks?|tasks?|seeds?|budget|hardware|gpus?|compute|"
     r"baselines?|models?|backbones?|systems?|config(?:uration)?s?|setup|settings?|notes?|runs?)$"
@@ -627,7 +626,7 @@ def _proposed_among(fields: Sequence[Field], systems: Sequence[str]) -> str | No
 # A count closing a list of systems ("fixed、policy-only、Harness-only、joint 四臂", "A, B and C
 # (three arms)") counts them and is no part of the last one's name: apart from the name (a
 # space or brackets) and equal to the number of items ("实验2组" is a name).
-_ARM_COUNT = re.compile(
+_ARM_COUNT = lazy(
     r"(?:\s+|\s*[(（])(?P<n>[二两三四五六七八九十]|\d{1,2})\s*(?:个)?\s*(?:臂|组)[)）]?$"
     r"|(?:\s+|\s*[(（])(?P<w>two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+arms[)）]?$",
     re.IGNORECASE,
@@ -646,8 +645,8 @@ _COUNTS = {
 
 # A parenthesised aside of a system's name and the `name = number` pairs it holds: 006's
 # "KAN teacher (skill=0.453)".
-_ASIDE = re.compile(r"\s*[(（](?P<inside>[^()（）]*)[)）]")
-_RESULT = re.compile(r"(?P<name>[^=≈]+?)\s*[=≈]\s*[-+−]?\d+(?:\.\d+)?\s*%?")
+_ASIDE = lazy(r"\s*[(（](?P<inside>[^()（）]*)[)）]")
+_RESULT = lazy(r"(?P<name>[^=≈]+?)\s*[=≈]\s*[-+−]?\d+(?:\.\d+)?\s*%?")
 
 
 def _without_results(system: str, measured: set[str]) -> str:
@@ -671,7 +670,7 @@ def _without_results(system: str, measured: set[str]) -> str:
 
 # An item saying the block compares none ("no learned systems", 009's B2; "无对比系统"): no
 # system of its own, which would be taken for the one without results.
-_NO_SYSTEMS = re.compile(
+_NO_SYSTEMS = lazy(
     r"^(?:no|none)\s+(?:\w+\s+){0,2}(?:systems?|baselines?|models?|methods?|comparisons?)\b"
     r"|^无(?:对比)?(?:系统|基线)",
     re.IGNORECASE,
@@ -693,7 +692,7 @@ def _without_count(listed: tuple[str, ...]) -> tuple[str, ...]:
 # 004's "**LSVJ-S (ours)** — L1+L2+L3-LSVJ-S+L4"): the name is the system, the description
 # stays in ``systems_raw`` (:func:`system_descriptions`). Not a role ("**Baseline**: Standard
 # LoRA" names the system after the colon).
-_NAMED_ITEM = re.compile(
+_NAMED_ITEM = lazy(
     r"^\*\*(?P<name>[^*:：]{1,60})(?:\*\*\s{0,2}[:：]|[:：]\*\*|\*\*\s+[—–]\s+)\s*"
     r"(?P<description>\S.*)$"
 )
@@ -732,7 +731,7 @@ def system_descriptions(systems_raw: str) -> dict[str, str]:
 
 
 # A list line that is code spans and separators only: several names on one line.
-_CODE_SPANS = re.compile(r"`[^`\n]+`(?:\s*[,，、;；]\s*`[^`\n]+`)+")
+_CODE_SPANS = lazy(r"`[^`\n]+`(?:\s*[,，、;；]\s*`[^`\n]+`)+")
 
 
 def _items(raw: str, *, named: bool = False) -> tuple[str, ...]:
@@ -768,9 +767,9 @@ def _items(raw: str, *, named: bool = False) -> tuple[str, ...]:
 
 
 # An item that is one code span and nothing else, one opening with one, one closing with one.
-_CODE_ONLY = re.compile(r"`[^`\n]+`")
-_CODE_FIRST = re.compile(r"`[^`\n]+`\s+\S.*")
-_CODE_LAST = re.compile(r".*\S\s+`[^`\n]+`")
+_CODE_ONLY = lazy(r"`[^`\n]+`")
+_CODE_FIRST = lazy(r"`[^`\n]+`\s+\S.*")
+_CODE_LAST = lazy(r".*\S\s+`[^`\n]+`")
 
 
 def _one_phrase(items: Sequence[str]) -> bool:

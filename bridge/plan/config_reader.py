@@ -15,6 +15,7 @@ from pathlib import Path
 import attrs
 
 from bridge.errors import ConfigError
+from bridge.lazy_patterns import lazy
 from bridge.plan.config import Config, GridConfig
 from bridge.plan.setting_fields import did_you_mean
 from bridge.plan.settings import SettingsTable
@@ -24,7 +25,7 @@ from bridge.plan.toml_lines import key_lines, line_of
 __all__ = ["load_config"]
 
 # C0 controls (NUL among them) and DEL; tab, newline and carriage return are text.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL = lazy(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def load_config(path: Path | None) -> Config:

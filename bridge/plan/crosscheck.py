@@ -36,6 +36,7 @@ from collections.abc import Iterable, Sequence
 import attrs
 
 from bridge.errors import ConfigError
+from bridge.lazy_patterns import lazy
 from bridge.plan.attribution import Attributor, system_table
 from bridge.plan.config import Config, ScopedRule
 from bridge.plan.model import Budget, Milestone, Plan, PlanWarning
@@ -52,10 +53,10 @@ __all__ = [
     "runs_without_command",
 ]
 
-_PLACEHOLDER = re.compile(r"\{[^{}]*\}")
+_PLACEHOLDER = lazy(r"\{[^{}]*\}")
 # A priority that holds only under a condition ("CONDITIONAL MUST-RUN"): read as nice-to-have
 # (vocabulary.normalise_priority), as bridge cannot check the condition.
-_CONDITIONAL_PRIORITY = re.compile(r"^\W*(?:conditional|条件)", re.IGNORECASE)
+_CONDITIONAL_PRIORITY = lazy(r"^\W*(?:conditional|条件)", re.IGNORECASE)
 
 
 def _fold(name: str) -> str:

@@ -14,6 +14,7 @@ import itertools
 import re
 from collections.abc import Collection, Sequence
 
+from bridge.lazy_patterns import lazy
 from bridge.plan.model import StatedDependency
 from bridge.plan.text import Document, plain
 
@@ -30,7 +31,7 @@ __all__ = [
 
 
 # A header naming the column of what a run waits for.
-_DEPENDS_HEADER = re.compile(
+_DEPENDS_HEADER = lazy(
     r"^(?:depends?(?:\s+on)?|dependenc(?:y|ies)|prerequisites?|prereqs?|requires|needs|after|"
     r"waits?\s+for|依赖|前置(?:条件)?)$",
     re.IGNORECASE,
@@ -38,7 +39,7 @@ _DEPENDS_HEADER = re.compile(
 # A note saying what the run waits for: "after R003+R004", "depends on R006 passing",
 # "Can start after R008", "依赖 R006".
 _ONE = r"[A-Za-z][\w.]{0,24}(?:-[\w.]{1,24}){0,4}"
-_NOTE = re.compile(
+_NOTE = lazy(
     r"(?:\bdepends?(?:\s+on)?|\bafter|\brequires|\bwaits?\s+for|依赖于?|等待)\s*[:：]?\s*"
     rf"(?P<ids>{_ONE}(?:\s*(?:[,+/&、]|\band\b|和)\s*{_ONE})*)",
     re.IGNORECASE,
@@ -49,20 +50,20 @@ _NOTE = re.compile(
 _ZH_ONE = r"[A-Za-z][A-Za-z0-9_.]{0,24}(?:-[A-Za-z0-9_.]{1,24}){0,4}"
 _ZH_IDS = rf"(?<![A-Za-z0-9_.-])(?P<ids>{_ZH_ONE}(?:\s*(?:[,+/&、，]|和|与)\s*{_ZH_ONE})*)"
 _DONE_ZH = r"(?:运行|跑)?\s*(?:完成|结束|跑完|运行完|成功|通过)"
-_NOTE_ZH = re.compile(
+_NOTE_ZH = lazy(
     rf"(?:(?:仅|只)?(?:在|等到?|待)\s*{_ZH_IDS}\s*(?:{_DONE_ZH})?\s*(?:之后|以后|后)"
     rf"|{_ZH_IDS.replace('ids', 'done')}\s*{_DONE_ZH}\s*(?:之后|以后|后))"
 )
 # The whole of a note (its first clause) that is such a wait and nothing else, the ids taken
 # out (see waits_only_for): "仅在 R001 之后才运行" says no condition but that wait.
-_WAIT_ONLY = re.compile(
+_WAIT_ONLY = lazy(
     rf"\W*(?:(?:仅|只)?(?:在|等待|等到?|待|依赖于?)\s*)?\x00\s*(?:{_DONE_ZH})?\s*(?:之后|以后|后)?"
     r"\s*(?:再|才)?\s*(?:开始|启动|运行|执行|跑)?\W*",
 )
 # A run id: letters then digits (``R003``, ``E02``, ``M0.1``), or a word in capitals
 # (``R-ARCHIVE``, ``A``); the project's runs decide which name a run.
-_ID = re.compile(r"[A-Za-z][A-Za-z0-9_.]{0,24}(?:-[A-Za-z0-9_.]{1,24}){0,4}")
-_RANGE = re.compile(r"(?P<p>[A-Za-z]{1,4})(?P<a>\d{1,5})\s*[-–~]\s*(?P=p)?(?P<b>\d{1,5})\b")
+_ID = lazy(r"[A-Za-z][A-Za-z0-9_.]{0,24}(?:-[A-Za-z0-9_.]{1,24}){0,4}")
+_RANGE = lazy(r"(?P<p>[A-Za-z]{1,4})(?P<a>\d{1,5})\s*[-–~]\s*(?P=p)?(?P<b>\d{1,5})\b")
 _MAX_RANGE = 200
 
 
@@ -204,9 +205,7 @@ def heading_dependencies(
 
 # A row's cell naming the runs whose outputs it takes: "postprocess from R005 + R011" (005's
 # R013), "<from R006 W*>".
-_FROM = re.compile(
-    rf"\bfrom\s+(?P<ids>{_ONE}(?:\s*(?:[,+/&、]|\band\b|和)\s*{_ONE})*)", re.IGNORECASE
-)
+_FROM = lazy(rf"\bfrom\s+(?P<ids>{_ONE}(?:\s*(?:[,+/&、]|\band\b|和)\s*{_ONE})*)", re.IGNORECASE)
 
 
 def from_dependencies(
@@ -230,9 +229,9 @@ def from_dependencies(
 
 
 # A section that draws what waits for what: "## Dependency graph", "### Dependencies", "依赖关系".
-_GRAPH_HEADING = re.compile(r"\bdepend|依赖", re.IGNORECASE)
-_ARROW = re.compile(r"\s*(?:->|→|⇒|=>|-->|⟶)\s*")
-_LABEL = re.compile(r"^\s*[-*+]?\s*[\w.]{1,12}\s*[:：]\s+")
+_GRAPH_HEADING = lazy(r"\bdepend|依赖", re.IGNORECASE)
+_ARROW = lazy(r"\s*(?:->|→|⇒|=>|-->|⟶)\s*")
+_LABEL = lazy(r"^\s*[-*+]?\s*[\w.]{1,12}\s*[:：]\s+")
 
 
 def graph_dependencies(doc: Document) -> list[StatedDependency]:

@@ -26,6 +26,7 @@ from collections.abc import Iterator, Sequence
 
 import attrs
 
+from bridge.lazy_patterns import lazy
 from bridge.plan.metric_names import metric_key
 from bridge.plan.model import Plan
 from bridge.plan.vocabulary import ZH_WHEN
@@ -57,80 +58,80 @@ _HIGHER = (
     r"提升|提高|增加|增大|更高|更大|"
     r"\b(?:higher|increas(?:e|es|ed|ing)|rais(?:e|es|ed|ing)|rises?|rising|larger|greater)\b"
 )
-_WORD = re.compile(rf"(?P<lower>{_LOWER})|(?P<higher>{_HIGHER})", re.IGNORECASE)
+_WORD = lazy(rf"(?P<lower>{_LOWER})|(?P<higher>{_HIGHER})", re.IGNORECASE)
 # Words that take what follows as their metric ("降低 FK p95", "lower latency"); the others
 # ("下降", "drops") follow it.
-_TAKES_OBJECT = re.compile(
+_TAKES_OBJECT = lazy(
     r"降低|减少|减小|更低|更小|提升|提高|增加|增大|更高|更大|lower|decreas|reduc|fewer|smaller|"
     r"higher|increas|rais|larger|greater",
     re.IGNORECASE,
 )
 # A negation just before the word turns it round or makes it a guard ("contact coverage 不下降",
 # "must not increase"): no statement of which way is better.
-_NEGATED = re.compile(
+_NEGATED = lazy(
     r"(?:不|没有|没|无|未|非|勿|\bnot|\bno|n't|\bnever|\bwithout)\s*(?:\S{1,2}\s*)?$",
     re.IGNORECASE,
 )
 # A conditional before the word in its clause ("if SR decreases, the method fails", «若 FK p95
 # 下降»): what would happen, not what is wanted.
-_CONDITIONAL = re.compile(
+_CONDITIONAL = lazy(
     r"若|如果|假如|要是|一旦|否则|\b(?:if|when|whenever|unless|otherwise|in\s+case)\b", re.I
 )
 # «当 FK p95 下降时»: "when", whose 时 comes after the word, so it is looked for in the clause.
-_WHEN = re.compile(ZH_WHEN)
+_WHEN = lazy(ZH_WHEN)
 # A direction noun that names a quantity measured against something ("nDCG@10 drop relative to
 # the full model", "TPR drop Δ from full"): a metric's name, no goal.
-_NOUN_OF = re.compile(
+_NOUN_OF = lazy(
     r"^\s*(?:Δ|∆|delta\b|from\b|relative\s+to\b|vs\b\.?|versus\b|of\b|compared\s+(?:to|with)\b)",
     re.IGNORECASE,
 )
-_NOUN = re.compile(r"^(?:drop|reduction|increase|decrease|rise)$", re.IGNORECASE)
+_NOUN = lazy(r"^(?:drop|reduction|increase|decrease|rise)$", re.IGNORECASE)
 # Before the noun, a word that makes it a verb ("should drop relative to base").
-_VERB_BEFORE = re.compile(
+_VERB_BEFORE = lazy(
     r"\b(?:to|should|must|will|would|can|may|might|shall|does|do|did)\s+$", re.IGNORECASE
 )
 # What cannot open a metric's name after an intransitive use ("nDCG@10 decreases when the
 # reranker is on", "accuracy higher for reranked").
-_NOT_OBJECT = re.compile(
+_NOT_OBJECT = lazy(
     r"^(?:when|whenever|if|unless|as|while|after|before|with|without|for|because|since|until|"
     r"once|then|than|monotonically|over|across|under|during|per|is|are|was|were|be|been|"
     r"and|or|but|so|that|which)\b",
     re.IGNORECASE,
 )
-_NEGATION = re.compile(r"不得|不能|不应|不要|禁止|避免|\b(?:must|should|do|does|may)\s+not\b", re.I)
-_BOUND = re.compile(
+_NEGATION = lazy(r"不得|不能|不应|不要|禁止|避免|\b(?:must|should|do|does|may)\s+not\b", re.I)
+_BOUND = lazy(
     r"[≤<]|<=|不超过|至多|最多|以内|\b(?:at\s+most|no\s+more\s+than|within|up\s+to)\b", re.I
 )
-_ABLATION = re.compile(
+_ABLATION = lazy(
     r"\bno[_-]|\bw/o\b|\bwithout\b|remov|ablat|shuffl|去掉|移除|去除|删除|打乱|消融|\byields?\b",
     re.IGNORECASE,
 )
 # Where a clause ends: the metric a word speaks of is in its own clause.
-_BREAK = re.compile(
+_BREAK = lazy(
     r"[，,；;。：:！？!?()（）\[\]【】|、\n]|\s(?:and|or|but|while|whereas)\s|和|及|与|但|而"
 )
 # Words between a metric and its direction word that are neither ("显著下降", "至少降低",
 # "should drop significantly").
-_FILLER = re.compile(
+_FILLER = lazy(
     r"(?:\s|显著|明显|大幅|至少|进一步|均|都|应该?|必须|需要?|要|会|能|可以|的|地|得|"
     r"\b(?:significantly|substantially|markedly|clearly|at\s+least|further|should|must|will|"
     r"to|is|are|be|by|much|strictly|consistently|also|the)\b)+$",
     re.IGNORECASE,
 )
-_LEADING_FILLER = re.compile(r"^(?:\s|的|\b(?:the|its|their|our)\b)+", re.IGNORECASE)
+_LEADING_FILLER = lazy(r"^(?:\s|的|\b(?:the|its|their|our)\b)+", re.IGNORECASE)
 # The compared system or baseline follows these: the metric is before them ("D_motion 相对归档
 # 300K baseline 至少降低 10%" speaks of D_motion).
-_AGAINST = re.compile(
+_AGAINST = lazy(
     r"相对|相比|对比|比起|(?<![\w-])(?:than|relative\s+to|compared\s+(?:to|with)|versus|vs\.?|"
     r"over|against)(?![\w-])",
     re.IGNORECASE,
 )
 # What ends a metric named after its word: a number, "by", "至".
-_OBJECT_END = re.compile(r"\d|\b(?:by|to|than|from|of|in|on|at)\b|至|到|达|从|于", re.IGNORECASE)
+_OBJECT_END = lazy(r"\d|\b(?:by|to|than|from|of|in|on|at)\b|至|到|达|从|于", re.IGNORECASE)
 _QUOTE_CHARS = 80
-_STATISTIC = re.compile(r"^(?:p\d{1,2}|mean|max|min|avg|average|median|std|sum|total|top\d*)$")
+_STATISTIC = lazy(r"^(?:p\d{1,2}|mean|max|min|avg|average|median|std|sum|total|top\d*)$")
 # A list item's number and markdown marks before the metric ("1. `D_motion`").
-_MARKS = re.compile(r"^(?:\s*(?:\d{1,2}[.)、]|[-*+])\s+)?[`*_\s]*")
+_MARKS = lazy(r"^(?:\s*(?:\d{1,2}[.)、]|[-*+])\s+)?[`*_\s]*")
 
 
 @value_methods

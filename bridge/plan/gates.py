@@ -12,6 +12,7 @@ import re
 
 import attrs
 
+from bridge.lazy_patterns import lazy
 from bridge.plan.text import Document, plain
 from bridge.value_methods import value_methods
 
@@ -38,7 +39,7 @@ class LabelledGate:
 # A line that is the label of a gate: "**STOP gate:** …", "Promotion gate:", "门控：…". A line
 # that only mentions gates ("quality gate, argmax …") is prose, and a table line (a run table's
 # "| … | Gate |" header or a row's gate cell) belongs to its runs.
-_GATE_LABEL = re.compile(
+_GATE_LABEL = lazy(
     r"^[-*+\s]*(?:\*\*)?(?P<label>(?:[\w/-]+\s+){0,2}(?:gate|门控|通过条件))(?:\*\*)?\s*[:：]"
     r"(?:\*\*)?\s*(?P<rest>.*)$",
     re.IGNORECASE,
@@ -98,7 +99,7 @@ def _wrapped(first: str, lines: list[str], within: int) -> str:
     return re.sub(r"[\s;；。.,，]+$", "", " ".join(parts))
 
 
-_ITEM = re.compile(r"^(?:[-*+]|\d{1,2}[.)])\s+")
+_ITEM = lazy(r"^(?:[-*+]|\d{1,2}[.)])\s+")
 
 
 def _list_after(lines: list[str], within: int, *, closed: bool = True) -> list[str]:
@@ -131,7 +132,7 @@ def _list_after(lines: list[str], within: int, *, closed: bool = True) -> list[s
 
 
 # "## Kill Criteria" (034), "## Stop rules" (014), "## Stop/Go Rules" (027), "## 终止条件".
-_STOP_HEADING = re.compile(
+_STOP_HEADING = lazy(
     r"\bkill criteri|\bstop(?:/go|[- ]go)? rules?\b|\babort criteri|终止条件|停止规则|止损"
     # 025's "## 九、Go/No-Go (RAG SFT 因果判据)": its only criterion, a table of actions.
     r"|\bgo\s*/\s*no[- ]?go\b|\bgo[- ]no[- ]go\b",
@@ -140,14 +141,14 @@ _STOP_HEADING = re.compile(
 # A section of the plan's own gates, its whole heading (030's "## Decision Gates", a list of
 # "If …, …"; 033's, a fenced block): "Run Order with Decision Gates" (015) is a milestone table
 # and "Gate-driven 执行顺序" (020) a gate table, whose gates the milestones already quote.
-_GATES_HEADING = re.compile(
+_GATES_HEADING = lazy(
     r"(?:[\d.]+\s*|[一二三四五六七八九十]+、\s*)?"
     r"(?:decision\s+gates?|gates|go\s*/\s*no[- ]?go\s+gates?|决策门|决策关口)\s*[:：]?",
     re.IGNORECASE,
 )
 _MAX_RULES = 12
-_BOUND = re.compile(r"[<>≤≥=]|\d")
-_BREAK = re.compile(r"(?:-{3,}|\*{3,}|_{3,})")
+_BOUND = lazy(r"[<>≤≥=]|\d")
+_BREAK = lazy(r"(?:-{3,}|\*{3,}|_{3,})")
 
 
 def _row_rule(header: tuple[str, ...], row: tuple[str, ...]) -> str:

@@ -9,13 +9,14 @@ pattern, on every command's path.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
+
+from bridge.lazy_patterns import lazy
 
 __all__ = ["PASS_THROUGH", "handed_over", "split_env"]
 
 #: An ``env`` value that hands one of bridge's variables to the run: exactly ``${NAME}``.
-PASS_THROUGH = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+PASS_THROUGH = lazy(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
 def handed_over(value: str) -> str | None:

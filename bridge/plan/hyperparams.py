@@ -15,6 +15,7 @@ import re
 
 import attrs
 
+from bridge.lazy_patterns import lazy
 from bridge.value_methods import value_methods
 
 __all__ = ["Hyperparameter", "setup_hyperparameters", "spellings_of"]
@@ -116,9 +117,9 @@ def _compile() -> list[tuple[str, re.Pattern[str]]]:
 
 
 _PROSE = _compile()
-_KEY_VALUE = re.compile(rf"(?:--)?\b([a-z][a-z0-9_]{{1,30}})\s*(?:=|:)\s*{_NUMBER}")
-_FLAG = re.compile(r"--([a-z][a-z0-9_-]{1,30})")
-_WORD_END = re.compile(r"[A-Za-z]*")
+_KEY_VALUE = lazy(rf"(?:--)?\b([a-z][a-z0-9_]{{1,30}})\s*(?:=|:)\s*{_NUMBER}")
+_FLAG = lazy(r"--([a-z][a-z0-9_-]{1,30})")
+_WORD_END = lazy(r"[A-Za-z]*")
 # A `name=value` that is no setting, by what follows the value: a size's unit, bytes with or
 # without a prefix (`cache=10GB`, `vram=24gb`, `2TiB`), B/G/T ending the word or "-class"
 # (017's "model: 7B-class", "13b"; K and M are read with the number), a count
@@ -127,7 +128,7 @@ _WORD_END = re.compile(r"[A-Za-z]*")
 # contract the block tests). An arrow to another number is a schedule ("alpha=1 → 0"), still a
 # setting, and so is a value with another letter after it (`hidden=512d`): any letter was a
 # size's unit before, and `hidden=512d` was no setting.
-_NO_VALUE_AFTER = re.compile(
+_NO_VALUE_AFTER = lazy(
     r"_|(?:[kmgtp]i?)?b(?![a-z])|[gt](?![a-z])|-class\b"
     r"|\s{1,3}(?:runs?|configs?|configurations?|combinations?|cells?)\b"
     r"|`?\s{0,3}(?:时|则|(?:→|=>|⇒|->)(?!\s{0,3}[-+.\d])|\b(?:implies|means)\b"
@@ -135,14 +136,12 @@ _NO_VALUE_AFTER = re.compile(
     re.IGNORECASE,
 )
 # ... or by what comes before the name: a condition ("when `q_t=0` …", "若 q_obs=0").
-_CONDITION_BEFORE = re.compile(
-    r"(?:\b(?:if|when|whenever|iff|once|unless)|当|若|如果)\s{0,3}`?$", re.I
-)
+_CONDITION_BEFORE = lazy(r"(?:\b(?:if|when|whenever|iff|once|unless)|当|若|如果)\s{0,3}`?$", re.I)
 # Inside a code span, an operator and a name after the value make the span an equation
 # (`b_plus = 0.5 * b_minus + delta`), which defines a quantity and sets nothing.
 # A minus needs a space after it: `lr=3e-4 -v` is a command's next flag.
-_EQUATION_AFTER = re.compile(r"\s{0,3}(?:[*×·^+/]\s{0,3}|-\s{1,3})[a-z_(]", re.IGNORECASE)
-_SPELLING = re.compile(r"[-\s]+")
+_EQUATION_AFTER = lazy(r"\s{0,3}(?:[*×·^+/]\s{0,3}|-\s{1,3})[a-z_(]", re.IGNORECASE)
+_SPELLING = lazy(r"[-\s]+")
 
 
 def _normal(name: str) -> str:

@@ -14,6 +14,7 @@ from pathlib import Path
 import attrs
 
 from bridge.errors import PlanError
+from bridge.lazy_patterns import lazy
 from bridge.plan.dependencies import (
     cell_dependencies,
     from_dependencies,
@@ -218,7 +219,7 @@ def load_plan(path: str | Path) -> Plan:
 
 
 # A section of its own stating success criteria for the whole plan ("## Success Criteria").
-_PLAN_CRITERIA = re.compile(r"^(?:success criteri|成功标准|成功判据|成功条件)", re.IGNORECASE)
+_PLAN_CRITERIA = lazy(r"^(?:success criteri|成功标准|成功判据|成功条件)", re.IGNORECASE)
 
 
 def _plan_wide_criteria(doc: Document, blocks: Sequence[Block]) -> list[PlanWarning]:
@@ -456,7 +457,7 @@ def _block_statuses(table: Table, file: str) -> tuple[BlockRowStatus, ...]:
 
 
 # A header of a column holding what a run executes, not words about it.
-_COMMAND_HEADER = re.compile(r"command|\bcmd\b|命令|脚本|script", re.IGNORECASE)
+_COMMAND_HEADER = lazy(r"command|\bcmd\b|命令|脚本|script", re.IGNORECASE)
 
 
 def _free_text(run: TrackerRun) -> tuple[str, ...]:

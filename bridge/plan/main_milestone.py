@@ -22,6 +22,7 @@ from typing import Literal, Protocol
 
 import attrs
 
+from bridge.lazy_patterns import lazy
 from bridge.value_methods import value_methods
 
 __all__ = [
@@ -34,9 +35,9 @@ __all__ = [
 ]
 
 #: The words that mark a milestone, or a block, as the main result.
-MAIN_WORDS = re.compile(r"\bmain\b|\bdecisive\b|主实验|主要结果|主结果|决定性", re.IGNORECASE)
+MAIN_WORDS = lazy(r"\bmain\b|\bdecisive\b|主实验|主要结果|主结果|决定性", re.IGNORECASE)
 #: Words that mark a milestone's name (not its goal) as the main result, after MAIN_WORDS.
-CORE_WORDS = re.compile(r"\bcore\b|\bheadline\b|核心", re.IGNORECASE)
+CORE_WORDS = lazy(r"\bcore\b|\bheadline\b|核心", re.IGNORECASE)
 
 
 class MilestoneLike(Protocol):
@@ -137,7 +138,7 @@ _JOINING = frozenset(
     {"vs", "v", "versus", "against", "and", "or", "the", "a", "an", "of", "for", "with", "on"}
 )
 # Where a title's parts meet: "Classifier vs. LLM Judges — Main Anchor".
-_TITLE_PARTS = re.compile(r"\s+[—–-]\s+|[—–:：|（(）)]")
+_TITLE_PARTS = lazy(r"\s+[—–-]\s+|[—–:：|（(）)]")
 
 
 def _words(text: str) -> set[str]:

@@ -25,6 +25,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 
 from bridge.errors import ConfigError
+from bridge.lazy_patterns import lazy
 from bridge.plan.option_tables import table_of, table_text
 
 __all__ = [
@@ -152,7 +153,7 @@ RATE_TOKENS: frozenset[str] = frozenset(
     }
 )
 
-_NON_WORD = re.compile(r"[^0-9a-z\u4e00-\u9fff]+")
+_NON_WORD = lazy(r"[^0-9a-z\u4e00-\u9fff]+")
 
 
 def metric_key(name: str) -> str:
@@ -211,8 +212,8 @@ def is_setting_name(name: str) -> bool:
 
 # Words of a name or a text as :func:`mentioned_in` compares them: lower case, split at anything
 # but letters, digits, CJK and "+" (chrF++ is its own word; "fk_p95" and "FK p95" are one).
-_WORD_BREAK = re.compile(r"[^0-9a-z+\u4e00-\u9fff]+")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
+_WORD_BREAK = lazy(r"[^0-9a-z+\u4e00-\u9fff]+")
+_CJK = lazy(r"[\u4e00-\u9fff]")
 
 
 def _words(text: str) -> str:
@@ -287,7 +288,7 @@ _LOWER_HEADS = frozenset(
      "hours", "minutes", "seconds"}
 )  # fmt: skip
 # The same said before what was reached: "steps to converge", "time to target accuracy".
-_EFFORT_TO_REACH = re.compile(
+_EFFORT_TO_REACH = lazy(
     r"\b(?:steps|iterations|iters|epochs|rounds|queries|evaluations|episodes|samples|time|"
     r"wall[\s_-]?clock)[\s_-]+(?:to|until|before)[\s_-]+(?:converge|convergence|reach|target|"
     r"solve|hit)",
@@ -295,9 +296,7 @@ _EFFORT_TO_REACH = re.compile(
 )
 # Words after a metric's head that do not change it: "hallucination rate", "Brier score".
 _GENERIC_TAIL = frozenset({"rate", "score", "ratio", "count", "percent", "pct", "ms", "s", "sec"})
-_FALSE_ALARMS = re.compile(
-    r"\bfalse[\s_-]+(?:positive|negative|alarm|accept|reject)", re.IGNORECASE
-)
+_FALSE_ALARMS = lazy(r"\bfalse[\s_-]+(?:positive|negative|alarm|accept|reject)", re.IGNORECASE)
 
 
 def _head(name: str) -> str:
@@ -535,14 +534,14 @@ def _singular(word: str) -> str:
 
 # A block's Metrics items as plans write them: "Primary: accuracy, macro F1", "Decisive:
 # per-clip J-drop", "TGR (target: <1.5)", "token AUROC/AUPRC（主）".
-_ITEM_LABEL = re.compile(r"^\s*([^:：()（）`]{1,30})[:：]\s*")
-_ANNOTATION = re.compile(
+_ITEM_LABEL = lazy(r"^\s*([^:：()（）`]{1,30})[:：]\s*")
+_ANNOTATION = lazy(
     r"\s*[(（][^()（）]*(?:target|goal|目标|主|primary|main|[<>≤≥=])[^()（）]*[)）]", re.IGNORECASE
 )
-_ACRONYM_PAIR = re.compile(r"(?:[\w-]+\s+)*([A-Z][A-Z0-9@-]+)/([A-Z][A-Z0-9@-]+)$")
+_ACRONYM_PAIR = lazy(r"(?:[\w-]+\s+)*([A-Z][A-Z0-9@-]+)/([A-Z][A-Z0-9@-]+)$")
 
 
-_STATISTIC_ALONE = re.compile(
+_STATISTIC_ALONE = lazy(
     r"mean|median|average|avg|std|stdev|variance|max|min|maximum|minimum|平均|均值|中位数|方差",
     re.IGNORECASE,
 )
@@ -552,8 +551,8 @@ _STATISTIC_ALONE = re.compile(
 # sides (001's B2 "Overall accuracy + depth-sensitive subset accuracy + non-depth-sensitive
 # accuracy" was one name no recorded metric matched); a "+" inside a name stays ("chrF++", "C++").
 # Not "=": "q=0 identity/age 单元测试" (023's B3) names a setting, not a threshold.
-_THRESHOLD_TAIL = re.compile(r"\s*(?:[<>≤≥]=?)\s*[-+−]?\d.*$")
-_LIST_SEPARATOR = re.compile(r"[,;，；、]|\s+\+\s+")
+_THRESHOLD_TAIL = lazy(r"\s*(?:[<>≤≥]=?)\s*[-+−]?\d.*$")
+_LIST_SEPARATOR = lazy(r"[,;，；、]|\s+\+\s+")
 
 
 def _names_of(item: str) -> tuple[str, list[str]]:
@@ -588,11 +587,11 @@ def plan_metric_names(items: Sequence[str]) -> list[str]:
 
 # A plan-wide section of the metrics it measures: 032's and 017's "## Metrics", "Evaluation
 # Metrics", "评价指标".
-_METRICS_HEADING = re.compile(
+_METRICS_HEADING = lazy(
     r"^\W*(?:evaluation\s+|primary\s+|key\s+)?metrics?\b|^\W*(?:评价|评估|评测|主要)?指标",
     re.IGNORECASE,
 )
-_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(.*\S)")
+_LIST_ITEM = lazy(r"^\s*(?:[-*+]|\d+[.)])\s+(.*\S)")
 _NAME_COLUMN = frozenset({"metric", "metrics", "name", "指标", "指标名"})
 
 

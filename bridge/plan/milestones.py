@@ -10,6 +10,7 @@ from typing import Protocol
 
 import attrs
 
+from bridge.lazy_patterns import lazy
 from bridge.plan.blocks import BlockHeading, read_block, read_fields
 from bridge.plan.gates import section_gate
 from bridge.plan.model import Block, Milestone
@@ -55,20 +56,18 @@ MILESTONES_TO_WRITE_ZH = (
 #: the recorded warnings for the results' next step (:func:`unnamed_list_line`).
 UNNAMED_LIST = "the run-order list (line {line}) names no milestone ids (M0, M1, …)"
 UNNAMED_LIST_ZH = "运行顺序列表（第 {line} 行）没有写里程碑编号（M0、M1 …）"
-_UNNAMED_LIST_READ = re.compile(
-    r"the run-order list \(line (\d+)\) names no milestone ids \(M0, M1, …\)"
-)
+_UNNAMED_LIST_READ = lazy(r"the run-order list \(line (\d+)\) names no milestone ids \(M0, M1, …\)")
 
-_M_ID = re.compile(r"(?<![A-Za-z0-9])M(\d{1,2}(?:\.\d{1,2})?[A-Za-z]?)(?![A-Za-z0-9])")
-_M_WORD = re.compile(r"^milestone\s{0,2}(\d{1,2}(?:\.\d{1,2})?[A-Za-z]?)\b", re.IGNORECASE)
-_LABELLED = re.compile(
+_M_ID = lazy(r"(?<![A-Za-z0-9])M(\d{1,2}(?:\.\d{1,2})?[A-Za-z]?)(?![A-Za-z0-9])")
+_M_WORD = lazy(r"^milestone\s{0,2}(\d{1,2}(?:\.\d{1,2})?[A-Za-z]?)\b", re.IGNORECASE)
+_LABELLED = lazy(
     r"^(?P<id>(?:gate|phase|week|stage|part|day|step|里程碑|阶段)\s{0,2}[A-Za-z0-9.]{1,6})\b",
     re.IGNORECASE,
 )
-_PSEUDO = re.compile(r"^(?:total|合计|总计|sum|★|decision gate|gate\s*$)", re.IGNORECASE)
+_PSEUDO = lazy(r"^(?:total|合计|总计|sum|★|decision gate|gate\s*$)", re.IGNORECASE)
 _FIRST_HEADERS = ("milestone", "里程碑", "gate", "order", "phase", "stage", "week", "阶段", "step")
-_SANITY = re.compile(r"sanity|smoke|pipeline works|健全|冒烟|烟雾", re.IGNORECASE)
-_NAME_SPLIT = re.compile(r"^[\s:：—–\-]+")
+_SANITY = lazy(r"sanity|smoke|pipeline works|健全|冒烟|烟雾", re.IGNORECASE)
+_NAME_SPLIT = lazy(r"^[\s:：—–\-]+")
 
 
 def milestone_id(cell: str) -> tuple[str, str]:
@@ -108,7 +107,7 @@ def milestone_id(cell: str) -> tuple[str, str]:
 
 _NAME_MAX = 60
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]{0,6}\.?"
-_WHEN_ONLY = re.compile(
+_WHEN_ONLY = lazy(
     r"^[(（]?\s{0,2}(?:"
     rf"{_MONTH}\s{{0,2}}\d{{1,2}}(?:\s{{0,2}}[–—-]\s{{0,2}}(?:{_MONTH}\s{{0,2}})?\d{{1,2}})?"
     r"|\d{4}-\d{2}-\d{2}(?:\s{0,2}[–—-]\s{0,2}\d{4}-\d{2}-\d{2})?"
@@ -116,8 +115,8 @@ _WHEN_ONLY = re.compile(
     r")\s{0,2}[)）]?$",
     re.IGNORECASE,
 )
-_GOAL_LEAD = re.compile(r"\s{0,3}(?:[:：]|\s[—–-]{1,2}\s)")
-_CLAUSE_END = re.compile(r"[.;；。(（,，]")
+_GOAL_LEAD = lazy(r"\s{0,3}(?:[:：]|\s[—–-]{1,2}\s)")
+_CLAUSE_END = lazy(r"[.;；。(（,，]")
 
 
 def name_from_goal(goal: str) -> str:
@@ -317,7 +316,7 @@ def read_milestones(
 
 # "- After M0: If S3 composite skill < 0 → investigate …" (006_kan-symbolic's "Decision gates:"
 # list under its run-order table): the gate of M0, written after the table rather than in it.
-_AFTER = re.compile(
+_AFTER = lazy(
     r"^\s*(?:[-*]|\d{1,2}[.)])\s+(?:\*\*)?after\s+(?P<id>M\d+[A-Za-z0-9.]*?)(?:\*\*)?"
     r"\s*[:：,—–]\s*(?:\*\*)?\s*(?P<gate>\S.*)$",
     re.IGNORECASE,
@@ -351,7 +350,7 @@ def _with_prose_gates(doc: Document, milestones: list[Milestone]) -> list[Milest
 
 
 # A Decision Gate cell that states no gate: "none", "-", "TBD", "none (last milestone)".
-_NO_GATE = re.compile(r"(?:|-|—|–|none|n/?a|tbd|无)\s*(?:[(（].*[)）])?\s*\.?", re.IGNORECASE)
+_NO_GATE = lazy(r"(?:|-|—|–|none|n/?a|tbd|无)\s*(?:[(（].*[)）])?\s*\.?", re.IGNORECASE)
 
 
 def stated_gate(gate: str) -> str:
@@ -363,7 +362,7 @@ def stated_gate(gate: str) -> str:
     return "" if _NO_GATE.fullmatch(said) else said
 
 
-_PRIORITY_TAG = re.compile(r"[(（]([^()（）]{2,30})[)）]")
+_PRIORITY_TAG = lazy(r"[(（]([^()（）]{2,30})[)）]")
 
 
 def criterion_sections(doc: Document) -> list[Block]:
@@ -425,7 +424,7 @@ def says_sanity(milestone: Milestone) -> bool:
 
 # A milestone that says it runs nothing: 014's M0 "Review candidate authority | no experiment";
 # a Runs cell of "none" / "无" alone says the same.
-_NO_RUNS = re.compile(
+_NO_RUNS = lazy(
     r"\bno\s+(?:experiments?|runs?|training)\b|无(?:需)?(?:实验|运行)|不(?:做|跑|运行)实验"
     r"|^\W*(?:none|n/?a|无)\W*$",
     re.IGNORECASE,
@@ -434,7 +433,7 @@ _NO_RUNS = re.compile(
 
 # A milestone that prepares the data the experiments use (011's M0 "Data Pipeline (Days 1-5,
 # ~$30 API)"): its runs make the data, they check nothing of the pipeline's numbers.
-_DATA_PREPARATION = re.compile(
+_DATA_PREPARATION = lazy(
     r"\bdata\s+(?:pipeline|prep(?:aration)?|preprocessing|processing|curation|construction)\b"
     r"|\bpre-?processing\b|数据(?:准备|处理|预处理|流水线|管线|构建)",
     re.IGNORECASE,
@@ -495,7 +494,7 @@ def mark_sanity(milestones: list[Milestone]) -> list[Milestone]:
     return result
 
 
-_PHASE = re.compile(r"^(?:phase|stage|阶段)\s{0,2}\d{1,2}\b", re.IGNORECASE)
+_PHASE = lazy(r"^(?:phase|stage|阶段)\s{0,2}\d{1,2}\b", re.IGNORECASE)
 
 
 def _from_headings(
@@ -630,8 +629,8 @@ def _prose_cost(doc: Document, heading: Heading) -> tuple[str, float | None, int
     return "", None, 0
 
 
-_GOAL_LABEL = re.compile(r"^(?:goal|objective|目标)\s{0,2}[:：]\s*", re.IGNORECASE)
-_CHECKBOX = re.compile(r"^\[[ xX✓]?\]\s*")
+_GOAL_LABEL = lazy(r"^(?:goal|objective|目标)\s{0,2}[:：]\s*", re.IGNORECASE)
+_CHECKBOX = lazy(r"^\[[ xX✓]?\]\s*")
 
 
 def _first_line(body: str) -> str:
@@ -679,7 +678,7 @@ def unnamed_list_line(warnings: Iterable[str]) -> int | None:
     return None
 
 
-_LIST_ITEM = re.compile(r"^\s*(?:[-*]|\d{1,2}[.)])\s+(.+)$")
+_LIST_ITEM = lazy(r"^\s*(?:[-*]|\d{1,2}[.)])\s+(.+)$")
 
 
 def _from_list(doc: Document, section: Heading, known: frozenset[str]) -> list[Milestone]:

@@ -5,13 +5,13 @@ researcher's note, which the tracker writer puts there and the readers split on.
 
 from __future__ import annotations
 
-import re
+from bridge.lazy_patterns import lazy
 
 __all__ = ["BRIDGE_LABEL", "note_joiner"]
 
 #: bridge's label: at the start of the cell, after a ``;`` (``；``), or after a note that ends
 #: a sentence (``Same.`` then ``bridge:``; ``同上。`` then ``bridge：``).
-BRIDGE_LABEL = re.compile(r"(?:^|[;；]\s*|(?<=[.!?。！？])\s*)bridge[:：]\s?")
+BRIDGE_LABEL = lazy(r"(?:^|[;；]\s*|(?<=[.!?。！？])\s*)bridge[:：]\s?")
 
 _SENTENCE_END = (".", "!", "?", "。", "！", "？")
 

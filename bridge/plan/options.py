@@ -20,6 +20,7 @@ from typing import TypeVar
 import attrs
 
 from bridge.errors import ConfigError
+from bridge.lazy_patterns import lazy
 from bridge.plan import setting_rules as rules
 from bridge.plan.setting_fields import Invalid, setting
 from bridge.plan.settings import SettingsTable
@@ -227,7 +228,7 @@ def _named(layer: OptionLayer, key: str) -> str:
     return f"{layer.section}.{key}" if layer.section else key
 
 
-_PAIR_START = re.compile(r"(?:^|,)\s*([A-Za-z][A-Za-z_ \-]{0,30}?)\s*[:=]\s*")
+_PAIR_START = lazy(r"(?:^|,)\s*([A-Za-z][A-Za-z_ \-]{0,30}?)\s*[:=]\s*")
 
 
 def parse_override_line(line: str) -> dict[str, str]:

@@ -15,6 +15,7 @@ from typing import Protocol
 
 import attrs
 
+from bridge.lazy_patterns import lazy
 from bridge.plan.model import Milestone
 from bridge.plan.option_tables import table_of, table_text
 from bridge.plan.priority import Priority
@@ -73,7 +74,7 @@ class Estimate:
     none_left: bool = False
 
 
-_CUMULATIVE = re.compile(r"累计|累積|累积|\bcumulative\b|\brunning total\b|\btotal so far\b", re.I)
+_CUMULATIVE = lazy(r"累计|累積|累积|\bcumulative\b|\brunning total\b|\btotal so far\b", re.I)
 
 
 def own_gpu_hours(milestones: Sequence[Milestone]) -> dict[str, tuple[float | None, str]]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import re
 import shlex
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import Literal
 import attrs
 
 from bridge.errors import ConfigError, PlanError
+from bridge.lazy_patterns import lazy
 from bridge.plan.attribution import SANITY_CHECK, run_stands_for, whole_names
 from bridge.plan.config import Config
 from bridge.plan.config_reader import load_config
@@ -639,7 +639,7 @@ def _refuse_non_file(path: Path) -> None:
         raise PlanError(f"{path.name} exists but is not a file", file=str(path))
 
 
-_NATURAL = re.compile(r"(\d+)")
+_NATURAL = lazy(r"(\d+)")
 
 
 def _directories(runs: tuple[RunSpec, ...]) -> tuple[tuple[RunSpec, ...], list[PlanWarning]]:

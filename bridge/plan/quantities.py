@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 
+from bridge.lazy_patterns import lazy
 from bridge.plan.option_tables import table_of, table_text
 
 __all__ = [
@@ -38,14 +39,14 @@ _GPU_UNIT = (
 )
 # One word may say where or which GPU-hours they are: "2-6 local GPU h", "40 extra GPU-hours".
 _GPU_QUALIFIER = r"(?:(?:local|remote|cloud|cluster|server|extra|additional|more|new)\s{1,2})?"
-_GPU_AMOUNT = re.compile(rf"{_RANGE}\s{{0,3}}{_GPU_QUALIFIER}(?:{_GPU_UNIT})", re.IGNORECASE)
+_GPU_AMOUNT = lazy(rf"{_RANGE}\s{{0,3}}{_GPU_QUALIFIER}(?:{_GPU_UNIT})", re.IGNORECASE)
 _GPU_DAYS = re.compile(
     rf"{_RANGE}\s{{0,3}}{_GPU_QUALIFIER}(?:GPU[- ]?days?|卡天|GPU 天)(?![\w-])", re.IGNORECASE
 )
 _GPU_WEEKS = re.compile(
     rf"{_RANGE}\s{{0,3}}{_GPU_QUALIFIER}(?:GPU[- ]?weeks?|卡周|GPU 周)(?![\w-])", re.IGNORECASE
 )
-_PLAIN_AMOUNT = re.compile(
+_PLAIN_AMOUNT = lazy(
     rf"^\s{{0,3}}(?:~|≈|约|<|≤|<=|about|approx\.?)?\s{{0,2}}{_RANGE}\s{{0,2}}(?:h|hrs?|hours?)?(?![\w.])",
     re.IGNORECASE,
 )
@@ -126,48 +127,46 @@ _WORD_COUNTS = {
     "nine": 9,
     "ten": 10,
 }
-_SEED_LIST = re.compile(
+_SEED_LIST = lazy(
     r"seeds?\s{0,3}(?:[=:：]\s{0,3})?[`]?[{\[(]\s{0,3}(\d{1,12}(?:\s{0,3},\s{0,3}\d{1,12}){0,99})\s{0,3}[}\])]",
     re.IGNORECASE,
 )
-_COUNT_THEN_LIST = re.compile(
+_COUNT_THEN_LIST = lazy(
     r"\b(\d{1,3})[\s-]{1,3}seeds?\s{0,3}[`]?[{\[(]\s{0,3}(\d{1,12}(?:\s{0,3},\s{0,3}\d{1,12}){0,99})\s{0,3}[}\])]",
     re.IGNORECASE,
 )
-_SEED_SLASH = re.compile(r"seeds?\s{1,3}`?(\d{1,12}(?:\s?/\s?\d{1,12}){1,99})`?", re.IGNORECASE)
+_SEED_SLASH = lazy(r"seeds?\s{1,3}`?(\d{1,12}(?:\s?/\s?\d{1,12}){1,99})`?", re.IGNORECASE)
 # ``3 seeds: 0, 1, 2`` / ``seeds 0, 1 and 2``: an unbracketed list needs the plural and two
 # items, and an item followed by a unit (``seeds 0, 30 epochs``) ends the list before it.
 _SEED_ITEM = r"\d{1,12}(?!\d|\.\d)(?!\s{0,2}(?:epochs?|steps?|runs?|gpus?|h\b|hours?|%|x\b|×))"
-_SEED_BARE_LIST = re.compile(
+_SEED_BARE_LIST = lazy(
     rf"seeds\s{{0,3}}(?:[=:：]\s{{0,3}})?({_SEED_ITEM}(?:\s{{0,3}}(?:,|，|、|\band\b)\s{{0,3}}{_SEED_ITEM}){{1,99}})",
     re.IGNORECASE,
 )
 # Seeds of something other than the run (``split seed 1936``, ``data seed``, ``bootstrap
 # seeds``) are not the run's seeds: the word before ``seed`` says so.
-_OTHER_SEED = re.compile(
+_OTHER_SEED = lazy(
     r"(?:split|data|dataset|partition|bootstrap|shuffle|sampling|sampler|permutation|fold|cv|"
     r"hash|划分|数据)[\s_-]{0,2}$",
     re.IGNORECASE,
 )
-_SEED_RANGE = re.compile(
+_SEED_RANGE = lazy(
     r"seeds?\s{0,3}[=:：]?\s{0,3}(\d{1,6})\s{0,2}(?:-|–|\.\.)\s{0,2}(\d{1,6})\b", re.IGNORECASE
 )
-_SEED_SINGLE = re.compile(r"(?:--|\b)seed\s{0,3}[=:：]?\s{0,3}`?(\d{1,12})\b", re.IGNORECASE)
-_SEED_COUNT = re.compile(
+_SEED_SINGLE = lazy(r"(?:--|\b)seed\s{0,3}[=:：]?\s{0,3}`?(\d{1,12})\b", re.IGNORECASE)
+_SEED_COUNT = lazy(
     r"\b(\d{1,3}|one|single|two|three|four|five|six|seven|eight|nine|ten)[\s-]{1,3}"
     r"(?:independent\s|random\s|different\s)?seeds?\b",
     re.IGNORECASE,
 )
-_SEED_COUNT_ZH = re.compile(
+_SEED_COUNT_ZH = lazy(
     r"(\d{1,3})\s{0,2}个\s{0,2}(?:独立\s{0,2})?(?:\w{0,10}_)?seed|seeds?\s{0,2}[:：]\s{0,2}(\d{1,3})\s{0,2}个",
     re.IGNORECASE,
 )
-_SEEDS_FIELD_COUNT = re.compile(
-    r"\bseeds\s{0,3}[=:：]\s{0,3}(\d{1,2})\b(?![ \t]{0,2}[,，/.\-–])", re.I
-)
+_SEEDS_FIELD_COUNT = lazy(r"\bseeds\s{0,3}[=:：]\s{0,3}(\d{1,2})\b(?![ \t]{0,2}[,，/.\-–])", re.I)
 _MAX_SEEDS = 1000
 # What may stand right before a count's number when the number is not a count of seeds.
-_NOT_A_COUNT = re.compile(r"(?:[=/]|\b(?:gpus?|cards?|nodes?|卡)\s{0,2})$", re.IGNORECASE)
+_NOT_A_COUNT = lazy(r"(?:[=/]|\b(?:gpus?|cards?|nodes?|卡)\s{0,2})$", re.IGNORECASE)
 
 
 def _run_seed(text: str, position: int) -> bool:
@@ -188,8 +187,8 @@ def _seed_keyword(match: re.Match[str]) -> int:
 # Chinese seed words and marks read as the English forms above: "3 个种子（0, 1, 2）",
 # "种子：0, 1, 2", "3 个随机种子：0、1、2", "**种子**：…" (trial N4: never read, so
 # proposed runs had no seeds and the block "stated none").
-_ZH_COUNTED_SEEDS = re.compile(r"(\d{1,3})\s{0,2}个\s{0,2}(?:随机|独立|不同的?)?\s{0,2}种子")
-_ZH_SEEDS = re.compile(r"(?:随机)?种子(?:数)?")
+_ZH_COUNTED_SEEDS = lazy(r"(\d{1,3})\s{0,2}个\s{0,2}(?:随机|独立|不同的?)?\s{0,2}种子")
+_ZH_SEEDS = lazy(r"(?:随机)?种子(?:数)?")
 _SEED_MARKS = str.maketrans({"（": "(", "）": ")", "、": ",", "*": " ", "`": ""})
 
 
@@ -263,7 +262,7 @@ def seeds(text: str) -> tuple[tuple[int, ...], int | None]:
 # Several seeds handed to one command, which runs them itself: an environment assignment
 # (033's `SEEDS=1..25 conda run … python batch_s3s4.py`) or a plural flag (`--seeds 0 1 2`,
 # `--seeds=0-4`). Upper case for the variable: `seeds=1..25` in prose is a list of runs.
-_SEEDS_TOGETHER = re.compile(
+_SEEDS_TOGETHER = lazy(
     r"(?:\bSEEDS=|--seeds(?:=|[ \t]{1,3}))(?P<values>\d{1,6}"
     # One command line: no newline, and a number is a seed only if no digit or redirection
     # follows it (`--seeds 3 2>&1` is one seed).
@@ -288,7 +287,7 @@ def seeds_run_together(text: str) -> tuple[str, tuple[int, ...]] | None:
 
 # What follows a seed count when it is one system's ("10 seeds for random", 015), not every
 # system's ("3 seeds for each system", "5 seeds for all methods", "3 seeds for stability").
-_FOR_ONE = re.compile(
+_FOR_ONE = lazy(
     r"\s+(?:only\s+)?for\s+(?:the\s+)?(?!(?:each|every|all|both|any|per|stability|"
     r"robustness|variance|significance|reproducibility|averaging|the\s+(?:block|experiment)"
     # What the seeds are for, or a group of systems ("3 seeds for evaluation", "for CIs",
@@ -328,7 +327,7 @@ def seeds_of_one_system(text: str) -> str | None:
 # 报单次结果" (only for tie-breaking/sampling; the deterministic model reports one result) was
 # read as "3 seeds per system". Training and evaluation seeds stay the runs' ("3 seeds for
 # evaluation" is the block's count).
-_FOR_OTHER_SEEDS = re.compile(
+_FOR_OTHER_SEEDS = lazy(
     r"\s{0,3}\(?\s{0,2}(?:only\s{1,3})?(?:used\s{1,3})?(?:for|in)\s{1,3}(?:the\s{1,3})?"
     r"(?:sampling|sampler|bootstrap\w*|tie[\s-]?break\w*|ties\b|data\b|splits?\b|shuffl\w*|"
     r"permutations?\b)"
@@ -343,7 +342,7 @@ _FOR_OTHER_SEEDS = re.compile(
 # "MATH500 random 100 (seed 0)" (which 100 problems).
 # Not "data", "dataset" or "split": a setup line names its dataset beside the training seed
 # ("Dataset: CIFAR-10. Seed: 42", "train/val split 90/10, seed 7"), which is the plan's seed.
-_SEED_FOR_SAMPLING = re.compile(
+_SEED_FOR_SAMPLING = lazy(
     r"\b(?:sampl\w*|subsets?|bootstrap\w*|shuffl\w*|permutations?"
     r"|random\s{1,3}\d+|per[\s-]{1,2}(?:clip|video|image|frame|example|item|problem|prompt"
     r"|episode|query|sample)s?)\b|采样|抽样|子集|打乱",
@@ -426,7 +425,7 @@ def stated_seed_count(text: str) -> int | None:
     return int(labelled.group(1)) if labelled else None
 
 
-_BLOCK_ID = re.compile(
+_BLOCK_ID = lazy(
     r"^(?:experiment\s+)?(?:block|块)\s*b?(\d{1,3}(?:\.\d{1,3})?)$|^b(\d{1,3}(?:\.\d{1,3})?)$|^(\d{1,3}(?:\.\d{1,3})?)$",
     re.IGNORECASE,
 )
@@ -435,7 +434,7 @@ _BLOCK_ID = re.compile(
 # A plan asking its systems to run at the same seeds: 012's B2 "Use the same seeds, budget, …"
 # and its M2 Runs cell "B2 variants 1-3, paired seeds"; "matched seeds", "seeds are shared",
 # "相同种子", "同一组种子", "配对种子", "相同 seed".
-_SAME_SEEDS = re.compile(
+_SAME_SEEDS = lazy(
     r"\b(?:same|identical|paired|matched|shared|common)\s{1,3}(?:random\s{1,3})?seeds?\b"
     r"|\bseeds?\s{1,3}(?:are\s{1,3})?(?:paired|matched|shared|identical|the\s{1,3}same)\b"
     # 027's "使用相同 seed", 039's "使用同 seed/source split": the English word in a Chinese
@@ -498,14 +497,14 @@ _NUMBER_ITEM = (
 )
 _ITEM = rf"(?:{_NUMBER_ITEM}|(?-i:[A-Z])(?![\w]))"
 _LIST_SEP = r"\s{0,2}(?:,|，|、|/|&|\+|and|or|和|及|与|或)\s{0,2}"
-_REF = re.compile(
+_REF = lazy(
     # ``Blocks 1, 2 and 4``, ``Block 1-3``, ``实验块 1、2``: a keyword, then a list of items.
     rf"(?P<list>(?:blocks?|块)\s{{0,2}}{_ITEM}(?:{_LIST_SEP}{_ITEM})*)"
     # ``B1``, ``B1–B3`` on their own.
     r"|\bB(?P<one>\d{1,3}(?:\.\d)?)\b(?:\s{0,2}(?:-|–|—|~)\s{0,2}B(?P<last>\d{1,3})\b)?",
     re.IGNORECASE,
 )
-_ITEM_IN_LIST = re.compile(
+_ITEM_IN_LIST = lazy(
     r"(?P<first>B?\d{1,3}(?:\.\d)?)(?!\w|\.\d)(?:\s{0,2}(?:-|–|—|~|to|到|至)\s{0,2}(?P<last>B?\d{1,3}))?"
     r"|(?-i:(?P<letter>[A-Z]))(?![\w])",
     re.IGNORECASE,
@@ -566,7 +565,7 @@ def block_refs(text: str, known: frozenset[str] = frozenset()) -> tuple[str, ...
     return tuple(refs)
 
 
-_LIST_SPLIT = re.compile(r"\s+vs\.?\s+|[,;，；、]|\s+and\s+|\s+/\s+")
+_LIST_SPLIT = lazy(r"\s+vs\.?\s+|[,;，；、]|\s+and\s+|\s+/\s+")
 
 
 def split_list(text: str) -> tuple[str, ...]:

@@ -12,6 +12,7 @@ import re
 
 import attrs
 
+from bridge.lazy_patterns import lazy
 from bridge.plan.blocks import match_block_heading, read_block, read_fields
 from bridge.plan.milestones import criterion_sections, no_milestones_found, read_milestones
 from bridge.plan.model import Block, Budget, Claim, Milestone, Risk, Section
@@ -49,7 +50,7 @@ class PlanParts:
     links: tuple[str, ...]
 
 
-_HEADER_FIELD = re.compile(
+_HEADER_FIELD = lazy(
     r"^\s{0,3}(?:[-*]\s+)?\*\*(?P<bl>[^*]{1,60}?)\s{0,2}[:：]?\*\*\s{0,2}[:：]?\s*(?P<bv>.*)$"
     r"|^\s{0,3}(?P<pl>[A-Za-z][A-Za-z /_-]{0,30}|[\u4e00-\u9fff]{1,8})\s{0,2}[:：]\s*(?P<pv>.*)$"
 )
@@ -57,9 +58,9 @@ _PROBLEM_KEYS = ("problem", "问题", "核心问题", "problem anchor", "researc
 _THESIS_KEYS = ("method thesis", "thesis", "方法主张", "方法论主张", "方法论文", "方法论点")
 _DATE_KEYS = ("date", "created", "日期", "当前日期", "创建日期")
 _HARDWARE_KEYS = ("hardware", "硬件", "gpu", "compute")
-_LINK = re.compile(r"\]\(\s{0,2}<?([^)\s>]{1,300})>?\s{0,2}\)")
-_OVERRIDE = re.compile(r"^\s{0,3}(?:>\s*)?(?:—|–|--)\s*(?P<body>[A-Za-z_ ]{2,24}\s*[:=].*)$")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
+_LINK = lazy(r"\]\(\s{0,2}<?([^)\s>]{1,300})>?\s{0,2}\)")
+_OVERRIDE = lazy(r"^\s{0,3}(?:>\s*)?(?:—|–|--)\s*(?P<body>[A-Za-z_ ]{2,24}\s*[:=].*)$")
+_CJK = lazy(r"[\u4e00-\u9fff]")
 
 
 def language_of(text: str) -> str:
@@ -191,7 +192,7 @@ def _claims(doc: Document, heading: Heading, warnings: list[tuple[int, str]]) ->
     return claims
 
 
-_CLAIM_ID = re.compile(
+_CLAIM_ID = lazy(
     r"^\**\s*(?P<id>(?:anti[- ]?claim|claim)\s*\d{0,2}"
     r"|C\d{1,2}(?:\.[A-Za-z0-9]{1,3})?[a-z]?|H\d{1,2})"
     r"\s*(?:[(（][^)）]{0,80}[)）])?\s*\**\s*(?:[:：.—–-]\s*|$)",
@@ -316,24 +317,20 @@ def _budget(doc: Document, heading: Heading | None, header: dict[str, str]) -> B
 
 # A field of the budget section that states what was allocated (026's "原计划：~400
 # GPU-hours" under "### 总预算", beside what was spent).
-_ALLOCATED = re.compile(
-    r"^(?:原计划|计划|planned|allocated|allocation|cap|上限|分配)\b", re.IGNORECASE
-)
+_ALLOCATED = lazy(r"^(?:原计划|计划|planned|allocated|allocation|cap|上限|分配)\b", re.IGNORECASE)
 # A budget of a part of the plan, not the plan's.
 # Words that make a line's GPU amount a cap or a total, not one part's cost.
-_CAP = re.compile(
+_CAP = lazy(
     r"\b(?:budget|under|within|at most|up to|no more than|cap(?:ped)?|limit|total|keep"
     r"|max(?:imum)?)\b|[<≤]|预算|不超过|以内|总计|合计|上限",
     re.IGNORECASE,
 )
-_PART_BUDGET = re.compile(
+_PART_BUDGET = lazy(
     r"\b(?:per|each|sanity|pilot|remaining|left|spent|used)\b|每|剩余|已用", re.IGNORECASE
 )
 # A table column of GPU-hours ("GPU-hrs", "GPU-Hours (A100-80GB)", "GPU h"), not GPUs per hour
 # or GPU hardware.
-_GPU_HOURS_HEADER = re.compile(
-    r"\bgpu[- ]?(?:hours?|hrs?|h)\b|\bgpuh\b|gpu\s*小时|卡时", re.IGNORECASE
-)
+_GPU_HOURS_HEADER = lazy(r"\bgpu[- ]?(?:hours?|hrs?|h)\b|\bgpuh\b|gpu\s*小时|卡时", re.IGNORECASE)
 
 
 def _table_total(doc: Document, heading: Heading) -> tuple[float, int] | None:
@@ -616,12 +613,12 @@ def read_plan_document(doc: Document) -> PlanParts:
 
 # A system the plan runs only if something holds ("(a) DiffAdapt setup if released"), and the
 # one it runs otherwise ("else (b) NYU probe replication").
-_IF_AVAILABLE = re.compile(
+_IF_AVAILABLE = lazy(
     r"\bif\s+(?:it\s+is\s+|they\s+are\s+)?(?:released|available|public|open[- ]?sourced?|"
     r"accessible|feasible|possible|reproducible)\b|若(?:已)?(?:发布|开源|可用)|如果(?:已)?(?:发布|开源|可用)",
     re.IGNORECASE,
 )
-_OTHERWISE = re.compile(r"^\W*(?:else|otherwise|or\s+else|否则)\b", re.IGNORECASE)
+_OTHERWISE = lazy(r"^\W*(?:else|otherwise|or\s+else|否则)\b", re.IGNORECASE)
 
 
 def alternatives(block: Block, block_row: str = "") -> list[tuple[int, str]]:

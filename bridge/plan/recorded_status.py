@@ -8,8 +8,7 @@ the tracker says it is blocked. Kept apart from bridge/plan/runs.py, which write
 
 from __future__ import annotations
 
-import re
-
+from bridge.lazy_patterns import lazy
 from bridge.plan.status_legend import is_held_for_code
 from bridge.plan.vocabulary import normalise_status, says_not_run
 
@@ -28,7 +27,7 @@ __all__ = [
 # System that says work people do.
 PERSONS_WORK = "work people do, not bridge"
 PERSONS_WORK_ZH = "人工完成的工作，bridge 不运行"
-_BY_PERSON = re.compile(
+_BY_PERSON = lazy(
     r"work people do|names people, not a system bridge runs|是人做的工作|指的是人，不是 bridge"
     r"|人工完成的工作"
 )
@@ -47,7 +46,7 @@ def done_by_person(status_raw: str) -> bool:
 # (waits_outside reads it).
 WAITS = "waits for"
 WAITS_ZH = "等待"
-_WAITS_OUTSIDE = re.compile(
+_WAITS_OUTSIDE = lazy(
     rf"\({WAITS} \S+, which bridge does not run|（{WAITS_ZH} \S+，bridge 不运行它"
 )
 

@@ -18,6 +18,7 @@ from collections.abc import Collection, Mapping, Sequence
 import attrs
 
 from bridge.errors import ConfigError
+from bridge.lazy_patterns import lazy
 from bridge.plan.attribution import (
     NO_BLOCKS,
     REVIEW,
@@ -204,7 +205,7 @@ class _Draft:
 
 # "Dev macro F1 ≥ 0.55", "Parse ≥90%": a Metrics cell that states the row's gate; the name is
 # the part before the comparison.
-_GATE_IN_METRIC = re.compile(r"\s*(?:[<>≥≤]=?|=>|=<)\s*[-+~]?\d.*$")
+_GATE_IN_METRIC = lazy(r"\s*(?:[<>≥≤]=?|=>|=<)\s*[-+~]?\d.*$")
 
 
 def _metric_names(cell: str) -> tuple[str, ...]:
@@ -216,24 +217,22 @@ def _metric_names(cell: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(n for n in names if n and n not in ("-", "—", "–")))
 
 
-_OWNER_HEADER = re.compile(r"owner|负责人|执行人|assignee|\bwho\b|run by", re.IGNORECASE)
-_PERSON = re.compile(r"人工|手动|\bhuman\b|\bmanual(?:ly)?\b|\bby hand\b|\bperson\b", re.IGNORECASE)
-_USER_ONLY = re.compile(
-    r"\buser[- ]only\b|\brun (?:it )?by hand\b|人工运行|手动运行", re.IGNORECASE
-)
+_OWNER_HEADER = lazy(r"owner|负责人|执行人|assignee|\bwho\b|run by", re.IGNORECASE)
+_PERSON = lazy(r"人工|手动|\bhuman\b|\bmanual(?:ly)?\b|\bby hand\b|\bperson\b", re.IGNORECASE)
+_USER_ONLY = lazy(r"\buser[- ]only\b|\brun (?:it )?by hand\b|人工运行|手动运行", re.IGNORECASE)
 
 
 # Work people do, as what a row opens with: 032's "Human audit (200 examples)", 011's "Human
 # annotation: 200 × 2 annotators". A row that only uses such work ("Train reward model on human
 # annotations", "Agreement with human judgments", "人工标注数据训练") is a compute run.
-_HUMAN_WORK = re.compile(
+_HUMAN_WORK = lazy(
     r"^\W*(?:human\s+(?:audit|annotation|evaluation|eval|study|rating|judg(?:e)?ment|labell?ing|"
     r"review)s?\b(?!\s+(?:data|set|corpus|labels)\b)|user\s+stud(?:y|ies)\b|"
     r"人工(?:评估|评测|标注|审核|检查)(?!数据|集|结果|的))",
     re.IGNORECASE,
 )
 # A System cell that names people, not a system.
-_PEOPLE = re.compile(r"^\W*(?:humans?|annotators?|people|人工|标注员)\W*$", re.IGNORECASE)
+_PEOPLE = lazy(r"^\W*(?:humans?|annotators?|people|人工|标注员)\W*$", re.IGNORECASE)
 
 
 def _persons_run(run: TrackerRun, language: str = "en") -> str:
@@ -353,9 +352,7 @@ def _tracker_drafts(plan: Plan, *, writes_code: bool) -> list[_Draft]:
 
 # A header that says its column holds GPU-hours: "Est GPU-h" (026), "GPU-hrs" (032), "GPU
 # hours", "GPUh"; not "GPUs" (a count) nor "GPU" alone.
-_GPU_HOURS_HEADER = re.compile(
-    r"gpu[\s_-]*(?:h|hrs?|hours?)\b|gpu[\s_-]*小时|卡时|机时", re.IGNORECASE
-)
+_GPU_HOURS_HEADER = lazy(r"gpu[\s_-]*(?:h|hrs?|hours?)\b|gpu[\s_-]*小时|卡时|机时", re.IGNORECASE)
 
 
 def _stated_gpu_hours(run: TrackerRun, runs_of_row: int = 1) -> tuple[str, float] | None:
@@ -378,8 +375,8 @@ def _stated_gpu_hours(run: TrackerRun, runs_of_row: int = 1) -> tuple[str, float
     return None
 
 
-_RUN_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9_-]*[0-9A-Za-z](?:\.\.\d{1,3})?")
-_DOTTED_RANGE = re.compile(r"^(?P<base>.*?)(?P<lo>\d{1,3})\.\.(?P<hi>\d{1,3})$")
+_RUN_TOKEN = lazy(r"[A-Za-z][A-Za-z0-9_-]*[0-9A-Za-z](?:\.\.\d{1,3})?")
+_DOTTED_RANGE = lazy(r"^(?P<base>.*?)(?P<lo>\d{1,3})\.\.(?P<hi>\d{1,3})$")
 
 
 def _named_runs(runs_raw: str) -> list[tuple[str, bool]]:
@@ -403,7 +400,7 @@ def _named_runs(runs_raw: str) -> list[tuple[str, bool]]:
 
 # A Runs cell naming a block's arms at some seeds rather than their ids: 018's M3 "四臂 seed 0"
 # (the four arms at seed 0) and M4 "四臂 seeds 0–2". The count is optional ("all arms seed 0").
-_ARMS_AT_SEEDS = re.compile(
+_ARMS_AT_SEEDS = lazy(
     r"(?:(?P<count>\d{1,2}|[两二三四五六七八九十]|two|three|four|five|six|seven|eight)\s*(?:个\s*)?"
     r"|(?:all|every|each|各|所有|全部)\s*)(?:臂|arms?)[\s,，、]*(?:at\s+|的\s*)?"
     r"seeds?\s*(?P<lo>\d{1,3})(?:\s*(?:[–—~-]|\.\.|to|至|到)\s*(?P<hi>\d{1,3}))?",
@@ -687,7 +684,7 @@ def _shifted_milestones(drafts: Sequence[_Draft], plan: Plan) -> list[PlanWarnin
     ]
 
 
-_STEP_ID = re.compile(r"(?P<milestone>M\d{1,3})[.\-_]\d{1,3}[a-z]?", re.IGNORECASE)
+_STEP_ID = lazy(r"(?P<milestone>M\d{1,3})[.\-_]\d{1,3}[a-z]?", re.IGNORECASE)
 
 
 def _milestones_from_ids(drafts: list[_Draft], plan: Plan, warnings: list[PlanWarning]) -> None:
@@ -726,8 +723,8 @@ def _milestones_from_ids(drafts: list[_Draft], plan: Plan, warnings: list[PlanWa
         )
 
 
-_ID_PART = re.compile(r"[^-_.]+")
-_MILESTONE_PART = re.compile(r"M\d{1,3}", re.IGNORECASE)
+_ID_PART = lazy(r"[^-_.]+")
+_MILESTONE_PART = lazy(r"M\d{1,3}", re.IGNORECASE)
 
 
 def _milestone_prefix(run_id: str, known: Mapping[str, str]) -> tuple[str, str] | None:
@@ -927,7 +924,7 @@ def _and(items: Sequence[str], last: str = "and") -> str:
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {last} {items[-1]}"
 
 
-_ONE_SYSTEM = re.compile(r"""system ('[^']*'|"[^"]*") is not among any block's compared systems""")
+_ONE_SYSTEM = lazy(r"""system ('[^']*'|"[^"]*") is not among any block's compared systems""")
 
 
 def _shared_reason(reason: str) -> str:
@@ -1251,7 +1248,7 @@ def _one_row_for_systems(drafts: Sequence[_Draft], plan: Plan) -> list[PlanWarni
 _NAME = r"[A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*"
 #: Two or more such names joined by ``/``, ``,`` or ``、`` (023's R040 "final
 #: Direct24/Rollout24/Partition24 seeds 42/27/97", 001's R013 "3 seeds for Gate/FiLM/Basis").
-_NAMES_IN_ONE = re.compile(rf"(?<![-\w/]){_NAME}(?:\s*(?:/|,|、)\s*{_NAME})+(?![-\w/])")
+_NAMES_IN_ONE = lazy(rf"(?<![-\w/]){_NAME}(?:\s*(?:/|,|、)\s*{_NAME})+(?![-\w/])")
 
 
 def _systems_in_one_row(
@@ -1371,7 +1368,7 @@ class ProposedBefore:
     seed: int | None
 
 
-_PROPOSED_ID = re.compile(r"^R(\d+)$")
+_PROPOSED_ID = lazy(r"^R(\d+)$")
 
 
 def proposed_ids(
@@ -1939,11 +1936,11 @@ _CONDITION = (
     r"|等(?:用户|作者|我们|人工|老师|导师|.{1,20}?(?:冻结|确认|完成|通过|就绪)(?:后|之后|再|才))"
     r"|待.{1,30}?(?:冻结|确认|完成|通过)后"
 )
-_ONLY_IF = re.compile(rf"^\W*(?:{_CONDITION})", re.IGNORECASE)
+_ONLY_IF = lazy(rf"^\W*(?:{_CONDITION})", re.IGNORECASE)
 # The same words where a clause of a block's heading or Priority field starts: 001's B2
 # "MUST-RUN (but AFTER Block 1 confirms depth conditioning works)", 036's "Revisit semantic
 # projection only if reviewers ask".
-_CONDITION_IN = re.compile(rf"(?:^|(?<=[\s(（,;，；:：]))(?:{_CONDITION})", re.IGNORECASE)
+_CONDITION_IN = lazy(rf"(?:^|(?<=[\s(（,;，；:：]))(?:{_CONDITION})", re.IGNORECASE)
 
 
 def _rows_file(file: str, plan_file: str) -> str:
@@ -1993,7 +1990,7 @@ def _hold_dependents(drafts: Sequence[_Draft], language: str) -> None:
 
 # A note saying what the run needs is not there: "checkpoint intentionally absent", "data not
 # available yet", "cannot run until …" (never "handles missing values": a state, not a lack).
-_LACKS = re.compile(
+_LACKS = lazy(
     r"\b(?:intentionally|deliberately|currently|still)\s+(?:absent|missing|unavailable)\b"
     r"|\b(?:is|are)\s+(?:absent|unavailable|not\s+(?:yet\s+)?available)\b"
     r"|\bcan(?:not|'t)\s+(?:yet\s+)?(?:be\s+)?run\b|无法运行|不能运行|暂不可用|尚不可用",

@@ -10,7 +10,7 @@ and never reads as an option.
 
 from __future__ import annotations
 
-import re
+from bridge.lazy_patterns import lazy
 
 __all__ = ["SAFE_ID_MAX", "SAFE_ID_RULE", "is_safe_id", "replace_unsafe"]
 
@@ -20,8 +20,8 @@ SAFE_ID_RULE = "1-128 letters, digits, '.', '_' or '-', starting with a letter o
 #: The longest safe id.
 SAFE_ID_MAX = 128
 
-_SAFE_ID = re.compile(rf"[A-Za-z0-9][A-Za-z0-9._-]{{0,{SAFE_ID_MAX - 1}}}")
-_UNSAFE_RUN = re.compile(r"[^A-Za-z0-9._-]+")
+_SAFE_ID = lazy(rf"[A-Za-z0-9][A-Za-z0-9._-]{{0,{SAFE_ID_MAX - 1}}}")
+_UNSAFE_RUN = lazy(r"[^A-Za-z0-9._-]+")
 
 
 def is_safe_id(value: str) -> bool:

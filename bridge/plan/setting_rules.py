@@ -12,10 +12,10 @@ unless the setting is secret or the rule says not to.
 from __future__ import annotations
 
 import posixpath
-import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+from bridge.lazy_patterns import lazy
 from bridge.plan.setting_fields import Invalid, Within, did_you_mean
 
 __all__ = [
@@ -282,7 +282,7 @@ def positive(value: object) -> float:
 
 
 #: A variable name a shell takes (matched whole: ``$`` would let a trailing newline in).
-ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+ENV_NAME = lazy(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def text(value: object) -> str:

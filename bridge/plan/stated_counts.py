@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 
+from bridge.lazy_patterns import lazy
 from bridge.plan.model import Block, PlanWarning
 from bridge.plan.vocabulary import VERSUS
 
@@ -27,7 +28,7 @@ __all__ = ["COUNTED", "stated_beyond_runs"]
 COUNTED = ("trials", "runs", "seeds")
 _COUNTED = "|".join(COUNTED)
 # "= 30 trials total", "Total: 15 additional real-robot trials", "40 runs in total".
-_TOTAL = re.compile(
+_TOTAL = lazy(
     r"(?:=\s*|\btotal\s*(?:of\s*)?[:：]?\s*)(?P<n>\d+)\s+(?:[\w-]+\s+){0,2}?"
     rf"(?P<what>{_COUNTED})\b"
     rf"|(?P<n2>\d+)\s+(?P<what2>{_COUNTED})\s+(?:in\s+)?total\b",
@@ -35,7 +36,7 @@ _TOTAL = re.compile(
 )
 # "… 100 trials per seed", "12 runs for each system": a count of one seed's, run's or
 # system's share, no total of the block's runs.
-_PER_SHARE = re.compile(
+_PER_SHARE = lazy(
     r"^\s*(?:in\s+total\s+|total\s+)?(?:per|for\s+(?:each|every)|each|every|/)\s+"
     r"(?:seed|run|system|episode|method|arm|variant|config(?:uration)?|model|policy|baseline|"
     r"condition)s?\b",
@@ -43,7 +44,7 @@ _PER_SHARE = re.compile(
 )
 # "Seeds: 10 per object": a count per something that is not one of the systems runs are
 # proposed for (a system, arm, method, variant, config, model).
-_PER_OTHER = re.compile(
+_PER_OTHER = lazy(
     r"\b(?P<n>\d+)\s+(?:seeds?\s+|trials?\s+|runs?\s+|episodes?\s+)?per\s+(?P<what>[a-z][\w-]*)",
     re.IGNORECASE,
 )
@@ -55,24 +56,24 @@ _PER_SYSTEM = frozenset(
     }
 )  # fmt: skip
 # "Raw logit-lens vs tuned-lens vs random-affine-lens (baseline).": systems in one line.
-_VERSUS_LINE = re.compile(
+_VERSUS_LINE = lazy(
     r"^\s*(?:[-*+]\s+)?(?P<line>[^:|：]{1,80}?\s+vs\.?\s+[^:|：]{1,80}?)\s*\.?\s*$", re.IGNORECASE
 )
 # A role written beside a name says it is a system: "random-affine-lens (baseline)".
-_SYSTEM_MARK = re.compile(
+_SYSTEM_MARK = lazy(
     r"\((?:the\s+)?(?:baselines?|ours|our\s+method|proposed|control|reference|oracle)\)",
     re.IGNORECASE,
 )
 # A line that shows or compares quantities, not one naming what to run: "Plot success rate vs
 # training steps.", "Report accuracy vs model size".
-_SHOWS = re.compile(
+_SHOWS = lazy(
     r"^\s*(?:[-*+]\s+)?[*_]*(?:plot|report|compare|show|visuali[sz]e|chart|graph|draw|tabulate|"
     r"track|log|measure|analy[sz]e|record|examine|study|inspect)\b",
     re.IGNORECASE,
 )
 # "Predict: …", "Prediction: …", "Expected outcome: …": what the block should show, written
 # under a label the reader does not take for its Success criterion.
-_PREDICTION = re.compile(
+_PREDICTION = lazy(
     r"^\s*(?:[-*+]\s+)?[*_]*(?P<label>predict(?:ions?|ed)?|expected(?:\s+(?:outcome|result)s?)?|"
     r"hypothes[ie]s)[*_]*\s*[:：]",
     re.IGNORECASE,

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 
 import attrs
 
+from bridge.lazy_patterns import lazy
 from bridge.plan.text import Document, plain
 from bridge.plan.vocabulary import normalise_status
 from bridge.value_methods import value_methods
@@ -79,24 +80,24 @@ NO_LEGEND = StatusLegend()
 # "状态含义", "状态说明", "状态图例".
 # 018's "状态只使用：`planned`、…、`invalid`。`failed` 表示方法/任务失败；…" lists its
 # statuses, then says what one means.
-_LABEL = re.compile(
+_LABEL = lazy(
     r"(?:status(?:es)?\s+(?:legend|key|meanings?)|\blegend\b"
     r"|状态(?:含义|说明|图例|定义|只使用|仅使用|只用|取值))"
     r"\s*[:：]?\s*",
     re.IGNORECASE,
 )
-_ITEM = re.compile(r"^\s*(?:>\s*)*(?:[-*+]|\d{1,2}[.)])\s+")
-_QUOTE = re.compile(r"^\s*(?:>\s*)+")
+_ITEM = lazy(r"^\s*(?:>\s*)*(?:[-*+]|\d{1,2}[.)])\s+")
+_QUOTE = lazy(r"^\s*(?:>\s*)+")
 # What separates a key from its meaning: a dash, a colon, "=", "means", 表示.
-_SEPARATOR = re.compile(r"^\s*(?:[—–:=：]|-(?=\s)|means?\b|表示|代表|指)\s*", re.IGNORECASE)
-_CODE_KEY = re.compile(r"^`([^`\n]{1,40})`")
-_BRACKET_KEY = re.compile(r"^(\[[^\]\n]{0,3}\])")
+_SEPARATOR = lazy(r"^\s*(?:[—–:=：]|-(?=\s)|means?\b|表示|代表|指)\s*", re.IGNORECASE)
+_CODE_KEY = lazy(r"^`([^`\n]{1,40})`")
+_BRACKET_KEY = lazy(r"^(\[[^\]\n]{0,3}\])")
 # A mark: symbols, emoji with their variation selectors and joiners.
-_MARK_KEY = re.compile(r"^([^\x00-\x7f\w\s，；：（）、。]{1,6})")
-_WORD_KEY = re.compile(r"^([A-Z][A-Z0-9]*(?:[_-][A-Z0-9]+)*)\b")
-_ENTRY_SPLIT = re.compile(r"\s*(?:\||;|；|·|。)\s*")
+_MARK_KEY = lazy(r"^([^\x00-\x7f\w\s，；：（）、。]{1,6})")
+_WORD_KEY = lazy(r"^([A-Z][A-Z0-9]*(?:[_-][A-Z0-9]+)*)\b")
+_ENTRY_SPLIT = lazy(r"\s*(?:\||;|；|·|。)\s*")
 # A key followed by another: a list of the statuses, not a meaning ("`planned`、`running`、…").
-_LISTED = re.compile(r"^\s*[、,，]")
+_LISTED = lazy(r"^\s*[、,，]")
 
 
 def _bare(status_raw: str) -> str:
@@ -217,13 +218,13 @@ def read_legend(doc: Document) -> StatusLegend:
 
 
 # A legend key that names a result that cannot stand, and a meaning that says so.
-_UNTRUSTED_KEY = re.compile(r"^(?:invalid|untrusted|not[ _-]?trusted|无效|不可信)$", re.IGNORECASE)
-_UNTRUSTED_MEANING = re.compile(
+_UNTRUSTED_KEY = lazy(r"^(?:invalid|untrusted|not[ _-]?trusted|无效|不可信)$", re.IGNORECASE)
+_UNTRUSTED_MEANING = lazy(
     r"\binvalid\b|\buntrusted\b|\bnot\s+trusted\b|cannot\s+be\s+(?:trusted|reproduced)"
     r"|无效|不可信|无法复算|无法复现|不可复现",
     re.IGNORECASE,
 )
-_CODE_SPAN = re.compile(r"`([^`\n]{1,40})`")
+_CODE_SPAN = lazy(r"`([^`\n]{1,40})`")
 
 
 def untrusted_status(doc: Document) -> str:
@@ -249,7 +250,7 @@ def untrusted_status(doc: Document) -> str:
 
 # A meaning that says "not", so a word in it does not count: 023's CODE_READY "…但尚未在真实冻结
 # 数据上完成" is not done.
-_NOT_YET = re.compile(r"尚未|未|没有|不能|\bnot\b|\bno\b|\byet\b", re.IGNORECASE)
+_NOT_YET = lazy(r"尚未|未|没有|不能|\bnot\b|\bno\b|\byet\b", re.IGNORECASE)
 
 
 def legend_status(status_raw: str, legend: StatusLegend) -> str:
@@ -293,7 +294,7 @@ _TRAILING = " \t.;:,。；：，"
 # A legend meaning that says a status word is a negative result of a run that completed, not a
 # run that failed: 018's "`failed` 表示方法/任务失败" (the method failed, as its calibration rows
 # record: every cell audited, the preregistered gate not passed).
-_NEGATIVE_MEANING = re.compile(
+_NEGATIVE_MEANING = lazy(
     r"negative\s+result|hypothesis\s+(?:was\s+)?(?:rejected|refuted|falsified|not\s+supported)"
     r"|method\s+(?:failed|did\s+not\s+work|does\s+not\s+work)|负结果|阴性结果"
     r"|方法(?:/[^\s/，；。]{1,4})?(?:失败|无效|不成立)|假设(?:不成立|被否定|被拒绝)",
@@ -312,7 +313,7 @@ def says_negative_result(meaning: str) -> bool:
 
 # A queue that is not bridge's: 026's "⏳ Auto-Queued" rows wait in the researcher's own queue
 # scripts ("Auto-queue monitor: ✅ Running"), which will run them.
-_OWN_QUEUE = re.compile(r"\bauto[- ]?queu|自动排队|自动队列", re.IGNORECASE)
+_OWN_QUEUE = lazy(r"\bauto[- ]?queu|自动排队|自动队列", re.IGNORECASE)
 
 
 def meaning_status(meaning: str) -> str:
@@ -352,7 +353,7 @@ def marks_by_meaning(legend: StatusLegend) -> dict[str, str]:
 
 
 # A status word that says the run's code is not written yet.
-_AWAITS_WORD = re.compile(
+_AWAITS_WORD = lazy(
     r"^(?:(?:PENDING|AWAITING|NEEDS?|REQUIRES?|WAITING)[ _-]?(?:FOR[ _-])?(?:IMPLEMENTATION|IMPL"
     r"|CODE|CODING)|NOT[ _-]?(?:YET[ _-]?)?IMPLEMENTED|UNIMPLEMENTED|TO[ _-]?IMPLEMENT|IMPLEMENTING"
     r"|IMPL|NO[ _-]?CODE)(?=$|\s*[(\[—–:;,/]|\s+-)"
@@ -361,7 +362,7 @@ _AWAITS_WORD = re.compile(
 )
 # A legend meaning that says the same: 023's "该实验依赖尚未写入代码", 005's "implementation in
 # progress".
-_AWAITS_MEANING = re.compile(
+_AWAITS_MEANING = lazy(
     r"implementation\s+(?:is\s+)?(?:in\s+progress|pending|not\s+(?:yet\s+)?(?:written|done|"
     r"started|finished))|not\s+(?:yet\s+)?implemented|code\s+(?:is\s+)?not\s+(?:yet\s+)?"
     r"(?:written|ready|there)|(?:needs?|awaiting|waiting\s+for)\s+(?:its\s+)?"
@@ -370,9 +371,9 @@ _AWAITS_MEANING = re.compile(
 )
 
 
-_LEADING_MARKS = re.compile(r"^[^\w\u4e00-\u9fff]+")
+_LEADING_MARKS = lazy(r"^[^\w\u4e00-\u9fff]+")
 # What a cell says after its status word that means the same ("needs code review" does not).
-_AWAITS_IN_CELL = re.compile(
+_AWAITS_IN_CELL = lazy(
     r"\bnot\s+(?:yet\s+)?implemented\b|\bimplementation\s+(?:is\s+)?(?:pending|in\s+progress)"
     r"|\bcode\s+(?:is\s+)?not\s+(?:yet\s+)?written\b|尚未实现|未实现|待实现|代码尚未",
     re.IGNORECASE,

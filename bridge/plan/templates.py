@@ -16,6 +16,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from bridge.errors import ConfigError
+from bridge.lazy_patterns import lazy
 
 __all__ = [
     "AT_LAUNCH",
@@ -42,7 +43,7 @@ BUILTIN_PLACEHOLDERS: tuple[str, ...] = (
 #: Placeholders the dispatcher fills in at launch, not from the plan or config.
 AT_LAUNCH = frozenset({"output_dir", "gpu", "attempt_id", "scratch_dir"})
 OUTPUTS_OF = "outputs_of"
-_TOKEN = re.compile(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*|outputs_of:[^{}\s]+)\}")
+_TOKEN = lazy(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*|outputs_of:[^{}\s]+)\}")
 
 
 def placeholders(token: str) -> tuple[str, ...]:

@@ -10,12 +10,12 @@ pathological line costs time proportional to its length.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 import attrs
 
 from bridge.errors import PlanError
+from bridge.lazy_patterns import lazy
 from bridge.value_methods import value_methods
 
 __all__ = [
@@ -28,16 +28,16 @@ __all__ = [
     "split_cells",
 ]
 
-_HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t#]*$")
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_SEPARATOR_CELL = re.compile(r"^\s*:?-{1,}:?\s*$")
-_BACKTICKS = re.compile(r"`+")
-_SPECIAL = re.compile(r"`+|\\\||\|")
+_HEADING = lazy(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t#]*$")
+_FENCE = lazy(r"^ {0,3}(`{3,}|~{3,})")
+_SEPARATOR_CELL = lazy(r"^\s*:?-{1,}:?\s*$")
+_BACKTICKS = lazy(r"`+")
+_SPECIAL = lazy(r"`+|\\\||\|")
 # ``__`` is emphasis only at a word's edge (as in CommonMark): inside a word it is part of
 # the name (``v2__s3_comp``, ``abl__no_attn``), and run ids and identifiers keep it.
-_EMPHASIS = re.compile(r"(?<![\w*])\*(?=\S)([^*]*?\S)\*(?![\w*])")
-_CODE_SPAN = re.compile(r"(`+[^`]*`+)")
-_STRONG = re.compile(r"\*\*|(?<!\w)__|__(?!\w)")
+_EMPHASIS = lazy(r"(?<![\w*])\*(?=\S)([^*]*?\S)\*(?![\w*])")
+_CODE_SPAN = lazy(r"(`+[^`]*`+)")
+_STRONG = lazy(r"\*\*|(?<!\w)__|__(?!\w)")
 
 
 @value_methods

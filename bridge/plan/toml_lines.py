@@ -5,17 +5,18 @@ positions and every configuration error must name ``file:line``.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
+
+from bridge.lazy_patterns import lazy
 
 __all__ = ["key_lines", "line_of"]
 
-_HEADER = re.compile(r"^\s*\[(\[)?\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
-_KEY = re.compile(
+_HEADER = lazy(r"^\s*\[(\[)?\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
+_KEY = lazy(
     r"""^\s*((?:"[^"]*"|'[^']*'|[A-Za-z0-9_-]+)(?:\s*\.\s*(?:"[^"]*"|'[^']*'|[A-Za-z0-9_-]+))*)\s*="""
 )
-_PART = re.compile(r"""\s*("[^"]*"|'[^']*'|[A-Za-z0-9_-]+)\s*\.?""")
-_INDEX = re.compile(r"\[(\d+)\]")
+_PART = lazy(r"""\s*("[^"]*"|'[^']*'|[A-Za-z0-9_-]+)\s*\.?""")
+_INDEX = lazy(r"\[(\d+)\]")
 
 
 def _parts(dotted: str) -> list[str]:

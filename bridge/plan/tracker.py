@@ -14,6 +14,7 @@ from collections.abc import Callable
 import attrs
 
 from bridge.errors import PlanError
+from bridge.lazy_patterns import lazy
 from bridge.plan.milestones import milestone_id
 from bridge.plan.model import TrackerRun
 from bridge.plan.notes_label import BRIDGE_LABEL
@@ -101,14 +102,12 @@ _COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 # "seed 3" in Notes; not "seed 202 的 model_9000.pt" (020: the seed a checkpoint was trained
 # with, "seed 202's model"), which is no seed of this run.
-_SEED_IN_NOTES = re.compile(
-    r"\bseed\s{0,2}[=:：]?\s{0,2}(\d{1,12})\b(?!\s*(?:的|'s\b))", re.IGNORECASE
-)
+_SEED_IN_NOTES = lazy(r"\bseed\s{0,2}[=:：]?\s{0,2}(\d{1,12})\b(?!\s*(?:的|'s\b))", re.IGNORECASE)
 # "seeds 1103, 1104, 1105", "seed 1103/1104/1105", "seeds 1103 and 1104" or "seeds 1103–1105"
 # in Notes (012's R003-R005), ending the clause (a ";", "," or ")" or the cell's end follows):
 # each seed its own run, as a Seed cell naming several. "seeds 101/102/103 的 model_250.pt"
 # (020's R007i: the checkpoints those seeds trained) names no seed of this run.
-_SEEDS_IN_NOTES = re.compile(
+_SEEDS_IN_NOTES = lazy(
     r"(?:\bseeds?|种子)\s{0,2}[=:：]?\s{0,2}[{(（]?\s{0,2}"
     r"(?:(?P<lo>\d{1,12})\s{0,2}(?:[–—~-]|\.\.|to|至|到)\s{0,2}(?P<hi>\d{1,12})"
     r"|(?P<list>\d{1,12}(?:\s{0,2}(?:[/,，;、&]|\band\b|和|及)\s{0,2}\d{1,12})+))"
@@ -117,7 +116,7 @@ _SEEDS_IN_NOTES = re.compile(
 )
 # A seed word with a number the Notes readings above leave unread ("seeds 1103 or 1104",
 # "seeds 3", "3 seeds"): warned about, never dropped in silence.
-_SEED_WORDS_IN_NOTES = re.compile(
+_SEED_WORDS_IN_NOTES = lazy(
     r"(?:\bseeds?|种子)\s{0,2}[=:：]?\s{0,2}\d[^;；。\n]{0,24}|\b\d{1,3}\s{0,2}(?:seeds\b|个?种子)",
     re.IGNORECASE,
 )
@@ -172,7 +171,7 @@ def _map_columns(header: tuple[str, ...]) -> dict[str, int]:
 
 
 # A milestone cell that opens with what names one: an id, a stage or phase, a gate label.
-_NAMES_MILESTONE = re.compile(
+_NAMES_MILESTONE = lazy(
     r"\W*(?:[A-Z]{1,2}\d|M-|milestone|stage|phase|gate|step|week|里程碑|阶段|第)", re.IGNORECASE
 )
 
@@ -204,7 +203,7 @@ def column_positions(header: tuple[str, ...]) -> dict[str, int]:
     return _map_columns(header)
 
 
-_HEADING_M = re.compile(r"(?<![A-Za-z0-9])M\d{1,2}(?:\.\d{1,2})?[A-Za-z]?(?![A-Za-z0-9])")
+_HEADING_M = lazy(r"(?<![A-Za-z0-9])M\d{1,2}(?:\.\d{1,2})?[A-Za-z]?(?![A-Za-z0-9])")
 
 
 def _heading_milestones(doc: Document) -> dict[int, str]:
@@ -222,7 +221,7 @@ def _heading_milestones(doc: Document) -> dict[int, str]:
 
 # "## Priority 0 (Must-Have for Submission)", "## P2 — nice to have", "## 优先级 1": the priority
 # of the run tables under it (032 sorts its tracker by priority).
-_PRIORITY_HEADING = re.compile(
+_PRIORITY_HEADING = lazy(
     r"^(?:priority|优先级)\s*[:：]?\s*(?P<n>\d)?|^p(?P<p>\d)\b|^(?:must|nice)[\s-]", re.IGNORECASE
 )
 
@@ -273,7 +272,7 @@ def _heading_values(doc: Document, read: Callable[[str], str]) -> dict[int, str]
 
 
 # A heading of a section that tracks runs ("## 八、Experiment Tracker", "Run tracker", "追踪表").
-_TRACKER_HEADING = re.compile(r"\btracker\b|追踪|跟踪", re.IGNORECASE)
+_TRACKER_HEADING = lazy(r"\btracker\b|追踪|跟踪", re.IGNORECASE)
 
 
 def _tracker_sections(doc: Document) -> set[int]:
@@ -293,19 +292,19 @@ def _tracker_sections(doc: Document) -> set[int]:
 
 # "Implementation Tasks (Before Server Runs)", "实现任务": a table of tasks, not of runs ("Run
 # tasks" is runs).
-_TASK_HEADING = re.compile(r"\bimplementation\b|\bbefore\b.*\bruns?\b|实现", re.IGNORECASE)
+_TASK_HEADING = lazy(r"\bimplementation\b|\bbefore\b.*\bruns?\b|实现", re.IGNORECASE)
 _TASK_COLUMN = frozenset({"task", "tasks", "任务"})
 
 
 # A row that is a coding task, not an experiment run (005's `| R001 | M0 | Implement A3 hook |
 # … | n/a (code) | … | ~2h coding |`): its purpose says implement and its split, system or notes
 # say code.
-_IMPLEMENT = re.compile(r"^(?:implement|实现)", re.IGNORECASE)
-_CODE = re.compile(r"\bcod(?:e|ing)\b|代码", re.IGNORECASE)
-_CODING = re.compile(r"\bcoding\b|\bLOC\b|写代码", re.IGNORECASE)
+_IMPLEMENT = lazy(r"^(?:implement|实现)", re.IGNORECASE)
+_CODE = lazy(r"\bcod(?:e|ing)\b|代码", re.IGNORECASE)
+_CODING = lazy(r"\bcoding\b|\bLOC\b|写代码", re.IGNORECASE)
 # The System cell of a coding task: "Code", "Code change", "Code: dcqg/…", "代码"; not a model
 # named so ("Code Llama 7B", "code-davinci-002").
-_CODE_SYSTEM = re.compile(r"^(?:code(?:\s+(?:changes?|edits?|only))?\s*(?:[:：].*)?|代码.*)$", re.I)
+_CODE_SYSTEM = lazy(r"^(?:code(?:\s+(?:changes?|edits?|only))?\s*(?:[:：].*)?|代码.*)$", re.I)
 
 
 def _task_row(row: TrackerRun) -> bool:
@@ -588,14 +587,14 @@ def _statuses_said(runs: list[TrackerRun], legend: StatusLegend) -> list[tuple[i
 
 
 # A Status cell holding the mark alone (bold allowed): ``❌``, ``**❌**``.
-_BARE_CROSS = re.compile(r"[*_\s]*❌\ufe0f?[*_\s]*")
+_BARE_CROSS = lazy(r"[*_\s]*❌\ufe0f?[*_\s]*")
 
 
 # "3407/3408/3409", "0, 1, 2", "{0,1,2}": seed values; "3", "×3", "3 seeds" under a plural
 # header ("Seeds", "# seeds", "种子数"): a count. A single value under "Seed" is one seed.
-_SEED_VALUES = re.compile(r"\{?\s*\d{1,12}(?:\s*[/,;、]\s*\d{1,12})+\s*\}?")
-_SEED_COUNT = re.compile(r"[×x]?\s*(\d{1,2})\s*(?:[×x]|seeds?|个?种子)?", re.IGNORECASE)
-_COUNT_HEADER = re.compile(r"seeds|#\s*seed|n_?seeds?|seed\s*count|种子数", re.IGNORECASE)
+_SEED_VALUES = lazy(r"\{?\s*\d{1,12}(?:\s*[/,;、]\s*\d{1,12})+\s*\}?")
+_SEED_COUNT = lazy(r"[×x]?\s*(\d{1,2})\s*(?:[×x]|seeds?|个?种子)?", re.IGNORECASE)
+_COUNT_HEADER = lazy(r"seeds|#\s*seed|n_?seeds?|seed\s*count|种子数", re.IGNORECASE)
 _MAX_SEEDS = 20
 
 
@@ -626,7 +625,7 @@ def row_seeds(header: str, cell: str) -> tuple[int, ...]:
     return ()
 
 
-_COMBINED = re.compile(r"^\s*[^,×]+ ×\d+(?:\s*,\s*[^,×]+ ×\d+)+\s*$")
+_COMBINED = lazy(r"^\s*[^,×]+ ×\d+(?:\s*,\s*[^,×]+ ×\d+)+\s*$")
 
 
 def is_combined_status(cell: str) -> bool:
@@ -657,7 +656,7 @@ def seed_row(run_id: str, seed: int | None) -> str | None:
     return None
 
 
-_BRACES = re.compile(r"\{([^{}]*,[^{}]*)\}")
+_BRACES = lazy(r"\{([^{}]*,[^{}]*)\}")
 _MAX_EXPANDED = 64
 
 
@@ -743,9 +742,7 @@ def _row(
     )
 
 
-_ONE_BLOCK = re.compile(
-    r"(?:[Bb]lock\s{0,2}|块\s{0,2})?[A-Za-z]{0,2}\d{1,3}(?:\.\d{1,2})?[a-z]?|[A-Z]"
-)
+_ONE_BLOCK = lazy(r"(?:[Bb]lock\s{0,2}|块\s{0,2})?[A-Za-z]{0,2}\d{1,3}(?:\.\d{1,2})?[a-z]?|[A-Z]")
 
 
 def _single_block(cell: str) -> str:
@@ -762,7 +759,7 @@ def _single_block(cell: str) -> str:
 
 # "capacity-matched VanillaFilter seed 42", "final Direct24/Rollout24 seeds 42/27/97": the seeds
 # a System / Variant cell ends with, in a tracker with no Seed column.
-_SYSTEM_SEEDS = re.compile(
+_SYSTEM_SEEDS = lazy(
     r"[\s,;(（]+seeds?\s*[=:：]?\s*(\d{1,12}(?:\s*[/,、]\s*\d{1,12})*)\s*[)）]?\s*$",
     re.IGNORECASE,
 )

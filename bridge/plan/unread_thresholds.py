@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from bridge.lazy_patterns import lazy
 from bridge.plan.model import Block
 
 __all__ = ["recorded_unread", "unread_thresholds"]
@@ -27,7 +28,7 @@ __all__ = ["recorded_unread", "unread_thresholds"]
 _TIERS_SAID = "'s Success criterion is followed by tiers bridge shows but does not judge: "
 _STATED_SAID = " writes no Success criterion, but its text states thresholds: "
 # A recorded warning is "WHERE: MESSAGE" (bridge.pipeline.recording), WHERE a path and line.
-_RECORDED = re.compile(
+_RECORDED = lazy(
     rf"(?:^|: )(?P<message>block (?P<block>\S+?)(?:{re.escape(_TIERS_SAID)}|"
     rf"{re.escape(_STATED_SAID)}).*)$",
     re.DOTALL,
@@ -35,7 +36,7 @@ _RECORDED = re.compile(
 
 # A tier of outcomes listed under the criterion: "Minimum meaningful result", "Strong result",
 # "Partial success", "Stretch goal", "最低结果".
-_TIER = re.compile(
+_TIER = lazy(
     r"^(?:(?:minimum(?:\s+meaningful)?|minimal|strong|strongest|partial|weak|full|stretch|ideal|"
     r"best[- ]case|acceptable)\s+(?:results?|success|pass|outcomes?|goals?|evidence)|"
     r"(?:最低|强|部分|理想)(?:结果|成功|目标))$",
@@ -44,7 +45,7 @@ _TIER = re.compile(
 # A comparison with a number: "< 0.15", "<= 10", ">= 0.8", "≥ −1", "greater than 1", "at least 2",
 # "不低于 80%"; not an arrow ("->", "=>", "<-"). The `=` of "<=" is read before the look ahead,
 # which refused it as an arrow's, and so no "<=" or ">=" was ever found.
-_THRESHOLD = re.compile(
+_THRESHOLD = lazy(
     r"(?:(?<![-=<>])[<>]=?(?![-<>])|[≤≥]|\b(?:greater|more|less|fewer|higher|lower)\s+than|"
     r"\bat\s+(?:least|most)|不低于|不高于|不超过|至少|至多|大于|小于|高于|低于|超过)"
     r"\s*[-+−]?\d",
@@ -52,25 +53,25 @@ _THRESHOLD = re.compile(
 )
 # A line that says what to do if something happens is a decision rule, not what the block must
 # show ("If coverage < 70%, stop").
-_DECISION = re.compile(
+_DECISION = lazy(
     r"^(?:[-*+]|\d{1,2}[.)])?\s*(?:[*_]*[^:：*_]{1,40}[*_]*[:：]\s*)?[*_]*"
     r"(?:if|when|unless|otherwise|stop|kill|abort|如果|若|否则)\b",
     re.IGNORECASE,
 )
 # "Predict: …", "Expected outcome: …": bridge.plan.stated_counts warns of such a line in a block
 # with no Success criterion already; said twice, the warnings crowded out others.
-_PREDICTION = re.compile(
+_PREDICTION = lazy(
     r"^(?:[-*+]\s+)?[*_]*(?:predict(?:ions?|ed)?|expected(?:\s+(?:outcome|result)s?)?|"
     r"hypothes[ie]s)[*_]*\s*[:：]",
     re.IGNORECASE,
 )
-_FENCE = re.compile(r"^\s*(?:```|~~~)")
+_FENCE = lazy(r"^\s*(?:```|~~~)")
 _SHOWN = 2  # lines quoted in a warning; the rest counted
 _LONGEST = 120  # characters of a line quoted
 _BEFORE = 40  # characters quoted before a long line's first threshold, to say what it limits
 # A list item's number ("5. **Text evaluator bridge**: …"), which the line number replaces.
-_LIST_NUMBER = re.compile(r"^\d{1,3}[.)]\s+")
-_BOUNDARY = re.compile(r"[。；，、;,]\s*|\s+")
+_LIST_NUMBER = lazy(r"^\d{1,3}[.)]\s+")
+_BOUNDARY = lazy(r"[。；，、;,]\s*|\s+")
 
 
 def _window(text: str) -> str:

@@ -14,6 +14,7 @@ import re
 from collections.abc import Mapping
 from typing import Literal
 
+from bridge.lazy_patterns import lazy
 from bridge.plan.priority import Priority
 
 __all__ = [
@@ -45,7 +46,7 @@ __all__ = [
 
 #: The word that says a line, a table's first column or a block's title is about ablations
 #: (033's E6 table headed "Ablation", the quickstart's "Block 3: Ablation — …").
-ABLATION_WORD = re.compile(r"\bablations?\b|消融", re.IGNORECASE)
+ABLATION_WORD = lazy(r"\bablations?\b|消融", re.IGNORECASE)
 
 #: A Chinese «当 X 时» ("when X"), the words between 当 and 时 included: a conditional, as "if" and
 #: "when" are. Not 当 as the start or end of another word (当前 "current", 当然 "of course", 当作
@@ -61,7 +62,7 @@ ZH_WHEN = (
 
 #: The word between the systems a line compares: "black-box vs delay-aware vs projected"
 #: (021's M3 Runs cell), "Raw logit-lens vs tuned-lens vs random-affine-lens (baseline)."
-VERSUS = re.compile(r"\s+(?:vs\.?|versus|对比|对)\s+", re.IGNORECASE)
+VERSUS = lazy(r"\s+(?:vs\.?|versus|对比|对)\s+", re.IGNORECASE)
 
 # Tracker statuses (as normalise_status gives them) that mean bridge must not launch the run:
 # done before bridge (a negative or failed result, ``invalid``, ``已完成-失败``, is a result
@@ -75,7 +76,7 @@ _OPEN = ("todo", "running")
 # NOT RUN with a reason after it, in any language ("NOT RUN — 服务器上运行中", "NOT RUN: quota"),
 # or 不运行 ("will not run"), at the start. A bare NOT RUN (or "NOT RUN yet") is a row not
 # started (FORMAT-NOTES' not-started statuses), not a decision.
-_NOT_RUN = re.compile(r"\W*(?:not[\s_-]+run\b(?![\W_]*yet\b)[\W_]*\w|不运行)", re.IGNORECASE)
+_NOT_RUN = lazy(r"\W*(?:not[\s_-]+run\b(?![\W_]*yet\b)[\W_]*\w|不运行)", re.IGNORECASE)
 
 
 @functools.lru_cache(maxsize=1024)  # pure; `bridge plan` asks it of every row per block
@@ -107,7 +108,7 @@ def _emoji_and_marks() -> re.Pattern[str]:
     return re.compile(r"[*`_~\u2600-\u27bf\U0001f300-\U0001faff\u2b1c\u2b50\u2705\u274c]")
 
 
-_SPACES = re.compile(r"\s+")
+_SPACES = lazy(r"\s+")
 
 
 def normalise_heading(text: str) -> str:
@@ -181,12 +182,12 @@ def section_kind(heading: str) -> str | None:
 
 # A budget the experiments study (a sweep of token budgets, a budget controller), not the
 # compute the plan may spend.
-_STUDIED_BUDGET = re.compile(
+_STUDIED_BUDGET = lazy(
     r"sweep|扫描|forcing|controller|控制器|token budget|thinking budget|reasoning budget"
     r"|推理预算|思考预算|budget[- ]aware"
 )
 # Words that make it the compute budget after all ("GPU and Token Budget", "推理算力预算").
-_COMPUTE = re.compile(r"gpu|compute|算力|计算|资源|resource|hour|小时")
+_COMPUTE = lazy(r"gpu|compute|算力|计算|资源|resource|hour|小时")
 
 
 # Field label synonyms (FORMAT-NOTES §5), keyed by normalised label (case-folded, no marks).
@@ -500,7 +501,7 @@ def misspelt_status(raw: str) -> str | None:
 
 
 # A failure word standing alone (not "fail-safe"), and the word before it, if any.
-_FAILURE = re.compile(
+_FAILURE = lazy(
     r"(?:([\w]+)[^\w\n]{1,3})?(?<![\w-])"
     r"(failed|fail|fails|failure|crashed|invalid|errored|diverged|nan)(?![\w-])",
     re.IGNORECASE,
@@ -511,7 +512,7 @@ _NEGATIONS = frozenset(
 )
 
 # A status that starts with a gate: its FAIL is the gate's outcome, not the run's.
-_GATE = re.compile(r"\W*gate\b", re.IGNORECASE)
+_GATE = lazy(r"\W*gate\b", re.IGNORECASE)
 
 
 # What bridge adds to the recorded status of a row whose failure word its tracker's legend says
@@ -574,22 +575,22 @@ def says_failure(text: str) -> bool:
     )
 
 
-_STATUS_TOKENS = re.compile(r"[A-Za-z]+")
+_STATUS_TOKENS = lazy(r"[A-Za-z]+")
 # A status of several parts, each an upper-case word (038's "PASS-PARITY / FAIL-SPEEDUP",
 # "PASS-STATIC / PENDING-RESIDENT"): one outcome per part, "/" between them. Digits around a
 # slash ("DONE 5/5") or lower-case words ("DONE (CPU/GPU)") are no parts.
 _PART = r"[A-Z][A-Z0-9]*(?:[-_][A-Z0-9]+)*"
-_PARTS = re.compile(rf"\s*({_PART}(?:\s*/\s*{_PART})+)(?![\w/-])")
-_SLASH = re.compile(r"\s*/\s*")
+_PARTS = lazy(rf"\s*({_PART}(?:\s*/\s*{_PART})+)(?![\w/-])")
+_SLASH = lazy(r"\s*/\s*")
 
 
 # A part that names the criterion its gate failed on (038's "FAIL-SPEEDUP",
 # "FAIL-COMPETITION-STRENGTH"): the run finished and measured a negative outcome. A bare "FAIL"
 # or "FAILED" part says the run failed.
-_NEGATIVE_GATE = re.compile(r"FAIL-[A-Z0-9]+(?:-[A-Z0-9]+)*")
+_NEGATIVE_GATE = lazy(r"FAIL-[A-Z0-9]+(?:-[A-Z0-9]+)*")
 # A FAIL-<word> part naming how a run broke, not a criterion ("PASS-BUILD / FAIL-OOM"): the run
 # failed, to retry, as a bare FAIL part says.
-_FAILURE_KIND = re.compile(
+_FAILURE_KIND = lazy(
     r"FAIL-(?:OOM(?:-KILLED)?|CRASH(?:ED)?|ERROR|TIMEOUT|TIMED-OUT|NAN|KILLED|SEGFAULT|EXIT\d*)",
     re.IGNORECASE,
 )

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from bridge.events.types import BlockInfo, MilestoneInfo
+from bridge.lazy_patterns import lazy
 from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.stages import RunState
 from bridge.plan.attribution import SANITY_CHECK, run_stands_for, whole_names
@@ -38,7 +39,7 @@ __all__ = [
 # A run as the plan reads it (RunSpec) or as the log records it (RunView).
 _Run = TypeVar("_Run")
 
-_BASELINE = re.compile(r"baseline|基线|基准", re.IGNORECASE)
+_BASELINE = lazy(r"baseline|基线|基准", re.IGNORECASE)
 
 
 def set_aside(run: RunView) -> bool:
@@ -199,7 +200,7 @@ def reference_system(systems: Sequence[str]) -> str | None:
     return hits[0] if len(hits) == 1 else None
 
 
-_PROPOSED = re.compile(
+_PROPOSED = lazy(
     r"[(（]\s*(?:ours|proposed|our method|本文|我们的?(?:方法)?)\s*[)）]|\bproposed method\b|"
     r"—\s*proposed\b|我们的|本文方法",
     re.IGNORECASE,
@@ -220,7 +221,7 @@ def _named_in(system: str, method: str) -> bool:
 # A system named as the whole method an ablation block takes parts from: "LSVJ-S full",
 # "LSVJ-S intact (reference)", "完整模型"; "full" after the method's name, not opening the name
 # (009's "`full` tool cards" is a kind of card).
-_FULL = re.compile(
+_FULL = lazy(
     # "LSVJ-S full", and (trial L) "X (full)" and "Full model" beside "w/o A", "w/o B".
     r"(?<=[\w)])[\s`*]+(?:full|intact)\b(?!\s*(?:fine-?tun|attention|batch|precision|rank))"
     # "X (full)", not "Dense (full KV cache)", a baseline (trial L2).
@@ -235,7 +236,7 @@ _FULL = re.compile(
 # What follows a shared name when the longer system adds to it (014's "frozen Qwen3.5-2B B2 +
 # contiguous translated control", a control built on B2): the shorter one is then the base,
 # not the whole method the others take parts from ("X w/o A", "X (no A)").
-_ADDS = re.compile(r"\s*(?:[+＋]|plus\b|附加|外加)", re.IGNORECASE)
+_ADDS = lazy(r"\s*(?:[+＋]|plus\b|附加|外加)", re.IGNORECASE)
 
 
 def candidate_system(

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from bridge.lazy_patterns import LazyPattern, lazy
 from bridge.projections.plan_words import no_runs_advice_in_chinese
 
 __all__ = ["error_in_language"]
@@ -43,17 +44,17 @@ def _no_log_no_runs(found: re.Match[str]) -> str:
 
 # Whole messages, after the file a plan error names: (pattern, replacement). Matched with
 # fullmatch; the named groups keep what the English said of this project.
-_ERRORS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
+_ERRORS: tuple[tuple[re.Pattern[str] | LazyPattern, str | Callable[[re.Match[str]], str]], ...] = (
     # bridge.plan.project.require_runs, a plan that names no runs (026).
     (
-        re.compile(
+        lazy(
             r"nothing to run: the plan has no run order, experiment blocks or tracker rows to "
             r"run(?: \(bridge also found (?P<also>.+?)\))?; " + _ADVICE
         ),
         _nothing_to_run,
     ),
     (
-        re.compile(
+        lazy(
             r"nothing to run: bridge found (.+) but no experiment plan \((\S+)\)\. Add a plan "
             r"with experiment blocks and a run order \(or tracker rows in (\S+), or \[\[runs\]\] "
             r"in bridge\.toml\); `bridge init` writes commented templates to start from\."
@@ -64,7 +65,7 @@ _ERRORS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...
     ),
     # `bridge init` a second time beside a plan (the researcher's files named).
     (
-        re.compile(
+        lazy(
             r"(.+?): bridge\.toml already exists \(use --force to replace it, the old one kept as "
             r"bridge\.toml\.before-init; (.+) are yours and never written over\)"
         ),
@@ -73,7 +74,7 @@ _ERRORS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...
     ),
     # bridge.cli.handlers: `bridge status` before any log, of a plan that names no runs.
     (
-        re.compile(
+        lazy(
             r"(?P<root>.+?): no bridge event log at (?P<path>.+), and `bridge run` cannot start "
             r"one: the plan names no runs; " + _ADVICE
         ),
@@ -81,45 +82,43 @@ _ERRORS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...
     ),
     # bridge.pipeline.project_log.open_store: a command that reads the log, before there is one.
     (
-        re.compile(
-            r"(.+?): no bridge event log at (.+) — `bridge run` or `bridge advance` starts one"
-        ),
+        lazy(r"(.+?): no bridge event log at (.+) — `bridge run` or `bridge advance` starts one"),
         r"\1：\2 处没有 bridge 事件日志——`bridge run` 或 `bridge advance` 会开始一个",
     ),
     # bridge.cli.project.resolve_run and the pipeline's own check of a run id.
     (
-        re.compile(
+        lazy(
             r"no run ('.*') is recorded yet: nothing has run in this project; `bridge run` "
             r"records the plan's runs"
         ),
         r"还没有记录运行 \1：这个项目中还没有运行过任何东西；`bridge run` 会记录计划的运行",
     ),
     (
-        re.compile(r"no run ('.*') in this (?:project|plan) \(runs: (.*)\)"),
+        lazy(r"no run ('.*') in this (?:project|plan) \(runs: (.*)\)"),
         r"没有名为 \1 的运行（现有运行：\2）",
     ),
     (
-        re.compile(r"run ('.*') matches (.+): give the exact id"),
+        lazy(r"run ('.*') matches (.+): give the exact id"),
         r"运行 \1 匹配 \2：请给出确切的 id",
     ),
     # bridge.pipeline.retries: `bridge retry --milestone` of a milestone the plan lacks.
     (
-        re.compile(r"--milestone (.+): the plan has milestones (.*)"),
+        lazy(r"--milestone (.+): the plan has milestones (.*)"),
         r"--milestone \1：计划中的里程碑是 \2",
     ),
     # `bridge replay --at` of an event the log does not hold.
     (
-        re.compile(r"--at (\S+): the log's events are numbered 1 to (\d+)"),
+        lazy(r"--at (\S+): the log's events are numbered 1 to (\d+)"),
         r"--at \1：日志中的事件编号为 1 到 \2",
     ),
     (
-        re.compile(r"--at (\S+): the log holds seq 1\.\.(\d+)"),
+        lazy(r"--at (\S+): the log holds seq 1\.\.(\d+)"),
         r"--at \1：日志中的事件编号为 1 到 \2",
     ),
 )
 
 # A plan or configuration error's place (bridge.errors.PlanError: ``file:line: message``).
-_WHERE = re.compile(r"(?P<file>[^\s:]+(?::\d+)?): (?P<message>.+)", re.DOTALL)
+_WHERE = lazy(r"(?P<file>[^\s:]+(?::\d+)?): (?P<message>.+)", re.DOTALL)
 
 
 def error_in_language(message: str, language: str) -> str:

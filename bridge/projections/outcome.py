@@ -40,6 +40,7 @@ from bridge.errors import ConfigError
 from bridge.events import types as ev
 from bridge.events.measurements import MetricValue
 from bridge.events.types import BlockInfo, MetricsRecorded, MilestoneInfo
+from bridge.lazy_patterns import lazy
 from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.judge import (
     Aggregate,
@@ -379,7 +380,7 @@ _ALL_WAITING = "every run of the block is still waiting, so it is not judged yet
 # when no system of the block recorded it (009's B1, whose subject could not be told). The
 # list is read to its own closing parenthesis, past a name's own (`acc(top1)`): read to the
 # first ")", the sanity note landed inside the list.
-_NOT_FOUND = re.compile(
+_NOT_FOUND = lazy(
     r"metric '(?P<metric>[^']+)' not found (?:for .+? |in the block's runs )"
     r"\(extracted: (?:[^()]|\([^()]*\))*\)"
 )
@@ -426,7 +427,7 @@ def _held_by_sanity(
     return attrs.evolve(verdict, reason=_NOT_FOUND.sub(noted, verdict.reason))
 
 
-_MISSING = re.compile(r"metric '([^']+)' not found ")
+_MISSING = lazy(r"metric '([^']+)' not found ")
 
 
 def _recorded_per_label(
@@ -558,7 +559,7 @@ def aliases_naming_nothing(state: PipelineState) -> list[str]:
 
 # Up to the notes the verdict may carry after it: "(values named by system: …" was taken for
 # the system's name, and the alias suggested was broken TOML (trial T6, 009's B4).
-_NO_RESULTS = re.compile(
+_NO_RESULTS = lazy(
     r"no results for system (.+?)"
     r"(?=;|$| \||\. | \((?:values named by system|runs of other blocks|read as):)"
 )
@@ -604,7 +605,7 @@ def _unnamed_system(block: BlockInfo, runs: Sequence[RunView], verdict: Verdict)
 
 # A value one run recorded for a named condition: ``regret[frequency-only heuristic]`` (a JSON
 # list's labelled item, a CSV row per system).
-_LABELLED = re.compile(r"(?P<metric>.+)\[(?P<label>[^\[\]]+)\]")
+_LABELLED = lazy(r"(?P<metric>.+)\[(?P<label>[^\[\]]+)\]")
 
 
 def _labelled_samples(

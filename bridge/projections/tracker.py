@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from bridge.events import types as ev
+from bridge.lazy_patterns import lazy
 from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.stages import NOT_BRIDGES_RUN_STATES, RunState, Stage
 from bridge.plan.notes_label import note_joiner
@@ -233,7 +234,7 @@ def _row(
 
 
 # What an earlier render wrote after bridge's word: the researcher's Status before bridge.
-_EARLIER = re.compile(r"[(（](?:was|原为)[:：]\s*(.+)[)）]\s*$")
+_EARLIER = lazy(r"[(（](?:was|原为)[:：]\s*(.+)[)）]\s*$")
 
 
 def _with_earlier(status: str, written: str, language: str) -> str:

@@ -18,6 +18,7 @@ import functools
 import re
 from collections.abc import Callable, Collection, Sequence
 
+from bridge.lazy_patterns import lazy
 from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.stages import NOT_BRIDGES_RUN_STATES, RunState
 from bridge.plan.notes_label import BRIDGE_LABEL, note_joiner
@@ -55,7 +56,7 @@ __all__ = [
 
 #: The line after which everything in the tracker is bridge's (and is dropped from a template).
 
-_SPECIAL = re.compile(r"`+|\\\||\|")
+_SPECIAL = lazy(r"`+|\\\||\|")
 
 
 def template_of(text: str) -> str:
@@ -151,11 +152,11 @@ def _set_cells(line: str, values: dict[int, str], width: int) -> str:
 
 
 # What an earlier bridge wrote in a Notes cell unlabelled.
-_UNLABELLED = re.compile(r"^(?:seed \d+; )?attempt \d+ on |^(?:种子 \d+；)?第 \d+ 次尝试")
+_UNLABELLED = lazy(r"^(?:seed \d+; )?attempt \d+ on |^(?:种子 \d+；)?第 \d+ 次尝试")
 
 
 # One part of what bridge wrote after its label on an earlier render (tracker.py ``_notes``).
-_BRIDGE_SEGMENT = re.compile(
+_BRIDGE_SEGMENT = lazy(
     r"(?:seed \d+|种子 \d+|attempt \d+(?: on [^;；]+)?|第 \d+ 次尝试(?:，[^;；]+)?|exit -?\d+"
     r"|退出码 -?\d+"
     r"|OVERDUE|超时预警 OVERDUE|cleanup: [^;；]+|清理: [^;；]+"

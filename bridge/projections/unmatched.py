@@ -10,6 +10,7 @@ import difflib
 import json
 import re
 
+from bridge.lazy_patterns import lazy
 from bridge.machine.fold import PipelineState
 from bridge.plan.criteria import Compound, Criterion
 from bridge.plan.metric_names import plan_metric_names
@@ -117,7 +118,7 @@ def unmatched_note(state: PipelineState, result: BlockResult, language: str) -> 
 
 # Two metric names joined in one phrase: "paired ΔAUROC/ΔAUPRC" (039's B2), "precision and
 # recall", "准确率和召回率"; not a rate's unit ("tokens/s", "samples/sec").
-_JOINED = re.compile(
+_JOINED = lazy(
     r"[^\W\d_]\w+\s?/\s?(?!(?:s|sec|secs|second|seconds|ms|step|steps|iter|it|epoch|"
     r"gpu|h|hr|hour|day|token|tok|query|sample|image|img|example|秒|步)\b)[^\W\d_]\w+"
     r"|\w\s+(?:and|&|plus)\s+\w|[^\W\d_](?:和|、|以及)[^\W\d_]"
@@ -131,7 +132,7 @@ _JOINED = re.compile(
 
 # A Metrics phrase that is prose, not a name: a sentence ends inside it ("J-drop. Compute …",
 # not "0.5") or it states a formula ("collapse = baseline_J − attacked_J").
-_PROSE = re.compile(r"(?<=\D)[.;:：。；]\s+(?=\S)|\s=\s")
+_PROSE = lazy(r"(?<=\D)[.;:：。；]\s+(?=\S)|\s=\s")
 
 
 def _writes(phrase: str, name: str) -> bool:

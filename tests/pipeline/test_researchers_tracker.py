@@ -799,8 +799,16 @@ def test_a_seeds_count_runs_each_seed_and_a_priority_heading_sets_priority(
 
 
 EDITOR = """\
-import pathlib, sys
+import pathlib, sys, time
 tracker = pathlib.Path("refine-logs/EXPERIMENT_TRACKER.md")
+# Saved once bridge has shown this run as RUNNING: a save landing in the instant bridge rewrites
+# the file (its check, then its rename) is the race no file system lets a writer close, and the
+# test is about an edit bridge can see, not about that instant.
+deadline = time.monotonic() + 60
+while "| R2 | B1 | M1 | main | main | accuracy | MUST | RUNNING |" not in tracker.read_text():
+    if time.monotonic() > deadline:
+        sys.exit("bridge never showed R2 as RUNNING")
+    time.sleep(0.02)
 text = tracker.read_text()
 text = text.replace("| R4 | B1 | M1 | main | main | accuracy | MUST | TODO |",
                     "| R4 | B1 | M1 | main | main | accuracy | MUST | SKIPPED |")

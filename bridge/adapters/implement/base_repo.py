@@ -10,19 +10,19 @@ in the URL (``https://user:token@host/...``) are replaced by ``***`` in every me
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 from pathlib import Path
 
 import attrs
 
 from bridge.errors import ImplementError
+from bridge.lazy_patterns import lazy
 from bridge.value_methods import value_methods
 
 __all__ = ["BASE_REPO_DIR", "BaseRepo", "clone_base_repo", "clone_if_set", "redact_url"]
 
 BASE_REPO_DIR = "base_repo"
-_CREDENTIALS = re.compile(r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)[^/@\s]+@")
+_CREDENTIALS = lazy(r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)[^/@\s]+@")
 
 
 def redact_url(text: str) -> str:

@@ -43,6 +43,7 @@ from pathlib import Path
 
 import attrs
 
+from bridge.lazy_patterns import lazy
 from bridge.machine.ports import Finding, Severity
 from bridge.plan.hyperparams import spellings_of
 from bridge.plan.setting_fields import did_you_mean
@@ -60,18 +61,18 @@ __all__ = [
 _MAX_MODULES = 64  # bound on project modules followed through imports from one entry script
 _OUTPUT_CALLS = frozenset({"dump", "writer", "DictWriter", "to_csv", "to_json", "savetxt"})
 _OUTPUT_SUFFIXES = (".json", ".jsonl", ".csv")
-_PYTHON = re.compile(r"^(python|python3(\.\d+)?|py)$")
+_PYTHON = lazy(r"^(python|python3(\.\d+)?|py)$")
 # A name in the role of ground truth, and a source that is some model's output.
-_TRUTH_ROLE = re.compile(
+_TRUTH_ROLE = lazy(
     r"(?:^|_)(?:labels?|gold|ground_?truth|gt|targets?|references?|refs?|answers?|y_true|truth)"
     r"(?:$|_)"
 )
-_MODEL_SOURCE = re.compile(
+_MODEL_SOURCE = lazy(
     r"teacher|pseudo[_-]?labels?|silver|distill|predictions?|(?:^|[_/.-])preds?(?:$|[_/.-])"
     r"|model[_-]?outputs?|generated",
     re.IGNORECASE,
 )
-_MODEL_NAME = re.compile(r"teacher|pseudo[_-]?labels?|silver|distill", re.IGNORECASE)
+_MODEL_NAME = lazy(r"teacher|pseudo[_-]?labels?|silver|distill", re.IGNORECASE)
 
 
 def normalise_name(name: str) -> str:

@@ -51,6 +51,7 @@ from bridge.adapters.metrics.records import (
 )
 from bridge.errors import ConfigError
 from bridge.events.measurements import NO_NUMBER_IN_FILE
+from bridge.lazy_patterns import lazy
 from bridge.machine.measurements import MetricHistory, MetricValue
 from bridge.machine.quality import measured_names
 from bridge.plan.metric_names import match_metric
@@ -521,7 +522,7 @@ def _first(items: Sequence[_Named], keep: frozenset[str], cap: int) -> tuple[_Na
     return tuple(items[i] for i in sorted(chosen + rest))
 
 
-_WILDCARD = re.compile(r"[*?\[]")
+_WILDCARD = lazy(r"[*?\[]")
 
 
 def _matching(

@@ -43,6 +43,7 @@ from bridge.adapters.metrics.records import (
     step_key,
     value,
 )
+from bridge.lazy_patterns import lazy
 from bridge.machine.measurements import MetricHistory, MetricValue
 from bridge.plan.metric_names import is_setting_name
 
@@ -76,9 +77,9 @@ LABEL_KEYS: tuple[str, ...] = (
 MAX_CONDITIONS = 64
 """The most items a list without a known label key may have and still be read item by item."""
 
-_STRINGS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
-_BRACKETS = re.compile(r"[\[\]{}]")
-_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_STRINGS = lazy(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
+_BRACKETS = lazy(r"[\[\]{}]")
+_IDENTIFIER = lazy(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def too_deep(text: str, limit: int) -> bool:

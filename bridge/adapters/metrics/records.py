@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 
 import attrs
 
+from bridge.lazy_patterns import lazy
 from bridge.machine.measurements import MetricHistory, MetricValue, to_stored
 from bridge.value_methods import value_methods
 
@@ -93,9 +94,9 @@ _DECIMAL = (
     r"|[+-]?\.\d+(?:[eE][+-]?\d+)?"
 )
 # Only whole numbers: an id, a year or a count written as text is not taken for a metric.
-_WHOLE = re.compile(r"\s*[+-]?\d+\s*")
-_PLAIN_NUMBER = re.compile(rf"\s*(?:{_DECIMAL})\s*")
-_NUMBER_TEXT = re.compile(rf"\s*(?:{_DECIMAL})\s*%?\s*(?:(?:±|\+/-|\+-)\s*(?:{_DECIMAL})\s*%?)?\s*")
+_WHOLE = lazy(r"\s*[+-]?\d+\s*")
+_PLAIN_NUMBER = lazy(rf"\s*(?:{_DECIMAL})\s*")
+_NUMBER_TEXT = lazy(rf"\s*(?:{_DECIMAL})\s*%?\s*(?:(?:±|\+/-|\+-)\s*(?:{_DECIMAL})\s*%?)?\s*")
 
 
 def number_as_text(name: str, text: str, *, where: str = "") -> str | None:
@@ -177,8 +178,8 @@ def history(
 
 # A time column ("time", "timestamp", "wall_time", "date", cells "2026-01-01T00:00") marks a log's
 # rows, not conditions: its rows are read as a log's, the last one standing for the run.
-_TIME_COLUMN = re.compile(r"time|date|^ts$|^t$", re.IGNORECASE)
-_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}")
+_TIME_COLUMN = lazy(r"time|date|^ts$|^t$", re.IGNORECASE)
+_TIMESTAMP = lazy(r"\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}")
 
 
 def marks_time(name: str, cells: Sequence[str]) -> bool:

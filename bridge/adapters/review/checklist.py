@@ -14,15 +14,16 @@ from pathlib import Path
 
 from bridge.adapters.implement.checks import check_commands
 from bridge.adapters.implement.prompt import format_findings
+from bridge.lazy_patterns import lazy
 from bridge.machine.classify import is_gpu_oom
 from bridge.machine.ports import Finding, Review, ReviewRequest, Severity
 
 __all__ = ["ChecklistReviewer", "diagnose_failure"]
 
-_FRAME = re.compile(r'^\s*File "(?P<file>[^"]+)", line (?P<line>\d+)', re.MULTILINE)
-_EXCEPTION = re.compile(r"^(?P<name>[A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt))\b:?.*$")
-_NO_MODULE = re.compile(r"No module named '(?P<module>[^']+)'")
-_OOM = re.compile(r"out of memory|OutOfMemoryError", re.IGNORECASE)
+_FRAME = lazy(r'^\s*File "(?P<file>[^"]+)", line (?P<line>\d+)', re.MULTILINE)
+_EXCEPTION = lazy(r"^(?P<name>[A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt))\b:?.*$")
+_NO_MODULE = lazy(r"No module named '(?P<module>[^']+)'")
+_OOM = lazy(r"out of memory|OutOfMemoryError", re.IGNORECASE)
 
 
 def diagnose_failure(failure: str, project: Path) -> tuple[Finding, ...]:

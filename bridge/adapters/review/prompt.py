@@ -34,6 +34,7 @@ from typing import Any  # Any: the reviewer's JSON answer
 
 from bridge.errors import ReviewError
 from bridge.events.secrets import redact
+from bridge.lazy_patterns import lazy
 from bridge.machine.ports import CriterionRequest, Finding, ReviewRequest, Severity
 
 __all__ = [
@@ -84,31 +85,31 @@ _KIND_TAIL = (
     r"(?:\s+(?:issues?|findings?|concerns?|problems?|items?|changes?|suggestions?|comments?"
     r"|notes?|bugs?|fixes))?(?:\s*\([^)]{0,40}\))?"
 )
-_LIST_ITEM = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)]|\(\d{1,3}\))\s+(?P<rest>.*)$")
+_LIST_ITEM = lazy(r"^\s*(?:[-*+•]|\d{1,3}[.)]|\(\d{1,3}\))\s+(?P<rest>.*)$")
 # "- BLOCKING: x", "**Blocking issues**: x", "[NON-BLOCKING] x", "BLOCKING:" (a heading).
-_MARKER = re.compile(
+_MARKER = lazy(
     rf"^\[?{_KIND}\]?{_KIND_TAIL}\s*(?:[:：]|(?<=\])|\s[-–—]\s)\s*(?P<rest>.*)$",
     re.IGNORECASE,
 )
 # "## BLOCKING issues", "Blocking issues (must fix)", "NON-BLOCKING": the kind alone on a line.
-_HEADING = re.compile(rf"^{_KIND}{_KIND_TAIL}\s*[:：]?$", re.IGNORECASE)
+_HEADING = lazy(rf"^{_KIND}{_KIND_TAIL}\s*[:：]?$", re.IGNORECASE)
 # "No blocking issues.", "There are no non-blocking findings": an empty list, said in words.
-_NO_KIND = re.compile(
+_NO_KIND = lazy(
     rf"^(?:there\s+are\s+|i\s+found\s+|i\s+see\s+)?no\s+{_KIND}{_KIND_TAIL}\b",
     re.IGNORECASE,
 )
 _VERDICT_WORD = r"(?:(?:final|overall)\s+)?(?:verdict|decision|recommendation)"
-_VERDICT_LINE = re.compile(
+_VERDICT_LINE = lazy(
     rf"^{_VERDICT_WORD}\s*(?:[:：]|\s[-–—]\s|\s+is\s+)\s*(?P<verdict>[A-Za-z_ -]+)",
     re.IGNORECASE,
 )
-_VERDICT_HEADING = re.compile(rf"^{_VERDICT_WORD}\s*[:：]?$", re.IGNORECASE)
-_OTHER_HEADING = re.compile(r"^\s*(?:#{1,6}\s+\S|\*\*[^*]+\*\*\s*:?\s*$)")
-_WHERE = re.compile(
+_VERDICT_HEADING = lazy(rf"^{_VERDICT_WORD}\s*[:：]?$", re.IGNORECASE)
+_OTHER_HEADING = lazy(r"^\s*(?:#{1,6}\s+\S|\*\*[^*]+\*\*\s*:?\s*$)")
+_WHERE = lazy(
     r"^\[?`?(?P<file>[\w./\\-]+\.[A-Za-z0-9]+)(?::(?P<line>\d+))?`?\]?\s*(?:[-–—:]\s+|\s+-\s+|$)"
 )
-_NONE = re.compile(r"^\(?(none|n/?a|nothing|no issues?|-|无|没有|暂无)\)?[.。]?$", re.IGNORECASE)
-_JSON_BLOCK = re.compile(r"```(?:json)?\s*(\{.*?\})\s*```", re.DOTALL)
+_NONE = lazy(r"^\(?(none|n/?a|nothing|no issues?|-|无|没有|暂无)\)?[.。]?$", re.IGNORECASE)
+_JSON_BLOCK = lazy(r"```(?:json)?\s*(\{.*?\})\s*```", re.DOTALL)
 
 
 def _cut(text: str, limit: int) -> str:
@@ -360,12 +361,12 @@ Answer in exactly this format:
 VERDICT: MET | NOT_MET | INCONCLUSIVE
 REASONING: <two to six sentences naming the numbers you compared>"""
 
-_JUDGMENT = re.compile(
+_JUDGMENT = lazy(
     r"^\s*[*_`#]*\s*verdict\s*[*_`]*\s*[:：]\s*[*_`]*\s*"
     r"(?P<verdict>not[\s_-]*met|met|inconclusive|undecided|cannot\s+(?:be\s+)?(?:decided|tell))\b",
     re.IGNORECASE | re.MULTILINE,
 )
-_REASONING = re.compile(
+_REASONING = lazy(
     r"^\s*[*_`#]*\s*reasoning\s*[*_`]*\s*[:：]\s*[*_`]*\s*", re.IGNORECASE | re.MULTILINE
 )
 

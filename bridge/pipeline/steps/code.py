@@ -14,6 +14,7 @@ from bridge.errors import BridgeError, ConfigError, ImplementError, ReviewError
 from bridge.events import types as ev
 from bridge.events.secrets import redact
 from bridge.events.values import Finding, Severity
+from bridge.lazy_patterns import lazy
 from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.ports import ReviewRequest
 from bridge.machine.scheduler import (
@@ -1071,7 +1072,7 @@ def _put_back(s: Session) -> None:
             )
 
 
-_HELD_BY = re.compile(r"must-run (\S+) ended " + re.escape(FAILED_BEFORE))
+_HELD_BY = lazy(r"must-run (\S+) ended " + re.escape(FAILED_BEFORE))
 
 
 def _released(s: Session) -> list[str]:
@@ -1110,7 +1111,7 @@ def _released(s: Session) -> list[str]:
     return released
 
 
-_HELD_BY_FAILED = re.compile(
+_HELD_BY_FAILED = lazy(
     r"^not run: milestone .+? must-run (\S+) ended (?!" + re.escape(FAILED_BEFORE) + ")"
 )
 

@@ -15,6 +15,7 @@ from bridge.adapters.metrics.reading import read_tail
 from bridge.errors import ReviewError
 from bridge.events import types as ev
 from bridge.events.values import Finding, Severity
+from bridge.lazy_patterns import lazy
 from bridge.machine.classify import GENERIC_FAILURE, explain_failure, failure_signature
 from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.ports import ReviewRequest
@@ -602,11 +603,11 @@ def _open(reason: str) -> str:
     return f"{lead}. {' | '.join(parts)}"
 
 
-_CLAUSE_OPEN = re.compile(r"\[\d+\] open: ")
+_CLAUSE_OPEN = lazy(r"\[\d+\] open: ")
 
 
 # A clause of a compound verdict's reason: "[4] not met: «ml_ok = 1» — ml_ok: 0 (n=1); …".
-_CLAUSE_NOT_MET = re.compile(r"\[\d+\] not met: ")
+_CLAUSE_NOT_MET = lazy(r"\[\d+\] not met: ")
 
 
 def _failing_clauses(reason: str) -> str:
@@ -889,7 +890,7 @@ def _sanity_problem(run: RunView, gpu: GpuBounds | None = None, probe: str | Non
 # A Metrics cell item that is the run's own verdict, shaped as a yes/no: 002's R001
 # "pass/fail", "ok", "passed?", "是否通过". A bare "success" or "Pass" is not one: in robotics
 # it is usually a success rate (020's R026-R045, 011's "Pass ≥50%"), and a smoke run may record 0.
-_VERDICT_CELL = re.compile(
+_VERDICT_CELL = lazy(
     r"\W*(?:(?:pass(?:ed)?|ok)\s*/\s*fail(?:ed|ure)?|succe(?:ss|ssful|eded)\s*/\s*fail(?:ed|ure)?"
     r"|ok|(?:pass(?:ed)?|success(?:ful)?|succeeded)\s*[?？]"
     r"|(?:通过|成功)\s*/\s*失败|是否(?:通过|成功))\W*",
@@ -991,7 +992,7 @@ def _failed_sanity_runs(state: PipelineState, limit: GpuBounds | None) -> list[R
 
 
 # A run bridge cancelled because a run it waits for failed (bridge/machine/scheduler.py).
-_WAITED_FOR = re.compile(r"^not run: (?:dependency|milestone \S+ must-run) (\S+)")
+_WAITED_FOR = lazy(r"^not run: (?:dependency|milestone \S+ must-run) (\S+)")
 
 
 def failure_findings(

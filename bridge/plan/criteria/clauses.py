@@ -17,11 +17,12 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from bridge.lazy_patterns import lazy
 from bridge.plan.vocabulary import ZH_WHEN
 
 __all__ = ["looks_like_condition", "qualifiers_joined", "split_clauses"]
 
-_HARD = re.compile(
+_HARD = lazy(
     # Not after an abbreviation: "beats B vs. A on accuracy" is one sentence (trial L2).
     r"\s*(?:;|；|(?<=[^\d\s.])(?<!\bvs)(?<!\bcf)(?<!\betc)(?<!\bal)(?<!\bapprox)(?<!\bi\.e)"
     r"(?<!\be\.g)(?<!\bFig)(?<!\bEq)\.\s+(?=\S)|。(?=\s*\S)"
@@ -32,14 +33,14 @@ _HARD = re.compile(
 )
 # A sentence that only says how a number is taken: "Averaged over 3 seeds.", "Measured on the
 # test split.", "Mean of 5 runs."
-_QUALIFIER = re.compile(
+_QUALIFIER = lazy(
     r"(?:averaged|mean|average|on\s+average|over|across|measured|evaluated|computed|reported|"
     r"on\s+the|per)\b",
     re.IGNORECASE,
 )
 # Words that state something of their own: no number ("averaged over 3 seeds", "on the test
 # set" qualify the clause before them) and no opening preposition or participle.
-_OWN_SENTENCE = re.compile(
+_OWN_SENTENCE = lazy(
     r"(?!(?:on|over|across|in|at|for|with|using|averaged|measured|computed|evaluated|per|under|"
     r"after|before|by|from|vs\.?|versus|than|of|when|if)\b)[^\d]*\s[^\d]*$",
     re.IGNORECASE,
@@ -47,30 +48,30 @@ _OWN_SENTENCE = re.compile(
 # A clause that ends in its threshold ("F1 ≥ 0.80"): words joined after it that state no
 # condition are a clause of their own, not a tail to drop ("… and the qualitative examples look
 # convincing" was met on F1 alone).
-_ENDS_IN_THRESHOLD = re.compile(
+_ENDS_IN_THRESHOLD = lazy(
     r"(?:[<>≤≥=]|\bat\s+(?:least|most))\s*[-+]?\d[\d.,]*\s*(?:%|pp|points?)?$"
 )
 # A new line that starts a list item separates clauses; any other new line wraps one.
-_ITEM_LINE = re.compile(r"\n\s*(?:[-*+•]|\d{1,2}[.)])\s+")
-_ARROW = re.compile(r"\s*(?:→|=>|⇒)\s*")
-_SOFT = re.compile(
+_ITEM_LINE = lazy(r"\n\s*(?:[-*+•]|\d{1,2}[.)])\s+")
+_ARROW = lazy(r"\s*(?:→|=>|⇒)\s*")
+_SOFT = lazy(
     r"\s*(?:,\s*(?:and|while\s+also|while|with)\s+|\s+and\s+also\s+|\s+and\s+|，\s*(?:并且|而且|且|并|同时)|"
     r"(?<!\w)(?:并且|而且|且|同时)|,\s*|，\s*)\s*",
     re.IGNORECASE,
 )
 # A sentence that opens the branch taken when the criterion is missed: "If lower, …", "If
 # not, …", "If it fails, …", "Otherwise …", "否则…", "如果未达到…", "当未达到时…".
-_FALLBACK = re.compile(
+_FALLBACK = lazy(
     r"^(?:(?:if|when)\s+(?:lower|higher|not(?:\s+met)?|below|above|worse|unmet|missed|"
     r"(?:it|this|that)\s+(?:fails|is\s+not\s+met|does\s+not\s+hold))\s*,|otherwise\b)"
     r"|^(?:否则|(?:如果|若)(?:未|没有|不|低于|达不到)|当(?:未|没有|不|低于|达不到)[^，,；;]{0,20}时)",
     re.IGNORECASE,
 )
-_OR_TAIL = re.compile(
+_OR_TAIL = lazy(
     r"\s*(?:,|，)?\s*\b(?:or|otherwise)\b\s+(?P<tail>.*)$|\s*(?:,|，)?\s*(?:否则|或者)(?P<zh>.*)$",
     re.IGNORECASE,
 )
-_CONDITION = re.compile(
+_CONDITION = lazy(
     r"[<>≥≤=]|\b(?:improv\w*|outperform\w*|beats?|exceed\w*|surpass\w*|higher|lower|better|"
     r"worse|reduc\w*|increas\w*|decreas\w*|drops?|loses?|helps?|contribut\w*|positive|negative|"
     r"signific\w*|gains?|at\s+least|at\s+most|more\s+than|less\s+than|fewer|above|below|under|"
@@ -78,7 +79,7 @@ _CONDITION = re.compile(
     r"|优于|好于|高于|低于|提升|提高|降低|下降|减少|增加|显著|超过|不超过|至少|至多|大于|小于|为正|为负|非零"
     r"|胜过|比|更低|更高|更好|更差|更少|更多|更小|更大|较低|较高"
 )
-_DISTRIBUTE = re.compile(
+_DISTRIBUTE = lazy(
     r"^(?P<head>.*?\b(?:beats?|outperforms?|exceeds?|surpass(?:es)?|than|over|vs\.?|versus|"
     r"against)\s+|.*?(?:优于|好于|高于|胜过|超过)\s*)"
     r"(?P<items>[^,;，；]+?(?:(?:\s*,\s*|\s+and\s+|\s*、\s*|\s*和\s*|\s*与\s*)[^,;，；]+?)+)"
@@ -88,26 +89,26 @@ _DISTRIBUTE = re.compile(
 # "A2 必须分别对 A3 和 A4 的 FK p95 改善至少 10%" (027's B3): "分别" (respectively) says each
 # one after "对" (against) is compared with on its own; the names (no spaces) run to "的" or
 # a space. Read as one clause each, "分别对" kept, which the parser reads as the reference word.
-_RESPECTIVELY_ZH = re.compile(
+_RESPECTIVELY_ZH = lazy(
     r"^(?P<head>.*?分别(?:对|相对于?|相比于?|比|较)\s*)"
     r"(?P<items>[^\s、和与及的，,；;。]+(?:\s*(?:、|和|与|及)\s*[^\s、和与及的，,；;。]+)+)"
     r"(?P<tail>\s*的.*|\s+.*)$"
 )
 # "over A3 and A4 respectively": the word says what distributing over the systems does.
-_RESPECTIVELY = re.compile(r"\s*,?\s+respectively$", re.IGNORECASE)
+_RESPECTIVELY = lazy(r"\s*,?\s+respectively$", re.IGNORECASE)
 # Bounded runs, tried only where "respectively" is written: two open lazy runs tried at every
 # "over" took seconds on a long criterion with no comma.
-_RESPECTIVE_LIST = re.compile(
+_RESPECTIVE_LIST = lazy(
     r"\b(?:over|than|vs\.?|versus|against)\s+[^,;]{1,80}?\s+and\s+[^,;]{1,80}?"
     r"\s+respectively\b",
     re.IGNORECASE,
 )
-_NEW_SENTENCE = re.compile(
+_NEW_SENTENCE = lazy(
     r"\s*[,，]\s*(?=(?:but|yet|although|though|while|whereas|however)\b|但|然而|不过)",
     re.IGNORECASE,
 )
-_ITEM_SPLIT = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*、\s*|\s*和\s*|\s*与\s*", re.IGNORECASE)
-_CHAIN = re.compile(
+_ITEM_SPLIT = lazy(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*、\s*|\s*和\s*|\s*与\s*", re.IGNORECASE)
+_CHAIN = lazy(
     r"^(?P<a>[^<>≥≤\d]+?)\s*(?P<op1>[<>])\s*(?P<b>[^<>≥≤\d]+?)\s*(?P<op2>[<>])\s*(?P<c>[^<>≥≤\d]+)$"
 )
 # Flags stated true or false: 029's sanity "JSON contains keys `data_ok, …, analysis_ok` all
@@ -115,7 +116,7 @@ _CHAIN = re.compile(
 # (false), so each reads as one clause "flag = 1". Only names that look like a program's (in a
 # code span, or with an underscore or a digit): "the claim is true" names no flag.
 _FLAG = r"`?[A-Za-z_][A-Za-z0-9_.-]*`?"
-_TRUTH = re.compile(
+_TRUTH = lazy(
     rf"^(?P<head>.*?)(?P<items>{_FLAG}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*[、和与]\s*){_FLAG})*)"
     r"\s*(?:(?:(?:are|is|must\s+be|should\s+be|be)\s+)?(?:(?:all|both|each)\s+)?"
     r"(?:(?:set\s+to|equal\s+to|==?)\s*)?|(?:均|都|全部|全|皆)?(?:为|是|等于)\s*)"
@@ -125,7 +126,7 @@ _TRUTH = re.compile(
 # What may come before the flags: nothing, or words that only say they are keys of an output
 # ("JSON contains keys", "flags"). Anything else is a condition of its own ("accuracy > 0.9
 # with `use_amp` = true") or a quantifier ("none of", "at least one of"): then no flag reading.
-_FLAGS_LEAD = re.compile(
+_FLAGS_LEAD = lazy(
     r"(?:.*?\b(?:contains?|has|have|with|reports?|writes?)\s+)?(?:the\s+)?"
     r"(?:(?:json|output|metrics?)\s+)?(?:keys?|flags?|fields?)\s*|\s*",
     re.IGNORECASE,
@@ -135,16 +136,16 @@ _FLAGS_LEAD = re.compile(
 # clause: a 40,000-character criterion with no separator took 9 s to plan. The corpus's longest
 # whole criterion is 569 characters; a longer clause is kept whole, with a note.
 _EXPAND_LIMIT = 1_000
-_LABEL = re.compile(r"^(?:[A-Z]{1,2}\d{1,2}[a-z]?)\s*[:：]\s+")
+_LABEL = lazy(r"^(?:[A-Z]{1,2}\d{1,2}[a-z]?)\s*[:：]\s+")
 # "at least 5× warm or batched end-to-end speedup" (038's B4): the "or" joins two ways of
 # taking the one measurement the words after them name, between a multiple and its noun; it
 # is no alternative clause (the tail was left out as "what to do otherwise", and the speedup
 # with it). Never comparatives ("2× larger or smaller than B" compares).
-_QUALIFIER_OR = re.compile(
+_QUALIFIER_OR = lazy(
     r"(?<=\d)(?P<times>\s*[×x]\s+)(?P<a>[A-Za-z][\w-]*)\s+or\s+(?P<b>[A-Za-z][\w-]*)"
     r"(?=\s+[A-Za-z])",
 )
-_COMPARATIVE = re.compile(
+_COMPARATIVE = lazy(
     r"(?:more|less|fewer|higher|lower|better|worse|faster|slower|larger|smaller|bigger|"
     r"greater|above|below|than)$",
     re.IGNORECASE,
@@ -152,11 +153,11 @@ _COMPARATIVE = re.compile(
 # A part that opens with its own limit ("at least 5× … speedup", "≥ 0.8 F1"): what comes before
 # the "and" is not its subject ("A and B beat C"), so words stating no condition there ("exact
 # parity everywhere") are a clause of their own, not a prefix to the threshold.
-_OPENS_WITH_LIMIT = re.compile(
+_OPENS_WITH_LIMIT = lazy(
     r"^(?:at\s+(?:least|most)|no\s+(?:more|less|fewer)\s+than|[<>≤≥])\s*[-+]?\d", re.IGNORECASE
 )
-_DISJUNCTION = re.compile(r"\beither\b|\bor\b|或者|或是", re.IGNORECASE)
-_DECORATION = re.compile(r"[✓✔✅]|\*\*")
+_DISJUNCTION = lazy(r"\beither\b|\bor\b|或者|或是", re.IGNORECASE)
+_DECORATION = lazy(r"[✓✔✅]|\*\*")
 
 
 def looks_like_condition(text: str) -> bool:
@@ -269,7 +270,7 @@ def _drop_or_tail(piece: str, notes: list[str]) -> str:
 # What the clause after it is compared with ("相比 B，ours 准确率提升 ≥ 2 个百分点", "与 B
 # 相比，…"): no condition of its own, so it opens the next part (split off, it was declined as
 # "no comparison with a number or with another system").
-_FRAME = re.compile(
+_FRAME = lazy(
     r"^\s*(?:(?:相比|对比|相较)(?:于)?\s*\S[^，,；;。]{0,40}|[与和跟]\s*\S[^，,；;。]{0,40}?(?:相比|比较)(?:而言)?)\s*$"
 )
 
@@ -278,7 +279,7 @@ _FRAME = re.compile(
 # 大于 64 时» (not one that goes on to its "then" part). What follows its comma holds only under
 # it: split there, that condition was judged as if it always held; kept whole, the parser
 # declines the conditional.
-_CONDITION_ONLY = re.compile(
+_CONDITION_ONLY = lazy(
     rf"^\s*(?:(?:(?:if|unless|provided)\b|如果|若|假如|要是)(?!.*(?:\bthen\b|则|就))|{ZH_WHEN}\s*$)",
     re.IGNORECASE,
 )

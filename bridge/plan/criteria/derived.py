@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from bridge.lazy_patterns import lazy
 from bridge.plan.criteria.lexicon import (
     POST,
     PREFIX,
@@ -27,7 +28,7 @@ from bridge.plan.criteria.phrases import original_spelling
 __all__ = ["DERIVED", "parse_derived"]
 
 #: A clause that starts with a quantity of two metrics and ends with its threshold.
-DERIVED = re.compile(
+DERIVED = lazy(
     r"^\(?\s*(?P<a>[a-z][\w.\[\]-]*?)\s*(?P<op>\s-\s|/|\sof\s|÷)\s*"
     r"(?P<b>[a-z][\w.\[\]-]*?)\s*\)?\s*(?P<rest>[<>≥≤=].*)$"
 )

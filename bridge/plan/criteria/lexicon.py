@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
+from bridge.lazy_patterns import lazy
 from bridge.plan.criteria.model import Comparison, Orientation
 from bridge.plan.metric_names import SYNONYMS, metric_key
 from bridge.plan.vocabulary import ZH_WHEN
@@ -93,12 +94,12 @@ BASELINE_WORDS = (
     "基准",
 )
 
-EACH_COMPONENT = re.compile(
+EACH_COMPONENT = lazy(
     r"\b(each|every|all)\s+(component|module|ablated component|ablation|part|term|piece)s?\b"
     r"|每个(组件|模块|部件|成分|部分)|每一个(组件|模块)|各(个)?(组件|模块)|所有(组件|模块)"
 )
 
-BEST_REFERENCE = re.compile(
+BEST_REFERENCE = lazy(
     r"\b(best|strongest|all|every|any)\s+(of\s+the\s+)?([\w-]+\s+){0,3}?"
     r"(baselines?|methods?|competitors?|systems?|judges?|models?|variants?|arms?)\b"
     r"|最(强|好|优)的?(基线|基准|方法)|所有(基线|基准|方法)"
@@ -106,12 +107,12 @@ BEST_REFERENCE = re.compile(
 
 #: Why a clause with :data:`STATISTICS` words is declined.
 STATISTICS_REASON = "asks for a statistical test or interval, which the rules do not compute"
-STATISTICS = re.compile(
+STATISTICS = lazy(
     r"\bp\s*[<≤=]|p-value|signific|confidence|\bci\b|bootstrap|wilson|mcnemar|wilcoxon|t-test"
     r"|holm|bonferroni|显著|置信|检验|区间|\binterval\b|excludes? (?:zero|0)\b"
 )
 
-COMPOUND = re.compile(
+COMPOUND = lazy(
     r";|；|\beither\b|\bor\b(?!\s+(more|higher|above|better|less|lower|fewer|below)\b)|\bwhile\b|\bwithout\b|\bunless\b|\bif\b|\bprovided\b|\bbut\b"
     r"|\bwhereas\b|\bboth\b|\bas well as\b|或者|或|并且|而且|同时|但|如果|若|否则|以及|且"
     # «当 X 时，Y» is "if X, Y" (its X was read as a number without a comparison).
@@ -121,13 +122,13 @@ COMPOUND = re.compile(
 # A word saying each system named is beaten, or each value passes ("beats both A and B",
 # "同时优于 A", "都高于", "均超过"): no second condition (the parser removes it before it looks
 # for one).
-EVERY_ONE = re.compile(
+EVERY_ONE = lazy(
     r"(?:(?<=\bbeat)|(?<=\bbeats)|(?<=\bthan)|(?<=\bover))\s+both\b"
     r"|(?:同时|都|均)\s*(?=优于|好于|高于|胜过|超过|低于|小于|大于)",
     re.IGNORECASE,
 )
 
-SUBSET_COUNT = re.compile(
+SUBSET_COUNT = lazy(
     r"\d+\s*/\s*\d+|\b(at least|at most)\s+(one|two|three|four|five)\b|\bmajority\b|多数|大部分"
     # "across all 4 types", "in each of the 3 domains", "on all 5 datasets": one condition per
     # subset (004's B6 read "4" as a number without a comparison)
@@ -136,7 +137,7 @@ SUBSET_COUNT = re.compile(
     r"|\b\d+\s+(?:of|out\s+of)\s+\d+\b"
 )
 
-SEEDS_PHRASE = re.compile(
+SEEDS_PHRASE = lazy(
     r"\(?\s*(averaged\s+|on\s+average\s+)?(over|across|on|with)\s+\d+\s+(random\s+)?"
     r"(seeds?|runs?|trials?)\s*\)?|\d+\s*(个)?\s*(seeds?|种子|次运行)(平均|均值)?"
 )
@@ -319,7 +320,7 @@ def alternation(words: Sequence[str], *, leading: bool = True) -> str:
 
 
 NUM = r"(?<![a-z0-9.])[+-]?\d+(?:\.\d+)?"
-THRESHOLD = re.compile(
+THRESHOLD = lazy(
     rf"(?:(?P<pre>{alternation([w for w, _, _ in PREFIX_COMPARATORS])})\s*)?"
     rf"(?P<num>{NUM})"
     rf"(?:\s*-?\s*(?P<unit>{alternation([u for u, _ in UNITS], leading=False)}))?"
@@ -329,11 +330,11 @@ PREFIX = {w: (c, o) for w, c, o in PREFIX_COMPARATORS}
 POST = dict(POSTFIX)
 UNIT = dict(UNITS)
 
-HIGHER_WORDS = re.compile(
+HIGHER_WORDS = lazy(
     r"(?<![\w-])(higher|increases?|increased|raises?|more|grows?|grew|rises?|rose)"
     r"(?![\w-])|提高|增加|增长|更高|高出|高"
 )
-LOWER_WORDS = re.compile(
+LOWER_WORDS = lazy(
     r"(?<![\w-])(lower|reduces?|reduced|reduction|decreases?|decreased|drops?|cuts?|less|fewer|"
     r"shrinks?|down|loses?|falls?|fell|smaller|shorter|cheaper)(?![\w-])"
     r"|降低|减少|下降|更低|低"
@@ -342,40 +343,40 @@ LOWER_WORDS = re.compile(
 )
 # "latency overhead ≤ 10%": a rise, when no other word says which way ("reduces latency
 # overhead by 20%" is a drop of the overhead).
-OVERHEAD_WORDS = re.compile(r"(?<![\w-])overheads?(?![\w-])|开销", re.IGNORECASE)
+OVERHEAD_WORDS = lazy(r"(?<![\w-])overheads?(?![\w-])|开销", re.IGNORECASE)
 # A change for the worse, whichever way the metric goes: "at most 1 point degradation" of
 # accuracy is a drop, "latency regression ≤ 10%" a rise (the parser reads it by the metric).
-WORSE_WORDS = re.compile(
+WORSE_WORDS = lazy(
     r"(?<![\w-])(degrades?|degraded|degradation|worsens?|worsened|regress(?:es|ed|ion)?)"
     r"(?![\w-])|退化|变差|劣化",
     re.IGNORECASE,
 )
-BETTER_WORDS = re.compile(
+BETTER_WORDS = lazy(
     r"(?<![\w-])(improves?|improved|improvement|gains?|outperforms?|beats?|better|surpass(es)?|"
     r"contributes?|contribution|helps?|lifts?|boosts?|wins?|exceed(?:s|ed)?)(?![\w-])"
     r"|提升|优于|好于|胜过|超越|超过(?=\s*⟨)|贡献|增益|改进|改善"
 )
-RELATIVE_WORDS = re.compile(r"\brelative(ly)?\b|相对(提升|提高|增益|降低|减少|下降|改进)|相对地")
+RELATIVE_WORDS = lazy(r"\brelative(ly)?\b|相对(提升|提高|增益|降低|减少|下降|改进)|相对地")
 
 # A reference follows one of these words; "⟨…⟩" is a placeholder put in by the parser.
 # "beyond" and "past" say what "over" says (012's "improves NLL_high_DTU beyond per-gene macro
 # dynamic head by at least 2%" named two systems and no reference).
-REFERENCE_BEFORE = re.compile(
+REFERENCE_BEFORE = lazy(
     r"(?:\b(?:vs\.?|versus|over|beyond|past|than|against|relative\s+to|compared\s+(?:to|with)|"
     r"beats?|outperforms?|surpass(?:es)?|exceeds?)\s+(?:the\s+)?|比|相对于|相对|相比于|相比|较|对比|"
     # "分别对 A3" (respectively against A3), what 027's "分别对 A3 和 A4" reads as for each.
     r"分别对|"
     r"优于|好于|胜过|超过|超越|高于|低于|与)\s*(?P<ref>⟨(?:S[A-Z]+|B)⟩)"
 )
-SYSTEM_RELATION = re.compile(
+SYSTEM_RELATION = lazy(
     r"(?P<lhs>⟨S[A-Z]+⟩)(?:[^⟨⟩]|⟨M⟩){0,40}?(?P<op>[><≥≤])\s*(?P<rhs>⟨(?:S[A-Z]+|B)⟩)"
 )
-NAMED_REFERENCE = re.compile(
+NAMED_REFERENCE = lazy(
     r"\b(?:vs\.?|versus|against|compared\s+(?:to|with)|relative\s+to|beats?|outperforms?|"
     r"surpass(?:es)?)\s+(?:the\s+)?"
     r"(?P<word>[^\s,;:.()⟨⟩]+)"
 )
-NEGATED_RELATION = re.compile(
+NEGATED_RELATION = lazy(
     r"(不低于|不高于|不差于|不劣于|\bnot\s+(lower|higher|worse|better)\s+than|"
     r"\bno\s+(lower|higher|worse|better)\s+than)\s*(the\s+)?⟨"
 )

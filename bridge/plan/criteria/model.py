@@ -5,10 +5,10 @@ The criterion types: what a parsed success criterion says, or why it could not b
 from __future__ import annotations
 
 import enum
-import re
 
 import attrs
 
+from bridge.lazy_patterns import lazy
 from bridge.value_methods import value_methods
 
 __all__ = [
@@ -184,13 +184,13 @@ ENGLISH = Wording(
 # The note bridge/plan/criteria/parser.py writes of every setting where a clause holds ("'at
 # 16×4' read as where it holds, not a threshold"); a setting named with a value is also in
 # Criterion.settings, which the judge checks.
-_WHERE_NOTE = re.compile(r"'(?P<said>[^']*)' read as where it holds, not a threshold")
+_WHERE_NOTE = lazy(r"'(?P<said>[^']*)' read as where it holds, not a threshold")
 # The notes of what a clause holds under that no rule checks: a condition ("'at the same
 # training time' read as a condition the comparison holds under, …") and a scope before a
 # Chinese metric's name ("'每域' not checked one by one: …"), both written by the parser. Said
 # in the statement too: left to the notes, `bridge plan` and the verdict read as if they had
 # been checked (001's B1, 018's B1, trial t11).
-_UNCHECKED_NOTE = re.compile(
+_UNCHECKED_NOTE = lazy(
     r"'(?P<said>[^']*)' (?:read as a condition the comparison holds under, "
     r"(?:not its metric|not checked)|not checked one by one: .*)"
 )

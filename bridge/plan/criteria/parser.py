@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 import attrs
 
+from bridge.lazy_patterns import lazy
 from bridge.plan.criteria.clauses import qualifiers_joined, split_clauses
 from bridge.plan.criteria.derived import DERIVED, parse_derived
 from bridge.plan.criteria.lexicon import (
@@ -92,10 +93,10 @@ _NO_REFERENCE_ADVICE = (
 )
 
 # "(mean across all seeds)", "averaged over all runs": the mean, asked for in those words.
-_MEAN_OVER = re.compile(
+_MEAN_OVER = lazy(
     r"\b(?:mean|average|averaged|avg)\b[^.;,]{0,24}\b(?:all|every|each)\b|均值|平均", re.IGNORECASE
 )
-_EVERY_SEED = re.compile(
+_EVERY_SEED = lazy(
     r"\b(?:all|every|each)\s+(?:of\s+the\s+)?(?:\d+\s+)?(?:random\s+)?(?:seeds?|runs?|trials?)\b"
     r"|\b(?:per|for\s+each)\s+seed\b|每个种子|所有种子|每次运行",
     re.IGNORECASE,
@@ -104,7 +105,7 @@ _EVERY_SEED = re.compile(
 
 # A statistic over seeds other than the mean: "minimum accuracy across seeds", "worst-seed",
 # "std ≤ 1 point across seeds", "consistently across seeds" (trial M2: judged on the mean).
-_SEED_STATISTIC = re.compile(
+_SEED_STATISTIC = lazy(
     r"\b(?:min(?:imum)?|max(?:imum)?|worst|best|lowest|highest|std|stdev|standard\s+deviation|"
     r"variance|spread|range)\b[^.;]{0,40}?\b(?:across|over|among|of)\s+(?:the\s+|all\s+)?"
     r"(?:\d+\s+)?(?:random\s+)?seeds?\b"
@@ -115,7 +116,7 @@ _SEED_STATISTIC = re.compile(
 # "does not fall below the baseline", "is never lower than B", "no latency increase over B":
 # what must not happen against another system (trial M2: the negation was dropped and any
 # drop met it).
-_NEGATED_CHANGE = re.compile(
+_NEGATED_CHANGE = lazy(
     r"(?:\b(?:does|do|did|will|should|must|shall|can|may|is|are)\s+not|\b(?:does|do|did|wo|"
     r"should|must|ca|is|are)n[’']t|\bcannot|\bnever)\s+(?:\w+\s+)?(?:fall|drop|decrease|"
     r"increase|rise|grow|exceed|go|degrade|regress|lose|worsen|get|be|become|lower|higher|"
@@ -126,24 +127,24 @@ _NEGATED_CHANGE = re.compile(
 )
 # A two-sided tolerance: "differs from B by at most 0.5", "相差不超过", "within ±0.5 of B",
 # "gap to B ≤ 0.5", "|acc − B| ≤ 0.5" (trial M2: read one-sided, a drop of 37 points met it).
-_TWO_SIDED = re.compile(r"相差|±|\+/-|\|[^|]+\|")
+_TWO_SIDED = lazy(r"相差|±|\+/-|\|[^|]+\|")
 # A metric written as an identifier ("high_dtu_nll", "val_loss"): words joined by underscores;
 # not an argument ("std(obj_principal_yaw)" is no such metric, 033's E2).
-_IDENTIFIER = re.compile(r"(?<![\w⟨⟩(-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w⟨⟩)(-])")
+_IDENTIFIER = lazy(r"(?<![\w⟨⟩(-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w⟨⟩)(-])")
 # A metric's key written as code: a path of names joined by dots or slashes, with hyphens or
 # underscores inside (`results.optimal_action_probabilities.cheap-direct`, `eval/top-1`); not a
 # bare hyphenated word, which names systems as often (`LoRA-r8`, `GPT-4o-mini`).
-_CODE_KEY = re.compile(r"`([A-Za-z][\w-]*(?:[./][\w-]+)+)`")
+_CODE_KEY = lazy(r"`([A-Za-z][\w-]*(?:[./][\w-]+)+)`")
 # Not "2% relative to B", which names the reference (read "relatively to B", it named none).
 # The tag in brackets says the same (039's "提高 ≥ 30%（相对）", NFKC has made the brackets
 # ASCII): without it the "%" of a rate metric was read as points.
-_RELATIVE_NUMBER = re.compile(
+_RELATIVE_NUMBER = lazy(
     r"(%|\bpp|\bpoints?)(?:\s+relative\b(?!\s+to\b)|\s*\(\s*(?:relative|相对值?)\s*\))"
 )
 # "30% (absolute)", "3%（绝对值）": percentage points, whatever the metric; "%" alone is points
 # only of a rate metric.
-_ABSOLUTE_PERCENT = re.compile(r"%(?:\s+absolute\b|\s*\(\s*(?:absolute|绝对值?)\s*\))")
-_RELATIVE_CHANGE = re.compile(
+_ABSOLUTE_PERCENT = lazy(r"%(?:\s+absolute\b|\s*\(\s*(?:absolute|绝对值?)\s*\))")
+_RELATIVE_CHANGE = lazy(
     r"\brelative(?=\s+(?:gain|improvement|increase|decrease|reduction|change|drop|"
     r"difference|uplift|speed-?up)s?\b)"
 )
@@ -151,7 +152,7 @@ _RELATIVE_CHANGE = re.compile(
 
 # A system named by its number in a list ("variant 3", "arm 2", "config B"), left when the
 # block has no system of that name.
-_NUMBERED_SYSTEM = re.compile(
+_NUMBERED_SYSTEM = lazy(
     r"(?<![\w⟨-])(?:variant|arm|config(?:uration)?|option|condition|setup|version)\s+"
     r"(?:\d{1,2}|[a-h])(?![\w.%⟩])",
     re.IGNORECASE,
@@ -184,7 +185,7 @@ _TWO_SIDED_REASON = (
 )
 # The same said in words, as a limit: "differs from B by at most 0.5", "gap to B ≤ 0.5"
 # ("the difference … is at least 2 points" is a gain).
-_DIFFERENCE_LIMIT = re.compile(
+_DIFFERENCE_LIMIT = lazy(
     r"\b(?:differ(?:s|ence)?|deviat(?:es?|ion)|(?:gap|distance)\s+(?:to|from|with|between))\b"
     r"[^.;]*?(?:\bat\s+most\b|\bno\s+more\s+than\b|\bless\s+than\b|\bwithin\b|\bunder\b|"
     r"\bbelow\b|\bnot\s+exceed|[≤<])"
@@ -193,17 +194,17 @@ _DIFFERENCE_LIMIT = re.compile(
     re.IGNORECASE,
 )
 # "on both metrics", "across all three metrics", "两个指标上": metrics counted, not named.
-_UNNAMED_METRICS = re.compile(
+_UNNAMED_METRICS = lazy(
     r"\b(?:on|for|in|across|over)\s+(?:both|all|each|every|the\s+two|all\s+(?:two|three|four|"
     r"\d+))(?:\s+of\s+the)?(?:\s+\w+)?\s+metrics?\b|(?:两个|两项|所有|各项|全部)指标"
 )
 # "for both findings", "on both datasets": a condition on each of two things the clause does
 # not name (a system of the block is tagged, and "beats both" says every one named is beaten).
-_BOTH_UNNAMED = re.compile(r"\b(?:for|on|in|across|over)\s+both\s+(?:of\s+the\s+)?[a-z][\w-]*")
+_BOTH_UNNAMED = lazy(r"\b(?:for|on|in|across|over)\s+both\s+(?:of\s+the\s+)?[a-z][\w-]*")
 _BOTH_UNNAMED_REASON = "a condition for each of several things it does not name"
 # Each group of things a clause holds for without naming them: "for both findings", "in every
 # area quartile" (014's B4 has both).
-_EACH_UNNAMED = re.compile(
+_EACH_UNNAMED = lazy(
     r"\b(?:for|on|in|across|over)\s+(?:both|every|each|all)\s+(?:of\s+the\s+)?[a-z][\w-]*"
     r"(?:\s+(?!(?:for|on|in|across|over|under|and|or|with|at|per|is|are|must|should|than|vs)\b)"
     r"[a-z][\w-]*)?"
@@ -211,7 +212,7 @@ _EACH_UNNAMED = re.compile(
 # The one condition such a clause states once its groups are left out: "mean tcig > 0" (after
 # "is positive" was read), "mean tcig positive", "both candidate operators give positive mean
 # tcig" (014's B2, B4, B3).
-_SIGNED_CONDITION = re.compile(
+_SIGNED_CONDITION = lazy(
     r"^(?:both\s+[a-z][\w\s-]*?\s+(?:give|gives|show|shows|has|have|yield|yields)\s+)?"
     r"(?:(?P<sign>positive|negative|non-?negative)\s+(?P<what>[a-z][\w\s-]*?)"
     r"|(?P<what2>[a-z][\w\s-]*?)\s+(?:(?:is|are|stays?|remains?)\s+)?(?:strictly\s+)?"
@@ -251,10 +252,10 @@ _UNNAMED_METRICS_REASON = (
     "a threshold on several metrics it does not name; name each metric, one clause each"
 )
 # A unit of measure right after a threshold's number: degrees ("15°", "85 °C").
-_MEASURE_UNIT = re.compile(r"⟨T⟩\s*(?:°\s*(?:[cf](?![\w-]))?|degrees?\b)")
+_MEASURE_UNIT = lazy(r"⟨T⟩\s*(?:°\s*(?:[cf](?![\w-]))?|degrees?\b)")
 # A list of things after the threshold that it holds for, each one ("< 15° for CrackerBox,
 # MustardBottle, TomatoSoupCan"): two or more names, none a system of the block.
-_ITEM_LIST = re.compile(
+_ITEM_LIST = lazy(
     r"⟨T⟩\s*(?:for|on|in|across)\s+(?P<items>[^\s⟨⟩,;]+(?:\s*,\s*(?:and\s+)?[^\s⟨⟩,;]+)+)\s*$"
 )
 _EACH_ITEM_REASON = (
@@ -262,15 +263,13 @@ _EACH_ITEM_REASON = (
     "number per metric: record a metric for each and write a clause for each"
 )
 # "removing a term costs ≥ 1 °C peak T", "costs 2 points of accuracy": a change as a cost.
-_COSTS = re.compile(r"(?<![\w-])costs?\s+⟨T⟩")
+_COSTS = lazy(r"(?<![\w-])costs?\s+⟨T⟩")
 _COST_REASON = (
     "says what a change costs ('costs …'), not which way the metric moves; write it as the "
     "change ('removing each term raises peak T by at least 1 °C')"
 )
 # A system named after a comparing word, with a word or two between ("than current ⟨SB⟩").
-_THAN_NAMED = re.compile(
-    r"\b(?:than|vs\.?|versus|over|beyond|against)\s+(?:[^\s⟨⟩]+\s+){0,2}⟨S[A-Z]+⟩"
-)
+_THAN_NAMED = lazy(r"\b(?:than|vs\.?|versus|over|beyond|against)\s+(?:[^\s⟨⟩]+\s+){0,2}⟨S[A-Z]+⟩")
 _IN_WORDS_REASON = (
     "compares two systems in words, with no metric named and no number to measure it by; name "
     "the metric (and the margin) the comparison is on"
@@ -285,7 +284,7 @@ _WAY_IN_WORDS_REASON = (
 
 # The words after "than" or "vs" when they are no system's placeholder: 006's B8 "… less
 # degradation in extreme slices than direct model" ("direct model" is no compared system).
-_THAN_WORDS = re.compile(
+_THAN_WORDS = lazy(
     r"\b(?P<word>than|vs\.?|versus)\s+(?:the\s+)?(?P<said>[a-z][^⟨⟩,;:.()]*?)\s*(?:[,;:.(]|$)"
 )
 
@@ -322,13 +321,13 @@ def _shared_reference_reason(said: str, candidates: Sequence[str]) -> str:
 
 # How far a number says the subject is from a reference, and which way: "1 pt below the
 # baseline", "10% above ⟨S⟩", "2 points worse than B".
-_MARGIN_FROM = re.compile(
+_MARGIN_FROM = lazy(
     r"⟨T⟩\s*(?P<way>below|under|behind|lower\s+than|less\s+than|above|higher\s+than|"
     r"more\s+than|worse\s+than|better\s+than)\s+(?:that\s+of\s+)?(?:the\s+)?"
     r"(?P<ref>⟨(?:S[A-Z]+|B)⟩)"
 )
 # A comparator, the reference, and an offset from its value: "≥ ⟨B⟩ + 0.1", "≤ ⟨SA⟩ − 5 ms".
-_REFERENCE_PLUS = re.compile(
+_REFERENCE_PLUS = lazy(
     r"(?P<cmp>≥|>=|>|≤|<=|<)\s*(?:the\s+)?(?:(?P<sys>⟨S[A-Z]+⟩)\s*(?:⟨B⟩)?|(?P<ref>⟨B⟩))"
     r"(?:['’]s\s+value)?\s*(?P<sign>[+−–-])\s*"
     r"(?P<num>\d+(?:\.\d+)?(?:\s*(?:%|pp|points?|pts?|ms|s)\b|%)?)"
@@ -350,7 +349,7 @@ _MARGIN_WAYS = {
 }
 # A factor of the reference's value: "1.2x the baseline", "2× that of B", "基线的1.2倍" (its
 # comparator before the reference: "不超过基线的1.2倍").
-_MULTIPLE_OF = re.compile(
+_MULTIPLE_OF = lazy(
     r"⟨T⟩\s*(?:of\s+|times\s+)?(?:that\s+of\s+)?(?:the\s+)?(?P<ref>⟨(?:S[A-Z]+|B)⟩)"
     r"|(?P<cmp2>不超过|不高于|不低于|不少于|至多|至少|低于|高于|小于|大于|超过)?\s*"
     r"(?P<ref2>⟨(?:S[A-Z]+|B)⟩)\s*的\s*⟨T⟩"
@@ -370,12 +369,12 @@ _CJK_COMPARATORS = {
     **dict.fromkeys(("高于", "大于", "超过"), Comparison.GT),
 }
 # An ablation said by what taking a part away does: "removing each component reduces …".
-_REMOVAL = re.compile(
+_REMOVAL = lazy(
     r"\b(?:removing|dropping|ablating|disabling|removal\s+of|without)\b|去掉|移除|去除",
     re.IGNORECASE,
 )
 # A fraction of the reference in words: "below half the baseline", "降低到基线的一半以下".
-_FRACTION_WORDS = re.compile(
+_FRACTION_WORDS = lazy(
     r"\b(?:half|a\s+third|a\s+quarter)\s+(?:of\s+)?(?:that\s+of\s+)?(?:the\s+)?⟨(?:S[A-Z]+|B)⟩"
     r"|\b(?:halves|halved)\b|⟨(?:S[A-Z]+|B)⟩\s*的\s*(?:一半|三分之一|四分之一)"
 )
@@ -394,7 +393,7 @@ class _Threshold:
 
 # A metric with its cut-off: a name, "@", a number (mAP@0.5) not followed by "%" ("recall @ 5%
 # FPR" is a setting, read elsewhere).
-_AT_K = re.compile(r"(?<![\w@])([A-Za-z][A-Za-z0-9_.-]*\s?@\s?\d+(?:\.\d+)?)(?![\d.]|\s*%)")
+_AT_K = lazy(r"(?<![\w@])([A-Za-z][A-Za-z0-9_.-]*\s?@\s?\d+(?:\.\d+)?)(?![\d.]|\s*%)")
 
 
 @functools.lru_cache(maxsize=512)
@@ -513,12 +512,12 @@ def parse_criterion(
 
 # "Either clear ordering (Gate < FiLM < Basis) OR clear equivalence (all within 1 point)"
 # (001's B2): two parts, one of which must hold; the whole criterion, one sentence.
-_EITHER = re.compile(r"^[*_\s]*either\s+", re.IGNORECASE)
-_OR_WORD = re.compile(r"\s+or\s+", re.IGNORECASE)
-_SENTENCES = re.compile(r"[;；。]|\.\s+\S")
+_EITHER = lazy(r"^[*_\s]*either\s+", re.IGNORECASE)
+_OR_WORD = lazy(r"\s+or\s+", re.IGNORECASE)
+_SENTENCES = lazy(r"[;；。]|\.\s+\S")
 _ALL_UNITS = alternation([u for u, _ in UNITS], leading=False)
 # "(all within 1 point)": every two of the block's systems within that of each other.
-_ALL_WITHIN = re.compile(
+_ALL_WITHIN = lazy(
     rf"\(?\s*\ball\s+(?:of\s+them\s+)?within\s+(?P<margin>{NUM}(?:\s*-?\s*(?:{_ALL_UNITS}))?)"
     r"\s*\)?"
 )
@@ -601,7 +600,7 @@ def _alternatives(
 
 
 # An "or" inside one comparator or amount ("than or equal to", "or more"), not between parts.
-_NOT_AN_ALTERNATIVE = re.compile(
+_NOT_AN_ALTERNATIVE = lazy(
     r"\bthan\s+or\s+(?:equal|the\s+same)\b|\bor\s+(?:more|less|fewer|higher|lower|above|"
     r"below|better|worse|so|equal)\b",
     re.IGNORECASE,
@@ -609,12 +608,12 @@ _NOT_AN_ALTERNATIVE = re.compile(
 
 # A negation before an "or" with no "either": it governs both parts ("no X or Y", "does not
 # X or Y", «不…或…»), which says neither may happen, not that one part is enough.
-_GOVERNING_NEGATION = re.compile(
+_GOVERNING_NEGATION = lazy(
     r"\b(?:no|not|without|neither|nor|never|cannot)\b|n[’']t\b|不|无|未|没有", re.IGNORECASE
 )
 
 # What joins a further clause to the part after "or" ("…, and latency < 10 ms", "…, with …").
-_PART_JOINED = re.compile(r"[,，;；]|\b(?:and|with|while|whereas|but)\b", re.IGNORECASE)
+_PART_JOINED = lazy(r"[,，;；]|\b(?:and|with|while|whereas|but)\b", re.IGNORECASE)
 
 
 def _bare_system(part: str, block_systems: Sequence[str]) -> bool:
@@ -694,19 +693,19 @@ def _all_within(
 # of the text's length (a 36,000-character one of 4,000 clauses took 5 s); the corpus's longest
 # is 569 characters, so a longer text is a pasted log or table, not a condition.
 _CRITERION_LIMIT = 10_000
-_TIERS = re.compile(
+_TIERS = lazy(
     r"\b(?:strong|partial|weak|minimum(?:\s+meaningful)?|full)\s+(?:pass|result|success)\b"
     r"[*_\s]*[:：]|^[*_\s]*fail[*_\s]*[:：]",
     re.IGNORECASE | re.MULTILINE,
 )
-_POSITIVE = re.compile(
+_POSITIVE = lazy(
     r"\b(?:is|are|be|stays?|remains?|must\s+be|should\s+be)\s+(?:strictly\s+)?"
     r"(?P<sign>non-?negative|positive|negative)\b|(?P<zh>为正|为负|大于零|大于 0)"
 )
 # "(vs current −4)", "(was 0.71)": where the number stands now, not part of the condition.
-_ASIDE = re.compile(r"\((?:vs\.?|versus|was|currently|previously|current)\b[^()]*\)")
+_ASIDE = lazy(r"\((?:vs\.?|versus|was|currently|previously|current)\b[^()]*\)")
 # "mean ⟨S⟩ j-drop ⟨T⟩": a metric's name with a system's word inside it.
-_SYSTEM_INSIDE = re.compile(
+_SYSTEM_INSIDE = lazy(
     r"\s*(?P<pre>[a-z][\w-]*(?:\s+[a-z][\w-]*)?)\s+(?P<system>⟨S[A-Z]+⟩)\s+"
     r"(?P<post>[a-z][\w-]*(?:\s+[a-z][\w-]*)?)\s*⟨T⟩\s*(?:abs)?\s*"
 )
@@ -729,12 +728,12 @@ def _named_inside(text: str, pre: str, post: str) -> str | None:
 
 # "(λ=0.3)", "(lr=1e-4, k=5)": settings of the system before them; "(p=0.05)" is a test.
 # ", not merely beyond the baseline" closing a clause: a reference that is not enough.
-_NOT_MERELY = re.compile(
+_NOT_MERELY = lazy(
     r",?\s*(?:and\s+)?not\s+(?:merely|just|only|simply)\s+(?:beyond|over|than|against|vs\.?)"
     r"\s+[^,;]+$",
     re.IGNORECASE,
 )
-_SETTING_ASIDE = re.compile(
+_SETTING_ASIDE = lazy(
     r"\((?!\s*p\s*=)\s*[^\W\d][\w.-]{0,15}\s*=\s*[-+]?\d[\d.]*(?:e-?\d+)?"
     r"(?:\s*,\s*[^\W\d][\w.-]{0,15}\s*=\s*[-+]?\d[\d.]*(?:e-?\d+)?)*\s*\)"
 )
@@ -742,7 +741,7 @@ _SETTING_ASIDE = re.compile(
 # numbers or a named value, with its unit; never a significance level ("at p=0.05", "at 95%
 # confidence": the statistics check refuses those) nor a joining word taken for a unit ("at 0.9
 # or above").
-_AT_SETTING = re.compile(
+_AT_SETTING = lazy(
     r"(?:\bat|(?<![\w@])@)\s*(?:(?!(?:p|q|alpha|α)\s*=)[A-Za-z][\w.]*\s*=\s*)?"
     # A range is one setting: 021's "at `1-5 us` delay".
     r"\d[\d.]*(?:\s*[-–~]\s*\d[\d.]*)?(?:\s*[×x*]\s*\d[\d.]*)*(?:\s*%)?"
@@ -753,33 +752,33 @@ _AT_SETTING = re.compile(
 )
 # 021's "在 `1-5 us` 延迟下" ("at a 1–5 µs delay"), "在 16×4 配置下": where it holds, in Chinese;
 # the phrase says a setting whatever comes before it ("下降" is a drop, not "under").
-_ZH_SETTING = re.compile(r"在\s*[^，。；,;在下]{0,24}?\d[^，。；,;在下]{0,24}?下(?!降)")
-_NUMBER_BEFORE = re.compile(r"(?<![\w.])\d")
+_ZH_SETTING = lazy(r"在\s*[^，。；,;在下]{0,24}?\d[^，。；,;在下]{0,24}?下(?!降)")
+_NUMBER_BEFORE = lazy(r"(?<![\w.])\d")
 # A reference named in words, not a placeholder: "over A3", "相对归档模型", "分别对 A3 和 A4".
-_UNKNOWN_REFERENCE = re.compile(
+_UNKNOWN_REFERENCE = lazy(
     r"\b(?:over|beyond)\s+(?:the\s+)?(?![⟨\d])[a-z][\w-]*"
     # The name whole, digits after its first letter too: 027's "分别对 A3" was quoted "分别对 a".
     r"|(?:相对于?|较之?|分别对|对于?|超过|高于|低于|优于|胜过)\s*(?![⟨\s\d])[^\s，,。；;]{1,12}"
 )
 # "不得靠 … 超过 GT 20% 来提高速度", "must not exceed the teacher by 5%": what must not happen;
 # read as a gain to reach it would be met exactly when the plan says it fails.
-_PROHIBITION = re.compile(r"不得|不能|不可|禁止|\b(?:must|should|may)\s+not\b|\bcannot\b")
-_NON_INFERIORITY = re.compile(r"non-?inferiority|非劣")
+_PROHIBITION = lazy(r"不得|不能|不可|禁止|\b(?:must|should|may)\s+not\b|\bcannot\b")
+_NON_INFERIORITY = lazy(r"non-?inferiority|非劣")
 # A prohibition right before a threshold, at most one word between ("must not drop below").
-_FORBIDDEN_BEFORE = re.compile(
+_FORBIDDEN_BEFORE = lazy(
     r"(?:不得|不能|不可|不应|禁止|\b(?:must|should|may|can|will|does|do|is|are|be|was|were)\s+not"
     r"|\bcannot|\bnever|\bnot)\s*(?:[a-z\u4e00-\u9fff]+\s*)?$"
 )
 # Words of a change between two numbers (a drop, an overhead, a regression): a limit on one is
 # not a level of the metric.
-_CHANGE = re.compile(
+_CHANGE = lazy(
     r"\b(?:(?:drops?|dropped|falls?|fell)(?!\s+(?:below|under))|regress\w*|worsen\w*|degrad\w*|"
     r"deteriorat\w*|overhead|slowdown|increases?|decreases?|changes?|gap|loses?|loss\s+of)\b"
     r"|下降|退化|变差|增加|减少|开销"
 )
 # "within 1 point of the baseline", "within 5% of ⟨S⟩": a margin measured from a system.
 _UNIT_WORDS = alternation([u for u, _ in UNITS], leading=False)
-_WITHIN_OF = re.compile(
+_WITHIN_OF = lazy(
     rf"\bwithin\s+(?P<margin>{NUM}(?:\s*-?\s*(?:{_UNIT_WORDS}))?)"
     r"\s+of\s+(?:the\s+)?(?P<ref>⟨(?:S[A-Z]+|B)⟩)"
 )
@@ -796,11 +795,11 @@ def bare_number(pre: str | None, post: str | None) -> bool:
     return pre is None and post is None
 
 
-_SAMPLE_SIZE = re.compile(
+_SAMPLE_SIZE = lazy(
     r"\b(?:on|over|across|for)\s+(?P<n>\d+)\s+(?:test\s+|held-out\s+|eval\s+)?"
     r"(?:clips|images|tasks|items|examples|samples|videos|episodes|prompts|questions|problems)\b"
 )
-_VAGUE = re.compile(
+_VAGUE = lazy(
     r"(?<!-)\b(?:non-?trivial|substantial(?:ly)?|meaningful(?:ly)?|considerabl[ey]|notabl[ey]|"
     r"markedly|clear(?:ly)?|appreciabl[ey]|competitive|separat(?:e|es|ed|ing)\s+from)\b"
     r"|明显|大幅|可辩护"
@@ -808,7 +807,7 @@ _VAGUE = re.compile(
 # A condition on strata ("the gain must not come only from the highest-clear stratum",
 # "stronger gains in modality-matched strata"), not on the block's values over all its data.
 # Not \b: a Chinese character right after it is a word character too ("stratum贡献").
-_STRATA = re.compile(r"(?<![a-z])strat(?:um|a)(?![a-z])|分层", re.IGNORECASE)
+_STRATA = lazy(r"(?<![a-z])strat(?:um|a)(?![a-z])|分层", re.IGNORECASE)
 _STRATA_REASON = "a condition on strata"
 _STRATA_WAY = (
     ": the rules judge a block's values over all its data, not each stratum's; record each "
@@ -822,7 +821,7 @@ _MARGIN_WORD = (
     r"non-?trivial|substantial(?:ly)?|meaningful(?:ly)?|considerabl[ey]|notabl[ey]|markedly|"
     r"clear(?:ly)?|appreciabl[ey]"
 )
-_MARGIN_IN_WORDS = re.compile(
+_MARGIN_IN_WORDS = lazy(
     rf"\s*\bby\s+(?:an?\s+)?(?P<by>{_MARGIN_WORD})\s+(?:margin|amount|gap)\b"
     rf"|\b(?P<word>{_MARGIN_WORD})\b\s*|(?P<zh>明显|大幅)"
     r"|\b(?P<apart>separat(?:e|es|ed|ing)\s+from)\b",
@@ -831,32 +830,32 @@ _MARGIN_IN_WORDS = re.compile(
 # "significantly higher than B", "显著优于 B": a test the rules do not compute, of a gain that
 # must at least be there; "p < 0.05", "CI", "bootstrap" say more, and stay declined (the clause
 # read without the word still names them).
-_SIGNIFICANT = re.compile(
+_SIGNIFICANT = lazy(
     r"\b(?P<word>(?:statistically\s+)?significant(?:ly)?)\b\s*|(?P<zh>显著地?)",
     re.IGNORECASE,
 )
 # What joins a clause split off after a comma to the one before ("…, while also separating
 # from NoRot"): no condition of its own.
-_JOINING_LEAD = re.compile(r"^\s*(?:while|whereas|and|but|yet)\s+(?:also\s+)?", re.IGNORECASE)
+_JOINING_LEAD = lazy(r"^\s*(?:while|whereas|and|but|yet)\s+(?:also\s+)?", re.IGNORECASE)
 _MARGIN_WITHOUT_NUMBER = "a margin without a number"
-_FROM_TO = re.compile(
+_FROM_TO = lazy(
     r"\bfrom\s+(?P<ref>⟨S[A-Z]+⟩)\s+to\s+(?P<subject>⟨S[A-Z]+⟩)"
     r"|从\s*(?P<ref2>⟨S[A-Z]+⟩)\s*到\s*(?P<subject2>⟨S[A-Z]+⟩)"
 )
 # "reaches 95% of the baseline", "≥ 90% of ⟨S1⟩'s accuracy": a ratio to a system's value, which
 # a difference would read as a 95-point gain.
-_FRACTION_OF_SYSTEM = re.compile(r"%\s*of\s+(?:the\s+)?⟨[BS]")
-_SHARE_OF_ITEMS = re.compile(
+_FRACTION_OF_SYSTEM = lazy(r"%\s*of\s+(?:the\s+)?⟨[BS]")
+_SHARE_OF_ITEMS = lazy(
     r"%\s*of\s+(?:the\s+|all\s+)?(?:\d+[\w-]*\s+(?=[a-z]))?(?![⟨\d])[a-z(（]|%\s*的"
 )
 # A clause that allows rather than requires: "B1 baseline may fail more often" (029) says what
 # is expected to be seen, not a condition the results must meet.
-_PERMISSION = re.compile(r"\b(?:may|might|could)\s+(?!not\b)|(?<!尽)可能")
+_PERMISSION = lazy(r"\b(?:may|might|could)\s+(?!not\b)|(?<!尽)可能")
 
 
 # "source-shuffle 使性能下降", "the variant drops performance", "performance drops with the
 # variant": a system of the block doing worse, in words that name no metric ("performance").
-_PERFORMANCE_DROP = re.compile(
+_PERFORMANCE_DROP = lazy(
     r"(?:使|让|导致|造成)?\s*(?P<zh>性能)\s*(?:下降|降低|变差|退化)"
     r"|\b(?:drops?|degrades?|hurts?|reduces?|lowers?|worsens?)\s+(?:the\s+)?(?P<en>performance)\b"
     r"|\b(?P<en2>performance)\s+(?:drops?|degrades?|decreases?|falls?|worsens?)"
@@ -867,20 +866,20 @@ _PERFORMANCE_DROP = re.compile(
 # opposite of a gain of the proposed system. Only there, and on the text with the systems'
 # names replaced: "No-Gate drops performance", «在不同数据集上 …», «无门控 使性能下降» negate
 # nothing.
-_DROP_NEGATED = re.compile(
+_DROP_NEGATED = lazy(
     r"(?:\b(?:not|never)|n't|不会?|没有?|并?未)(?:\s+\w+ly|\s*(?:明显|显著|大幅|严重|太|很)地?)?"
     r"\s*(?:会|使|让|导致|造成)?\s*$"
 )
 # A degree ("only slightly", «幅度很小», "less than expected"): the size of the drop is the
 # condition, not that there is one. Whole words, on the text with the systems' names replaced:
 # "Text-only", «随机策略» (略 inside 策略) name a system, not a degree.
-_DROP_DEGREE = re.compile(
+_DROP_DEGREE = lazy(
     r"\b(?:slightly|slight|only|marginally|barely|less\s+than|a\s+little)\b"
     r"|略微|稍微|轻微|幅度(?:很|较)?小"
 )
 # What may follow the drop phrase and still end the clause: punctuation, and after "with" (en2)
 # the system's placeholder alone.
-_DROP_TAIL = re.compile(r"[\s.,;:!?，。；：！？)）]*")
+_DROP_TAIL = lazy(r"[\s.,;:!?，。；：！？)）]*")
 # The note a clause read so carries: the parse of the whole criterion gives it the metric the
 # other clauses name (:func:`_performance_from_neighbours`).
 _PERFORMANCE_NOTE = (
@@ -889,7 +888,7 @@ _PERFORMANCE_NOTE = (
 )
 _PERFORMANCE_NOTE_END = "on the block's primary metric (the performance meant)"
 # A system's name that marks it as the block's proposed one ("X (ours)", "提议方法").
-_PROPOSED_NAME = re.compile(r"\b(?:ours|proposed)\b|我们|本文|提议", re.IGNORECASE)
+_PROPOSED_NAME = lazy(r"\b(?:ours|proposed)\b|我们|本文|提议", re.IGNORECASE)
 
 
 def _performance_drop(
@@ -1104,26 +1103,24 @@ def _two_sided(
 
 # "2+ points": at least that many (the "+" kept the unit from being read: "exceeds B's by 2+
 # points" compared 0.1 with 2, not 10 points with 2).
-_AT_LEAST_PLUS = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\+\s*(?=(?:points?|pp|pts?|%)(?!\w)|%)")
+_AT_LEAST_PLUS = lazy(r"(?<![\w.])(\d+(?:\.\d+)?)\+\s*(?=(?:points?|pp|pts?|%)(?!\w)|%)")
 # A metric written as a function of each system, with no space before the bracket (a system's
 # name with its commentary, "X (ours)", has one): "accuracy(ours) - accuracy(b) ≥ 0.02",
 # "loss(ours) < loss(b)".
 _CALL = r"(?P<m>[a-z][\w@/.]*(?:-[\w@/.]+)*)\((?P<a>[^()]+)\)"
-_CALL_DIFFERENCE = re.compile(
+_CALL_DIFFERENCE = lazy(
     _CALL + r"\s*-\s*(?P=m)\((?P<b>[^()]+)\)\s*(?P<cmp>≥|>|≤|<)\s*\+?(?P<num>\d+(?:\.\d+)?\S*)"
 )
-_CALL_COMPARED = re.compile(_CALL + r"\s*(?P<cmp>≥|>|≤|<)\s*(?P=m)\((?P<b>[^()]+)\)")
-_COMPARED_WITH_ZH = re.compile(
-    r"[与和跟]\s*([^，,；;。与和跟]{1,40}?)\s*相比(?:较|而言)?\s*([，,])"
-)
+_CALL_COMPARED = lazy(_CALL + r"\s*(?P<cmp>≥|>|≤|<)\s*(?P=m)\((?P<b>[^()]+)\)")
+_COMPARED_WITH_ZH = lazy(r"[与和跟]\s*([^，,；;。与和跟]{1,40}?)\s*相比(?:较|而言)?\s*([，,])")
 # "zero unsupported core claims", "no more than zero …" aside: a whole clause saying a count is 0.
-_ZERO = re.compile(r"^(?:zero|零个?)\s*(?P<what>[^\d<>≤≥=,;]{3,60})$")
+_ZERO = lazy(r"^(?:zero|零个?)\s*(?P<what>[^\d<>≤≥=,;]{3,60})$")
 # "至少达到 95%", "不低于达到"…: a comparator with a verb between it and the number.
-_REACHES_AT_LEAST = re.compile(
+_REACHES_AT_LEAST = lazy(
     r"(至少|最少|不低于|不少于|至多|最多|不超过)\s*(?:达到|为|是|要)\s*(?=[\d+.])"
 )
 # "matches or exceeds B", "meets or beats B", "is at least as good as B": at least B.
-_AT_LEAST_AS = re.compile(
+_AT_LEAST_AS = lazy(
     r"\b(?:(?:matches|meets|equals|reaches)\s+or\s+(?:exceeds|beats|surpasses|outperforms)|"
     r"(?:is|are|performs)\s+at\s+least\s+as\s+(?:good|well|high)\s+as)\b"
 )
@@ -1138,18 +1135,18 @@ _CHANGE_VERBS = r"drop|fall|decrease|reduce|lose|increase|rise|grow|raise|go\s+u
 _WORSE_VERBS = r"degrade|worsen|regress|deteriorate"
 # Said of what happens, not forbidden: "must not fall more than 2 points below", «不得下降超过»
 # stay declined below, as they were (which way a prohibition may go is not guessed).
-_NEGATED_CHANGE_BY_MORE = re.compile(
+_NEGATED_CHANGE_BY_MORE = lazy(
     r"\b(?:(?:does|do|did|will|would)\s+not|(?:does|do|did|wo)n[’']t|never)\s+"
     rf"(?P<verb>(?:{_CHANGE_VERBS})\w*)(?P<mid>(?:\s+(?!by\b|more\b|over\b)[^\s\d<>≤≥,;:]+){{0,5}})"
     r"\s+(?:by\s+)?(?:more\s+than|over|>)\s*(?=[+]?\.?\d)"
 )
-_NEGATED_CHANGE_BY_MORE_ZH = re.compile(
+_NEGATED_CHANGE_BY_MORE_ZH = lazy(
     r"(?<![得应能可])(?:不会|不|未|没有)\s*(?P<verb>下降|降低|减少|增加|提高|上升|增长)\s*"
     r"(?:超过|多于|大于|>)\s*(?=[+]?\.?\d)"
 )
 # A negated change before a threshold this reading left as it was ("does not drop accuracy
 # at least 1 pp"): read as written it is met exactly when the plan says it fails, so declined.
-_NEGATED_CHANGE_BEFORE = re.compile(
+_NEGATED_CHANGE_BEFORE = lazy(
     r"\b(?:(?:does|do|did|will|should|must|shall|can|may|would)\s+not|(?:does|do|did|wo|should|"
     r"must|ca)n[’']t|cannot|never)\s+"
     rf"(?:{_CHANGE_VERBS}|{_WORSE_VERBS})\w*(?:\s+[^\s\d<>≤≥,;:]+){{0,6}}\s*$"
@@ -1238,10 +1235,10 @@ def _where_it_holds(said: str) -> str:
     return f"{said!r} read as where it holds, not a threshold"
 
 
-_WHERE_NOTE = re.compile(r"'(?P<said>[^']*)' read as where it holds, not a threshold")
+_WHERE_NOTE = lazy(r"'(?P<said>[^']*)' read as where it holds, not a threshold")
 # A setting named with one value: "at h=144", "@ T_cap = 90 °C"; not a range, a product or a
 # share ("at 16×4", "at 1-5 us", "@ 5% FPR" name no setting to look up).
-_NAMED_SETTING = re.compile(
+_NAMED_SETTING = lazy(
     r"(?P<name>[A-Za-z][\w.]*)\s*=\s*(?P<value>[-+]?\d+(?:\.\d+)?)(?![\d.]|\s*[-–~×x*%])"
 )
 
@@ -2033,11 +2030,11 @@ def _read_clause(  # one linear decision procedure, kept in one place to read to
 # is taken, and what follows says against what and where (none of them a system of the block:
 # a clause naming one is a comparison, read as one above). Each was "an absolute threshold
 # without a metric".
-_SPEEDUP_AFTER = re.compile(
+_SPEEDUP_AFTER = lazy(
     r"\s*⟨T⟩\s*(?P<how>(?:[a-z][\w/-]*\s+){0,4}?)(?P<word>speed-?ups?|faster)(?![\w-])"
     r"(?P<tail>[^⟨]*)"
 )
-_SPEEDUP_BEFORE = re.compile(r"\s*(?P<word>speed-?ups?)\s*(?:of\s+)?⟨T⟩(?P<tail>[^⟨]*)")
+_SPEEDUP_BEFORE = lazy(r"\s*(?P<word>speed-?ups?)\s*(?:of\s+)?⟨T⟩(?P<tail>[^⟨]*)")
 
 
 def _speedup(text: str, rest: str, threshold: _Threshold, notes: list[str]) -> Criterion | None:

@@ -10,6 +10,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
+from bridge.lazy_patterns import lazy
 from bridge.plan.criteria.lexicon import (
     BETTER_WORDS,
     EACH_COMPONENT,
@@ -42,17 +43,17 @@ __all__ = [
     "zh_scope_apart",
 ]
 
-_ABLATION_VERB = re.compile(
+_ABLATION_VERB = lazy(
     r"^(?:the\s+)?(?P<comp>[^\s⟨⟩<>≥≤=][^⟨⟩<>≥≤=]{0,40}?)\s+"
     r"(?:helps?|contributes?|matters?|adds?)\b"
 )
-_WITHOUT = re.compile(r"\b(?:without|w/o)\s+(?:the\s+)?(?P<comp>[\w-]+(?:\s+[\w-]+)?)")
+_WITHOUT = lazy(r"\b(?:without|w/o)\s+(?:the\s+)?(?P<comp>[\w-]+(?:\s+[\w-]+)?)")
 # "removing the gate increases loss": the variant without the component against the full one.
-_REMOVING = re.compile(
+_REMOVING = lazy(
     r"\b(?:removing|dropping|ablating|disabling|removal\s+of)\s+(?:the\s+)?"
     r"(?P<comp>[\w-]+(?:\s+[\w-]+)?)"
 )
-_BASELINE_NAME = re.compile(r"baseline|\bbase\b|基线", re.IGNORECASE)
+_BASELINE_NAME = lazy(r"baseline|\bbase\b|基线", re.IGNORECASE)
 _NEGATION = r"(?:w/o|without|no|minus|sans|去掉|去除|移除|无|不含)"
 _NAME_STOP = frozenset(
     {
@@ -61,8 +62,8 @@ _NAME_STOP = frozenset(
         "version", "system", "best", "plus", "from", "block", "run", "runs", "the", "and",
     }
 )  # fmt: skip
-_STATISTIC_WORD = re.compile(r"mean|median|average|avg|total|overall|paired|net")
-_PHRASE_TRIM = re.compile(
+_STATISTIC_WORD = lazy(r"mean|median|average|avg|total|overall|paired|net")
+_PHRASE_TRIM = lazy(
     r"^(?:the|a|an|overall|final)\s+|\s+(?:is|are|be|should|must|stays?|remains?|achieves?|"
     r"reaches?|yields?|gives?|has|have|of|at|on|with|shows?|keeps?)$"
 )
@@ -184,18 +185,18 @@ def system_terms(systems: Sequence[str]) -> list[tuple[str, str]]:
 # A reference follows one of these words (lexicon's REFERENCE_BEFORE without "比", "较" and
 # "与", which begin other words too); what follows it, to the end of the clause or a comma,
 # is what the plan wrote for the reference.
-_COMPARED_WITH = re.compile(
+_COMPARED_WITH = lazy(
     r"(?:\b(?:vs\.?|versus|over|beyond|than|against|relative\s+to|compared\s+(?:to|with)|"
     r"beats?|outperforms?|surpass(?:es)?|exceeds?)\s+|相对于|相比于|相比|对比|优于|好于|胜过|"
     r"超过|超越|高于|低于)\s*(?P<ref>[^,;，；。:：()（）]+)"
 )
 # Where the reference's words end: a setting, a metric or a margin after it ("on AUROC",
 # "在 … 上", "by 2 points", "至少 1 点").
-_REFERENCE_END = re.compile(
+_REFERENCE_END = lazy(
     r"\s(?:on|in|at|by|for|across|with|under)\s|在|至少|不少于|不低于|[≥>]|\s[+-]?\d"
 )
 # What parts a system's name is made of: "threshold/no-message" is "threshold", "no-message".
-_NAME_PARTS = re.compile(r"[\s/;,，、()（）+:：]+")
+_NAME_PARTS = lazy(r"[\s/;,，、()（）+:：]+")
 
 
 def shared_reference(
@@ -333,14 +334,14 @@ def metric_phrase(rest: str) -> str | None:
 # Chinese writes no spaces between words, so the name is read whole, after the owner's «的»
 # and a leading scope («每域», «各任务», «平均», read by :func:`zh_scope_apart`). Words that
 # relate, compare, negate or condition mean it is a sentence, not a name: declined as before.
-_ZH_OWNER = re.compile(r"^(?:⟨S[A-Z]+⟩\s*)?的\s*")
-_ZH_NOT_A_NAME = re.compile(
+_ZH_OWNER = lazy(r"^(?:⟨S[A-Z]+⟩\s*)?的\s*")
+_ZH_NOT_A_NAME = lazy(
     r"[⟨⟩与和或在把被让是了若从而但且不没%]|比(?!例|率|值|重)|并且|以及|如果|相比|相对|提升|"
     r"提高|增加|增长|下降|降低|减少|改善|优于|高于|低于|超过|达到|至少|至多|以上|以下"
 )
 # Words after the name that say how the threshold is to hold, not part of it («最优动作概率均»).
-_ZH_TRAILING = re.compile(r"(?:\s*(?:均|都|全部|全|也|仍|依然|需|须|必须|应该?|要|为|是))+$")
-_ZH_CJK = re.compile(r"[\u4e00-\u9fff]")
+_ZH_TRAILING = lazy(r"(?:\s*(?:均|都|全部|全|也|仍|依然|需|须|必须|应该?|要|为|是))+$")
+_ZH_CJK = lazy(r"[\u4e00-\u9fff]")
 
 
 def _zh_metric_phrase(phrase: str) -> str | None:
@@ -367,7 +368,7 @@ def _zh_metric_phrase(phrase: str) -> str | None:
 
 # A scope before a Chinese metric's name: «每域», «每个任务», «各数据集», «所有域的», «平均». The
 # nouns are listed because Chinese has no spaces: «每域最优动作概率» is «每域» + the name.
-_ZH_SCOPE = re.compile(
+_ZH_SCOPE = lazy(
     r"^(?P<scope>(?:每|各|所有|全部)\s*(?:个|一个|一|种)?\s*"
     r"(?:领域|域|任务|数据集|类别|类|seed|种子|场景|环境|对象|物体|子集|语言|设置|配置|episode|"
     r"benchmark|基准)\s*(?:的|上|中|里)?|平均(?:的)?)\s*"
@@ -394,7 +395,7 @@ def zh_scope_apart(name: str) -> tuple[str, tuple[str, ...]]:
 
 # "≤ 10% false-rejection on benign control" (004): the words right after the threshold, up to a
 # word that says where or when it holds.
-_AFTER_THRESHOLD = re.compile(
+_AFTER_THRESHOLD = lazy(
     r"\s*⟨T⟩\s*(?P<phrase>[a-z][a-z0-9_\-]*(?:\s+[a-z][a-z0-9_\-]*){0,2}?)"
     r"(?=\s+(?:on|in|for|at|across|with|under|over|among|per|vs|versus|than|when|while|after|"
     r"before|during|within|from|by)\b|\s*[,;(]|\s*$)"
@@ -414,7 +415,7 @@ _NOT_A_METRIC_AFTER = frozenset(
     }
 )  # fmt: skip
 # What after the name says the number is per item or over several: not one metric's value.
-_SCOPED = re.compile(r"\s+(?:per|each|for\s+each|across|among)\b")
+_SCOPED = lazy(r"\s+(?:per|each|for\s+each|across|among)\b")
 
 
 def metric_after_phrase(rest: str) -> str | None:
@@ -455,7 +456,7 @@ _GAIN_STOP = frozenset(
 _JOINING = frozenset({"to"})
 # "has a lower violation rate than ⟨S⟩", "achieves higher accuracy vs ⟨S⟩": the words between
 # a comparative and its "than"/"vs" name the metric.
-_COMPARATIVE_THAN = re.compile(
+_COMPARATIVE_THAN = lazy(
     r"\b(?:lower|higher|better|worse|smaller|larger|fewer|less|more)\s+"
     r"(?P<m>[a-z][\w-]*(?:\s+[a-z][\w-]*){0,3})\s+(?:than|vs\.?|versus)\b"
 )
@@ -463,7 +464,7 @@ _COMPARATIVE_THAN = re.compile(
 
 # The block's primary metric by its rank, a word of its kind between: "primary metric",
 # "primary quality metric", "main metric".
-_PRIMARY_METRIC = re.compile(r"(?:primary|main)(?:\s+[a-z][\w-]*)?\s+metrics?")
+_PRIMARY_METRIC = lazy(r"(?:primary|main)(?:\s+[a-z][\w-]*)?\s+metrics?")
 
 
 def gain_phrase(rest: str, systems: Sequence[str]) -> str | None:
@@ -560,12 +561,12 @@ _NEUTRAL_QUALIFIERS = frozenset(
 # metric: the record of another time or source ("历史成功率", the historical success rate, not
 # the success rate the block measures). Any other word ("任务成功率", "提高成功率", a system's
 # name) leaves the metric as it is.
-_ZH_OPENING_QUALIFIER = re.compile(r"\s*(?P<word>[\u4e00-\u9fff]{1,6})(?P<tag>⟨M[A-Z]+⟩)")
-_ZH_OTHER_METRIC = re.compile(r"历史|原有|旧|先前|之前|过去|以往|离线|线上")
-_BEFORE_METRIC = re.compile(r"(?<![\w⟩-])(?P<word>[a-z][a-z0-9-]*)\s+(?P<tag>⟨M[A-Z]+⟩)")
+_ZH_OPENING_QUALIFIER = lazy(r"\s*(?P<word>[\u4e00-\u9fff]{1,6})(?P<tag>⟨M[A-Z]+⟩)")
+_ZH_OTHER_METRIC = lazy(r"历史|原有|旧|先前|之前|过去|以往|离线|线上")
+_BEFORE_METRIC = lazy(r"(?<![\w⟩-])(?P<word>[a-z][a-z0-9-]*)\s+(?P<tag>⟨M[A-Z]+⟩)")
 
 
-_PERCENTILE = re.compile(r"p\d{1,2}(?:\.\d+)?", re.IGNORECASE)
+_PERCENTILE = lazy(r"p\d{1,2}(?:\.\d+)?", re.IGNORECASE)
 
 
 def qualified_metrics(
@@ -634,33 +635,33 @@ def qualified_metrics(
 # "differs from B by at most 0.5", "differs by less than 5% from B", "the gap to B is below 1
 # point", "within ±0.5 of B", "与基线相差不超过 0.5".
 _UNIT = r"(?:\s*(?:%|pp|points?|pts?|个百分点|个点|点))?"
-_FROM_BY = re.compile(
+_FROM_BY = lazy(
     r"\b(?:differs?|deviates?)\s+(?:from|with|to)\s+(?P<ref>.+?)\s+by\s+(?P<lim>.+)$", re.I
 )
-_BY_FROM = re.compile(
+_BY_FROM = lazy(
     r"\b(?:differs?|deviates?)\s+by\s+(?P<lim>.+?)\s+(?:from|with|to)\s+(?P<ref>.+)$", re.I
 )
-_GAP_TO = re.compile(
+_GAP_TO = lazy(
     r"\b(?:the\s+)?(?:gap|distance|difference|deviation)\s+(?:to|from|with)\s+(?P<ref>.+?)\s+"
     r"(?:is\s+|stays\s+|remains\s+)?(?P<lim>(?:at\s+most|no\s+more\s+than|less\s+than|within|"
     r"under|below|does\s+not\s+exceed|[≤<]).+)$",
     re.I,
 )
-_PLUS_MINUS = re.compile(
+_PLUS_MINUS = lazy(
     rf"(?:\bwithin\s+)?(?:±|\+/-)\s*(?P<num>\d+(?:\.\d+)?{_UNIT})\s*(?:of|from)\s+(?P<ref>.+)$",
     re.I,
 )
-_ZH_DIFFERENCE = re.compile(
+_ZH_DIFFERENCE = lazy(
     r"[与和跟]\s*(?P<ref>.+?)\s*(?:之间)?\s*(?:的\s*(?P<metric>[^与和跟的]*?)\s*)?"
     r"(?:相差|差距|差异|差值)\s*(?:在|为)?\s*(?P<lim>.+)$"
 )
 # "A and B differ by less than 0.5 (in acc)": an upper limit on the difference.
-_AND_DIFFER = re.compile(
+_AND_DIFFER = lazy(
     r"^(?P<a>.+?)\s+and\s+(?P<ref>.+?)\s+differ\s+by\s+(?P<lim>(?:at\s+most|no\s+more\s+than|"
     r"less\s+than|under|below|within|[≤<]).+)$",
     re.I,
 )
-_BETWEEN_AT_MOST = re.compile(
+_BETWEEN_AT_MOST = lazy(
     r"^(?:the\s+)?(?P<metric>[^,;]*?)\s*\bdifference\s+between\s+(?P<a>.+?)\s+and\s+"
     r"(?P<ref>.+?)\s+(?:is\s+|stays\s+|remains\s+)?(?P<lim>(?:at\s+most|no\s+more\s+than|"
     r"less\s+than|within|under|below|does\s+not\s+exceed|[≤<]).+)$",
@@ -668,20 +669,18 @@ _BETWEEN_AT_MOST = re.compile(
 )
 # "ours matches B to within 0.5 points", "matches B's accuracy within 1%", "on par with B
 # within 0.5": a tolerance either way around B's value.
-_MATCH_WITHIN = re.compile(
+_MATCH_WITHIN = lazy(
     r"\b(?:match(?:es)?|is\s+on\s+par\s+with|on\s+par\s+with|tracks)\s+(?P<ref>.+?)"
     r"(?:['’]s\s+(?P<metric>[^,;]+?))?\s+(?:to\s+)?within\s+(?:±\s*|\+/-\s*)?"
     rf"(?P<num>\d+(?:\.\d+)?{_UNIT})$",
     re.I,
 )
 # "|acc − B| ≤ 0.5", "|acc(ours) - acc(B)| < 1%": the size of a difference, in bars.
-_BARS = re.compile(
-    r"\|\s*(?P<a>[^|−–-]+?)\s*[−–-]\s*(?P<ref>[^|]+?)\s*\|\s*(?P<lim>(?:≤|<=|<)\s*\S.*)$"
-)
+_BARS = lazy(r"\|\s*(?P<a>[^|−–-]+?)\s*[−–-]\s*(?P<ref>[^|]+?)\s*\|\s*(?P<lim>(?:≤|<=|<)\s*\S.*)$")
 _LIMIT_WORDS = (
-    (re.compile(r"^(?:within|at\s+most|no\s+more\s+than)\s+", re.I), "at most "),
-    (re.compile(r"^(?:below|under|less\s+than)\s+", re.I), "less than "),
-    (re.compile(r"^does\s+not\s+exceed\s+", re.I), "at most "),
+    (lazy(r"^(?:within|at\s+most|no\s+more\s+than)\s+", re.I), "at most "),
+    (lazy(r"^(?:below|under|less\s+than)\s+", re.I), "less than "),
+    (lazy(r"^does\s+not\s+exceed\s+", re.I), "at most "),
 )
 
 
@@ -753,17 +752,17 @@ def as_change(clause: str) -> str | None:
 
 # "the difference between A and B is at least 2 points (of accuracy)", "the accuracy difference
 # between A and B ≥ 2", "A and B differ by at least 2 points": a lower limit on how far apart.
-_BETWEEN = re.compile(
+_BETWEEN = lazy(
     r"^(?:the\s+)?(?P<metric>[^,;]*?)\s*\bdifference\s+between\s+(?P<a>.+?)\s+and\s+(?P<b>.+?)\s+"
     r"(?:is\s+|stays\s+|remains\s+)?(?P<lim>(?:at\s+least|more\s+than|over|above|≥|>).+)$",
     re.I,
 )
-_DIFFER_AT_LEAST = re.compile(
+_DIFFER_AT_LEAST = lazy(
     r"^(?P<a>.+?)\s+and\s+(?P<b>.+?)\s+differ\s+by\s+(?P<lim>(?:at\s+least|more\s+than|over|≥|>)"
     r".+)$",
     re.I,
 )
-_BASELINE_WORD = re.compile(r"\bbaselines?\b|基线", re.I)
+_BASELINE_WORD = lazy(r"\bbaselines?\b|基线", re.I)
 
 
 def as_gain_between(clause: str) -> tuple[str, str] | None:
@@ -792,7 +791,7 @@ def as_gain_between(clause: str) -> tuple[str, str] | None:
 # latency", «在相同训练时间下», «同等参数量». Read as the metric, "improves by 10% over B at the
 # same training time" was judged on the training time (review r33).
 _SAME = r"(?:same|matched|matching|comparable|equal|identical|fixed|equivalent|similar)"
-_CONDITION_LEAD = re.compile(
+_CONDITION_LEAD = lazy(
     rf"(?P<bracket>\(\s*(?:(?:(?:at|under|with|for)\s+)?(?:(?:the|a|an)\s+)?{_SAME}\s+|"
     r"在?\s*(?:相同|同等|相等|一致|匹配|固定)(?:的)?\s*))"
     rf"|\b(?:at|under|with|for|given)\s+(?:(?:the|a|an)\s+)?{_SAME}\s+"
@@ -804,12 +803,12 @@ _CONDITION_LEAD = re.compile(
     r"|(?P<zh_same>(?:相同|相等|一致|固定)(?:的)?\s*)"
 )
 # Between the opening and the metric's name: two words at most ("the same total training time").
-_CONDITION_WORDS = re.compile(r"(?:[^\s,;:.()，。；⟨⟩<>≤≥=]+\s*){0,2}")
+_CONDITION_WORDS = lazy(r"(?:[^\s,;:.()，。；⟨⟩<>≤≥=]+\s*){0,2}")
 # After a Chinese opening, the metric's name follows at once or after a few characters, never
 # past the 下 that closes the condition («在相同训练时间下 accuracy 提升»: accuracy is compared).
-_CONDITION_WORDS_ZH = re.compile(r"[^\s,;:.()，。；⟨⟩<>≤≥=下]{0,8}\s*")
-_CONDITION_TAIL_EN = re.compile(r"\s*(?:budgets?|costs?|levels?|constraints?)\b")
-_CONDITION_TAIL_ZH = re.compile(r"\s*(?:预算|条件|情况)?\s*(?:下(?!降)|时)")
+_CONDITION_WORDS_ZH = lazy(r"[^\s,;:.()，。；⟨⟩<>≤≥=下]{0,8}\s*")
+_CONDITION_TAIL_EN = lazy(r"\s*(?:budgets?|costs?|levels?|constraints?)\b")
+_CONDITION_TAIL_ZH = lazy(r"\s*(?:预算|条件|情况)?\s*(?:下(?!降)|时)")
 
 
 def conditions_apart(text: str, metrics: Sequence[str]) -> tuple[str, tuple[str, ...]]:
@@ -851,7 +850,7 @@ def conditions_apart(text: str, metrics: Sequence[str]) -> tuple[str, tuple[str,
 # sentence. Kept in the clause (it is read as before) and said as not checked: judged without a
 # word of it, 001's B1 "… by >= 1 point at the same training time" read as if the time-matched
 # comparison had been made (trial t11).
-_CONDITION_WORD = re.compile(r"\s*(?P<word>[a-z][\w/+-]*)")
+_CONDITION_WORD = lazy(r"\s*(?P<word>[a-z][\w/+-]*)")
 _CONDITION_STOP = frozenset(
     {
         "than", "as", "and", "or", "but", "vs", "versus", "over", "compared", "to", "is", "are",
@@ -862,9 +861,7 @@ _CONDITION_STOP = frozenset(
 )  # fmt: skip
 # «在相同训练时间下», «同等参数量下», «相同条件下»: a Chinese condition ends with 下 or 时 (without
 # it «与基线相同的 accuracy» is what to reach, and «同等水平» a level).
-_CONDITION_ZH = re.compile(
-    r"[^\s,;:.()，。；⟨⟩<>≤≥=下]{1,10}\s*(?:预算|条件|情况)?\s*(?:下(?!降)|时)"
-)
+_CONDITION_ZH = lazy(r"[^\s,;:.()，。；⟨⟩<>≤≥=下]{1,10}\s*(?:预算|条件|情况)?\s*(?:下(?!降)|时)")
 
 
 def conditions_unchecked(text: str) -> tuple[str, ...]:

@@ -42,7 +42,6 @@ import contextlib
 import hashlib
 import json
 import os
-import re
 import shutil
 import signal
 import tempfile
@@ -61,6 +60,7 @@ from bridge.adapters.backends.local.state import attempt_state
 from bridge.adapters.backends.outputs import collect_outputs
 from bridge.adapters.gpu import NvidiaSmiProbe, free_slots
 from bridge.errors import BackendError, BackendUnavailable, JobNotFound
+from bridge.lazy_patterns import lazy
 from bridge.machine.ports import (
     Artifact,
     AttemptPlace,
@@ -74,7 +74,7 @@ from bridge.machine.ports import (
 
 __all__ = ["WRAPPER_PATH", "LocalBackend", "validate_id"]
 
-_CPU_HOST = re.compile(r"local(#[0-9]+)?")
+_CPU_HOST = lazy(r"local(#[0-9]+)?")
 _ADOPTED_POLL_SECONDS = 0.1
 # While attempts run on a machine with GPUs, the wait samples their GPU memory this often, so a
 # peak of a second or two between two of the dispatcher's polls is not missed.

@@ -8,11 +8,10 @@ pass through bridge's configuration, events or logs.
 
 from __future__ import annotations
 
-import re
-
 import attrs
 
 from bridge.adapters.backends.modal.requirements import requirement_problem
+from bridge.lazy_patterns import lazy
 from bridge.plan import setting_rules as read
 from bridge.plan.setting_fields import Invalid, Within, setting
 from bridge.plan.settings import Section
@@ -20,7 +19,7 @@ from bridge.plan.settings import Section
 __all__ = ["ModalConfig", "ModalSecret", "parse_gpu"]
 
 # Modal object names: letters, digits, dashes, underscores and dots (modal's check_object_name).
-_NAME = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+_NAME = lazy(r"^[A-Za-z0-9._-]{1,64}$")
 
 
 def parse_gpu(value: str) -> tuple[str, int]:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import math
 import posixpath
-import re
 import shlex
 from collections.abc import Mapping, Sequence
 
@@ -25,6 +24,7 @@ import attrs
 from bridge.adapters.gpu import parse_nvidia_smi
 from bridge.adapters.gpu_sampling import MARKERS, SAMPLER, GpuMemory, reading
 from bridge.errors import BackendError
+from bridge.lazy_patterns import lazy
 from bridge.machine.ports import GpuInfo
 from bridge.plan.safe_ids import SAFE_ID_RULE, is_safe_id
 
@@ -48,7 +48,7 @@ __all__ = [
 ]
 
 TAIL_MARK = "@@bridge-log-tail@@"
-_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_ENV_NAME = lazy(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 # Defined in every script that needs it: the wrapper is alive when /proc has it, it is not a
 # zombie (PID 1 may reap slowly, so kill -0 is not enough), and its command line names this
