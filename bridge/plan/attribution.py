@@ -86,6 +86,7 @@ __all__ = [
     "Attributor",
     "RunFacts",
     "block_cell_ids",
+    "distinguished_systems",
     "run_stands_for",
     "stands_for",
     "system_key",
@@ -1286,32 +1287,54 @@ def _named_by_systems(cell: str, plan: Plan) -> tuple[str, str] | None:
     return found, f"lists {best} of block {found}'s compared systems"
 
 
+def _name_words(system: str) -> frozenset[str]:
+    """The words of a system's name that may tell it apart (three letters or more, set words
+    such as "model" aside; commentary kept, a description after the name left out)."""
+    name = (*_before_description(system), system)[0]
+    return frozenset(
+        w
+        for w in system_key(name, keep_commentary=True).split()
+        if len(w) > 2 and not w.isdigit() and w not in _NAME_WORDS
+    )
+
+
 def _variant_words(systems: Sequence[str]) -> tuple[frozenset[str], dict[str, frozenset[str]]]:
     """
-    The words (three letters or more, set words such as "model" aside) that every one of
-    ``systems`` has in its name (commentary kept, a description after the name left out), and
-    for each system the words of its name no other system has; ``(∅, {})`` for fewer than two
+    The words (:func:`_name_words`) every one of ``systems`` has, and for each system those of
+    its name no other system has (systems with none left out); ``(∅, {})`` for fewer than two
     systems or when they share no such word: they are then no variants of one method.
     """
-    named = {
-        system: {
-            w
-            for w in system_key((*_before_description(system), system)[0], keep_commentary=True)
-            .split()
-            if len(w) > 2 and not w.isdigit() and w not in _NAME_WORDS
-        }
-        for system in systems
-    }
+    named = {system: _name_words(system) for system in dict.fromkeys(systems)}
     if len(named) < 2:
         return frozenset(), {}
-    common = frozenset(set.intersection(*named.values()))
+    common = frozenset.intersection(*named.values())
     if not common:
         return frozenset(), {}
+    return common, _own_words(named)
+
+
+def _own_words(named: Mapping[str, frozenset[str]]) -> dict[str, frozenset[str]]:
+    """Each system's words no other system of ``named`` has (systems with none left out)."""
     own = {
-        system: frozenset(words - set().union(*(v for s, v in named.items() if s != system)))
+        system: words.difference(*(v for s, v in named.items() if s != system))
         for system, words in named.items()
     }
-    return common, {system: words for system, words in own.items() if words}
+    return {system: words for system, words in own.items() if words}
+
+
+def distinguished_systems(name: str, systems: Sequence[str]) -> tuple[str, ...]:
+    """
+    The ones of a block's ``systems``, variants of one method (:func:`_variant_words`), whose
+    own words (those of its name no other of ``systems`` has: ``shuffled`` of 001's "E6:
+    E_best(shuffled depth)") a run's system ``name`` has, in ``systems``' order. An alias
+    advised for a run pairs it with the one system it names so, never with another: "Best
+    method + zero depth" is not "E_best(predicted depth)". Several when the name says words of
+    several; none when it says none, or the systems share no word: then a word in common says
+    little (006's "make_thesis_figures.py on composite" is no "S3 composite").
+    """
+    _, own = _variant_words(systems)
+    words = frozenset(system_key(name, keep_commentary=True).split())
+    return tuple(system for system, mine in own.items() if words & mine)
 
 
 # Words many systems' names have, which tie a run to no block.
