@@ -601,6 +601,7 @@ def unplanned_systems(
     """
     from bridge.plan.criteria import Criterion
     from bridge.plan.model import PlanWarning
+    from bridge.projections.block_runs import alias_pairs
     from bridge.projections.text import t
 
     method = project.plan.method_text()
@@ -623,23 +624,36 @@ def unplanned_systems(
         # may connect (the results' advice, bridge/projections/outcome.py).
         loose = [r for r in own if r.system and not r.block_system]
         names = list(missing)
-        first_name = names[0]
-        advice = (
-            t("plan_unplanned_loose", language).format(
-                runs=", ".join(dict.fromkeys(repr(r.system) for r in loose)), system=first_name
+        # Each run with the missing system its words tell apart; the rest only with a system
+        # no word of theirs contradicts (trial t11: "zero input" advised as "predicted depth").
+        pairs, unnamed = alias_pairs(systems, names, [r.system for r in loose])
+        parts = [
+            t("plan_unplanned_paired", language).format(run=repr(run), name=run, system=system)
+            for run, system in pairs
+        ]
+        left = [n for n in names if n not in {system for _, system in pairs}]
+        if left:
+            parts.append(
+                t("plan_unplanned_loose", language).format(
+                    runs=", ".join(repr(r) for r in unnamed), system=left[0]
+                )
+                if unnamed
+                else t("plan_unplanned_none", language).format(system=left[0])
             )
-            if loose
-            else t("plan_unplanned_none", language).format(system=first_name)
-        )
-        if len(names) > 1:
-            advice += t("plan_unplanned_likewise", language).format(systems=", ".join(names[1:]))
+            if len(left) > 1:
+                parts[-1] += t("plan_unplanned_likewise", language).format(
+                    systems=", ".join(left[1:])
+                )
+        advice = "; ".join(parts)
         # One run evaluating several systems ("signal heuristic vs oracle", 009's R005) may
         # record each one's numbers under its name (`regret[frequency-only heuristic]`), which
         # the results read: then nothing is missing.
         # The word is the one the runs' placement splits such a cell at (VERSUS), so a cell
         # read as several systems there is the one this advice is given for.
         if any(VERSUS.search(r.system) for r in loose):
-            advice += t("plan_unplanned_labelled", language).format(system=first_name)
+            advice += t("plan_unplanned_labelled", language).format(
+                system=left[0] if left else pairs[0][1]
+            )
         values = {
             "block": block.id,
             "clauses": ", ".join(dict.fromkeys(said)),

@@ -1038,6 +1038,33 @@ def _held_unequal(
     return said
 
 
+def _systems_with(criterion: Criterion, context: ClauseContext, metric: str) -> str:
+    """
+    For a clause comparing two systems that names no metric, where the runs recorded one
+    (``metric``): which of its systems have results with it and which have none, so a run
+    missing for one system is said at once, not after ``[metrics] primary`` is set (001's B3
+    said "no results for system E_best(predicted depth)" only then, trial t11). ``""`` for a
+    clause that compares no two systems or whose systems cannot be told.
+    """
+    if criterion.mode is Mode.ABSOLUTE or criterion.scope is not Scope.SINGLE:
+        return ""
+    systems = list(dict.fromkeys(a.system for a in context.aggregates))
+    try:
+        reference = reference_of(criterion, context, systems, [])
+        subject = subject_of(criterion, context, systems, reference, [])
+    except Inconclusive:
+        return ""
+    have = {a.system for a in context.aggregates if a.metric == metric}
+    compared = list(dict.fromkeys([subject, reference]))
+    # "no results for system X" as the judged clause says it: the results' advice on how to
+    # connect a run to X reads it there.
+    said = [f"no results for system {s}" for s in compared if s not in have]
+    found = [s for s in compared if s in have]
+    if found:
+        said.append(f"results for {', '.join(found)}")
+    return f"; with the recorded {metric}: {'; '.join(said)}"
+
+
 def _evaluate_on(
     criterion: Criterion, context: ClauseContext, metric: str | None
 ) -> tuple[VerdictKind, str, float | None]:
@@ -1055,6 +1082,7 @@ def _evaluate_on(
                 if recorded
                 else ""
             )
+            + (_systems_with(criterion, context, recorded[0]) if len(recorded) == 1 else "")
         )
     # A time held fixed ("at the same training time", a recorded metric) says no speed is compared.
     recorded_names = sorted({a.metric for a in context.aggregates})

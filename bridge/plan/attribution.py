@@ -87,6 +87,7 @@ __all__ = [
     "Attributor",
     "RunFacts",
     "block_cell_ids",
+    "distinguished_systems",
     "run_stands_for",
     "stands_for",
     "system_key",
@@ -516,6 +517,9 @@ class Attributor:
             for system in block.systems:
                 if bag := _bag(system_key(system)):
                     bags.setdefault(bag, system)
+        # block → (the words every compared system's name has, each system's own words): what
+        # tells variants of one method apart (see _distinguished).
+        self.variants = {block.id: _variant_words(block.systems) for block in plan.blocks}
         self.sanity_milestones = {m.id for m in plan.milestones if m.sanity}
         # run id (casefolded) → the blocks whose section lists it as a list item, in plan order.
         self.listed: dict[str, list[str]] = {}
@@ -673,7 +677,27 @@ class Attributor:
             if opened is None and (labelled := _PURPOSE_LABEL.match(purpose)) is not None:
                 opened = self._opened_by(purpose[labelled.end() :], [block])
             system = opened[1] if opened is not None else ""
+        if not system:
+            system = self._distinguished(block, names[0])
         return Attribution(block=block, system=system, basis=basis)
+
+    def _distinguished(self, block: str, keys: set[str]) -> str:
+        """
+        The one compared system of ``block`` (already chosen by other evidence) that the run's
+        system names by the words telling the block's variants apart, when the block's systems
+        share words of one method: 001's B3 compares "E_best(predicted depth)", "E6:
+        E_best(shuffled depth)" and "E7: E_best(zero depth)", and its R007 runs "Best method +
+        shuffled depth" (a word they share, "best", and only E6's "shuffled"). ``""`` when the
+        run shares no word of the common name, takes a part away, or has the own words of
+        none or of several systems: "shuffled then zero" is not said to be either.
+        """
+        common, own = self.variants[block]
+        found: set[str] = set()
+        for key in keys:
+            words = set(key.split())
+            if words & common and not words & _TAKING_AWAY:
+                found.update(system for system, mine in own.items() if words & mine)
+        return found.pop() if len(found) == 1 else ""
 
     def _beginning(self, keys: set[str], among: Sequence[str]) -> list[tuple[str, str]]:
         """
@@ -1260,6 +1284,56 @@ def _named_by_systems(cell: str, plan: Plan) -> tuple[str, str] | None:
     if best < 2 or (len(counts) > 1 and counts[1][0] == best):
         return None
     return found, f"lists {best} of block {found}'s compared systems"
+
+
+def _name_words(system: str) -> frozenset[str]:
+    """The words of a system's name that may tell it apart (three letters or more, set words
+    such as "model" aside; commentary kept, a description after the name left out)."""
+    name = (*_before_description(system), system)[0]
+    return frozenset(
+        w
+        for w in system_key(name, keep_commentary=True).split()
+        if len(w) > 2 and not w.isdigit() and w not in _NAME_WORDS
+    )
+
+
+def _variant_words(systems: Sequence[str]) -> tuple[frozenset[str], dict[str, frozenset[str]]]:
+    """
+    The words (:func:`_name_words`) every one of ``systems`` has, and for each system those of
+    its name no other system has (systems with none left out); ``(∅, {})`` for fewer than two
+    systems or when they share no such word: they are then no variants of one method.
+    """
+    named = {system: _name_words(system) for system in dict.fromkeys(systems)}
+    if len(named) < 2:
+        return frozenset(), {}
+    common = frozenset.intersection(*named.values())
+    if not common:
+        return frozenset(), {}
+    return common, _own_words(named)
+
+
+def _own_words(named: Mapping[str, frozenset[str]]) -> dict[str, frozenset[str]]:
+    """Each system's words no other system of ``named`` has (systems with none left out)."""
+    own = {
+        system: words.difference(*(v for s, v in named.items() if s != system))
+        for system, words in named.items()
+    }
+    return {system: words for system, words in own.items() if words}
+
+
+def distinguished_systems(name: str, systems: Sequence[str]) -> tuple[str, ...]:
+    """
+    The ones of a block's ``systems``, variants of one method (:func:`_variant_words`), whose
+    own words (those of its name no other of ``systems`` has: ``shuffled`` of 001's "E6:
+    E_best(shuffled depth)") a run's system ``name`` has, in ``systems``' order. An alias
+    advised for a run pairs it with the one system it names so, never with another: "Best
+    method + zero depth" is not "E_best(predicted depth)". Several when the name says words of
+    several; none when it says none, or the systems share no word: then a word in common says
+    little (006's "make_thesis_figures.py on composite" is no "S3 composite").
+    """
+    _, own = _variant_words(systems)
+    words = frozenset(system_key(name, keep_commentary=True).split())
+    return tuple(system for system, mine in own.items() if words & mine)
 
 
 # Words many systems' names have, which tie a run to no block.

@@ -16,12 +16,18 @@ from bridge.events.types import BlockInfo, MilestoneInfo
 from bridge.lazy_patterns import lazy
 from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.stages import RunState
-from bridge.plan.attribution import SANITY_CHECK, run_stands_for, whole_names
+from bridge.plan.attribution import (
+    SANITY_CHECK,
+    distinguished_systems,
+    run_stands_for,
+    whole_names,
+)
 from bridge.plan.criteria import BASELINE, Compound, Criterion, Mode, Scope, Unparsed
 from bridge.plan.run_fields import RunFields
 from bridge.projections.failure_words import row_gone
 
 __all__ = [
+    "alias_pairs",
     "block_runs",
     "candidate_system",
     "criterion_systems",
@@ -320,3 +326,30 @@ def criterion_systems(
     text = " ".join(criterion.casefold().split())
     written = [s for s in own if s and " ".join(s.casefold().split()) in text]
     return tuple(dict.fromkeys([*systems, *written]))
+
+
+def alias_pairs(
+    systems: Sequence[str], missing: Sequence[str], loose: Sequence[str]
+) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
+    """
+    Which of a block's runs an alias may connect to the ``missing`` systems (of ``systems``,
+    the block's compared ones), the runs given by their systems (``loose``: those standing for
+    none of ``systems``).
+
+    Returns:
+        (run system, missing system) for each run whose words tell exactly one of ``systems``
+        apart (:func:`~bridge.plan.attribution.distinguished_systems`: 001's "shuffled input"
+        of "E6: E_best(shuffled depth)") when that one is missing, each missing system once;
+        and the runs whose words tell no system apart, which any other missing system may be.
+        A run naming a system that has runs, or several, is in neither: advised for another
+        system, the alias would judge "predicted depth" on the shuffled-depth run (trial t11).
+    """
+    pairs: dict[str, str] = {}
+    open_: list[str] = []
+    for run in dict.fromkeys(loose):
+        named = distinguished_systems(run, systems)
+        if not named:
+            open_.append(run)
+        elif len(named) == 1 and named[0] in missing and named[0] not in pairs.values():
+            pairs[run] = named[0]
+    return tuple(pairs.items()), tuple(open_)

@@ -96,6 +96,7 @@ from bridge.plan.run_fields import launch_seed
 from bridge.plan.status_legend import is_held_for_code
 from bridge.plan.vocabulary import normalise_status
 from bridge.projections.block_runs import (
+    alias_pairs,
     block_runs,
     candidate_system,
     criterion_systems,
@@ -583,21 +584,33 @@ def _unnamed_system(block: BlockInfo, runs: Sequence[RunView], verdict: Verdict)
         if r.metrics is not None and system_in(block, r) not in block.systems
     )
     others.pop("", None)  # a run that names no system has no name to give an alias
-    wanted = next(iter(missing))
-    if not others:
+    # A run with the missing system its words tell apart, the others only with a system no
+    # word of theirs contradicts: 001's "zero input" is no "E_best(predicted depth)" (t11).
+    pairs, unnamed = alias_pairs(block.systems, list(missing), list(others))
+    note = "".join(
+        f"; the block's run system {run!r} has the words that tell {system} apart: if it runs "
+        f'{system}, say so in bridge.toml: [systems."{run}"] aliases = ["{system}"]'
+        for run, system in pairs
+    )
+    left = [m for m in missing if m not in {system for _, system in pairs}]
+    if not left:
+        return attrs.evolve(verdict, reason=verdict.reason + note)
+    wanted = left[0]
+    if not unnamed:
         if any(system_in(block, r) == wanted for r in runs):
-            return verdict  # its runs are there: what they recorded is said elsewhere
+            # Its runs are there: what they recorded is said elsewhere.
+            return attrs.evolve(verdict, reason=verdict.reason + note)
         # 005's B2: "no results for system A1-full" and no word of how to connect it; the
         # tracker's run for it names it only in its Purpose ("… (= A1-full)", trial N2).
-        note = (
+        note += (
             f"; no run of the plan stands for {wanted}: write {wanted} in its run's System / "
             f'Variant cell, or say so in bridge.toml: [systems."<that run\'s system>"] aliases '
             f'= ["{wanted}"]'
         )
         return attrs.evolve(verdict, reason=verdict.reason + note)
-    note = (
+    note += (
         f"; the block's runs that stand for none of its compared systems run "
-        f"{', '.join(repr(o) for o in others)}: if one of them is {wanted}, say so in "
+        f"{', '.join(repr(o) for o in unnamed)}: if one of them is {wanted}, say so in "
         f'bridge.toml: [systems."<that system>"] aliases = ["{wanted}"]'
     )
     return attrs.evolve(verdict, reason=verdict.reason + note)

@@ -156,6 +156,8 @@ _PHRASES: tuple[tuple[str, str], ...] = (
         "the criterion names no metric and the block's runs recorded none of its metrics",
         "标准未指明指标，且实验块的运行没有记录它的任何指标",
     ),
+    ("; with the recorded ", "；按已记录的 "),
+    ("; results for ", "；有结果的系统："),
     ("no block recorded for this run", "此运行没有记录实验块"),
     (
         "the criterion compares with the baseline; the block has none",
@@ -187,6 +189,9 @@ _PHRASES: tuple[tuple[str, str], ...] = (
         "；该实验块中不对应任何对比系统的运行所用系统：",
     ),
     (": if one of them is ", "：若其中之一就是 "),
+    ("; the block's run system ", "；该实验块的运行系统 "),
+    (" has the words that tell ", " 含有区分以下系统的词："),
+    (" apart: if it runs ", "：若它运行的就是 "),
     (", say so in bridge.toml: ", "，请在 bridge.toml 中写明："),
     ("the plan has no experiment blocks", "计划中没有实验块"),
     ("read as: ", "解析为："),

@@ -167,6 +167,12 @@ _WORDS: dict[str, tuple[str, str]] = {
         "该实验块中不对应任何对比系统的运行所用系统：{runs}：若其中之一就是 {system}，请在 "
         'bridge.toml 中写明：[systems."<that system>"] aliases = ["{system}"]',
     ),
+    "plan_unplanned_paired": (
+        "the block's run system {run} has the words that tell {system} apart: if it runs "
+        '{system}, say so in bridge.toml: [systems."{name}"] aliases = ["{system}"]',
+        "该实验块的运行系统 {run} 含有区分 {system} 的词：若它运行的就是 {system}，请在 "
+        'bridge.toml 中写明：[systems."{name}"] aliases = ["{system}"]',
+    ),
     "plan_unplanned_none": (
         "write {system} in its run's System / Variant cell, or say so in bridge.toml: "
         '[systems."<that run\'s system>"] aliases = ["{system}"]',

@@ -34,10 +34,12 @@ def unmatched_note(state: PipelineState, result: BlockResult, language: str) -> 
         The sentence, or ``None`` when the block's runs recorded no value at all.
     """
     found: dict[str, None] = {}
+    rules: dict[str, str] = {}
     for run_id in result.run_ids:
         run = state.runs.get(run_id)
         if run is not None and run.metrics is not None:
             found.update(dict.fromkeys(v.name for v in run.metrics.values))
+            rules.update({v.name: v.rule for v in run.metrics.values})
     if not found:
         return None
     wanted = _plan_names(result)
@@ -72,6 +74,15 @@ def unmatched_note(state: PipelineState, result: BlockResult, language: str) -> 
         target = _PROSE.split(wanted[0], maxsplit=1)[0].strip() or wanted[0]
         tails = {n.split("[", 1)[0].rsplit(".", 1)[-1].lower(): n for n in reversed(names)}
         close = difflib.get_close_matches(target.lower(), list(tails), n=1, cutoff=0.6)
+        if close and (pooled := _over_labels(target, tails[close[0]], names, rules, language)):
+            # 033's E5: "success rate" advised as `success[CrackerBox]`, one trial's outcome.
+            lead = (
+                f"已记录 {len(names)} 个指标名，但没有一个与计划的指标（{plan}）对应：{shown}。"
+                if language == "zh"
+                else f"{len(names)} metric name(s) were recorded, none matching the plan's "
+                f"metrics ({plan}): {shown}. "
+            )
+            return lead + pooled
         # Without a close name, a template: a guessed name would send the reader astray.
         pick = _toml_string(tails[close[0]]) if close else '"RECORDED NAME"'
         hint = f"[metrics] aliases = {{ {pick} = {_toml_string(target)} }}"
@@ -148,6 +159,48 @@ def _names_several(metric: str) -> bool:
     = "与完整 MART 的 paired ΔAUROC/ΔAUPRC" }`).
     """
     return _JOINED.search(metric) is not None
+
+
+# A plan metric that is a rate or mean over trials or items: no one labelled value is it.
+_OVER_TRIALS = lazy(
+    r"\b(?:rate|ratio|mean|average|avg|percentage|fraction|proportion|share)\b|率|平均|比例|占比",
+    re.IGNORECASE,
+)
+# The label field of a labelled JSON list's or JSON Lines' value: `json:[?object=='X'] | …`.
+_LABEL_RULE = lazy(r"\[\?(?P<field>[^=\]]+?)\s*==")
+
+
+def _over_labels(
+    target: str, recorded: str, names: list[str], rules: dict[str, str], language: str
+) -> str:
+    """
+    What to say, in place of an alias, when the plan's metric ``target`` is a rate or mean over
+    trials (``success rate``) and the recorded name nearest to it is one label's value
+    (``success[CrackerBox]``, a line of 033's per-trial log): an alias would judge the rate on
+    that one value. Names the labelled values and how to have the rate read: bridge pools no
+    labelled values, so the run writes it. ``""`` otherwise.
+    """
+    base, bracket, _ = recorded.partition("[")
+    if not bracket or _OVER_TRIALS.search(target) is None:
+        return ""
+    labelled = [n for n in names if n.startswith(base + "[")]
+    shown = ", ".join(f"`{n}`" for n in labelled[:4]) + (", …" if len(labelled) > 4 else "")
+    found = _LABEL_RULE.search(rules.get(recorded, ""))
+    field = found.group("field").strip() if found else ""
+    wanted = re.sub(r"\W+", "_", target.strip()).strip("_").lower() or "rate"
+    if language == "zh":
+        per = f"按 {field} " if field else "按标签"
+        return (
+            f"运行{per}逐条记录 `{base}`（{shown}），每条一个值，而不是计划的 `{target}`："
+            f"别名只会用其中一个值来判定它。bridge 不会把带标签的值汇总成比率：请让运行把所有"
+            f"试次上的比率写成一个数值（metrics.json 中的 `{wanted}`），它会被读作 `{target}`。"
+        )
+    return (
+        f"The runs record `{base}` per {field or 'label'} ({shown}), one value of each, not the "
+        f"plan's `{target}` over them: an alias would judge it on one {field or 'label'}'s value. "
+        "bridge does not pool labelled values into a rate: have the run write the rate over its "
+        f"trials as a number (`{wanted}` in metrics.json), which is read as `{target}`."
+    )
 
 
 def _toml_string(text: str) -> str:

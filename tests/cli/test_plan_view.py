@@ -902,3 +902,30 @@ def test_runs_of_the_plans_own_table_are_said_to_come_from_it(tmp_path: Path) ->
     done = bridge("plan", "--project", str(as_project("030", tmp_path / "p030")))
     assert done.returncode == 0, done.stderr
     assert "; runs from tracker; " in done.stdout
+
+
+@needs_shared
+def test_alias_advice_pairs_a_run_with_the_variant_its_words_name(tmp_path: Path) -> None:
+    """001's B3 compares "E_best(predicted depth)", "E6: E_best(shuffled depth)" and "E7:
+    E_best(zero depth)". Rows naming only "shuffled input" and "zero input" stand for none of
+    them (they share no word of the variants' common name), and `bridge plan` advised mapping
+    the predicted-depth system onto them (trial t11): the advice pairs each row with the
+    variant its words name, and says no row runs the predicted-depth one."""
+    root = as_project("001", tmp_path)
+    tracker = root / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    text = tracker.read_text(encoding="utf-8")
+    text = text.replace("| Best method + shuffled depth |", "| shuffled input |")
+    tracker.write_text(text.replace("| Best method + zero depth |", "| zero input |"))
+    done = bridge("plan", "--project", str(root), "-o", "language=en")
+    assert done.returncode == 0, done.stderr
+    out = " ".join(done.stdout.split())
+    e6 = "E6: E_best(shuffled depth) — randomly permute depth maps across images"
+    e7 = "E7: E_best(zero depth) — all-zero depth tensor"
+    predicted = "E_best(predicted depth) — real depth from P1"
+    assert (
+        f"the block's run system 'shuffled input' has the words that tell {e6} apart: if it "
+        f'runs {e6}, say so in bridge.toml: [systems."shuffled input"] aliases = ["{e6}"]'
+    ) in out
+    assert f'[systems."zero input"] aliases = ["{e7}"]' in out
+    assert f"write {predicted} in its run's System / Variant cell" in out
+    assert f"if one of them is {predicted}" not in out

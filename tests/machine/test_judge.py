@@ -365,7 +365,7 @@ class TestJudgeBlock:
         assert v.reason == (
             "the criterion names no metric and the block's runs recorded none of its metrics; "
             "name the metric in the criterion, or set [metrics] primary in bridge.toml "
-            "(recorded: j_drop)"
+            "(recorded: j_drop); with the recorded j_drop: results for ours, base"
         )
 
     def test_no_subject_says_how_to_name_the_proposed_system(self) -> None:

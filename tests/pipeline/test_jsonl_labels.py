@@ -66,3 +66,55 @@ def test_one_json_line_per_object_is_judged_per_object(tmp_path: Path) -> None:
     assert "[1] not met: «Scissors net ≥ −1 (vs current −4)»" in verdict
     assert "[2] met: «CrackerBox net ≥ +3" in verdict
     assert "[3] met: «Aggregate net ≥ +3»" in verdict
+
+
+# E5's runs log one line per trial, as the plan's Recording prescribes (EXPERIMENT_PLAN.md:
+# 188-191), one trial per object here; every other run writes a metrics.json.
+_TRIALS = """\
+import json, pathlib, sys
+block, out = sys.argv[1], pathlib.Path(sys.argv[3])
+if block == "E5":
+    lines = [
+        {"seed": 1, "object": "CrackerBox", "stage": 3, "success": True},
+        {"seed": 1, "object": "MustardBottle", "stage": 3, "success": False},
+        {"seed": 1, "object": "Scissors", "stage": 3, "success": True},
+    ]
+    (out / "trials.jsonl").write_text("".join(json.dumps(x) + "\\n" for x in lines))
+else:
+    (out / "metrics.json").write_text(json.dumps({"success_rate": 0.6, "net": 1}))
+"""
+
+
+@needs_shared
+def test_a_rate_over_trials_is_never_advised_as_one_objects_value(tmp_path: Path) -> None:
+    """033's E5 runs log one JSON line per trial (`{"seed": 1, "object": "CrackerBox",
+    "stage": 3, "success": true}`), read as `success[CrackerBox]`, …; the block advised
+    `[metrics] aliases = { "success[CrackerBox]" = "success rate" }`, which judged the success
+    rate on one CrackerBox trial (trial t11). The note says the runs record `success` per object
+    and how to have the rate read instead."""
+    project = as_project("033", tmp_path / "p")
+    (project / "job.py").write_text(_TRIALS, encoding="utf-8")
+    (project / "bridge.toml").write_text(
+        "[bridge]\ncode_review = false\nmax_parallel = 4\n\n"
+        f'[run]\ncommand = ["{sys.executable}", "job.py", "{{block}}", "{{seed}}", '
+        '"{output_dir}"]\nargs = { seed = "0" }\n\n'
+        '[metrics]\nfiles = ["metrics.json", "trials.jsonl"]\n',
+        encoding="utf-8",
+    )
+    bridge = Bridge(project)
+    try:
+        if bridge.run() is Stage.AWAITING_APPROVAL:
+            bridge.approve()
+            bridge.run()
+    finally:
+        bridge.close()
+    page = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
+    e5 = " ".join(page[page.index("### E5:") : page.index("### E6:")].split())
+    assert '= "success rate"' not in e5, e5
+    assert (
+        "The runs record `success` per object (`success[CrackerBox]`, `success[MustardBottle]`, "
+        "`success[Scissors]`), one value of each, not the plan's `success rate` over them: an "
+        "alias would judge it on one object's value. bridge does not pool labelled values into "
+        "a rate: have the run write the rate over its trials as a number (`success_rate` in "
+        "metrics.json), which is read as `success rate`."
+    ) in e5, e5

@@ -858,6 +858,23 @@ class TestCorpus:
         runs = {r.id: r for r in load_project(root).runs}
         assert (runs["R012"].block, runs["R012"].attribution) == ("B5", "system matches one block")
 
+    def test_001_a_variant_run_stands_for_the_system_its_distinguishing_word_names(
+        self, tmp_path: Path
+    ) -> None:
+        """001's B3 compares "E_best(predicted depth)", "E6: E_best(shuffled depth)" and "E7:
+        E_best(zero depth)"; its tracker rows run "Best method + shuffled depth" (R007) and
+        "Best method + zero depth" (R008). They stood for none of them, so B3 found "no results
+        for system E6" beside R007's number (trial t11)."""
+        runs = {r.id: r for r in load_project(as_project("001", tmp_path)).runs}
+        assert (runs["R007"].block, runs["R007"].block_system) == (
+            "B3",
+            "E6: E_best(shuffled depth) — randomly permute depth maps across images",
+        )
+        assert (runs["R008"].block, runs["R008"].block_system) == (
+            "B3",
+            "E7: E_best(zero depth) — all-zero depth tensor",
+        )
+
     def test_030_block_column_holds_titles(self, tmp_path: Path) -> None:
         """030: the Block column says `Accounts`, `AI-AI`, `Scheduler`: the blocks so titled."""
         runs = {r.id: r.block for r in load_project(as_project("030", tmp_path)).runs}
@@ -1414,3 +1431,32 @@ def test_a_run_carrying_a_systems_description_runs_it_when_only_one_has_it(
         "R1": ("B1", "Menu"),
         "R2": ("B1", ""),
     }
+
+
+def test_a_run_with_two_systems_distinguishing_words_stands_for_neither(tmp_path: Path) -> None:
+    """A run named by the words that tell one variant apart stands for that variant, but not one
+    that also says another's ("shuffled" and "zero"), nor one that shares no word of the
+    variants' common name: which one it runs is then not said."""
+    write(
+        tmp_path,
+        "refine-logs/EXPERIMENT_PLAN.md",
+        "# Plan\n\n## Experiment blocks\n\n### Block 1: Causality\n"
+        "- **Compared systems**:\n  - Net(predicted depth)\n  - Net(shuffled depth)\n"
+        "  - Net(zero depth)\n- **Success criterion**: Predicted > Shuffled\n\n"
+        "## Run order\n\n| Milestone | Goal | Runs | Decision gate | Cost |\n"
+        "|---|---|---|---|---|\n| M1 | Causality | Block 1 | - | 1h |\n",
+    )
+    write(
+        tmp_path,
+        "refine-logs/EXPERIMENT_TRACKER.md",
+        "| Run ID | Milestone | Purpose | System / Variant | Status |\n|---|---|---|---|---|\n"
+        "| R1 | M1 | c | Net variant, shuffled depth | TODO |\n"
+        "| R2 | M1 | c | Net variant, shuffled then zero depth | TODO |\n"
+        "| R3 | M1 | c | Other + zero | TODO |\n",
+    )
+    runs = {r.id: r for r in load_project(tmp_path).runs}
+    assert [(runs[i].block, runs[i].block_system) for i in ("R1", "R2", "R3")] == [
+        ("B1", "Net(shuffled depth)"),
+        ("B1", ""),
+        ("B1", ""),
+    ]

@@ -690,3 +690,111 @@ def test_the_main_milestone_holds_the_blocks_judged_on_its_runs(tmp_path: Path) 
     summary = handoff_summary(state)
     assert "Main result (M2): negative, a criterion was not met" in summary
     assert "nothing to judge" not in summary
+
+
+def _recorded(run: str, name: str, value: float) -> list[object]:
+    """A finished run that recorded ``name`` only, with no key metric (no [metrics] primary)."""
+    attempt = f"{run}-a1"
+    return [
+        ev.RunSubmitted(
+            run_id=run,
+            attempt_id=attempt,
+            attempt=1,
+            backend="local",
+            slots=(Slot(host="local", gpu=0),),
+            argv=("python", "eval.py"),
+        ),
+        ev.RunStarted(
+            run_id=run, attempt_id=attempt, handle=JobHandle(backend="local", attempt_id=attempt)
+        ),
+        ev.RunSucceeded(run_id=run, attempt_id=attempt),
+        ev.MetricsRecorded(
+            run_id=run,
+            attempt_id=attempt,
+            values=(
+                MetricValue(
+                    run_id=run,
+                    attempt_id=attempt,
+                    name=name,
+                    value=value,
+                    raw=str(value),
+                    source=f".bridge/runs/{run}/{attempt}/output/metrics.json",
+                    sha256="a" * 64,
+                    rule=f"json:{name}",
+                ),
+            ),
+        ),
+    ]
+
+
+@needs_shared
+def test_a_criterion_naming_no_metric_says_which_compared_systems_have_runs(
+    tmp_path: Path,
+) -> None:
+    """001's B3 «Predicted > Shuffled > Zero» names no metric; R007 (shuffled) and R008 (zero)
+    recorded `acc` only. Each clause said only "set [metrics] primary (recorded: acc)", and
+    once that was set, that no run stands for the predicted-depth system: a second round for
+    what could be said at once (trial t11). With one recorded metric, it says both."""
+    from bridge.pipeline.recording import plan_events
+    from bridge.plan import load_project
+    from bridge.projections.reasons import in_language
+    from tests.plan.corpus import as_project
+
+    store = InMemoryEventStore()
+    for stream, events in plan_events(load_project(as_project("001", tmp_path))):
+        store.append(stream, events, 0 if stream.startswith("run:") else None)
+    for run, value in (("R007", 0.53), ("R008", 0.50)):
+        store.append(f"run:{run}", _recorded(run, "acc", value), None)
+    b3 = {b.block.id: b for b in evaluate(fold(store.read())).blocks}["B3"].verdict
+    predicted = "E_best(predicted depth) — real depth from P1"
+    e6 = "E6: E_best(shuffled depth) — randomly permute depth maps across images"
+    e7 = "E7: E_best(zero depth) — all-zero depth tensor"
+    assert b3.verdict is VerdictKind.INCONCLUSIVE
+    assert (
+        "[1] open: «Predicted > Shuffled» — the criterion names no metric and the block's runs "
+        "recorded none of its metrics; name the metric in the criterion, or set [metrics] "
+        f"primary in bridge.toml (recorded: acc); with the recorded acc: no results for system "
+        f"{predicted}; "
+        f"results for {e6}"
+    ) in b3.reason, b3.reason
+    assert f"(recorded: acc); with the recorded acc: results for {e6}, {e7} |" in b3.reason
+    assert "；按已记录的 acc: 没有结果的系统：" in in_language(b3.reason, "zh")
+    # How to connect a run to the system with none, as once [metrics] primary is set.
+    assert f"write {predicted} in its run's System / Variant cell" in b3.reason, b3.reason
+
+
+@needs_shared
+def test_alias_advice_never_pairs_a_run_with_a_variant_its_words_contradict(
+    tmp_path: Path,
+) -> None:
+    """001's B3 with rows naming only "shuffled input" (R007) and "zero input" (R008): the
+    verdict advised `aliases = ["E_best(predicted depth) …"]` for one of them, which would judge
+    the predicted-depth system on a shuffled- or zero-depth run (trial t11). Each row is
+    advised as the variant its words name; the predicted-depth one as having no run."""
+    from bridge.pipeline.recording import plan_events
+    from bridge.plan import load_project
+    from bridge.projections.reasons import in_language
+    from tests.plan.corpus import as_project
+
+    root = as_project("001", tmp_path)
+    tracker = root / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    text = tracker.read_text(encoding="utf-8")
+    text = text.replace("| Best method + shuffled depth |", "| shuffled input |")
+    tracker.write_text(text.replace("| Best method + zero depth |", "| zero input |"))
+    (root / "bridge.toml").write_text('[metrics]\nprimary = "acc"\n', encoding="utf-8")
+    store = InMemoryEventStore()
+    for stream, events in plan_events(load_project(root)):
+        store.append(stream, events, 0 if stream.startswith("run:") else None)
+    for run, value in (("R007", 0.53), ("R008", 0.50)):
+        store.append(f"run:{run}", _recorded(run, "acc", value), None)
+    b3 = {b.block.id: b for b in evaluate(fold(store.read())).blocks}["B3"].verdict
+    predicted = "E_best(predicted depth) — real depth from P1"
+    e6 = "E6: E_best(shuffled depth) — randomly permute depth maps across images"
+    assert b3.verdict is VerdictKind.INCONCLUSIVE
+    assert (
+        f"the block's run system 'shuffled input' has the words that tell {e6} apart: if it "
+        f'runs {e6}, say so in bridge.toml: [systems."shuffled input"] aliases = ["{e6}"]'
+    ) in b3.reason, b3.reason
+    assert f"no run of the plan stands for {predicted}: write {predicted}" in b3.reason
+    assert f"if one of them is {predicted}" not in b3.reason
+    assert "含有区分以下系统的词：" in in_language(b3.reason, "zh")
