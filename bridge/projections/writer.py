@@ -28,7 +28,7 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 import attrs
@@ -192,6 +192,37 @@ def _theirs_only(line: str) -> str:
     return "|".join(
         cell[: found.start()].rstrip() if (found := BRIDGE_LABEL.search(cell)) else cell
         for cell in line.split("|")
+    )
+
+
+def _rows_by_id(lines: Iterable[str]) -> dict[str, str]:
+    """The first table row of each run id among ``lines``."""
+    rows: dict[str, str] = {}
+    for line in lines:
+        if _is_row(line):
+            rows.setdefault(_row_id(line), line)
+    return rows
+
+
+def _cells_carried(line: str, ours: Mapping[str, str], now: Mapping[str, str]) -> bool:
+    """
+    Whether the row ``line`` of the researcher's file, a row bridge wrote last as ``ours`` has
+    it (by run id), is written next (``now``, bridge's labelled parts left out) with every cell
+    they changed as they wrote it: the cells they left as bridge wrote them are bridge's to
+    rewrite (its Status as the run moves on). Rows of another shape are not compared.
+    """
+    run_id = _row_id(line)
+    if run_id not in ours or run_id not in now:
+        return False
+    theirs = [cell.strip() for cell in _theirs_only(line).split("|")]
+    was = [cell.strip() for cell in _theirs_only(ours[run_id]).split("|")]
+    will = [cell.strip() for cell in now[run_id].split("|")]
+    if not len(theirs) == len(was) == len(will):
+        return False
+    return all(
+        cell == next_cell
+        for cell, old, next_cell in zip(theirs, was, will, strict=True)
+        if cell != old
     )
 
 
@@ -461,15 +492,23 @@ class ProjectionWriter:
         # move on (a new attempt) without losing anything of theirs.
         # Rows bridge had not run (TODO for a row held for code, a row added) are carried as
         # written: the Status bridge fills in as it runs them is its own.
+        # A row of one they changed only in cells bridge does not write (a Seed cell, 018's
+        # split undone: "0, 1, 2" → "0") is carried when those cells are written as they wrote
+        # them, whatever bridge writes in its Status now (trial t11).
         ours_above = ours.partition(mark)[0].decode("utf-8", "replace").splitlines()
         ran = {_row_id(line) for line in ours_above if _is_row(line) and BRIDGE_LABEL.search(line)}
         before = set(ours_above)
         written = text.decode("utf-8", "replace") if isinstance(text, bytes) else text
-        now = {_theirs_only(line) for line in written.partition(GENERATED_MARK)[0].splitlines()}
+        above = written.partition(GENERATED_MARK)[0].splitlines()
+        now_lines = [_theirs_only(line) for line in above]
+        now = set(now_lines)
+        ours_rows = _rows_by_id(line for line in ours_above if _row_id(line) in ran)
+        now_rows = _rows_by_id(now_lines)
         return all(
             line in before
             or not (_is_row(line) and _row_id(line) in ran)
             or _theirs_only(line) in now
+            or _cells_carried(line, ours_rows, now_rows)
             for line in theirs.partition(mark)[0].decode("utf-8", "replace").splitlines()
         )
 

@@ -78,6 +78,10 @@ def test_a_split_row_its_undo_and_a_retry_read_in_chinese(tmp_path: Path) -> Non
         "JPH-B2-FX-S0-s1 已搁置，不计入: JPH-B2-FX-S0-s1（JPH-B2-FX-S0 的种子 1）："
         "JPH-B2-FX-S0 在计划中已恢复为单个运行，不再拆分为种子；其结果保留在日志中，不计入"
     ) in _lines(undone, "JPH-B2-FX-S0-s1"), undone
+    # Only the Seed cell was the researcher's edit, and the tracker has it as they wrote it:
+    # no copy, and no line saying their text is only in one (t11's EXPERIMENT_TRACKER.edited-2).
+    assert not list((project / "refine-logs").glob("EXPERIMENT_TRACKER.edited*"))
+    assert "EXPERIMENT_TRACKER.edited" not in split + undone
     status = bridge_cli("status", "--project", str(project), columns=400).stdout
     (set_aside,) = [line for line in status.splitlines() if line.startswith("JPH-B2-FX-S0-s1 ")]
     assert "（JPH-B2-FX-S0 的种子 1）" in set_aside and "no longer" not in set_aside
