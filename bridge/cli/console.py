@@ -303,7 +303,11 @@ def _note_text(
     running elsewhere, overdue or waiting, numbers kept from earlier inputs, numbers not
     trusted, and its reason.
     """
-    from bridge.projections.failure_words import failure_in_language, retry_in_language
+    from bridge.projections.failure_words import (
+        failure_in_language,
+        retry_in_language,
+        split_in_language,
+    )
     from bridge.projections.text import t
 
     if run.run_id in exited:
@@ -316,10 +320,10 @@ def _note_text(
     )
     # A run waiting to run again, or running again, holds why it does (021: "retry asked by a
     # person" read in English in a Chinese status view), as the tracker's Notes say it; any
-    # other reason is why it ended.
+    # other reason is why it ended, or bridge's for a run set aside (018's split row, t11).
     reason = retry_in_language(run.reason, language)
     if reason == run.reason:
-        reason = failure_in_language(run.reason, language)
+        reason = split_in_language(failure_in_language(run.reason, language), language)
     if run.kept is not None and run.kept.changes:
         # A result kept as it ran, as the results and the tracker mark it (trial: `bridge
         # status` showed R006-R008 plain DONE after their settings changed).

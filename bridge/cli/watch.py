@@ -30,6 +30,7 @@ from bridge.projections.failure_words import (
     failure_in_language,
     retry_in_language,
     row_gone,
+    split_in_language,
 )
 from bridge.projections.text import language_of
 from bridge.projections.visible import visible
@@ -258,7 +259,9 @@ def describe(rec: Recorded, language: str = "en") -> str | None:
             what = "已搁置，不计入" if zh else "set aside, not counted"
         else:
             what = "不在范围内，不运行" if zh else "out of scope, not run"
-        return f"{at} {evt.run_id} {what}: {evt.reason}"
+        # bridge's own reason for a row gone reads in the plan's language (018's split and
+        # unsplit rows read English after 已搁置，不计入, trial t11); the researcher's as written.
+        return f"{at} {evt.run_id} {what}: {split_in_language(evt.reason, language)}"
     if isinstance(evt, ev.RunSpecChanged):
         if evt.reason.startswith(RELABELLED):
             # New labels, no new attempt: the params naming them say the same labels again.

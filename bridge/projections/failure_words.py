@@ -620,6 +620,9 @@ _RETRIES: tuple[tuple[LazyPattern, str], ...] = (
     (lazy(r"rescued: (\d+) runs failed the same way"), r"已救援：\1 个运行以相同方式失败"),
     (lazy(r"inputs changed: (.*)", re.DOTALL), r"输入已变更：\1"),
     (lazy(r"retry asked by a person"), "由人要求重试"),
+    # A row ruled out as gone (split into seeds, removed) that the plan has again (steps/code.py
+    # `_put_back`): 018's `重试: JPH-B2-FX-S0 is in the plan again` (trial t11).
+    (lazy(r"(\S+) is in the plan again"), r"\1 重新回到计划中"),
     (
         lazy(r"(\S+)'s tracker row no longer says it ended failed before bridge"),
         r"追踪表中 \1 的行不再写着它在 bridge 之前已失败",

@@ -112,6 +112,10 @@ def shown_word(run: RunView, language: str) -> str:
     return status_word(run)
 
 
+# The states in which a run's reason is why it runs (again), not why it ended.
+_AGAIN = frozenset({RunState.PENDING, RunState.SUBMITTED, RunState.RUNNING})
+
+
 def _notes(
     run: RunView,
     language: str,
@@ -170,13 +174,13 @@ def _notes(
             else f"numbers from {kind} ({line(changes)}), `{retry}` runs it with the current ones"
         )
     if run.reason and run.state not in (RunState.SUCCEEDED, RunState.DONE_BEFORE):
-        # A run waiting to run again holds why it will (018: "retry asked by a person" in a
-        # Chinese tracker's Notes), not why it failed.
-        failure = (
-            retry_in_language(run.reason, language)
-            if run.state is RunState.PENDING
-            else failure_in_language(run.reason, language)
-        )
+        # A run waiting to run again, or running again, holds why it does (018: "retry asked by
+        # a person" in a Chinese tracker's Notes, also while its attempt 2 ran, trial t11), not
+        # why it failed; `bridge status` reads it the same way.
+        failure = retry_in_language(run.reason, language) if run.state in _AGAIN else run.reason
+        if failure == run.reason:
+            # Why it ended, or, for a run set aside (a row split or removed), bridge's reason.
+            failure = split_in_language(failure_in_language(run.reason, language), language)
         if parts and failure.startswith((f"{parts[-1]}:", f"{parts[-1]}：")):
             parts.pop()  # "exit 1: ValueError …" says the exit code already: not "exit 1; exit 1:"
         parts.append(failure)

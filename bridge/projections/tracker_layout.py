@@ -195,16 +195,24 @@ def _after_former_part(after: str, former: Collection[str]) -> str:
 def former_reasons(run: RunView) -> frozenset[str]:
     """
     The reasons bridge may have written in a run's Notes on an earlier render, in both
-    languages and as a cell shows them: every reason the run was given, and each attempt's.
+    languages and as a cell shows them: every reason the run was given, and each attempt's,
+    each as tracker.py ``_notes`` words it (why it ended, why it runs again, why it is set
+    aside). A reason of bridge's not known here reads as the researcher's note: 018's
+    "由人要求重试" moved before the ``bridge：`` label once the row was read back (trial t11).
     """
-    from bridge.projections.failure_words import failure_in_language
+    from bridge.projections.failure_words import (
+        failure_in_language,
+        retry_in_language,
+        split_in_language,
+    )
 
     said = {*run.reasons, *(a.reason for a in run.attempts), run.reason}
     return frozenset(
-        _cell_text(failure_in_language(reason, language)).strip()
+        _cell_text(words(reason, language)).strip()
         for reason in said
         if reason
         for language in ("en", "zh")
+        for words in (failure_in_language, retry_in_language, split_in_language)
     )
 
 

@@ -28,7 +28,7 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 import attrs
@@ -53,6 +53,7 @@ from bridge.value_methods import value_methods
 __all__ = [
     "DEFAULT_PROJECTIONS",
     "MANIFEST_PATH",
+    "WRITTEN_DIR",
     "Drift",
     "Projection",
     "ProjectionWriter",
@@ -68,6 +69,12 @@ MANIFEST_PATH = manifest.PATH
 #: hashes are dropped once the log's last write of it is one of them. A crash note, never
 #: state: it is read only to tell bridge's writes from a researcher's edits.
 PENDING_PATH = ".bridge/pending-outputs.json"
+#: Bridge's last write of each researcher's file (:attr:`Projection.researchers_file`), by its
+#: path under this folder: what their edit is told apart from when that write was no version
+#: (a refresh while runs go on keeps no timestamped copy; 018's row moved to a new table mid-run
+#: was kept as ``.edited.md`` for want of it, trial t11). A note, never state: a missing or
+#: stale one (its sha256 not the log's last write) only keeps the edit's copy.
+WRITTEN_DIR = ".bridge/written"
 Renderer = Callable[[PipelineState, str], str | bytes]
 
 
@@ -185,6 +192,37 @@ def _theirs_only(line: str) -> str:
     return "|".join(
         cell[: found.start()].rstrip() if (found := BRIDGE_LABEL.search(cell)) else cell
         for cell in line.split("|")
+    )
+
+
+def _rows_by_id(lines: Iterable[str]) -> dict[str, str]:
+    """The first table row of each run id among ``lines``."""
+    rows: dict[str, str] = {}
+    for line in lines:
+        if _is_row(line):
+            rows.setdefault(_row_id(line), line)
+    return rows
+
+
+def _cells_carried(line: str, ours: Mapping[str, str], now: Mapping[str, str]) -> bool:
+    """
+    Whether the row ``line`` of the researcher's file, a row bridge wrote last as ``ours`` has
+    it (by run id), is written next (``now``, bridge's labelled parts left out) with every cell
+    they changed as they wrote it: the cells they left as bridge wrote them are bridge's to
+    rewrite (its Status as the run moves on). Rows of another shape are not compared.
+    """
+    run_id = _row_id(line)
+    if run_id not in ours or run_id not in now:
+        return False
+    theirs = [cell.strip() for cell in _theirs_only(line).split("|")]
+    was = [cell.strip() for cell in _theirs_only(ours[run_id]).split("|")]
+    will = [cell.strip() for cell in now[run_id].split("|")]
+    if not len(theirs) == len(was) == len(will):
+        return False
+    return all(
+        cell == next_cell
+        for cell, old, next_cell in zip(theirs, was, will, strict=True)
+        if cell != old
     )
 
 
@@ -329,14 +367,14 @@ class ProjectionWriter:
             new_version = version and self._new_version(versioned.get(projection.path), text)
             if not changed and not new_version:
                 if force or _file_sha(fixed) != digest:
-                    self.written_stat[projection.path] = atomic_write(fixed, text)
+                    self._write_fixed(projection, text)
                 continue
             copy = ""
             if new_version:
                 copy = self._copy_name(projection.path, suffix, taken)
                 taken.add(copy)
                 atomic_write(self.root / copy, text)
-            self.written_stat[projection.path] = atomic_write(fixed, text)
+            self._write_fixed(projection, text)
             written.append(
                 OutputWritten(
                     path=projection.path,
@@ -423,25 +461,27 @@ class ProjectionWriter:
         Whether the researcher's edit of their tracker is carried whole into what bridge writes
         next (``text``), so no copy of it is needed: the plan read this very file (its text
         above bridge's marker is in the log, and its rows' cells are the researcher's word),
-        its part from the marker on is what bridge wrote last, as the copy kept of that write
-        shows, and every line they changed above the marker is in ``text`` as they wrote it,
-        bridge's labelled part of a Notes cell aside. A Status set to TODO, as bridge asks, left
-        an ``.edited-N.md`` copy each time (023), and so did a SKIPPED bridge took (trial S1).
-        When that cannot be shown (no copy of the last write, no marker), or a line they
+        its part from the marker on is what bridge wrote last, as the note of that write
+        (:data:`WRITTEN_DIR`) or the copy kept of it shows, and every line they changed above
+        the marker is in ``text`` as they wrote it, bridge's labelled part of a Notes cell
+        aside. A Status set to TODO, as bridge asks, left an ``.edited-N.md`` copy each time
+        (023), and so did a SKIPPED bridge took (trial S1), and a row moved to a new table
+        after a write made while runs went on (018, trial t11). When that cannot be shown
+        (neither note nor copy of the last write, no marker), or a line they
         changed is not in ``text`` (a Status bridge writes back), the copy is kept.
         """
         if not projection.researchers_file or previous is None or state.plan is None:
-            return False
-        if versioned is None or not versioned.copy or versioned.sha256 != previous.sha256:
             return False
         fixed = self.root / projection.path
         current = _file_sha(fixed)
         if current is None or current != state.plan.inputs.get(projection.path):
             return False
+        ours = self._last_write(projection.path, previous, versioned)
         try:
             theirs = fixed.read_bytes()
-            ours = (self.root / versioned.copy).read_bytes()
         except OSError:
+            return False
+        if ours is None:
             return False
         mark = GENERATED_MARK.encode()
         if mark not in theirs or theirs.partition(mark)[2] != ours.partition(mark)[2]:
@@ -452,17 +492,55 @@ class ProjectionWriter:
         # move on (a new attempt) without losing anything of theirs.
         # Rows bridge had not run (TODO for a row held for code, a row added) are carried as
         # written: the Status bridge fills in as it runs them is its own.
+        # A row of one they changed only in cells bridge does not write (a Seed cell, 018's
+        # split undone: "0, 1, 2" → "0") is carried when those cells are written as they wrote
+        # them, whatever bridge writes in its Status now (trial t11).
         ours_above = ours.partition(mark)[0].decode("utf-8", "replace").splitlines()
         ran = {_row_id(line) for line in ours_above if _is_row(line) and BRIDGE_LABEL.search(line)}
         before = set(ours_above)
         written = text.decode("utf-8", "replace") if isinstance(text, bytes) else text
-        now = {_theirs_only(line) for line in written.partition(GENERATED_MARK)[0].splitlines()}
+        above = written.partition(GENERATED_MARK)[0].splitlines()
+        now_lines = [_theirs_only(line) for line in above]
+        now = set(now_lines)
+        ours_rows = _rows_by_id(line for line in ours_above if _row_id(line) in ran)
+        now_rows = _rows_by_id(now_lines)
         return all(
             line in before
             or not (_is_row(line) and _row_id(line) in ran)
             or _theirs_only(line) in now
+            or _cells_carried(line, ours_rows, now_rows)
             for line in theirs.partition(mark)[0].decode("utf-8", "replace").splitlines()
         )
+
+    def _last_write(
+        self, path: str, previous: OutputWritten, versioned: OutputWritten | None
+    ) -> bytes | None:
+        """
+        The bytes of bridge's last write of ``path`` (``previous``): its note under
+        :data:`WRITTEN_DIR`, or the timestamped copy kept of it (``versioned``, when that write
+        was a version); ``None`` when neither holds it.
+        """
+        kept = [self.root / WRITTEN_DIR / path]
+        if versioned is not None and versioned.copy and versioned.sha256 == previous.sha256:
+            kept.append(self.root / versioned.copy)
+        for candidate in kept:
+            try:
+                data = candidate.read_bytes()
+            except OSError:
+                continue
+            if sha256_text(data) == previous.sha256:
+                return data
+        return None
+
+    def _write_fixed(self, projection: Projection, text: str | bytes) -> None:
+        """
+        Write ``projection``'s fixed file, and, for a researcher's file, the note of that write
+        (:data:`WRITTEN_DIR`) after it: a stop between the two leaves a stale note, which only
+        keeps a copy of their next edit.
+        """
+        self.written_stat[projection.path] = atomic_write(self.root / projection.path, text)
+        if projection.researchers_file:
+            atomic_write(self.root / WRITTEN_DIR / projection.path, text)
 
     def _keep_users_file(
         self, fixed: Path, digest: str, ours: str | None, pending: Mapping[str, list[str]]

@@ -528,7 +528,9 @@ class LogMachine(RuleBasedStateMachine):
                 {
                     p.relative_to(self.dir / "live"): p.read_bytes()
                     for p in (self.dir / "live").rglob("*.md")
-                    if "_20" not in p.name
+                    # The projections: not the versions, nor bridge's own notes in .bridge/
+                    # (its last write of the tracker, to tell an edit from it).
+                    if "_20" not in p.name and ".bridge" not in p.parts
                 }
                 if (self.dir / "live").exists()
                 else {}

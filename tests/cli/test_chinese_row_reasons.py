@@ -1,0 +1,104 @@
+"""
+A Chinese plan's researcher reads bridge's reasons for a row split into seeds, a split undone and
+a retry asked for in Chinese, on the console and in the tracker's Notes, as the tracker's own
+section already said them (trial t11 on the real project 018: `JPH-B2-FX-S0 已搁置，不计入:
+JPH-B2-FX-S0 (one run) was split into seeds …`, `重试: JPH-B2-FX-S0 is in the plan again`, and
+Notes reading `…第 2 次尝试，local#0:cpu；retry asked by a person` while the runs went on).
+Real `bridge` processes, real runs of a small script.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import sys
+from pathlib import Path
+
+from tests.cli.conftest import bridge_cli
+from tests.conftest import SHARED, needs_shared
+
+pytestmark = needs_shared
+
+# Writes the numbers every B2 arm's run of 018 reads, whatever its system.
+FAKE = """\
+import json, pathlib, sys
+out = pathlib.Path(sys.argv[sys.argv.index("--out") + 1])
+out.mkdir(parents=True, exist_ok=True)
+(out / "metrics.json").write_text(json.dumps({"task_success": 0.5, "invalid_rate": 0.02}))
+"""
+ROW = "| JPH-B2-FX-S0 | B2/B3 | fixed | {seed} | frozen | frozen |"
+
+
+def _project(tmp_path: Path) -> Path:
+    project = tmp_path / "p018"
+    shutil.copytree(SHARED / "projects" / "018_areal-harness-cn", project)
+    (project / "fake.py").write_text(FAKE, encoding="utf-8")
+    command = json.dumps(
+        [sys.executable, str(project / "fake.py"), "--seed", "{seed}", "--out", "{output_dir}"]
+    )
+    (project / "bridge.toml").write_text(
+        f"[run]\ncommand = {command}\ngpus = 0\n", encoding="utf-8"
+    )
+    return project
+
+
+def _run(project: Path) -> str:
+    done = bridge_cli("run", "--plain", "--project", str(project), timeout=300)
+    # 018's tracker says five must-run rows failed before bridge: collected, not ready (exit 1).
+    assert "阶段 COLLECTED" in done.stdout, done.stdout + done.stderr
+    return done.stdout
+
+
+def _seed(project: Path, old: str, new: str) -> None:
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    text = tracker.read_text(encoding="utf-8")
+    assert ROW.format(seed=old) in text
+    tracker.write_text(text.replace(ROW.format(seed=old), ROW.format(seed=new), 1), "utf-8")
+
+
+def _lines(out: str, run_id: str) -> list[str]:
+    """The console's lines about ``run_id``, without their time."""
+    return [line[9:] for line in out.splitlines() if line[9:].startswith(f"{run_id} ")]
+
+
+def test_a_split_row_its_undo_and_a_retry_read_in_chinese(tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    _run(project)
+    _seed(project, "0", "0, 1, 2")
+    split = _run(project)
+    assert (
+        "JPH-B2-FX-S0 已搁置，不计入: JPH-B2-FX-S0（单个运行）已在追踪表中拆分为种子 0, 1, 2；"
+        "其先前结果保留在日志中，不计入；其种子 0 作为 JPH-B2-FX-S0-s0 重新运行"
+    ) in _lines(split, "JPH-B2-FX-S0"), split
+    _seed(project, "0, 1, 2", "0")
+    undone = _run(project)
+    assert "JPH-B2-FX-S0 重试: JPH-B2-FX-S0 重新回到计划中" in _lines(undone, "JPH-B2-FX-S0")
+    assert (
+        "JPH-B2-FX-S0-s1 已搁置，不计入: JPH-B2-FX-S0-s1（JPH-B2-FX-S0 的种子 1）："
+        "JPH-B2-FX-S0 在计划中已恢复为单个运行，不再拆分为种子；其结果保留在日志中，不计入"
+    ) in _lines(undone, "JPH-B2-FX-S0-s1"), undone
+    # Only the Seed cell was the researcher's edit, and the tracker has it as they wrote it:
+    # no copy, and no line saying their text is only in one (t11's EXPERIMENT_TRACKER.edited-2).
+    assert not list((project / "refine-logs").glob("EXPERIMENT_TRACKER.edited*"))
+    assert "EXPERIMENT_TRACKER.edited" not in split + undone
+    status = bridge_cli("status", "--project", str(project), columns=400).stdout
+    (set_aside,) = [line for line in status.splitlines() if line.startswith("JPH-B2-FX-S0-s1 ")]
+    assert "（JPH-B2-FX-S0 的种子 1）" in set_aside and "no longer" not in set_aside
+
+    retried = bridge_cli("retry", "--force", "JPH-B2-PO-S0", "--project", str(project))
+    assert retried.returncode == 0, retried.stdout + retried.stderr
+    _run(project)
+    # The tracker as it was while the retried run's attempt 2 ran: the log's own replay of it.
+    log = bridge_cli("log", "--project", str(project), columns=400).stdout
+    (seq,) = [
+        int(line.split()[0])
+        for line in log.splitlines()
+        if re.search(r"run:JPH-B2-PO-S0 +run\.started .*JPH-B2-PO-S0-a2", line)
+    ]
+    past = tmp_path / "past"
+    bridge_cli("replay", "--at", str(seq), "--out", str(past), "--project", str(project))
+    tracker = (past / "refine-logs" / "EXPERIMENT_TRACKER.md").read_text(encoding="utf-8")
+    (row,) = [line for line in tracker.splitlines() if line.startswith("| JPH-B2-PO-S0 |")]
+    assert "| RUNNING |" in row
+    assert row.endswith("bridge：种子 0；第 2 次尝试，local#0:cpu；由人要求重试 |"), row
