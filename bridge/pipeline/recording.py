@@ -415,11 +415,13 @@ def approval_summary(project: LoadedProject, state: PipelineState) -> str:
     own = own_gpu_hours(project.milestones)
     planned = {m.id for m in project.milestones}
     # Runs of a milestone the plan lacks, or of none (034's R013, of block S3): a line each,
-    # after the plan's, so every run a person approves is on the summary.
+    # after the plan's, so every run a person approves is on the summary. Implementation tasks
+    # alone make no line: 001's I1-I7, of no milestone, gave "(no milestone): 0 runs (CPU),
+    # ~0.00 GPU-h (no runs)" (trial t12).
     others = [
         Milestone.bare(mid)
         for mid in state.milestone_ids
-        if mid not in planned and state.runs_in(mid)
+        if mid not in planned and any(not r.is_task for r in state.runs_in(mid))
     ]
     for milestone in [*project.milestones, *others]:
         # Implementation tasks are no runs, as `bridge plan` counts them (011's code tasks

@@ -857,13 +857,16 @@ def next_step(state: PipelineState, outcome: Outcome, language: str) -> str:
             "skipped (main result negative)."
         )
     if state.plan is not None and not state.plan.blocks:
-        # 032: no block, so no criterion; main_milestone cannot help.
+        # 032: no block, so no criterion; main_milestone cannot help. The file is named: this
+        # step is also the last line `bridge run` prints, where nothing "above" holds the
+        # numbers (026, trial t12).
         return (
-            "计划中没有实验块：各运行的数值见上方“按里程碑的结果”；要有判定，请在计划中写出带成功标准的"
+            "计划中没有实验块：各运行的数值见 EXPERIMENT_RESULTS.md 的“按里程碑的结果”；要有判定，请在计划中写出带成功标准的"
             "实验块，再运行 `bridge run`。消融规划已跳过（主要结果无定论）。"
             if zh
-            else "The plan has no experiment blocks: each run's numbers are under “Results by "
-            "milestone” above; for verdicts, give the plan experiment blocks with success "
+            else "The plan has no experiment blocks: each run's numbers are in "
+            "EXPERIMENT_RESULTS.md under “Results by milestone”; for verdicts, give the plan "
+            "experiment blocks with success "
             "criteria, then run `bridge run`. Ablation planning skipped (main result "
             "inconclusive)."
         )

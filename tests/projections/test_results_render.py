@@ -299,6 +299,15 @@ def test_a_plan_without_blocks_says_why_no_verdict_follows() -> None:
     assert "- **Main result:** `inconclusive` (the plan has no experiment blocks)" in text
     assert "main_milestone" not in text
     assert "give the plan experiment blocks with success criteria" in text
+    # The next step is printed by `bridge run` too, where no "Results by milestone" is above
+    # (026, trial t12): it names the file.
+    state = attrs.evolve(fold(store.read()), stage=Stage.COLLECTED)
+    step = results.next_step(state, evaluate(state), "en")
+    assert "each run's numbers are in EXPERIMENT_RESULTS.md under “Results by milestone”" in step
+    assert "above" not in step
+    zh = results.next_step(state, evaluate(state), "zh")
+    assert "各运行的数值见 EXPERIMENT_RESULTS.md 的“按里程碑的结果”" in zh
+    assert "上方" not in zh
 
 
 def _blocks_store(
