@@ -83,9 +83,11 @@ from bridge.plan.criteria import (
     conditions_apart,
 )
 from bridge.plan.criteria.lexicon import STATISTICS_REASON
+from bridge.plan.criteria.phrases import conditions_unchecked
 from bridge.plan.directions import SaidDirection, direction_said
 from bridge.plan.metric_names import (
     declared_unit,
+    held_in,
     is_known_higher_better,
     is_lower_better,
     is_rate_metric,
@@ -96,6 +98,7 @@ from bridge.plan.metric_names import (
 )
 
 __all__ = [
+    "NOT_HELD",
     "SUCCEEDED",
     "Aggregate",
     "EvaluationType",
@@ -116,6 +119,11 @@ __all__ = [
 
 SUCCEEDED = "succeeded"
 """The run status (``bridge`` run state value) that counts as a finished, usable run."""
+
+NOT_HELD = " does not hold in the runs: "
+"""What a verdict's reason says after a condition its comparison holds under that the runs
+break (``'at the same training time' does not hold in the runs: training_time …``); the kind
+stays, and the handoff summary's headline says it beside "every criterion met"."""
 
 _UNFINISHED = frozenset({"pending", "submitted", "running", "queued"})
 _OUT_OF_SCOPE = "out_of_scope"
@@ -1011,15 +1019,22 @@ def _held_unequal(
     What the runs say of each condition in ``text`` that names a metric they ``recorded`` ("at
     the same training time", ``training_time``), where the compared systems (``seeds``' keys)
     recorded it with different means: ``'at the same training time' does not hold in the
-    runs: training_time A 9000, B 3600``. Nothing where they agree or one did not record it:
-    the condition stays "not checked", as the parser noted. 001's B1 was judged met on a
-    DepthGate that trained 2.5× as long as the LoRA it beat (trial t11).
+    runs: training_time A 9000, B 3600``. The condition names the metric by its recorded
+    name or by a spelling of the quantity it records, in either language (:func:`held_in`:
+    «在相同训练时间下» names ``training_time``, "the same number of parameters" ``num_params``).
+    Nothing where they agree or one did not record it: the condition stays "not checked", as
+    the parser noted. 001's B1 was judged met on a DepthGate that trained 2.5× as long as the
+    LoRA it beat (trial t11).
     """
     if len(seeds) < 2:
         return []
     said: list[str] = []
-    for condition in conditions_apart(text, recorded)[1]:
-        for metric in sorted(mentioned_in(recorded, [condition])):
+    without, named = conditions_apart(text, recorded)
+    # A condition whose words are no recorded name («在相同训练时间下» beside `training_time`,
+    # the normal case of a Chinese plan) is one the parser left in the clause: went unchecked
+    # beside runs recording 5000 and 2000 (trial t12).
+    for condition in (*named, *conditions_unchecked(without)):
+        for metric in sorted(held_in(recorded, condition)):
             means: dict[str, float] = {}
             for system, n in seeds.items():
                 try:
@@ -1034,7 +1049,7 @@ def _held_unequal(
                 # Held the same within 1 % (a timer's jitter), not a different budget.
                 if high - low > 0.01 * max(abs(low), abs(high)):
                     listed = ", ".join(f"{s or '-'} {v:g}" for s, v in means.items())
-                    said.append(f"{condition!r} does not hold in the runs: {metric} {listed}")
+                    said.append(f"{condition!r}{NOT_HELD}{metric} {listed}")
     return said
 
 

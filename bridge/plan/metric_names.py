@@ -29,11 +29,14 @@ from bridge.lazy_patterns import lazy
 from bridge.plan.option_tables import table_of, table_text
 
 __all__ = [
+    "HELD_QUANTITIES",
     "LOWER_IS_BETTER_TOKENS",
     "RATE_TOKENS",
     "SYNONYMS",
     "UNITS_OPTION",
     "declared_unit",
+    "held_in",
+    "held_quantity_spellings",
     "is_known_higher_better",
     "is_lower_better",
     "is_rate_metric",
@@ -78,6 +81,53 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
         "收敛步",
     ),
 )
+
+# Spellings of the quantities a comparison holds fixed ("at the same training time",
+# «在相同训练时间下», "with the same number of parameters", "at matched compute"), a group each.
+# Apart from :data:`SYNONYMS`, and read only in a condition's few words (:func:`held_in`): there
+# they name a recorded key (``training_time``, ``wall_clock_s``, ``num_params``); as metric words
+# of every criterion and plan text, "memory" or "compute" would name systems and prose. Chinese
+# plans write the condition in Chinese and their scripts the key in English: «在相同训练时间下»
+# went unchecked beside runs recording ``training_time`` 5000 and 2000, and "the same number of
+# parameters" beside ``params`` (trial t12).
+HELD_QUANTITIES: tuple[tuple[str, ...], ...] = (
+    (
+        "training time", "train time", "training duration", "wall clock", "wall-clock",
+        "wall clock time", "wall-clock time", "training wall clock", "训练时间", "训练时长",
+        "训练耗时", "训练用时",
+    ),
+    (
+        "parameters", "params", "num params", "n params", "nparams", "number of parameters",
+        "parameter count", "param count", "#params", "参数量", "参数数量", "参数规模",
+        "模型参数量",
+    ),
+    (
+        "memory", "gpu memory", "peak memory", "peak gpu memory", "memory usage", "gpu mem",
+        "peak mem", "显存", "显存占用", "峰值显存", "内存占用",
+    ),
+    ("flops", "compute", "total flops", "training flops", "计算量"),
+)  # fmt: skip
+# A unit a script puts after the key (``wall_clock_s``, ``peak_memory_gb``, ``params_m``),
+# which names the same quantity.
+_UNIT_SUFFIX = lazy(
+    r"[\s_-]+(?:s|sec|secs|seconds|h|hr|hrs|hours|min|mins|minutes|ms|gb|gib|mb|mib|m|b|k)$"
+)
+
+
+@functools.lru_cache(maxsize=1024)  # pure; asked for each recorded name of each clause
+def held_quantity_spellings(name: str) -> tuple[str, ...]:
+    """
+    The spellings of the quantity ``name`` records, of :data:`HELD_QUANTITIES` (compared by
+    :func:`metric_key`, with or without a unit after it: ``wall_clock_s`` is a training time,
+    ``num_params`` a parameter count), or ``()`` for a name that is none of them.
+    """
+    low = unicodedata.normalize("NFKC", name).lower().strip()
+    keys = {metric_key(low), metric_key(_UNIT_SUFFIX.sub("", low))}
+    for group in HELD_QUANTITIES:
+        if any(metric_key(spelling) in keys for spelling in group):
+            return group
+    return ()
+
 
 # Tokens of metric names where a smaller value is better. Matched against the tokens of the
 # name (split on anything that is not a letter or digit), or as a suffix/prefix of one token
@@ -256,6 +306,29 @@ def _spellings(name: str) -> tuple[str, ...]:
         if any(metric_key(spelling) == key for spelling in group):
             return group
     return ()
+
+
+def held_in(names: Iterable[str], condition: str) -> frozenset[str]:
+    """
+    The recorded ``names`` that ``condition``, a condition a comparison holds under ("at the
+    same training time", «在相同训练时间下»), names: as :func:`mentioned_in` finds them, or by a
+    spelling of the quantity they record (:data:`HELD_QUANTITIES`, in either language:
+    ``training_time`` and ``wall_clock_s`` by «训练时间», ``num_params`` by "the same number of
+    parameters"). Only for a condition's few words: "memory" or "compute" anywhere in a plan
+    is no such quantity.
+    """
+    listed = list(names)
+    text = _words(condition)
+    found = set(mentioned_in(listed, [condition]))
+    for name in listed:
+        if name in found or is_setting_name(name):
+            continue
+        for spelling in held_quantity_spellings(_last_component(name.split("[", 1)[0])):
+            words = _words(spelling).strip()
+            if f" {words} " in text or (_CJK.search(words) and words in text):
+                found.add(name)
+                break
+    return frozenset(found)
 
 
 def nesting(name: str) -> int:

@@ -453,6 +453,12 @@ def read_tracker_runs(doc: Document) -> tuple[list[TrackerRun], list[tuple[int, 
                                 "for one run per seed",
                             )
                         )
+                if not several and row.seed is None and "purpose" in columns:
+                    # 026's E5 "MRSD GSM8K seed=123 (n=200)", its second-seed run in a tracker
+                    # whose one descriptive column is its Experiment: run at [run] args' seed 0
+                    # without a word, where the same words in a System cell seed it (trial t12).
+                    row, several = _seeds_in_purpose(row, warnings, line)
+                    source = "Experiment / Purpose"
                 if len(several) < 2 or tasks:
                     if several:  # "Seeds: 1": one run, its seed not stated
                         row = attrs.evolve(row, seed=None)
@@ -786,6 +792,35 @@ def _seeds_in_system(row: TrackerRun) -> tuple[TrackerRun, tuple[int, ...]]:
     if len(values) == 1:
         return attrs.evolve(row, system=named, seed=values[0]), ()
     return attrs.evolve(row, system=named), values
+
+
+def _seeds_in_purpose(
+    row: TrackerRun, warnings: list[tuple[int, str]], line: int
+) -> tuple[TrackerRun, tuple[int, ...]]:
+    """
+    The seeds a row's Experiment / Purpose cell names, read as a Notes cell's are: one
+    (``seed=123``, ``seed 3``) is the row's seed; several (``seeds 1, 2, 3``) are returned, each
+    planned as its own run; words naming seeds that neither reads (``seeds 3``) are warned about
+    on ``line``, the row planned without a seed of its own. A sampler's or a subset's seed
+    ("fixed seed=0" of a frame sampler) is no run's. The row as it was, and ``()``, otherwise.
+    """
+    several = _seeds_in_notes(row.purpose)
+    if several:
+        return row, several
+    value = _seed("", row.purpose)
+    if value is not None:
+        return attrs.evolve(row, seed=value), ()
+    if (unread := unread_notes_seed(row.purpose)) is not None:
+        warnings.append(
+            (
+                line,
+                f"run {row.id}'s Experiment / Purpose cell names seeds bridge cannot read "
+                f"({unread!r}): "
+                "it is planned without a seed of its own; write `seed N` for one seed, or "
+                "`seeds 1, 2, 3` / `seeds 1-3` for one run per seed",
+            )
+        )
+    return row, ()
 
 
 def _researchers(notes: str) -> str:

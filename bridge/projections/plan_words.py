@@ -666,7 +666,8 @@ _WARNINGS: tuple[tuple[LazyPattern, str | Callable[[re.Match[str]], str]], ...] 
     ),
     (
         lazy(
-            r"((?:Seed|System / Variant|Notes)(?: and (?:System / Variant|Notes))*) cells name "
+            r"((?:Seed|System / Variant|Notes|Experiment / Purpose)"
+            r"(?: and (?:System / Variant|Notes|Experiment / Purpose))*) cells name "
             r"several seeds \((.+)\); each seed is planned as its own run, named "
             r"<row id>-s<seed>, and the row's Status shows them together"
         ),
@@ -681,6 +682,15 @@ _WARNINGS: tuple[tuple[LazyPattern, str | Callable[[re.Match[str]], str]], ...] 
         ),
         r"运行 \1 的备注写了 bridge 读不懂的种子（\2）：它按没有自己的种子规划；一个种子写 "
         r"`seed N`，每个种子一个运行写 `seeds 1, 2, 3` 或 `seeds 1-3`",
+    ),
+    (
+        lazy(
+            rf"run (\S+)'s Experiment / Purpose cell names seeds bridge cannot read \({_QUOTE}\): "
+            r"it is planned without a seed of its own; write `seed N` for one seed, or "
+            r"`seeds 1, 2, 3` / `seeds 1-3` for one run per seed"
+        ),
+        r"运行 \1 的实验/目的单元格写了 bridge 读不懂的种子（\2）：它按没有自己的种子规划；"
+        r"一个种子写 `seed N`，每个种子一个运行写 `seeds 1, 2, 3` 或 `seeds 1-3`",
     ),
     (
         lazy(

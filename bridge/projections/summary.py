@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from bridge.events.values import Severity
 from bridge.machine.fold import PipelineState
-from bridge.machine.judge import MainResult
+from bridge.machine.judge import NOT_HELD, MainResult
 from bridge.machine.scheduler import held_by_failed_before, held_for_code_by
 from bridge.machine.stages import ENDED_UNSUCCESSFUL, RunState
 from bridge.machine.views import RunView
@@ -101,6 +101,16 @@ def _main_sentence(state: PipelineState, zh: bool) -> str:
             if zh
             else f"Main result ({main}): positive, every criterion met"
         )
+        # A comparison met where the runs break the condition it holds under ("at the same
+        # training time", 9000 s against 3600 s): its kind stays met, but the headline says so,
+        # not "every criterion met" alone (trial t12, 001's B1 and 020's B2).
+        if unheld := [b.block.id for b in blocks if NOT_HELD in b.verdict.reason]:
+            lead += (
+                f"，但 {'、'.join(unheld)} 的比较所依据的条件在运行中不成立"
+                if zh
+                else f", but a condition a comparison holds under does not hold in the runs "
+                f"({', '.join(unheld)})"
+            )
     elif outcome.main_result is MainResult.NEGATIVE and outcome.main_unjudged:
         # The failed block and the unjudged ones up front: "negative" read as the headline's
         # verdict when the headline was never judged (015's B3 beside B6).
