@@ -861,8 +861,9 @@ def next_step(state: PipelineState, outcome: Outcome, language: str) -> str:
         # step is also the last line `bridge run` prints, where nothing "above" holds the
         # numbers (026, trial t12).
         return (
-            "计划中没有实验块：各运行的数值见 EXPERIMENT_RESULTS.md 的“按里程碑的结果”；要有判定，请在计划中写出带成功标准的"
-            "实验块，再运行 `bridge run`。消融规划已跳过（主要结果无定论）。"
+            "计划中没有实验块：各运行的数值见 EXPERIMENT_RESULTS.md 的“按里程碑的结果”；"
+            "要有判定，请在计划中写出带成功标准的实验块，再运行 `bridge run`。"
+            "消融规划已跳过（主要结果无定论）。"
             if zh
             else "The plan has no experiment blocks: each run's numbers are in "
             "EXPERIMENT_RESULTS.md under “Results by milestone”; for verdicts, give the plan "
