@@ -243,6 +243,7 @@ def describe(rec: Recorded, language: str = "en") -> str | None:
             tracker_says_blocked,
             waits_outside,
         )
+        from bridge.plan.status_legend import is_held_for_code
 
         # A row the tracker says is blocked is said so, as `bridge status` and the results
         # say it (027's BLOCKED_BY_M1.5 rows read "out of scope" here, "blocked" there).
@@ -254,6 +255,10 @@ def describe(rec: Recorded, language: str = "en") -> str | None:
         elif waits_outside(evt.reason):
             # 011's R020: it runs once R017 is done, no decision not to run it.
             what = "等待中，暂不运行" if zh else "waiting, not run yet"
+        elif is_held_for_code(evt.reason):
+            # 020's R040 `待实现`: it runs once its code is written, as `bridge status` says
+            # (等待代码), never "out of scope" (the researcher did not rule it out).
+            what = "等待代码写好，暂不运行" if zh else "waiting for its code, not run yet"
         elif row_gone(evt.reason):
             # bridge's, for a row split into seeds or removed: no decision of the researcher's.
             what = "已搁置，不计入" if zh else "set aside, not counted"

@@ -98,6 +98,7 @@ from bridge.plan.metric_names import (
 )
 
 __all__ = [
+    "HELD_FOR_CODE",
     "NOT_HELD",
     "SUCCEEDED",
     "Aggregate",
@@ -124,6 +125,12 @@ NOT_HELD = " does not hold in the runs: "
 """What a verdict's reason says after a condition its comparison holds under that the runs
 break (``'at the same training time' does not hold in the runs: training_time …``); the kind
 stays, and the handoff summary's headline says it beside "every criterion met"."""
+
+HELD_FOR_CODE = "held_for_code"
+"""The status a caller gives a run held until an earlier milestone's row has its code written
+(bridge/machine/scheduler.py's ``held_for_code_by``): it has not run and will, so it keeps the
+verdict open as a run not finished does, named as held, never as a run that failed (020's B6
+read "runs failed: R060 (cancelled)")."""
 
 _UNFINISHED = frozenset({"pending", "submitted", "running", "queued"})
 _OUT_OF_SCOPE = "out_of_scope"
@@ -174,7 +181,8 @@ def judge_block(
         aggregates: the block's aggregates (every system and metric of this one block).
         runs_status: every run of the block → its run state value (``"succeeded"``,
             ``"failed"``, ``"failed_oom"``, ``"timed_out"``, ``"lost"``, ``"cancelled"``,
-            ``"stuck"``, ``"pending"``, ``"submitted"``, ``"running"``). Anything but
+            ``"stuck"``, ``"pending"``, ``"submitted"``, ``"running"``), or
+            :data:`HELD_FOR_CODE` for a run held behind an earlier row's code. Anything but
             ``"succeeded"`` makes the verdict inconclusive, except a run that ended failed
             where ``run_systems`` says it runs a system no checkable clause compares (see
             there): each clause is then judged on its own runs.
@@ -261,10 +269,12 @@ def judge_block(
         # So are its untrusted numbers (015's B1: R002's NaN Pearson blocked it, and its
         # verdict said only that the criterion is not machine-checkable).
         quality = _quality_problems(findings)
+        held_back = sorted(r for r, s in runs_status.items() if s == HELD_FOR_CODE)
         return verdict(
             VerdictKind.INCONCLUSIVE,
             f"criterion not machine-checkable: {criterion.reason}"
             + (f"; runs failed: {', '.join(failed)}" if failed else "")
+            + (f"; {_HELD_FOR_CODE_SAID}{', '.join(held_back)}" if held_back else "")
             + (f"; {quality}" if quality else ""),
         )
     context = ClauseContext(
@@ -364,6 +374,7 @@ def judge_block(
 
 
 _DONE_BEFORE_BRIDGE = "done_before_bridge"
+_HELD_FOR_CODE_SAID = "runs held until an earlier milestone's code is written: "
 _FAILED_APART = "also: runs failed: "
 _FAILED_APART_WHY = ", of no system a checkable clause compares"
 _SET_APART = (
@@ -701,6 +712,7 @@ def _failed_by_id(runs_status: Mapping[str, str]) -> dict[str, str]:
         if s not in (SUCCEEDED, _OUT_OF_SCOPE)
         and s not in _UNFINISHED
         and s not in _NOT_RUN_BY_BRIDGE
+        and s != HELD_FOR_CODE
     }
 
 
@@ -766,6 +778,7 @@ def _check_runs(runs_status: Mapping[str, str]) -> None:
     # rows, a row set to "stopped" while others ran): judged on the rest.
     runs_status = {r: s for r, s in runs_status.items() if s != _OUT_OF_SCOPE}
     unfinished = sorted(r for r, s in runs_status.items() if s in _UNFINISHED)
+    held = sorted(r for r, s in runs_status.items() if s == HELD_FOR_CODE)
     elsewhere = sorted(r for r, s in runs_status.items() if s in _NOT_RUN_BY_BRIDGE)
     failed = _failed_runs(runs_status)
     parts = []
@@ -777,6 +790,8 @@ def _check_runs(runs_status: Mapping[str, str]) -> None:
         parts.append(f"runs not run by bridge, no numbers in the log: {', '.join(elsewhere)}")
     if unfinished:
         parts.append(f"runs not finished: {', '.join(unfinished)}")
+    if held:
+        parts.append(f"{_HELD_FOR_CODE_SAID}{', '.join(held)}")
     if parts:
         raise Inconclusive("; ".join(parts))
 

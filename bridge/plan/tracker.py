@@ -558,7 +558,14 @@ def _statuses_said(runs: list[TrackerRun], legend: StatusLegend) -> list[tuple[i
     started) and a bare ❌ no legend explains (read as blocked, not launched).
     """
     warnings: list[tuple[int, str]] = []
-    unknown = [r for r in runs if r.status == "unknown" and r.status_raw.strip() and not r.task]
+    # A word saying the row's code is not written yet (020's 待实现) is one bridge knows: the
+    # row is held, not launched (bridge/plan/runs.py), and `bridge plan` lists it so. Read
+    # from the row's ``awaits_code``, the one list of those words, so the two cannot disagree.
+    unknown = [
+        r
+        for r in runs
+        if r.status == "unknown" and r.status_raw.strip() and not r.task and not r.awaits_code
+    ]
     if unknown:
         # Trial N3: "PARKED", "ON HOLD" were launched without a word (an unknown status is
         # bridge's to run, as the docs say; now said where it is decided).

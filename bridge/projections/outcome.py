@@ -43,6 +43,7 @@ from bridge.events.types import BlockInfo, MetricsRecorded, MilestoneInfo
 from bridge.lazy_patterns import lazy
 from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.judge import (
+    HELD_FOR_CODE,
     Aggregate,
     EvaluationType,
     JudgedBy,
@@ -926,7 +927,12 @@ def _judge(state: PipelineState, block: BlockInfo, settings: MetricsRecorded | N
         verdict = judge_block(
             criterion,
             aggregates,
-            runs_status={r.run_id: r.state.value for r in judged},
+            # A run held behind an earlier milestone's row waiting for its code is cancelled in
+            # the log, but has not failed: it runs once that code is written (020's B6 read
+            # "runs failed: R060 (cancelled)" of M5's runs behind R040).
+            runs_status={
+                r.run_id: HELD_FOR_CODE if r.held_for_code else r.state.value for r in judged
+            },
             expected_seeds=expected,
             reference_system=reference,
             candidate_system=candidate,
@@ -1322,19 +1328,27 @@ def evaluate(state: PipelineState) -> Outcome:
         )
     # The must-run runs whose evidence the plan lacks, each kind once: the exit code, the next
     # step and the reasons below all read these.
-    not_succeeded = tuple(r.run_id for r in must if r.state not in SETTLED_RUN_STATES)
+    # Cancelled because an earlier milestone's row waits for its code: named with that row
+    # below, not as runs that failed (023: "retry --failed" would only cancel them again), and
+    # no evidence missing for the exit code: they run once the code is written, and the docs
+    # promise 0 for rows held for their code (020's R060-R070 behind R040 made it 1).
+    held_for_code = tuple(r.run_id for r in must if held_for_code_by(r) is not None)
+    not_succeeded = tuple(
+        r.run_id
+        for r in must
+        if r.state not in SETTLED_RUN_STATES and r.run_id not in held_for_code
+    )
     no_number = tuple(r.run_id for r in must if r.wrote_no_number)
     missing = tuple(
         r.run_id
         for r in must
-        if r.state not in SETTLED_RUN_STATES or r.failed_before_bridge or r.wrote_no_number
+        if (r.state not in SETTLED_RUN_STATES and r.run_id not in held_for_code)
+        or r.failed_before_bridge
+        or r.wrote_no_number
     )
-    # Cancelled because an earlier milestone's row waits for its code: named with that row
-    # below, not as runs that failed (023: "retry --failed" would only cancel them again).
-    held_for_code = tuple(r.run_id for r in must if held_for_code_by(r) is not None)
     # A Chinese list of runs is joined with "、", as every other one bridge writes (025's
     # not-ready reasons read "必做运行未成功：E-rag-sft, A1").
-    shown = [r for r in not_succeeded if r not in held_for_code]
+    shown = list(not_succeeded)
     # Not launched yet (the approval stop, a stage before the runs): "not succeeded" read as
     # failures before anything ran (030 at AWAITING_APPROVAL, trial t9).
     unrun = [
@@ -1557,6 +1571,7 @@ def evaluate(state: PipelineState) -> Outcome:
         must_split=split,
         must_removed=removed,
         must_not_succeeded=not_succeeded,
+        must_held_for_code=held_for_code,
         must_no_number=no_number,
         must_missing=missing,
         # Nor is a nice-to-have one: 026's E5 (accuracy NaN) read "nice-to-have completed: 5/5".

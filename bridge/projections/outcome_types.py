@@ -166,7 +166,11 @@ class Outcome:
             ``白天：人工``, ``bridge.plan.runs.done_by_person``), out of scope for bridge and not
             counted: named, as the plan is not done.
         must_not_succeeded: must-run runs bridge was to run that have not succeeded (failed,
-            cancelled, or not run yet), in planning order.
+            cancelled, or not run yet), in planning order; not those in ``must_held_for_code``.
+        must_held_for_code: must-run runs of later milestones held (cancelled in the log)
+            behind a must-run row waiting for its code (020's R060-R070 behind R040 `待实现`),
+            in planning order: counted in ``must_total``, not done, never failed; they run once
+            that row can run, and leave ``bridge run``'s exit code 0.
         must_no_number: must-run runs that succeeded but recorded no number, their metrics
             file empty or unreadable (``RunView.wrote_no_number``), in planning order.
         must_untrusted: must-run runs that succeeded under bridge with a number that cannot be
@@ -213,6 +217,7 @@ class Outcome:
     must_split: tuple[str, ...] = ()
     must_removed: tuple[str, ...] = ()
     must_not_succeeded: tuple[str, ...] = ()
+    must_held_for_code: tuple[str, ...] = ()
     must_no_number: tuple[str, ...] = ()
     must_missing: tuple[str, ...] = ()
     main_unjudged: tuple[str, ...] = ()

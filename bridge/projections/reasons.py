@@ -150,6 +150,11 @@ _PHRASES: tuple[tuple[str, str], ...] = (
     (", of no system a checkable clause compares", "，不属于任何可检查条件所比较的系统"),
     ("runs failed: ", "失败的运行："),
     ("runs not finished: ", "尚未结束的运行："),
+    # Held behind an earlier milestone's row waiting for its code (020's M5 behind R040).
+    (
+        "runs held until an earlier milestone's code is written: ",
+        "暂缓运行（等待前面里程碑的代码写好）：",
+    ),
     ("training-quality problems: ", "训练质量问题："),
     ("judged by the reviewer (", "由评审者判断（"),
     (

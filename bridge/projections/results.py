@@ -771,6 +771,18 @@ def next_step(state: PipelineState, outcome: Outcome, language: str) -> str:
             if zh
             else f"The main result is positive, but not ready for the review loop. {again}"
         )
+    if outcome.main_result is MainResult.POSITIVE and (people := outcome.must_by_person):
+        # Readiness says NO while must-run work people do is not done (020's R025, owner
+        # 白天：人工): "hand it to the review loop" under it contradicted the line above. What
+        # makes it ready is theirs to do, and the tracker's DONE to say so.
+        return (
+            f"主要结果为正面，但还不能交给评审循环：由人工执行的必做运行尚未完成（{'、'.join(people)}）："
+            "完成后把追踪表中这些行的状态改为 DONE，再运行 `bridge run`。"
+            if zh
+            else "The main result is positive, but not ready for the review loop: must-run rows "
+            f"are work people do, not done yet ({', '.join(people)}): once each is done, set "
+            "its Status in the tracker to DONE and run `bridge run`."
+        )
     if outcome.main_result is MainResult.POSITIVE:
         title = state.plan.title if state.plan is not None else ""
         handoff = f'→ /auto-review-loop "{title}"' if outcome.ready else ""

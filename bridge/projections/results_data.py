@@ -261,6 +261,7 @@ def document(state: PipelineState) -> dict[str, object]:
                 "split_into_seeds": list(outcome.must_split),
                 "row_removed": list(outcome.must_removed),
                 "not_succeeded": list(outcome.must_not_succeeded),
+                "held_for_code": list(outcome.must_held_for_code),
                 "no_metric_value": list(outcome.must_no_number),
                 "numbers_not_trusted": list(outcome.must_untrusted),
             },

@@ -148,6 +148,7 @@ class TestResultsFile:
             "split_into_seeds": [],
             "row_removed": [],
             "not_succeeded": [],
+            "held_for_code": [],
             "no_metric_value": [],
             "numbers_not_trusted": [],
         }

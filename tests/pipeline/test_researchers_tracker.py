@@ -120,6 +120,7 @@ def test_done_and_out_of_scope_rows_are_not_launched(project: Path) -> None:
         "split_into_seeds": [],
         "row_removed": [],
         "not_succeeded": [],
+        "held_for_code": [],
         "no_metric_value": [],
         "numbers_not_trusted": [],
     }
