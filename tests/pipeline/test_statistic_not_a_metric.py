@@ -46,3 +46,25 @@ def test_005s_b2_is_not_advised_a_statistic_as_its_metric(tmp_path: Path) -> Non
         'add `[metrics] aliases = { "RECORDED NAME" = "per-clip exported J-drop paired" }`'
     ) in results, results
 
+
+@needs_shared
+def test_005s_must_run_block_with_no_run_is_said_beside_the_count(tmp_path: Path) -> None:
+    """005's B5 "d_mem(t) persistence trace" is MUST-RUN; with its one run's row (R009) gone
+    from the tracker it has no run, and the summary read "Must-run completed: 11/11" with no
+    word of it (trial t12). The count now says so, in the results and the summary."""
+    root = as_project("005", tmp_path)
+    tracker = root / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    rows = tracker.read_text(encoding="utf-8").splitlines(keepends=True)
+    tracker.write_text("".join(r for r in rows if "**R009**" not in r), encoding="utf-8")
+    (root / "job.py").write_text(_JOB)
+    (root / "bridge.toml").write_text(
+        f'[run]\ncommand = ["{sys.executable}", "job.py", "--out", "{{output_dir}}"]\n'
+    )
+    bridge = Bridge(root)
+    try:
+        assert bridge.run() is Stage.COLLECTED
+    finally:
+        bridge.close()
+    results = (root / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
+    line = next(x for x in results.splitlines() if x.startswith("- **Must-run completed:**"))
+    assert line.endswith("must-run block B5 has no run)"), line
