@@ -50,6 +50,11 @@ Evidence is taken in a fixed order, the first that decides wins:
    tracker Notes or Purpose name. A script more than one block names (``train.py``) says
    nothing. Last, for a milestone the plan does not define (only the tracker names it), the
    one block with its number under another letter (027's M1.5 runs are B1.5's).
+   When still nothing decided, outside the sanity milestone and among the milestone's blocks
+   (all when it names none): the one block whose compared systems write a flag or ``_``
+   identifier the run's system writes (005's R017 ``--oracle-traj-v4-lambda-keep-full 50``,
+   B7's), else whose title, else whose Metrics line, writes such a term of the run's Purpose or
+   Metrics (R009's "d_mem trace", B5's title): see :meth:`Attributor._by_distinct_term`.
    Placing a plan's runs together (:meth:`Attributor.attribute_all`), a milestone that names
    no block counts as the one block whose compared systems its runs run, two at least, when
    none of its runs is in another block (023's M2: R020 and R022 run B2's systems, so R021
@@ -271,10 +276,51 @@ def run_stands_for(
     whole = system_key(system, keep_commentary=True)
     if purpose and _coined(system) and system_key(purpose, keep_commentary=True) == whole:
         return True
+    if (
+        _coined(system)
+        and any(_equated(text, system) for text in (*names, purpose))
+        # "= A1" where the block has "A1" and "A1 (ours)": which one is not said.
+        and sum(1 for other in systems if system_key(other) == system_key(system)) == 1
+    ):
+        # 005's R011 "C2 RAW joint v5 (= A1-full) on 10": the row says it is B2's A1-full (the
+        # plan: "A1-full = same as B1's joint v5 → can SHARE B1's runs"), and B2 found no run.
+        return True
     for alias in aliases:
         key = system_key(alias, keep_commentary=True)
         if (key == whole) if key in plan_names else stands_for(alias, system, systems):
             return True
+    return False
+
+
+# A row saying what else it is: "(= A1-full)", "= A1-full", "same as A1-full", "即 X", "同 X";
+# the name runs to a bracket, a comma or semicolon, or the end of the text.
+_EQUATED = lazy(
+    r"(?:(?<![=<>!≤≥])=(?![=>])|\bsame\s+as\b|\bidentical\s+to\b|(?<![\w])(?:即|等同于|同))"
+    r"\s*(?P<name>[^()（）\[\],，;；=]+)",
+    re.IGNORECASE,
+)
+# Words after the name that say where or how much it runs, not another system: "= A1-full on 10".
+_WHERE = frozenset({"on", "in", "at", "for", "across", "over", "x"})
+
+
+@functools.lru_cache(maxsize=4096)  # pure; asked for every run × compared system
+def _equated(text: str, system: str) -> bool:
+    """
+    Whether ``text`` (a run's system or Purpose) says the run is ``system``: ``(= X)``,
+    ``= X``, ``same as X`` with X ``system``'s name, whole (its commentary kept or left out),
+    or followed only by where it runs (``= X on 10``). Neither a comparison (``<=``, ``==``)
+    nor a setting (``lr=0.1`` names no system: no compared system is "0.1").
+    """
+    if not text:
+        return False
+    keys = {k for k in (system_key(system, keep_commentary=True), system_key(system)) if k}
+    for match in _EQUATED.finditer(unicodedata.normalize("NFKC", text)):
+        said = system_key(match.group("name"), keep_commentary=True)
+        for key in keys:
+            if said == key or (
+                said.startswith(key + " ") and said[len(key) + 1 :].split(" ", 1)[0] in _WHERE
+            ):
+                return True
     return False
 
 
@@ -416,6 +462,7 @@ class RunFacts:
         block_cell: the tracker's Block cell as written, ``""`` when none.
         notes: the tracker's Notes.
         purpose: the tracker's Purpose cell, ``""`` when none.
+        metrics: the tracker's Metrics cell, as metric names.
     """
 
     id: str
@@ -425,6 +472,7 @@ class RunFacts:
     block_cell: str = ""
     notes: str = ""
     purpose: str = ""
+    metrics: tuple[str, ...] = ()
 
 
 # A compared system's own label (``E4: DepthFiLM r=102``, ``**A2**: …``), and a word of a
@@ -892,6 +940,55 @@ class Attributor:
             found.extend((block, alternative) for block in blocks)
         return found[0] if len(found) == 1 else None
 
+    def _by_distinct_term(self, run: RunFacts, among: Sequence[str]) -> tuple[str, str, str] | None:
+        """
+        The one block among ``among`` that a distinct term of the run names, with the compared
+        system (``""`` when not one) and why; ``None`` when no term, or terms of several blocks.
+        A term is a command-line flag (``--oracle-traj-v4-lambda-keep-full``) or an identifier
+        joined by ``_`` (``T_obj``, ``d_mem``), case aside. First the run's system's terms
+        written in the compared systems of exactly one block (005's R015 "re-extract d_mem with
+        T_obj=16 then 64" of B6's "T_obj ∈ {16, 32, 64} on B5's d_mem analysis"); then the
+        terms of the run's Purpose and Metrics that exactly one block's title writes, else its
+        Metrics line (005's R009 "d_mem trace 3-condition × 10" of B5 "d_mem(t) persistence
+        trace"): what the block measures.
+        """
+        blocks = [b for b in self.plan.blocks if b.id in among]
+        mine = _terms(run.system)
+        if mine:
+            found = {
+                b.id: [s for s in b.systems if mine & _terms(s)]
+                for b in blocks
+                if mine & _terms(" ".join(b.systems))
+            }
+            if len(found) == 1:
+                ((block, systems),) = found.items()
+                shown = ", ".join(sorted(mine & _terms(" ".join(systems))))
+                return (
+                    block,
+                    systems[0] if len(systems) == 1 else "",
+                    f"its system's {shown} is written in block {block}'s compared systems only",
+                )
+        measured = _terms(" ".join((run.purpose, *run.metrics)))
+        if not measured:
+            return None
+        for where, texts in (
+            ("title", {b.id: b.title for b in blocks}),
+            ("Metrics", {b.id: b.metrics_raw for b in blocks}),
+        ):
+            held = {block: sorted(measured & _terms(text)) for block, text in texts.items()}
+            held = {block: terms for block, terms in held.items() if terms}
+            if len(held) == 1:
+                ((block, terms),) = held.items()
+                return (
+                    block,
+                    "",
+                    f"its Purpose or Metrics name {', '.join(terms)}, which only block {block}'s "
+                    f"{where} names",
+                )
+            if held:
+                return None
+        return None
+
     def attribute_all(self, runs: Sequence[RunFacts]) -> list[Attribution]:
         """
         The blocks of a plan's runs, in order: each as :meth:`attribute` places it, and then,
@@ -1193,6 +1290,16 @@ class Attributor:
                     f"{numbered}'s number",
                     run.purpose,
                 )
+        if not holders and run.milestone not in self.sanity_milestones:
+            # Last: a flag or identifier of one block's compared system (005's R017 runs
+            # `--oracle-traj-v4-lambda-keep-full 50`, B7's "full v5 with `--oracle-traj-v4-
+            # lambda-keep-full 50`"), or the quantity one block's title measures (R009's "d_mem
+            # trace", B5 "d_mem(t) persistence trace"). Not a sanity run: it checks parts of
+            # several blocks (005's R004 "Full v5 + A3-attacked + … + d_mem trace").
+            distinct = self._by_distinct_term(run, in_milestone or self.order)
+            if distinct is not None:
+                block, system, why = distinct
+                return Attribution(block=block, system=system, basis=why)
         reasons = [doubt] if doubt else []
         if holders:
             reasons.append(f"{shown} is compared in blocks {', '.join(holders)}")
@@ -1225,6 +1332,15 @@ _ALTERNATIVES = lazy(r"\s+or\s+|\s*或者?(?!许)\s*", re.IGNORECASE)
 # (`` `template_macro` ``).
 _CODE_SPAN = lazy(r"`([^`\n]{3,80})`")
 _SCRIPT = lazy(r"(?<![\w/.-])((?:[\w.-]+/)*[\w.-]*\w\.(?:py|sh|ipynb|jl|R|m|lua|cpp|cu|rs))\b")
+
+
+# A command-line flag (``--lambda-keep-full``) or an identifier joined by ``_`` (``d_mem``).
+_TERM = lazy(r"(?<![\w-])(--[A-Za-z][\w-]*\w|[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+)")
+
+
+def _terms(text: str) -> frozenset[str]:
+    """The flags and ``_``-joined identifiers ``text`` writes, casefolded."""
+    return frozenset(m.casefold() for m in _TERM.findall(_MARKUP.sub(" ", text)))
 
 
 def _code_names(text: str) -> set[str]:

@@ -843,6 +843,7 @@ def _attribute(
             block_cell=draft.block_cell,
             notes=draft.notes,
             purpose=draft.purpose,
+            metrics=draft.metrics,
         )
         for draft in placing
     ]

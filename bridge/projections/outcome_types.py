@@ -228,7 +228,8 @@ def must_completed(outcome: Outcome, *, zh: bool = False) -> str:
     """
     ``done/total`` of the must-run runs, naming those not done because their tracker row says
     they ended failed or invalid before bridge, and those not counted because they wait (for
-    their code, for runs bridge does not run, or blocked in the tracker).
+    their code, for runs bridge does not run, or blocked in the tracker); and the must-run
+    blocks with no run at all, which no count of runs shows.
     """
     text = f"{outcome.must_done}/{outcome.must_total}"
     parts: list[str] = []
@@ -302,6 +303,22 @@ def must_completed(outcome: Outcome, *, zh: bool = False) -> str:
                 if zh
                 else f"{len(held)} more {one if len(held) == 1 else several}, not counted: {ids}"
             )
+    # Every run done is no word on a must-run block none of whose runs there are (005's B5
+    # "d_mem(t) persistence trace", MUST-RUN, read "Must-run completed: 11/11" with no run).
+    # Not a block the plan marks done before it (its heading's COMPLETE).
+    empty = [
+        b.block.id
+        for b in outcome.blocks
+        if b.block.priority == "must" and not b.block.status_tag and not b.run_ids
+    ]
+    if empty:
+        ids = sep.join(empty)
+        parts.append(
+            f"必做实验块 {ids} 没有任何运行"
+            if zh
+            else f"must-run block{'s' if len(empty) > 1 else ''} {ids} "
+            f"{'have' if len(empty) > 1 else 'has'} no run"
+        )
     if not parts:
         return text
     return f"{text}（{'；'.join(parts)}）" if zh else f"{text} ({'; '.join(parts)})"

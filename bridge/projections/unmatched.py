@@ -42,7 +42,9 @@ def unmatched_note(state: PipelineState, result: BlockResult, language: str) -> 
             rules.update({v.name: v.rule for v in run.metrics.values})
     if not found:
         return None
-    wanted = _plan_names(result)
+    # A statistic is no metric's name: 005's B2 «mean / median / win count» was advised as
+    # `aliases = { "RECORDED NAME" = "median" }`, which connects no metric a clause can use.
+    wanted = [w for w in _plan_names(result) if not _STATISTIC.fullmatch(w.strip())]
     names = list(found)
     shown = ", ".join(f"`{n}`" for n in names[:_SHOWN]) + (
         f" (+{len(names) - _SHOWN})" if len(names) > _SHOWN else ""
@@ -201,6 +203,15 @@ def _over_labels(
         "bridge does not pool labelled values into a rate: have the run write the rate over its "
         f"trials as a number (`{wanted}` in metrics.json), which is read as `{target}`."
     )
+
+
+# A statistic over a metric's values, or a count of wins, written alone where a metric's name
+# would stand.
+_STATISTIC = lazy(
+    r"(?:mean|median|average|avg|std|stdev|standard deviation|variance|var|min|max|"
+    r"(?:strict\s+)?win(?:s|\s+counts?)?|均值|平均值?|中位数|标准差|方差|胜场数?)",
+    re.IGNORECASE,
+)
 
 
 def _toml_string(text: str) -> str:

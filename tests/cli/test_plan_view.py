@@ -480,13 +480,14 @@ def test_a_plan_without_blocks_and_a_runs_cell_listing_systems_is_read(tmp_path:
 @needs_shared
 def test_a_run_sharing_no_word_with_the_listed_block_stays_unplaced(tmp_path: Path) -> None:
     """005's M2 lists B3's A3 arms and a "d_mem trace" of B5: its R009 "Extract M_clean / M_only
-    / M_full …" was put in B3 with no system (review); it stays unplaced, said so."""
+    / M_full …" was put in B3 with no system (review); it is not B3's, but B5's, whose title
+    "d_mem(t) persistence trace" names the quantity its Purpose and Metrics name (trial t12)."""
     done = bridge("plan", "--project", str(as_project("005", tmp_path)), "--json")
     assert done.returncode == 0, done.stderr
     import json
 
     runs = {r["id"]: r for r in json.loads(done.stdout)["runs"]}
-    assert runs["R009"]["block"] == ""
+    assert runs["R009"]["block"] == "B5"
 
 
 @needs_shared

@@ -1,0 +1,145 @@
+"""
+Runs placed by what they say they are (bridge/plan/attribution.py): a row that writes
+``(= X)`` for another block's compared system X stands for X there, and a run whose system
+carries a flag or identifier of one block's compared system, or whose Purpose or Metrics name
+the quantity one block's title measures, is that block's (005's R009, R015, R017; trial t12).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bridge.plan import load_project
+from bridge.plan.attribution import run_stands_for, whole_names
+from tests.plan.corpus import as_project, plan_dirs
+
+needs_corpus = pytest.mark.skipif(not plan_dirs(), reason="shared corpus not found (BRIDGE_SHARED)")
+
+
+def write(root: Path, name: str, text: str) -> None:
+    path = root / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+@needs_corpus
+def test_005_runs_in_the_blocks_their_terms_name(tmp_path: Path) -> None:
+    """005's R009 "d_mem trace 3-condition × 10" (metric "d_mem(t) trace per clip") is B5's, the
+    block titled "d_mem(t) persistence trace"; R015's "re-extract d_mem with T_obj=16 then 64"
+    is B6's "T_obj ∈ {16, 32, 64} on B5's d_mem analysis"; R017's
+    `--oracle-traj-v4-lambda-keep-full 50` is B7's "full v5 with
+    `--oracle-traj-v4-lambda-keep-full 50`". They were all unattributed, and the MUST-RUN B5
+    had no run. R016 (a qualitative figure), R010 (reading a verdict) and the sanity run R004
+    (parts of B3 and B5 on one clip) stay unplaced."""
+    runs = {r.id: r for r in load_project(as_project("005", tmp_path)).runs}
+    placed = {i: (runs[i].block, runs[i].block_system) for i in ("R009", "R015", "R017")}
+    assert placed == {
+        "R009": ("B5", ""),
+        "R015": ("B6", "T_obj ∈ {16, 32, 64} on B5's d_mem analysis"),
+        "R017": ("B7", "full v5 with `--oracle-traj-v4-lambda-keep-full 50`"),
+    }
+    assert runs["R009"].attribution == (
+        "its Purpose or Metrics name d_mem, which only block B5's title names"
+    )
+    assert runs["R017"].attribution == (
+        "its system's --oracle-traj-v4-lambda-keep-full is written in block B7's compared "
+        "systems only"
+    )
+    assert {runs[i].block for i in ("R004", "R010", "R016")} == {""}
+
+
+@needs_corpus
+def test_005_a_row_that_says_it_is_a1_full_stands_for_it_in_b2(tmp_path: Path) -> None:
+    """005's R011 Purpose "C2 RAW joint v5 (= A1-full) on 10", B1's run; the plan: "A1-full =
+    same as B1's joint v5 → can SHARE B1's runs". B2 found no run for A1-full, and its
+    criterion stood unjudged with generic advice."""
+    loaded = load_project(as_project("005", tmp_path))
+    r011 = next(r for r in loaded.runs if r.id == "R011")
+    assert r011.block == "B1"
+    b2 = next(b for b in loaded.plan.blocks if b.id == "B2")
+    plan_names = whole_names(s for b in loaded.plan.blocks for s in b.systems)
+    names = (r011.block_system or r011.system, r011.system)
+    stands = [
+        s
+        for s in b2.systems
+        if run_stands_for(names, r011.aliases, s, b2.systems, plan_names, r011.purpose)
+    ]
+    assert stands == ["A1-full"]
+
+
+@pytest.mark.parametrize(
+    ("purpose", "expected"),
+    [
+        ("C2 RAW joint v5 (= A1-full) on 10", True),
+        ("RAW joint v5 = A1-full on 10", True),
+        ("RAW joint v5, same as A1-full", True),
+        ("RAW joint v5 (= A1-only)", False),  # another system
+        ("RAW joint v5 (= A1-full with more steps)", False),  # more than A1-full
+        ("RAW joint v5 (A1-full <= A1-only)", False),  # a comparison
+        ("RAW joint v5 with lr=0.1", False),  # a setting
+        ("RAW joint v5 vs A1-full", False),  # named, not said to be it
+    ],
+)
+def test_what_a_row_says_it_is(purpose: str, expected: bool) -> None:
+    """`(= X)`, `= X`, `same as X` (and where it runs after X) say a run is X; a comparison, a
+    setting, a longer name or a mere mention do not."""
+    systems = ("A1-only", "A1-full")
+    names = ("RAW joint v5", "full v5, NO wrapper")
+    assert run_stands_for(names, (), "A1-full", systems, whole_names(systems), purpose) is expected
+
+
+DISTINCT_PLAN = """# Plan
+
+## Experiment Blocks
+
+### Block 1: d_mem trace
+
+- **Compared systems**: clean forward; attacked forward
+- **Metrics**: d_mem integral
+- **Success criterion**: attacked d_mem > clean d_mem
+
+### Block 2: Lambda retry
+
+- **Compared systems**: full with `--lambda-keep 50`; default 25
+- **Metrics**: J-drop
+- **Success criterion**: full J-drop > default J-drop
+
+### Block 3: Lambda sweep
+
+- **Compared systems**: full with `--lambda-keep 10`; full with `--warmup-steps 5`
+- **Metrics**: J-drop, d_mem integral
+- **Success criterion**: J-drop > 0.5
+
+## Run Order and Milestones
+
+| Milestone | Goal | Runs |
+|---|---|---|
+| M0 | Sanity | smoke |
+| M1 | Main | everything |
+"""
+
+
+def test_a_term_of_several_blocks_places_nothing(tmp_path: Path) -> None:
+    """A flag two blocks' systems write (`--lambda-keep`) says no block; one only B3's systems
+    write (`--warmup-steps`) says B3. A quantity one title names (`d_mem`, B1's) places its run
+    though B3's Metrics name it too; a sanity run naming it stays unplaced."""
+    write(tmp_path, "refine-logs/EXPERIMENT_PLAN.md", DISTINCT_PLAN)
+    write(
+        tmp_path,
+        "refine-logs/EXPERIMENT_TRACKER.md",
+        "| Run ID | Milestone | Purpose | System / Variant | Metrics | Status |\n"
+        "|---|---|---|---|---|---|\n"
+        "| R1 | M1 | retry | `--lambda-keep 50` on two clips | J-drop | TODO |\n"
+        "| R2 | M1 | warmup | `--warmup-steps 5` on two clips | J-drop | TODO |\n"
+        "| R3 | M1 | d_mem trace | extract memory per frame | d_mem(t) per clip | TODO |\n"
+        "| R4 | M0 | smoke test | extract memory on one clip | non-zero d_mem | TODO |\n",
+    )
+    runs = {r.id: r for r in load_project(tmp_path).runs}
+    assert {i: (r.block, r.block_system) for i, r in runs.items()} == {
+        "R1": ("", ""),
+        "R2": ("B3", "full with `--warmup-steps 5`"),
+        "R3": ("B1", ""),
+        "R4": ("", ""),
+    }
