@@ -633,15 +633,16 @@ def _part_status(part: str) -> str:
     return "done" if _negative_gate(part) else normalise_status(part)
 
 
-# What negates the Chinese word after it: 未完成, 尚未完成, 没(有)完成, 不通过, 无法完成.
-_NEGATIONS = ("尚未", "没有", "无法", "未", "没", "不", "无")
+# What negates the Chinese word after it (:func:`_negated`): 未完成, 尚未完成, 没(有)完成,
+# 不通过, 无法完成.
+_CHINESE_NEGATIONS = ("尚未", "没有", "无法", "未", "没", "不", "无")
 
 
 def _negated(text: str, word: str) -> bool:
-    """Whether every ``word`` in ``text`` comes right after a negation (:data:`_NEGATIONS`)."""
+    """Whether every ``word`` in ``text`` comes right after a Chinese negation."""
     start = text.find(word)
     while start != -1:
-        if not text[:start].endswith(_NEGATIONS):
+        if not text[:start].endswith(_CHINESE_NEGATIONS):
             return False
         start = text.find(word, start + 1)
     return True
