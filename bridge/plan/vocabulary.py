@@ -633,6 +633,21 @@ def _part_status(part: str) -> str:
     return "done" if _negative_gate(part) else normalise_status(part)
 
 
+# What negates the Chinese word after it (:func:`_negated`): 未完成, 尚未完成, 没(有)完成,
+# 不通过, 无法完成.
+_CHINESE_NEGATIONS = ("尚未", "没有", "无法", "未", "没", "不", "无")
+
+
+def _negated(text: str, word: str) -> bool:
+    """Whether every ``word`` in ``text`` comes right after a Chinese negation."""
+    start = text.find(word)
+    while start != -1:
+        if not text[:start].endswith(_CHINESE_NEGATIONS):
+            return False
+        start = text.find(word, start + 1)
+    return True
+
+
 _CHINESE_STATUS: tuple[tuple[str, str], ...] = (
     ("已完成-失败", "failed"),
     ("失败", "failed"),
@@ -732,6 +747,11 @@ def normalise_status(raw: str) -> str:
             return _STATUS_LOOKUP[first]
     for word, status in _CHINESE_STATUS:
         if word in text:
+            if status == "done" and _negated(text, word):
+                # 未完成, 尚未完成, 代码未完成, 没完成: not finished, so not done; 未通过: it
+                # did not pass. Read as done, such a row counted as finished before bridge and
+                # was never launched (h9G on 020's words, this session).
+                return "failed" if word == "通过" else "todo"
             return status
     for mark, status in (
         ("✅", "done"),

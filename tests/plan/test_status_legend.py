@@ -207,8 +207,9 @@ class TestStatus:
         assert legend_status("CODE_READY", legend) == "todo"
 
     def test_a_negated_done_meaning_is_not_done(self) -> None:
+        # Not yet finished: to run (it read "unknown" while 尚未完成 itself read as done).
         legend = read_legend(Document("## Status Legend\n- ❓ 尚未完成\n", "T.md"))
-        assert legend_status("❓", legend) == "unknown"
+        assert legend_status("❓", legend) == "todo"
 
     @pytest.mark.parametrize(
         ("cell", "awaits"),
@@ -487,3 +488,44 @@ def test_the_legends_word_for_a_result_that_cannot_stand(text: str, word: str) -
     """The word bridge writes on a run it ran whose numbers are not trusted (018's JPH-B2-JT-S0,
     a NaN `task success`, read `passed`, trial T7)."""
     assert untrusted_status(Document(text, "EXPERIMENT_TRACKER.md")) == word
+
+
+@pytest.mark.parametrize(
+    ("status", "read"),
+    [
+        # Not finished: read as 完成 (done), the row counted as run before bridge and was
+        # never launched.
+        ("未完成", "todo"),
+        ("尚未完成", "todo"),
+        ("没有完成", "todo"),
+        ("没完成", "todo"),
+        # It did not pass: a failure, not a pass.
+        ("未通过", "failed"),
+        ("不通过", "failed"),
+        # The words themselves still read as before.
+        ("完成", "done"),
+        ("已完成", "done"),
+        ("通过", "done"),
+        ("部分完成", "done"),
+        # A note after it naming an earlier state: the status is the done one.
+        ("未完成 → 已完成", "done"),
+    ],
+)
+def test_a_negated_chinese_done_word_is_not_done(status: str, read: str) -> None:
+    """020's words (this session, helper h9G): `未完成`, `尚未完成` and `代码未完成` read as done
+    (the substring 完成), so such a row counted as finished before bridge."""
+    from bridge.plan.vocabulary import normalise_status
+
+    assert normalise_status(status) == read
+
+
+def test_code_not_finished_waits_for_its_code() -> None:
+    """`代码未完成` is a waiting-for-code word (status_legend): read as done before, the row
+    was finished before bridge and its code never awaited; now it waits for its code."""
+    from bridge.plan.tracker import read_tracker_runs
+
+    text = "# T\n\n| Run ID | Status |\n|---|---|\n| R1 | TODO |\n| R202 | 代码未完成 |\n"
+    runs, _ = read_tracker_runs(Document(text, "T.md"))
+    waiting = [r for r in runs if r.id == "R202"]
+    assert waiting and waiting[0].status == "todo"
+    assert waiting[0].awaits_code
