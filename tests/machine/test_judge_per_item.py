@@ -221,3 +221,48 @@ def test_a_run_writing_a_value_per_question_type_is_judged_on_each(tmp_path: Pat
     ), verdict
     assert "aliases" not in verdict, verdict
     assert "acc > 0.5 on every question type (each recorded label)" in results, results
+
+
+_NESTED_SCRIPT = SCRIPT.replace(
+    '(out / "metrics.json").write_text(json.dumps({"accuracy": acc}))',
+    '(out / "metrics.json").write_text(json.dumps({"p_opt": {"math": 0.9875, "retail": acc - 0.05}}))',
+)
+
+
+def test_nested_values_per_domain_are_advised_by_their_shared_name(tmp_path: Path) -> None:
+    # 018's runs write {"optimal_action_probabilities": {"math": …, "retail": …}}; the plan
+    # names the metric otherwise. The advice named one domain's value ("RECORDED NAME", then
+    # the alias judged on math alone), and the "none matching" note stayed after the alias.
+    project = write_project(tmp_path / "p")
+    plan = PLAN.replace(
+        "Method accuracy > 10% over Baseline",
+        "Method optimal action probability > 0.8 in every domain",
+    ).replace("- **Metrics**: accuracy", "- **Metrics**: optimal action probability")
+    (project / "refine-logs" / "EXPERIMENT_PLAN.md").write_text(plan, encoding="utf-8")
+    (project / "train.py").write_text(_NESTED_SCRIPT, encoding="utf-8")
+    config = project / "bridge.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace('primary = "accuracy"\n', ""), encoding="utf-8"
+    )
+    results = project / "refine-logs" / "EXPERIMENT_RESULTS.md"
+    assert main(["run", "--project", str(project)]) == 0
+    advice = '[metrics] aliases = { "p_opt" = "optimal action probability" }'
+    assert f"If the labelled `p_opt` is the plan's metric, add `{advice}`" in results.read_text(
+        encoding="utf-8"
+    )
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "[metrics]\n", '[metrics]\naliases = { "p_opt" = "optimal action probability" }\n'
+        ),
+        encoding="utf-8",
+    )
+    assert main(["run", "--project", str(project)]) == 0
+    text = results.read_text(encoding="utf-8")
+    verdict = next(x for x in text.splitlines() if x.startswith("- **Verdict:**"))
+    assert verdict.startswith(
+        "- **Verdict:** **not_met** (judged by rule) — p_opt: Method judged on each label "
+        "('in every domain'): math 0.9875 (n=1), retail 0.75 (n=1); retail 0.75, required > 0.8 "
+        "for each → not met"
+    ), verdict
+    assert "none matching the plan's metrics" not in text, text
+    assert "| Method | p_opt.retail | 0.75 |" in text, text
