@@ -465,8 +465,11 @@ def _recorded_per_label(
         notes.append(
             f"; {metric} is recorded under several labels ({', '.join(labelled)}) and no one "
             "of them stands for the run: name the one meant in bridge.toml, e.g. "
-            # JSON strings are TOML basic strings: a name with `"` or `\\` stays valid TOML.
-            f"[metrics] aliases = {{ {json.dumps(labelled[-1])} = {json.dumps(metric)} }}"
+            # JSON strings are TOML basic strings: a name with `"` or `\\` stays valid TOML;
+            # Chinese is written as is (018's «\u6700…» could not be read, trial t12).
+            "[metrics] aliases = "
+            f"{{ {json.dumps(labelled[-1], ensure_ascii=False)} = "
+            f"{json.dumps(metric, ensure_ascii=False)} }}"
         )
     if not notes:
         return verdict

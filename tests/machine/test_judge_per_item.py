@@ -9,6 +9,7 @@ Each expectation was written by reading the clause and the numbers, not by runni
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -221,11 +222,15 @@ def test_a_run_writing_a_value_per_question_type_is_judged_on_each(tmp_path: Pat
     ), verdict
     assert "aliases" not in verdict, verdict
     assert "acc > 0.5 on every question type (each recorded label)" in results, results
+    data = json.loads((project / "refine-logs" / "results.json").read_text(encoding="utf-8"))
+    (block,) = data["blocks"]
+    assert block["criterion"]["parsed"]["per_item"] == "on every question type", block
 
 
 _NESTED_SCRIPT = SCRIPT.replace(
     '(out / "metrics.json").write_text(json.dumps({"accuracy": acc}))',
-    '(out / "metrics.json").write_text(json.dumps({"p_opt": {"math": 0.9875, "retail": acc - 0.05}}))',
+    'p_opt = {"math": 0.9875, "retail": acc - 0.05}\n'
+    '(out / "metrics.json").write_text(json.dumps({"p_opt": p_opt}))',
 )
 
 
@@ -266,3 +271,29 @@ def test_nested_values_per_domain_are_advised_by_their_shared_name(tmp_path: Pat
     ), verdict
     assert "none matching the plan's metrics" not in text, text
     assert "| Method | p_opt.retail | 0.75 |" in text, text
+
+
+_ZH_LABELLED_SCRIPT = SCRIPT.replace(
+    '(out / "metrics.json").write_text(json.dumps({"accuracy": acc}))',
+    'rows = [{"domain": "math", "最优动作概率": acc}, {"domain": "retail", "最优动作概率": acc}]\n'
+    'lines = "".join(json.dumps(r, ensure_ascii=False) + "\\n" for r in rows)\n'
+    '(out / "metrics.jsonl").write_text(lines, encoding="utf-8")',
+)
+
+
+def test_the_advice_for_one_label_writes_chinese_as_is(tmp_path: Path) -> None:
+    # A clause with no per-domain scope, of labelled JSON Lines: the advice to name one label
+    # read `{ "\u6700\u4f18…[retail]" = … }` in the Markdown (trial t12).
+    project = write_project(tmp_path / "p")
+    plan = PLAN.replace("Method accuracy > 10% over Baseline", "Method 最优动作概率 > 0.8").replace(
+        "- **Metrics**: accuracy", "- **Metrics**: 最优动作概率"
+    )
+    (project / "refine-logs" / "EXPERIMENT_PLAN.md").write_text(plan, encoding="utf-8")
+    (project / "train.py").write_text(_ZH_LABELLED_SCRIPT, encoding="utf-8")
+    config = project / "bridge.toml"
+    toml = config.read_text(encoding="utf-8").replace('primary = "accuracy"\n', "")
+    config.write_text(toml.replace('"metrics.json"', '"metrics.jsonl"'), encoding="utf-8")
+    assert main(["run", "--project", str(project)]) == 0
+    text = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
+    assert '[metrics] aliases = { "最优动作概率[retail]" = "最优动作概率" }' in text, text
+    assert "\\u6700" not in text, text

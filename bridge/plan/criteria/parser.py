@@ -1274,6 +1274,10 @@ def _per_item_read(
     if found is None or _PER_ITEM.search(clause, found.end()) is not None:
         return None
     said = found.group(0).strip()
+    if any(said.casefold() in m.casefold() and m.casefold() in clause.casefold() for m in metrics):
+        # A metric named with the scope in it (`[metrics] aliases = { accuracy =
+        # "每域最优动作概率" }`): the researcher's name, read whole as before.
+        return None
     rest = f"{clause[: found.start()].rstrip()} {clause[found.end() :].lstrip(' ,，、')}".strip()
     read = _read_clause(
         rest.strip(" ,，"), text, block_systems=block_systems, metrics=metrics,
