@@ -16,6 +16,7 @@ from typing import assert_never
 import attrs
 
 from bridge.errors import ConfigError
+from bridge.lazy_patterns import lazy
 from bridge.machine.aggregation import Aggregate, Sample
 from bridge.machine.verdicts import VerdictKind
 from bridge.plan.criteria import (
@@ -27,7 +28,7 @@ from bridge.plan.criteria import (
     Orientation,
 )
 from bridge.plan.directions import SaidDirection
-from bridge.plan.metric_names import match_metric
+from bridge.plan.metric_names import match_metric, metric_key
 from bridge.value_methods import value_methods
 
 __all__ = [
@@ -41,6 +42,7 @@ __all__ = [
     "holds",
     "mean_of",
     "noise",
+    "per_item",
     "reference_of",
     "subject_of",
 ]
@@ -336,6 +338,82 @@ def find_aggregate(
             + (f" ({said}: name it in [metrics] aliases if it is the same metric)" if said else "")
         )
     return found
+
+
+# A value recorded per item: `acc[distance]` (a labelled JSON Lines row, a file's name) or
+# `optimal_action_probabilities.math` (a nested key), read as the metric and its label.
+_ITEM = lazy(r"(?P<metric>.+)\[(?P<label>[^\[\]]+)\]|(?P<parent>.+)\.(?P<key>[^./\[\]]+)")
+
+
+def _item_of(name: str) -> tuple[str, str, bool] | None:
+    """
+    ``name`` as the metric it labels, the label, and whether the label is in brackets (a label
+    for sure; a nested key may be another metric: `eval.loss` beside `eval.acc`); None for a
+    name with no label.
+    """
+    found = _ITEM.fullmatch(name)
+    if found is None:
+        return None
+    if found["metric"] is not None:
+        return found["metric"], found["label"], True
+    return found["parent"], found["key"], False
+
+
+def _singular(key: str) -> str:
+    """A metric key without a plural ending ("probabilities" → "probability")."""
+    if key.endswith("ies"):
+        return key[:-3] + "y"
+    return key[:-1] if key.endswith("s") and not key.endswith("ss") else key
+
+
+def per_item(
+    aggregates: Sequence[Aggregate],
+    system: str,
+    metric: str,
+    aliases: Mapping[str, Sequence[str]] | None,
+) -> tuple[str, list[tuple[str, Aggregate]]]:
+    """
+    The values ``system``'s runs record of ``metric`` once per item, each with its label: the
+    names of one metric under two labels or more (``acc[distance]``, ``acc[count]``;
+    ``optimal_action_probabilities.math``, ``….retail``) where that metric is ``metric`` (by
+    name, alias or synonym, a plural ending aside) or ``[metrics] aliases`` names one of them
+    as ``metric``. Empty where there are not two such values, or several metrics' labels would
+    fit: a threshold "in every domain" is then judged on the one value, as before. Returned
+    with the name the labels share (``acc``).
+    """
+    own = [a for a in aggregates if a.system == system]
+    families: dict[tuple[str, bool], list[tuple[str, Aggregate]]] = {}
+    for a in own:
+        item = _item_of(a.metric)
+        if item is not None:
+            families.setdefault((item[0], item[2]), []).append((item[1], a))
+    wanted = metric_key(metric)
+    aliased = {
+        metric_key(target)
+        for name, targets in (aliases or {}).items()
+        if metric_key(name) == wanted
+        for target in targets
+    }
+
+    def is_metric(base: str, labelled: bool, members: Sequence[tuple[str, Aggregate]]) -> bool:
+        named = [metric_key(a.metric) in aliased for _, a in members]
+        # One label named as the metric (the advice bridge once gave) stands for its family;
+        # nested keys only all together (`eval.acc` named is not `eval.loss`).
+        if (any(named) if labelled else all(named)) or metric_key(base) in aliased:
+            return True
+        if _singular(metric_key(base)) == _singular(wanted):
+            return True
+        try:
+            return match_metric(metric, [base], aliases) is not None
+        except ConfigError:  # pragma: no cover - one name cannot be ambiguous
+            return False
+
+    matched = [
+        (base, members)
+        for (base, labelled), members in families.items()
+        if len(members) > 1 and is_metric(base, labelled, members)
+    ]
+    return matched[0] if len(matched) == 1 else (metric, [])
 
 
 def mean_of(agg: Aggregate) -> float:

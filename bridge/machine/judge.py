@@ -57,6 +57,7 @@ from bridge.machine.comparisons import (
     holds,
     mean_of,
     noise,
+    per_item,
     reference_of,
     subject_of,
 )
@@ -1168,6 +1169,21 @@ def _evaluate_on(
         kind, reason, value = evaluate_derived(criterion, context, subject, seeds[subject])
         return kind, reason + interpretation, value
 
+    if criterion.per_item is not None:
+        judged = _judge_per_item(criterion, context, subject, seeds[subject], readings, metric)
+        if judged is not None:
+            return judged
+        # One value: judged as the threshold on it, the scope said as not checked one by one
+        # (kept after an alias names the one value; trial t12 saw it vanish).
+        said = criterion.per_item
+        readings = [
+            f"{said!r} not checked one by one: judged on {metric!r} as the runs record it"
+            if r.startswith(f"{said!r} read as every ")
+            else r
+            for r in readings
+        ]
+        interpretation = f" (read as: {'; '.join(readings)})"
+
     stats = {
         s: find_aggregate(
             aggregates, s, metric, context.aliases, seeds[s], untrusted=context.untrusted
@@ -1357,6 +1373,57 @@ def _evaluate_on(
             )
             return VerdictKind.INCONCLUSIVE, reason + interpretation, None
     return kind, reason + interpretation, None if kind is VerdictKind.INCONCLUSIVE else worst
+
+
+def _judge_per_item(
+    criterion: Criterion,
+    context: ClauseContext,
+    subject: str,
+    seeds: int,
+    readings: Sequence[str],
+    metric: str,
+) -> tuple[VerdictKind, str, float | None] | None:
+    """
+    An absolute threshold that holds of each item ("on every question type", «每域») judged on
+    every value the subject's runs record of ``metric`` under a label: met only where each one
+    is, not met naming the labels that fail. ``None`` where the runs record one value only (the
+    caller judges the threshold on it). 018's B1 «每域最优动作概率均超过 0.8» was met on math's
+    0.9875 with retail at 0.75 (trial t12).
+
+    Raises:
+        Inconclusive: a label's value cannot be read (missing seeds, NaN, untrusted runs).
+    """
+    said = criterion.per_item
+    base, items = per_item(context.aggregates, subject, metric, context.aliases)
+    if said is None or not items:
+        return None
+    # The parser's note says how the scope is read; the reason now shows it done.
+    readings = [r for r in readings if not r.startswith(f"{said!r} read as every ")]
+    stats = [
+        (
+            label,
+            find_aggregate(
+                context.aggregates, subject, found.metric, None, seeds, untrusted=context.untrusted
+            ),
+        )
+        for label, found in items
+    ]
+    means = [mean_of(found) for _, found in stats]
+    scale = 100.0 if criterion.percent_scale and all(0.0 <= m <= 1.0 for m in means) else 1.0
+    cmp, threshold = criterion.comparison, criterion.threshold
+    checked = [(label, mean * scale) for (label, _), mean in zip(stats, means, strict=True)]
+    failing = [(label, q) for label, q in checked if not holds(q, cmp, threshold, noise(q))]
+    listed = ", ".join(f"{label} {describe(found, scale)}" for label, found in stats)
+    head = f"{base}: {f'{subject} ' if subject else ''}judged on each label ({said!r}): {listed}; "
+    interpretation = f" (read as: {'; '.join(readings)})" if readings else ""
+    if failing:
+        shown = ", ".join(f"{label} {q:.6g}" for label, q in failing)
+        reason = f"{shown}, required {cmp.value} {threshold:g} for each → not met"
+        return VerdictKind.NOT_MET, head + reason + interpretation, failing[0][1]
+    quantities = [q for _, q in checked]
+    worst = min(quantities) if cmp in (Comparison.GT, Comparison.GE) else max(quantities)
+    reason = f"each {cmp.value} {threshold:g} → met"
+    return VerdictKind.MET, head + reason + interpretation, worst
 
 
 # "significantly", "显著": a test of the gain the rules do not compute.

@@ -314,11 +314,21 @@ def _labelled_families(names: Sequence[str]) -> dict[str, list[str]]:
     metric; each label is one of its numbers.
     """
     families: dict[str, list[str]] = {}
+    nested: dict[str, list[str]] = {}
     for name in names:
         found = _LABELLED.fullmatch(name)
         if found is not None:
             families.setdefault(found["metric"], []).append(name)
+        elif (key := _NESTED.fullmatch(name)) is not None:
+            nested.setdefault(key["parent"], []).append(name)
+    # Nested keys of one parent (`optimal_action_probabilities.math`, `….retail`), two or more:
+    # an alias naming the parent is the plan's metric per key (018's B1 «每域…», trial t12),
+    # shown under each, as a criterion "in every domain" judges each.
+    families.update({p: n for p, n in nested.items() if len(n) > 1 and p not in families})
     return families
+
+
+_NESTED = lazy(r"(?P<parent>[^\[\]]+)\.[^./\[\]]+")
 
 
 @functools.lru_cache(maxsize=256)
@@ -456,8 +466,11 @@ def _recorded_per_label(
         notes.append(
             f"; {metric} is recorded under several labels ({', '.join(labelled)}) and no one "
             "of them stands for the run: name the one meant in bridge.toml, e.g. "
-            # JSON strings are TOML basic strings: a name with `"` or `\\` stays valid TOML.
-            f"[metrics] aliases = {{ {json.dumps(labelled[-1])} = {json.dumps(metric)} }}"
+            # JSON strings are TOML basic strings: a name with `"` or `\\` stays valid TOML;
+            # Chinese is written as is (018's «\u6700…» could not be read, trial t12).
+            "[metrics] aliases = "
+            f"{{ {json.dumps(labelled[-1], ensure_ascii=False)} = "
+            f"{json.dumps(metric, ensure_ascii=False)} }}"
         )
     if not notes:
         return verdict

@@ -402,6 +402,9 @@ _ARITHMETIC: tuple[tuple[LazyPattern, str], ...] = (
     (lazy(r"; required drop "), "；要求降幅 "),
     (lazy(r"; required rise "), "；要求升幅 "),
     (lazy(r" for each → "), "，每个均需 → "),
+    # A threshold "in every domain" judged on each label (judge's `_judge_per_item`).
+    (lazy(rf" judged on each label \({_QUOTE}\): "), r" 按每个标签判断（\1）："),
+    (lazy(r"; each ([<>≥≤=] \S+) → "), r"；每个均 \1 → "),
     # "0.02, required ≥ 0.03 → not met": the limit a number failed (judge's `compared`).
     (lazy(r"(?<=\d), required (?=[<>≥≤=] )"), "，要求 "),
     (lazy(r"→ not met\b"), "→ 未满足"),
@@ -557,6 +560,13 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
     (
         lazy(rf"{_QUOTE} not checked one by one: judged on {_QUOTE} as the runs record it"),
         r"\1 未逐项检验：按运行记录的 \2 判断",
+    ),
+    (
+        lazy(
+            rf"{_QUOTE} read as every label the runs record the metric under: each value judged "
+            r"\(not checked one by one where they record one value\)"
+        ),
+        r"\1 解析为运行记录该指标的每个标签：逐个判断（只记录一个值时不逐项检验）",
     ),
     (
         lazy(r"no comparator before (\S+): read as 'at least'"),

@@ -143,6 +143,8 @@ def _parsed(parsed: Criterion) -> dict[str, object]:
         "percent_of_primary": parsed.percent_of_primary,
         # "by a non-trivial margin": a gain > 0 the judge leaves open where there is one.
         "margin_in_words": parsed.margin_in_words,
+        # "on every question type", «每域»: judged on each label's value (trial t12).
+        "per_item": parsed.per_item,
         "notes": list(parsed.notes),
     }
 

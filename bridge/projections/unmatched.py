@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
+from collections.abc import Sequence
 
 from bridge.lazy_patterns import lazy
 from bridge.machine.fold import PipelineState
@@ -51,6 +52,7 @@ def unmatched_note(state: PipelineState, result: BlockResult, language: str) -> 
     )
     plan = ", ".join(f"`{w}`" for w in wanted)
     hint = ""
+    shared: str | None = None
     prose = bool(wanted) and _PROSE.search(wanted[0]) is not None
     inside = [n for n in names if prose and any(_writes(w, n) for w in wanted)]
     if inside:
@@ -87,6 +89,10 @@ def unmatched_note(state: PipelineState, result: BlockResult, language: str) -> 
             return lead + pooled
         # Without a close name, a template: a guessed name would send the reader astray.
         pick = _toml_string(tails[close[0]]) if close else '"RECORDED NAME"'
+        if (shared := _labels_shared(result, target, names)) is not None:
+            # "每域…均超过 0.8" of `p.math`, `p.retail`: the name the labels share, so every
+            # domain's value is judged; one label's name judged 018's B1 on math alone (t12).
+            pick = _toml_string(shared)
         hint = f"[metrics] aliases = {{ {pick} = {_toml_string(target)} }}"
     if not wanted:
         # 001's B4 has no Metrics line: "none matching the plan's metrics (-)" said nothing.
@@ -103,7 +109,10 @@ def unmatched_note(state: PipelineState, result: BlockResult, language: str) -> 
         )
     if language == "zh":
         return f"已记录 {len(names)} 个指标名，但没有一个与计划的指标（{plan}）对应：{shown}。" + (
-            f"若其中之一就是计划的指标，请在 bridge.toml 中加入 `{hint}`，"
+            f"若带标签的 `{shared}` 就是计划的指标，请在 bridge.toml 中加入 `{hint}`："
+            "每个标签的数值都会逐个判断。"
+            if hint and shared is not None
+            else f"若其中之一就是计划的指标，请在 bridge.toml 中加入 `{hint}`，"
             "或用 `[[metrics.extract]]` 查询选出该数值。"
             if hint
             else f"计划的指标 `{wanted[0]}` 在一个短语中写了多个指标，别名无法把一个记录的名称"
@@ -116,7 +125,10 @@ def unmatched_note(state: PipelineState, result: BlockResult, language: str) -> 
         f"{len(names)} metric name(s) were recorded, none matching the plan's metrics "
         f"({plan}): {shown}."
         + (
-            f" If one of them is the plan's metric, add `{hint}` to bridge.toml, or pick the "
+            f" If the labelled `{shared}` is the plan's metric, add `{hint}` to bridge.toml: "
+            "each label's value is judged."
+            if hint and shared is not None
+            else f" If one of them is the plan's metric, add `{hint}` to bridge.toml, or pick the "
             "number with a `[[metrics.extract]]` query."
             if hint
             else f" The plan's metric `{wanted[0]}` names several metrics in one phrase, which "
@@ -212,6 +224,29 @@ _STATISTIC = lazy(
     r"(?:strict\s+)?win(?:s|\s+counts?)?|均值|平均值?|中位数|标准差|方差|胜场数?)",
     re.IGNORECASE,
 )
+
+# A value recorded per item: `acc[distance]`, `optimal_action_probabilities.math`.
+_ITEM = lazy(r"(?P<base>.+?)(?:\[[^\[\]]+\]|\.[^./\[\]]+)")
+
+
+def _labels_shared(result: BlockResult, target: str, names: Sequence[str]) -> str | None:
+    """
+    The one name the recorded values of ``names`` share as labels of one metric (``acc`` of
+    ``acc[distance]``, ``acc[count]``), where a clause of the block holds of ``target`` for
+    each item ("on every question type", «每域»): the name to connect to ``target``, so that
+    each label's value is judged. ``None`` where no clause has such a scope or the labels of
+    one name are not all there is to pick.
+    """
+    criterion = result.criterion
+    clauses = criterion.clauses if isinstance(criterion, Compound) else (criterion,)
+    if not any(isinstance(c, Criterion) and c.per_item and c.metric == target for c in clauses):
+        return None
+    families: dict[str, int] = {}
+    for name in names:
+        if (found := _ITEM.fullmatch(name)) is not None:
+            families[found["base"]] = families.get(found["base"], 0) + 1
+    shared = [base for base, count in families.items() if count > 1]
+    return shared[0] if len(shared) == 1 else None
 
 
 def _toml_string(text: str) -> str:

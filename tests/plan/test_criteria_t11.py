@@ -166,7 +166,11 @@ def test_001_b1_with_a_time_condition_says_it_is_not_checked(
 
 # 018's B1 criterion and its M1 gate, as the real project writes them.
 _PLAN_018 = SHARED / "projects" / "018_areal-harness-cn" / "refine-logs" / "EXPERIMENT_PLAN.md"
-_PER_DOMAIN = "'每域' not checked one by one: judged on '最优动作概率' as the runs record it"
+# Judged on each domain's value the runs record (trial t12); one value: not checked one by one.
+_PER_DOMAIN = (
+    "'每域' read as every label the runs record the metric under: each value judged (not "
+    "checked one by one where they record one value)"
+)
 
 
 @pytest.mark.parametrize(
@@ -242,7 +246,7 @@ def test_018_b1_and_its_m1_gate_read_the_metric(
     b1 = out[out.index("B1: Harness-only") : out.index("B2: ")]
     # Was "解析为：  1. 无法自动检验：绝对阈值没有指明指标".
     assert "绝对阈值没有指明指标" not in b1, b1
-    assert "1. 提议的系统：最优动作概率 > 0.8 每域（不检查）" in b1, b1
+    assert "1. 提议的系统：最优动作概率 > 0.8 每域（按记录的每个标签）" in b1, b1
 
 
 def test_a_scope_alone_is_no_metric() -> None:

@@ -160,6 +160,9 @@ class Wording:
     #: A setting where the clause holds that the judge does not look up (``at 16×4``); takes
     #: ``said``, the plan's words.
     unchecked: str
+    #: The scope of a threshold that holds of each item (``on every question type``), judged
+    #: on every label the runs record; takes ``said``, the plan's words.
+    per_item: str
 
 
 #: The statement's English words (tables, `bridge plan --json`, the results).
@@ -179,6 +182,7 @@ ENGLISH = Wording(
         ", by a margin stated only in words ({word}): not met without a gain, else open"
     ),
     unchecked="{said} (not checked)",
+    per_item="{said} (each recorded label)",
 )
 
 # The note bridge/plan/criteria/parser.py writes of every setting where a clause holds ("'at
@@ -235,6 +239,10 @@ class Criterion:
             ``> 0`` that the judge reads only as far as the numbers allow: not met where the
             subject does not beat the reference at all, else open (how large a gain is
             "non-trivial" is not said). ``None`` for a margin given as a number or none.
+        per_item: for an absolute threshold that holds of each of several items, the scope as
+            written ("on every question type", «每域»): the judge reads every value the runs
+            record for the metric under a label (``acc[distance]``, ``probabilities.math``),
+            met only where each is; ``None`` for a threshold on one value.
     """
 
     text: str
@@ -253,6 +261,7 @@ class Criterion:
     percent_of_primary: bool = False
     settings: tuple[Setting, ...] = ()
     margin_in_words: str | None = None
+    per_item: str | None = None
 
     def judged_on(self, metric: str) -> Criterion:
         """
@@ -304,6 +313,10 @@ class Criterion:
             if found is not None
             for said in [found["said"]]
         ]
+        # "on every question type": judged per label, said as such (trial t12: dropped, or
+        # "not checked" beside a verdict that came from one label).
+        if self.per_item is not None:
+            where.insert(0, w.per_item.format(said=self.per_item))
         return " ".join([self._statement(wording), *where])
 
     def _statement(self, wording: Wording | None) -> str:

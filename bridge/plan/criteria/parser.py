@@ -1215,7 +1215,9 @@ def _parse(
     One clause read (:func:`_read_clause`), with the settings it names with a value where it
     holds (``at h=144``) as :attr:`Criterion.settings`, for the judge to check on the runs.
     """
-    read = _read_clause(
+    read = _per_item_read(
+        clause, text, block_systems=block_systems, metrics=metrics, metric_first=metric_first
+    ) or _read_clause(
         clause, text, block_systems=block_systems, metrics=metrics, metric_first=metric_first
     )
     if not isinstance(read, Criterion):
@@ -1228,6 +1230,66 @@ def _parse(
         if (named := _NAMED_SETTING.search(said)) is not None
     ]
     return attrs.evolve(read, settings=tuple(held)) if held else read
+
+
+# An absolute threshold that holds of each of several items: "on every question type", "in
+# each split", "per domain", «每域», «各任务上», «每个数据集». The runs record such a metric once
+# per item, under a label (`acc[distance]`) or a nested key (`probabilities.math`), and the
+# judge reads every one; seeds and components have their own readings (_EVERY_SEED,
+# EACH_COMPONENT), and "all" only after "in/on/for" ("across all" may be a mean).
+_PER_ITEM_NOUN = (
+    r"(?:question\s+|task\s+|problem\s+|query\s+)?(?:domain|split|task|type|category|class|"
+    r"dataset|data\s+set|benchmark|language|environment|subset|scenario)s?"
+)
+_PER_ITEM = lazy(
+    rf"(?:\b(?:in|on|for|across|within|over)\s+)?\b(?:every|each)\s+(?:single\s+)?(?:of\s+the\s+)?"
+    rf"{_PER_ITEM_NOUN}\b"
+    rf"|\b(?:in|on|for)\s+all\s+(?:the\s+)?(?:\d+\s+)?{_PER_ITEM_NOUN}\b"
+    rf"|\bper[- ](?:question\s+)?(?:domain|split|task|type|category|class|dataset|benchmark|"
+    r"language|environment|subset|scenario)\b"
+    r"|(?:每|各|所有)\s*(?:个|一个|种)?\s*(?:领域|域|任务|数据集|类别|类型|题型|问题类型|场景|环境|"
+    r"子集|语言|基准|benchmark|split)\s*(?:的|上|中|里)?",
+    re.IGNORECASE,
+)
+
+
+def _per_item_read(
+    clause: str,
+    text: str,
+    *,
+    block_systems: Sequence[str],
+    metrics: Sequence[str],
+    metric_first: bool,
+) -> Criterion | None:
+    """
+    ``clause`` read as an absolute threshold that holds of each item a scope names ("accuracy
+    > 0.5 on every question type", «每域最优动作概率均超过 0.8»): read without the scope, with
+    the scope as :attr:`Criterion.per_item` and a note saying how it is judged; ``None`` where
+    the clause has no such scope or, without it, is no absolute threshold (then it is read
+    whole, as before). 001's B1 "… on every question type" was read as one value with no word
+    of the scope, and 018's "Optimal action probability > 0.8 in every domain" declined as a
+    threshold without a metric (trial t12).
+    """
+    found = _PER_ITEM.search(clause)
+    if found is None or _PER_ITEM.search(clause, found.end()) is not None:
+        return None
+    said = found.group(0).strip()
+    if any(said.casefold() in m.casefold() and m.casefold() in clause.casefold() for m in metrics):
+        # A metric named with the scope in it (`[metrics] aliases = { accuracy =
+        # "每域最优动作概率" }`): the researcher's name, read whole as before.
+        return None
+    rest = f"{clause[: found.start()].rstrip()} {clause[found.end() :].lstrip(' ,，、')}".strip()
+    read = _read_clause(
+        rest.strip(" ,，"), text, block_systems=block_systems, metrics=metrics,
+        metric_first=metric_first,
+    )  # fmt: skip
+    if not isinstance(read, Criterion) or read.mode is not Mode.ABSOLUTE:
+        return None
+    note = (
+        f"{said!r} read as every label the runs record the metric under: each value judged "
+        "(not checked one by one where they record one value)"
+    )
+    return attrs.evolve(read, per_item=said, notes=(note, *read.notes))
 
 
 def _where_it_holds(said: str) -> str:

@@ -1,0 +1,299 @@
+"""
+An absolute threshold that holds of each item ("accuracy > 0.5 on every question type",
+018's B1 «每域最优动作概率均超过 0.8») judged on every value the runs record for the metric
+under a label (trial t12): it was judged on one label's value, met on math's 0.9875 with
+retail at 0.75, and bridge advised naming one label as the metric.
+
+Each expectation was written by reading the clause and the numbers, not by running bridge.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bridge.cli import main
+from bridge.machine.judge import Aggregate, Verdict, VerdictKind, judge_block
+from bridge.plan.criteria import Criterion, parse_criterion
+from bridge.projections.plan_words import criterion_in_language
+from bridge.projections.reasons import in_language
+from tests.e2e.tiny import PLAN, SCRIPT, write_project
+
+_SYSTEMS = ("Standard LoRA", "DepthGate")
+
+
+def _read(text: str, metrics: tuple[str, ...] = ("accuracy",)) -> Criterion:
+    parsed = parse_criterion(text, block_systems=_SYSTEMS, metrics=metrics)
+    assert isinstance(parsed, Criterion), parsed
+    return parsed
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("DepthGate accuracy > 0.5 on every question type", "on every question type"),
+        ("DepthGate accuracy > 0.5 in every domain", "in every domain"),
+        ("accuracy > 0.5 in each split", "in each split"),
+        ("accuracy > 0.5 per task", "per task"),
+        ("In every domain, accuracy > 0.5", "In every domain"),
+        ("各任务准确率均超过 0.5", "各任务"),
+        ("每个数据集上 accuracy 均超过 0.5", "每个数据集上"),
+    ],
+)
+def test_a_scope_of_every_item_is_read_with_the_threshold(text: str, said: str) -> None:
+    # English scopes were dropped without a word ("accuracy > 0.5"), Chinese ones too where the
+    # metric was a known one («各任务准确率»).
+    criterion = _read(text)
+    assert (criterion.metric, criterion.threshold, criterion.per_item) == ("accuracy", 0.5, said)
+    assert criterion.describe().endswith(f"accuracy > 0.5 {said} (each recorded label)")
+
+
+def test_018_english_sentence_reads_its_metric() -> None:
+    # Was "an absolute threshold without a metric"; without "in every domain" it was read.
+    criterion = _read("Optimal action probability > 0.8 in every domain.", ("每域正确动作概率",))
+    assert (criterion.metric, criterion.per_item) == (
+        "Optimal action probability",
+        "in every domain",
+    )
+
+
+def test_018_chinese_scope_is_said_in_chinese() -> None:
+    criterion = _read("每域最优动作概率均超过 0.8", ("每域正确动作概率",))
+    assert (criterion.metric, criterion.per_item) == ("最优动作概率", "每域")
+    assert (
+        criterion_in_language(criterion, "zh")
+        == "提议的系统：最优动作概率 > 0.8 每域（按记录的每个标签）"
+    )
+
+
+def test_a_comparison_with_a_scope_is_read_as_before() -> None:
+    # Only an absolute threshold is judged per label; a gain "on every task" is read whole.
+    criterion = _read("DepthGate beats Standard LoRA on accuracy on every task")
+    assert criterion.per_item is None
+
+
+def _judged(
+    text: str,
+    values: dict[str, float],
+    *,
+    aliases: dict[str, tuple[str, ...]] | None = None,
+    metrics: tuple[str, ...] = ("accuracy",),
+) -> Verdict:
+    """``text`` judged on DepthGate's runs recording ``values`` (name → mean over 3 seeds)."""
+    aggregates = [
+        Aggregate(
+            block="B1",
+            system="DepthGate",
+            metric=name,
+            mean=value,
+            std=0.0,
+            n=3,
+            run_ids=("R1", "R2", "R3"),
+        )
+        for name, value in values.items()
+    ]
+    return judge_block(
+        parse_criterion(text, block_systems=_SYSTEMS, metrics=metrics),
+        aggregates,
+        runs_status={"R1": "succeeded", "R2": "succeeded", "R3": "succeeded"},
+        expected_seeds=3,
+        reference_system=None,
+        candidate_system="DepthGate",
+        primary_metric=metrics[0],
+        aliases=aliases,
+        planned_systems=_SYSTEMS,
+    )
+
+
+_EVERY_TYPE = "DepthGate accuracy > 0.5 on every question type"
+_PER_TYPE = {"acc[distance]": 0.62, "acc[count]": 0.41}
+
+
+@pytest.mark.parametrize(
+    "aliases",
+    [None, {"accuracy": ("acc[distance]",)}],
+    ids=["no alias", "one label named, as bridge advised"],
+)
+def test_one_failing_label_fails_the_clause(aliases: dict[str, tuple[str, ...]] | None) -> None:
+    # Was open ("name the one meant … aliases = { "acc[count]" = "accuracy" }"), then, with the
+    # alias, met on distance's 0.62 with count at 0.41.
+    verdict = _judged(_EVERY_TYPE, _PER_TYPE, aliases=aliases)
+    assert verdict.verdict is VerdictKind.NOT_MET, verdict.reason
+    assert verdict.reason.startswith(
+        "acc: DepthGate judged on each label ('on every question type'): "
+        "distance 0.62 ± 0 (n=3), count 0.41 ± 0 (n=3); count 0.41, required > 0.5 for each "
+        "→ not met"
+    ), verdict.reason
+    assert "aliases" not in verdict.reason, verdict.reason
+
+
+def test_every_label_above_meets_the_clause() -> None:
+    verdict = _judged(_EVERY_TYPE, {"acc[distance]": 0.62, "acc[count]": 0.55})
+    assert verdict.verdict is VerdictKind.MET, verdict.reason
+    assert "distance 0.62 ± 0 (n=3), count 0.55 ± 0 (n=3); each > 0.5 → met" in verdict.reason
+
+
+def test_nested_keys_named_together_are_the_labels() -> None:
+    # 018's runs: {"optimal_action_probabilities": {"math": 0.9875, "retail": 0.75}}, both
+    # names aliased to the plan's metric: was "metric ambiguous … name the one you mean".
+    names = ("optimal_action_probabilities.math", "optimal_action_probabilities.retail")
+    verdict = _judged(
+        "每域最优动作概率均超过 0.8",
+        {names[0]: 0.9875, names[1]: 0.75, "mean_return": 0.9},
+        aliases={"最优动作概率": names},
+        metrics=("最优动作概率",),
+    )
+    assert verdict.verdict is VerdictKind.NOT_MET, verdict.reason
+    said = in_language(verdict.reason, "zh")
+    assert said.startswith(
+        "optimal_action_probabilities: DepthGate 按每个标签判断（'每域'）：math 0.9875 ± 0 (n=3), "
+        "retail 0.75 ± 0 (n=3); retail 0.75，要求 > 0.8，每个均需 → 未满足"
+    ), said
+
+
+def test_a_plural_nested_key_is_the_metric_named_in_the_singular() -> None:
+    verdict = _judged(
+        "Optimal action probability > 0.8 in every domain.",
+        {"optimal_action_probabilities.math": 0.9875, "optimal_action_probabilities.retail": 0.9},
+        metrics=("每域正确动作概率",),
+    )
+    assert verdict.verdict is VerdictKind.MET, verdict.reason
+
+
+def test_nested_keys_of_other_metrics_are_no_labels() -> None:
+    # `eval.acc` named as accuracy does not make `eval.loss` a question type's accuracy.
+    verdict = _judged(
+        _EVERY_TYPE, {"eval.acc": 0.62, "eval.loss": 0.1}, aliases={"accuracy": ("eval.acc",)}
+    )
+    assert verdict.verdict is VerdictKind.MET, verdict.reason
+    assert "judged on each label" not in verdict.reason, verdict.reason
+
+
+@pytest.mark.parametrize(
+    ("values", "aliases"),
+    [({"accuracy": 0.62}, None), ({"acc_overall": 0.62}, {"accuracy": ("acc_overall",)})],
+    ids=["named so", "named by an alias"],
+)
+def test_one_value_keeps_the_scope_said_not_checked(
+    values: dict[str, float], aliases: dict[str, tuple[str, ...]] | None
+) -> None:
+    # The runs record one accuracy: judged on it, the scope still said (trial t12: it vanished
+    # once an alias named the value).
+    verdict = _judged(_EVERY_TYPE, values, aliases=aliases)
+    assert verdict.verdict is VerdictKind.MET, verdict.reason
+    assert (
+        "'on every question type' not checked one by one: judged on 'accuracy' as the runs "
+        "record it"
+    ) in verdict.reason, verdict.reason
+
+
+_LABELLED_SCRIPT = SCRIPT.replace(
+    '(out / "metrics.json").write_text(json.dumps({"accuracy": acc}))',
+    '(out / "metrics.json").write_text(json.dumps({"accuracy": acc}))\n'
+    'rows = [{"type": "distance", "acc": acc}, {"type": "count", "acc": acc - 0.39}]\n'
+    '(out / "metrics.jsonl").write_text("".join(json.dumps(r) + "\\n" for r in rows))',
+)
+
+
+def test_a_run_writing_a_value_per_question_type_is_judged_on_each(tmp_path: Path) -> None:
+    # Real subprocesses: Method writes accuracy 0.8 per distance question and 0.41 per count
+    # question, one JSON line each.
+    project = write_project(tmp_path / "p")
+    plan = PLAN.replace(
+        "Method accuracy > 10% over Baseline", "Method acc > 0.5 on every question type"
+    ).replace("- **Metrics**: accuracy", "- **Metrics**: acc")
+    (project / "refine-logs" / "EXPERIMENT_PLAN.md").write_text(plan, encoding="utf-8")
+    (project / "train.py").write_text(_LABELLED_SCRIPT, encoding="utf-8")
+    toml = (project / "bridge.toml").read_text(encoding="utf-8")
+    toml = toml.replace('files = ["metrics.json"]', 'files = ["metrics.jsonl"]').replace(
+        'primary = "accuracy"', 'primary = "acc"'
+    )
+    (project / "bridge.toml").write_text(toml, encoding="utf-8")
+    assert main(["run", "--project", str(project)]) == 0
+    results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
+    verdict = next(x for x in results.splitlines() if x.startswith("- **Verdict:**"))
+    # Was "open: acc is recorded under several labels … aliases = { "acc[count]" = "acc" }".
+    assert verdict.startswith(
+        "- **Verdict:** **not_met** (judged by rule) — acc: Method judged on each label "
+        "('on every question type'): count 0.41 (n=1), distance 0.8 (n=1); count 0.41, "
+        "required > 0.5 for each → not met"
+    ), verdict
+    assert "aliases" not in verdict, verdict
+    assert "acc > 0.5 on every question type (each recorded label)" in results, results
+    data = json.loads((project / "refine-logs" / "results.json").read_text(encoding="utf-8"))
+    (block,) = data["blocks"]
+    assert block["criterion"]["parsed"]["per_item"] == "on every question type", block
+
+
+_NESTED_SCRIPT = SCRIPT.replace(
+    '(out / "metrics.json").write_text(json.dumps({"accuracy": acc}))',
+    'p_opt = {"math": 0.9875, "retail": acc - 0.05}\n'
+    '(out / "metrics.json").write_text(json.dumps({"p_opt": p_opt}))',
+)
+
+
+def test_nested_values_per_domain_are_advised_by_their_shared_name(tmp_path: Path) -> None:
+    # 018's runs write {"optimal_action_probabilities": {"math": …, "retail": …}}; the plan
+    # names the metric otherwise. The advice named one domain's value ("RECORDED NAME", then
+    # the alias judged on math alone), and the "none matching" note stayed after the alias.
+    project = write_project(tmp_path / "p")
+    plan = PLAN.replace(
+        "Method accuracy > 10% over Baseline",
+        "Method optimal action probability > 0.8 in every domain",
+    ).replace("- **Metrics**: accuracy", "- **Metrics**: optimal action probability")
+    (project / "refine-logs" / "EXPERIMENT_PLAN.md").write_text(plan, encoding="utf-8")
+    (project / "train.py").write_text(_NESTED_SCRIPT, encoding="utf-8")
+    config = project / "bridge.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace('primary = "accuracy"\n', ""), encoding="utf-8"
+    )
+    results = project / "refine-logs" / "EXPERIMENT_RESULTS.md"
+    assert main(["run", "--project", str(project)]) == 0
+    advice = '[metrics] aliases = { "p_opt" = "optimal action probability" }'
+    assert f"If the labelled `p_opt` is the plan's metric, add `{advice}`" in results.read_text(
+        encoding="utf-8"
+    )
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "[metrics]\n", '[metrics]\naliases = { "p_opt" = "optimal action probability" }\n'
+        ),
+        encoding="utf-8",
+    )
+    assert main(["run", "--project", str(project)]) == 0
+    text = results.read_text(encoding="utf-8")
+    verdict = next(x for x in text.splitlines() if x.startswith("- **Verdict:**"))
+    assert verdict.startswith(
+        "- **Verdict:** **not_met** (judged by rule) — p_opt: Method judged on each label "
+        "('in every domain'): math 0.9875 (n=1), retail 0.75 (n=1); retail 0.75, required > 0.8 "
+        "for each → not met"
+    ), verdict
+    assert "none matching the plan's metrics" not in text, text
+    assert "| Method | p_opt.retail | 0.75 |" in text, text
+
+
+_ZH_LABELLED_SCRIPT = SCRIPT.replace(
+    '(out / "metrics.json").write_text(json.dumps({"accuracy": acc}))',
+    'rows = [{"domain": "math", "最优动作概率": acc}, {"domain": "retail", "最优动作概率": acc}]\n'
+    'lines = "".join(json.dumps(r, ensure_ascii=False) + "\\n" for r in rows)\n'
+    '(out / "metrics.jsonl").write_text(lines, encoding="utf-8")',
+)
+
+
+def test_the_advice_for_one_label_writes_chinese_as_is(tmp_path: Path) -> None:
+    # A clause with no per-domain scope, of labelled JSON Lines: the advice to name one label
+    # read `{ "\u6700\u4f18…[retail]" = … }` in the Markdown (trial t12).
+    project = write_project(tmp_path / "p")
+    plan = PLAN.replace("Method accuracy > 10% over Baseline", "Method 最优动作概率 > 0.8").replace(
+        "- **Metrics**: accuracy", "- **Metrics**: 最优动作概率"
+    )
+    (project / "refine-logs" / "EXPERIMENT_PLAN.md").write_text(plan, encoding="utf-8")
+    (project / "train.py").write_text(_ZH_LABELLED_SCRIPT, encoding="utf-8")
+    config = project / "bridge.toml"
+    toml = config.read_text(encoding="utf-8").replace('primary = "accuracy"\n', "")
+    config.write_text(toml.replace('"metrics.json"', '"metrics.jsonl"'), encoding="utf-8")
+    assert main(["run", "--project", str(project)]) == 0
+    text = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
+    assert '[metrics] aliases = { "最优动作概率[retail]" = "最优动作概率" }' in text, text
+    assert "\\u6700" not in text, text
