@@ -9,6 +9,7 @@ non-finite), gains and derived quantities, and the comparison itself. Pure: no I
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Mapping, Sequence
 from typing import assert_never
@@ -40,6 +41,7 @@ __all__ = [
     "find_aggregate",
     "gain",
     "holds",
+    "item_of",
     "mean_of",
     "noise",
     "per_item",
@@ -345,18 +347,32 @@ def find_aggregate(
 _ITEM = lazy(r"(?P<metric>.+)\[(?P<label>[^\[\]]+)\]|(?P<parent>.+)\.(?P<key>[^./\[\]]+)")
 
 
-def _item_of(name: str) -> tuple[str, str, bool] | None:
+# Labels that are a statistic or a bound of the metric's own values, or a list index, not an
+# item it is measured on: `accuracy.std`, `accuracy[ci_low]`, `loss.0`. Read as items, "accuracy >
+# 0.5 on every question type" was not met on a std of 0.05 (review r34).
+_NOT_AN_ITEM = lazy(
+    r"(?:mean|avg|average|median|std|stdev|stddev|sd|se|sem|stderr|var|variance|min|max|"
+    r"ci(?:[_ -]?(?:low|high|lo|hi|lower|upper|\d+))?|lower|upper|lo|hi|p\d+|q\d+|\d+|"
+    r"均值|平均值?|中位数|标准差|方差|最小值?|最大值?|下界|上界)",
+    re.IGNORECASE,
+)
+
+
+def item_of(name: str) -> tuple[str, str, bool] | None:
     """
     ``name`` as the metric it labels, the label, and whether the label is in brackets (a label
     for sure; a nested key may be another metric: `eval.loss` beside `eval.acc`); None for a
-    name with no label.
+    name with no label, or whose label is a statistic, a bound or an index of the metric's own
+    values (:data:`_NOT_AN_ITEM`: `accuracy.std`, `accuracy[ci_low]`), which is no item.
     """
     found = _ITEM.fullmatch(name)
     if found is None:
         return None
     if found["metric"] is not None:
-        return found["metric"], found["label"], True
-    return found["parent"], found["key"], False
+        item = found["metric"], found["label"], True
+    else:
+        item = found["parent"], found["key"], False
+    return None if _NOT_AN_ITEM.fullmatch(item[1].strip()) else item
 
 
 def _singular(key: str) -> str:
@@ -384,7 +400,7 @@ def per_item(
     own = [a for a in aggregates if a.system == system]
     families: dict[tuple[str, bool], list[tuple[str, Aggregate]]] = {}
     for a in own:
-        item = _item_of(a.metric)
+        item = item_of(a.metric)
         if item is not None:
             families.setdefault((item[0], item[2]), []).append((item[1], a))
     wanted = metric_key(metric)

@@ -1062,8 +1062,10 @@ def _held_unequal(
                 means[system] = found.mean
             else:
                 low, high = min(means.values()), max(means.values())
-                # Held the same within 1 % (a timer's jitter), not a different budget.
-                if high - low > 0.01 * max(abs(low), abs(high)):
+                # Held the same within 10 %: a timer's jitter, a matched budget that stops a few
+                # steps apart, a "parameter-matched" model a few per cent larger. At 1 %, runs
+                # at the same budget were routinely said to break it (review r34).
+                if high - low > 0.1 * max(abs(low), abs(high)):
                     listed = ", ".join(f"{s or '-'} {v:g}" for s, v in means.items())
                     said.append(f"{condition!r}{NOT_HELD}{metric} {listed}")
     return said

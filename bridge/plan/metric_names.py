@@ -114,6 +114,13 @@ _UNIT_SUFFIX = lazy(
 )
 
 
+# Parameters that are settings, not a count of the model's weights.
+_SETTINGS_NOT_COUNT = lazy(
+    r"(?:training|train|hyper|optimi[sz]ation|optimi[sz]er)[\s-]*param|训练参数|超参",
+    re.IGNORECASE,
+)
+
+
 @functools.lru_cache(maxsize=1024)  # pure; asked for each recorded name of each clause
 def held_quantity_spellings(name: str) -> tuple[str, ...]:
     """
@@ -320,10 +327,16 @@ def held_in(names: Iterable[str], condition: str) -> frozenset[str]:
     listed = list(names)
     text = _words(condition)
     found = set(mentioned_in(listed, [condition]))
+    settings = _SETTINGS_NOT_COUNT.search(condition) is not None
     for name in listed:
         if name in found or is_setting_name(name):
             continue
-        for spelling in held_quantity_spellings(_last_component(name.split("[", 1)[0])):
+        spellings = held_quantity_spellings(_last_component(name.split("[", 1)[0]))
+        if settings and "parameters" in spellings:
+            # "the same training parameters" are the settings (lr, epochs), not a parameter
+            # count: `num_params` was said to break it (review r34).
+            continue
+        for spelling in spellings:
             words = _words(spelling).strip()
             if f" {words} " in text or (_CJK.search(words) and words in text):
                 found.add(name)

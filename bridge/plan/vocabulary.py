@@ -635,6 +635,9 @@ def _part_status(part: str) -> str:
 
 # What negates the Chinese word after it (:func:`_negated`): 未完成, 尚未完成, 没(有)完成,
 # 不通过, 无法完成.
+# The finished words a negation turns into "not finished" (a gate 未通过 stays a finished run's
+# outcome, as a gate FAIL does: PARSE-RULES).
+_FINISHED_WORDS = frozenset({"已完成", "完成"})
 _CHINESE_NEGATIONS = ("尚未", "没有", "无法", "未", "没", "不", "无")
 
 
@@ -745,14 +748,18 @@ def normalise_status(raw: str) -> str:
             return _STATUS_LOOKUP[pair]
         if first in _STATUS_LOOKUP:
             return _STATUS_LOOKUP[first]
+    unfinished = False
     for word, status in _CHINESE_STATUS:
         if word in text:
-            if status == "done" and _negated(text, word):
-                # 未完成, 尚未完成, 代码未完成, 没完成: not finished, so not done; 未通过: it
-                # did not pass. Read as done, such a row counted as finished before bridge and
-                # was never launched (h9G on 020's words, this session).
-                return "failed" if word == "通过" else "todo"
+            if word in _FINISHED_WORDS and _negated(text, word):
+                # 未完成, 尚未完成, 代码未完成, 没完成: not finished, so not done. Read as done,
+                # such a row counted as finished before bridge and was never launched. The rest
+                # of the cell may say more ("未完成（运行中）": running elsewhere, not to launch).
+                unfinished = True
+                continue
             return status
+    if unfinished:
+        return "todo"
     for mark, status in (
         ("✅", "done"),
         ("🔄", "running"),

@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 
 from bridge.lazy_patterns import lazy
+from bridge.machine.comparisons import item_of
 from bridge.machine.fold import PipelineState
 from bridge.plan.criteria import Compound, Criterion
 from bridge.plan.metric_names import plan_metric_names
@@ -225,9 +226,6 @@ _STATISTIC = lazy(
     re.IGNORECASE,
 )
 
-# A value recorded per item: `acc[distance]`, `optimal_action_probabilities.math`.
-_ITEM = lazy(r"(?P<base>.+?)(?:\[[^\[\]]+\]|\.[^./\[\]]+)")
-
 
 def _labels_shared(result: BlockResult, target: str, names: Sequence[str]) -> str | None:
     """
@@ -243,8 +241,10 @@ def _labels_shared(result: BlockResult, target: str, names: Sequence[str]) -> st
         return None
     families: dict[str, int] = {}
     for name in names:
-        if (found := _ITEM.fullmatch(name)) is not None:
-            families[found["base"]] = families.get(found["base"], 0) + 1
+        # Labels as the judge reads them (item_of): a statistic of the metric's own values
+        # (`accuracy.std`) is no item to connect.
+        if (found := item_of(name)) is not None:
+            families[found[0]] = families.get(found[0], 0) + 1
     shared = [base for base, count in families.items() if count > 1]
     return shared[0] if len(shared) == 1 else None
 

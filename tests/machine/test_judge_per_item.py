@@ -162,6 +162,24 @@ def test_a_plural_nested_key_is_the_metric_named_in_the_singular() -> None:
     assert verdict.verdict is VerdictKind.MET, verdict.reason
 
 
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"accuracy": 0.8, "accuracy.mean": 0.8, "accuracy.std": 0.05},
+        {"accuracy": 0.8, "accuracy[std]": 0.05, "accuracy[mean]": 0.8},
+        {"accuracy": 0.8, "accuracy.ci_low": 0.3, "accuracy.ci_high": 0.9},
+        {"accuracy": 0.8, "accuracy.0": 0.2, "accuracy.1": 0.9},
+    ],
+    ids=["nested mean/std", "labelled mean/std", "bounds", "list indices"],
+)
+def test_a_metrics_own_statistics_are_no_items(values: dict[str, float]) -> None:
+    # Review r34: {"accuracy": {"mean": 0.8, "std": 0.05}} was judged per item and not met on
+    # the std's 0.05 < 0.5; the clause is judged on the accuracy itself.
+    verdict = _judged(_EVERY_TYPE, values)
+    assert verdict.verdict is VerdictKind.MET, verdict.reason
+    assert "each label" not in verdict.reason, verdict.reason
+
+
 def test_nested_keys_of_other_metrics_are_no_labels() -> None:
     # `eval.acc` named as accuracy does not make `eval.loss` a question type's accuracy.
     verdict = _judged(

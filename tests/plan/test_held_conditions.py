@@ -69,10 +69,10 @@ def _judged(text: str, key: str, held: tuple[float, float]) -> Verdict:
         # 018's run files write `wall_clock_s`.
         (_TIME_EN, "wall_clock_s", (3600.0, 9000.0), "'at the same training time'"),
         (_TIME_ZH, "wall_clock_s", (3600.0, 9000.0), "'在相同训练时间下'"),
-        (_PARAMS_EN, "params", (9.19e6, 9.64e6), "'with the same number of parameters'"),
-        (_PARAMS_EN, "num_params", (9.19e6, 9.64e6), "'with the same number of parameters'"),
-        (_PARAMS_ZH, "n_params", (9.19e6, 9.64e6), "'在同等参数量下'"),
-        (_PARAMS_ZH, "params", (9.19e6, 9.64e6), "'在同等参数量下'"),
+        (_PARAMS_EN, "params", (9.19e6, 12.4e6), "'with the same number of parameters'"),
+        (_PARAMS_EN, "num_params", (9.19e6, 12.4e6), "'with the same number of parameters'"),
+        (_PARAMS_ZH, "n_params", (9.19e6, 12.4e6), "'在同等参数量下'"),
+        (_PARAMS_ZH, "params", (9.19e6, 12.4e6), "'在同等参数量下'"),
     ],
 )
 def test_a_condition_is_checked_on_the_key_of_its_quantity(
@@ -101,9 +101,12 @@ def test_the_chinese_verdict_says_it_in_chinese() -> None:
     ],
 )
 def test_a_condition_the_runs_keep_is_not_said_broken(text: str, key: str) -> None:
-    verdict = _judged(text, key, (3600.0, 3600.0))
-    assert verdict.verdict is VerdictKind.MET, verdict.reason
-    assert "does not hold" not in verdict.reason, verdict.reason
+    # Equal, and within 10 %: a matched budget stopping a few steps apart, a "parameter-matched"
+    # model 5 % larger (review r34: at 1 % such runs were said to break it).
+    for held in ((3600.0, 3600.0), (3600.0, 3800.0), (9.19e6, 9.64e6)):
+        verdict = _judged(text, key, held)
+        assert verdict.verdict is VerdictKind.MET, verdict.reason
+        assert "does not hold" not in verdict.reason, verdict.reason
 
 
 @pytest.mark.parametrize(
@@ -117,6 +120,10 @@ def test_a_condition_the_runs_keep_is_not_said_broken(text: str, key: str) -> No
         # Another quantity, or a setting, is not the one the condition holds.
         ("at the same training time", ("params", "inference_time"), set()),
         ("在同等参数量下", ("config.params", "training_time"), set()),
+        # The same training parameters are settings (lr, epochs), not a parameter count.
+        ("under the same training parameters", ("num_params",), set()),
+        ("with the same hyperparameters", ("params",), set()),
+        ("在相同训练参数下", ("num_params",), set()),
     ],
 )
 def test_held_in_names_the_recorded_quantity(

@@ -499,9 +499,14 @@ def test_the_legends_word_for_a_result_that_cannot_stand(text: str, word: str) -
         ("尚未完成", "todo"),
         ("没有完成", "todo"),
         ("没完成", "todo"),
-        # It did not pass: a failure, not a pass.
-        ("未通过", "failed"),
-        ("不通过", "failed"),
+        # What else the cell says still counts: running elsewhere, not to launch (review r34).
+        ("未完成（运行中）", "running"),
+        ("未完成，训练中", "running"),
+        ("未完成（服务器运行中）", "running"),
+        ("未完成，暂停", "skipped"),
+        # A gate not passed is a finished run's outcome, as a gate FAIL is (PARSE-RULES).
+        ("未通过", "done"),
+        ("不通过", "done"),
         # The words themselves still read as before.
         ("完成", "done"),
         ("已完成", "done"),
