@@ -948,9 +948,9 @@ class Attributor:
         joined by ``_`` (``T_obj``, ``d_mem``), case aside. First the run's system's terms
         written in the compared systems of exactly one block (005's R015 "re-extract d_mem with
         T_obj=16 then 64" of B6's "T_obj ∈ {16, 32, 64} on B5's d_mem analysis"); then the
-        terms of the run's Purpose and Metrics that exactly one block's title writes, else its
-        Metrics line (005's R009 "d_mem trace 3-condition × 10" of B5 "d_mem(t) persistence
-        trace"): what the block measures.
+        terms of the run's Purpose and Metrics that exactly one block's title writes (005's R009
+        "d_mem trace 3-condition × 10" of B5 "d_mem(t) persistence trace"): what the block
+        measures. Not a block's Metrics line: a metric key is shared by any run.
         """
         blocks = [b for b in self.plan.blocks if b.id in among]
         mine = _terms(run.system)
@@ -971,22 +971,19 @@ class Attributor:
         measured = _terms(" ".join((run.purpose, *run.metrics)))
         if not measured:
             return None
-        for where, texts in (
-            ("title", {b.id: b.title for b in blocks}),
-            ("Metrics", {b.id: b.metrics_raw for b in blocks}),
-        ):
-            held = {block: sorted(measured & _terms(text)) for block, text in texts.items()}
-            held = {block: terms for block, terms in held.items() if terms}
-            if len(held) == 1:
-                ((block, terms),) = held.items()
-                return (
-                    block,
-                    "",
-                    f"its Purpose or Metrics name {', '.join(terms)}, which only block {block}'s "
-                    f"{where} names",
-                )
-            if held:
-                return None
+        # Only a block's title: what it measures. Not its Metrics line, which shares a metric
+        # key (`val_acc`) with any run of the plan: an "lr 3e-4 warmup sweep" recording val_acc
+        # went to the one block listing it (review r34).
+        held = {b.id: sorted(measured & _terms(b.title)) for b in blocks}
+        held = {block: terms for block, terms in held.items() if terms}
+        if len(held) == 1:
+            ((block, terms),) = held.items()
+            return (
+                block,
+                "",
+                f"its Purpose or Metrics name {', '.join(terms)}, which only block {block}'s "
+                "title names",
+            )
         return None
 
     def attribute_all(self, runs: Sequence[RunFacts]) -> list[Attribution]:
@@ -1339,8 +1336,23 @@ _TERM = lazy(r"(?<![\w-])(--[A-Za-z][\w-]*\w|[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]
 
 
 def _terms(text: str) -> frozenset[str]:
-    """The flags and ``_``-joined identifiers ``text`` writes, casefolded."""
-    return frozenset(m.casefold() for m in _TERM.findall(_MARKUP.sub(" ", text)))
+    """
+    The flags and ``_``-joined identifiers ``text`` writes, casefolded, but for the flags every
+    command has (:data:`_COMMON_FLAGS`: ``--seed``, ``--config``, ``--lr``), which tell no block.
+    """
+    found = (m.casefold() for m in _TERM.findall(_MARKUP.sub(" ", text)))
+    return frozenset(t for t in found if t not in _COMMON_FLAGS)
+
+
+# Flags any run's command may carry: shared by two systems, they say nothing of a block.
+_COMMON_FLAGS = frozenset(
+    {
+        "--seed", "--config", "--cfg", "--output", "--out", "--output_dir", "--output-dir",
+        "--data", "--dataset", "--lr", "--learning_rate", "--learning-rate", "--epochs",
+        "--batch_size", "--batch-size", "--steps", "--max_steps", "--max-steps", "--device",
+        "--gpus", "--gpu", "--run", "--run_id", "--run-id", "--model", "--resume", "--eval",
+    }
+)  # fmt: skip
 
 
 def _code_names(text: str) -> set[str]:

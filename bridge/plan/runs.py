@@ -1114,9 +1114,12 @@ def _config_seed_differs(given: Sequence[_Draft], plan: Plan, config: Config) ->
         ids = ", ".join(d.id for d in rows[:8]) + (", …" if len(rows) > 8 else "")
         first = rows[0]
         block = blocks.get(first.block)
-        if block is not None and len(block.seeds) == 1:
+        # Where the seed the rows take is written: their block's line for it (001's B2 `seeds
+        # 0, 1, 2` gives its rows 0), else the plan's seed's; B2's 0 was said to be stated at
+        # B1's `Seed: 42` line (review r34).
+        if block is not None and seed in block.seeds:
             file, line = block.file, _seed_line(block, seed)
-        elif whole is not None:
+        elif whole is not None and whole[0] == seed:
             file, line = whole[1], whole[2]
         else:
             file, line = first.file, first.line

@@ -143,3 +143,31 @@ def test_a_term_of_several_blocks_places_nothing(tmp_path: Path) -> None:
         "R3": ("B1", ""),
         "R4": ("", ""),
     }
+
+
+def test_a_shared_metric_key_or_common_flag_places_nothing(tmp_path: Path) -> None:
+    """Review r34: an "lr 3e-4 warmup sweep" recording `val_acc` went to the one block whose
+    Metrics line lists `val_acc` (a metric key any run may record); a system carrying only
+    `--seed`, which any command may, says no block either."""
+    write(
+        tmp_path,
+        "refine-logs/EXPERIMENT_PLAN.md",
+        "# Plan\n\n## Experiment Blocks\n\n### Block 1: Calibration\n\n"
+        "- **Compared systems**: temperature scaling `--seed 1`; isotonic\n"
+        "- **Metrics**: val_acc, ece_score\n"
+        "- **Success criterion**: isotonic ece_score < temperature scaling ece_score\n\n"
+        "### Block 2: Main\n\n- **Compared systems**: base; ours\n- **Metrics**: accuracy\n"
+        "- **Success criterion**: ours accuracy > base accuracy\n\n"
+        "## Run Order and Milestones\n\n| Milestone | Goal | Runs |\n|---|---|---|\n"
+        "| M0 | Sanity | smoke |\n| M1 | Sweeps | everything |\n",
+    )
+    write(
+        tmp_path,
+        "refine-logs/EXPERIMENT_TRACKER.md",
+        "| Run ID | Milestone | Purpose | System / Variant | Metrics | Status |\n"
+        "|---|---|---|---|---|---|\n"
+        "| R1 | M1 | lr 3e-4 warmup sweep | warmup schedule | val_acc | TODO |\n"
+        "| R2 | M1 | seed check | baseline `--seed 1` | loss | TODO |\n",
+    )
+    runs = {r.id: r for r in load_project(tmp_path).runs}
+    assert {i: r.block for i, r in runs.items()} == {"R1": "", "R2": ""}

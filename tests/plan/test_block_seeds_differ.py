@@ -73,14 +73,14 @@ _TRACKER = """# Tracker
 """
 
 
-def _seeds(root: Path, b2_seeds: str) -> tuple[dict[str, str | None], list[str]]:
+def _seeds(root: Path, b2_seeds: str, toml: str = _TOML) -> tuple[dict[str, str | None], list[str]]:
     """The seed each run launches with, and the plan's warnings, with ``b2_seeds`` after B2's
     Setup line."""
     logs = root / "refine-logs"
     logs.mkdir(parents=True)
     (logs / "EXPERIMENT_PLAN.md").write_text(_PLAN.format(b2_seeds=b2_seeds), encoding="utf-8")
     (logs / "EXPERIMENT_TRACKER.md").write_text(_TRACKER, encoding="utf-8")
-    (root / "bridge.toml").write_text(_TOML, encoding="utf-8")
+    (root / "bridge.toml").write_text(toml, encoding="utf-8")
     loaded = load_project(root)
     blocks = {r.id: r.block for r in loaded.runs}
     assert blocks == {"R001": "", "R002": "B1", "R003": "B1", "R004": "B2", "R005": "B3"}
@@ -133,3 +133,14 @@ def test_001s_b2_given_seeds_keeps_every_other_run_at_42(tmp_path: Path) -> None
     (said,) = [w for w in loaded.warnings if w.message.startswith("blocks write different")]
     assert (said.file, said.line) == ("refine-logs/EXPERIMENT_PLAN.md", 64)
     assert ": R001, R007, R008, R009, R010, R011, R012, R013, … belong to none" in said.message
+
+
+def test_bridge_toml_seed_warning_points_at_the_line_of_the_seed_taken(tmp_path: Path) -> None:
+    """bridge.toml's seed 7 beside B1's 42 and B2's 0, 1, 2: each warning names the line that
+    states the seed its rows take. B2's 0 was said to be stated at B1's `Seed: 42` line
+    (review r34)."""
+    _, warnings = _seeds(tmp_path, "; seeds 0, 1, 2", _TOML.replace('seed = "0"', 'seed = "7"'))
+    said = sorted(w for w in warnings if w.startswith("bridge.toml sets seed 7"))
+    assert len(said) == 2, said
+    assert "the plan states seed 0 (refine-logs/EXPERIMENT_PLAN.md:21): R004 launch" in said[0]
+    assert "the plan states seed 42 (refine-logs/EXPERIMENT_PLAN.md:12): R001, R002" in said[1]
