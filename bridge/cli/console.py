@@ -379,6 +379,7 @@ def status_lines(
     from bridge.machine.stages import SETTLED_RUN_STATES, TERMINAL_RUN_STATES, RunState, Stage
     from bridge.plan.recorded_status import done_by_person
     from bridge.plan.vocabulary import ended_negative
+    from bridge.projections.failure_words import row_gone
     from bridge.projections.text import language_of, t
 
     now = now or utc_now()
@@ -417,7 +418,11 @@ def status_lines(
         # So is a row whose code is not written yet (023's M2: "4 out of scope" here, "wait
         # for their code" in the summary).
         code = sum(1 for r in every if r.awaiting_code)
-        skipped = len(every) - len(runs) - blocked - by_person - waiting - code
+        # And a run set aside, its row no longer in the plan as it ran (a split, undone or
+        # not, a row deleted): "set aside", as everywhere else, not "out of scope" (018's M4
+        # after an undone split read "0/0 成功，2 个不在范围内").
+        aside = sum(1 for r in every if r.state is RunState.OUT_OF_SCOPE and row_gone(r.reason))
+        skipped = len(every) - len(runs) - blocked - by_person - waiting - code - aside
         # Runs the tracker says ended failed or invalid before bridge are done, but not ok.
         failed_before = sum(1 for r in runs if r.failed_before_bridge)
         # So are the rows whose Status is a negative result of a run that completed: 018's
@@ -451,6 +456,7 @@ def status_lines(
             + (t("status_waiting", language).format(n=waiting) if waiting else "")
             + (t("status_awaiting_code", language).format(n=code) if code else "")
             + (t("status_held_for_code", language).format(n=held_back) if held_back else "")
+            + (t("status_set_aside", language).format(n=aside) if aside else "")
             + (t("status_out_of_scope", language).format(n=skipped) if skipped else "")
             if every
             # the plan's milestone has no run in the tracker or bridge.toml

@@ -398,6 +398,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     ),
     "status_not_ok": (", {n} not ok", "，{n} 个未成功"),
     "status_out_of_scope": (", {n} out of scope", "，{n} 个不在范围内"),
+    "status_set_aside": (", {n} set aside", "，{n} 个已搁置"),
     "status_blocked": (", {n} blocked in the tracker", "，{n} 个在追踪表中受阻"),
     "status_by_person": (
         ", {n} work people do, not done yet",
@@ -412,6 +413,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     # code and one held behind such a run: TODO read as ready to launch.
     "state_awaiting_code": ("WAITING (code)", "等待代码"),
     "state_held_for_code": ("HELD", "暂缓运行"),
+    "state_set_aside": ("SET ASIDE", "已搁置"),
     "status_held_for_code": (
         ", {n} held until that code is written",
         "，{n} 个等待前面的代码写好后运行",

@@ -101,9 +101,14 @@ def shown_word(run: RunView, language: str) -> str:
     column, the tracker's run counts): :func:`status_word`, except for a run that waits for its
     code (:attr:`RunView.awaiting_code`) or is held behind one (:attr:`RunView.held_for_code`),
     which reads as waiting or held in ``language``, as the progress bars and the summary count
-    it. The Status cell of the researcher's own tracker keeps :func:`status_word`: there TODO is
-    their word for the row, and setting it is what releases the run.
+    it, and a run set aside (its row no longer in the plan as it ran: :func:`row_gone`) as set
+    aside, as its reason says. The Status cell of the researcher's own tracker keeps
+    :func:`status_word`: there TODO is their word for the row, and setting it is what releases
+    the run.
     """
+    if run.state is RunState.OUT_OF_SCOPE and row_gone(run.reason):
+        # 018's split runs after the split was undone read SKIPPED (trial t12).
+        return t("state_set_aside", language)
     if run.awaiting_code:
         # 023's R020 read "TODO" (ready to launch) beside "4 个等待代码写好" (trial t11).
         return t("state_awaiting_code", language)

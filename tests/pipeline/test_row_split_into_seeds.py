@@ -175,6 +175,15 @@ def test_a_split_undone_runs_the_row_and_says_so(
     ]
     assert baseline["run_ids"] == ["R002", "R004"]
     assert baseline["mean"] == pytest.approx(0.535)
+    # `bridge status` says them set aside, as their reason does: its bar read "2 out of scope"
+    # and its table SKIPPED (trial t12 on 018).
+    capsys.readouterr()
+    assert main(["status", "--project", str(project)]) == 0
+    shown = capsys.readouterr().out
+    assert "2 set aside" in shown, shown
+    assert "out of scope" not in shown, shown
+    rows = [line for line in shown.splitlines() if "R004-s7" in line or "R004-s8" in line]
+    assert len(rows) == 2 and all("SET ASIDE" in row for row in rows), rows
 
 
 def test_a_split_undone_says_why_in_chinese(tmp_path: Path) -> None:
