@@ -21,14 +21,8 @@ json.dump({"mean lift": 0.01}, open(os.path.join(out, "metrics.json"), "w"))
 """
 
 
-@needs_shared
-def test_005s_b2_is_not_advised_a_statistic_as_its_metric(tmp_path: Path) -> None:
-    """005's B2 (plan:83) writes «per-clip exported J-drop paired; mean / median / win count»
-    and its criterion «… median >0»; the runs recorded `mean lift`, and the results advised
-    `[metrics] aliases = { "RECORDED NAME" = "median" }` (trial t12): a statistic, not a
-    metric. The advice now names the metric the block measures, and lists no statistic among
-    the plan's metrics."""
-    root = as_project("005", tmp_path)
+def _run(root: Path) -> str:
+    """Run the 005 copy at ``root`` to the end with :data:`_JOB`; its EXPERIMENT_RESULTS.md."""
     (root / "job.py").write_text(_JOB)
     (root / "bridge.toml").write_text(
         f'[run]\ncommand = ["{sys.executable}", "job.py", "--out", "{{output_dir}}"]\n'
@@ -38,7 +32,18 @@ def test_005s_b2_is_not_advised_a_statistic_as_its_metric(tmp_path: Path) -> Non
         assert bridge.run() is Stage.COLLECTED
     finally:
         bridge.close()
-    results = (root / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
+    return (root / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
+
+
+@needs_shared
+def test_005s_b2_is_not_advised_a_statistic_as_its_metric(tmp_path: Path) -> None:
+    """005's B2 (plan:83) writes «per-clip exported J-drop paired; mean / median / win count»
+    and its criterion «… median >0»; the runs recorded `mean lift`, and the results advised
+    `[metrics] aliases = { "RECORDED NAME" = "median" }` (trial t12): a statistic, not a
+    metric. The advice now names the metric the block measures, and lists no statistic among
+    the plan's metrics."""
+    root = as_project("005", tmp_path)
+    results = _run(root)
     assert '= "median" }' not in results, results
     assert (
         "metric name(s) were recorded, none matching the plan's metrics "
@@ -56,15 +61,6 @@ def test_005s_must_run_block_with_no_run_is_said_beside_the_count(tmp_path: Path
     tracker = root / "refine-logs" / "EXPERIMENT_TRACKER.md"
     rows = tracker.read_text(encoding="utf-8").splitlines(keepends=True)
     tracker.write_text("".join(r for r in rows if "**R009**" not in r), encoding="utf-8")
-    (root / "job.py").write_text(_JOB)
-    (root / "bridge.toml").write_text(
-        f'[run]\ncommand = ["{sys.executable}", "job.py", "--out", "{{output_dir}}"]\n'
-    )
-    bridge = Bridge(root)
-    try:
-        assert bridge.run() is Stage.COLLECTED
-    finally:
-        bridge.close()
-    results = (root / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
+    results = _run(root)
     line = next(x for x in results.splitlines() if x.startswith("- **Must-run completed:**"))
     assert line.endswith("must-run block B5 has no run)"), line
