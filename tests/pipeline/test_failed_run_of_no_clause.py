@@ -7,12 +7,10 @@ from __future__ import annotations
 
 import json
 import math
-import sys
 from pathlib import Path
 
-from bridge import Bridge, Stage
 from tests.conftest import needs_shared
-from tests.plan.corpus import as_project
+from tests.plan.corpus import as_project, run_to_results
 
 # Each run writes its entry of numbers.json (else "*") as metrics.json; null crashes it.
 _JOB = """\
@@ -46,23 +44,10 @@ def _b3_verdict(tmp_path: Path, crashed: dict[str, object]) -> str:
         "R303": {"TPR": 0.68},
         **crashed,
     }
-    (project / "job.py").write_text(_JOB, encoding="utf-8")
     (project / "numbers.json").write_text(json.dumps(numbers), encoding="utf-8")
-    (project / "bridge.toml").write_text(
-        "[bridge]\ncode_review = false\nmax_parallel = 4\n\n"
-        f'[run]\ncommand = ["{sys.executable}", "job.py", "{{run_id}}", "{{output_dir}}"]\n\n'
-        '[systems."L1+L2+L3-LSVJ-S+L4; N=5 perturbation, k=3 vote"]\n'
-        'aliases = ["LSVJ-S full"]\n',
-        encoding="utf-8",
-    )
-    bridge = Bridge(project)
-    try:
-        if bridge.run() is Stage.AWAITING_APPROVAL:
-            bridge.approve()
-            bridge.run()
-    finally:
-        bridge.close()
-    results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
+    system = '[systems."L1+L2+L3-LSVJ-S+L4; N=5 perturbation, k=3 vote"]\n'
+    alias = system + 'aliases = ["LSVJ-S full"]\n'
+    results = run_to_results(project, _JOB, config=alias)
     b3 = results[results.index("### B3:") :]
     verdict = next(x for x in b3.splitlines() if x.startswith("- **Verdict:**"))
     summary = [x for x in results.splitlines() if "blocks outside the main milestone not met" in x]

@@ -6,12 +6,10 @@ on each object's numbers, as the same rows written as a CSV are.
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
-from bridge import Bridge, Stage
 from tests.conftest import needs_shared
-from tests.plan.corpus import as_project
+from tests.plan.corpus import as_project, run_to_results
 
 # R001 (E1, the sim validation) logs one line per object, as the plan's own recording does
 # (EXPERIMENT_PLAN.md:185-189); every other run writes a metrics.json.
@@ -36,20 +34,8 @@ def test_one_json_line_per_object_is_judged_per_object(tmp_path: Path) -> None:
     and E1 read "metric 'Scissors net' not found in the block's runs (extracted: net)": each
     line is now its object's numbers, and E1 is judged on Scissors' −2."""
     project = as_project("033", tmp_path / "p")
-    (project / "job.py").write_text(_JOB, encoding="utf-8")
-    (project / "bridge.toml").write_text(
-        "[bridge]\ncode_review = false\nmax_parallel = 4\n\n"
-        f'[run]\ncommand = ["{sys.executable}", "job.py", "{{run_id}}", "{{output_dir}}"]\n\n'
-        '[metrics]\nfiles = ["metrics.json", "history.jsonl"]\n',
-        encoding="utf-8",
-    )
-    bridge = Bridge(project)
-    try:
-        if bridge.run() is Stage.AWAITING_APPROVAL:
-            bridge.approve()
-            bridge.run()
-    finally:
-        bridge.close()
+    files = '[metrics]\nfiles = ["metrics.json", "history.jsonl"]\n'
+    page = run_to_results(project, _JOB, config=files)
     results = json.loads((project / "refine-logs" / "results.json").read_text(encoding="utf-8"))
     (r001,) = [run for run in results["runs"] if run["run_id"] == "R001"]
     assert [(m["name"], m["value"]) for m in r001["metrics"]] == [
@@ -58,7 +44,6 @@ def test_one_json_line_per_object_is_judged_per_object(tmp_path: Path) -> None:
         ("net[Aggregate]", 5.0),
     ]
     assert r001["extraction_problems"] == []
-    page = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
     e1 = page[page.index("### E1:") : page.index("### E2:")]
     verdict = next(x for x in e1.splitlines() if x.startswith("- **Verdict:**"))
     assert "not found in the block's runs" not in verdict
@@ -93,22 +78,8 @@ def test_a_rate_over_trials_is_never_advised_as_one_objects_value(tmp_path: Path
     rate on one CrackerBox trial (trial t11). The note says the runs record `success` per object
     and how to have the rate read instead."""
     project = as_project("033", tmp_path / "p")
-    (project / "job.py").write_text(_TRIALS, encoding="utf-8")
-    (project / "bridge.toml").write_text(
-        "[bridge]\ncode_review = false\nmax_parallel = 4\n\n"
-        f'[run]\ncommand = ["{sys.executable}", "job.py", "{{block}}", "{{seed}}", '
-        '"{output_dir}"]\nargs = { seed = "0" }\n\n'
-        '[metrics]\nfiles = ["metrics.json", "trials.jsonl"]\n',
-        encoding="utf-8",
-    )
-    bridge = Bridge(project)
-    try:
-        if bridge.run() is Stage.AWAITING_APPROVAL:
-            bridge.approve()
-            bridge.run()
-    finally:
-        bridge.close()
-    page = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
+    config = 'args = { seed = "0" }\n\n[metrics]\nfiles = ["metrics.json", "trials.jsonl"]\n'
+    page = run_to_results(project, _TRIALS, '"{block}", "{seed}", "{output_dir}"', config)
     e5 = " ".join(page[page.index("### E5:") : page.index("### E6:")].split())
     assert '= "success rate"' not in e5, e5
     assert (

@@ -5,12 +5,10 @@ reason a clause is open, and the alias advice for a Metrics phrase naming two me
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
-from bridge import Bridge, Stage
 from tests.conftest import needs_shared
-from tests.plan.corpus import as_project
+from tests.plan.corpus import as_project, run_to_results
 
 # Every run records the two numbers 039's runs measure.
 _JOB = """\
@@ -30,16 +28,7 @@ def test_039s_open_clauses_say_what_they_lack(tmp_path: Path) -> None:
     "与完整 MART 的 paired ΔAUROC/ΔAUPRC" (two metrics) was advised as the target of one alias,
     `aliases = { "RECORDED NAME" = "与完整 MART 的 paired ΔAUROC/ΔAUPRC" }` (trial)."""
     root = as_project("039", tmp_path)
-    (root / "job.py").write_text(_JOB)
-    (root / "bridge.toml").write_text(
-        f'[run]\ncommand = ["{sys.executable}", "job.py", "--out", "{{output_dir}}"]\n'
-    )
-    bridge = Bridge(root)
-    try:
-        assert bridge.run() is Stage.COLLECTED
-    finally:
-        bridge.close()
-    results = (root / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
+    results = run_to_results(root, _JOB, '"--out", "{output_dir}"')
     way = (
         "无法自动检验：用文字说明变化方向，没有指明指标，也没有可衡量的数值；请写明所用的指标"
         "（及幅度）以及与之比较的系统"

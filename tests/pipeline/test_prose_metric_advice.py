@@ -5,12 +5,10 @@ advice names a metric name, never a fragment of the prose split at its commas.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
-from bridge import Bridge, Stage
 from tests.conftest import needs_shared
-from tests.plan.corpus import as_project
+from tests.plan.corpus import as_project, run_to_results
 
 # Every run records the two names 005's B3 runs write (trial t7).
 _JOB = """\
@@ -29,16 +27,7 @@ def test_005s_prose_metrics_line_is_advised_by_the_names_it_writes(tmp_path: Pat
     collapse_attacked = baseline_J − attacked_J" }`, prose no criterion can name. They now say
     which recorded names the prose writes, and to list them as the block's metrics."""
     root = as_project("005", tmp_path)
-    (root / "job.py").write_text(_JOB)
-    (root / "bridge.toml").write_text(
-        f'[run]\ncommand = ["{sys.executable}", "job.py", "--out", "{{output_dir}}"]\n'
-    )
-    bridge = Bridge(root)
-    try:
-        assert bridge.run() is Stage.COLLECTED
-    finally:
-        bridge.close()
-    results = (root / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
+    results = run_to_results(root, _JOB, '"--out", "{output_dir}"')
     assert '"RECORDED NAME" = "per-clip exported J-drop. Compute' not in results
     assert (
         "The plan's Metrics write `J-drop`, `collapse_attacked` inside prose, which bridge does "

@@ -5,12 +5,10 @@ a statistic (mean, median, win count) is no metric's name, and the advice never 
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
-from bridge import Bridge, Stage
 from tests.conftest import needs_shared
-from tests.plan.corpus import as_project
+from tests.plan.corpus import as_project, run_to_results
 
 # Every run records one name, which none of B2's metrics is.
 _JOB = """\
@@ -23,16 +21,7 @@ json.dump({"mean lift": 0.01}, open(os.path.join(out, "metrics.json"), "w"))
 
 def _run(root: Path) -> str:
     """Run the 005 copy at ``root`` to the end with :data:`_JOB`; its EXPERIMENT_RESULTS.md."""
-    (root / "job.py").write_text(_JOB)
-    (root / "bridge.toml").write_text(
-        f'[run]\ncommand = ["{sys.executable}", "job.py", "--out", "{{output_dir}}"]\n'
-    )
-    bridge = Bridge(root)
-    try:
-        assert bridge.run() is Stage.COLLECTED
-    finally:
-        bridge.close()
-    return (root / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
+    return run_to_results(root, _JOB, '"--out", "{output_dir}"')
 
 
 @needs_shared

@@ -8,13 +8,10 @@ every number of the plan for checked (trial t5: 033's E3 and E5).
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
-from bridge.machine.stages import Stage
-from bridge.pipeline import Bridge
 from tests.conftest import needs_shared
-from tests.plan.corpus import as_project
+from tests.plan.corpus import as_project, run_to_results
 
 # Every run writes the same numbers: what is checked here is what the page says beside them.
 _JOB = """\
@@ -27,23 +24,11 @@ pathlib.Path(sys.argv[2], "metrics.json").write_text(json.dumps(numbers))
 def _run_to_the_end(project: Path) -> tuple[str, dict[str, dict[str, object]]]:
     """Run ``project``'s plan with the fake job (approving its runs); its results page, and
     its results.json blocks by id."""
-    (project / "job.py").write_text(_JOB, encoding="utf-8")
-    (project / "bridge.toml").write_text(
-        "[bridge]\ncode_review = false\nmax_parallel = 4\n\n"
-        f'[run]\ncommand = ["{sys.executable}", "job.py", "{{run_id}}", "{{output_dir}}"]\n',
-        encoding="utf-8",
-    )
-    bridge = Bridge(project)
-    try:
-        if bridge.run() is Stage.AWAITING_APPROVAL:
-            bridge.approve()
-        assert bridge.run() is Stage.COLLECTED
-    finally:
-        bridge.close()
+    page = run_to_results(project, _JOB)
     logs = project / "refine-logs"
     data = json.loads((logs / "results.json").read_text(encoding="utf-8"))
     blocks = {b["block"]: b for b in data["blocks"]}
-    return (logs / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8"), blocks
+    return page, blocks
 
 
 def _section(page: str, block: str) -> str:

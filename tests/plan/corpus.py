@@ -1,15 +1,17 @@
 """
-Where the shared corpus of real plans lives, and a helper to lay one out as a project.
+Where the shared corpus of real plans lives, a helper to lay one out as a project, and one to
+run such a copy to its results with a small fake job.
 """
 
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 from tests.conftest import REPO_ROOT, SHARED
 
-__all__ = ["PLANS", "REPO_ROOT", "SHARED", "as_project", "corpus", "plan_dirs"]
+__all__ = ["PLANS", "REPO_ROOT", "SHARED", "as_project", "corpus", "plan_dirs", "run_to_results"]
 
 PLANS = SHARED / "corpus" / "plans"
 
@@ -39,3 +41,33 @@ def as_project(name: str, root: Path) -> Path:
     for path in corpus(name).iterdir():
         shutil.copy(path, target / path.name)
     return root
+
+
+def run_to_results(
+    project: Path, job: str, args: str = '"{run_id}", "{output_dir}"', config: str = ""
+) -> str:
+    """
+    Write ``job`` as ``project``'s ``job.py`` and a bridge.toml running it for every run with
+    ``args`` (TOML strings, bridge's placeholders), no code review, four at a time, and
+    ``config`` after (its first lines still in the ``[run]`` table); run bridge to the end,
+    approving once the runs it proposes from the plan.
+    Returns EXPERIMENT_RESULTS.md.
+    """
+    from bridge import Bridge, Stage
+
+    (project / "job.py").write_text(job, encoding="utf-8")
+    (project / "bridge.toml").write_text(
+        "[bridge]\ncode_review = false\nmax_parallel = 4\n\n"
+        f'[run]\ncommand = ["{sys.executable}", "job.py", {args}]\n\n{config}',
+        encoding="utf-8",
+    )
+    bridge = Bridge(project)
+    try:
+        stage = bridge.run()
+        if stage is Stage.AWAITING_APPROVAL:
+            bridge.approve()
+            stage = bridge.run()
+        assert stage is Stage.COLLECTED, stage
+    finally:
+        bridge.close()
+    return (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")

@@ -18,7 +18,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bridge.events import types as ev
-from bridge.events.measurements import MetricValue
 from bridge.events.store import InMemoryEventStore
 from bridge.events.values import JobHandle
 from bridge.machine.fold import fold
@@ -27,6 +26,7 @@ from bridge.plan.criteria import parse_criterion
 from bridge.plan.metric_names import held_in
 from bridge.projections.reasons import in_language
 from bridge.projections.summary import handoff_summary
+from tests.recorded_runs import recorded_value
 
 _SYSTEMS = ("Standard LoRA", "DepthGate")
 _TIME_ZH = "DepthGate 在相同训练时间下 accuracy 比 Standard LoRA 高 1 个百分点"
@@ -173,16 +173,7 @@ def _summary(criterion: str, times: tuple[float, float], language: str) -> str:
     ):
         attempt = f"{run}-a1"
         values = tuple(
-            MetricValue(
-                run_id=run,
-                attempt_id=attempt,
-                name=name,
-                value=value,
-                raw=str(value),
-                source=f".bridge/runs/{run}/{attempt}/output/metrics.json",
-                sha256="a" * 64,
-                rule=f"json:{name}",
-            )
+            recorded_value(run, name, value)
             for name, value in (("accuracy", accuracy), ("training_time", time))
         )
         store.append(

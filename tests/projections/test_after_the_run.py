@@ -22,6 +22,7 @@ from bridge.machine.views import TASK_NOT_RUN, TASK_NOT_RUN_TAIL
 from bridge.projections import results, results_data, tracker
 from bridge.projections.outcome import evaluate
 from bridge.projections.summary import handoff_summary
+from tests.recorded_runs import recorded_value
 
 _T0 = datetime(2026, 12, 6, 7, 53, tzinfo=UTC)
 _COLLECTED = (
@@ -41,16 +42,7 @@ def _clock() -> Callable[[], datetime]:
 
 
 def _value(run: str, value: float | None, raw: str, name: str = "accuracy") -> MetricValue:
-    return MetricValue(
-        run_id=run,
-        attempt_id=f"{run}-a1",
-        name=name,
-        value=value,
-        raw=raw,
-        source=f".bridge/runs/{run}/{run}-a1/output/metrics.json",
-        sha256="a" * 64,
-        rule=f"json:{name}",
-    )
+    return recorded_value(run, name, value, raw)
 
 
 def _succeeded(

@@ -11,9 +11,8 @@ import attrs
 import pytest
 
 from bridge.events import types as ev
-from bridge.events.measurements import MetricValue, QualityFlag
+from bridge.events.measurements import QualityFlag
 from bridge.events.store import InMemoryEventStore
-from bridge.events.values import JobHandle, Slot
 from bridge.machine.fold import PipelineState, RunView, fold
 from bridge.machine.judge import JudgedBy, VerdictKind
 from bridge.projections import results
@@ -21,6 +20,7 @@ from bridge.projections.outcome import evaluate
 from tests.conftest import needs_shared
 from tests.projections.test_block_runs import BASELINE as BASELINE_SYSTEM
 from tests.projections.test_block_runs import OURS, _state
+from tests.recorded_runs import finished_run, planned
 
 
 def _with_criterion(text: str, judgments: tuple[ev.CriterionJudged, ...] = ()) -> PipelineState:
@@ -123,15 +123,10 @@ def test_a_block_the_plan_marks_complete_says_so_instead_of_no_runs(tmp_path: Pa
     """006's "### B1: … [COMPLETE]" blocks finished before this plan (their evidence is in the
     plan and tracker): with no runs here the verdict stays inconclusive, and the reason says the
     plan marks the block complete rather than "the block has no runs"."""
-    from bridge.events.store import InMemoryEventStore
     from bridge.machine.fold import fold
-    from bridge.pipeline.recording import plan_events
-    from bridge.plan import load_project
     from tests.plan.corpus import as_project
 
-    store = InMemoryEventStore()
-    for stream, events in plan_events(load_project(as_project("006", tmp_path))):
-        store.append(stream, events, 0 if stream.startswith("run:") else None)
+    store = planned(as_project("006", tmp_path))
     blocks = {b.block.id: b for b in evaluate(fold(store.read())).blocks}
     b1 = blocks["B1"].verdict
     assert b1.verdict is VerdictKind.INCONCLUSIVE
@@ -142,16 +137,11 @@ def test_a_block_the_plan_marks_complete_says_so_instead_of_no_runs(tmp_path: Pa
 def test_a_block_the_plan_cuts_says_so_instead_of_no_runs(tmp_path: Path) -> None:
     """008's B4 "Priority: CUT for the proposed HumanEvalFix route": with no runs its verdict
     said "the block has no runs", as if forgotten; it says the plan cut it, in both languages."""
-    from bridge.events.store import InMemoryEventStore
     from bridge.machine.fold import fold
-    from bridge.pipeline.recording import plan_events
-    from bridge.plan import load_project
     from bridge.projections.reasons import in_language
     from tests.plan.corpus import as_project
 
-    store = InMemoryEventStore()
-    for stream, events in plan_events(load_project(as_project("008", tmp_path))):
-        store.append(stream, events, 0 if stream.startswith("run:") else None)
+    store = planned(as_project("008", tmp_path))
     b4 = {b.block.id: b for b in evaluate(fold(store.read())).blocks}["B4"].verdict
     assert b4.verdict is VerdictKind.INCONCLUSIVE
     assert b4.reason == (
@@ -273,8 +263,6 @@ def _corpus_store(
     as a researcher adds them) written into its tracker after its last run row, and each of
     ``edits`` (a file of ``refine-logs``, a text it holds, what replaces it) made.
     """
-    from bridge.pipeline.recording import plan_events
-    from bridge.plan import load_project
     from tests.plan.corpus import as_project
 
     project = as_project(name, root)
@@ -289,9 +277,7 @@ def _corpus_store(
         last = max(i for i, line in enumerate(lines) if line.startswith("| R0"))
         lines.insert(last + 1, rows)
         tracker.write_text("".join(lines), encoding="utf-8")
-    store = InMemoryEventStore()
-    for stream, events in plan_events(load_project(project)):
-        store.append(stream, events, 0 if stream.startswith("run:") else None)
+    store = planned(project)
     return store
 
 
@@ -307,45 +293,15 @@ def _ran(
     one) and ``quality``, with ``key_metric`` (the first of ``numbers`` by default; ``""``:
     none, as with no ``[metrics] primary`` and no Metrics field) and the metrics
     ``[metrics] higher_is_better`` says are better lower."""
-    attempt = f"{run}-a1"
     store.append(
         f"run:{run}",
-        [
-            ev.RunSubmitted(
-                run_id=run,
-                attempt_id=attempt,
-                attempt=1,
-                backend="local",
-                slots=(Slot(host="local", gpu=None),),
-                argv=("python3", "fake.py"),
-            ),
-            ev.RunStarted(
-                run_id=run,
-                attempt_id=attempt,
-                handle=JobHandle(backend="local", attempt_id=attempt),
-            ),
-            ev.RunSucceeded(run_id=run, attempt_id=attempt),
-            ev.MetricsRecorded(
-                run_id=run,
-                attempt_id=attempt,
-                values=tuple(
-                    MetricValue(
-                        run_id=run,
-                        attempt_id=attempt,
-                        name=name,
-                        value=value,
-                        raw="NaN" if value is None else str(value),
-                        source=f".bridge/runs/{run}/{attempt}/output/metrics.json",
-                        sha256="a" * 64,
-                        rule=f"json:{name}",
-                    )
-                    for name, value in numbers.items()
-                ),
-                quality=quality,
-                key_metric=next(iter(numbers)) if key_metric is None else key_metric,
-                lower_is_better=dict.fromkeys(lower_is_better, True),
-            ),
-        ],
+        finished_run(
+            run,
+            numbers,
+            quality=quality,
+            key_metric=key_metric,
+            lower_is_better=lower_is_better,
+        ),
         None,
     )
 
@@ -585,16 +541,12 @@ def _fk_verdict(root: Path, criterion: str, key_metric: str) -> str:
     """The reason of a small plan's B1 (Metrics: D_motion) judged on ``criterion``, Ours having
     recorded FK p95 0.09 and D_motion 0.5, Base 0.12 and 0.55 (both lower-is-better), each run
     with ``key_metric``: FK p95 25 % better, D_motion 9 %."""
-    from bridge.pipeline.recording import plan_events
-    from bridge.plan import load_project
 
     (root / "refine-logs").mkdir(parents=True)
     plan = _FK_PLAN.format(criterion=criterion)
     (root / "refine-logs" / "EXPERIMENT_PLAN.md").write_text(plan, encoding="utf-8")
     (root / "refine-logs" / "EXPERIMENT_TRACKER.md").write_text(_FK_TRACKER, encoding="utf-8")
-    store = InMemoryEventStore()
-    for stream, events in plan_events(load_project(root)):
-        store.append(stream, events, 0 if stream.startswith("run:") else None)
+    store = planned(root)
     lower = ("D_motion", "FK p95")
     for run, recorded in (("R1", (0.5, 0.09)), ("R2", (0.55, 0.12))):
         numbers: dict[str, float | None] = dict(zip(lower, recorded, strict=True))
@@ -633,8 +585,6 @@ def test_the_main_milestone_holds_the_blocks_judged_on_its_runs(tmp_path: Path) 
     "Must-run blocks outside it not met: B1, B2". M2 now holds B1 and B2 and its result is
     negative on them; B5, nice-to-have diagnostics judged on the same runs, stays out."""
     from bridge.machine.stages import RunState
-    from bridge.pipeline.recording import plan_events
-    from bridge.plan import load_project
     from bridge.projections.outcome_types import main_empty, main_not_met, not_met_elsewhere
     from bridge.projections.summary import handoff_summary
     from tests.plan.corpus import as_project
@@ -645,39 +595,10 @@ def test_the_main_milestone_holds_the_blocks_judged_on_its_runs(tmp_path: Path) 
     text = tracker.read_text(encoding="utf-8")
     blocked = "| MUST | **BLOCKED** | BLOCKED — mechanism"
     tracker.write_text(text.replace(blocked, "| MUST | TODO | mechanism", 1), encoding="utf-8")
-    store = InMemoryEventStore()
-    for stream, events in plan_events(load_project(root)):
-        store.append(stream, events, 0 if stream.startswith("run:") else None)
+    store = planned(root)
     for run_id, quality in (("R006", 0.64), ("R007", 0.615), ("R008", 0.65)):
-        attempt = f"{run_id}-a1"
-        value = MetricValue(
-            run_id=run_id,
-            attempt_id=attempt,
-            name="final quality",
-            value=quality,
-            raw=str(quality),
-            source=f".bridge/runs/{run_id}/{attempt}/output/metrics.json",
-            sha256="a" * 64,
-            rule="json:final quality",
-        )
-        store.append(
-            f"run:{run_id}",
-            [
-                ev.RunSubmitted(
-                    run_id=run_id, attempt_id=attempt, attempt=1, backend="local", argv=("x",)
-                ),
-                ev.RunStarted(
-                    run_id=run_id,
-                    attempt_id=attempt,
-                    handle=JobHandle(backend="local", attempt_id=attempt),
-                ),
-                ev.RunSucceeded(run_id=run_id, attempt_id=attempt),
-                ev.MetricsRecorded(
-                    run_id=run_id, attempt_id=attempt, values=(value,), key_metric="final quality"
-                ),
-            ],
-            None,
-        )
+        numbers = {"final quality": quality}
+        store.append(f"run:{run_id}", finished_run(run_id, numbers, key_metric=None), None)
     state = fold(store.read())
     assert state.runs["R006"].state is RunState.SUCCEEDED
     outcome = evaluate(state)
@@ -692,39 +613,9 @@ def test_the_main_milestone_holds_the_blocks_judged_on_its_runs(tmp_path: Path) 
     assert "nothing to judge" not in summary
 
 
-def _recorded(run: str, name: str, value: float) -> list[object]:
+def _recorded(run: str, name: str, value: float) -> list[ev.Event]:
     """A finished run that recorded ``name`` only, with no key metric (no [metrics] primary)."""
-    attempt = f"{run}-a1"
-    return [
-        ev.RunSubmitted(
-            run_id=run,
-            attempt_id=attempt,
-            attempt=1,
-            backend="local",
-            slots=(Slot(host="local", gpu=0),),
-            argv=("python", "eval.py"),
-        ),
-        ev.RunStarted(
-            run_id=run, attempt_id=attempt, handle=JobHandle(backend="local", attempt_id=attempt)
-        ),
-        ev.RunSucceeded(run_id=run, attempt_id=attempt),
-        ev.MetricsRecorded(
-            run_id=run,
-            attempt_id=attempt,
-            values=(
-                MetricValue(
-                    run_id=run,
-                    attempt_id=attempt,
-                    name=name,
-                    value=value,
-                    raw=str(value),
-                    source=f".bridge/runs/{run}/{attempt}/output/metrics.json",
-                    sha256="a" * 64,
-                    rule=f"json:{name}",
-                ),
-            ),
-        ),
-    ]
+    return finished_run(run, {name: value}, argv=("python", "eval.py"))
 
 
 @needs_shared
@@ -735,14 +626,10 @@ def test_a_criterion_naming_no_metric_says_which_compared_systems_have_runs(
     recorded `acc` only. Each clause said only "set [metrics] primary (recorded: acc)", and
     once that was set, that no run stands for the predicted-depth system: a second round for
     what could be said at once (trial t11). With one recorded metric, it says both."""
-    from bridge.pipeline.recording import plan_events
-    from bridge.plan import load_project
     from bridge.projections.reasons import in_language
     from tests.plan.corpus import as_project
 
-    store = InMemoryEventStore()
-    for stream, events in plan_events(load_project(as_project("001", tmp_path))):
-        store.append(stream, events, 0 if stream.startswith("run:") else None)
+    store = planned(as_project("001", tmp_path))
     for run, value in (("R007", 0.53), ("R008", 0.50)):
         store.append(f"run:{run}", _recorded(run, "acc", value), None)
     b3 = {b.block.id: b for b in evaluate(fold(store.read())).blocks}["B3"].verdict
@@ -771,8 +658,6 @@ def test_alias_advice_never_pairs_a_run_with_a_variant_its_words_contradict(
     verdict advised `aliases = ["E_best(predicted depth) …"]` for one of them, which would judge
     the predicted-depth system on a shuffled- or zero-depth run (trial t11). Each row is
     advised as the variant its words name; the predicted-depth one as having no run."""
-    from bridge.pipeline.recording import plan_events
-    from bridge.plan import load_project
     from bridge.projections.reasons import in_language
     from tests.plan.corpus import as_project
 
@@ -782,9 +667,7 @@ def test_alias_advice_never_pairs_a_run_with_a_variant_its_words_contradict(
     text = text.replace("| Best method + shuffled depth |", "| shuffled input |")
     tracker.write_text(text.replace("| Best method + zero depth |", "| zero input |"))
     (root / "bridge.toml").write_text('[metrics]\nprimary = "acc"\n', encoding="utf-8")
-    store = InMemoryEventStore()
-    for stream, events in plan_events(load_project(root)):
-        store.append(stream, events, 0 if stream.startswith("run:") else None)
+    store = planned(root)
     for run, value in (("R007", 0.53), ("R008", 0.50)):
         store.append(f"run:{run}", _recorded(run, "acc", value), None)
     b3 = {b.block.id: b for b in evaluate(fold(store.read())).blocks}["B3"].verdict

@@ -13,15 +13,14 @@ import attrs
 import pytest
 
 from bridge.events import types as ev
-from bridge.events.measurements import MetricValue
 from bridge.events.store import InMemoryEventStore
-from bridge.events.values import JobHandle, Slot
 from bridge.machine.fold import PipelineState, fold
 from bridge.machine.stages import RunState
 from bridge.machine.verdicts import VerdictKind
 from bridge.projections import results, results_data
 from bridge.projections.block_runs import candidate_system
 from bridge.projections.outcome import evaluate
+from tests.recorded_runs import finished_run
 
 _T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -34,39 +33,8 @@ def _clock() -> Callable[[], datetime]:
     return lambda: _T0 + timedelta(seconds=next(ticks))
 
 
-def _finished(run: str, accuracy: float) -> list[object]:
-    attempt = f"{run}-a1"
-    return [
-        ev.RunSubmitted(
-            run_id=run,
-            attempt_id=attempt,
-            attempt=1,
-            backend="local",
-            slots=(Slot(host="local", gpu=0),),
-            argv=("python", "train.py"),
-        ),
-        ev.RunStarted(
-            run_id=run, attempt_id=attempt, handle=JobHandle(backend="local", attempt_id=attempt)
-        ),
-        ev.RunSucceeded(run_id=run, attempt_id=attempt),
-        ev.MetricsRecorded(
-            run_id=run,
-            attempt_id=attempt,
-            values=(
-                MetricValue(
-                    run_id=run,
-                    attempt_id=attempt,
-                    name="accuracy",
-                    value=accuracy,
-                    raw=str(accuracy),
-                    source=f".bridge/runs/{run}/{attempt}/output/metrics.json",
-                    sha256="a" * 64,
-                    rule="json:accuracy",
-                ),
-            ),
-            key_metric="accuracy",
-        ),
-    ]
+def _finished(run: str, accuracy: float) -> list[ev.Event]:
+    return finished_run(run, {"accuracy": accuracy}, argv=("python", "train.py"), key_metric=None)
 
 
 def _state(

@@ -24,6 +24,7 @@ from bridge.projections import code_review, compact_log, results, results_data
 from bridge.projections.outcome import evaluate
 from bridge.projections.reasons import in_language
 from bridge.projections.summary import handoff_summary
+from tests.recorded_runs import recorded_value
 
 _T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -34,16 +35,7 @@ def _clock() -> Callable[[], datetime]:
 
 
 def _value(run: str, name: str, value: float | None, raw: str) -> MetricValue:
-    return MetricValue(
-        run_id=run,
-        attempt_id=f"{run}-a1",
-        name=name,
-        value=value,
-        raw=raw,
-        source=f".bridge/runs/{run}/{run}-a1/output/metrics.json",
-        sha256="a" * 64,
-        rule=f"json:{name}",
-    )
+    return recorded_value(run, name, value, raw)
 
 
 def _log(*, compact: bool = False, with_metrics: bool = True) -> InMemoryEventStore:

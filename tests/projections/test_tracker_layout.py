@@ -12,17 +12,15 @@ import pytest
 
 from bridge.errors import ConfigError, PlanError
 from bridge.events import types as ev
-from bridge.events.store import InMemoryEventStore
 from bridge.machine.fold import PipelineState, fold
 from bridge.machine.stages import NOT_BRIDGES_RUN_STATES, RunState
-from bridge.pipeline.recording import plan_events
-from bridge.plan import load_project
 from bridge.plan.text import Document, plain, split_cells
 from bridge.plan.tracker import column_positions, is_run_table
 from bridge.projections import tracker
 from bridge.projections.tracker_layout import GENERATED_MARK, cell_spans, template_of
 from tests.conftest import needs_shared
 from tests.plan.corpus import as_project, plan_dirs
+from tests.recorded_runs import planned
 
 TRACKERS = [p.name for p in plan_dirs() if (p / "EXPERIMENT_TRACKER.md").is_file()]
 
@@ -30,9 +28,7 @@ TRACKERS = [p.name for p in plan_dirs() if (p / "EXPERIMENT_TRACKER.md").is_file
 def _state(root: Path, launched: int = 3) -> PipelineState:
     """The project's plan recorded, then its first ``launched`` pending runs run: one fails,
     the others succeed."""
-    store = InMemoryEventStore()
-    for stream, events in plan_events(load_project(root)):
-        store.append(stream, events, 0 if stream.startswith("run:") else None)
+    store = planned(root)
     pending = [r.run_id for r in fold(store.read()).runs.values() if r.state is RunState.PENDING]
     for n, run_id in enumerate(pending[:launched]):
         attempt = f"{run_id}-a1"
