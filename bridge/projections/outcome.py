@@ -712,9 +712,10 @@ def _waiting_not_ruled_out(verdict: Verdict, runs: Sequence[RunView]) -> Verdict
     """
     ``verdict`` with "every run of the block is out of scope" said as what it is when each of
     those runs only waits to run: for its code (023's B2, R020-R023 ``PENDING_IMPLEMENTATION``),
-    for people's work (009's B3, R004 user-only) or for a run bridge does not run; each named
-    with what it waits for, as the summary and the not-launched list say. "Out of scope" read
-    as runs the researcher dropped. Any other verdict is returned as it is.
+    for people's work (009's B3, R004 user-only), for a run bridge does not run, or behind a
+    blocker its tracker row names (027's B2-B4, ``BLOCKED_BY_M2``); each named with what it
+    waits for, as the summary and the not-launched list say. "Out of scope" read as runs the
+    researcher dropped. Any other verdict is returned as it is.
     """
     if not verdict.reason.startswith(_ALL_RULED_OUT):
         return verdict
@@ -732,6 +733,8 @@ def _waiting_not_ruled_out(verdict: Verdict, runs: Sequence[RunView]) -> Verdict
             if run.by_person
             else "waiting for a run bridge does not run"
             if run.waits_outside
+            else "blocked in the tracker"
+            if run.blocked_in_tracker
             else None
         )
         if what is None:

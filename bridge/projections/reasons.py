@@ -139,6 +139,7 @@ _PHRASES: tuple[tuple[str, str], ...] = (
     (" (its code is not written yet)", "（代码尚未写好）"),
     (" (work people do, not done yet)", "（由人工执行、尚未完成）"),
     (" (waiting for a run bridge does not run)", "（等待 bridge 不运行的运行）"),
+    (" (blocked in the tracker)", "（在追踪表中受阻）"),
     ("the plan marks this block complete", "计划已把该实验块标为完成"),
     ("the plan cuts this block (Priority: cut)", "计划已删减该实验块（Priority: cut）"),
     (
@@ -466,6 +467,11 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
     (
         lazy(r"\bsubject (.+?): the first-listed of the block's two systems"),
         r"主体 \1：该实验块两个系统中先列出的一个",
+    ),
+    (
+        # 039's B3: the subject taken from the block's Proposed line (trial t13).
+        lazy(r"\bsubject (.+?): the block's proposed system \(its Proposed line\)"),
+        r"主体 \1：该实验块的提议系统（其 Proposed 行）",
     ),
     (lazy(r"\bsubject (.+?): the block's proposed system"), r"主体 \1：该实验块的提议系统"),
     (
@@ -1023,7 +1029,8 @@ _PATTERNS: tuple[tuple[LazyPattern, str], ...] = (
     ),
     (
         # Before any note that follows (the reviewer's, trial Q3; an unnamed system's).
-        lazy(r" \(values named by system: (.+?)\)(?=$|; )"),
+        # A note after it was put in Chinese first (039's B3: "（取自其他实验块的运行：…）").
+        lazy(r" \(values named by system: (.+?)\)(?=$|; |（)"),
         r"（按系统名记录的数值：\1）",
     ),
     (

@@ -165,3 +165,27 @@ def test_023_status_table_results_and_tracker_counts_say_waiting_and_held_not_to
     assert "**运行:** 24 (DONE 10, SKIPPED 1, 暂缓运行 7, 等待代码 6)" in tracker, tracker
     rows = {x.split("|")[1].strip(): x for x in tracker.splitlines() if x.startswith("| R0")}
     assert "| PENDING_IMPLEMENTATION |" in rows["R020"] and "| TODO |" in rows["R031"]
+
+
+def test_027s_blocked_blocks_say_blocked_not_out_of_scope(tmp_path: Path) -> None:
+    """027's B2-B4 runs are `BLOCKED_BY_M1.5`, `BLOCKED_BY_M2`, … in the tracker: their verdicts
+    read `该实验块的所有运行都不在范围内：R-A1, …` (`every run of the block is out of scope`,
+    trial t13), the researcher's word for runs they dropped, while the same page lists them
+    blocked."""
+    project = as_project("027", tmp_path / "p027")
+    (project / "fake.py").write_text(_FAKE, encoding="utf-8")
+    (project / "bridge.toml").write_text(
+        '[run]\ncommand = ["python3", "fake.py", "{output_dir}", "{seed}"]\n'
+        'args = { seed = "0" }\n',
+        encoding="utf-8",
+    )
+    main(["run", "--project", str(project)])
+    data = json.loads((project / "refine-logs" / "results.json").read_text(encoding="utf-8"))
+    reasons = {b["block"]: b["reason"] for b in data["blocks"]}
+    assert reasons["B4"].startswith(
+        "every run of the block is still waiting, so it is not judged yet: "
+        "R-FINAL (blocked in the tracker)"
+    ), reasons["B4"]
+    results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
+    assert "该实验块的所有运行都仍在等待，尚未判定：R-FINAL（在追踪表中受阻）" in results
+    assert "该实验块的所有运行都不在范围内" not in results

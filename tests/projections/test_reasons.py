@@ -390,6 +390,21 @@ def test_values_named_by_system_in_chinese_before_the_reviewers_note() -> None:
     assert in_language(other, "zh").startswith("met（按系统名记录的数值：A ← R1 `x[A]`）")
 
 
+def test_039s_values_named_by_system_and_proposed_line_before_runs_of_other_blocks() -> None:
+    """039's B3 in Chinese (trial t13): the values named by system, followed by the runs of
+    other blocks, and the subject taken from the Proposed line stayed English."""
+    reason = (
+        "clause 1 of 2 not met. [1] not met: «X» — … (read as: subject typed-mass-cover/GNN: "
+        "the block's proposed system (its Proposed line)) (values named by system: A ← R005 "
+        "`results.AUROC[A]`; B ← R005 `results.AUROC[B]`; … (8 in all)) (runs of other "
+        "blocks: MART ← R003 [B1])"
+    )
+    said = in_language(reason, "zh")
+    assert "主体 typed-mass-cover/GNN：该实验块的提议系统（其 Proposed 行）" in said, said
+    assert "（按系统名记录的数值：A ← R005 `results.AUROC[A]`; B ← R005" in said, said
+    assert "values named by system" not in said and "its Proposed line" not in said, said
+
+
 def test_the_unit_notes_read_in_chinese() -> None:
     """027's B1 is a Chinese plan: the note naming ``[metrics] units``, and the one saying the
     values were read as it says, are Chinese beside the direction word they follow."""
