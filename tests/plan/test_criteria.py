@@ -393,6 +393,26 @@ class TestParseCriterionEnglish:
         unread = parse_criterion("accuracy stays at 90 percent")
         assert isinstance(unread, Unparsed) and "90" in unread.reason
 
+    def test_an_emphasised_and_separates_clauses_as_a_plain_one_does(self) -> None:
+        """015's B2 writes «LPR yields token Gini ≤ 0.05 *and* bank-activity Gini ≥ 0.30 *and*
+        peak T delta vs vanilla < 1 °C»: read as one clause, "several thresholds; only one
+        condition can be checked", where a plain "and" gives three (trial t13)."""
+        result = parse_criterion(
+            "LPR yields token Gini ≤ 0.05 *and* bank-activity Gini ≥ 0.30 *and* peak T delta "
+            "vs vanilla < 1 °C",
+            block_systems=["LPR", "vanilla"],
+        )
+        assert isinstance(result, Compound)
+        assert [c.text for c in result.clauses] == [
+            "LPR yields token Gini ≤ 0.05",
+            "bank-activity Gini ≥ 0.30",
+            "peak T delta vs vanilla < 1 °C",
+        ]
+        assert [(c.threshold, c.comparison.value) for c in result.clauses[:2]] == [
+            (0.05, "≤"),
+            (0.30, "≥"),
+        ]
+
     def test_a_new_sentence_after_a_comma_is_a_clause_in_the_plans_words(self) -> None:
         """015 B3: "worse than TACE, but tie/noise there does not nullify C2 …" was distributed
         over "TACE" and the rest as two systems, and quoted «… worse than but tie/noise …»: words

@@ -158,6 +158,9 @@ _OPENS_WITH_LIMIT = lazy(
 )
 _DISJUNCTION = lazy(r"\beither\b|\bor\b|或者|或是", re.IGNORECASE)
 _DECORATION = lazy(r"[✓✔✅]|\*\*")
+# A conjunction in single-star emphasis ("≤ 0.05 *and* bank-activity Gini ≥ 0.30", 015's B2)
+# separates clauses as a plain one does; other emphasis stays, as the clause quotes the plan.
+_EMPHASISED_AND = lazy(r"(?<![\w*])\*(and(?:\s+also)?|并且|而且|且|同时)\*(?![\w*])", re.IGNORECASE)
 
 
 def looks_like_condition(text: str) -> bool:
@@ -183,7 +186,7 @@ def split_clauses(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     # (joined, as written) of each "N× a or b <noun>" read as one measurement: split as joined,
     # then given back as written, so a clause quotes only what the plan says.
     joins: list[tuple[str, str]] = []
-    cleaned = _ITEM_LINE.sub(" ; ", _DECORATION.sub("", text).strip())
+    cleaned = _ITEM_LINE.sub(" ; ", _EMPHASISED_AND.sub(r"\1", _DECORATION.sub("", text)).strip())
     # A new line before what opens a sentence (a capital, a code span, a CJK character): the
     # reader joins wrapped lines, so it is where one list item ended (004's B3 lists two
     # conditions without a mark); it splits like a comma, where both sides state a condition.
