@@ -34,6 +34,7 @@ from bridge.plan.model import Block, Milestone, Plan, PlanWarning, TrackerRun
 from bridge.plan.notes_label import BRIDGE_LABEL
 from bridge.plan.priority import Priority
 from bridge.plan.quantities import (
+    block_refs,
     gpu_hours,
     same_seeds,
     seed_value_for_sampling,
@@ -736,6 +737,55 @@ def _milestone_prefix(run_id: str, known: Mapping[str, str]) -> tuple[str, str] 
         if _MILESTONE_PART.fullmatch(part.group()) and part.group().upper() in known
     ]
     return found[0] if len({m for _, m in found}) == 1 else None
+
+
+# A run id or a name joined by hyphens or underscores with a word of two letters or more in it
+# (``JPH-B0-OFFICIAL``, ``run_B2_full``), where a block id is no reference to the block; a
+# range of block ids (``B1-B3``, ``E5_E6``) is none.
+_ID_LIKE = lazy(r"\b(?=[\w-]*[A-Za-z]{2})\w+(?:-\w+)+\b|\b(?=\w*[A-Za-z]{2})\w*_\w+\b")
+
+
+def _milestones_from_blocks(
+    drafts: Sequence[_Draft], plan: Plan, warnings: list[PlanWarning]
+) -> None:
+    """
+    Give tracker runs still without a milestone, once placed in a block, the one milestone whose
+    Runs or Goal cell names that block, with one warning per milestone; a block several
+    milestones name gives none. 025's run-order table `| M0 | Curriculum 消融 | B2 |` and
+    `| M1 | … | B1 |` beside a tracker with a Block column but no Milestone one left all five
+    runs under "(no milestone)": the sanity milestone had no run, nothing ran alone first,
+    and no warning said so (trial t14), while the same table tied the blocks to the verdicts.
+    """
+    known = frozenset(b.id for b in plan.blocks)
+    holders: dict[str, list[Milestone]] = {}
+    for milestone in plan.milestones:
+        # The block named by itself: 018's M0 cell «JPH-M0-LOCAL、JPH-B0-OFFICIAL» names two
+        # runs, and B0 inside a run id put thirteen B0 rows, five of them failed before bridge,
+        # into the sanity milestone.
+        cells = " ".join(_ID_LIKE.sub(" ", text) for text in (milestone.runs_raw, milestone.goal))
+        for block in block_refs(cells, known):
+            holders.setdefault(block, []).append(milestone)
+    given: dict[str, list[_Draft]] = {}
+    for draft in drafts:
+        if draft.milestone or draft.task or draft.source != "tracker" or not draft.block:
+            continue
+        named = holders.get(draft.block, [])
+        if len(named) == 1:
+            draft.milestone = named[0].id
+            given.setdefault(named[0].id, []).append(draft)
+    for milestone in plan.milestones:
+        group = given.get(milestone.id, [])
+        if group:
+            blocks = ", ".join(dict.fromkeys(d.block for d in group))
+            warnings.append(
+                PlanWarning(
+                    file=group[0].file,
+                    line=group[0].line,
+                    message=f"{', '.join(d.id for d in group)}: no milestone in the tracker; "
+                    f"{milestone.id} from the plan's run-order table (line {milestone.line}), "
+                    f"which names their block {blocks}",
+                )
+            )
 
 
 def _milestones_in_ids(drafts: list[_Draft], plan: Plan, warnings: list[PlanWarning]) -> None:
@@ -1842,6 +1892,7 @@ def build_runs(
                 )
             )
     _attribute(drafts, plan, config, warnings)
+    _milestones_from_blocks(drafts, plan, warnings)
     seed_warnings, plan_seeded = _block_seeds(drafts, plan)
     warnings.extend(seed_warnings)
     warnings.extend(_config_seed_differs(plan_seeded, plan, config))

@@ -363,6 +363,13 @@ _WARNINGS: tuple[tuple[LazyPattern, str | Callable[[re.Match[str]], str]], ...] 
     ),
     (
         lazy(
+            r"(.+?): no milestone in the tracker; (\S+) from the plan's run-order table "
+            r"\(line (\d+)\), which names their block (.+)"
+        ),
+        r"\1：追踪表中没有写里程碑；取 \2：计划运行顺序表（第 \3 行）写出了它们的实验块 \4",
+    ),
+    (
+        lazy(
             r"(.+?): no milestone in the tracker; (\S+) from the run ids, steps of the "
             r"plan's milestone (\S+)"
         ),

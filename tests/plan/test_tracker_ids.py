@@ -1350,3 +1350,57 @@ def test_a_runs_entry_for_a_proposed_run_changes_only_what_it_sets(tmp_path: Pat
     assert loaded.needs_confirmation
     assert not [w for w in loaded.warnings if "not attributed to a block" in w.message]
     assert not [w for w in loaded.warnings if "come from bridge.toml" in w.message]
+
+
+_BLOCKS_BY_MILESTONE = """# Experiment Plan: Curriculum
+
+## Experiment Blocks
+
+### B1: Main result
+- **Compared systems**: Vanilla RAG (baseline), TokenMem (ours)
+- **Success criterion**: TokenMem accuracy ≥ 0.6
+
+### B2: Curriculum ablation
+- **Compared systems**: Phase 1 only, Phase 1+2 (ours)
+- **Success criterion**: Phase 1+2 accuracy higher than Phase 1 only
+
+## Run Order and Milestones
+
+| Milestone | Goal | Runs |
+|---|---|---|
+| M0 | Curriculum ablation | B2 |
+| M1 | Main result | B1 |
+| M2 | Audit | JPH-B1-AUDIT |
+"""
+
+
+def test_rows_without_a_milestone_take_the_one_their_block_is_named_in(tmp_path: Path) -> None:
+    """025's researcher wrote a run-order table naming a block in each Runs cell beside a
+    tracker with a Block column and no Milestone one: all five runs stayed under "(no
+    milestone)", so the sanity milestone M0 had none, every run launched at once and nothing
+    was said (trial t14). Each row takes the milestone naming its block, said once per
+    milestone; a block inside a run id (M2's `JPH-B1-AUDIT`) names no block."""
+    root = tmp_path / "p"
+    (root / "refine-logs").mkdir(parents=True)
+    (root / "refine-logs" / "EXPERIMENT_PLAN.md").write_text(_BLOCKS_BY_MILESTONE)
+    (root / "refine-logs" / "EXPERIMENT_TRACKER.md").write_text(
+        "| Run ID | Block | System | Seed | Status |\n|---|---|---|---|---|\n"
+        "| R001 | B1 | Vanilla RAG | 0 | TODO |\n"
+        "| R002 | B1 | TokenMem | 0 | TODO |\n"
+        "| R003 | B2 | Phase 1 only | 0 | TODO |\n"
+        "| R004 | B2 | Phase 1+2 | 0 | TODO |\n"
+    )
+    project = load_project(root)
+    assert [(r.id, r.milestone) for r in project.runs] == [
+        ("R003", "M0"),
+        ("R004", "M0"),
+        ("R001", "M1"),
+        ("R002", "M1"),
+    ]
+    said = [w.message for w in project.warnings if "no milestone" in w.message]
+    assert said == [
+        "R003, R004: no milestone in the tracker; M0 from the plan's run-order table (line 17), "
+        "which names their block B2",
+        "R001, R002: no milestone in the tracker; M1 from the plan's run-order table (line 18), "
+        "which names their block B1",
+    ]
