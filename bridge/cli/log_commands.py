@@ -141,7 +141,13 @@ def rebuild(args: Parsed) -> int:
         state = rebuild_from(store, root)
     finally:
         store.close()
-    out(f"rebuilt projections from {state.events} events (seq {state.last_seq})")
+    zh = language_of(state) == "zh"
+    # In the plan's language, as `bridge run` speaks (018, 025 read English here; trial t14).
+    out(
+        f"已根据 {state.events} 个事件重建产出文件（seq {state.last_seq}）"
+        if zh
+        else f"rebuilt projections from {state.events} events (seq {state.last_seq})"
+    )
     # An edit of the tracker that no command has read yet is rewritten from the log here; the
     # copy kept of it is said, as `bridge run` says it.
     for line in kept_copies(root, started, language_of(state)):
@@ -153,7 +159,10 @@ def rebuild(args: Parsed) -> int:
 
         if file_sha256(root / tracker) != last:
             out(
-                f"{tracker} holds an edit no command has read yet: left as you wrote it "
+                f"{tracker} 含有尚未被任何命令读取的修改：保持你写的样子"
+                "（下一次 `bridge run` 会读取）"
+                if zh
+                else f"{tracker} holds an edit no command has read yet: left as you wrote it "
                 "(the next `bridge run` reads it)"
             )
     return EXIT_OK
@@ -266,8 +275,16 @@ def verify(args: Parsed) -> int:
     # not drift. Without one, a file behind the log is reported (the next command rewrites it).
     active = run_active(root)
     writing = [d for d in report.drift if active and d.kind == "behind"]
+    # The researcher's tracker edit, not yet read: said, and no failure (the next run reads it).
+    edited = [d for d in report.drift if d.kind == "edited"]
     for drift in report.drift:
-        if drift in writing:
+        if drift in edited:
+            console.print(
+                f"你的修改：{drift.path} 含有尚未被任何命令读取的修改（下一次 `bridge run` 会读取）"
+                if zh
+                else f"your edit: {drift.path} {drift.detail}"
+            )
+        elif drift in writing:
             console.print(
                 f"正在写入：{drift.path}（有 bridge run 正在运行）"
                 if zh
@@ -279,7 +296,7 @@ def verify(args: Parsed) -> int:
             console.print(
                 styled(f"{kind}：" if zh else f"{kind}:", "red", said if zh else f" {said}")
             )
-    if len(writing) < len(report.drift) or report.bad_snapshots:
+    if len(writing) + len(edited) < len(report.drift) or report.bad_snapshots:
         return EXIT_FAILURE
     agreed = report.snapshots_agreed
     if zh:

@@ -156,12 +156,12 @@ class VerifyReport:
         """
         True when the chain is intact, every row reads, the log's checks on open pass, every
         stored snapshot equals the fold at its seq, and every file matches (rows read as stored
-        are notes, not failures).
+        and a researcher's edit of their tracker not yet read are notes, not failures).
         """
         return (
             self.bad_seq is None
             and self.undecodable is None
-            and not self.drift
+            and all(d.kind == "edited" for d in self.drift)
             and not self.problems
             and not self.bad_snapshots
         )

@@ -110,13 +110,18 @@ class Projection:
     researchers_file: bool = False
 
 
+# What `bridge verify` and `bridge rebuild` say of a tracker holding the researcher's edit.
+_UNREAD_EDIT = "holds an edit no command has read yet (the next `bridge run` reads it)"
+
+
 @value_methods
 @attrs.frozen(kw_only=True, eq=False, repr=False)
 class Drift:
     """
-    A file on disk that does not match the log: ``kind`` is ``modified``, ``missing``, or
+    A file on disk that does not match the log: ``kind`` is ``modified``, ``missing``,
     ``behind`` (a projection that is bridge's own last recorded write, rendered before the
-    latest events: nobody edited it).
+    latest events: nobody edited it), or ``edited`` (a researcher's file, the tracker, changed
+    since bridge last wrote it: an edit the next ``bridge run`` reads, not damage).
     """
 
     path: str
@@ -602,6 +607,7 @@ class ProjectionWriter:
         """
         found: list[Drift] = []
         last = {out.path: out.sha256 for out in state.outputs}  # each file's latest write
+        theirs = {p.path for p in self.projections if p.researchers_file}
         for path, text in self.render_all(state).items():
             on_disk = _file_sha(self.root / path)
             if on_disk is None:
@@ -618,6 +624,11 @@ class ProjectionWriter:
                         "bridge command rewrites it",
                     )
                 )
+            elif on_disk != sha256_text(text) and path in theirs and path in last:
+                # The researcher's own file, edited since bridge last wrote it: their edit, read
+                # by the next `bridge run`, not damage (018's tracker after a note was added
+                # read "modified … differs from the log", exit 1; trial t14).
+                found.append(Drift(path=path, kind="edited", detail=_UNREAD_EDIT))
             elif on_disk != sha256_text(text):
                 found.append(Drift(path=path, kind="modified", detail="differs from the log"))
         for out in state.outputs:

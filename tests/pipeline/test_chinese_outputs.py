@@ -284,6 +284,31 @@ def test_verify_names_a_changed_file_in_chinese(
     assert english_left(out, THEIRS) == []
 
 
+def test_an_unread_tracker_edit_and_a_rebuild_in_chinese(
+    chinese: tuple[Path, str, str], tmp_path: Path
+) -> None:
+    """A note the researcher added to the tracker is their edit, named in Chinese with exit 0
+    by `bridge verify` (018 read "已修改 … 与日志不符", exit 1), and `bridge rebuild` says what
+    it did in Chinese (018, 025 read "rebuilt projections from …"; trial t14)."""
+    import shutil
+
+    project = tmp_path / "project"
+    shutil.copytree(chinese[0], project)
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    tracker.write_text("我的笔记\n\n" + tracker.read_text(encoding="utf-8"), encoding="utf-8")
+    out = _bridge("verify", "--project", str(project))
+    assert (
+        "你的修改：refine-logs/EXPERIMENT_TRACKER.md 含有尚未被任何命令读取的修改（下一次 "
+        "`bridge run` 会读取）"
+    ) in out, out
+    assert "已修改" not in out and out.rstrip().splitlines()[-1].startswith("正常：")
+    rebuilt = _bridge("rebuild", "--project", str(project))
+    assert rebuilt.startswith("已根据 ") and "个事件重建产出文件（seq " in rebuilt, rebuilt
+    kept = "refine-logs/EXPERIMENT_TRACKER.md 含有尚未被任何命令读取的修改：保持你写的样子"
+    assert kept in rebuilt, rebuilt
+    assert english_left(rebuilt, THEIRS) == [], rebuilt
+
+
 @pytest.fixture(scope="module")
 def blocked(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     """The Chinese project whose method fails at seed 1 in every block: blocked (exit 3)."""
