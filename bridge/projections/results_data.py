@@ -16,9 +16,10 @@ from collections.abc import Sequence
 
 from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.judge import EvaluationType, claim_scope
+from bridge.machine.stages import RunState
 from bridge.plan.criteria import Compound, Criterion
 from bridge.plan.unread_thresholds import recorded_unread
-from bridge.projections.failure_words import kept_retry
+from bridge.projections.failure_words import kept_retry, row_gone
 from bridge.projections.outcome import (
     BlockResult,
     evaluate,
@@ -62,6 +63,10 @@ def _run(run: RunView) -> dict[str, object]:
         "seed": run.spec.seed,
         "priority": run.spec.priority,
         "status": run.state.value,
+        # Out of scope by bridge's doing, not the researcher's: its row split into seeds, undone
+        # or removed (025's R002-s1 read only `out_of_scope` beside "set aside" everywhere else;
+        # trial t14).
+        "set_aside": run.state is RunState.OUT_OF_SCOPE and row_gone(run.reason),
         # A row the tracker says ended failed before bridge is `done_before_bridge` in the log
         # (bridge did not run it): said here, as summary.must_run.failed_before_bridge lists it,
         # so a reader of runs[] does not count it done (trial T6, 018).

@@ -79,6 +79,9 @@ def test_the_run_of_a_row_split_into_seeds_is_ruled_out_not_counted(
     assert baseline["run_ids"] == ["R002-s1", "R002-s2", "R002-s3"]
     assert baseline["n"] == 3
     assert baseline["mean"] == pytest.approx(0.52)
+    # results.json says set aside as every other view does (it read only out_of_scope, t14).
+    set_aside = {r["run_id"]: r["set_aside"] for r in results["runs"]}
+    assert {r for r, aside in set_aside.items() if aside} == {"R002"}
     markdown = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
     assert f"R002 — set aside: {_REASON}" in markdown
     assert "0.52" in markdown and "0.515" not in markdown
