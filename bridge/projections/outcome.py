@@ -685,19 +685,26 @@ def _no_run_of(block: BlockInfo, runs: Sequence[RunView], involved: frozenset[st
     Why a criterion whose systems no run of the block stands for found nothing, when the block
     has runs: "the block has no runs" beside them was false. A run that did not succeed may be
     the one that records those systems' values (009's R005 writes one value per heuristic):
-    its end leads, not a naming problem (trial T6).
+    its end leads, not a naming problem (trial T6). A run held behind an earlier milestone's
+    row waiting for its code is named as held, as the judge names it, never as cancelled.
     """
     named = ", ".join(sorted(involved))
+    # Cancelled in the log, but it has not run and will once that code is written: "R060
+    # (cancelled)" read as a run that failed (020's B6 behind R040 `待实现`).
+    held_back = [r.run_id for r in runs if r.held_for_code]
     ended = [
         f"{r.run_id} ({r.state.value})"
         for r in runs
         if r.state not in (RunState.SUCCEEDED, RunState.OUT_OF_SCOPE, RunState.DONE_BEFORE)
+        and not r.held_for_code
     ]
-    if ended:
-        return (
-            f"no values of {named}, which the criterion compares: runs not succeeded: "
-            f"{', '.join(ended)}"
+    if ended or held_back:
+        said = ([f"runs not succeeded: {', '.join(ended)}"] if ended else []) + (
+            [f"runs held until an earlier milestone's code is written: {', '.join(held_back)}"]
+            if held_back
+            else []
         )
+        return f"no values of {named}, which the criterion compares: {'; '.join(said)}"
     held = "; ".join(
         f"{system_in(block, r)}: {r.run_id}" for r in runs if r.spec.block == block.id
     ) or ", ".join(r.run_id for r in runs)
