@@ -582,6 +582,33 @@ def _open_rows(outcome: Outcome, language: str) -> str:
     return ("；" if zh else "; ").join(clauses)
 
 
+def _unheld_condition(outcome: Outcome, language: str) -> str:
+    """
+    What settles the main milestone's comparisons made under a condition the runs break
+    (``Outcome.main_unheld``; 020's B2 "at the same training time", 5000 s against 2000 s), in
+    ``language`` (empty when none): run the compared systems again under it, or take the
+    difference into the review by dropping the condition from the plan's criterion, which
+    `bridge run` judges again from the recorded numbers.
+    """
+    if not (unheld := outcome.main_unheld):
+        return ""
+    if language == "zh":
+        return (
+            f"{'、'.join(unheld)} 的比较所依据的条件在运行中不成立（见其判定）："
+            "在该条件下（相同预算）重新运行所比较的系统；"
+            "或者，要把这一差异交给评审，从计划的成功标准中去掉该条件，"
+            "再运行 `bridge run`（按已记录的数值重新判定）。"
+        )
+    one = len(unheld) == 1
+    return (
+        f"a condition the comparison of {', '.join(unheld)} holds under does not hold in the "
+        f"runs (see {'its verdict' if one else 'their verdicts'}): run the compared systems "
+        "again under it (the same budget), or, to take the difference into the review, drop "
+        "the condition from the plan's criterion and run `bridge run` (it judges again from "
+        "the recorded numbers)."
+    )
+
+
 def next_step(state: PipelineState, outcome: Outcome, language: str) -> str:
     """
     The next step after these results, in ``language`` (one or two sentences).
@@ -812,12 +839,22 @@ def next_step(state: PipelineState, outcome: Outcome, language: str) -> str:
         # Readiness says NO while must-run rows wait outside bridge (020's R025, owner 白天：人工;
         # a row the tracker says is blocked; one waiting for such a row): "hand it to the review
         # loop" under it contradicted the line above. What makes it ready is the researcher's to
-        # do, and the tracker's word to say so.
+        # do, and the tracker's word to say so; a condition the runs break follows.
+        unheld = _unheld_condition(outcome, language)
+        then = f" {unheld[:1].upper()}{unheld[1:]}" if unheld else ""
         return (
-            f"主要结果为正面，但还不能交给评审循环：{open_rows}，再运行 `bridge run`。"
+            f"主要结果为正面，但还不能交给评审循环：{open_rows}，再运行 `bridge run`。{unheld}"
             if zh
             else "The main result is positive, but not ready for the review loop: "
-            f"{open_rows}, then run `bridge run`."
+            f"{open_rows}, then run `bridge run`.{then}"
+        )
+    if outcome.main_result is MainResult.POSITIVE and outcome.main_unheld:
+        # Readiness says NO: the comparison is not yet the one the plan asks for.
+        return (
+            f"主要结果为正面，但还不能交给评审循环：{_unheld_condition(outcome, language)}"
+            if zh
+            else "The main result is positive, but not ready for the review loop: "
+            f"{_unheld_condition(outcome, language)}"
         )
     if outcome.main_result is MainResult.POSITIVE:
         title = state.plan.title if state.plan is not None else ""

@@ -7,6 +7,7 @@ rules check, M2 the main milestone, and a script that writes one number per run.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -159,3 +160,41 @@ def test_a_blocked_row_alone_is_no_handoff(
         "下一步：主要结果为正面，但还不能交给评审循环：追踪表写着必做运行受阻（R041）："
         "阻碍解除后把这些行的状态改为 TODO，再运行 `bridge run`。"
     ), step
+
+
+def test_a_condition_the_runs_break_is_no_handoff(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """B2 «在相同训练时间下» beside training_time 5000 against 2000: the headline said the
+    condition does not hold, and under it `可进入评审循环：是。` and `下一步：主要结果为正面：将
+    EXPERIMENT_RESULTS.md 交给评审循环。… → /auto-review-loop`. Dropping the condition from
+    the criterion, as the step says, makes the results ready without running anything."""
+    project = _project(tmp_path / "p020", _B2_SAME_TIME)
+    _people_done(project)
+    lines, state = _run(project, capsys)
+    assert "但 B2 的比较所依据的条件在运行中不成立" in _said(lines, "主要结果（M2）：")
+    assert _said(lines, "可进入评审循环：") == (
+        "可进入评审循环：否（主要里程碑 M2 中比较所依据的条件在运行中不成立的实验块：B2）。"
+    )
+    assert _said(lines, "下一步：") == (
+        "下一步：主要结果为正面，但还不能交给评审循环：B2 的比较所依据的条件在运行中不成立"
+        "（见其判定）：在该条件下（相同预算）重新运行所比较的系统；或者，要把这一差异交给评审，"
+        "从计划的成功标准中去掉该条件，再运行 `bridge run`（按已记录的数值重新判定）。"
+    )
+    assert next_step(state, evaluate(state), "en") == (
+        "The main result is positive, but not ready for the review loop: a condition the "
+        "comparison of B2 holds under does not hold in the runs (see its verdict): run the "
+        "compared systems again under it (the same budget), or, to take the difference into "
+        "the review, drop the condition from the plan's criterion and run `bridge run` (it "
+        "judges again from the recorded numbers)."
+    )
+    data = json.loads((project / "refine-logs" / "results.json").read_text(encoding="utf-8"))
+    assert data["summary"]["ready_for_review_loop"] is False
+    assert data["summary"]["not_ready_reasons"] == [
+        "blocks of the main milestone M2 compared under a condition that does not hold in "
+        "the runs: B2"
+    ]
+    _edit(project / "refine-logs" / "EXPERIMENT_PLAN.md", _B2_SAME_TIME, _B2_CHECKABLE)
+    lines, _ = _run(project, capsys)
+    assert _said(lines, "可进入评审循环：") == "可进入评审循环：是。"
+    assert _said(lines, "下一步：").endswith('→ /auto-review-loop "实验计划"')
