@@ -44,6 +44,7 @@ from bridge.lazy_patterns import lazy
 from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.judge import (
     HELD_FOR_CODE,
+    NOT_HELD,
     Aggregate,
     EvaluationType,
     JudgedBy,
@@ -685,19 +686,26 @@ def _no_run_of(block: BlockInfo, runs: Sequence[RunView], involved: frozenset[st
     Why a criterion whose systems no run of the block stands for found nothing, when the block
     has runs: "the block has no runs" beside them was false. A run that did not succeed may be
     the one that records those systems' values (009's R005 writes one value per heuristic):
-    its end leads, not a naming problem (trial T6).
+    its end leads, not a naming problem (trial T6). A run held behind an earlier milestone's
+    row waiting for its code is named as held, as the judge names it, never as cancelled.
     """
     named = ", ".join(sorted(involved))
+    # Cancelled in the log, but it has not run and will once that code is written: "R060
+    # (cancelled)" read as a run that failed (020's B6 behind R040 `待实现`).
+    held_back = [r.run_id for r in runs if r.held_for_code]
     ended = [
         f"{r.run_id} ({r.state.value})"
         for r in runs
         if r.state not in (RunState.SUCCEEDED, RunState.OUT_OF_SCOPE, RunState.DONE_BEFORE)
+        and not r.held_for_code
     ]
-    if ended:
-        return (
-            f"no values of {named}, which the criterion compares: runs not succeeded: "
-            f"{', '.join(ended)}"
+    if ended or held_back:
+        said = ([f"runs not succeeded: {', '.join(ended)}"] if ended else []) + (
+            [f"runs held until an earlier milestone's code is written: {', '.join(held_back)}"]
+            if held_back
+            else []
         )
+        return f"no values of {named}, which the criterion compares: {'; '.join(said)}"
     held = "; ".join(
         f"{system_in(block, r)}: {r.run_id}" for r in runs if r.spec.block == block.id
     ) or ", ".join(r.run_id for r in runs)
@@ -1539,6 +1547,29 @@ def evaluate(state: PipelineState) -> Outcome:
                 f"主要里程碑 {main} 中数值不可信的实验块：{'；'.join(zh_runs)}",
             )
         )
+    # A positive result whose comparison the runs made under a condition they break ("at the
+    # same training time", 5000 s against 2000 s; 020's B2): the headline says so, and handing
+    # it on as ready said "YES" with nothing of it (trial t12). It is ready once the systems
+    # ran under the condition, or the plan's criterion no longer asks for it.
+    unheld = (
+        tuple(
+            b.block.id
+            for b in blocks
+            if b.block.id in main_blocks
+            and b.verdict.verdict is VerdictKind.MET
+            and NOT_HELD in b.verdict.reason
+        )
+        if result is MainResult.POSITIVE
+        else ()
+    )
+    if unheld:
+        reasons.append(
+            (
+                f"blocks of the main milestone {main} compared under a condition that does not "
+                f"hold in the runs: {', '.join(unheld)}",
+                f"主要里程碑 {main} 中比较所依据的条件在运行中不成立的实验块：{'、'.join(unheld)}",
+            )
+        )
     block_ids = {b.id for b in state.plan.blocks}
     sanity = sanity_ids(state)
     # A row the tracker rules out for good (008's STOPPED R006-R009) is listed with its reason
@@ -1609,6 +1640,7 @@ def evaluate(state: PipelineState) -> Outcome:
         flags=flags,
         unattributed=unattributed,
         main_unjudged=unjudged,
+        main_unheld=unheld,
     )
     _CACHE[:] = [(state, outcome)]
     return outcome

@@ -193,6 +193,10 @@ class Outcome:
             inconclusive beside the failed one, in plan order (015's headline B3 and B4 beside
             its rigor check B6): the result rests on the failed block alone, so every summary
             names them and the results are not ready while they stand. Empty otherwise.
+        main_unheld: when the main result is positive, the main milestone's blocks met by a
+            comparison under a condition the runs break (``judge.NOT_HELD``: "at the same
+            training time", 020's B2 at 5000 s against 2000 s), in plan order: the results are
+            not ready while they stand, and the next step says how to settle them.
     """
 
     milestones: tuple[MilestoneResult, ...]
@@ -222,6 +226,7 @@ class Outcome:
     must_missing: tuple[str, ...] = ()
     main_unjudged: tuple[str, ...] = ()
     must_untrusted: tuple[str, ...] = ()
+    main_unheld: tuple[str, ...] = ()
 
 
 def must_completed(outcome: Outcome, *, zh: bool = False) -> str:

@@ -998,6 +998,11 @@ _PATTERNS: tuple[tuple[LazyPattern, str], ...] = (
         lazy(r"no values of (.+?), which the criterion compares: runs not succeeded: "),
         r"没有 \1 的数值（成功标准比较的是它）：未成功的运行：",
     ),
+    # Only runs held for an earlier milestone's code: their words follow as the judge's do.
+    (
+        lazy(r"no values of (.+?), which the criterion compares: (?=runs held until)"),
+        r"没有 \1 的数值（成功标准比较的是它）：",
+    ),
     (
         lazy(
             r"no run of (.+?), which the criterion compares; the block's runs are of other "

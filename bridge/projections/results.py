@@ -545,6 +545,70 @@ def _cancelled_by_bridge(run: RunView) -> bool:
     return run.state is RunState.CANCELLED and run.reason.startswith("not run:")
 
 
+def _open_rows(outcome: Outcome, language: str) -> str:
+    """
+    What the researcher does about the must-run rows left open outside bridge, one clause per
+    kind, in ``language`` (empty when none): work people do is set DONE once done (020's R025),
+    a row the tracker says is blocked is set TODO once unblocked, and a row waiting for a run
+    bridge does not run runs once that one is marked DONE. Each clause names its rows; the caller
+    ends with "then run `bridge run`".
+    """
+    zh = language == "zh"
+    sep = "、" if zh else ", "
+    clauses = []
+    if people := outcome.must_by_person:
+        clauses.append(
+            f"由人工执行的必做运行尚未完成（{sep.join(people)}）："
+            "完成后把追踪表中这些行的状态改为 DONE"
+            if zh
+            else f"must-run rows are work people do, not done yet ({sep.join(people)}): once "
+            "each is done, set its Status in the tracker to DONE"
+        )
+    if blocked := outcome.must_blocked:
+        clauses.append(
+            f"追踪表写着必做运行受阻（{sep.join(blocked)}）：阻碍解除后把这些行的状态改为 TODO"
+            if zh
+            else f"the tracker says must-run rows are blocked ({sep.join(blocked)}): once "
+            "unblocked, set their Status to TODO"
+        )
+    if waiting := outcome.must_waiting_outside:
+        clauses.append(
+            f"必做运行等待 bridge 不运行的运行（{sep.join(waiting)}）："
+            "它们等待的运行完成后，在追踪表中把那些行标为 DONE"
+            if zh
+            else f"must-run rows wait for runs bridge does not run ({sep.join(waiting)}): once "
+            "the runs they wait for are done, mark those rows DONE in the tracker"
+        )
+    return ("；" if zh else "; ").join(clauses)
+
+
+def _unheld_condition(outcome: Outcome, language: str) -> str:
+    """
+    What settles the main milestone's comparisons made under a condition the runs break
+    (``Outcome.main_unheld``; 020's B2 "at the same training time", 5000 s against 2000 s), in
+    ``language`` (empty when none): run the compared systems again under it, or take the
+    difference into the review by dropping the condition from the plan's criterion, which
+    `bridge run` judges again from the recorded numbers.
+    """
+    if not (unheld := outcome.main_unheld):
+        return ""
+    if language == "zh":
+        return (
+            f"{'、'.join(unheld)} 的比较所依据的条件在运行中不成立（见其判定）："
+            "在该条件下（相同预算）重新运行所比较的系统；"
+            "或者，要把这一差异交给评审，从计划的成功标准中去掉该条件，"
+            "再运行 `bridge run`（按已记录的数值重新判定）。"
+        )
+    one = len(unheld) == 1
+    return (
+        f"a condition the comparison of {', '.join(unheld)} holds under does not hold in the "
+        f"runs (see {'its verdict' if one else 'their verdicts'}): run the compared systems "
+        "again under it (the same budget), or, to take the difference into the review, drop "
+        "the condition from the plan's criterion and run `bridge run` (it judges again from "
+        "the recorded numbers)."
+    )
+
+
 def next_step(state: PipelineState, outcome: Outcome, language: str) -> str:
     """
     The next step after these results, in ``language`` (one or two sentences).
@@ -771,17 +835,26 @@ def next_step(state: PipelineState, outcome: Outcome, language: str) -> str:
             if zh
             else f"The main result is positive, but not ready for the review loop. {again}"
         )
-    if outcome.main_result is MainResult.POSITIVE and (people := outcome.must_by_person):
-        # Readiness says NO while must-run work people do is not done (020's R025, owner
-        # 白天：人工): "hand it to the review loop" under it contradicted the line above. What
-        # makes it ready is theirs to do, and the tracker's DONE to say so.
+    if outcome.main_result is MainResult.POSITIVE and (open_rows := _open_rows(outcome, language)):
+        # Readiness says NO while must-run rows wait outside bridge (020's R025, owner 白天：人工;
+        # a row the tracker says is blocked; one waiting for such a row): "hand it to the review
+        # loop" under it contradicted the line above. What makes it ready is the researcher's to
+        # do, and the tracker's word to say so; a condition the runs break follows.
+        unheld = _unheld_condition(outcome, language)
+        then = f" {unheld[:1].upper()}{unheld[1:]}" if unheld else ""
         return (
-            f"主要结果为正面，但还不能交给评审循环：由人工执行的必做运行尚未完成（{'、'.join(people)}）："
-            "完成后把追踪表中这些行的状态改为 DONE，再运行 `bridge run`。"
+            f"主要结果为正面，但还不能交给评审循环：{open_rows}，再运行 `bridge run`。{unheld}"
             if zh
-            else "The main result is positive, but not ready for the review loop: must-run rows "
-            f"are work people do, not done yet ({', '.join(people)}): once each is done, set "
-            "its Status in the tracker to DONE and run `bridge run`."
+            else "The main result is positive, but not ready for the review loop: "
+            f"{open_rows}, then run `bridge run`.{then}"
+        )
+    if outcome.main_result is MainResult.POSITIVE and outcome.main_unheld:
+        # Readiness says NO: the comparison is not yet the one the plan asks for.
+        return (
+            f"主要结果为正面，但还不能交给评审循环：{_unheld_condition(outcome, language)}"
+            if zh
+            else "The main result is positive, but not ready for the review loop: "
+            f"{_unheld_condition(outcome, language)}"
         )
     if outcome.main_result is MainResult.POSITIVE:
         title = state.plan.title if state.plan is not None else ""

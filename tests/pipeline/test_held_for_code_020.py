@@ -119,3 +119,38 @@ def test_next_step_names_the_person_rows_while_not_ready(
         f"下一步：主要结果为正面，但还不能交给评审循环：由人工执行的必做运行尚未完成（{people}）："
         "完成后把追踪表中这些行的状态改为 DONE，再运行 `bridge run`。"
     ), step
+
+
+def test_a_criterion_with_no_values_names_the_held_runs_as_held(
+    p020: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """B6 comparing two of its three systems, none of which its runs stand for: the verdict
+    read `没有 … 的数值（成功标准比较的是它）：未成功的运行：R060（已取消）, …` of the runs held
+    behind R040, as if they had failed."""
+    plan = p020 / "refine-logs" / "EXPERIMENT_PLAN.md"
+    _edit(
+        plan,
+        "- 对比系统：final method + key baselines。",
+        "- 对比系统：`final_method`、`key_baseline`、`ablated_method`。",
+    )
+    _edit(
+        plan,
+        "- 成功标准：每个 main claim 有表/图支撑，失败案例与 limitations 一致。",
+        "- 成功标准：`final_method` 的 valid recovery success 比 `key_baseline` 高至少 5 个"
+        "百分点。",
+    )
+    assert main(["run", "--project", str(p020)]) == 0
+    capsys.readouterr()
+    logs = p020 / "refine-logs"
+    data = json.loads((logs / "results.json").read_text(encoding="utf-8"))
+    (b6,) = [b for b in data["blocks"] if b["block"] == "B6"]
+    assert b6["reason"] == (
+        "no values of `final_method`, `key_baseline`, which the criterion compares: runs held "
+        "until an earlier milestone's code is written: R060, R061, R062, R070"
+    ), b6["reason"]
+    results = (logs / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
+    assert (
+        "没有 `final_method`, `key_baseline` 的数值（成功标准比较的是它）："
+        "暂缓运行（等待前面里程碑的代码写好）：R060, R061, R062, R070"
+    ) in results
+    assert "已取消" not in results
