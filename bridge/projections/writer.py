@@ -82,6 +82,14 @@ PENDING_PATH = ".bridge/pending-outputs.json"
 #: was kept as ``.edited.md`` for want of it, trial t11). A note, never state: a missing or
 #: stale one (its sha256 not the log's last write) only keeps the edit's copy.
 WRITTEN_DIR = ".bridge/written"
+#: Beside that note (``NAME.ext`` + this), the rows bridge wrote in the file before its last
+#: write, by run id (a row's first cell): each row's last :data:`EARLIER_ROWS` lines that differ
+#: from the one it has now, oldest first. What tells a word bridge wrote on a row (TODO for a
+#: queued retry) saved back by an editor that had the file open from the researcher's word
+#: (018's JPH-B2-PO-S0, trial t12). A note, never state: a missing one only reads every row as
+#: the researcher's.
+EARLIER_SUFFIX = ".earlier-rows.json"
+EARLIER_ROWS = 8
 Renderer = Callable[[PipelineState, str], str | bytes]
 
 
@@ -210,6 +218,11 @@ def _theirs_only(line: str) -> str:
         cell[: found.start()].rstrip() if (found := BRIDGE_LABEL.search(cell)) else cell
         for cell in line.split("|")
     )
+
+
+def _rows_above_marker(text: str) -> dict[str, str]:
+    """The first table row of each run id in ``text`` above bridge's marker."""
+    return _rows_by_id(text.partition(GENERATED_MARK)[0].splitlines())
 
 
 def _rows_by_id(lines: Iterable[str]) -> dict[str, str]:
@@ -664,8 +677,62 @@ class ProjectionWriter:
         finally:
             tmp.unlink(missing_ok=True)
         self.written_stat[projection.path] = info
-        atomic_write(self.root / WRITTEN_DIR / projection.path, text)
+        note = self.root / WRITTEN_DIR / projection.path
+        self._note_earlier_rows(projection.path, note, text)
+        atomic_write(note, text)
         return True
+
+    def _note_earlier_rows(self, path: str, note: Path, text: str | bytes) -> None:
+        """
+        Before the note of bridge's last write of the researcher's file ``path`` (``note``) is
+        replaced by ``text``, add the rows it held that ``text`` writes otherwise to the note of
+        earlier rows (:data:`EARLIER_SUFFIX`); rows ``text`` lacks leave it.
+        """
+        try:
+            last = note.read_bytes().decode("utf-8", "replace")
+        except OSError:
+            return
+        earlier = self._earlier_rows(path)
+        now = _rows_above_marker(
+            text.decode("utf-8", "replace") if isinstance(text, bytes) else text
+        )
+        was = _rows_above_marker(last)
+        kept: dict[str, list[str]] = {}
+        for run_id, line in now.items():
+            rows = [row for row in earlier.get(run_id, ()) if row != line]
+            if run_id in was and was[run_id] != line and was[run_id] not in rows:
+                rows.append(was[run_id])
+            if rows:
+                kept[run_id] = rows[-EARLIER_ROWS:]
+        if kept != earlier:
+            atomic_write(
+                note.with_name(note.name + EARLIER_SUFFIX), json.dumps(kept, sort_keys=True)
+            )
+
+    def _earlier_rows(self, path: str) -> dict[str, list[str]]:
+        """The note of earlier rows of ``path`` (:data:`EARLIER_SUFFIX`); empty when unreadable."""
+        note = self.root / WRITTEN_DIR / (path + EARLIER_SUFFIX)
+        try:
+            data = json.loads(note.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(data, dict):
+            return {}
+        return {
+            str(run_id): [str(line) for line in lines]
+            for run_id, lines in data.items()
+            if isinstance(lines, list)
+        }
+
+    def wrote_row_before(self, path: str, line: str) -> bool:
+        """
+        Whether ``line``, a table row of the researcher's file ``path`` as it reads now, is a
+        row bridge wrote there before its last write (:data:`EARLIER_SUFFIX`), whitespace at its
+        ends aside: the file was saved from an editor that had an earlier write of bridge's
+        open, and the row's words (its Status) are bridge's, not the researcher's.
+        """
+        row = line.strip()
+        return row in (r.strip() for r in self._earlier_rows(path).get(_row_id(row), ()))
 
     def _keep_users_file(
         self, fixed: Path, digest: str, ours: str | None, pending: Mapping[str, list[str]]
