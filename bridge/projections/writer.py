@@ -449,12 +449,17 @@ class ProjectionWriter:
             previous = last.get(projection.path)
             # What replacing a researcher's file may take away without a word: the file as the
             # checks below see it (kept or carried by them), or one of bridge's own writes.
-            expected = {
-                _file_sha(fixed),
-                digest,
-                *((previous.sha256,) if previous else ()),
-                *pending.get(projection.path, ()),
-            }
+            # Bridge's own files are not read for it (a refresh reads only what it must).
+            expected = (
+                {
+                    _file_sha(fixed),
+                    digest,
+                    *((previous.sha256,) if previous else ()),
+                    *pending.get(projection.path, ()),
+                }
+                if projection.researchers_file
+                else set()
+            )
             if self._edit_not_taken(projection, previous, digest, state, pending) and (
                 # `bridge rebuild` restores bridge's own part below the marker; an unread edit
                 # of the researcher's part is left for the next command to read.
@@ -724,15 +729,24 @@ class ProjectionWriter:
             if isinstance(lines, list)
         }
 
-    def wrote_row_before(self, path: str, line: str) -> bool:
+    def wrote_row_before(self, path: str) -> Callable[[str], bool]:
         """
-        Whether ``line``, a table row of the researcher's file ``path`` as it reads now, is a
-        row bridge wrote there before its last write (:data:`EARLIER_SUFFIX`), whitespace at its
+        Whether a line, a table row of the researcher's file ``path`` as it reads now, is a row
+        bridge wrote there before its last write (:data:`EARLIER_SUFFIX`), whitespace at its
         ends aside: the file was saved from an editor that had an earlier write of bridge's
-        open, and the row's words (its Status) are bridge's, not the researcher's.
+        open, and the row's words (its Status) are bridge's, not the researcher's. The note is
+        read once, here; the test it returns reads nothing.
         """
-        row = line.strip()
-        return row in (r.strip() for r in self._earlier_rows(path).get(_row_id(row), ()))
+        earlier = {
+            run_id: {line.strip() for line in lines}
+            for run_id, lines in self._earlier_rows(path).items()
+        }
+
+        def wrote(line: str) -> bool:
+            row = line.strip()
+            return row in earlier.get(_row_id(row), ())
+
+        return wrote
 
     def _keep_users_file(
         self, fixed: Path, digest: str, ours: str | None, pending: Mapping[str, list[str]]

@@ -5,7 +5,7 @@ The code steps: load the plan into the log, implement (existing code or an agent
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import attrs
@@ -566,27 +566,27 @@ class _SavedBack:
     saved back by an editor that had that write open, so its Status is a word of bridge's that
     is stale now (TODO for a retry that has since run, as RUNNING is for a run that has ended),
     no request. A row of the plan's own run table, or one the file no longer has at its line,
-    is not. The file is read once, at the first row asked about.
+    is not. The file and the note are read once, at the first row asked about.
     """
 
     def __init__(self, s: Session, tracker_file: str) -> None:
         self._s = s
         self._tracker_file = tracker_file
         self._lines: list[str] | None = None
+        self._wrote: Callable[[str], bool] | None = None
 
     def __call__(self, row: RunSpec | None) -> bool:
         if row is None or not row_status.status_written_by_bridge(row, self._tracker_file):
             return False
-        if self._lines is None:
+        if self._lines is None or self._wrote is None:
             try:
                 text = (self._s.project.root / self._tracker_file).read_bytes()
             except OSError:
                 text = b""
             self._lines = text.decode("utf-8", "replace").splitlines()
+            self._wrote = self._s.writer.wrote_row_before(self._tracker_file)
         number = row.status_line or row.line
-        if not 0 < number <= len(self._lines):
-            return False
-        return self._s.writer.wrote_row_before(self._tracker_file, self._lines[number - 1])
+        return 0 < number <= len(self._lines) and self._wrote(self._lines[number - 1])
 
 
 # The fields of a run's spec that say where its numbers count, not how it runs.
