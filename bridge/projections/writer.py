@@ -23,13 +23,18 @@ log gives byte-identical fixed files and manifest (a rebuild never adds a versio
 
 from __future__ import annotations
 
+import ctypes
+import errno
+import functools
 import hashlib
 import json
 import os
 import re
+import sys
 import tempfile
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Protocol
 
 import attrs
 
@@ -54,10 +59,12 @@ __all__ = [
     "DEFAULT_PROJECTIONS",
     "MANIFEST_PATH",
     "WRITTEN_DIR",
+    "BeforeReplace",
     "Drift",
     "Projection",
     "ProjectionWriter",
     "atomic_write",
+    "exchange",
     "language_of",
     "sha256_text",
 ]
@@ -75,7 +82,25 @@ PENDING_PATH = ".bridge/pending-outputs.json"
 #: was kept as ``.edited.md`` for want of it, trial t11). A note, never state: a missing or
 #: stale one (its sha256 not the log's last write) only keeps the edit's copy.
 WRITTEN_DIR = ".bridge/written"
+#: Beside that note (``NAME.ext`` + this), the rows bridge wrote in the file before its last
+#: write, by run id (a row's first cell): each row's last :data:`EARLIER_ROWS` lines that differ
+#: from the one it has now, oldest first. What tells a word bridge wrote on a row (TODO for a
+#: queued retry) saved back by an editor that had the file open from the researcher's word
+#: (018's JPH-B2-PO-S0, trial t12). A note, never state: a missing one only reads every row as
+#: the researcher's.
+EARLIER_SUFFIX = ".earlier-rows.json"
+EARLIER_ROWS = 8
 Renderer = Callable[[PipelineState, str], str | bytes]
+
+
+class BeforeReplace(Protocol):
+    """
+    Called with a researcher's file's path once bridge has checked what is there and written
+    its new version beside it, just before that version takes the file's place: the instant a
+    save from the researcher's editor could land unseen (a test's seam; nothing by default).
+    """
+
+    def __call__(self, path: Path) -> None: ...
 
 
 # Which log position a file shows (the "(seq 125, 2026-12-03 08:32:40 UTC)" of
@@ -200,6 +225,11 @@ def _theirs_only(line: str) -> str:
     )
 
 
+def _rows_above_marker(text: str) -> dict[str, str]:
+    """The first table row of each run id in ``text`` above bridge's marker."""
+    return _rows_by_id(text.partition(GENERATED_MARK)[0].splitlines())
+
+
 def _rows_by_id(lines: Iterable[str]) -> dict[str, str]:
     """The first table row of each run id among ``lines``."""
     rows: dict[str, str] = {}
@@ -245,8 +275,23 @@ def atomic_write(path: Path, text: str | bytes) -> tuple[int, int]:
     its own descriptor: what ``path`` stats as until someone else writes it (a ``stat`` of the
     path afterwards could already see another writer's file).
     """
+    tmp, info = _written_beside(path, text)
+    try:
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return info
+
+
+def _written_beside(path: Path, text: str | bytes) -> tuple[Path, tuple[int, int]]:
+    """
+    ``text`` (UTF-8 when a string) written whole and synced to a new temporary file beside
+    ``path``, mode 0644: its path, and its ``(st_mtime_ns, st_size)`` from its descriptor.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    tmp = Path(name)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(text.encode() if isinstance(text, str) else text)
@@ -255,12 +300,52 @@ def atomic_write(path: Path, text: str | bytes) -> tuple[int, int]:
             # The rename and the chmod below leave the file's mtime and size as they are.
             info = os.fstat(handle.fileno())
         # mkstemp creates 0600; projections are ordinary shared files like the plan itself.
-        Path(tmp).chmod(0o644)
-        Path(tmp).replace(path)
+        tmp.chmod(0o644)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
-    return info.st_mtime_ns, info.st_size
+    return tmp, (info.st_mtime_ns, info.st_size)
+
+
+# renameat2(2)'s flag that swaps two paths (Linux 3.15, glibc 2.28), and the descriptor that
+# stands for the working directory (the paths given are absolute or relative to it).
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+
+
+@functools.cache
+def _renameat2() -> Callable[[int, bytes, int, bytes, int], int] | None:
+    """libc's ``renameat2``, looked up once; None off Linux or in a libc without it."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        function = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return None
+    path = ctypes.c_char_p
+    function.argtypes = (ctypes.c_int, path, ctypes.c_int, path, ctypes.c_uint)
+    function.restype = ctypes.c_int
+    found: Callable[[int, bytes, int, bytes, int], int] = function
+    return found
+
+
+def exchange(first: Path, second: Path) -> bool:
+    """
+    Swap the files at ``first`` and ``second`` in one step (``renameat2`` with
+    ``RENAME_EXCHANGE``): each path then names what the other named. False, with nothing done,
+    where that cannot be done: not Linux, a libc without ``renameat2``, a kernel or file system
+    refusing it (ENOSYS, EINVAL, EOPNOTSUPP), or a path missing (ENOENT); the caller renames
+    then. Any other failure raises :class:`OSError`.
+    """
+    function = _renameat2()
+    if function is None:
+        return False
+    if function(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE):
+        code = ctypes.get_errno()
+        if code in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP, errno.ENOENT):
+            return False
+        raise OSError(code, os.strerror(code), str(second))
+    return True
 
 
 def _file_sha(path: Path) -> str | None:
@@ -293,11 +378,20 @@ class ProjectionWriter:
     Args:
         root: the project root; every projection path is relative to it.
         projections: what to write (default: :data:`DEFAULT_PROJECTIONS`).
+        before_replace: called just before bridge's version of a researcher's file takes its
+            place (:class:`BeforeReplace`; a test's seam).
     """
 
-    def __init__(self, root: Path, projections: Sequence[Projection] = DEFAULT_PROJECTIONS) -> None:
+    def __init__(
+        self,
+        root: Path,
+        projections: Sequence[Projection] = DEFAULT_PROJECTIONS,
+        *,
+        before_replace: BeforeReplace | None = None,
+    ) -> None:
         self.root = root
         self.projections = tuple(projections)
+        self.before_replace = before_replace
         # Each projection file bridge wrote last, as it stats: (mtime_ns, size) by path.
         self.written_stat: dict[str, tuple[int, int]] = {}
 
@@ -358,6 +452,19 @@ class ProjectionWriter:
             digest = sha256_text(text)
             fixed = self.root / projection.path
             previous = last.get(projection.path)
+            # What replacing a researcher's file may take away without a word: the file as the
+            # checks below see it (kept or carried by them), or one of bridge's own writes.
+            # Bridge's own files are not read for it (a refresh reads only what it must).
+            expected = (
+                {
+                    _file_sha(fixed),
+                    digest,
+                    *((previous.sha256,) if previous else ()),
+                    *pending.get(projection.path, ()),
+                }
+                if projection.researchers_file
+                else set()
+            )
             if self._edit_not_taken(projection, previous, digest, state, pending) and (
                 # `bridge rebuild` restores bridge's own part below the marker; an unread edit
                 # of the researcher's part is left for the next command to read.
@@ -372,14 +479,20 @@ class ProjectionWriter:
             new_version = version and self._new_version(versioned.get(projection.path), text)
             if not changed and not new_version:
                 if force or _file_sha(fixed) != digest:
-                    self._write_fixed(projection, text)
+                    self._write_fixed(projection, text, expected)
                 continue
             copy = ""
             if new_version:
                 copy = self._copy_name(projection.path, suffix, taken)
                 taken.add(copy)
                 atomic_write(self.root / copy, text)
-            self._write_fixed(projection, text)
+            if not self._write_fixed(projection, text, expected):
+                # A save of the researcher's landed as bridge wrote: theirs stays, and this
+                # version is written at a later refresh, once their edit is read.
+                if copy:
+                    (self.root / copy).unlink(missing_ok=True)
+                    taken.discard(copy)
+                continue
             written.append(
                 OutputWritten(
                     path=projection.path,
@@ -537,15 +650,108 @@ class ProjectionWriter:
                 return data
         return None
 
-    def _write_fixed(self, projection: Projection, text: str | bytes) -> None:
+    def _write_fixed(
+        self, projection: Projection, text: str | bytes, expected: Collection[str | None] = ()
+    ) -> bool:
         """
         Write ``projection``'s fixed file, and, for a researcher's file, the note of that write
         (:data:`WRITTEN_DIR`) after it: a stop between the two leaves a stale note, which only
-        keeps a copy of their next edit.
+        keeps a copy of their next edit. True when written.
+
+        A researcher's file takes bridge's version by an exchange (:func:`exchange`), so that
+        what it replaced is seen: when that is none of ``expected`` (the sha256 of the file the
+        caller's checks saw, and of bridge's own writes), a save of theirs landed between those
+        checks and now, and it is put back (False: nothing written), to be read at the next
+        idle turn or command as a save a moment earlier is; a save landing in the instant
+        between the two exchanges is kept as ``NAME.edited.ext``. Where the exchange cannot be
+        made (not Linux, a file system refusing it) a plain rename replaces the file, and such
+        a save is lost: the window is the few milliseconds since the checks.
         """
-        self.written_stat[projection.path] = atomic_write(self.root / projection.path, text)
-        if projection.researchers_file:
-            atomic_write(self.root / WRITTEN_DIR / projection.path, text)
+        fixed = self.root / projection.path
+        if not projection.researchers_file:
+            self.written_stat[projection.path] = atomic_write(fixed, text)
+            return True
+        tmp, info = _written_beside(fixed, text)
+        try:
+            if self.before_replace is not None:
+                self.before_replace(fixed)
+            if not exchange(tmp, fixed):
+                tmp.replace(fixed)
+            elif _file_sha(tmp) not in expected:
+                if not exchange(tmp, fixed):
+                    tmp.replace(fixed)  # the path was removed since: theirs is all there is
+                elif _file_sha(tmp) not in (None, sha256_text(text)):
+                    # Yet another save, between the two exchanges: it is no longer the file.
+                    self._keep_copy(fixed, tmp.read_bytes(), "edited")
+                return False
+        finally:
+            tmp.unlink(missing_ok=True)
+        self.written_stat[projection.path] = info
+        note = self.root / WRITTEN_DIR / projection.path
+        self._note_earlier_rows(projection.path, note, text)
+        atomic_write(note, text)
+        return True
+
+    def _note_earlier_rows(self, path: str, note: Path, text: str | bytes) -> None:
+        """
+        Before the note of bridge's last write of the researcher's file ``path`` (``note``) is
+        replaced by ``text``, add the rows it held that ``text`` writes otherwise to the note of
+        earlier rows (:data:`EARLIER_SUFFIX`); rows ``text`` lacks leave it.
+        """
+        try:
+            last = note.read_bytes().decode("utf-8", "replace")
+        except OSError:
+            return
+        earlier = self._earlier_rows(path)
+        now = _rows_above_marker(
+            text.decode("utf-8", "replace") if isinstance(text, bytes) else text
+        )
+        was = _rows_above_marker(last)
+        kept: dict[str, list[str]] = {}
+        for run_id, line in now.items():
+            rows = [row for row in earlier.get(run_id, ()) if row != line]
+            if run_id in was and was[run_id] != line and was[run_id] not in rows:
+                rows.append(was[run_id])
+            if rows:
+                kept[run_id] = rows[-EARLIER_ROWS:]
+        if kept != earlier:
+            atomic_write(
+                note.with_name(note.name + EARLIER_SUFFIX), json.dumps(kept, sort_keys=True)
+            )
+
+    def _earlier_rows(self, path: str) -> dict[str, list[str]]:
+        """The note of earlier rows of ``path`` (:data:`EARLIER_SUFFIX`); empty when unreadable."""
+        note = self.root / WRITTEN_DIR / (path + EARLIER_SUFFIX)
+        try:
+            data = json.loads(note.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(data, dict):
+            return {}
+        return {
+            str(run_id): [str(line) for line in lines]
+            for run_id, lines in data.items()
+            if isinstance(lines, list)
+        }
+
+    def wrote_row_before(self, path: str) -> Callable[[str], bool]:
+        """
+        Whether a line, a table row of the researcher's file ``path`` as it reads now, is a row
+        bridge wrote there before its last write (:data:`EARLIER_SUFFIX`), whitespace at its
+        ends aside: the file was saved from an editor that had an earlier write of bridge's
+        open, and the row's words (its Status) are bridge's, not the researcher's. The note is
+        read once, here; the test it returns reads nothing.
+        """
+        earlier = {
+            run_id: {line.strip() for line in lines}
+            for run_id, lines in self._earlier_rows(path).items()
+        }
+
+        def wrote(line: str) -> bool:
+            row = line.strip()
+            return row in earlier.get(_row_id(row), ())
+
+        return wrote
 
     def _keep_users_file(
         self, fixed: Path, digest: str, ours: str | None, pending: Mapping[str, list[str]]
@@ -561,7 +767,15 @@ class ProjectionWriter:
             return
         if current in pending.get(str(fixed.relative_to(self.root)), ()):
             return
-        label = "before-bridge" if ours is None else "edited"
+        self._keep_copy(fixed, fixed.read_bytes(), "before-bridge" if ours is None else "edited")
+
+    @staticmethod
+    def _keep_copy(fixed: Path, data: bytes, label: str) -> None:
+        """
+        Keep ``data``, a version of ``fixed`` that is not bridge's, as ``NAME.LABEL.ext``
+        (``-2``, ``-3`` … when taken), unless a copy of that name holds it already.
+        """
+        current = sha256_text(data)
         keep = fixed.with_name(f"{fixed.stem}.{label}{fixed.suffix}")
         n = 1
         while keep.exists():
@@ -569,7 +783,7 @@ class ProjectionWriter:
                 return  # this very version is kept already
             n += 1
             keep = fixed.with_name(f"{fixed.stem}.{label}-{n}{fixed.suffix}")
-        keep.write_bytes(fixed.read_bytes())
+        keep.write_bytes(data)
 
     def _new_version(self, last: OutputWritten | None, text: str | bytes) -> bool:
         """

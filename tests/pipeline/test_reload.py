@@ -186,6 +186,58 @@ class TestReload:
         ], out
         assert " started " not in out and "settings changed" not in out
 
+    def test_todo_bridge_wrote_for_a_retry_saved_back_is_no_request(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """An editor that had the tracker open while R002's retry waited (bridge wrote TODO
+        there) saves it after the retry succeeded: that TODO is bridge's stale word, as RUNNING
+        saved back is, not the researcher's (018's JPH-B2-PO-S0, trial t12: "succeeded, and the
+        tracker's Status now says TODO" for a row they never touched)."""
+        project = write_project(tmp_path / "p")
+        assert _run(project) is Stage.COLLECTED
+        assert main(["retry", "--force", "R002", "--project", str(project)]) == 0
+        tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+        opened = tracker.read_text()
+        assert next(line for line in opened.splitlines() if line.startswith("| R002 ")).count(
+            "| TODO |"
+        ), opened
+        assert main(["run", "--plain", "--project", str(project)]) == 0
+        assert "| R002 " in tracker.read_text() and tracker.read_text() != opened
+        tracker.write_text(opened)  # the editor saves what it had open
+        capsys.readouterr()
+        assert main(["run", "--plain", "--project", str(project)]) == 0
+        out = capsys.readouterr().out
+        assert "tracker's Status" not in out, out
+        row = next(line for line in tracker.read_text().splitlines() if line.startswith("| R002 "))
+        assert "| DONE |" in row, row
+
+    def test_todo_bridge_wrote_for_a_retry_saved_back_runs_nothing_again(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """The same save after the retry failed: bridge's TODO of the queued retry is no
+        request to run R002 a third time (it was read as the researcher's "run it again")."""
+        project = write_project(tmp_path / "p")
+        toml = project / "bridge.toml"
+        toml.write_text(
+            toml.read_text().replace('args = { model = "baseline" }', 'args = { model = "broken" }')
+        )
+        _run(project)
+        assert main(["retry", "R002", "--project", str(project)]) == 0
+        tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+        opened = tracker.read_text()
+        assert next(line for line in opened.splitlines() if line.startswith("| R002 ")).count(
+            "| TODO |"
+        ), opened
+        main(["run", "--plain", "--project", str(project)])
+        tracker.write_text(opened)  # the editor saves what it had open
+        capsys.readouterr()
+        main(["run", "--plain", "--project", str(project)])
+        bridge = Bridge(project)
+        try:
+            assert len(bridge.status().runs["R002"].attempts) == 2
+        finally:
+            bridge.close()
+
     def test_a_changed_command_of_succeeded_runs_is_answered(
         self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:

@@ -802,9 +802,9 @@ def test_a_seeds_count_runs_each_seed_and_a_priority_heading_sets_priority(
 EDITOR = """\
 import pathlib, sys, time
 tracker = pathlib.Path("refine-logs/EXPERIMENT_TRACKER.md")
-# Saved once bridge has shown this run as RUNNING: a save landing in the instant bridge rewrites
-# the file (its check, then its rename) is the race no file system lets a writer close, and the
-# test is about an edit bridge can see, not about that instant.
+# Saved once bridge has shown this run as RUNNING: the test is about an edit made while it runs;
+# a save landing in the instant bridge rewrites the file (its check, then its swap) is
+# tests/projections/test_writer_race.py's (put back on Linux, lost where bridge can only rename).
 deadline = time.monotonic() + 60
 while "| R2 | B1 | M1 | main | main | accuracy | MUST | RUNNING |" not in tracker.read_text():
     if time.monotonic() > deadline:

@@ -5,7 +5,7 @@ The code steps: load the plan into the log, implement (existing code or an agent
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import attrs
@@ -40,7 +40,7 @@ from bridge.pipeline.recording import (
 from bridge.pipeline.session import Session, Step
 from bridge.pipeline.steps import collect, row_status
 from bridge.plan.run_fields import SPEC_FIELDS, launch_seed, run_fields
-from bridge.plan.runs import PROPOSED, ProposedBefore
+from bridge.plan.runs import PROPOSED, ProposedBefore, RunSpec
 from bridge.plan.status_legend import is_held_for_code
 from bridge.plan.templates import placeholders
 from bridge.plan.tracker import seed_row, seed_run_id, unread_notes_seed
@@ -397,6 +397,7 @@ def respec(s: Session, reason: str, run_ids: Collection[str] | None = None) -> l
         state.plan.tracker_text if state.plan is not None else "", tracker_file
     )
     seed_runs: dict[str, list[RunView]] | None = None
+    saved_back = _SavedBack(s, tracker_file)
     for stream, events in plan_events(s.project):
         if stream == "bridge":
             continue
@@ -456,7 +457,9 @@ def respec(s: Session, reason: str, run_ids: Collection[str] | None = None) -> l
             continue
         asked = (
             row_status.asked_of(old, rows.get(new.run_id), tracker_file=tracker_file)
-            if run_ids is None and row_status.settled_for(old)
+            if run_ids is None
+            and row_status.settled_for(old)
+            and not saved_back(rows.get(new.run_id))
             else None
         )
         if isinstance(asked, row_status.Requested):
@@ -509,6 +512,9 @@ def respec(s: Session, reason: str, run_ids: Collection[str] | None = None) -> l
                         and row_status.untrusted(old)
                         and " ".join(row.status_raw.replace("**", "").split()) == invalid
                     )
+                    # TODO bridge wrote there for a queued retry, saved back by an editor that
+                    # had the file open when the run then succeeded (018, trial t12).
+                    and not saved_back(row)
                 ):
                     # The researcher set the Status of a row bridge ran (DONE → TODO): bridge
                     # keeps what it ran, and says so rather than writing DONE back in silence.
@@ -551,6 +557,36 @@ def respec(s: Session, reason: str, run_ids: Collection[str] | None = None) -> l
                 s.status_said.pop(new.run_id, None)
     place(s, reason, run_ids)
     return changed
+
+
+class _SavedBack:
+    """
+    Whether a row of the researcher's tracker (``tracker_file``) is, as the file reads now, a
+    row bridge wrote there before its last write (:meth:`ProjectionWriter.wrote_row_before`):
+    saved back by an editor that had that write open, so its Status is a word of bridge's that
+    is stale now (TODO for a retry that has since run, as RUNNING is for a run that has ended),
+    no request. A row of the plan's own run table, or one the file no longer has at its line,
+    is not. The file and the note are read once, at the first row asked about.
+    """
+
+    def __init__(self, s: Session, tracker_file: str) -> None:
+        self._s = s
+        self._tracker_file = tracker_file
+        self._lines: list[str] | None = None
+        self._wrote: Callable[[str], bool] | None = None
+
+    def __call__(self, row: RunSpec | None) -> bool:
+        if row is None or not row_status.status_written_by_bridge(row, self._tracker_file):
+            return False
+        if self._lines is None or self._wrote is None:
+            try:
+                text = (self._s.project.root / self._tracker_file).read_bytes()
+            except OSError:
+                text = b""
+            self._lines = text.decode("utf-8", "replace").splitlines()
+            self._wrote = self._s.writer.wrote_row_before(self._tracker_file)
+        number = row.status_line or row.line
+        return 0 < number <= len(self._lines) and self._wrote(self._lines[number - 1])
 
 
 # The fields of a run's spec that say where its numbers count, not how it runs.
