@@ -468,6 +468,32 @@ def test_a_row_done_before_bridge_split_into_seeds_stays_done_before_bridge(
     assert {runs[f"R002-s{seed}"].state for seed in (1, 2)} == {RunState.DONE_BEFORE}
 
 
+@pytest.mark.parametrize(
+    ("status", "said"),
+    [
+        ("TODO", "first to launch: R002-s1 (Baseline), R002-s2 (Baseline)"),
+        ("DONE", "2 the tracker says are done or ended before bridge (R002-s1, R002-s2)"),
+    ],
+)
+def test_bridge_plan_says_the_seeds_of_a_row_bridge_ran_launch(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], status: str, said: str
+) -> None:
+    """`bridge plan` between the split and `bridge run` (027, trial t13): `最先启动：无` and R-L3's
+    seeds among the runs "the tracker says are done or ended before bridge". A row bridge ran
+    (TODO at first) launches its seeds; one the researcher marked DONE stays done before bridge."""
+    project = write_project(tmp_path / "p")
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    tracker.write_text(_SEED_COLUMN.format(status=status), encoding="utf-8")
+    assert main(["run", "--project", str(project)]) == 0
+    assert _seed_cell_r002(project, "1, 2") == "DONE"
+    capsys.readouterr()
+    assert main(["plan", "--project", str(project)]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert said in out, out
+    if status == "TODO":
+        assert "done or ended before bridge" not in out, out
+
+
 # Every run of 032 writes the plan's violation rate, and its seed as a file name to count
 # launches by.
 _JOB_032 = """\
