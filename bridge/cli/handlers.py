@@ -190,6 +190,7 @@ def plan(args: Parsed) -> int:
     preview never shows a plan that ``bridge run`` would refuse: the same message, exit 2. A
     plan with no runs is shown (its warnings say why and what gives it runs) and exits 2.
     """
+    import attrs
     from rich.console import Group
     from rich.table import Table
 
@@ -243,6 +244,10 @@ def plan(args: Parsed) -> int:
     console = new_console()
     # The tracker's implementation tasks (001's I1-I7) are no runs: named apart, never counted.
     runs = [r for r in loaded.runs if not r.task]
+    # The seeds' runs of a row bridge ran as one run, split since: its DONE is bridge's word,
+    # and `bridge run` launches them (027's R-L3, trial t13: said "done before bridge" here).
+    split = _split_rows_to_run(root, loaded)
+    runs = [attrs.evolve(r, status="todo", status_raw="") if r.id in split else r for r in runs]
     tasks = [r.id for r in loaded.runs if r.task]
     console.print(styled(loaded.plan.title or t("plan_untitled", language), "bold"))
     table = Table(
@@ -595,6 +600,30 @@ def _runs_with_attempts(root: Path, rows: Sequence[RunSpec]) -> frozenset[str]:
         if run.attempts
         and run.state is not RunState.PENDING
         and not (run_id in asked and run.state in ENDED_UNSUCCESSFUL | {RunState.OUT_OF_SCOPE})
+    )
+
+
+def _split_rows_to_run(root: Path, loaded: LoadedProject) -> frozenset[str]:
+    """
+    The runs of rows split into seeds since bridge ran each as one run that are not in the log
+    yet and whose Status is the word bridge wrote for that run
+    (:func:`bridge.pipeline.steps.row_status.written_for_its_row`): `bridge run` launches them,
+    whatever that word says. None without a log, or with no row split.
+    """
+    from bridge.pipeline.layout import ProjectLayout
+    from bridge.pipeline.steps import row_status
+
+    if not loaded.seed_splits or not ProjectLayout(root).events_db.exists():
+        return frozenset()
+    state = folded_state(root)
+    tracker_file = loaded.plan.tracker_file
+    return frozenset(
+        r.id
+        for r in loaded.runs
+        if r.id not in state.runs
+        and r.tracker_status
+        and r.settled_before_bridge
+        and row_status.written_for_its_row(r, state, loaded.run_ids, tracker_file)
     )
 
 

@@ -355,3 +355,191 @@ def test_018_a_seed_split_undone_leaves_the_main_milestone_empty(
     assert "(M4：计划中没有实验块或运行属于 M4，无可判定)" in results
     # Still listed once, with why, among the runs bridge did not launch.
     assert "- JPH-B2-FX-S0-s1 — 已搁置: " in results
+
+
+# The tiny tracker with a Seed column and no Notes column (027's and 032's layout): bridge's
+# notes on its runs go below the tracker, so the row carries no "bridge:" part to say it ran.
+_SEED_COLUMN = """# Experiment Tracker
+
+| Run ID | Milestone | Purpose | System / Variant | Split | Metrics | Priority | Seed | Status |
+|---|---|---|---|---|---|---|---|---|
+| R001 | M0 | sanity | Method | test | accuracy | MUST | 0 | TODO |
+| R002 | M1 | baseline | Baseline | test | accuracy | MUST | 0 | {status} |
+| R003 | M1 | main | Method | test | accuracy | MUST | 0 | TODO |
+"""
+
+
+def _seed_cell_r002(project: Path, seeds: str) -> str:
+    """R002's Seed cell set to ``seeds`` in the tracker as it is now; returns its Status."""
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    lines = tracker.read_text(encoding="utf-8").split("\n")
+    (n,) = [n for n, line in enumerate(lines) if line.startswith("| R002 ")]
+    cells = lines[n].split("|")
+    assert cells[8].strip() == "0", lines[n]
+    cells[8] = f" {seeds} "
+    lines[n] = "|".join(cells)
+    tracker.write_text("\n".join(lines), encoding="utf-8")
+    return cells[9].strip()
+
+
+def _baseline_launches(project: Path) -> dict[int, int]:
+    """How many times the tiny script ran Baseline, by seed (one marker file a launch)."""
+    launches: dict[int, int] = {}
+    for marker in (project / "markers").iterdir():
+        model, seed, _ = marker.name.split("-")
+        if model == "baseline":
+            launches[int(seed)] = launches.get(int(seed), 0) + 1
+    return launches
+
+
+def _split_by_seed_cell(root: Path, status: str, toml_extra: str = "") -> Path:
+    """The tiny project with a Seed column, R002's Status ``status``: run once, then R002's
+    Seed cell ``0`` → ``1, 2`` and run again."""
+    project = write_project(root, toml_extra=toml_extra)
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    tracker.write_text(_SEED_COLUMN.format(status=status), encoding="utf-8")
+    assert main(["run", "--project", str(project)]) == 0
+    _seed_cell_r002(project, "1, 2")
+    assert main(["run", "--project", str(project)]) == 0
+    return project
+
+
+def test_a_row_bridge_ran_split_through_its_seed_cell_runs_its_seeds(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Trial t13 on 032 (E06's Seeds 1 → 2) and 027 (R-L3's 3407 → 3407/3408): the DONE bridge
+    wrote on the row was read as the researcher's for each seed's run, `E06-s0, E06-s1 done
+    before bridge, not run: ✅`, nothing launched and both counted as completed. Split through a
+    Notes cell the row carries bridge's "bridge:" part and its seeds ran; through the Seed cell
+    they run too."""
+    project = write_project(tmp_path / "p")
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    tracker.write_text(_SEED_COLUMN.format(status="TODO"), encoding="utf-8")
+    assert main(["run", "--project", str(project)]) == 0
+    assert _baseline_launches(project) == {0: 1}
+    assert _seed_cell_r002(project, "1, 2") == "DONE"  # bridge's word for R002
+    capsys.readouterr()
+    assert main(["run", "--project", str(project)]) == 0
+    out = capsys.readouterr().out
+    assert "done before bridge" not in out, out
+    assert _baseline_launches(project) == {0: 1, 1: 1, 2: 1}
+    bridge = Bridge(project)
+    try:
+        runs = bridge.status().runs
+    finally:
+        bridge.close()
+    for seed in (1, 2):
+        run = runs[f"R002-s{seed}"]
+        assert run.state is RunState.SUCCEEDED and len(run.attempts) == 1, run.reason
+    assert runs["R002"].state is RunState.OUT_OF_SCOPE
+    results = json.loads((project / "refine-logs" / "results.json").read_text(encoding="utf-8"))
+    (baseline,) = [
+        a for a in results["aggregates"] if a["system"] == "Baseline" and a["metric"] == "accuracy"
+    ]
+    assert baseline["run_ids"] == ["R002-s1", "R002-s2"]
+
+
+def test_a_chinese_row_bridge_ran_split_through_its_seed_cell_runs_its_seeds(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """027 (trial t13), a Chinese plan: `R-L3-s3407、R-L3-s3408 运行前已完成，不运行: DONE`
+    beside `R-L3 已搁置…；其种子 3407 作为 R-L3-s3407 重新运行`."""
+    project = _split_by_seed_cell(tmp_path / "p", "TODO", 'language = "zh"')
+    out = capsys.readouterr().out
+    assert "运行前已完成" not in out, out
+    assert "R002-s1 已启动" in out and "R002-s2 已启动" in out, out
+    assert _baseline_launches(project) == {0: 1, 1: 1, 2: 1}
+
+
+def test_a_row_done_before_bridge_split_into_seeds_stays_done_before_bridge(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The researcher's DONE on a row bridge never ran is theirs: split, its seeds' runs are
+    done before bridge, as before, and none launches."""
+    project = _split_by_seed_cell(tmp_path / "p", "DONE")
+    out = capsys.readouterr().out
+    assert "R002-s1, R002-s2 done before bridge, not run: DONE" in out, out
+    assert not (project / "markers").exists() or _baseline_launches(project) == {}
+    bridge = Bridge(project)
+    try:
+        runs = bridge.status().runs
+    finally:
+        bridge.close()
+    assert {runs[f"R002-s{seed}"].state for seed in (1, 2)} == {RunState.DONE_BEFORE}
+
+
+@pytest.mark.parametrize(
+    ("status", "said"),
+    [
+        ("TODO", "first to launch: R002-s1 (Baseline), R002-s2 (Baseline)"),
+        ("DONE", "2 the tracker says are done or ended before bridge (R002-s1, R002-s2)"),
+    ],
+)
+def test_bridge_plan_says_the_seeds_of_a_row_bridge_ran_launch(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], status: str, said: str
+) -> None:
+    """`bridge plan` between the split and `bridge run` (027, trial t13): `最先启动：无` and R-L3's
+    seeds among the runs "the tracker says are done or ended before bridge". A row bridge ran
+    (TODO at first) launches its seeds; one the researcher marked DONE stays done before bridge."""
+    project = write_project(tmp_path / "p")
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    tracker.write_text(_SEED_COLUMN.format(status=status), encoding="utf-8")
+    assert main(["run", "--project", str(project)]) == 0
+    assert _seed_cell_r002(project, "1, 2") == "DONE"
+    capsys.readouterr()
+    assert main(["plan", "--project", str(project)]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert said in out, out
+    if status == "TODO":
+        assert "done or ended before bridge" not in out, out
+
+
+# Every run of 032 writes the plan's violation rate, and its seed as a file name to count
+# launches by.
+_JOB_032 = """\
+import json, pathlib, sys
+run_id, seed, out = sys.argv[1:4]
+out = pathlib.Path(out)
+out.mkdir(parents=True, exist_ok=True)
+(out / "metrics.json").write_text(json.dumps({"AggViol": 0.05}))
+launched = pathlib.Path("launched")
+launched.mkdir(exist_ok=True)
+with open(launched / f"{run_id}@{seed}", "a") as marker:
+    marker.write("x")
+"""
+
+
+@needs_shared
+def test_032_a_row_split_through_its_seeds_cell_runs_both_seeds(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """032 (trial t13): E06 ran under bridge, which wrote ✅ (the tracker's legend word for
+    Complete) on its row; its Seeds cell then 1 → 2 printed `E06-s0, E06-s1 done before bridge,
+    not run: ✅`, counted both completed and launched neither. They are bridge's to run now."""
+    project = as_project("032", tmp_path / "p")
+    (project / "job.py").write_text(_JOB_032, encoding="utf-8")
+    (project / "bridge.toml").write_text(
+        "[bridge]\ncode_review = false\nmax_parallel = 4\n\n"
+        f'[run]\ncommand = ["{sys.executable}", "job.py", "{{run_id}}", "{{seed}}", '
+        '"{output_dir}"]\nargs = { seed = "0" }\n',
+        encoding="utf-8",
+    )
+    assert main(["run", "--project", str(project)]) == 0
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    text = tracker.read_text(encoding="utf-8")
+    row = "| E06 | Robustness: jailbreak eval | Qwen-2.5-3B | 6 | 1 | ✅ |"
+    assert row in text, text
+    tracker.write_text(text.replace(row, row.replace("| 6 | 1 |", "| 6 | 2 |")), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["run", "--project", str(project)]) == 0
+    out = capsys.readouterr().out
+    assert "done before bridge" not in out, out
+    # Seed 1 is new: launched once. Seed 0 is the one E06 ran at: whether it runs again or
+    # keeps E06's result, it is bridge's run, never "done before bridge".
+    assert (project / "launched" / "E06-s1@1").read_text(encoding="utf-8") == "x"
+    bridge = Bridge(project)
+    try:
+        runs = bridge.status().runs
+    finally:
+        bridge.close()
+    assert {runs[f"E06-s{seed}"].state for seed in (0, 1)} == {RunState.SUCCEEDED}

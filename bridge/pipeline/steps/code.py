@@ -418,6 +418,11 @@ def respec(s: Session, reason: str, run_ids: Collection[str] | None = None) -> l
                     # A row split into seeds cut back to one seed: its DONE is bridge's, written
                     # for the seeds' runs, and its one run is still to run (review r33).
                     tracker_says = []
+                elif row_status.written_for_its_row(row, state, s.project.run_ids, tracker_file):
+                    # A row bridge ran as one run, split into seeds since: its DONE is bridge's,
+                    # written for that run, and each seed's run is still to run (trial t13 on
+                    # 027's R-L3 Seed cell 3407 → 3407/3408: "done before bridge, not run").
+                    tracker_says = []
             s.append(stream, [new, *tracker_says], 0)
             continue
         spec = attrs.evolve(new, notes=old.spec.notes)

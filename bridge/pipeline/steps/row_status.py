@@ -10,12 +10,12 @@ was launched anyway). Each word is now applied, or said not to be, with why.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 import attrs
 
 from bridge.events import types as ev
-from bridge.machine.fold import RunView
+from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.stages import RunState
 from bridge.pipeline import retries
 from bridge.pipeline.recording import ruled_out_reason
@@ -23,6 +23,7 @@ from bridge.plan.notes_label import BRIDGE_LABEL
 from bridge.plan.runs import RunSpec
 from bridge.plan.status_legend import untrusted_status
 from bridge.plan.text import Document
+from bridge.plan.tracker import seed_row
 from bridge.plan.vocabulary import OUT_OF_SCOPE_STATUSES, normalise_status
 from bridge.projections.failure_words import TRACKER_ROW_NOW
 from bridge.projections.tracker import STATUS_WORDS
@@ -39,6 +40,7 @@ __all__ = [
     "status_written_by_bridge",
     "untrusted",
     "untrusted_word_of",
+    "written_for_its_row",
     "written_for_its_seeds",
 ]
 
@@ -207,7 +209,33 @@ def written_for_its_seeds(row: RunSpec, seed_runs: Sequence[RunView], tracker_fi
     those runs (their DONE), not the researcher's: read as theirs, the row's one run was done
     before bridge, and never ran (review r33: R004 "seeds 7, 8" cut back to "seed 7").
     """
-    ran = [r for r in seed_runs if r.attempts]
+    return _written_for(row, seed_runs, tracker_file)
+
+
+def written_for_its_row(
+    row: RunSpec, state: PipelineState, planned: Collection[str], tracker_file: str
+) -> bool:
+    """
+    Whether the Status of ``row``, one seed's run (``R-L3-s3407``) of a row that was one run
+    when bridge ran it (``R-L3`` in the log ``state``, no longer among the ``planned`` run ids)
+    and names several seeds now, is a word bridge wrote there for that run (its DONE, 032's ✅
+    through the legend), not the researcher's. Read as theirs, each seed's run was "done before
+    bridge", none ran and each counted as completed (trial t13 on 027's R-L3 and 032's E06,
+    split through the Seed cell). A row the researcher marked done before bridge ran it has no
+    attempt in the log: the word is theirs.
+    """
+    parent = seed_row(row.id, row.seed)
+    if parent is None or parent in planned or (ran := state.runs.get(parent)) is None:
+        return False
+    return _written_for(row, (ran,), tracker_file)
+
+
+def _written_for(row: RunSpec, runs: Sequence[RunView], tracker_file: str) -> bool:
+    """
+    Whether ``row``'s Status is in bridge's tracker and reads as a word bridge writes for one
+    of ``runs`` that it ran: its state now or at any attempt's end.
+    """
+    ran = [r for r in runs if r.attempts]
     if not ran or not status_written_by_bridge(row, tracker_file):
         return False
     own = {STATUS_WORDS[r.state] for r in ran}
