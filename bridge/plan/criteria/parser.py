@@ -1358,10 +1358,16 @@ def _read_clause(  # one linear decision procedure, kept in one place to read to
         norm = (norm[: setting.start()] + " " + norm[setting.end() :]).strip()
     norm, conditions = conditions_apart(norm, metrics)
     # "… over B at the same training time": the training time is held fixed, not compared; read
-    # as the clause's metric, the block was judged on it (review r33).
+    # as the clause's metric, the block was judged on it (review r33). One naming a training
+    # time or a parameter count only by bridge's own spelling of it, none of the plan's
+    # metrics, is what it was before bridge read those as metrics: a condition not checked.
     notes += [
         f"{original_spelling(said, clause)!r} read as a condition the comparison holds under, "
-        "not its metric"
+        + (
+            "not its metric"
+            if conditions_apart(said, metrics, quantities=False)[1]
+            else "not checked"
+        )
         for said in conditions
     ]
     # One naming no metric bridge knows stays in the clause, read as before, and is said: 001's

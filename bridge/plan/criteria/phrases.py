@@ -25,6 +25,7 @@ from bridge.plan.criteria.lexicon import (
 from bridge.plan.criteria.model import (
     BASELINE,
 )
+from bridge.plan.metric_names import SYNONYMS, held_quantity_spellings, metric_key
 
 __all__ = [
     "as_change",
@@ -811,14 +812,25 @@ _CONDITION_TAIL_EN = lazy(r"\s*(?:budgets?|costs?|levels?|constraints?)\b")
 _CONDITION_TAIL_ZH = lazy(r"\s*(?:预算|条件|情况)?\s*(?:下(?!降)|时)")
 
 
-def conditions_apart(text: str, metrics: Sequence[str]) -> tuple[str, tuple[str, ...]]:
+# Built-in spellings of a quantity a comparison usually holds fixed (a training time, a
+# parameter count: :data:`SYNONYMS` has them so a criterion comparing them reads its metric).
+_HELD_SPELLINGS = frozenset(
+    metric_key(word) for group in SYNONYMS if held_quantity_spellings(group[0]) for word in group
+)
+
+
+def conditions_apart(
+    text: str, metrics: Sequence[str], *, quantities: bool = True
+) -> tuple[str, tuple[str, ...]]:
     """
     ``text`` (normalised) without the conditions that name one of ``metrics`` (or a built-in
     metric word): "at the same / matched / comparable / equal / fixed X", "under the same X
     budget", "without increasing X", a bracket "(same X)", «在相同X下», «同等X», «相同X下».
     Such a metric is what the comparison holds fixed, not what it compares; a condition naming
     no metric is left as it is. The parser reads the clause without them, and the judge does not
-    hold a recorded name they mention against a clause that names no metric.
+    hold a recorded name they mention against a clause that names no metric. With
+    ``quantities`` false, a built-in spelling of a training time or a parameter count that is
+    none of ``metrics`` names no metric («在相同训练时间下» beside ``accuracy`` alone).
 
     Returns:
         The text without them, and each condition as the normalised text said it.
@@ -827,7 +839,12 @@ def conditions_apart(text: str, metrics: Sequence[str]) -> tuple[str, tuple[str,
     leads = list(_CONDITION_LEAD.finditer(norm))
     if not leads:
         return norm, ()  # most criteria: no need to build the metric spellings
-    terms = [term for term, _ in metric_terms(metrics)]
+    own = {metric_key(m) for m in metrics}
+    terms = [
+        term
+        for term, _ in metric_terms(metrics)
+        if quantities or metric_key(term) in own or metric_key(term) not in _HELD_SPELLINGS
+    ]
     found: list[tuple[int, int]] = []
     for lead in leads:
         if found and lead.start() < found[-1][1]:
