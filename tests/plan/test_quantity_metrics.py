@@ -158,3 +158,20 @@ def test_a_held_quantity_stays_a_condition(text: str, said: str) -> None:
     assert verdict.verdict is VerdictKind.MET, verdict.reason
     assert verdict.reason.startswith("accuracy "), verdict.reason
     assert f"{said} read as a condition the comparison holds under, not checked" in (verdict.reason)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "DepthGate accuracy > Standard LoRA accuracy with augmentation applied at training time",
+        "DepthGate beats Standard LoRA on accuracy within the same training time budget",
+        "DepthGate 的准确率比 Standard LoRA 高 2 个百分点，参数量相同",
+        "DepthGate improves accuracy over Standard LoRA by 2 points with fewer parameters",
+    ],
+)
+def test_a_quantity_beside_another_metric_is_not_compared(text: str) -> None:
+    # Said in passing or held beside the accuracy compared: read as "names several metrics
+    # (accuracy, training time)" once the quantity was a metric word, and left unjudged.
+    criterion = parse_criterion(text, block_systems=_SYSTEMS, metrics=("accuracy",))
+    assert isinstance(criterion, Criterion), criterion
+    assert criterion.metric == "accuracy", criterion

@@ -33,6 +33,7 @@ __all__ = [
     "conditions_apart",
     "conditions_unchecked",
     "gain_phrase",
+    "held_quantity_word",
     "metric_after_phrase",
     "metric_phrase",
     "original_spelling",
@@ -819,6 +820,17 @@ _HELD_SPELLINGS = frozenset(
 )
 
 
+def held_quantity_word(term: str, metrics: Sequence[str]) -> bool:
+    """
+    Whether ``term`` is bridge's own spelling of a training time or a parameter count
+    («训练时间», "parameter count"), none of the plan's ``metrics``: compared only where the
+    clause names no other metric, as before they were metric words ("… applied at training
+    time", «…，参数量相同» compare their accuracy).
+    """
+    key = metric_key(term)
+    return key in _HELD_SPELLINGS and key not in {metric_key(m) for m in metrics}
+
+
 def conditions_apart(
     text: str, metrics: Sequence[str], *, quantities: bool = True
 ) -> tuple[str, tuple[str, ...]]:
@@ -839,11 +851,10 @@ def conditions_apart(
     leads = list(_CONDITION_LEAD.finditer(norm))
     if not leads:
         return norm, ()  # most criteria: no need to build the metric spellings
-    own = {metric_key(m) for m in metrics}
     terms = [
         term
         for term, _ in metric_terms(metrics)
-        if quantities or metric_key(term) in own or metric_key(term) not in _HELD_SPELLINGS
+        if quantities or not held_quantity_word(term, metrics)
     ]
     found: list[tuple[int, int]] = []
     for lead in leads:
