@@ -111,7 +111,7 @@ HELD_QUANTITIES: tuple[tuple[str, ...], ...] = (
     (
         "parameters", "params", "num params", "n params", "nparams", "number of parameters",
         "parameter count", "param count", "#params", "参数量", "参数数量", "参数规模",
-        "模型参数量",
+        "模型参数量", "trainable parameters", "trainable params", "可训练参数量", "可训练参数",
     ),
     (
         "memory", "gpu memory", "peak memory", "peak gpu memory", "memory usage", "gpu mem",
@@ -126,9 +126,10 @@ _UNIT_SUFFIX = lazy(
 )
 
 
-# Parameters that are settings, not a count of the model's weights.
+# Parameters that are settings, not a count of the model's weights; «可训练参数» (trainable
+# parameters) is a count.
 _SETTINGS_NOT_COUNT = lazy(
-    r"(?:training|train|hyper|optimi[sz]ation|optimi[sz]er)[\s-]*param|训练参数|超参",
+    r"(?:training|train|hyper|optimi[sz]ation|optimi[sz]er)[\s-]*param|(?<!可)训练参数|超参",
     re.IGNORECASE,
 )
 

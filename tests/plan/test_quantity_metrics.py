@@ -16,7 +16,7 @@ import pytest
 from bridge.errors import ConfigError
 from bridge.machine.judge import Aggregate, Verdict, VerdictKind, judge_block
 from bridge.plan.criteria import Criterion, parse_criterion
-from bridge.plan.metric_names import match_metric
+from bridge.plan.metric_names import held_in, match_metric
 
 _SYSTEMS = ("Standard LoRA", "DepthGate")
 
@@ -36,6 +36,10 @@ _SYSTEMS = ("Standard LoRA", "DepthGate")
         ("parameter count", "params"),
         ("number of parameters", "num_params"),
         ("parameters", "params_m"),
+        # Trainable parameters are counted too (001's "~9--10M total trainable parameters").
+        ("trainable parameters", "num_params"),
+        ("可训练参数量", "trainable_params"),
+        ("可训练参数", "n_params"),
     ],
 )
 def test_a_quantity_matches_the_key_it_is_recorded_under(plan_name: str, recorded: str) -> None:
@@ -175,3 +179,19 @@ def test_a_quantity_beside_another_metric_is_not_compared(text: str) -> None:
     criterion = parse_criterion(text, block_systems=_SYSTEMS, metrics=("accuracy",))
     assert isinstance(criterion, Criterion), criterion
     assert criterion.metric == "accuracy", criterion
+
+
+@pytest.mark.parametrize(
+    ("condition", "recorded", "named"),
+    [
+        # 可训练参数 holds 训练参数 (training settings), but counts the weights that train.
+        ("在相同可训练参数量下", "num_params", True),
+        ("with the same trainable parameters", "trainable_params", True),
+        ("在相同训练参数下", "num_params", False),
+        ("under the same training parameters", "num_params", False),
+    ],
+)
+def test_trainable_parameters_are_a_count_training_parameters_settings(
+    condition: str, recorded: str, named: bool
+) -> None:
+    assert (recorded in held_in([recorded, "accuracy"], condition)) is named
