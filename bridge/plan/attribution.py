@@ -301,6 +301,12 @@ _EQUATED = lazy(
 )
 # Words after the name that say where or how much it runs, not another system: "= A1-full on 10".
 _WHERE = frozenset({"on", "in", "at", "for", "across", "over", "x"})
+# The key of a setting right before an "=": ``lr=0.1``, ``--lr=0.1``, ``T_obj=16``, ``λ = 0.3``.
+_SETTING_KEY = lazy(r"(?<![\w.-])-{0,2}[^\W\d][\w.-]*(?P<space>\s*)$")
+# The value of a setting a name ends at: "(= lr=0.1)" names "lr=0.1".
+_ASSIGNED = lazy(r"\s*=\s*(?P<value>[^()（）\[\],，;；=\s]+)")
+# A value alone: ``0.1``, ``3e-4``, ``16``, ``10%``.
+_VALUE = lazy(r"[-+−]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?\s*%?", re.IGNORECASE)
 
 
 @functools.lru_cache(maxsize=4096)  # pure; asked for every run × compared system
@@ -309,13 +315,27 @@ def _equated(text: str, system: str) -> bool:
     Whether ``text`` (a run's system or Purpose) says the run is ``system``: ``(= X)``,
     ``= X``, ``same as X`` with X ``system``'s name, whole (its commentary kept or left out),
     or followed only by where it runs (``= X on 10``). Neither a comparison (``<=``, ``==``)
-    nor a setting (``lr=0.1`` names no system: no compared system is "0.1").
+    nor a setting: ``lr=0.1`` (a key joined to its "=", or any key before a value alone)
+    says the run is neither a system "0.1" nor one written ``lr=0.1``; ``(= lr=0.1)`` says it
+    is the latter.
     """
     if not text:
         return False
     keys = {k for k in (system_key(system, keep_commentary=True), system_key(system)) if k}
-    for match in _EQUATED.finditer(unicodedata.normalize("NFKC", text)):
-        said = system_key(match.group("name"), keep_commentary=True)
+    text = unicodedata.normalize("NFKC", text)
+    for match in _EQUATED.finditer(text):
+        setting_key = _SETTING_KEY.search(text, 0, match.start())
+        if setting_key is not None and (
+            not setting_key["space"] or _VALUE.fullmatch(match["name"].strip())
+        ):
+            # A hyperparameter's value names no system: "ResNet lr=0.1" ran no sweep's "0.1"
+            # (review r34), nor, a setting said in passing, the sweep's "lr=0.1".
+            continue
+        name = match["name"]
+        if assigned := _ASSIGNED.match(text, match.end()):
+            # "(= lr=0.1)": the name is the whole setting, a system written so.
+            name += "=" + assigned["value"]
+        said = system_key(name, keep_commentary=True)
         for key in keys:
             if said == key or (
                 said.startswith(key + " ") and said[len(key) + 1 :].split(" ", 1)[0] in _WHERE

@@ -80,7 +80,19 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
         "收敛所需步数",
         "收敛步",
     ),
-)
+    # What a run cost, compared as a metric («训练时间比 LoRA 少 20%», "parameter count <
+    # LoRA's"; trial t12). Only spellings that say the quantity whole and read as no prose:
+    # "time" or "parameters" alone, "training parameters" (settings), "at train time" (during
+    # training) are none; :func:`match_metric`'s last rule takes ``params`` and ``wall_clock_s``.
+    (
+        "training time", "training duration", "wall clock time", "wall-clock time", "训练时间",
+        "训练时长", "训练耗时", "训练用时",
+    ),
+    (
+        "parameter count", "number of parameters", "num params", "n params", "param count",
+        "参数量", "参数数量", "参数规模", "模型参数量",
+    ),
+)  # fmt: skip
 
 # Spellings of the quantities a comparison holds fixed ("at the same training time",
 # «在相同训练时间下», "with the same number of parameters", "at matched compute"), a group each.
@@ -99,7 +111,7 @@ HELD_QUANTITIES: tuple[tuple[str, ...], ...] = (
     (
         "parameters", "params", "num params", "n params", "nparams", "number of parameters",
         "parameter count", "param count", "#params", "参数量", "参数数量", "参数规模",
-        "模型参数量",
+        "模型参数量", "trainable parameters", "trainable params", "可训练参数量", "可训练参数",
     ),
     (
         "memory", "gpu memory", "peak memory", "peak gpu memory", "memory usage", "gpu mem",
@@ -114,9 +126,10 @@ _UNIT_SUFFIX = lazy(
 )
 
 
-# Parameters that are settings, not a count of the model's weights.
+# Parameters that are settings, not a count of the model's weights; «可训练参数» (trainable
+# parameters) is a count.
 _SETTINGS_NOT_COUNT = lazy(
-    r"(?:training|train|hyper|optimi[sz]ation|optimi[sz]er)[\s-]*param|训练参数|超参",
+    r"(?:training|train|hyper|optimi[sz]ation|optimi[sz]er)[\s-]*param|(?<!可)训练参数|超参",
     re.IGNORECASE,
 )
 
@@ -559,7 +572,35 @@ def match_metric(
         )
         if hit is not None:
             return hit
-    return _named_within(plan_name, names)
+    within = _named_within(plan_name, names)
+    if within is not None:
+        return within
+    return _unique(_same_quantity(plan_name, names), plan_name, "same quantity")
+
+
+# The quantities of :data:`HELD_QUANTITIES` a criterion compares as its metric, read by
+# :func:`_same_quantity`: memory and compute stay conditions only ("peak memory" has its own
+# recorded spellings, which the rules before find).
+_COMPARED_QUANTITIES = ("training time", "parameters")
+
+
+def _same_quantity(plan_name: str, names: Sequence[str]) -> list[str]:
+    """
+    The recorded ``names`` that record the quantity the plan's metric name says whole, a
+    training time or a parameter count (:data:`HELD_QUANTITIES`, either language, a unit after
+    a key allowed): «训练时间» is ``wall_clock_s``, "parameters" is ``params`` or ``num_params``
+    (trial t12: a criterion comparing them matched nothing). Nothing for a name that says only
+    part of one ("time", «时间») or settings ("training parameters"), nor for a recorded setting.
+    """
+    group = held_quantity_spellings(plan_name)
+    if not group or group[0] not in _COMPARED_QUANTITIES or _SETTINGS_NOT_COUNT.search(plan_name):
+        return []
+    return [
+        n
+        for n in names
+        if not is_setting_name(n)
+        and held_quantity_spellings(_last_component(n.split("[", 1)[0])) == group
+    ]
 
 
 def _named_within(plan_name: str, names: Sequence[str]) -> str | None:

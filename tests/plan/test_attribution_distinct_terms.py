@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from bridge.cli import main
 from bridge.plan import load_project
 from bridge.plan.attribution import run_stands_for, whole_names
 from tests.plan.corpus import as_project, plan_dirs
@@ -171,3 +172,77 @@ def test_a_shared_metric_key_or_common_flag_places_nothing(tmp_path: Path) -> No
     )
     runs = {r.id: r for r in load_project(tmp_path).runs}
     assert {i: r.block for i, r in runs.items()} == {"R1": "", "R2": ""}
+
+
+@pytest.mark.parametrize(
+    ("purpose", "system", "expected"),
+    [
+        # A hyperparameter's value is no system (review r34: each was True).
+        ("ResNet lr=0.1", "0.1", False),
+        ("ResNet (lr=0.1)", "0.1", False),
+        ("ResNet --lr=0.1", "0.1", False),
+        ("ResNet, lr = 0.1", "0.1", False),
+        ("ResNet λ=0.1", "0.1", False),
+        # Nor a setting said in passing the system written as it.
+        ("ResNet lr=0.1", "lr=0.1", False),
+        ("ResNet --lr=0.1", "lr=0.1", False),
+        # The row says it is that system, the setting whole.
+        ("ResNet (= lr=0.1)", "lr=0.1", True),
+        ("ResNet, same as lr = 0.1", "lr=0.1", True),
+        ("ResNet (= lr=0.01)", "lr=0.1", False),
+        ("ResNet (= 0.1)", "0.1", True),
+    ],
+)
+def test_a_setting_names_no_system(purpose: str, system: str, expected: bool) -> None:
+    """`lr=0.1` in a run's name or Purpose sets its learning rate: no sweep's system "0.1" and
+    no "lr=0.1" either, unless the row says it is that system (`(= lr=0.1)`)."""
+    systems = (system, system.replace("0.1", "0.01"))
+    names = ("ResNet", "ResNet-ours")
+    assert run_stands_for(names, (), system, systems, whole_names(systems), purpose) is expected
+
+
+SWEEP_PLAN = """# Plan
+
+## Experiment Blocks
+
+### Block 1: Main comparison
+
+- **Compared systems**: ResNet-ours; Baseline-net
+- **Metrics**: accuracy
+- **Success criterion**: ResNet-ours accuracy > Baseline-net accuracy
+
+### Block 2: Learning-rate sweep
+
+- **Compared systems**: 0.1; 0.01
+- **Metrics**: accuracy
+- **Success criterion**: 0.1 accuracy > 0.01 accuracy
+
+## Run Order and Milestones
+
+| Milestone | Goal | Runs |
+|---|---|---|
+| M1 | Main | R001-R002 |
+| M2 | Sweep | R004 |
+"""
+
+
+def test_a_run_at_lr_0_1_is_no_sweeps_0_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """B1's rows run at `lr=0.1`; B2 sweeps the rate over the systems "0.1" and "0.01" and has
+    a run of "0.01" only. `bridge plan` lent B2 B1's runs (`from other blocks: 0.1: R001 (B1),
+    R002 (B1)`), and B2's criterion would have been judged on them."""
+    write(tmp_path, "refine-logs/EXPERIMENT_PLAN.md", SWEEP_PLAN)
+    write(
+        tmp_path,
+        "refine-logs/EXPERIMENT_TRACKER.md",
+        "| Run ID | Milestone | Purpose | System / Variant | Seed | Status |\n"
+        "|---|---|---|---|---|---|\n"
+        "| R001 | M1 | main | ResNet-ours lr=0.1 | 0 | TODO |\n"
+        "| R002 | M1 | main | Baseline-net lr=0.1 | 0 | TODO |\n"
+        "| R004 | M2 | sweep | 0.01 | 0 | TODO |\n",
+    )
+    assert main(["plan", "--project", str(tmp_path)]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "runs: 0.01: R004 2 blocks" in out, out
+    assert "but no planned run stands for 0.1 (see the warning below)" in out, out

@@ -68,6 +68,7 @@ from bridge.plan.criteria.phrases import (
     conditions_apart,
     conditions_unchecked,
     gain_phrase,
+    held_quantity_word,
     metric_after_phrase,
     metric_phrase,
     original_spelling,
@@ -1358,10 +1359,16 @@ def _read_clause(  # one linear decision procedure, kept in one place to read to
         norm = (norm[: setting.start()] + " " + norm[setting.end() :]).strip()
     norm, conditions = conditions_apart(norm, metrics)
     # "… over B at the same training time": the training time is held fixed, not compared; read
-    # as the clause's metric, the block was judged on it (review r33).
+    # as the clause's metric, the block was judged on it (review r33). One naming a training
+    # time or a parameter count only by bridge's own spelling of it, none of the plan's
+    # metrics, is what it was before bridge read those as metrics: a condition not checked.
     notes += [
         f"{original_spelling(said, clause)!r} read as a condition the comparison holds under, "
-        "not its metric"
+        + (
+            "not its metric"
+            if conditions_apart(said, metrics, quantities=False)[1]
+            else "not checked"
+        )
         for said in conditions
     ]
     # One naming no metric bridge knows stays in the clause, read as before, and is said: 001's
@@ -1595,6 +1602,16 @@ def _read_clause(  # one linear decision procedure, kept in one place to read to
         tags, names = [placeholder], [spelled_as]
         notes.append(f"metric read as {spelled_as!r}, the identifier the criterion names")
     distinct = {metric_key(canonical(n)) for n in names}
+    passing = [t for t, n in zip(tags, names, strict=True) if held_quantity_word(n, metrics)]
+    if len(distinct) > 1 and 0 < len(passing) < len(tags):
+        # A training time or a parameter count beside another metric is said in passing or
+        # held ("… applied at training time", «…，参数量相同»): the other one is compared, as
+        # before bridge read them as metrics, not "names several metrics".
+        for placeholder in passing:
+            norm = norm.replace(placeholder, normalise(terms[untag(placeholder)][0]))
+        names = [n for t, n in zip(tags, names, strict=True) if t not in passing]
+        tags = [t for t in tags if t not in passing]
+        distinct = {metric_key(canonical(n)) for n in names}
     if len(distinct) > 1:
         return unparsed(f"names several metrics ({', '.join(names)})")
     metric: str | None = canonical(names[0]) if names else None

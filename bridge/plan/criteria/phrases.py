@@ -25,6 +25,7 @@ from bridge.plan.criteria.lexicon import (
 from bridge.plan.criteria.model import (
     BASELINE,
 )
+from bridge.plan.metric_names import SYNONYMS, held_quantity_spellings, metric_key
 
 __all__ = [
     "as_change",
@@ -32,6 +33,7 @@ __all__ = [
     "conditions_apart",
     "conditions_unchecked",
     "gain_phrase",
+    "held_quantity_word",
     "metric_after_phrase",
     "metric_phrase",
     "original_spelling",
@@ -811,14 +813,36 @@ _CONDITION_TAIL_EN = lazy(r"\s*(?:budgets?|costs?|levels?|constraints?)\b")
 _CONDITION_TAIL_ZH = lazy(r"\s*(?:预算|条件|情况)?\s*(?:下(?!降)|时)")
 
 
-def conditions_apart(text: str, metrics: Sequence[str]) -> tuple[str, tuple[str, ...]]:
+# Built-in spellings of a quantity a comparison usually holds fixed (a training time, a
+# parameter count: :data:`SYNONYMS` has them so a criterion comparing them reads its metric).
+_HELD_SPELLINGS = frozenset(
+    metric_key(word) for group in SYNONYMS if held_quantity_spellings(group[0]) for word in group
+)
+
+
+def held_quantity_word(term: str, metrics: Sequence[str]) -> bool:
+    """
+    Whether ``term`` is bridge's own spelling of a training time or a parameter count
+    («训练时间», "parameter count"), none of the plan's ``metrics``: compared only where the
+    clause names no other metric, as before they were metric words ("… applied at training
+    time", «…，参数量相同» compare their accuracy).
+    """
+    key = metric_key(term)
+    return key in _HELD_SPELLINGS and key not in {metric_key(m) for m in metrics}
+
+
+def conditions_apart(
+    text: str, metrics: Sequence[str], *, quantities: bool = True
+) -> tuple[str, tuple[str, ...]]:
     """
     ``text`` (normalised) without the conditions that name one of ``metrics`` (or a built-in
     metric word): "at the same / matched / comparable / equal / fixed X", "under the same X
     budget", "without increasing X", a bracket "(same X)", «在相同X下», «同等X», «相同X下».
     Such a metric is what the comparison holds fixed, not what it compares; a condition naming
     no metric is left as it is. The parser reads the clause without them, and the judge does not
-    hold a recorded name they mention against a clause that names no metric.
+    hold a recorded name they mention against a clause that names no metric. With
+    ``quantities`` false, a built-in spelling of a training time or a parameter count that is
+    none of ``metrics`` names no metric («在相同训练时间下» beside ``accuracy`` alone).
 
     Returns:
         The text without them, and each condition as the normalised text said it.
@@ -827,7 +851,11 @@ def conditions_apart(text: str, metrics: Sequence[str]) -> tuple[str, tuple[str,
     leads = list(_CONDITION_LEAD.finditer(norm))
     if not leads:
         return norm, ()  # most criteria: no need to build the metric spellings
-    terms = [term for term, _ in metric_terms(metrics)]
+    terms = [
+        term
+        for term, _ in metric_terms(metrics)
+        if quantities or not held_quantity_word(term, metrics)
+    ]
     found: list[tuple[int, int]] = []
     for lead in leads:
         if found and lead.start() < found[-1][1]:
