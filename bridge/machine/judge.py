@@ -1226,17 +1226,7 @@ def _evaluate_on(
             f"{name}: the systems' values are on different scales ({listed}): some read as "
             "fractions, some as percentages; write them alike"
         )
-    lower = is_lower_better(name, overrides=context.lower_is_better)
-    direction_guessed = not (
-        lower or is_known_higher_better(name) or _overridden(name, context.lower_is_better)
-    )
-    # Where nothing bridge knows says which way is better, the plan's own words may (027's
-    # «FK-vs-position p95 显著下降»); only where they agree.
-    plan_way = (
-        direction_said([name, metric], context.said_directions) if direction_guessed else None
-    )
-    if plan_way is not None and plan_way.lower is not None:
-        lower = plan_way.lower
+    lower, way, word = _gain_way(criterion, name, metric, context)
     threshold = criterion.threshold
     if criterion.ratio is not None and lower and criterion.ratio > 0:
         # "≥ 2× faster than B" naming no metric, of a primary metric where lower is better:
@@ -1267,48 +1257,6 @@ def _evaluate_on(
     for ref in references:
         gains.append((ref, gain(criterion, stats[subject], stats[ref], lower, scale)))
     unit = "%" if criterion.mode is Mode.RELATIVE else (" pp" if criterion.percent_scale else "")
-    way = (
-        "lower is better"
-        if (criterion.orientation is Orientation.BETTER and lower)
-        else (criterion.orientation.value if criterion.orientation else "better")
-    )
-    better = (criterion.orientation or Orientation.BETTER) is Orientation.BETTER
-    if not (better and direction_guessed):
-        pass  # the direction is known, or the clause counts the gain one way itself
-    elif plan_way is not None and plan_way.lower is not None:
-        way = (
-            f"{'lower' if plan_way.lower else 'higher'} is better, as the plan says: "
-            f"«{plan_way.quotes[0]}»"
-        )
-    else:
-        # A metric the word lists do not know is taken as higher-is-better: said, with the way
-        # to say otherwise (trial L: an ECE that got better read "not met" with no word of it),
-        # and the plan's words where they point both ways.
-        disagree = (
-            f" (the plan's words disagree: {'; '.join(f'«{q}»' for q in plan_way.quotes)})"
-            if plan_way is not None
-            else ""
-        )
-        way = (
-            f"higher assumed{disagree}: set [metrics] higher_is_better = {{ "
-            f'"{name}" = false }} in bridge.toml if lower is better'
-        )
-    # A gain counted one way is named so: "accuracy drops by at most 1 point" read "accuracy
-    # (lower) … gain +7 pp", a drop called a gain (trials M1, M2).
-    # Only where that way is the worse one: "reduces loss by 10%" counts a gain.
-    word = (
-        "drop"
-        if criterion.orientation is Orientation.LOWER and not lower
-        else "rise"
-        if criterion.orientation is Orientation.HIGHER and lower
-        else "difference"
-        if criterion.orientation is Orientation.EITHER
-        else "gain"
-    )
-    if word == "difference":
-        way = "either way"
-    elif word != "gain":
-        way = f"counted as a {word}"
     # A two-sided tolerance shows which way the difference went (subject minus reference) and
     # compares its size: "difference +0.6" for a result 0.6 below hid it (trial N4).
     shown = (
@@ -1375,6 +1323,70 @@ def _evaluate_on(
             )
             return VerdictKind.INCONCLUSIVE, reason + interpretation, None
     return kind, reason + interpretation, None if kind is VerdictKind.INCONCLUSIVE else worst
+
+
+def _gain_way(
+    criterion: Criterion, name: str, metric: str, context: ClauseContext
+) -> tuple[bool, str, str]:
+    """
+    Whether lower is better for the recorded ``name`` of the plan's ``metric``, how the reason
+    says which way the gain is counted ("higher is better", "higher assumed: set …"), and the
+    word for the change it counts ("gain", "drop", "rise", "difference").
+    """
+    lower = is_lower_better(name, overrides=context.lower_is_better)
+    direction_guessed = not (
+        lower or is_known_higher_better(name) or _overridden(name, context.lower_is_better)
+    )
+    # Where nothing bridge knows says which way is better, the plan's own words may (027's
+    # «FK-vs-position p95 显著下降»); only where they agree.
+    plan_way = (
+        direction_said([name, metric], context.said_directions) if direction_guessed else None
+    )
+    if plan_way is not None and plan_way.lower is not None:
+        lower = plan_way.lower
+    way = (
+        "lower is better"
+        if (criterion.orientation is Orientation.BETTER and lower)
+        else (criterion.orientation.value if criterion.orientation else "better")
+    )
+    better = (criterion.orientation or Orientation.BETTER) is Orientation.BETTER
+    if not (better and direction_guessed):
+        pass  # the direction is known, or the clause counts the gain one way itself
+    elif plan_way is not None and plan_way.lower is not None:
+        way = (
+            f"{'lower' if plan_way.lower else 'higher'} is better, as the plan says: "
+            f"«{plan_way.quotes[0]}»"
+        )
+    else:
+        # A metric the word lists do not know is taken as higher-is-better: said, with the way
+        # to say otherwise (trial L: an ECE that got better read "not met" with no word of it),
+        # and the plan's words where they point both ways.
+        disagree = (
+            f" (the plan's words disagree: {'; '.join(f'«{q}»' for q in plan_way.quotes)})"
+            if plan_way is not None
+            else ""
+        )
+        way = (
+            f"higher assumed{disagree}: set [metrics] higher_is_better = {{ "
+            f'"{name}" = false }} in bridge.toml if lower is better'
+        )
+    # A gain counted one way is named so: "accuracy drops by at most 1 point" read "accuracy
+    # (lower) … gain +7 pp", a drop called a gain (trials M1, M2).
+    # Only where that way is the worse one: "reduces loss by 10%" counts a gain.
+    word = (
+        "drop"
+        if criterion.orientation is Orientation.LOWER and not lower
+        else "rise"
+        if criterion.orientation is Orientation.HIGHER and lower
+        else "difference"
+        if criterion.orientation is Orientation.EITHER
+        else "gain"
+    )
+    if word == "difference":
+        way = "either way"
+    elif word != "gain":
+        way = f"counted as a {word}"
+    return lower, way, word
 
 
 def _judge_per_item(
