@@ -1172,7 +1172,13 @@ def _evaluate_on(
         return kind, reason + interpretation, value
 
     if criterion.per_item is not None:
-        judged = _judge_per_item(criterion, context, subject, seeds[subject], readings, metric)
+        judged = (
+            _judge_per_item(criterion, context, subject, seeds[subject], readings, metric)
+            if criterion.mode is Mode.ABSOLUTE
+            else _judge_per_item_gain(
+                criterion, context, subject, references, seeds, readings, metric
+            )
+        )
         if judged is not None:
             return judged
         # One value: judged as the threshold on it, the scope said as not checked one by one
@@ -1438,6 +1444,97 @@ def _judge_per_item(
     worst = min(quantities) if cmp in (Comparison.GT, Comparison.GE) else max(quantities)
     reason = f"each {cmp.value} {threshold:g} → met"
     return VerdictKind.MET, head + reason + interpretation, worst
+
+
+def _judge_per_item_gain(
+    criterion: Criterion,
+    context: ClauseContext,
+    subject: str,
+    references: Sequence[str],
+    seeds: Mapping[str, int],
+    readings: Sequence[str],
+    metric: str,
+) -> tuple[VerdictKind, str, float | None] | None:
+    """
+    A comparison that holds of each item ("beats B on every task", «在每个任务上都优于 B»)
+    judged on every label the subject and each reference both record ``metric`` under: not
+    met where the gain fails on any label (named), met where it holds on each; a label only one
+    side records is listed as not compared, and leaves a clause that no compared label fails
+    open. ``None`` where no compared system records the metric under a label (the caller
+    judges the one value). The gain was judged on the aggregate alone, whatever each task did.
+
+    Raises:
+        Inconclusive: a label's value cannot be read (missing seeds, NaN, untrusted runs).
+    """
+    said = criterion.per_item
+    systems = [subject, *references]
+    labelled = {s: per_item(context.aggregates, s, metric, context.aliases) for s in systems}
+    if said is None or not any(items for _, items in labelled.values()):
+        return None
+    base = next(b for b, items in labelled.values() if items)
+    values = {
+        s: {
+            label: find_aggregate(
+                context.aggregates, s, found.metric, None, seeds[s], untrusted=context.untrusted
+            )
+            for label, found in items
+        }
+        for s, (_, items) in labelled.items()
+    }
+    labels = list(dict.fromkeys(label for s in systems for label in values[s]))
+    lower, way, word = _gain_way(criterion, base, metric, context)
+    means = [mean_of(found) for by_label in values.values() for found in by_label.values()]
+    scale = 100.0 if criterion.percent_scale and all(0.0 <= m <= 1.0 for m in means) else 1.0
+    unit = "%" if criterion.mode is Mode.RELATIVE else (" pp" if criterion.percent_scale else "")
+    cmp, threshold = criterion.comparison, criterion.threshold
+    parts: list[str] = []
+    failing: list[tuple[str, float]] = []
+    gains: list[float] = []
+    lacking: list[str] = []
+    for label in labels:
+        if label not in values[subject]:
+            lacking.append(f"{label} ({', '.join(r for r in references if label in values[r])})")
+            continue
+        ours = values[subject][label]
+        shown = [f"{label} {describe(ours, scale)}"]
+        for ref in references:
+            theirs = values[ref].get(label)
+            if theirs is None:
+                lacking.append(f"{label} ({subject})")
+                continue
+            g = gain(criterion, ours, theirs, lower, scale)
+            sign = (
+                gain(attrs.evolve(criterion, orientation=Orientation.HIGHER), ours, theirs,
+                     lower, scale)
+                if criterion.orientation is Orientation.EITHER
+                else g
+            )  # fmt: skip
+            shown.append(f"vs {ref} {describe(theirs, scale)}: {word} {sign + 0.0:+.6g}{unit}")
+            gains.append(g)
+            if not holds(g, cmp, threshold, _gain_noise(criterion, ours, theirs, scale)):
+                failing.append((label, g))
+        parts.append(" ".join(shown))
+    required = "|difference|" if criterion.orientation is Orientation.EITHER else word
+    limit = f"required {required} {cmp.value} {threshold:g}{unit} for each"
+    head = f"{base} ({way}): {subject} judged on each label ({said!r}): " + "; ".join(parts)
+    if lacking:
+        head += ("; " if parts else "") + "not compared, recorded by one side only: "
+        head += ", ".join(dict.fromkeys(lacking))
+    kept = [r for r in readings if not r.startswith(f"{said!r} read as every ")]
+    interpretation = f" (read as: {'; '.join(kept)})" if kept else ""
+    if failing:
+        listed = ", ".join(dict.fromkeys(label for label, _ in failing))
+        reason = f"; failing: {listed}; {limit} → not met"
+        return VerdictKind.NOT_MET, head + reason + interpretation, min(g for _, g in failing)
+    if lacking or not gains:
+        reason = f"; {limit}: open until every label is compared"
+        return VerdictKind.INCONCLUSIVE, head + reason + interpretation, None
+    if criterion.margin_in_words is not None:
+        # As for one value: a gain on each label, but how large a gain the words ask is not said.
+        why = _open_reason(criterion.margin_in_words)
+        reason = f"; better, but not machine-checkable: {why} → open"
+        return VerdictKind.INCONCLUSIVE, head + reason + interpretation, None
+    return VerdictKind.MET, head + f"; {limit} → met" + interpretation, min(gains)
 
 
 # "significantly", "显著": a test of the gain the rules do not compute.

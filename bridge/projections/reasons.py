@@ -405,6 +405,13 @@ _ARITHMETIC: tuple[tuple[LazyPattern, str], ...] = (
     # A threshold "in every domain" judged on each label (judge's `_judge_per_item`).
     (lazy(rf" judged on each label \({_QUOTE}\): "), r" 按每个标签判断（\1）："),
     (lazy(r"; each ([<>≥≤=] \S+) → "), r"；每个均 \1 → "),
+    # A comparison "on every task" judged on each label (judge's `_judge_per_item_gain`).
+    (lazy(r"; failing: "), "；未满足的标签："),
+    (lazy(r"; not compared, recorded by one side only: "), "；未比较（只有一方记录）："),
+    (
+        lazy(r" for each: open until every label is compared"),
+        "，每个均需：待每个标签都比较后再判定",
+    ),
     # "0.02, required ≥ 0.03 → not met": the limit a number failed (judge's `compared`).
     (lazy(r"(?<=\d), required (?=[<>≥≤=] )"), "，要求 "),
     (lazy(r"→ not met\b"), "→ 未满足"),

@@ -16,7 +16,7 @@ import pytest
 
 from bridge.cli import main
 from bridge.machine.judge import Aggregate, Verdict, VerdictKind, judge_block
-from bridge.plan.criteria import Criterion, parse_criterion
+from bridge.plan.criteria import Criterion, Mode, parse_criterion
 from bridge.projections.plan_words import criterion_in_language
 from bridge.projections.reasons import in_language
 from tests.e2e.tiny import PLAN, SCRIPT, write_project
@@ -68,10 +68,37 @@ def test_018_chinese_scope_is_said_in_chinese() -> None:
     )
 
 
-def test_a_comparison_with_a_scope_is_read_as_before() -> None:
-    # Only an absolute threshold is judged per label; a gain "on every task" is read whole.
-    criterion = _read("DepthGate beats Standard LoRA on accuracy on every task")
-    assert criterion.per_item is None
+@pytest.mark.parametrize(
+    ("text", "metric", "threshold", "said"),
+    [
+        (
+            "DepthGate beats Standard LoRA on accuracy on every task",
+            "accuracy",
+            0.0,
+            "on every task",
+        ),
+        # The metric was read as 'every task'.
+        (
+            "DepthGate outperforms Standard LoRA by 2 points on every task",
+            None,
+            2.0,
+            "on every task",
+        ),
+        ("DepthGate 在每个任务上都优于 Standard LoRA", None, 0.0, "每个任务上"),
+        ("在每个任务上 DepthGate 都优于 Standard LoRA", None, 0.0, "每个任务上"),
+    ],
+)
+def test_a_comparison_with_a_scope_is_read_with_it(
+    text: str, metric: str | None, threshold: float, said: str
+) -> None:
+    # A gain "on every task" was read without its scope and judged on the one aggregate.
+    criterion = _read(text)
+    assert (criterion.mode, criterion.subject, criterion.reference) == (
+        Mode.DIFFERENCE,
+        "DepthGate",
+        "Standard LoRA",
+    )
+    assert (criterion.metric, criterion.threshold, criterion.per_item) == (metric, threshold, said)
 
 
 def _judged(
@@ -315,3 +342,141 @@ def test_the_advice_for_one_label_writes_chinese_as_is(tmp_path: Path) -> None:
     text = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
     assert '[metrics] aliases = { "最优动作概率[retail]" = "最优动作概率" }' in text, text
     assert "\\u6700" not in text, text
+
+
+def _compared(
+    text: str, values: dict[tuple[str, str], float], *, metrics: tuple[str, ...] = ("accuracy",)
+) -> Verdict:
+    """``text`` judged on runs recording ``values`` ((system, name) → mean over 3 seeds)."""
+    aggregates = [
+        Aggregate(
+            block="B1",
+            system=system,
+            metric=name,
+            mean=value,
+            std=0.0,
+            n=3,
+            run_ids=tuple(f"{system[0]}{seed}" for seed in range(3)),
+        )
+        for (system, name), value in values.items()
+    ]
+    return judge_block(
+        parse_criterion(text, block_systems=_SYSTEMS, metrics=metrics),
+        aggregates,
+        runs_status={r: "succeeded" for a in aggregates for r in a.run_ids},
+        expected_seeds=3,
+        reference_system="Standard LoRA",
+        candidate_system="DepthGate",
+        primary_metric=metrics[0],
+        planned_systems=_SYSTEMS,
+    )
+
+
+_BEATS_ON_EVERY_TASK = "DepthGate beats Standard LoRA on accuracy on every task"
+_OURS, _THEIRS = "DepthGate", "Standard LoRA"
+# Better on the whole and on math, worse on code.
+_PER_TASK = {
+    (_OURS, "accuracy"): 0.70,
+    (_OURS, "accuracy[math]"): 0.90,
+    (_OURS, "accuracy[code]"): 0.50,
+    (_THEIRS, "accuracy"): 0.60,
+    (_THEIRS, "accuracy[math]"): 0.60,
+    (_THEIRS, "accuracy[code]"): 0.60,
+}
+
+
+def test_a_comparison_on_every_task_fails_on_one_task() -> None:
+    # Was met on the aggregate: "accuracy (better): DepthGate 0.7 …; vs Standard LoRA 0.6 …:
+    # gain +0.1; required gain > 0 → met", code's 0.5 below 0.6 unseen.
+    verdict = _compared(_BEATS_ON_EVERY_TASK, _PER_TASK)
+    assert verdict.verdict is VerdictKind.NOT_MET, verdict.reason
+    assert verdict.reason.startswith(
+        "accuracy (better): DepthGate judged on each label ('on every task'): "
+        "math 0.9 ± 0 (n=3) vs Standard LoRA 0.6 ± 0 (n=3): gain +0.3; "
+        "code 0.5 ± 0 (n=3) vs Standard LoRA 0.6 ± 0 (n=3): gain -0.1; "
+        "failing: code; required gain > 0 for each → not met"
+    ), verdict.reason
+    assert in_language(verdict.reason, "zh").startswith(
+        "accuracy（越高越好）: DepthGate 按每个标签判断（'on every task'）：math 0.9 ± 0 (n=3) "
+        "对比 Standard LoRA 0.6 ± 0 (n=3)：增益 +0.3; code 0.5 ± 0 (n=3) 对比 Standard LoRA "
+        "0.6 ± 0 (n=3)：增益 -0.1；未满足的标签：code；要求增益 > 0，每个均需 → 未满足"
+    ), verdict.reason
+
+
+def test_a_comparison_with_a_margin_on_every_task_counts_it_on_each() -> None:
+    values = {**_PER_TASK, (_OURS, "accuracy[code]"): 0.61}
+    verdict = _compared("DepthGate outperforms Standard LoRA by 2 points on every task", values)
+    assert verdict.verdict is VerdictKind.NOT_MET, verdict.reason
+    assert "code 61 ± 0 (n=3) vs Standard LoRA 60 ± 0 (n=3): gain +1 pp" in verdict.reason
+    assert "failing: code; required gain ≥ 2 pp for each → not met" in verdict.reason
+
+
+def test_a_chinese_comparison_on_every_task_is_met_on_each() -> None:
+    values = {**_PER_TASK, (_OURS, "accuracy[code]"): 0.65}
+    verdict = _compared("DepthGate 在每个任务上都优于 Standard LoRA", values)
+    assert verdict.verdict is VerdictKind.MET, verdict.reason
+    assert in_language(verdict.reason, "zh").startswith(
+        "accuracy（越高越好）: DepthGate 按每个标签判断（'每个任务上'）："
+    ), verdict.reason
+    assert "; required gain > 0 for each → met" in verdict.reason, verdict.reason
+
+
+def test_a_task_one_side_lacks_is_shown_and_leaves_it_open() -> None:
+    # Both recorded tasks are better; retail was run for DepthGate only.
+    values = {
+        **_PER_TASK,
+        (_OURS, "accuracy[code]"): 0.65,
+        (_OURS, "accuracy[retail]"): 0.1,
+    }
+    verdict = _compared(_BEATS_ON_EVERY_TASK, values)
+    assert verdict.verdict is VerdictKind.INCONCLUSIVE, verdict.reason
+    assert (
+        "retail 0.1 ± 0 (n=3); not compared, recorded by one side only: retail (DepthGate); "
+        "required gain > 0 for each: open until every label is compared"
+    ) in verdict.reason, verdict.reason
+    # A task failing besides is not met whatever the one side lacks.
+    failing = _compared(_BEATS_ON_EVERY_TASK, {**_PER_TASK, (_THEIRS, "accuracy[retail]"): 0.1})
+    assert failing.verdict is VerdictKind.NOT_MET, failing.reason
+    assert "not compared, recorded by one side only: retail (Standard LoRA)" in failing.reason
+
+
+def test_a_comparison_of_one_value_keeps_the_scope_said_not_checked() -> None:
+    values = {(_OURS, "accuracy"): 0.7, (_THEIRS, "accuracy"): 0.6}
+    verdict = _compared(_BEATS_ON_EVERY_TASK, values)
+    assert verdict.verdict is VerdictKind.MET, verdict.reason
+    assert "'on every task' not checked one by one" in verdict.reason, verdict.reason
+
+
+_PER_TYPE_BY_MODEL_SCRIPT = SCRIPT.replace(
+    '(out / "metrics.json").write_text(json.dumps({"accuracy": acc}))',
+    '(out / "metrics.json").write_text(json.dumps({"acc": acc}))\n'
+    'count = {"baseline": 0.6, "method": 0.41}[a.model]\n'
+    'rows = [{"type": "distance", "acc": acc}, {"type": "count", "acc": count}]\n'
+    '(out / "metrics.jsonl").write_text("".join(json.dumps(r) + "\\n" for r in rows))',
+)
+
+
+def test_runs_beating_the_baseline_on_the_whole_but_not_on_one_type(tmp_path: Path) -> None:
+    # Real subprocesses: Method 0.8 against Baseline's 0.5 on the whole and on distance
+    # questions, 0.41 against 0.6 on count questions. Was met on the whole ("gain +0.3").
+    project = write_project(tmp_path / "p")
+    plan = PLAN.replace(
+        "Method accuracy > 10% over Baseline", "Method beats Baseline on acc on every question type"
+    ).replace("- **Metrics**: accuracy", "- **Metrics**: acc")
+    (project / "refine-logs" / "EXPERIMENT_PLAN.md").write_text(plan, encoding="utf-8")
+    (project / "train.py").write_text(_PER_TYPE_BY_MODEL_SCRIPT, encoding="utf-8")
+    toml = (project / "bridge.toml").read_text(encoding="utf-8")
+    toml = toml.replace(
+        'files = ["metrics.json"]', 'files = ["metrics.json", "metrics.jsonl"]'
+    ).replace('primary = "accuracy"', 'primary = "acc"')
+    (project / "bridge.toml").write_text(toml, encoding="utf-8")
+    assert main(["run", "--project", str(project)]) == 0
+    results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
+    verdict = next(x for x in results.splitlines() if x.startswith("- **Verdict:**"))
+    assert verdict.startswith(
+        "- **Verdict:** **not_met** (judged by rule) — acc (better): Method judged on each label "
+        "('on every question type'): count 0.41 (n=1) vs Baseline 0.6 (n=1): gain -0.19; "
+        "distance 0.8 (n=1) vs Baseline 0.5 (n=1): gain +0.3; failing: count; required gain > 0 "
+        "for each → not met"
+    ), verdict
+    assert "(each recorded label)" in results, results

@@ -1262,13 +1262,13 @@ def _per_item_read(
     metric_first: bool,
 ) -> Criterion | None:
     """
-    ``clause`` read as an absolute threshold that holds of each item a scope names ("accuracy
-    > 0.5 on every question type", «每域最优动作概率均超过 0.8»): read without the scope, with
-    the scope as :attr:`Criterion.per_item` and a note saying how it is judged; ``None`` where
-    the clause has no such scope or, without it, is no absolute threshold (then it is read
-    whole, as before). 001's B1 "… on every question type" was read as one value with no word
-    of the scope, and 018's "Optimal action probability > 0.8 in every domain" declined as a
-    threshold without a metric (trial t12).
+    ``clause`` read as a threshold or a comparison that holds of each item a scope names
+    ("accuracy > 0.5 on every question type", «每域最优动作概率均超过 0.8», "beats B on every
+    task"): read without the scope, with the scope as :attr:`Criterion.per_item` and a note
+    saying how it is judged; ``None`` where the clause has no such scope or, without it, is no
+    threshold or plain comparison (then it is read whole, as before). 001's B1 "… on every
+    question type" was read as one value with no word of the scope, and 018's "Optimal action
+    probability > 0.8 in every domain" declined as a threshold without a metric (trial t12).
     """
     found = _PER_ITEM.search(clause)
     if found is None or _PER_ITEM.search(clause, found.end()) is not None:
@@ -1283,7 +1283,7 @@ def _per_item_read(
         rest.strip(" ,，"), text, block_systems=block_systems, metrics=metrics,
         metric_first=metric_first,
     )  # fmt: skip
-    if not isinstance(read, Criterion) or read.mode is not Mode.ABSOLUTE:
+    if not isinstance(read, Criterion) or read.derived is not None or read.ratio is not None:
         return None
     note = (
         f"{said!r} read as every label the runs record the metric under: each value judged "
