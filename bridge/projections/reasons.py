@@ -576,6 +576,10 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
         r"\1 解析为运行记录该指标的每个标签：逐个判断（只记录一个值时不逐项检验）",
     ),
     (
+        lazy(rf"{_QUOTE} read as the unit of the threshold \({_QUOTE}\): judged on the one value"),
+        r"\1 解析为阈值的单位（\2）：按这一个值判断",
+    ),
+    (
         lazy(r"no comparator before (\S+): read as 'at least'"),
         r"\1 前没有比较符：解析为“至少”",
     ),

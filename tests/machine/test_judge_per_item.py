@@ -101,6 +101,52 @@ def test_a_comparison_with_a_scope_is_read_with_it(
     assert (criterion.metric, criterion.threshold, criterion.per_item) == (metric, threshold, said)
 
 
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [("所有样本的覆盖率高于 0.9", "所有样本"), ("覆盖率在所有样本上高于 0.9", "所有样本上")],
+)
+def test_a_scope_of_all_samples_is_no_part_of_the_metric(text: str, said: str) -> None:
+    # The metric was «所有样本的覆盖率»; with 在…上 the clause was "an absolute threshold
+    # without a metric".
+    criterion = _read(text)
+    assert (criterion.metric, criterion.threshold, criterion.per_item) == ("覆盖率", 0.9, said)
+    assert criterion_in_language(criterion, "zh") == (
+        f"提议的系统：覆盖率 > 0.9 {said}（按记录的每个标签）"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "threshold", "rate"),
+    [
+        ("latency < 2 s per task", 2.0, "2 s per task"),
+        ("latency < 2 seconds per task", 2.0, "2 seconds per task"),
+        ("DepthGate latency ≤ 1.5 min per task", 1.5, "1.5 min per task"),
+    ],
+)
+def test_per_task_after_a_number_and_unit_is_the_unit(
+    text: str, threshold: float, rate: str
+) -> None:
+    # Was read as a scope: "latency < 2 per task (each recorded label)", judged on every label.
+    criterion = _read(text, ("latency",))
+    assert (criterion.metric, criterion.threshold, criterion.per_item) == (
+        "latency",
+        threshold,
+        None,
+    )
+    assert f"'per task' read as the unit of the threshold ({rate!r})" in " ".join(criterion.notes)
+    assert in_language(criterion.notes[-1], "zh") == (
+        f"'per task' 解析为阈值的单位（{rate!r}）：按这一个值判断"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["latency < 2 s on every task", "latency < 2 s for each task", "For each task, latency < 2 s"],
+)
+def test_every_task_after_a_unit_stays_a_scope(text: str) -> None:
+    assert _read(text, ("latency",)).per_item is not None
+
+
 def _judged(
     text: str,
     values: dict[str, float],
@@ -445,6 +491,16 @@ def test_a_comparison_of_one_value_keeps_the_scope_said_not_checked() -> None:
     verdict = _compared(_BEATS_ON_EVERY_TASK, values)
     assert verdict.verdict is VerdictKind.MET, verdict.reason
     assert "'on every task' not checked one by one" in verdict.reason, verdict.reason
+
+
+def test_a_rate_per_task_is_judged_on_the_one_value() -> None:
+    # Was judged per label and not met on code's 2.5 s: "per task" is the unit of 2 s.
+    values = {(_OURS, "latency"): 1.8, (_OURS, "latency[math]"): 1.1, (_OURS, "latency[code]"): 2.5}
+    verdict = _compared("DepthGate latency < 2 s per task", values, metrics=("latency",))
+    assert verdict.verdict is VerdictKind.MET, verdict.reason
+    assert verdict.reason.startswith("latency: DepthGate 1.8 ± 0 (n=3); 1.8 < 2 → met"), (
+        verdict.reason
+    )
 
 
 _PER_TYPE_BY_MODEL_SCRIPT = SCRIPT.replace(
