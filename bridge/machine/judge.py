@@ -1491,16 +1491,18 @@ def _judge_per_item_gain(
     failing: list[tuple[str, float]] = []
     gains: list[float] = []
     lacking: list[str] = []
+    pairs: list[list[Aggregate]] = []
     for label in labels:
+        have = [s for s in systems if label in values[s]]
+        if len(have) < len(systems):
+            lacking.append(f"{label} ({', '.join(have)})")
         if label not in values[subject]:
-            lacking.append(f"{label} ({', '.join(r for r in references if label in values[r])})")
             continue
         ours = values[subject][label]
         shown = [f"{label} {describe(ours, scale)}"]
         for ref in references:
             theirs = values[ref].get(label)
             if theirs is None:
-                lacking.append(f"{label} ({subject})")
                 continue
             g = gain(criterion, ours, theirs, lower, scale)
             sign = (
@@ -1511,6 +1513,7 @@ def _judge_per_item_gain(
             )  # fmt: skip
             shown.append(f"vs {ref} {describe(theirs, scale)}: {word} {sign + 0.0:+.6g}{unit}")
             gains.append(g)
+            pairs.append([ours, theirs])
             if not holds(g, cmp, threshold, _gain_noise(criterion, ours, theirs, scale)):
                 failing.append((label, g))
         parts.append(" ".join(shown))
@@ -1519,22 +1522,38 @@ def _judge_per_item_gain(
     head = f"{base} ({way}): {subject} judged on each label ({said!r}): " + "; ".join(parts)
     if lacking:
         head += ("; " if parts else "") + "not compared, recorded by one side only: "
-        head += ", ".join(dict.fromkeys(lacking))
+        head += ", ".join(lacking)
     kept = [r for r in readings if not r.startswith(f"{said!r} read as every ")]
     interpretation = f" (read as: {'; '.join(kept)})" if kept else ""
+    kind: VerdictKind
+    value: float | None = None
     if failing:
         listed = ", ".join(dict.fromkeys(label for label, _ in failing))
-        reason = f"; failing: {listed}; {limit} → not met"
-        return VerdictKind.NOT_MET, head + reason + interpretation, min(g for _, g in failing)
-    if lacking or not gains:
-        reason = f"; {limit}: open until every label is compared"
-        return VerdictKind.INCONCLUSIVE, head + reason + interpretation, None
-    if criterion.margin_in_words is not None:
+        kind, reason = VerdictKind.NOT_MET, f"; failing: {listed}; {limit} → not met"
+        value = min(g for _, g in failing)
+    elif lacking or not gains:
+        kind, reason = VerdictKind.INCONCLUSIVE, f"; {limit}: open until every label is compared"
+    elif criterion.margin_in_words is not None:
         # As for one value: a gain on each label, but how large a gain the words ask is not said.
         why = _open_reason(criterion.margin_in_words)
-        reason = f"; better, but not machine-checkable: {why} → open"
-        return VerdictKind.INCONCLUSIVE, head + reason + interpretation, None
-    return VerdictKind.MET, head + f"; {limit} → met" + interpretation, min(gains)
+        kind, reason = (
+            VerdictKind.INCONCLUSIVE,
+            f"; better, but not machine-checkable: {why} → open",
+        )
+    else:
+        kind, reason, value = VerdictKind.MET, f"; {limit} → met", min(gains)
+    # Labels compared between runs at different seeds mix the method with the seed's luck, as
+    # for one value (012's B2).
+    differ = next((d for pair in pairs if (d := _seeds_differ(pair, context)) is not None), None)
+    if differ is not None:
+        reason += f"; seeds differ: {differ}"
+        if context.same_seeds:
+            reason += (
+                f", and the plan asks for the same seeds ({context.same_seeds!r}): open until "
+                "they match"
+            )
+            kind, value = VerdictKind.INCONCLUSIVE, None
+    return kind, head + reason + interpretation, value
 
 
 # "significantly", "显著": a test of the gain the rules do not compute.

@@ -391,9 +391,17 @@ def test_the_advice_for_one_label_writes_chinese_as_is(tmp_path: Path) -> None:
 
 
 def _compared(
-    text: str, values: dict[tuple[str, str], float], *, metrics: tuple[str, ...] = ("accuracy",)
+    text: str,
+    values: dict[tuple[str, str], float],
+    *,
+    metrics: tuple[str, ...] = ("accuracy",),
+    run_seeds: dict[str, str | None] | None = None,
+    same_seeds: str = "",
 ) -> Verdict:
-    """``text`` judged on runs recording ``values`` ((system, name) → mean over 3 seeds)."""
+    """
+    ``text`` judged on runs recording ``values`` ((system, name) → mean over 3 seeds), runs
+    D0-D2 of DepthGate and S0-S2 of Standard LoRA.
+    """
     aggregates = [
         Aggregate(
             block="B1",
@@ -415,6 +423,8 @@ def _compared(
         candidate_system="DepthGate",
         primary_metric=metrics[0],
         planned_systems=_SYSTEMS,
+        run_seeds=run_seeds,
+        same_seeds=same_seeds,
     )
 
 
@@ -484,6 +494,21 @@ def test_a_task_one_side_lacks_is_shown_and_leaves_it_open() -> None:
     failing = _compared(_BEATS_ON_EVERY_TASK, {**_PER_TASK, (_THEIRS, "accuracy[retail]"): 0.1})
     assert failing.verdict is VerdictKind.NOT_MET, failing.reason
     assert "not compared, recorded by one side only: retail (Standard LoRA)" in failing.reason
+
+
+def test_labels_compared_at_different_seeds_are_said_so() -> None:
+    # As for one value (012's B2): the seeds are said, and open where the plan asks for the same.
+    values = {**_PER_TASK, (_OURS, "accuracy[code]"): 0.65}
+    seeds: dict[str, str | None] = {
+        **{f"D{i}": str(i) for i in range(3)},
+        **{f"S{i}": str(i + 10) for i in range(3)},
+    }
+    verdict = _compared(_BEATS_ON_EVERY_TASK, values, run_seeds=seeds)
+    assert verdict.verdict is VerdictKind.MET, verdict.reason
+    assert "→ met; seeds differ: DepthGate at 0/1/2, Standard LoRA at 10/11/12" in verdict.reason
+    held = _compared(_BEATS_ON_EVERY_TASK, values, run_seeds=seeds, same_seeds="same seeds")
+    assert held.verdict is VerdictKind.INCONCLUSIVE, held.reason
+    assert "('same seeds'): open until they match" in held.reason, held.reason
 
 
 def test_a_comparison_of_one_value_keeps_the_scope_said_not_checked() -> None:
