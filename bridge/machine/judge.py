@@ -1172,7 +1172,13 @@ def _evaluate_on(
         return kind, reason + interpretation, value
 
     if criterion.per_item is not None:
-        judged = _judge_per_item(criterion, context, subject, seeds[subject], readings, metric)
+        judged = (
+            _judge_per_item(criterion, context, subject, seeds[subject], readings, metric)
+            if criterion.mode is Mode.ABSOLUTE
+            else _judge_per_item_gain(
+                criterion, context, subject, references, seeds, readings, metric
+            )
+        )
         if judged is not None:
             return judged
         # One value: judged as the threshold on it, the scope said as not checked one by one
@@ -1226,17 +1232,7 @@ def _evaluate_on(
             f"{name}: the systems' values are on different scales ({listed}): some read as "
             "fractions, some as percentages; write them alike"
         )
-    lower = is_lower_better(name, overrides=context.lower_is_better)
-    direction_guessed = not (
-        lower or is_known_higher_better(name) or _overridden(name, context.lower_is_better)
-    )
-    # Where nothing bridge knows says which way is better, the plan's own words may (027's
-    # «FK-vs-position p95 显著下降»); only where they agree.
-    plan_way = (
-        direction_said([name, metric], context.said_directions) if direction_guessed else None
-    )
-    if plan_way is not None and plan_way.lower is not None:
-        lower = plan_way.lower
+    lower, way, word = _gain_way(criterion, name, metric, context)
     threshold = criterion.threshold
     if criterion.ratio is not None and lower and criterion.ratio > 0:
         # "≥ 2× faster than B" naming no metric, of a primary metric where lower is better:
@@ -1267,48 +1263,6 @@ def _evaluate_on(
     for ref in references:
         gains.append((ref, gain(criterion, stats[subject], stats[ref], lower, scale)))
     unit = "%" if criterion.mode is Mode.RELATIVE else (" pp" if criterion.percent_scale else "")
-    way = (
-        "lower is better"
-        if (criterion.orientation is Orientation.BETTER and lower)
-        else (criterion.orientation.value if criterion.orientation else "better")
-    )
-    better = (criterion.orientation or Orientation.BETTER) is Orientation.BETTER
-    if not (better and direction_guessed):
-        pass  # the direction is known, or the clause counts the gain one way itself
-    elif plan_way is not None and plan_way.lower is not None:
-        way = (
-            f"{'lower' if plan_way.lower else 'higher'} is better, as the plan says: "
-            f"«{plan_way.quotes[0]}»"
-        )
-    else:
-        # A metric the word lists do not know is taken as higher-is-better: said, with the way
-        # to say otherwise (trial L: an ECE that got better read "not met" with no word of it),
-        # and the plan's words where they point both ways.
-        disagree = (
-            f" (the plan's words disagree: {'; '.join(f'«{q}»' for q in plan_way.quotes)})"
-            if plan_way is not None
-            else ""
-        )
-        way = (
-            f"higher assumed{disagree}: set [metrics] higher_is_better = {{ "
-            f'"{name}" = false }} in bridge.toml if lower is better'
-        )
-    # A gain counted one way is named so: "accuracy drops by at most 1 point" read "accuracy
-    # (lower) … gain +7 pp", a drop called a gain (trials M1, M2).
-    # Only where that way is the worse one: "reduces loss by 10%" counts a gain.
-    word = (
-        "drop"
-        if criterion.orientation is Orientation.LOWER and not lower
-        else "rise"
-        if criterion.orientation is Orientation.HIGHER and lower
-        else "difference"
-        if criterion.orientation is Orientation.EITHER
-        else "gain"
-    )
-    if word == "difference":
-        way = "either way"
-    elif word != "gain":
-        way = f"counted as a {word}"
     # A two-sided tolerance shows which way the difference went (subject minus reference) and
     # compares its size: "difference +0.6" for a result 0.6 below hid it (trial N4).
     shown = (
@@ -1377,6 +1331,70 @@ def _evaluate_on(
     return kind, reason + interpretation, None if kind is VerdictKind.INCONCLUSIVE else worst
 
 
+def _gain_way(
+    criterion: Criterion, name: str, metric: str, context: ClauseContext
+) -> tuple[bool, str, str]:
+    """
+    Whether lower is better for the recorded ``name`` of the plan's ``metric``, how the reason
+    says which way the gain is counted ("higher is better", "higher assumed: set …"), and the
+    word for the change it counts ("gain", "drop", "rise", "difference").
+    """
+    lower = is_lower_better(name, overrides=context.lower_is_better)
+    direction_guessed = not (
+        lower or is_known_higher_better(name) or _overridden(name, context.lower_is_better)
+    )
+    # Where nothing bridge knows says which way is better, the plan's own words may (027's
+    # «FK-vs-position p95 显著下降»); only where they agree.
+    plan_way = (
+        direction_said([name, metric], context.said_directions) if direction_guessed else None
+    )
+    if plan_way is not None and plan_way.lower is not None:
+        lower = plan_way.lower
+    way = (
+        "lower is better"
+        if (criterion.orientation is Orientation.BETTER and lower)
+        else (criterion.orientation.value if criterion.orientation else "better")
+    )
+    better = (criterion.orientation or Orientation.BETTER) is Orientation.BETTER
+    if not (better and direction_guessed):
+        pass  # the direction is known, or the clause counts the gain one way itself
+    elif plan_way is not None and plan_way.lower is not None:
+        way = (
+            f"{'lower' if plan_way.lower else 'higher'} is better, as the plan says: "
+            f"«{plan_way.quotes[0]}»"
+        )
+    else:
+        # A metric the word lists do not know is taken as higher-is-better: said, with the way
+        # to say otherwise (trial L: an ECE that got better read "not met" with no word of it),
+        # and the plan's words where they point both ways.
+        disagree = (
+            f" (the plan's words disagree: {'; '.join(f'«{q}»' for q in plan_way.quotes)})"
+            if plan_way is not None
+            else ""
+        )
+        way = (
+            f"higher assumed{disagree}: set [metrics] higher_is_better = {{ "
+            f'"{name}" = false }} in bridge.toml if lower is better'
+        )
+    # A gain counted one way is named so: "accuracy drops by at most 1 point" read "accuracy
+    # (lower) … gain +7 pp", a drop called a gain (trials M1, M2).
+    # Only where that way is the worse one: "reduces loss by 10%" counts a gain.
+    word = (
+        "drop"
+        if criterion.orientation is Orientation.LOWER and not lower
+        else "rise"
+        if criterion.orientation is Orientation.HIGHER and lower
+        else "difference"
+        if criterion.orientation is Orientation.EITHER
+        else "gain"
+    )
+    if word == "difference":
+        way = "either way"
+    elif word != "gain":
+        way = f"counted as a {word}"
+    return lower, way, word
+
+
 def _judge_per_item(
     criterion: Criterion,
     context: ClauseContext,
@@ -1426,6 +1444,116 @@ def _judge_per_item(
     worst = min(quantities) if cmp in (Comparison.GT, Comparison.GE) else max(quantities)
     reason = f"each {cmp.value} {threshold:g} → met"
     return VerdictKind.MET, head + reason + interpretation, worst
+
+
+def _judge_per_item_gain(
+    criterion: Criterion,
+    context: ClauseContext,
+    subject: str,
+    references: Sequence[str],
+    seeds: Mapping[str, int],
+    readings: Sequence[str],
+    metric: str,
+) -> tuple[VerdictKind, str, float | None] | None:
+    """
+    A comparison that holds of each item ("beats B on every task", «在每个任务上都优于 B»)
+    judged on every label the subject and each reference both record ``metric`` under: not
+    met where the gain fails on any label (named), met where it holds on each; a label only one
+    side records is listed as not compared, and leaves a clause that no compared label fails
+    open. ``None`` where no compared system records the metric under a label (the caller
+    judges the one value). The gain was judged on the aggregate alone, whatever each task did.
+
+    Raises:
+        Inconclusive: a label's value cannot be read (missing seeds, NaN, untrusted runs).
+    """
+    said = criterion.per_item
+    systems = [subject, *references]
+    labelled = {s: per_item(context.aggregates, s, metric, context.aliases) for s in systems}
+    if said is None or not any(items for _, items in labelled.values()):
+        return None
+    base = next(b for b, items in labelled.values() if items)
+    values = {
+        s: {
+            label: find_aggregate(
+                context.aggregates, s, found.metric, None, seeds[s], untrusted=context.untrusted
+            )
+            for label, found in items
+        }
+        for s, (_, items) in labelled.items()
+    }
+    labels = list(dict.fromkeys(label for s in systems for label in values[s]))
+    lower, way, word = _gain_way(criterion, base, metric, context)
+    means = [mean_of(found) for by_label in values.values() for found in by_label.values()]
+    scale = 100.0 if criterion.percent_scale and all(0.0 <= m <= 1.0 for m in means) else 1.0
+    unit = "%" if criterion.mode is Mode.RELATIVE else (" pp" if criterion.percent_scale else "")
+    cmp, threshold = criterion.comparison, criterion.threshold
+    parts: list[str] = []
+    failing: list[tuple[str, float]] = []
+    gains: list[float] = []
+    lacking: list[str] = []
+    pairs: list[list[Aggregate]] = []
+    for label in labels:
+        have = [s for s in systems if label in values[s]]
+        if len(have) < len(systems):
+            lacking.append(f"{label} ({', '.join(have)})")
+        if label not in values[subject]:
+            continue
+        ours = values[subject][label]
+        shown = [f"{label} {describe(ours, scale)}"]
+        for ref in references:
+            theirs = values[ref].get(label)
+            if theirs is None:
+                continue
+            g = gain(criterion, ours, theirs, lower, scale)
+            sign = (
+                gain(attrs.evolve(criterion, orientation=Orientation.HIGHER), ours, theirs,
+                     lower, scale)
+                if criterion.orientation is Orientation.EITHER
+                else g
+            )  # fmt: skip
+            shown.append(f"vs {ref} {describe(theirs, scale)}: {word} {sign + 0.0:+.6g}{unit}")
+            gains.append(g)
+            pairs.append([ours, theirs])
+            if not holds(g, cmp, threshold, _gain_noise(criterion, ours, theirs, scale)):
+                failing.append((label, g))
+        parts.append(" ".join(shown))
+    required = "|difference|" if criterion.orientation is Orientation.EITHER else word
+    limit = f"required {required} {cmp.value} {threshold:g}{unit} for each"
+    head = f"{base} ({way}): {subject} judged on each label ({said!r}): " + "; ".join(parts)
+    if lacking:
+        head += ("; " if parts else "") + "not compared, recorded by one side only: "
+        head += ", ".join(lacking)
+    kept = [r for r in readings if not r.startswith(f"{said!r} read as every ")]
+    interpretation = f" (read as: {'; '.join(kept)})" if kept else ""
+    kind: VerdictKind
+    value: float | None = None
+    if failing:
+        listed = ", ".join(dict.fromkeys(label for label, _ in failing))
+        kind, reason = VerdictKind.NOT_MET, f"; failing: {listed}; {limit} → not met"
+        value = min(g for _, g in failing)
+    elif lacking or not gains:
+        kind, reason = VerdictKind.INCONCLUSIVE, f"; {limit}: open until every label is compared"
+    elif criterion.margin_in_words is not None:
+        # As for one value: a gain on each label, but how large a gain the words ask is not said.
+        why = _open_reason(criterion.margin_in_words)
+        kind, reason = (
+            VerdictKind.INCONCLUSIVE,
+            f"; better, but not machine-checkable: {why} → open",
+        )
+    else:
+        kind, reason, value = VerdictKind.MET, f"; {limit} → met", min(gains)
+    # Labels compared between runs at different seeds mix the method with the seed's luck, as
+    # for one value (012's B2).
+    differ = next((d for pair in pairs if (d := _seeds_differ(pair, context)) is not None), None)
+    if differ is not None:
+        reason += f"; seeds differ: {differ}"
+        if context.same_seeds:
+            reason += (
+                f", and the plan asks for the same seeds ({context.same_seeds!r}): open until "
+                "they match"
+            )
+            kind, value = VerdictKind.INCONCLUSIVE, None
+    return kind, head + reason + interpretation, value
 
 
 # "significantly", "显著": a test of the gain the rules do not compute.

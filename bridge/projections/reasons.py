@@ -406,6 +406,13 @@ _ARITHMETIC: tuple[tuple[LazyPattern, str], ...] = (
     # A threshold "in every domain" judged on each label (judge's `_judge_per_item`).
     (lazy(rf" judged on each label \({_QUOTE}\): "), r" 按每个标签判断（\1）："),
     (lazy(r"; each ([<>≥≤=] \S+) → "), r"；每个均 \1 → "),
+    # A comparison "on every task" judged on each label (judge's `_judge_per_item_gain`).
+    (lazy(r"; failing: "), "；未满足的标签："),
+    (lazy(r"; not compared, recorded by one side only: "), "；未比较（只有一方记录）："),
+    (
+        lazy(r" for each: open until every label is compared"),
+        "，每个均需：待每个标签都比较后再判定",
+    ),
     # "0.02, required ≥ 0.03 → not met": the limit a number failed (judge's `compared`).
     (lazy(r"(?<=\d), required (?=[<>≥≤=] )"), "，要求 "),
     (lazy(r"→ not met\b"), "→ 未满足"),
@@ -573,6 +580,10 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
             r"\(not checked one by one where they record one value\)"
         ),
         r"\1 解析为运行记录该指标的每个标签：逐个判断（只记录一个值时不逐项检验）",
+    ),
+    (
+        lazy(rf"{_QUOTE} read as the unit of the threshold \({_QUOTE}\): judged on the one value"),
+        r"\1 解析为阈值的单位（\2）：按这一个值判断",
     ),
     (
         lazy(r"no comparator before (\S+): read as 'at least'"),

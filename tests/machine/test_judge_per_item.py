@@ -16,7 +16,7 @@ import pytest
 
 from bridge.cli import main
 from bridge.machine.judge import Aggregate, Verdict, VerdictKind, judge_block
-from bridge.plan.criteria import Criterion, parse_criterion
+from bridge.plan.criteria import Criterion, Mode, parse_criterion
 from bridge.projections.plan_words import criterion_in_language
 from bridge.projections.reasons import in_language
 from tests.e2e.tiny import PLAN, SCRIPT, write_project
@@ -68,10 +68,83 @@ def test_018_chinese_scope_is_said_in_chinese() -> None:
     )
 
 
-def test_a_comparison_with_a_scope_is_read_as_before() -> None:
-    # Only an absolute threshold is judged per label; a gain "on every task" is read whole.
-    criterion = _read("DepthGate beats Standard LoRA on accuracy on every task")
-    assert criterion.per_item is None
+@pytest.mark.parametrize(
+    ("text", "metric", "threshold", "said"),
+    [
+        (
+            "DepthGate beats Standard LoRA on accuracy on every task",
+            "accuracy",
+            0.0,
+            "on every task",
+        ),
+        # The metric was read as 'every task'.
+        (
+            "DepthGate outperforms Standard LoRA by 2 points on every task",
+            None,
+            2.0,
+            "on every task",
+        ),
+        ("DepthGate 在每个任务上都优于 Standard LoRA", None, 0.0, "每个任务上"),
+        ("在每个任务上 DepthGate 都优于 Standard LoRA", None, 0.0, "每个任务上"),
+    ],
+)
+def test_a_comparison_with_a_scope_is_read_with_it(
+    text: str, metric: str | None, threshold: float, said: str
+) -> None:
+    # A gain "on every task" was read without its scope and judged on the one aggregate.
+    criterion = _read(text)
+    assert (criterion.mode, criterion.subject, criterion.reference) == (
+        Mode.DIFFERENCE,
+        "DepthGate",
+        "Standard LoRA",
+    )
+    assert (criterion.metric, criterion.threshold, criterion.per_item) == (metric, threshold, said)
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [("所有样本的覆盖率高于 0.9", "所有样本"), ("覆盖率在所有样本上高于 0.9", "所有样本上")],
+)
+def test_a_scope_of_all_samples_is_no_part_of_the_metric(text: str, said: str) -> None:
+    # The metric was «所有样本的覆盖率»; with 在…上 the clause was "an absolute threshold
+    # without a metric".
+    criterion = _read(text)
+    assert (criterion.metric, criterion.threshold, criterion.per_item) == ("覆盖率", 0.9, said)
+    assert criterion_in_language(criterion, "zh") == (
+        f"提议的系统：覆盖率 > 0.9 {said}（按记录的每个标签）"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "threshold", "rate"),
+    [
+        ("latency < 2 s per task", 2.0, "2 s per task"),
+        ("latency < 2 seconds per task", 2.0, "2 seconds per task"),
+        ("DepthGate latency ≤ 1.5 min per task", 1.5, "1.5 min per task"),
+    ],
+)
+def test_per_task_after_a_number_and_unit_is_the_unit(
+    text: str, threshold: float, rate: str
+) -> None:
+    # Was read as a scope: "latency < 2 per task (each recorded label)", judged on every label.
+    criterion = _read(text, ("latency",))
+    assert (criterion.metric, criterion.threshold, criterion.per_item) == (
+        "latency",
+        threshold,
+        None,
+    )
+    assert f"'per task' read as the unit of the threshold ({rate!r})" in " ".join(criterion.notes)
+    assert in_language(criterion.notes[-1], "zh") == (
+        f"'per task' 解析为阈值的单位（{rate!r}）：按这一个值判断"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["latency < 2 s on every task", "latency < 2 s for each task", "For each task, latency < 2 s"],
+)
+def test_every_task_after_a_unit_stays_a_scope(text: str) -> None:
+    assert _read(text, ("latency",)).per_item is not None
 
 
 def _judged(
@@ -315,3 +388,176 @@ def test_the_advice_for_one_label_writes_chinese_as_is(tmp_path: Path) -> None:
     text = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
     assert '[metrics] aliases = { "最优动作概率[retail]" = "最优动作概率" }' in text, text
     assert "\\u6700" not in text, text
+
+
+def _compared(
+    text: str,
+    values: dict[tuple[str, str], float],
+    *,
+    metrics: tuple[str, ...] = ("accuracy",),
+    run_seeds: dict[str, str | None] | None = None,
+    same_seeds: str = "",
+) -> Verdict:
+    """
+    ``text`` judged on runs recording ``values`` ((system, name) → mean over 3 seeds), runs
+    D0-D2 of DepthGate and S0-S2 of Standard LoRA.
+    """
+    aggregates = [
+        Aggregate(
+            block="B1",
+            system=system,
+            metric=name,
+            mean=value,
+            std=0.0,
+            n=3,
+            run_ids=tuple(f"{system[0]}{seed}" for seed in range(3)),
+        )
+        for (system, name), value in values.items()
+    ]
+    return judge_block(
+        parse_criterion(text, block_systems=_SYSTEMS, metrics=metrics),
+        aggregates,
+        runs_status={r: "succeeded" for a in aggregates for r in a.run_ids},
+        expected_seeds=3,
+        reference_system="Standard LoRA",
+        candidate_system="DepthGate",
+        primary_metric=metrics[0],
+        planned_systems=_SYSTEMS,
+        run_seeds=run_seeds,
+        same_seeds=same_seeds,
+    )
+
+
+_BEATS_ON_EVERY_TASK = "DepthGate beats Standard LoRA on accuracy on every task"
+_OURS, _THEIRS = "DepthGate", "Standard LoRA"
+# Better on the whole and on math, worse on code.
+_PER_TASK = {
+    (_OURS, "accuracy"): 0.70,
+    (_OURS, "accuracy[math]"): 0.90,
+    (_OURS, "accuracy[code]"): 0.50,
+    (_THEIRS, "accuracy"): 0.60,
+    (_THEIRS, "accuracy[math]"): 0.60,
+    (_THEIRS, "accuracy[code]"): 0.60,
+}
+
+
+def test_a_comparison_on_every_task_fails_on_one_task() -> None:
+    # Was met on the aggregate: "accuracy (better): DepthGate 0.7 …; vs Standard LoRA 0.6 …:
+    # gain +0.1; required gain > 0 → met", code's 0.5 below 0.6 unseen.
+    verdict = _compared(_BEATS_ON_EVERY_TASK, _PER_TASK)
+    assert verdict.verdict is VerdictKind.NOT_MET, verdict.reason
+    assert verdict.reason.startswith(
+        "accuracy (better): DepthGate judged on each label ('on every task'): "
+        "math 0.9 ± 0 (n=3) vs Standard LoRA 0.6 ± 0 (n=3): gain +0.3; "
+        "code 0.5 ± 0 (n=3) vs Standard LoRA 0.6 ± 0 (n=3): gain -0.1; "
+        "failing: code; required gain > 0 for each → not met"
+    ), verdict.reason
+    assert in_language(verdict.reason, "zh").startswith(
+        "accuracy（越高越好）: DepthGate 按每个标签判断（'on every task'）：math 0.9 ± 0 (n=3) "
+        "对比 Standard LoRA 0.6 ± 0 (n=3)：增益 +0.3; code 0.5 ± 0 (n=3) 对比 Standard LoRA "
+        "0.6 ± 0 (n=3)：增益 -0.1；未满足的标签：code；要求增益 > 0，每个均需 → 未满足"
+    ), verdict.reason
+
+
+def test_a_comparison_with_a_margin_on_every_task_counts_it_on_each() -> None:
+    values = {**_PER_TASK, (_OURS, "accuracy[code]"): 0.61}
+    verdict = _compared("DepthGate outperforms Standard LoRA by 2 points on every task", values)
+    assert verdict.verdict is VerdictKind.NOT_MET, verdict.reason
+    assert "code 61 ± 0 (n=3) vs Standard LoRA 60 ± 0 (n=3): gain +1 pp" in verdict.reason
+    assert "failing: code; required gain ≥ 2 pp for each → not met" in verdict.reason
+
+
+def test_a_chinese_comparison_on_every_task_is_met_on_each() -> None:
+    values = {**_PER_TASK, (_OURS, "accuracy[code]"): 0.65}
+    verdict = _compared("DepthGate 在每个任务上都优于 Standard LoRA", values)
+    assert verdict.verdict is VerdictKind.MET, verdict.reason
+    assert in_language(verdict.reason, "zh").startswith(
+        "accuracy（越高越好）: DepthGate 按每个标签判断（'每个任务上'）："
+    ), verdict.reason
+    assert "; required gain > 0 for each → met" in verdict.reason, verdict.reason
+
+
+def test_a_task_one_side_lacks_is_shown_and_leaves_it_open() -> None:
+    # Both recorded tasks are better; retail was run for DepthGate only.
+    values = {
+        **_PER_TASK,
+        (_OURS, "accuracy[code]"): 0.65,
+        (_OURS, "accuracy[retail]"): 0.1,
+    }
+    verdict = _compared(_BEATS_ON_EVERY_TASK, values)
+    assert verdict.verdict is VerdictKind.INCONCLUSIVE, verdict.reason
+    assert (
+        "retail 0.1 ± 0 (n=3); not compared, recorded by one side only: retail (DepthGate); "
+        "required gain > 0 for each: open until every label is compared"
+    ) in verdict.reason, verdict.reason
+    # A task failing besides is not met whatever the one side lacks.
+    failing = _compared(_BEATS_ON_EVERY_TASK, {**_PER_TASK, (_THEIRS, "accuracy[retail]"): 0.1})
+    assert failing.verdict is VerdictKind.NOT_MET, failing.reason
+    assert "not compared, recorded by one side only: retail (Standard LoRA)" in failing.reason
+
+
+def test_labels_compared_at_different_seeds_are_said_so() -> None:
+    # As for one value (012's B2): the seeds are said, and open where the plan asks for the same.
+    values = {**_PER_TASK, (_OURS, "accuracy[code]"): 0.65}
+    seeds: dict[str, str | None] = {
+        **{f"D{i}": str(i) for i in range(3)},
+        **{f"S{i}": str(i + 10) for i in range(3)},
+    }
+    verdict = _compared(_BEATS_ON_EVERY_TASK, values, run_seeds=seeds)
+    assert verdict.verdict is VerdictKind.MET, verdict.reason
+    assert "→ met; seeds differ: DepthGate at 0/1/2, Standard LoRA at 10/11/12" in verdict.reason
+    held = _compared(_BEATS_ON_EVERY_TASK, values, run_seeds=seeds, same_seeds="same seeds")
+    assert held.verdict is VerdictKind.INCONCLUSIVE, held.reason
+    assert "('same seeds'): open until they match" in held.reason, held.reason
+
+
+def test_a_comparison_of_one_value_keeps_the_scope_said_not_checked() -> None:
+    values = {(_OURS, "accuracy"): 0.7, (_THEIRS, "accuracy"): 0.6}
+    verdict = _compared(_BEATS_ON_EVERY_TASK, values)
+    assert verdict.verdict is VerdictKind.MET, verdict.reason
+    assert "'on every task' not checked one by one" in verdict.reason, verdict.reason
+
+
+def test_a_rate_per_task_is_judged_on_the_one_value() -> None:
+    # Was judged per label and not met on code's 2.5 s: "per task" is the unit of 2 s.
+    values = {(_OURS, "latency"): 1.8, (_OURS, "latency[math]"): 1.1, (_OURS, "latency[code]"): 2.5}
+    verdict = _compared("DepthGate latency < 2 s per task", values, metrics=("latency",))
+    assert verdict.verdict is VerdictKind.MET, verdict.reason
+    assert verdict.reason.startswith("latency: DepthGate 1.8 ± 0 (n=3); 1.8 < 2 → met"), (
+        verdict.reason
+    )
+
+
+_PER_TYPE_BY_MODEL_SCRIPT = SCRIPT.replace(
+    '(out / "metrics.json").write_text(json.dumps({"accuracy": acc}))',
+    '(out / "metrics.json").write_text(json.dumps({"acc": acc}))\n'
+    'count = {"baseline": 0.6, "method": 0.41}[a.model]\n'
+    'rows = [{"type": "distance", "acc": acc}, {"type": "count", "acc": count}]\n'
+    '(out / "metrics.jsonl").write_text("".join(json.dumps(r) + "\\n" for r in rows))',
+)
+
+
+def test_runs_beating_the_baseline_on_the_whole_but_not_on_one_type(tmp_path: Path) -> None:
+    # Real subprocesses: Method 0.8 against Baseline's 0.5 on the whole and on distance
+    # questions, 0.41 against 0.6 on count questions. Was met on the whole ("gain +0.3").
+    project = write_project(tmp_path / "p")
+    plan = PLAN.replace(
+        "Method accuracy > 10% over Baseline", "Method beats Baseline on acc on every question type"
+    ).replace("- **Metrics**: accuracy", "- **Metrics**: acc")
+    (project / "refine-logs" / "EXPERIMENT_PLAN.md").write_text(plan, encoding="utf-8")
+    (project / "train.py").write_text(_PER_TYPE_BY_MODEL_SCRIPT, encoding="utf-8")
+    toml = (project / "bridge.toml").read_text(encoding="utf-8")
+    toml = toml.replace(
+        'files = ["metrics.json"]', 'files = ["metrics.json", "metrics.jsonl"]'
+    ).replace('primary = "accuracy"', 'primary = "acc"')
+    (project / "bridge.toml").write_text(toml, encoding="utf-8")
+    assert main(["run", "--project", str(project)]) == 0
+    results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
+    verdict = next(x for x in results.splitlines() if x.startswith("- **Verdict:**"))
+    assert verdict.startswith(
+        "- **Verdict:** **not_met** (judged by rule) — acc (better): Method judged on each label "
+        "('on every question type'): count 0.41 (n=1) vs Baseline 0.6 (n=1): gain -0.19; "
+        "distance 0.8 (n=1) vs Baseline 0.5 (n=1): gain +0.3; failing: count; required gain > 0 "
+        "for each → not met"
+    ), verdict
+    assert "(each recorded label)" in results, results

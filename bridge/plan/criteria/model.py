@@ -239,10 +239,11 @@ class Criterion:
             ``> 0`` that the judge reads only as far as the numbers allow: not met where the
             subject does not beat the reference at all, else open (how large a gain is
             "non-trivial" is not said). ``None`` for a margin given as a number or none.
-        per_item: for an absolute threshold that holds of each of several items, the scope as
-            written ("on every question type", «每域»): the judge reads every value the runs
-            record for the metric under a label (``acc[distance]``, ``probabilities.math``),
-            met only where each is; ``None`` for a threshold on one value.
+        per_item: for a threshold or a comparison that holds of each of several items, the
+            scope as written ("on every question type", «每域», "beats B on every task"): the
+            judge reads every value the runs record for the metric under a label
+            (``acc[distance]``, ``probabilities.math``), for a comparison every label both
+            systems record, met only where each is; ``None`` for a clause on one value.
     """
 
     text: str

@@ -1249,7 +1249,17 @@ _PER_ITEM = lazy(
     rf"|\bper[- ](?:question\s+)?(?:domain|split|task|type|category|class|dataset|benchmark|"
     r"language|environment|subset|scenario)\b"
     r"|(?:每|各|所有)\s*(?:个|一个|种)?\s*(?:领域|域|任务|数据集|类别|类型|题型|问题类型|场景|环境|"
-    r"子集|语言|基准|benchmark|split)\s*(?:的|上|中|里)?",
+    r"子集|语言|基准|样本|benchmark|split)\s*(?:的|上|中|里)?",
+    re.IGNORECASE,
+)
+# "latency < 2 s per task", "≤ $0.05 per task": "per task" after a number and a unit of time,
+# money, memory, energy or use is the unit of one value (seconds per task), not a scope; "on
+# every task" / "for each task" stays one, and so does "accuracy > 0.5 per task" (no unit).
+_UNIT_BEFORE_PER = lazy(
+    r"(?:\d[\d.,]*\s*(?:ms|s|secs?|seconds?|mins?|minutes?|h|hrs?|hours?|days?|[kKMGT]i?B|"
+    r"bytes?|tokens?|(?:tool\s+|API\s+|LLM\s+)?calls?|steps?|queries|requests?|iterations?|"
+    r"[kMGTP]?FLOPs?|k?J|k?Wh|W|USD|dollars?|cents?|GPU[- ]hours?|秒|毫秒|分钟|小时)"
+    r"|\$\s*\d[\d.,]*)\s*$",
     re.IGNORECASE,
 )
 
@@ -1263,13 +1273,15 @@ def _per_item_read(
     metric_first: bool,
 ) -> Criterion | None:
     """
-    ``clause`` read as an absolute threshold that holds of each item a scope names ("accuracy
-    > 0.5 on every question type", «每域最优动作概率均超过 0.8»): read without the scope, with
-    the scope as :attr:`Criterion.per_item` and a note saying how it is judged; ``None`` where
-    the clause has no such scope or, without it, is no absolute threshold (then it is read
-    whole, as before). 001's B1 "… on every question type" was read as one value with no word
-    of the scope, and 018's "Optimal action probability > 0.8 in every domain" declined as a
-    threshold without a metric (trial t12).
+    ``clause`` read as a threshold or a comparison that holds of each item a scope names
+    ("accuracy > 0.5 on every question type", «每域最优动作概率均超过 0.8», "beats B on every
+    task", «所有样本的覆盖率高于 0.9»): read without the scope, with the scope as
+    :attr:`Criterion.per_item` and a note saying how it is judged; ``None`` where the clause has
+    no such scope or, without it, is no threshold or plain comparison (then it is read whole, as
+    before). "per task" after a number and a unit ("latency < 2 s per task") is that unit:
+    the clause is read without it, with a note, and no scope. 001's B1 "… on every question
+    type" was read as one value with no word of the scope, and 018's "Optimal action
+    probability > 0.8 in every domain" declined as a threshold without a metric (trial t12).
     """
     found = _PER_ITEM.search(clause)
     if found is None or _PER_ITEM.search(clause, found.end()) is not None:
@@ -1279,13 +1291,25 @@ def _per_item_read(
         # A metric named with the scope in it (`[metrics] aliases = { accuracy =
         # "每域最优动作概率" }`): the researcher's name, read whole as before.
         return None
-    rest = f"{clause[: found.start()].rstrip()} {clause[found.end() :].lstrip(' ,，、')}".strip()
+    before = clause[: found.start()].rstrip()
+    if not said.isascii():
+        before = before.removesuffix("在")  # «覆盖率在所有样本上高于 0.9»: 在…上 frames the scope
+    rest = f"{before} {clause[found.end() :].lstrip(' ,，、')}".strip()
     read = _read_clause(
         rest.strip(" ,，"), text, block_systems=block_systems, metrics=metrics,
         metric_first=metric_first,
     )  # fmt: skip
-    if not isinstance(read, Criterion) or read.mode is not Mode.ABSOLUTE:
+    unit = _UNIT_BEFORE_PER.search(before) if said.casefold().startswith("per") else None
+    if unit is not None:
+        if not isinstance(read, Criterion):
+            return None
+        rate = f"{unit.group(0).strip()} {said}"
+        note = f"{said!r} read as the unit of the threshold ({rate!r}): judged on the one value"
+        return attrs.evolve(read, notes=(*read.notes, note))
+    if not isinstance(read, Criterion) or read.derived is not None or read.ratio is not None:
         return None
+    # «所有样本的覆盖率»: the scope is «所有样本», its 的 ties it to the metric.
+    said = said.removesuffix("的").rstrip()
     note = (
         f"{said!r} read as every label the runs record the metric under: each value judged "
         "(not checked one by one where they record one value)"
