@@ -16,9 +16,9 @@ from bridge.events import types as ev
 from bridge.events.store import Recorded
 from bridge.machine.live_run import LiveAttempt, LiveRun
 from bridge.machine.stages import RunState
-from bridge.machine.views import AttemptView
 from bridge.machine.table import RELABEL_FIELDS, RELABEL_PARAMS, next_run_state, run_lookup
 from bridge.machine.triggers import RunTrigger, run_trigger
+from bridge.machine.views import AttemptView
 
 __all__ = ["apply_run_event", "carried_attempt"]
 
@@ -259,8 +259,16 @@ def _result_carried(
     if run.latest is not None:
         run.done.append(run.latest.view())
     # The attempt that ran, as it ran (its outputs, metrics and their files), but no GPU time:
-    # this run used none, and the source run counts what the attempt used.
-    run.latest = LiveAttempt.from_view(attrs.evolve(attempt, gpu_seconds=0.0))
+    # this run used none, and the source run counts what the attempt used. Its numbers are
+    # this run's now: each value names this run, as the aggregates and verdicts key them.
+    metrics = attempt.metrics
+    if metrics is not None:
+        metrics = attrs.evolve(
+            metrics,
+            run_id=run_id,
+            values=tuple(attrs.evolve(v, run_id=run_id) for v in metrics.values),
+        )
+    run.latest = LiveAttempt.from_view(attrs.evolve(attempt, gpu_seconds=0.0, metrics=metrics))
     run.carried = evt
     run.give_reason(evt.reason)
 

@@ -26,6 +26,7 @@ __all__ = [
     "RELABELLED",
     "RUNNING_ELSEWHERE",
     "TRACKER_ROW_NOW",
+    "carried_words",
     "change_words",
     "changed_words",
     "code_change_in_language",
@@ -33,7 +34,6 @@ __all__ = [
     "failure_in_language",
     "kept_in_language",
     "kept_retry",
-    "carried_words",
     "removed_reason",
     "retry_in_language",
     "row_gone",
@@ -103,6 +103,11 @@ def split_reason(
     )
 
 
+# The reason of a run another run's result stands for (RunResultCarried), read back for its
+# Chinese (split_in_language).
+_CARRIED = lazy(r"(\S+)'s result(?: at seed (\S+))?, same settings, not run again")
+
+
 def carried_words(from_run: str, seed: str | None, language: str = "en") -> str:
     """
     What a run whose result is another's (``RunResultCarried``) is said with, in ``language``:
@@ -168,7 +173,9 @@ def unsplit_reason(
     if not ran:
         return said + "split into seeds before it ran"
     if carried:
-        return said + f"split into seeds; its result stands for {row_id}, same settings, not run again"
+        return (
+            said + f"split into seeds; its result stands for {row_id}, same settings, not run again"
+        )
     again = f"; its seed {seed} runs again as {row_id}" if row_seed == seed else ""
     return said + f"split into seeds; its result is kept in the log, not counted{again}"
 
@@ -226,11 +233,14 @@ def row_split(reason: str) -> bool:
 def split_in_language(reason: str, language: str) -> str:
     """
     A ruled-out run's reason in ``language`` (``"zh"``) when it is :func:`split_reason`'s,
-    :func:`removed_reason`'s, :func:`unsplit_reason`'s or :func:`unproposed_reason`'s; any
-    other reason (the researcher's Status and Notes) is returned as written.
+    :func:`removed_reason`'s, :func:`unsplit_reason`'s or :func:`unproposed_reason`'s, and a
+    carried run's (:func:`carried_words`); any other reason (the researcher's Status and Notes)
+    is returned as written.
     """
     if language != "zh":
         return reason
+    if (standing := _CARRIED.fullmatch(reason)) is not None:
+        return carried_words(standing.group(1), standing.group(2), language)
     if (gone := _UNPROPOSED.fullmatch(reason)) is not None:
         run_id, block, seed, tail = gone.groups()
         what = f"{run_id}（实验块 {block}" + (f"，种子 {seed}）" if seed is not None else "）")

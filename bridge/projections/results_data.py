@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.judge import EvaluationType, claim_scope
+from bridge.machine.stages import RunState
 from bridge.plan.criteria import Compound, Criterion
 from bridge.plan.unread_thresholds import recorded_unread
 from bridge.projections.failure_words import kept_retry
@@ -74,6 +75,11 @@ def _run(run: RunView) -> dict[str, object]:
             "retry": kept_retry([run.run_id]),
         }
         if run.kept is not None
+        else None,
+        # Not launched: another run ran what it would run, and that run's result is its own
+        # (null: its own attempt, or none).
+        "carried_from": run.carried.from_run
+        if run.carried is not None and run.state is RunState.SUCCEEDED
         else None,
         "argv": list(attempt.argv) if attempt else [],
         "finished_at": attempt.finished_at.isoformat() if attempt and attempt.finished_at else None,

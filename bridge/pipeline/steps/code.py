@@ -979,9 +979,7 @@ def _rule_out_split(s: Session, *, live: bool = False) -> None:
         if live and old.attempts:
             continue
         events: list[ev.Event] = []
-        reason = split_reason(
-            row_id, row_seeds, seed, bool(old.attempts), where, carried=carried
-        )
+        reason = split_reason(row_id, row_seeds, seed, bool(old.attempts), where, carried=carried)
         if old.state is not RunState.PENDING:
             # Out of scope is reached from pending only: back there first, as for a row bridge
             # ran that the researcher marks out of scope (row_status.requested_events).
