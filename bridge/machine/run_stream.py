@@ -256,7 +256,8 @@ def _result_carried(
             seq=record.seq,
         )
     run.state = next_run_state(run_id, run.state, _trigger(evt), seq=record.seq)
-    if run.latest is not None:
+    if run.latest is not None and run.latest.attempt_id != evt.attempt_id:
+        # Listed once: a split undone hands a row back the attempt it ran itself.
         run.done.append(run.latest.view())
     # The attempt that ran, as it ran (its outputs, metrics and their files), but no GPU time:
     # this run used none, and the source run counts what the attempt used. Its numbers are
