@@ -8,7 +8,10 @@ is counted nowhere: not in the block's aggregate, nor in its verdict.
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
+import subprocess
 import sys
 from pathlib import Path
 
@@ -16,9 +19,11 @@ import pytest
 
 from bridge import Bridge, Stage
 from bridge.cli import main
+from bridge.events.store import SQLiteEventStore
 from bridge.machine.stages import RunState
 from tests.conftest import SHARED, needs_shared
 from tests.e2e.tiny import SCRIPT, write_project
+from tests.pipeline.conftest import REPO_ROOT
 from tests.plan.corpus import as_project
 
 # The tiny script, its accuracy moved by the seed: the run at seed 0 (0.5) and those at seeds
@@ -433,3 +438,35 @@ def test_018_a_seed_split_undone_leaves_the_main_milestone_empty(
     assert "(M4：计划中没有实验块或运行属于 M4，无可判定)" in results
     # Still listed once, with why, among the runs bridge did not launch.
     assert "- JPH-B2-FX-S0-s1 — 已搁置: " in results
+
+
+@pytest.mark.parametrize(
+    "point",
+    [
+        "before:run.result_carried:run:R002-s0",
+        "after:run.result_carried:run:R002-s0",
+        "before:run.ruled_out:run:R002",
+    ],
+)
+def test_a_carried_result_is_recorded_once_when_killed(tmp_path: Path, point: str) -> None:
+    """SIGKILLed at the carry (before or after it is stored), or between it and R002 set
+    aside, then run again: R002-s0 takes R002's result exactly once and never launches."""
+    project = _ran_once_then_split(tmp_path / "p", "seeds 0, 1")
+    ran = _launched(project)
+    env = dict(os.environ) | {"PYTHONPATH": str(REPO_ROOT)}
+    killed = subprocess.run(
+        [sys.executable, "-m", "tests.pipeline.crashing", str(project), point],
+        env=env, cwd=REPO_ROOT, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert killed.returncode == -signal.SIGKILL, killed.stdout + killed.stderr
+    assert main(["run", "--project", str(project)]) == 0
+    assert _launched(project)[len(ran) :] == ["baseline 1"], _launched(project)
+    store = SQLiteEventStore(project / ".bridge" / "events.db")
+    try:
+        carried = [r.event for r in store.read("run:R002-s0") if r.type == "run.result_carried"]
+        ruled_out = [r for r in store.read("run:R002") if r.type == "run.ruled_out"]
+    finally:
+        store.close()
+    assert [(e.run_id, e.from_run) for e in carried] == [("R002-s0", "R002")]
+    assert len(ruled_out) == 1
+    assert main(["verify", "--project", str(project)]) == 0
