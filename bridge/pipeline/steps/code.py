@@ -1123,18 +1123,32 @@ def _rule_out_removed(s: Session, *, live: bool = False) -> None:
             return
     # Only the log's runs the plan no longer has, found by a set difference: this runs at every
     # idle turn of the dispatcher (relabel_ended), and walking every run there was quadratic.
-    todo = [
+    gone = [
         old
         for run_id in state.runs.keys() - planned
         if (old := state.runs[run_id]).spec.source in kinds
         and run_id not in split
         and old.state not in (RunState.OUT_OF_SCOPE, *LIVE)
-        and not (live and old.attempts)
     ]
-    if not todo:
+    if not gone:
         return
     order = {run_id: k for k, run_id in enumerate(state.runs)}
     rows = {spec.id: spec for spec in s.project.runs}
+    carried: set[str] = set()
+    for old in gone:
+        row = seed_row(old.run_id, old.spec.seed)
+        if (
+            old.spec.source == "tracker"
+            and row is not None
+            and row in rows
+            and rows[row].seed == old.spec.seed
+            and _carry(s, old, row)
+        ):
+            # One seed's run of a row that names that one seed again ("seeds 7, 8" → "seed
+            # 7"): its result stands for the row's run when it ran what that run would run;
+            # also while runs go on (``live``), before the row's run could launch.
+            carried.add(old.run_id)
+    todo = [old for old in gone if not (live and old.attempts)]
     for old in sorted(todo, key=lambda run: order[run.run_id]):
         ran = bool(old.attempts)
         row = seed_row(old.run_id, old.spec.seed)
@@ -1142,11 +1156,14 @@ def _rule_out_removed(s: Session, *, live: bool = False) -> None:
             reason = unproposed_reason(old.run_id, old.spec.block, old.spec.seed, ran)
         elif row is not None and row in rows and old.spec.seed is not None:
             # One seed's run of a row that names one seed again ("seeds 7, 8" → "seed 7"):
-            # the row is there, its one run stands for it (review r33, t10 on 002's R007),
-            # with this run's result when it ran what the row's run would run.
-            carried = rows[row].seed == old.spec.seed and _carry(s, old, row)
+            # the row is there, its one run stands for it (review r33, t10 on 002's R007).
             reason = unsplit_reason(
-                old.run_id, row, old.spec.seed, rows[row].seed, ran, carried=carried
+                old.run_id,
+                row,
+                old.spec.seed,
+                rows[row].seed,
+                ran,
+                carried=old.run_id in carried,
             )
         else:
             reason = removed_reason(old.run_id, where, ran)
