@@ -84,6 +84,7 @@ from bridge.plan.criteria import (
     conditions_apart,
 )
 from bridge.plan.criteria.lexicon import STATISTICS_REASON
+from bridge.plan.criteria.model import WORSE_READ
 from bridge.plan.criteria.phrases import conditions_unchecked
 from bridge.plan.directions import SaidDirection, direction_said
 from bridge.plan.metric_names import (
@@ -1237,6 +1238,18 @@ def _evaluate_on(
     )
     if plan_way is not None and plan_way.lower is not None:
         lower = plan_way.lower
+    if (
+        direction_guessed
+        and (plan_way is None or plan_way.lower is None)
+        and criterion.orientation is Orientation.BETTER
+        and any(WORSE_READ.fullmatch(note) for note in criterion.notes)
+    ):
+        # "does not degrade", «不退化»: which way is worse is the metric's own, and nothing
+        # says which that is; assumed higher, a rise of a loss-like metric read "met".
+        raise Inconclusive(
+            f"{name}: which way is worse is not known: set [metrics] higher_is_better = "
+            f'{{ "{name}" = true }} (or false) in bridge.toml'
+        )
     threshold = criterion.threshold
     if criterion.ratio is not None and lower and criterion.ratio > 0:
         # "≥ 2× faster than B" naming no metric, of a primary metric where lower is better:

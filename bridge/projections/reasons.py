@@ -371,6 +371,14 @@ _ARITHMETIC: tuple[tuple[LazyPattern, str], ...] = (
     ),
     (
         lazy(
+            r": which way is worse is not known: set \[metrics\] higher_is_better = \{ (.+?) = "
+            r"true \} \(or false\) in bridge\.toml"
+        ),
+        r"：不知道哪个方向算变差：请在 bridge.toml 中设置 [metrics] higher_is_better = "
+        r"{ \1 = true }（或 false）",
+    ),
+    (
+        lazy(
             r": the systems' values are on different scales \(([^)]*)\): some read as "
             r"fractions, some as percentages; write them alike"
         ),
@@ -511,6 +519,10 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
         "'%' 解析为相对变化（非比率类指标）",
     ),
     (lazy(rf"{_QUOTE}: lower is better"), r"\1：越低越好"),
+    (
+        lazy(r"getting worse read in (.+?)'s own direction: at most (\S+) worse than the reference"),
+        r"“变差”按 \1 自身的优劣方向解析：至多比参照差 \2",
+    ),
     (lazy(r"no reference named: the block's baseline"), "未指明参照：取该实验块的基线"),
     (
         lazy(r"no threshold: at least as good as the reference counts"),

@@ -62,6 +62,7 @@ from bridge.plan.criteria.model import (
     Setting,
     Unparsed,
 )
+from bridge.plan.criteria.model import WORSE_NOTE
 from bridge.plan.criteria.phrases import (
     as_change,
     as_gain_between,
@@ -1146,6 +1147,24 @@ _NEGATED_CHANGE_BY_MORE_ZH = lazy(
 )
 # A negated change before a threshold this reading left as it was ("does not drop accuracy
 # at least 1 pp"): read as written it is met exactly when the plan says it fails, so declined.
+# "loss does not degrade by more than 0.1", "must not degrade by over 1 pp", «D_k 不得退化超过
+# 5%»: getting worse may be at most that much. Unlike a drop or a rise, forbidding it guesses
+# nothing: which way is worse is the metric's own direction, which the judge reads (the
+# clause is counted as "better", at least minus the limit). Written "degrades by at most".
+_NEGATED_WORSE_BY_MORE = lazy(
+    r"\b(?:(?:does|do|did|will|would|must|should|shall|may|can)\s+not|(?:does|do|did|wo|should|"
+    r"must|ca)n[’']t|cannot|never)\s+"
+    rf"(?:{_WORSE_VERBS})\w*\s+(?:by\s+)?(?:more\s+than|over|>)\s*(?=[+]?\.?\d)"
+)
+_NEGATED_WORSE_BY_MORE_ZH = lazy(
+    r"(?:不得|不应|不能|不会|不可|不|未|没有)\s*(?:退化|变差|劣化)\s*(?:超过|多于|大于|>)\s*(?=[+]?\.?\d)"
+)
+# "loss does not degrade", «困惑度不退化», «FK-to-GT 不退化»: no number, so not worse at all.
+_NEGATED_WORSE = lazy(
+    r"\b(?:(?:does|do|did|will|would|must|should|shall|may|can)\s+not|(?:does|do|did|wo|should|"
+    rf"must|ca)n[’']t|cannot|never)\s+(?:{_WORSE_VERBS})\w*(?![^\d]*\d)"
+    r"|(?:不得|不应|不能|不会|不可|不|未|没有|无)\s*(?:退化|变差|劣化)(?![^\d]*\d)"
+)
 _NEGATED_CHANGE_BEFORE = lazy(
     r"\b(?:(?:does|do|did|will|should|must|shall|can|may|would)\s+not|(?:does|do|did|wo|should|"
     r"must|ca)n[’']t|cannot|never)\s+"
@@ -1200,6 +1219,15 @@ def _in_words(norm: str) -> tuple[str, list[str]]:
         said = f"{found['verb']}不超过"
         notes.append(f"{found.group(0).strip()!r} read as {said!r}")
         norm = f"{norm[: found.start()]}{said}{norm[found.end() :]}"
+    for pattern, said in (
+        (_NEGATED_WORSE_BY_MORE, "degrades by at most "),
+        (_NEGATED_WORSE_BY_MORE_ZH, "退化不超过 "),
+        (_NEGATED_WORSE, "degrades by at most 0"),
+    ):
+        found = pattern.search(norm)
+        if found is not None:
+            notes.append(f"{found.group(0).strip()!r} read as {said.strip()!r}")
+            norm = f"{norm[: found.start()]} {said}{norm[found.end() :]}"
     return norm, notes
 
 
@@ -1864,6 +1892,7 @@ def _read_clause(  # one linear decision procedure, kept in one place to read to
         reference = None
 
     threshold = thresholds[0] if thresholds else None
+    worse = False
     wants_better = bool(BETTER_WORDS.search(rest))
     wants_higher = bool(HIGHER_WORDS.search(rest))
     wants_lower = bool(LOWER_WORDS.search(rest))
@@ -1885,8 +1914,13 @@ def _read_clause(  # one linear decision procedure, kept in one place to read to
         # higher is better and a rise of one where lower is (without a metric, not guessed).
         if metric is None:
             return unparsed("a limit on getting worse, with no metric to say which way that is")
-        worse_is_higher = is_lower_better(metric)
-        wants_higher, wants_lower = worse_is_higher, not worse_is_higher
+        # Counted as a gain where better is, at least minus the limit (below): the metric's own
+        # direction, which the judge knows ([metrics] higher_is_better, the names it knows, the
+        # plan's words), or says it does not. Read "lower" whatever the metric, «困惑度不退化»
+        # allowed a rise of the perplexity (and `is_lower_better` alone guessed "higher" of a
+        # name it does not know).
+        worse = True
+        wants_higher = True
     if verb_orientation is None and relation_orientation is None:
         if wants_higher and wants_lower:
             return unparsed("direction words point both ways")
@@ -2068,11 +2102,18 @@ def _read_clause(  # one linear decision procedure, kept in one place to read to
         return unparsed("a negative gain threshold")
     if orientation is Orientation.BETTER and metric is not None and is_lower_better(metric):
         notes.append(f"{metric!r}: lower is better")
+    comparison = _FLIPPED[threshold.comparison] if comparison_flip else threshold.comparison
+    if worse and mode is not Mode.ABSOLUTE:
+        # "degrades by at most 0.1": the gain where better is, at least −0.1.
+        notes.append(WORSE_NOTE.format(metric=metric, limit=f"{value:g}"))
+        orientation = Orientation.BETTER
+        comparison = _FLIPPED[comparison]
+        value = -value + 0.0  # "+ 0.0": no "-0" of "does not degrade"
 
     return Criterion(
         text=text,
         metric=metric,
-        comparison=_FLIPPED[threshold.comparison] if comparison_flip else threshold.comparison,
+        comparison=comparison,
         threshold=value,
         mode=mode,
         percent_scale=percent_scale,
