@@ -957,6 +957,21 @@ _PATTERNS: tuple[tuple[LazyPattern, str], ...] = (
         lazy(r"a margin without a number \(('[^']*'|\"[^\"]*\")\)"),
         r"没有数值的幅度（\1）",
     ),
+    # "without increasing X", «不增加 X» (bridge/plan/criteria/parser.py, _no_increase).
+    (
+        lazy(
+            rf"{_QUOTE} must not rise against the systems the clause before compares, which it "
+            r"does not read as a comparison of two systems"
+        ),
+        r"\1 不得相对上一子句所比较的系统升高，但上一子句未能解析为两个系统的比较",
+    ),
+    (
+        lazy(
+            rf"{_QUOTE} read as (.+?) of the subject at most that of the reference \(the clause "
+            r"before's systems\)"
+        ),
+        r"\1 解析为：主体的 \2 不高于参照（上一子句的系统）",
+    ),
     (
         lazy(r"names systems of the block \(([^)]*)\) but no metric or number to compare them on"),
         r"指明了该实验块的系统（\1），但没有用来比较它们的指标或数值",

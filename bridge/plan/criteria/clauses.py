@@ -9,7 +9,8 @@ character) split only where both sides state a condition, so "beats A and B on r
 cut in half; such a comparison with several systems is distributed instead ("beats A on regret"
 and "beats B on regret"). A trailing "or …" that states no condition ("or can be dropped if not")
 says what to do otherwise and is left out with a note. A chain ``A > B > C`` becomes ``A > B``
-and ``B > C``.
+and ``B > C``. "A beats B without increasing X" is two clauses: "A beats B" and "without
+increasing X", which the parser reads against the clause before.
 """
 
 from __future__ import annotations
@@ -156,6 +157,14 @@ _COMPARATIVE = lazy(
 _OPENS_WITH_LIMIT = lazy(
     r"^(?:at\s+(?:least|most)|no\s+(?:more|less|fewer)\s+than|[<>≤≥])\s*[-+]?\d", re.IGNORECASE
 )
+# "beat B on chrF++ without increasing contamination" (036's M2.1): a second clause, what the
+# subject must not raise against the same reference, with no separator before it (read as a
+# condition the comparison holds under, it was never judged). Split off as written.
+_WITHOUT_INCREASE = lazy(
+    r"^(?P<head>.*?\S)\s*,?\s+(?P<tail>without\s+(?:increasing|raising|"
+    r"(?:any|an?)\s+increase\s+in)\s+\S.*)$",
+    re.IGNORECASE,
+)
 _DISJUNCTION = lazy(r"\beither\b|\bor\b|或者|或是", re.IGNORECASE)
 _DECORATION = lazy(r"[✓✔✅]|\*\*")
 
@@ -226,16 +235,25 @@ def split_clauses(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
             # before it, as it would after a comma; it states no condition of its own.
             clauses[-1] = f"{clauses[-1]}, {piece}"
             continue
+        without = _WITHOUT_INCREASE.match(piece)
+        tail = None
+        if (
+            without is not None
+            and _depth(piece, without.start("tail")) == 0
+            and looks_like_condition(without["head"])
+        ):
+            piece, tail = without["head"].rstrip(" ,"), without["tail"]
         if _DISJUNCTION.search(piece):  # "either … or …": not all-of; the parser declines it
             clauses.append(piece)
-            continue
-        if "respectively" in piece.lower() and _RESPECTIVE_LIST.search(piece):
+        elif "respectively" in piece.lower() and _RESPECTIVE_LIST.search(piece):
             # "improves FK p95 over A3 and A4 respectively by 10%": split at its "and", the
             # second half lost the subject; distributed whole, each system gets its clause.
             clauses.extend(_expand(piece, notes))
-            continue
-        for soft in _soft_split(piece):
-            clauses.extend(_expand(soft, notes))
+        else:
+            for soft in _soft_split(piece):
+                clauses.extend(_expand(soft, notes))
+        if tail is not None:
+            clauses.append(tail)
     for joined, written in joins:
         clauses = [c.replace(joined, written) for c in clauses]
         notes = [n.replace(joined, written) for n in notes]

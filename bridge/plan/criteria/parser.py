@@ -486,10 +486,14 @@ def parse_criterion(
             if within is not None:
                 parsed.extend(within)
                 continue
+            before = next((c for c in reversed(parsed) if isinstance(c, Criterion)), None)
+            no_rise = _no_increase(clause, before, metrics)
+            if no_rise is not None:
+                parsed.append(no_rise)
+                continue
             one = _parse_either(
                 qualifiers_joined(clause), clause, block_systems=block_systems, metrics=metrics
             )
-            before = next((c for c in reversed(parsed) if isinstance(c, Criterion)), None)
             if (
                 isinstance(one, Criterion)
                 and one.subject is None
@@ -509,6 +513,70 @@ def parse_criterion(
         return Compound(text=text, clauses=tuple(parsed), notes=notes)
     except Exception as exc:  # the contract is "never raises": report the failure instead
         return Unparsed(text=text, reason=f"parser error: {type(exc).__name__}: {exc}")
+
+
+# A clause that only says what must not rise: "without increasing contamination" (036's
+# M2.1, split off "beat B on chrF++ …"), «且不增加延迟». What it names is compared between the
+# systems the clause before compares: X of the subject ≤ X of the reference.
+_NO_INCREASE = lazy(
+    r"^\s*(?:without\s+(?:increasing|raising|(?:any|an?)\s+increase\s+in)"
+    r"|(?:而且|并且|且|同时)?\s*(?:不会|不|没有|未)\s*(?:增加|提高|升高|增大))"
+    r"\s*(?:(?:the|its|their)\s+)?(?P<what>[^<>≤≥=\d,;，；]+?)\s*$",
+    re.IGNORECASE,
+)
+_MARGIN_AFTER = lazy(
+    r"\s+(?P<word>substantially|significantly|much|noticeably|markedly|meaningfully|"
+    r"considerably|materially|appreciably)$|(?P<zh>明显|显著|大幅)",
+    re.IGNORECASE,
+)
+
+
+def _no_increase(
+    clause: str, before: Criterion | None, metrics: Sequence[str]
+) -> Criterion | Unparsed | None:
+    """
+    A clause that only says what must not rise ("without increasing contamination", «不增加
+    延迟») read against the comparison ``before`` it: the named quantity of its subject at most
+    that of its reference (a difference counted higher, ``≤ 0``). Why not, where ``before``
+    compares no two systems or a margin is only in words ("substantially"); ``None`` for any
+    other clause.
+    """
+    found = _NO_INCREASE.match(normalise(clause))
+    if found is None:
+        return None
+    what = found["what"].strip().strip("`").strip()
+    margin = _MARGIN_AFTER.search(what)
+    if margin is not None:
+        return Unparsed(
+            text=clause,
+            reason=f"{_MARGIN_WITHOUT_NUMBER} ({original_spelling(margin.group(0).strip(), clause)!r})",
+        )
+    said = original_spelling(what, clause)
+    if before is None or before.mode is Mode.ABSOLUTE:
+        return Unparsed(
+            text=clause,
+            reason=(
+                f"'{said}' must not rise against the systems the clause before compares, "
+                "which it does not read as a comparison of two systems"
+            ),
+        )
+    named = next((m for m in metrics if m.strip() and normalise(m) == what), None)
+    metric = named or canonical(said)
+    return Criterion(
+        text=clause,
+        metric=metric,
+        comparison=Comparison.LE,
+        threshold=0.0,
+        mode=Mode.DIFFERENCE,
+        orientation=Orientation.HIGHER,
+        subject=before.subject,
+        reference=before.reference,
+        scope=before.scope,
+        notes=(
+            f"{clause.strip()!r} read as {metric} of the subject at most that of the reference "
+            "(the clause before's systems)",
+        ),
+    )
 
 
 # "Either clear ordering (Gate < FiLM < Basis) OR clear equivalence (all within 1 point)"
